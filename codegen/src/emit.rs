@@ -166,18 +166,10 @@ pub fn version_mod_rs(krate: &Crate, version: &Version) -> TokenStream {
     let index_base =
         proc_macro2::Literal::usize_unsuffixed(usize::from(protocol.list_encoding.index_base));
     let calls = version.operations.iter().map(call);
-    let invokes = version.operations.iter().map(|op| {
-        let action = &op.action;
-        let method = ident(&op.method);
-        let allow = op.deprecated.then(|| quote!(#[allow(deprecated)]));
-        quote! {
-            #action => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                #allow
-                let reply = self.#method(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-        }
+    let operations = version.operations.iter().map(operation_impl);
+    let entries = version.operations.iter().map(|op| {
+        let request = ident(&op.request);
+        quote!(runtime::operation::Entry::of::<#request>(),)
     });
     let client_doc = format!(" Client of {} API version {}.", krate.service, meta.version);
     let extra_modules = crate::emit_extras::modules(version);
@@ -253,32 +245,46 @@ pub fn version_mod_rs(krate: &Crate, version: &Version) -> TokenStream {
 
             /// Calls an action by its name with JSON params, through its typed
             /// request and reply: the params must fit the request struct.
+            #[cfg(feature = "invoke")]
             pub async fn invoke(
                 &self,
                 action: &str,
                 params: serde_json::Value,
             ) -> Result<serde_json::Value, Error> {
-                let bad_params = |e: serde_json::Error| Error::Encode {
-                    action: action.to_owned(),
-                    message: format!("the params do not fit the request: {e}"),
-                };
-                let bad_reply = |e: serde_json::Error| Error::Decode {
-                    action: action.to_owned(),
-                    status: 200,
-                    message: e.to_string(),
-                    body: String::new(),
-                };
-                match action {
-                    #(#invokes)*
-                    _ => Err(Error::Config(format!("unknown action `{action}`"))),
-                }
+                runtime::operation::invoke(&self.inner, OPERATIONS, action, params).await
             }
         }
+
+        #(#operations)*
+
+        /// Every action of this version, by name: what `Client::invoke` and
+        /// the mock's `decode_reply` look actions up in.
+        #[cfg(feature = "invoke")]
+        pub const OPERATIONS: &[runtime::operation::Entry] = &[#(#entries)*];
     }
 }
 
 fn call(op: &Operation) -> TokenStream {
     let method = ident(&op.method);
+    let request = ident(&op.request);
+    let response = ident(&op.response);
+    let mut text = format!("{}\n\n", op.title.trim());
+    text.push_str(&op.doc);
+    let docs = doc(text.trim());
+    let deprecated = op
+        .deprecated
+        .then(|| quote!(#[deprecated(note = "the service marks this action deprecated")]));
+    quote! {
+        #docs
+        #deprecated
+        pub async fn #method(&self, request: #request) -> Result<#response, Error> {
+            runtime::operation::send(&self.inner, request).await
+        }
+    }
+}
+
+/// The action's facts and reply type, on its request type.
+fn operation_impl(op: &Operation) -> TokenStream {
     let request = ident(&op.request);
     let response = ident(&op.response);
     let action = &op.action;
@@ -291,23 +297,15 @@ fn call(op: &Operation) -> TokenStream {
         None => quote!(None),
     };
     let read_only = op.read_only;
-    let mut text = format!("{}\n\n", op.title.trim());
-    text.push_str(&op.doc);
-    let docs = doc(text.trim());
-    let deprecated = op
-        .deprecated
-        .then(|| quote!(#[deprecated(note = "the service marks this action deprecated")]));
     quote! {
-        #docs
-        #deprecated
-        pub async fn #method(&self, request: #request) -> Result<#response, Error> {
+        impl runtime::operation::Operation for #request {
+            type Output = #response;
             const ACTION: runtime::Action = runtime::Action {
                 name: #action,
                 host: #host,
                 client_token: #client_token,
                 read_only: #read_only,
             };
-            self.inner.call_action(&ACTION, &request).await
         }
     }
 }
@@ -330,11 +328,6 @@ pub fn mock_rs(krate: &Crate, version: &Version) -> TokenStream {
         "```".to_owned(),
     ];
     let example = inner_doc(&example.join("\n"));
-    let decodes = version.operations.iter().map(|op| {
-        let action = &op.action;
-        let response = ident(&op.response);
-        quote!(#action => typed::<super::#response>(action, body),)
-    });
     // Streaming actions: scripted event streams and mid-stream faults.
     let streams = (!version.streaming.actions.is_empty()).then(|| {
         quote! {
@@ -366,27 +359,7 @@ pub fn mock_rs(krate: &Crate, version: &Version) -> TokenStream {
             action: &str,
             body: &[u8],
         ) -> Option<Result<serde_json::Value, tencentcloud_runtime::Error>> {
-            fn typed<T: serde::de::DeserializeOwned + serde::Serialize>(
-                action: &str,
-                body: &[u8],
-            ) -> Result<serde_json::Value, tencentcloud_runtime::Error> {
-                let reply: T = tencentcloud_runtime::client::decode_reply(
-                    super::SERVICE.family,
-                    action,
-                    200,
-                    body,
-                )?;
-                serde_json::to_value(reply).map_err(|e| tencentcloud_runtime::Error::Decode {
-                    action: action.to_owned(),
-                    status: 200,
-                    message: format!("the typed reply does not serialize: {e}"),
-                    body: String::new(),
-                })
-            }
-            Some(match action {
-                #(#decodes)*
-                _ => return None,
-            })
+            tencentcloud_runtime::operation::decode(super::OPERATIONS, super::SERVICE.family, action, body)
         }
     }
 }

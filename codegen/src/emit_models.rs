@@ -8,12 +8,21 @@
 //! initializer per line where there are several. The files are
 //! `#[rustfmt::skip]`, so nothing reformats them.
 //!
+//! No serde derive: serde's derive macro was most of the compile time of a
+//! generated crate (a visitor, a field enum and, per lenient field, a
+//! wrapper type with its impls, for every struct). Each impl here is a
+//! list of wire names and one call or match arm per member into runtime
+//! helpers written once.
+//!
 //! Directions ([`StructKind`]):
-//! - requests and input types derive `Serialize` and implement
+//! - requests and input types: `Serialize` through
+//!   `tencentcloud_runtime::lenient::fields` (`None` left out), and
 //!   `Deserialize` through `tencentcloud_runtime::input`, which rejects
-//!   unknown members; optional members are `Option`s, left out when `None`;
-//! - replies and output types derive both with lenient field readers:
-//!   missing or null is `None` or empty, numbers and bools may be strings.
+//!   unknown members;
+//! - replies and output types: `Deserialize` through
+//!   `tencentcloud_runtime::lenient` (missing or null is `None` or empty,
+//!   numbers and bools may be strings); `Serialize`, the reverse direction,
+//!   only with the crate's `invoke` feature.
 
 use std::fmt::Write as _;
 
@@ -56,7 +65,7 @@ pub fn has_output_module(version: &Version) -> bool {
 fn types_file(doc: &str, structs: &[&Struct]) -> String {
     let mut out = String::with_capacity(structs.len() * 2048);
     let _ = writeln!(out, "//! {doc}");
-    out.push_str("use serde::{Deserialize, Serialize};\n");
+    out.push_str("use serde::Deserialize;\n");
     let names_output = structs.iter().any(|s| {
         s.fields.iter().any(|f| {
             matches!(f.ty.named(), Some(path) if path.starts_with(&format!("{OUTPUT_MODULE}::")))
@@ -68,15 +77,19 @@ fn types_file(doc: &str, structs: &[&Struct]) -> String {
     if structs.iter().any(|s| !s.kind.is_output()) {
         out.push_str("use tencentcloud_runtime::input;\n");
     }
+    out.push_str("use tencentcloud_runtime::lenient;\n");
     for model in structs {
         out.push('\n');
         write_struct(&mut out, model);
         out.push('\n');
         write_constructors(&mut out, model);
-        if !model.kind.is_output() {
-            out.push('\n');
-            write_strict_input(&mut out, model);
+        out.push('\n');
+        match model.kind.is_output() {
+            true => write_reply(&mut out, model),
+            false => write_strict_input(&mut out, model),
         }
+        out.push('\n');
+        write_serialize(&mut out, model);
     }
     out
 }
@@ -107,52 +120,22 @@ fn field_type(member: &Member) -> String {
     }
 }
 
-/// The `#[serde(...)]` arguments of a field. Output fields read numbers
-/// and bools leniently (also from strings) and tolerate `null`; input
-/// fields are exact, and their reading is [`write_strict_input`]'s.
-fn serde_args(kind: StructKind, f: &Member) -> Vec<String> {
-    let mut args = vec![format!("rename = {}", string_literal(&f.wire))];
-    if kind.is_output() {
-        let scalar = |ty: &RustType| {
-            matches!(
-                ty,
-                RustType::I64 | RustType::U64 | RustType::F64 | RustType::Bool
-            )
-        };
-        let element_scalar = matches!(&f.ty, RustType::Vec(inner) if scalar(inner));
-        let with = match (f.repr, scalar(&f.ty), element_scalar) {
-            (Repr::Optional, true, _) => Some("lenient_option"),
-            (Repr::Optional, _, true) => Some("lenient_option_list"),
-            (Repr::List, _, true) => Some("lenient_list"),
-            (Repr::List, _, _) => Some("null_as_default"),
-            (Repr::Optional | Repr::Plain, _, _) => None,
-        };
-        args.push("default".to_owned());
-        if let Some(with) = with {
-            args.push(format!(
-                "deserialize_with = \"tencentcloud_runtime::de::{with}\""
-            ));
-        }
-    }
-    match f.repr {
-        Repr::Plain => {}
-        Repr::Optional => args.push("skip_serializing_if = \"Option::is_none\"".to_owned()),
-        Repr::List => args.push("skip_serializing_if = \"Vec::is_empty\"".to_owned()),
-    }
-    args
+/// Whether values of `ty` are read leniently as numbers or bools (also
+/// from their string form).
+fn is_scalar(ty: &RustType) -> bool {
+    matches!(
+        ty,
+        RustType::I64 | RustType::U64 | RustType::F64 | RustType::Bool
+    )
 }
 
 fn write_struct(out: &mut String, s: &Struct) {
     write_doc(out, "", &s.doc);
     let has_plain = s.fields.iter().any(|f| f.repr == Repr::Plain);
-    let default = if has_plain { "" } else { "Default, " };
-    let derives = match s.kind.is_output() {
-        true => "Serialize, Deserialize",
-        false => "Serialize",
-    };
+    let default = if has_plain { "" } else { ", Default" };
     let _ = writeln!(
         out,
-        "#[derive(Debug, Clone, PartialEq, {default}{derives})]\n#[non_exhaustive]"
+        "#[derive(Debug, Clone, PartialEq{default})]\n#[non_exhaustive]"
     );
     if s.fields.is_empty() {
         let _ = writeln!(out, "pub struct {} {{}}", s.name);
@@ -161,10 +144,104 @@ fn write_struct(out: &mut String, s: &Struct) {
     let _ = writeln!(out, "pub struct {} {{", s.name);
     for f in &s.fields {
         write_doc(out, "    ", &f.doc);
-        let _ = writeln!(out, "    #[serde({})]", serde_args(s.kind, f).join(", "));
         let _ = writeln!(out, "    pub {}: {},", f.name, field_type(f));
     }
     out.push_str("}\n");
+}
+
+/// `Serialize` through `tencentcloud_runtime::lenient::fields`: one call
+/// per member, `None` and (in replies) empty lists left out. Replies
+/// travel the other way, so theirs is compiled only with the `invoke`
+/// feature (`Client::invoke` and the mock give replies back as JSON).
+fn write_serialize(out: &mut String, s: &Struct) {
+    let name = &s.name;
+    if s.kind.is_output() {
+        out.push_str("#[cfg(feature = \"invoke\")]\n");
+    }
+    let _ = writeln!(out, "impl serde::Serialize for {name} {{");
+    out.push_str(
+        "    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {\n",
+    );
+    let _ = writeln!(
+        out,
+        "        lenient::fields(serializer, {}, {})?",
+        string_literal(name),
+        s.fields.len()
+    );
+    for f in &s.fields {
+        let method = match f.repr {
+            Repr::Plain => "plain",
+            Repr::Optional => "opt",
+            Repr::List => "list",
+        };
+        let _ = writeln!(
+            out,
+            "            .{method}({}, &self.{})?",
+            string_literal(&f.wire),
+            f.name
+        );
+    }
+    out.push_str("            .end()\n    }\n}\n");
+}
+
+/// The lenient reader of a reply or output type
+/// (`tencentcloud_runtime::lenient`): missing or null is `None` or empty,
+/// numbers and bools may be strings, unknown members are skipped.
+fn write_reply(out: &mut String, s: &Struct) {
+    let name = &s.name;
+    let _ = writeln!(out, "impl lenient::Reply for {name} {{");
+    let _ = writeln!(
+        out,
+        "    const NAME: &'static str = {};",
+        string_literal(name)
+    );
+    write_field_names(out, s);
+    out.push_str(
+        "    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {\n",
+    );
+    if s.fields.is_empty() {
+        out.push_str("        let _ = (index, map);\n        Ok(())\n");
+    } else {
+        out.push_str("        match index {\n");
+        for (i, f) in s.fields.iter().enumerate() {
+            let element_scalar = matches!(&f.ty, RustType::Vec(inner) if is_scalar(inner));
+            let reader = match (f.repr, is_scalar(&f.ty), element_scalar) {
+                (Repr::Optional, true, _) => "scalar",
+                (Repr::Optional, _, true) => "opt_scalars",
+                (Repr::List, _, true) => "scalars",
+                (Repr::List, _, _) => "list",
+                (Repr::Optional, _, _) => "value",
+                (Repr::Plain, _, _) => "plain",
+            };
+            let _ = writeln!(
+                out,
+                "            {i} => lenient::{reader}(map, &mut self.{}),",
+                f.name
+            );
+        }
+        out.push_str("            _ => Ok(()),\n        }\n");
+    }
+    out.push_str("    }\n}\n\n");
+    let _ = writeln!(out, "impl<'de> Deserialize<'de> for {name} {{");
+    out.push_str(
+        "    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {\n",
+    );
+    out.push_str("        lenient::deserialize(deserializer)\n");
+    out.push_str("    }\n}\n");
+}
+
+/// `const FIELDS`: the wire names in declaration order.
+fn write_field_names(out: &mut String, s: &Struct) {
+    match s.fields.is_empty() {
+        true => out.push_str("    const FIELDS: &'static [&'static str] = &[];\n"),
+        false => {
+            out.push_str("    const FIELDS: &'static [&'static str] = &[\n");
+            for f in &s.fields {
+                let _ = writeln!(out, "        {},", string_literal(&f.wire));
+            }
+            out.push_str("    ];\n");
+        }
+    }
 }
 
 /// The parameter type a constructor or setter takes, and the stored value
@@ -267,16 +344,7 @@ fn write_strict_input(out: &mut String, s: &Struct) {
         "    const NAME: &'static str = {};",
         string_literal(name)
     );
-    match wires.is_empty() {
-        true => out.push_str("    const FIELDS: &'static [&'static str] = &[];\n"),
-        false => {
-            out.push_str("    const FIELDS: &'static [&'static str] = &[\n");
-            for wire in &wires {
-                let _ = writeln!(out, "        {wire},");
-            }
-            out.push_str("    ];\n");
-        }
-    }
+    write_field_names(out, s);
     out.push_str(
         "    fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {\n",
     );

@@ -132,16 +132,6 @@ fn method(s: &StreamingAction) -> TokenStream {
     let request = ident(&s.request);
     let response = ident(&s.response);
     let field = ident(&s.field);
-    let action = &s.action;
-    let host = match &s.host {
-        Some(host) => quote!(Some(#host)),
-        None => quote!(None),
-    };
-    let client_token = match &s.client_token {
-        Some(field) => quote!(Some(#field)),
-        None => quote!(None),
-    };
-    let read_only = s.read_only;
     let set = if s.optional {
         quote!(request.#field = Some(true);)
     } else {
@@ -163,14 +153,8 @@ fn method(s: &StreamingAction) -> TokenStream {
         #docs
         #deprecated
         pub fn #method(&self, mut request: #request) -> EventStream<#response> {
-            const ACTION: runtime::Action = runtime::Action {
-                name: #action,
-                host: #host,
-                client_token: #client_token,
-                read_only: #read_only,
-            };
             #set
-            self.inner.call_stream(&ACTION, &request)
+            self.inner.call_stream(&<#request as runtime::operation::Operation>::ACTION, &request)
         }
     }
 }

@@ -2,58 +2,50 @@
 // change the spec or the generator and run `cargo xtask gen` again.
 
 //! Requests, replies and the input types that requests carry.
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use super::output;
 use tencentcloud_runtime::input;
+use tencentcloud_runtime::lenient;
 
 /// Request of [`Client::add_user`](super::Client::add_user).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AddUserRequest {
     /// Sub-user username.
     ///
     /// Required. Example: `Jack`
-    #[serde(rename = "Name")]
     pub name: String,
     /// Sub-user remarks
     ///
     /// Example: `公司运营`
-    #[serde(rename = "Remark", skip_serializing_if = "Option::is_none")]
     pub remark: Option<String>,
     /// Whether or not the sub-user is allowed to log in to the console. 0: No; 1: Yes.
     ///
     /// Example: `1`
-    #[serde(rename = "ConsoleLogin", skip_serializing_if = "Option::is_none")]
     pub console_login: Option<u64>,
     /// Whether or not to generate keys for sub-users. 0: No; 1: Yes.
     ///
     /// Example: `1`
-    #[serde(rename = "UseApi", skip_serializing_if = "Option::is_none")]
     pub use_api: Option<u64>,
     /// Sub-user's console login password. If no password rules have been set, the password must have a minimum of 8 characters containing uppercase letters, lowercase letters, digits, and special characters by default. This parameter will be valid only when the sub-user is allowed to log in to the console. If it is not specified and console login is allowed, the system will automatically generate a random 32-character password that contains uppercase letters, lowercase letters, digits, and special characters.
     ///
     /// Example: `test123456`
-    #[serde(rename = "Password", skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
     /// If the sub-user needs to reset their password when they next log in to the console. 0: No; 1: Yes.
     ///
     /// Example: `0`
-    #[serde(rename = "NeedResetPassword", skip_serializing_if = "Option::is_none")]
     pub need_reset_password: Option<u64>,
     /// Mobile number
     ///
     /// Example: `10086`
-    #[serde(rename = "PhoneNum", skip_serializing_if = "Option::is_none")]
     pub phone_num: Option<String>,
     /// Country/Area Code
     ///
     /// Example: `86`
-    #[serde(rename = "CountryCode", skip_serializing_if = "Option::is_none")]
     pub country_code: Option<String>,
     /// Email
     ///
     /// Example: `12340qq.com`
-    #[serde(rename = "Email", skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
 }
 
@@ -171,49 +163,57 @@ impl<'de> Deserialize<'de> for AddUserRequest {
     }
 }
 
+impl serde::Serialize for AddUserRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "AddUserRequest", 9)?
+            .plain("Name", &self.name)?
+            .opt("Remark", &self.remark)?
+            .opt("ConsoleLogin", &self.console_login)?
+            .opt("UseApi", &self.use_api)?
+            .opt("Password", &self.password)?
+            .opt("NeedResetPassword", &self.need_reset_password)?
+            .opt("PhoneNum", &self.phone_num)?
+            .opt("CountryCode", &self.country_code)?
+            .opt("Email", &self.email)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::add_user`](super::Client::add_user).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AddUserResponse {
     /// Sub-user UIN
     ///
     /// Example: `100000546533`
-    #[serde(rename = "Uin", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub uin: Option<u64>,
     /// Sub-user username
     ///
     /// Example: `Jack`
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// If the combination of input parameters indicates that a random password should be generated, the generated password is returned
     ///
     /// Example: `test123456`
-    #[serde(rename = "Password", default, skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
     /// Sub-user's key ID
     ///
     /// Example: `faweffewagwaegawe`
-    #[serde(rename = "SecretId", default, skip_serializing_if = "Option::is_none")]
     pub secret_id: Option<String>,
     /// Sub-user's secret key
     ///
     /// Example: `fawef23rjhiuaefhuaifhiuawef`
-    #[serde(rename = "SecretKey", default, skip_serializing_if = "Option::is_none")]
     pub secret_key: Option<String>,
     /// Sub-user UID
     ///
     /// Example: `5648765`
-    #[serde(rename = "Uid", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub uid: Option<u64>,
     /// (Chinese only)
     ///
     /// 手机号验证地址。
     ///
     /// Example: `https://cloud.tencent.com/cam/verifyPhone?token=81bf4ca3537447af3bcba315cd2a12d1`
-    #[serde(rename = "PhoneNumVerifyLink", default, skip_serializing_if = "Option::is_none")]
     pub phone_num_verify_link: Option<String>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -273,14 +273,62 @@ impl AddUserResponse {
     }
 }
 
+impl lenient::Reply for AddUserResponse {
+    const NAME: &'static str = "AddUserResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "Uin",
+        "Name",
+        "Password",
+        "SecretId",
+        "SecretKey",
+        "Uid",
+        "PhoneNumVerifyLink",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.uin),
+            1 => lenient::value(map, &mut self.name),
+            2 => lenient::value(map, &mut self.password),
+            3 => lenient::value(map, &mut self.secret_id),
+            4 => lenient::value(map, &mut self.secret_key),
+            5 => lenient::scalar(map, &mut self.uid),
+            6 => lenient::value(map, &mut self.phone_num_verify_link),
+            7 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for AddUserResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for AddUserResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "AddUserResponse", 8)?
+            .opt("Uin", &self.uin)?
+            .opt("Name", &self.name)?
+            .opt("Password", &self.password)?
+            .opt("SecretId", &self.secret_id)?
+            .opt("SecretKey", &self.secret_key)?
+            .opt("Uid", &self.uid)?
+            .opt("PhoneNumVerifyLink", &self.phone_num_verify_link)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::add_user_to_group`](super::Client::add_user_to_group).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AddUserToGroupRequest {
     /// The association between the user group ID and the sub-user UIN/UID.
     ///
     /// Required. Example: `[{"GroupId":10000002,"Uid":10000004}]`
-    #[serde(rename = "Info")]
     pub info: Vec<GroupIdOfUidInfo>,
 }
 
@@ -318,12 +366,19 @@ impl<'de> Deserialize<'de> for AddUserToGroupRequest {
     }
 }
 
+impl serde::Serialize for AddUserToGroupRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "AddUserToGroupRequest", 1)?
+            .plain("Info", &self.info)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::add_user_to_group`](super::Client::add_user_to_group).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AddUserToGroupResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -341,19 +396,45 @@ impl AddUserToGroupResponse {
     }
 }
 
+impl lenient::Reply for AddUserToGroupResponse {
+    const NAME: &'static str = "AddUserToGroupResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for AddUserToGroupResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for AddUserToGroupResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "AddUserToGroupResponse", 1)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::attach_group_policy`](super::Client::attach_group_policy).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AttachGroupPolicyRequest {
     /// Policy ID
     ///
     /// Required. Example: `1000`
-    #[serde(rename = "PolicyId")]
     pub policy_id: u64,
     /// User Group ID
     ///
     /// Required. Example: `1000`
-    #[serde(rename = "AttachGroupId")]
     pub attach_group_id: u64,
 }
 
@@ -396,12 +477,20 @@ impl<'de> Deserialize<'de> for AttachGroupPolicyRequest {
     }
 }
 
+impl serde::Serialize for AttachGroupPolicyRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "AttachGroupPolicyRequest", 2)?
+            .plain("PolicyId", &self.policy_id)?
+            .plain("AttachGroupId", &self.attach_group_id)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::attach_group_policy`](super::Client::attach_group_policy).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AttachGroupPolicyResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -419,29 +508,53 @@ impl AttachGroupPolicyResponse {
     }
 }
 
+impl lenient::Reply for AttachGroupPolicyResponse {
+    const NAME: &'static str = "AttachGroupPolicyResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for AttachGroupPolicyResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for AttachGroupPolicyResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "AttachGroupPolicyResponse", 1)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::attach_role_policy`](super::Client::attach_role_policy).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AttachRolePolicyRequest {
     /// Policy ID. Either `PolicyId` or `PolicyName` must be entered
     ///
     /// Example: `1`
-    #[serde(rename = "PolicyId", skip_serializing_if = "Option::is_none")]
     pub policy_id: Option<u64>,
     /// Role ID, used to specify a role. Input either `AttachRoleId` or `AttachRoleName`
     ///
     /// Example: `4611686018427397905`
-    #[serde(rename = "AttachRoleId", skip_serializing_if = "Option::is_none")]
     pub attach_role_id: Option<String>,
     /// Role name, used to specify a role. Input either `AttachRoleId` or `AttachRoleName`
     ///
     /// Example: `QCS_RoleName`
-    #[serde(rename = "AttachRoleName", skip_serializing_if = "Option::is_none")]
     pub attach_role_name: Option<String>,
     /// Policy name. Either `PolicyId` or `PolicyName` must be entered
     ///
     /// Example: `policygen-test`
-    #[serde(rename = "PolicyName", skip_serializing_if = "Option::is_none")]
     pub policy_name: Option<String>,
 }
 
@@ -514,12 +627,22 @@ impl<'de> Deserialize<'de> for AttachRolePolicyRequest {
     }
 }
 
+impl serde::Serialize for AttachRolePolicyRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "AttachRolePolicyRequest", 4)?
+            .opt("PolicyId", &self.policy_id)?
+            .opt("AttachRoleId", &self.attach_role_id)?
+            .opt("AttachRoleName", &self.attach_role_name)?
+            .opt("PolicyName", &self.policy_name)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::attach_role_policy`](super::Client::attach_role_policy).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AttachRolePolicyResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -537,19 +660,45 @@ impl AttachRolePolicyResponse {
     }
 }
 
+impl lenient::Reply for AttachRolePolicyResponse {
+    const NAME: &'static str = "AttachRolePolicyResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for AttachRolePolicyResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for AttachRolePolicyResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "AttachRolePolicyResponse", 1)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::attach_user_policy`](super::Client::attach_user_policy).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AttachUserPolicyRequest {
     /// Policy ID
     ///
     /// Required. Example: `524497`
-    #[serde(rename = "PolicyId")]
     pub policy_id: u64,
     /// Sub-account UIN
     ///
     /// Required. Example: `3449203261`
-    #[serde(rename = "AttachUin")]
     pub attach_uin: u64,
 }
 
@@ -592,12 +741,20 @@ impl<'de> Deserialize<'de> for AttachUserPolicyRequest {
     }
 }
 
+impl serde::Serialize for AttachUserPolicyRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "AttachUserPolicyRequest", 2)?
+            .plain("PolicyId", &self.policy_id)?
+            .plain("AttachUin", &self.attach_uin)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::attach_user_policy`](super::Client::attach_user_policy).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AttachUserPolicyResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -615,24 +772,49 @@ impl AttachUserPolicyResponse {
     }
 }
 
+impl lenient::Reply for AttachUserPolicyResponse {
+    const NAME: &'static str = "AttachUserPolicyResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for AttachUserPolicyResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for AttachUserPolicyResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "AttachUserPolicyResponse", 1)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::build_data_flow_auth_token`](super::Client::build_data_flow_auth_token).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BuildDataFlowAuthTokenRequest {
     /// (Chinese only) 资源ID
     ///
     /// Required. Example: `cbd-esq42`
-    #[serde(rename = "ResourceId")]
     pub resource_id: String,
     /// (Chinese only) 资源地域
     ///
     /// Required. Example: `ap-guangzhou`
-    #[serde(rename = "ResourceRegion")]
     pub resource_region: String,
     /// (Chinese only) 资源用户名
     ///
     /// Required. Example: `readOnly`
-    #[serde(rename = "ResourceAccount")]
     pub resource_account: String,
 }
 
@@ -680,18 +862,26 @@ impl<'de> Deserialize<'de> for BuildDataFlowAuthTokenRequest {
     }
 }
 
+impl serde::Serialize for BuildDataFlowAuthTokenRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "BuildDataFlowAuthTokenRequest", 3)?
+            .plain("ResourceId", &self.resource_id)?
+            .plain("ResourceRegion", &self.resource_region)?
+            .plain("ResourceAccount", &self.resource_account)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::build_data_flow_auth_token`](super::Client::build_data_flow_auth_token).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct BuildDataFlowAuthTokenResponse {
     /// (Chinese only) 认证凭据AuthToken信息
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `{"CurrentTime":1733802016,"LastRotationTimeCost":343,"NextRotationTime":10,"RotationMessage":"success","RotationStatus":"success","Token":"944a***mtHS"}`
-    #[serde(rename = "Credentials", default, skip_serializing_if = "Option::is_none")]
     pub credentials: Option<output::AuthToken>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -715,14 +905,44 @@ impl BuildDataFlowAuthTokenResponse {
     }
 }
 
+impl lenient::Reply for BuildDataFlowAuthTokenResponse {
+    const NAME: &'static str = "BuildDataFlowAuthTokenResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "Credentials",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.credentials),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for BuildDataFlowAuthTokenResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for BuildDataFlowAuthTokenResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "BuildDataFlowAuthTokenResponse", 2)?
+            .opt("Credentials", &self.credentials)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::consume_custom_mfa_token`](super::Client::consume_custom_mfa_token).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ConsumeCustomMfaTokenRequest {
     /// Custom multi-factor verification Token
     ///
     /// Required. Example: `mfa_1000000000-a6f836f1`
-    #[serde(rename = "MFAToken")]
     pub mfa_token: String,
 }
 
@@ -760,12 +980,19 @@ impl<'de> Deserialize<'de> for ConsumeCustomMfaTokenRequest {
     }
 }
 
+impl serde::Serialize for ConsumeCustomMfaTokenRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ConsumeCustomMfaTokenRequest", 1)?
+            .plain("MFAToken", &self.mfa_token)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::consume_custom_mfa_token`](super::Client::consume_custom_mfa_token).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ConsumeCustomMfaTokenResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -783,19 +1010,45 @@ impl ConsumeCustomMfaTokenResponse {
     }
 }
 
+impl lenient::Reply for ConsumeCustomMfaTokenResponse {
+    const NAME: &'static str = "ConsumeCustomMfaTokenResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ConsumeCustomMfaTokenResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ConsumeCustomMfaTokenResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ConsumeCustomMfaTokenResponse", 1)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::create_access_key`](super::Client::create_access_key).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateAccessKeyRequest {
     /// UIN of the specified user. If this parameter is left empty, the access key will be created for the current user by default.
     ///
     /// Example: `100013065917`
-    #[serde(rename = "TargetUin", skip_serializing_if = "Option::is_none")]
     pub target_uin: Option<u64>,
     /// (Chinese only) 密钥描述，长度在1到1024之间，可包含大小写字符，数字以及特殊字符：=,.@:/-。 正则为：\[\\w+=,.@:/-\]*。
     ///
     /// Example: `备注`
-    #[serde(rename = "Description", skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 
@@ -848,18 +1101,25 @@ impl<'de> Deserialize<'de> for CreateAccessKeyRequest {
     }
 }
 
+impl serde::Serialize for CreateAccessKeyRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "CreateAccessKeyRequest", 2)?
+            .opt("TargetUin", &self.target_uin)?
+            .opt("Description", &self.description)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::create_access_key`](super::Client::create_access_key).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateAccessKeyResponse {
     /// Access key
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `{"AccessKeyId":"AKID***","SecretAccessKey":"iDVd***","Status":"Active","CreateTime":"2020-03-03 18:00:26"}`
-    #[serde(rename = "AccessKey", default, skip_serializing_if = "Option::is_none")]
     pub access_key: Option<output::AccessKeyDetail>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -883,19 +1143,48 @@ impl CreateAccessKeyResponse {
     }
 }
 
+impl lenient::Reply for CreateAccessKeyResponse {
+    const NAME: &'static str = "CreateAccessKeyResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "AccessKey",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.access_key),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for CreateAccessKeyResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for CreateAccessKeyResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "CreateAccessKeyResponse", 2)?
+            .opt("AccessKey", &self.access_key)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::create_group`](super::Client::create_group).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateGroupRequest {
     /// User Group name
     ///
     /// Required. Example: `test1`
-    #[serde(rename = "GroupName")]
     pub group_name: String,
     /// User Group description
     ///
     /// Example: `test2`
-    #[serde(rename = "Remark", skip_serializing_if = "Option::is_none")]
     pub remark: Option<String>,
 }
 
@@ -943,17 +1232,24 @@ impl<'de> Deserialize<'de> for CreateGroupRequest {
     }
 }
 
+impl serde::Serialize for CreateGroupRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "CreateGroupRequest", 2)?
+            .plain("GroupName", &self.group_name)?
+            .opt("Remark", &self.remark)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::create_group`](super::Client::create_group).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateGroupResponse {
     /// User Group ID
     ///
     /// Example: `2020`
-    #[serde(rename = "GroupId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub group_id: Option<u64>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -977,8 +1273,39 @@ impl CreateGroupResponse {
     }
 }
 
+impl lenient::Reply for CreateGroupResponse {
+    const NAME: &'static str = "CreateGroupResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "GroupId",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.group_id),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for CreateGroupResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for CreateGroupResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "CreateGroupResponse", 2)?
+            .opt("GroupId", &self.group_id)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::create_message_receiver`](super::Client::create_message_receiver).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateMessageReceiverRequest {
     /// (Chinese only)
@@ -986,35 +1313,30 @@ pub struct CreateMessageReceiverRequest {
     /// 消息接收人的用户名
     ///
     /// Required. Example: `用户`
-    #[serde(rename = "Name")]
     pub name: String,
     /// (Chinese only)
     ///
     /// 手机号国际区号，国内为86
     ///
     /// Required. Example: `86`
-    #[serde(rename = "CountryCode")]
     pub country_code: String,
     /// (Chinese only)
     ///
     /// 邮箱，例如：57 *****@qq.com
     ///
     /// Required. Example: `5732*****@qq.com`
-    #[serde(rename = "Email")]
     pub email: String,
     /// (Chinese only)
     ///
     /// 手机号码, 例如：132****2492
     ///
     /// Required. Example: `132****3769`
-    #[serde(rename = "PhoneNumber")]
     pub phone_number: String,
     /// (Chinese only)
     ///
     /// 消息接收人的备注，选填
     ///
     /// Example: `备注`
-    #[serde(rename = "Remark", skip_serializing_if = "Option::is_none")]
     pub remark: Option<String>,
 }
 
@@ -1077,8 +1399,20 @@ impl<'de> Deserialize<'de> for CreateMessageReceiverRequest {
     }
 }
 
+impl serde::Serialize for CreateMessageReceiverRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "CreateMessageReceiverRequest", 5)?
+            .plain("Name", &self.name)?
+            .plain("CountryCode", &self.country_code)?
+            .plain("Email", &self.email)?
+            .plain("PhoneNumber", &self.phone_number)?
+            .opt("Remark", &self.remark)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::create_message_receiver`](super::Client::create_message_receiver).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateMessageReceiverResponse {
     /// (Chinese only)
@@ -1086,10 +1420,8 @@ pub struct CreateMessageReceiverResponse {
     /// 手机号验证地址。
     ///
     /// Example: `https://cloud.tencent.com/cam/verifyPhone?token=81bf4ca353744****************2d1`
-    #[serde(rename = "PhoneNumVerifyLink", default, skip_serializing_if = "Option::is_none")]
     pub phone_num_verify_link: Option<String>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -1113,34 +1445,60 @@ impl CreateMessageReceiverResponse {
     }
 }
 
+impl lenient::Reply for CreateMessageReceiverResponse {
+    const NAME: &'static str = "CreateMessageReceiverResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "PhoneNumVerifyLink",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.phone_num_verify_link),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for CreateMessageReceiverResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for CreateMessageReceiverResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "CreateMessageReceiverResponse", 2)?
+            .opt("PhoneNumVerifyLink", &self.phone_num_verify_link)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::create_oidc_config`](super::Client::create_oidc_config).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateOidcConfigRequest {
     /// IdP URL.
     ///
     /// Required. Example: `https://xxx.qq.cn/oidc`
-    #[serde(rename = "IdentityUrl")]
     pub identity_url: String,
     /// Client ID.
     ///
     /// Required. Example: `["61adcf00620c31e3ddbc9546"]`
-    #[serde(rename = "ClientId")]
     pub client_id: Vec<String>,
     /// Name.
     ///
     /// Required. Example: `OIDC`
-    #[serde(rename = "Name")]
     pub name: String,
     /// Public key for signature, which must be Base64-encoded.
     ///
     /// Required. Example: `baz****`
-    #[serde(rename = "IdentityKey")]
     pub identity_key: String,
     /// Description.
     ///
     /// Example: `this is description`
-    #[serde(rename = "Description", skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// (Chinese only)
     ///
@@ -1154,7 +1512,6 @@ pub struct CreateOidcConfigRequest {
     /// 默认值：0
     ///
     /// Example: `1`
-    #[serde(rename = "AutoRotateKey", skip_serializing_if = "Option::is_none")]
     pub auto_rotate_key: Option<u64>,
 }
 
@@ -1227,12 +1584,24 @@ impl<'de> Deserialize<'de> for CreateOidcConfigRequest {
     }
 }
 
+impl serde::Serialize for CreateOidcConfigRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "CreateOidcConfigRequest", 6)?
+            .plain("IdentityUrl", &self.identity_url)?
+            .plain("ClientId", &self.client_id)?
+            .plain("Name", &self.name)?
+            .plain("IdentityKey", &self.identity_key)?
+            .opt("Description", &self.description)?
+            .opt("AutoRotateKey", &self.auto_rotate_key)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::create_oidc_config`](super::Client::create_oidc_config).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateOidcConfigResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -1250,27 +1619,51 @@ impl CreateOidcConfigResponse {
     }
 }
 
+impl lenient::Reply for CreateOidcConfigResponse {
+    const NAME: &'static str = "CreateOidcConfigResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for CreateOidcConfigResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for CreateOidcConfigResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "CreateOidcConfigResponse", 1)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::create_policy`](super::Client::create_policy).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreatePolicyRequest {
     /// Policy name
     ///
     /// Required. Example: `TestPolicyName`
-    #[serde(rename = "PolicyName")]
     pub policy_name: String,
     /// Policy document, such as `{"version":"2.0","statement":[{"action":"name/sts:AssumeRole","effect":"allow","principal":{"service":["cloudaudit.cloud.tencent.com","cls.cloud.tencent.com"]}}]}`, where `principal` is used to specify the resources that the role is authorized to access. For more information on this parameter, please see the `RoleInfo` output parameter of the [GetRole](https://intl.cloud.tencent.com/document/product/598/36221?from_cn_redirect=1) API
     ///
     /// Required. Example: `{"version":"2.0","statement":[{"effect":"allow","action":"cvm:Describe*","resource":"*"}]}`
-    #[serde(rename = "PolicyDocument")]
     pub policy_document: String,
     /// Policy description
     ///
     /// Example: `测试描述信息`
-    #[serde(rename = "Description", skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// (Chinese only) 策略关联的标签列表
-    #[serde(rename = "Tags", skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<Tag>>,
 }
 
@@ -1333,17 +1726,26 @@ impl<'de> Deserialize<'de> for CreatePolicyRequest {
     }
 }
 
+impl serde::Serialize for CreatePolicyRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "CreatePolicyRequest", 4)?
+            .plain("PolicyName", &self.policy_name)?
+            .plain("PolicyDocument", &self.policy_document)?
+            .opt("Description", &self.description)?
+            .opt("Tags", &self.tags)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::create_policy`](super::Client::create_policy).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreatePolicyResponse {
     /// ID of newly added policy
     ///
     /// Example: `12378`
-    #[serde(rename = "PolicyId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub policy_id: Option<u64>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -1367,24 +1769,52 @@ impl CreatePolicyResponse {
     }
 }
 
+impl lenient::Reply for CreatePolicyResponse {
+    const NAME: &'static str = "CreatePolicyResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "PolicyId",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.policy_id),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for CreatePolicyResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for CreatePolicyResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "CreatePolicyResponse", 2)?
+            .opt("PolicyId", &self.policy_id)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::create_policy_version`](super::Client::create_policy_version).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreatePolicyVersionRequest {
     /// Policy ID
     ///
     /// Required. Example: `1000`
-    #[serde(rename = "PolicyId")]
     pub policy_id: u64,
     /// The policy document to use as the content for the new version
     ///
     /// Required. Example: `{"strategyInfo":{"version":"2.0","statement":[{"effect":"allow","action":["cam:GetRole"],"resource":["*"]}]}}`
-    #[serde(rename = "PolicyDocument")]
     pub policy_document: String,
     /// Specifies whether to set this version as the default version
     ///
     /// Required. Example: `true`
-    #[serde(rename = "SetAsDefault")]
     pub set_as_default: bool,
 }
 
@@ -1432,18 +1862,26 @@ impl<'de> Deserialize<'de> for CreatePolicyVersionRequest {
     }
 }
 
+impl serde::Serialize for CreatePolicyVersionRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "CreatePolicyVersionRequest", 3)?
+            .plain("PolicyId", &self.policy_id)?
+            .plain("PolicyDocument", &self.policy_document)?
+            .plain("SetAsDefault", &self.set_as_default)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::create_policy_version`](super::Client::create_policy_version).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreatePolicyVersionResponse {
     /// Policy version ID
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// Example: `1`
-    #[serde(rename = "VersionId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub version_id: Option<u64>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -1467,39 +1905,64 @@ impl CreatePolicyVersionResponse {
     }
 }
 
+impl lenient::Reply for CreatePolicyVersionResponse {
+    const NAME: &'static str = "CreatePolicyVersionResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "VersionId",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.version_id),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for CreatePolicyVersionResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for CreatePolicyVersionResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "CreatePolicyVersionResponse", 2)?
+            .opt("VersionId", &self.version_id)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::create_role`](super::Client::create_role).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateRoleRequest {
     /// Role name
     ///
     /// Required. Example: `AdminRole`
-    #[serde(rename = "RoleName")]
     pub role_name: String,
     /// Policy document
     ///
     /// Required. Example: `%7B%22version%22%3A%222.0%22%2C%22statement%22%3A%5B%7B%22action%22%3A%22name%2Fsts%3AAssumeRole%22%2C%22effect%22%3A%22allow%22%2C%22principal%22%3A%7B%22service%22%3A%5B%22cloudaudit.cloud.tencent.com%22%2C%22cls.cloud.tencent.com%22%5D%7D%7D%5D%7D`
-    #[serde(rename = "PolicyDocument")]
     pub policy_document: String,
     /// Role description
     ///
     /// Example: `管理角色`
-    #[serde(rename = "Description", skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Whether login is allowed. 1: yes, 0: no
     ///
     /// Example: `0`
-    #[serde(rename = "ConsoleLogin", skip_serializing_if = "Option::is_none")]
     pub console_login: Option<u64>,
     /// The maximum validity period of the temporary key for creating a role (range: 0-43200)
     ///
     /// Example: `3600`
-    #[serde(rename = "SessionDuration", skip_serializing_if = "Option::is_none")]
     pub session_duration: Option<u64>,
     /// Tags bound to the role.
     ///
     /// Example: `[{"Key":"管理人员","Value":"运营主管"}]`
-    #[serde(rename = "Tags", skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<RoleTags>>,
 }
 
@@ -1582,18 +2045,29 @@ impl<'de> Deserialize<'de> for CreateRoleRequest {
     }
 }
 
+impl serde::Serialize for CreateRoleRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "CreateRoleRequest", 6)?
+            .plain("RoleName", &self.role_name)?
+            .plain("PolicyDocument", &self.policy_document)?
+            .opt("Description", &self.description)?
+            .opt("ConsoleLogin", &self.console_login)?
+            .opt("SessionDuration", &self.session_duration)?
+            .opt("Tags", &self.tags)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::create_role`](super::Client::create_role).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateRoleResponse {
     /// Role ID
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Example: `4611**************1`
-    #[serde(rename = "RoleId", default, skip_serializing_if = "Option::is_none")]
     pub role_id: Option<String>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -1617,24 +2091,52 @@ impl CreateRoleResponse {
     }
 }
 
+impl lenient::Reply for CreateRoleResponse {
+    const NAME: &'static str = "CreateRoleResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RoleId",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.role_id),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for CreateRoleResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for CreateRoleResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "CreateRoleResponse", 2)?
+            .opt("RoleId", &self.role_id)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::create_saml_provider`](super::Client::create_saml_provider).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateSamlProviderRequest {
     /// SAML identity provider name
     ///
     /// Required. Example: `testName`
-    #[serde(rename = "Name")]
     pub name: String,
     /// SAML identity provider description
     ///
     /// Required. Example: `testProvider`
-    #[serde(rename = "Description")]
     pub description: String,
     /// SAML identity provider metadata document (Base64)
     ///
     /// Required. Example: `PD94bWwgdmVyc2lvbj0iMS4wIiBlbmNvZGluZz0iVVRGLTgiPz48bWQ6RW50aXR5RGVzY3JpcHRvciBlbnRpdHlJRD0iaHR0cDovL3d3dy5va3RhLmNvbS9leGsxa3F4bWNqUW1HQURNeTM1NyIgeG1sbnM6bWQ9InVybjpvYXNpczpuYW1lczp0YzpTQU1MOjIuMDptZXRhZGF0YSI%2BPG1kOklEUFNTT0Rlc2NyaXB0b3IgV2FudEF1dGhuUmVxdWVzdHNTaWduZWQ9ImZhbHNlIiBwcm90b2NvbFN1cHBvcnRFbnVtZXJhdGlvbj0idXJuOm9hc2lzOm5hbWVzOnRjOlNBTUw6Mi4wOnB%3D%3D`
-    #[serde(rename = "SAMLMetadataDocument")]
     pub saml_metadata_document: String,
 }
 
@@ -1682,17 +2184,25 @@ impl<'de> Deserialize<'de> for CreateSamlProviderRequest {
     }
 }
 
+impl serde::Serialize for CreateSamlProviderRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "CreateSamlProviderRequest", 3)?
+            .plain("Name", &self.name)?
+            .plain("Description", &self.description)?
+            .plain("SAMLMetadataDocument", &self.saml_metadata_document)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::create_saml_provider`](super::Client::create_saml_provider).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateSamlProviderResponse {
     /// SAML identity provider resource descriptor
     ///
     /// Required. Example: `testProviderArn`
-    #[serde(rename = "ProviderArn", default, skip_serializing_if = "Option::is_none")]
     pub provider_arn: Option<String>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -1711,29 +2221,56 @@ impl CreateSamlProviderResponse {
     }
 }
 
+impl lenient::Reply for CreateSamlProviderResponse {
+    const NAME: &'static str = "CreateSamlProviderResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "ProviderArn",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.provider_arn),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for CreateSamlProviderResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for CreateSamlProviderResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "CreateSamlProviderResponse", 2)?
+            .opt("ProviderArn", &self.provider_arn)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::create_service_linked_role`](super::Client::create_service_linked_role).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateServiceLinkedRoleRequest {
     /// Authorized service, i.e., Tencent Cloud service entity with this role attached.
     ///
     /// Required. Example: `示例值：["cbsinit.cvm.cloud.tencent.com"]`
-    #[serde(rename = "QCSServiceName")]
     pub qcs_service_name: Vec<String>,
     /// Custom suffix. A string you provide, which is combined with the service-provided prefix to form the complete role name.
     ///
     /// Example: `forAdmin`
-    #[serde(rename = "CustomSuffix", skip_serializing_if = "Option::is_none")]
     pub custom_suffix: Option<String>,
     /// Role description.
     ///
     /// Example: `ccsLinkedRole`
-    #[serde(rename = "Description", skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Tags bound to the role.
     ///
     /// Example: `[{"TagKey":"管理人员","TagValue":"运营主管"}]`
-    #[serde(rename = "Tags", skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<RoleTags>>,
 }
 
@@ -1801,17 +2338,26 @@ impl<'de> Deserialize<'de> for CreateServiceLinkedRoleRequest {
     }
 }
 
+impl serde::Serialize for CreateServiceLinkedRoleRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "CreateServiceLinkedRoleRequest", 4)?
+            .plain("QCSServiceName", &self.qcs_service_name)?
+            .opt("CustomSuffix", &self.custom_suffix)?
+            .opt("Description", &self.description)?
+            .opt("Tags", &self.tags)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::create_service_linked_role`](super::Client::create_service_linked_role).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateServiceLinkedRoleResponse {
     /// Role ID
     ///
     /// Example: `4611**************1`
-    #[serde(rename = "RoleId", default, skip_serializing_if = "Option::is_none")]
     pub role_id: Option<String>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -1835,32 +2381,58 @@ impl CreateServiceLinkedRoleResponse {
     }
 }
 
+impl lenient::Reply for CreateServiceLinkedRoleResponse {
+    const NAME: &'static str = "CreateServiceLinkedRoleResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RoleId",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.role_id),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for CreateServiceLinkedRoleResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for CreateServiceLinkedRoleResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "CreateServiceLinkedRoleResponse", 2)?
+            .opt("RoleId", &self.role_id)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::create_sub_account_login_ip_policy`](super::Client::create_sub_account_login_ip_policy).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateSubAccountLoginIpPolicyRequest {
     /// (Chinese only) IP策略集合
-    #[serde(rename = "IpPolicies", skip_serializing_if = "Option::is_none")]
     pub ip_policies: Option<Vec<IpPolicy>>,
     /// (Chinese only) 审批人类型，目前支持的类型有：SubAccountLoginLimitApproval（子账号登录限制审批）
     ///
     /// Example: `SubAccountLoginLimitApproval`
-    #[serde(rename = "ApproverType", skip_serializing_if = "Option::is_none")]
     pub approver_type: Option<String>,
     /// (Chinese only) 被添加为协助审批人的账号ID数组
     ///
     /// Example: `["20548499"]`
-    #[serde(rename = "ApproverUin", skip_serializing_if = "Option::is_none")]
     pub approver_uin: Option<Vec<u64>>,
     /// (Chinese only) 是否禁用策略：0：不禁用，1：禁用
     ///
     /// Example: `0`
-    #[serde(rename = "DisablePolicy", skip_serializing_if = "Option::is_none")]
     pub disable_policy: Option<u64>,
     /// (Chinese only) 策略类型：1：更新IP策略，2：设置异地登录校验校验规则
     ///
     /// Example: `1`
-    #[serde(rename = "PolicyType", skip_serializing_if = "Option::is_none")]
     pub policy_type: Option<u64>,
 }
 
@@ -1943,12 +2515,23 @@ impl<'de> Deserialize<'de> for CreateSubAccountLoginIpPolicyRequest {
     }
 }
 
+impl serde::Serialize for CreateSubAccountLoginIpPolicyRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "CreateSubAccountLoginIpPolicyRequest", 5)?
+            .opt("IpPolicies", &self.ip_policies)?
+            .opt("ApproverType", &self.approver_type)?
+            .opt("ApproverUin", &self.approver_uin)?
+            .opt("DisablePolicy", &self.disable_policy)?
+            .opt("PolicyType", &self.policy_type)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::create_sub_account_login_ip_policy`](super::Client::create_sub_account_login_ip_policy).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateSubAccountLoginIpPolicyResponse {
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -1966,60 +2549,78 @@ impl CreateSubAccountLoginIpPolicyResponse {
     }
 }
 
+impl lenient::Reply for CreateSubAccountLoginIpPolicyResponse {
+    const NAME: &'static str = "CreateSubAccountLoginIpPolicyResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for CreateSubAccountLoginIpPolicyResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for CreateSubAccountLoginIpPolicyResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "CreateSubAccountLoginIpPolicyResponse", 1)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::create_user_oidc_config`](super::Client::create_user_oidc_config).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateUserOidcConfigRequest {
     /// OpenID Connect IdP URL.
     /// It corresponds to the value of the `issuer` field in the `Openid-configuration` provided by the enterprise IdP.
     ///
     /// Required. Example: `https://xxx.qq.cn/oidc`
-    #[serde(rename = "IdentityUrl")]
     pub identity_url: String,
     /// Client ID registered with the OpenID Connect IdP.
     ///
     /// Required. Example: `61adcf00620c31e3ddbc9546`
-    #[serde(rename = "ClientId")]
     pub client_id: String,
     /// OpenID Connect IdP authorization endpoint. It corresponds to the value of the `authorization_endpoint` field in the `Openid-configuration` provided by the enterprise IdP.
     ///
     /// Required. Example: `https://console.authing.cn/console/get-started/61adcf00620c31e3d`
-    #[serde(rename = "AuthorizationEndpoint")]
     pub authorization_endpoint: String,
     /// Authorization response type, which is always `id_token`.
     ///
     /// Required. Example: `id_token`
-    #[serde(rename = "ResponseType")]
     pub response_type: String,
     /// Authorization response mode. Valid values: form_post (recommended); fragment.
     ///
     /// Required. Example: `fragment`
-    #[serde(rename = "ResponseMode")]
     pub response_mode: String,
     /// Mapping field name. It indicates which field in the `id_token` of the IdP is mapped to the username of a sub-user. It is usually the `sub` or `name` field
     ///
     /// Required. Example: `sub`
-    #[serde(rename = "MappingFiled")]
     pub mapping_filed: String,
     /// Signature public key, which is used to verify the OpenID Connect IdP's ID token and must be Base64-encoded. For the security of your account, we recommend you rotate it regularly.
     ///
     /// Required. Example: `baz****`
-    #[serde(rename = "IdentityKey")]
     pub identity_key: String,
     /// Authorization information scope. Valid values: openid (default); email; profile.
     ///
     /// Example: `["openid"]`
-    #[serde(rename = "Scope", skip_serializing_if = "Option::is_none")]
     pub scope: Option<Vec<String>>,
     /// Description
     ///
     /// Example: `this is description`
-    #[serde(rename = "Description", skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// (Chinese only) OIDC公钥自动轮转开关（默认为0代表关闭，1代表开启）如果不传的话会默认置0
     ///
     /// Example: `1`
-    #[serde(rename = "AutoRotateKey", skip_serializing_if = "Option::is_none")]
     pub auto_rotate_key: Option<u64>,
 }
 
@@ -2117,12 +2718,28 @@ impl<'de> Deserialize<'de> for CreateUserOidcConfigRequest {
     }
 }
 
+impl serde::Serialize for CreateUserOidcConfigRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "CreateUserOidcConfigRequest", 10)?
+            .plain("IdentityUrl", &self.identity_url)?
+            .plain("ClientId", &self.client_id)?
+            .plain("AuthorizationEndpoint", &self.authorization_endpoint)?
+            .plain("ResponseType", &self.response_type)?
+            .plain("ResponseMode", &self.response_mode)?
+            .plain("MappingFiled", &self.mapping_filed)?
+            .plain("IdentityKey", &self.identity_key)?
+            .opt("Scope", &self.scope)?
+            .opt("Description", &self.description)?
+            .opt("AutoRotateKey", &self.auto_rotate_key)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::create_user_oidc_config`](super::Client::create_user_oidc_config).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateUserOidcConfigResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -2140,19 +2757,45 @@ impl CreateUserOidcConfigResponse {
     }
 }
 
+impl lenient::Reply for CreateUserOidcConfigResponse {
+    const NAME: &'static str = "CreateUserOidcConfigResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for CreateUserOidcConfigResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for CreateUserOidcConfigResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "CreateUserOidcConfigResponse", 1)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::create_user_saml_config`](super::Client::create_user_saml_config).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateUserSamlConfigRequest {
     /// SAML metadata document, which must be Base64 encoded.
     ///
     /// Required. Example: `metadataDocumentDemo`
-    #[serde(rename = "SAMLMetadataDocument")]
     pub saml_metadata_document: String,
     /// (Chinese only) 辅助域名
     ///
     /// Example: `xx.com`
-    #[serde(rename = "AuxiliaryDomain", skip_serializing_if = "Option::is_none")]
     pub auxiliary_domain: Option<String>,
 }
 
@@ -2200,12 +2843,20 @@ impl<'de> Deserialize<'de> for CreateUserSamlConfigRequest {
     }
 }
 
+impl serde::Serialize for CreateUserSamlConfigRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "CreateUserSamlConfigRequest", 2)?
+            .plain("SAMLMetadataDocument", &self.saml_metadata_document)?
+            .opt("AuxiliaryDomain", &self.auxiliary_domain)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::create_user_saml_config`](super::Client::create_user_saml_config).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateUserSamlConfigResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -2223,19 +2874,45 @@ impl CreateUserSamlConfigResponse {
     }
 }
 
+impl lenient::Reply for CreateUserSamlConfigResponse {
+    const NAME: &'static str = "CreateUserSamlConfigResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for CreateUserSamlConfigResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for CreateUserSamlConfigResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "CreateUserSamlConfigResponse", 1)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::delete_access_key`](super::Client::delete_access_key).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteAccessKeyRequest {
     /// ID of the specified access key that needs to be deleted
     ///
     /// Required. Example: `AKID***`
-    #[serde(rename = "AccessKeyId")]
     pub access_key_id: String,
     /// UIN of the specified user. If this parameter is left empty, the access key will be deleted for the current user by default.
     ///
     /// Example: `100013065917`
-    #[serde(rename = "TargetUin", skip_serializing_if = "Option::is_none")]
     pub target_uin: Option<u64>,
 }
 
@@ -2283,12 +2960,20 @@ impl<'de> Deserialize<'de> for DeleteAccessKeyRequest {
     }
 }
 
+impl serde::Serialize for DeleteAccessKeyRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DeleteAccessKeyRequest", 2)?
+            .plain("AccessKeyId", &self.access_key_id)?
+            .opt("TargetUin", &self.target_uin)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::delete_access_key`](super::Client::delete_access_key).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeleteAccessKeyResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -2306,14 +2991,41 @@ impl DeleteAccessKeyResponse {
     }
 }
 
+impl lenient::Reply for DeleteAccessKeyResponse {
+    const NAME: &'static str = "DeleteAccessKeyResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DeleteAccessKeyResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DeleteAccessKeyResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DeleteAccessKeyResponse", 1)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::delete_group`](super::Client::delete_group).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteGroupRequest {
     /// User Group ID
     ///
     /// Required. Example: `2020`
-    #[serde(rename = "GroupId")]
     pub group_id: u64,
 }
 
@@ -2351,12 +3063,19 @@ impl<'de> Deserialize<'de> for DeleteGroupRequest {
     }
 }
 
+impl serde::Serialize for DeleteGroupRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DeleteGroupRequest", 1)?
+            .plain("GroupId", &self.group_id)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::delete_group`](super::Client::delete_group).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeleteGroupResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -2374,14 +3093,41 @@ impl DeleteGroupResponse {
     }
 }
 
+impl lenient::Reply for DeleteGroupResponse {
+    const NAME: &'static str = "DeleteGroupResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DeleteGroupResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DeleteGroupResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DeleteGroupResponse", 1)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::delete_message_receiver`](super::Client::delete_message_receiver).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteMessageReceiverRequest {
     /// (Chinese only) 消息接受者的名称
     ///
     /// Required. Example: `Jack`
-    #[serde(rename = "Name")]
     pub name: String,
 }
 
@@ -2419,12 +3165,19 @@ impl<'de> Deserialize<'de> for DeleteMessageReceiverRequest {
     }
 }
 
+impl serde::Serialize for DeleteMessageReceiverRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DeleteMessageReceiverRequest", 1)?
+            .plain("Name", &self.name)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::delete_message_receiver`](super::Client::delete_message_receiver).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeleteMessageReceiverResponse {
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -2442,14 +3195,41 @@ impl DeleteMessageReceiverResponse {
     }
 }
 
+impl lenient::Reply for DeleteMessageReceiverResponse {
+    const NAME: &'static str = "DeleteMessageReceiverResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DeleteMessageReceiverResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DeleteMessageReceiverResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DeleteMessageReceiverResponse", 1)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::delete_oidc_config`](super::Client::delete_oidc_config).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteOidcConfigRequest {
     /// OIDC IdP name.
     ///
     /// Required. Example: `name`
-    #[serde(rename = "Name")]
     pub name: String,
 }
 
@@ -2487,12 +3267,19 @@ impl<'de> Deserialize<'de> for DeleteOidcConfigRequest {
     }
 }
 
+impl serde::Serialize for DeleteOidcConfigRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DeleteOidcConfigRequest", 1)?
+            .plain("Name", &self.name)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::delete_oidc_config`](super::Client::delete_oidc_config).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeleteOidcConfigResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -2510,14 +3297,41 @@ impl DeleteOidcConfigResponse {
     }
 }
 
+impl lenient::Reply for DeleteOidcConfigResponse {
+    const NAME: &'static str = "DeleteOidcConfigResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DeleteOidcConfigResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DeleteOidcConfigResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DeleteOidcConfigResponse", 1)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::delete_policy`](super::Client::delete_policy).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DeletePolicyRequest {
     /// Array. Array elements are policy IDs. Policies can be deleted in a batch
     ///
     /// Required. Example: `[1000]`
-    #[serde(rename = "PolicyId")]
     pub policy_id: Vec<u64>,
 }
 
@@ -2555,12 +3369,19 @@ impl<'de> Deserialize<'de> for DeletePolicyRequest {
     }
 }
 
+impl serde::Serialize for DeletePolicyRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DeletePolicyRequest", 1)?
+            .plain("PolicyId", &self.policy_id)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::delete_policy`](super::Client::delete_policy).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeletePolicyResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -2578,19 +3399,45 @@ impl DeletePolicyResponse {
     }
 }
 
+impl lenient::Reply for DeletePolicyResponse {
+    const NAME: &'static str = "DeletePolicyResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DeletePolicyResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DeletePolicyResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DeletePolicyResponse", 1)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::delete_policy_version`](super::Client::delete_policy_version).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DeletePolicyVersionRequest {
     /// Policy ID
     ///
     /// Required. Example: `1000`
-    #[serde(rename = "PolicyId")]
     pub policy_id: u64,
     /// Policy version ID
     ///
     /// Required. Example: `1`
-    #[serde(rename = "VersionId")]
     pub version_id: Vec<u64>,
 }
 
@@ -2633,12 +3480,20 @@ impl<'de> Deserialize<'de> for DeletePolicyVersionRequest {
     }
 }
 
+impl serde::Serialize for DeletePolicyVersionRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DeletePolicyVersionRequest", 2)?
+            .plain("PolicyId", &self.policy_id)?
+            .plain("VersionId", &self.version_id)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::delete_policy_version`](super::Client::delete_policy_version).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeletePolicyVersionResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -2656,19 +3511,45 @@ impl DeletePolicyVersionResponse {
     }
 }
 
+impl lenient::Reply for DeletePolicyVersionResponse {
+    const NAME: &'static str = "DeletePolicyVersionResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DeletePolicyVersionResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DeletePolicyVersionResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DeletePolicyVersionResponse", 1)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::delete_role_permissions_boundary`](super::Client::delete_role_permissions_boundary).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeleteRolePermissionsBoundaryRequest {
     /// Role ID (either it or the role name must be entered)
     ///
     /// Example: `1234567`
-    #[serde(rename = "RoleId", skip_serializing_if = "Option::is_none")]
     pub role_id: Option<String>,
     /// Role name (either it or the role ID must be entered)
     ///
     /// Example: `QCS_RoleName`
-    #[serde(rename = "RoleName", skip_serializing_if = "Option::is_none")]
     pub role_name: Option<String>,
 }
 
@@ -2721,12 +3602,20 @@ impl<'de> Deserialize<'de> for DeleteRolePermissionsBoundaryRequest {
     }
 }
 
+impl serde::Serialize for DeleteRolePermissionsBoundaryRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DeleteRolePermissionsBoundaryRequest", 2)?
+            .opt("RoleId", &self.role_id)?
+            .opt("RoleName", &self.role_name)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::delete_role_permissions_boundary`](super::Client::delete_role_permissions_boundary).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeleteRolePermissionsBoundaryResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -2744,19 +3633,45 @@ impl DeleteRolePermissionsBoundaryResponse {
     }
 }
 
+impl lenient::Reply for DeleteRolePermissionsBoundaryResponse {
+    const NAME: &'static str = "DeleteRolePermissionsBoundaryResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DeleteRolePermissionsBoundaryResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DeleteRolePermissionsBoundaryResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DeleteRolePermissionsBoundaryResponse", 1)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::delete_role`](super::Client::delete_role).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeleteRoleRequest {
     /// Role ID, used to specify a role. Input either `RoleId` or `RoleName`
     ///
     /// Example: `4611686018427844696`
-    #[serde(rename = "RoleId", skip_serializing_if = "Option::is_none")]
     pub role_id: Option<String>,
     /// Role name, used to specify a role. Input either `RoleId` or `RoleName`
     ///
     /// Example: `QCS_RoleName`
-    #[serde(rename = "RoleName", skip_serializing_if = "Option::is_none")]
     pub role_name: Option<String>,
 }
 
@@ -2809,12 +3724,20 @@ impl<'de> Deserialize<'de> for DeleteRoleRequest {
     }
 }
 
+impl serde::Serialize for DeleteRoleRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DeleteRoleRequest", 2)?
+            .opt("RoleId", &self.role_id)?
+            .opt("RoleName", &self.role_name)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::delete_role`](super::Client::delete_role).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeleteRoleResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -2832,14 +3755,41 @@ impl DeleteRoleResponse {
     }
 }
 
+impl lenient::Reply for DeleteRoleResponse {
+    const NAME: &'static str = "DeleteRoleResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DeleteRoleResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DeleteRoleResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DeleteRoleResponse", 1)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::delete_saml_provider`](super::Client::delete_saml_provider).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteSamlProviderRequest {
     /// SAML identity provider name
     ///
     /// Required. Example: `testName`
-    #[serde(rename = "Name")]
     pub name: String,
 }
 
@@ -2877,12 +3827,19 @@ impl<'de> Deserialize<'de> for DeleteSamlProviderRequest {
     }
 }
 
+impl serde::Serialize for DeleteSamlProviderRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DeleteSamlProviderRequest", 1)?
+            .plain("Name", &self.name)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::delete_saml_provider`](super::Client::delete_saml_provider).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeleteSamlProviderResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -2900,14 +3857,41 @@ impl DeleteSamlProviderResponse {
     }
 }
 
+impl lenient::Reply for DeleteSamlProviderResponse {
+    const NAME: &'static str = "DeleteSamlProviderResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DeleteSamlProviderResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DeleteSamlProviderResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DeleteSamlProviderResponse", 1)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::delete_service_linked_role`](super::Client::delete_service_linked_role).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteServiceLinkedRoleRequest {
     /// Name of the service-linked role to be deleted.
     ///
     /// Required. Example: `Qcs_Role`
-    #[serde(rename = "RoleName")]
     pub role_name: String,
 }
 
@@ -2945,17 +3929,23 @@ impl<'de> Deserialize<'de> for DeleteServiceLinkedRoleRequest {
     }
 }
 
+impl serde::Serialize for DeleteServiceLinkedRoleRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DeleteServiceLinkedRoleRequest", 1)?
+            .plain("RoleName", &self.role_name)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::delete_service_linked_role`](super::Client::delete_service_linked_role).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeleteServiceLinkedRoleResponse {
     /// Deletion task identifier, which can be used to check the status of a service-linked role deletion.
     ///
     /// Required. Example: `100`
-    #[serde(rename = "DeletionTaskId", default, skip_serializing_if = "Option::is_none")]
     pub deletion_task_id: Option<String>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -2974,14 +3964,44 @@ impl DeleteServiceLinkedRoleResponse {
     }
 }
 
+impl lenient::Reply for DeleteServiceLinkedRoleResponse {
+    const NAME: &'static str = "DeleteServiceLinkedRoleResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "DeletionTaskId",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.deletion_task_id),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DeleteServiceLinkedRoleResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DeleteServiceLinkedRoleResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DeleteServiceLinkedRoleResponse", 2)?
+            .opt("DeletionTaskId", &self.deletion_task_id)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::delete_user_permissions_boundary`](super::Client::delete_user_permissions_boundary).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteUserPermissionsBoundaryRequest {
     /// Sub-account `Uin`
     ///
     /// Required. Example: `1234567`
-    #[serde(rename = "TargetUin")]
     pub target_uin: i64,
 }
 
@@ -3019,12 +4039,19 @@ impl<'de> Deserialize<'de> for DeleteUserPermissionsBoundaryRequest {
     }
 }
 
+impl serde::Serialize for DeleteUserPermissionsBoundaryRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DeleteUserPermissionsBoundaryRequest", 1)?
+            .plain("TargetUin", &self.target_uin)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::delete_user_permissions_boundary`](super::Client::delete_user_permissions_boundary).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeleteUserPermissionsBoundaryResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -3042,19 +4069,45 @@ impl DeleteUserPermissionsBoundaryResponse {
     }
 }
 
+impl lenient::Reply for DeleteUserPermissionsBoundaryResponse {
+    const NAME: &'static str = "DeleteUserPermissionsBoundaryResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DeleteUserPermissionsBoundaryResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DeleteUserPermissionsBoundaryResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DeleteUserPermissionsBoundaryResponse", 1)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::delete_user`](super::Client::delete_user).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteUserRequest {
     /// Sub-user username
     ///
     /// Required. Example: `test124`
-    #[serde(rename = "Name")]
     pub name: String,
     /// Whether to forcibly delete the sub-user. The default input parameter is `0`. `0`: do not delete the user if the user has undeleted API keys; `1`: first delete the API keys then delete the user if the user has undeleted API keys. To delete API keys, you need to have cam:DeleteApiKey permission, which enables you to delete both enabled and disabled API keys. If you do not have this permission, you will not be able to delete API keys and the user.
     ///
     /// Example: `0`
-    #[serde(rename = "Force", skip_serializing_if = "Option::is_none")]
     pub force: Option<u64>,
 }
 
@@ -3102,12 +4155,20 @@ impl<'de> Deserialize<'de> for DeleteUserRequest {
     }
 }
 
+impl serde::Serialize for DeleteUserRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DeleteUserRequest", 2)?
+            .plain("Name", &self.name)?
+            .opt("Force", &self.force)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::delete_user`](super::Client::delete_user).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeleteUserResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -3125,14 +4186,41 @@ impl DeleteUserResponse {
     }
 }
 
+impl lenient::Reply for DeleteUserResponse {
+    const NAME: &'static str = "DeleteUserResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DeleteUserResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DeleteUserResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DeleteUserResponse", 1)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::describe_oidc_config`](super::Client::describe_oidc_config).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeOidcConfigRequest {
     /// Name.
     ///
     /// Required. Example: `OIDC`
-    #[serde(rename = "Name")]
     pub name: String,
 }
 
@@ -3170,44 +4258,45 @@ impl<'de> Deserialize<'de> for DescribeOidcConfigRequest {
     }
 }
 
+impl serde::Serialize for DescribeOidcConfigRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeOidcConfigRequest", 1)?
+            .plain("Name", &self.name)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::describe_oidc_config`](super::Client::describe_oidc_config).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeOidcConfigResponse {
     /// IdP type. 11: Role IdP.
     ///
     /// Example: `11`
-    #[serde(rename = "ProviderType", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub provider_type: Option<u64>,
     /// IdP URL.
     ///
     /// Example: `11`
-    #[serde(rename = "IdentityUrl", default, skip_serializing_if = "Option::is_none")]
     pub identity_url: Option<String>,
     /// Public key for signature.
     ///
     /// Example: `dgab***`
-    #[serde(rename = "IdentityKey", default, skip_serializing_if = "Option::is_none")]
     pub identity_key: Option<String>,
     /// Client ID.
     ///
     /// Example: `["sbzw***"]`
-    #[serde(rename = "ClientId", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub client_id: Vec<String>,
     /// Status. 0: Not set; 2: Disabled; 11: Enabled.
     ///
     /// Example: `1`
-    #[serde(rename = "Status", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub status: Option<u64>,
     /// Description.
     ///
     /// Example: `desc`
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Name.
     ///
     /// Example: `OIDC`
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// (Chinese only)
     ///
@@ -3221,10 +4310,8 @@ pub struct DescribeOidcConfigResponse {
     /// 默认值：0
     ///
     /// Example: `1`
-    #[serde(rename = "AutoRotateKey", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub auto_rotate_key: Option<u64>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -3290,22 +4377,71 @@ impl DescribeOidcConfigResponse {
     }
 }
 
+impl lenient::Reply for DescribeOidcConfigResponse {
+    const NAME: &'static str = "DescribeOidcConfigResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "ProviderType",
+        "IdentityUrl",
+        "IdentityKey",
+        "ClientId",
+        "Status",
+        "Description",
+        "Name",
+        "AutoRotateKey",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.provider_type),
+            1 => lenient::value(map, &mut self.identity_url),
+            2 => lenient::value(map, &mut self.identity_key),
+            3 => lenient::list(map, &mut self.client_id),
+            4 => lenient::scalar(map, &mut self.status),
+            5 => lenient::value(map, &mut self.description),
+            6 => lenient::value(map, &mut self.name),
+            7 => lenient::scalar(map, &mut self.auto_rotate_key),
+            8 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribeOidcConfigResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribeOidcConfigResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeOidcConfigResponse", 9)?
+            .opt("ProviderType", &self.provider_type)?
+            .opt("IdentityUrl", &self.identity_url)?
+            .opt("IdentityKey", &self.identity_key)?
+            .list("ClientId", &self.client_id)?
+            .opt("Status", &self.status)?
+            .opt("Description", &self.description)?
+            .opt("Name", &self.name)?
+            .opt("AutoRotateKey", &self.auto_rotate_key)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::describe_role_list`](super::Client::describe_role_list).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeRoleListRequest {
     /// Page number, beginning from 1
     ///
     /// Required. Example: `1`
-    #[serde(rename = "Page")]
     pub page: u64,
     /// Number of lines per page, no greater than 200
     ///
     /// Required. Example: `5`
-    #[serde(rename = "Rp")]
     pub rp: u64,
     /// A parameter used to filter the list of roles under a tag.
-    #[serde(rename = "Tags", skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<RoleTags>>,
 }
 
@@ -3358,21 +4494,28 @@ impl<'de> Deserialize<'de> for DescribeRoleListRequest {
     }
 }
 
+impl serde::Serialize for DescribeRoleListRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeRoleListRequest", 3)?
+            .plain("Page", &self.page)?
+            .plain("Rp", &self.rp)?
+            .opt("Tags", &self.tags)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::describe_role_list`](super::Client::describe_role_list).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeRoleListResponse {
     /// Role details list
     /// Note: This field may return null, indicating that no valid value was found.
-    #[serde(rename = "List", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub list: Vec<output::RoleInfo>,
     /// Total number of roles
     ///
     /// Example: `14`
-    #[serde(rename = "TotalNum", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_num: Option<u64>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -3402,14 +4545,47 @@ impl DescribeRoleListResponse {
     }
 }
 
+impl lenient::Reply for DescribeRoleListResponse {
+    const NAME: &'static str = "DescribeRoleListResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "List",
+        "TotalNum",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.list),
+            1 => lenient::scalar(map, &mut self.total_num),
+            2 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribeRoleListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribeRoleListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeRoleListResponse", 3)?
+            .list("List", &self.list)?
+            .opt("TotalNum", &self.total_num)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::describe_safe_auth_flag_coll`](super::Client::describe_safe_auth_flag_coll).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeSafeAuthFlagCollRequest {
     /// Sub-account
     ///
     /// Required. Example: `100000000000`
-    #[serde(rename = "SubUin")]
     pub sub_uin: u64,
 }
 
@@ -3447,32 +4623,35 @@ impl<'de> Deserialize<'de> for DescribeSafeAuthFlagCollRequest {
     }
 }
 
+impl serde::Serialize for DescribeSafeAuthFlagCollRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeSafeAuthFlagCollRequest", 1)?
+            .plain("SubUin", &self.sub_uin)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::describe_safe_auth_flag_coll`](super::Client::describe_safe_auth_flag_coll).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeSafeAuthFlagCollResponse {
     /// Login protection settings
     ///
     /// Example: `{"Phone": 1,"Token": 0,"Stoken": 0,"Wechat": 0,"Custom": 0}`
-    #[serde(rename = "LoginFlag", default, skip_serializing_if = "Option::is_none")]
     pub login_flag: Option<output::LoginActionFlag>,
     /// Sensitive operation protection settings
     ///
     /// Example: `{"Phone": 1,"Token": 0,"Stoken": 0,"Wechat": 0,"Custom": 0}`
-    #[serde(rename = "ActionFlag", default, skip_serializing_if = "Option::is_none")]
     pub action_flag: Option<output::LoginActionFlag>,
     /// Suspicious login location protection settings
     ///
     /// Example: `{"VerifyFlag": 0,"NotifyPhone": 1,"NotifyEmail": 1,"NotifyWechat": 1,"Tips": 0}`
-    #[serde(rename = "OffsiteFlag", default, skip_serializing_if = "Option::is_none")]
     pub offsite_flag: Option<output::OffsiteFlag>,
     /// (Chinese only) 是否提示信任设备1 ：提示 0: 不提示
     ///
     /// Example: `1`
-    #[serde(rename = "PromptTrust", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub prompt_trust: Option<i64>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -3514,8 +4693,48 @@ impl DescribeSafeAuthFlagCollResponse {
     }
 }
 
+impl lenient::Reply for DescribeSafeAuthFlagCollResponse {
+    const NAME: &'static str = "DescribeSafeAuthFlagCollResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "LoginFlag",
+        "ActionFlag",
+        "OffsiteFlag",
+        "PromptTrust",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.login_flag),
+            1 => lenient::value(map, &mut self.action_flag),
+            2 => lenient::value(map, &mut self.offsite_flag),
+            3 => lenient::scalar(map, &mut self.prompt_trust),
+            4 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribeSafeAuthFlagCollResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribeSafeAuthFlagCollResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeSafeAuthFlagCollResponse", 5)?
+            .opt("LoginFlag", &self.login_flag)?
+            .opt("ActionFlag", &self.action_flag)?
+            .opt("OffsiteFlag", &self.offsite_flag)?
+            .opt("PromptTrust", &self.prompt_trust)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::describe_safe_auth_flag_intl`](super::Client::describe_safe_auth_flag_intl).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeSafeAuthFlagIntlRequest {}
 
@@ -3541,27 +4760,30 @@ impl<'de> Deserialize<'de> for DescribeSafeAuthFlagIntlRequest {
     }
 }
 
+impl serde::Serialize for DescribeSafeAuthFlagIntlRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeSafeAuthFlagIntlRequest", 0)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::describe_safe_auth_flag_intl`](super::Client::describe_safe_auth_flag_intl).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeSafeAuthFlagIntlResponse {
     /// Login protection settings
     ///
     /// Example: `{"Phone":0,"Token":0,"Stoken":0,"Mail":0,"Wechat":0,"Custom":0,"U2FToken":0}`
-    #[serde(rename = "LoginFlag", default, skip_serializing_if = "Option::is_none")]
     pub login_flag: Option<output::LoginActionFlagIntl>,
     /// Sensitive operation protection settings
     ///
     /// Example: `{"Phone":0,"Token":0,"Stoken":0,"Mail":1,"Wechat":0,"Custom":0,"U2FToken":0}`
-    #[serde(rename = "ActionFlag", default, skip_serializing_if = "Option::is_none")]
     pub action_flag: Option<output::LoginActionFlagIntl>,
     /// Suspicious login location protection settings
     ///
     /// Example: `{"VerifyFlag":1,"NotifyPhone":1,"NotifyEmail":1,"NotifyWechat":1,"Tips":0}`
-    #[serde(rename = "OffsiteFlag", default, skip_serializing_if = "Option::is_none")]
     pub offsite_flag: Option<output::OffsiteFlag>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -3597,8 +4819,45 @@ impl DescribeSafeAuthFlagIntlResponse {
     }
 }
 
+impl lenient::Reply for DescribeSafeAuthFlagIntlResponse {
+    const NAME: &'static str = "DescribeSafeAuthFlagIntlResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "LoginFlag",
+        "ActionFlag",
+        "OffsiteFlag",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.login_flag),
+            1 => lenient::value(map, &mut self.action_flag),
+            2 => lenient::value(map, &mut self.offsite_flag),
+            3 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribeSafeAuthFlagIntlResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribeSafeAuthFlagIntlResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeSafeAuthFlagIntlResponse", 4)?
+            .opt("LoginFlag", &self.login_flag)?
+            .opt("ActionFlag", &self.action_flag)?
+            .opt("OffsiteFlag", &self.offsite_flag)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::describe_safe_auth_flag`](super::Client::describe_safe_auth_flag).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeSafeAuthFlagRequest {}
 
@@ -3624,32 +4883,34 @@ impl<'de> Deserialize<'de> for DescribeSafeAuthFlagRequest {
     }
 }
 
+impl serde::Serialize for DescribeSafeAuthFlagRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeSafeAuthFlagRequest", 0)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::describe_safe_auth_flag`](super::Client::describe_safe_auth_flag).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeSafeAuthFlagResponse {
     /// (Chinese only) 登录保护设置
     ///
     /// Example: `{"Phone":0,"Token":0,"Stoken":1,"Wechat":0,"Custom":0}`
-    #[serde(rename = "LoginFlag", default, skip_serializing_if = "Option::is_none")]
     pub login_flag: Option<output::LoginActionFlag>,
     /// (Chinese only) 敏感操作保护设置
     ///
     /// Example: `{"Phone":0,"Token":0,"Stoken":1,"Wechat":0,"Custom":0}`
-    #[serde(rename = "ActionFlag", default, skip_serializing_if = "Option::is_none")]
     pub action_flag: Option<output::LoginActionFlag>,
     /// (Chinese only) 异地登录保护设置
     ///
     /// Example: `{"VerifyFlag":0,"NotifyPhone":1,"NotifyEmail":1,"NotifyWechat":1,"Tips":0}`
-    #[serde(rename = "OffsiteFlag", default, skip_serializing_if = "Option::is_none")]
     pub offsite_flag: Option<output::OffsiteFlag>,
     /// (Chinese only) 是否提示信任设备：1: 提示 0: 不提示
     ///
     /// Example: `1`
-    #[serde(rename = "PromptTrust", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub prompt_trust: Option<u64>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -3691,14 +4952,53 @@ impl DescribeSafeAuthFlagResponse {
     }
 }
 
+impl lenient::Reply for DescribeSafeAuthFlagResponse {
+    const NAME: &'static str = "DescribeSafeAuthFlagResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "LoginFlag",
+        "ActionFlag",
+        "OffsiteFlag",
+        "PromptTrust",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.login_flag),
+            1 => lenient::value(map, &mut self.action_flag),
+            2 => lenient::value(map, &mut self.offsite_flag),
+            3 => lenient::scalar(map, &mut self.prompt_trust),
+            4 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribeSafeAuthFlagResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribeSafeAuthFlagResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeSafeAuthFlagResponse", 5)?
+            .opt("LoginFlag", &self.login_flag)?
+            .opt("ActionFlag", &self.action_flag)?
+            .opt("OffsiteFlag", &self.offsite_flag)?
+            .opt("PromptTrust", &self.prompt_trust)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::describe_sub_accounts`](super::Client::describe_sub_accounts).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeSubAccountsRequest {
     /// List of sub-user UINs. Up to 50 UINs are supported.
     ///
     /// Required. Example: `[12,23,34]`
-    #[serde(rename = "FilterSubAccountUin")]
     pub filter_sub_account_uin: Vec<u64>,
 }
 
@@ -3736,17 +5036,23 @@ impl<'de> Deserialize<'de> for DescribeSubAccountsRequest {
     }
 }
 
+impl serde::Serialize for DescribeSubAccountsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeSubAccountsRequest", 1)?
+            .plain("FilterSubAccountUin", &self.filter_sub_account_uin)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::describe_sub_accounts`](super::Client::describe_sub_accounts).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeSubAccountsResponse {
     /// Sub-user list
     ///
     /// Example: `[{"Uid":1000000232,"Uin":100028712456,"Name":"cvm operation","UserType":2,"Remark":"","CreateTime":"2022-10-20 14:11:01","LastLoginIp":"","LastLoginTime":null}]`
-    #[serde(rename = "SubAccounts", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub sub_accounts: Vec<output::SubAccountUser>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -3770,8 +5076,39 @@ impl DescribeSubAccountsResponse {
     }
 }
 
+impl lenient::Reply for DescribeSubAccountsResponse {
+    const NAME: &'static str = "DescribeSubAccountsResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "SubAccounts",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.sub_accounts),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribeSubAccountsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribeSubAccountsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeSubAccountsResponse", 2)?
+            .list("SubAccounts", &self.sub_accounts)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::describe_user_oidc_config`](super::Client::describe_user_oidc_config).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeUserOidcConfigRequest {}
 
@@ -3797,72 +5134,66 @@ impl<'de> Deserialize<'de> for DescribeUserOidcConfigRequest {
     }
 }
 
+impl serde::Serialize for DescribeUserOidcConfigRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeUserOidcConfigRequest", 0)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::describe_user_oidc_config`](super::Client::describe_user_oidc_config).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeUserOidcConfigResponse {
     /// IdP type. 12: user OIDC IdP
     ///
     /// Example: `11`
-    #[serde(rename = "ProviderType", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub provider_type: Option<u64>,
     /// IdP URL
     ///
     /// Example: `http://test-idp.com`
-    #[serde(rename = "IdentityUrl", default, skip_serializing_if = "Option::is_none")]
     pub identity_url: Option<String>,
     /// Signature public key
     ///
     /// Example: `sdg****`
-    #[serde(rename = "IdentityKey", default, skip_serializing_if = "Option::is_none")]
     pub identity_key: Option<String>,
     /// Client ID
     ///
     /// Example: `dbw****`
-    #[serde(rename = "ClientId", default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Status. 0: not set; 2: disabled; 11: enabled.
     ///
     /// Example: `11`
-    #[serde(rename = "Status", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub status: Option<u64>,
     /// Authorization endpoint
     ///
     /// Example: `http://test-endpoint.com`
-    #[serde(rename = "AuthorizationEndpoint", default, skip_serializing_if = "Option::is_none")]
     pub authorization_endpoint: Option<String>,
     /// Authorization scope
     ///
     /// Example: `[ "openid" ]`
-    #[serde(rename = "Scope", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub scope: Vec<String>,
     /// Authorization response type
     ///
     /// Example: `id_token`
-    #[serde(rename = "ResponseType", default, skip_serializing_if = "Option::is_none")]
     pub response_type: Option<String>,
     /// Authorization response mode
     ///
     /// Example: `form_post`
-    #[serde(rename = "ResponseMode", default, skip_serializing_if = "Option::is_none")]
     pub response_mode: Option<String>,
     /// Mapping field name
     ///
     /// Example: `sub`
-    #[serde(rename = "MappingFiled", default, skip_serializing_if = "Option::is_none")]
     pub mapping_filed: Option<String>,
     /// Description
     ///
     /// Example: `this is description`
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// (Chinese only) OIDC公钥自动轮转开关（默认为0代表关闭，1代表开启）
     ///
     /// Example: `1`
-    #[serde(rename = "AutoRotateKey", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub auto_rotate_key: Option<u64>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -3952,8 +5283,72 @@ impl DescribeUserOidcConfigResponse {
     }
 }
 
+impl lenient::Reply for DescribeUserOidcConfigResponse {
+    const NAME: &'static str = "DescribeUserOidcConfigResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "ProviderType",
+        "IdentityUrl",
+        "IdentityKey",
+        "ClientId",
+        "Status",
+        "AuthorizationEndpoint",
+        "Scope",
+        "ResponseType",
+        "ResponseMode",
+        "MappingFiled",
+        "Description",
+        "AutoRotateKey",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.provider_type),
+            1 => lenient::value(map, &mut self.identity_url),
+            2 => lenient::value(map, &mut self.identity_key),
+            3 => lenient::value(map, &mut self.client_id),
+            4 => lenient::scalar(map, &mut self.status),
+            5 => lenient::value(map, &mut self.authorization_endpoint),
+            6 => lenient::list(map, &mut self.scope),
+            7 => lenient::value(map, &mut self.response_type),
+            8 => lenient::value(map, &mut self.response_mode),
+            9 => lenient::value(map, &mut self.mapping_filed),
+            10 => lenient::value(map, &mut self.description),
+            11 => lenient::scalar(map, &mut self.auto_rotate_key),
+            12 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribeUserOidcConfigResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribeUserOidcConfigResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeUserOidcConfigResponse", 13)?
+            .opt("ProviderType", &self.provider_type)?
+            .opt("IdentityUrl", &self.identity_url)?
+            .opt("IdentityKey", &self.identity_key)?
+            .opt("ClientId", &self.client_id)?
+            .opt("Status", &self.status)?
+            .opt("AuthorizationEndpoint", &self.authorization_endpoint)?
+            .list("Scope", &self.scope)?
+            .opt("ResponseType", &self.response_type)?
+            .opt("ResponseMode", &self.response_mode)?
+            .opt("MappingFiled", &self.mapping_filed)?
+            .opt("Description", &self.description)?
+            .opt("AutoRotateKey", &self.auto_rotate_key)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::describe_user_saml_config`](super::Client::describe_user_saml_config).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeUserSamlConfigRequest {}
 
@@ -3979,27 +5374,30 @@ impl<'de> Deserialize<'de> for DescribeUserSamlConfigRequest {
     }
 }
 
+impl serde::Serialize for DescribeUserSamlConfigRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeUserSamlConfigRequest", 0)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::describe_user_saml_config`](super::Client::describe_user_saml_config).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeUserSamlConfigResponse {
     /// SAML metadata document.
     ///
     /// Example: `metadataDocumentDemo`
-    #[serde(rename = "SAMLMetadata", default, skip_serializing_if = "Option::is_none")]
     pub saml_metadata: Option<String>,
     /// Status. `0`: not set, `1`: enabled, `2`: disabled.
     ///
     /// Example: `11`
-    #[serde(rename = "Status", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub status: Option<u64>,
     /// (Chinese only) 辅助域名
     ///
     /// Example: `xx.com`
-    #[serde(rename = "AuxiliaryDomain", default, skip_serializing_if = "Option::is_none")]
     pub auxiliary_domain: Option<String>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -4035,19 +5433,54 @@ impl DescribeUserSamlConfigResponse {
     }
 }
 
+impl lenient::Reply for DescribeUserSamlConfigResponse {
+    const NAME: &'static str = "DescribeUserSamlConfigResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "SAMLMetadata",
+        "Status",
+        "AuxiliaryDomain",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.saml_metadata),
+            1 => lenient::scalar(map, &mut self.status),
+            2 => lenient::value(map, &mut self.auxiliary_domain),
+            3 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribeUserSamlConfigResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribeUserSamlConfigResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeUserSamlConfigResponse", 4)?
+            .opt("SAMLMetadata", &self.saml_metadata)?
+            .opt("Status", &self.status)?
+            .opt("AuxiliaryDomain", &self.auxiliary_domain)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::detach_group_policy`](super::Client::detach_group_policy).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DetachGroupPolicyRequest {
     /// Policy ID
     ///
     /// Required. Example: `1000`
-    #[serde(rename = "PolicyId")]
     pub policy_id: u64,
     /// User Group ID
     ///
     /// Required. Example: `1000`
-    #[serde(rename = "DetachGroupId")]
     pub detach_group_id: u64,
 }
 
@@ -4090,12 +5523,20 @@ impl<'de> Deserialize<'de> for DetachGroupPolicyRequest {
     }
 }
 
+impl serde::Serialize for DetachGroupPolicyRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DetachGroupPolicyRequest", 2)?
+            .plain("PolicyId", &self.policy_id)?
+            .plain("DetachGroupId", &self.detach_group_id)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::detach_group_policy`](super::Client::detach_group_policy).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DetachGroupPolicyResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -4113,29 +5554,53 @@ impl DetachGroupPolicyResponse {
     }
 }
 
+impl lenient::Reply for DetachGroupPolicyResponse {
+    const NAME: &'static str = "DetachGroupPolicyResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DetachGroupPolicyResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DetachGroupPolicyResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DetachGroupPolicyResponse", 1)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::detach_role_policy`](super::Client::detach_role_policy).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DetachRolePolicyRequest {
     /// Policy ID. Either `PolicyId` or `PolicyName` must be entered
     ///
     /// Example: `1`
-    #[serde(rename = "PolicyId", skip_serializing_if = "Option::is_none")]
     pub policy_id: Option<u64>,
     /// Role ID, which is used to specify a role. The input parameter is either `DetachRoleId` or `DetachRoleName`.
     ///
     /// Example: `4611686018427397905`
-    #[serde(rename = "DetachRoleId", skip_serializing_if = "Option::is_none")]
     pub detach_role_id: Option<String>,
     /// Role name, which is used to specify a role. The input parameter is either `DetachRoleId` or `DetachRoleName`.
     ///
     /// Example: `QCS_RoleName`
-    #[serde(rename = "DetachRoleName", skip_serializing_if = "Option::is_none")]
     pub detach_role_name: Option<String>,
     /// Policy name. Either `PolicyId` or `PolicyName` must be entered
     ///
     /// Example: `QCS_PolicyName`
-    #[serde(rename = "PolicyName", skip_serializing_if = "Option::is_none")]
     pub policy_name: Option<String>,
 }
 
@@ -4208,12 +5673,22 @@ impl<'de> Deserialize<'de> for DetachRolePolicyRequest {
     }
 }
 
+impl serde::Serialize for DetachRolePolicyRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DetachRolePolicyRequest", 4)?
+            .opt("PolicyId", &self.policy_id)?
+            .opt("DetachRoleId", &self.detach_role_id)?
+            .opt("DetachRoleName", &self.detach_role_name)?
+            .opt("PolicyName", &self.policy_name)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::detach_role_policy`](super::Client::detach_role_policy).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DetachRolePolicyResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -4231,19 +5706,45 @@ impl DetachRolePolicyResponse {
     }
 }
 
+impl lenient::Reply for DetachRolePolicyResponse {
+    const NAME: &'static str = "DetachRolePolicyResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DetachRolePolicyResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DetachRolePolicyResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DetachRolePolicyResponse", 1)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::detach_user_policy`](super::Client::detach_user_policy).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DetachUserPolicyRequest {
     /// Policy ID
     ///
     /// Required. Example: `1000`
-    #[serde(rename = "PolicyId")]
     pub policy_id: u64,
     /// Sub-account UIN
     ///
     /// Required. Example: `1000`
-    #[serde(rename = "DetachUin")]
     pub detach_uin: u64,
 }
 
@@ -4286,12 +5787,20 @@ impl<'de> Deserialize<'de> for DetachUserPolicyRequest {
     }
 }
 
+impl serde::Serialize for DetachUserPolicyRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DetachUserPolicyRequest", 2)?
+            .plain("PolicyId", &self.policy_id)?
+            .plain("DetachUin", &self.detach_uin)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::detach_user_policy`](super::Client::detach_user_policy).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DetachUserPolicyResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -4309,8 +5818,36 @@ impl DetachUserPolicyResponse {
     }
 }
 
+impl lenient::Reply for DetachUserPolicyResponse {
+    const NAME: &'static str = "DetachUserPolicyResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DetachUserPolicyResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DetachUserPolicyResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DetachUserPolicyResponse", 1)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::disable_user_sso`](super::Client::disable_user_sso).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DisableUserSsoRequest {}
 
@@ -4336,12 +5873,18 @@ impl<'de> Deserialize<'de> for DisableUserSsoRequest {
     }
 }
 
+impl serde::Serialize for DisableUserSsoRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DisableUserSsoRequest", 0)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::disable_user_sso`](super::Client::disable_user_sso).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DisableUserSsoResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -4359,8 +5902,36 @@ impl DisableUserSsoResponse {
     }
 }
 
+impl lenient::Reply for DisableUserSsoResponse {
+    const NAME: &'static str = "DisableUserSsoResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DisableUserSsoResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DisableUserSsoResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DisableUserSsoResponse", 1)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::get_account_summary`](super::Client::get_account_summary).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetAccountSummaryRequest {}
 
@@ -4386,47 +5957,46 @@ impl<'de> Deserialize<'de> for GetAccountSummaryRequest {
     }
 }
 
+impl serde::Serialize for GetAccountSummaryRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "GetAccountSummaryRequest", 0)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::get_account_summary`](super::Client::get_account_summary).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetAccountSummaryResponse {
     /// Number of policies
     ///
     /// Example: `1`
-    #[serde(rename = "Policies", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub policies: Option<u64>,
     /// Number of roles
     ///
     /// Example: `1`
-    #[serde(rename = "Roles", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub roles: Option<u64>,
     /// Number of identity providers
     ///
     /// Deprecated. Example: `1`
-    #[serde(rename = "Idps", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub idps: Option<u64>,
     /// Number of sub-accounts
     ///
     /// Example: `1`
-    #[serde(rename = "User", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub user: Option<u64>,
     /// Number of groups
     ///
     /// Example: `1`
-    #[serde(rename = "Group", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub group: Option<u64>,
     /// Total number of grouped users
     ///
     /// Example: `1`
-    #[serde(rename = "Member", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub member: Option<u64>,
     /// (Chinese only) 身份提供商数。
     ///
     /// Example: `1`
-    #[serde(rename = "IdentityProviders", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub identity_providers: Option<u64>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -4486,14 +6056,62 @@ impl GetAccountSummaryResponse {
     }
 }
 
+impl lenient::Reply for GetAccountSummaryResponse {
+    const NAME: &'static str = "GetAccountSummaryResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "Policies",
+        "Roles",
+        "Idps",
+        "User",
+        "Group",
+        "Member",
+        "IdentityProviders",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.policies),
+            1 => lenient::scalar(map, &mut self.roles),
+            2 => lenient::scalar(map, &mut self.idps),
+            3 => lenient::scalar(map, &mut self.user),
+            4 => lenient::scalar(map, &mut self.group),
+            5 => lenient::scalar(map, &mut self.member),
+            6 => lenient::scalar(map, &mut self.identity_providers),
+            7 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for GetAccountSummaryResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for GetAccountSummaryResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "GetAccountSummaryResponse", 8)?
+            .opt("Policies", &self.policies)?
+            .opt("Roles", &self.roles)?
+            .opt("Idps", &self.idps)?
+            .opt("User", &self.user)?
+            .opt("Group", &self.group)?
+            .opt("Member", &self.member)?
+            .opt("IdentityProviders", &self.identity_providers)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::get_custom_mfa_token_info`](super::Client::get_custom_mfa_token_info).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetCustomMfaTokenInfoRequest {
     /// Custom multi-factor verification Token
     ///
     /// Required. Example: `mfa_idc-100033287777-d70986da-24c7-1d5f-b6bd-0d2f94a571d0`
-    #[serde(rename = "MFAToken")]
     pub mfa_token: String,
 }
 
@@ -4531,17 +6149,23 @@ impl<'de> Deserialize<'de> for GetCustomMfaTokenInfoRequest {
     }
 }
 
+impl serde::Serialize for GetCustomMfaTokenInfoRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "GetCustomMfaTokenInfoRequest", 1)?
+            .plain("MFAToken", &self.mfa_token)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::get_custom_mfa_token_info`](super::Client::get_custom_mfa_token_info).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetCustomMfaTokenInfoResponse {
     /// Account ID corresponding to the custom multi-factor verification Token
     ///
     /// Example: `100033287777`
-    #[serde(rename = "Uin", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub uin: Option<u64>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -4565,14 +6189,44 @@ impl GetCustomMfaTokenInfoResponse {
     }
 }
 
+impl lenient::Reply for GetCustomMfaTokenInfoResponse {
+    const NAME: &'static str = "GetCustomMfaTokenInfoResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "Uin",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.uin),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for GetCustomMfaTokenInfoResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for GetCustomMfaTokenInfoResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "GetCustomMfaTokenInfoResponse", 2)?
+            .opt("Uin", &self.uin)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::get_group`](super::Client::get_group).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetGroupRequest {
     /// User Group ID
     ///
     /// Required. Example: `300001`
-    #[serde(rename = "GroupId")]
     pub group_id: u64,
 }
 
@@ -4610,42 +6264,43 @@ impl<'de> Deserialize<'de> for GetGroupRequest {
     }
 }
 
+impl serde::Serialize for GetGroupRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "GetGroupRequest", 1)?
+            .plain("GroupId", &self.group_id)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::get_group`](super::Client::get_group).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetGroupResponse {
     /// User Group ID
     ///
     /// Example: `300001`
-    #[serde(rename = "GroupId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub group_id: Option<u64>,
     /// User Group name
     ///
     /// Example: `admin`
-    #[serde(rename = "GroupName", default, skip_serializing_if = "Option::is_none")]
     pub group_name: Option<String>,
     /// Number of members in the User Group
     ///
     /// Example: `1`
-    #[serde(rename = "GroupNum", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub group_num: Option<u64>,
     /// User Group description
     ///
     /// Example: `管理员`
-    #[serde(rename = "Remark", default, skip_serializing_if = "Option::is_none")]
     pub remark: Option<String>,
     /// Time User Group created
     ///
     /// Example: `2024-11-25 20:37:41`
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
     /// User Group member information
     ///
     /// Example: `{"Uid": 20000111}`
-    #[serde(rename = "UserInfo", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub user_info: Vec<output::GroupMemberInfo>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -4699,8 +6354,54 @@ impl GetGroupResponse {
     }
 }
 
+impl lenient::Reply for GetGroupResponse {
+    const NAME: &'static str = "GetGroupResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "GroupId",
+        "GroupName",
+        "GroupNum",
+        "Remark",
+        "CreateTime",
+        "UserInfo",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.group_id),
+            1 => lenient::value(map, &mut self.group_name),
+            2 => lenient::scalar(map, &mut self.group_num),
+            3 => lenient::value(map, &mut self.remark),
+            4 => lenient::value(map, &mut self.create_time),
+            5 => lenient::list(map, &mut self.user_info),
+            6 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for GetGroupResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for GetGroupResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "GetGroupResponse", 7)?
+            .opt("GroupId", &self.group_id)?
+            .opt("GroupName", &self.group_name)?
+            .opt("GroupNum", &self.group_num)?
+            .opt("Remark", &self.remark)?
+            .opt("CreateTime", &self.create_time)?
+            .list("UserInfo", &self.user_info)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::get_password_rules`](super::Client::get_password_rules).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetPasswordRulesRequest {}
 
@@ -4726,21 +6427,24 @@ impl<'de> Deserialize<'de> for GetPasswordRulesRequest {
     }
 }
 
+impl serde::Serialize for GetPasswordRulesRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "GetPasswordRulesRequest", 0)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::get_password_rules`](super::Client::get_password_rules).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetPasswordRulesResponse {
     /// Console Password rules.
-    #[serde(rename = "Rules", default, skip_serializing_if = "Option::is_none")]
     pub rules: Option<output::PassWordRule>,
     /// Modification time.
-    #[serde(rename = "UpdateTime", default, skip_serializing_if = "Option::is_none")]
     pub update_time: Option<String>,
     /// Modifying user.
-    #[serde(rename = "Modifier", default, skip_serializing_if = "Option::is_none")]
     pub modifier: Option<String>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -4776,14 +6480,50 @@ impl GetPasswordRulesResponse {
     }
 }
 
+impl lenient::Reply for GetPasswordRulesResponse {
+    const NAME: &'static str = "GetPasswordRulesResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "Rules",
+        "UpdateTime",
+        "Modifier",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.rules),
+            1 => lenient::value(map, &mut self.update_time),
+            2 => lenient::value(map, &mut self.modifier),
+            3 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for GetPasswordRulesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for GetPasswordRulesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "GetPasswordRulesResponse", 4)?
+            .opt("Rules", &self.rules)?
+            .opt("UpdateTime", &self.update_time)?
+            .opt("Modifier", &self.modifier)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::get_policy`](super::Client::get_policy).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetPolicyRequest {
     /// Policy ID
     ///
     /// Required. Example: `17698703`
-    #[serde(rename = "PolicyId")]
     pub policy_id: u64,
 }
 
@@ -4821,63 +6561,61 @@ impl<'de> Deserialize<'de> for GetPolicyRequest {
     }
 }
 
+impl serde::Serialize for GetPolicyRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "GetPolicyRequest", 1)?
+            .plain("PolicyId", &self.policy_id)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::get_policy`](super::Client::get_policy).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetPolicyResponse {
     /// Policy name
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Example: `testPolicy`
-    #[serde(rename = "PolicyName", default, skip_serializing_if = "Option::is_none")]
     pub policy_name: Option<String>,
     /// Policy description
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Example: `测试策略`
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// 1: Custom policy; 2: Preset policy
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Example: `1`
-    #[serde(rename = "Type", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub type_: Option<u64>,
     /// Time created
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Example: `2019-04-29 21:18:28`
-    #[serde(rename = "AddTime", default, skip_serializing_if = "Option::is_none")]
     pub add_time: Option<String>,
     /// Time of latest update
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Example: `2019-04-29 21:28:32`
-    #[serde(rename = "UpdateTime", default, skip_serializing_if = "Option::is_none")]
     pub update_time: Option<String>,
     /// Policy document
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Example: `{\"version\":\"2.0\",\"statement\":[{\"effect\":\"allow\",\"action\":[\"name\\/cos:*\"],\"resource\":[\"*\"]}]}`
-    #[serde(rename = "PolicyDocument", default, skip_serializing_if = "Option::is_none")]
     pub policy_document: Option<String>,
     /// Remarks
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `这是一个测试策略`
-    #[serde(rename = "PresetAlias", default, skip_serializing_if = "Option::is_none")]
     pub preset_alias: Option<String>,
     /// Whether it is a service-linked policy
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// Example: `1`
-    #[serde(rename = "IsServiceLinkedRolePolicy", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_service_linked_role_policy: Option<u64>,
     /// List of tags associated with the policy
-    #[serde(rename = "Tags", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<output::Tag>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -4949,19 +6687,72 @@ impl GetPolicyResponse {
     }
 }
 
+impl lenient::Reply for GetPolicyResponse {
+    const NAME: &'static str = "GetPolicyResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "PolicyName",
+        "Description",
+        "Type",
+        "AddTime",
+        "UpdateTime",
+        "PolicyDocument",
+        "PresetAlias",
+        "IsServiceLinkedRolePolicy",
+        "Tags",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.policy_name),
+            1 => lenient::value(map, &mut self.description),
+            2 => lenient::scalar(map, &mut self.type_),
+            3 => lenient::value(map, &mut self.add_time),
+            4 => lenient::value(map, &mut self.update_time),
+            5 => lenient::value(map, &mut self.policy_document),
+            6 => lenient::value(map, &mut self.preset_alias),
+            7 => lenient::scalar(map, &mut self.is_service_linked_role_policy),
+            8 => lenient::list(map, &mut self.tags),
+            9 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for GetPolicyResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for GetPolicyResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "GetPolicyResponse", 10)?
+            .opt("PolicyName", &self.policy_name)?
+            .opt("Description", &self.description)?
+            .opt("Type", &self.type_)?
+            .opt("AddTime", &self.add_time)?
+            .opt("UpdateTime", &self.update_time)?
+            .opt("PolicyDocument", &self.policy_document)?
+            .opt("PresetAlias", &self.preset_alias)?
+            .opt("IsServiceLinkedRolePolicy", &self.is_service_linked_role_policy)?
+            .list("Tags", &self.tags)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::get_policy_version`](super::Client::get_policy_version).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetPolicyVersionRequest {
     /// Policy ID
     ///
     /// Required. Example: `17698703`
-    #[serde(rename = "PolicyId")]
     pub policy_id: u64,
     /// Policy version, which can be obtained through `ListPolicyVersions`.
     ///
     /// Required. Example: `2`
-    #[serde(rename = "VersionId")]
     pub version_id: u64,
 }
 
@@ -5004,18 +6795,25 @@ impl<'de> Deserialize<'de> for GetPolicyVersionRequest {
     }
 }
 
+impl serde::Serialize for GetPolicyVersionRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "GetPolicyVersionRequest", 2)?
+            .plain("PolicyId", &self.policy_id)?
+            .plain("VersionId", &self.version_id)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::get_policy_version`](super::Client::get_policy_version).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetPolicyVersionResponse {
     /// Policy version details
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// Example: `{"VersionId":2,"CreateDate":"2019-08-09T10:31:47Z","IsDefaultVersion":1,"Document":"{\"version\":\"2.0\",\"statement\":[{\"effect\":\"allow\",\"action\":[\"name\\/cos:*\"],\"resource\":[\"*\"]}]}"}`
-    #[serde(rename = "PolicyVersion", default, skip_serializing_if = "Option::is_none")]
     pub policy_version: Option<output::PolicyVersionDetail>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -5039,14 +6837,44 @@ impl GetPolicyVersionResponse {
     }
 }
 
+impl lenient::Reply for GetPolicyVersionResponse {
+    const NAME: &'static str = "GetPolicyVersionResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "PolicyVersion",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.policy_version),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for GetPolicyVersionResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for GetPolicyVersionResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "GetPolicyVersionResponse", 2)?
+            .opt("PolicyVersion", &self.policy_version)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::get_role_permission_boundary`](super::Client::get_role_permission_boundary).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetRolePermissionBoundaryRequest {
     /// (Chinese only) 角色ID
     ///
     /// Required. Example: `4611686018441258642`
-    #[serde(rename = "RoleId")]
     pub role_id: String,
 }
 
@@ -5084,42 +6912,44 @@ impl<'de> Deserialize<'de> for GetRolePermissionBoundaryRequest {
     }
 }
 
+impl serde::Serialize for GetRolePermissionBoundaryRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "GetRolePermissionBoundaryRequest", 1)?
+            .plain("RoleId", &self.role_id)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::get_role_permission_boundary`](super::Client::get_role_permission_boundary).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetRolePermissionBoundaryResponse {
     /// (Chinese only) 策略ID
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `4221356`
-    #[serde(rename = "PolicyId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub policy_id: Option<i64>,
     /// (Chinese only) 策略名
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `QcloudCOSAccessForCLSRole`
-    #[serde(rename = "PolicyName", default, skip_serializing_if = "Option::is_none")]
     pub policy_name: Option<String>,
     /// (Chinese only) 策略语法
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `{"strategyInfo":{"version":"2.0","statement":[{"effect":"allow","action":"*","resource":"*"}]}}`
-    #[serde(rename = "PolicyDocument", default, skip_serializing_if = "Option::is_none")]
     pub policy_document: Option<String>,
     /// (Chinese only) 策略类型：1.自定义策略，2.预设策略
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `1`
-    #[serde(rename = "PolicyType", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub policy_type: Option<i64>,
     /// (Chinese only) 创建方式：1.按产品功能或项目权限创建，2.按策略语法创建，3.按策略生成器创建，4.按标签授权创建，5.按权限边界规则创建
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `5`
-    #[serde(rename = "CreateMode", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub create_mode: Option<i64>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -5167,19 +6997,60 @@ impl GetRolePermissionBoundaryResponse {
     }
 }
 
+impl lenient::Reply for GetRolePermissionBoundaryResponse {
+    const NAME: &'static str = "GetRolePermissionBoundaryResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "PolicyId",
+        "PolicyName",
+        "PolicyDocument",
+        "PolicyType",
+        "CreateMode",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.policy_id),
+            1 => lenient::value(map, &mut self.policy_name),
+            2 => lenient::value(map, &mut self.policy_document),
+            3 => lenient::scalar(map, &mut self.policy_type),
+            4 => lenient::scalar(map, &mut self.create_mode),
+            5 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for GetRolePermissionBoundaryResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for GetRolePermissionBoundaryResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "GetRolePermissionBoundaryResponse", 6)?
+            .opt("PolicyId", &self.policy_id)?
+            .opt("PolicyName", &self.policy_name)?
+            .opt("PolicyDocument", &self.policy_document)?
+            .opt("PolicyType", &self.policy_type)?
+            .opt("CreateMode", &self.create_mode)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::get_role`](super::Client::get_role).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetRoleRequest {
     /// Role ID, used to specify role. Input either `RoleId` or `RoleName`
     ///
     /// Example: `4611686018427844696`
-    #[serde(rename = "RoleId", skip_serializing_if = "Option::is_none")]
     pub role_id: Option<String>,
     /// Role name, used to specify role. Input either `RoleId` or `RoleName`
     ///
     /// Example: `QCSRole`
-    #[serde(rename = "RoleName", skip_serializing_if = "Option::is_none")]
     pub role_name: Option<String>,
 }
 
@@ -5232,17 +7103,24 @@ impl<'de> Deserialize<'de> for GetRoleRequest {
     }
 }
 
+impl serde::Serialize for GetRoleRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "GetRoleRequest", 2)?
+            .opt("RoleId", &self.role_id)?
+            .opt("RoleName", &self.role_name)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::get_role`](super::Client::get_role).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetRoleResponse {
     /// Role details
     ///
     /// Example: `{"Response":{"RequestId":"3bfc64a0-8935-43f4-91f7-6d16c41886d8","RoleInfo":{"AddTime":"2024-10-15 14:08:20","ConsoleLogin":0,"DeletionTaskId":null,"Description":"1120","IsSelected":0,"PolicyDocument":"{\"version\":\"2.0\",\"statement\":[{\"action\":\"name/sts:AssumeRole\",\"effect\":\"allow\",\"principal\":{\"qcs\":\"qcs::cam::uin/100000000001:root\"}}]}","RoleArn":"qcs::cam::uin/100000000001:roleName/test_principal","RoleId":"4611000000000000001","RoleName":"test_principal","RoleType":"user","SessionDuration":7200,"Tags":[{"Key":"管理人员","Value":"运营主管"}],"UpdateTime":"2024-11-20 19:04:57"}}}`
-    #[serde(rename = "RoleInfo", default, skip_serializing_if = "Option::is_none")]
     pub role_info: Option<output::RoleInfo>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -5266,14 +7144,44 @@ impl GetRoleResponse {
     }
 }
 
+impl lenient::Reply for GetRoleResponse {
+    const NAME: &'static str = "GetRoleResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RoleInfo",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.role_info),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for GetRoleResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for GetRoleResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "GetRoleResponse", 2)?
+            .opt("RoleInfo", &self.role_info)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::get_saml_provider`](super::Client::get_saml_provider).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetSamlProviderRequest {
     /// SAML identity provider name
     ///
     /// Required. Example: `okta`
-    #[serde(rename = "Name")]
     pub name: String,
 }
 
@@ -5311,37 +7219,39 @@ impl<'de> Deserialize<'de> for GetSamlProviderRequest {
     }
 }
 
+impl serde::Serialize for GetSamlProviderRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "GetSamlProviderRequest", 1)?
+            .plain("Name", &self.name)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::get_saml_provider`](super::Client::get_saml_provider).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetSamlProviderResponse {
     /// SAML identity provider name
     ///
     /// Required. Example: `okta`
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// SAML identity provider description
     ///
     /// Required. Example: `okta`
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Time SAML identity provider created
     ///
     /// Required. Example: `2018-09-17 17:18:03`
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
     /// Time SAML identity provider last modified
     ///
     /// Required. Example: `2018-09-17 17:18:03`
-    #[serde(rename = "ModifyTime", default, skip_serializing_if = "Option::is_none")]
     pub modify_time: Option<String>,
     /// SAML identity provider metadata document
     ///
     /// Required. Example: `U0FNTE1ldGFkYXRh`
-    #[serde(rename = "SAMLMetadata", default, skip_serializing_if = "Option::is_none")]
     pub saml_metadata: Option<String>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -5364,14 +7274,56 @@ impl GetSamlProviderResponse {
     }
 }
 
+impl lenient::Reply for GetSamlProviderResponse {
+    const NAME: &'static str = "GetSamlProviderResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "Name",
+        "Description",
+        "CreateTime",
+        "ModifyTime",
+        "SAMLMetadata",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.name),
+            1 => lenient::value(map, &mut self.description),
+            2 => lenient::value(map, &mut self.create_time),
+            3 => lenient::value(map, &mut self.modify_time),
+            4 => lenient::value(map, &mut self.saml_metadata),
+            5 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for GetSamlProviderResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for GetSamlProviderResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "GetSamlProviderResponse", 6)?
+            .opt("Name", &self.name)?
+            .opt("Description", &self.description)?
+            .opt("CreateTime", &self.create_time)?
+            .opt("ModifyTime", &self.modify_time)?
+            .opt("SAMLMetadata", &self.saml_metadata)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::get_security_last_used`](super::Client::get_security_last_used).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetSecurityLastUsedRequest {
     /// Key ID list query. Up to 10 key IDs can be queried.
     ///
     /// Required. Example: `["id1","id2"]`
-    #[serde(rename = "SecretIdList")]
     pub secret_id_list: Vec<String>,
 }
 
@@ -5409,15 +7361,21 @@ impl<'de> Deserialize<'de> for GetSecurityLastUsedRequest {
     }
 }
 
+impl serde::Serialize for GetSecurityLastUsedRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "GetSecurityLastUsedRequest", 1)?
+            .plain("SecretIdList", &self.secret_id_list)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::get_security_last_used`](super::Client::get_security_last_used).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetSecurityLastUsedResponse {
     /// List of key ID’s recent usage records.
-    #[serde(rename = "SecretIdLastUsedRows", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub secret_id_last_used_rows: Vec<output::SecretIdLastUsed>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -5441,14 +7399,44 @@ impl GetSecurityLastUsedResponse {
     }
 }
 
+impl lenient::Reply for GetSecurityLastUsedResponse {
+    const NAME: &'static str = "GetSecurityLastUsedResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "SecretIdLastUsedRows",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.secret_id_last_used_rows),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for GetSecurityLastUsedResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for GetSecurityLastUsedResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "GetSecurityLastUsedResponse", 2)?
+            .list("SecretIdLastUsedRows", &self.secret_id_last_used_rows)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::get_service_linked_role_deletion_status`](super::Client::get_service_linked_role_deletion_status).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetServiceLinkedRoleDeletionStatusRequest {
     /// Deletion task ID
     ///
     /// Required. Example: `40082`
-    #[serde(rename = "DeletionTaskId")]
     pub deletion_task_id: String,
 }
 
@@ -5486,34 +7474,37 @@ impl<'de> Deserialize<'de> for GetServiceLinkedRoleDeletionStatusRequest {
     }
 }
 
+impl serde::Serialize for GetServiceLinkedRoleDeletionStatusRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "GetServiceLinkedRoleDeletionStatusRequest", 1)?
+            .plain("DeletionTaskId", &self.deletion_task_id)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::get_service_linked_role_deletion_status`](super::Client::get_service_linked_role_deletion_status).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetServiceLinkedRoleDeletionStatusResponse {
     /// Status: NOT_STARTED, IN_PROGRESS, SUCCEEDED, FAILED
     ///
     /// Example: `SUCCEEDED`
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Reasons why the deletion failed.
     ///
     /// Example: `ok`
-    #[serde(rename = "Reason", default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     /// Service type
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `advisor`
-    #[serde(rename = "ServiceType", default, skip_serializing_if = "Option::is_none")]
     pub service_type: Option<String>,
     /// Service name
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `云顾问`
-    #[serde(rename = "ServiceName", default, skip_serializing_if = "Option::is_none")]
     pub service_name: Option<String>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -5555,8 +7546,48 @@ impl GetServiceLinkedRoleDeletionStatusResponse {
     }
 }
 
+impl lenient::Reply for GetServiceLinkedRoleDeletionStatusResponse {
+    const NAME: &'static str = "GetServiceLinkedRoleDeletionStatusResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "Status",
+        "Reason",
+        "ServiceType",
+        "ServiceName",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.status),
+            1 => lenient::value(map, &mut self.reason),
+            2 => lenient::value(map, &mut self.service_type),
+            3 => lenient::value(map, &mut self.service_name),
+            4 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for GetServiceLinkedRoleDeletionStatusResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for GetServiceLinkedRoleDeletionStatusResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "GetServiceLinkedRoleDeletionStatusResponse", 5)?
+            .opt("Status", &self.status)?
+            .opt("Reason", &self.reason)?
+            .opt("ServiceType", &self.service_type)?
+            .opt("ServiceName", &self.service_name)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::get_user_app_id`](super::Client::get_user_app_id).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetUserAppIdRequest {}
 
@@ -5582,27 +7613,30 @@ impl<'de> Deserialize<'de> for GetUserAppIdRequest {
     }
 }
 
+impl serde::Serialize for GetUserAppIdRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "GetUserAppIdRequest", 0)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::get_user_app_id`](super::Client::get_user_app_id).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetUserAppIdResponse {
     /// UIN of the current account.
     ///
     /// Example: `100000000000`
-    #[serde(rename = "Uin", default, skip_serializing_if = "Option::is_none")]
     pub uin: Option<String>,
     /// OwnerUin of the current account.
     ///
     /// Example: `100000000000`
-    #[serde(rename = "OwnerUin", default, skip_serializing_if = "Option::is_none")]
     pub owner_uin: Option<String>,
     /// AppId of the current account.
     ///
     /// Example: `1250000000`
-    #[serde(rename = "AppId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub app_id: Option<u64>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -5638,14 +7672,50 @@ impl GetUserAppIdResponse {
     }
 }
 
+impl lenient::Reply for GetUserAppIdResponse {
+    const NAME: &'static str = "GetUserAppIdResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "Uin",
+        "OwnerUin",
+        "AppId",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.uin),
+            1 => lenient::value(map, &mut self.owner_uin),
+            2 => lenient::scalar(map, &mut self.app_id),
+            3 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for GetUserAppIdResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for GetUserAppIdResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "GetUserAppIdResponse", 4)?
+            .opt("Uin", &self.uin)?
+            .opt("OwnerUin", &self.owner_uin)?
+            .opt("AppId", &self.app_id)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::get_user_permission_boundary`](super::Client::get_user_permission_boundary).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetUserPermissionBoundaryRequest {
     /// (Chinese only) 子账号Uin
     ///
     /// Required. Example: `100000546547`
-    #[serde(rename = "TargetUin")]
     pub target_uin: i64,
 }
 
@@ -5683,42 +7753,44 @@ impl<'de> Deserialize<'de> for GetUserPermissionBoundaryRequest {
     }
 }
 
+impl serde::Serialize for GetUserPermissionBoundaryRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "GetUserPermissionBoundaryRequest", 1)?
+            .plain("TargetUin", &self.target_uin)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::get_user_permission_boundary`](super::Client::get_user_permission_boundary).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetUserPermissionBoundaryResponse {
     /// (Chinese only) 策略ID
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `213465`
-    #[serde(rename = "PolicyId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub policy_id: Option<i64>,
     /// (Chinese only) 策略名
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `QcloudCOSAccessForCLSRole`
-    #[serde(rename = "PolicyName", default, skip_serializing_if = "Option::is_none")]
     pub policy_name: Option<String>,
     /// (Chinese only) 策略语法
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `{"strategyInfo":{"version":"2.0","statement":[{"effect":"allow","action":"*","resource":"*"}]}}`
-    #[serde(rename = "PolicyDocument", default, skip_serializing_if = "Option::is_none")]
     pub policy_document: Option<String>,
     /// (Chinese only) 策略类型：1.自定义策略，2.预设策略
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `1`
-    #[serde(rename = "PolicyType", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub policy_type: Option<i64>,
     /// (Chinese only) 创建方式：1.按产品功能或项目权限创建，2.按策略语法创建，3.按策略生成器创建，4.按标签授权创建，5.按权限边界规则创建
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `5`
-    #[serde(rename = "CreateMode", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub create_mode: Option<i64>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -5766,14 +7838,56 @@ impl GetUserPermissionBoundaryResponse {
     }
 }
 
+impl lenient::Reply for GetUserPermissionBoundaryResponse {
+    const NAME: &'static str = "GetUserPermissionBoundaryResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "PolicyId",
+        "PolicyName",
+        "PolicyDocument",
+        "PolicyType",
+        "CreateMode",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.policy_id),
+            1 => lenient::value(map, &mut self.policy_name),
+            2 => lenient::value(map, &mut self.policy_document),
+            3 => lenient::scalar(map, &mut self.policy_type),
+            4 => lenient::scalar(map, &mut self.create_mode),
+            5 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for GetUserPermissionBoundaryResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for GetUserPermissionBoundaryResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "GetUserPermissionBoundaryResponse", 6)?
+            .opt("PolicyId", &self.policy_id)?
+            .opt("PolicyName", &self.policy_name)?
+            .opt("PolicyDocument", &self.policy_document)?
+            .opt("PolicyType", &self.policy_type)?
+            .opt("CreateMode", &self.create_mode)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::get_user`](super::Client::get_user).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetUserRequest {
     /// Sub-user username
     ///
     /// Required. Example: `Jack`
-    #[serde(rename = "Name")]
     pub name: String,
 }
 
@@ -5811,65 +7925,62 @@ impl<'de> Deserialize<'de> for GetUserRequest {
     }
 }
 
+impl serde::Serialize for GetUserRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "GetUserRequest", 1)?
+            .plain("Name", &self.name)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::get_user`](super::Client::get_user).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetUserResponse {
     /// Sub-user UIN
     ///
     /// Example: `100000546533`
-    #[serde(rename = "Uin", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub uin: Option<u64>,
     /// Sub-user username
     ///
     /// Example: `Jack`
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Sub-user UID
     ///
     /// Example: `1001774`
-    #[serde(rename = "Uid", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub uid: Option<u64>,
     /// Sub-user remarks
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `Jack`
-    #[serde(rename = "Remark", default, skip_serializing_if = "Option::is_none")]
     pub remark: Option<String>,
     /// Whether the sub-user can log in to the console. `0`: No; `1`: Yes.
     ///
     /// Example: `1`
-    #[serde(rename = "ConsoleLogin", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub console_login: Option<u64>,
     /// Mobile number
     ///
     /// Example: `10086`
-    #[serde(rename = "PhoneNum", default, skip_serializing_if = "Option::is_none")]
     pub phone_num: Option<String>,
     /// Country/Area code
     ///
     /// Example: `86`
-    #[serde(rename = "CountryCode", default, skip_serializing_if = "Option::is_none")]
     pub country_code: Option<String>,
     /// Email
     ///
     /// Example: `123@qq.com`
-    #[serde(rename = "Email", default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// Last login IP
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Example: `1.1.1.1`
-    #[serde(rename = "RecentlyLoginIP", default, skip_serializing_if = "Option::is_none")]
     pub recently_login_ip: Option<String>,
     /// Last login time
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Example: `2023-02-27 14:59:08`
-    #[serde(rename = "RecentlyLoginTime", default, skip_serializing_if = "Option::is_none")]
     pub recently_login_time: Option<String>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -5947,24 +8058,79 @@ impl GetUserResponse {
     }
 }
 
+impl lenient::Reply for GetUserResponse {
+    const NAME: &'static str = "GetUserResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "Uin",
+        "Name",
+        "Uid",
+        "Remark",
+        "ConsoleLogin",
+        "PhoneNum",
+        "CountryCode",
+        "Email",
+        "RecentlyLoginIP",
+        "RecentlyLoginTime",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.uin),
+            1 => lenient::value(map, &mut self.name),
+            2 => lenient::scalar(map, &mut self.uid),
+            3 => lenient::value(map, &mut self.remark),
+            4 => lenient::scalar(map, &mut self.console_login),
+            5 => lenient::value(map, &mut self.phone_num),
+            6 => lenient::value(map, &mut self.country_code),
+            7 => lenient::value(map, &mut self.email),
+            8 => lenient::value(map, &mut self.recently_login_ip),
+            9 => lenient::value(map, &mut self.recently_login_time),
+            10 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for GetUserResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for GetUserResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "GetUserResponse", 11)?
+            .opt("Uin", &self.uin)?
+            .opt("Name", &self.name)?
+            .opt("Uid", &self.uid)?
+            .opt("Remark", &self.remark)?
+            .opt("ConsoleLogin", &self.console_login)?
+            .opt("PhoneNum", &self.phone_num)?
+            .opt("CountryCode", &self.country_code)?
+            .opt("Email", &self.email)?
+            .opt("RecentlyLoginIP", &self.recently_login_ip)?
+            .opt("RecentlyLoginTime", &self.recently_login_time)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Information on the association between a sub-user and a User Group
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GroupIdOfUidInfo {
     /// User Group ID
     ///
     /// Required. Example: `1000122`
-    #[serde(rename = "GroupId")]
     pub group_id: u64,
     /// Sub-user UID
     ///
     /// Example: `1000121`
-    #[serde(rename = "Uid", skip_serializing_if = "Option::is_none")]
     pub uid: Option<u64>,
     /// Sub-user UIN. For UIN and UID, at least one of them is required.
     ///
     /// Example: `100003435`
-    #[serde(rename = "Uin", skip_serializing_if = "Option::is_none")]
     pub uin: Option<u64>,
 }
 
@@ -6022,19 +8188,27 @@ impl<'de> Deserialize<'de> for GroupIdOfUidInfo {
     }
 }
 
+impl serde::Serialize for GroupIdOfUidInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "GroupIdOfUidInfo", 3)?
+            .plain("GroupId", &self.group_id)?
+            .opt("Uid", &self.uid)?
+            .opt("Uin", &self.uin)?
+            .end()
+    }
+}
+
 /// (Chinese only) IP限制策略
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct IpPolicy {
     /// (Chinese only) IP段
     ///
     /// Required.
-    #[serde(rename = "IP")]
     pub ip: String,
     /// (Chinese only) 策略效力，Allow或Deny
     ///
     /// Required.
-    #[serde(rename = "Effect")]
     pub effect: String,
 }
 
@@ -6077,14 +8251,22 @@ impl<'de> Deserialize<'de> for IpPolicy {
     }
 }
 
+impl serde::Serialize for IpPolicy {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "IpPolicy", 2)?
+            .plain("IP", &self.ip)?
+            .plain("Effect", &self.effect)?
+            .end()
+    }
+}
+
 /// Request of [`Client::list_access_keys`](super::Client::list_access_keys).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListAccessKeysRequest {
     /// `UIN` of the specified user. If this parameter is left empty, access keys of the current user will be listed by default
     ///
     /// Example: `100013065917`
-    #[serde(rename = "TargetUin", skip_serializing_if = "Option::is_none")]
     pub target_uin: Option<u64>,
 }
 
@@ -6127,18 +8309,24 @@ impl<'de> Deserialize<'de> for ListAccessKeysRequest {
     }
 }
 
+impl serde::Serialize for ListAccessKeysRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ListAccessKeysRequest", 1)?
+            .opt("TargetUin", &self.target_uin)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::list_access_keys`](super::Client::list_access_keys).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListAccessKeysResponse {
     /// Access key list
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "AccessKeys", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub access_keys: Vec<output::AccessKey>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -6162,8 +8350,39 @@ impl ListAccessKeysResponse {
     }
 }
 
+impl lenient::Reply for ListAccessKeysResponse {
+    const NAME: &'static str = "ListAccessKeysResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "AccessKeys",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.access_keys),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ListAccessKeysResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ListAccessKeysResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ListAccessKeysResponse", 2)?
+            .list("AccessKeys", &self.access_keys)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::list_accounts`](super::Client::list_accounts).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListAccountsRequest {
     /// (Chinese only)
@@ -6173,14 +8392,12 @@ pub struct ListAccountsRequest {
     /// 取值范围：\[1, 100\]
     ///
     /// Example: `2`
-    #[serde(rename = "MaxItems", skip_serializing_if = "Option::is_none")]
     pub max_items: Option<i64>,
     /// (Chinese only)
     ///
     /// 当请求的返回结果被截断时，可以使用Marker获取从当前截断位置之后的内容。
     ///
     /// Example: `K_0EkOfSbn84waAYY4l_aK0SvzlMsrhTd8RAXkOTgx0RzGU3lId6P3aWizBVn8qB`
-    #[serde(rename = "Marker", skip_serializing_if = "Option::is_none")]
     pub marker: Option<String>,
     /// (Chinese only)
     ///
@@ -6197,7 +8414,6 @@ pub struct ListAccountsRequest {
     /// - MessageReceiver： 消息接收者
     ///
     /// Example: `SubUser`
-    #[serde(rename = "UserType", skip_serializing_if = "Option::is_none")]
     pub user_type: Option<String>,
 }
 
@@ -6260,31 +8476,37 @@ impl<'de> Deserialize<'de> for ListAccountsRequest {
     }
 }
 
+impl serde::Serialize for ListAccountsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ListAccountsRequest", 3)?
+            .opt("MaxItems", &self.max_items)?
+            .opt("Marker", &self.marker)?
+            .opt("UserType", &self.user_type)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::list_accounts`](super::Client::list_accounts).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListAccountsResponse {
     /// (Chinese only)
     ///
     /// 子账号列表。
-    #[serde(rename = "Users", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub users: Vec<output::ListAllUser>,
     /// (Chinese only)
     ///
     /// 当IsTruncated为true时才有此字段，当返回true时，需要继续调用此接口，并且使用Marker获取截断后的内容 。
     ///
     /// Example: `K_0EkOfSbn84waAYY4l_aK0SvzlMsrhTd8RAXkOTgx0RzGU3lId6P3aWizBVn8qB`
-    #[serde(rename = "Marker", default, skip_serializing_if = "Option::is_none")]
     pub marker: Option<String>,
     /// (Chinese only)
     ///
     /// 请求返回结果是否被截断。
     ///
     /// Example: `false`
-    #[serde(rename = "IsTruncated", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_truncated: Option<bool>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -6320,29 +8542,62 @@ impl ListAccountsResponse {
     }
 }
 
+impl lenient::Reply for ListAccountsResponse {
+    const NAME: &'static str = "ListAccountsResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "Users",
+        "Marker",
+        "IsTruncated",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.users),
+            1 => lenient::value(map, &mut self.marker),
+            2 => lenient::scalar(map, &mut self.is_truncated),
+            3 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ListAccountsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ListAccountsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ListAccountsResponse", 4)?
+            .list("Users", &self.users)?
+            .opt("Marker", &self.marker)?
+            .opt("IsTruncated", &self.is_truncated)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::list_attached_group_policies`](super::Client::list_attached_group_policies).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ListAttachedGroupPoliciesRequest {
     /// User group ID
     ///
     /// Required. Example: `3349`
-    #[serde(rename = "TargetGroupId")]
     pub target_group_id: u64,
     /// Page number, which starts from 1. Default is 1
     ///
     /// Example: `1`
-    #[serde(rename = "Page", skip_serializing_if = "Option::is_none")]
     pub page: Option<u64>,
     /// Number of entries per page; 20 by default
     ///
     /// Example: `10`
-    #[serde(rename = "Rp", skip_serializing_if = "Option::is_none")]
     pub rp: Option<u64>,
     /// Search by keyword
     ///
     /// Example: `searchKey`
-    #[serde(rename = "Keyword", skip_serializing_if = "Option::is_none")]
     pub keyword: Option<String>,
 }
 
@@ -6410,22 +8665,30 @@ impl<'de> Deserialize<'de> for ListAttachedGroupPoliciesRequest {
     }
 }
 
+impl serde::Serialize for ListAttachedGroupPoliciesRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ListAttachedGroupPoliciesRequest", 4)?
+            .plain("TargetGroupId", &self.target_group_id)?
+            .opt("Page", &self.page)?
+            .opt("Rp", &self.rp)?
+            .opt("Keyword", &self.keyword)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::list_attached_group_policies`](super::Client::list_attached_group_policies).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListAttachedGroupPoliciesResponse {
     /// Total number of policies
     ///
     /// Example: `1`
-    #[serde(rename = "TotalNum", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_num: Option<u64>,
     /// Policy list
     ///
     /// Example: `[{"OperateOwnerUin":"10001","PolicyName":"AdministratorAccess","Remark":"policy remark","OperateUinType":1,"CreateMode":1,"Deactived":1,"AddTime":"2020-09-22 00:00:00","PolicyType":"User","PolicyId":1,"DeactivedDetail":["bbs"],"OperateUin":"10001"}]`
-    #[serde(rename = "List", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub list: Vec<output::AttachPolicyInfo>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -6455,39 +8718,67 @@ impl ListAttachedGroupPoliciesResponse {
     }
 }
 
+impl lenient::Reply for ListAttachedGroupPoliciesResponse {
+    const NAME: &'static str = "ListAttachedGroupPoliciesResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "TotalNum",
+        "List",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.total_num),
+            1 => lenient::list(map, &mut self.list),
+            2 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ListAttachedGroupPoliciesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ListAttachedGroupPoliciesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ListAttachedGroupPoliciesResponse", 3)?
+            .opt("TotalNum", &self.total_num)?
+            .list("List", &self.list)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::list_attached_role_policies`](super::Client::list_attached_role_policies).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ListAttachedRolePoliciesRequest {
     /// Page number, beginning from 1
     ///
     /// Required. Example: `1`
-    #[serde(rename = "Page")]
     pub page: u64,
     /// Number of lines per page, no more than 200
     ///
     /// Required. Example: `10`
-    #[serde(rename = "Rp")]
     pub rp: u64,
     /// Role ID, used to specify a role. Input either `RoleId` or `RoleName`
     ///
     /// Example: `4611686018427397905`
-    #[serde(rename = "RoleId", skip_serializing_if = "Option::is_none")]
     pub role_id: Option<String>,
     /// Role name, used to specify a role. Input either `RoleId` or `RoleName`
     ///
     /// Example: `dev_role`
-    #[serde(rename = "RoleName", skip_serializing_if = "Option::is_none")]
     pub role_name: Option<String>,
     /// Filter according to policy type. `User` indicates querying custom policies only. `QCS` indicates querying preset policies only
     ///
     /// Example: `1`
-    #[serde(rename = "PolicyType", skip_serializing_if = "Option::is_none")]
     pub policy_type: Option<String>,
     /// Search by keyword
     ///
     /// Example: `readonly`
-    #[serde(rename = "Keyword", skip_serializing_if = "Option::is_none")]
     pub keyword: Option<String>,
 }
 
@@ -6570,22 +8861,32 @@ impl<'de> Deserialize<'de> for ListAttachedRolePoliciesRequest {
     }
 }
 
+impl serde::Serialize for ListAttachedRolePoliciesRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ListAttachedRolePoliciesRequest", 6)?
+            .plain("Page", &self.page)?
+            .plain("Rp", &self.rp)?
+            .opt("RoleId", &self.role_id)?
+            .opt("RoleName", &self.role_name)?
+            .opt("PolicyType", &self.policy_type)?
+            .opt("Keyword", &self.keyword)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::list_attached_role_policies`](super::Client::list_attached_role_policies).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListAttachedRolePoliciesResponse {
     /// List of policies associated with the role
     ///
     /// Example: `[{"PolicyName":"QcloudAccessForASRole","Description":"Free Access to AS Product","CreateMode":1,"Deactived":1,"AddTime":"2019-07-10 11:17:41","PolicyType":"QCS","PolicyId":13847366,"DeactivedDetail":["bbs"]}]`
-    #[serde(rename = "List", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub list: Vec<output::AttachedPolicyOfRole>,
     /// Total number of policies associated with the role
     ///
     /// Example: `1`
-    #[serde(rename = "TotalNum", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_num: Option<u64>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -6615,39 +8916,67 @@ impl ListAttachedRolePoliciesResponse {
     }
 }
 
+impl lenient::Reply for ListAttachedRolePoliciesResponse {
+    const NAME: &'static str = "ListAttachedRolePoliciesResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "List",
+        "TotalNum",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.list),
+            1 => lenient::scalar(map, &mut self.total_num),
+            2 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ListAttachedRolePoliciesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ListAttachedRolePoliciesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ListAttachedRolePoliciesResponse", 3)?
+            .list("List", &self.list)?
+            .opt("TotalNum", &self.total_num)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::list_attached_user_all_policies`](super::Client::list_attached_user_all_policies).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ListAttachedUserAllPoliciesRequest {
     /// Target user ID.
     ///
     /// Required. Example: `100020328651`
-    #[serde(rename = "TargetUin")]
     pub target_uin: u64,
     /// The number of policies displayed on each page. Value range: 1-200.
     ///
     /// Required. Example: `1`
-    #[serde(rename = "Rp")]
     pub rp: u64,
     /// Page number. Value range: 1-200.
     ///
     /// Required. Example: `10`
-    #[serde(rename = "Page")]
     pub page: u64,
     /// `0`: return policies that are directly associated and inherited from the user group; `1`: return policies that are directly associated; `2`: return policies inherited from the user group.
     ///
     /// Required. Example: `1`
-    #[serde(rename = "AttachType")]
     pub attach_type: u64,
     /// Policy type.
     ///
     /// Example: `1`
-    #[serde(rename = "StrategyType", skip_serializing_if = "Option::is_none")]
     pub strategy_type: Option<u64>,
     /// Keyword for searching.
     ///
     /// Example: `searchKey`
-    #[serde(rename = "Keyword", skip_serializing_if = "Option::is_none")]
     pub keyword: Option<String>,
 }
 
@@ -6720,22 +9049,32 @@ impl<'de> Deserialize<'de> for ListAttachedUserAllPoliciesRequest {
     }
 }
 
+impl serde::Serialize for ListAttachedUserAllPoliciesRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ListAttachedUserAllPoliciesRequest", 6)?
+            .plain("TargetUin", &self.target_uin)?
+            .plain("Rp", &self.rp)?
+            .plain("Page", &self.page)?
+            .plain("AttachType", &self.attach_type)?
+            .opt("StrategyType", &self.strategy_type)?
+            .opt("Keyword", &self.keyword)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::list_attached_user_all_policies`](super::Client::list_attached_user_all_policies).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListAttachedUserAllPoliciesResponse {
     /// Policy list.
     ///
     /// Example: `[{"AddTime":"2020-01-16 15:09:27","CreateMode":"2","Deactived":1,"DeactivedDetail":["consolesms"],"Description":"短信（SMS）全读写访问权限","Groups":[{"GroupId":93878,"GroupName":"系统运维"}],"PolicyId":"219064","PolicyName":"QcloudSMSFullAccess","StrategyType":"2"}]`
-    #[serde(rename = "PolicyList", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub policy_list: Vec<output::AttachedUserPolicy>,
     /// Total number of policies.
     ///
     /// Example: `1`
-    #[serde(rename = "TotalNum", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_num: Option<u64>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -6765,24 +9104,55 @@ impl ListAttachedUserAllPoliciesResponse {
     }
 }
 
+impl lenient::Reply for ListAttachedUserAllPoliciesResponse {
+    const NAME: &'static str = "ListAttachedUserAllPoliciesResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "PolicyList",
+        "TotalNum",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.policy_list),
+            1 => lenient::scalar(map, &mut self.total_num),
+            2 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ListAttachedUserAllPoliciesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ListAttachedUserAllPoliciesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ListAttachedUserAllPoliciesResponse", 3)?
+            .list("PolicyList", &self.policy_list)?
+            .opt("TotalNum", &self.total_num)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::list_attached_user_policies`](super::Client::list_attached_user_policies).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ListAttachedUserPoliciesRequest {
     /// Sub-account UIN
     ///
     /// Required. Example: `3449203261`
-    #[serde(rename = "TargetUin")]
     pub target_uin: u64,
     /// Page number, which starts from 1. Default is 1
     ///
     /// Example: `1`
-    #[serde(rename = "Page", skip_serializing_if = "Option::is_none")]
     pub page: Option<u64>,
     /// Number of entries per page; 20 by default
     ///
     /// Example: `10`
-    #[serde(rename = "Rp", skip_serializing_if = "Option::is_none")]
     pub rp: Option<u64>,
 }
 
@@ -6840,22 +9210,29 @@ impl<'de> Deserialize<'de> for ListAttachedUserPoliciesRequest {
     }
 }
 
+impl serde::Serialize for ListAttachedUserPoliciesRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ListAttachedUserPoliciesRequest", 3)?
+            .plain("TargetUin", &self.target_uin)?
+            .opt("Page", &self.page)?
+            .opt("Rp", &self.rp)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::list_attached_user_policies`](super::Client::list_attached_user_policies).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListAttachedUserPoliciesResponse {
     /// Total number of policies
     ///
     /// Example: `1`
-    #[serde(rename = "TotalNum", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_num: Option<u64>,
     /// Policy list
     ///
     /// Example: `{"PolicyId":109360057,"PolicyName":"policygen-20220103141614","AddTime":"2022-01-03 10:38:28","CreateMode":3,"Remark":"cos policy","OperateOwnerUin":100008847111,"OperateUin":100008847111,"OperateUinType":0,"PolicyType":"User","Deactived":0,"DeactivedDetail":["bbs"]}]`
-    #[serde(rename = "List", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub list: Vec<output::AttachPolicyInfo>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -6885,19 +9262,51 @@ impl ListAttachedUserPoliciesResponse {
     }
 }
 
+impl lenient::Reply for ListAttachedUserPoliciesResponse {
+    const NAME: &'static str = "ListAttachedUserPoliciesResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "TotalNum",
+        "List",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.total_num),
+            1 => lenient::list(map, &mut self.list),
+            2 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ListAttachedUserPoliciesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ListAttachedUserPoliciesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ListAttachedUserPoliciesResponse", 3)?
+            .opt("TotalNum", &self.total_num)?
+            .list("List", &self.list)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::list_collaborators`](super::Client::list_collaborators).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListCollaboratorsRequest {
     /// Number of entries per page. Default value: 20
     ///
     /// Example: `20`
-    #[serde(rename = "Limit", skip_serializing_if = "Option::is_none")]
     pub limit: Option<u64>,
     /// Pagination start value. Default value: 0
     ///
     /// Example: `0`
-    #[serde(rename = "Offset", skip_serializing_if = "Option::is_none")]
     pub offset: Option<u64>,
 }
 
@@ -6950,22 +9359,28 @@ impl<'de> Deserialize<'de> for ListCollaboratorsRequest {
     }
 }
 
+impl serde::Serialize for ListCollaboratorsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ListCollaboratorsRequest", 2)?
+            .opt("Limit", &self.limit)?
+            .opt("Offset", &self.offset)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::list_collaborators`](super::Client::list_collaborators).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListCollaboratorsResponse {
     /// Total number
     ///
     /// Example: `1`
-    #[serde(rename = "TotalNum", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_num: Option<u64>,
     /// Collaborator information
     ///
     /// Example: `[{"Uin":100000000001,"Name":"Jack","Uid":10000001,"Remark":"productUser","ConsoleLogin":1,"PhoneNum":"186****0001","CountryCode":"86","Email":"productUser@qq.com","CreateTime":"2023-06-01 10:53:48","NickName":"Jack"}]`
-    #[serde(rename = "Data", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub data: Vec<output::SubAccountInfo>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -6995,29 +9410,59 @@ impl ListCollaboratorsResponse {
     }
 }
 
+impl lenient::Reply for ListCollaboratorsResponse {
+    const NAME: &'static str = "ListCollaboratorsResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "TotalNum",
+        "Data",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.total_num),
+            1 => lenient::list(map, &mut self.data),
+            2 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ListCollaboratorsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ListCollaboratorsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ListCollaboratorsResponse", 3)?
+            .opt("TotalNum", &self.total_num)?
+            .list("Data", &self.data)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::list_entities_for_policy`](super::Client::list_entities_for_policy).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ListEntitiesForPolicyRequest {
     /// Policy ID
     ///
     /// Required. Example: `524497`
-    #[serde(rename = "PolicyId")]
     pub policy_id: u64,
     /// Page number, which starts from 1. Default is 1
     ///
     /// Example: `1`
-    #[serde(rename = "Page", skip_serializing_if = "Option::is_none")]
     pub page: Option<u64>,
     /// Number of entries per page; 20 by default
     ///
     /// Example: `10`
-    #[serde(rename = "Rp", skip_serializing_if = "Option::is_none")]
     pub rp: Option<u64>,
     /// Valid values: `All`, `User`, `Group`, and `Role`. `All` means all entity types will be returned; `User` means only sub-accounts will be returned; `Group` means only User Groups will be returned; `Role` means only roles will be returned. `All` is the default value.
     ///
     /// Example: `All`
-    #[serde(rename = "EntityFilter", skip_serializing_if = "Option::is_none")]
     pub entity_filter: Option<String>,
 }
 
@@ -7085,24 +9530,32 @@ impl<'de> Deserialize<'de> for ListEntitiesForPolicyRequest {
     }
 }
 
+impl serde::Serialize for ListEntitiesForPolicyRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ListEntitiesForPolicyRequest", 4)?
+            .plain("PolicyId", &self.policy_id)?
+            .opt("Page", &self.page)?
+            .opt("Rp", &self.rp)?
+            .opt("EntityFilter", &self.entity_filter)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::list_entities_for_policy`](super::Client::list_entities_for_policy).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListEntitiesForPolicyResponse {
     /// Number of entities
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Example: `1`
-    #[serde(rename = "TotalNum", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_num: Option<u64>,
     /// Entity list
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Example: `[{"AttachmentTime":"2024-11-11T17:14:30+0800","Id":"1000001","Name":"product_user_policy","RelatedType":2,"Uin":0}]`
-    #[serde(rename = "List", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub list: Vec<output::AttachEntityOfPolicy>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -7132,29 +9585,59 @@ impl ListEntitiesForPolicyResponse {
     }
 }
 
+impl lenient::Reply for ListEntitiesForPolicyResponse {
+    const NAME: &'static str = "ListEntitiesForPolicyResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "TotalNum",
+        "List",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.total_num),
+            1 => lenient::list(map, &mut self.list),
+            2 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ListEntitiesForPolicyResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ListEntitiesForPolicyResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ListEntitiesForPolicyResponse", 3)?
+            .opt("TotalNum", &self.total_num)?
+            .list("List", &self.list)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::list_groups_for_user`](super::Client::list_groups_for_user).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListGroupsForUserRequest {
     /// Sub-user UID
     ///
     /// Example: `1001408`
-    #[serde(rename = "Uid", skip_serializing_if = "Option::is_none")]
     pub uid: Option<u64>,
     /// Number of entries per page; default is 20
     ///
     /// Example: `10`
-    #[serde(rename = "Rp", skip_serializing_if = "Option::is_none")]
     pub rp: Option<u64>,
     /// Page number; default is 1
     ///
     /// Example: `1`
-    #[serde(rename = "Page", skip_serializing_if = "Option::is_none")]
     pub page: Option<u64>,
     /// Sub-account UIN
     ///
     /// Example: `10000001`
-    #[serde(rename = "SubUin", skip_serializing_if = "Option::is_none")]
     pub sub_uin: Option<u64>,
 }
 
@@ -7227,22 +9710,30 @@ impl<'de> Deserialize<'de> for ListGroupsForUserRequest {
     }
 }
 
+impl serde::Serialize for ListGroupsForUserRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ListGroupsForUserRequest", 4)?
+            .opt("Uid", &self.uid)?
+            .opt("Rp", &self.rp)?
+            .opt("Page", &self.page)?
+            .opt("SubUin", &self.sub_uin)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::list_groups_for_user`](super::Client::list_groups_for_user).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListGroupsForUserResponse {
     /// Total number of User Groups to which the sub-user has been added
     ///
     /// Example: `1`
-    #[serde(rename = "TotalNum", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_num: Option<u64>,
     /// User Group information
     ///
     /// Example: `[{"GroupId":100000000121,"GroupName":"CVM","CreateTime":"2023-06-25 11:42:00","Remark":"开发组"}]`
-    #[serde(rename = "GroupInfo", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub group_info: Vec<output::GroupInfo>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -7272,24 +9763,55 @@ impl ListGroupsForUserResponse {
     }
 }
 
+impl lenient::Reply for ListGroupsForUserResponse {
+    const NAME: &'static str = "ListGroupsForUserResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "TotalNum",
+        "GroupInfo",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.total_num),
+            1 => lenient::list(map, &mut self.group_info),
+            2 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ListGroupsForUserResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ListGroupsForUserResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ListGroupsForUserResponse", 3)?
+            .opt("TotalNum", &self.total_num)?
+            .list("GroupInfo", &self.group_info)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::list_groups`](super::Client::list_groups).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListGroupsRequest {
     /// Page number; default is 1
     ///
     /// Example: `1`
-    #[serde(rename = "Page", skip_serializing_if = "Option::is_none")]
     pub page: Option<u64>,
     /// Number of entries per page; default is 20
     ///
     /// Example: `20`
-    #[serde(rename = "Rp", skip_serializing_if = "Option::is_none")]
     pub rp: Option<u64>,
     /// Filter by User Group name
     ///
     /// Example: `IT`
-    #[serde(rename = "Keyword", skip_serializing_if = "Option::is_none")]
     pub keyword: Option<String>,
 }
 
@@ -7352,22 +9874,29 @@ impl<'de> Deserialize<'de> for ListGroupsRequest {
     }
 }
 
+impl serde::Serialize for ListGroupsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ListGroupsRequest", 3)?
+            .opt("Page", &self.page)?
+            .opt("Rp", &self.rp)?
+            .opt("Keyword", &self.keyword)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::list_groups`](super::Client::list_groups).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListGroupsResponse {
     /// Total number of User Groups
     ///
     /// Example: `1`
-    #[serde(rename = "TotalNum", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_num: Option<u64>,
     /// User group information array
     ///
     /// Example: `[{"GroupId": 2021,"GroupName": "IT","CreateTime": "2019-04-03 15:15:18","Remark": "IT"}]`
-    #[serde(rename = "GroupInfo", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub group_info: Vec<output::GroupInfo>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -7397,29 +9926,59 @@ impl ListGroupsResponse {
     }
 }
 
+impl lenient::Reply for ListGroupsResponse {
+    const NAME: &'static str = "ListGroupsResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "TotalNum",
+        "GroupInfo",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.total_num),
+            1 => lenient::list(map, &mut self.group_info),
+            2 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ListGroupsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ListGroupsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ListGroupsResponse", 3)?
+            .opt("TotalNum", &self.total_num)?
+            .list("GroupInfo", &self.group_info)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::list_policies_granting_service_access`](super::Client::list_policies_granting_service_access).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListPoliciesGrantingServiceAccessRequest {
     /// (Chinese only) 子账号uin，与RoleId、GroupId三选一必传
     ///
     /// Example: `1000000001`
-    #[serde(rename = "TargetUin", skip_serializing_if = "Option::is_none")]
     pub target_uin: Option<u64>,
     /// (Chinese only) 角色ID，与TargetUin、GroupId三选一必传
     ///
     /// Example: `4611000000000000`
-    #[serde(rename = "RoleId", skip_serializing_if = "Option::is_none")]
     pub role_id: Option<u64>,
     /// (Chinese only) 用户组ID，与TargetUin、RoleId三选一必传
     ///
     /// Example: `10000`
-    #[serde(rename = "GroupId", skip_serializing_if = "Option::is_none")]
     pub group_id: Option<u64>,
     /// (Chinese only) 服务名，查看服务授权接口详情时需传该字段
     ///
     /// Example: `cam`
-    #[serde(rename = "ServiceType", skip_serializing_if = "Option::is_none")]
     pub service_type: Option<String>,
 }
 
@@ -7492,17 +10051,26 @@ impl<'de> Deserialize<'de> for ListPoliciesGrantingServiceAccessRequest {
     }
 }
 
+impl serde::Serialize for ListPoliciesGrantingServiceAccessRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ListPoliciesGrantingServiceAccessRequest", 4)?
+            .opt("TargetUin", &self.target_uin)?
+            .opt("RoleId", &self.role_id)?
+            .opt("GroupId", &self.group_id)?
+            .opt("ServiceType", &self.service_type)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::list_policies_granting_service_access`](super::Client::list_policies_granting_service_access).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListPoliciesGrantingServiceAccessResponse {
     /// (Chinese only) 列表
     ///
     /// Example: `[{"Service":{"ServiceType":"cvm","ServiceName":"云服务器"},"Action":[{"Name":"AddInstanceInDeployGroup","Description":"新增实例部署组"}],"Policy":[{"PolicyId":"73019980","PolicyName":"policygen-20210xxxxxxx","PolicyDescription":"cvm custom policy","PolicyType":"Custom"}]}]`
-    #[serde(rename = "List", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub list: Vec<output::ListGrantServiceAccessNode>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -7526,29 +10094,56 @@ impl ListPoliciesGrantingServiceAccessResponse {
     }
 }
 
+impl lenient::Reply for ListPoliciesGrantingServiceAccessResponse {
+    const NAME: &'static str = "ListPoliciesGrantingServiceAccessResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "List",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.list),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ListPoliciesGrantingServiceAccessResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ListPoliciesGrantingServiceAccessResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ListPoliciesGrantingServiceAccessResponse", 2)?
+            .list("List", &self.list)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::list_policies`](super::Client::list_policies).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListPoliciesRequest {
     /// Number of entries per page: must be greater than 0 and no greater than 200. Default is 20
     ///
     /// Example: `1`
-    #[serde(rename = "Rp", skip_serializing_if = "Option::is_none")]
     pub rp: Option<u64>,
     /// Page number. Starts from 1 and cannot be greater than 200. Default is 1
     ///
     /// Example: `10`
-    #[serde(rename = "Page", skip_serializing_if = "Option::is_none")]
     pub page: Option<u64>,
     /// Valid values: `All`, `QCS`, and `Local`. `All` means all policies will be returned; `QCS` means only preset policies will be returned; `Local` means only custom policies will be returned. `All` is the default value
     ///
     /// Example: `All`
-    #[serde(rename = "Scope", skip_serializing_if = "Option::is_none")]
     pub scope: Option<String>,
     /// Filter by policy name
     ///
     /// Example: `name`
-    #[serde(rename = "Keyword", skip_serializing_if = "Option::is_none")]
     pub keyword: Option<String>,
 }
 
@@ -7621,14 +10216,24 @@ impl<'de> Deserialize<'de> for ListPoliciesRequest {
     }
 }
 
+impl serde::Serialize for ListPoliciesRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ListPoliciesRequest", 4)?
+            .opt("Rp", &self.rp)?
+            .opt("Page", &self.page)?
+            .opt("Scope", &self.scope)?
+            .opt("Keyword", &self.keyword)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::list_policies`](super::Client::list_policies).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListPoliciesResponse {
     /// Total number of policies
     ///
     /// Example: `239`
-    #[serde(rename = "TotalNum", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_num: Option<u64>,
     /// Policy array. Each array contains fields including `policyId`, `policyName`, `addTime`, `type`, `description`, and `createMode`.
     /// policyId: policy ID
@@ -7640,16 +10245,13 @@ pub struct ListPoliciesResponse {
     /// Attachments: number of associated users
     /// ServiceType: the product the policy is associated with
     /// IsAttached: this value should not be null when querying if a marked entity has been associated with a policy. 0 indicates that no policy has been associated, and 1 indicates that a policy has been associated
-    #[serde(rename = "List", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub list: Vec<output::StrategyInfo>,
     /// Reserved field
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Example: `["scf"]`
-    #[serde(rename = "ServiceTypeList", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub service_type_list: Vec<String>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -7685,14 +10287,50 @@ impl ListPoliciesResponse {
     }
 }
 
+impl lenient::Reply for ListPoliciesResponse {
+    const NAME: &'static str = "ListPoliciesResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "TotalNum",
+        "List",
+        "ServiceTypeList",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.total_num),
+            1 => lenient::list(map, &mut self.list),
+            2 => lenient::list(map, &mut self.service_type_list),
+            3 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ListPoliciesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ListPoliciesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ListPoliciesResponse", 4)?
+            .opt("TotalNum", &self.total_num)?
+            .list("List", &self.list)?
+            .list("ServiceTypeList", &self.service_type_list)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::list_policy_versions`](super::Client::list_policy_versions).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ListPolicyVersionsRequest {
     /// Policy ID
     ///
     /// Required. Example: `13847366`
-    #[serde(rename = "PolicyId")]
     pub policy_id: u64,
 }
 
@@ -7730,18 +10368,24 @@ impl<'de> Deserialize<'de> for ListPolicyVersionsRequest {
     }
 }
 
+impl serde::Serialize for ListPolicyVersionsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ListPolicyVersionsRequest", 1)?
+            .plain("PolicyId", &self.policy_id)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::list_policy_versions`](super::Client::list_policy_versions).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListPolicyVersionsResponse {
     /// Policy version list
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// Example: `[{"VersionId":2,"CreateDate":"2019-08-09T10:31:47Z","IsDefaultVersion":1},{"VersionId":3,"CreateDate":"2019-08-09T10:31:47Z","IsDefaultVersion":0}]`
-    #[serde(rename = "Versions", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub versions: Vec<output::PolicyVersionItem>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -7765,19 +10409,48 @@ impl ListPolicyVersionsResponse {
     }
 }
 
+impl lenient::Reply for ListPolicyVersionsResponse {
+    const NAME: &'static str = "ListPolicyVersionsResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "Versions",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.versions),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ListPolicyVersionsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ListPolicyVersionsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ListPolicyVersionsResponse", 2)?
+            .list("Versions", &self.versions)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::list_receiver`](super::Client::list_receiver).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListReceiverRequest {
     /// (Chinese only) 分页偏移量
     ///
     /// Example: `0`
-    #[serde(rename = "Offset", skip_serializing_if = "Option::is_none")]
     pub offset: Option<u64>,
     /// (Chinese only) 分页限制数目
     ///
     /// Example: `12`
-    #[serde(rename = "Limit", skip_serializing_if = "Option::is_none")]
     pub limit: Option<u64>,
 }
 
@@ -7830,22 +10503,28 @@ impl<'de> Deserialize<'de> for ListReceiverRequest {
     }
 }
 
+impl serde::Serialize for ListReceiverRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ListReceiverRequest", 2)?
+            .opt("Offset", &self.offset)?
+            .opt("Limit", &self.limit)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::list_receiver`](super::Client::list_receiver).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListReceiverResponse {
     /// (Chinese only) 总数目
     ///
     /// Example: `12`
-    #[serde(rename = "TotalCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
     /// (Chinese only) 联系人列表
     ///
     /// Example: `[{"Uid":100000121,"Name":"nick","Remark":"cvm","PhoneNumber":"+86 186****3509","PhoneFlag":1,"Email":"2054****@qq.com","EmailFlag":1,"IsReceiverOwner":1}]`
-    #[serde(rename = "Receivers", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub receivers: Vec<output::Receiver>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -7875,8 +10554,42 @@ impl ListReceiverResponse {
     }
 }
 
+impl lenient::Reply for ListReceiverResponse {
+    const NAME: &'static str = "ListReceiverResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "TotalCount",
+        "Receivers",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.total_count),
+            1 => lenient::list(map, &mut self.receivers),
+            2 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ListReceiverResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ListReceiverResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ListReceiverResponse", 3)?
+            .opt("TotalCount", &self.total_count)?
+            .list("Receivers", &self.receivers)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::list_saml_providers`](super::Client::list_saml_providers).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListSamlProvidersRequest {}
 
@@ -7902,20 +10615,24 @@ impl<'de> Deserialize<'de> for ListSamlProvidersRequest {
     }
 }
 
+impl serde::Serialize for ListSamlProvidersRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ListSamlProvidersRequest", 0)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::list_saml_providers`](super::Client::list_saml_providers).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListSamlProvidersResponse {
     /// Total number of SAML identity providers
     ///
     /// Example: `5`
-    #[serde(rename = "TotalCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
     /// List of SAML identity providers
-    #[serde(rename = "SAMLProviderSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub saml_provider_set: Vec<output::SamlProviderInfo>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -7945,24 +10662,55 @@ impl ListSamlProvidersResponse {
     }
 }
 
+impl lenient::Reply for ListSamlProvidersResponse {
+    const NAME: &'static str = "ListSamlProvidersResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "TotalCount",
+        "SAMLProviderSet",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.total_count),
+            1 => lenient::list(map, &mut self.saml_provider_set),
+            2 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ListSamlProvidersResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ListSamlProvidersResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ListSamlProvidersResponse", 3)?
+            .opt("TotalCount", &self.total_count)?
+            .list("SAMLProviderSet", &self.saml_provider_set)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::list_users_for_group`](super::Client::list_users_for_group).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ListUsersForGroupRequest {
     /// User group ID
     ///
     /// Required. Example: `300001`
-    #[serde(rename = "GroupId")]
     pub group_id: u64,
     /// Page number; default is 1
     ///
     /// Example: `1`
-    #[serde(rename = "Page", skip_serializing_if = "Option::is_none")]
     pub page: Option<u64>,
     /// Number of entries per page; default is 20
     ///
     /// Example: `20`
-    #[serde(rename = "Rp", skip_serializing_if = "Option::is_none")]
     pub rp: Option<u64>,
 }
 
@@ -8020,22 +10768,29 @@ impl<'de> Deserialize<'de> for ListUsersForGroupRequest {
     }
 }
 
+impl serde::Serialize for ListUsersForGroupRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ListUsersForGroupRequest", 3)?
+            .plain("GroupId", &self.group_id)?
+            .opt("Page", &self.page)?
+            .opt("Rp", &self.rp)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::list_users_for_group`](super::Client::list_users_for_group).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListUsersForGroupResponse {
     /// Total number of users associated with the User Group
     ///
     /// Example: `1`
-    #[serde(rename = "TotalNum", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_num: Option<u64>,
     /// Sub-user information
     ///
     /// Example: `[{"Uid": 1001408,"Uin": 100000545998,"Name": "IT","PhoneNum": "","CountryCode": "86","PhoneFlag": 0,"Email": "","EmailFlag": 0,"UserType": 3,"CreateTime": "2018-04-24 15:36:26","IsReceiverOwner": 0}]`
-    #[serde(rename = "UserInfo", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub user_info: Vec<output::GroupMemberInfo>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -8065,8 +10820,42 @@ impl ListUsersForGroupResponse {
     }
 }
 
+impl lenient::Reply for ListUsersForGroupResponse {
+    const NAME: &'static str = "ListUsersForGroupResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "TotalNum",
+        "UserInfo",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.total_num),
+            1 => lenient::list(map, &mut self.user_info),
+            2 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ListUsersForGroupResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ListUsersForGroupResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ListUsersForGroupResponse", 3)?
+            .opt("TotalNum", &self.total_num)?
+            .list("UserInfo", &self.user_info)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::list_users`](super::Client::list_users).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListUsersRequest {}
 
@@ -8092,17 +10881,22 @@ impl<'de> Deserialize<'de> for ListUsersRequest {
     }
 }
 
+impl serde::Serialize for ListUsersRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ListUsersRequest", 0)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::list_users`](super::Client::list_users).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListUsersResponse {
     /// Sub-user information
     ///
     /// Example: `{"Uin":1000000121,"Name":"Jack","Uid":10000000121,"Remark":"development","ConsoleLogin":1,"PhoneNum":"151*****443","CountryCode":"86","Email":"13343****@qq.com","CreateTime":"2024-11-26 20:52:34","NickName":"Jack"}]`
-    #[serde(rename = "Data", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub data: Vec<output::SubAccountInfo>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -8126,19 +10920,48 @@ impl ListUsersResponse {
     }
 }
 
+impl lenient::Reply for ListUsersResponse {
+    const NAME: &'static str = "ListUsersResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "Data",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.data),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ListUsersResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ListUsersResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ListUsersResponse", 2)?
+            .list("Data", &self.data)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::list_we_chat_work_sub_accounts`](super::Client::list_we_chat_work_sub_accounts).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ListWeChatWorkSubAccountsRequest {
     /// (Chinese only) 偏移量
     ///
     /// Required. Example: `1`
-    #[serde(rename = "Offset")]
     pub offset: u64,
     /// (Chinese only) 限制数目
     ///
     /// Required. Example: `10`
-    #[serde(rename = "Limit")]
     pub limit: u64,
 }
 
@@ -8181,22 +11004,28 @@ impl<'de> Deserialize<'de> for ListWeChatWorkSubAccountsRequest {
     }
 }
 
+impl serde::Serialize for ListWeChatWorkSubAccountsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ListWeChatWorkSubAccountsRequest", 2)?
+            .plain("Offset", &self.offset)?
+            .plain("Limit", &self.limit)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::list_we_chat_work_sub_accounts`](super::Client::list_we_chat_work_sub_accounts).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListWeChatWorkSubAccountsResponse {
     /// (Chinese only) 企业微信子用户列表。
     ///
     /// Example: `[ {             "Uin": 1000005433333533,             "Name": "test124",             "Uid": 1001774,             "Remark": "account_test",             "ConsoleLogin": 1,             "PhoneNum": "10086",             "CountryCode": "86",             "Email": "123@qq.com",             "WeChatWorkUserId": "45657",             "CreateTime": "2020-10-10 00:00:00"         } ]`
-    #[serde(rename = "Data", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub data: Vec<output::WeChatWorkSubAccount>,
     /// (Chinese only) 总数目。
     ///
     /// Example: `10`
-    #[serde(rename = "TotalCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<u64>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -8226,24 +11055,55 @@ impl ListWeChatWorkSubAccountsResponse {
     }
 }
 
+impl lenient::Reply for ListWeChatWorkSubAccountsResponse {
+    const NAME: &'static str = "ListWeChatWorkSubAccountsResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "Data",
+        "TotalCount",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.data),
+            1 => lenient::scalar(map, &mut self.total_count),
+            2 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ListWeChatWorkSubAccountsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ListWeChatWorkSubAccountsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ListWeChatWorkSubAccountsResponse", 3)?
+            .list("Data", &self.data)?
+            .opt("TotalCount", &self.total_count)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Login and sensitive operation flag
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct LoginActionMfaFlag {
     /// Mobile phone
     ///
     /// Example: `1`
-    #[serde(rename = "Phone", skip_serializing_if = "Option::is_none")]
     pub phone: Option<u64>,
     /// Soft token
     ///
     /// Example: `0`
-    #[serde(rename = "Stoken", skip_serializing_if = "Option::is_none")]
     pub stoken: Option<u64>,
     /// WeChat
     ///
     /// Example: `0`
-    #[serde(rename = "Wechat", skip_serializing_if = "Option::is_none")]
     pub wechat: Option<u64>,
 }
 
@@ -8306,8 +11166,18 @@ impl<'de> Deserialize<'de> for LoginActionMfaFlag {
     }
 }
 
+impl serde::Serialize for LoginActionMfaFlag {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "LoginActionMfaFlag", 3)?
+            .opt("Phone", &self.phone)?
+            .opt("Stoken", &self.stoken)?
+            .opt("Wechat", &self.wechat)?
+            .end()
+    }
+}
+
 /// Sub-account password policy
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PassWordRule {
     /// Minimum length required for the password.
@@ -8315,7 +11185,6 @@ pub struct PassWordRule {
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "MinimumLength", skip_serializing_if = "Option::is_none")]
     pub minimum_length: Option<i64>,
     /// Types of characters the password must contain.
     /// A: Must contain uppercase letter
@@ -8326,28 +11195,24 @@ pub struct PassWordRule {
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "MustContain", skip_serializing_if = "Option::is_none")]
     pub must_contain: Option<String>,
     /// Password validity period in days, after which the password must be reset. 0 (no expiration)
     ///
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "ForcePasswordChange", skip_serializing_if = "Option::is_none")]
     pub force_password_change: Option<i64>,
     /// Number of previous passwords that cannot be reused.
     ///
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "ReusePasswordLimit", skip_serializing_if = "Option::is_none")]
     pub reuse_password_limit: Option<i64>,
     /// Maximum number of failed login attempts allowed within a one hour window.
     ///
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "RetryPasswordLimit", skip_serializing_if = "Option::is_none")]
     pub retry_password_limit: Option<i64>,
     /// Indicates whether a user can reset their own password after it has expired.
     /// 1: Yes, 2: No (Yes: After password expiration, sub-users are unable to log in and require administrator reset. No: After password expiration, sub-users can log in and are forced to change password based on old password.)
@@ -8355,7 +11220,6 @@ pub struct PassWordRule {
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "PasswordExpirationInvalidation", skip_serializing_if = "Option::is_none")]
     pub password_expiration_invalidation: Option<i64>,
 }
 
@@ -8448,24 +11312,34 @@ impl<'de> Deserialize<'de> for PassWordRule {
     }
 }
 
+impl serde::Serialize for PassWordRule {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "PassWordRule", 6)?
+            .opt("MinimumLength", &self.minimum_length)?
+            .opt("MustContain", &self.must_contain)?
+            .opt("ForcePasswordChange", &self.force_password_change)?
+            .opt("ReusePasswordLimit", &self.reuse_password_limit)?
+            .opt("RetryPasswordLimit", &self.retry_password_limit)?
+            .opt("PasswordExpirationInvalidation", &self.password_expiration_invalidation)?
+            .end()
+    }
+}
+
 /// Request of [`Client::put_role_permissions_boundary`](super::Client::put_role_permissions_boundary).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PutRolePermissionsBoundaryRequest {
     /// Policy ID
     ///
     /// Required. Example: `1234567`
-    #[serde(rename = "PolicyId")]
     pub policy_id: i64,
     /// Role ID (either it or the role name must be entered)
     ///
     /// Example: `1234567`
-    #[serde(rename = "RoleId", skip_serializing_if = "Option::is_none")]
     pub role_id: Option<String>,
     /// Role name (either it or the role ID must be entered)
     ///
     /// Example: `QCS_RoleName`
-    #[serde(rename = "RoleName", skip_serializing_if = "Option::is_none")]
     pub role_name: Option<String>,
 }
 
@@ -8523,12 +11397,21 @@ impl<'de> Deserialize<'de> for PutRolePermissionsBoundaryRequest {
     }
 }
 
+impl serde::Serialize for PutRolePermissionsBoundaryRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "PutRolePermissionsBoundaryRequest", 3)?
+            .plain("PolicyId", &self.policy_id)?
+            .opt("RoleId", &self.role_id)?
+            .opt("RoleName", &self.role_name)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::put_role_permissions_boundary`](super::Client::put_role_permissions_boundary).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PutRolePermissionsBoundaryResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -8546,19 +11429,45 @@ impl PutRolePermissionsBoundaryResponse {
     }
 }
 
+impl lenient::Reply for PutRolePermissionsBoundaryResponse {
+    const NAME: &'static str = "PutRolePermissionsBoundaryResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for PutRolePermissionsBoundaryResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for PutRolePermissionsBoundaryResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "PutRolePermissionsBoundaryResponse", 1)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::put_user_permissions_boundary`](super::Client::put_user_permissions_boundary).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PutUserPermissionsBoundaryRequest {
     /// Sub-account `Uin`
     ///
     /// Required. Example: `1234567`
-    #[serde(rename = "TargetUin")]
     pub target_uin: i64,
     /// Policy ID
     ///
     /// Required. Example: `1234567`
-    #[serde(rename = "PolicyId")]
     pub policy_id: i64,
 }
 
@@ -8601,12 +11510,20 @@ impl<'de> Deserialize<'de> for PutUserPermissionsBoundaryRequest {
     }
 }
 
+impl serde::Serialize for PutUserPermissionsBoundaryRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "PutUserPermissionsBoundaryRequest", 2)?
+            .plain("TargetUin", &self.target_uin)?
+            .plain("PolicyId", &self.policy_id)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::put_user_permissions_boundary`](super::Client::put_user_permissions_boundary).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PutUserPermissionsBoundaryResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -8624,14 +11541,41 @@ impl PutUserPermissionsBoundaryResponse {
     }
 }
 
+impl lenient::Reply for PutUserPermissionsBoundaryResponse {
+    const NAME: &'static str = "PutUserPermissionsBoundaryResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for PutUserPermissionsBoundaryResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for PutUserPermissionsBoundaryResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "PutUserPermissionsBoundaryResponse", 1)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::remove_user_from_group`](super::Client::remove_user_from_group).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RemoveUserFromGroupRequest {
     /// The user’s UIN/UID to be deleted and the array corresponding to the user group ID.
     ///
     /// Required. Example: `[{"GroupId":1000000121,"Uid":1000000122}]`
-    #[serde(rename = "Info")]
     pub info: Vec<GroupIdOfUidInfo>,
 }
 
@@ -8669,12 +11613,19 @@ impl<'de> Deserialize<'de> for RemoveUserFromGroupRequest {
     }
 }
 
+impl serde::Serialize for RemoveUserFromGroupRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "RemoveUserFromGroupRequest", 1)?
+            .plain("Info", &self.info)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::remove_user_from_group`](super::Client::remove_user_from_group).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RemoveUserFromGroupResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -8692,19 +11643,45 @@ impl RemoveUserFromGroupResponse {
     }
 }
 
+impl lenient::Reply for RemoveUserFromGroupResponse {
+    const NAME: &'static str = "RemoveUserFromGroupResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for RemoveUserFromGroupResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for RemoveUserFromGroupResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "RemoveUserFromGroupResponse", 1)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Role tag type
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RoleTags {
     /// Tag key.
     ///
     /// Required. Example: `TagKey`
-    #[serde(rename = "Key")]
     pub key: String,
     /// Tag value.
     ///
     /// Required. Example: `TagValue`
-    #[serde(rename = "Value")]
     pub value: String,
 }
 
@@ -8747,19 +11724,26 @@ impl<'de> Deserialize<'de> for RoleTags {
     }
 }
 
+impl serde::Serialize for RoleTags {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "RoleTags", 2)?
+            .plain("Key", &self.key)?
+            .plain("Value", &self.value)?
+            .end()
+    }
+}
+
 /// Request of [`Client::set_default_policy_version`](super::Client::set_default_policy_version).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SetDefaultPolicyVersionRequest {
     /// Policy ID
     ///
     /// Required. Example: `17698703`
-    #[serde(rename = "PolicyId")]
     pub policy_id: u64,
     /// Policy version, which can be obtained through `ListPolicyVersions`.
     ///
     /// Required. Example: `1`
-    #[serde(rename = "VersionId")]
     pub version_id: u64,
 }
 
@@ -8802,12 +11786,20 @@ impl<'de> Deserialize<'de> for SetDefaultPolicyVersionRequest {
     }
 }
 
+impl serde::Serialize for SetDefaultPolicyVersionRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "SetDefaultPolicyVersionRequest", 2)?
+            .plain("PolicyId", &self.policy_id)?
+            .plain("VersionId", &self.version_id)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::set_default_policy_version`](super::Client::set_default_policy_version).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SetDefaultPolicyVersionResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -8825,24 +11817,49 @@ impl SetDefaultPolicyVersionResponse {
     }
 }
 
+impl lenient::Reply for SetDefaultPolicyVersionResponse {
+    const NAME: &'static str = "SetDefaultPolicyVersionResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for SetDefaultPolicyVersionResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for SetDefaultPolicyVersionResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "SetDefaultPolicyVersionResponse", 1)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::set_mfa_flag`](super::Client::set_mfa_flag).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SetMfaFlagRequest {
     /// Sets user UIN
     ///
     /// Example: `1234567`
-    #[serde(rename = "OpUin", skip_serializing_if = "Option::is_none")]
     pub op_uin: Option<u64>,
     /// Sets login protection
     ///
     /// Example: `{"Phone":1}`
-    #[serde(rename = "LoginFlag", skip_serializing_if = "Option::is_none")]
     pub login_flag: Option<LoginActionMfaFlag>,
     /// Sets operation protection
     ///
     /// Example: `{"Phone":1}`
-    #[serde(rename = "ActionFlag", skip_serializing_if = "Option::is_none")]
     pub action_flag: Option<LoginActionMfaFlag>,
 }
 
@@ -8905,12 +11922,21 @@ impl<'de> Deserialize<'de> for SetMfaFlagRequest {
     }
 }
 
+impl serde::Serialize for SetMfaFlagRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "SetMfaFlagRequest", 3)?
+            .opt("OpUin", &self.op_uin)?
+            .opt("LoginFlag", &self.login_flag)?
+            .opt("ActionFlag", &self.action_flag)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::set_mfa_flag`](super::Client::set_mfa_flag).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SetMfaFlagResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -8928,19 +11954,45 @@ impl SetMfaFlagResponse {
     }
 }
 
+impl lenient::Reply for SetMfaFlagResponse {
+    const NAME: &'static str = "SetMfaFlagResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for SetMfaFlagResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for SetMfaFlagResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "SetMfaFlagResponse", 1)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// (Chinese only) 标签
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Tag {
     /// (Chinese only) 标签键
     ///
     /// Required. Example: `region`
-    #[serde(rename = "Key")]
     pub key: String,
     /// (Chinese only) 标签值
     ///
     /// Required. Example: `ap-guangzhou`
-    #[serde(rename = "Value")]
     pub value: String,
 }
 
@@ -8983,24 +12035,30 @@ impl<'de> Deserialize<'de> for Tag {
     }
 }
 
+impl serde::Serialize for Tag {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "Tag", 2)?
+            .plain("Key", &self.key)?
+            .plain("Value", &self.value)?
+            .end()
+    }
+}
+
 /// Request of [`Client::tag_role`](super::Client::tag_role).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct TagRoleRequest {
     /// Tag.
     ///
     /// Required. Example: `[{"Key":"AKey","Value":"AValue"}]`
-    #[serde(rename = "Tags")]
     pub tags: Vec<RoleTags>,
     /// Role name. Specify either the role name or role ID.
     ///
     /// Example: `CAM_QCSRole`
-    #[serde(rename = "RoleName", skip_serializing_if = "Option::is_none")]
     pub role_name: Option<String>,
     /// Role ID. Specify either the role ID or role name.
     ///
     /// Example: `46111234567890`
-    #[serde(rename = "RoleId", skip_serializing_if = "Option::is_none")]
     pub role_id: Option<String>,
 }
 
@@ -9058,12 +12116,21 @@ impl<'de> Deserialize<'de> for TagRoleRequest {
     }
 }
 
+impl serde::Serialize for TagRoleRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "TagRoleRequest", 3)?
+            .plain("Tags", &self.tags)?
+            .opt("RoleName", &self.role_name)?
+            .opt("RoleId", &self.role_id)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::tag_role`](super::Client::tag_role).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct TagRoleResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -9081,24 +12148,49 @@ impl TagRoleResponse {
     }
 }
 
+impl lenient::Reply for TagRoleResponse {
+    const NAME: &'static str = "TagRoleResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for TagRoleResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for TagRoleResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "TagRoleResponse", 1)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::untag_role`](super::Client::untag_role).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UntagRoleRequest {
     /// Tag key.
     ///
     /// Required. Example: `["AKey", "BKey"]`
-    #[serde(rename = "TagKeys")]
     pub tag_keys: Vec<String>,
     /// Role name. Specify either the role name or role ID.
     ///
     /// Example: `CAM_QCSRole`
-    #[serde(rename = "RoleName", skip_serializing_if = "Option::is_none")]
     pub role_name: Option<String>,
     /// Role ID. Specify either the role ID or role name.
     ///
     /// Example: `46111234567890`
-    #[serde(rename = "RoleId", skip_serializing_if = "Option::is_none")]
     pub role_id: Option<String>,
 }
 
@@ -9156,12 +12248,21 @@ impl<'de> Deserialize<'de> for UntagRoleRequest {
     }
 }
 
+impl serde::Serialize for UntagRoleRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "UntagRoleRequest", 3)?
+            .plain("TagKeys", &self.tag_keys)?
+            .opt("RoleName", &self.role_name)?
+            .opt("RoleId", &self.role_id)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::untag_role`](super::Client::untag_role).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UntagRoleResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -9179,24 +12280,49 @@ impl UntagRoleResponse {
     }
 }
 
+impl lenient::Reply for UntagRoleResponse {
+    const NAME: &'static str = "UntagRoleResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for UntagRoleResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for UntagRoleResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "UntagRoleResponse", 1)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::update_access_key`](super::Client::update_access_key).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateAccessKeyRequest {
     /// ID of the specified access key that needs to be updated
     ///
     /// Required. Example: `AKID***`
-    #[serde(rename = "AccessKeyId")]
     pub access_key_id: String,
     /// Key status. Valid values: `Active` (activated), `Inactive` (not activated).
     ///
     /// Required. Example: `Active`
-    #[serde(rename = "Status")]
     pub status: String,
     /// UIN of the specified user. If this parameter is left empty, the access key will be updated for the current user by default.
     ///
     /// Example: `100013065917`
-    #[serde(rename = "TargetUin", skip_serializing_if = "Option::is_none")]
     pub target_uin: Option<u64>,
 }
 
@@ -9249,12 +12375,21 @@ impl<'de> Deserialize<'de> for UpdateAccessKeyRequest {
     }
 }
 
+impl serde::Serialize for UpdateAccessKeyRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "UpdateAccessKeyRequest", 3)?
+            .plain("AccessKeyId", &self.access_key_id)?
+            .plain("Status", &self.status)?
+            .opt("TargetUin", &self.target_uin)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::update_access_key`](super::Client::update_access_key).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateAccessKeyResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -9272,24 +12407,49 @@ impl UpdateAccessKeyResponse {
     }
 }
 
+impl lenient::Reply for UpdateAccessKeyResponse {
+    const NAME: &'static str = "UpdateAccessKeyResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for UpdateAccessKeyResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for UpdateAccessKeyResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "UpdateAccessKeyResponse", 1)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::update_assume_role_policy`](super::Client::update_assume_role_policy).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateAssumeRolePolicyRequest {
     /// Policy document
     ///
     /// Required. Example: `%7B%22version%22%3A%222.0%22%2C%22statement%22%3A%5B%7B%22action%22%3A%22name%2Fsts%3AAssumeRole%22%2C%22effect%22%3A%22allow%22%2C%22principal%22%3A%7B%22service%22%3A%5B%22cloudaudit.cloud.tencent.com%22%2C%22cls.cloud.tencent.com%22%5D%7D%7D%5D%7D`
-    #[serde(rename = "PolicyDocument")]
     pub policy_document: String,
     /// Role ID, used to specify a role. Input either `RoleId` or `RoleName`
     ///
     /// Example: `4611686018427731422`
-    #[serde(rename = "RoleId", skip_serializing_if = "Option::is_none")]
     pub role_id: Option<String>,
     /// Role name, used to specify a role. Input either `RoleId` or `RoleName`
     ///
     /// Example: `QCS_RoleName`
-    #[serde(rename = "RoleName", skip_serializing_if = "Option::is_none")]
     pub role_name: Option<String>,
 }
 
@@ -9347,12 +12507,21 @@ impl<'de> Deserialize<'de> for UpdateAssumeRolePolicyRequest {
     }
 }
 
+impl serde::Serialize for UpdateAssumeRolePolicyRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "UpdateAssumeRolePolicyRequest", 3)?
+            .plain("PolicyDocument", &self.policy_document)?
+            .opt("RoleId", &self.role_id)?
+            .opt("RoleName", &self.role_name)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::update_assume_role_policy`](super::Client::update_assume_role_policy).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateAssumeRolePolicyResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -9370,24 +12539,49 @@ impl UpdateAssumeRolePolicyResponse {
     }
 }
 
+impl lenient::Reply for UpdateAssumeRolePolicyResponse {
+    const NAME: &'static str = "UpdateAssumeRolePolicyResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for UpdateAssumeRolePolicyResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for UpdateAssumeRolePolicyResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "UpdateAssumeRolePolicyResponse", 1)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::update_group`](super::Client::update_group).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateGroupRequest {
     /// User Group ID
     ///
     /// Required. Example: `2020`
-    #[serde(rename = "GroupId")]
     pub group_id: u64,
     /// User Group name
     ///
     /// Example: `2020test`
-    #[serde(rename = "GroupName", skip_serializing_if = "Option::is_none")]
     pub group_name: Option<String>,
     /// User Group description
     ///
     /// Example: `财务管理`
-    #[serde(rename = "Remark", skip_serializing_if = "Option::is_none")]
     pub remark: Option<String>,
 }
 
@@ -9445,12 +12639,21 @@ impl<'de> Deserialize<'de> for UpdateGroupRequest {
     }
 }
 
+impl serde::Serialize for UpdateGroupRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "UpdateGroupRequest", 3)?
+            .plain("GroupId", &self.group_id)?
+            .opt("GroupName", &self.group_name)?
+            .opt("Remark", &self.remark)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::update_group`](super::Client::update_group).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateGroupResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -9468,34 +12671,57 @@ impl UpdateGroupResponse {
     }
 }
 
+impl lenient::Reply for UpdateGroupResponse {
+    const NAME: &'static str = "UpdateGroupResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for UpdateGroupResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for UpdateGroupResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "UpdateGroupResponse", 1)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::update_oidc_config`](super::Client::update_oidc_config).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateOidcConfigRequest {
     /// IdP URL.
     ///
     /// Required. Example: `https://xxx.qq.cn/oidc`
-    #[serde(rename = "IdentityUrl")]
     pub identity_url: String,
     /// Client ID.
     ///
     /// Required. Example: `["61adcf00620c31e3ddbc9546"]`
-    #[serde(rename = "ClientId")]
     pub client_id: Vec<String>,
     /// Name.
     ///
     /// Required. Example: `OIDC`
-    #[serde(rename = "Name")]
     pub name: String,
     /// Public key for signature, which must be Base64-encoded.
     ///
     /// Required. Example: `dazw****`
-    #[serde(rename = "IdentityKey")]
     pub identity_key: String,
     /// Description.
     ///
     /// Example: `this is description`
-    #[serde(rename = "Description", skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// (Chinese only)
     ///
@@ -9509,7 +12735,6 @@ pub struct UpdateOidcConfigRequest {
     /// 默认值：0
     ///
     /// Example: `1`
-    #[serde(rename = "AutoRotateKey", skip_serializing_if = "Option::is_none")]
     pub auto_rotate_key: Option<u64>,
 }
 
@@ -9582,12 +12807,24 @@ impl<'de> Deserialize<'de> for UpdateOidcConfigRequest {
     }
 }
 
+impl serde::Serialize for UpdateOidcConfigRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "UpdateOidcConfigRequest", 6)?
+            .plain("IdentityUrl", &self.identity_url)?
+            .plain("ClientId", &self.client_id)?
+            .plain("Name", &self.name)?
+            .plain("IdentityKey", &self.identity_key)?
+            .opt("Description", &self.description)?
+            .opt("AutoRotateKey", &self.auto_rotate_key)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::update_oidc_config`](super::Client::update_oidc_config).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateOidcConfigResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -9605,14 +12842,41 @@ impl UpdateOidcConfigResponse {
     }
 }
 
+impl lenient::Reply for UpdateOidcConfigResponse {
+    const NAME: &'static str = "UpdateOidcConfigResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for UpdateOidcConfigResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for UpdateOidcConfigResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "UpdateOidcConfigResponse", 1)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::update_password_rules`](super::Client::update_password_rules).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdatePasswordRulesRequest {
     /// Password rules
     ///
     /// Required.
-    #[serde(rename = "Rules")]
     pub rules: PassWordRule,
 }
 
@@ -9650,12 +12914,19 @@ impl<'de> Deserialize<'de> for UpdatePasswordRulesRequest {
     }
 }
 
+impl serde::Serialize for UpdatePasswordRulesRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "UpdatePasswordRulesRequest", 1)?
+            .plain("Rules", &self.rules)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::update_password_rules`](super::Client::update_password_rules).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdatePasswordRulesResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -9673,34 +12944,57 @@ impl UpdatePasswordRulesResponse {
     }
 }
 
+impl lenient::Reply for UpdatePasswordRulesResponse {
+    const NAME: &'static str = "UpdatePasswordRulesResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for UpdatePasswordRulesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for UpdatePasswordRulesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "UpdatePasswordRulesResponse", 1)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::update_policy`](super::Client::update_policy).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdatePolicyRequest {
     /// Policy ID. Either `PolicyId` or `PolicyName` must be entered
     ///
     /// Example: `17698703`
-    #[serde(rename = "PolicyId", skip_serializing_if = "Option::is_none")]
     pub policy_id: Option<u64>,
     /// Policy name. Either `PolicyName` or `PolicyId` must be entered
     ///
     /// Example: `QCS_PolicyName`
-    #[serde(rename = "PolicyName", skip_serializing_if = "Option::is_none")]
     pub policy_name: Option<String>,
     /// Policy description
     ///
     /// Example: `Policy_Description`
-    #[serde(rename = "Description", skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Policy documentation, for example: `{"version":"2.0","statement":[{"action":"name/sts:AssumeRole","effect":"allow","principal":{"service":["cloudaudit.cloud.tencent.com","cls.cloud.tencent.com"]}}]}`, where `principal` is used to specify the service that is authorized to use the role. For more information about this parameter, see **RoleInfo** under **Output Parameters** in the [GetRole](https://intl.cloud.tencent.com/document/product/598/36221?from_cn_redirect=1).
     ///
     /// Example: `{"version":"2.0","statement":[{"effect":"allow","action":"cvm:Describe*","resource":"*"}]}`
-    #[serde(rename = "PolicyDocument", skip_serializing_if = "Option::is_none")]
     pub policy_document: Option<String>,
     /// Preset policy remark
     ///
     /// Example: `remark`
-    #[serde(rename = "Alias", skip_serializing_if = "Option::is_none")]
     pub alias: Option<String>,
 }
 
@@ -9783,18 +13077,28 @@ impl<'de> Deserialize<'de> for UpdatePolicyRequest {
     }
 }
 
+impl serde::Serialize for UpdatePolicyRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "UpdatePolicyRequest", 5)?
+            .opt("PolicyId", &self.policy_id)?
+            .opt("PolicyName", &self.policy_name)?
+            .opt("Description", &self.description)?
+            .opt("PolicyDocument", &self.policy_document)?
+            .opt("Alias", &self.alias)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::update_policy`](super::Client::update_policy).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdatePolicyResponse {
     /// Policy ID, which will be returned only if the input parameter is `PolicyName`
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// Example: `10042`
-    #[serde(rename = "PolicyId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub policy_id: Option<u64>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -9818,24 +13122,52 @@ impl UpdatePolicyResponse {
     }
 }
 
+impl lenient::Reply for UpdatePolicyResponse {
+    const NAME: &'static str = "UpdatePolicyResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "PolicyId",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.policy_id),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for UpdatePolicyResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for UpdatePolicyResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "UpdatePolicyResponse", 2)?
+            .opt("PolicyId", &self.policy_id)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::update_role_console_login`](super::Client::update_role_console_login).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateRoleConsoleLoginRequest {
     /// Whether login is allowed. 1: yes, 0: no
     ///
     /// Required. Example: `1`
-    #[serde(rename = "ConsoleLogin")]
     pub console_login: i64,
     /// Role ID. Use either `RoleId` or `RoleName` as the input parameter.
     ///
     /// Example: `10000000947212312`
-    #[serde(rename = "RoleId", skip_serializing_if = "Option::is_none")]
     pub role_id: Option<i64>,
     /// Role name. Use either `RoleId` or `RoleName` as the input parameter.
     ///
     /// Example: `RoleNameConsole`
-    #[serde(rename = "RoleName", skip_serializing_if = "Option::is_none")]
     pub role_name: Option<String>,
 }
 
@@ -9893,12 +13225,21 @@ impl<'de> Deserialize<'de> for UpdateRoleConsoleLoginRequest {
     }
 }
 
+impl serde::Serialize for UpdateRoleConsoleLoginRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "UpdateRoleConsoleLoginRequest", 3)?
+            .plain("ConsoleLogin", &self.console_login)?
+            .opt("RoleId", &self.role_id)?
+            .opt("RoleName", &self.role_name)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::update_role_console_login`](super::Client::update_role_console_login).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateRoleConsoleLoginResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -9916,24 +13257,49 @@ impl UpdateRoleConsoleLoginResponse {
     }
 }
 
+impl lenient::Reply for UpdateRoleConsoleLoginResponse {
+    const NAME: &'static str = "UpdateRoleConsoleLoginResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for UpdateRoleConsoleLoginResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for UpdateRoleConsoleLoginResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "UpdateRoleConsoleLoginResponse", 1)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::update_role_description`](super::Client::update_role_description).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateRoleDescriptionRequest {
     /// Role description
     ///
     /// Required. Example: `abc234`
-    #[serde(rename = "Description")]
     pub description: String,
     /// Role ID, used to specify a role. Input either `RoleId` or `RoleName`
     ///
     /// Example: `4611686018427731422`
-    #[serde(rename = "RoleId", skip_serializing_if = "Option::is_none")]
     pub role_id: Option<String>,
     /// Role name, used to specify a role. Input either `RoleId` or `RoleName`
     ///
     /// Example: `QCS_RoleName`
-    #[serde(rename = "RoleName", skip_serializing_if = "Option::is_none")]
     pub role_name: Option<String>,
 }
 
@@ -9991,12 +13357,21 @@ impl<'de> Deserialize<'de> for UpdateRoleDescriptionRequest {
     }
 }
 
+impl serde::Serialize for UpdateRoleDescriptionRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "UpdateRoleDescriptionRequest", 3)?
+            .plain("Description", &self.description)?
+            .opt("RoleId", &self.role_id)?
+            .opt("RoleName", &self.role_name)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::update_role_description`](super::Client::update_role_description).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateRoleDescriptionResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -10014,24 +13389,49 @@ impl UpdateRoleDescriptionResponse {
     }
 }
 
+impl lenient::Reply for UpdateRoleDescriptionResponse {
+    const NAME: &'static str = "UpdateRoleDescriptionResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for UpdateRoleDescriptionResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for UpdateRoleDescriptionResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "UpdateRoleDescriptionResponse", 1)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::update_role_session_duration`](super::Client::update_role_session_duration).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateRoleSessionDurationRequest {
     /// (Chinese only) 时长(秒)
     ///
     /// Required. Example: `1234567`
-    #[serde(rename = "SessionDuration")]
     pub session_duration: u64,
     /// (Chinese only) 角色名(与角色ID必填一个)
     ///
     /// Example: `QCS_RoleName`
-    #[serde(rename = "RoleName", skip_serializing_if = "Option::is_none")]
     pub role_name: Option<String>,
     /// (Chinese only) 角色ID(与角色名必填一个)
     ///
     /// Example: `1234567`
-    #[serde(rename = "RoleId", skip_serializing_if = "Option::is_none")]
     pub role_id: Option<u64>,
 }
 
@@ -10089,12 +13489,21 @@ impl<'de> Deserialize<'de> for UpdateRoleSessionDurationRequest {
     }
 }
 
+impl serde::Serialize for UpdateRoleSessionDurationRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "UpdateRoleSessionDurationRequest", 3)?
+            .plain("SessionDuration", &self.session_duration)?
+            .opt("RoleName", &self.role_name)?
+            .opt("RoleId", &self.role_id)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::update_role_session_duration`](super::Client::update_role_session_duration).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateRoleSessionDurationResponse {
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -10112,24 +13521,49 @@ impl UpdateRoleSessionDurationResponse {
     }
 }
 
+impl lenient::Reply for UpdateRoleSessionDurationResponse {
+    const NAME: &'static str = "UpdateRoleSessionDurationResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for UpdateRoleSessionDurationResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for UpdateRoleSessionDurationResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "UpdateRoleSessionDurationResponse", 1)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::update_saml_provider`](super::Client::update_saml_provider).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateSamlProviderRequest {
     /// SAML identity provider name
     ///
     /// Required. Example: `testName`
-    #[serde(rename = "Name")]
     pub name: String,
     /// SAML identity provider description
     ///
     /// Example: `this is description`
-    #[serde(rename = "Description", skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// SAML identity provider metadata document (Base64)
     ///
     /// Example: `PD94bWwgdmVyc2lvbj0iMS4wIi***`
-    #[serde(rename = "SAMLMetadataDocument", skip_serializing_if = "Option::is_none")]
     pub saml_metadata_document: Option<String>,
 }
 
@@ -10187,12 +13621,21 @@ impl<'de> Deserialize<'de> for UpdateSamlProviderRequest {
     }
 }
 
+impl serde::Serialize for UpdateSamlProviderRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "UpdateSamlProviderRequest", 3)?
+            .plain("Name", &self.name)?
+            .opt("Description", &self.description)?
+            .opt("SAMLMetadataDocument", &self.saml_metadata_document)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::update_saml_provider`](super::Client::update_saml_provider).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateSamlProviderResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -10210,60 +13653,78 @@ impl UpdateSamlProviderResponse {
     }
 }
 
+impl lenient::Reply for UpdateSamlProviderResponse {
+    const NAME: &'static str = "UpdateSamlProviderResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for UpdateSamlProviderResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for UpdateSamlProviderResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "UpdateSamlProviderResponse", 1)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::update_user_oidc_config`](super::Client::update_user_oidc_config).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateUserOidcConfigRequest {
     /// OpenID Connect IdP URL.
     /// It corresponds to the value of the `issuer` field in the `Openid-configuration` provided by the enterprise IdP.
     ///
     /// Required. Example: `https://xxx.qq.cn/oidc`
-    #[serde(rename = "IdentityUrl")]
     pub identity_url: String,
     /// Client ID registered with the OpenID Connect IdP.
     ///
     /// Required. Example: `61adcf00620c31e3ddbc9546`
-    #[serde(rename = "ClientId")]
     pub client_id: String,
     /// OpenID Connect IdP authorization endpoint. It corresponds to the value of the `authorization_endpoint` field in the `Openid-configuration` provided by the enterprise IdP.
     ///
     /// Required. Example: `https://console.authing.cn/console/get-started/61adcf00620c31e3d`
-    #[serde(rename = "AuthorizationEndpoint")]
     pub authorization_endpoint: String,
     /// Authorization response type, which is always `id_token`.
     ///
     /// Required. Example: `id_token`
-    #[serde(rename = "ResponseType")]
     pub response_type: String,
     /// Authorization response mode. Valid values: form_post (recommended); fragment.
     ///
     /// Required. Example: `fragment`
-    #[serde(rename = "ResponseMode")]
     pub response_mode: String,
     /// Mapping field name. It indicates which field in the `id_token` of the IdP is mapped to the username of a sub-user. It is usually the `sub` or `name` field
     ///
     /// Required. Example: `sub`
-    #[serde(rename = "MappingFiled")]
     pub mapping_filed: String,
     /// Signature public key, which is used to verify the OpenID Connect IdP's ID token and must be Base64-encoded. For the security of your account, we recommend you rotate it regularly.
     ///
     /// Required. Example: `ewog****`
-    #[serde(rename = "IdentityKey")]
     pub identity_key: String,
     /// Authorization information scope. Valid values: openid (default); email; profile.
     ///
     /// Example: `["openid"]`
-    #[serde(rename = "Scope", skip_serializing_if = "Option::is_none")]
     pub scope: Option<Vec<String>>,
     /// Description
     ///
     /// Example: `this is description`
-    #[serde(rename = "Description", skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// (Chinese only) OIDC公钥自动轮转开关（默认为0代表关闭，1代表开启）如果不传的话，会默认置0
     ///
     /// Example: `1`
-    #[serde(rename = "AutoRotateKey", skip_serializing_if = "Option::is_none")]
     pub auto_rotate_key: Option<u64>,
 }
 
@@ -10361,12 +13822,28 @@ impl<'de> Deserialize<'de> for UpdateUserOidcConfigRequest {
     }
 }
 
+impl serde::Serialize for UpdateUserOidcConfigRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "UpdateUserOidcConfigRequest", 10)?
+            .plain("IdentityUrl", &self.identity_url)?
+            .plain("ClientId", &self.client_id)?
+            .plain("AuthorizationEndpoint", &self.authorization_endpoint)?
+            .plain("ResponseType", &self.response_type)?
+            .plain("ResponseMode", &self.response_mode)?
+            .plain("MappingFiled", &self.mapping_filed)?
+            .plain("IdentityKey", &self.identity_key)?
+            .opt("Scope", &self.scope)?
+            .opt("Description", &self.description)?
+            .opt("AutoRotateKey", &self.auto_rotate_key)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::update_user_oidc_config`](super::Client::update_user_oidc_config).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateUserOidcConfigResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -10384,49 +13861,69 @@ impl UpdateUserOidcConfigResponse {
     }
 }
 
+impl lenient::Reply for UpdateUserOidcConfigResponse {
+    const NAME: &'static str = "UpdateUserOidcConfigResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for UpdateUserOidcConfigResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for UpdateUserOidcConfigResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "UpdateUserOidcConfigResponse", 1)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::update_user`](super::Client::update_user).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateUserRequest {
     /// Sub-user username
     ///
     /// Required. Example: `jack`
-    #[serde(rename = "Name")]
     pub name: String,
     /// Sub-user remarks
     ///
     /// Example: `财务管理`
-    #[serde(rename = "Remark", skip_serializing_if = "Option::is_none")]
     pub remark: Option<String>,
     /// Whether or not the sub-user is allowed to log in to the console. 0: No; 1: Yes.
     ///
     /// Example: `1`
-    #[serde(rename = "ConsoleLogin", skip_serializing_if = "Option::is_none")]
     pub console_login: Option<u64>,
     /// Sub-user's console login password. If no password rules have been set, the password must have a minimum of 8 characters containing uppercase letters, lowercase letters, digits, and special characters by default. This parameter will be valid only when the sub-user is allowed to log in to the console. If it is not specified and console login is allowed, the system will automatically generate a random 32-character password that contains uppercase letters, lowercase letters, digits, and special characters.
     ///
     /// Example: `password123456`
-    #[serde(rename = "Password", skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
     /// If the sub-user needs to reset their password when they next log in to the console. 0: No; 1: Yes.
     ///
     /// Example: `0`
-    #[serde(rename = "NeedResetPassword", skip_serializing_if = "Option::is_none")]
     pub need_reset_password: Option<u64>,
     /// Mobile number
     ///
     /// Example: `18888888888`
-    #[serde(rename = "PhoneNum", skip_serializing_if = "Option::is_none")]
     pub phone_num: Option<String>,
     /// Country/Area Code
     ///
     /// Example: `86`
-    #[serde(rename = "CountryCode", skip_serializing_if = "Option::is_none")]
     pub country_code: Option<String>,
     /// Email
     ///
     /// Example: `123**0qq.com`
-    #[serde(rename = "Email", skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
 }
 
@@ -10534,12 +14031,26 @@ impl<'de> Deserialize<'de> for UpdateUserRequest {
     }
 }
 
+impl serde::Serialize for UpdateUserRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "UpdateUserRequest", 8)?
+            .plain("Name", &self.name)?
+            .opt("Remark", &self.remark)?
+            .opt("ConsoleLogin", &self.console_login)?
+            .opt("Password", &self.password)?
+            .opt("NeedResetPassword", &self.need_reset_password)?
+            .opt("PhoneNum", &self.phone_num)?
+            .opt("CountryCode", &self.country_code)?
+            .opt("Email", &self.email)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::update_user`](super::Client::update_user).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateUserResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -10557,24 +14068,49 @@ impl UpdateUserResponse {
     }
 }
 
+impl lenient::Reply for UpdateUserResponse {
+    const NAME: &'static str = "UpdateUserResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for UpdateUserResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for UpdateUserResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "UpdateUserResponse", 1)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::update_user_saml_config`](super::Client::update_user_saml_config).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateUserSamlConfigRequest {
     /// Type of the modification operation. `enable`: enable, `disable`: disable, `updateSAML`: modify metadata document.
     ///
     /// Required. Example: `enable`
-    #[serde(rename = "Operate")]
     pub operate: String,
     /// Metadata document, which must be Base64 encoded. This parameter is required only when the value of `Operate` is `updateSAML`.
     ///
     /// Example: `metadataDocumentDemo`
-    #[serde(rename = "SAMLMetadataDocument", skip_serializing_if = "Option::is_none")]
     pub saml_metadata_document: Option<String>,
     /// (Chinese only) 辅助域名
     ///
     /// Example: `xx.com`
-    #[serde(rename = "AuxiliaryDomain", skip_serializing_if = "Option::is_none")]
     pub auxiliary_domain: Option<String>,
 }
 
@@ -10632,12 +14168,21 @@ impl<'de> Deserialize<'de> for UpdateUserSamlConfigRequest {
     }
 }
 
+impl serde::Serialize for UpdateUserSamlConfigRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "UpdateUserSamlConfigRequest", 3)?
+            .plain("Operate", &self.operate)?
+            .opt("SAMLMetadataDocument", &self.saml_metadata_document)?
+            .opt("AuxiliaryDomain", &self.auxiliary_domain)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::update_user_saml_config`](super::Client::update_user_saml_config).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateUserSamlConfigResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -10652,5 +14197,33 @@ impl UpdateUserSamlConfigResponse {
     pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
         self.request_id = Some(request_id.into());
         self
+    }
+}
+
+impl lenient::Reply for UpdateUserSamlConfigResponse {
+    const NAME: &'static str = "UpdateUserSamlConfigResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for UpdateUserSamlConfigResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for UpdateUserSamlConfigResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "UpdateUserSamlConfigResponse", 1)?
+            .opt("RequestId", &self.request_id)?
+            .end()
     }
 }

@@ -2,33 +2,30 @@
 // change the spec or the generator and run `cargo xtask gen` again.
 
 //! The output types that replies carry: every field may be missing.
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use super::output;
+use tencentcloud_runtime::lenient;
 
 /// Access key list
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AccessKey {
     /// Access key ID
     ///
     /// Example: `AccessKeyId`
-    #[serde(rename = "AccessKeyId", default, skip_serializing_if = "Option::is_none")]
     pub access_key_id: Option<String>,
     /// Key status. Valid values: Active (activated), Inactive (not activated)
     ///
     /// Example: `Active`
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Creation time
     ///
     /// Example: `2021-03-20 00:00:00`
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
     /// (Chinese only) 密钥描述
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `备注`
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 
@@ -64,35 +61,67 @@ impl AccessKey {
     }
 }
 
+impl lenient::Reply for AccessKey {
+    const NAME: &'static str = "AccessKey";
+    const FIELDS: &'static [&'static str] = &[
+        "AccessKeyId",
+        "Status",
+        "CreateTime",
+        "Description",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.access_key_id),
+            1 => lenient::value(map, &mut self.status),
+            2 => lenient::value(map, &mut self.create_time),
+            3 => lenient::value(map, &mut self.description),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for AccessKey {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for AccessKey {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "AccessKey", 4)?
+            .opt("AccessKeyId", &self.access_key_id)?
+            .opt("Status", &self.status)?
+            .opt("CreateTime", &self.create_time)?
+            .opt("Description", &self.description)?
+            .end()
+    }
+}
+
 /// Access key
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AccessKeyDetail {
     /// Access key ID
     ///
     /// Example: `AKID***`
-    #[serde(rename = "AccessKeyId", default, skip_serializing_if = "Option::is_none")]
     pub access_key_id: Option<String>,
     /// Access key, which is visible only when it is created. Keep it properly.
     ///
     /// Example: `iDVd***`
-    #[serde(rename = "SecretAccessKey", default, skip_serializing_if = "Option::is_none")]
     pub secret_access_key: Option<String>,
     /// Key status. Valid values: `Active` (activated), `Inactive` (not activated).
     ///
     /// Example: `Active`
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Creation time
     ///
     /// Example: `2020-03-03 18:00:26`
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
     /// (Chinese only) 描述
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `readOnly权限`
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 
@@ -134,37 +163,72 @@ impl AccessKeyDetail {
     }
 }
 
+impl lenient::Reply for AccessKeyDetail {
+    const NAME: &'static str = "AccessKeyDetail";
+    const FIELDS: &'static [&'static str] = &[
+        "AccessKeyId",
+        "SecretAccessKey",
+        "Status",
+        "CreateTime",
+        "Description",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.access_key_id),
+            1 => lenient::value(map, &mut self.secret_access_key),
+            2 => lenient::value(map, &mut self.status),
+            3 => lenient::value(map, &mut self.create_time),
+            4 => lenient::value(map, &mut self.description),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for AccessKeyDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for AccessKeyDetail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "AccessKeyDetail", 5)?
+            .opt("AccessKeyId", &self.access_key_id)?
+            .opt("SecretAccessKey", &self.secret_access_key)?
+            .opt("Status", &self.status)?
+            .opt("CreateTime", &self.create_time)?
+            .opt("Description", &self.description)?
+            .end()
+    }
+}
+
 /// The entity associated with the policy
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AttachEntityOfPolicy {
     /// Entity ID
     ///
     /// Example: `1000001`
-    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Entity Name
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Example: `TestPolicyName`
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Entity UIN
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Example: `3449203261`
-    #[serde(rename = "Uin", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub uin: Option<u64>,
     /// Type of entity association. 1: Associate by users; 2: Associate by User Groups
     ///
     /// Example: `1`
-    #[serde(rename = "RelatedType", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub related_type: Option<u64>,
     /// Policy association time
     /// Note: this field may return `null`, indicating that no valid value was found.
     ///
     /// Example: `2021-11-11 19:38:01`
-    #[serde(rename = "AttachmentTime", default, skip_serializing_if = "Option::is_none")]
     pub attachment_time: Option<String>,
 }
 
@@ -206,71 +270,100 @@ impl AttachEntityOfPolicy {
     }
 }
 
+impl lenient::Reply for AttachEntityOfPolicy {
+    const NAME: &'static str = "AttachEntityOfPolicy";
+    const FIELDS: &'static [&'static str] = &[
+        "Id",
+        "Name",
+        "Uin",
+        "RelatedType",
+        "AttachmentTime",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.id),
+            1 => lenient::value(map, &mut self.name),
+            2 => lenient::scalar(map, &mut self.uin),
+            3 => lenient::scalar(map, &mut self.related_type),
+            4 => lenient::value(map, &mut self.attachment_time),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for AttachEntityOfPolicy {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for AttachEntityOfPolicy {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "AttachEntityOfPolicy", 5)?
+            .opt("Id", &self.id)?
+            .opt("Name", &self.name)?
+            .opt("Uin", &self.uin)?
+            .opt("RelatedType", &self.related_type)?
+            .opt("AttachmentTime", &self.attachment_time)?
+            .end()
+    }
+}
+
 /// Associated policy
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AttachPolicyInfo {
     /// Policy ID
     ///
     /// Example: `109360057`
-    #[serde(rename = "PolicyId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub policy_id: Option<u64>,
     /// Policy name
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Example: `readOnlyPolicy`
-    #[serde(rename = "PolicyName", default, skip_serializing_if = "Option::is_none")]
     pub policy_name: Option<String>,
     /// Time created
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Example: `2022-01-03 10:38:28`
-    #[serde(rename = "AddTime", default, skip_serializing_if = "Option::is_none")]
     pub add_time: Option<String>,
     /// How the policy was created: 1: Via console; 2: Via syntax
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Example: `1`
-    #[serde(rename = "CreateMode", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub create_mode: Option<u64>,
     /// Valid values: `user` and `QCS`
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Example: `User`
-    #[serde(rename = "PolicyType", default, skip_serializing_if = "Option::is_none")]
     pub policy_type: Option<String>,
     /// Policy remarks
     ///
     /// Example: `备注`
-    #[serde(rename = "Remark", default, skip_serializing_if = "Option::is_none")]
     pub remark: Option<String>,
     /// Root account of the operator associating the policy
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `100013065917`
-    #[serde(rename = "OperateOwnerUin", default, skip_serializing_if = "Option::is_none")]
     pub operate_owner_uin: Option<String>,
     /// The ID of the account associating the policy. If `UinType` is 0, this indicates that this is a sub-account `UIN`. If `UinType` is 1, this indicates this is a role ID
     ///
     /// May be null. Example: `0`
-    #[serde(rename = "OperateUin", default, skip_serializing_if = "Option::is_none")]
     pub operate_uin: Option<String>,
     /// If `UinType` is 0, `OperateUin` indicates that this is a sub-account `UIN`. If `UinType` is 1, `OperateUin` indicates that this is a role ID
     ///
     /// May be null. Example: `0`
-    #[serde(rename = "OperateUinType", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub operate_uin_type: Option<u64>,
     /// Queries if the policy has been deactivated
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// Example: `1`
-    #[serde(rename = "Deactived", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub deactived: Option<u64>,
     /// List of deprecated products
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// Example: `["ccs"]`
-    #[serde(rename = "DeactivedDetail", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub deactived_detail: Vec<String>,
 }
 
@@ -348,53 +441,103 @@ impl AttachPolicyInfo {
     }
 }
 
+impl lenient::Reply for AttachPolicyInfo {
+    const NAME: &'static str = "AttachPolicyInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "PolicyId",
+        "PolicyName",
+        "AddTime",
+        "CreateMode",
+        "PolicyType",
+        "Remark",
+        "OperateOwnerUin",
+        "OperateUin",
+        "OperateUinType",
+        "Deactived",
+        "DeactivedDetail",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.policy_id),
+            1 => lenient::value(map, &mut self.policy_name),
+            2 => lenient::value(map, &mut self.add_time),
+            3 => lenient::scalar(map, &mut self.create_mode),
+            4 => lenient::value(map, &mut self.policy_type),
+            5 => lenient::value(map, &mut self.remark),
+            6 => lenient::value(map, &mut self.operate_owner_uin),
+            7 => lenient::value(map, &mut self.operate_uin),
+            8 => lenient::scalar(map, &mut self.operate_uin_type),
+            9 => lenient::scalar(map, &mut self.deactived),
+            10 => lenient::list(map, &mut self.deactived_detail),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for AttachPolicyInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for AttachPolicyInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "AttachPolicyInfo", 11)?
+            .opt("PolicyId", &self.policy_id)?
+            .opt("PolicyName", &self.policy_name)?
+            .opt("AddTime", &self.add_time)?
+            .opt("CreateMode", &self.create_mode)?
+            .opt("PolicyType", &self.policy_type)?
+            .opt("Remark", &self.remark)?
+            .opt("OperateOwnerUin", &self.operate_owner_uin)?
+            .opt("OperateUin", &self.operate_uin)?
+            .opt("OperateUinType", &self.operate_uin_type)?
+            .opt("Deactived", &self.deactived)?
+            .list("DeactivedDetail", &self.deactived_detail)?
+            .end()
+    }
+}
+
 /// Policy associated with the role
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AttachedPolicyOfRole {
     /// Policy ID
     ///
     /// Example: `9420`
-    #[serde(rename = "PolicyId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub policy_id: Option<u64>,
     /// Policy name
     ///
     /// Example: `AdministratorAccess`
-    #[serde(rename = "PolicyName", default, skip_serializing_if = "Option::is_none")]
     pub policy_name: Option<String>,
     /// Time of association
     ///
     /// Example: `2024-12-06 12:00:00`
-    #[serde(rename = "AddTime", default, skip_serializing_if = "Option::is_none")]
     pub add_time: Option<String>,
     /// Policy type. `User` indicates custom policy; `QCS` indicates preset policy
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Example: `User`
-    #[serde(rename = "PolicyType", default, skip_serializing_if = "Option::is_none")]
     pub policy_type: Option<String>,
     /// Policy creation method. 1: indicates the policy was created based on product function or item permission; other values indicate the policy was created based on the policy syntax
     ///
     /// Example: `1`
-    #[serde(rename = "CreateMode", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub create_mode: Option<u64>,
     /// Whether the product has been deprecated (0: no; 1: yes)
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// Example: `1`
-    #[serde(rename = "Deactived", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub deactived: Option<u64>,
     /// List of deprecated products
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// Example: `["ccs"]`
-    #[serde(rename = "DeactivedDetail", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub deactived_detail: Vec<String>,
     /// Policy description
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// Example: `admin policy`
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 
@@ -454,57 +597,97 @@ impl AttachedPolicyOfRole {
     }
 }
 
+impl lenient::Reply for AttachedPolicyOfRole {
+    const NAME: &'static str = "AttachedPolicyOfRole";
+    const FIELDS: &'static [&'static str] = &[
+        "PolicyId",
+        "PolicyName",
+        "AddTime",
+        "PolicyType",
+        "CreateMode",
+        "Deactived",
+        "DeactivedDetail",
+        "Description",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.policy_id),
+            1 => lenient::value(map, &mut self.policy_name),
+            2 => lenient::value(map, &mut self.add_time),
+            3 => lenient::value(map, &mut self.policy_type),
+            4 => lenient::scalar(map, &mut self.create_mode),
+            5 => lenient::scalar(map, &mut self.deactived),
+            6 => lenient::list(map, &mut self.deactived_detail),
+            7 => lenient::value(map, &mut self.description),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for AttachedPolicyOfRole {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for AttachedPolicyOfRole {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "AttachedPolicyOfRole", 8)?
+            .opt("PolicyId", &self.policy_id)?
+            .opt("PolicyName", &self.policy_name)?
+            .opt("AddTime", &self.add_time)?
+            .opt("PolicyType", &self.policy_type)?
+            .opt("CreateMode", &self.create_mode)?
+            .opt("Deactived", &self.deactived)?
+            .list("DeactivedDetail", &self.deactived_detail)?
+            .opt("Description", &self.description)?
+            .end()
+    }
+}
+
 /// Details of policies associated with the user
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AttachedUserPolicy {
     /// Policy ID.
     ///
     /// Example: `219064`
-    #[serde(rename = "PolicyId", default, skip_serializing_if = "Option::is_none")]
     pub policy_id: Option<String>,
     /// Policy name.
     ///
     /// Example: `QcloudSMSFullAccess`
-    #[serde(rename = "PolicyName", default, skip_serializing_if = "Option::is_none")]
     pub policy_name: Option<String>,
     /// Policy description.
     ///
     /// Example: `短信（SMS）全读写访问权限`
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Creation time.
     ///
     /// Example: `2020-01-16 15:09:27`
-    #[serde(rename = "AddTime", default, skip_serializing_if = "Option::is_none")]
     pub add_time: Option<String>,
     /// Policy type (`1`: custom policy; `2`: preset policy).
     ///
     /// Example: `2`
-    #[serde(rename = "StrategyType", default, skip_serializing_if = "Option::is_none")]
     pub strategy_type: Option<String>,
     /// Creation mode (`1`: create by product feature or project permission; other values: create by policy syntax).
     ///
     /// Example: `2`
-    #[serde(rename = "CreateMode", default, skip_serializing_if = "Option::is_none")]
     pub create_mode: Option<String>,
     /// Information on policies inherited from the user group.
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `[{"GroupId":93878,"GroupName":"系统运维"}]`
-    #[serde(rename = "Groups", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub groups: Vec<output::AttachedUserPolicyGroupInfo>,
     /// Whether the product has been deprecated (`0`: no; `1`: yes).
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `1`
-    #[serde(rename = "Deactived", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub deactived: Option<u64>,
     /// List of deprecated products.
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `["consolesms"]`
-    #[serde(rename = "DeactivedDetail", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub deactived_detail: Vec<String>,
 }
 
@@ -570,19 +753,69 @@ impl AttachedUserPolicy {
     }
 }
 
+impl lenient::Reply for AttachedUserPolicy {
+    const NAME: &'static str = "AttachedUserPolicy";
+    const FIELDS: &'static [&'static str] = &[
+        "PolicyId",
+        "PolicyName",
+        "Description",
+        "AddTime",
+        "StrategyType",
+        "CreateMode",
+        "Groups",
+        "Deactived",
+        "DeactivedDetail",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.policy_id),
+            1 => lenient::value(map, &mut self.policy_name),
+            2 => lenient::value(map, &mut self.description),
+            3 => lenient::value(map, &mut self.add_time),
+            4 => lenient::value(map, &mut self.strategy_type),
+            5 => lenient::value(map, &mut self.create_mode),
+            6 => lenient::list(map, &mut self.groups),
+            7 => lenient::scalar(map, &mut self.deactived),
+            8 => lenient::list(map, &mut self.deactived_detail),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for AttachedUserPolicy {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for AttachedUserPolicy {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "AttachedUserPolicy", 9)?
+            .opt("PolicyId", &self.policy_id)?
+            .opt("PolicyName", &self.policy_name)?
+            .opt("Description", &self.description)?
+            .opt("AddTime", &self.add_time)?
+            .opt("StrategyType", &self.strategy_type)?
+            .opt("CreateMode", &self.create_mode)?
+            .list("Groups", &self.groups)?
+            .opt("Deactived", &self.deactived)?
+            .list("DeactivedDetail", &self.deactived_detail)?
+            .end()
+    }
+}
+
 /// Information on policies that are associated with the user and inherited from the user group
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AttachedUserPolicyGroupInfo {
     /// Group ID.
     ///
     /// Required. Example: `10012`
-    #[serde(rename = "GroupId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub group_id: Option<u64>,
     /// Group name.
     ///
     /// Required. Example: `group_one`
-    #[serde(rename = "GroupName", default, skip_serializing_if = "Option::is_none")]
     pub group_name: Option<String>,
 }
 
@@ -596,46 +829,71 @@ impl AttachedUserPolicyGroupInfo {
     }
 }
 
+impl lenient::Reply for AttachedUserPolicyGroupInfo {
+    const NAME: &'static str = "AttachedUserPolicyGroupInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "GroupId",
+        "GroupName",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.group_id),
+            1 => lenient::value(map, &mut self.group_name),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for AttachedUserPolicyGroupInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for AttachedUserPolicyGroupInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "AttachedUserPolicyGroupInfo", 2)?
+            .opt("GroupId", &self.group_id)?
+            .opt("GroupName", &self.group_name)?
+            .end()
+    }
+}
+
 /// (Chinese only) 认证凭据Token
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AuthToken {
     /// (Chinese only) 认证Token
     ///
     /// Example: `Ad3**asf3`
-    #[serde(rename = "Token", default, skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
     /// (Chinese only) 服务器时间戳
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `987654321`
-    #[serde(rename = "CurrentTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub current_time: Option<i64>,
     /// (Chinese only) 毫秒时间戳，根据轮转周期准确计算得到
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `1234567890`
-    #[serde(rename = "NextRotationTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub next_rotation_time: Option<i64>,
     /// (Chinese only) 毫秒，如果轮转失败则为 -1
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `150`
-    #[serde(rename = "LastRotationTimeCost", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub last_rotation_time_cost: Option<i64>,
     /// (Chinese only) 成功：success
     /// 失败：failed
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `success`
-    #[serde(rename = "RotationStatus", default, skip_serializing_if = "Option::is_none")]
     pub rotation_status: Option<String>,
     /// (Chinese only) 成功：success
     /// 失败：失败信息
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `success`
-    #[serde(rename = "RotationMessage", default, skip_serializing_if = "Option::is_none")]
     pub rotation_message: Option<String>,
 }
 
@@ -683,29 +941,68 @@ impl AuthToken {
     }
 }
 
+impl lenient::Reply for AuthToken {
+    const NAME: &'static str = "AuthToken";
+    const FIELDS: &'static [&'static str] = &[
+        "Token",
+        "CurrentTime",
+        "NextRotationTime",
+        "LastRotationTimeCost",
+        "RotationStatus",
+        "RotationMessage",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.token),
+            1 => lenient::scalar(map, &mut self.current_time),
+            2 => lenient::scalar(map, &mut self.next_rotation_time),
+            3 => lenient::scalar(map, &mut self.last_rotation_time_cost),
+            4 => lenient::value(map, &mut self.rotation_status),
+            5 => lenient::value(map, &mut self.rotation_message),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for AuthToken {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for AuthToken {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "AuthToken", 6)?
+            .opt("Token", &self.token)?
+            .opt("CurrentTime", &self.current_time)?
+            .opt("NextRotationTime", &self.next_rotation_time)?
+            .opt("LastRotationTimeCost", &self.last_rotation_time_cost)?
+            .opt("RotationStatus", &self.rotation_status)?
+            .opt("RotationMessage", &self.rotation_message)?
+            .end()
+    }
+}
+
 /// User Group information
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GroupInfo {
     /// User group ID
     ///
     /// Example: `10000121`
-    #[serde(rename = "GroupId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub group_id: Option<u64>,
     /// User Group name
     ///
     /// Example: `运营部门`
-    #[serde(rename = "GroupName", default, skip_serializing_if = "Option::is_none")]
     pub group_name: Option<String>,
     /// Time User Group created
     ///
     /// Example: `2024-12-12 12:12:12`
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
     /// User Group description
     ///
     /// Example: `运营部门`
-    #[serde(rename = "Remark", default, skip_serializing_if = "Option::is_none")]
     pub remark: Option<String>,
 }
 
@@ -741,70 +1038,95 @@ impl GroupInfo {
     }
 }
 
+impl lenient::Reply for GroupInfo {
+    const NAME: &'static str = "GroupInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "GroupId",
+        "GroupName",
+        "CreateTime",
+        "Remark",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.group_id),
+            1 => lenient::value(map, &mut self.group_name),
+            2 => lenient::value(map, &mut self.create_time),
+            3 => lenient::value(map, &mut self.remark),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for GroupInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for GroupInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "GroupInfo", 4)?
+            .opt("GroupId", &self.group_id)?
+            .opt("GroupName", &self.group_name)?
+            .opt("CreateTime", &self.create_time)?
+            .opt("Remark", &self.remark)?
+            .end()
+    }
+}
+
 /// User Group user information
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GroupMemberInfo {
     /// Sub-user UID
     ///
     /// Example: `100000001`
-    #[serde(rename = "Uid", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub uid: Option<u64>,
     /// Sub-user UIN
     ///
     /// Example: `100000001`
-    #[serde(rename = "Uin", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub uin: Option<u64>,
     /// Sub-user name
     ///
     /// Example: `userName`
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Mobile number
     ///
     /// Example: `13600000001`
-    #[serde(rename = "PhoneNum", default, skip_serializing_if = "Option::is_none")]
     pub phone_num: Option<String>,
     /// Mobile number country/area code
     ///
     /// Example: `86`
-    #[serde(rename = "CountryCode", default, skip_serializing_if = "Option::is_none")]
     pub country_code: Option<String>,
     /// Whether the mobile phone has been verified. `0`: No; `1`: Yes.
     ///
     /// Example: `0`
-    #[serde(rename = "PhoneFlag", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub phone_flag: Option<u64>,
     /// Email address
     ///
     /// Example: `email@qq.com`
-    #[serde(rename = "Email", default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// Whether the email has been verified. `0`: No; `1`: Yes.
     ///
     /// Example: `1`
-    #[serde(rename = "EmailFlag", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub email_flag: Option<u64>,
     /// User type. `1`: Global collaborator; `2`: Project collaborator; `3`: Message recipient.
     ///
     /// Example: `1`
-    #[serde(rename = "UserType", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub user_type: Option<u64>,
     /// Time policy created
     ///
     /// Example: `2021-11-11 19:38:01`
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
     /// Whether the user is the primary message recipient. `0`: No; `1`: Yes.
     ///
     /// Example: `1`
-    #[serde(rename = "IsReceiverOwner", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_receiver_owner: Option<u64>,
     /// (Chinese only) 昵称
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `备注`
-    #[serde(rename = "Remark", default, skip_serializing_if = "Option::is_none")]
     pub remark: Option<String>,
 }
 
@@ -888,8 +1210,69 @@ impl GroupMemberInfo {
     }
 }
 
+impl lenient::Reply for GroupMemberInfo {
+    const NAME: &'static str = "GroupMemberInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "Uid",
+        "Uin",
+        "Name",
+        "PhoneNum",
+        "CountryCode",
+        "PhoneFlag",
+        "Email",
+        "EmailFlag",
+        "UserType",
+        "CreateTime",
+        "IsReceiverOwner",
+        "Remark",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.uid),
+            1 => lenient::scalar(map, &mut self.uin),
+            2 => lenient::value(map, &mut self.name),
+            3 => lenient::value(map, &mut self.phone_num),
+            4 => lenient::value(map, &mut self.country_code),
+            5 => lenient::scalar(map, &mut self.phone_flag),
+            6 => lenient::value(map, &mut self.email),
+            7 => lenient::scalar(map, &mut self.email_flag),
+            8 => lenient::scalar(map, &mut self.user_type),
+            9 => lenient::value(map, &mut self.create_time),
+            10 => lenient::scalar(map, &mut self.is_receiver_owner),
+            11 => lenient::value(map, &mut self.remark),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for GroupMemberInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for GroupMemberInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "GroupMemberInfo", 12)?
+            .opt("Uid", &self.uid)?
+            .opt("Uin", &self.uin)?
+            .opt("Name", &self.name)?
+            .opt("PhoneNum", &self.phone_num)?
+            .opt("CountryCode", &self.country_code)?
+            .opt("PhoneFlag", &self.phone_flag)?
+            .opt("Email", &self.email)?
+            .opt("EmailFlag", &self.email_flag)?
+            .opt("UserType", &self.user_type)?
+            .opt("CreateTime", &self.create_time)?
+            .opt("IsReceiverOwner", &self.is_receiver_owner)?
+            .opt("Remark", &self.remark)?
+            .end()
+    }
+}
+
 /// (Chinese only) 账号详情
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListAllUser {
     /// (Chinese only)
@@ -897,56 +1280,48 @@ pub struct ListAllUser {
     /// 子账号账号ID。
     ///
     /// Example: `0`
-    #[serde(rename = "Uin", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub uin: Option<i64>,
     /// (Chinese only)
     ///
     /// 子账号用户名。
     ///
     /// Example: `5718565256@qq.com`
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// (Chinese only)
     ///
     /// 子账号 UID。
     ///
     /// Example: `1004584`
-    #[serde(rename = "Uid", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub uid: Option<i64>,
     /// (Chinese only)
     ///
     /// 子账号备注。
     ///
     /// Example: `34343`
-    #[serde(rename = "Remark", default, skip_serializing_if = "Option::is_none")]
     pub remark: Option<String>,
     /// (Chinese only)
     ///
     /// 子账号能否登录控制台。
     ///
     /// Example: `1`
-    #[serde(rename = "ConsoleLogin", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub console_login: Option<i64>,
     /// (Chinese only)
     ///
     /// 手机号。
     ///
     /// Example: `132****0828`
-    #[serde(rename = "PhoneNum", default, skip_serializing_if = "Option::is_none")]
     pub phone_num: Option<String>,
     /// (Chinese only)
     ///
     /// 区号。
     ///
     /// Example: `86`
-    #[serde(rename = "CountryCode", default, skip_serializing_if = "Option::is_none")]
     pub country_code: Option<String>,
     /// (Chinese only)
     ///
     /// 邮箱。
     ///
     /// Example: `571******@qq.com`
-    #[serde(rename = "Email", default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// (Chinese only)
     ///
@@ -955,7 +1330,6 @@ pub struct ListAllUser {
     /// 参数格式：YYYY-MM-DD hh:mm:ss
     ///
     /// Example: `2023-07-11 18:50:19`
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
     /// (Chinese only)
     ///
@@ -973,7 +1347,6 @@ pub struct ListAllUser {
     /// - Unknown： 未知
     ///
     /// Example: `Owner`
-    #[serde(rename = "UserType", default, skip_serializing_if = "Option::is_none")]
     pub user_type: Option<String>,
 }
 
@@ -1045,19 +1418,72 @@ impl ListAllUser {
     }
 }
 
+impl lenient::Reply for ListAllUser {
+    const NAME: &'static str = "ListAllUser";
+    const FIELDS: &'static [&'static str] = &[
+        "Uin",
+        "Name",
+        "Uid",
+        "Remark",
+        "ConsoleLogin",
+        "PhoneNum",
+        "CountryCode",
+        "Email",
+        "CreateTime",
+        "UserType",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.uin),
+            1 => lenient::value(map, &mut self.name),
+            2 => lenient::scalar(map, &mut self.uid),
+            3 => lenient::value(map, &mut self.remark),
+            4 => lenient::scalar(map, &mut self.console_login),
+            5 => lenient::value(map, &mut self.phone_num),
+            6 => lenient::value(map, &mut self.country_code),
+            7 => lenient::value(map, &mut self.email),
+            8 => lenient::value(map, &mut self.create_time),
+            9 => lenient::value(map, &mut self.user_type),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ListAllUser {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ListAllUser {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ListAllUser", 10)?
+            .opt("Uin", &self.uin)?
+            .opt("Name", &self.name)?
+            .opt("Uid", &self.uid)?
+            .opt("Remark", &self.remark)?
+            .opt("ConsoleLogin", &self.console_login)?
+            .opt("PhoneNum", &self.phone_num)?
+            .opt("CountryCode", &self.country_code)?
+            .opt("Email", &self.email)?
+            .opt("CreateTime", &self.create_time)?
+            .opt("UserType", &self.user_type)?
+            .end()
+    }
+}
+
 /// (Chinese only) ListGrantServiceAccessAction节点
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListGrantServiceAccessActionNode {
     /// (Chinese only) 接口名
     ///
     /// Required. Example: `DescribeInstances`
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// (Chinese only) 接口描述
     ///
     /// Required. Example: `获取实例详情`
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 
@@ -1071,24 +1497,52 @@ impl ListGrantServiceAccessActionNode {
     }
 }
 
+impl lenient::Reply for ListGrantServiceAccessActionNode {
+    const NAME: &'static str = "ListGrantServiceAccessActionNode";
+    const FIELDS: &'static [&'static str] = &[
+        "Name",
+        "Description",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.name),
+            1 => lenient::value(map, &mut self.description),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ListGrantServiceAccessActionNode {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ListGrantServiceAccessActionNode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ListGrantServiceAccessActionNode", 2)?
+            .opt("Name", &self.name)?
+            .opt("Description", &self.description)?
+            .end()
+    }
+}
+
 /// (Chinese only) 用于ListPoliciesGrantingServiceAccess接口的List节点
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListGrantServiceAccessNode {
     /// (Chinese only) 服务
     ///
     /// Example: `{"ServiceType":"cvm","ServiceName":"云服务器"}`
-    #[serde(rename = "Service", default, skip_serializing_if = "Option::is_none")]
     pub service: Option<output::ListGrantServiceAccessService>,
     /// (Chinese only) 接口信息
     ///
     /// Example: `{"Name":"AddInstanceInDeployGroup","Description":"新增实例部署组"}`
-    #[serde(rename = "Action", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub action: Vec<output::ListGrantServiceAccessActionNode>,
     /// (Chinese only) 授权的策略
     ///
     /// Example: `{"PolicyId":"73019980","PolicyName":"policygen-20210101","PolicyDescription":"cvm custom policy","PolicyType":"Custom"}`
-    #[serde(rename = "Policy", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub policy: Vec<output::ListGrantServiceAccessPolicy>,
 }
 
@@ -1118,29 +1572,59 @@ impl ListGrantServiceAccessNode {
     }
 }
 
+impl lenient::Reply for ListGrantServiceAccessNode {
+    const NAME: &'static str = "ListGrantServiceAccessNode";
+    const FIELDS: &'static [&'static str] = &[
+        "Service",
+        "Action",
+        "Policy",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.service),
+            1 => lenient::list(map, &mut self.action),
+            2 => lenient::list(map, &mut self.policy),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ListGrantServiceAccessNode {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ListGrantServiceAccessNode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ListGrantServiceAccessNode", 3)?
+            .opt("Service", &self.service)?
+            .list("Action", &self.action)?
+            .list("Policy", &self.policy)?
+            .end()
+    }
+}
+
 /// (Chinese only) 用于ListPoliciesGrantingServiceAccess接口的Policy节点
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListGrantServiceAccessPolicy {
     /// (Chinese only) 策略ID
     ///
     /// Required. Example: `1`
-    #[serde(rename = "PolicyId", default, skip_serializing_if = "Option::is_none")]
     pub policy_id: Option<String>,
     /// (Chinese only) 策略名
     ///
     /// Required. Example: `AdministratorAccess`
-    #[serde(rename = "PolicyName", default, skip_serializing_if = "Option::is_none")]
     pub policy_name: Option<String>,
     /// (Chinese only) 策略类型: Custom自定义策略，Presetting预设策略
     ///
     /// Required. Example: `Custom`
-    #[serde(rename = "PolicyType", default, skip_serializing_if = "Option::is_none")]
     pub policy_type: Option<String>,
     /// (Chinese only) 策略描述
     ///
     /// Required. Example: `全读写访问权限`
-    #[serde(rename = "PolicyDescription", default, skip_serializing_if = "Option::is_none")]
     pub policy_description: Option<String>,
 }
 
@@ -1156,19 +1640,54 @@ impl ListGrantServiceAccessPolicy {
     }
 }
 
+impl lenient::Reply for ListGrantServiceAccessPolicy {
+    const NAME: &'static str = "ListGrantServiceAccessPolicy";
+    const FIELDS: &'static [&'static str] = &[
+        "PolicyId",
+        "PolicyName",
+        "PolicyType",
+        "PolicyDescription",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.policy_id),
+            1 => lenient::value(map, &mut self.policy_name),
+            2 => lenient::value(map, &mut self.policy_type),
+            3 => lenient::value(map, &mut self.policy_description),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ListGrantServiceAccessPolicy {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ListGrantServiceAccessPolicy {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ListGrantServiceAccessPolicy", 4)?
+            .opt("PolicyId", &self.policy_id)?
+            .opt("PolicyName", &self.policy_name)?
+            .opt("PolicyType", &self.policy_type)?
+            .opt("PolicyDescription", &self.policy_description)?
+            .end()
+    }
+}
+
 /// (Chinese only) 用于ListPoliciesGrantingServiceAccess接口的Service节点
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListGrantServiceAccessService {
     /// (Chinese only) 服务
     ///
     /// Required. Example: `cvm`
-    #[serde(rename = "ServiceType", default, skip_serializing_if = "Option::is_none")]
     pub service_type: Option<String>,
     /// (Chinese only) 服务名
     ///
     /// Required. Example: `云服务器`
-    #[serde(rename = "ServiceName", default, skip_serializing_if = "Option::is_none")]
     pub service_name: Option<String>,
 }
 
@@ -1182,51 +1701,74 @@ impl ListGrantServiceAccessService {
     }
 }
 
+impl lenient::Reply for ListGrantServiceAccessService {
+    const NAME: &'static str = "ListGrantServiceAccessService";
+    const FIELDS: &'static [&'static str] = &[
+        "ServiceType",
+        "ServiceName",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.service_type),
+            1 => lenient::value(map, &mut self.service_name),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ListGrantServiceAccessService {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ListGrantServiceAccessService {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ListGrantServiceAccessService", 2)?
+            .opt("ServiceType", &self.service_type)?
+            .opt("ServiceName", &self.service_name)?
+            .end()
+    }
+}
+
 /// Login and sensitive operation flag
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct LoginActionFlag {
     /// Phone
     ///
     /// Example: `1`
-    #[serde(rename = "Phone", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub phone: Option<u64>,
     /// Hard token
     ///
     /// Example: `0`
-    #[serde(rename = "Token", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub token: Option<u64>,
     /// Soft token
     ///
     /// Example: `0`
-    #[serde(rename = "Stoken", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub stoken: Option<u64>,
     /// WeChat
     ///
     /// Example: `0`
-    #[serde(rename = "Wechat", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub wechat: Option<u64>,
     /// Custom
     ///
     /// Example: `0`
-    #[serde(rename = "Custom", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub custom: Option<u64>,
     /// Mail
     ///
     /// Example: `0`
-    #[serde(rename = "Mail", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub mail: Option<u64>,
     /// U2F token
     ///
     /// Example: `0`
-    #[serde(rename = "U2FToken", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub u2f_token: Option<u64>,
     /// (Chinese only)
     ///
     /// 0: 非passkey 校验 1: passkey校验
     ///
     /// Example: `0`
-    #[serde(rename = "Passkey", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub passkey: Option<u64>,
 }
 
@@ -1286,53 +1828,94 @@ impl LoginActionFlag {
     }
 }
 
+impl lenient::Reply for LoginActionFlag {
+    const NAME: &'static str = "LoginActionFlag";
+    const FIELDS: &'static [&'static str] = &[
+        "Phone",
+        "Token",
+        "Stoken",
+        "Wechat",
+        "Custom",
+        "Mail",
+        "U2FToken",
+        "Passkey",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.phone),
+            1 => lenient::scalar(map, &mut self.token),
+            2 => lenient::scalar(map, &mut self.stoken),
+            3 => lenient::scalar(map, &mut self.wechat),
+            4 => lenient::scalar(map, &mut self.custom),
+            5 => lenient::scalar(map, &mut self.mail),
+            6 => lenient::scalar(map, &mut self.u2f_token),
+            7 => lenient::scalar(map, &mut self.passkey),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for LoginActionFlag {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for LoginActionFlag {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "LoginActionFlag", 8)?
+            .opt("Phone", &self.phone)?
+            .opt("Token", &self.token)?
+            .opt("Stoken", &self.stoken)?
+            .opt("Wechat", &self.wechat)?
+            .opt("Custom", &self.custom)?
+            .opt("Mail", &self.mail)?
+            .opt("U2FToken", &self.u2f_token)?
+            .opt("Passkey", &self.passkey)?
+            .end()
+    }
+}
+
 /// Login and sensitive operation flag
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct LoginActionFlagIntl {
     /// Mobile number
     ///
     /// Example: `0`
-    #[serde(rename = "Phone", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub phone: Option<u64>,
     /// Hard token
     ///
     /// Example: `0`
-    #[serde(rename = "Token", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub token: Option<u64>,
     /// Soft token
     ///
     /// Example: `0`
-    #[serde(rename = "Stoken", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub stoken: Option<u64>,
     /// WeChat
     ///
     /// Example: `0`
-    #[serde(rename = "Wechat", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub wechat: Option<u64>,
     /// Custom
     ///
     /// Example: `0`
-    #[serde(rename = "Custom", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub custom: Option<u64>,
     /// Email
     ///
     /// Example: `0`
-    #[serde(rename = "Mail", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub mail: Option<u64>,
     /// (Chinese only)
     ///
     /// u2f硬件token
     ///
     /// Example: `0`
-    #[serde(rename = "U2FToken", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub u2f_token: Option<u64>,
     /// (Chinese only)
     ///
     /// passkey通行密钥
     ///
     /// Example: `0`
-    #[serde(rename = "Passkey", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub passkey: Option<u64>,
 }
 
@@ -1392,34 +1975,78 @@ impl LoginActionFlagIntl {
     }
 }
 
+impl lenient::Reply for LoginActionFlagIntl {
+    const NAME: &'static str = "LoginActionFlagIntl";
+    const FIELDS: &'static [&'static str] = &[
+        "Phone",
+        "Token",
+        "Stoken",
+        "Wechat",
+        "Custom",
+        "Mail",
+        "U2FToken",
+        "Passkey",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.phone),
+            1 => lenient::scalar(map, &mut self.token),
+            2 => lenient::scalar(map, &mut self.stoken),
+            3 => lenient::scalar(map, &mut self.wechat),
+            4 => lenient::scalar(map, &mut self.custom),
+            5 => lenient::scalar(map, &mut self.mail),
+            6 => lenient::scalar(map, &mut self.u2f_token),
+            7 => lenient::scalar(map, &mut self.passkey),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for LoginActionFlagIntl {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for LoginActionFlagIntl {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "LoginActionFlagIntl", 8)?
+            .opt("Phone", &self.phone)?
+            .opt("Token", &self.token)?
+            .opt("Stoken", &self.stoken)?
+            .opt("Wechat", &self.wechat)?
+            .opt("Custom", &self.custom)?
+            .opt("Mail", &self.mail)?
+            .opt("U2FToken", &self.u2f_token)?
+            .opt("Passkey", &self.passkey)?
+            .end()
+    }
+}
+
 /// Suspicious login location settings
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct OffsiteFlag {
     /// Verification flag
     ///
     /// Example: `1`
-    #[serde(rename = "VerifyFlag", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub verify_flag: Option<u64>,
     /// Phone notification
     ///
     /// Example: `0`
-    #[serde(rename = "NotifyPhone", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub notify_phone: Option<u64>,
     /// Email notification
     ///
     /// Example: `0`
-    #[serde(rename = "NotifyEmail", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub notify_email: Option<i64>,
     /// WeChat notification
     ///
     /// Example: `0`
-    #[serde(rename = "NotifyWechat", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub notify_wechat: Option<u64>,
     /// Alert
     ///
     /// Example: `0`
-    #[serde(rename = "Tips", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub tips: Option<u64>,
 }
 
@@ -1461,8 +2088,48 @@ impl OffsiteFlag {
     }
 }
 
+impl lenient::Reply for OffsiteFlag {
+    const NAME: &'static str = "OffsiteFlag";
+    const FIELDS: &'static [&'static str] = &[
+        "VerifyFlag",
+        "NotifyPhone",
+        "NotifyEmail",
+        "NotifyWechat",
+        "Tips",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.verify_flag),
+            1 => lenient::scalar(map, &mut self.notify_phone),
+            2 => lenient::scalar(map, &mut self.notify_email),
+            3 => lenient::scalar(map, &mut self.notify_wechat),
+            4 => lenient::scalar(map, &mut self.tips),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for OffsiteFlag {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for OffsiteFlag {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "OffsiteFlag", 5)?
+            .opt("VerifyFlag", &self.verify_flag)?
+            .opt("NotifyPhone", &self.notify_phone)?
+            .opt("NotifyEmail", &self.notify_email)?
+            .opt("NotifyWechat", &self.notify_wechat)?
+            .opt("Tips", &self.tips)?
+            .end()
+    }
+}
+
 /// Sub-account password policy
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PassWordRule {
     /// Minimum length required for the password.
@@ -1470,7 +2137,6 @@ pub struct PassWordRule {
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "MinimumLength", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub minimum_length: Option<i64>,
     /// Types of characters the password must contain.
     /// A: Must contain uppercase letter
@@ -1481,28 +2147,24 @@ pub struct PassWordRule {
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "MustContain", default, skip_serializing_if = "Option::is_none")]
     pub must_contain: Option<String>,
     /// Password validity period in days, after which the password must be reset. 0 (no expiration)
     ///
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "ForcePasswordChange", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub force_password_change: Option<i64>,
     /// Number of previous passwords that cannot be reused.
     ///
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "ReusePasswordLimit", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub reuse_password_limit: Option<i64>,
     /// Maximum number of failed login attempts allowed within a one hour window.
     ///
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "RetryPasswordLimit", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub retry_password_limit: Option<i64>,
     /// Indicates whether a user can reset their own password after it has expired.
     /// 1: Yes, 2: No (Yes: After password expiration, sub-users are unable to log in and require administrator reset. No: After password expiration, sub-users can log in and are forced to change password based on old password.)
@@ -1510,7 +2172,6 @@ pub struct PassWordRule {
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "PasswordExpirationInvalidation", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub password_expiration_invalidation: Option<i64>,
 }
 
@@ -1558,33 +2219,72 @@ impl PassWordRule {
     }
 }
 
+impl lenient::Reply for PassWordRule {
+    const NAME: &'static str = "PassWordRule";
+    const FIELDS: &'static [&'static str] = &[
+        "MinimumLength",
+        "MustContain",
+        "ForcePasswordChange",
+        "ReusePasswordLimit",
+        "RetryPasswordLimit",
+        "PasswordExpirationInvalidation",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.minimum_length),
+            1 => lenient::value(map, &mut self.must_contain),
+            2 => lenient::scalar(map, &mut self.force_password_change),
+            3 => lenient::scalar(map, &mut self.reuse_password_limit),
+            4 => lenient::scalar(map, &mut self.retry_password_limit),
+            5 => lenient::scalar(map, &mut self.password_expiration_invalidation),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for PassWordRule {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for PassWordRule {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "PassWordRule", 6)?
+            .opt("MinimumLength", &self.minimum_length)?
+            .opt("MustContain", &self.must_contain)?
+            .opt("ForcePasswordChange", &self.force_password_change)?
+            .opt("ReusePasswordLimit", &self.reuse_password_limit)?
+            .opt("RetryPasswordLimit", &self.retry_password_limit)?
+            .opt("PasswordExpirationInvalidation", &self.password_expiration_invalidation)?
+            .end()
+    }
+}
+
 /// Policy version details
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PolicyVersionDetail {
     /// Policy version ID
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `2`
-    #[serde(rename = "VersionId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub version_id: Option<u64>,
     /// Policy version creation time
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `2019-08-09T10:31:47Z`
-    #[serde(rename = "CreateDate", default, skip_serializing_if = "Option::is_none")]
     pub create_date: Option<String>,
     /// Whether it is the operative version. 0: no, 1: yes
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `1`
-    #[serde(rename = "IsDefaultVersion", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_default_version: Option<u64>,
     /// Policy syntax text
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `{"version":"2.0","statement":[{"effect":"allow","action":["name\/cos:*"],"resource":["*"]}]}`
-    #[serde(rename = "Document", default, skip_serializing_if = "Option::is_none")]
     pub document: Option<String>,
 }
 
@@ -1620,27 +2320,61 @@ impl PolicyVersionDetail {
     }
 }
 
+impl lenient::Reply for PolicyVersionDetail {
+    const NAME: &'static str = "PolicyVersionDetail";
+    const FIELDS: &'static [&'static str] = &[
+        "VersionId",
+        "CreateDate",
+        "IsDefaultVersion",
+        "Document",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.version_id),
+            1 => lenient::value(map, &mut self.create_date),
+            2 => lenient::scalar(map, &mut self.is_default_version),
+            3 => lenient::value(map, &mut self.document),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for PolicyVersionDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for PolicyVersionDetail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "PolicyVersionDetail", 4)?
+            .opt("VersionId", &self.version_id)?
+            .opt("CreateDate", &self.create_date)?
+            .opt("IsDefaultVersion", &self.is_default_version)?
+            .opt("Document", &self.document)?
+            .end()
+    }
+}
+
 /// Policy version list element structure
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PolicyVersionItem {
     /// Policy version ID
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// Example: `3`
-    #[serde(rename = "VersionId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub version_id: Option<u64>,
     /// Policy version creation time
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// Example: `2019-08-09T10:31:47Z`
-    #[serde(rename = "CreateDate", default, skip_serializing_if = "Option::is_none")]
     pub create_date: Option<String>,
     /// Whether it is the operative version. 0: no, 1: yes
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// Example: `0`
-    #[serde(rename = "IsDefaultVersion", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_default_version: Option<i64>,
 }
 
@@ -1670,65 +2404,88 @@ impl PolicyVersionItem {
     }
 }
 
+impl lenient::Reply for PolicyVersionItem {
+    const NAME: &'static str = "PolicyVersionItem";
+    const FIELDS: &'static [&'static str] = &[
+        "VersionId",
+        "CreateDate",
+        "IsDefaultVersion",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.version_id),
+            1 => lenient::value(map, &mut self.create_date),
+            2 => lenient::scalar(map, &mut self.is_default_version),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for PolicyVersionItem {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for PolicyVersionItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "PolicyVersionItem", 3)?
+            .opt("VersionId", &self.version_id)?
+            .opt("CreateDate", &self.create_date)?
+            .opt("IsDefaultVersion", &self.is_default_version)?
+            .end()
+    }
+}
+
 /// (Chinese only) 消息接收人信息
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Receiver {
     /// id
     ///
     /// Example: `100000121`
-    #[serde(rename = "Uid", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub uid: Option<u64>,
     /// (Chinese only) 名字
     ///
     /// Example: `Jack`
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// (Chinese only) 备注
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `Jack`
-    #[serde(rename = "Remark", default, skip_serializing_if = "Option::is_none")]
     pub remark: Option<String>,
     /// (Chinese only) 手机号码
     ///
     /// Example: `132****0112`
-    #[serde(rename = "PhoneNumber", default, skip_serializing_if = "Option::is_none")]
     pub phone_number: Option<String>,
     /// (Chinese only) 手机号码是否验证
     ///
     /// Example: `1`
-    #[serde(rename = "PhoneFlag", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub phone_flag: Option<i64>,
     /// (Chinese only) 邮箱
     ///
     /// Example: `57****@qq.com`
-    #[serde(rename = "Email", default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// (Chinese only) 邮箱是否验证
     ///
     /// Example: `1`
-    #[serde(rename = "EmailFlag", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub email_flag: Option<i64>,
     /// (Chinese only) 是否主联系人
     ///
     /// Example: `1`
-    #[serde(rename = "IsReceiverOwner", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_receiver_owner: Option<i64>,
     /// (Chinese only) 是否允许微信接收通知
     ///
     /// Example: `1`
-    #[serde(rename = "WechatFlag", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub wechat_flag: Option<i64>,
     /// (Chinese only) 账号uin
     ///
     /// Example: `10000000121`
-    #[serde(rename = "Uin", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub uin: Option<i64>,
     /// (Chinese only) 国家代码
     ///
     /// Example: `86`
-    #[serde(rename = "CountryCode", default, skip_serializing_if = "Option::is_none")]
     pub country_code: Option<String>,
 }
 
@@ -1806,73 +2563,119 @@ impl Receiver {
     }
 }
 
+impl lenient::Reply for Receiver {
+    const NAME: &'static str = "Receiver";
+    const FIELDS: &'static [&'static str] = &[
+        "Uid",
+        "Name",
+        "Remark",
+        "PhoneNumber",
+        "PhoneFlag",
+        "Email",
+        "EmailFlag",
+        "IsReceiverOwner",
+        "WechatFlag",
+        "Uin",
+        "CountryCode",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.uid),
+            1 => lenient::value(map, &mut self.name),
+            2 => lenient::value(map, &mut self.remark),
+            3 => lenient::value(map, &mut self.phone_number),
+            4 => lenient::scalar(map, &mut self.phone_flag),
+            5 => lenient::value(map, &mut self.email),
+            6 => lenient::scalar(map, &mut self.email_flag),
+            7 => lenient::scalar(map, &mut self.is_receiver_owner),
+            8 => lenient::scalar(map, &mut self.wechat_flag),
+            9 => lenient::scalar(map, &mut self.uin),
+            10 => lenient::value(map, &mut self.country_code),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Receiver {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for Receiver {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "Receiver", 11)?
+            .opt("Uid", &self.uid)?
+            .opt("Name", &self.name)?
+            .opt("Remark", &self.remark)?
+            .opt("PhoneNumber", &self.phone_number)?
+            .opt("PhoneFlag", &self.phone_flag)?
+            .opt("Email", &self.email)?
+            .opt("EmailFlag", &self.email_flag)?
+            .opt("IsReceiverOwner", &self.is_receiver_owner)?
+            .opt("WechatFlag", &self.wechat_flag)?
+            .opt("Uin", &self.uin)?
+            .opt("CountryCode", &self.country_code)?
+            .end()
+    }
+}
+
 /// Role details
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RoleInfo {
     /// Role ID
     ///
     /// Example: `12`
-    #[serde(rename = "RoleId", default, skip_serializing_if = "Option::is_none")]
     pub role_id: Option<String>,
     /// Role name
     ///
     /// Example: `testRoleName`
-    #[serde(rename = "RoleName", default, skip_serializing_if = "Option::is_none")]
     pub role_name: Option<String>,
     /// Role policy document
     ///
     /// Example: `{\"version\":\"2.0\",\"statement\":[{\"action\":\"name/sts:AssumeRole\",\"effect\":\"allow\",\"principal\":{\"qcs\":\"qcs::cam::uin/100000000001:root\"}}]}`
-    #[serde(rename = "PolicyDocument", default, skip_serializing_if = "Option::is_none")]
     pub policy_document: Option<String>,
     /// Role description
     ///
     /// Example: `Description`
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Time role created
     ///
     /// Example: `2020-01-01 01:01:01`
-    #[serde(rename = "AddTime", default, skip_serializing_if = "Option::is_none")]
     pub add_time: Option<String>,
     /// Time role last updated
     ///
     /// Example: `2020-01-01 01:01:01`
-    #[serde(rename = "UpdateTime", default, skip_serializing_if = "Option::is_none")]
     pub update_time: Option<String>,
     /// If login is allowed for the role
     ///
     /// Example: `1`
-    #[serde(rename = "ConsoleLogin", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub console_login: Option<u64>,
     /// User role. Valid values: `user`, `system`, `service_linked`
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `user`
-    #[serde(rename = "RoleType", default, skip_serializing_if = "Option::is_none")]
     pub role_type: Option<String>,
     /// Valid period
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `7200`
-    #[serde(rename = "SessionDuration", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub session_duration: Option<u64>,
     /// Task identifier for deleting a service-linked role
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `1`
-    #[serde(rename = "DeletionTaskId", default, skip_serializing_if = "Option::is_none")]
     pub deletion_task_id: Option<String>,
     /// Tags.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `[{"Key":"管理人员","Value":"运营主管"}]`
-    #[serde(rename = "Tags", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<output::RoleTags>,
     /// The Role Arn
     ///
     /// May be null. Example: `qcs::cam::uin/10001:roleName/test_uin`
-    #[serde(rename = "RoleArn", default, skip_serializing_if = "Option::is_none")]
     pub role_arn: Option<String>,
 }
 
@@ -1956,19 +2759,78 @@ impl RoleInfo {
     }
 }
 
+impl lenient::Reply for RoleInfo {
+    const NAME: &'static str = "RoleInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "RoleId",
+        "RoleName",
+        "PolicyDocument",
+        "Description",
+        "AddTime",
+        "UpdateTime",
+        "ConsoleLogin",
+        "RoleType",
+        "SessionDuration",
+        "DeletionTaskId",
+        "Tags",
+        "RoleArn",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.role_id),
+            1 => lenient::value(map, &mut self.role_name),
+            2 => lenient::value(map, &mut self.policy_document),
+            3 => lenient::value(map, &mut self.description),
+            4 => lenient::value(map, &mut self.add_time),
+            5 => lenient::value(map, &mut self.update_time),
+            6 => lenient::scalar(map, &mut self.console_login),
+            7 => lenient::value(map, &mut self.role_type),
+            8 => lenient::scalar(map, &mut self.session_duration),
+            9 => lenient::value(map, &mut self.deletion_task_id),
+            10 => lenient::list(map, &mut self.tags),
+            11 => lenient::value(map, &mut self.role_arn),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for RoleInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for RoleInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "RoleInfo", 12)?
+            .opt("RoleId", &self.role_id)?
+            .opt("RoleName", &self.role_name)?
+            .opt("PolicyDocument", &self.policy_document)?
+            .opt("Description", &self.description)?
+            .opt("AddTime", &self.add_time)?
+            .opt("UpdateTime", &self.update_time)?
+            .opt("ConsoleLogin", &self.console_login)?
+            .opt("RoleType", &self.role_type)?
+            .opt("SessionDuration", &self.session_duration)?
+            .opt("DeletionTaskId", &self.deletion_task_id)?
+            .list("Tags", &self.tags)?
+            .opt("RoleArn", &self.role_arn)?
+            .end()
+    }
+}
+
 /// Role tag type
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RoleTags {
     /// Tag key.
     ///
     /// Required. Example: `TagKey`
-    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// Tag value.
     ///
     /// Required. Example: `TagValue`
-    #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
 
@@ -1982,29 +2844,56 @@ impl RoleTags {
     }
 }
 
+impl lenient::Reply for RoleTags {
+    const NAME: &'static str = "RoleTags";
+    const FIELDS: &'static [&'static str] = &[
+        "Key",
+        "Value",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.key),
+            1 => lenient::value(map, &mut self.value),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for RoleTags {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for RoleTags {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "RoleTags", 2)?
+            .opt("Key", &self.key)?
+            .opt("Value", &self.value)?
+            .end()
+    }
+}
+
 /// SAML identity provider
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SamlProviderInfo {
     /// SAML identity provider name
     ///
     /// Required. Example: `testName`
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// SAML identity provider description
     ///
     /// Required. Example: `testDescription`
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Time SAML identity provider created
     ///
     /// Required. Example: `2024-10-01 10:00:00`
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
     /// Time SAML identity provider last modified
     ///
     /// Required. Example: `2024-10-01 10:00:00`
-    #[serde(rename = "ModifyTime", default, skip_serializing_if = "Option::is_none")]
     pub modify_time: Option<String>,
 }
 
@@ -2020,26 +2909,60 @@ impl SamlProviderInfo {
     }
 }
 
+impl lenient::Reply for SamlProviderInfo {
+    const NAME: &'static str = "SamlProviderInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "Name",
+        "Description",
+        "CreateTime",
+        "ModifyTime",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.name),
+            1 => lenient::value(map, &mut self.description),
+            2 => lenient::value(map, &mut self.create_time),
+            3 => lenient::value(map, &mut self.modify_time),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for SamlProviderInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for SamlProviderInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "SamlProviderInfo", 4)?
+            .opt("Name", &self.name)?
+            .opt("Description", &self.description)?
+            .opt("CreateTime", &self.create_time)?
+            .opt("ModifyTime", &self.modify_time)?
+            .end()
+    }
+}
+
 /// The last time the key was used.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SecretIdLastUsed {
     /// Key ID.
     ///
     /// Required. Example: `Key`
-    #[serde(rename = "SecretId", default, skip_serializing_if = "Option::is_none")]
     pub secret_id: Option<String>,
     /// The date when the key ID was last used (the value is obtained one day later).
     /// Note: this field may return `null`, indicating that no valid value can be obtained.
     ///
     /// Required. May be null. Example: `2021-03-20`
-    #[serde(rename = "LastUsedDate", default, skip_serializing_if = "Option::is_none")]
     pub last_used_date: Option<String>,
     /// The most recent date the key was accessed
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `1671435009849`
-    #[serde(rename = "LastSecretUsedDate", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub last_secret_used_date: Option<u64>,
 }
 
@@ -2054,98 +2977,116 @@ impl SecretIdLastUsed {
     }
 }
 
+impl lenient::Reply for SecretIdLastUsed {
+    const NAME: &'static str = "SecretIdLastUsed";
+    const FIELDS: &'static [&'static str] = &[
+        "SecretId",
+        "LastUsedDate",
+        "LastSecretUsedDate",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.secret_id),
+            1 => lenient::value(map, &mut self.last_used_date),
+            2 => lenient::scalar(map, &mut self.last_secret_used_date),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for SecretIdLastUsed {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for SecretIdLastUsed {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "SecretIdLastUsed", 3)?
+            .opt("SecretId", &self.secret_id)?
+            .opt("LastUsedDate", &self.last_used_date)?
+            .opt("LastSecretUsedDate", &self.last_secret_used_date)?
+            .end()
+    }
+}
+
 /// Policy information
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct StrategyInfo {
     /// Policy ID
     ///
     /// Example: `1`
-    #[serde(rename = "PolicyId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub policy_id: Option<u64>,
     /// Policy name
     ///
     /// Example: `AdministratorAccess`
-    #[serde(rename = "PolicyName", default, skip_serializing_if = "Option::is_none")]
     pub policy_name: Option<String>,
     /// Time policy created
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Example: `2016-06-02 19:40:09`
-    #[serde(rename = "AddTime", default, skip_serializing_if = "Option::is_none")]
     pub add_time: Option<String>,
     /// Policy type. 1: Custom policy; 2: Preset policy
     ///
     /// Example: `1`
-    #[serde(rename = "Type", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub type_: Option<u64>,
     /// Policy description
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// May be null. Example: `该策略允许您管理账户内所有用户及其权限、财务相关的信息、云服务资产。`
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// How the policy was created: 1: Via console; 2: Via syntax
     ///
     /// Example: `1`
-    #[serde(rename = "CreateMode", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub create_mode: Option<u64>,
     /// Number of associated users
     ///
     /// Example: `1`
-    #[serde(rename = "Attachments", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub attachments: Option<u64>,
     /// Product associated with the policy
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// May be null. Example: `cam`
-    #[serde(rename = "ServiceType", default, skip_serializing_if = "Option::is_none")]
     pub service_type: Option<String>,
     /// This value should not be null when querying whether a marked entity has been associated with a policy. 0 indicates that no policy has been associated, while 1 indicates that a policy has been associated
     ///
     /// May be null. Example: `1`
-    #[serde(rename = "IsAttached", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_attached: Option<u64>,
     /// Queries if the policy has been deactivated
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `0`
-    #[serde(rename = "Deactived", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub deactived: Option<u64>,
     /// List of deprecated products
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `["ccs"]`
-    #[serde(rename = "DeactivedDetail", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub deactived_detail: Vec<String>,
     /// The deletion task identifier used to check the deletion status of the service-linked role
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `0`
-    #[serde(rename = "IsServiceLinkedPolicy", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_service_linked_policy: Option<u64>,
     /// The number of entities associated with the policy.
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `1`
-    #[serde(rename = "AttachEntityCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub attach_entity_count: Option<i64>,
     /// The number of entities associated with the permission boundary.
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `1`
-    #[serde(rename = "AttachEntityBoundaryCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub attach_entity_boundary_count: Option<i64>,
     /// The last edited time.
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `2016-06-02 19:40:09`
-    #[serde(rename = "UpdateTime", default, skip_serializing_if = "Option::is_none")]
     pub update_time: Option<String>,
     /// (Chinese only)
     ///
     /// 标签列表
-    #[serde(rename = "Tags", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<output::Tag>,
     /// (Chinese only)
     ///
@@ -2158,7 +3099,6 @@ pub struct StrategyInfo {
     /// - CloudProduct： 云产品权限
     ///
     /// Example: `Global`
-    #[serde(rename = "PermissionLevel", default, skip_serializing_if = "Option::is_none")]
     pub permission_level: Option<String>,
 }
 
@@ -2272,61 +3212,127 @@ impl StrategyInfo {
     }
 }
 
+impl lenient::Reply for StrategyInfo {
+    const NAME: &'static str = "StrategyInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "PolicyId",
+        "PolicyName",
+        "AddTime",
+        "Type",
+        "Description",
+        "CreateMode",
+        "Attachments",
+        "ServiceType",
+        "IsAttached",
+        "Deactived",
+        "DeactivedDetail",
+        "IsServiceLinkedPolicy",
+        "AttachEntityCount",
+        "AttachEntityBoundaryCount",
+        "UpdateTime",
+        "Tags",
+        "PermissionLevel",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.policy_id),
+            1 => lenient::value(map, &mut self.policy_name),
+            2 => lenient::value(map, &mut self.add_time),
+            3 => lenient::scalar(map, &mut self.type_),
+            4 => lenient::value(map, &mut self.description),
+            5 => lenient::scalar(map, &mut self.create_mode),
+            6 => lenient::scalar(map, &mut self.attachments),
+            7 => lenient::value(map, &mut self.service_type),
+            8 => lenient::scalar(map, &mut self.is_attached),
+            9 => lenient::scalar(map, &mut self.deactived),
+            10 => lenient::list(map, &mut self.deactived_detail),
+            11 => lenient::scalar(map, &mut self.is_service_linked_policy),
+            12 => lenient::scalar(map, &mut self.attach_entity_count),
+            13 => lenient::scalar(map, &mut self.attach_entity_boundary_count),
+            14 => lenient::value(map, &mut self.update_time),
+            15 => lenient::list(map, &mut self.tags),
+            16 => lenient::value(map, &mut self.permission_level),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for StrategyInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for StrategyInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "StrategyInfo", 17)?
+            .opt("PolicyId", &self.policy_id)?
+            .opt("PolicyName", &self.policy_name)?
+            .opt("AddTime", &self.add_time)?
+            .opt("Type", &self.type_)?
+            .opt("Description", &self.description)?
+            .opt("CreateMode", &self.create_mode)?
+            .opt("Attachments", &self.attachments)?
+            .opt("ServiceType", &self.service_type)?
+            .opt("IsAttached", &self.is_attached)?
+            .opt("Deactived", &self.deactived)?
+            .list("DeactivedDetail", &self.deactived_detail)?
+            .opt("IsServiceLinkedPolicy", &self.is_service_linked_policy)?
+            .opt("AttachEntityCount", &self.attach_entity_count)?
+            .opt("AttachEntityBoundaryCount", &self.attach_entity_boundary_count)?
+            .opt("UpdateTime", &self.update_time)?
+            .list("Tags", &self.tags)?
+            .opt("PermissionLevel", &self.permission_level)?
+            .end()
+    }
+}
+
 /// Sub-user information
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SubAccountInfo {
     /// Sub-user user ID
     ///
     /// Example: `123xxxxx`
-    #[serde(rename = "Uin", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub uin: Option<u64>,
     /// Sub-user username
     ///
     /// Example: `名称`
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Sub-user UID
     ///
     /// Example: `123xxxxx`
-    #[serde(rename = "Uid", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub uid: Option<u64>,
     /// Sub-user remarks
     ///
     /// Example: `备注`
-    #[serde(rename = "Remark", default, skip_serializing_if = "Option::is_none")]
     pub remark: Option<String>,
     /// If sub-user can log in to the console
     ///
     /// Example: `1`
-    #[serde(rename = "ConsoleLogin", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub console_login: Option<u64>,
     /// Mobile number
     ///
     /// Example: `151xxxx1001`
-    #[serde(rename = "PhoneNum", default, skip_serializing_if = "Option::is_none")]
     pub phone_num: Option<String>,
     /// Country/Area code
     ///
     /// Example: `86`
-    #[serde(rename = "CountryCode", default, skip_serializing_if = "Option::is_none")]
     pub country_code: Option<String>,
     /// Email
     ///
     /// Example: `123@qq.com`
-    #[serde(rename = "Email", default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// Creation time
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `2021-12-09 11:39:46`
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
     /// Nickname.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `昵称`
-    #[serde(rename = "NickName", default, skip_serializing_if = "Option::is_none")]
     pub nick_name: Option<String>,
 }
 
@@ -2398,51 +3404,98 @@ impl SubAccountInfo {
     }
 }
 
+impl lenient::Reply for SubAccountInfo {
+    const NAME: &'static str = "SubAccountInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "Uin",
+        "Name",
+        "Uid",
+        "Remark",
+        "ConsoleLogin",
+        "PhoneNum",
+        "CountryCode",
+        "Email",
+        "CreateTime",
+        "NickName",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.uin),
+            1 => lenient::value(map, &mut self.name),
+            2 => lenient::scalar(map, &mut self.uid),
+            3 => lenient::value(map, &mut self.remark),
+            4 => lenient::scalar(map, &mut self.console_login),
+            5 => lenient::value(map, &mut self.phone_num),
+            6 => lenient::value(map, &mut self.country_code),
+            7 => lenient::value(map, &mut self.email),
+            8 => lenient::value(map, &mut self.create_time),
+            9 => lenient::value(map, &mut self.nick_name),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for SubAccountInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for SubAccountInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "SubAccountInfo", 10)?
+            .opt("Uin", &self.uin)?
+            .opt("Name", &self.name)?
+            .opt("Uid", &self.uid)?
+            .opt("Remark", &self.remark)?
+            .opt("ConsoleLogin", &self.console_login)?
+            .opt("PhoneNum", &self.phone_num)?
+            .opt("CountryCode", &self.country_code)?
+            .opt("Email", &self.email)?
+            .opt("CreateTime", &self.create_time)?
+            .opt("NickName", &self.nick_name)?
+            .end()
+    }
+}
+
 /// Sub-user information
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SubAccountUser {
     /// Sub-user ID
     ///
     /// Required. Example: `1`
-    #[serde(rename = "Uin", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub uin: Option<u64>,
     /// Sub-user name
     ///
     /// Required. Example: `Name`
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Sub-user UID. UID is the unique identifier of a user who is a message recipient, while UIN is a unique identifier of a user.
     ///
     /// Required. Example: `1`
-    #[serde(rename = "Uid", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub uid: Option<u64>,
     /// Sub-user remarks
     ///
     /// Required. Example: `remark`
-    #[serde(rename = "Remark", default, skip_serializing_if = "Option::is_none")]
     pub remark: Option<String>,
     /// Creation time
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `2020-02-01 08:00:00`
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
     /// User type (1: root account; 2: sub-user; 3: WeCom sub-user; 4: collaborator; 5: message recipient)
     ///
     /// Required. Example: `2`
-    #[serde(rename = "UserType", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub user_type: Option<u64>,
     /// (Chinese only) 最近登录IP
     ///
     /// Required. Example: `127.0.0.1`
-    #[serde(rename = "LastLoginIp", default, skip_serializing_if = "Option::is_none")]
     pub last_login_ip: Option<String>,
     /// (Chinese only) 最近登录时间，回参为空，即为未登录过控制台
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// Required. May be null. Example: `2021-03-15 20:00:00`
-    #[serde(rename = "LastLoginTime", default, skip_serializing_if = "Option::is_none")]
     pub last_login_time: Option<String>,
 }
 
@@ -2462,19 +3515,66 @@ impl SubAccountUser {
     }
 }
 
+impl lenient::Reply for SubAccountUser {
+    const NAME: &'static str = "SubAccountUser";
+    const FIELDS: &'static [&'static str] = &[
+        "Uin",
+        "Name",
+        "Uid",
+        "Remark",
+        "CreateTime",
+        "UserType",
+        "LastLoginIp",
+        "LastLoginTime",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.uin),
+            1 => lenient::value(map, &mut self.name),
+            2 => lenient::scalar(map, &mut self.uid),
+            3 => lenient::value(map, &mut self.remark),
+            4 => lenient::value(map, &mut self.create_time),
+            5 => lenient::scalar(map, &mut self.user_type),
+            6 => lenient::value(map, &mut self.last_login_ip),
+            7 => lenient::value(map, &mut self.last_login_time),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for SubAccountUser {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for SubAccountUser {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "SubAccountUser", 8)?
+            .opt("Uin", &self.uin)?
+            .opt("Name", &self.name)?
+            .opt("Uid", &self.uid)?
+            .opt("Remark", &self.remark)?
+            .opt("CreateTime", &self.create_time)?
+            .opt("UserType", &self.user_type)?
+            .opt("LastLoginIp", &self.last_login_ip)?
+            .opt("LastLoginTime", &self.last_login_time)?
+            .end()
+    }
+}
+
 /// (Chinese only) 标签
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Tag {
     /// (Chinese only) 标签键
     ///
     /// Required. Example: `region`
-    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// (Chinese only) 标签值
     ///
     /// Required. Example: `ap-guangzhou`
-    #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
 
@@ -2488,59 +3588,80 @@ impl Tag {
     }
 }
 
+impl lenient::Reply for Tag {
+    const NAME: &'static str = "Tag";
+    const FIELDS: &'static [&'static str] = &[
+        "Key",
+        "Value",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.key),
+            1 => lenient::value(map, &mut self.value),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Tag {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for Tag {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "Tag", 2)?
+            .opt("Key", &self.key)?
+            .opt("Value", &self.value)?
+            .end()
+    }
+}
+
 /// (Chinese only) 企业微信子用户
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct WeChatWorkSubAccount {
     /// (Chinese only) 子用户用户 ID
     ///
     /// Example: `234234`
-    #[serde(rename = "Uin", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub uin: Option<u64>,
     /// (Chinese only) 子用户用户名
     ///
     /// Example: `accountName`
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// (Chinese only) 子用户 UID
     ///
     /// Example: `245423424`
-    #[serde(rename = "Uid", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub uid: Option<u64>,
     /// (Chinese only) 备注
     ///
     /// Example: `测试账号`
-    #[serde(rename = "Remark", default, skip_serializing_if = "Option::is_none")]
     pub remark: Option<String>,
     /// (Chinese only) 子用户能否登录控制台
     ///
     /// Example: `1`
-    #[serde(rename = "ConsoleLogin", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub console_login: Option<u64>,
     /// (Chinese only) 手机号
     ///
     /// Example: `187******123`
-    #[serde(rename = "PhoneNum", default, skip_serializing_if = "Option::is_none")]
     pub phone_num: Option<String>,
     /// (Chinese only) 区号
     ///
     /// Example: `010`
-    #[serde(rename = "CountryCode", default, skip_serializing_if = "Option::is_none")]
     pub country_code: Option<String>,
     /// (Chinese only) 邮箱
     ///
     /// Example: `123@qq.com`
-    #[serde(rename = "Email", default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// (Chinese only) 企业微信UserId
     ///
     /// Example: `23423424`
-    #[serde(rename = "WeChatWorkUserId", default, skip_serializing_if = "Option::is_none")]
     pub we_chat_work_user_id: Option<String>,
     /// (Chinese only) 创建时间
     ///
     /// Example: `2024-12-19 10:49:12`
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
 }
 
@@ -2609,5 +3730,60 @@ impl WeChatWorkSubAccount {
     pub fn with_create_time(mut self, create_time: impl Into<String>) -> Self {
         self.create_time = Some(create_time.into());
         self
+    }
+}
+
+impl lenient::Reply for WeChatWorkSubAccount {
+    const NAME: &'static str = "WeChatWorkSubAccount";
+    const FIELDS: &'static [&'static str] = &[
+        "Uin",
+        "Name",
+        "Uid",
+        "Remark",
+        "ConsoleLogin",
+        "PhoneNum",
+        "CountryCode",
+        "Email",
+        "WeChatWorkUserId",
+        "CreateTime",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.uin),
+            1 => lenient::value(map, &mut self.name),
+            2 => lenient::scalar(map, &mut self.uid),
+            3 => lenient::value(map, &mut self.remark),
+            4 => lenient::scalar(map, &mut self.console_login),
+            5 => lenient::value(map, &mut self.phone_num),
+            6 => lenient::value(map, &mut self.country_code),
+            7 => lenient::value(map, &mut self.email),
+            8 => lenient::value(map, &mut self.we_chat_work_user_id),
+            9 => lenient::value(map, &mut self.create_time),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for WeChatWorkSubAccount {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for WeChatWorkSubAccount {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "WeChatWorkSubAccount", 10)?
+            .opt("Uin", &self.uin)?
+            .opt("Name", &self.name)?
+            .opt("Uid", &self.uid)?
+            .opt("Remark", &self.remark)?
+            .opt("ConsoleLogin", &self.console_login)?
+            .opt("PhoneNum", &self.phone_num)?
+            .opt("CountryCode", &self.country_code)?
+            .opt("Email", &self.email)?
+            .opt("WeChatWorkUserId", &self.we_chat_work_user_id)?
+            .opt("CreateTime", &self.create_time)?
+            .end()
     }
 }

@@ -2,11 +2,12 @@
 // change the spec or the generator and run `cargo xtask gen` again.
 
 //! The output types that replies carry: every field may be missing.
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use super::output;
+use tencentcloud_runtime::lenient;
 
 /// (Chinese only) 多协议 ApiBase 单条目。
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ApiBaseItem {
     /// (Chinese only)
@@ -14,12 +15,10 @@ pub struct ApiBaseItem {
     /// 后端转发协议
     ///
     /// Example: `chat`
-    #[serde(rename = "Protocol", default, skip_serializing_if = "Option::is_none")]
     pub protocol: Option<String>,
     /// Api Base URL
     ///
     /// Example: `https://example.com`
-    #[serde(rename = "ApiBase", default, skip_serializing_if = "Option::is_none")]
     pub api_base: Option<String>,
 }
 
@@ -43,8 +42,39 @@ impl ApiBaseItem {
     }
 }
 
+impl lenient::Reply for ApiBaseItem {
+    const NAME: &'static str = "ApiBaseItem";
+    const FIELDS: &'static [&'static str] = &[
+        "Protocol",
+        "ApiBase",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.protocol),
+            1 => lenient::value(map, &mut self.api_base),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ApiBaseItem {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ApiBaseItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ApiBaseItem", 2)?
+            .opt("Protocol", &self.protocol)?
+            .opt("ApiBase", &self.api_base)?
+            .end()
+    }
+}
+
 /// (Chinese only) 关联的模型路由实例
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AssociatedModelRouterItem {
     /// (Chinese only)
@@ -52,7 +82,6 @@ pub struct AssociatedModelRouterItem {
     /// 模型路由实例ID
     ///
     /// Example: `cmr-77772oq3`
-    #[serde(rename = "ModelRouterId", default, skip_serializing_if = "Option::is_none")]
     pub model_router_id: Option<String>,
 }
 
@@ -70,67 +99,84 @@ impl AssociatedModelRouterItem {
     }
 }
 
+impl lenient::Reply for AssociatedModelRouterItem {
+    const NAME: &'static str = "AssociatedModelRouterItem";
+    const FIELDS: &'static [&'static str] = &[
+        "ModelRouterId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.model_router_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for AssociatedModelRouterItem {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for AssociatedModelRouterItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "AssociatedModelRouterItem", 1)?
+            .opt("ModelRouterId", &self.model_router_id)?
+            .end()
+    }
+}
+
 /// Rule associated with target group
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AssociationItem {
     /// ID of associated CLB instance
     ///
     /// Example: `lb-n8n0xxxx`
-    #[serde(rename = "LoadBalancerId", default, skip_serializing_if = "Option::is_none")]
     pub load_balancer_id: Option<String>,
     /// ID of associated listener
     ///
     /// Example: `lbl-lachxxxx`
-    #[serde(rename = "ListenerId", default, skip_serializing_if = "Option::is_none")]
     pub listener_id: Option<String>,
     /// ID of associated forwarding rule
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `loc-q03gxxxx`
-    #[serde(rename = "LocationId", default, skip_serializing_if = "Option::is_none")]
     pub location_id: Option<String>,
     /// Protocol type of associated listener, such as HTTP or TCP
     ///
     /// Example: `TCP`
-    #[serde(rename = "Protocol", default, skip_serializing_if = "Option::is_none")]
     pub protocol: Option<String>,
     /// Port of associated listener
     ///
     /// Example: `80`
-    #[serde(rename = "Port", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub port: Option<u64>,
     /// Domain name of associated forwarding rule
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `test.clb.cloud.tencent.com`
-    #[serde(rename = "Domain", default, skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
     /// URL of associated forwarding rule
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `/association_item`
-    #[serde(rename = "Url", default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// CLB instance name
     ///
     /// Example: `lb_association_item`
-    #[serde(rename = "LoadBalancerName", default, skip_serializing_if = "Option::is_none")]
     pub load_balancer_name: Option<String>,
     /// Listener name
     ///
     /// Example: `lis_association_item`
-    #[serde(rename = "ListenerName", default, skip_serializing_if = "Option::is_none")]
     pub listener_name: Option<String>,
     /// Weight associated with the target group. this parameter takes effect only for the new version v2 target group.
     ///
     /// Example: `100`
-    #[serde(rename = "Weight", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub weight: Option<u64>,
     /// Advanced routing rule ID.
     ///
     /// Example: `rule-kfgg89**`
-    #[serde(rename = "RuleId", default, skip_serializing_if = "Option::is_none")]
     pub rule_id: Option<String>,
 }
 
@@ -208,26 +254,81 @@ impl AssociationItem {
     }
 }
 
+impl lenient::Reply for AssociationItem {
+    const NAME: &'static str = "AssociationItem";
+    const FIELDS: &'static [&'static str] = &[
+        "LoadBalancerId",
+        "ListenerId",
+        "LocationId",
+        "Protocol",
+        "Port",
+        "Domain",
+        "Url",
+        "LoadBalancerName",
+        "ListenerName",
+        "Weight",
+        "RuleId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.load_balancer_id),
+            1 => lenient::value(map, &mut self.listener_id),
+            2 => lenient::value(map, &mut self.location_id),
+            3 => lenient::value(map, &mut self.protocol),
+            4 => lenient::scalar(map, &mut self.port),
+            5 => lenient::value(map, &mut self.domain),
+            6 => lenient::value(map, &mut self.url),
+            7 => lenient::value(map, &mut self.load_balancer_name),
+            8 => lenient::value(map, &mut self.listener_name),
+            9 => lenient::scalar(map, &mut self.weight),
+            10 => lenient::value(map, &mut self.rule_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for AssociationItem {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for AssociationItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "AssociationItem", 11)?
+            .opt("LoadBalancerId", &self.load_balancer_id)?
+            .opt("ListenerId", &self.listener_id)?
+            .opt("LocationId", &self.location_id)?
+            .opt("Protocol", &self.protocol)?
+            .opt("Port", &self.port)?
+            .opt("Domain", &self.domain)?
+            .opt("Url", &self.url)?
+            .opt("LoadBalancerName", &self.load_balancer_name)?
+            .opt("ListenerName", &self.listener_name)?
+            .opt("Weight", &self.weight)?
+            .opt("RuleId", &self.rule_id)?
+            .end()
+    }
+}
+
 /// Availability zone forward affinity info
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AvailableZoneAffinityInfo {
     /// Whether to enable availability zone forwarding affinity. true: enable availability zone forwarding affinity; false: enable availability zone forwarding affinity.
     ///
     /// Example: `true`
-    #[serde(rename = "Enable", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
     /// The threshold for availability zone forwarding affinity failure. When the healthy ratio of backend services in an availability zone is less than this threshold, the Cloud Load Balancer will exit availability zone forwarding affinity and convert to forwarding across all availability zones.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `65`
-    #[serde(rename = "ExitRatio", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub exit_ratio: Option<u64>,
     /// The threshold for re-enabling availability zone affinity forwarding. When forwarding across all availability zones and the health ratio of backend services in the Cloud Load Balancer AZ is greater than or equal to this threshold, the CLB will enter availability zone affinity forwarding again.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `80`
-    #[serde(rename = "ReentryRatio", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub reentry_ratio: Option<u64>,
 }
 
@@ -257,68 +358,91 @@ impl AvailableZoneAffinityInfo {
     }
 }
 
+impl lenient::Reply for AvailableZoneAffinityInfo {
+    const NAME: &'static str = "AvailableZoneAffinityInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "Enable",
+        "ExitRatio",
+        "ReentryRatio",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.enable),
+            1 => lenient::scalar(map, &mut self.exit_ratio),
+            2 => lenient::scalar(map, &mut self.reentry_ratio),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for AvailableZoneAffinityInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for AvailableZoneAffinityInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "AvailableZoneAffinityInfo", 3)?
+            .opt("Enable", &self.enable)?
+            .opt("ExitRatio", &self.exit_ratio)?
+            .opt("ReentryRatio", &self.reentry_ratio)?
+            .end()
+    }
+}
+
 /// Details of a real server bound to a listener
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Backend {
     /// Specifies the backend service type. valid values: CVM, ENI, CCN, EVM, GLOBALROUTE, NAT, SRV.
     ///
     /// Example: `CVM`
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// Unique ID of a real server, which can be obtained from the unInstanceId field in the return of the DescribeInstances API
     ///
     /// Example: `ins-abcd1234`
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// Specifies the listening port of the backend service. if it is a full listening target group bound to a port range listener, this port returns 0, indicating an invalid port. the port of the bound backend service follows the listener port.
     ///
     /// Example: `80`
-    #[serde(rename = "Port", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub port: Option<i64>,
     /// Forwarding weight of a real server. Value range: \[0, 100\]. Default value: 10.
     ///
     /// Example: `10`
-    #[serde(rename = "Weight", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub weight: Option<i64>,
     /// Public IP of a real server
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `["1.1.1.1"]`
-    #[serde(rename = "PublicIpAddresses", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub public_ip_addresses: Vec<String>,
     /// Private network IP of the real server
     ///
     /// Example: `["10.0.0.1"]`
-    #[serde(rename = "PrivateIpAddresses", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub private_ip_addresses: Vec<String>,
     /// Real server instance names
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `test-cvm`
-    #[serde(rename = "InstanceName", default, skip_serializing_if = "Option::is_none")]
     pub instance_name: Option<String>,
     /// Real server binding time
     ///
     /// Example: `2021-12-29 14:38:50`
-    #[serde(rename = "RegisteredTime", default, skip_serializing_if = "Option::is_none")]
     pub registered_time: Option<String>,
     /// Unique ENI ID
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `eni-1234abcd`
-    #[serde(rename = "EniId", default, skip_serializing_if = "Option::is_none")]
     pub eni_id: Option<String>,
     /// Tag.
     ///
     /// Example: `tag_backend`
-    #[serde(rename = "Tag", default, skip_serializing_if = "Option::is_none")]
     pub tag: Option<String>,
     /// The availability zone where the backend service resides, such as ap-guangzhou-1
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `ap-guangzhou-1`
-    #[serde(rename = "Zone", default, skip_serializing_if = "Option::is_none")]
     pub zone: Option<String>,
 }
 
@@ -396,24 +520,79 @@ impl Backend {
     }
 }
 
+impl lenient::Reply for Backend {
+    const NAME: &'static str = "Backend";
+    const FIELDS: &'static [&'static str] = &[
+        "Type",
+        "InstanceId",
+        "Port",
+        "Weight",
+        "PublicIpAddresses",
+        "PrivateIpAddresses",
+        "InstanceName",
+        "RegisteredTime",
+        "EniId",
+        "Tag",
+        "Zone",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.type_),
+            1 => lenient::value(map, &mut self.instance_id),
+            2 => lenient::scalar(map, &mut self.port),
+            3 => lenient::scalar(map, &mut self.weight),
+            4 => lenient::list(map, &mut self.public_ip_addresses),
+            5 => lenient::list(map, &mut self.private_ip_addresses),
+            6 => lenient::value(map, &mut self.instance_name),
+            7 => lenient::value(map, &mut self.registered_time),
+            8 => lenient::value(map, &mut self.eni_id),
+            9 => lenient::value(map, &mut self.tag),
+            10 => lenient::value(map, &mut self.zone),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Backend {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for Backend {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "Backend", 11)?
+            .opt("Type", &self.type_)?
+            .opt("InstanceId", &self.instance_id)?
+            .opt("Port", &self.port)?
+            .opt("Weight", &self.weight)?
+            .list("PublicIpAddresses", &self.public_ip_addresses)?
+            .list("PrivateIpAddresses", &self.private_ip_addresses)?
+            .opt("InstanceName", &self.instance_name)?
+            .opt("RegisteredTime", &self.registered_time)?
+            .opt("EniId", &self.eni_id)?
+            .opt("Tag", &self.tag)?
+            .opt("Zone", &self.zone)?
+            .end()
+    }
+}
+
 /// Basic information of a target group bound to a forwarding rule or a listener
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct BasicTargetGroupInfo {
     /// Target group ID
     ///
     /// Example: `lbtg-n5n8xxxx`
-    #[serde(rename = "TargetGroupId", default, skip_serializing_if = "Option::is_none")]
     pub target_group_id: Option<String>,
     /// Target group name
     ///
     /// Example: `test-target-group`
-    #[serde(rename = "TargetGroupName", default, skip_serializing_if = "Option::is_none")]
     pub target_group_name: Option<String>,
     /// Specifies the weight of the target group.
     ///
     /// Example: `100`
-    #[serde(rename = "Weight", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub weight: Option<u64>,
 }
 
@@ -443,55 +622,80 @@ impl BasicTargetGroupInfo {
     }
 }
 
+impl lenient::Reply for BasicTargetGroupInfo {
+    const NAME: &'static str = "BasicTargetGroupInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "TargetGroupId",
+        "TargetGroupName",
+        "Weight",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.target_group_id),
+            1 => lenient::value(map, &mut self.target_group_name),
+            2 => lenient::scalar(map, &mut self.weight),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for BasicTargetGroupInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for BasicTargetGroupInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "BasicTargetGroupInfo", 3)?
+            .opt("TargetGroupId", &self.target_group_id)?
+            .opt("TargetGroupName", &self.target_group_name)?
+            .opt("Weight", &self.weight)?
+            .end()
+    }
+}
+
 /// Binding details including listener name, protocol, url and vport
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct BindDetailItem {
     /// Specifies the ID of CLB to be bound
     ///
     /// Example: `lb-kxsr****`
-    #[serde(rename = "LoadBalancerId", default, skip_serializing_if = "Option::is_none")]
     pub load_balancer_id: Option<String>,
     /// ID of the listener bound to the configuration
     ///
     /// Example: `lbl-20sf****`
-    #[serde(rename = "ListenerId", default, skip_serializing_if = "Option::is_none")]
     pub listener_id: Option<String>,
     /// Domain name bound to the configuration
     ///
     /// Example: `test.clb.cloud.tencent.com`
-    #[serde(rename = "Domain", default, skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
     /// Rule bound to the configuration
     ///
     /// Example: `loc-4f30****`
-    #[serde(rename = "LocationId", default, skip_serializing_if = "Option::is_none")]
     pub location_id: Option<String>,
     /// Listener name
     ///
     /// Example: `lb-1fb1sdsa-tcp-80-443`
-    #[serde(rename = "ListenerName", default, skip_serializing_if = "Option::is_none")]
     pub listener_name: Option<String>,
     /// Listener protocol
     ///
     /// Example: `TCP`
-    #[serde(rename = "Protocol", default, skip_serializing_if = "Option::is_none")]
     pub protocol: Option<String>,
     /// Listener port
     ///
     /// Example: `80`
-    #[serde(rename = "Vport", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub vport: Option<i64>,
     /// URL of the location.
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `/index`
-    #[serde(rename = "Url", default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Configuration ID.
     ///
     /// Example: `pz-k2ns****`
-    #[serde(rename = "UconfigId", default, skip_serializing_if = "Option::is_none")]
     pub uconfig_id: Option<String>,
 }
 
@@ -557,24 +761,73 @@ impl BindDetailItem {
     }
 }
 
+impl lenient::Reply for BindDetailItem {
+    const NAME: &'static str = "BindDetailItem";
+    const FIELDS: &'static [&'static str] = &[
+        "LoadBalancerId",
+        "ListenerId",
+        "Domain",
+        "LocationId",
+        "ListenerName",
+        "Protocol",
+        "Vport",
+        "Url",
+        "UconfigId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.load_balancer_id),
+            1 => lenient::value(map, &mut self.listener_id),
+            2 => lenient::value(map, &mut self.domain),
+            3 => lenient::value(map, &mut self.location_id),
+            4 => lenient::value(map, &mut self.listener_name),
+            5 => lenient::value(map, &mut self.protocol),
+            6 => lenient::scalar(map, &mut self.vport),
+            7 => lenient::value(map, &mut self.url),
+            8 => lenient::value(map, &mut self.uconfig_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for BindDetailItem {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for BindDetailItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "BindDetailItem", 9)?
+            .opt("LoadBalancerId", &self.load_balancer_id)?
+            .opt("ListenerId", &self.listener_id)?
+            .opt("Domain", &self.domain)?
+            .opt("LocationId", &self.location_id)?
+            .opt("ListenerName", &self.listener_name)?
+            .opt("Protocol", &self.protocol)?
+            .opt("Vport", &self.vport)?
+            .opt("Url", &self.url)?
+            .opt("UconfigId", &self.uconfig_id)?
+            .end()
+    }
+}
+
 /// IP added to blocklist 12306
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct BlockedIp {
     /// Blacklisted IP
     ///
     /// Example: `172.40.86.244`
-    #[serde(rename = "IP", default, skip_serializing_if = "Option::is_none")]
     pub ip: Option<String>,
     /// Blacklisted time
     ///
     /// Example: `2024-12-24 09:23:26`
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
     /// Expiration time
     ///
     /// Example: `2025-05-24 11:16:04`
-    #[serde(rename = "ExpireTime", default, skip_serializing_if = "Option::is_none")]
     pub expire_time: Option<String>,
 }
 
@@ -604,21 +857,53 @@ impl BlockedIp {
     }
 }
 
+impl lenient::Reply for BlockedIp {
+    const NAME: &'static str = "BlockedIp";
+    const FIELDS: &'static [&'static str] = &[
+        "IP",
+        "CreateTime",
+        "ExpireTime",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.ip),
+            1 => lenient::value(map, &mut self.create_time),
+            2 => lenient::value(map, &mut self.expire_time),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for BlockedIp {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for BlockedIp {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "BlockedIp", 3)?
+            .opt("IP", &self.ip)?
+            .opt("CreateTime", &self.create_time)?
+            .opt("ExpireTime", &self.expire_time)?
+            .end()
+    }
+}
+
 /// (Chinese only) Budget关联资源信息
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct BudgetAssociation {
     /// Budget ID。
     ///
     /// Example: `budget-1a2b3c4d`
-    #[serde(rename = "BudgetId", default, skip_serializing_if = "Option::is_none")]
     pub budget_id: Option<String>,
     /// (Chinese only)
     ///
     /// 关联创建时间。
     ///
     /// Example: `2026-04-14T12:00:00+08:00`
-    #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
     /// (Chinese only)
     ///
@@ -627,7 +912,6 @@ pub struct BudgetAssociation {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `vkey-abc12345`
-    #[serde(rename = "KeyId", default, skip_serializing_if = "Option::is_none")]
     pub key_id: Option<String>,
     /// (Chinese only)
     ///
@@ -636,14 +920,12 @@ pub struct BudgetAssociation {
     /// 当Type为ModelRouter时表示关联资源本身；当Type为Key时表示Key所属实例。
     ///
     /// Example: `cmr-abc12345`
-    #[serde(rename = "ModelRouterId", default, skip_serializing_if = "Option::is_none")]
     pub model_router_id: Option<String>,
     /// (Chinese only)
     ///
     /// 资源对象的名称。
     ///
     /// Example: `test-new-key`
-    #[serde(rename = "ResourceName", default, skip_serializing_if = "Option::is_none")]
     pub resource_name: Option<String>,
     /// (Chinese only)
     ///
@@ -656,7 +938,6 @@ pub struct BudgetAssociation {
     /// - ConfigureFailed： 配置失败
     ///
     /// Example: `Active`
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// (Chinese only)
     ///
@@ -669,14 +950,12 @@ pub struct BudgetAssociation {
     /// - UserGroup：用户组
     ///
     /// Example: `Key`
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// (Chinese only)
     ///
     /// 关联的用户组id
     ///
     /// Example: `ugrp-93eee43e`
-    #[serde(rename = "UserGroupId", default, skip_serializing_if = "Option::is_none")]
     pub user_group_id: Option<String>,
 }
 
@@ -736,8 +1015,57 @@ impl BudgetAssociation {
     }
 }
 
+impl lenient::Reply for BudgetAssociation {
+    const NAME: &'static str = "BudgetAssociation";
+    const FIELDS: &'static [&'static str] = &[
+        "BudgetId",
+        "CreatedTime",
+        "KeyId",
+        "ModelRouterId",
+        "ResourceName",
+        "Status",
+        "Type",
+        "UserGroupId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.budget_id),
+            1 => lenient::value(map, &mut self.created_time),
+            2 => lenient::value(map, &mut self.key_id),
+            3 => lenient::value(map, &mut self.model_router_id),
+            4 => lenient::value(map, &mut self.resource_name),
+            5 => lenient::value(map, &mut self.status),
+            6 => lenient::value(map, &mut self.type_),
+            7 => lenient::value(map, &mut self.user_group_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for BudgetAssociation {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for BudgetAssociation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "BudgetAssociation", 8)?
+            .opt("BudgetId", &self.budget_id)?
+            .opt("CreatedTime", &self.created_time)?
+            .opt("KeyId", &self.key_id)?
+            .opt("ModelRouterId", &self.model_router_id)?
+            .opt("ResourceName", &self.resource_name)?
+            .opt("Status", &self.status)?
+            .opt("Type", &self.type_)?
+            .opt("UserGroupId", &self.user_group_id)?
+            .end()
+    }
+}
+
 /// (Chinese only) Budget预算配置
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct BudgetConfig {
     /// (Chinese only)
@@ -755,14 +1083,12 @@ pub struct BudgetConfig {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `7d`
-    #[serde(rename = "BudgetDuration", default, skip_serializing_if = "Option::is_none")]
     pub budget_duration: Option<String>,
     /// (Chinese only)
     ///
     /// 下一次刷新的时间
     ///
     /// Example: `2026-06-06T00:00:00+08:00`
-    #[serde(rename = "BudgetResetAt", default, skip_serializing_if = "Option::is_none")]
     pub budget_reset_at: Option<String>,
     /// (Chinese only)
     ///
@@ -773,7 +1099,6 @@ pub struct BudgetConfig {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `100`
-    #[serde(rename = "MaxBudget", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub max_budget: Option<f64>,
 }
 
@@ -803,8 +1128,42 @@ impl BudgetConfig {
     }
 }
 
+impl lenient::Reply for BudgetConfig {
+    const NAME: &'static str = "BudgetConfig";
+    const FIELDS: &'static [&'static str] = &[
+        "BudgetDuration",
+        "BudgetResetAt",
+        "MaxBudget",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.budget_duration),
+            1 => lenient::value(map, &mut self.budget_reset_at),
+            2 => lenient::scalar(map, &mut self.max_budget),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for BudgetConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for BudgetConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "BudgetConfig", 3)?
+            .opt("BudgetDuration", &self.budget_duration)?
+            .opt("BudgetResetAt", &self.budget_reset_at)?
+            .opt("MaxBudget", &self.max_budget)?
+            .end()
+    }
+}
+
 /// (Chinese only) Budget信息
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct BudgetInfo {
     /// (Chinese only)
@@ -812,59 +1171,50 @@ pub struct BudgetInfo {
     /// 关联的key数量
     ///
     /// Example: `1`
-    #[serde(rename = "AssociationKeyCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub association_key_count: Option<u64>,
     /// (Chinese only)
     ///
     /// 关联的模型路由数量
     ///
     /// Example: `1`
-    #[serde(rename = "AssociationModelRouterCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub association_model_router_count: Option<u64>,
     /// (Chinese only)
     ///
     /// 关联的用户组数量
     ///
     /// Example: `0`
-    #[serde(rename = "AssociationUserGroupCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub association_user_group_count: Option<u64>,
     /// (Chinese only)
     ///
     /// Budget预算配置数组。
     ///
     /// 最多返回3个元素，每种刷新周期（1d/7d/30d）各一个。
-    #[serde(rename = "BudgetConfigs", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub budget_configs: Vec<output::BudgetConfig>,
     /// Budget ID。
     ///
     /// Example: `budget-1a2b3c4d`
-    #[serde(rename = "BudgetId", default, skip_serializing_if = "Option::is_none")]
     pub budget_id: Option<String>,
     /// (Chinese only)
     ///
     /// Budget名称。
     ///
     /// Example: `production-budget`
-    #[serde(rename = "BudgetName", default, skip_serializing_if = "Option::is_none")]
     pub budget_name: Option<String>,
     /// (Chinese only)
     ///
     /// 创建时间。
     ///
     /// Example: `2026-04-17T11:00:05+08:00`
-    #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
     /// (Chinese only)
     ///
     /// 修改时间。
     ///
     /// Example: `2026-04-17T07:03:47+08:00`
-    #[serde(rename = "ModifiedTime", default, skip_serializing_if = "Option::is_none")]
     pub modified_time: Option<String>,
     /// (Chinese only)
     ///
     /// Budget限速信息。
-    #[serde(rename = "RateLimitConfig", default, skip_serializing_if = "Option::is_none")]
     pub rate_limit_config: Option<output::RateLimitConfigForBudget>,
     /// (Chinese only)
     ///
@@ -881,7 +1231,6 @@ pub struct BudgetInfo {
     /// - DeletionFailed：删除失败
     ///
     /// Example: `Active`
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
 }
 
@@ -953,17 +1302,70 @@ impl BudgetInfo {
     }
 }
 
+impl lenient::Reply for BudgetInfo {
+    const NAME: &'static str = "BudgetInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "AssociationKeyCount",
+        "AssociationModelRouterCount",
+        "AssociationUserGroupCount",
+        "BudgetConfigs",
+        "BudgetId",
+        "BudgetName",
+        "CreatedTime",
+        "ModifiedTime",
+        "RateLimitConfig",
+        "Status",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.association_key_count),
+            1 => lenient::scalar(map, &mut self.association_model_router_count),
+            2 => lenient::scalar(map, &mut self.association_user_group_count),
+            3 => lenient::list(map, &mut self.budget_configs),
+            4 => lenient::value(map, &mut self.budget_id),
+            5 => lenient::value(map, &mut self.budget_name),
+            6 => lenient::value(map, &mut self.created_time),
+            7 => lenient::value(map, &mut self.modified_time),
+            8 => lenient::value(map, &mut self.rate_limit_config),
+            9 => lenient::value(map, &mut self.status),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for BudgetInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for BudgetInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "BudgetInfo", 10)?
+            .opt("AssociationKeyCount", &self.association_key_count)?
+            .opt("AssociationModelRouterCount", &self.association_model_router_count)?
+            .opt("AssociationUserGroupCount", &self.association_user_group_count)?
+            .list("BudgetConfigs", &self.budget_configs)?
+            .opt("BudgetId", &self.budget_id)?
+            .opt("BudgetName", &self.budget_name)?
+            .opt("CreatedTime", &self.created_time)?
+            .opt("ModifiedTime", &self.modified_time)?
+            .opt("RateLimitConfig", &self.rate_limit_config)?
+            .opt("Status", &self.status)?
+            .end()
+    }
+}
+
 /// Certificate ID and list of CLB instances associated with it
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CertIdRelatedWithLoadBalancers {
     /// Certificate ID
     ///
     /// Example: `KDbFJUkn`
-    #[serde(rename = "CertId", default, skip_serializing_if = "Option::is_none")]
     pub cert_id: Option<String>,
     /// List of CLB instances associated with the certificate
-    #[serde(rename = "LoadBalancers", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub load_balancers: Vec<output::LoadBalancer>,
 }
 
@@ -987,34 +1389,60 @@ impl CertIdRelatedWithLoadBalancers {
     }
 }
 
+impl lenient::Reply for CertIdRelatedWithLoadBalancers {
+    const NAME: &'static str = "CertIdRelatedWithLoadBalancers";
+    const FIELDS: &'static [&'static str] = &[
+        "CertId",
+        "LoadBalancers",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.cert_id),
+            1 => lenient::list(map, &mut self.load_balancers),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for CertIdRelatedWithLoadBalancers {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for CertIdRelatedWithLoadBalancers {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "CertIdRelatedWithLoadBalancers", 2)?
+            .opt("CertId", &self.cert_id)?
+            .list("LoadBalancers", &self.load_balancers)?
+            .end()
+    }
+}
+
 /// Certificate information
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CertificateOutput {
     /// Authentication type. Value range: UNIDIRECTIONAL (unidirectional authentication), MUTUAL (mutual authentication)
     ///
     /// Example: `UNIDIRECTIONAL`
-    #[serde(rename = "SSLMode", default, skip_serializing_if = "Option::is_none")]
     pub ssl_mode: Option<String>,
     /// Specifies whether client certificate verification is enabled. this parameter is valid only when mutual authentication is enabled.
     ///
     /// Example: `ON`
-    #[serde(rename = "SSLVerifyClient", default, skip_serializing_if = "Option::is_none")]
     pub ssl_verify_client: Option<String>,
     /// Server certificate ID.
     ///
     /// Example: `ALZ****p`
-    #[serde(rename = "CertId", default, skip_serializing_if = "Option::is_none")]
     pub cert_id: Option<String>,
     /// Client certificate ID.
     ///
     /// Example: `4Ih****6`
-    #[serde(rename = "CertCaId", default, skip_serializing_if = "Option::is_none")]
     pub cert_ca_id: Option<String>,
     /// Specifies the server certificate ID for multi-server certificate scenario expansion.
     ///
     /// Example: `["Gp7qwZYB", "KS25sFS6"]`
-    #[serde(rename = "ExtCertIds", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub ext_cert_ids: Vec<String>,
 }
 
@@ -1056,34 +1484,69 @@ impl CertificateOutput {
     }
 }
 
+impl lenient::Reply for CertificateOutput {
+    const NAME: &'static str = "CertificateOutput";
+    const FIELDS: &'static [&'static str] = &[
+        "SSLMode",
+        "SSLVerifyClient",
+        "CertId",
+        "CertCaId",
+        "ExtCertIds",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.ssl_mode),
+            1 => lenient::value(map, &mut self.ssl_verify_client),
+            2 => lenient::value(map, &mut self.cert_id),
+            3 => lenient::value(map, &mut self.cert_ca_id),
+            4 => lenient::list(map, &mut self.ext_cert_ids),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for CertificateOutput {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for CertificateOutput {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "CertificateOutput", 5)?
+            .opt("SSLMode", &self.ssl_mode)?
+            .opt("SSLVerifyClient", &self.ssl_verify_client)?
+            .opt("CertId", &self.cert_id)?
+            .opt("CertCaId", &self.cert_ca_id)?
+            .list("ExtCertIds", &self.ext_cert_ids)?
+            .end()
+    }
+}
+
 /// Real server health status of a classic CLB
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ClassicalHealth {
     /// Private IP of a real server
     ///
     /// Example: `10.0.102.15`
-    #[serde(rename = "IP", default, skip_serializing_if = "Option::is_none")]
     pub ip: Option<String>,
     /// Real server port
     ///
     /// Example: `8080`
-    #[serde(rename = "Port", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub port: Option<i64>,
     /// CLB listener port
     ///
     /// Example: `80`
-    #[serde(rename = "ListenerPort", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub listener_port: Option<i64>,
     /// Forwarding protocol
     ///
     /// Example: `TCP`
-    #[serde(rename = "Protocol", default, skip_serializing_if = "Option::is_none")]
     pub protocol: Option<String>,
     /// Health check result. Value range: 1 (healthy), 0 (unhealthy)
     ///
     /// Example: `1`
-    #[serde(rename = "HealthStatus", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub health_status: Option<i64>,
 }
 
@@ -1125,103 +1588,125 @@ impl ClassicalHealth {
     }
 }
 
+impl lenient::Reply for ClassicalHealth {
+    const NAME: &'static str = "ClassicalHealth";
+    const FIELDS: &'static [&'static str] = &[
+        "IP",
+        "Port",
+        "ListenerPort",
+        "Protocol",
+        "HealthStatus",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.ip),
+            1 => lenient::scalar(map, &mut self.port),
+            2 => lenient::scalar(map, &mut self.listener_port),
+            3 => lenient::value(map, &mut self.protocol),
+            4 => lenient::scalar(map, &mut self.health_status),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ClassicalHealth {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ClassicalHealth {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ClassicalHealth", 5)?
+            .opt("IP", &self.ip)?
+            .opt("Port", &self.port)?
+            .opt("ListenerPort", &self.listener_port)?
+            .opt("Protocol", &self.protocol)?
+            .opt("HealthStatus", &self.health_status)?
+            .end()
+    }
+}
+
 /// Classic CLB listener information
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ClassicalListener {
     /// CLB listener ID
     ///
     /// Example: `lbl-hscepds6`
-    #[serde(rename = "ListenerId", default, skip_serializing_if = "Option::is_none")]
     pub listener_id: Option<String>,
     /// CLB listener port
     ///
     /// Example: `80`
-    #[serde(rename = "ListenerPort", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub listener_port: Option<i64>,
     /// listener backend forwarding port
     ///
     /// Example: `8080`
-    #[serde(rename = "InstancePort", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub instance_port: Option<i64>,
     /// Listener name
     ///
     /// Example: `CLASSIC-LB-LISTENER`
-    #[serde(rename = "ListenerName", default, skip_serializing_if = "Option::is_none")]
     pub listener_name: Option<String>,
     /// Listener protocol type
     ///
     /// Example: `TCP`
-    #[serde(rename = "Protocol", default, skip_serializing_if = "Option::is_none")]
     pub protocol: Option<String>,
     /// Session persistence time
     ///
     /// Example: `0`
-    #[serde(rename = "SessionExpire", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub session_expire: Option<i64>,
     /// Whether health check is enabled: 1 (enabled), 0 (disabled)
     ///
     /// Example: `1`
-    #[serde(rename = "HealthSwitch", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub health_switch: Option<i64>,
     /// Response timeout
     ///
     /// Unit: second
     ///
     /// Example: `2`
-    #[serde(rename = "TimeOut", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub time_out: Option<i64>,
     /// Check interval
     ///
     /// Unit: seconds
     ///
     /// Example: `5`
-    #[serde(rename = "IntervalTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub interval_time: Option<i64>,
     /// Health threshold
     ///
     /// Example: `3`
-    #[serde(rename = "HealthNum", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub health_num: Option<i64>,
     /// Unhealthy threshold
     ///
     /// Example: `3`
-    #[serde(rename = "UnhealthNum", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub unhealth_num: Option<i64>,
     /// Request balancing method for listeners of the classic public network CLB. An empty string or wrr indicates weighted round robin. ip_hash indicates consistent hashing based on the accessed source IP address. least_conn indicates least connections.
     ///
     /// Example: `wrr`
-    #[serde(rename = "HttpHash", default, skip_serializing_if = "Option::is_none")]
     pub http_hash: Option<String>,
     /// Health check return code of HTTP and HTTPS listeners for public network CLB. For details, see the explanation of this field in listener creation API.
     ///
     /// Example: `31`
-    #[serde(rename = "HttpCode", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub http_code: Option<i64>,
     /// Health check path of HTTP and HTTPS listeners for public network CLB
     ///
     /// Example: `/healthchk`
-    #[serde(rename = "HttpCheckPath", default, skip_serializing_if = "Option::is_none")]
     pub http_check_path: Option<String>,
     /// Authentication method of the HTTPS listener for public network CLB
     ///
     /// Example: `UNIDIRECTIONAL`
-    #[serde(rename = "SSLMode", default, skip_serializing_if = "Option::is_none")]
     pub ssl_mode: Option<String>,
     /// Server certificate ID of the HTTPS listener for the public network CLB
     ///
     /// Example: `Cps86Nwh`
-    #[serde(rename = "CertId", default, skip_serializing_if = "Option::is_none")]
     pub cert_id: Option<String>,
     /// Client certificate ID of the HTTPS listener for public network CLB
     ///
     /// Example: `FYybUazg`
-    #[serde(rename = "CertCaId", default, skip_serializing_if = "Option::is_none")]
     pub cert_ca_id: Option<String>,
     /// Listener status. 0 indicates creating in progress, 1 indicates running.
     ///
     /// Example: `1`
-    #[serde(rename = "Status", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub status: Option<i64>,
 }
 
@@ -1341,19 +1826,96 @@ impl ClassicalListener {
     }
 }
 
+impl lenient::Reply for ClassicalListener {
+    const NAME: &'static str = "ClassicalListener";
+    const FIELDS: &'static [&'static str] = &[
+        "ListenerId",
+        "ListenerPort",
+        "InstancePort",
+        "ListenerName",
+        "Protocol",
+        "SessionExpire",
+        "HealthSwitch",
+        "TimeOut",
+        "IntervalTime",
+        "HealthNum",
+        "UnhealthNum",
+        "HttpHash",
+        "HttpCode",
+        "HttpCheckPath",
+        "SSLMode",
+        "CertId",
+        "CertCaId",
+        "Status",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.listener_id),
+            1 => lenient::scalar(map, &mut self.listener_port),
+            2 => lenient::scalar(map, &mut self.instance_port),
+            3 => lenient::value(map, &mut self.listener_name),
+            4 => lenient::value(map, &mut self.protocol),
+            5 => lenient::scalar(map, &mut self.session_expire),
+            6 => lenient::scalar(map, &mut self.health_switch),
+            7 => lenient::scalar(map, &mut self.time_out),
+            8 => lenient::scalar(map, &mut self.interval_time),
+            9 => lenient::scalar(map, &mut self.health_num),
+            10 => lenient::scalar(map, &mut self.unhealth_num),
+            11 => lenient::value(map, &mut self.http_hash),
+            12 => lenient::scalar(map, &mut self.http_code),
+            13 => lenient::value(map, &mut self.http_check_path),
+            14 => lenient::value(map, &mut self.ssl_mode),
+            15 => lenient::value(map, &mut self.cert_id),
+            16 => lenient::value(map, &mut self.cert_ca_id),
+            17 => lenient::scalar(map, &mut self.status),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ClassicalListener {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ClassicalListener {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ClassicalListener", 18)?
+            .opt("ListenerId", &self.listener_id)?
+            .opt("ListenerPort", &self.listener_port)?
+            .opt("InstancePort", &self.instance_port)?
+            .opt("ListenerName", &self.listener_name)?
+            .opt("Protocol", &self.protocol)?
+            .opt("SessionExpire", &self.session_expire)?
+            .opt("HealthSwitch", &self.health_switch)?
+            .opt("TimeOut", &self.time_out)?
+            .opt("IntervalTime", &self.interval_time)?
+            .opt("HealthNum", &self.health_num)?
+            .opt("UnhealthNum", &self.unhealth_num)?
+            .opt("HttpHash", &self.http_hash)?
+            .opt("HttpCode", &self.http_code)?
+            .opt("HttpCheckPath", &self.http_check_path)?
+            .opt("SSLMode", &self.ssl_mode)?
+            .opt("CertId", &self.cert_id)?
+            .opt("CertCaId", &self.cert_ca_id)?
+            .opt("Status", &self.status)?
+            .end()
+    }
+}
+
 /// CLB information
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ClassicalLoadBalancerInfo {
     /// Real server ID
     ///
     /// Example: `ins-o8xk****`
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// CLB instance ID list
     ///
     /// Example: `["lb-6xg1****"]`
-    #[serde(rename = "LoadBalancerIds", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub load_balancer_ids: Vec<String>,
 }
 
@@ -1377,45 +1939,69 @@ impl ClassicalLoadBalancerInfo {
     }
 }
 
+impl lenient::Reply for ClassicalLoadBalancerInfo {
+    const NAME: &'static str = "ClassicalLoadBalancerInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "InstanceId",
+        "LoadBalancerIds",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.instance_id),
+            1 => lenient::list(map, &mut self.load_balancer_ids),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ClassicalLoadBalancerInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ClassicalLoadBalancerInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ClassicalLoadBalancerInfo", 2)?
+            .opt("InstanceId", &self.instance_id)?
+            .list("LoadBalancerIds", &self.load_balancer_ids)?
+            .end()
+    }
+}
+
 /// Real server information of a classic CLB
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ClassicalTarget {
     /// Real server type. Value range: CVM, ENI (coming soon)
     ///
     /// Example: `CVM`
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// Unique ID of a real server, which can be obtained from the unInstanceId field in the return of the DescribeInstances API
     ///
     /// Example: `ins-2yn****`
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// Forwarding weight of a real server. Value range: \[0, 100\]. Default value: 10.
     ///
     /// Example: `10`
-    #[serde(rename = "Weight", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub weight: Option<i64>,
     /// Public network IP of the real server
     ///
     /// Example: `125.205.211.150`
-    #[serde(rename = "PublicIpAddresses", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub public_ip_addresses: Vec<String>,
     /// Private network IP of the real server
     ///
     /// Example: `11.177.180.17`
-    #[serde(rename = "PrivateIpAddresses", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub private_ip_addresses: Vec<String>,
     /// Instance name of the real server
     ///
     /// Example: `tx.text.k8s-node01`
-    #[serde(rename = "InstanceName", default, skip_serializing_if = "Option::is_none")]
     pub instance_name: Option<String>,
     /// Backend service status.
     /// 1: failed; 2: running; 3: creating; 4: shut down; 5: returned; 6: returning; 7: restarting; 8: starting; 9: shutting down; 10: resetting password; 11: formatting; 12: making image; 13: setting bandwidth; 14: reinstalling system; 19: upgrading; 21: hot migrating.
     ///
     /// Example: `2`
-    #[serde(rename = "RunFlag", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub run_flag: Option<i64>,
 }
 
@@ -1469,153 +2055,173 @@ impl ClassicalTarget {
     }
 }
 
+impl lenient::Reply for ClassicalTarget {
+    const NAME: &'static str = "ClassicalTarget";
+    const FIELDS: &'static [&'static str] = &[
+        "Type",
+        "InstanceId",
+        "Weight",
+        "PublicIpAddresses",
+        "PrivateIpAddresses",
+        "InstanceName",
+        "RunFlag",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.type_),
+            1 => lenient::value(map, &mut self.instance_id),
+            2 => lenient::scalar(map, &mut self.weight),
+            3 => lenient::list(map, &mut self.public_ip_addresses),
+            4 => lenient::list(map, &mut self.private_ip_addresses),
+            5 => lenient::value(map, &mut self.instance_name),
+            6 => lenient::scalar(map, &mut self.run_flag),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ClassicalTarget {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ClassicalTarget {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ClassicalTarget", 7)?
+            .opt("Type", &self.type_)?
+            .opt("InstanceId", &self.instance_id)?
+            .opt("Weight", &self.weight)?
+            .list("PublicIpAddresses", &self.public_ip_addresses)?
+            .list("PrivateIpAddresses", &self.private_ip_addresses)?
+            .opt("InstanceName", &self.instance_name)?
+            .opt("RunFlag", &self.run_flag)?
+            .end()
+    }
+}
+
 /// (Chinese only) 集群的详细信息，如集群ID，名称，类型，可用区，标签等
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Cluster {
     /// (Chinese only) 集群唯一ID
     ///
     /// Example: `stgw-clclwcxx`
-    #[serde(rename = "ClusterId", default, skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
     /// (Chinese only) 集群名称
     ///
     /// Example: `Guanzhaou-hxy-MS-CLB`
-    #[serde(rename = "ClusterName", default, skip_serializing_if = "Option::is_none")]
     pub cluster_name: Option<String>,
     /// (Chinese only) 集群类型，如TGW，STGW，VPCGW
     ///
     /// Example: `STGW`
-    #[serde(rename = "ClusterType", default, skip_serializing_if = "Option::is_none")]
     pub cluster_type: Option<String>,
     /// (Chinese only) 集群标签，只有TGW/STGW集群有标签
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `TEST-FOR-XXX`
-    #[serde(rename = "ClusterTag", default, skip_serializing_if = "Option::is_none")]
     pub cluster_tag: Option<String>,
     /// (Chinese only) 集群所在可用区，如ap-guangzhou-1
     ///
     /// Example: `ap-guangzhou-1`
-    #[serde(rename = "Zone", default, skip_serializing_if = "Option::is_none")]
     pub zone: Option<String>,
     /// (Chinese only) 集群网络类型，如Public，Private
     ///
     /// Example: `Public`
-    #[serde(rename = "Network", default, skip_serializing_if = "Option::is_none")]
     pub network: Option<String>,
     /// (Chinese only) 最大连接数（个/秒）
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `0`
-    #[serde(rename = "MaxConn", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub max_conn: Option<i64>,
     /// (Chinese only) 最大入带宽Mbps
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `0`
-    #[serde(rename = "MaxInFlow", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub max_in_flow: Option<i64>,
     /// (Chinese only) 最大入包量（个/秒）
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `0`
-    #[serde(rename = "MaxInPkg", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub max_in_pkg: Option<i64>,
     /// (Chinese only) 最大出带宽Mbps
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `0`
-    #[serde(rename = "MaxOutFlow", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub max_out_flow: Option<i64>,
     /// (Chinese only) 最大出包量（个/秒）
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `0`
-    #[serde(rename = "MaxOutPkg", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub max_out_pkg: Option<i64>,
     /// (Chinese only) 最大新建连接数（个/秒）
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `0`
-    #[serde(rename = "MaxNewConn", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub max_new_conn: Option<i64>,
     /// (Chinese only) http最大新建连接数（个/秒）
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `0`
-    #[serde(rename = "HTTPMaxNewConn", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub http_max_new_conn: Option<i64>,
     /// (Chinese only) https最大新建连接数（个/秒）
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `0`
-    #[serde(rename = "HTTPSMaxNewConn", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub https_max_new_conn: Option<i64>,
     /// (Chinese only) http QPS
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `0`
-    #[serde(rename = "HTTPQps", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub http_qps: Option<i64>,
     /// (Chinese only) https QPS
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `0`
-    #[serde(rename = "HTTPSQps", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub https_qps: Option<i64>,
     /// (Chinese only) 集群内资源总数目
     ///
     /// Example: `0`
-    #[serde(rename = "ResourceCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub resource_count: Option<i64>,
     /// (Chinese only) 集群内空闲资源数目
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `0`
-    #[serde(rename = "IdleResourceCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub idle_resource_count: Option<i64>,
     /// (Chinese only) 集群内转发机的数目
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `4`
-    #[serde(rename = "LoadBalanceDirectorCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub load_balance_director_count: Option<i64>,
     /// (Chinese only) 集群的Isp属性，如："BGP","CMCC","CUCC","CTCC","INTERNAL"。
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `BGP`
-    #[serde(rename = "Isp", default, skip_serializing_if = "Option::is_none")]
     pub isp: Option<String>,
     /// (Chinese only) 集群所在的可用区
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "ClustersZone", default, skip_serializing_if = "Option::is_none")]
     pub clusters_zone: Option<output::ClustersZone>,
     /// (Chinese only) 集群版本
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `1`
-    #[serde(rename = "ClustersVersion", default, skip_serializing_if = "Option::is_none")]
     pub clusters_version: Option<String>,
     /// (Chinese only) 集群容灾类型，如SINGLE-ZONE，DISASTER-RECOVERY，MUTUAL-DISASTER-RECOVERY
     ///
     /// Example: `SINGLE-ZONE`
-    #[serde(rename = "DisasterRecoveryType", default, skip_serializing_if = "Option::is_none")]
     pub disaster_recovery_type: Option<String>,
     /// (Chinese only) 网络出口
     ///
     /// Example: `center_egress2`
-    #[serde(rename = "Egress", default, skip_serializing_if = "Option::is_none")]
     pub egress: Option<String>,
     /// (Chinese only) IP版本
     ///
     /// Example: `IPv4`
-    #[serde(rename = "IPVersion", default, skip_serializing_if = "Option::is_none")]
     pub ip_version: Option<String>,
     /// (Chinese only) 标签信息
-    #[serde(rename = "Tag", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tag: Vec<output::TagInfo>,
 }
 
@@ -1783,8 +2389,111 @@ impl Cluster {
     }
 }
 
+impl lenient::Reply for Cluster {
+    const NAME: &'static str = "Cluster";
+    const FIELDS: &'static [&'static str] = &[
+        "ClusterId",
+        "ClusterName",
+        "ClusterType",
+        "ClusterTag",
+        "Zone",
+        "Network",
+        "MaxConn",
+        "MaxInFlow",
+        "MaxInPkg",
+        "MaxOutFlow",
+        "MaxOutPkg",
+        "MaxNewConn",
+        "HTTPMaxNewConn",
+        "HTTPSMaxNewConn",
+        "HTTPQps",
+        "HTTPSQps",
+        "ResourceCount",
+        "IdleResourceCount",
+        "LoadBalanceDirectorCount",
+        "Isp",
+        "ClustersZone",
+        "ClustersVersion",
+        "DisasterRecoveryType",
+        "Egress",
+        "IPVersion",
+        "Tag",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.cluster_id),
+            1 => lenient::value(map, &mut self.cluster_name),
+            2 => lenient::value(map, &mut self.cluster_type),
+            3 => lenient::value(map, &mut self.cluster_tag),
+            4 => lenient::value(map, &mut self.zone),
+            5 => lenient::value(map, &mut self.network),
+            6 => lenient::scalar(map, &mut self.max_conn),
+            7 => lenient::scalar(map, &mut self.max_in_flow),
+            8 => lenient::scalar(map, &mut self.max_in_pkg),
+            9 => lenient::scalar(map, &mut self.max_out_flow),
+            10 => lenient::scalar(map, &mut self.max_out_pkg),
+            11 => lenient::scalar(map, &mut self.max_new_conn),
+            12 => lenient::scalar(map, &mut self.http_max_new_conn),
+            13 => lenient::scalar(map, &mut self.https_max_new_conn),
+            14 => lenient::scalar(map, &mut self.http_qps),
+            15 => lenient::scalar(map, &mut self.https_qps),
+            16 => lenient::scalar(map, &mut self.resource_count),
+            17 => lenient::scalar(map, &mut self.idle_resource_count),
+            18 => lenient::scalar(map, &mut self.load_balance_director_count),
+            19 => lenient::value(map, &mut self.isp),
+            20 => lenient::value(map, &mut self.clusters_zone),
+            21 => lenient::value(map, &mut self.clusters_version),
+            22 => lenient::value(map, &mut self.disaster_recovery_type),
+            23 => lenient::value(map, &mut self.egress),
+            24 => lenient::value(map, &mut self.ip_version),
+            25 => lenient::list(map, &mut self.tag),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Cluster {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for Cluster {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "Cluster", 26)?
+            .opt("ClusterId", &self.cluster_id)?
+            .opt("ClusterName", &self.cluster_name)?
+            .opt("ClusterType", &self.cluster_type)?
+            .opt("ClusterTag", &self.cluster_tag)?
+            .opt("Zone", &self.zone)?
+            .opt("Network", &self.network)?
+            .opt("MaxConn", &self.max_conn)?
+            .opt("MaxInFlow", &self.max_in_flow)?
+            .opt("MaxInPkg", &self.max_in_pkg)?
+            .opt("MaxOutFlow", &self.max_out_flow)?
+            .opt("MaxOutPkg", &self.max_out_pkg)?
+            .opt("MaxNewConn", &self.max_new_conn)?
+            .opt("HTTPMaxNewConn", &self.http_max_new_conn)?
+            .opt("HTTPSMaxNewConn", &self.https_max_new_conn)?
+            .opt("HTTPQps", &self.http_qps)?
+            .opt("HTTPSQps", &self.https_qps)?
+            .opt("ResourceCount", &self.resource_count)?
+            .opt("IdleResourceCount", &self.idle_resource_count)?
+            .opt("LoadBalanceDirectorCount", &self.load_balance_director_count)?
+            .opt("Isp", &self.isp)?
+            .opt("ClustersZone", &self.clusters_zone)?
+            .opt("ClustersVersion", &self.clusters_version)?
+            .opt("DisasterRecoveryType", &self.disaster_recovery_type)?
+            .opt("Egress", &self.egress)?
+            .opt("IPVersion", &self.ip_version)?
+            .list("Tag", &self.tag)?
+            .end()
+    }
+}
+
 /// (Chinese only) 模型路由集群信息
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ClusterInfo {
     /// (Chinese only)
@@ -1792,7 +2501,6 @@ pub struct ClusterInfo {
     /// 独占集群ID
     ///
     /// Example: `mcls-public`
-    #[serde(rename = "ClusterId", default, skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
     /// (Chinese only)
     ///
@@ -1806,14 +2514,12 @@ pub struct ClusterInfo {
     /// 默认值：Public
     ///
     /// Example: `Public`
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// (Chinese only)
     ///
     /// 集群名称
     ///
     /// Example: `自研共享集群-A`
-    #[serde(rename = "ClusterName", default, skip_serializing_if = "Option::is_none")]
     pub cluster_name: Option<String>,
 }
 
@@ -1843,25 +2549,56 @@ impl ClusterInfo {
     }
 }
 
+impl lenient::Reply for ClusterInfo {
+    const NAME: &'static str = "ClusterInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "ClusterId",
+        "Type",
+        "ClusterName",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.cluster_id),
+            1 => lenient::value(map, &mut self.type_),
+            2 => lenient::value(map, &mut self.cluster_name),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ClusterInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ClusterInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ClusterInfo", 3)?
+            .opt("ClusterId", &self.cluster_id)?
+            .opt("Type", &self.type_)?
+            .opt("ClusterName", &self.cluster_name)?
+            .end()
+    }
+}
+
 /// Dedicated cluster information
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ClusterItem {
     /// Unique cluster ID
     ///
     /// Required. Example: `tgw-p1zxs4fu`
-    #[serde(rename = "ClusterId", default, skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
     /// Cluster name.
     ///
     /// Example: `guangzhou-zone4-M6-S4-40G-CAP-CLB-TPNS-SET1`
-    #[serde(rename = "ClusterName", default, skip_serializing_if = "Option::is_none")]
     pub cluster_name: Option<String>,
     /// Cluster AZ, such as ap-guangzhou-1
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `ap-guangzhou-1`
-    #[serde(rename = "Zone", default, skip_serializing_if = "Option::is_none")]
     pub zone: Option<String>,
 }
 
@@ -1886,46 +2623,73 @@ impl ClusterItem {
     }
 }
 
+impl lenient::Reply for ClusterItem {
+    const NAME: &'static str = "ClusterItem";
+    const FIELDS: &'static [&'static str] = &[
+        "ClusterId",
+        "ClusterName",
+        "Zone",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.cluster_id),
+            1 => lenient::value(map, &mut self.cluster_name),
+            2 => lenient::value(map, &mut self.zone),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ClusterItem {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ClusterItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ClusterItem", 3)?
+            .opt("ClusterId", &self.cluster_id)?
+            .opt("ClusterName", &self.cluster_name)?
+            .opt("Zone", &self.zone)?
+            .end()
+    }
+}
+
 /// (Chinese only) 集群内资源类型
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ClusterResource {
     /// (Chinese only) 集群唯一ID，如tgw-12345678。
     ///
     /// Example: `tgw-12345678`
-    #[serde(rename = "ClusterId", default, skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
     /// (Chinese only) ip地址。
     ///
     /// Example: `1.1.1.2`
-    #[serde(rename = "Vip", default, skip_serializing_if = "Option::is_none")]
     pub vip: Option<String>,
     /// (Chinese only) 负载均衡唯一ID，如lb-12345678。
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `lb-12345678`
-    #[serde(rename = "LoadBalancerId", default, skip_serializing_if = "Option::is_none")]
     pub load_balancer_id: Option<String>,
     /// (Chinese only) 资源是否闲置。
     ///
     /// Example: `false`
-    #[serde(rename = "Idle", default, skip_serializing_if = "Option::is_none")]
     pub idle: Option<String>,
     /// (Chinese only) 集群名称。
     ///
     /// Example: `cluster-1`
-    #[serde(rename = "ClusterName", default, skip_serializing_if = "Option::is_none")]
     pub cluster_name: Option<String>,
     /// (Chinese only) 集群的Isp属性，如："BGP","CMCC","CUCC","CTCC","INTERNAL"。
     ///
     /// Example: `BGP,CMCC`
-    #[serde(rename = "Isp", default, skip_serializing_if = "Option::is_none")]
     pub isp: Option<String>,
     /// (Chinese only) 集群所在的可用区
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "ClustersZone", default, skip_serializing_if = "Option::is_none")]
     pub clusters_zone: Option<output::ClustersZone>,
 }
 
@@ -1979,19 +2743,63 @@ impl ClusterResource {
     }
 }
 
+impl lenient::Reply for ClusterResource {
+    const NAME: &'static str = "ClusterResource";
+    const FIELDS: &'static [&'static str] = &[
+        "ClusterId",
+        "Vip",
+        "LoadBalancerId",
+        "Idle",
+        "ClusterName",
+        "Isp",
+        "ClustersZone",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.cluster_id),
+            1 => lenient::value(map, &mut self.vip),
+            2 => lenient::value(map, &mut self.load_balancer_id),
+            3 => lenient::value(map, &mut self.idle),
+            4 => lenient::value(map, &mut self.cluster_name),
+            5 => lenient::value(map, &mut self.isp),
+            6 => lenient::value(map, &mut self.clusters_zone),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ClusterResource {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ClusterResource {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ClusterResource", 7)?
+            .opt("ClusterId", &self.cluster_id)?
+            .opt("Vip", &self.vip)?
+            .opt("LoadBalancerId", &self.load_balancer_id)?
+            .opt("Idle", &self.idle)?
+            .opt("ClusterName", &self.cluster_name)?
+            .opt("Isp", &self.isp)?
+            .opt("ClustersZone", &self.clusters_zone)?
+            .end()
+    }
+}
+
 /// (Chinese only) 集群所在的可用区。
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ClustersZone {
     /// (Chinese only) 集群所在的主可用区。
     ///
     /// Example: `["ap-guangzhou-2"]`
-    #[serde(rename = "MasterZone", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub master_zone: Vec<String>,
     /// (Chinese only) 集群所在的备可用区。
     ///
     /// Example: `["ap-guangzhou-3"]`
-    #[serde(rename = "SlaveZone", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub slave_zone: Vec<String>,
 }
 
@@ -2015,8 +2823,39 @@ impl ClustersZone {
     }
 }
 
+impl lenient::Reply for ClustersZone {
+    const NAME: &'static str = "ClustersZone";
+    const FIELDS: &'static [&'static str] = &[
+        "MasterZone",
+        "SlaveZone",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.master_zone),
+            1 => lenient::list(map, &mut self.slave_zone),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ClustersZone {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ClustersZone {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ClustersZone", 2)?
+            .list("MasterZone", &self.master_zone)?
+            .list("SlaveZone", &self.slave_zone)?
+            .end()
+    }
+}
+
 /// (Chinese only) ModelAlias 积分系数配置
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Coefficient {
     /// (Chinese only)
@@ -2030,14 +2869,12 @@ pub struct Coefficient {
     /// 默认值：3
     ///
     /// Example: `1231.111123`
-    #[serde(rename = "InputCachedCoefficient", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub input_cached_coefficient: Option<f64>,
     /// (Chinese only)
     ///
     /// 缓存创建积分系数
     ///
     /// Example: `123.1232`
-    #[serde(rename = "InputCacheCreationCoefficient", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub input_cache_creation_coefficient: Option<f64>,
     /// (Chinese only)
     ///
@@ -2048,7 +2885,6 @@ pub struct Coefficient {
     /// 默认值：25
     ///
     /// Example: `4323.111123`
-    #[serde(rename = "InputCoefficient", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub input_coefficient: Option<f64>,
     /// (Chinese only)
     ///
@@ -2059,35 +2895,30 @@ pub struct Coefficient {
     /// 默认值：100
     ///
     /// Example: `3323.111123`
-    #[serde(rename = "OutputCoefficient", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub output_coefficient: Option<f64>,
     /// (Chinese only)
     ///
     /// 输入图片系数
     ///
     /// Example: `0`
-    #[serde(rename = "InputImageCoefficient", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub input_image_coefficient: Option<f64>,
     /// (Chinese only)
     ///
     /// 输入视频每秒系数
     ///
     /// Example: `0`
-    #[serde(rename = "InputVideoSecondCoefficient", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub input_video_second_coefficient: Option<f64>,
     /// (Chinese only)
     ///
     /// 输出视频每秒系数
     ///
     /// Example: `0`
-    #[serde(rename = "OutputVideoSecondCoefficient", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub output_video_second_coefficient: Option<f64>,
     /// (Chinese only)
     ///
     /// 输出图片系数
     ///
     /// Example: `0`
-    #[serde(rename = "OutputImageCoefficient", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub output_image_coefficient: Option<f64>,
 }
 
@@ -2147,8 +2978,57 @@ impl Coefficient {
     }
 }
 
+impl lenient::Reply for Coefficient {
+    const NAME: &'static str = "Coefficient";
+    const FIELDS: &'static [&'static str] = &[
+        "InputCachedCoefficient",
+        "InputCacheCreationCoefficient",
+        "InputCoefficient",
+        "OutputCoefficient",
+        "InputImageCoefficient",
+        "InputVideoSecondCoefficient",
+        "OutputVideoSecondCoefficient",
+        "OutputImageCoefficient",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.input_cached_coefficient),
+            1 => lenient::scalar(map, &mut self.input_cache_creation_coefficient),
+            2 => lenient::scalar(map, &mut self.input_coefficient),
+            3 => lenient::scalar(map, &mut self.output_coefficient),
+            4 => lenient::scalar(map, &mut self.input_image_coefficient),
+            5 => lenient::scalar(map, &mut self.input_video_second_coefficient),
+            6 => lenient::scalar(map, &mut self.output_video_second_coefficient),
+            7 => lenient::scalar(map, &mut self.output_image_coefficient),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Coefficient {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for Coefficient {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "Coefficient", 8)?
+            .opt("InputCachedCoefficient", &self.input_cached_coefficient)?
+            .opt("InputCacheCreationCoefficient", &self.input_cache_creation_coefficient)?
+            .opt("InputCoefficient", &self.input_coefficient)?
+            .opt("OutputCoefficient", &self.output_coefficient)?
+            .opt("InputImageCoefficient", &self.input_image_coefficient)?
+            .opt("InputVideoSecondCoefficient", &self.input_video_second_coefficient)?
+            .opt("OutputVideoSecondCoefficient", &self.output_video_second_coefficient)?
+            .opt("OutputImageCoefficient", &self.output_image_coefficient)?
+            .end()
+    }
+}
+
 /// (Chinese only) 峰谷计费配置
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CoefficientScheduleRule {
     /// (Chinese only)
@@ -2156,7 +3036,6 @@ pub struct CoefficientScheduleRule {
     /// 1～7，表示周一至周日
     ///
     /// Example: `[1]`
-    #[serde(rename = "Weekdays", default, deserialize_with = "tencentcloud_runtime::de::lenient_list", skip_serializing_if = "Vec::is_empty")]
     pub weekdays: Vec<u64>,
     /// (Chinese only)
     ///
@@ -2165,7 +3044,6 @@ pub struct CoefficientScheduleRule {
     /// 参数格式：HH:mm
     ///
     /// Example: `00:00`
-    #[serde(rename = "StartTime", default, skip_serializing_if = "Option::is_none")]
     pub start_time: Option<String>,
     /// (Chinese only)
     ///
@@ -2174,14 +3052,12 @@ pub struct CoefficientScheduleRule {
     /// 参数格式：HH:mm
     ///
     /// Example: `24:00`
-    #[serde(rename = "EndTime", default, skip_serializing_if = "Option::is_none")]
     pub end_time: Option<String>,
     /// (Chinese only)
     ///
     /// 有限非负数，建议最多 6 位小数；0 免费、0.5 半价、1 原价，可大于 1；倍率计算后的价格须在服务支持的数值范围内
     ///
     /// Example: `1.0`
-    #[serde(rename = "Multiplier", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub multiplier: Option<f64>,
 }
 
@@ -2217,19 +3093,54 @@ impl CoefficientScheduleRule {
     }
 }
 
+impl lenient::Reply for CoefficientScheduleRule {
+    const NAME: &'static str = "CoefficientScheduleRule";
+    const FIELDS: &'static [&'static str] = &[
+        "Weekdays",
+        "StartTime",
+        "EndTime",
+        "Multiplier",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalars(map, &mut self.weekdays),
+            1 => lenient::value(map, &mut self.start_time),
+            2 => lenient::value(map, &mut self.end_time),
+            3 => lenient::scalar(map, &mut self.multiplier),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for CoefficientScheduleRule {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for CoefficientScheduleRule {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "CoefficientScheduleRule", 4)?
+            .list("Weekdays", &self.weekdays)?
+            .opt("StartTime", &self.start_time)?
+            .opt("EndTime", &self.end_time)?
+            .opt("Multiplier", &self.multiplier)?
+            .end()
+    }
+}
+
 /// (Chinese only) 积分分档配置
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CoefficientTier {
     /// (Chinese only)
     ///
     /// 积分分级条件
-    #[serde(rename = "Condition", default, skip_serializing_if = "Option::is_none")]
     pub condition: Option<output::CoefficientTierCondition>,
     /// (Chinese only)
     ///
     /// 积分系数
-    #[serde(rename = "Coefficient", default, skip_serializing_if = "Option::is_none")]
     pub coefficient: Option<output::Coefficient>,
 }
 
@@ -2253,8 +3164,39 @@ impl CoefficientTier {
     }
 }
 
+impl lenient::Reply for CoefficientTier {
+    const NAME: &'static str = "CoefficientTier";
+    const FIELDS: &'static [&'static str] = &[
+        "Condition",
+        "Coefficient",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.condition),
+            1 => lenient::value(map, &mut self.coefficient),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for CoefficientTier {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for CoefficientTier {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "CoefficientTier", 2)?
+            .opt("Condition", &self.condition)?
+            .opt("Coefficient", &self.coefficient)?
+            .end()
+    }
+}
+
 /// (Chinese only) 积分分档匹配条件
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CoefficientTierCondition {
     /// (Chinese only)
@@ -2262,14 +3204,12 @@ pub struct CoefficientTierCondition {
     /// 仅 chat；单位 K Token（1K=1000 Token）；非负整数，最大 2147483647；非空数组首条必须为 0，数组内严格递增、无重复；输入总 Token 严格超过阈值×1000，取满足条件的最大阈值，整单选价
     ///
     /// Example: `0`
-    #[serde(rename = "InputTokensAbove", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub input_tokens_above: Option<u64>,
     /// (Chinese only)
     ///
     /// video 仅 480p／720p／768p／1024p／1080p／2k／4k，统一小写；只校验全局枚举，不校验模型支持子集；列表内不重复
     ///
     /// Example: `1080p`
-    #[serde(rename = "Resolution", default, skip_serializing_if = "Option::is_none")]
     pub resolution: Option<String>,
 }
 
@@ -2293,41 +3233,66 @@ impl CoefficientTierCondition {
     }
 }
 
+impl lenient::Reply for CoefficientTierCondition {
+    const NAME: &'static str = "CoefficientTierCondition";
+    const FIELDS: &'static [&'static str] = &[
+        "InputTokensAbove",
+        "Resolution",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.input_tokens_above),
+            1 => lenient::value(map, &mut self.resolution),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for CoefficientTierCondition {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for CoefficientTierCondition {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "CoefficientTierCondition", 2)?
+            .opt("InputTokensAbove", &self.input_tokens_above)?
+            .opt("Resolution", &self.resolution)?
+            .end()
+    }
+}
+
 /// Configuration content
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ConfigListItem {
     /// Configuration ID.
     ///
     /// Example: `pz-c2uqrqzn`
-    #[serde(rename = "UconfigId", default, skip_serializing_if = "Option::is_none")]
     pub uconfig_id: Option<String>,
     /// Configuration type. available values: CLB (instance dimension configuration), SERVER (service dimension configuration), LOCATION (rule dimension configuration).
     ///
     /// Example: `CLB`
-    #[serde(rename = "ConfigType", default, skip_serializing_if = "Option::is_none")]
     pub config_type: Option<String>,
     /// Configuration name
     ///
     /// Example: `client_max_body_size_4G`
-    #[serde(rename = "ConfigName", default, skip_serializing_if = "Option::is_none")]
     pub config_name: Option<String>,
     /// Configuration content.
     ///
     /// Example: `client_max_body_size 4096M;\r\nproxy_request_buffering off;`
-    #[serde(rename = "ConfigContent", default, skip_serializing_if = "Option::is_none")]
     pub config_content: Option<String>,
     /// Specifies the configured creation time.
     /// Format: YYYY-MM-DD HH:MM:ss.
     ///
     /// Example: `2022-12-22 17:56:55`
-    #[serde(rename = "CreateTimestamp", default, skip_serializing_if = "Option::is_none")]
     pub create_timestamp: Option<String>,
     /// Specifies the modification time of the configuration.
     /// Format: YYYY-MM-DD HH:MM:ss.
     ///
     /// Example: `2022-12-22 17:56:55`
-    #[serde(rename = "UpdateTimestamp", default, skip_serializing_if = "Option::is_none")]
     pub update_timestamp: Option<String>,
 }
 
@@ -2375,8 +3340,51 @@ impl ConfigListItem {
     }
 }
 
+impl lenient::Reply for ConfigListItem {
+    const NAME: &'static str = "ConfigListItem";
+    const FIELDS: &'static [&'static str] = &[
+        "UconfigId",
+        "ConfigType",
+        "ConfigName",
+        "ConfigContent",
+        "CreateTimestamp",
+        "UpdateTimestamp",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.uconfig_id),
+            1 => lenient::value(map, &mut self.config_type),
+            2 => lenient::value(map, &mut self.config_name),
+            3 => lenient::value(map, &mut self.config_content),
+            4 => lenient::value(map, &mut self.create_timestamp),
+            5 => lenient::value(map, &mut self.update_timestamp),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ConfigListItem {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ConfigListItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ConfigListItem", 6)?
+            .opt("UconfigId", &self.uconfig_id)?
+            .opt("ConfigType", &self.config_type)?
+            .opt("ConfigName", &self.config_name)?
+            .opt("ConfigContent", &self.config_content)?
+            .opt("CreateTimestamp", &self.create_timestamp)?
+            .opt("UpdateTimestamp", &self.update_timestamp)?
+            .end()
+    }
+}
+
 /// (Chinese only) 批量创建的Key信息
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreatedKey {
     /// (Chinese only)
@@ -2384,21 +3392,18 @@ pub struct CreatedKey {
     /// 明文Key
     ///
     /// Example: `sk-W3BfTOx0ZWJ4llGNwbEZ81twh-2HxgwcFfED7fVychbNXZdTE-S0mHxdkKTHWk_q_bEJaAl8ykT0eJbgBdlsxZ5V23LtL3j0Pdx0bBxivg`
-    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// (Chinese only)
     ///
     /// Key的ID
     ///
     /// Example: `vkey-evbmx1m1`
-    #[serde(rename = "KeyId", default, skip_serializing_if = "Option::is_none")]
     pub key_id: Option<String>,
     /// (Chinese only)
     ///
     /// Key的名称
     ///
     /// Example: `批量创建Key测试`
-    #[serde(rename = "KeyName", default, skip_serializing_if = "Option::is_none")]
     pub key_name: Option<String>,
 }
 
@@ -2428,8 +3433,42 @@ impl CreatedKey {
     }
 }
 
+impl lenient::Reply for CreatedKey {
+    const NAME: &'static str = "CreatedKey";
+    const FIELDS: &'static [&'static str] = &[
+        "Key",
+        "KeyId",
+        "KeyName",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.key),
+            1 => lenient::value(map, &mut self.key_id),
+            2 => lenient::value(map, &mut self.key_name),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for CreatedKey {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for CreatedKey {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "CreatedKey", 3)?
+            .opt("Key", &self.key)?
+            .opt("KeyId", &self.key_id)?
+            .opt("KeyName", &self.key_name)?
+            .end()
+    }
+}
+
 /// (Chinese only) Credit使用情况。该结构用于 CreditUsageSet 数组中的逐周期用量。
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreditUsage {
     /// (Chinese only)
@@ -2447,7 +3486,6 @@ pub struct CreditUsage {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `30d`
-    #[serde(rename = "BudgetDuration", default, skip_serializing_if = "Option::is_none")]
     pub budget_duration: Option<String>,
     /// (Chinese only)
     ///
@@ -2458,7 +3496,6 @@ pub struct CreditUsage {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `2026-07-01T00:00:00+08:00`
-    #[serde(rename = "BudgetResetAt", default, skip_serializing_if = "Option::is_none")]
     pub budget_reset_at: Option<String>,
     /// (Chinese only)
     ///
@@ -2469,14 +3506,12 @@ pub struct CreditUsage {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `1000`
-    #[serde(rename = "Limit", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub limit: Option<f64>,
     /// (Chinese only)
     ///
     /// 用户组已使用的Credit数量。
     ///
     /// Example: `128.45`
-    #[serde(rename = "Used", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub used: Option<f64>,
 }
 
@@ -2512,49 +3547,78 @@ impl CreditUsage {
     }
 }
 
+impl lenient::Reply for CreditUsage {
+    const NAME: &'static str = "CreditUsage";
+    const FIELDS: &'static [&'static str] = &[
+        "BudgetDuration",
+        "BudgetResetAt",
+        "Limit",
+        "Used",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.budget_duration),
+            1 => lenient::value(map, &mut self.budget_reset_at),
+            2 => lenient::scalar(map, &mut self.limit),
+            3 => lenient::scalar(map, &mut self.used),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for CreditUsage {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for CreditUsage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "CreditUsage", 4)?
+            .opt("BudgetDuration", &self.budget_duration)?
+            .opt("BudgetResetAt", &self.budget_reset_at)?
+            .opt("Limit", &self.limit)?
+            .opt("Used", &self.used)?
+            .end()
+    }
+}
+
 /// Information of CVMs and ENIs that use cross-region binding 2.0
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CrossTargets {
     /// VPC ID of the CLB instance
     ///
     /// Example: `vpc-1ywq****`
-    #[serde(rename = "LocalVpcId", default, skip_serializing_if = "Option::is_none")]
     pub local_vpc_id: Option<String>,
     /// VPC ID of the CVM or ENI instance
     ///
     /// Example: `vpc-12sd****`
-    #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// IP address of the CVM or ENI instance
     ///
     /// Example: `172.16.xxx.xxx`
-    #[serde(rename = "IP", default, skip_serializing_if = "Option::is_none")]
     pub ip: Option<String>,
     /// VPC name of the CVM or ENI instance
     ///
     /// Example: `test-vpc`
-    #[serde(rename = "VpcName", default, skip_serializing_if = "Option::is_none")]
     pub vpc_name: Option<String>,
     /// ENI ID of the CVM instance
     ///
     /// Example: `eni-hsc9****`
-    #[serde(rename = "EniId", default, skip_serializing_if = "Option::is_none")]
     pub eni_id: Option<String>,
     /// Submachine instance ID.
     ///
     /// Example: `ins-cxyp****`
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// Submachine instance name.
     ///
     /// Example: `test-name`
-    #[serde(rename = "InstanceName", default, skip_serializing_if = "Option::is_none")]
     pub instance_name: Option<String>,
     /// Region of the CVM or ENI instance
     ///
     /// Example: `ap-shanghai`
-    #[serde(rename = "Region", default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
 }
 
@@ -2614,8 +3678,57 @@ impl CrossTargets {
     }
 }
 
+impl lenient::Reply for CrossTargets {
+    const NAME: &'static str = "CrossTargets";
+    const FIELDS: &'static [&'static str] = &[
+        "LocalVpcId",
+        "VpcId",
+        "IP",
+        "VpcName",
+        "EniId",
+        "InstanceId",
+        "InstanceName",
+        "Region",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.local_vpc_id),
+            1 => lenient::value(map, &mut self.vpc_id),
+            2 => lenient::value(map, &mut self.ip),
+            3 => lenient::value(map, &mut self.vpc_name),
+            4 => lenient::value(map, &mut self.eni_id),
+            5 => lenient::value(map, &mut self.instance_id),
+            6 => lenient::value(map, &mut self.instance_name),
+            7 => lenient::value(map, &mut self.region),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for CrossTargets {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for CrossTargets {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "CrossTargets", 8)?
+            .opt("LocalVpcId", &self.local_vpc_id)?
+            .opt("VpcId", &self.vpc_id)?
+            .opt("IP", &self.ip)?
+            .opt("VpcName", &self.vpc_name)?
+            .opt("EniId", &self.eni_id)?
+            .opt("InstanceId", &self.instance_id)?
+            .opt("InstanceName", &self.instance_name)?
+            .opt("Region", &self.region)?
+            .end()
+    }
+}
+
 /// (Chinese only) DecisionsConfig配置。
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DecisionsConfig {
     /// (Chinese only)
@@ -2633,7 +3746,6 @@ pub struct DecisionsConfig {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `SimpleShuffle`
-    #[serde(rename = "RoutingStrategy", default, skip_serializing_if = "Option::is_none")]
     pub routing_strategy: Option<String>,
     /// (Chinese only)
     ///
@@ -2642,7 +3754,6 @@ pub struct DecisionsConfig {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "RoutingStrategyArgs", default, skip_serializing_if = "Option::is_none")]
     pub routing_strategy_args: Option<output::RoutingStrategyArgs>,
     /// (Chinese only)
     ///
@@ -2655,7 +3766,6 @@ pub struct DecisionsConfig {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `7`
-    #[serde(rename = "NumRetries", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub num_retries: Option<u64>,
 }
 
@@ -2685,8 +3795,42 @@ impl DecisionsConfig {
     }
 }
 
+impl lenient::Reply for DecisionsConfig {
+    const NAME: &'static str = "DecisionsConfig";
+    const FIELDS: &'static [&'static str] = &[
+        "RoutingStrategy",
+        "RoutingStrategyArgs",
+        "NumRetries",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.routing_strategy),
+            1 => lenient::value(map, &mut self.routing_strategy_args),
+            2 => lenient::scalar(map, &mut self.num_retries),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DecisionsConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DecisionsConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DecisionsConfig", 3)?
+            .opt("RoutingStrategy", &self.routing_strategy)?
+            .opt("RoutingStrategyArgs", &self.routing_strategy_args)?
+            .opt("NumRetries", &self.num_retries)?
+            .end()
+    }
+}
+
 /// (Chinese only) embedding配置。
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct EmbeddingConfig {
     /// (Chinese only)
@@ -2704,7 +3848,6 @@ pub struct EmbeddingConfig {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `SimpleShuffle`
-    #[serde(rename = "RoutingStrategy", default, skip_serializing_if = "Option::is_none")]
     pub routing_strategy: Option<String>,
     /// (Chinese only)
     ///
@@ -2713,7 +3856,6 @@ pub struct EmbeddingConfig {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "RoutingStrategyArgs", default, skip_serializing_if = "Option::is_none")]
     pub routing_strategy_args: Option<output::RoutingStrategyArgs>,
     /// (Chinese only)
     ///
@@ -2726,7 +3868,6 @@ pub struct EmbeddingConfig {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `5`
-    #[serde(rename = "NumRetries", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub num_retries: Option<u64>,
 }
 
@@ -2756,27 +3897,58 @@ impl EmbeddingConfig {
     }
 }
 
+impl lenient::Reply for EmbeddingConfig {
+    const NAME: &'static str = "EmbeddingConfig";
+    const FIELDS: &'static [&'static str] = &[
+        "RoutingStrategy",
+        "RoutingStrategyArgs",
+        "NumRetries",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.routing_strategy),
+            1 => lenient::value(map, &mut self.routing_strategy_args),
+            2 => lenient::scalar(map, &mut self.num_retries),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for EmbeddingConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for EmbeddingConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "EmbeddingConfig", 3)?
+            .opt("RoutingStrategy", &self.routing_strategy)?
+            .opt("RoutingStrategyArgs", &self.routing_strategy_args)?
+            .opt("NumRetries", &self.num_retries)?
+            .end()
+    }
+}
+
 /// Dedicated cluster
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ExclusiveCluster {
     /// Layer-4 dedicated cluster list
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "L4Clusters", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub l4_clusters: Vec<output::ClusterItem>,
     /// Layer-7 dedicated cluster list
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "L7Clusters", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub l7_clusters: Vec<output::ClusterItem>,
     /// vpcgw cluster
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "ClassicalCluster", default, skip_serializing_if = "Option::is_none")]
     pub classical_cluster: Option<output::ClusterItem>,
 }
 
@@ -2806,19 +3978,51 @@ impl ExclusiveCluster {
     }
 }
 
+impl lenient::Reply for ExclusiveCluster {
+    const NAME: &'static str = "ExclusiveCluster";
+    const FIELDS: &'static [&'static str] = &[
+        "L4Clusters",
+        "L7Clusters",
+        "ClassicalCluster",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.l4_clusters),
+            1 => lenient::list(map, &mut self.l7_clusters),
+            2 => lenient::value(map, &mut self.classical_cluster),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ExclusiveCluster {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ExclusiveCluster {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ExclusiveCluster", 3)?
+            .list("L4Clusters", &self.l4_clusters)?
+            .list("L7Clusters", &self.l7_clusters)?
+            .opt("ClassicalCluster", &self.classical_cluster)?
+            .end()
+    }
+}
+
 /// Reserved field which can be ignored generally.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ExtraInfo {
     /// Whether to enable VIP Direct Connect
     ///
     /// Example: `0`
-    #[serde(rename = "ZhiTong", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub zhi_tong: Option<bool>,
     /// TgwGroup name
     ///
     /// Example: `ziyan`
-    #[serde(rename = "TgwGroupName", default, skip_serializing_if = "Option::is_none")]
     pub tgw_group_name: Option<String>,
 }
 
@@ -2842,8 +4046,39 @@ impl ExtraInfo {
     }
 }
 
+impl lenient::Reply for ExtraInfo {
+    const NAME: &'static str = "ExtraInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "ZhiTong",
+        "TgwGroupName",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.zhi_tong),
+            1 => lenient::value(map, &mut self.tgw_group_name),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ExtraInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ExtraInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ExtraInfo", 2)?
+            .opt("ZhiTong", &self.zhi_tong)?
+            .opt("TgwGroupName", &self.tgw_group_name)?
+            .end()
+    }
+}
+
 /// (Chinese only) 路由FallBack配置
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct FallBackItem {
     /// (Chinese only)
@@ -2851,7 +4086,6 @@ pub struct FallBackItem {
     /// 默认回退模型列表
     ///
     /// Example: `["gpt-4o"]`
-    #[serde(rename = "DefaultFallBackModels", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub default_fall_back_models: Vec<String>,
 }
 
@@ -2869,30 +4103,54 @@ impl FallBackItem {
     }
 }
 
+impl lenient::Reply for FallBackItem {
+    const NAME: &'static str = "FallBackItem";
+    const FIELDS: &'static [&'static str] = &[
+        "DefaultFallBackModels",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.default_fall_back_models),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for FallBackItem {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for FallBackItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "FallBackItem", 1)?
+            .list("DefaultFallBackModels", &self.default_fall_back_models)?
+            .end()
+    }
+}
+
 /// SCF related information
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct FunctionInfo {
     /// Function namespace
     ///
     /// Required. Example: `default`
-    #[serde(rename = "FunctionNamespace", default, skip_serializing_if = "Option::is_none")]
     pub function_namespace: Option<String>,
     /// Function name
     ///
     /// Required. Example: `bxs-open-api`
-    #[serde(rename = "FunctionName", default, skip_serializing_if = "Option::is_none")]
     pub function_name: Option<String>,
     /// Function version name or alias
     ///
     /// Required. Example: `$LATEST`
-    #[serde(rename = "FunctionQualifier", default, skip_serializing_if = "Option::is_none")]
     pub function_qualifier: Option<String>,
     /// Function qualifier type. Values: `VERSION`, `ALIAS`.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `VERSION`
-    #[serde(rename = "FunctionQualifierType", default, skip_serializing_if = "Option::is_none")]
     pub function_qualifier_type: Option<String>,
 }
 
@@ -2913,19 +4171,54 @@ impl FunctionInfo {
     }
 }
 
+impl lenient::Reply for FunctionInfo {
+    const NAME: &'static str = "FunctionInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "FunctionNamespace",
+        "FunctionName",
+        "FunctionQualifier",
+        "FunctionQualifierType",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.function_namespace),
+            1 => lenient::value(map, &mut self.function_name),
+            2 => lenient::value(map, &mut self.function_qualifier),
+            3 => lenient::value(map, &mut self.function_qualifier_type),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for FunctionInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for FunctionInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "FunctionInfo", 4)?
+            .opt("FunctionNamespace", &self.function_namespace)?
+            .opt("FunctionName", &self.function_name)?
+            .opt("FunctionQualifier", &self.function_qualifier)?
+            .opt("FunctionQualifierType", &self.function_qualifier_type)?
+            .end()
+    }
+}
+
 /// Whether to use SCF (Serverless Cloud Function) as the backend service
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct FunctionTarget {
     /// SCF information
     ///
     /// Required.
-    #[serde(rename = "Function", default, skip_serializing_if = "Option::is_none")]
     pub function: Option<output::FunctionInfo>,
     /// Weight
     ///
     /// Example: `10`
-    #[serde(rename = "Weight", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub weight: Option<u64>,
 }
 
@@ -2944,8 +4237,39 @@ impl FunctionTarget {
     }
 }
 
+impl lenient::Reply for FunctionTarget {
+    const NAME: &'static str = "FunctionTarget";
+    const FIELDS: &'static [&'static str] = &[
+        "Function",
+        "Weight",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.function),
+            1 => lenient::scalar(map, &mut self.weight),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for FunctionTarget {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for FunctionTarget {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "FunctionTarget", 2)?
+            .opt("Function", &self.function)?
+            .opt("Weight", &self.weight)?
+            .end()
+    }
+}
+
 /// (Chinese only) 模型路由 Guardrail 防护配置
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GuardrailConfig {
     /// (Chinese only)
@@ -2955,7 +4279,6 @@ pub struct GuardrailConfig {
     /// DescribeModelRouterGuardrails 会返回该字段；DisassociateModelRouterGuardrails 和 ModifyModelRouterGuardrails 需要使用该字段定位要操作的防护配置。
     ///
     /// Example: `gr-2x9k3ab1`
-    #[serde(rename = "GuardrailId", default, skip_serializing_if = "Option::is_none")]
     pub guardrail_id: Option<String>,
     /// (Chinese only)
     ///
@@ -2968,7 +4291,6 @@ pub struct GuardrailConfig {
     /// 当前仅支持 WAF；AssociateModelRouterGuardrails 不传时默认为 WAF，ModifyModelRouterGuardrails 不传时沿用当前已关联 Guardrail 的 Type。
     ///
     /// Example: `WAF`
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// (Chinese only)
     ///
@@ -2977,7 +4299,6 @@ pub struct GuardrailConfig {
     /// ModifyModelRouterGuardrails 在 Type 为 WAF 时必填。DescribeModelRouterGuardrails 返回。接口会校验该 WAF 实例存在且属于当前账号。
     ///
     /// Example: `waf_2kw60zgy0908e8j3`
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// (Chinese only)
     ///
@@ -2986,7 +4307,6 @@ pub struct GuardrailConfig {
     /// 该字段对应 WAF LLM SDK 接入配置中的服务标识，用于指定模型路由请求要绑定的 WAF 防护配置。ModifyModelRouterGuardrails 在 Type 为 WAF 时必填。DescribeModelRouterGuardrails 返回。接口会校验该服务配置存在于指定的 WAF 实例下。
     ///
     /// Example: `waf_rule_abc123`
-    #[serde(rename = "ServiceId", default, skip_serializing_if = "Option::is_none")]
     pub service_id: Option<String>,
     /// (Chinese only)
     ///
@@ -2995,7 +4315,6 @@ pub struct GuardrailConfig {
     /// ModifyModelRouterGuardrails 选填；未传时沿用当前已关联 Guardrail 的 InputCheckDepth。DescribeModelRouterGuardrails 返回。若传入，取值必须为正整数。
     ///
     /// Example: `5`
-    #[serde(rename = "InputCheckDepth", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub input_check_depth: Option<u64>,
 }
 
@@ -3037,9 +4356,49 @@ impl GuardrailConfig {
     }
 }
 
+impl lenient::Reply for GuardrailConfig {
+    const NAME: &'static str = "GuardrailConfig";
+    const FIELDS: &'static [&'static str] = &[
+        "GuardrailId",
+        "Type",
+        "InstanceId",
+        "ServiceId",
+        "InputCheckDepth",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.guardrail_id),
+            1 => lenient::value(map, &mut self.type_),
+            2 => lenient::value(map, &mut self.instance_id),
+            3 => lenient::value(map, &mut self.service_id),
+            4 => lenient::scalar(map, &mut self.input_check_depth),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for GuardrailConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for GuardrailConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "GuardrailConfig", 5)?
+            .opt("GuardrailId", &self.guardrail_id)?
+            .opt("Type", &self.type_)?
+            .opt("InstanceId", &self.instance_id)?
+            .opt("ServiceId", &self.service_id)?
+            .opt("InputCheckDepth", &self.input_check_depth)?
+            .end()
+    }
+}
+
 /// Health check information.
 /// Note: Custom check parameters are currently supported only in certain beta test regions.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct HealthCheck {
     /// Whether to enable health check. 1: Enable; 0: Disable.
@@ -3047,104 +4406,87 @@ pub struct HealthCheck {
     /// It is enabled by default.
     ///
     /// Example: `0`
-    #[serde(rename = "HealthSwitch", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub health_switch: Option<i64>,
     /// Health check response timeout, in seconds. Value range: 2–60. Default value: 2. The response timeout should be less than the check interval.
     ///
     /// Example: `2`
-    #[serde(rename = "TimeOut", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub time_out: Option<i64>,
     /// Health check interval, in seconds. Default value: 5. Value range: 2–300 for IPv4 CLB instances and 5–300 for IPv6 CLB instances.
     /// Note: The value range is 5–300 for some IPv4 CLB instances of early versions.
     ///
     /// Example: `5`
-    #[serde(rename = "IntervalTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub interval_time: Option<i64>,
     /// Healthy threshold. Default: 3, indicating that if a forwarding is found healthy three consecutive times, it is considered to be normal. Value range: 2-10. Unit: times.
     ///
     /// Example: `3`
-    #[serde(rename = "HealthNum", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub health_num: Option<i64>,
     /// Unhealthy threshold. Default: 3, indicating that if a forwarding is found unhealthy three consecutive times, it is considered to be exceptional. Value range: 2-10. Unit: times.
     ///
     /// Example: `3`
-    #[serde(rename = "UnHealthNum", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub un_health_num: Option<i64>,
     /// Health check status code. (This parameter applies only to HTTP/HTTPS forwarding rules and the HTTP health check method of TCP listeners.) Value range: 1–31. Default value: 31.
     /// 1: return 1xx after the check (healthy); 2: return 2xx after the check (healthy); 4: return 3xx after the check (healthy); 8: return 4xx after the check (healthy); 16: return 5xx after the check (healthy). If you expect that multiple codes represent a healthy real server, set the value to the sum of the corresponding values.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `8`
-    #[serde(rename = "HttpCode", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub http_code: Option<i64>,
     /// Health check path (applicable only to HTTP/HTTPS forwarding rules and HTTP health checks of TCP listeners).
     ///
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `/xxx`
-    #[serde(rename = "HttpCheckPath", default, skip_serializing_if = "Option::is_none")]
     pub http_check_path: Option<String>,
     /// Health check domain name, which will be contained in a Host header field of the HTTP protocol. (This parameter applies only to HTTP/HTTPS listeners and the HTTP health check method of TCP listeners. For TCP listeners, this parameter is required if the HTTP health check method is used.)
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `www.xxxx.com`
-    #[serde(rename = "HttpCheckDomain", default, skip_serializing_if = "Option::is_none")]
     pub http_check_domain: Option<String>,
     /// Health check method (applicable only to HTTP/HTTPS forwarding rules and HTTP health checks of TCP listeners). Default: HEAD. Valid values: HEAD and GET.
     ///
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `HEAD`
-    #[serde(rename = "HttpCheckMethod", default, skip_serializing_if = "Option::is_none")]
     pub http_check_method: Option<String>,
     /// Custom check parameters. health check port, defaults to the port of the backend service unless you want to specify a specific port, otherwise leave it blank. pass the parameter value -1 to restore default settings. (applicable only to TCP/UDP listener).
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `8000`
-    #[serde(rename = "CheckPort", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub check_port: Option<i64>,
     /// A custom check parameter, which is required if the value of CheckType (health check protocol) is CUSTOM. This parameter represents the input format of the health check. Valid values: HEX and TEXT. If the value is HEX, the characters of SendContext and RecvContext can only be selected from 0123456789ABCDEF and the length must be an even number. (Applicable only to TCP/UDP listeners.)
     ///
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `TEXT`
-    #[serde(rename = "ContextType", default, skip_serializing_if = "Option::is_none")]
     pub context_type: Option<String>,
     /// A custom check parameter, which is required if the value of CheckType (health check protocol) is CUSTOM. This parameter represents the content of the request sent by the health check. Only ASCII visible characters are allowed, and the maximum length is 500. (Applicable only to TCP/UDP listeners.)
     ///
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `request-info`
-    #[serde(rename = "SendContext", default, skip_serializing_if = "Option::is_none")]
     pub send_context: Option<String>,
     /// A custom check parameter, which is required if the value of CheckType (health check protocol) is CUSTOM. This parameter represents the result returned by the health check. Only ASCII visible characters are allowed, and the maximum length is 500. (Applicable only to TCP/UDP listeners.)
     ///
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `response-info`
-    #[serde(rename = "RecvContext", default, skip_serializing_if = "Option::is_none")]
     pub recv_context: Option<String>,
     /// Protocol used for health checks. Valid values: TCP (for TCP listeners, TCP_SSL listeners, and QUIC listeners), HTTP (for TCP listeners, TCP_SSL listeners, QUIC listeners, HTTP rules, and HTTPS rules), HTTPS (for HTTPS rules), GRPC (for HTTP rules and HTTPS rules), PING (for UDP listeners), and CUSTOM (for UDP listeners and TCP listeners). The default value is HTTP for HTTP listeners, TCP for TCP, TCP_SSL, and QUIC listeners, and PING for UDP listeners. For HTTPS listeners, the protocol is the same as the backend forwarding protocol.
     ///
     /// Example: `HTTP`
-    #[serde(rename = "CheckType", default, skip_serializing_if = "Option::is_none")]
     pub check_type: Option<String>,
     /// HTTP version. This field indicates the HTTP version of real servers and is required if the value of CheckType is HTTP. Valid values: HTTP/1.0 and HTTP/1.1. (This field applies only to TCP listeners.)
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `HTTP/1.1`
-    #[serde(rename = "HttpVersion", default, skip_serializing_if = "Option::is_none")]
     pub http_version: Option<String>,
     /// Source IP address type for health checks. 0: use the LB VIP as the source IP address; 1: use an IP address in the 100.64 range as the source IP address.
     ///
     /// Example: `0`
-    #[serde(rename = "SourceIpType", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub source_ip_type: Option<i64>,
     /// Health check status code when the protocol is GRPC. (This parameter applies only to rules with the backend forwarding protocol of GRPC.) Default value: 12. You can enter a single numerical value, multiple numerical values, or a range. For example, 20, 20,25, or 0-99.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `12`
-    #[serde(rename = "ExtendedCode", default, skip_serializing_if = "Option::is_none")]
     pub extended_code: Option<String>,
 }
 
@@ -3258,50 +4600,118 @@ impl HealthCheck {
     }
 }
 
+impl lenient::Reply for HealthCheck {
+    const NAME: &'static str = "HealthCheck";
+    const FIELDS: &'static [&'static str] = &[
+        "HealthSwitch",
+        "TimeOut",
+        "IntervalTime",
+        "HealthNum",
+        "UnHealthNum",
+        "HttpCode",
+        "HttpCheckPath",
+        "HttpCheckDomain",
+        "HttpCheckMethod",
+        "CheckPort",
+        "ContextType",
+        "SendContext",
+        "RecvContext",
+        "CheckType",
+        "HttpVersion",
+        "SourceIpType",
+        "ExtendedCode",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.health_switch),
+            1 => lenient::scalar(map, &mut self.time_out),
+            2 => lenient::scalar(map, &mut self.interval_time),
+            3 => lenient::scalar(map, &mut self.health_num),
+            4 => lenient::scalar(map, &mut self.un_health_num),
+            5 => lenient::scalar(map, &mut self.http_code),
+            6 => lenient::value(map, &mut self.http_check_path),
+            7 => lenient::value(map, &mut self.http_check_domain),
+            8 => lenient::value(map, &mut self.http_check_method),
+            9 => lenient::scalar(map, &mut self.check_port),
+            10 => lenient::value(map, &mut self.context_type),
+            11 => lenient::value(map, &mut self.send_context),
+            12 => lenient::value(map, &mut self.recv_context),
+            13 => lenient::value(map, &mut self.check_type),
+            14 => lenient::value(map, &mut self.http_version),
+            15 => lenient::scalar(map, &mut self.source_ip_type),
+            16 => lenient::value(map, &mut self.extended_code),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for HealthCheck {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for HealthCheck {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "HealthCheck", 17)?
+            .opt("HealthSwitch", &self.health_switch)?
+            .opt("TimeOut", &self.time_out)?
+            .opt("IntervalTime", &self.interval_time)?
+            .opt("HealthNum", &self.health_num)?
+            .opt("UnHealthNum", &self.un_health_num)?
+            .opt("HttpCode", &self.http_code)?
+            .opt("HttpCheckPath", &self.http_check_path)?
+            .opt("HttpCheckDomain", &self.http_check_domain)?
+            .opt("HttpCheckMethod", &self.http_check_method)?
+            .opt("CheckPort", &self.check_port)?
+            .opt("ContextType", &self.context_type)?
+            .opt("SendContext", &self.send_context)?
+            .opt("RecvContext", &self.recv_context)?
+            .opt("CheckType", &self.check_type)?
+            .opt("HttpVersion", &self.http_version)?
+            .opt("SourceIpType", &self.source_ip_type)?
+            .opt("ExtendedCode", &self.extended_code)?
+            .end()
+    }
+}
+
 /// ID of the idle CLB instance
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct IdleLoadBalancer {
     /// CLB instance ID
     ///
     /// Example: `lb-abcedf`
-    #[serde(rename = "LoadBalancerId", default, skip_serializing_if = "Option::is_none")]
     pub load_balancer_id: Option<String>,
     /// CLB instance name
     ///
     /// Example: `test-name`
-    #[serde(rename = "LoadBalancerName", default, skip_serializing_if = "Option::is_none")]
     pub load_balancer_name: Option<String>,
     /// CLB instance region
     ///
     /// Example: `ap-guangzhou`
-    #[serde(rename = "Region", default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// CLB instance VIP
     ///
     /// Example: `1.1.1.1`
-    #[serde(rename = "Vip", default, skip_serializing_if = "Option::is_none")]
     pub vip: Option<String>,
     /// The reason why the load balancer is considered idle. `NO_RULES`: No rules configured. `NO_RS`: The rules are not associated with servers.
     ///
     /// Example: `NO_RULES`
-    #[serde(rename = "IdleReason", default, skip_serializing_if = "Option::is_none")]
     pub idle_reason: Option<String>,
     /// CLB instance status, including:
     /// `0`: Creating; `1`: Running.
     ///
     /// Example: `1`
-    #[serde(rename = "Status", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub status: Option<u64>,
     /// CLB type. Value range: `1` (CLB); `0` (classic CLB).
     ///
     /// Example: `1`
-    #[serde(rename = "Forward", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub forward: Option<u64>,
     /// Specifies the clb domain name.
     ///
     /// Example: `lb-xxxxx.tencentclb.com`
-    #[serde(rename = "Domain", default, skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
 }
 
@@ -3361,8 +4771,57 @@ impl IdleLoadBalancer {
     }
 }
 
+impl lenient::Reply for IdleLoadBalancer {
+    const NAME: &'static str = "IdleLoadBalancer";
+    const FIELDS: &'static [&'static str] = &[
+        "LoadBalancerId",
+        "LoadBalancerName",
+        "Region",
+        "Vip",
+        "IdleReason",
+        "Status",
+        "Forward",
+        "Domain",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.load_balancer_id),
+            1 => lenient::value(map, &mut self.load_balancer_name),
+            2 => lenient::value(map, &mut self.region),
+            3 => lenient::value(map, &mut self.vip),
+            4 => lenient::value(map, &mut self.idle_reason),
+            5 => lenient::scalar(map, &mut self.status),
+            6 => lenient::scalar(map, &mut self.forward),
+            7 => lenient::value(map, &mut self.domain),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for IdleLoadBalancer {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for IdleLoadBalancer {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "IdleLoadBalancer", 8)?
+            .opt("LoadBalancerId", &self.load_balancer_id)?
+            .opt("LoadBalancerName", &self.load_balancer_name)?
+            .opt("Region", &self.region)?
+            .opt("Vip", &self.vip)?
+            .opt("IdleReason", &self.idle_reason)?
+            .opt("Status", &self.status)?
+            .opt("Forward", &self.forward)?
+            .opt("Domain", &self.domain)?
+            .end()
+    }
+}
+
 /// (Chinese only) video配置。
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ImageConfig {
     /// (Chinese only)
@@ -3372,7 +4831,6 @@ pub struct ImageConfig {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `SimpleShuffle`
-    #[serde(rename = "RoutingStrategy", default, skip_serializing_if = "Option::is_none")]
     pub routing_strategy: Option<String>,
     /// (Chinese only)
     ///
@@ -3381,7 +4839,6 @@ pub struct ImageConfig {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "RoutingStrategyArgs", default, skip_serializing_if = "Option::is_none")]
     pub routing_strategy_args: Option<output::RoutingStrategyArgs>,
     /// (Chinese only)
     ///
@@ -3390,7 +4847,6 @@ pub struct ImageConfig {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `2`
-    #[serde(rename = "NumRetries", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub num_retries: Option<u64>,
     /// (Chinese only)
     ///
@@ -3401,7 +4857,6 @@ pub struct ImageConfig {
     /// 单位：秒
     ///
     /// Example: `20`
-    #[serde(rename = "WaitSeconds", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub wait_seconds: Option<u64>,
 }
 
@@ -3437,8 +4892,45 @@ impl ImageConfig {
     }
 }
 
+impl lenient::Reply for ImageConfig {
+    const NAME: &'static str = "ImageConfig";
+    const FIELDS: &'static [&'static str] = &[
+        "RoutingStrategy",
+        "RoutingStrategyArgs",
+        "NumRetries",
+        "WaitSeconds",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.routing_strategy),
+            1 => lenient::value(map, &mut self.routing_strategy_args),
+            2 => lenient::scalar(map, &mut self.num_retries),
+            3 => lenient::scalar(map, &mut self.wait_seconds),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ImageConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ImageConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ImageConfig", 4)?
+            .opt("RoutingStrategy", &self.routing_strategy)?
+            .opt("RoutingStrategyArgs", &self.routing_strategy_args)?
+            .opt("NumRetries", &self.num_retries)?
+            .opt("WaitSeconds", &self.wait_seconds)?
+            .end()
+    }
+}
+
 /// (Chinese only) 意图路由使用决策模型配置
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct IntentRouterDecisionModelConfig {
     /// (Chinese only)
@@ -3446,14 +4938,12 @@ pub struct IntentRouterDecisionModelConfig {
     /// 是否开启使用决策模型
     ///
     /// Example: `true`
-    #[serde(rename = "Enabled", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// (Chinese only)
     ///
     /// 选定的分类决策模型名，不传递表示随机选用。
     ///
     /// Example: `jev-*****************`
-    #[serde(rename = "ModelName", default, skip_serializing_if = "Option::is_none")]
     pub model_name: Option<String>,
 }
 
@@ -3477,8 +4967,39 @@ impl IntentRouterDecisionModelConfig {
     }
 }
 
+impl lenient::Reply for IntentRouterDecisionModelConfig {
+    const NAME: &'static str = "IntentRouterDecisionModelConfig";
+    const FIELDS: &'static [&'static str] = &[
+        "Enabled",
+        "ModelName",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.enabled),
+            1 => lenient::value(map, &mut self.model_name),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for IntentRouterDecisionModelConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for IntentRouterDecisionModelConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "IntentRouterDecisionModelConfig", 2)?
+            .opt("Enabled", &self.enabled)?
+            .opt("ModelName", &self.model_name)?
+            .end()
+    }
+}
+
 /// (Chinese only) 意图路由摘要信息对象（不含分层详情）。
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct IntentRouterItem {
     /// (Chinese only)
@@ -3486,28 +5007,24 @@ pub struct IntentRouterItem {
     /// 创建时间（ISO 8601格式）。
     ///
     /// Example: `2026-04-20T17:59:32+08:00`
-    #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
     /// (Chinese only)
     ///
     /// 意图路由ID（ir-xxx格式）。
     ///
     /// Example: `ir-76wnbeo5`
-    #[serde(rename = "IntentRouterId", default, skip_serializing_if = "Option::is_none")]
     pub intent_router_id: Option<String>,
     /// (Chinese only)
     ///
     /// 路由名称（例如 IntentRouter/customer-support）。
     ///
     /// Example: `IntentRouter/delete-cleanup-test`
-    #[serde(rename = "RouteName", default, skip_serializing_if = "Option::is_none")]
     pub route_name: Option<String>,
     /// (Chinese only)
     ///
     /// 意图路由描述。
     ///
     /// Example: `router example`
-    #[serde(rename = "RouterDescribe", default, skip_serializing_if = "Option::is_none")]
     pub router_describe: Option<String>,
     /// (Chinese only)
     ///
@@ -3521,24 +5038,20 @@ pub struct IntentRouterItem {
     /// - ConfigureFailed：配置失败
     ///
     /// Example: `Active`
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// (Chinese only)
     ///
     /// 分层配置列表。
-    #[serde(rename = "Tiers", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tiers: Vec<output::IntentRouterTierItem>,
     /// (Chinese only)
     ///
     /// 意图路由使用决策模型配置
-    #[serde(rename = "DecisionModelConfig", default, skip_serializing_if = "Option::is_none")]
     pub decision_model_config: Option<output::IntentRouterDecisionModelConfig>,
     /// (Chinese only)
     ///
     /// 更新时间（ISO 8601格式）。
     ///
     /// Example: `2026-04-21T01:59:32+08:00`
-    #[serde(rename = "UpdatedTime", default, skip_serializing_if = "Option::is_none")]
     pub updated_time: Option<String>,
 }
 
@@ -3598,8 +5111,57 @@ impl IntentRouterItem {
     }
 }
 
+impl lenient::Reply for IntentRouterItem {
+    const NAME: &'static str = "IntentRouterItem";
+    const FIELDS: &'static [&'static str] = &[
+        "CreatedTime",
+        "IntentRouterId",
+        "RouteName",
+        "RouterDescribe",
+        "Status",
+        "Tiers",
+        "DecisionModelConfig",
+        "UpdatedTime",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.created_time),
+            1 => lenient::value(map, &mut self.intent_router_id),
+            2 => lenient::value(map, &mut self.route_name),
+            3 => lenient::value(map, &mut self.router_describe),
+            4 => lenient::value(map, &mut self.status),
+            5 => lenient::list(map, &mut self.tiers),
+            6 => lenient::value(map, &mut self.decision_model_config),
+            7 => lenient::value(map, &mut self.updated_time),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for IntentRouterItem {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for IntentRouterItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "IntentRouterItem", 8)?
+            .opt("CreatedTime", &self.created_time)?
+            .opt("IntentRouterId", &self.intent_router_id)?
+            .opt("RouteName", &self.route_name)?
+            .opt("RouterDescribe", &self.router_describe)?
+            .opt("Status", &self.status)?
+            .list("Tiers", &self.tiers)?
+            .opt("DecisionModelConfig", &self.decision_model_config)?
+            .opt("UpdatedTime", &self.updated_time)?
+            .end()
+    }
+}
+
 /// (Chinese only) IntentRouter Tier 字典项
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct IntentRouterTierDictItem {
     /// (Chinese only)
@@ -3621,21 +5183,18 @@ pub struct IntentRouterTierDictItem {
     /// - tool_agentic_workflow： 工具与智能体工作流
     ///
     /// Required. Example: `default`
-    #[serde(rename = "TierId", default, skip_serializing_if = "Option::is_none")]
     pub tier_id: Option<String>,
     /// (Chinese only)
     ///
     /// Tier 显示名称（已国际化）
     ///
     /// Example: `摘要`
-    #[serde(rename = "DisplayName", default, skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// (Chinese only)
     ///
     /// Tier 描述（已国际化）
     ///
     /// Example: `单文档摘要、多文档综合、会议纪要、洞察归纳`
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 
@@ -3660,8 +5219,42 @@ impl IntentRouterTierDictItem {
     }
 }
 
+impl lenient::Reply for IntentRouterTierDictItem {
+    const NAME: &'static str = "IntentRouterTierDictItem";
+    const FIELDS: &'static [&'static str] = &[
+        "TierId",
+        "DisplayName",
+        "Description",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.tier_id),
+            1 => lenient::value(map, &mut self.display_name),
+            2 => lenient::value(map, &mut self.description),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for IntentRouterTierDictItem {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for IntentRouterTierDictItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "IntentRouterTierDictItem", 3)?
+            .opt("TierId", &self.tier_id)?
+            .opt("DisplayName", &self.display_name)?
+            .opt("Description", &self.description)?
+            .end()
+    }
+}
+
 /// (Chinese only) 意图路由分层配置对象，包含分层名称和该分层下的模型列表。
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct IntentRouterTierItem {
     /// (Chinese only)
@@ -3669,7 +5262,6 @@ pub struct IntentRouterTierItem {
     /// 该分层下的模型显示名称列表。
     ///
     /// Example: `["gpt-4o-mini"]`
-    #[serde(rename = "Models", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub models: Vec<String>,
     /// (Chinese only)
     ///
@@ -3690,7 +5282,6 @@ pub struct IntentRouterTierItem {
     /// - tool_agentic_workflow： 工具与智能体工作流
     ///
     /// Example: `SIMPLE`
-    #[serde(rename = "TierName", default, skip_serializing_if = "Option::is_none")]
     pub tier_name: Option<String>,
 }
 
@@ -3714,14 +5305,44 @@ impl IntentRouterTierItem {
     }
 }
 
+impl lenient::Reply for IntentRouterTierItem {
+    const NAME: &'static str = "IntentRouterTierItem";
+    const FIELDS: &'static [&'static str] = &[
+        "Models",
+        "TierName",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.models),
+            1 => lenient::value(map, &mut self.tier_name),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for IntentRouterTierItem {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for IntentRouterTierItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "IntentRouterTierItem", 2)?
+            .list("Models", &self.models)?
+            .opt("TierName", &self.tier_name)?
+            .end()
+    }
+}
+
 /// Network billing mode based on maximum outbound bandwidth
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct InternetAccessible {
     /// TRAFFIC_POSTPAID_BY_HOUR: Postpaid by traffic on an hourly basis. BANDWIDTH_POSTPAID_BY_HOUR: Postpaid by bandwidth on an hourly basis. International site users do not support this billing mode. BANDWIDTH_PACKAGE: Charged by bandwidth package. BANDWIDTH_PREPAID: Bandwidth prepaid.
     ///
     /// Example: `BANDWIDTH_POSTPAID_BY_HOUR`
-    #[serde(rename = "InternetChargeType", default, skip_serializing_if = "Option::is_none")]
     pub internet_charge_type: Option<String>,
     /// Maximum outbound bandwidth, in Mbps. This parameter is valid only for public network shared, LCU-supported, and exclusive CLB instances and private network LCU-supported CLB instances.
     /// - The range of the maximum outbound bandwidth for public network shared and exclusive CLB instances is 1 Mbps to 2,048 Mbps.
@@ -3729,7 +5350,6 @@ pub struct InternetAccessible {
     /// (If this parameter is not specified when CreateLoadBalancer is called to create a CLB instance, the default value of 10 Mbps is used. This value can be modified.)
     ///
     /// Example: `1`
-    #[serde(rename = "InternetMaxBandwidthOut", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub internet_max_bandwidth_out: Option<i64>,
     /// Bandwidth package type, for example BGP (multi-line).
     /// Type as follows:.
@@ -3742,7 +5362,6 @@ pub struct InternetAccessible {
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `SINGLEISP`
-    #[serde(rename = "BandwidthpkgSubType", default, skip_serializing_if = "Option::is_none")]
     pub bandwidthpkg_sub_type: Option<String>,
 }
 
@@ -3772,15 +5391,48 @@ impl InternetAccessible {
     }
 }
 
+impl lenient::Reply for InternetAccessible {
+    const NAME: &'static str = "InternetAccessible";
+    const FIELDS: &'static [&'static str] = &[
+        "InternetChargeType",
+        "InternetMaxBandwidthOut",
+        "BandwidthpkgSubType",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.internet_charge_type),
+            1 => lenient::scalar(map, &mut self.internet_max_bandwidth_out),
+            2 => lenient::value(map, &mut self.bandwidthpkg_sub_type),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for InternetAccessible {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for InternetAccessible {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "InternetAccessible", 3)?
+            .opt("InternetChargeType", &self.internet_charge_type)?
+            .opt("InternetMaxBandwidthOut", &self.internet_max_bandwidth_out)?
+            .opt("BandwidthpkgSubType", &self.bandwidthpkg_sub_type)?
+            .end()
+    }
+}
+
 /// Pricing information of an item
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ItemPrice {
     /// PAYG unit price, in USD.
     /// Note: This field may return·null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `10`
-    #[serde(rename = "UnitPrice", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<f64>,
     /// Subsequent billing unit. Value Range:
     /// `HOUR`: Calculate the cost by hour. It's available when "InternetChargeType=POSTPAID_BY_HOUR".
@@ -3788,31 +5440,26 @@ pub struct ItemPrice {
     /// Note: This field may return·null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `HOUR`
-    #[serde(rename = "ChargeUnit", default, skip_serializing_if = "Option::is_none")]
     pub charge_unit: Option<String>,
     /// Reserved field
     /// Note: This field may return·null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `50`
-    #[serde(rename = "OriginalPrice", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub original_price: Option<f64>,
     /// Reserved field
     /// Note: This field may return·null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `50`
-    #[serde(rename = "DiscountPrice", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub discount_price: Option<f64>,
     /// Discount unit price of a pay-as-you-go instance, in USD.
     /// Note: This field may return·null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `10`
-    #[serde(rename = "UnitPriceDiscount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub unit_price_discount: Option<f64>,
     /// Discount. For example, 20.0 indicates 80% off.
     /// Note: This field may return·null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `100`
-    #[serde(rename = "Discount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub discount: Option<f64>,
 }
 
@@ -3830,8 +5477,51 @@ impl ItemPrice {
     }
 }
 
+impl lenient::Reply for ItemPrice {
+    const NAME: &'static str = "ItemPrice";
+    const FIELDS: &'static [&'static str] = &[
+        "UnitPrice",
+        "ChargeUnit",
+        "OriginalPrice",
+        "DiscountPrice",
+        "UnitPriceDiscount",
+        "Discount",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.unit_price),
+            1 => lenient::value(map, &mut self.charge_unit),
+            2 => lenient::scalar(map, &mut self.original_price),
+            3 => lenient::scalar(map, &mut self.discount_price),
+            4 => lenient::scalar(map, &mut self.unit_price_discount),
+            5 => lenient::scalar(map, &mut self.discount),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ItemPrice {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ItemPrice {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ItemPrice", 6)?
+            .opt("UnitPrice", &self.unit_price)?
+            .opt("ChargeUnit", &self.charge_unit)?
+            .opt("OriginalPrice", &self.original_price)?
+            .opt("DiscountPrice", &self.discount_price)?
+            .opt("UnitPriceDiscount", &self.unit_price_discount)?
+            .opt("Discount", &self.discount)?
+            .end()
+    }
+}
+
 /// (Chinese only) 异步任务信息
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Job {
     /// (Chinese only)
@@ -3839,14 +5529,12 @@ pub struct Job {
     /// 接口名称
     ///
     /// Example: `DeleteModel`
-    #[serde(rename = "ApiName", default, skip_serializing_if = "Option::is_none")]
     pub api_name: Option<String>,
     /// (Chinese only)
     ///
     /// 请求ID
     ///
     /// Example: `fce26480-9478-4e2d-a1e0-5bcdac748c9d`
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
     /// (Chinese only)
     ///
@@ -3859,14 +5547,12 @@ pub struct Job {
     /// - Failed： 失败
     ///
     /// Example: `Processing`
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// (Chinese only)
     ///
     /// 资源ID
     ///
     /// Example: `["byok-f7x84r7z"]`
-    #[serde(rename = "ResourceIds", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub resource_ids: Vec<String>,
 }
 
@@ -3902,26 +5588,60 @@ impl Job {
     }
 }
 
+impl lenient::Reply for Job {
+    const NAME: &'static str = "Job";
+    const FIELDS: &'static [&'static str] = &[
+        "ApiName",
+        "RequestId",
+        "Status",
+        "ResourceIds",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.api_name),
+            1 => lenient::value(map, &mut self.request_id),
+            2 => lenient::value(map, &mut self.status),
+            3 => lenient::list(map, &mut self.resource_ids),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Job {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for Job {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "Job", 4)?
+            .opt("ApiName", &self.api_name)?
+            .opt("RequestId", &self.request_id)?
+            .opt("Status", &self.status)?
+            .list("ResourceIds", &self.resource_ids)?
+            .end()
+    }
+}
+
 /// (Chinese only) Key 详情
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct KeyDetailItem {
     /// (Chinese only) Key 业务 ID
     ///
     /// Required. Example: `key-xxx`
-    #[serde(rename = "KeyId", default, skip_serializing_if = "Option::is_none")]
     pub key_id: Option<String>,
     /// (Chinese only) Key 创建时间（ISO 8601）
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `2025-01-01T00:00:00Z`
-    #[serde(rename = "CreatedAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// (Chinese only) Key 显示名称
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `my-key`
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 
@@ -3946,8 +5666,42 @@ impl KeyDetailItem {
     }
 }
 
+impl lenient::Reply for KeyDetailItem {
+    const NAME: &'static str = "KeyDetailItem";
+    const FIELDS: &'static [&'static str] = &[
+        "KeyId",
+        "CreatedAt",
+        "Name",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.key_id),
+            1 => lenient::value(map, &mut self.created_at),
+            2 => lenient::value(map, &mut self.name),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for KeyDetailItem {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for KeyDetailItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "KeyDetailItem", 3)?
+            .opt("KeyId", &self.key_id)?
+            .opt("CreatedAt", &self.created_at)?
+            .opt("Name", &self.name)?
+            .end()
+    }
+}
+
 /// (Chinese only) Key信息
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct KeyInfo {
     /// (Chinese only)
@@ -3955,7 +5709,6 @@ pub struct KeyInfo {
     /// 是否禁用Key
     ///
     /// Example: `true`
-    #[serde(rename = "Blocked", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub blocked: Option<bool>,
     /// (Chinese only)
     ///
@@ -3966,7 +5719,6 @@ pub struct KeyInfo {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `budget-1a2b3c4d`
-    #[serde(rename = "BudgetId", default, skip_serializing_if = "Option::is_none")]
     pub budget_id: Option<String>,
     /// (Chinese only)
     ///
@@ -3977,54 +5729,46 @@ pub struct KeyInfo {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `production-budget`
-    #[serde(rename = "BudgetName", default, skip_serializing_if = "Option::is_none")]
     pub budget_name: Option<String>,
     /// (Chinese only)
     ///
     /// 创建时间
     ///
     /// Example: `2026-04-07T14:45:32+08:00`
-    #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
     /// (Chinese only)
     ///
     /// Key按Budget刷新周期划分的Credit使用情况。
     ///
     /// 当关联Budget配置多个刷新周期时，按1d、7d、30d顺序返回各周期用量；未关联Budget时返回空数组。
-    #[serde(rename = "CreditUsageSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub credit_usage_set: Vec<output::CreditUsage>,
     /// (Chinese only)
     ///
     /// Key的值
     ///
     /// Example: `sk-***BRk`
-    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// (Chinese only)
     ///
     /// Key的ID
     ///
     /// Example: `vkey-onkfcokh`
-    #[serde(rename = "KeyId", default, skip_serializing_if = "Option::is_none")]
     pub key_id: Option<String>,
     /// (Chinese only)
     ///
     /// Key名称
     ///
     /// Example: `2`
-    #[serde(rename = "KeyName", default, skip_serializing_if = "Option::is_none")]
     pub key_name: Option<String>,
     /// (Chinese only)
     ///
     /// 修改时间
     ///
     /// Example: `2026-04-07T22:45:31+08:00`
-    #[serde(rename = "ModifiedTime", default, skip_serializing_if = "Option::is_none")]
     pub modified_time: Option<String>,
     /// (Chinese only)
     ///
     /// 限速信息
-    #[serde(rename = "RateLimitConfig", default, skip_serializing_if = "Option::is_none")]
     pub rate_limit_config: Option<output::RateLimitConfigForKey>,
     /// (Chinese only)
     ///
@@ -4035,26 +5779,22 @@ pub struct KeyInfo {
     /// - Active： 正常
     ///
     /// Example: `Active`
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// (Chinese only)
     ///
     /// 标签
-    #[serde(rename = "Tags", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<output::TagInfo>,
     /// (Chinese only)
     ///
     /// 所属的用户组ID
     ///
     /// Example: `ugrp-ungrouped`
-    #[serde(rename = "UserGroupId", default, skip_serializing_if = "Option::is_none")]
     pub user_group_id: Option<String>,
     /// (Chinese only)
     ///
     /// 所属的用户组名称
     ///
     /// Example: `ungrouped`
-    #[serde(rename = "UserGroupName", default, skip_serializing_if = "Option::is_none")]
     pub user_group_name: Option<String>,
 }
 
@@ -4150,19 +5890,84 @@ impl KeyInfo {
     }
 }
 
+impl lenient::Reply for KeyInfo {
+    const NAME: &'static str = "KeyInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "Blocked",
+        "BudgetId",
+        "BudgetName",
+        "CreatedTime",
+        "CreditUsageSet",
+        "Key",
+        "KeyId",
+        "KeyName",
+        "ModifiedTime",
+        "RateLimitConfig",
+        "Status",
+        "Tags",
+        "UserGroupId",
+        "UserGroupName",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.blocked),
+            1 => lenient::value(map, &mut self.budget_id),
+            2 => lenient::value(map, &mut self.budget_name),
+            3 => lenient::value(map, &mut self.created_time),
+            4 => lenient::list(map, &mut self.credit_usage_set),
+            5 => lenient::value(map, &mut self.key),
+            6 => lenient::value(map, &mut self.key_id),
+            7 => lenient::value(map, &mut self.key_name),
+            8 => lenient::value(map, &mut self.modified_time),
+            9 => lenient::value(map, &mut self.rate_limit_config),
+            10 => lenient::value(map, &mut self.status),
+            11 => lenient::list(map, &mut self.tags),
+            12 => lenient::value(map, &mut self.user_group_id),
+            13 => lenient::value(map, &mut self.user_group_name),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for KeyInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for KeyInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "KeyInfo", 14)?
+            .opt("Blocked", &self.blocked)?
+            .opt("BudgetId", &self.budget_id)?
+            .opt("BudgetName", &self.budget_name)?
+            .opt("CreatedTime", &self.created_time)?
+            .list("CreditUsageSet", &self.credit_usage_set)?
+            .opt("Key", &self.key)?
+            .opt("KeyId", &self.key_id)?
+            .opt("KeyName", &self.key_name)?
+            .opt("ModifiedTime", &self.modified_time)?
+            .opt("RateLimitConfig", &self.rate_limit_config)?
+            .opt("Status", &self.status)?
+            .list("Tags", &self.tags)?
+            .opt("UserGroupId", &self.user_group_id)?
+            .opt("UserGroupName", &self.user_group_name)?
+            .end()
+    }
+}
+
 /// Yearly/monthly subscription configuration of a CLB instance
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct LbChargePrepaid {
     /// Reserved field.
     ///
     /// Example: `AUTO_RENEW`
-    #[serde(rename = "RenewFlag", default, skip_serializing_if = "Option::is_none")]
     pub renew_flag: Option<String>,
     /// Reserved field.
     ///
     /// Example: `1`
-    #[serde(rename = "Period", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub period: Option<i64>,
 }
 
@@ -4186,27 +5991,54 @@ impl LbChargePrepaid {
     }
 }
 
+impl lenient::Reply for LbChargePrepaid {
+    const NAME: &'static str = "LbChargePrepaid";
+    const FIELDS: &'static [&'static str] = &[
+        "RenewFlag",
+        "Period",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.renew_flag),
+            1 => lenient::scalar(map, &mut self.period),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for LbChargePrepaid {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for LbChargePrepaid {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "LbChargePrepaid", 2)?
+            .opt("RenewFlag", &self.renew_flag)?
+            .opt("Period", &self.period)?
+            .end()
+    }
+}
+
 /// Querying the binding relation of the CLB instance
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct LbItem {
     /// String ID of the CLB instance.
     ///
     /// Example: `lb-p7v5xxxx`
-    #[serde(rename = "LoadBalancerId", default, skip_serializing_if = "Option::is_none")]
     pub load_balancer_id: Option<String>,
     /// VIP of the CLB instance.
     ///
     /// Example: `43.140.72.100`
-    #[serde(rename = "Vip", default, skip_serializing_if = "Option::is_none")]
     pub vip: Option<String>,
     /// Listener rule.
-    #[serde(rename = "Listeners", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub listeners: Vec<output::ListenerItem>,
     /// Region of the CLB instance
     ///
     /// Example: `ap-guangzhou`
-    #[serde(rename = "Region", default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
 }
 
@@ -4242,37 +6074,69 @@ impl LbItem {
     }
 }
 
+impl lenient::Reply for LbItem {
+    const NAME: &'static str = "LbItem";
+    const FIELDS: &'static [&'static str] = &[
+        "LoadBalancerId",
+        "Vip",
+        "Listeners",
+        "Region",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.load_balancer_id),
+            1 => lenient::value(map, &mut self.vip),
+            2 => lenient::list(map, &mut self.listeners),
+            3 => lenient::value(map, &mut self.region),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for LbItem {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for LbItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "LbItem", 4)?
+            .opt("LoadBalancerId", &self.load_balancer_id)?
+            .opt("Vip", &self.vip)?
+            .list("Listeners", &self.listeners)?
+            .opt("Region", &self.region)?
+            .end()
+    }
+}
+
 /// Operation protection information of cloud load balancer.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct LbOperateProtectInfo {
     /// CLB instance ID.
     ///
     /// Required. Example: `lb-gfz73nxx`
-    #[serde(rename = "LoadBalancerId", default, skip_serializing_if = "Option::is_none")]
     pub load_balancer_id: Option<String>,
     /// Protected status. true means operation protection is enabled. false means operation protection is disabled.
     ///
     /// Required. Example: `true`
-    #[serde(rename = "ProtectState", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub protect_state: Option<bool>,
     /// Specifies the uin for operation protection setting.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `1235450`
-    #[serde(rename = "OperatorUin", default, skip_serializing_if = "Option::is_none")]
     pub operator_uin: Option<String>,
     /// Specifies the description when setting operation protection.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `x`
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Specifies the last modification time.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `2021-09-09 15:00:00`
-    #[serde(rename = "ModifyTime", default, skip_serializing_if = "Option::is_none")]
     pub modify_time: Option<String>,
 }
 
@@ -4289,34 +6153,69 @@ impl LbOperateProtectInfo {
     }
 }
 
+impl lenient::Reply for LbOperateProtectInfo {
+    const NAME: &'static str = "LbOperateProtectInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "LoadBalancerId",
+        "ProtectState",
+        "OperatorUin",
+        "Description",
+        "ModifyTime",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.load_balancer_id),
+            1 => lenient::scalar(map, &mut self.protect_state),
+            2 => lenient::value(map, &mut self.operator_uin),
+            3 => lenient::value(map, &mut self.description),
+            4 => lenient::value(map, &mut self.modify_time),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for LbOperateProtectInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for LbOperateProtectInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "LbOperateProtectInfo", 5)?
+            .opt("LoadBalancerId", &self.load_balancer_id)?
+            .opt("ProtectState", &self.protect_state)?
+            .opt("OperatorUin", &self.operator_uin)?
+            .opt("Description", &self.description)?
+            .opt("ModifyTime", &self.modify_time)?
+            .end()
+    }
+}
+
 /// Querying the output data types
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct LbRsTargets {
     /// Private network IP type, which can be `cvm` or `eni`.
     ///
     /// Example: `cvm`
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// Private network IP of the real server.
     ///
     /// Example: `10.0.32.122`
-    #[serde(rename = "PrivateIp", default, skip_serializing_if = "Option::is_none")]
     pub private_ip: Option<String>,
     /// Port bound to the real server.
     ///
     /// Example: `8080`
-    #[serde(rename = "Port", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub port: Option<i64>,
     /// vpcId of RS
     ///
     /// Example: `1433286`
-    #[serde(rename = "VpcId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<i64>,
     /// RS weight
     ///
     /// Example: `10`
-    #[serde(rename = "Weight", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub weight: Option<i64>,
 }
 
@@ -4358,45 +6257,79 @@ impl LbRsTargets {
     }
 }
 
+impl lenient::Reply for LbRsTargets {
+    const NAME: &'static str = "LbRsTargets";
+    const FIELDS: &'static [&'static str] = &[
+        "Type",
+        "PrivateIp",
+        "Port",
+        "VpcId",
+        "Weight",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.type_),
+            1 => lenient::value(map, &mut self.private_ip),
+            2 => lenient::scalar(map, &mut self.port),
+            3 => lenient::scalar(map, &mut self.vpc_id),
+            4 => lenient::scalar(map, &mut self.weight),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for LbRsTargets {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for LbRsTargets {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "LbRsTargets", 5)?
+            .opt("Type", &self.type_)?
+            .opt("PrivateIp", &self.private_ip)?
+            .opt("Port", &self.port)?
+            .opt("VpcId", &self.vpc_id)?
+            .opt("Weight", &self.weight)?
+            .end()
+    }
+}
+
 /// Listener information
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Listener {
     /// CLB listener ID
     ///
     /// Example: `lbl-odt45qxx`
-    #[serde(rename = "ListenerId", default, skip_serializing_if = "Option::is_none")]
     pub listener_id: Option<String>,
     /// Listener protocol. Available values: TCP, UDP, HTTP, HTTPS, TCP_SSL, QUIC
     ///
     /// Example: `HTTP`
-    #[serde(rename = "Protocol", default, skip_serializing_if = "Option::is_none")]
     pub protocol: Option<String>,
     /// Listener port, port range: 1–65535
     ///
     /// Example: `80`
-    #[serde(rename = "Port", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub port: Option<i64>,
     /// Listener bound certificate information
     ///
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "Certificate", default, skip_serializing_if = "Option::is_none")]
     pub certificate: Option<output::CertificateOutput>,
     /// Health check information of the listener
     ///
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "HealthCheck", default, skip_serializing_if = "Option::is_none")]
     pub health_check: Option<output::HealthCheck>,
     /// Requested scheduling method. WRR, LEAST_CONN, and IP_HASH indicate weighted round-robin, least connection, and IP Hash respectively.
     ///
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `WRR`
-    #[serde(rename = "Scheduler", default, skip_serializing_if = "Option::is_none")]
     pub scheduler: Option<String>,
     /// Session persistence time, unit: second. Available values: 30-3600, default 0, disabled by default. This parameter is applicable only to TCP/UDP listener.
     ///
@@ -4405,116 +6338,96 @@ pub struct Listener {
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `0`
-    #[serde(rename = "SessionExpireTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub session_expire_time: Option<i64>,
     /// Whether to enable SNI feature. 1: enable, 0: disabled (this parameter is applicable only to HTTPS listeners)
     ///
     /// Example: `0`
-    #[serde(rename = "SniSwitch", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub sni_switch: Option<i64>,
     /// All forwarding rules under a listener (this parameter is only meaningful for HTTP/HTTPS listeners)
     ///
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "Rules", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub rules: Vec<output::RuleOutput>,
     /// Listener name
     ///
     /// Example: `Name`
-    #[serde(rename = "ListenerName", default, skip_serializing_if = "Option::is_none")]
     pub listener_name: Option<String>,
     /// Listener creation time.
     ///
     /// Example: `2021-03-01 15:27:04`
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
     /// End port of the port range: 2–65535
     ///
     /// Example: `7890`
-    #[serde(rename = "EndPort", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub end_port: Option<i64>,
     /// Backend server type. Available values: NODE, POLARIS, TARGETGROUP, TARGETGROUP-V2.
     ///
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `NODE`
-    #[serde(rename = "TargetType", default, skip_serializing_if = "Option::is_none")]
     pub target_type: Option<String>,
     /// Bound target group basic information; return this field when listener binding target group.
     ///
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "TargetGroup", default, skip_serializing_if = "Option::is_none")]
     pub target_group: Option<output::BasicTargetGroupInfo>,
     /// Session persistence type. NORMAL means the default session persistence type. QUIC_CID refers to maintaining the session based on Quic Connection ID.
     ///
     /// Example: `NORMAL`
-    #[serde(rename = "SessionType", default, skip_serializing_if = "Option::is_none")]
     pub session_type: Option<String>,
     /// Whether to enable long connections. 1: enable, 0: disable (this parameter is applicable only to HTTP/HTTPS listeners)
     ///
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `0`
-    #[serde(rename = "KeepaliveEnable", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub keepalive_enable: Option<i64>,
     /// Only supports Nat64 CLB TCP listener
     ///
     /// Example: `false`
-    #[serde(rename = "Toa", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub toa: Option<bool>,
     /// Rescheduling feature, which provides a switch for scaling out the backend service. If the switch is toggled on, rescheduling is triggered when the backend service is unbound. This parameter is applicable only to TCP/UDP listeners.
     ///
     /// Example: `false`
-    #[serde(rename = "DeregisterTargetRst", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub deregister_target_rst: Option<bool>,
     /// Listener attribute.
     ///
     /// Example: `["Stop"]`
-    #[serde(rename = "AttrFlags", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub attr_flags: Vec<String>,
     /// List of bound target groups
     ///
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "TargetGroupList", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub target_group_list: Vec<output::BasicTargetGroupInfo>,
     /// Maximum number of connections to a listener. -1 means no speed limit at the listener dimension.
     ///
     /// Example: `-1`
-    #[serde(rename = "MaxConn", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub max_conn: Option<i64>,
     /// Maximum number of new connections to a listener. -1 means no speed limit at the listener dimension.
     ///
     /// Example: `-1`
-    #[serde(rename = "MaxCps", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub max_cps: Option<i64>,
     /// Idle connection timeout is only supported for TCP listeners. Default value: 900. Value range: 300–900 for shared instances and dedicated instances and 300–1980 for LCU-supported instances.
     ///
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `900`
-    #[serde(rename = "IdleConnectTimeout", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub idle_connect_timeout: Option<i64>,
     /// Rescheduling trigger duration. Value range: 0–3600. Unit: s. This parameter is applicable only to TCP/UDP listeners. After rescheduling is triggered, persistent connections will be disconnected and reassigned within the scheduled time window.
     ///
     /// Unit: s.
     ///
     /// Example: `600`
-    #[serde(rename = "RescheduleInterval", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub reschedule_interval: Option<u64>,
     /// Data compression mode
     ///
     /// Example: `compatibility`
-    #[serde(rename = "DataCompressMode", default, skip_serializing_if = "Option::is_none")]
     pub data_compress_mode: Option<String>,
     /// Rescheduling startup time: After the rescheduling startup time is configured, rescheduling is triggered when the startup time is arrived.
     ///
     /// Example: `600`
-    #[serde(rename = "RescheduleStartTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub reschedule_start_time: Option<i64>,
 }
 
@@ -4682,35 +6595,132 @@ impl Listener {
     }
 }
 
+impl lenient::Reply for Listener {
+    const NAME: &'static str = "Listener";
+    const FIELDS: &'static [&'static str] = &[
+        "ListenerId",
+        "Protocol",
+        "Port",
+        "Certificate",
+        "HealthCheck",
+        "Scheduler",
+        "SessionExpireTime",
+        "SniSwitch",
+        "Rules",
+        "ListenerName",
+        "CreateTime",
+        "EndPort",
+        "TargetType",
+        "TargetGroup",
+        "SessionType",
+        "KeepaliveEnable",
+        "Toa",
+        "DeregisterTargetRst",
+        "AttrFlags",
+        "TargetGroupList",
+        "MaxConn",
+        "MaxCps",
+        "IdleConnectTimeout",
+        "RescheduleInterval",
+        "DataCompressMode",
+        "RescheduleStartTime",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.listener_id),
+            1 => lenient::value(map, &mut self.protocol),
+            2 => lenient::scalar(map, &mut self.port),
+            3 => lenient::value(map, &mut self.certificate),
+            4 => lenient::value(map, &mut self.health_check),
+            5 => lenient::value(map, &mut self.scheduler),
+            6 => lenient::scalar(map, &mut self.session_expire_time),
+            7 => lenient::scalar(map, &mut self.sni_switch),
+            8 => lenient::list(map, &mut self.rules),
+            9 => lenient::value(map, &mut self.listener_name),
+            10 => lenient::value(map, &mut self.create_time),
+            11 => lenient::scalar(map, &mut self.end_port),
+            12 => lenient::value(map, &mut self.target_type),
+            13 => lenient::value(map, &mut self.target_group),
+            14 => lenient::value(map, &mut self.session_type),
+            15 => lenient::scalar(map, &mut self.keepalive_enable),
+            16 => lenient::scalar(map, &mut self.toa),
+            17 => lenient::scalar(map, &mut self.deregister_target_rst),
+            18 => lenient::list(map, &mut self.attr_flags),
+            19 => lenient::list(map, &mut self.target_group_list),
+            20 => lenient::scalar(map, &mut self.max_conn),
+            21 => lenient::scalar(map, &mut self.max_cps),
+            22 => lenient::scalar(map, &mut self.idle_connect_timeout),
+            23 => lenient::scalar(map, &mut self.reschedule_interval),
+            24 => lenient::value(map, &mut self.data_compress_mode),
+            25 => lenient::scalar(map, &mut self.reschedule_start_time),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Listener {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for Listener {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "Listener", 26)?
+            .opt("ListenerId", &self.listener_id)?
+            .opt("Protocol", &self.protocol)?
+            .opt("Port", &self.port)?
+            .opt("Certificate", &self.certificate)?
+            .opt("HealthCheck", &self.health_check)?
+            .opt("Scheduler", &self.scheduler)?
+            .opt("SessionExpireTime", &self.session_expire_time)?
+            .opt("SniSwitch", &self.sni_switch)?
+            .list("Rules", &self.rules)?
+            .opt("ListenerName", &self.listener_name)?
+            .opt("CreateTime", &self.create_time)?
+            .opt("EndPort", &self.end_port)?
+            .opt("TargetType", &self.target_type)?
+            .opt("TargetGroup", &self.target_group)?
+            .opt("SessionType", &self.session_type)?
+            .opt("KeepaliveEnable", &self.keepalive_enable)?
+            .opt("Toa", &self.toa)?
+            .opt("DeregisterTargetRst", &self.deregister_target_rst)?
+            .list("AttrFlags", &self.attr_flags)?
+            .list("TargetGroupList", &self.target_group_list)?
+            .opt("MaxConn", &self.max_conn)?
+            .opt("MaxCps", &self.max_cps)?
+            .opt("IdleConnectTimeout", &self.idle_connect_timeout)?
+            .opt("RescheduleInterval", &self.reschedule_interval)?
+            .opt("DataCompressMode", &self.data_compress_mode)?
+            .opt("RescheduleStartTime", &self.reschedule_start_time)?
+            .end()
+    }
+}
+
 /// Details of real servers bound to a listener
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListenerBackend {
     /// Listener ID
     ///
     /// Example: `lbl-ca2dxxxx`
-    #[serde(rename = "ListenerId", default, skip_serializing_if = "Option::is_none")]
     pub listener_id: Option<String>,
     /// Listener protocol
     ///
     /// Example: `TCP`
-    #[serde(rename = "Protocol", default, skip_serializing_if = "Option::is_none")]
     pub protocol: Option<String>,
     /// Listener port
     ///
     /// Example: `80`
-    #[serde(rename = "Port", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub port: Option<i64>,
     /// Information of rules under a listener (applicable only to HTTP/HTTPS listeners)
-    #[serde(rename = "Rules", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub rules: Vec<output::RuleTargets>,
     /// List of real servers bound to the listener (applicable only to TCP/UDP/TCP_SSL listener)
-    #[serde(rename = "Targets", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub targets: Vec<output::Backend>,
     /// End port in a port range if port range is supported, or 0 if port range is not supported
     ///
     /// Example: `0`
-    #[serde(rename = "EndPort", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub end_port: Option<i64>,
 }
 
@@ -4758,32 +6768,70 @@ impl ListenerBackend {
     }
 }
 
+impl lenient::Reply for ListenerBackend {
+    const NAME: &'static str = "ListenerBackend";
+    const FIELDS: &'static [&'static str] = &[
+        "ListenerId",
+        "Protocol",
+        "Port",
+        "Rules",
+        "Targets",
+        "EndPort",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.listener_id),
+            1 => lenient::value(map, &mut self.protocol),
+            2 => lenient::scalar(map, &mut self.port),
+            3 => lenient::list(map, &mut self.rules),
+            4 => lenient::list(map, &mut self.targets),
+            5 => lenient::scalar(map, &mut self.end_port),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ListenerBackend {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ListenerBackend {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ListenerBackend", 6)?
+            .opt("ListenerId", &self.listener_id)?
+            .opt("Protocol", &self.protocol)?
+            .opt("Port", &self.port)?
+            .list("Rules", &self.rules)?
+            .list("Targets", &self.targets)?
+            .opt("EndPort", &self.end_port)?
+            .end()
+    }
+}
+
 /// Health check information of the listener
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListenerHealth {
     /// Listener ID
     ///
     /// Example: `lbl-a8iarxxx`
-    #[serde(rename = "ListenerId", default, skip_serializing_if = "Option::is_none")]
     pub listener_id: Option<String>,
     /// Listener name.
     ///
     /// Example: `lis-healthchk`
-    #[serde(rename = "ListenerName", default, skip_serializing_if = "Option::is_none")]
     pub listener_name: Option<String>,
     /// Listener protocol
     ///
     /// Example: `TCP`
-    #[serde(rename = "Protocol", default, skip_serializing_if = "Option::is_none")]
     pub protocol: Option<String>,
     /// Listener port
     ///
     /// Example: `80`
-    #[serde(rename = "Port", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub port: Option<i64>,
     /// List of forwarding rules of the listener
-    #[serde(rename = "Rules", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub rules: Vec<output::RuleHealth>,
 }
 
@@ -4825,41 +6873,75 @@ impl ListenerHealth {
     }
 }
 
+impl lenient::Reply for ListenerHealth {
+    const NAME: &'static str = "ListenerHealth";
+    const FIELDS: &'static [&'static str] = &[
+        "ListenerId",
+        "ListenerName",
+        "Protocol",
+        "Port",
+        "Rules",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.listener_id),
+            1 => lenient::value(map, &mut self.listener_name),
+            2 => lenient::value(map, &mut self.protocol),
+            3 => lenient::scalar(map, &mut self.port),
+            4 => lenient::list(map, &mut self.rules),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ListenerHealth {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ListenerHealth {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ListenerHealth", 5)?
+            .opt("ListenerId", &self.listener_id)?
+            .opt("ListenerName", &self.listener_name)?
+            .opt("Protocol", &self.protocol)?
+            .opt("Port", &self.port)?
+            .list("Rules", &self.rules)?
+            .end()
+    }
+}
+
 /// Querying the listener type
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListenerItem {
     /// Listener ID.
     ///
     /// Example: `lbl-m1ggxxxx`
-    #[serde(rename = "ListenerId", default, skip_serializing_if = "Option::is_none")]
     pub listener_id: Option<String>,
     /// Listener protocol.
     ///
     /// Example: `TCP`
-    #[serde(rename = "Protocol", default, skip_serializing_if = "Option::is_none")]
     pub protocol: Option<String>,
     /// Listener port.
     ///
     /// Example: `80`
-    #[serde(rename = "Port", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub port: Option<i64>,
     /// Bound rule.
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "Rules", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub rules: Vec<output::RulesItems>,
     /// Object bound to the layer-4 listener.
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "Targets", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub targets: Vec<output::LbRsTargets>,
     /// End port of a port range for a listener
     ///
     /// Example: `0`
-    #[serde(rename = "EndPort", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub end_port: Option<i64>,
 }
 
@@ -4907,120 +6989,141 @@ impl ListenerItem {
     }
 }
 
+impl lenient::Reply for ListenerItem {
+    const NAME: &'static str = "ListenerItem";
+    const FIELDS: &'static [&'static str] = &[
+        "ListenerId",
+        "Protocol",
+        "Port",
+        "Rules",
+        "Targets",
+        "EndPort",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.listener_id),
+            1 => lenient::value(map, &mut self.protocol),
+            2 => lenient::scalar(map, &mut self.port),
+            3 => lenient::list(map, &mut self.rules),
+            4 => lenient::list(map, &mut self.targets),
+            5 => lenient::scalar(map, &mut self.end_port),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ListenerItem {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ListenerItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ListenerItem", 6)?
+            .opt("ListenerId", &self.listener_id)?
+            .opt("Protocol", &self.protocol)?
+            .opt("Port", &self.port)?
+            .list("Rules", &self.rules)?
+            .list("Targets", &self.targets)?
+            .opt("EndPort", &self.end_port)?
+            .end()
+    }
+}
+
 /// CLB instance information
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct LoadBalancer {
     /// CLB instance ID.
     ///
     /// Example: `lb-fwzzxxxx`
-    #[serde(rename = "LoadBalancerId", default, skip_serializing_if = "Option::is_none")]
     pub load_balancer_id: Option<String>,
     /// CLB instance name.
     ///
     /// Example: `Name`
-    #[serde(rename = "LoadBalancerName", default, skip_serializing_if = "Option::is_none")]
     pub load_balancer_name: Option<String>,
     /// Network type of the load balancing instance.
     /// OPEN: public network attribute. INTERNAL: private network attribute. for a cloud load balancer with private network attribute, you can bind an EIP for public network access. for details, see the EIP document on [Binding Elastic IP](https://www.tencentcloud.com/document/product/215/16700?from_cn_redirect=1).
     ///
     /// Example: `OPEN`
-    #[serde(rename = "LoadBalancerType", default, skip_serializing_if = "Option::is_none")]
     pub load_balancer_type: Option<String>,
     /// CLB type identifier. Value range: 1 (CLB); 0 (classic CLB).
     ///
     /// Example: `1`
-    #[serde(rename = "Forward", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub forward: Option<u64>,
     /// The domain name of the cloud load balancer instance. this field is only provided for public network classic and domain name-based load balancing instances. it is being gradually phased out. we recommend using LoadBalancerDomain instead.
     ///
     /// Example: `www.aaa.com`
-    #[serde(rename = "Domain", default, skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
     /// List of VIPs of a CLB instance.
     ///
     /// Example: `["172.16.0.9"]`
-    #[serde(rename = "LoadBalancerVips", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub load_balancer_vips: Vec<String>,
     /// Specifies the state of the load balancing instance, including.
     /// 0: creating. 1: normal operation.
     ///
     /// Example: `1`
-    #[serde(rename = "Status", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub status: Option<u64>,
     /// CLB instance creation time
     /// Format: YYYY-MM-DD HH:MM:ss.
     ///
     /// Example: `2020-12-08 08:00:00`
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
     /// Last status transition time of the CLB instance.
     /// Format: YYYY-MM-DD HH:MM:ss.
     ///
     /// Example: `2020-12-08 08:00:00`
-    #[serde(rename = "StatusTime", default, skip_serializing_if = "Option::is_none")]
     pub status_time: Option<String>,
     /// ID of the project to which a CLB instance belongs. 0: default project.
     ///
     /// Example: `0`
-    #[serde(rename = "ProjectId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub project_id: Option<u64>,
     /// VPC ID
     ///
     /// Example: `vpc-mj65xxxx`
-    #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// Anti-DDoS Pro identifier for CLB. 1: CLB with Anti-DDoS Pro; 0: CLB without Anti-DDoS Pro.
     ///
     /// Example: `0`
-    #[serde(rename = "OpenBgp", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub open_bgp: Option<u64>,
     /// Whether SNAT is enabled. for traditional private network clbs before december 2016, SNAT was enabled.
     ///
     /// Example: `false`
-    #[serde(rename = "Snat", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub snat: Option<bool>,
     /// Whether isolated. 0 means not isolated. 1 means isolated.
     ///
     /// Example: `0`
-    #[serde(rename = "Isolation", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub isolation: Option<u64>,
     /// Log information. Only the public network CLB that have HTTP or HTTPS listeners can generate logs.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Deprecated. Example: `null`
-    #[serde(rename = "Log", default, skip_serializing_if = "Option::is_none")]
     pub log: Option<String>,
     /// Subnet of the CLB instance (applicable only to VPC-type CLB instances on private networks)
     ///
     /// Example: `subnet-lzj3xxxx`
-    #[serde(rename = "SubnetId", default, skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
     /// CLB instance tag information
-    #[serde(rename = "Tags", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<output::TagInfo>,
     /// Security group of the CLB instance
     ///
     /// Example: `["sg-3ygfv5c5"]`
-    #[serde(rename = "SecureGroups", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub secure_groups: Vec<String>,
     /// Basic information of real servers bound to the CLB instance
-    #[serde(rename = "TargetRegionInfo", default, skip_serializing_if = "Option::is_none")]
     pub target_region_info: Option<output::TargetRegionInfo>,
     /// Anycast CLB release domain. For non-anycast CLB, this field returns an empty string.
     ///
     /// Example: `null`
-    #[serde(rename = "AnycastZone", default, skip_serializing_if = "Option::is_none")]
     pub anycast_zone: Option<String>,
     /// IP Version, ipv4 | ipv6
     ///
     /// Example: `ipv4`
-    #[serde(rename = "AddressIPVersion", default, skip_serializing_if = "Option::is_none")]
     pub address_ip_version: Option<String>,
     /// Specifies the VPC ID in numerical form, obtainable through the [DescribeVpcs]((https://www.tencentcloud.com/document/product/215/15778?from_cn_redirect=1)) API.
     ///
     /// Example: `77599`
-    #[serde(rename = "NumericalVpcId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub numerical_vpc_id: Option<u64>,
     /// Specifies the ISP of the load balancer IP address.
     ///
@@ -5031,90 +7134,74 @@ pub struct LoadBalancer {
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `BGP`
-    #[serde(rename = "VipIsp", default, skip_serializing_if = "Option::is_none")]
     pub vip_isp: Option<String>,
     /// Primary AZ
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "MasterZone", default, skip_serializing_if = "Option::is_none")]
     pub master_zone: Option<output::ZoneInfo>,
     /// Secondary AZ
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "BackupZoneSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub backup_zone_set: Vec<output::ZoneInfo>,
     /// Specifies the isolation time of the cloud load balancer instance.
     /// Format: YYYY-MM-DD HH:MM:ss.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `2022-02-12 12:15:08`
-    #[serde(rename = "IsolatedTime", default, skip_serializing_if = "Option::is_none")]
     pub isolated_time: Option<String>,
     /// CLB instance expiration time, which takes effect only for prepaid instances
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `2021-02-12 12:15:08`
-    #[serde(rename = "ExpireTime", default, skip_serializing_if = "Option::is_none")]
     pub expire_time: Option<String>,
     /// Billing mode of CLB instance. Valid values: PREPAID (yearly/monthly subscription), POSTPAID_BY_HOUR (pay as you go).
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `POSTPAID_BY_HOUR`
-    #[serde(rename = "ChargeType", default, skip_serializing_if = "Option::is_none")]
     pub charge_type: Option<String>,
     /// CLB instance network attributes
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "NetworkAttributes", default, skip_serializing_if = "Option::is_none")]
     pub network_attributes: Option<output::InternetAccessible>,
     /// Prepaid billing attributes of a CLB instance
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "PrepaidAttributes", default, skip_serializing_if = "Option::is_none")]
     pub prepaid_attributes: Option<output::LbChargePrepaid>,
     /// Log set ID of Cloud Log Service (CLS) for CLB
     ///
     /// Example: `c32fc818-e984-414a-b8f5-3985b4c5xxxx`
-    #[serde(rename = "LogSetId", default, skip_serializing_if = "Option::is_none")]
     pub log_set_id: Option<String>,
     /// Log topic ID of Cloud Log Service (CLS) for CLB
     ///
     /// Example: `c32fc818-e984-414a-b8f5-3985b4c5xxxx`
-    #[serde(rename = "LogTopicId", default, skip_serializing_if = "Option::is_none")]
     pub log_topic_id: Option<String>,
     /// IPv6 address of a CLB instance
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `2402:4e00:1000:4e00:0:920b:5519:d96d`
-    #[serde(rename = "AddressIPv6", default, skip_serializing_if = "Option::is_none")]
     pub address_ipv6: Option<String>,
     /// Reserved field which can be ignored generally.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "ExtraInfo", default, skip_serializing_if = "Option::is_none")]
     pub extra_info: Option<output::ExtraInfo>,
     /// Whether an Anti-DDoS Pro instance can be bound
     ///
     /// Example: `false`
-    #[serde(rename = "IsDDos", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_d_dos: Option<bool>,
     /// Custom configuration IDs of CLB instances
     ///
     /// Example: `pz-5itmxxxxx`
-    #[serde(rename = "ConfigId", default, skip_serializing_if = "Option::is_none")]
     pub config_id: Option<String>,
     /// Whether the real server allows traffic from CLB
     ///
     /// Example: `false`
-    #[serde(rename = "LoadBalancerPassToTarget", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub load_balancer_pass_to_target: Option<bool>,
     /// Exclusive cluster on the private network
-    #[serde(rename = "ExclusiveCluster", default, skip_serializing_if = "Option::is_none")]
     pub exclusive_cluster: Option<output::ExclusiveCluster>,
     /// Specifies the field is meaningful when the IP address version is ipv6. valid values: ipv6Nat64 | ipv6FullChain.
     /// IPv6Nat64: specifies a load balancer based on Nat64 IPv6 transition technology.
@@ -5122,15 +7209,12 @@ pub struct LoadBalancer {
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `IPv6FullChain`
-    #[serde(rename = "IPv6Mode", default, skip_serializing_if = "Option::is_none")]
     pub ipv6_mode: Option<String>,
     /// Specifies whether SnatPro is enabled.
     ///
     /// Example: `true`
-    #[serde(rename = "SnatPro", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub snat_pro: Option<bool>,
     /// Enables the SnatIp list after turning on SnatPro load balancing.
-    #[serde(rename = "SnatIps", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub snat_ips: Vec<output::SnatIp>,
     /// Performance capacity specification.
     ///
@@ -5147,62 +7231,51 @@ pub struct LoadBalancer {
     /// .
     ///
     /// Example: `null`
-    #[serde(rename = "SlaType", default, skip_serializing_if = "Option::is_none")]
     pub sla_type: Option<String>,
     /// Whether VIP is blocked
     ///
     /// Example: `false`
-    #[serde(rename = "IsBlock", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_block: Option<bool>,
     /// Specifies the blocking or unblocking time.
     /// Format: YYYY-MM-DD HH:MM:ss.
     ///
     /// Example: `2021-02-12 12:15:08`
-    #[serde(rename = "IsBlockTime", default, skip_serializing_if = "Option::is_none")]
     pub is_block_time: Option<String>,
     /// Whether the IP type is Local BGP
     ///
     /// Example: `false`
-    #[serde(rename = "LocalBgp", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub local_bgp: Option<bool>,
     /// Dedicated layer-7 tag.
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `FOR_TEST`
-    #[serde(rename = "ClusterTag", default, skip_serializing_if = "Option::is_none")]
     pub cluster_tag: Option<String>,
     /// If the layer-7 listener of an IPv6FullChain CLB instance is enabled, the CLB instance can be bound with IPv4 and IPv6 CVM instances simultaneously.
     ///
     /// Example: `false`
-    #[serde(rename = "MixIpTarget", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub mix_ip_target: Option<bool>,
     /// Availability zone of a VPC-based private network CLB instance
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `["ap-guangzhou-2"]`
-    #[serde(rename = "Zones", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub zones: Vec<String>,
     /// Whether it is an NFV CLB instance. No returned information: no; l7nfv: yes.
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `null`
-    #[serde(rename = "NfvInfo", default, skip_serializing_if = "Option::is_none")]
     pub nfv_info: Option<String>,
     /// Health check log set ID of Cloud Log Service (CLS) for CLB
     ///
     /// Example: `c32fc818-e984-414a-b8f5-3985b4c51111`
-    #[serde(rename = "HealthLogSetId", default, skip_serializing_if = "Option::is_none")]
     pub health_log_set_id: Option<String>,
     /// Health check log topic ID of Cloud Log Service (CLS) for CLB
     ///
     /// Example: `c32fc818-e984-414a-b8f5-3985b4c52222`
-    #[serde(rename = "HealthLogTopicId", default, skip_serializing_if = "Option::is_none")]
     pub health_log_topic_id: Option<String>,
     /// Cluster ID.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `["cluster-1234xxxx"]`
-    #[serde(rename = "ClusterIds", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub cluster_ids: Vec<String>,
     /// Attributes of cloud load balancer, input an array of strings to determine whether it is enabled.
     /// DeleteProtect: specifies deletion protection. once enabled, it prevents the cloud load balancer from being accidentally deleted.
@@ -5228,36 +7301,29 @@ pub struct LoadBalancer {
     /// ToaClean: TOA (TCP Option Address) cleanup. clears Address information in TCP options.
     ///
     /// Example: `["DeleteProtect"]`
-    #[serde(rename = "AttributeFlags", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub attribute_flags: Vec<String>,
     /// Specifies the domain name of the load balancing instance.
     ///
     /// Example: `lb-xxxxxxx-e4841923c1214a90.clb.ap-guangzhou.tencentclb.com`
-    #[serde(rename = "LoadBalancerDomain", default, skip_serializing_if = "Option::is_none")]
     pub load_balancer_domain: Option<String>,
     /// Specifies the network outbound.
     ///
     /// Example: `center_egress1`
-    #[serde(rename = "Egress", default, skip_serializing_if = "Option::is_none")]
     pub egress: Option<String>,
     /// Indicates whether the instance type is dedicated. 1: dedicated instance. 0: non-dedicated instance.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `0`
-    #[serde(rename = "Exclusive", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub exclusive: Option<u64>,
     /// Specifies the number of bound backend services.
     ///
     /// Example: `5`
-    #[serde(rename = "TargetCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub target_count: Option<u64>,
     /// Specifies the Endpoint id associated with the clb instance.
     ///
     /// Example: `vpce-kig4revm`
-    #[serde(rename = "AssociateEndpoint", default, skip_serializing_if = "Option::is_none")]
     pub associate_endpoint: Option<String>,
     /// Availability zone forwarding affinity info
-    #[serde(rename = "AvailableZoneAffinityInfo", default, skip_serializing_if = "Option::is_none")]
     pub available_zone_affinity_info: Option<output::AvailableZoneAffinityInfo>,
 }
 
@@ -5623,244 +7689,406 @@ impl LoadBalancer {
     }
 }
 
+impl lenient::Reply for LoadBalancer {
+    const NAME: &'static str = "LoadBalancer";
+    const FIELDS: &'static [&'static str] = &[
+        "LoadBalancerId",
+        "LoadBalancerName",
+        "LoadBalancerType",
+        "Forward",
+        "Domain",
+        "LoadBalancerVips",
+        "Status",
+        "CreateTime",
+        "StatusTime",
+        "ProjectId",
+        "VpcId",
+        "OpenBgp",
+        "Snat",
+        "Isolation",
+        "Log",
+        "SubnetId",
+        "Tags",
+        "SecureGroups",
+        "TargetRegionInfo",
+        "AnycastZone",
+        "AddressIPVersion",
+        "NumericalVpcId",
+        "VipIsp",
+        "MasterZone",
+        "BackupZoneSet",
+        "IsolatedTime",
+        "ExpireTime",
+        "ChargeType",
+        "NetworkAttributes",
+        "PrepaidAttributes",
+        "LogSetId",
+        "LogTopicId",
+        "AddressIPv6",
+        "ExtraInfo",
+        "IsDDos",
+        "ConfigId",
+        "LoadBalancerPassToTarget",
+        "ExclusiveCluster",
+        "IPv6Mode",
+        "SnatPro",
+        "SnatIps",
+        "SlaType",
+        "IsBlock",
+        "IsBlockTime",
+        "LocalBgp",
+        "ClusterTag",
+        "MixIpTarget",
+        "Zones",
+        "NfvInfo",
+        "HealthLogSetId",
+        "HealthLogTopicId",
+        "ClusterIds",
+        "AttributeFlags",
+        "LoadBalancerDomain",
+        "Egress",
+        "Exclusive",
+        "TargetCount",
+        "AssociateEndpoint",
+        "AvailableZoneAffinityInfo",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.load_balancer_id),
+            1 => lenient::value(map, &mut self.load_balancer_name),
+            2 => lenient::value(map, &mut self.load_balancer_type),
+            3 => lenient::scalar(map, &mut self.forward),
+            4 => lenient::value(map, &mut self.domain),
+            5 => lenient::list(map, &mut self.load_balancer_vips),
+            6 => lenient::scalar(map, &mut self.status),
+            7 => lenient::value(map, &mut self.create_time),
+            8 => lenient::value(map, &mut self.status_time),
+            9 => lenient::scalar(map, &mut self.project_id),
+            10 => lenient::value(map, &mut self.vpc_id),
+            11 => lenient::scalar(map, &mut self.open_bgp),
+            12 => lenient::scalar(map, &mut self.snat),
+            13 => lenient::scalar(map, &mut self.isolation),
+            14 => lenient::value(map, &mut self.log),
+            15 => lenient::value(map, &mut self.subnet_id),
+            16 => lenient::list(map, &mut self.tags),
+            17 => lenient::list(map, &mut self.secure_groups),
+            18 => lenient::value(map, &mut self.target_region_info),
+            19 => lenient::value(map, &mut self.anycast_zone),
+            20 => lenient::value(map, &mut self.address_ip_version),
+            21 => lenient::scalar(map, &mut self.numerical_vpc_id),
+            22 => lenient::value(map, &mut self.vip_isp),
+            23 => lenient::value(map, &mut self.master_zone),
+            24 => lenient::list(map, &mut self.backup_zone_set),
+            25 => lenient::value(map, &mut self.isolated_time),
+            26 => lenient::value(map, &mut self.expire_time),
+            27 => lenient::value(map, &mut self.charge_type),
+            28 => lenient::value(map, &mut self.network_attributes),
+            29 => lenient::value(map, &mut self.prepaid_attributes),
+            30 => lenient::value(map, &mut self.log_set_id),
+            31 => lenient::value(map, &mut self.log_topic_id),
+            32 => lenient::value(map, &mut self.address_ipv6),
+            33 => lenient::value(map, &mut self.extra_info),
+            34 => lenient::scalar(map, &mut self.is_d_dos),
+            35 => lenient::value(map, &mut self.config_id),
+            36 => lenient::scalar(map, &mut self.load_balancer_pass_to_target),
+            37 => lenient::value(map, &mut self.exclusive_cluster),
+            38 => lenient::value(map, &mut self.ipv6_mode),
+            39 => lenient::scalar(map, &mut self.snat_pro),
+            40 => lenient::list(map, &mut self.snat_ips),
+            41 => lenient::value(map, &mut self.sla_type),
+            42 => lenient::scalar(map, &mut self.is_block),
+            43 => lenient::value(map, &mut self.is_block_time),
+            44 => lenient::scalar(map, &mut self.local_bgp),
+            45 => lenient::value(map, &mut self.cluster_tag),
+            46 => lenient::scalar(map, &mut self.mix_ip_target),
+            47 => lenient::list(map, &mut self.zones),
+            48 => lenient::value(map, &mut self.nfv_info),
+            49 => lenient::value(map, &mut self.health_log_set_id),
+            50 => lenient::value(map, &mut self.health_log_topic_id),
+            51 => lenient::list(map, &mut self.cluster_ids),
+            52 => lenient::list(map, &mut self.attribute_flags),
+            53 => lenient::value(map, &mut self.load_balancer_domain),
+            54 => lenient::value(map, &mut self.egress),
+            55 => lenient::scalar(map, &mut self.exclusive),
+            56 => lenient::scalar(map, &mut self.target_count),
+            57 => lenient::value(map, &mut self.associate_endpoint),
+            58 => lenient::value(map, &mut self.available_zone_affinity_info),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for LoadBalancer {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for LoadBalancer {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "LoadBalancer", 59)?
+            .opt("LoadBalancerId", &self.load_balancer_id)?
+            .opt("LoadBalancerName", &self.load_balancer_name)?
+            .opt("LoadBalancerType", &self.load_balancer_type)?
+            .opt("Forward", &self.forward)?
+            .opt("Domain", &self.domain)?
+            .list("LoadBalancerVips", &self.load_balancer_vips)?
+            .opt("Status", &self.status)?
+            .opt("CreateTime", &self.create_time)?
+            .opt("StatusTime", &self.status_time)?
+            .opt("ProjectId", &self.project_id)?
+            .opt("VpcId", &self.vpc_id)?
+            .opt("OpenBgp", &self.open_bgp)?
+            .opt("Snat", &self.snat)?
+            .opt("Isolation", &self.isolation)?
+            .opt("Log", &self.log)?
+            .opt("SubnetId", &self.subnet_id)?
+            .list("Tags", &self.tags)?
+            .list("SecureGroups", &self.secure_groups)?
+            .opt("TargetRegionInfo", &self.target_region_info)?
+            .opt("AnycastZone", &self.anycast_zone)?
+            .opt("AddressIPVersion", &self.address_ip_version)?
+            .opt("NumericalVpcId", &self.numerical_vpc_id)?
+            .opt("VipIsp", &self.vip_isp)?
+            .opt("MasterZone", &self.master_zone)?
+            .list("BackupZoneSet", &self.backup_zone_set)?
+            .opt("IsolatedTime", &self.isolated_time)?
+            .opt("ExpireTime", &self.expire_time)?
+            .opt("ChargeType", &self.charge_type)?
+            .opt("NetworkAttributes", &self.network_attributes)?
+            .opt("PrepaidAttributes", &self.prepaid_attributes)?
+            .opt("LogSetId", &self.log_set_id)?
+            .opt("LogTopicId", &self.log_topic_id)?
+            .opt("AddressIPv6", &self.address_ipv6)?
+            .opt("ExtraInfo", &self.extra_info)?
+            .opt("IsDDos", &self.is_d_dos)?
+            .opt("ConfigId", &self.config_id)?
+            .opt("LoadBalancerPassToTarget", &self.load_balancer_pass_to_target)?
+            .opt("ExclusiveCluster", &self.exclusive_cluster)?
+            .opt("IPv6Mode", &self.ipv6_mode)?
+            .opt("SnatPro", &self.snat_pro)?
+            .list("SnatIps", &self.snat_ips)?
+            .opt("SlaType", &self.sla_type)?
+            .opt("IsBlock", &self.is_block)?
+            .opt("IsBlockTime", &self.is_block_time)?
+            .opt("LocalBgp", &self.local_bgp)?
+            .opt("ClusterTag", &self.cluster_tag)?
+            .opt("MixIpTarget", &self.mix_ip_target)?
+            .list("Zones", &self.zones)?
+            .opt("NfvInfo", &self.nfv_info)?
+            .opt("HealthLogSetId", &self.health_log_set_id)?
+            .opt("HealthLogTopicId", &self.health_log_topic_id)?
+            .list("ClusterIds", &self.cluster_ids)?
+            .list("AttributeFlags", &self.attribute_flags)?
+            .opt("LoadBalancerDomain", &self.load_balancer_domain)?
+            .opt("Egress", &self.egress)?
+            .opt("Exclusive", &self.exclusive)?
+            .opt("TargetCount", &self.target_count)?
+            .opt("AssociateEndpoint", &self.associate_endpoint)?
+            .opt("AvailableZoneAffinityInfo", &self.available_zone_affinity_info)?
+            .end()
+    }
+}
+
 /// CLB instance details
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct LoadBalancerDetail {
     /// CLB instance ID.
     ///
     /// Example: `lb-12345678`
-    #[serde(rename = "LoadBalancerId", default, skip_serializing_if = "Option::is_none")]
     pub load_balancer_id: Option<String>,
     /// CLB instance name.
     ///
     /// Example: `lb_details`
-    #[serde(rename = "LoadBalancerName", default, skip_serializing_if = "Option::is_none")]
     pub load_balancer_name: Option<String>,
     /// Network type of the load balancing instance.
     /// Public: Public network attribute. Private: Private network attribute. for Private network cloud load balancer, bind EIP for Public network access. refer to EIP document.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `Public`
-    #[serde(rename = "LoadBalancerType", default, skip_serializing_if = "Option::is_none")]
     pub load_balancer_type: Option<String>,
     /// CLB instance status, including:
     /// 0: creating; 1: running.
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `1`
-    #[serde(rename = "Status", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub status: Option<u64>,
     /// CLB instance VIP.
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `1.1.1.1`
-    #[serde(rename = "Address", default, skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
     /// IPv6 VIP address of the CLB instance.
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `null`
-    #[serde(rename = "AddressIPv6", default, skip_serializing_if = "Option::is_none")]
     pub address_ipv6: Option<String>,
     /// IP version of the CLB instance. Valid values: IPv4, IPv6.
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `IPv4`
-    #[serde(rename = "AddressIPVersion", default, skip_serializing_if = "Option::is_none")]
     pub address_ip_version: Option<String>,
     /// IPv6 address type of the CLB instance. Valid values: IPv6Nat64, IPv6FullChain.
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `null`
-    #[serde(rename = "IPv6Mode", default, skip_serializing_if = "Option::is_none")]
     pub ipv6_mode: Option<String>,
     /// Availability zone where the CLB instance resides.
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `ap-guangzhou-1`
-    #[serde(rename = "Zone", default, skip_serializing_if = "Option::is_none")]
     pub zone: Option<String>,
     /// ISP for the IP address of the CLB instance. Valid values: BGP (multi-line), CMCC (China Mobile), CUCC (China Unicom), CTCC (China Telecom), INTERNAL (private network).Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `CMCC`
-    #[serde(rename = "AddressIsp", default, skip_serializing_if = "Option::is_none")]
     pub address_isp: Option<String>,
     /// ID of the VPC instance to which the CLB instance belongs.
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `vpc-12345678`
-    #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// ID of the project to which the CLB instance belongs. 0: default project.
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `0`
-    #[serde(rename = "ProjectId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub project_id: Option<u64>,
     /// CLB instance creation time.
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `2020-01-01 00:00:00`
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
     /// Billing type of a CLB instance. Valid values: PREPAID (prepaid), POSTPAID_BY_HOUR (pay-as-you-go).Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `POSTPAID_BY_HOUR`
-    #[serde(rename = "ChargeType", default, skip_serializing_if = "Option::is_none")]
     pub charge_type: Option<String>,
     /// CLB instance network attribute.
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "NetworkAttributes", default, skip_serializing_if = "Option::is_none")]
     pub network_attributes: Option<output::InternetAccessible>,
     /// Pay-as-you-go attribute of the CLB instance.
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "PrepaidAttributes", default, skip_serializing_if = "Option::is_none")]
     pub prepaid_attributes: Option<output::LbChargePrepaid>,
     /// Reserved field, which can be ignored generally.
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "ExtraInfo", default, skip_serializing_if = "Option::is_none")]
     pub extra_info: Option<output::ExtraInfo>,
     /// Custom configuration IDs of CLB instances. Multiple IDs must be separated by commas (,).
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `pz-12345678`
-    #[serde(rename = "ConfigId", default, skip_serializing_if = "Option::is_none")]
     pub config_id: Option<String>,
     /// CLB instance tag information.
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "Tags", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<output::TagInfo>,
     /// CLB listener ID.
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `lbl-12345678`
-    #[serde(rename = "ListenerId", default, skip_serializing_if = "Option::is_none")]
     pub listener_id: Option<String>,
     /// Listener protocol.
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `tcp`
-    #[serde(rename = "Protocol", default, skip_serializing_if = "Option::is_none")]
     pub protocol: Option<String>,
     /// Listener port.
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `80`
-    #[serde(rename = "Port", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub port: Option<u64>,
     /// Forwarding rule ID.
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `loc-12345678`
-    #[serde(rename = "LocationId", default, skip_serializing_if = "Option::is_none")]
     pub location_id: Option<String>,
     /// Domain name of the forwarding rule.
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `test.com`
-    #[serde(rename = "Domain", default, skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
     /// Forwarding rule path.
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `/details`
-    #[serde(rename = "Url", default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// ID of target real servers.
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `ins-12345678`
-    #[serde(rename = "TargetId", default, skip_serializing_if = "Option::is_none")]
     pub target_id: Option<String>,
     /// Address of target real servers.
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `172.16.0.2`
-    #[serde(rename = "TargetAddress", default, skip_serializing_if = "Option::is_none")]
     pub target_address: Option<String>,
     /// Listening port of target real servers.
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `80`
-    #[serde(rename = "TargetPort", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub target_port: Option<u64>,
     /// Forwarding weight of target real servers.
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `10`
-    #[serde(rename = "TargetWeight", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub target_weight: Option<u64>,
     /// 0: not isolated; 1: isolated.
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `0`
-    #[serde(rename = "Isolation", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub isolation: Option<u64>,
     /// List of the security groups bound to the CLB instance.
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `["sg-12345678"]`
-    #[serde(rename = "SecurityGroup", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub security_group: Vec<String>,
     /// Whether to enable moving up CLB security groups. Valid values: 1 (enabled), 0 (not enabled).Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `1`
-    #[serde(rename = "LoadBalancerPassToTarget", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub load_balancer_pass_to_target: Option<u64>,
     /// Health status of the target real server.
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `Alive`
-    #[serde(rename = "TargetHealth", default, skip_serializing_if = "Option::is_none")]
     pub target_health: Option<String>,
     /// List o domain names associated with the forwarding rule
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `["www.xxxx.com"]`
-    #[serde(rename = "Domains", default, skip_serializing_if = "Option::is_none")]
     pub domains: Option<String>,
     /// The secondary zone of multi-AZ CLB instance
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `["ap-guangzhou-2"]`
-    #[serde(rename = "SlaveZone", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub slave_zone: Vec<String>,
     /// The AZ of private CLB instance. This is only available for beta users.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `["ap-guangzhou-1"]`
-    #[serde(rename = "Zones", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub zones: Vec<String>,
     /// Whether to enable SNI. `1`: Enable; `0`: Do not enable. This parameter is only meaningful for HTTPS listeners.
     /// Note: This field may return·null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `0`
-    #[serde(rename = "SniSwitch", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub sni_switch: Option<i64>,
     /// Specifies the domain name of the load balancing instance.
     ///
     /// Example: `lb-xxxxxxx-e4841923c1214a90.clb.ap-guangzhou.tencentclb.com`
-    #[serde(rename = "LoadBalancerDomain", default, skip_serializing_if = "Option::is_none")]
     pub load_balancer_domain: Option<String>,
     /// Specifies the network outbound.
     ///
     /// Example: `center_egress1`
-    #[serde(rename = "Egress", default, skip_serializing_if = "Option::is_none")]
     pub egress: Option<String>,
     /// Specifies the attributes of cloud load balancer.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `["DeleteProtect"]`
-    #[serde(rename = "AttributeFlags", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub attribute_flags: Vec<String>,
     /// Specification type information for load balancing instances
     ///
@@ -5879,19 +8107,16 @@ pub struct LoadBalancerDetail {
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `clb.c2.medium`
-    #[serde(rename = "SlaType", default, skip_serializing_if = "Option::is_none")]
     pub sla_type: Option<String>,
     /// 0 means non-dedicated instance. 1 means dedicated instance.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `1`
-    #[serde(rename = "Exclusive", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub exclusive: Option<u64>,
     /// Availability zone forwarding affinity info
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "AvailableZoneAffinityInfo", default, skip_serializing_if = "Option::is_none")]
     pub available_zone_affinity_info: Option<output::AvailableZoneAffinityInfo>,
 }
 
@@ -6161,22 +8386,173 @@ impl LoadBalancerDetail {
     }
 }
 
+impl lenient::Reply for LoadBalancerDetail {
+    const NAME: &'static str = "LoadBalancerDetail";
+    const FIELDS: &'static [&'static str] = &[
+        "LoadBalancerId",
+        "LoadBalancerName",
+        "LoadBalancerType",
+        "Status",
+        "Address",
+        "AddressIPv6",
+        "AddressIPVersion",
+        "IPv6Mode",
+        "Zone",
+        "AddressIsp",
+        "VpcId",
+        "ProjectId",
+        "CreateTime",
+        "ChargeType",
+        "NetworkAttributes",
+        "PrepaidAttributes",
+        "ExtraInfo",
+        "ConfigId",
+        "Tags",
+        "ListenerId",
+        "Protocol",
+        "Port",
+        "LocationId",
+        "Domain",
+        "Url",
+        "TargetId",
+        "TargetAddress",
+        "TargetPort",
+        "TargetWeight",
+        "Isolation",
+        "SecurityGroup",
+        "LoadBalancerPassToTarget",
+        "TargetHealth",
+        "Domains",
+        "SlaveZone",
+        "Zones",
+        "SniSwitch",
+        "LoadBalancerDomain",
+        "Egress",
+        "AttributeFlags",
+        "SlaType",
+        "Exclusive",
+        "AvailableZoneAffinityInfo",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.load_balancer_id),
+            1 => lenient::value(map, &mut self.load_balancer_name),
+            2 => lenient::value(map, &mut self.load_balancer_type),
+            3 => lenient::scalar(map, &mut self.status),
+            4 => lenient::value(map, &mut self.address),
+            5 => lenient::value(map, &mut self.address_ipv6),
+            6 => lenient::value(map, &mut self.address_ip_version),
+            7 => lenient::value(map, &mut self.ipv6_mode),
+            8 => lenient::value(map, &mut self.zone),
+            9 => lenient::value(map, &mut self.address_isp),
+            10 => lenient::value(map, &mut self.vpc_id),
+            11 => lenient::scalar(map, &mut self.project_id),
+            12 => lenient::value(map, &mut self.create_time),
+            13 => lenient::value(map, &mut self.charge_type),
+            14 => lenient::value(map, &mut self.network_attributes),
+            15 => lenient::value(map, &mut self.prepaid_attributes),
+            16 => lenient::value(map, &mut self.extra_info),
+            17 => lenient::value(map, &mut self.config_id),
+            18 => lenient::list(map, &mut self.tags),
+            19 => lenient::value(map, &mut self.listener_id),
+            20 => lenient::value(map, &mut self.protocol),
+            21 => lenient::scalar(map, &mut self.port),
+            22 => lenient::value(map, &mut self.location_id),
+            23 => lenient::value(map, &mut self.domain),
+            24 => lenient::value(map, &mut self.url),
+            25 => lenient::value(map, &mut self.target_id),
+            26 => lenient::value(map, &mut self.target_address),
+            27 => lenient::scalar(map, &mut self.target_port),
+            28 => lenient::scalar(map, &mut self.target_weight),
+            29 => lenient::scalar(map, &mut self.isolation),
+            30 => lenient::list(map, &mut self.security_group),
+            31 => lenient::scalar(map, &mut self.load_balancer_pass_to_target),
+            32 => lenient::value(map, &mut self.target_health),
+            33 => lenient::value(map, &mut self.domains),
+            34 => lenient::list(map, &mut self.slave_zone),
+            35 => lenient::list(map, &mut self.zones),
+            36 => lenient::scalar(map, &mut self.sni_switch),
+            37 => lenient::value(map, &mut self.load_balancer_domain),
+            38 => lenient::value(map, &mut self.egress),
+            39 => lenient::list(map, &mut self.attribute_flags),
+            40 => lenient::value(map, &mut self.sla_type),
+            41 => lenient::scalar(map, &mut self.exclusive),
+            42 => lenient::value(map, &mut self.available_zone_affinity_info),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for LoadBalancerDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for LoadBalancerDetail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "LoadBalancerDetail", 43)?
+            .opt("LoadBalancerId", &self.load_balancer_id)?
+            .opt("LoadBalancerName", &self.load_balancer_name)?
+            .opt("LoadBalancerType", &self.load_balancer_type)?
+            .opt("Status", &self.status)?
+            .opt("Address", &self.address)?
+            .opt("AddressIPv6", &self.address_ipv6)?
+            .opt("AddressIPVersion", &self.address_ip_version)?
+            .opt("IPv6Mode", &self.ipv6_mode)?
+            .opt("Zone", &self.zone)?
+            .opt("AddressIsp", &self.address_isp)?
+            .opt("VpcId", &self.vpc_id)?
+            .opt("ProjectId", &self.project_id)?
+            .opt("CreateTime", &self.create_time)?
+            .opt("ChargeType", &self.charge_type)?
+            .opt("NetworkAttributes", &self.network_attributes)?
+            .opt("PrepaidAttributes", &self.prepaid_attributes)?
+            .opt("ExtraInfo", &self.extra_info)?
+            .opt("ConfigId", &self.config_id)?
+            .list("Tags", &self.tags)?
+            .opt("ListenerId", &self.listener_id)?
+            .opt("Protocol", &self.protocol)?
+            .opt("Port", &self.port)?
+            .opt("LocationId", &self.location_id)?
+            .opt("Domain", &self.domain)?
+            .opt("Url", &self.url)?
+            .opt("TargetId", &self.target_id)?
+            .opt("TargetAddress", &self.target_address)?
+            .opt("TargetPort", &self.target_port)?
+            .opt("TargetWeight", &self.target_weight)?
+            .opt("Isolation", &self.isolation)?
+            .list("SecurityGroup", &self.security_group)?
+            .opt("LoadBalancerPassToTarget", &self.load_balancer_pass_to_target)?
+            .opt("TargetHealth", &self.target_health)?
+            .opt("Domains", &self.domains)?
+            .list("SlaveZone", &self.slave_zone)?
+            .list("Zones", &self.zones)?
+            .opt("SniSwitch", &self.sni_switch)?
+            .opt("LoadBalancerDomain", &self.load_balancer_domain)?
+            .opt("Egress", &self.egress)?
+            .list("AttributeFlags", &self.attribute_flags)?
+            .opt("SlaType", &self.sla_type)?
+            .opt("Exclusive", &self.exclusive)?
+            .opt("AvailableZoneAffinityInfo", &self.available_zone_affinity_info)?
+            .end()
+    }
+}
+
 /// CLB instance health check status
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct LoadBalancerHealth {
     /// CLB instance ID
     ///
     /// Example: `lb-42mxxxx`
-    #[serde(rename = "LoadBalancerId", default, skip_serializing_if = "Option::is_none")]
     pub load_balancer_id: Option<String>,
     /// Specifies the name of the load balancing instance.
     ///
     /// Example: `lb_healthchk`
-    #[serde(rename = "LoadBalancerName", default, skip_serializing_if = "Option::is_none")]
     pub load_balancer_name: Option<String>,
     /// Listener list
-    #[serde(rename = "Listeners", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub listeners: Vec<output::ListenerHealth>,
 }
 
@@ -6206,39 +8582,67 @@ impl LoadBalancerHealth {
     }
 }
 
+impl lenient::Reply for LoadBalancerHealth {
+    const NAME: &'static str = "LoadBalancerHealth";
+    const FIELDS: &'static [&'static str] = &[
+        "LoadBalancerId",
+        "LoadBalancerName",
+        "Listeners",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.load_balancer_id),
+            1 => lenient::value(map, &mut self.load_balancer_name),
+            2 => lenient::list(map, &mut self.listeners),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for LoadBalancerHealth {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for LoadBalancerHealth {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "LoadBalancerHealth", 3)?
+            .opt("LoadBalancerId", &self.load_balancer_id)?
+            .opt("LoadBalancerName", &self.load_balancer_name)?
+            .list("Listeners", &self.listeners)?
+            .end()
+    }
+}
+
 /// CLB instance traffic data
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct LoadBalancerTraffic {
     /// CLB instance ID
     ///
     /// Example: `lb-xxxxxxx`
-    #[serde(rename = "LoadBalancerId", default, skip_serializing_if = "Option::is_none")]
     pub load_balancer_id: Option<String>,
     /// CLB instance name
     ///
     /// Example: `test-name`
-    #[serde(rename = "LoadBalancerName", default, skip_serializing_if = "Option::is_none")]
     pub load_balancer_name: Option<String>,
     /// CLB instance region
     ///
     /// Example: `ap-guangzhou`
-    #[serde(rename = "Region", default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// CLB instance VIP
     ///
     /// Example: `1.1.1.1`
-    #[serde(rename = "Vip", default, skip_serializing_if = "Option::is_none")]
     pub vip: Option<String>,
     /// Maximum outbound bandwidth in Mbps
     ///
     /// Example: `17`
-    #[serde(rename = "OutBandwidth", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub out_bandwidth: Option<f64>,
     /// Specifies the CLB domain name.
     ///
     /// Example: `ap-guang.safsadf.tencentclb.com`
-    #[serde(rename = "Domain", default, skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
 }
 
@@ -6286,8 +8690,51 @@ impl LoadBalancerTraffic {
     }
 }
 
+impl lenient::Reply for LoadBalancerTraffic {
+    const NAME: &'static str = "LoadBalancerTraffic";
+    const FIELDS: &'static [&'static str] = &[
+        "LoadBalancerId",
+        "LoadBalancerName",
+        "Region",
+        "Vip",
+        "OutBandwidth",
+        "Domain",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.load_balancer_id),
+            1 => lenient::value(map, &mut self.load_balancer_name),
+            2 => lenient::value(map, &mut self.region),
+            3 => lenient::value(map, &mut self.vip),
+            4 => lenient::scalar(map, &mut self.out_bandwidth),
+            5 => lenient::value(map, &mut self.domain),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for LoadBalancerTraffic {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for LoadBalancerTraffic {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "LoadBalancerTraffic", 6)?
+            .opt("LoadBalancerId", &self.load_balancer_id)?
+            .opt("LoadBalancerName", &self.load_balancer_name)?
+            .opt("Region", &self.region)?
+            .opt("Vip", &self.vip)?
+            .opt("OutBandwidth", &self.out_bandwidth)?
+            .opt("Domain", &self.domain)?
+            .end()
+    }
+}
+
 /// (Chinese only) 每个待探测模态的详细结果。
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ModalityProbeDetail {
     /// (Chinese only)
@@ -6295,7 +8742,6 @@ pub struct ModalityProbeDetail {
     /// 探测的模态
     ///
     /// Example: `image`
-    #[serde(rename = "Modality", default, skip_serializing_if = "Option::is_none")]
     pub modality: Option<String>,
     /// (Chinese only)
     ///
@@ -6308,12 +8754,10 @@ pub struct ModalityProbeDetail {
     /// - Inconclusive： 模型未明确是否支持该模态，待重新探测
     ///
     /// Example: `Unsupported`
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// (Chinese only)
     ///
     /// 探测该模态请求的报错详情
-    #[serde(rename = "ErrorInfo", default, skip_serializing_if = "Option::is_none")]
     pub error_info: Option<output::ProviderTestConnectionErrorInfo>,
 }
 
@@ -6343,8 +8787,42 @@ impl ModalityProbeDetail {
     }
 }
 
+impl lenient::Reply for ModalityProbeDetail {
+    const NAME: &'static str = "ModalityProbeDetail";
+    const FIELDS: &'static [&'static str] = &[
+        "Modality",
+        "Status",
+        "ErrorInfo",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.modality),
+            1 => lenient::value(map, &mut self.status),
+            2 => lenient::value(map, &mut self.error_info),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ModalityProbeDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ModalityProbeDetail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ModalityProbeDetail", 3)?
+            .opt("Modality", &self.modality)?
+            .opt("Status", &self.status)?
+            .opt("ErrorInfo", &self.error_info)?
+            .end()
+    }
+}
+
 /// (Chinese only) 模型别名对象
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ModelAlias {
     /// (Chinese only)
@@ -6352,7 +8830,6 @@ pub struct ModelAlias {
     /// 模型积分系数配置，包含 `InputCoefficient` 和 `OutputCoefficient`。
     ///
     /// 未配置时输入系数和输出系数均返回 1。
-    #[serde(rename = "Coefficient", default, skip_serializing_if = "Option::is_none")]
     pub coefficient: Option<output::Coefficient>,
     /// (Chinese only)
     ///
@@ -6361,7 +8838,6 @@ pub struct ModelAlias {
     /// 若用户配置了模型别名，则为该别名；未配置时为原始模型名称。
     ///
     /// Example: `gpt-4o`
-    #[serde(rename = "ModelAliasName", default, skip_serializing_if = "Option::is_none")]
     pub model_alias_name: Option<String>,
     /// (Chinese only)
     ///
@@ -6370,7 +8846,6 @@ pub struct ModelAlias {
     /// 默认返回该别名引用的全部实例；某实例返回 `Coefficient` 表示其单独配置了 ServiceProvider 维度系数，否则继承顶层 ModelAlias 的 `Coefficient`。
     ///
     /// 该别名当前无有效 BYOK 引用时返回空数组。
-    #[serde(rename = "ServiceProviderCoefficientSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub service_provider_coefficient_set: Vec<output::ServiceProviderCoefficient>,
     /// (Chinese only)
     ///
@@ -6381,7 +8856,6 @@ pub struct ModelAlias {
     /// - BYOK：用户 BYOK 配置的模型。
     ///
     /// Example: `BYOK`
-    #[serde(rename = "Source", default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
     /// (Chinese only)
     ///
@@ -6394,7 +8868,6 @@ pub struct ModelAlias {
     /// - ConfigureFailed： 变配失败
     ///
     /// Example: `Active`
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// (Chinese only)
     ///
@@ -6408,17 +8881,14 @@ pub struct ModelAlias {
     /// - video： 视频
     ///
     /// Example: `chat`
-    #[serde(rename = "Capability", default, skip_serializing_if = "Option::is_none")]
     pub capability: Option<String>,
     /// (Chinese only)
     ///
     /// 分级积分系数配置
-    #[serde(rename = "CoefficientTiers", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub coefficient_tiers: Vec<output::CoefficientTier>,
     /// (Chinese only)
     ///
     /// 峰谷积分系数配置
-    #[serde(rename = "CoefficientSchedule", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub coefficient_schedule: Vec<output::CoefficientScheduleRule>,
 }
 
@@ -6478,8 +8948,57 @@ impl ModelAlias {
     }
 }
 
+impl lenient::Reply for ModelAlias {
+    const NAME: &'static str = "ModelAlias";
+    const FIELDS: &'static [&'static str] = &[
+        "Coefficient",
+        "ModelAliasName",
+        "ServiceProviderCoefficientSet",
+        "Source",
+        "Status",
+        "Capability",
+        "CoefficientTiers",
+        "CoefficientSchedule",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.coefficient),
+            1 => lenient::value(map, &mut self.model_alias_name),
+            2 => lenient::list(map, &mut self.service_provider_coefficient_set),
+            3 => lenient::value(map, &mut self.source),
+            4 => lenient::value(map, &mut self.status),
+            5 => lenient::value(map, &mut self.capability),
+            6 => lenient::list(map, &mut self.coefficient_tiers),
+            7 => lenient::list(map, &mut self.coefficient_schedule),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ModelAlias {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ModelAlias {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ModelAlias", 8)?
+            .opt("Coefficient", &self.coefficient)?
+            .opt("ModelAliasName", &self.model_alias_name)?
+            .list("ServiceProviderCoefficientSet", &self.service_provider_coefficient_set)?
+            .opt("Source", &self.source)?
+            .opt("Status", &self.status)?
+            .opt("Capability", &self.capability)?
+            .list("CoefficientTiers", &self.coefficient_tiers)?
+            .list("CoefficientSchedule", &self.coefficient_schedule)?
+            .end()
+    }
+}
+
 /// (Chinese only) 模型关联信息
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ModelAssociation {
     /// (Chinese only)
@@ -6494,26 +9013,22 @@ pub struct ModelAssociation {
     /// - video： 支持视频输入
     ///
     /// Example: `["text"]`
-    #[serde(rename = "InputModalitiesUnion", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub input_modalities_union: Vec<String>,
     /// (Chinese only)
     ///
     /// 模型名称
     ///
     /// Example: `gpt-4o`
-    #[serde(rename = "ModelName", default, skip_serializing_if = "Option::is_none")]
     pub model_name: Option<String>,
     /// (Chinese only)
     ///
     /// BYOK列表
-    #[serde(rename = "ServiceProviders", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub service_providers: Vec<output::ServiceProvider>,
     /// (Chinese only)
     ///
     /// 模型类型
     ///
     /// Example: `BYOK`
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// (Chinese only)
     ///
@@ -6527,7 +9042,6 @@ pub struct ModelAssociation {
     /// - rerank： 重排序
     ///
     /// Example: `chat`
-    #[serde(rename = "Capability", default, skip_serializing_if = "Option::is_none")]
     pub capability: Option<String>,
 }
 
@@ -6569,8 +9083,48 @@ impl ModelAssociation {
     }
 }
 
+impl lenient::Reply for ModelAssociation {
+    const NAME: &'static str = "ModelAssociation";
+    const FIELDS: &'static [&'static str] = &[
+        "InputModalitiesUnion",
+        "ModelName",
+        "ServiceProviders",
+        "Type",
+        "Capability",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.input_modalities_union),
+            1 => lenient::value(map, &mut self.model_name),
+            2 => lenient::list(map, &mut self.service_providers),
+            3 => lenient::value(map, &mut self.type_),
+            4 => lenient::value(map, &mut self.capability),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ModelAssociation {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ModelAssociation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ModelAssociation", 5)?
+            .list("InputModalitiesUnion", &self.input_modalities_union)?
+            .opt("ModelName", &self.model_name)?
+            .list("ServiceProviders", &self.service_providers)?
+            .opt("Type", &self.type_)?
+            .opt("Capability", &self.capability)?
+            .end()
+    }
+}
+
 /// (Chinese only) 模型可用性
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ModelAvailability {
     /// (Chinese only)
@@ -6585,14 +9139,12 @@ pub struct ModelAvailability {
     /// - video： 支持视频输入
     ///
     /// Example: `["text"]`
-    #[serde(rename = "InputModalities", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub input_modalities: Vec<String>,
     /// (Chinese only)
     ///
     /// 模型
     ///
     /// Example: `claude-opus-4-6`
-    #[serde(rename = "Model", default, skip_serializing_if = "Option::is_none")]
     pub model: Option<String>,
     /// (Chinese only)
     ///
@@ -6605,7 +9157,6 @@ pub struct ModelAvailability {
     /// - Unknown： 未探测
     ///
     /// Example: `Unavailable`
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
 }
 
@@ -6635,8 +9186,42 @@ impl ModelAvailability {
     }
 }
 
+impl lenient::Reply for ModelAvailability {
+    const NAME: &'static str = "ModelAvailability";
+    const FIELDS: &'static [&'static str] = &[
+        "InputModalities",
+        "Model",
+        "Status",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.input_modalities),
+            1 => lenient::value(map, &mut self.model),
+            2 => lenient::value(map, &mut self.status),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ModelAvailability {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ModelAvailability {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ModelAvailability", 3)?
+            .list("InputModalities", &self.input_modalities)?
+            .opt("Model", &self.model)?
+            .opt("Status", &self.status)?
+            .end()
+    }
+}
+
 /// (Chinese only) BYOK的健康检查结果
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ModelHealthCheckResults {
     /// (Chinese only)
@@ -6644,21 +9229,18 @@ pub struct ModelHealthCheckResults {
     /// BYOK的KeyID
     ///
     /// Example: `mkey-pqqjys9x`
-    #[serde(rename = "ProviderKeyId", default, skip_serializing_if = "Option::is_none")]
     pub provider_key_id: Option<String>,
     /// (Chinese only)
     ///
     /// 模型
     ///
     /// Example: `gpt-4o`
-    #[serde(rename = "Model", default, skip_serializing_if = "Option::is_none")]
     pub model: Option<String>,
     /// (Chinese only)
     ///
     /// 健康检查状态
     ///
     /// Example: `Unknown`
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
 }
 
@@ -6688,8 +9270,42 @@ impl ModelHealthCheckResults {
     }
 }
 
+impl lenient::Reply for ModelHealthCheckResults {
+    const NAME: &'static str = "ModelHealthCheckResults";
+    const FIELDS: &'static [&'static str] = &[
+        "ProviderKeyId",
+        "Model",
+        "Status",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.provider_key_id),
+            1 => lenient::value(map, &mut self.model),
+            2 => lenient::value(map, &mut self.status),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ModelHealthCheckResults {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ModelHealthCheckResults {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ModelHealthCheckResults", 3)?
+            .opt("ProviderKeyId", &self.provider_key_id)?
+            .opt("Model", &self.model)?
+            .opt("Status", &self.status)?
+            .end()
+    }
+}
+
 /// (Chinese only) 模型及其 Key 信息
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ModelKeyInfoItem {
     /// (Chinese only)
@@ -6697,7 +9313,6 @@ pub struct ModelKeyInfoItem {
     /// 接入类型
     ///
     /// Example: `PublicCustom`
-    #[serde(rename = "AccessType", default, skip_serializing_if = "Option::is_none")]
     pub access_type: Option<String>,
     /// (Chinese only)
     ///
@@ -6706,7 +9321,6 @@ pub struct ModelKeyInfoItem {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `http://123.0.0.9`
-    #[serde(rename = "ApiBase", default, skip_serializing_if = "Option::is_none")]
     pub api_base: Option<String>,
     /// (Chinese only)
     ///
@@ -6715,7 +9329,6 @@ pub struct ModelKeyInfoItem {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "ApiBases", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub api_bases: Vec<output::ApiBaseItem>,
     /// (Chinese only)
     ///
@@ -6724,7 +9337,6 @@ pub struct ModelKeyInfoItem {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `2026-04-09T03:36:08+00:00`
-    #[serde(rename = "CreatedAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// (Chinese only)
     ///
@@ -6733,52 +9345,44 @@ pub struct ModelKeyInfoItem {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `www.b.com`
-    #[serde(rename = "HostHeader", default, skip_serializing_if = "Option::is_none")]
     pub host_header: Option<String>,
     /// (Chinese only)
     ///
     /// Key 数量
     ///
     /// Example: `13`
-    #[serde(rename = "KeyCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub key_count: Option<i64>,
     /// (Chinese only)
     ///
     /// Key 详情列表
-    #[serde(rename = "Keys", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub keys: Vec<output::KeyDetailItem>,
     /// (Chinese only)
     ///
     /// model信息
-    #[serde(rename = "ModelIdsWithAlias", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub model_ids_with_alias: Vec<output::ServiceProviderModelItem>,
     /// (Chinese only)
     ///
     /// 模型供应商
     ///
     /// Example: `xai`
-    #[serde(rename = "ModelProvider", default, skip_serializing_if = "Option::is_none")]
     pub model_provider: Option<String>,
     /// (Chinese only)
     ///
     /// 模型协议
     ///
     /// Example: `openai`
-    #[serde(rename = "Protocol", default, skip_serializing_if = "Option::is_none")]
     pub protocol: Option<String>,
     /// (Chinese only)
     ///
     /// 内部通信占用IP
     ///
     /// Example: `["172.16.96.44"]`
-    #[serde(rename = "ServiceIps", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub service_ips: Vec<String>,
     /// (Chinese only)
     ///
     /// 服务提供商ID
     ///
     /// Example: `byok-1q1n6zhh`
-    #[serde(rename = "ServiceProviderId", default, skip_serializing_if = "Option::is_none")]
     pub service_provider_id: Option<String>,
     /// (Chinese only)
     ///
@@ -6787,7 +9391,6 @@ pub struct ModelKeyInfoItem {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `private_custom`
-    #[serde(rename = "ServiceProviderName", default, skip_serializing_if = "Option::is_none")]
     pub service_provider_name: Option<String>,
     /// (Chinese only)
     ///
@@ -6800,7 +9403,6 @@ pub struct ModelKeyInfoItem {
     /// - Configuring： 变配中
     ///
     /// Example: `Provisioning`
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// (Chinese only)
     ///
@@ -6809,19 +9411,16 @@ pub struct ModelKeyInfoItem {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `subnet-blcqwjo4`
-    #[serde(rename = "SubnetId", default, skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
     /// (Chinese only)
     ///
     /// 标签信息
-    #[serde(rename = "Tags", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<output::TagInfo>,
     /// (Chinese only)
     ///
     /// 是否校验上游SSL
     ///
     /// Example: `true`
-    #[serde(rename = "VerifySSL", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub verify_ssl: Option<bool>,
     /// (Chinese only)
     ///
@@ -6830,12 +9429,10 @@ pub struct ModelKeyInfoItem {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `vpc-j5bxoqef`
-    #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// (Chinese only)
     ///
     /// 健康检查配置
-    #[serde(rename = "HealthCheckConfig", default, skip_serializing_if = "Option::is_none")]
     pub health_check_config: Option<output::ServiceProviderHealthCheckConfigOutput>,
     /// (Chinese only)
     ///
@@ -6844,7 +9441,6 @@ pub struct ModelKeyInfoItem {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `pnt-lbepdi5o`
-    #[serde(rename = "CMRPrivateNetworkTunnelId", default, skip_serializing_if = "Option::is_none")]
     pub cmr_private_network_tunnel_id: Option<String>,
     /// (Chinese only)
     ///
@@ -6853,12 +9449,10 @@ pub struct ModelKeyInfoItem {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `tunnel-dp-5e30`
-    #[serde(rename = "CMRPrivateNetworkTunnelName", default, skip_serializing_if = "Option::is_none")]
     pub cmr_private_network_tunnel_name: Option<String>,
     /// (Chinese only)
     ///
     /// 健康检查配置
-    #[serde(rename = "HealthCheckConfigs", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub health_check_configs: Vec<output::ServiceProviderHealthCheckConfigItemOutput>,
     /// (Chinese only)
     ///
@@ -6874,7 +9468,6 @@ pub struct ModelKeyInfoItem {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `embedding`
-    #[serde(rename = "Capability", default, skip_serializing_if = "Option::is_none")]
     pub capability: Option<String>,
     /// (Chinese only)
     ///
@@ -6883,7 +9476,6 @@ pub struct ModelKeyInfoItem {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `/embeddings`
-    #[serde(rename = "EndpointPath", default, skip_serializing_if = "Option::is_none")]
     pub endpoint_path: Option<String>,
 }
 
@@ -7039,8 +9631,105 @@ impl ModelKeyInfoItem {
     }
 }
 
+impl lenient::Reply for ModelKeyInfoItem {
+    const NAME: &'static str = "ModelKeyInfoItem";
+    const FIELDS: &'static [&'static str] = &[
+        "AccessType",
+        "ApiBase",
+        "ApiBases",
+        "CreatedAt",
+        "HostHeader",
+        "KeyCount",
+        "Keys",
+        "ModelIdsWithAlias",
+        "ModelProvider",
+        "Protocol",
+        "ServiceIps",
+        "ServiceProviderId",
+        "ServiceProviderName",
+        "Status",
+        "SubnetId",
+        "Tags",
+        "VerifySSL",
+        "VpcId",
+        "HealthCheckConfig",
+        "CMRPrivateNetworkTunnelId",
+        "CMRPrivateNetworkTunnelName",
+        "HealthCheckConfigs",
+        "Capability",
+        "EndpointPath",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.access_type),
+            1 => lenient::value(map, &mut self.api_base),
+            2 => lenient::list(map, &mut self.api_bases),
+            3 => lenient::value(map, &mut self.created_at),
+            4 => lenient::value(map, &mut self.host_header),
+            5 => lenient::scalar(map, &mut self.key_count),
+            6 => lenient::list(map, &mut self.keys),
+            7 => lenient::list(map, &mut self.model_ids_with_alias),
+            8 => lenient::value(map, &mut self.model_provider),
+            9 => lenient::value(map, &mut self.protocol),
+            10 => lenient::list(map, &mut self.service_ips),
+            11 => lenient::value(map, &mut self.service_provider_id),
+            12 => lenient::value(map, &mut self.service_provider_name),
+            13 => lenient::value(map, &mut self.status),
+            14 => lenient::value(map, &mut self.subnet_id),
+            15 => lenient::list(map, &mut self.tags),
+            16 => lenient::scalar(map, &mut self.verify_ssl),
+            17 => lenient::value(map, &mut self.vpc_id),
+            18 => lenient::value(map, &mut self.health_check_config),
+            19 => lenient::value(map, &mut self.cmr_private_network_tunnel_id),
+            20 => lenient::value(map, &mut self.cmr_private_network_tunnel_name),
+            21 => lenient::list(map, &mut self.health_check_configs),
+            22 => lenient::value(map, &mut self.capability),
+            23 => lenient::value(map, &mut self.endpoint_path),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ModelKeyInfoItem {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ModelKeyInfoItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ModelKeyInfoItem", 24)?
+            .opt("AccessType", &self.access_type)?
+            .opt("ApiBase", &self.api_base)?
+            .list("ApiBases", &self.api_bases)?
+            .opt("CreatedAt", &self.created_at)?
+            .opt("HostHeader", &self.host_header)?
+            .opt("KeyCount", &self.key_count)?
+            .list("Keys", &self.keys)?
+            .list("ModelIdsWithAlias", &self.model_ids_with_alias)?
+            .opt("ModelProvider", &self.model_provider)?
+            .opt("Protocol", &self.protocol)?
+            .list("ServiceIps", &self.service_ips)?
+            .opt("ServiceProviderId", &self.service_provider_id)?
+            .opt("ServiceProviderName", &self.service_provider_name)?
+            .opt("Status", &self.status)?
+            .opt("SubnetId", &self.subnet_id)?
+            .list("Tags", &self.tags)?
+            .opt("VerifySSL", &self.verify_ssl)?
+            .opt("VpcId", &self.vpc_id)?
+            .opt("HealthCheckConfig", &self.health_check_config)?
+            .opt("CMRPrivateNetworkTunnelId", &self.cmr_private_network_tunnel_id)?
+            .opt("CMRPrivateNetworkTunnelName", &self.cmr_private_network_tunnel_name)?
+            .list("HealthCheckConfigs", &self.health_check_configs)?
+            .opt("Capability", &self.capability)?
+            .opt("EndpointPath", &self.endpoint_path)?
+            .end()
+    }
+}
+
 /// (Chinese only) 按模型标识聚合的信息
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ModelNameAggregatedItem {
     /// (Chinese only)
@@ -7048,12 +9737,10 @@ pub struct ModelNameAggregatedItem {
     /// 模型标识显示名称（优先使用 model_alias，否则使用 model_name）
     ///
     /// Required. Example: `gpt-4o`
-    #[serde(rename = "ModelName", default, skip_serializing_if = "Option::is_none")]
     pub model_name: Option<String>,
     /// (Chinese only)
     ///
     /// 关联的服务商列表
-    #[serde(rename = "ServiceProviders", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub service_providers: Vec<output::ServiceProviderItem>,
     /// (Chinese only)
     ///
@@ -7067,7 +9754,6 @@ pub struct ModelNameAggregatedItem {
     /// - video： 支持视频输入
     ///
     /// Example: `["text"]`
-    #[serde(rename = "InputModalitiesUnion", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub input_modalities_union: Vec<String>,
 }
 
@@ -7092,8 +9778,42 @@ impl ModelNameAggregatedItem {
     }
 }
 
+impl lenient::Reply for ModelNameAggregatedItem {
+    const NAME: &'static str = "ModelNameAggregatedItem";
+    const FIELDS: &'static [&'static str] = &[
+        "ModelName",
+        "ServiceProviders",
+        "InputModalitiesUnion",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.model_name),
+            1 => lenient::list(map, &mut self.service_providers),
+            2 => lenient::list(map, &mut self.input_modalities_union),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ModelNameAggregatedItem {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ModelNameAggregatedItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ModelNameAggregatedItem", 3)?
+            .opt("ModelName", &self.model_name)?
+            .list("ServiceProviders", &self.service_providers)?
+            .list("InputModalitiesUnion", &self.input_modalities_union)?
+            .end()
+    }
+}
+
 /// (Chinese only) 模型路由计费信息
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ModelRouterBillingConfigOutput {
     /// (Chinese only)
@@ -7108,7 +9828,6 @@ pub struct ModelRouterBillingConfigOutput {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `RESOURCE_PACKAGE`
-    #[serde(rename = "ChargeType", default, skip_serializing_if = "Option::is_none")]
     pub charge_type: Option<String>,
     /// (Chinese only)
     ///
@@ -7133,7 +9852,6 @@ pub struct ModelRouterBillingConfigOutput {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `t1.small-01`
-    #[serde(rename = "SlaType", default, skip_serializing_if = "Option::is_none")]
     pub sla_type: Option<String>,
     /// (Chinese only)
     ///
@@ -7147,7 +9865,6 @@ pub struct ModelRouterBillingConfigOutput {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `true`
-    #[serde(rename = "AssociateResourcePackage", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub associate_resource_package: Option<bool>,
 }
 
@@ -7177,8 +9894,42 @@ impl ModelRouterBillingConfigOutput {
     }
 }
 
+impl lenient::Reply for ModelRouterBillingConfigOutput {
+    const NAME: &'static str = "ModelRouterBillingConfigOutput";
+    const FIELDS: &'static [&'static str] = &[
+        "ChargeType",
+        "SlaType",
+        "AssociateResourcePackage",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.charge_type),
+            1 => lenient::value(map, &mut self.sla_type),
+            2 => lenient::scalar(map, &mut self.associate_resource_package),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ModelRouterBillingConfigOutput {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ModelRouterBillingConfigOutput {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ModelRouterBillingConfigOutput", 3)?
+            .opt("ChargeType", &self.charge_type)?
+            .opt("SlaType", &self.sla_type)?
+            .opt("AssociateResourcePackage", &self.associate_resource_package)?
+            .end()
+    }
+}
+
 /// (Chinese only) 查询单个实例详细信息
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ModelRouterDetail {
     /// (Chinese only)
@@ -7190,7 +9941,6 @@ pub struct ModelRouterDetail {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `budget-1a2b3c4d`
-    #[serde(rename = "BudgetId", default, skip_serializing_if = "Option::is_none")]
     pub budget_id: Option<String>,
     /// (Chinese only)
     ///
@@ -7201,40 +9951,34 @@ pub struct ModelRouterDetail {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `production-budget`
-    #[serde(rename = "BudgetName", default, skip_serializing_if = "Option::is_none")]
     pub budget_name: Option<String>,
     /// (Chinese only)
     ///
     /// 集群信息
-    #[serde(rename = "ClusterInfo", default, skip_serializing_if = "Option::is_none")]
     pub cluster_info: Option<output::ClusterInfo>,
     /// (Chinese only)
     ///
     /// 创建时间
     ///
     /// Example: `2026-04-06T17:00:20+08:00`
-    #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
     /// (Chinese only)
     ///
     /// 模型路由实例按Budget刷新周期划分的Credit使用情况。
     ///
     /// 当关联Budget配置多个刷新周期时，按1d、7d、30d顺序返回各周期用量；未关联Budget时返回空数组。
-    #[serde(rename = "CreditUsageSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub credit_usage_set: Vec<output::CreditUsage>,
     /// (Chinese only)
     ///
     /// 模型路由实例域名
     ///
     /// Example: `lb-0zmphd9k-90ewzupvm84yr1sa.clb.gz-tencentclb.com`
-    #[serde(rename = "Domain", default, skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
     /// (Chinese only)
     ///
     /// 模型路由ID
     ///
     /// Example: `cmr-oei1qdkf`
-    #[serde(rename = "ModelRouterId", default, skip_serializing_if = "Option::is_none")]
     pub model_router_id: Option<String>,
     /// (Chinese only)
     ///
@@ -7243,7 +9987,6 @@ pub struct ModelRouterDetail {
     /// 默认值：-
     ///
     /// Example: `test-enterprise-tgw-polaris`
-    #[serde(rename = "ModelRouterName", default, skip_serializing_if = "Option::is_none")]
     pub model_router_name: Option<String>,
     /// (Chinese only)
     ///
@@ -7255,14 +9998,12 @@ pub struct ModelRouterDetail {
     /// - Enterprise： 企业级
     ///
     /// Example: `Enterprise`
-    #[serde(rename = "ModelRouterType", default, skip_serializing_if = "Option::is_none")]
     pub model_router_type: Option<String>,
     /// (Chinese only)
     ///
     /// 修改时间
     ///
     /// Example: `2026-04-07T20:11:53+08:00`
-    #[serde(rename = "ModifiedTime", default, skip_serializing_if = "Option::is_none")]
     pub modified_time: Option<String>,
     /// (Chinese only)
     ///
@@ -7274,12 +10015,10 @@ pub struct ModelRouterDetail {
     /// - Intranet： 内网
     ///
     /// Example: `Internet`
-    #[serde(rename = "NetworkType", default, skip_serializing_if = "Option::is_none")]
     pub network_type: Option<String>,
     /// (Chinese only)
     ///
     /// 模型路由限速信息
-    #[serde(rename = "RateLimitConfig", default, skip_serializing_if = "Option::is_none")]
     pub rate_limit_config: Option<output::RateLimitConfigForModelRouter>,
     /// (Chinese only)
     ///
@@ -7288,14 +10027,12 @@ pub struct ModelRouterDetail {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "RouterSetting", default, skip_serializing_if = "Option::is_none")]
     pub router_setting: Option<output::RouterSettingWithFallBack>,
     /// (Chinese only)
     ///
     /// 安全组ID列表
     ///
     /// Example: `["sg-fktcbp0l"]`
-    #[serde(rename = "SecurityGroups", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub security_groups: Vec<String>,
     /// (Chinese only)
     ///
@@ -7308,12 +10045,10 @@ pub struct ModelRouterDetail {
     /// - Frozen： 已冻结
     ///
     /// Example: `Normal`
-    #[serde(rename = "SecurityStatus", default, skip_serializing_if = "Option::is_none")]
     pub security_status: Option<String>,
     /// (Chinese only)
     ///
     /// 模型路由网络配置列表
-    #[serde(rename = "ServiceEndPoints", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub service_end_points: Vec<output::ServiceEndPoints>,
     /// (Chinese only)
     ///
@@ -7326,19 +10061,16 @@ pub struct ModelRouterDetail {
     /// - Configuring： 变配中
     ///
     /// Example: `Active`
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// (Chinese only)
     ///
     /// 模型路由实例所属子网的ID
     ///
     /// Example: `subnet-2cxt138a`
-    #[serde(rename = "SubnetId", default, skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
     /// (Chinese only)
     ///
     /// 标签
-    #[serde(rename = "Tags", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<output::TagInfo>,
     /// (Chinese only)
     ///
@@ -7350,21 +10082,18 @@ pub struct ModelRouterDetail {
     /// - Isolated： 已隔离
     ///
     /// Example: `Normal`
-    #[serde(rename = "TradeStatus", default, skip_serializing_if = "Option::is_none")]
     pub trade_status: Option<String>,
     /// (Chinese only)
     ///
     /// 模型路由实例VIP
     ///
     /// Example: `43.136.247.56`
-    #[serde(rename = "Vip", default, skip_serializing_if = "Option::is_none")]
     pub vip: Option<String>,
     /// (Chinese only)
     ///
     /// 模型路由实例所属VPC的ID
     ///
     /// Example: `vpc-fc7eyow9`
-    #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// (Chinese only)
     ///
@@ -7375,19 +10104,16 @@ pub struct ModelRouterDetail {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `2048`
-    #[serde(rename = "Bandwidth", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub bandwidth: Option<u64>,
     /// (Chinese only)
     ///
     /// 弹性公网IP的ID
     ///
     /// Example: `eip-kxle429x`
-    #[serde(rename = "EipAddressId", default, skip_serializing_if = "Option::is_none")]
     pub eip_address_id: Option<String>,
     /// (Chinese only)
     ///
     /// 计费信息
-    #[serde(rename = "BillingConfig", default, skip_serializing_if = "Option::is_none")]
     pub billing_config: Option<output::ModelRouterBillingConfigOutput>,
     /// (Chinese only)
     ///
@@ -7396,19 +10122,16 @@ pub struct ModelRouterDetail {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "EmbeddingConfig", default, skip_serializing_if = "Option::is_none")]
     pub embedding_config: Option<output::EmbeddingConfig>,
     /// (Chinese only)
     ///
     /// CMR关联的负载均衡实例id
     ///
     /// Example: `lb-8p0jldxc`
-    #[serde(rename = "LoadBalancerId", default, skip_serializing_if = "Option::is_none")]
     pub load_balancer_id: Option<String>,
     /// (Chinese only)
     ///
     /// 视频模型设置
-    #[serde(rename = "VideoConfig", default, skip_serializing_if = "Option::is_none")]
     pub video_config: Option<output::VideoConfig>,
     /// (Chinese only)
     ///
@@ -7417,22 +10140,18 @@ pub struct ModelRouterDetail {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "RerankConfig", default, skip_serializing_if = "Option::is_none")]
     pub rerank_config: Option<output::RerankConfig>,
     /// (Chinese only)
     ///
     /// 决策模型设置
-    #[serde(rename = "DecisionsConfig", default, skip_serializing_if = "Option::is_none")]
     pub decisions_config: Option<output::DecisionsConfig>,
     /// (Chinese only)
     ///
     /// Images 生图配置
-    #[serde(rename = "ImageConfig", default, skip_serializing_if = "Option::is_none")]
     pub image_config: Option<output::ImageConfig>,
     /// (Chinese only)
     ///
     /// 实例重定向配置
-    #[serde(rename = "RedirectConfig", default, skip_serializing_if = "Option::is_none")]
     pub redirect_config: Option<output::RedirectConfig>,
 }
 
@@ -7636,8 +10355,129 @@ impl ModelRouterDetail {
     }
 }
 
+impl lenient::Reply for ModelRouterDetail {
+    const NAME: &'static str = "ModelRouterDetail";
+    const FIELDS: &'static [&'static str] = &[
+        "BudgetId",
+        "BudgetName",
+        "ClusterInfo",
+        "CreatedTime",
+        "CreditUsageSet",
+        "Domain",
+        "ModelRouterId",
+        "ModelRouterName",
+        "ModelRouterType",
+        "ModifiedTime",
+        "NetworkType",
+        "RateLimitConfig",
+        "RouterSetting",
+        "SecurityGroups",
+        "SecurityStatus",
+        "ServiceEndPoints",
+        "Status",
+        "SubnetId",
+        "Tags",
+        "TradeStatus",
+        "Vip",
+        "VpcId",
+        "Bandwidth",
+        "EipAddressId",
+        "BillingConfig",
+        "EmbeddingConfig",
+        "LoadBalancerId",
+        "VideoConfig",
+        "RerankConfig",
+        "DecisionsConfig",
+        "ImageConfig",
+        "RedirectConfig",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.budget_id),
+            1 => lenient::value(map, &mut self.budget_name),
+            2 => lenient::value(map, &mut self.cluster_info),
+            3 => lenient::value(map, &mut self.created_time),
+            4 => lenient::list(map, &mut self.credit_usage_set),
+            5 => lenient::value(map, &mut self.domain),
+            6 => lenient::value(map, &mut self.model_router_id),
+            7 => lenient::value(map, &mut self.model_router_name),
+            8 => lenient::value(map, &mut self.model_router_type),
+            9 => lenient::value(map, &mut self.modified_time),
+            10 => lenient::value(map, &mut self.network_type),
+            11 => lenient::value(map, &mut self.rate_limit_config),
+            12 => lenient::value(map, &mut self.router_setting),
+            13 => lenient::list(map, &mut self.security_groups),
+            14 => lenient::value(map, &mut self.security_status),
+            15 => lenient::list(map, &mut self.service_end_points),
+            16 => lenient::value(map, &mut self.status),
+            17 => lenient::value(map, &mut self.subnet_id),
+            18 => lenient::list(map, &mut self.tags),
+            19 => lenient::value(map, &mut self.trade_status),
+            20 => lenient::value(map, &mut self.vip),
+            21 => lenient::value(map, &mut self.vpc_id),
+            22 => lenient::scalar(map, &mut self.bandwidth),
+            23 => lenient::value(map, &mut self.eip_address_id),
+            24 => lenient::value(map, &mut self.billing_config),
+            25 => lenient::value(map, &mut self.embedding_config),
+            26 => lenient::value(map, &mut self.load_balancer_id),
+            27 => lenient::value(map, &mut self.video_config),
+            28 => lenient::value(map, &mut self.rerank_config),
+            29 => lenient::value(map, &mut self.decisions_config),
+            30 => lenient::value(map, &mut self.image_config),
+            31 => lenient::value(map, &mut self.redirect_config),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ModelRouterDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ModelRouterDetail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ModelRouterDetail", 32)?
+            .opt("BudgetId", &self.budget_id)?
+            .opt("BudgetName", &self.budget_name)?
+            .opt("ClusterInfo", &self.cluster_info)?
+            .opt("CreatedTime", &self.created_time)?
+            .list("CreditUsageSet", &self.credit_usage_set)?
+            .opt("Domain", &self.domain)?
+            .opt("ModelRouterId", &self.model_router_id)?
+            .opt("ModelRouterName", &self.model_router_name)?
+            .opt("ModelRouterType", &self.model_router_type)?
+            .opt("ModifiedTime", &self.modified_time)?
+            .opt("NetworkType", &self.network_type)?
+            .opt("RateLimitConfig", &self.rate_limit_config)?
+            .opt("RouterSetting", &self.router_setting)?
+            .list("SecurityGroups", &self.security_groups)?
+            .opt("SecurityStatus", &self.security_status)?
+            .list("ServiceEndPoints", &self.service_end_points)?
+            .opt("Status", &self.status)?
+            .opt("SubnetId", &self.subnet_id)?
+            .list("Tags", &self.tags)?
+            .opt("TradeStatus", &self.trade_status)?
+            .opt("Vip", &self.vip)?
+            .opt("VpcId", &self.vpc_id)?
+            .opt("Bandwidth", &self.bandwidth)?
+            .opt("EipAddressId", &self.eip_address_id)?
+            .opt("BillingConfig", &self.billing_config)?
+            .opt("EmbeddingConfig", &self.embedding_config)?
+            .opt("LoadBalancerId", &self.load_balancer_id)?
+            .opt("VideoConfig", &self.video_config)?
+            .opt("RerankConfig", &self.rerank_config)?
+            .opt("DecisionsConfig", &self.decisions_config)?
+            .opt("ImageConfig", &self.image_config)?
+            .opt("RedirectConfig", &self.redirect_config)?
+            .end()
+    }
+}
+
 /// (Chinese only) 模型路由日志
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ModelRouterLog {
     /// (Chinese only)
@@ -7645,21 +10485,18 @@ pub struct ModelRouterLog {
     /// API Key的ID
     ///
     /// Example: `mkey-q9r9y3it`
-    #[serde(rename = "KeyId", default, skip_serializing_if = "Option::is_none")]
     pub key_id: Option<String>,
     /// (Chinese only)
     ///
     /// 模型
     ///
     /// Example: `gpt-4o`
-    #[serde(rename = "Model", default, skip_serializing_if = "Option::is_none")]
     pub model: Option<String>,
     /// (Chinese only)
     ///
     /// 所属厂商
     ///
     /// Example: `openai`
-    #[serde(rename = "Provider", default, skip_serializing_if = "Option::is_none")]
     pub provider: Option<String>,
     /// (Chinese only)
     ///
@@ -7671,35 +10508,30 @@ pub struct ModelRouterLog {
     /// - success： 成功
     ///
     /// Example: `failure`
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// (Chinese only)
     ///
     /// 最大重试次数
     ///
     /// Example: `0`
-    #[serde(rename = "MaxRetries", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub max_retries: Option<u64>,
     /// (Chinese only)
     ///
     /// 单次请求消耗的总Token数量
     ///
     /// Example: `0`
-    #[serde(rename = "TotalTokens", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_tokens: Option<u64>,
     /// (Chinese only)
     ///
     /// 单次请求输入消耗的Token数量
     ///
     /// Example: `0`
-    #[serde(rename = "InputTokens", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub input_tokens: Option<u64>,
     /// (Chinese only)
     ///
     /// 单次请求输出消耗的Token数量
     ///
     /// Example: `0`
-    #[serde(rename = "OutputTokens", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub output_tokens: Option<u64>,
     /// (Chinese only)
     ///
@@ -7708,28 +10540,24 @@ pub struct ModelRouterLog {
     /// 单位：ms
     ///
     /// Example: `0`
-    #[serde(rename = "RequestDuration", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub request_duration: Option<u64>,
     /// (Chinese only)
     ///
     /// 请求IP
     ///
     /// Example: `172.17.20.0`
-    #[serde(rename = "RequesterIp", default, skip_serializing_if = "Option::is_none")]
     pub requester_ip: Option<String>,
     /// (Chinese only)
     ///
     /// 日志查询起始时间
     ///
     /// Example: `2026-04-07T12:12:27+08:00`
-    #[serde(rename = "StartTime", default, skip_serializing_if = "Option::is_none")]
     pub start_time: Option<String>,
     /// (Chinese only)
     ///
     /// 日志查询结束时间
     ///
     /// Example: `2026-04-07T12:12:27+08:00`
-    #[serde(rename = "EndTime", default, skip_serializing_if = "Option::is_none")]
     pub end_time: Option<String>,
 }
 
@@ -7813,8 +10641,69 @@ impl ModelRouterLog {
     }
 }
 
+impl lenient::Reply for ModelRouterLog {
+    const NAME: &'static str = "ModelRouterLog";
+    const FIELDS: &'static [&'static str] = &[
+        "KeyId",
+        "Model",
+        "Provider",
+        "Status",
+        "MaxRetries",
+        "TotalTokens",
+        "InputTokens",
+        "OutputTokens",
+        "RequestDuration",
+        "RequesterIp",
+        "StartTime",
+        "EndTime",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.key_id),
+            1 => lenient::value(map, &mut self.model),
+            2 => lenient::value(map, &mut self.provider),
+            3 => lenient::value(map, &mut self.status),
+            4 => lenient::scalar(map, &mut self.max_retries),
+            5 => lenient::scalar(map, &mut self.total_tokens),
+            6 => lenient::scalar(map, &mut self.input_tokens),
+            7 => lenient::scalar(map, &mut self.output_tokens),
+            8 => lenient::scalar(map, &mut self.request_duration),
+            9 => lenient::value(map, &mut self.requester_ip),
+            10 => lenient::value(map, &mut self.start_time),
+            11 => lenient::value(map, &mut self.end_time),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ModelRouterLog {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ModelRouterLog {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ModelRouterLog", 12)?
+            .opt("KeyId", &self.key_id)?
+            .opt("Model", &self.model)?
+            .opt("Provider", &self.provider)?
+            .opt("Status", &self.status)?
+            .opt("MaxRetries", &self.max_retries)?
+            .opt("TotalTokens", &self.total_tokens)?
+            .opt("InputTokens", &self.input_tokens)?
+            .opt("OutputTokens", &self.output_tokens)?
+            .opt("RequestDuration", &self.request_duration)?
+            .opt("RequesterIp", &self.requester_ip)?
+            .opt("StartTime", &self.start_time)?
+            .opt("EndTime", &self.end_time)?
+            .end()
+    }
+}
+
 /// (Chinese only) 模型路由资源包
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ModelRouterPackage {
     /// (Chinese only)
@@ -7822,28 +10711,24 @@ pub struct ModelRouterPackage {
     /// 模型路由资源包总容量
     ///
     /// Example: `1`
-    #[serde(rename = "CapacitySize", default, skip_serializing_if = "Option::is_none")]
     pub capacity_size: Option<String>,
     /// (Chinese only)
     ///
     /// 模型路由资源包总余量
     ///
     /// Example: `1`
-    #[serde(rename = "CapacityRemain", default, skip_serializing_if = "Option::is_none")]
     pub capacity_remain: Option<String>,
     /// (Chinese only)
     ///
     /// 模型路由资源包容量精确值
     ///
     /// Example: `1`
-    #[serde(rename = "CapacitySizePrecise", default, skip_serializing_if = "Option::is_none")]
     pub capacity_size_precise: Option<String>,
     /// (Chinese only)
     ///
     /// 模型路由资源包总余量精确值
     ///
     /// Example: `1`
-    #[serde(rename = "CapacityRemainPrecise", default, skip_serializing_if = "Option::is_none")]
     pub capacity_remain_precise: Option<String>,
     /// (Chinese only)
     ///
@@ -7852,42 +10737,36 @@ pub struct ModelRouterPackage {
     /// 取值范围：\[0, 1\]
     ///
     /// Example: `0`
-    #[serde(rename = "AutoPurchaseFlag", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub auto_purchase_flag: Option<u64>,
     /// (Chinese only)
     ///
     /// 模型路由资源包Id
     ///
     /// Example: `CLB-k2600to9msqiji8`
-    #[serde(rename = "ModelRouterResourcePackageId", default, skip_serializing_if = "Option::is_none")]
     pub model_router_resource_package_id: Option<String>,
     /// (Chinese only)
     ///
     /// 模型路由资源包创建时间
     ///
     /// Example: `2026-04-07 17:18:40`
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
     /// (Chinese only)
     ///
     /// 模型路由资源包抵扣开始时间
     ///
     /// Example: `2026-04-07 17:18:40`
-    #[serde(rename = "DeductionStartTime", default, skip_serializing_if = "Option::is_none")]
     pub deduction_start_time: Option<String>,
     /// (Chinese only)
     ///
     /// 模型路由资源包抵扣截止时间
     ///
     /// Example: `2029-04-07 17:18:39`
-    #[serde(rename = "DeductionEndTime", default, skip_serializing_if = "Option::is_none")]
     pub deduction_end_time: Option<String>,
     /// (Chinese only)
     ///
     /// 模型路由资源包失效时间
     ///
     /// Example: `2026-04-07 16:22:13`
-    #[serde(rename = "ExpiredTime", default, skip_serializing_if = "Option::is_none")]
     pub expired_time: Option<String>,
     /// (Chinese only)
     ///
@@ -7901,7 +10780,6 @@ pub struct ModelRouterPackage {
     /// - 3： 已用完
     ///
     /// Example: `1`
-    #[serde(rename = "Status", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub status: Option<u64>,
 }
 
@@ -7979,8 +10857,66 @@ impl ModelRouterPackage {
     }
 }
 
+impl lenient::Reply for ModelRouterPackage {
+    const NAME: &'static str = "ModelRouterPackage";
+    const FIELDS: &'static [&'static str] = &[
+        "CapacitySize",
+        "CapacityRemain",
+        "CapacitySizePrecise",
+        "CapacityRemainPrecise",
+        "AutoPurchaseFlag",
+        "ModelRouterResourcePackageId",
+        "CreateTime",
+        "DeductionStartTime",
+        "DeductionEndTime",
+        "ExpiredTime",
+        "Status",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.capacity_size),
+            1 => lenient::value(map, &mut self.capacity_remain),
+            2 => lenient::value(map, &mut self.capacity_size_precise),
+            3 => lenient::value(map, &mut self.capacity_remain_precise),
+            4 => lenient::scalar(map, &mut self.auto_purchase_flag),
+            5 => lenient::value(map, &mut self.model_router_resource_package_id),
+            6 => lenient::value(map, &mut self.create_time),
+            7 => lenient::value(map, &mut self.deduction_start_time),
+            8 => lenient::value(map, &mut self.deduction_end_time),
+            9 => lenient::value(map, &mut self.expired_time),
+            10 => lenient::scalar(map, &mut self.status),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ModelRouterPackage {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ModelRouterPackage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ModelRouterPackage", 11)?
+            .opt("CapacitySize", &self.capacity_size)?
+            .opt("CapacityRemain", &self.capacity_remain)?
+            .opt("CapacitySizePrecise", &self.capacity_size_precise)?
+            .opt("CapacityRemainPrecise", &self.capacity_remain_precise)?
+            .opt("AutoPurchaseFlag", &self.auto_purchase_flag)?
+            .opt("ModelRouterResourcePackageId", &self.model_router_resource_package_id)?
+            .opt("CreateTime", &self.create_time)?
+            .opt("DeductionStartTime", &self.deduction_start_time)?
+            .opt("DeductionEndTime", &self.deduction_end_time)?
+            .opt("ExpiredTime", &self.expired_time)?
+            .opt("Status", &self.status)?
+            .end()
+    }
+}
+
 /// (Chinese only) 模型路由相关配额
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ModelRouterQuota {
     /// (Chinese only)
@@ -7990,7 +10926,6 @@ pub struct ModelRouterQuota {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `cmr_quota_enterprise_model_router_num`
-    #[serde(rename = "QuotaType", default, skip_serializing_if = "Option::is_none")]
     pub quota_type: Option<String>,
     /// (Chinese only)
     ///
@@ -7999,7 +10934,6 @@ pub struct ModelRouterQuota {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `cmr-oei1qdkf`
-    #[serde(rename = "ResourceId", default, skip_serializing_if = "Option::is_none")]
     pub resource_id: Option<String>,
     /// (Chinese only)
     ///
@@ -8010,7 +10944,6 @@ pub struct ModelRouterQuota {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `100`
-    #[serde(rename = "Limit", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub limit: Option<u64>,
     /// (Chinese only)
     ///
@@ -8021,7 +10954,6 @@ pub struct ModelRouterQuota {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `0`
-    #[serde(rename = "Used", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub used: Option<u64>,
     /// (Chinese only)
     ///
@@ -8032,7 +10964,6 @@ pub struct ModelRouterQuota {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `100`
-    #[serde(rename = "Available", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub available: Option<u64>,
 }
 
@@ -8074,8 +11005,48 @@ impl ModelRouterQuota {
     }
 }
 
+impl lenient::Reply for ModelRouterQuota {
+    const NAME: &'static str = "ModelRouterQuota";
+    const FIELDS: &'static [&'static str] = &[
+        "QuotaType",
+        "ResourceId",
+        "Limit",
+        "Used",
+        "Available",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.quota_type),
+            1 => lenient::value(map, &mut self.resource_id),
+            2 => lenient::scalar(map, &mut self.limit),
+            3 => lenient::scalar(map, &mut self.used),
+            4 => lenient::scalar(map, &mut self.available),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ModelRouterQuota {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ModelRouterQuota {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ModelRouterQuota", 5)?
+            .opt("QuotaType", &self.quota_type)?
+            .opt("ResourceId", &self.resource_id)?
+            .opt("Limit", &self.limit)?
+            .opt("Used", &self.used)?
+            .opt("Available", &self.available)?
+            .end()
+    }
+}
+
 /// (Chinese only) 模型路由资源包抵扣信息
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ModelRouterResourcePackageDeduction {
     /// (Chinese only)
@@ -8083,63 +11054,54 @@ pub struct ModelRouterResourcePackageDeduction {
     /// 实际抵扣量
     ///
     /// Example: `16.90794`
-    #[serde(rename = "ActualDosage", default, skip_serializing_if = "Option::is_none")]
     pub actual_dosage: Option<String>,
     /// (Chinese only)
     ///
     /// 抵扣后包剩余量
     ///
     /// Example: `29966.2635`
-    #[serde(rename = "AfterDeductionRemain", default, skip_serializing_if = "Option::is_none")]
     pub after_deduction_remain: Option<String>,
     /// (Chinese only)
     ///
     /// 抵扣前包剩余量
     ///
     /// Example: `29983.17144`
-    #[serde(rename = "BeforeDeductionRemain", default, skip_serializing_if = "Option::is_none")]
     pub before_deduction_remain: Option<String>,
     /// (Chinese only)
     ///
     /// 抵扣时间
     ///
     /// Example: `2026-04-06 17:35:00`
-    #[serde(rename = "DeductionTime", default, skip_serializing_if = "Option::is_none")]
     pub deduction_time: Option<String>,
     /// (Chinese only)
     ///
     /// 原始用量
     ///
     /// Example: `0.3834`
-    #[serde(rename = "Dosage", default, skip_serializing_if = "Option::is_none")]
     pub dosage: Option<String>,
     /// (Chinese only)
     ///
     /// 用量结束时间
     ///
     /// Example: `2026-04-06 15:52:00`
-    #[serde(rename = "EndTime", default, skip_serializing_if = "Option::is_none")]
     pub end_time: Option<String>,
     /// (Chinese only)
     ///
     /// 产生用量的模型路由实例Id
     ///
     /// Example: `cmr-e5f6g7h8`
-    #[serde(rename = "ModelRouterId", default, skip_serializing_if = "Option::is_none")]
     pub model_router_id: Option<String>,
     /// (Chinese only)
     ///
     /// 模型路由资源包Id
     ///
     /// Example: `cmrcredit-k2800toa8gc7far`
-    #[serde(rename = "ModelRouterResourcePackageId", default, skip_serializing_if = "Option::is_none")]
     pub model_router_resource_package_id: Option<String>,
     /// (Chinese only)
     ///
     /// 用量开始时间
     ///
     /// Example: `2026-04-06 15:51:00`
-    #[serde(rename = "StartTime", default, skip_serializing_if = "Option::is_none")]
     pub start_time: Option<String>,
 }
 
@@ -8205,8 +11167,60 @@ impl ModelRouterResourcePackageDeduction {
     }
 }
 
+impl lenient::Reply for ModelRouterResourcePackageDeduction {
+    const NAME: &'static str = "ModelRouterResourcePackageDeduction";
+    const FIELDS: &'static [&'static str] = &[
+        "ActualDosage",
+        "AfterDeductionRemain",
+        "BeforeDeductionRemain",
+        "DeductionTime",
+        "Dosage",
+        "EndTime",
+        "ModelRouterId",
+        "ModelRouterResourcePackageId",
+        "StartTime",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.actual_dosage),
+            1 => lenient::value(map, &mut self.after_deduction_remain),
+            2 => lenient::value(map, &mut self.before_deduction_remain),
+            3 => lenient::value(map, &mut self.deduction_time),
+            4 => lenient::value(map, &mut self.dosage),
+            5 => lenient::value(map, &mut self.end_time),
+            6 => lenient::value(map, &mut self.model_router_id),
+            7 => lenient::value(map, &mut self.model_router_resource_package_id),
+            8 => lenient::value(map, &mut self.start_time),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ModelRouterResourcePackageDeduction {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ModelRouterResourcePackageDeduction {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ModelRouterResourcePackageDeduction", 9)?
+            .opt("ActualDosage", &self.actual_dosage)?
+            .opt("AfterDeductionRemain", &self.after_deduction_remain)?
+            .opt("BeforeDeductionRemain", &self.before_deduction_remain)?
+            .opt("DeductionTime", &self.deduction_time)?
+            .opt("Dosage", &self.dosage)?
+            .opt("EndTime", &self.end_time)?
+            .opt("ModelRouterId", &self.model_router_id)?
+            .opt("ModelRouterResourcePackageId", &self.model_router_resource_package_id)?
+            .opt("StartTime", &self.start_time)?
+            .end()
+    }
+}
+
 /// (Chinese only) 模型路由资源包退款价格
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ModelRouterResourcePackageRefundPrice {
     /// (Chinese only)
@@ -8214,14 +11228,12 @@ pub struct ModelRouterResourcePackageRefundPrice {
     /// 模型路由资源包Id
     ///
     /// Example: `cmrcredit-k2800toa9v5tnar`
-    #[serde(rename = "ModelRouterPackageId", default, skip_serializing_if = "Option::is_none")]
     pub model_router_package_id: Option<String>,
     /// (Chinese only)
     ///
     /// 可退还金额
     ///
     /// Example: `1`
-    #[serde(rename = "Price", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub price: Option<f64>,
 }
 
@@ -8245,8 +11257,39 @@ impl ModelRouterResourcePackageRefundPrice {
     }
 }
 
+impl lenient::Reply for ModelRouterResourcePackageRefundPrice {
+    const NAME: &'static str = "ModelRouterResourcePackageRefundPrice";
+    const FIELDS: &'static [&'static str] = &[
+        "ModelRouterPackageId",
+        "Price",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.model_router_package_id),
+            1 => lenient::scalar(map, &mut self.price),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ModelRouterResourcePackageRefundPrice {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ModelRouterResourcePackageRefundPrice {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ModelRouterResourcePackageRefundPrice", 2)?
+            .opt("ModelRouterPackageId", &self.model_router_package_id)?
+            .opt("Price", &self.price)?
+            .end()
+    }
+}
+
 /// (Chinese only) 模型路由列表
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ModelRouterSet {
     /// (Chinese only)
@@ -8258,7 +11301,6 @@ pub struct ModelRouterSet {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `budget-1a2b3c4d`
-    #[serde(rename = "BudgetId", default, skip_serializing_if = "Option::is_none")]
     pub budget_id: Option<String>,
     /// (Chinese only)
     ///
@@ -8269,40 +11311,34 @@ pub struct ModelRouterSet {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `production-budget`
-    #[serde(rename = "BudgetName", default, skip_serializing_if = "Option::is_none")]
     pub budget_name: Option<String>,
     /// (Chinese only)
     ///
     /// 集群信息
-    #[serde(rename = "ClusterInfo", default, skip_serializing_if = "Option::is_none")]
     pub cluster_info: Option<output::ClusterInfo>,
     /// (Chinese only)
     ///
     /// 创建时间
     ///
     /// Example: `2026-03-30T16:57:01+08:00`
-    #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
     /// (Chinese only)
     ///
     /// 模型路由实例按Budget刷新周期划分的Credit使用情况。
     ///
     /// 当关联Budget配置多个刷新周期时，按1d、7d、30d顺序返回各周期用量；未关联Budget时返回空数组。
-    #[serde(rename = "CreditUsageSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub credit_usage_set: Vec<output::CreditUsage>,
     /// (Chinese only)
     ///
     /// 模型路由实例域名
     ///
     /// Example: `lb-4y36j534-kuq30s51xyzt62ec.clb.gz-tencentclb.com`
-    #[serde(rename = "Domain", default, skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
     /// (Chinese only)
     ///
     /// 模型路由ID
     ///
     /// Example: `cmr-5amt4ct1`
-    #[serde(rename = "ModelRouterId", default, skip_serializing_if = "Option::is_none")]
     pub model_router_id: Option<String>,
     /// (Chinese only)
     ///
@@ -8311,7 +11347,6 @@ pub struct ModelRouterSet {
     /// 默认值：-
     ///
     /// Example: `test-enterprise-router`
-    #[serde(rename = "ModelRouterName", default, skip_serializing_if = "Option::is_none")]
     pub model_router_name: Option<String>,
     /// (Chinese only)
     ///
@@ -8323,14 +11358,12 @@ pub struct ModelRouterSet {
     /// - Enterprise： 企业级
     ///
     /// Example: `Enterprise`
-    #[serde(rename = "ModelRouterType", default, skip_serializing_if = "Option::is_none")]
     pub model_router_type: Option<String>,
     /// (Chinese only)
     ///
     /// 修改时间
     ///
     /// Example: `2026-03-31T00:57:27+08:00`
-    #[serde(rename = "ModifiedTime", default, skip_serializing_if = "Option::is_none")]
     pub modified_time: Option<String>,
     /// (Chinese only)
     ///
@@ -8342,7 +11375,6 @@ pub struct ModelRouterSet {
     /// - Intranet： 内网
     ///
     /// Example: `Internet`
-    #[serde(rename = "NetworkType", default, skip_serializing_if = "Option::is_none")]
     pub network_type: Option<String>,
     /// (Chinese only)
     ///
@@ -8355,7 +11387,6 @@ pub struct ModelRouterSet {
     /// - Frozen： 已冻结
     ///
     /// Example: `Normal`
-    #[serde(rename = "SecurityStatus", default, skip_serializing_if = "Option::is_none")]
     pub security_status: Option<String>,
     /// (Chinese only)
     ///
@@ -8368,12 +11399,10 @@ pub struct ModelRouterSet {
     /// - Configuring： 变配中
     ///
     /// Example: `Provisioning`
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// (Chinese only)
     ///
     /// 标签
-    #[serde(rename = "Tags", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<output::TagInfo>,
     /// (Chinese only)
     ///
@@ -8385,21 +11414,18 @@ pub struct ModelRouterSet {
     /// - Isolated： 已隔离
     ///
     /// Example: `Normal`
-    #[serde(rename = "TradeStatus", default, skip_serializing_if = "Option::is_none")]
     pub trade_status: Option<String>,
     /// (Chinese only)
     ///
     /// 模型路由实例VIP
     ///
     /// Example: `172.16.48.113`
-    #[serde(rename = "Vip", default, skip_serializing_if = "Option::is_none")]
     pub vip: Option<String>,
     /// (Chinese only)
     ///
     /// 模型路由实例所属VPC的ID
     ///
     /// Example: `vpc-j5bxoqef`
-    #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// (Chinese only)
     ///
@@ -8410,24 +11436,20 @@ pub struct ModelRouterSet {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `100`
-    #[serde(rename = "Bandwidth", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub bandwidth: Option<u64>,
     /// (Chinese only)
     ///
     /// 弹性公网IP的ID
     ///
     /// Example: `eip-kxle429x`
-    #[serde(rename = "EipAddressId", default, skip_serializing_if = "Option::is_none")]
     pub eip_address_id: Option<String>,
     /// (Chinese only)
     ///
     /// 计费信息
-    #[serde(rename = "BillingConfig", default, skip_serializing_if = "Option::is_none")]
     pub billing_config: Option<output::ModelRouterBillingConfigOutput>,
     /// (Chinese only)
     ///
     /// 实例重定向配置
-    #[serde(rename = "RedirectConfig", default, skip_serializing_if = "Option::is_none")]
     pub redirect_config: Option<output::RedirectConfig>,
 }
 
@@ -8565,8 +11587,96 @@ impl ModelRouterSet {
     }
 }
 
+impl lenient::Reply for ModelRouterSet {
+    const NAME: &'static str = "ModelRouterSet";
+    const FIELDS: &'static [&'static str] = &[
+        "BudgetId",
+        "BudgetName",
+        "ClusterInfo",
+        "CreatedTime",
+        "CreditUsageSet",
+        "Domain",
+        "ModelRouterId",
+        "ModelRouterName",
+        "ModelRouterType",
+        "ModifiedTime",
+        "NetworkType",
+        "SecurityStatus",
+        "Status",
+        "Tags",
+        "TradeStatus",
+        "Vip",
+        "VpcId",
+        "Bandwidth",
+        "EipAddressId",
+        "BillingConfig",
+        "RedirectConfig",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.budget_id),
+            1 => lenient::value(map, &mut self.budget_name),
+            2 => lenient::value(map, &mut self.cluster_info),
+            3 => lenient::value(map, &mut self.created_time),
+            4 => lenient::list(map, &mut self.credit_usage_set),
+            5 => lenient::value(map, &mut self.domain),
+            6 => lenient::value(map, &mut self.model_router_id),
+            7 => lenient::value(map, &mut self.model_router_name),
+            8 => lenient::value(map, &mut self.model_router_type),
+            9 => lenient::value(map, &mut self.modified_time),
+            10 => lenient::value(map, &mut self.network_type),
+            11 => lenient::value(map, &mut self.security_status),
+            12 => lenient::value(map, &mut self.status),
+            13 => lenient::list(map, &mut self.tags),
+            14 => lenient::value(map, &mut self.trade_status),
+            15 => lenient::value(map, &mut self.vip),
+            16 => lenient::value(map, &mut self.vpc_id),
+            17 => lenient::scalar(map, &mut self.bandwidth),
+            18 => lenient::value(map, &mut self.eip_address_id),
+            19 => lenient::value(map, &mut self.billing_config),
+            20 => lenient::value(map, &mut self.redirect_config),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ModelRouterSet {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ModelRouterSet {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ModelRouterSet", 21)?
+            .opt("BudgetId", &self.budget_id)?
+            .opt("BudgetName", &self.budget_name)?
+            .opt("ClusterInfo", &self.cluster_info)?
+            .opt("CreatedTime", &self.created_time)?
+            .list("CreditUsageSet", &self.credit_usage_set)?
+            .opt("Domain", &self.domain)?
+            .opt("ModelRouterId", &self.model_router_id)?
+            .opt("ModelRouterName", &self.model_router_name)?
+            .opt("ModelRouterType", &self.model_router_type)?
+            .opt("ModifiedTime", &self.modified_time)?
+            .opt("NetworkType", &self.network_type)?
+            .opt("SecurityStatus", &self.security_status)?
+            .opt("Status", &self.status)?
+            .list("Tags", &self.tags)?
+            .opt("TradeStatus", &self.trade_status)?
+            .opt("Vip", &self.vip)?
+            .opt("VpcId", &self.vpc_id)?
+            .opt("Bandwidth", &self.bandwidth)?
+            .opt("EipAddressId", &self.eip_address_id)?
+            .opt("BillingConfig", &self.billing_config)?
+            .opt("RedirectConfig", &self.redirect_config)?
+            .end()
+    }
+}
+
 /// (Chinese only) BYOK健康探测结果
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ModelTestResult {
     /// (Chinese only)
@@ -8574,7 +11684,6 @@ pub struct ModelTestResult {
     /// 模型
     ///
     /// Example: `minimax`
-    #[serde(rename = "Model", default, skip_serializing_if = "Option::is_none")]
     pub model: Option<String>,
     /// (Chinese only)
     ///
@@ -8586,17 +11695,14 @@ pub struct ModelTestResult {
     /// - Error： 不健康
     ///
     /// Example: `Success`
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// (Chinese only)
     ///
     /// 错误信息
-    #[serde(rename = "ErrorInfo", default, skip_serializing_if = "Option::is_none")]
     pub error_info: Option<output::ProviderTestConnectionErrorInfo>,
     /// (Chinese only)
     ///
     /// 探测请求
-    #[serde(rename = "TestConnectionRequest", default, skip_serializing_if = "Option::is_none")]
     pub test_connection_request: Option<output::TestConnectionRequestInfo>,
 }
 
@@ -8632,8 +11738,45 @@ impl ModelTestResult {
     }
 }
 
+impl lenient::Reply for ModelTestResult {
+    const NAME: &'static str = "ModelTestResult";
+    const FIELDS: &'static [&'static str] = &[
+        "Model",
+        "Status",
+        "ErrorInfo",
+        "TestConnectionRequest",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.model),
+            1 => lenient::value(map, &mut self.status),
+            2 => lenient::value(map, &mut self.error_info),
+            3 => lenient::value(map, &mut self.test_connection_request),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ModelTestResult {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ModelTestResult {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ModelTestResult", 4)?
+            .opt("Model", &self.model)?
+            .opt("Status", &self.status)?
+            .opt("ErrorInfo", &self.error_info)?
+            .opt("TestConnectionRequest", &self.test_connection_request)?
+            .end()
+    }
+}
+
 /// OAuth configuration information.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct OAuth {
     /// Specifies whether to turn on or off authentication.
@@ -8642,7 +11785,6 @@ pub struct OAuth {
     /// Disabled by default.
     ///
     /// Example: `True`
-    #[serde(rename = "OAuthEnable", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub o_auth_enable: Option<bool>,
     /// Deny requests or allow when all iaps fail.
     /// BYPASS: specifies the bypass.
@@ -8650,7 +11792,6 @@ pub struct OAuth {
     /// Defaults to BYPASS.
     ///
     /// Example: `BYPASS`
-    #[serde(rename = "OAuthFailureStatus", default, skip_serializing_if = "Option::is_none")]
     pub o_auth_failure_status: Option<String>,
 }
 
@@ -8674,24 +11815,52 @@ impl OAuth {
     }
 }
 
+impl lenient::Reply for OAuth {
+    const NAME: &'static str = "OAuth";
+    const FIELDS: &'static [&'static str] = &[
+        "OAuthEnable",
+        "OAuthFailureStatus",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.o_auth_enable),
+            1 => lenient::value(map, &mut self.o_auth_failure_status),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for OAuth {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for OAuth {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "OAuth", 2)?
+            .opt("OAuthEnable", &self.o_auth_enable)?
+            .opt("OAuthFailureStatus", &self.o_auth_failure_status)?
+            .end()
+    }
+}
+
 /// Price of CLB instances.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Price {
     /// Describes the instance pricing.
-    #[serde(rename = "InstancePrice", default, skip_serializing_if = "Option::is_none")]
     pub instance_price: Option<output::ItemPrice>,
     /// Network price.
     /// Note: This field may return·null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "BandwidthPrice", default, skip_serializing_if = "Option::is_none")]
     pub bandwidth_price: Option<output::ItemPrice>,
     /// LCU price.
     /// Note: This field may return·null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "LcuPrice", default, skip_serializing_if = "Option::is_none")]
     pub lcu_price: Option<output::ItemPrice>,
 }
 
@@ -8721,8 +11890,42 @@ impl Price {
     }
 }
 
+impl lenient::Reply for Price {
+    const NAME: &'static str = "Price";
+    const FIELDS: &'static [&'static str] = &[
+        "InstancePrice",
+        "BandwidthPrice",
+        "LcuPrice",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.instance_price),
+            1 => lenient::value(map, &mut self.bandwidth_price),
+            2 => lenient::value(map, &mut self.lcu_price),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Price {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for Price {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "Price", 3)?
+            .opt("InstancePrice", &self.instance_price)?
+            .opt("BandwidthPrice", &self.bandwidth_price)?
+            .opt("LcuPrice", &self.lcu_price)?
+            .end()
+    }
+}
+
 /// (Chinese only) Provider 信息
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ProviderItem {
     /// (Chinese only)
@@ -8730,28 +11933,24 @@ pub struct ProviderItem {
     /// Provider 标识（如 openai）
     ///
     /// Required. Example: `openai`
-    #[serde(rename = "Provider", default, skip_serializing_if = "Option::is_none")]
     pub provider: Option<String>,
     /// (Chinese only)
     ///
     /// 显示名称（如 OpenAI）
     ///
     /// Required. Example: `OpenAI`
-    #[serde(rename = "DisplayName", default, skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// (Chinese only)
     ///
     /// 模型协议列表
     ///
     /// Example: `["openai"]`
-    #[serde(rename = "Protocols", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub protocols: Vec<String>,
     /// (Chinese only)
     ///
     /// 英文显示名称
     ///
     /// Example: `OpenAI`
-    #[serde(rename = "EnglishDisplayName", default, skip_serializing_if = "Option::is_none")]
     pub english_display_name: Option<String>,
 }
 
@@ -8777,8 +11976,45 @@ impl ProviderItem {
     }
 }
 
+impl lenient::Reply for ProviderItem {
+    const NAME: &'static str = "ProviderItem";
+    const FIELDS: &'static [&'static str] = &[
+        "Provider",
+        "DisplayName",
+        "Protocols",
+        "EnglishDisplayName",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.provider),
+            1 => lenient::value(map, &mut self.display_name),
+            2 => lenient::list(map, &mut self.protocols),
+            3 => lenient::value(map, &mut self.english_display_name),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ProviderItem {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ProviderItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ProviderItem", 4)?
+            .opt("Provider", &self.provider)?
+            .opt("DisplayName", &self.display_name)?
+            .list("Protocols", &self.protocols)?
+            .opt("EnglishDisplayName", &self.english_display_name)?
+            .end()
+    }
+}
+
 /// (Chinese only) BYOK健康检查错误信息
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ProviderTestConnectionErrorInfo {
     /// (Chinese only)
@@ -8786,21 +12022,18 @@ pub struct ProviderTestConnectionErrorInfo {
     /// 上游模型侧返回的HTTP状态码
     ///
     /// Example: `401`
-    #[serde(rename = "HttpCode", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub http_code: Option<u64>,
     /// (Chinese only)
     ///
     /// 错误状态码
     ///
     /// Example: `AuthenticationError`
-    #[serde(rename = "ErrorStatus", default, skip_serializing_if = "Option::is_none")]
     pub error_status: Option<String>,
     /// (Chinese only)
     ///
     /// 探测请求错误信息
     ///
     /// Example: `Unable to determine image input support (probe failed with HTTP 401). The API key may be invalid.`
-    #[serde(rename = "OriginalMessage", default, skip_serializing_if = "Option::is_none")]
     pub original_message: Option<String>,
 }
 
@@ -8830,8 +12063,42 @@ impl ProviderTestConnectionErrorInfo {
     }
 }
 
+impl lenient::Reply for ProviderTestConnectionErrorInfo {
+    const NAME: &'static str = "ProviderTestConnectionErrorInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "HttpCode",
+        "ErrorStatus",
+        "OriginalMessage",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.http_code),
+            1 => lenient::value(map, &mut self.error_status),
+            2 => lenient::value(map, &mut self.original_message),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ProviderTestConnectionErrorInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ProviderTestConnectionErrorInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ProviderTestConnectionErrorInfo", 3)?
+            .opt("HttpCode", &self.http_code)?
+            .opt("ErrorStatus", &self.error_status)?
+            .opt("OriginalMessage", &self.original_message)?
+            .end()
+    }
+}
+
 /// Quota description. All quotas are in the current region.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Quota {
     /// Quota name. value range:.
@@ -8869,18 +12136,15 @@ pub struct Quota {
     /// .
     ///
     /// Example: `TOTAL_OPEN_CLB_QUOTA`
-    #[serde(rename = "QuotaId", default, skip_serializing_if = "Option::is_none")]
     pub quota_id: Option<String>,
     /// Currently used quantity. If it is `null`, it is meaningless.
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `null`
-    #[serde(rename = "QuotaCurrent", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub quota_current: Option<i64>,
     /// Quota limit.
     ///
     /// Example: `3`
-    #[serde(rename = "QuotaLimit", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub quota_limit: Option<i64>,
 }
 
@@ -8910,8 +12174,42 @@ impl Quota {
     }
 }
 
+impl lenient::Reply for Quota {
+    const NAME: &'static str = "Quota";
+    const FIELDS: &'static [&'static str] = &[
+        "QuotaId",
+        "QuotaCurrent",
+        "QuotaLimit",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.quota_id),
+            1 => lenient::scalar(map, &mut self.quota_current),
+            2 => lenient::scalar(map, &mut self.quota_limit),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Quota {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for Quota {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "Quota", 3)?
+            .opt("QuotaId", &self.quota_id)?
+            .opt("QuotaCurrent", &self.quota_current)?
+            .opt("QuotaLimit", &self.quota_limit)?
+            .end()
+    }
+}
+
 /// (Chinese only) Budget限速配置
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RateLimitConfigForBudget {
     /// (Chinese only)
@@ -8921,7 +12219,6 @@ pub struct RateLimitConfigForBudget {
     /// 单位：次/分钟。
     ///
     /// Example: `60`
-    #[serde(rename = "RPM", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub rpm: Option<u64>,
     /// (Chinese only)
     ///
@@ -8930,7 +12227,6 @@ pub struct RateLimitConfigForBudget {
     /// 单位：个/分钟。
     ///
     /// Example: `100000`
-    #[serde(rename = "TPM", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub tpm: Option<u64>,
 }
 
@@ -8954,8 +12250,39 @@ impl RateLimitConfigForBudget {
     }
 }
 
+impl lenient::Reply for RateLimitConfigForBudget {
+    const NAME: &'static str = "RateLimitConfigForBudget";
+    const FIELDS: &'static [&'static str] = &[
+        "RPM",
+        "TPM",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.rpm),
+            1 => lenient::scalar(map, &mut self.tpm),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for RateLimitConfigForBudget {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for RateLimitConfigForBudget {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "RateLimitConfigForBudget", 2)?
+            .opt("RPM", &self.rpm)?
+            .opt("TPM", &self.tpm)?
+            .end()
+    }
+}
+
 /// (Chinese only) 限速配置
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RateLimitConfigForKey {
     /// (Chinese only)
@@ -8965,7 +12292,6 @@ pub struct RateLimitConfigForKey {
     /// 单位：次
     ///
     /// Example: `10`
-    #[serde(rename = "MaxParallelRequest", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub max_parallel_request: Option<u64>,
     /// (Chinese only)
     ///
@@ -8974,7 +12300,6 @@ pub struct RateLimitConfigForKey {
     /// 单位：次/分钟
     ///
     /// Example: `30`
-    #[serde(rename = "RPM", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub rpm: Option<u64>,
     /// (Chinese only)
     ///
@@ -8983,7 +12308,6 @@ pub struct RateLimitConfigForKey {
     /// 单位：个/分钟
     ///
     /// Example: `50000`
-    #[serde(rename = "TPM", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub tpm: Option<u64>,
 }
 
@@ -9013,8 +12337,42 @@ impl RateLimitConfigForKey {
     }
 }
 
+impl lenient::Reply for RateLimitConfigForKey {
+    const NAME: &'static str = "RateLimitConfigForKey";
+    const FIELDS: &'static [&'static str] = &[
+        "MaxParallelRequest",
+        "RPM",
+        "TPM",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.max_parallel_request),
+            1 => lenient::scalar(map, &mut self.rpm),
+            2 => lenient::scalar(map, &mut self.tpm),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for RateLimitConfigForKey {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for RateLimitConfigForKey {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "RateLimitConfigForKey", 3)?
+            .opt("MaxParallelRequest", &self.max_parallel_request)?
+            .opt("RPM", &self.rpm)?
+            .opt("TPM", &self.tpm)?
+            .end()
+    }
+}
+
 /// (Chinese only) 限速配置
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RateLimitConfigForModelRouter {
     /// (Chinese only)
@@ -9024,7 +12382,6 @@ pub struct RateLimitConfigForModelRouter {
     /// 单位：次/分钟
     ///
     /// Example: `60`
-    #[serde(rename = "RPM", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub rpm: Option<u64>,
     /// (Chinese only)
     ///
@@ -9033,7 +12390,6 @@ pub struct RateLimitConfigForModelRouter {
     /// 单位：个/分钟
     ///
     /// Example: `100000`
-    #[serde(rename = "TPM", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub tpm: Option<u64>,
 }
 
@@ -9057,8 +12413,39 @@ impl RateLimitConfigForModelRouter {
     }
 }
 
+impl lenient::Reply for RateLimitConfigForModelRouter {
+    const NAME: &'static str = "RateLimitConfigForModelRouter";
+    const FIELDS: &'static [&'static str] = &[
+        "RPM",
+        "TPM",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.rpm),
+            1 => lenient::scalar(map, &mut self.tpm),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for RateLimitConfigForModelRouter {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for RateLimitConfigForModelRouter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "RateLimitConfigForModelRouter", 2)?
+            .opt("RPM", &self.rpm)?
+            .opt("TPM", &self.tpm)?
+            .end()
+    }
+}
+
 /// (Chinese only) 重定向配置
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RedirectConfig {
     /// (Chinese only)
@@ -9074,14 +12461,12 @@ pub struct RedirectConfig {
     /// - 308： 永久重定向（保留请求方法）
     ///
     /// Example: `302`
-    #[serde(rename = "StatusCode", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub status_code: Option<u64>,
     /// (Chinese only)
     ///
     /// 目标地址，填写为空表示关闭重定向。不支持路径填写。
     ///
     /// Example: `https://www.qq.com/`
-    #[serde(rename = "TargetUrl", default, skip_serializing_if = "Option::is_none")]
     pub target_url: Option<String>,
 }
 
@@ -9105,8 +12490,39 @@ impl RedirectConfig {
     }
 }
 
+impl lenient::Reply for RedirectConfig {
+    const NAME: &'static str = "RedirectConfig";
+    const FIELDS: &'static [&'static str] = &[
+        "StatusCode",
+        "TargetUrl",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.status_code),
+            1 => lenient::value(map, &mut self.target_url),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for RedirectConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for RedirectConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "RedirectConfig", 2)?
+            .opt("StatusCode", &self.status_code)?
+            .opt("TargetUrl", &self.target_url)?
+            .end()
+    }
+}
+
 /// (Chinese only) 重新生成的Key信息
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RegeneratedKey {
     /// (Chinese only)
@@ -9114,14 +12530,12 @@ pub struct RegeneratedKey {
     /// 重新生成的明文Key
     ///
     /// Example: `sk-HvvyVk2DvoMuG1t0MEzz4qLqWZ8-xNUlVzUZo1jtzW3opZ9eMok0nfgEhd-lLFgqKxY3d-0qFy2aohD5sKRPJu1Hlv1irSX6-nStS-9xXA`
-    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// (Chinese only)
     ///
     /// Key的ID
     ///
     /// Example: `vkey-g2kyvhih`
-    #[serde(rename = "KeyId", default, skip_serializing_if = "Option::is_none")]
     pub key_id: Option<String>,
 }
 
@@ -9145,8 +12559,39 @@ impl RegeneratedKey {
     }
 }
 
+impl lenient::Reply for RegeneratedKey {
+    const NAME: &'static str = "RegeneratedKey";
+    const FIELDS: &'static [&'static str] = &[
+        "Key",
+        "KeyId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.key),
+            1 => lenient::value(map, &mut self.key_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for RegeneratedKey {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for RegeneratedKey {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "RegeneratedKey", 2)?
+            .opt("Key", &self.key)?
+            .opt("KeyId", &self.key_id)?
+            .end()
+    }
+}
+
 /// (Chinese only) Rerank调度配置。
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RerankConfig {
     /// (Chinese only)
@@ -9164,7 +12609,6 @@ pub struct RerankConfig {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `CostBasedRouting`
-    #[serde(rename = "RoutingStrategy", default, skip_serializing_if = "Option::is_none")]
     pub routing_strategy: Option<String>,
     /// (Chinese only)
     ///
@@ -9173,7 +12617,6 @@ pub struct RerankConfig {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "RoutingStrategyArgs", default, skip_serializing_if = "Option::is_none")]
     pub routing_strategy_args: Option<output::RoutingStrategyArgs>,
     /// (Chinese only)
     ///
@@ -9186,7 +12629,6 @@ pub struct RerankConfig {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `3`
-    #[serde(rename = "NumRetries", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub num_retries: Option<u64>,
 }
 
@@ -9216,25 +12658,55 @@ impl RerankConfig {
     }
 }
 
+impl lenient::Reply for RerankConfig {
+    const NAME: &'static str = "RerankConfig";
+    const FIELDS: &'static [&'static str] = &[
+        "RoutingStrategy",
+        "RoutingStrategyArgs",
+        "NumRetries",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.routing_strategy),
+            1 => lenient::value(map, &mut self.routing_strategy_args),
+            2 => lenient::scalar(map, &mut self.num_retries),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for RerankConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for RerankConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "RerankConfig", 3)?
+            .opt("RoutingStrategy", &self.routing_strategy)?
+            .opt("RoutingStrategyArgs", &self.routing_strategy_args)?
+            .opt("NumRetries", &self.num_retries)?
+            .end()
+    }
+}
+
 /// Resource details
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Resource {
     /// Specific ISP resource information, Vaules: `CMCC`, `CUCC`, `CTCC`, `BGP`, and `INTERNAL`.
     ///
     /// Example: `CMCC`
-    #[serde(rename = "Type", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub type_: Vec<String>,
     /// ISP information, such as `CMCC`, `CUCC`, `CTCC`, `BGP`, and `INTERNAL`.
     ///
     /// Example: `CMCC`
-    #[serde(rename = "Isp", default, skip_serializing_if = "Option::is_none")]
     pub isp: Option<String>,
     /// Available resources.
-    #[serde(rename = "AvailabilitySet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub availability_set: Vec<output::ResourceAvailability>,
     /// Operator type info.
-    #[serde(rename = "TypeSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub type_set: Vec<output::TypeInfo>,
 }
 
@@ -9270,19 +12742,54 @@ impl Resource {
     }
 }
 
+impl lenient::Reply for Resource {
+    const NAME: &'static str = "Resource";
+    const FIELDS: &'static [&'static str] = &[
+        "Type",
+        "Isp",
+        "AvailabilitySet",
+        "TypeSet",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.type_),
+            1 => lenient::value(map, &mut self.isp),
+            2 => lenient::list(map, &mut self.availability_set),
+            3 => lenient::list(map, &mut self.type_set),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Resource {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for Resource {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "Resource", 4)?
+            .list("Type", &self.type_)?
+            .opt("Isp", &self.isp)?
+            .list("AvailabilitySet", &self.availability_set)?
+            .list("TypeSet", &self.type_set)?
+            .end()
+    }
+}
+
 /// Resource availability
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ResourceAvailability {
     /// Specific ISP resource information. Values: `CMCC`, `CUCC`, `CTCC`, `BGP`.
     ///
     /// Required. Example: `CMCC`
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// Whether the resource is available. Values: `Available`, `Unavailable`
     ///
     /// Required. Example: `Available`
-    #[serde(rename = "Availability", default, skip_serializing_if = "Option::is_none")]
     pub availability: Option<String>,
 }
 
@@ -9296,8 +12803,39 @@ impl ResourceAvailability {
     }
 }
 
+impl lenient::Reply for ResourceAvailability {
+    const NAME: &'static str = "ResourceAvailability";
+    const FIELDS: &'static [&'static str] = &[
+        "Type",
+        "Availability",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.type_),
+            1 => lenient::value(map, &mut self.availability),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ResourceAvailability {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ResourceAvailability {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ResourceAvailability", 2)?
+            .opt("Type", &self.type_)?
+            .opt("Availability", &self.availability)?
+            .end()
+    }
+}
+
 /// (Chinese only) 单条模型重写规则。
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RewriteItem {
     /// (Chinese only)
@@ -9307,14 +12845,12 @@ pub struct RewriteItem {
     /// 特殊值 `default` 表示兜底规则（命中所有未显式列出的源模型）。
     ///
     /// Example: `default`
-    #[serde(rename = "SourceModel", default, skip_serializing_if = "Option::is_none")]
     pub source_model: Option<String>,
     /// (Chinese only)
     ///
     /// 目标模型名（重写规则的 value）。
     ///
     /// Example: `gpt-4o-mini`
-    #[serde(rename = "TargetModel", default, skip_serializing_if = "Option::is_none")]
     pub target_model: Option<String>,
 }
 
@@ -9338,36 +12874,62 @@ impl RewriteItem {
     }
 }
 
+impl lenient::Reply for RewriteItem {
+    const NAME: &'static str = "RewriteItem";
+    const FIELDS: &'static [&'static str] = &[
+        "SourceModel",
+        "TargetModel",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.source_model),
+            1 => lenient::value(map, &mut self.target_model),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for RewriteItem {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for RewriteItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "RewriteItem", 2)?
+            .opt("SourceModel", &self.source_model)?
+            .opt("TargetModel", &self.target_model)?
+            .end()
+    }
+}
+
 /// Redirect target information
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RewriteTarget {
     /// Listener ID of the redirection target. this field is valid only when redirection is configured.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `lbl-q471xxxx`
-    #[serde(rename = "TargetListenerId", default, skip_serializing_if = "Option::is_none")]
     pub target_listener_id: Option<String>,
     /// Specifies the forwarding rule ID of redirection target. field is valid only when redirection is configured.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `loc-188pxxxx`
-    #[serde(rename = "TargetLocationId", default, skip_serializing_if = "Option::is_none")]
     pub target_location_id: Option<String>,
     /// Specifies the redirection status code.
     ///
     /// Example: `302`
-    #[serde(rename = "RewriteCode", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub rewrite_code: Option<i64>,
     /// Whether the matched URL is carried in redirection
     ///
     /// Example: `true`
-    #[serde(rename = "TakeUrl", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub take_url: Option<bool>,
     /// Redirection type. Manual: Manual redirection; Auto: Automatic redirection
     ///
     /// Example: `Auto`
-    #[serde(rename = "RewriteType", default, skip_serializing_if = "Option::is_none")]
     pub rewrite_type: Option<String>,
 }
 
@@ -9409,8 +12971,48 @@ impl RewriteTarget {
     }
 }
 
+impl lenient::Reply for RewriteTarget {
+    const NAME: &'static str = "RewriteTarget";
+    const FIELDS: &'static [&'static str] = &[
+        "TargetListenerId",
+        "TargetLocationId",
+        "RewriteCode",
+        "TakeUrl",
+        "RewriteType",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.target_listener_id),
+            1 => lenient::value(map, &mut self.target_location_id),
+            2 => lenient::scalar(map, &mut self.rewrite_code),
+            3 => lenient::scalar(map, &mut self.take_url),
+            4 => lenient::value(map, &mut self.rewrite_type),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for RewriteTarget {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for RewriteTarget {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "RewriteTarget", 5)?
+            .opt("TargetListenerId", &self.target_listener_id)?
+            .opt("TargetLocationId", &self.target_location_id)?
+            .opt("RewriteCode", &self.rewrite_code)?
+            .opt("TakeUrl", &self.take_url)?
+            .opt("RewriteType", &self.rewrite_type)?
+            .end()
+    }
+}
+
 /// (Chinese only) 路由设置
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RouterSettingWithFallBack {
     /// (Chinese only)
@@ -9425,7 +13027,6 @@ pub struct RouterSettingWithFallBack {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `SimpleShuffle`
-    #[serde(rename = "CrossModelGroupRoutingStrategy", default, skip_serializing_if = "Option::is_none")]
     pub cross_model_group_routing_strategy: Option<String>,
     /// (Chinese only)
     ///
@@ -9434,7 +13035,6 @@ pub struct RouterSettingWithFallBack {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "FallBack", default, skip_serializing_if = "Option::is_none")]
     pub fall_back: Option<output::FallBackItem>,
     /// (Chinese only)
     ///
@@ -9451,7 +13051,6 @@ pub struct RouterSettingWithFallBack {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `SimpleShuffle`
-    #[serde(rename = "RoutingStrategy", default, skip_serializing_if = "Option::is_none")]
     pub routing_strategy: Option<String>,
     /// (Chinese only)
     ///
@@ -9464,7 +13063,6 @@ pub struct RouterSettingWithFallBack {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `4`
-    #[serde(rename = "NumRetries", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub num_retries: Option<u64>,
     /// (Chinese only)
     ///
@@ -9473,12 +13071,10 @@ pub struct RouterSettingWithFallBack {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "RoutingStrategyArgs", default, skip_serializing_if = "Option::is_none")]
     pub routing_strategy_args: Option<output::RoutingStrategyArgs>,
     /// (Chinese only)
     ///
     /// 粘连配置参数
-    #[serde(rename = "StickyConfig", default, skip_serializing_if = "Option::is_none")]
     pub sticky_config: Option<output::StickyConfig>,
 }
 
@@ -9526,8 +13122,51 @@ impl RouterSettingWithFallBack {
     }
 }
 
+impl lenient::Reply for RouterSettingWithFallBack {
+    const NAME: &'static str = "RouterSettingWithFallBack";
+    const FIELDS: &'static [&'static str] = &[
+        "CrossModelGroupRoutingStrategy",
+        "FallBack",
+        "RoutingStrategy",
+        "NumRetries",
+        "RoutingStrategyArgs",
+        "StickyConfig",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.cross_model_group_routing_strategy),
+            1 => lenient::value(map, &mut self.fall_back),
+            2 => lenient::value(map, &mut self.routing_strategy),
+            3 => lenient::scalar(map, &mut self.num_retries),
+            4 => lenient::value(map, &mut self.routing_strategy_args),
+            5 => lenient::value(map, &mut self.sticky_config),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for RouterSettingWithFallBack {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for RouterSettingWithFallBack {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "RouterSettingWithFallBack", 6)?
+            .opt("CrossModelGroupRoutingStrategy", &self.cross_model_group_routing_strategy)?
+            .opt("FallBack", &self.fall_back)?
+            .opt("RoutingStrategy", &self.routing_strategy)?
+            .opt("NumRetries", &self.num_retries)?
+            .opt("RoutingStrategyArgs", &self.routing_strategy_args)?
+            .opt("StickyConfig", &self.sticky_config)?
+            .end()
+    }
+}
+
 /// (Chinese only) L2模型内路由算法策略参数
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RoutingStrategyArgs {
     /// (Chinese only)
@@ -9541,7 +13180,6 @@ pub struct RoutingStrategyArgs {
     /// 仅最低繁忙路由算法生效。0 表示请求仅会路由到在途数最小的上游大模型部署，0.10 表示请求路由到的上游大模型部署在途请求数最多比最小在途数高10%，依次类推。
     ///
     /// Example: `0.3`
-    #[serde(rename = "LeastBusyBuffer", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub least_busy_buffer: Option<f64>,
     /// (Chinese only)
     ///
@@ -9554,7 +13192,6 @@ pub struct RoutingStrategyArgs {
     /// 仅用量均衡路由算法生效。0 表示请求仅会路由到TPM最低的上游大模型部署；0.10 表示请求最多会路由到比TPM最小值高10%的上游大模型部署，依次类推。
     ///
     /// Example: `0.4`
-    #[serde(rename = "UsageBasedBuffer", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub usage_based_buffer: Option<f64>,
     /// (Chinese only)
     ///
@@ -9567,7 +13204,6 @@ pub struct RoutingStrategyArgs {
     /// 仅最低延迟路由算法生效。0 表示请求仅会路由到延迟最低的上游大模型部署；0.10 表示请求最多会路由到比延迟最小值高10%的上游大模型部署，依次类推。
     ///
     /// Example: `0.6`
-    #[serde(rename = "LowestLatencyBuffer", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub lowest_latency_buffer: Option<f64>,
     /// (Chinese only)
     ///
@@ -9580,7 +13216,6 @@ pub struct RoutingStrategyArgs {
     /// 仅最低积分系数路由算法生效。0 表示请求仅会路由到积分系数最低的上游大模型部署；0.10 表示请求最多会路由到比积分系数最小值高10%的上游大模型部署，依次类推。
     ///
     /// Example: `100`
-    #[serde(rename = "LowestCostBuffer", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub lowest_cost_buffer: Option<f64>,
 }
 
@@ -9616,36 +13251,68 @@ impl RoutingStrategyArgs {
     }
 }
 
+impl lenient::Reply for RoutingStrategyArgs {
+    const NAME: &'static str = "RoutingStrategyArgs";
+    const FIELDS: &'static [&'static str] = &[
+        "LeastBusyBuffer",
+        "UsageBasedBuffer",
+        "LowestLatencyBuffer",
+        "LowestCostBuffer",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.least_busy_buffer),
+            1 => lenient::scalar(map, &mut self.usage_based_buffer),
+            2 => lenient::scalar(map, &mut self.lowest_latency_buffer),
+            3 => lenient::scalar(map, &mut self.lowest_cost_buffer),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for RoutingStrategyArgs {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for RoutingStrategyArgs {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "RoutingStrategyArgs", 4)?
+            .opt("LeastBusyBuffer", &self.least_busy_buffer)?
+            .opt("UsageBasedBuffer", &self.usage_based_buffer)?
+            .opt("LowestLatencyBuffer", &self.lowest_latency_buffer)?
+            .opt("LowestCostBuffer", &self.lowest_cost_buffer)?
+            .end()
+    }
+}
+
 /// Health check status of a forwarding rule
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RuleHealth {
     /// Forwarding rule ID
     ///
     /// Example: `loc-lmf0xxxx`
-    #[serde(rename = "LocationId", default, skip_serializing_if = "Option::is_none")]
     pub location_id: Option<String>,
     /// Domain name of the forwarding rule
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `test.clb.cloud.tencent.com`
-    #[serde(rename = "Domain", default, skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
     /// Forwarding rule Url
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `/health`
-    #[serde(rename = "Url", default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Advanced routing rule ID.
     ///
     /// Example: `rule-b6xw**lo`
-    #[serde(rename = "RuleId", default, skip_serializing_if = "Option::is_none")]
     pub rule_id: Option<String>,
     /// Indicates the health check status of the backend service bound to this rule.
     ///
     /// Example: `None`
-    #[serde(rename = "Targets", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub targets: Vec<output::TargetHealth>,
 }
 
@@ -9687,131 +13354,146 @@ impl RuleHealth {
     }
 }
 
+impl lenient::Reply for RuleHealth {
+    const NAME: &'static str = "RuleHealth";
+    const FIELDS: &'static [&'static str] = &[
+        "LocationId",
+        "Domain",
+        "Url",
+        "RuleId",
+        "Targets",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.location_id),
+            1 => lenient::value(map, &mut self.domain),
+            2 => lenient::value(map, &mut self.url),
+            3 => lenient::value(map, &mut self.rule_id),
+            4 => lenient::list(map, &mut self.targets),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for RuleHealth {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for RuleHealth {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "RuleHealth", 5)?
+            .opt("LocationId", &self.location_id)?
+            .opt("Domain", &self.domain)?
+            .opt("Url", &self.url)?
+            .opt("RuleId", &self.rule_id)?
+            .list("Targets", &self.targets)?
+            .end()
+    }
+}
+
 /// HTTP/HTTPS listener forwarding rule (output)
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RuleOutput {
     /// Forwarding rule ID
     ///
     /// Example: `loc-xxx`
-    #[serde(rename = "LocationId", default, skip_serializing_if = "Option::is_none")]
     pub location_id: Option<String>,
     /// Domain name of the forwarding rule
     ///
     /// Example: `www.xxxx.com`
-    #[serde(rename = "Domain", default, skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
     /// Path of forwarding rules.
     ///
     /// Example: `/test`
-    #[serde(rename = "Url", default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Session persistence time
     ///
     /// Example: `0`
-    #[serde(rename = "SessionExpireTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub session_expire_time: Option<i64>,
     /// Health Check Information
-    #[serde(rename = "HealthCheck", default, skip_serializing_if = "Option::is_none")]
     pub health_check: Option<output::HealthCheck>,
     /// Certificate information
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "Certificate", default, skip_serializing_if = "Option::is_none")]
     pub certificate: Option<output::CertificateOutput>,
     /// Request forwarding method in the rules.WRR, LEAST_CONN, and IP_HASH respectively indicate weighted round robin, least connections, and IP hash.
     ///
     /// Example: `WRR`
-    #[serde(rename = "Scheduler", default, skip_serializing_if = "Option::is_none")]
     pub scheduler: Option<String>,
     /// ID of the listener to which the forwarding rule belongs
     ///
     /// Example: `lbl-8cnl****`
-    #[serde(rename = "ListenerId", default, skip_serializing_if = "Option::is_none")]
     pub listener_id: Option<String>,
     /// Redirection target information of the forwarding rule
-    #[serde(rename = "RewriteTarget", default, skip_serializing_if = "Option::is_none")]
     pub rewrite_target: Option<output::RewriteTarget>,
     /// Whether to enable gzip
     ///
     /// Example: `true`
-    #[serde(rename = "HttpGzip", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub http_gzip: Option<bool>,
     /// Whether the forwarding rule is automatically created
     ///
     /// Example: `false`
-    #[serde(rename = "BeAutoCreated", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub be_auto_created: Option<bool>,
     /// Whether to use as the default domain name
     ///
     /// Example: `true`
-    #[serde(rename = "DefaultServer", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub default_server: Option<bool>,
     /// Whether to enable Http2
     ///
     /// Example: `false`
-    #[serde(rename = "Http2", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub http2: Option<bool>,
     /// Forwarding protocol between CLB and real server
     ///
     /// Example: `HTTP`
-    #[serde(rename = "ForwardType", default, skip_serializing_if = "Option::is_none")]
     pub forward_type: Option<String>,
     /// Forwarding rule creation time
     ///
     /// Example: `2024-01-22 14:36:12`
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
     /// Real server type. NODE indicates binding to a general node, and TARGETGROUP indicates binding to a target group.
     ///
     /// Example: `NODE`
-    #[serde(rename = "TargetType", default, skip_serializing_if = "Option::is_none")]
     pub target_type: Option<String>,
     /// Basic information of a bound target group. This field will be returned if a target group is bound to a rule.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "TargetGroup", default, skip_serializing_if = "Option::is_none")]
     pub target_group: Option<output::BasicTargetGroupInfo>,
     /// WAF instance ID.
     ///
     /// Example: `waf-VuDdHZo4`
-    #[serde(rename = "WafDomainId", default, skip_serializing_if = "Option::is_none")]
     pub waf_domain_id: Option<String>,
     /// Called server routing. valid when ForwardType is TRPC. currently not yet available.
     ///
     /// Example: `vpc`
-    #[serde(rename = "TrpcCallee", default, skip_serializing_if = "Option::is_none")]
     pub trpc_callee: Option<String>,
     /// TRPC calling service api. valid when ForwardType is TRPC. currently not yet available.
     ///
     /// Example: `testFunc`
-    #[serde(rename = "TrpcFunc", default, skip_serializing_if = "Option::is_none")]
     pub trpc_func: Option<String>,
     /// QUIC status. QUIC_ACTIVE means enabled, QUIC_INACTIVE means not enabled. note that only HTTPS domain names can enable QUIC.
     ///
     /// Example: `QUIC_INACTIVE`
-    #[serde(rename = "QuicStatus", default, skip_serializing_if = "Option::is_none")]
     pub quic_status: Option<String>,
     /// Specifies the domain name list of the forwarding rule.
     ///
     /// Example: `["www.xxxx.com"]`
-    #[serde(rename = "Domains", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub domains: Vec<String>,
     /// List of bound target groups
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "TargetGroupList", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub target_group_list: Vec<output::BasicTargetGroupInfo>,
     /// OAuth configuration status.
-    #[serde(rename = "OAuth", default, skip_serializing_if = "Option::is_none")]
     pub o_auth: Option<output::OAuth>,
     /// Specifies the custom cookie name.
     ///
     /// Example: `test_cookie`
-    #[serde(rename = "CookieName", default, skip_serializing_if = "Option::is_none")]
     pub cookie_name: Option<String>,
 }
 
@@ -9973,30 +13655,125 @@ impl RuleOutput {
     }
 }
 
+impl lenient::Reply for RuleOutput {
+    const NAME: &'static str = "RuleOutput";
+    const FIELDS: &'static [&'static str] = &[
+        "LocationId",
+        "Domain",
+        "Url",
+        "SessionExpireTime",
+        "HealthCheck",
+        "Certificate",
+        "Scheduler",
+        "ListenerId",
+        "RewriteTarget",
+        "HttpGzip",
+        "BeAutoCreated",
+        "DefaultServer",
+        "Http2",
+        "ForwardType",
+        "CreateTime",
+        "TargetType",
+        "TargetGroup",
+        "WafDomainId",
+        "TrpcCallee",
+        "TrpcFunc",
+        "QuicStatus",
+        "Domains",
+        "TargetGroupList",
+        "OAuth",
+        "CookieName",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.location_id),
+            1 => lenient::value(map, &mut self.domain),
+            2 => lenient::value(map, &mut self.url),
+            3 => lenient::scalar(map, &mut self.session_expire_time),
+            4 => lenient::value(map, &mut self.health_check),
+            5 => lenient::value(map, &mut self.certificate),
+            6 => lenient::value(map, &mut self.scheduler),
+            7 => lenient::value(map, &mut self.listener_id),
+            8 => lenient::value(map, &mut self.rewrite_target),
+            9 => lenient::scalar(map, &mut self.http_gzip),
+            10 => lenient::scalar(map, &mut self.be_auto_created),
+            11 => lenient::scalar(map, &mut self.default_server),
+            12 => lenient::scalar(map, &mut self.http2),
+            13 => lenient::value(map, &mut self.forward_type),
+            14 => lenient::value(map, &mut self.create_time),
+            15 => lenient::value(map, &mut self.target_type),
+            16 => lenient::value(map, &mut self.target_group),
+            17 => lenient::value(map, &mut self.waf_domain_id),
+            18 => lenient::value(map, &mut self.trpc_callee),
+            19 => lenient::value(map, &mut self.trpc_func),
+            20 => lenient::value(map, &mut self.quic_status),
+            21 => lenient::list(map, &mut self.domains),
+            22 => lenient::list(map, &mut self.target_group_list),
+            23 => lenient::value(map, &mut self.o_auth),
+            24 => lenient::value(map, &mut self.cookie_name),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for RuleOutput {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for RuleOutput {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "RuleOutput", 25)?
+            .opt("LocationId", &self.location_id)?
+            .opt("Domain", &self.domain)?
+            .opt("Url", &self.url)?
+            .opt("SessionExpireTime", &self.session_expire_time)?
+            .opt("HealthCheck", &self.health_check)?
+            .opt("Certificate", &self.certificate)?
+            .opt("Scheduler", &self.scheduler)?
+            .opt("ListenerId", &self.listener_id)?
+            .opt("RewriteTarget", &self.rewrite_target)?
+            .opt("HttpGzip", &self.http_gzip)?
+            .opt("BeAutoCreated", &self.be_auto_created)?
+            .opt("DefaultServer", &self.default_server)?
+            .opt("Http2", &self.http2)?
+            .opt("ForwardType", &self.forward_type)?
+            .opt("CreateTime", &self.create_time)?
+            .opt("TargetType", &self.target_type)?
+            .opt("TargetGroup", &self.target_group)?
+            .opt("WafDomainId", &self.waf_domain_id)?
+            .opt("TrpcCallee", &self.trpc_callee)?
+            .opt("TrpcFunc", &self.trpc_func)?
+            .opt("QuicStatus", &self.quic_status)?
+            .list("Domains", &self.domains)?
+            .list("TargetGroupList", &self.target_group_list)?
+            .opt("OAuth", &self.o_auth)?
+            .opt("CookieName", &self.cookie_name)?
+            .end()
+    }
+}
+
 /// Information of the real server bound to a forwarding rule under an HTTP/HTTPS listener
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RuleTargets {
     /// Forwarding rule ID
     ///
     /// Example: `loc-i82k****`
-    #[serde(rename = "LocationId", default, skip_serializing_if = "Option::is_none")]
     pub location_id: Option<String>,
     /// Domain name of the forwarding rule
     ///
     /// Example: `xxx.com`
-    #[serde(rename = "Domain", default, skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
     /// Forwarding rule path.
     ///
     /// Example: `/xxx`
-    #[serde(rename = "Url", default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Real server information
-    #[serde(rename = "Targets", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub targets: Vec<output::Backend>,
     /// Describes the backend cloud function info.
-    #[serde(rename = "FunctionTargets", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub function_targets: Vec<output::FunctionTarget>,
 }
 
@@ -10038,27 +13815,63 @@ impl RuleTargets {
     }
 }
 
+impl lenient::Reply for RuleTargets {
+    const NAME: &'static str = "RuleTargets";
+    const FIELDS: &'static [&'static str] = &[
+        "LocationId",
+        "Domain",
+        "Url",
+        "Targets",
+        "FunctionTargets",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.location_id),
+            1 => lenient::value(map, &mut self.domain),
+            2 => lenient::value(map, &mut self.url),
+            3 => lenient::list(map, &mut self.targets),
+            4 => lenient::list(map, &mut self.function_targets),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for RuleTargets {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for RuleTargets {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "RuleTargets", 5)?
+            .opt("LocationId", &self.location_id)?
+            .opt("Domain", &self.domain)?
+            .opt("Url", &self.url)?
+            .list("Targets", &self.targets)?
+            .list("FunctionTargets", &self.function_targets)?
+            .end()
+    }
+}
+
 /// Object bound to the layer-7 listener rule
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RulesItems {
     /// Rule ID.
     ///
     /// Example: `loc-lmf0xxxx`
-    #[serde(rename = "LocationId", default, skip_serializing_if = "Option::is_none")]
     pub location_id: Option<String>,
     /// Domain name.
     ///
     /// Example: `test.clb.cloud.tencent.com`
-    #[serde(rename = "Domain", default, skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
     /// Uri
     ///
     /// Example: `/rules`
-    #[serde(rename = "Url", default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Object bound to the real server.
-    #[serde(rename = "Targets", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub targets: Vec<output::LbRsTargets>,
 }
 
@@ -10094,8 +13907,45 @@ impl RulesItems {
     }
 }
 
+impl lenient::Reply for RulesItems {
+    const NAME: &'static str = "RulesItems";
+    const FIELDS: &'static [&'static str] = &[
+        "LocationId",
+        "Domain",
+        "Url",
+        "Targets",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.location_id),
+            1 => lenient::value(map, &mut self.domain),
+            2 => lenient::value(map, &mut self.url),
+            3 => lenient::list(map, &mut self.targets),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for RulesItems {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for RulesItems {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "RulesItems", 4)?
+            .opt("LocationId", &self.location_id)?
+            .opt("Domain", &self.domain)?
+            .opt("Url", &self.url)?
+            .list("Targets", &self.targets)?
+            .end()
+    }
+}
+
 /// (Chinese only) 模型路由网络服务信息
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ServiceEndPoints {
     /// (Chinese only)
@@ -10103,21 +13953,18 @@ pub struct ServiceEndPoints {
     /// 证书ID
     ///
     /// Example: `SCkPG15A`
-    #[serde(rename = "CertId", default, skip_serializing_if = "Option::is_none")]
     pub cert_id: Option<String>,
     /// (Chinese only)
     ///
     /// 监听端口
     ///
     /// Example: `443`
-    #[serde(rename = "Port", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub port: Option<u64>,
     /// (Chinese only)
     ///
     /// 网络协议
     ///
     /// Example: `HTTPS`
-    #[serde(rename = "Schema", default, skip_serializing_if = "Option::is_none")]
     pub schema: Option<String>,
 }
 
@@ -10147,8 +13994,42 @@ impl ServiceEndPoints {
     }
 }
 
+impl lenient::Reply for ServiceEndPoints {
+    const NAME: &'static str = "ServiceEndPoints";
+    const FIELDS: &'static [&'static str] = &[
+        "CertId",
+        "Port",
+        "Schema",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.cert_id),
+            1 => lenient::scalar(map, &mut self.port),
+            2 => lenient::value(map, &mut self.schema),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ServiceEndPoints {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ServiceEndPoints {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ServiceEndPoints", 3)?
+            .opt("CertId", &self.cert_id)?
+            .opt("Port", &self.port)?
+            .opt("Schema", &self.schema)?
+            .end()
+    }
+}
+
 /// (Chinese only) BYOK信息
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ServiceProvider {
     /// (Chinese only)
@@ -10156,7 +14037,6 @@ pub struct ServiceProvider {
     /// BYOK类型
     ///
     /// Example: `PublicBYOK`
-    #[serde(rename = "AccessType", default, skip_serializing_if = "Option::is_none")]
     pub access_type: Option<String>,
     /// (Chinese only)
     ///
@@ -10170,35 +14050,30 @@ pub struct ServiceProvider {
     /// - video： 支持视频输入
     ///
     /// Example: `["text"]`
-    #[serde(rename = "InputModalities", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub input_modalities: Vec<String>,
     /// (Chinese only)
     ///
     /// 模型协议
     ///
     /// Example: `openai`
-    #[serde(rename = "Protocol", default, skip_serializing_if = "Option::is_none")]
     pub protocol: Option<String>,
     /// (Chinese only)
     ///
     /// BYOK的所属厂商
     ///
     /// Example: `xai`
-    #[serde(rename = "Provider", default, skip_serializing_if = "Option::is_none")]
     pub provider: Option<String>,
     /// (Chinese only)
     ///
     /// BYOK实例ID
     ///
     /// Example: `model-w***zd4jz`
-    #[serde(rename = "ServiceProviderId", default, skip_serializing_if = "Option::is_none")]
     pub service_provider_id: Option<String>,
     /// (Chinese only)
     ///
     /// BYOK名称
     ///
     /// Example: `custom_name`
-    #[serde(rename = "ServiceProviderName", default, skip_serializing_if = "Option::is_none")]
     pub service_provider_name: Option<String>,
     /// (Chinese only)
     ///
@@ -10207,14 +14082,12 @@ pub struct ServiceProvider {
     /// 取值范围\[0,2\]，优先级随数值增大而降低。
     ///
     /// Example: `1`
-    #[serde(rename = "Order", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub order: Option<u64>,
     /// (Chinese only)
     ///
     /// 绑定的指定模型组Order相同层级内BYOK实例的调度权重
     ///
     /// Example: `50`
-    #[serde(rename = "Weight", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub weight: Option<u64>,
     /// (Chinese only)
     ///
@@ -10231,7 +14104,6 @@ pub struct ServiceProvider {
     /// - DeletionFailed： 删除失败
     ///
     /// Example: `Active`
-    #[serde(rename = "AssociationStatus", default, skip_serializing_if = "Option::is_none")]
     pub association_status: Option<String>,
 }
 
@@ -10297,8 +14169,60 @@ impl ServiceProvider {
     }
 }
 
+impl lenient::Reply for ServiceProvider {
+    const NAME: &'static str = "ServiceProvider";
+    const FIELDS: &'static [&'static str] = &[
+        "AccessType",
+        "InputModalities",
+        "Protocol",
+        "Provider",
+        "ServiceProviderId",
+        "ServiceProviderName",
+        "Order",
+        "Weight",
+        "AssociationStatus",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.access_type),
+            1 => lenient::list(map, &mut self.input_modalities),
+            2 => lenient::value(map, &mut self.protocol),
+            3 => lenient::value(map, &mut self.provider),
+            4 => lenient::value(map, &mut self.service_provider_id),
+            5 => lenient::value(map, &mut self.service_provider_name),
+            6 => lenient::scalar(map, &mut self.order),
+            7 => lenient::scalar(map, &mut self.weight),
+            8 => lenient::value(map, &mut self.association_status),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ServiceProvider {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ServiceProvider {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ServiceProvider", 9)?
+            .opt("AccessType", &self.access_type)?
+            .list("InputModalities", &self.input_modalities)?
+            .opt("Protocol", &self.protocol)?
+            .opt("Provider", &self.provider)?
+            .opt("ServiceProviderId", &self.service_provider_id)?
+            .opt("ServiceProviderName", &self.service_provider_name)?
+            .opt("Order", &self.order)?
+            .opt("Weight", &self.weight)?
+            .opt("AssociationStatus", &self.association_status)?
+            .end()
+    }
+}
+
 /// (Chinese only) BYOK 实例（ServiceProvider）维度积分系数明细
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ServiceProviderCoefficient {
     /// (Chinese only)
@@ -10310,31 +14234,26 @@ pub struct ServiceProviderCoefficient {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "Coefficient", default, skip_serializing_if = "Option::is_none")]
     pub coefficient: Option<output::Coefficient>,
     /// (Chinese only)
     ///
     /// BYOK 实例（ServiceProvider）ID。
     ///
     /// Example: `byok-52mdfb352`
-    #[serde(rename = "ServiceProviderId", default, skip_serializing_if = "Option::is_none")]
     pub service_provider_id: Option<String>,
     /// (Chinese only)
     ///
     /// BYOK 实例（ServiceProvider）名称。
     ///
     /// Example: `openai-direct`
-    #[serde(rename = "ServiceProviderName", default, skip_serializing_if = "Option::is_none")]
     pub service_provider_name: Option<String>,
     /// (Chinese only)
     ///
     /// 分级积分系数设置
-    #[serde(rename = "CoefficientTiers", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub coefficient_tiers: Vec<output::CoefficientTier>,
     /// (Chinese only)
     ///
     /// 峰谷积分系数设置
-    #[serde(rename = "CoefficientSchedule", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub coefficient_schedule: Vec<output::CoefficientScheduleRule>,
 }
 
@@ -10376,8 +14295,48 @@ impl ServiceProviderCoefficient {
     }
 }
 
+impl lenient::Reply for ServiceProviderCoefficient {
+    const NAME: &'static str = "ServiceProviderCoefficient";
+    const FIELDS: &'static [&'static str] = &[
+        "Coefficient",
+        "ServiceProviderId",
+        "ServiceProviderName",
+        "CoefficientTiers",
+        "CoefficientSchedule",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.coefficient),
+            1 => lenient::value(map, &mut self.service_provider_id),
+            2 => lenient::value(map, &mut self.service_provider_name),
+            3 => lenient::list(map, &mut self.coefficient_tiers),
+            4 => lenient::list(map, &mut self.coefficient_schedule),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ServiceProviderCoefficient {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ServiceProviderCoefficient {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ServiceProviderCoefficient", 5)?
+            .opt("Coefficient", &self.coefficient)?
+            .opt("ServiceProviderId", &self.service_provider_id)?
+            .opt("ServiceProviderName", &self.service_provider_name)?
+            .list("CoefficientTiers", &self.coefficient_tiers)?
+            .list("CoefficientSchedule", &self.coefficient_schedule)?
+            .end()
+    }
+}
+
 /// (Chinese only) 健康检查配置
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ServiceProviderHealthCheckConfigItemOutput {
     /// (Chinese only)
@@ -10390,7 +14349,6 @@ pub struct ServiceProviderHealthCheckConfigItemOutput {
     /// - false： 否
     ///
     /// Example: `true`
-    #[serde(rename = "HealthCheckEnabled", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub health_check_enabled: Option<bool>,
     /// (Chinese only)
     ///
@@ -10401,7 +14359,6 @@ pub struct ServiceProviderHealthCheckConfigItemOutput {
     /// 默认值：300
     ///
     /// Example: `6000`
-    #[serde(rename = "HealthCheckInterval", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub health_check_interval: Option<u64>,
     /// (Chinese only)
     ///
@@ -10412,7 +14369,6 @@ pub struct ServiceProviderHealthCheckConfigItemOutput {
     /// 默认值：1
     ///
     /// Example: `1`
-    #[serde(rename = "HealthCheckUnhealthyThreshold", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub health_check_unhealthy_threshold: Option<u64>,
     /// (Chinese only)
     ///
@@ -10423,7 +14379,6 @@ pub struct ServiceProviderHealthCheckConfigItemOutput {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `16`
-    #[serde(rename = "HealthCheckMaxTokens", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub health_check_max_tokens: Option<u64>,
     /// (Chinese only)
     ///
@@ -10438,21 +14393,18 @@ pub struct ServiceProviderHealthCheckConfigItemOutput {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `messages`
-    #[serde(rename = "HealthCheckProtocol", default, skip_serializing_if = "Option::is_none")]
     pub health_check_protocol: Option<String>,
     /// (Chinese only)
     ///
     /// 健康检查路径。仅HealthCheckMethod为Service时生效。
     ///
     /// Example: `v1/models`
-    #[serde(rename = "HealthCheckPath", default, skip_serializing_if = "Option::is_none")]
     pub health_check_path: Option<String>,
     /// (Chinese only)
     ///
     /// 健康检查方式。
     ///
     /// Example: `Service`
-    #[serde(rename = "HealthCheckMethod", default, skip_serializing_if = "Option::is_none")]
     pub health_check_method: Option<String>,
     /// (Chinese only)
     ///
@@ -10463,7 +14415,6 @@ pub struct ServiceProviderHealthCheckConfigItemOutput {
     /// 默认值：15
     ///
     /// Example: `15`
-    #[serde(rename = "HealthCheckTimeout", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub health_check_timeout: Option<u64>,
 }
 
@@ -10523,8 +14474,57 @@ impl ServiceProviderHealthCheckConfigItemOutput {
     }
 }
 
+impl lenient::Reply for ServiceProviderHealthCheckConfigItemOutput {
+    const NAME: &'static str = "ServiceProviderHealthCheckConfigItemOutput";
+    const FIELDS: &'static [&'static str] = &[
+        "HealthCheckEnabled",
+        "HealthCheckInterval",
+        "HealthCheckUnhealthyThreshold",
+        "HealthCheckMaxTokens",
+        "HealthCheckProtocol",
+        "HealthCheckPath",
+        "HealthCheckMethod",
+        "HealthCheckTimeout",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.health_check_enabled),
+            1 => lenient::scalar(map, &mut self.health_check_interval),
+            2 => lenient::scalar(map, &mut self.health_check_unhealthy_threshold),
+            3 => lenient::scalar(map, &mut self.health_check_max_tokens),
+            4 => lenient::value(map, &mut self.health_check_protocol),
+            5 => lenient::value(map, &mut self.health_check_path),
+            6 => lenient::value(map, &mut self.health_check_method),
+            7 => lenient::scalar(map, &mut self.health_check_timeout),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ServiceProviderHealthCheckConfigItemOutput {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ServiceProviderHealthCheckConfigItemOutput {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ServiceProviderHealthCheckConfigItemOutput", 8)?
+            .opt("HealthCheckEnabled", &self.health_check_enabled)?
+            .opt("HealthCheckInterval", &self.health_check_interval)?
+            .opt("HealthCheckUnhealthyThreshold", &self.health_check_unhealthy_threshold)?
+            .opt("HealthCheckMaxTokens", &self.health_check_max_tokens)?
+            .opt("HealthCheckProtocol", &self.health_check_protocol)?
+            .opt("HealthCheckPath", &self.health_check_path)?
+            .opt("HealthCheckMethod", &self.health_check_method)?
+            .opt("HealthCheckTimeout", &self.health_check_timeout)?
+            .end()
+    }
+}
+
 /// (Chinese only) 健康检查配置
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ServiceProviderHealthCheckConfigOutput {
     /// (Chinese only)
@@ -10537,7 +14537,6 @@ pub struct ServiceProviderHealthCheckConfigOutput {
     /// - false： 否
     ///
     /// Example: `true`
-    #[serde(rename = "HealthCheckEnabled", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub health_check_enabled: Option<bool>,
 }
 
@@ -10555,8 +14554,36 @@ impl ServiceProviderHealthCheckConfigOutput {
     }
 }
 
+impl lenient::Reply for ServiceProviderHealthCheckConfigOutput {
+    const NAME: &'static str = "ServiceProviderHealthCheckConfigOutput";
+    const FIELDS: &'static [&'static str] = &[
+        "HealthCheckEnabled",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.health_check_enabled),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ServiceProviderHealthCheckConfigOutput {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ServiceProviderHealthCheckConfigOutput {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ServiceProviderHealthCheckConfigOutput", 1)?
+            .opt("HealthCheckEnabled", &self.health_check_enabled)?
+            .end()
+    }
+}
+
 /// (Chinese only) 服务商详情
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ServiceProviderItem {
     /// (Chinese only)
@@ -10564,7 +14591,6 @@ pub struct ServiceProviderItem {
     /// 服务提供商 ID
     ///
     /// Required. Example: `byok-c8xrjgpt`
-    #[serde(rename = "ServiceProviderId", default, skip_serializing_if = "Option::is_none")]
     pub service_provider_id: Option<String>,
     /// (Chinese only)
     ///
@@ -10573,14 +14599,12 @@ pub struct ServiceProviderItem {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `my-provider`
-    #[serde(rename = "ServiceProviderName", default, skip_serializing_if = "Option::is_none")]
     pub service_provider_name: Option<String>,
     /// (Chinese only)
     ///
     /// 模型供应商
     ///
     /// Example: `openai`
-    #[serde(rename = "ModelProvider", default, skip_serializing_if = "Option::is_none")]
     pub model_provider: Option<String>,
     /// (Chinese only)
     ///
@@ -10594,7 +14618,6 @@ pub struct ServiceProviderItem {
     /// - video： 支持视频输入
     ///
     /// Example: `["text"]`
-    #[serde(rename = "InputModalities", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub input_modalities: Vec<String>,
 }
 
@@ -10625,14 +14648,50 @@ impl ServiceProviderItem {
     }
 }
 
+impl lenient::Reply for ServiceProviderItem {
+    const NAME: &'static str = "ServiceProviderItem";
+    const FIELDS: &'static [&'static str] = &[
+        "ServiceProviderId",
+        "ServiceProviderName",
+        "ModelProvider",
+        "InputModalities",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.service_provider_id),
+            1 => lenient::value(map, &mut self.service_provider_name),
+            2 => lenient::value(map, &mut self.model_provider),
+            3 => lenient::list(map, &mut self.input_modalities),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ServiceProviderItem {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ServiceProviderItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ServiceProviderItem", 4)?
+            .opt("ServiceProviderId", &self.service_provider_id)?
+            .opt("ServiceProviderName", &self.service_provider_name)?
+            .opt("ModelProvider", &self.model_provider)?
+            .list("InputModalities", &self.input_modalities)?
+            .end()
+    }
+}
+
 /// (Chinese only) model 信息
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ServiceProviderModelItem {
     /// (Chinese only)
     ///
     /// 关联的模型路由实例列表
-    #[serde(rename = "AssociatedModelRouters", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub associated_model_routers: Vec<output::AssociatedModelRouterItem>,
     /// (Chinese only)
     ///
@@ -10647,7 +14706,6 @@ pub struct ServiceProviderModelItem {
     /// 默认值：text
     ///
     /// Example: `["text"]`
-    #[serde(rename = "InputModalities", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub input_modalities: Vec<String>,
     /// (Chinese only)
     ///
@@ -10656,14 +14714,12 @@ pub struct ServiceProviderModelItem {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `my-claude-Opus-4.6`
-    #[serde(rename = "ModelAlias", default, skip_serializing_if = "Option::is_none")]
     pub model_alias: Option<String>,
     /// (Chinese only)
     ///
     /// 模型唯一标识, 原始模型名称
     ///
     /// Example: `gpt-4o-mini`
-    #[serde(rename = "ModelId", default, skip_serializing_if = "Option::is_none")]
     pub model_id: Option<String>,
     /// (Chinese only)
     ///
@@ -10680,7 +14736,6 @@ pub struct ServiceProviderModelItem {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `["text"]`
-    #[serde(rename = "ProbedInputModalities", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub probed_input_modalities: Vec<String>,
 }
 
@@ -10722,19 +14777,57 @@ impl ServiceProviderModelItem {
     }
 }
 
+impl lenient::Reply for ServiceProviderModelItem {
+    const NAME: &'static str = "ServiceProviderModelItem";
+    const FIELDS: &'static [&'static str] = &[
+        "AssociatedModelRouters",
+        "InputModalities",
+        "ModelAlias",
+        "ModelId",
+        "ProbedInputModalities",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.associated_model_routers),
+            1 => lenient::list(map, &mut self.input_modalities),
+            2 => lenient::value(map, &mut self.model_alias),
+            3 => lenient::value(map, &mut self.model_id),
+            4 => lenient::list(map, &mut self.probed_input_modalities),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ServiceProviderModelItem {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ServiceProviderModelItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ServiceProviderModelItem", 5)?
+            .list("AssociatedModelRouters", &self.associated_model_routers)?
+            .list("InputModalities", &self.input_modalities)?
+            .opt("ModelAlias", &self.model_alias)?
+            .opt("ModelId", &self.model_id)?
+            .list("ProbedInputModalities", &self.probed_input_modalities)?
+            .end()
+    }
+}
+
 /// `SnatIp` information structure
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SnatIp {
     /// Unique VPC subnet ID, such as `subnet-12345678`.
     ///
     /// Required. Example: `subnet-3152159`
-    #[serde(rename = "SubnetId", default, skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
     /// IP address, such as 192.168.0.1
     ///
     /// Example: `192.168.0.1`
-    #[serde(rename = "Ip", default, skip_serializing_if = "Option::is_none")]
     pub ip: Option<String>,
 }
 
@@ -10753,8 +14846,39 @@ impl SnatIp {
     }
 }
 
+impl lenient::Reply for SnatIp {
+    const NAME: &'static str = "SnatIp";
+    const FIELDS: &'static [&'static str] = &[
+        "SubnetId",
+        "Ip",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.subnet_id),
+            1 => lenient::value(map, &mut self.ip),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for SnatIp {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for SnatIp {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "SnatIp", 2)?
+            .opt("SubnetId", &self.subnet_id)?
+            .opt("Ip", &self.ip)?
+            .end()
+    }
+}
+
 /// Specification availability
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SpecAvailability {
     /// Specifies the specification type.
@@ -10774,12 +14898,10 @@ pub struct SpecAvailability {
     /// .
     ///
     /// Example: `shared`
-    #[serde(rename = "SpecType", default, skip_serializing_if = "Option::is_none")]
     pub spec_type: Option<String>,
     /// Specification availability. resource availability, "Available": Available, "Unavailable": Unavailable.
     ///
     /// Example: `Available`
-    #[serde(rename = "Availability", default, skip_serializing_if = "Option::is_none")]
     pub availability: Option<String>,
 }
 
@@ -10803,8 +14925,39 @@ impl SpecAvailability {
     }
 }
 
+impl lenient::Reply for SpecAvailability {
+    const NAME: &'static str = "SpecAvailability";
+    const FIELDS: &'static [&'static str] = &[
+        "SpecType",
+        "Availability",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.spec_type),
+            1 => lenient::value(map, &mut self.availability),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for SpecAvailability {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for SpecAvailability {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "SpecAvailability", 2)?
+            .opt("SpecType", &self.spec_type)?
+            .opt("Availability", &self.availability)?
+            .end()
+    }
+}
+
 /// (Chinese only) 粘连路由配置
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct StickyConfig {
     /// (Chinese only)
@@ -10812,7 +14965,6 @@ pub struct StickyConfig {
     /// 是否开启粘连路由
     ///
     /// Example: `true`
-    #[serde(rename = "Enabled", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// (Chinese only)
     ///
@@ -10825,7 +14977,6 @@ pub struct StickyConfig {
     /// 默认值：1800
     ///
     /// Example: `1800`
-    #[serde(rename = "TimeoutSeconds", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub timeout_seconds: Option<u64>,
 }
 
@@ -10849,19 +15000,48 @@ impl StickyConfig {
     }
 }
 
+impl lenient::Reply for StickyConfig {
+    const NAME: &'static str = "StickyConfig";
+    const FIELDS: &'static [&'static str] = &[
+        "Enabled",
+        "TimeoutSeconds",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.enabled),
+            1 => lenient::scalar(map, &mut self.timeout_seconds),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for StickyConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for StickyConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "StickyConfig", 2)?
+            .opt("Enabled", &self.enabled)?
+            .opt("TimeoutSeconds", &self.timeout_seconds)?
+            .end()
+    }
+}
+
 /// CLB tag information
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct TagInfo {
     /// Tag key
     ///
     /// Required. Example: `key-xxx`
-    #[serde(rename = "TagKey", default, skip_serializing_if = "Option::is_none")]
     pub tag_key: Option<String>,
     /// Tag value
     ///
     /// Required. Example: `value-xxx`
-    #[serde(rename = "TagValue", default, skip_serializing_if = "Option::is_none")]
     pub tag_value: Option<String>,
 }
 
@@ -10875,65 +15055,85 @@ impl TagInfo {
     }
 }
 
+impl lenient::Reply for TagInfo {
+    const NAME: &'static str = "TagInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "TagKey",
+        "TagValue",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.tag_key),
+            1 => lenient::value(map, &mut self.tag_value),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for TagInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for TagInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "TagInfo", 2)?
+            .opt("TagKey", &self.tag_key)?
+            .opt("TagValue", &self.tag_value)?
+            .end()
+    }
+}
+
 /// Real server bound to a target group
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct TargetGroupBackend {
     /// Target group ID
     ///
     /// Example: `lbtg-5f37****`
-    #[serde(rename = "TargetGroupId", default, skip_serializing_if = "Option::is_none")]
     pub target_group_id: Option<String>,
     /// Real server type. Valid values: CVM, ENI (coming soon)
     ///
     /// Example: `CVM`
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// Unique real server ID
     ///
     /// Example: `ins-2bei****`
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// Specifies the listening port of the backend service. for a port range listener, this field returns 0, representing an invalid port, indicating settings not supported.
     ///
     /// Example: `80`
-    #[serde(rename = "Port", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub port: Option<u64>,
     /// Forwarding weight of real server. Value range: \[0, 100\]. Default value: 10.
     ///
     /// Example: `10`
-    #[serde(rename = "Weight", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub weight: Option<u64>,
     /// Public network IP of the real server
     ///
     /// Example: `[1.1.1.1]`
-    #[serde(rename = "PublicIpAddresses", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub public_ip_addresses: Vec<String>,
     /// Private network IP of the real server
     ///
     /// Example: `[2.2.2.2]`
-    #[serde(rename = "PrivateIpAddresses", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub private_ip_addresses: Vec<String>,
     /// Instance name of the real server
     ///
     /// Example: `testName`
-    #[serde(rename = "InstanceName", default, skip_serializing_if = "Option::is_none")]
     pub instance_name: Option<String>,
     /// Real server binding time
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `2021-03-16 00:00:00`
-    #[serde(rename = "RegisteredTime", default, skip_serializing_if = "Option::is_none")]
     pub registered_time: Option<String>,
     /// Unique ID of the ENI
     ///
     /// Example: `eni-jf7u****`
-    #[serde(rename = "EniId", default, skip_serializing_if = "Option::is_none")]
     pub eni_id: Option<String>,
     /// Specifies the availability zone ID of the backend service.
     ///
     /// Example: `400001`
-    #[serde(rename = "ZoneId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub zone_id: Option<u64>,
 }
 
@@ -11011,14 +15211,71 @@ impl TargetGroupBackend {
     }
 }
 
+impl lenient::Reply for TargetGroupBackend {
+    const NAME: &'static str = "TargetGroupBackend";
+    const FIELDS: &'static [&'static str] = &[
+        "TargetGroupId",
+        "Type",
+        "InstanceId",
+        "Port",
+        "Weight",
+        "PublicIpAddresses",
+        "PrivateIpAddresses",
+        "InstanceName",
+        "RegisteredTime",
+        "EniId",
+        "ZoneId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.target_group_id),
+            1 => lenient::value(map, &mut self.type_),
+            2 => lenient::value(map, &mut self.instance_id),
+            3 => lenient::scalar(map, &mut self.port),
+            4 => lenient::scalar(map, &mut self.weight),
+            5 => lenient::list(map, &mut self.public_ip_addresses),
+            6 => lenient::list(map, &mut self.private_ip_addresses),
+            7 => lenient::value(map, &mut self.instance_name),
+            8 => lenient::value(map, &mut self.registered_time),
+            9 => lenient::value(map, &mut self.eni_id),
+            10 => lenient::scalar(map, &mut self.zone_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for TargetGroupBackend {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for TargetGroupBackend {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "TargetGroupBackend", 11)?
+            .opt("TargetGroupId", &self.target_group_id)?
+            .opt("Type", &self.type_)?
+            .opt("InstanceId", &self.instance_id)?
+            .opt("Port", &self.port)?
+            .opt("Weight", &self.weight)?
+            .list("PublicIpAddresses", &self.public_ip_addresses)?
+            .list("PrivateIpAddresses", &self.private_ip_addresses)?
+            .opt("InstanceName", &self.instance_name)?
+            .opt("RegisteredTime", &self.registered_time)?
+            .opt("EniId", &self.eni_id)?
+            .opt("ZoneId", &self.zone_id)?
+            .end()
+    }
+}
+
 /// Details of target group health check
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct TargetGroupHealthCheck {
     /// Whether to enable the health check.
     ///
     /// Required. Example: `true`
-    #[serde(rename = "HealthSwitch", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub health_switch: Option<bool>,
     /// Health check method. among them, only the new version V2 target group type supports this parameter. valid values: TCP | HTTP | HTTPS | PING | CUSTOM. among them:.
     /// &lt;ur&gt;
@@ -11032,37 +15289,30 @@ pub struct TargetGroupHealthCheck {
     /// &lt;/ur&gt;.
     ///
     /// Example: `TCP`
-    #[serde(rename = "Protocol", default, skip_serializing_if = "Option::is_none")]
     pub protocol: Option<String>,
     /// Custom check parameters. health check port, defaults to the port of the backend service unless you want to specify a specific port, otherwise leave it blank. (applicable only to TCP/UDP target group).
     ///
     /// Example: `80`
-    #[serde(rename = "Port", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub port: Option<i64>,
     /// Health check timeout. The default is 2 seconds. Value range: 2-30 seconds.
     ///
     /// Example: `2`
-    #[serde(rename = "Timeout", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub timeout: Option<i64>,
     /// Detection interval time. The default is 5 seconds. Value range: 2-300 seconds.
     ///
     /// Example: `5`
-    #[serde(rename = "GapTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub gap_time: Option<i64>,
     /// Health detection threshold. The default is 3 times. Value range: 2-10 times.
     ///
     /// Example: `3`
-    #[serde(rename = "GoodLimit", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub good_limit: Option<i64>,
     /// Unhealth detection threshold. The default is 3 times. Value range: 2-10 times.
     ///
     /// Example: `3`
-    #[serde(rename = "BadLimit", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub bad_limit: Option<i64>,
     /// Indicates whether jumbo frames are enabled for probe packets of all rss in the target group. enabled by default. this parameter is supported only for GWLB type target groups.
     ///
     /// Example: `true`
-    #[serde(rename = "JumboFrame", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub jumbo_frame: Option<bool>,
     /// Health check status code (applicable only to HTTP/HTTPS target group and HTTP health check method of TCP target group). value range: 1\~31. default: 31. among them: &lt;url&gt;
     ///
@@ -11076,7 +15326,6 @@ pub struct TargetGroupHealthCheck {
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `504`
-    #[serde(rename = "HttpCode", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub http_code: Option<i64>,
     /// Health check domain name. among them: &lt;ur&gt;
     ///
@@ -11087,19 +15336,16 @@ pub struct TargetGroupHealthCheck {
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `www.xxxx.com`
-    #[serde(rename = "HttpCheckDomain", default, skip_serializing_if = "Option::is_none")]
     pub http_check_domain: Option<String>,
     /// Health check path (applicable only to HTTP/HTTPS forwarding rules and HTTP health checks of TCP listeners).
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `/xxx /xxx`
-    #[serde(rename = "HttpCheckPath", default, skip_serializing_if = "Option::is_none")]
     pub http_check_path: Option<String>,
     /// Health check method (applicable only to HTTP/HTTPS forwarding rules and HTTP health checks of TCP listeners). Default: HEAD. Valid values: HEAD and GET.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `HEAD`
-    #[serde(rename = "HttpCheckMethod", default, skip_serializing_if = "Option::is_none")]
     pub http_check_method: Option<String>,
     /// Input format of health check. required when health check method is CUSTOM. valid values: HEX or TEXT. among them:&lt;ur&gt;
     ///
@@ -11111,19 +15357,16 @@ pub struct TargetGroupHealthCheck {
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `TEXT`
-    #[serde(rename = "ContextType", default, skip_serializing_if = "Option::is_none")]
     pub context_type: Option<String>,
     /// CUSTOM check parameters. required when the CheckType value is CUSTOM, represents the content of the request sent by the health check, only ASCII visible characters, maximum length limit 500. applicable only to TCP/UDP target group.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `ping`
-    #[serde(rename = "SendContext", default, skip_serializing_if = "Option::is_none")]
     pub send_context: Option<String>,
     /// CUSTOM check parameters. required when the CheckType value is CUSTOM. represents the result returned by the health check. only ASCII visible characters are allowed. maximum length limit is 500. (applicable only to TCP/UDP target group).
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `pong`
-    #[serde(rename = "RecvContext", default, skip_serializing_if = "Option::is_none")]
     pub recv_context: Option<String>,
     /// HTTP version, where: &lt;ur&gt;
     ///
@@ -11135,13 +15378,11 @@ pub struct TargetGroupHealthCheck {
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `HTTP/1.1`
-    #[serde(rename = "HttpVersion", default, skip_serializing_if = "Option::is_none")]
     pub http_version: Option<String>,
     /// Health check status code when the protocol is GRPC. (this parameter applies only to target groups with the backend forwarding protocol of GRPC.) default value: 12. valid values: a single numerical value, multiple numerical values, or a range. for example, 20, 20,25, or 0-99.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `12`
-    #[serde(rename = "ExtendedCode", default, skip_serializing_if = "Option::is_none")]
     pub extended_code: Option<String>,
 }
 
@@ -11250,55 +15491,123 @@ impl TargetGroupHealthCheck {
     }
 }
 
+impl lenient::Reply for TargetGroupHealthCheck {
+    const NAME: &'static str = "TargetGroupHealthCheck";
+    const FIELDS: &'static [&'static str] = &[
+        "HealthSwitch",
+        "Protocol",
+        "Port",
+        "Timeout",
+        "GapTime",
+        "GoodLimit",
+        "BadLimit",
+        "JumboFrame",
+        "HttpCode",
+        "HttpCheckDomain",
+        "HttpCheckPath",
+        "HttpCheckMethod",
+        "ContextType",
+        "SendContext",
+        "RecvContext",
+        "HttpVersion",
+        "ExtendedCode",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.health_switch),
+            1 => lenient::value(map, &mut self.protocol),
+            2 => lenient::scalar(map, &mut self.port),
+            3 => lenient::scalar(map, &mut self.timeout),
+            4 => lenient::scalar(map, &mut self.gap_time),
+            5 => lenient::scalar(map, &mut self.good_limit),
+            6 => lenient::scalar(map, &mut self.bad_limit),
+            7 => lenient::scalar(map, &mut self.jumbo_frame),
+            8 => lenient::scalar(map, &mut self.http_code),
+            9 => lenient::value(map, &mut self.http_check_domain),
+            10 => lenient::value(map, &mut self.http_check_path),
+            11 => lenient::value(map, &mut self.http_check_method),
+            12 => lenient::value(map, &mut self.context_type),
+            13 => lenient::value(map, &mut self.send_context),
+            14 => lenient::value(map, &mut self.recv_context),
+            15 => lenient::value(map, &mut self.http_version),
+            16 => lenient::value(map, &mut self.extended_code),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for TargetGroupHealthCheck {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for TargetGroupHealthCheck {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "TargetGroupHealthCheck", 17)?
+            .opt("HealthSwitch", &self.health_switch)?
+            .opt("Protocol", &self.protocol)?
+            .opt("Port", &self.port)?
+            .opt("Timeout", &self.timeout)?
+            .opt("GapTime", &self.gap_time)?
+            .opt("GoodLimit", &self.good_limit)?
+            .opt("BadLimit", &self.bad_limit)?
+            .opt("JumboFrame", &self.jumbo_frame)?
+            .opt("HttpCode", &self.http_code)?
+            .opt("HttpCheckDomain", &self.http_check_domain)?
+            .opt("HttpCheckPath", &self.http_check_path)?
+            .opt("HttpCheckMethod", &self.http_check_method)?
+            .opt("ContextType", &self.context_type)?
+            .opt("SendContext", &self.send_context)?
+            .opt("RecvContext", &self.recv_context)?
+            .opt("HttpVersion", &self.http_version)?
+            .opt("ExtendedCode", &self.extended_code)?
+            .end()
+    }
+}
+
 /// Target group information
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct TargetGroupInfo {
     /// Target group ID
     ///
     /// Example: `lbtg-xxxxxxxx`
-    #[serde(rename = "TargetGroupId", default, skip_serializing_if = "Option::is_none")]
     pub target_group_id: Option<String>,
     /// VPC ID of the target group
     ///
     /// Example: `vpc-xxxxxxxx`
-    #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// Target group name
     ///
     /// Example: `Name`
-    #[serde(rename = "TargetGroupName", default, skip_serializing_if = "Option::is_none")]
     pub target_group_name: Option<String>,
     /// Default port of target group. This field returns 0 for full listen target group, indicating an invalid port.
     ///
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `60`
-    #[serde(rename = "Port", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub port: Option<u64>,
     /// Creation time of target group
     ///
     /// Example: `2022-03-23 10:37:16`
-    #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
     /// Target group modification time
     ///
     /// Example: `2022-03-23 10:37:16`
-    #[serde(rename = "UpdatedTime", default, skip_serializing_if = "Option::is_none")]
     pub updated_time: Option<String>,
     /// Associated rule array. This parameter cannot be obtained in the DescribeTargetGroupList API call.
     ///
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "AssociatedRule", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub associated_rule: Vec<output::AssociationItem>,
     /// Backend forwarding protocol of the target group. Only the new version target group v2 returns a valid value.
     ///
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `tcp`
-    #[serde(rename = "Protocol", default, skip_serializing_if = "Option::is_none")]
     pub protocol: Option<String>,
     /// Scheduling algorithm. This parameter returns valid values only for target groups with backend forwarding protocol (HTTP, HTTPS, GRPC). Available values:
     ///
@@ -11312,64 +15621,52 @@ pub struct TargetGroupInfo {
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `WRR`
-    #[serde(rename = "ScheduleAlgorithm", default, skip_serializing_if = "Option::is_none")]
     pub schedule_algorithm: Option<String>,
     /// Health check details.
     ///
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "HealthCheck", default, skip_serializing_if = "Option::is_none")]
     pub health_check: Option<output::TargetGroupHealthCheck>,
     /// Target Group Type, currently supported v1 (legacy version target group), v2 (new version target group). Defaults to v1 (legacy version target group).
     ///
     /// Example: `v1`
-    #[serde(rename = "TargetGroupType", default, skip_serializing_if = "Option::is_none")]
     pub target_group_type: Option<String>,
     /// Number of rules associated with the target group.
     ///
     /// Example: `60`
-    #[serde(rename = "AssociatedRuleCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub associated_rule_count: Option<i64>,
     /// Number of instances in the target group.
     ///
     /// Example: `1`
-    #[serde(rename = "RegisteredInstancesCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub registered_instances_count: Option<i64>,
     /// Tag.
-    #[serde(rename = "Tag", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tag: Vec<output::TagInfo>,
     /// Default weight. Only target groups of v2 type return this field. When NULL is returned, it means the default weight is not set.
     ///
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `100`
-    #[serde(rename = "Weight", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub weight: Option<u64>,
     /// Whether to listen to the target group.
     ///
     /// Example: `true`
-    #[serde(rename = "FullListenSwitch", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub full_listen_switch: Option<bool>,
     /// Whether to enable long connections. Only target groups with HTTP/HTTPS/GRPC as the backend forwarding protocol return a valid value.
     ///
     /// Example: `true`
-    #[serde(rename = "KeepaliveEnable", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub keepalive_enable: Option<bool>,
     /// Session hold time. Only target groups with backend forwarding protocol set to HTTP/HTTPS/GRPC return a valid value.
     ///
     /// Example: `0`
-    #[serde(rename = "SessionExpireTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub session_expire_time: Option<i64>,
     /// IP version.
     ///
     /// Example: `IPv4`
-    #[serde(rename = "IpVersion", default, skip_serializing_if = "Option::is_none")]
     pub ip_version: Option<String>,
     /// Whether to enable SNAT
     ///
     /// Example: `false`
-    #[serde(rename = "SnatEnable", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub snat_enable: Option<bool>,
 }
 
@@ -11501,14 +15798,98 @@ impl TargetGroupInfo {
     }
 }
 
+impl lenient::Reply for TargetGroupInfo {
+    const NAME: &'static str = "TargetGroupInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "TargetGroupId",
+        "VpcId",
+        "TargetGroupName",
+        "Port",
+        "CreatedTime",
+        "UpdatedTime",
+        "AssociatedRule",
+        "Protocol",
+        "ScheduleAlgorithm",
+        "HealthCheck",
+        "TargetGroupType",
+        "AssociatedRuleCount",
+        "RegisteredInstancesCount",
+        "Tag",
+        "Weight",
+        "FullListenSwitch",
+        "KeepaliveEnable",
+        "SessionExpireTime",
+        "IpVersion",
+        "SnatEnable",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.target_group_id),
+            1 => lenient::value(map, &mut self.vpc_id),
+            2 => lenient::value(map, &mut self.target_group_name),
+            3 => lenient::scalar(map, &mut self.port),
+            4 => lenient::value(map, &mut self.created_time),
+            5 => lenient::value(map, &mut self.updated_time),
+            6 => lenient::list(map, &mut self.associated_rule),
+            7 => lenient::value(map, &mut self.protocol),
+            8 => lenient::value(map, &mut self.schedule_algorithm),
+            9 => lenient::value(map, &mut self.health_check),
+            10 => lenient::value(map, &mut self.target_group_type),
+            11 => lenient::scalar(map, &mut self.associated_rule_count),
+            12 => lenient::scalar(map, &mut self.registered_instances_count),
+            13 => lenient::list(map, &mut self.tag),
+            14 => lenient::scalar(map, &mut self.weight),
+            15 => lenient::scalar(map, &mut self.full_listen_switch),
+            16 => lenient::scalar(map, &mut self.keepalive_enable),
+            17 => lenient::scalar(map, &mut self.session_expire_time),
+            18 => lenient::value(map, &mut self.ip_version),
+            19 => lenient::scalar(map, &mut self.snat_enable),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for TargetGroupInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for TargetGroupInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "TargetGroupInfo", 20)?
+            .opt("TargetGroupId", &self.target_group_id)?
+            .opt("VpcId", &self.vpc_id)?
+            .opt("TargetGroupName", &self.target_group_name)?
+            .opt("Port", &self.port)?
+            .opt("CreatedTime", &self.created_time)?
+            .opt("UpdatedTime", &self.updated_time)?
+            .list("AssociatedRule", &self.associated_rule)?
+            .opt("Protocol", &self.protocol)?
+            .opt("ScheduleAlgorithm", &self.schedule_algorithm)?
+            .opt("HealthCheck", &self.health_check)?
+            .opt("TargetGroupType", &self.target_group_type)?
+            .opt("AssociatedRuleCount", &self.associated_rule_count)?
+            .opt("RegisteredInstancesCount", &self.registered_instances_count)?
+            .list("Tag", &self.tag)?
+            .opt("Weight", &self.weight)?
+            .opt("FullListenSwitch", &self.full_listen_switch)?
+            .opt("KeepaliveEnable", &self.keepalive_enable)?
+            .opt("SessionExpireTime", &self.session_expire_time)?
+            .opt("IpVersion", &self.ip_version)?
+            .opt("SnatEnable", &self.snat_enable)?
+            .end()
+    }
+}
+
 /// It is used for the health check status of the target group backend RS.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct TargetGroupInstanceStatus {
     /// IP of backend RS
     ///
     /// Example: `10.0.0.1`
-    #[serde(rename = "InstanceIp", default, skip_serializing_if = "Option::is_none")]
     pub instance_ip: Option<String>,
     /// Health check status. Parameter values and meanings are as follows:
     /// ● on: Indicates checking.
@@ -11517,23 +15898,19 @@ pub struct TargetGroupInstanceStatus {
     /// ● unhealth: indicates being abnormal.
     ///
     /// Example: `health`
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Instance ID.
     ///
     /// Example: `ins-xxxxxxxx`
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// Port.
     ///
     /// Example: `90`
-    #[serde(rename = "Port", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub port: Option<u64>,
     /// NIC ID
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `eni-xxxxxxxx`
-    #[serde(rename = "EniId", default, skip_serializing_if = "Option::is_none")]
     pub eni_id: Option<String>,
 }
 
@@ -11575,49 +15952,81 @@ impl TargetGroupInstanceStatus {
     }
 }
 
+impl lenient::Reply for TargetGroupInstanceStatus {
+    const NAME: &'static str = "TargetGroupInstanceStatus";
+    const FIELDS: &'static [&'static str] = &[
+        "InstanceIp",
+        "Status",
+        "InstanceId",
+        "Port",
+        "EniId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.instance_ip),
+            1 => lenient::value(map, &mut self.status),
+            2 => lenient::value(map, &mut self.instance_id),
+            3 => lenient::scalar(map, &mut self.port),
+            4 => lenient::value(map, &mut self.eni_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for TargetGroupInstanceStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for TargetGroupInstanceStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "TargetGroupInstanceStatus", 5)?
+            .opt("InstanceIp", &self.instance_ip)?
+            .opt("Status", &self.status)?
+            .opt("InstanceId", &self.instance_id)?
+            .opt("Port", &self.port)?
+            .opt("EniId", &self.eni_id)?
+            .end()
+    }
+}
+
 /// Describes the health information of a target
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct TargetHealth {
     /// Private IP of the target
     ///
     /// Example: `'10.0.0.1'`
-    #[serde(rename = "IP", default, skip_serializing_if = "Option::is_none")]
     pub ip: Option<String>,
     /// Port bound to the target
     ///
     /// Example: `80`
-    #[serde(rename = "Port", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub port: Option<i64>,
     /// Current health status. true: healthy; false: unhealthy.
     ///
     /// Example: `true`
-    #[serde(rename = "HealthStatus", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub health_status: Option<bool>,
     /// Instance ID of the target, such as ins-12345678
     ///
     /// Example: `'ins-12345678'`
-    #[serde(rename = "TargetId", default, skip_serializing_if = "Option::is_none")]
     pub target_id: Option<String>,
     /// Describes the detailed information of the current health status. for example: Alive, Dead, Unknown, Close. Alive status is healthy, Dead state is abnormal, Unknown status includes not started, checking, Unknown status, Close means health check disabled or listener status stop.
     ///
     /// Example: `'Alive'`
-    #[serde(rename = "HealthStatusDetail", default, skip_serializing_if = "Option::is_none")]
     pub health_status_detail: Option<String>,
     /// (**This parameter will be disused soon. Please use `HealthStatusDetail` instead.**) Details of the current health status. Values: `Alive` (healthy), `Dead` (abnormal), `Unknown` (Health check not started/checking/unknown status)
     ///
     /// Deprecated. Example: `'Alive'`
-    #[serde(rename = "HealthStatusDetial", default, skip_serializing_if = "Option::is_none")]
     pub health_status_detial: Option<String>,
     /// Target group unique ID.
     ///
     /// Example: `lbtg-xxxxxxxx`
-    #[serde(rename = "TargetGroupId", default, skip_serializing_if = "Option::is_none")]
     pub target_group_id: Option<String>,
     /// Specifies the weight of the Target.
     ///
     /// Example: `10`
-    #[serde(rename = "Weight", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub weight: Option<u64>,
 }
 
@@ -11677,24 +16086,70 @@ impl TargetHealth {
     }
 }
 
+impl lenient::Reply for TargetHealth {
+    const NAME: &'static str = "TargetHealth";
+    const FIELDS: &'static [&'static str] = &[
+        "IP",
+        "Port",
+        "HealthStatus",
+        "TargetId",
+        "HealthStatusDetail",
+        "HealthStatusDetial",
+        "TargetGroupId",
+        "Weight",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.ip),
+            1 => lenient::scalar(map, &mut self.port),
+            2 => lenient::scalar(map, &mut self.health_status),
+            3 => lenient::value(map, &mut self.target_id),
+            4 => lenient::value(map, &mut self.health_status_detail),
+            5 => lenient::value(map, &mut self.health_status_detial),
+            6 => lenient::value(map, &mut self.target_group_id),
+            7 => lenient::scalar(map, &mut self.weight),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for TargetHealth {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for TargetHealth {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "TargetHealth", 8)?
+            .opt("IP", &self.ip)?
+            .opt("Port", &self.port)?
+            .opt("HealthStatus", &self.health_status)?
+            .opt("TargetId", &self.target_id)?
+            .opt("HealthStatusDetail", &self.health_status_detail)?
+            .opt("HealthStatusDetial", &self.health_status_detial)?
+            .opt("TargetGroupId", &self.target_group_id)?
+            .opt("Weight", &self.weight)?
+            .end()
+    }
+}
+
 /// Information of the real server bound to a CLB instance, including region and network to which it belongs.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct TargetRegionInfo {
     /// Region of the target, such as ap-guangzhou
     ///
     /// Required. Example: `ap-guangzhou`
-    #[serde(rename = "Region", default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// Network of the target, which is in the format of vpc-abcd1234 for VPC or 0 for basic network
     ///
     /// Required. Example: `vpc-6kog****`
-    #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// Target'S network, in the format of 86323 for a private network, or 0 if it is a basic network.
     ///
     /// Example: `0`
-    #[serde(rename = "NumericalVpcId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub numerical_vpc_id: Option<i64>,
 }
 
@@ -11714,8 +16169,42 @@ impl TargetRegionInfo {
     }
 }
 
+impl lenient::Reply for TargetRegionInfo {
+    const NAME: &'static str = "TargetRegionInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "Region",
+        "VpcId",
+        "NumericalVpcId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.region),
+            1 => lenient::value(map, &mut self.vpc_id),
+            2 => lenient::scalar(map, &mut self.numerical_vpc_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for TargetRegionInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for TargetRegionInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "TargetRegionInfo", 3)?
+            .opt("Region", &self.region)?
+            .opt("VpcId", &self.vpc_id)?
+            .opt("NumericalVpcId", &self.numerical_vpc_id)?
+            .end()
+    }
+}
+
 /// (Chinese only) BYOK健康检查请求
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct TestConnectionRequestInfo {
     /// (Chinese only)
@@ -11723,21 +16212,18 @@ pub struct TestConnectionRequestInfo {
     /// 请求URL
     ///
     /// Example: `https://api.openai.com/v1/`
-    #[serde(rename = "RequestUrl", default, skip_serializing_if = "Option::is_none")]
     pub request_url: Option<String>,
     /// (Chinese only)
     ///
     /// 请求体
     ///
     /// Example: `{"model": "gpt-4o", "messages": [{"role": "user", "content": "Hey how's it going?"}], "max_tokens": 1, "extra_body": {}}`
-    #[serde(rename = "RequestBody", default, skip_serializing_if = "Option::is_none")]
     pub request_body: Option<String>,
     /// (Chinese only)
     ///
     /// 请求头
     ///
     /// Example: `{"Authorization": "Be****aw"}`
-    #[serde(rename = "RequestHeaders", default, skip_serializing_if = "Option::is_none")]
     pub request_headers: Option<String>,
 }
 
@@ -11767,17 +16253,49 @@ impl TestConnectionRequestInfo {
     }
 }
 
+impl lenient::Reply for TestConnectionRequestInfo {
+    const NAME: &'static str = "TestConnectionRequestInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestUrl",
+        "RequestBody",
+        "RequestHeaders",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_url),
+            1 => lenient::value(map, &mut self.request_body),
+            2 => lenient::value(map, &mut self.request_headers),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for TestConnectionRequestInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for TestConnectionRequestInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "TestConnectionRequestInfo", 3)?
+            .opt("RequestUrl", &self.request_url)?
+            .opt("RequestBody", &self.request_body)?
+            .opt("RequestHeaders", &self.request_headers)?
+            .end()
+    }
+}
+
 /// ISP Type
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct TypeInfo {
     /// Operator type.
     ///
     /// Example: `BGP`
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// Specification availability.
-    #[serde(rename = "SpecAvailabilitySet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub spec_availability_set: Vec<output::SpecAvailability>,
 }
 
@@ -11801,8 +16319,39 @@ impl TypeInfo {
     }
 }
 
+impl lenient::Reply for TypeInfo {
+    const NAME: &'static str = "TypeInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "Type",
+        "SpecAvailabilitySet",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.type_),
+            1 => lenient::list(map, &mut self.spec_availability_set),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for TypeInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for TypeInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "TypeInfo", 2)?
+            .opt("Type", &self.type_)?
+            .list("SpecAvailabilitySet", &self.spec_availability_set)?
+            .end()
+    }
+}
+
 /// (Chinese only) 用户组信息。
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UserGroupInfo {
     /// (Chinese only)
@@ -11810,21 +16359,18 @@ pub struct UserGroupInfo {
     /// 用户组ID。「未分组」虚拟分组固定为 ugrp-ungrouped。
     ///
     /// Example: `ugrp-9f8e7d6c`
-    #[serde(rename = "UserGroupId", default, skip_serializing_if = "Option::is_none")]
     pub user_group_id: Option<String>,
     /// (Chinese only)
     ///
     /// 用户组名称。「未分组」虚拟分组固定为 ungrouped。
     ///
     /// Example: `核心业务组`
-    #[serde(rename = "UserGroupName", default, skip_serializing_if = "Option::is_none")]
     pub user_group_name: Option<String>,
     /// (Chinese only)
     ///
     /// 所属模型路由实例ID。
     ///
     /// Example: `cmr-pm53f9c3`
-    #[serde(rename = "ModelRouterId", default, skip_serializing_if = "Option::is_none")]
     pub model_router_id: Option<String>,
     /// (Chinese only)
     ///
@@ -11840,21 +16386,18 @@ pub struct UserGroupInfo {
     /// 「未分组」虚拟分组（ugrp-ungrouped）恒为 Active。
     ///
     /// Example: `Active`
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// (Chinese only)
     ///
     /// 用户组真实模型白名单。「未分组」虚拟分组为空数组。
     ///
     /// Example: `["deepseek-v3"]`
-    #[serde(rename = "Models", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub models: Vec<String>,
     /// (Chinese only)
     ///
     /// 用户组意图路由白名单（ir-xxx）。「未分组」虚拟分组为空数组。
     ///
     /// Example: `["ir-chat"]`
-    #[serde(rename = "IntentRouters", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub intent_routers: Vec<String>,
     /// (Chinese only)
     ///
@@ -11865,7 +16408,6 @@ pub struct UserGroupInfo {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `budget-x1y2z3`
-    #[serde(rename = "BudgetId", default, skip_serializing_if = "Option::is_none")]
     pub budget_id: Option<String>,
     /// (Chinese only)
     ///
@@ -11876,7 +16418,6 @@ pub struct UserGroupInfo {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `核心组月度预算`
-    #[serde(rename = "BudgetName", default, skip_serializing_if = "Option::is_none")]
     pub budget_name: Option<String>,
     /// (Chinese only)
     ///
@@ -11887,7 +16428,6 @@ pub struct UserGroupInfo {
     /// 参数格式：pmt-1a2b3c4d
     ///
     /// Example: `pmt-m4cwqqv8`
-    #[serde(rename = "PromptId", default, skip_serializing_if = "Option::is_none")]
     pub prompt_id: Option<String>,
     /// (Chinese only)
     ///
@@ -11896,7 +16436,6 @@ pub struct UserGroupInfo {
     /// 未关联时为空；「未分组」虚拟分组恒为空。
     ///
     /// Example: `v4`
-    #[serde(rename = "PromptVersion", default, skip_serializing_if = "Option::is_none")]
     pub prompt_version: Option<String>,
     /// (Chinese only)
     ///
@@ -11905,40 +16444,34 @@ pub struct UserGroupInfo {
     /// 未关联时为空；「未分组」虚拟分组恒为空。
     ///
     /// Example: `new_name`
-    #[serde(rename = "PromptName", default, skip_serializing_if = "Option::is_none")]
     pub prompt_name: Option<String>,
     /// (Chinese only)
     ///
     /// 用户组多刷新周期 Credit 使用情况。
     ///
     /// 无多周期预算时为空数组。
-    #[serde(rename = "CreditUsageSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub credit_usage_set: Vec<output::CreditUsage>,
     /// (Chinese only)
     ///
     /// 用户组当前包含的 Key 数量。「未分组」虚拟分组（ugrp-ungrouped）返回该模型路由实例下未归属任何用户组的 Key 数量。
     ///
     /// Example: `12`
-    #[serde(rename = "KeyCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub key_count: Option<i64>,
     /// (Chinese only)
     ///
     /// 标签列表。「未分组」虚拟分组为空数组。
-    #[serde(rename = "Tags", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<output::TagInfo>,
     /// (Chinese only)
     ///
     /// 创建时间。「未分组」虚拟分组不返回此字段。
     ///
     /// Example: `2026-06-16T10:00:00+08:00`
-    #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
     /// (Chinese only)
     ///
     /// 修改时间。「未分组」虚拟分组不返回此字段。
     ///
     /// Example: `2026-06-16T10:00:00+08:00`
-    #[serde(rename = "ModifiedTime", default, skip_serializing_if = "Option::is_none")]
     pub modified_time: Option<String>,
 }
 
@@ -12046,8 +16579,81 @@ impl UserGroupInfo {
     }
 }
 
+impl lenient::Reply for UserGroupInfo {
+    const NAME: &'static str = "UserGroupInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "UserGroupId",
+        "UserGroupName",
+        "ModelRouterId",
+        "Status",
+        "Models",
+        "IntentRouters",
+        "BudgetId",
+        "BudgetName",
+        "PromptId",
+        "PromptVersion",
+        "PromptName",
+        "CreditUsageSet",
+        "KeyCount",
+        "Tags",
+        "CreatedTime",
+        "ModifiedTime",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.user_group_id),
+            1 => lenient::value(map, &mut self.user_group_name),
+            2 => lenient::value(map, &mut self.model_router_id),
+            3 => lenient::value(map, &mut self.status),
+            4 => lenient::list(map, &mut self.models),
+            5 => lenient::list(map, &mut self.intent_routers),
+            6 => lenient::value(map, &mut self.budget_id),
+            7 => lenient::value(map, &mut self.budget_name),
+            8 => lenient::value(map, &mut self.prompt_id),
+            9 => lenient::value(map, &mut self.prompt_version),
+            10 => lenient::value(map, &mut self.prompt_name),
+            11 => lenient::list(map, &mut self.credit_usage_set),
+            12 => lenient::scalar(map, &mut self.key_count),
+            13 => lenient::list(map, &mut self.tags),
+            14 => lenient::value(map, &mut self.created_time),
+            15 => lenient::value(map, &mut self.modified_time),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for UserGroupInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for UserGroupInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "UserGroupInfo", 16)?
+            .opt("UserGroupId", &self.user_group_id)?
+            .opt("UserGroupName", &self.user_group_name)?
+            .opt("ModelRouterId", &self.model_router_id)?
+            .opt("Status", &self.status)?
+            .list("Models", &self.models)?
+            .list("IntentRouters", &self.intent_routers)?
+            .opt("BudgetId", &self.budget_id)?
+            .opt("BudgetName", &self.budget_name)?
+            .opt("PromptId", &self.prompt_id)?
+            .opt("PromptVersion", &self.prompt_version)?
+            .opt("PromptName", &self.prompt_name)?
+            .list("CreditUsageSet", &self.credit_usage_set)?
+            .opt("KeyCount", &self.key_count)?
+            .list("Tags", &self.tags)?
+            .opt("CreatedTime", &self.created_time)?
+            .opt("ModifiedTime", &self.modified_time)?
+            .end()
+    }
+}
+
 /// (Chinese only) video配置。
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct VideoConfig {
     /// (Chinese only)
@@ -12057,7 +16663,6 @@ pub struct VideoConfig {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `SimpleShuffle`
-    #[serde(rename = "RoutingStrategy", default, skip_serializing_if = "Option::is_none")]
     pub routing_strategy: Option<String>,
     /// (Chinese only)
     ///
@@ -12066,7 +16671,6 @@ pub struct VideoConfig {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "RoutingStrategyArgs", default, skip_serializing_if = "Option::is_none")]
     pub routing_strategy_args: Option<output::RoutingStrategyArgs>,
     /// (Chinese only)
     ///
@@ -12075,7 +16679,6 @@ pub struct VideoConfig {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `4`
-    #[serde(rename = "NumRetries", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub num_retries: Option<u64>,
 }
 
@@ -12105,39 +16708,67 @@ impl VideoConfig {
     }
 }
 
+impl lenient::Reply for VideoConfig {
+    const NAME: &'static str = "VideoConfig";
+    const FIELDS: &'static [&'static str] = &[
+        "RoutingStrategy",
+        "RoutingStrategyArgs",
+        "NumRetries",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.routing_strategy),
+            1 => lenient::value(map, &mut self.routing_strategy_args),
+            2 => lenient::scalar(map, &mut self.num_retries),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for VideoConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for VideoConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "VideoConfig", 3)?
+            .opt("RoutingStrategy", &self.routing_strategy)?
+            .opt("RoutingStrategyArgs", &self.routing_strategy_args)?
+            .opt("NumRetries", &self.num_retries)?
+            .end()
+    }
+}
+
 /// AZ information
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ZoneInfo {
     /// Unique ID of the AZ in numeric form, such as 100001
     ///
     /// Example: `100001`
-    #[serde(rename = "ZoneId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub zone_id: Option<u64>,
     /// Unique ID of the AZ in string format, such as ap-guangzhou-1
     ///
     /// Example: `ap-guangzhou-1`
-    #[serde(rename = "Zone", default, skip_serializing_if = "Option::is_none")]
     pub zone: Option<String>,
     /// AZ name, such as Guangzhou 1
     ///
     /// Example: `广州一区`
-    #[serde(rename = "ZoneName", default, skip_serializing_if = "Option::is_none")]
     pub zone_name: Option<String>,
     /// Specifies the region of the availability zone, for example: ap-guangzhou.
     ///
     /// Example: `ap-guangzhou`
-    #[serde(rename = "ZoneRegion", default, skip_serializing_if = "Option::is_none")]
     pub zone_region: Option<String>,
     /// Indicates whether the AZ is a LocalZone az, for example: false.
     ///
     /// Example: `false`
-    #[serde(rename = "LocalZone", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub local_zone: Option<bool>,
     /// Indicates whether the AZ is an EdgeZone az, for example: false.
     ///
     /// Example: `false`
-    #[serde(rename = "EdgeZone", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub edge_zone: Option<bool>,
 }
 
@@ -12185,53 +16816,87 @@ impl ZoneInfo {
     }
 }
 
+impl lenient::Reply for ZoneInfo {
+    const NAME: &'static str = "ZoneInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "ZoneId",
+        "Zone",
+        "ZoneName",
+        "ZoneRegion",
+        "LocalZone",
+        "EdgeZone",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.zone_id),
+            1 => lenient::value(map, &mut self.zone),
+            2 => lenient::value(map, &mut self.zone_name),
+            3 => lenient::value(map, &mut self.zone_region),
+            4 => lenient::scalar(map, &mut self.local_zone),
+            5 => lenient::scalar(map, &mut self.edge_zone),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ZoneInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ZoneInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ZoneInfo", 6)?
+            .opt("ZoneId", &self.zone_id)?
+            .opt("Zone", &self.zone)?
+            .opt("ZoneName", &self.zone_name)?
+            .opt("ZoneRegion", &self.zone_region)?
+            .opt("LocalZone", &self.local_zone)?
+            .opt("EdgeZone", &self.edge_zone)?
+            .end()
+    }
+}
+
 /// List of AZs
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ZoneResource {
     /// Primary AZ, such as "ap-guangzhou-1".
     ///
     /// Example: `ap-guangzhou-2`
-    #[serde(rename = "MasterZone", default, skip_serializing_if = "Option::is_none")]
     pub master_zone: Option<String>,
     /// Resource list.
-    #[serde(rename = "ResourceSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub resource_set: Vec<output::Resource>,
     /// Secondary AZ, such as "ap-guangzhou-2".
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `ap-guangzhou-3`
-    #[serde(rename = "SlaveZone", default, skip_serializing_if = "Option::is_none")]
     pub slave_zone: Option<String>,
     /// IP version. Values: `IPv4`, `IPv6`, and `IPv6_Nat`.
     ///
     /// Example: `IPv4`
-    #[serde(rename = "IPVersion", default, skip_serializing_if = "Option::is_none")]
     pub ip_version: Option<String>,
     /// Region of the AZ, such as `ap-guangzhou`.
     ///
     /// Example: `ap-guangzhou`
-    #[serde(rename = "ZoneRegion", default, skip_serializing_if = "Option::is_none")]
     pub zone_region: Option<String>,
     /// Whether the AZ is a `LocalZone`. Values: `true`, `false`.
     ///
     /// Example: `false`
-    #[serde(rename = "LocalZone", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub local_zone: Option<bool>,
     /// Type of resources in the zone. Values: `SHARED`, `EXCLUSIVE`
     ///
     /// Example: `"SHARED"`
-    #[serde(rename = "ZoneResourceType", default, skip_serializing_if = "Option::is_none")]
     pub zone_resource_type: Option<String>,
     /// Whether the AZ is an edge zone. Values: `true`, `false`.
     ///
     /// Example: `false`
-    #[serde(rename = "EdgeZone", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub edge_zone: Option<bool>,
     /// Specifies the network outbound.
     ///
     /// Example: `center_egress1`
-    #[serde(rename = "Egress", default, skip_serializing_if = "Option::is_none")]
     pub egress: Option<String>,
 }
 
@@ -12294,5 +16959,57 @@ impl ZoneResource {
     pub fn with_egress(mut self, egress: impl Into<String>) -> Self {
         self.egress = Some(egress.into());
         self
+    }
+}
+
+impl lenient::Reply for ZoneResource {
+    const NAME: &'static str = "ZoneResource";
+    const FIELDS: &'static [&'static str] = &[
+        "MasterZone",
+        "ResourceSet",
+        "SlaveZone",
+        "IPVersion",
+        "ZoneRegion",
+        "LocalZone",
+        "ZoneResourceType",
+        "EdgeZone",
+        "Egress",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.master_zone),
+            1 => lenient::list(map, &mut self.resource_set),
+            2 => lenient::value(map, &mut self.slave_zone),
+            3 => lenient::value(map, &mut self.ip_version),
+            4 => lenient::value(map, &mut self.zone_region),
+            5 => lenient::scalar(map, &mut self.local_zone),
+            6 => lenient::value(map, &mut self.zone_resource_type),
+            7 => lenient::scalar(map, &mut self.edge_zone),
+            8 => lenient::value(map, &mut self.egress),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ZoneResource {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ZoneResource {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ZoneResource", 9)?
+            .opt("MasterZone", &self.master_zone)?
+            .list("ResourceSet", &self.resource_set)?
+            .opt("SlaveZone", &self.slave_zone)?
+            .opt("IPVersion", &self.ip_version)?
+            .opt("ZoneRegion", &self.zone_region)?
+            .opt("LocalZone", &self.local_zone)?
+            .opt("ZoneResourceType", &self.zone_resource_type)?
+            .opt("EdgeZone", &self.edge_zone)?
+            .opt("Egress", &self.egress)?
+            .end()
     }
 }

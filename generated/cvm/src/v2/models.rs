@@ -2,28 +2,26 @@
 // change the spec or the generator and run `cargo xtask gen` again.
 
 //! Requests, replies and the input types that requests carry.
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use super::output;
 use tencentcloud_runtime::input;
+use tencentcloud_runtime::lenient;
 
 /// Request of [`Client::attach_network_interface`](super::Client::attach_network_interface).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AttachNetworkInterfaceRequest {
     /// (Chinese only) 私用网络ID或者统一ID，建议使用统一ID
     ///
     /// Required.
-    #[serde(rename = "vpcId")]
     pub vpc_id: String,
     /// (Chinese only) 弹性网卡Id
     ///
     /// Required.
-    #[serde(rename = "networkInterfaceId")]
     pub network_interface_id: String,
     /// (Chinese only) 子机实例ID
     ///
     /// Required.
-    #[serde(rename = "instanceId")]
     pub instance_id: String,
 }
 
@@ -71,18 +69,25 @@ impl<'de> Deserialize<'de> for AttachNetworkInterfaceRequest {
     }
 }
 
+impl serde::Serialize for AttachNetworkInterfaceRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "AttachNetworkInterfaceRequest", 3)?
+            .plain("vpcId", &self.vpc_id)?
+            .plain("networkInterfaceId", &self.network_interface_id)?
+            .plain("instanceId", &self.instance_id)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::attach_network_interface`](super::Client::attach_network_interface).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AttachNetworkInterfaceResponse {
     /// (Chinese only) 错误码, 0: 成功, 其他值: 失败
-    #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// (Chinese only) 错误信息
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
     pub data: Option<output::AttachNetworkInterfaceData>,
 }
 
@@ -112,19 +117,51 @@ impl AttachNetworkInterfaceResponse {
     }
 }
 
+impl lenient::Reply for AttachNetworkInterfaceResponse {
+    const NAME: &'static str = "AttachNetworkInterfaceResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+        "data",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.code),
+            1 => lenient::value(map, &mut self.message),
+            2 => lenient::value(map, &mut self.data),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for AttachNetworkInterfaceResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for AttachNetworkInterfaceResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "AttachNetworkInterfaceResponse", 3)?
+            .opt("code", &self.code)?
+            .opt("message", &self.message)?
+            .opt("data", &self.data)?
+            .end()
+    }
+}
+
 /// Request of [`Client::bind_instance_key`](super::Client::bind_instance_key).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BindInstanceKeyRequest {
     /// (Chinese only) 实例ID（此接口支持同时传入多个ID。此参数的具体格式可参考API[简介](https://cloud.tencent.com/doc/api/229/568)的`id.n`一节）。
     ///
     /// Required.
-    #[serde(rename = "instanceIds")]
     pub instance_ids: Vec<String>,
     /// (Chinese only) 密钥ID。
     ///
     /// Required.
-    #[serde(rename = "keyId")]
     pub key_id: String,
 }
 
@@ -167,15 +204,22 @@ impl<'de> Deserialize<'de> for BindInstanceKeyRequest {
     }
 }
 
+impl serde::Serialize for BindInstanceKeyRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "BindInstanceKeyRequest", 2)?
+            .plain("instanceIds", &self.instance_ids)?
+            .plain("keyId", &self.key_id)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::bind_instance_key`](super::Client::bind_instance_key).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct BindInstanceKeyResponse {
     /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
-    #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// (Chinese only) 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
 
@@ -199,19 +243,48 @@ impl BindInstanceKeyResponse {
     }
 }
 
+impl lenient::Reply for BindInstanceKeyResponse {
+    const NAME: &'static str = "BindInstanceKeyResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.code),
+            1 => lenient::value(map, &mut self.message),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for BindInstanceKeyResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for BindInstanceKeyResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "BindInstanceKeyResponse", 2)?
+            .opt("code", &self.code)?
+            .opt("message", &self.message)?
+            .end()
+    }
+}
+
 /// Request of [`Client::cancel_share_image`](super::Client::cancel_share_image).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CancelShareImageRequest {
     /// (Chinese only) 镜像ID，可通过 [DescribeImages](http://cloud.tencent.com/document/api/213/1272) 接口返回字段中的 unImgId 获取。
     ///
     /// Required.
-    #[serde(rename = "imageId")]
     pub image_id: String,
     /// (Chinese only) 被取消共享的账号（此接口支持同时传入多个ID。此参数的具体格式可参考API[简介](https://cloud.tencent.com/doc/api/229/568)的`id.n`一节）。
     ///
     /// Required.
-    #[serde(rename = "uinList")]
     pub uin_list: Vec<String>,
 }
 
@@ -254,15 +327,22 @@ impl<'de> Deserialize<'de> for CancelShareImageRequest {
     }
 }
 
+impl serde::Serialize for CancelShareImageRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "CancelShareImageRequest", 2)?
+            .plain("imageId", &self.image_id)?
+            .plain("uinList", &self.uin_list)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::cancel_share_image`](super::Client::cancel_share_image).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CancelShareImageResponse {
     /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
-    #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// (Chinese only) 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
 
@@ -286,12 +366,42 @@ impl CancelShareImageResponse {
     }
 }
 
+impl lenient::Reply for CancelShareImageResponse {
+    const NAME: &'static str = "CancelShareImageResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.code),
+            1 => lenient::value(map, &mut self.message),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for CancelShareImageResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for CancelShareImageResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "CancelShareImageResponse", 2)?
+            .opt("code", &self.code)?
+            .opt("message", &self.message)?
+            .end()
+    }
+}
+
 /// Request of [`Client::create_eip`](super::Client::create_eip).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateEipRequest {
     /// (Chinese only) 单次申请数量（默认为1, 最大为5）
-    #[serde(rename = "goodsNum", skip_serializing_if = "Option::is_none")]
     pub goods_num: Option<i64>,
 }
 
@@ -334,18 +444,23 @@ impl<'de> Deserialize<'de> for CreateEipRequest {
     }
 }
 
+impl serde::Serialize for CreateEipRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "CreateEipRequest", 1)?
+            .opt("goodsNum", &self.goods_num)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::create_eip`](super::Client::create_eip).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateEipResponse {
     /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
-    #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// (Chinese only) 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// (Chinese only) 返回列表
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
     pub data: Option<output::CreateEipData>,
 }
 
@@ -375,22 +490,53 @@ impl CreateEipResponse {
     }
 }
 
+impl lenient::Reply for CreateEipResponse {
+    const NAME: &'static str = "CreateEipResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+        "data",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.code),
+            1 => lenient::value(map, &mut self.message),
+            2 => lenient::value(map, &mut self.data),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for CreateEipResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for CreateEipResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "CreateEipResponse", 3)?
+            .opt("code", &self.code)?
+            .opt("message", &self.message)?
+            .opt("data", &self.data)?
+            .end()
+    }
+}
+
 /// Request of [`Client::create_image`](super::Client::create_image).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateImageRequest {
     /// (Chinese only) 待操作的实例ID。可通过 [DescribeInstances](https://cloud.tencent.com/doc/api/229/831) API 返回值中的 unInstanceId 获取。
     ///
     /// Required.
-    #[serde(rename = "instanceId")]
     pub instance_id: String,
     /// (Chinese only) 镜像名称，名称不能和已存在的镜像名称重复。命名规则：1-16个英文、数字、连接线“-”。
     ///
     /// Required.
-    #[serde(rename = "imageName")]
     pub image_name: String,
     /// (Chinese only) 镜像描述信息。命名规则：只能包含0-64个中文、英文、数字、连接线"-"、下划线"_"。
-    #[serde(rename = "imageDescription", skip_serializing_if = "Option::is_none")]
     pub image_description: Option<String>,
 }
 
@@ -443,18 +589,25 @@ impl<'de> Deserialize<'de> for CreateImageRequest {
     }
 }
 
+impl serde::Serialize for CreateImageRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "CreateImageRequest", 3)?
+            .plain("instanceId", &self.instance_id)?
+            .plain("imageName", &self.image_name)?
+            .opt("imageDescription", &self.image_description)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::create_image`](super::Client::create_image).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateImageResponse {
     /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。详见错误码页面的 [公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
-    #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// (Chinese only) 模块错误信息描述，与接口相关。详见错误码页面的 [模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// (Chinese only) 任务 ID。
-    #[serde(rename = "requestId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub request_id: Option<i64>,
 }
 
@@ -484,14 +637,47 @@ impl CreateImageResponse {
     }
 }
 
+impl lenient::Reply for CreateImageResponse {
+    const NAME: &'static str = "CreateImageResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+        "requestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.code),
+            1 => lenient::value(map, &mut self.message),
+            2 => lenient::scalar(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for CreateImageResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for CreateImageResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "CreateImageResponse", 3)?
+            .opt("code", &self.code)?
+            .opt("message", &self.message)?
+            .opt("requestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::create_key_pair`](super::Client::create_key_pair).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateKeyPairRequest {
     /// (Chinese only) 用于定义即将生成的密钥的名称。只能包含数字，字母和下划线。
     ///
     /// Required.
-    #[serde(rename = "keyName")]
     pub key_name: String,
 }
 
@@ -529,18 +715,23 @@ impl<'de> Deserialize<'de> for CreateKeyPairRequest {
     }
 }
 
+impl serde::Serialize for CreateKeyPairRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "CreateKeyPairRequest", 1)?
+            .plain("keyName", &self.key_name)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::create_key_pair`](super::Client::create_key_pair).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateKeyPairResponse {
     /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
-    #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// (Chinese only) 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// (Chinese only) 所生成密钥的信息。
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
     pub data: Option<output::CreateKeyPairData>,
 }
 
@@ -570,33 +761,59 @@ impl CreateKeyPairResponse {
     }
 }
 
+impl lenient::Reply for CreateKeyPairResponse {
+    const NAME: &'static str = "CreateKeyPairResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+        "data",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.code),
+            1 => lenient::value(map, &mut self.message),
+            2 => lenient::value(map, &mut self.data),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for CreateKeyPairResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for CreateKeyPairResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "CreateKeyPairResponse", 3)?
+            .opt("code", &self.code)?
+            .opt("message", &self.message)?
+            .opt("data", &self.data)?
+            .end()
+    }
+}
+
 /// (Chinese only) policys规则成员结构
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateSecurityGroupPolicyPolicy {
     /// (Chinese only) 网络协议，支持udp、tcp、icmp等，无则表示全协议
-    #[serde(rename = "ipProtocol", skip_serializing_if = "Option::is_none")]
     pub ip_protocol: Option<String>,
     /// (Chinese only) ip网段地址，不传为全地址，和sgId互斥，一条规则中两参数都存在会报错
-    #[serde(rename = "cidrIp", skip_serializing_if = "Option::is_none")]
     pub cidr_ip: Option<String>,
     /// (Chinese only) 安全组ID，和cidrIp互斥，一条规则中两参数都存在会报错
-    #[serde(rename = "sgId", skip_serializing_if = "Option::is_none")]
     pub sg_id: Option<String>,
     /// (Chinese only) IP地址ID或者IP地址组ID，和cidrIp、sgId互斥
-    #[serde(rename = "addressModule", skip_serializing_if = "Option::is_none")]
     pub address_module: Option<String>,
     /// (Chinese only) 端口，不传为不限端口
-    #[serde(rename = "portRange", skip_serializing_if = "Option::is_none")]
     pub port_range: Option<String>,
     /// (Chinese only) 协议端口ID或者协议端口组ID，和ipProtocol+portRange互斥
-    #[serde(rename = "serviceModule", skip_serializing_if = "Option::is_none")]
     pub service_module: Option<String>,
     /// (Chinese only) 规则描述
-    #[serde(rename = "desc", skip_serializing_if = "Option::is_none")]
     pub desc: Option<String>,
     /// (Chinese only) 动作，accept或者drop
-    #[serde(rename = "action", skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
 }
 
@@ -709,32 +926,42 @@ impl<'de> Deserialize<'de> for CreateSecurityGroupPolicyPolicy {
     }
 }
 
+impl serde::Serialize for CreateSecurityGroupPolicyPolicy {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "CreateSecurityGroupPolicyPolicy", 8)?
+            .opt("ipProtocol", &self.ip_protocol)?
+            .opt("cidrIp", &self.cidr_ip)?
+            .opt("sgId", &self.sg_id)?
+            .opt("addressModule", &self.address_module)?
+            .opt("portRange", &self.port_range)?
+            .opt("serviceModule", &self.service_module)?
+            .opt("desc", &self.desc)?
+            .opt("action", &self.action)?
+            .end()
+    }
+}
+
 /// Request of [`Client::create_security_group_policy`](super::Client::create_security_group_policy).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateSecurityGroupPolicyRequest {
     /// (Chinese only) 安全组id
     ///
     /// Required.
-    #[serde(rename = "sgId")]
     pub sg_id: String,
     /// (Chinese only) 版本，用户更新安全规则，每次更新安全规则版本会自动加1，防止您更新的路由规则已过期，不填不考虑冲突
-    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
     pub version: Option<i64>,
     /// (Chinese only) 方向(ingress/egress)
     ///
     /// Required.
-    #[serde(rename = "direction")]
     pub direction: String,
     /// (Chinese only) 添加位置，从哪个位置开始添加，当前规则为空时，index需要设置为-1
     ///
     /// Required.
-    #[serde(rename = "index")]
     pub index: i64,
     /// (Chinese only) 安全组规则
     ///
     /// Required.
-    #[serde(rename = "policys")]
     pub policys: Vec<CreateSecurityGroupPolicyPolicy>,
 }
 
@@ -797,15 +1024,25 @@ impl<'de> Deserialize<'de> for CreateSecurityGroupPolicyRequest {
     }
 }
 
+impl serde::Serialize for CreateSecurityGroupPolicyRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "CreateSecurityGroupPolicyRequest", 5)?
+            .plain("sgId", &self.sg_id)?
+            .opt("version", &self.version)?
+            .plain("direction", &self.direction)?
+            .plain("index", &self.index)?
+            .plain("policys", &self.policys)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::create_security_group_policy`](super::Client::create_security_group_policy).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateSecurityGroupPolicyResponse {
     /// (Chinese only) 错误码, 0: 成功, 其他值: 失败
-    #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// (Chinese only) 错误信息
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
 
@@ -829,18 +1066,46 @@ impl CreateSecurityGroupPolicyResponse {
     }
 }
 
+impl lenient::Reply for CreateSecurityGroupPolicyResponse {
+    const NAME: &'static str = "CreateSecurityGroupPolicyResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.code),
+            1 => lenient::value(map, &mut self.message),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for CreateSecurityGroupPolicyResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for CreateSecurityGroupPolicyResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "CreateSecurityGroupPolicyResponse", 2)?
+            .opt("code", &self.code)?
+            .opt("message", &self.message)?
+            .end()
+    }
+}
+
 /// Request of [`Client::create_security_group`](super::Client::create_security_group).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateSecurityGroupRequest {
     /// (Chinese only) 安全组名称，同项目下不可重名，可任意命名，但不得超过60个字符
-    #[serde(rename = "sgName", skip_serializing_if = "Option::is_none")]
     pub sg_name: Option<String>,
     /// (Chinese only) 安全组备注，最多100个字符
-    #[serde(rename = "sgRemark", skip_serializing_if = "Option::is_none")]
     pub sg_remark: Option<String>,
     /// (Chinese only) 项目id，默认0。可在用户中心-&gt;项目管理页面查询到
-    #[serde(rename = "projectId", skip_serializing_if = "Option::is_none")]
     pub project_id: Option<i64>,
 }
 
@@ -903,18 +1168,25 @@ impl<'de> Deserialize<'de> for CreateSecurityGroupRequest {
     }
 }
 
+impl serde::Serialize for CreateSecurityGroupRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "CreateSecurityGroupRequest", 3)?
+            .opt("sgName", &self.sg_name)?
+            .opt("sgRemark", &self.sg_remark)?
+            .opt("projectId", &self.project_id)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::create_security_group`](super::Client::create_security_group).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateSecurityGroupResponse {
     /// (Chinese only) 错误码, 0: 成功, 其他值: 失败
-    #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// (Chinese only) 错误信息
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// (Chinese only) 返回的数据结构
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
     pub data: Option<output::CreateSecurityGroupData>,
 }
 
@@ -944,14 +1216,47 @@ impl CreateSecurityGroupResponse {
     }
 }
 
+impl lenient::Reply for CreateSecurityGroupResponse {
+    const NAME: &'static str = "CreateSecurityGroupResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+        "data",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.code),
+            1 => lenient::value(map, &mut self.message),
+            2 => lenient::value(map, &mut self.data),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for CreateSecurityGroupResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for CreateSecurityGroupResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "CreateSecurityGroupResponse", 3)?
+            .opt("code", &self.code)?
+            .opt("message", &self.message)?
+            .opt("data", &self.data)?
+            .end()
+    }
+}
+
 /// Request of [`Client::delete_eip`](super::Client::delete_eip).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteEipRequest {
     /// (Chinese only) EIP实例ID列表，列表下标从0开始，可通过[DescribeEip](https://cloud.tencent.com/document/api/213/1379)接口返回字段中的eipId获取。
     ///
     /// Required.
-    #[serde(rename = "eipIds")]
     pub eip_ids: Vec<String>,
 }
 
@@ -989,15 +1294,21 @@ impl<'de> Deserialize<'de> for DeleteEipRequest {
     }
 }
 
+impl serde::Serialize for DeleteEipRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DeleteEipRequest", 1)?
+            .plain("eipIds", &self.eip_ids)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::delete_eip`](super::Client::delete_eip).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeleteEipResponse {
     /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。
-    #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// (Chinese only) 模块错误信息描述，与接口相关。
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
 
@@ -1021,14 +1332,44 @@ impl DeleteEipResponse {
     }
 }
 
+impl lenient::Reply for DeleteEipResponse {
+    const NAME: &'static str = "DeleteEipResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.code),
+            1 => lenient::value(map, &mut self.message),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DeleteEipResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DeleteEipResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DeleteEipResponse", 2)?
+            .opt("code", &self.code)?
+            .opt("message", &self.message)?
+            .end()
+    }
+}
+
 /// Request of [`Client::delete_images`](super::Client::delete_images).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteImagesRequest {
     /// (Chinese only) 镜像ID，可通过 [DescribeImages](http://cloud.tencent.com/document/api/213/1272) 接口返回字段中的 unImgId 获取；此接口支持同时传入多个镜像ID（此接口支持同时传入多个ID。此参数的具体格式可参考API[简介](https://cloud.tencent.com/doc/api/229/568)的`id.n`一节）。
     ///
     /// Required.
-    #[serde(rename = "imageIds")]
     pub image_ids: Vec<String>,
 }
 
@@ -1066,15 +1407,21 @@ impl<'de> Deserialize<'de> for DeleteImagesRequest {
     }
 }
 
+impl serde::Serialize for DeleteImagesRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DeleteImagesRequest", 1)?
+            .plain("imageIds", &self.image_ids)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::delete_images`](super::Client::delete_images).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeleteImagesResponse {
     /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
-    #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// (Chinese only) 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
 
@@ -1098,14 +1445,44 @@ impl DeleteImagesResponse {
     }
 }
 
+impl lenient::Reply for DeleteImagesResponse {
+    const NAME: &'static str = "DeleteImagesResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.code),
+            1 => lenient::value(map, &mut self.message),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DeleteImagesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DeleteImagesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DeleteImagesResponse", 2)?
+            .opt("code", &self.code)?
+            .opt("message", &self.message)?
+            .end()
+    }
+}
+
 /// Request of [`Client::delete_key_pair`](super::Client::delete_key_pair).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteKeyPairRequest {
     /// (Chinese only) 密钥ID（此接口支持同时传入多个ID。此参数的具体格式可参考API[简介](https://cloud.tencent.com/doc/api/229/568)的`id.n`一节）。
     ///
     /// Required.
-    #[serde(rename = "keyIds")]
     pub key_ids: Vec<String>,
 }
 
@@ -1143,18 +1520,23 @@ impl<'de> Deserialize<'de> for DeleteKeyPairRequest {
     }
 }
 
+impl serde::Serialize for DeleteKeyPairRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DeleteKeyPairRequest", 1)?
+            .plain("keyIds", &self.key_ids)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::delete_key_pair`](super::Client::delete_key_pair).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeleteKeyPairResponse {
     /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
-    #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// (Chinese only) 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// (Chinese only) 密钥删除结果的详细信息。
-    #[serde(rename = "detail", default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<output::DeleteKeyPairDetail>,
 }
 
@@ -1184,27 +1566,57 @@ impl DeleteKeyPairResponse {
     }
 }
 
+impl lenient::Reply for DeleteKeyPairResponse {
+    const NAME: &'static str = "DeleteKeyPairResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+        "detail",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.code),
+            1 => lenient::value(map, &mut self.message),
+            2 => lenient::value(map, &mut self.detail),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DeleteKeyPairResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DeleteKeyPairResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DeleteKeyPairResponse", 3)?
+            .opt("code", &self.code)?
+            .opt("message", &self.message)?
+            .opt("detail", &self.detail)?
+            .end()
+    }
+}
+
 /// Request of [`Client::delete_security_group_policy`](super::Client::delete_security_group_policy).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteSecurityGroupPolicyRequest {
     /// (Chinese only) 安全组 ID。
     ///
     /// Required.
-    #[serde(rename = "sgId")]
     pub sg_id: String,
     /// (Chinese only) 用于指定要操作的安全组的版本。版本，即用户每次更新安全规则版本会自动加 1。入参此 version 若不是最新的，将帮您使操作失败以防止您想要更新的路由规则已过期（如规则位置已变动）；若不传 version 则需要您自己注意确认好此次删除的规则在您传入的 indexes 位置。建议用户使用本参数，防止待删除的规则的 indexes 在调用本规则之前发生变化。
-    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
     pub version: Option<i64>,
     /// (Chinese only) 规则方向(ingress/egress)。
     ///
     /// Required.
-    #[serde(rename = "direction")]
     pub direction: String,
     /// (Chinese only) 规则所在位置，支持删除多条。
     ///
     /// Required.
-    #[serde(rename = "indexes")]
     pub indexes: Vec<i64>,
 }
 
@@ -1262,15 +1674,24 @@ impl<'de> Deserialize<'de> for DeleteSecurityGroupPolicyRequest {
     }
 }
 
+impl serde::Serialize for DeleteSecurityGroupPolicyRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DeleteSecurityGroupPolicyRequest", 4)?
+            .plain("sgId", &self.sg_id)?
+            .opt("version", &self.version)?
+            .plain("direction", &self.direction)?
+            .plain("indexes", &self.indexes)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::delete_security_group_policy`](super::Client::delete_security_group_policy).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeleteSecurityGroupPolicyResponse {
     /// (Chinese only) 公共错误码, 0 表示成功，其他值表示失败。详见错误码页面的 [公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
-    #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// (Chinese only) 模块错误信息描述，与接口相关。
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
 
@@ -1294,14 +1715,44 @@ impl DeleteSecurityGroupPolicyResponse {
     }
 }
 
+impl lenient::Reply for DeleteSecurityGroupPolicyResponse {
+    const NAME: &'static str = "DeleteSecurityGroupPolicyResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.code),
+            1 => lenient::value(map, &mut self.message),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DeleteSecurityGroupPolicyResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DeleteSecurityGroupPolicyResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DeleteSecurityGroupPolicyResponse", 2)?
+            .opt("code", &self.code)?
+            .opt("message", &self.message)?
+            .end()
+    }
+}
+
 /// Request of [`Client::delete_security_group`](super::Client::delete_security_group).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteSecurityGroupRequest {
     /// (Chinese only) 安全组唯一ID，可能来自DescribeSecurityGroups或者CreateSecurityGroup
     ///
     /// Required.
-    #[serde(rename = "sgId")]
     pub sg_id: String,
 }
 
@@ -1339,15 +1790,21 @@ impl<'de> Deserialize<'de> for DeleteSecurityGroupRequest {
     }
 }
 
+impl serde::Serialize for DeleteSecurityGroupRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DeleteSecurityGroupRequest", 1)?
+            .plain("sgId", &self.sg_id)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::delete_security_group`](super::Client::delete_security_group).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeleteSecurityGroupResponse {
     /// (Chinese only) 错误码, 0: 成功, 其他值: 失败
-    #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// (Chinese only) 错误信息
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
 
@@ -1371,14 +1828,44 @@ impl DeleteSecurityGroupResponse {
     }
 }
 
+impl lenient::Reply for DeleteSecurityGroupResponse {
+    const NAME: &'static str = "DeleteSecurityGroupResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.code),
+            1 => lenient::value(map, &mut self.message),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DeleteSecurityGroupResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DeleteSecurityGroupResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DeleteSecurityGroupResponse", 2)?
+            .opt("code", &self.code)?
+            .opt("message", &self.message)?
+            .end()
+    }
+}
+
 /// Request of [`Client::describe_associate_security_groups`](super::Client::describe_associate_security_groups).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeAssociateSecurityGroupsRequest {
     /// (Chinese only) 安全组 ID 列表
     ///
     /// Required.
-    #[serde(rename = "sgIds")]
     pub sg_ids: Vec<String>,
 }
 
@@ -1416,15 +1903,21 @@ impl<'de> Deserialize<'de> for DescribeAssociateSecurityGroupsRequest {
     }
 }
 
+impl serde::Serialize for DescribeAssociateSecurityGroupsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeAssociateSecurityGroupsRequest", 1)?
+            .plain("sgIds", &self.sg_ids)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::describe_associate_security_groups`](super::Client::describe_associate_security_groups).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeAssociateSecurityGroupsResponse {
     /// (Chinese only) 错误码，0：成功，其他值：失败
-    #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// (Chinese only) 错误信息
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
 
@@ -1448,12 +1941,42 @@ impl DescribeAssociateSecurityGroupsResponse {
     }
 }
 
+impl lenient::Reply for DescribeAssociateSecurityGroupsResponse {
+    const NAME: &'static str = "DescribeAssociateSecurityGroupsResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.code),
+            1 => lenient::value(map, &mut self.message),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribeAssociateSecurityGroupsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribeAssociateSecurityGroupsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeAssociateSecurityGroupsResponse", 2)?
+            .opt("code", &self.code)?
+            .opt("message", &self.message)?
+            .end()
+    }
+}
+
 /// Request of [`Client::describe_availability_zones`](super::Client::describe_availability_zones).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeAvailabilityZonesRequest {
     /// (Chinese only) 可用区 ID。
-    #[serde(rename = "zoneId", skip_serializing_if = "Option::is_none")]
     pub zone_id: Option<i64>,
 }
 
@@ -1496,21 +2019,25 @@ impl<'de> Deserialize<'de> for DescribeAvailabilityZonesRequest {
     }
 }
 
+impl serde::Serialize for DescribeAvailabilityZonesRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeAvailabilityZonesRequest", 1)?
+            .opt("zoneId", &self.zone_id)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::describe_availability_zones`](super::Client::describe_availability_zones).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeAvailabilityZonesResponse {
     /// (Chinese only) 错误码（0：成功，其他值：失败）。
-    #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// (Chinese only) 错误信息。
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// (Chinese only) 可用区的数目。
-    #[serde(rename = "totalCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
     /// (Chinese only) 可用区列表。
-    #[serde(rename = "zoneSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub zone_set: Vec<output::DescribeAvailabilityZonesZone>,
 }
 
@@ -1546,8 +2073,45 @@ impl DescribeAvailabilityZonesResponse {
     }
 }
 
+impl lenient::Reply for DescribeAvailabilityZonesResponse {
+    const NAME: &'static str = "DescribeAvailabilityZonesResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+        "totalCount",
+        "zoneSet",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.code),
+            1 => lenient::value(map, &mut self.message),
+            2 => lenient::scalar(map, &mut self.total_count),
+            3 => lenient::list(map, &mut self.zone_set),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribeAvailabilityZonesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribeAvailabilityZonesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeAvailabilityZonesResponse", 4)?
+            .opt("code", &self.code)?
+            .opt("message", &self.message)?
+            .opt("totalCount", &self.total_count)?
+            .list("zoneSet", &self.zone_set)?
+            .end()
+    }
+}
+
 /// Request of [`Client::describe_eip_quota`](super::Client::describe_eip_quota).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeEipQuotaRequest {}
 
@@ -1573,18 +2137,22 @@ impl<'de> Deserialize<'de> for DescribeEipQuotaRequest {
     }
 }
 
+impl serde::Serialize for DescribeEipQuotaRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeEipQuotaRequest", 0)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::describe_eip_quota`](super::Client::describe_eip_quota).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeEipQuotaResponse {
     /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
-    #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// (Chinese only) 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// (Chinese only) 返回的数据结构
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
     pub data: Option<output::DescribeEipQuotaData>,
 }
 
@@ -1614,46 +2182,68 @@ impl DescribeEipQuotaResponse {
     }
 }
 
+impl lenient::Reply for DescribeEipQuotaResponse {
+    const NAME: &'static str = "DescribeEipQuotaResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+        "data",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.code),
+            1 => lenient::value(map, &mut self.message),
+            2 => lenient::value(map, &mut self.data),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribeEipQuotaResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribeEipQuotaResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeEipQuotaResponse", 3)?
+            .opt("code", &self.code)?
+            .opt("message", &self.message)?
+            .opt("data", &self.data)?
+            .end()
+    }
+}
+
 /// Request of [`Client::describe_eip`](super::Client::describe_eip).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeEipRequest {
     /// (Chinese only) EIP实例ID列表，列表下标从0开始
-    #[serde(rename = "eipIds", skip_serializing_if = "Option::is_none")]
     pub eip_ids: Option<Vec<String>>,
     /// (Chinese only) EIP列表，列表下标从0开始
-    #[serde(rename = "eips", skip_serializing_if = "Option::is_none")]
     pub eips: Option<Vec<String>>,
     /// (Chinese only) 服务器实例ID列表，列表下标从0开始，可通过[DescribeInstances](http://cloud.tencent.com/doc/api/229/%E6%9F%A5%E7%9C%8B%E5%AE%9E%E4%BE%8B%E5%88%97%E8%A1%A8)接口返回字段中的unInstanceId获取
-    #[serde(rename = "unInstanceIds", skip_serializing_if = "Option::is_none")]
     pub un_instance_ids: Option<Vec<String>>,
     /// (Chinese only) 弹性网卡唯一ID列表，列表下标从0开始，可通过[DescribeNetworkInterfaces](/doc/api/245/4814)接口返回字段中的networkInterfaceId获取
-    #[serde(rename = "networkInterfaceIds", skip_serializing_if = "Option::is_none")]
     pub network_interface_ids: Option<Vec<String>>,
     /// (Chinese only) 服务器内网IP
-    #[serde(rename = "privateIpAddress", skip_serializing_if = "Option::is_none")]
     pub private_ip_address: Option<String>,
     /// (Chinese only) EIP实例名称，模糊匹配
-    #[serde(rename = "searchKey", skip_serializing_if = "Option::is_none")]
     pub search_key: Option<String>,
     /// (Chinese only) 状态列表，列表下标从0开始
     /// 0：创建中； 1：绑定中； 2：已绑定； 3：解绑中； 4：未绑定； 6：下线中； 9：创建失败
-    #[serde(rename = "status", skip_serializing_if = "Option::is_none")]
     pub status: Option<Vec<i64>>,
     /// (Chinese only) 0：CVM；1：NAT网关
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<i64>,
     /// (Chinese only) 返回EIP数量，默认 20, 最大值 100
-    #[serde(rename = "limit", skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// (Chinese only) 偏移量，默认为0
-    #[serde(rename = "offset", skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// (Chinese only) 排序字段，支持： eipId, eip, ispId, status, unInstanceId, arrears, createdAt
-    #[serde(rename = "orderBy", skip_serializing_if = "Option::is_none")]
     pub order_by: Option<String>,
     /// (Chinese only) 1倒序，0顺序，默认倒序
-    #[serde(rename = "orderType", skip_serializing_if = "Option::is_none")]
     pub order_type: Option<i64>,
 }
 
@@ -1806,21 +2396,36 @@ impl<'de> Deserialize<'de> for DescribeEipRequest {
     }
 }
 
+impl serde::Serialize for DescribeEipRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeEipRequest", 12)?
+            .opt("eipIds", &self.eip_ids)?
+            .opt("eips", &self.eips)?
+            .opt("unInstanceIds", &self.un_instance_ids)?
+            .opt("networkInterfaceIds", &self.network_interface_ids)?
+            .opt("privateIpAddress", &self.private_ip_address)?
+            .opt("searchKey", &self.search_key)?
+            .opt("status", &self.status)?
+            .opt("type", &self.type_)?
+            .opt("limit", &self.limit)?
+            .opt("offset", &self.offset)?
+            .opt("orderBy", &self.order_by)?
+            .opt("orderType", &self.order_type)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::describe_eip`](super::Client::describe_eip).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeEipResponse {
     /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
-    #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// (Chinese only) 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// (Chinese only) 返回符合过滤条件的EIP数量；假如指定limit，offset，该值有可能大于data列表中的数量
-    #[serde(rename = "totalCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
     /// (Chinese only) 返回列表
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
     pub data: Option<output::DescribeEipData>,
 }
 
@@ -1856,26 +2461,58 @@ impl DescribeEipResponse {
     }
 }
 
+impl lenient::Reply for DescribeEipResponse {
+    const NAME: &'static str = "DescribeEipResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+        "totalCount",
+        "data",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.code),
+            1 => lenient::value(map, &mut self.message),
+            2 => lenient::scalar(map, &mut self.total_count),
+            3 => lenient::value(map, &mut self.data),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribeEipResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribeEipResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeEipResponse", 4)?
+            .opt("code", &self.code)?
+            .opt("message", &self.message)?
+            .opt("totalCount", &self.total_count)?
+            .opt("data", &self.data)?
+            .end()
+    }
+}
+
 /// Request of [`Client::describe_images`](super::Client::describe_images).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeImagesRequest {
     /// (Chinese only) 按照镜像的类型过滤；具体值见上。
     ///
     /// Required.
-    #[serde(rename = "imageType")]
     pub image_type: i64,
     /// (Chinese only) 按照镜像 ID 过滤；如果指定了镜像 ID，imageType 则为必选（此接口支持同时传入多个 ID。此参数的具体格式可参考 API [简介](https://cloud.tencent.com/doc/api/229/568) 的`id.n`一节）。
-    #[serde(rename = "imageIds", skip_serializing_if = "Option::is_none")]
     pub image_ids: Option<Vec<String>>,
     /// (Chinese only) 按照镜像的状态过滤。默认值为0，查询全部镜像。具体值见上。
-    #[serde(rename = "status", skip_serializing_if = "Option::is_none")]
     pub status: Option<i64>,
     /// (Chinese only) 偏移量，默认为0。关于`offset`的更进一步介绍参考 API [简介](https://cloud.tencent.com/document/api/213/568) 中的相关小节。
-    #[serde(rename = "offset", skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// (Chinese only) 返回数量，默认 20，最大值 100。关于`limit`的更进一步介绍参考 API [简介](https://cloud.tencent.com/document/api/213/568) 中的相关小节。
-    #[serde(rename = "limit", skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
 }
 
@@ -1953,21 +2590,29 @@ impl<'de> Deserialize<'de> for DescribeImagesRequest {
     }
 }
 
+impl serde::Serialize for DescribeImagesRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeImagesRequest", 5)?
+            .plain("imageType", &self.image_type)?
+            .opt("imageIds", &self.image_ids)?
+            .opt("status", &self.status)?
+            .opt("offset", &self.offset)?
+            .opt("limit", &self.limit)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::describe_images`](super::Client::describe_images).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeImagesResponse {
     /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。
-    #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// (Chinese only) 模块错误信息描述，与接口相关。
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// (Chinese only) 符合条件的镜像数量。
-    #[serde(rename = "totalCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
     /// (Chinese only) 符合条件的镜像信息。
-    #[serde(rename = "imageSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub image_set: Vec<output::DescribeImagesImage>,
 }
 
@@ -2003,14 +2648,50 @@ impl DescribeImagesResponse {
     }
 }
 
+impl lenient::Reply for DescribeImagesResponse {
+    const NAME: &'static str = "DescribeImagesResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+        "totalCount",
+        "imageSet",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.code),
+            1 => lenient::value(map, &mut self.message),
+            2 => lenient::scalar(map, &mut self.total_count),
+            3 => lenient::list(map, &mut self.image_set),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribeImagesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribeImagesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeImagesResponse", 4)?
+            .opt("code", &self.code)?
+            .opt("message", &self.message)?
+            .opt("totalCount", &self.total_count)?
+            .list("imageSet", &self.image_set)?
+            .end()
+    }
+}
+
 /// Request of [`Client::describe_instance_cbs_info`](super::Client::describe_instance_cbs_info).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeInstanceCbsInfoRequest {
     /// (Chinese only) 子机ID列表
     ///
     /// Required.
-    #[serde(rename = "uInstanceIds")]
     pub u_instance_ids: Vec<String>,
 }
 
@@ -2048,18 +2729,23 @@ impl<'de> Deserialize<'de> for DescribeInstanceCbsInfoRequest {
     }
 }
 
+impl serde::Serialize for DescribeInstanceCbsInfoRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeInstanceCbsInfoRequest", 1)?
+            .plain("uInstanceIds", &self.u_instance_ids)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::describe_instance_cbs_info`](super::Client::describe_instance_cbs_info).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeInstanceCbsInfoResponse {
     /// (Chinese only) 错误码, 0: 成功, 其他值: 失败
-    #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// (Chinese only) 错误信息
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "data", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub data: Vec<output::DescribeInstanceCbsInfoData>,
 }
 
@@ -2089,14 +2775,47 @@ impl DescribeInstanceCbsInfoResponse {
     }
 }
 
+impl lenient::Reply for DescribeInstanceCbsInfoResponse {
+    const NAME: &'static str = "DescribeInstanceCbsInfoResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+        "data",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.code),
+            1 => lenient::value(map, &mut self.message),
+            2 => lenient::list(map, &mut self.data),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribeInstanceCbsInfoResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribeInstanceCbsInfoResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeInstanceCbsInfoResponse", 3)?
+            .opt("code", &self.code)?
+            .opt("message", &self.message)?
+            .list("data", &self.data)?
+            .end()
+    }
+}
+
 /// Request of [`Client::describe_instance_image_info`](super::Client::describe_instance_image_info).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeInstanceImageInfoRequest {
     /// (Chinese only) 实例ID。
     ///
     /// Required.
-    #[serde(rename = "uInstanceIds")]
     pub u_instance_ids: Vec<String>,
 }
 
@@ -2134,18 +2853,23 @@ impl<'de> Deserialize<'de> for DescribeInstanceImageInfoRequest {
     }
 }
 
+impl serde::Serialize for DescribeInstanceImageInfoRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeInstanceImageInfoRequest", 1)?
+            .plain("uInstanceIds", &self.u_instance_ids)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::describe_instance_image_info`](super::Client::describe_instance_image_info).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeInstanceImageInfoResponse {
     /// (Chinese only) 错误码, 0: 成功, 其他值: 失败
-    #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// (Chinese only) 错误信息
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "data", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub data: Vec<output::DescribeInstanceImageInfoData>,
 }
 
@@ -2175,36 +2899,61 @@ impl DescribeInstanceImageInfoResponse {
     }
 }
 
+impl lenient::Reply for DescribeInstanceImageInfoResponse {
+    const NAME: &'static str = "DescribeInstanceImageInfoResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+        "data",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.code),
+            1 => lenient::value(map, &mut self.message),
+            2 => lenient::list(map, &mut self.data),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribeInstanceImageInfoResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribeInstanceImageInfoResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeInstanceImageInfoResponse", 3)?
+            .opt("code", &self.code)?
+            .opt("message", &self.message)?
+            .list("data", &self.data)?
+            .end()
+    }
+}
+
 /// Request of [`Client::describe_instance_main_info`](super::Client::describe_instance_main_info).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeInstanceMainInfoRequest {
     /// (Chinese only) 偏移量,默认为0
-    #[serde(rename = "offset", skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// (Chinese only) 默认20
-    #[serde(rename = "limit", skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// (Chinese only) 项目ID
-    #[serde(rename = "projectId", skip_serializing_if = "Option::is_none")]
     pub project_id: Option<i64>,
     /// vpcId
-    #[serde(rename = "vpcId", skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<i64>,
     /// zoneId
-    #[serde(rename = "zoneId", skip_serializing_if = "Option::is_none")]
     pub zone_id: Option<i64>,
     /// (Chinese only) ip列表
-    #[serde(rename = "lanIps", skip_serializing_if = "Option::is_none")]
     pub lan_ips: Option<Vec<String>>,
     /// (Chinese only) 主机名称
-    #[serde(rename = "instanceName", skip_serializing_if = "Option::is_none")]
     pub instance_name: Option<String>,
     /// (Chinese only) 只支持IP段搜索
-    #[serde(rename = "searchWord", skip_serializing_if = "Option::is_none")]
     pub search_word: Option<String>,
     /// (Chinese only) 只支持统一资源ID
-    #[serde(rename = "uInstanceIds", skip_serializing_if = "Option::is_none")]
     pub u_instance_ids: Option<Vec<String>>,
 }
 
@@ -2327,18 +3076,31 @@ impl<'de> Deserialize<'de> for DescribeInstanceMainInfoRequest {
     }
 }
 
+impl serde::Serialize for DescribeInstanceMainInfoRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeInstanceMainInfoRequest", 9)?
+            .opt("offset", &self.offset)?
+            .opt("limit", &self.limit)?
+            .opt("projectId", &self.project_id)?
+            .opt("vpcId", &self.vpc_id)?
+            .opt("zoneId", &self.zone_id)?
+            .opt("lanIps", &self.lan_ips)?
+            .opt("instanceName", &self.instance_name)?
+            .opt("searchWord", &self.search_word)?
+            .opt("uInstanceIds", &self.u_instance_ids)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::describe_instance_main_info`](super::Client::describe_instance_main_info).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeInstanceMainInfoResponse {
     /// (Chinese only) 错误码, 0: 成功, 其他值: 失败
-    #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// (Chinese only) 错误信息
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
     pub data: Option<output::DescribeInstanceMainInfoData>,
 }
 
@@ -2368,18 +3130,49 @@ impl DescribeInstanceMainInfoResponse {
     }
 }
 
+impl lenient::Reply for DescribeInstanceMainInfoResponse {
+    const NAME: &'static str = "DescribeInstanceMainInfoResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+        "data",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.code),
+            1 => lenient::value(map, &mut self.message),
+            2 => lenient::value(map, &mut self.data),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribeInstanceMainInfoResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribeInstanceMainInfoResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeInstanceMainInfoResponse", 3)?
+            .opt("code", &self.code)?
+            .opt("message", &self.message)?
+            .opt("data", &self.data)?
+            .end()
+    }
+}
+
 /// (Chinese only) 设备信息（instanceInfos 的元素）。参数表只写明 instanceInfos.n 为“设备信息列表”，字段取自文档示例（instanceInfos.0.deviceLanIp 等），类型与输出参数中的同名字段一致。
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeInstanceNetInfoInstanceInfo {
     /// (Chinese only) 参数表未列出此字段，取自文档示例 `instanceInfos.0.deviceLanIp=10.10.0.2`。
-    #[serde(rename = "deviceLanIp", skip_serializing_if = "Option::is_none")]
     pub device_lan_ip: Option<String>,
     /// (Chinese only) 参数表未列出此字段，取自文档示例 `instanceInfos.0.vpcId=321`。
-    #[serde(rename = "vpcId", skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// (Chinese only) 参数表未列出此字段，取自文档示例 `instanceInfos.0.subnetId=18886`。
-    #[serde(rename = "subnetId", skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
 }
 
@@ -2442,14 +3235,23 @@ impl<'de> Deserialize<'de> for DescribeInstanceNetInfoInstanceInfo {
     }
 }
 
+impl serde::Serialize for DescribeInstanceNetInfoInstanceInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeInstanceNetInfoInstanceInfo", 3)?
+            .opt("deviceLanIp", &self.device_lan_ip)?
+            .opt("vpcId", &self.vpc_id)?
+            .opt("subnetId", &self.subnet_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::describe_instance_net_info`](super::Client::describe_instance_net_info).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeInstanceNetInfoRequest {
     /// (Chinese only) 设备信息列表
     ///
     /// Required.
-    #[serde(rename = "instanceInfos")]
     pub instance_infos: Vec<DescribeInstanceNetInfoInstanceInfo>,
 }
 
@@ -2487,18 +3289,23 @@ impl<'de> Deserialize<'de> for DescribeInstanceNetInfoRequest {
     }
 }
 
+impl serde::Serialize for DescribeInstanceNetInfoRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeInstanceNetInfoRequest", 1)?
+            .plain("instanceInfos", &self.instance_infos)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::describe_instance_net_info`](super::Client::describe_instance_net_info).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeInstanceNetInfoResponse {
     /// (Chinese only) 错误码, 0: 成功, 其他值: 失败
-    #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// (Chinese only) 错误信息
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "data", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub data: Vec<output::DescribeInstanceNetInfoData>,
 }
 
@@ -2528,20 +3335,51 @@ impl DescribeInstanceNetInfoResponse {
     }
 }
 
+impl lenient::Reply for DescribeInstanceNetInfoResponse {
+    const NAME: &'static str = "DescribeInstanceNetInfoResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+        "data",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.code),
+            1 => lenient::value(map, &mut self.message),
+            2 => lenient::list(map, &mut self.data),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribeInstanceNetInfoResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribeInstanceNetInfoResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeInstanceNetInfoResponse", 3)?
+            .opt("code", &self.code)?
+            .opt("message", &self.message)?
+            .list("data", &self.data)?
+            .end()
+    }
+}
+
 /// Request of [`Client::describe_instances_of_security_group`](super::Client::describe_instances_of_security_group).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeInstancesOfSecurityGroupRequest {
     /// (Chinese only) 安全组id
     ///
     /// Required.
-    #[serde(rename = "sgId")]
     pub sg_id: String,
     /// (Chinese only) 分页开始位置， 默认值: 0
-    #[serde(rename = "offset", skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// (Chinese only) 数量限制，默认值: 20
-    #[serde(rename = "limit", skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
 }
 
@@ -2599,21 +3437,27 @@ impl<'de> Deserialize<'de> for DescribeInstancesOfSecurityGroupRequest {
     }
 }
 
+impl serde::Serialize for DescribeInstancesOfSecurityGroupRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeInstancesOfSecurityGroupRequest", 3)?
+            .plain("sgId", &self.sg_id)?
+            .opt("offset", &self.offset)?
+            .opt("limit", &self.limit)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::describe_instances_of_security_group`](super::Client::describe_instances_of_security_group).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeInstancesOfSecurityGroupResponse {
     /// (Chinese only) 错误码, 0: 成功, 其他值: 失败
-    #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// (Chinese only) 错误信息
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// (Chinese only) 关联云服务器实例总数
-    #[serde(rename = "totalCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
     /// (Chinese only) 返回的数据结构
-    #[serde(rename = "data", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub data: Vec<output::DescribeInstancesOfSecurityGroupInstance>,
 }
 
@@ -2649,33 +3493,62 @@ impl DescribeInstancesOfSecurityGroupResponse {
     }
 }
 
+impl lenient::Reply for DescribeInstancesOfSecurityGroupResponse {
+    const NAME: &'static str = "DescribeInstancesOfSecurityGroupResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+        "totalCount",
+        "data",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.code),
+            1 => lenient::value(map, &mut self.message),
+            2 => lenient::scalar(map, &mut self.total_count),
+            3 => lenient::list(map, &mut self.data),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribeInstancesOfSecurityGroupResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribeInstancesOfSecurityGroupResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeInstancesOfSecurityGroupResponse", 4)?
+            .opt("code", &self.code)?
+            .opt("message", &self.message)?
+            .opt("totalCount", &self.total_count)?
+            .list("data", &self.data)?
+            .end()
+    }
+}
+
 /// Request of [`Client::describe_instances`](super::Client::describe_instances).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeInstancesRequest {
     /// (Chinese only) （过滤条件）按照一个或者多个实例ID过滤；可通过 [DescribeInstances](https://cloud.tencent.com/doc/api/229/831) API返回值中的 unInstanceId 获取（此接口支持同时传入多个ID。此参数的具体格式可参考API[简介](https://cloud.tencent.com/doc/api/229/568)的`id.n`一节）。
-    #[serde(rename = "instanceIds", skip_serializing_if = "Option::is_none")]
     pub instance_ids: Option<Vec<String>>,
     /// (Chinese only) （过滤条件）按照一个或者多个实例的内网IP或公网IP（包括实例创建时自动分配的IP和弹性IP）过滤（此接口支持同时传入多个IP。此参数的具体格式可参考API[简介](https://cloud.tencent.com/doc/api/229/568)的`id.n`一节）。
-    #[serde(rename = "lanIps", skip_serializing_if = "Option::is_none")]
     pub lan_ips: Option<Vec<String>>,
     /// (Chinese only) （过滤条件）按照实例名称过滤，支持模糊查询。
-    #[serde(rename = "searchWord", skip_serializing_if = "Option::is_none")]
     pub search_word: Option<String>,
     /// (Chinese only) （过滤条件）实例的状态，状态的列举见上。
-    #[serde(rename = "status", skip_serializing_if = "Option::is_none")]
     pub status: Option<i64>,
     /// (Chinese only) （过滤条件）[项目ID](/document/api/378/4398)。
-    #[serde(rename = "projectId", skip_serializing_if = "Option::is_none")]
     pub project_id: Option<i64>,
     /// (Chinese only) （过滤条件）[可用区ID](/document/product/213/15707)。
-    #[serde(rename = "zoneId", skip_serializing_if = "Option::is_none")]
     pub zone_id: Option<i64>,
     /// (Chinese only) 偏移量，默认为0。关于`offset`的更进一步介绍参考 API [简介](/doc/api/229/568#.E8.BE.93.E5.85.A5.E5.8F.82.E6.95.B0.E4.B8.8E.E8.BF.94.E5.9B.9E.E5.8F.82.E6.95.B0.E9.87.8A.E4.B9.89)中的相关小节。
-    #[serde(rename = "offset", skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// (Chinese only) 返回数量，默认 20，最大值 100。关于`limit`的更进一步介绍参考 API [简介](/doc/api/229/568#.E8.BE.93.E5.85.A5.E5.8F.82.E6.95.B0.E4.B8.8E.E8.BF.94.E5.9B.9E.E5.8F.82.E6.95.B0.E9.87.8A.E4.B9.89)中的相关小节。
-    #[serde(rename = "limit", skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
 }
 
@@ -2788,21 +3661,32 @@ impl<'de> Deserialize<'de> for DescribeInstancesRequest {
     }
 }
 
+impl serde::Serialize for DescribeInstancesRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeInstancesRequest", 8)?
+            .opt("instanceIds", &self.instance_ids)?
+            .opt("lanIps", &self.lan_ips)?
+            .opt("searchWord", &self.search_word)?
+            .opt("status", &self.status)?
+            .opt("projectId", &self.project_id)?
+            .opt("zoneId", &self.zone_id)?
+            .opt("offset", &self.offset)?
+            .opt("limit", &self.limit)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::describe_instances`](super::Client::describe_instances).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeInstancesResponse {
     /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。
-    #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// (Chinese only) 模块错误信息描述，与接口相关。
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// (Chinese only) 符合条件的实例数量。
-    #[serde(rename = "totalCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
     /// (Chinese only) 实例信息列表。
-    #[serde(rename = "instanceSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub instance_set: Vec<output::DescribeInstancesInstance>,
 }
 
@@ -2838,24 +3722,56 @@ impl DescribeInstancesResponse {
     }
 }
 
+impl lenient::Reply for DescribeInstancesResponse {
+    const NAME: &'static str = "DescribeInstancesResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+        "totalCount",
+        "instanceSet",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.code),
+            1 => lenient::value(map, &mut self.message),
+            2 => lenient::scalar(map, &mut self.total_count),
+            3 => lenient::list(map, &mut self.instance_set),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribeInstancesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribeInstancesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeInstancesResponse", 4)?
+            .opt("code", &self.code)?
+            .opt("message", &self.message)?
+            .opt("totalCount", &self.total_count)?
+            .list("instanceSet", &self.instance_set)?
+            .end()
+    }
+}
+
 /// Request of [`Client::describe_key_pairs`](super::Client::describe_key_pairs).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeKeyPairsRequest {
     /// (Chinese only) 密钥ID（此接口支持同时传入多个ID进行过滤。此参数的具体格式可参考API[简介](https://cloud.tencent.com/doc/api/229/568)的`id.n`一节）。
-    #[serde(rename = "keyIds", skip_serializing_if = "Option::is_none")]
     pub key_ids: Option<Vec<String>>,
     /// (Chinese only) 密钥名称。
-    #[serde(rename = "keyName", skip_serializing_if = "Option::is_none")]
     pub key_name: Option<String>,
     /// (Chinese only) 项目ID，使用项目ID过滤结果。
-    #[serde(rename = "projectId", skip_serializing_if = "Option::is_none")]
     pub project_id: Option<String>,
     /// (Chinese only) 偏移量，默认为0。关于`offset`的更进一步介绍参考 API [简介](/doc/api/229/568#.E8.BE.93.E5.85.A5.E5.8F.82.E6.95.B0.E4.B8.8E.E8.BF.94.E5.9B.9E.E5.8F.82.E6.95.B0.E9.87.8A.E4.B9.89)中的相关小节。
-    #[serde(rename = "offset", skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// (Chinese only) 返回数量，默认 20，最大值 100。关于`limit`的更进一步介绍参考 API [简介](/doc/api/229/568#.E8.BE.93.E5.85.A5.E5.8F.82.E6.95.B0.E4.B8.8E.E8.BF.94.E5.9B.9E.E5.8F.82.E6.95.B0.E9.87.8A.E4.B9.89)中的相关小节。
-    #[serde(rename = "limit", skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
 }
 
@@ -2938,18 +3854,27 @@ impl<'de> Deserialize<'de> for DescribeKeyPairsRequest {
     }
 }
 
+impl serde::Serialize for DescribeKeyPairsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeKeyPairsRequest", 5)?
+            .opt("keyIds", &self.key_ids)?
+            .opt("keyName", &self.key_name)?
+            .opt("projectId", &self.project_id)?
+            .opt("offset", &self.offset)?
+            .opt("limit", &self.limit)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::describe_key_pairs`](super::Client::describe_key_pairs).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeKeyPairsResponse {
     /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
-    #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// (Chinese only) 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// (Chinese only) 查询结果。
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
     pub data: Option<output::DescribeKeyPairsData>,
 }
 
@@ -2979,14 +3904,47 @@ impl DescribeKeyPairsResponse {
     }
 }
 
+impl lenient::Reply for DescribeKeyPairsResponse {
+    const NAME: &'static str = "DescribeKeyPairsResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+        "data",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.code),
+            1 => lenient::value(map, &mut self.message),
+            2 => lenient::value(map, &mut self.data),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribeKeyPairsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribeKeyPairsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeKeyPairsResponse", 3)?
+            .opt("code", &self.code)?
+            .opt("message", &self.message)?
+            .opt("data", &self.data)?
+            .end()
+    }
+}
+
 /// Request of [`Client::describe_network_interfaces_of_security_group`](super::Client::describe_network_interfaces_of_security_group).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeNetworkInterfacesOfSecurityGroupRequest {
     /// (Chinese only) 安全组id
     ///
     /// Required.
-    #[serde(rename = "sgId")]
     pub sg_id: String,
 }
 
@@ -3024,18 +3982,23 @@ impl<'de> Deserialize<'de> for DescribeNetworkInterfacesOfSecurityGroupRequest {
     }
 }
 
+impl serde::Serialize for DescribeNetworkInterfacesOfSecurityGroupRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeNetworkInterfacesOfSecurityGroupRequest", 1)?
+            .plain("sgId", &self.sg_id)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::describe_network_interfaces_of_security_group`](super::Client::describe_network_interfaces_of_security_group).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeNetworkInterfacesOfSecurityGroupResponse {
     /// (Chinese only) 错误码，0：成功，其他值：失败
-    #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// (Chinese only) 错误信息
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// (Chinese only) 查询结果。
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
     pub data: Option<output::DescribeNetworkInterfacesOfSecurityGroupData>,
 }
 
@@ -3065,14 +4028,47 @@ impl DescribeNetworkInterfacesOfSecurityGroupResponse {
     }
 }
 
+impl lenient::Reply for DescribeNetworkInterfacesOfSecurityGroupResponse {
+    const NAME: &'static str = "DescribeNetworkInterfacesOfSecurityGroupResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+        "data",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.code),
+            1 => lenient::value(map, &mut self.message),
+            2 => lenient::value(map, &mut self.data),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribeNetworkInterfacesOfSecurityGroupResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribeNetworkInterfacesOfSecurityGroupResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeNetworkInterfacesOfSecurityGroupResponse", 3)?
+            .opt("code", &self.code)?
+            .opt("message", &self.message)?
+            .opt("data", &self.data)?
+            .end()
+    }
+}
+
 /// Request of [`Client::describe_or_create_default_security_group`](super::Client::describe_or_create_default_security_group).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeOrCreateDefaultSecurityGroupRequest {
     /// (Chinese only) 项目id。可在用户中心-&gt;项目管理页面查询到
     ///
     /// Required.
-    #[serde(rename = "projectId")]
     pub project_id: i64,
 }
 
@@ -3110,18 +4106,23 @@ impl<'de> Deserialize<'de> for DescribeOrCreateDefaultSecurityGroupRequest {
     }
 }
 
+impl serde::Serialize for DescribeOrCreateDefaultSecurityGroupRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeOrCreateDefaultSecurityGroupRequest", 1)?
+            .plain("projectId", &self.project_id)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::describe_or_create_default_security_group`](super::Client::describe_or_create_default_security_group).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeOrCreateDefaultSecurityGroupResponse {
     /// (Chinese only) 错误码, 0: 成功, 其他值: 失败
-    #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// (Chinese only) 错误信息
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// (Chinese only) 返回的数据结构
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
     pub data: Option<output::DescribeOrCreateDefaultSecurityGroupData>,
 }
 
@@ -3151,8 +4152,42 @@ impl DescribeOrCreateDefaultSecurityGroupResponse {
     }
 }
 
+impl lenient::Reply for DescribeOrCreateDefaultSecurityGroupResponse {
+    const NAME: &'static str = "DescribeOrCreateDefaultSecurityGroupResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+        "data",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.code),
+            1 => lenient::value(map, &mut self.message),
+            2 => lenient::value(map, &mut self.data),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribeOrCreateDefaultSecurityGroupResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribeOrCreateDefaultSecurityGroupResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeOrCreateDefaultSecurityGroupResponse", 3)?
+            .opt("code", &self.code)?
+            .opt("message", &self.message)?
+            .opt("data", &self.data)?
+            .end()
+    }
+}
+
 /// Request of [`Client::describe_product_region_list`](super::Client::describe_product_region_list).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeProductRegionListRequest {
     /// (Chinese only) 实例类型。
@@ -3161,7 +4196,6 @@ pub struct DescribeProductRegionListRequest {
     /// 3: 负载均衡
     ///
     /// Required.
-    #[serde(rename = "instanceType")]
     pub instance_type: i64,
 }
 
@@ -3199,15 +4233,21 @@ impl<'de> Deserialize<'de> for DescribeProductRegionListRequest {
     }
 }
 
+impl serde::Serialize for DescribeProductRegionListRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeProductRegionListRequest", 1)?
+            .plain("instanceType", &self.instance_type)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::describe_product_region_list`](super::Client::describe_product_region_list).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeProductRegionListResponse {
     /// (Chinese only) 公共错误码, 0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)
-    #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// (Chinese only) 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
 
@@ -3231,27 +4271,52 @@ impl DescribeProductRegionListResponse {
     }
 }
 
+impl lenient::Reply for DescribeProductRegionListResponse {
+    const NAME: &'static str = "DescribeProductRegionListResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.code),
+            1 => lenient::value(map, &mut self.message),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribeProductRegionListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribeProductRegionListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeProductRegionListResponse", 2)?
+            .opt("code", &self.code)?
+            .opt("message", &self.message)?
+            .end()
+    }
+}
+
 /// Request of [`Client::describe_security_group_ex`](super::Client::describe_security_group_ex).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeSecurityGroupExRequest {
     /// (Chinese only) 项目Id，不传返回所有项目的安全组列表
-    #[serde(rename = "projectId", skip_serializing_if = "Option::is_none")]
     pub project_id: Option<i64>,
     /// (Chinese only) 按sgId过滤结果，仅支持精确过滤
-    #[serde(rename = "sgId", skip_serializing_if = "Option::is_none")]
     pub sg_id: Option<String>,
     /// (Chinese only) 按sgName过滤结果，支持模糊过滤
-    #[serde(rename = "sgName", skip_serializing_if = "Option::is_none")]
     pub sg_name: Option<String>,
     /// (Chinese only) 初始的页偏移量，默认为0。在将来的V3版中会改成行偏移量。目前建议使用offsetLine。
-    #[serde(rename = "offset", skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// (Chinese only) 初始的行偏移量，默认为0。不能与offset同时传入。
-    #[serde(rename = "offsetLine", skip_serializing_if = "Option::is_none")]
     pub offset_line: Option<i64>,
     /// (Chinese only) 每页行数，默认为20。
-    #[serde(rename = "limit", skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
 }
 
@@ -3344,18 +4409,28 @@ impl<'de> Deserialize<'de> for DescribeSecurityGroupExRequest {
     }
 }
 
+impl serde::Serialize for DescribeSecurityGroupExRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeSecurityGroupExRequest", 6)?
+            .opt("projectId", &self.project_id)?
+            .opt("sgId", &self.sg_id)?
+            .opt("sgName", &self.sg_name)?
+            .opt("offset", &self.offset)?
+            .opt("offsetLine", &self.offset_line)?
+            .opt("limit", &self.limit)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::describe_security_group_ex`](super::Client::describe_security_group_ex).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeSecurityGroupExResponse {
     /// (Chinese only) 错误码, 0: 成功, 其他值: 失败
-    #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// (Chinese only) 错误信息
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// (Chinese only) 返回的数据（data.totalNum、data.detail）
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
     pub data: Option<output::DescribeSecurityGroupExData>,
 }
 
@@ -3385,14 +4460,47 @@ impl DescribeSecurityGroupExResponse {
     }
 }
 
+impl lenient::Reply for DescribeSecurityGroupExResponse {
+    const NAME: &'static str = "DescribeSecurityGroupExResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+        "data",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.code),
+            1 => lenient::value(map, &mut self.message),
+            2 => lenient::value(map, &mut self.data),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribeSecurityGroupExResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribeSecurityGroupExResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeSecurityGroupExResponse", 3)?
+            .opt("code", &self.code)?
+            .opt("message", &self.message)?
+            .opt("data", &self.data)?
+            .end()
+    }
+}
+
 /// Request of [`Client::describe_security_group_policys`](super::Client::describe_security_group_policys).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeSecurityGroupPolicysRequest {
     /// (Chinese only) 安全组Id
     ///
     /// Required.
-    #[serde(rename = "sgId")]
     pub sg_id: String,
 }
 
@@ -3430,18 +4538,23 @@ impl<'de> Deserialize<'de> for DescribeSecurityGroupPolicysRequest {
     }
 }
 
+impl serde::Serialize for DescribeSecurityGroupPolicysRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeSecurityGroupPolicysRequest", 1)?
+            .plain("sgId", &self.sg_id)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::describe_security_group_policys`](super::Client::describe_security_group_policys).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeSecurityGroupPolicysResponse {
     /// (Chinese only) 错误码, 0: 成功, 其他值: 失败
-    #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// (Chinese only) 错误信息
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// (Chinese only) 返回的数据结构
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
     pub data: Option<output::DescribeSecurityGroupPolicysData>,
 }
 
@@ -3471,14 +4584,47 @@ impl DescribeSecurityGroupPolicysResponse {
     }
 }
 
+impl lenient::Reply for DescribeSecurityGroupPolicysResponse {
+    const NAME: &'static str = "DescribeSecurityGroupPolicysResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+        "data",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.code),
+            1 => lenient::value(map, &mut self.message),
+            2 => lenient::value(map, &mut self.data),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribeSecurityGroupPolicysResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribeSecurityGroupPolicysResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeSecurityGroupPolicysResponse", 3)?
+            .opt("code", &self.code)?
+            .opt("message", &self.message)?
+            .opt("data", &self.data)?
+            .end()
+    }
+}
+
 /// Request of [`Client::describe_user_cvm_overview`](super::Client::describe_user_cvm_overview).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeUserCvmOverviewRequest {
     /// (Chinese only) 地域ID列表
     ///
     /// Required.
-    #[serde(rename = "regionIds")]
     pub region_ids: Vec<String>,
 }
 
@@ -3516,18 +4662,23 @@ impl<'de> Deserialize<'de> for DescribeUserCvmOverviewRequest {
     }
 }
 
+impl serde::Serialize for DescribeUserCvmOverviewRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeUserCvmOverviewRequest", 1)?
+            .plain("regionIds", &self.region_ids)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::describe_user_cvm_overview`](super::Client::describe_user_cvm_overview).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeUserCvmOverviewResponse {
     /// (Chinese only) 公共错误码, 0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
-    #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// (Chinese only) 模块错误信息描述，与接口相关。
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "data", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub data: Vec<output::DescribeUserCvmOverviewData>,
 }
 
@@ -3557,19 +4708,51 @@ impl DescribeUserCvmOverviewResponse {
     }
 }
 
+impl lenient::Reply for DescribeUserCvmOverviewResponse {
+    const NAME: &'static str = "DescribeUserCvmOverviewResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+        "data",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.code),
+            1 => lenient::value(map, &mut self.message),
+            2 => lenient::list(map, &mut self.data),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribeUserCvmOverviewResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribeUserCvmOverviewResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeUserCvmOverviewResponse", 3)?
+            .opt("code", &self.code)?
+            .opt("message", &self.message)?
+            .list("data", &self.data)?
+            .end()
+    }
+}
+
 /// Request of [`Client::describe_zone_ability`](super::Client::describe_zone_ability).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeZoneAbilityRequest {
     /// (Chinese only) 可用区 ID。
     ///
     /// Required.
-    #[serde(rename = "zoneId")]
     pub zone_id: i64,
     /// (Chinese only) 要查询的能力；目前支持云硬盘和私有网络两种能力查询（此接口支持同时传入多个 ID。此参数的具体格式可参考 [API 简介](https://cloud.tencent.com/document/api/213/568) 的`id.n`一节）。
     ///
     /// Required.
-    #[serde(rename = "capacity")]
     pub capacity: Vec<String>,
 }
 
@@ -3612,18 +4795,24 @@ impl<'de> Deserialize<'de> for DescribeZoneAbilityRequest {
     }
 }
 
+impl serde::Serialize for DescribeZoneAbilityRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeZoneAbilityRequest", 2)?
+            .plain("zoneId", &self.zone_id)?
+            .plain("capacity", &self.capacity)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::describe_zone_ability`](super::Client::describe_zone_ability).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeZoneAbilityResponse {
     /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。详见错误码页面的 [公共错误码](https://cloud.tencent.com/document/product/213/10146)。
-    #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// (Chinese only) 模块错误信息描述，与接口相关。
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// (Chinese only) 返回能力信息列表。
-    #[serde(rename = "capacitySet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub capacity_set: Vec<output::DescribeZoneAbilityCapacity>,
 }
 
@@ -3653,23 +4842,53 @@ impl DescribeZoneAbilityResponse {
     }
 }
 
+impl lenient::Reply for DescribeZoneAbilityResponse {
+    const NAME: &'static str = "DescribeZoneAbilityResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+        "capacitySet",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.code),
+            1 => lenient::value(map, &mut self.message),
+            2 => lenient::list(map, &mut self.capacity_set),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribeZoneAbilityResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribeZoneAbilityResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeZoneAbilityResponse", 3)?
+            .opt("code", &self.code)?
+            .opt("message", &self.message)?
+            .list("capacitySet", &self.capacity_set)?
+            .end()
+    }
+}
+
 /// Request of [`Client::eip_bind_instance`](super::Client::eip_bind_instance).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct EipBindInstanceRequest {
     /// (Chinese only) EIP的实例ID，可通过[DescribeEip](https://cloud.tencent.com/document/api/213/1379)接口返回字段中的eipId获取
     ///
     /// Required.
-    #[serde(rename = "eipId")]
     pub eip_id: String,
     /// (Chinese only) 待操作服务器的实例ID，可通过[DescribeInstances](https://cloud.tencent.com/document/api/213/831)接口返回字段中的unInstanceId获取，传入参数unInstanceId表示绑定服务器的主网卡主IP
-    #[serde(rename = "unInstanceId", skip_serializing_if = "Option::is_none")]
     pub un_instance_id: Option<String>,
     /// (Chinese only) 弹性网卡唯一ID，可通过[DescribeNetworkInterfaces](/doc/api/245/4814)接口返回字段中的networkInterfaceId获取
-    #[serde(rename = "networkInterfaceId", skip_serializing_if = "Option::is_none")]
     pub network_interface_id: Option<String>,
     /// (Chinese only) 服务器内网IP，绑定时或者传入参数unInstanceId，或者传入参数networkInterfaceId和privateIpAddress。当networkInterfaceId和privateIpAddress没有绑定在服务器上时，绑定操作会保持其与EIP的关系。
-    #[serde(rename = "privateIpAddress", skip_serializing_if = "Option::is_none")]
     pub private_ip_address: Option<String>,
 }
 
@@ -3737,15 +4956,24 @@ impl<'de> Deserialize<'de> for EipBindInstanceRequest {
     }
 }
 
+impl serde::Serialize for EipBindInstanceRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "EipBindInstanceRequest", 4)?
+            .plain("eipId", &self.eip_id)?
+            .opt("unInstanceId", &self.un_instance_id)?
+            .opt("networkInterfaceId", &self.network_interface_id)?
+            .opt("privateIpAddress", &self.private_ip_address)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::eip_bind_instance`](super::Client::eip_bind_instance).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct EipBindInstanceResponse {
     /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。
-    #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// (Chinese only) 模块错误信息描述，与接口相关。
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
 
@@ -3769,26 +4997,52 @@ impl EipBindInstanceResponse {
     }
 }
 
+impl lenient::Reply for EipBindInstanceResponse {
+    const NAME: &'static str = "EipBindInstanceResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.code),
+            1 => lenient::value(map, &mut self.message),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for EipBindInstanceResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for EipBindInstanceResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "EipBindInstanceResponse", 2)?
+            .opt("code", &self.code)?
+            .opt("message", &self.message)?
+            .end()
+    }
+}
+
 /// Request of [`Client::eip_un_bind_instance`](super::Client::eip_un_bind_instance).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct EipUnBindInstanceRequest {
     /// (Chinese only) EIP实例ID，可通过[DescribeEip](http://cloud.tencent.com/doc/api/229/%E6%9F%A5%E8%AF%A2%E5%BC%B9%E6%80%A7%E5%85%AC%E7%BD%91IP%E5%88%97%E8%A1%A8)接口返回字段中的 eipId获取
-    #[serde(rename = "eipId", skip_serializing_if = "Option::is_none")]
     pub eip_id: Option<String>,
     /// (Chinese only) 弹性公网IP与服务器解绑后，是否需要为服务器的主网卡主IP重新分配新的普通公网IP。该普通公网IP随着服务器的释放而释放，不具备弹性。
     /// 0：不分配； 1：分配（默认为0）。
-    #[serde(rename = "allocWanIp", skip_serializing_if = "Option::is_none")]
     pub alloc_wan_ip: Option<i64>,
     /// (Chinese only) 弹性网卡唯一ID，可通过[DescribeNetworkInterfaces](/doc/api/245/4814)接口返回字段中的networkInterfaceId获取
-    #[serde(rename = "networkInterfaceId", skip_serializing_if = "Option::is_none")]
     pub network_interface_id: Option<String>,
     /// (Chinese only) 服务器内网IP，解绑时或者传入参数eipId，或者传入参数networkInterfaceId和privateIpAddress
-    #[serde(rename = "privateIpAddress", skip_serializing_if = "Option::is_none")]
     pub private_ip_address: Option<String>,
     /// (Chinese only) 弹性公网IP与服务器解绑后，是否需要解除networkInterfaceId和privateIpAddress与EIP的关系。此参数仅对支持弹性网卡的服务器在非主网卡主IP解绑时有意义，其他默认解除。
     /// 0：不解除； 1：解除（默认为1）。
-    #[serde(rename = "unBindPrivateIpWithEip", skip_serializing_if = "Option::is_none")]
     pub un_bind_private_ip_with_eip: Option<i64>,
 }
 
@@ -3871,15 +5125,25 @@ impl<'de> Deserialize<'de> for EipUnBindInstanceRequest {
     }
 }
 
+impl serde::Serialize for EipUnBindInstanceRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "EipUnBindInstanceRequest", 5)?
+            .opt("eipId", &self.eip_id)?
+            .opt("allocWanIp", &self.alloc_wan_ip)?
+            .opt("networkInterfaceId", &self.network_interface_id)?
+            .opt("privateIpAddress", &self.private_ip_address)?
+            .opt("unBindPrivateIpWithEip", &self.un_bind_private_ip_with_eip)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::eip_un_bind_instance`](super::Client::eip_un_bind_instance).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct EipUnBindInstanceResponse {
     /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
-    #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// (Chinese only) 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
 
@@ -3903,14 +5167,44 @@ impl EipUnBindInstanceResponse {
     }
 }
 
+impl lenient::Reply for EipUnBindInstanceResponse {
+    const NAME: &'static str = "EipUnBindInstanceResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.code),
+            1 => lenient::value(map, &mut self.message),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for EipUnBindInstanceResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for EipUnBindInstanceResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "EipUnBindInstanceResponse", 2)?
+            .opt("code", &self.code)?
+            .opt("message", &self.message)?
+            .end()
+    }
+}
+
 /// Request of [`Client::get_image_share_uin_info`](super::Client::get_image_share_uin_info).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetImageShareUinInfoRequest {
     /// (Chinese only) 镜像ID，可通过 [DescribeImages](http://cloud.tencent.com/document/api/213/1272) 接口值中的 unImgId 获取（此接口支持同时传入多个ID。此参数的具体格式可参考API[简介](https://cloud.tencent.com/doc/api/229/568)的`id.n`一节）。
     ///
     /// Required.
-    #[serde(rename = "imageIds")]
     pub image_ids: Vec<String>,
 }
 
@@ -3948,18 +5242,23 @@ impl<'de> Deserialize<'de> for GetImageShareUinInfoRequest {
     }
 }
 
+impl serde::Serialize for GetImageShareUinInfoRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "GetImageShareUinInfoRequest", 1)?
+            .plain("imageIds", &self.image_ids)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::get_image_share_uin_info`](super::Client::get_image_share_uin_info).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetImageShareUinInfoResponse {
     /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
-    #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// (Chinese only) 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// (Chinese only) 镜像分享数据
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
     pub data: Option<output::GetImageShareUinInfoData>,
 }
 
@@ -3989,19 +5288,51 @@ impl GetImageShareUinInfoResponse {
     }
 }
 
+impl lenient::Reply for GetImageShareUinInfoResponse {
+    const NAME: &'static str = "GetImageShareUinInfoResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+        "data",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.code),
+            1 => lenient::value(map, &mut self.message),
+            2 => lenient::value(map, &mut self.data),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for GetImageShareUinInfoResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for GetImageShareUinInfoResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "GetImageShareUinInfoResponse", 3)?
+            .opt("code", &self.code)?
+            .opt("message", &self.message)?
+            .opt("data", &self.data)?
+            .end()
+    }
+}
+
 /// Request of [`Client::import_key_pair`](super::Client::import_key_pair).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ImportKeyPairRequest {
     /// (Chinese only) 密钥名称。
     ///
     /// Required.
-    #[serde(rename = "keyName")]
     pub key_name: String,
     /// (Chinese only) 密钥的公钥内容，OpenSSH格式。
     ///
     /// Required.
-    #[serde(rename = "pubKey")]
     pub pub_key: String,
 }
 
@@ -4044,18 +5375,24 @@ impl<'de> Deserialize<'de> for ImportKeyPairRequest {
     }
 }
 
+impl serde::Serialize for ImportKeyPairRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ImportKeyPairRequest", 2)?
+            .plain("keyName", &self.key_name)?
+            .plain("pubKey", &self.pub_key)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::import_key_pair`](super::Client::import_key_pair).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ImportKeyPairResponse {
     /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。
-    #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// (Chinese only) 模块错误信息描述，与接口相关。
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// (Chinese only) 密钥ID。
-    #[serde(rename = "keyId", default, skip_serializing_if = "Option::is_none")]
     pub key_id: Option<String>,
 }
 
@@ -4085,48 +5422,73 @@ impl ImportKeyPairResponse {
     }
 }
 
+impl lenient::Reply for ImportKeyPairResponse {
+    const NAME: &'static str = "ImportKeyPairResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+        "keyId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.code),
+            1 => lenient::value(map, &mut self.message),
+            2 => lenient::value(map, &mut self.key_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ImportKeyPairResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ImportKeyPairResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ImportKeyPairResponse", 3)?
+            .opt("code", &self.code)?
+            .opt("message", &self.message)?
+            .opt("keyId", &self.key_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::inquiry_instance_price_hour`](super::Client::inquiry_instance_price_hour).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct InquiryInstancePriceHourRequest {
     /// (Chinese only) 实例核数。CPU与内存具体的配比限制参见[CVM实例配置](/document/product/213/2177)。
     ///
     /// Required.
-    #[serde(rename = "cpu")]
     pub cpu: i64,
     /// (Chinese only) 实例内存大小(GB)。CPU与内存具体的配比限制参见[CVM实例配置](/document/product/213/2177)。
     ///
     /// Required.
-    #[serde(rename = "mem")]
     pub mem: i64,
     /// (Chinese only) 镜像ID。可通过 [查询镜像](https://cloud.tencent.com/doc/api/229/查询可用的镜像列表) 接口(链接包含公共镜像名称ID对应表)返回字段中的 unImgId获取。
     ///
     /// Required.
-    #[serde(rename = "imageId")]
     pub image_id: String,
     /// (Chinese only) 镜像类型。 1：私有镜像、2：公共镜像、3：服务市场、4: 共享镜像。imageType必须要imageid实际类型匹配。
     ///
     /// Required.
-    #[serde(rename = "imageType")]
     pub image_type: i64,
     /// (Chinese only) 带宽的类型。PayByHour：按带宽使用时长计费
     /// PayByTraffic：按流量计费。
     /// 默认为按使用时长计费。网络计费模式的区别可以参看[购买网络带宽](https://cloud.tencent.com/doc/product/213/509)。
-    #[serde(rename = "bandwidthType", skip_serializing_if = "Option::is_none")]
     pub bandwidth_type: Option<String>,
     /// (Chinese only) 公网带宽(Mbps)，当按流量计费时为公网带宽峰值。默认为0
-    #[serde(rename = "bandwidth", skip_serializing_if = "Option::is_none")]
     pub bandwidth: Option<i64>,
     /// (Chinese only) 数据盘大小(GB)。步长为10，0表示不要数据盘。关于数据盘的最大大小请参考[硬盘产品简介](https://cloud.tencent.com/doc/product/213/498)。
     ///
     /// Required.
-    #[serde(rename = "storageSize")]
     pub storage_size: i64,
     /// (Chinese only) 数据盘类型。1:本地硬盘、2:普通云硬盘，默认为本地硬盘。关于数据盘的类型选择请参考[硬盘产品简介](https://cloud.tencent.com/doc/product/213/498)。
-    #[serde(rename = "storageType", skip_serializing_if = "Option::is_none")]
     pub storage_type: Option<i64>,
     /// (Chinese only) 购买实例数量。默认为1, 最大100
-    #[serde(rename = "goodsNum", skip_serializing_if = "Option::is_none")]
     pub goods_num: Option<i64>,
 }
 
@@ -4224,18 +5586,31 @@ impl<'de> Deserialize<'de> for InquiryInstancePriceHourRequest {
     }
 }
 
+impl serde::Serialize for InquiryInstancePriceHourRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "InquiryInstancePriceHourRequest", 9)?
+            .plain("cpu", &self.cpu)?
+            .plain("mem", &self.mem)?
+            .plain("imageId", &self.image_id)?
+            .plain("imageType", &self.image_type)?
+            .opt("bandwidthType", &self.bandwidth_type)?
+            .opt("bandwidth", &self.bandwidth)?
+            .plain("storageSize", &self.storage_size)?
+            .opt("storageType", &self.storage_type)?
+            .opt("goodsNum", &self.goods_num)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::inquiry_instance_price_hour`](super::Client::inquiry_instance_price_hour).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct InquiryInstancePriceHourResponse {
     /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
-    #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// (Chinese only) 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// (Chinese only) 返回列表
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
     pub data: Option<output::InquiryInstancePriceHourData>,
 }
 
@@ -4265,8 +5640,42 @@ impl InquiryInstancePriceHourResponse {
     }
 }
 
+impl lenient::Reply for InquiryInstancePriceHourResponse {
+    const NAME: &'static str = "InquiryInstancePriceHourResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+        "data",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.code),
+            1 => lenient::value(map, &mut self.message),
+            2 => lenient::value(map, &mut self.data),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for InquiryInstancePriceHourResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for InquiryInstancePriceHourResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "InquiryInstancePriceHourResponse", 3)?
+            .opt("code", &self.code)?
+            .opt("message", &self.message)?
+            .opt("data", &self.data)?
+            .end()
+    }
+}
+
 /// Request of [`Client::inquiry_instance_price`](super::Client::inquiry_instance_price).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct InquiryInstancePriceRequest {
     /// (Chinese only) - 查询已购买成功的包月实例的价格（必选）：实例类型。系统规定，CVM实例为1。
@@ -4275,77 +5684,59 @@ pub struct InquiryInstancePriceRequest {
     /// - 查询升级实例时间段内网络的价格（必选）：实例类型，此处为5（CVM实例网络升级）。
     ///
     /// Required.
-    #[serde(rename = "instanceType")]
     pub instance_type: i64,
     /// (Chinese only) - 查询已购买成功的包月实例的价格（必选）：待操作的实例ID。可通过[DescribeInstances](http://cloud.tencent.com/doc/api/229/%E6%9F%A5%E7%9C%8B%E5%AE%9E%E4%BE%8B%E5%88%97%E8%A1%A8)接口返回字段中的 unInstanceId 获取。
     /// - 查询升级实例时间段内网络的价格（必选）：待操作实例的实例ID。 可通过[DescribeInstances](https://cloud.tencent.com/doc/api/229/%E6%9F%A5%E7%9C%8B%E5%AE%9E%E4%BE%8B%E5%88%97%E8%A1%A8)接口返回字段中的 unInstanceId、instanceId 获取（建议使用 unInstanceId ）。
-    #[serde(rename = "instanceId", skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// (Chinese only) - 查询已购买成功的包月实例的价格（必选）：购买或续费时长。用户自定义，单位月。最大为36，最小为1。
     /// - 查询包年包月实例价格（必选）：购买时长(月)。最少1个月，最多为36个月。
-    #[serde(rename = "period", skip_serializing_if = "Option::is_none")]
     pub period: Option<i64>,
     /// (Chinese only) - 查询包年包月实例价格（可选）：实例类型（例如高IO机型等）。默认为`CVM.S1`。更多实例类型，可在“创建实例”中查看“实例类型”一节。
-    #[serde(rename = "instanceModel", skip_serializing_if = "Option::is_none")]
     pub instance_model: Option<String>,
     /// (Chinese only) - 查询包年包月实例价格（必选）：实例核数。CPU与内存具体的配比限制参见[CVM实例配置](/document/product/213/2177)。
     /// - 查询实例配置升级的价格（可选）：CPU核数。升级后的核数。
-    #[serde(rename = "cpu", skip_serializing_if = "Option::is_none")]
     pub cpu: Option<i64>,
     /// (Chinese only) - 查询包年包月实例价格（必选）：实例内存大小(GB)。CPU与内存具体的配比限制参见[CVM实例配置](/document/product/213/2177)。
     /// - 查询实例配置升级的价格（可选）：内存。 升级后的内存大小(GB)。
-    #[serde(rename = "mem", skip_serializing_if = "Option::is_none")]
     pub mem: Option<i64>,
     /// (Chinese only) - 查询包年包月实例价格（可选）：硬盘类型。1:本地硬盘、2:普通云硬盘、3:本地SSD硬盘、4:SSD云硬盘，默认为本地硬盘。关于数据盘的类型选择请参考[硬盘产品简介](https://cloud.tencent.com/doc/product/213/498)。
     /// - 查询实例配置升级的价格（可选）：数据盘类型。1:本地硬盘、2:普通云硬盘、3:本地SSD硬盘、4:SSD云硬盘。
-    #[serde(rename = "storageType", skip_serializing_if = "Option::is_none")]
     pub storage_type: Option<i64>,
     /// (Chinese only) - 查询包年包月实例价格（必选）：数据盘大小（GB）。步长为10，为0表示不要数据盘，数据盘类型与storageType所指定的一致。关于数据盘的最大大小请参考[硬盘产品简介](https://cloud.tencent.com/doc/product/213/498)。
     /// - 查询实例配置升级的价格（可选）：升级后的数据盘大小。单位GB，为0表示不要数据盘。
-    #[serde(rename = "storageSize", skip_serializing_if = "Option::is_none")]
     pub storage_size: Option<i64>,
     /// (Chinese only) - 查询包年包月实例价格（可选）：购买实例的数量。默认为1，最大 100。
-    #[serde(rename = "goodsNum", skip_serializing_if = "Option::is_none")]
     pub goods_num: Option<i64>,
     /// (Chinese only) - 查询包年包月实例价格（可选）：公网带宽(Mbps)，当按流量计费时为公网带宽峰值，默认为0。
     /// - 查询实例配置升级的价格（可选）：升级后的带宽值（Mbps）。
     /// - 查询升级实例时间段内网络的价格（必选）：升级后的带宽值（Mbps）。
-    #[serde(rename = "bandwidth", skip_serializing_if = "Option::is_none")]
     pub bandwidth: Option<i64>,
     /// (Chinese only) - 查询包年包月实例价格（可选）：带宽的类型。PayByTraffic：按流量计费； PayByBandwidth：按月计费；默认是按月计费。网络计费模式的区别可以参看[购买网络络带宽](https://cloud.tencent.com/doc/product/213/509)。
-    #[serde(rename = "bandwidthType", skip_serializing_if = "Option::is_none")]
     pub bandwidth_type: Option<String>,
     /// (Chinese only) - 查询包年包月实例价格（可选）：系统盘大小(单位:GB)。
     /// linux系统调整范围为20-50G，步长为1，默认为20G。
     /// windows不可调整，默认为50G。
     /// 系统盘类型与数据盘类型一致。
-    #[serde(rename = "rootSize", skip_serializing_if = "Option::is_none")]
     pub root_size: Option<i64>,
     /// (Chinese only) - 查询包年包月实例价格（必选）：镜像类型。 1：私有镜像、2：公共镜像、3：服务市场、4: 共享镜像。imageType必须要imageid实际类型匹配。
-    #[serde(rename = "imageType", skip_serializing_if = "Option::is_none")]
     pub image_type: Option<i64>,
     /// (Chinese only) - 查询包年包月实例价格（必选）：镜像ID。可通过 [查询镜像](https://cloud.tencent.com/doc/api/229/查询可用的镜像列表) 接口(链接包含公共镜像名称ID对应表)返回字段中的 unImgId获取。
-    #[serde(rename = "imageId", skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
     /// (Chinese only) - 查询实例配置升级的价格（可选）：起始时间。格式如：2014-10-30，该时间不能早于当前时间。
     ///
     /// Example: `2014-10-30`
-    #[serde(rename = "bandwidthUpgradeStartTime", skip_serializing_if = "Option::is_none")]
     pub bandwidth_upgrade_start_time: Option<String>,
     /// (Chinese only) - 查询实例配置升级的价格（可选）：终止时间。格式如：2014-11-30，该时间不能晚于实例购买的截止期限的时间。
     ///
     /// Example: `2014-11-30`
-    #[serde(rename = "bandwidthUpgradeEndTime", skip_serializing_if = "Option::is_none")]
     pub bandwidth_upgrade_end_time: Option<String>,
     /// (Chinese only) - 查询升级实例时间段内网络的价格（必选）：起始时间。格式如：2014-10-30，该时间不能早于当前时间。
     ///
     /// Example: `2014-10-30`
-    #[serde(rename = "startTime", skip_serializing_if = "Option::is_none")]
     pub start_time: Option<String>,
     /// (Chinese only) - 查询升级实例时间段内网络的价格（必选）：终止时间。格式如：2014-11-30，该时间不能晚于实例购买的截止期限的时间。
     ///
     /// Example: `2014-11-30`
-    #[serde(rename = "endTime", skip_serializing_if = "Option::is_none")]
     pub end_time: Option<String>,
 }
 
@@ -4553,21 +5944,42 @@ impl<'de> Deserialize<'de> for InquiryInstancePriceRequest {
     }
 }
 
+impl serde::Serialize for InquiryInstancePriceRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "InquiryInstancePriceRequest", 18)?
+            .plain("instanceType", &self.instance_type)?
+            .opt("instanceId", &self.instance_id)?
+            .opt("period", &self.period)?
+            .opt("instanceModel", &self.instance_model)?
+            .opt("cpu", &self.cpu)?
+            .opt("mem", &self.mem)?
+            .opt("storageType", &self.storage_type)?
+            .opt("storageSize", &self.storage_size)?
+            .opt("goodsNum", &self.goods_num)?
+            .opt("bandwidth", &self.bandwidth)?
+            .opt("bandwidthType", &self.bandwidth_type)?
+            .opt("rootSize", &self.root_size)?
+            .opt("imageType", &self.image_type)?
+            .opt("imageId", &self.image_id)?
+            .opt("bandwidthUpgradeStartTime", &self.bandwidth_upgrade_start_time)?
+            .opt("bandwidthUpgradeEndTime", &self.bandwidth_upgrade_end_time)?
+            .opt("startTime", &self.start_time)?
+            .opt("endTime", &self.end_time)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::inquiry_instance_price`](super::Client::inquiry_instance_price).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct InquiryInstancePriceResponse {
     /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
-    #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// (Chinese only) 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// (Chinese only) 产品的折扣价格，单位分。
-    #[serde(rename = "price", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub price: Option<i64>,
     /// (Chinese only) 产品的原价格，单位分。
-    #[serde(rename = "originalPrice", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub original_price: Option<i64>,
 }
 
@@ -4603,19 +6015,54 @@ impl InquiryInstancePriceResponse {
     }
 }
 
+impl lenient::Reply for InquiryInstancePriceResponse {
+    const NAME: &'static str = "InquiryInstancePriceResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+        "price",
+        "originalPrice",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.code),
+            1 => lenient::value(map, &mut self.message),
+            2 => lenient::scalar(map, &mut self.price),
+            3 => lenient::scalar(map, &mut self.original_price),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for InquiryInstancePriceResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for InquiryInstancePriceResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "InquiryInstancePriceResponse", 4)?
+            .opt("code", &self.code)?
+            .opt("message", &self.message)?
+            .opt("price", &self.price)?
+            .opt("originalPrice", &self.original_price)?
+            .end()
+    }
+}
+
 /// Request of [`Client::modify_eip_attributes`](super::Client::modify_eip_attributes).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyEipAttributesRequest {
     /// (Chinese only) EIP实例ID，可通过 [DescribeEip](http://cloud.tencent.com/doc/api/229/%E6%9F%A5%E8%AF%A2%E5%BC%B9%E6%80%A7%E5%85%AC%E7%BD%91IP%E5%88%97%E8%A1%A8) 接口返回字段中的eipId获取
     ///
     /// Required.
-    #[serde(rename = "eipId")]
     pub eip_id: String,
     /// (Chinese only) EIP实例别名
     ///
     /// Required.
-    #[serde(rename = "eipName")]
     pub eip_name: String,
 }
 
@@ -4658,15 +6105,22 @@ impl<'de> Deserialize<'de> for ModifyEipAttributesRequest {
     }
 }
 
+impl serde::Serialize for ModifyEipAttributesRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ModifyEipAttributesRequest", 2)?
+            .plain("eipId", &self.eip_id)?
+            .plain("eipName", &self.eip_name)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::modify_eip_attributes`](super::Client::modify_eip_attributes).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ModifyEipAttributesResponse {
     /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
-    #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// (Chinese only) 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
 
@@ -4690,20 +6144,48 @@ impl ModifyEipAttributesResponse {
     }
 }
 
+impl lenient::Reply for ModifyEipAttributesResponse {
+    const NAME: &'static str = "ModifyEipAttributesResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.code),
+            1 => lenient::value(map, &mut self.message),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ModifyEipAttributesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ModifyEipAttributesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ModifyEipAttributesResponse", 2)?
+            .opt("code", &self.code)?
+            .opt("message", &self.message)?
+            .end()
+    }
+}
+
 /// Request of [`Client::modify_image_attributes`](super::Client::modify_image_attributes).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyImageAttributesRequest {
     /// (Chinese only) 镜像ID，可通过 [DescribeImages](http://cloud.tencent.com/document/api/213/1272) 接口返回字段中的 unImgId 获取。
     ///
     /// Required.
-    #[serde(rename = "imageId")]
     pub image_id: String,
     /// (Chinese only) 镜像的名称，名称不能重复。如果不修改则传空值或者不传。规则：1-16个英文、数字、连接线“-”。
-    #[serde(rename = "imageName", skip_serializing_if = "Option::is_none")]
     pub image_name: Option<String>,
     /// (Chinese only) 镜像的描述，如果不修改则传空值或者不传。规则：0-64个中文、英文、数字、连接线"-"、下划线"_"。
-    #[serde(rename = "imageDescription", skip_serializing_if = "Option::is_none")]
     pub image_description: Option<String>,
 }
 
@@ -4761,15 +6243,23 @@ impl<'de> Deserialize<'de> for ModifyImageAttributesRequest {
     }
 }
 
+impl serde::Serialize for ModifyImageAttributesRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ModifyImageAttributesRequest", 3)?
+            .plain("imageId", &self.image_id)?
+            .opt("imageName", &self.image_name)?
+            .opt("imageDescription", &self.image_description)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::modify_image_attributes`](super::Client::modify_image_attributes).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ModifyImageAttributesResponse {
     /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
-    #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// (Chinese only) 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
 
@@ -4793,19 +6283,48 @@ impl ModifyImageAttributesResponse {
     }
 }
 
+impl lenient::Reply for ModifyImageAttributesResponse {
+    const NAME: &'static str = "ModifyImageAttributesResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.code),
+            1 => lenient::value(map, &mut self.message),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ModifyImageAttributesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ModifyImageAttributesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ModifyImageAttributesResponse", 2)?
+            .opt("code", &self.code)?
+            .opt("message", &self.message)?
+            .end()
+    }
+}
+
 /// Request of [`Client::modify_instance_attributes`](super::Client::modify_instance_attributes).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyInstanceAttributesRequest {
     /// (Chinese only) 待操作的实例ID。可通过 [DescribeInstances](https://cloud.tencent.com/doc/api/229/831) API返回值中的 unInstanceId 获取。
     ///
     /// Required.
-    #[serde(rename = "instanceId")]
     pub instance_id: String,
     /// (Chinese only) 实例名称，可任意命名，但不得超过60个字符。
     ///
     /// Required.
-    #[serde(rename = "instanceName")]
     pub instance_name: String,
 }
 
@@ -4848,15 +6367,22 @@ impl<'de> Deserialize<'de> for ModifyInstanceAttributesRequest {
     }
 }
 
+impl serde::Serialize for ModifyInstanceAttributesRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ModifyInstanceAttributesRequest", 2)?
+            .plain("instanceId", &self.instance_id)?
+            .plain("instanceName", &self.instance_name)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::modify_instance_attributes`](super::Client::modify_instance_attributes).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ModifyInstanceAttributesResponse {
     /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
-    #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// (Chinese only) 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
 
@@ -4880,19 +6406,48 @@ impl ModifyInstanceAttributesResponse {
     }
 }
 
+impl lenient::Reply for ModifyInstanceAttributesResponse {
+    const NAME: &'static str = "ModifyInstanceAttributesResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.code),
+            1 => lenient::value(map, &mut self.message),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ModifyInstanceAttributesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ModifyInstanceAttributesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ModifyInstanceAttributesResponse", 2)?
+            .opt("code", &self.code)?
+            .opt("message", &self.message)?
+            .end()
+    }
+}
+
 /// Request of [`Client::modify_instance_project`](super::Client::modify_instance_project).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyInstanceProjectRequest {
     /// (Chinese only) 待操作的实例ID。可通过 [DescribeInstances](https://cloud.tencent.com/doc/api/229/831) API返回值中的 unInstanceId 获取。
     ///
     /// Required.
-    #[serde(rename = "instanceId")]
     pub instance_id: String,
     /// (Chinese only) 项目ID。项目可以使用 [AddProject](https://cloud.tencent.com/doc/api/403/4398) 创建，后续使用 [DescribeInstances](https://cloud.tencent.com/doc/api/229/831) 查询实例时，项目ID可用于过滤结果。
     ///
     /// Required.
-    #[serde(rename = "projectId")]
     pub project_id: i64,
 }
 
@@ -4935,15 +6490,22 @@ impl<'de> Deserialize<'de> for ModifyInstanceProjectRequest {
     }
 }
 
+impl serde::Serialize for ModifyInstanceProjectRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ModifyInstanceProjectRequest", 2)?
+            .plain("instanceId", &self.instance_id)?
+            .plain("projectId", &self.project_id)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::modify_instance_project`](super::Client::modify_instance_project).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ModifyInstanceProjectResponse {
     /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
-    #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// (Chinese only) 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
 
@@ -4967,19 +6529,48 @@ impl ModifyInstanceProjectResponse {
     }
 }
 
+impl lenient::Reply for ModifyInstanceProjectResponse {
+    const NAME: &'static str = "ModifyInstanceProjectResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.code),
+            1 => lenient::value(map, &mut self.message),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ModifyInstanceProjectResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ModifyInstanceProjectResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ModifyInstanceProjectResponse", 2)?
+            .opt("code", &self.code)?
+            .opt("message", &self.message)?
+            .end()
+    }
+}
+
 /// Request of [`Client::modify_key_pair`](super::Client::modify_key_pair).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyKeyPairRequest {
     /// (Chinese only) 用于指定密钥ID。
     ///
     /// Required.
-    #[serde(rename = "keyId")]
     pub key_id: String,
     /// (Chinese only) 修改后的密钥名称。只能包含数字，字母和下划线。
     ///
     /// Required.
-    #[serde(rename = "keyName")]
     pub key_name: String,
 }
 
@@ -5022,15 +6613,22 @@ impl<'de> Deserialize<'de> for ModifyKeyPairRequest {
     }
 }
 
+impl serde::Serialize for ModifyKeyPairRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ModifyKeyPairRequest", 2)?
+            .plain("keyId", &self.key_id)?
+            .plain("keyName", &self.key_name)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::modify_key_pair`](super::Client::modify_key_pair).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ModifyKeyPairResponse {
     /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
-    #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// (Chinese only) 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
 
@@ -5054,20 +6652,48 @@ impl ModifyKeyPairResponse {
     }
 }
 
+impl lenient::Reply for ModifyKeyPairResponse {
+    const NAME: &'static str = "ModifyKeyPairResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.code),
+            1 => lenient::value(map, &mut self.message),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ModifyKeyPairResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ModifyKeyPairResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ModifyKeyPairResponse", 2)?
+            .opt("code", &self.code)?
+            .opt("message", &self.message)?
+            .end()
+    }
+}
+
 /// Request of [`Client::modify_security_group_attributes`](super::Client::modify_security_group_attributes).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ModifySecurityGroupAttributesRequest {
     /// (Chinese only) 安全组唯一ID，例如sg-33ocnj9n，可能来自DescribeSecurityGroups或者CreateSecurityGroup
     ///
     /// Required.
-    #[serde(rename = "sgId")]
     pub sg_id: String,
     /// (Chinese only) 新的安全组名称，可任意命名，但不得超过60个字符
-    #[serde(rename = "sgName", skip_serializing_if = "Option::is_none")]
     pub sg_name: Option<String>,
     /// (Chinese only) 新的安全组备注，不超过100个字符
-    #[serde(rename = "sgRemark", skip_serializing_if = "Option::is_none")]
     pub sg_remark: Option<String>,
 }
 
@@ -5125,15 +6751,23 @@ impl<'de> Deserialize<'de> for ModifySecurityGroupAttributesRequest {
     }
 }
 
+impl serde::Serialize for ModifySecurityGroupAttributesRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ModifySecurityGroupAttributesRequest", 3)?
+            .plain("sgId", &self.sg_id)?
+            .opt("sgName", &self.sg_name)?
+            .opt("sgRemark", &self.sg_remark)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::modify_security_group_attributes`](super::Client::modify_security_group_attributes).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ModifySecurityGroupAttributesResponse {
     /// (Chinese only) 错误码, 0: 成功, 其他值: 失败
-    #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// (Chinese only) 错误信息
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
 
@@ -5157,33 +6791,56 @@ impl ModifySecurityGroupAttributesResponse {
     }
 }
 
+impl lenient::Reply for ModifySecurityGroupAttributesResponse {
+    const NAME: &'static str = "ModifySecurityGroupAttributesResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.code),
+            1 => lenient::value(map, &mut self.message),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ModifySecurityGroupAttributesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ModifySecurityGroupAttributesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ModifySecurityGroupAttributesResponse", 2)?
+            .opt("code", &self.code)?
+            .opt("message", &self.message)?
+            .end()
+    }
+}
+
 /// (Chinese only) ingress/egress规则成员结构
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ModifySecurityGroupPolicysPolicy {
     /// (Chinese only) 网络协议，支持udp、tcp、icmp等，无则表示全协议
-    #[serde(rename = "ipProtocol", skip_serializing_if = "Option::is_none")]
     pub ip_protocol: Option<String>,
     /// (Chinese only) ip网段地址，不传为全地址，和sgId互斥，一条规则中两参数都存在会报错
-    #[serde(rename = "cidrIp", skip_serializing_if = "Option::is_none")]
     pub cidr_ip: Option<String>,
     /// (Chinese only) 安全组ID，和cidrIp互斥，一条规则中两参数都存在会报错
-    #[serde(rename = "sgId", skip_serializing_if = "Option::is_none")]
     pub sg_id: Option<String>,
     /// (Chinese only) IP地址ID或者IP地址组ID，和cidrIp、sgId互斥
-    #[serde(rename = "addressModule", skip_serializing_if = "Option::is_none")]
     pub address_module: Option<String>,
     /// (Chinese only) 端口，不传为不限端口
-    #[serde(rename = "portRange", skip_serializing_if = "Option::is_none")]
     pub port_range: Option<String>,
     /// (Chinese only) 协议端口ID或者协议端口组ID，和ipProtocol+portRange互斥
-    #[serde(rename = "serviceModule", skip_serializing_if = "Option::is_none")]
     pub service_module: Option<String>,
     /// (Chinese only) 规则描述
-    #[serde(rename = "desc", skip_serializing_if = "Option::is_none")]
     pub desc: Option<String>,
     /// (Chinese only) 动作，accept或者drop
-    #[serde(rename = "action", skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
 }
 
@@ -5296,24 +6953,36 @@ impl<'de> Deserialize<'de> for ModifySecurityGroupPolicysPolicy {
     }
 }
 
+impl serde::Serialize for ModifySecurityGroupPolicysPolicy {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ModifySecurityGroupPolicysPolicy", 8)?
+            .opt("ipProtocol", &self.ip_protocol)?
+            .opt("cidrIp", &self.cidr_ip)?
+            .opt("sgId", &self.sg_id)?
+            .opt("addressModule", &self.address_module)?
+            .opt("portRange", &self.port_range)?
+            .opt("serviceModule", &self.service_module)?
+            .opt("desc", &self.desc)?
+            .opt("action", &self.action)?
+            .end()
+    }
+}
+
 /// Request of [`Client::modify_security_group_policys`](super::Client::modify_security_group_policys).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ModifySecurityGroupPolicysRequest {
     /// (Chinese only) 安全组id
     ///
     /// Required.
-    #[serde(rename = "sgId")]
     pub sg_id: String,
     /// (Chinese only) 入方向规则列表
     ///
     /// Required.
-    #[serde(rename = "ingress")]
     pub ingress: Vec<ModifySecurityGroupPolicysPolicy>,
     /// (Chinese only) 出方向规则列表
     ///
     /// Required.
-    #[serde(rename = "egress")]
     pub egress: Vec<ModifySecurityGroupPolicysPolicy>,
 }
 
@@ -5361,15 +7030,23 @@ impl<'de> Deserialize<'de> for ModifySecurityGroupPolicysRequest {
     }
 }
 
+impl serde::Serialize for ModifySecurityGroupPolicysRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ModifySecurityGroupPolicysRequest", 3)?
+            .plain("sgId", &self.sg_id)?
+            .plain("ingress", &self.ingress)?
+            .plain("egress", &self.egress)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::modify_security_group_policys`](super::Client::modify_security_group_policys).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ModifySecurityGroupPolicysResponse {
     /// (Chinese only) 错误码, 0: 成功, 其他值: 失败
-    #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// (Chinese only) 错误信息
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
 
@@ -5393,19 +7070,48 @@ impl ModifySecurityGroupPolicysResponse {
     }
 }
 
+impl lenient::Reply for ModifySecurityGroupPolicysResponse {
+    const NAME: &'static str = "ModifySecurityGroupPolicysResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.code),
+            1 => lenient::value(map, &mut self.message),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ModifySecurityGroupPolicysResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ModifySecurityGroupPolicysResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ModifySecurityGroupPolicysResponse", 2)?
+            .opt("code", &self.code)?
+            .opt("message", &self.message)?
+            .end()
+    }
+}
+
 /// (Chinese only) 云服务器关联安全组数据字段
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ModifySecurityGroupsOfInstanceInstance {
     /// (Chinese only) 云服务器实例ID，将所传全部云服务器和所传安全组按顺序关联
     ///
     /// Required.
-    #[serde(rename = "instanceId")]
     pub instance_id: String,
     /// (Chinese only) 关联安全组唯一ID列表，关联顺序依sgIds成员顺序
     ///
     /// Required.
-    #[serde(rename = "sgIds")]
     pub sg_ids: Vec<String>,
 }
 
@@ -5448,14 +7154,22 @@ impl<'de> Deserialize<'de> for ModifySecurityGroupsOfInstanceInstance {
     }
 }
 
+impl serde::Serialize for ModifySecurityGroupsOfInstanceInstance {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ModifySecurityGroupsOfInstanceInstance", 2)?
+            .plain("instanceId", &self.instance_id)?
+            .plain("sgIds", &self.sg_ids)?
+            .end()
+    }
+}
+
 /// Request of [`Client::modify_security_groups_of_instance`](super::Client::modify_security_groups_of_instance).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ModifySecurityGroupsOfInstanceRequest {
     /// (Chinese only) 云服务器关联安全组数据列表，不超过20个
     ///
     /// Required.
-    #[serde(rename = "instanceSet")]
     pub instance_set: Vec<ModifySecurityGroupsOfInstanceInstance>,
 }
 
@@ -5493,15 +7207,21 @@ impl<'de> Deserialize<'de> for ModifySecurityGroupsOfInstanceRequest {
     }
 }
 
+impl serde::Serialize for ModifySecurityGroupsOfInstanceRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ModifySecurityGroupsOfInstanceRequest", 1)?
+            .plain("instanceSet", &self.instance_set)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::modify_security_groups_of_instance`](super::Client::modify_security_groups_of_instance).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ModifySecurityGroupsOfInstanceResponse {
     /// (Chinese only) 错误码, 0: 成功, 其他值: 失败
-    #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// (Chinese only) 错误信息
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
 
@@ -5525,19 +7245,48 @@ impl ModifySecurityGroupsOfInstanceResponse {
     }
 }
 
+impl lenient::Reply for ModifySecurityGroupsOfInstanceResponse {
+    const NAME: &'static str = "ModifySecurityGroupsOfInstanceResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.code),
+            1 => lenient::value(map, &mut self.message),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ModifySecurityGroupsOfInstanceResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ModifySecurityGroupsOfInstanceResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ModifySecurityGroupsOfInstanceResponse", 2)?
+            .opt("code", &self.code)?
+            .opt("message", &self.message)?
+            .end()
+    }
+}
+
 /// (Chinese only) 弹性网卡关联安全组数据字段
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ModifySecurityGroupsOfNetworkInterfaceNetworkInterface {
     /// (Chinese only) 弹性网卡ID，将所传全部网卡和所传安全组按顺序关联
     ///
     /// Required.
-    #[serde(rename = "networkInterfaceId")]
     pub network_interface_id: String,
     /// (Chinese only) 关联安全组唯一ID列表，关联顺序依sgIds成员顺序
     ///
     /// Required.
-    #[serde(rename = "sgIds")]
     pub sg_ids: Vec<String>,
 }
 
@@ -5580,14 +7329,22 @@ impl<'de> Deserialize<'de> for ModifySecurityGroupsOfNetworkInterfaceNetworkInte
     }
 }
 
+impl serde::Serialize for ModifySecurityGroupsOfNetworkInterfaceNetworkInterface {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ModifySecurityGroupsOfNetworkInterfaceNetworkInterface", 2)?
+            .plain("networkInterfaceId", &self.network_interface_id)?
+            .plain("sgIds", &self.sg_ids)?
+            .end()
+    }
+}
+
 /// Request of [`Client::modify_security_groups_of_network_interface`](super::Client::modify_security_groups_of_network_interface).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ModifySecurityGroupsOfNetworkInterfaceRequest {
     /// (Chinese only) 网卡关联安全组数据列表
     ///
     /// Required.
-    #[serde(rename = "networkInterfaceSet")]
     pub network_interface_set: Vec<ModifySecurityGroupsOfNetworkInterfaceNetworkInterface>,
 }
 
@@ -5625,15 +7382,21 @@ impl<'de> Deserialize<'de> for ModifySecurityGroupsOfNetworkInterfaceRequest {
     }
 }
 
+impl serde::Serialize for ModifySecurityGroupsOfNetworkInterfaceRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ModifySecurityGroupsOfNetworkInterfaceRequest", 1)?
+            .plain("networkInterfaceSet", &self.network_interface_set)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::modify_security_groups_of_network_interface`](super::Client::modify_security_groups_of_network_interface).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ModifySecurityGroupsOfNetworkInterfaceResponse {
     /// (Chinese only) 错误码, 0: 成功, 其他值: 失败
-    #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// (Chinese only) 错误信息
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
 
@@ -5657,33 +7420,56 @@ impl ModifySecurityGroupsOfNetworkInterfaceResponse {
     }
 }
 
+impl lenient::Reply for ModifySecurityGroupsOfNetworkInterfaceResponse {
+    const NAME: &'static str = "ModifySecurityGroupsOfNetworkInterfaceResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.code),
+            1 => lenient::value(map, &mut self.message),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ModifySecurityGroupsOfNetworkInterfaceResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ModifySecurityGroupsOfNetworkInterfaceResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ModifySecurityGroupsOfNetworkInterfaceResponse", 2)?
+            .opt("code", &self.code)?
+            .opt("message", &self.message)?
+            .end()
+    }
+}
+
 /// (Chinese only) policys规则成员结构
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ModifySingleSecurityGroupPolicyPolicy {
     /// (Chinese only) 网络协议，支持udp、tcp、icmp等，无则表示全协议
-    #[serde(rename = "ipProtocol", skip_serializing_if = "Option::is_none")]
     pub ip_protocol: Option<String>,
     /// (Chinese only) IP 网段地址，不传为全地址，和sgId互斥，一条规则中两参数都存在会报错
-    #[serde(rename = "cidrIp", skip_serializing_if = "Option::is_none")]
     pub cidr_ip: Option<String>,
     /// (Chinese only) 安全组ID，和cidrIp互斥，一条规则中两参数都存在会报错
-    #[serde(rename = "sgId", skip_serializing_if = "Option::is_none")]
     pub sg_id: Option<String>,
     /// (Chinese only) IP地址ID或者IP地址组ID，和cidrIp、sgId互斥
-    #[serde(rename = "addressModule", skip_serializing_if = "Option::is_none")]
     pub address_module: Option<String>,
     /// (Chinese only) 端口，不传为不限端口
-    #[serde(rename = "portRange", skip_serializing_if = "Option::is_none")]
     pub port_range: Option<String>,
     /// (Chinese only) 协议端口ID或者协议端口组ID，和ipProtocol+portRange互斥
-    #[serde(rename = "serviceModule", skip_serializing_if = "Option::is_none")]
     pub service_module: Option<String>,
     /// (Chinese only) 规则描述
-    #[serde(rename = "desc", skip_serializing_if = "Option::is_none")]
     pub desc: Option<String>,
     /// (Chinese only) 动作，accept或者drop
-    #[serde(rename = "action", skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
 }
 
@@ -5796,32 +7582,42 @@ impl<'de> Deserialize<'de> for ModifySingleSecurityGroupPolicyPolicy {
     }
 }
 
+impl serde::Serialize for ModifySingleSecurityGroupPolicyPolicy {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ModifySingleSecurityGroupPolicyPolicy", 8)?
+            .opt("ipProtocol", &self.ip_protocol)?
+            .opt("cidrIp", &self.cidr_ip)?
+            .opt("sgId", &self.sg_id)?
+            .opt("addressModule", &self.address_module)?
+            .opt("portRange", &self.port_range)?
+            .opt("serviceModule", &self.service_module)?
+            .opt("desc", &self.desc)?
+            .opt("action", &self.action)?
+            .end()
+    }
+}
+
 /// Request of [`Client::modify_single_security_group_policy`](super::Client::modify_single_security_group_policy).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ModifySingleSecurityGroupPolicyRequest {
     /// (Chinese only) 安全组 ID
     ///
     /// Required.
-    #[serde(rename = "sgId")]
     pub sg_id: String,
     /// (Chinese only) 版本，用户更新安全规则，每次更新安全规则版本会自动加1，防止您更新的路由规则已过期，不填不考虑冲突
-    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
     pub version: Option<i64>,
     /// (Chinese only) 方向(ingress/egress)
     ///
     /// Required.
-    #[serde(rename = "direction")]
     pub direction: String,
     /// (Chinese only) 规则所在位置,index从0开始，必须是编辑已有规则
     ///
     /// Required.
-    #[serde(rename = "index")]
     pub index: i64,
     /// (Chinese only) 安全组规则Array（Object），该Array的key为action等
     ///
     /// Required.
-    #[serde(rename = "policys")]
     pub policys: ModifySingleSecurityGroupPolicyPolicy,
 }
 
@@ -5884,15 +7680,25 @@ impl<'de> Deserialize<'de> for ModifySingleSecurityGroupPolicyRequest {
     }
 }
 
+impl serde::Serialize for ModifySingleSecurityGroupPolicyRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ModifySingleSecurityGroupPolicyRequest", 5)?
+            .plain("sgId", &self.sg_id)?
+            .opt("version", &self.version)?
+            .plain("direction", &self.direction)?
+            .plain("index", &self.index)?
+            .plain("policys", &self.policys)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::modify_single_security_group_policy`](super::Client::modify_single_security_group_policy).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ModifySingleSecurityGroupPolicyResponse {
     /// (Chinese only) 错误码, 0: 成功, 其他值: 失败
-    #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// (Chinese only) 错误信息
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
 
@@ -5916,18 +7722,46 @@ impl ModifySingleSecurityGroupPolicyResponse {
     }
 }
 
+impl lenient::Reply for ModifySingleSecurityGroupPolicyResponse {
+    const NAME: &'static str = "ModifySingleSecurityGroupPolicyResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.code),
+            1 => lenient::value(map, &mut self.message),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ModifySingleSecurityGroupPolicyResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ModifySingleSecurityGroupPolicyResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ModifySingleSecurityGroupPolicyResponse", 2)?
+            .opt("code", &self.code)?
+            .opt("message", &self.message)?
+            .end()
+    }
+}
+
 /// (Chinese only) 一个地域的 cvm 概览信息更新项（cvmOverviews 的元素）。参数表只写明 cvmOverviews.n 为“更新列表”，字段取自文档示例（cvmOverviews.0.regionId 等），类型与 DescribeUserCvmOverview 输出中的同名字段（Int）一致。
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ModifyUserCvmOverviewCvmOverview {
     /// (Chinese only) 参数表未列出此字段，取自文档示例 `cvmOverviews.0.regionId=1`。
-    #[serde(rename = "regionId", skip_serializing_if = "Option::is_none")]
     pub region_id: Option<i64>,
     /// (Chinese only) 参数表未列出此字段，取自文档示例 `cvmOverviews.0.newFlag=1`。
-    #[serde(rename = "newFlag", skip_serializing_if = "Option::is_none")]
     pub new_flag: Option<i64>,
     /// (Chinese only) 参数表未列出此字段，取自文档示例 `cvmOverviews.0.validCvmNum=100`。
-    #[serde(rename = "validCvmNum", skip_serializing_if = "Option::is_none")]
     pub valid_cvm_num: Option<i64>,
 }
 
@@ -5990,14 +7824,23 @@ impl<'de> Deserialize<'de> for ModifyUserCvmOverviewCvmOverview {
     }
 }
 
+impl serde::Serialize for ModifyUserCvmOverviewCvmOverview {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ModifyUserCvmOverviewCvmOverview", 3)?
+            .opt("regionId", &self.region_id)?
+            .opt("newFlag", &self.new_flag)?
+            .opt("validCvmNum", &self.valid_cvm_num)?
+            .end()
+    }
+}
+
 /// Request of [`Client::modify_user_cvm_overview`](super::Client::modify_user_cvm_overview).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyUserCvmOverviewRequest {
     /// (Chinese only) 更新列表
     ///
     /// Required.
-    #[serde(rename = "cvmOverviews")]
     pub cvm_overviews: Vec<ModifyUserCvmOverviewCvmOverview>,
 }
 
@@ -6035,21 +7878,25 @@ impl<'de> Deserialize<'de> for ModifyUserCvmOverviewRequest {
     }
 }
 
+impl serde::Serialize for ModifyUserCvmOverviewRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ModifyUserCvmOverviewRequest", 1)?
+            .plain("cvmOverviews", &self.cvm_overviews)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::modify_user_cvm_overview`](super::Client::modify_user_cvm_overview).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ModifyUserCvmOverviewResponse {
     /// (Chinese only) 公共错误码, 0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
-    #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// (Chinese only) 模块错误信息描述，与接口相关。
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "codeDesc", default, skip_serializing_if = "Option::is_none")]
     pub code_desc: Option<String>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "data", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub data: Vec<output::ModifyUserCvmOverviewData>,
 }
 
@@ -6085,19 +7932,54 @@ impl ModifyUserCvmOverviewResponse {
     }
 }
 
+impl lenient::Reply for ModifyUserCvmOverviewResponse {
+    const NAME: &'static str = "ModifyUserCvmOverviewResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+        "codeDesc",
+        "data",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.code),
+            1 => lenient::value(map, &mut self.message),
+            2 => lenient::value(map, &mut self.code_desc),
+            3 => lenient::list(map, &mut self.data),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ModifyUserCvmOverviewResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ModifyUserCvmOverviewResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ModifyUserCvmOverviewResponse", 4)?
+            .opt("code", &self.code)?
+            .opt("message", &self.message)?
+            .opt("codeDesc", &self.code_desc)?
+            .list("data", &self.data)?
+            .end()
+    }
+}
+
 /// Request of [`Client::renew_instance`](super::Client::renew_instance).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RenewInstanceRequest {
     /// (Chinese only) 待操作的实例ID。可通过 [DescribeInstances](https://cloud.tencent.com/doc/api/229/831) API返回值中的 unInstanceId 获取。
     ///
     /// Required.
-    #[serde(rename = "instanceId")]
     pub instance_id: String,
     /// (Chinese only) 续费时长(月)；续费时长至少为1个月,最多为36个月。
     ///
     /// Required.
-    #[serde(rename = "period")]
     pub period: i64,
 }
 
@@ -6140,15 +8022,22 @@ impl<'de> Deserialize<'de> for RenewInstanceRequest {
     }
 }
 
+impl serde::Serialize for RenewInstanceRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "RenewInstanceRequest", 2)?
+            .plain("instanceId", &self.instance_id)?
+            .plain("period", &self.period)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::renew_instance`](super::Client::renew_instance).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RenewInstanceResponse {
     /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
-    #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// (Chinese only) 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
 
@@ -6172,14 +8061,44 @@ impl RenewInstanceResponse {
     }
 }
 
+impl lenient::Reply for RenewInstanceResponse {
+    const NAME: &'static str = "RenewInstanceResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.code),
+            1 => lenient::value(map, &mut self.message),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for RenewInstanceResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for RenewInstanceResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "RenewInstanceResponse", 2)?
+            .opt("code", &self.code)?
+            .opt("message", &self.message)?
+            .end()
+    }
+}
+
 /// Request of [`Client::reset_instance_password`](super::Client::reset_instance_password).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ResetInstancePasswordRequest {
     /// (Chinese only) 待操作的实例ID。可通过 [DescribeInstances](https://cloud.tencent.com/doc/api/229/831) API返回值中的 unInstanceId 获取（此接口支持同时传入多个ID。此参数的具体格式可参考API[简介](https://cloud.tencent.com/doc/api/229/568)的 `id.n` 一节）。
     ///
     /// Required.
-    #[serde(rename = "instanceIds")]
     pub instance_ids: Vec<String>,
     /// (Chinese only) 实例密码。
     /// Linux实例密码必须8到16位，至少包括两项\[a-z，A-Z\]、\[0-9\] 和 \[( ) \` \~ ! @ # $ % ^ & * - + = | { } \[ \] : ; ' , . ? / \]中的特殊符号。
@@ -6187,7 +8106,6 @@ pub struct ResetInstancePasswordRequest {
     /// Windows实例密码必须12到16位，至少包括三项\[a-z\]，\[A-Z\]，\[0-9\] 和 \[( ) \` \~ ! @ # $ % ^ & * - + = { } \[ \] : ; ' , . ? /\]中的特殊符号。
     ///
     /// Required.
-    #[serde(rename = "password")]
     pub password: String,
 }
 
@@ -6230,15 +8148,22 @@ impl<'de> Deserialize<'de> for ResetInstancePasswordRequest {
     }
 }
 
+impl serde::Serialize for ResetInstancePasswordRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ResetInstancePasswordRequest", 2)?
+            .plain("instanceIds", &self.instance_ids)?
+            .plain("password", &self.password)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::reset_instance_password`](super::Client::reset_instance_password).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ResetInstancePasswordResponse {
     /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
-    #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// (Chinese only) 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
 
@@ -6262,14 +8187,44 @@ impl ResetInstancePasswordResponse {
     }
 }
 
+impl lenient::Reply for ResetInstancePasswordResponse {
+    const NAME: &'static str = "ResetInstancePasswordResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.code),
+            1 => lenient::value(map, &mut self.message),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ResetInstancePasswordResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ResetInstancePasswordResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ResetInstancePasswordResponse", 2)?
+            .opt("code", &self.code)?
+            .opt("message", &self.message)?
+            .end()
+    }
+}
+
 /// Request of [`Client::reset_instances`](super::Client::reset_instances).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ResetInstancesRequest {
     /// (Chinese only) 待操作的实例ID。可通过 [DescribeInstances](https://cloud.tencent.com/document/api/213/1272) API返回值中的 unInstanceId 获取。
     ///
     /// Required.
-    #[serde(rename = "instanceId")]
     pub instance_id: String,
     /// (Chinese only) 镜像类型。
     /// 1：私有镜像
@@ -6277,22 +8232,16 @@ pub struct ResetInstancesRequest {
     /// 3：镜像市场
     /// 4：共享镜像。
     /// 默认为2。需与imageId同时指定。
-    #[serde(rename = "imageType", skip_serializing_if = "Option::is_none")]
     pub image_type: Option<i64>,
     /// (Chinese only) 镜像ID。默认使用实例当前的镜像安装。如果指定了镜像ID则使用指定的镜像安装。可通过 [DescribeImages](http://cloud.tencent.com/document/api/213/1272) 接口（内附常用公有镜像ID）返回字段中的 unImgId 获取（需与imageType同时指定）。
-    #[serde(rename = "imageId", skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
     /// (Chinese only) 实例密码。Linux实例密码必须8到16位，至少包括两项\[a-z，A-Z\]、\[0-9\] 和 \[( ) \` \~ ! @ # $ % ^ & * - + = | { } \[ \] : ; ' , . ? / \]中的特殊符号。Windows实例密码必须12到16位，至少包括三项\[a-z\]，\[A-Z\]，\[0-9\] 和 \[( ) \` \~ ! @ # $ % ^ & * - + = { } \[ \] : ; ' , . ? /\]中的特殊符号。
-    #[serde(rename = "password", skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
     /// (Chinese only) 安装安全Agent，0：不安装，1：安装，默认安装。
-    #[serde(rename = "needSecurityAgent", skip_serializing_if = "Option::is_none")]
     pub need_security_agent: Option<i64>,
     /// (Chinese only) 安装监控Agent，0：不安装，1：安装，默认安装。
-    #[serde(rename = "needMonitorAgent", skip_serializing_if = "Option::is_none")]
     pub need_monitor_agent: Option<i64>,
     /// (Chinese only) 系统盘大小(GB)。rootSize默认保持不变。
-    #[serde(rename = "rootSize", skip_serializing_if = "Option::is_none")]
     pub root_size: Option<i64>,
 }
 
@@ -6390,18 +8339,29 @@ impl<'de> Deserialize<'de> for ResetInstancesRequest {
     }
 }
 
+impl serde::Serialize for ResetInstancesRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ResetInstancesRequest", 7)?
+            .plain("instanceId", &self.instance_id)?
+            .opt("imageType", &self.image_type)?
+            .opt("imageId", &self.image_id)?
+            .opt("password", &self.password)?
+            .opt("needSecurityAgent", &self.need_security_agent)?
+            .opt("needMonitorAgent", &self.need_monitor_agent)?
+            .opt("rootSize", &self.root_size)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::reset_instances`](super::Client::reset_instances).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ResetInstancesResponse {
     /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。
-    #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// (Chinese only) 模块错误信息描述，与接口相关。
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// (Chinese only) 请求任务ID。
-    #[serde(rename = "requestId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub request_id: Option<i64>,
 }
 
@@ -6431,25 +8391,55 @@ impl ResetInstancesResponse {
     }
 }
 
+impl lenient::Reply for ResetInstancesResponse {
+    const NAME: &'static str = "ResetInstancesResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+        "requestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.code),
+            1 => lenient::value(map, &mut self.message),
+            2 => lenient::scalar(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ResetInstancesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ResetInstancesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ResetInstancesResponse", 3)?
+            .opt("code", &self.code)?
+            .opt("message", &self.message)?
+            .opt("requestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::resize_instance_hour`](super::Client::resize_instance_hour).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ResizeInstanceHourRequest {
     /// (Chinese only) 待操作的实例ID。可通过 [DescribeInstances](/doc/api/229/831) API返回值中的 unInstanceId 获取。
     ///
     /// Required.
-    #[serde(rename = "instanceId")]
     pub instance_id: String,
     /// (Chinese only) 升级后的实例核数。CPU与内存具体的配比限制参见[CVM实例配置](/document/product/213/2177)。
-    #[serde(rename = "cpu", skip_serializing_if = "Option::is_none")]
     pub cpu: Option<i64>,
     /// (Chinese only) 升级后的实例内存大小(GB)。CPU与内存具体的配比限制参见[CVM实例配置](/document/product/213/2177)。
-    #[serde(rename = "mem", skip_serializing_if = "Option::is_none")]
     pub mem: Option<i64>,
     /// (Chinese only) 数据盘大小（GB）。最小调整步长为10G，此参数默认值为0，表示不购买数据盘。其所分配数据盘的类型与创建实例时 `storageType` 所指定的一致，无法更改。关于不同类型数据盘的特性与容量限制请参考[硬盘产品简介](/doc/product/213/498)。
     ///
     /// Required.
-    #[serde(rename = "storageSize")]
     pub storage_size: i64,
 }
 
@@ -6512,15 +8502,24 @@ impl<'de> Deserialize<'de> for ResizeInstanceHourRequest {
     }
 }
 
+impl serde::Serialize for ResizeInstanceHourRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ResizeInstanceHourRequest", 4)?
+            .plain("instanceId", &self.instance_id)?
+            .opt("cpu", &self.cpu)?
+            .opt("mem", &self.mem)?
+            .plain("storageSize", &self.storage_size)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::resize_instance_hour`](super::Client::resize_instance_hour).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ResizeInstanceHourResponse {
     /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
-    #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// (Chinese only) 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
 
@@ -6544,41 +8543,64 @@ impl ResizeInstanceHourResponse {
     }
 }
 
+impl lenient::Reply for ResizeInstanceHourResponse {
+    const NAME: &'static str = "ResizeInstanceHourResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.code),
+            1 => lenient::value(map, &mut self.message),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ResizeInstanceHourResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ResizeInstanceHourResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ResizeInstanceHourResponse", 2)?
+            .opt("code", &self.code)?
+            .opt("message", &self.message)?
+            .end()
+    }
+}
+
 /// Request of [`Client::resize_instance`](super::Client::resize_instance).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ResizeInstanceRequest {
     /// (Chinese only) 待操作的实例 ID。可通过 [DescribeInstances](https://cloud.tencent.com/doc/api/229/831) API 返回值中的 unInstanceId 获取。
     ///
     /// Required.
-    #[serde(rename = "instanceId")]
     pub instance_id: String,
     /// (Chinese only) 升级后的实例核数。CPU 与内存具体的配比限制参见 [CVM 实例配置](https://cloud.tencent.com/document/product/213/11518)。
-    #[serde(rename = "cpu", skip_serializing_if = "Option::is_none")]
     pub cpu: Option<i64>,
     /// (Chinese only) 升级后的实例内存大小(GB)。CPU 与内存具体的配比限制参见 [CVM 实例配置](https://cloud.tencent.com/document/product/213/11518)。
-    #[serde(rename = "mem", skip_serializing_if = "Option::is_none")]
     pub mem: Option<i64>,
     /// (Chinese only) 带宽（Mbps）如仅需升级带宽也可以使用 [UpdateInstanceBandwidth](http://cloud.tencent.com/doc/api/229/%E8%B0%83%E6%95%B4%E5%8C%85%E5%B9%B4%E5%8C%85%E6%9C%88%E5%AE%9E%E4%BE%8B%E5%B8%A6%E5%AE%BD) ，如果指定了此参数，需要将 bandwidthUpgradeStartTime 和 bandwidthUpgradeEndTime 一同指定。
-    #[serde(rename = "bandwidth", skip_serializing_if = "Option::is_none")]
     pub bandwidth: Option<i64>,
     /// (Chinese only) 带宽升级开始时间（例2016-08-30），当日0时生效。
     ///
     /// Example: `2016-08-30`
-    #[serde(rename = "bandwidthUpgradeStartTime", skip_serializing_if = "Option::is_none")]
     pub bandwidth_upgrade_start_time: Option<String>,
     /// (Chinese only) 带宽升级结束时间（例2018-10-02）。将于当日0时恢复为原带宽。
     ///
     /// Example: `2018-10-02`
-    #[serde(rename = "bandwidthUpgradeEndTime", skip_serializing_if = "Option::is_none")]
     pub bandwidth_upgrade_end_time: Option<String>,
     /// (Chinese only) 硬盘类型。硬盘类型。1:本地硬盘、2:普通云硬盘、3:本地 SSD 硬盘、4:SSD 云硬盘，默认为1。关于硬盘类型的选择请参考 [硬盘产品简介](https://cloud.tencent.com/doc/product/213/498)，可选硬盘类型受到创建实例时选择的实例类型（InstanceType）限制。另外允许购买的最大容量也因硬盘类型的不同而有所差异。
-    #[serde(rename = "storageType", skip_serializing_if = "Option::is_none")]
     pub storage_type: Option<i64>,
     /// (Chinese only) 数据盘大小（GB）。最小调整步长为10G，此参数默认值为0，表示不购买数据盘。其所分配数据盘的类型与创建实例时 `storageType` 所指定的一致。关于不同类型数据盘的特性与容量限制请参考 [硬盘产品简介](https://cloud.tencent.com/doc/product/213/498)。
     ///
     /// Required.
-    #[serde(rename = "storageSize")]
     pub storage_size: i64,
 }
 
@@ -6681,18 +8703,30 @@ impl<'de> Deserialize<'de> for ResizeInstanceRequest {
     }
 }
 
+impl serde::Serialize for ResizeInstanceRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ResizeInstanceRequest", 8)?
+            .plain("instanceId", &self.instance_id)?
+            .opt("cpu", &self.cpu)?
+            .opt("mem", &self.mem)?
+            .opt("bandwidth", &self.bandwidth)?
+            .opt("bandwidthUpgradeStartTime", &self.bandwidth_upgrade_start_time)?
+            .opt("bandwidthUpgradeEndTime", &self.bandwidth_upgrade_end_time)?
+            .opt("storageType", &self.storage_type)?
+            .plain("storageSize", &self.storage_size)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::resize_instance`](super::Client::resize_instance).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ResizeInstanceResponse {
     /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。详见错误码页面的 [公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
-    #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// (Chinese only) 模块错误信息描述，与接口相关。详见错误码页面的 [模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// (Chinese only) 生成的订单号，用于查询后续执行状况。
-    #[serde(rename = "dealIds", default, deserialize_with = "tencentcloud_runtime::de::lenient_list", skip_serializing_if = "Vec::is_empty")]
     pub deal_ids: Vec<i64>,
 }
 
@@ -6722,17 +8756,49 @@ impl ResizeInstanceResponse {
     }
 }
 
+impl lenient::Reply for ResizeInstanceResponse {
+    const NAME: &'static str = "ResizeInstanceResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+        "dealIds",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.code),
+            1 => lenient::value(map, &mut self.message),
+            2 => lenient::scalars(map, &mut self.deal_ids),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ResizeInstanceResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ResizeInstanceResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ResizeInstanceResponse", 3)?
+            .opt("code", &self.code)?
+            .opt("message", &self.message)?
+            .list("dealIds", &self.deal_ids)?
+            .end()
+    }
+}
+
 /// Request of [`Client::restart_instances`](super::Client::restart_instances).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RestartInstancesRequest {
     /// (Chinese only) 待操作的实例ID。可通过 [DescribeInstances](https://cloud.tencent.com/doc/api/229/831) API返回值中的 unInstanceId 获取；此接口支持同时传入多个ID。此参数的具体格式可参考API[简介](https://cloud.tencent.com/doc/api/229/568)的`id.n`一节。
     ///
     /// Required.
-    #[serde(rename = "instanceIds")]
     pub instance_ids: Vec<String>,
     /// (Chinese only) 是否强制关机。若为 0，则走普通关机流程；若为 1 则是强制关机。默认为0。
-    #[serde(rename = "forceStop", skip_serializing_if = "Option::is_none")]
     pub force_stop: Option<i64>,
 }
 
@@ -6780,15 +8846,22 @@ impl<'de> Deserialize<'de> for RestartInstancesRequest {
     }
 }
 
+impl serde::Serialize for RestartInstancesRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "RestartInstancesRequest", 2)?
+            .plain("instanceIds", &self.instance_ids)?
+            .opt("forceStop", &self.force_stop)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::restart_instances`](super::Client::restart_instances).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RestartInstancesResponse {
     /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。
-    #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// (Chinese only) 模块错误信息描述，与接口相关。
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
 
@@ -6812,14 +8885,44 @@ impl RestartInstancesResponse {
     }
 }
 
+impl lenient::Reply for RestartInstancesResponse {
+    const NAME: &'static str = "RestartInstancesResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.code),
+            1 => lenient::value(map, &mut self.message),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for RestartInstancesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for RestartInstancesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "RestartInstancesResponse", 2)?
+            .opt("code", &self.code)?
+            .opt("message", &self.message)?
+            .end()
+    }
+}
+
 /// Request of [`Client::return_instance`](super::Client::return_instance).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ReturnInstanceRequest {
     /// (Chinese only) 待操作的实例ID。可通过 [DescribeInstances](https://cloud.tencent.com/doc/api/229/831) API返回值中的 unInstanceId 获取。
     ///
     /// Required.
-    #[serde(rename = "instanceId")]
     pub instance_id: String,
 }
 
@@ -6857,15 +8960,21 @@ impl<'de> Deserialize<'de> for ReturnInstanceRequest {
     }
 }
 
+impl serde::Serialize for ReturnInstanceRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ReturnInstanceRequest", 1)?
+            .plain("instanceId", &self.instance_id)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::return_instance`](super::Client::return_instance).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ReturnInstanceResponse {
     /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。
-    #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// (Chinese only) 模块错误信息描述，与接口相关。
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
 
@@ -6889,91 +8998,98 @@ impl ReturnInstanceResponse {
     }
 }
 
+impl lenient::Reply for ReturnInstanceResponse {
+    const NAME: &'static str = "ReturnInstanceResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.code),
+            1 => lenient::value(map, &mut self.message),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ReturnInstanceResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ReturnInstanceResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ReturnInstanceResponse", 2)?
+            .opt("code", &self.code)?
+            .opt("message", &self.message)?
+            .end()
+    }
+}
+
 /// Request of [`Client::run_instances_hour`](super::Client::run_instances_hour).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RunInstancesHourRequest {
     /// (Chinese only) [可用区](https://cloud.tencent.com/doc/product/213/497#2.-.E5.8F.AF.E7.94.A8.E5.8C.BA) ID。
     ///
     /// Required.
-    #[serde(rename = "zoneId")]
     pub zone_id: i64,
     /// (Chinese only) CPU核数，具体限制见上。
     ///
     /// Required.
-    #[serde(rename = "cpu")]
     pub cpu: i64,
     /// (Chinese only) 内存大小(GB)，具体限制见上。
     ///
     /// Required.
-    #[serde(rename = "mem")]
     pub mem: i64,
     /// (Chinese only) 镜像ID。可通过 [DescribeImages](https://cloud.tencent.com/doc/api/229/查询可用的镜像列表) 接口(链接包含公共镜像名称ID对应表)返回字段中的 unImgId 获取。
     ///
     /// Required.
-    #[serde(rename = "imageId")]
     pub image_id: String,
     /// (Chinese only) 数据盘大小（GB）。最小调整步长为10G，此参数默认值为0，表示不购买数据盘。其所分配数据盘的类型与 `storageType` 所指定的一致。关于不同类型数据盘的特性与容量限制请参考 [硬盘产品简介](https://cloud.tencent.com/doc/product/213/498)。
     ///
     /// Required.
-    #[serde(rename = "storageSize")]
     pub storage_size: i64,
     /// (Chinese only) 实例类型（例如高 IO 型等）。默认为`CVM.S1`。更多实例类型，可在上文查看“实例类型”一节。
-    #[serde(rename = "instanceType", skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
     /// (Chinese only) 镜像类型。1：私有镜像、2：公有镜像、3：镜像市场、4：共享镜像。默认为2。如果您指定非公有镜像的`ImageId`，则必须指定ImageType，如使用公有镜像，则无需`ImageType`参数。
-    #[serde(rename = "imageType", skip_serializing_if = "Option::is_none")]
     pub image_type: Option<i64>,
     /// (Chinese only) 带宽的类型。`PayByHour`：按带宽使用时长计费；PayByTraffic：按流量计费。 默认为按使用时长计费。网络计费模式的区别可以参看 [购买网络带宽](https://cloud.tencent.com/doc/product/213/509)。
-    #[serde(rename = "bandwidthType", skip_serializing_if = "Option::is_none")]
     pub bandwidth_type: Option<String>,
     /// (Chinese only) 公网带宽(Mbps)，当按流量计费时为公网带宽峰值。默认为0
-    #[serde(rename = "bandwidth", skip_serializing_if = "Option::is_none")]
     pub bandwidth: Option<i64>,
     /// (Chinese only) 是否开通公网IP。1：开通，0：不开通。`bandwidth`大于0，可自由选择开通与否，默认开通公网 IP；`bandwidth`为0，则不分配公网IP。
-    #[serde(rename = "wanIp", skip_serializing_if = "Option::is_none")]
     pub wan_ip: Option<i64>,
     /// (Chinese only) [私有网络](https://cloud.tencent.com/document/product/215/20046) ID。私有网络下为必填，不填则为基础网络。
-    #[serde(rename = "vpcId", skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// (Chinese only) [子网](https://cloud.tencent.com/document/product/215/20046#.E5.AD.90.E7.BD.91) ID，私有网络下为必填（必须保证此`subnetId`在本可用区内）。
-    #[serde(rename = "subnetId", skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
     /// (Chinese only) 是否是 [公网网关](https://cloud.tencent.com/document/product/215/20185)。0：非公网网关；1：公网网关；默认为0。公网网关只有在实例拥有公网IP以及处于私有网络下时才能正常使用。
-    #[serde(rename = "isVpcGateway", skip_serializing_if = "Option::is_none")]
     pub is_vpc_gateway: Option<i64>,
     /// (Chinese only) 硬盘类型。硬盘类型。1:本地硬盘、2:普通云硬盘、3:本地 SSD 硬盘；默认为本地硬盘。关于硬盘类型的选择请参考 [硬盘产品简介](https://cloud.tencent.com/document/product/213/4953)，可选硬盘类型受到实例类型（InstanceType）限制。另外允许购买的最大容量也因硬盘类型的不同而有所差异。
-    #[serde(rename = "storageType", skip_serializing_if = "Option::is_none")]
     pub storage_type: Option<i64>,
     /// (Chinese only) 系统盘大小（GB）。Linux/BSD 系统调整范围为20\~50G，最小调整步长为10G，默认免费分配20G。Windows 不可调整，默认为免费分配50G。系统盘类型须与 `storageType` 所指定的一致。
-    #[serde(rename = "rootSize", skip_serializing_if = "Option::is_none")]
     pub root_size: Option<i64>,
     /// (Chinese only) 实例密码。未设置则为随机产生，并通过站内信下发。linux实例密码必须8到16位，至少包括两项\[a-z，A-Z\]、\[0-9\] 和 \[( ) \` \~ ! @ # $ % ^ & * - + = | { } \[ \] : ; ' , . ? / \]中的特殊符号。Windows 实例密码必须12到16位，至少包括三项\[a-z\]，\[A-Z\]，\[0-9\] 和 \[( ) \` \~ ! @ # $ % ^ & * - + = { } \[ \] : ; ' , . ? /\]中的特殊符号。
-    #[serde(rename = "password", skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
     /// (Chinese only) [密钥](https://cloud.tencent.com/doc/product/213/503) ID。关联密钥后可使用密钥登录实例，`keyId` 可通过接口 [DescribeKeyPairs](http://cloud.tencent.com/doc/api/229/%E6%9F%A5%E8%AF%A2%E5%AF%86%E9%92%A5) 获取，密钥与密码不能同时指定，同时 Windows 操作系统不支持指定密钥。
-    #[serde(rename = "keyId", skip_serializing_if = "Option::is_none")]
     pub key_id: Option<String>,
     /// (Chinese only) 开启 [云安全服务](https://cloud.tencent.com/doc/product/296/2222)。0：不开通，1：开通。默认开通。
-    #[serde(rename = "needSecurityAgent", skip_serializing_if = "Option::is_none")]
     pub need_security_agent: Option<i64>,
     /// (Chinese only) 开启 [云监控服务](https://cloud.tencent.com/doc/product/248/967)。0：不开通，1：开通。默认开通。
-    #[serde(rename = "needMonitorAgent", skip_serializing_if = "Option::is_none")]
     pub need_monitor_agent: Option<i64>,
     /// (Chinese only) [项目 ID](https://cloud.tencent.com/doc/api/403/4398)，不填为默认项目。
-    #[serde(rename = "projectId", skip_serializing_if = "Option::is_none")]
     pub project_id: Option<i64>,
     /// (Chinese only) 实例名称，可任意命名，但不得超过60个字符。默认为“未命名”。
-    #[serde(rename = "instanceName", skip_serializing_if = "Option::is_none")]
     pub instance_name: Option<String>,
     /// (Chinese only) 购买实例数量。默认为1, 最大100。
-    #[serde(rename = "goodsNum", skip_serializing_if = "Option::is_none")]
     pub goods_num: Option<i64>,
     /// (Chinese only) 保证此 API 幂等的`Token`，最多64字符。不同的 API 请求携带相同的 `Token` 视为同一请求，可以防止客户端请求API时因为网络异常而重试，导致多次创建实例的情况。
-    #[serde(rename = "clientToken", skip_serializing_if = "Option::is_none")]
     pub client_token: Option<String>,
     /// (Chinese only) 私有子网 IP 数组，目前只支持一个 IP。在创建实例、修改实例 VPC 属性操作中可使用此参数。
-    #[serde(rename = "privateIpAddresses", skip_serializing_if = "Option::is_none")]
     pub private_ip_addresses: Option<Vec<String>>,
 }
 
@@ -7221,18 +9337,46 @@ impl<'de> Deserialize<'de> for RunInstancesHourRequest {
     }
 }
 
+impl serde::Serialize for RunInstancesHourRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "RunInstancesHourRequest", 24)?
+            .plain("zoneId", &self.zone_id)?
+            .plain("cpu", &self.cpu)?
+            .plain("mem", &self.mem)?
+            .plain("imageId", &self.image_id)?
+            .plain("storageSize", &self.storage_size)?
+            .opt("instanceType", &self.instance_type)?
+            .opt("imageType", &self.image_type)?
+            .opt("bandwidthType", &self.bandwidth_type)?
+            .opt("bandwidth", &self.bandwidth)?
+            .opt("wanIp", &self.wan_ip)?
+            .opt("vpcId", &self.vpc_id)?
+            .opt("subnetId", &self.subnet_id)?
+            .opt("isVpcGateway", &self.is_vpc_gateway)?
+            .opt("storageType", &self.storage_type)?
+            .opt("rootSize", &self.root_size)?
+            .opt("password", &self.password)?
+            .opt("keyId", &self.key_id)?
+            .opt("needSecurityAgent", &self.need_security_agent)?
+            .opt("needMonitorAgent", &self.need_monitor_agent)?
+            .opt("projectId", &self.project_id)?
+            .opt("instanceName", &self.instance_name)?
+            .opt("goodsNum", &self.goods_num)?
+            .opt("clientToken", &self.client_token)?
+            .opt("privateIpAddresses", &self.private_ip_addresses)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::run_instances_hour`](super::Client::run_instances_hour).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RunInstancesHourResponse {
     /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。详见错误码页面的 [公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
-    #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// (Chinese only) 模块错误信息描述，与接口相关。详见错误码页面的 [模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// (Chinese only) 系统自动生成实例的ID，命名格式为“ins-xxxxxxxx”，可使用此 ID 通过 [DescribeInstances](/doc/api/229/831) API 查询实例的详细信息。
-    #[serde(rename = "unInstanceIds", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub un_instance_ids: Vec<String>,
 }
 
@@ -7262,95 +9406,104 @@ impl RunInstancesHourResponse {
     }
 }
 
+impl lenient::Reply for RunInstancesHourResponse {
+    const NAME: &'static str = "RunInstancesHourResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+        "unInstanceIds",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.code),
+            1 => lenient::value(map, &mut self.message),
+            2 => lenient::list(map, &mut self.un_instance_ids),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for RunInstancesHourResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for RunInstancesHourResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "RunInstancesHourResponse", 3)?
+            .opt("code", &self.code)?
+            .opt("message", &self.message)?
+            .list("unInstanceIds", &self.un_instance_ids)?
+            .end()
+    }
+}
+
 /// Request of [`Client::run_instances`](super::Client::run_instances).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RunInstancesRequest {
     /// (Chinese only) CPU（核数）。
     ///
     /// Required.
-    #[serde(rename = "cpu")]
     pub cpu: i64,
     /// (Chinese only) 内存（GB）。
     ///
     /// Required.
-    #[serde(rename = "mem")]
     pub mem: i64,
     /// (Chinese only) 镜像ID。可通过 [DescribeImages](https://cloud.tencent.com/doc/api/229/查询可用的镜像列表) 接口(链接包含公共镜像名称ID对应表)返回字段中的 unImgId 获取。
     ///
     /// Required.
-    #[serde(rename = "imageId")]
     pub image_id: String,
     /// (Chinese only) 购买时长(月)。至少1个月，最多36个月。
     ///
     /// Required.
-    #[serde(rename = "period")]
     pub period: i64,
     /// (Chinese only) 数据盘大小（GB）。最小调整步长为10G，此参数默认值为0，表示不购买数据盘。其所分配数据盘的类型与 `storageType` 所指定的一致。关于不同类型数据盘的特性与容量限制请参考[硬盘产品简介](https://cloud.tencent.com/doc/product/213/498)。
     ///
     /// Required.
-    #[serde(rename = "storageSize")]
     pub storage_size: i64,
     /// (Chinese only) [可用区](https://cloud.tencent.com/doc/product/213/497#2.-.E5.8F.AF.E7.94.A8.E5.8C.BA)ID，默认为每个地区的第一个可用区。
-    #[serde(rename = "zoneId", skip_serializing_if = "Option::is_none")]
     pub zone_id: Option<i64>,
     /// (Chinese only) 实例类型（例如高IO机型等）。默认为`CVM.S1`。更多实例类型，可在上文查看“实例类型”一节。
-    #[serde(rename = "instanceType", skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
     /// (Chinese only) 镜像类型。1：私有镜像、2：公有镜像、3：镜像市场、4：共享镜像。默认为2。如果您指定非公有镜像的`ImageId`，则必须指定`ImageType`，如使用公有镜像，则无需`ImageType`参数。
-    #[serde(rename = "imageType", skip_serializing_if = "Option::is_none")]
     pub image_type: Option<i64>,
     /// (Chinese only) 带宽的类型。`PayByTraffic`：按流量计费； `PayByBandwidth`：按带宽计费；默认是按带宽计费。关于各个网络计费模式之间的区别可以参考[购买网络带宽](https://cloud.tencent.com/doc/product/213/509)。
-    #[serde(rename = "bandwidthType", skip_serializing_if = "Option::is_none")]
     pub bandwidth_type: Option<String>,
     /// (Chinese only) 公网带宽(Mbps)，当按流量计费时为公网带宽峰值，默认为0。
-    #[serde(rename = "bandwidth", skip_serializing_if = "Option::is_none")]
     pub bandwidth: Option<i64>,
     /// (Chinese only) 是否开通公网IP。1：开通，0：不开通。`bandwidth`大于0，可自由选择开通与否，默认为开通；`bandwidth`为0，则不分配公网IP。
-    #[serde(rename = "wanIp", skip_serializing_if = "Option::is_none")]
     pub wan_ip: Option<i64>,
     /// (Chinese only) [私有网络](https://cloud.tencent.com/doc/product/215/535)ID。私有网络下为必填，不填则为基础网络。
-    #[serde(rename = "vpcId", skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// (Chinese only) [子网](/doc/product/215/4927#.E5.AD.90.E7.BD.91)ID，私有网络下为必填（必须保证此`subnetId`在本可用区内）。
-    #[serde(rename = "subnetId", skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
     /// (Chinese only) 是否是[公网网关](https://cloud.tencent.com/doc/product/215/3089#3.-.E5.90.91.E7.A7.81.E6.9C.89.E7.BD.91.E7.BB.9C.E4.B8.AD.E6.B7.BB.E5.8A.A0.E5.85.AC.E7.BD.91.E7.BD.91.E5.85.B3。)。0：非公网网关；1：公网网关；默认为0。公网网关只有在实例拥有公网IP并处于私有网络下时才能正常使用。
-    #[serde(rename = "isVpcGateway", skip_serializing_if = "Option::is_none")]
     pub is_vpc_gateway: Option<i64>,
     /// (Chinese only) 硬盘类型。1:本地硬盘、2:普通云硬盘、3:本地SSD硬盘；默认为1。关于硬盘类型的选择请参考[硬盘产品简介](https://cloud.tencent.com/doc/product/213/498)，可选硬盘类型受到实例类型（InstanceType）限制。另外允许购买的最大容量也因硬盘类型的不同而有所差异。
-    #[serde(rename = "storageType", skip_serializing_if = "Option::is_none")]
     pub storage_type: Option<i64>,
     /// (Chinese only) 系统盘大小（GB）。
     /// Linux/BSD 系统调整范围为20\~50G，最小调整步长为10G，默认免费分配20G。Windows 不可调整，默认为免费分配50G。系统盘类型须与 storageType 所指定的一致。
-    #[serde(rename = "rootSize", skip_serializing_if = "Option::is_none")]
     pub root_size: Option<i64>,
     /// (Chinese only) 实例密码。未设置则为随机产生，并通过站内信下发。Linux 实例密码必须是8至16位，至少包括以下三项中的两项。\[a-z，A-Z\]、\[0-9\] 和 \[( ) \` \~ ! @ # $ % ^ & * - + = | { } \[ \] : ; ' , . ? / \]中的特殊符号。Windows 实例密码必须是12至16位，至少包括以下四项中的三项。\[a-z\]，\[A-Z\]，\[0-9\] 和 \[( ) \` \~ ! @ # $ % ^ & * - + = { } \[ \] : ; ' , . ? /\]中的特殊符号。
-    #[serde(rename = "password", skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
     /// (Chinese only) [密钥](https://cloud.tencent.com/doc/product/213/503)ID。关联密钥后可使用密钥登录实例，`keyId` 可通过接口[DescribeKeyPairs](http://cloud.tencent.com/doc/api/229/%E6%9F%A5%E8%AF%A2%E5%AF%86%E9%92%A5)获取，密钥与密码不能同时指定，同时 Windows 操作系统不支持指定密钥。
-    #[serde(rename = "keyId", skip_serializing_if = "Option::is_none")]
     pub key_id: Option<String>,
     /// (Chinese only) 开启[云安全服务](https://cloud.tencent.com/doc/product/296/2222)。开通：1，不开通：0。默认开通。
-    #[serde(rename = "needSecurityAgent", skip_serializing_if = "Option::is_none")]
     pub need_security_agent: Option<i64>,
     /// (Chinese only) 开启[云监控服务](https://cloud.tencent.com/doc/product/248/967)。开通：1，不开通：0。默认开通。
-    #[serde(rename = "needMonitorAgent", skip_serializing_if = "Option::is_none")]
     pub need_monitor_agent: Option<i64>,
     /// (Chinese only) [项目ID](https://cloud.tencent.com/doc/api/403/4398)，不填为默认项目。
-    #[serde(rename = "projectId", skip_serializing_if = "Option::is_none")]
     pub project_id: Option<i64>,
     /// (Chinese only) 实例名称，可任意命名，但不得超过60个字符。默认为“未命名”。
-    #[serde(rename = "instanceName", skip_serializing_if = "Option::is_none")]
     pub instance_name: Option<String>,
     /// (Chinese only) 购买实例的数量。默认为1，最大为100。
-    #[serde(rename = "goodsNum", skip_serializing_if = "Option::is_none")]
     pub goods_num: Option<i64>,
     /// (Chinese only) 保证此API幂等的`Token`，最多64字符。不同的API请求携带相同的 `Token` 视为同一请求，可以防止客户端请求API时因为网络异常而重试，导致多次创建实例的情况。
-    #[serde(rename = "clientToken", skip_serializing_if = "Option::is_none")]
     pub client_token: Option<String>,
     /// (Chinese only) 私有子网ip数组，目前只支持一个ip。在创建实例、修改实例vpc属性操作中可使用此参数。
-    #[serde(rename = "privateIpAddresses", skip_serializing_if = "Option::is_none")]
     pub private_ip_addresses: Option<Vec<String>>,
 }
 
@@ -7608,18 +9761,47 @@ impl<'de> Deserialize<'de> for RunInstancesRequest {
     }
 }
 
+impl serde::Serialize for RunInstancesRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "RunInstancesRequest", 25)?
+            .plain("cpu", &self.cpu)?
+            .plain("mem", &self.mem)?
+            .plain("imageId", &self.image_id)?
+            .plain("period", &self.period)?
+            .plain("storageSize", &self.storage_size)?
+            .opt("zoneId", &self.zone_id)?
+            .opt("instanceType", &self.instance_type)?
+            .opt("imageType", &self.image_type)?
+            .opt("bandwidthType", &self.bandwidth_type)?
+            .opt("bandwidth", &self.bandwidth)?
+            .opt("wanIp", &self.wan_ip)?
+            .opt("vpcId", &self.vpc_id)?
+            .opt("subnetId", &self.subnet_id)?
+            .opt("isVpcGateway", &self.is_vpc_gateway)?
+            .opt("storageType", &self.storage_type)?
+            .opt("rootSize", &self.root_size)?
+            .opt("password", &self.password)?
+            .opt("keyId", &self.key_id)?
+            .opt("needSecurityAgent", &self.need_security_agent)?
+            .opt("needMonitorAgent", &self.need_monitor_agent)?
+            .opt("projectId", &self.project_id)?
+            .opt("instanceName", &self.instance_name)?
+            .opt("goodsNum", &self.goods_num)?
+            .opt("clientToken", &self.client_token)?
+            .opt("privateIpAddresses", &self.private_ip_addresses)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::run_instances`](super::Client::run_instances).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RunInstancesResponse {
     /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
-    #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// (Chinese only) 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// (Chinese only) 生成的订单号，可通过[DescribeDeals](/doc/api/403/4392) API查询后续执行状况。
-    #[serde(rename = "dealIds", default, deserialize_with = "tencentcloud_runtime::de::lenient_list", skip_serializing_if = "Vec::is_empty")]
     pub deal_ids: Vec<i64>,
 }
 
@@ -7649,24 +9831,55 @@ impl RunInstancesResponse {
     }
 }
 
+impl lenient::Reply for RunInstancesResponse {
+    const NAME: &'static str = "RunInstancesResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+        "dealIds",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.code),
+            1 => lenient::value(map, &mut self.message),
+            2 => lenient::scalars(map, &mut self.deal_ids),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for RunInstancesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for RunInstancesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "RunInstancesResponse", 3)?
+            .opt("code", &self.code)?
+            .opt("message", &self.message)?
+            .list("dealIds", &self.deal_ids)?
+            .end()
+    }
+}
+
 /// Request of [`Client::set_auto_renew`](super::Client::set_auto_renew).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SetAutoRenewRequest {
     /// (Chinese only) 实例类型，如需要设置CVM实例自动续费请设置为1。
     ///
     /// Required.
-    #[serde(rename = "instanceType")]
     pub instance_type: i64,
     /// (Chinese only) 待操作的实例ID。可通过 [DescribeInstances](https://cloud.tencent.com/doc/api/229/831) API返回值中的 unInstanceId 获取。此接口支持同时传入多个ID。此参数的具体格式可参考API[简介](https://cloud.tencent.com/doc/api/229/568)的`id.n`一节。
     ///
     /// Required.
-    #[serde(rename = "instanceIds")]
     pub instance_ids: Vec<String>,
     /// (Chinese only) 自动续费标识。0为不自动续费、1为自动续费，2为不再续费。
     ///
     /// Required.
-    #[serde(rename = "autoRenew")]
     pub auto_renew: i64,
 }
 
@@ -7714,15 +9927,23 @@ impl<'de> Deserialize<'de> for SetAutoRenewRequest {
     }
 }
 
+impl serde::Serialize for SetAutoRenewRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "SetAutoRenewRequest", 3)?
+            .plain("instanceType", &self.instance_type)?
+            .plain("instanceIds", &self.instance_ids)?
+            .plain("autoRenew", &self.auto_renew)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::set_auto_renew`](super::Client::set_auto_renew).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SetAutoRenewResponse {
     /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
-    #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// (Chinese only) 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
 
@@ -7746,19 +9967,48 @@ impl SetAutoRenewResponse {
     }
 }
 
+impl lenient::Reply for SetAutoRenewResponse {
+    const NAME: &'static str = "SetAutoRenewResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.code),
+            1 => lenient::value(map, &mut self.message),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for SetAutoRenewResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for SetAutoRenewResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "SetAutoRenewResponse", 2)?
+            .opt("code", &self.code)?
+            .opt("message", &self.message)?
+            .end()
+    }
+}
+
 /// Request of [`Client::share_image`](super::Client::share_image).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ShareImageRequest {
     /// (Chinese only) 镜像ID，可通过 [DescribeImages](http://cloud.tencent.com/document/api/213/1272) 接口返回字段中的 unImgId 获取。
     ///
     /// Required.
-    #[serde(rename = "imageId")]
     pub image_id: String,
     /// (Chinese only) 被共享人的账号（此接口支持同时传入多个ID。此参数的具体格式可参考API[简介](https://cloud.tencent.com/doc/api/229/568)的 `id.n`一节）。
     ///
     /// Required.
-    #[serde(rename = "uinList")]
     pub uin_list: Vec<String>,
 }
 
@@ -7801,15 +10051,22 @@ impl<'de> Deserialize<'de> for ShareImageRequest {
     }
 }
 
+impl serde::Serialize for ShareImageRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ShareImageRequest", 2)?
+            .plain("imageId", &self.image_id)?
+            .plain("uinList", &self.uin_list)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::share_image`](super::Client::share_image).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ShareImageResponse {
     /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
-    #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// (Chinese only) 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
 
@@ -7833,14 +10090,44 @@ impl ShareImageResponse {
     }
 }
 
+impl lenient::Reply for ShareImageResponse {
+    const NAME: &'static str = "ShareImageResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.code),
+            1 => lenient::value(map, &mut self.message),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ShareImageResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ShareImageResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ShareImageResponse", 2)?
+            .opt("code", &self.code)?
+            .opt("message", &self.message)?
+            .end()
+    }
+}
+
 /// Request of [`Client::start_instances`](super::Client::start_instances).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct StartInstancesRequest {
     /// (Chinese only) 待操作的实例ID。可通过 [DescribeInstances](https://cloud.tencent.com/doc/api/229/831) API返回值中的 unInstanceId 获取；（此接口支持同时传入多个ID。此参数的具体格式可参考API[简介](https://cloud.tencent.com/doc/api/229/568)的`id.n`一节）。
     ///
     /// Required.
-    #[serde(rename = "instanceIds")]
     pub instance_ids: Vec<String>,
 }
 
@@ -7878,15 +10165,21 @@ impl<'de> Deserialize<'de> for StartInstancesRequest {
     }
 }
 
+impl serde::Serialize for StartInstancesRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "StartInstancesRequest", 1)?
+            .plain("instanceIds", &self.instance_ids)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::start_instances`](super::Client::start_instances).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct StartInstancesResponse {
     /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
-    #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// (Chinese only) 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
 
@@ -7910,17 +10203,46 @@ impl StartInstancesResponse {
     }
 }
 
+impl lenient::Reply for StartInstancesResponse {
+    const NAME: &'static str = "StartInstancesResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.code),
+            1 => lenient::value(map, &mut self.message),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for StartInstancesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for StartInstancesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "StartInstancesResponse", 2)?
+            .opt("code", &self.code)?
+            .opt("message", &self.message)?
+            .end()
+    }
+}
+
 /// Request of [`Client::stop_instances`](super::Client::stop_instances).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct StopInstancesRequest {
     /// (Chinese only) 待操作的实例ID。可通过 [DescribeInstances](https://cloud.tencent.com/doc/api/229/831) API返回值中的 unInstanceId 获取（此接口支持同时传入多个ID。此参数的具体格式可参考API[简介](https://cloud.tencent.com/doc/api/229/568)的`id.n`一节）。
     ///
     /// Required.
-    #[serde(rename = "instanceIds")]
     pub instance_ids: Vec<String>,
     /// (Chinese only) 是否强制关机。若为 0，则走普通关机流程；若为 1 则是强制关机。默认为0。
-    #[serde(rename = "forceStop", skip_serializing_if = "Option::is_none")]
     pub force_stop: Option<i64>,
 }
 
@@ -7968,15 +10290,22 @@ impl<'de> Deserialize<'de> for StopInstancesRequest {
     }
 }
 
+impl serde::Serialize for StopInstancesRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "StopInstancesRequest", 2)?
+            .plain("instanceIds", &self.instance_ids)?
+            .opt("forceStop", &self.force_stop)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::stop_instances`](super::Client::stop_instances).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct StopInstancesResponse {
     /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
-    #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// (Chinese only) 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
 
@@ -8000,24 +10329,52 @@ impl StopInstancesResponse {
     }
 }
 
+impl lenient::Reply for StopInstancesResponse {
+    const NAME: &'static str = "StopInstancesResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.code),
+            1 => lenient::value(map, &mut self.message),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for StopInstancesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for StopInstancesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "StopInstancesResponse", 2)?
+            .opt("code", &self.code)?
+            .opt("message", &self.message)?
+            .end()
+    }
+}
+
 /// Request of [`Client::sync_cvm_image`](super::Client::sync_cvm_image).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SyncCvmImageRequest {
     /// (Chinese only) 源镜像所属地域，填写代号，如gz，sh。可从 [DescribeProductRegionList](https://cloud.tencent.com/doc/api/229/1286) API获取。
     ///
     /// Required.
-    #[serde(rename = "srcRegion")]
     pub src_region: String,
     /// (Chinese only) 镜像ID。可通过 [DescribeImages](/document/product/213/1272) 接口返回值中的 unImgId 获取（此接口支持同时传入多个ID。此参数的具体格式可参考API[简介](https://cloud.tencent.com/doc/api/229/568)的`id.n`一节）。
     ///
     /// Required.
-    #[serde(rename = "imgIdList")]
     pub img_id_list: Vec<String>,
     /// (Chinese only) 需要同步到的地域，填写代号，如gz，sh。
     ///
     /// Required.
-    #[serde(rename = "dstRegion")]
     pub dst_region: Vec<String>,
 }
 
@@ -8065,15 +10422,23 @@ impl<'de> Deserialize<'de> for SyncCvmImageRequest {
     }
 }
 
+impl serde::Serialize for SyncCvmImageRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "SyncCvmImageRequest", 3)?
+            .plain("srcRegion", &self.src_region)?
+            .plain("imgIdList", &self.img_id_list)?
+            .plain("dstRegion", &self.dst_region)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::sync_cvm_image`](super::Client::sync_cvm_image).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SyncCvmImageResponse {
     /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
-    #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// (Chinese only) 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
 
@@ -8097,20 +10462,49 @@ impl SyncCvmImageResponse {
     }
 }
 
+impl lenient::Reply for SyncCvmImageResponse {
+    const NAME: &'static str = "SyncCvmImageResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.code),
+            1 => lenient::value(map, &mut self.message),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for SyncCvmImageResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for SyncCvmImageResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "SyncCvmImageResponse", 2)?
+            .opt("code", &self.code)?
+            .opt("message", &self.message)?
+            .end()
+    }
+}
+
 /// Request of [`Client::transform_mode`](super::Client::transform_mode).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct TransformModeRequest {
     /// (Chinese only) EIP实例ID，可通过[DescribeEip](http://cloud.tencent.com/doc/api/229/%E6%9F%A5%E8%AF%A2%E5%BC%B9%E6%80%A7%E5%85%AC%E7%BD%91IP%E5%88%97%E8%A1%A8)接口返回字段中的 eipId获取
     ///
     /// Required.
-    #[serde(rename = "eipId")]
     pub eip_id: String,
     /// (Chinese only) 要切换到的模式
     /// 0：NAT模式，1：直通模式。
     ///
     /// Required.
-    #[serde(rename = "mode")]
     pub mode: i64,
 }
 
@@ -8153,15 +10547,22 @@ impl<'de> Deserialize<'de> for TransformModeRequest {
     }
 }
 
+impl serde::Serialize for TransformModeRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "TransformModeRequest", 2)?
+            .plain("eipId", &self.eip_id)?
+            .plain("mode", &self.mode)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::transform_mode`](super::Client::transform_mode).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct TransformModeResponse {
     /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
-    #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// (Chinese only) 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
 
@@ -8185,14 +10586,44 @@ impl TransformModeResponse {
     }
 }
 
+impl lenient::Reply for TransformModeResponse {
+    const NAME: &'static str = "TransformModeResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.code),
+            1 => lenient::value(map, &mut self.message),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for TransformModeResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for TransformModeResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "TransformModeResponse", 2)?
+            .opt("code", &self.code)?
+            .opt("message", &self.message)?
+            .end()
+    }
+}
+
 /// Request of [`Client::transform_wan_ip_to_eip`](super::Client::transform_wan_ip_to_eip).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct TransformWanIpToEipRequest {
     /// (Chinese only) 待操作有普通公网IP的服务器实例ID，可通过[DescribeInstances](https://cloud.tencent.com/document/api/213/831)接口返回字段中的unInstanceId获取。
     ///
     /// Required.
-    #[serde(rename = "unInstanceId")]
     pub un_instance_id: String,
 }
 
@@ -8230,15 +10661,21 @@ impl<'de> Deserialize<'de> for TransformWanIpToEipRequest {
     }
 }
 
+impl serde::Serialize for TransformWanIpToEipRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "TransformWanIpToEipRequest", 1)?
+            .plain("unInstanceId", &self.un_instance_id)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::transform_wan_ip_to_eip`](super::Client::transform_wan_ip_to_eip).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct TransformWanIpToEipResponse {
     /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。
-    #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// (Chinese only) 模块错误信息描述，与接口相关。
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
 
@@ -8262,19 +10699,48 @@ impl TransformWanIpToEipResponse {
     }
 }
 
+impl lenient::Reply for TransformWanIpToEipResponse {
+    const NAME: &'static str = "TransformWanIpToEipResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.code),
+            1 => lenient::value(map, &mut self.message),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for TransformWanIpToEipResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for TransformWanIpToEipResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "TransformWanIpToEipResponse", 2)?
+            .opt("code", &self.code)?
+            .opt("message", &self.message)?
+            .end()
+    }
+}
+
 /// Request of [`Client::un_bind_instance_key`](super::Client::un_bind_instance_key).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UnBindInstanceKeyRequest {
     /// (Chinese only) 密钥ID。
     ///
     /// Required.
-    #[serde(rename = "keyId")]
     pub key_id: String,
     /// (Chinese only) 实例ID（此接口支持同时传入多个ID解绑多个实例。此参数的具体格式可参考API[简介](https://cloud.tencent.com/doc/api/229/568)的`id.n`一节）。
     ///
     /// Required.
-    #[serde(rename = "instanceIds")]
     pub instance_ids: Vec<String>,
 }
 
@@ -8317,15 +10783,22 @@ impl<'de> Deserialize<'de> for UnBindInstanceKeyRequest {
     }
 }
 
+impl serde::Serialize for UnBindInstanceKeyRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "UnBindInstanceKeyRequest", 2)?
+            .plain("keyId", &self.key_id)?
+            .plain("instanceIds", &self.instance_ids)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::un_bind_instance_key`](super::Client::un_bind_instance_key).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UnBindInstanceKeyResponse {
     /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
-    #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// (Chinese only) 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
 
@@ -8349,19 +10822,48 @@ impl UnBindInstanceKeyResponse {
     }
 }
 
+impl lenient::Reply for UnBindInstanceKeyResponse {
+    const NAME: &'static str = "UnBindInstanceKeyResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.code),
+            1 => lenient::value(map, &mut self.message),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for UnBindInstanceKeyResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for UnBindInstanceKeyResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "UnBindInstanceKeyResponse", 2)?
+            .opt("code", &self.code)?
+            .opt("message", &self.message)?
+            .end()
+    }
+}
+
 /// Request of [`Client::update_instance_bandwidth_hour`](super::Client::update_instance_bandwidth_hour).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateInstanceBandwidthHourRequest {
     /// (Chinese only) 待操作的实例ID。可通过 [DescribeInstances](https://cloud.tencent.com/doc/api/229/831) API返回值中的 unInstanceId 获取。
     ///
     /// Required.
-    #[serde(rename = "instanceId")]
     pub instance_id: String,
     /// (Chinese only) 带宽值(Mpbs)；按流量计费则为宽带峰值。
     ///
     /// Required.
-    #[serde(rename = "bandwidth")]
     pub bandwidth: i64,
 }
 
@@ -8404,15 +10906,22 @@ impl<'de> Deserialize<'de> for UpdateInstanceBandwidthHourRequest {
     }
 }
 
+impl serde::Serialize for UpdateInstanceBandwidthHourRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "UpdateInstanceBandwidthHourRequest", 2)?
+            .plain("instanceId", &self.instance_id)?
+            .plain("bandwidth", &self.bandwidth)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::update_instance_bandwidth_hour`](super::Client::update_instance_bandwidth_hour).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateInstanceBandwidthHourResponse {
     /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。
-    #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// (Chinese only) 模块错误信息描述，与接口相关。
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
 
@@ -8436,29 +10945,56 @@ impl UpdateInstanceBandwidthHourResponse {
     }
 }
 
+impl lenient::Reply for UpdateInstanceBandwidthHourResponse {
+    const NAME: &'static str = "UpdateInstanceBandwidthHourResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.code),
+            1 => lenient::value(map, &mut self.message),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for UpdateInstanceBandwidthHourResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for UpdateInstanceBandwidthHourResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "UpdateInstanceBandwidthHourResponse", 2)?
+            .opt("code", &self.code)?
+            .opt("message", &self.message)?
+            .end()
+    }
+}
+
 /// Request of [`Client::update_instance_bandwidth`](super::Client::update_instance_bandwidth).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateInstanceBandwidthRequest {
     /// (Chinese only) 待操作的实例ID。可通过 [DescribeInstances](https://cloud.tencent.com/doc/api/229/831) API返回值中的 unInstanceId 获取。
     ///
     /// Required.
-    #[serde(rename = "instanceId")]
     pub instance_id: String,
     /// (Chinese only) 升级后的带宽值(Mbps)。升级后的带宽不能小于当前带宽；带宽包用户可调整为65535，并且可以升高或者降低（0-65535）。
     ///
     /// Required.
-    #[serde(rename = "bandwidth")]
     pub bandwidth: i64,
     /// (Chinese only) 起始时间。格式如：2016-10-30，该时间不能早于当前时间；如果是今天则为立即生效。
     ///
     /// Required. Example: `2016-10-30`
-    #[serde(rename = "startTime")]
     pub start_time: String,
     /// (Chinese only) 终止时间。格式如：2017-11-30，修改带宽的有效期包含此日期，该时间不能晚于实例过期的时间；实例的到期时间可以使用 [DescribeInstances](https://cloud.tencent.com/doc/api/229/831) API查询。
     ///
     /// Required. Example: `2017-11-30`
-    #[serde(rename = "endTime")]
     pub end_time: String,
 }
 
@@ -8511,18 +11047,26 @@ impl<'de> Deserialize<'de> for UpdateInstanceBandwidthRequest {
     }
 }
 
+impl serde::Serialize for UpdateInstanceBandwidthRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "UpdateInstanceBandwidthRequest", 4)?
+            .plain("instanceId", &self.instance_id)?
+            .plain("bandwidth", &self.bandwidth)?
+            .plain("startTime", &self.start_time)?
+            .plain("endTime", &self.end_time)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::update_instance_bandwidth`](super::Client::update_instance_bandwidth).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateInstanceBandwidthResponse {
     /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
-    #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// (Chinese only) 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// (Chinese only) 生成的订单号，用于查询执行情况。
-    #[serde(rename = "dealIds", default, deserialize_with = "tencentcloud_runtime::de::lenient_list", skip_serializing_if = "Vec::is_empty")]
     pub deal_ids: Vec<i64>,
 }
 
@@ -8552,32 +11096,61 @@ impl UpdateInstanceBandwidthResponse {
     }
 }
 
+impl lenient::Reply for UpdateInstanceBandwidthResponse {
+    const NAME: &'static str = "UpdateInstanceBandwidthResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+        "dealIds",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.code),
+            1 => lenient::value(map, &mut self.message),
+            2 => lenient::scalars(map, &mut self.deal_ids),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for UpdateInstanceBandwidthResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for UpdateInstanceBandwidthResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "UpdateInstanceBandwidthResponse", 3)?
+            .opt("code", &self.code)?
+            .opt("message", &self.message)?
+            .list("dealIds", &self.deal_ids)?
+            .end()
+    }
+}
+
 /// Request of [`Client::update_instance_vpc_config`](super::Client::update_instance_vpc_config).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateInstanceVpcConfigRequest {
     /// (Chinese only) 待操作的实例ID。可通过 [DescribeInstances](https://cloud.tencent.com/doc/api/229/831) API返回值中的 unInstanceId 获取
     ///
     /// Required.
-    #[serde(rename = "instanceId")]
     pub instance_id: String,
     /// (Chinese only) 私有网络ID。
     ///
     /// Required.
-    #[serde(rename = "vpcId")]
     pub vpc_id: String,
     /// (Chinese only) 私有网络子网ID。
     ///
     /// Required.
-    #[serde(rename = "subnetId")]
     pub subnet_id: String,
     /// (Chinese only) 私有子网ip数组，目前只支持一个ip。
     ///
     /// Required.
-    #[serde(rename = "privateIpAddresses")]
     pub private_ip_addresses: Vec<String>,
     /// (Chinese only) 1表示自动关机，0表示不自动关机，默认为1
-    #[serde(rename = "autoPowerOffFlag", skip_serializing_if = "Option::is_none")]
     pub auto_power_off_flag: Option<i64>,
 }
 
@@ -8640,15 +11213,25 @@ impl<'de> Deserialize<'de> for UpdateInstanceVpcConfigRequest {
     }
 }
 
+impl serde::Serialize for UpdateInstanceVpcConfigRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "UpdateInstanceVpcConfigRequest", 5)?
+            .plain("instanceId", &self.instance_id)?
+            .plain("vpcId", &self.vpc_id)?
+            .plain("subnetId", &self.subnet_id)?
+            .plain("privateIpAddresses", &self.private_ip_addresses)?
+            .opt("autoPowerOffFlag", &self.auto_power_off_flag)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::update_instance_vpc_config`](super::Client::update_instance_vpc_config).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateInstanceVpcConfigResponse {
     /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
-    #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// (Chinese only) 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
 
@@ -8669,5 +11252,36 @@ impl UpdateInstanceVpcConfigResponse {
     pub fn with_message(mut self, message: impl Into<String>) -> Self {
         self.message = Some(message.into());
         self
+    }
+}
+
+impl lenient::Reply for UpdateInstanceVpcConfigResponse {
+    const NAME: &'static str = "UpdateInstanceVpcConfigResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.code),
+            1 => lenient::value(map, &mut self.message),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for UpdateInstanceVpcConfigResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for UpdateInstanceVpcConfigResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "UpdateInstanceVpcConfigResponse", 2)?
+            .opt("code", &self.code)?
+            .opt("message", &self.message)?
+            .end()
     }
 }

@@ -2,15 +2,15 @@
 // change the spec or the generator and run `cargo xtask gen` again.
 
 //! The output types that replies carry: every field may be missing.
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use super::output;
+use tencentcloud_runtime::lenient;
 
 /// (Chinese only) AttachNetworkInterface 返回的 data 结构
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AttachNetworkInterfaceData {
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "taskId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub task_id: Option<i64>,
 }
 
@@ -28,12 +28,39 @@ impl AttachNetworkInterfaceData {
     }
 }
 
+impl lenient::Reply for AttachNetworkInterfaceData {
+    const NAME: &'static str = "AttachNetworkInterfaceData";
+    const FIELDS: &'static [&'static str] = &[
+        "taskId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.task_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for AttachNetworkInterfaceData {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for AttachNetworkInterfaceData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "AttachNetworkInterfaceData", 1)?
+            .opt("taskId", &self.task_id)?
+            .end()
+    }
+}
+
 /// (Chinese only) CreateEip 返回的 data 结构（Data结构）
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateEipData {
     /// (Chinese only) 创建的EIP实例ID列表
-    #[serde(rename = "eipIds", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub eip_ids: Vec<String>,
 }
 
@@ -51,21 +78,45 @@ impl CreateEipData {
     }
 }
 
+impl lenient::Reply for CreateEipData {
+    const NAME: &'static str = "CreateEipData";
+    const FIELDS: &'static [&'static str] = &[
+        "eipIds",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.eip_ids),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for CreateEipData {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for CreateEipData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "CreateEipData", 1)?
+            .list("eipIds", &self.eip_ids)?
+            .end()
+    }
+}
+
 /// (Chinese only) data 包含所生成密钥的信息，数据结构如下。
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateKeyPairData {
     /// (Chinese only) 所生成密钥的ID，是密钥的唯一标识。
-    #[serde(rename = "keyId", default, skip_serializing_if = "Option::is_none")]
     pub key_id: Option<String>,
     /// (Chinese only) 用户定义的名称。
-    #[serde(rename = "keyName", default, skip_serializing_if = "Option::is_none")]
     pub key_name: Option<String>,
     /// (Chinese only) 所生成密钥的纯文本公钥。
-    #[serde(rename = "pubkey", default, skip_serializing_if = "Option::is_none")]
     pub pubkey: Option<String>,
     /// (Chinese only) 所生成的密钥的纯文本私钥，腾讯云不会保管，请妥善保存。
-    #[serde(rename = "secretkey", default, skip_serializing_if = "Option::is_none")]
     pub secretkey: Option<String>,
 }
 
@@ -101,18 +152,52 @@ impl CreateKeyPairData {
     }
 }
 
+impl lenient::Reply for CreateKeyPairData {
+    const NAME: &'static str = "CreateKeyPairData";
+    const FIELDS: &'static [&'static str] = &[
+        "keyId",
+        "keyName",
+        "pubkey",
+        "secretkey",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.key_id),
+            1 => lenient::value(map, &mut self.key_name),
+            2 => lenient::value(map, &mut self.pubkey),
+            3 => lenient::value(map, &mut self.secretkey),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for CreateKeyPairData {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for CreateKeyPairData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "CreateKeyPairData", 4)?
+            .opt("keyId", &self.key_id)?
+            .opt("keyName", &self.key_name)?
+            .opt("pubkey", &self.pubkey)?
+            .opt("secretkey", &self.secretkey)?
+            .end()
+    }
+}
+
 /// (Chinese only) 创建的安全组信息（CreateSecurityGroup 返回的 data 结构）
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateSecurityGroupData {
     /// (Chinese only) 安全组Id
-    #[serde(rename = "sgId", default, skip_serializing_if = "Option::is_none")]
     pub sg_id: Option<String>,
     /// (Chinese only) 安全组名称
-    #[serde(rename = "sgName", default, skip_serializing_if = "Option::is_none")]
     pub sg_name: Option<String>,
     /// (Chinese only) 安全组备注
-    #[serde(rename = "sgRemark", default, skip_serializing_if = "Option::is_none")]
     pub sg_remark: Option<String>,
 }
 
@@ -142,18 +227,49 @@ impl CreateSecurityGroupData {
     }
 }
 
+impl lenient::Reply for CreateSecurityGroupData {
+    const NAME: &'static str = "CreateSecurityGroupData";
+    const FIELDS: &'static [&'static str] = &[
+        "sgId",
+        "sgName",
+        "sgRemark",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.sg_id),
+            1 => lenient::value(map, &mut self.sg_name),
+            2 => lenient::value(map, &mut self.sg_remark),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for CreateSecurityGroupData {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for CreateSecurityGroupData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "CreateSecurityGroupData", 3)?
+            .opt("sgId", &self.sg_id)?
+            .opt("sgName", &self.sg_name)?
+            .opt("sgRemark", &self.sg_remark)?
+            .end()
+    }
+}
+
 /// (Chinese only) deleteKeySet包含多个已删除密钥的信息，每个信息的详细数据结构如下。
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeleteKeyPairDeleteKey {
     /// (Chinese only) 密钥ID。
-    #[serde(rename = "keyId", default, skip_serializing_if = "Option::is_none")]
     pub key_id: Option<String>,
     /// (Chinese only) 删除后返回的信息。
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// (Chinese only) 结果代码。0为成功。
-    #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
 }
 
@@ -183,12 +299,45 @@ impl DeleteKeyPairDeleteKey {
     }
 }
 
+impl lenient::Reply for DeleteKeyPairDeleteKey {
+    const NAME: &'static str = "DeleteKeyPairDeleteKey";
+    const FIELDS: &'static [&'static str] = &[
+        "keyId",
+        "message",
+        "code",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.key_id),
+            1 => lenient::value(map, &mut self.message),
+            2 => lenient::scalar(map, &mut self.code),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DeleteKeyPairDeleteKey {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DeleteKeyPairDeleteKey {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DeleteKeyPairDeleteKey", 3)?
+            .opt("keyId", &self.key_id)?
+            .opt("message", &self.message)?
+            .opt("code", &self.code)?
+            .end()
+    }
+}
+
 /// (Chinese only) detail 包含密钥删除结果，数据结构如下。
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeleteKeyPairDetail {
     /// (Chinese only) 密钥删除结果。因为某个密钥已被绑定等原因，可能不是全部密钥都会成功删除，需要独立判断。
-    #[serde(rename = "deleteKeySet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub delete_key_set: Vec<output::DeleteKeyPairDeleteKey>,
 }
 
@@ -206,15 +355,41 @@ impl DeleteKeyPairDetail {
     }
 }
 
+impl lenient::Reply for DeleteKeyPairDetail {
+    const NAME: &'static str = "DeleteKeyPairDetail";
+    const FIELDS: &'static [&'static str] = &[
+        "deleteKeySet",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.delete_key_set),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DeleteKeyPairDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DeleteKeyPairDetail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DeleteKeyPairDetail", 1)?
+            .list("deleteKeySet", &self.delete_key_set)?
+            .end()
+    }
+}
+
 /// (Chinese only) idcList 是可用区下属 IDC 信息的集合，单个 IDC 信息的数据结构如下。
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeAvailabilityZonesIdc {
     /// (Chinese only) IDC的ID值。
-    #[serde(rename = "idcId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub idc_id: Option<i64>,
     /// (Chinese only) IDC名称。
-    #[serde(rename = "idcName", default, skip_serializing_if = "Option::is_none")]
     pub idc_name: Option<String>,
 }
 
@@ -238,18 +413,46 @@ impl DescribeAvailabilityZonesIdc {
     }
 }
 
+impl lenient::Reply for DescribeAvailabilityZonesIdc {
+    const NAME: &'static str = "DescribeAvailabilityZonesIdc";
+    const FIELDS: &'static [&'static str] = &[
+        "idcId",
+        "idcName",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.idc_id),
+            1 => lenient::value(map, &mut self.idc_name),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribeAvailabilityZonesIdc {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribeAvailabilityZonesIdc {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeAvailabilityZonesIdc", 2)?
+            .opt("idcId", &self.idc_id)?
+            .opt("idcName", &self.idc_name)?
+            .end()
+    }
+}
+
 /// (Chinese only) zoneSet 是一个可用区信息的集合，单个可用区信息的数据结构如下。
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeAvailabilityZonesZone {
     /// (Chinese only) 可用区ID。
-    #[serde(rename = "zoneId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub zone_id: Option<i64>,
     /// (Chinese only) 可用区名称。
-    #[serde(rename = "zoneName", default, skip_serializing_if = "Option::is_none")]
     pub zone_name: Option<String>,
     /// (Chinese only) IDC列表。
-    #[serde(rename = "idcList", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub idc_list: Vec<output::DescribeAvailabilityZonesIdc>,
 }
 
@@ -279,12 +482,45 @@ impl DescribeAvailabilityZonesZone {
     }
 }
 
+impl lenient::Reply for DescribeAvailabilityZonesZone {
+    const NAME: &'static str = "DescribeAvailabilityZonesZone";
+    const FIELDS: &'static [&'static str] = &[
+        "zoneId",
+        "zoneName",
+        "idcList",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.zone_id),
+            1 => lenient::value(map, &mut self.zone_name),
+            2 => lenient::list(map, &mut self.idc_list),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribeAvailabilityZonesZone {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribeAvailabilityZonesZone {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeAvailabilityZonesZone", 3)?
+            .opt("zoneId", &self.zone_id)?
+            .opt("zoneName", &self.zone_name)?
+            .list("idcList", &self.idc_list)?
+            .end()
+    }
+}
+
 /// (Chinese only) DescribeEip 返回的 data 结构（Data结构）
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeEipData {
     /// (Chinese only) 返回EIP信息列表
-    #[serde(rename = "eipSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub eip_set: Vec<output::DescribeEipEip>,
 }
 
@@ -302,52 +538,67 @@ impl DescribeEipData {
     }
 }
 
+impl lenient::Reply for DescribeEipData {
+    const NAME: &'static str = "DescribeEipData";
+    const FIELDS: &'static [&'static str] = &[
+        "eipSet",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.eip_set),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribeEipData {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribeEipData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeEipData", 1)?
+            .list("eipSet", &self.eip_set)?
+            .end()
+    }
+}
+
 /// (Chinese only) EIP信息（data.eipSet 列表的元素）
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeEipEip {
     /// (Chinese only) EIP实例ID
-    #[serde(rename = "eipId", default, skip_serializing_if = "Option::is_none")]
     pub eip_id: Option<String>,
     /// (Chinese only) EIP名称
-    #[serde(rename = "eipName", default, skip_serializing_if = "Option::is_none")]
     pub eip_name: Option<String>,
     /// (Chinese only) EIP地址
-    #[serde(rename = "eip", default, skip_serializing_if = "Option::is_none")]
     pub eip: Option<String>,
     /// (Chinese only) 运营商ID
     /// 0：电信； 1：联通； 2：移动； 3：教育网； 4：盈科； 5：BGP； 6：香港
-    #[serde(rename = "ispId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub isp_id: Option<i64>,
     /// (Chinese only) 状态
     /// 0：创建中； 1：绑定中； 2：已绑定； 3：解绑中； 4：未绑定； 6：下线中； 9：创建失败
-    #[serde(rename = "status", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub status: Option<i64>,
     /// (Chinese only) 类型
     /// 0：CVM； 1：NAT网关
-    #[serde(rename = "type", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub type_: Option<i64>,
     /// (Chinese only) 是否欠费隔离
     /// 1： 欠费隔离； 0： 正常。处在欠费隔离情况下的EIP不能进行任何管理操作。
-    #[serde(rename = "arrears", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub arrears: Option<i64>,
     /// (Chinese only) EIP所绑定的服务器实例ID，未绑定则为空
-    #[serde(rename = "unInstanceId", default, skip_serializing_if = "Option::is_none")]
     pub un_instance_id: Option<String>,
     /// (Chinese only) 弹性网卡唯一ID
-    #[serde(rename = "networkInterfaceId", default, skip_serializing_if = "Option::is_none")]
     pub network_interface_id: Option<String>,
     /// (Chinese only) 服务器内网IP
-    #[serde(rename = "privateIpAddress", default, skip_serializing_if = "Option::is_none")]
     pub private_ip_address: Option<String>,
     /// (Chinese only) 创建时间
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// (Chinese only) 更新时间
-    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
     /// (Chinese only) EIP未绑定服务器时长（单位：秒）
-    #[serde(rename = "freeSecond", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub free_second: Option<i64>,
 }
 
@@ -437,27 +688,85 @@ impl DescribeEipEip {
     }
 }
 
+impl lenient::Reply for DescribeEipEip {
+    const NAME: &'static str = "DescribeEipEip";
+    const FIELDS: &'static [&'static str] = &[
+        "eipId",
+        "eipName",
+        "eip",
+        "ispId",
+        "status",
+        "type",
+        "arrears",
+        "unInstanceId",
+        "networkInterfaceId",
+        "privateIpAddress",
+        "createdAt",
+        "updatedAt",
+        "freeSecond",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.eip_id),
+            1 => lenient::value(map, &mut self.eip_name),
+            2 => lenient::value(map, &mut self.eip),
+            3 => lenient::scalar(map, &mut self.isp_id),
+            4 => lenient::scalar(map, &mut self.status),
+            5 => lenient::scalar(map, &mut self.type_),
+            6 => lenient::scalar(map, &mut self.arrears),
+            7 => lenient::value(map, &mut self.un_instance_id),
+            8 => lenient::value(map, &mut self.network_interface_id),
+            9 => lenient::value(map, &mut self.private_ip_address),
+            10 => lenient::value(map, &mut self.created_at),
+            11 => lenient::value(map, &mut self.updated_at),
+            12 => lenient::scalar(map, &mut self.free_second),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribeEipEip {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribeEipEip {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeEipEip", 13)?
+            .opt("eipId", &self.eip_id)?
+            .opt("eipName", &self.eip_name)?
+            .opt("eip", &self.eip)?
+            .opt("ispId", &self.isp_id)?
+            .opt("status", &self.status)?
+            .opt("type", &self.type_)?
+            .opt("arrears", &self.arrears)?
+            .opt("unInstanceId", &self.un_instance_id)?
+            .opt("networkInterfaceId", &self.network_interface_id)?
+            .opt("privateIpAddress", &self.private_ip_address)?
+            .opt("createdAt", &self.created_at)?
+            .opt("updatedAt", &self.updated_at)?
+            .opt("freeSecond", &self.free_second)?
+            .end()
+    }
+}
+
 /// (Chinese only) DescribeEipQuota 返回的 data 结构（Data结构）
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeEipQuotaData {
     /// (Chinese only) 能申请EIP个数的总配额
-    #[serde(rename = "eipNumQuota", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub eip_num_quota: Option<i64>,
     /// (Chinese only) 当前EIP个数
-    #[serde(rename = "currentEipNum", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub current_eip_num: Option<i64>,
     /// (Chinese only) 日申请EIP的次数限制
-    #[serde(rename = "dailyApplyQuota", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub daily_apply_quota: Option<i64>,
     /// (Chinese only) 当天申请EIP次数
-    #[serde(rename = "dailyApplyCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub daily_apply_count: Option<i64>,
     /// (Chinese only) 日解绑EIP时重新分配普通公网IP的次数限制
-    #[serde(rename = "dailyAllocWanIpQuota", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub daily_alloc_wan_ip_quota: Option<i64>,
     /// (Chinese only) 当天解绑EIP并重新分配普通公网IP次数
-    #[serde(rename = "dailyAllocWanIpCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub daily_alloc_wan_ip_count: Option<i64>,
 }
 
@@ -505,33 +814,68 @@ impl DescribeEipQuotaData {
     }
 }
 
+impl lenient::Reply for DescribeEipQuotaData {
+    const NAME: &'static str = "DescribeEipQuotaData";
+    const FIELDS: &'static [&'static str] = &[
+        "eipNumQuota",
+        "currentEipNum",
+        "dailyApplyQuota",
+        "dailyApplyCount",
+        "dailyAllocWanIpQuota",
+        "dailyAllocWanIpCount",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.eip_num_quota),
+            1 => lenient::scalar(map, &mut self.current_eip_num),
+            2 => lenient::scalar(map, &mut self.daily_apply_quota),
+            3 => lenient::scalar(map, &mut self.daily_apply_count),
+            4 => lenient::scalar(map, &mut self.daily_alloc_wan_ip_quota),
+            5 => lenient::scalar(map, &mut self.daily_alloc_wan_ip_count),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribeEipQuotaData {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribeEipQuotaData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeEipQuotaData", 6)?
+            .opt("eipNumQuota", &self.eip_num_quota)?
+            .opt("currentEipNum", &self.current_eip_num)?
+            .opt("dailyApplyQuota", &self.daily_apply_quota)?
+            .opt("dailyApplyCount", &self.daily_apply_count)?
+            .opt("dailyAllocWanIpQuota", &self.daily_alloc_wan_ip_quota)?
+            .opt("dailyAllocWanIpCount", &self.daily_alloc_wan_ip_count)?
+            .end()
+    }
+}
+
 /// (Chinese only) imageSet 存储了镜像具体的信息，构成如下。
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeImagesImage {
     /// (Chinese only) 硬盘镜像 ID，命名格式为“img-xxxxxxxx”，使用此 ID 标识镜像。
-    #[serde(rename = "unImgId", default, skip_serializing_if = "Option::is_none")]
     pub un_img_id: Option<String>,
     /// (Chinese only) 硬盘镜像名称。
-    #[serde(rename = "imageName", default, skip_serializing_if = "Option::is_none")]
     pub image_name: Option<String>,
     /// (Chinese only) 描述信息。
-    #[serde(rename = "imageDescription", default, skip_serializing_if = "Option::is_none")]
     pub image_description: Option<String>,
     /// (Chinese only) 镜像类型。具体值见上。
-    #[serde(rename = "imageType", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub image_type: Option<i64>,
     /// (Chinese only) 操作系统名称。
-    #[serde(rename = "osName", default, skip_serializing_if = "Option::is_none")]
     pub os_name: Option<String>,
     /// (Chinese only) 创建时间。
-    #[serde(rename = "createTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
     /// (Chinese only) 创建者的账号。
-    #[serde(rename = "creator", default, skip_serializing_if = "Option::is_none")]
     pub creator: Option<String>,
     /// (Chinese only) 镜像的状态。具体值见上。
-    #[serde(rename = "status", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub status: Option<i64>,
 }
 
@@ -591,126 +935,136 @@ impl DescribeImagesImage {
     }
 }
 
+impl lenient::Reply for DescribeImagesImage {
+    const NAME: &'static str = "DescribeImagesImage";
+    const FIELDS: &'static [&'static str] = &[
+        "unImgId",
+        "imageName",
+        "imageDescription",
+        "imageType",
+        "osName",
+        "createTime",
+        "creator",
+        "status",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.un_img_id),
+            1 => lenient::value(map, &mut self.image_name),
+            2 => lenient::value(map, &mut self.image_description),
+            3 => lenient::scalar(map, &mut self.image_type),
+            4 => lenient::value(map, &mut self.os_name),
+            5 => lenient::value(map, &mut self.create_time),
+            6 => lenient::value(map, &mut self.creator),
+            7 => lenient::scalar(map, &mut self.status),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribeImagesImage {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribeImagesImage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeImagesImage", 8)?
+            .opt("unImgId", &self.un_img_id)?
+            .opt("imageName", &self.image_name)?
+            .opt("imageDescription", &self.image_description)?
+            .opt("imageType", &self.image_type)?
+            .opt("osName", &self.os_name)?
+            .opt("createTime", &self.create_time)?
+            .opt("creator", &self.creator)?
+            .opt("status", &self.status)?
+            .end()
+    }
+}
+
 /// (Chinese only) 子机关联的一块云硬盘（CBS）的信息（data.cbsList 的元素）。
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeInstanceCbsInfoCbs {
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "cbsId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub cbs_id: Option<i64>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "appId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub app_id: Option<i64>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "projectId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub project_id: Option<i64>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "dealId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub deal_id: Option<i64>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "dealName", default, skip_serializing_if = "Option::is_none")]
     pub deal_name: Option<String>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "tranId", default, skip_serializing_if = "Option::is_none")]
     pub tran_id: Option<String>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "payMode", default, skip_serializing_if = "Option::is_none")]
     pub pay_mode: Option<String>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "lifeState", default, skip_serializing_if = "Option::is_none")]
     pub life_state: Option<String>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "cbsType", default, skip_serializing_if = "Option::is_none")]
     pub cbs_type: Option<String>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "deadline", default, skip_serializing_if = "Option::is_none")]
     pub deadline: Option<String>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "portable", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub portable: Option<i64>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "assigned", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub assigned: Option<i64>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "autoRenewFlag", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub auto_renew_flag: Option<i64>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "attached", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub attached: Option<i64>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "diskType", default, skip_serializing_if = "Option::is_none")]
     pub disk_type: Option<String>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "zone", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub zone: Option<i64>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "qcloudZone", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub qcloud_zone: Option<i64>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "diskSize", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub disk_size: Option<i64>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "realDiskSize", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub real_disk_size: Option<i64>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "cbsUuid", default, skip_serializing_if = "Option::is_none")]
     pub cbs_uuid: Option<String>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "deviceId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub device_id: Option<i64>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "dom0Ip", default, skip_serializing_if = "Option::is_none")]
     pub dom0_ip: Option<String>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "target", default, skip_serializing_if = "Option::is_none")]
     pub target: Option<String>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "alias", default, skip_serializing_if = "Option::is_none")]
     pub alias: Option<String>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "status", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub status: Option<i64>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "addTimeStamp", default, skip_serializing_if = "Option::is_none")]
     pub add_time_stamp: Option<String>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "cbsSnap", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub cbs_snap: Option<i64>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "modTimeStamp", default, skip_serializing_if = "Option::is_none")]
     pub mod_time_stamp: Option<String>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "cbsInstanceId", default, skip_serializing_if = "Option::is_none")]
     pub cbs_instance_id: Option<String>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "fsType", default, skip_serializing_if = "Option::is_none")]
     pub fs_type: Option<String>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "path", default, skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "volumeType", default, skip_serializing_if = "Option::is_none")]
     pub volume_type: Option<String>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "hostBlockSize", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub host_block_size: Option<i64>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "vmBlockSize", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub vm_block_size: Option<i64>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "deviceLanIp", default, skip_serializing_if = "Option::is_none")]
     pub device_lan_ip: Option<String>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "cvmAlias", default, skip_serializing_if = "Option::is_none")]
     pub cvm_alias: Option<String>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "zoneId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub zone_id: Option<i64>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "zoneName", default, skip_serializing_if = "Option::is_none")]
     pub zone_name: Option<String>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "uInstanceId", default, skip_serializing_if = "Option::is_none")]
     pub u_instance_id: Option<String>,
 }
 
@@ -956,12 +1310,153 @@ impl DescribeInstanceCbsInfoCbs {
     }
 }
 
+impl lenient::Reply for DescribeInstanceCbsInfoCbs {
+    const NAME: &'static str = "DescribeInstanceCbsInfoCbs";
+    const FIELDS: &'static [&'static str] = &[
+        "cbsId",
+        "appId",
+        "projectId",
+        "dealId",
+        "dealName",
+        "tranId",
+        "payMode",
+        "lifeState",
+        "cbsType",
+        "deadline",
+        "portable",
+        "assigned",
+        "autoRenewFlag",
+        "attached",
+        "diskType",
+        "zone",
+        "qcloudZone",
+        "diskSize",
+        "realDiskSize",
+        "cbsUuid",
+        "deviceId",
+        "dom0Ip",
+        "target",
+        "alias",
+        "status",
+        "addTimeStamp",
+        "cbsSnap",
+        "modTimeStamp",
+        "cbsInstanceId",
+        "fsType",
+        "path",
+        "volumeType",
+        "hostBlockSize",
+        "vmBlockSize",
+        "deviceLanIp",
+        "cvmAlias",
+        "zoneId",
+        "zoneName",
+        "uInstanceId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.cbs_id),
+            1 => lenient::scalar(map, &mut self.app_id),
+            2 => lenient::scalar(map, &mut self.project_id),
+            3 => lenient::scalar(map, &mut self.deal_id),
+            4 => lenient::value(map, &mut self.deal_name),
+            5 => lenient::value(map, &mut self.tran_id),
+            6 => lenient::value(map, &mut self.pay_mode),
+            7 => lenient::value(map, &mut self.life_state),
+            8 => lenient::value(map, &mut self.cbs_type),
+            9 => lenient::value(map, &mut self.deadline),
+            10 => lenient::scalar(map, &mut self.portable),
+            11 => lenient::scalar(map, &mut self.assigned),
+            12 => lenient::scalar(map, &mut self.auto_renew_flag),
+            13 => lenient::scalar(map, &mut self.attached),
+            14 => lenient::value(map, &mut self.disk_type),
+            15 => lenient::scalar(map, &mut self.zone),
+            16 => lenient::scalar(map, &mut self.qcloud_zone),
+            17 => lenient::scalar(map, &mut self.disk_size),
+            18 => lenient::scalar(map, &mut self.real_disk_size),
+            19 => lenient::value(map, &mut self.cbs_uuid),
+            20 => lenient::scalar(map, &mut self.device_id),
+            21 => lenient::value(map, &mut self.dom0_ip),
+            22 => lenient::value(map, &mut self.target),
+            23 => lenient::value(map, &mut self.alias),
+            24 => lenient::scalar(map, &mut self.status),
+            25 => lenient::value(map, &mut self.add_time_stamp),
+            26 => lenient::scalar(map, &mut self.cbs_snap),
+            27 => lenient::value(map, &mut self.mod_time_stamp),
+            28 => lenient::value(map, &mut self.cbs_instance_id),
+            29 => lenient::value(map, &mut self.fs_type),
+            30 => lenient::value(map, &mut self.path),
+            31 => lenient::value(map, &mut self.volume_type),
+            32 => lenient::scalar(map, &mut self.host_block_size),
+            33 => lenient::scalar(map, &mut self.vm_block_size),
+            34 => lenient::value(map, &mut self.device_lan_ip),
+            35 => lenient::value(map, &mut self.cvm_alias),
+            36 => lenient::scalar(map, &mut self.zone_id),
+            37 => lenient::value(map, &mut self.zone_name),
+            38 => lenient::value(map, &mut self.u_instance_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribeInstanceCbsInfoCbs {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribeInstanceCbsInfoCbs {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeInstanceCbsInfoCbs", 39)?
+            .opt("cbsId", &self.cbs_id)?
+            .opt("appId", &self.app_id)?
+            .opt("projectId", &self.project_id)?
+            .opt("dealId", &self.deal_id)?
+            .opt("dealName", &self.deal_name)?
+            .opt("tranId", &self.tran_id)?
+            .opt("payMode", &self.pay_mode)?
+            .opt("lifeState", &self.life_state)?
+            .opt("cbsType", &self.cbs_type)?
+            .opt("deadline", &self.deadline)?
+            .opt("portable", &self.portable)?
+            .opt("assigned", &self.assigned)?
+            .opt("autoRenewFlag", &self.auto_renew_flag)?
+            .opt("attached", &self.attached)?
+            .opt("diskType", &self.disk_type)?
+            .opt("zone", &self.zone)?
+            .opt("qcloudZone", &self.qcloud_zone)?
+            .opt("diskSize", &self.disk_size)?
+            .opt("realDiskSize", &self.real_disk_size)?
+            .opt("cbsUuid", &self.cbs_uuid)?
+            .opt("deviceId", &self.device_id)?
+            .opt("dom0Ip", &self.dom0_ip)?
+            .opt("target", &self.target)?
+            .opt("alias", &self.alias)?
+            .opt("status", &self.status)?
+            .opt("addTimeStamp", &self.add_time_stamp)?
+            .opt("cbsSnap", &self.cbs_snap)?
+            .opt("modTimeStamp", &self.mod_time_stamp)?
+            .opt("cbsInstanceId", &self.cbs_instance_id)?
+            .opt("fsType", &self.fs_type)?
+            .opt("path", &self.path)?
+            .opt("volumeType", &self.volume_type)?
+            .opt("hostBlockSize", &self.host_block_size)?
+            .opt("vmBlockSize", &self.vm_block_size)?
+            .opt("deviceLanIp", &self.device_lan_ip)?
+            .opt("cvmAlias", &self.cvm_alias)?
+            .opt("zoneId", &self.zone_id)?
+            .opt("zoneName", &self.zone_name)?
+            .opt("uInstanceId", &self.u_instance_id)?
+            .end()
+    }
+}
+
 /// (Chinese only) 一台子机关联的云硬盘（CBS）信息（data 的元素）。
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeInstanceCbsInfoData {
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "cbsList", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub cbs_list: Vec<output::DescribeInstanceCbsInfoCbs>,
 }
 
@@ -979,15 +1474,41 @@ impl DescribeInstanceCbsInfoData {
     }
 }
 
+impl lenient::Reply for DescribeInstanceCbsInfoData {
+    const NAME: &'static str = "DescribeInstanceCbsInfoData";
+    const FIELDS: &'static [&'static str] = &[
+        "cbsList",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.cbs_list),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribeInstanceCbsInfoData {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribeInstanceCbsInfoData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeInstanceCbsInfoData", 1)?
+            .list("cbsList", &self.cbs_list)?
+            .end()
+    }
+}
+
 /// (Chinese only) 子机关联的镜像信息（data 的元素）。
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeInstanceImageInfoData {
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "unImgId", default, skip_serializing_if = "Option::is_none")]
     pub un_img_id: Option<String>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "uInstanceId", default, skip_serializing_if = "Option::is_none")]
     pub u_instance_id: Option<String>,
 }
 
@@ -1011,12 +1532,42 @@ impl DescribeInstanceImageInfoData {
     }
 }
 
+impl lenient::Reply for DescribeInstanceImageInfoData {
+    const NAME: &'static str = "DescribeInstanceImageInfoData";
+    const FIELDS: &'static [&'static str] = &[
+        "unImgId",
+        "uInstanceId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.un_img_id),
+            1 => lenient::value(map, &mut self.u_instance_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribeInstanceImageInfoData {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribeInstanceImageInfoData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeInstanceImageInfoData", 2)?
+            .opt("unImgId", &self.un_img_id)?
+            .opt("uInstanceId", &self.u_instance_id)?
+            .end()
+    }
+}
+
 /// (Chinese only) 虚拟子机主要信息列表（data）。文档类型写作 Array，示例返回为对象。
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeInstanceMainInfoData {
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "deviceList", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub device_list: Vec<output::DescribeInstanceMainInfoDevice>,
 }
 
@@ -1034,153 +1585,133 @@ impl DescribeInstanceMainInfoData {
     }
 }
 
+impl lenient::Reply for DescribeInstanceMainInfoData {
+    const NAME: &'static str = "DescribeInstanceMainInfoData";
+    const FIELDS: &'static [&'static str] = &[
+        "deviceList",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.device_list),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribeInstanceMainInfoData {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribeInstanceMainInfoData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeInstanceMainInfoData", 1)?
+            .list("deviceList", &self.device_list)?
+            .end()
+    }
+}
+
 /// (Chinese only) 虚拟子机的主要信息（data.deviceList 的元素）。
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeInstanceMainInfoDevice {
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "appId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub app_id: Option<i64>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "deviceId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub device_id: Option<i64>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "tmpDeviceId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub tmp_device_id: Option<i64>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "deviceAssetId", default, skip_serializing_if = "Option::is_none")]
     pub device_asset_id: Option<String>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "deviceLanIp", default, skip_serializing_if = "Option::is_none")]
     pub device_lan_ip: Option<String>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "deviceWanIp", default, skip_serializing_if = "Option::is_none")]
     pub device_wan_ip: Option<String>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "localEthDev", default, skip_serializing_if = "Option::is_none")]
     pub local_eth_dev: Option<String>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "idcName", default, skip_serializing_if = "Option::is_none")]
     pub idc_name: Option<String>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "ispName", default, skip_serializing_if = "Option::is_none")]
     pub isp_name: Option<String>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "deviceImageId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub device_image_id: Option<i64>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "uuid", default, skip_serializing_if = "Option::is_none")]
     pub uuid: Option<String>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "deviceClass", default, skip_serializing_if = "Option::is_none")]
     pub device_class: Option<String>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "osName", default, skip_serializing_if = "Option::is_none")]
     pub os_name: Option<String>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "cpu", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub cpu: Option<i64>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "mem", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub mem: Option<i64>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "disk", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub disk: Option<i64>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "bandwidth", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub bandwidth: Option<i64>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "rootSize", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub root_size: Option<i64>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "swapSize", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub swap_size: Option<i64>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "addTimeStamp", default, skip_serializing_if = "Option::is_none")]
     pub add_time_stamp: Option<String>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "alias", default, skip_serializing_if = "Option::is_none")]
     pub alias: Option<String>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "runflag", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub runflag: Option<i64>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "status", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub status: Option<i64>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "lastOperation", default, skip_serializing_if = "Option::is_none")]
     pub last_operation: Option<String>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "updateTimestamp", default, skip_serializing_if = "Option::is_none")]
     pub update_timestamp: Option<String>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "deadline", default, skip_serializing_if = "Option::is_none")]
     pub deadline: Option<String>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "isSafeIsolated", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_safe_isolated: Option<i64>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "safeIsolatedInfo", default, skip_serializing_if = "Option::is_none")]
     pub safe_isolated_info: Option<String>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "projectId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub project_id: Option<i64>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "deviceClassFlag", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub device_class_flag: Option<i64>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "autoRenewFlag", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub auto_renew_flag: Option<i64>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "isolateTime", default, skip_serializing_if = "Option::is_none")]
     pub isolate_time: Option<String>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "customId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub custom_id: Option<i64>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "hypervisorUpdateFlag", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub hypervisor_update_flag: Option<i64>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "vpcId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<i64>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "billId", default, skip_serializing_if = "Option::is_none")]
     pub bill_id: Option<String>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "rootType", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub root_type: Option<i64>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "zoneId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub zone_id: Option<i64>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "zoneName", default, skip_serializing_if = "Option::is_none")]
     pub zone_name: Option<String>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "subnetId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<i64>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "isVpcGateway", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_vpc_gateway: Option<i64>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "diskType", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub disk_type: Option<i64>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "itemId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub item_id: Option<i64>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "cvmPayMode", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub cvm_pay_mode: Option<i64>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "networkPayMode", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub network_pay_mode: Option<i64>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "uInstanceId", default, skip_serializing_if = "Option::is_none")]
     pub u_instance_id: Option<String>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "hypervisor", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub hypervisor: Option<i64>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "operateAuth", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub operate_auth: Option<i64>,
 }
 
@@ -1480,21 +2011,186 @@ impl DescribeInstanceMainInfoDevice {
     }
 }
 
+impl lenient::Reply for DescribeInstanceMainInfoDevice {
+    const NAME: &'static str = "DescribeInstanceMainInfoDevice";
+    const FIELDS: &'static [&'static str] = &[
+        "appId",
+        "deviceId",
+        "tmpDeviceId",
+        "deviceAssetId",
+        "deviceLanIp",
+        "deviceWanIp",
+        "localEthDev",
+        "idcName",
+        "ispName",
+        "deviceImageId",
+        "uuid",
+        "deviceClass",
+        "osName",
+        "cpu",
+        "mem",
+        "disk",
+        "bandwidth",
+        "rootSize",
+        "swapSize",
+        "addTimeStamp",
+        "alias",
+        "runflag",
+        "status",
+        "lastOperation",
+        "updateTimestamp",
+        "deadline",
+        "isSafeIsolated",
+        "safeIsolatedInfo",
+        "projectId",
+        "deviceClassFlag",
+        "autoRenewFlag",
+        "isolateTime",
+        "customId",
+        "hypervisorUpdateFlag",
+        "vpcId",
+        "billId",
+        "rootType",
+        "zoneId",
+        "zoneName",
+        "subnetId",
+        "isVpcGateway",
+        "diskType",
+        "itemId",
+        "cvmPayMode",
+        "networkPayMode",
+        "uInstanceId",
+        "hypervisor",
+        "operateAuth",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.app_id),
+            1 => lenient::scalar(map, &mut self.device_id),
+            2 => lenient::scalar(map, &mut self.tmp_device_id),
+            3 => lenient::value(map, &mut self.device_asset_id),
+            4 => lenient::value(map, &mut self.device_lan_ip),
+            5 => lenient::value(map, &mut self.device_wan_ip),
+            6 => lenient::value(map, &mut self.local_eth_dev),
+            7 => lenient::value(map, &mut self.idc_name),
+            8 => lenient::value(map, &mut self.isp_name),
+            9 => lenient::scalar(map, &mut self.device_image_id),
+            10 => lenient::value(map, &mut self.uuid),
+            11 => lenient::value(map, &mut self.device_class),
+            12 => lenient::value(map, &mut self.os_name),
+            13 => lenient::scalar(map, &mut self.cpu),
+            14 => lenient::scalar(map, &mut self.mem),
+            15 => lenient::scalar(map, &mut self.disk),
+            16 => lenient::scalar(map, &mut self.bandwidth),
+            17 => lenient::scalar(map, &mut self.root_size),
+            18 => lenient::scalar(map, &mut self.swap_size),
+            19 => lenient::value(map, &mut self.add_time_stamp),
+            20 => lenient::value(map, &mut self.alias),
+            21 => lenient::scalar(map, &mut self.runflag),
+            22 => lenient::scalar(map, &mut self.status),
+            23 => lenient::value(map, &mut self.last_operation),
+            24 => lenient::value(map, &mut self.update_timestamp),
+            25 => lenient::value(map, &mut self.deadline),
+            26 => lenient::scalar(map, &mut self.is_safe_isolated),
+            27 => lenient::value(map, &mut self.safe_isolated_info),
+            28 => lenient::scalar(map, &mut self.project_id),
+            29 => lenient::scalar(map, &mut self.device_class_flag),
+            30 => lenient::scalar(map, &mut self.auto_renew_flag),
+            31 => lenient::value(map, &mut self.isolate_time),
+            32 => lenient::scalar(map, &mut self.custom_id),
+            33 => lenient::scalar(map, &mut self.hypervisor_update_flag),
+            34 => lenient::scalar(map, &mut self.vpc_id),
+            35 => lenient::value(map, &mut self.bill_id),
+            36 => lenient::scalar(map, &mut self.root_type),
+            37 => lenient::scalar(map, &mut self.zone_id),
+            38 => lenient::value(map, &mut self.zone_name),
+            39 => lenient::scalar(map, &mut self.subnet_id),
+            40 => lenient::scalar(map, &mut self.is_vpc_gateway),
+            41 => lenient::scalar(map, &mut self.disk_type),
+            42 => lenient::scalar(map, &mut self.item_id),
+            43 => lenient::scalar(map, &mut self.cvm_pay_mode),
+            44 => lenient::scalar(map, &mut self.network_pay_mode),
+            45 => lenient::value(map, &mut self.u_instance_id),
+            46 => lenient::scalar(map, &mut self.hypervisor),
+            47 => lenient::scalar(map, &mut self.operate_auth),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribeInstanceMainInfoDevice {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribeInstanceMainInfoDevice {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeInstanceMainInfoDevice", 48)?
+            .opt("appId", &self.app_id)?
+            .opt("deviceId", &self.device_id)?
+            .opt("tmpDeviceId", &self.tmp_device_id)?
+            .opt("deviceAssetId", &self.device_asset_id)?
+            .opt("deviceLanIp", &self.device_lan_ip)?
+            .opt("deviceWanIp", &self.device_wan_ip)?
+            .opt("localEthDev", &self.local_eth_dev)?
+            .opt("idcName", &self.idc_name)?
+            .opt("ispName", &self.isp_name)?
+            .opt("deviceImageId", &self.device_image_id)?
+            .opt("uuid", &self.uuid)?
+            .opt("deviceClass", &self.device_class)?
+            .opt("osName", &self.os_name)?
+            .opt("cpu", &self.cpu)?
+            .opt("mem", &self.mem)?
+            .opt("disk", &self.disk)?
+            .opt("bandwidth", &self.bandwidth)?
+            .opt("rootSize", &self.root_size)?
+            .opt("swapSize", &self.swap_size)?
+            .opt("addTimeStamp", &self.add_time_stamp)?
+            .opt("alias", &self.alias)?
+            .opt("runflag", &self.runflag)?
+            .opt("status", &self.status)?
+            .opt("lastOperation", &self.last_operation)?
+            .opt("updateTimestamp", &self.update_timestamp)?
+            .opt("deadline", &self.deadline)?
+            .opt("isSafeIsolated", &self.is_safe_isolated)?
+            .opt("safeIsolatedInfo", &self.safe_isolated_info)?
+            .opt("projectId", &self.project_id)?
+            .opt("deviceClassFlag", &self.device_class_flag)?
+            .opt("autoRenewFlag", &self.auto_renew_flag)?
+            .opt("isolateTime", &self.isolate_time)?
+            .opt("customId", &self.custom_id)?
+            .opt("hypervisorUpdateFlag", &self.hypervisor_update_flag)?
+            .opt("vpcId", &self.vpc_id)?
+            .opt("billId", &self.bill_id)?
+            .opt("rootType", &self.root_type)?
+            .opt("zoneId", &self.zone_id)?
+            .opt("zoneName", &self.zone_name)?
+            .opt("subnetId", &self.subnet_id)?
+            .opt("isVpcGateway", &self.is_vpc_gateway)?
+            .opt("diskType", &self.disk_type)?
+            .opt("itemId", &self.item_id)?
+            .opt("cvmPayMode", &self.cvm_pay_mode)?
+            .opt("networkPayMode", &self.network_pay_mode)?
+            .opt("uInstanceId", &self.u_instance_id)?
+            .opt("hypervisor", &self.hypervisor)?
+            .opt("operateAuth", &self.operate_auth)?
+            .end()
+    }
+}
+
 /// (Chinese only) 子机的网络信息（data 的元素）。
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeInstanceNetInfoData {
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "deviceLanIp", default, skip_serializing_if = "Option::is_none")]
     pub device_lan_ip: Option<String>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "vpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "subnetId", default, skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "subnet", default, skip_serializing_if = "Option::is_none")]
     pub subnet: Option<String>,
 }
 
@@ -1530,63 +2226,84 @@ impl DescribeInstanceNetInfoData {
     }
 }
 
+impl lenient::Reply for DescribeInstanceNetInfoData {
+    const NAME: &'static str = "DescribeInstanceNetInfoData";
+    const FIELDS: &'static [&'static str] = &[
+        "deviceLanIp",
+        "vpcId",
+        "subnetId",
+        "subnet",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.device_lan_ip),
+            1 => lenient::value(map, &mut self.vpc_id),
+            2 => lenient::value(map, &mut self.subnet_id),
+            3 => lenient::value(map, &mut self.subnet),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribeInstanceNetInfoData {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribeInstanceNetInfoData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeInstanceNetInfoData", 4)?
+            .opt("deviceLanIp", &self.device_lan_ip)?
+            .opt("vpcId", &self.vpc_id)?
+            .opt("subnetId", &self.subnet_id)?
+            .opt("subnet", &self.subnet)?
+            .end()
+    }
+}
+
 /// (Chinese only) 实例信息（instanceSet 的元素）。
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeInstancesInstance {
     /// (Chinese only) 实例名称。
-    #[serde(rename = "instanceName", default, skip_serializing_if = "Option::is_none")]
     pub instance_name: Option<String>,
     /// (Chinese only) 实例ID，命名格式为“ins-xxxxxxxx”。
-    #[serde(rename = "unInstanceId", default, skip_serializing_if = "Option::is_none")]
     pub un_instance_id: Option<String>,
     /// (Chinese only) 实例主网卡的内网IP。
-    #[serde(rename = "lanIp", default, skip_serializing_if = "Option::is_none")]
     pub lan_ip: Option<String>,
     /// (Chinese only) 公网IP列表（包括实例创建时自动分配的IP和弹性IP）。
-    #[serde(rename = "wanIpSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub wan_ip_set: Vec<String>,
     /// (Chinese only) CPU核数。
-    #[serde(rename = "cpu", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub cpu: Option<i64>,
     /// (Chinese only) 内存大小(GB)。
-    #[serde(rename = "mem", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub mem: Option<i64>,
     /// (Chinese only) 带宽大小(Mbps)。
-    #[serde(rename = "bandwidth", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub bandwidth: Option<i64>,
     /// (Chinese only) 镜像ID，命名格式为“img-xxxxxxxx”。
-    #[serde(rename = "unImgId", default, skip_serializing_if = "Option::is_none")]
     pub un_img_id: Option<String>,
     /// (Chinese only) 当前状态，具体意义见上文。
-    #[serde(rename = "status", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub status: Option<i64>,
     /// (Chinese only) 所属地域。具体意义可通过 [DescribeProductRegionList](/document/api/213/2849) API查询。
-    #[serde(rename = "Region", default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// (Chinese only) 创建时间。
-    #[serde(rename = "createTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
     /// (Chinese only) 到期时间。如果是按量计费实例，则为“0000-00-00 00:00”。
-    #[serde(rename = "deadlineTime", default, skip_serializing_if = "Option::is_none")]
     pub deadline_time: Option<String>,
     /// (Chinese only) [自动续费标识](https://cloud.tencent.com/doc/api/229/1746)。
     /// 0：不自动续费
     /// 1：自动续费
     /// 2：不再续费
-    #[serde(rename = "autoRenew", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub auto_renew: Option<i64>,
     /// (Chinese only) [项目ID](https://cloud.tencent.com/doc/api/229/1335)。
-    #[serde(rename = "projectId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub project_id: Option<i64>,
     /// (Chinese only) 操作系统名称。
-    #[serde(rename = "os", default, skip_serializing_if = "Option::is_none")]
     pub os: Option<String>,
     /// (Chinese only) 计费模式。
     /// 0：按月结算的后付费
     /// 1：包年包月
     /// 2：按量计费
-    #[serde(rename = "cvmPayMode", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub cvm_pay_mode: Option<i64>,
     /// (Chinese only) 网络计费模式。
     /// 0：按月结算的后付费
@@ -1594,27 +2311,20 @@ pub struct DescribeInstancesInstance {
     /// 2：按流量
     /// 3：按带宽。
     /// 关于各个网络计费模式之间的区别可以参考[购买网络带宽](https://cloud.tencent.com/doc/product/213/509)。
-    #[serde(rename = "networkPayMode", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub network_pay_mode: Option<i64>,
     /// (Chinese only) [可用区](/doc/product/213/6091)ID。
-    #[serde(rename = "zoneId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub zone_id: Option<i64>,
     /// (Chinese only) 可用区名称。
-    #[serde(rename = "zoneName", default, skip_serializing_if = "Option::is_none")]
     pub zone_name: Option<String>,
     /// (Chinese only) [私有网络](/help/什么是私有网络)ID。
-    #[serde(rename = "vpcId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<i64>,
     /// (Chinese only) 子网ID。
-    #[serde(rename = "subnetId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<i64>,
     /// (Chinese only) 是否是VPC的[网关](https://cloud.tencent.com/doc/product/215/1682)。
     /// 0:否
     /// 1:是
-    #[serde(rename = "isVpcGateway", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_vpc_gateway: Option<i64>,
     /// (Chinese only) 包含了硬盘信息的对象。
-    #[serde(rename = "diskInfo", default, skip_serializing_if = "Option::is_none")]
     pub disk_info: Option<output::DescribeInstancesInstanceDiskInfo>,
 }
 
@@ -1764,12 +2474,105 @@ impl DescribeInstancesInstance {
     }
 }
 
+impl lenient::Reply for DescribeInstancesInstance {
+    const NAME: &'static str = "DescribeInstancesInstance";
+    const FIELDS: &'static [&'static str] = &[
+        "instanceName",
+        "unInstanceId",
+        "lanIp",
+        "wanIpSet",
+        "cpu",
+        "mem",
+        "bandwidth",
+        "unImgId",
+        "status",
+        "Region",
+        "createTime",
+        "deadlineTime",
+        "autoRenew",
+        "projectId",
+        "os",
+        "cvmPayMode",
+        "networkPayMode",
+        "zoneId",
+        "zoneName",
+        "vpcId",
+        "subnetId",
+        "isVpcGateway",
+        "diskInfo",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.instance_name),
+            1 => lenient::value(map, &mut self.un_instance_id),
+            2 => lenient::value(map, &mut self.lan_ip),
+            3 => lenient::list(map, &mut self.wan_ip_set),
+            4 => lenient::scalar(map, &mut self.cpu),
+            5 => lenient::scalar(map, &mut self.mem),
+            6 => lenient::scalar(map, &mut self.bandwidth),
+            7 => lenient::value(map, &mut self.un_img_id),
+            8 => lenient::scalar(map, &mut self.status),
+            9 => lenient::value(map, &mut self.region),
+            10 => lenient::value(map, &mut self.create_time),
+            11 => lenient::value(map, &mut self.deadline_time),
+            12 => lenient::scalar(map, &mut self.auto_renew),
+            13 => lenient::scalar(map, &mut self.project_id),
+            14 => lenient::value(map, &mut self.os),
+            15 => lenient::scalar(map, &mut self.cvm_pay_mode),
+            16 => lenient::scalar(map, &mut self.network_pay_mode),
+            17 => lenient::scalar(map, &mut self.zone_id),
+            18 => lenient::value(map, &mut self.zone_name),
+            19 => lenient::scalar(map, &mut self.vpc_id),
+            20 => lenient::scalar(map, &mut self.subnet_id),
+            21 => lenient::scalar(map, &mut self.is_vpc_gateway),
+            22 => lenient::value(map, &mut self.disk_info),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribeInstancesInstance {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribeInstancesInstance {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeInstancesInstance", 23)?
+            .opt("instanceName", &self.instance_name)?
+            .opt("unInstanceId", &self.un_instance_id)?
+            .opt("lanIp", &self.lan_ip)?
+            .list("wanIpSet", &self.wan_ip_set)?
+            .opt("cpu", &self.cpu)?
+            .opt("mem", &self.mem)?
+            .opt("bandwidth", &self.bandwidth)?
+            .opt("unImgId", &self.un_img_id)?
+            .opt("status", &self.status)?
+            .opt("Region", &self.region)?
+            .opt("createTime", &self.create_time)?
+            .opt("deadlineTime", &self.deadline_time)?
+            .opt("autoRenew", &self.auto_renew)?
+            .opt("projectId", &self.project_id)?
+            .opt("os", &self.os)?
+            .opt("cvmPayMode", &self.cvm_pay_mode)?
+            .opt("networkPayMode", &self.network_pay_mode)?
+            .opt("zoneId", &self.zone_id)?
+            .opt("zoneName", &self.zone_name)?
+            .opt("vpcId", &self.vpc_id)?
+            .opt("subnetId", &self.subnet_id)?
+            .opt("isVpcGateway", &self.is_vpc_gateway)?
+            .opt("diskInfo", &self.disk_info)?
+            .end()
+    }
+}
+
 /// (Chinese only) 实例的硬盘信息（diskInfo）。文档类型写作 Array（“包含了多个硬盘信息”），示例返回为单个对象。
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeInstancesInstanceDiskInfo {
     /// (Chinese only) 硬盘ID。
-    #[serde(rename = "storageId", default, skip_serializing_if = "Option::is_none")]
     pub storage_id: Option<String>,
     /// (Chinese only) 硬盘类型。
     /// 1.本地硬盘
@@ -1777,23 +2580,18 @@ pub struct DescribeInstancesInstanceDiskInfo {
     /// 3.本地SSD硬盘
     /// 4.SSD云硬盘
     /// 5.高性能云硬盘
-    #[serde(rename = "storageType", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub storage_type: Option<i64>,
     /// (Chinese only) 数据盘大小(GB)。
-    #[serde(rename = "storageSize", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub storage_size: Option<i64>,
     /// (Chinese only) 系统盘ID。
-    #[serde(rename = "rootId", default, skip_serializing_if = "Option::is_none")]
     pub root_id: Option<String>,
     /// (Chinese only) 系统盘大小(GB)。
-    #[serde(rename = "rootSize", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub root_size: Option<i64>,
     /// (Chinese only) 系统盘类型。
     /// 1.本地硬盘
     /// 2.普通云硬盘
     /// 3.本地SSD硬盘
     /// 4.SSD云硬盘
-    #[serde(rename = "rootType", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub root_type: Option<i64>,
 }
 
@@ -1841,12 +2639,54 @@ impl DescribeInstancesInstanceDiskInfo {
     }
 }
 
+impl lenient::Reply for DescribeInstancesInstanceDiskInfo {
+    const NAME: &'static str = "DescribeInstancesInstanceDiskInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "storageId",
+        "storageType",
+        "storageSize",
+        "rootId",
+        "rootSize",
+        "rootType",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.storage_id),
+            1 => lenient::scalar(map, &mut self.storage_type),
+            2 => lenient::scalar(map, &mut self.storage_size),
+            3 => lenient::value(map, &mut self.root_id),
+            4 => lenient::scalar(map, &mut self.root_size),
+            5 => lenient::scalar(map, &mut self.root_type),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribeInstancesInstanceDiskInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribeInstancesInstanceDiskInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeInstancesInstanceDiskInfo", 6)?
+            .opt("storageId", &self.storage_id)?
+            .opt("storageType", &self.storage_type)?
+            .opt("storageSize", &self.storage_size)?
+            .opt("rootId", &self.root_id)?
+            .opt("rootSize", &self.root_size)?
+            .opt("rootType", &self.root_type)?
+            .end()
+    }
+}
+
 /// (Chinese only) 关联安全组的云服务器（DescribeInstancesOfSecurityGroup 返回的 data 成员结构）
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeInstancesOfSecurityGroupInstance {
     /// (Chinese only) 云服务器实例Id，例如ins-a1iofc4j
-    #[serde(rename = "instanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
 }
 
@@ -1864,15 +2704,41 @@ impl DescribeInstancesOfSecurityGroupInstance {
     }
 }
 
+impl lenient::Reply for DescribeInstancesOfSecurityGroupInstance {
+    const NAME: &'static str = "DescribeInstancesOfSecurityGroupInstance";
+    const FIELDS: &'static [&'static str] = &[
+        "instanceId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.instance_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribeInstancesOfSecurityGroupInstance {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribeInstancesOfSecurityGroupInstance {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeInstancesOfSecurityGroupInstance", 1)?
+            .opt("instanceId", &self.instance_id)?
+            .end()
+    }
+}
+
 /// (Chinese only) data 包含查询结果，数据结构如下。
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeKeyPairsData {
     /// (Chinese only) 符合过滤条件的密钥个数。
-    #[serde(rename = "totalCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
     /// (Chinese only) 密钥列表。
-    #[serde(rename = "sshSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub ssh_set: Vec<output::DescribeKeyPairsKey>,
 }
 
@@ -1896,30 +2762,54 @@ impl DescribeKeyPairsData {
     }
 }
 
+impl lenient::Reply for DescribeKeyPairsData {
+    const NAME: &'static str = "DescribeKeyPairsData";
+    const FIELDS: &'static [&'static str] = &[
+        "totalCount",
+        "sshSet",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.total_count),
+            1 => lenient::list(map, &mut self.ssh_set),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribeKeyPairsData {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribeKeyPairsData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeKeyPairsData", 2)?
+            .opt("totalCount", &self.total_count)?
+            .list("sshSet", &self.ssh_set)?
+            .end()
+    }
+}
+
 /// (Chinese only) sshSet 是密钥信息的集合，单个密钥信息的数据结构如下。
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeKeyPairsKey {
     /// (Chinese only) 密钥ID。
-    #[serde(rename = "keyId", default, skip_serializing_if = "Option::is_none")]
     pub key_id: Option<String>,
     /// (Chinese only) 密钥名称。
-    #[serde(rename = "keyName", default, skip_serializing_if = "Option::is_none")]
     pub key_name: Option<String>,
     /// (Chinese only) 密钥的公钥内容。
-    #[serde(rename = "pubkey", default, skip_serializing_if = "Option::is_none")]
     pub pubkey: Option<String>,
     /// (Chinese only) 密钥状态。0为正常，1为非正常。
-    #[serde(rename = "status", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub status: Option<i64>,
     /// (Chinese only) 绑定的实例ID列表。
-    #[serde(rename = "bindUnInstanceIds", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub bind_un_instance_ids: Vec<String>,
     /// (Chinese only) 绑定的实例IP列表。
-    #[serde(rename = "bindIps", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub bind_ips: Vec<String>,
     /// (Chinese only) 密钥的创建时间。
-    #[serde(rename = "createTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
 }
 
@@ -1973,15 +2863,59 @@ impl DescribeKeyPairsKey {
     }
 }
 
+impl lenient::Reply for DescribeKeyPairsKey {
+    const NAME: &'static str = "DescribeKeyPairsKey";
+    const FIELDS: &'static [&'static str] = &[
+        "keyId",
+        "keyName",
+        "pubkey",
+        "status",
+        "bindUnInstanceIds",
+        "bindIps",
+        "createTime",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.key_id),
+            1 => lenient::value(map, &mut self.key_name),
+            2 => lenient::value(map, &mut self.pubkey),
+            3 => lenient::scalar(map, &mut self.status),
+            4 => lenient::list(map, &mut self.bind_un_instance_ids),
+            5 => lenient::list(map, &mut self.bind_ips),
+            6 => lenient::value(map, &mut self.create_time),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribeKeyPairsKey {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribeKeyPairsKey {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeKeyPairsKey", 7)?
+            .opt("keyId", &self.key_id)?
+            .opt("keyName", &self.key_name)?
+            .opt("pubkey", &self.pubkey)?
+            .opt("status", &self.status)?
+            .list("bindUnInstanceIds", &self.bind_un_instance_ids)?
+            .list("bindIps", &self.bind_ips)?
+            .opt("createTime", &self.create_time)?
+            .end()
+    }
+}
+
 /// (Chinese only) data 包含查询结果，数据结构如下。
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeNetworkInterfacesOfSecurityGroupData {
     /// (Chinese only) 关联弹性网卡总数
-    #[serde(rename = "totalCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
     /// (Chinese only) 网卡列表数据结构
-    #[serde(rename = "networkInterfaceSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub network_interface_set: Vec<output::DescribeNetworkInterfacesOfSecurityGroupNetworkInterface>,
 }
 
@@ -2005,12 +2939,42 @@ impl DescribeNetworkInterfacesOfSecurityGroupData {
     }
 }
 
+impl lenient::Reply for DescribeNetworkInterfacesOfSecurityGroupData {
+    const NAME: &'static str = "DescribeNetworkInterfacesOfSecurityGroupData";
+    const FIELDS: &'static [&'static str] = &[
+        "totalCount",
+        "networkInterfaceSet",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.total_count),
+            1 => lenient::list(map, &mut self.network_interface_set),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribeNetworkInterfacesOfSecurityGroupData {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribeNetworkInterfacesOfSecurityGroupData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeNetworkInterfacesOfSecurityGroupData", 2)?
+            .opt("totalCount", &self.total_count)?
+            .list("networkInterfaceSet", &self.network_interface_set)?
+            .end()
+    }
+}
+
 /// (Chinese only) 网卡列表结构
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeNetworkInterfacesOfSecurityGroupNetworkInterface {
     /// (Chinese only) 弹性网卡 Id，例如 eni-3056glfn
-    #[serde(rename = "networkInterfaceId", default, skip_serializing_if = "Option::is_none")]
     pub network_interface_id: Option<String>,
 }
 
@@ -2028,24 +2992,47 @@ impl DescribeNetworkInterfacesOfSecurityGroupNetworkInterface {
     }
 }
 
+impl lenient::Reply for DescribeNetworkInterfacesOfSecurityGroupNetworkInterface {
+    const NAME: &'static str = "DescribeNetworkInterfacesOfSecurityGroupNetworkInterface";
+    const FIELDS: &'static [&'static str] = &[
+        "networkInterfaceId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.network_interface_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribeNetworkInterfacesOfSecurityGroupNetworkInterface {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribeNetworkInterfacesOfSecurityGroupNetworkInterface {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeNetworkInterfacesOfSecurityGroupNetworkInterface", 1)?
+            .opt("networkInterfaceId", &self.network_interface_id)?
+            .end()
+    }
+}
+
 /// (Chinese only) 默认安全组信息（DescribeOrCreateDefaultSecurityGroup 返回的 data 结构）
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeOrCreateDefaultSecurityGroupData {
     /// (Chinese only) 安全组Id
-    #[serde(rename = "sgId", default, skip_serializing_if = "Option::is_none")]
     pub sg_id: Option<String>,
     /// (Chinese only) 安全组名称
-    #[serde(rename = "sgName", default, skip_serializing_if = "Option::is_none")]
     pub sg_name: Option<String>,
     /// (Chinese only) 安全组备注
-    #[serde(rename = "sgRemark", default, skip_serializing_if = "Option::is_none")]
     pub sg_remark: Option<String>,
     /// (Chinese only) 是否在本次调用中创建，1：是；0：否
-    #[serde(rename = "new", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub new: Option<i64>,
     /// (Chinese only) 系统安全组：1：是；0：否。此处均为1
-    #[serde(rename = "sys", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub sys: Option<i64>,
 }
 
@@ -2087,15 +3074,53 @@ impl DescribeOrCreateDefaultSecurityGroupData {
     }
 }
 
+impl lenient::Reply for DescribeOrCreateDefaultSecurityGroupData {
+    const NAME: &'static str = "DescribeOrCreateDefaultSecurityGroupData";
+    const FIELDS: &'static [&'static str] = &[
+        "sgId",
+        "sgName",
+        "sgRemark",
+        "new",
+        "sys",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.sg_id),
+            1 => lenient::value(map, &mut self.sg_name),
+            2 => lenient::value(map, &mut self.sg_remark),
+            3 => lenient::scalar(map, &mut self.new),
+            4 => lenient::scalar(map, &mut self.sys),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribeOrCreateDefaultSecurityGroupData {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribeOrCreateDefaultSecurityGroupData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeOrCreateDefaultSecurityGroupData", 5)?
+            .opt("sgId", &self.sg_id)?
+            .opt("sgName", &self.sg_name)?
+            .opt("sgRemark", &self.sg_remark)?
+            .opt("new", &self.new)?
+            .opt("sys", &self.sys)?
+            .end()
+    }
+}
+
 /// (Chinese only) DescribeSecurityGroupEx 返回的 data 结构
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeSecurityGroupExData {
     /// (Chinese only) 开发商安全组总数
-    #[serde(rename = "totalNum", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_num: Option<i64>,
     /// (Chinese only) 返回的数据结构
-    #[serde(rename = "detail", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub detail: Vec<output::DescribeSecurityGroupExDetail>,
 }
 
@@ -2119,27 +3144,52 @@ impl DescribeSecurityGroupExData {
     }
 }
 
+impl lenient::Reply for DescribeSecurityGroupExData {
+    const NAME: &'static str = "DescribeSecurityGroupExData";
+    const FIELDS: &'static [&'static str] = &[
+        "totalNum",
+        "detail",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.total_num),
+            1 => lenient::list(map, &mut self.detail),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribeSecurityGroupExData {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribeSecurityGroupExData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeSecurityGroupExData", 2)?
+            .opt("totalNum", &self.total_num)?
+            .list("detail", &self.detail)?
+            .end()
+    }
+}
+
 /// (Chinese only) detail结构
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeSecurityGroupExDetail {
     /// (Chinese only) 安全组Id
-    #[serde(rename = "sgId", default, skip_serializing_if = "Option::is_none")]
     pub sg_id: Option<String>,
     /// (Chinese only) 安全组名
-    #[serde(rename = "sgName", default, skip_serializing_if = "Option::is_none")]
     pub sg_name: Option<String>,
     /// (Chinese only) 安全组备注
-    #[serde(rename = "sgRemark", default, skip_serializing_if = "Option::is_none")]
     pub sg_remark: Option<String>,
     /// (Chinese only) 安全组创建时间
-    #[serde(rename = "createTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
     /// (Chinese only) 项目Id
-    #[serde(rename = "projectId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub project_id: Option<i64>,
     /// (Chinese only) 被安全组引用个数
-    #[serde(rename = "beAssociateCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub be_associate_count: Option<i64>,
 }
 
@@ -2187,15 +3237,56 @@ impl DescribeSecurityGroupExDetail {
     }
 }
 
+impl lenient::Reply for DescribeSecurityGroupExDetail {
+    const NAME: &'static str = "DescribeSecurityGroupExDetail";
+    const FIELDS: &'static [&'static str] = &[
+        "sgId",
+        "sgName",
+        "sgRemark",
+        "createTime",
+        "projectId",
+        "beAssociateCount",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.sg_id),
+            1 => lenient::value(map, &mut self.sg_name),
+            2 => lenient::value(map, &mut self.sg_remark),
+            3 => lenient::value(map, &mut self.create_time),
+            4 => lenient::scalar(map, &mut self.project_id),
+            5 => lenient::scalar(map, &mut self.be_associate_count),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribeSecurityGroupExDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribeSecurityGroupExDetail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeSecurityGroupExDetail", 6)?
+            .opt("sgId", &self.sg_id)?
+            .opt("sgName", &self.sg_name)?
+            .opt("sgRemark", &self.sg_remark)?
+            .opt("createTime", &self.create_time)?
+            .opt("projectId", &self.project_id)?
+            .opt("beAssociateCount", &self.be_associate_count)?
+            .end()
+    }
+}
+
 /// (Chinese only) Data结构
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeSecurityGroupPolicysData {
     /// (Chinese only) 入方向规则列表
-    #[serde(rename = "ingress", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub ingress: Vec<output::DescribeSecurityGroupPolicysPolicy>,
     /// (Chinese only) 出方向规则列表
-    #[serde(rename = "egress", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub egress: Vec<output::DescribeSecurityGroupPolicysPolicy>,
 }
 
@@ -2219,39 +3310,60 @@ impl DescribeSecurityGroupPolicysData {
     }
 }
 
+impl lenient::Reply for DescribeSecurityGroupPolicysData {
+    const NAME: &'static str = "DescribeSecurityGroupPolicysData";
+    const FIELDS: &'static [&'static str] = &[
+        "ingress",
+        "egress",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.ingress),
+            1 => lenient::list(map, &mut self.egress),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribeSecurityGroupPolicysData {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribeSecurityGroupPolicysData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeSecurityGroupPolicysData", 2)?
+            .list("ingress", &self.ingress)?
+            .list("egress", &self.egress)?
+            .end()
+    }
+}
+
 /// (Chinese only) ingress/egress规则成员结构
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeSecurityGroupPolicysPolicy {
     /// (Chinese only) 规则位置，从0开始
-    #[serde(rename = "index", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub index: Option<i64>,
     /// (Chinese only) IP地址ID或者IP地址组ID；与cidrIp sgId互斥。
-    #[serde(rename = "addressModule", default, skip_serializing_if = "Option::is_none")]
     pub address_module: Option<String>,
     /// (Chinese only) 网络协议，支持udp、tcp、icmp等，无则表示全协议
-    #[serde(rename = "ipProtocol", default, skip_serializing_if = "Option::is_none")]
     pub ip_protocol: Option<String>,
     /// (Chinese only) ip或ip段，无则表示全ip。与sgId不会同时出现
-    #[serde(rename = "cidrIp", default, skip_serializing_if = "Option::is_none")]
     pub cidr_ip: Option<String>,
     /// (Chinese only) 安全组ID。与cidrIp不会同时出现
-    #[serde(rename = "sgId", default, skip_serializing_if = "Option::is_none")]
     pub sg_id: Option<String>,
     /// (Chinese only) 端口或端口段，无则表示全端口
-    #[serde(rename = "portRange", default, skip_serializing_if = "Option::is_none")]
     pub port_range: Option<String>,
     /// (Chinese only) 协议端口ID或者协议端口组ID；与ipProtocol+portRange互斥
-    #[serde(rename = "serviceModule", default, skip_serializing_if = "Option::is_none")]
     pub service_module: Option<String>,
     /// (Chinese only) 规则描述
-    #[serde(rename = "desc", default, skip_serializing_if = "Option::is_none")]
     pub desc: Option<String>,
     /// (Chinese only) 动作，accept或者drop
-    #[serde(rename = "action", default, skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
     /// (Chinese only) 版本，用户更新安全规则，每次更新安全规则版本会自动加1，防止你更新的路由规则已过期
-    #[serde(rename = "version", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub version: Option<i64>,
 }
 
@@ -2323,21 +3435,72 @@ impl DescribeSecurityGroupPolicysPolicy {
     }
 }
 
+impl lenient::Reply for DescribeSecurityGroupPolicysPolicy {
+    const NAME: &'static str = "DescribeSecurityGroupPolicysPolicy";
+    const FIELDS: &'static [&'static str] = &[
+        "index",
+        "addressModule",
+        "ipProtocol",
+        "cidrIp",
+        "sgId",
+        "portRange",
+        "serviceModule",
+        "desc",
+        "action",
+        "version",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.index),
+            1 => lenient::value(map, &mut self.address_module),
+            2 => lenient::value(map, &mut self.ip_protocol),
+            3 => lenient::value(map, &mut self.cidr_ip),
+            4 => lenient::value(map, &mut self.sg_id),
+            5 => lenient::value(map, &mut self.port_range),
+            6 => lenient::value(map, &mut self.service_module),
+            7 => lenient::value(map, &mut self.desc),
+            8 => lenient::value(map, &mut self.action),
+            9 => lenient::scalar(map, &mut self.version),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribeSecurityGroupPolicysPolicy {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribeSecurityGroupPolicysPolicy {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeSecurityGroupPolicysPolicy", 10)?
+            .opt("index", &self.index)?
+            .opt("addressModule", &self.address_module)?
+            .opt("ipProtocol", &self.ip_protocol)?
+            .opt("cidrIp", &self.cidr_ip)?
+            .opt("sgId", &self.sg_id)?
+            .opt("portRange", &self.port_range)?
+            .opt("serviceModule", &self.service_module)?
+            .opt("desc", &self.desc)?
+            .opt("action", &self.action)?
+            .opt("version", &self.version)?
+            .end()
+    }
+}
+
 /// (Chinese only) 一个地域的 cvm 概览信息（data 的元素）。
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeUserCvmOverviewData {
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "appId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub app_id: Option<i64>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "regionId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub region_id: Option<i64>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "newFlag", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub new_flag: Option<i64>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "validCvmNum", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub valid_cvm_num: Option<i64>,
 }
 
@@ -2373,15 +3536,50 @@ impl DescribeUserCvmOverviewData {
     }
 }
 
+impl lenient::Reply for DescribeUserCvmOverviewData {
+    const NAME: &'static str = "DescribeUserCvmOverviewData";
+    const FIELDS: &'static [&'static str] = &[
+        "appId",
+        "regionId",
+        "newFlag",
+        "validCvmNum",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.app_id),
+            1 => lenient::scalar(map, &mut self.region_id),
+            2 => lenient::scalar(map, &mut self.new_flag),
+            3 => lenient::scalar(map, &mut self.valid_cvm_num),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribeUserCvmOverviewData {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribeUserCvmOverviewData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeUserCvmOverviewData", 4)?
+            .opt("appId", &self.app_id)?
+            .opt("regionId", &self.region_id)?
+            .opt("newFlag", &self.new_flag)?
+            .opt("validCvmNum", &self.valid_cvm_num)?
+            .end()
+    }
+}
+
 /// (Chinese only) 其中 capacitySet 是一个能力信息的集合，单个能力信息数据结构如下。
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeZoneAbilityCapacity {
     /// (Chinese only) 能力项。
-    #[serde(rename = "capacity", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub capacity: Vec<String>,
     /// (Chinese only) 是否满足；0为不满足，1为满足。
-    #[serde(rename = "isSupported", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_supported: Option<i64>,
 }
 
@@ -2405,18 +3603,46 @@ impl DescribeZoneAbilityCapacity {
     }
 }
 
+impl lenient::Reply for DescribeZoneAbilityCapacity {
+    const NAME: &'static str = "DescribeZoneAbilityCapacity";
+    const FIELDS: &'static [&'static str] = &[
+        "capacity",
+        "isSupported",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.capacity),
+            1 => lenient::scalar(map, &mut self.is_supported),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribeZoneAbilityCapacity {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribeZoneAbilityCapacity {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeZoneAbilityCapacity", 2)?
+            .list("capacity", &self.capacity)?
+            .opt("isSupported", &self.is_supported)?
+            .end()
+    }
+}
+
 /// (Chinese only) data包含了镜像分享数据，数据结构如下。
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetImageShareUinInfoData {
     /// (Chinese only) 镜像个数。
-    #[serde(rename = "imageNum", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub image_num: Option<i64>,
     /// (Chinese only) 允许共享的镜像最大数量。
-    #[serde(rename = "maxImgShareNum", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub max_img_share_num: Option<i64>,
     /// (Chinese only) 共享镜像列表。
-    #[serde(rename = "imageList", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub image_list: Vec<output::GetImageShareUinInfoImage>,
 }
 
@@ -2446,15 +3672,47 @@ impl GetImageShareUinInfoData {
     }
 }
 
+impl lenient::Reply for GetImageShareUinInfoData {
+    const NAME: &'static str = "GetImageShareUinInfoData";
+    const FIELDS: &'static [&'static str] = &[
+        "imageNum",
+        "maxImgShareNum",
+        "imageList",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.image_num),
+            1 => lenient::scalar(map, &mut self.max_img_share_num),
+            2 => lenient::list(map, &mut self.image_list),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for GetImageShareUinInfoData {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for GetImageShareUinInfoData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "GetImageShareUinInfoData", 3)?
+            .opt("imageNum", &self.image_num)?
+            .opt("maxImgShareNum", &self.max_img_share_num)?
+            .list("imageList", &self.image_list)?
+            .end()
+    }
+}
+
 /// (Chinese only) imageList包含了若干个镜像数据。每个镜像数据结构如下。
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetImageShareUinInfoImage {
     /// (Chinese only) 镜像ID。
-    #[serde(rename = "imageId", default, skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
     /// (Chinese only) 共享信息。
-    #[serde(rename = "shareUinInfo", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub share_uin_info: Vec<output::GetImageShareUinInfoShareUinInfo>,
 }
 
@@ -2478,15 +3736,44 @@ impl GetImageShareUinInfoImage {
     }
 }
 
+impl lenient::Reply for GetImageShareUinInfoImage {
+    const NAME: &'static str = "GetImageShareUinInfoImage";
+    const FIELDS: &'static [&'static str] = &[
+        "imageId",
+        "shareUinInfo",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.image_id),
+            1 => lenient::list(map, &mut self.share_uin_info),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for GetImageShareUinInfoImage {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for GetImageShareUinInfoImage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "GetImageShareUinInfoImage", 2)?
+            .opt("imageId", &self.image_id)?
+            .list("shareUinInfo", &self.share_uin_info)?
+            .end()
+    }
+}
+
 /// (Chinese only) 在imageList中，shareUinInfo包含了若干个分享人的详细信息，每个分享人的详细信息的具体数据结构如下。
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetImageShareUinInfoShareUinInfo {
     /// (Chinese only) 共享的账号。
-    #[serde(rename = "uin", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub uin: Option<i64>,
     /// (Chinese only) 共享时间。
-    #[serde(rename = "shareTimeStamp", default, skip_serializing_if = "Option::is_none")]
     pub share_time_stamp: Option<String>,
 }
 
@@ -2510,15 +3797,44 @@ impl GetImageShareUinInfoShareUinInfo {
     }
 }
 
+impl lenient::Reply for GetImageShareUinInfoShareUinInfo {
+    const NAME: &'static str = "GetImageShareUinInfoShareUinInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "uin",
+        "shareTimeStamp",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.uin),
+            1 => lenient::value(map, &mut self.share_time_stamp),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for GetImageShareUinInfoShareUinInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for GetImageShareUinInfoShareUinInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "GetImageShareUinInfoShareUinInfo", 2)?
+            .opt("uin", &self.uin)?
+            .opt("shareTimeStamp", &self.share_time_stamp)?
+            .end()
+    }
+}
+
 /// (Chinese only) 询价结果（data）。文档类型写作 Array（“返回列表”），示例返回为对象。
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct InquiryInstancePriceHourData {
     /// (Chinese only) 带宽详细。
-    #[serde(rename = "bandwidth", default, skip_serializing_if = "Option::is_none")]
     pub bandwidth: Option<output::InquiryInstancePriceHourPrice>,
     /// (Chinese only) 实例详细。
-    #[serde(rename = "cvm", default, skip_serializing_if = "Option::is_none")]
     pub cvm: Option<output::InquiryInstancePriceHourPrice>,
 }
 
@@ -2542,15 +3858,44 @@ impl InquiryInstancePriceHourData {
     }
 }
 
+impl lenient::Reply for InquiryInstancePriceHourData {
+    const NAME: &'static str = "InquiryInstancePriceHourData";
+    const FIELDS: &'static [&'static str] = &[
+        "bandwidth",
+        "cvm",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.bandwidth),
+            1 => lenient::value(map, &mut self.cvm),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for InquiryInstancePriceHourData {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for InquiryInstancePriceHourData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "InquiryInstancePriceHourData", 2)?
+            .opt("bandwidth", &self.bandwidth)?
+            .opt("cvm", &self.cvm)?
+            .end()
+    }
+}
+
 /// (Chinese only) 价格信息（data.cvm、data.bandwidth）。文档类型写作 Array，示例返回为对象。
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct InquiryInstancePriceHourPrice {
     /// (Chinese only) 价格。
-    #[serde(rename = "price", default, skip_serializing_if = "Option::is_none")]
     pub price: Option<String>,
     /// (Chinese only) 价格单位。
-    #[serde(rename = "price_unit", default, skip_serializing_if = "Option::is_none")]
     pub price_unit: Option<String>,
 }
 
@@ -2574,8 +3919,39 @@ impl InquiryInstancePriceHourPrice {
     }
 }
 
+impl lenient::Reply for InquiryInstancePriceHourPrice {
+    const NAME: &'static str = "InquiryInstancePriceHourPrice";
+    const FIELDS: &'static [&'static str] = &[
+        "price",
+        "price_unit",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.price),
+            1 => lenient::value(map, &mut self.price_unit),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for InquiryInstancePriceHourPrice {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for InquiryInstancePriceHourPrice {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "InquiryInstancePriceHourPrice", 2)?
+            .opt("price", &self.price)?
+            .opt("price_unit", &self.price_unit)?
+            .end()
+    }
+}
+
 /// (Chinese only) data 的元素。文档未说明元素结构，示例返回为空数组，故没有字段。
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ModifyUserCvmOverviewData {}
 
@@ -2583,5 +3959,28 @@ impl ModifyUserCvmOverviewData {
     /// With every field unset.
     pub fn new() -> Self {
         ModifyUserCvmOverviewData {}
+    }
+}
+
+impl lenient::Reply for ModifyUserCvmOverviewData {
+    const NAME: &'static str = "ModifyUserCvmOverviewData";
+    const FIELDS: &'static [&'static str] = &[];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        let _ = (index, map);
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for ModifyUserCvmOverviewData {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ModifyUserCvmOverviewData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ModifyUserCvmOverviewData", 0)?
+            .end()
     }
 }

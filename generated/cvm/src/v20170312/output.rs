@@ -2,27 +2,23 @@
 // change the spec or the generator and run `cargo xtask gen` again.
 
 //! The output types that replies carry: every field may be missing.
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use super::output;
+use tencentcloud_runtime::lenient;
 
 /// (Chinese only) 配额详情
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AccountQuota {
     /// (Chinese only) 后付费配额列表
-    #[serde(rename = "PostPaidQuotaSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub post_paid_quota_set: Vec<output::PostPaidQuota>,
     /// (Chinese only) 预付费配额列表
-    #[serde(rename = "PrePaidQuotaSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub pre_paid_quota_set: Vec<output::PrePaidQuota>,
     /// (Chinese only) spot配额列表
-    #[serde(rename = "SpotPaidQuotaSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub spot_paid_quota_set: Vec<output::SpotPaidQuota>,
     /// (Chinese only) 镜像配额列表
-    #[serde(rename = "ImageQuotaSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub image_quota_set: Vec<output::ImageQuota>,
     /// (Chinese only) 置放群组配额列表
-    #[serde(rename = "DisasterRecoverGroupQuotaSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub disaster_recover_group_quota_set: Vec<output::DisasterRecoverGroupQuota>,
 }
 
@@ -64,17 +60,55 @@ impl AccountQuota {
     }
 }
 
+impl lenient::Reply for AccountQuota {
+    const NAME: &'static str = "AccountQuota";
+    const FIELDS: &'static [&'static str] = &[
+        "PostPaidQuotaSet",
+        "PrePaidQuotaSet",
+        "SpotPaidQuotaSet",
+        "ImageQuotaSet",
+        "DisasterRecoverGroupQuotaSet",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.post_paid_quota_set),
+            1 => lenient::list(map, &mut self.pre_paid_quota_set),
+            2 => lenient::list(map, &mut self.spot_paid_quota_set),
+            3 => lenient::list(map, &mut self.image_quota_set),
+            4 => lenient::list(map, &mut self.disaster_recover_group_quota_set),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for AccountQuota {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for AccountQuota {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "AccountQuota", 5)?
+            .list("PostPaidQuotaSet", &self.post_paid_quota_set)?
+            .list("PrePaidQuotaSet", &self.pre_paid_quota_set)?
+            .list("SpotPaidQuotaSet", &self.spot_paid_quota_set)?
+            .list("ImageQuotaSet", &self.image_quota_set)?
+            .list("DisasterRecoverGroupQuotaSet", &self.disaster_recover_group_quota_set)?
+            .end()
+    }
+}
+
 /// (Chinese only) 配额详情概览
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AccountQuotaOverview {
     /// (Chinese only) 地域
     ///
     /// Example: `ap-guangzhou`
-    #[serde(rename = "Region", default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// (Chinese only) 配额数据
-    #[serde(rename = "AccountQuota", default, skip_serializing_if = "Option::is_none")]
     pub account_quota: Option<output::AccountQuota>,
 }
 
@@ -98,27 +132,54 @@ impl AccountQuotaOverview {
     }
 }
 
+impl lenient::Reply for AccountQuotaOverview {
+    const NAME: &'static str = "AccountQuotaOverview";
+    const FIELDS: &'static [&'static str] = &[
+        "Region",
+        "AccountQuota",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.region),
+            1 => lenient::value(map, &mut self.account_quota),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for AccountQuotaOverview {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for AccountQuotaOverview {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "AccountQuotaOverview", 2)?
+            .opt("Region", &self.region)?
+            .opt("AccountQuota", &self.account_quota)?
+            .end()
+    }
+}
+
 /// Scheduled tasks.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ActionTimer {
     /// Timer action currently only supports terminating one value: TerminateInstances.
     ///
     /// Example: `TerminateInstances`
-    #[serde(rename = "TimerAction", default, skip_serializing_if = "Option::is_none")]
     pub timer_action: Option<String>,
     /// Execution time, in standard ISO8601 representation and using UTC time. format: YYYY-MM-DDThh:MM:ssZ. for example, 2018-05-29T11:26:40Z. the execution time must be later than the current time by 5 minutes.
     ///
     /// Example: `2024-05-29T11:26:40Z`
-    #[serde(rename = "ActionTime", default, skip_serializing_if = "Option::is_none")]
     pub action_time: Option<String>,
     /// Extension data. only used as output usage.
-    #[serde(rename = "Externals", default, skip_serializing_if = "Option::is_none")]
     pub externals: Option<output::Externals>,
     /// Timer ID. only used as output usage.
     ///
     /// Example: `57z0f8ef-8112-460f-8203-fab753580f68`
-    #[serde(rename = "ActionTimerId", default, skip_serializing_if = "Option::is_none")]
     pub action_timer_id: Option<String>,
     /// Timer status, for output usage only. value ranges from:
     ///
@@ -129,12 +190,10 @@ pub struct ActionTimer {
     /// .
     ///
     /// Example: `UNDO`
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Instance ID corresponding to a timer. used only for output.
     ///
     /// Example: `ins-dpa3e3at`
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
 }
 
@@ -182,14 +241,56 @@ impl ActionTimer {
     }
 }
 
+impl lenient::Reply for ActionTimer {
+    const NAME: &'static str = "ActionTimer";
+    const FIELDS: &'static [&'static str] = &[
+        "TimerAction",
+        "ActionTime",
+        "Externals",
+        "ActionTimerId",
+        "Status",
+        "InstanceId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.timer_action),
+            1 => lenient::value(map, &mut self.action_time),
+            2 => lenient::value(map, &mut self.externals),
+            3 => lenient::value(map, &mut self.action_timer_id),
+            4 => lenient::value(map, &mut self.status),
+            5 => lenient::value(map, &mut self.instance_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ActionTimer {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ActionTimer {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ActionTimer", 6)?
+            .opt("TimerAction", &self.timer_action)?
+            .opt("ActionTime", &self.action_time)?
+            .opt("Externals", &self.externals)?
+            .opt("ActionTimerId", &self.action_timer_id)?
+            .opt("Status", &self.status)?
+            .opt("InstanceId", &self.instance_id)?
+            .end()
+    }
+}
+
 /// Attribute information.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Attribute {
     /// Custom data of instances.
     ///
     /// Example: `TXlVc2VyRGF0YQo=`
-    #[serde(rename = "UserData", default, skip_serializing_if = "Option::is_none")]
     pub user_data: Option<String>,
 }
 
@@ -207,29 +308,53 @@ impl Attribute {
     }
 }
 
+impl lenient::Reply for Attribute {
+    const NAME: &'static str = "Attribute";
+    const FIELDS: &'static [&'static str] = &[
+        "UserData",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.user_data),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Attribute {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for Attribute {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "Attribute", 1)?
+            .opt("UserData", &self.user_data)?
+            .end()
+    }
+}
+
 /// Configuration options for MiniOS of the CHC deployment network
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ChcDeployExtraConfig {
     /// MinIO type: whether to use Tencent Cloud's minios or the customer's own minios.
     ///
     /// Required. Example: `public`
-    #[serde(rename = "MiniOsType", default, skip_serializing_if = "Option::is_none")]
     pub mini_os_type: Option<String>,
     /// Server architecture and boot mode. Value: x86_legacy, arm_uefi.
     ///
     /// Required. Example: `x86_legacy`
-    #[serde(rename = "BootType", default, skip_serializing_if = "Option::is_none")]
     pub boot_type: Option<String>,
     /// The boot file used by PXE. Default: pxelinux.0.
     ///
     /// Example: `pxelinux.0`
-    #[serde(rename = "BootFile", default, skip_serializing_if = "Option::is_none")]
     pub boot_file: Option<String>,
     /// tftp server ip address.
     ///
     /// Example: `169.254.68.10`
-    #[serde(rename = "NextServerAddress", default, skip_serializing_if = "Option::is_none")]
     pub next_server_address: Option<String>,
 }
 
@@ -255,24 +380,58 @@ impl ChcDeployExtraConfig {
     }
 }
 
+impl lenient::Reply for ChcDeployExtraConfig {
+    const NAME: &'static str = "ChcDeployExtraConfig";
+    const FIELDS: &'static [&'static str] = &[
+        "MiniOsType",
+        "BootType",
+        "BootFile",
+        "NextServerAddress",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.mini_os_type),
+            1 => lenient::value(map, &mut self.boot_type),
+            2 => lenient::value(map, &mut self.boot_file),
+            3 => lenient::value(map, &mut self.next_server_address),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ChcDeployExtraConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ChcDeployExtraConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ChcDeployExtraConfig", 4)?
+            .opt("MiniOsType", &self.mini_os_type)?
+            .opt("BootType", &self.boot_type)?
+            .opt("BootFile", &self.boot_file)?
+            .opt("NextServerAddress", &self.next_server_address)?
+            .end()
+    }
+}
+
 /// CHC host information
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ChcHost {
     /// CHC host ID
     ///
     /// Example: `chc-1a2b3c4d`
-    #[serde(rename = "ChcId", default, skip_serializing_if = "Option::is_none")]
     pub chc_id: Option<String>,
     /// Instance name
     ///
     /// Example: `托管服务器1`
-    #[serde(rename = "InstanceName", default, skip_serializing_if = "Option::is_none")]
     pub instance_name: Option<String>,
     /// Server serial number
     ///
     /// Example: `sn34asdfabd`
-    #[serde(rename = "SerialNumber", default, skip_serializing_if = "Option::is_none")]
     pub serial_number: Option<String>,
     /// CHC host status
     ///
@@ -282,95 +441,78 @@ pub struct ChcHost {
     /// - ONLINE: It’s already associated with a CVM.
     ///
     /// Example: `ONLINE`
-    #[serde(rename = "InstanceState", default, skip_serializing_if = "Option::is_none")]
     pub instance_state: Option<String>,
     /// Device type
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `CHC_HS1`
-    #[serde(rename = "DeviceType", default, skip_serializing_if = "Option::is_none")]
     pub device_type: Option<String>,
     /// Availability zone
-    #[serde(rename = "Placement", default, skip_serializing_if = "Option::is_none")]
     pub placement: Option<output::Placement>,
     /// Out-of-band network
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
-    #[serde(rename = "BmcVirtualPrivateCloud", default, skip_serializing_if = "Option::is_none")]
     pub bmc_virtual_private_cloud: Option<output::VirtualPrivateCloud>,
     /// Out-of-band network IP
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `10.12.10.34`
-    #[serde(rename = "BmcIp", default, skip_serializing_if = "Option::is_none")]
     pub bmc_ip: Option<String>,
     /// Out-of-band network security group ID
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `["sg-1a2b34af"]`
-    #[serde(rename = "BmcSecurityGroupIds", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub bmc_security_group_ids: Vec<String>,
     /// Deployment network
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
-    #[serde(rename = "DeployVirtualPrivateCloud", default, skip_serializing_if = "Option::is_none")]
     pub deploy_virtual_private_cloud: Option<output::VirtualPrivateCloud>,
     /// Deployment network IP
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `10.12.10.34`
-    #[serde(rename = "DeployIp", default, skip_serializing_if = "Option::is_none")]
     pub deploy_ip: Option<String>,
     /// Deployment network security group ID
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `["sg-1a2b34af"]`
-    #[serde(rename = "DeploySecurityGroupIds", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub deploy_security_group_ids: Vec<String>,
     /// ID of the associated CVM
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `ins-34as43at`
-    #[serde(rename = "CvmInstanceId", default, skip_serializing_if = "Option::is_none")]
     pub cvm_instance_id: Option<String>,
     /// Server creation time
     ///
     /// Example: `2020-03-10T02:43:51Z`
-    #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
     /// Instance hardware description, including CPU cores, memory capacity and disk capacity.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `128C 384GB 10T Disk`
-    #[serde(rename = "HardwareDescription", default, skip_serializing_if = "Option::is_none")]
     pub hardware_description: Option<String>,
     /// CPU cores of the CHC host
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `128`
-    #[serde(rename = "CPU", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub cpu: Option<i64>,
     /// Memory capacity of the CHC host (unit: GB)
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `384`
-    #[serde(rename = "Memory", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub memory: Option<i64>,
     /// Disk capacity of the CHC host
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `10T`
-    #[serde(rename = "Disk", default, skip_serializing_if = "Option::is_none")]
     pub disk: Option<String>,
     /// MAC address assigned under the out-of-band network
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `51:94:20:9C:B1:CB`
-    #[serde(rename = "BmcMAC", default, skip_serializing_if = "Option::is_none")]
     pub bmc_mac: Option<String>,
     /// MAC address assigned under the deployment network
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `51:94:20:9C:B1:CB`
-    #[serde(rename = "DeployMAC", default, skip_serializing_if = "Option::is_none")]
     pub deploy_mac: Option<String>,
     /// Management type
     /// HOSTING: Hosting
@@ -378,67 +520,57 @@ pub struct ChcHost {
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `HOSTING`
-    #[serde(rename = "TenantType", default, skip_serializing_if = "Option::is_none")]
     pub tenant_type: Option<String>,
     /// CHC DHCP option, which is used for MiniOS debugging.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
-    #[serde(rename = "DeployExtraConfig", default, skip_serializing_if = "Option::is_none")]
     pub deploy_extra_config: Option<output::ChcDeployExtraConfig>,
     /// (Chinese only)
     ///
     /// GPU型号。
     ///
     /// Example: `2 * NVIDIA P40`
-    #[serde(rename = "Gpu", default, skip_serializing_if = "Option::is_none")]
     pub gpu: Option<String>,
     /// (Chinese only)
     ///
     /// 网卡型号。主要指RDMA网卡。
     ///
     /// Example: `ConnectX-5`
-    #[serde(rename = "NetworkCard", default, skip_serializing_if = "Option::is_none")]
     pub network_card: Option<String>,
     /// (Chinese only)
     ///
     /// 是否是预定义机型。
     ///
     /// Example: `true`
-    #[serde(rename = "IsPredefinedType", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_predefined_type: Option<bool>,
     /// (Chinese only)
     ///
     /// CHC云主机机型。
     ///
     /// Example: `CHCS5.128C256M`
-    #[serde(rename = "ChcInstanceType", default, skip_serializing_if = "Option::is_none")]
     pub chc_instance_type: Option<String>,
     /// (Chinese only)
     ///
     /// CHC云主机机型簇。
     ///
     /// Example: `CHCS5`
-    #[serde(rename = "ChcInstanceFamily", default, skip_serializing_if = "Option::is_none")]
     pub chc_instance_family: Option<String>,
     /// (Chinese only)
     ///
     /// CHC云主机机型簇名称。
     ///
     /// Example: `标准型CHCS5`
-    #[serde(rename = "ChcInstanceFamilyName", default, skip_serializing_if = "Option::is_none")]
     pub chc_instance_family_name: Option<String>,
     /// (Chinese only)
     ///
     /// 转售客户的AppID。
     ///
     /// Example: `12510001001`
-    #[serde(rename = "ResaleAppId", default, skip_serializing_if = "Option::is_none")]
     pub resale_app_id: Option<String>,
     /// (Chinese only)
     ///
     /// 转售客户的账号ID。
     ///
     /// Example: `100002300442`
-    #[serde(rename = "ResaleAccountId", default, skip_serializing_if = "Option::is_none")]
     pub resale_account_id: Option<String>,
     /// (Chinese only)
     ///
@@ -449,40 +581,34 @@ pub struct ChcHost {
     /// - SOLD: 已售卖
     ///
     /// Example: `SOLD`
-    #[serde(rename = "SaleStatus", default, skip_serializing_if = "Option::is_none")]
     pub sale_status: Option<String>,
     /// (Chinese only)
     ///
     /// CHC物理服务器关联的标签列表。
-    #[serde(rename = "Tags", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<output::Tag>,
     /// (Chinese only)
     ///
     /// 最近操作。
     ///
     /// Example: `ChcPrepare`
-    #[serde(rename = "LatestOperation", default, skip_serializing_if = "Option::is_none")]
     pub latest_operation: Option<String>,
     /// (Chinese only)
     ///
     /// 最近操作错误码。
     ///
     /// Example: `IpmiFailed`
-    #[serde(rename = "LatestOperationErrorCode", default, skip_serializing_if = "Option::is_none")]
     pub latest_operation_error_code: Option<String>,
     /// (Chinese only)
     ///
     /// 最近操作错误详情和建议项。
     ///
     /// Example: `执行IPMI命令失败：1、账号能够拥有远程执行IPMI命令权限；2、在BIOS中设置允许LAN执行IPMI命令。`
-    #[serde(rename = "LatestOperationErrorMsg", default, skip_serializing_if = "Option::is_none")]
     pub latest_operation_error_msg: Option<String>,
     /// (Chinese only)
     ///
     /// 最近操作名称。
     ///
     /// Example: `带外检查失败`
-    #[serde(rename = "LatestOperationName", default, skip_serializing_if = "Option::is_none")]
     pub latest_operation_name: Option<String>,
     /// (Chinese only)
     ///
@@ -494,21 +620,18 @@ pub struct ChcHost {
     /// - FAILED： 失败。
     ///
     /// Example: `FAILED`
-    #[serde(rename = "LatestOperationState", default, skip_serializing_if = "Option::is_none")]
     pub latest_operation_state: Option<String>,
     /// (Chinese only)
     ///
     /// 所在的CHC网关的ID，只有专属网关才会返回。
     ///
     /// Example: `chcgw-cluster-jy6853yh-1`
-    #[serde(rename = "ChcGatewayId", default, skip_serializing_if = "Option::is_none")]
     pub chc_gateway_id: Option<String>,
     /// (Chinese only)
     ///
     /// 所属的CDC集群ID。
     ///
     /// Example: `cluster-34afsd9x`
-    #[serde(rename = "DedicatedClusterId", default, skip_serializing_if = "Option::is_none")]
     pub dedicated_cluster_id: Option<String>,
     /// (Chinese only)
     ///
@@ -520,7 +643,6 @@ pub struct ChcHost {
     /// - BUSINESS： 业务网络模式
     ///
     /// Example: `BUSINESS`
-    #[serde(rename = "NetworkMode", default, skip_serializing_if = "Option::is_none")]
     pub network_mode: Option<String>,
 }
 
@@ -772,24 +894,166 @@ impl ChcHost {
     }
 }
 
+impl lenient::Reply for ChcHost {
+    const NAME: &'static str = "ChcHost";
+    const FIELDS: &'static [&'static str] = &[
+        "ChcId",
+        "InstanceName",
+        "SerialNumber",
+        "InstanceState",
+        "DeviceType",
+        "Placement",
+        "BmcVirtualPrivateCloud",
+        "BmcIp",
+        "BmcSecurityGroupIds",
+        "DeployVirtualPrivateCloud",
+        "DeployIp",
+        "DeploySecurityGroupIds",
+        "CvmInstanceId",
+        "CreatedTime",
+        "HardwareDescription",
+        "CPU",
+        "Memory",
+        "Disk",
+        "BmcMAC",
+        "DeployMAC",
+        "TenantType",
+        "DeployExtraConfig",
+        "Gpu",
+        "NetworkCard",
+        "IsPredefinedType",
+        "ChcInstanceType",
+        "ChcInstanceFamily",
+        "ChcInstanceFamilyName",
+        "ResaleAppId",
+        "ResaleAccountId",
+        "SaleStatus",
+        "Tags",
+        "LatestOperation",
+        "LatestOperationErrorCode",
+        "LatestOperationErrorMsg",
+        "LatestOperationName",
+        "LatestOperationState",
+        "ChcGatewayId",
+        "DedicatedClusterId",
+        "NetworkMode",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.chc_id),
+            1 => lenient::value(map, &mut self.instance_name),
+            2 => lenient::value(map, &mut self.serial_number),
+            3 => lenient::value(map, &mut self.instance_state),
+            4 => lenient::value(map, &mut self.device_type),
+            5 => lenient::value(map, &mut self.placement),
+            6 => lenient::value(map, &mut self.bmc_virtual_private_cloud),
+            7 => lenient::value(map, &mut self.bmc_ip),
+            8 => lenient::list(map, &mut self.bmc_security_group_ids),
+            9 => lenient::value(map, &mut self.deploy_virtual_private_cloud),
+            10 => lenient::value(map, &mut self.deploy_ip),
+            11 => lenient::list(map, &mut self.deploy_security_group_ids),
+            12 => lenient::value(map, &mut self.cvm_instance_id),
+            13 => lenient::value(map, &mut self.created_time),
+            14 => lenient::value(map, &mut self.hardware_description),
+            15 => lenient::scalar(map, &mut self.cpu),
+            16 => lenient::scalar(map, &mut self.memory),
+            17 => lenient::value(map, &mut self.disk),
+            18 => lenient::value(map, &mut self.bmc_mac),
+            19 => lenient::value(map, &mut self.deploy_mac),
+            20 => lenient::value(map, &mut self.tenant_type),
+            21 => lenient::value(map, &mut self.deploy_extra_config),
+            22 => lenient::value(map, &mut self.gpu),
+            23 => lenient::value(map, &mut self.network_card),
+            24 => lenient::scalar(map, &mut self.is_predefined_type),
+            25 => lenient::value(map, &mut self.chc_instance_type),
+            26 => lenient::value(map, &mut self.chc_instance_family),
+            27 => lenient::value(map, &mut self.chc_instance_family_name),
+            28 => lenient::value(map, &mut self.resale_app_id),
+            29 => lenient::value(map, &mut self.resale_account_id),
+            30 => lenient::value(map, &mut self.sale_status),
+            31 => lenient::list(map, &mut self.tags),
+            32 => lenient::value(map, &mut self.latest_operation),
+            33 => lenient::value(map, &mut self.latest_operation_error_code),
+            34 => lenient::value(map, &mut self.latest_operation_error_msg),
+            35 => lenient::value(map, &mut self.latest_operation_name),
+            36 => lenient::value(map, &mut self.latest_operation_state),
+            37 => lenient::value(map, &mut self.chc_gateway_id),
+            38 => lenient::value(map, &mut self.dedicated_cluster_id),
+            39 => lenient::value(map, &mut self.network_mode),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ChcHost {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ChcHost {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ChcHost", 40)?
+            .opt("ChcId", &self.chc_id)?
+            .opt("InstanceName", &self.instance_name)?
+            .opt("SerialNumber", &self.serial_number)?
+            .opt("InstanceState", &self.instance_state)?
+            .opt("DeviceType", &self.device_type)?
+            .opt("Placement", &self.placement)?
+            .opt("BmcVirtualPrivateCloud", &self.bmc_virtual_private_cloud)?
+            .opt("BmcIp", &self.bmc_ip)?
+            .list("BmcSecurityGroupIds", &self.bmc_security_group_ids)?
+            .opt("DeployVirtualPrivateCloud", &self.deploy_virtual_private_cloud)?
+            .opt("DeployIp", &self.deploy_ip)?
+            .list("DeploySecurityGroupIds", &self.deploy_security_group_ids)?
+            .opt("CvmInstanceId", &self.cvm_instance_id)?
+            .opt("CreatedTime", &self.created_time)?
+            .opt("HardwareDescription", &self.hardware_description)?
+            .opt("CPU", &self.cpu)?
+            .opt("Memory", &self.memory)?
+            .opt("Disk", &self.disk)?
+            .opt("BmcMAC", &self.bmc_mac)?
+            .opt("DeployMAC", &self.deploy_mac)?
+            .opt("TenantType", &self.tenant_type)?
+            .opt("DeployExtraConfig", &self.deploy_extra_config)?
+            .opt("Gpu", &self.gpu)?
+            .opt("NetworkCard", &self.network_card)?
+            .opt("IsPredefinedType", &self.is_predefined_type)?
+            .opt("ChcInstanceType", &self.chc_instance_type)?
+            .opt("ChcInstanceFamily", &self.chc_instance_family)?
+            .opt("ChcInstanceFamilyName", &self.chc_instance_family_name)?
+            .opt("ResaleAppId", &self.resale_app_id)?
+            .opt("ResaleAccountId", &self.resale_account_id)?
+            .opt("SaleStatus", &self.sale_status)?
+            .list("Tags", &self.tags)?
+            .opt("LatestOperation", &self.latest_operation)?
+            .opt("LatestOperationErrorCode", &self.latest_operation_error_code)?
+            .opt("LatestOperationErrorMsg", &self.latest_operation_error_msg)?
+            .opt("LatestOperationName", &self.latest_operation_name)?
+            .opt("LatestOperationState", &self.latest_operation_state)?
+            .opt("ChcGatewayId", &self.chc_gateway_id)?
+            .opt("DedicatedClusterId", &self.dedicated_cluster_id)?
+            .opt("NetworkMode", &self.network_mode)?
+            .end()
+    }
+}
+
 /// Describe details of actions not allowed for a CHC instance
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ChcHostDeniedActions {
     /// CHC instance ID
     ///
     /// Required. Example: `“chc-123456fd”`
-    #[serde(rename = "ChcId", default, skip_serializing_if = "Option::is_none")]
     pub chc_id: Option<String>,
     /// CHC instance status
     ///
     /// Required. Example: `"ONLINE"`
-    #[serde(rename = "State", default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// Actions not allowed for the current CHC instance
     ///
     /// Required. Example: `["ConfigureChcAssistVpc']`
-    #[serde(rename = "DenyActions", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub deny_actions: Vec<String>,
 }
 
@@ -804,14 +1068,47 @@ impl ChcHostDeniedActions {
     }
 }
 
+impl lenient::Reply for ChcHostDeniedActions {
+    const NAME: &'static str = "ChcHostDeniedActions";
+    const FIELDS: &'static [&'static str] = &[
+        "ChcId",
+        "State",
+        "DenyActions",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.chc_id),
+            1 => lenient::value(map, &mut self.state),
+            2 => lenient::list(map, &mut self.deny_actions),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ChcHostDeniedActions {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ChcHostDeniedActions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ChcHostDeniedActions", 3)?
+            .opt("ChcId", &self.chc_id)?
+            .opt("State", &self.state)?
+            .list("DenyActions", &self.deny_actions)?
+            .end()
+    }
+}
+
 /// Information about the CPU topology of an instance.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CpuTopology {
     /// Number of physical CPU cores to enable.
     ///
     /// May be null. Example: `4`
-    #[serde(rename = "CoreCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub core_count: Option<i64>,
     /// Number of threads per core. This parameter determines whether to enable or disable hyper-threading.
     ///
@@ -821,7 +1118,6 @@ pub struct CpuTopology {
     /// If not set, an instance uses the default hyper-threading policy. For how to enable or disable hyper-threading, refer to [Enabling and Disabling Hyper-Threading](https://intl.cloud.tencent.com/document/product/213/103798?from_cn_redirect=1).
     ///
     /// May be null. Example: `2`
-    #[serde(rename = "ThreadPerCore", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub thread_per_core: Option<i64>,
 }
 
@@ -845,14 +1141,44 @@ impl CpuTopology {
     }
 }
 
+impl lenient::Reply for CpuTopology {
+    const NAME: &'static str = "CpuTopology";
+    const FIELDS: &'static [&'static str] = &[
+        "CoreCount",
+        "ThreadPerCore",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.core_count),
+            1 => lenient::scalar(map, &mut self.thread_per_core),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for CpuTopology {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for CpuTopology {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "CpuTopology", 2)?
+            .opt("CoreCount", &self.core_count)?
+            .opt("ThreadPerCore", &self.thread_per_core)?
+            .end()
+    }
+}
+
 /// Describes data disk information.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DataDisk {
     /// Data disk size, unit: GiB. the minimum adjustment step size is 10 GiB. the value ranges of different data disk types vary. for specific limitations, see the [storage overview](https://www.tencentcloud.com/document/product/213/4952). the default value is 0, which means no data disk purchase. for more restrictions, see the product document.
     ///
     /// Required. Example: `50`
-    #[serde(rename = "DiskSize", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub disk_size: Option<i64>,
     /// Specifies the data disk type. for restrictions on data disk types, refer to [storage overview](https://www.tencentcloud.com/document/product/213/4952). valid values:
     ///
@@ -872,13 +1198,11 @@ pub struct DataDisk {
     /// this parameter is invalid for the `ResizeInstanceDisk` api.
     ///
     /// Example: `CLOUD_SSD`
-    #[serde(rename = "DiskType", default, skip_serializing_if = "Option::is_none")]
     pub disk_type: Option<String>,
     /// Specifies the data disk ID.
     /// This parameter currently only serves as a response parameter for query apis such as `DescribeInstances`, and cannot be used as an input parameter for write apis such as `RunInstances`.
     ///
     /// Example: `disk-ciezoimt`
-    #[serde(rename = "DiskId", default, skip_serializing_if = "Option::is_none")]
     pub disk_id: Option<String>,
     /// Whether the data disk is terminated with the instance. value range:
     ///
@@ -888,12 +1212,10 @@ pub struct DataDisk {
     ///   currently, this parameter is only used for the API `RunInstances`.
     ///
     /// Example: `true`
-    #[serde(rename = "DeleteWithInstance", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub delete_with_instance: Option<bool>,
     /// Data disk snapshot ID. the size of the selected data disk snapshot must be less than the data disk size.
     ///
     /// Example: `snap-6yczrj8x`
-    #[serde(rename = "SnapshotId", default, skip_serializing_if = "Option::is_none")]
     pub snapshot_id: Option<String>,
     /// Specifies whether the data disk is encrypted. value range:
     ///
@@ -904,7 +1226,6 @@ pub struct DataDisk {
     /// this parameter is currently only used for the `RunInstances` api.
     ///
     /// Example: `false`
-    #[serde(rename = "Encrypt", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub encrypt: Option<bool>,
     /// Custom CMK ID, value is UUID or similar to kms-abcd1234. used for encrypted cloud disk.
     ///
@@ -912,32 +1233,27 @@ pub struct DataDisk {
     /// Note: This field may return null, indicating that no valid value is found.
     ///
     /// May be null. Example: `kms-abcd1234`
-    #[serde(rename = "KmsKeyId", default, skip_serializing_if = "Option::is_none")]
     pub kms_key_id: Option<String>,
     /// Cloud disk performance (unit: MiB/s). specifies additional performance for cloud disks.
     /// Currently only supports extreme cbs (CLOUD_TSSD) and enhanced SSD CLOUD disk (CLOUD_HSSD).
     /// Note: This field may return null, indicating that no valid value is found.
     ///
     /// May be null. Example: `20`
-    #[serde(rename = "ThroughputPerformance", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub throughput_performance: Option<i64>,
     /// Specifies the dedicated cluster ID belonging to.
     /// Note: This field may return null, indicating that no valid value is found.
     ///
     /// May be null. Example: `cdc-1648zauv`
-    #[serde(rename = "CdcId", default, skip_serializing_if = "Option::is_none")]
     pub cdc_id: Option<String>,
     /// Burstable performance.
     ///
     /// **Note: this field is in beta test.**.
     ///
     /// Example: `false`
-    #[serde(rename = "BurstPerformance", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub burst_performance: Option<bool>,
     /// Disk name, with a length not exceeding 128 characters.
     ///
     /// Example: `MyDiskName`
-    #[serde(rename = "DiskName", default, skip_serializing_if = "Option::is_none")]
     pub disk_name: Option<String>,
 }
 
@@ -1010,19 +1326,75 @@ impl DataDisk {
     }
 }
 
+impl lenient::Reply for DataDisk {
+    const NAME: &'static str = "DataDisk";
+    const FIELDS: &'static [&'static str] = &[
+        "DiskSize",
+        "DiskType",
+        "DiskId",
+        "DeleteWithInstance",
+        "SnapshotId",
+        "Encrypt",
+        "KmsKeyId",
+        "ThroughputPerformance",
+        "CdcId",
+        "BurstPerformance",
+        "DiskName",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.disk_size),
+            1 => lenient::value(map, &mut self.disk_type),
+            2 => lenient::value(map, &mut self.disk_id),
+            3 => lenient::scalar(map, &mut self.delete_with_instance),
+            4 => lenient::value(map, &mut self.snapshot_id),
+            5 => lenient::scalar(map, &mut self.encrypt),
+            6 => lenient::value(map, &mut self.kms_key_id),
+            7 => lenient::scalar(map, &mut self.throughput_performance),
+            8 => lenient::value(map, &mut self.cdc_id),
+            9 => lenient::scalar(map, &mut self.burst_performance),
+            10 => lenient::value(map, &mut self.disk_name),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DataDisk {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DataDisk {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DataDisk", 11)?
+            .opt("DiskSize", &self.disk_size)?
+            .opt("DiskType", &self.disk_type)?
+            .opt("DiskId", &self.disk_id)?
+            .opt("DeleteWithInstance", &self.delete_with_instance)?
+            .opt("SnapshotId", &self.snapshot_id)?
+            .opt("Encrypt", &self.encrypt)?
+            .opt("KmsKeyId", &self.kms_key_id)?
+            .opt("ThroughputPerformance", &self.throughput_performance)?
+            .opt("CdcId", &self.cdc_id)?
+            .opt("BurstPerformance", &self.burst_performance)?
+            .opt("DiskName", &self.disk_name)?
+            .end()
+    }
+}
+
 /// Information on disaster recovery groups
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DisasterRecoverGroup {
     /// ID of a spread placement group.
     ///
     /// Example: `ps-n4becvb9`
-    #[serde(rename = "DisasterRecoverGroupId", default, skip_serializing_if = "Option::is_none")]
     pub disaster_recover_group_id: Option<String>,
     /// Name of a spread placement group, which must be 1-60 characters long.
     ///
     /// Example: `myGroup`
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Type of a spread placement group. Valid values:
     ///
@@ -1031,51 +1403,42 @@ pub struct DisasterRecoverGroup {
     /// - RACK: rack.
     ///
     /// Example: `"HOST"`
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// The maximum number of CVMs that can be hosted in a spread placement group.
     ///
     /// Example: `50`
-    #[serde(rename = "CvmQuotaTotal", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub cvm_quota_total: Option<i64>,
     /// The current number of CVMs in a spread placement group.
     ///
     /// Example: `2`
-    #[serde(rename = "CurrentNum", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub current_num: Option<i64>,
     /// The list of CVM IDs in a spread placement group.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Example: `["ins-19029pru"]`
-    #[serde(rename = "InstanceIds", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub instance_ids: Vec<String>,
     /// Creation time of a spread placement group.
     /// Note: This field may return null, indicating that no valid value is found.
     ///
     /// Example: `2025-03-17T03:50:41Z`
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
     /// placement group affinity
     ///
     /// Example: `1`
-    #[serde(rename = "Affinity", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub affinity: Option<i64>,
     /// (Chinese only)
     ///
     /// 置放群组类型，当前支持两种；分散置放群组和分区置放群组(功能灰度中)，取值范围：PARTITION：分区置放群组，SPREAD：分散置放群组
     ///
     /// Example: `SPREAD`
-    #[serde(rename = "Strategy", default, skip_serializing_if = "Option::is_none")]
     pub strategy: Option<String>,
     /// (Chinese only)
     ///
     /// 分区置放群组的分区数量，如果是分区置放群组会返回(功能灰度中)
     ///
     /// Example: `2`
-    #[serde(rename = "PartitionCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub partition_count: Option<i64>,
     /// List of tags associated with the placement group.
-    #[serde(rename = "Tags", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<output::Tag>,
 }
 
@@ -1153,34 +1516,87 @@ impl DisasterRecoverGroup {
     }
 }
 
+impl lenient::Reply for DisasterRecoverGroup {
+    const NAME: &'static str = "DisasterRecoverGroup";
+    const FIELDS: &'static [&'static str] = &[
+        "DisasterRecoverGroupId",
+        "Name",
+        "Type",
+        "CvmQuotaTotal",
+        "CurrentNum",
+        "InstanceIds",
+        "CreateTime",
+        "Affinity",
+        "Strategy",
+        "PartitionCount",
+        "Tags",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.disaster_recover_group_id),
+            1 => lenient::value(map, &mut self.name),
+            2 => lenient::value(map, &mut self.type_),
+            3 => lenient::scalar(map, &mut self.cvm_quota_total),
+            4 => lenient::scalar(map, &mut self.current_num),
+            5 => lenient::list(map, &mut self.instance_ids),
+            6 => lenient::value(map, &mut self.create_time),
+            7 => lenient::scalar(map, &mut self.affinity),
+            8 => lenient::value(map, &mut self.strategy),
+            9 => lenient::scalar(map, &mut self.partition_count),
+            10 => lenient::list(map, &mut self.tags),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DisasterRecoverGroup {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DisasterRecoverGroup {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DisasterRecoverGroup", 11)?
+            .opt("DisasterRecoverGroupId", &self.disaster_recover_group_id)?
+            .opt("Name", &self.name)?
+            .opt("Type", &self.type_)?
+            .opt("CvmQuotaTotal", &self.cvm_quota_total)?
+            .opt("CurrentNum", &self.current_num)?
+            .list("InstanceIds", &self.instance_ids)?
+            .opt("CreateTime", &self.create_time)?
+            .opt("Affinity", &self.affinity)?
+            .opt("Strategy", &self.strategy)?
+            .opt("PartitionCount", &self.partition_count)?
+            .list("Tags", &self.tags)?
+            .end()
+    }
+}
+
 /// (Chinese only) 置放群组配置数据
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DisasterRecoverGroupQuota {
     /// (Chinese only) 可创建置放群组数量的上限。
     ///
     /// Required. Example: `0`
-    #[serde(rename = "GroupQuota", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub group_quota: Option<i64>,
     /// (Chinese only) 当前用户已经创建的置放群组数量。
     ///
     /// Required. Example: `10`
-    #[serde(rename = "CurrentNum", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub current_num: Option<i64>,
     /// (Chinese only) 物理机类型容灾组内实例的配额数。
     ///
     /// Required. Example: `10`
-    #[serde(rename = "CvmInHostGroupQuota", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub cvm_in_host_group_quota: Option<i64>,
     /// (Chinese only) 交换机类型容灾组内实例的配额数。
     ///
     /// Required. Example: `10`
-    #[serde(rename = "CvmInSwitchGroupQuota", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub cvm_in_switch_group_quota: Option<i64>,
     /// (Chinese only) 机架类型容灾组内实例的配额数。
     ///
     /// Required. Example: `20`
-    #[serde(rename = "CvmInRackGroupQuota", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub cvm_in_rack_group_quota: Option<i64>,
 }
 
@@ -1197,24 +1613,61 @@ impl DisasterRecoverGroupQuota {
     }
 }
 
+impl lenient::Reply for DisasterRecoverGroupQuota {
+    const NAME: &'static str = "DisasterRecoverGroupQuota";
+    const FIELDS: &'static [&'static str] = &[
+        "GroupQuota",
+        "CurrentNum",
+        "CvmInHostGroupQuota",
+        "CvmInSwitchGroupQuota",
+        "CvmInRackGroupQuota",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.group_quota),
+            1 => lenient::scalar(map, &mut self.current_num),
+            2 => lenient::scalar(map, &mut self.cvm_in_host_group_quota),
+            3 => lenient::scalar(map, &mut self.cvm_in_switch_group_quota),
+            4 => lenient::scalar(map, &mut self.cvm_in_rack_group_quota),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DisasterRecoverGroupQuota {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DisasterRecoverGroupQuota {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DisasterRecoverGroupQuota", 5)?
+            .opt("GroupQuota", &self.group_quota)?
+            .opt("CurrentNum", &self.current_num)?
+            .opt("CvmInHostGroupQuota", &self.cvm_in_host_group_quota)?
+            .opt("CvmInSwitchGroupQuota", &self.cvm_in_switch_group_quota)?
+            .opt("CvmInRackGroupQuota", &self.cvm_in_rack_group_quota)?
+            .end()
+    }
+}
+
 /// Describes the configuration of enhanced services, such as Cloud Security and Cloud Monitor.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct EnhancedService {
     /// Enables cloud security service. If this parameter is not specified, the cloud security service will be enabled by default.
     ///
     /// Example: `true`
-    #[serde(rename = "SecurityService", default, skip_serializing_if = "Option::is_none")]
     pub security_service: Option<output::RunSecurityServiceEnabled>,
     /// Enables cloud monitor service. If this parameter is not specified, the cloud monitor service will be enabled by default.
     ///
     /// Example: `true`
-    #[serde(rename = "MonitorService", default, skip_serializing_if = "Option::is_none")]
     pub monitor_service: Option<output::RunMonitorServiceEnabled>,
     /// Whether to enable the TAT service. If this parameter is not specified, the TAT service is enabled for public images and disabled for other images by default.
     ///
     /// Example: `true`
-    #[serde(rename = "AutomationService", default, skip_serializing_if = "Option::is_none")]
     pub automation_service: Option<output::RunAutomationServiceEnabled>,
 }
 
@@ -1244,14 +1697,47 @@ impl EnhancedService {
     }
 }
 
+impl lenient::Reply for EnhancedService {
+    const NAME: &'static str = "EnhancedService";
+    const FIELDS: &'static [&'static str] = &[
+        "SecurityService",
+        "MonitorService",
+        "AutomationService",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.security_service),
+            1 => lenient::value(map, &mut self.monitor_service),
+            2 => lenient::value(map, &mut self.automation_service),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for EnhancedService {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for EnhancedService {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "EnhancedService", 3)?
+            .opt("SecurityService", &self.security_service)?
+            .opt("MonitorService", &self.monitor_service)?
+            .opt("AutomationService", &self.automation_service)?
+            .end()
+    }
+}
+
 /// Additional data
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Externals {
     /// Release Address
     ///
     /// Example: `true`
-    #[serde(rename = "ReleaseAddress", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub release_address: Option<bool>,
     /// Unsupported network type. valid values:
     ///
@@ -1261,10 +1747,8 @@ pub struct Externals {
     /// .
     ///
     /// Example: `VPC1.0`
-    #[serde(rename = "UnsupportNetworks", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub unsupport_networks: Vec<String>,
     /// Specifies the HDD local storage attributes.
-    #[serde(rename = "StorageBlockAttr", default, skip_serializing_if = "Option::is_none")]
     pub storage_block_attr: Option<output::StorageBlock>,
 }
 
@@ -1294,24 +1778,55 @@ impl Externals {
     }
 }
 
+impl lenient::Reply for Externals {
+    const NAME: &'static str = "Externals";
+    const FIELDS: &'static [&'static str] = &[
+        "ReleaseAddress",
+        "UnsupportNetworks",
+        "StorageBlockAttr",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.release_address),
+            1 => lenient::list(map, &mut self.unsupport_networks),
+            2 => lenient::value(map, &mut self.storage_block_attr),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Externals {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for Externals {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "Externals", 3)?
+            .opt("ReleaseAddress", &self.release_address)?
+            .list("UnsupportNetworks", &self.unsupport_networks)?
+            .opt("StorageBlockAttr", &self.storage_block_attr)?
+            .end()
+    }
+}
+
 /// GPU information of the instance
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GpuInfo {
     /// Specifies the GPU count of the instance. a value less than 1 indicates VGPU type, and a value larger than 1 indicates GPU passthrough type.
     ///
     /// Example: `1`
-    #[serde(rename = "GPUCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub gpu_count: Option<f64>,
     /// Specifies the GPU address of the instance.
     ///
     /// Example: `['0000:18:00.0','0000:18:00.1']`
-    #[serde(rename = "GPUId", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub gpu_id: Vec<String>,
     /// Specifies the GPU type of the instance.
     ///
     /// Example: `NVIDIA T4`
-    #[serde(rename = "GPUType", default, skip_serializing_if = "Option::is_none")]
     pub gpu_type: Option<String>,
 }
 
@@ -1341,80 +1856,100 @@ impl GpuInfo {
     }
 }
 
+impl lenient::Reply for GpuInfo {
+    const NAME: &'static str = "GpuInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "GPUCount",
+        "GPUId",
+        "GPUType",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.gpu_count),
+            1 => lenient::list(map, &mut self.gpu_id),
+            2 => lenient::value(map, &mut self.gpu_type),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for GpuInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for GpuInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "GpuInfo", 3)?
+            .opt("GPUCount", &self.gpu_count)?
+            .list("GPUId", &self.gpu_id)?
+            .opt("GPUType", &self.gpu_type)?
+            .end()
+    }
+}
+
 /// CDH instance details
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct HostItem {
     /// CDH instance location. This parameter is used to specify the AZ, project, and other attributes of the instance.
     ///
     /// Example: `{     "Zone": "ap-guangzhou-4",     "ProjectId": 0 }`
-    #[serde(rename = "Placement", default, skip_serializing_if = "Option::is_none")]
     pub placement: Option<output::Placement>,
     /// CDH instance ID
     ///
     /// Example: `host-6154dm9w`
-    #[serde(rename = "HostId", default, skip_serializing_if = "Option::is_none")]
     pub host_id: Option<String>,
     /// CDH instance type
     ///
     /// Example: `HS50`
-    #[serde(rename = "HostType", default, skip_serializing_if = "Option::is_none")]
     pub host_type: Option<String>,
     /// CDH instance name
     ///
     /// Example: `myHost`
-    #[serde(rename = "HostName", default, skip_serializing_if = "Option::is_none")]
     pub host_name: Option<String>,
     /// CDH instance billing mode
     ///
     /// Example: `PREPAID`
-    #[serde(rename = "HostChargeType", default, skip_serializing_if = "Option::is_none")]
     pub host_charge_type: Option<String>,
     /// CDH instance renewal flag
     ///
     /// Example: `NOTIFY_AND_AUTO_RENEW`
-    #[serde(rename = "RenewFlag", default, skip_serializing_if = "Option::is_none")]
     pub renew_flag: Option<String>,
     /// CDH instance creation time
     ///
     /// Example: `2024-11-03T09:47:00Z`
-    #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
     /// CDH instance expiry time
     ///
     /// Example: `2024-12-03T09:47:00Z`
-    #[serde(rename = "ExpiredTime", default, skip_serializing_if = "Option::is_none")]
     pub expired_time: Option<String>,
     /// List of IDs of CVMs created on a CDH instance
     ///
     /// Example: `ins-bv6i4xxx`
-    #[serde(rename = "InstanceIds", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub instance_ids: Vec<String>,
     /// CDH instance status
     ///
     /// Example: `RUNNING`
-    #[serde(rename = "HostState", default, skip_serializing_if = "Option::is_none")]
     pub host_state: Option<String>,
     /// CDH instance IP
     ///
     /// Example: `10.0.0.6`
-    #[serde(rename = "HostIp", default, skip_serializing_if = "Option::is_none")]
     pub host_ip: Option<String>,
     /// CDH instance resource information
     ///
     /// Example: `{     "CpuTotal": 126,     "CpuAvailable": 24,     "MemTotal": 320,     "MemAvailable": 77,     "DiskTotal": 0,     "DiskAvailable": 0,     "DiskType": "",     "GpuTotal": 0,     "GpuAvailable": 0 }`
-    #[serde(rename = "HostResource", default, skip_serializing_if = "Option::is_none")]
     pub host_resource: Option<output::HostResource>,
     /// Cage ID of the CDH instance. This parameter is only valid for CDH instances in the cages of finance availability zones.
     /// Note: This field may return null, indicating that no valid value is found.
     ///
     /// Example: `cage-gz-1-2`
-    #[serde(rename = "CageId", default, skip_serializing_if = "Option::is_none")]
     pub cage_id: Option<String>,
     /// (Chinese only) 专用宿主机关联的标签列表。
     ///
     /// Example: `[     {         "ResourceType": "cdh",         "Tags": [             {                 "Key": "myTag",                 "Value": "cloud"             }         ]     } ]`
-    #[serde(rename = "Tags", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<output::Tag>,
 }
 
@@ -1510,14 +2045,80 @@ impl HostItem {
     }
 }
 
+impl lenient::Reply for HostItem {
+    const NAME: &'static str = "HostItem";
+    const FIELDS: &'static [&'static str] = &[
+        "Placement",
+        "HostId",
+        "HostType",
+        "HostName",
+        "HostChargeType",
+        "RenewFlag",
+        "CreatedTime",
+        "ExpiredTime",
+        "InstanceIds",
+        "HostState",
+        "HostIp",
+        "HostResource",
+        "CageId",
+        "Tags",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.placement),
+            1 => lenient::value(map, &mut self.host_id),
+            2 => lenient::value(map, &mut self.host_type),
+            3 => lenient::value(map, &mut self.host_name),
+            4 => lenient::value(map, &mut self.host_charge_type),
+            5 => lenient::value(map, &mut self.renew_flag),
+            6 => lenient::value(map, &mut self.created_time),
+            7 => lenient::value(map, &mut self.expired_time),
+            8 => lenient::list(map, &mut self.instance_ids),
+            9 => lenient::value(map, &mut self.host_state),
+            10 => lenient::value(map, &mut self.host_ip),
+            11 => lenient::value(map, &mut self.host_resource),
+            12 => lenient::value(map, &mut self.cage_id),
+            13 => lenient::list(map, &mut self.tags),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for HostItem {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for HostItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "HostItem", 14)?
+            .opt("Placement", &self.placement)?
+            .opt("HostId", &self.host_id)?
+            .opt("HostType", &self.host_type)?
+            .opt("HostName", &self.host_name)?
+            .opt("HostChargeType", &self.host_charge_type)?
+            .opt("RenewFlag", &self.renew_flag)?
+            .opt("CreatedTime", &self.created_time)?
+            .opt("ExpiredTime", &self.expired_time)?
+            .list("InstanceIds", &self.instance_ids)?
+            .opt("HostState", &self.host_state)?
+            .opt("HostIp", &self.host_ip)?
+            .opt("HostResource", &self.host_resource)?
+            .opt("CageId", &self.cage_id)?
+            .list("Tags", &self.tags)?
+            .end()
+    }
+}
+
 /// (Chinese only) cdh相关价格信息
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct HostPriceInfo {
     /// (Chinese only) 描述了cdh实例相关的价格信息
     ///
     /// Required.
-    #[serde(rename = "HostPrice", default, skip_serializing_if = "Option::is_none")]
     pub host_price: Option<output::ItemPrice>,
 }
 
@@ -1530,60 +2131,78 @@ impl HostPriceInfo {
     }
 }
 
+impl lenient::Reply for HostPriceInfo {
+    const NAME: &'static str = "HostPriceInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "HostPrice",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.host_price),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for HostPriceInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for HostPriceInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "HostPriceInfo", 1)?
+            .opt("HostPrice", &self.host_price)?
+            .end()
+    }
+}
+
 /// Resource information of the CDH instance
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct HostResource {
     /// Total number of CPU cores in the CDH instance
     ///
     /// Example: `32`
-    #[serde(rename = "CpuTotal", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub cpu_total: Option<u64>,
     /// Number of available CPU cores in the CDH instance
     ///
     /// Example: `32`
-    #[serde(rename = "CpuAvailable", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub cpu_available: Option<u64>,
     /// Total memory size of the CDH instance (unit: GiB)
     ///
     /// Example: `96`
-    #[serde(rename = "MemTotal", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub mem_total: Option<f64>,
     /// Available memory size of the CDH instance (unit: GiB)
     ///
     /// Example: `96`
-    #[serde(rename = "MemAvailable", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub mem_available: Option<f64>,
     /// Total disk size of the CDH instance (unit: GiB)
     ///
     /// Example: `1000`
-    #[serde(rename = "DiskTotal", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub disk_total: Option<u64>,
     /// Available disk size of the CDH instance (unit: GiB)
     ///
     /// Example: `1000`
-    #[serde(rename = "DiskAvailable", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub disk_available: Option<u64>,
     /// Disk type of the CDH instance
     ///
     /// Example: `"LOCAL_SSD"`
-    #[serde(rename = "DiskType", default, skip_serializing_if = "Option::is_none")]
     pub disk_type: Option<String>,
     /// Total number of GPU cards in the CDH instance
     ///
     /// Example: `0`
-    #[serde(rename = "GpuTotal", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub gpu_total: Option<u64>,
     /// Number of available GPU cards in the CDH instance
     ///
     /// Example: `0`
-    #[serde(rename = "GpuAvailable", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub gpu_available: Option<u64>,
     /// (Chinese only) CDH 拥有者
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `12300021`
-    #[serde(rename = "ExclusiveOwner", default, skip_serializing_if = "Option::is_none")]
     pub exclusive_owner: Option<String>,
 }
 
@@ -1655,67 +2274,110 @@ impl HostResource {
     }
 }
 
+impl lenient::Reply for HostResource {
+    const NAME: &'static str = "HostResource";
+    const FIELDS: &'static [&'static str] = &[
+        "CpuTotal",
+        "CpuAvailable",
+        "MemTotal",
+        "MemAvailable",
+        "DiskTotal",
+        "DiskAvailable",
+        "DiskType",
+        "GpuTotal",
+        "GpuAvailable",
+        "ExclusiveOwner",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.cpu_total),
+            1 => lenient::scalar(map, &mut self.cpu_available),
+            2 => lenient::scalar(map, &mut self.mem_total),
+            3 => lenient::scalar(map, &mut self.mem_available),
+            4 => lenient::scalar(map, &mut self.disk_total),
+            5 => lenient::scalar(map, &mut self.disk_available),
+            6 => lenient::value(map, &mut self.disk_type),
+            7 => lenient::scalar(map, &mut self.gpu_total),
+            8 => lenient::scalar(map, &mut self.gpu_available),
+            9 => lenient::value(map, &mut self.exclusive_owner),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for HostResource {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for HostResource {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "HostResource", 10)?
+            .opt("CpuTotal", &self.cpu_total)?
+            .opt("CpuAvailable", &self.cpu_available)?
+            .opt("MemTotal", &self.mem_total)?
+            .opt("MemAvailable", &self.mem_available)?
+            .opt("DiskTotal", &self.disk_total)?
+            .opt("DiskAvailable", &self.disk_available)?
+            .opt("DiskType", &self.disk_type)?
+            .opt("GpuTotal", &self.gpu_total)?
+            .opt("GpuAvailable", &self.gpu_available)?
+            .opt("ExclusiveOwner", &self.exclusive_owner)?
+            .end()
+    }
+}
+
 /// (Chinese only) 高性能计算集群
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct HpcClusterInfo {
     /// (Chinese only) 高性能计算集群ID
     ///
     /// Example: `hpc-07b1c`
-    #[serde(rename = "HpcClusterId", default, skip_serializing_if = "Option::is_none")]
     pub hpc_cluster_id: Option<String>,
     /// (Chinese only) 高性能计算集群名
     ///
     /// Example: `myCluster`
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// (Chinese only) 高性能计算集群备注
     ///
     /// Example: `HCCPNV6`
-    #[serde(rename = "Remark", default, skip_serializing_if = "Option::is_none")]
     pub remark: Option<String>,
     /// (Chinese only) 集群下设备容量
     ///
     /// Example: `1600`
-    #[serde(rename = "CvmQuotaTotal", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub cvm_quota_total: Option<u64>,
     /// (Chinese only) 集群所在可用区
     ///
     /// Example: `ap-guangzhou-6`
-    #[serde(rename = "Zone", default, skip_serializing_if = "Option::is_none")]
     pub zone: Option<String>,
     /// (Chinese only) 集群当前已有设备量
     ///
     /// Example: `1`
-    #[serde(rename = "CurrentNum", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub current_num: Option<u64>,
     /// (Chinese only) 集群创建时间
     ///
     /// Example: `2023-10-05T14:30:00Z`
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
     /// (Chinese only) 集群内实例ID列表
     ///
     /// Example: `["ins-xxxxx"]`
-    #[serde(rename = "InstanceIds", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub instance_ids: Vec<String>,
     /// (Chinese only) 高性能计算集群类型。
     ///
     /// Example: `STANDARD`
-    #[serde(rename = "HpcClusterType", default, skip_serializing_if = "Option::is_none")]
     pub hpc_cluster_type: Option<String>,
     /// (Chinese only) 高性能计算集群对应的业务场景标识，当前只支持CDC。
     ///
     /// Example: `cluster-1f6vxxx`
-    #[serde(rename = "HpcClusterBusinessId", default, skip_serializing_if = "Option::is_none")]
     pub hpc_cluster_business_id: Option<String>,
     /// (Chinese only) 高性能计算集群网络模式
     ///
     /// Example: `30`
-    #[serde(rename = "HpcClusterNetMode", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub hpc_cluster_net_mode: Option<u64>,
     /// (Chinese only) 高性能计算集群关联的标签列表
-    #[serde(rename = "Tags", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<output::Tag>,
 }
 
@@ -1799,109 +2461,150 @@ impl HpcClusterInfo {
     }
 }
 
+impl lenient::Reply for HpcClusterInfo {
+    const NAME: &'static str = "HpcClusterInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "HpcClusterId",
+        "Name",
+        "Remark",
+        "CvmQuotaTotal",
+        "Zone",
+        "CurrentNum",
+        "CreateTime",
+        "InstanceIds",
+        "HpcClusterType",
+        "HpcClusterBusinessId",
+        "HpcClusterNetMode",
+        "Tags",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.hpc_cluster_id),
+            1 => lenient::value(map, &mut self.name),
+            2 => lenient::value(map, &mut self.remark),
+            3 => lenient::scalar(map, &mut self.cvm_quota_total),
+            4 => lenient::value(map, &mut self.zone),
+            5 => lenient::scalar(map, &mut self.current_num),
+            6 => lenient::value(map, &mut self.create_time),
+            7 => lenient::list(map, &mut self.instance_ids),
+            8 => lenient::value(map, &mut self.hpc_cluster_type),
+            9 => lenient::value(map, &mut self.hpc_cluster_business_id),
+            10 => lenient::scalar(map, &mut self.hpc_cluster_net_mode),
+            11 => lenient::list(map, &mut self.tags),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for HpcClusterInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for HpcClusterInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "HpcClusterInfo", 12)?
+            .opt("HpcClusterId", &self.hpc_cluster_id)?
+            .opt("Name", &self.name)?
+            .opt("Remark", &self.remark)?
+            .opt("CvmQuotaTotal", &self.cvm_quota_total)?
+            .opt("Zone", &self.zone)?
+            .opt("CurrentNum", &self.current_num)?
+            .opt("CreateTime", &self.create_time)?
+            .list("InstanceIds", &self.instance_ids)?
+            .opt("HpcClusterType", &self.hpc_cluster_type)?
+            .opt("HpcClusterBusinessId", &self.hpc_cluster_business_id)?
+            .opt("HpcClusterNetMode", &self.hpc_cluster_net_mode)?
+            .list("Tags", &self.tags)?
+            .end()
+    }
+}
+
 /// Details about an image, including its state and attributes.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Image {
     /// Image ID
     ///
     /// Example: `img-19mu3fy3`
-    #[serde(rename = "ImageId", default, skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
     /// Operating system of the image
     ///
     /// Example: `CentOS 8.0 64位`
-    #[serde(rename = "OsName", default, skip_serializing_if = "Option::is_none")]
     pub os_name: Option<String>,
     /// Image type
     ///
     /// Example: `PRIVATE_IMAGE`
-    #[serde(rename = "ImageType", default, skip_serializing_if = "Option::is_none")]
     pub image_type: Option<String>,
     /// Creation time of the image
     ///
     /// Example: `2022-03-21T08:41:45Z`
-    #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
     /// Image name
     ///
     /// Example: `myImg`
-    #[serde(rename = "ImageName", default, skip_serializing_if = "Option::is_none")]
     pub image_name: Option<String>,
     /// Image description
     ///
     /// Example: `tencentcloud`
-    #[serde(rename = "ImageDescription", default, skip_serializing_if = "Option::is_none")]
     pub image_description: Option<String>,
     /// Image size
     ///
     /// Example: `50`
-    #[serde(rename = "ImageSize", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub image_size: Option<i64>,
     /// Image architecture
     ///
     /// Example: `x86_64`
-    #[serde(rename = "Architecture", default, skip_serializing_if = "Option::is_none")]
     pub architecture: Option<String>,
     /// Image state
     ///
     /// Example: `NORMAL`
-    #[serde(rename = "ImageState", default, skip_serializing_if = "Option::is_none")]
     pub image_state: Option<String>,
     /// Source platform of the image
     ///
     /// Example: `CentOS`
-    #[serde(rename = "Platform", default, skip_serializing_if = "Option::is_none")]
     pub platform: Option<String>,
     /// Image creator
     ///
     /// Example: `tencentcloud`
-    #[serde(rename = "ImageCreator", default, skip_serializing_if = "Option::is_none")]
     pub image_creator: Option<String>,
     /// Image source
     ///
     /// Example: `CREATE_IMAGE`
-    #[serde(rename = "ImageSource", default, skip_serializing_if = "Option::is_none")]
     pub image_source: Option<String>,
     /// Synchronization percentage
     /// Note: This field may return null, indicating that no valid value is found.
     ///
     /// May be null. Example: `60`
-    #[serde(rename = "SyncPercent", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub sync_percent: Option<i64>,
     /// Whether the image supports cloud-init
     /// Note: This field may return null, indicating that no valid value is found.
     ///
     /// Example: `true`
-    #[serde(rename = "IsSupportCloudinit", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_support_cloudinit: Option<bool>,
     /// Information on the snapshots associated with the image
     /// Note: This field may return null, indicating that no valid value is found.
-    #[serde(rename = "SnapshotSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub snapshot_set: Vec<output::Snapshot>,
     /// The list of tags bound to the image.
     /// Note: This field may return `null`, indicating that no valid value was found.
-    #[serde(rename = "Tags", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<output::Tag>,
     /// Image license type
     ///
     /// Example: `TencentCloud`
-    #[serde(rename = "LicenseType", default, skip_serializing_if = "Option::is_none")]
     pub license_type: Option<String>,
     /// Image family, Note: This field may return empty
     ///
     /// Example: `business-daily-update`
-    #[serde(rename = "ImageFamily", default, skip_serializing_if = "Option::is_none")]
     pub image_family: Option<String>,
     /// Whether the image is deprecated
     ///
     /// Example: `false`
-    #[serde(rename = "ImageDeprecated", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub image_deprecated: Option<bool>,
     /// (Chinese only) CDC镜像缓存状态
     ///
     /// Example: `CACHED`
-    #[serde(rename = "CdcCacheStatus", default, skip_serializing_if = "Option::is_none")]
     pub cdc_cache_status: Option<String>,
 }
 
@@ -2033,21 +2736,104 @@ impl Image {
     }
 }
 
+impl lenient::Reply for Image {
+    const NAME: &'static str = "Image";
+    const FIELDS: &'static [&'static str] = &[
+        "ImageId",
+        "OsName",
+        "ImageType",
+        "CreatedTime",
+        "ImageName",
+        "ImageDescription",
+        "ImageSize",
+        "Architecture",
+        "ImageState",
+        "Platform",
+        "ImageCreator",
+        "ImageSource",
+        "SyncPercent",
+        "IsSupportCloudinit",
+        "SnapshotSet",
+        "Tags",
+        "LicenseType",
+        "ImageFamily",
+        "ImageDeprecated",
+        "CdcCacheStatus",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.image_id),
+            1 => lenient::value(map, &mut self.os_name),
+            2 => lenient::value(map, &mut self.image_type),
+            3 => lenient::value(map, &mut self.created_time),
+            4 => lenient::value(map, &mut self.image_name),
+            5 => lenient::value(map, &mut self.image_description),
+            6 => lenient::scalar(map, &mut self.image_size),
+            7 => lenient::value(map, &mut self.architecture),
+            8 => lenient::value(map, &mut self.image_state),
+            9 => lenient::value(map, &mut self.platform),
+            10 => lenient::value(map, &mut self.image_creator),
+            11 => lenient::value(map, &mut self.image_source),
+            12 => lenient::scalar(map, &mut self.sync_percent),
+            13 => lenient::scalar(map, &mut self.is_support_cloudinit),
+            14 => lenient::list(map, &mut self.snapshot_set),
+            15 => lenient::list(map, &mut self.tags),
+            16 => lenient::value(map, &mut self.license_type),
+            17 => lenient::value(map, &mut self.image_family),
+            18 => lenient::scalar(map, &mut self.image_deprecated),
+            19 => lenient::value(map, &mut self.cdc_cache_status),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Image {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for Image {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "Image", 20)?
+            .opt("ImageId", &self.image_id)?
+            .opt("OsName", &self.os_name)?
+            .opt("ImageType", &self.image_type)?
+            .opt("CreatedTime", &self.created_time)?
+            .opt("ImageName", &self.image_name)?
+            .opt("ImageDescription", &self.image_description)?
+            .opt("ImageSize", &self.image_size)?
+            .opt("Architecture", &self.architecture)?
+            .opt("ImageState", &self.image_state)?
+            .opt("Platform", &self.platform)?
+            .opt("ImageCreator", &self.image_creator)?
+            .opt("ImageSource", &self.image_source)?
+            .opt("SyncPercent", &self.sync_percent)?
+            .opt("IsSupportCloudinit", &self.is_support_cloudinit)?
+            .list("SnapshotSet", &self.snapshot_set)?
+            .list("Tags", &self.tags)?
+            .opt("LicenseType", &self.license_type)?
+            .opt("ImageFamily", &self.image_family)?
+            .opt("ImageDeprecated", &self.image_deprecated)?
+            .opt("CdcCacheStatus", &self.cdc_cache_status)?
+            .end()
+    }
+}
+
 /// Supported operating systems. They are divided into two categories, Windows and Linux.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ImageOsList {
     /// Supported Windows OS
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `Windows Server 2019`
-    #[serde(rename = "Windows", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub windows: Vec<String>,
     /// Supported Linux OS
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `CentOS`
-    #[serde(rename = "Linux", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub linux: Vec<String>,
 }
 
@@ -2071,19 +2857,48 @@ impl ImageOsList {
     }
 }
 
+impl lenient::Reply for ImageOsList {
+    const NAME: &'static str = "ImageOsList";
+    const FIELDS: &'static [&'static str] = &[
+        "Windows",
+        "Linux",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.windows),
+            1 => lenient::list(map, &mut self.linux),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ImageOsList {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ImageOsList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ImageOsList", 2)?
+            .list("Windows", &self.windows)?
+            .list("Linux", &self.linux)?
+            .end()
+    }
+}
+
 /// (Chinese only) 镜像配额
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ImageQuota {
     /// (Chinese only) 已使用配额
     ///
     /// Example: `10`
-    #[serde(rename = "UsedQuota", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub used_quota: Option<u64>,
     /// (Chinese only) 总配额
     ///
     /// Example: `20`
-    #[serde(rename = "TotalQuota", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_quota: Option<u64>,
 }
 
@@ -2107,32 +2922,58 @@ impl ImageQuota {
     }
 }
 
+impl lenient::Reply for ImageQuota {
+    const NAME: &'static str = "ImageQuota";
+    const FIELDS: &'static [&'static str] = &[
+        "UsedQuota",
+        "TotalQuota",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.used_quota),
+            1 => lenient::scalar(map, &mut self.total_quota),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ImageQuota {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ImageQuota {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ImageQuota", 2)?
+            .opt("UsedQuota", &self.used_quota)?
+            .opt("TotalQuota", &self.total_quota)?
+            .end()
+    }
+}
+
 /// Describes information on an instance
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Instance {
     /// Location of the instance
-    #[serde(rename = "Placement", default, skip_serializing_if = "Option::is_none")]
     pub placement: Option<output::Placement>,
     /// Instance `ID`
     ///
     /// Example: `ins-9bxebleo`
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// Instance model
     ///
     /// Example: `S1.SMALL1`
-    #[serde(rename = "InstanceType", default, skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
     /// Number of CPU cores of the instance; unit: core
     ///
     /// Example: `1`
-    #[serde(rename = "CPU", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub cpu: Option<i64>,
     /// Instance memory capacity. unit: GiB.
     ///
     /// Example: `1`
-    #[serde(rename = "Memory", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub memory: Option<i64>,
     /// Instance business status. valid values:
     ///
@@ -2143,12 +2984,10 @@ pub struct Instance {
     /// .
     ///
     /// Example: `NORMAL`
-    #[serde(rename = "RestrictState", default, skip_serializing_if = "Option::is_none")]
     pub restrict_state: Option<String>,
     /// Instance name
     ///
     /// Example: `测试实例`
-    #[serde(rename = "InstanceName", default, skip_serializing_if = "Option::is_none")]
     pub instance_name: Option<String>,
     /// Instance billing plan. Valid values:
     ///
@@ -2156,35 +2995,27 @@ pub struct Instance {
     /// - `CDHPAID`: `CDH` billing plan. Applicable to `CDH` only, not the instances on the host.
     ///
     /// Example: `PREPAID`
-    #[serde(rename = "InstanceChargeType", default, skip_serializing_if = "Option::is_none")]
     pub instance_charge_type: Option<String>,
     /// Information on the system disk of the instance
-    #[serde(rename = "SystemDisk", default, skip_serializing_if = "Option::is_none")]
     pub system_disk: Option<output::SystemDisk>,
     /// Information of the instance data disks.
-    #[serde(rename = "DataDisks", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub data_disks: Vec<output::DataDisk>,
     /// List of private IPs of the instance's primary ENI.
     ///
     /// Example: `["172.16.32.78"]`
-    #[serde(rename = "PrivateIpAddresses", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub private_ip_addresses: Vec<String>,
     /// List of public IPs of the instance's primary ENI.
     /// Note: This field may return null, indicating that no valid value is found.
     ///
     /// May be null. Example: `["110.207.11.190"]`
-    #[serde(rename = "PublicIpAddresses", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub public_ip_addresses: Vec<String>,
     /// Information on instance bandwidth.
-    #[serde(rename = "InternetAccessible", default, skip_serializing_if = "Option::is_none")]
     pub internet_accessible: Option<output::InternetAccessible>,
     /// Information on the VPC where the instance resides.
-    #[serde(rename = "VirtualPrivateCloud", default, skip_serializing_if = "Option::is_none")]
     pub virtual_private_cloud: Option<output::VirtualPrivateCloud>,
     /// `ID` of the image used to create the instance.
     ///
     /// Example: `img-9qabwvbn`
-    #[serde(rename = "ImageId", default, skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
     /// AUTO-Renewal flag. valid values:
     ///
@@ -2194,38 +3025,30 @@ pub struct Instance {
     ///   Note: this field is null in postpaid mode.
     ///
     /// Example: `NOTIFY_AND_MANUAL_RENEW`
-    #[serde(rename = "RenewFlag", default, skip_serializing_if = "Option::is_none")]
     pub renew_flag: Option<String>,
     /// Creation time following the `ISO8601` standard and using `UTC` time in the format of `YYYY-MM-DDThh:mm:ssZ`.
     ///
     /// Example: `2020-03-10T02:43:51Z`
-    #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
     /// Expiration time in UTC format following the `ISO8601` standard: `YYYY-MM-DDThh:mm:ssZ`. Note: this parameter is `null` for postpaid instances.
     ///
     /// Example: `2020-04-10T02:47:36Z`
-    #[serde(rename = "ExpiredTime", default, skip_serializing_if = "Option::is_none")]
     pub expired_time: Option<String>,
     /// Operating system name.
     ///
     /// Example: `CentOS 7.6 64bit`
-    #[serde(rename = "OsName", default, skip_serializing_if = "Option::is_none")]
     pub os_name: Option<String>,
     /// Security groups to which the instance belongs. To obtain the security group IDs, you can call [DescribeSecurityGroups](https://intl.cloud.tencent.com/document/api/215/15808) and look for the `sgld` fields in the response.
     ///
     /// Example: `["sg-p1ezv4wz"]`
-    #[serde(rename = "SecurityGroupIds", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub security_group_ids: Vec<String>,
     /// Login settings of the instance. Currently only the key associated with the instance is returned.
-    #[serde(rename = "LoginSettings", default, skip_serializing_if = "Option::is_none")]
     pub login_settings: Option<output::LoginSettings>,
     /// Instance status. for specific status types, see the [instance status table](https://www.tencentcloud.com/document/product/213/15753#instancestatus)
     ///
     /// Example: `RUNNING`
-    #[serde(rename = "InstanceState", default, skip_serializing_if = "Option::is_none")]
     pub instance_state: Option<String>,
     /// List of tags associated with the instance.
-    #[serde(rename = "Tags", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<output::Tag>,
     /// Shutdown billing mode of an instance.
     ///
@@ -2238,17 +3061,14 @@ pub struct Instance {
     /// .
     ///
     /// Example: `NOT_APPLICABLE`
-    #[serde(rename = "StopChargingMode", default, skip_serializing_if = "Option::is_none")]
     pub stop_charging_mode: Option<String>,
     /// Globally unique ID of the instance.
     ///
     /// Example: `68b510db-b4c1-4630-a62b-73d0c7c970f9`
-    #[serde(rename = "Uuid", default, skip_serializing_if = "Option::is_none")]
     pub uuid: Option<String>,
     /// Last operation of the instance, such as StopInstances or ResetInstance.
     ///
     /// May be null. Example: `RenewInstances`
-    #[serde(rename = "LatestOperation", default, skip_serializing_if = "Option::is_none")]
     pub latest_operation: Option<String>,
     /// The latest operation status of the instance. valid values:
     ///
@@ -2260,45 +3080,37 @@ pub struct Instance {
     /// Note: This field may return null, indicating that no valid value is found.
     ///
     /// May be null. Example: `SUCCESS`
-    #[serde(rename = "LatestOperationState", default, skip_serializing_if = "Option::is_none")]
     pub latest_operation_state: Option<String>,
     /// Unique request ID for the last operation of the instance.
     ///
     /// May be null. Example: `3554eb5b-1cfa-471a-ae76-dc436c9d43e8`
-    #[serde(rename = "LatestOperationRequestId", default, skip_serializing_if = "Option::is_none")]
     pub latest_operation_request_id: Option<String>,
     /// Spread placement group ID.
     ///
     /// Deprecated. Example: `ps-l7sdunxx`
-    #[serde(rename = "DisasterRecoverGroupId", default, skip_serializing_if = "Option::is_none")]
     pub disaster_recover_group_id: Option<String>,
     /// IPv6 address of the instance.
     /// Note: this field may return null, indicating that no valid value is obtained.
     ///
     /// May be null. Example: `["xx.xxxxx.xxx"]`
-    #[serde(rename = "IPv6Addresses", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub ipv6_addresses: Vec<String>,
     /// CAM role name.
     /// Note: this field may return null, indicating that no valid value is obtained.
     ///
     /// May be null. Example: `admin`
-    #[serde(rename = "CamRoleName", default, skip_serializing_if = "Option::is_none")]
     pub cam_role_name: Option<String>,
     /// High-performance computing cluster ID.
     ///
     /// Example: `hpc-4dxxetpt`
-    #[serde(rename = "HpcClusterId", default, skip_serializing_if = "Option::is_none")]
     pub hpc_cluster_id: Option<String>,
     /// IP list of HPC cluster.
     /// Note: this field may return null, indicating that no valid value was found.
     ///
     /// May be null. Example: `["xx.xxxxx.xxx"]`
-    #[serde(rename = "RdmaIpAddresses", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub rdma_ip_addresses: Vec<String>,
     /// Dedicated cluster ID where the instance is located.
     ///
     /// Example: `cluster-du3jken`
-    #[serde(rename = "DedicatedClusterId", default, skip_serializing_if = "Option::is_none")]
     pub dedicated_cluster_id: Option<String>,
     /// Instance isolation type. valid values:
     ///
@@ -2310,22 +3122,18 @@ pub struct Instance {
     /// .
     ///
     /// Example: `NOTISOLATED`
-    #[serde(rename = "IsolatedSource", default, skip_serializing_if = "Option::is_none")]
     pub isolated_source: Option<String>,
     /// (Chinese only)
     ///
     /// 置放群组列表(目前仅支持一个)
     ///
     /// Example: `["ps-l7sdunxx"]`
-    #[serde(rename = "DisasterRecoverGroupIds", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub disaster_recover_group_ids: Vec<String>,
     /// GPU information. if it is a gpu type instance, this value will be returned. for other type instances, it does not return.
-    #[serde(rename = "GPUInfo", default, skip_serializing_if = "Option::is_none")]
     pub gpu_info: Option<output::GpuInfo>,
     /// Instance OS license type. Default value: `TencentCloud`
     ///
     /// Example: `TencentCloud`
-    #[serde(rename = "LicenseType", default, skip_serializing_if = "Option::is_none")]
     pub license_type: Option<String>,
     /// Instance destruction protection flag indicates whether an instance is allowed to be deleted through an api. value ranges from:
     ///
@@ -2335,57 +3143,47 @@ pub struct Instance {
     /// default value: false.
     ///
     /// Example: `false`
-    #[serde(rename = "DisableApiTermination", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub disable_api_termination: Option<bool>,
     /// (Chinese only)
     ///
     /// 实例主机名。
     ///
     /// Example: `VM-4-18-ubuntu`
-    #[serde(rename = "HostName", default, skip_serializing_if = "Option::is_none")]
     pub host_name: Option<String>,
     /// Default login user
     ///
     /// Example: `root`
-    #[serde(rename = "DefaultLoginUser", default, skip_serializing_if = "Option::is_none")]
     pub default_login_user: Option<String>,
     /// Default login port
     ///
     /// Example: `22`
-    #[serde(rename = "DefaultLoginPort", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub default_login_port: Option<i64>,
     /// Latest operation errors of the instance.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `None`
-    #[serde(rename = "LatestOperationErrorMsg", default, skip_serializing_if = "Option::is_none")]
     pub latest_operation_error_msg: Option<String>,
     /// (Chinese only)
     ///
     /// 实例是否开启巨型帧
     ///
     /// Example: `true`
-    #[serde(rename = "EnableJumboFrame", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub enable_jumbo_frame: Option<bool>,
     /// Custom metadata. this parameter corresponds to the metadata information specified when creating a CVM. **note: in beta test**.
-    #[serde(rename = "Metadata", default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<output::Metadata>,
     /// Specifies the public IPv6 address bound to the instance.
     ///
     /// Example: `["240d:c000:f000:ac00:5460:6340:16aa:6"]`
-    #[serde(rename = "PublicIPv6Addresses", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub public_ipv6_addresses: Vec<String>,
     /// (Chinese only)
     ///
     /// 描述了实例CPU拓扑结构的相关信息。
-    #[serde(rename = "CpuTopology", default, skip_serializing_if = "Option::is_none")]
     pub cpu_topology: Option<output::CpuTopology>,
     /// (Chinese only)
     ///
     /// 分区置放群组的分区号，具体取决于所选置放群组的分区数量(功能灰度中)
     ///
     /// Example: `2`
-    #[serde(rename = "PartitionNumber", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub partition_number: Option<i64>,
 }
 
@@ -2685,17 +3483,184 @@ impl Instance {
     }
 }
 
+impl lenient::Reply for Instance {
+    const NAME: &'static str = "Instance";
+    const FIELDS: &'static [&'static str] = &[
+        "Placement",
+        "InstanceId",
+        "InstanceType",
+        "CPU",
+        "Memory",
+        "RestrictState",
+        "InstanceName",
+        "InstanceChargeType",
+        "SystemDisk",
+        "DataDisks",
+        "PrivateIpAddresses",
+        "PublicIpAddresses",
+        "InternetAccessible",
+        "VirtualPrivateCloud",
+        "ImageId",
+        "RenewFlag",
+        "CreatedTime",
+        "ExpiredTime",
+        "OsName",
+        "SecurityGroupIds",
+        "LoginSettings",
+        "InstanceState",
+        "Tags",
+        "StopChargingMode",
+        "Uuid",
+        "LatestOperation",
+        "LatestOperationState",
+        "LatestOperationRequestId",
+        "DisasterRecoverGroupId",
+        "IPv6Addresses",
+        "CamRoleName",
+        "HpcClusterId",
+        "RdmaIpAddresses",
+        "DedicatedClusterId",
+        "IsolatedSource",
+        "DisasterRecoverGroupIds",
+        "GPUInfo",
+        "LicenseType",
+        "DisableApiTermination",
+        "HostName",
+        "DefaultLoginUser",
+        "DefaultLoginPort",
+        "LatestOperationErrorMsg",
+        "EnableJumboFrame",
+        "Metadata",
+        "PublicIPv6Addresses",
+        "CpuTopology",
+        "PartitionNumber",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.placement),
+            1 => lenient::value(map, &mut self.instance_id),
+            2 => lenient::value(map, &mut self.instance_type),
+            3 => lenient::scalar(map, &mut self.cpu),
+            4 => lenient::scalar(map, &mut self.memory),
+            5 => lenient::value(map, &mut self.restrict_state),
+            6 => lenient::value(map, &mut self.instance_name),
+            7 => lenient::value(map, &mut self.instance_charge_type),
+            8 => lenient::value(map, &mut self.system_disk),
+            9 => lenient::list(map, &mut self.data_disks),
+            10 => lenient::list(map, &mut self.private_ip_addresses),
+            11 => lenient::list(map, &mut self.public_ip_addresses),
+            12 => lenient::value(map, &mut self.internet_accessible),
+            13 => lenient::value(map, &mut self.virtual_private_cloud),
+            14 => lenient::value(map, &mut self.image_id),
+            15 => lenient::value(map, &mut self.renew_flag),
+            16 => lenient::value(map, &mut self.created_time),
+            17 => lenient::value(map, &mut self.expired_time),
+            18 => lenient::value(map, &mut self.os_name),
+            19 => lenient::list(map, &mut self.security_group_ids),
+            20 => lenient::value(map, &mut self.login_settings),
+            21 => lenient::value(map, &mut self.instance_state),
+            22 => lenient::list(map, &mut self.tags),
+            23 => lenient::value(map, &mut self.stop_charging_mode),
+            24 => lenient::value(map, &mut self.uuid),
+            25 => lenient::value(map, &mut self.latest_operation),
+            26 => lenient::value(map, &mut self.latest_operation_state),
+            27 => lenient::value(map, &mut self.latest_operation_request_id),
+            28 => lenient::value(map, &mut self.disaster_recover_group_id),
+            29 => lenient::list(map, &mut self.ipv6_addresses),
+            30 => lenient::value(map, &mut self.cam_role_name),
+            31 => lenient::value(map, &mut self.hpc_cluster_id),
+            32 => lenient::list(map, &mut self.rdma_ip_addresses),
+            33 => lenient::value(map, &mut self.dedicated_cluster_id),
+            34 => lenient::value(map, &mut self.isolated_source),
+            35 => lenient::list(map, &mut self.disaster_recover_group_ids),
+            36 => lenient::value(map, &mut self.gpu_info),
+            37 => lenient::value(map, &mut self.license_type),
+            38 => lenient::scalar(map, &mut self.disable_api_termination),
+            39 => lenient::value(map, &mut self.host_name),
+            40 => lenient::value(map, &mut self.default_login_user),
+            41 => lenient::scalar(map, &mut self.default_login_port),
+            42 => lenient::value(map, &mut self.latest_operation_error_msg),
+            43 => lenient::scalar(map, &mut self.enable_jumbo_frame),
+            44 => lenient::value(map, &mut self.metadata),
+            45 => lenient::list(map, &mut self.public_ipv6_addresses),
+            46 => lenient::value(map, &mut self.cpu_topology),
+            47 => lenient::scalar(map, &mut self.partition_number),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Instance {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for Instance {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "Instance", 48)?
+            .opt("Placement", &self.placement)?
+            .opt("InstanceId", &self.instance_id)?
+            .opt("InstanceType", &self.instance_type)?
+            .opt("CPU", &self.cpu)?
+            .opt("Memory", &self.memory)?
+            .opt("RestrictState", &self.restrict_state)?
+            .opt("InstanceName", &self.instance_name)?
+            .opt("InstanceChargeType", &self.instance_charge_type)?
+            .opt("SystemDisk", &self.system_disk)?
+            .list("DataDisks", &self.data_disks)?
+            .list("PrivateIpAddresses", &self.private_ip_addresses)?
+            .list("PublicIpAddresses", &self.public_ip_addresses)?
+            .opt("InternetAccessible", &self.internet_accessible)?
+            .opt("VirtualPrivateCloud", &self.virtual_private_cloud)?
+            .opt("ImageId", &self.image_id)?
+            .opt("RenewFlag", &self.renew_flag)?
+            .opt("CreatedTime", &self.created_time)?
+            .opt("ExpiredTime", &self.expired_time)?
+            .opt("OsName", &self.os_name)?
+            .list("SecurityGroupIds", &self.security_group_ids)?
+            .opt("LoginSettings", &self.login_settings)?
+            .opt("InstanceState", &self.instance_state)?
+            .list("Tags", &self.tags)?
+            .opt("StopChargingMode", &self.stop_charging_mode)?
+            .opt("Uuid", &self.uuid)?
+            .opt("LatestOperation", &self.latest_operation)?
+            .opt("LatestOperationState", &self.latest_operation_state)?
+            .opt("LatestOperationRequestId", &self.latest_operation_request_id)?
+            .opt("DisasterRecoverGroupId", &self.disaster_recover_group_id)?
+            .list("IPv6Addresses", &self.ipv6_addresses)?
+            .opt("CamRoleName", &self.cam_role_name)?
+            .opt("HpcClusterId", &self.hpc_cluster_id)?
+            .list("RdmaIpAddresses", &self.rdma_ip_addresses)?
+            .opt("DedicatedClusterId", &self.dedicated_cluster_id)?
+            .opt("IsolatedSource", &self.isolated_source)?
+            .list("DisasterRecoverGroupIds", &self.disaster_recover_group_ids)?
+            .opt("GPUInfo", &self.gpu_info)?
+            .opt("LicenseType", &self.license_type)?
+            .opt("DisableApiTermination", &self.disable_api_termination)?
+            .opt("HostName", &self.host_name)?
+            .opt("DefaultLoginUser", &self.default_login_user)?
+            .opt("DefaultLoginPort", &self.default_login_port)?
+            .opt("LatestOperationErrorMsg", &self.latest_operation_error_msg)?
+            .opt("EnableJumboFrame", &self.enable_jumbo_frame)?
+            .opt("Metadata", &self.metadata)?
+            .list("PublicIPv6Addresses", &self.public_ipv6_addresses)?
+            .opt("CpuTopology", &self.cpu_topology)?
+            .opt("PartitionNumber", &self.partition_number)?
+            .end()
+    }
+}
+
 /// Instance attributes.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct InstanceAttribute {
     /// Instance ID.
     ///
     /// Example: `ins-lyxxskp2`
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// Instance attribute information.
-    #[serde(rename = "Attributes", default, skip_serializing_if = "Option::is_none")]
     pub attributes: Option<output::Attribute>,
 }
 
@@ -2719,14 +3684,44 @@ impl InstanceAttribute {
     }
 }
 
+impl lenient::Reply for InstanceAttribute {
+    const NAME: &'static str = "InstanceAttribute";
+    const FIELDS: &'static [&'static str] = &[
+        "InstanceId",
+        "Attributes",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.instance_id),
+            1 => lenient::value(map, &mut self.attributes),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for InstanceAttribute {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for InstanceAttribute {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "InstanceAttribute", 2)?
+            .opt("InstanceId", &self.instance_id)?
+            .opt("Attributes", &self.attributes)?
+            .end()
+    }
+}
+
 /// Describes the billing method of an instance.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct InstanceChargePrepaid {
     /// Subscription period in months. value range: 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 24, 36, 48, 60.
     ///
     /// Required. Example: `1`
-    #[serde(rename = "Period", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub period: Option<i64>,
     /// AUTO-Renewal flag. value ranges:
     ///
@@ -2737,7 +3732,6 @@ pub struct InstanceChargePrepaid {
     /// default value: NOTIFY_AND_MANUAL_RENEW. if this parameter is set to NOTIFY_AND_AUTO_RENEW, the instance will be automatically renewed monthly after expiration, provided that the account balance is sufficient.
     ///
     /// Example: `DISABLE_NOTIFY_AND_MANUAL_RENEW`
-    #[serde(rename = "RenewFlag", default, skip_serializing_if = "Option::is_none")]
     pub renew_flag: Option<String>,
 }
 
@@ -2756,20 +3750,49 @@ impl InstanceChargePrepaid {
     }
 }
 
+impl lenient::Reply for InstanceChargePrepaid {
+    const NAME: &'static str = "InstanceChargePrepaid";
+    const FIELDS: &'static [&'static str] = &[
+        "Period",
+        "RenewFlag",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.period),
+            1 => lenient::value(map, &mut self.renew_flag),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for InstanceChargePrepaid {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for InstanceChargePrepaid {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "InstanceChargePrepaid", 2)?
+            .opt("Period", &self.period)?
+            .opt("RenewFlag", &self.renew_flag)?
+            .end()
+    }
+}
+
 /// Describes the model family of the instance.
 /// Examples: {'InstanceFamilyName': 'Standard S1', 'InstanceFamily': 'S1'}, {'InstanceFamilyName': 'Network-optimized N1', 'InstanceFamily': 'N1'}, {'InstanceFamilyName': 'High IO I1', 'InstanceFamily': 'I1'}, etc.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct InstanceFamilyConfig {
     /// Full name of the model family.
     ///
     /// Example: `高IO型I1`
-    #[serde(rename = "InstanceFamilyName", default, skip_serializing_if = "Option::is_none")]
     pub instance_family_name: Option<String>,
     /// Acronym of the model family.
     ///
     /// Example: `I1`
-    #[serde(rename = "InstanceFamily", default, skip_serializing_if = "Option::is_none")]
     pub instance_family: Option<String>,
 }
 
@@ -2793,19 +3816,48 @@ impl InstanceFamilyConfig {
     }
 }
 
+impl lenient::Reply for InstanceFamilyConfig {
+    const NAME: &'static str = "InstanceFamilyConfig";
+    const FIELDS: &'static [&'static str] = &[
+        "InstanceFamilyName",
+        "InstanceFamily",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.instance_family_name),
+            1 => lenient::value(map, &mut self.instance_family),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for InstanceFamilyConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for InstanceFamilyConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "InstanceFamilyConfig", 2)?
+            .opt("InstanceFamilyName", &self.instance_family_name)?
+            .opt("InstanceFamily", &self.instance_family)?
+            .end()
+    }
+}
+
 /// Options related to bidding requests
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct InstanceMarketOptionsRequest {
     /// Relevant options for spot instances.
     ///
     /// Required. Example: `0.12`
-    #[serde(rename = "SpotOptions", default, skip_serializing_if = "Option::is_none")]
     pub spot_options: Option<output::SpotMarketOptions>,
     /// Market option type. The value can only be spot currently.
     ///
     /// Example: `spot`
-    #[serde(rename = "MarketType", default, skip_serializing_if = "Option::is_none")]
     pub market_type: Option<String>,
 }
 
@@ -2824,24 +3876,52 @@ impl InstanceMarketOptionsRequest {
     }
 }
 
+impl lenient::Reply for InstanceMarketOptionsRequest {
+    const NAME: &'static str = "InstanceMarketOptionsRequest";
+    const FIELDS: &'static [&'static str] = &[
+        "SpotOptions",
+        "MarketType",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.spot_options),
+            1 => lenient::value(map, &mut self.market_type),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for InstanceMarketOptionsRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for InstanceMarketOptionsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "InstanceMarketOptionsRequest", 2)?
+            .opt("SpotOptions", &self.spot_options)?
+            .opt("MarketType", &self.market_type)?
+            .end()
+    }
+}
+
 /// (Chinese only) 描述退款详情。
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct InstanceRefund {
     /// (Chinese only) 实例Id。
     ///
     /// Example: `"ins-fxqy3xmq"`
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// (Chinese only) 退款数额。
     ///
     /// Example: `"7.36元"`
-    #[serde(rename = "Refunds", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub refunds: Option<f64>,
     /// (Chinese only) 退款详情。
     ///
     /// Example: `"退款：7.36元，代金券不退（订单号20210406606002706051431：部件cvm:现金支付17.9元-已使用第一`
-    #[serde(rename = "PriceDetail", default, skip_serializing_if = "Option::is_none")]
     pub price_detail: Option<String>,
 }
 
@@ -2871,14 +3951,47 @@ impl InstanceRefund {
     }
 }
 
+impl lenient::Reply for InstanceRefund {
+    const NAME: &'static str = "InstanceRefund";
+    const FIELDS: &'static [&'static str] = &[
+        "InstanceId",
+        "Refunds",
+        "PriceDetail",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.instance_id),
+            1 => lenient::scalar(map, &mut self.refunds),
+            2 => lenient::value(map, &mut self.price_detail),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for InstanceRefund {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for InstanceRefund {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "InstanceRefund", 3)?
+            .opt("InstanceId", &self.instance_id)?
+            .opt("Refunds", &self.refunds)?
+            .opt("PriceDetail", &self.price_detail)?
+            .end()
+    }
+}
+
 /// Describes instance states. For state types, see [here](https://intl.cloud.tencent.com/document/api/213/15753?from_cn_redirect=1#InstanceStatus).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct InstanceStatus {
     /// Instance `ID`.
     ///
     /// Example: `ins-g4c6xxxx`
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// Instance status. Valid values:
     ///
@@ -2899,7 +4012,6 @@ pub struct InstanceStatus {
     /// - EXIT_SERVICE_LIVE_MIGRATE: Exiting online service migration.
     ///
     /// Example: `RUNNING`
-    #[serde(rename = "InstanceState", default, skip_serializing_if = "Option::is_none")]
     pub instance_state: Option<String>,
 }
 
@@ -2923,8 +4035,39 @@ impl InstanceStatus {
     }
 }
 
+impl lenient::Reply for InstanceStatus {
+    const NAME: &'static str = "InstanceStatus";
+    const FIELDS: &'static [&'static str] = &[
+        "InstanceId",
+        "InstanceState",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.instance_id),
+            1 => lenient::value(map, &mut self.instance_state),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for InstanceStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for InstanceStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "InstanceStatus", 2)?
+            .opt("InstanceId", &self.instance_id)?
+            .opt("InstanceState", &self.instance_state)?
+            .end()
+    }
+}
+
 /// (Chinese only) 描述实例机型配置信息
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct InstanceTypeConfig {
     /// (Chinese only)
@@ -2932,70 +4075,60 @@ pub struct InstanceTypeConfig {
     /// 可用区。
     ///
     /// Example: `ap-guangzhou-6`
-    #[serde(rename = "Zone", default, skip_serializing_if = "Option::is_none")]
     pub zone: Option<String>,
     /// (Chinese only)
     ///
     /// 实例机型。
     ///
     /// Example: `S5.LARGE4`
-    #[serde(rename = "InstanceType", default, skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
     /// (Chinese only)
     ///
     /// 实例机型系列。
     ///
     /// Example: `S5`
-    #[serde(rename = "InstanceFamily", default, skip_serializing_if = "Option::is_none")]
     pub instance_family: Option<String>,
     /// (Chinese only)
     ///
     /// GPU核数，单位：核。
     ///
     /// Example: `1`
-    #[serde(rename = "GPU", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub gpu: Option<i64>,
     /// (Chinese only)
     ///
     /// CPU核数，单位：核。
     ///
     /// Example: `4`
-    #[serde(rename = "CPU", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub cpu: Option<i64>,
     /// (Chinese only)
     ///
     /// 内存容量，单位：`GiB`。
     ///
     /// Example: `4`
-    #[serde(rename = "Memory", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub memory: Option<i64>,
     /// (Chinese only)
     ///
     /// FPGA核数，单位：核。
     ///
     /// Example: `1`
-    #[serde(rename = "FPGA", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub fpga: Option<i64>,
     /// (Chinese only)
     ///
     /// 实例机型映射的物理GPU卡数，单位：卡。vGPU卡型小于1，直通卡型大于等于1。vGPU是通过分片虚拟化技术，将物理GPU卡重新划分，同一块GPU卡经虚拟化分割后可分配至不同的实例使用。直通卡型会将GPU设备直接挂载给实例使用。
     ///
     /// Example: `1.0`
-    #[serde(rename = "GpuCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub gpu_count: Option<f64>,
     /// (Chinese only)
     ///
     /// 实例GPU类型
     ///
     /// Example: `N88a`
-    #[serde(rename = "GpuType", default, skip_serializing_if = "Option::is_none")]
     pub gpu_type: Option<String>,
     /// (Chinese only)
     ///
     /// 实例GPU单块显存,单位：GiB。
     ///
     /// Example: `8`
-    #[serde(rename = "GpuMemory", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub gpu_memory: Option<f64>,
 }
 
@@ -3067,22 +4200,74 @@ impl InstanceTypeConfig {
     }
 }
 
+impl lenient::Reply for InstanceTypeConfig {
+    const NAME: &'static str = "InstanceTypeConfig";
+    const FIELDS: &'static [&'static str] = &[
+        "Zone",
+        "InstanceType",
+        "InstanceFamily",
+        "GPU",
+        "CPU",
+        "Memory",
+        "FPGA",
+        "GpuCount",
+        "GpuType",
+        "GpuMemory",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.zone),
+            1 => lenient::value(map, &mut self.instance_type),
+            2 => lenient::value(map, &mut self.instance_family),
+            3 => lenient::scalar(map, &mut self.gpu),
+            4 => lenient::scalar(map, &mut self.cpu),
+            5 => lenient::scalar(map, &mut self.memory),
+            6 => lenient::scalar(map, &mut self.fpga),
+            7 => lenient::scalar(map, &mut self.gpu_count),
+            8 => lenient::value(map, &mut self.gpu_type),
+            9 => lenient::scalar(map, &mut self.gpu_memory),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for InstanceTypeConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for InstanceTypeConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "InstanceTypeConfig", 10)?
+            .opt("Zone", &self.zone)?
+            .opt("InstanceType", &self.instance_type)?
+            .opt("InstanceFamily", &self.instance_family)?
+            .opt("GPU", &self.gpu)?
+            .opt("CPU", &self.cpu)?
+            .opt("Memory", &self.memory)?
+            .opt("FPGA", &self.fpga)?
+            .opt("GpuCount", &self.gpu_count)?
+            .opt("GpuType", &self.gpu_type)?
+            .opt("GpuMemory", &self.gpu_memory)?
+            .end()
+    }
+}
+
 /// (Chinese only) 描述实例机型配置信息及状态信息
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct InstanceTypeConfigStatus {
     /// (Chinese only) 状态描述
     ///
     /// Example: `"UNAVAILABLE"`
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// (Chinese only) 状态描述信息
     ///
     /// Example: `"The instance does not support tuning to SA3 instance family."`
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// (Chinese only) 配置信息
-    #[serde(rename = "InstanceTypeConfig", default, skip_serializing_if = "Option::is_none")]
     pub instance_type_config: Option<output::InstanceTypeConfig>,
 }
 
@@ -3112,19 +4297,51 @@ impl InstanceTypeConfigStatus {
     }
 }
 
+impl lenient::Reply for InstanceTypeConfigStatus {
+    const NAME: &'static str = "InstanceTypeConfigStatus";
+    const FIELDS: &'static [&'static str] = &[
+        "Status",
+        "Message",
+        "InstanceTypeConfig",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.status),
+            1 => lenient::value(map, &mut self.message),
+            2 => lenient::value(map, &mut self.instance_type_config),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for InstanceTypeConfigStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for InstanceTypeConfigStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "InstanceTypeConfigStatus", 3)?
+            .opt("Status", &self.status)?
+            .opt("Message", &self.message)?
+            .opt("InstanceTypeConfig", &self.instance_type_config)?
+            .end()
+    }
+}
+
 /// Describes instance model quota.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct InstanceTypeQuotaItem {
     /// Availability zone.
     ///
     /// Example: `ap-guangzhou-6`
-    #[serde(rename = "Zone", default, skip_serializing_if = "Option::is_none")]
     pub zone: Option<String>,
     /// Instance model.
     ///
     /// Example: `S5.LARGE4`
-    #[serde(rename = "InstanceType", default, skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
     /// Instance billing plan. Valid values:
     ///
@@ -3132,39 +4349,31 @@ pub struct InstanceTypeQuotaItem {
     /// - `CDHPAID`: [`CDH`](https://intl.cloud.tencent.com/document/product/416?from_cn_redirect=1) billing plan. Applicable to `CDH` only, not the instances on the host.
     ///
     /// Example: `PREPAID`
-    #[serde(rename = "InstanceChargeType", default, skip_serializing_if = "Option::is_none")]
     pub instance_charge_type: Option<String>,
     /// ENI type. For example, 25 represents an ENI of 25 GB.
     ///
     /// Example: `25`
-    #[serde(rename = "NetworkCard", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub network_card: Option<i64>,
     /// Additional data.
     /// Note: This field may return null, indicating that no valid value is found.
-    #[serde(rename = "Externals", default, skip_serializing_if = "Option::is_none")]
     pub externals: Option<output::Externals>,
     /// Number of CPU cores of an instance model.
     ///
     /// Example: `4`
-    #[serde(rename = "Cpu", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub cpu: Option<i64>,
     /// Instance memory capacity; unit: `GB`.
     ///
     /// Example: `4`
-    #[serde(rename = "Memory", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub memory: Option<i64>,
     /// Instance model family.
     ///
     /// Example: `S5`
-    #[serde(rename = "InstanceFamily", default, skip_serializing_if = "Option::is_none")]
     pub instance_family: Option<String>,
     /// Model name.
     ///
     /// Example: `标准型S5`
-    #[serde(rename = "TypeName", default, skip_serializing_if = "Option::is_none")]
     pub type_name: Option<String>,
     /// List of local disk specifications. If the parameter returns null, it means that local disks cannot be created.
-    #[serde(rename = "LocalDiskTypeList", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub local_disk_type_list: Vec<output::LocalDiskType>,
     /// Whether an instance is for sale. Valid values:
     ///
@@ -3173,61 +4382,49 @@ pub struct InstanceTypeQuotaItem {
     /// SOLD_OUT: The instance has been sold out.
     ///
     /// Example: `SELL`
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Price of an instance model.
-    #[serde(rename = "Price", default, skip_serializing_if = "Option::is_none")]
     pub price: Option<output::ItemPrice>,
     /// Details of out-of-stock items
     /// Note: this field may return null, indicating that no valid value is obtained.
     ///
     /// Example: `ResourcesSoldOut.SpecifiedInstanceType`
-    #[serde(rename = "SoldOutReason", default, skip_serializing_if = "Option::is_none")]
     pub sold_out_reason: Option<String>,
     /// Private network bandwidth, in Gbps.
     ///
     /// Example: `10.0`
-    #[serde(rename = "InstanceBandwidth", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub instance_bandwidth: Option<f64>,
     /// The max packet sending and receiving capability (in 10k PPS).
     ///
     /// Example: `80`
-    #[serde(rename = "InstancePps", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub instance_pps: Option<i64>,
     /// Number of local storage blocks.
     ///
     /// Example: `10`
-    #[serde(rename = "StorageBlockAmount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub storage_block_amount: Option<i64>,
     /// CPU type.
     ///
     /// Example: `Intel Xeon Cascade Lake 8255C`
-    #[serde(rename = "CpuType", default, skip_serializing_if = "Option::is_none")]
     pub cpu_type: Option<String>,
     /// Number of GPUs of the instance.
     ///
     /// Example: `1`
-    #[serde(rename = "Gpu", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub gpu: Option<i64>,
     /// Number of FPGAs of the instance.
     ///
     /// Example: `1`
-    #[serde(rename = "Fpga", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub fpga: Option<i64>,
     /// Descriptive information of the instance.
     ///
     /// Example: `搭载1 块 11176 GB  SATA HDD 本地硬盘`
-    #[serde(rename = "Remark", default, skip_serializing_if = "Option::is_none")]
     pub remark: Option<String>,
     /// The number of physical GPU cards mapped to the instance model, unit: card. For vGPU configurations, the value is less than 1; for passthrough configurations, the value is greater than or equal to 1. vGPU utilizes slicing virtualization technology to partition physical GPU cards, allowing a single GPU card to be allocated to multiple instances after virtualization. Passthrough configurations directly mount GPU devices to instances.
     ///
     /// Example: `1.0`
-    #[serde(rename = "GpuCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub gpu_count: Option<f64>,
     /// CPU clock rate of the instance
     ///
     /// Example: `-/3.1GHz`
-    #[serde(rename = "Frequency", default, skip_serializing_if = "Option::is_none")]
     pub frequency: Option<String>,
     /// Inventory status. Valid values:
     ///
@@ -3239,7 +4436,6 @@ pub struct InstanceTypeQuotaItem {
     /// Note: This field may return null, indicating that no valid value is found.
     ///
     /// Example: `EnoughStock`
-    #[serde(rename = "StatusCategory", default, skip_serializing_if = "Option::is_none")]
     pub status_category: Option<String>,
 }
 
@@ -3389,8 +4585,102 @@ impl InstanceTypeQuotaItem {
     }
 }
 
+impl lenient::Reply for InstanceTypeQuotaItem {
+    const NAME: &'static str = "InstanceTypeQuotaItem";
+    const FIELDS: &'static [&'static str] = &[
+        "Zone",
+        "InstanceType",
+        "InstanceChargeType",
+        "NetworkCard",
+        "Externals",
+        "Cpu",
+        "Memory",
+        "InstanceFamily",
+        "TypeName",
+        "LocalDiskTypeList",
+        "Status",
+        "Price",
+        "SoldOutReason",
+        "InstanceBandwidth",
+        "InstancePps",
+        "StorageBlockAmount",
+        "CpuType",
+        "Gpu",
+        "Fpga",
+        "Remark",
+        "GpuCount",
+        "Frequency",
+        "StatusCategory",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.zone),
+            1 => lenient::value(map, &mut self.instance_type),
+            2 => lenient::value(map, &mut self.instance_charge_type),
+            3 => lenient::scalar(map, &mut self.network_card),
+            4 => lenient::value(map, &mut self.externals),
+            5 => lenient::scalar(map, &mut self.cpu),
+            6 => lenient::scalar(map, &mut self.memory),
+            7 => lenient::value(map, &mut self.instance_family),
+            8 => lenient::value(map, &mut self.type_name),
+            9 => lenient::list(map, &mut self.local_disk_type_list),
+            10 => lenient::value(map, &mut self.status),
+            11 => lenient::value(map, &mut self.price),
+            12 => lenient::value(map, &mut self.sold_out_reason),
+            13 => lenient::scalar(map, &mut self.instance_bandwidth),
+            14 => lenient::scalar(map, &mut self.instance_pps),
+            15 => lenient::scalar(map, &mut self.storage_block_amount),
+            16 => lenient::value(map, &mut self.cpu_type),
+            17 => lenient::scalar(map, &mut self.gpu),
+            18 => lenient::scalar(map, &mut self.fpga),
+            19 => lenient::value(map, &mut self.remark),
+            20 => lenient::scalar(map, &mut self.gpu_count),
+            21 => lenient::value(map, &mut self.frequency),
+            22 => lenient::value(map, &mut self.status_category),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for InstanceTypeQuotaItem {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for InstanceTypeQuotaItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "InstanceTypeQuotaItem", 23)?
+            .opt("Zone", &self.zone)?
+            .opt("InstanceType", &self.instance_type)?
+            .opt("InstanceChargeType", &self.instance_charge_type)?
+            .opt("NetworkCard", &self.network_card)?
+            .opt("Externals", &self.externals)?
+            .opt("Cpu", &self.cpu)?
+            .opt("Memory", &self.memory)?
+            .opt("InstanceFamily", &self.instance_family)?
+            .opt("TypeName", &self.type_name)?
+            .list("LocalDiskTypeList", &self.local_disk_type_list)?
+            .opt("Status", &self.status)?
+            .opt("Price", &self.price)?
+            .opt("SoldOutReason", &self.sold_out_reason)?
+            .opt("InstanceBandwidth", &self.instance_bandwidth)?
+            .opt("InstancePps", &self.instance_pps)?
+            .opt("StorageBlockAmount", &self.storage_block_amount)?
+            .opt("CpuType", &self.cpu_type)?
+            .opt("Gpu", &self.gpu)?
+            .opt("Fpga", &self.fpga)?
+            .opt("Remark", &self.remark)?
+            .opt("GpuCount", &self.gpu_count)?
+            .opt("Frequency", &self.frequency)?
+            .opt("StatusCategory", &self.status_category)?
+            .end()
+    }
+}
+
 /// Describes the public network accessibility of the instance's primary network interface, including the public network billing mode, maximum bandwidth, and other settings.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct InternetAccessible {
     /// Network connection billing plan. Valid value:
@@ -3399,12 +4689,10 @@ pub struct InternetAccessible {
     /// - BANDWIDTH_PACKAGE: Bandwidth package user.
     ///
     /// Example: `BANDWIDTH_PREPAID`
-    #[serde(rename = "InternetChargeType", default, skip_serializing_if = "Option::is_none")]
     pub internet_charge_type: Option<String>,
     /// The maximum outbound bandwidth of the public network, in Mbps. The default value is 0 Mbps. The upper limit of bandwidth varies for different models. For more information, see [Purchase Network Bandwidth](https://www.tencentcloud.com/document/product/213/12523).
     ///
     /// Example: `10`
-    #[serde(rename = "InternetMaxBandwidthOut", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub internet_max_bandwidth_out: Option<i64>,
     /// Whether to allocate a public IP address. Valid values:
     ///
@@ -3414,12 +4702,10 @@ pub struct InternetAccessible {
     /// When the public network bandwidth is greater than 0 Mbps, you can choose whether to enable the public IP address. The public IP address is enabled by default. When the public network bandwidth is 0, allocating the public IP address is not supported. This parameter is only used as an input parameter in the RunInstances API.
     ///
     /// Example: `false`
-    #[serde(rename = "PublicIpAssigned", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub public_ip_assigned: Option<bool>,
     /// Bandwidth package ID. it can be obtained through the `BandwidthPackageId` in the return value from the DescribeBandwidthPackages api. this parameter is used as an input parameter only in the RunInstances api.
     ///
     /// Example: `bwp-h1ro`
-    #[serde(rename = "BandwidthPackageId", default, skip_serializing_if = "Option::is_none")]
     pub bandwidth_package_id: Option<String>,
     /// Line type. for details on various types of lines and supported regions, refer to [EIP IP address types](https://www.tencentcloud.com/document/product/213/5733). default value: BGP.
     ///
@@ -3442,7 +4728,6 @@ pub struct InternetAccessible {
     /// Note: The static single-line IP is only supported in some regions.
     ///
     /// Example: `BGP`
-    #[serde(rename = "InternetServiceProvider", default, skip_serializing_if = "Option::is_none")]
     pub internet_service_provider: Option<String>,
     /// Specifies the public IP type.
     ///
@@ -3462,7 +4747,6 @@ pub struct InternetAccessible {
     /// This feature is in beta test in selected regions. [submit a ticket for consultation](https://console.tencentcloud.com/workorder/category) if needed.
     ///
     /// Example: `WanIP`
-    #[serde(rename = "IPv4AddressType", default, skip_serializing_if = "Option::is_none")]
     pub ipv4_address_type: Option<String>,
     /// Indicates the type of elastic public IPv6.
     ///
@@ -3478,12 +4762,10 @@ pub struct InternetAccessible {
     /// This feature is in beta test in selected regions. [submit a ticket for consultation](https://console.tencentcloud.com/workorder/category) if needed.
     ///
     /// Example: `EIPv6`
-    #[serde(rename = "IPv6AddressType", default, skip_serializing_if = "Option::is_none")]
     pub ipv6_address_type: Option<String>,
     /// DDoS protection package unique ID. this field is required when applying for a ddos protection IP.
     ///
     /// Example: `bgp-00000000`
-    #[serde(rename = "AntiDDoSPackageId", default, skip_serializing_if = "Option::is_none")]
     pub anti_d_do_s_package_id: Option<String>,
 }
 
@@ -3543,22 +4825,68 @@ impl InternetAccessible {
     }
 }
 
+impl lenient::Reply for InternetAccessible {
+    const NAME: &'static str = "InternetAccessible";
+    const FIELDS: &'static [&'static str] = &[
+        "InternetChargeType",
+        "InternetMaxBandwidthOut",
+        "PublicIpAssigned",
+        "BandwidthPackageId",
+        "InternetServiceProvider",
+        "IPv4AddressType",
+        "IPv6AddressType",
+        "AntiDDoSPackageId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.internet_charge_type),
+            1 => lenient::scalar(map, &mut self.internet_max_bandwidth_out),
+            2 => lenient::scalar(map, &mut self.public_ip_assigned),
+            3 => lenient::value(map, &mut self.bandwidth_package_id),
+            4 => lenient::value(map, &mut self.internet_service_provider),
+            5 => lenient::value(map, &mut self.ipv4_address_type),
+            6 => lenient::value(map, &mut self.ipv6_address_type),
+            7 => lenient::value(map, &mut self.anti_d_do_s_package_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for InternetAccessible {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for InternetAccessible {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "InternetAccessible", 8)?
+            .opt("InternetChargeType", &self.internet_charge_type)?
+            .opt("InternetMaxBandwidthOut", &self.internet_max_bandwidth_out)?
+            .opt("PublicIpAssigned", &self.public_ip_assigned)?
+            .opt("BandwidthPackageId", &self.bandwidth_package_id)?
+            .opt("InternetServiceProvider", &self.internet_service_provider)?
+            .opt("IPv4AddressType", &self.ipv4_address_type)?
+            .opt("IPv6AddressType", &self.ipv6_address_type)?
+            .opt("AntiDDoSPackageId", &self.anti_d_do_s_package_id)?
+            .end()
+    }
+}
+
 /// (Chinese only) 描述了按带宽计费的相关信息
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct InternetBandwidthConfig {
     /// (Chinese only) 开始时间。按照`ISO8601`标准表示，并且使用`UTC`时间。格式为：`YYYY-MM-DDThh:mm:ssZ`。
     ///
     /// Example: `2023-10-05T14:30:00Z`
-    #[serde(rename = "StartTime", default, skip_serializing_if = "Option::is_none")]
     pub start_time: Option<String>,
     /// (Chinese only) 结束时间。按照`ISO8601`标准表示，并且使用`UTC`时间。格式为：`YYYY-MM-DDThh:mm:ssZ`。
     ///
     /// Example: `2023-11-05T14:30:00Z`
-    #[serde(rename = "EndTime", default, skip_serializing_if = "Option::is_none")]
     pub end_time: Option<String>,
     /// (Chinese only) 实例带宽信息。
-    #[serde(rename = "InternetAccessible", default, skip_serializing_if = "Option::is_none")]
     pub internet_accessible: Option<output::InternetAccessible>,
 }
 
@@ -3588,19 +4916,51 @@ impl InternetBandwidthConfig {
     }
 }
 
+impl lenient::Reply for InternetBandwidthConfig {
+    const NAME: &'static str = "InternetBandwidthConfig";
+    const FIELDS: &'static [&'static str] = &[
+        "StartTime",
+        "EndTime",
+        "InternetAccessible",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.start_time),
+            1 => lenient::value(map, &mut self.end_time),
+            2 => lenient::value(map, &mut self.internet_accessible),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for InternetBandwidthConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for InternetBandwidthConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "InternetBandwidthConfig", 3)?
+            .opt("StartTime", &self.start_time)?
+            .opt("EndTime", &self.end_time)?
+            .opt("InternetAccessible", &self.internet_accessible)?
+            .end()
+    }
+}
+
 /// Describes network billing.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct InternetChargeTypeConfig {
     /// Network billing method.
     ///
     /// Example: `TRAFFIC_POSTPAID_BY_HOUR`
-    #[serde(rename = "InternetChargeType", default, skip_serializing_if = "Option::is_none")]
     pub internet_charge_type: Option<String>,
     /// Description of the network billing method.
     ///
     /// Example: `postpaid monthly`
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 
@@ -3624,8 +4984,39 @@ impl InternetChargeTypeConfig {
     }
 }
 
+impl lenient::Reply for InternetChargeTypeConfig {
+    const NAME: &'static str = "InternetChargeTypeConfig";
+    const FIELDS: &'static [&'static str] = &[
+        "InternetChargeType",
+        "Description",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.internet_charge_type),
+            1 => lenient::value(map, &mut self.description),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for InternetChargeTypeConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for InternetChargeTypeConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "InternetChargeTypeConfig", 2)?
+            .opt("InternetChargeType", &self.internet_charge_type)?
+            .opt("Description", &self.description)?
+            .end()
+    }
+}
+
 /// Describes pricing information.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ItemPrice {
     /// Original price of subsequent total costs, postpaid billing mode usage, unit: usd.
@@ -3633,7 +5024,6 @@ pub struct ItemPrice {
     /// - if other time interval items are returned, such as UnitPriceSecondStep, this item represents the time interval (0, 96) hr. if no other time interval items are returned, this item represents the full period (0, ∞) hr.
     ///
     /// Example: `35.5`
-    #[serde(rename = "UnitPrice", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<f64>,
     /// Billing unit for pay-as-you-go mode. valid values:
     ///
@@ -3641,103 +5031,85 @@ pub struct ItemPrice {
     /// - GB: bill BY TRAFFIC in GB. it's used for POSTPAID products that are billed BY the hourly TRAFFIC (`TRAFFIC_POSTPAID_BY_HOUR`).
     ///
     /// Example: `HOUR`
-    #[serde(rename = "ChargeUnit", default, skip_serializing_if = "Option::is_none")]
     pub charge_unit: Option<String>,
     /// Original price of total prepaid costs. measurement unit: usd.
     ///
     /// Example: `35.5`
-    #[serde(rename = "OriginalPrice", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub original_price: Option<f64>,
     /// Discount price of total prepaid costs. unit: usd.
     ///
     /// Example: `35.5`
-    #[serde(rename = "DiscountPrice", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub discount_price: Option<f64>,
     /// Discount, such as 20.0 representing 80% off.
     ///
     /// Example: `20.0`
-    #[serde(rename = "Discount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub discount: Option<f64>,
     /// Discounted price of subsequent total cost, postpaid billing mode usage, unit: usd
     ///
     /// - if other time interval items are returned, such as UnitPriceDiscountSecondStep, this item represents the time interval (0, 96) hr; if no other time interval items are returned, this item represents the full period (0, ∞) hr.
     ///
     /// Example: `35.5`
-    #[serde(rename = "UnitPriceDiscount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub unit_price_discount: Option<f64>,
     /// Original price of subsequent total costs for usage time range (96, 360) hr in postpaid billing mode. unit: usd.
     ///
     /// Example: `35.5`
-    #[serde(rename = "UnitPriceSecondStep", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub unit_price_second_step: Option<f64>,
     /// Discounted price of subsequent total cost for usage time interval (96, 360) hr in postpaid billing mode. unit: usd.
     ///
     /// Example: `35.5`
-    #[serde(rename = "UnitPriceDiscountSecondStep", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub unit_price_discount_second_step: Option<f64>,
     /// Specifies the original price of subsequent total costs with a usage time interval exceeding 360 hr in postpaid billing mode. measurement unit: usd.
     ///
     /// Example: `35.5`
-    #[serde(rename = "UnitPriceThirdStep", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub unit_price_third_step: Option<f64>,
     /// Discounted price of subsequent total cost for usage time interval exceeding 360 hr in postpaid billing mode. measurement unit: usd.
     ///
     /// Example: `35.5`
-    #[serde(rename = "UnitPriceDiscountThirdStep", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub unit_price_discount_third_step: Option<f64>,
     /// Specifies the original price of total 3-year prepaid costs in prepaid billing mode. measurement unit: usd.
     /// Note: This field may return null, indicating that no valid value is found.
     ///
     /// Example: `35.5`
-    #[serde(rename = "OriginalPriceThreeYear", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub original_price_three_year: Option<f64>,
     /// Specifies the discount price for an advance payment of the total fee for three years, prepaid mode usage, measurement unit: usd.
     /// Note: This field may return null, indicating that no valid value is found.
     ///
     /// Example: `35.5`
-    #[serde(rename = "DiscountPriceThreeYear", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub discount_price_three_year: Option<f64>,
     /// Specifies the discount for a 3-year advance payment, for example 20.0 represents 80% off.
     /// Note: This field may return null, indicating that no valid value is found.
     ///
     /// Example: `35.5`
-    #[serde(rename = "DiscountThreeYear", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub discount_three_year: Option<f64>,
     /// Specifies the original price of the 5-year total cost with advance payment, using prepaid billing mode. measurement unit: usd.
     /// Note: This field may return null, indicating that no valid value is found.
     ///
     /// Example: `35.5`
-    #[serde(rename = "OriginalPriceFiveYear", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub original_price_five_year: Option<f64>,
     /// Prepaid 5-year total cost discount price, prepaid billing mode usage. unit: usd.
     /// Note: This field may return null, indicating that no valid value is found.
     ///
     /// Example: `35.5`
-    #[serde(rename = "DiscountPriceFiveYear", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub discount_price_five_year: Option<f64>,
     /// Specifies the discount for 5-year advance payment, such as 20.0 for 80% off.
     /// Note: This field may return null, indicating that no valid value is found.
     ///
     /// Example: `35.5`
-    #[serde(rename = "DiscountFiveYear", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub discount_five_year: Option<f64>,
     /// Original price of one-year advance payment total cost. prepaid mode usage. unit: usd.
     /// Note: This field may return null, indicating that no valid value is found.
     ///
     /// Example: `35.5`
-    #[serde(rename = "OriginalPriceOneYear", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub original_price_one_year: Option<f64>,
     /// Discount price for total advance payment for one year. specifies prepaid mode usage. measurement unit: usd.
     /// Note: This field may return null, indicating that no valid value is found.
     ///
     /// Example: `35.5`
-    #[serde(rename = "DiscountPriceOneYear", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub discount_price_one_year: Option<f64>,
     /// Specifies the discount for a one-year advance payment, such as 20.0 for 80% off.
     /// Note: This field may return null, indicating that no valid value is found.
     ///
     /// Example: `20.0`
-    #[serde(rename = "DiscountOneYear", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub discount_one_year: Option<f64>,
 }
 
@@ -3863,53 +5235,126 @@ impl ItemPrice {
     }
 }
 
+impl lenient::Reply for ItemPrice {
+    const NAME: &'static str = "ItemPrice";
+    const FIELDS: &'static [&'static str] = &[
+        "UnitPrice",
+        "ChargeUnit",
+        "OriginalPrice",
+        "DiscountPrice",
+        "Discount",
+        "UnitPriceDiscount",
+        "UnitPriceSecondStep",
+        "UnitPriceDiscountSecondStep",
+        "UnitPriceThirdStep",
+        "UnitPriceDiscountThirdStep",
+        "OriginalPriceThreeYear",
+        "DiscountPriceThreeYear",
+        "DiscountThreeYear",
+        "OriginalPriceFiveYear",
+        "DiscountPriceFiveYear",
+        "DiscountFiveYear",
+        "OriginalPriceOneYear",
+        "DiscountPriceOneYear",
+        "DiscountOneYear",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.unit_price),
+            1 => lenient::value(map, &mut self.charge_unit),
+            2 => lenient::scalar(map, &mut self.original_price),
+            3 => lenient::scalar(map, &mut self.discount_price),
+            4 => lenient::scalar(map, &mut self.discount),
+            5 => lenient::scalar(map, &mut self.unit_price_discount),
+            6 => lenient::scalar(map, &mut self.unit_price_second_step),
+            7 => lenient::scalar(map, &mut self.unit_price_discount_second_step),
+            8 => lenient::scalar(map, &mut self.unit_price_third_step),
+            9 => lenient::scalar(map, &mut self.unit_price_discount_third_step),
+            10 => lenient::scalar(map, &mut self.original_price_three_year),
+            11 => lenient::scalar(map, &mut self.discount_price_three_year),
+            12 => lenient::scalar(map, &mut self.discount_three_year),
+            13 => lenient::scalar(map, &mut self.original_price_five_year),
+            14 => lenient::scalar(map, &mut self.discount_price_five_year),
+            15 => lenient::scalar(map, &mut self.discount_five_year),
+            16 => lenient::scalar(map, &mut self.original_price_one_year),
+            17 => lenient::scalar(map, &mut self.discount_price_one_year),
+            18 => lenient::scalar(map, &mut self.discount_one_year),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ItemPrice {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ItemPrice {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ItemPrice", 19)?
+            .opt("UnitPrice", &self.unit_price)?
+            .opt("ChargeUnit", &self.charge_unit)?
+            .opt("OriginalPrice", &self.original_price)?
+            .opt("DiscountPrice", &self.discount_price)?
+            .opt("Discount", &self.discount)?
+            .opt("UnitPriceDiscount", &self.unit_price_discount)?
+            .opt("UnitPriceSecondStep", &self.unit_price_second_step)?
+            .opt("UnitPriceDiscountSecondStep", &self.unit_price_discount_second_step)?
+            .opt("UnitPriceThirdStep", &self.unit_price_third_step)?
+            .opt("UnitPriceDiscountThirdStep", &self.unit_price_discount_third_step)?
+            .opt("OriginalPriceThreeYear", &self.original_price_three_year)?
+            .opt("DiscountPriceThreeYear", &self.discount_price_three_year)?
+            .opt("DiscountThreeYear", &self.discount_three_year)?
+            .opt("OriginalPriceFiveYear", &self.original_price_five_year)?
+            .opt("DiscountPriceFiveYear", &self.discount_price_five_year)?
+            .opt("DiscountFiveYear", &self.discount_five_year)?
+            .opt("OriginalPriceOneYear", &self.original_price_one_year)?
+            .opt("DiscountPriceOneYear", &self.discount_price_one_year)?
+            .opt("DiscountOneYear", &self.discount_one_year)?
+            .end()
+    }
+}
+
 /// Describes key pair information.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct KeyPair {
     /// Key pair `ID`, the unique identifier of a key pair.
     ///
     /// Example: `skey-q29u65hu`
-    #[serde(rename = "KeyId", default, skip_serializing_if = "Option::is_none")]
     pub key_id: Option<String>,
     /// Key pair name.
     ///
     /// Example: `mySkey`
-    #[serde(rename = "KeyName", default, skip_serializing_if = "Option::is_none")]
     pub key_name: Option<String>,
     /// `ID` of the project to which a key pair belongs.
     ///
     /// Example: `0`
-    #[serde(rename = "ProjectId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub project_id: Option<i64>,
     /// Key pair description.
     ///
     /// Example: `mySkey`
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Content of public key in a key pair.
     ///
     /// Example: `ssh-rsa AAAAB3N......59LPzXah+r+d skey-0mjpcb19`
-    #[serde(rename = "PublicKey", default, skip_serializing_if = "Option::is_none")]
     pub public_key: Option<String>,
     /// Content of private key in a key pair. Tencent Cloud do not keep private keys. Please keep it properly.
     ///
     /// Example: `-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEAzDC......WCvOBGeKHg==\n-----END RSA PRIVATE KEY-----`
-    #[serde(rename = "PrivateKey", default, skip_serializing_if = "Option::is_none")]
     pub private_key: Option<String>,
     /// `ID` list of instances associated with a key.
     ///
     /// Example: `["ins-syht65r4"]`
-    #[serde(rename = "AssociatedInstanceIds", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub associated_instance_ids: Vec<String>,
     /// Creation time, which follows the `ISO8601` standard and uses `UTC` time in the format of `YYYY-MM-DDThh:mm:ssZ`.
     ///
     /// Example: `2022-03-21T08:41:45Z`
-    #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
     /// The list of tags bound to the key.
     /// Note: This field may return `null`, indicating that no valid value can be obtained.
-    #[serde(rename = "Tags", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<output::Tag>,
 }
 
@@ -3975,51 +5420,96 @@ impl KeyPair {
     }
 }
 
+impl lenient::Reply for KeyPair {
+    const NAME: &'static str = "KeyPair";
+    const FIELDS: &'static [&'static str] = &[
+        "KeyId",
+        "KeyName",
+        "ProjectId",
+        "Description",
+        "PublicKey",
+        "PrivateKey",
+        "AssociatedInstanceIds",
+        "CreatedTime",
+        "Tags",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.key_id),
+            1 => lenient::value(map, &mut self.key_name),
+            2 => lenient::scalar(map, &mut self.project_id),
+            3 => lenient::value(map, &mut self.description),
+            4 => lenient::value(map, &mut self.public_key),
+            5 => lenient::value(map, &mut self.private_key),
+            6 => lenient::list(map, &mut self.associated_instance_ids),
+            7 => lenient::value(map, &mut self.created_time),
+            8 => lenient::list(map, &mut self.tags),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for KeyPair {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for KeyPair {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "KeyPair", 9)?
+            .opt("KeyId", &self.key_id)?
+            .opt("KeyName", &self.key_name)?
+            .opt("ProjectId", &self.project_id)?
+            .opt("Description", &self.description)?
+            .opt("PublicKey", &self.public_key)?
+            .opt("PrivateKey", &self.private_key)?
+            .list("AssociatedInstanceIds", &self.associated_instance_ids)?
+            .opt("CreatedTime", &self.created_time)?
+            .list("Tags", &self.tags)?
+            .end()
+    }
+}
+
 /// Information of instance launch template.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct LaunchTemplateInfo {
     /// Instance launch template version number.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `10`
-    #[serde(rename = "LatestVersionNumber", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub latest_version_number: Option<u64>,
     /// Instance launch template ID.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `lt-rf6ogz49`
-    #[serde(rename = "LaunchTemplateId", default, skip_serializing_if = "Option::is_none")]
     pub launch_template_id: Option<String>,
     /// Instance launch template name.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `foobar`
-    #[serde(rename = "LaunchTemplateName", default, skip_serializing_if = "Option::is_none")]
     pub launch_template_name: Option<String>,
     /// Default instance launch template version number.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `5`
-    #[serde(rename = "DefaultVersionNumber", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub default_version_number: Option<u64>,
     /// Total number of versions that the instance launch template contains.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `8`
-    #[serde(rename = "LaunchTemplateVersionCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub launch_template_version_count: Option<u64>,
     /// UIN of the user who created the template.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `1230000`
-    #[serde(rename = "CreatedBy", default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
     /// Creation time of the template.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `2020-12-17T01:54:31Z`
-    #[serde(rename = "CreationTime", default, skip_serializing_if = "Option::is_none")]
     pub creation_time: Option<String>,
 }
 
@@ -4073,25 +5563,68 @@ impl LaunchTemplateInfo {
     }
 }
 
+impl lenient::Reply for LaunchTemplateInfo {
+    const NAME: &'static str = "LaunchTemplateInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "LatestVersionNumber",
+        "LaunchTemplateId",
+        "LaunchTemplateName",
+        "DefaultVersionNumber",
+        "LaunchTemplateVersionCount",
+        "CreatedBy",
+        "CreationTime",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.latest_version_number),
+            1 => lenient::value(map, &mut self.launch_template_id),
+            2 => lenient::value(map, &mut self.launch_template_name),
+            3 => lenient::scalar(map, &mut self.default_version_number),
+            4 => lenient::scalar(map, &mut self.launch_template_version_count),
+            5 => lenient::value(map, &mut self.created_by),
+            6 => lenient::value(map, &mut self.creation_time),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for LaunchTemplateInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for LaunchTemplateInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "LaunchTemplateInfo", 7)?
+            .opt("LatestVersionNumber", &self.latest_version_number)?
+            .opt("LaunchTemplateId", &self.launch_template_id)?
+            .opt("LaunchTemplateName", &self.launch_template_name)?
+            .opt("DefaultVersionNumber", &self.default_version_number)?
+            .opt("LaunchTemplateVersionCount", &self.launch_template_version_count)?
+            .opt("CreatedBy", &self.created_by)?
+            .opt("CreationTime", &self.creation_time)?
+            .end()
+    }
+}
+
 /// Information of instance launch template versions
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct LaunchTemplateVersionData {
     /// Location of the instance.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
-    #[serde(rename = "Placement", default, skip_serializing_if = "Option::is_none")]
     pub placement: Option<output::Placement>,
     /// Instance model.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `S1.SMALL2`
-    #[serde(rename = "InstanceType", default, skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
     /// Instance name.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `MyInstance`
-    #[serde(rename = "InstanceName", default, skip_serializing_if = "Option::is_none")]
     pub instance_name: Option<String>,
     /// Instance billing mode. Valid values:
     ///
@@ -4101,101 +5634,81 @@ pub struct LaunchTemplateVersionData {
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `PREPAID`
-    #[serde(rename = "InstanceChargeType", default, skip_serializing_if = "Option::is_none")]
     pub instance_charge_type: Option<String>,
     /// Instance system disk information.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
-    #[serde(rename = "SystemDisk", default, skip_serializing_if = "Option::is_none")]
     pub system_disk: Option<output::SystemDisk>,
     /// Instance data disk information. This parameter only covers the data disks purchased together with the instance.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
-    #[serde(rename = "DataDisks", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub data_disks: Vec<output::DataDisk>,
     /// Instance bandwidth information.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
-    #[serde(rename = "InternetAccessible", default, skip_serializing_if = "Option::is_none")]
     pub internet_accessible: Option<output::InternetAccessible>,
     /// Information of the VPC where the instance resides.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
-    #[serde(rename = "VirtualPrivateCloud", default, skip_serializing_if = "Option::is_none")]
     pub virtual_private_cloud: Option<output::VirtualPrivateCloud>,
     /// `ID` of the image used to create the instance.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `img-pi0aa46r`
-    #[serde(rename = "ImageId", default, skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
     /// Security groups to which the instance belongs. To obtain the security group IDs, you can call [DescribeSecurityGroups](https://intl.cloud.tencent.com/document/api/215/15808) and look for the `sgld` fields in the response.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `["sg-rf6ogz49"]`
-    #[serde(rename = "SecurityGroupIds", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub security_group_ids: Vec<String>,
     /// Login settings of the instance. Currently, only the key associated with the instance is returned.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
-    #[serde(rename = "LoginSettings", default, skip_serializing_if = "Option::is_none")]
     pub login_settings: Option<output::LoginSettings>,
     /// CAM role name.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `testroleName001`
-    #[serde(rename = "CamRoleName", default, skip_serializing_if = "Option::is_none")]
     pub cam_role_name: Option<String>,
     /// HPC cluster `ID`.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `hpc-a5n666lo`
-    #[serde(rename = "HpcClusterId", default, skip_serializing_if = "Option::is_none")]
     pub hpc_cluster_id: Option<String>,
     /// Number of instances purchased.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `1`
-    #[serde(rename = "InstanceCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub instance_count: Option<u64>,
     /// Enhanced service.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
-    #[serde(rename = "EnhancedService", default, skip_serializing_if = "Option::is_none")]
     pub enhanced_service: Option<output::EnhancedService>,
     /// User data provided to the instance. This parameter needs to be encoded in base64 format with the maximum size of 16KB.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `TXlVc2VyRGF0YQo=`
-    #[serde(rename = "UserData", default, skip_serializing_if = "Option::is_none")]
     pub user_data: Option<String>,
     /// Placement group ID. You can only specify one.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `["ps-3p88qhfo"]`
-    #[serde(rename = "DisasterRecoverGroupIds", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub disaster_recover_group_ids: Vec<String>,
     /// Scheduled tasks. You can use this parameter to specify scheduled tasks for the instance. Only scheduled termination is supported.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
-    #[serde(rename = "ActionTimer", default, skip_serializing_if = "Option::is_none")]
     pub action_timer: Option<output::ActionTimer>,
     /// Market options of the instance, such as parameters related to spot instances. This parameter is required for spot instances.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
-    #[serde(rename = "InstanceMarketOptions", default, skip_serializing_if = "Option::is_none")]
     pub instance_market_options: Option<output::InstanceMarketOptionsRequest>,
     /// Hostname of a CVM.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `MyHostName`
-    #[serde(rename = "HostName", default, skip_serializing_if = "Option::is_none")]
     pub host_name: Option<String>,
     /// A string used to ensure the idempotency of the request.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `system-f3827db9-c58a-49cc-bf10-33fc1923a34a`
-    #[serde(rename = "ClientToken", default, skip_serializing_if = "Option::is_none")]
     pub client_token: Option<String>,
     /// Prepaid mode. This parameter indicates relevant parameter settings for monthly-subscribed instances.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
-    #[serde(rename = "InstanceChargePrepaid", default, skip_serializing_if = "Option::is_none")]
     pub instance_charge_prepaid: Option<output::InstanceChargePrepaid>,
     /// List of tag description. By specifying this parameter, the tag can be bound to the corresponding CVM and CBS instances at the same time.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
-    #[serde(rename = "TagSpecification", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tag_specification: Vec<output::TagSpecification>,
     /// Whether to enable termination protection. Valid values:
     ///
@@ -4206,7 +5719,6 @@ pub struct LaunchTemplateVersionData {
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `false`
-    #[serde(rename = "DisableApiTermination", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub disable_api_termination: Option<bool>,
 }
 
@@ -4362,44 +5874,134 @@ impl LaunchTemplateVersionData {
     }
 }
 
+impl lenient::Reply for LaunchTemplateVersionData {
+    const NAME: &'static str = "LaunchTemplateVersionData";
+    const FIELDS: &'static [&'static str] = &[
+        "Placement",
+        "InstanceType",
+        "InstanceName",
+        "InstanceChargeType",
+        "SystemDisk",
+        "DataDisks",
+        "InternetAccessible",
+        "VirtualPrivateCloud",
+        "ImageId",
+        "SecurityGroupIds",
+        "LoginSettings",
+        "CamRoleName",
+        "HpcClusterId",
+        "InstanceCount",
+        "EnhancedService",
+        "UserData",
+        "DisasterRecoverGroupIds",
+        "ActionTimer",
+        "InstanceMarketOptions",
+        "HostName",
+        "ClientToken",
+        "InstanceChargePrepaid",
+        "TagSpecification",
+        "DisableApiTermination",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.placement),
+            1 => lenient::value(map, &mut self.instance_type),
+            2 => lenient::value(map, &mut self.instance_name),
+            3 => lenient::value(map, &mut self.instance_charge_type),
+            4 => lenient::value(map, &mut self.system_disk),
+            5 => lenient::list(map, &mut self.data_disks),
+            6 => lenient::value(map, &mut self.internet_accessible),
+            7 => lenient::value(map, &mut self.virtual_private_cloud),
+            8 => lenient::value(map, &mut self.image_id),
+            9 => lenient::list(map, &mut self.security_group_ids),
+            10 => lenient::value(map, &mut self.login_settings),
+            11 => lenient::value(map, &mut self.cam_role_name),
+            12 => lenient::value(map, &mut self.hpc_cluster_id),
+            13 => lenient::scalar(map, &mut self.instance_count),
+            14 => lenient::value(map, &mut self.enhanced_service),
+            15 => lenient::value(map, &mut self.user_data),
+            16 => lenient::list(map, &mut self.disaster_recover_group_ids),
+            17 => lenient::value(map, &mut self.action_timer),
+            18 => lenient::value(map, &mut self.instance_market_options),
+            19 => lenient::value(map, &mut self.host_name),
+            20 => lenient::value(map, &mut self.client_token),
+            21 => lenient::value(map, &mut self.instance_charge_prepaid),
+            22 => lenient::list(map, &mut self.tag_specification),
+            23 => lenient::scalar(map, &mut self.disable_api_termination),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for LaunchTemplateVersionData {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for LaunchTemplateVersionData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "LaunchTemplateVersionData", 24)?
+            .opt("Placement", &self.placement)?
+            .opt("InstanceType", &self.instance_type)?
+            .opt("InstanceName", &self.instance_name)?
+            .opt("InstanceChargeType", &self.instance_charge_type)?
+            .opt("SystemDisk", &self.system_disk)?
+            .list("DataDisks", &self.data_disks)?
+            .opt("InternetAccessible", &self.internet_accessible)?
+            .opt("VirtualPrivateCloud", &self.virtual_private_cloud)?
+            .opt("ImageId", &self.image_id)?
+            .list("SecurityGroupIds", &self.security_group_ids)?
+            .opt("LoginSettings", &self.login_settings)?
+            .opt("CamRoleName", &self.cam_role_name)?
+            .opt("HpcClusterId", &self.hpc_cluster_id)?
+            .opt("InstanceCount", &self.instance_count)?
+            .opt("EnhancedService", &self.enhanced_service)?
+            .opt("UserData", &self.user_data)?
+            .list("DisasterRecoverGroupIds", &self.disaster_recover_group_ids)?
+            .opt("ActionTimer", &self.action_timer)?
+            .opt("InstanceMarketOptions", &self.instance_market_options)?
+            .opt("HostName", &self.host_name)?
+            .opt("ClientToken", &self.client_token)?
+            .opt("InstanceChargePrepaid", &self.instance_charge_prepaid)?
+            .list("TagSpecification", &self.tag_specification)?
+            .opt("DisableApiTermination", &self.disable_api_termination)?
+            .end()
+    }
+}
+
 /// Set of instance launch template versions.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct LaunchTemplateVersionInfo {
     /// Instance launch template version number.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `1`
-    #[serde(rename = "LaunchTemplateVersion", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub launch_template_version: Option<u64>,
     /// Details of instance launch template versions.
-    #[serde(rename = "LaunchTemplateVersionData", default, skip_serializing_if = "Option::is_none")]
     pub launch_template_version_data: Option<output::LaunchTemplateVersionData>,
     /// Creation time of the instance launch template version.
     ///
     /// Example: `2020-12-17T01:54:31Z`
-    #[serde(rename = "CreationTime", default, skip_serializing_if = "Option::is_none")]
     pub creation_time: Option<String>,
     /// Instance launch template ID.
     ///
     /// Example: `lt-b8v1kcyq`
-    #[serde(rename = "LaunchTemplateId", default, skip_serializing_if = "Option::is_none")]
     pub launch_template_id: Option<String>,
     /// Specifies whether it’s the default launch template version.
     ///
     /// Example: `true`
-    #[serde(rename = "IsDefaultVersion", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_default_version: Option<bool>,
     /// Information of instance launch template version description.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `MyVersion`
-    #[serde(rename = "LaunchTemplateVersionDescription", default, skip_serializing_if = "Option::is_none")]
     pub launch_template_version_description: Option<String>,
     /// Creator account
     ///
     /// Example: `251001234`
-    #[serde(rename = "CreatedBy", default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
 }
 
@@ -4453,29 +6055,71 @@ impl LaunchTemplateVersionInfo {
     }
 }
 
+impl lenient::Reply for LaunchTemplateVersionInfo {
+    const NAME: &'static str = "LaunchTemplateVersionInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "LaunchTemplateVersion",
+        "LaunchTemplateVersionData",
+        "CreationTime",
+        "LaunchTemplateId",
+        "IsDefaultVersion",
+        "LaunchTemplateVersionDescription",
+        "CreatedBy",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.launch_template_version),
+            1 => lenient::value(map, &mut self.launch_template_version_data),
+            2 => lenient::value(map, &mut self.creation_time),
+            3 => lenient::value(map, &mut self.launch_template_id),
+            4 => lenient::scalar(map, &mut self.is_default_version),
+            5 => lenient::value(map, &mut self.launch_template_version_description),
+            6 => lenient::value(map, &mut self.created_by),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for LaunchTemplateVersionInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for LaunchTemplateVersionInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "LaunchTemplateVersionInfo", 7)?
+            .opt("LaunchTemplateVersion", &self.launch_template_version)?
+            .opt("LaunchTemplateVersionData", &self.launch_template_version_data)?
+            .opt("CreationTime", &self.creation_time)?
+            .opt("LaunchTemplateId", &self.launch_template_id)?
+            .opt("IsDefaultVersion", &self.is_default_version)?
+            .opt("LaunchTemplateVersionDescription", &self.launch_template_version_description)?
+            .opt("CreatedBy", &self.created_by)?
+            .end()
+    }
+}
+
 /// Describes local disk specifications.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct LocalDiskType {
     /// Type of a local disk.
     ///
     /// Example: `LOCAL_BASIC`
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// Attributes of a local disk.
     ///
     /// Example: `ROOT`
-    #[serde(rename = "PartitionType", default, skip_serializing_if = "Option::is_none")]
     pub partition_type: Option<String>,
     /// Minimum size of a local disk.
     ///
     /// Example: `10`
-    #[serde(rename = "MinSize", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub min_size: Option<i64>,
     /// Maximum size of a local disk.
     ///
     /// Example: `20`
-    #[serde(rename = "MaxSize", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub max_size: Option<i64>,
     /// Whether a local disk is required during purchase. Valid values:
     ///
@@ -4483,7 +6127,6 @@ pub struct LocalDiskType {
     /// - OPTIONAL: optional
     ///
     /// Example: `REQUIRED`
-    #[serde(rename = "Required", default, skip_serializing_if = "Option::is_none")]
     pub required: Option<String>,
 }
 
@@ -4525,8 +6168,48 @@ impl LocalDiskType {
     }
 }
 
+impl lenient::Reply for LocalDiskType {
+    const NAME: &'static str = "LocalDiskType";
+    const FIELDS: &'static [&'static str] = &[
+        "Type",
+        "PartitionType",
+        "MinSize",
+        "MaxSize",
+        "Required",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.type_),
+            1 => lenient::value(map, &mut self.partition_type),
+            2 => lenient::scalar(map, &mut self.min_size),
+            3 => lenient::scalar(map, &mut self.max_size),
+            4 => lenient::value(map, &mut self.required),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for LocalDiskType {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for LocalDiskType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "LocalDiskType", 5)?
+            .opt("Type", &self.type_)?
+            .opt("PartitionType", &self.partition_type)?
+            .opt("MinSize", &self.min_size)?
+            .opt("MaxSize", &self.max_size)?
+            .opt("Required", &self.required)?
+            .end()
+    }
+}
+
 /// Describes login settings of an instance.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct LoginSettings {
     /// Instance login password. The password complexity limits vary with the operating system type as follows:
@@ -4537,13 +6220,11 @@ pub struct LoginSettings {
     /// If this parameter is not specified, you need to set it before login by using the console to "reset password" or by calling the ResetInstancesPassword API.
     ///
     /// Example: `123456@ABC`
-    #[serde(rename = "Password", default, skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
     /// List of key IDs. After an instance is associated with a key, you can access the instance with the private key in the key pair. You can call [`DescribeKeyPairs`](https://intl.cloud.tencent.com/document/api/213/15699?from_cn_redirect=1) to obtain `KeyId`. You cannot specify a key and a password at the same time. Windows instances do not support keys.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `["skey-3glfot13"]`
-    #[serde(rename = "KeyIds", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub key_ids: Vec<String>,
     /// Retain the original settings of the image. this parameter cannot be specified simultaneously with Password or KeyIds.N. it can be set to true only when an instance is created with a custom image, shared image, or externally imported image. value ranges from true to false:
     ///
@@ -4553,7 +6234,6 @@ pub struct LoginSettings {
     /// . default value: false.
     ///
     /// Example: `true`
-    #[serde(rename = "KeepImageLogin", default, skip_serializing_if = "Option::is_none")]
     pub keep_image_login: Option<String>,
 }
 
@@ -4583,14 +6263,47 @@ impl LoginSettings {
     }
 }
 
+impl lenient::Reply for LoginSettings {
+    const NAME: &'static str = "LoginSettings";
+    const FIELDS: &'static [&'static str] = &[
+        "Password",
+        "KeyIds",
+        "KeepImageLogin",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.password),
+            1 => lenient::list(map, &mut self.key_ids),
+            2 => lenient::value(map, &mut self.keep_image_login),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for LoginSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for LoginSettings {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "LoginSettings", 3)?
+            .opt("Password", &self.password)?
+            .list("KeyIds", &self.key_ids)?
+            .opt("KeepImageLogin", &self.keep_image_login)?
+            .end()
+    }
+}
+
 /// Custom metadata.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Metadata {
     /// A list of custom metadata key-value pairs.
     ///
     /// Required. Example: `[{"Key": "key", "Value": "value"}]`
-    #[serde(rename = "Items", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub items: Vec<output::MetadataItem>,
 }
 
@@ -4603,19 +6316,45 @@ impl Metadata {
     }
 }
 
+impl lenient::Reply for Metadata {
+    const NAME: &'static str = "Metadata";
+    const FIELDS: &'static [&'static str] = &[
+        "Items",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.items),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Metadata {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for Metadata {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "Metadata", 1)?
+            .list("Items", &self.items)?
+            .end()
+    }
+}
+
 /// Custom metadata key and value.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct MetadataItem {
     /// Custom metadata key, consisting of uppercase letters (A-Z), lowercase letters (A-Z), digits (0-9), underscores (_), or hyphens (-), with a size limit of 128 bytes.
     ///
     /// Required. Example: `"key"`
-    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// Custom metadata value. The upper limit of message size is 256 KB.
     ///
     /// Required. Example: `"value"`
-    #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
 
@@ -4629,8 +6368,39 @@ impl MetadataItem {
     }
 }
 
+impl lenient::Reply for MetadataItem {
+    const NAME: &'static str = "MetadataItem";
+    const FIELDS: &'static [&'static str] = &[
+        "Key",
+        "Value",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.key),
+            1 => lenient::value(map, &mut self.value),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for MetadataItem {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for MetadataItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "MetadataItem", 2)?
+            .opt("Key", &self.key)?
+            .opt("Value", &self.value)?
+            .end()
+    }
+}
+
 /// Describes the maximum number of times you can perform an operation on a single instance.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct OperationCountLimit {
     /// Instance operation. Valid values:
@@ -4639,22 +6409,18 @@ pub struct OperationCountLimit {
     /// - `INTERNET_CHARGE_TYPE_CHANGE`: modify the billing plan of the network connection
     ///
     /// Example: `INSTANCE_DEGRADE`
-    #[serde(rename = "Operation", default, skip_serializing_if = "Option::is_none")]
     pub operation: Option<String>,
     /// Instance ID.
     ///
     /// Example: `ins-xxxxx`
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// Number of operations already performed. If it returns `-1`, it means there is no limit on the times of the operation.
     ///
     /// Example: `1`
-    #[serde(rename = "CurrentCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub current_count: Option<i64>,
     /// Maximum number of times you can perform an operation. If it returns `-1`, it means there is no limit on the times of the operation. If it returns `0`, it means that configuration modification is not supported.
     ///
     /// Example: `5`
-    #[serde(rename = "LimitCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub limit_count: Option<i64>,
 }
 
@@ -4690,24 +6456,58 @@ impl OperationCountLimit {
     }
 }
 
+impl lenient::Reply for OperationCountLimit {
+    const NAME: &'static str = "OperationCountLimit";
+    const FIELDS: &'static [&'static str] = &[
+        "Operation",
+        "InstanceId",
+        "CurrentCount",
+        "LimitCount",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.operation),
+            1 => lenient::value(map, &mut self.instance_id),
+            2 => lenient::scalar(map, &mut self.current_count),
+            3 => lenient::scalar(map, &mut self.limit_count),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for OperationCountLimit {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for OperationCountLimit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "OperationCountLimit", 4)?
+            .opt("Operation", &self.operation)?
+            .opt("InstanceId", &self.instance_id)?
+            .opt("CurrentCount", &self.current_count)?
+            .opt("LimitCount", &self.limit_count)?
+            .end()
+    }
+}
+
 /// Supported operating system types.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct OsVersion {
     /// Operating system type
     ///
     /// Example: `CentOS`
-    #[serde(rename = "OsName", default, skip_serializing_if = "Option::is_none")]
     pub os_name: Option<String>,
     /// Supported operating system versions
     ///
     /// Example: `["9"]`
-    #[serde(rename = "OsVersions", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub os_versions: Vec<String>,
     /// Supported operating system architecture
     ///
     /// Example: `x86_64`
-    #[serde(rename = "Architecture", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub architecture: Vec<String>,
 }
 
@@ -4737,46 +6537,73 @@ impl OsVersion {
     }
 }
 
+impl lenient::Reply for OsVersion {
+    const NAME: &'static str = "OsVersion";
+    const FIELDS: &'static [&'static str] = &[
+        "OsName",
+        "OsVersions",
+        "Architecture",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.os_name),
+            1 => lenient::list(map, &mut self.os_versions),
+            2 => lenient::list(map, &mut self.architecture),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for OsVersion {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for OsVersion {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "OsVersion", 3)?
+            .opt("OsName", &self.os_name)?
+            .list("OsVersions", &self.os_versions)?
+            .list("Architecture", &self.architecture)?
+            .end()
+    }
+}
+
 /// Placement of an instance, including its availability zone, project, host (for CDH products only), master host IP, etc.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Placement {
     /// ID of the availability zone where the instance resides. You can call the [DescribeZones](https://intl.cloud.tencent.com/document/product/213/35071) API and obtain the ID in the returned `Zone` field.
     ///
     /// Required. Example: `ap-guangzhou-4`
-    #[serde(rename = "Zone", default, skip_serializing_if = "Option::is_none")]
     pub zone: Option<String>,
     /// Instance'S project ID. obtain this parameter by calling the `ProjectId` field in the return value of [DescribeProjects](https://www.tencentcloud.com/document/product/651/54679). default value 0 means default project.
     ///
     /// Example: `0`
-    #[serde(rename = "ProjectId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub project_id: Option<i64>,
     /// Specifies the dedicated host ID list for instance ownership, only used for input parameters. if you purchase a dedicated host and specify this parameter, instances you purchase will be randomly deployed on these dedicated hosts. obtain this parameter by calling the `HostId` field in the return value of [DescribeHosts](https://www.tencentcloud.com/document/product/213/33279?lang=en).
     ///
     /// Example: `["host-o5i742go"]`
-    #[serde(rename = "HostIds", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub host_ids: Vec<String>,
     /// The ID of the CDH to which the instance belongs, only used as an output parameter.
     ///
     /// Example: `host-o5i742go`
-    #[serde(rename = "HostId", default, skip_serializing_if = "Option::is_none")]
     pub host_id: Option<String>,
     /// (Chinese only) 专有资源预扣策略。取值范围：
     ///
     /// - ResourcePool：使用实例资源池进行资源预扣
     ///
     /// Example: `ResourcePool`
-    #[serde(rename = "DedicatedResourcePackTenancy", default, skip_serializing_if = "Option::is_none")]
     pub dedicated_resource_pack_tenancy: Option<String>,
     /// (Chinese only) 专有预扣资源ID列表。形如：rpp-7eumgm3l。通过指定专有预扣资源创建实例时，必须同时指定匹配的DedicatedResourcePackTenancy。
     ///
     /// Example: `["rpp-7eumgm3l"]`
-    #[serde(rename = "DedicatedResourcePackIds", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub dedicated_resource_pack_ids: Vec<String>,
     /// (Chinese only) 实例所属的实例资源池机架ID，仅用于出参。
     ///
     /// Example: `3F3327994BA4C23134DDCBD7828CD4CC`
-    #[serde(rename = "RackId", default, skip_serializing_if = "Option::is_none")]
     pub rack_id: Option<String>,
 }
 
@@ -4825,29 +6652,71 @@ impl Placement {
     }
 }
 
+impl lenient::Reply for Placement {
+    const NAME: &'static str = "Placement";
+    const FIELDS: &'static [&'static str] = &[
+        "Zone",
+        "ProjectId",
+        "HostIds",
+        "HostId",
+        "DedicatedResourcePackTenancy",
+        "DedicatedResourcePackIds",
+        "RackId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.zone),
+            1 => lenient::scalar(map, &mut self.project_id),
+            2 => lenient::list(map, &mut self.host_ids),
+            3 => lenient::value(map, &mut self.host_id),
+            4 => lenient::value(map, &mut self.dedicated_resource_pack_tenancy),
+            5 => lenient::list(map, &mut self.dedicated_resource_pack_ids),
+            6 => lenient::value(map, &mut self.rack_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Placement {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for Placement {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "Placement", 7)?
+            .opt("Zone", &self.zone)?
+            .opt("ProjectId", &self.project_id)?
+            .list("HostIds", &self.host_ids)?
+            .opt("HostId", &self.host_id)?
+            .opt("DedicatedResourcePackTenancy", &self.dedicated_resource_pack_tenancy)?
+            .list("DedicatedResourcePackIds", &self.dedicated_resource_pack_ids)?
+            .opt("RackId", &self.rack_id)?
+            .end()
+    }
+}
+
 /// (Chinese only) 后付费实例配额
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PostPaidQuota {
     /// (Chinese only) 累计已使用配额
     ///
     /// Example: `10`
-    #[serde(rename = "UsedQuota", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub used_quota: Option<u64>,
     /// (Chinese only) 剩余配额
     ///
     /// Example: `90`
-    #[serde(rename = "RemainingQuota", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub remaining_quota: Option<u64>,
     /// (Chinese only) 总配额
     ///
     /// Example: `100`
-    #[serde(rename = "TotalQuota", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_quota: Option<u64>,
     /// (Chinese only) 可用区
     ///
     /// Example: `ap-guangzhou-1`
-    #[serde(rename = "Zone", default, skip_serializing_if = "Option::is_none")]
     pub zone: Option<String>,
 }
 
@@ -4883,34 +6752,66 @@ impl PostPaidQuota {
     }
 }
 
+impl lenient::Reply for PostPaidQuota {
+    const NAME: &'static str = "PostPaidQuota";
+    const FIELDS: &'static [&'static str] = &[
+        "UsedQuota",
+        "RemainingQuota",
+        "TotalQuota",
+        "Zone",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.used_quota),
+            1 => lenient::scalar(map, &mut self.remaining_quota),
+            2 => lenient::scalar(map, &mut self.total_quota),
+            3 => lenient::value(map, &mut self.zone),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for PostPaidQuota {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for PostPaidQuota {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "PostPaidQuota", 4)?
+            .opt("UsedQuota", &self.used_quota)?
+            .opt("RemainingQuota", &self.remaining_quota)?
+            .opt("TotalQuota", &self.total_quota)?
+            .opt("Zone", &self.zone)?
+            .end()
+    }
+}
+
 /// (Chinese only) 预付费实例配额
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PrePaidQuota {
     /// (Chinese only) 当月已使用配额
     ///
     /// Example: `10`
-    #[serde(rename = "UsedQuota", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub used_quota: Option<u64>,
     /// (Chinese only) 单次购买最大数量
     ///
     /// Example: `100`
-    #[serde(rename = "OnceQuota", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub once_quota: Option<u64>,
     /// (Chinese only) 剩余配额
     ///
     /// Example: `90`
-    #[serde(rename = "RemainingQuota", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub remaining_quota: Option<u64>,
     /// (Chinese only) 总配额
     ///
     /// Example: `100`
-    #[serde(rename = "TotalQuota", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_quota: Option<u64>,
     /// (Chinese only) 可用区
     ///
     /// Example: `ap-nanjing-1`
-    #[serde(rename = "Zone", default, skip_serializing_if = "Option::is_none")]
     pub zone: Option<String>,
 }
 
@@ -4952,15 +6853,53 @@ impl PrePaidQuota {
     }
 }
 
+impl lenient::Reply for PrePaidQuota {
+    const NAME: &'static str = "PrePaidQuota";
+    const FIELDS: &'static [&'static str] = &[
+        "UsedQuota",
+        "OnceQuota",
+        "RemainingQuota",
+        "TotalQuota",
+        "Zone",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.used_quota),
+            1 => lenient::scalar(map, &mut self.once_quota),
+            2 => lenient::scalar(map, &mut self.remaining_quota),
+            3 => lenient::scalar(map, &mut self.total_quota),
+            4 => lenient::value(map, &mut self.zone),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for PrePaidQuota {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for PrePaidQuota {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "PrePaidQuota", 5)?
+            .opt("UsedQuota", &self.used_quota)?
+            .opt("OnceQuota", &self.once_quota)?
+            .opt("RemainingQuota", &self.remaining_quota)?
+            .opt("TotalQuota", &self.total_quota)?
+            .opt("Zone", &self.zone)?
+            .end()
+    }
+}
+
 /// Price.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Price {
     /// Instance price.
-    #[serde(rename = "InstancePrice", default, skip_serializing_if = "Option::is_none")]
     pub instance_price: Option<output::ItemPrice>,
     /// Network price.
-    #[serde(rename = "BandwidthPrice", default, skip_serializing_if = "Option::is_none")]
     pub bandwidth_price: Option<output::ItemPrice>,
 }
 
@@ -4984,24 +6923,52 @@ impl Price {
     }
 }
 
+impl lenient::Reply for Price {
+    const NAME: &'static str = "Price";
+    const FIELDS: &'static [&'static str] = &[
+        "InstancePrice",
+        "BandwidthPrice",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.instance_price),
+            1 => lenient::value(map, &mut self.bandwidth_price),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Price {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for Price {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "Price", 2)?
+            .opt("InstancePrice", &self.instance_price)?
+            .opt("BandwidthPrice", &self.bandwidth_price)?
+            .end()
+    }
+}
+
 /// Region information.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RegionInfo {
     /// Region name, such as `ap-guangzhou`
     ///
     /// Example: `ap-guangzhou`
-    #[serde(rename = "Region", default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// Region description, such as South China (Guangzhou)
     ///
     /// Example: `华南地区(广州)`
-    #[serde(rename = "RegionName", default, skip_serializing_if = "Option::is_none")]
     pub region_name: Option<String>,
     /// Whether the region is available
     ///
     /// Example: `AVAILABLE`
-    #[serde(rename = "RegionState", default, skip_serializing_if = "Option::is_none")]
     pub region_state: Option<String>,
 }
 
@@ -5031,25 +6998,56 @@ impl RegionInfo {
     }
 }
 
+impl lenient::Reply for RegionInfo {
+    const NAME: &'static str = "RegionInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "Region",
+        "RegionName",
+        "RegionState",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.region),
+            1 => lenient::value(map, &mut self.region_name),
+            2 => lenient::value(map, &mut self.region_state),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for RegionInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for RegionInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "RegionInfo", 3)?
+            .opt("Region", &self.region)?
+            .opt("RegionName", &self.region_name)?
+            .opt("RegionState", &self.region_state)?
+            .end()
+    }
+}
+
 /// (Chinese only) 描述维修任务的相关信息
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RepairTaskInfo {
     /// (Chinese only) 维修任务ID
     ///
     /// Example: `rep-xxxxxxxx`
-    #[serde(rename = "TaskId", default, skip_serializing_if = "Option::is_none")]
     pub task_id: Option<String>,
     /// (Chinese only) 实例ID
     ///
     /// Example: `ins-xxxxxxxx`
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// (Chinese only) 实例名称
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `myTask`
-    #[serde(rename = "Alias", default, skip_serializing_if = "Option::is_none")]
     pub alias: Option<String>,
     /// (Chinese only) 任务类型ID，与任务类型中文名的对应关系如下：
     ///
@@ -5064,12 +7062,10 @@ pub struct RepairTaskInfo {
     /// 各任务类型的具体含义，可参考 [维修任务分类](https://cloud.tencent.com/document/product/213/67789#.E7.BB.B4.E4.BF.AE.E4.BB.BB.E5.8A.A1.E5.88.86.E7.B1.BB)。
     ///
     /// Example: `101`
-    #[serde(rename = "TaskTypeId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub task_type_id: Option<u64>,
     /// (Chinese only) 任务类型中文名
     ///
     /// Example: `实例运行隐患`
-    #[serde(rename = "TaskTypeName", default, skip_serializing_if = "Option::is_none")]
     pub task_type_name: Option<String>,
     /// (Chinese only) 任务状态ID，与任务状态中文名的对应关系如下：
     ///
@@ -5083,7 +7079,6 @@ pub struct RepairTaskInfo {
     /// 各任务状态的具体含义，可参考 [任务状态](https://cloud.tencent.com/document/product/213/67789#.E4.BB.BB.E5.8A.A1.E7.8A.B6.E6.80.81)。
     ///
     /// Example: `1`
-    #[serde(rename = "TaskStatus", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub task_status: Option<u64>,
     /// (Chinese only) 设备状态ID，与设备状态中文名的对应关系如下：
     ///
@@ -5095,7 +7090,6 @@ pub struct RepairTaskInfo {
     /// - `6`：已避免
     ///
     /// Example: `1`
-    #[serde(rename = "DeviceStatus", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub device_status: Option<u64>,
     /// (Chinese only) 操作状态ID，与操作状态中文名的对应关系如下：
     ///
@@ -5107,78 +7101,65 @@ pub struct RepairTaskInfo {
     /// - `6`：已避免
     ///
     /// Example: `1`
-    #[serde(rename = "OperateStatus", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub operate_status: Option<u64>,
     /// (Chinese only) 任务创建时间
     ///
     /// Example: `2017-01-01 12:00:00`
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
     /// (Chinese only) 任务授权时间
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `2017-01-03 12:00:00`
-    #[serde(rename = "AuthTime", default, skip_serializing_if = "Option::is_none")]
     pub auth_time: Option<String>,
     /// (Chinese only) 任务结束时间
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `2017-01-03 14:00:00`
-    #[serde(rename = "EndTime", default, skip_serializing_if = "Option::is_none")]
     pub end_time: Option<String>,
     /// (Chinese only) 任务详情
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `监控到您的云服务器存在隐患，可能导致云服务器高负载或宕机。为尽快修复隐患，需要您授权我们在线迁移。感谢您的支持与理解。`
-    #[serde(rename = "TaskDetail", default, skip_serializing_if = "Option::is_none")]
     pub task_detail: Option<String>,
     /// (Chinese only) 可用区
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `ap-guangzhou-7`
-    #[serde(rename = "Zone", default, skip_serializing_if = "Option::is_none")]
     pub zone: Option<String>,
     /// (Chinese only) 地域
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `ap-guangzhou`
-    #[serde(rename = "Region", default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// (Chinese only) 所在私有网络ID
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `vpc-xxxxxxxx`
-    #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// (Chinese only) 所在私有网络名称
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `Default-VPC`
-    #[serde(rename = "VpcName", default, skip_serializing_if = "Option::is_none")]
     pub vpc_name: Option<String>,
     /// (Chinese only) 所在子网ID
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `subnet-xxxxxxxx`
-    #[serde(rename = "SubnetId", default, skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
     /// (Chinese only) 所在子网名称
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `Default-Subnet`
-    #[serde(rename = "SubnetName", default, skip_serializing_if = "Option::is_none")]
     pub subnet_name: Option<String>,
     /// (Chinese only) 实例公网IP
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `11.22.33.44`
-    #[serde(rename = "WanIp", default, skip_serializing_if = "Option::is_none")]
     pub wan_ip: Option<String>,
     /// (Chinese only) 实例内网IP
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `10.10.1.9`
-    #[serde(rename = "LanIp", default, skip_serializing_if = "Option::is_none")]
     pub lan_ip: Option<String>,
     /// (Chinese only) 产品类型，支持取值：
     ///
@@ -5188,13 +7169,11 @@ pub struct RepairTaskInfo {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `CVM`
-    #[serde(rename = "Product", default, skip_serializing_if = "Option::is_none")]
     pub product: Option<String>,
     /// (Chinese only) 任务子类型
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `unconfirmed`
-    #[serde(rename = "TaskSubType", default, skip_serializing_if = "Option::is_none")]
     pub task_sub_type: Option<String>,
     /// (Chinese only) 任务授权类型，当前`AuthType`和维修任务提供的授权选项的对应关系如下：
     ///
@@ -5208,7 +7187,6 @@ pub struct RepairTaskInfo {
     /// - `"8"`：仅提供【弃盘迁移授权】
     ///
     /// Example: `1`
-    #[serde(rename = "AuthType", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub auth_type: Option<u64>,
     /// (Chinese only) 授权渠道，支持取值：
     ///
@@ -5218,7 +7196,6 @@ pub struct RepairTaskInfo {
     /// - `Pre_policy_auth`：预置策略授权
     ///
     /// Example: `Customer_auth`
-    #[serde(rename = "AuthSource", default, skip_serializing_if = "Option::is_none")]
     pub auth_source: Option<String>,
 }
 
@@ -5374,27 +7351,120 @@ impl RepairTaskInfo {
     }
 }
 
+impl lenient::Reply for RepairTaskInfo {
+    const NAME: &'static str = "RepairTaskInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "TaskId",
+        "InstanceId",
+        "Alias",
+        "TaskTypeId",
+        "TaskTypeName",
+        "TaskStatus",
+        "DeviceStatus",
+        "OperateStatus",
+        "CreateTime",
+        "AuthTime",
+        "EndTime",
+        "TaskDetail",
+        "Zone",
+        "Region",
+        "VpcId",
+        "VpcName",
+        "SubnetId",
+        "SubnetName",
+        "WanIp",
+        "LanIp",
+        "Product",
+        "TaskSubType",
+        "AuthType",
+        "AuthSource",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.task_id),
+            1 => lenient::value(map, &mut self.instance_id),
+            2 => lenient::value(map, &mut self.alias),
+            3 => lenient::scalar(map, &mut self.task_type_id),
+            4 => lenient::value(map, &mut self.task_type_name),
+            5 => lenient::scalar(map, &mut self.task_status),
+            6 => lenient::scalar(map, &mut self.device_status),
+            7 => lenient::scalar(map, &mut self.operate_status),
+            8 => lenient::value(map, &mut self.create_time),
+            9 => lenient::value(map, &mut self.auth_time),
+            10 => lenient::value(map, &mut self.end_time),
+            11 => lenient::value(map, &mut self.task_detail),
+            12 => lenient::value(map, &mut self.zone),
+            13 => lenient::value(map, &mut self.region),
+            14 => lenient::value(map, &mut self.vpc_id),
+            15 => lenient::value(map, &mut self.vpc_name),
+            16 => lenient::value(map, &mut self.subnet_id),
+            17 => lenient::value(map, &mut self.subnet_name),
+            18 => lenient::value(map, &mut self.wan_ip),
+            19 => lenient::value(map, &mut self.lan_ip),
+            20 => lenient::value(map, &mut self.product),
+            21 => lenient::value(map, &mut self.task_sub_type),
+            22 => lenient::scalar(map, &mut self.auth_type),
+            23 => lenient::value(map, &mut self.auth_source),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for RepairTaskInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for RepairTaskInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "RepairTaskInfo", 24)?
+            .opt("TaskId", &self.task_id)?
+            .opt("InstanceId", &self.instance_id)?
+            .opt("Alias", &self.alias)?
+            .opt("TaskTypeId", &self.task_type_id)?
+            .opt("TaskTypeName", &self.task_type_name)?
+            .opt("TaskStatus", &self.task_status)?
+            .opt("DeviceStatus", &self.device_status)?
+            .opt("OperateStatus", &self.operate_status)?
+            .opt("CreateTime", &self.create_time)?
+            .opt("AuthTime", &self.auth_time)?
+            .opt("EndTime", &self.end_time)?
+            .opt("TaskDetail", &self.task_detail)?
+            .opt("Zone", &self.zone)?
+            .opt("Region", &self.region)?
+            .opt("VpcId", &self.vpc_id)?
+            .opt("VpcName", &self.vpc_name)?
+            .opt("SubnetId", &self.subnet_id)?
+            .opt("SubnetName", &self.subnet_name)?
+            .opt("WanIp", &self.wan_ip)?
+            .opt("LanIp", &self.lan_ip)?
+            .opt("Product", &self.product)?
+            .opt("TaskSubType", &self.task_sub_type)?
+            .opt("AuthType", &self.auth_type)?
+            .opt("AuthSource", &self.auth_source)?
+            .end()
+    }
+}
+
 /// Static configurations of the reserved instance.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ReservedInstanceConfigInfoItem {
     /// Abbreviation name of the instance type.
     ///
     /// Example: `C`
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// Full name of the instance type.
     ///
     /// Example: `计算型`
-    #[serde(rename = "TypeName", default, skip_serializing_if = "Option::is_none")]
     pub type_name: Option<String>,
     /// Priority.
     ///
     /// Example: `402`
-    #[serde(rename = "Order", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub order: Option<i64>,
     /// List of instance families.
-    #[serde(rename = "InstanceFamilies", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub instance_families: Vec<output::ReservedInstanceFamilyItem>,
 }
 
@@ -5430,22 +7500,56 @@ impl ReservedInstanceConfigInfoItem {
     }
 }
 
+impl lenient::Reply for ReservedInstanceConfigInfoItem {
+    const NAME: &'static str = "ReservedInstanceConfigInfoItem";
+    const FIELDS: &'static [&'static str] = &[
+        "Type",
+        "TypeName",
+        "Order",
+        "InstanceFamilies",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.type_),
+            1 => lenient::value(map, &mut self.type_name),
+            2 => lenient::scalar(map, &mut self.order),
+            3 => lenient::list(map, &mut self.instance_families),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ReservedInstanceConfigInfoItem {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ReservedInstanceConfigInfoItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ReservedInstanceConfigInfoItem", 4)?
+            .opt("Type", &self.type_)?
+            .opt("TypeName", &self.type_name)?
+            .opt("Order", &self.order)?
+            .list("InstanceFamilies", &self.instance_families)?
+            .end()
+    }
+}
+
 /// RI-related instance family.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ReservedInstanceFamilyItem {
     /// Instance family.
     ///
     /// Example: `S5`
-    #[serde(rename = "InstanceFamily", default, skip_serializing_if = "Option::is_none")]
     pub instance_family: Option<String>,
     /// Priority.
     ///
     /// Example: `1`
-    #[serde(rename = "Order", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub order: Option<i64>,
     /// List of instance types.
-    #[serde(rename = "InstanceTypes", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub instance_types: Vec<output::ReservedInstanceTypeItem>,
 }
 
@@ -5475,41 +7579,69 @@ impl ReservedInstanceFamilyItem {
     }
 }
 
+impl lenient::Reply for ReservedInstanceFamilyItem {
+    const NAME: &'static str = "ReservedInstanceFamilyItem";
+    const FIELDS: &'static [&'static str] = &[
+        "InstanceFamily",
+        "Order",
+        "InstanceTypes",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.instance_family),
+            1 => lenient::scalar(map, &mut self.order),
+            2 => lenient::list(map, &mut self.instance_types),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ReservedInstanceFamilyItem {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ReservedInstanceFamilyItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ReservedInstanceFamilyItem", 3)?
+            .opt("InstanceFamily", &self.instance_family)?
+            .opt("Order", &self.order)?
+            .list("InstanceTypes", &self.instance_types)?
+            .end()
+    }
+}
+
 /// Price of the reserved instance. Currently, RIs are only offered to beta users.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ReservedInstancePrice {
     /// Original upfront payment, in USD.
     ///
     /// Example: `0.01`
-    #[serde(rename = "OriginalFixedPrice", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub original_fixed_price: Option<f64>,
     /// Discounted upfront payment, in USD.
     ///
     /// Example: `0.01`
-    #[serde(rename = "DiscountFixedPrice", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub discount_fixed_price: Option<f64>,
     /// Original subsequent unit price, in USD/hr.
     ///
     /// Example: `0.01`
-    #[serde(rename = "OriginalUsagePrice", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub original_usage_price: Option<f64>,
     /// Discounted subsequent unit price, in USD/hr.
     ///
     /// Example: `0.01`
-    #[serde(rename = "DiscountUsagePrice", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub discount_usage_price: Option<f64>,
     /// Discount on upfront cost. For example, 20.0 indicates 80% off. Note: This field may return null, indicating that no valid value is found.
     /// Note: This field may return null, indicating that no valid value is found.
     ///
     /// Example: `20.0`
-    #[serde(rename = "FixedPriceDiscount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub fixed_price_discount: Option<f64>,
     /// Discount on subsequent cost. For example, 20.0 indicates 80% off. Note: This field may return null, indicating that no valid value is found.
     /// Note: This field may return null, indicating that no valid value is found.
     ///
     /// Example: `20.0`
-    #[serde(rename = "UsagePriceDiscount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub usage_price_discount: Option<f64>,
 }
 
@@ -5557,56 +7689,90 @@ impl ReservedInstancePrice {
     }
 }
 
+impl lenient::Reply for ReservedInstancePrice {
+    const NAME: &'static str = "ReservedInstancePrice";
+    const FIELDS: &'static [&'static str] = &[
+        "OriginalFixedPrice",
+        "DiscountFixedPrice",
+        "OriginalUsagePrice",
+        "DiscountUsagePrice",
+        "FixedPriceDiscount",
+        "UsagePriceDiscount",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.original_fixed_price),
+            1 => lenient::scalar(map, &mut self.discount_fixed_price),
+            2 => lenient::scalar(map, &mut self.original_usage_price),
+            3 => lenient::scalar(map, &mut self.discount_usage_price),
+            4 => lenient::scalar(map, &mut self.fixed_price_discount),
+            5 => lenient::scalar(map, &mut self.usage_price_discount),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ReservedInstancePrice {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ReservedInstancePrice {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ReservedInstancePrice", 6)?
+            .opt("OriginalFixedPrice", &self.original_fixed_price)?
+            .opt("DiscountFixedPrice", &self.discount_fixed_price)?
+            .opt("OriginalUsagePrice", &self.original_usage_price)?
+            .opt("DiscountUsagePrice", &self.discount_usage_price)?
+            .opt("FixedPriceDiscount", &self.fixed_price_discount)?
+            .opt("UsagePriceDiscount", &self.usage_price_discount)?
+            .end()
+    }
+}
+
 /// Price information of the reserved instance based on the payment method.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ReservedInstancePriceItem {
     /// Payment method. Valid values: All Upfront, Partial Upfront, and No Upfront.
     ///
     /// Example: `All Upfront`
-    #[serde(rename = "OfferingType", default, skip_serializing_if = "Option::is_none")]
     pub offering_type: Option<String>,
     /// Upfront payment, in USD.
     ///
     /// Example: `100.00`
-    #[serde(rename = "FixedPrice", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub fixed_price: Option<f64>,
     /// Subsequent unit price, in USD/hr.
     ///
     /// Example: `0.09`
-    #[serde(rename = "UsagePrice", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub usage_price: Option<f64>,
     /// The ID of the reserved instance offering.
     ///
     /// Example: `f24e420f-50e6-4ba9-80b2`
-    #[serde(rename = "ReservedInstancesOfferingId", default, skip_serializing_if = "Option::is_none")]
     pub reserved_instances_offering_id: Option<String>,
     /// The availability zone in which the reserved instance can be purchased.
     ///
     /// Example: `ap-guangzhou-6`
-    #[serde(rename = "Zone", default, skip_serializing_if = "Option::is_none")]
     pub zone: Option<String>,
     /// The **validity** of the reserved instance in seconds, which is the purchased usage period. For example, `31536000`.
     /// Unit: second
     ///
     /// Example: `31536000`
-    #[serde(rename = "Duration", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub duration: Option<u64>,
     /// The operating system of the reserved instance, such as `Linux`.
     /// Valid value: `Linux`.
     ///
     /// Example: `Linux`
-    #[serde(rename = "ProductDescription", default, skip_serializing_if = "Option::is_none")]
     pub product_description: Option<String>,
     /// Discount price for subsequent total cost, in USD/hr.
     ///
     /// Example: `0.01`
-    #[serde(rename = "DiscountUsagePrice", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub discount_usage_price: Option<f64>,
     /// Discount price for upfront total cost, in USD.
     ///
     /// Example: `0.01`
-    #[serde(rename = "DiscountFixedPrice", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub discount_fixed_price: Option<f64>,
 }
 
@@ -5672,75 +7838,113 @@ impl ReservedInstancePriceItem {
     }
 }
 
+impl lenient::Reply for ReservedInstancePriceItem {
+    const NAME: &'static str = "ReservedInstancePriceItem";
+    const FIELDS: &'static [&'static str] = &[
+        "OfferingType",
+        "FixedPrice",
+        "UsagePrice",
+        "ReservedInstancesOfferingId",
+        "Zone",
+        "Duration",
+        "ProductDescription",
+        "DiscountUsagePrice",
+        "DiscountFixedPrice",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.offering_type),
+            1 => lenient::scalar(map, &mut self.fixed_price),
+            2 => lenient::scalar(map, &mut self.usage_price),
+            3 => lenient::value(map, &mut self.reserved_instances_offering_id),
+            4 => lenient::value(map, &mut self.zone),
+            5 => lenient::scalar(map, &mut self.duration),
+            6 => lenient::value(map, &mut self.product_description),
+            7 => lenient::scalar(map, &mut self.discount_usage_price),
+            8 => lenient::scalar(map, &mut self.discount_fixed_price),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ReservedInstancePriceItem {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ReservedInstancePriceItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ReservedInstancePriceItem", 9)?
+            .opt("OfferingType", &self.offering_type)?
+            .opt("FixedPrice", &self.fixed_price)?
+            .opt("UsagePrice", &self.usage_price)?
+            .opt("ReservedInstancesOfferingId", &self.reserved_instances_offering_id)?
+            .opt("Zone", &self.zone)?
+            .opt("Duration", &self.duration)?
+            .opt("ProductDescription", &self.product_description)?
+            .opt("DiscountUsagePrice", &self.discount_usage_price)?
+            .opt("DiscountFixedPrice", &self.discount_fixed_price)?
+            .end()
+    }
+}
+
 /// Reserved instance specification.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ReservedInstanceTypeItem {
     /// Instance type.
     ///
     /// Example: `S5.LARGE4`
-    #[serde(rename = "InstanceType", default, skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
     /// Number of CPU cores.
     ///
     /// Example: `4`
-    #[serde(rename = "Cpu", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub cpu: Option<u64>,
     /// Memory size.
     ///
     /// Example: `4`
-    #[serde(rename = "Memory", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub memory: Option<u64>,
     /// Number of GPUs.
     ///
     /// Example: `1`
-    #[serde(rename = "Gpu", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub gpu: Option<u64>,
     /// Number of FPGAs.
     ///
     /// Example: `1`
-    #[serde(rename = "Fpga", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub fpga: Option<u64>,
     /// Number of local storage blocks.
     ///
     /// Example: `5`
-    #[serde(rename = "StorageBlock", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub storage_block: Option<u64>,
     /// Number of NICs.
     ///
     /// Example: `1`
-    #[serde(rename = "NetworkCard", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub network_card: Option<u64>,
     /// Maximum bandwidth.
     ///
     /// Example: `100`
-    #[serde(rename = "MaxBandwidth", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub max_bandwidth: Option<f64>,
     /// CPU frequency.
     ///
     /// Example: `2.6GHz/3.3GHz`
-    #[serde(rename = "Frequency", default, skip_serializing_if = "Option::is_none")]
     pub frequency: Option<String>,
     /// CPU type.
     ///
     /// Example: `AMD EPYC Genoa`
-    #[serde(rename = "CpuModelName", default, skip_serializing_if = "Option::is_none")]
     pub cpu_model_name: Option<String>,
     /// Packet forwarding rate.
     ///
     /// Example: `50`
-    #[serde(rename = "Pps", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub pps: Option<u64>,
     /// Other information.
-    #[serde(rename = "Externals", default, skip_serializing_if = "Option::is_none")]
     pub externals: Option<output::Externals>,
     /// Remarks.
     ///
     /// Example: `1 颗 NVIDIA A10`
-    #[serde(rename = "Remark", default, skip_serializing_if = "Option::is_none")]
     pub remark: Option<String>,
     /// Price information about the reserved instance.
-    #[serde(rename = "Prices", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub prices: Vec<output::ReservedInstancePriceItem>,
 }
 
@@ -5836,87 +8040,140 @@ impl ReservedInstanceTypeItem {
     }
 }
 
+impl lenient::Reply for ReservedInstanceTypeItem {
+    const NAME: &'static str = "ReservedInstanceTypeItem";
+    const FIELDS: &'static [&'static str] = &[
+        "InstanceType",
+        "Cpu",
+        "Memory",
+        "Gpu",
+        "Fpga",
+        "StorageBlock",
+        "NetworkCard",
+        "MaxBandwidth",
+        "Frequency",
+        "CpuModelName",
+        "Pps",
+        "Externals",
+        "Remark",
+        "Prices",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.instance_type),
+            1 => lenient::scalar(map, &mut self.cpu),
+            2 => lenient::scalar(map, &mut self.memory),
+            3 => lenient::scalar(map, &mut self.gpu),
+            4 => lenient::scalar(map, &mut self.fpga),
+            5 => lenient::scalar(map, &mut self.storage_block),
+            6 => lenient::scalar(map, &mut self.network_card),
+            7 => lenient::scalar(map, &mut self.max_bandwidth),
+            8 => lenient::value(map, &mut self.frequency),
+            9 => lenient::value(map, &mut self.cpu_model_name),
+            10 => lenient::scalar(map, &mut self.pps),
+            11 => lenient::value(map, &mut self.externals),
+            12 => lenient::value(map, &mut self.remark),
+            13 => lenient::list(map, &mut self.prices),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ReservedInstanceTypeItem {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ReservedInstanceTypeItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ReservedInstanceTypeItem", 14)?
+            .opt("InstanceType", &self.instance_type)?
+            .opt("Cpu", &self.cpu)?
+            .opt("Memory", &self.memory)?
+            .opt("Gpu", &self.gpu)?
+            .opt("Fpga", &self.fpga)?
+            .opt("StorageBlock", &self.storage_block)?
+            .opt("NetworkCard", &self.network_card)?
+            .opt("MaxBandwidth", &self.max_bandwidth)?
+            .opt("Frequency", &self.frequency)?
+            .opt("CpuModelName", &self.cpu_model_name)?
+            .opt("Pps", &self.pps)?
+            .opt("Externals", &self.externals)?
+            .opt("Remark", &self.remark)?
+            .list("Prices", &self.prices)?
+            .end()
+    }
+}
+
 /// Information on reserved instances purchased by the user.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ReservedInstances {
     /// (This field has been deprecated. ReservedInstanceId is recommended.) IDs of purchased reserved instances. For example, ri-rtbh4han.
     ///
     /// Deprecated. Example: `ri-rtbh4han`
-    #[serde(rename = "ReservedInstancesId", default, skip_serializing_if = "Option::is_none")]
     pub reserved_instances_id: Option<String>,
     /// Specifications of reserved instances. For example, S3.MEDIUM4.
     /// Return values: [Reserved instance specification list.](https://intl.cloud.tencent.com/document/product/213/11518?from_cn_redirect=1)
     ///
     /// Example: `S3.MEDIUM4`
-    #[serde(rename = "InstanceType", default, skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
     /// Availability zones in which reserved instances can be purchased. For example, ap-guangzhou-1.
     /// Return values: [Availability zone list.](https://intl.cloud.tencent.com/document/product/213/6091?from_cn_redirect=1)
     ///
     /// Example: `ap-guangzhou-1`
-    #[serde(rename = "Zone", default, skip_serializing_if = "Option::is_none")]
     pub zone: Option<String>,
     /// Billing start time of reserved instances. For example, 1949-10-01 00:00:00.
     ///
     /// Example: `2020-10-01 00:00:00`
-    #[serde(rename = "StartTime", default, skip_serializing_if = "Option::is_none")]
     pub start_time: Option<String>,
     /// Billing end time of reserved instances. For example, 1949-10-01 00:00:00.
     ///
     /// Example: `2021-10-01 00:00:00`
-    #[serde(rename = "EndTime", default, skip_serializing_if = "Option::is_none")]
     pub end_time: Option<String>,
     /// Validity periods of reserved instances, which is the purchase duration of reserved instances. For example, 31536000.
     /// Unit: second.
     ///
     /// Example: `31536000`
-    #[serde(rename = "Duration", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub duration: Option<i64>,
     /// Number of purchased reserved instances. For example, 10.
     ///
     /// Example: `10`
-    #[serde(rename = "InstanceCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub instance_count: Option<i64>,
     /// Platform descriptions (operating systems) of reserved instances. For example, linux.
     /// Return value: linux.
     ///
     /// Example: `linux`
-    #[serde(rename = "ProductDescription", default, skip_serializing_if = "Option::is_none")]
     pub product_description: Option<String>,
     /// Statuses of purchased reserved instances. For example: active.
     /// Return values: active (created) | pending (waiting to be created) | retired (expired).
     ///
     /// Example: `active`
-    #[serde(rename = "State", default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// Billing currencies of purchasable reserved instances. Use standard currency codes defined in ISO 4217. For example, USD.
     /// Return value: USD.
     ///
     /// Example: `USD`
-    #[serde(rename = "CurrencyCode", default, skip_serializing_if = "Option::is_none")]
     pub currency_code: Option<String>,
     /// Payment types of reserved instances. For example, All Upfront.
     /// Return value: All Upfront (fully prepaid).
     ///
     /// Example: `All Upfront`
-    #[serde(rename = "OfferingType", default, skip_serializing_if = "Option::is_none")]
     pub offering_type: Option<String>,
     /// Types of reserved instances. For example, S3.
     /// Return values: [Reserved instance type list.](https://intl.cloud.tencent.com/document/product/213/11518?from_cn_redirect=1)
     ///
     /// Example: `S3`
-    #[serde(rename = "InstanceFamily", default, skip_serializing_if = "Option::is_none")]
     pub instance_family: Option<String>,
     /// IDs of purchased reserved instances. For example, ri-rtbh4han.
     ///
     /// Example: `ri-rtbh4han`
-    #[serde(rename = "ReservedInstanceId", default, skip_serializing_if = "Option::is_none")]
     pub reserved_instance_id: Option<String>,
     /// Display names of reserved instances. For example, riname-01.
     ///
     /// Example: `riname-01`
-    #[serde(rename = "ReservedInstanceName", default, skip_serializing_if = "Option::is_none")]
     pub reserved_instance_name: Option<String>,
 }
 
@@ -6012,63 +8269,121 @@ impl ReservedInstances {
     }
 }
 
+impl lenient::Reply for ReservedInstances {
+    const NAME: &'static str = "ReservedInstances";
+    const FIELDS: &'static [&'static str] = &[
+        "ReservedInstancesId",
+        "InstanceType",
+        "Zone",
+        "StartTime",
+        "EndTime",
+        "Duration",
+        "InstanceCount",
+        "ProductDescription",
+        "State",
+        "CurrencyCode",
+        "OfferingType",
+        "InstanceFamily",
+        "ReservedInstanceId",
+        "ReservedInstanceName",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.reserved_instances_id),
+            1 => lenient::value(map, &mut self.instance_type),
+            2 => lenient::value(map, &mut self.zone),
+            3 => lenient::value(map, &mut self.start_time),
+            4 => lenient::value(map, &mut self.end_time),
+            5 => lenient::scalar(map, &mut self.duration),
+            6 => lenient::scalar(map, &mut self.instance_count),
+            7 => lenient::value(map, &mut self.product_description),
+            8 => lenient::value(map, &mut self.state),
+            9 => lenient::value(map, &mut self.currency_code),
+            10 => lenient::value(map, &mut self.offering_type),
+            11 => lenient::value(map, &mut self.instance_family),
+            12 => lenient::value(map, &mut self.reserved_instance_id),
+            13 => lenient::value(map, &mut self.reserved_instance_name),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ReservedInstances {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ReservedInstances {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ReservedInstances", 14)?
+            .opt("ReservedInstancesId", &self.reserved_instances_id)?
+            .opt("InstanceType", &self.instance_type)?
+            .opt("Zone", &self.zone)?
+            .opt("StartTime", &self.start_time)?
+            .opt("EndTime", &self.end_time)?
+            .opt("Duration", &self.duration)?
+            .opt("InstanceCount", &self.instance_count)?
+            .opt("ProductDescription", &self.product_description)?
+            .opt("State", &self.state)?
+            .opt("CurrencyCode", &self.currency_code)?
+            .opt("OfferingType", &self.offering_type)?
+            .opt("InstanceFamily", &self.instance_family)?
+            .opt("ReservedInstanceId", &self.reserved_instance_id)?
+            .opt("ReservedInstanceName", &self.reserved_instance_name)?
+            .end()
+    }
+}
+
 /// The information of the Reserved Instance offering.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ReservedInstancesOffering {
     /// The availability zones in which the Reserved Instance can be purchased, such as ap-guangzhou-1.
     /// Valid value: [Availability Zones](https://intl.cloud.tencent.com/document/product/213/6091?from_cn_redirect=1)
     ///
     /// Example: `ap-guangzhou-2`
-    #[serde(rename = "Zone", default, skip_serializing_if = "Option::is_none")]
     pub zone: Option<String>,
     /// The billing currency of the Reserved Instance you are purchasing. It's specified using ISO 4217 standard currency.
     /// Value: USD.
     ///
     /// Example: `USD`
-    #[serde(rename = "CurrencyCode", default, skip_serializing_if = "Option::is_none")]
     pub currency_code: Option<String>,
     /// The **validity** of the Reserved Instance in seconds, which is the purchased usage period. For example, 31536000.
     /// Unit: second
     ///
     /// Example: `31536000`
-    #[serde(rename = "Duration", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub duration: Option<i64>,
     /// The purchase price of the Reserved Instance, such as 4000.0.
     /// Unit: this field uses the currency code specified in `currencyCode`, and only supports “USD” at this time.
     ///
     /// Example: `0.01`
-    #[serde(rename = "FixedPrice", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub fixed_price: Option<f64>,
     /// The instance model of the Reserved Instance, such as S3.MEDIUM4.
     /// Valid values: please see [Reserved Instance Types](https://intl.cloud.tencent.com/document/product/213/11518)
     ///
     /// Example: `S5.LARGE4`
-    #[serde(rename = "InstanceType", default, skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
     /// The payment term of the Reserved Instance, such as **All Upfront**.
     /// Valid value: All Upfront.
     ///
     /// Example: `All Upfront`
-    #[serde(rename = "OfferingType", default, skip_serializing_if = "Option::is_none")]
     pub offering_type: Option<String>,
     /// The ID of the Reserved Instance offering, such as 650c138f-ae7e-4750-952a-96841d6e9fc1.
     ///
     /// Example: `650c138f-ae7e-4750-952a-96841d6e9fc1`
-    #[serde(rename = "ReservedInstancesOfferingId", default, skip_serializing_if = "Option::is_none")]
     pub reserved_instances_offering_id: Option<String>,
     /// The operating system of the Reserved Instance, such as **linux**.
     /// Valid value: linux.
     ///
     /// Example: `linux`
-    #[serde(rename = "ProductDescription", default, skip_serializing_if = "Option::is_none")]
     pub product_description: Option<String>,
     /// The hourly usage price of the Reserved Instance, such as 0.0.
     /// Currently, the only supported payment mode is **All Upfront**, so the default value of `UsagePrice` is 0 USD/hr.
     /// Unit: USD/hr. This field uses the currency code specified in `currencyCode`, and only supports “USD” at this time.
     ///
     /// Example: `0.01`
-    #[serde(rename = "UsagePrice", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub usage_price: Option<f64>,
 }
 
@@ -6134,33 +8449,81 @@ impl ReservedInstancesOffering {
     }
 }
 
+impl lenient::Reply for ReservedInstancesOffering {
+    const NAME: &'static str = "ReservedInstancesOffering";
+    const FIELDS: &'static [&'static str] = &[
+        "Zone",
+        "CurrencyCode",
+        "Duration",
+        "FixedPrice",
+        "InstanceType",
+        "OfferingType",
+        "ReservedInstancesOfferingId",
+        "ProductDescription",
+        "UsagePrice",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.zone),
+            1 => lenient::value(map, &mut self.currency_code),
+            2 => lenient::scalar(map, &mut self.duration),
+            3 => lenient::scalar(map, &mut self.fixed_price),
+            4 => lenient::value(map, &mut self.instance_type),
+            5 => lenient::value(map, &mut self.offering_type),
+            6 => lenient::value(map, &mut self.reserved_instances_offering_id),
+            7 => lenient::value(map, &mut self.product_description),
+            8 => lenient::scalar(map, &mut self.usage_price),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ReservedInstancesOffering {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ReservedInstancesOffering {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ReservedInstancesOffering", 9)?
+            .opt("Zone", &self.zone)?
+            .opt("CurrencyCode", &self.currency_code)?
+            .opt("Duration", &self.duration)?
+            .opt("FixedPrice", &self.fixed_price)?
+            .opt("InstanceType", &self.instance_type)?
+            .opt("OfferingType", &self.offering_type)?
+            .opt("ReservedInstancesOfferingId", &self.reserved_instances_offering_id)?
+            .opt("ProductDescription", &self.product_description)?
+            .opt("UsagePrice", &self.usage_price)?
+            .end()
+    }
+}
+
 /// (Chinese only) 实例资源池容量
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ResourceCount {
     /// (Chinese only) vCPU核数。
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `16`
-    #[serde(rename = "Cpu", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub cpu: Option<u64>,
     /// (Chinese only) 内存大小，单位：GB。
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `64`
-    #[serde(rename = "Memory", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub memory: Option<u64>,
     /// (Chinese only) GPU数量。
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `0`
-    #[serde(rename = "Gpu", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub gpu: Option<u64>,
     /// (Chinese only) 本地盘大小，单位：GB。
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `0`
-    #[serde(rename = "Disk", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub disk: Option<u64>,
 }
 
@@ -6196,89 +8559,110 @@ impl ResourceCount {
     }
 }
 
+impl lenient::Reply for ResourceCount {
+    const NAME: &'static str = "ResourceCount";
+    const FIELDS: &'static [&'static str] = &[
+        "Cpu",
+        "Memory",
+        "Gpu",
+        "Disk",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.cpu),
+            1 => lenient::scalar(map, &mut self.memory),
+            2 => lenient::scalar(map, &mut self.gpu),
+            3 => lenient::scalar(map, &mut self.disk),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ResourceCount {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ResourceCount {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ResourceCount", 4)?
+            .opt("Cpu", &self.cpu)?
+            .opt("Memory", &self.memory)?
+            .opt("Gpu", &self.gpu)?
+            .opt("Disk", &self.disk)?
+            .end()
+    }
+}
+
 /// (Chinese only) 实例资源池
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ResourcePoolPack {
     /// (Chinese only) 实例资源池ID。形如：rpp-rn99mzt2。
     ///
     /// Example: `rpp-mzeh03bj`
-    #[serde(rename = "DedicatedResourcePackId", default, skip_serializing_if = "Option::is_none")]
     pub dedicated_resource_pack_id: Option<String>,
     /// (Chinese only) 实例资源池的名称。
     ///
     /// Example: `自动放置池测试`
-    #[serde(rename = "DedicatedResourcePackName", default, skip_serializing_if = "Option::is_none")]
     pub dedicated_resource_pack_name: Option<String>,
     /// (Chinese only) 实例资源池预扣包所在可用区。形如：ap-guangzhou-6。
     /// 返回项：[可用区列表](https://cloud.tencent.com/document/product/213/6091)
     ///
     /// Example: `ap-guangzhou-2`
-    #[serde(rename = "Zone", default, skip_serializing_if = "Option::is_none")]
     pub zone: Option<String>,
     /// (Chinese only) 实例资源池预扣包的规格，仅支持半整机/整机规格。形如：SA9.96XLARGE1152（SA9半整机）。
     ///
     /// Example: `SA9.96XLARGE1152`
-    #[serde(rename = "InstanceType", default, skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
     /// (Chinese only) 实例资源池预扣包的实例类型。形如：SA9。
     ///
     /// Example: `SA9`
-    #[serde(rename = "InstanceFamily", default, skip_serializing_if = "Option::is_none")]
     pub instance_family: Option<String>,
     /// (Chinese only) 实例资源池类型。
     /// 返回项：EXCLUSIVE (独享) | SHARED (共享)。
     ///
     /// Example: `EXCLUSIVE`
-    #[serde(rename = "ResourcePoolPackType", default, skip_serializing_if = "Option::is_none")]
     pub resource_pool_pack_type: Option<String>,
     /// (Chinese only) 实例资源池状态。
     /// 返回项：CREATING (创建中) | ACTIVE (运行中) | FAILED (创建失败) | RETIRED (已过期)。
     ///
     /// Example: `ACTIVE`
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// (Chinese only) 实例资源池总容量。
-    #[serde(rename = "TotalCapacity", default, skip_serializing_if = "Option::is_none")]
     pub total_capacity: Option<output::ResourceCount>,
     /// (Chinese only) 实例资源池剩余容量。
-    #[serde(rename = "AvailableCapacity", default, skip_serializing_if = "Option::is_none")]
     pub available_capacity: Option<output::ResourceCount>,
     /// (Chinese only) 底层物理机IP（已加密）。
     ///
     /// Example: `3E7A16039D8E141849DE7C837DE70ECC`
-    #[serde(rename = "HostIp", default, skip_serializing_if = "Option::is_none")]
     pub host_ip: Option<String>,
     /// (Chinese only) 机架ID（已加密）。
     ///
     /// Example: `3E5BA837F9B5FFD91DCC02DBF501C7A7`
-    #[serde(rename = "RackId", default, skip_serializing_if = "Option::is_none")]
     pub rack_id: Option<String>,
     /// (Chinese only) 交换机ID（已加密）。
     ///
     /// Example: `7E87DEECE245155C880A7CF5355CD81F`
-    #[serde(rename = "SwitchId", default, skip_serializing_if = "Option::is_none")]
     pub switch_id: Option<String>,
     /// (Chinese only) 自动放置开关状态。开启则在不指定实例资源池创建实例时，系统会在开启了该能力的实例资源池里寻找合适的池子创建实例。关闭则在不指定实例资源池创建实例时，系统不会在该池子里创建实例，只有在指定实例资源池创建实例时，指定了该池子的ID，才允许在池子内创建实例。
     ///
     /// Example: `true`
-    #[serde(rename = "AutoPlacement", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub auto_placement: Option<bool>,
     /// (Chinese only) 自动续费标识。
     /// 返回项：NOTIFY_AND_AUTO_RENEW (通知且自动续费) | NOTIFY_AND_MANUAL_RENEW (通知不自动续费) | DISABLE_NOTIFY_AND_MANUAL_RENEW (不通知不自动续费)。
     ///
     /// Example: `NOTIFY_AND_MANUAL_RENEW`
-    #[serde(rename = "RenewFlag", default, skip_serializing_if = "Option::is_none")]
     pub renew_flag: Option<String>,
     /// (Chinese only) 实例资源池预扣包创建时间。按照`ISO8601`标准表示，并且使用`UTC`时间。格式为：`YYYY-MM-DDThh:mm:ssZ`。
     ///
     /// Example: `2026-01-14T06:47:14Z`
-    #[serde(rename = "StartTime", default, skip_serializing_if = "Option::is_none")]
     pub start_time: Option<String>,
     /// (Chinese only) 实例资源池到期时间。按照`ISO8601`标准表示，并且使用`UTC`时间。格式为：`YYYY-MM-DDThh:mm:ssZ`。
     ///
     /// Example: `2026-01-14T06:47:14Z`
-    #[serde(rename = "EndTime", default, skip_serializing_if = "Option::is_none")]
     pub end_time: Option<String>,
 }
 
@@ -6386,34 +8770,102 @@ impl ResourcePoolPack {
     }
 }
 
+impl lenient::Reply for ResourcePoolPack {
+    const NAME: &'static str = "ResourcePoolPack";
+    const FIELDS: &'static [&'static str] = &[
+        "DedicatedResourcePackId",
+        "DedicatedResourcePackName",
+        "Zone",
+        "InstanceType",
+        "InstanceFamily",
+        "ResourcePoolPackType",
+        "Status",
+        "TotalCapacity",
+        "AvailableCapacity",
+        "HostIp",
+        "RackId",
+        "SwitchId",
+        "AutoPlacement",
+        "RenewFlag",
+        "StartTime",
+        "EndTime",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.dedicated_resource_pack_id),
+            1 => lenient::value(map, &mut self.dedicated_resource_pack_name),
+            2 => lenient::value(map, &mut self.zone),
+            3 => lenient::value(map, &mut self.instance_type),
+            4 => lenient::value(map, &mut self.instance_family),
+            5 => lenient::value(map, &mut self.resource_pool_pack_type),
+            6 => lenient::value(map, &mut self.status),
+            7 => lenient::value(map, &mut self.total_capacity),
+            8 => lenient::value(map, &mut self.available_capacity),
+            9 => lenient::value(map, &mut self.host_ip),
+            10 => lenient::value(map, &mut self.rack_id),
+            11 => lenient::value(map, &mut self.switch_id),
+            12 => lenient::scalar(map, &mut self.auto_placement),
+            13 => lenient::value(map, &mut self.renew_flag),
+            14 => lenient::value(map, &mut self.start_time),
+            15 => lenient::value(map, &mut self.end_time),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ResourcePoolPack {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ResourcePoolPack {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ResourcePoolPack", 16)?
+            .opt("DedicatedResourcePackId", &self.dedicated_resource_pack_id)?
+            .opt("DedicatedResourcePackName", &self.dedicated_resource_pack_name)?
+            .opt("Zone", &self.zone)?
+            .opt("InstanceType", &self.instance_type)?
+            .opt("InstanceFamily", &self.instance_family)?
+            .opt("ResourcePoolPackType", &self.resource_pool_pack_type)?
+            .opt("Status", &self.status)?
+            .opt("TotalCapacity", &self.total_capacity)?
+            .opt("AvailableCapacity", &self.available_capacity)?
+            .opt("HostIp", &self.host_ip)?
+            .opt("RackId", &self.rack_id)?
+            .opt("SwitchId", &self.switch_id)?
+            .opt("AutoPlacement", &self.auto_placement)?
+            .opt("RenewFlag", &self.renew_flag)?
+            .opt("StartTime", &self.start_time)?
+            .opt("EndTime", &self.end_time)?
+            .end()
+    }
+}
+
 /// (Chinese only) 描述实例资源池内已创建实例的信息
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ResourcePoolPackInstance {
     /// (Chinese only) 实例资源池ID。形如：rpp-fb7bzcyt。
     ///
     /// Example: `rpp-fb7bzcyt`
-    #[serde(rename = "DedicatedResourcePackId", default, skip_serializing_if = "Option::is_none")]
     pub dedicated_resource_pack_id: Option<String>,
     /// (Chinese only) 实例资源池内的实例ID列表。形如：\["ins-5u8lxsum"\]。
     ///
     /// Example: `["ins-5u8lxsum"]`
-    #[serde(rename = "InstanceIdSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub instance_id_set: Vec<String>,
     /// (Chinese only) 实例族。形如：SA9。
     ///
     /// Example: `SA9`
-    #[serde(rename = "InstanceFamily", default, skip_serializing_if = "Option::is_none")]
     pub instance_family: Option<String>,
     /// (Chinese only) 实例规格。形如：SA9.96XLARGE1152。
     ///
     /// Example: `SA9.96XLARGE1152`
-    #[serde(rename = "InstanceType", default, skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
     /// (Chinese only) 可用区。形如：ap-guangzhou-6。
     ///
     /// Example: `ap-guangzhou-2`
-    #[serde(rename = "Zone", default, skip_serializing_if = "Option::is_none")]
     pub zone: Option<String>,
 }
 
@@ -6455,8 +8907,48 @@ impl ResourcePoolPackInstance {
     }
 }
 
+impl lenient::Reply for ResourcePoolPackInstance {
+    const NAME: &'static str = "ResourcePoolPackInstance";
+    const FIELDS: &'static [&'static str] = &[
+        "DedicatedResourcePackId",
+        "InstanceIdSet",
+        "InstanceFamily",
+        "InstanceType",
+        "Zone",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.dedicated_resource_pack_id),
+            1 => lenient::list(map, &mut self.instance_id_set),
+            2 => lenient::value(map, &mut self.instance_family),
+            3 => lenient::value(map, &mut self.instance_type),
+            4 => lenient::value(map, &mut self.zone),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ResourcePoolPackInstance {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ResourcePoolPackInstance {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ResourcePoolPackInstance", 5)?
+            .opt("DedicatedResourcePackId", &self.dedicated_resource_pack_id)?
+            .list("InstanceIdSet", &self.instance_id_set)?
+            .opt("InstanceFamily", &self.instance_family)?
+            .opt("InstanceType", &self.instance_type)?
+            .opt("Zone", &self.zone)?
+            .end()
+    }
+}
+
 /// Describes the TAT service information.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RunAutomationServiceEnabled {
     /// Whether to enable the TAT service. Valid values:
@@ -6467,7 +8959,6 @@ pub struct RunAutomationServiceEnabled {
     /// Default: `FALSE`.
     ///
     /// Example: `true`
-    #[serde(rename = "Enabled", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
 }
 
@@ -6485,8 +8976,36 @@ impl RunAutomationServiceEnabled {
     }
 }
 
+impl lenient::Reply for RunAutomationServiceEnabled {
+    const NAME: &'static str = "RunAutomationServiceEnabled";
+    const FIELDS: &'static [&'static str] = &[
+        "Enabled",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.enabled),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for RunAutomationServiceEnabled {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for RunAutomationServiceEnabled {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "RunAutomationServiceEnabled", 1)?
+            .opt("Enabled", &self.enabled)?
+            .end()
+    }
+}
+
 /// Describes information related to the Cloud Monitor service.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RunMonitorServiceEnabled {
     /// Whether to enable the cloud monitor service. value ranges from:
@@ -6497,7 +9016,6 @@ pub struct RunMonitorServiceEnabled {
     /// default value: true.
     ///
     /// Example: `true`
-    #[serde(rename = "Enabled", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
 }
 
@@ -6515,8 +9033,36 @@ impl RunMonitorServiceEnabled {
     }
 }
 
+impl lenient::Reply for RunMonitorServiceEnabled {
+    const NAME: &'static str = "RunMonitorServiceEnabled";
+    const FIELDS: &'static [&'static str] = &[
+        "Enabled",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.enabled),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for RunMonitorServiceEnabled {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for RunMonitorServiceEnabled {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "RunMonitorServiceEnabled", 1)?
+            .opt("Enabled", &self.enabled)?
+            .end()
+    }
+}
+
 /// Describes information related to the Cloud Security service.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RunSecurityServiceEnabled {
     /// Whether to enable [Cloud Security](https://intl.cloud.tencent.com/document/product/296?from_cn_redirect=1). Valid values:
@@ -6527,7 +9073,6 @@ pub struct RunSecurityServiceEnabled {
     /// Default value: TRUE.
     ///
     /// Example: `false`
-    #[serde(rename = "Enabled", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
 }
 
@@ -6545,19 +9090,45 @@ impl RunSecurityServiceEnabled {
     }
 }
 
+impl lenient::Reply for RunSecurityServiceEnabled {
+    const NAME: &'static str = "RunSecurityServiceEnabled";
+    const FIELDS: &'static [&'static str] = &[
+        "Enabled",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.enabled),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for RunSecurityServiceEnabled {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for RunSecurityServiceEnabled {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "RunSecurityServiceEnabled", 1)?
+            .opt("Enabled", &self.enabled)?
+            .end()
+    }
+}
+
 /// Describes image sharing information.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SharePermission {
     /// Time when an image was shared.
     ///
     /// Example: `2023-10-05T14:30:00Z`
-    #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
     /// ID of the account with which the image is shared.
     ///
     /// Example: `2700036`
-    #[serde(rename = "AccountId", default, skip_serializing_if = "Option::is_none")]
     pub account_id: Option<String>,
 }
 
@@ -6581,26 +9152,54 @@ impl SharePermission {
     }
 }
 
+impl lenient::Reply for SharePermission {
+    const NAME: &'static str = "SharePermission";
+    const FIELDS: &'static [&'static str] = &[
+        "CreatedTime",
+        "AccountId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.created_time),
+            1 => lenient::value(map, &mut self.account_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for SharePermission {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for SharePermission {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "SharePermission", 2)?
+            .opt("CreatedTime", &self.created_time)?
+            .opt("AccountId", &self.account_id)?
+            .end()
+    }
+}
+
 /// Describes information on the snapshot associated with an image.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Snapshot {
     /// Snapshot ID.
     ///
     /// Example: `snap-2y1v`
-    #[serde(rename = "SnapshotId", default, skip_serializing_if = "Option::is_none")]
     pub snapshot_id: Option<String>,
     /// Type of the cloud disk used to create the snapshot. Valid values:
     /// SYSTEM_DISK: system disk
     /// DATA_DISK: data disk
     ///
     /// Example: `SYSTEM_DISK`
-    #[serde(rename = "DiskUsage", default, skip_serializing_if = "Option::is_none")]
     pub disk_usage: Option<String>,
     /// Size of the cloud disk used to create the snapshot; unit: GB.
     ///
     /// Example: `50`
-    #[serde(rename = "DiskSize", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub disk_size: Option<i64>,
 }
 
@@ -6630,19 +9229,51 @@ impl Snapshot {
     }
 }
 
+impl lenient::Reply for Snapshot {
+    const NAME: &'static str = "Snapshot";
+    const FIELDS: &'static [&'static str] = &[
+        "SnapshotId",
+        "DiskUsage",
+        "DiskSize",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.snapshot_id),
+            1 => lenient::value(map, &mut self.disk_usage),
+            2 => lenient::scalar(map, &mut self.disk_size),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Snapshot {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for Snapshot {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "Snapshot", 3)?
+            .opt("SnapshotId", &self.snapshot_id)?
+            .opt("DiskUsage", &self.disk_usage)?
+            .opt("DiskSize", &self.disk_size)?
+            .end()
+    }
+}
+
 /// Options related to bidding.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SpotMarketOptions {
     /// Bid price.
     ///
     /// Required. Example: `0.01`
-    #[serde(rename = "MaxPrice", default, skip_serializing_if = "Option::is_none")]
     pub max_price: Option<String>,
     /// Bid request type. valid values: one-time. currently, only the one-time type is supported.
     ///
     /// Example: `one-time`
-    #[serde(rename = "SpotInstanceType", default, skip_serializing_if = "Option::is_none")]
     pub spot_instance_type: Option<String>,
 }
 
@@ -6661,29 +9292,56 @@ impl SpotMarketOptions {
     }
 }
 
+impl lenient::Reply for SpotMarketOptions {
+    const NAME: &'static str = "SpotMarketOptions";
+    const FIELDS: &'static [&'static str] = &[
+        "MaxPrice",
+        "SpotInstanceType",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.max_price),
+            1 => lenient::value(map, &mut self.spot_instance_type),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for SpotMarketOptions {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for SpotMarketOptions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "SpotMarketOptions", 2)?
+            .opt("MaxPrice", &self.max_price)?
+            .opt("SpotInstanceType", &self.spot_instance_type)?
+            .end()
+    }
+}
+
 /// (Chinese only) 竞价实例配额
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SpotPaidQuota {
     /// (Chinese only) 已使用配额，单位：vCPU核心数
     ///
     /// Example: `10`
-    #[serde(rename = "UsedQuota", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub used_quota: Option<u64>,
     /// (Chinese only) 剩余配额，单位：vCPU核心数
     ///
     /// Example: `90`
-    #[serde(rename = "RemainingQuota", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub remaining_quota: Option<u64>,
     /// (Chinese only) 总配额，单位：vCPU核心数
     ///
     /// Example: `100`
-    #[serde(rename = "TotalQuota", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_quota: Option<u64>,
     /// (Chinese only) 可用区
     ///
     /// Example: `ap-nanjing-1`
-    #[serde(rename = "Zone", default, skip_serializing_if = "Option::is_none")]
     pub zone: Option<String>,
 }
 
@@ -6719,24 +9377,58 @@ impl SpotPaidQuota {
     }
 }
 
+impl lenient::Reply for SpotPaidQuota {
+    const NAME: &'static str = "SpotPaidQuota";
+    const FIELDS: &'static [&'static str] = &[
+        "UsedQuota",
+        "RemainingQuota",
+        "TotalQuota",
+        "Zone",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.used_quota),
+            1 => lenient::scalar(map, &mut self.remaining_quota),
+            2 => lenient::scalar(map, &mut self.total_quota),
+            3 => lenient::value(map, &mut self.zone),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for SpotPaidQuota {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for SpotPaidQuota {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "SpotPaidQuota", 4)?
+            .opt("UsedQuota", &self.used_quota)?
+            .opt("RemainingQuota", &self.remaining_quota)?
+            .opt("TotalQuota", &self.total_quota)?
+            .opt("Zone", &self.zone)?
+            .end()
+    }
+}
+
 /// Information on local HDD storage.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct StorageBlock {
     /// HDD LOCAL storage type specifies the value: LOCAL_PRO.
     ///
     /// Example: `LOCAL_PRO`
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// Specifies the minimum HDD local storage capacity. measurement unit: GiB.
     ///
     /// Example: `100`
-    #[serde(rename = "MinSize", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub min_size: Option<i64>,
     /// Specifies the maximum capacity of HDD local storage. measurement unit: GiB.
     ///
     /// Example: `200`
-    #[serde(rename = "MaxSize", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub max_size: Option<i64>,
 }
 
@@ -6766,19 +9458,51 @@ impl StorageBlock {
     }
 }
 
+impl lenient::Reply for StorageBlock {
+    const NAME: &'static str = "StorageBlock";
+    const FIELDS: &'static [&'static str] = &[
+        "Type",
+        "MinSize",
+        "MaxSize",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.type_),
+            1 => lenient::scalar(map, &mut self.min_size),
+            2 => lenient::scalar(map, &mut self.max_size),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for StorageBlock {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for StorageBlock {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "StorageBlock", 3)?
+            .opt("Type", &self.type_)?
+            .opt("MinSize", &self.min_size)?
+            .opt("MaxSize", &self.max_size)?
+            .end()
+    }
+}
+
 /// Image sync information
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SyncImage {
     /// Image ID
     ///
     /// Required. Example: `img-xxxxxxxx`
-    #[serde(rename = "ImageId", default, skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
     /// Region
     ///
     /// Required. Example: `ap-guangzhou`
-    #[serde(rename = "Region", default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
 }
 
@@ -6792,8 +9516,39 @@ impl SyncImage {
     }
 }
 
+impl lenient::Reply for SyncImage {
+    const NAME: &'static str = "SyncImage";
+    const FIELDS: &'static [&'static str] = &[
+        "ImageId",
+        "Region",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.image_id),
+            1 => lenient::value(map, &mut self.region),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for SyncImage {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for SyncImage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "SyncImage", 2)?
+            .opt("ImageId", &self.image_id)?
+            .opt("Region", &self.region)?
+            .end()
+    }
+}
+
 /// Describes information on the block device where the operating system is stored, i.e., the system disk.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SystemDisk {
     /// Specifies the system disk type. for the restrictions on the system disk type, refer to [storage overview](https://www.tencentcloud.com/document/product/362/31636). value range:
@@ -6810,43 +9565,36 @@ pub struct SystemDisk {
     /// Default value: Current disk types with inventory available.
     ///
     /// Example: `CLOUD_HSSD`
-    #[serde(rename = "DiskType", default, skip_serializing_if = "Option::is_none")]
     pub disk_type: Option<String>,
     /// System disk ID.
     /// Currently, this parameter is only used for response parameters in query apis such as [DescribeInstances](https://www.tencentcloud.com/document/api/213/33258) and is not applicable to request parameters in write apis such as [RunInstances](https://www.tencentcloud.com/document/api/213/33237).
     ///
     /// Example: `disk-xyzw1a3x`
-    #[serde(rename = "DiskId", default, skip_serializing_if = "Option::is_none")]
     pub disk_id: Option<String>,
     /// System disk size; unit: GiB; default value: 50 GiB.
     ///
     /// Example: `50`
-    #[serde(rename = "DiskSize", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub disk_size: Option<i64>,
     /// Specifies the dedicated cluster ID belonging to.
     /// Note: This field may return null, indicating that no valid value is found.
     ///
     /// May be null. Example: `cdc-xxxxxx`
-    #[serde(rename = "CdcId", default, skip_serializing_if = "Option::is_none")]
     pub cdc_id: Option<String>,
     /// Disk name, which specifies a length not exceeding 128 characters.
     ///
     /// Example: `name`
-    #[serde(rename = "DiskName", default, skip_serializing_if = "Option::is_none")]
     pub disk_name: Option<String>,
     /// (Chinese only)
     ///
     /// 系统盘是否加密。取值范围：true：加密false：不加密默认取值：false该参数目前仅用于 RunInstances 接口。当前参数灰度中。
     ///
     /// Example: `false`
-    #[serde(rename = "Encrypt", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub encrypt: Option<bool>,
     /// (Chinese only)
     ///
     /// 自定义CMK对应的ID，取值为UUID或者类似kms-abcd1234。用于加密云盘。该参数目前仅用于 RunInstances 接口。当前参数灰度中。
     ///
     /// Example: `kms-abcd1234`
-    #[serde(rename = "KmsKeyId", default, skip_serializing_if = "Option::is_none")]
     pub kms_key_id: Option<String>,
 }
 
@@ -6900,19 +9648,63 @@ impl SystemDisk {
     }
 }
 
+impl lenient::Reply for SystemDisk {
+    const NAME: &'static str = "SystemDisk";
+    const FIELDS: &'static [&'static str] = &[
+        "DiskType",
+        "DiskId",
+        "DiskSize",
+        "CdcId",
+        "DiskName",
+        "Encrypt",
+        "KmsKeyId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.disk_type),
+            1 => lenient::value(map, &mut self.disk_id),
+            2 => lenient::scalar(map, &mut self.disk_size),
+            3 => lenient::value(map, &mut self.cdc_id),
+            4 => lenient::value(map, &mut self.disk_name),
+            5 => lenient::scalar(map, &mut self.encrypt),
+            6 => lenient::value(map, &mut self.kms_key_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for SystemDisk {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for SystemDisk {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "SystemDisk", 7)?
+            .opt("DiskType", &self.disk_type)?
+            .opt("DiskId", &self.disk_id)?
+            .opt("DiskSize", &self.disk_size)?
+            .opt("CdcId", &self.cdc_id)?
+            .opt("DiskName", &self.disk_name)?
+            .opt("Encrypt", &self.encrypt)?
+            .opt("KmsKeyId", &self.kms_key_id)?
+            .end()
+    }
+}
+
 /// Key-value pair of a tag.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Tag {
     /// Tag key
     ///
     /// Required. Example: `myKey`
-    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// Tag value
     ///
     /// Required. Example: `myValue`
-    #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
 
@@ -6926,19 +9718,48 @@ impl Tag {
     }
 }
 
+impl lenient::Reply for Tag {
+    const NAME: &'static str = "Tag";
+    const FIELDS: &'static [&'static str] = &[
+        "Key",
+        "Value",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.key),
+            1 => lenient::value(map, &mut self.value),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Tag {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for Tag {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "Tag", 2)?
+            .opt("Key", &self.key)?
+            .opt("Value", &self.value)?
+            .end()
+    }
+}
+
 /// Description of tags associated with resource instances during instance creation.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct TagSpecification {
     /// Specifies the resource type for Tag binding. valid values: "instance" (cloud virtual machine), "host" (cdh), "image" (mirror), "keypair" (key), "ps" (placement group), "hpc" (hyper computing cluster).
     ///
     /// Required. Example: `instance`
-    #[serde(rename = "ResourceType", default, skip_serializing_if = "Option::is_none")]
     pub resource_type: Option<String>,
     /// Tag pair list
     ///
     /// Required.
-    #[serde(rename = "Tags", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<output::Tag>,
 }
 
@@ -6952,19 +9773,48 @@ impl TagSpecification {
     }
 }
 
+impl lenient::Reply for TagSpecification {
+    const NAME: &'static str = "TagSpecification";
+    const FIELDS: &'static [&'static str] = &[
+        "ResourceType",
+        "Tags",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.resource_type),
+            1 => lenient::list(map, &mut self.tags),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for TagSpecification {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for TagSpecification {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "TagSpecification", 2)?
+            .opt("ResourceType", &self.resource_type)?
+            .list("Tags", &self.tags)?
+            .end()
+    }
+}
+
 /// Information about the target operating system for operating system switching.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct TargetOs {
     /// Target operating system type.
     ///
     /// Example: `TencentOS`
-    #[serde(rename = "TargetOSType", default, skip_serializing_if = "Option::is_none")]
     pub target_os_type: Option<String>,
     /// Target operating system version.
     ///
     /// Example: `2.4`
-    #[serde(rename = "TargetOSVersion", default, skip_serializing_if = "Option::is_none")]
     pub target_os_version: Option<String>,
 }
 
@@ -6988,19 +9838,48 @@ impl TargetOs {
     }
 }
 
+impl lenient::Reply for TargetOs {
+    const NAME: &'static str = "TargetOs";
+    const FIELDS: &'static [&'static str] = &[
+        "TargetOSType",
+        "TargetOSVersion",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.target_os_type),
+            1 => lenient::value(map, &mut self.target_os_version),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for TargetOs {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for TargetOs {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "TargetOs", 2)?
+            .opt("TargetOSType", &self.target_os_type)?
+            .opt("TargetOSVersion", &self.target_os_version)?
+            .end()
+    }
+}
+
 /// Describes VPC information for the primary network interface, including subnet and IP address information.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct VirtualPrivateCloud {
     /// vpc ID, such as `vpc-xxx`. Valid vpc ids can be queried by logging in to the [console](https://console.tencentcloud.com/vpc/vpc?rid=1) or by calling the API [DescribeVpcs](https://www.tencentcloud.com/document/product/215/15778) and obtaining the `VpcId` field from the API response. if both VpcId and SubnetId are input as `DEFAULT` when creating an instance, the DEFAULT vpc network will be forcibly used.
     ///
     /// Required. Example: `vpc-2ij`
-    #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// vpc subnet ID, in the form of `subnet-xxx`. valid vpc subnet ids can be queried by logging in to the [console](https://console.tencentcloud.com/vpc/subnet); or they can be obtained from the `SubnetId` field in the API response by calling the [DescribeSubnets](https://www.tencentcloud.com/document/product/215/15784) API . if SubnetId and VpcId are both input as `DEFAULT` when creating an instance, the DEFAULT vpc network will be forcibly used.
     ///
     /// Required. Example: `subnet-2ks`
-    #[serde(rename = "SubnetId", default, skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
     /// Whether it is used as a public gateway. A public gateway can only be used normally when an instance has a public IP address and is in a VPC. Valid values:
     ///
@@ -7010,18 +9889,15 @@ pub struct VirtualPrivateCloud {
     /// Default value: false.
     ///
     /// Example: `false`
-    #[serde(rename = "AsVpcGateway", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub as_vpc_gateway: Option<bool>,
     /// Array of VPC subnet IPs. You can use this parameter when creating instances or modifying VPC attributes of instances. Currently you can specify multiple IPs in one subnet only when creating multiple instances at the same time.
     ///
     /// Example: `["10.0.0.1"]`
-    #[serde(rename = "PrivateIpAddresses", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub private_ip_addresses: Vec<String>,
     /// Number of IPv6 addresses randomly generated for the ENI.
     /// If IPv6AddressType is specified under InternetAccessible, this parameter must not be set to 0.
     ///
     /// Example: `1`
-    #[serde(rename = "Ipv6AddressCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub ipv6_address_count: Option<u64>,
 }
 
@@ -7053,8 +9929,48 @@ impl VirtualPrivateCloud {
     }
 }
 
+impl lenient::Reply for VirtualPrivateCloud {
+    const NAME: &'static str = "VirtualPrivateCloud";
+    const FIELDS: &'static [&'static str] = &[
+        "VpcId",
+        "SubnetId",
+        "AsVpcGateway",
+        "PrivateIpAddresses",
+        "Ipv6AddressCount",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.vpc_id),
+            1 => lenient::value(map, &mut self.subnet_id),
+            2 => lenient::scalar(map, &mut self.as_vpc_gateway),
+            3 => lenient::list(map, &mut self.private_ip_addresses),
+            4 => lenient::scalar(map, &mut self.ipv6_address_count),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for VirtualPrivateCloud {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for VirtualPrivateCloud {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "VirtualPrivateCloud", 5)?
+            .opt("VpcId", &self.vpc_id)?
+            .opt("SubnetId", &self.subnet_id)?
+            .opt("AsVpcGateway", &self.as_vpc_gateway)?
+            .list("PrivateIpAddresses", &self.private_ip_addresses)?
+            .opt("Ipv6AddressCount", &self.ipv6_address_count)?
+            .end()
+    }
+}
+
 /// Information on availability zones.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ZoneInfo {
     /// Availability zone name, for example, ap-guangzhou-3.
@@ -7115,22 +10031,18 @@ pub struct ZoneInfo {
     /// - ap-jakarta-2
     ///
     /// Example: `ap-guangzhou-3`
-    #[serde(rename = "Zone", default, skip_serializing_if = "Option::is_none")]
     pub zone: Option<String>,
     /// Availability zone description, such as Guangzhou Zone 3.
     ///
     /// Example: `广州三区`
-    #[serde(rename = "ZoneName", default, skip_serializing_if = "Option::is_none")]
     pub zone_name: Option<String>,
     /// Availability zone ID.
     ///
     /// Example: `100003`
-    #[serde(rename = "ZoneId", default, skip_serializing_if = "Option::is_none")]
     pub zone_id: Option<String>,
     /// Availability zone status. Valid values: `AVAILABLE`: available; `UNAVAILABLE`: unavailable.
     ///
     /// Example: `AVAILABLE`
-    #[serde(rename = "ZoneState", default, skip_serializing_if = "Option::is_none")]
     pub zone_state: Option<String>,
 }
 
@@ -7163,5 +10075,42 @@ impl ZoneInfo {
     pub fn with_zone_state(mut self, zone_state: impl Into<String>) -> Self {
         self.zone_state = Some(zone_state.into());
         self
+    }
+}
+
+impl lenient::Reply for ZoneInfo {
+    const NAME: &'static str = "ZoneInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "Zone",
+        "ZoneName",
+        "ZoneId",
+        "ZoneState",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.zone),
+            1 => lenient::value(map, &mut self.zone_name),
+            2 => lenient::value(map, &mut self.zone_id),
+            3 => lenient::value(map, &mut self.zone_state),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ZoneInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ZoneInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ZoneInfo", 4)?
+            .opt("Zone", &self.zone)?
+            .opt("ZoneName", &self.zone_name)?
+            .opt("ZoneId", &self.zone_id)?
+            .opt("ZoneState", &self.zone_state)?
+            .end()
     }
 }

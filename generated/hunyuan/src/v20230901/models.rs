@@ -2,18 +2,18 @@
 // change the spec or the generator and run `cargo xtask gen` again.
 
 //! Requests, replies and the input types that requests carry.
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use super::output;
 use tencentcloud_runtime::input;
+use tencentcloud_runtime::lenient;
 
 /// Request of [`Client::activate_service`](super::Client::activate_service).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ActivateServiceRequest {
     /// (Chinese only) 开通之后，是否关闭后付费；默认为0，不关闭；1为关闭
     ///
     /// Example: `0`
-    #[serde(rename = "PayMode", skip_serializing_if = "Option::is_none")]
     pub pay_mode: Option<u64>,
 }
 
@@ -56,12 +56,19 @@ impl<'de> Deserialize<'de> for ActivateServiceRequest {
     }
 }
 
+impl serde::Serialize for ActivateServiceRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ActivateServiceRequest", 1)?
+            .opt("PayMode", &self.pay_mode)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::activate_service`](super::Client::activate_service).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ActivateServiceResponse {
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -79,34 +86,57 @@ impl ActivateServiceResponse {
     }
 }
 
+impl lenient::Reply for ActivateServiceResponse {
+    const NAME: &'static str = "ActivateServiceResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ActivateServiceResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ActivateServiceResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ActivateServiceResponse", 1)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// (Chinese only) 用户位置信息
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Approximate {
     /// (Chinese only) 表示 ISO 国家代码
     ///
     /// Example: `CN`
-    #[serde(rename = "Country", skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
     /// (Chinese only) 表示城市名称
     ///
     /// Example: `深圳`
-    #[serde(rename = "City", skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// (Chinese only) 表示区域名称
     ///
     /// Example: `南山区`
-    #[serde(rename = "Region", skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// (Chinese only) 表示IANA时区
     ///
     /// Example: `Asia/Shanghai`
-    #[serde(rename = "Timezone", skip_serializing_if = "Option::is_none")]
     pub timezone: Option<String>,
     /// (Chinese only) 表示详细地址
     ///
     /// Example: `深圳市南山区海天二路33号腾讯滨海大厦`
-    #[serde(rename = "Address", skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
 }
 
@@ -189,19 +219,29 @@ impl<'de> Deserialize<'de> for Approximate {
     }
 }
 
+impl serde::Serialize for Approximate {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "Approximate", 5)?
+            .opt("Country", &self.country)?
+            .opt("City", &self.city)?
+            .opt("Region", &self.region)?
+            .opt("Timezone", &self.timezone)?
+            .opt("Address", &self.address)?
+            .end()
+    }
+}
+
 /// (Chinese only) 人物描述
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Character {
     /// (Chinese only) 人物名称
     ///
     /// Example: `孙悟空`
-    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// (Chinese only) 人物对应SystemPrompt
     ///
     /// Example: `你是《七龙珠》中的角色孙悟空，你将与{usernames}等多人展开对话。`
-    #[serde(rename = "SystemPrompt", skip_serializing_if = "Option::is_none")]
     pub system_prompt: Option<String>,
 }
 
@@ -254,8 +294,17 @@ impl<'de> Deserialize<'de> for Character {
     }
 }
 
+impl serde::Serialize for Character {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "Character", 2)?
+            .opt("Name", &self.name)?
+            .opt("SystemPrompt", &self.system_prompt)?
+            .end()
+    }
+}
+
 /// Request of [`Client::chat_completions`](super::Client::chat_completions).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ChatCompletionsRequest {
     /// (Chinese only) 模型名称，可选值参考 [产品概述](https://cloud.tencent.com/document/product/1729/104753) 中混元生文模型列表。
@@ -263,7 +312,6 @@ pub struct ChatCompletionsRequest {
     /// 各模型介绍请阅读 [产品概述](https://cloud.tencent.com/document/product/1729/104753) 中的说明。注意：不同的模型计费不同，请根据 [购买指南](https://cloud.tencent.com/document/product/1729/97731) 按需调用。
     ///
     /// Required. Example: `hunyuan-turbos-latest`
-    #[serde(rename = "Model")]
     pub model: String,
     /// (Chinese only) 聊天上下文信息。
     /// 说明：
@@ -273,7 +321,6 @@ pub struct ChatCompletionsRequest {
     /// 3. Messages 中 Content 总长度不能超过模型输入长度上限（可参考 [产品概述](https://cloud.tencent.com/document/product/1729/104753) 文档），超过则会截断最前面的内容，只保留尾部内容。
     ///
     /// Required.
-    #[serde(rename = "Messages")]
     pub messages: Vec<Message>,
     /// (Chinese only) 流式调用开关。
     /// 说明：
@@ -288,7 +335,6 @@ pub struct ChatCompletionsRequest {
     /// 通过 SDK 调用时，流式和非流式调用需用**不同的方式**获取返回值，具体参考 SDK 中的注释或示例（在各语言 SDK 代码仓库的 examples/hunyuan/v20230901/ 目录中）。
     ///
     /// Example: `false`
-    #[serde(rename = "Stream", skip_serializing_if = "Option::is_none")]
     pub stream: Option<bool>,
     /// (Chinese only) 流式输出审核开关。
     /// 说明：
@@ -301,21 +347,18 @@ pub struct ChatCompletionsRequest {
     /// 当选择流式输出审核时，可能会出现部分内容已输出，但中间某一段响应中的 FinishReason 值为 sensitive，此时说明安全审核未通过。如果业务场景有实时文字上屏的需求，需要自行撤回已上屏的内容，并建议自定义替换为一条提示语，如 “这个问题我不方便回答，不如我们换个话题试试”，以保障终端体验。
     ///
     /// Example: `false`
-    #[serde(rename = "StreamModeration", skip_serializing_if = "Option::is_none")]
     pub stream_moderation: Option<bool>,
     /// (Chinese only) 说明：
     /// 1. 影响输出文本的多样性。模型已有默认参数，不传值时使用各模型推荐值，不推荐用户修改。
     /// 2. 取值区间为 \[0.0, 1.0\]。取值越大，生成文本的多样性越强。
     ///
     /// Example: `1.0`
-    #[serde(rename = "TopP", skip_serializing_if = "Option::is_none")]
     pub top_p: Option<f64>,
     /// (Chinese only) 说明：
     /// 1. 影响模型输出多样性，模型已有默认参数，不传值时使用各模型推荐值，不推荐用户修改。
     /// 2. 取值区间为 \[0.0, 2.0\]。较高的数值会使输出更加多样化和不可预测，而较低的数值会使其更加集中和确定。
     ///
     /// Example: `0.6`
-    #[serde(rename = "Temperature", skip_serializing_if = "Option::is_none")]
     pub temperature: Option<f64>,
     /// (Chinese only) 功能增强（如搜索）开关。
     /// 说明：
@@ -326,23 +369,18 @@ pub struct ChatCompletionsRequest {
     /// 5. 2025-04-20 00:00:00起，由默认开启状态转为默认关闭状态。
     ///
     /// Example: `true`
-    #[serde(rename = "EnableEnhancement", skip_serializing_if = "Option::is_none")]
     pub enable_enhancement: Option<bool>,
     /// (Chinese only) 可调用的工具列表，仅对 hunyuan-turbos、hunyuan-t1、hunyuan-functioncall 模型生效。
-    #[serde(rename = "Tools", skip_serializing_if = "Option::is_none")]
     pub tools: Option<Vec<Tool>>,
     /// (Chinese only) 工具使用选项，可选值包括 none、auto、custom。说明：1. 仅对 hunyuan-turbo、hunyuan-functioncall 模型生效。2. none：不调用工具；auto：模型自行选择生成回复或调用工具；custom：强制模型调用指定的工具。3. 未设置时，默认值为auto
     ///
     /// Example: `auto`
-    #[serde(rename = "ToolChoice", skip_serializing_if = "Option::is_none")]
     pub tool_choice: Option<String>,
     /// (Chinese only) 强制模型调用指定的工具，当参数ToolChoice为custom时，此参数为必填
-    #[serde(rename = "CustomTool", skip_serializing_if = "Option::is_none")]
     pub custom_tool: Option<Tool>,
     /// (Chinese only) 默认是false，在值为true且命中搜索时，接口会返回SearchInfo
     ///
     /// Example: `false`
-    #[serde(rename = "SearchInfo", skip_serializing_if = "Option::is_none")]
     pub search_info: Option<bool>,
     /// (Chinese only) 搜索引文角标开关。
     /// 说明：
@@ -351,12 +389,10 @@ pub struct ChatCompletionsRequest {
     /// 3. 未传值时默认开关关闭（false）。
     ///
     /// Example: `false`
-    #[serde(rename = "Citation", skip_serializing_if = "Option::is_none")]
     pub citation: Option<bool>,
     /// (Chinese only) 是否开启极速版搜索，默认false，不开启；在开启且命中搜索时，会启用极速版搜索，流式输出首字返回更快。
     ///
     /// Example: `false`
-    #[serde(rename = "EnableSpeedSearch", skip_serializing_if = "Option::is_none")]
     pub enable_speed_search: Option<bool>,
     /// (Chinese only) 多媒体开关。
     /// 详细介绍请阅读 [多媒体介绍](https://cloud.tencent.com/document/product/1729/111178) 中的说明。
@@ -368,17 +404,14 @@ pub struct ChatCompletionsRequest {
     /// 5. 开启并搜索到对应的多媒体信息时，会输出对应的多媒体地址，可以定制个性化的图文消息。
     ///
     /// Example: `false`
-    #[serde(rename = "EnableMultimedia", skip_serializing_if = "Option::is_none")]
     pub enable_multimedia: Option<bool>,
     /// (Chinese only) 是否开启深度研究该问题，默认是false，在值为true且命中深度研究该问题时，会返回深度研究该问题信息。
     ///
     /// Deprecated. Example: `false`
-    #[serde(rename = "EnableDeepSearch", skip_serializing_if = "Option::is_none")]
     pub enable_deep_search: Option<bool>,
     /// (Chinese only) 说明： 1. 确保模型的输出是可复现的。 2. 取值区间为非0正整数，最大值10000。 3. 非必要不建议使用，不合理的取值会影响效果。
     ///
     /// Example: `1`
-    #[serde(rename = "Seed", skip_serializing_if = "Option::is_none")]
     pub seed: Option<i64>,
     /// (Chinese only) 强制搜索增强开关。
     /// 说明：
@@ -386,7 +419,6 @@ pub struct ChatCompletionsRequest {
     /// 2. 开启后，将强制走AI搜索，当AI搜索结果为空时，由大模型回复兜底话术。
     ///
     /// Example: `false`
-    #[serde(rename = "ForceSearchEnhancement", skip_serializing_if = "Option::is_none")]
     pub force_search_enhancement: Option<bool>,
     /// (Chinese only) 自定义结束生成字符串
     ///
@@ -398,7 +430,6 @@ pub struct ChatCompletionsRequest {
     /// 但是目前有使用该参数的情况下，开发者需要注意该参数是否会对应用造成影响，以及未来该行为调整时带来的影响。
     ///
     /// Example: `["string"]`
-    #[serde(rename = "Stop", skip_serializing_if = "Option::is_none")]
     pub stop: Option<Vec<String>>,
     /// (Chinese only) 推荐问答开关。
     /// 说明：
@@ -406,25 +437,20 @@ pub struct ChatCompletionsRequest {
     /// 2. 开启后，在返回值的最后一个包中会增加 RecommendedQuestions 字段表示推荐问答， 最多返回3条。
     ///
     /// Example: `false`
-    #[serde(rename = "EnableRecommendedQuestions", skip_serializing_if = "Option::is_none")]
     pub enable_recommended_questions: Option<bool>,
     /// (Chinese only) 是否开启深度阅读，默认是false，在值为true时，会返回深度阅读的结果信息。说明:1.深度阅读需要开启插件增强,即设置EnableEnhancement为true,当设置EnableDeepRead为true时EnableEnhancement默认为true；2.目前暂时只支持单文档单轮的深度阅读；3.深度阅读功能的文件上传可以使用FilesUploads接口，具体参数详见FilesUploads接口文档
     ///
     /// Deprecated. Example: `false`
-    #[serde(rename = "EnableDeepRead", skip_serializing_if = "Option::is_none")]
     pub enable_deep_read: Option<bool>,
     /// (Chinese only) 知识注入相关的参数信息
-    #[serde(rename = "WebSearchOptions", skip_serializing_if = "Option::is_none")]
     pub web_search_options: Option<WebSearchOptions>,
     /// (Chinese only) 用户传入Topic
     ///
     /// Example: `闲聊`
-    #[serde(rename = "TopicChoice", skip_serializing_if = "Option::is_none")]
     pub topic_choice: Option<String>,
     /// (Chinese only) 模型思维链开关 说明： 1. 未传值时默认开启，打开模型思维链推理能力。 2. 关闭后，关闭模型思维链推理能力。 开关当前仅对hunyuan-a13b模型生效 示例值：ture
     ///
     /// Example: `true`
-    #[serde(rename = "EnableThinking", skip_serializing_if = "Option::is_none")]
     pub enable_thinking: Option<bool>,
 }
 
@@ -677,63 +703,81 @@ impl<'de> Deserialize<'de> for ChatCompletionsRequest {
     }
 }
 
+impl serde::Serialize for ChatCompletionsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ChatCompletionsRequest", 23)?
+            .plain("Model", &self.model)?
+            .plain("Messages", &self.messages)?
+            .opt("Stream", &self.stream)?
+            .opt("StreamModeration", &self.stream_moderation)?
+            .opt("TopP", &self.top_p)?
+            .opt("Temperature", &self.temperature)?
+            .opt("EnableEnhancement", &self.enable_enhancement)?
+            .opt("Tools", &self.tools)?
+            .opt("ToolChoice", &self.tool_choice)?
+            .opt("CustomTool", &self.custom_tool)?
+            .opt("SearchInfo", &self.search_info)?
+            .opt("Citation", &self.citation)?
+            .opt("EnableSpeedSearch", &self.enable_speed_search)?
+            .opt("EnableMultimedia", &self.enable_multimedia)?
+            .opt("EnableDeepSearch", &self.enable_deep_search)?
+            .opt("Seed", &self.seed)?
+            .opt("ForceSearchEnhancement", &self.force_search_enhancement)?
+            .opt("Stop", &self.stop)?
+            .opt("EnableRecommendedQuestions", &self.enable_recommended_questions)?
+            .opt("EnableDeepRead", &self.enable_deep_read)?
+            .opt("WebSearchOptions", &self.web_search_options)?
+            .opt("TopicChoice", &self.topic_choice)?
+            .opt("EnableThinking", &self.enable_thinking)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::chat_completions`](super::Client::chat_completions).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ChatCompletionsResponse {
     /// (Chinese only) Unix 时间戳，单位为秒。
     ///
     /// Example: `1705634032`
-    #[serde(rename = "Created", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub created: Option<i64>,
     /// (Chinese only) Token 统计信息。
     /// 按照总 Token 数量计费。
-    #[serde(rename = "Usage", default, skip_serializing_if = "Option::is_none")]
     pub usage: Option<output::Usage>,
     /// (Chinese only) 免责声明。
     ///
     /// Example: `以上内容为AI生成，不代表开发者立场，请勿删除或修改本标记`
-    #[serde(rename = "Note", default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
     /// (Chinese only) 本次请求的 RequestId。
     ///
     /// Example: `9c772634-8824-43e8-bc24-8bc4c19b9151`
-    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// (Chinese only) 回复内容。
-    #[serde(rename = "Choices", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub choices: Vec<output::Choice>,
     /// (Chinese only) 错误信息。
     /// 如果流式返回中服务处理异常，返回该错误信息。
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "ErrorMsg", default, skip_serializing_if = "Option::is_none")]
     pub error_msg: Option<output::ErrorMsg>,
     /// (Chinese only) 多轮会话风险审核，值为1时，表明存在信息安全风险，建议终止客户多轮会话。
     ///
     /// Deprecated. Example: `1`
-    #[serde(rename = "ModerationLevel", default, skip_serializing_if = "Option::is_none")]
     pub moderation_level: Option<String>,
     /// (Chinese only) 搜索结果信息
-    #[serde(rename = "SearchInfo", default, skip_serializing_if = "Option::is_none")]
     pub search_info: Option<output::SearchInfo>,
     /// (Chinese only) 多媒体信息。
     /// 说明：
     /// 1. 可以用多媒体信息替换回复内容里的占位符，得到完整的消息。
     /// 2. 可能会出现回复内容里存在占位符，但是因为审核等原因没有返回多媒体信息。
-    #[serde(rename = "Replaces", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub replaces: Vec<output::Replace>,
     /// (Chinese only) 推荐问答。
     ///
     /// Example: `["string"]`
-    #[serde(rename = "RecommendedQuestions", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub recommended_questions: Vec<String>,
     /// (Chinese only) AI搜索返回状态
-    #[serde(rename = "Processes", default, skip_serializing_if = "Option::is_none")]
     pub processes: Option<output::Processes>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。本接口为流式响应接口，当请求成功时，RequestId 会被放在 HTTP 响应的 Header "X-TC-RequestId" 中。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -817,8 +861,69 @@ impl ChatCompletionsResponse {
     }
 }
 
+impl lenient::Reply for ChatCompletionsResponse {
+    const NAME: &'static str = "ChatCompletionsResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "Created",
+        "Usage",
+        "Note",
+        "Id",
+        "Choices",
+        "ErrorMsg",
+        "ModerationLevel",
+        "SearchInfo",
+        "Replaces",
+        "RecommendedQuestions",
+        "Processes",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.created),
+            1 => lenient::value(map, &mut self.usage),
+            2 => lenient::value(map, &mut self.note),
+            3 => lenient::value(map, &mut self.id),
+            4 => lenient::list(map, &mut self.choices),
+            5 => lenient::value(map, &mut self.error_msg),
+            6 => lenient::value(map, &mut self.moderation_level),
+            7 => lenient::value(map, &mut self.search_info),
+            8 => lenient::list(map, &mut self.replaces),
+            9 => lenient::list(map, &mut self.recommended_questions),
+            10 => lenient::value(map, &mut self.processes),
+            11 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ChatCompletionsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ChatCompletionsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ChatCompletionsResponse", 12)?
+            .opt("Created", &self.created)?
+            .opt("Usage", &self.usage)?
+            .opt("Note", &self.note)?
+            .opt("Id", &self.id)?
+            .list("Choices", &self.choices)?
+            .opt("ErrorMsg", &self.error_msg)?
+            .opt("ModerationLevel", &self.moderation_level)?
+            .opt("SearchInfo", &self.search_info)?
+            .list("Replaces", &self.replaces)?
+            .list("RecommendedQuestions", &self.recommended_questions)?
+            .opt("Processes", &self.processes)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::chat_translations`](super::Client::chat_translations).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ChatTranslationsRequest {
     /// Model name. optional values include hunyuan-translation.
@@ -828,7 +933,6 @@ pub struct ChatTranslationsRequest {
     /// Different models have different pricing. according to [the purchase guide](https://www.tencentcloud.com/document/product/1284/77186), call as needed.
     ///
     /// Required. Example: `hunyuan-translation`
-    #[serde(rename = "Model")]
     pub model: String,
     /// Streaming call switch.
     /// Note:.
@@ -843,12 +947,10 @@ pub struct ChatTranslationsRequest {
     /// When making an SDK call, streaming and non-streaming calls require **different ways** to obtain the return value. refer to the comments or sample code in the SDK (in the examples/hunyuan/v20230901/ directory of each language SDK code repository).
     ///
     /// Example: `false`
-    #[serde(rename = "Stream", skip_serializing_if = "Option::is_none")]
     pub stream: Option<bool>,
     /// Text to be translated
     ///
     /// Example: `Playing video games leads to lasting improvements in cognitive abilities.`
-    #[serde(rename = "Text", skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
     /// Source language.
     /// Supported language list:.
@@ -857,7 +959,6 @@ pub struct ChatTranslationsRequest {
     /// Filipino: fil, hindi: hi, polish: pl, czech: cs, dutch: nl, khmer: km, burmese: my, persian: fa, gujarati: gu, urdu: ur, telugu: te, marathi: mr, hebrew: he, bengali: bn, tamil: ta, ukrainian: uk, tibetan: bo, kazakh: kk, mongolian: mn, uyghur: ug.
     ///
     /// Example: `en`
-    #[serde(rename = "Source", skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
     /// Target language.
     /// Supported language list:.
@@ -866,20 +967,16 @@ pub struct ChatTranslationsRequest {
     /// Filipino: fil, hindi: hi, polish: pl, czech: cs, dutch: nl, khmer: km, burmese: my, persian: fa, gujarati: gu, urdu: ur, telugu: te, marathi: mr, hebrew: he, bengali: bn, tamil: ta, ukrainian: uk, tibetan: bo, kazakh: kk, mongolian: mn, uyghur: ug.
     ///
     /// Example: `zh`
-    #[serde(rename = "Target", skip_serializing_if = "Option::is_none")]
     pub target: Option<String>,
     /// Domain of the text to be translated, such as game plot.
     ///
     /// Example: `游戏剧情`
-    #[serde(rename = "Field", skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
     /// Reference example, up to 10.
-    #[serde(rename = "References", skip_serializing_if = "Option::is_none")]
     pub references: Option<Vec<Reference>>,
     /// (Chinese only) 关联的术语库 ID 列表，用于术语翻译 ，最大支持5个术语库
     ///
     /// Example: `["3177dfae1f8cb180dfcc1bea2ddf19f6"]`
-    #[serde(rename = "GlossaryIDs", skip_serializing_if = "Option::is_none")]
     pub glossary_i_ds: Option<Vec<String>>,
 }
 
@@ -987,38 +1084,46 @@ impl<'de> Deserialize<'de> for ChatTranslationsRequest {
     }
 }
 
+impl serde::Serialize for ChatTranslationsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ChatTranslationsRequest", 8)?
+            .plain("Model", &self.model)?
+            .opt("Stream", &self.stream)?
+            .opt("Text", &self.text)?
+            .opt("Source", &self.source)?
+            .opt("Target", &self.target)?
+            .opt("Field", &self.field)?
+            .opt("References", &self.references)?
+            .opt("GlossaryIDs", &self.glossary_i_ds)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::chat_translations`](super::Client::chat_translations).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ChatTranslationsResponse {
     /// Request'S RequestId this time.
     ///
     /// Example: `9c772634-8824-43e8-bc24-8bc4c19b9151`
-    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Disclaimer.
     ///
     /// Example: `以上内容为AI生成，不代表开发者立场，请勿删除或修改本标记`
-    #[serde(rename = "Note", default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
     /// Unix timestamp, in seconds.
     ///
     /// Example: `1705634032`
-    #[serde(rename = "Created", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub created: Option<i64>,
     /// Token statistical information.
     /// Billing by Token quantity.
-    #[serde(rename = "Usage", default, skip_serializing_if = "Option::is_none")]
     pub usage: Option<output::Usage>,
     /// Reply content.
-    #[serde(rename = "Choices", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub choices: Vec<output::TranslationChoice>,
     /// Error message.
     /// If the service encounters an exception during streaming return, return this error.
-    #[serde(rename = "ErrorMsg", default, skip_serializing_if = "Option::is_none")]
     pub error_msg: Option<output::ErrorMsg>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem. As a streaming response API, when the request is successfully completed, the RequestId will be placed in the Header "X-TC-RequestId" of the HTTP response.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -1072,8 +1177,54 @@ impl ChatTranslationsResponse {
     }
 }
 
+impl lenient::Reply for ChatTranslationsResponse {
+    const NAME: &'static str = "ChatTranslationsResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "Id",
+        "Note",
+        "Created",
+        "Usage",
+        "Choices",
+        "ErrorMsg",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.id),
+            1 => lenient::value(map, &mut self.note),
+            2 => lenient::scalar(map, &mut self.created),
+            3 => lenient::value(map, &mut self.usage),
+            4 => lenient::list(map, &mut self.choices),
+            5 => lenient::value(map, &mut self.error_msg),
+            6 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ChatTranslationsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ChatTranslationsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ChatTranslationsResponse", 7)?
+            .opt("Id", &self.id)?
+            .opt("Note", &self.note)?
+            .opt("Created", &self.created)?
+            .opt("Usage", &self.usage)?
+            .list("Choices", &self.choices)?
+            .opt("ErrorMsg", &self.error_msg)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// (Chinese only) 可以传入多种类型的内容，目前支持文本、图片、视频。
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Content {
     /// (Chinese only) 内容类型
@@ -1083,32 +1234,27 @@ pub struct Content {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// Required. May be null. Example: `text`
-    #[serde(rename = "Type")]
     pub type_: String,
     /// (Chinese only) 当 Type 为 text 时使用，表示具体的文本内容。当 Type 为 其他类型 时，当前字段内容需保持为空，传递内容不生效。
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `下面图片中是哪个公司的 Logo？`
-    #[serde(rename = "Text", skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
     /// (Chinese only) 图片的url，当 Type 为 image_url 时使用，表示具体的图片内容
     /// 如"<https://example.com/1.png>" 或 图片的base64（注意 "data:image/jpeg;base64," 为必要部分）："data:image/jpeg;base64,/9j/4AAQSkZJRgABAQAA......"。当 Type 为 其他类型 时，当前字段内容需保持为空，传递内容不生效。
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "ImageUrl", skip_serializing_if = "Option::is_none")]
     pub image_url: Option<ImageUrl>,
     /// (Chinese only) 当 Type 为 video_url 时使用，标识具体的视频链接内容，如"<https://your-video-path.mp4>"。当 Type 为 其他类型 时，当前字段内容需保持为空，传递内容不生效。
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "VideoUrl", skip_serializing_if = "Option::is_none")]
     pub video_url: Option<VideoUrl>,
     /// (Chinese only) 当 Type 为 video_frames 时使用，标识具体的视频内图像帧内容，当 Type 为 其他类型 时，当前字段内容需保持为空，传递内容不生效。
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "VideoFrames", skip_serializing_if = "Option::is_none")]
     pub video_frames: Option<VideoFrames>,
 }
 
@@ -1186,15 +1332,26 @@ impl<'de> Deserialize<'de> for Content {
     }
 }
 
+impl serde::Serialize for Content {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "Content", 5)?
+            .plain("Type", &self.type_)?
+            .opt("Text", &self.text)?
+            .opt("ImageUrl", &self.image_url)?
+            .opt("VideoUrl", &self.video_url)?
+            .opt("VideoFrames", &self.video_frames)?
+            .end()
+    }
+}
+
 /// Request of [`Client::convert3_d_format`](super::Client::convert3_d_format).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Convert3DFormatRequest {
     /// 3D file url address. model file size not greater than 60 mb
     /// Supports fbx, obj, and glb format 3d file input
     ///
     /// Required. Example: `url`
-    #[serde(rename = "File3D")]
     pub file3_d: String,
     /// Returns the 3D file format. valid values:
     /// STL, USDZ, FBX, MP4, GIF
@@ -1202,7 +1359,6 @@ pub struct Convert3DFormatRequest {
     /// Example value: STL.
     ///
     /// Required. Example: `STL`
-    #[serde(rename = "Format")]
     pub format: String,
 }
 
@@ -1245,17 +1401,24 @@ impl<'de> Deserialize<'de> for Convert3DFormatRequest {
     }
 }
 
+impl serde::Serialize for Convert3DFormatRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "Convert3DFormatRequest", 2)?
+            .plain("File3D", &self.file3_d)?
+            .plain("Format", &self.format)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::convert3_d_format`](super::Client::convert3_d_format).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Convert3DFormatResponse {
     /// 3D file address
     ///
     /// Example: `url`
-    #[serde(rename = "ResultFile3D", default, skip_serializing_if = "Option::is_none")]
     pub result_file3_d: Option<String>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -1279,19 +1442,48 @@ impl Convert3DFormatResponse {
     }
 }
 
+impl lenient::Reply for Convert3DFormatResponse {
+    const NAME: &'static str = "Convert3DFormatResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "ResultFile3D",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.result_file3_d),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Convert3DFormatResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for Convert3DFormatResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "Convert3DFormatResponse", 2)?
+            .opt("ResultFile3D", &self.result_file3_d)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::create_glossary_entry`](super::Client::create_glossary_entry).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateGlossaryEntryRequest {
     /// (Chinese only) 术语库 ID
     ///
     /// Required. Example: `3177dfae1f8cb180dfcc1bea2ddf19f6`
-    #[serde(rename = "GlossaryId")]
     pub glossary_id: String,
     /// (Chinese only) 术语条目列表，单次请求限制100个
     ///
     /// Required.
-    #[serde(rename = "Entries")]
     pub entries: Vec<GlossaryEntryCreateItem>,
 }
 
@@ -1334,15 +1526,22 @@ impl<'de> Deserialize<'de> for CreateGlossaryEntryRequest {
     }
 }
 
+impl serde::Serialize for CreateGlossaryEntryRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "CreateGlossaryEntryRequest", 2)?
+            .plain("GlossaryId", &self.glossary_id)?
+            .plain("Entries", &self.entries)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::create_glossary_entry`](super::Client::create_glossary_entry).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateGlossaryEntryResponse {
     /// (Chinese only) 成功创建的术语条目
-    #[serde(rename = "Entries", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub entries: Vec<output::GlossaryEntry>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -1366,29 +1565,56 @@ impl CreateGlossaryEntryResponse {
     }
 }
 
+impl lenient::Reply for CreateGlossaryEntryResponse {
+    const NAME: &'static str = "CreateGlossaryEntryResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "Entries",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.entries),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for CreateGlossaryEntryResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for CreateGlossaryEntryResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "CreateGlossaryEntryResponse", 2)?
+            .list("Entries", &self.entries)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::create_glossary`](super::Client::create_glossary).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateGlossaryRequest {
     /// (Chinese only) 术语库名称，限制50个字符
     ///
     /// Required. Example: `我的术语库`
-    #[serde(rename = "Name")]
     pub name: String,
     /// (Chinese only) 源语言代码，取值范围：zh(中文)、en(英语)、fr(法语)、pt(葡萄牙语)、es(西班牙语)、ja(日语)、tr(土耳其语)、ru(俄语)、ar(阿拉伯语)、ko(韩语)、th(泰语)、it(意大利语)、de(德语)、vi(越南语)、ms(马来语)、id(印尼语)、yue(粤语)、zh-TR(繁体中文)、hi(印地语)、fil(菲律宾语)、pl(波兰语)、cs(捷克语)、nl(荷兰语)、km(高棉语)、my(缅甸语)、fa(波斯语)、gu(古吉拉特语)、ur(乌尔都语)、te(泰卢固语)、mr(马拉地语)、he(希伯来语)、bn(孟加拉语)、ta(泰米尔语)、uk(乌克兰语)、bo(藏语)、kk(哈萨克语)、mn(蒙古语)、ug(维吾尔语)
     ///
     /// Required. Example: `en`
-    #[serde(rename = "Source")]
     pub source: String,
     /// (Chinese only) 目标语言代码，取值范围：zh(中文)、en(英语)、fr(法语)、pt(葡萄牙语)、es(西班牙语)、ja(日语)、tr(土耳其语)、ru(俄语)、ar(阿拉伯语)、ko(韩语)、th(泰语)、it(意大利语)、de(德语)、vi(越南语)、ms(马来语)、id(印尼语)、yue(粤语)、zh-TR(繁体中文)、hi(印地语)、fil(菲律宾语)、pl(波兰语)、cs(捷克语)、nl(荷兰语)、km(高棉语)、my(缅甸语)、fa(波斯语)、gu(古吉拉特语)、ur(乌尔都语)、te(泰卢固语)、mr(马拉地语)、he(希伯来语)、bn(孟加拉语)、ta(泰米尔语)、uk(乌克兰语)、bo(藏语)、kk(哈萨克语)、mn(蒙古语)、ug(维吾尔语)
     ///
     /// Required. Example: `zh`
-    #[serde(rename = "Target")]
     pub target: String,
     /// (Chinese only) 术语库描述，限制255个字符
     ///
     /// Example: `desc`
-    #[serde(rename = "Description", skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 
@@ -1446,22 +1672,30 @@ impl<'de> Deserialize<'de> for CreateGlossaryRequest {
     }
 }
 
+impl serde::Serialize for CreateGlossaryRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "CreateGlossaryRequest", 4)?
+            .plain("Name", &self.name)?
+            .plain("Source", &self.source)?
+            .plain("Target", &self.target)?
+            .opt("Description", &self.description)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::create_glossary`](super::Client::create_glossary).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateGlossaryResponse {
     /// (Chinese only) 术语库名称
     ///
     /// Example: `我的术语库`
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// (Chinese only) 术语库唯一 ID
     ///
     /// Example: `6df696144203027ba838dbfb5b8c2fba`
-    #[serde(rename = "GlossaryId", default, skip_serializing_if = "Option::is_none")]
     pub glossary_id: Option<String>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -1491,8 +1725,42 @@ impl CreateGlossaryResponse {
     }
 }
 
+impl lenient::Reply for CreateGlossaryResponse {
+    const NAME: &'static str = "CreateGlossaryResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "Name",
+        "GlossaryId",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.name),
+            1 => lenient::value(map, &mut self.glossary_id),
+            2 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for CreateGlossaryResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for CreateGlossaryResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "CreateGlossaryResponse", 3)?
+            .opt("Name", &self.name)?
+            .opt("GlossaryId", &self.glossary_id)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::create_thread`](super::Client::create_thread).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateThreadRequest {}
 
@@ -1518,33 +1786,35 @@ impl<'de> Deserialize<'de> for CreateThreadRequest {
     }
 }
 
+impl serde::Serialize for CreateThreadRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "CreateThreadRequest", 0)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::create_thread`](super::Client::create_thread).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateThreadResponse {
     /// (Chinese only) 会话 ID
     ///
     /// Example: `thread_OteLtAcmh7prn7tb8uQ3SJzh`
-    #[serde(rename = "ID", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// (Chinese only) 对象类型
     ///
     /// Example: `thread`
-    #[serde(rename = "Object", default, skip_serializing_if = "Option::is_none")]
     pub object: Option<String>,
     /// (Chinese only) 创建时间，Unix 时间戳，单位为秒。
     ///
     /// Example: `1705634032`
-    #[serde(rename = "CreatedAt", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
     /// (Chinese only) 提供给工具的资源列表
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `{"CodeInterpreter": ["file-tZ0lWeNW4oNbEiMYGtOXEmEk"]}`
-    #[serde(rename = "ToolResources", default, skip_serializing_if = "Option::is_none")]
     pub tool_resources: Option<output::ThreadToolResources>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。本接口为流式响应接口，当请求成功时，RequestId 会被放在 HTTP 响应的 Header "X-TC-RequestId" 中。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -1586,19 +1856,57 @@ impl CreateThreadResponse {
     }
 }
 
+impl lenient::Reply for CreateThreadResponse {
+    const NAME: &'static str = "CreateThreadResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "ID",
+        "Object",
+        "CreatedAt",
+        "ToolResources",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.id),
+            1 => lenient::value(map, &mut self.object),
+            2 => lenient::scalar(map, &mut self.created_at),
+            3 => lenient::value(map, &mut self.tool_resources),
+            4 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for CreateThreadResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for CreateThreadResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "CreateThreadResponse", 5)?
+            .opt("ID", &self.id)?
+            .opt("Object", &self.object)?
+            .opt("CreatedAt", &self.created_at)?
+            .opt("ToolResources", &self.tool_resources)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::delete_glossary_entry`](super::Client::delete_glossary_entry).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteGlossaryEntryRequest {
     /// (Chinese only) 术语库 ID
     ///
     /// Required. Example: `36c0033b405c84107d68e1c03788c4f6`
-    #[serde(rename = "GlossaryId")]
     pub glossary_id: String,
     /// (Chinese only) 需要更新的术语条目列表，单次请求限制100个
     ///
     /// Required.
-    #[serde(rename = "Entries")]
     pub entries: Vec<GlossaryEntryDeleteItem>,
 }
 
@@ -1641,12 +1949,20 @@ impl<'de> Deserialize<'de> for DeleteGlossaryEntryRequest {
     }
 }
 
+impl serde::Serialize for DeleteGlossaryEntryRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DeleteGlossaryEntryRequest", 2)?
+            .plain("GlossaryId", &self.glossary_id)?
+            .plain("Entries", &self.entries)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::delete_glossary_entry`](super::Client::delete_glossary_entry).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeleteGlossaryEntryResponse {
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -1664,14 +1980,41 @@ impl DeleteGlossaryEntryResponse {
     }
 }
 
+impl lenient::Reply for DeleteGlossaryEntryResponse {
+    const NAME: &'static str = "DeleteGlossaryEntryResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DeleteGlossaryEntryResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DeleteGlossaryEntryResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DeleteGlossaryEntryResponse", 1)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::delete_glossary`](super::Client::delete_glossary).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteGlossaryRequest {
     /// (Chinese only) 术语库 ID
     ///
     /// Required. Example: `452ed9fea07fd1e58be56bd329c28941`
-    #[serde(rename = "GlossaryId")]
     pub glossary_id: String,
 }
 
@@ -1709,12 +2052,19 @@ impl<'de> Deserialize<'de> for DeleteGlossaryRequest {
     }
 }
 
+impl serde::Serialize for DeleteGlossaryRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DeleteGlossaryRequest", 1)?
+            .plain("GlossaryId", &self.glossary_id)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::delete_glossary`](super::Client::delete_glossary).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeleteGlossaryResponse {
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -1732,14 +2082,41 @@ impl DeleteGlossaryResponse {
     }
 }
 
+impl lenient::Reply for DeleteGlossaryResponse {
+    const NAME: &'static str = "DeleteGlossaryResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DeleteGlossaryResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DeleteGlossaryResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DeleteGlossaryResponse", 1)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::describe3_d_smart_topology_job`](super::Client::describe3_d_smart_topology_job).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Describe3DSmartTopologyJobRequest {
     /// Task ID.
     ///
     /// Required. Example: `1315932989749215232`
-    #[serde(rename = "JobId")]
     pub job_id: String,
 }
 
@@ -1777,30 +2154,33 @@ impl<'de> Deserialize<'de> for Describe3DSmartTopologyJobRequest {
     }
 }
 
+impl serde::Serialize for Describe3DSmartTopologyJobRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "Describe3DSmartTopologyJobRequest", 1)?
+            .plain("JobId", &self.job_id)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::describe3_d_smart_topology_job`](super::Client::describe3_d_smart_topology_job).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Describe3DSmartTopologyJobResponse {
     /// Task status. WAIT: waiting; RUN: running; FAIL: failed; DONE: successful. example value: RUN.
     ///
     /// Example: `RUN`
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Error code.
     ///
     /// Example: `InvalidParameter`
-    #[serde(rename = "ErrorCode", default, skip_serializing_if = "Option::is_none")]
     pub error_code: Option<String>,
     /// Error message.
     ///
     /// Example: `参数错误`
-    #[serde(rename = "ErrorMessage", default, skip_serializing_if = "Option::is_none")]
     pub error_message: Option<String>,
     /// File generation URL address, with a valid period of 1 day.
-    #[serde(rename = "ResultFile3Ds", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub result_file3_ds: Vec<output::File3D>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -1842,14 +2222,53 @@ impl Describe3DSmartTopologyJobResponse {
     }
 }
 
+impl lenient::Reply for Describe3DSmartTopologyJobResponse {
+    const NAME: &'static str = "Describe3DSmartTopologyJobResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "Status",
+        "ErrorCode",
+        "ErrorMessage",
+        "ResultFile3Ds",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.status),
+            1 => lenient::value(map, &mut self.error_code),
+            2 => lenient::value(map, &mut self.error_message),
+            3 => lenient::list(map, &mut self.result_file3_ds),
+            4 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Describe3DSmartTopologyJobResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for Describe3DSmartTopologyJobResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "Describe3DSmartTopologyJobResponse", 5)?
+            .opt("Status", &self.status)?
+            .opt("ErrorCode", &self.error_code)?
+            .opt("ErrorMessage", &self.error_message)?
+            .list("ResultFile3Ds", &self.result_file3_ds)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::describe_auto_rigging_job`](super::Client::describe_auto_rigging_job).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeAutoRiggingJobRequest {
     /// Task ID (valid period: 24 hours).
     ///
     /// Required. Example: `1440599109062270976`
-    #[serde(rename = "JobId")]
     pub job_id: String,
 }
 
@@ -1887,8 +2306,16 @@ impl<'de> Deserialize<'de> for DescribeAutoRiggingJobRequest {
     }
 }
 
+impl serde::Serialize for DescribeAutoRiggingJobRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeAutoRiggingJobRequest", 1)?
+            .plain("JobId", &self.job_id)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::describe_auto_rigging_job`](super::Client::describe_auto_rigging_job).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeAutoRiggingJobResponse {
     /// Task status:
@@ -1898,23 +2325,18 @@ pub struct DescribeAutoRiggingJobResponse {
     /// DONE: successfu.
     ///
     /// Example: `DONE`
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Error code.
     ///
     /// Example: `FailedOperation.InnerError`
-    #[serde(rename = "ErrorCode", default, skip_serializing_if = "Option::is_none")]
     pub error_code: Option<String>,
     /// Error message.
     ///
     /// Example: `服务内部错误，请重试。`
-    #[serde(rename = "ErrorMessage", default, skip_serializing_if = "Option::is_none")]
     pub error_message: Option<String>,
     /// Describes the generated 3d file array (valid period: 24 hours).
-    #[serde(rename = "ResultFile3Ds", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub result_file3_ds: Vec<output::File3D>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -1956,14 +2378,53 @@ impl DescribeAutoRiggingJobResponse {
     }
 }
 
+impl lenient::Reply for DescribeAutoRiggingJobResponse {
+    const NAME: &'static str = "DescribeAutoRiggingJobResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "Status",
+        "ErrorCode",
+        "ErrorMessage",
+        "ResultFile3Ds",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.status),
+            1 => lenient::value(map, &mut self.error_code),
+            2 => lenient::value(map, &mut self.error_message),
+            3 => lenient::list(map, &mut self.result_file3_ds),
+            4 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribeAutoRiggingJobResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribeAutoRiggingJobResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeAutoRiggingJobResponse", 5)?
+            .opt("Status", &self.status)?
+            .opt("ErrorCode", &self.error_code)?
+            .opt("ErrorMessage", &self.error_message)?
+            .list("ResultFile3Ds", &self.result_file3_ds)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::describe_convert3_d_format_job`](super::Client::describe_convert3_d_format_job).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeConvert3DFormatJobRequest {
     /// Task ID (valid period: 24 hours).
     ///
     /// Required. Example: `1433027947910201344`
-    #[serde(rename = "JobId")]
     pub job_id: String,
 }
 
@@ -2001,8 +2462,16 @@ impl<'de> Deserialize<'de> for DescribeConvert3DFormatJobRequest {
     }
 }
 
+impl serde::Serialize for DescribeConvert3DFormatJobRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeConvert3DFormatJobRequest", 1)?
+            .plain("JobId", &self.job_id)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::describe_convert3_d_format_job`](super::Client::describe_convert3_d_format_job).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeConvert3DFormatJobResponse {
     /// Task status:
@@ -2012,23 +2481,18 @@ pub struct DescribeConvert3DFormatJobResponse {
     /// DONE: successfu.
     ///
     /// Example: `DONE`
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Error code.
     ///
     /// Example: `FailedOperation.InnerError`
-    #[serde(rename = "ErrorCode", default, skip_serializing_if = "Option::is_none")]
     pub error_code: Option<String>,
     /// Error message.
     ///
     /// Example: `服务内部错误，请重试。`
-    #[serde(rename = "ErrorMessage", default, skip_serializing_if = "Option::is_none")]
     pub error_message: Option<String>,
     /// Describes the generated 3d file array (valid period: 24 hours).
-    #[serde(rename = "ResultFile3Ds", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub result_file3_ds: Vec<output::File3D>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -2070,14 +2534,53 @@ impl DescribeConvert3DFormatJobResponse {
     }
 }
 
+impl lenient::Reply for DescribeConvert3DFormatJobResponse {
+    const NAME: &'static str = "DescribeConvert3DFormatJobResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "Status",
+        "ErrorCode",
+        "ErrorMessage",
+        "ResultFile3Ds",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.status),
+            1 => lenient::value(map, &mut self.error_code),
+            2 => lenient::value(map, &mut self.error_message),
+            3 => lenient::list(map, &mut self.result_file3_ds),
+            4 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribeConvert3DFormatJobResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribeConvert3DFormatJobResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeConvert3DFormatJobResponse", 5)?
+            .opt("Status", &self.status)?
+            .opt("ErrorCode", &self.error_code)?
+            .opt("ErrorMessage", &self.error_message)?
+            .list("ResultFile3Ds", &self.result_file3_ds)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::describe_hunyuan_to3_duv_job`](super::Client::describe_hunyuan_to3_duv_job).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeHunyuanTo3DuvJobRequest {
     /// Task ID
     ///
     /// Required. Example: `1376862528873414656`
-    #[serde(rename = "JobId")]
     pub job_id: String,
 }
 
@@ -2115,8 +2618,16 @@ impl<'de> Deserialize<'de> for DescribeHunyuanTo3DuvJobRequest {
     }
 }
 
+impl serde::Serialize for DescribeHunyuanTo3DuvJobRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeHunyuanTo3DuvJobRequest", 1)?
+            .plain("JobId", &self.job_id)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::describe_hunyuan_to3_duv_job`](super::Client::describe_hunyuan_to3_duv_job).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeHunyuanTo3DuvJobResponse {
     /// Task status
@@ -2127,23 +2638,18 @@ pub struct DescribeHunyuanTo3DuvJobResponse {
     /// Example value: RUN
     ///
     /// Example: `WAIT`
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Error code
     ///
     /// Example: `InvalidParameter`
-    #[serde(rename = "ErrorCode", default, skip_serializing_if = "Option::is_none")]
     pub error_code: Option<String>,
     /// Error message
     ///
     /// Example: `参数错误。`
-    #[serde(rename = "ErrorMessage", default, skip_serializing_if = "Option::is_none")]
     pub error_message: Option<String>,
     /// File generation URL address, with a valid period of 1 day
-    #[serde(rename = "ResultFile3Ds", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub result_file3_ds: Vec<output::File3D>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -2185,14 +2691,53 @@ impl DescribeHunyuanTo3DuvJobResponse {
     }
 }
 
+impl lenient::Reply for DescribeHunyuanTo3DuvJobResponse {
+    const NAME: &'static str = "DescribeHunyuanTo3DuvJobResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "Status",
+        "ErrorCode",
+        "ErrorMessage",
+        "ResultFile3Ds",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.status),
+            1 => lenient::value(map, &mut self.error_code),
+            2 => lenient::value(map, &mut self.error_message),
+            3 => lenient::list(map, &mut self.result_file3_ds),
+            4 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribeHunyuanTo3DuvJobResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribeHunyuanTo3DuvJobResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeHunyuanTo3DuvJobResponse", 5)?
+            .opt("Status", &self.status)?
+            .opt("ErrorCode", &self.error_code)?
+            .opt("ErrorMessage", &self.error_message)?
+            .list("ResultFile3Ds", &self.result_file3_ds)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::files_deletions`](super::Client::files_deletions).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct FilesDeletionsRequest {
     /// (Chinese only) 文件标识符。
     ///
     /// Required. Example: `file-YbhlphnNEsjRoKTEXukAqNZZ`
-    #[serde(rename = "ID")]
     pub id: String,
 }
 
@@ -2230,27 +2775,31 @@ impl<'de> Deserialize<'de> for FilesDeletionsRequest {
     }
 }
 
+impl serde::Serialize for FilesDeletionsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "FilesDeletionsRequest", 1)?
+            .plain("ID", &self.id)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::files_deletions`](super::Client::files_deletions).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct FilesDeletionsResponse {
     /// (Chinese only) 文件标识符。
     ///
     /// Example: `file-YbhlphnNEsjRoKTEXukAqNZZ`
-    #[serde(rename = "ID", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// (Chinese only) 对象类型，始终为 file。
     ///
     /// Example: `file`
-    #[serde(rename = "Object", default, skip_serializing_if = "Option::is_none")]
     pub object: Option<String>,
     /// (Chinese only) 是否删除成功。
     ///
     /// Example: `true`
-    #[serde(rename = "Deleted", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。本接口为流式响应接口，当请求成功时，RequestId 会被放在 HTTP 响应的 Header "X-TC-RequestId" 中。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -2286,19 +2835,54 @@ impl FilesDeletionsResponse {
     }
 }
 
+impl lenient::Reply for FilesDeletionsResponse {
+    const NAME: &'static str = "FilesDeletionsResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "ID",
+        "Object",
+        "Deleted",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.id),
+            1 => lenient::value(map, &mut self.object),
+            2 => lenient::scalar(map, &mut self.deleted),
+            3 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for FilesDeletionsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for FilesDeletionsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "FilesDeletionsResponse", 4)?
+            .opt("ID", &self.id)?
+            .opt("Object", &self.object)?
+            .opt("Deleted", &self.deleted)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::files_list`](super::Client::files_list).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct FilesListRequest {
     /// (Chinese only) 分页偏移量。
     ///
     /// Example: `0`
-    #[serde(rename = "Offset", skip_serializing_if = "Option::is_none")]
     pub offset: Option<u64>,
     /// (Chinese only) 每页数量，最大 100。
     ///
     /// Example: `100`
-    #[serde(rename = "Limit", skip_serializing_if = "Option::is_none")]
     pub limit: Option<u64>,
 }
 
@@ -2351,27 +2935,32 @@ impl<'de> Deserialize<'de> for FilesListRequest {
     }
 }
 
+impl serde::Serialize for FilesListRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "FilesListRequest", 2)?
+            .opt("Offset", &self.offset)?
+            .opt("Limit", &self.limit)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::files_list`](super::Client::files_list).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct FilesListResponse {
     /// (Chinese only) 文件数量。
     ///
     /// Example: `100`
-    #[serde(rename = "Total", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total: Option<u64>,
     /// (Chinese only) 对象类型，始终为 list。
     ///
     /// Example: `list`
-    #[serde(rename = "Object", default, skip_serializing_if = "Option::is_none")]
     pub object: Option<String>,
     /// (Chinese only) FileObject 列表。
     ///
     /// Example: `[{"id":"file-YbhlphnNEsjRoKTEXukAqNZZ","object":"file","bytes":15877,"created_at":1722325693,"filename":"test.docx","purpose":"file-extract"}]`
-    #[serde(rename = "Data", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub data: Vec<output::FileObject>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。本接口为流式响应接口，当请求成功时，RequestId 会被放在 HTTP 响应的 Header "X-TC-RequestId" 中。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -2407,19 +2996,54 @@ impl FilesListResponse {
     }
 }
 
+impl lenient::Reply for FilesListResponse {
+    const NAME: &'static str = "FilesListResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "Total",
+        "Object",
+        "Data",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.total),
+            1 => lenient::value(map, &mut self.object),
+            2 => lenient::list(map, &mut self.data),
+            3 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for FilesListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for FilesListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "FilesListResponse", 4)?
+            .opt("Total", &self.total)?
+            .opt("Object", &self.object)?
+            .list("Data", &self.data)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::files_uploads`](super::Client::files_uploads).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct FilesUploadsRequest {
     /// (Chinese only) 文件名。
     ///
     /// Required. Example: `云API产品简介.pdf`
-    #[serde(rename = "Name")]
     pub name: String,
     /// (Chinese only) 文件链接。目前支持 csv, doc, docx, pdf, ppt, pptx, txt, xls, xlsx 格式，单文件大小限制为100M。
     ///
     /// Required. Example: `https://main.qcloudimg.com/raw/document/product/pdf/1278_46794_cn.pdf`
-    #[serde(rename = "URL")]
     pub url: String,
 }
 
@@ -2462,42 +3086,44 @@ impl<'de> Deserialize<'de> for FilesUploadsRequest {
     }
 }
 
+impl serde::Serialize for FilesUploadsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "FilesUploadsRequest", 2)?
+            .plain("Name", &self.name)?
+            .plain("URL", &self.url)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::files_uploads`](super::Client::files_uploads).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct FilesUploadsResponse {
     /// (Chinese only) 文件标识符，可在各个API中引用。
     ///
     /// Example: `file-YbhlphnNEsjRoKTEXukAqNZZ`
-    #[serde(rename = "ID", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// (Chinese only) 对象类型，始终为 file。
     ///
     /// Example: `file`
-    #[serde(rename = "Object", default, skip_serializing_if = "Option::is_none")]
     pub object: Option<String>,
     /// (Chinese only) 文件大小，单位为字节。
     ///
     /// Example: `15877`
-    #[serde(rename = "Bytes", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub bytes: Option<i64>,
     /// (Chinese only) 文件创建时的 Unix 时间戳（秒）。
     ///
     /// Example: `1722325693`
-    #[serde(rename = "CreatedAt", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
     /// (Chinese only) 文件名。
     ///
     /// Example: `test.docx`
-    #[serde(rename = "Filename", default, skip_serializing_if = "Option::is_none")]
     pub filename: Option<String>,
     /// (Chinese only) 上传文件的用途。
     ///
     /// Example: `file-extract`
-    #[serde(rename = "Purpose", default, skip_serializing_if = "Option::is_none")]
     pub purpose: Option<String>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。本接口为流式响应接口，当请求成功时，RequestId 会被放在 HTTP 响应的 Header "X-TC-RequestId" 中。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -2551,19 +3177,63 @@ impl FilesUploadsResponse {
     }
 }
 
+impl lenient::Reply for FilesUploadsResponse {
+    const NAME: &'static str = "FilesUploadsResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "ID",
+        "Object",
+        "Bytes",
+        "CreatedAt",
+        "Filename",
+        "Purpose",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.id),
+            1 => lenient::value(map, &mut self.object),
+            2 => lenient::scalar(map, &mut self.bytes),
+            3 => lenient::scalar(map, &mut self.created_at),
+            4 => lenient::value(map, &mut self.filename),
+            5 => lenient::value(map, &mut self.purpose),
+            6 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for FilesUploadsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for FilesUploadsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "FilesUploadsResponse", 7)?
+            .opt("ID", &self.id)?
+            .opt("Object", &self.object)?
+            .opt("Bytes", &self.bytes)?
+            .opt("CreatedAt", &self.created_at)?
+            .opt("Filename", &self.filename)?
+            .opt("Purpose", &self.purpose)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::get_embedding`](super::Client::get_embedding).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetEmbeddingRequest {
     /// (Chinese only) 输入文本。总长度不超过 1024 个 Token，超过则会截断最后面的内容。
     ///
     /// Example: `你好`
-    #[serde(rename = "Input", skip_serializing_if = "Option::is_none")]
     pub input: Option<String>,
     /// (Chinese only) 输入文本数组。输入数组总长度不超过 50 。
     ///
     /// Example: `["你好", "hello"]`
-    #[serde(rename = "InputList", skip_serializing_if = "Option::is_none")]
     pub input_list: Option<Vec<String>>,
 }
 
@@ -2616,18 +3286,24 @@ impl<'de> Deserialize<'de> for GetEmbeddingRequest {
     }
 }
 
+impl serde::Serialize for GetEmbeddingRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "GetEmbeddingRequest", 2)?
+            .opt("Input", &self.input)?
+            .opt("InputList", &self.input_list)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::get_embedding`](super::Client::get_embedding).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetEmbeddingResponse {
     /// (Chinese only) 返回的 Embedding 信息。
-    #[serde(rename = "Data", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub data: Vec<output::EmbeddingData>,
     /// (Chinese only) Token 使用计数，按照总 Token 数量收费。
-    #[serde(rename = "Usage", default, skip_serializing_if = "Option::is_none")]
     pub usage: Option<output::EmbeddingUsage>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -2657,24 +3333,55 @@ impl GetEmbeddingResponse {
     }
 }
 
+impl lenient::Reply for GetEmbeddingResponse {
+    const NAME: &'static str = "GetEmbeddingResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "Data",
+        "Usage",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.data),
+            1 => lenient::value(map, &mut self.usage),
+            2 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for GetEmbeddingResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for GetEmbeddingResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "GetEmbeddingResponse", 3)?
+            .list("Data", &self.data)?
+            .opt("Usage", &self.usage)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::get_thread_message_list`](super::Client::get_thread_message_list).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetThreadMessageListRequest {
     /// (Chinese only) 会话 ID
     ///
     /// Required. Example: `thread_OteLtAcmh7prn7tb8uQ3SJzh`
-    #[serde(rename = "ThreadID")]
     pub thread_id: String,
     /// (Chinese only) 返回的消息条数，1 - 100 条
     ///
     /// Example: `10`
-    #[serde(rename = "Limit", skip_serializing_if = "Option::is_none")]
     pub limit: Option<u64>,
     /// (Chinese only) 排序方式，按创建时间升序（asc）或降序（desc），默认为 desc
     ///
     /// Example: `desc`
-    #[serde(rename = "Order", skip_serializing_if = "Option::is_none")]
     pub order: Option<String>,
 }
 
@@ -2732,47 +3439,49 @@ impl<'de> Deserialize<'de> for GetThreadMessageListRequest {
     }
 }
 
+impl serde::Serialize for GetThreadMessageListRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "GetThreadMessageListRequest", 3)?
+            .plain("ThreadID", &self.thread_id)?
+            .opt("Limit", &self.limit)?
+            .opt("Order", &self.order)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::get_thread_message_list`](super::Client::get_thread_message_list).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetThreadMessageListResponse {
     /// (Chinese only) 消息列表
-    #[serde(rename = "Data", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub data: Vec<output::ThreadMessage>,
     /// (Chinese only) 第一条消息 ID
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Deprecated. Example: `msg_UT0ERwQZyW6uOYsrxl2Fho7f`
-    #[serde(rename = "FirstID", default, skip_serializing_if = "Option::is_none")]
     pub first_id: Option<String>,
     /// (Chinese only) 已废弃
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Deprecated. Example: `0`
-    #[serde(rename = "LastID", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub last_id: Option<i64>,
     /// (Chinese only) 是否还有更多消息
     ///
     /// Example: `false`
-    #[serde(rename = "HasMore", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// (Chinese only) 对象类型
     ///
     /// Example: `list`
-    #[serde(rename = "Object", default, skip_serializing_if = "Option::is_none")]
     pub object: Option<String>,
     /// (Chinese only) 第一条消息 ID
     ///
     /// Example: `msg_UT0ERwQZyW6uOYsrxl2Fho7f`
-    #[serde(rename = "FirstMsgID", default, skip_serializing_if = "Option::is_none")]
     pub first_msg_id: Option<String>,
     /// (Chinese only) 最后一条消息 ID
     ///
     /// Example: `msg_kP6Xm8FC0NchARWC5cNF2IU0`
-    #[serde(rename = "LastMsgID", default, skip_serializing_if = "Option::is_none")]
     pub last_msg_id: Option<String>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。本接口为流式响应接口，当请求成功时，RequestId 会被放在 HTTP 响应的 Header "X-TC-RequestId" 中。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -2832,19 +3541,66 @@ impl GetThreadMessageListResponse {
     }
 }
 
+impl lenient::Reply for GetThreadMessageListResponse {
+    const NAME: &'static str = "GetThreadMessageListResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "Data",
+        "FirstID",
+        "LastID",
+        "HasMore",
+        "Object",
+        "FirstMsgID",
+        "LastMsgID",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.data),
+            1 => lenient::value(map, &mut self.first_id),
+            2 => lenient::scalar(map, &mut self.last_id),
+            3 => lenient::scalar(map, &mut self.has_more),
+            4 => lenient::value(map, &mut self.object),
+            5 => lenient::value(map, &mut self.first_msg_id),
+            6 => lenient::value(map, &mut self.last_msg_id),
+            7 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for GetThreadMessageListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for GetThreadMessageListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "GetThreadMessageListResponse", 8)?
+            .list("Data", &self.data)?
+            .opt("FirstID", &self.first_id)?
+            .opt("LastID", &self.last_id)?
+            .opt("HasMore", &self.has_more)?
+            .opt("Object", &self.object)?
+            .opt("FirstMsgID", &self.first_msg_id)?
+            .opt("LastMsgID", &self.last_msg_id)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::get_thread_message`](super::Client::get_thread_message).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetThreadMessageRequest {
     /// (Chinese only) 会话 ID
     ///
     /// Required. Example: `thread_QPH2Z6DpBhc46V3ylE1JEqTv`
-    #[serde(rename = "ThreadID")]
     pub thread_id: String,
     /// (Chinese only) 消息 ID
     ///
     /// Required. Example: `msg_jtO6oVZmFtIi4T43eswXk6lJ`
-    #[serde(rename = "MessageID")]
     pub message_id: String,
 }
 
@@ -2887,83 +3643,78 @@ impl<'de> Deserialize<'de> for GetThreadMessageRequest {
     }
 }
 
+impl serde::Serialize for GetThreadMessageRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "GetThreadMessageRequest", 2)?
+            .plain("ThreadID", &self.thread_id)?
+            .plain("MessageID", &self.message_id)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::get_thread_message`](super::Client::get_thread_message).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetThreadMessageResponse {
     /// (Chinese only) 消息 ID
     ///
     /// Example: `msg_pYmfqfAkOcN5bM1rjdEjbVZV`
-    #[serde(rename = "ID", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// (Chinese only) 对象类型
     ///
     /// Example: `thread.message`
-    #[serde(rename = "Object", default, skip_serializing_if = "Option::is_none")]
     pub object: Option<String>,
     /// (Chinese only) 创建时间
     ///
     /// Example: `1727269943`
-    #[serde(rename = "CreatedAt", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
     /// (Chinese only) 会话 ID
     ///
     /// Example: `thread_OteLtAcmh7prn7tb8uQ3SJzh`
-    #[serde(rename = "ThreadID", default, skip_serializing_if = "Option::is_none")]
     pub thread_id: Option<String>,
     /// (Chinese only) 状态，处理中 in_progress，已完成 completed，未完成 incomplete。
     ///
     /// Example: `completed`
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// (Chinese only) 未完成原因
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `{"Reason": ""}`
-    #[serde(rename = "InCompleteDetails", default, skip_serializing_if = "Option::is_none")]
     pub in_complete_details: Option<output::ThreadMessageInCompleteDetailsObject>,
     /// (Chinese only) 完成时间
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `1727264847`
-    #[serde(rename = "CompletedAt", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub completed_at: Option<i64>,
     /// (Chinese only) 未完成时间
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `1727264847`
-    #[serde(rename = "InCompleteAt", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub in_complete_at: Option<i64>,
     /// (Chinese only) 角色
     ///
     /// Example: `user`
-    #[serde(rename = "Role", default, skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
     /// (Chinese only) 内容
     ///
     /// Example: `你好`
-    #[serde(rename = "Content", default, skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
     /// (Chinese only) 助手 ID
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `asst_LhSU47qcQcFEItggpGEx5eh1`
-    #[serde(rename = "AssistantID", default, skip_serializing_if = "Option::is_none")]
     pub assistant_id: Option<String>,
     /// (Chinese only) 运行 ID
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `run_SR0cPyidY0vBWy7mcYN5loSR`
-    #[serde(rename = "RunID", default, skip_serializing_if = "Option::is_none")]
     pub run_id: Option<String>,
     /// (Chinese only) 附件
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `[{"FileID":"file-tMjt0CQnvU25GwUDkih4tU4H"}]`
-    #[serde(rename = "Attachments", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub attachments: Vec<output::ThreadMessageAttachmentObject>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。本接口为流式响应接口，当请求成功时，RequestId 会被放在 HTTP 响应的 Header "X-TC-RequestId" 中。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -3059,14 +3810,80 @@ impl GetThreadMessageResponse {
     }
 }
 
+impl lenient::Reply for GetThreadMessageResponse {
+    const NAME: &'static str = "GetThreadMessageResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "ID",
+        "Object",
+        "CreatedAt",
+        "ThreadID",
+        "Status",
+        "InCompleteDetails",
+        "CompletedAt",
+        "InCompleteAt",
+        "Role",
+        "Content",
+        "AssistantID",
+        "RunID",
+        "Attachments",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.id),
+            1 => lenient::value(map, &mut self.object),
+            2 => lenient::scalar(map, &mut self.created_at),
+            3 => lenient::value(map, &mut self.thread_id),
+            4 => lenient::value(map, &mut self.status),
+            5 => lenient::value(map, &mut self.in_complete_details),
+            6 => lenient::scalar(map, &mut self.completed_at),
+            7 => lenient::scalar(map, &mut self.in_complete_at),
+            8 => lenient::value(map, &mut self.role),
+            9 => lenient::value(map, &mut self.content),
+            10 => lenient::value(map, &mut self.assistant_id),
+            11 => lenient::value(map, &mut self.run_id),
+            12 => lenient::list(map, &mut self.attachments),
+            13 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for GetThreadMessageResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for GetThreadMessageResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "GetThreadMessageResponse", 14)?
+            .opt("ID", &self.id)?
+            .opt("Object", &self.object)?
+            .opt("CreatedAt", &self.created_at)?
+            .opt("ThreadID", &self.thread_id)?
+            .opt("Status", &self.status)?
+            .opt("InCompleteDetails", &self.in_complete_details)?
+            .opt("CompletedAt", &self.completed_at)?
+            .opt("InCompleteAt", &self.in_complete_at)?
+            .opt("Role", &self.role)?
+            .opt("Content", &self.content)?
+            .opt("AssistantID", &self.assistant_id)?
+            .opt("RunID", &self.run_id)?
+            .list("Attachments", &self.attachments)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::get_thread`](super::Client::get_thread).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetThreadRequest {
     /// (Chinese only) 会话 ID
     ///
     /// Required. Example: `thread_OteLtAcmh7prn7tb8uQ3SJzh`
-    #[serde(rename = "ThreadID")]
     pub thread_id: String,
 }
 
@@ -3104,33 +3921,36 @@ impl<'de> Deserialize<'de> for GetThreadRequest {
     }
 }
 
+impl serde::Serialize for GetThreadRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "GetThreadRequest", 1)?
+            .plain("ThreadID", &self.thread_id)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::get_thread`](super::Client::get_thread).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetThreadResponse {
     /// (Chinese only) 会话 ID
     ///
     /// Example: `thread_OteLtAcmh7prn7tb8uQ3SJzh`
-    #[serde(rename = "ID", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// (Chinese only) 对象类型
     ///
     /// Example: `thread`
-    #[serde(rename = "Object", default, skip_serializing_if = "Option::is_none")]
     pub object: Option<String>,
     /// (Chinese only) 创建时间，Unix 时间戳，单位为秒。
     ///
     /// Example: `1705634032`
-    #[serde(rename = "CreatedAt", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
     /// (Chinese only) 提供给工具的资源列表
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `{"CodeInterpreter": ["file-tZ0lWeNW4oNbEiMYGtOXEmEk"]}`
-    #[serde(rename = "ToolResources", default, skip_serializing_if = "Option::is_none")]
     pub tool_resources: Option<output::ThreadToolResources>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。本接口为流式响应接口，当请求成功时，RequestId 会被放在 HTTP 响应的 Header "X-TC-RequestId" 中。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -3172,14 +3992,53 @@ impl GetThreadResponse {
     }
 }
 
+impl lenient::Reply for GetThreadResponse {
+    const NAME: &'static str = "GetThreadResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "ID",
+        "Object",
+        "CreatedAt",
+        "ToolResources",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.id),
+            1 => lenient::value(map, &mut self.object),
+            2 => lenient::scalar(map, &mut self.created_at),
+            3 => lenient::value(map, &mut self.tool_resources),
+            4 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for GetThreadResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for GetThreadResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "GetThreadResponse", 5)?
+            .opt("ID", &self.id)?
+            .opt("Object", &self.object)?
+            .opt("CreatedAt", &self.created_at)?
+            .opt("ToolResources", &self.tool_resources)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::get_token_count`](super::Client::get_token_count).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetTokenCountRequest {
     /// (Chinese only) 输入文本
     ///
     /// Required. Example: `你是谁`
-    #[serde(rename = "Prompt")]
     pub prompt: String,
 }
 
@@ -3217,27 +4076,31 @@ impl<'de> Deserialize<'de> for GetTokenCountRequest {
     }
 }
 
+impl serde::Serialize for GetTokenCountRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "GetTokenCountRequest", 1)?
+            .plain("Prompt", &self.prompt)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::get_token_count`](super::Client::get_token_count).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetTokenCountResponse {
     /// (Chinese only) token计数
     ///
     /// Example: `2`
-    #[serde(rename = "TokenCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub token_count: Option<i64>,
     /// (Chinese only) 字符计数
     ///
     /// Example: `3`
-    #[serde(rename = "CharacterCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub character_count: Option<i64>,
     /// (Chinese only) 切分后的列表
     ///
     /// Example: `["你是", "谁"]`
-    #[serde(rename = "Tokens", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tokens: Vec<String>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -3273,19 +4136,54 @@ impl GetTokenCountResponse {
     }
 }
 
+impl lenient::Reply for GetTokenCountResponse {
+    const NAME: &'static str = "GetTokenCountResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "TokenCount",
+        "CharacterCount",
+        "Tokens",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.token_count),
+            1 => lenient::scalar(map, &mut self.character_count),
+            2 => lenient::list(map, &mut self.tokens),
+            3 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for GetTokenCountResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for GetTokenCountResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "GetTokenCountResponse", 4)?
+            .opt("TokenCount", &self.token_count)?
+            .opt("CharacterCount", &self.character_count)?
+            .list("Tokens", &self.tokens)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// (Chinese only) 术语条目
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GlossaryEntryCreateItem {
     /// (Chinese only) 源语言术语，限制1000字符
     ///
     /// Required. Example: `Cloud Storage`
-    #[serde(rename = "SourceTerm")]
     pub source_term: String,
     /// (Chinese only) 目标语言术语，限制1000字符
     ///
     /// Required. Example: `云存储`
-    #[serde(rename = "TargetTerm")]
     pub target_term: String,
 }
 
@@ -3328,14 +4226,22 @@ impl<'de> Deserialize<'de> for GlossaryEntryCreateItem {
     }
 }
 
+impl serde::Serialize for GlossaryEntryCreateItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "GlossaryEntryCreateItem", 2)?
+            .plain("SourceTerm", &self.source_term)?
+            .plain("TargetTerm", &self.target_term)?
+            .end()
+    }
+}
+
 /// (Chinese only) 术语条目
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GlossaryEntryDeleteItem {
     /// (Chinese only) 术语条目 ID
     ///
     /// Required. Example: `993c20e70d423efed83864d9cc7df288`
-    #[serde(rename = "EntryId")]
     pub entry_id: String,
 }
 
@@ -3373,24 +4279,29 @@ impl<'de> Deserialize<'de> for GlossaryEntryDeleteItem {
     }
 }
 
+impl serde::Serialize for GlossaryEntryDeleteItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "GlossaryEntryDeleteItem", 1)?
+            .plain("EntryId", &self.entry_id)?
+            .end()
+    }
+}
+
 /// (Chinese only) 术语条目
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GlossaryEntryUpdateItem {
     /// (Chinese only) 术语条目 ID
     ///
     /// Required. Example: `cf0a1f13edae52ef71be9e46fc26ec59`
-    #[serde(rename = "EntryId")]
     pub entry_id: String,
     /// (Chinese only) 源语言术语，限制1000字符
     ///
     /// Example: `Cloud Storage1`
-    #[serde(rename = "SourceTerm", skip_serializing_if = "Option::is_none")]
     pub source_term: Option<String>,
     /// (Chinese only) 目标语言术语，限制1000字符
     ///
     /// Example: `云存储1`
-    #[serde(rename = "TargetTerm", skip_serializing_if = "Option::is_none")]
     pub target_term: Option<String>,
 }
 
@@ -3448,19 +4359,27 @@ impl<'de> Deserialize<'de> for GlossaryEntryUpdateItem {
     }
 }
 
+impl serde::Serialize for GlossaryEntryUpdateItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "GlossaryEntryUpdateItem", 3)?
+            .plain("EntryId", &self.entry_id)?
+            .opt("SourceTerm", &self.source_term)?
+            .opt("TargetTerm", &self.target_term)?
+            .end()
+    }
+}
+
 /// Request of [`Client::group_chat_completions`](super::Client::group_chat_completions).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GroupChatCompletionsRequest {
     /// (Chinese only) 模型名称，可选值包括 hunyuan-large-role-group。各模型介绍请阅读 [产品概述](https://cloud.tencent.com/document/product/1729/104753) 中的说明。注意：不同的模型计费不同，请根据 [购买指南](https://cloud.tencent.com/document/product/1729/97731) 按需调用。
     ///
     /// Required. Example: `hunyuan-large-role-group`
-    #[serde(rename = "Model")]
     pub model: String,
     /// (Chinese only) 聊天上下文信息。
     ///
     /// Required.
-    #[serde(rename = "Messages")]
     pub messages: Vec<GroupMessage>,
     /// (Chinese only) 流式调用开关。
     /// 说明：
@@ -3475,21 +4394,16 @@ pub struct GroupChatCompletionsRequest {
     /// 通过 SDK 调用时，流式和非流式调用需用**不同的方式**获取返回值，具体参考 SDK 中的注释或示例（在各语言 SDK 代码仓库的 examples/hunyuan/v20230901/ 目录中）。
     ///
     /// Example: `false`
-    #[serde(rename = "Stream", skip_serializing_if = "Option::is_none")]
     pub stream: Option<bool>,
     /// (Chinese only) 目标人物名称
     ///
     /// Example: `孙悟空`
-    #[serde(rename = "TargetCharacterName", skip_serializing_if = "Option::is_none")]
     pub target_character_name: Option<String>,
     /// (Chinese only) 角色描述
-    #[serde(rename = "GroupChatConfig", skip_serializing_if = "Option::is_none")]
     pub group_chat_config: Option<GroupChatConfig>,
     /// (Chinese only) 用户ID
-    #[serde(rename = "UserId", skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// (Chinese only) 对话接口
-    #[serde(rename = "SessionId", skip_serializing_if = "Option::is_none")]
     pub session_id: Option<String>,
 }
 
@@ -3582,53 +4496,57 @@ impl<'de> Deserialize<'de> for GroupChatCompletionsRequest {
     }
 }
 
+impl serde::Serialize for GroupChatCompletionsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "GroupChatCompletionsRequest", 7)?
+            .plain("Model", &self.model)?
+            .plain("Messages", &self.messages)?
+            .opt("Stream", &self.stream)?
+            .opt("TargetCharacterName", &self.target_character_name)?
+            .opt("GroupChatConfig", &self.group_chat_config)?
+            .opt("UserId", &self.user_id)?
+            .opt("SessionId", &self.session_id)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::group_chat_completions`](super::Client::group_chat_completions).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GroupChatCompletionsResponse {
     /// (Chinese only) Unix 时间戳，单位为秒。
     ///
     /// Example: `1705634032`
-    #[serde(rename = "Created", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub created: Option<i64>,
     /// (Chinese only) Token 统计信息。
     /// 按照总 Token 数量计费。
-    #[serde(rename = "Usage", default, skip_serializing_if = "Option::is_none")]
     pub usage: Option<output::Usage>,
     /// (Chinese only) 免责声明。
     ///
     /// Example: `以上内容为AI生成，不代表开发者立场，请勿删除或修改本标记`
-    #[serde(rename = "Note", default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
     /// (Chinese only) 本次请求的 RequestId。
     ///
     /// Example: `9c772634-8824-43e8-bc24-8bc4c19b9151`
-    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// (Chinese only) 回复内容。
-    #[serde(rename = "Choices", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub choices: Vec<output::Choice>,
     /// (Chinese only) 错误信息。
     /// 如果流式返回中服务处理异常，返回该错误信息。
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "ErrorMsg", default, skip_serializing_if = "Option::is_none")]
     pub error_msg: Option<output::ErrorMsg>,
     /// (Chinese only) 搜索结果信息
-    #[serde(rename = "SearchInfo", default, skip_serializing_if = "Option::is_none")]
     pub search_info: Option<output::SearchInfo>,
     /// (Chinese only) 多媒体信息。
     /// 说明：
     /// 1. 可以用多媒体信息替换回复内容里的占位符，得到完整的消息。
     /// 2. 可能会出现回复内容里存在占位符，但是因为审核等原因没有返回多媒体信息。
-    #[serde(rename = "Replaces", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub replaces: Vec<output::Replace>,
     /// (Chinese only) 推荐问答。
-    #[serde(rename = "RecommendedQuestions", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub recommended_questions: Vec<String>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。本接口为流式响应接口，当请求成功时，RequestId 会被放在 HTTP 响应的 Header "X-TC-RequestId" 中。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -3700,24 +4618,76 @@ impl GroupChatCompletionsResponse {
     }
 }
 
+impl lenient::Reply for GroupChatCompletionsResponse {
+    const NAME: &'static str = "GroupChatCompletionsResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "Created",
+        "Usage",
+        "Note",
+        "Id",
+        "Choices",
+        "ErrorMsg",
+        "SearchInfo",
+        "Replaces",
+        "RecommendedQuestions",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.created),
+            1 => lenient::value(map, &mut self.usage),
+            2 => lenient::value(map, &mut self.note),
+            3 => lenient::value(map, &mut self.id),
+            4 => lenient::list(map, &mut self.choices),
+            5 => lenient::value(map, &mut self.error_msg),
+            6 => lenient::value(map, &mut self.search_info),
+            7 => lenient::list(map, &mut self.replaces),
+            8 => lenient::list(map, &mut self.recommended_questions),
+            9 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for GroupChatCompletionsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for GroupChatCompletionsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "GroupChatCompletionsResponse", 10)?
+            .opt("Created", &self.created)?
+            .opt("Usage", &self.usage)?
+            .opt("Note", &self.note)?
+            .opt("Id", &self.id)?
+            .list("Choices", &self.choices)?
+            .opt("ErrorMsg", &self.error_msg)?
+            .opt("SearchInfo", &self.search_info)?
+            .list("Replaces", &self.replaces)?
+            .list("RecommendedQuestions", &self.recommended_questions)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// (Chinese only) 群聊配置
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GroupChatConfig {
     /// (Chinese only) 人物名称
     ///
     /// Example: `布尔玛`
-    #[serde(rename = "UserName", skip_serializing_if = "Option::is_none")]
     pub user_name: Option<String>,
     /// (Chinese only) ### 主题：\\n武道修炼与科技创新的碰撞\\n\\n### 地点：\\n布尔玛的实验室\\n\\n### 故事背景：\\n布尔玛正在研发一种新型的龙珠雷达，旨在更精确地定位龙珠的位置。她邀请了孙悟空、天津饭、饺子和雅木茶前来测试新设备。然而，这些武道家们对科技的理解有限，导致了一系列有趣的误解和互动。\\n\\n### 人物关系：\\n- **布尔玛**：天才科学家，负责研发和解释新设备。\\n- **孙悟空**：纯粹的战斗狂，对科技一窍不通，但对新事物充满好奇。\\n- **天津饭**：严肃自律的武道家，对科技持谨慎态度，但愿意尝试。\\n- **饺子**：内向单纯，依赖天津饭，对科技感到困惑和害怕。\\n- **雅木茶**：幽默自嘲的前沙漠强盗，对科技有一定了解，但更倾向于轻松调侃。\\n\\n### 人物目标：\\n- **布尔玛**：希望新龙珠雷达能够得到有效测试，并得到反馈以改进。\\n- **孙悟空**：希望通过新设备找到更强的对手进行战斗。\\n- **天津饭**：希望通过测试新设备提升自己的武道修炼。\\n- **饺子**：希望在不引起麻烦的情况下完成任务，并得到天津饭的认可。\\n- **雅木茶**：希望通过参与测试证明自己的价值，同时享受与朋友们的互动。\\n\\n### 场景描述：\\n布尔玛在实验室中展示她的新龙珠雷达，解释其工作原理和优势。孙悟空对设备的功能感到兴奋，但完全无法理解技术细节，不断提出天真的问题。天津饭则严肃地询问设备的安全性和可靠性，表现出对科技的谨慎态度。饺子对复杂的设备感到害怕，不断向天津饭寻求确认和安慰。雅木茶则在一旁调侃大家的反应，试图缓解紧张气氛。布尔玛在解释过程中不断被孙悟空的问题打断，感到无奈，但也被他的热情所感染。最终，大家决定一起外出测试新设备，展开一场充满欢笑和冒险的旅程。
     ///
     /// Example: `描述`
-    #[serde(rename = "Description", skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// (Chinese only) 角色描述
     ///
     /// Example: `角色描述`
-    #[serde(rename = "Characters", skip_serializing_if = "Option::is_none")]
     pub characters: Option<Vec<Character>>,
 }
 
@@ -3780,24 +4750,31 @@ impl<'de> Deserialize<'de> for GroupChatConfig {
     }
 }
 
+impl serde::Serialize for GroupChatConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "GroupChatConfig", 3)?
+            .opt("UserName", &self.user_name)?
+            .opt("Description", &self.description)?
+            .opt("Characters", &self.characters)?
+            .end()
+    }
+}
+
 /// (Chinese only) 群聊会话内容
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GroupMessage {
     /// (Chinese only) 角色，可选值包括 system、user、assistant、 tool。
     ///
     /// Required. Example: `user`
-    #[serde(rename = "Role")]
     pub role: String,
     /// (Chinese only) 文本内容
     ///
     /// Example: `本小姐可是天才科学家！都来看看我的新发明！`
-    #[serde(rename = "Content", skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
     /// (Chinese only) 角色名称
     ///
     /// Example: `布尔玛`
-    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 
@@ -3855,19 +4832,27 @@ impl<'de> Deserialize<'de> for GroupMessage {
     }
 }
 
+impl serde::Serialize for GroupMessage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "GroupMessage", 3)?
+            .plain("Role", &self.role)?
+            .opt("Content", &self.content)?
+            .opt("Name", &self.name)?
+            .end()
+    }
+}
+
 /// (Chinese only) 图片信息
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Image {
     /// (Chinese only) 图片Url。
     ///
     /// Example: `https://cos.ap-guangzhou.myqcloud.com/image.jpg`
-    #[serde(rename = "ImageUrl", skip_serializing_if = "Option::is_none")]
     pub image_url: Option<String>,
     /// (Chinese only) 图片Base64。
     ///
     /// Example: `/9j/4QlQaHR0c...N6a2M5ZCI`
-    #[serde(rename = "ImageBase64", skip_serializing_if = "Option::is_none")]
     pub image_base64: Option<String>,
 }
 
@@ -3920,19 +4905,26 @@ impl<'de> Deserialize<'de> for Image {
     }
 }
 
+impl serde::Serialize for Image {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "Image", 2)?
+            .opt("ImageUrl", &self.image_url)?
+            .opt("ImageBase64", &self.image_base64)?
+            .end()
+    }
+}
+
 /// Image information.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ImageInfo {
     /// Image Url.
     ///
     /// Example: `https://cos.ap-guangzhou.myqcloud.com/image.jpg`
-    #[serde(rename = "Url", skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Image Base64.
     ///
     /// Example: `MIIHNjCCBh6gAwIBAgIQCVe4E0h49mzI0NcSqMy1`
-    #[serde(rename = "Base64", skip_serializing_if = "Option::is_none")]
     pub base64: Option<String>,
 }
 
@@ -3985,22 +4977,28 @@ impl<'de> Deserialize<'de> for ImageInfo {
     }
 }
 
+impl serde::Serialize for ImageInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ImageInfo", 2)?
+            .opt("Url", &self.url)?
+            .opt("Base64", &self.base64)?
+            .end()
+    }
+}
+
 /// (Chinese only) 拍照解题内容
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ImageMessage {
     /// (Chinese only) 角色，可选值包括 system、user、assistant。
     ///
     /// Required. Example: `user`
-    #[serde(rename = "Role")]
     pub role: String,
     /// (Chinese only) 文本内容
     ///
     /// Example: `你好！`
-    #[serde(rename = "Content", skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
     /// (Chinese only) 多种类型内容（目前支持图片和文本），仅 hunyuan-vision 和 hunyuan-turbo-vision 模型支持
-    #[serde(rename = "Contents", skip_serializing_if = "Option::is_none")]
     pub contents: Option<Vec<Content>>,
 }
 
@@ -4058,19 +5056,27 @@ impl<'de> Deserialize<'de> for ImageMessage {
     }
 }
 
+impl serde::Serialize for ImageMessage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ImageMessage", 3)?
+            .plain("Role", &self.role)?
+            .opt("Content", &self.content)?
+            .opt("Contents", &self.contents)?
+            .end()
+    }
+}
+
 /// Request of [`Client::image_question`](super::Client::image_question).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ImageQuestionRequest {
     /// (Chinese only) 模型名称，可选值包括 hunyuan-vision-image-question。各模型介绍请阅读 [产品概述](https://cloud.tencent.com/document/product/1729/104753) 中的说明。注意：不同的模型计费不同，请根据 [购买指南](https://cloud.tencent.com/document/product/1729/97731) 按需调用。
     ///
     /// Required. Example: `hunyuan-vision-image-question`
-    #[serde(rename = "Model")]
     pub model: String,
     /// (Chinese only) 聊天上下文信息。说明：1. 长度最多为 40，按对话时间从旧到新在数组中排列。2. Message.Role 可选值：system、user、assistant。其中，system 角色可选，如存在则必须位于列表的最开始。user 和 assistant 需交替出现（一问一答），以 user 提问开始，user提问结束，且 Content 不能为空。Role 的顺序示例：\[system（可选） user assistant user assistant user ...\]。3. Messages 中 Content 总长度不能超过模型输入长度上限（可参考 [产品概述](https://cloud.tencent.com/document/product/1729/104753) 文档），超过则会截断最前面的内容，只保留尾部内容。
     ///
     /// Required.
-    #[serde(rename = "Messages")]
     pub messages: Vec<ImageMessage>,
     /// (Chinese only) 流式调用开关。
     /// 说明：
@@ -4085,7 +5091,6 @@ pub struct ImageQuestionRequest {
     /// 通过 SDK 调用时，流式和非流式调用需用**不同的方式**获取返回值，具体参考 SDK 中的注释或示例（在各语言 SDK 代码仓库的 examples/hunyuan/v20230901/ 目录中）。
     ///
     /// Example: `false`
-    #[serde(rename = "Stream", skip_serializing_if = "Option::is_none")]
     pub stream: Option<bool>,
 }
 
@@ -4138,41 +5143,44 @@ impl<'de> Deserialize<'de> for ImageQuestionRequest {
     }
 }
 
+impl serde::Serialize for ImageQuestionRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ImageQuestionRequest", 3)?
+            .plain("Model", &self.model)?
+            .plain("Messages", &self.messages)?
+            .opt("Stream", &self.stream)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::image_question`](super::Client::image_question).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ImageQuestionResponse {
     /// (Chinese only) Unix 时间戳，单位为秒。
     ///
     /// Example: `1705634032`
-    #[serde(rename = "Created", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub created: Option<i64>,
     /// (Chinese only) Token 统计信息。
     /// 按照总 Token 数量计费。
-    #[serde(rename = "Usage", default, skip_serializing_if = "Option::is_none")]
     pub usage: Option<output::Usage>,
     /// (Chinese only) 免责声明。
     ///
     /// Example: `以上内容为AI生成，不代表开发者立场，请勿删除或修改本标记`
-    #[serde(rename = "Note", default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
     /// (Chinese only) 本次请求的 RequestId。
     ///
     /// Example: `9c772634-8824-43e8-bc24-8bc4c19b9151`
-    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// (Chinese only) 回复内容。
-    #[serde(rename = "Choices", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub choices: Vec<output::Choice>,
     /// (Chinese only) 错误信息。
     /// 如果流式返回中服务处理异常，返回该错误信息。
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "ErrorMsg", default, skip_serializing_if = "Option::is_none")]
     pub error_msg: Option<output::ErrorMsg>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。本接口为流式响应接口，当请求成功时，RequestId 会被放在 HTTP 响应的 Header "X-TC-RequestId" 中。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -4226,15 +5234,60 @@ impl ImageQuestionResponse {
     }
 }
 
+impl lenient::Reply for ImageQuestionResponse {
+    const NAME: &'static str = "ImageQuestionResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "Created",
+        "Usage",
+        "Note",
+        "Id",
+        "Choices",
+        "ErrorMsg",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.created),
+            1 => lenient::value(map, &mut self.usage),
+            2 => lenient::value(map, &mut self.note),
+            3 => lenient::value(map, &mut self.id),
+            4 => lenient::list(map, &mut self.choices),
+            5 => lenient::value(map, &mut self.error_msg),
+            6 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ImageQuestionResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ImageQuestionResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ImageQuestionResponse", 7)?
+            .opt("Created", &self.created)?
+            .opt("Usage", &self.usage)?
+            .opt("Note", &self.note)?
+            .opt("Id", &self.id)?
+            .list("Choices", &self.choices)?
+            .opt("ErrorMsg", &self.error_msg)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// (Chinese only) 具体的图片内容
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ImageUrl {
     /// (Chinese only) 图片的 Url（以 http:// 或 https:// 开头）
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// Required. May be null. Example: `https://cloudcache.tencent-cloud.com/qcloud/ui/portal-set/build/About/images/bg-product-series_87d.png`
-    #[serde(rename = "Url")]
     pub url: String,
 }
 
@@ -4272,19 +5325,25 @@ impl<'de> Deserialize<'de> for ImageUrl {
     }
 }
 
+impl serde::Serialize for ImageUrl {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ImageUrl", 1)?
+            .plain("Url", &self.url)?
+            .end()
+    }
+}
+
 /// 3D file.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct InputFile3D {
     /// Specifies the file Url with a valid period of 24 hours.
     ///
     /// Required. Example: `https://cos.ap-guangzhou.myqcloud.com/obj.obj`
-    #[serde(rename = "Url")]
     pub url: String,
     /// Specifies the file format.
     ///
     /// Required. Example: `OBJ`
-    #[serde(rename = "Type")]
     pub type_: String,
 }
 
@@ -4327,14 +5386,22 @@ impl<'de> Deserialize<'de> for InputFile3D {
     }
 }
 
+impl serde::Serialize for InputFile3D {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "InputFile3D", 2)?
+            .plain("Url", &self.url)?
+            .plain("Type", &self.type_)?
+            .end()
+    }
+}
+
 /// (Chinese only) 外部知识
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Knowledge {
     /// (Chinese only) 表示具体的知识信息文本
     ///
     /// Example: `暴雨+雷暴+8级大风！深圳将迎强对流天气！`
-    #[serde(rename = "Text", skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
 }
 
@@ -4377,24 +5444,29 @@ impl<'de> Deserialize<'de> for Knowledge {
     }
 }
 
+impl serde::Serialize for Knowledge {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "Knowledge", 1)?
+            .opt("Text", &self.text)?
+            .end()
+    }
+}
+
 /// Request of [`Client::list_glossary_entry`](super::Client::list_glossary_entry).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ListGlossaryEntryRequest {
     /// (Chinese only) 术语库 ID
     ///
     /// Required. Example: `3177dfae1f8cb180dfcc1bea2ddf19f6`
-    #[serde(rename = "GlossaryId")]
     pub glossary_id: String,
     /// (Chinese only) 页码，默认 1
     ///
     /// Example: `1`
-    #[serde(rename = "Page", skip_serializing_if = "Option::is_none")]
     pub page: Option<u64>,
     /// (Chinese only) 每页数量，默认 10，最大200
     ///
     /// Example: `2`
-    #[serde(rename = "PageSize", skip_serializing_if = "Option::is_none")]
     pub page_size: Option<u64>,
 }
 
@@ -4452,30 +5524,35 @@ impl<'de> Deserialize<'de> for ListGlossaryEntryRequest {
     }
 }
 
+impl serde::Serialize for ListGlossaryEntryRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ListGlossaryEntryRequest", 3)?
+            .plain("GlossaryId", &self.glossary_id)?
+            .opt("Page", &self.page)?
+            .opt("PageSize", &self.page_size)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::list_glossary_entry`](super::Client::list_glossary_entry).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListGlossaryEntryResponse {
     /// (Chinese only) 术语条目列表
-    #[serde(rename = "Entries", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub entries: Vec<output::GlossaryEntry>,
     /// (Chinese only) 条目总数量
     ///
     /// Example: `2`
-    #[serde(rename = "Total", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total: Option<u64>,
     /// (Chinese only) 当前页码
     ///
     /// Example: `1`
-    #[serde(rename = "Page", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub page: Option<u64>,
     /// (Chinese only) 每页数量
     ///
     /// Example: `2`
-    #[serde(rename = "PageSize", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub page_size: Option<u64>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -4517,19 +5594,57 @@ impl ListGlossaryEntryResponse {
     }
 }
 
+impl lenient::Reply for ListGlossaryEntryResponse {
+    const NAME: &'static str = "ListGlossaryEntryResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "Entries",
+        "Total",
+        "Page",
+        "PageSize",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.entries),
+            1 => lenient::scalar(map, &mut self.total),
+            2 => lenient::scalar(map, &mut self.page),
+            3 => lenient::scalar(map, &mut self.page_size),
+            4 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ListGlossaryEntryResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ListGlossaryEntryResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ListGlossaryEntryResponse", 5)?
+            .list("Entries", &self.entries)?
+            .opt("Total", &self.total)?
+            .opt("Page", &self.page)?
+            .opt("PageSize", &self.page_size)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::list_glossary`](super::Client::list_glossary).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListGlossaryRequest {
     /// (Chinese only) 页码，默认 1
     ///
     /// Example: `1`
-    #[serde(rename = "Page", skip_serializing_if = "Option::is_none")]
     pub page: Option<u64>,
     /// (Chinese only) 每页数量，默认 10，最大 100
     ///
     /// Example: `2`
-    #[serde(rename = "PageSize", skip_serializing_if = "Option::is_none")]
     pub page_size: Option<u64>,
 }
 
@@ -4582,30 +5697,34 @@ impl<'de> Deserialize<'de> for ListGlossaryRequest {
     }
 }
 
+impl serde::Serialize for ListGlossaryRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ListGlossaryRequest", 2)?
+            .opt("Page", &self.page)?
+            .opt("PageSize", &self.page_size)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::list_glossary`](super::Client::list_glossary).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListGlossaryResponse {
     /// (Chinese only) 术语库列表
-    #[serde(rename = "Glossaries", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub glossaries: Vec<output::Glossary>,
     /// (Chinese only) 术语库总数量
     ///
     /// Example: `180`
-    #[serde(rename = "Total", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total: Option<u64>,
     /// (Chinese only) 当前页码
     ///
     /// Example: `1`
-    #[serde(rename = "Page", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub page: Option<u64>,
     /// (Chinese only) 每页数量
     ///
     /// Example: `2`
-    #[serde(rename = "PageSize", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub page_size: Option<u64>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -4647,24 +5766,61 @@ impl ListGlossaryResponse {
     }
 }
 
+impl lenient::Reply for ListGlossaryResponse {
+    const NAME: &'static str = "ListGlossaryResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "Glossaries",
+        "Total",
+        "Page",
+        "PageSize",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.glossaries),
+            1 => lenient::scalar(map, &mut self.total),
+            2 => lenient::scalar(map, &mut self.page),
+            3 => lenient::scalar(map, &mut self.page_size),
+            4 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ListGlossaryResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ListGlossaryResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ListGlossaryResponse", 5)?
+            .list("Glossaries", &self.glossaries)?
+            .opt("Total", &self.total)?
+            .opt("Page", &self.page)?
+            .opt("PageSize", &self.page_size)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// (Chinese only) logo参数
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct LogoParam {
     /// (Chinese only) 水印url
     ///
     /// Example: `https://cos.ap-guangzhou.myqcloud.com/logo.jpg`
-    #[serde(rename = "LogoUrl", skip_serializing_if = "Option::is_none")]
     pub logo_url: Option<String>,
     /// (Chinese only) 水印base64，url和base64二选一传入
     ///
     /// Example: `9j/4QlQaHR0c...N6a2M5ZCI`
-    #[serde(rename = "LogoImage", skip_serializing_if = "Option::is_none")]
     pub logo_image: Option<String>,
     /// (Chinese only) 水印图片位于融合结果图中的坐标，将按照坐标对标识图片进行位置和大小的拉伸匹配
     ///
     /// Example: `{"X": 10, "Y": 10, "Width": 20, "Height": 20}`
-    #[serde(rename = "LogoRect", skip_serializing_if = "Option::is_none")]
     pub logo_rect: Option<LogoRect>,
 }
 
@@ -4727,29 +5883,35 @@ impl<'de> Deserialize<'de> for LogoParam {
     }
 }
 
+impl serde::Serialize for LogoParam {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "LogoParam", 3)?
+            .opt("LogoUrl", &self.logo_url)?
+            .opt("LogoImage", &self.logo_image)?
+            .opt("LogoRect", &self.logo_rect)?
+            .end()
+    }
+}
+
 /// (Chinese only) 输入框
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct LogoRect {
     /// (Chinese only) 左上角X坐标
     ///
     /// Example: `10`
-    #[serde(rename = "X", skip_serializing_if = "Option::is_none")]
     pub x: Option<i64>,
     /// (Chinese only) 左上角Y坐标
     ///
     /// Example: `10`
-    #[serde(rename = "Y", skip_serializing_if = "Option::is_none")]
     pub y: Option<i64>,
     /// (Chinese only) 方框宽度
     ///
     /// Example: `20`
-    #[serde(rename = "Width", skip_serializing_if = "Option::is_none")]
     pub width: Option<i64>,
     /// (Chinese only) 方框高度
     ///
     /// Example: `20`
-    #[serde(rename = "Height", skip_serializing_if = "Option::is_none")]
     pub height: Option<i64>,
 }
 
@@ -4822,48 +5984,52 @@ impl<'de> Deserialize<'de> for LogoRect {
     }
 }
 
+impl serde::Serialize for LogoRect {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "LogoRect", 4)?
+            .opt("X", &self.x)?
+            .opt("Y", &self.y)?
+            .opt("Width", &self.width)?
+            .opt("Height", &self.height)?
+            .end()
+    }
+}
+
 /// (Chinese only) 会话内容
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Message {
     /// (Chinese only) 角色，可选值包括 system、user、assistant、 tool。
     ///
     /// Required. Example: `user`
-    #[serde(rename = "Role")]
     pub role: String,
     /// (Chinese only) 文本内容
     ///
     /// Example: `你好！`
-    #[serde(rename = "Content", skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
     /// (Chinese only) 多种类型内容（目前支持文本、图片和视频），图片支持混元图生文系列模型，视频支持混元视频生文系列模型，详情参考[产品概述](https://cloud.tencent.com/document/product/1729/104753)
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "Contents", skip_serializing_if = "Option::is_none")]
     pub contents: Option<Vec<Content>>,
     /// (Chinese only) 当role为tool时传入，标识具体的函数调用
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `call_cpv320k2c3m8fgcs8ja0`
-    #[serde(rename = "ToolCallId", skip_serializing_if = "Option::is_none")]
     pub tool_call_id: Option<String>,
     /// (Chinese only) 模型生成的工具调用，仅 hunyuan-pro 或者 hunyuan-functioncall 模型支持
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "ToolCalls", skip_serializing_if = "Option::is_none")]
     pub tool_calls: Option<Vec<ToolCall>>,
     /// (Chinese only) 文件标识符。单次最大 50 个文件。
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `["file-YbhlphnNEsjRoKTEXukAqNZZ"]`
-    #[serde(rename = "FileIDs", skip_serializing_if = "Option::is_none")]
     pub file_i_ds: Option<Vec<String>>,
     /// (Chinese only) 思维链内容。用于展示模型思考过程，仅 Hunyuan-T1 系列模型可用。注意：在进行多轮对话时，请**不要**将此字段拼接到 messages 中。请求 messages 的请求参数中包含 reasoning_content，接口将报错。
     ///
     /// Example: `你好！`
-    #[serde(rename = "ReasoningContent", skip_serializing_if = "Option::is_none")]
     pub reasoning_content: Option<String>,
 }
 
@@ -4961,14 +6127,27 @@ impl<'de> Deserialize<'de> for Message {
     }
 }
 
+impl serde::Serialize for Message {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "Message", 7)?
+            .plain("Role", &self.role)?
+            .opt("Content", &self.content)?
+            .opt("Contents", &self.contents)?
+            .opt("ToolCallId", &self.tool_call_id)?
+            .opt("ToolCalls", &self.tool_calls)?
+            .opt("FileIDs", &self.file_i_ds)?
+            .opt("ReasoningContent", &self.reasoning_content)?
+            .end()
+    }
+}
+
 /// Request of [`Client::query_hunyuan3_d_part_job`](super::Client::query_hunyuan3_d_part_job).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct QueryHunyuan3DPartJobRequest {
     /// Task ID
     ///
     /// Required. Example: `1376862528873414656`
-    #[serde(rename = "JobId")]
     pub job_id: String,
 }
 
@@ -5006,8 +6185,16 @@ impl<'de> Deserialize<'de> for QueryHunyuan3DPartJobRequest {
     }
 }
 
+impl serde::Serialize for QueryHunyuan3DPartJobRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "QueryHunyuan3DPartJobRequest", 1)?
+            .plain("JobId", &self.job_id)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::query_hunyuan3_d_part_job`](super::Client::query_hunyuan3_d_part_job).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct QueryHunyuan3DPartJobResponse {
     /// Task status:
@@ -5018,30 +6205,24 @@ pub struct QueryHunyuan3DPartJobResponse {
     /// Example value: RUN
     ///
     /// Example: `WAIT`
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Error code
     ///
     /// Example: `InvalidParameter`
-    #[serde(rename = "ErrorCode", default, skip_serializing_if = "Option::is_none")]
     pub error_code: Option<String>,
     /// Error message
     ///
     /// Example: `参数错误。`
-    #[serde(rename = "ErrorMessage", default, skip_serializing_if = "Option::is_none")]
     pub error_message: Option<String>,
     /// Generates the file URL with a valid period of 1 day
-    #[serde(rename = "ResultFile3Ds", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub result_file3_ds: Vec<output::File3D>,
     /// Component segmentation data;
     /// Output format: {"MeshName_part_1": {"face_ids": \[1,2,3..\], "color": "#FF805C"}}
     /// Here, face_idsis an integer array representing a set of face IDs for the segment, and colorspecifies the display color.
     ///
     /// Example: `{\"part_0\":{\"face_ids\":[4560,4561,...],\"color\":\"#598DC6\"}}`
-    #[serde(rename = "PartSegmentationInfo", default, skip_serializing_if = "Option::is_none")]
     pub part_segmentation_info: Option<String>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -5089,14 +6270,56 @@ impl QueryHunyuan3DPartJobResponse {
     }
 }
 
+impl lenient::Reply for QueryHunyuan3DPartJobResponse {
+    const NAME: &'static str = "QueryHunyuan3DPartJobResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "Status",
+        "ErrorCode",
+        "ErrorMessage",
+        "ResultFile3Ds",
+        "PartSegmentationInfo",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.status),
+            1 => lenient::value(map, &mut self.error_code),
+            2 => lenient::value(map, &mut self.error_message),
+            3 => lenient::list(map, &mut self.result_file3_ds),
+            4 => lenient::value(map, &mut self.part_segmentation_info),
+            5 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for QueryHunyuan3DPartJobResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for QueryHunyuan3DPartJobResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "QueryHunyuan3DPartJobResponse", 6)?
+            .opt("Status", &self.status)?
+            .opt("ErrorCode", &self.error_code)?
+            .opt("ErrorMessage", &self.error_message)?
+            .list("ResultFile3Ds", &self.result_file3_ds)?
+            .opt("PartSegmentationInfo", &self.part_segmentation_info)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::query_hunyuan_image_chat_job`](super::Client::query_hunyuan_image_chat_job).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct QueryHunyuanImageChatJobRequest {
     /// (Chinese only) 任务 ID。
     ///
     /// Example: `1253534368-1731657099-7276788a-a326-11ef-beeb-525400bba60c-0`
-    #[serde(rename = "JobId", skip_serializing_if = "Option::is_none")]
     pub job_id: Option<String>,
 }
 
@@ -5139,55 +6362,54 @@ impl<'de> Deserialize<'de> for QueryHunyuanImageChatJobRequest {
     }
 }
 
+impl serde::Serialize for QueryHunyuanImageChatJobRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "QueryHunyuanImageChatJobRequest", 1)?
+            .opt("JobId", &self.job_id)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::query_hunyuan_image_chat_job`](super::Client::query_hunyuan_image_chat_job).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct QueryHunyuanImageChatJobResponse {
     /// (Chinese only) 当前任务状态码：
     /// 1：等待中、2：运行中、4：处理失败、5：处理完成。
     ///
     /// Example: `5`
-    #[serde(rename = "JobStatusCode", default, skip_serializing_if = "Option::is_none")]
     pub job_status_code: Option<String>,
     /// (Chinese only) 当前任务状态：排队中、处理中、处理失败或者处理完成。
     ///
     /// Example: `处理完成`
-    #[serde(rename = "JobStatusMsg", default, skip_serializing_if = "Option::is_none")]
     pub job_status_msg: Option<String>,
     /// (Chinese only) 任务处理失败错误码。
     ///
     /// Example: `FailedOperation.DownloadError`
-    #[serde(rename = "JobErrorCode", default, skip_serializing_if = "Option::is_none")]
     pub job_error_code: Option<String>,
     /// (Chinese only) 任务处理失败错误信息。
     ///
     /// Example: `文件下载失败。`
-    #[serde(rename = "JobErrorMsg", default, skip_serializing_if = "Option::is_none")]
     pub job_error_msg: Option<String>,
     /// (Chinese only) 本轮对话的 ChatId，ChatId 用于唯一标识一轮对话。
     /// 一个对话组中，最多支持进行100轮对话。
     /// 每轮对话数据有效期为7天，到期后 ChatId 失效，有效期内的历史对话数据可通过 History 查询，如有长期使用需求请及时保存输入输出数据。
     ///
     /// Example: `1248907282106990592`
-    #[serde(rename = "ChatId", default, skip_serializing_if = "Option::is_none")]
     pub chat_id: Option<String>,
     /// (Chinese only) 生成图 URL 列表，有效期7天，请及时保存。
     ///
     /// Example: `["https://cos.ap-guangzhou.myqcloud.com/xxx?q-sign-algorithm=sha1&q-ak=xxx&q-sign-time=1731657113;1732261913&q-key-time=1731657113;1732261913&q-header-list=host&q-url-param-list=&q-signature=b9c4be16d763664d829d0bfa398f571aa0e75c0e"]`
-    #[serde(rename = "ResultImage", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub result_image: Vec<String>,
     /// (Chinese only) 结果 detail 数组，Success 代表成功。
     ///
     /// Example: `["Success"]`
-    #[serde(rename = "ResultDetails", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub result_details: Vec<String>,
     /// (Chinese only) 本轮对话前置的历史对话数据（不含生成图）。
     ///
     /// Example: `[{"ChatId": "1248907282106990592","Prompt": "请画一个苹果在桌子上","RevisedPrompt": "风格为摄影风格，桌子上摆放着一个红润的苹果，镜头为近景镜头","Seed": 1549130027}]`
-    #[serde(rename = "History", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub history: Vec<output::History>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -5253,14 +6475,65 @@ impl QueryHunyuanImageChatJobResponse {
     }
 }
 
+impl lenient::Reply for QueryHunyuanImageChatJobResponse {
+    const NAME: &'static str = "QueryHunyuanImageChatJobResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "JobStatusCode",
+        "JobStatusMsg",
+        "JobErrorCode",
+        "JobErrorMsg",
+        "ChatId",
+        "ResultImage",
+        "ResultDetails",
+        "History",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.job_status_code),
+            1 => lenient::value(map, &mut self.job_status_msg),
+            2 => lenient::value(map, &mut self.job_error_code),
+            3 => lenient::value(map, &mut self.job_error_msg),
+            4 => lenient::value(map, &mut self.chat_id),
+            5 => lenient::list(map, &mut self.result_image),
+            6 => lenient::list(map, &mut self.result_details),
+            7 => lenient::list(map, &mut self.history),
+            8 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for QueryHunyuanImageChatJobResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for QueryHunyuanImageChatJobResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "QueryHunyuanImageChatJobResponse", 9)?
+            .opt("JobStatusCode", &self.job_status_code)?
+            .opt("JobStatusMsg", &self.job_status_msg)?
+            .opt("JobErrorCode", &self.job_error_code)?
+            .opt("JobErrorMsg", &self.job_error_msg)?
+            .opt("ChatId", &self.chat_id)?
+            .list("ResultImage", &self.result_image)?
+            .list("ResultDetails", &self.result_details)?
+            .list("History", &self.history)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::query_hunyuan_image_job`](super::Client::query_hunyuan_image_job).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct QueryHunyuanImageJobRequest {
     /// (Chinese only) 任务 ID。
     ///
     /// Required. Example: `251197749-1731412663-d4e1f224-fa21-40bc-9ee7-4bb13abece6e-0`
-    #[serde(rename = "JobId")]
     pub job_id: String,
 }
 
@@ -5298,48 +6571,48 @@ impl<'de> Deserialize<'de> for QueryHunyuanImageJobRequest {
     }
 }
 
+impl serde::Serialize for QueryHunyuanImageJobRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "QueryHunyuanImageJobRequest", 1)?
+            .plain("JobId", &self.job_id)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::query_hunyuan_image_job`](super::Client::query_hunyuan_image_job).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct QueryHunyuanImageJobResponse {
     /// (Chinese only) 当前任务状态码：
     /// 1：等待中、2：运行中、4：处理失败、5：处理完成。
     ///
     /// Example: `5`
-    #[serde(rename = "JobStatusCode", default, skip_serializing_if = "Option::is_none")]
     pub job_status_code: Option<String>,
     /// (Chinese only) 当前任务状态：排队中、处理中、处理失败或者处理完成。
     ///
     /// Example: `处理完成`
-    #[serde(rename = "JobStatusMsg", default, skip_serializing_if = "Option::is_none")]
     pub job_status_msg: Option<String>,
     /// (Chinese only) 任务处理失败错误码。
     ///
     /// Example: `FailedOperation.DownloadError`
-    #[serde(rename = "JobErrorCode", default, skip_serializing_if = "Option::is_none")]
     pub job_error_code: Option<String>,
     /// (Chinese only) 任务处理失败错误信息。
     ///
     /// Example: `文件下载失败。`
-    #[serde(rename = "JobErrorMsg", default, skip_serializing_if = "Option::is_none")]
     pub job_error_msg: Option<String>,
     /// (Chinese only) 生成图 URL 列表，有效期1小时，请及时保存。
     ///
     /// Example: `["https://cos.ap-guangzhou.myqcloud.com/xxx?q-sign-algorithm=sha1&q-ak=xxx&q-sign-time=1731655045;1731658645&q-key-time=1731655045;1731658645&q-header-list=host&q-url-param-list=&q-signature=72776438be444f9a72e04e5e6376aadf51e65655"]`
-    #[serde(rename = "ResultImage", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub result_image: Vec<String>,
     /// (Chinese only) 结果 detail 数组，Success 代表成功。
     ///
     /// Example: `["Success"]`
-    #[serde(rename = "ResultDetails", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub result_details: Vec<String>,
     /// (Chinese only) 对应 SubmitHunyuanImageJob 接口中 Revise 参数。开启扩写时，返回扩写后的 prompt 文本。 如果关闭扩写，将直接返回原始输入的 prompt。
     ///
     /// Example: `["一条细长的小路穿梭在茂密的竹林中，天空下着细雨，雨水滴答落在翠绿的竹叶上，沿途的小路湿润且闪烁着水光，竹叶摇曳间洒下点点水珠，营造出静谧而清新的氛围"]`
-    #[serde(rename = "RevisedPrompt", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub revised_prompt: Vec<String>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -5399,14 +6672,62 @@ impl QueryHunyuanImageJobResponse {
     }
 }
 
+impl lenient::Reply for QueryHunyuanImageJobResponse {
+    const NAME: &'static str = "QueryHunyuanImageJobResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "JobStatusCode",
+        "JobStatusMsg",
+        "JobErrorCode",
+        "JobErrorMsg",
+        "ResultImage",
+        "ResultDetails",
+        "RevisedPrompt",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.job_status_code),
+            1 => lenient::value(map, &mut self.job_status_msg),
+            2 => lenient::value(map, &mut self.job_error_code),
+            3 => lenient::value(map, &mut self.job_error_msg),
+            4 => lenient::list(map, &mut self.result_image),
+            5 => lenient::list(map, &mut self.result_details),
+            6 => lenient::list(map, &mut self.revised_prompt),
+            7 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for QueryHunyuanImageJobResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for QueryHunyuanImageJobResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "QueryHunyuanImageJobResponse", 8)?
+            .opt("JobStatusCode", &self.job_status_code)?
+            .opt("JobStatusMsg", &self.job_status_msg)?
+            .opt("JobErrorCode", &self.job_error_code)?
+            .opt("JobErrorMsg", &self.job_error_msg)?
+            .list("ResultImage", &self.result_image)?
+            .list("ResultDetails", &self.result_details)?
+            .list("RevisedPrompt", &self.revised_prompt)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::query_hunyuan_to3_d_pro_job`](super::Client::query_hunyuan_to3_d_pro_job).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct QueryHunyuanTo3DProJobRequest {
     /// Task ID.
     ///
     /// Required. Example: `1357237233311637504`
-    #[serde(rename = "JobId")]
     pub job_id: String,
 }
 
@@ -5444,8 +6765,16 @@ impl<'de> Deserialize<'de> for QueryHunyuanTo3DProJobRequest {
     }
 }
 
+impl serde::Serialize for QueryHunyuanTo3DProJobRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "QueryHunyuanTo3DProJobRequest", 1)?
+            .plain("JobId", &self.job_id)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::query_hunyuan_to3_d_pro_job`](super::Client::query_hunyuan_to3_d_pro_job).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct QueryHunyuanTo3DProJobResponse {
     /// Task status:
@@ -5454,23 +6783,18 @@ pub struct QueryHunyuanTo3DProJobResponse {
     /// DONE: successful
     ///
     /// Example: `DONE`
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Error code
     ///
     /// Example: `InvalidParameter`
-    #[serde(rename = "ErrorCode", default, skip_serializing_if = "Option::is_none")]
     pub error_code: Option<String>,
     /// Error message
     ///
     /// Example: `参数错误。`
-    #[serde(rename = "ErrorMessage", default, skip_serializing_if = "Option::is_none")]
     pub error_message: Option<String>,
     /// Describes the generated 3d file array
-    #[serde(rename = "ResultFile3Ds", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub result_file3_ds: Vec<output::File3D>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -5512,14 +6836,53 @@ impl QueryHunyuanTo3DProJobResponse {
     }
 }
 
+impl lenient::Reply for QueryHunyuanTo3DProJobResponse {
+    const NAME: &'static str = "QueryHunyuanTo3DProJobResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "Status",
+        "ErrorCode",
+        "ErrorMessage",
+        "ResultFile3Ds",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.status),
+            1 => lenient::value(map, &mut self.error_code),
+            2 => lenient::value(map, &mut self.error_message),
+            3 => lenient::list(map, &mut self.result_file3_ds),
+            4 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for QueryHunyuanTo3DProJobResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for QueryHunyuanTo3DProJobResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "QueryHunyuanTo3DProJobResponse", 5)?
+            .opt("Status", &self.status)?
+            .opt("ErrorCode", &self.error_code)?
+            .opt("ErrorMessage", &self.error_message)?
+            .list("ResultFile3Ds", &self.result_file3_ds)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::query_hunyuan_to3_d_rapid_job`](super::Client::query_hunyuan_to3_d_rapid_job).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct QueryHunyuanTo3DRapidJobRequest {
     /// Task ID.
     ///
     /// Example: `1315932989749215232`
-    #[serde(rename = "JobId", skip_serializing_if = "Option::is_none")]
     pub job_id: Option<String>,
 }
 
@@ -5562,8 +6925,16 @@ impl<'de> Deserialize<'de> for QueryHunyuanTo3DRapidJobRequest {
     }
 }
 
+impl serde::Serialize for QueryHunyuanTo3DRapidJobRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "QueryHunyuanTo3DRapidJobRequest", 1)?
+            .opt("JobId", &self.job_id)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::query_hunyuan_to3_d_rapid_job`](super::Client::query_hunyuan_to3_d_rapid_job).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct QueryHunyuanTo3DRapidJobResponse {
     /// Task status:
@@ -5573,23 +6944,18 @@ pub struct QueryHunyuanTo3DRapidJobResponse {
     /// DONE: successful
     ///
     /// Example: `RUN`
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Error code
     ///
     /// Example: `InvalidParameter`
-    #[serde(rename = "ErrorCode", default, skip_serializing_if = "Option::is_none")]
     pub error_code: Option<String>,
     /// Error message
     ///
     /// Example: `参数错误`
-    #[serde(rename = "ErrorMessage", default, skip_serializing_if = "Option::is_none")]
     pub error_message: Option<String>,
     /// Specifies the generated 3D file array
-    #[serde(rename = "ResultFile3Ds", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub result_file3_ds: Vec<output::File3D>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -5631,14 +6997,53 @@ impl QueryHunyuanTo3DRapidJobResponse {
     }
 }
 
+impl lenient::Reply for QueryHunyuanTo3DRapidJobResponse {
+    const NAME: &'static str = "QueryHunyuanTo3DRapidJobResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "Status",
+        "ErrorCode",
+        "ErrorMessage",
+        "ResultFile3Ds",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.status),
+            1 => lenient::value(map, &mut self.error_code),
+            2 => lenient::value(map, &mut self.error_message),
+            3 => lenient::list(map, &mut self.result_file3_ds),
+            4 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for QueryHunyuanTo3DRapidJobResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for QueryHunyuanTo3DRapidJobResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "QueryHunyuanTo3DRapidJobResponse", 5)?
+            .opt("Status", &self.status)?
+            .opt("ErrorCode", &self.error_code)?
+            .opt("ErrorMessage", &self.error_message)?
+            .list("ResultFile3Ds", &self.result_file3_ds)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::query_hunyuan_to3_d_texture_edit_job`](super::Client::query_hunyuan_to3_d_texture_edit_job).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct QueryHunyuanTo3DTextureEditJobRequest {
     /// Task ID
     ///
     /// Required. Example: `1384898587778465792`
-    #[serde(rename = "JobId")]
     pub job_id: String,
 }
 
@@ -5676,8 +7081,16 @@ impl<'de> Deserialize<'de> for QueryHunyuanTo3DTextureEditJobRequest {
     }
 }
 
+impl serde::Serialize for QueryHunyuanTo3DTextureEditJobRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "QueryHunyuanTo3DTextureEditJobRequest", 1)?
+            .plain("JobId", &self.job_id)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::query_hunyuan_to3_d_texture_edit_job`](super::Client::query_hunyuan_to3_d_texture_edit_job).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct QueryHunyuanTo3DTextureEditJobResponse {
     /// Task status
@@ -5688,23 +7101,18 @@ pub struct QueryHunyuanTo3DTextureEditJobResponse {
     /// Example value: RUN
     ///
     /// Example: `WAIT`
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Error code
     ///
     /// Example: `InvalidParameter`
-    #[serde(rename = "ErrorCode", default, skip_serializing_if = "Option::is_none")]
     pub error_code: Option<String>,
     /// Error message
     ///
     /// Example: `参数错误。`
-    #[serde(rename = "ErrorMessage", default, skip_serializing_if = "Option::is_none")]
     pub error_message: Option<String>,
     /// The URL address for generating texture files is valid for 1 day.
-    #[serde(rename = "ResultFile3Ds", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub result_file3_ds: Vec<output::File3D>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -5746,24 +7154,61 @@ impl QueryHunyuanTo3DTextureEditJobResponse {
     }
 }
 
+impl lenient::Reply for QueryHunyuanTo3DTextureEditJobResponse {
+    const NAME: &'static str = "QueryHunyuanTo3DTextureEditJobResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "Status",
+        "ErrorCode",
+        "ErrorMessage",
+        "ResultFile3Ds",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.status),
+            1 => lenient::value(map, &mut self.error_code),
+            2 => lenient::value(map, &mut self.error_message),
+            3 => lenient::list(map, &mut self.result_file3_ds),
+            4 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for QueryHunyuanTo3DTextureEditJobResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for QueryHunyuanTo3DTextureEditJobResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "QueryHunyuanTo3DTextureEditJobResponse", 5)?
+            .opt("Status", &self.status)?
+            .opt("ErrorCode", &self.error_code)?
+            .opt("ErrorMessage", &self.error_message)?
+            .list("ResultFile3Ds", &self.result_file3_ds)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Translate dialogue reference example.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Reference {
     /// Translate text type, enumerate "sentence" means sentence, "term" means terminology.
     ///
     /// Example: `sentence`
-    #[serde(rename = "Type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// Original.
     ///
     /// Example: `Computer games are a perfect recipe for strengthening our cognitive skills`
-    #[serde(rename = "Text", skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
     /// Translation.
     ///
     /// Example: `电脑游戏是增强我们认知能力的完美秘诀`
-    #[serde(rename = "Translation", skip_serializing_if = "Option::is_none")]
     pub translation: Option<String>,
 }
 
@@ -5826,58 +7271,57 @@ impl<'de> Deserialize<'de> for Reference {
     }
 }
 
+impl serde::Serialize for Reference {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "Reference", 3)?
+            .opt("Type", &self.type_)?
+            .opt("Text", &self.text)?
+            .opt("Translation", &self.translation)?
+            .end()
+    }
+}
+
 /// Request of [`Client::run_thread`](super::Client::run_thread).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RunThreadRequest {
     /// (Chinese only) 会话 ID
     ///
     /// Required. Example: `thread_OteLtAcmh7prn7tb8uQ3SJzh`
-    #[serde(rename = "ThreadID")]
     pub thread_id: String,
     /// (Chinese only) 助手 ID（目前未使用，留空）
     ///
     /// Example: `asst_x39o8phGyiIC8llpaVShxVmL`
-    #[serde(rename = "AssistantID", skip_serializing_if = "Option::is_none")]
     pub assistant_id: Option<String>,
     /// (Chinese only) 模型名称，可选值包括 hunyuan-lite、hunyuan-standard、hunyuan-standard-256K、hunyuan-pro、 hunyuan-code、 hunyuan-role、 hunyuan-functioncall、 hunyuan-vision、 hunyuan-turbo。各模型介绍请阅读 [产品概述](https://cloud.tencent.com/document/product/1729/104753) 中的说明。注意：不同的模型计费不同，请根据 [购买指南](https://cloud.tencent.com/document/product/1729/97731) 按需调用。
     ///
     /// Example: `hunyuan-pro`
-    #[serde(rename = "Model", skip_serializing_if = "Option::is_none")]
     pub model: Option<String>,
     /// (Chinese only) 附加消息
     ///
     /// Example: `[{"Role":"user","Content":"你是谁"}]`
-    #[serde(rename = "AdditionalMessages", skip_serializing_if = "Option::is_none")]
     pub additional_messages: Option<Vec<ThreadAdditionalMessage>>,
     /// (Chinese only) 说明：1. 影响模型输出多样性，模型已有默认参数，不传值时使用各模型推荐值，不推荐用户修改。2. 取值区间为 \[0.0, 2.0\]。较高的数值会使输出更加多样化和不可预测，而较低的数值会使其更加集中和确定。
-    #[serde(rename = "Temperature", skip_serializing_if = "Option::is_none")]
     pub temperature: Option<f64>,
     /// (Chinese only) 说明：1. 影响输出文本的多样性。模型已有默认参数，不传值时使用各模型推荐值，不推荐用户修改。2. 取值区间为 \[0.0, 1.0\]。取值越大，生成文本的多样性越强。
-    #[serde(rename = "TopP", skip_serializing_if = "Option::is_none")]
     pub top_p: Option<f64>,
     /// (Chinese only) 是否流式输出，当前只允许 true
     ///
     /// Example: `true`
-    #[serde(rename = "Stream", skip_serializing_if = "Option::is_none")]
     pub stream: Option<bool>,
     /// (Chinese only) 运行过程中可使用的 token 最大数量。
     ///
     /// Example: `0`
-    #[serde(rename = "MaxPromptTokens", skip_serializing_if = "Option::is_none")]
     pub max_prompt_tokens: Option<i64>,
     /// (Chinese only) 运行过程中可使用的完成 token 的最大数量。
     ///
     /// Example: `0`
-    #[serde(rename = "MaxCompletionTokens", skip_serializing_if = "Option::is_none")]
     pub max_completion_tokens: Option<i64>,
     /// (Chinese only) 可调用的工具列表，仅对 hunyuan-pro、hunyuan-turbo、hunyuan-functioncall 模型生效。
-    #[serde(rename = "Tools", skip_serializing_if = "Option::is_none")]
     pub tools: Option<Vec<Tool>>,
     /// (Chinese only) 工具使用选项，可选值包括 none、auto、custom。说明：1. 仅对 hunyuan-pro、hunyuan-turbo、hunyuan-functioncall 模型生效。2. none：不调用工具；auto：模型自行选择生成回复或调用工具；custom：强制模型调用指定的工具。3. 未设置时，默认值为auto
     ///
     /// Example: `auto`
-    #[serde(rename = "ToolChoice", skip_serializing_if = "Option::is_none")]
     pub tool_choice: Option<String>,
 }
 
@@ -6015,12 +7459,29 @@ impl<'de> Deserialize<'de> for RunThreadRequest {
     }
 }
 
+impl serde::Serialize for RunThreadRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "RunThreadRequest", 11)?
+            .plain("ThreadID", &self.thread_id)?
+            .opt("AssistantID", &self.assistant_id)?
+            .opt("Model", &self.model)?
+            .opt("AdditionalMessages", &self.additional_messages)?
+            .opt("Temperature", &self.temperature)?
+            .opt("TopP", &self.top_p)?
+            .opt("Stream", &self.stream)?
+            .opt("MaxPromptTokens", &self.max_prompt_tokens)?
+            .opt("MaxCompletionTokens", &self.max_completion_tokens)?
+            .opt("Tools", &self.tools)?
+            .opt("ToolChoice", &self.tool_choice)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::run_thread`](super::Client::run_thread).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RunThreadResponse {
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。本接口为流式响应接口，当请求成功时，RequestId 会被放在 HTTP 响应的 Header "X-TC-RequestId" 中。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -6038,14 +7499,41 @@ impl RunThreadResponse {
     }
 }
 
+impl lenient::Reply for RunThreadResponse {
+    const NAME: &'static str = "RunThreadResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for RunThreadResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for RunThreadResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "RunThreadResponse", 1)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::set_pay_mode`](super::Client::set_pay_mode).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SetPayModeRequest {
     /// (Chinese only) 设置后付费状态，0：后付费打开；1：后付费关闭
     ///
     /// Required.
-    #[serde(rename = "PayMode")]
     pub pay_mode: i64,
 }
 
@@ -6083,12 +7571,19 @@ impl<'de> Deserialize<'de> for SetPayModeRequest {
     }
 }
 
+impl serde::Serialize for SetPayModeRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "SetPayModeRequest", 1)?
+            .plain("PayMode", &self.pay_mode)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::set_pay_mode`](super::Client::set_pay_mode).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SetPayModeResponse {
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -6106,8 +7601,36 @@ impl SetPayModeResponse {
     }
 }
 
+impl lenient::Reply for SetPayModeResponse {
+    const NAME: &'static str = "SetPayModeResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for SetPayModeResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for SetPayModeResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "SetPayModeResponse", 1)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::submit3_d_smart_topology_job`](super::Client::submit3_d_smart_topology_job).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Submit3DSmartTopologyJobRequest {
     /// Source 3D file model link
@@ -6117,7 +7640,6 @@ pub struct Submit3DSmartTopologyJobRequest {
     /// 3D model requirements: complex models and topologized models do not support face reduction. recommended input is non-topologized high-poly models, such as those generated by hunyuan 3d. high applicability categories include hard surface, game character, prop, daily objects.
     ///
     /// Required.
-    #[serde(rename = "File3D")]
     pub file3_d: InputFile3D,
     /// Polygon type, indicates the model surface is composed of grid components, defaults to triangle
     /// Reference value:
@@ -6125,13 +7647,11 @@ pub struct Submit3DSmartTopologyJobRequest {
     /// quadrilateral: triangular and quadrilateral mixed face
     ///
     /// Example: `triangle`
-    #[serde(rename = "PolygonType", skip_serializing_if = "Option::is_none")]
     pub polygon_type: Option<String>,
     /// Reduction level bit type
     /// valid values: high, medium, low
     ///
     /// Example: `high`
-    #[serde(rename = "FaceLevel", skip_serializing_if = "Option::is_none")]
     pub face_level: Option<String>,
 }
 
@@ -6189,17 +7709,25 @@ impl<'de> Deserialize<'de> for Submit3DSmartTopologyJobRequest {
     }
 }
 
+impl serde::Serialize for Submit3DSmartTopologyJobRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "Submit3DSmartTopologyJobRequest", 3)?
+            .plain("File3D", &self.file3_d)?
+            .opt("PolygonType", &self.polygon_type)?
+            .opt("FaceLevel", &self.face_level)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::submit3_d_smart_topology_job`](super::Client::submit3_d_smart_topology_job).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Submit3DSmartTopologyJobResponse {
     /// Task ID.
     ///
     /// Example: `1315932989749215232`
-    #[serde(rename = "JobId", default, skip_serializing_if = "Option::is_none")]
     pub job_id: Option<String>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -6223,8 +7751,39 @@ impl Submit3DSmartTopologyJobResponse {
     }
 }
 
+impl lenient::Reply for Submit3DSmartTopologyJobResponse {
+    const NAME: &'static str = "Submit3DSmartTopologyJobResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "JobId",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.job_id),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Submit3DSmartTopologyJobResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for Submit3DSmartTopologyJobResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "Submit3DSmartTopologyJobResponse", 2)?
+            .opt("JobId", &self.job_id)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::submit_auto_rigging_job`](super::Client::submit_auto_rigging_job).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SubmitAutoRiggingJobRequest {
     /// 3D Character Model File: Generates a 3D character animation based on the provided source model.
@@ -6233,7 +7792,6 @@ pub struct SubmitAutoRiggingJobRequest {
     /// obj: 3D model file in OBJ format; file size must not exceed 60 MB.
     ///
     /// Required.
-    #[serde(rename = "File3D")]
     pub file3_d: InputFile3D,
     /// Preset Action Types (Reference Values):
     ///
@@ -6287,7 +7845,6 @@ pub struct SubmitAutoRiggingJobRequest {
     /// 48. Send Shockwave
     ///
     /// Example: `1`
-    #[serde(rename = "MotionType", skip_serializing_if = "Option::is_none")]
     pub motion_type: Option<i64>,
 }
 
@@ -6335,17 +7892,24 @@ impl<'de> Deserialize<'de> for SubmitAutoRiggingJobRequest {
     }
 }
 
+impl serde::Serialize for SubmitAutoRiggingJobRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "SubmitAutoRiggingJobRequest", 2)?
+            .plain("File3D", &self.file3_d)?
+            .opt("MotionType", &self.motion_type)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::submit_auto_rigging_job`](super::Client::submit_auto_rigging_job).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SubmitAutoRiggingJobResponse {
     /// Task ID (valid period: 24 hours).
     ///
     /// Example: `1440373416789442560`
-    #[serde(rename = "JobId", default, skip_serializing_if = "Option::is_none")]
     pub job_id: Option<String>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -6369,8 +7933,39 @@ impl SubmitAutoRiggingJobResponse {
     }
 }
 
+impl lenient::Reply for SubmitAutoRiggingJobResponse {
+    const NAME: &'static str = "SubmitAutoRiggingJobResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "JobId",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.job_id),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for SubmitAutoRiggingJobResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for SubmitAutoRiggingJobResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "SubmitAutoRiggingJobResponse", 2)?
+            .opt("JobId", &self.job_id)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::submit_convert3_d_format_job`](super::Client::submit_convert3_d_format_job).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SubmitConvert3DFormatJobRequest {
     /// 3D file URL address. The model file size should be less than 200MB;
@@ -6379,14 +7974,12 @@ pub struct SubmitConvert3DFormatJobRequest {
     /// It is recommended to upload OBJ models generated by HY-3D.
     ///
     /// Required.
-    #[serde(rename = "File")]
     pub file: InputFile3D,
     /// Returns the 3D file format. valid values:
     /// STL, USDZ, FBX, MP4, GIF;
     /// Example value: STL.
     ///
     /// Required. Example: `OBJ`
-    #[serde(rename = "Format")]
     pub format: String,
 }
 
@@ -6429,17 +8022,24 @@ impl<'de> Deserialize<'de> for SubmitConvert3DFormatJobRequest {
     }
 }
 
+impl serde::Serialize for SubmitConvert3DFormatJobRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "SubmitConvert3DFormatJobRequest", 2)?
+            .plain("File", &self.file)?
+            .plain("Format", &self.format)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::submit_convert3_d_format_job`](super::Client::submit_convert3_d_format_job).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SubmitConvert3DFormatJobResponse {
     /// Task ID.
     ///
     /// Example: `1433020173532856320`
-    #[serde(rename = "JobId", default, skip_serializing_if = "Option::is_none")]
     pub job_id: Option<String>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -6463,28 +8063,55 @@ impl SubmitConvert3DFormatJobResponse {
     }
 }
 
+impl lenient::Reply for SubmitConvert3DFormatJobResponse {
+    const NAME: &'static str = "SubmitConvert3DFormatJobResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "JobId",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.job_id),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for SubmitConvert3DFormatJobResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for SubmitConvert3DFormatJobResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "SubmitConvert3DFormatJobResponse", 2)?
+            .opt("JobId", &self.job_id)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::submit_hunyuan3_d_part_job`](super::Client::submit_hunyuan3_d_part_job).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SubmitHunyuan3DPartJobRequest {
     /// Recommends inputting 3D models generated by AIGC Recommended file size not greater than 200MB Face count not greater than 1,500,000 Only supports FBX format
-    #[serde(rename = "File", skip_serializing_if = "Option::is_none")]
     pub file: Option<InputFile3D>,
     /// Model component segmentation data; The format is a JSON string, e.g., {"MeshName_part_1":{"face_ids": 1,2,3..\],"color":"#FF805C"}}. Here, face_ids is an integer array representing the set of face IDs for the segment, and color specifies the color.
     ///
     /// Example: `{"MeshName_part_1": {"face_ids": [1, 2, 3], "color": "#FF805C"}}`
-    #[serde(rename = "PartSegmentationInfo", skip_serializing_if = "Option::is_none")]
     pub part_segmentation_info: Option<String>,
     /// Determines whether component generation is performed in a step-by-step manner. When enabled, providing the original model allows for the generation of a model containing segmentation information, along with the corresponding segmentation data. Users can then edit this information before submitting the segmented model and data to proceed with the component generation process.
     /// This parameter is disabled by default.
     ///
     /// Example: `true`
-    #[serde(rename = "EnableStagedGeneration", skip_serializing_if = "Option::is_none")]
     pub enable_staged_generation: Option<bool>,
     /// Whether post-processing is enabled. Once enabled, only one model link will be output, off by default. (After this API is enabled, an additional increase of 20 points is required.)
     ///
     /// Example: `true`
-    #[serde(rename = "EnablePostProcess", skip_serializing_if = "Option::is_none")]
     pub enable_post_process: Option<bool>,
 }
 
@@ -6557,17 +8184,26 @@ impl<'de> Deserialize<'de> for SubmitHunyuan3DPartJobRequest {
     }
 }
 
+impl serde::Serialize for SubmitHunyuan3DPartJobRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "SubmitHunyuan3DPartJobRequest", 4)?
+            .opt("File", &self.file)?
+            .opt("PartSegmentationInfo", &self.part_segmentation_info)?
+            .opt("EnableStagedGeneration", &self.enable_staged_generation)?
+            .opt("EnablePostProcess", &self.enable_post_process)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::submit_hunyuan3_d_part_job`](super::Client::submit_hunyuan3_d_part_job).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SubmitHunyuan3DPartJobResponse {
     /// Task id (valid period: 24 hours).
     ///
     /// Example: `1384898587778465792`
-    #[serde(rename = "JobId", default, skip_serializing_if = "Option::is_none")]
     pub job_id: Option<String>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -6591,8 +8227,39 @@ impl SubmitHunyuan3DPartJobResponse {
     }
 }
 
+impl lenient::Reply for SubmitHunyuan3DPartJobResponse {
+    const NAME: &'static str = "SubmitHunyuan3DPartJobResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "JobId",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.job_id),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for SubmitHunyuan3DPartJobResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for SubmitHunyuan3DPartJobResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "SubmitHunyuan3DPartJobResponse", 2)?
+            .opt("JobId", &self.job_id)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::submit_hunyuan_image_chat_job`](super::Client::submit_hunyuan_image_chat_job).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SubmitHunyuanImageChatJobRequest {
     /// (Chinese only) 本轮对话的文本描述。
@@ -6605,14 +8272,12 @@ pub struct SubmitHunyuanImageChatJobRequest {
     /// - 第三轮对话：苹果放在桌子上
     ///
     /// Required. Example: `请画一个苹果在桌子上`
-    #[serde(rename = "Prompt")]
     pub prompt: String,
     /// (Chinese only) 上传上一轮对话的 ChatId，本轮对话将在指定的上一轮对话结果基础上继续生成图像。
     /// 如果不传代表新建一个对话组，重新开启一轮新的对话。
     /// 一个对话组中，最多支持进行100轮对话。
     ///
     /// Example: `1248907282106990592`
-    #[serde(rename = "ChatId", skip_serializing_if = "Option::is_none")]
     pub chat_id: Option<String>,
     /// (Chinese only) 为生成结果图添加显式水印标识的开关，默认为1。
     /// 1：添加。
@@ -6621,13 +8286,11 @@ pub struct SubmitHunyuanImageChatJobRequest {
     /// 建议您使用显著标识来提示结果图使用了 AI 绘画技术，是 AI 生成的图片。
     ///
     /// Example: `1`
-    #[serde(rename = "LogoAdd", skip_serializing_if = "Option::is_none")]
     pub logo_add: Option<i64>,
     /// (Chinese only) 标识内容设置。
     /// 默认在生成结果图右下角添加“图片由 AI 生成”字样，您可根据自身需要替换为其他的标识图片。
     ///
     /// Example: `{"LogoUrl": "https://***.cos.ap-guangzhou.myqcloud.com/***/logo.jpg", "LogoRect": {"X": 10, "Y": 10, "Width": 20, "Height": 20}}`
-    #[serde(rename = "LogoParam", skip_serializing_if = "Option::is_none")]
     pub logo_param: Option<LogoParam>,
 }
 
@@ -6695,17 +8358,26 @@ impl<'de> Deserialize<'de> for SubmitHunyuanImageChatJobRequest {
     }
 }
 
+impl serde::Serialize for SubmitHunyuanImageChatJobRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "SubmitHunyuanImageChatJobRequest", 4)?
+            .plain("Prompt", &self.prompt)?
+            .opt("ChatId", &self.chat_id)?
+            .opt("LogoAdd", &self.logo_add)?
+            .opt("LogoParam", &self.logo_param)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::submit_hunyuan_image_chat_job`](super::Client::submit_hunyuan_image_chat_job).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SubmitHunyuanImageChatJobResponse {
     /// (Chinese only) 任务 ID。
     ///
     /// Example: `1253534368-1731657099-7276788a-a326-11ef-beeb-525400bba60c-0`
-    #[serde(rename = "JobId", default, skip_serializing_if = "Option::is_none")]
     pub job_id: Option<String>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -6729,8 +8401,39 @@ impl SubmitHunyuanImageChatJobResponse {
     }
 }
 
+impl lenient::Reply for SubmitHunyuanImageChatJobResponse {
+    const NAME: &'static str = "SubmitHunyuanImageChatJobResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "JobId",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.job_id),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for SubmitHunyuanImageChatJobResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for SubmitHunyuanImageChatJobResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "SubmitHunyuanImageChatJobResponse", 2)?
+            .opt("JobId", &self.job_id)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::submit_hunyuan_image_job`](super::Client::submit_hunyuan_image_job).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SubmitHunyuanImageJobRequest {
     /// (Chinese only) 文本描述。
@@ -6738,33 +8441,28 @@ pub struct SubmitHunyuanImageJobRequest {
     /// 不能为空，推荐使用中文。最多可传1024个 utf-8 字符。
     ///
     /// Required. Example: `雨中, 竹林,  小路`
-    #[serde(rename = "Prompt")]
     pub prompt: String,
     /// (Chinese only) 反向提示词。
     /// 推荐使用中文。最多可传1024个 utf-8 字符。
     ///
     /// Example: `黑色，雨`
-    #[serde(rename = "NegativePrompt", skip_serializing_if = "Option::is_none")]
     pub negative_prompt: Option<String>,
     /// (Chinese only) 绘画风格。
     /// 请在 [混元生图风格列表](https://cloud.tencent.com/document/product/1729/105846) 中选择期望的风格，传入风格编号。
     /// 不传默认不指定风格。
     ///
     /// Example: `riman`
-    #[serde(rename = "Style", skip_serializing_if = "Option::is_none")]
     pub style: Option<String>,
     /// (Chinese only) 生成图分辨率。
     /// 支持生成以下分辨率的图片：768:768（1:1）、768:1024（3:4）、1024:768（4:3）、1024:1024（1:1）、720:1280（9:16）、1280:720（16:9）、768:1280（3:5）、1280:768（5:3），不传默认使用1024:1024。
     /// 如果上传 ContentImage 参考图，分辨率仅支持：768:768（1:1）、768:1024（3:4）、1024:768（4:3）、1024:1024（1:1），不传将自动适配分辨率。如果参考图被用于做风格转换，将生成保持原图长宽比例且长边为1024的图片，指定的分辨率不生效。
     ///
     /// Example: `1024:1024`
-    #[serde(rename = "Resolution", skip_serializing_if = "Option::is_none")]
     pub resolution: Option<String>,
     /// (Chinese only) 图片生成数量。
     /// 支持1 \~ 4张，默认生成1张。
     ///
     /// Example: `1`
-    #[serde(rename = "Num", skip_serializing_if = "Option::is_none")]
     pub num: Option<i64>,
     /// (Chinese only) 超分选项，默认不做超分，可选开启。
     /// x2：2倍超分
@@ -6772,11 +8470,9 @@ pub struct SubmitHunyuanImageJobRequest {
     /// 在 Resolution 的基础上按比例提高分辨率，例如1024:1024开启2倍超分后将得到2048:2048。
     ///
     /// Example: `x2`
-    #[serde(rename = "Clarity", skip_serializing_if = "Option::is_none")]
     pub clarity: Option<String>,
     /// (Chinese only) 用于引导内容的参考图。
     /// 图片限制：单边分辨率小于5000，转成 Base64 字符串后小于 8MB，格式支持 jpg、jpeg、png。
-    #[serde(rename = "ContentImage", skip_serializing_if = "Option::is_none")]
     pub content_image: Option<Image>,
     /// (Chinese only) prompt 扩写开关。1为开启，0为关闭，不传默认开启。
     /// 开启扩写后，将自动扩写原始输入的 prompt 并使用扩写后的 prompt 生成图片，返回生成图片结果时将一并返回扩写后的 prompt 文本。
@@ -6784,7 +8480,6 @@ pub struct SubmitHunyuanImageJobRequest {
     /// 建议开启，在多数场景下可提升生成图片效果、丰富生成图片细节。
     ///
     /// Example: `0`
-    #[serde(rename = "Revise", skip_serializing_if = "Option::is_none")]
     pub revise: Option<i64>,
     /// (Chinese only) 随机种子，默认随机。
     /// 不传：随机种子生成。
@@ -6792,7 +8487,6 @@ pub struct SubmitHunyuanImageJobRequest {
     /// 扩写开启时固定种子不生效，将保持随机。
     ///
     /// Example: `1`
-    #[serde(rename = "Seed", skip_serializing_if = "Option::is_none")]
     pub seed: Option<i64>,
     /// (Chinese only) 为生成结果图添加显式水印标识的开关，默认为1。
     /// 1：添加。
@@ -6801,11 +8495,9 @@ pub struct SubmitHunyuanImageJobRequest {
     /// 建议您使用显著标识来提示结果图使用了 AI 绘画技术，是 AI 生成的图片。
     ///
     /// Example: `1`
-    #[serde(rename = "LogoAdd", skip_serializing_if = "Option::is_none")]
     pub logo_add: Option<i64>,
     /// (Chinese only) 标识内容设置。
     /// 默认在生成结果图右下角添加“图片由 AI 生成”字样，您可根据自身需要替换为其他的标识图片。
-    #[serde(rename = "LogoParam", skip_serializing_if = "Option::is_none")]
     pub logo_param: Option<LogoParam>,
 }
 
@@ -6943,17 +8635,33 @@ impl<'de> Deserialize<'de> for SubmitHunyuanImageJobRequest {
     }
 }
 
+impl serde::Serialize for SubmitHunyuanImageJobRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "SubmitHunyuanImageJobRequest", 11)?
+            .plain("Prompt", &self.prompt)?
+            .opt("NegativePrompt", &self.negative_prompt)?
+            .opt("Style", &self.style)?
+            .opt("Resolution", &self.resolution)?
+            .opt("Num", &self.num)?
+            .opt("Clarity", &self.clarity)?
+            .opt("ContentImage", &self.content_image)?
+            .opt("Revise", &self.revise)?
+            .opt("Seed", &self.seed)?
+            .opt("LogoAdd", &self.logo_add)?
+            .opt("LogoParam", &self.logo_param)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::submit_hunyuan_image_job`](super::Client::submit_hunyuan_image_job).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SubmitHunyuanImageJobResponse {
     /// (Chinese only) 任务 ID。
     ///
     /// Example: `251197749-1731412663-5330d0c8-a0ed-11ef-b6bc-52540073409e-0`
-    #[serde(rename = "JobId", default, skip_serializing_if = "Option::is_none")]
     pub job_id: Option<String>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -6977,8 +8685,39 @@ impl SubmitHunyuanImageJobResponse {
     }
 }
 
+impl lenient::Reply for SubmitHunyuanImageJobResponse {
+    const NAME: &'static str = "SubmitHunyuanImageJobResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "JobId",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.job_id),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for SubmitHunyuanImageJobResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for SubmitHunyuanImageJobResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "SubmitHunyuanImageJobResponse", 2)?
+            .opt("JobId", &self.job_id)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::submit_hunyuan_to3_d_pro_job`](super::Client::submit_hunyuan_to3_d_pro_job).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SubmitHunyuanTo3DProJobRequest {
     /// Tencent HY 3D Global model version
@@ -6987,14 +8726,12 @@ pub struct SubmitHunyuanTo3DProJobRequest {
     /// Example value:3.0
     ///
     /// Example: `3.0`
-    #[serde(rename = "Model", skip_serializing_if = "Option::is_none")]
     pub model: Option<String>,
     /// Generates 3D content, describes 3D content.
     /// Supports up to 1024 utf-8 characters.
     /// Text-To-3D. Specifies either ImageBase64/ImageUrl or Prompt is required. Prompt and ImageBase64/ImageUrl cannot coexist.
     ///
     /// Example: `1`
-    #[serde(rename = "Prompt", skip_serializing_if = "Option::is_none")]
     pub prompt: Option<String>,
     /// Enter the Base64 code of the image.
     /// Size: specifies the unilateral resolution requirement, not less than 128 and not greater than 5000. size should not exceed 8m (after encoding, it increases by about 30%, recommend actual input image size no more than 6m).
@@ -7007,7 +8744,6 @@ pub struct SubmitHunyuanTo3DProJobRequest {
     /// Specifies either ImageBase64/ImageUrl or Prompt is required. Prompt and ImageBase64/ImageUrl cannot coexist.
     ///
     /// Example: `1`
-    #[serde(rename = "ImageBase64", skip_serializing_if = "Option::is_none")]
     pub image_base64: Option<String>,
     /// Input image Url.
     /// Size: specifies the unilateral resolution requirement, not less than 128 and not greater than 5000. size should not exceed 8m (after encoding, it increases by about 30%, recommend actual input image size no more than 6m).
@@ -7020,7 +8756,6 @@ pub struct SubmitHunyuanTo3DProJobRequest {
     /// Specifies either ImageBase64/ImageUrl or Prompt is required. Prompt and ImageBase64/ImageUrl cannot coexist.
     ///
     /// Example: `1`
-    #[serde(rename = "ImageUrl", skip_serializing_if = "Option::is_none")]
     pub image_url: Option<String>,
     /// Multi-Perspective model image. reference value for viewing angle:.
     /// left: Left view;
@@ -7035,18 +8770,15 @@ pub struct SubmitHunyuanTo3DProJobRequest {
     /// Image size limit. the value must not exceed 8 mb after encoding.
     /// Image resolution limitation: the unilateral resolution should be less than 5000 and greater than 128.
     /// Supported image format: JPG or PNG
-    #[serde(rename = "MultiViewImages", skip_serializing_if = "Option::is_none")]
     pub multi_view_images: Option<Vec<ViewImage>>,
     /// Specifies whether PBR material generation is enabled. default false
     ///
     /// Example: `true`
-    #[serde(rename = "EnablePBR", skip_serializing_if = "Option::is_none")]
     pub enable_pbr: Option<bool>,
     /// Specifies the face count for 3D model generation. default value is 500000.
     /// Specifies the supported face count generation range. value range: 3000-1500000
     ///
     /// Example: `400000`
-    #[serde(rename = "FaceCount", skip_serializing_if = "Option::is_none")]
     pub face_count: Option<i64>,
     /// Generation task type. default: Normal. valid values:
     /// Normal: generates a geometric model with textures
@@ -7055,7 +8787,6 @@ pub struct SubmitHunyuanTo3DProJobRequest {
     /// Specifies the Sketch for the generative model, allowing input of a Sketch or line drawing. in this mode, both prompt and ImageUrl/ImageBase64 can be entered together
     ///
     /// Example: `Normal`
-    #[serde(rename = "GenerateType", skip_serializing_if = "Option::is_none")]
     pub generate_type: Option<String>,
     /// This parameter only takes effect when LowPoly mode is selected from GenerateType
     ///
@@ -7064,7 +8795,6 @@ pub struct SubmitHunyuanTo3DProJobRequest {
     /// quadrilateral: mix quadrangle and triangle faces to generate
     ///
     /// Example: `triangle`
-    #[serde(rename = "PolygonType", skip_serializing_if = "Option::is_none")]
     pub polygon_type: Option<String>,
 }
 
@@ -7187,17 +8917,31 @@ impl<'de> Deserialize<'de> for SubmitHunyuanTo3DProJobRequest {
     }
 }
 
+impl serde::Serialize for SubmitHunyuanTo3DProJobRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "SubmitHunyuanTo3DProJobRequest", 9)?
+            .opt("Model", &self.model)?
+            .opt("Prompt", &self.prompt)?
+            .opt("ImageBase64", &self.image_base64)?
+            .opt("ImageUrl", &self.image_url)?
+            .opt("MultiViewImages", &self.multi_view_images)?
+            .opt("EnablePBR", &self.enable_pbr)?
+            .opt("FaceCount", &self.face_count)?
+            .opt("GenerateType", &self.generate_type)?
+            .opt("PolygonType", &self.polygon_type)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::submit_hunyuan_to3_d_pro_job`](super::Client::submit_hunyuan_to3_d_pro_job).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SubmitHunyuanTo3DProJobResponse {
     /// Task ID (valid period: 24 hours).
     ///
     /// Example: `1357237233311637504`
-    #[serde(rename = "JobId", default, skip_serializing_if = "Option::is_none")]
     pub job_id: Option<String>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -7221,8 +8965,39 @@ impl SubmitHunyuanTo3DProJobResponse {
     }
 }
 
+impl lenient::Reply for SubmitHunyuanTo3DProJobResponse {
+    const NAME: &'static str = "SubmitHunyuanTo3DProJobResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "JobId",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.job_id),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for SubmitHunyuanTo3DProJobResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for SubmitHunyuanTo3DProJobResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "SubmitHunyuanTo3DProJobResponse", 2)?
+            .opt("JobId", &self.job_id)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::submit_hunyuan_to3_d_rapid_job`](super::Client::submit_hunyuan_to3_d_rapid_job).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SubmitHunyuanTo3DRapidJobRequest {
     /// Text-To-3D, description of 3D content, forward Prompt content
@@ -7230,7 +9005,6 @@ pub struct SubmitHunyuanTo3DRapidJobRequest {
     /// Either ImageBase64, ImageUrl, or Prompt is required, and Prompt cannot coexist with ImageBase64/ImageUrl
     ///
     /// Example: `一只小猫`
-    #[serde(rename = "Prompt", skip_serializing_if = "Option::is_none")]
     pub prompt: Option<String>,
     /// Input image Base64 data
     /// Size: unilateral resolution requirement not less than 128, not greater than 5000, size not greater than 6mb (after encoding, size increases by approximately 30%). format:
@@ -7238,7 +9012,6 @@ pub struct SubmitHunyuanTo3DRapidJobRequest {
     /// Imagebase64, imageurl, and Prompt are required, but Prompt and imagebase64/imageurl cannot coexist
     ///
     /// Example: `/9j/4QlQaHR0c...N6a2M5ZCI`
-    #[serde(rename = "ImageBase64", skip_serializing_if = "Option::is_none")]
     pub image_base64: Option<String>,
     /// Input image Url size:
     /// Unilateral resolution requirement not less than 128, not greater than 5000. size not greater than 8mb
@@ -7246,7 +9019,6 @@ pub struct SubmitHunyuanTo3DRapidJobRequest {
     /// Imagebase64, imageurl, and Prompt are required, and Prompt cannot coexist with imagebase64/imageurl
     ///
     /// Example: `https://***.cos.ap-guangzhou.myqcloud.com/***.jpg`
-    #[serde(rename = "ImageUrl", skip_serializing_if = "Option::is_none")]
     pub image_url: Option<String>,
     /// Returns the 3D file format. valid values:
     /// OBJ, GLB, STL, USDZ, FBX, MP4, GIF
@@ -7254,12 +9026,10 @@ pub struct SubmitHunyuanTo3DRapidJobRequest {
     /// Example value: STL
     ///
     /// Example: `OBJ`
-    #[serde(rename = "ResultFormat", skip_serializing_if = "Option::is_none")]
     pub result_format: Option<String>,
     /// Specifies whether PBR material generation is enabled, false by default.
     ///
     /// Example: `false`
-    #[serde(rename = "EnablePBR", skip_serializing_if = "Option::is_none")]
     pub enable_pbr: Option<bool>,
     /// Specifies whether to enable the single geometry generation option
     /// When enabled, it generates a 3D model without textures (white model)
@@ -7267,7 +9037,6 @@ pub struct SubmitHunyuanTo3DRapidJobRequest {
     /// Default model file format is GLB
     ///
     /// Example: `false`
-    #[serde(rename = "EnableGeometry", skip_serializing_if = "Option::is_none")]
     pub enable_geometry: Option<bool>,
 }
 
@@ -7360,17 +9129,28 @@ impl<'de> Deserialize<'de> for SubmitHunyuanTo3DRapidJobRequest {
     }
 }
 
+impl serde::Serialize for SubmitHunyuanTo3DRapidJobRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "SubmitHunyuanTo3DRapidJobRequest", 6)?
+            .opt("Prompt", &self.prompt)?
+            .opt("ImageBase64", &self.image_base64)?
+            .opt("ImageUrl", &self.image_url)?
+            .opt("ResultFormat", &self.result_format)?
+            .opt("EnablePBR", &self.enable_pbr)?
+            .opt("EnableGeometry", &self.enable_geometry)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::submit_hunyuan_to3_d_rapid_job`](super::Client::submit_hunyuan_to3_d_rapid_job).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SubmitHunyuanTo3DRapidJobResponse {
     /// Task ID (valid period: 24 hours)
     ///
     /// Example: `1315932989749215232`
-    #[serde(rename = "JobId", default, skip_serializing_if = "Option::is_none")]
     pub job_id: Option<String>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -7394,8 +9174,39 @@ impl SubmitHunyuanTo3DRapidJobResponse {
     }
 }
 
+impl lenient::Reply for SubmitHunyuanTo3DRapidJobResponse {
+    const NAME: &'static str = "SubmitHunyuanTo3DRapidJobResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "JobId",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.job_id),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for SubmitHunyuanTo3DRapidJobResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for SubmitHunyuanTo3DRapidJobResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "SubmitHunyuanTo3DRapidJobResponse", 2)?
+            .opt("JobId", &self.job_id)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::submit_hunyuan_to3_d_texture_edit_job`](super::Client::submit_hunyuan_to3_d_texture_edit_job).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SubmitHunyuanTo3DTextureEditJobRequest {
     /// File URL of the 3D model file that requires texture edit
@@ -7403,13 +9214,11 @@ pub struct SubmitHunyuanTo3DTextureEditJobRequest {
     /// 3D model limit: less than 200MB
     ///
     /// Required.
-    #[serde(rename = "File3D")]
     pub file3_d: InputFile3D,
     /// Reference image for 3D model texture editing: Base64 data and image Url
     /// Either Base64 or Url must be provided. if both are provided, Url prevails
     /// Image restrictions: unilateral resolution less than 4096 and greater than 128, converted into Base64 string less than 10MB
     /// Format support: jpg, jpeg, png
-    #[serde(rename = "Image", skip_serializing_if = "Option::is_none")]
     pub image: Option<ImageInfo>,
     /// Describes texture editing, forward prompt content
     /// Supports up to 1024 utf-8 characters
@@ -7417,13 +9226,11 @@ pub struct SubmitHunyuanTo3DTextureEditJobRequest {
     /// Example value: a kitten
     ///
     /// Example: `一只小猫`
-    #[serde(rename = "Prompt", skip_serializing_if = "Option::is_none")]
     pub prompt: Option<String>,
     /// Whether to enable the PBR texture parameter, only supports enabling when entering the Prompt
     /// Example value: true
     ///
     /// Example: `true`
-    #[serde(rename = "EnablePBR", skip_serializing_if = "Option::is_none")]
     pub enable_pbr: Option<bool>,
 }
 
@@ -7491,17 +9298,26 @@ impl<'de> Deserialize<'de> for SubmitHunyuanTo3DTextureEditJobRequest {
     }
 }
 
+impl serde::Serialize for SubmitHunyuanTo3DTextureEditJobRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "SubmitHunyuanTo3DTextureEditJobRequest", 4)?
+            .plain("File3D", &self.file3_d)?
+            .opt("Image", &self.image)?
+            .opt("Prompt", &self.prompt)?
+            .opt("EnablePBR", &self.enable_pbr)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::submit_hunyuan_to3_d_texture_edit_job`](super::Client::submit_hunyuan_to3_d_texture_edit_job).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SubmitHunyuanTo3DTextureEditJobResponse {
     /// Task id (valid period 24 hours)
     ///
     /// Example: `1397893759026921472`
-    #[serde(rename = "JobId", default, skip_serializing_if = "Option::is_none")]
     pub job_id: Option<String>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -7525,8 +9341,39 @@ impl SubmitHunyuanTo3DTextureEditJobResponse {
     }
 }
 
+impl lenient::Reply for SubmitHunyuanTo3DTextureEditJobResponse {
+    const NAME: &'static str = "SubmitHunyuanTo3DTextureEditJobResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "JobId",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.job_id),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for SubmitHunyuanTo3DTextureEditJobResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for SubmitHunyuanTo3DTextureEditJobResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "SubmitHunyuanTo3DTextureEditJobResponse", 2)?
+            .opt("JobId", &self.job_id)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::submit_hunyuan_to3_duv_job`](super::Client::submit_hunyuan_to3_duv_job).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SubmitHunyuanTo3DuvJobRequest {
     /// File URL of the 3D model requiring UV unfold
@@ -7534,7 +9381,6 @@ pub struct SubmitHunyuanTo3DuvJobRequest {
     /// 3D model limit: The face count of the 3D model is less than 30,000 and the number of connected components does not exceed 100
     ///
     /// Required.
-    #[serde(rename = "File")]
     pub file: InputFile3D,
 }
 
@@ -7572,17 +9418,23 @@ impl<'de> Deserialize<'de> for SubmitHunyuanTo3DuvJobRequest {
     }
 }
 
+impl serde::Serialize for SubmitHunyuanTo3DuvJobRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "SubmitHunyuanTo3DuvJobRequest", 1)?
+            .plain("File", &self.file)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::submit_hunyuan_to3_duv_job`](super::Client::submit_hunyuan_to3_duv_job).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SubmitHunyuanTo3DuvJobResponse {
     /// Task ID.
     ///
     /// Example: `1376862528873414656`
-    #[serde(rename = "JobId", default, skip_serializing_if = "Option::is_none")]
     pub job_id: Option<String>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -7606,8 +9458,39 @@ impl SubmitHunyuanTo3DuvJobResponse {
     }
 }
 
+impl lenient::Reply for SubmitHunyuanTo3DuvJobResponse {
+    const NAME: &'static str = "SubmitHunyuanTo3DuvJobResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "JobId",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.job_id),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for SubmitHunyuanTo3DuvJobResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for SubmitHunyuanTo3DuvJobResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "SubmitHunyuanTo3DuvJobResponse", 2)?
+            .opt("JobId", &self.job_id)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::text_to_image_lite`](super::Client::text_to_image_lite).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct TextToImageLiteRequest {
     /// (Chinese only) 文本描述。
@@ -7615,26 +9498,22 @@ pub struct TextToImageLiteRequest {
     /// 不能为空，推荐使用中文。最多可传256个 utf-8 字符。
     ///
     /// Required. Example: `雨中, 竹林,  小路`
-    #[serde(rename = "Prompt")]
     pub prompt: String,
     /// (Chinese only) 反向文本描述。
     /// 用于一定程度上从反面引导模型生成的走向，减少生成结果中出现描述内容的可能，但不能完全杜绝。
     /// 推荐使用中文。最多可传256个 utf-8 字符。
     ///
     /// Example: `黑色`
-    #[serde(rename = "NegativePrompt", skip_serializing_if = "Option::is_none")]
     pub negative_prompt: Option<String>,
     /// (Chinese only) 绘画风格。
     /// 请在 [文生图轻量版风格列表](https://cloud.tencent.com/document/product/1729/108992) 中选择期望的风格，传入风格编号。不传默认使用201（日系动漫风格）。
     ///
     /// Example: `101`
-    #[serde(rename = "Style", skip_serializing_if = "Option::is_none")]
     pub style: Option<String>,
     /// (Chinese only) 生成图分辨率。
     /// 支持生成以下分辨率的图片：768:768（1:1）、768:1024（3:4）、1024:768（4:3）、1024:1024（1:1）、720:1280（9:16）、1280:720（16:9）、768:1280（3:5）、1280:768（5:3）、1080:1920（9:16）、1920:1080（16:9），不传默认使用768:768。
     ///
     /// Example: `768:768`
-    #[serde(rename = "Resolution", skip_serializing_if = "Option::is_none")]
     pub resolution: Option<String>,
     /// (Chinese only) 为生成结果图添加标识的开关，默认为1。
     /// 1：添加标识。
@@ -7643,18 +9522,15 @@ pub struct TextToImageLiteRequest {
     /// 建议您使用显著标识来提示结果图使用了 AI 绘画技术，是 AI 生成的图片。
     ///
     /// Example: `1`
-    #[serde(rename = "LogoAdd", skip_serializing_if = "Option::is_none")]
     pub logo_add: Option<i64>,
     /// (Chinese only) 标识内容设置。
     /// 默认在生成结果图右下角添加“图片由 AI 生成”字样，您可根据自身需要替换为其他的标识图片。
     ///
     /// Example: `{"LogoUrl": "https://xxx.com/logo.jpg", "LogoRect": {"X": 10, "Y": 10, "Width": 20, "Height": 20}}`
-    #[serde(rename = "LogoParam", skip_serializing_if = "Option::is_none")]
     pub logo_param: Option<LogoParam>,
     /// (Chinese only) 返回图像方式（base64 或 url) ，二选一，默认为 base64。url 有效期为1小时。
     ///
     /// Example: `url`
-    #[serde(rename = "RspImgType", skip_serializing_if = "Option::is_none")]
     pub rsp_img_type: Option<String>,
 }
 
@@ -7752,8 +9628,22 @@ impl<'de> Deserialize<'de> for TextToImageLiteRequest {
     }
 }
 
+impl serde::Serialize for TextToImageLiteRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "TextToImageLiteRequest", 7)?
+            .plain("Prompt", &self.prompt)?
+            .opt("NegativePrompt", &self.negative_prompt)?
+            .opt("Style", &self.style)?
+            .opt("Resolution", &self.resolution)?
+            .opt("LogoAdd", &self.logo_add)?
+            .opt("LogoParam", &self.logo_param)?
+            .opt("RspImgType", &self.rsp_img_type)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::text_to_image_lite`](super::Client::text_to_image_lite).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct TextToImageLiteResponse {
     /// (Chinese only) 根据入参 RspImgType 填入不同，返回不同的内容。
@@ -7761,10 +9651,8 @@ pub struct TextToImageLiteResponse {
     /// 如果传入 url 则返回的生成图 URL , 有效期1小时，请及时保存。
     ///
     /// Example: `https://hyimg-xxx.cos.ap-guangzhou.myqcloud.com/xxx.jpg?q-sign-algorithm=sha1&q-ak=xxx&q-sign-time=1731586602;1731590202&q-key-time=1731586602;1731590202&q-header-list=host&q-url-param-list=&q-signature=ebb3f1d327cf4224c798ef328e1babbb41d09326`
-    #[serde(rename = "ResultImage", default, skip_serializing_if = "Option::is_none")]
     pub result_image: Option<String>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -7788,25 +9676,53 @@ impl TextToImageLiteResponse {
     }
 }
 
+impl lenient::Reply for TextToImageLiteResponse {
+    const NAME: &'static str = "TextToImageLiteResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "ResultImage",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.result_image),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for TextToImageLiteResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for TextToImageLiteResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "TextToImageLiteResponse", 2)?
+            .opt("ResultImage", &self.result_image)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// (Chinese only) 会话额外消息
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ThreadAdditionalMessage {
     /// (Chinese only) 角色
     ///
     /// Example: `user`
-    #[serde(rename = "Role", skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
     /// (Chinese only) 内容
     ///
     /// Example: `你好`
-    #[serde(rename = "Content", skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
     /// (Chinese only) 附件
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `[{"FileID":"file-tMjt0CQnvU25GwUDkih4tU4H"}]`
-    #[serde(rename = "Attachments", skip_serializing_if = "Option::is_none")]
     pub attachments: Option<Vec<ThreadMessageAttachmentObject>>,
 }
 
@@ -7869,15 +9785,24 @@ impl<'de> Deserialize<'de> for ThreadAdditionalMessage {
     }
 }
 
+impl serde::Serialize for ThreadAdditionalMessage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ThreadAdditionalMessage", 3)?
+            .opt("Role", &self.role)?
+            .opt("Content", &self.content)?
+            .opt("Attachments", &self.attachments)?
+            .end()
+    }
+}
+
 /// (Chinese only) 会话消息附件
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ThreadMessageAttachmentObject {
     /// (Chinese only) 文件 ID
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `file-tMjt0CQnvU25GwUDkih4tU4H`
-    #[serde(rename = "FileID", skip_serializing_if = "Option::is_none")]
     pub file_id: Option<String>,
 }
 
@@ -7920,19 +9845,25 @@ impl<'de> Deserialize<'de> for ThreadMessageAttachmentObject {
     }
 }
 
+impl serde::Serialize for ThreadMessageAttachmentObject {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ThreadMessageAttachmentObject", 1)?
+            .opt("FileID", &self.file_id)?
+            .end()
+    }
+}
+
 /// (Chinese only) 用户指定模型使用的工具
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Tool {
     /// (Chinese only) 工具类型，当前只支持function
     ///
     /// Required. Example: `function`
-    #[serde(rename = "Type")]
     pub type_: String,
     /// (Chinese only) 具体要调用的function
     ///
     /// Required.
-    #[serde(rename = "Function")]
     pub function: ToolFunction,
 }
 
@@ -7975,29 +9906,34 @@ impl<'de> Deserialize<'de> for Tool {
     }
 }
 
+impl serde::Serialize for Tool {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "Tool", 2)?
+            .plain("Type", &self.type_)?
+            .plain("Function", &self.function)?
+            .end()
+    }
+}
+
 /// (Chinese only) 模型生成的工具调用
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ToolCall {
     /// (Chinese only) 工具调用id
     ///
     /// Required. Example: `call_cpv320k2c3m8fgcs8ja0`
-    #[serde(rename = "Id")]
     pub id: String,
     /// (Chinese only) 工具调用类型，当前只支持function
     ///
     /// Required. Example: `function`
-    #[serde(rename = "Type")]
     pub type_: String,
     /// (Chinese only) 具体的function调用
     ///
     /// Required.
-    #[serde(rename = "Function")]
     pub function: ToolCallFunction,
     /// (Chinese only) 索引值
     ///
     /// Example: `0`
-    #[serde(rename = "Index", skip_serializing_if = "Option::is_none")]
     pub index: Option<i64>,
 }
 
@@ -8055,19 +9991,28 @@ impl<'de> Deserialize<'de> for ToolCall {
     }
 }
 
+impl serde::Serialize for ToolCall {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ToolCall", 4)?
+            .plain("Id", &self.id)?
+            .plain("Type", &self.type_)?
+            .plain("Function", &self.function)?
+            .opt("Index", &self.index)?
+            .end()
+    }
+}
+
 /// (Chinese only) 具体的function调用
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ToolCallFunction {
     /// (Chinese only) function名称
     ///
     /// Required. Example: `get_current_weather`
-    #[serde(rename = "Name")]
     pub name: String,
     /// (Chinese only) function参数，一般为json字符串
     ///
     /// Required. Example: `{\"location\":[\"北京\",\"深圳\"],\"unit\":\"celsius\"}`
-    #[serde(rename = "Arguments")]
     pub arguments: String,
 }
 
@@ -8110,24 +10055,30 @@ impl<'de> Deserialize<'de> for ToolCallFunction {
     }
 }
 
+impl serde::Serialize for ToolCallFunction {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ToolCallFunction", 2)?
+            .plain("Name", &self.name)?
+            .plain("Arguments", &self.arguments)?
+            .end()
+    }
+}
+
 /// (Chinese only) function定义
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ToolFunction {
     /// (Chinese only) function名称，只能包含a-z，A-Z，0-9，\_或-
     ///
     /// Required. Example: `get_current_weather`
-    #[serde(rename = "Name")]
     pub name: String,
     /// (Chinese only) function参数，一般为json字符串
     ///
     /// Required.
-    #[serde(rename = "Parameters")]
     pub parameters: String,
     /// (Chinese only) function的简单描述
     ///
     /// Example: `获取当前地点的天气`
-    #[serde(rename = "Description", skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 
@@ -8180,19 +10131,27 @@ impl<'de> Deserialize<'de> for ToolFunction {
     }
 }
 
+impl serde::Serialize for ToolFunction {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ToolFunction", 3)?
+            .plain("Name", &self.name)?
+            .plain("Parameters", &self.parameters)?
+            .opt("Description", &self.description)?
+            .end()
+    }
+}
+
 /// Request of [`Client::update_glossary_entry`](super::Client::update_glossary_entry).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateGlossaryEntryRequest {
     /// (Chinese only) 术语库 ID
     ///
     /// Required. Example: `3177dfae1f8cb180dfcc1bea2ddf19f6`
-    #[serde(rename = "GlossaryId")]
     pub glossary_id: String,
     /// (Chinese only) 需要更新的术语条目列表，单次请求限制100个
     ///
     /// Required.
-    #[serde(rename = "Entries")]
     pub entries: Vec<GlossaryEntryUpdateItem>,
 }
 
@@ -8235,15 +10194,22 @@ impl<'de> Deserialize<'de> for UpdateGlossaryEntryRequest {
     }
 }
 
+impl serde::Serialize for UpdateGlossaryEntryRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "UpdateGlossaryEntryRequest", 2)?
+            .plain("GlossaryId", &self.glossary_id)?
+            .plain("Entries", &self.entries)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::update_glossary_entry`](super::Client::update_glossary_entry).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateGlossaryEntryResponse {
     /// (Chinese only) 成功更新的术语条目
-    #[serde(rename = "Entries", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub entries: Vec<output::GlossaryEntry>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -8267,17 +10233,46 @@ impl UpdateGlossaryEntryResponse {
     }
 }
 
+impl lenient::Reply for UpdateGlossaryEntryResponse {
+    const NAME: &'static str = "UpdateGlossaryEntryResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "Entries",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.entries),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for UpdateGlossaryEntryResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for UpdateGlossaryEntryResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "UpdateGlossaryEntryResponse", 2)?
+            .list("Entries", &self.entries)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// (Chinese only) 用户位置详细信息
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UserLocation {
     /// (Chinese only) 表示位置类型
     ///
     /// Example: `approximate`
-    #[serde(rename = "Type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// (Chinese only) 用户近似位置的详细信息
-    #[serde(rename = "Approximate", skip_serializing_if = "Option::is_none")]
     pub approximate: Option<Approximate>,
 }
 
@@ -8330,14 +10325,22 @@ impl<'de> Deserialize<'de> for UserLocation {
     }
 }
 
+impl serde::Serialize for UserLocation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "UserLocation", 2)?
+            .opt("Type", &self.type_)?
+            .opt("Approximate", &self.approximate)?
+            .end()
+    }
+}
+
 /// (Chinese only) 当type为video_frames时使用，标识具体的视频内图像帧内容
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct VideoFrames {
     /// (Chinese only) 视频图像帧列表，图像帧传url，最大支持传入数量为512帧
     ///
     /// Example: `["https://cloudcache.tencent-cloud.com/qcloud/ui/portal-set/build/About/images/bg-product-series_87d.png"]`
-    #[serde(rename = "Frames", skip_serializing_if = "Option::is_none")]
     pub frames: Option<Vec<String>>,
 }
 
@@ -8380,19 +10383,25 @@ impl<'de> Deserialize<'de> for VideoFrames {
     }
 }
 
+impl serde::Serialize for VideoFrames {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "VideoFrames", 1)?
+            .opt("Frames", &self.frames)?
+            .end()
+    }
+}
+
 /// (Chinese only) 当type为video_url时使用，标识具体的视频链接内容
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct VideoUrl {
     /// (Chinese only) 视频的url，如"<https://your-video-path.mp4>"，视频文件大小不超过100M。
     ///
     /// Example: `https://your-video-path.mp4`
-    #[serde(rename = "Url", skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// (Chinese only) 控制视频抽帧频率，取值范围为 0.1 \~5，表示每隔 1/fps 秒抽取一帧，默认为 1s抽取一帧
     ///
     /// Example: `1.0`
-    #[serde(rename = "Fps", skip_serializing_if = "Option::is_none")]
     pub fps: Option<f64>,
 }
 
@@ -8445,25 +10454,31 @@ impl<'de> Deserialize<'de> for VideoUrl {
     }
 }
 
+impl serde::Serialize for VideoUrl {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "VideoUrl", 2)?
+            .opt("Url", &self.url)?
+            .opt("Fps", &self.fps)?
+            .end()
+    }
+}
+
 /// Multi-Perspective images.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ViewImage {
     /// Specifies the viewing angle type.
     /// Valid values: back, left, right.
     ///
     /// Example: `back`
-    #[serde(rename = "ViewType", skip_serializing_if = "Option::is_none")]
     pub view_type: Option<String>,
     /// Image Url.
     ///
     /// Example: `https://cos.ap-guangzhou.myqcloud.com/image.jpg`
-    #[serde(rename = "ViewImageUrl", skip_serializing_if = "Option::is_none")]
     pub view_image_url: Option<String>,
     /// base64 address of the image.
     ///
     /// Example: `/9j/4QlQaHR0c...N6a2M5ZCI`
-    #[serde(rename = "ViewImageBase64", skip_serializing_if = "Option::is_none")]
     pub view_image_base64: Option<String>,
 }
 
@@ -8526,30 +10541,35 @@ impl<'de> Deserialize<'de> for ViewImage {
     }
 }
 
+impl serde::Serialize for ViewImage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ViewImage", 3)?
+            .opt("ViewType", &self.view_type)?
+            .opt("ViewImageUrl", &self.view_image_url)?
+            .opt("ViewImageBase64", &self.view_image_base64)?
+            .end()
+    }
+}
+
 /// (Chinese only) 知识注入相关的参数信息
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct WebSearchOptions {
     /// (Chinese only) 表示用户注入的知识信息
-    #[serde(rename = "Knowledge", skip_serializing_if = "Option::is_none")]
     pub knowledge: Option<Vec<Knowledge>>,
     /// (Chinese only) 用户位置详细信息
-    #[serde(rename = "UserLocation", skip_serializing_if = "Option::is_none")]
     pub user_location: Option<UserLocation>,
     /// (Chinese only) 打开开关，会返回搜索状态
     ///
     /// Example: `true`
-    #[serde(rename = "Processes", skip_serializing_if = "Option::is_none")]
     pub processes: Option<bool>,
     /// (Chinese only) 是否开启图文混排
     ///
     /// Example: `false`
-    #[serde(rename = "EnableImage", skip_serializing_if = "Option::is_none")]
     pub enable_image: Option<bool>,
     /// (Chinese only) 是否开启音乐
     ///
     /// Example: `false`
-    #[serde(rename = "EnableMusic", skip_serializing_if = "Option::is_none")]
     pub enable_music: Option<bool>,
 }
 
@@ -8629,5 +10649,17 @@ impl input::Input for WebSearchOptions {
 impl<'de> Deserialize<'de> for WebSearchOptions {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
+    }
+}
+
+impl serde::Serialize for WebSearchOptions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "WebSearchOptions", 5)?
+            .opt("Knowledge", &self.knowledge)?
+            .opt("UserLocation", &self.user_location)?
+            .opt("Processes", &self.processes)?
+            .opt("EnableImage", &self.enable_image)?
+            .opt("EnableMusic", &self.enable_music)?
+            .end()
     }
 }

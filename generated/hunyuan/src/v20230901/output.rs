@@ -2,11 +2,12 @@
 // change the spec or the generator and run `cargo xtask gen` again.
 
 //! The output types that replies carry: every field may be missing.
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use super::output;
+use tencentcloud_runtime::lenient;
 
 /// (Chinese only) 返回的回复, 支持多个
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Choice {
     /// (Chinese only) 结束标志位，可能为 stop、 sensitive或者tool_calls。
@@ -15,29 +16,24 @@ pub struct Choice {
     /// tool_calls 标识函数调用。
     ///
     /// Example: `stop`
-    #[serde(rename = "FinishReason", default, skip_serializing_if = "Option::is_none")]
     pub finish_reason: Option<String>,
     /// (Chinese only) 增量返回值，流式调用时使用该字段。
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "Delta", default, skip_serializing_if = "Option::is_none")]
     pub delta: Option<output::Delta>,
     /// (Chinese only) 返回值，非流式调用时使用该字段。
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<output::Message>,
     /// (Chinese only) 索引值，流式调用时使用该字段。
     ///
     /// Example: `0`
-    #[serde(rename = "Index", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub index: Option<i64>,
     /// (Chinese only) 多轮会话风险审核，值为1时，表明存在信息安全风险，建议终止客户多轮会话。
     ///
     /// Example: `1`
-    #[serde(rename = "ModerationLevel", default, skip_serializing_if = "Option::is_none")]
     pub moderation_level: Option<String>,
 }
 
@@ -79,8 +75,48 @@ impl Choice {
     }
 }
 
+impl lenient::Reply for Choice {
+    const NAME: &'static str = "Choice";
+    const FIELDS: &'static [&'static str] = &[
+        "FinishReason",
+        "Delta",
+        "Message",
+        "Index",
+        "ModerationLevel",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.finish_reason),
+            1 => lenient::value(map, &mut self.delta),
+            2 => lenient::value(map, &mut self.message),
+            3 => lenient::scalar(map, &mut self.index),
+            4 => lenient::value(map, &mut self.moderation_level),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Choice {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for Choice {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "Choice", 5)?
+            .opt("FinishReason", &self.finish_reason)?
+            .opt("Delta", &self.delta)?
+            .opt("Message", &self.message)?
+            .opt("Index", &self.index)?
+            .opt("ModerationLevel", &self.moderation_level)?
+            .end()
+    }
+}
+
 /// (Chinese only) 可以传入多种类型的内容，目前支持文本、图片、视频。
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Content {
     /// (Chinese only) 内容类型
@@ -90,32 +126,27 @@ pub struct Content {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// Required. May be null. Example: `text`
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// (Chinese only) 当 Type 为 text 时使用，表示具体的文本内容。当 Type 为 其他类型 时，当前字段内容需保持为空，传递内容不生效。
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `下面图片中是哪个公司的 Logo？`
-    #[serde(rename = "Text", default, skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
     /// (Chinese only) 图片的url，当 Type 为 image_url 时使用，表示具体的图片内容
     /// 如"<https://example.com/1.png>" 或 图片的base64（注意 "data:image/jpeg;base64," 为必要部分）："data:image/jpeg;base64,/9j/4AAQSkZJRgABAQAA......"。当 Type 为 其他类型 时，当前字段内容需保持为空，传递内容不生效。
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "ImageUrl", default, skip_serializing_if = "Option::is_none")]
     pub image_url: Option<output::ImageUrl>,
     /// (Chinese only) 当 Type 为 video_url 时使用，标识具体的视频链接内容，如"<https://your-video-path.mp4>"。当 Type 为 其他类型 时，当前字段内容需保持为空，传递内容不生效。
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "VideoUrl", default, skip_serializing_if = "Option::is_none")]
     pub video_url: Option<output::VideoUrl>,
     /// (Chinese only) 当 Type 为 video_frames 时使用，标识具体的视频内图像帧内容，当 Type 为 其他类型 时，当前字段内容需保持为空，传递内容不生效。
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "VideoFrames", default, skip_serializing_if = "Option::is_none")]
     pub video_frames: Option<output::VideoFrames>,
 }
 
@@ -152,19 +183,57 @@ impl Content {
     }
 }
 
+impl lenient::Reply for Content {
+    const NAME: &'static str = "Content";
+    const FIELDS: &'static [&'static str] = &[
+        "Type",
+        "Text",
+        "ImageUrl",
+        "VideoUrl",
+        "VideoFrames",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.type_),
+            1 => lenient::value(map, &mut self.text),
+            2 => lenient::value(map, &mut self.image_url),
+            3 => lenient::value(map, &mut self.video_url),
+            4 => lenient::value(map, &mut self.video_frames),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Content {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for Content {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "Content", 5)?
+            .opt("Type", &self.type_)?
+            .opt("Text", &self.text)?
+            .opt("ImageUrl", &self.image_url)?
+            .opt("VideoUrl", &self.video_url)?
+            .opt("VideoFrames", &self.video_frames)?
+            .end()
+    }
+}
+
 /// (Chinese only) 返回的内容（流式返回）
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Delta {
     /// (Chinese only) 角色名称。
     ///
     /// Example: `assistant`
-    #[serde(rename = "Role", default, skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
     /// (Chinese only) 内容详情。
     ///
     /// Example: `你好！请问有什么我可以帮助你的吗？`
-    #[serde(rename = "Content", default, skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
     /// (Chinese only) 模型生成的工具调用，仅 hunyuan-functioncall 模型支持
     /// 说明：
@@ -173,12 +242,10 @@ pub struct Delta {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "ToolCalls", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tool_calls: Vec<output::ToolCall>,
     /// (Chinese only) 思维链内容。用于展示模型思考过程，仅 Hunyuan-T1 系列模型可用。注意：在进行多轮对话时，请不要将此字段拼接到 messages 中。请求 messages 的请求参数中包含 reasoning_content，接口将报错。
     ///
     /// Example: `你好！`
-    #[serde(rename = "ReasoningContent", default, skip_serializing_if = "Option::is_none")]
     pub reasoning_content: Option<String>,
 }
 
@@ -214,27 +281,61 @@ impl Delta {
     }
 }
 
+impl lenient::Reply for Delta {
+    const NAME: &'static str = "Delta";
+    const FIELDS: &'static [&'static str] = &[
+        "Role",
+        "Content",
+        "ToolCalls",
+        "ReasoningContent",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.role),
+            1 => lenient::value(map, &mut self.content),
+            2 => lenient::list(map, &mut self.tool_calls),
+            3 => lenient::value(map, &mut self.reasoning_content),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Delta {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for Delta {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "Delta", 4)?
+            .opt("Role", &self.role)?
+            .opt("Content", &self.content)?
+            .list("ToolCalls", &self.tool_calls)?
+            .opt("ReasoningContent", &self.reasoning_content)?
+            .end()
+    }
+}
+
 /// (Chinese only) Embedding 信息。
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct EmbeddingData {
     /// (Chinese only) Embedding 信息，目前为 1024 维浮点数。
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "Embedding", default, deserialize_with = "tencentcloud_runtime::de::lenient_list", skip_serializing_if = "Vec::is_empty")]
     pub embedding: Vec<f64>,
     /// (Chinese only) 下标，目前不支持批量，因此固定为 0。
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `0`
-    #[serde(rename = "Index", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub index: Option<i64>,
     /// (Chinese only) 目前固定为 "embedding"。
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `embedding`
-    #[serde(rename = "Object", default, skip_serializing_if = "Option::is_none")]
     pub object: Option<String>,
 }
 
@@ -264,19 +365,51 @@ impl EmbeddingData {
     }
 }
 
+impl lenient::Reply for EmbeddingData {
+    const NAME: &'static str = "EmbeddingData";
+    const FIELDS: &'static [&'static str] = &[
+        "Embedding",
+        "Index",
+        "Object",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalars(map, &mut self.embedding),
+            1 => lenient::scalar(map, &mut self.index),
+            2 => lenient::value(map, &mut self.object),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for EmbeddingData {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for EmbeddingData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "EmbeddingData", 3)?
+            .list("Embedding", &self.embedding)?
+            .opt("Index", &self.index)?
+            .opt("Object", &self.object)?
+            .end()
+    }
+}
+
 /// (Chinese only) Token 使用计数。
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct EmbeddingUsage {
     /// (Chinese only) 输入 Token 数。
     ///
     /// Example: `8`
-    #[serde(rename = "PromptTokens", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub prompt_tokens: Option<i64>,
     /// (Chinese only) 总 Token 数。
     ///
     /// Example: `8`
-    #[serde(rename = "TotalTokens", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_tokens: Option<i64>,
 }
 
@@ -300,17 +433,46 @@ impl EmbeddingUsage {
     }
 }
 
+impl lenient::Reply for EmbeddingUsage {
+    const NAME: &'static str = "EmbeddingUsage";
+    const FIELDS: &'static [&'static str] = &[
+        "PromptTokens",
+        "TotalTokens",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.prompt_tokens),
+            1 => lenient::scalar(map, &mut self.total_tokens),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for EmbeddingUsage {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for EmbeddingUsage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "EmbeddingUsage", 2)?
+            .opt("PromptTokens", &self.prompt_tokens)?
+            .opt("TotalTokens", &self.total_tokens)?
+            .end()
+    }
+}
+
 /// Runtime exception message.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ErrorMsg {
     /// Error message.
-    #[serde(rename = "Msg", default, skip_serializing_if = "Option::is_none")]
     pub msg: Option<String>,
     /// Error code.
     /// 4000 internal service error.
     /// 4001 request model timeout.
-    #[serde(rename = "Code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
 }
 
@@ -334,24 +496,52 @@ impl ErrorMsg {
     }
 }
 
+impl lenient::Reply for ErrorMsg {
+    const NAME: &'static str = "ErrorMsg";
+    const FIELDS: &'static [&'static str] = &[
+        "Msg",
+        "Code",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.msg),
+            1 => lenient::scalar(map, &mut self.code),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ErrorMsg {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ErrorMsg {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ErrorMsg", 2)?
+            .opt("Msg", &self.msg)?
+            .opt("Code", &self.code)?
+            .end()
+    }
+}
+
 /// 3D model related files, files or textures.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct File3D {
     /// 3D model or texture. valid values: GIF or OBJ or Image.
     ///
     /// Example: `GIF`
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// Specifies the file Url (valid for 24 hours).
     ///
     /// Example: `https://cos.ap-guangzhou.myqcloud.com/gif.gif`
-    #[serde(rename = "Url", default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Preview image Url.
     ///
     /// Example: `https://cos.ap-guangzhou.myqcloud.com/image.png`
-    #[serde(rename = "PreviewImageUrl", default, skip_serializing_if = "Option::is_none")]
     pub preview_image_url: Option<String>,
 }
 
@@ -381,39 +571,67 @@ impl File3D {
     }
 }
 
+impl lenient::Reply for File3D {
+    const NAME: &'static str = "File3D";
+    const FIELDS: &'static [&'static str] = &[
+        "Type",
+        "Url",
+        "PreviewImageUrl",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.type_),
+            1 => lenient::value(map, &mut self.url),
+            2 => lenient::value(map, &mut self.preview_image_url),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for File3D {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for File3D {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "File3D", 3)?
+            .opt("Type", &self.type_)?
+            .opt("Url", &self.url)?
+            .opt("PreviewImageUrl", &self.preview_image_url)?
+            .end()
+    }
+}
+
 /// (Chinese only) 已上传的文件对象。
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct FileObject {
     /// (Chinese only) 文件标识符，可在各个API中引用。
     ///
     /// Example: `file-YbhlphnNEsjRoKTEXukAqNZZ`
-    #[serde(rename = "ID", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// (Chinese only) 对象类型，始终为 file。
     ///
     /// Example: `file`
-    #[serde(rename = "Object", default, skip_serializing_if = "Option::is_none")]
     pub object: Option<String>,
     /// (Chinese only) 文件大小，单位为字节。
     ///
     /// Example: `15877`
-    #[serde(rename = "Bytes", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub bytes: Option<u64>,
     /// (Chinese only) 文件创建时的 Unix 时间戳（秒）。
     ///
     /// Example: `1722325693`
-    #[serde(rename = "CreatedAt", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
     /// (Chinese only) 文件名。
     ///
     /// Example: `test.docx`
-    #[serde(rename = "Filename", default, skip_serializing_if = "Option::is_none")]
     pub filename: Option<String>,
     /// (Chinese only) 上传文件的用途。
     ///
     /// Example: `file-extract`
-    #[serde(rename = "Purpose", default, skip_serializing_if = "Option::is_none")]
     pub purpose: Option<String>,
 }
 
@@ -461,34 +679,72 @@ impl FileObject {
     }
 }
 
+impl lenient::Reply for FileObject {
+    const NAME: &'static str = "FileObject";
+    const FIELDS: &'static [&'static str] = &[
+        "ID",
+        "Object",
+        "Bytes",
+        "CreatedAt",
+        "Filename",
+        "Purpose",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.id),
+            1 => lenient::value(map, &mut self.object),
+            2 => lenient::scalar(map, &mut self.bytes),
+            3 => lenient::scalar(map, &mut self.created_at),
+            4 => lenient::value(map, &mut self.filename),
+            5 => lenient::value(map, &mut self.purpose),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for FileObject {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for FileObject {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "FileObject", 6)?
+            .opt("ID", &self.id)?
+            .opt("Object", &self.object)?
+            .opt("Bytes", &self.bytes)?
+            .opt("CreatedAt", &self.created_at)?
+            .opt("Filename", &self.filename)?
+            .opt("Purpose", &self.purpose)?
+            .end()
+    }
+}
+
 /// (Chinese only) 术语库
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Glossary {
     /// (Chinese only) 术语库唯一 ID
     ///
     /// Example: `36c0033b405c84107d68e1c03788c4f6`
-    #[serde(rename = "GlossaryId", default, skip_serializing_if = "Option::is_none")]
     pub glossary_id: Option<String>,
     /// (Chinese only) 术语库名称
     ///
     /// Example: `My Glossary`
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// (Chinese only) 术语库描述
     ///
     /// Example: `desc`
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// (Chinese only) 源语言代码
     ///
     /// Example: `en`
-    #[serde(rename = "Source", default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
     /// (Chinese only) 目标语言代码
     ///
     /// Example: `zh`
-    #[serde(rename = "Target", default, skip_serializing_if = "Option::is_none")]
     pub target: Option<String>,
 }
 
@@ -530,24 +786,61 @@ impl Glossary {
     }
 }
 
+impl lenient::Reply for Glossary {
+    const NAME: &'static str = "Glossary";
+    const FIELDS: &'static [&'static str] = &[
+        "GlossaryId",
+        "Name",
+        "Description",
+        "Source",
+        "Target",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.glossary_id),
+            1 => lenient::value(map, &mut self.name),
+            2 => lenient::value(map, &mut self.description),
+            3 => lenient::value(map, &mut self.source),
+            4 => lenient::value(map, &mut self.target),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Glossary {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for Glossary {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "Glossary", 5)?
+            .opt("GlossaryId", &self.glossary_id)?
+            .opt("Name", &self.name)?
+            .opt("Description", &self.description)?
+            .opt("Source", &self.source)?
+            .opt("Target", &self.target)?
+            .end()
+    }
+}
+
 /// (Chinese only) 术语条目
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GlossaryEntry {
     /// (Chinese only) 源语言术语，限制1000字符
     ///
     /// Example: `zh`
-    #[serde(rename = "SourceTerm", default, skip_serializing_if = "Option::is_none")]
     pub source_term: Option<String>,
     /// (Chinese only) 目标语言术语，限制1000字符
     ///
     /// Example: `en`
-    #[serde(rename = "TargetTerm", default, skip_serializing_if = "Option::is_none")]
     pub target_term: Option<String>,
     /// (Chinese only) 术语条目 ID
     ///
     /// Example: `816465be55d68d66fe1989c75a9f482f`
-    #[serde(rename = "EntryId", default, skip_serializing_if = "Option::is_none")]
     pub entry_id: Option<String>,
 }
 
@@ -577,33 +870,63 @@ impl GlossaryEntry {
     }
 }
 
+impl lenient::Reply for GlossaryEntry {
+    const NAME: &'static str = "GlossaryEntry";
+    const FIELDS: &'static [&'static str] = &[
+        "SourceTerm",
+        "TargetTerm",
+        "EntryId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.source_term),
+            1 => lenient::value(map, &mut self.target_term),
+            2 => lenient::value(map, &mut self.entry_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for GlossaryEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for GlossaryEntry {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "GlossaryEntry", 3)?
+            .opt("SourceTerm", &self.source_term)?
+            .opt("TargetTerm", &self.target_term)?
+            .opt("EntryId", &self.entry_id)?
+            .end()
+    }
+}
+
 /// (Chinese only) 混元生图多轮对话历史记录。
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct History {
     /// (Chinese only) 对话的 ID，用于唯一标识一轮对话
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `1248907282106990592`
-    #[serde(rename = "ChatId", default, skip_serializing_if = "Option::is_none")]
     pub chat_id: Option<String>,
     /// (Chinese only) 原始输入的 Prompt 文本
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `请画一个苹果在桌子上`
-    #[serde(rename = "Prompt", default, skip_serializing_if = "Option::is_none")]
     pub prompt: Option<String>,
     /// (Chinese only) 扩写后的 Prompt 文本
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `风格为摄影风格，桌子上摆放着一个红润的苹果，镜头为近景镜头`
-    #[serde(rename = "RevisedPrompt", default, skip_serializing_if = "Option::is_none")]
     pub revised_prompt: Option<String>,
     /// (Chinese only) 生成图的随机种子
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `1549130027`
-    #[serde(rename = "Seed", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub seed: Option<i64>,
 }
 
@@ -639,15 +962,51 @@ impl History {
     }
 }
 
+impl lenient::Reply for History {
+    const NAME: &'static str = "History";
+    const FIELDS: &'static [&'static str] = &[
+        "ChatId",
+        "Prompt",
+        "RevisedPrompt",
+        "Seed",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.chat_id),
+            1 => lenient::value(map, &mut self.prompt),
+            2 => lenient::value(map, &mut self.revised_prompt),
+            3 => lenient::scalar(map, &mut self.seed),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for History {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for History {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "History", 4)?
+            .opt("ChatId", &self.chat_id)?
+            .opt("Prompt", &self.prompt)?
+            .opt("RevisedPrompt", &self.revised_prompt)?
+            .opt("Seed", &self.seed)?
+            .end()
+    }
+}
+
 /// (Chinese only) 具体的图片内容
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ImageUrl {
     /// (Chinese only) 图片的 Url（以 http:// 或 https:// 开头）
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// Required. May be null. Example: `https://cloudcache.tencent-cloud.com/qcloud/ui/portal-set/build/About/images/bg-product-series_87d.png`
-    #[serde(rename = "Url", default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
 }
 
@@ -660,48 +1019,69 @@ impl ImageUrl {
     }
 }
 
+impl lenient::Reply for ImageUrl {
+    const NAME: &'static str = "ImageUrl";
+    const FIELDS: &'static [&'static str] = &[
+        "Url",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.url),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ImageUrl {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ImageUrl {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ImageUrl", 1)?
+            .opt("Url", &self.url)?
+            .end()
+    }
+}
+
 /// (Chinese only) 会话内容
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Message {
     /// (Chinese only) 角色，可选值包括 system、user、assistant、 tool。
     ///
     /// Required. Example: `user`
-    #[serde(rename = "Role", default, skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
     /// (Chinese only) 文本内容
     ///
     /// Example: `你好！`
-    #[serde(rename = "Content", default, skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
     /// (Chinese only) 多种类型内容（目前支持文本、图片和视频），图片支持混元图生文系列模型，视频支持混元视频生文系列模型，详情参考[产品概述](https://cloud.tencent.com/document/product/1729/104753)
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "Contents", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub contents: Vec<output::Content>,
     /// (Chinese only) 当role为tool时传入，标识具体的函数调用
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `call_cpv320k2c3m8fgcs8ja0`
-    #[serde(rename = "ToolCallId", default, skip_serializing_if = "Option::is_none")]
     pub tool_call_id: Option<String>,
     /// (Chinese only) 模型生成的工具调用，仅 hunyuan-pro 或者 hunyuan-functioncall 模型支持
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "ToolCalls", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tool_calls: Vec<output::ToolCall>,
     /// (Chinese only) 文件标识符。单次最大 50 个文件。
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `["file-YbhlphnNEsjRoKTEXukAqNZZ"]`
-    #[serde(rename = "FileIDs", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub file_i_ds: Vec<String>,
     /// (Chinese only) 思维链内容。用于展示模型思考过程，仅 Hunyuan-T1 系列模型可用。注意：在进行多轮对话时，请**不要**将此字段拼接到 messages 中。请求 messages 的请求参数中包含 reasoning_content，接口将报错。
     ///
     /// Example: `你好！`
-    #[serde(rename = "ReasoningContent", default, skip_serializing_if = "Option::is_none")]
     pub reasoning_content: Option<String>,
 }
 
@@ -750,21 +1130,65 @@ impl Message {
     }
 }
 
+impl lenient::Reply for Message {
+    const NAME: &'static str = "Message";
+    const FIELDS: &'static [&'static str] = &[
+        "Role",
+        "Content",
+        "Contents",
+        "ToolCallId",
+        "ToolCalls",
+        "FileIDs",
+        "ReasoningContent",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.role),
+            1 => lenient::value(map, &mut self.content),
+            2 => lenient::list(map, &mut self.contents),
+            3 => lenient::value(map, &mut self.tool_call_id),
+            4 => lenient::list(map, &mut self.tool_calls),
+            5 => lenient::list(map, &mut self.file_i_ds),
+            6 => lenient::value(map, &mut self.reasoning_content),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Message {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for Message {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "Message", 7)?
+            .opt("Role", &self.role)?
+            .opt("Content", &self.content)?
+            .list("Contents", &self.contents)?
+            .opt("ToolCallId", &self.tool_call_id)?
+            .list("ToolCalls", &self.tool_calls)?
+            .list("FileIDs", &self.file_i_ds)?
+            .opt("ReasoningContent", &self.reasoning_content)?
+            .end()
+    }
+}
+
 /// (Chinese only) 脑图
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Mindmap {
     /// (Chinese only) 脑图缩略图链接
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// Required. May be null.
-    #[serde(rename = "ThumbUrl", default, skip_serializing_if = "Option::is_none")]
     pub thumb_url: Option<String>,
     /// (Chinese only) 脑图图片链接
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// Required. May be null.
-    #[serde(rename = "Url", default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
 }
 
@@ -778,8 +1202,39 @@ impl Mindmap {
     }
 }
 
+impl lenient::Reply for Mindmap {
+    const NAME: &'static str = "Mindmap";
+    const FIELDS: &'static [&'static str] = &[
+        "ThumbUrl",
+        "Url",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.thumb_url),
+            1 => lenient::value(map, &mut self.url),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Mindmap {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for Mindmap {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "Mindmap", 2)?
+            .opt("ThumbUrl", &self.thumb_url)?
+            .opt("Url", &self.url)?
+            .end()
+    }
+}
+
 /// (Chinese only) 多媒体详情
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Multimedia {
     /// (Chinese only) 多媒体类型，可选值包括 image、music、album、playlist。
@@ -788,18 +1243,14 @@ pub struct Multimedia {
     /// 2. 当 type 为 music、album、playlist 时，需要配合 [QQ音乐SDK](https://developer.y.qq.com/) 使用。
     ///
     /// Example: `image`
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// (Chinese only) 多媒体地址。
     /// 说明：
     /// 1. type 为 image 时，地址为图片的预览地址；其他类型时，地址为封面图地址。
-    #[serde(rename = "Url", default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// (Chinese only) 如果Url为图片地址，标识图片宽度。
-    #[serde(rename = "Width", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub width: Option<i64>,
     /// (Chinese only) 如果Url为图片地址，标识图片高度。
-    #[serde(rename = "Height", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub height: Option<i64>,
     /// (Chinese only) 多媒体详情地址。
     /// 说明：
@@ -807,16 +1258,12 @@ pub struct Multimedia {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "JumpUrl", default, skip_serializing_if = "Option::is_none")]
     pub jump_url: Option<String>,
     /// (Chinese only) 缩略图地址。
-    #[serde(rename = "ThumbURL", default, skip_serializing_if = "Option::is_none")]
     pub thumb_url: Option<String>,
     /// (Chinese only) 缩略图宽度
-    #[serde(rename = "ThumbWidth", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub thumb_width: Option<i64>,
     /// (Chinese only) 缩略图高度
-    #[serde(rename = "ThumbHeight", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub thumb_height: Option<i64>,
     /// (Chinese only) 名称。
     /// 说明：
@@ -824,13 +1271,11 @@ pub struct Multimedia {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "Title", default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// (Chinese only) 描述。
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "Desc", default, skip_serializing_if = "Option::is_none")]
     pub desc: Option<String>,
     /// (Chinese only) 歌手名称。
     /// 说明：
@@ -838,7 +1283,6 @@ pub struct Multimedia {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "Singer", default, skip_serializing_if = "Option::is_none")]
     pub singer: Option<String>,
     /// (Chinese only) 歌曲详情。
     /// 说明：
@@ -846,16 +1290,12 @@ pub struct Multimedia {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "Ext", default, skip_serializing_if = "Option::is_none")]
     pub ext: Option<output::SongExt>,
     /// (Chinese only) 发布时间。
-    #[serde(rename = "PublishTime", default, skip_serializing_if = "Option::is_none")]
     pub publish_time: Option<String>,
     /// (Chinese only) 站点名称
-    #[serde(rename = "SiteName", default, skip_serializing_if = "Option::is_none")]
     pub site_name: Option<String>,
     /// (Chinese only) 站点图标
-    #[serde(rename = "SiteIcon", default, skip_serializing_if = "Option::is_none")]
     pub site_icon: Option<String>,
 }
 
@@ -957,26 +1397,93 @@ impl Multimedia {
     }
 }
 
+impl lenient::Reply for Multimedia {
+    const NAME: &'static str = "Multimedia";
+    const FIELDS: &'static [&'static str] = &[
+        "Type",
+        "Url",
+        "Width",
+        "Height",
+        "JumpUrl",
+        "ThumbURL",
+        "ThumbWidth",
+        "ThumbHeight",
+        "Title",
+        "Desc",
+        "Singer",
+        "Ext",
+        "PublishTime",
+        "SiteName",
+        "SiteIcon",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.type_),
+            1 => lenient::value(map, &mut self.url),
+            2 => lenient::scalar(map, &mut self.width),
+            3 => lenient::scalar(map, &mut self.height),
+            4 => lenient::value(map, &mut self.jump_url),
+            5 => lenient::value(map, &mut self.thumb_url),
+            6 => lenient::scalar(map, &mut self.thumb_width),
+            7 => lenient::scalar(map, &mut self.thumb_height),
+            8 => lenient::value(map, &mut self.title),
+            9 => lenient::value(map, &mut self.desc),
+            10 => lenient::value(map, &mut self.singer),
+            11 => lenient::value(map, &mut self.ext),
+            12 => lenient::value(map, &mut self.publish_time),
+            13 => lenient::value(map, &mut self.site_name),
+            14 => lenient::value(map, &mut self.site_icon),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Multimedia {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for Multimedia {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "Multimedia", 15)?
+            .opt("Type", &self.type_)?
+            .opt("Url", &self.url)?
+            .opt("Width", &self.width)?
+            .opt("Height", &self.height)?
+            .opt("JumpUrl", &self.jump_url)?
+            .opt("ThumbURL", &self.thumb_url)?
+            .opt("ThumbWidth", &self.thumb_width)?
+            .opt("ThumbHeight", &self.thumb_height)?
+            .opt("Title", &self.title)?
+            .opt("Desc", &self.desc)?
+            .opt("Singer", &self.singer)?
+            .opt("Ext", &self.ext)?
+            .opt("PublishTime", &self.publish_time)?
+            .opt("SiteName", &self.site_name)?
+            .opt("SiteIcon", &self.site_icon)?
+            .end()
+    }
+}
+
 /// (Chinese only) 大模型执行状态
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Processes {
     /// (Chinese only) 输出信息
     ///
     /// Example: `开始获取资料…`
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// (Chinese only) plan:开始获取资料…
     /// recall:找到 n 篇相关资料
     /// quote:引用 n 篇资料作为参考
     ///
     /// Example: `输出的状态`
-    #[serde(rename = "State", default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// (Chinese only) 当状态是recall和quote，会给出来相关数量
     ///
     /// Example: `输出文档数量`
-    #[serde(rename = "Num", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub num: Option<u64>,
 }
 
@@ -1006,14 +1513,47 @@ impl Processes {
     }
 }
 
+impl lenient::Reply for Processes {
+    const NAME: &'static str = "Processes";
+    const FIELDS: &'static [&'static str] = &[
+        "Message",
+        "State",
+        "Num",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.message),
+            1 => lenient::value(map, &mut self.state),
+            2 => lenient::scalar(map, &mut self.num),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Processes {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for Processes {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "Processes", 3)?
+            .opt("Message", &self.message)?
+            .opt("State", &self.state)?
+            .opt("Num", &self.num)?
+            .end()
+    }
+}
+
 /// Specifies the detailed information of the input token.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PromptTokensDetails {
     /// The number of cache tokens.
     ///
     /// Example: `0`
-    #[serde(rename = "CachedTokens", default, skip_serializing_if = "Option::is_none")]
     pub cached_tokens: Option<String>,
 }
 
@@ -1031,27 +1571,52 @@ impl PromptTokensDetails {
     }
 }
 
+impl lenient::Reply for PromptTokensDetails {
+    const NAME: &'static str = "PromptTokensDetails";
+    const FIELDS: &'static [&'static str] = &[
+        "CachedTokens",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.cached_tokens),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for PromptTokensDetails {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for PromptTokensDetails {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "PromptTokensDetails", 1)?
+            .opt("CachedTokens", &self.cached_tokens)?
+            .end()
+    }
+}
+
 /// (Chinese only) 相关组织及人物
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RelevantEntity {
     /// (Chinese only) 相关组织及人物名称
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// Required. May be null.
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// (Chinese only) 相关组织及人物内容
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// Required. May be null.
-    #[serde(rename = "Content", default, skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
     /// (Chinese only) 相关事件引用文章标号
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// Required. May be null.
-    #[serde(rename = "Reference", default, deserialize_with = "tencentcloud_runtime::de::lenient_list", skip_serializing_if = "Vec::is_empty")]
     pub reference: Vec<i64>,
 }
 
@@ -1066,33 +1631,63 @@ impl RelevantEntity {
     }
 }
 
+impl lenient::Reply for RelevantEntity {
+    const NAME: &'static str = "RelevantEntity";
+    const FIELDS: &'static [&'static str] = &[
+        "Name",
+        "Content",
+        "Reference",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.name),
+            1 => lenient::value(map, &mut self.content),
+            2 => lenient::scalars(map, &mut self.reference),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for RelevantEntity {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for RelevantEntity {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "RelevantEntity", 3)?
+            .opt("Name", &self.name)?
+            .opt("Content", &self.content)?
+            .list("Reference", &self.reference)?
+            .end()
+    }
+}
+
 /// (Chinese only) 相关事件
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RelevantEvent {
     /// (Chinese only) 相关事件标题
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// Required. May be null.
-    #[serde(rename = "Title", default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// (Chinese only) 相关事件内容
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// Required. May be null.
-    #[serde(rename = "Content", default, skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
     /// (Chinese only) 相关事件时间
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// Required. May be null.
-    #[serde(rename = "Datetime", default, skip_serializing_if = "Option::is_none")]
     pub datetime: Option<String>,
     /// (Chinese only) 相关事件引用文章标号
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// Required. May be null.
-    #[serde(rename = "Reference", default, deserialize_with = "tencentcloud_runtime::de::lenient_list", skip_serializing_if = "Vec::is_empty")]
     pub reference: Vec<i64>,
 }
 
@@ -1108,17 +1703,52 @@ impl RelevantEvent {
     }
 }
 
+impl lenient::Reply for RelevantEvent {
+    const NAME: &'static str = "RelevantEvent";
+    const FIELDS: &'static [&'static str] = &[
+        "Title",
+        "Content",
+        "Datetime",
+        "Reference",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.title),
+            1 => lenient::value(map, &mut self.content),
+            2 => lenient::value(map, &mut self.datetime),
+            3 => lenient::scalars(map, &mut self.reference),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for RelevantEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for RelevantEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "RelevantEvent", 4)?
+            .opt("Title", &self.title)?
+            .opt("Content", &self.content)?
+            .opt("Datetime", &self.datetime)?
+            .list("Reference", &self.reference)?
+            .end()
+    }
+}
+
 /// (Chinese only) 多媒体占位符替换信息
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Replace {
     /// (Chinese only) 占位符序号
     ///
     /// Example: `0`
-    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// (Chinese only) 多媒体详情
-    #[serde(rename = "Multimedia", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub multimedia: Vec<output::Multimedia>,
 }
 
@@ -1142,51 +1772,75 @@ impl Replace {
     }
 }
 
+impl lenient::Reply for Replace {
+    const NAME: &'static str = "Replace";
+    const FIELDS: &'static [&'static str] = &[
+        "Id",
+        "Multimedia",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.id),
+            1 => lenient::list(map, &mut self.multimedia),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Replace {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for Replace {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "Replace", 2)?
+            .opt("Id", &self.id)?
+            .list("Multimedia", &self.multimedia)?
+            .end()
+    }
+}
+
 /// (Chinese only) 搜索结果信息
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SearchInfo {
     /// (Chinese only) 搜索引文信息
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "SearchResults", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub search_results: Vec<output::SearchResult>,
     /// (Chinese only) 脑图（回复中不一定存在，流式协议中，仅在最后一条流式数据中返回）
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "Mindmap", default, skip_serializing_if = "Option::is_none")]
     pub mindmap: Option<output::Mindmap>,
     /// (Chinese only) 相关事件（回复中不一定存在，流式协议中，仅在最后一条流式数据中返回，深度模式下返回）
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "RelevantEvents", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub relevant_events: Vec<output::RelevantEvent>,
     /// (Chinese only) 相关组织及人物（回复中不一定存在，流式协议中，仅在最后一条流式数据中返回，深度模式下返回）
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "RelevantEntities", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub relevant_entities: Vec<output::RelevantEntity>,
     /// (Chinese only) 时间线（回复中不一定存在，流式协议中，仅在最后一条流式数据中返回，深度模式下返回）
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "Timeline", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub timeline: Vec<output::Timeline>,
     /// (Chinese only) 是否命中搜索深度模式
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "SupportDeepSearch", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub support_deep_search: Option<bool>,
     /// (Chinese only) 搜索回复大纲（深度模式下返回）
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "Outline", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub outline: Vec<String>,
 }
 
@@ -1240,33 +1894,74 @@ impl SearchInfo {
     }
 }
 
+impl lenient::Reply for SearchInfo {
+    const NAME: &'static str = "SearchInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "SearchResults",
+        "Mindmap",
+        "RelevantEvents",
+        "RelevantEntities",
+        "Timeline",
+        "SupportDeepSearch",
+        "Outline",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.search_results),
+            1 => lenient::value(map, &mut self.mindmap),
+            2 => lenient::list(map, &mut self.relevant_events),
+            3 => lenient::list(map, &mut self.relevant_entities),
+            4 => lenient::list(map, &mut self.timeline),
+            5 => lenient::scalar(map, &mut self.support_deep_search),
+            6 => lenient::list(map, &mut self.outline),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for SearchInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for SearchInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "SearchInfo", 7)?
+            .list("SearchResults", &self.search_results)?
+            .opt("Mindmap", &self.mindmap)?
+            .list("RelevantEvents", &self.relevant_events)?
+            .list("RelevantEntities", &self.relevant_entities)?
+            .list("Timeline", &self.timeline)?
+            .opt("SupportDeepSearch", &self.support_deep_search)?
+            .list("Outline", &self.outline)?
+            .end()
+    }
+}
+
 /// (Chinese only) 搜索引文信息
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SearchResult {
     /// (Chinese only) 搜索引文序号
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "Index", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub index: Option<i64>,
     /// (Chinese only) 搜索引文标题
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "Title", default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// (Chinese only) 搜索引文链接
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "Url", default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// (Chinese only) 搜索引文站点名
-    #[serde(rename = "Text", default, skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
     /// (Chinese only) 搜索引文图标
-    #[serde(rename = "Icon", default, skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
 }
 
@@ -1308,24 +2003,61 @@ impl SearchResult {
     }
 }
 
+impl lenient::Reply for SearchResult {
+    const NAME: &'static str = "SearchResult";
+    const FIELDS: &'static [&'static str] = &[
+        "Index",
+        "Title",
+        "Url",
+        "Text",
+        "Icon",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.index),
+            1 => lenient::value(map, &mut self.title),
+            2 => lenient::value(map, &mut self.url),
+            3 => lenient::value(map, &mut self.text),
+            4 => lenient::value(map, &mut self.icon),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for SearchResult {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for SearchResult {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "SearchResult", 5)?
+            .opt("Index", &self.index)?
+            .opt("Title", &self.title)?
+            .opt("Url", &self.url)?
+            .opt("Text", &self.text)?
+            .opt("Icon", &self.icon)?
+            .end()
+    }
+}
+
 /// (Chinese only) 歌曲详情。具体含义参考 [QQ音乐SDK](https://developer.y.qq.com/)
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SongExt {
     /// (Chinese only) 歌曲id
     ///
     /// Example: `97773`
-    #[serde(rename = "SongId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub song_id: Option<i64>,
     /// (Chinese only) 歌曲mid
     ///
     /// Example: `0039MnYb0qxYhV`
-    #[serde(rename = "SongMid", default, skip_serializing_if = "Option::is_none")]
     pub song_mid: Option<String>,
     /// (Chinese only) 歌曲是否为vip。1：vip歌曲； 0：普通歌曲。
     ///
     /// Example: `1`
-    #[serde(rename = "Vip", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub vip: Option<i64>,
 }
 
@@ -1355,80 +2087,101 @@ impl SongExt {
     }
 }
 
+impl lenient::Reply for SongExt {
+    const NAME: &'static str = "SongExt";
+    const FIELDS: &'static [&'static str] = &[
+        "SongId",
+        "SongMid",
+        "Vip",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.song_id),
+            1 => lenient::value(map, &mut self.song_mid),
+            2 => lenient::scalar(map, &mut self.vip),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for SongExt {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for SongExt {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "SongExt", 3)?
+            .opt("SongId", &self.song_id)?
+            .opt("SongMid", &self.song_mid)?
+            .opt("Vip", &self.vip)?
+            .end()
+    }
+}
+
 /// (Chinese only) 会话消息
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ThreadMessage {
     /// (Chinese only) 消息 ID
     ///
     /// Example: `msg_pYmfqfAkOcN5bM1rjdEjbVZV`
-    #[serde(rename = "ID", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// (Chinese only) 对象类型
     ///
     /// Example: `thread.message`
-    #[serde(rename = "Object", default, skip_serializing_if = "Option::is_none")]
     pub object: Option<String>,
     /// (Chinese only) 创建时间
     ///
     /// Example: `1727269943`
-    #[serde(rename = "CreatedAt", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
     /// (Chinese only) 会话 ID
     ///
     /// Example: `thread_OteLtAcmh7prn7tb8uQ3SJzh`
-    #[serde(rename = "ThreadID", default, skip_serializing_if = "Option::is_none")]
     pub thread_id: Option<String>,
     /// (Chinese only) 状态，处理中 in_progress，已完成 completed，未完成 incomplete。
     ///
     /// Example: `completed`
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// (Chinese only) 未完成原因
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `{"Reason": ""}`
-    #[serde(rename = "InCompleteDetails", default, skip_serializing_if = "Option::is_none")]
     pub in_complete_details: Option<output::ThreadMessageInCompleteDetailsObject>,
     /// (Chinese only) 完成时间
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `1727264847`
-    #[serde(rename = "CompletedAt", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub completed_at: Option<i64>,
     /// (Chinese only) 未完成时间
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `1727264847`
-    #[serde(rename = "InCompleteAt", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub in_complete_at: Option<i64>,
     /// (Chinese only) 角色
     ///
     /// Example: `user`
-    #[serde(rename = "Role", default, skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
     /// (Chinese only) 内容
     ///
     /// Example: `你好`
-    #[serde(rename = "Content", default, skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
     /// (Chinese only) 助手 ID
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `asst_LhSU47qcQcFEItggpGEx5eh1`
-    #[serde(rename = "AssistantID", default, skip_serializing_if = "Option::is_none")]
     pub assistant_id: Option<String>,
     /// (Chinese only) 运行 ID
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `run_SR0cPyidY0vBWy7mcYN5loSR`
-    #[serde(rename = "RunID", default, skip_serializing_if = "Option::is_none")]
     pub run_id: Option<String>,
     /// (Chinese only) 附件
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `[{"FileID":"file-tMjt0CQnvU25GwUDkih4tU4H"}]`
-    #[serde(rename = "Attachments", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub attachments: Vec<output::ThreadMessageAttachmentObject>,
 }
 
@@ -1518,15 +2271,78 @@ impl ThreadMessage {
     }
 }
 
+impl lenient::Reply for ThreadMessage {
+    const NAME: &'static str = "ThreadMessage";
+    const FIELDS: &'static [&'static str] = &[
+        "ID",
+        "Object",
+        "CreatedAt",
+        "ThreadID",
+        "Status",
+        "InCompleteDetails",
+        "CompletedAt",
+        "InCompleteAt",
+        "Role",
+        "Content",
+        "AssistantID",
+        "RunID",
+        "Attachments",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.id),
+            1 => lenient::value(map, &mut self.object),
+            2 => lenient::scalar(map, &mut self.created_at),
+            3 => lenient::value(map, &mut self.thread_id),
+            4 => lenient::value(map, &mut self.status),
+            5 => lenient::value(map, &mut self.in_complete_details),
+            6 => lenient::scalar(map, &mut self.completed_at),
+            7 => lenient::scalar(map, &mut self.in_complete_at),
+            8 => lenient::value(map, &mut self.role),
+            9 => lenient::value(map, &mut self.content),
+            10 => lenient::value(map, &mut self.assistant_id),
+            11 => lenient::value(map, &mut self.run_id),
+            12 => lenient::list(map, &mut self.attachments),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ThreadMessage {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ThreadMessage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ThreadMessage", 13)?
+            .opt("ID", &self.id)?
+            .opt("Object", &self.object)?
+            .opt("CreatedAt", &self.created_at)?
+            .opt("ThreadID", &self.thread_id)?
+            .opt("Status", &self.status)?
+            .opt("InCompleteDetails", &self.in_complete_details)?
+            .opt("CompletedAt", &self.completed_at)?
+            .opt("InCompleteAt", &self.in_complete_at)?
+            .opt("Role", &self.role)?
+            .opt("Content", &self.content)?
+            .opt("AssistantID", &self.assistant_id)?
+            .opt("RunID", &self.run_id)?
+            .list("Attachments", &self.attachments)?
+            .end()
+    }
+}
+
 /// (Chinese only) 会话消息附件
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ThreadMessageAttachmentObject {
     /// (Chinese only) 文件 ID
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `file-tMjt0CQnvU25GwUDkih4tU4H`
-    #[serde(rename = "FileID", default, skip_serializing_if = "Option::is_none")]
     pub file_id: Option<String>,
 }
 
@@ -1544,12 +2360,39 @@ impl ThreadMessageAttachmentObject {
     }
 }
 
+impl lenient::Reply for ThreadMessageAttachmentObject {
+    const NAME: &'static str = "ThreadMessageAttachmentObject";
+    const FIELDS: &'static [&'static str] = &[
+        "FileID",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.file_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ThreadMessageAttachmentObject {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ThreadMessageAttachmentObject {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ThreadMessageAttachmentObject", 1)?
+            .opt("FileID", &self.file_id)?
+            .end()
+    }
+}
+
 /// (Chinese only) 会话消息未完成原因
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ThreadMessageInCompleteDetailsObject {
     /// (Chinese only) 会话消息未完成原因
-    #[serde(rename = "Reason", default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
 }
 
@@ -1567,19 +2410,45 @@ impl ThreadMessageInCompleteDetailsObject {
     }
 }
 
+impl lenient::Reply for ThreadMessageInCompleteDetailsObject {
+    const NAME: &'static str = "ThreadMessageInCompleteDetailsObject";
+    const FIELDS: &'static [&'static str] = &[
+        "Reason",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.reason),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ThreadMessageInCompleteDetailsObject {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ThreadMessageInCompleteDetailsObject {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ThreadMessageInCompleteDetailsObject", 1)?
+            .opt("Reason", &self.reason)?
+            .end()
+    }
+}
+
 /// (Chinese only) 在会话中提供给助手工具的一系列资源。不同类型的工具会有各自对应的资源。比如代码解释器需要一个文件 ID 的列表，而文件搜索工具则需要一个向量存储 ID 的列表。
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ThreadToolResources {
     /// (Chinese only) 文件 ID 列表
     ///
     /// Example: `["file-tZ0lWeNW4oNbEiMYGtOXEmEk"]`
-    #[serde(rename = "CodeInterpreter", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub code_interpreter: Vec<String>,
     /// (Chinese only) 向量存储 ID 列表
     ///
     /// Example: `["vs_ uf4c5hAL9GosVbmJ4jSUVivy"]`
-    #[serde(rename = "VectorStoreIDs", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub vector_store_i_ds: Vec<String>,
 }
 
@@ -1603,27 +2472,55 @@ impl ThreadToolResources {
     }
 }
 
+impl lenient::Reply for ThreadToolResources {
+    const NAME: &'static str = "ThreadToolResources";
+    const FIELDS: &'static [&'static str] = &[
+        "CodeInterpreter",
+        "VectorStoreIDs",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.code_interpreter),
+            1 => lenient::list(map, &mut self.vector_store_i_ds),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ThreadToolResources {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ThreadToolResources {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ThreadToolResources", 2)?
+            .list("CodeInterpreter", &self.code_interpreter)?
+            .list("VectorStoreIDs", &self.vector_store_i_ds)?
+            .end()
+    }
+}
+
 /// (Chinese only) 时间线
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Timeline {
     /// (Chinese only) 标题
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "Title", default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// (Chinese only) 时间
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "Datetime", default, skip_serializing_if = "Option::is_none")]
     pub datetime: Option<String>,
     /// (Chinese only) 相关网页链接
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "Url", default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
 }
 
@@ -1653,29 +2550,59 @@ impl Timeline {
     }
 }
 
+impl lenient::Reply for Timeline {
+    const NAME: &'static str = "Timeline";
+    const FIELDS: &'static [&'static str] = &[
+        "Title",
+        "Datetime",
+        "Url",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.title),
+            1 => lenient::value(map, &mut self.datetime),
+            2 => lenient::value(map, &mut self.url),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Timeline {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for Timeline {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "Timeline", 3)?
+            .opt("Title", &self.title)?
+            .opt("Datetime", &self.datetime)?
+            .opt("Url", &self.url)?
+            .end()
+    }
+}
+
 /// (Chinese only) 模型生成的工具调用
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ToolCall {
     /// (Chinese only) 工具调用id
     ///
     /// Required. Example: `call_cpv320k2c3m8fgcs8ja0`
-    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// (Chinese only) 工具调用类型，当前只支持function
     ///
     /// Required. Example: `function`
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// (Chinese only) 具体的function调用
     ///
     /// Required.
-    #[serde(rename = "Function", default, skip_serializing_if = "Option::is_none")]
     pub function: Option<output::ToolCallFunction>,
     /// (Chinese only) 索引值
     ///
     /// Example: `0`
-    #[serde(rename = "Index", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub index: Option<i64>,
 }
 
@@ -1696,19 +2623,54 @@ impl ToolCall {
     }
 }
 
+impl lenient::Reply for ToolCall {
+    const NAME: &'static str = "ToolCall";
+    const FIELDS: &'static [&'static str] = &[
+        "Id",
+        "Type",
+        "Function",
+        "Index",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.id),
+            1 => lenient::value(map, &mut self.type_),
+            2 => lenient::value(map, &mut self.function),
+            3 => lenient::scalar(map, &mut self.index),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ToolCall {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ToolCall {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ToolCall", 4)?
+            .opt("Id", &self.id)?
+            .opt("Type", &self.type_)?
+            .opt("Function", &self.function)?
+            .opt("Index", &self.index)?
+            .end()
+    }
+}
+
 /// (Chinese only) 具体的function调用
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ToolCallFunction {
     /// (Chinese only) function名称
     ///
     /// Required. Example: `get_current_weather`
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// (Chinese only) function参数，一般为json字符串
     ///
     /// Required. Example: `{\"location\":[\"北京\",\"深圳\"],\"unit\":\"celsius\"}`
-    #[serde(rename = "Arguments", default, skip_serializing_if = "Option::is_none")]
     pub arguments: Option<String>,
 }
 
@@ -1722,8 +2684,39 @@ impl ToolCallFunction {
     }
 }
 
+impl lenient::Reply for ToolCallFunction {
+    const NAME: &'static str = "ToolCallFunction";
+    const FIELDS: &'static [&'static str] = &[
+        "Name",
+        "Arguments",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.name),
+            1 => lenient::value(map, &mut self.arguments),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ToolCallFunction {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ToolCallFunction {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ToolCallFunction", 2)?
+            .opt("Name", &self.name)?
+            .opt("Arguments", &self.arguments)?
+            .end()
+    }
+}
+
 /// Translate the reply returned by the translation api, support multiple.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct TranslationChoice {
     /// End flag, can be stop or sensitive.
@@ -1731,18 +2724,14 @@ pub struct TranslationChoice {
     /// sensitive only appears when streaming output review is enabled, indicating security review not passed.
     ///
     /// Example: `stop`
-    #[serde(rename = "FinishReason", default, skip_serializing_if = "Option::is_none")]
     pub finish_reason: Option<String>,
     /// Index value, used when streaming.
     ///
     /// Example: `0`
-    #[serde(rename = "Index", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub index: Option<i64>,
     /// Incremental return value used when streaming this field.
-    #[serde(rename = "Delta", default, skip_serializing_if = "Option::is_none")]
     pub delta: Option<output::TranslationDelta>,
     /// Return value, used when non-streaming.
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<output::TranslationMessage>,
 }
 
@@ -1778,19 +2767,54 @@ impl TranslationChoice {
     }
 }
 
+impl lenient::Reply for TranslationChoice {
+    const NAME: &'static str = "TranslationChoice";
+    const FIELDS: &'static [&'static str] = &[
+        "FinishReason",
+        "Index",
+        "Delta",
+        "Message",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.finish_reason),
+            1 => lenient::scalar(map, &mut self.index),
+            2 => lenient::value(map, &mut self.delta),
+            3 => lenient::value(map, &mut self.message),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for TranslationChoice {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for TranslationChoice {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "TranslationChoice", 4)?
+            .opt("FinishReason", &self.finish_reason)?
+            .opt("Index", &self.index)?
+            .opt("Delta", &self.delta)?
+            .opt("Message", &self.message)?
+            .end()
+    }
+}
+
 /// Translate the API response content (streaming return).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct TranslationDelta {
     /// Role name.
     ///
     /// Example: `assistant`
-    #[serde(rename = "Role", default, skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
     /// Content details.
     ///
     /// Example: `你好！请问有什么我可以帮助你的吗？`
-    #[serde(rename = "Content", default, skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
 }
 
@@ -1814,19 +2838,48 @@ impl TranslationDelta {
     }
 }
 
+impl lenient::Reply for TranslationDelta {
+    const NAME: &'static str = "TranslationDelta";
+    const FIELDS: &'static [&'static str] = &[
+        "Role",
+        "Content",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.role),
+            1 => lenient::value(map, &mut self.content),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for TranslationDelta {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for TranslationDelta {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "TranslationDelta", 2)?
+            .opt("Role", &self.role)?
+            .opt("Content", &self.content)?
+            .end()
+    }
+}
+
 /// Translate the session content via translation api.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct TranslationMessage {
     /// Role. valid values: system, user, assistant, tool.
     ///
     /// Example: `user`
-    #[serde(rename = "Role", default, skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
     /// Text content.
     ///
     /// Example: `你好！`
-    #[serde(rename = "Content", default, skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
 }
 
@@ -1850,27 +2903,54 @@ impl TranslationMessage {
     }
 }
 
+impl lenient::Reply for TranslationMessage {
+    const NAME: &'static str = "TranslationMessage";
+    const FIELDS: &'static [&'static str] = &[
+        "Role",
+        "Content",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.role),
+            1 => lenient::value(map, &mut self.content),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for TranslationMessage {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for TranslationMessage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "TranslationMessage", 2)?
+            .opt("Role", &self.role)?
+            .opt("Content", &self.content)?
+            .end()
+    }
+}
+
 /// Token quantity.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Usage {
     /// Input Token quantity.
     ///
     /// Example: `8`
-    #[serde(rename = "PromptTokens", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub prompt_tokens: Option<i64>,
     /// Output Token quantity.
     ///
     /// Example: `20`
-    #[serde(rename = "CompletionTokens", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub completion_tokens: Option<i64>,
     /// Total Token quantity.
     ///
     /// Example: `28`
-    #[serde(rename = "TotalTokens", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_tokens: Option<i64>,
     /// Details of the input token.
-    #[serde(rename = "PromptTokensDetails", default, skip_serializing_if = "Option::is_none")]
     pub prompt_tokens_details: Option<output::PromptTokensDetails>,
 }
 
@@ -1906,14 +2986,50 @@ impl Usage {
     }
 }
 
+impl lenient::Reply for Usage {
+    const NAME: &'static str = "Usage";
+    const FIELDS: &'static [&'static str] = &[
+        "PromptTokens",
+        "CompletionTokens",
+        "TotalTokens",
+        "PromptTokensDetails",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.prompt_tokens),
+            1 => lenient::scalar(map, &mut self.completion_tokens),
+            2 => lenient::scalar(map, &mut self.total_tokens),
+            3 => lenient::value(map, &mut self.prompt_tokens_details),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Usage {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for Usage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "Usage", 4)?
+            .opt("PromptTokens", &self.prompt_tokens)?
+            .opt("CompletionTokens", &self.completion_tokens)?
+            .opt("TotalTokens", &self.total_tokens)?
+            .opt("PromptTokensDetails", &self.prompt_tokens_details)?
+            .end()
+    }
+}
+
 /// (Chinese only) 当type为video_frames时使用，标识具体的视频内图像帧内容
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct VideoFrames {
     /// (Chinese only) 视频图像帧列表，图像帧传url，最大支持传入数量为512帧
     ///
     /// Example: `["https://cloudcache.tencent-cloud.com/qcloud/ui/portal-set/build/About/images/bg-product-series_87d.png"]`
-    #[serde(rename = "Frames", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub frames: Vec<String>,
 }
 
@@ -1931,19 +3047,45 @@ impl VideoFrames {
     }
 }
 
+impl lenient::Reply for VideoFrames {
+    const NAME: &'static str = "VideoFrames";
+    const FIELDS: &'static [&'static str] = &[
+        "Frames",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.frames),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for VideoFrames {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for VideoFrames {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "VideoFrames", 1)?
+            .list("Frames", &self.frames)?
+            .end()
+    }
+}
+
 /// (Chinese only) 当type为video_url时使用，标识具体的视频链接内容
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct VideoUrl {
     /// (Chinese only) 视频的url，如"<https://your-video-path.mp4>"，视频文件大小不超过100M。
     ///
     /// Example: `https://your-video-path.mp4`
-    #[serde(rename = "Url", default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// (Chinese only) 控制视频抽帧频率，取值范围为 0.1 \~5，表示每隔 1/fps 秒抽取一帧，默认为 1s抽取一帧
     ///
     /// Example: `1.0`
-    #[serde(rename = "Fps", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub fps: Option<f64>,
 }
 
@@ -1964,5 +3106,36 @@ impl VideoUrl {
     pub fn with_fps(mut self, fps: f64) -> Self {
         self.fps = Some(fps);
         self
+    }
+}
+
+impl lenient::Reply for VideoUrl {
+    const NAME: &'static str = "VideoUrl";
+    const FIELDS: &'static [&'static str] = &[
+        "Url",
+        "Fps",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.url),
+            1 => lenient::scalar(map, &mut self.fps),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for VideoUrl {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for VideoUrl {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "VideoUrl", 2)?
+            .opt("Url", &self.url)?
+            .opt("Fps", &self.fps)?
+            .end()
     }
 }

@@ -2,25 +2,24 @@
 // change the spec or the generator and run `cargo xtask gen` again.
 
 //! Requests, replies and the input types that requests carry.
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use super::output;
 use tencentcloud_runtime::input;
+use tencentcloud_runtime::lenient;
 
 /// Notification template ID and the list of alarm notification levels. The values `Remind` and `Serious` indicate that the notification template only sends alarms at the `Remind` and `Serious` levels.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AlarmHierarchicalNotice {
     /// Notification template ID
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `notice-xxxxxxxx`
-    #[serde(rename = "NoticeId", skip_serializing_if = "Option::is_none")]
     pub notice_id: Option<String>,
     /// The list of alarm notification levels. The values `Remind` and `Serious` indicate that the notification template only sends alarms at the `Remind` and `Serious` levels.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `["Remind","Serious"]`
-    #[serde(rename = "Classification", skip_serializing_if = "Option::is_none")]
     pub classification: Option<Vec<String>>,
     /// (Chinese only)
     ///
@@ -29,7 +28,6 @@ pub struct AlarmHierarchicalNotice {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `policy-iiiss`
-    #[serde(rename = "PolicyId", skip_serializing_if = "Option::is_none")]
     pub policy_id: Option<String>,
 }
 
@@ -92,27 +90,34 @@ impl<'de> Deserialize<'de> for AlarmHierarchicalNotice {
     }
 }
 
+impl serde::Serialize for AlarmHierarchicalNotice {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "AlarmHierarchicalNotice", 3)?
+            .opt("NoticeId", &self.notice_id)?
+            .opt("Classification", &self.classification)?
+            .opt("PolicyId", &self.policy_id)?
+            .end()
+    }
+}
+
 /// The configuration of alarm level threshold
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AlarmHierarchicalValue {
     /// Threshold for the `Remind` level
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `70`
-    #[serde(rename = "Remind", skip_serializing_if = "Option::is_none")]
     pub remind: Option<String>,
     /// Threshold for the `Warn` level
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `80`
-    #[serde(rename = "Warn", skip_serializing_if = "Option::is_none")]
     pub warn: Option<String>,
     /// Threshold for the `Serious` level
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `90`
-    #[serde(rename = "Serious", skip_serializing_if = "Option::is_none")]
     pub serious: Option<String>,
 }
 
@@ -175,27 +180,34 @@ impl<'de> Deserialize<'de> for AlarmHierarchicalValue {
     }
 }
 
+impl serde::Serialize for AlarmHierarchicalValue {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "AlarmHierarchicalValue", 3)?
+            .opt("Remind", &self.remind)?
+            .opt("Warn", &self.warn)?
+            .opt("Serious", &self.serious)?
+            .end()
+    }
+}
+
 /// Metric trigger condition of alarm policy
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AlarmPolicyCondition {
     /// Judgment condition of an alarm trigger condition (`0`: Any; `1`: All; `2`: Composite). When the value is set to `2` (i.e., composite trigger conditions), this parameter should be used together with `ComplexExpression`.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `0`
-    #[serde(rename = "IsUnionRule")]
     pub is_union_rule: i64,
     /// Alarm trigger condition list
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `[{"MetricName": "CpuUsage", "Period": 60, "Operator": "gt", "Value": 60}]`
-    #[serde(rename = "Rules")]
     pub rules: Vec<AlarmPolicyRule>,
     /// The judgment expression of composite alarm trigger conditions, which is valid when the value of `IsUnionRule` is `2`. This parameter is used to determine that an alarm condition is met only when the expression values are `True` for multiple trigger conditions.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `(1 OR 2) AND (3 OR 4)`
-    #[serde(rename = "ComplexExpression", skip_serializing_if = "Option::is_none")]
     pub complex_expression: Option<String>,
 }
 
@@ -248,15 +260,24 @@ impl<'de> Deserialize<'de> for AlarmPolicyCondition {
     }
 }
 
+impl serde::Serialize for AlarmPolicyCondition {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "AlarmPolicyCondition", 3)?
+            .plain("IsUnionRule", &self.is_union_rule)?
+            .plain("Rules", &self.rules)?
+            .opt("ComplexExpression", &self.complex_expression)?
+            .end()
+    }
+}
+
 /// Event trigger condition of alarm policy
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AlarmPolicyEventCondition {
     /// Alarm trigger condition list
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null.
-    #[serde(rename = "Rules")]
     pub rules: Vec<AlarmPolicyRule>,
 }
 
@@ -294,21 +315,27 @@ impl<'de> Deserialize<'de> for AlarmPolicyEventCondition {
     }
 }
 
+impl serde::Serialize for AlarmPolicyEventCondition {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "AlarmPolicyEventCondition", 1)?
+            .plain("Rules", &self.rules)?
+            .end()
+    }
+}
+
 /// Filter condition of alarm policy
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AlarmPolicyFilter {
     /// Filter condition type. Valid values: DIMENSION (uses dimensions for filtering)
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `DIMENSION`
-    #[serde(rename = "Type")]
     pub type_: String,
     /// JSON string generated by serializing the `AlarmPolicyDimension` two-dimensional array. The one-dimensional arrays are in OR relationship, and the elements in a one-dimensional array are in AND relationship
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `[[{"Key":"region","Operator":"eq","Value":["ap-guangzhou"]},{"Key":"tke_cluster_instance_id","Operator":"eq","Value":["cls-jc40o1bs"]}]]`
-    #[serde(rename = "Dimensions", skip_serializing_if = "Option::is_none")]
     pub dimensions: Option<String>,
 }
 
@@ -356,21 +383,28 @@ impl<'de> Deserialize<'de> for AlarmPolicyFilter {
     }
 }
 
+impl serde::Serialize for AlarmPolicyFilter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "AlarmPolicyFilter", 2)?
+            .plain("Type", &self.type_)?
+            .opt("Dimensions", &self.dimensions)?
+            .end()
+    }
+}
+
 /// Trigger condition of alarm policy
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AlarmPolicyRule {
     /// Metric name or event name. The supported metrics can be queried via [DescribeAlarmMetrics](https://intl.cloud.tencent.com/document/product/248/51283?from_cn_redirect=1) and the supported events via [DescribeAlarmEvents](https://intl.cloud.tencent.com/document/product/248/51284?from_cn_redirect=1).
     /// Note: this field may return `null`, indicating that no valid value is obtained.
     ///
     /// May be null. Example: `CpuUsage`
-    #[serde(rename = "MetricName", skip_serializing_if = "Option::is_none")]
     pub metric_name: Option<String>,
     /// Statistical period in seconds. The valid values can be queried via [DescribeAlarmMetrics](https://intl.cloud.tencent.com/document/product/248/51283?from_cn_redirect=1).
     /// Note: this field may return `null`, indicating that no valid value is obtained.
     ///
     /// May be null. Example: `60`
-    #[serde(rename = "Period", skip_serializing_if = "Option::is_none")]
     pub period: Option<i64>,
     /// Operator
     /// intelligent = intelligent detection without threshold
@@ -394,91 +428,76 @@ pub struct AlarmPolicyRule {
     /// Note: this field may return `null`, indicating that no valid value is obtained.
     ///
     /// May be null. Example: `gt`
-    #[serde(rename = "Operator", skip_serializing_if = "Option::is_none")]
     pub operator: Option<String>,
     /// Threshold. The valid value range can be queried via [DescribeAlarmMetrics](https://intl.cloud.tencent.com/document/product/248/51283?from_cn_redirect=1).
     /// Note: this field may return `null`, indicating that no valid value is obtained.
     ///
     /// May be null. Example: `100`
-    #[serde(rename = "Value", skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     /// Number of periods. `1`: continue for one period; `2`: continue for two periods; and so on. The valid values can be queried via [DescribeAlarmMetrics](https://intl.cloud.tencent.com/document/product/248/51283?from_cn_redirect=1).
     /// Note: this field may return `null`, indicating that no valid value is obtained.
     ///
     /// May be null. Example: `1`
-    #[serde(rename = "ContinuePeriod", skip_serializing_if = "Option::is_none")]
     pub continue_period: Option<i64>,
     /// Alarm interval in seconds. Valid values: 0 (do not repeat), 300 (alarm once every 5 minutes), 600 (alarm once every 10 minutes), 900 (alarm once every 15 minutes), 1800 (alarm once every 30 minutes), 3600 (alarm once every hour), 7200 (alarm once every 2 hours), 10800 (alarm once every 3 hours), 21600 (alarm once every 6 hours), 43200 (alarm once every 12 hours), 86400 (alarm once every day)
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `300`
-    #[serde(rename = "NoticeFrequency", skip_serializing_if = "Option::is_none")]
     pub notice_frequency: Option<i64>,
     /// Whether the alarm frequency increases exponentially. Valid values: 0 (no), 1 (yes)
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `0`
-    #[serde(rename = "IsPowerNotice", skip_serializing_if = "Option::is_none")]
     pub is_power_notice: Option<i64>,
     /// Filter condition for one single trigger rule
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "Filter", skip_serializing_if = "Option::is_none")]
     pub filter: Option<AlarmPolicyFilter>,
     /// Metric display name, which is used in the output parameter
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `CPU使用率`
-    #[serde(rename = "Description", skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Unit, which is used in the output parameter
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `%`
-    #[serde(rename = "Unit", skip_serializing_if = "Option::is_none")]
     pub unit: Option<String>,
     /// Trigger condition type. `STATIC`: static threshold; `dynamic`: dynamic threshold. If you do not specify this parameter when creating or editing a policy, `STATIC` is used by default.
     /// Note: this field may return `null`, indicating that no valid value is obtained.
     ///
     /// May be null. Example: `STATIC`
-    #[serde(rename = "RuleType", skip_serializing_if = "Option::is_none")]
     pub rule_type: Option<String>,
     /// Whether it is an advanced metric. 0: No; 1: Yes.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `0`
-    #[serde(rename = "IsAdvanced", skip_serializing_if = "Option::is_none")]
     pub is_advanced: Option<i64>,
     /// Whether the advanced metric feature is enabled. 0: No; 1: Yes.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `0`
-    #[serde(rename = "IsOpen", skip_serializing_if = "Option::is_none")]
     pub is_open: Option<i64>,
     /// Integration center product ID.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `cvm`
-    #[serde(rename = "ProductId", skip_serializing_if = "Option::is_none")]
     pub product_id: Option<String>,
     /// Maximum value
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `0`
-    #[serde(rename = "ValueMax", skip_serializing_if = "Option::is_none")]
     pub value_max: Option<f64>,
     /// Minimum value
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `0`
-    #[serde(rename = "ValueMin", skip_serializing_if = "Option::is_none")]
     pub value_min: Option<f64>,
     /// The configuration of alarm level threshold
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "HierarchicalValue", skip_serializing_if = "Option::is_none")]
     pub hierarchical_value: Option<AlarmHierarchicalValue>,
     /// (Chinese only)
     ///
@@ -487,7 +506,6 @@ pub struct AlarmPolicyRule {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `1`
-    #[serde(rename = "IsLatenessMetric", skip_serializing_if = "Option::is_none")]
     pub is_lateness_metric: Option<i64>,
 }
 
@@ -700,21 +718,44 @@ impl<'de> Deserialize<'de> for AlarmPolicyRule {
     }
 }
 
+impl serde::Serialize for AlarmPolicyRule {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "AlarmPolicyRule", 18)?
+            .opt("MetricName", &self.metric_name)?
+            .opt("Period", &self.period)?
+            .opt("Operator", &self.operator)?
+            .opt("Value", &self.value)?
+            .opt("ContinuePeriod", &self.continue_period)?
+            .opt("NoticeFrequency", &self.notice_frequency)?
+            .opt("IsPowerNotice", &self.is_power_notice)?
+            .opt("Filter", &self.filter)?
+            .opt("Description", &self.description)?
+            .opt("Unit", &self.unit)?
+            .opt("RuleType", &self.rule_type)?
+            .opt("IsAdvanced", &self.is_advanced)?
+            .opt("IsOpen", &self.is_open)?
+            .opt("ProductId", &self.product_id)?
+            .opt("ValueMax", &self.value_max)?
+            .opt("ValueMin", &self.value_min)?
+            .opt("HierarchicalValue", &self.hierarchical_value)?
+            .opt("IsLatenessMetric", &self.is_lateness_metric)?
+            .end()
+    }
+}
+
 /// Task triggered by alarm policy
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AlarmPolicyTriggerTask {
     /// Triggered task type. Valid value: AS (auto scaling)
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `AS`
-    #[serde(rename = "Type")]
     pub type_: String,
     /// Configuration information in JSON format, such as {"Key1":"Value1","Key2":"Value2"}
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `{"Region":"ap-guangzhou","Group":"asg-0zhspjx","Policy":"asp-ganig28"}`
-    #[serde(rename = "TaskConfig")]
     pub task_config: String,
 }
 
@@ -757,21 +798,28 @@ impl<'de> Deserialize<'de> for AlarmPolicyTriggerTask {
     }
 }
 
+impl serde::Serialize for AlarmPolicyTriggerTask {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "AlarmPolicyTriggerTask", 2)?
+            .plain("Type", &self.type_)?
+            .plain("TaskConfig", &self.task_config)?
+            .end()
+    }
+}
+
 /// (Chinese only) url鉴权
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct BasicAuth {
     /// (Chinese only) 用户名
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `user-name`
-    #[serde(rename = "UserName", skip_serializing_if = "Option::is_none")]
     pub user_name: Option<String>,
     /// (Chinese only) 密码
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `user-password`
-    #[serde(rename = "Password", skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
 }
 
@@ -824,19 +872,26 @@ impl<'de> Deserialize<'de> for BasicAuth {
     }
 }
 
+impl serde::Serialize for BasicAuth {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "BasicAuth", 2)?
+            .opt("UserName", &self.user_name)?
+            .opt("Password", &self.password)?
+            .end()
+    }
+}
+
 /// Request of [`Client::bind_prometheus_managed_grafana`](super::Client::bind_prometheus_managed_grafana).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BindPrometheusManagedGrafanaRequest {
     /// Prometheus instance ID
     ///
     /// Required. Example: `prom-ads2xxd`
-    #[serde(rename = "InstanceId")]
     pub instance_id: String,
     /// Grafana instance ID
     ///
     /// Required. Example: `grafana-adf2adf`
-    #[serde(rename = "GrafanaId")]
     pub grafana_id: String,
 }
 
@@ -879,12 +934,20 @@ impl<'de> Deserialize<'de> for BindPrometheusManagedGrafanaRequest {
     }
 }
 
+impl serde::Serialize for BindPrometheusManagedGrafanaRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "BindPrometheusManagedGrafanaRequest", 2)?
+            .plain("InstanceId", &self.instance_id)?
+            .plain("GrafanaId", &self.grafana_id)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::bind_prometheus_managed_grafana`](super::Client::bind_prometheus_managed_grafana).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct BindPrometheusManagedGrafanaResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -902,31 +965,55 @@ impl BindPrometheusManagedGrafanaResponse {
     }
 }
 
+impl lenient::Reply for BindPrometheusManagedGrafanaResponse {
+    const NAME: &'static str = "BindPrometheusManagedGrafanaResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for BindPrometheusManagedGrafanaResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for BindPrometheusManagedGrafanaResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "BindPrometheusManagedGrafanaResponse", 1)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Dimensions of instances bound to a policy
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BindingPolicyObjectDimension {
     /// Region name.
     ///
     /// Required. Example: `gz`
-    #[serde(rename = "Region")]
     pub region: String,
     /// Region ID.
     ///
     /// Example: `1`
-    #[serde(rename = "RegionId", skip_serializing_if = "Option::is_none")]
     pub region_id: Option<i64>,
     /// Instance dimension information in the following format:
     /// {"unInstanceId":"ins-00jvv9mo"}. The dimension information varies by Tencent Cloud services. For more information, please see:
     /// [Dimension List](https://intl.cloud.tencent.com/document/product/248/50397?from_cn_redirect=1)
     ///
     /// Example: `{"unInstanceId":"ins-00jvv9mo"}`
-    #[serde(rename = "Dimensions", skip_serializing_if = "Option::is_none")]
     pub dimensions: Option<String>,
     /// Event dimensions.
     ///
     /// Example: `{"uuid":"c734cd0d-d050-44bd-8d17-f6381039b4b6"}`
-    #[serde(rename = "EventDimensions", skip_serializing_if = "Option::is_none")]
     pub event_dimensions: Option<String>,
 }
 
@@ -994,42 +1081,46 @@ impl<'de> Deserialize<'de> for BindingPolicyObjectDimension {
     }
 }
 
+impl serde::Serialize for BindingPolicyObjectDimension {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "BindingPolicyObjectDimension", 4)?
+            .plain("Region", &self.region)?
+            .opt("RegionId", &self.region_id)?
+            .opt("Dimensions", &self.dimensions)?
+            .opt("EventDimensions", &self.event_dimensions)?
+            .end()
+    }
+}
+
 /// Request of [`Client::binding_policy_object`](super::Client::binding_policy_object).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BindingPolicyObjectRequest {
     /// Required. The value is fixed to monitor.
     ///
     /// Required. Example: `monitor`
-    #[serde(rename = "Module")]
     pub module: String,
     /// Policy group ID, such as `4739573`. This parameter will be disused soon. Another parameter `PolicyId` is recommended.
     ///
     /// Example: `111111`
-    #[serde(rename = "GroupId", skip_serializing_if = "Option::is_none")]
     pub group_id: Option<i64>,
     /// Alarm policy ID, such as `policy-gh892hg0`. At least one of the two parameters, `PolicyId` and `GroupId`, must be specified; otherwise, an error will be reported. `PolicyId` is preferred over `GroupId` when both of them are specified.
     ///
     /// Example: `policy-abc123`
-    #[serde(rename = "PolicyId", skip_serializing_if = "Option::is_none")]
     pub policy_id: Option<String>,
     /// Instance group ID.
     ///
     /// Example: `0`
-    #[serde(rename = "InstanceGroupId", skip_serializing_if = "Option::is_none")]
     pub instance_group_id: Option<i64>,
     /// Dimensions of an object to be bound.
-    #[serde(rename = "Dimensions", skip_serializing_if = "Option::is_none")]
     pub dimensions: Option<Vec<BindingPolicyObjectDimension>>,
     /// The alert configured for an event
     ///
     /// Example: `"{\"source\":[\"cvm.cloud.tencent\"]}"`
-    #[serde(rename = "EbSubject", skip_serializing_if = "Option::is_none")]
     pub eb_subject: Option<String>,
     /// Whether the event alert has been configured
     ///
     /// Example: `1`
-    #[serde(rename = "EbEventFlag", skip_serializing_if = "Option::is_none")]
     pub eb_event_flag: Option<i64>,
 }
 
@@ -1127,12 +1218,25 @@ impl<'de> Deserialize<'de> for BindingPolicyObjectRequest {
     }
 }
 
+impl serde::Serialize for BindingPolicyObjectRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "BindingPolicyObjectRequest", 7)?
+            .plain("Module", &self.module)?
+            .opt("GroupId", &self.group_id)?
+            .opt("PolicyId", &self.policy_id)?
+            .opt("InstanceGroupId", &self.instance_group_id)?
+            .opt("Dimensions", &self.dimensions)?
+            .opt("EbSubject", &self.eb_subject)?
+            .opt("EbEventFlag", &self.eb_event_flag)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::binding_policy_object`](super::Client::binding_policy_object).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct BindingPolicyObjectResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -1150,55 +1254,73 @@ impl BindingPolicyObjectResponse {
     }
 }
 
+impl lenient::Reply for BindingPolicyObjectResponse {
+    const NAME: &'static str = "BindingPolicyObjectResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for BindingPolicyObjectResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for BindingPolicyObjectResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "BindingPolicyObjectResponse", 1)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::binding_policy_tag`](super::Client::binding_policy_tag).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BindingPolicyTagRequest {
     /// (Chinese only) 固定取值 monitor
     ///
     /// Required. Example: `monitor`
-    #[serde(rename = "Module")]
     pub module: String,
     /// (Chinese only) 策略ID
     ///
     /// Required. Example: `policy-gqz8m9uq`
-    #[serde(rename = "PolicyId")]
     pub policy_id: String,
     /// (Chinese only) 用于实例、实例组绑定和解绑接口（BindingPolicyObject、UnBindingAllPolicyObject、UnBindingPolicyObject）的策略 ID
     ///
     /// Required. Example: `5678`
-    #[serde(rename = "GroupId")]
     pub group_id: String,
     /// (Chinese only) 产品类型
     ///
     /// Required. Example: `cvm`
-    #[serde(rename = "ServiceType")]
     pub service_type: String,
     /// (Chinese only) 策略标签
-    #[serde(rename = "Tag", skip_serializing_if = "Option::is_none")]
     pub tag: Option<PolicyTag>,
     /// (Chinese only) 实例分组ID
     ///
     /// Example: `78`
-    #[serde(rename = "InstanceGroupId", skip_serializing_if = "Option::is_none")]
     pub instance_group_id: Option<i64>,
     /// (Chinese only) 批量绑定标签
-    #[serde(rename = "BatchTag", skip_serializing_if = "Option::is_none")]
     pub batch_tag: Option<Vec<PolicyTag>>,
     /// (Chinese only) 是否同步eb
     ///
     /// Example: `1`
-    #[serde(rename = "EbEventFlag", skip_serializing_if = "Option::is_none")]
     pub eb_event_flag: Option<i64>,
     /// (Chinese only) 事件配置的告警
     ///
     /// Example: `"{\"source\":[\"cvm.cloud.tencent\"]}"`
-    #[serde(rename = "EbSubject", skip_serializing_if = "Option::is_none")]
     pub eb_subject: Option<String>,
     /// (Chinese only) 标识标签取交/并集关系
     ///
     /// Example: `intersection`
-    #[serde(rename = "TagOperation", skip_serializing_if = "Option::is_none")]
     pub tag_operation: Option<String>,
 }
 
@@ -1311,12 +1433,28 @@ impl<'de> Deserialize<'de> for BindingPolicyTagRequest {
     }
 }
 
+impl serde::Serialize for BindingPolicyTagRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "BindingPolicyTagRequest", 10)?
+            .plain("Module", &self.module)?
+            .plain("PolicyId", &self.policy_id)?
+            .plain("GroupId", &self.group_id)?
+            .plain("ServiceType", &self.service_type)?
+            .opt("Tag", &self.tag)?
+            .opt("InstanceGroupId", &self.instance_group_id)?
+            .opt("BatchTag", &self.batch_tag)?
+            .opt("EbEventFlag", &self.eb_event_flag)?
+            .opt("EbSubject", &self.eb_subject)?
+            .opt("TagOperation", &self.tag_operation)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::binding_policy_tag`](super::Client::binding_policy_tag).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct BindingPolicyTagResponse {
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -1334,8 +1472,36 @@ impl BindingPolicyTagResponse {
     }
 }
 
+impl lenient::Reply for BindingPolicyTagResponse {
+    const NAME: &'static str = "BindingPolicyTagResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for BindingPolicyTagResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for BindingPolicyTagResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "BindingPolicyTagResponse", 1)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::check_address_by_prometheus`](super::Client::check_address_by_prometheus).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CheckAddressByPrometheusRequest {
     /// (Chinese only)
@@ -1343,21 +1509,18 @@ pub struct CheckAddressByPrometheusRequest {
     /// 实例id
     ///
     /// Required. Example: `prom-xxxxxx`
-    #[serde(rename = "InstanceId")]
     pub instance_id: String,
     /// (Chinese only)
     ///
     /// 探测地址
     ///
     /// Required. Example: `http://1.1.1.1:1111/test`
-    #[serde(rename = "Target")]
     pub target: String,
     /// (Chinese only)
     ///
     /// 探测方式。tcp或http，默认是tcp
     ///
     /// Example: `tcp`
-    #[serde(rename = "ProbeProtocol", skip_serializing_if = "Option::is_none")]
     pub probe_protocol: Option<String>,
 }
 
@@ -1410,8 +1573,18 @@ impl<'de> Deserialize<'de> for CheckAddressByPrometheusRequest {
     }
 }
 
+impl serde::Serialize for CheckAddressByPrometheusRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "CheckAddressByPrometheusRequest", 3)?
+            .plain("InstanceId", &self.instance_id)?
+            .plain("Target", &self.target)?
+            .opt("ProbeProtocol", &self.probe_protocol)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::check_address_by_prometheus`](super::Client::check_address_by_prometheus).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CheckAddressByPrometheusResponse {
     /// (Chinese only)
@@ -1419,24 +1592,20 @@ pub struct CheckAddressByPrometheusResponse {
     /// 实际探测的地址
     ///
     /// Example: `1.1.1.1:1111`
-    #[serde(rename = "Target", default, skip_serializing_if = "Option::is_none")]
     pub target: Option<String>,
     /// (Chinese only)
     ///
     /// 探测是否成功
     ///
     /// Example: `true`
-    #[serde(rename = "Success", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
     /// (Chinese only)
     ///
     /// 探测失败时返回错误信息
     ///
     /// Example: `connnection timeout`
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -1472,14 +1641,50 @@ impl CheckAddressByPrometheusResponse {
     }
 }
 
+impl lenient::Reply for CheckAddressByPrometheusResponse {
+    const NAME: &'static str = "CheckAddressByPrometheusResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "Target",
+        "Success",
+        "Message",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.target),
+            1 => lenient::scalar(map, &mut self.success),
+            2 => lenient::value(map, &mut self.message),
+            3 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for CheckAddressByPrometheusResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for CheckAddressByPrometheusResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "CheckAddressByPrometheusResponse", 4)?
+            .opt("Target", &self.target)?
+            .opt("Success", &self.success)?
+            .opt("Message", &self.message)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::clean_grafana_instance`](super::Client::clean_grafana_instance).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CleanGrafanaInstanceRequest {
     /// TCMG instance ID, such as “grafana-abcdefgh”.
     ///
     /// Required. Example: `my-grafana`
-    #[serde(rename = "InstanceId")]
     pub instance_id: String,
 }
 
@@ -1517,12 +1722,19 @@ impl<'de> Deserialize<'de> for CleanGrafanaInstanceRequest {
     }
 }
 
+impl serde::Serialize for CleanGrafanaInstanceRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "CleanGrafanaInstanceRequest", 1)?
+            .plain("InstanceId", &self.instance_id)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::clean_grafana_instance`](super::Client::clean_grafana_instance).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CleanGrafanaInstanceResponse {
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -1540,29 +1752,53 @@ impl CleanGrafanaInstanceResponse {
     }
 }
 
+impl lenient::Reply for CleanGrafanaInstanceResponse {
+    const NAME: &'static str = "CleanGrafanaInstanceResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for CleanGrafanaInstanceResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for CleanGrafanaInstanceResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "CleanGrafanaInstanceResponse", 1)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// The operation of pushing alarm notifications to CLS
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ClsNotice {
     /// Region.
     ///
     /// Required. Example: `ap-guangzhou`
-    #[serde(rename = "Region")]
     pub region: String,
     /// Logset ID.
     ///
     /// Required. Example: `logset-28hg48g2`
-    #[serde(rename = "LogSetId")]
     pub log_set_id: String,
     /// Topic ID.
     ///
     /// Required. Example: `topic-2ingu2bg`
-    #[serde(rename = "TopicId")]
     pub topic_id: String,
     /// Status. Valid values: `0` (disabled), `1` (enabled). Default value: `1` (enabled). This parameter can be left empty.
     ///
     /// Example: `1`
-    #[serde(rename = "Enable", skip_serializing_if = "Option::is_none")]
     pub enable: Option<i64>,
 }
 
@@ -1620,27 +1856,35 @@ impl<'de> Deserialize<'de> for ClsNotice {
     }
 }
 
+impl serde::Serialize for ClsNotice {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ClsNotice", 4)?
+            .plain("Region", &self.region)?
+            .plain("LogSetId", &self.log_set_id)?
+            .plain("TopicId", &self.topic_id)?
+            .opt("Enable", &self.enable)?
+            .end()
+    }
+}
+
 /// Shift personnel group information
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CoverStaffInfo {
     /// Shift personnel ID group.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "CoverStaffIDs", skip_serializing_if = "Option::is_none")]
     pub cover_staff_i_ds: Option<Vec<String>>,
     /// Shift start time
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "CoverStartTime", skip_serializing_if = "Option::is_none")]
     pub cover_start_time: Option<i64>,
     /// Shift end time
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "CoverEndTime", skip_serializing_if = "Option::is_none")]
     pub cover_end_time: Option<i64>,
 }
 
@@ -1703,94 +1947,87 @@ impl<'de> Deserialize<'de> for CoverStaffInfo {
     }
 }
 
+impl serde::Serialize for CoverStaffInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "CoverStaffInfo", 3)?
+            .opt("CoverStaffIDs", &self.cover_staff_i_ds)?
+            .opt("CoverStartTime", &self.cover_start_time)?
+            .opt("CoverEndTime", &self.cover_end_time)?
+            .end()
+    }
+}
+
 /// Request of [`Client::create_alarm_history_shield`](super::Client::create_alarm_history_shield).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateAlarmHistoryShieldRequest {
     /// (Chinese only) 模块名，这里填“monitor”
     ///
     /// Required. Example: `monitor`
-    #[serde(rename = "Module")]
     pub module: String,
     /// (Chinese only) 屏蔽策略名称
     ///
     /// Required. Example: `测试屏蔽`
-    #[serde(rename = "Name")]
     pub name: String,
     /// (Chinese only) 监控类型
     ///
     /// Required. Example: `MT_QCE`
-    #[serde(rename = "MonitorType")]
     pub monitor_type: String,
     /// (Chinese only) 屏蔽策略id
     ///
     /// Required. Example: `policy-sceil8f8`
-    #[serde(rename = "ShieldPolicyId")]
     pub shield_policy_id: String,
     /// (Chinese only) 屏蔽时间类型 FOREVER_SHIELD:永久屏蔽 PERIOD_SHIELD:绝对时间范围屏蔽 LOOP_SHIELD:相对时间范围屏蔽
     ///
     /// Required. Example: `LOOP_SHIELD`
-    #[serde(rename = "ShieldTimeType")]
     pub shield_time_type: String,
     /// (Chinese only) 命名空间即策略类型
     ///
     /// Example: `cvm_device`
-    #[serde(rename = "NameSpace", skip_serializing_if = "Option::is_none")]
     pub name_space: Option<String>,
     /// (Chinese only) 屏蔽对象
     ///
     /// Example: `["{\"appid\":\"1258344699\",\"tke_cluster_instance_id\":\"cls-9d80vq6y\",\"region\":\"ap-guangzhou\"}"]`
-    #[serde(rename = "ShieldObject", skip_serializing_if = "Option::is_none")]
     pub shield_object: Option<Vec<String>>,
     /// (Chinese only) 指标名称
     ///
     /// Example: `qemu_vcpu_usage`
-    #[serde(rename = "MetricName", skip_serializing_if = "Option::is_none")]
     pub metric_name: Option<String>,
     /// (Chinese only) 屏蔽指标 为空则为全部指标
     ///
     /// Example: `["UnconsumeTopic", "MaxOffsetTopic"]`
-    #[serde(rename = "ShieldMetric", skip_serializing_if = "Option::is_none")]
     pub shield_metric: Option<Vec<String>>,
     /// (Chinese only) 开始时间 相对时间范围:36000 绝对时间范围:1648742400 缺省:0
     ///
     /// Example: `36000`
-    #[serde(rename = "StartTime", skip_serializing_if = "Option::is_none")]
     pub start_time: Option<u64>,
     /// (Chinese only) 结束时间 相对时间范围:72000 绝对时间范围:1649088000 缺省:0
     ///
     /// Example: `72000`
-    #[serde(rename = "EndTime", skip_serializing_if = "Option::is_none")]
     pub end_time: Option<u64>,
     /// (Chinese only) 循环开始日期 2022/04/01 缺省:0
     ///
     /// Example: `1648742400`
-    #[serde(rename = "LoopStartDate", skip_serializing_if = "Option::is_none")]
     pub loop_start_date: Option<u64>,
     /// (Chinese only) 循环结束日期 2022/04/05 缺省:0
     ///
     /// Example: `1649088000`
-    #[serde(rename = "LoopEndDate", skip_serializing_if = "Option::is_none")]
     pub loop_end_date: Option<u64>,
     /// (Chinese only) 需要屏蔽的告警等级，取值范围Warn,Remind,Serious
     ///
     /// Example: `Warn`
-    #[serde(rename = "ShieldAlarmLevel", skip_serializing_if = "Option::is_none")]
     pub shield_alarm_level: Option<String>,
     /// (Chinese only) 屏蔽规则的描述
     ///
     /// Example: `规则描述`
-    #[serde(rename = "Description", skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// (Chinese only) 时区，东八区+8，西八区减8，以此类推
     ///
     /// Example: `8.5`
-    #[serde(rename = "TimeZone", skip_serializing_if = "Option::is_none")]
     pub time_zone: Option<f64>,
     /// (Chinese only) 被屏蔽的告警会话ID(历史的alarmId)
     ///
     /// Example: `sshejshee`
-    #[serde(rename = "SessionId", skip_serializing_if = "Option::is_none")]
     pub session_id: Option<String>,
 }
 
@@ -1968,17 +2205,39 @@ impl<'de> Deserialize<'de> for CreateAlarmHistoryShieldRequest {
     }
 }
 
+impl serde::Serialize for CreateAlarmHistoryShieldRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "CreateAlarmHistoryShieldRequest", 17)?
+            .plain("Module", &self.module)?
+            .plain("Name", &self.name)?
+            .plain("MonitorType", &self.monitor_type)?
+            .plain("ShieldPolicyId", &self.shield_policy_id)?
+            .plain("ShieldTimeType", &self.shield_time_type)?
+            .opt("NameSpace", &self.name_space)?
+            .opt("ShieldObject", &self.shield_object)?
+            .opt("MetricName", &self.metric_name)?
+            .opt("ShieldMetric", &self.shield_metric)?
+            .opt("StartTime", &self.start_time)?
+            .opt("EndTime", &self.end_time)?
+            .opt("LoopStartDate", &self.loop_start_date)?
+            .opt("LoopEndDate", &self.loop_end_date)?
+            .opt("ShieldAlarmLevel", &self.shield_alarm_level)?
+            .opt("Description", &self.description)?
+            .opt("TimeZone", &self.time_zone)?
+            .opt("SessionId", &self.session_id)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::create_alarm_history_shield`](super::Client::create_alarm_history_shield).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateAlarmHistoryShieldResponse {
     /// (Chinese only) 屏蔽规则的Id
     ///
     /// Example: `Shield-xxxx`
-    #[serde(rename = "ShieldId", default, skip_serializing_if = "Option::is_none")]
     pub shield_id: Option<String>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -2002,55 +2261,76 @@ impl CreateAlarmHistoryShieldResponse {
     }
 }
 
+impl lenient::Reply for CreateAlarmHistoryShieldResponse {
+    const NAME: &'static str = "CreateAlarmHistoryShieldResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "ShieldId",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.shield_id),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for CreateAlarmHistoryShieldResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for CreateAlarmHistoryShieldResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "CreateAlarmHistoryShieldResponse", 2)?
+            .opt("ShieldId", &self.shield_id)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::create_alarm_notice`](super::Client::create_alarm_notice).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateAlarmNoticeRequest {
     /// Module name. Enter "monitor" here
     ///
     /// Required. Example: `monitor`
-    #[serde(rename = "Module")]
     pub module: String,
     /// Notification template name, which can contain up to 60 characters
     ///
     /// Required. Example: `默认通知模板`
-    #[serde(rename = "Name")]
     pub name: String,
     /// Notification type. Valid values: ALARM (for unresolved alarms), OK (for resolved alarms), ALL (for all alarms)
     ///
     /// Required. Example: `ALL`
-    #[serde(rename = "NoticeType")]
     pub notice_type: String,
     /// Notification language. Valid values: zh-CN (Chinese), en-US (English)
     ///
     /// Required. Example: `zh-CN`
-    #[serde(rename = "NoticeLanguage")]
     pub notice_language: String,
     /// User notifications (up to 5)
-    #[serde(rename = "UserNotices", skip_serializing_if = "Option::is_none")]
     pub user_notices: Option<Vec<UserNotice>>,
     /// Callback notifications (up to 3)
-    #[serde(rename = "URLNotices", skip_serializing_if = "Option::is_none")]
     pub url_notices: Option<Vec<UrlNotice>>,
     /// The operation of pushing alarm notifications to CLS. Up to one CLS log topic can be configured.
-    #[serde(rename = "CLSNotices", skip_serializing_if = "Option::is_none")]
     pub cls_notices: Option<Vec<ClsNotice>>,
     /// Tags bound to a template
-    #[serde(rename = "Tags", skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<Tag>>,
     /// (Chinese only)
     ///
     /// 是否免登录，0-否，1-是
     ///
     /// Example: `0`
-    #[serde(rename = "IsLoginFree", skip_serializing_if = "Option::is_none")]
     pub is_login_free: Option<i64>,
     /// (Chinese only)
     ///
     /// IANA 时区名
     ///
     /// Example: `Asia/Shanghai`
-    #[serde(rename = "TimeZoneName", skip_serializing_if = "Option::is_none")]
     pub time_zone_name: Option<String>,
 }
 
@@ -2163,17 +2443,32 @@ impl<'de> Deserialize<'de> for CreateAlarmNoticeRequest {
     }
 }
 
+impl serde::Serialize for CreateAlarmNoticeRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "CreateAlarmNoticeRequest", 10)?
+            .plain("Module", &self.module)?
+            .plain("Name", &self.name)?
+            .plain("NoticeType", &self.notice_type)?
+            .plain("NoticeLanguage", &self.notice_language)?
+            .opt("UserNotices", &self.user_notices)?
+            .opt("URLNotices", &self.url_notices)?
+            .opt("CLSNotices", &self.cls_notices)?
+            .opt("Tags", &self.tags)?
+            .opt("IsLoginFree", &self.is_login_free)?
+            .opt("TimeZoneName", &self.time_zone_name)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::create_alarm_notice`](super::Client::create_alarm_notice).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateAlarmNoticeResponse {
     /// Alarm notification template ID
     ///
     /// Example: `notice-abcdef`
-    #[serde(rename = "NoticeId", default, skip_serializing_if = "Option::is_none")]
     pub notice_id: Option<String>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -2197,71 +2492,88 @@ impl CreateAlarmNoticeResponse {
     }
 }
 
+impl lenient::Reply for CreateAlarmNoticeResponse {
+    const NAME: &'static str = "CreateAlarmNoticeResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "NoticeId",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.notice_id),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for CreateAlarmNoticeResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for CreateAlarmNoticeResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "CreateAlarmNoticeResponse", 2)?
+            .opt("NoticeId", &self.notice_id)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::create_alarm_policy`](super::Client::create_alarm_policy).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateAlarmPolicyRequest {
     /// Value fixed at "monitor"
     ///
     /// Required. Example: `monitor`
-    #[serde(rename = "Module")]
     pub module: String,
     /// Policy name, which can contain up to 20 characters
     ///
     /// Required. Example: `云服务器告警策略`
-    #[serde(rename = "PolicyName")]
     pub policy_name: String,
     /// Monitor type. Valid values: MT_QCE (Tencent Cloud service monitoring)
     ///
     /// Required. Example: `MT_QCE`
-    #[serde(rename = "MonitorType")]
     pub monitor_type: String,
     /// Type of alarm policy, which can be obtained via [DescribeAllNamespaces](https://intl.cloud.tencent.com/document/product/248/48683?from_cn_redirect=1). For the monitoring of Tencent Cloud services, the value of this parameter is `QceNamespacesNew.N.Id` of the output parameter of `DescribeAllNamespaces`, for example, `cvm_device`.
     ///
     /// Required. Example: `cvm_device`
-    #[serde(rename = "Namespace")]
     pub namespace: String,
     /// Remarks with up to 100 letters, digits, underscores, and hyphens
     ///
     /// Example: `策略demo`
-    #[serde(rename = "Remark", skip_serializing_if = "Option::is_none")]
     pub remark: Option<String>,
     /// Whether to enable. Valid values: 0 (no), 1 (yes). Default value: 1. This parameter can be left empty
     ///
     /// Example: `1`
-    #[serde(rename = "Enable", skip_serializing_if = "Option::is_none")]
     pub enable: Option<i64>,
     /// Project ID. For products with different projects, a value other than `-1` must be passed in. `-1`: no project; `0`: default project. If no value is passed in, `-1` will be used. The supported project IDs can be viewed on the [**Account Center** &gt; **Project Management**](https://console.cloud.tencent.com/project) page of the console.
     ///
     /// Example: `0`
-    #[serde(rename = "ProjectId", skip_serializing_if = "Option::is_none")]
     pub project_id: Option<i64>,
     /// Trigger condition template ID. Pass in this parameter if the policy is associated with the trigger condition template; otherwise, pass in the `Condition` parameter. The trigger condition template ID can be obtained via [`DescribeConditionsTemplateList`](https://intl.cloud.tencent.com/document/api/248/70250?from_cn_redirect=1).
     ///
     /// Example: `9674169`
-    #[serde(rename = "ConditionTemplateId", skip_serializing_if = "Option::is_none")]
     pub condition_template_id: Option<i64>,
     /// Metric trigger condition. The supported metrics can be queried via [DescribeAlarmMetrics](https://intl.cloud.tencent.com/document/product/248/51283?from_cn_redirect=1).
-    #[serde(rename = "Condition", skip_serializing_if = "Option::is_none")]
     pub condition: Option<AlarmPolicyCondition>,
     /// Event trigger condition. The supported events can be queried via [DescribeAlarmEvents](https://intl.cloud.tencent.com/document/product/248/51284?from_cn_redirect=1).
-    #[serde(rename = "EventCondition", skip_serializing_if = "Option::is_none")]
     pub event_condition: Option<AlarmPolicyEventCondition>,
     /// List of notification rule IDs, which can be obtained via [DescribeAlarmNotices](https://intl.cloud.tencent.com/document/product/248/51280?from_cn_redirect=1)
     ///
     /// Example: `["notice-bv9b4ghqbg","notice-gj2n9wnt29"]`
-    #[serde(rename = "NoticeIds", skip_serializing_if = "Option::is_none")]
     pub notice_ids: Option<Vec<String>>,
     /// Triggered task list
-    #[serde(rename = "TriggerTasks", skip_serializing_if = "Option::is_none")]
     pub trigger_tasks: Option<Vec<AlarmPolicyTriggerTask>>,
     /// Global filter.
-    #[serde(rename = "Filter", skip_serializing_if = "Option::is_none")]
     pub filter: Option<AlarmPolicyFilter>,
     /// Aggregation dimension list, which is used to specify which dimension keys data is grouped by.
     ///
     /// Example: `["service_name"]`
-    #[serde(rename = "GroupBy", skip_serializing_if = "Option::is_none")]
     pub group_by: Option<Vec<String>>,
     /// (Chinese only)
     ///
@@ -2274,38 +2586,30 @@ pub struct CreateAlarmPolicyRequest {
     /// 不是所有策略类型都支持绑定全部对象
     ///
     /// Example: `0`
-    #[serde(rename = "IsBindAll", skip_serializing_if = "Option::is_none")]
     pub is_bind_all: Option<i64>,
     /// Tags bound to a template
-    #[serde(rename = "Tags", skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<Tag>>,
     /// Log alarm information
-    #[serde(rename = "LogAlarmReqInfo", skip_serializing_if = "Option::is_none")]
     pub log_alarm_req_info: Option<LogAlarmReq>,
     /// Notification rules for different alarm levels
-    #[serde(rename = "HierarchicalNotices", skip_serializing_if = "Option::is_none")]
     pub hierarchical_notices: Option<Vec<AlarmHierarchicalNotice>>,
     /// A dedicated field for migration policies. 0: Implement authentication logic; 1: Skip authentication logic.
     ///
     /// Example: `1`
-    #[serde(rename = "MigrateFlag", skip_serializing_if = "Option::is_none")]
     pub migrate_flag: Option<i64>,
     /// The alert configured for an event
     ///
     /// Example: `"{\"source\":[\"cvm.cloud.tencent\"]}"`
-    #[serde(rename = "EbSubject", skip_serializing_if = "Option::is_none")]
     pub eb_subject: Option<String>,
     /// (Chinese only)
     ///
     /// 附加告警内容
     ///
     /// Example: `1 AND 2`
-    #[serde(rename = "AdditionalAlarmContent", skip_serializing_if = "Option::is_none")]
     pub additional_alarm_content: Option<String>,
     /// (Chinese only)
     ///
     /// 通知模板绑定信息
-    #[serde(rename = "NoticeContentTmplBindInfos", skip_serializing_if = "Option::is_none")]
     pub notice_content_tmpl_bind_infos: Option<Vec<NoticeContentTmplBindInfo>>,
 }
 
@@ -2538,22 +2842,48 @@ impl<'de> Deserialize<'de> for CreateAlarmPolicyRequest {
     }
 }
 
+impl serde::Serialize for CreateAlarmPolicyRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "CreateAlarmPolicyRequest", 22)?
+            .plain("Module", &self.module)?
+            .plain("PolicyName", &self.policy_name)?
+            .plain("MonitorType", &self.monitor_type)?
+            .plain("Namespace", &self.namespace)?
+            .opt("Remark", &self.remark)?
+            .opt("Enable", &self.enable)?
+            .opt("ProjectId", &self.project_id)?
+            .opt("ConditionTemplateId", &self.condition_template_id)?
+            .opt("Condition", &self.condition)?
+            .opt("EventCondition", &self.event_condition)?
+            .opt("NoticeIds", &self.notice_ids)?
+            .opt("TriggerTasks", &self.trigger_tasks)?
+            .opt("Filter", &self.filter)?
+            .opt("GroupBy", &self.group_by)?
+            .opt("IsBindAll", &self.is_bind_all)?
+            .opt("Tags", &self.tags)?
+            .opt("LogAlarmReqInfo", &self.log_alarm_req_info)?
+            .opt("HierarchicalNotices", &self.hierarchical_notices)?
+            .opt("MigrateFlag", &self.migrate_flag)?
+            .opt("EbSubject", &self.eb_subject)?
+            .opt("AdditionalAlarmContent", &self.additional_alarm_content)?
+            .opt("NoticeContentTmplBindInfos", &self.notice_content_tmpl_bind_infos)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::create_alarm_policy`](super::Client::create_alarm_policy).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateAlarmPolicyResponse {
     /// Alarm policy ID
     ///
     /// Example: `policy-hi498gw3h2`
-    #[serde(rename = "PolicyId", default, skip_serializing_if = "Option::is_none")]
     pub policy_id: Option<String>,
     /// Alarm policy ID, which can be used when you call APIs ([BindingPolicyObject](https://intl.cloud.tencent.com/document/product/248/40421?from_cn_redirect=1), [UnBindingAllPolicyObject](https://intl.cloud.tencent.com/document/product/248/40568?from_cn_redirect=1), [UnBindingPolicyObject](https://intl.cloud.tencent.com/document/product/248/40567?from_cn_redirect=1)) to bind/unbind instances or instance groups to/from an alarm policy
     ///
     /// Example: `1234556`
-    #[serde(rename = "OriginId", default, skip_serializing_if = "Option::is_none")]
     pub origin_id: Option<String>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -2583,8 +2913,42 @@ impl CreateAlarmPolicyResponse {
     }
 }
 
+impl lenient::Reply for CreateAlarmPolicyResponse {
+    const NAME: &'static str = "CreateAlarmPolicyResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "PolicyId",
+        "OriginId",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.policy_id),
+            1 => lenient::value(map, &mut self.origin_id),
+            2 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for CreateAlarmPolicyResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for CreateAlarmPolicyResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "CreateAlarmPolicyResponse", 3)?
+            .opt("PolicyId", &self.policy_id)?
+            .opt("OriginId", &self.origin_id)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::create_alarm_shield`](super::Client::create_alarm_shield).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateAlarmShieldRequest {
     /// (Chinese only)
@@ -2592,133 +2956,114 @@ pub struct CreateAlarmShieldRequest {
     /// 模块名，这里填“monitor”
     ///
     /// Required. Example: `monitor`
-    #[serde(rename = "Module")]
     pub module: String,
     /// (Chinese only)
     ///
     /// 屏蔽策略名称
     ///
     /// Required. Example: `测试屏蔽`
-    #[serde(rename = "Name")]
     pub name: String,
     /// (Chinese only)
     ///
     /// 监控类型
     ///
     /// Required. Example: `MT_QCE`
-    #[serde(rename = "MonitorType")]
     pub monitor_type: String,
     /// (Chinese only)
     ///
     /// 命名空间即策略类型
     ///
     /// Required. Example: `CKAFKA-CONSUMERGROUP-TOPIC`
-    #[serde(rename = "NameSpace")]
     pub name_space: String,
     /// (Chinese only)
     ///
     /// 屏蔽时间类型 FOREVER_SHIELD:永久屏蔽 PERIOD_SHIELD:绝对时间范围屏蔽 LOOP_SHIELD:相对时间范围屏蔽
     ///
     /// Required. Example: `LOOP_SHIELD`
-    #[serde(rename = "ShieldTimeType")]
     pub shield_time_type: String,
     /// (Chinese only)
     ///
     /// 屏蔽对象
     ///
     /// Example: `["cafka-xxx", "cafka-xxx"]`
-    #[serde(rename = "ShieldObject", skip_serializing_if = "Option::is_none")]
     pub shield_object: Option<Vec<String>>,
     /// (Chinese only)
     ///
     /// 屏蔽指标 为空则为全部指标
     ///
     /// Example: `["UnconsumeTopic", "MaxOffsetTopic"]`
-    #[serde(rename = "ShieldMetric", skip_serializing_if = "Option::is_none")]
     pub shield_metric: Option<Vec<String>>,
     /// (Chinese only)
     ///
     /// 开始时间 相对时间范围:36000 绝对时间范围:1648742400 缺省:0
     ///
     /// Example: `36000`
-    #[serde(rename = "StartTime", skip_serializing_if = "Option::is_none")]
     pub start_time: Option<u64>,
     /// (Chinese only)
     ///
     /// 结束时间 相对时间范围:72000 绝对时间范围:1649088000 缺省:0
     ///
     /// Example: `72000`
-    #[serde(rename = "EndTime", skip_serializing_if = "Option::is_none")]
     pub end_time: Option<u64>,
     /// (Chinese only)
     ///
     /// 循环开始日期 2022/04/01 缺省:0
     ///
     /// Example: `1648742400`
-    #[serde(rename = "LoopStartDate", skip_serializing_if = "Option::is_none")]
     pub loop_start_date: Option<u64>,
     /// (Chinese only)
     ///
     /// 循环结束日期 2022/04/05 缺省:0
     ///
     /// Example: `1649088000`
-    #[serde(rename = "LoopEndDate", skip_serializing_if = "Option::is_none")]
     pub loop_end_date: Option<u64>,
     /// (Chinese only)
     ///
     /// 需要屏蔽的策略ID
     ///
     /// Example: `policy-1111`
-    #[serde(rename = "ShieldPolicyId", skip_serializing_if = "Option::is_none")]
     pub shield_policy_id: Option<String>,
     /// (Chinese only)
     ///
     /// 需要屏蔽的告警等级，取值范围Warn,Remind,Serious
     ///
     /// Example: `["Warn"]`
-    #[serde(rename = "ShieldAlarmLevel", skip_serializing_if = "Option::is_none")]
     pub shield_alarm_level: Option<Vec<String>>,
     /// (Chinese only)
     ///
     /// 屏蔽类型，为OBJNAME是实例屏蔽，为POLICY是策略屏蔽
     ///
     /// Example: `OBJNAME`
-    #[serde(rename = "VersionTag", skip_serializing_if = "Option::is_none")]
     pub version_tag: Option<String>,
     /// (Chinese only)
     ///
     /// 屏蔽规则的描述
     ///
     /// Example: `实例下线，告警策略不再需要`
-    #[serde(rename = "Description", skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// (Chinese only)
     ///
     /// 时区，东八区+8，西八区减8，以此类推
     ///
     /// Example: `5.5`
-    #[serde(rename = "TimeZone", skip_serializing_if = "Option::is_none")]
     pub time_zone: Option<f64>,
     /// (Chinese only)
     ///
     /// 屏蔽事件 为空则为全部指标
     ///
     /// Example: `["cpm:ErrorEvent:SsdTempe"]`
-    #[serde(rename = "ShieldEvent", skip_serializing_if = "Option::is_none")]
     pub shield_event: Option<Vec<String>>,
     /// (Chinese only)
     ///
     /// 是否对指标屏蔽 1=是 0=否
     ///
     /// Example: `1`
-    #[serde(rename = "ShieldMetricFlag", skip_serializing_if = "Option::is_none")]
     pub shield_metric_flag: Option<i64>,
     /// (Chinese only)
     ///
     /// 是否对事件屏蔽 1=是 0=否
     ///
     /// Example: `1`
-    #[serde(rename = "ShieldEventFlag", skip_serializing_if = "Option::is_none")]
     pub shield_event_flag: Option<i64>,
 }
 
@@ -2916,8 +3261,34 @@ impl<'de> Deserialize<'de> for CreateAlarmShieldRequest {
     }
 }
 
+impl serde::Serialize for CreateAlarmShieldRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "CreateAlarmShieldRequest", 19)?
+            .plain("Module", &self.module)?
+            .plain("Name", &self.name)?
+            .plain("MonitorType", &self.monitor_type)?
+            .plain("NameSpace", &self.name_space)?
+            .plain("ShieldTimeType", &self.shield_time_type)?
+            .opt("ShieldObject", &self.shield_object)?
+            .opt("ShieldMetric", &self.shield_metric)?
+            .opt("StartTime", &self.start_time)?
+            .opt("EndTime", &self.end_time)?
+            .opt("LoopStartDate", &self.loop_start_date)?
+            .opt("LoopEndDate", &self.loop_end_date)?
+            .opt("ShieldPolicyId", &self.shield_policy_id)?
+            .opt("ShieldAlarmLevel", &self.shield_alarm_level)?
+            .opt("VersionTag", &self.version_tag)?
+            .opt("Description", &self.description)?
+            .opt("TimeZone", &self.time_zone)?
+            .opt("ShieldEvent", &self.shield_event)?
+            .opt("ShieldMetricFlag", &self.shield_metric_flag)?
+            .opt("ShieldEventFlag", &self.shield_event_flag)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::create_alarm_shield`](super::Client::create_alarm_shield).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateAlarmShieldResponse {
     /// (Chinese only)
@@ -2925,10 +3296,8 @@ pub struct CreateAlarmShieldResponse {
     /// 屏蔽规则的Id
     ///
     /// Example: `Shield-xxxx`
-    #[serde(rename = "ShieldId", default, skip_serializing_if = "Option::is_none")]
     pub shield_id: Option<String>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -2952,29 +3321,56 @@ impl CreateAlarmShieldResponse {
     }
 }
 
+impl lenient::Reply for CreateAlarmShieldResponse {
+    const NAME: &'static str = "CreateAlarmShieldResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "ShieldId",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.shield_id),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for CreateAlarmShieldResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for CreateAlarmShieldResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "CreateAlarmShieldResponse", 2)?
+            .opt("ShieldId", &self.shield_id)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::create_alert_rule`](super::Client::create_alert_rule).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateAlertRuleRequest {
     /// TMP instance ID, such as “prom-abcd1234”.
     ///
     /// Required. Example: `prom-123131`
-    #[serde(rename = "InstanceId")]
     pub instance_id: String,
     /// Rule name
     ///
     /// Required. Example: `告警规则测试`
-    #[serde(rename = "RuleName")]
     pub rule_name: String,
     /// Alerting rule expression. For more information, see [Alerting Rule Description](https://www.tencentcloud.com/document/product/1116/43192?lang=en&pg=)
     ///
     /// Required. Example: `job:request_latency_seconds:mean5m{job="myjob"} > 0.5`
-    #[serde(rename = "Expr")]
     pub expr: String,
     /// List of alert notification template IDs
     ///
     /// Required. Example: `["Consumer-5sfs3242"]`
-    #[serde(rename = "Receivers")]
     pub receivers: Vec<String>,
     /// Rule status code. Valid values:
     ///
@@ -2982,25 +3378,20 @@ pub struct CreateAlertRuleRequest {
     /// - 3=RuleDisabled
     ///
     /// Example: `2`
-    #[serde(rename = "RuleState", skip_serializing_if = "Option::is_none")]
     pub rule_state: Option<i64>,
     /// Rule alert duration
     ///
     /// Example: `5m`
-    #[serde(rename = "Duration", skip_serializing_if = "Option::is_none")]
     pub duration: Option<String>,
     /// List of tags
-    #[serde(rename = "Labels", skip_serializing_if = "Option::is_none")]
     pub labels: Option<Vec<PrometheusRuleKv>>,
     /// List of annotations.
     ///
     /// Alert object and alert message are special fields of Prometheus Rule Annotations, which need to be passed in through `annotations` and correspond to `summary` and `description` keys respectively.
-    #[serde(rename = "Annotations", skip_serializing_if = "Option::is_none")]
     pub annotations: Option<Vec<PrometheusRuleKv>>,
     /// Alerting rule template category
     ///
     /// Example: `TargetDown`
-    #[serde(rename = "Type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
 }
 
@@ -3103,18 +3494,32 @@ impl<'de> Deserialize<'de> for CreateAlertRuleRequest {
     }
 }
 
+impl serde::Serialize for CreateAlertRuleRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "CreateAlertRuleRequest", 9)?
+            .plain("InstanceId", &self.instance_id)?
+            .plain("RuleName", &self.rule_name)?
+            .plain("Expr", &self.expr)?
+            .plain("Receivers", &self.receivers)?
+            .opt("RuleState", &self.rule_state)?
+            .opt("Duration", &self.duration)?
+            .opt("Labels", &self.labels)?
+            .opt("Annotations", &self.annotations)?
+            .opt("Type", &self.type_)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::create_alert_rule`](super::Client::create_alert_rule).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateAlertRuleResponse {
     /// Rule ID
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `arule-f2vx2owo`
-    #[serde(rename = "RuleId", default, skip_serializing_if = "Option::is_none")]
     pub rule_id: Option<String>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -3138,8 +3543,39 @@ impl CreateAlertRuleResponse {
     }
 }
 
+impl lenient::Reply for CreateAlertRuleResponse {
+    const NAME: &'static str = "CreateAlertRuleResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RuleId",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.rule_id),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for CreateAlertRuleResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for CreateAlertRuleResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "CreateAlertRuleResponse", 2)?
+            .opt("RuleId", &self.rule_id)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::create_conditions_template`](super::Client::create_conditions_template).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateConditionsTemplateRequest {
     /// (Chinese only)
@@ -3147,66 +3583,56 @@ pub struct CreateConditionsTemplateRequest {
     /// 固定值，monitor
     ///
     /// Required. Example: `monitor`
-    #[serde(rename = "Module")]
     pub module: String,
     /// (Chinese only)
     ///
     /// 视图名
     ///
     /// Required. Example: `cvm_device`
-    #[serde(rename = "ViewName")]
     pub view_name: String,
     /// (Chinese only)
     ///
     /// 组名
     ///
     /// Required. Example: `测试API新增,`
-    #[serde(rename = "GroupName")]
     pub group_name: String,
     /// (Chinese only)
     ///
     /// 是否为与关系
     ///
     /// Example: `0`
-    #[serde(rename = "IsUnionRule", skip_serializing_if = "Option::is_none")]
     pub is_union_rule: Option<i64>,
     /// (Chinese only)
     ///
     /// 备注
     ///
     /// Example: `测试API创建一下模板,`
-    #[serde(rename = "Remark", skip_serializing_if = "Option::is_none")]
     pub remark: Option<String>,
     /// (Chinese only)
     ///
     /// 父ID
     ///
     /// Example: `25678`
-    #[serde(rename = "ParentGroupID", skip_serializing_if = "Option::is_none")]
     pub parent_group_id: Option<i64>,
     /// (Chinese only)
     ///
     /// 是否屏蔽
     ///
     /// Example: `1`
-    #[serde(rename = "IsShielded", skip_serializing_if = "Option::is_none")]
     pub is_shielded: Option<i64>,
     /// (Chinese only)
     ///
     /// 复合告警表达式
     ///
     /// Example: `1 AND 2 OR 3`
-    #[serde(rename = "ComplexExpression", skip_serializing_if = "Option::is_none")]
     pub complex_expression: Option<String>,
     /// (Chinese only)
     ///
     /// 指标告警条件
-    #[serde(rename = "Conditions", skip_serializing_if = "Option::is_none")]
     pub conditions: Option<Vec<ModifyConditionsTemplateRequestCondition>>,
     /// (Chinese only)
     ///
     /// 事件告警条件
-    #[serde(rename = "EventConditions", skip_serializing_if = "Option::is_none")]
     pub event_conditions: Option<Vec<ModifyConditionsTemplateRequestEventCondition>>,
 }
 
@@ -3324,8 +3750,25 @@ impl<'de> Deserialize<'de> for CreateConditionsTemplateRequest {
     }
 }
 
+impl serde::Serialize for CreateConditionsTemplateRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "CreateConditionsTemplateRequest", 10)?
+            .plain("Module", &self.module)?
+            .plain("ViewName", &self.view_name)?
+            .plain("GroupName", &self.group_name)?
+            .opt("IsUnionRule", &self.is_union_rule)?
+            .opt("Remark", &self.remark)?
+            .opt("ParentGroupID", &self.parent_group_id)?
+            .opt("IsShielded", &self.is_shielded)?
+            .opt("ComplexExpression", &self.complex_expression)?
+            .opt("Conditions", &self.conditions)?
+            .opt("EventConditions", &self.event_conditions)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::create_conditions_template`](super::Client::create_conditions_template).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateConditionsTemplateResponse {
     /// (Chinese only)
@@ -3333,10 +3776,8 @@ pub struct CreateConditionsTemplateResponse {
     /// 模板策略组ID
     ///
     /// Example: `1998842`
-    #[serde(rename = "GroupID", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub group_id: Option<i64>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -3360,24 +3801,52 @@ impl CreateConditionsTemplateResponse {
     }
 }
 
+impl lenient::Reply for CreateConditionsTemplateResponse {
+    const NAME: &'static str = "CreateConditionsTemplateResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "GroupID",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.group_id),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for CreateConditionsTemplateResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for CreateConditionsTemplateResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "CreateConditionsTemplateResponse", 2)?
+            .opt("GroupID", &self.group_id)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::create_exporter_integration`](super::Client::create_exporter_integration).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateExporterIntegrationRequest {
     /// Instance ID
     ///
     /// Required. Example: `prom-xx`
-    #[serde(rename = "InstanceId")]
     pub instance_id: String,
     /// Type (obtain through the DescribePrometheusIntegrations api, using the ExporterType field of each item).
     ///
     /// Required. Example: `mysql-exporter`
-    #[serde(rename = "Kind")]
     pub kind: String,
     /// Integrated configuration
     ///
     /// Required. Example: `{"name":"test","kind":"blackbox-exporter","spec":{"instanceSpec":{"module":"http_get","urls":["http://abc"]}}}`
-    #[serde(rename = "Content")]
     pub content: String,
     /// Kubernetes cluster type, optional, valid values are as follows:.
     ///
@@ -3386,12 +3855,10 @@ pub struct CreateExporterIntegrationRequest {
     /// - 3 = MEKS
     ///
     /// Example: `3`
-    #[serde(rename = "KubeType", skip_serializing_if = "Option::is_none")]
     pub kube_type: Option<i64>,
     /// Cluster ID, optional.
     ///
     /// Example: `cls-xx`
-    #[serde(rename = "ClusterId", skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
 }
 
@@ -3459,17 +3926,27 @@ impl<'de> Deserialize<'de> for CreateExporterIntegrationRequest {
     }
 }
 
+impl serde::Serialize for CreateExporterIntegrationRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "CreateExporterIntegrationRequest", 5)?
+            .plain("InstanceId", &self.instance_id)?
+            .plain("Kind", &self.kind)?
+            .plain("Content", &self.content)?
+            .opt("KubeType", &self.kube_type)?
+            .opt("ClusterId", &self.cluster_id)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::create_exporter_integration`](super::Client::create_exporter_integration).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateExporterIntegrationResponse {
     /// The list of successfully created integrations.
     ///
     /// Example: `["kafka-name"]`
-    #[serde(rename = "Names", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub names: Vec<String>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -3493,44 +3970,68 @@ impl CreateExporterIntegrationResponse {
     }
 }
 
+impl lenient::Reply for CreateExporterIntegrationResponse {
+    const NAME: &'static str = "CreateExporterIntegrationResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "Names",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.names),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for CreateExporterIntegrationResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for CreateExporterIntegrationResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "CreateExporterIntegrationResponse", 2)?
+            .list("Names", &self.names)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::create_external_cluster`](super::Client::create_external_cluster).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateExternalClusterRequest {
     /// (Chinese only) 实例 ID
     ///
     /// Required. Example: `prom-abcd`
-    #[serde(rename = "InstanceId")]
     pub instance_id: String,
     /// (Chinese only) 集群所在地域
     ///
     /// Required. Example: `ap-shanghai`
-    #[serde(rename = "ClusterRegion")]
     pub cluster_region: String,
     /// (Chinese only) 集群名称
     ///
     /// Example: `cluster name`
-    #[serde(rename = "ClusterName", skip_serializing_if = "Option::is_none")]
     pub cluster_name: Option<String>,
     /// (Chinese only) 集群 ID
     ///
     /// Example: `ecls-abcd`
-    #[serde(rename = "ClusterId", skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
     /// (Chinese only) 外部标签
     ///
     /// Example: `[{"Name": "cluster_name", "Value": "ai"}]`
-    #[serde(rename = "ExternalLabels", skip_serializing_if = "Option::is_none")]
     pub external_labels: Option<Vec<Label>>,
     /// (Chinese only) 是否打开预聚合规则
     ///
     /// Example: `bool`
-    #[serde(rename = "OpenDefaultRecord", skip_serializing_if = "Option::is_none")]
     pub open_default_record: Option<bool>,
     /// (Chinese only) 是否开启公网
     ///
     /// Example: `bool`
-    #[serde(rename = "EnableExternal", skip_serializing_if = "Option::is_none")]
     pub enable_external: Option<bool>,
 }
 
@@ -3623,17 +4124,29 @@ impl<'de> Deserialize<'de> for CreateExternalClusterRequest {
     }
 }
 
+impl serde::Serialize for CreateExternalClusterRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "CreateExternalClusterRequest", 7)?
+            .plain("InstanceId", &self.instance_id)?
+            .plain("ClusterRegion", &self.cluster_region)?
+            .opt("ClusterName", &self.cluster_name)?
+            .opt("ClusterId", &self.cluster_id)?
+            .opt("ExternalLabels", &self.external_labels)?
+            .opt("OpenDefaultRecord", &self.open_default_record)?
+            .opt("EnableExternal", &self.enable_external)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::create_external_cluster`](super::Client::create_external_cluster).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateExternalClusterResponse {
     /// (Chinese only) 集群 ID
     ///
     /// Example: `ecls-abcd`
-    #[serde(rename = "ClusterId", default, skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -3657,51 +4170,74 @@ impl CreateExternalClusterResponse {
     }
 }
 
+impl lenient::Reply for CreateExternalClusterResponse {
+    const NAME: &'static str = "CreateExternalClusterResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "ClusterId",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.cluster_id),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for CreateExternalClusterResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for CreateExternalClusterResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "CreateExternalClusterResponse", 2)?
+            .opt("ClusterId", &self.cluster_id)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::create_grafana_instance`](super::Client::create_grafana_instance).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateGrafanaInstanceRequest {
     /// Instance name
     ///
     /// Required. Example: `my-grafana`
-    #[serde(rename = "InstanceName")]
     pub instance_name: String,
     /// VPC ID
     ///
     /// Required. Example: `vpc-id`
-    #[serde(rename = "VpcId")]
     pub vpc_id: String,
     /// Array of subnet IDs
     ///
     /// Required. Example: `["subnet-id1"]`
-    #[serde(rename = "SubnetIds")]
     pub subnet_ids: Vec<String>,
     /// Whether to enable public network access
     ///
     /// Required. Example: `true`
-    #[serde(rename = "EnableInternet")]
     pub enable_internet: bool,
     /// Initial Grafana password
     ///
     /// Example: `admin`
-    #[serde(rename = "GrafanaInitPassword", skip_serializing_if = "Option::is_none")]
     pub grafana_init_password: Option<String>,
     /// Tag
-    #[serde(rename = "TagSpecification", skip_serializing_if = "Option::is_none")]
     pub tag_specification: Option<Vec<PrometheusTag>>,
     /// (Chinese only)
     ///
     /// 自定义版本，可用版本从 DescribeGrafanaVersions 接口获取
     ///
     /// Example: `v10.4.19`
-    #[serde(rename = "DockerImage", skip_serializing_if = "Option::is_none")]
     pub docker_image: Option<String>,
     /// (Chinese only)
     ///
     /// 是否自动选择代金券，默认为 false
     ///
     /// Example: `true`
-    #[serde(rename = "AutoVoucher", skip_serializing_if = "Option::is_none")]
     pub auto_voucher: Option<bool>,
 }
 
@@ -3794,17 +4330,30 @@ impl<'de> Deserialize<'de> for CreateGrafanaInstanceRequest {
     }
 }
 
+impl serde::Serialize for CreateGrafanaInstanceRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "CreateGrafanaInstanceRequest", 8)?
+            .plain("InstanceName", &self.instance_name)?
+            .plain("VpcId", &self.vpc_id)?
+            .plain("SubnetIds", &self.subnet_ids)?
+            .plain("EnableInternet", &self.enable_internet)?
+            .opt("GrafanaInitPassword", &self.grafana_init_password)?
+            .opt("TagSpecification", &self.tag_specification)?
+            .opt("DockerImage", &self.docker_image)?
+            .opt("AutoVoucher", &self.auto_voucher)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::create_grafana_instance`](super::Client::create_grafana_instance).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateGrafanaInstanceResponse {
     /// Instance name
     ///
     /// Example: `my-grafana`
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -3828,24 +4377,52 @@ impl CreateGrafanaInstanceResponse {
     }
 }
 
+impl lenient::Reply for CreateGrafanaInstanceResponse {
+    const NAME: &'static str = "CreateGrafanaInstanceResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "InstanceId",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.instance_id),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for CreateGrafanaInstanceResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for CreateGrafanaInstanceResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "CreateGrafanaInstanceResponse", 2)?
+            .opt("InstanceId", &self.instance_id)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::create_grafana_integration`](super::Client::create_grafana_integration).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateGrafanaIntegrationRequest {
     /// TCMG instance ID, such as “grafana-abcdefgh”.
     ///
     /// Required. Example: `my-instance`
-    #[serde(rename = "InstanceId")]
     pub instance_id: String,
     /// Integration type, such as “tencent-cloud-prometheus”. You can view it by going to the instance details page and clicking **Tencent Cloud Service Integration** &gt; **Integration List**.
     ///
     /// Required. Example: `grafana`
-    #[serde(rename = "Kind")]
     pub kind: String,
     /// Integration configuration
     ///
     /// Required. Example: `{\"kind\":\"tencent-cloud-kong\",\"spec\":{\"dataSourceSpec\":{\"name\":\"prometheus-kong\",\"url\":\"http://10.0.0.0:9090/\",\"user\":\"user\",\"password\":\"password\",\"labels\":{\"label\":\"test\"}},\"grafanaSpec\":{\"organizationIds\":[\"2\"]}}}`
-    #[serde(rename = "Content")]
     pub content: String,
 }
 
@@ -3893,18 +4470,26 @@ impl<'de> Deserialize<'de> for CreateGrafanaIntegrationRequest {
     }
 }
 
+impl serde::Serialize for CreateGrafanaIntegrationRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "CreateGrafanaIntegrationRequest", 3)?
+            .plain("InstanceId", &self.instance_id)?
+            .plain("Kind", &self.kind)?
+            .plain("Content", &self.content)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::create_grafana_integration`](super::Client::create_grafana_integration).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateGrafanaIntegrationResponse {
     /// Integration ID
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `integration-xxxxxxxx`
-    #[serde(rename = "IntegrationId", default, skip_serializing_if = "Option::is_none")]
     pub integration_id: Option<String>,
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -3928,39 +4513,64 @@ impl CreateGrafanaIntegrationResponse {
     }
 }
 
+impl lenient::Reply for CreateGrafanaIntegrationResponse {
+    const NAME: &'static str = "CreateGrafanaIntegrationResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "IntegrationId",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.integration_id),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for CreateGrafanaIntegrationResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for CreateGrafanaIntegrationResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "CreateGrafanaIntegrationResponse", 2)?
+            .opt("IntegrationId", &self.integration_id)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::create_grafana_notification_channel`](super::Client::create_grafana_notification_channel).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateGrafanaNotificationChannelRequest {
     /// TCMG instance ID, such as “grafana-abcdefgh”.
     ///
     /// Required. Example: `my-instance`
-    #[serde(rename = "InstanceId")]
     pub instance_id: String,
     /// Alert channel name, such as “test”.
     ///
     /// Required. Example: `my-channel`
-    #[serde(rename = "ChannelName")]
     pub channel_name: String,
     /// Array of notification channel IDs
     ///
     /// Required. Example: `["notice-7k7q3qzr"]`
-    #[serde(rename = "Receivers")]
     pub receivers: Vec<String>,
     /// Default value: `1`. This parameter has been deprecated. Please use `OrganizationIds` instead.
     ///
     /// Example: `1`
-    #[serde(rename = "OrgId", skip_serializing_if = "Option::is_none")]
     pub org_id: Option<i64>,
     /// Array of extra organization IDs. This parameter has been deprecated. Please use `OrganizationIds` instead.
     ///
     /// Example: `["1"]`
-    #[serde(rename = "ExtraOrgIds", skip_serializing_if = "Option::is_none")]
     pub extra_org_ids: Option<Vec<String>>,
     /// Array of all valid organization IDs. Default value: `1`.
     ///
     /// Example: `["111324"]`
-    #[serde(rename = "OrganizationIds", skip_serializing_if = "Option::is_none")]
     pub organization_ids: Option<Vec<String>>,
 }
 
@@ -4038,18 +4648,29 @@ impl<'de> Deserialize<'de> for CreateGrafanaNotificationChannelRequest {
     }
 }
 
+impl serde::Serialize for CreateGrafanaNotificationChannelRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "CreateGrafanaNotificationChannelRequest", 6)?
+            .plain("InstanceId", &self.instance_id)?
+            .plain("ChannelName", &self.channel_name)?
+            .plain("Receivers", &self.receivers)?
+            .opt("OrgId", &self.org_id)?
+            .opt("ExtraOrgIds", &self.extra_org_ids)?
+            .opt("OrganizationIds", &self.organization_ids)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::create_grafana_notification_channel`](super::Client::create_grafana_notification_channel).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateGrafanaNotificationChannelResponse {
     /// Channel ID.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `channel-xxxxxxxx`
-    #[serde(rename = "ChannelId", default, skip_serializing_if = "Option::is_none")]
     pub channel_id: Option<String>,
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -4073,60 +4694,80 @@ impl CreateGrafanaNotificationChannelResponse {
     }
 }
 
+impl lenient::Reply for CreateGrafanaNotificationChannelResponse {
+    const NAME: &'static str = "CreateGrafanaNotificationChannelResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "ChannelId",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.channel_id),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for CreateGrafanaNotificationChannelResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for CreateGrafanaNotificationChannelResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "CreateGrafanaNotificationChannelResponse", 2)?
+            .opt("ChannelId", &self.channel_id)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::create_on_call_form`](super::Client::create_on_call_form).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateOnCallFormRequest {
     /// The fixed value is monitor.
     ///
     /// Required. Example: `monitor`
-    #[serde(rename = "Module")]
     pub module: String,
     /// On-call schedule name.
     ///
     /// Required. Example: `form-zahdhgjo`
-    #[serde(rename = "OnCallFormName")]
     pub on_call_form_name: String,
     /// On-call personnel ID group.
     ///
     /// Required.
-    #[serde(rename = "StaffInfos")]
     pub staff_infos: Vec<StaffInfo>,
     /// Rotation type.
     ///
     /// Required. Example: `day`
-    #[serde(rename = "RotationType")]
     pub rotation_type: String,
     /// Shift change time.
     ///
     /// Required. Example: `12:00`
-    #[serde(rename = "ShiftTime")]
     pub shift_time: String,
     /// Effect time. Unit: seconds.
     ///
     /// Required. Example: `1648742400`
-    #[serde(rename = "EffectiveStartTime")]
     pub effective_start_time: i64,
     /// End time of the validity period (in seconds).
     ///
     /// Required. Example: `1649520000`
-    #[serde(rename = "EffectiveEndTime")]
     pub effective_end_time: i64,
     /// Time zone (-12 to 12).
     ///
     /// Required. Example: `9`
-    #[serde(rename = "TimeZone")]
     pub time_zone: f64,
     /// Description of the shift schedule.
     ///
     /// Example: `值班分组`
-    #[serde(rename = "OnCallFormDesc", skip_serializing_if = "Option::is_none")]
     pub on_call_form_desc: Option<String>,
     /// Shift information.
-    #[serde(rename = "CoverStaffInfos", skip_serializing_if = "Option::is_none")]
     pub cover_staff_infos: Option<Vec<CoverStaffInfo>>,
     /// Tag bound to the template
-    #[serde(rename = "Tags", skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<Tag>>,
 }
 
@@ -4229,17 +4870,33 @@ impl<'de> Deserialize<'de> for CreateOnCallFormRequest {
     }
 }
 
+impl serde::Serialize for CreateOnCallFormRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "CreateOnCallFormRequest", 11)?
+            .plain("Module", &self.module)?
+            .plain("OnCallFormName", &self.on_call_form_name)?
+            .plain("StaffInfos", &self.staff_infos)?
+            .plain("RotationType", &self.rotation_type)?
+            .plain("ShiftTime", &self.shift_time)?
+            .plain("EffectiveStartTime", &self.effective_start_time)?
+            .plain("EffectiveEndTime", &self.effective_end_time)?
+            .plain("TimeZone", &self.time_zone)?
+            .opt("OnCallFormDesc", &self.on_call_form_desc)?
+            .opt("CoverStaffInfos", &self.cover_staff_infos)?
+            .opt("Tags", &self.tags)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::create_on_call_form`](super::Client::create_on_call_form).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateOnCallFormResponse {
     /// On-call schedule ID.
     ///
     /// Example: `form-zahdhgjo`
-    #[serde(rename = "OnCallFormID", default, skip_serializing_if = "Option::is_none")]
     pub on_call_form_id: Option<String>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -4263,49 +4920,72 @@ impl CreateOnCallFormResponse {
     }
 }
 
+impl lenient::Reply for CreateOnCallFormResponse {
+    const NAME: &'static str = "CreateOnCallFormResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "OnCallFormID",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.on_call_form_id),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for CreateOnCallFormResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for CreateOnCallFormResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "CreateOnCallFormResponse", 2)?
+            .opt("OnCallFormID", &self.on_call_form_id)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Alarm threshold condition passed in when a policy is created.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreatePolicyGroupCondition {
     /// Metric ID.
     ///
     /// Required. Example: `19`
-    #[serde(rename = "MetricId")]
     pub metric_id: i64,
     /// Alarm sending and converging type. The value 0 indicates that alarms are sent consecutively. The value 1 indicates that alarms are sent exponentially.
     ///
     /// Required. Example: `0`
-    #[serde(rename = "AlarmNotifyType")]
     pub alarm_notify_type: i64,
     /// Alarm sending period in seconds. The value &lt;0 indicates that no alarm will be triggered. The value 0 indicates that an alarm is triggered only once. The value &gt;0 indicates that an alarm is triggered at the interval of triggerTime.
     ///
     /// Required. Example: `0`
-    #[serde(rename = "AlarmNotifyPeriod")]
     pub alarm_notify_period: i64,
     /// Comparative type. The value 1 indicates greater than. The value 2 indicates greater than or equal to. The value 3 indicates smaller than. The value 4 indicates smaller than or equal to. The value 5 indicates equal to. The value 6 indicates not equal to. This parameter is optional if a default comparative type is configured for the metric.
     ///
     /// Example: `0`
-    #[serde(rename = "CalcType", skip_serializing_if = "Option::is_none")]
     pub calc_type: Option<i64>,
     /// Comparative value. This parameter is optional if the metric has no requirement.
     ///
     /// Example: `100`
-    #[serde(rename = "CalcValue", skip_serializing_if = "Option::is_none")]
     pub calc_value: Option<f64>,
     /// Data aggregation period in seconds. This parameter is optional if the metric has a default value.
     ///
     /// Example: `60`
-    #[serde(rename = "CalcPeriod", skip_serializing_if = "Option::is_none")]
     pub calc_period: Option<i64>,
     /// Number of consecutive periods after which an alarm will be triggered.
     ///
     /// Example: `1`
-    #[serde(rename = "ContinuePeriod", skip_serializing_if = "Option::is_none")]
     pub continue_period: Option<i64>,
     /// If a metric is created based on a template, the `RuleId` of the metric in the template must be passed in.
     ///
     /// Example: `13028`
-    #[serde(rename = "RuleId", skip_serializing_if = "Option::is_none")]
     pub rule_id: Option<i64>,
 }
 
@@ -4403,29 +5083,40 @@ impl<'de> Deserialize<'de> for CreatePolicyGroupCondition {
     }
 }
 
+impl serde::Serialize for CreatePolicyGroupCondition {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "CreatePolicyGroupCondition", 8)?
+            .plain("MetricId", &self.metric_id)?
+            .plain("AlarmNotifyType", &self.alarm_notify_type)?
+            .plain("AlarmNotifyPeriod", &self.alarm_notify_period)?
+            .opt("CalcType", &self.calc_type)?
+            .opt("CalcValue", &self.calc_value)?
+            .opt("CalcPeriod", &self.calc_period)?
+            .opt("ContinuePeriod", &self.continue_period)?
+            .opt("RuleId", &self.rule_id)?
+            .end()
+    }
+}
+
 /// Event alarm condition passed in when a policy is created.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreatePolicyGroupEventCondition {
     /// Alarm event ID.
     ///
     /// Required. Example: `42`
-    #[serde(rename = "EventId")]
     pub event_id: i64,
     /// Alarm sending and converging type. The value 0 indicates that alarms are sent consecutively. The value 1 indicates that alarms are sent exponentially.
     ///
     /// Required. Example: `0`
-    #[serde(rename = "AlarmNotifyType")]
     pub alarm_notify_type: i64,
     /// Alarm sending period in seconds. The value &lt;0 indicates that no alarm will be triggered. The value 0 indicates that an alarm is triggered only once. The value &gt;0 indicates that an alarm is triggered at the interval of triggerTime.
     ///
     /// Required. Example: `0`
-    #[serde(rename = "AlarmNotifyPeriod")]
     pub alarm_notify_period: i64,
     /// If a metric is created based on a template, the `RuleId` of the metric in the template must be passed in.
     ///
     /// Example: `0`
-    #[serde(rename = "RuleId", skip_serializing_if = "Option::is_none")]
     pub rule_id: Option<i64>,
 }
 
@@ -4483,65 +5174,64 @@ impl<'de> Deserialize<'de> for CreatePolicyGroupEventCondition {
     }
 }
 
+impl serde::Serialize for CreatePolicyGroupEventCondition {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "CreatePolicyGroupEventCondition", 4)?
+            .plain("EventId", &self.event_id)?
+            .plain("AlarmNotifyType", &self.alarm_notify_type)?
+            .plain("AlarmNotifyPeriod", &self.alarm_notify_period)?
+            .opt("RuleId", &self.rule_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::create_policy_group`](super::Client::create_policy_group).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreatePolicyGroupRequest {
     /// Policy group name.
     ///
     /// Required. Example: `test_group`
-    #[serde(rename = "GroupName")]
     pub group_name: String,
     /// The value is fixed to monitor.
     ///
     /// Required. Example: `monitor`
-    #[serde(rename = "Module")]
     pub module: String,
     /// Name of the view to which the policy group belongs. If the policy group is created based on a template, this parameter is optional.
     ///
     /// Example: `cvm_device`
-    #[serde(rename = "ViewName", skip_serializing_if = "Option::is_none")]
     pub view_name: Option<String>,
     /// ID of the project to which the policy group belongs, which will be used for authentication.
     ///
     /// Example: `0`
-    #[serde(rename = "ProjectId", skip_serializing_if = "Option::is_none")]
     pub project_id: Option<i64>,
     /// ID of a template-based policy group. This parameter is required only when the policy group is created based on a template.
     ///
     /// Example: `15500623`
-    #[serde(rename = "ConditionTempGroupId", skip_serializing_if = "Option::is_none")]
     pub condition_temp_group_id: Option<i64>,
     /// Whether the policy group is shielded. The value 0 indicates that the policy group is not shielded. The value 1 indicates that the policy group is shielded. The default value is 0.
     ///
     /// Example: `1`
-    #[serde(rename = "IsShielded", skip_serializing_if = "Option::is_none")]
     pub is_shielded: Option<i64>,
     /// Remarks of the policy group.
     ///
     /// Example: `backup_group`
-    #[serde(rename = "Remark", skip_serializing_if = "Option::is_none")]
     pub remark: Option<String>,
     /// Insertion time in the format of Unix timestamp. If this parameter is not configured, the backend processing time is used.
     ///
     /// Example: `106648246`
-    #[serde(rename = "InsertTime", skip_serializing_if = "Option::is_none")]
     pub insert_time: Option<i64>,
     /// Alarm threshold rules in the policy group.
-    #[serde(rename = "Conditions", skip_serializing_if = "Option::is_none")]
     pub conditions: Option<Vec<CreatePolicyGroupCondition>>,
     /// Event alarm rules in the policy group.
-    #[serde(rename = "EventConditions", skip_serializing_if = "Option::is_none")]
     pub event_conditions: Option<Vec<CreatePolicyGroupEventCondition>>,
     /// Whether it is a backend call. Rules pulled from the policy template will be used to fill in the `Conditions` and `EventConditions` fields only when the value of this parameter is `1`.
     ///
     /// Example: `0`
-    #[serde(rename = "BackEndCall", skip_serializing_if = "Option::is_none")]
     pub back_end_call: Option<i64>,
     /// The 'AND' and 'OR' rules for alarm metrics. The value 0 indicates 'OR', which means that an alarm will be triggered when any rule is met. The value 1 indicates 'AND', which means that an alarm will be triggered only when all rules are met.
     ///
     /// Example: `1`
-    #[serde(rename = "IsUnionRule", skip_serializing_if = "Option::is_none")]
     pub is_union_rule: Option<i64>,
 }
 
@@ -4684,17 +5374,34 @@ impl<'de> Deserialize<'de> for CreatePolicyGroupRequest {
     }
 }
 
+impl serde::Serialize for CreatePolicyGroupRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "CreatePolicyGroupRequest", 12)?
+            .plain("GroupName", &self.group_name)?
+            .plain("Module", &self.module)?
+            .opt("ViewName", &self.view_name)?
+            .opt("ProjectId", &self.project_id)?
+            .opt("ConditionTempGroupId", &self.condition_temp_group_id)?
+            .opt("IsShielded", &self.is_shielded)?
+            .opt("Remark", &self.remark)?
+            .opt("InsertTime", &self.insert_time)?
+            .opt("Conditions", &self.conditions)?
+            .opt("EventConditions", &self.event_conditions)?
+            .opt("BackEndCall", &self.back_end_call)?
+            .opt("IsUnionRule", &self.is_union_rule)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::create_policy_group`](super::Client::create_policy_group).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreatePolicyGroupResponse {
     /// ID of the created policy group.
     ///
     /// Example: `1288099`
-    #[serde(rename = "GroupId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub group_id: Option<i64>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -4718,19 +5425,48 @@ impl CreatePolicyGroupResponse {
     }
 }
 
+impl lenient::Reply for CreatePolicyGroupResponse {
+    const NAME: &'static str = "CreatePolicyGroupResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "GroupId",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.group_id),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for CreatePolicyGroupResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for CreatePolicyGroupResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "CreatePolicyGroupResponse", 2)?
+            .opt("GroupId", &self.group_id)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::create_prometheus_agent`](super::Client::create_prometheus_agent).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreatePrometheusAgentRequest {
     /// Instance ID
     ///
     /// Required. Example: `prom-dfae2323`
-    #[serde(rename = "InstanceId")]
     pub instance_id: String,
     /// Agent name
     ///
     /// Required. Example: `example`
-    #[serde(rename = "Name")]
     pub name: String,
 }
 
@@ -4773,17 +5509,24 @@ impl<'de> Deserialize<'de> for CreatePrometheusAgentRequest {
     }
 }
 
+impl serde::Serialize for CreatePrometheusAgentRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "CreatePrometheusAgentRequest", 2)?
+            .plain("InstanceId", &self.instance_id)?
+            .plain("Name", &self.name)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::create_prometheus_agent`](super::Client::create_prometheus_agent).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreatePrometheusAgentResponse {
     /// ID of a successfully created agent.
     ///
     /// Example: `agent-abcd`
-    #[serde(rename = "AgentId", default, skip_serializing_if = "Option::is_none")]
     pub agent_id: Option<String>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -4807,19 +5550,48 @@ impl CreatePrometheusAgentResponse {
     }
 }
 
+impl lenient::Reply for CreatePrometheusAgentResponse {
+    const NAME: &'static str = "CreatePrometheusAgentResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "AgentId",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.agent_id),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for CreatePrometheusAgentResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for CreatePrometheusAgentResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "CreatePrometheusAgentResponse", 2)?
+            .opt("AgentId", &self.agent_id)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::create_prometheus_alert_group`](super::Client::create_prometheus_alert_group).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreatePrometheusAlertGroupRequest {
     /// prometheus instance ID.
     ///
     /// Example: `prom-23sadu23`
-    #[serde(rename = "InstanceId", skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// Alert group name. Not allowed to have the same name as other Alert groups.
     ///
     /// Example: `告警规则创建测试`
-    #[serde(rename = "GroupName", skip_serializing_if = "Option::is_none")]
     pub group_name: Option<String>,
     /// Alert group status.
     /// 2 - enable.
@@ -4827,23 +5599,18 @@ pub struct CreatePrometheusAlertGroupRequest {
     /// Specifies to overwrite all alert rule statuses under the `Rules` field when not empty.
     ///
     /// Example: `2`
-    #[serde(rename = "GroupState", skip_serializing_if = "Option::is_none")]
     pub group_state: Option<i64>,
     /// Alert notification template ID list of tencent cloud observability platform, such as Consumer-xxxx or notice-xxxx.
     ///
     /// Example: `["Consumer-5sfs3242", "notice-as6512as"]`
-    #[serde(rename = "AMPReceivers", skip_serializing_if = "Option::is_none")]
     pub amp_receivers: Option<Vec<String>>,
     /// Specifies the custom Alert notification template.
-    #[serde(rename = "CustomReceiver", skip_serializing_if = "Option::is_none")]
     pub custom_receiver: Option<PrometheusAlertCustomReceiver>,
     /// Alert notification cycle (convergence time). defaults to 1h if left empty.
     ///
     /// Example: `5m`
-    #[serde(rename = "RepeatInterval", skip_serializing_if = "Option::is_none")]
     pub repeat_interval: Option<String>,
     /// Specifies the Alert rule list to be created.
-    #[serde(rename = "Rules", skip_serializing_if = "Option::is_none")]
     pub rules: Option<Vec<PrometheusAlertGroupRuleSet>>,
 }
 
@@ -4946,17 +5713,29 @@ impl<'de> Deserialize<'de> for CreatePrometheusAlertGroupRequest {
     }
 }
 
+impl serde::Serialize for CreatePrometheusAlertGroupRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "CreatePrometheusAlertGroupRequest", 7)?
+            .opt("InstanceId", &self.instance_id)?
+            .opt("GroupName", &self.group_name)?
+            .opt("GroupState", &self.group_state)?
+            .opt("AMPReceivers", &self.amp_receivers)?
+            .opt("CustomReceiver", &self.custom_receiver)?
+            .opt("RepeatInterval", &self.repeat_interval)?
+            .opt("Rules", &self.rules)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::create_prometheus_alert_group`](super::Client::create_prometheus_alert_group).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreatePrometheusAlertGroupResponse {
     /// Created Alert group ID, which matches the regular expression `alert-[a-z0-9]{8}`.
     ///
     /// Example: `alert-sx123a23`
-    #[serde(rename = "GroupId", default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -4980,19 +5759,48 @@ impl CreatePrometheusAlertGroupResponse {
     }
 }
 
+impl lenient::Reply for CreatePrometheusAlertGroupResponse {
+    const NAME: &'static str = "CreatePrometheusAlertGroupResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "GroupId",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.group_id),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for CreatePrometheusAlertGroupResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for CreatePrometheusAlertGroupResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "CreatePrometheusAlertGroupResponse", 2)?
+            .opt("GroupId", &self.group_id)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::create_prometheus_alert_policy`](super::Client::create_prometheus_alert_policy).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreatePrometheusAlertPolicyRequest {
     /// Instance ID
     ///
     /// Required. Example: `prom-ksnrbv`
-    #[serde(rename = "InstanceId")]
     pub instance_id: String,
     /// Alert configuration
     ///
     /// Required. Example: `参考复杂类型`
-    #[serde(rename = "AlertRule")]
     pub alert_rule: PrometheusAlertPolicyItem,
 }
 
@@ -5035,17 +5843,24 @@ impl<'de> Deserialize<'de> for CreatePrometheusAlertPolicyRequest {
     }
 }
 
+impl serde::Serialize for CreatePrometheusAlertPolicyRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "CreatePrometheusAlertPolicyRequest", 2)?
+            .plain("InstanceId", &self.instance_id)?
+            .plain("AlertRule", &self.alert_rule)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::create_prometheus_alert_policy`](super::Client::create_prometheus_alert_policy).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreatePrometheusAlertPolicyResponse {
     /// Alerting rule ID
     ///
     /// Example: `alert-oshger`
-    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -5069,19 +5884,48 @@ impl CreatePrometheusAlertPolicyResponse {
     }
 }
 
+impl lenient::Reply for CreatePrometheusAlertPolicyResponse {
+    const NAME: &'static str = "CreatePrometheusAlertPolicyResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "Id",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.id),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for CreatePrometheusAlertPolicyResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for CreatePrometheusAlertPolicyResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "CreatePrometheusAlertPolicyResponse", 2)?
+            .opt("Id", &self.id)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::create_prometheus_cluster_agent`](super::Client::create_prometheus_cluster_agent).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreatePrometheusClusterAgentRequest {
     /// Instance ID
     ///
     /// Required. Example: `prom-oejhr`
-    #[serde(rename = "InstanceId")]
     pub instance_id: String,
     /// Agent list
     ///
     /// Required.
-    #[serde(rename = "Agents")]
     pub agents: Vec<PrometheusClusterAgentBasic>,
 }
 
@@ -5124,12 +5968,20 @@ impl<'de> Deserialize<'de> for CreatePrometheusClusterAgentRequest {
     }
 }
 
+impl serde::Serialize for CreatePrometheusClusterAgentRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "CreatePrometheusClusterAgentRequest", 2)?
+            .plain("InstanceId", &self.instance_id)?
+            .plain("Agents", &self.agents)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::create_prometheus_cluster_agent`](super::Client::create_prometheus_cluster_agent).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreatePrometheusClusterAgentResponse {
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -5147,33 +5999,55 @@ impl CreatePrometheusClusterAgentResponse {
     }
 }
 
+impl lenient::Reply for CreatePrometheusClusterAgentResponse {
+    const NAME: &'static str = "CreatePrometheusClusterAgentResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for CreatePrometheusClusterAgentResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for CreatePrometheusClusterAgentResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "CreatePrometheusClusterAgentResponse", 1)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::create_prometheus_config`](super::Client::create_prometheus_config).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreatePrometheusConfigRequest {
     /// Instance ID
     ///
     /// Required. Example: `prom-xxx`
-    #[serde(rename = "InstanceId")]
     pub instance_id: String,
     /// Cluster type
     ///
     /// Required. Example: `tke`
-    #[serde(rename = "ClusterType")]
     pub cluster_type: String,
     /// Cluster ID
     ///
     /// Required. Example: `cls-xxx`
-    #[serde(rename = "ClusterId")]
     pub cluster_id: String,
     /// Configuration of service monitors
-    #[serde(rename = "ServiceMonitors", skip_serializing_if = "Option::is_none")]
     pub service_monitors: Option<Vec<PrometheusConfigItem>>,
     /// Configuration of pod monitors
-    #[serde(rename = "PodMonitors", skip_serializing_if = "Option::is_none")]
     pub pod_monitors: Option<Vec<PrometheusConfigItem>>,
     /// Configuration of Prometheus raw job
-    #[serde(rename = "RawJobs", skip_serializing_if = "Option::is_none")]
     pub raw_jobs: Option<Vec<PrometheusConfigItem>>,
 }
 
@@ -5251,12 +6125,24 @@ impl<'de> Deserialize<'de> for CreatePrometheusConfigRequest {
     }
 }
 
+impl serde::Serialize for CreatePrometheusConfigRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "CreatePrometheusConfigRequest", 6)?
+            .plain("InstanceId", &self.instance_id)?
+            .plain("ClusterType", &self.cluster_type)?
+            .plain("ClusterId", &self.cluster_id)?
+            .opt("ServiceMonitors", &self.service_monitors)?
+            .opt("PodMonitors", &self.pod_monitors)?
+            .opt("RawJobs", &self.raw_jobs)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::create_prometheus_config`](super::Client::create_prometheus_config).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreatePrometheusConfigResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -5274,19 +6160,45 @@ impl CreatePrometheusConfigResponse {
     }
 }
 
+impl lenient::Reply for CreatePrometheusConfigResponse {
+    const NAME: &'static str = "CreatePrometheusConfigResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for CreatePrometheusConfigResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for CreatePrometheusConfigResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "CreatePrometheusConfigResponse", 1)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::create_prometheus_global_notification`](super::Client::create_prometheus_global_notification).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreatePrometheusGlobalNotificationRequest {
     /// Instance ID
     ///
     /// Required. Example: `prom-id`
-    #[serde(rename = "InstanceId")]
     pub instance_id: String,
     /// Alert notification channel
     ///
     /// Required.
-    #[serde(rename = "Notification")]
     pub notification: PrometheusNotificationItem,
 }
 
@@ -5329,18 +6241,25 @@ impl<'de> Deserialize<'de> for CreatePrometheusGlobalNotificationRequest {
     }
 }
 
+impl serde::Serialize for CreatePrometheusGlobalNotificationRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "CreatePrometheusGlobalNotificationRequest", 2)?
+            .plain("InstanceId", &self.instance_id)?
+            .plain("Notification", &self.notification)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::create_prometheus_global_notification`](super::Client::create_prometheus_global_notification).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreatePrometheusGlobalNotificationResponse {
     /// ID of the global alert notification channel
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `global`
-    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -5364,42 +6283,66 @@ impl CreatePrometheusGlobalNotificationResponse {
     }
 }
 
+impl lenient::Reply for CreatePrometheusGlobalNotificationResponse {
+    const NAME: &'static str = "CreatePrometheusGlobalNotificationResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "Id",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.id),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for CreatePrometheusGlobalNotificationResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for CreatePrometheusGlobalNotificationResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "CreatePrometheusGlobalNotificationResponse", 2)?
+            .opt("Id", &self.id)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::create_prometheus_multi_tenant_instance_post_pay_mode`](super::Client::create_prometheus_multi_tenant_instance_post_pay_mode).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreatePrometheusMultiTenantInstancePostPayModeRequest {
     /// Instance name
     ///
     /// Required. Example: `my-prom-instance`
-    #[serde(rename = "InstanceName")]
     pub instance_name: String,
     /// VPC ID
     ///
     /// Required. Example: `vpc-345xdef`
-    #[serde(rename = "VpcId")]
     pub vpc_id: String,
     /// Subnet ID
     ///
     /// Required. Example: `subnet-axxersx`
-    #[serde(rename = "SubnetId")]
     pub subnet_id: String,
     /// Data retention period in days. Valid values: 15, 30, 45.
     ///
     /// Required. Example: `30`
-    #[serde(rename = "DataRetentionTime")]
     pub data_retention_time: i64,
     /// AZ
     ///
     /// Required. Example: `ap-guangzhou-1`
-    #[serde(rename = "Zone")]
     pub zone: String,
     /// Instance tag
-    #[serde(rename = "TagSpecification", skip_serializing_if = "Option::is_none")]
     pub tag_specification: Option<Vec<PrometheusTag>>,
     /// The Grafana instance to be associated
     ///
     /// Example: `grafana-xxxx`
-    #[serde(rename = "GrafanaInstanceId", skip_serializing_if = "Option::is_none")]
     pub grafana_instance_id: Option<String>,
     /// (Chinese only)
     ///
@@ -5408,7 +6351,6 @@ pub struct CreatePrometheusMultiTenantInstancePostPayModeRequest {
     /// 归档存储时长(天):
     /// key: LongTermStorageRetentionTime
     /// value: 60-730
-    #[serde(rename = "InstanceAttributes", skip_serializing_if = "Option::is_none")]
     pub instance_attributes: Option<Vec<PrometheusRuleKv>>,
 }
 
@@ -5496,17 +6438,30 @@ impl<'de> Deserialize<'de> for CreatePrometheusMultiTenantInstancePostPayModeReq
     }
 }
 
+impl serde::Serialize for CreatePrometheusMultiTenantInstancePostPayModeRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "CreatePrometheusMultiTenantInstancePostPayModeRequest", 8)?
+            .plain("InstanceName", &self.instance_name)?
+            .plain("VpcId", &self.vpc_id)?
+            .plain("SubnetId", &self.subnet_id)?
+            .plain("DataRetentionTime", &self.data_retention_time)?
+            .plain("Zone", &self.zone)?
+            .opt("TagSpecification", &self.tag_specification)?
+            .opt("GrafanaInstanceId", &self.grafana_instance_id)?
+            .opt("InstanceAttributes", &self.instance_attributes)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::create_prometheus_multi_tenant_instance_post_pay_mode`](super::Client::create_prometheus_multi_tenant_instance_post_pay_mode).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreatePrometheusMultiTenantInstancePostPayModeResponse {
     /// Instance ID
     ///
     /// Example: `prom-3xz2asxa`
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -5530,24 +6485,52 @@ impl CreatePrometheusMultiTenantInstancePostPayModeResponse {
     }
 }
 
+impl lenient::Reply for CreatePrometheusMultiTenantInstancePostPayModeResponse {
+    const NAME: &'static str = "CreatePrometheusMultiTenantInstancePostPayModeResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "InstanceId",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.instance_id),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for CreatePrometheusMultiTenantInstancePostPayModeResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for CreatePrometheusMultiTenantInstancePostPayModeResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "CreatePrometheusMultiTenantInstancePostPayModeResponse", 2)?
+            .opt("InstanceId", &self.instance_id)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::create_prometheus_record_rule_yaml`](super::Client::create_prometheus_record_rule_yaml).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreatePrometheusRecordRuleYamlRequest {
     /// Instance ID
     ///
     /// Required. Example: `prom-abcd`
-    #[serde(rename = "InstanceId")]
     pub instance_id: String,
     /// YAML content
     ///
     /// Required. Example: `- name: example     rules:     - record: code:prometheus_http_requests_total:sum       expr: sum by (code) (prometheus_http_requests_total)`
-    #[serde(rename = "Content")]
     pub content: String,
     /// Rule name
     ///
     /// Example: `example`
-    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 
@@ -5600,12 +6583,21 @@ impl<'de> Deserialize<'de> for CreatePrometheusRecordRuleYamlRequest {
     }
 }
 
+impl serde::Serialize for CreatePrometheusRecordRuleYamlRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "CreatePrometheusRecordRuleYamlRequest", 3)?
+            .plain("InstanceId", &self.instance_id)?
+            .plain("Content", &self.content)?
+            .opt("Name", &self.name)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::create_prometheus_record_rule_yaml`](super::Client::create_prometheus_record_rule_yaml).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreatePrometheusRecordRuleYamlResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -5623,24 +6615,49 @@ impl CreatePrometheusRecordRuleYamlResponse {
     }
 }
 
+impl lenient::Reply for CreatePrometheusRecordRuleYamlResponse {
+    const NAME: &'static str = "CreatePrometheusRecordRuleYamlResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for CreatePrometheusRecordRuleYamlResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for CreatePrometheusRecordRuleYamlResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "CreatePrometheusRecordRuleYamlResponse", 1)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::create_prometheus_scrape_job`](super::Client::create_prometheus_scrape_job).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreatePrometheusScrapeJobRequest {
     /// TMP instance ID, such as “prom-abcd1234”.
     ///
     /// Required. Example: `prom-abcd`
-    #[serde(rename = "InstanceId")]
     pub instance_id: String,
     /// Agent ID, such as “agent-abcd1234”. It can be obtained on the **Agent Management** page in the console.
     ///
     /// Required. Example: `agent-asfd`
-    #[serde(rename = "AgentId")]
     pub agent_id: String,
     /// Scrape task ID in the format of “job_name:xx”
     ///
     /// Example: `job_name: demo-config\nhonor_timestamps: true\nmetrics_path: /metrics\nscheme: http\nstatic_configs:\n- targets:\n  - localhost:8080`
-    #[serde(rename = "Config", skip_serializing_if = "Option::is_none")]
     pub config: Option<String>,
 }
 
@@ -5693,17 +6710,25 @@ impl<'de> Deserialize<'de> for CreatePrometheusScrapeJobRequest {
     }
 }
 
+impl serde::Serialize for CreatePrometheusScrapeJobRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "CreatePrometheusScrapeJobRequest", 3)?
+            .plain("InstanceId", &self.instance_id)?
+            .plain("AgentId", &self.agent_id)?
+            .opt("Config", &self.config)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::create_prometheus_scrape_job`](super::Client::create_prometheus_scrape_job).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreatePrometheusScrapeJobResponse {
     /// ID of a successfully created scrape task.
     ///
     /// Example: `job-3er5`
-    #[serde(rename = "JobId", default, skip_serializing_if = "Option::is_none")]
     pub job_id: Option<String>,
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -5727,14 +6752,44 @@ impl CreatePrometheusScrapeJobResponse {
     }
 }
 
+impl lenient::Reply for CreatePrometheusScrapeJobResponse {
+    const NAME: &'static str = "CreatePrometheusScrapeJobResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "JobId",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.job_id),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for CreatePrometheusScrapeJobResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for CreatePrometheusScrapeJobResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "CreatePrometheusScrapeJobResponse", 2)?
+            .opt("JobId", &self.job_id)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::create_prometheus_temp`](super::Client::create_prometheus_temp).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreatePrometheusTempRequest {
     /// Template settings
     ///
     /// Required.
-    #[serde(rename = "Template")]
     pub template: PrometheusTemp,
 }
 
@@ -5772,17 +6827,23 @@ impl<'de> Deserialize<'de> for CreatePrometheusTempRequest {
     }
 }
 
+impl serde::Serialize for CreatePrometheusTempRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "CreatePrometheusTempRequest", 1)?
+            .plain("Template", &self.template)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::create_prometheus_temp`](super::Client::create_prometheus_temp).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreatePrometheusTempResponse {
     /// Template ID
     ///
     /// Example: `temp-xxx`
-    #[serde(rename = "TemplateId", default, skip_serializing_if = "Option::is_none")]
     pub template_id: Option<String>,
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -5806,24 +6867,52 @@ impl CreatePrometheusTempResponse {
     }
 }
 
+impl lenient::Reply for CreatePrometheusTempResponse {
+    const NAME: &'static str = "CreatePrometheusTempResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "TemplateId",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.template_id),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for CreatePrometheusTempResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for CreatePrometheusTempResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "CreatePrometheusTempResponse", 2)?
+            .opt("TemplateId", &self.template_id)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::create_recording_rule`](super::Client::create_recording_rule).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateRecordingRuleRequest {
     /// Recording rule name
     ///
     /// Required. Example: `1`
-    #[serde(rename = "Name")]
     pub name: String,
     /// Recording rule group content in YAML format
     ///
     /// Required. Example: `LS0tDQpuYW1lOiBleGFtcGxlDQpydWxlczoNCiAgLSByZWNvcmQ6IGpvYjpodHRwX2lucHJvZ3Jlc3NfcmVxdWVzdHM6c3VtDQogICAgZXhwcjogc3VtIGJ5IChqb2IpIChodHRwX2lucHJvZ3Jlc3NfcmVxdWVzdHMp`
-    #[serde(rename = "Group")]
     pub group: String,
     /// Prometheus instance ID
     ///
     /// Required. Example: `prom-x2323`
-    #[serde(rename = "InstanceId")]
     pub instance_id: String,
     /// Rule status code. Valid values:
     ///
@@ -5834,7 +6923,6 @@ pub struct CreateRecordingRuleRequest {
     /// Default value: 2 (enabled).
     ///
     /// Example: `2`
-    #[serde(rename = "RuleState", skip_serializing_if = "Option::is_none")]
     pub rule_state: Option<i64>,
 }
 
@@ -5892,18 +6980,27 @@ impl<'de> Deserialize<'de> for CreateRecordingRuleRequest {
     }
 }
 
+impl serde::Serialize for CreateRecordingRuleRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "CreateRecordingRuleRequest", 4)?
+            .plain("Name", &self.name)?
+            .plain("Group", &self.group)?
+            .plain("InstanceId", &self.instance_id)?
+            .opt("RuleState", &self.rule_state)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::create_recording_rule`](super::Client::create_recording_rule).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateRecordingRuleResponse {
     /// Rule ID
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `rrule-fzhp4p7c`
-    #[serde(rename = "RuleId", default, skip_serializing_if = "Option::is_none")]
     pub rule_id: Option<String>,
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -5927,29 +7024,56 @@ impl CreateRecordingRuleResponse {
     }
 }
 
+impl lenient::Reply for CreateRecordingRuleResponse {
+    const NAME: &'static str = "CreateRecordingRuleResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RuleId",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.rule_id),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for CreateRecordingRuleResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for CreateRecordingRuleResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "CreateRecordingRuleResponse", 2)?
+            .opt("RuleId", &self.rule_id)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::create_sso_account`](super::Client::create_sso_account).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateSsoAccountRequest {
     /// TCMG instance ID, such as “grafana-abcdefgh”.
     ///
     /// Required. Example: `grafana-fs***ad`
-    #[serde(rename = "InstanceId")]
     pub instance_id: String,
     /// User account ID, such as “10000000”.
     ///
     /// Required. Example: `1000000000`
-    #[serde(rename = "UserId")]
     pub user_id: String,
     /// Permission
     ///
     /// Required.
-    #[serde(rename = "Role")]
     pub role: Vec<GrafanaAccountRole>,
     /// Remarks
     ///
     /// Example: `备注`
-    #[serde(rename = "Notes", skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
 }
 
@@ -6007,17 +7131,26 @@ impl<'de> Deserialize<'de> for CreateSsoAccountRequest {
     }
 }
 
+impl serde::Serialize for CreateSsoAccountRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "CreateSsoAccountRequest", 4)?
+            .plain("InstanceId", &self.instance_id)?
+            .plain("UserId", &self.user_id)?
+            .plain("Role", &self.role)?
+            .opt("Notes", &self.notes)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::create_sso_account`](super::Client::create_sso_account).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateSsoAccountResponse {
     /// The added user UIN
     ///
     /// Example: `1000000000`
-    #[serde(rename = "UserId", default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -6041,24 +7174,52 @@ impl CreateSsoAccountResponse {
     }
 }
 
+impl lenient::Reply for CreateSsoAccountResponse {
+    const NAME: &'static str = "CreateSsoAccountResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "UserId",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.user_id),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for CreateSsoAccountResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for CreateSsoAccountResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "CreateSsoAccountResponse", 2)?
+            .opt("UserId", &self.user_id)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::delete_alarm_history_shields`](super::Client::delete_alarm_history_shields).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteAlarmHistoryShieldsRequest {
     /// (Chinese only) 模块名，这里填“monitor”
     ///
     /// Required. Example: `monitor`
-    #[serde(rename = "Module")]
     pub module: String,
     /// (Chinese only) 屏蔽策略Id列表
     ///
     /// Required. Example: `["Shield-2a2818gxe6"]`
-    #[serde(rename = "Shields")]
     pub shields: Vec<String>,
     /// (Chinese only) 监控类型
     ///
     /// Example: `MT_QCE`
-    #[serde(rename = "MonitorType", skip_serializing_if = "Option::is_none")]
     pub monitor_type: Option<String>,
 }
 
@@ -6111,12 +7272,21 @@ impl<'de> Deserialize<'de> for DeleteAlarmHistoryShieldsRequest {
     }
 }
 
+impl serde::Serialize for DeleteAlarmHistoryShieldsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DeleteAlarmHistoryShieldsRequest", 3)?
+            .plain("Module", &self.module)?
+            .plain("Shields", &self.shields)?
+            .opt("MonitorType", &self.monitor_type)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::delete_alarm_history_shields`](super::Client::delete_alarm_history_shields).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeleteAlarmHistoryShieldsResponse {
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -6134,24 +7304,49 @@ impl DeleteAlarmHistoryShieldsResponse {
     }
 }
 
+impl lenient::Reply for DeleteAlarmHistoryShieldsResponse {
+    const NAME: &'static str = "DeleteAlarmHistoryShieldsResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DeleteAlarmHistoryShieldsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DeleteAlarmHistoryShieldsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DeleteAlarmHistoryShieldsResponse", 1)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::delete_alarm_notices`](super::Client::delete_alarm_notices).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteAlarmNoticesRequest {
     /// Module name. Enter "monitor" here
     ///
     /// Required. Example: `monitor`
-    #[serde(rename = "Module")]
     pub module: String,
     /// Alarm notification template ID list
     ///
     /// Required. Example: `["notice-235h325y","notice-h25hj534h"]`
-    #[serde(rename = "NoticeIds")]
     pub notice_ids: Vec<String>,
     /// Binding between a notification template and a policy
     ///
     /// Example: `[{"NoticeId":"notice-8ixu28js","PolicyIds":["policy-sdsdsd"]}]`
-    #[serde(rename = "NoticeBindPolicys", skip_serializing_if = "Option::is_none")]
     pub notice_bind_policys: Option<Vec<NoticeBindPolicys>>,
 }
 
@@ -6204,12 +7399,21 @@ impl<'de> Deserialize<'de> for DeleteAlarmNoticesRequest {
     }
 }
 
+impl serde::Serialize for DeleteAlarmNoticesRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DeleteAlarmNoticesRequest", 3)?
+            .plain("Module", &self.module)?
+            .plain("NoticeIds", &self.notice_ids)?
+            .opt("NoticeBindPolicys", &self.notice_bind_policys)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::delete_alarm_notices`](super::Client::delete_alarm_notices).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeleteAlarmNoticesResponse {
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -6227,24 +7431,49 @@ impl DeleteAlarmNoticesResponse {
     }
 }
 
+impl lenient::Reply for DeleteAlarmNoticesResponse {
+    const NAME: &'static str = "DeleteAlarmNoticesResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DeleteAlarmNoticesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DeleteAlarmNoticesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DeleteAlarmNoticesResponse", 1)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::delete_alarm_policy`](super::Client::delete_alarm_policy).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteAlarmPolicyRequest {
     /// Module name, which is fixed at "monitor"
     ///
     /// Required. Example: `monitor`
-    #[serde(rename = "Module")]
     pub module: String,
     /// Alarm policy ID list
     ///
     /// Required. Example: `["policy-289ghn129","policy-3u3h90h3j"]`
-    #[serde(rename = "PolicyIds")]
     pub policy_ids: Vec<String>,
     /// (Chinese only) prom的实例id
     ///
     /// Example: `["prom-1234"]`
-    #[serde(rename = "PromInsIds", skip_serializing_if = "Option::is_none")]
     pub prom_ins_ids: Option<Vec<String>>,
 }
 
@@ -6297,12 +7526,21 @@ impl<'de> Deserialize<'de> for DeleteAlarmPolicyRequest {
     }
 }
 
+impl serde::Serialize for DeleteAlarmPolicyRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DeleteAlarmPolicyRequest", 3)?
+            .plain("Module", &self.module)?
+            .plain("PolicyIds", &self.policy_ids)?
+            .opt("PromInsIds", &self.prom_ins_ids)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::delete_alarm_policy`](super::Client::delete_alarm_policy).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeleteAlarmPolicyResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -6320,8 +7558,36 @@ impl DeleteAlarmPolicyResponse {
     }
 }
 
+impl lenient::Reply for DeleteAlarmPolicyResponse {
+    const NAME: &'static str = "DeleteAlarmPolicyResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DeleteAlarmPolicyResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DeleteAlarmPolicyResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DeleteAlarmPolicyResponse", 1)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::delete_alarm_shields`](super::Client::delete_alarm_shields).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteAlarmShieldsRequest {
     /// (Chinese only)
@@ -6329,14 +7595,12 @@ pub struct DeleteAlarmShieldsRequest {
     /// 模块名，这里填“monitor”
     ///
     /// Required. Example: `monitor`
-    #[serde(rename = "Module")]
     pub module: String,
     /// (Chinese only)
     ///
     /// 屏蔽策略Id列表
     ///
     /// Required. Example: `["Shield-2a2818gxe6"]`
-    #[serde(rename = "Shields")]
     pub shields: Vec<String>,
 }
 
@@ -6379,12 +7643,20 @@ impl<'de> Deserialize<'de> for DeleteAlarmShieldsRequest {
     }
 }
 
+impl serde::Serialize for DeleteAlarmShieldsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DeleteAlarmShieldsRequest", 2)?
+            .plain("Module", &self.module)?
+            .plain("Shields", &self.shields)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::delete_alarm_shields`](super::Client::delete_alarm_shields).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeleteAlarmShieldsResponse {
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -6402,19 +7674,45 @@ impl DeleteAlarmShieldsResponse {
     }
 }
 
+impl lenient::Reply for DeleteAlarmShieldsResponse {
+    const NAME: &'static str = "DeleteAlarmShieldsResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DeleteAlarmShieldsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DeleteAlarmShieldsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DeleteAlarmShieldsResponse", 1)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::delete_alert_rules`](super::Client::delete_alert_rules).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteAlertRulesRequest {
     /// List of rule IDs
     ///
     /// Required. Example: `["arule-m74lrt6g"]`
-    #[serde(rename = "RuleIds")]
     pub rule_ids: Vec<String>,
     /// Prometheus instance ID
     ///
     /// Required. Example: `prom-123123`
-    #[serde(rename = "InstanceId")]
     pub instance_id: String,
 }
 
@@ -6457,12 +7755,20 @@ impl<'de> Deserialize<'de> for DeleteAlertRulesRequest {
     }
 }
 
+impl serde::Serialize for DeleteAlertRulesRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DeleteAlertRulesRequest", 2)?
+            .plain("RuleIds", &self.rule_ids)?
+            .plain("InstanceId", &self.instance_id)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::delete_alert_rules`](super::Client::delete_alert_rules).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeleteAlertRulesResponse {
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -6480,24 +7786,49 @@ impl DeleteAlertRulesResponse {
     }
 }
 
+impl lenient::Reply for DeleteAlertRulesResponse {
+    const NAME: &'static str = "DeleteAlertRulesResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DeleteAlertRulesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DeleteAlertRulesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DeleteAlertRulesResponse", 1)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::delete_exporter_integration`](super::Client::delete_exporter_integration).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteExporterIntegrationRequest {
     /// Instance ID
     ///
     /// Required. Example: `prom-id`
-    #[serde(rename = "InstanceId")]
     pub instance_id: String,
     /// Type
     ///
     /// Required. Example: `mysql-exporter`
-    #[serde(rename = "Kind")]
     pub kind: String,
     /// Name
     ///
     /// Required. Example: `integration-name`
-    #[serde(rename = "Name")]
     pub name: String,
     /// Kubernetes cluster type. Valid values:
     ///
@@ -6506,12 +7837,10 @@ pub struct DeleteExporterIntegrationRequest {
     /// - 3 = MEKS
     ///
     /// Example: `3`
-    #[serde(rename = "KubeType", skip_serializing_if = "Option::is_none")]
     pub kube_type: Option<i64>,
     /// Cluster ID
     ///
     /// Example: `cls-id`
-    #[serde(rename = "ClusterId", skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
 }
 
@@ -6579,12 +7908,23 @@ impl<'de> Deserialize<'de> for DeleteExporterIntegrationRequest {
     }
 }
 
+impl serde::Serialize for DeleteExporterIntegrationRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DeleteExporterIntegrationRequest", 5)?
+            .plain("InstanceId", &self.instance_id)?
+            .plain("Kind", &self.kind)?
+            .plain("Name", &self.name)?
+            .opt("KubeType", &self.kube_type)?
+            .opt("ClusterId", &self.cluster_id)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::delete_exporter_integration`](super::Client::delete_exporter_integration).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeleteExporterIntegrationResponse {
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -6602,14 +7942,41 @@ impl DeleteExporterIntegrationResponse {
     }
 }
 
+impl lenient::Reply for DeleteExporterIntegrationResponse {
+    const NAME: &'static str = "DeleteExporterIntegrationResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DeleteExporterIntegrationResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DeleteExporterIntegrationResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DeleteExporterIntegrationResponse", 1)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::delete_grafana_instance`](super::Client::delete_grafana_instance).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteGrafanaInstanceRequest {
     /// Array of instance names
     ///
     /// Required. Example: `["instance-id"]`
-    #[serde(rename = "InstanceIDs")]
     pub instance_i_ds: Vec<String>,
 }
 
@@ -6647,12 +8014,19 @@ impl<'de> Deserialize<'de> for DeleteGrafanaInstanceRequest {
     }
 }
 
+impl serde::Serialize for DeleteGrafanaInstanceRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DeleteGrafanaInstanceRequest", 1)?
+            .plain("InstanceIDs", &self.instance_i_ds)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::delete_grafana_instance`](super::Client::delete_grafana_instance).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeleteGrafanaInstanceResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -6670,19 +8044,45 @@ impl DeleteGrafanaInstanceResponse {
     }
 }
 
+impl lenient::Reply for DeleteGrafanaInstanceResponse {
+    const NAME: &'static str = "DeleteGrafanaInstanceResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DeleteGrafanaInstanceResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DeleteGrafanaInstanceResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DeleteGrafanaInstanceResponse", 1)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::delete_grafana_integration`](super::Client::delete_grafana_integration).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteGrafanaIntegrationRequest {
     /// TCMG instance ID, such as “grafana-12345678”.
     ///
     /// Required. Example: `my-instance`
-    #[serde(rename = "InstanceId")]
     pub instance_id: String,
     /// Integration ID, such as “integration-abcd1234”. You can view it by going to the instance details page and clicking **Tencent Cloud Service Integration** &gt; **Integration List**.
     ///
     /// Required. Example: `my-instance`
-    #[serde(rename = "IntegrationId")]
     pub integration_id: String,
 }
 
@@ -6725,12 +8125,20 @@ impl<'de> Deserialize<'de> for DeleteGrafanaIntegrationRequest {
     }
 }
 
+impl serde::Serialize for DeleteGrafanaIntegrationRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DeleteGrafanaIntegrationRequest", 2)?
+            .plain("InstanceId", &self.instance_id)?
+            .plain("IntegrationId", &self.integration_id)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::delete_grafana_integration`](super::Client::delete_grafana_integration).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeleteGrafanaIntegrationResponse {
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -6748,19 +8156,45 @@ impl DeleteGrafanaIntegrationResponse {
     }
 }
 
+impl lenient::Reply for DeleteGrafanaIntegrationResponse {
+    const NAME: &'static str = "DeleteGrafanaIntegrationResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DeleteGrafanaIntegrationResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DeleteGrafanaIntegrationResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DeleteGrafanaIntegrationResponse", 1)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::delete_grafana_notification_channel`](super::Client::delete_grafana_notification_channel).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteGrafanaNotificationChannelRequest {
     /// Array of channel IDs, such as “nchannel-abcd1234”.
     ///
     /// Required. Example: `["nchannel-abcd1234"]`
-    #[serde(rename = "ChannelIDs")]
     pub channel_i_ds: Vec<String>,
     /// TCMG instance ID, such as “grafana-abcdefgh”.
     ///
     /// Required. Example: `my-instance`
-    #[serde(rename = "InstanceId")]
     pub instance_id: String,
 }
 
@@ -6803,12 +8237,20 @@ impl<'de> Deserialize<'de> for DeleteGrafanaNotificationChannelRequest {
     }
 }
 
+impl serde::Serialize for DeleteGrafanaNotificationChannelRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DeleteGrafanaNotificationChannelRequest", 2)?
+            .plain("ChannelIDs", &self.channel_i_ds)?
+            .plain("InstanceId", &self.instance_id)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::delete_grafana_notification_channel`](super::Client::delete_grafana_notification_channel).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeleteGrafanaNotificationChannelResponse {
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -6826,19 +8268,45 @@ impl DeleteGrafanaNotificationChannelResponse {
     }
 }
 
+impl lenient::Reply for DeleteGrafanaNotificationChannelResponse {
+    const NAME: &'static str = "DeleteGrafanaNotificationChannelResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DeleteGrafanaNotificationChannelResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DeleteGrafanaNotificationChannelResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DeleteGrafanaNotificationChannelResponse", 1)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::delete_on_call_forms`](super::Client::delete_on_call_forms).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteOnCallFormsRequest {
     /// The fixed value is monitor.
     ///
     /// Required. Example: `monitor`
-    #[serde(rename = "Module")]
     pub module: String,
     /// ID of the on-call schedule to be deleted.
     ///
     /// Required. Example: `["form-zahdhgjo","form-adhdhgjc"]`
-    #[serde(rename = "OnCallFormIDs")]
     pub on_call_form_i_ds: Vec<String>,
 }
 
@@ -6881,22 +8349,28 @@ impl<'de> Deserialize<'de> for DeleteOnCallFormsRequest {
     }
 }
 
+impl serde::Serialize for DeleteOnCallFormsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DeleteOnCallFormsRequest", 2)?
+            .plain("Module", &self.module)?
+            .plain("OnCallFormIDs", &self.on_call_form_i_ds)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::delete_on_call_forms`](super::Client::delete_on_call_forms).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeleteOnCallFormsResponse {
     /// On-call schedule IDs failed to be deleted.
     ///
     /// Example: `["form-zahdhgjo"]`
-    #[serde(rename = "FailedOnCallFormIDs", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub failed_on_call_form_i_ds: Vec<String>,
     /// On-call schedule IDs deleted successfully.
     ///
     /// Example: `["form-adhdhgjc"]`
-    #[serde(rename = "SuccessOnCallFormIDs", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub success_on_call_form_i_ds: Vec<String>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -6926,19 +8400,51 @@ impl DeleteOnCallFormsResponse {
     }
 }
 
+impl lenient::Reply for DeleteOnCallFormsResponse {
+    const NAME: &'static str = "DeleteOnCallFormsResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "FailedOnCallFormIDs",
+        "SuccessOnCallFormIDs",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.failed_on_call_form_i_ds),
+            1 => lenient::list(map, &mut self.success_on_call_form_i_ds),
+            2 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DeleteOnCallFormsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DeleteOnCallFormsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DeleteOnCallFormsResponse", 3)?
+            .list("FailedOnCallFormIDs", &self.failed_on_call_form_i_ds)?
+            .list("SuccessOnCallFormIDs", &self.success_on_call_form_i_ds)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::delete_policy_group`](super::Client::delete_policy_group).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DeletePolicyGroupRequest {
     /// The value is fixed to monitor.
     ///
     /// Required. Example: `monitor`
-    #[serde(rename = "Module")]
     pub module: String,
     /// Policy group ID.
     ///
     /// Required. Example: `12322`
-    #[serde(rename = "GroupId")]
     pub group_id: Vec<i64>,
 }
 
@@ -6981,12 +8487,20 @@ impl<'de> Deserialize<'de> for DeletePolicyGroupRequest {
     }
 }
 
+impl serde::Serialize for DeletePolicyGroupRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DeletePolicyGroupRequest", 2)?
+            .plain("Module", &self.module)?
+            .plain("GroupId", &self.group_id)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::delete_policy_group`](super::Client::delete_policy_group).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeletePolicyGroupResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -7004,19 +8518,45 @@ impl DeletePolicyGroupResponse {
     }
 }
 
+impl lenient::Reply for DeletePolicyGroupResponse {
+    const NAME: &'static str = "DeletePolicyGroupResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DeletePolicyGroupResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DeletePolicyGroupResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DeletePolicyGroupResponse", 1)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::delete_prometheus_alert_groups`](super::Client::delete_prometheus_alert_groups).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeletePrometheusAlertGroupsRequest {
     /// prometheus instance id.
     ///
     /// Example: `prom-asd654xz`
-    #[serde(rename = "InstanceId", skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// Alert group IDs that needs to be deleted, such as alert-xxxxx.
     ///
     /// Example: `["alert-123khjg2", "alert-1234asxf"]`
-    #[serde(rename = "GroupIds", skip_serializing_if = "Option::is_none")]
     pub group_ids: Option<Vec<String>>,
 }
 
@@ -7069,12 +8609,20 @@ impl<'de> Deserialize<'de> for DeletePrometheusAlertGroupsRequest {
     }
 }
 
+impl serde::Serialize for DeletePrometheusAlertGroupsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DeletePrometheusAlertGroupsRequest", 2)?
+            .opt("InstanceId", &self.instance_id)?
+            .opt("GroupIds", &self.group_ids)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::delete_prometheus_alert_groups`](super::Client::delete_prometheus_alert_groups).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeletePrometheusAlertGroupsResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -7092,24 +8640,49 @@ impl DeletePrometheusAlertGroupsResponse {
     }
 }
 
+impl lenient::Reply for DeletePrometheusAlertGroupsResponse {
+    const NAME: &'static str = "DeletePrometheusAlertGroupsResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DeletePrometheusAlertGroupsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DeletePrometheusAlertGroupsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DeletePrometheusAlertGroupsResponse", 1)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::delete_prometheus_alert_policy`](super::Client::delete_prometheus_alert_policy).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DeletePrometheusAlertPolicyRequest {
     /// Instance ID
     ///
     /// Required. Example: `prom-jsbgr`
-    #[serde(rename = "InstanceId")]
     pub instance_id: String,
     /// List of alerting rule IDs
     ///
     /// Required. Example: `["alert-oshbve"]`
-    #[serde(rename = "AlertIds")]
     pub alert_ids: Vec<String>,
     /// Alerting rule name
     ///
     /// Example: `["CPUUsage"]`
-    #[serde(rename = "Names", skip_serializing_if = "Option::is_none")]
     pub names: Option<Vec<String>>,
 }
 
@@ -7162,12 +8735,21 @@ impl<'de> Deserialize<'de> for DeletePrometheusAlertPolicyRequest {
     }
 }
 
+impl serde::Serialize for DeletePrometheusAlertPolicyRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DeletePrometheusAlertPolicyRequest", 3)?
+            .plain("InstanceId", &self.instance_id)?
+            .plain("AlertIds", &self.alert_ids)?
+            .opt("Names", &self.names)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::delete_prometheus_alert_policy`](super::Client::delete_prometheus_alert_policy).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeletePrometheusAlertPolicyResponse {
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -7185,19 +8767,45 @@ impl DeletePrometheusAlertPolicyResponse {
     }
 }
 
+impl lenient::Reply for DeletePrometheusAlertPolicyResponse {
+    const NAME: &'static str = "DeletePrometheusAlertPolicyResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DeletePrometheusAlertPolicyResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DeletePrometheusAlertPolicyResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DeletePrometheusAlertPolicyResponse", 1)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::delete_prometheus_cluster_agent`](super::Client::delete_prometheus_cluster_agent).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DeletePrometheusClusterAgentRequest {
     /// Agent list
     ///
     /// Required. Example: `{"ClusterType":"cls-kehr","ClusterId":"tke","Describe":"test-des"}`
-    #[serde(rename = "Agents")]
     pub agents: Vec<PrometheusAgentInfo>,
     /// Instance ID
     ///
     /// Required. Example: `prom-kehf`
-    #[serde(rename = "InstanceId")]
     pub instance_id: String,
 }
 
@@ -7240,12 +8848,20 @@ impl<'de> Deserialize<'de> for DeletePrometheusClusterAgentRequest {
     }
 }
 
+impl serde::Serialize for DeletePrometheusClusterAgentRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DeletePrometheusClusterAgentRequest", 2)?
+            .plain("Agents", &self.agents)?
+            .plain("InstanceId", &self.instance_id)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::delete_prometheus_cluster_agent`](super::Client::delete_prometheus_cluster_agent).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeletePrometheusClusterAgentResponse {
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -7263,39 +8879,61 @@ impl DeletePrometheusClusterAgentResponse {
     }
 }
 
+impl lenient::Reply for DeletePrometheusClusterAgentResponse {
+    const NAME: &'static str = "DeletePrometheusClusterAgentResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DeletePrometheusClusterAgentResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DeletePrometheusClusterAgentResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DeletePrometheusClusterAgentResponse", 1)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::delete_prometheus_config`](super::Client::delete_prometheus_config).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DeletePrometheusConfigRequest {
     /// Instance ID
     ///
     /// Required. Example: `prom-xxx`
-    #[serde(rename = "InstanceId")]
     pub instance_id: String,
     /// Cluster type
     ///
     /// Required. Example: `tke`
-    #[serde(rename = "ClusterType")]
     pub cluster_type: String,
     /// Cluster ID
     ///
     /// Required. Example: `cls-xxx`
-    #[serde(rename = "ClusterId")]
     pub cluster_id: String,
     /// List of names of the service monitors to be deleted
     ///
     /// Example: `["test-sm"]`
-    #[serde(rename = "ServiceMonitors", skip_serializing_if = "Option::is_none")]
     pub service_monitors: Option<Vec<String>>,
     /// List of names of the pod monitors to be deleted
     ///
     /// Example: `["test-pm"]`
-    #[serde(rename = "PodMonitors", skip_serializing_if = "Option::is_none")]
     pub pod_monitors: Option<Vec<String>>,
     /// List of names of the raw jobs to be deleted
     ///
     /// Example: `["test-rj"]`
-    #[serde(rename = "RawJobs", skip_serializing_if = "Option::is_none")]
     pub raw_jobs: Option<Vec<String>>,
 }
 
@@ -7373,12 +9011,24 @@ impl<'de> Deserialize<'de> for DeletePrometheusConfigRequest {
     }
 }
 
+impl serde::Serialize for DeletePrometheusConfigRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DeletePrometheusConfigRequest", 6)?
+            .plain("InstanceId", &self.instance_id)?
+            .plain("ClusterType", &self.cluster_type)?
+            .plain("ClusterId", &self.cluster_id)?
+            .opt("ServiceMonitors", &self.service_monitors)?
+            .opt("PodMonitors", &self.pod_monitors)?
+            .opt("RawJobs", &self.raw_jobs)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::delete_prometheus_config`](super::Client::delete_prometheus_config).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeletePrometheusConfigResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -7396,19 +9046,45 @@ impl DeletePrometheusConfigResponse {
     }
 }
 
+impl lenient::Reply for DeletePrometheusConfigResponse {
+    const NAME: &'static str = "DeletePrometheusConfigResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DeletePrometheusConfigResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DeletePrometheusConfigResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DeletePrometheusConfigResponse", 1)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::delete_prometheus_record_rule_yaml`](super::Client::delete_prometheus_record_rule_yaml).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DeletePrometheusRecordRuleYamlRequest {
     /// Instance ID
     ///
     /// Required. Example: `prom-wjheg`
-    #[serde(rename = "InstanceId")]
     pub instance_id: String,
     /// List of recording rules
     ///
     /// Required. Example: `["test-rule"]`
-    #[serde(rename = "Names")]
     pub names: Vec<String>,
 }
 
@@ -7451,12 +9127,20 @@ impl<'de> Deserialize<'de> for DeletePrometheusRecordRuleYamlRequest {
     }
 }
 
+impl serde::Serialize for DeletePrometheusRecordRuleYamlRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DeletePrometheusRecordRuleYamlRequest", 2)?
+            .plain("InstanceId", &self.instance_id)?
+            .plain("Names", &self.names)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::delete_prometheus_record_rule_yaml`](super::Client::delete_prometheus_record_rule_yaml).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeletePrometheusRecordRuleYamlResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -7474,24 +9158,49 @@ impl DeletePrometheusRecordRuleYamlResponse {
     }
 }
 
+impl lenient::Reply for DeletePrometheusRecordRuleYamlResponse {
+    const NAME: &'static str = "DeletePrometheusRecordRuleYamlResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DeletePrometheusRecordRuleYamlResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DeletePrometheusRecordRuleYamlResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DeletePrometheusRecordRuleYamlResponse", 1)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::delete_prometheus_scrape_jobs`](super::Client::delete_prometheus_scrape_jobs).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DeletePrometheusScrapeJobsRequest {
     /// Instance ID
     ///
     /// Required. Example: `prom-evrh1x32`
-    #[serde(rename = "InstanceId")]
     pub instance_id: String,
     /// Agent ID
     ///
     /// Required. Example: `agent-hod16m43`
-    #[serde(rename = "AgentId")]
     pub agent_id: String,
     /// List of task IDs
     ///
     /// Required. Example: `["job-afeiigf"]`
-    #[serde(rename = "JobIds")]
     pub job_ids: Vec<String>,
 }
 
@@ -7539,12 +9248,21 @@ impl<'de> Deserialize<'de> for DeletePrometheusScrapeJobsRequest {
     }
 }
 
+impl serde::Serialize for DeletePrometheusScrapeJobsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DeletePrometheusScrapeJobsRequest", 3)?
+            .plain("InstanceId", &self.instance_id)?
+            .plain("AgentId", &self.agent_id)?
+            .plain("JobIds", &self.job_ids)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::delete_prometheus_scrape_jobs`](super::Client::delete_prometheus_scrape_jobs).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeletePrometheusScrapeJobsResponse {
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -7562,14 +9280,41 @@ impl DeletePrometheusScrapeJobsResponse {
     }
 }
 
+impl lenient::Reply for DeletePrometheusScrapeJobsResponse {
+    const NAME: &'static str = "DeletePrometheusScrapeJobsResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DeletePrometheusScrapeJobsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DeletePrometheusScrapeJobsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DeletePrometheusScrapeJobsResponse", 1)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::delete_prometheus_temp`](super::Client::delete_prometheus_temp).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DeletePrometheusTempRequest {
     /// Template ID
     ///
     /// Required. Example: `temp-xxx`
-    #[serde(rename = "TemplateId")]
     pub template_id: String,
 }
 
@@ -7607,12 +9352,19 @@ impl<'de> Deserialize<'de> for DeletePrometheusTempRequest {
     }
 }
 
+impl serde::Serialize for DeletePrometheusTempRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DeletePrometheusTempRequest", 1)?
+            .plain("TemplateId", &self.template_id)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::delete_prometheus_temp`](super::Client::delete_prometheus_temp).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeletePrometheusTempResponse {
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -7630,19 +9382,45 @@ impl DeletePrometheusTempResponse {
     }
 }
 
+impl lenient::Reply for DeletePrometheusTempResponse {
+    const NAME: &'static str = "DeletePrometheusTempResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DeletePrometheusTempResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DeletePrometheusTempResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DeletePrometheusTempResponse", 1)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::delete_prometheus_temp_sync`](super::Client::delete_prometheus_temp_sync).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DeletePrometheusTempSyncRequest {
     /// Template ID
     ///
     /// Required. Example: `temp-abc`
-    #[serde(rename = "TemplateId")]
     pub template_id: String,
     /// List of unsynced objects
     ///
     /// Required. Example: `{"Region":"abc","InstanceId":"abc","ClusterId":"abc","SyncTime":"abc","Version":"abc","ClusterType":"abc","InstanceName":"abc","ClusterName":"abc"}`
-    #[serde(rename = "Targets")]
     pub targets: Vec<PrometheusTemplateSyncTarget>,
 }
 
@@ -7685,12 +9463,20 @@ impl<'de> Deserialize<'de> for DeletePrometheusTempSyncRequest {
     }
 }
 
+impl serde::Serialize for DeletePrometheusTempSyncRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DeletePrometheusTempSyncRequest", 2)?
+            .plain("TemplateId", &self.template_id)?
+            .plain("Targets", &self.targets)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::delete_prometheus_temp_sync`](super::Client::delete_prometheus_temp_sync).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeletePrometheusTempSyncResponse {
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -7708,19 +9494,45 @@ impl DeletePrometheusTempSyncResponse {
     }
 }
 
+impl lenient::Reply for DeletePrometheusTempSyncResponse {
+    const NAME: &'static str = "DeletePrometheusTempSyncResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DeletePrometheusTempSyncResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DeletePrometheusTempSyncResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DeletePrometheusTempSyncResponse", 1)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::delete_recording_rules`](super::Client::delete_recording_rules).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteRecordingRulesRequest {
     /// List of rule IDs
     ///
     /// Required. Example: `["rrule-m74lrt6g"]`
-    #[serde(rename = "RuleIds")]
     pub rule_ids: Vec<String>,
     /// Prometheus instance ID
     ///
     /// Required. Example: `prom-xxxerwer`
-    #[serde(rename = "InstanceId")]
     pub instance_id: String,
 }
 
@@ -7763,12 +9575,20 @@ impl<'de> Deserialize<'de> for DeleteRecordingRulesRequest {
     }
 }
 
+impl serde::Serialize for DeleteRecordingRulesRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DeleteRecordingRulesRequest", 2)?
+            .plain("RuleIds", &self.rule_ids)?
+            .plain("InstanceId", &self.instance_id)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::delete_recording_rules`](super::Client::delete_recording_rules).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeleteRecordingRulesResponse {
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -7786,28 +9606,53 @@ impl DeleteRecordingRulesResponse {
     }
 }
 
+impl lenient::Reply for DeleteRecordingRulesResponse {
+    const NAME: &'static str = "DeleteRecordingRulesResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DeleteRecordingRulesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DeleteRecordingRulesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DeleteRecordingRulesResponse", 1)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::delete_service_discovery`](super::Client::delete_service_discovery).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteServiceDiscoveryRequest {
     /// (Chinese only) Prometheus 实例 ID，例如：prom-sdfk2342a
     ///
     /// Required. Example: `prom-sdfk2342a`
-    #[serde(rename = "InstanceId")]
     pub instance_id: String,
     /// (Chinese only)
     ///
     /// - 类型是 TKE，为对应的腾讯云容器服务集群 ID
     ///
     /// Required. Example: `cls-pwerf3k3`
-    #[serde(rename = "KubeClusterId")]
     pub kube_cluster_id: String,
     /// (Chinese only) 用户 Kubernetes 集群类型：
     ///
     /// - 1 = 容器服务集群(TKE)
     ///
     /// Required. Example: `1`
-    #[serde(rename = "KubeType")]
     pub kube_type: i64,
     /// (Chinese only) 服务发现类型，取值如下：
     ///
@@ -7816,12 +9661,10 @@ pub struct DeleteServiceDiscoveryRequest {
     /// - 3 = PodMonitor
     ///
     /// Required. Example: `1`
-    #[serde(rename = "Type")]
     pub type_: i64,
     /// (Chinese only) 服务发现配置信息，YAML 格式，[具体YAML参数内容请参考](https://cloud.tencent.com/document/product/1416/55995#service-monitor)
     ///
     /// Required. Example: `yaml`
-    #[serde(rename = "Yaml")]
     pub yaml: String,
 }
 
@@ -7879,12 +9722,23 @@ impl<'de> Deserialize<'de> for DeleteServiceDiscoveryRequest {
     }
 }
 
+impl serde::Serialize for DeleteServiceDiscoveryRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DeleteServiceDiscoveryRequest", 5)?
+            .plain("InstanceId", &self.instance_id)?
+            .plain("KubeClusterId", &self.kube_cluster_id)?
+            .plain("KubeType", &self.kube_type)?
+            .plain("Type", &self.type_)?
+            .plain("Yaml", &self.yaml)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::delete_service_discovery`](super::Client::delete_service_discovery).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeleteServiceDiscoveryResponse {
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -7902,19 +9756,45 @@ impl DeleteServiceDiscoveryResponse {
     }
 }
 
+impl lenient::Reply for DeleteServiceDiscoveryResponse {
+    const NAME: &'static str = "DeleteServiceDiscoveryResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DeleteServiceDiscoveryResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DeleteServiceDiscoveryResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DeleteServiceDiscoveryResponse", 1)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::delete_sso_account`](super::Client::delete_sso_account).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteSsoAccountRequest {
     /// TCMG instance ID, such as “grafana-abcdefgh”.
     ///
     /// Required. Example: `myGrafana`
-    #[serde(rename = "InstanceId")]
     pub instance_id: String,
     /// User account ID, such as “10000000”.
     ///
     /// Required. Example: `1000000000`
-    #[serde(rename = "UserId")]
     pub user_id: String,
 }
 
@@ -7957,12 +9837,20 @@ impl<'de> Deserialize<'de> for DeleteSsoAccountRequest {
     }
 }
 
+impl serde::Serialize for DeleteSsoAccountRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DeleteSsoAccountRequest", 2)?
+            .plain("InstanceId", &self.instance_id)?
+            .plain("UserId", &self.user_id)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::delete_sso_account`](super::Client::delete_sso_account).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeleteSsoAccountResponse {
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -7980,47 +9868,63 @@ impl DeleteSsoAccountResponse {
     }
 }
 
+impl lenient::Reply for DeleteSsoAccountResponse {
+    const NAME: &'static str = "DeleteSsoAccountResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DeleteSsoAccountResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DeleteSsoAccountResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DeleteSsoAccountResponse", 1)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::describe_accident_event_list`](super::Client::describe_accident_event_list).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeAccidentEventListRequest {
     /// API component name. The value for the current API is monitor.
     ///
     /// Required.
-    #[serde(rename = "Module")]
     pub module: String,
     /// Start time, which is the timestamp one day prior by default.
-    #[serde(rename = "StartTime", skip_serializing_if = "Option::is_none")]
     pub start_time: Option<i64>,
     /// End time, which is the current timestamp by default.
-    #[serde(rename = "EndTime", skip_serializing_if = "Option::is_none")]
     pub end_time: Option<i64>,
     /// Number of parameters that can be returned on each page. Value range: 1 - 100. Default value: 20.
-    #[serde(rename = "Limit", skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// Parameter offset on each page. The value starts from 0 and the default value is 0.
-    #[serde(rename = "Offset", skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// Sorting rule by UpdateTime. Valid values: asc and desc.
-    #[serde(rename = "UpdateTimeOrder", skip_serializing_if = "Option::is_none")]
     pub update_time_order: Option<String>,
     /// Sorting rule by OccurTime. Valid values: asc or desc. Sorting by UpdateTimeOrder takes priority.
-    #[serde(rename = "OccurTimeOrder", skip_serializing_if = "Option::is_none")]
     pub occur_time_order: Option<String>,
     /// Filter by event type. The value 1 indicates service issues. The value 2 indicates other subscriptions.
-    #[serde(rename = "AccidentType", skip_serializing_if = "Option::is_none")]
     pub accident_type: Option<Vec<i64>>,
     /// Filter by event. The value 1 indicates CVM storage issues. The value 2 indicates CVM network connection issues. The value 3 indicates that the CVM has an exception. The value 202 indicates that an ISP network jitter occurs.
-    #[serde(rename = "AccidentEvent", skip_serializing_if = "Option::is_none")]
     pub accident_event: Option<Vec<i64>>,
     /// Filter by event status. The value 0 indicates that the event has been recovered. The value 1 indicates that the event has not been recovered.
-    #[serde(rename = "AccidentStatus", skip_serializing_if = "Option::is_none")]
     pub accident_status: Option<Vec<i64>>,
     /// Filter by region where the event occurs. The value gz indicates Guangzhou. The value sh indicates Shanghai.
-    #[serde(rename = "AccidentRegion", skip_serializing_if = "Option::is_none")]
     pub accident_region: Option<Vec<String>>,
     /// Filter by affected resource, such as ins-19a06bka.
-    #[serde(rename = "AffectResource", skip_serializing_if = "Option::is_none")]
     pub affect_resource: Option<String>,
 }
 
@@ -8168,24 +10072,40 @@ impl<'de> Deserialize<'de> for DescribeAccidentEventListRequest {
     }
 }
 
+impl serde::Serialize for DescribeAccidentEventListRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeAccidentEventListRequest", 12)?
+            .plain("Module", &self.module)?
+            .opt("StartTime", &self.start_time)?
+            .opt("EndTime", &self.end_time)?
+            .opt("Limit", &self.limit)?
+            .opt("Offset", &self.offset)?
+            .opt("UpdateTimeOrder", &self.update_time_order)?
+            .opt("OccurTimeOrder", &self.occur_time_order)?
+            .opt("AccidentType", &self.accident_type)?
+            .opt("AccidentEvent", &self.accident_event)?
+            .opt("AccidentStatus", &self.accident_status)?
+            .opt("AccidentRegion", &self.accident_region)?
+            .opt("AffectResource", &self.affect_resource)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::describe_accident_event_list`](super::Client::describe_accident_event_list).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeAccidentEventListResponse {
     /// Platform event list.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// May be null.
-    #[serde(rename = "Alarms", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub alarms: Vec<output::DescribeAccidentEventListAlarms>,
     /// Total number of platform events.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// May be null.
-    #[serde(rename = "Total", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -8215,24 +10135,55 @@ impl DescribeAccidentEventListResponse {
     }
 }
 
+impl lenient::Reply for DescribeAccidentEventListResponse {
+    const NAME: &'static str = "DescribeAccidentEventListResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "Alarms",
+        "Total",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.alarms),
+            1 => lenient::scalar(map, &mut self.total),
+            2 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribeAccidentEventListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribeAccidentEventListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeAccidentEventListResponse", 3)?
+            .list("Alarms", &self.alarms)?
+            .opt("Total", &self.total)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::describe_alarm_events`](super::Client::describe_alarm_events).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeAlarmEventsRequest {
     /// Module name, which is fixed at "monitor"
     ///
     /// Required. Example: `monitor`
-    #[serde(rename = "Module")]
     pub module: String,
     /// Alarm policy type such as cvm_device, which is obtained through the `DescribeAllNamespaces` API
     ///
     /// Required. Example: `cvm_device`
-    #[serde(rename = "Namespace")]
     pub namespace: String,
     /// Monitoring type, such as `MT_QCE`, which is set to default.
     ///
     /// Example: `MT_QCE`
-    #[serde(rename = "MonitorType", skip_serializing_if = "Option::is_none")]
     pub monitor_type: Option<String>,
 }
 
@@ -8285,17 +10236,25 @@ impl<'de> Deserialize<'de> for DescribeAlarmEventsRequest {
     }
 }
 
+impl serde::Serialize for DescribeAlarmEventsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeAlarmEventsRequest", 3)?
+            .plain("Module", &self.module)?
+            .plain("Namespace", &self.namespace)?
+            .opt("MonitorType", &self.monitor_type)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::describe_alarm_events`](super::Client::describe_alarm_events).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeAlarmEventsResponse {
     /// Alarm event list
     ///
     /// Required.
-    #[serde(rename = "Events", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub events: Vec<output::AlarmEvent>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -8314,117 +10273,126 @@ impl DescribeAlarmEventsResponse {
     }
 }
 
+impl lenient::Reply for DescribeAlarmEventsResponse {
+    const NAME: &'static str = "DescribeAlarmEventsResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "Events",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.events),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribeAlarmEventsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribeAlarmEventsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeAlarmEventsResponse", 2)?
+            .list("Events", &self.events)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::describe_alarm_histories`](super::Client::describe_alarm_histories).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeAlarmHistoriesRequest {
     /// Value fixed at "monitor"
     ///
     /// Required. Example: `monitor`
-    #[serde(rename = "Module")]
     pub module: String,
     /// Page number starting from 1. Default value: 1
     ///
     /// Example: `1`
-    #[serde(rename = "PageNumber", skip_serializing_if = "Option::is_none")]
     pub page_number: Option<i64>,
     /// Number of entries per page. Value range: 1–100. Default value: 20
     ///
     /// Example: `20`
-    #[serde(rename = "PageSize", skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
     /// Sort by the first occurrence time in descending order by default. Valid values: ASC (ascending), DESC (descending)
     ///
     /// Example: `DESC`
-    #[serde(rename = "Order", skip_serializing_if = "Option::is_none")]
     pub order: Option<String>,
     /// Start time, which is the timestamp one day ago by default and the time when the alarm `FirstOccurTime` first occurs. An alarm record can be searched only if its `FirstOccurTime` is later than the `StartTime`.
     ///
     /// Example: `1611600000`
-    #[serde(rename = "StartTime", skip_serializing_if = "Option::is_none")]
     pub start_time: Option<i64>,
     /// End time, which is the current timestamp and the time when the alarm `FirstOccurTime` first occurs. An alarm record can be searched only if its `FirstOccurTime` is earlier than the `EndTime`.
     ///
     /// Example: `1611650000`
-    #[serde(rename = "EndTime", skip_serializing_if = "Option::is_none")]
     pub end_time: Option<i64>,
     /// Filter by monitor type. Valid values: "MT_QCE" (Tencent Cloud service monitoring), "MT_TAW" (application performance monitoring), "MT_RUM" (frontend performance monitoring), "MT_PROBE" (cloud automated testing). If this parameter is left empty, all types will be queried by default.
     ///
     /// Example: `["MT_QCE"]`
-    #[serde(rename = "MonitorTypes", skip_serializing_if = "Option::is_none")]
     pub monitor_types: Option<Vec<String>>,
     /// Filter by alarm object. Fuzzy search with string is supported
     ///
     /// Example: `tdsqlshard-h2phzy69`
-    #[serde(rename = "AlarmObject", skip_serializing_if = "Option::is_none")]
     pub alarm_object: Option<String>,
     /// Filter by alarm status. Valid values: ALARM (not resolved), OK (resolved), NO_CONF (expired), NO_DATA (insufficient data). If this parameter is left empty, all will be queried by default
     ///
     /// Example: `["ALARM"]`
-    #[serde(rename = "AlarmStatus", skip_serializing_if = "Option::is_none")]
     pub alarm_status: Option<Vec<String>>,
     /// Filter by project ID. Valid values: `-1` (no project), `0` (default project)
     ///
     /// Example: `[130034]`
-    #[serde(rename = "ProjectIds", skip_serializing_if = "Option::is_none")]
     pub project_ids: Option<Vec<i64>>,
     /// Filter by instance group ID
     ///
     /// Example: `[1217862]`
-    #[serde(rename = "InstanceGroupIds", skip_serializing_if = "Option::is_none")]
     pub instance_group_ids: Option<Vec<i64>>,
     /// Filter by policy type. Monitoring type and policy type are first-level and second-level filters respectively and both need to be passed in. For example, `[{"MonitorType": "MT_QCE", "Namespace": "cvm_device"}]`
-    #[serde(rename = "Namespaces", skip_serializing_if = "Option::is_none")]
     pub namespaces: Option<Vec<MonitorTypeNamespace>>,
     /// Filter by metric name
     ///
     /// Example: `["CpuUsage"]`
-    #[serde(rename = "MetricNames", skip_serializing_if = "Option::is_none")]
     pub metric_names: Option<Vec<String>>,
     /// Fuzzy search by policy name
     ///
     /// Example: `"系统预设通知模板"`
-    #[serde(rename = "PolicyName", skip_serializing_if = "Option::is_none")]
     pub policy_name: Option<String>,
     /// Fuzzy search by alarm content
     ///
     /// Example: `CPU利用率`
-    #[serde(rename = "Content", skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
     /// Search by recipient
     ///
     /// Example: `[11053412,16090421]`
-    #[serde(rename = "ReceiverUids", skip_serializing_if = "Option::is_none")]
     pub receiver_uids: Option<Vec<i64>>,
     /// Search by recipient group
     ///
     /// Example: `[143785,144016]`
-    #[serde(rename = "ReceiverGroups", skip_serializing_if = "Option::is_none")]
     pub receiver_groups: Option<Vec<i64>>,
     /// Search by alarm policy ID list
     ///
     /// Example: `["policy-abtvedf"]`
-    #[serde(rename = "PolicyIds", skip_serializing_if = "Option::is_none")]
     pub policy_ids: Option<Vec<String>>,
     /// (Chinese only) 告警等级,取值范围：Remind、Serious、Warn
     ///
     /// Example: `["Warn"]`
-    #[serde(rename = "AlarmLevels", skip_serializing_if = "Option::is_none")]
     pub alarm_levels: Option<Vec<String>>,
     /// (Chinese only) 收敛历史的唯一id
     ///
     /// Example: `["112344"]`
-    #[serde(rename = "ConvergenceHistoryIDs", skip_serializing_if = "Option::is_none")]
     pub convergence_history_i_ds: Option<Vec<String>>,
     /// (Chinese only) 告警类型
     ///
     /// Example: `["alarm"]`
-    #[serde(rename = "AlarmTypes", skip_serializing_if = "Option::is_none")]
     pub alarm_types: Option<Vec<String>>,
     /// (Chinese only) 是否已屏蔽
     ///
     /// Example: `["SHIELD"]`
-    #[serde(rename = "ShieldStatus", skip_serializing_if = "Option::is_none")]
     pub shield_status: Option<Vec<String>>,
 }
 
@@ -8672,20 +10640,46 @@ impl<'de> Deserialize<'de> for DescribeAlarmHistoriesRequest {
     }
 }
 
+impl serde::Serialize for DescribeAlarmHistoriesRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeAlarmHistoriesRequest", 22)?
+            .plain("Module", &self.module)?
+            .opt("PageNumber", &self.page_number)?
+            .opt("PageSize", &self.page_size)?
+            .opt("Order", &self.order)?
+            .opt("StartTime", &self.start_time)?
+            .opt("EndTime", &self.end_time)?
+            .opt("MonitorTypes", &self.monitor_types)?
+            .opt("AlarmObject", &self.alarm_object)?
+            .opt("AlarmStatus", &self.alarm_status)?
+            .opt("ProjectIds", &self.project_ids)?
+            .opt("InstanceGroupIds", &self.instance_group_ids)?
+            .opt("Namespaces", &self.namespaces)?
+            .opt("MetricNames", &self.metric_names)?
+            .opt("PolicyName", &self.policy_name)?
+            .opt("Content", &self.content)?
+            .opt("ReceiverUids", &self.receiver_uids)?
+            .opt("ReceiverGroups", &self.receiver_groups)?
+            .opt("PolicyIds", &self.policy_ids)?
+            .opt("AlarmLevels", &self.alarm_levels)?
+            .opt("ConvergenceHistoryIDs", &self.convergence_history_i_ds)?
+            .opt("AlarmTypes", &self.alarm_types)?
+            .opt("ShieldStatus", &self.shield_status)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::describe_alarm_histories`](super::Client::describe_alarm_histories).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeAlarmHistoriesResponse {
     /// Total number
     ///
     /// Example: `100`
-    #[serde(rename = "TotalCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
     /// Alarm record list
-    #[serde(rename = "Histories", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub histories: Vec<output::AlarmHistory>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -8715,49 +10709,75 @@ impl DescribeAlarmHistoriesResponse {
     }
 }
 
+impl lenient::Reply for DescribeAlarmHistoriesResponse {
+    const NAME: &'static str = "DescribeAlarmHistoriesResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "TotalCount",
+        "Histories",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.total_count),
+            1 => lenient::list(map, &mut self.histories),
+            2 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribeAlarmHistoriesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribeAlarmHistoriesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeAlarmHistoriesResponse", 3)?
+            .opt("TotalCount", &self.total_count)?
+            .list("Histories", &self.histories)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::describe_alarm_history_shield`](super::Client::describe_alarm_history_shield).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeAlarmHistoryShieldRequest {
     /// (Chinese only) 模块名，这里填“monitor”
     ///
     /// Required. Example: `monitor`
-    #[serde(rename = "Module")]
     pub module: String,
     /// (Chinese only) 策略id
     ///
     /// Required. Example: `policy-xxx`
-    #[serde(rename = "ShieldPolicyId")]
     pub shield_policy_id: String,
     /// (Chinese only) 告警历史维度
     ///
     /// Example: `["{\"appid\":\"1258344699\",\"tke_cluster_instance_id\":\"cls-9d80vq6y\",\"region\":\"ap-guangzhou\"}"]`
-    #[serde(rename = "ShieldObject", skip_serializing_if = "Option::is_none")]
     pub shield_object: Option<Vec<String>>,
     /// (Chinese only) 指标名称
     ///
     /// Example: `MetricName`
-    #[serde(rename = "MetricName", skip_serializing_if = "Option::is_none")]
     pub metric_name: Option<String>,
     /// (Chinese only) 屏蔽策略Id
     ///
     /// Example: `Shield-xxxx`
-    #[serde(rename = "ShieldId", skip_serializing_if = "Option::is_none")]
     pub shield_id: Option<String>,
     /// (Chinese only) 告警等级
     ///
     /// Example: `["Warn"]`
-    #[serde(rename = "ShieldAlarmLevel", skip_serializing_if = "Option::is_none")]
     pub shield_alarm_level: Option<String>,
     /// (Chinese only) 告警历史会话ID
     ///
     /// Example: `session-id`
-    #[serde(rename = "SessionId", skip_serializing_if = "Option::is_none")]
     pub session_id: Option<String>,
     /// (Chinese only) 监控类型
     ///
     /// Example: `MT_QCE`
-    #[serde(rename = "MonitorType", skip_serializing_if = "Option::is_none")]
     pub monitor_type: Option<String>,
 }
 
@@ -8860,127 +10880,120 @@ impl<'de> Deserialize<'de> for DescribeAlarmHistoryShieldRequest {
     }
 }
 
+impl serde::Serialize for DescribeAlarmHistoryShieldRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeAlarmHistoryShieldRequest", 8)?
+            .plain("Module", &self.module)?
+            .plain("ShieldPolicyId", &self.shield_policy_id)?
+            .opt("ShieldObject", &self.shield_object)?
+            .opt("MetricName", &self.metric_name)?
+            .opt("ShieldId", &self.shield_id)?
+            .opt("ShieldAlarmLevel", &self.shield_alarm_level)?
+            .opt("SessionId", &self.session_id)?
+            .opt("MonitorType", &self.monitor_type)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::describe_alarm_history_shield`](super::Client::describe_alarm_history_shield).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeAlarmHistoryShieldResponse {
     /// (Chinese only) 告警屏蔽规则的ID
     ///
     /// Example: `Shield-xxxx`
-    #[serde(rename = "ShieldId", default, skip_serializing_if = "Option::is_none")]
     pub shield_id: Option<String>,
     /// (Chinese only) 监控类型
     ///
     /// Example: `MT_QCE`
-    #[serde(rename = "MonitorType", default, skip_serializing_if = "Option::is_none")]
     pub monitor_type: Option<String>,
     /// (Chinese only) 屏蔽策略名称
     ///
     /// Example: `测试屏蔽`
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// (Chinese only) 是否开启 1=开启 0=关闭
     ///
     /// Example: `1`
-    #[serde(rename = "Enable", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub enable: Option<u64>,
     /// (Chinese only) 监控类型展示名称
     ///
     /// Example: `云产品监控`
-    #[serde(rename = "MonitorTypeShowName", default, skip_serializing_if = "Option::is_none")]
     pub monitor_type_show_name: Option<String>,
     /// (Chinese only) 命名空间即策略类型
     ///
     /// Example: `CKAFKA-CONSUMERGROUP-TOPIC`
-    #[serde(rename = "NameSpace", default, skip_serializing_if = "Option::is_none")]
     pub name_space: Option<String>,
     /// (Chinese only) 策略类型展示名称
     ///
     /// Example: `消息队列Kafka-ConsumerGroup-Topic`
-    #[serde(rename = "NameSpaceShowName", default, skip_serializing_if = "Option::is_none")]
     pub name_space_show_name: Option<String>,
     /// (Chinese only) 屏蔽对象
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `["cafka-xxx", "cafka-xxx"]`
-    #[serde(rename = "ShieldObject", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub shield_object: Vec<String>,
     /// (Chinese only) 屏蔽指标列表
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "ShieldMetric", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub shield_metric: Vec<output::ShieldMetric>,
     /// (Chinese only) 屏蔽时间类型 FOREVER_SHIELD:永久屏蔽 PERIOD_SHIELD:绝对时间范围屏蔽 LOOP_SHIELD:相对时间范围屏蔽
     ///
     /// Example: `LOOP_SHIELD`
-    #[serde(rename = "ShieldTimeType", default, skip_serializing_if = "Option::is_none")]
     pub shield_time_type: Option<String>,
     /// (Chinese only) 开始时间 10:00
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `36000`
-    #[serde(rename = "StartTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub start_time: Option<u64>,
     /// (Chinese only) 结束时间 20:00
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `72000`
-    #[serde(rename = "EndTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub end_time: Option<u64>,
     /// (Chinese only) 循环开始日期 2022/04/01
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `1648742400`
-    #[serde(rename = "LoopStartDate", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub loop_start_date: Option<u64>,
     /// (Chinese only) 循环结束日期 2022/04/05
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `1649088000`
-    #[serde(rename = "LoopEndDate", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub loop_end_date: Option<u64>,
     /// (Chinese only) NOT_TRIGGERED:未生效 TRIGGERING:生效中 EXPIRED:已过期
     ///
     /// Example: `NOT_TRIGGERED`
-    #[serde(rename = "CurrentStatus", default, skip_serializing_if = "Option::is_none")]
     pub current_status: Option<String>,
     /// (Chinese only) 需要屏蔽的策略ID
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `12245`
-    #[serde(rename = "ShieldPolicyId", default, skip_serializing_if = "Option::is_none")]
     pub shield_policy_id: Option<String>,
     /// (Chinese only) 需要屏蔽的告警等级
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `["Warn"]`
-    #[serde(rename = "ShieldAlarmLevel", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub shield_alarm_level: Vec<String>,
     /// (Chinese only) 屏蔽类型，1为维度屏蔽，0为实例名称屏蔽
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `0`
-    #[serde(rename = "ShieldTag", default, skip_serializing_if = "Option::is_none")]
     pub shield_tag: Option<String>,
     /// (Chinese only) 指标名称
     ///
     /// Example: `MetricName`
-    #[serde(rename = "MetricName", default, skip_serializing_if = "Option::is_none")]
     pub metric_name: Option<String>,
     /// (Chinese only) 时区
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `8.5`
-    #[serde(rename = "TimeZone", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub time_zone: Option<f64>,
     /// (Chinese only) 告警历史会话ID
     ///
     /// Example: `session-i`
-    #[serde(rename = "SessionId", default, skip_serializing_if = "Option::is_none")]
     pub session_id: Option<String>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -9124,24 +11137,112 @@ impl DescribeAlarmHistoryShieldResponse {
     }
 }
 
+impl lenient::Reply for DescribeAlarmHistoryShieldResponse {
+    const NAME: &'static str = "DescribeAlarmHistoryShieldResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "ShieldId",
+        "MonitorType",
+        "Name",
+        "Enable",
+        "MonitorTypeShowName",
+        "NameSpace",
+        "NameSpaceShowName",
+        "ShieldObject",
+        "ShieldMetric",
+        "ShieldTimeType",
+        "StartTime",
+        "EndTime",
+        "LoopStartDate",
+        "LoopEndDate",
+        "CurrentStatus",
+        "ShieldPolicyId",
+        "ShieldAlarmLevel",
+        "ShieldTag",
+        "MetricName",
+        "TimeZone",
+        "SessionId",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.shield_id),
+            1 => lenient::value(map, &mut self.monitor_type),
+            2 => lenient::value(map, &mut self.name),
+            3 => lenient::scalar(map, &mut self.enable),
+            4 => lenient::value(map, &mut self.monitor_type_show_name),
+            5 => lenient::value(map, &mut self.name_space),
+            6 => lenient::value(map, &mut self.name_space_show_name),
+            7 => lenient::list(map, &mut self.shield_object),
+            8 => lenient::list(map, &mut self.shield_metric),
+            9 => lenient::value(map, &mut self.shield_time_type),
+            10 => lenient::scalar(map, &mut self.start_time),
+            11 => lenient::scalar(map, &mut self.end_time),
+            12 => lenient::scalar(map, &mut self.loop_start_date),
+            13 => lenient::scalar(map, &mut self.loop_end_date),
+            14 => lenient::value(map, &mut self.current_status),
+            15 => lenient::value(map, &mut self.shield_policy_id),
+            16 => lenient::list(map, &mut self.shield_alarm_level),
+            17 => lenient::value(map, &mut self.shield_tag),
+            18 => lenient::value(map, &mut self.metric_name),
+            19 => lenient::scalar(map, &mut self.time_zone),
+            20 => lenient::value(map, &mut self.session_id),
+            21 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribeAlarmHistoryShieldResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribeAlarmHistoryShieldResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeAlarmHistoryShieldResponse", 22)?
+            .opt("ShieldId", &self.shield_id)?
+            .opt("MonitorType", &self.monitor_type)?
+            .opt("Name", &self.name)?
+            .opt("Enable", &self.enable)?
+            .opt("MonitorTypeShowName", &self.monitor_type_show_name)?
+            .opt("NameSpace", &self.name_space)?
+            .opt("NameSpaceShowName", &self.name_space_show_name)?
+            .list("ShieldObject", &self.shield_object)?
+            .list("ShieldMetric", &self.shield_metric)?
+            .opt("ShieldTimeType", &self.shield_time_type)?
+            .opt("StartTime", &self.start_time)?
+            .opt("EndTime", &self.end_time)?
+            .opt("LoopStartDate", &self.loop_start_date)?
+            .opt("LoopEndDate", &self.loop_end_date)?
+            .opt("CurrentStatus", &self.current_status)?
+            .opt("ShieldPolicyId", &self.shield_policy_id)?
+            .list("ShieldAlarmLevel", &self.shield_alarm_level)?
+            .opt("ShieldTag", &self.shield_tag)?
+            .opt("MetricName", &self.metric_name)?
+            .opt("TimeZone", &self.time_zone)?
+            .opt("SessionId", &self.session_id)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::describe_alarm_metrics`](super::Client::describe_alarm_metrics).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeAlarmMetricsRequest {
     /// Value fixed at "monitor"
     ///
     /// Required. Example: `monitor`
-    #[serde(rename = "Module")]
     pub module: String,
     /// Monitor type filter. Valid values: MT_QCE (Tencent Cloud service monitoring)
     ///
     /// Required. Example: `MT_QCE`
-    #[serde(rename = "MonitorType")]
     pub monitor_type: String,
     /// Alarm policy type such as cvm_device, which is obtained through the `DescribeAllNamespaces` API
     ///
     /// Required. Example: `cvm_device`
-    #[serde(rename = "Namespace")]
     pub namespace: String,
 }
 
@@ -9189,15 +11290,23 @@ impl<'de> Deserialize<'de> for DescribeAlarmMetricsRequest {
     }
 }
 
+impl serde::Serialize for DescribeAlarmMetricsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeAlarmMetricsRequest", 3)?
+            .plain("Module", &self.module)?
+            .plain("MonitorType", &self.monitor_type)?
+            .plain("Namespace", &self.namespace)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::describe_alarm_metrics`](super::Client::describe_alarm_metrics).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeAlarmMetricsResponse {
     /// Alarm metric list
-    #[serde(rename = "Metrics", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub metrics: Vec<output::Metric>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -9221,14 +11330,44 @@ impl DescribeAlarmMetricsResponse {
     }
 }
 
+impl lenient::Reply for DescribeAlarmMetricsResponse {
+    const NAME: &'static str = "DescribeAlarmMetricsResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "Metrics",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.metrics),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribeAlarmMetricsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribeAlarmMetricsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeAlarmMetricsResponse", 2)?
+            .list("Metrics", &self.metrics)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::describe_alarm_notice_callbacks`](super::Client::describe_alarm_notice_callbacks).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeAlarmNoticeCallbacksRequest {
     /// Module name. Enter "monitor" here
     ///
     /// Required. Example: `monitor`
-    #[serde(rename = "Module")]
     pub module: String,
 }
 
@@ -9266,18 +11405,24 @@ impl<'de> Deserialize<'de> for DescribeAlarmNoticeCallbacksRequest {
     }
 }
 
+impl serde::Serialize for DescribeAlarmNoticeCallbacksRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeAlarmNoticeCallbacksRequest", 1)?
+            .plain("Module", &self.module)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::describe_alarm_notice_callbacks`](super::Client::describe_alarm_notice_callbacks).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeAlarmNoticeCallbacksResponse {
     /// Alarm callback notification
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `URLNotice`
-    #[serde(rename = "URLNotices", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub url_notices: Vec<output::UrlNotice>,
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -9301,8 +11446,39 @@ impl DescribeAlarmNoticeCallbacksResponse {
     }
 }
 
+impl lenient::Reply for DescribeAlarmNoticeCallbacksResponse {
+    const NAME: &'static str = "DescribeAlarmNoticeCallbacksResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "URLNotices",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.url_notices),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribeAlarmNoticeCallbacksResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribeAlarmNoticeCallbacksResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeAlarmNoticeCallbacksResponse", 2)?
+            .list("URLNotices", &self.url_notices)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::describe_alarm_notice_on_call_users_from_prometheus_alert_id`](super::Client::describe_alarm_notice_on_call_users_from_prometheus_alert_id).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeAlarmNoticeOnCallUsersFromPrometheusAlertIdRequest {
     /// prometheus alarm group ID
@@ -9310,7 +11486,6 @@ pub struct DescribeAlarmNoticeOnCallUsersFromPrometheusAlertIdRequest {
     /// Parameter format: alert-xxxxxxxx
     ///
     /// Required. Example: `alert-********`
-    #[serde(rename = "AlertId")]
     pub alert_id: String,
 }
 
@@ -9348,15 +11523,21 @@ impl<'de> Deserialize<'de> for DescribeAlarmNoticeOnCallUsersFromPrometheusAlert
     }
 }
 
+impl serde::Serialize for DescribeAlarmNoticeOnCallUsersFromPrometheusAlertIdRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeAlarmNoticeOnCallUsersFromPrometheusAlertIdRequest", 1)?
+            .plain("AlertId", &self.alert_id)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::describe_alarm_notice_on_call_users_from_prometheus_alert_id`](super::Client::describe_alarm_notice_on_call_users_from_prometheus_alert_id).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeAlarmNoticeOnCallUsersFromPrometheusAlertIdResponse {
     /// Alarm notification template list
-    #[serde(rename = "Notices", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub notices: Vec<output::NoticeOnCallUsersInfo>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -9380,19 +11561,48 @@ impl DescribeAlarmNoticeOnCallUsersFromPrometheusAlertIdResponse {
     }
 }
 
+impl lenient::Reply for DescribeAlarmNoticeOnCallUsersFromPrometheusAlertIdResponse {
+    const NAME: &'static str = "DescribeAlarmNoticeOnCallUsersFromPrometheusAlertIdResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "Notices",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.notices),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribeAlarmNoticeOnCallUsersFromPrometheusAlertIdResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribeAlarmNoticeOnCallUsersFromPrometheusAlertIdResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeAlarmNoticeOnCallUsersFromPrometheusAlertIdResponse", 2)?
+            .list("Notices", &self.notices)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::describe_alarm_notice`](super::Client::describe_alarm_notice).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeAlarmNoticeRequest {
     /// Module name. Enter "monitor" here
     ///
     /// Required. Example: `monitor`
-    #[serde(rename = "Module")]
     pub module: String,
     /// Alarm notification template ID
     ///
     /// Required. Example: `notice-2g892hg8`
-    #[serde(rename = "NoticeId")]
     pub notice_id: String,
 }
 
@@ -9435,17 +11645,24 @@ impl<'de> Deserialize<'de> for DescribeAlarmNoticeRequest {
     }
 }
 
+impl serde::Serialize for DescribeAlarmNoticeRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeAlarmNoticeRequest", 2)?
+            .plain("Module", &self.module)?
+            .plain("NoticeId", &self.notice_id)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::describe_alarm_notice`](super::Client::describe_alarm_notice).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeAlarmNoticeResponse {
     /// Alarm notification template details
     ///
     /// Required.
-    #[serde(rename = "Notice", default, skip_serializing_if = "Option::is_none")]
     pub notice: Option<output::AlarmNotice>,
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -9464,67 +11681,86 @@ impl DescribeAlarmNoticeResponse {
     }
 }
 
+impl lenient::Reply for DescribeAlarmNoticeResponse {
+    const NAME: &'static str = "DescribeAlarmNoticeResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "Notice",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.notice),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribeAlarmNoticeResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribeAlarmNoticeResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeAlarmNoticeResponse", 2)?
+            .opt("Notice", &self.notice)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::describe_alarm_notices`](super::Client::describe_alarm_notices).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeAlarmNoticesRequest {
     /// Module name. Enter "monitor" here
     ///
     /// Required. Example: `monitor`
-    #[serde(rename = "Module")]
     pub module: String,
     /// Page number. Minimum value: 1
     ///
     /// Required. Example: `1`
-    #[serde(rename = "PageNumber")]
     pub page_number: i64,
     /// Number of entries per page. Value range: 1–200
     ///
     /// Required. Example: `20`
-    #[serde(rename = "PageSize")]
     pub page_size: i64,
     /// Sort by update time. Valid values: ASC (ascending), DESC (descending)
     ///
     /// Required. Example: `DESC`
-    #[serde(rename = "Order")]
     pub order: String,
     /// Root account `uid`, which is used to create preset notifications
     ///
     /// Example: `1234567`
-    #[serde(rename = "OwnerUid", skip_serializing_if = "Option::is_none")]
     pub owner_uid: Option<i64>,
     /// Alarm notification template name, which is used for fuzzy search
     ///
     /// Example: `模板`
-    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Filter by recipient. The type of notified users should be selected for the alarm notification template. Valid values: USER (user), GROUP (user group). If this parameter is left empty, no filter by recipient will be performed
     ///
     /// Example: `USER`
-    #[serde(rename = "ReceiverType", skip_serializing_if = "Option::is_none")]
     pub receiver_type: Option<String>,
     /// Recipient object list
     ///
     /// Example: `[121101]`
-    #[serde(rename = "UserIds", skip_serializing_if = "Option::is_none")]
     pub user_ids: Option<Vec<i64>>,
     /// Recipient group list
     ///
     /// Example: `[121101]`
-    #[serde(rename = "GroupIds", skip_serializing_if = "Option::is_none")]
     pub group_ids: Option<Vec<i64>>,
     /// Filter by notification template ID. If an empty array is passed in or if this parameter is left empty, the filter operation will not be performed.
     ///
     /// Example: `["notice-ah28cv9d"]`
-    #[serde(rename = "NoticeIds", skip_serializing_if = "Option::is_none")]
     pub notice_ids: Option<Vec<String>>,
     /// Filter templates by tag
-    #[serde(rename = "Tags", skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<Tag>>,
     /// Schedule list
     ///
     /// Example: `["form-id"]`
-    #[serde(rename = "OnCallFormIDs", skip_serializing_if = "Option::is_none")]
     pub on_call_form_i_ds: Option<Vec<String>>,
 }
 
@@ -9657,20 +11893,36 @@ impl<'de> Deserialize<'de> for DescribeAlarmNoticesRequest {
     }
 }
 
+impl serde::Serialize for DescribeAlarmNoticesRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeAlarmNoticesRequest", 12)?
+            .plain("Module", &self.module)?
+            .plain("PageNumber", &self.page_number)?
+            .plain("PageSize", &self.page_size)?
+            .plain("Order", &self.order)?
+            .opt("OwnerUid", &self.owner_uid)?
+            .opt("Name", &self.name)?
+            .opt("ReceiverType", &self.receiver_type)?
+            .opt("UserIds", &self.user_ids)?
+            .opt("GroupIds", &self.group_ids)?
+            .opt("NoticeIds", &self.notice_ids)?
+            .opt("Tags", &self.tags)?
+            .opt("OnCallFormIDs", &self.on_call_form_i_ds)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::describe_alarm_notices`](super::Client::describe_alarm_notices).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeAlarmNoticesResponse {
     /// Total number of alarm notification templates
     ///
     /// Example: `1`
-    #[serde(rename = "TotalCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
     /// Alarm notification template list
-    #[serde(rename = "Notices", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub notices: Vec<output::AlarmNotice>,
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -9700,40 +11952,68 @@ impl DescribeAlarmNoticesResponse {
     }
 }
 
+impl lenient::Reply for DescribeAlarmNoticesResponse {
+    const NAME: &'static str = "DescribeAlarmNoticesResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "TotalCount",
+        "Notices",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.total_count),
+            1 => lenient::list(map, &mut self.notices),
+            2 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribeAlarmNoticesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribeAlarmNoticesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeAlarmNoticesResponse", 3)?
+            .opt("TotalCount", &self.total_count)?
+            .list("Notices", &self.notices)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::describe_alarm_policies`](super::Client::describe_alarm_policies).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeAlarmPoliciesRequest {
     /// Value fixed at "monitor"
     ///
     /// Required. Example: `monitor`
-    #[serde(rename = "Module")]
     pub module: String,
     /// Page number starting from 1. Default value: 1
     ///
     /// Example: `1`
-    #[serde(rename = "PageNumber", skip_serializing_if = "Option::is_none")]
     pub page_number: Option<i64>,
     /// Number of entries per page. Value range: 1–100. Default value: 20
     ///
     /// Example: `20`
-    #[serde(rename = "PageSize", skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
     /// Fuzzy search by policy name
     ///
     /// Example: `policy-24sxe890`
-    #[serde(rename = "PolicyName", skip_serializing_if = "Option::is_none")]
     pub policy_name: Option<String>,
     /// Filter by monitor type. Valid values: MT_QCE (Tencent Cloud service monitoring). If this parameter is left empty, all will be queried by default
     ///
     /// Example: `["MT_QCE"]`
-    #[serde(rename = "MonitorTypes", skip_serializing_if = "Option::is_none")]
     pub monitor_types: Option<Vec<String>>,
     /// Filter by namespace. For the values of different policy types, please see:
     /// [Policy Type List](https://intl.cloud.tencent.com/document/product/248/50397?from_cn_redirect=1)
     ///
     /// Example: `["cvm_device"]`
-    #[serde(rename = "Namespaces", skip_serializing_if = "Option::is_none")]
     pub namespaces: Option<Vec<String>>,
     /// The alarm object list, which is a JSON string. The outer array corresponds to multiple instances, and the inner array is the dimension of an object. For example, “CVM - Basic Monitor” can be written as:
     /// `[ {"Dimensions": {"unInstanceId": "ins-qr8d555g"}}, {"Dimensions": {"unInstanceId": "ins-qr8d555h"}} ]`
@@ -9744,114 +12024,92 @@ pub struct DescribeAlarmPoliciesRequest {
     /// Note: If `1` is passed in for `NeedCorrespondence`, the relationship between a policy and an instance needs to be returned. You can pass in up to 20 alarm object dimensions to avoid request timeout.
     ///
     /// Example: `[[{"name":"unInstanceId","value":"ins-qr888845g"}]]`
-    #[serde(rename = "Dimensions", skip_serializing_if = "Option::is_none")]
     pub dimensions: Option<String>,
     /// Search by recipient. You can get the user list with the API [ListUsers](https://intl.cloud.tencent.com/document/product/598/34587?from_cn_redirect=1) in “Cloud Access Management” or query the sub-user information with the API [GetUser](https://intl.cloud.tencent.com/document/product/598/34590?from_cn_redirect=1). The `Uid` field in the returned result should be entered here.
     ///
     /// Example: `[9989]`
-    #[serde(rename = "ReceiverUids", skip_serializing_if = "Option::is_none")]
     pub receiver_uids: Option<Vec<i64>>,
     /// Search by recipient group. You can get the user group list with the API [ListGroups](https://intl.cloud.tencent.com/document/product/598/34589?from_cn_redirect=1) in “Cloud Access Management” or query the user group list where a sub-user is in with the API [ListGroupsForUser](https://intl.cloud.tencent.com/document/product/598/34588?from_cn_redirect=1). The `GroupId` field in the returned result should be entered here.
     ///
     /// Example: `[1112]`
-    #[serde(rename = "ReceiverGroups", skip_serializing_if = "Option::is_none")]
     pub receiver_groups: Option<Vec<i64>>,
     /// Filter by default policy. Valid values: DEFAULT (display default policy), NOT_DEFAULT (display non-default policies). If this parameter is left empty, all policies will be displayed
     ///
     /// Example: `["DEFAULT"]`
-    #[serde(rename = "PolicyType", skip_serializing_if = "Option::is_none")]
     pub policy_type: Option<Vec<String>>,
     /// Sort by field. For example, to sort by the last modification time, use Field: "UpdateTime".
     ///
     /// Example: `PolicyId`
-    #[serde(rename = "Field", skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
     /// Sort order. Valid values: ASC (ascending), DESC (descending)
     ///
     /// Example: `DESC`
-    #[serde(rename = "Order", skip_serializing_if = "Option::is_none")]
     pub order: Option<String>,
     /// ID array of the policy project, which can be viewed on the following page:
     /// [Project Management](https://console.cloud.tencent.com/project)
     ///
     /// Example: `[1]`
-    #[serde(rename = "ProjectIds", skip_serializing_if = "Option::is_none")]
     pub project_ids: Option<Vec<i64>>,
     /// List of the notification template IDs, which can be obtained by querying the notification template list.
     /// It can be queried with the API [DescribeAlarmNotices](https://intl.cloud.tencent.com/document/product/248/51280?from_cn_redirect=1).
     ///
     /// Example: `["notice-ayg"]`
-    #[serde(rename = "NoticeIds", skip_serializing_if = "Option::is_none")]
     pub notice_ids: Option<Vec<String>>,
     /// Filter by trigger condition. Valid values: STATIC (display policies with static threshold), DYNAMIC (display policies with dynamic threshold). If this parameter is left empty, all policies will be displayed
     ///
     /// Example: `["STATIC"]`
-    #[serde(rename = "RuleTypes", skip_serializing_if = "Option::is_none")]
     pub rule_types: Option<Vec<String>>,
     /// Filter by alarm status. Valid values: \[1\]: enabled; \[0\]: disabled; \[0, 1\]: all
     ///
     /// Example: `[1]`
-    #[serde(rename = "Enable", skip_serializing_if = "Option::is_none")]
     pub enable: Option<Vec<i64>>,
     /// If `1` is passed in, alarm policies with no notification rules configured are queried. If it is left empty or other values are passed in, all alarm policies are queried.
     ///
     /// Example: `1`
-    #[serde(rename = "NotBindingNoticeRule", skip_serializing_if = "Option::is_none")]
     pub not_binding_notice_rule: Option<i64>,
     /// Instance group ID.
     ///
     /// Example: `1`
-    #[serde(rename = "InstanceGroupId", skip_serializing_if = "Option::is_none")]
     pub instance_group_id: Option<i64>,
     /// Whether the relationship between a policy and the input parameter filter dimension is required. `1`: Yes. `0`: No. Default value: `0`.
     ///
     /// Example: `1`
-    #[serde(rename = "NeedCorrespondence", skip_serializing_if = "Option::is_none")]
     pub need_correspondence: Option<i64>,
     /// Filter alarm policy by triggered task (such as auto scaling task). Up to 10 tasks can be specified.
-    #[serde(rename = "TriggerTasks", skip_serializing_if = "Option::is_none")]
     pub trigger_tasks: Option<Vec<AlarmPolicyTriggerTask>>,
     /// Filter by quick alarm policy. If this parameter is left empty, all policies are displayed. `ONECLICK`: Display quick alarm policies; `NOT_ONECLICK`: Display non-quick alarm policies.
     ///
     /// Example: `["ONECLICK"]`
-    #[serde(rename = "OneClickPolicyType", skip_serializing_if = "Option::is_none")]
     pub one_click_policy_type: Option<Vec<String>>,
     /// Whether the returned result needs to filter policies associated with all objects. Valid values: `1` (Yes), `0` (No).
     ///
     /// Example: `1`
-    #[serde(rename = "NotBindAll", skip_serializing_if = "Option::is_none")]
     pub not_bind_all: Option<i64>,
     /// Whether the returned result needs to filter policies associated with instance groups. Valid values: `1` (Yes), `0` (No).
     ///
     /// Example: `1`
-    #[serde(rename = "NotInstanceGroup", skip_serializing_if = "Option::is_none")]
     pub not_instance_group: Option<i64>,
     /// Filter policies by tag
-    #[serde(rename = "Tags", skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<Tag>>,
     /// ID of the TencentCloud Managed Service for Prometheus instance, which is used for customizing a metric policy.
     ///
     /// Example: `prom-xxxx`
-    #[serde(rename = "PromInsId", skip_serializing_if = "Option::is_none")]
     pub prom_ins_id: Option<String>,
     /// Search by schedule
     ///
     /// Example: `["form-axy"]`
-    #[serde(rename = "ReceiverOnCallFormIDs", skip_serializing_if = "Option::is_none")]
     pub receiver_on_call_form_i_ds: Option<Vec<String>>,
     /// (Chinese only)
     ///
     /// 通知内容模板ID筛选
     ///
     /// Example: `["tmpl-1","tmpl-2"]`
-    #[serde(rename = "NoticeContentTmplIDs", skip_serializing_if = "Option::is_none")]
     pub notice_content_tmpl_i_ds: Option<Vec<String>>,
     /// (Chinese only)
     ///
     /// 是否为预设策略，1是，0否
     ///
     /// Example: `1`
-    #[serde(rename = "IsPredefined", skip_serializing_if = "Option::is_none")]
     pub is_predefined: Option<i64>,
 }
 
@@ -10159,20 +12417,52 @@ impl<'de> Deserialize<'de> for DescribeAlarmPoliciesRequest {
     }
 }
 
+impl serde::Serialize for DescribeAlarmPoliciesRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeAlarmPoliciesRequest", 28)?
+            .plain("Module", &self.module)?
+            .opt("PageNumber", &self.page_number)?
+            .opt("PageSize", &self.page_size)?
+            .opt("PolicyName", &self.policy_name)?
+            .opt("MonitorTypes", &self.monitor_types)?
+            .opt("Namespaces", &self.namespaces)?
+            .opt("Dimensions", &self.dimensions)?
+            .opt("ReceiverUids", &self.receiver_uids)?
+            .opt("ReceiverGroups", &self.receiver_groups)?
+            .opt("PolicyType", &self.policy_type)?
+            .opt("Field", &self.field)?
+            .opt("Order", &self.order)?
+            .opt("ProjectIds", &self.project_ids)?
+            .opt("NoticeIds", &self.notice_ids)?
+            .opt("RuleTypes", &self.rule_types)?
+            .opt("Enable", &self.enable)?
+            .opt("NotBindingNoticeRule", &self.not_binding_notice_rule)?
+            .opt("InstanceGroupId", &self.instance_group_id)?
+            .opt("NeedCorrespondence", &self.need_correspondence)?
+            .opt("TriggerTasks", &self.trigger_tasks)?
+            .opt("OneClickPolicyType", &self.one_click_policy_type)?
+            .opt("NotBindAll", &self.not_bind_all)?
+            .opt("NotInstanceGroup", &self.not_instance_group)?
+            .opt("Tags", &self.tags)?
+            .opt("PromInsId", &self.prom_ins_id)?
+            .opt("ReceiverOnCallFormIDs", &self.receiver_on_call_form_i_ds)?
+            .opt("NoticeContentTmplIDs", &self.notice_content_tmpl_i_ds)?
+            .opt("IsPredefined", &self.is_predefined)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::describe_alarm_policies`](super::Client::describe_alarm_policies).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeAlarmPoliciesResponse {
     /// Total number of policies
     ///
     /// Example: `100`
-    #[serde(rename = "TotalCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
     /// Policy array
-    #[serde(rename = "Policies", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub policies: Vec<output::AlarmPolicy>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -10202,19 +12492,51 @@ impl DescribeAlarmPoliciesResponse {
     }
 }
 
+impl lenient::Reply for DescribeAlarmPoliciesResponse {
+    const NAME: &'static str = "DescribeAlarmPoliciesResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "TotalCount",
+        "Policies",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.total_count),
+            1 => lenient::list(map, &mut self.policies),
+            2 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribeAlarmPoliciesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribeAlarmPoliciesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeAlarmPoliciesResponse", 3)?
+            .opt("TotalCount", &self.total_count)?
+            .list("Policies", &self.policies)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::describe_alarm_policy`](super::Client::describe_alarm_policy).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeAlarmPolicyRequest {
     /// Value fixed at "monitor"
     ///
     /// Required. Example: `monitor`
-    #[serde(rename = "Module")]
     pub module: String,
     /// Alarm policy ID
     ///
     /// Required. Example: `policy-t1pvz47f`
-    #[serde(rename = "PolicyId")]
     pub policy_id: String,
 }
 
@@ -10257,17 +12579,24 @@ impl<'de> Deserialize<'de> for DescribeAlarmPolicyRequest {
     }
 }
 
+impl serde::Serialize for DescribeAlarmPolicyRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeAlarmPolicyRequest", 2)?
+            .plain("Module", &self.module)?
+            .plain("PolicyId", &self.policy_id)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::describe_alarm_policy`](super::Client::describe_alarm_policy).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeAlarmPolicyResponse {
     /// Policy details
     ///
     /// Required.
-    #[serde(rename = "Policy", default, skip_serializing_if = "Option::is_none")]
     pub policy: Option<output::AlarmPolicy>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -10286,8 +12615,39 @@ impl DescribeAlarmPolicyResponse {
     }
 }
 
+impl lenient::Reply for DescribeAlarmPolicyResponse {
+    const NAME: &'static str = "DescribeAlarmPolicyResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "Policy",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.policy),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribeAlarmPolicyResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribeAlarmPolicyResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeAlarmPolicyResponse", 2)?
+            .opt("Policy", &self.policy)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::describe_alarm_sms_quota`](super::Client::describe_alarm_sms_quota).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeAlarmSmsQuotaRequest {
     /// (Chinese only)
@@ -10295,7 +12655,6 @@ pub struct DescribeAlarmSmsQuotaRequest {
     /// 固定值，为"monitor"
     ///
     /// Required. Example: `monitor`
-    #[serde(rename = "Module")]
     pub module: String,
 }
 
@@ -10333,8 +12692,16 @@ impl<'de> Deserialize<'de> for DescribeAlarmSmsQuotaRequest {
     }
 }
 
+impl serde::Serialize for DescribeAlarmSmsQuotaRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeAlarmSmsQuotaRequest", 1)?
+            .plain("Module", &self.module)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::describe_alarm_sms_quota`](super::Client::describe_alarm_sms_quota).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeAlarmSmsQuotaResponse {
     /// (Chinese only)
@@ -10342,14 +12709,12 @@ pub struct DescribeAlarmSmsQuotaResponse {
     /// 配额总数
     ///
     /// Example: `100`
-    #[serde(rename = "Total", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
     /// (Chinese only)
     ///
     /// 总使用量
     ///
     /// Example: `10`
-    #[serde(rename = "Used", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub used: Option<i64>,
     /// (Chinese only)
     ///
@@ -10358,10 +12723,8 @@ pub struct DescribeAlarmSmsQuotaResponse {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "QuotaList", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub quota_list: Vec<output::DescribeAlarmSmsQuotaQuota>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -10397,29 +12760,62 @@ impl DescribeAlarmSmsQuotaResponse {
     }
 }
 
+impl lenient::Reply for DescribeAlarmSmsQuotaResponse {
+    const NAME: &'static str = "DescribeAlarmSmsQuotaResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "Total",
+        "Used",
+        "QuotaList",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.total),
+            1 => lenient::scalar(map, &mut self.used),
+            2 => lenient::list(map, &mut self.quota_list),
+            3 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribeAlarmSmsQuotaResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribeAlarmSmsQuotaResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeAlarmSmsQuotaResponse", 4)?
+            .opt("Total", &self.total)?
+            .opt("Used", &self.used)?
+            .list("QuotaList", &self.quota_list)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::describe_alert_rules`](super::Client::describe_alert_rules).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeAlertRulesRequest {
     /// Prometheus instance ID
     ///
     /// Required. Example: `my-prom-gg`
-    #[serde(rename = "InstanceId")]
     pub instance_id: String,
     /// Number of returned results. Default value: 20. Maximum value: 100.
     ///
     /// Example: `10`
-    #[serde(rename = "Limit", skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// Offset. Default value: 0.
     ///
     /// Example: `0`
-    #[serde(rename = "Offset", skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// Rule ID
     ///
     /// Example: `arule-f2vx278`
-    #[serde(rename = "RuleId", skip_serializing_if = "Option::is_none")]
     pub rule_id: Option<String>,
     /// Rule status code. Valid values:
     ///
@@ -10427,17 +12823,14 @@ pub struct DescribeAlertRulesRequest {
     /// - 3=RuleDisabled
     ///
     /// Example: `2`
-    #[serde(rename = "RuleState", skip_serializing_if = "Option::is_none")]
     pub rule_state: Option<i64>,
     /// Rule name
     ///
     /// Example: `告警规则测试`
-    #[serde(rename = "RuleName", skip_serializing_if = "Option::is_none")]
     pub rule_name: Option<String>,
     /// Alerting rule template category
     ///
     /// Example: `TargetDown`
-    #[serde(rename = "Type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
 }
 
@@ -10535,23 +12928,34 @@ impl<'de> Deserialize<'de> for DescribeAlertRulesRequest {
     }
 }
 
+impl serde::Serialize for DescribeAlertRulesRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeAlertRulesRequest", 7)?
+            .plain("InstanceId", &self.instance_id)?
+            .opt("Limit", &self.limit)?
+            .opt("Offset", &self.offset)?
+            .opt("RuleId", &self.rule_id)?
+            .opt("RuleState", &self.rule_state)?
+            .opt("RuleName", &self.rule_name)?
+            .opt("Type", &self.type_)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::describe_alert_rules`](super::Client::describe_alert_rules).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeAlertRulesResponse {
     /// Number of alerting rules
     ///
     /// Required. Example: `2`
-    #[serde(rename = "TotalCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
     /// Alerting rule details
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null.
-    #[serde(rename = "AlertRuleSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub alert_rule_set: Vec<output::PrometheusRuleSet>,
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -10571,29 +12975,59 @@ impl DescribeAlertRulesResponse {
     }
 }
 
+impl lenient::Reply for DescribeAlertRulesResponse {
+    const NAME: &'static str = "DescribeAlertRulesResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "TotalCount",
+        "AlertRuleSet",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.total_count),
+            1 => lenient::list(map, &mut self.alert_rule_set),
+            2 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribeAlertRulesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribeAlertRulesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeAlertRulesResponse", 3)?
+            .opt("TotalCount", &self.total_count)?
+            .list("AlertRuleSet", &self.alert_rule_set)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::describe_all_namespaces`](super::Client::describe_all_namespaces).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeAllNamespacesRequest {
     /// Filter by use case. Currently, the only valid value is `ST_ALARM` (alarm type).
     ///
     /// Required. Example: `ST_ALARM`
-    #[serde(rename = "SceneType")]
     pub scene_type: String,
     /// Value fixed at "monitor"
     ///
     /// Required. Example: `monitor`
-    #[serde(rename = "Module")]
     pub module: String,
     /// Filter by monitor type. Valid values: MT_QCE (Tencent Cloud service monitoring). If this parameter is left empty, all will be queried by default
     ///
     /// Example: `["MT_QCE"]`
-    #[serde(rename = "MonitorTypes", skip_serializing_if = "Option::is_none")]
     pub monitor_types: Option<Vec<String>>,
     /// Filter by namespace ID. If this parameter is left empty, all will be queried
     ///
     /// Example: `cvm_device`
-    #[serde(rename = "Ids", skip_serializing_if = "Option::is_none")]
     pub ids: Option<Vec<String>>,
 }
 
@@ -10656,38 +13090,43 @@ impl<'de> Deserialize<'de> for DescribeAllNamespacesRequest {
     }
 }
 
+impl serde::Serialize for DescribeAllNamespacesRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeAllNamespacesRequest", 4)?
+            .plain("SceneType", &self.scene_type)?
+            .plain("Module", &self.module)?
+            .opt("MonitorTypes", &self.monitor_types)?
+            .opt("Ids", &self.ids)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::describe_all_namespaces`](super::Client::describe_all_namespaces).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeAllNamespacesResponse {
     /// Alarm policy type of Tencent Cloud service (disused)
     ///
     /// Required.
-    #[serde(rename = "QceNamespaces", default, skip_serializing_if = "Option::is_none")]
     pub qce_namespaces: Option<output::CommonNamespace>,
     /// Other alarm policy type (disused)
     ///
     /// Required.
-    #[serde(rename = "CustomNamespaces", default, skip_serializing_if = "Option::is_none")]
     pub custom_namespaces: Option<output::CommonNamespace>,
     /// Alarm policy type of Tencent Cloud service
     ///
     /// Required.
-    #[serde(rename = "QceNamespacesNew", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub qce_namespaces_new: Vec<output::CommonNamespace>,
     /// Other alarm policy type (not supported currently)
     ///
     /// Required.
-    #[serde(rename = "CustomNamespacesNew", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub custom_namespaces_new: Vec<output::CommonNamespace>,
     /// General alarm policy type, including TAPM, RUM, and CAT.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null.
-    #[serde(rename = "CommonNamespaces", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub common_namespaces: Vec<output::CommonNamespaceNew>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -10710,24 +13149,64 @@ impl DescribeAllNamespacesResponse {
     }
 }
 
+impl lenient::Reply for DescribeAllNamespacesResponse {
+    const NAME: &'static str = "DescribeAllNamespacesResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "QceNamespaces",
+        "CustomNamespaces",
+        "QceNamespacesNew",
+        "CustomNamespacesNew",
+        "CommonNamespaces",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.qce_namespaces),
+            1 => lenient::value(map, &mut self.custom_namespaces),
+            2 => lenient::list(map, &mut self.qce_namespaces_new),
+            3 => lenient::list(map, &mut self.custom_namespaces_new),
+            4 => lenient::list(map, &mut self.common_namespaces),
+            5 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribeAllNamespacesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribeAllNamespacesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeAllNamespacesResponse", 6)?
+            .opt("QceNamespaces", &self.qce_namespaces)?
+            .opt("CustomNamespaces", &self.custom_namespaces)?
+            .list("QceNamespacesNew", &self.qce_namespaces_new)?
+            .list("CustomNamespacesNew", &self.custom_namespaces_new)?
+            .list("CommonNamespaces", &self.common_namespaces)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::describe_base_metrics`](super::Client::describe_base_metrics).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeBaseMetricsRequest {
     /// Service namespace. Tencent Cloud services have different namespaces. For more information on service namespaces, see the monitoring metric documentation of each service. For example, see [CVM Monitoring Metrics](https://intl.cloud.tencent.com/document/product/248/6843?from_cn_redirect=1) for the namespace of CVM
     ///
     /// Required. Example: `QCE/CVM`
-    #[serde(rename = "Namespace")]
     pub namespace: String,
     /// Metric name. Tencent Cloud services have different metric names. For more information on metric names, see the monitoring metric documentation of each service. For example, see [CVM Monitoring Metrics](https://intl.cloud.tencent.com/document/product/248/6843?from_cn_redirect=1) for the metric names of CVM
     ///
     /// Example: `AccOuttraffic`
-    #[serde(rename = "MetricName", skip_serializing_if = "Option::is_none")]
     pub metric_name: Option<String>,
     /// Filter by dimension. This parameter is optional.
     ///
     /// Example: `["InstanceId"]`
-    #[serde(rename = "Dimensions", skip_serializing_if = "Option::is_none")]
     pub dimensions: Option<Vec<String>>,
 }
 
@@ -10785,15 +13264,23 @@ impl<'de> Deserialize<'de> for DescribeBaseMetricsRequest {
     }
 }
 
+impl serde::Serialize for DescribeBaseMetricsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeBaseMetricsRequest", 3)?
+            .plain("Namespace", &self.namespace)?
+            .opt("MetricName", &self.metric_name)?
+            .opt("Dimensions", &self.dimensions)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::describe_base_metrics`](super::Client::describe_base_metrics).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeBaseMetricsResponse {
     /// Listed of queried metric descriptions
-    #[serde(rename = "MetricSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub metric_set: Vec<output::MetricSet>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -10817,69 +13304,88 @@ impl DescribeBaseMetricsResponse {
     }
 }
 
+impl lenient::Reply for DescribeBaseMetricsResponse {
+    const NAME: &'static str = "DescribeBaseMetricsResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "MetricSet",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.metric_set),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribeBaseMetricsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribeBaseMetricsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeBaseMetricsResponse", 2)?
+            .list("MetricSet", &self.metric_set)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::describe_basic_alarm_list`](super::Client::describe_basic_alarm_list).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeBasicAlarmListRequest {
     /// API component name. The value for the current API is monitor.
     ///
     /// Required. Example: `monitor`
-    #[serde(rename = "Module")]
     pub module: String,
     /// Start time, which is the timestamp one day prior by default.
     ///
     /// Example: `1573660800`
-    #[serde(rename = "StartTime", skip_serializing_if = "Option::is_none")]
     pub start_time: Option<i64>,
     /// End time, which is the current timestamp by default.
     ///
     /// Example: `1573919999`
-    #[serde(rename = "EndTime", skip_serializing_if = "Option::is_none")]
     pub end_time: Option<i64>,
     /// Number of parameters that can be returned on each page. Value range: 1 - 100. Default value: 20.
     ///
     /// Example: `20`
-    #[serde(rename = "Limit", skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// Parameter offset on each page. The value starts from 0 and the default value is 0.
     ///
     /// Example: `0`
-    #[serde(rename = "Offset", skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// Sorting by occurrence time. Valid values: asc and desc.
     ///
     /// Example: `DESC`
-    #[serde(rename = "OccurTimeOrder", skip_serializing_if = "Option::is_none")]
     pub occur_time_order: Option<String>,
     /// Filter by project ID.
     ///
     /// Example: `[0]`
-    #[serde(rename = "ProjectIds", skip_serializing_if = "Option::is_none")]
     pub project_ids: Option<Vec<i64>>,
     /// Filter by policy type.
     ///
     /// Example: `["cvm_device"]`
-    #[serde(rename = "ViewNames", skip_serializing_if = "Option::is_none")]
     pub view_names: Option<Vec<String>>,
     /// Filter by alarm status.
     ///
     /// Example: `[1]`
-    #[serde(rename = "AlarmStatus", skip_serializing_if = "Option::is_none")]
     pub alarm_status: Option<Vec<i64>>,
     /// Filter by alarm object.
     ///
     /// Example: `ins-xybd`
-    #[serde(rename = "ObjLike", skip_serializing_if = "Option::is_none")]
     pub obj_like: Option<String>,
     /// Filter by instance group ID.
     ///
     /// Example: `[11233]`
-    #[serde(rename = "InstanceGroupIds", skip_serializing_if = "Option::is_none")]
     pub instance_group_ids: Option<Vec<i64>>,
     /// Filtering by metric names
     ///
     /// Example: `["mem_used"]`
-    #[serde(rename = "MetricNames", skip_serializing_if = "Option::is_none")]
     pub metric_names: Option<Vec<String>>,
 }
 
@@ -11027,30 +13533,45 @@ impl<'de> Deserialize<'de> for DescribeBasicAlarmListRequest {
     }
 }
 
+impl serde::Serialize for DescribeBasicAlarmListRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeBasicAlarmListRequest", 12)?
+            .plain("Module", &self.module)?
+            .opt("StartTime", &self.start_time)?
+            .opt("EndTime", &self.end_time)?
+            .opt("Limit", &self.limit)?
+            .opt("Offset", &self.offset)?
+            .opt("OccurTimeOrder", &self.occur_time_order)?
+            .opt("ProjectIds", &self.project_ids)?
+            .opt("ViewNames", &self.view_names)?
+            .opt("AlarmStatus", &self.alarm_status)?
+            .opt("ObjLike", &self.obj_like)?
+            .opt("InstanceGroupIds", &self.instance_group_ids)?
+            .opt("MetricNames", &self.metric_names)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::describe_basic_alarm_list`](super::Client::describe_basic_alarm_list).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeBasicAlarmListResponse {
     /// Alarm list.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// May be null.
-    #[serde(rename = "Alarms", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub alarms: Vec<output::DescribeBasicAlarmListAlarms>,
     /// Total number.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// May be null. Example: `2`
-    #[serde(rename = "Total", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
     /// Remarks
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "Warning", default, skip_serializing_if = "Option::is_none")]
     pub warning: Option<String>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -11086,29 +13607,62 @@ impl DescribeBasicAlarmListResponse {
     }
 }
 
+impl lenient::Reply for DescribeBasicAlarmListResponse {
+    const NAME: &'static str = "DescribeBasicAlarmListResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "Alarms",
+        "Total",
+        "Warning",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.alarms),
+            1 => lenient::scalar(map, &mut self.total),
+            2 => lenient::value(map, &mut self.warning),
+            3 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribeBasicAlarmListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribeBasicAlarmListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeBasicAlarmListResponse", 4)?
+            .list("Alarms", &self.alarms)?
+            .opt("Total", &self.total)?
+            .opt("Warning", &self.warning)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Dimensions of the DescribeBindingPolicyObjectList API
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeBindingPolicyObjectListDimension {
     /// Region ID.
     ///
     /// Required. Example: `1`
-    #[serde(rename = "RegionId")]
     pub region_id: i64,
     /// Region abbreviation.
     ///
     /// Required. Example: `gz`
-    #[serde(rename = "Region")]
     pub region: String,
     /// Combined JSON string of dimensions.
     ///
     /// Required. Example: `{"unInstanceId":"ins-19701111"}`
-    #[serde(rename = "Dimensions")]
     pub dimensions: String,
     /// Combined JSON string of event dimensions.
     ///
     /// Required. Example: `{"unInstanceId":"ins-19701111"}`
-    #[serde(rename = "EventDimensions")]
     pub event_dimensions: String,
 }
 
@@ -11161,37 +13715,42 @@ impl<'de> Deserialize<'de> for DescribeBindingPolicyObjectListDimension {
     }
 }
 
+impl serde::Serialize for DescribeBindingPolicyObjectListDimension {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeBindingPolicyObjectListDimension", 4)?
+            .plain("RegionId", &self.region_id)?
+            .plain("Region", &self.region)?
+            .plain("Dimensions", &self.dimensions)?
+            .plain("EventDimensions", &self.event_dimensions)?
+            .end()
+    }
+}
+
 /// Request of [`Client::describe_binding_policy_object_list`](super::Client::describe_binding_policy_object_list).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeBindingPolicyObjectListRequest {
     /// The value is fixed to monitor.
     ///
     /// Required. Example: `monitor`
-    #[serde(rename = "Module")]
     pub module: String,
     /// Policy group ID. If the ID is in the format of “policy-xxxx”, please enter it in the `PolicyId` field. Enter 0 in this field.
     ///
     /// Required. Example: `25678`
-    #[serde(rename = "GroupId")]
     pub group_id: i64,
     /// Alarm policy ID in the format of “policy-xxxx”. If a value has been entered in this field, you can enter 0 in the `GroupId` field.
     ///
     /// Example: `policy-xxxxx`
-    #[serde(rename = "PolicyId", skip_serializing_if = "Option::is_none")]
     pub policy_id: Option<String>,
     /// The number of alarm objects returned each time. Value range: 1-100. Default value: 20.
     ///
     /// Example: `20`
-    #[serde(rename = "Limit", skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// Offset, which starts from 0 and is set to 0 by default. For example, the parameter `Offset=0&Limit=20` returns the zeroth to 19th alarm objects, and `Offset=20&Limit=20` returns the 20th to 39th alarm objects, and so on.
     ///
     /// Example: `0`
-    #[serde(rename = "Offset", skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// Dimensions of filtering objects.
-    #[serde(rename = "Dimensions", skip_serializing_if = "Option::is_none")]
     pub dimensions: Option<Vec<DescribeBindingPolicyObjectListDimension>>,
 }
 
@@ -11274,34 +13833,42 @@ impl<'de> Deserialize<'de> for DescribeBindingPolicyObjectListRequest {
     }
 }
 
+impl serde::Serialize for DescribeBindingPolicyObjectListRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeBindingPolicyObjectListRequest", 6)?
+            .plain("Module", &self.module)?
+            .plain("GroupId", &self.group_id)?
+            .opt("PolicyId", &self.policy_id)?
+            .opt("Limit", &self.limit)?
+            .opt("Offset", &self.offset)?
+            .opt("Dimensions", &self.dimensions)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::describe_binding_policy_object_list`](super::Client::describe_binding_policy_object_list).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeBindingPolicyObjectListResponse {
     /// List of bound object instances.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null.
-    #[serde(rename = "List", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub list: Vec<output::DescribeBindingPolicyObjectListInstance>,
     /// Total number of bound object instances.
     ///
     /// Required. Example: `3`
-    #[serde(rename = "Total", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
     /// Number of object instances that are not shielded.
     ///
     /// Required. Example: `3`
-    #[serde(rename = "NoShieldedSum", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub no_shielded_sum: Option<i64>,
     /// Bound instance group information. This parameter is not configured if no instance group is bound.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null.
-    #[serde(rename = "InstanceGroup", default, skip_serializing_if = "Option::is_none")]
     pub instance_group: Option<output::DescribeBindingPolicyObjectListInstanceGroup>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -11323,19 +13890,57 @@ impl DescribeBindingPolicyObjectListResponse {
     }
 }
 
+impl lenient::Reply for DescribeBindingPolicyObjectListResponse {
+    const NAME: &'static str = "DescribeBindingPolicyObjectListResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "List",
+        "Total",
+        "NoShieldedSum",
+        "InstanceGroup",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.list),
+            1 => lenient::scalar(map, &mut self.total),
+            2 => lenient::scalar(map, &mut self.no_shielded_sum),
+            3 => lenient::value(map, &mut self.instance_group),
+            4 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribeBindingPolicyObjectListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribeBindingPolicyObjectListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeBindingPolicyObjectListResponse", 5)?
+            .list("List", &self.list)?
+            .opt("Total", &self.total)?
+            .opt("NoShieldedSum", &self.no_shielded_sum)?
+            .opt("InstanceGroup", &self.instance_group)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::describe_cluster_agent_creating_progress`](super::Client::describe_cluster_agent_creating_progress).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeClusterAgentCreatingProgressRequest {
     /// (Chinese only) prom实例id
     ///
     /// Required. Example: `prom-9llcjyz8`
-    #[serde(rename = "InstanceId")]
     pub instance_id: String,
     /// (Chinese only) 集群ids
     ///
     /// Required. Example: `["cls-pg4ft0gc"]`
-    #[serde(rename = "ClusterIds")]
     pub cluster_ids: Vec<String>,
 }
 
@@ -11378,15 +13983,22 @@ impl<'de> Deserialize<'de> for DescribeClusterAgentCreatingProgressRequest {
     }
 }
 
+impl serde::Serialize for DescribeClusterAgentCreatingProgressRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeClusterAgentCreatingProgressRequest", 2)?
+            .plain("InstanceId", &self.instance_id)?
+            .plain("ClusterIds", &self.cluster_ids)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::describe_cluster_agent_creating_progress`](super::Client::describe_cluster_agent_creating_progress).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeClusterAgentCreatingProgressResponse {
     /// (Chinese only) 绑定状态response
-    #[serde(rename = "Response", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub response: Vec<output::BindProgressResponse>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -11410,49 +14022,72 @@ impl DescribeClusterAgentCreatingProgressResponse {
     }
 }
 
+impl lenient::Reply for DescribeClusterAgentCreatingProgressResponse {
+    const NAME: &'static str = "DescribeClusterAgentCreatingProgressResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "Response",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.response),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribeClusterAgentCreatingProgressResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribeClusterAgentCreatingProgressResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeClusterAgentCreatingProgressResponse", 2)?
+            .list("Response", &self.response)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::describe_conditions_template_list`](super::Client::describe_conditions_template_list).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeConditionsTemplateListRequest {
     /// The value is fixed to `monitor`.
     ///
     /// Required. Example: `monitor`
-    #[serde(rename = "Module")]
     pub module: String,
     /// View name, which can be obtained via [DescribeAllNamespaces](https://intl.cloud.tencent.com/document/product/248/48683?from_cn_redirect=1). For the monitoring of Tencent Cloud services, the value of this parameter is `QceNamespacesNew.N.Id` of the output parameter of `DescribeAllNamespaces`, for example, `cvm_device`.
     ///
     /// Example: `cvm_device`
-    #[serde(rename = "ViewName", skip_serializing_if = "Option::is_none")]
     pub view_name: Option<String>,
     /// Filter by trigger condition template name.
     ///
     /// Example: `cpuHigh`
-    #[serde(rename = "GroupName", skip_serializing_if = "Option::is_none")]
     pub group_name: Option<String>,
     /// Filter by trigger condition template ID.
     ///
     /// Example: `1998658`
-    #[serde(rename = "GroupID", skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
     /// Pagination parameter, which specifies the number of returned results per page. Value range: 1-100. Default value: 20.
     ///
     /// Example: `1`
-    #[serde(rename = "Limit", skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// Pagination offset starting from 0. Default value: 0.
     ///
     /// Example: `0`
-    #[serde(rename = "Offset", skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// Sorting method by update time. `asc`: Ascending order; `desc`: Descending order.
     ///
     /// Example: `desc`
-    #[serde(rename = "UpdateTimeOrder", skip_serializing_if = "Option::is_none")]
     pub update_time_order: Option<String>,
     /// Sorting order based on the number of associated policies. Valid values: `asc` (ascending order), `desc` (descending order).
     ///
     /// Example: `desc`
-    #[serde(rename = "PolicyCountOrder", skip_serializing_if = "Option::is_none")]
     pub policy_count_order: Option<String>,
 }
 
@@ -11560,23 +14195,35 @@ impl<'de> Deserialize<'de> for DescribeConditionsTemplateListRequest {
     }
 }
 
+impl serde::Serialize for DescribeConditionsTemplateListRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeConditionsTemplateListRequest", 8)?
+            .plain("Module", &self.module)?
+            .opt("ViewName", &self.view_name)?
+            .opt("GroupName", &self.group_name)?
+            .opt("GroupID", &self.group_id)?
+            .opt("Limit", &self.limit)?
+            .opt("Offset", &self.offset)?
+            .opt("UpdateTimeOrder", &self.update_time_order)?
+            .opt("PolicyCountOrder", &self.policy_count_order)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::describe_conditions_template_list`](super::Client::describe_conditions_template_list).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeConditionsTemplateListResponse {
     /// Total number of templates.
     ///
     /// Example: `1`
-    #[serde(rename = "Total", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
     /// Template list.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "TemplateGroupList", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub template_group_list: Vec<output::TemplateGroup>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -11606,14 +14253,47 @@ impl DescribeConditionsTemplateListResponse {
     }
 }
 
+impl lenient::Reply for DescribeConditionsTemplateListResponse {
+    const NAME: &'static str = "DescribeConditionsTemplateListResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "Total",
+        "TemplateGroupList",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.total),
+            1 => lenient::list(map, &mut self.template_group_list),
+            2 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribeConditionsTemplateListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribeConditionsTemplateListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeConditionsTemplateListResponse", 3)?
+            .opt("Total", &self.total)?
+            .list("TemplateGroupList", &self.template_group_list)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::describe_dns_config`](super::Client::describe_dns_config).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDnsConfigRequest {
     /// TCMG instance ID, such as “grafana-abcdefgh”.
     ///
     /// Required. Example: `my-instance`
-    #[serde(rename = "InstanceId")]
     pub instance_id: String,
 }
 
@@ -11651,17 +14331,23 @@ impl<'de> Deserialize<'de> for DescribeDnsConfigRequest {
     }
 }
 
+impl serde::Serialize for DescribeDnsConfigRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeDnsConfigRequest", 1)?
+            .plain("InstanceId", &self.instance_id)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::describe_dns_config`](super::Client::describe_dns_config).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeDnsConfigResponse {
     /// Array of DNS servers
     ///
     /// Example: `["114.114.114.114"]`
-    #[serde(rename = "NameServers", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub name_servers: Vec<String>,
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -11685,14 +14371,44 @@ impl DescribeDnsConfigResponse {
     }
 }
 
+impl lenient::Reply for DescribeDnsConfigResponse {
+    const NAME: &'static str = "DescribeDnsConfigResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "NameServers",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.name_servers),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribeDnsConfigResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribeDnsConfigResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeDnsConfigResponse", 2)?
+            .list("NameServers", &self.name_servers)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::describe_exporter_integrations`](super::Client::describe_exporter_integrations).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeExporterIntegrationsRequest {
     /// Instance ID
     ///
     /// Required. Example: `prom-evrh1x32`
-    #[serde(rename = "InstanceId")]
     pub instance_id: String,
     /// Kubernetes cluster type. Valid values:
     ///
@@ -11701,22 +14417,18 @@ pub struct DescribeExporterIntegrationsRequest {
     /// - 3 = MEKS
     ///
     /// Example: `3`
-    #[serde(rename = "KubeType", skip_serializing_if = "Option::is_none")]
     pub kube_type: Option<i64>,
     /// Cluster ID
     ///
     /// Example: `cls-evrh1x32`
-    #[serde(rename = "ClusterId", skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
     /// Type
     ///
     /// Example: `mysql-exporter`
-    #[serde(rename = "Kind", skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
     /// Name
     ///
     /// Example: `redis`
-    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 
@@ -11794,15 +14506,25 @@ impl<'de> Deserialize<'de> for DescribeExporterIntegrationsRequest {
     }
 }
 
+impl serde::Serialize for DescribeExporterIntegrationsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeExporterIntegrationsRequest", 5)?
+            .plain("InstanceId", &self.instance_id)?
+            .opt("KubeType", &self.kube_type)?
+            .opt("ClusterId", &self.cluster_id)?
+            .opt("Kind", &self.kind)?
+            .opt("Name", &self.name)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::describe_exporter_integrations`](super::Client::describe_exporter_integrations).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeExporterIntegrationsResponse {
     /// List of integration configurations
-    #[serde(rename = "IntegrationSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub integration_set: Vec<output::IntegrationConfiguration>,
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -11826,19 +14548,48 @@ impl DescribeExporterIntegrationsResponse {
     }
 }
 
+impl lenient::Reply for DescribeExporterIntegrationsResponse {
+    const NAME: &'static str = "DescribeExporterIntegrationsResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "IntegrationSet",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.integration_set),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribeExporterIntegrationsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribeExporterIntegrationsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeExporterIntegrationsResponse", 2)?
+            .list("IntegrationSet", &self.integration_set)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::describe_external_cluster_register_command`](super::Client::describe_external_cluster_register_command).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeExternalClusterRegisterCommandRequest {
     /// (Chinese only) 实例 ID
     ///
     /// Required. Example: `prom-abcd`
-    #[serde(rename = "InstanceId")]
     pub instance_id: String,
     /// (Chinese only) 集群 ID
     ///
     /// Required. Example: `ecls-abcd`
-    #[serde(rename = "ClusterId")]
     pub cluster_id: String,
 }
 
@@ -11881,17 +14632,24 @@ impl<'de> Deserialize<'de> for DescribeExternalClusterRegisterCommandRequest {
     }
 }
 
+impl serde::Serialize for DescribeExternalClusterRegisterCommandRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeExternalClusterRegisterCommandRequest", 2)?
+            .plain("InstanceId", &self.instance_id)?
+            .plain("ClusterId", &self.cluster_id)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::describe_external_cluster_register_command`](super::Client::describe_external_cluster_register_command).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeExternalClusterRegisterCommandResponse {
     /// (Chinese only) 注册命令
     ///
     /// Example: `--- apiVersion: v1 kind: Namespace metadata:   name: prom-abcd --- apiVersion: v1 kind: ServiceAccount metadata:   name: proxy-agent-installer   namespace:  prom-abcd --- apiVersion: rbac.authorization.k8s.io/v1 kind: ClusterRoleBinding metadata:   name: install-proxy-agent roleRef:   apiGroup: rbac.authorization.k8s.io   kind: ClusterRole   name: cluster-admin subjects: - kind: ServiceAccount   name: proxy-agent-installer   namespace:  prom-abcd --- apiVersion: batch/v1 kind: Job metadata:   name: proxy-agent-installer   namespace: prom-abcd spec:   backoffLimit: 5   ttlSecondsAfterFinished: 60   template:     spec:       tolerations:       - operator: Exists       serviceAccountName: proxy-agent-installer       containers:       - name: installer         image: ccr.ccs.tencentyun.com/cloudmonitor/agent-installer:v0.0.3         args:         - upgrade          - tmp         - ./         - --install         - -n         - prom-abcd         - --set         - proxyAgent.enabled=true         - --set          - proxyAgent.instanceId=prom-abcd         - --set         - proxyAgent.instanceToken=token         - --set         - proxyAgent.clusterId=ecls-abcd         - --set         - proxyAgent.clusterType=external         - --set         - proxyAgent.serverAddress=1.1.1.1:8008         - --set         - proxyAgent.image=ccr.ccs.tencentyun.com/cloudmonitor/multi-proxy:v1.0.12       restartPolicy: Never`
-    #[serde(rename = "Command", default, skip_serializing_if = "Option::is_none")]
     pub command: Option<String>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -11915,19 +14673,48 @@ impl DescribeExternalClusterRegisterCommandResponse {
     }
 }
 
+impl lenient::Reply for DescribeExternalClusterRegisterCommandResponse {
+    const NAME: &'static str = "DescribeExternalClusterRegisterCommandResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "Command",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.command),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribeExternalClusterRegisterCommandResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribeExternalClusterRegisterCommandResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeExternalClusterRegisterCommandResponse", 2)?
+            .opt("Command", &self.command)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::describe_external_cluster_uninstall_command`](super::Client::describe_external_cluster_uninstall_command).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeExternalClusterUninstallCommandRequest {
     /// (Chinese only) 实例 ID
     ///
     /// Required. Example: `prom-abcd`
-    #[serde(rename = "InstanceId")]
     pub instance_id: String,
     /// (Chinese only) 集群 ID
     ///
     /// Required. Example: `ecls-abcd`
-    #[serde(rename = "ClusterId")]
     pub cluster_id: String,
 }
 
@@ -11970,17 +14757,24 @@ impl<'de> Deserialize<'de> for DescribeExternalClusterUninstallCommandRequest {
     }
 }
 
+impl serde::Serialize for DescribeExternalClusterUninstallCommandRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeExternalClusterUninstallCommandRequest", 2)?
+            .plain("InstanceId", &self.instance_id)?
+            .plain("ClusterId", &self.cluster_id)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::describe_external_cluster_uninstall_command`](super::Client::describe_external_cluster_uninstall_command).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeExternalClusterUninstallCommandResponse {
     /// (Chinese only) 卸载命令
     ///
     /// Example: `apiVersion: batch/v1 kind: Job metadata:   name: uninstaller spec:   template:     spec:       containers:       - name: uninstaller         image: ccr.ccs.tencentyun.com/cloudmonitor/agent-installer:v0.0.8`
-    #[serde(rename = "Command", default, skip_serializing_if = "Option::is_none")]
     pub command: Option<String>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -12004,39 +14798,64 @@ impl DescribeExternalClusterUninstallCommandResponse {
     }
 }
 
+impl lenient::Reply for DescribeExternalClusterUninstallCommandResponse {
+    const NAME: &'static str = "DescribeExternalClusterUninstallCommandResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "Command",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.command),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribeExternalClusterUninstallCommandResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribeExternalClusterUninstallCommandResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeExternalClusterUninstallCommandResponse", 2)?
+            .opt("Command", &self.command)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::describe_grafana_channels`](super::Client::describe_grafana_channels).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeGrafanaChannelsRequest {
     /// TCMG instance ID, such as “grafana-12345678”.
     ///
     /// Required. Example: `my-instance`
-    #[serde(rename = "InstanceId")]
     pub instance_id: String,
     /// Offset.
     ///
     /// Required. Example: `0`
-    #[serde(rename = "Offset")]
     pub offset: i64,
     /// Number of items to be queried
     ///
     /// Required. Example: `10`
-    #[serde(rename = "Limit")]
     pub limit: i64,
     /// Alert channel name, such as “test”.
     ///
     /// Example: `my-channel`
-    #[serde(rename = "ChannelName", skip_serializing_if = "Option::is_none")]
     pub channel_name: Option<String>,
     /// Alert channel ID, such as “nchannel-abcd1234”.
     ///
     /// Example: `["crule-123"]`
-    #[serde(rename = "ChannelIds", skip_serializing_if = "Option::is_none")]
     pub channel_ids: Option<Vec<String>>,
     /// Alert channel status
     ///
     /// Example: `1`
-    #[serde(rename = "ChannelState", skip_serializing_if = "Option::is_none")]
     pub channel_state: Option<i64>,
 }
 
@@ -12114,15 +14933,26 @@ impl<'de> Deserialize<'de> for DescribeGrafanaChannelsRequest {
     }
 }
 
+impl serde::Serialize for DescribeGrafanaChannelsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeGrafanaChannelsRequest", 6)?
+            .plain("InstanceId", &self.instance_id)?
+            .plain("Offset", &self.offset)?
+            .plain("Limit", &self.limit)?
+            .opt("ChannelName", &self.channel_name)?
+            .opt("ChannelIds", &self.channel_ids)?
+            .opt("ChannelState", &self.channel_state)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::describe_grafana_channels`](super::Client::describe_grafana_channels).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeGrafanaChannelsResponse {
     /// Array of alert channels
-    #[serde(rename = "NotificationChannelSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub notification_channel_set: Vec<output::GrafanaChannel>,
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -12146,14 +14976,44 @@ impl DescribeGrafanaChannelsResponse {
     }
 }
 
+impl lenient::Reply for DescribeGrafanaChannelsResponse {
+    const NAME: &'static str = "DescribeGrafanaChannelsResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "NotificationChannelSet",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.notification_channel_set),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribeGrafanaChannelsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribeGrafanaChannelsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeGrafanaChannelsResponse", 2)?
+            .list("NotificationChannelSet", &self.notification_channel_set)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::describe_grafana_config`](super::Client::describe_grafana_config).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeGrafanaConfigRequest {
     /// TCMG instance ID, such as “grafana-12345678”.
     ///
     /// Required. Example: `my-instance`
-    #[serde(rename = "InstanceId")]
     pub instance_id: String,
 }
 
@@ -12191,17 +15051,23 @@ impl<'de> Deserialize<'de> for DescribeGrafanaConfigRequest {
     }
 }
 
+impl serde::Serialize for DescribeGrafanaConfigRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeGrafanaConfigRequest", 1)?
+            .plain("InstanceId", &self.instance_id)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::describe_grafana_config`](super::Client::describe_grafana_config).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeGrafanaConfigResponse {
     /// JSON-encoded string
     ///
     /// Required. Example: `"{}"`
-    #[serde(rename = "Config", default, skip_serializing_if = "Option::is_none")]
     pub config: Option<String>,
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -12220,14 +15086,44 @@ impl DescribeGrafanaConfigResponse {
     }
 }
 
+impl lenient::Reply for DescribeGrafanaConfigResponse {
+    const NAME: &'static str = "DescribeGrafanaConfigResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "Config",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.config),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribeGrafanaConfigResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribeGrafanaConfigResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeGrafanaConfigResponse", 2)?
+            .opt("Config", &self.config)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::describe_grafana_environments`](super::Client::describe_grafana_environments).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeGrafanaEnvironmentsRequest {
     /// ID of a TencentCloud Managed Service for Grafana instance, such as “grafana-abcdefgh”.
     ///
     /// Required. Example: `my-instance`
-    #[serde(rename = "InstanceId")]
     pub instance_id: String,
 }
 
@@ -12265,17 +15161,23 @@ impl<'de> Deserialize<'de> for DescribeGrafanaEnvironmentsRequest {
     }
 }
 
+impl serde::Serialize for DescribeGrafanaEnvironmentsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeGrafanaEnvironmentsRequest", 1)?
+            .plain("InstanceId", &self.instance_id)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::describe_grafana_environments`](super::Client::describe_grafana_environments).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeGrafanaEnvironmentsResponse {
     /// Environment variable string
     ///
     /// Example: `{"env1":"value1"}`
-    #[serde(rename = "Envs", default, skip_serializing_if = "Option::is_none")]
     pub envs: Option<String>,
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -12299,37 +15201,62 @@ impl DescribeGrafanaEnvironmentsResponse {
     }
 }
 
+impl lenient::Reply for DescribeGrafanaEnvironmentsResponse {
+    const NAME: &'static str = "DescribeGrafanaEnvironmentsResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "Envs",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.envs),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribeGrafanaEnvironmentsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribeGrafanaEnvironmentsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeGrafanaEnvironmentsResponse", 2)?
+            .opt("Envs", &self.envs)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::describe_grafana_instances`](super::Client::describe_grafana_instances).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeGrafanaInstancesRequest {
     /// Offset for query
     ///
     /// Required. Example: `0`
-    #[serde(rename = "Offset")]
     pub offset: i64,
     /// Number of items to be queried
     ///
     /// Required. Example: `10`
-    #[serde(rename = "Limit")]
     pub limit: i64,
     /// Array of TCMG instance IDs
     ///
     /// Example: `["grafana-gd***see"]`
-    #[serde(rename = "InstanceIds", skip_serializing_if = "Option::is_none")]
     pub instance_ids: Option<Vec<String>>,
     /// TCMG instance name, which can be fuzzily matched by prefix.
     ///
     /// Example: `myGrafana`
-    #[serde(rename = "InstanceName", skip_serializing_if = "Option::is_none")]
     pub instance_name: Option<String>,
     /// Query status
     ///
     /// Example: `[2]`
-    #[serde(rename = "InstanceStatus", skip_serializing_if = "Option::is_none")]
     pub instance_status: Option<Vec<i64>>,
     /// Array of tag filters
-    #[serde(rename = "TagFilters", skip_serializing_if = "Option::is_none")]
     pub tag_filters: Option<Vec<PrometheusTag>>,
 }
 
@@ -12412,23 +15339,32 @@ impl<'de> Deserialize<'de> for DescribeGrafanaInstancesRequest {
     }
 }
 
+impl serde::Serialize for DescribeGrafanaInstancesRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeGrafanaInstancesRequest", 6)?
+            .plain("Offset", &self.offset)?
+            .plain("Limit", &self.limit)?
+            .opt("InstanceIds", &self.instance_ids)?
+            .opt("InstanceName", &self.instance_name)?
+            .opt("InstanceStatus", &self.instance_status)?
+            .opt("TagFilters", &self.tag_filters)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::describe_grafana_instances`](super::Client::describe_grafana_instances).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeGrafanaInstancesResponse {
     /// This parameter has been disused. Use `Instances` instead.
-    #[serde(rename = "InstanceSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub instance_set: Vec<output::GrafanaInstanceInfo>,
     /// Number of eligible instances
     ///
     /// Example: `10`
-    #[serde(rename = "TotalCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
     /// List of instances
-    #[serde(rename = "Instances", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub instances: Vec<output::GrafanaInstanceInfo>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -12464,24 +15400,58 @@ impl DescribeGrafanaInstancesResponse {
     }
 }
 
+impl lenient::Reply for DescribeGrafanaInstancesResponse {
+    const NAME: &'static str = "DescribeGrafanaInstancesResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "InstanceSet",
+        "TotalCount",
+        "Instances",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.instance_set),
+            1 => lenient::scalar(map, &mut self.total_count),
+            2 => lenient::list(map, &mut self.instances),
+            3 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribeGrafanaInstancesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribeGrafanaInstancesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeGrafanaInstancesResponse", 4)?
+            .list("InstanceSet", &self.instance_set)?
+            .opt("TotalCount", &self.total_count)?
+            .list("Instances", &self.instances)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::describe_grafana_integrations`](super::Client::describe_grafana_integrations).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeGrafanaIntegrationsRequest {
     /// Instance ID.
     ///
     /// Required. Example: `my-instance`
-    #[serde(rename = "InstanceId")]
     pub instance_id: String,
     /// Integration ID
     ///
     /// Example: `my-instance`
-    #[serde(rename = "IntegrationId", skip_serializing_if = "Option::is_none")]
     pub integration_id: Option<String>,
     /// Type
     ///
     /// Example: `grafana`
-    #[serde(rename = "Kind", skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
 }
 
@@ -12539,17 +15509,25 @@ impl<'de> Deserialize<'de> for DescribeGrafanaIntegrationsRequest {
     }
 }
 
+impl serde::Serialize for DescribeGrafanaIntegrationsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeGrafanaIntegrationsRequest", 3)?
+            .plain("InstanceId", &self.instance_id)?
+            .opt("IntegrationId", &self.integration_id)?
+            .opt("Kind", &self.kind)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::describe_grafana_integrations`](super::Client::describe_grafana_integrations).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeGrafanaIntegrationsResponse {
     /// Array of integrations
     ///
     /// Required.
-    #[serde(rename = "IntegrationSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub integration_set: Vec<output::GrafanaIntegrationConfig>,
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -12568,39 +15546,64 @@ impl DescribeGrafanaIntegrationsResponse {
     }
 }
 
+impl lenient::Reply for DescribeGrafanaIntegrationsResponse {
+    const NAME: &'static str = "DescribeGrafanaIntegrationsResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "IntegrationSet",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.integration_set),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribeGrafanaIntegrationsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribeGrafanaIntegrationsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeGrafanaIntegrationsResponse", 2)?
+            .list("IntegrationSet", &self.integration_set)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::describe_grafana_notification_channels`](super::Client::describe_grafana_notification_channels).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeGrafanaNotificationChannelsRequest {
     /// TCMG instance ID, such as “grafana-12345678”.
     ///
     /// Required. Example: `my-instance`
-    #[serde(rename = "InstanceId")]
     pub instance_id: String,
     /// Offset
     ///
     /// Required. Example: `0`
-    #[serde(rename = "Offset")]
     pub offset: i64,
     /// Number of items to be queried
     ///
     /// Required. Example: `10`
-    #[serde(rename = "Limit")]
     pub limit: i64,
     /// Alert channel name, such as “test”.
     ///
     /// Example: `my-channel`
-    #[serde(rename = "ChannelName", skip_serializing_if = "Option::is_none")]
     pub channel_name: Option<String>,
     /// Alert channel ID, such as “nchannel-abcd1234”.
     ///
     /// Example: `["crule-123"]`
-    #[serde(rename = "ChannelIDs", skip_serializing_if = "Option::is_none")]
     pub channel_i_ds: Option<Vec<String>>,
     /// Alert channel status
     ///
     /// Example: `1`
-    #[serde(rename = "ChannelState", skip_serializing_if = "Option::is_none")]
     pub channel_state: Option<i64>,
 }
 
@@ -12678,15 +15681,26 @@ impl<'de> Deserialize<'de> for DescribeGrafanaNotificationChannelsRequest {
     }
 }
 
+impl serde::Serialize for DescribeGrafanaNotificationChannelsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeGrafanaNotificationChannelsRequest", 6)?
+            .plain("InstanceId", &self.instance_id)?
+            .plain("Offset", &self.offset)?
+            .plain("Limit", &self.limit)?
+            .opt("ChannelName", &self.channel_name)?
+            .opt("ChannelIDs", &self.channel_i_ds)?
+            .opt("ChannelState", &self.channel_state)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::describe_grafana_notification_channels`](super::Client::describe_grafana_notification_channels).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeGrafanaNotificationChannelsResponse {
     /// Array of notification channels
-    #[serde(rename = "NotificationChannelSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub notification_channel_set: Vec<output::GrafanaNotificationChannel>,
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -12710,8 +15724,39 @@ impl DescribeGrafanaNotificationChannelsResponse {
     }
 }
 
+impl lenient::Reply for DescribeGrafanaNotificationChannelsResponse {
+    const NAME: &'static str = "DescribeGrafanaNotificationChannelsResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "NotificationChannelSet",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.notification_channel_set),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribeGrafanaNotificationChannelsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribeGrafanaNotificationChannelsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeGrafanaNotificationChannelsResponse", 2)?
+            .list("NotificationChannelSet", &self.notification_channel_set)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::describe_grafana_versions`](super::Client::describe_grafana_versions).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeGrafanaVersionsRequest {}
 
@@ -12737,17 +15782,22 @@ impl<'de> Deserialize<'de> for DescribeGrafanaVersionsRequest {
     }
 }
 
+impl serde::Serialize for DescribeGrafanaVersionsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeGrafanaVersionsRequest", 0)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::describe_grafana_versions`](super::Client::describe_grafana_versions).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeGrafanaVersionsResponse {
     /// (Chinese only) 可选版本
     ///
     /// Example: `[]`
-    #[serde(rename = "Versions", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub versions: Vec<output::GrafanaVersion>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -12771,14 +15821,44 @@ impl DescribeGrafanaVersionsResponse {
     }
 }
 
+impl lenient::Reply for DescribeGrafanaVersionsResponse {
+    const NAME: &'static str = "DescribeGrafanaVersionsResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "Versions",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.versions),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribeGrafanaVersionsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribeGrafanaVersionsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeGrafanaVersionsResponse", 2)?
+            .list("Versions", &self.versions)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::describe_grafana_white_list`](super::Client::describe_grafana_white_list).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeGrafanaWhiteListRequest {
     /// TCMG instance ID, such as “grafana-abcdefgh”.
     ///
     /// Required. Example: `my-instance`
-    #[serde(rename = "InstanceId")]
     pub instance_id: String,
 }
 
@@ -12816,17 +15896,23 @@ impl<'de> Deserialize<'de> for DescribeGrafanaWhiteListRequest {
     }
 }
 
+impl serde::Serialize for DescribeGrafanaWhiteListRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeGrafanaWhiteListRequest", 1)?
+            .plain("InstanceId", &self.instance_id)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::describe_grafana_white_list`](super::Client::describe_grafana_white_list).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeGrafanaWhiteListResponse {
     /// Array
     ///
     /// Example: `["0.0.0.0/0"]`
-    #[serde(rename = "WhiteList", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub white_list: Vec<String>,
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -12850,19 +15936,48 @@ impl DescribeGrafanaWhiteListResponse {
     }
 }
 
+impl lenient::Reply for DescribeGrafanaWhiteListResponse {
+    const NAME: &'static str = "DescribeGrafanaWhiteListResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "WhiteList",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.white_list),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribeGrafanaWhiteListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribeGrafanaWhiteListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeGrafanaWhiteListResponse", 2)?
+            .list("WhiteList", &self.white_list)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::describe_installed_plugins`](super::Client::describe_installed_plugins).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeInstalledPluginsRequest {
     /// TCMG instance ID, such as “grafana-kleu3gt0”.
     ///
     /// Required. Example: `my-instance`
-    #[serde(rename = "InstanceId")]
     pub instance_id: String,
     /// Filter by plugin ID such as “grafana-piechart-panel”. You can view the IDs of installed plugins through the `DescribeInstalledPlugins` API.
     ///
     /// Example: `grafana-piechart`
-    #[serde(rename = "PluginId", skip_serializing_if = "Option::is_none")]
     pub plugin_id: Option<String>,
 }
 
@@ -12910,17 +16025,24 @@ impl<'de> Deserialize<'de> for DescribeInstalledPluginsRequest {
     }
 }
 
+impl serde::Serialize for DescribeInstalledPluginsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeInstalledPluginsRequest", 2)?
+            .plain("InstanceId", &self.instance_id)?
+            .opt("PluginId", &self.plugin_id)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::describe_installed_plugins`](super::Client::describe_installed_plugins).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeInstalledPluginsResponse {
     /// List of plugins
     ///
     /// Required.
-    #[serde(rename = "PluginSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub plugin_set: Vec<output::GrafanaPlugin>,
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -12939,8 +16061,39 @@ impl DescribeInstalledPluginsResponse {
     }
 }
 
+impl lenient::Reply for DescribeInstalledPluginsResponse {
+    const NAME: &'static str = "DescribeInstalledPluginsResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "PluginSet",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.plugin_set),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribeInstalledPluginsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribeInstalledPluginsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeInstalledPluginsResponse", 2)?
+            .list("PluginSet", &self.plugin_set)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::describe_monitor_resource_info`](super::Client::describe_monitor_resource_info).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeMonitorResourceInfoRequest {}
 
@@ -12966,32 +16119,34 @@ impl<'de> Deserialize<'de> for DescribeMonitorResourceInfoRequest {
     }
 }
 
+impl serde::Serialize for DescribeMonitorResourceInfoRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeMonitorResourceInfoRequest", 0)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::describe_monitor_resource_info`](super::Client::describe_monitor_resource_info).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeMonitorResourceInfoResponse {
     /// (Chinese only) 电话告警数量
     ///
     /// Example: `100`
-    #[serde(rename = "PhoneAlarmNumber", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub phone_alarm_number: Option<i64>,
     /// (Chinese only) 高级指标数量
     ///
     /// Example: `100`
-    #[serde(rename = "AdvancedMetricNumber", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub advanced_metric_number: Option<i64>,
     /// (Chinese only) API调用量
     ///
     /// Example: `100`
-    #[serde(rename = "APIUsageNumber", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub api_usage_number: Option<i64>,
     /// (Chinese only) 告警短信数量
     ///
     /// Example: `100`
-    #[serde(rename = "AlarmSMSNumber", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub alarm_sms_number: Option<i64>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -13033,14 +16188,53 @@ impl DescribeMonitorResourceInfoResponse {
     }
 }
 
+impl lenient::Reply for DescribeMonitorResourceInfoResponse {
+    const NAME: &'static str = "DescribeMonitorResourceInfoResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "PhoneAlarmNumber",
+        "AdvancedMetricNumber",
+        "APIUsageNumber",
+        "AlarmSMSNumber",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.phone_alarm_number),
+            1 => lenient::scalar(map, &mut self.advanced_metric_number),
+            2 => lenient::scalar(map, &mut self.api_usage_number),
+            3 => lenient::scalar(map, &mut self.alarm_sms_number),
+            4 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribeMonitorResourceInfoResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribeMonitorResourceInfoResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeMonitorResourceInfoResponse", 5)?
+            .opt("PhoneAlarmNumber", &self.phone_alarm_number)?
+            .opt("AdvancedMetricNumber", &self.advanced_metric_number)?
+            .opt("APIUsageNumber", &self.api_usage_number)?
+            .opt("AlarmSMSNumber", &self.alarm_sms_number)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::describe_monitor_types`](super::Client::describe_monitor_types).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeMonitorTypesRequest {
     /// Module name, which is fixed at "monitor"
     ///
     /// Required. Example: `monitor`
-    #[serde(rename = "Module")]
     pub module: String,
 }
 
@@ -13078,20 +16272,25 @@ impl<'de> Deserialize<'de> for DescribeMonitorTypesRequest {
     }
 }
 
+impl serde::Serialize for DescribeMonitorTypesRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeMonitorTypesRequest", 1)?
+            .plain("Module", &self.module)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::describe_monitor_types`](super::Client::describe_monitor_types).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeMonitorTypesResponse {
     /// Monitor type. Valid values: MT_QCE (Tencent Cloud service monitoring)
     ///
     /// Example: `["MT_QCE"]`
-    #[serde(rename = "MonitorTypes", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub monitor_types: Vec<String>,
     /// Monitoring type details
-    #[serde(rename = "MonitorTypeInfos", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub monitor_type_infos: Vec<output::MonitorTypeInfo>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -13121,14 +16320,47 @@ impl DescribeMonitorTypesResponse {
     }
 }
 
+impl lenient::Reply for DescribeMonitorTypesResponse {
+    const NAME: &'static str = "DescribeMonitorTypesResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "MonitorTypes",
+        "MonitorTypeInfos",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.monitor_types),
+            1 => lenient::list(map, &mut self.monitor_type_infos),
+            2 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribeMonitorTypesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribeMonitorTypesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeMonitorTypesResponse", 3)?
+            .list("MonitorTypes", &self.monitor_types)?
+            .list("MonitorTypeInfos", &self.monitor_type_infos)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::describe_notification_content_template_supports`](super::Client::describe_notification_content_template_supports).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeNotificationContentTemplateSupportsRequest {
     /// (Chinese only) 监控类型
     ///
     /// Example: `MT_PROM`
-    #[serde(rename = "MonitorType", skip_serializing_if = "Option::is_none")]
     pub monitor_type: Option<String>,
 }
 
@@ -13171,18 +16403,24 @@ impl<'de> Deserialize<'de> for DescribeNotificationContentTemplateSupportsReques
     }
 }
 
+impl serde::Serialize for DescribeNotificationContentTemplateSupportsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeNotificationContentTemplateSupportsRequest", 1)?
+            .opt("MonitorType", &self.monitor_type)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::describe_notification_content_template_supports`](super::Client::describe_notification_content_template_supports).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeNotificationContentTemplateSupportsResponse {
     /// (Chinese only) 配置详情
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "Support", default, skip_serializing_if = "Option::is_none")]
     pub support: Option<output::NotificationContentTemplateSupport>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -13206,19 +16444,48 @@ impl DescribeNotificationContentTemplateSupportsResponse {
     }
 }
 
+impl lenient::Reply for DescribeNotificationContentTemplateSupportsResponse {
+    const NAME: &'static str = "DescribeNotificationContentTemplateSupportsResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "Support",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.support),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribeNotificationContentTemplateSupportsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribeNotificationContentTemplateSupportsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeNotificationContentTemplateSupportsResponse", 2)?
+            .opt("Support", &self.support)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::describe_on_call_form`](super::Client::describe_on_call_form).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeOnCallFormRequest {
     /// The fixed value is monitor.
     ///
     /// Required. Example: `monitor`
-    #[serde(rename = "Module")]
     pub module: String,
     /// On-call schedule ID.
     ///
     /// Required. Example: `form-zahdhgjo`
-    #[serde(rename = "OnCallFormID")]
     pub on_call_form_id: String,
 }
 
@@ -13261,15 +16528,22 @@ impl<'de> Deserialize<'de> for DescribeOnCallFormRequest {
     }
 }
 
+impl serde::Serialize for DescribeOnCallFormRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeOnCallFormRequest", 2)?
+            .plain("Module", &self.module)?
+            .plain("OnCallFormID", &self.on_call_form_id)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::describe_on_call_form`](super::Client::describe_on_call_form).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeOnCallFormResponse {
     /// On-call schedule details.
-    #[serde(rename = "OnCallForm", default, skip_serializing_if = "Option::is_none")]
     pub on_call_form: Option<output::OneOnCallForm>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -13293,44 +16567,68 @@ impl DescribeOnCallFormResponse {
     }
 }
 
+impl lenient::Reply for DescribeOnCallFormResponse {
+    const NAME: &'static str = "DescribeOnCallFormResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "OnCallForm",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.on_call_form),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribeOnCallFormResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribeOnCallFormResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeOnCallFormResponse", 2)?
+            .opt("OnCallForm", &self.on_call_form)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::describe_on_call_forms`](super::Client::describe_on_call_forms).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeOnCallFormsRequest {
     /// The fixed value is monitor.
     ///
     /// Required. Example: `monitor`
-    #[serde(rename = "Module")]
     pub module: String,
     /// Pagination start offset.
     ///
     /// Required. Example: `1`
-    #[serde(rename = "Offset")]
     pub offset: i64,
     /// Number of pages for pagination query.
     ///
     /// Required. Example: `10`
-    #[serde(rename = "Limit")]
     pub limit: i64,
     /// Supports searching based on user ID.
     ///
     /// Example: `["317528"]`
-    #[serde(rename = "OnCallFormStaffIDs", skip_serializing_if = "Option::is_none")]
     pub on_call_form_staff_i_ds: Option<Vec<String>>,
     /// Rotation type
     ///
     /// Example: `day`
-    #[serde(rename = "RotationType", skip_serializing_if = "Option::is_none")]
     pub rotation_type: Option<String>,
     /// Sorting method.
     ///
     /// Example: `desc`
-    #[serde(rename = "Order", skip_serializing_if = "Option::is_none")]
     pub order: Option<String>,
     /// Supports searching bay on ID and name.
     ///
     /// Example: `值班分组`
-    #[serde(rename = "OnCallFormName", skip_serializing_if = "Option::is_none")]
     pub on_call_form_name: Option<String>,
 }
 
@@ -13418,20 +16716,31 @@ impl<'de> Deserialize<'de> for DescribeOnCallFormsRequest {
     }
 }
 
+impl serde::Serialize for DescribeOnCallFormsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeOnCallFormsRequest", 7)?
+            .plain("Module", &self.module)?
+            .plain("Offset", &self.offset)?
+            .plain("Limit", &self.limit)?
+            .opt("OnCallFormStaffIDs", &self.on_call_form_staff_i_ds)?
+            .opt("RotationType", &self.rotation_type)?
+            .opt("Order", &self.order)?
+            .opt("OnCallFormName", &self.on_call_form_name)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::describe_on_call_forms`](super::Client::describe_on_call_forms).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeOnCallFormsResponse {
     /// On-call schedule information
-    #[serde(rename = "OnCallForms", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub on_call_forms: Vec<output::OnCallForm>,
     /// Total number.
     ///
     /// Example: `10`
-    #[serde(rename = "TotalCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -13461,8 +16770,42 @@ impl DescribeOnCallFormsResponse {
     }
 }
 
+impl lenient::Reply for DescribeOnCallFormsResponse {
+    const NAME: &'static str = "DescribeOnCallFormsResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "OnCallForms",
+        "TotalCount",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.on_call_forms),
+            1 => lenient::scalar(map, &mut self.total_count),
+            2 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribeOnCallFormsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribeOnCallFormsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeOnCallFormsResponse", 3)?
+            .list("OnCallForms", &self.on_call_forms)?
+            .opt("TotalCount", &self.total_count)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::describe_phone_alarm_flow_total_count`](super::Client::describe_phone_alarm_flow_total_count).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribePhoneAlarmFlowTotalCountRequest {
     /// (Chinese only)
@@ -13470,14 +16813,12 @@ pub struct DescribePhoneAlarmFlowTotalCountRequest {
     /// 默认monitor
     ///
     /// Required. Example: `monitor`
-    #[serde(rename = "Module")]
     pub module: String,
     /// (Chinese only)
     ///
     /// unix时间戳，单位：s
     ///
     /// Required. Example: `1659893700`
-    #[serde(rename = "QueryTime")]
     pub query_time: i64,
 }
 
@@ -13520,8 +16861,17 @@ impl<'de> Deserialize<'de> for DescribePhoneAlarmFlowTotalCountRequest {
     }
 }
 
+impl serde::Serialize for DescribePhoneAlarmFlowTotalCountRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribePhoneAlarmFlowTotalCountRequest", 2)?
+            .plain("Module", &self.module)?
+            .plain("QueryTime", &self.query_time)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::describe_phone_alarm_flow_total_count`](super::Client::describe_phone_alarm_flow_total_count).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribePhoneAlarmFlowTotalCountResponse {
     /// (Chinese only)
@@ -13529,10 +16879,8 @@ pub struct DescribePhoneAlarmFlowTotalCountResponse {
     /// 电话流水总数
     ///
     /// Required. Example: `100`
-    #[serde(rename = "Count", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -13551,8 +16899,39 @@ impl DescribePhoneAlarmFlowTotalCountResponse {
     }
 }
 
+impl lenient::Reply for DescribePhoneAlarmFlowTotalCountResponse {
+    const NAME: &'static str = "DescribePhoneAlarmFlowTotalCountResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "Count",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.count),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribePhoneAlarmFlowTotalCountResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribePhoneAlarmFlowTotalCountResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribePhoneAlarmFlowTotalCountResponse", 2)?
+            .opt("Count", &self.count)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::describe_plugin_overviews`](super::Client::describe_plugin_overviews).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribePluginOverviewsRequest {}
 
@@ -13578,17 +16957,22 @@ impl<'de> Deserialize<'de> for DescribePluginOverviewsRequest {
     }
 }
 
+impl serde::Serialize for DescribePluginOverviewsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribePluginOverviewsRequest", 0)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::describe_plugin_overviews`](super::Client::describe_plugin_overviews).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribePluginOverviewsResponse {
     /// (Chinese only) 插件列表
     ///
     /// Example: `[]`
-    #[serde(rename = "PluginSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub plugin_set: Vec<output::GrafanaPlugin>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -13612,14 +16996,44 @@ impl DescribePluginOverviewsResponse {
     }
 }
 
+impl lenient::Reply for DescribePluginOverviewsResponse {
+    const NAME: &'static str = "DescribePluginOverviewsResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "PluginSet",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.plugin_set),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribePluginOverviewsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribePluginOverviewsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribePluginOverviewsResponse", 2)?
+            .list("PluginSet", &self.plugin_set)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::describe_policy_condition_list`](super::Client::describe_policy_condition_list).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribePolicyConditionListRequest {
     /// The value is fixed to monitor.
     ///
     /// Required. Example: `monitor`
-    #[serde(rename = "Module")]
     pub module: String,
 }
 
@@ -13657,15 +17071,21 @@ impl<'de> Deserialize<'de> for DescribePolicyConditionListRequest {
     }
 }
 
+impl serde::Serialize for DescribePolicyConditionListRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribePolicyConditionListRequest", 1)?
+            .plain("Module", &self.module)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::describe_policy_condition_list`](super::Client::describe_policy_condition_list).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribePolicyConditionListResponse {
     /// List of alarm policy conditions.
-    #[serde(rename = "Conditions", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub conditions: Vec<output::DescribePolicyConditionListCondition>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -13689,19 +17109,48 @@ impl DescribePolicyConditionListResponse {
     }
 }
 
+impl lenient::Reply for DescribePolicyConditionListResponse {
+    const NAME: &'static str = "DescribePolicyConditionListResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "Conditions",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.conditions),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribePolicyConditionListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribePolicyConditionListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribePolicyConditionListResponse", 2)?
+            .list("Conditions", &self.conditions)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::describe_policy_group_info`](super::Client::describe_policy_group_info).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribePolicyGroupInfoRequest {
     /// The value is fixed to monitor.
     ///
     /// Required. Example: `monitor`
-    #[serde(rename = "Module")]
     pub module: String,
     /// Policy group ID.
     ///
     /// Required. Example: `1247756`
-    #[serde(rename = "GroupId")]
     pub group_id: i64,
 }
 
@@ -13744,103 +17193,94 @@ impl<'de> Deserialize<'de> for DescribePolicyGroupInfoRequest {
     }
 }
 
+impl serde::Serialize for DescribePolicyGroupInfoRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribePolicyGroupInfoRequest", 2)?
+            .plain("Module", &self.module)?
+            .plain("GroupId", &self.group_id)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::describe_policy_group_info`](super::Client::describe_policy_group_info).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribePolicyGroupInfoResponse {
     /// Policy group name.
     ///
     /// Example: `策略`
-    #[serde(rename = "GroupName", default, skip_serializing_if = "Option::is_none")]
     pub group_name: Option<String>,
     /// ID of the project to which the policy group belongs.
     ///
     /// Example: `0`
-    #[serde(rename = "ProjectId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub project_id: Option<i64>,
     /// Whether it is the default policy. The value 0 indicates that it is not the default policy. The value 1 indicates that it is the default policy.
     ///
     /// Example: `1`
-    #[serde(rename = "IsDefault", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_default: Option<i64>,
     /// Policy type.
     ///
     /// Example: `cvm_device`
-    #[serde(rename = "ViewName", default, skip_serializing_if = "Option::is_none")]
     pub view_name: Option<String>,
     /// Policy description
     ///
     /// Example: `该策略用于业务下的数据库实例`
-    #[serde(rename = "Remark", default, skip_serializing_if = "Option::is_none")]
     pub remark: Option<String>,
     /// Policy type name.
     ///
     /// Example: `云服务器基础监控`
-    #[serde(rename = "ShowName", default, skip_serializing_if = "Option::is_none")]
     pub show_name: Option<String>,
     /// Uin that was last edited.
     ///
     /// Example: `100040701662`
-    #[serde(rename = "LastEditUin", default, skip_serializing_if = "Option::is_none")]
     pub last_edit_uin: Option<String>,
     /// Last edited time.
     ///
     /// Example: `1718159371`
-    #[serde(rename = "UpdateTime", default, skip_serializing_if = "Option::is_none")]
     pub update_time: Option<String>,
     /// Regions supported by this policy.
     ///
     /// Example: `["bj"]`
-    #[serde(rename = "Region", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub region: Vec<String>,
     /// List of policy type dimensions.
     ///
     /// Example: `["uuid"]`
-    #[serde(rename = "DimensionGroup", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub dimension_group: Vec<String>,
     /// Threshold rule list.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// May be null.
-    #[serde(rename = "ConditionsConfig", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub conditions_config: Vec<output::DescribePolicyGroupInfoCondition>,
     /// Product event rule list.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// May be null.
-    #[serde(rename = "EventConfig", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub event_config: Vec<output::DescribePolicyGroupInfoEventCondition>,
     /// Recipient list.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// May be null.
-    #[serde(rename = "ReceiverInfos", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub receiver_infos: Vec<output::DescribePolicyGroupInfoReceiverInfo>,
     /// User callback information.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// May be null.
-    #[serde(rename = "Callback", default, skip_serializing_if = "Option::is_none")]
     pub callback: Option<output::DescribePolicyGroupInfoCallback>,
     /// Template-based policy group.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// May be null.
-    #[serde(rename = "ConditionsTemp", default, skip_serializing_if = "Option::is_none")]
     pub conditions_temp: Option<output::DescribePolicyGroupInfoConditionTpl>,
     /// Whether the policy can be configured as the default policy.
     ///
     /// Example: `false`
-    #[serde(rename = "CanSetDefault", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub can_set_default: Option<bool>,
     /// Whether the 'AND' rule is used.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// May be null. Example: `1`
-    #[serde(rename = "IsUnionRule", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_union_rule: Option<i64>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -13960,84 +17400,148 @@ impl DescribePolicyGroupInfoResponse {
     }
 }
 
+impl lenient::Reply for DescribePolicyGroupInfoResponse {
+    const NAME: &'static str = "DescribePolicyGroupInfoResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "GroupName",
+        "ProjectId",
+        "IsDefault",
+        "ViewName",
+        "Remark",
+        "ShowName",
+        "LastEditUin",
+        "UpdateTime",
+        "Region",
+        "DimensionGroup",
+        "ConditionsConfig",
+        "EventConfig",
+        "ReceiverInfos",
+        "Callback",
+        "ConditionsTemp",
+        "CanSetDefault",
+        "IsUnionRule",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.group_name),
+            1 => lenient::scalar(map, &mut self.project_id),
+            2 => lenient::scalar(map, &mut self.is_default),
+            3 => lenient::value(map, &mut self.view_name),
+            4 => lenient::value(map, &mut self.remark),
+            5 => lenient::value(map, &mut self.show_name),
+            6 => lenient::value(map, &mut self.last_edit_uin),
+            7 => lenient::value(map, &mut self.update_time),
+            8 => lenient::list(map, &mut self.region),
+            9 => lenient::list(map, &mut self.dimension_group),
+            10 => lenient::list(map, &mut self.conditions_config),
+            11 => lenient::list(map, &mut self.event_config),
+            12 => lenient::list(map, &mut self.receiver_infos),
+            13 => lenient::value(map, &mut self.callback),
+            14 => lenient::value(map, &mut self.conditions_temp),
+            15 => lenient::scalar(map, &mut self.can_set_default),
+            16 => lenient::scalar(map, &mut self.is_union_rule),
+            17 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribePolicyGroupInfoResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribePolicyGroupInfoResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribePolicyGroupInfoResponse", 18)?
+            .opt("GroupName", &self.group_name)?
+            .opt("ProjectId", &self.project_id)?
+            .opt("IsDefault", &self.is_default)?
+            .opt("ViewName", &self.view_name)?
+            .opt("Remark", &self.remark)?
+            .opt("ShowName", &self.show_name)?
+            .opt("LastEditUin", &self.last_edit_uin)?
+            .opt("UpdateTime", &self.update_time)?
+            .list("Region", &self.region)?
+            .list("DimensionGroup", &self.dimension_group)?
+            .list("ConditionsConfig", &self.conditions_config)?
+            .list("EventConfig", &self.event_config)?
+            .list("ReceiverInfos", &self.receiver_infos)?
+            .opt("Callback", &self.callback)?
+            .opt("ConditionsTemp", &self.conditions_temp)?
+            .opt("CanSetDefault", &self.can_set_default)?
+            .opt("IsUnionRule", &self.is_union_rule)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::describe_policy_group_list`](super::Client::describe_policy_group_list).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribePolicyGroupListRequest {
     /// The value is fixed to monitor.
     ///
     /// Required. Example: `monitor`
-    #[serde(rename = "Module")]
     pub module: String,
     /// Number of parameters that can be returned on each page. Value range: 1 - 100.
     ///
     /// Required. Example: `2`
-    #[serde(rename = "Limit")]
     pub limit: i64,
     /// Parameter offset on each page. The value starts from 0.
     ///
     /// Required. Example: `0`
-    #[serde(rename = "Offset")]
     pub offset: i64,
     /// Search by policy name.
     ///
     /// Example: `使用率高`
-    #[serde(rename = "Like", skip_serializing_if = "Option::is_none")]
     pub like: Option<String>,
     /// Instance group ID.
     ///
     /// Example: `12345`
-    #[serde(rename = "InstanceGroupId", skip_serializing_if = "Option::is_none")]
     pub instance_group_id: Option<i64>,
     /// Sort by update time. Valid values: asc and desc.
     ///
     /// Example: `asc`
-    #[serde(rename = "UpdateTimeOrder", skip_serializing_if = "Option::is_none")]
     pub update_time_order: Option<String>,
     /// Project ID list.
     ///
     /// Example: `[1]`
-    #[serde(rename = "ProjectIds", skip_serializing_if = "Option::is_none")]
     pub project_ids: Option<Vec<i64>>,
     /// List of alarm policy types.
     ///
     /// Example: `["cvm_device"]`
-    #[serde(rename = "ViewNames", skip_serializing_if = "Option::is_none")]
     pub view_names: Option<Vec<String>>,
     /// Whether to filter policy groups without recipients. The value 1 indicates that policy groups without recipients will be filtered. The value 0 indicates that policy groups without recipients will not be filtered.
     ///
     /// Example: `0`
-    #[serde(rename = "FilterUnuseReceiver", skip_serializing_if = "Option::is_none")]
     pub filter_unuse_receiver: Option<i64>,
     /// Filter by recipient group.
     ///
     /// Example: `["4789"]`
-    #[serde(rename = "Receivers", skip_serializing_if = "Option::is_none")]
     pub receivers: Option<Vec<String>>,
     /// Filter by recipient.
     ///
     /// Example: `["4598"]`
-    #[serde(rename = "ReceiverUserList", skip_serializing_if = "Option::is_none")]
     pub receiver_user_list: Option<Vec<String>>,
     /// Dimension set field (json string), for example, \[\[{"name":"unInstanceId","value":"ins-6e4b2aaa"}\]\].
     ///
     /// Example: `{"name":"unInstanceId","value":"ins-6e4b2aaa"}`
-    #[serde(rename = "Dimensions", skip_serializing_if = "Option::is_none")]
     pub dimensions: Option<String>,
     /// Template-based policy group IDs, which are separated by commas.
     ///
     /// Example: `123,345`
-    #[serde(rename = "ConditionTempGroupId", skip_serializing_if = "Option::is_none")]
     pub condition_temp_group_id: Option<String>,
     /// Filter by recipient or recipient group. The value 'user' indicates by recipient. The value 'group' indicates by recipient group.
     ///
     /// Example: `user`
-    #[serde(rename = "ReceiverType", skip_serializing_if = "Option::is_none")]
     pub receiver_type: Option<String>,
     /// Filter conditions. Whether the alarm policy has been enabled or disabled
     ///
     /// Example: `true`
-    #[serde(rename = "IsOpen", skip_serializing_if = "Option::is_none")]
     pub is_open: Option<bool>,
 }
 
@@ -14205,29 +17709,47 @@ impl<'de> Deserialize<'de> for DescribePolicyGroupListRequest {
     }
 }
 
+impl serde::Serialize for DescribePolicyGroupListRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribePolicyGroupListRequest", 15)?
+            .plain("Module", &self.module)?
+            .plain("Limit", &self.limit)?
+            .plain("Offset", &self.offset)?
+            .opt("Like", &self.like)?
+            .opt("InstanceGroupId", &self.instance_group_id)?
+            .opt("UpdateTimeOrder", &self.update_time_order)?
+            .opt("ProjectIds", &self.project_ids)?
+            .opt("ViewNames", &self.view_names)?
+            .opt("FilterUnuseReceiver", &self.filter_unuse_receiver)?
+            .opt("Receivers", &self.receivers)?
+            .opt("ReceiverUserList", &self.receiver_user_list)?
+            .opt("Dimensions", &self.dimensions)?
+            .opt("ConditionTempGroupId", &self.condition_temp_group_id)?
+            .opt("ReceiverType", &self.receiver_type)?
+            .opt("IsOpen", &self.is_open)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::describe_policy_group_list`](super::Client::describe_policy_group_list).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribePolicyGroupListResponse {
     /// Policy group list.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// May be null.
-    #[serde(rename = "GroupList", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub group_list: Vec<output::DescribePolicyGroupListGroup>,
     /// Total number of policy groups.
     ///
     /// Example: `142`
-    #[serde(rename = "Total", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
     /// Remarks
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "Warning", default, skip_serializing_if = "Option::is_none")]
     pub warning: Option<String>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -14263,8 +17785,45 @@ impl DescribePolicyGroupListResponse {
     }
 }
 
+impl lenient::Reply for DescribePolicyGroupListResponse {
+    const NAME: &'static str = "DescribePolicyGroupListResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "GroupList",
+        "Total",
+        "Warning",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.group_list),
+            1 => lenient::scalar(map, &mut self.total),
+            2 => lenient::value(map, &mut self.warning),
+            3 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribePolicyGroupListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribePolicyGroupListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribePolicyGroupListResponse", 4)?
+            .list("GroupList", &self.group_list)?
+            .opt("Total", &self.total)?
+            .opt("Warning", &self.warning)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::describe_policy_object_count`](super::Client::describe_policy_object_count).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribePolicyObjectCountRequest {
     /// (Chinese only)
@@ -14272,14 +17831,12 @@ pub struct DescribePolicyObjectCountRequest {
     /// 固定值，为"monitor"
     ///
     /// Required. Example: `monitor`
-    #[serde(rename = "Module")]
     pub module: String,
     /// (Chinese only)
     ///
     /// 策略组Id
     ///
     /// Required. Example: `3678`
-    #[serde(rename = "GroupId")]
     pub group_id: i64,
 }
 
@@ -14322,8 +17879,17 @@ impl<'de> Deserialize<'de> for DescribePolicyObjectCountRequest {
     }
 }
 
+impl serde::Serialize for DescribePolicyObjectCountRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribePolicyObjectCountRequest", 2)?
+            .plain("Module", &self.module)?
+            .plain("GroupId", &self.group_id)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::describe_policy_object_count`](super::Client::describe_policy_object_count).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribePolicyObjectCountResponse {
     /// (Chinese only)
@@ -14333,7 +17899,6 @@ pub struct DescribePolicyObjectCountResponse {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `true`
-    #[serde(rename = "IsMultiRegion", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_multi_region: Option<bool>,
     /// (Chinese only)
     ///
@@ -14342,10 +17907,8 @@ pub struct DescribePolicyObjectCountResponse {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "RegionList", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub region_list: Vec<output::RegionPolicyObjectCount>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -14375,19 +17938,51 @@ impl DescribePolicyObjectCountResponse {
     }
 }
 
+impl lenient::Reply for DescribePolicyObjectCountResponse {
+    const NAME: &'static str = "DescribePolicyObjectCountResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "IsMultiRegion",
+        "RegionList",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.is_multi_region),
+            1 => lenient::list(map, &mut self.region_list),
+            2 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribePolicyObjectCountResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribePolicyObjectCountResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribePolicyObjectCountResponse", 3)?
+            .opt("IsMultiRegion", &self.is_multi_region)?
+            .list("RegionList", &self.region_list)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Input parameter Dimensions of the DescribeProductEventList API
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeProductEventListDimensions {
     /// Dimension name.
     ///
     /// Required. Example: `类型`
-    #[serde(rename = "Name")]
     pub name: String,
     /// Dimension value.
     ///
     /// Required. Example: `my-value`
-    #[serde(rename = "Value")]
     pub value: String,
 }
 
@@ -14430,82 +18025,76 @@ impl<'de> Deserialize<'de> for DescribeProductEventListDimensions {
     }
 }
 
+impl serde::Serialize for DescribeProductEventListDimensions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeProductEventListDimensions", 2)?
+            .plain("Name", &self.name)?
+            .plain("Value", &self.value)?
+            .end()
+    }
+}
+
 /// Request of [`Client::describe_product_event_list`](super::Client::describe_product_event_list).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeProductEventListRequest {
     /// API component name. It is fixed to monitor.
     ///
     /// Required. Example: `monitor`
-    #[serde(rename = "Module")]
     pub module: String,
     /// Filter by product type. For example, "cvm" indicates Cloud Virtual Machine.
     ///
     /// Example: `cvm`
-    #[serde(rename = "ProductName", skip_serializing_if = "Option::is_none")]
     pub product_name: Option<Vec<String>>,
     /// Filter by event name. For example, "guest_reboot" indicates instance restart.
     ///
     /// Example: `guest_reboot`
-    #[serde(rename = "EventName", skip_serializing_if = "Option::is_none")]
     pub event_name: Option<Vec<String>>,
     /// Affected object, such as "ins-19708ino".
     ///
     /// Example: `ins-19708ino`
-    #[serde(rename = "InstanceId", skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<Vec<String>>,
     /// Filter by dimension, such as by public IP: 10.0.0.1.
-    #[serde(rename = "Dimensions", skip_serializing_if = "Option::is_none")]
     pub dimensions: Option<Vec<DescribeProductEventListDimensions>>,
     /// Region filter parameter for service events.
     ///
     /// Example: `gz`
-    #[serde(rename = "RegionList", skip_serializing_if = "Option::is_none")]
     pub region_list: Option<Vec<String>>,
     /// Filter by event type. Valid values: \["status_change","abnormal"\], which indicate events whose statuses have changed and events with exceptions respectively.
     ///
     /// Example: `abnormal`
-    #[serde(rename = "Type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<Vec<String>>,
     /// Filter by event status. Valid values: \["recover","alarm","-"\], which indicate that an event has been recovered, has not been recovered, and has no status respectively.
     ///
     /// Example: `recover`
-    #[serde(rename = "Status", skip_serializing_if = "Option::is_none")]
     pub status: Option<Vec<String>>,
     /// Filter by project ID.
     ///
     /// Example: `0`
-    #[serde(rename = "Project", skip_serializing_if = "Option::is_none")]
     pub project: Option<Vec<String>>,
     /// Filter by alarm status configuration. The value 1 indicates that the alarm status has been configured. The value 0 indicates that the alarm status has not been configured.
     ///
     /// Example: `1`
-    #[serde(rename = "IsAlarmConfig", skip_serializing_if = "Option::is_none")]
     pub is_alarm_config: Option<i64>,
     /// Sorting by update time. The value ASC indicates the ascending order. The value DESC indicates the descending order. The default value is DESC.
     ///
     /// Example: `DESC`
-    #[serde(rename = "TimeOrder", skip_serializing_if = "Option::is_none")]
     pub time_order: Option<String>,
     /// Start time, which is the timestamp one day prior by default.
     ///
     /// Example: `1572624000`
-    #[serde(rename = "StartTime", skip_serializing_if = "Option::is_none")]
     pub start_time: Option<i64>,
     /// End time, which is the current timestamp by default.
     ///
     /// Example: `1573228799`
-    #[serde(rename = "EndTime", skip_serializing_if = "Option::is_none")]
     pub end_time: Option<i64>,
     /// Page offset. The default value is 0.
     ///
     /// Example: `0`
-    #[serde(rename = "Offset", skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// The number of parameters that can be returned on each page. The default value is 20.
     ///
     /// Example: `20`
-    #[serde(rename = "Limit", skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
 }
 
@@ -14683,29 +18272,47 @@ impl<'de> Deserialize<'de> for DescribeProductEventListRequest {
     }
 }
 
+impl serde::Serialize for DescribeProductEventListRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeProductEventListRequest", 15)?
+            .plain("Module", &self.module)?
+            .opt("ProductName", &self.product_name)?
+            .opt("EventName", &self.event_name)?
+            .opt("InstanceId", &self.instance_id)?
+            .opt("Dimensions", &self.dimensions)?
+            .opt("RegionList", &self.region_list)?
+            .opt("Type", &self.type_)?
+            .opt("Status", &self.status)?
+            .opt("Project", &self.project)?
+            .opt("IsAlarmConfig", &self.is_alarm_config)?
+            .opt("TimeOrder", &self.time_order)?
+            .opt("StartTime", &self.start_time)?
+            .opt("EndTime", &self.end_time)?
+            .opt("Offset", &self.offset)?
+            .opt("Limit", &self.limit)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::describe_product_event_list`](super::Client::describe_product_event_list).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeProductEventListResponse {
     /// Event list
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null.
-    #[serde(rename = "Events", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub events: Vec<output::DescribeProductEventListEvents>,
     /// Event statistics.
     ///
     /// Required.
-    #[serde(rename = "OverView", default, skip_serializing_if = "Option::is_none")]
     pub over_view: Option<output::DescribeProductEventListOverView>,
     /// Total number of events.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `6`
-    #[serde(rename = "Total", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -14726,29 +18333,62 @@ impl DescribeProductEventListResponse {
     }
 }
 
+impl lenient::Reply for DescribeProductEventListResponse {
+    const NAME: &'static str = "DescribeProductEventListResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "Events",
+        "OverView",
+        "Total",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.events),
+            1 => lenient::value(map, &mut self.over_view),
+            2 => lenient::scalar(map, &mut self.total),
+            3 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribeProductEventListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribeProductEventListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeProductEventListResponse", 4)?
+            .list("Events", &self.events)?
+            .opt("OverView", &self.over_view)?
+            .opt("Total", &self.total)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::describe_product_list`](super::Client::describe_product_list).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeProductListRequest {
     /// (Chinese only) 固定传值monitor
     ///
     /// Required. Example: `monitor`
-    #[serde(rename = "Module")]
     pub module: String,
     /// (Chinese only) 排序方式：DESC/ASC（区分大小写），默认值DESC
     ///
     /// Example: `DESC`
-    #[serde(rename = "Order", skip_serializing_if = "Option::is_none")]
     pub order: Option<String>,
     /// (Chinese only) 分页查询的偏移量，默认值0
     ///
     /// Example: `0`
-    #[serde(rename = "Offset", skip_serializing_if = "Option::is_none")]
     pub offset: Option<u64>,
     /// (Chinese only) 分页查询的每页数据量，默认值20
     ///
     /// Example: `5`
-    #[serde(rename = "Limit", skip_serializing_if = "Option::is_none")]
     pub limit: Option<u64>,
 }
 
@@ -14816,24 +18456,32 @@ impl<'de> Deserialize<'de> for DescribeProductListRequest {
     }
 }
 
+impl serde::Serialize for DescribeProductListRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeProductListRequest", 4)?
+            .plain("Module", &self.module)?
+            .opt("Order", &self.order)?
+            .opt("Offset", &self.offset)?
+            .opt("Limit", &self.limit)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::describe_product_list`](super::Client::describe_product_list).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeProductListResponse {
     /// (Chinese only) 产品信息列表
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "ProductList", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub product_list: Vec<output::ProductSimple>,
     /// (Chinese only) 产品总数
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `294`
-    #[serde(rename = "TotalCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<u64>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -14863,15 +18511,48 @@ impl DescribeProductListResponse {
     }
 }
 
+impl lenient::Reply for DescribeProductListResponse {
+    const NAME: &'static str = "DescribeProductListResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "ProductList",
+        "TotalCount",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.product_list),
+            1 => lenient::scalar(map, &mut self.total_count),
+            2 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribeProductListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribeProductListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeProductListResponse", 3)?
+            .list("ProductList", &self.product_list)?
+            .opt("TotalCount", &self.total_count)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::describe_prometheus_agent_instances`](super::Client::describe_prometheus_agent_instances).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribePrometheusAgentInstancesRequest {
     /// Cluster ID
     /// It can be the ID of a TKE, EKS, or edge cluster.
     ///
     /// Required. Example: `cls-dkrb`
-    #[serde(rename = "ClusterId")]
     pub cluster_id: String,
 }
 
@@ -14909,18 +18590,24 @@ impl<'de> Deserialize<'de> for DescribePrometheusAgentInstancesRequest {
     }
 }
 
+impl serde::Serialize for DescribePrometheusAgentInstancesRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribePrometheusAgentInstancesRequest", 1)?
+            .plain("ClusterId", &self.cluster_id)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::describe_prometheus_agent_instances`](super::Client::describe_prometheus_agent_instances).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribePrometheusAgentInstancesResponse {
     /// List of instances associated with the cluster
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `["prom-oebnrfg"]`
-    #[serde(rename = "Instances", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub instances: Vec<String>,
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -14944,34 +18631,60 @@ impl DescribePrometheusAgentInstancesResponse {
     }
 }
 
+impl lenient::Reply for DescribePrometheusAgentInstancesResponse {
+    const NAME: &'static str = "DescribePrometheusAgentInstancesResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "Instances",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.instances),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribePrometheusAgentInstancesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribePrometheusAgentInstancesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribePrometheusAgentInstancesResponse", 2)?
+            .list("Instances", &self.instances)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::describe_prometheus_agents`](super::Client::describe_prometheus_agents).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribePrometheusAgentsRequest {
     /// Instance ID
     ///
     /// Required. Example: `prom-abcd`
-    #[serde(rename = "InstanceId")]
     pub instance_id: String,
     /// Agent name
     ///
     /// Example: `example`
-    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// List of agent IDs
     ///
     /// Example: `agent-abcd`
-    #[serde(rename = "AgentIds", skip_serializing_if = "Option::is_none")]
     pub agent_ids: Option<Vec<String>>,
     /// Offset. Default value: 0.
     ///
     /// Example: `0`
-    #[serde(rename = "Offset", skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// Number of returned results. Default value: 20. Maximum value: 100.
     ///
     /// Example: `10`
-    #[serde(rename = "Limit", skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
 }
 
@@ -15049,23 +18762,32 @@ impl<'de> Deserialize<'de> for DescribePrometheusAgentsRequest {
     }
 }
 
+impl serde::Serialize for DescribePrometheusAgentsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribePrometheusAgentsRequest", 5)?
+            .plain("InstanceId", &self.instance_id)?
+            .opt("Name", &self.name)?
+            .opt("AgentIds", &self.agent_ids)?
+            .opt("Offset", &self.offset)?
+            .opt("Limit", &self.limit)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::describe_prometheus_agents`](super::Client::describe_prometheus_agents).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribePrometheusAgentsResponse {
     /// List of agents
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "AgentSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub agent_set: Vec<output::PrometheusAgent>,
     /// Total number of agents
     ///
     /// Example: `12`
-    #[serde(rename = "TotalCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -15095,36 +18817,65 @@ impl DescribePrometheusAgentsResponse {
     }
 }
 
+impl lenient::Reply for DescribePrometheusAgentsResponse {
+    const NAME: &'static str = "DescribePrometheusAgentsResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "AgentSet",
+        "TotalCount",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.agent_set),
+            1 => lenient::scalar(map, &mut self.total_count),
+            2 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribePrometheusAgentsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribePrometheusAgentsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribePrometheusAgentsResponse", 3)?
+            .list("AgentSet", &self.agent_set)?
+            .opt("TotalCount", &self.total_count)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::describe_prometheus_alert_groups`](super::Client::describe_prometheus_alert_groups).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribePrometheusAlertGroupsRequest {
     /// prometheus instance ID
     ///
     /// Example: `prom-zs761zs2`
-    #[serde(rename = "InstanceId", skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// Number of returned results. defaults to 20. maximum value is 100.
     ///
     /// Example: `10`
-    #[serde(rename = "Limit", skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// Offset. default value: 0.
     ///
     /// Example: `0`
-    #[serde(rename = "Offset", skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// Alert group ID, such as alert-xxxx.
     /// List the alert group with the given ID.
     ///
     /// Example: `alert-f2vx278`
-    #[serde(rename = "GroupId", skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
     /// Specifies the alert group name.
     /// List alert groups which name contains the given string.
     ///
     /// Example: `告警分组-11`
-    #[serde(rename = "GroupName", skip_serializing_if = "Option::is_none")]
     pub group_name: Option<String>,
     /// (Chinese only)
     ///
@@ -15132,7 +18883,6 @@ pub struct DescribePrometheusAlertGroupsRequest {
     /// 返回包含符合过滤条件告警规则的整个分组
     ///
     /// 多个label过滤条件取交集
-    #[serde(rename = "Labels", skip_serializing_if = "Option::is_none")]
     pub labels: Option<Vec<PrometheusRuleKv>>,
 }
 
@@ -15225,24 +18975,34 @@ impl<'de> Deserialize<'de> for DescribePrometheusAlertGroupsRequest {
     }
 }
 
+impl serde::Serialize for DescribePrometheusAlertGroupsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribePrometheusAlertGroupsRequest", 6)?
+            .opt("InstanceId", &self.instance_id)?
+            .opt("Limit", &self.limit)?
+            .opt("Offset", &self.offset)?
+            .opt("GroupId", &self.group_id)?
+            .opt("GroupName", &self.group_name)?
+            .opt("Labels", &self.labels)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::describe_prometheus_alert_groups`](super::Client::describe_prometheus_alert_groups).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribePrometheusAlertGroupsResponse {
     /// Alert group information.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "AlertGroupSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub alert_group_set: Vec<output::PrometheusAlertGroupSet>,
     /// Total count of Alert groups.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `10`
-    #[serde(rename = "TotalCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -15272,30 +19032,60 @@ impl DescribePrometheusAlertGroupsResponse {
     }
 }
 
+impl lenient::Reply for DescribePrometheusAlertGroupsResponse {
+    const NAME: &'static str = "DescribePrometheusAlertGroupsResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "AlertGroupSet",
+        "TotalCount",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.alert_group_set),
+            1 => lenient::scalar(map, &mut self.total_count),
+            2 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribePrometheusAlertGroupsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribePrometheusAlertGroupsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribePrometheusAlertGroupsResponse", 3)?
+            .list("AlertGroupSet", &self.alert_group_set)?
+            .opt("TotalCount", &self.total_count)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::describe_prometheus_alert_policy`](super::Client::describe_prometheus_alert_policy).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribePrometheusAlertPolicyRequest {
     /// Instance ID
     ///
     /// Required. Example: `prom-253ac24d`
-    #[serde(rename = "InstanceId")]
     pub instance_id: String,
     /// Page offset
     ///
     /// Example: `0`
-    #[serde(rename = "Offset", skip_serializing_if = "Option::is_none")]
     pub offset: Option<u64>,
     /// Number of results per page
     ///
     /// Example: `100`
-    #[serde(rename = "Limit", skip_serializing_if = "Option::is_none")]
     pub limit: Option<u64>,
     /// Filter
     /// Valid values: `ID`, `Name`.
     ///
     /// Example: `{Name: "Name", Values: ["test-alert"]}`
-    #[serde(rename = "Filters", skip_serializing_if = "Option::is_none")]
     pub filters: Option<Vec<Filter>>,
 }
 
@@ -15363,23 +19153,31 @@ impl<'de> Deserialize<'de> for DescribePrometheusAlertPolicyRequest {
     }
 }
 
+impl serde::Serialize for DescribePrometheusAlertPolicyRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribePrometheusAlertPolicyRequest", 4)?
+            .plain("InstanceId", &self.instance_id)?
+            .opt("Offset", &self.offset)?
+            .opt("Limit", &self.limit)?
+            .opt("Filters", &self.filters)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::describe_prometheus_alert_policy`](super::Client::describe_prometheus_alert_policy).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribePrometheusAlertPolicyResponse {
     /// Alert details
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "AlertRules", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub alert_rules: Vec<output::PrometheusAlertPolicyItem>,
     /// Total number
     ///
     /// Example: `1`
-    #[serde(rename = "Total", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total: Option<u64>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -15409,8 +19207,42 @@ impl DescribePrometheusAlertPolicyResponse {
     }
 }
 
+impl lenient::Reply for DescribePrometheusAlertPolicyResponse {
+    const NAME: &'static str = "DescribePrometheusAlertPolicyResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "AlertRules",
+        "Total",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.alert_rules),
+            1 => lenient::scalar(map, &mut self.total),
+            2 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribePrometheusAlertPolicyResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribePrometheusAlertPolicyResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribePrometheusAlertPolicyResponse", 3)?
+            .list("AlertRules", &self.alert_rules)?
+            .opt("Total", &self.total)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::describe_prometheus_alertmanager_config`](super::Client::describe_prometheus_alertmanager_config).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribePrometheusAlertmanagerConfigRequest {
     /// (Chinese only)
@@ -15418,7 +19250,6 @@ pub struct DescribePrometheusAlertmanagerConfigRequest {
     /// Prometheus 实例 ID
     ///
     /// Example: `prom-xxxxxxxx`
-    #[serde(rename = "InstanceId", skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
 }
 
@@ -15461,17 +19292,23 @@ impl<'de> Deserialize<'de> for DescribePrometheusAlertmanagerConfigRequest {
     }
 }
 
+impl serde::Serialize for DescribePrometheusAlertmanagerConfigRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribePrometheusAlertmanagerConfigRequest", 1)?
+            .opt("InstanceId", &self.instance_id)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::describe_prometheus_alertmanager_config`](super::Client::describe_prometheus_alertmanager_config).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribePrometheusAlertmanagerConfigResponse {
     /// (Chinese only)
     ///
     /// Alertmanager 配置
-    #[serde(rename = "AlertmanagerConfig", default, skip_serializing_if = "Option::is_none")]
     pub alertmanager_config: Option<output::PrometheusAlertmanagerConfigV2>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -15495,39 +19332,64 @@ impl DescribePrometheusAlertmanagerConfigResponse {
     }
 }
 
+impl lenient::Reply for DescribePrometheusAlertmanagerConfigResponse {
+    const NAME: &'static str = "DescribePrometheusAlertmanagerConfigResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "AlertmanagerConfig",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.alertmanager_config),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribePrometheusAlertmanagerConfigResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribePrometheusAlertmanagerConfigResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribePrometheusAlertmanagerConfigResponse", 2)?
+            .opt("AlertmanagerConfig", &self.alertmanager_config)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::describe_prometheus_cluster_agents`](super::Client::describe_prometheus_cluster_agents).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribePrometheusClusterAgentsRequest {
     /// Instance ID
     ///
     /// Required. Example: `prom-xxxxxx`
-    #[serde(rename = "InstanceId")]
     pub instance_id: String,
     /// Page offset
     ///
     /// Example: `1`
-    #[serde(rename = "Offset", skip_serializing_if = "Option::is_none")]
     pub offset: Option<u64>,
     /// Page limit
     ///
     /// Example: `1`
-    #[serde(rename = "Limit", skip_serializing_if = "Option::is_none")]
     pub limit: Option<u64>,
     /// (Chinese only) 用于通过集群id过滤被绑定集群
     ///
     /// Example: `["cls-12345"]`
-    #[serde(rename = "ClusterIds", skip_serializing_if = "Option::is_none")]
     pub cluster_ids: Option<Vec<String>>,
     /// (Chinese only) 用于通过集群类型过滤被绑定集群
     ///
     /// Example: `["eks"]`
-    #[serde(rename = "ClusterTypes", skip_serializing_if = "Option::is_none")]
     pub cluster_types: Option<Vec<String>>,
     /// (Chinese only) 用于通过名称搜索被绑定集群
     ///
     /// Example: `测试集群`
-    #[serde(rename = "ClusterName", skip_serializing_if = "Option::is_none")]
     pub cluster_name: Option<String>,
 }
 
@@ -15615,30 +19477,38 @@ impl<'de> Deserialize<'de> for DescribePrometheusClusterAgentsRequest {
     }
 }
 
+impl serde::Serialize for DescribePrometheusClusterAgentsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribePrometheusClusterAgentsRequest", 6)?
+            .plain("InstanceId", &self.instance_id)?
+            .opt("Offset", &self.offset)?
+            .opt("Limit", &self.limit)?
+            .opt("ClusterIds", &self.cluster_ids)?
+            .opt("ClusterTypes", &self.cluster_types)?
+            .opt("ClusterName", &self.cluster_name)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::describe_prometheus_cluster_agents`](super::Client::describe_prometheus_cluster_agents).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribePrometheusClusterAgentsResponse {
     /// Information of the associated cluster
-    #[serde(rename = "Agents", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub agents: Vec<output::PrometheusAgentOverview>,
     /// The total number of the associated clusters
     ///
     /// Example: `1`
-    #[serde(rename = "Total", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total: Option<u64>,
     /// Whether the TMP instance is associated with the cluster for the first time. If so, you need to configure recording rules for it. This also applies if it has no default recording rule.
     ///
     /// Example: `false`
-    #[serde(rename = "IsFirstBind", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_first_bind: Option<bool>,
     /// (Chinese only) 实例组件是否需要更新镜像版本
     ///
     /// Example: `false`
-    #[serde(rename = "ImageNeedUpdate", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub image_need_update: Option<bool>,
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -15680,24 +19550,61 @@ impl DescribePrometheusClusterAgentsResponse {
     }
 }
 
+impl lenient::Reply for DescribePrometheusClusterAgentsResponse {
+    const NAME: &'static str = "DescribePrometheusClusterAgentsResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "Agents",
+        "Total",
+        "IsFirstBind",
+        "ImageNeedUpdate",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.agents),
+            1 => lenient::scalar(map, &mut self.total),
+            2 => lenient::scalar(map, &mut self.is_first_bind),
+            3 => lenient::scalar(map, &mut self.image_need_update),
+            4 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribePrometheusClusterAgentsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribePrometheusClusterAgentsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribePrometheusClusterAgentsResponse", 5)?
+            .list("Agents", &self.agents)?
+            .opt("Total", &self.total)?
+            .opt("IsFirstBind", &self.is_first_bind)?
+            .opt("ImageNeedUpdate", &self.image_need_update)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::describe_prometheus_config`](super::Client::describe_prometheus_config).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribePrometheusConfigRequest {
     /// Instance ID
     ///
     /// Required. Example: `prom-xxx`
-    #[serde(rename = "InstanceId")]
     pub instance_id: String,
     /// Cluster ID
     ///
     /// Required. Example: `cls-xxx`
-    #[serde(rename = "ClusterId")]
     pub cluster_id: String,
     /// Cluster type
     ///
     /// Required. Example: `tke`
-    #[serde(rename = "ClusterType")]
     pub cluster_type: String,
 }
 
@@ -15745,42 +19652,45 @@ impl<'de> Deserialize<'de> for DescribePrometheusConfigRequest {
     }
 }
 
+impl serde::Serialize for DescribePrometheusConfigRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribePrometheusConfigRequest", 3)?
+            .plain("InstanceId", &self.instance_id)?
+            .plain("ClusterId", &self.cluster_id)?
+            .plain("ClusterType", &self.cluster_type)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::describe_prometheus_config`](super::Client::describe_prometheus_config).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribePrometheusConfigResponse {
     /// Global configuration
     ///
     /// Example: `"scrape_configs:\n- job_name: job1\n  scrape_interval: 15s\n  static_configs:\n  - targets:\n    - \"\"\n"`
-    #[serde(rename = "Config", default, skip_serializing_if = "Option::is_none")]
     pub config: Option<String>,
     /// ServiceMonitor configuration
     ///
     /// Example: `[{"Name":"abc","Config":"abc","TemplateId":"abc","Targets":{"Total":1,"Up":1,"Down":1,"Unknown":1}}]`
-    #[serde(rename = "ServiceMonitors", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub service_monitors: Vec<output::PrometheusConfigItem>,
     /// PodMonitor configuration
     ///
     /// Example: `[{"Name":"abc","Config":"abc","TemplateId":"abc","Targets":{"Total":1,"Up":1,"Down":1,"Unknown":1}}]`
-    #[serde(rename = "PodMonitors", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub pod_monitors: Vec<output::PrometheusConfigItem>,
     /// Raw jobs
     ///
     /// Example: `[{"Name":"abc","Config":"abc","TemplateId":"abc","Targets":{"Total":1,"Up":1,"Down":1,"Unknown":1}}]`
-    #[serde(rename = "RawJobs", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub raw_jobs: Vec<output::PrometheusConfigItem>,
     /// Probes
     ///
     /// Example: `[{"Name":"abc","Config":"abc","TemplateId":"abc","Targets":{"Total":1,"Up":1,"Down":1,"Unknown":1}}]`
-    #[serde(rename = "Probes", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub probes: Vec<output::PrometheusConfigItem>,
     /// (Chinese only) 实例组件是否需要升级
     ///
     /// Example: `false`
-    #[serde(rename = "ImageNeedUpdate", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub image_need_update: Option<bool>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -15834,8 +19744,54 @@ impl DescribePrometheusConfigResponse {
     }
 }
 
+impl lenient::Reply for DescribePrometheusConfigResponse {
+    const NAME: &'static str = "DescribePrometheusConfigResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "Config",
+        "ServiceMonitors",
+        "PodMonitors",
+        "RawJobs",
+        "Probes",
+        "ImageNeedUpdate",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.config),
+            1 => lenient::list(map, &mut self.service_monitors),
+            2 => lenient::list(map, &mut self.pod_monitors),
+            3 => lenient::list(map, &mut self.raw_jobs),
+            4 => lenient::list(map, &mut self.probes),
+            5 => lenient::scalar(map, &mut self.image_need_update),
+            6 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribePrometheusConfigResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribePrometheusConfigResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribePrometheusConfigResponse", 7)?
+            .opt("Config", &self.config)?
+            .list("ServiceMonitors", &self.service_monitors)?
+            .list("PodMonitors", &self.pod_monitors)?
+            .list("RawJobs", &self.raw_jobs)?
+            .list("Probes", &self.probes)?
+            .opt("ImageNeedUpdate", &self.image_need_update)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::describe_prometheus_create_instance_quota`](super::Client::describe_prometheus_create_instance_quota).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribePrometheusCreateInstanceQuotaRequest {}
 
@@ -15861,17 +19817,22 @@ impl<'de> Deserialize<'de> for DescribePrometheusCreateInstanceQuotaRequest {
     }
 }
 
+impl serde::Serialize for DescribePrometheusCreateInstanceQuotaRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribePrometheusCreateInstanceQuotaRequest", 0)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::describe_prometheus_create_instance_quota`](super::Client::describe_prometheus_create_instance_quota).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribePrometheusCreateInstanceQuotaResponse {
     /// (Chinese only)
     ///
     /// prometheus实例创建配额
-    #[serde(rename = "QuotaDetail", default, skip_serializing_if = "Option::is_none")]
     pub quota_detail: Option<output::PrometheusInstanceQuotaDetail>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -15895,19 +19856,48 @@ impl DescribePrometheusCreateInstanceQuotaResponse {
     }
 }
 
+impl lenient::Reply for DescribePrometheusCreateInstanceQuotaResponse {
+    const NAME: &'static str = "DescribePrometheusCreateInstanceQuotaResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "QuotaDetail",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.quota_detail),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribePrometheusCreateInstanceQuotaResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribePrometheusCreateInstanceQuotaResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribePrometheusCreateInstanceQuotaResponse", 2)?
+            .opt("QuotaDetail", &self.quota_detail)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::describe_prometheus_global_config`](super::Client::describe_prometheus_global_config).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribePrometheusGlobalConfigRequest {
     /// Instance-level scrape configuration
     ///
     /// Required. Example: `prom-abcd`
-    #[serde(rename = "InstanceId")]
     pub instance_id: String,
     /// Whether to disable statistics
     ///
     /// Example: `false`
-    #[serde(rename = "DisableStatistics", skip_serializing_if = "Option::is_none")]
     pub disable_statistics: Option<bool>,
 }
 
@@ -15955,41 +19945,44 @@ impl<'de> Deserialize<'de> for DescribePrometheusGlobalConfigRequest {
     }
 }
 
+impl serde::Serialize for DescribePrometheusGlobalConfigRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribePrometheusGlobalConfigRequest", 2)?
+            .plain("InstanceId", &self.instance_id)?
+            .opt("DisableStatistics", &self.disable_statistics)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::describe_prometheus_global_config`](super::Client::describe_prometheus_global_config).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribePrometheusGlobalConfigResponse {
     /// Configuration content
     ///
     /// Example: `global:   scrape_interval: 15s    evaluation_interval: 15s  scrape_configs:   - job_name: "prometheus"     static_configs:       - targets: ["localhost:9090"]`
-    #[serde(rename = "Config", default, skip_serializing_if = "Option::is_none")]
     pub config: Option<String>,
     /// List of service monitors and the corresponding targets information
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "ServiceMonitors", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub service_monitors: Vec<output::PrometheusConfigItem>,
     /// List of pod monitors and the corresponding targets information
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "PodMonitors", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub pod_monitors: Vec<output::PrometheusConfigItem>,
     /// List of raw jobs and the corresponding targets information
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "RawJobs", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub raw_jobs: Vec<output::PrometheusConfigItem>,
     /// List of probes and the corresponding targets information
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "Probes", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub probes: Vec<output::PrometheusConfigItem>,
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -16037,14 +20030,56 @@ impl DescribePrometheusGlobalConfigResponse {
     }
 }
 
+impl lenient::Reply for DescribePrometheusGlobalConfigResponse {
+    const NAME: &'static str = "DescribePrometheusGlobalConfigResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "Config",
+        "ServiceMonitors",
+        "PodMonitors",
+        "RawJobs",
+        "Probes",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.config),
+            1 => lenient::list(map, &mut self.service_monitors),
+            2 => lenient::list(map, &mut self.pod_monitors),
+            3 => lenient::list(map, &mut self.raw_jobs),
+            4 => lenient::list(map, &mut self.probes),
+            5 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribePrometheusGlobalConfigResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribePrometheusGlobalConfigResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribePrometheusGlobalConfigResponse", 6)?
+            .opt("Config", &self.config)?
+            .list("ServiceMonitors", &self.service_monitors)?
+            .list("PodMonitors", &self.pod_monitors)?
+            .list("RawJobs", &self.raw_jobs)?
+            .list("Probes", &self.probes)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::describe_prometheus_global_notification`](super::Client::describe_prometheus_global_notification).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribePrometheusGlobalNotificationRequest {
     /// Instance ID
     ///
     /// Required. Example: `prom-xxx`
-    #[serde(rename = "InstanceId")]
     pub instance_id: String,
 }
 
@@ -16082,18 +20117,24 @@ impl<'de> Deserialize<'de> for DescribePrometheusGlobalNotificationRequest {
     }
 }
 
+impl serde::Serialize for DescribePrometheusGlobalNotificationRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribePrometheusGlobalNotificationRequest", 1)?
+            .plain("InstanceId", &self.instance_id)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::describe_prometheus_global_notification`](super::Client::describe_prometheus_global_notification).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribePrometheusGlobalNotificationResponse {
     /// Global alert notification channel
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "Notification", default, skip_serializing_if = "Option::is_none")]
     pub notification: Option<output::PrometheusNotificationItem>,
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -16117,14 +20158,44 @@ impl DescribePrometheusGlobalNotificationResponse {
     }
 }
 
+impl lenient::Reply for DescribePrometheusGlobalNotificationResponse {
+    const NAME: &'static str = "DescribePrometheusGlobalNotificationResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "Notification",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.notification),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribePrometheusGlobalNotificationResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribePrometheusGlobalNotificationResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribePrometheusGlobalNotificationResponse", 2)?
+            .opt("Notification", &self.notification)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::describe_prometheus_instance_detail`](super::Client::describe_prometheus_instance_detail).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribePrometheusInstanceDetailRequest {
     /// Instance ID
     ///
     /// Required. Example: `prom-abc`
-    #[serde(rename = "InstanceId")]
     pub instance_id: String,
 }
 
@@ -16162,29 +20233,33 @@ impl<'de> Deserialize<'de> for DescribePrometheusInstanceDetailRequest {
     }
 }
 
+impl serde::Serialize for DescribePrometheusInstanceDetailRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribePrometheusInstanceDetailRequest", 1)?
+            .plain("InstanceId", &self.instance_id)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::describe_prometheus_instance_detail`](super::Client::describe_prometheus_instance_detail).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribePrometheusInstanceDetailResponse {
     /// Instance ID
     ///
     /// Example: `prom-abc`
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// Instance name
     ///
     /// Example: `test-Prometheus`
-    #[serde(rename = "InstanceName", default, skip_serializing_if = "Option::is_none")]
     pub instance_name: Option<String>,
     /// VPC ID
     ///
     /// Example: `vpc-abc`
-    #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// Subnet ID
     ///
     /// Example: `subnet-abc`
-    #[serde(rename = "SubnetId", default, skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
     /// Instance status. Valid values:
     ///
@@ -16198,7 +20273,6 @@ pub struct DescribePrometheusInstanceDetailResponse {
     /// `9`: Service suspended for overdue payment
     ///
     /// Example: `3`
-    #[serde(rename = "InstanceStatus", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub instance_status: Option<i64>,
     /// Billing status
     ///
@@ -16210,20 +20284,17 @@ pub struct DescribePrometheusInstanceDetailResponse {
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `1`
-    #[serde(rename = "ChargeStatus", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub charge_status: Option<i64>,
     /// Whether Grafana is enabled
     /// `0`: Disabled
     /// `1`: Enabled
     ///
     /// Example: `1`
-    #[serde(rename = "EnableGrafana", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub enable_grafana: Option<i64>,
     /// Grafana dashboard URL
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `http://10.0.0.1:3000`
-    #[serde(rename = "GrafanaURL", default, skip_serializing_if = "Option::is_none")]
     pub grafana_url: Option<String>,
     /// Instance billing mode. Valid values:
     ///
@@ -16231,25 +20302,21 @@ pub struct DescribePrometheusInstanceDetailResponse {
     /// `3`: Pay-as-you-go
     ///
     /// Example: `3`
-    #[serde(rename = "InstanceChargeType", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub instance_charge_type: Option<i64>,
     /// Specification name
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `基础1`
-    #[serde(rename = "SpecName", default, skip_serializing_if = "Option::is_none")]
     pub spec_name: Option<String>,
     /// Storage period
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `15`
-    #[serde(rename = "DataRetentionTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub data_retention_time: Option<i64>,
     /// Expiration time of the purchased instance
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `2024/07/16 16:06:31`
-    #[serde(rename = "ExpireTime", default, skip_serializing_if = "Option::is_none")]
     pub expire_time: Option<String>,
     /// Auto-renewal flag
     ///
@@ -16260,10 +20327,8 @@ pub struct DescribePrometheusInstanceDetailResponse {
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `0`
-    #[serde(rename = "AutoRenewFlag", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub auto_renew_flag: Option<i64>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -16359,14 +20424,80 @@ impl DescribePrometheusInstanceDetailResponse {
     }
 }
 
+impl lenient::Reply for DescribePrometheusInstanceDetailResponse {
+    const NAME: &'static str = "DescribePrometheusInstanceDetailResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "InstanceId",
+        "InstanceName",
+        "VpcId",
+        "SubnetId",
+        "InstanceStatus",
+        "ChargeStatus",
+        "EnableGrafana",
+        "GrafanaURL",
+        "InstanceChargeType",
+        "SpecName",
+        "DataRetentionTime",
+        "ExpireTime",
+        "AutoRenewFlag",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.instance_id),
+            1 => lenient::value(map, &mut self.instance_name),
+            2 => lenient::value(map, &mut self.vpc_id),
+            3 => lenient::value(map, &mut self.subnet_id),
+            4 => lenient::scalar(map, &mut self.instance_status),
+            5 => lenient::scalar(map, &mut self.charge_status),
+            6 => lenient::scalar(map, &mut self.enable_grafana),
+            7 => lenient::value(map, &mut self.grafana_url),
+            8 => lenient::scalar(map, &mut self.instance_charge_type),
+            9 => lenient::value(map, &mut self.spec_name),
+            10 => lenient::scalar(map, &mut self.data_retention_time),
+            11 => lenient::value(map, &mut self.expire_time),
+            12 => lenient::scalar(map, &mut self.auto_renew_flag),
+            13 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribePrometheusInstanceDetailResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribePrometheusInstanceDetailResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribePrometheusInstanceDetailResponse", 14)?
+            .opt("InstanceId", &self.instance_id)?
+            .opt("InstanceName", &self.instance_name)?
+            .opt("VpcId", &self.vpc_id)?
+            .opt("SubnetId", &self.subnet_id)?
+            .opt("InstanceStatus", &self.instance_status)?
+            .opt("ChargeStatus", &self.charge_status)?
+            .opt("EnableGrafana", &self.enable_grafana)?
+            .opt("GrafanaURL", &self.grafana_url)?
+            .opt("InstanceChargeType", &self.instance_charge_type)?
+            .opt("SpecName", &self.spec_name)?
+            .opt("DataRetentionTime", &self.data_retention_time)?
+            .opt("ExpireTime", &self.expire_time)?
+            .opt("AutoRenewFlag", &self.auto_renew_flag)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::describe_prometheus_instance_init_status`](super::Client::describe_prometheus_instance_init_status).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribePrometheusInstanceInitStatusRequest {
     /// Instance ID
     ///
     /// Required. Example: `prom-asdfghjk`
-    #[serde(rename = "InstanceId")]
     pub instance_id: String,
 }
 
@@ -16404,8 +20535,16 @@ impl<'de> Deserialize<'de> for DescribePrometheusInstanceInitStatusRequest {
     }
 }
 
+impl serde::Serialize for DescribePrometheusInstanceInitStatusRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribePrometheusInstanceInitStatusRequest", 1)?
+            .plain("InstanceId", &self.instance_id)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::describe_prometheus_instance_init_status`](super::Client::describe_prometheus_instance_init_status).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribePrometheusInstanceInitStatusResponse {
     /// Instance initialization status. Valid values:
@@ -16415,28 +20554,23 @@ pub struct DescribePrometheusInstanceInitStatusResponse {
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `running`
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Initialize task steps
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "Steps", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub steps: Vec<output::TaskStepInfo>,
     /// EKS cluster ID of the instance
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `cls-asdf1234`
-    #[serde(rename = "EksClusterId", default, skip_serializing_if = "Option::is_none")]
     pub eks_cluster_id: Option<String>,
     /// (Chinese only) eks集群内pod的安全组
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `sg-asdf1234`
-    #[serde(rename = "SecurityGroupId", default, skip_serializing_if = "Option::is_none")]
     pub security_group_id: Option<String>,
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -16478,24 +20612,61 @@ impl DescribePrometheusInstanceInitStatusResponse {
     }
 }
 
+impl lenient::Reply for DescribePrometheusInstanceInitStatusResponse {
+    const NAME: &'static str = "DescribePrometheusInstanceInitStatusResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "Status",
+        "Steps",
+        "EksClusterId",
+        "SecurityGroupId",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.status),
+            1 => lenient::list(map, &mut self.steps),
+            2 => lenient::value(map, &mut self.eks_cluster_id),
+            3 => lenient::value(map, &mut self.security_group_id),
+            4 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribePrometheusInstanceInitStatusResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribePrometheusInstanceInitStatusResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribePrometheusInstanceInitStatusResponse", 5)?
+            .opt("Status", &self.status)?
+            .list("Steps", &self.steps)?
+            .opt("EksClusterId", &self.eks_cluster_id)?
+            .opt("SecurityGroupId", &self.security_group_id)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::describe_prometheus_instance_usage`](super::Client::describe_prometheus_instance_usage).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribePrometheusInstanceUsageRequest {
     /// Query by one or more instance IDs. Instance ID is in the format of `prom-xxxxxxxx`. Up to 100 instances can be queried in one request.
     ///
     /// Required. Example: `["prom-xxxxxxxx"]`
-    #[serde(rename = "InstanceIds")]
     pub instance_ids: Vec<String>,
     /// Start time
     ///
     /// Required. Example: `20210101`
-    #[serde(rename = "StartCalcDate")]
     pub start_calc_date: String,
     /// End time
     ///
     /// Required. Example: `20210102`
-    #[serde(rename = "EndCalcDate")]
     pub end_calc_date: String,
 }
 
@@ -16543,18 +20714,26 @@ impl<'de> Deserialize<'de> for DescribePrometheusInstanceUsageRequest {
     }
 }
 
+impl serde::Serialize for DescribePrometheusInstanceUsageRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribePrometheusInstanceUsageRequest", 3)?
+            .plain("InstanceIds", &self.instance_ids)?
+            .plain("StartCalcDate", &self.start_calc_date)?
+            .plain("EndCalcDate", &self.end_calc_date)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::describe_prometheus_instance_usage`](super::Client::describe_prometheus_instance_usage).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribePrometheusInstanceUsageResponse {
     /// Usage list
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "UsageSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub usage_set: Vec<output::PrometheusInstanceTenantUsage>,
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -16578,26 +20757,54 @@ impl DescribePrometheusInstanceUsageResponse {
     }
 }
 
+impl lenient::Reply for DescribePrometheusInstanceUsageResponse {
+    const NAME: &'static str = "DescribePrometheusInstanceUsageResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "UsageSet",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.usage_set),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribePrometheusInstanceUsageResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribePrometheusInstanceUsageResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribePrometheusInstanceUsageResponse", 2)?
+            .list("UsageSet", &self.usage_set)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::describe_prometheus_instances_overview`](super::Client::describe_prometheus_instances_overview).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribePrometheusInstancesOverviewRequest {
     /// Page offset
     ///
     /// Example: `1`
-    #[serde(rename = "Offset", skip_serializing_if = "Option::is_none")]
     pub offset: Option<u64>,
     /// Number of results per page
     ///
     /// Example: `20`
-    #[serde(rename = "Limit", skip_serializing_if = "Option::is_none")]
     pub limit: Option<u64>,
     /// Instance filter. Valid values:
     /// `ID`: Filter by instance ID
     /// `Name`: Filter by instance name
     ///
     /// Example: `[{"Name": "Name","Values": ["test"]}]`
-    #[serde(rename = "Filters", skip_serializing_if = "Option::is_none")]
     pub filters: Option<Vec<Filter>>,
 }
 
@@ -16660,21 +20867,28 @@ impl<'de> Deserialize<'de> for DescribePrometheusInstancesOverviewRequest {
     }
 }
 
+impl serde::Serialize for DescribePrometheusInstancesOverviewRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribePrometheusInstancesOverviewRequest", 3)?
+            .opt("Offset", &self.offset)?
+            .opt("Limit", &self.limit)?
+            .opt("Filters", &self.filters)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::describe_prometheus_instances_overview`](super::Client::describe_prometheus_instances_overview).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribePrometheusInstancesOverviewResponse {
     /// List of instances
-    #[serde(rename = "Instances", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub instances: Vec<output::PrometheusInstancesOverview>,
     /// Total number of instances
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `1`
-    #[serde(rename = "Total", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total: Option<u64>,
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -16704,14 +20918,47 @@ impl DescribePrometheusInstancesOverviewResponse {
     }
 }
 
+impl lenient::Reply for DescribePrometheusInstancesOverviewResponse {
+    const NAME: &'static str = "DescribePrometheusInstancesOverviewResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "Instances",
+        "Total",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.instances),
+            1 => lenient::scalar(map, &mut self.total),
+            2 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribePrometheusInstancesOverviewResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribePrometheusInstancesOverviewResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribePrometheusInstancesOverviewResponse", 3)?
+            .list("Instances", &self.instances)?
+            .opt("Total", &self.total)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::describe_prometheus_instances`](super::Client::describe_prometheus_instances).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribePrometheusInstancesRequest {
     /// Queries by instance ID or IDs. Instance ID is in the format of `prom-xxxxxxxx`. Up to 100 instances can be queried in one request.
     ///
     /// Example: `["prom-xxxxx"]`
-    #[serde(rename = "InstanceIds", skip_serializing_if = "Option::is_none")]
     pub instance_ids: Option<Vec<String>>,
     /// Filter by instance status
     ///
@@ -16725,35 +20972,28 @@ pub struct DescribePrometheusInstancesRequest {
     /// - 9: Service suspended for overdue payment
     ///
     /// Example: `[1,2]`
-    #[serde(rename = "InstanceStatus", skip_serializing_if = "Option::is_none")]
     pub instance_status: Option<Vec<i64>>,
     /// Filter by instance name
     ///
     /// Example: `1`
-    #[serde(rename = "InstanceName", skip_serializing_if = "Option::is_none")]
     pub instance_name: Option<String>,
     /// Filter by AZ in the format of `ap-guangzhou-1`
     ///
     /// Example: `["ap-guangzhou-1"]`
-    #[serde(rename = "Zones", skip_serializing_if = "Option::is_none")]
     pub zones: Option<Vec<String>>,
     /// Filter by tag key-value pair. The `tag-key` should be replaced with a specific tag key.
-    #[serde(rename = "TagFilters", skip_serializing_if = "Option::is_none")]
     pub tag_filters: Option<Vec<PrometheusTag>>,
     /// Filter by instance IPv4 address
     ///
     /// Example: `["1.1.1.1"]`
-    #[serde(rename = "IPv4Address", skip_serializing_if = "Option::is_none")]
     pub ipv4_address: Option<Vec<String>>,
     /// Number of returned results. Default value: 20. Maximum value: 100.
     ///
     /// Example: `1`
-    #[serde(rename = "Limit", skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// Offset. Default value: 0.
     ///
     /// Example: `1`
-    #[serde(rename = "Offset", skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// Filter by billing mode
     ///
@@ -16761,7 +21001,6 @@ pub struct DescribePrometheusInstancesRequest {
     /// - 3: Pay-as-you-go
     ///
     /// Example: `2`
-    #[serde(rename = "InstanceChargeType", skip_serializing_if = "Option::is_none")]
     pub instance_charge_type: Option<i64>,
 }
 
@@ -16884,23 +21123,36 @@ impl<'de> Deserialize<'de> for DescribePrometheusInstancesRequest {
     }
 }
 
+impl serde::Serialize for DescribePrometheusInstancesRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribePrometheusInstancesRequest", 9)?
+            .opt("InstanceIds", &self.instance_ids)?
+            .opt("InstanceStatus", &self.instance_status)?
+            .opt("InstanceName", &self.instance_name)?
+            .opt("Zones", &self.zones)?
+            .opt("TagFilters", &self.tag_filters)?
+            .opt("IPv4Address", &self.ipv4_address)?
+            .opt("Limit", &self.limit)?
+            .opt("Offset", &self.offset)?
+            .opt("InstanceChargeType", &self.instance_charge_type)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::describe_prometheus_instances`](super::Client::describe_prometheus_instances).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribePrometheusInstancesResponse {
     /// List of instance details.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "InstanceSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub instance_set: Vec<output::PrometheusInstancesItem>,
     /// Number of eligible instances.
     ///
     /// Example: `1`
-    #[serde(rename = "TotalCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -16930,14 +21182,47 @@ impl DescribePrometheusInstancesResponse {
     }
 }
 
+impl lenient::Reply for DescribePrometheusInstancesResponse {
+    const NAME: &'static str = "DescribePrometheusInstancesResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "InstanceSet",
+        "TotalCount",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.instance_set),
+            1 => lenient::scalar(map, &mut self.total_count),
+            2 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribePrometheusInstancesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribePrometheusInstancesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribePrometheusInstancesResponse", 3)?
+            .list("InstanceSet", &self.instance_set)?
+            .opt("TotalCount", &self.total_count)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::describe_prometheus_integration_metrics`](super::Client::describe_prometheus_integration_metrics).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribePrometheusIntegrationMetricsRequest {
     /// (Chinese only) 集成类型标识。取值参考DescribePrometheusIntegrations接口返回中IntegrationSet\[i\].Code参数
     ///
     /// Required. Example: `qcloud`
-    #[serde(rename = "IntegrationCode")]
     pub integration_code: String,
 }
 
@@ -16975,17 +21260,23 @@ impl<'de> Deserialize<'de> for DescribePrometheusIntegrationMetricsRequest {
     }
 }
 
+impl serde::Serialize for DescribePrometheusIntegrationMetricsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribePrometheusIntegrationMetricsRequest", 1)?
+            .plain("IntegrationCode", &self.integration_code)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::describe_prometheus_integration_metrics`](super::Client::describe_prometheus_integration_metrics).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribePrometheusIntegrationMetricsResponse {
     /// (Chinese only) 集成指标详情分组
     ///
     /// Example: `[{"Group":"cdb","Metrics":[{"MetricName":"qce_cdb_abortedclients_sum","Name":"异常关闭的客户端连接数","MetricType":"","Unit":"Count","Description":"由于客户端在没有正确关闭连接的情况下死亡而中止的连接数"}]}]`
-    #[serde(rename = "IntegrationMetricSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub integration_metric_set: Vec<output::IntegrationMetricGroup>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -17009,29 +21300,56 @@ impl DescribePrometheusIntegrationMetricsResponse {
     }
 }
 
+impl lenient::Reply for DescribePrometheusIntegrationMetricsResponse {
+    const NAME: &'static str = "DescribePrometheusIntegrationMetricsResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "IntegrationMetricSet",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.integration_metric_set),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribePrometheusIntegrationMetricsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribePrometheusIntegrationMetricsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribePrometheusIntegrationMetricsResponse", 2)?
+            .list("IntegrationMetricSet", &self.integration_metric_set)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::describe_prometheus_record_rules`](super::Client::describe_prometheus_record_rules).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribePrometheusRecordRulesRequest {
     /// Instance ID
     ///
     /// Required. Example: `prom-343kafd34`
-    #[serde(rename = "InstanceId")]
     pub instance_id: String,
     /// Page offset
     ///
     /// Example: `1`
-    #[serde(rename = "Offset", skip_serializing_if = "Option::is_none")]
     pub offset: Option<u64>,
     /// Number of results per page
     ///
     /// Example: `20`
-    #[serde(rename = "Limit", skip_serializing_if = "Option::is_none")]
     pub limit: Option<u64>,
     /// Filter
     ///
     /// Example: `[{"Name": "name","Values": ["test"]}]`
-    #[serde(rename = "Filters", skip_serializing_if = "Option::is_none")]
     pub filters: Option<Vec<Filter>>,
 }
 
@@ -17099,20 +21417,28 @@ impl<'de> Deserialize<'de> for DescribePrometheusRecordRulesRequest {
     }
 }
 
+impl serde::Serialize for DescribePrometheusRecordRulesRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribePrometheusRecordRulesRequest", 4)?
+            .plain("InstanceId", &self.instance_id)?
+            .opt("Offset", &self.offset)?
+            .opt("Limit", &self.limit)?
+            .opt("Filters", &self.filters)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::describe_prometheus_record_rules`](super::Client::describe_prometheus_record_rules).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribePrometheusRecordRulesResponse {
     /// Recording rule
-    #[serde(rename = "Records", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub records: Vec<output::PrometheusRecordRuleYamlItem>,
     /// Total number
     ///
     /// Example: `1`
-    #[serde(rename = "Total", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total: Option<u64>,
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -17142,14 +21468,47 @@ impl DescribePrometheusRecordRulesResponse {
     }
 }
 
+impl lenient::Reply for DescribePrometheusRecordRulesResponse {
+    const NAME: &'static str = "DescribePrometheusRecordRulesResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "Records",
+        "Total",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.records),
+            1 => lenient::scalar(map, &mut self.total),
+            2 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribePrometheusRecordRulesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribePrometheusRecordRulesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribePrometheusRecordRulesResponse", 3)?
+            .list("Records", &self.records)?
+            .opt("Total", &self.total)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::describe_prometheus_regions`](super::Client::describe_prometheus_regions).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribePrometheusRegionsRequest {
     /// (Chinese only) 1-预付费，2-后付费，3-全地域（不填默认全地域）
     ///
     /// Example: `1`
-    #[serde(rename = "PayMode", skip_serializing_if = "Option::is_none")]
     pub pay_mode: Option<i64>,
 }
 
@@ -17192,17 +21551,23 @@ impl<'de> Deserialize<'de> for DescribePrometheusRegionsRequest {
     }
 }
 
+impl serde::Serialize for DescribePrometheusRegionsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribePrometheusRegionsRequest", 1)?
+            .opt("PayMode", &self.pay_mode)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::describe_prometheus_regions`](super::Client::describe_prometheus_regions).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribePrometheusRegionsResponse {
     /// (Chinese only) 区域列表
     ///
     /// Required.
-    #[serde(rename = "RegionSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub region_set: Vec<output::PrometheusRegionItem>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -17221,39 +21586,64 @@ impl DescribePrometheusRegionsResponse {
     }
 }
 
+impl lenient::Reply for DescribePrometheusRegionsResponse {
+    const NAME: &'static str = "DescribePrometheusRegionsResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RegionSet",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.region_set),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribePrometheusRegionsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribePrometheusRegionsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribePrometheusRegionsResponse", 2)?
+            .list("RegionSet", &self.region_set)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::describe_prometheus_scrape_jobs`](super::Client::describe_prometheus_scrape_jobs).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribePrometheusScrapeJobsRequest {
     /// Instance ID
     ///
     /// Required. Example: `prom-evrh1x32`
-    #[serde(rename = "InstanceId")]
     pub instance_id: String,
     /// Agent ID
     ///
     /// Required. Example: `agent-hod16m43`
-    #[serde(rename = "AgentId")]
     pub agent_id: String,
     /// Task name
     ///
     /// Example: `node-exporter`
-    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// List of task IDs
     ///
     /// Example: `["job-afeiigf"]`
-    #[serde(rename = "JobIds", skip_serializing_if = "Option::is_none")]
     pub job_ids: Option<Vec<String>>,
     /// Offset. Default value: 0.
     ///
     /// Example: `0`
-    #[serde(rename = "Offset", skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// Number of returned results. Default value: 20. Maximum value: 100.
     ///
     /// Example: `20`
-    #[serde(rename = "Limit", skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
 }
 
@@ -17336,23 +21726,33 @@ impl<'de> Deserialize<'de> for DescribePrometheusScrapeJobsRequest {
     }
 }
 
+impl serde::Serialize for DescribePrometheusScrapeJobsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribePrometheusScrapeJobsRequest", 6)?
+            .plain("InstanceId", &self.instance_id)?
+            .plain("AgentId", &self.agent_id)?
+            .opt("Name", &self.name)?
+            .opt("JobIds", &self.job_ids)?
+            .opt("Offset", &self.offset)?
+            .opt("Limit", &self.limit)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::describe_prometheus_scrape_jobs`](super::Client::describe_prometheus_scrape_jobs).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribePrometheusScrapeJobsResponse {
     /// List of tasks
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `[{                 "AgentId": "agent-hod16m43",                  "Config": "job_name: static\nhonor_timestamps: true\nmetrics_path: /metrics\nscheme: http\nfollow_redirects: true\nstatic_configs:\n- targets:\n  - localhost:9090\n",                  "Name": "node-exporter",                  "JobId": "job-afeiig0k"}]`
-    #[serde(rename = "ScrapeJobSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub scrape_job_set: Vec<output::PrometheusScrapeJob>,
     /// Total number of tasks
     ///
     /// Example: `12`
-    #[serde(rename = "TotalCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -17382,29 +21782,59 @@ impl DescribePrometheusScrapeJobsResponse {
     }
 }
 
+impl lenient::Reply for DescribePrometheusScrapeJobsResponse {
+    const NAME: &'static str = "DescribePrometheusScrapeJobsResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "ScrapeJobSet",
+        "TotalCount",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.scrape_job_set),
+            1 => lenient::scalar(map, &mut self.total_count),
+            2 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribePrometheusScrapeJobsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribePrometheusScrapeJobsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribePrometheusScrapeJobsResponse", 3)?
+            .list("ScrapeJobSet", &self.scrape_job_set)?
+            .opt("TotalCount", &self.total_count)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::describe_prometheus_scrape_statistics`](super::Client::describe_prometheus_scrape_statistics).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribePrometheusScrapeStatisticsRequest {
     /// (Chinese only) 实例ID列表
     ///
     /// Required. Example: `["prom-osje"]`
-    #[serde(rename = "InstanceIds")]
     pub instance_ids: Vec<String>,
     /// (Chinese only) 集群ID
     ///
     /// Example: `cls-xxx`
-    #[serde(rename = "ClusterId", skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
     /// (Chinese only) job 类型
     ///
     /// Example: `podMonitor`
-    #[serde(rename = "JobType", skip_serializing_if = "Option::is_none")]
     pub job_type: Option<String>,
     /// (Chinese only) job 过滤，不写就是全部 job
     ///
     /// Example: `cadvisor`
-    #[serde(rename = "Job", skip_serializing_if = "Option::is_none")]
     pub job: Option<String>,
 }
 
@@ -17472,24 +21902,32 @@ impl<'de> Deserialize<'de> for DescribePrometheusScrapeStatisticsRequest {
     }
 }
 
+impl serde::Serialize for DescribePrometheusScrapeStatisticsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribePrometheusScrapeStatisticsRequest", 4)?
+            .plain("InstanceIds", &self.instance_ids)?
+            .opt("ClusterId", &self.cluster_id)?
+            .opt("JobType", &self.job_type)?
+            .opt("Job", &self.job)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::describe_prometheus_scrape_statistics`](super::Client::describe_prometheus_scrape_statistics).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribePrometheusScrapeStatisticsResponse {
     /// (Chinese only) 总个数
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `1`
-    #[serde(rename = "Total", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
     /// (Chinese only) 实例指标抓取速率详情
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "InstanceResults", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub instance_results: Vec<output::PrometheusInstanceScrapeStatistics>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -17519,41 +21957,69 @@ impl DescribePrometheusScrapeStatisticsResponse {
     }
 }
 
+impl lenient::Reply for DescribePrometheusScrapeStatisticsResponse {
+    const NAME: &'static str = "DescribePrometheusScrapeStatisticsResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "Total",
+        "InstanceResults",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.total),
+            1 => lenient::list(map, &mut self.instance_results),
+            2 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribePrometheusScrapeStatisticsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribePrometheusScrapeStatisticsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribePrometheusScrapeStatisticsResponse", 3)?
+            .opt("Total", &self.total)?
+            .list("InstanceResults", &self.instance_results)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::describe_prometheus_targets_tmp`](super::Client::describe_prometheus_targets_tmp).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribePrometheusTargetsTmpRequest {
     /// Instance ID
     ///
     /// Required. Example: `prom-xxx`
-    #[serde(rename = "InstanceId")]
     pub instance_id: String,
     /// Cluster ID
     ///
     /// Required. Example: `cls-xxx`
-    #[serde(rename = "ClusterId")]
     pub cluster_id: String,
     /// Cluster type
     ///
     /// Example: `tke`
-    #[serde(rename = "ClusterType", skip_serializing_if = "Option::is_none")]
     pub cluster_type: Option<String>,
     /// Filters.
     /// You can filter by `RawJob`, `Job`, `ServiceMonitor`, `PodMonitor`, or `Health`.
     /// `Health` contains three values: `up`, `down`, `unknown`.
     ///
     /// Example: `[{"Name": "RawJob","Values": ["eks-network"]}]`
-    #[serde(rename = "Filters", skip_serializing_if = "Option::is_none")]
     pub filters: Option<Vec<Filter>>,
     /// (Chinese only) targets分页偏移量，默认为0
     ///
     /// Example: `0`
-    #[serde(rename = "Offset", skip_serializing_if = "Option::is_none")]
     pub offset: Option<u64>,
     /// (Chinese only) targets返回数量，默认为20，最大值200
     ///
     /// Example: `20`
-    #[serde(rename = "Limit", skip_serializing_if = "Option::is_none")]
     pub limit: Option<u64>,
 }
 
@@ -17636,17 +22102,28 @@ impl<'de> Deserialize<'de> for DescribePrometheusTargetsTmpRequest {
     }
 }
 
+impl serde::Serialize for DescribePrometheusTargetsTmpRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribePrometheusTargetsTmpRequest", 6)?
+            .plain("InstanceId", &self.instance_id)?
+            .plain("ClusterId", &self.cluster_id)?
+            .opt("ClusterType", &self.cluster_type)?
+            .opt("Filters", &self.filters)?
+            .opt("Offset", &self.offset)?
+            .opt("Limit", &self.limit)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::describe_prometheus_targets_tmp`](super::Client::describe_prometheus_targets_tmp).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribePrometheusTargetsTmpResponse {
     /// Targets information of all jobs
     ///
     /// Example: `{"Targets":[{"LastScrape":"2024-06-19 16:22:26","ScrapeDuration":0.2,"Url":"http://1.1.1.1:9000","Labels":[{"Name":"label-name","Value":"label-value"}],"State":"down","Error":"scrape timeout"}],"Total":1,"Up":0,"JobName":"test-job"}`
-    #[serde(rename = "Jobs", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub jobs: Vec<output::PrometheusJobTargets>,
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -17670,8 +22147,39 @@ impl DescribePrometheusTargetsTmpResponse {
     }
 }
 
+impl lenient::Reply for DescribePrometheusTargetsTmpResponse {
+    const NAME: &'static str = "DescribePrometheusTargetsTmpResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "Jobs",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.jobs),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribePrometheusTargetsTmpResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribePrometheusTargetsTmpResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribePrometheusTargetsTmpResponse", 2)?
+            .list("Jobs", &self.jobs)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::describe_prometheus_temp`](super::Client::describe_prometheus_temp).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribePrometheusTempRequest {
     /// Fuzzy filter. Valid values:
@@ -17681,17 +22189,14 @@ pub struct DescribePrometheusTempRequest {
     /// `ID`: Filter by templateId
     ///
     /// Example: `[{"Name": "Name","Values": ["test"]}]`
-    #[serde(rename = "Filters", skip_serializing_if = "Option::is_none")]
     pub filters: Option<Vec<Filter>>,
     /// Page offset
     ///
     /// Example: `0`
-    #[serde(rename = "Offset", skip_serializing_if = "Option::is_none")]
     pub offset: Option<u64>,
     /// Number of results per page
     ///
     /// Example: `10`
-    #[serde(rename = "Limit", skip_serializing_if = "Option::is_none")]
     pub limit: Option<u64>,
 }
 
@@ -17754,20 +22259,27 @@ impl<'de> Deserialize<'de> for DescribePrometheusTempRequest {
     }
 }
 
+impl serde::Serialize for DescribePrometheusTempRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribePrometheusTempRequest", 3)?
+            .opt("Filters", &self.filters)?
+            .opt("Offset", &self.offset)?
+            .opt("Limit", &self.limit)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::describe_prometheus_temp`](super::Client::describe_prometheus_temp).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribePrometheusTempResponse {
     /// List of templates
-    #[serde(rename = "Templates", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub templates: Vec<output::PrometheusTemp>,
     /// Total number
     ///
     /// Example: `10`
-    #[serde(rename = "Total", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total: Option<u64>,
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -17797,14 +22309,47 @@ impl DescribePrometheusTempResponse {
     }
 }
 
+impl lenient::Reply for DescribePrometheusTempResponse {
+    const NAME: &'static str = "DescribePrometheusTempResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "Templates",
+        "Total",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.templates),
+            1 => lenient::scalar(map, &mut self.total),
+            2 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribePrometheusTempResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribePrometheusTempResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribePrometheusTempResponse", 3)?
+            .list("Templates", &self.templates)?
+            .opt("Total", &self.total)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::describe_prometheus_temp_sync`](super::Client::describe_prometheus_temp_sync).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribePrometheusTempSyncRequest {
     /// Template ID
     ///
     /// Required. Example: `temp-abc`
-    #[serde(rename = "TemplateId")]
     pub template_id: String,
 }
 
@@ -17842,18 +22387,24 @@ impl<'de> Deserialize<'de> for DescribePrometheusTempSyncRequest {
     }
 }
 
+impl serde::Serialize for DescribePrometheusTempSyncRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribePrometheusTempSyncRequest", 1)?
+            .plain("TemplateId", &self.template_id)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::describe_prometheus_temp_sync`](super::Client::describe_prometheus_temp_sync).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribePrometheusTempSyncResponse {
     /// Details of the sync target
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `{"Region":"abc","InstanceId":"abc","ClusterId":"abc","SyncTime":"abc","Version":"abc","ClusterType":"abc","InstanceName":"abc","ClusterName":"abc"}`
-    #[serde(rename = "Targets", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub targets: Vec<output::PrometheusTemplateSyncTarget>,
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -17877,19 +22428,48 @@ impl DescribePrometheusTempSyncResponse {
     }
 }
 
+impl lenient::Reply for DescribePrometheusTempSyncResponse {
+    const NAME: &'static str = "DescribePrometheusTempSyncResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "Targets",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.targets),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribePrometheusTempSyncResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribePrometheusTempSyncResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribePrometheusTempSyncResponse", 2)?
+            .list("Targets", &self.targets)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::describe_prometheus_zones`](super::Client::describe_prometheus_zones).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribePrometheusZonesRequest {
     /// Region ID. You only need to specify the value of either `RegionId` or `RegionName`.
     ///
     /// Example: `1`
-    #[serde(rename = "RegionId", skip_serializing_if = "Option::is_none")]
     pub region_id: Option<i64>,
     /// Region name. You only need to specify the value of either `RegionId` or `RegionName`.
     ///
     /// Example: `ap-guangzhou`
-    #[serde(rename = "RegionName", skip_serializing_if = "Option::is_none")]
     pub region_name: Option<String>,
 }
 
@@ -17942,18 +22522,25 @@ impl<'de> Deserialize<'de> for DescribePrometheusZonesRequest {
     }
 }
 
+impl serde::Serialize for DescribePrometheusZonesRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribePrometheusZonesRequest", 2)?
+            .opt("RegionId", &self.region_id)?
+            .opt("RegionName", &self.region_name)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::describe_prometheus_zones`](super::Client::describe_prometheus_zones).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribePrometheusZonesResponse {
     /// Region list
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "ZoneSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub zone_set: Vec<output::PrometheusZoneItem>,
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -17977,29 +22564,56 @@ impl DescribePrometheusZonesResponse {
     }
 }
 
+impl lenient::Reply for DescribePrometheusZonesResponse {
+    const NAME: &'static str = "DescribePrometheusZonesResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "ZoneSet",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.zone_set),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribePrometheusZonesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribePrometheusZonesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribePrometheusZonesResponse", 2)?
+            .list("ZoneSet", &self.zone_set)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::describe_recording_rules`](super::Client::describe_recording_rules).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeRecordingRulesRequest {
     /// Prometheus instance ID
     ///
     /// Required. Example: `prom-sdf342`
-    #[serde(rename = "InstanceId")]
     pub instance_id: String,
     /// Number of returned results. Default value: 20. Maximum value: 100.
     ///
     /// Example: `10`
-    #[serde(rename = "Limit", skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// Offset. Default value: 0.
     ///
     /// Example: `0`
-    #[serde(rename = "Offset", skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// Rule ID
     ///
     /// Example: `rrule-abc`
-    #[serde(rename = "RuleId", skip_serializing_if = "Option::is_none")]
     pub rule_id: Option<String>,
     /// Rule status code. Valid values:
     ///
@@ -18008,12 +22622,10 @@ pub struct DescribeRecordingRulesRequest {
     /// - 3=RuleDisabled
     ///
     /// Example: `2`
-    #[serde(rename = "RuleState", skip_serializing_if = "Option::is_none")]
     pub rule_state: Option<i64>,
     /// Rule name
     ///
     /// Example: `example`
-    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 
@@ -18101,30 +22713,39 @@ impl<'de> Deserialize<'de> for DescribeRecordingRulesRequest {
     }
 }
 
+impl serde::Serialize for DescribeRecordingRulesRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeRecordingRulesRequest", 6)?
+            .plain("InstanceId", &self.instance_id)?
+            .opt("Limit", &self.limit)?
+            .opt("Offset", &self.offset)?
+            .opt("RuleId", &self.rule_id)?
+            .opt("RuleState", &self.rule_state)?
+            .opt("Name", &self.name)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::describe_recording_rules`](super::Client::describe_recording_rules).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeRecordingRulesResponse {
     /// Number of rule groups
     ///
     /// Example: `1`
-    #[serde(rename = "TotalCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
     /// Rule group details
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "RecordingRuleSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub recording_rule_set: Vec<output::RecordingRuleSet>,
     /// (Chinese only)
     ///
     /// 预聚合规则数
     ///
     /// Example: `5`
-    #[serde(rename = "TotalRuleCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_rule_count: Option<i64>,
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -18160,19 +22781,54 @@ impl DescribeRecordingRulesResponse {
     }
 }
 
+impl lenient::Reply for DescribeRecordingRulesResponse {
+    const NAME: &'static str = "DescribeRecordingRulesResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "TotalCount",
+        "RecordingRuleSet",
+        "TotalRuleCount",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.total_count),
+            1 => lenient::list(map, &mut self.recording_rule_set),
+            2 => lenient::scalar(map, &mut self.total_rule_count),
+            3 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribeRecordingRulesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribeRecordingRulesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeRecordingRulesResponse", 4)?
+            .opt("TotalCount", &self.total_count)?
+            .list("RecordingRuleSet", &self.recording_rule_set)?
+            .opt("TotalRuleCount", &self.total_rule_count)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::describe_remote_ur_ls`](super::Client::describe_remote_ur_ls).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeRemoteUrLsRequest {
     /// (Chinese only) 实例ID
     ///
     /// Required. Example: `prom-jsbr`
-    #[serde(rename = "InstanceId")]
     pub instance_id: String,
     /// (Chinese only) url数组
     ///
     /// Example: `["http://172.30.0.9:9090/api/v1/prom/write"]`
-    #[serde(rename = "RemoteURLs", skip_serializing_if = "Option::is_none")]
     pub remote_ur_ls: Option<Vec<String>>,
 }
 
@@ -18220,15 +22876,22 @@ impl<'de> Deserialize<'de> for DescribeRemoteUrLsRequest {
     }
 }
 
+impl serde::Serialize for DescribeRemoteUrLsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeRemoteUrLsRequest", 2)?
+            .plain("InstanceId", &self.instance_id)?
+            .opt("RemoteURLs", &self.remote_ur_ls)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::describe_remote_ur_ls`](super::Client::describe_remote_ur_ls).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeRemoteUrLsResponse {
     /// (Chinese only) 多写配置
-    #[serde(rename = "RemoteWrites", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub remote_writes: Vec<output::RemoteWrite>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -18252,24 +22915,52 @@ impl DescribeRemoteUrLsResponse {
     }
 }
 
+impl lenient::Reply for DescribeRemoteUrLsResponse {
+    const NAME: &'static str = "DescribeRemoteUrLsResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RemoteWrites",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.remote_writes),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribeRemoteUrLsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribeRemoteUrLsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeRemoteUrLsResponse", 2)?
+            .list("RemoteWrites", &self.remote_writes)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::describe_remote_writes`](super::Client::describe_remote_writes).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeRemoteWritesRequest {
     /// (Chinese only) 实例 ID
     ///
     /// Required. Example: `prom-abc`
-    #[serde(rename = "InstanceId")]
     pub instance_id: String,
     /// (Chinese only) 列表 offset
     ///
     /// Example: `0`
-    #[serde(rename = "Offset", skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// (Chinese only) 返回 limit
     ///
     /// Example: `100`
-    #[serde(rename = "Limit", skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
 }
 
@@ -18327,20 +23018,27 @@ impl<'de> Deserialize<'de> for DescribeRemoteWritesRequest {
     }
 }
 
+impl serde::Serialize for DescribeRemoteWritesRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeRemoteWritesRequest", 3)?
+            .plain("InstanceId", &self.instance_id)?
+            .opt("Offset", &self.offset)?
+            .opt("Limit", &self.limit)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::describe_remote_writes`](super::Client::describe_remote_writes).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeRemoteWritesResponse {
     /// (Chinese only) 存储数据
     ///
     /// Example: `3`
-    #[serde(rename = "Count", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
     /// (Chinese only) 多写信息
-    #[serde(rename = "RemoteWrites", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub remote_writes: Vec<output::WriteDestination>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -18370,19 +23068,51 @@ impl DescribeRemoteWritesResponse {
     }
 }
 
+impl lenient::Reply for DescribeRemoteWritesResponse {
+    const NAME: &'static str = "DescribeRemoteWritesResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "Count",
+        "RemoteWrites",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.count),
+            1 => lenient::list(map, &mut self.remote_writes),
+            2 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribeRemoteWritesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribeRemoteWritesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeRemoteWritesResponse", 3)?
+            .opt("Count", &self.count)?
+            .list("RemoteWrites", &self.remote_writes)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::describe_sso_account`](super::Client::describe_sso_account).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeSsoAccountRequest {
     /// TCMG instance ID, such as “grafana-abcdefgh”.
     ///
     /// Required. Example: `myGrafana`
-    #[serde(rename = "InstanceId")]
     pub instance_id: String,
     /// Filter by account ID such as “10000”
     ///
     /// Example: `10000`
-    #[serde(rename = "UserId", skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
 }
 
@@ -18430,18 +23160,25 @@ impl<'de> Deserialize<'de> for DescribeSsoAccountRequest {
     }
 }
 
+impl serde::Serialize for DescribeSsoAccountRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeSsoAccountRequest", 2)?
+            .plain("InstanceId", &self.instance_id)?
+            .opt("UserId", &self.user_id)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::describe_sso_account`](super::Client::describe_sso_account).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeSsoAccountResponse {
     /// List of authorized accounts
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "AccountSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub account_set: Vec<output::GrafanaAccountInfo>,
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -18465,27 +23202,54 @@ impl DescribeSsoAccountResponse {
     }
 }
 
+impl lenient::Reply for DescribeSsoAccountResponse {
+    const NAME: &'static str = "DescribeSsoAccountResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "AccountSet",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.account_set),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribeSsoAccountResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribeSsoAccountResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeSsoAccountResponse", 2)?
+            .list("AccountSet", &self.account_set)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::describe_statistic_data`](super::Client::describe_statistic_data).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeStatisticDataRequest {
     /// Module, whose value is fixed at `monitor`
     ///
     /// Required. Example: `monitor`
-    #[serde(rename = "Module")]
     pub module: String,
     /// Namespace. Valid values: `QCE`, `TKE2`.
     ///
     /// Required. Example: `QCE/TKE2`
-    #[serde(rename = "Namespace")]
     pub namespace: String,
     /// Metric name list
     ///
     /// Required. Example: `["K8sPodCpuCoreUsed"]`
-    #[serde(rename = "MetricNames")]
     pub metric_names: Vec<String>,
     /// Dimension condition. The `=` and `in` operators are supported
-    #[serde(rename = "Conditions", skip_serializing_if = "Option::is_none")]
     pub conditions: Option<Vec<MidQueryCondition>>,
     /// Statistical period in seconds. Default value: 300. Optional values: 60, 300, 3,600, and 86,400.
     /// Due to the storage period limit, the statistical period is subject to the time range of statistics:
@@ -18495,22 +23259,18 @@ pub struct DescribeStatisticDataRequest {
     /// 86,400s: The time range is less than 186 days, and the timespan between `StartTime` and the current time cannot exceed 186 days.
     ///
     /// Example: `300`
-    #[serde(rename = "Period", skip_serializing_if = "Option::is_none")]
     pub period: Option<u64>,
     /// Start time, which is the current time by default, such as 2020-12-08T19:51:23+08:00
     ///
     /// Example: `2020-11-24T15:15:50+08:00`
-    #[serde(rename = "StartTime", skip_serializing_if = "Option::is_none")]
     pub start_time: Option<String>,
     /// End time, which is the current time by default, such as 2020-12-08T19:51:23+08:00
     ///
     /// Example: `2020-11-24T15:25:50+08:00`
-    #[serde(rename = "EndTime", skip_serializing_if = "Option::is_none")]
     pub end_time: Option<String>,
     /// `groupBy` by the specified dimension
     ///
     /// Example: `["K8sPodCpuCoreUsed"]`
-    #[serde(rename = "GroupBys", skip_serializing_if = "Option::is_none")]
     pub group_bys: Option<Vec<String>>,
 }
 
@@ -18608,30 +23368,40 @@ impl<'de> Deserialize<'de> for DescribeStatisticDataRequest {
     }
 }
 
+impl serde::Serialize for DescribeStatisticDataRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeStatisticDataRequest", 8)?
+            .plain("Module", &self.module)?
+            .plain("Namespace", &self.namespace)?
+            .plain("MetricNames", &self.metric_names)?
+            .opt("Conditions", &self.conditions)?
+            .opt("Period", &self.period)?
+            .opt("StartTime", &self.start_time)?
+            .opt("EndTime", &self.end_time)?
+            .opt("GroupBys", &self.group_bys)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::describe_statistic_data`](super::Client::describe_statistic_data).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeStatisticDataResponse {
     /// Statistical period
     ///
     /// Example: `300`
-    #[serde(rename = "Period", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub period: Option<u64>,
     /// Start time
     ///
     /// Example: `2020-11-24 15:15:00`
-    #[serde(rename = "StartTime", default, skip_serializing_if = "Option::is_none")]
     pub start_time: Option<String>,
     /// End time
     ///
     /// Example: `2020-11-24 15:25:00`
-    #[serde(rename = "EndTime", default, skip_serializing_if = "Option::is_none")]
     pub end_time: Option<String>,
     /// Monitoring data
-    #[serde(rename = "Data", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub data: Vec<output::MetricData>,
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -18673,14 +23443,53 @@ impl DescribeStatisticDataResponse {
     }
 }
 
+impl lenient::Reply for DescribeStatisticDataResponse {
+    const NAME: &'static str = "DescribeStatisticDataResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "Period",
+        "StartTime",
+        "EndTime",
+        "Data",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.period),
+            1 => lenient::value(map, &mut self.start_time),
+            2 => lenient::value(map, &mut self.end_time),
+            3 => lenient::list(map, &mut self.data),
+            4 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribeStatisticDataResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribeStatisticDataResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeStatisticDataResponse", 5)?
+            .opt("Period", &self.period)?
+            .opt("StartTime", &self.start_time)?
+            .opt("EndTime", &self.end_time)?
+            .list("Data", &self.data)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::destroy_prometheus_instance`](super::Client::destroy_prometheus_instance).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DestroyPrometheusInstanceRequest {
     /// Instance ID. The instance must be terminated first.
     ///
     /// Required. Example: `prom-w3rkj7835b`
-    #[serde(rename = "InstanceId")]
     pub instance_id: String,
 }
 
@@ -18718,12 +23527,19 @@ impl<'de> Deserialize<'de> for DestroyPrometheusInstanceRequest {
     }
 }
 
+impl serde::Serialize for DestroyPrometheusInstanceRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DestroyPrometheusInstanceRequest", 1)?
+            .plain("InstanceId", &self.instance_id)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::destroy_prometheus_instance`](super::Client::destroy_prometheus_instance).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DestroyPrometheusInstanceResponse {
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -18741,19 +23557,45 @@ impl DestroyPrometheusInstanceResponse {
     }
 }
 
+impl lenient::Reply for DestroyPrometheusInstanceResponse {
+    const NAME: &'static str = "DestroyPrometheusInstanceResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DestroyPrometheusInstanceResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DestroyPrometheusInstanceResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DestroyPrometheusInstanceResponse", 1)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Combination of instance object dimensions
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Dimension {
     /// Instance dimension name
     ///
     /// Required. May be null. Example: `InstanceId`
-    #[serde(rename = "Name")]
     pub name: String,
     /// Instance dimension value
     ///
     /// Required. May be null. Example: `ins-j0hk02zo`
-    #[serde(rename = "Value")]
     pub value: String,
 }
 
@@ -18796,19 +23638,26 @@ impl<'de> Deserialize<'de> for Dimension {
     }
 }
 
+impl serde::Serialize for Dimension {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "Dimension", 2)?
+            .plain("Name", &self.name)?
+            .plain("Value", &self.value)?
+            .end()
+    }
+}
+
 /// Request of [`Client::enable_grafana_internet`](super::Client::enable_grafana_internet).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct EnableGrafanaInternetRequest {
     /// TCMG instance ID, such as “grafana-kleu3gt0”.
     ///
     /// Required. Example: `my-instance`
-    #[serde(rename = "InstanceID")]
     pub instance_id: String,
     /// Whether to enable public network access (`true`: Yes; `false`: No)
     ///
     /// Required. Example: `true`
-    #[serde(rename = "EnableInternet")]
     pub enable_internet: bool,
 }
 
@@ -18851,12 +23700,20 @@ impl<'de> Deserialize<'de> for EnableGrafanaInternetRequest {
     }
 }
 
+impl serde::Serialize for EnableGrafanaInternetRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "EnableGrafanaInternetRequest", 2)?
+            .plain("InstanceID", &self.instance_id)?
+            .plain("EnableInternet", &self.enable_internet)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::enable_grafana_internet`](super::Client::enable_grafana_internet).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct EnableGrafanaInternetResponse {
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -18874,19 +23731,45 @@ impl EnableGrafanaInternetResponse {
     }
 }
 
+impl lenient::Reply for EnableGrafanaInternetResponse {
+    const NAME: &'static str = "EnableGrafanaInternetResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for EnableGrafanaInternetResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for EnableGrafanaInternetResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "EnableGrafanaInternetResponse", 1)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::enable_grafana_sso`](super::Client::enable_grafana_sso).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct EnableGrafanaSsoRequest {
     /// Whether to enable SSO (`true`: Yes; `false`: No)
     ///
     /// Required. Example: `true`
-    #[serde(rename = "EnableSSO")]
     pub enable_sso: bool,
     /// TCMG instance ID, such as “grafana-abcdefgh”.
     ///
     /// Required. Example: `my-instance`
-    #[serde(rename = "InstanceId")]
     pub instance_id: String,
 }
 
@@ -18929,12 +23812,20 @@ impl<'de> Deserialize<'de> for EnableGrafanaSsoRequest {
     }
 }
 
+impl serde::Serialize for EnableGrafanaSsoRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "EnableGrafanaSsoRequest", 2)?
+            .plain("EnableSSO", &self.enable_sso)?
+            .plain("InstanceId", &self.instance_id)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::enable_grafana_sso`](super::Client::enable_grafana_sso).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct EnableGrafanaSsoResponse {
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -18952,24 +23843,49 @@ impl EnableGrafanaSsoResponse {
     }
 }
 
+impl lenient::Reply for EnableGrafanaSsoResponse {
+    const NAME: &'static str = "EnableGrafanaSsoResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for EnableGrafanaSsoResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for EnableGrafanaSsoResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "EnableGrafanaSsoResponse", 1)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::enable_predefined_policies`](super::Client::enable_predefined_policies).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct EnablePredefinedPoliciesRequest {
     /// (Chinese only) 预设配置id
     ///
     /// Example: `pre-ss`
-    #[serde(rename = "PredefinedConfigID", skip_serializing_if = "Option::is_none")]
     pub predefined_config_id: Option<String>,
     /// (Chinese only) 云产品id
     ///
     /// Example: `qce/cvm`
-    #[serde(rename = "PredefinedGroupID", skip_serializing_if = "Option::is_none")]
     pub predefined_group_id: Option<String>,
     /// (Chinese only) 通知模板id
     ///
     /// Example: `["notice-sss"]`
-    #[serde(rename = "NoticeIDs", skip_serializing_if = "Option::is_none")]
     pub notice_i_ds: Option<Vec<String>>,
 }
 
@@ -19032,12 +23948,21 @@ impl<'de> Deserialize<'de> for EnablePredefinedPoliciesRequest {
     }
 }
 
+impl serde::Serialize for EnablePredefinedPoliciesRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "EnablePredefinedPoliciesRequest", 3)?
+            .opt("PredefinedConfigID", &self.predefined_config_id)?
+            .opt("PredefinedGroupID", &self.predefined_group_id)?
+            .opt("NoticeIDs", &self.notice_i_ds)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::enable_predefined_policies`](super::Client::enable_predefined_policies).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct EnablePredefinedPoliciesResponse {
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -19055,19 +23980,45 @@ impl EnablePredefinedPoliciesResponse {
     }
 }
 
+impl lenient::Reply for EnablePredefinedPoliciesResponse {
+    const NAME: &'static str = "EnablePredefinedPoliciesResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for EnablePredefinedPoliciesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for EnablePredefinedPoliciesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "EnablePredefinedPoliciesResponse", 1)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::enable_sso_cam_check`](super::Client::enable_sso_cam_check).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct EnableSsoCamCheckRequest {
     /// TCMG instance ID, such as “grafana-abcdefgh”.
     ///
     /// Required. Example: `my-instance`
-    #[serde(rename = "InstanceId")]
     pub instance_id: String,
     /// Whether to enable CAM authentication (`true`: Yes; `false`: No)
     ///
     /// Required. Example: `true`
-    #[serde(rename = "EnableSSOCamCheck")]
     pub enable_sso_cam_check: bool,
 }
 
@@ -19110,12 +24061,20 @@ impl<'de> Deserialize<'de> for EnableSsoCamCheckRequest {
     }
 }
 
+impl serde::Serialize for EnableSsoCamCheckRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "EnableSsoCamCheckRequest", 2)?
+            .plain("InstanceId", &self.instance_id)?
+            .plain("EnableSSOCamCheck", &self.enable_sso_cam_check)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::enable_sso_cam_check`](super::Client::enable_sso_cam_check).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct EnableSsoCamCheckResponse {
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -19133,37 +24092,59 @@ impl EnableSsoCamCheckResponse {
     }
 }
 
+impl lenient::Reply for EnableSsoCamCheckResponse {
+    const NAME: &'static str = "EnableSsoCamCheckResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for EnableSsoCamCheckResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for EnableSsoCamCheckResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "EnableSsoCamCheckResponse", 1)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::export_prometheus_read_only_dynamic_api`](super::Client::export_prometheus_read_only_dynamic_api).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ExportPrometheusReadOnlyDynamicApiRequest {
     /// Prometheus Instance ID
     ///
     /// Required. Example: `prom-xxxxxxxx`
-    #[serde(rename = "InstanceId")]
     pub instance_id: String,
     /// HTTP method name GET/POST/PUT/DELETE
     ///
     /// Required. Example: `GET`
-    #[serde(rename = "Method")]
     pub method: String,
     /// HTTP path (including query string)
     ///
     /// Required. Example: `/api/v1/query?query=up`
-    #[serde(rename = "Path")]
     pub path: String,
     /// HTTP request body, any data
     ///
     /// Example: `{"key": "value"}`
-    #[serde(rename = "RequestBody", skip_serializing_if = "Option::is_none")]
     pub request_body: Option<String>,
     /// HTTP headers
-    #[serde(rename = "Headers", skip_serializing_if = "Option::is_none")]
     pub headers: Option<Vec<PrometheusStringKeyValuePair>>,
     /// Whether to request self-monitoring data. Self-monitoring is only supported for the /api/v1/query and /api/v1/query_range APIs.
     ///
     /// Example: `false`
-    #[serde(rename = "SelfMonitor", skip_serializing_if = "Option::is_none")]
     pub self_monitor: Option<bool>,
 }
 
@@ -19241,15 +24222,26 @@ impl<'de> Deserialize<'de> for ExportPrometheusReadOnlyDynamicApiRequest {
     }
 }
 
+impl serde::Serialize for ExportPrometheusReadOnlyDynamicApiRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ExportPrometheusReadOnlyDynamicApiRequest", 6)?
+            .plain("InstanceId", &self.instance_id)?
+            .plain("Method", &self.method)?
+            .plain("Path", &self.path)?
+            .opt("RequestBody", &self.request_body)?
+            .opt("Headers", &self.headers)?
+            .opt("SelfMonitor", &self.self_monitor)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::export_prometheus_read_only_dynamic_api`](super::Client::export_prometheus_read_only_dynamic_api).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ExportPrometheusReadOnlyDynamicApiResponse {
     /// HTTP response data
-    #[serde(rename = "HTTP", default, skip_serializing_if = "Option::is_none")]
     pub http: Option<output::PrometheusDynamicApiResponseHttp>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -19273,34 +24265,60 @@ impl ExportPrometheusReadOnlyDynamicApiResponse {
     }
 }
 
+impl lenient::Reply for ExportPrometheusReadOnlyDynamicApiResponse {
+    const NAME: &'static str = "ExportPrometheusReadOnlyDynamicApiResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "HTTP",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.http),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ExportPrometheusReadOnlyDynamicApiResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ExportPrometheusReadOnlyDynamicApiResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ExportPrometheusReadOnlyDynamicApiResponse", 2)?
+            .opt("HTTP", &self.http)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Query filter
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Filter {
     /// Filter method. Valid values: `=`, `!=`, `in`.
     ///
     /// Example: `=`
-    #[serde(rename = "Type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// Filter dimension name
     ///
     /// Example: `serviceName`
-    #[serde(rename = "Key", skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// Filter value. For the `in` filter method, separate multiple values by comma.
     ///
     /// Example: `sso-api`
-    #[serde(rename = "Value", skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     /// Filter name
     ///
     /// Example: `filter-name`
-    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Filter value range
     ///
     /// Example: `["aa", "bb"]`
-    #[serde(rename = "Values", skip_serializing_if = "Option::is_none")]
     pub values: Option<Vec<String>>,
 }
 
@@ -19383,44 +24401,49 @@ impl<'de> Deserialize<'de> for Filter {
     }
 }
 
+impl serde::Serialize for Filter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "Filter", 5)?
+            .opt("Type", &self.type_)?
+            .opt("Key", &self.key)?
+            .opt("Value", &self.value)?
+            .opt("Name", &self.name)?
+            .opt("Values", &self.values)?
+            .end()
+    }
+}
+
 /// Request of [`Client::get_monitor_data`](super::Client::get_monitor_data).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetMonitorDataRequest {
     /// Namespace, such as QCE/CVM. For more information on the namespaces of each Tencent Cloud service, please see [Tencent Cloud Service Metrics](https://intl.cloud.tencent.com/document/product/248/6140?from_cn_redirect=1)
     ///
     /// Required. Example: `QCE/CVM`
-    #[serde(rename = "Namespace")]
     pub namespace: String,
     /// Metric name, such as `CPUUsage`. Only one monitoring metric can be pulled at a time. For more information on the metrics of each Tencent Cloud service, please see [Tencent Cloud Service Metrics](https://intl.cloud.tencent.com/document/product/248/6140?from_cn_redirect=1). The corresponding metric name is `MetricName`.
     ///
     /// Required. Example: `CPUUsage`
-    #[serde(rename = "MetricName")]
     pub metric_name: String,
     /// The dimension combination for instance objects, which is in the form of a set of key-value pairs. The dimension fields for instances of different Tencent Cloud services are completely different. For example, the field is \[{"Name":"InstanceId","Value":"ins-j0hk02zo"}\] for CVM instances, \[{"Name":"instanceId","Value":"ckafka-l49k54dd"}\] for CKafka instances, and \[{"Name":"appid","Value":"1258344699"},{"Name":"bucket","Value":"rig-1258344699"}\] for COS instances. For more information on the dimensions of various Tencent Cloud services, please see [Tencent Cloud Service Metrics](https://intl.cloud.tencent.com/document/product/248/6140?from_cn_redirect=1). In each document, the dimension column displays a dimension combination’s key, which has a corresponding value. A single request can get the data of up to 10 instances.
     ///
     /// Required.
-    #[serde(rename = "Instances")]
     pub instances: Vec<Instance>,
     /// Monitoring statistical period in seconds, such as 60. Default value: 300. The statistical period varies by metric. For more information on the statistical periods supported by each Tencent Cloud service, please see [Tencent Cloud Service Metrics](https://intl.cloud.tencent.com/document/product/248/6140?from_cn_redirect=1). The values in the statistical period column are the supported statistical periods. A single request can get up to 1,440 data points.
     ///
     /// Example: `300`
-    #[serde(rename = "Period", skip_serializing_if = "Option::is_none")]
     pub period: Option<u64>,
     /// Start time such as 2018-09-22T19:51:23+08:00
     ///
     /// Example: `2019-03-24T10:51:23+08:00`
-    #[serde(rename = "StartTime", skip_serializing_if = "Option::is_none")]
     pub start_time: Option<String>,
     /// End time, which is the current time by default, such as 2018-09-22T20:51:23+08:00. `EndTime` cannot be earlier than `StartTime`
     ///
     /// Example: `2019-03-24T20:51:23+08:00`
-    #[serde(rename = "EndTime", skip_serializing_if = "Option::is_none")]
     pub end_time: Option<String>,
     /// (Chinese only) 返回多种统计方式数据。avg, max, min (1,2,4)可以自由组合。特别说明：建议查询时严格参考API配置文档中提供的统计方式。如选择其他未提供的统计方式，可能有数据统计误差。
     ///
     /// Example: `1`
-    #[serde(rename = "SpecifyStatistics", skip_serializing_if = "Option::is_none")]
     pub specify_statistics: Option<i64>,
 }
 
@@ -19508,38 +24531,45 @@ impl<'de> Deserialize<'de> for GetMonitorDataRequest {
     }
 }
 
+impl serde::Serialize for GetMonitorDataRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "GetMonitorDataRequest", 7)?
+            .plain("Namespace", &self.namespace)?
+            .plain("MetricName", &self.metric_name)?
+            .plain("Instances", &self.instances)?
+            .opt("Period", &self.period)?
+            .opt("StartTime", &self.start_time)?
+            .opt("EndTime", &self.end_time)?
+            .opt("SpecifyStatistics", &self.specify_statistics)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::get_monitor_data`](super::Client::get_monitor_data).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetMonitorDataResponse {
     /// Statistical period
     ///
     /// Example: `300`
-    #[serde(rename = "Period", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub period: Option<u64>,
     /// Metric name
     ///
     /// Example: `CPUUsage`
-    #[serde(rename = "MetricName", default, skip_serializing_if = "Option::is_none")]
     pub metric_name: Option<String>,
     /// Array of data points
-    #[serde(rename = "DataPoints", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub data_points: Vec<output::DataPoint>,
     /// Start time
     ///
     /// Example: `2019-03-24T10:50:00+08:00`
-    #[serde(rename = "StartTime", default, skip_serializing_if = "Option::is_none")]
     pub start_time: Option<String>,
     /// End time
     ///
     /// Example: `2019-03-24T20:50:00+08:00`
-    #[serde(rename = "EndTime", default, skip_serializing_if = "Option::is_none")]
     pub end_time: Option<String>,
     /// Returned message
-    #[serde(rename = "Msg", default, skip_serializing_if = "Option::is_none")]
     pub msg: Option<String>,
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -19593,19 +24623,63 @@ impl GetMonitorDataResponse {
     }
 }
 
+impl lenient::Reply for GetMonitorDataResponse {
+    const NAME: &'static str = "GetMonitorDataResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "Period",
+        "MetricName",
+        "DataPoints",
+        "StartTime",
+        "EndTime",
+        "Msg",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.period),
+            1 => lenient::value(map, &mut self.metric_name),
+            2 => lenient::list(map, &mut self.data_points),
+            3 => lenient::value(map, &mut self.start_time),
+            4 => lenient::value(map, &mut self.end_time),
+            5 => lenient::value(map, &mut self.msg),
+            6 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for GetMonitorDataResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for GetMonitorDataResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "GetMonitorDataResponse", 7)?
+            .opt("Period", &self.period)?
+            .opt("MetricName", &self.metric_name)?
+            .list("DataPoints", &self.data_points)?
+            .opt("StartTime", &self.start_time)?
+            .opt("EndTime", &self.end_time)?
+            .opt("Msg", &self.msg)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::get_prometheus_agent_management_command`](super::Client::get_prometheus_agent_management_command).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetPrometheusAgentManagementCommandRequest {
     /// Prometheus instance ID
     ///
     /// Required. Example: `prom-abc`
-    #[serde(rename = "InstanceId")]
     pub instance_id: String,
     /// Prometheus Agent ID
     ///
     /// Required. Example: `agent-abc`
-    #[serde(rename = "AgentId")]
     pub agent_id: String,
 }
 
@@ -19648,15 +24722,22 @@ impl<'de> Deserialize<'de> for GetPrometheusAgentManagementCommandRequest {
     }
 }
 
+impl serde::Serialize for GetPrometheusAgentManagementCommandRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "GetPrometheusAgentManagementCommandRequest", 2)?
+            .plain("InstanceId", &self.instance_id)?
+            .plain("AgentId", &self.agent_id)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::get_prometheus_agent_management_command`](super::Client::get_prometheus_agent_management_command).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetPrometheusAgentManagementCommandResponse {
     /// Agent management command
-    #[serde(rename = "Command", default, skip_serializing_if = "Option::is_none")]
     pub command: Option<output::ManagementCommand>,
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -19680,44 +24761,68 @@ impl GetPrometheusAgentManagementCommandResponse {
     }
 }
 
+impl lenient::Reply for GetPrometheusAgentManagementCommandResponse {
+    const NAME: &'static str = "GetPrometheusAgentManagementCommandResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "Command",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.command),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for GetPrometheusAgentManagementCommandResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for GetPrometheusAgentManagementCommandResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "GetPrometheusAgentManagementCommandResponse", 2)?
+            .opt("Command", &self.command)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::get_top_n_monitor_data`](super::Client::get_top_n_monitor_data).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetTopNMonitorDataRequest {
     /// topN
     ///
     /// Required. Example: `20`
-    #[serde(rename = "N")]
     pub n: u64,
     /// (Chinese only) 起始时间
     ///
     /// Required. Example: `2020-05-11T14:52:44+08:00`
-    #[serde(rename = "StartTime")]
     pub start_time: String,
     /// (Chinese only) 截止时间
     ///
     /// Required. Example: `2020-05-11T14:52:44+08:00`
-    #[serde(rename = "EndTime")]
     pub end_time: String,
     /// (Chinese only) 实例对象的维度组合，格式为key-value键值对形式的集合。不同类型的实例字段完全不同，如CVM为\[{"Name":"InstanceId","Value":"ins-j0hk02zo"}\]，Ckafka为\[{"Name":"instanceId","Value":"ckafka-l49k54dd"}\]，COS为\[{"Name":"appid","Value":"1258344699"},{"Name":"bucket","Value":"rig-1258344699"}\]。各个云产品的维度请参阅各个产品监控指标文档，对应的维度列即为维度组合的key，value为key对应的值。单请求最多支持批量拉取50个实例的监控数据。
     ///
     /// Required.
-    #[serde(rename = "Instances")]
     pub instances: Vec<Instance>,
     /// (Chinese only) 指标名称，如Bwpresourcebandwidthin，仅支持单指标拉取。各个云产品的详细指标说明请参阅各个产品监控指标文档，对应的指标英文名即为MetricName
     ///
     /// Required. Example: `Bwpresourcebandwidthin`
-    #[serde(rename = "MetricName")]
     pub metric_name: String,
     /// (Chinese only) 命名空间，如QCE/CVM。各个云产品的详细命名空间说明请参阅各个产品监控指标文档
     ///
     /// Required. Example: `QCE/BWP`
-    #[serde(rename = "Namespace")]
     pub namespace: String,
     /// (Chinese only) 监控统计周期，如60。默认为取值为60，单位为s。每个指标支持的统计周期不一定相同，各个云产品支持的统计周期请参阅各个产品监控指标文档，对应的统计周期列即为支持的统计周期。
     ///
     /// Example: `60`
-    #[serde(rename = "Period", skip_serializing_if = "Option::is_none")]
     pub period: Option<u64>,
 }
 
@@ -19790,35 +24895,43 @@ impl<'de> Deserialize<'de> for GetTopNMonitorDataRequest {
     }
 }
 
+impl serde::Serialize for GetTopNMonitorDataRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "GetTopNMonitorDataRequest", 7)?
+            .plain("N", &self.n)?
+            .plain("StartTime", &self.start_time)?
+            .plain("EndTime", &self.end_time)?
+            .plain("Instances", &self.instances)?
+            .plain("MetricName", &self.metric_name)?
+            .plain("Namespace", &self.namespace)?
+            .opt("Period", &self.period)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::get_top_n_monitor_data`](super::Client::get_top_n_monitor_data).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetTopNMonitorDataResponse {
     /// (Chinese only) 指标名
     ///
     /// Example: `Bwpresourcebandwidthin`
-    #[serde(rename = "MetricName", default, skip_serializing_if = "Option::is_none")]
     pub metric_name: Option<String>,
     /// (Chinese only) 统计周期
     ///
     /// Example: `60`
-    #[serde(rename = "Period", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub period: Option<u64>,
     /// topN
     ///
     /// Example: `10`
-    #[serde(rename = "N", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub n: Option<u64>,
     /// (Chinese only) 排序的监控数据
-    #[serde(rename = "OrderedDataPoints", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub ordered_data_points: Vec<output::SingleOrderedDataPoint>,
     /// (Chinese only) 返回信息
     ///
     /// Example: `Success`
-    #[serde(rename = "Msg", default, skip_serializing_if = "Option::is_none")]
     pub msg: Option<String>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -19866,19 +24979,60 @@ impl GetTopNMonitorDataResponse {
     }
 }
 
+impl lenient::Reply for GetTopNMonitorDataResponse {
+    const NAME: &'static str = "GetTopNMonitorDataResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "MetricName",
+        "Period",
+        "N",
+        "OrderedDataPoints",
+        "Msg",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.metric_name),
+            1 => lenient::scalar(map, &mut self.period),
+            2 => lenient::scalar(map, &mut self.n),
+            3 => lenient::list(map, &mut self.ordered_data_points),
+            4 => lenient::value(map, &mut self.msg),
+            5 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for GetTopNMonitorDataResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for GetTopNMonitorDataResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "GetTopNMonitorDataResponse", 6)?
+            .opt("MetricName", &self.metric_name)?
+            .opt("Period", &self.period)?
+            .opt("N", &self.n)?
+            .list("OrderedDataPoints", &self.ordered_data_points)?
+            .opt("Msg", &self.msg)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// TCMG account permission
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GrafanaAccountRole {
     /// Organization
     ///
     /// Example: `Org`
-    #[serde(rename = "Organization", skip_serializing_if = "Option::is_none")]
     pub organization: Option<String>,
     /// Permission
     ///
     /// Example: `Admin`
-    #[serde(rename = "Role", skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
 }
 
@@ -19931,20 +25085,27 @@ impl<'de> Deserialize<'de> for GrafanaAccountRole {
     }
 }
 
+impl serde::Serialize for GrafanaAccountRole {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "GrafanaAccountRole", 2)?
+            .opt("Organization", &self.organization)?
+            .opt("Role", &self.role)?
+            .end()
+    }
+}
+
 /// Grafana plugin
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GrafanaPlugin {
     /// Grafana plugin ID
     ///
     /// Required. Example: `piechart`
-    #[serde(rename = "PluginId")]
     pub plugin_id: String,
     /// Grafana plugin version
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `v1.0.0`
-    #[serde(rename = "Version")]
     pub version: String,
 }
 
@@ -19987,19 +25148,26 @@ impl<'de> Deserialize<'de> for GrafanaPlugin {
     }
 }
 
+impl serde::Serialize for GrafanaPlugin {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "GrafanaPlugin", 2)?
+            .plain("PluginId", &self.plugin_id)?
+            .plain("Version", &self.version)?
+            .end()
+    }
+}
+
 /// Request of [`Client::install_plugins`](super::Client::install_plugins).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct InstallPluginsRequest {
     /// Plugin information
     ///
     /// Required.
-    #[serde(rename = "Plugins")]
     pub plugins: Vec<GrafanaPlugin>,
     /// TCMG instance ID, such as “grafana-abcdefgh”.
     ///
     /// Required. Example: `my-instance`
-    #[serde(rename = "InstanceId")]
     pub instance_id: String,
 }
 
@@ -20042,18 +25210,25 @@ impl<'de> Deserialize<'de> for InstallPluginsRequest {
     }
 }
 
+impl serde::Serialize for InstallPluginsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "InstallPluginsRequest", 2)?
+            .plain("Plugins", &self.plugins)?
+            .plain("InstanceId", &self.instance_id)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::install_plugins`](super::Client::install_plugins).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct InstallPluginsResponse {
     /// ID of the installed plugin
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `["grafana-piechart"]`
-    #[serde(rename = "PluginIds", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub plugin_ids: Vec<String>,
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -20077,14 +25252,44 @@ impl InstallPluginsResponse {
     }
 }
 
+impl lenient::Reply for InstallPluginsResponse {
+    const NAME: &'static str = "InstallPluginsResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "PluginIds",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.plugin_ids),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for InstallPluginsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for InstallPluginsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "InstallPluginsResponse", 2)?
+            .list("PluginIds", &self.plugin_ids)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Array of instance dimension combinations
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Instance {
     /// Combination of instance dimensions
     ///
     /// Required.
-    #[serde(rename = "Dimensions")]
     pub dimensions: Vec<Dimension>,
 }
 
@@ -20122,19 +25327,25 @@ impl<'de> Deserialize<'de> for Instance {
     }
 }
 
+impl serde::Serialize for Instance {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "Instance", 1)?
+            .plain("Dimensions", &self.dimensions)?
+            .end()
+    }
+}
+
 /// Tags in K8s, which generally exist in the form of an array.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Label {
     /// Label name
     ///
     /// Required. Example: `label-name`
-    #[serde(rename = "Name")]
     pub name: String,
     /// Label value
     ///
     /// Required. Example: `label-value`
-    #[serde(rename = "Value")]
     pub value: String,
 }
 
@@ -20177,29 +25388,34 @@ impl<'de> Deserialize<'de> for Label {
     }
 }
 
+impl serde::Serialize for Label {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "Label", 2)?
+            .plain("Name", &self.name)?
+            .plain("Value", &self.value)?
+            .end()
+    }
+}
+
 /// Log alarm request information
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct LogAlarmReq {
     /// APM instance ID
     ///
     /// Required. Example: `fake-instanceId`
-    #[serde(rename = "InstanceId")]
     pub instance_id: String,
     /// Search condition
     ///
     /// Required.
-    #[serde(rename = "Filter")]
     pub filter: Vec<LogFilterInfo>,
     /// The switch to enable/disable alarm merging
     ///
     /// Required. Example: `1`
-    #[serde(rename = "AlarmMerge")]
     pub alarm_merge: String,
     /// Alarm merging time
     ///
     /// Required. Example: `30`
-    #[serde(rename = "AlarmMergeTime")]
     pub alarm_merge_time: String,
 }
 
@@ -20252,24 +25468,32 @@ impl<'de> Deserialize<'de> for LogAlarmReq {
     }
 }
 
+impl serde::Serialize for LogAlarmReq {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "LogAlarmReq", 4)?
+            .plain("InstanceId", &self.instance_id)?
+            .plain("Filter", &self.filter)?
+            .plain("AlarmMerge", &self.alarm_merge)?
+            .plain("AlarmMergeTime", &self.alarm_merge_time)?
+            .end()
+    }
+}
+
 /// Log alarm search condition structure
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct LogFilterInfo {
     /// Field name
     ///
     /// Required. Example: `k1`
-    #[serde(rename = "Key")]
     pub key: String,
     /// Comparison operator
     ///
     /// Required. Example: `eq`
-    #[serde(rename = "Operator")]
     pub operator: String,
     /// Field value
     ///
     /// Required. Example: `val1`
-    #[serde(rename = "Value")]
     pub value: String,
 }
 
@@ -20317,24 +25541,31 @@ impl<'de> Deserialize<'de> for LogFilterInfo {
     }
 }
 
+impl serde::Serialize for LogFilterInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "LogFilterInfo", 3)?
+            .plain("Key", &self.key)?
+            .plain("Operator", &self.operator)?
+            .plain("Value", &self.value)?
+            .end()
+    }
+}
+
 /// `DescribeMidDimensionValueList` query conditions
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct MidQueryCondition {
     /// Dimension
     ///
     /// Required. Example: `vm_uuid`
-    #[serde(rename = "Key")]
     pub key: String,
     /// Operator. Valid values: eq (equal to), ne (not equal to), in
     ///
     /// Required. Example: `=`
-    #[serde(rename = "Operator")]
     pub operator: String,
     /// Dimension value. If `Operator` is `eq` or `ne`, only the first element will be used
     ///
     /// Required. Example: `dsdsedcsd`
-    #[serde(rename = "Value")]
     pub value: Vec<String>,
 }
 
@@ -20382,89 +25613,83 @@ impl<'de> Deserialize<'de> for MidQueryCondition {
     }
 }
 
+impl serde::Serialize for MidQueryCondition {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "MidQueryCondition", 3)?
+            .plain("Key", &self.key)?
+            .plain("Operator", &self.operator)?
+            .plain("Value", &self.value)?
+            .end()
+    }
+}
+
 /// Request of [`Client::modify_alarm_history_shield`](super::Client::modify_alarm_history_shield).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyAlarmHistoryShieldRequest {
     /// (Chinese only) 模块名，这里填“monitor”
     ///
     /// Required. Example: `monitor`
-    #[serde(rename = "Module")]
     pub module: String,
     /// (Chinese only) 屏蔽策略的Id
     ///
     /// Required. Example: `Shield-xxxx`
-    #[serde(rename = "ShieldId")]
     pub shield_id: String,
     /// (Chinese only) 屏蔽策略名称
     ///
     /// Required. Example: `测试屏蔽`
-    #[serde(rename = "Name")]
     pub name: String,
     /// (Chinese only) 监控类型
     ///
     /// Required. Example: `MT_QCE`
-    #[serde(rename = "MonitorType")]
     pub monitor_type: String,
     /// (Chinese only) 屏蔽时间类型 FOREVER_SHIELD:永久屏蔽 PERIOD_SHIELD:绝对时间范围屏蔽 LOOP_SHIELD:相对时间范围屏蔽
     ///
     /// Required. Example: `LOOP_SHIELD`
-    #[serde(rename = "ShieldTimeType")]
     pub shield_time_type: String,
     /// (Chinese only) 需要屏蔽的策略ID
     ///
     /// Required. Example: `policy-xxx`
-    #[serde(rename = "ShieldPolicyId")]
     pub shield_policy_id: String,
     /// (Chinese only) 命名空间即策略类型
     ///
     /// Example: `CKAFKA-CONSUMERGROUP-TOPIC`
-    #[serde(rename = "NameSpace", skip_serializing_if = "Option::is_none")]
     pub name_space: Option<String>,
     /// (Chinese only) 屏蔽对象
     ///
     /// Example: `["cafka-xxx", "cafka-xxx"]`
-    #[serde(rename = "ShieldObject", skip_serializing_if = "Option::is_none")]
     pub shield_object: Option<Vec<String>>,
     /// (Chinese only) 指标名称
     ///
     /// Example: `CpuUsage`
-    #[serde(rename = "MetricName", skip_serializing_if = "Option::is_none")]
     pub metric_name: Option<String>,
     /// (Chinese only) 开始时间 相对时间范围:36000 绝对时间范围:1648742400 缺省:0
     ///
     /// Example: `36000`
-    #[serde(rename = "StartTime", skip_serializing_if = "Option::is_none")]
     pub start_time: Option<u64>,
     /// (Chinese only) 结束时间 相对时间范围:72000 绝对时间范围:1649088000 缺省:0
     ///
     /// Example: `72000`
-    #[serde(rename = "EndTime", skip_serializing_if = "Option::is_none")]
     pub end_time: Option<u64>,
     /// (Chinese only) 循环开始日期 2022/04/01 缺省:0
     ///
     /// Example: `1648742400`
-    #[serde(rename = "LoopStartDate", skip_serializing_if = "Option::is_none")]
     pub loop_start_date: Option<u64>,
     /// (Chinese only) 循环结束日期 2022/04/05 缺省:0
     ///
     /// Example: `1649088000`
-    #[serde(rename = "LoopEndDate", skip_serializing_if = "Option::is_none")]
     pub loop_end_date: Option<u64>,
     /// (Chinese only) 需要屏蔽的告警等级
     ///
     /// Example: `WARN`
-    #[serde(rename = "ShieldAlarmLevel", skip_serializing_if = "Option::is_none")]
     pub shield_alarm_level: Option<String>,
     /// (Chinese only) 时区，东八区+8，西八区减8，以此类推
     ///
     /// Example: `8.5`
-    #[serde(rename = "TimeZone", skip_serializing_if = "Option::is_none")]
     pub time_zone: Option<f64>,
     /// (Chinese only) 告警历史会话ID
     ///
     /// Example: `sessionxxx`
-    #[serde(rename = "SessionId", skip_serializing_if = "Option::is_none")]
     pub session_id: Option<String>,
 }
 
@@ -20627,12 +25852,34 @@ impl<'de> Deserialize<'de> for ModifyAlarmHistoryShieldRequest {
     }
 }
 
+impl serde::Serialize for ModifyAlarmHistoryShieldRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ModifyAlarmHistoryShieldRequest", 16)?
+            .plain("Module", &self.module)?
+            .plain("ShieldId", &self.shield_id)?
+            .plain("Name", &self.name)?
+            .plain("MonitorType", &self.monitor_type)?
+            .plain("ShieldTimeType", &self.shield_time_type)?
+            .plain("ShieldPolicyId", &self.shield_policy_id)?
+            .opt("NameSpace", &self.name_space)?
+            .opt("ShieldObject", &self.shield_object)?
+            .opt("MetricName", &self.metric_name)?
+            .opt("StartTime", &self.start_time)?
+            .opt("EndTime", &self.end_time)?
+            .opt("LoopStartDate", &self.loop_start_date)?
+            .opt("LoopEndDate", &self.loop_end_date)?
+            .opt("ShieldAlarmLevel", &self.shield_alarm_level)?
+            .opt("TimeZone", &self.time_zone)?
+            .opt("SessionId", &self.session_id)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::modify_alarm_history_shield`](super::Client::modify_alarm_history_shield).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ModifyAlarmHistoryShieldResponse {
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -20650,62 +25897,79 @@ impl ModifyAlarmHistoryShieldResponse {
     }
 }
 
+impl lenient::Reply for ModifyAlarmHistoryShieldResponse {
+    const NAME: &'static str = "ModifyAlarmHistoryShieldResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ModifyAlarmHistoryShieldResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ModifyAlarmHistoryShieldResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ModifyAlarmHistoryShieldResponse", 1)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::modify_alarm_notice`](super::Client::modify_alarm_notice).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyAlarmNoticeRequest {
     /// Module name. Enter "monitor" here
     ///
     /// Required. Example: `monitor`
-    #[serde(rename = "Module")]
     pub module: String,
     /// Alarm notification rule name, which can contain up to 60 characters
     ///
     /// Required. Example: `默认通知模板`
-    #[serde(rename = "Name")]
     pub name: String,
     /// Notification type. Valid values: ALARM (for unresolved alarms), OK (for resolved alarms), ALL (for all alarms)
     ///
     /// Required. Example: `ALL`
-    #[serde(rename = "NoticeType")]
     pub notice_type: String,
     /// Notification language. Valid values: zh-CN (Chinese), en-US (English)
     ///
     /// Required. Example: `zh-CN`
-    #[serde(rename = "NoticeLanguage")]
     pub notice_language: String,
     /// Alarm notification template ID
     ///
     /// Required. Example: `notice-xxx`
-    #[serde(rename = "NoticeId")]
     pub notice_id: String,
     /// User notifications (up to 5)
-    #[serde(rename = "UserNotices", skip_serializing_if = "Option::is_none")]
     pub user_notices: Option<Vec<UserNotice>>,
     /// Callback notifications (up to 3)
-    #[serde(rename = "URLNotices", skip_serializing_if = "Option::is_none")]
     pub url_notices: Option<Vec<UrlNotice>>,
     /// The operation of pushing alarm notifications to CLS. Up to one CLS log topic can be configured.
-    #[serde(rename = "CLSNotices", skip_serializing_if = "Option::is_none")]
     pub cls_notices: Option<Vec<ClsNotice>>,
     /// List of IDs of the alerting rules bound to an alarm notification template
     ///
     /// Example: `["policy-ssdd"]`
-    #[serde(rename = "PolicyIds", skip_serializing_if = "Option::is_none")]
     pub policy_ids: Option<Vec<String>>,
     /// (Chinese only)
     ///
     /// 是否免登录，0-否，1-是
     ///
     /// Example: `1`
-    #[serde(rename = "IsLoginFree", skip_serializing_if = "Option::is_none")]
     pub is_login_free: Option<i64>,
     /// (Chinese only)
     ///
     /// IANA 时区名
     ///
     /// Example: `Asia/Shanghai`
-    #[serde(rename = "TimeZoneName", skip_serializing_if = "Option::is_none")]
     pub time_zone_name: Option<String>,
 }
 
@@ -20823,12 +26087,29 @@ impl<'de> Deserialize<'de> for ModifyAlarmNoticeRequest {
     }
 }
 
+impl serde::Serialize for ModifyAlarmNoticeRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ModifyAlarmNoticeRequest", 11)?
+            .plain("Module", &self.module)?
+            .plain("Name", &self.name)?
+            .plain("NoticeType", &self.notice_type)?
+            .plain("NoticeLanguage", &self.notice_language)?
+            .plain("NoticeId", &self.notice_id)?
+            .opt("UserNotices", &self.user_notices)?
+            .opt("URLNotices", &self.url_notices)?
+            .opt("CLSNotices", &self.cls_notices)?
+            .opt("PolicyIds", &self.policy_ids)?
+            .opt("IsLoginFree", &self.is_login_free)?
+            .opt("TimeZoneName", &self.time_zone_name)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::modify_alarm_notice`](super::Client::modify_alarm_notice).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ModifyAlarmNoticeResponse {
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -20846,61 +26127,77 @@ impl ModifyAlarmNoticeResponse {
     }
 }
 
+impl lenient::Reply for ModifyAlarmNoticeResponse {
+    const NAME: &'static str = "ModifyAlarmNoticeResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ModifyAlarmNoticeResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ModifyAlarmNoticeResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ModifyAlarmNoticeResponse", 1)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::modify_alarm_policy_condition`](super::Client::modify_alarm_policy_condition).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyAlarmPolicyConditionRequest {
     /// Module name, which is fixed at "monitor"
     ///
     /// Required. Example: `monitor`
-    #[serde(rename = "Module")]
     pub module: String,
     /// Alarm policy ID
     ///
     /// Required. Example: `policy-hi498gw3h2`
-    #[serde(rename = "PolicyId")]
     pub policy_id: String,
     /// ID of trigger condition template. This parameter can be left empty.
     ///
     /// Example: `5780`
-    #[serde(rename = "ConditionTemplateId", skip_serializing_if = "Option::is_none")]
     pub condition_template_id: Option<i64>,
     /// Metric trigger condition
-    #[serde(rename = "Condition", skip_serializing_if = "Option::is_none")]
     pub condition: Option<AlarmPolicyCondition>,
     /// Event trigger condition
-    #[serde(rename = "EventCondition", skip_serializing_if = "Option::is_none")]
     pub event_condition: Option<AlarmPolicyEventCondition>,
     /// Global filter.
-    #[serde(rename = "Filter", skip_serializing_if = "Option::is_none")]
     pub filter: Option<AlarmPolicyFilter>,
     /// Aggregation dimension list, which is used to specify which dimension keys data is grouped by.
     ///
     /// Example: `[     "instance"   ]`
-    #[serde(rename = "GroupBy", skip_serializing_if = "Option::is_none")]
     pub group_by: Option<Vec<String>>,
     /// Log alarm creation request parameters
-    #[serde(rename = "LogAlarmReqInfo", skip_serializing_if = "Option::is_none")]
     pub log_alarm_req_info: Option<LogAlarmReq>,
     /// Template ID, which is dedicated to TencentCloud Managed Service for Prometheus.
     ///
     /// Example: `["notice-2323"]`
-    #[serde(rename = "NoticeIds", skip_serializing_if = "Option::is_none")]
     pub notice_ids: Option<Vec<String>>,
     /// Status (`0`: Disabled; `1`: Enabled)
     ///
     /// Example: `0`
-    #[serde(rename = "Enable", skip_serializing_if = "Option::is_none")]
     pub enable: Option<i64>,
     /// Name of the policy dedicated to TMP
     ///
     /// Example: `"prom-1234"`
-    #[serde(rename = "PolicyName", skip_serializing_if = "Option::is_none")]
     pub policy_name: Option<String>,
     /// The alert configured for an event
     ///
     /// Example: `"{\"source\":[\"cvm.cloud.tencent\"]}"`
-    #[serde(rename = "EbSubject", skip_serializing_if = "Option::is_none")]
     pub eb_subject: Option<String>,
 }
 
@@ -21043,12 +26340,30 @@ impl<'de> Deserialize<'de> for ModifyAlarmPolicyConditionRequest {
     }
 }
 
+impl serde::Serialize for ModifyAlarmPolicyConditionRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ModifyAlarmPolicyConditionRequest", 12)?
+            .plain("Module", &self.module)?
+            .plain("PolicyId", &self.policy_id)?
+            .opt("ConditionTemplateId", &self.condition_template_id)?
+            .opt("Condition", &self.condition)?
+            .opt("EventCondition", &self.event_condition)?
+            .opt("Filter", &self.filter)?
+            .opt("GroupBy", &self.group_by)?
+            .opt("LogAlarmReqInfo", &self.log_alarm_req_info)?
+            .opt("NoticeIds", &self.notice_ids)?
+            .opt("Enable", &self.enable)?
+            .opt("PolicyName", &self.policy_name)?
+            .opt("EbSubject", &self.eb_subject)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::modify_alarm_policy_condition`](super::Client::modify_alarm_policy_condition).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ModifyAlarmPolicyConditionResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -21066,29 +26381,53 @@ impl ModifyAlarmPolicyConditionResponse {
     }
 }
 
+impl lenient::Reply for ModifyAlarmPolicyConditionResponse {
+    const NAME: &'static str = "ModifyAlarmPolicyConditionResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ModifyAlarmPolicyConditionResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ModifyAlarmPolicyConditionResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ModifyAlarmPolicyConditionResponse", 1)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::modify_alarm_policy_info`](super::Client::modify_alarm_policy_info).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyAlarmPolicyInfoRequest {
     /// Module name. Enter "monitor" here
     ///
     /// Required. Example: `monitor`
-    #[serde(rename = "Module")]
     pub module: String,
     /// Alarm policy ID
     ///
     /// Required. Example: `policy-298gn92`
-    #[serde(rename = "PolicyId")]
     pub policy_id: String,
     /// Field to be modified. Valid values: NAME (policy name), REMARK (policy remarks)
     ///
     /// Required. Example: `NAME`
-    #[serde(rename = "Key")]
     pub key: String,
     /// Value after modification
     ///
     /// Required. Example: `新的云服务器告警策略`
-    #[serde(rename = "Value")]
     pub value: String,
 }
 
@@ -21141,12 +26480,22 @@ impl<'de> Deserialize<'de> for ModifyAlarmPolicyInfoRequest {
     }
 }
 
+impl serde::Serialize for ModifyAlarmPolicyInfoRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ModifyAlarmPolicyInfoRequest", 4)?
+            .plain("Module", &self.module)?
+            .plain("PolicyId", &self.policy_id)?
+            .plain("Key", &self.key)?
+            .plain("Value", &self.value)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::modify_alarm_policy_info`](super::Client::modify_alarm_policy_info).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ModifyAlarmPolicyInfoResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -21164,37 +26513,59 @@ impl ModifyAlarmPolicyInfoResponse {
     }
 }
 
+impl lenient::Reply for ModifyAlarmPolicyInfoResponse {
+    const NAME: &'static str = "ModifyAlarmPolicyInfoResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ModifyAlarmPolicyInfoResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ModifyAlarmPolicyInfoResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ModifyAlarmPolicyInfoResponse", 1)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::modify_alarm_policy_notice`](super::Client::modify_alarm_policy_notice).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyAlarmPolicyNoticeRequest {
     /// Module name, which is specified as `monitor`.
     ///
     /// Required. Example: `monitor`
-    #[serde(rename = "Module")]
     pub module: String,
     /// Alarm policy ID. If both `PolicyIds` and this parameter are returned, only `PolicyIds` takes effect.
     ///
     /// Example: `policy-asgh3gb2`
-    #[serde(rename = "PolicyId", skip_serializing_if = "Option::is_none")]
     pub policy_id: Option<String>,
     /// List of alarm notification template IDs.
     ///
     /// Example: `["notice-bv9b4ghqbg","notice-gj2n9wnt29"]`
-    #[serde(rename = "NoticeIds", skip_serializing_if = "Option::is_none")]
     pub notice_ids: Option<Vec<String>>,
     /// Alarm policy ID array, which can be used to associate notification templates with multiple alarm policies. Max value: 30.
     ///
     /// Example: `["policy-asgh3gb2", "policy-2vh28fhb"]`
-    #[serde(rename = "PolicyIds", skip_serializing_if = "Option::is_none")]
     pub policy_ids: Option<Vec<String>>,
     /// Notification rules for different alarm levels
-    #[serde(rename = "HierarchicalNotices", skip_serializing_if = "Option::is_none")]
     pub hierarchical_notices: Option<Vec<AlarmHierarchicalNotice>>,
     /// (Chinese only) 通知内容模板绑定信息
     ///
     /// Example: `[{"NoticeContentTmplID":"tmpl-xxx","PolicyID":"policy-xxx","NoticeID":"notice-xxx"}]`
-    #[serde(rename = "NoticeContentTmplBindInfos", skip_serializing_if = "Option::is_none")]
     pub notice_content_tmpl_bind_infos: Option<Vec<NoticeContentTmplBindInfo>>,
 }
 
@@ -21282,12 +26653,24 @@ impl<'de> Deserialize<'de> for ModifyAlarmPolicyNoticeRequest {
     }
 }
 
+impl serde::Serialize for ModifyAlarmPolicyNoticeRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ModifyAlarmPolicyNoticeRequest", 6)?
+            .plain("Module", &self.module)?
+            .opt("PolicyId", &self.policy_id)?
+            .opt("NoticeIds", &self.notice_ids)?
+            .opt("PolicyIds", &self.policy_ids)?
+            .opt("HierarchicalNotices", &self.hierarchical_notices)?
+            .opt("NoticeContentTmplBindInfos", &self.notice_content_tmpl_bind_infos)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::modify_alarm_policy_notice`](super::Client::modify_alarm_policy_notice).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ModifyAlarmPolicyNoticeResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -21305,24 +26688,49 @@ impl ModifyAlarmPolicyNoticeResponse {
     }
 }
 
+impl lenient::Reply for ModifyAlarmPolicyNoticeResponse {
+    const NAME: &'static str = "ModifyAlarmPolicyNoticeResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ModifyAlarmPolicyNoticeResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ModifyAlarmPolicyNoticeResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ModifyAlarmPolicyNoticeResponse", 1)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::modify_alarm_policy_status`](super::Client::modify_alarm_policy_status).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyAlarmPolicyStatusRequest {
     /// Module name, which is fixed at "monitor"
     ///
     /// Required. Example: `monitor`
-    #[serde(rename = "Module")]
     pub module: String,
     /// Alarm policy ID
     ///
     /// Required. Example: `policy-2g22g82`
-    #[serde(rename = "PolicyId")]
     pub policy_id: String,
     /// Status. Valid values: 0 (disabled), 1 (enabled)
     ///
     /// Required. Example: `0`
-    #[serde(rename = "Enable")]
     pub enable: i64,
 }
 
@@ -21370,12 +26778,21 @@ impl<'de> Deserialize<'de> for ModifyAlarmPolicyStatusRequest {
     }
 }
 
+impl serde::Serialize for ModifyAlarmPolicyStatusRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ModifyAlarmPolicyStatusRequest", 3)?
+            .plain("Module", &self.module)?
+            .plain("PolicyId", &self.policy_id)?
+            .plain("Enable", &self.enable)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::modify_alarm_policy_status`](super::Client::modify_alarm_policy_status).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ModifyAlarmPolicyStatusResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -21393,22 +26810,47 @@ impl ModifyAlarmPolicyStatusResponse {
     }
 }
 
+impl lenient::Reply for ModifyAlarmPolicyStatusResponse {
+    const NAME: &'static str = "ModifyAlarmPolicyStatusResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ModifyAlarmPolicyStatusResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ModifyAlarmPolicyStatusResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ModifyAlarmPolicyStatusResponse", 1)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::modify_alarm_policy_tasks`](super::Client::modify_alarm_policy_tasks).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyAlarmPolicyTasksRequest {
     /// Module name. Enter "monitor" here
     ///
     /// Required. Example: `monitor`
-    #[serde(rename = "Module")]
     pub module: String,
     /// Alarm policy ID
     ///
     /// Required. Example: `policy-29ng82fs`
-    #[serde(rename = "PolicyId")]
     pub policy_id: String,
     /// List of tasks triggered by alarm policy. If this parameter is left empty, it indicates to unbind all tasks
-    #[serde(rename = "TriggerTasks", skip_serializing_if = "Option::is_none")]
     pub trigger_tasks: Option<Vec<AlarmPolicyTriggerTask>>,
 }
 
@@ -21461,12 +26903,21 @@ impl<'de> Deserialize<'de> for ModifyAlarmPolicyTasksRequest {
     }
 }
 
+impl serde::Serialize for ModifyAlarmPolicyTasksRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ModifyAlarmPolicyTasksRequest", 3)?
+            .plain("Module", &self.module)?
+            .plain("PolicyId", &self.policy_id)?
+            .opt("TriggerTasks", &self.trigger_tasks)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::modify_alarm_policy_tasks`](super::Client::modify_alarm_policy_tasks).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ModifyAlarmPolicyTasksResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -21484,22 +26935,47 @@ impl ModifyAlarmPolicyTasksResponse {
     }
 }
 
+impl lenient::Reply for ModifyAlarmPolicyTasksResponse {
+    const NAME: &'static str = "ModifyAlarmPolicyTasksResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ModifyAlarmPolicyTasksResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ModifyAlarmPolicyTasksResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ModifyAlarmPolicyTasksResponse", 1)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::modify_alarm_receivers`](super::Client::modify_alarm_receivers).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyAlarmReceiversRequest {
     /// ID of a policy group whose recipient needs to be modified.
     ///
     /// Required.
-    #[serde(rename = "GroupId")]
     pub group_id: i64,
     /// Required. The value is fixed to monitor.
     ///
     /// Required.
-    #[serde(rename = "Module")]
     pub module: String,
     /// New recipient information. If this parameter is not configured, all recipients will be deleted.
-    #[serde(rename = "ReceiverInfos", skip_serializing_if = "Option::is_none")]
     pub receiver_infos: Option<Vec<ReceiverInfo>>,
 }
 
@@ -21552,12 +27028,21 @@ impl<'de> Deserialize<'de> for ModifyAlarmReceiversRequest {
     }
 }
 
+impl serde::Serialize for ModifyAlarmReceiversRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ModifyAlarmReceiversRequest", 3)?
+            .plain("GroupId", &self.group_id)?
+            .plain("Module", &self.module)?
+            .opt("ReceiverInfos", &self.receiver_infos)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::modify_alarm_receivers`](super::Client::modify_alarm_receivers).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ModifyAlarmReceiversResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -21575,8 +27060,36 @@ impl ModifyAlarmReceiversResponse {
     }
 }
 
+impl lenient::Reply for ModifyAlarmReceiversResponse {
+    const NAME: &'static str = "ModifyAlarmReceiversResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ModifyAlarmReceiversResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ModifyAlarmReceiversResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ModifyAlarmReceiversResponse", 1)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// (Chinese only) ModifyConditionsTemplateRequestCondition，Condition入参字段值
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyConditionsTemplateRequestCondition {
     /// (Chinese only)
@@ -21584,56 +27097,48 @@ pub struct ModifyConditionsTemplateRequestCondition {
     /// 统计周期
     ///
     /// Required. Example: `60`
-    #[serde(rename = "CalcPeriod")]
     pub calc_period: String,
     /// (Chinese only)
     ///
     /// 统计方式
     ///
     /// Required. Example: `1`
-    #[serde(rename = "CalcType")]
     pub calc_type: String,
     /// (Chinese only)
     ///
     /// 持续周期
     ///
     /// Required. Example: `1`
-    #[serde(rename = "ContinuePeriod")]
     pub continue_period: String,
     /// (Chinese only)
     ///
     /// 指标ID
     ///
     /// Required. Example: `33`
-    #[serde(rename = "MetricID")]
     pub metric_id: i64,
     /// (Chinese only)
     ///
     /// 统计值
     ///
     /// Required. Example: `0`
-    #[serde(rename = "CalcValue")]
     pub calc_value: String,
     /// (Chinese only)
     ///
     /// 告警通知周期
     ///
     /// Example: `86400`
-    #[serde(rename = "AlarmNotifyPeriod", skip_serializing_if = "Option::is_none")]
     pub alarm_notify_period: Option<String>,
     /// (Chinese only)
     ///
     /// 告警通知方式
     ///
     /// Example: `0`
-    #[serde(rename = "AlarmNotifyType", skip_serializing_if = "Option::is_none")]
     pub alarm_notify_type: Option<i64>,
     /// (Chinese only)
     ///
     /// 规则ID
     ///
     /// Example: `0`
-    #[serde(rename = "RuleID", skip_serializing_if = "Option::is_none")]
     pub rule_id: Option<i64>,
 }
 
@@ -21721,39 +27226,48 @@ impl<'de> Deserialize<'de> for ModifyConditionsTemplateRequestCondition {
     }
 }
 
+impl serde::Serialize for ModifyConditionsTemplateRequestCondition {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ModifyConditionsTemplateRequestCondition", 8)?
+            .plain("CalcPeriod", &self.calc_period)?
+            .plain("CalcType", &self.calc_type)?
+            .plain("ContinuePeriod", &self.continue_period)?
+            .plain("MetricID", &self.metric_id)?
+            .plain("CalcValue", &self.calc_value)?
+            .opt("AlarmNotifyPeriod", &self.alarm_notify_period)?
+            .opt("AlarmNotifyType", &self.alarm_notify_type)?
+            .opt("RuleID", &self.rule_id)?
+            .end()
+    }
+}
+
 /// ModifyConditionsTemplateRequestEventCondition
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ModifyConditionsTemplateRequestEventCondition {
     /// (Chinese only) 告警通知周期
     ///
     /// Deprecated. Example: `已不再使用`
-    #[serde(rename = "AlarmNotifyPeriod", skip_serializing_if = "Option::is_none")]
     pub alarm_notify_period: Option<String>,
     /// (Chinese only) 告警通知方式
     ///
     /// Deprecated. Example: `已不再使用`
-    #[serde(rename = "AlarmNotifyType", skip_serializing_if = "Option::is_none")]
     pub alarm_notify_type: Option<String>,
     /// (Chinese only) 事件ID
     ///
     /// Deprecated. Example: `已不再使用`
-    #[serde(rename = "EventID", skip_serializing_if = "Option::is_none")]
     pub event_id: Option<String>,
     /// (Chinese only) 规则ID
     ///
     /// Deprecated. Example: `已不再使用`
-    #[serde(rename = "RuleID", skip_serializing_if = "Option::is_none")]
     pub rule_id: Option<i64>,
     /// (Chinese only) 重构后的eventType
     ///
     /// Example: `cvm:ErrorEvent:CvmPacketDropedByQ osConnectionSession`
-    #[serde(rename = "MetricName", skip_serializing_if = "Option::is_none")]
     pub metric_name: Option<String>,
     /// (Chinese only) 事件描述信息
     ///
     /// Example: `连接数超限导致丢包`
-    #[serde(rename = "Description", skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 
@@ -21846,19 +27360,30 @@ impl<'de> Deserialize<'de> for ModifyConditionsTemplateRequestEventCondition {
     }
 }
 
+impl serde::Serialize for ModifyConditionsTemplateRequestEventCondition {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ModifyConditionsTemplateRequestEventCondition", 6)?
+            .opt("AlarmNotifyPeriod", &self.alarm_notify_period)?
+            .opt("AlarmNotifyType", &self.alarm_notify_type)?
+            .opt("EventID", &self.event_id)?
+            .opt("RuleID", &self.rule_id)?
+            .opt("MetricName", &self.metric_name)?
+            .opt("Description", &self.description)?
+            .end()
+    }
+}
+
 /// Request of [`Client::modify_grafana_instance`](super::Client::modify_grafana_instance).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyGrafanaInstanceRequest {
     /// TCMG instance ID, such as “grafana-abcdefgh”.
     ///
     /// Required. Example: `my-instance`
-    #[serde(rename = "InstanceId")]
     pub instance_id: String,
     /// TCMG instance name, such as “test”.
     ///
     /// Required. Example: `my-instance-1`
-    #[serde(rename = "InstanceName")]
     pub instance_name: String,
 }
 
@@ -21901,12 +27426,20 @@ impl<'de> Deserialize<'de> for ModifyGrafanaInstanceRequest {
     }
 }
 
+impl serde::Serialize for ModifyGrafanaInstanceRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ModifyGrafanaInstanceRequest", 2)?
+            .plain("InstanceId", &self.instance_id)?
+            .plain("InstanceName", &self.instance_name)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::modify_grafana_instance`](super::Client::modify_grafana_instance).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ModifyGrafanaInstanceResponse {
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -21924,49 +27457,69 @@ impl ModifyGrafanaInstanceResponse {
     }
 }
 
+impl lenient::Reply for ModifyGrafanaInstanceResponse {
+    const NAME: &'static str = "ModifyGrafanaInstanceResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ModifyGrafanaInstanceResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ModifyGrafanaInstanceResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ModifyGrafanaInstanceResponse", 1)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Modification of the metric threshold condition passed in by the alarm policy group.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyPolicyGroupCondition {
     /// Metric ID.
     ///
     /// Required. Example: `234`
-    #[serde(rename = "MetricId")]
     pub metric_id: i64,
     /// Comparative type. The value 1 indicates greater than. The value 2 indicates greater than or equal to. The value 3 indicates smaller than. The value 4 indicates smaller than or equal to. The value 5 indicates equal to. The value 6 indicates not equal to.
     ///
     /// Required. Example: `1`
-    #[serde(rename = "CalcType")]
     pub calc_type: i64,
     /// Threshold.
     ///
     /// Required. Example: `12`
-    #[serde(rename = "CalcValue")]
     pub calc_value: String,
     /// Data period of the detected metric.
     ///
     /// Required. Example: `3600`
-    #[serde(rename = "CalcPeriod")]
     pub calc_period: i64,
     /// Number of consecutive periods.
     ///
     /// Required. Example: `2`
-    #[serde(rename = "ContinuePeriod")]
     pub continue_period: i64,
     /// Alarm sending and convergence type. The value 0 indicates that alarms are sent consecutively. The value 1 indicates that alarms are sent exponentially.
     ///
     /// Required. Example: `0`
-    #[serde(rename = "AlarmNotifyType")]
     pub alarm_notify_type: i64,
     /// Alarm sending period in seconds. If the value is less than 0, no alarm will be triggered. If the value is 0, an alarm will be triggered only once. If the value is greater than 0, an alarm will be triggered at the interval of triggerTime.
     ///
     /// Required. Example: `3600`
-    #[serde(rename = "AlarmNotifyPeriod")]
     pub alarm_notify_period: i64,
     /// Rule ID. No filling means new addition while filling in ruleId means to modify existing rules.
     ///
     /// Example: `1342`
-    #[serde(rename = "RuleId", skip_serializing_if = "Option::is_none")]
     pub rule_id: Option<i64>,
 }
 
@@ -22044,29 +27597,40 @@ impl<'de> Deserialize<'de> for ModifyPolicyGroupCondition {
     }
 }
 
+impl serde::Serialize for ModifyPolicyGroupCondition {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ModifyPolicyGroupCondition", 8)?
+            .plain("MetricId", &self.metric_id)?
+            .plain("CalcType", &self.calc_type)?
+            .plain("CalcValue", &self.calc_value)?
+            .plain("CalcPeriod", &self.calc_period)?
+            .plain("ContinuePeriod", &self.continue_period)?
+            .plain("AlarmNotifyType", &self.alarm_notify_type)?
+            .plain("AlarmNotifyPeriod", &self.alarm_notify_period)?
+            .opt("RuleId", &self.rule_id)?
+            .end()
+    }
+}
+
 /// Modification of the event alarm condition passed in by the alarm policy group.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyPolicyGroupEventCondition {
     /// Event ID.
     ///
     /// Required. Example: `2432`
-    #[serde(rename = "EventId")]
     pub event_id: i64,
     /// Alarm sending and convergence type. The value 0 indicates that alarms are sent consecutively. The value 1 indicates that alarms are sent exponentially.
     ///
     /// Required. Example: `0`
-    #[serde(rename = "AlarmNotifyType")]
     pub alarm_notify_type: i64,
     /// Alarm sending period in seconds. If the value is less than 0, no alarm will be triggered. If the value is 0, an alarm will be triggered only once. If the value is greater than 0, an alarm will be triggered at the interval of triggerTime.
     ///
     /// Required. Example: `3600`
-    #[serde(rename = "AlarmNotifyPeriod")]
     pub alarm_notify_period: i64,
     /// Rule ID. No filling means new addition while filling in ruleId means to modify existing rules.
     ///
     /// Example: `133`
-    #[serde(rename = "RuleId", skip_serializing_if = "Option::is_none")]
     pub rule_id: Option<i64>,
 }
 
@@ -22124,45 +27688,48 @@ impl<'de> Deserialize<'de> for ModifyPolicyGroupEventCondition {
     }
 }
 
+impl serde::Serialize for ModifyPolicyGroupEventCondition {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ModifyPolicyGroupEventCondition", 4)?
+            .plain("EventId", &self.event_id)?
+            .plain("AlarmNotifyType", &self.alarm_notify_type)?
+            .plain("AlarmNotifyPeriod", &self.alarm_notify_period)?
+            .opt("RuleId", &self.rule_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::modify_policy_group`](super::Client::modify_policy_group).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyPolicyGroupRequest {
     /// The value is fixed to monitor.
     ///
     /// Required. Example: `monitor`
-    #[serde(rename = "Module")]
     pub module: String,
     /// Policy group ID.
     ///
     /// Required. Example: `4798`
-    #[serde(rename = "GroupId")]
     pub group_id: i64,
     /// Alarm type.
     ///
     /// Required. Example: `cvm_device`
-    #[serde(rename = "ViewName")]
     pub view_name: String,
     /// Policy group name.
     ///
     /// Required. Example: `cpu 告警`
-    #[serde(rename = "GroupName")]
     pub group_name: String,
     /// The 'AND' and 'OR' rules for metric alarms. The value 1 indicates 'AND', which means that an alarm will be triggered only when all rules are met. The value 0 indicates 'OR', which means that an alarm will be triggered when any rule is met.
     ///
     /// Required. Example: `0`
-    #[serde(rename = "IsUnionRule")]
     pub is_union_rule: i64,
     /// Metric alarm condition rules. No filling indicates that all existing metric alarm condition rules will be deleted.
-    #[serde(rename = "Conditions", skip_serializing_if = "Option::is_none")]
     pub conditions: Option<Vec<ModifyPolicyGroupCondition>>,
     /// Event alarm conditions. No filling indicates that all existing event alarm conditions will be deleted.
-    #[serde(rename = "EventConditions", skip_serializing_if = "Option::is_none")]
     pub event_conditions: Option<Vec<ModifyPolicyGroupEventCondition>>,
     /// Template-based policy group ID.
     ///
     /// Example: `198`
-    #[serde(rename = "ConditionTempGroupId", skip_serializing_if = "Option::is_none")]
     pub condition_temp_group_id: Option<i64>,
 }
 
@@ -22250,17 +27817,30 @@ impl<'de> Deserialize<'de> for ModifyPolicyGroupRequest {
     }
 }
 
+impl serde::Serialize for ModifyPolicyGroupRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ModifyPolicyGroupRequest", 8)?
+            .plain("Module", &self.module)?
+            .plain("GroupId", &self.group_id)?
+            .plain("ViewName", &self.view_name)?
+            .plain("GroupName", &self.group_name)?
+            .plain("IsUnionRule", &self.is_union_rule)?
+            .opt("Conditions", &self.conditions)?
+            .opt("EventConditions", &self.event_conditions)?
+            .opt("ConditionTempGroupId", &self.condition_temp_group_id)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::modify_policy_group`](super::Client::modify_policy_group).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ModifyPolicyGroupResponse {
     /// Policy group ID.
     ///
     /// Example: `4798`
-    #[serde(rename = "GroupId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub group_id: Option<i64>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -22284,24 +27864,52 @@ impl ModifyPolicyGroupResponse {
     }
 }
 
+impl lenient::Reply for ModifyPolicyGroupResponse {
+    const NAME: &'static str = "ModifyPolicyGroupResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "GroupId",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.group_id),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ModifyPolicyGroupResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ModifyPolicyGroupResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ModifyPolicyGroupResponse", 2)?
+            .opt("GroupId", &self.group_id)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::modify_prometheus_agent_external_labels`](super::Client::modify_prometheus_agent_external_labels).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyPrometheusAgentExternalLabelsRequest {
     /// Instance ID
     ///
     /// Required. Example: `prom-xxx`
-    #[serde(rename = "InstanceId")]
     pub instance_id: String,
     /// Cluster ID
     ///
     /// Required. Example: `cls-xxx`
-    #[serde(rename = "ClusterId")]
     pub cluster_id: String,
     /// New external labels
     ///
     /// Required. Example: `{"Name":"label-name","Value":"label-value"}`
-    #[serde(rename = "ExternalLabels")]
     pub external_labels: Vec<Label>,
 }
 
@@ -22349,12 +27957,21 @@ impl<'de> Deserialize<'de> for ModifyPrometheusAgentExternalLabelsRequest {
     }
 }
 
+impl serde::Serialize for ModifyPrometheusAgentExternalLabelsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ModifyPrometheusAgentExternalLabelsRequest", 3)?
+            .plain("InstanceId", &self.instance_id)?
+            .plain("ClusterId", &self.cluster_id)?
+            .plain("ExternalLabels", &self.external_labels)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::modify_prometheus_agent_external_labels`](super::Client::modify_prometheus_agent_external_labels).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ModifyPrometheusAgentExternalLabelsResponse {
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -22372,19 +27989,45 @@ impl ModifyPrometheusAgentExternalLabelsResponse {
     }
 }
 
+impl lenient::Reply for ModifyPrometheusAgentExternalLabelsResponse {
+    const NAME: &'static str = "ModifyPrometheusAgentExternalLabelsResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ModifyPrometheusAgentExternalLabelsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ModifyPrometheusAgentExternalLabelsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ModifyPrometheusAgentExternalLabelsResponse", 1)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::modify_prometheus_alert_policy`](super::Client::modify_prometheus_alert_policy).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyPrometheusAlertPolicyRequest {
     /// Instance ID
     ///
     /// Required. Example: `prom-23x33df`
-    #[serde(rename = "InstanceId")]
     pub instance_id: String,
     /// Alert configuration
     ///
     /// Required.
-    #[serde(rename = "AlertRule")]
     pub alert_rule: PrometheusAlertPolicyItem,
 }
 
@@ -22427,12 +28070,20 @@ impl<'de> Deserialize<'de> for ModifyPrometheusAlertPolicyRequest {
     }
 }
 
+impl serde::Serialize for ModifyPrometheusAlertPolicyRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ModifyPrometheusAlertPolicyRequest", 2)?
+            .plain("InstanceId", &self.instance_id)?
+            .plain("AlertRule", &self.alert_rule)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::modify_prometheus_alert_policy`](super::Client::modify_prometheus_alert_policy).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ModifyPrometheusAlertPolicyResponse {
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -22450,33 +28101,55 @@ impl ModifyPrometheusAlertPolicyResponse {
     }
 }
 
+impl lenient::Reply for ModifyPrometheusAlertPolicyResponse {
+    const NAME: &'static str = "ModifyPrometheusAlertPolicyResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ModifyPrometheusAlertPolicyResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ModifyPrometheusAlertPolicyResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ModifyPrometheusAlertPolicyResponse", 1)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::modify_prometheus_config`](super::Client::modify_prometheus_config).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyPrometheusConfigRequest {
     /// Instance ID
     ///
     /// Required. Example: `prom-xxx`
-    #[serde(rename = "InstanceId")]
     pub instance_id: String,
     /// Cluster type
     ///
     /// Required. Example: `tke`
-    #[serde(rename = "ClusterType")]
     pub cluster_type: String,
     /// Cluster ID
     ///
     /// Required. Example: `cls-xxx`
-    #[serde(rename = "ClusterId")]
     pub cluster_id: String,
     /// Configuration of service monitors
-    #[serde(rename = "ServiceMonitors", skip_serializing_if = "Option::is_none")]
     pub service_monitors: Option<Vec<PrometheusConfigItem>>,
     /// Configuration of pod monitors
-    #[serde(rename = "PodMonitors", skip_serializing_if = "Option::is_none")]
     pub pod_monitors: Option<Vec<PrometheusConfigItem>>,
     /// Configuration of Prometheus raw jobs
-    #[serde(rename = "RawJobs", skip_serializing_if = "Option::is_none")]
     pub raw_jobs: Option<Vec<PrometheusConfigItem>>,
     /// (Chinese only)
     ///
@@ -22488,7 +28161,6 @@ pub struct ModifyPrometheusConfigRequest {
     /// 默认值：0
     ///
     /// Deprecated. Example: `0`
-    #[serde(rename = "UpdateImage", skip_serializing_if = "Option::is_none")]
     pub update_image: Option<i64>,
 }
 
@@ -22576,12 +28248,25 @@ impl<'de> Deserialize<'de> for ModifyPrometheusConfigRequest {
     }
 }
 
+impl serde::Serialize for ModifyPrometheusConfigRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ModifyPrometheusConfigRequest", 7)?
+            .plain("InstanceId", &self.instance_id)?
+            .plain("ClusterType", &self.cluster_type)?
+            .plain("ClusterId", &self.cluster_id)?
+            .opt("ServiceMonitors", &self.service_monitors)?
+            .opt("PodMonitors", &self.pod_monitors)?
+            .opt("RawJobs", &self.raw_jobs)?
+            .opt("UpdateImage", &self.update_image)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::modify_prometheus_config`](super::Client::modify_prometheus_config).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ModifyPrometheusConfigResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -22599,19 +28284,45 @@ impl ModifyPrometheusConfigResponse {
     }
 }
 
+impl lenient::Reply for ModifyPrometheusConfigResponse {
+    const NAME: &'static str = "ModifyPrometheusConfigResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ModifyPrometheusConfigResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ModifyPrometheusConfigResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ModifyPrometheusConfigResponse", 1)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::modify_prometheus_global_notification`](super::Client::modify_prometheus_global_notification).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyPrometheusGlobalNotificationRequest {
     /// Instance ID
     ///
     /// Required. Example: `prom-xxx`
-    #[serde(rename = "InstanceId")]
     pub instance_id: String,
     /// Alert notification channel
     ///
     /// Required.
-    #[serde(rename = "Notification")]
     pub notification: PrometheusNotificationItem,
 }
 
@@ -22654,12 +28365,20 @@ impl<'de> Deserialize<'de> for ModifyPrometheusGlobalNotificationRequest {
     }
 }
 
+impl serde::Serialize for ModifyPrometheusGlobalNotificationRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ModifyPrometheusGlobalNotificationRequest", 2)?
+            .plain("InstanceId", &self.instance_id)?
+            .plain("Notification", &self.notification)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::modify_prometheus_global_notification`](super::Client::modify_prometheus_global_notification).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ModifyPrometheusGlobalNotificationResponse {
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -22677,8 +28396,36 @@ impl ModifyPrometheusGlobalNotificationResponse {
     }
 }
 
+impl lenient::Reply for ModifyPrometheusGlobalNotificationResponse {
+    const NAME: &'static str = "ModifyPrometheusGlobalNotificationResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ModifyPrometheusGlobalNotificationResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ModifyPrometheusGlobalNotificationResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ModifyPrometheusGlobalNotificationResponse", 1)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::modify_prometheus_instance_access_points`](super::Client::modify_prometheus_instance_access_points).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ModifyPrometheusInstanceAccessPointsRequest {}
 
@@ -22704,12 +28451,18 @@ impl<'de> Deserialize<'de> for ModifyPrometheusInstanceAccessPointsRequest {
     }
 }
 
+impl serde::Serialize for ModifyPrometheusInstanceAccessPointsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ModifyPrometheusInstanceAccessPointsRequest", 0)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::modify_prometheus_instance_access_points`](super::Client::modify_prometheus_instance_access_points).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ModifyPrometheusInstanceAccessPointsResponse {
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -22727,31 +28480,55 @@ impl ModifyPrometheusInstanceAccessPointsResponse {
     }
 }
 
+impl lenient::Reply for ModifyPrometheusInstanceAccessPointsResponse {
+    const NAME: &'static str = "ModifyPrometheusInstanceAccessPointsResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ModifyPrometheusInstanceAccessPointsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ModifyPrometheusInstanceAccessPointsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ModifyPrometheusInstanceAccessPointsResponse", 1)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::modify_prometheus_instance_attributes`](super::Client::modify_prometheus_instance_attributes).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyPrometheusInstanceAttributesRequest {
     /// Instance ID
     ///
     /// Required. Example: `prom-2rsas2`
-    #[serde(rename = "InstanceId")]
     pub instance_id: String,
     /// Instance name.
     ///
     /// Example: `my-prom-gg`
-    #[serde(rename = "InstanceName", skip_serializing_if = "Option::is_none")]
     pub instance_name: Option<String>,
     /// Data retention period (in days). The limit value is one of 15, 30, 45, 90, 180, 365, 730
     ///
     /// Example: `15`
-    #[serde(rename = "DataRetentionTime", skip_serializing_if = "Option::is_none")]
     pub data_retention_time: Option<i64>,
     /// Flag for special attributes of a prom instance
     ///
     /// Archive storage duration (days):
     /// key: LongTermStorageRetentionTime
     /// value: 60-730
-    #[serde(rename = "InstanceAttributes", skip_serializing_if = "Option::is_none")]
     pub instance_attributes: Option<Vec<PrometheusRuleKv>>,
 }
 
@@ -22819,12 +28596,22 @@ impl<'de> Deserialize<'de> for ModifyPrometheusInstanceAttributesRequest {
     }
 }
 
+impl serde::Serialize for ModifyPrometheusInstanceAttributesRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ModifyPrometheusInstanceAttributesRequest", 4)?
+            .plain("InstanceId", &self.instance_id)?
+            .opt("InstanceName", &self.instance_name)?
+            .opt("DataRetentionTime", &self.data_retention_time)?
+            .opt("InstanceAttributes", &self.instance_attributes)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::modify_prometheus_instance_attributes`](super::Client::modify_prometheus_instance_attributes).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ModifyPrometheusInstanceAttributesResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -22842,24 +28629,49 @@ impl ModifyPrometheusInstanceAttributesResponse {
     }
 }
 
+impl lenient::Reply for ModifyPrometheusInstanceAttributesResponse {
+    const NAME: &'static str = "ModifyPrometheusInstanceAttributesResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ModifyPrometheusInstanceAttributesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ModifyPrometheusInstanceAttributesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ModifyPrometheusInstanceAttributesResponse", 1)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::modify_prometheus_record_rule_yaml`](super::Client::modify_prometheus_record_rule_yaml).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyPrometheusRecordRuleYamlRequest {
     /// Instance ID
     ///
     /// Required. Example: `prom-abcd`
-    #[serde(rename = "InstanceId")]
     pub instance_id: String,
     /// Recording instance name
     ///
     /// Required. Example: `example`
-    #[serde(rename = "Name")]
     pub name: String,
     /// New content
     ///
     /// Required. Example: `- name: example     rules:     - record: code:prometheus_http_requests_total:sum       expr: sum by (code) (prometheus_http_requests_total)`
-    #[serde(rename = "Content")]
     pub content: String,
 }
 
@@ -22907,12 +28719,21 @@ impl<'de> Deserialize<'de> for ModifyPrometheusRecordRuleYamlRequest {
     }
 }
 
+impl serde::Serialize for ModifyPrometheusRecordRuleYamlRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ModifyPrometheusRecordRuleYamlRequest", 3)?
+            .plain("InstanceId", &self.instance_id)?
+            .plain("Name", &self.name)?
+            .plain("Content", &self.content)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::modify_prometheus_record_rule_yaml`](super::Client::modify_prometheus_record_rule_yaml).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ModifyPrometheusRecordRuleYamlResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -22930,19 +28751,45 @@ impl ModifyPrometheusRecordRuleYamlResponse {
     }
 }
 
+impl lenient::Reply for ModifyPrometheusRecordRuleYamlResponse {
+    const NAME: &'static str = "ModifyPrometheusRecordRuleYamlResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ModifyPrometheusRecordRuleYamlResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ModifyPrometheusRecordRuleYamlResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ModifyPrometheusRecordRuleYamlResponse", 1)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::modify_prometheus_temp`](super::Client::modify_prometheus_temp).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyPrometheusTempRequest {
     /// Template ID
     ///
     /// Required. Example: `temp-xxx`
-    #[serde(rename = "TemplateId")]
     pub template_id: String,
     /// Modified content
     ///
     /// Required.
-    #[serde(rename = "Template")]
     pub template: PrometheusTempModify,
 }
 
@@ -22985,12 +28832,20 @@ impl<'de> Deserialize<'de> for ModifyPrometheusTempRequest {
     }
 }
 
+impl serde::Serialize for ModifyPrometheusTempRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ModifyPrometheusTempRequest", 2)?
+            .plain("TemplateId", &self.template_id)?
+            .plain("Template", &self.template)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::modify_prometheus_temp`](super::Client::modify_prometheus_temp).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ModifyPrometheusTempResponse {
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -23008,17 +28863,43 @@ impl ModifyPrometheusTempResponse {
     }
 }
 
+impl lenient::Reply for ModifyPrometheusTempResponse {
+    const NAME: &'static str = "ModifyPrometheusTempResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ModifyPrometheusTempResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ModifyPrometheusTempResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ModifyPrometheusTempResponse", 1)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::modify_remote_ur_ls`](super::Client::modify_remote_ur_ls).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyRemoteUrLsRequest {
     /// (Chinese only) 实例ID
     ///
     /// Required. Example: `prom-abcd`
-    #[serde(rename = "InstanceId")]
     pub instance_id: String,
     /// (Chinese only) 多写配置
-    #[serde(rename = "RemoteWrites", skip_serializing_if = "Option::is_none")]
     pub remote_writes: Option<Vec<RemoteWrite>>,
 }
 
@@ -23066,12 +28947,20 @@ impl<'de> Deserialize<'de> for ModifyRemoteUrLsRequest {
     }
 }
 
+impl serde::Serialize for ModifyRemoteUrLsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ModifyRemoteUrLsRequest", 2)?
+            .plain("InstanceId", &self.instance_id)?
+            .opt("RemoteWrites", &self.remote_writes)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::modify_remote_ur_ls`](super::Client::modify_remote_ur_ls).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ModifyRemoteUrLsResponse {
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -23089,19 +28978,45 @@ impl ModifyRemoteUrLsResponse {
     }
 }
 
+impl lenient::Reply for ModifyRemoteUrLsResponse {
+    const NAME: &'static str = "ModifyRemoteUrLsResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ModifyRemoteUrLsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ModifyRemoteUrLsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ModifyRemoteUrLsResponse", 1)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Policy type
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct MonitorTypeNamespace {
     /// Monitor type
     ///
     /// Required. Example: `MT_QCE`
-    #[serde(rename = "MonitorType")]
     pub monitor_type: String,
     /// Policy type value
     ///
     /// Required. Example: `cvm_disk`
-    #[serde(rename = "Namespace")]
     pub namespace: String,
 }
 
@@ -23144,19 +29059,26 @@ impl<'de> Deserialize<'de> for MonitorTypeNamespace {
     }
 }
 
+impl serde::Serialize for MonitorTypeNamespace {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "MonitorTypeNamespace", 2)?
+            .plain("MonitorType", &self.monitor_type)?
+            .plain("Namespace", &self.namespace)?
+            .end()
+    }
+}
+
 /// Binding between a notification template and a policy
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct NoticeBindPolicys {
     /// Alert notification template ID
     ///
     /// Example: `notice-xxx`
-    #[serde(rename = "NoticeId", skip_serializing_if = "Option::is_none")]
     pub notice_id: Option<String>,
     /// List of IDs of the alerting rules bound to an alarm notification template
     ///
     /// Example: `["policy-xxxxabcd"]`
-    #[serde(rename = "PolicyIds", skip_serializing_if = "Option::is_none")]
     pub policy_ids: Option<Vec<String>>,
 }
 
@@ -23209,19 +29131,26 @@ impl<'de> Deserialize<'de> for NoticeBindPolicys {
     }
 }
 
+impl serde::Serialize for NoticeBindPolicys {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "NoticeBindPolicys", 2)?
+            .opt("NoticeId", &self.notice_id)?
+            .opt("PolicyIds", &self.policy_ids)?
+            .end()
+    }
+}
+
 /// (Chinese only) 通知内容模板绑定信息
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct NoticeContentTmplBindInfo {
     /// (Chinese only) 通知内容模板ID
     ///
     /// Example: `tmpl-xxx`
-    #[serde(rename = "ContentTmplID", skip_serializing_if = "Option::is_none")]
     pub content_tmpl_id: Option<String>,
     /// (Chinese only) 通知模板ID
     ///
     /// Example: `notice-xxx`
-    #[serde(rename = "NoticeID", skip_serializing_if = "Option::is_none")]
     pub notice_id: Option<String>,
 }
 
@@ -23274,8 +29203,17 @@ impl<'de> Deserialize<'de> for NoticeContentTmplBindInfo {
     }
 }
 
+impl serde::Serialize for NoticeContentTmplBindInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "NoticeContentTmplBindInfo", 2)?
+            .opt("ContentTmplID", &self.content_tmpl_id)?
+            .opt("NoticeID", &self.notice_id)?
+            .end()
+    }
+}
+
 /// (Chinese only) 策略标签
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PolicyTag {
     /// (Chinese only)
@@ -23285,7 +29223,6 @@ pub struct PolicyTag {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// Required. May be null. Example: `"key"`
-    #[serde(rename = "Key")]
     pub key: String,
     /// (Chinese only)
     ///
@@ -23294,7 +29231,6 @@ pub struct PolicyTag {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// Required. May be null. Example: `value`
-    #[serde(rename = "Value")]
     pub value: String,
 }
 
@@ -23337,24 +29273,30 @@ impl<'de> Deserialize<'de> for PolicyTag {
     }
 }
 
+impl serde::Serialize for PolicyTag {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "PolicyTag", 2)?
+            .plain("Key", &self.key)?
+            .plain("Value", &self.value)?
+            .end()
+    }
+}
+
 /// Information of managed Prometheus agent
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PrometheusAgentInfo {
     /// Cluster type
     ///
     /// Required. Example: `tke`
-    #[serde(rename = "ClusterType")]
     pub cluster_type: String,
     /// Cluster ID
     ///
     /// Required. Example: `cls-fmbxa`
-    #[serde(rename = "ClusterId")]
     pub cluster_id: String,
     /// Remarks
     ///
     /// Example: `prometheus agent for cls-fmbxa`
-    #[serde(rename = "Describe", skip_serializing_if = "Option::is_none")]
     pub describe: Option<String>,
 }
 
@@ -23407,21 +29349,29 @@ impl<'de> Deserialize<'de> for PrometheusAgentInfo {
     }
 }
 
+impl serde::Serialize for PrometheusAgentInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "PrometheusAgentInfo", 3)?
+            .plain("ClusterType", &self.cluster_type)?
+            .plain("ClusterId", &self.cluster_id)?
+            .opt("Describe", &self.describe)?
+            .end()
+    }
+}
+
 /// Prometheus custom Alert notification period.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PrometheusAlertAllowTimeRange {
     /// Seconds from 00:00:00.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `0`
-    #[serde(rename = "Start", skip_serializing_if = "Option::is_none")]
     pub start: Option<String>,
     /// Seconds from 00:00:00.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `3600`
-    #[serde(rename = "End", skip_serializing_if = "Option::is_none")]
     pub end: Option<String>,
 }
 
@@ -23474,8 +29424,17 @@ impl<'de> Deserialize<'de> for PrometheusAlertAllowTimeRange {
     }
 }
 
+impl serde::Serialize for PrometheusAlertAllowTimeRange {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "PrometheusAlertAllowTimeRange", 2)?
+            .opt("Start", &self.start)?
+            .opt("End", &self.end)?
+            .end()
+    }
+}
+
 /// Prometheus Alert custom notification template.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PrometheusAlertCustomReceiver {
     /// Notification customization type.
@@ -23484,31 +29443,26 @@ pub struct PrometheusAlertCustomReceiver {
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `alertmanager`
-    #[serde(rename = "Type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// alertmanager/webhook url (ip in the same vpc as the prometheus instance).
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `http://192.168.10.2:9090`
-    #[serde(rename = "Url", skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Specifies the time range for allowing Alert sending.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `{{"Start": "28800", "End": "72000"}}`
-    #[serde(rename = "AllowedTimeRanges", skip_serializing_if = "Option::is_none")]
     pub allowed_time_ranges: Option<Vec<PrometheusAlertAllowTimeRange>>,
     /// alertmanager intranet cluster ID.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `cls-asd212as`
-    #[serde(rename = "ClusterId", skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
     /// alertmanager resides in the private network cluster type (tke/eks/tdcc).
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `tke`
-    #[serde(rename = "ClusterType", skip_serializing_if = "Option::is_none")]
     pub cluster_type: Option<String>,
 }
 
@@ -23591,22 +29545,32 @@ impl<'de> Deserialize<'de> for PrometheusAlertCustomReceiver {
     }
 }
 
+impl serde::Serialize for PrometheusAlertCustomReceiver {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "PrometheusAlertCustomReceiver", 5)?
+            .opt("Type", &self.type_)?
+            .opt("Url", &self.url)?
+            .opt("AllowedTimeRanges", &self.allowed_time_ranges)?
+            .opt("ClusterId", &self.cluster_id)?
+            .opt("ClusterType", &self.cluster_type)?
+            .end()
+    }
+}
+
 /// Prometheus alert rule information within the group.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PrometheusAlertGroupRuleSet {
     /// Alert rule name. same name is not allowed in the same Alert group.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `规则-1`
-    #[serde(rename = "RuleName", skip_serializing_if = "Option::is_none")]
     pub rule_name: Option<String>,
     /// Prometheus alert label list.
     ///
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `[{Key: "ip" Value: "1.1.1.1"}]`
-    #[serde(rename = "Labels", skip_serializing_if = "Option::is_none")]
     pub labels: Option<Vec<PrometheusRuleKv>>,
     /// Prometheus alert annotation list.
     ///
@@ -23614,20 +29578,17 @@ pub struct PrometheusAlertGroupRuleSet {
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `[{Key: "summary" Value: "规则名称"}]`
-    #[serde(rename = "Annotations", skip_serializing_if = "Option::is_none")]
     pub annotations: Option<Vec<PrometheusRuleKv>>,
     /// Alert will be triggered after 'Expr' satisfied for 'Duration'.
     ///
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `5m`
-    #[serde(rename = "Duration", skip_serializing_if = "Option::is_none")]
     pub duration: Option<String>,
     /// Alert expression. see [alert rule description](https://www.tencentcloud.com/document/product/1416/56008?from_cn_redirect=1).
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `job:request_latency_seconds:mean5m{job="myjob"} > 0.5`
-    #[serde(rename = "Expr", skip_serializing_if = "Option::is_none")]
     pub expr: Option<String>,
     /// Alert rule status.
     /// 2 - enable.
@@ -23636,7 +29597,6 @@ pub struct PrometheusAlertGroupRuleSet {
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `2`
-    #[serde(rename = "State", skip_serializing_if = "Option::is_none")]
     pub state: Option<i64>,
 }
 
@@ -23729,26 +29689,36 @@ impl<'de> Deserialize<'de> for PrometheusAlertGroupRuleSet {
     }
 }
 
+impl serde::Serialize for PrometheusAlertGroupRuleSet {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "PrometheusAlertGroupRuleSet", 6)?
+            .opt("RuleName", &self.rule_name)?
+            .opt("Labels", &self.labels)?
+            .opt("Annotations", &self.annotations)?
+            .opt("Duration", &self.duration)?
+            .opt("Expr", &self.expr)?
+            .opt("State", &self.state)?
+            .end()
+    }
+}
+
 /// Self-built AlertManager configuration used by the alert channel
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PrometheusAlertManagerConfig {
     /// AlertManager URL
     ///
     /// Required. Example: `http://x.x.x.x:port/`
-    #[serde(rename = "Url")]
     pub url: String,
     /// Type of the cluster where AlertManager is deployed
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `tke`
-    #[serde(rename = "ClusterType", skip_serializing_if = "Option::is_none")]
     pub cluster_type: Option<String>,
     /// ID of the cluster where AlertManager is deployed
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `cls-xxxabcd`
-    #[serde(rename = "ClusterId", skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
 }
 
@@ -23806,49 +29776,52 @@ impl<'de> Deserialize<'de> for PrometheusAlertManagerConfig {
     }
 }
 
+impl serde::Serialize for PrometheusAlertManagerConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "PrometheusAlertManagerConfig", 3)?
+            .plain("Url", &self.url)?
+            .opt("ClusterType", &self.cluster_type)?
+            .opt("ClusterId", &self.cluster_id)?
+            .end()
+    }
+}
+
 /// TMP alerting rule instance
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PrometheusAlertPolicyItem {
     /// Rule name
     ///
     /// Required. Example: `test-alert`
-    #[serde(rename = "Name")]
     pub name: String,
     /// List of rules
     ///
     /// Required.
-    #[serde(rename = "Rules")]
     pub rules: Vec<PrometheusAlertRule>,
     /// Alerting rule ID
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `alert-xa2asdxz`
-    #[serde(rename = "Id", skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// If the alert comes from a template, `TemplateId` is the template ID.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `temp-xs1sd24`
-    #[serde(rename = "TemplateId", skip_serializing_if = "Option::is_none")]
     pub template_id: Option<String>,
     /// Alert channel, which may be returned as null if used in a template.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "Notification", skip_serializing_if = "Option::is_none")]
     pub notification: Option<PrometheusNotificationItem>,
     /// Last modification time
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `2025-10-24 20:15:39`
-    #[serde(rename = "UpdatedAt", skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
     /// If the alerting rule comes from the user cluster CRD resource definition, `ClusterId` is the cluster ID.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `cls-23as23sdf2`
-    #[serde(rename = "ClusterId", skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
 }
 
@@ -23941,52 +29914,58 @@ impl<'de> Deserialize<'de> for PrometheusAlertPolicyItem {
     }
 }
 
+impl serde::Serialize for PrometheusAlertPolicyItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "PrometheusAlertPolicyItem", 7)?
+            .plain("Name", &self.name)?
+            .plain("Rules", &self.rules)?
+            .opt("Id", &self.id)?
+            .opt("TemplateId", &self.template_id)?
+            .opt("Notification", &self.notification)?
+            .opt("UpdatedAt", &self.updated_at)?
+            .opt("ClusterId", &self.cluster_id)?
+            .end()
+    }
+}
+
 /// Prometheus alerting rule
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PrometheusAlertRule {
     /// Rule name
     ///
     /// Required. Example: `Example`
-    #[serde(rename = "Name")]
     pub name: String,
     /// Prometheus statement
     ///
     /// Required. Example: `Example`
-    #[serde(rename = "Rule")]
     pub rule: String,
     /// Additional tags
     ///
     /// Required.
-    #[serde(rename = "Labels")]
     pub labels: Vec<Label>,
     /// Alert sending template
     ///
     /// Required. Example: `temp-xxx`
-    #[serde(rename = "Template")]
     pub template: String,
     /// Duration
     ///
     /// Required. Example: `1s`
-    #[serde(rename = "For")]
     pub for_: String,
     /// Rule description
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `example-describe`
-    #[serde(rename = "Describe", skip_serializing_if = "Option::is_none")]
     pub describe: Option<String>,
     /// See `annotations` in the Prometheus rule
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "Annotations", skip_serializing_if = "Option::is_none")]
     pub annotations: Option<Vec<Label>>,
     /// Alerting rule status
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `1`
-    #[serde(rename = "RuleState", skip_serializing_if = "Option::is_none")]
     pub rule_state: Option<i64>,
 }
 
@@ -24074,27 +30053,39 @@ impl<'de> Deserialize<'de> for PrometheusAlertRule {
     }
 }
 
+impl serde::Serialize for PrometheusAlertRule {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "PrometheusAlertRule", 8)?
+            .plain("Name", &self.name)?
+            .plain("Rule", &self.rule)?
+            .plain("Labels", &self.labels)?
+            .plain("Template", &self.template)?
+            .plain("For", &self.for_)?
+            .opt("Describe", &self.describe)?
+            .opt("Annotations", &self.annotations)?
+            .opt("RuleState", &self.rule_state)?
+            .end()
+    }
+}
+
 /// (Chinese only) Prometheus Alertmanger 抑制规则
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PrometheusAlertmanagerConfigInhibitRule {
     /// (Chinese only) Source 告警的标签匹配规则，比如 "a=b"、"a!=c" 等
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// Required. May be null. Example: `["severity=\"warning\""]`
-    #[serde(rename = "SourceMatchers")]
     pub source_matchers: Vec<String>,
     /// (Chinese only) Target 告警的标签匹配规则，比如 "a=b"、"a!=c" 等
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// Required. May be null. Example: `["severity=\"critical\""]`
-    #[serde(rename = "TargetMatchers")]
     pub target_matchers: Vec<String>,
     /// (Chinese only) Source 和 Target 告警都必须有的一组标签名，比如 alertname、cluster 等
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// Required. May be null. Example: `["alertname","cluster"]`
-    #[serde(rename = "Equal")]
     pub equal: Vec<String>,
 }
 
@@ -24142,15 +30133,24 @@ impl<'de> Deserialize<'de> for PrometheusAlertmanagerConfigInhibitRule {
     }
 }
 
+impl serde::Serialize for PrometheusAlertmanagerConfigInhibitRule {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "PrometheusAlertmanagerConfigInhibitRule", 3)?
+            .plain("SourceMatchers", &self.source_matchers)?
+            .plain("TargetMatchers", &self.target_matchers)?
+            .plain("Equal", &self.equal)?
+            .end()
+    }
+}
+
 /// (Chinese only) Prometheus Alertmanger 可修改配置
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PrometheusAlertmanagerConfigV2 {
     /// (Chinese only) Prometheus Alertmanger 抑制规则组
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "InhibitRules", skip_serializing_if = "Option::is_none")]
     pub inhibit_rules: Option<Vec<PrometheusAlertmanagerConfigInhibitRule>>,
 }
 
@@ -24193,52 +30193,51 @@ impl<'de> Deserialize<'de> for PrometheusAlertmanagerConfigV2 {
     }
 }
 
+impl serde::Serialize for PrometheusAlertmanagerConfigV2 {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "PrometheusAlertmanagerConfigV2", 1)?
+            .opt("InhibitRules", &self.inhibit_rules)?
+            .end()
+    }
+}
+
 /// Basic information of the cluster associated with a Tencent Cloud Observability Platform (TCOP)-integrated TMP instance.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PrometheusClusterAgentBasic {
     /// Cluster ID
     ///
     /// Required. Example: `ap-beijing`
-    #[serde(rename = "Region")]
     pub region: String,
     /// Cluster type
     ///
     /// Required. Example: `tke`
-    #[serde(rename = "ClusterType")]
     pub cluster_type: String,
     /// Cluster ID
     ///
     /// Required. Example: `cls-abc`
-    #[serde(rename = "ClusterId")]
     pub cluster_id: String,
     /// Whether to enable public network CLB
     ///
     /// Required. Example: `false`
-    #[serde(rename = "EnableExternal")]
     pub enable_external: bool,
     /// Pod configurations of components deployed in the cluster
-    #[serde(rename = "InClusterPodConfig", skip_serializing_if = "Option::is_none")]
     pub in_cluster_pod_config: Option<PrometheusClusterAgentPodConfig>,
     /// External labels, which will be attached to all metrics collected by this cluster
-    #[serde(rename = "ExternalLabels", skip_serializing_if = "Option::is_none")]
     pub external_labels: Option<Vec<Label>>,
     /// Whether to install the default collection configuration.
     ///
     /// Example: `false`
-    #[serde(rename = "NotInstallBasicScrape", skip_serializing_if = "Option::is_none")]
     pub not_install_basic_scrape: Option<bool>,
     /// Whether to collect metrics (`true`: Drop all metrics; `false`: Collect default metrics)
     ///
     /// Example: `false`
-    #[serde(rename = "NotScrape", skip_serializing_if = "Option::is_none")]
     pub not_scrape: Option<bool>,
     /// (Chinese only)
     ///
     /// 是否丢弃所有指标，true 代表丢弃所有指标，false 代表采集默认指标
     ///
     /// Example: `false`
-    #[serde(rename = "DropAll", skip_serializing_if = "Option::is_none")]
     pub drop_all: Option<bool>,
     /// (Chinese only)
     ///
@@ -24252,12 +30251,10 @@ pub struct PrometheusClusterAgentBasic {
     /// 默认值：false
     ///
     /// Example: `false`
-    #[serde(rename = "CollectAll", skip_serializing_if = "Option::is_none")]
     pub collect_all: Option<bool>,
     /// Whether to enable the default recording rule
     ///
     /// Example: `true`
-    #[serde(rename = "OpenDefaultRecord", skip_serializing_if = "Option::is_none")]
     pub open_default_record: Option<bool>,
 }
 
@@ -24380,20 +30377,35 @@ impl<'de> Deserialize<'de> for PrometheusClusterAgentBasic {
     }
 }
 
+impl serde::Serialize for PrometheusClusterAgentBasic {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "PrometheusClusterAgentBasic", 11)?
+            .plain("Region", &self.region)?
+            .plain("ClusterType", &self.cluster_type)?
+            .plain("ClusterId", &self.cluster_id)?
+            .plain("EnableExternal", &self.enable_external)?
+            .opt("InClusterPodConfig", &self.in_cluster_pod_config)?
+            .opt("ExternalLabels", &self.external_labels)?
+            .opt("NotInstallBasicScrape", &self.not_install_basic_scrape)?
+            .opt("NotScrape", &self.not_scrape)?
+            .opt("DropAll", &self.drop_all)?
+            .opt("CollectAll", &self.collect_all)?
+            .opt("OpenDefaultRecord", &self.open_default_record)?
+            .end()
+    }
+}
+
 /// Additional pod configurations of the components deployed in the cluster when a cluster is associated
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PrometheusClusterAgentPodConfig {
     /// Whether to use HostNetWork
     ///
     /// Example: `true`
-    #[serde(rename = "HostNet", skip_serializing_if = "Option::is_none")]
     pub host_net: Option<bool>,
     /// A parameter used to specify the running nodes for a pod
-    #[serde(rename = "NodeSelector", skip_serializing_if = "Option::is_none")]
     pub node_selector: Option<Vec<Label>>,
     /// Tolerable taints
-    #[serde(rename = "Tolerations", skip_serializing_if = "Option::is_none")]
     pub tolerations: Option<Vec<Toleration>>,
 }
 
@@ -24456,31 +30468,37 @@ impl<'de> Deserialize<'de> for PrometheusClusterAgentPodConfig {
     }
 }
 
+impl serde::Serialize for PrometheusClusterAgentPodConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "PrometheusClusterAgentPodConfig", 3)?
+            .opt("HostNet", &self.host_net)?
+            .opt("NodeSelector", &self.node_selector)?
+            .opt("Tolerations", &self.tolerations)?
+            .end()
+    }
+}
+
 /// Prometheus configuration
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PrometheusConfigItem {
     /// Name
     ///
     /// Required. Example: `xxx`
-    #[serde(rename = "Name")]
     pub name: String,
     /// Configuration content
     ///
     /// Required. Example: `xxx`
-    #[serde(rename = "Config")]
     pub config: String,
     /// If the configuration comes from a template, this parameter is the template ID, which is used as an output parameter.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `xxx`
-    #[serde(rename = "TemplateId", skip_serializing_if = "Option::is_none")]
     pub template_id: Option<String>,
     /// Number of targets
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `xxx`
-    #[serde(rename = "Targets", skip_serializing_if = "Option::is_none")]
     pub targets: Option<Targets>,
 }
 
@@ -24543,14 +30561,24 @@ impl<'de> Deserialize<'de> for PrometheusConfigItem {
     }
 }
 
+impl serde::Serialize for PrometheusConfigItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "PrometheusConfigItem", 4)?
+            .plain("Name", &self.name)?
+            .plain("Config", &self.config)?
+            .opt("TemplateId", &self.template_id)?
+            .opt("Targets", &self.targets)?
+            .end()
+    }
+}
+
 /// Alert notification channel configuration
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PrometheusNotificationItem {
     /// Whether it is enabled
     ///
     /// Required. Example: `true`
-    #[serde(rename = "Enabled")]
     pub enabled: bool,
     /// Channel type. Default value: `amp`. Valid values:
     /// `amp`
@@ -24558,81 +30586,68 @@ pub struct PrometheusNotificationItem {
     /// `alertmanager`
     ///
     /// Required. Example: `amp`
-    #[serde(rename = "Type")]
     pub type_: String,
     /// If `Type` is `webhook`, this field is required.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `http://1.1.1.1`
-    #[serde(rename = "WebHook", skip_serializing_if = "Option::is_none")]
     pub web_hook: Option<String>,
     /// If `Type` is `alertmanager`, this field is required.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "AlertManager", skip_serializing_if = "Option::is_none")]
     pub alert_manager: Option<PrometheusAlertManagerConfig>,
     /// Convergence time
     ///
     /// Example: `2020-10-10 10:10:10`
-    #[serde(rename = "RepeatInterval", skip_serializing_if = "Option::is_none")]
     pub repeat_interval: Option<String>,
     /// Effect start time
     ///
     /// Example: `2020-10-10 10:10:10`
-    #[serde(rename = "TimeRangeStart", skip_serializing_if = "Option::is_none")]
     pub time_range_start: Option<String>,
     /// Effect end time
     ///
     /// Example: `2020-10-10 10:10:10`
-    #[serde(rename = "TimeRangeEnd", skip_serializing_if = "Option::is_none")]
     pub time_range_end: Option<String>,
     /// Alert notification channel. Valid values: `SMS`, `EMAIL`, `CALL`, `WECHAT`.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `["SMS"]`
-    #[serde(rename = "NotifyWay", skip_serializing_if = "Option::is_none")]
     pub notify_way: Option<Vec<String>>,
     /// Alert recipient group (user group)
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `["Consumer-xxxxabcd"]`
-    #[serde(rename = "ReceiverGroups", skip_serializing_if = "Option::is_none")]
     pub receiver_groups: Option<Vec<String>>,
     /// Alert call sequence.
     /// Note: If `NotifyWay` is `CALL`, this parameter will be used.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `[100]`
-    #[serde(rename = "PhoneNotifyOrder", skip_serializing_if = "Option::is_none")]
     pub phone_notify_order: Option<Vec<u64>>,
     /// Number of alert calls.
     /// Note: If `NotifyWay` is `CALL`, this parameter will be used.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `3`
-    #[serde(rename = "PhoneCircleTimes", skip_serializing_if = "Option::is_none")]
     pub phone_circle_times: Option<i64>,
     /// Alert call interval within a cycle in seconds.
     /// Note: If `NotifyWay` is `CALL`, this parameter will be used.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `100`
-    #[serde(rename = "PhoneInnerInterval", skip_serializing_if = "Option::is_none")]
     pub phone_inner_interval: Option<i64>,
     /// Alert call cycle interval in seconds.
     /// Note: If `NotifyWay` is `CALL`, this parameter will be used.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `100`
-    #[serde(rename = "PhoneCircleInterval", skip_serializing_if = "Option::is_none")]
     pub phone_circle_interval: Option<i64>,
     /// Alert call receipt notification
     /// Note: If `NotifyWay` is `CALL`, this parameter will be used.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `true`
-    #[serde(rename = "PhoneArriveNotice", skip_serializing_if = "Option::is_none")]
     pub phone_arrive_notice: Option<bool>,
 }
 
@@ -24795,19 +30810,38 @@ impl<'de> Deserialize<'de> for PrometheusNotificationItem {
     }
 }
 
+impl serde::Serialize for PrometheusNotificationItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "PrometheusNotificationItem", 14)?
+            .plain("Enabled", &self.enabled)?
+            .plain("Type", &self.type_)?
+            .opt("WebHook", &self.web_hook)?
+            .opt("AlertManager", &self.alert_manager)?
+            .opt("RepeatInterval", &self.repeat_interval)?
+            .opt("TimeRangeStart", &self.time_range_start)?
+            .opt("TimeRangeEnd", &self.time_range_end)?
+            .opt("NotifyWay", &self.notify_way)?
+            .opt("ReceiverGroups", &self.receiver_groups)?
+            .opt("PhoneNotifyOrder", &self.phone_notify_order)?
+            .opt("PhoneCircleTimes", &self.phone_circle_times)?
+            .opt("PhoneInnerInterval", &self.phone_inner_interval)?
+            .opt("PhoneCircleInterval", &self.phone_circle_interval)?
+            .opt("PhoneArriveNotice", &self.phone_arrive_notice)?
+            .end()
+    }
+}
+
 /// KV parameter of the Prometheus alerting rule
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PrometheusRuleKv {
     /// Key
     ///
     /// Required. Example: `AllowChangeAlertmanagerRouteConfig`
-    #[serde(rename = "Key")]
     pub key: String,
     /// Value.
     ///
     /// Required. Example: `true`
-    #[serde(rename = "Value")]
     pub value: String,
 }
 
@@ -24850,19 +30884,26 @@ impl<'de> Deserialize<'de> for PrometheusRuleKv {
     }
 }
 
+impl serde::Serialize for PrometheusRuleKv {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "PrometheusRuleKv", 2)?
+            .plain("Key", &self.key)?
+            .plain("Value", &self.value)?
+            .end()
+    }
+}
+
 /// TMP universal character string type KV
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PrometheusStringKeyValuePair {
     /// Key
     ///
     /// Required. Example: `label-key`
-    #[serde(rename = "Key")]
     pub key: String,
     /// Value
     ///
     /// Required. Example: `label-value`
-    #[serde(rename = "Value")]
     pub value: String,
 }
 
@@ -24905,20 +30946,27 @@ impl<'de> Deserialize<'de> for PrometheusStringKeyValuePair {
     }
 }
 
+impl serde::Serialize for PrometheusStringKeyValuePair {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "PrometheusStringKeyValuePair", 2)?
+            .plain("Key", &self.key)?
+            .plain("Value", &self.value)?
+            .end()
+    }
+}
+
 /// TMP tag
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PrometheusTag {
     /// Tag key
     ///
     /// Required. Example: `tag-key`
-    #[serde(rename = "Key")]
     pub key: String,
     /// Tag value
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `tag-value`
-    #[serde(rename = "Value")]
     pub value: String,
 }
 
@@ -24961,92 +31009,88 @@ impl<'de> Deserialize<'de> for PrometheusTag {
     }
 }
 
+impl serde::Serialize for PrometheusTag {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "PrometheusTag", 2)?
+            .plain("Key", &self.key)?
+            .plain("Value", &self.value)?
+            .end()
+    }
+}
+
 /// Template instance
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PrometheusTemp {
     /// Template name
     ///
     /// Required. Example: `test-a`
-    #[serde(rename = "Name")]
     pub name: String,
     /// Template dimension. Valid values:
     /// `instance`
     /// `cluster`
     ///
     /// Required. Example: `instance`
-    #[serde(rename = "Level")]
     pub level: String,
     /// Template description
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `test template`
-    #[serde(rename = "Describe", skip_serializing_if = "Option::is_none")]
     pub describe: Option<String>,
     /// This parameter is valid if `Level` is `instance`.
     /// List of recording rules in the template
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `[{"Name":"abc","Config":"abc","TemplateId":"abc","Targets":{"Total":1,"Up":1,"Down":1,"Unknown":1}}]`
-    #[serde(rename = "RecordRules", skip_serializing_if = "Option::is_none")]
     pub record_rules: Option<Vec<PrometheusConfigItem>>,
     /// This parameter is valid if `Level` is `cluster`.
     /// List of ServiceMonitor rules in the template.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `[{"Name":"abc","Config":"abc","TemplateId":"abc","Targets":{"Total":1,"Up":1,"Down":1,"Unknown":1}}]`
-    #[serde(rename = "ServiceMonitors", skip_serializing_if = "Option::is_none")]
     pub service_monitors: Option<Vec<PrometheusConfigItem>>,
     /// This parameter is valid if `Level` is `cluster`.
     /// List of PodMonitor rules in the template.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `[{"Name":"abc","Config":"abc","TemplateId":"abc","Targets":{"Total":1,"Up":1,"Down":1,"Unknown":1}}]`
-    #[serde(rename = "PodMonitors", skip_serializing_if = "Option::is_none")]
     pub pod_monitors: Option<Vec<PrometheusConfigItem>>,
     /// This parameter is valid if `Level` is `cluster`.
     /// List of RawJob rules in the template.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `[{"Name":"abc","Config":"abc","TemplateId":"abc","Targets":{"Total":1,"Up":1,"Down":1,"Unknown":1}}]`
-    #[serde(rename = "RawJobs", skip_serializing_if = "Option::is_none")]
     pub raw_jobs: Option<Vec<PrometheusConfigItem>>,
     /// Template ID, which is used as an output parameter.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `temp-abc`
-    #[serde(rename = "TemplateId", skip_serializing_if = "Option::is_none")]
     pub template_id: Option<String>,
     /// Last update time, which is used as an output parameter.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `2024-07-16 16:28:54`
-    #[serde(rename = "UpdateTime", skip_serializing_if = "Option::is_none")]
     pub update_time: Option<String>,
     /// The current version, which is used as an output parameter.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `v1`
-    #[serde(rename = "Version", skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
     /// Whether it is the default template provided by the system, which is used as an output parameter.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `false`
-    #[serde(rename = "IsDefault", skip_serializing_if = "Option::is_none")]
     pub is_default: Option<bool>,
     /// This parameter is valid if `Level` is `instance`.
     /// List of alert configurations in the template
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `[{"Id":"abc","Name":"abc","TemplateId":"abc","Notification":{"Enabled":true,"Type":"abc","WebHook":"abc","AlertManager":{"ClusterType":"abc","ClusterId":"abc","Url":"abc"},"RepeatInterval":"abc","TimeRangeStart":"abc","TimeRangeEnd":"abc","NotifyWay":["abc"],"ReceiverGroups":["abc"],"PhoneNotifyOrder":[1],"PhoneCircleTimes":0,"PhoneInnerInterval":0,"PhoneCircleInterval":0,"PhoneArriveNotice":true},"Rules":[{"Name":"abc","Rule":"abc","Labels":[{"Name":"abc","Value":"abc"}],"Template":"abc","For":"abc","Describe":"abc","Annotations":[{"Name":"abc","Value":"abc"}],"RuleState":0}],"UpdatedAt":"abc","ClusterId":"abc","Interval":"abc"}]`
-    #[serde(rename = "AlertDetailRules", skip_serializing_if = "Option::is_none")]
     pub alert_detail_rules: Option<Vec<PrometheusAlertPolicyItem>>,
     /// Number of associated instances
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `1`
-    #[serde(rename = "TargetsTotal", skip_serializing_if = "Option::is_none")]
     pub targets_total: Option<i64>,
 }
 
@@ -25199,54 +31243,67 @@ impl<'de> Deserialize<'de> for PrometheusTemp {
     }
 }
 
+impl serde::Serialize for PrometheusTemp {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "PrometheusTemp", 13)?
+            .plain("Name", &self.name)?
+            .plain("Level", &self.level)?
+            .opt("Describe", &self.describe)?
+            .opt("RecordRules", &self.record_rules)?
+            .opt("ServiceMonitors", &self.service_monitors)?
+            .opt("PodMonitors", &self.pod_monitors)?
+            .opt("RawJobs", &self.raw_jobs)?
+            .opt("TemplateId", &self.template_id)?
+            .opt("UpdateTime", &self.update_time)?
+            .opt("Version", &self.version)?
+            .opt("IsDefault", &self.is_default)?
+            .opt("AlertDetailRules", &self.alert_detail_rules)?
+            .opt("TargetsTotal", &self.targets_total)?
+            .end()
+    }
+}
+
 /// Modifiable items in the TMP template
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PrometheusTempModify {
     /// Name
     ///
     /// Example: `modify-name`
-    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Description
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `modify template name`
-    #[serde(rename = "Describe", skip_serializing_if = "Option::is_none")]
     pub describe: Option<String>,
     /// This parameter is valid if `Level` is `cluster`.
     /// List of ServiceMonitor rules in the template.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "ServiceMonitors", skip_serializing_if = "Option::is_none")]
     pub service_monitors: Option<Vec<PrometheusConfigItem>>,
     /// This parameter is valid if `Level` is `cluster`.
     /// List of PodMonitor rules in the template.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "PodMonitors", skip_serializing_if = "Option::is_none")]
     pub pod_monitors: Option<Vec<PrometheusConfigItem>>,
     /// This parameter is valid if `Level` is `cluster`.
     /// List of RawJob rules in the template.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "RawJobs", skip_serializing_if = "Option::is_none")]
     pub raw_jobs: Option<Vec<PrometheusConfigItem>>,
     /// This parameter is valid if `Level` is `instance`.
     /// List of recording rules in the template
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "RecordRules", skip_serializing_if = "Option::is_none")]
     pub record_rules: Option<Vec<PrometheusConfigItem>>,
     /// Modification content, which is valid only if template type is `Alert`.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "AlertDetailRules", skip_serializing_if = "Option::is_none")]
     pub alert_detail_rules: Option<Vec<PrometheusAlertPolicyItem>>,
 }
 
@@ -25349,55 +31406,61 @@ impl<'de> Deserialize<'de> for PrometheusTempModify {
     }
 }
 
+impl serde::Serialize for PrometheusTempModify {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "PrometheusTempModify", 7)?
+            .opt("Name", &self.name)?
+            .opt("Describe", &self.describe)?
+            .opt("ServiceMonitors", &self.service_monitors)?
+            .opt("PodMonitors", &self.pod_monitors)?
+            .opt("RawJobs", &self.raw_jobs)?
+            .opt("RecordRules", &self.record_rules)?
+            .opt("AlertDetailRules", &self.alert_detail_rules)?
+            .end()
+    }
+}
+
 /// Sync target of the TMP template
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PrometheusTemplateSyncTarget {
     /// Target region
     ///
     /// Required. Example: `ap-guangzhou`
-    #[serde(rename = "Region")]
     pub region: String,
     /// Target instance
     ///
     /// Required. Example: `prom-xxxxabcd`
-    #[serde(rename = "InstanceId")]
     pub instance_id: String,
     /// Cluster ID, which is required only if the `Level` of the collection template is `cluster`.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `cls-xxxxabcd`
-    #[serde(rename = "ClusterId", skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
     /// Last sync time, which is used as an output parameter.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `2020-10-10 10:10:10`
-    #[serde(rename = "SyncTime", skip_serializing_if = "Option::is_none")]
     pub sync_time: Option<String>,
     /// The currently used template version, which is used as an output parameter.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `100`
-    #[serde(rename = "Version", skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
     /// Cluster type, which is required only if the `Level` of the collection template is `cluster`.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `tke`
-    #[serde(rename = "ClusterType", skip_serializing_if = "Option::is_none")]
     pub cluster_type: Option<String>,
     /// Instance name, which is used as an output parameter.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `prom-xxxxabcd`
-    #[serde(rename = "InstanceName", skip_serializing_if = "Option::is_none")]
     pub instance_name: Option<String>,
     /// Cluster name, which is used as an output parameter.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `cls-xxxxabcd`
-    #[serde(rename = "ClusterName", skip_serializing_if = "Option::is_none")]
     pub cluster_name: Option<String>,
 }
 
@@ -25500,84 +31563,84 @@ impl<'de> Deserialize<'de> for PrometheusTemplateSyncTarget {
     }
 }
 
+impl serde::Serialize for PrometheusTemplateSyncTarget {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "PrometheusTemplateSyncTarget", 8)?
+            .plain("Region", &self.region)?
+            .plain("InstanceId", &self.instance_id)?
+            .opt("ClusterId", &self.cluster_id)?
+            .opt("SyncTime", &self.sync_time)?
+            .opt("Version", &self.version)?
+            .opt("ClusterType", &self.cluster_type)?
+            .opt("InstanceName", &self.instance_name)?
+            .opt("ClusterName", &self.cluster_name)?
+            .end()
+    }
+}
+
 /// Recipient information.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ReceiverInfo {
     /// Start time of the alarm period. Value range: \[0,86400). Convert the Unix timestamp to Beijing time and then remove the date. For example, 7200 indicates “10:0:0”.
     ///
     /// Required. Example: `0`
-    #[serde(rename = "StartTime")]
     pub start_time: i64,
     /// End time of the alarm period. The meaning is the same as that of StartTime.
     ///
     /// Required. Example: `86400`
-    #[serde(rename = "EndTime")]
     pub end_time: i64,
     /// Alarm notification method. Valid values: "SMS", "SITE", "EMAIL", "CALL", and "WECHAT".
     ///
     /// Required. Example: `["SMS"]`
-    #[serde(rename = "NotifyWay")]
     pub notify_way: Vec<String>,
     /// Recipient type. Valid values: group and user.
     ///
     /// Required. Example: `user`
-    #[serde(rename = "ReceiverType")]
     pub receiver_type: String,
     /// ReceiverId
     ///
     /// Example: `79`
-    #[serde(rename = "Id", skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Alarm call notification time. Valid values: OCCUR (indicating that a notice is sent when the alarm is triggered) and RECOVER (indicating that a notice is sent when the alarm is recovered).
     ///
     /// Example: `["RECOVER"]`
-    #[serde(rename = "SendFor", skip_serializing_if = "Option::is_none")]
     pub send_for: Option<Vec<String>>,
     /// UID of the phone call alarm.
     ///
     /// Example: `[2386]`
-    #[serde(rename = "UidList", skip_serializing_if = "Option::is_none")]
     pub uid_list: Option<Vec<i64>>,
     /// Number of alarm call rounds.
     ///
     /// Example: `2`
-    #[serde(rename = "RoundNumber", skip_serializing_if = "Option::is_none")]
     pub round_number: Option<i64>,
     /// Alarm call intervals for individuals in seconds.
     ///
     /// Example: `60`
-    #[serde(rename = "PersonInterval", skip_serializing_if = "Option::is_none")]
     pub person_interval: Option<i64>,
     /// Intervals of alarm call rounds in seconds.
     ///
     /// Example: `300`
-    #[serde(rename = "RoundInterval", skip_serializing_if = "Option::is_none")]
     pub round_interval: Option<i64>,
     /// Notification method when an alarm is recovered. Valid value: SMS.
     ///
     /// Example: `["SMS"]`
-    #[serde(rename = "RecoverNotify", skip_serializing_if = "Option::is_none")]
     pub recover_notify: Option<Vec<String>>,
     /// Whether to send an alarm call delivery notice. The value 0 indicates that no notice needs to be sent. The value 1 indicates that a notice needs to be sent.
     ///
     /// Example: `0`
-    #[serde(rename = "NeedSendNotice", skip_serializing_if = "Option::is_none")]
     pub need_send_notice: Option<i64>,
     /// Recipient group list. The list of recipient group IDs that is queried by API.
     ///
     /// Example: `[1367]`
-    #[serde(rename = "ReceiverGroupList", skip_serializing_if = "Option::is_none")]
     pub receiver_group_list: Option<Vec<i64>>,
     /// Recipient list. The list of recipient IDs that is queried by API.
     ///
     /// Example: `[2368]`
-    #[serde(rename = "ReceiverUserList", skip_serializing_if = "Option::is_none")]
     pub receiver_user_list: Option<Vec<i64>>,
     /// Language of received alarms. Enumerated values: zh-CN and en-US.
     ///
     /// Example: `"zh-CN"`
-    #[serde(rename = "ReceiveLanguage", skip_serializing_if = "Option::is_none")]
     pub receive_language: Option<String>,
 }
 
@@ -25740,8 +31803,30 @@ impl<'de> Deserialize<'de> for ReceiverInfo {
     }
 }
 
+impl serde::Serialize for ReceiverInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ReceiverInfo", 15)?
+            .plain("StartTime", &self.start_time)?
+            .plain("EndTime", &self.end_time)?
+            .plain("NotifyWay", &self.notify_way)?
+            .plain("ReceiverType", &self.receiver_type)?
+            .opt("Id", &self.id)?
+            .opt("SendFor", &self.send_for)?
+            .opt("UidList", &self.uid_list)?
+            .opt("RoundNumber", &self.round_number)?
+            .opt("PersonInterval", &self.person_interval)?
+            .opt("RoundInterval", &self.round_interval)?
+            .opt("RecoverNotify", &self.recover_notify)?
+            .opt("NeedSendNotice", &self.need_send_notice)?
+            .opt("ReceiverGroupList", &self.receiver_group_list)?
+            .opt("ReceiverUserList", &self.receiver_user_list)?
+            .opt("ReceiveLanguage", &self.receive_language)?
+            .end()
+    }
+}
+
 /// (Chinese only) 多写配置
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RemoteWrite {
     /// (Chinese only)
@@ -25749,7 +31834,6 @@ pub struct RemoteWrite {
     /// 多写url
     ///
     /// Required. Example: `http://172.30.0.9:9090/api/v1/prom/write`
-    #[serde(rename = "URL")]
     pub url: String,
     /// (Chinese only)
     ///
@@ -25758,7 +31842,6 @@ pub struct RemoteWrite {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `- source_labels: [label]   target_label: label1`
-    #[serde(rename = "URLRelabelConfig", skip_serializing_if = "Option::is_none")]
     pub url_relabel_config: Option<String>,
     /// (Chinese only)
     ///
@@ -25767,7 +31850,6 @@ pub struct RemoteWrite {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "BasicAuth", skip_serializing_if = "Option::is_none")]
     pub basic_auth: Option<BasicAuth>,
     /// (Chinese only)
     ///
@@ -25776,7 +31858,6 @@ pub struct RemoteWrite {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Deprecated. Example: `16MB`
-    #[serde(rename = "MaxBlockSize", skip_serializing_if = "Option::is_none")]
     pub max_block_size: Option<String>,
     /// (Chinese only)
     ///
@@ -25785,7 +31866,6 @@ pub struct RemoteWrite {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Deprecated. Example: `[{"instance_id": "prom-xxxxx"}]`
-    #[serde(rename = "Label", skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
     /// (Chinese only)
     ///
@@ -25794,7 +31874,6 @@ pub struct RemoteWrite {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "Headers", skip_serializing_if = "Option::is_none")]
     pub headers: Option<Vec<RemoteWriteHeader>>,
     /// (Chinese only)
     ///
@@ -25806,7 +31885,6 @@ pub struct RemoteWrite {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `1`
-    #[serde(rename = "RemoteWriteType", skip_serializing_if = "Option::is_none")]
     pub remote_write_type: Option<i64>,
 }
 
@@ -25904,21 +31982,33 @@ impl<'de> Deserialize<'de> for RemoteWrite {
     }
 }
 
+impl serde::Serialize for RemoteWrite {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "RemoteWrite", 7)?
+            .plain("URL", &self.url)?
+            .opt("URLRelabelConfig", &self.url_relabel_config)?
+            .opt("BasicAuth", &self.basic_auth)?
+            .opt("MaxBlockSize", &self.max_block_size)?
+            .opt("Label", &self.label)?
+            .opt("Headers", &self.headers)?
+            .opt("RemoteWriteType", &self.remote_write_type)?
+            .end()
+    }
+}
+
 /// (Chinese only) Remote Write 协议额外添加的 HTTP 头
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RemoteWriteHeader {
     /// (Chinese only) HTTP 头的键
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// Required. May be null. Example: `X-Custom-Header`
-    #[serde(rename = "Key")]
     pub key: String,
     /// (Chinese only) HTTP 头的值
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `custom-value`
-    #[serde(rename = "Value", skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
 
@@ -25966,8 +32056,17 @@ impl<'de> Deserialize<'de> for RemoteWriteHeader {
     }
 }
 
+impl serde::Serialize for RemoteWriteHeader {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "RemoteWriteHeader", 2)?
+            .plain("Key", &self.key)?
+            .opt("Value", &self.value)?
+            .end()
+    }
+}
+
 /// Request of [`Client::replace_prometheus_alertmanager_config`](super::Client::replace_prometheus_alertmanager_config).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ReplacePrometheusAlertmanagerConfigRequest {
     /// (Chinese only)
@@ -25975,12 +32074,10 @@ pub struct ReplacePrometheusAlertmanagerConfigRequest {
     /// Prometheus 实例 ID
     ///
     /// Required. Example: `prom-xxxxxxxx`
-    #[serde(rename = "InstanceId")]
     pub instance_id: String,
     /// (Chinese only)
     ///
     /// Alertmanager 配置
-    #[serde(rename = "AlertmanagerConfig", skip_serializing_if = "Option::is_none")]
     pub alertmanager_config: Option<PrometheusAlertmanagerConfigV2>,
 }
 
@@ -26028,12 +32125,20 @@ impl<'de> Deserialize<'de> for ReplacePrometheusAlertmanagerConfigRequest {
     }
 }
 
+impl serde::Serialize for ReplacePrometheusAlertmanagerConfigRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ReplacePrometheusAlertmanagerConfigRequest", 2)?
+            .plain("InstanceId", &self.instance_id)?
+            .opt("AlertmanagerConfig", &self.alertmanager_config)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::replace_prometheus_alertmanager_config`](super::Client::replace_prometheus_alertmanager_config).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ReplacePrometheusAlertmanagerConfigResponse {
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -26051,14 +32156,41 @@ impl ReplacePrometheusAlertmanagerConfigResponse {
     }
 }
 
+impl lenient::Reply for ReplacePrometheusAlertmanagerConfigResponse {
+    const NAME: &'static str = "ReplacePrometheusAlertmanagerConfigResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ReplacePrometheusAlertmanagerConfigResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ReplacePrometheusAlertmanagerConfigResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ReplacePrometheusAlertmanagerConfigResponse", 1)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::resume_grafana_instance`](super::Client::resume_grafana_instance).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ResumeGrafanaInstanceRequest {
     /// TCMG instance ID, such as grafana-12345678.
     ///
     /// Required. Example: `my-instance`
-    #[serde(rename = "InstanceId")]
     pub instance_id: String,
 }
 
@@ -26096,12 +32228,19 @@ impl<'de> Deserialize<'de> for ResumeGrafanaInstanceRequest {
     }
 }
 
+impl serde::Serialize for ResumeGrafanaInstanceRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ResumeGrafanaInstanceRequest", 1)?
+            .plain("InstanceId", &self.instance_id)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::resume_grafana_instance`](super::Client::resume_grafana_instance).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ResumeGrafanaInstanceResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -26119,32 +32258,55 @@ impl ResumeGrafanaInstanceResponse {
     }
 }
 
+impl lenient::Reply for ResumeGrafanaInstanceResponse {
+    const NAME: &'static str = "ResumeGrafanaInstanceResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ResumeGrafanaInstanceResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ResumeGrafanaInstanceResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ResumeGrafanaInstanceResponse", 1)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::route_prometheus_dynamic_api`](super::Client::route_prometheus_dynamic_api).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RoutePrometheusDynamicApiRequest {
     /// Prometheus Instance ID
     ///
     /// Required. Example: `prom-xxxxxxxx`
-    #[serde(rename = "InstanceId")]
     pub instance_id: String,
     /// HTTP method name GET/POST/PUT/DELETE
     ///
     /// Required. Example: `GET`
-    #[serde(rename = "Method")]
     pub method: String,
     /// HTTP path (including query string)
     ///
     /// Required. Example: `/api/v1/query?query=up`
-    #[serde(rename = "Path")]
     pub path: String,
     /// HTTP request body, any data
     ///
     /// Example: `{"key": "value"}`
-    #[serde(rename = "RequestBody", skip_serializing_if = "Option::is_none")]
     pub request_body: Option<String>,
     /// HTTP headers
-    #[serde(rename = "Headers", skip_serializing_if = "Option::is_none")]
     pub headers: Option<Vec<PrometheusStringKeyValuePair>>,
 }
 
@@ -26212,15 +32374,25 @@ impl<'de> Deserialize<'de> for RoutePrometheusDynamicApiRequest {
     }
 }
 
+impl serde::Serialize for RoutePrometheusDynamicApiRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "RoutePrometheusDynamicApiRequest", 5)?
+            .plain("InstanceId", &self.instance_id)?
+            .plain("Method", &self.method)?
+            .plain("Path", &self.path)?
+            .opt("RequestBody", &self.request_body)?
+            .opt("Headers", &self.headers)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::route_prometheus_dynamic_api`](super::Client::route_prometheus_dynamic_api).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RoutePrometheusDynamicApiResponse {
     /// HTTP response data
-    #[serde(rename = "HTTP", default, skip_serializing_if = "Option::is_none")]
     pub http: Option<output::PrometheusDynamicApiResponseHttp>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -26244,19 +32416,48 @@ impl RoutePrometheusDynamicApiResponse {
     }
 }
 
+impl lenient::Reply for RoutePrometheusDynamicApiResponse {
+    const NAME: &'static str = "RoutePrometheusDynamicApiResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "HTTP",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.http),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for RoutePrometheusDynamicApiResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for RoutePrometheusDynamicApiResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "RoutePrometheusDynamicApiResponse", 2)?
+            .opt("HTTP", &self.http)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::run_prometheus_instance`](super::Client::run_prometheus_instance).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RunPrometheusInstanceRequest {
     /// Instance ID
     ///
     /// Required. Example: `prom-asdfghjk`
-    #[serde(rename = "InstanceId")]
     pub instance_id: String,
     /// Subnet ID. Initialization is performed with the subnet used by the instance by default and can also be performed with the subnet passed in by this parameter.
     ///
     /// Example: `subnet-asdfghjk`
-    #[serde(rename = "SubnetId", skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
 }
 
@@ -26304,12 +32505,20 @@ impl<'de> Deserialize<'de> for RunPrometheusInstanceRequest {
     }
 }
 
+impl serde::Serialize for RunPrometheusInstanceRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "RunPrometheusInstanceRequest", 2)?
+            .plain("InstanceId", &self.instance_id)?
+            .opt("SubnetId", &self.subnet_id)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::run_prometheus_instance`](super::Client::run_prometheus_instance).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RunPrometheusInstanceResponse {
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -26327,19 +32536,45 @@ impl RunPrometheusInstanceResponse {
     }
 }
 
+impl lenient::Reply for RunPrometheusInstanceResponse {
+    const NAME: &'static str = "RunPrometheusInstanceResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for RunPrometheusInstanceResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for RunPrometheusInstanceResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "RunPrometheusInstanceResponse", 1)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::set_default_alarm_policy`](super::Client::set_default_alarm_policy).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SetDefaultAlarmPolicyRequest {
     /// Module name, which is fixed at "monitor"
     ///
     /// Required. Example: `monitor`
-    #[serde(rename = "Module")]
     pub module: String,
     /// Alarm policy ID
     ///
     /// Required. Example: `policy-jfg9hg2g2`
-    #[serde(rename = "PolicyId")]
     pub policy_id: String,
 }
 
@@ -26382,12 +32617,20 @@ impl<'de> Deserialize<'de> for SetDefaultAlarmPolicyRequest {
     }
 }
 
+impl serde::Serialize for SetDefaultAlarmPolicyRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "SetDefaultAlarmPolicyRequest", 2)?
+            .plain("Module", &self.module)?
+            .plain("PolicyId", &self.policy_id)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::set_default_alarm_policy`](super::Client::set_default_alarm_policy).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SetDefaultAlarmPolicyResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -26405,15 +32648,42 @@ impl SetDefaultAlarmPolicyResponse {
     }
 }
 
+impl lenient::Reply for SetDefaultAlarmPolicyResponse {
+    const NAME: &'static str = "SetDefaultAlarmPolicyResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for SetDefaultAlarmPolicyResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for SetDefaultAlarmPolicyResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "SetDefaultAlarmPolicyResponse", 1)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// On-duty personnel ID group.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct StaffInfo {
     /// On-duty personnel ID group.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `"StaffIDs":[                 "123",                 "456"             ]`
-    #[serde(rename = "StaffIDs", skip_serializing_if = "Option::is_none")]
     pub staff_i_ds: Option<Vec<String>>,
 }
 
@@ -26456,19 +32726,25 @@ impl<'de> Deserialize<'de> for StaffInfo {
     }
 }
 
+impl serde::Serialize for StaffInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "StaffInfo", 1)?
+            .opt("StaffIDs", &self.staff_i_ds)?
+            .end()
+    }
+}
+
 /// Request of [`Client::sync_prometheus_temp`](super::Client::sync_prometheus_temp).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SyncPrometheusTempRequest {
     /// Instance ID
     ///
     /// Required. Example: `temp-abc`
-    #[serde(rename = "TemplateId")]
     pub template_id: String,
     /// Sync target
     ///
     /// Required. Example: `{"Region":"abc","InstanceId":"abc","ClusterId":"abc","SyncTime":"abc","Version":"abc","ClusterType":"abc","InstanceName":"abc","ClusterName":"abc"}`
-    #[serde(rename = "Targets")]
     pub targets: Vec<PrometheusTemplateSyncTarget>,
 }
 
@@ -26511,12 +32787,20 @@ impl<'de> Deserialize<'de> for SyncPrometheusTempRequest {
     }
 }
 
+impl serde::Serialize for SyncPrometheusTempRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "SyncPrometheusTempRequest", 2)?
+            .plain("TemplateId", &self.template_id)?
+            .plain("Targets", &self.targets)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::sync_prometheus_temp`](super::Client::sync_prometheus_temp).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SyncPrometheusTempResponse {
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -26534,19 +32818,45 @@ impl SyncPrometheusTempResponse {
     }
 }
 
+impl lenient::Reply for SyncPrometheusTempResponse {
+    const NAME: &'static str = "SyncPrometheusTempResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for SyncPrometheusTempResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for SyncPrometheusTempResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "SyncPrometheusTempResponse", 1)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Tag
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Tag {
     /// Tag key
     ///
     /// Required. Example: `"abc"`
-    #[serde(rename = "Key")]
     pub key: String,
     /// Tag value
     ///
     /// Required. Example: `"abc"`
-    #[serde(rename = "Value")]
     pub value: String,
 }
 
@@ -26589,33 +32899,38 @@ impl<'de> Deserialize<'de> for Tag {
     }
 }
 
+impl serde::Serialize for Tag {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "Tag", 2)?
+            .plain("Key", &self.key)?
+            .plain("Value", &self.value)?
+            .end()
+    }
+}
+
 /// Number of scrape targets
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Targets {
     /// The total count
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `1`
-    #[serde(rename = "Total", skip_serializing_if = "Option::is_none")]
     pub total: Option<u64>,
     /// Number of online targets
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `1`
-    #[serde(rename = "Up", skip_serializing_if = "Option::is_none")]
     pub up: Option<u64>,
     /// Number of offline targets
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `1`
-    #[serde(rename = "Down", skip_serializing_if = "Option::is_none")]
     pub down: Option<u64>,
     /// Number of unknown status
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `1`
-    #[serde(rename = "Unknown", skip_serializing_if = "Option::is_none")]
     pub unknown: Option<u64>,
 }
 
@@ -26688,14 +33003,24 @@ impl<'de> Deserialize<'de> for Targets {
     }
 }
 
+impl serde::Serialize for Targets {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "Targets", 4)?
+            .opt("Total", &self.total)?
+            .opt("Up", &self.up)?
+            .opt("Down", &self.down)?
+            .opt("Unknown", &self.unknown)?
+            .end()
+    }
+}
+
 /// Request of [`Client::terminate_prometheus_instances`](super::Client::terminate_prometheus_instances).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct TerminatePrometheusInstancesRequest {
     /// List of instance IDs
     ///
     /// Required. Example: `["prom-w3rkj7835b\n"]`
-    #[serde(rename = "InstanceIds")]
     pub instance_ids: Vec<String>,
 }
 
@@ -26733,12 +33058,19 @@ impl<'de> Deserialize<'de> for TerminatePrometheusInstancesRequest {
     }
 }
 
+impl serde::Serialize for TerminatePrometheusInstancesRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "TerminatePrometheusInstancesRequest", 1)?
+            .plain("InstanceIds", &self.instance_ids)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::terminate_prometheus_instances`](super::Client::terminate_prometheus_instances).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct TerminatePrometheusInstancesResponse {
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -26756,18 +33088,43 @@ impl TerminatePrometheusInstancesResponse {
     }
 }
 
+impl lenient::Reply for TerminatePrometheusInstancesResponse {
+    const NAME: &'static str = "TerminatePrometheusInstancesResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for TerminatePrometheusInstancesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for TerminatePrometheusInstancesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "TerminatePrometheusInstancesResponse", 1)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Kubernetes taint
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Toleration {
     /// Key of the taint to which the toleration is applied
-    #[serde(rename = "Key", skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// The key-value relationship
-    #[serde(rename = "Operator", skip_serializing_if = "Option::is_none")]
     pub operator: Option<String>,
     /// The taint effect to be matched
-    #[serde(rename = "Effect", skip_serializing_if = "Option::is_none")]
     pub effect: Option<String>,
 }
 
@@ -26830,34 +33187,39 @@ impl<'de> Deserialize<'de> for Toleration {
     }
 }
 
+impl serde::Serialize for Toleration {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "Toleration", 3)?
+            .opt("Key", &self.key)?
+            .opt("Operator", &self.operator)?
+            .opt("Effect", &self.effect)?
+            .end()
+    }
+}
+
 /// Request of [`Client::un_binding_all_policy_object`](super::Client::un_binding_all_policy_object).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UnBindingAllPolicyObjectRequest {
     /// The value is fixed to monitor.
     ///
     /// Required. Example: `monitor`
-    #[serde(rename = "Module")]
     pub module: String,
     /// Policy group ID. If `PolicyId` is used, this parameter will be ignored, and any value, e.g., `0`, can be passed in.
     ///
     /// Required. Example: `5780`
-    #[serde(rename = "GroupId")]
     pub group_id: i64,
     /// Alarm policy ID. If this parameter is used, `GroupId` will be ignored.
     ///
     /// Example: `policy-acv124`
-    #[serde(rename = "PolicyId", skip_serializing_if = "Option::is_none")]
     pub policy_id: Option<String>,
     /// The alert configured for an event
     ///
     /// Example: `"{\"source\":[\"cvm.cloud.tencent\"]}"`
-    #[serde(rename = "EbSubject", skip_serializing_if = "Option::is_none")]
     pub eb_subject: Option<String>,
     /// Whether the event alert has been configured
     ///
     /// Example: `1`
-    #[serde(rename = "EbEventFlag", skip_serializing_if = "Option::is_none")]
     pub eb_event_flag: Option<i64>,
 }
 
@@ -26930,12 +33292,23 @@ impl<'de> Deserialize<'de> for UnBindingAllPolicyObjectRequest {
     }
 }
 
+impl serde::Serialize for UnBindingAllPolicyObjectRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "UnBindingAllPolicyObjectRequest", 5)?
+            .plain("Module", &self.module)?
+            .plain("GroupId", &self.group_id)?
+            .opt("PolicyId", &self.policy_id)?
+            .opt("EbSubject", &self.eb_subject)?
+            .opt("EbEventFlag", &self.eb_event_flag)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::un_binding_all_policy_object`](super::Client::un_binding_all_policy_object).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UnBindingAllPolicyObjectResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -26953,44 +33326,65 @@ impl UnBindingAllPolicyObjectResponse {
     }
 }
 
+impl lenient::Reply for UnBindingAllPolicyObjectResponse {
+    const NAME: &'static str = "UnBindingAllPolicyObjectResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for UnBindingAllPolicyObjectResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for UnBindingAllPolicyObjectResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "UnBindingAllPolicyObjectResponse", 1)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::un_binding_policy_object`](super::Client::un_binding_policy_object).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UnBindingPolicyObjectRequest {
     /// The value is fixed to monitor.
     ///
     /// Required. Example: `monitor`
-    #[serde(rename = "Module")]
     pub module: String,
     /// Policy group ID. If `PolicyId` is used, this parameter will be ignored, and any value, e.g., `0`, can be passed in.
     ///
     /// Required. Example: `11106331`
-    #[serde(rename = "GroupId")]
     pub group_id: i64,
     /// List of unique IDs of the object instances to be deleted. `UniqueId` can be obtained from the output parameter `List` of the [DescribeBindingPolicyObjectList](https://intl.cloud.tencent.com/document/api/248/40570?from_cn_redirect=1) API
     ///
     /// Required. Example: `["3dd5113208fd467b2e5d0c1111111111\n"]`
-    #[serde(rename = "UniqueId")]
     pub unique_id: Vec<String>,
     /// Instance group ID. The `UniqueId` parameter is invalid if object instances are deleted by instance group.
     ///
     /// Example: `0`
-    #[serde(rename = "InstanceGroupId", skip_serializing_if = "Option::is_none")]
     pub instance_group_id: Option<i64>,
     /// Alarm policy ID. If this parameter is used, `GroupId` will be ignored.
     ///
     /// Example: `policy-abc123`
-    #[serde(rename = "PolicyId", skip_serializing_if = "Option::is_none")]
     pub policy_id: Option<String>,
     /// The alert configured for an event
     ///
     /// Example: `"{\"source\":[\"cvm.cloud.tencent\"]}"`
-    #[serde(rename = "EbSubject", skip_serializing_if = "Option::is_none")]
     pub eb_subject: Option<String>,
     /// Whether the event alert has been configured
     ///
     /// Example: `1`
-    #[serde(rename = "EbEventFlag", skip_serializing_if = "Option::is_none")]
     pub eb_event_flag: Option<i64>,
 }
 
@@ -27078,12 +33472,25 @@ impl<'de> Deserialize<'de> for UnBindingPolicyObjectRequest {
     }
 }
 
+impl serde::Serialize for UnBindingPolicyObjectRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "UnBindingPolicyObjectRequest", 7)?
+            .plain("Module", &self.module)?
+            .plain("GroupId", &self.group_id)?
+            .plain("UniqueId", &self.unique_id)?
+            .opt("InstanceGroupId", &self.instance_group_id)?
+            .opt("PolicyId", &self.policy_id)?
+            .opt("EbSubject", &self.eb_subject)?
+            .opt("EbEventFlag", &self.eb_event_flag)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::un_binding_policy_object`](super::Client::un_binding_policy_object).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UnBindingPolicyObjectResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -27101,19 +33508,45 @@ impl UnBindingPolicyObjectResponse {
     }
 }
 
+impl lenient::Reply for UnBindingPolicyObjectResponse {
+    const NAME: &'static str = "UnBindingPolicyObjectResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for UnBindingPolicyObjectResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for UnBindingPolicyObjectResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "UnBindingPolicyObjectResponse", 1)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::unbind_prometheus_managed_grafana`](super::Client::unbind_prometheus_managed_grafana).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UnbindPrometheusManagedGrafanaRequest {
     /// Prometheus instance ID
     ///
     /// Required. Example: `prom-x2jlskf`
-    #[serde(rename = "InstanceId")]
     pub instance_id: String,
     /// Grafana instance ID
     ///
     /// Required. Example: `grafana-sdjl2r`
-    #[serde(rename = "GrafanaId")]
     pub grafana_id: String,
 }
 
@@ -27156,12 +33589,20 @@ impl<'de> Deserialize<'de> for UnbindPrometheusManagedGrafanaRequest {
     }
 }
 
+impl serde::Serialize for UnbindPrometheusManagedGrafanaRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "UnbindPrometheusManagedGrafanaRequest", 2)?
+            .plain("InstanceId", &self.instance_id)?
+            .plain("GrafanaId", &self.grafana_id)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::unbind_prometheus_managed_grafana`](super::Client::unbind_prometheus_managed_grafana).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UnbindPrometheusManagedGrafanaResponse {
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -27179,14 +33620,41 @@ impl UnbindPrometheusManagedGrafanaResponse {
     }
 }
 
+impl lenient::Reply for UnbindPrometheusManagedGrafanaResponse {
+    const NAME: &'static str = "UnbindPrometheusManagedGrafanaResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for UnbindPrometheusManagedGrafanaResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for UnbindPrometheusManagedGrafanaResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "UnbindPrometheusManagedGrafanaResponse", 1)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::uninstall_grafana_dashboard`](super::Client::uninstall_grafana_dashboard).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UninstallGrafanaDashboardRequest {
     /// Instance ID
     ///
     /// Required. Example: `prom-c0wy130a`
-    #[serde(rename = "InstanceId")]
     pub instance_id: String,
     /// Prometheus integration code, indicating to delete the corresponding dashboard. Valid values:
     ///
@@ -27209,7 +33677,6 @@ pub struct UninstallGrafanaDashboardRequest {
     /// - etcd
     ///
     /// Example: `["spring_mvc"]`
-    #[serde(rename = "IntegrationCodes", skip_serializing_if = "Option::is_none")]
     pub integration_codes: Option<Vec<String>>,
 }
 
@@ -27257,12 +33724,20 @@ impl<'de> Deserialize<'de> for UninstallGrafanaDashboardRequest {
     }
 }
 
+impl serde::Serialize for UninstallGrafanaDashboardRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "UninstallGrafanaDashboardRequest", 2)?
+            .plain("InstanceId", &self.instance_id)?
+            .opt("IntegrationCodes", &self.integration_codes)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::uninstall_grafana_dashboard`](super::Client::uninstall_grafana_dashboard).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UninstallGrafanaDashboardResponse {
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -27280,19 +33755,45 @@ impl UninstallGrafanaDashboardResponse {
     }
 }
 
+impl lenient::Reply for UninstallGrafanaDashboardResponse {
+    const NAME: &'static str = "UninstallGrafanaDashboardResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for UninstallGrafanaDashboardResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for UninstallGrafanaDashboardResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "UninstallGrafanaDashboardResponse", 1)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::uninstall_grafana_plugins`](super::Client::uninstall_grafana_plugins).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UninstallGrafanaPluginsRequest {
     /// Array of plugin IDs, such as "PluginIds": \[ "grafana-clock-panel" \]. The plugin ID can be obtained through the `DescribePluginOverviews` API.
     ///
     /// Required. Example: `["grafana-clock-panel"]`
-    #[serde(rename = "PluginIds")]
     pub plugin_ids: Vec<String>,
     /// TCMG instance ID, such as “grafana-abcdefg”.
     ///
     /// Required. Example: `my-instance`
-    #[serde(rename = "InstanceId")]
     pub instance_id: String,
 }
 
@@ -27335,12 +33836,20 @@ impl<'de> Deserialize<'de> for UninstallGrafanaPluginsRequest {
     }
 }
 
+impl serde::Serialize for UninstallGrafanaPluginsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "UninstallGrafanaPluginsRequest", 2)?
+            .plain("PluginIds", &self.plugin_ids)?
+            .plain("InstanceId", &self.instance_id)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::uninstall_grafana_plugins`](super::Client::uninstall_grafana_plugins).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UninstallGrafanaPluginsResponse {
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -27358,19 +33867,45 @@ impl UninstallGrafanaPluginsResponse {
     }
 }
 
+impl lenient::Reply for UninstallGrafanaPluginsResponse {
+    const NAME: &'static str = "UninstallGrafanaPluginsResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for UninstallGrafanaPluginsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for UninstallGrafanaPluginsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "UninstallGrafanaPluginsResponse", 1)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::update_alert_rule`](super::Client::update_alert_rule).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateAlertRuleRequest {
     /// Prometheus alerting rule ID
     ///
     /// Required. Example: `arule-omq28fcm`
-    #[serde(rename = "RuleId")]
     pub rule_id: String,
     /// Prometheus instance ID
     ///
     /// Required. Example: `prom-123131`
-    #[serde(rename = "InstanceId")]
     pub instance_id: String,
     /// Rule status code. Valid values:
     ///
@@ -27381,44 +33916,36 @@ pub struct UpdateAlertRuleRequest {
     /// Default value: 2 (enabled).
     ///
     /// Required. Example: `2`
-    #[serde(rename = "RuleState")]
     pub rule_state: i64,
     /// Alerting rule name
     ///
     /// Required. Example: `告警规则测试`
-    #[serde(rename = "RuleName")]
     pub rule_name: String,
     /// Alerting rule expression
     ///
     /// Required. Example: `job:request_latency_seconds:mean5m{job="myjob"} > 0.5`
-    #[serde(rename = "Expr")]
     pub expr: String,
     /// Alerting rule duration
     ///
     /// Required. Example: `1m`
-    #[serde(rename = "Duration")]
     pub duration: String,
     /// List of alerting rule recipient groups
     ///
     /// Required. Example: `["notice-5sfs3242"]`
-    #[serde(rename = "Receivers")]
     pub receivers: Vec<String>,
     /// List of alerting rule tags
     ///
     /// Example: `[{Key: "ip" Value: "1.1.1.1"}]`
-    #[serde(rename = "Labels", skip_serializing_if = "Option::is_none")]
     pub labels: Option<Vec<PrometheusRuleKv>>,
     /// List of alerting rule annotations.
     ///
     /// Alert object and alert message are special fields of Prometheus Rule Annotations, which need to be passed in through `annotations` and correspond to `summary` and `description` keys respectively.
     ///
     /// Example: `[{Key: "summary" Value: "规则名称"}]`
-    #[serde(rename = "Annotations", skip_serializing_if = "Option::is_none")]
     pub annotations: Option<Vec<PrometheusRuleKv>>,
     /// Alerting rule template category
     ///
     /// Example: `TargetDown`
-    #[serde(rename = "Type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
 }
 
@@ -27516,17 +34043,32 @@ impl<'de> Deserialize<'de> for UpdateAlertRuleRequest {
     }
 }
 
+impl serde::Serialize for UpdateAlertRuleRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "UpdateAlertRuleRequest", 10)?
+            .plain("RuleId", &self.rule_id)?
+            .plain("InstanceId", &self.instance_id)?
+            .plain("RuleState", &self.rule_state)?
+            .plain("RuleName", &self.rule_name)?
+            .plain("Expr", &self.expr)?
+            .plain("Duration", &self.duration)?
+            .plain("Receivers", &self.receivers)?
+            .opt("Labels", &self.labels)?
+            .opt("Annotations", &self.annotations)?
+            .opt("Type", &self.type_)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::update_alert_rule`](super::Client::update_alert_rule).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateAlertRuleResponse {
     /// Rule ID
     ///
     /// Example: `arule-omq28fcm`
-    #[serde(rename = "RuleId", default, skip_serializing_if = "Option::is_none")]
     pub rule_id: Option<String>,
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -27550,19 +34092,48 @@ impl UpdateAlertRuleResponse {
     }
 }
 
+impl lenient::Reply for UpdateAlertRuleResponse {
+    const NAME: &'static str = "UpdateAlertRuleResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RuleId",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.rule_id),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for UpdateAlertRuleResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for UpdateAlertRuleResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "UpdateAlertRuleResponse", 2)?
+            .opt("RuleId", &self.rule_id)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::update_alert_rule_state`](super::Client::update_alert_rule_state).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateAlertRuleStateRequest {
     /// List of rule IDs
     ///
     /// Required. Example: `["arule-m74lrt6g"]`
-    #[serde(rename = "RuleIds")]
     pub rule_ids: Vec<String>,
     /// Prometheus instance ID
     ///
     /// Required. Example: `my-prom-gg`
-    #[serde(rename = "InstanceId")]
     pub instance_id: String,
     /// Rule status code. Valid values:
     ///
@@ -27572,7 +34143,6 @@ pub struct UpdateAlertRuleStateRequest {
     /// Default value: 2 (enabled).
     ///
     /// Required. Example: `3`
-    #[serde(rename = "RuleState")]
     pub rule_state: i64,
 }
 
@@ -27620,12 +34190,21 @@ impl<'de> Deserialize<'de> for UpdateAlertRuleStateRequest {
     }
 }
 
+impl serde::Serialize for UpdateAlertRuleStateRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "UpdateAlertRuleStateRequest", 3)?
+            .plain("RuleIds", &self.rule_ids)?
+            .plain("InstanceId", &self.instance_id)?
+            .plain("RuleState", &self.rule_state)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::update_alert_rule_state`](super::Client::update_alert_rule_state).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateAlertRuleStateResponse {
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -27643,19 +34222,45 @@ impl UpdateAlertRuleStateResponse {
     }
 }
 
+impl lenient::Reply for UpdateAlertRuleStateResponse {
+    const NAME: &'static str = "UpdateAlertRuleStateResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for UpdateAlertRuleStateResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for UpdateAlertRuleStateResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "UpdateAlertRuleStateResponse", 1)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::update_dns_config`](super::Client::update_dns_config).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateDnsConfigRequest {
     /// TCMG instance ID, such as “grafana-12345678”.
     ///
     /// Required. Example: `my-instance`
-    #[serde(rename = "InstanceId")]
     pub instance_id: String,
     /// Array of DNS servers
     ///
     /// Required. Example: `["114.114.114.114"]`
-    #[serde(rename = "NameServers")]
     pub name_servers: Vec<String>,
 }
 
@@ -27698,12 +34303,20 @@ impl<'de> Deserialize<'de> for UpdateDnsConfigRequest {
     }
 }
 
+impl serde::Serialize for UpdateDnsConfigRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "UpdateDnsConfigRequest", 2)?
+            .plain("InstanceId", &self.instance_id)?
+            .plain("NameServers", &self.name_servers)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::update_dns_config`](super::Client::update_dns_config).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateDnsConfigResponse {
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -27721,24 +34334,49 @@ impl UpdateDnsConfigResponse {
     }
 }
 
+impl lenient::Reply for UpdateDnsConfigResponse {
+    const NAME: &'static str = "UpdateDnsConfigResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for UpdateDnsConfigResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for UpdateDnsConfigResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "UpdateDnsConfigResponse", 1)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::update_exporter_integration`](super::Client::update_exporter_integration).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateExporterIntegrationRequest {
     /// Instance ID
     ///
     /// Required. Example: `prom-id`
-    #[serde(rename = "InstanceId")]
     pub instance_id: String,
     /// Type
     ///
     /// Required. Example: `mysql-exporter`
-    #[serde(rename = "Kind")]
     pub kind: String,
     /// Configuration content
     ///
     /// Required. Example: `{"name":"test","kind":"mysql-exporter", "instanceSpec":{}}`
-    #[serde(rename = "Content")]
     pub content: String,
     /// Kubernetes cluster type. Valid values:
     ///
@@ -27747,17 +34385,14 @@ pub struct UpdateExporterIntegrationRequest {
     /// - 3 = MEKS
     ///
     /// Example: `1`
-    #[serde(rename = "KubeType", skip_serializing_if = "Option::is_none")]
     pub kube_type: Option<i64>,
     /// Cluster ID
     ///
     /// Example: `cls-id`
-    #[serde(rename = "ClusterId", skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
     /// (Chinese only) 值为true时禁用集成
     ///
     /// Example: `false`
-    #[serde(rename = "Disable", skip_serializing_if = "Option::is_none")]
     pub disable: Option<bool>,
 }
 
@@ -27835,12 +34470,24 @@ impl<'de> Deserialize<'de> for UpdateExporterIntegrationRequest {
     }
 }
 
+impl serde::Serialize for UpdateExporterIntegrationRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "UpdateExporterIntegrationRequest", 6)?
+            .plain("InstanceId", &self.instance_id)?
+            .plain("Kind", &self.kind)?
+            .plain("Content", &self.content)?
+            .opt("KubeType", &self.kube_type)?
+            .opt("ClusterId", &self.cluster_id)?
+            .opt("Disable", &self.disable)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::update_exporter_integration`](super::Client::update_exporter_integration).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateExporterIntegrationResponse {
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -27858,19 +34505,45 @@ impl UpdateExporterIntegrationResponse {
     }
 }
 
+impl lenient::Reply for UpdateExporterIntegrationResponse {
+    const NAME: &'static str = "UpdateExporterIntegrationResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for UpdateExporterIntegrationResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for UpdateExporterIntegrationResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "UpdateExporterIntegrationResponse", 1)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::update_grafana_config`](super::Client::update_grafana_config).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateGrafanaConfigRequest {
     /// Instance ID.
     ///
     /// Required. Example: `my-instance`
-    #[serde(rename = "InstanceId")]
     pub instance_id: String,
     /// JSON-encoded string
     ///
     /// Required. Example: `"{"server":{"root_url":"http://custom.domain"}}"`
-    #[serde(rename = "Config")]
     pub config: String,
 }
 
@@ -27913,12 +34586,20 @@ impl<'de> Deserialize<'de> for UpdateGrafanaConfigRequest {
     }
 }
 
+impl serde::Serialize for UpdateGrafanaConfigRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "UpdateGrafanaConfigRequest", 2)?
+            .plain("InstanceId", &self.instance_id)?
+            .plain("Config", &self.config)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::update_grafana_config`](super::Client::update_grafana_config).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateGrafanaConfigResponse {
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -27936,19 +34617,45 @@ impl UpdateGrafanaConfigResponse {
     }
 }
 
+impl lenient::Reply for UpdateGrafanaConfigResponse {
+    const NAME: &'static str = "UpdateGrafanaConfigResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for UpdateGrafanaConfigResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for UpdateGrafanaConfigResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "UpdateGrafanaConfigResponse", 1)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::update_grafana_environments`](super::Client::update_grafana_environments).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateGrafanaEnvironmentsRequest {
     /// TCMG instance ID, such as “grafana-12345678”.
     ///
     /// Required. Example: `my-instance`
-    #[serde(rename = "InstanceId")]
     pub instance_id: String,
     /// Environment variable string
     ///
     /// Required. Example: `"{\"key_1\":\"value_1\"}"`
-    #[serde(rename = "Envs")]
     pub envs: String,
 }
 
@@ -27991,12 +34698,20 @@ impl<'de> Deserialize<'de> for UpdateGrafanaEnvironmentsRequest {
     }
 }
 
+impl serde::Serialize for UpdateGrafanaEnvironmentsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "UpdateGrafanaEnvironmentsRequest", 2)?
+            .plain("InstanceId", &self.instance_id)?
+            .plain("Envs", &self.envs)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::update_grafana_environments`](super::Client::update_grafana_environments).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateGrafanaEnvironmentsResponse {
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -28014,29 +34729,53 @@ impl UpdateGrafanaEnvironmentsResponse {
     }
 }
 
+impl lenient::Reply for UpdateGrafanaEnvironmentsResponse {
+    const NAME: &'static str = "UpdateGrafanaEnvironmentsResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for UpdateGrafanaEnvironmentsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for UpdateGrafanaEnvironmentsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "UpdateGrafanaEnvironmentsResponse", 1)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::update_grafana_integration`](super::Client::update_grafana_integration).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateGrafanaIntegrationRequest {
     /// Integration ID, such as “integration-abcd1234”. You can view it by going to the instance details page and clicking **Tencent Cloud Service Integration** &gt; **Integration List**.
     ///
     /// Required. Example: `my-instance`
-    #[serde(rename = "IntegrationId")]
     pub integration_id: String,
     /// TCMG instance ID, such as “grafana-12345678”.
     ///
     /// Required. Example: `my-instance`
-    #[serde(rename = "InstanceId")]
     pub instance_id: String,
     /// Integration type, such as “tencent-cloud-prometheus”. You can view it by going to the instance details page and clicking **Tencent Cloud Service Integration** &gt; **Integration List**.
     ///
     /// Required. Example: `grafana`
-    #[serde(rename = "Kind")]
     pub kind: String,
     /// Integration content
     ///
     /// Required. Example: `'{}'`
-    #[serde(rename = "Content")]
     pub content: String,
 }
 
@@ -28089,12 +34828,22 @@ impl<'de> Deserialize<'de> for UpdateGrafanaIntegrationRequest {
     }
 }
 
+impl serde::Serialize for UpdateGrafanaIntegrationRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "UpdateGrafanaIntegrationRequest", 4)?
+            .plain("IntegrationId", &self.integration_id)?
+            .plain("InstanceId", &self.instance_id)?
+            .plain("Kind", &self.kind)?
+            .plain("Content", &self.content)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::update_grafana_integration`](super::Client::update_grafana_integration).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateGrafanaIntegrationResponse {
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -28112,39 +34861,61 @@ impl UpdateGrafanaIntegrationResponse {
     }
 }
 
+impl lenient::Reply for UpdateGrafanaIntegrationResponse {
+    const NAME: &'static str = "UpdateGrafanaIntegrationResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for UpdateGrafanaIntegrationResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for UpdateGrafanaIntegrationResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "UpdateGrafanaIntegrationResponse", 1)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::update_grafana_notification_channel`](super::Client::update_grafana_notification_channel).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateGrafanaNotificationChannelRequest {
     /// Channel ID, such as “nchannel-abcd1234”.
     ///
     /// Required. Example: `channel-id`
-    #[serde(rename = "ChannelId")]
     pub channel_id: String,
     /// TCMG instance ID, such as “grafana-12345678”.
     ///
     /// Required. Example: `my-instance`
-    #[serde(rename = "InstanceId")]
     pub instance_id: String,
     /// Array of notification channel IDs
     ///
     /// Required. Example: `[“test-Receivers”]`
-    #[serde(rename = "Receivers")]
     pub receivers: Vec<String>,
     /// Alert channel name, such as “test”.
     ///
     /// Example: `channel-name`
-    #[serde(rename = "ChannelName", skip_serializing_if = "Option::is_none")]
     pub channel_name: Option<String>,
     /// This parameter has been deprecated. Please use `OrganizationIds` instead.
     ///
     /// Example: `["test-ExtraOrgIds"]`
-    #[serde(rename = "ExtraOrgIds", skip_serializing_if = "Option::is_none")]
     pub extra_org_ids: Option<Vec<String>>,
     /// Array of valid organization IDs
     ///
     /// Example: `["1", "2"]`
-    #[serde(rename = "OrganizationIds", skip_serializing_if = "Option::is_none")]
     pub organization_ids: Option<Vec<String>>,
 }
 
@@ -28222,12 +34993,24 @@ impl<'de> Deserialize<'de> for UpdateGrafanaNotificationChannelRequest {
     }
 }
 
+impl serde::Serialize for UpdateGrafanaNotificationChannelRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "UpdateGrafanaNotificationChannelRequest", 6)?
+            .plain("ChannelId", &self.channel_id)?
+            .plain("InstanceId", &self.instance_id)?
+            .plain("Receivers", &self.receivers)?
+            .opt("ChannelName", &self.channel_name)?
+            .opt("ExtraOrgIds", &self.extra_org_ids)?
+            .opt("OrganizationIds", &self.organization_ids)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::update_grafana_notification_channel`](super::Client::update_grafana_notification_channel).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateGrafanaNotificationChannelResponse {
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -28245,19 +35028,45 @@ impl UpdateGrafanaNotificationChannelResponse {
     }
 }
 
+impl lenient::Reply for UpdateGrafanaNotificationChannelResponse {
+    const NAME: &'static str = "UpdateGrafanaNotificationChannelResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for UpdateGrafanaNotificationChannelResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for UpdateGrafanaNotificationChannelResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "UpdateGrafanaNotificationChannelResponse", 1)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::update_grafana_white_list`](super::Client::update_grafana_white_list).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateGrafanaWhiteListRequest {
     /// TCMG instance ID, such as “grafana-abcdefgh”.
     ///
     /// Required. Example: `my-instance`
-    #[serde(rename = "InstanceId")]
     pub instance_id: String,
     /// Array of public IPs (such as “127.0.0.1”) in the allowlist, which can be viewed through the `DescribeGrafanaWhiteList` API.
     ///
     /// Required. Example: `["0.0.0.0/0"]`
-    #[serde(rename = "Whitelist")]
     pub whitelist: Vec<String>,
 }
 
@@ -28300,12 +35109,20 @@ impl<'de> Deserialize<'de> for UpdateGrafanaWhiteListRequest {
     }
 }
 
+impl serde::Serialize for UpdateGrafanaWhiteListRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "UpdateGrafanaWhiteListRequest", 2)?
+            .plain("InstanceId", &self.instance_id)?
+            .plain("Whitelist", &self.whitelist)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::update_grafana_white_list`](super::Client::update_grafana_white_list).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateGrafanaWhiteListResponse {
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -28323,62 +35140,79 @@ impl UpdateGrafanaWhiteListResponse {
     }
 }
 
+impl lenient::Reply for UpdateGrafanaWhiteListResponse {
+    const NAME: &'static str = "UpdateGrafanaWhiteListResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for UpdateGrafanaWhiteListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for UpdateGrafanaWhiteListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "UpdateGrafanaWhiteListResponse", 1)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::update_on_call_form`](super::Client::update_on_call_form).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateOnCallFormRequest {
     /// The fixed value is monitor.
     ///
     /// Required. Example: `monitor`
-    #[serde(rename = "Module")]
     pub module: String,
     /// On-call schedule ID.
     ///
     /// Required. Example: `form-zahdhgjo`
-    #[serde(rename = "OnCallFormID")]
     pub on_call_form_id: String,
     /// On-call schedule name.
     ///
     /// Required. Example: `值班分组`
-    #[serde(rename = "OnCallFormName")]
     pub on_call_form_name: String,
     /// On-call personnel ID group.
     ///
     /// Required.
-    #[serde(rename = "StaffInfos")]
     pub staff_infos: Vec<StaffInfo>,
     /// Rotation type.
     ///
     /// Required. Example: `day/week`
-    #[serde(rename = "RotationType")]
     pub rotation_type: String,
     /// Shift change time.
     ///
     /// Required. Example: `12:00`
-    #[serde(rename = "ShiftTime")]
     pub shift_time: String,
     /// Effect time. Unit: seconds.
     ///
     /// Required. Example: `1648742400`
-    #[serde(rename = "EffectiveStartTime")]
     pub effective_start_time: i64,
     /// End time of the validity period (in seconds).
     ///
     /// Required. Example: `1649520000`
-    #[serde(rename = "EffectiveEndTime")]
     pub effective_end_time: i64,
     /// Time zone (-12 to 12).
     ///
     /// Required. Example: `8`
-    #[serde(rename = "TimeZone")]
     pub time_zone: f64,
     /// Description of the shift schedule.
     ///
     /// Example: `值班分组`
-    #[serde(rename = "OnCallFormDesc", skip_serializing_if = "Option::is_none")]
     pub on_call_form_desc: Option<String>,
     /// Shift information.
-    #[serde(rename = "CoverStaffInfos", skip_serializing_if = "Option::is_none")]
     pub cover_staff_infos: Option<Vec<CoverStaffInfo>>,
 }
 
@@ -28476,17 +35310,33 @@ impl<'de> Deserialize<'de> for UpdateOnCallFormRequest {
     }
 }
 
+impl serde::Serialize for UpdateOnCallFormRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "UpdateOnCallFormRequest", 11)?
+            .plain("Module", &self.module)?
+            .plain("OnCallFormID", &self.on_call_form_id)?
+            .plain("OnCallFormName", &self.on_call_form_name)?
+            .plain("StaffInfos", &self.staff_infos)?
+            .plain("RotationType", &self.rotation_type)?
+            .plain("ShiftTime", &self.shift_time)?
+            .plain("EffectiveStartTime", &self.effective_start_time)?
+            .plain("EffectiveEndTime", &self.effective_end_time)?
+            .plain("TimeZone", &self.time_zone)?
+            .opt("OnCallFormDesc", &self.on_call_form_desc)?
+            .opt("CoverStaffInfos", &self.cover_staff_infos)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::update_on_call_form`](super::Client::update_on_call_form).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateOnCallFormResponse {
     /// On-call schedule ID.
     ///
     /// Example: `form-12345`
-    #[serde(rename = "OnCallFormID", default, skip_serializing_if = "Option::is_none")]
     pub on_call_form_id: Option<String>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -28510,19 +35360,48 @@ impl UpdateOnCallFormResponse {
     }
 }
 
+impl lenient::Reply for UpdateOnCallFormResponse {
+    const NAME: &'static str = "UpdateOnCallFormResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "OnCallFormID",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.on_call_form_id),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for UpdateOnCallFormResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for UpdateOnCallFormResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "UpdateOnCallFormResponse", 2)?
+            .opt("OnCallFormID", &self.on_call_form_id)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::update_prometheus_agent_status`](super::Client::update_prometheus_agent_status).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdatePrometheusAgentStatusRequest {
     /// TMP instance ID, such as “prom-abcd1234”.
     ///
     /// Required. Example: `prom-abcd1234`
-    #[serde(rename = "InstanceId")]
     pub instance_id: String,
     /// List of agent IDs such as “agent-abcd1234”, which can be obtained on the **Agent Management** page in the console.
     ///
     /// Required. Example: `["agent-abcd1234"]`
-    #[serde(rename = "AgentIds")]
     pub agent_ids: Vec<String>,
     /// Status to update
     ///
@@ -28530,7 +35409,6 @@ pub struct UpdatePrometheusAgentStatusRequest {
     /// - 2 = disabled
     ///
     /// Required. Example: `1`
-    #[serde(rename = "Status")]
     pub status: i64,
 }
 
@@ -28578,12 +35456,21 @@ impl<'de> Deserialize<'de> for UpdatePrometheusAgentStatusRequest {
     }
 }
 
+impl serde::Serialize for UpdatePrometheusAgentStatusRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "UpdatePrometheusAgentStatusRequest", 3)?
+            .plain("InstanceId", &self.instance_id)?
+            .plain("AgentIds", &self.agent_ids)?
+            .plain("Status", &self.status)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::update_prometheus_agent_status`](super::Client::update_prometheus_agent_status).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdatePrometheusAgentStatusResponse {
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -28601,24 +35488,49 @@ impl UpdatePrometheusAgentStatusResponse {
     }
 }
 
+impl lenient::Reply for UpdatePrometheusAgentStatusResponse {
+    const NAME: &'static str = "UpdatePrometheusAgentStatusResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for UpdatePrometheusAgentStatusResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for UpdatePrometheusAgentStatusResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "UpdatePrometheusAgentStatusResponse", 1)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::update_prometheus_alert_group`](super::Client::update_prometheus_alert_group).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdatePrometheusAlertGroupRequest {
     /// prometheus instance ID.
     ///
     /// Example: `prom-23sadu23`
-    #[serde(rename = "InstanceId", skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// Alert group ID, such as alert-xxxx.
     ///
     /// Example: `alert-a654zxc1`
-    #[serde(rename = "GroupId", skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
     /// Alert group name. not allowed to have the same name as other alert groups.
     ///
     /// Example: `告警规则创建测试`
-    #[serde(rename = "GroupName", skip_serializing_if = "Option::is_none")]
     pub group_name: Option<String>,
     /// Alert group status.
     /// 2 - enable.
@@ -28626,23 +35538,18 @@ pub struct UpdatePrometheusAlertGroupRequest {
     /// Specifies the Alert rule status under the `Rules` field to be overwritten when not empty.
     ///
     /// Example: `2`
-    #[serde(rename = "GroupState", skip_serializing_if = "Option::is_none")]
     pub group_state: Option<i64>,
     /// Alert notification template ID list of tencent cloud observability platform, such as Consumer-xxxx or notice-xxxx.
     ///
     /// Example: `["Consumer-5sfs3242"]`
-    #[serde(rename = "AMPReceivers", skip_serializing_if = "Option::is_none")]
     pub amp_receivers: Option<Vec<String>>,
     /// Specifies the custom Alert notification template.
-    #[serde(rename = "CustomReceiver", skip_serializing_if = "Option::is_none")]
     pub custom_receiver: Option<PrometheusAlertCustomReceiver>,
     /// Alert notification cycle (convergence time). defaults to 1h if left empty.
     ///
     /// Example: `5m`
-    #[serde(rename = "RepeatInterval", skip_serializing_if = "Option::is_none")]
     pub repeat_interval: Option<String>,
     /// Specifies the Alert rule list to be created.
-    #[serde(rename = "Rules", skip_serializing_if = "Option::is_none")]
     pub rules: Option<Vec<PrometheusAlertGroupRuleSet>>,
 }
 
@@ -28755,17 +35662,30 @@ impl<'de> Deserialize<'de> for UpdatePrometheusAlertGroupRequest {
     }
 }
 
+impl serde::Serialize for UpdatePrometheusAlertGroupRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "UpdatePrometheusAlertGroupRequest", 8)?
+            .opt("InstanceId", &self.instance_id)?
+            .opt("GroupId", &self.group_id)?
+            .opt("GroupName", &self.group_name)?
+            .opt("GroupState", &self.group_state)?
+            .opt("AMPReceivers", &self.amp_receivers)?
+            .opt("CustomReceiver", &self.custom_receiver)?
+            .opt("RepeatInterval", &self.repeat_interval)?
+            .opt("Rules", &self.rules)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::update_prometheus_alert_group`](super::Client::update_prometheus_alert_group).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdatePrometheusAlertGroupResponse {
     /// Updated Alert group ID. must match the regular expression `alert-[a-z0-9]{8}`.
     ///
     /// Example: `alert-sx123a23`
-    #[serde(rename = "GroupId", default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -28789,26 +35709,54 @@ impl UpdatePrometheusAlertGroupResponse {
     }
 }
 
+impl lenient::Reply for UpdatePrometheusAlertGroupResponse {
+    const NAME: &'static str = "UpdatePrometheusAlertGroupResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "GroupId",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.group_id),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for UpdatePrometheusAlertGroupResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for UpdatePrometheusAlertGroupResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "UpdatePrometheusAlertGroupResponse", 2)?
+            .opt("GroupId", &self.group_id)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::update_prometheus_alert_group_state`](super::Client::update_prometheus_alert_group_state).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdatePrometheusAlertGroupStateRequest {
     /// TMP instance ID
     ///
     /// Example: `prom-x23as2sa`
-    #[serde(rename = "InstanceId", skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// Alarm group ID list, such as alert-xxxx.
     ///
     /// Example: `["alert-x12sa4da", "alert-bu2gzx62"]`
-    #[serde(rename = "GroupIds", skip_serializing_if = "Option::is_none")]
     pub group_ids: Option<Vec<String>>,
     /// Describes the group status of the alarm.
     /// 2 - enable.
     /// 3 - disabled.
     ///
     /// Example: `2`
-    #[serde(rename = "GroupState", skip_serializing_if = "Option::is_none")]
     pub group_state: Option<i64>,
 }
 
@@ -28871,12 +35819,21 @@ impl<'de> Deserialize<'de> for UpdatePrometheusAlertGroupStateRequest {
     }
 }
 
+impl serde::Serialize for UpdatePrometheusAlertGroupStateRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "UpdatePrometheusAlertGroupStateRequest", 3)?
+            .opt("InstanceId", &self.instance_id)?
+            .opt("GroupIds", &self.group_ids)?
+            .opt("GroupState", &self.group_state)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::update_prometheus_alert_group_state`](super::Client::update_prometheus_alert_group_state).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdatePrometheusAlertGroupStateResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -28894,29 +35851,53 @@ impl UpdatePrometheusAlertGroupStateResponse {
     }
 }
 
+impl lenient::Reply for UpdatePrometheusAlertGroupStateResponse {
+    const NAME: &'static str = "UpdatePrometheusAlertGroupStateResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for UpdatePrometheusAlertGroupStateResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for UpdatePrometheusAlertGroupStateResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "UpdatePrometheusAlertGroupStateResponse", 1)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::update_prometheus_scrape_job`](super::Client::update_prometheus_scrape_job).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdatePrometheusScrapeJobRequest {
     /// TMP instance ID, such as “prom-abcd1234”.
     ///
     /// Required. Example: `prom-id`
-    #[serde(rename = "InstanceId")]
     pub instance_id: String,
     /// Agent ID such as “agent-abcd1234”, which can be obtained on the **Agent Management** page in the console
     ///
     /// Required. Example: `agent-id`
-    #[serde(rename = "AgentId")]
     pub agent_id: String,
     /// Scrape task ID such as “job-abcd1234”. You can go to the **Agent Management** page and obtain the ID in the pop-up **Create Scrape Task** window.
     ///
     /// Required. Example: `job-id`
-    #[serde(rename = "JobId")]
     pub job_id: String,
     /// Scrape task ID in the format of “job_name:xx”
     ///
     /// Required. Example: `job_name: demo-config\nhonor_timestamps: true\nmetrics_path: /metrics\nscheme: http\nstatic_configs:\n- targets:\n  - localhost:8080`
-    #[serde(rename = "Config")]
     pub config: String,
 }
 
@@ -28969,12 +35950,22 @@ impl<'de> Deserialize<'de> for UpdatePrometheusScrapeJobRequest {
     }
 }
 
+impl serde::Serialize for UpdatePrometheusScrapeJobRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "UpdatePrometheusScrapeJobRequest", 4)?
+            .plain("InstanceId", &self.instance_id)?
+            .plain("AgentId", &self.agent_id)?
+            .plain("JobId", &self.job_id)?
+            .plain("Config", &self.config)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::update_prometheus_scrape_job`](super::Client::update_prometheus_scrape_job).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdatePrometheusScrapeJobResponse {
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -28992,29 +35983,53 @@ impl UpdatePrometheusScrapeJobResponse {
     }
 }
 
+impl lenient::Reply for UpdatePrometheusScrapeJobResponse {
+    const NAME: &'static str = "UpdatePrometheusScrapeJobResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for UpdatePrometheusScrapeJobResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for UpdatePrometheusScrapeJobResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "UpdatePrometheusScrapeJobResponse", 1)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::update_recording_rule`](super::Client::update_recording_rule).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateRecordingRuleRequest {
     /// Recording rule name
     ///
     /// Required. Example: `ingress`
-    #[serde(rename = "Name")]
     pub name: String,
     /// Recording rule group content, which is in YAML format and is Base64-encoded.
     ///
     /// Required. Example: `LS0tDQpuYW1lOiBleGFtcGxlDQpydWxlczoNCiAgLSByZWNvcmQ6IGpvYjpodHRwX2lucHJvZ3Jlc3NfcmVxdWVzdHM6c3VtDQogICAgZXhwcjogc3VtIGJ5IChqb2IpIChodHRwX2lucHJvZ3Jlc3NfcmVxdWVzdHMp`
-    #[serde(rename = "Group")]
     pub group: String,
     /// Prometheus instance ID
     ///
     /// Required. Example: `prom-xrwerwe`
-    #[serde(rename = "InstanceId")]
     pub instance_id: String,
     /// Prometheus recording rule ID
     ///
     /// Required. Example: `rrule-m74lrt6g`
-    #[serde(rename = "RuleId")]
     pub rule_id: String,
     /// Rule status code. Valid values:
     ///
@@ -29025,7 +36040,6 @@ pub struct UpdateRecordingRuleRequest {
     /// Default value: 2 (enabled).
     ///
     /// Example: `2`
-    #[serde(rename = "RuleState", skip_serializing_if = "Option::is_none")]
     pub rule_state: Option<i64>,
 }
 
@@ -29088,18 +36102,28 @@ impl<'de> Deserialize<'de> for UpdateRecordingRuleRequest {
     }
 }
 
+impl serde::Serialize for UpdateRecordingRuleRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "UpdateRecordingRuleRequest", 5)?
+            .plain("Name", &self.name)?
+            .plain("Group", &self.group)?
+            .plain("InstanceId", &self.instance_id)?
+            .plain("RuleId", &self.rule_id)?
+            .opt("RuleState", &self.rule_state)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::update_recording_rule`](super::Client::update_recording_rule).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateRecordingRuleResponse {
     /// Rule ID
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `rrule-m74lrt6g`
-    #[serde(rename = "RuleId", default, skip_serializing_if = "Option::is_none")]
     pub rule_id: Option<String>,
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -29123,28 +36147,56 @@ impl UpdateRecordingRuleResponse {
     }
 }
 
+impl lenient::Reply for UpdateRecordingRuleResponse {
+    const NAME: &'static str = "UpdateRecordingRuleResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RuleId",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.rule_id),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for UpdateRecordingRuleResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for UpdateRecordingRuleResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "UpdateRecordingRuleResponse", 2)?
+            .opt("RuleId", &self.rule_id)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::update_service_discovery`](super::Client::update_service_discovery).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateServiceDiscoveryRequest {
     /// (Chinese only) Prometheus 实例 ID
     ///
     /// Required. Example: `prom-sdfk2342a`
-    #[serde(rename = "InstanceId")]
     pub instance_id: String,
     /// (Chinese only)
     ///
     /// - 类型是 TKE，为对应的腾讯云容器服务集群 ID
     ///
     /// Required. Example: `cls-pwerf3k3`
-    #[serde(rename = "KubeClusterId")]
     pub kube_cluster_id: String,
     /// (Chinese only) 用户 Kubernetes 集群类型：
     ///
     /// - 1 = 容器服务集群(TKE)
     ///
     /// Required. Example: `1`
-    #[serde(rename = "KubeType")]
     pub kube_type: i64,
     /// (Chinese only) 服务发现类型，取值如下：
     ///
@@ -29153,12 +36205,10 @@ pub struct UpdateServiceDiscoveryRequest {
     /// - 3 = JobMonitor
     ///
     /// Required. Example: `1`
-    #[serde(rename = "Type")]
     pub type_: i64,
     /// (Chinese only) 服务发现配置信息，YAML 格式，[具体YAML参数内容请参考](https://cloud.tencent.com/document/product/1416/55995#service-monitor)
     ///
     /// Required. Example: `yaml`
-    #[serde(rename = "Yaml")]
     pub yaml: String,
 }
 
@@ -29216,17 +36266,27 @@ impl<'de> Deserialize<'de> for UpdateServiceDiscoveryRequest {
     }
 }
 
+impl serde::Serialize for UpdateServiceDiscoveryRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "UpdateServiceDiscoveryRequest", 5)?
+            .plain("InstanceId", &self.instance_id)?
+            .plain("KubeClusterId", &self.kube_cluster_id)?
+            .plain("KubeType", &self.kube_type)?
+            .plain("Type", &self.type_)?
+            .plain("Yaml", &self.yaml)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::update_service_discovery`](super::Client::update_service_discovery).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateServiceDiscoveryResponse {
     /// (Chinese only) 更新成功之后，返回对应服务发现的信息
     ///
     /// Example: `"ServiceDiscovery": {             "Kind": "ServiceMonitor",             "Name": "name",             "Namespace": "namespace",             "Selector": "{\"matchLabels\":{\"k8sapp\":\"mysql-exporter\"}}",             "Yaml": "apiVersion: monitoring.coreos.com...",             "NamespaceSelector": "{\"matchNames\":[\"demo-ns\"]}",             "Endpoints": "[{\"port\":\"tcp-port\",\"path\":\"/metrics\",\"interval\":\"30s\",\"bearerTokenSecret\":{\"key\":\"\"}}]"         }`
-    #[serde(rename = "ServiceDiscovery", default, skip_serializing_if = "Option::is_none")]
     pub service_discovery: Option<output::ServiceDiscoveryItem>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -29250,27 +36310,54 @@ impl UpdateServiceDiscoveryResponse {
     }
 }
 
+impl lenient::Reply for UpdateServiceDiscoveryResponse {
+    const NAME: &'static str = "UpdateServiceDiscoveryResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "ServiceDiscovery",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.service_discovery),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for UpdateServiceDiscoveryResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for UpdateServiceDiscoveryResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "UpdateServiceDiscoveryResponse", 2)?
+            .opt("ServiceDiscovery", &self.service_discovery)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::update_sso_account`](super::Client::update_sso_account).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateSsoAccountRequest {
     /// TCMG instance ID, such as “grafana-abcdefgh”.
     ///
     /// Required. Example: `myGrafana`
-    #[serde(rename = "InstanceId")]
     pub instance_id: String,
     /// User account ID, such as “10000000”.
     ///
     /// Required. Example: `10000000`
-    #[serde(rename = "UserId")]
     pub user_id: String,
     /// Permission
-    #[serde(rename = "Role", skip_serializing_if = "Option::is_none")]
     pub role: Option<Vec<GrafanaAccountRole>>,
     /// Remarks
     ///
     /// Example: `授权该用户`
-    #[serde(rename = "Notes", skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
 }
 
@@ -29333,12 +36420,22 @@ impl<'de> Deserialize<'de> for UpdateSsoAccountRequest {
     }
 }
 
+impl serde::Serialize for UpdateSsoAccountRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "UpdateSsoAccountRequest", 4)?
+            .plain("InstanceId", &self.instance_id)?
+            .plain("UserId", &self.user_id)?
+            .opt("Role", &self.role)?
+            .opt("Notes", &self.notes)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::update_sso_account`](super::Client::update_sso_account).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateSsoAccountResponse {
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -29356,14 +36453,41 @@ impl UpdateSsoAccountResponse {
     }
 }
 
+impl lenient::Reply for UpdateSsoAccountResponse {
+    const NAME: &'static str = "UpdateSsoAccountResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for UpdateSsoAccountResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for UpdateSsoAccountResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "UpdateSsoAccountResponse", 1)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::upgrade_grafana_dashboard`](super::Client::upgrade_grafana_dashboard).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpgradeGrafanaDashboardRequest {
     /// Instance ID
     ///
     /// Required. Example: `prom-gds3q53s`
-    #[serde(rename = "InstanceId")]
     pub instance_id: String,
     /// Prometheus integration code, indicating to upgrade to the corresponding dashboard. Valid values:
     ///
@@ -29386,7 +36510,6 @@ pub struct UpgradeGrafanaDashboardRequest {
     /// - etcd
     ///
     /// Example: `["spring-mvc"]`
-    #[serde(rename = "IntegrationCodes", skip_serializing_if = "Option::is_none")]
     pub integration_codes: Option<Vec<String>>,
 }
 
@@ -29434,12 +36557,20 @@ impl<'de> Deserialize<'de> for UpgradeGrafanaDashboardRequest {
     }
 }
 
+impl serde::Serialize for UpgradeGrafanaDashboardRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "UpgradeGrafanaDashboardRequest", 2)?
+            .plain("InstanceId", &self.instance_id)?
+            .opt("IntegrationCodes", &self.integration_codes)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::upgrade_grafana_dashboard`](super::Client::upgrade_grafana_dashboard).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpgradeGrafanaDashboardResponse {
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -29457,19 +36588,45 @@ impl UpgradeGrafanaDashboardResponse {
     }
 }
 
+impl lenient::Reply for UpgradeGrafanaDashboardResponse {
+    const NAME: &'static str = "UpgradeGrafanaDashboardResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for UpgradeGrafanaDashboardResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for UpgradeGrafanaDashboardResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "UpgradeGrafanaDashboardResponse", 1)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::upgrade_grafana_instance`](super::Client::upgrade_grafana_instance).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpgradeGrafanaInstanceRequest {
     /// TCMG instance ID, such as “grafana-12345678”.
     ///
     /// Required. Example: `my-instance`
-    #[serde(rename = "InstanceId")]
     pub instance_id: String,
     /// Version alias, such as v7.4.2.
     ///
     /// Required. Example: `my-instance`
-    #[serde(rename = "Alias")]
     pub alias: String,
 }
 
@@ -29512,12 +36669,20 @@ impl<'de> Deserialize<'de> for UpgradeGrafanaInstanceRequest {
     }
 }
 
+impl serde::Serialize for UpgradeGrafanaInstanceRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "UpgradeGrafanaInstanceRequest", 2)?
+            .plain("InstanceId", &self.instance_id)?
+            .plain("Alias", &self.alias)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::upgrade_grafana_instance`](super::Client::upgrade_grafana_instance).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpgradeGrafanaInstanceResponse {
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -29535,51 +36700,72 @@ impl UpgradeGrafanaInstanceResponse {
     }
 }
 
+impl lenient::Reply for UpgradeGrafanaInstanceResponse {
+    const NAME: &'static str = "UpgradeGrafanaInstanceResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for UpgradeGrafanaInstanceResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for UpgradeGrafanaInstanceResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "UpgradeGrafanaInstanceResponse", 1)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Alarm notification template – callback notification details
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UrlNotice {
     /// Callback URL, which can contain up to 256 characters
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `http://www.123.com`
-    #[serde(rename = "URL")]
     pub url: String,
     /// Whether verification is passed. Valid values: 0 (no), 1 (yes)
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `1`
-    #[serde(rename = "IsValid", skip_serializing_if = "Option::is_none")]
     pub is_valid: Option<i64>,
     /// Verification code
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `82hf8t`
-    #[serde(rename = "ValidationCode", skip_serializing_if = "Option::is_none")]
     pub validation_code: Option<String>,
     /// Start time of the notification in seconds, which is calculated from 00:00:00.
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `0`
-    #[serde(rename = "StartTime", skip_serializing_if = "Option::is_none")]
     pub start_time: Option<i64>,
     /// End time of the notification in seconds, which is calculated from 00:00:00.
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `86399`
-    #[serde(rename = "EndTime", skip_serializing_if = "Option::is_none")]
     pub end_time: Option<i64>,
     /// Notification cycle. The values 1-7 indicate Monday to Sunday.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `[1,2,5]`
-    #[serde(rename = "Weekday", skip_serializing_if = "Option::is_none")]
     pub weekday: Option<Vec<i64>>,
     /// (Chinese only) 组名
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `udo`
-    #[serde(rename = "GroupMembers", skip_serializing_if = "Option::is_none")]
     pub group_members: Option<String>,
 }
 
@@ -29677,99 +36863,98 @@ impl<'de> Deserialize<'de> for UrlNotice {
     }
 }
 
+impl serde::Serialize for UrlNotice {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "UrlNotice", 7)?
+            .plain("URL", &self.url)?
+            .opt("IsValid", &self.is_valid)?
+            .opt("ValidationCode", &self.validation_code)?
+            .opt("StartTime", &self.start_time)?
+            .opt("EndTime", &self.end_time)?
+            .opt("Weekday", &self.weekday)?
+            .opt("GroupMembers", &self.group_members)?
+            .end()
+    }
+}
+
 /// Alarm notification template - user notification details
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UserNotice {
     /// Recipient type. Valid values: USER (user), GROUP (user group)
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `USER`
-    #[serde(rename = "ReceiverType")]
     pub receiver_type: String,
     /// Notification start time, which is expressed by the number of seconds since 00:00:00. Value range: 0-86399
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `0`
-    #[serde(rename = "StartTime")]
     pub start_time: i64,
     /// Notification end time, which is expressed by the number of seconds since 00:00:00. Value range: 0-86399
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `86399`
-    #[serde(rename = "EndTime")]
     pub end_time: i64,
     /// Notification channel list. Valid values: `EMAIL` (email), `SMS` (SMS), `CALL` (phone), `WECHAT` (WeChat), `RTX` (WeCom)
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `["SMS", "CALL"]`
-    #[serde(rename = "NoticeWay")]
     pub notice_way: Vec<String>,
     /// User `uid` list
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `[100001,100002]`
-    #[serde(rename = "UserIds", skip_serializing_if = "Option::is_none")]
     pub user_ids: Option<Vec<i64>>,
     /// User group ID list
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `[10001,10002]`
-    #[serde(rename = "GroupIds", skip_serializing_if = "Option::is_none")]
     pub group_ids: Option<Vec<i64>>,
     /// Phone polling list
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `[100001,100002]`
-    #[serde(rename = "PhoneOrder", skip_serializing_if = "Option::is_none")]
     pub phone_order: Option<Vec<i64>>,
     /// Number of phone pollings. Value range: 1-5
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `1`
-    #[serde(rename = "PhoneCircleTimes", skip_serializing_if = "Option::is_none")]
     pub phone_circle_times: Option<i64>,
     /// Call interval in seconds within one polling. Value range: 60-900
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `60`
-    #[serde(rename = "PhoneInnerInterval", skip_serializing_if = "Option::is_none")]
     pub phone_inner_interval: Option<i64>,
     /// Polling interval in seconds. Value range: 60-900
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `60`
-    #[serde(rename = "PhoneCircleInterval", skip_serializing_if = "Option::is_none")]
     pub phone_circle_interval: Option<i64>,
     /// Whether receipt notification is required. Valid values: 0 (no), 1 (yes)
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `1`
-    #[serde(rename = "NeedPhoneArriveNotice", skip_serializing_if = "Option::is_none")]
     pub need_phone_arrive_notice: Option<i64>,
     /// Dial type. `SYNC` (simultaneous dial), `CIRCLE` (polled dial). Default value: `CIRCLE`.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `SYNC`
-    #[serde(rename = "PhoneCallType", skip_serializing_if = "Option::is_none")]
     pub phone_call_type: Option<String>,
     /// Notification cycle. The values 1-7 indicate Monday to Sunday.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `[1,2,5]`
-    #[serde(rename = "Weekday", skip_serializing_if = "Option::is_none")]
     pub weekday: Option<Vec<i64>>,
     /// List of schedule IDs
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `[“form-10001”,“form-10002”]`
-    #[serde(rename = "OnCallFormIDs", skip_serializing_if = "Option::is_none")]
     pub on_call_form_i_ds: Option<Vec<String>>,
     /// (Chinese only) 电话按键确认
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `1`
-    #[serde(rename = "VoiceConfirmKey", skip_serializing_if = "Option::is_none")]
     pub voice_confirm_key: Option<String>,
 }
 
@@ -29929,5 +37114,27 @@ impl input::Input for UserNotice {
 impl<'de> Deserialize<'de> for UserNotice {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
+    }
+}
+
+impl serde::Serialize for UserNotice {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "UserNotice", 15)?
+            .plain("ReceiverType", &self.receiver_type)?
+            .plain("StartTime", &self.start_time)?
+            .plain("EndTime", &self.end_time)?
+            .plain("NoticeWay", &self.notice_way)?
+            .opt("UserIds", &self.user_ids)?
+            .opt("GroupIds", &self.group_ids)?
+            .opt("PhoneOrder", &self.phone_order)?
+            .opt("PhoneCircleTimes", &self.phone_circle_times)?
+            .opt("PhoneInnerInterval", &self.phone_inner_interval)?
+            .opt("PhoneCircleInterval", &self.phone_circle_interval)?
+            .opt("NeedPhoneArriveNotice", &self.need_phone_arrive_notice)?
+            .opt("PhoneCallType", &self.phone_call_type)?
+            .opt("Weekday", &self.weekday)?
+            .opt("OnCallFormIDs", &self.on_call_form_i_ds)?
+            .opt("VoiceConfirmKey", &self.voice_confirm_key)?
+            .end()
     }
 }

@@ -2,11 +2,12 @@
 // change the spec or the generator and run `cargo xtask gen` again.
 
 //! The output types that replies carry: every field may be missing.
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use super::output;
+use tencentcloud_runtime::lenient;
 
 /// (Chinese only) 策略过滤条件
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AlarmConditionFilter {
     /// (Chinese only)
@@ -23,7 +24,6 @@ pub struct AlarmConditionFilter {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `DIMENSION`
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// (Chinese only)
     ///
@@ -34,7 +34,6 @@ pub struct AlarmConditionFilter {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `region in ('sz', 'gz') && cluster in ('default', 'ap-guangzhou')`
-    #[serde(rename = "Expression", default, skip_serializing_if = "Option::is_none")]
     pub expression: Option<String>,
     /// (Chinese only)
     ///
@@ -43,7 +42,6 @@ pub struct AlarmConditionFilter {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `[[{"Key":"region","Operator":"eq","Value":["ap-guangzhou"],"KeyName":"","OperatorName":"=","Translation":null,"NeedDivideRegion":false}]]`
-    #[serde(rename = "Dimensions", default, skip_serializing_if = "Option::is_none")]
     pub dimensions: Option<String>,
 }
 
@@ -73,24 +71,55 @@ impl AlarmConditionFilter {
     }
 }
 
+impl lenient::Reply for AlarmConditionFilter {
+    const NAME: &'static str = "AlarmConditionFilter";
+    const FIELDS: &'static [&'static str] = &[
+        "Type",
+        "Expression",
+        "Dimensions",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.type_),
+            1 => lenient::value(map, &mut self.expression),
+            2 => lenient::value(map, &mut self.dimensions),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for AlarmConditionFilter {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for AlarmConditionFilter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "AlarmConditionFilter", 3)?
+            .opt("Type", &self.type_)?
+            .opt("Expression", &self.expression)?
+            .opt("Dimensions", &self.dimensions)?
+            .end()
+    }
+}
+
 /// Alarm event
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AlarmEvent {
     /// Event name
     ///
     /// Required. Example: `ping_unreachable`
-    #[serde(rename = "EventName", default, skip_serializing_if = "Option::is_none")]
     pub event_name: Option<String>,
     /// Event display name
     ///
     /// Required. Example: `ping不可达`
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Alarm policy type
     ///
     /// Required. Example: `cvm_device`
-    #[serde(rename = "Namespace", default, skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
 }
 
@@ -105,14 +134,47 @@ impl AlarmEvent {
     }
 }
 
+impl lenient::Reply for AlarmEvent {
+    const NAME: &'static str = "AlarmEvent";
+    const FIELDS: &'static [&'static str] = &[
+        "EventName",
+        "Description",
+        "Namespace",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.event_name),
+            1 => lenient::value(map, &mut self.description),
+            2 => lenient::value(map, &mut self.namespace),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for AlarmEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for AlarmEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "AlarmEvent", 3)?
+            .opt("EventName", &self.event_name)?
+            .opt("Description", &self.description)?
+            .opt("Namespace", &self.namespace)?
+            .end()
+    }
+}
+
 /// (Chinese only) 聚合条件
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AlarmGroupByItem {
     /// Item Id
     ///
     /// May be null. Example: `tapm.instance.key`
-    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// (Chinese only)
     ///
@@ -121,7 +183,6 @@ pub struct AlarmGroupByItem {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `业务系统`
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 
@@ -145,21 +206,50 @@ impl AlarmGroupByItem {
     }
 }
 
+impl lenient::Reply for AlarmGroupByItem {
+    const NAME: &'static str = "AlarmGroupByItem";
+    const FIELDS: &'static [&'static str] = &[
+        "Id",
+        "Name",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.id),
+            1 => lenient::value(map, &mut self.name),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for AlarmGroupByItem {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for AlarmGroupByItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "AlarmGroupByItem", 2)?
+            .opt("Id", &self.id)?
+            .opt("Name", &self.name)?
+            .end()
+    }
+}
+
 /// Notification template ID and the list of alarm notification levels. The values `Remind` and `Serious` indicate that the notification template only sends alarms at the `Remind` and `Serious` levels.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AlarmHierarchicalNotice {
     /// Notification template ID
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `notice-xxxxxxxx`
-    #[serde(rename = "NoticeId", default, skip_serializing_if = "Option::is_none")]
     pub notice_id: Option<String>,
     /// The list of alarm notification levels. The values `Remind` and `Serious` indicate that the notification template only sends alarms at the `Remind` and `Serious` levels.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `["Remind","Serious"]`
-    #[serde(rename = "Classification", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub classification: Vec<String>,
     /// (Chinese only)
     ///
@@ -168,7 +258,6 @@ pub struct AlarmHierarchicalNotice {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `policy-iiiss`
-    #[serde(rename = "PolicyId", default, skip_serializing_if = "Option::is_none")]
     pub policy_id: Option<String>,
 }
 
@@ -198,27 +287,58 @@ impl AlarmHierarchicalNotice {
     }
 }
 
+impl lenient::Reply for AlarmHierarchicalNotice {
+    const NAME: &'static str = "AlarmHierarchicalNotice";
+    const FIELDS: &'static [&'static str] = &[
+        "NoticeId",
+        "Classification",
+        "PolicyId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.notice_id),
+            1 => lenient::list(map, &mut self.classification),
+            2 => lenient::value(map, &mut self.policy_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for AlarmHierarchicalNotice {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for AlarmHierarchicalNotice {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "AlarmHierarchicalNotice", 3)?
+            .opt("NoticeId", &self.notice_id)?
+            .list("Classification", &self.classification)?
+            .opt("PolicyId", &self.policy_id)?
+            .end()
+    }
+}
+
 /// The configuration of alarm level threshold
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AlarmHierarchicalValue {
     /// Threshold for the `Remind` level
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `70`
-    #[serde(rename = "Remind", default, skip_serializing_if = "Option::is_none")]
     pub remind: Option<String>,
     /// Threshold for the `Warn` level
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `80`
-    #[serde(rename = "Warn", default, skip_serializing_if = "Option::is_none")]
     pub warn: Option<String>,
     /// Threshold for the `Serious` level
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `90`
-    #[serde(rename = "Serious", default, skip_serializing_if = "Option::is_none")]
     pub serious: Option<String>,
 }
 
@@ -248,189 +368,189 @@ impl AlarmHierarchicalValue {
     }
 }
 
+impl lenient::Reply for AlarmHierarchicalValue {
+    const NAME: &'static str = "AlarmHierarchicalValue";
+    const FIELDS: &'static [&'static str] = &[
+        "Remind",
+        "Warn",
+        "Serious",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.remind),
+            1 => lenient::value(map, &mut self.warn),
+            2 => lenient::value(map, &mut self.serious),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for AlarmHierarchicalValue {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for AlarmHierarchicalValue {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "AlarmHierarchicalValue", 3)?
+            .opt("Remind", &self.remind)?
+            .opt("Warn", &self.warn)?
+            .opt("Serious", &self.serious)?
+            .end()
+    }
+}
+
 /// Alarm record data
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AlarmHistory {
     /// Alarm record ID
     ///
     /// Example: `01e1f33f-b4ec-43db-8fd0-6f7e163e6ca5`
-    #[serde(rename = "AlarmId", default, skip_serializing_if = "Option::is_none")]
     pub alarm_id: Option<String>,
     /// Monitor type
     ///
     /// Example: `MT_QCE`
-    #[serde(rename = "MonitorType", default, skip_serializing_if = "Option::is_none")]
     pub monitor_type: Option<String>,
     /// Policy type
     ///
     /// Example: `cvm_device`
-    #[serde(rename = "Namespace", default, skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
     /// Alarm object
     ///
     /// Example: `ins-ybc`
-    #[serde(rename = "AlarmObject", default, skip_serializing_if = "Option::is_none")]
     pub alarm_object: Option<String>,
     /// Alarm content
     ///
     /// Example: `CPU 使用率 > 80%`
-    #[serde(rename = "Content", default, skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
     /// Timestamp of the first occurrence
     ///
     /// Example: `1611700000`
-    #[serde(rename = "FirstOccurTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub first_occur_time: Option<i64>,
     /// Timestamp of the last occurrence
     ///
     /// Example: `1611734567`
-    #[serde(rename = "LastOccurTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub last_occur_time: Option<i64>,
     /// Alarm status. Valid values: ALARM (not resolved), OK (resolved), NO_CONF (expired), NO_DATA (insufficient data)
     ///
     /// Example: `ALARM`
-    #[serde(rename = "AlarmStatus", default, skip_serializing_if = "Option::is_none")]
     pub alarm_status: Option<String>,
     /// Alarm policy ID
     ///
     /// Example: `policy-demo`
-    #[serde(rename = "PolicyId", default, skip_serializing_if = "Option::is_none")]
     pub policy_id: Option<String>,
     /// Policy name
     ///
     /// Example: `云服务器告警策略`
-    #[serde(rename = "PolicyName", default, skip_serializing_if = "Option::is_none")]
     pub policy_name: Option<String>,
     /// VPC of alarm object for basic product alarm
     ///
     /// Example: `0`
-    #[serde(rename = "VPC", default, skip_serializing_if = "Option::is_none")]
     pub vpc: Option<String>,
     /// Project ID
     ///
     /// Example: `0`
-    #[serde(rename = "ProjectId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub project_id: Option<i64>,
     /// Project name
     ///
     /// Example: `默认项目`
-    #[serde(rename = "ProjectName", default, skip_serializing_if = "Option::is_none")]
     pub project_name: Option<String>,
     /// Instance group of alarm object
-    #[serde(rename = "InstanceGroup", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub instance_group: Vec<output::InstanceGroups>,
     /// Recipient list
     ///
     /// Example: `[1,4]`
-    #[serde(rename = "ReceiverUids", default, deserialize_with = "tencentcloud_runtime::de::lenient_list", skip_serializing_if = "Vec::is_empty")]
     pub receiver_uids: Vec<i64>,
     /// Recipient group list
     ///
     /// Example: `[502]`
-    #[serde(rename = "ReceiverGroups", default, deserialize_with = "tencentcloud_runtime::de::lenient_list", skip_serializing_if = "Vec::is_empty")]
     pub receiver_groups: Vec<i64>,
     /// Alarm channel list. Valid values: SMS (SMS), EMAIL (email), CALL (phone), WECHAT (WeChat)
     ///
     /// Example: `["SMS"]`
-    #[serde(rename = "NoticeWays", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub notice_ways: Vec<String>,
     /// Alarm policy ID, which can be used when you call APIs ([BindingPolicyObject](https://intl.cloud.tencent.com/document/product/248/40421?from_cn_redirect=1), [UnBindingAllPolicyObject](https://intl.cloud.tencent.com/document/product/248/40568?from_cn_redirect=1), [UnBindingPolicyObject](https://intl.cloud.tencent.com/document/product/248/40567?from_cn_redirect=1)) to bind/unbind instances or instance groups to/from an alarm policy
     ///
     /// Example: `418`
-    #[serde(rename = "OriginId", default, skip_serializing_if = "Option::is_none")]
     pub origin_id: Option<String>,
     /// Alarm type
     ///
     /// Example: `METRIC`
-    #[serde(rename = "AlarmType", default, skip_serializing_if = "Option::is_none")]
     pub alarm_type: Option<String>,
     /// Event ID
     ///
     /// Example: `0`
-    #[serde(rename = "EventId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub event_id: Option<i64>,
     /// Region
     ///
     /// Example: `ap-guangzhou`
-    #[serde(rename = "Region", default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// Whether the policy exists. Valid values: 0 (no), 1 (yes)
     ///
     /// Example: `1`
-    #[serde(rename = "PolicyExists", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub policy_exists: Option<i64>,
     /// Metric information
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "MetricsInfo", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub metrics_info: Vec<output::AlarmHistoryMetric>,
     /// Dimension information of an instance that triggered alarms.
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `{"cluster_name":"es-dnxsssss"}`
-    #[serde(rename = "Dimensions", default, skip_serializing_if = "Option::is_none")]
     pub dimensions: Option<String>,
     /// (Chinese only) 告警等级
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `Warn`
-    #[serde(rename = "AlarmLevel", default, skip_serializing_if = "Option::is_none")]
     pub alarm_level: Option<String>,
     /// (Chinese only) 是否有配置告警屏蔽规则
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `1`
-    #[serde(rename = "ShieldFlag", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub shield_flag: Option<i64>,
     /// (Chinese only) 屏蔽类型（英文）
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `FOREVER_SHIELD`
-    #[serde(rename = "AlarmShieldingType", default, skip_serializing_if = "Option::is_none")]
     pub alarm_shielding_type: Option<String>,
     /// (Chinese only) 屏蔽时间（英文）
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `Permanent`
-    #[serde(rename = "AlarmShieldingTime", default, skip_serializing_if = "Option::is_none")]
     pub alarm_shielding_time: Option<String>,
     /// (Chinese only) 屏蔽类型（中文）
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `时间范围屏蔽`
-    #[serde(rename = "AlarmShieldingShowType", default, skip_serializing_if = "Option::is_none")]
     pub alarm_shielding_show_type: Option<String>,
     /// (Chinese only) 屏蔽时间（中文）
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `2023/01/01 12:00:00-2023/01/02 12:00:00`
-    #[serde(rename = "AlarmShieldingShowTime", default, skip_serializing_if = "Option::is_none")]
     pub alarm_shielding_show_time: Option<String>,
     /// (Chinese only) 屏蔽原因
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `Quick`
-    #[serde(rename = "AlarmShieldReason", default, skip_serializing_if = "Option::is_none")]
     pub alarm_shield_reason: Option<String>,
     /// (Chinese only) 告警实例的维度信息
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `[{"Name": "uInstanceId", "Value": "ins-demo"}]`
-    #[serde(rename = "InternalDimensions", default, skip_serializing_if = "Option::is_none")]
     pub internal_dimensions: Option<String>,
     /// (Chinese only) 指标名称
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `CPUUsage`
-    #[serde(rename = "MetricName", default, skip_serializing_if = "Option::is_none")]
     pub metric_name: Option<String>,
     /// (Chinese only) 策略是否有权限
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `1`
-    #[serde(rename = "PolicyPermissions", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub policy_permissions: Option<u64>,
 }
 
@@ -646,34 +766,156 @@ impl AlarmHistory {
     }
 }
 
+impl lenient::Reply for AlarmHistory {
+    const NAME: &'static str = "AlarmHistory";
+    const FIELDS: &'static [&'static str] = &[
+        "AlarmId",
+        "MonitorType",
+        "Namespace",
+        "AlarmObject",
+        "Content",
+        "FirstOccurTime",
+        "LastOccurTime",
+        "AlarmStatus",
+        "PolicyId",
+        "PolicyName",
+        "VPC",
+        "ProjectId",
+        "ProjectName",
+        "InstanceGroup",
+        "ReceiverUids",
+        "ReceiverGroups",
+        "NoticeWays",
+        "OriginId",
+        "AlarmType",
+        "EventId",
+        "Region",
+        "PolicyExists",
+        "MetricsInfo",
+        "Dimensions",
+        "AlarmLevel",
+        "ShieldFlag",
+        "AlarmShieldingType",
+        "AlarmShieldingTime",
+        "AlarmShieldingShowType",
+        "AlarmShieldingShowTime",
+        "AlarmShieldReason",
+        "InternalDimensions",
+        "MetricName",
+        "PolicyPermissions",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.alarm_id),
+            1 => lenient::value(map, &mut self.monitor_type),
+            2 => lenient::value(map, &mut self.namespace),
+            3 => lenient::value(map, &mut self.alarm_object),
+            4 => lenient::value(map, &mut self.content),
+            5 => lenient::scalar(map, &mut self.first_occur_time),
+            6 => lenient::scalar(map, &mut self.last_occur_time),
+            7 => lenient::value(map, &mut self.alarm_status),
+            8 => lenient::value(map, &mut self.policy_id),
+            9 => lenient::value(map, &mut self.policy_name),
+            10 => lenient::value(map, &mut self.vpc),
+            11 => lenient::scalar(map, &mut self.project_id),
+            12 => lenient::value(map, &mut self.project_name),
+            13 => lenient::list(map, &mut self.instance_group),
+            14 => lenient::scalars(map, &mut self.receiver_uids),
+            15 => lenient::scalars(map, &mut self.receiver_groups),
+            16 => lenient::list(map, &mut self.notice_ways),
+            17 => lenient::value(map, &mut self.origin_id),
+            18 => lenient::value(map, &mut self.alarm_type),
+            19 => lenient::scalar(map, &mut self.event_id),
+            20 => lenient::value(map, &mut self.region),
+            21 => lenient::scalar(map, &mut self.policy_exists),
+            22 => lenient::list(map, &mut self.metrics_info),
+            23 => lenient::value(map, &mut self.dimensions),
+            24 => lenient::value(map, &mut self.alarm_level),
+            25 => lenient::scalar(map, &mut self.shield_flag),
+            26 => lenient::value(map, &mut self.alarm_shielding_type),
+            27 => lenient::value(map, &mut self.alarm_shielding_time),
+            28 => lenient::value(map, &mut self.alarm_shielding_show_type),
+            29 => lenient::value(map, &mut self.alarm_shielding_show_time),
+            30 => lenient::value(map, &mut self.alarm_shield_reason),
+            31 => lenient::value(map, &mut self.internal_dimensions),
+            32 => lenient::value(map, &mut self.metric_name),
+            33 => lenient::scalar(map, &mut self.policy_permissions),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for AlarmHistory {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for AlarmHistory {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "AlarmHistory", 34)?
+            .opt("AlarmId", &self.alarm_id)?
+            .opt("MonitorType", &self.monitor_type)?
+            .opt("Namespace", &self.namespace)?
+            .opt("AlarmObject", &self.alarm_object)?
+            .opt("Content", &self.content)?
+            .opt("FirstOccurTime", &self.first_occur_time)?
+            .opt("LastOccurTime", &self.last_occur_time)?
+            .opt("AlarmStatus", &self.alarm_status)?
+            .opt("PolicyId", &self.policy_id)?
+            .opt("PolicyName", &self.policy_name)?
+            .opt("VPC", &self.vpc)?
+            .opt("ProjectId", &self.project_id)?
+            .opt("ProjectName", &self.project_name)?
+            .list("InstanceGroup", &self.instance_group)?
+            .list("ReceiverUids", &self.receiver_uids)?
+            .list("ReceiverGroups", &self.receiver_groups)?
+            .list("NoticeWays", &self.notice_ways)?
+            .opt("OriginId", &self.origin_id)?
+            .opt("AlarmType", &self.alarm_type)?
+            .opt("EventId", &self.event_id)?
+            .opt("Region", &self.region)?
+            .opt("PolicyExists", &self.policy_exists)?
+            .list("MetricsInfo", &self.metrics_info)?
+            .opt("Dimensions", &self.dimensions)?
+            .opt("AlarmLevel", &self.alarm_level)?
+            .opt("ShieldFlag", &self.shield_flag)?
+            .opt("AlarmShieldingType", &self.alarm_shielding_type)?
+            .opt("AlarmShieldingTime", &self.alarm_shielding_time)?
+            .opt("AlarmShieldingShowType", &self.alarm_shielding_show_type)?
+            .opt("AlarmShieldingShowTime", &self.alarm_shielding_show_time)?
+            .opt("AlarmShieldReason", &self.alarm_shield_reason)?
+            .opt("InternalDimensions", &self.internal_dimensions)?
+            .opt("MetricName", &self.metric_name)?
+            .opt("PolicyPermissions", &self.policy_permissions)?
+            .end()
+    }
+}
+
 /// Metric information of alarm records
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AlarmHistoryMetric {
     /// Namespace used to query data by Tencent Cloud service monitoring type
     ///
     /// Required. Example: `qce/cvm`
-    #[serde(rename = "QceNamespace", default, skip_serializing_if = "Option::is_none")]
     pub qce_namespace: Option<String>,
     /// Metric name
     ///
     /// Required. Example: `CpuUsage`
-    #[serde(rename = "MetricName", default, skip_serializing_if = "Option::is_none")]
     pub metric_name: Option<String>,
     /// Statistical period
     ///
     /// Required. Example: `60`
-    #[serde(rename = "Period", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub period: Option<i64>,
     /// Value triggering alarm
     ///
     /// Required. Example: `10`
-    #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     /// Metric display name
     ///
     /// Required. Example: `CPU使用率`
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 
@@ -690,101 +932,126 @@ impl AlarmHistoryMetric {
     }
 }
 
+impl lenient::Reply for AlarmHistoryMetric {
+    const NAME: &'static str = "AlarmHistoryMetric";
+    const FIELDS: &'static [&'static str] = &[
+        "QceNamespace",
+        "MetricName",
+        "Period",
+        "Value",
+        "Description",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.qce_namespace),
+            1 => lenient::value(map, &mut self.metric_name),
+            2 => lenient::scalar(map, &mut self.period),
+            3 => lenient::value(map, &mut self.value),
+            4 => lenient::value(map, &mut self.description),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for AlarmHistoryMetric {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for AlarmHistoryMetric {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "AlarmHistoryMetric", 5)?
+            .opt("QceNamespace", &self.qce_namespace)?
+            .opt("MetricName", &self.metric_name)?
+            .opt("Period", &self.period)?
+            .opt("Value", &self.value)?
+            .opt("Description", &self.description)?
+            .end()
+    }
+}
+
 /// Alarm notification template details
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AlarmNotice {
     /// Alarm notification template ID
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `18565`
-    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Alarm notification template name
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `默认通知`
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Last modified time
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `2020-11-16 13:56:56`
-    #[serde(rename = "UpdatedAt", default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
     /// Last modified by
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `1500000688`
-    #[serde(rename = "UpdatedBy", default, skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<String>,
     /// Alarm notification type. Valid values: ALARM (for unresolved alarms), OK (for resolved alarms), ALL (for all alarms)
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `ALL`
-    #[serde(rename = "NoticeType", default, skip_serializing_if = "Option::is_none")]
     pub notice_type: Option<String>,
     /// User notification list
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "UserNotices", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub user_notices: Vec<output::UserNotice>,
     /// Callback notification list
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "URLNotices", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub url_notices: Vec<output::UrlNotice>,
     /// Whether it is the system default notification template. Valid values: 0 (no), 1 (yes)
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `1`
-    #[serde(rename = "IsPreset", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_preset: Option<i64>,
     /// Notification language. Valid values: zh-CN (Chinese), en-US (English)
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `zh-CN`
-    #[serde(rename = "NoticeLanguage", default, skip_serializing_if = "Option::is_none")]
     pub notice_language: Option<String>,
     /// List of IDs of the alarm policies bound to alarm notification template
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `["policy-sdsd"]`
-    #[serde(rename = "PolicyIds", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub policy_ids: Vec<String>,
     /// Backend AMP consumer ID.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `Consumer-asfafasf`
-    #[serde(rename = "AMPConsumerId", default, skip_serializing_if = "Option::is_none")]
     pub amp_consumer_id: Option<String>,
     /// Channel to push alarm notifications to CLS.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "CLSNotices", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub cls_notices: Vec<output::ClsNotice>,
     /// Tags bound to a notification template
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "Tags", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<output::Tag>,
     /// (Chinese only)
     ///
     /// 是否免登录，0-否，1-是
     ///
     /// Example: `1`
-    #[serde(rename = "IsLoginFree", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_login_free: Option<i64>,
     /// (Chinese only)
     ///
     /// IANA 时区名
     ///
     /// Example: `Asia/Shanghai`
-    #[serde(rename = "TimeZoneName", default, skip_serializing_if = "Option::is_none")]
     pub time_zone_name: Option<String>,
 }
 
@@ -886,186 +1153,227 @@ impl AlarmNotice {
     }
 }
 
+impl lenient::Reply for AlarmNotice {
+    const NAME: &'static str = "AlarmNotice";
+    const FIELDS: &'static [&'static str] = &[
+        "Id",
+        "Name",
+        "UpdatedAt",
+        "UpdatedBy",
+        "NoticeType",
+        "UserNotices",
+        "URLNotices",
+        "IsPreset",
+        "NoticeLanguage",
+        "PolicyIds",
+        "AMPConsumerId",
+        "CLSNotices",
+        "Tags",
+        "IsLoginFree",
+        "TimeZoneName",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.id),
+            1 => lenient::value(map, &mut self.name),
+            2 => lenient::value(map, &mut self.updated_at),
+            3 => lenient::value(map, &mut self.updated_by),
+            4 => lenient::value(map, &mut self.notice_type),
+            5 => lenient::list(map, &mut self.user_notices),
+            6 => lenient::list(map, &mut self.url_notices),
+            7 => lenient::scalar(map, &mut self.is_preset),
+            8 => lenient::value(map, &mut self.notice_language),
+            9 => lenient::list(map, &mut self.policy_ids),
+            10 => lenient::value(map, &mut self.amp_consumer_id),
+            11 => lenient::list(map, &mut self.cls_notices),
+            12 => lenient::list(map, &mut self.tags),
+            13 => lenient::scalar(map, &mut self.is_login_free),
+            14 => lenient::value(map, &mut self.time_zone_name),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for AlarmNotice {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for AlarmNotice {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "AlarmNotice", 15)?
+            .opt("Id", &self.id)?
+            .opt("Name", &self.name)?
+            .opt("UpdatedAt", &self.updated_at)?
+            .opt("UpdatedBy", &self.updated_by)?
+            .opt("NoticeType", &self.notice_type)?
+            .list("UserNotices", &self.user_notices)?
+            .list("URLNotices", &self.url_notices)?
+            .opt("IsPreset", &self.is_preset)?
+            .opt("NoticeLanguage", &self.notice_language)?
+            .list("PolicyIds", &self.policy_ids)?
+            .opt("AMPConsumerId", &self.amp_consumer_id)?
+            .list("CLSNotices", &self.cls_notices)?
+            .list("Tags", &self.tags)?
+            .opt("IsLoginFree", &self.is_login_free)?
+            .opt("TimeZoneName", &self.time_zone_name)?
+            .end()
+    }
+}
+
 /// Alarm policy details
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AlarmPolicy {
     /// Alarm policy ID
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `policy-s5yso1am`
-    #[serde(rename = "PolicyId", default, skip_serializing_if = "Option::is_none")]
     pub policy_id: Option<String>,
     /// Alarm policy name
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `CVM-CPU利用率告警策略`
-    #[serde(rename = "PolicyName", default, skip_serializing_if = "Option::is_none")]
     pub policy_name: Option<String>,
     /// Remarks
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `监控云服务器 CPU 利用率`
-    #[serde(rename = "Remark", default, skip_serializing_if = "Option::is_none")]
     pub remark: Option<String>,
     /// Monitor type. Valid values: MT_QCE (Tencent Cloud service monitoring)
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `MT_QCE`
-    #[serde(rename = "MonitorType", default, skip_serializing_if = "Option::is_none")]
     pub monitor_type: Option<String>,
     /// Status. Valid values: 0 (disabled), 1 (enabled)
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `1`
-    #[serde(rename = "Enable", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub enable: Option<i64>,
     /// Number of instances bound to policy group
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `4`
-    #[serde(rename = "UseSum", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub use_sum: Option<i64>,
     /// Project ID. Valid values: -1 (no project), 0 (default project)
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `0`
-    #[serde(rename = "ProjectId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub project_id: Option<i64>,
     /// Project name
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `默认项目`
-    #[serde(rename = "ProjectName", default, skip_serializing_if = "Option::is_none")]
     pub project_name: Option<String>,
     /// Alarm policy type
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `cvm_device`
-    #[serde(rename = "Namespace", default, skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
     /// Trigger condition template ID
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `tpl-123456`
-    #[serde(rename = "ConditionTemplateId", default, skip_serializing_if = "Option::is_none")]
     pub condition_template_id: Option<String>,
     /// Metric trigger condition
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "Condition", default, skip_serializing_if = "Option::is_none")]
     pub condition: Option<output::AlarmPolicyCondition>,
     /// Event trigger condition
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "EventCondition", default, skip_serializing_if = "Option::is_none")]
     pub event_condition: Option<output::AlarmPolicyEventCondition>,
     /// Notification rule ID list
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `["notice-lnrxepp7","notice-lzpys7tu"]`
-    #[serde(rename = "NoticeIds", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub notice_ids: Vec<String>,
     /// Notification rule list
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "Notices", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub notices: Vec<output::AlarmNotice>,
     /// Triggered task list
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "TriggerTasks", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub trigger_tasks: Vec<output::AlarmPolicyTriggerTask>,
     /// Template policy group
     /// Note: this field may return null, indicating that no valid values can be obtained.
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "ConditionsTemp", default, skip_serializing_if = "Option::is_none")]
     pub conditions_temp: Option<output::ConditionsTemp>,
     /// `Uin` of the last modifying user
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `700000233161`
-    #[serde(rename = "LastEditUin", default, skip_serializing_if = "Option::is_none")]
     pub last_edit_uin: Option<String>,
     /// Update time
     /// Note: this field may return null, indicating that no valid values can be obtained.
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `1741072433`
-    #[serde(rename = "UpdateTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub update_time: Option<i64>,
     /// Creation time
     /// Note: this field may return null, indicating that no valid values can be obtained.
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `1739863161`
-    #[serde(rename = "InsertTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub insert_time: Option<i64>,
     /// Region
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `["bj","gz"]`
-    #[serde(rename = "Region", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub region: Vec<String>,
     /// Namespace display name
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `云服务器-基础监控`
-    #[serde(rename = "NamespaceShowName", default, skip_serializing_if = "Option::is_none")]
     pub namespace_show_name: Option<String>,
     /// Whether it is the default policy. Valid values: 1 (yes), 0 (no)
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `0`
-    #[serde(rename = "IsDefault", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_default: Option<i64>,
     /// Whether the default policy can be set. Valid values: 1 (yes), 0 (no)
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `1`
-    #[serde(rename = "CanSetDefault", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub can_set_default: Option<i64>,
     /// Instance group ID
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `0`
-    #[serde(rename = "InstanceGroupId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub instance_group_id: Option<i64>,
     /// Total number of instances in instance group
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `0`
-    #[serde(rename = "InstanceSum", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub instance_sum: Option<i64>,
     /// Instance group name
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `默认实例分组`
-    #[serde(rename = "InstanceGroupName", default, skip_serializing_if = "Option::is_none")]
     pub instance_group_name: Option<String>,
     /// Trigger condition type. Valid values: STATIC (static threshold), DYNAMIC (dynamic)
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `STATIC`
-    #[serde(rename = "RuleType", default, skip_serializing_if = "Option::is_none")]
     pub rule_type: Option<String>,
     /// Policy ID for instance/instance group binding and unbinding APIs (BindingPolicyObject, UnBindingAllPolicyObject, UnBindingPolicyObject)
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `2963911`
-    #[serde(rename = "OriginId", default, skip_serializing_if = "Option::is_none")]
     pub origin_id: Option<String>,
     /// Tag
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "TagInstances", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tag_instances: Vec<output::TagInstance>,
     /// (Chinese only)
     ///
@@ -1074,7 +1382,6 @@ pub struct AlarmPolicy {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "Filter", default, skip_serializing_if = "Option::is_none")]
     pub filter: Option<output::AlarmConditionFilter>,
     /// (Chinese only)
     ///
@@ -1083,43 +1390,36 @@ pub struct AlarmPolicy {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "GroupBy", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub group_by: Vec<output::AlarmGroupByItem>,
     /// Information on the filter dimension associated with a policy.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `[{"region":"ap-guangzhou","instanceId":"ins-12345678"}]`
-    #[serde(rename = "FilterDimensionsParam", default, skip_serializing_if = "Option::is_none")]
     pub filter_dimensions_param: Option<String>,
     /// Whether it is a quick alarm policy.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `0`
-    #[serde(rename = "IsOneClick", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_one_click: Option<i64>,
     /// Whether the quick alarm policy is enabled.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `0`
-    #[serde(rename = "OneClickStatus", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub one_click_status: Option<i64>,
     /// The number of advanced metrics.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `0`
-    #[serde(rename = "AdvancedMetricNumber", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub advanced_metric_number: Option<i64>,
     /// Whether the policy is associated with all objects
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `0`
-    #[serde(rename = "IsBindAll", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_bind_all: Option<i64>,
     /// Policy tag
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "Tags", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<output::Tag>,
     /// (Chinese only)
     ///
@@ -1128,7 +1428,6 @@ pub struct AlarmPolicy {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `1`
-    #[serde(rename = "IsSupportAlarmTag", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_support_alarm_tag: Option<i64>,
     /// (Chinese only)
     ///
@@ -1137,12 +1436,10 @@ pub struct AlarmPolicy {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `union`
-    #[serde(rename = "TagOperation", default, skip_serializing_if = "Option::is_none")]
     pub tag_operation: Option<String>,
     /// (Chinese only)
     ///
     /// 通知模板绑定内容模板信息
-    #[serde(rename = "NoticeTmplBindInfos", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub notice_tmpl_bind_infos: Vec<output::NoticeContentTmplBindInfo>,
     /// (Chinese only)
     ///
@@ -1151,7 +1448,6 @@ pub struct AlarmPolicy {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "HierarchicalNotices", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub hierarchical_notices: Vec<output::AlarmHierarchicalNotice>,
     /// (Chinese only)
     ///
@@ -1160,7 +1456,6 @@ pub struct AlarmPolicy {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "NoticeContentTmplBindInfos", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub notice_content_tmpl_bind_infos: Vec<output::NoticeContentTmplBindInfo>,
     /// (Chinese only)
     ///
@@ -1169,7 +1464,6 @@ pub struct AlarmPolicy {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `pre-cvm-cpu`
-    #[serde(rename = "PredefinedConfigID", default, skip_serializing_if = "Option::is_none")]
     pub predefined_config_id: Option<String>,
 }
 
@@ -1439,27 +1733,178 @@ impl AlarmPolicy {
     }
 }
 
+impl lenient::Reply for AlarmPolicy {
+    const NAME: &'static str = "AlarmPolicy";
+    const FIELDS: &'static [&'static str] = &[
+        "PolicyId",
+        "PolicyName",
+        "Remark",
+        "MonitorType",
+        "Enable",
+        "UseSum",
+        "ProjectId",
+        "ProjectName",
+        "Namespace",
+        "ConditionTemplateId",
+        "Condition",
+        "EventCondition",
+        "NoticeIds",
+        "Notices",
+        "TriggerTasks",
+        "ConditionsTemp",
+        "LastEditUin",
+        "UpdateTime",
+        "InsertTime",
+        "Region",
+        "NamespaceShowName",
+        "IsDefault",
+        "CanSetDefault",
+        "InstanceGroupId",
+        "InstanceSum",
+        "InstanceGroupName",
+        "RuleType",
+        "OriginId",
+        "TagInstances",
+        "Filter",
+        "GroupBy",
+        "FilterDimensionsParam",
+        "IsOneClick",
+        "OneClickStatus",
+        "AdvancedMetricNumber",
+        "IsBindAll",
+        "Tags",
+        "IsSupportAlarmTag",
+        "TagOperation",
+        "NoticeTmplBindInfos",
+        "HierarchicalNotices",
+        "NoticeContentTmplBindInfos",
+        "PredefinedConfigID",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.policy_id),
+            1 => lenient::value(map, &mut self.policy_name),
+            2 => lenient::value(map, &mut self.remark),
+            3 => lenient::value(map, &mut self.monitor_type),
+            4 => lenient::scalar(map, &mut self.enable),
+            5 => lenient::scalar(map, &mut self.use_sum),
+            6 => lenient::scalar(map, &mut self.project_id),
+            7 => lenient::value(map, &mut self.project_name),
+            8 => lenient::value(map, &mut self.namespace),
+            9 => lenient::value(map, &mut self.condition_template_id),
+            10 => lenient::value(map, &mut self.condition),
+            11 => lenient::value(map, &mut self.event_condition),
+            12 => lenient::list(map, &mut self.notice_ids),
+            13 => lenient::list(map, &mut self.notices),
+            14 => lenient::list(map, &mut self.trigger_tasks),
+            15 => lenient::value(map, &mut self.conditions_temp),
+            16 => lenient::value(map, &mut self.last_edit_uin),
+            17 => lenient::scalar(map, &mut self.update_time),
+            18 => lenient::scalar(map, &mut self.insert_time),
+            19 => lenient::list(map, &mut self.region),
+            20 => lenient::value(map, &mut self.namespace_show_name),
+            21 => lenient::scalar(map, &mut self.is_default),
+            22 => lenient::scalar(map, &mut self.can_set_default),
+            23 => lenient::scalar(map, &mut self.instance_group_id),
+            24 => lenient::scalar(map, &mut self.instance_sum),
+            25 => lenient::value(map, &mut self.instance_group_name),
+            26 => lenient::value(map, &mut self.rule_type),
+            27 => lenient::value(map, &mut self.origin_id),
+            28 => lenient::list(map, &mut self.tag_instances),
+            29 => lenient::value(map, &mut self.filter),
+            30 => lenient::list(map, &mut self.group_by),
+            31 => lenient::value(map, &mut self.filter_dimensions_param),
+            32 => lenient::scalar(map, &mut self.is_one_click),
+            33 => lenient::scalar(map, &mut self.one_click_status),
+            34 => lenient::scalar(map, &mut self.advanced_metric_number),
+            35 => lenient::scalar(map, &mut self.is_bind_all),
+            36 => lenient::list(map, &mut self.tags),
+            37 => lenient::scalar(map, &mut self.is_support_alarm_tag),
+            38 => lenient::value(map, &mut self.tag_operation),
+            39 => lenient::list(map, &mut self.notice_tmpl_bind_infos),
+            40 => lenient::list(map, &mut self.hierarchical_notices),
+            41 => lenient::list(map, &mut self.notice_content_tmpl_bind_infos),
+            42 => lenient::value(map, &mut self.predefined_config_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for AlarmPolicy {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for AlarmPolicy {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "AlarmPolicy", 43)?
+            .opt("PolicyId", &self.policy_id)?
+            .opt("PolicyName", &self.policy_name)?
+            .opt("Remark", &self.remark)?
+            .opt("MonitorType", &self.monitor_type)?
+            .opt("Enable", &self.enable)?
+            .opt("UseSum", &self.use_sum)?
+            .opt("ProjectId", &self.project_id)?
+            .opt("ProjectName", &self.project_name)?
+            .opt("Namespace", &self.namespace)?
+            .opt("ConditionTemplateId", &self.condition_template_id)?
+            .opt("Condition", &self.condition)?
+            .opt("EventCondition", &self.event_condition)?
+            .list("NoticeIds", &self.notice_ids)?
+            .list("Notices", &self.notices)?
+            .list("TriggerTasks", &self.trigger_tasks)?
+            .opt("ConditionsTemp", &self.conditions_temp)?
+            .opt("LastEditUin", &self.last_edit_uin)?
+            .opt("UpdateTime", &self.update_time)?
+            .opt("InsertTime", &self.insert_time)?
+            .list("Region", &self.region)?
+            .opt("NamespaceShowName", &self.namespace_show_name)?
+            .opt("IsDefault", &self.is_default)?
+            .opt("CanSetDefault", &self.can_set_default)?
+            .opt("InstanceGroupId", &self.instance_group_id)?
+            .opt("InstanceSum", &self.instance_sum)?
+            .opt("InstanceGroupName", &self.instance_group_name)?
+            .opt("RuleType", &self.rule_type)?
+            .opt("OriginId", &self.origin_id)?
+            .list("TagInstances", &self.tag_instances)?
+            .opt("Filter", &self.filter)?
+            .list("GroupBy", &self.group_by)?
+            .opt("FilterDimensionsParam", &self.filter_dimensions_param)?
+            .opt("IsOneClick", &self.is_one_click)?
+            .opt("OneClickStatus", &self.one_click_status)?
+            .opt("AdvancedMetricNumber", &self.advanced_metric_number)?
+            .opt("IsBindAll", &self.is_bind_all)?
+            .list("Tags", &self.tags)?
+            .opt("IsSupportAlarmTag", &self.is_support_alarm_tag)?
+            .opt("TagOperation", &self.tag_operation)?
+            .list("NoticeTmplBindInfos", &self.notice_tmpl_bind_infos)?
+            .list("HierarchicalNotices", &self.hierarchical_notices)?
+            .list("NoticeContentTmplBindInfos", &self.notice_content_tmpl_bind_infos)?
+            .opt("PredefinedConfigID", &self.predefined_config_id)?
+            .end()
+    }
+}
+
 /// Metric trigger condition of alarm policy
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AlarmPolicyCondition {
     /// Judgment condition of an alarm trigger condition (`0`: Any; `1`: All; `2`: Composite). When the value is set to `2` (i.e., composite trigger conditions), this parameter should be used together with `ComplexExpression`.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `0`
-    #[serde(rename = "IsUnionRule", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_union_rule: Option<i64>,
     /// Alarm trigger condition list
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `[{"MetricName": "CpuUsage", "Period": 60, "Operator": "gt", "Value": 60}]`
-    #[serde(rename = "Rules", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub rules: Vec<output::AlarmPolicyRule>,
     /// The judgment expression of composite alarm trigger conditions, which is valid when the value of `IsUnionRule` is `2`. This parameter is used to determine that an alarm condition is met only when the expression values are `True` for multiple trigger conditions.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `(1 OR 2) AND (3 OR 4)`
-    #[serde(rename = "ComplexExpression", default, skip_serializing_if = "Option::is_none")]
     pub complex_expression: Option<String>,
 }
 
@@ -1479,15 +1924,48 @@ impl AlarmPolicyCondition {
     }
 }
 
+impl lenient::Reply for AlarmPolicyCondition {
+    const NAME: &'static str = "AlarmPolicyCondition";
+    const FIELDS: &'static [&'static str] = &[
+        "IsUnionRule",
+        "Rules",
+        "ComplexExpression",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.is_union_rule),
+            1 => lenient::list(map, &mut self.rules),
+            2 => lenient::value(map, &mut self.complex_expression),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for AlarmPolicyCondition {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for AlarmPolicyCondition {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "AlarmPolicyCondition", 3)?
+            .opt("IsUnionRule", &self.is_union_rule)?
+            .list("Rules", &self.rules)?
+            .opt("ComplexExpression", &self.complex_expression)?
+            .end()
+    }
+}
+
 /// Event trigger condition of alarm policy
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AlarmPolicyEventCondition {
     /// Alarm trigger condition list
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null.
-    #[serde(rename = "Rules", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub rules: Vec<output::AlarmPolicyRule>,
 }
 
@@ -1500,21 +1978,47 @@ impl AlarmPolicyEventCondition {
     }
 }
 
+impl lenient::Reply for AlarmPolicyEventCondition {
+    const NAME: &'static str = "AlarmPolicyEventCondition";
+    const FIELDS: &'static [&'static str] = &[
+        "Rules",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.rules),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for AlarmPolicyEventCondition {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for AlarmPolicyEventCondition {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "AlarmPolicyEventCondition", 1)?
+            .list("Rules", &self.rules)?
+            .end()
+    }
+}
+
 /// Filter condition of alarm policy
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AlarmPolicyFilter {
     /// Filter condition type. Valid values: DIMENSION (uses dimensions for filtering)
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `DIMENSION`
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// JSON string generated by serializing the `AlarmPolicyDimension` two-dimensional array. The one-dimensional arrays are in OR relationship, and the elements in a one-dimensional array are in AND relationship
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `[[{"Key":"region","Operator":"eq","Value":["ap-guangzhou"]},{"Key":"tke_cluster_instance_id","Operator":"eq","Value":["cls-jc40o1bs"]}]]`
-    #[serde(rename = "Dimensions", default, skip_serializing_if = "Option::is_none")]
     pub dimensions: Option<String>,
 }
 
@@ -1533,21 +2037,50 @@ impl AlarmPolicyFilter {
     }
 }
 
+impl lenient::Reply for AlarmPolicyFilter {
+    const NAME: &'static str = "AlarmPolicyFilter";
+    const FIELDS: &'static [&'static str] = &[
+        "Type",
+        "Dimensions",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.type_),
+            1 => lenient::value(map, &mut self.dimensions),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for AlarmPolicyFilter {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for AlarmPolicyFilter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "AlarmPolicyFilter", 2)?
+            .opt("Type", &self.type_)?
+            .opt("Dimensions", &self.dimensions)?
+            .end()
+    }
+}
+
 /// Trigger condition of alarm policy
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AlarmPolicyRule {
     /// Metric name or event name. The supported metrics can be queried via [DescribeAlarmMetrics](https://intl.cloud.tencent.com/document/product/248/51283?from_cn_redirect=1) and the supported events via [DescribeAlarmEvents](https://intl.cloud.tencent.com/document/product/248/51284?from_cn_redirect=1).
     /// Note: this field may return `null`, indicating that no valid value is obtained.
     ///
     /// May be null. Example: `CpuUsage`
-    #[serde(rename = "MetricName", default, skip_serializing_if = "Option::is_none")]
     pub metric_name: Option<String>,
     /// Statistical period in seconds. The valid values can be queried via [DescribeAlarmMetrics](https://intl.cloud.tencent.com/document/product/248/51283?from_cn_redirect=1).
     /// Note: this field may return `null`, indicating that no valid value is obtained.
     ///
     /// May be null. Example: `60`
-    #[serde(rename = "Period", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub period: Option<i64>,
     /// Operator
     /// intelligent = intelligent detection without threshold
@@ -1571,91 +2104,76 @@ pub struct AlarmPolicyRule {
     /// Note: this field may return `null`, indicating that no valid value is obtained.
     ///
     /// May be null. Example: `gt`
-    #[serde(rename = "Operator", default, skip_serializing_if = "Option::is_none")]
     pub operator: Option<String>,
     /// Threshold. The valid value range can be queried via [DescribeAlarmMetrics](https://intl.cloud.tencent.com/document/product/248/51283?from_cn_redirect=1).
     /// Note: this field may return `null`, indicating that no valid value is obtained.
     ///
     /// May be null. Example: `100`
-    #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     /// Number of periods. `1`: continue for one period; `2`: continue for two periods; and so on. The valid values can be queried via [DescribeAlarmMetrics](https://intl.cloud.tencent.com/document/product/248/51283?from_cn_redirect=1).
     /// Note: this field may return `null`, indicating that no valid value is obtained.
     ///
     /// May be null. Example: `1`
-    #[serde(rename = "ContinuePeriod", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub continue_period: Option<i64>,
     /// Alarm interval in seconds. Valid values: 0 (do not repeat), 300 (alarm once every 5 minutes), 600 (alarm once every 10 minutes), 900 (alarm once every 15 minutes), 1800 (alarm once every 30 minutes), 3600 (alarm once every hour), 7200 (alarm once every 2 hours), 10800 (alarm once every 3 hours), 21600 (alarm once every 6 hours), 43200 (alarm once every 12 hours), 86400 (alarm once every day)
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `300`
-    #[serde(rename = "NoticeFrequency", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub notice_frequency: Option<i64>,
     /// Whether the alarm frequency increases exponentially. Valid values: 0 (no), 1 (yes)
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `0`
-    #[serde(rename = "IsPowerNotice", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_power_notice: Option<i64>,
     /// Filter condition for one single trigger rule
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "Filter", default, skip_serializing_if = "Option::is_none")]
     pub filter: Option<output::AlarmPolicyFilter>,
     /// Metric display name, which is used in the output parameter
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `CPU使用率`
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Unit, which is used in the output parameter
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `%`
-    #[serde(rename = "Unit", default, skip_serializing_if = "Option::is_none")]
     pub unit: Option<String>,
     /// Trigger condition type. `STATIC`: static threshold; `dynamic`: dynamic threshold. If you do not specify this parameter when creating or editing a policy, `STATIC` is used by default.
     /// Note: this field may return `null`, indicating that no valid value is obtained.
     ///
     /// May be null. Example: `STATIC`
-    #[serde(rename = "RuleType", default, skip_serializing_if = "Option::is_none")]
     pub rule_type: Option<String>,
     /// Whether it is an advanced metric. 0: No; 1: Yes.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `0`
-    #[serde(rename = "IsAdvanced", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_advanced: Option<i64>,
     /// Whether the advanced metric feature is enabled. 0: No; 1: Yes.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `0`
-    #[serde(rename = "IsOpen", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_open: Option<i64>,
     /// Integration center product ID.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `cvm`
-    #[serde(rename = "ProductId", default, skip_serializing_if = "Option::is_none")]
     pub product_id: Option<String>,
     /// Maximum value
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `0`
-    #[serde(rename = "ValueMax", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub value_max: Option<f64>,
     /// Minimum value
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `0`
-    #[serde(rename = "ValueMin", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub value_min: Option<f64>,
     /// The configuration of alarm level threshold
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "HierarchicalValue", default, skip_serializing_if = "Option::is_none")]
     pub hierarchical_value: Option<output::AlarmHierarchicalValue>,
     /// (Chinese only)
     ///
@@ -1664,7 +2182,6 @@ pub struct AlarmPolicyRule {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `1`
-    #[serde(rename = "IsLatenessMetric", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_lateness_metric: Option<i64>,
 }
 
@@ -1784,21 +2301,98 @@ impl AlarmPolicyRule {
     }
 }
 
+impl lenient::Reply for AlarmPolicyRule {
+    const NAME: &'static str = "AlarmPolicyRule";
+    const FIELDS: &'static [&'static str] = &[
+        "MetricName",
+        "Period",
+        "Operator",
+        "Value",
+        "ContinuePeriod",
+        "NoticeFrequency",
+        "IsPowerNotice",
+        "Filter",
+        "Description",
+        "Unit",
+        "RuleType",
+        "IsAdvanced",
+        "IsOpen",
+        "ProductId",
+        "ValueMax",
+        "ValueMin",
+        "HierarchicalValue",
+        "IsLatenessMetric",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.metric_name),
+            1 => lenient::scalar(map, &mut self.period),
+            2 => lenient::value(map, &mut self.operator),
+            3 => lenient::value(map, &mut self.value),
+            4 => lenient::scalar(map, &mut self.continue_period),
+            5 => lenient::scalar(map, &mut self.notice_frequency),
+            6 => lenient::scalar(map, &mut self.is_power_notice),
+            7 => lenient::value(map, &mut self.filter),
+            8 => lenient::value(map, &mut self.description),
+            9 => lenient::value(map, &mut self.unit),
+            10 => lenient::value(map, &mut self.rule_type),
+            11 => lenient::scalar(map, &mut self.is_advanced),
+            12 => lenient::scalar(map, &mut self.is_open),
+            13 => lenient::value(map, &mut self.product_id),
+            14 => lenient::scalar(map, &mut self.value_max),
+            15 => lenient::scalar(map, &mut self.value_min),
+            16 => lenient::value(map, &mut self.hierarchical_value),
+            17 => lenient::scalar(map, &mut self.is_lateness_metric),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for AlarmPolicyRule {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for AlarmPolicyRule {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "AlarmPolicyRule", 18)?
+            .opt("MetricName", &self.metric_name)?
+            .opt("Period", &self.period)?
+            .opt("Operator", &self.operator)?
+            .opt("Value", &self.value)?
+            .opt("ContinuePeriod", &self.continue_period)?
+            .opt("NoticeFrequency", &self.notice_frequency)?
+            .opt("IsPowerNotice", &self.is_power_notice)?
+            .opt("Filter", &self.filter)?
+            .opt("Description", &self.description)?
+            .opt("Unit", &self.unit)?
+            .opt("RuleType", &self.rule_type)?
+            .opt("IsAdvanced", &self.is_advanced)?
+            .opt("IsOpen", &self.is_open)?
+            .opt("ProductId", &self.product_id)?
+            .opt("ValueMax", &self.value_max)?
+            .opt("ValueMin", &self.value_min)?
+            .opt("HierarchicalValue", &self.hierarchical_value)?
+            .opt("IsLatenessMetric", &self.is_lateness_metric)?
+            .end()
+    }
+}
+
 /// Task triggered by alarm policy
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AlarmPolicyTriggerTask {
     /// Triggered task type. Valid value: AS (auto scaling)
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `AS`
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// Configuration information in JSON format, such as {"Key1":"Value1","Key2":"Value2"}
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `{"Region":"ap-guangzhou","Group":"asg-0zhspjx","Policy":"asp-ganig28"}`
-    #[serde(rename = "TaskConfig", default, skip_serializing_if = "Option::is_none")]
     pub task_config: Option<String>,
 }
 
@@ -1812,21 +2406,50 @@ impl AlarmPolicyTriggerTask {
     }
 }
 
+impl lenient::Reply for AlarmPolicyTriggerTask {
+    const NAME: &'static str = "AlarmPolicyTriggerTask";
+    const FIELDS: &'static [&'static str] = &[
+        "Type",
+        "TaskConfig",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.type_),
+            1 => lenient::value(map, &mut self.task_config),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for AlarmPolicyTriggerTask {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for AlarmPolicyTriggerTask {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "AlarmPolicyTriggerTask", 2)?
+            .opt("Type", &self.type_)?
+            .opt("TaskConfig", &self.task_config)?
+            .end()
+    }
+}
+
 /// (Chinese only) url鉴权
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct BasicAuth {
     /// (Chinese only) 用户名
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `user-name`
-    #[serde(rename = "UserName", default, skip_serializing_if = "Option::is_none")]
     pub user_name: Option<String>,
     /// (Chinese only) 密码
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `user-password`
-    #[serde(rename = "Password", default, skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
 }
 
@@ -1850,27 +2473,55 @@ impl BasicAuth {
     }
 }
 
+impl lenient::Reply for BasicAuth {
+    const NAME: &'static str = "BasicAuth";
+    const FIELDS: &'static [&'static str] = &[
+        "UserName",
+        "Password",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.user_name),
+            1 => lenient::value(map, &mut self.password),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for BasicAuth {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for BasicAuth {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "BasicAuth", 2)?
+            .opt("UserName", &self.user_name)?
+            .opt("Password", &self.password)?
+            .end()
+    }
+}
+
 /// (Chinese only) 绑定状态Response
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct BindProgressResponse {
     /// (Chinese only) 绑定步骤
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "Steps", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub steps: Vec<output::BindProgressStep>,
     /// (Chinese only) 集群id
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `cls-pg4ft0gc`
-    #[serde(rename = "ClusterId", default, skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
     /// (Chinese only) 集群绑定状态
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `binding`
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
 }
 
@@ -1900,32 +2551,62 @@ impl BindProgressResponse {
     }
 }
 
+impl lenient::Reply for BindProgressResponse {
+    const NAME: &'static str = "BindProgressResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "Steps",
+        "ClusterId",
+        "Status",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.steps),
+            1 => lenient::value(map, &mut self.cluster_id),
+            2 => lenient::value(map, &mut self.status),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for BindProgressResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for BindProgressResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "BindProgressResponse", 3)?
+            .list("Steps", &self.steps)?
+            .opt("ClusterId", &self.cluster_id)?
+            .opt("Status", &self.status)?
+            .end()
+    }
+}
+
 /// (Chinese only) 绑定进度参数
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct BindProgressStep {
     /// (Chinese only) 结束时间
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `2023-01-05T03:19:22Z`
-    #[serde(rename = "EndAt", default, skip_serializing_if = "Option::is_none")]
     pub end_at: Option<String>,
     /// (Chinese only) 错误信息
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `network error`
-    #[serde(rename = "FailedMsg", default, skip_serializing_if = "Option::is_none")]
     pub failed_msg: Option<String>,
     /// (Chinese only) 状态
     ///
     /// Example: `success`
-    #[serde(rename = "LifeState", default, skip_serializing_if = "Option::is_none")]
     pub life_state: Option<String>,
     /// (Chinese only) 开始时间
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `2023-01-05T03:19:22Z`
-    #[serde(rename = "StartAt", default, skip_serializing_if = "Option::is_none")]
     pub start_at: Option<String>,
     /// (Chinese only) 任务进程
     /// "prepare_env" // 准备环境,安装instance EKS
@@ -1937,7 +2618,6 @@ pub struct BindProgressStep {
     /// "install_basic" // 安装基础采集信息，标记target状态为normal
     ///
     /// Example: `prepare_env`
-    #[serde(rename = "Step", default, skip_serializing_if = "Option::is_none")]
     pub step: Option<String>,
 }
 
@@ -1979,29 +2659,65 @@ impl BindProgressStep {
     }
 }
 
+impl lenient::Reply for BindProgressStep {
+    const NAME: &'static str = "BindProgressStep";
+    const FIELDS: &'static [&'static str] = &[
+        "EndAt",
+        "FailedMsg",
+        "LifeState",
+        "StartAt",
+        "Step",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.end_at),
+            1 => lenient::value(map, &mut self.failed_msg),
+            2 => lenient::value(map, &mut self.life_state),
+            3 => lenient::value(map, &mut self.start_at),
+            4 => lenient::value(map, &mut self.step),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for BindProgressStep {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for BindProgressStep {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "BindProgressStep", 5)?
+            .opt("EndAt", &self.end_at)?
+            .opt("FailedMsg", &self.failed_msg)?
+            .opt("LifeState", &self.life_state)?
+            .opt("StartAt", &self.start_at)?
+            .opt("Step", &self.step)?
+            .end()
+    }
+}
+
 /// The operation of pushing alarm notifications to CLS
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ClsNotice {
     /// Region.
     ///
     /// Required. Example: `ap-guangzhou`
-    #[serde(rename = "Region", default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// Logset ID.
     ///
     /// Required. Example: `logset-28hg48g2`
-    #[serde(rename = "LogSetId", default, skip_serializing_if = "Option::is_none")]
     pub log_set_id: Option<String>,
     /// Topic ID.
     ///
     /// Required. Example: `topic-2ingu2bg`
-    #[serde(rename = "TopicId", default, skip_serializing_if = "Option::is_none")]
     pub topic_id: Option<String>,
     /// Status. Valid values: `0` (disabled), `1` (enabled). Default value: `1` (enabled). This parameter can be left empty.
     ///
     /// Example: `1`
-    #[serde(rename = "Enable", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub enable: Option<i64>,
 }
 
@@ -2022,49 +2738,78 @@ impl ClsNotice {
     }
 }
 
+impl lenient::Reply for ClsNotice {
+    const NAME: &'static str = "ClsNotice";
+    const FIELDS: &'static [&'static str] = &[
+        "Region",
+        "LogSetId",
+        "TopicId",
+        "Enable",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.region),
+            1 => lenient::value(map, &mut self.log_set_id),
+            2 => lenient::value(map, &mut self.topic_id),
+            3 => lenient::scalar(map, &mut self.enable),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ClsNotice {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ClsNotice {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ClsNotice", 4)?
+            .opt("Region", &self.region)?
+            .opt("LogSetId", &self.log_set_id)?
+            .opt("TopicId", &self.topic_id)?
+            .opt("Enable", &self.enable)?
+            .end()
+    }
+}
+
 /// Unified namespace information
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CommonNamespace {
     /// Namespace ID
     ///
     /// Required. Example: `dcx_channel`
-    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Namespace name
     ///
     /// Required. Example: `专线接入-专用通道`
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Namespace value
     ///
     /// Required. Example: `qce/dcx`
-    #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     /// Product name
     ///
     /// Required. Example: `专线接入-专用通道`
-    #[serde(rename = "ProductName", default, skip_serializing_if = "Option::is_none")]
     pub product_name: Option<String>,
     /// Configuration information
     ///
     /// Required. Example: `sample-config`
-    #[serde(rename = "Config", default, skip_serializing_if = "Option::is_none")]
     pub config: Option<String>,
     /// List of supported regions
     ///
     /// Required. Example: `["gz","sh"]`
-    #[serde(rename = "AvailableRegions", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub available_regions: Vec<String>,
     /// Sort ID
     ///
     /// Required. Example: `500`
-    #[serde(rename = "SortId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub sort_id: Option<i64>,
     /// Unique ID in Dashboard
     ///
     /// Required. Example: `dcchannel`
-    #[serde(rename = "DashboardId", default, skip_serializing_if = "Option::is_none")]
     pub dashboard_id: Option<String>,
 }
 
@@ -2084,29 +2829,74 @@ impl CommonNamespace {
     }
 }
 
+impl lenient::Reply for CommonNamespace {
+    const NAME: &'static str = "CommonNamespace";
+    const FIELDS: &'static [&'static str] = &[
+        "Id",
+        "Name",
+        "Value",
+        "ProductName",
+        "Config",
+        "AvailableRegions",
+        "SortId",
+        "DashboardId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.id),
+            1 => lenient::value(map, &mut self.name),
+            2 => lenient::value(map, &mut self.value),
+            3 => lenient::value(map, &mut self.product_name),
+            4 => lenient::value(map, &mut self.config),
+            5 => lenient::list(map, &mut self.available_regions),
+            6 => lenient::scalar(map, &mut self.sort_id),
+            7 => lenient::value(map, &mut self.dashboard_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for CommonNamespace {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for CommonNamespace {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "CommonNamespace", 8)?
+            .opt("Id", &self.id)?
+            .opt("Name", &self.name)?
+            .opt("Value", &self.value)?
+            .opt("ProductName", &self.product_name)?
+            .opt("Config", &self.config)?
+            .list("AvailableRegions", &self.available_regions)?
+            .opt("SortId", &self.sort_id)?
+            .opt("DashboardId", &self.dashboard_id)?
+            .end()
+    }
+}
+
 /// Policy type information
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CommonNamespaceNew {
     /// Namespace ID
     ///
     /// Required. Example: `performance_database_metric`
-    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Namespace name
     ///
     /// Required. Example: `数据库指标`
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Monitoring type
     ///
     /// Required. Example: `MT_TAW`
-    #[serde(rename = "MonitorType", default, skip_serializing_if = "Option::is_none")]
     pub monitor_type: Option<String>,
     /// Dimension information
     ///
     /// Required.
-    #[serde(rename = "Dimensions", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub dimensions: Vec<output::DimensionNew>,
 }
 
@@ -2122,78 +2912,102 @@ impl CommonNamespaceNew {
     }
 }
 
+impl lenient::Reply for CommonNamespaceNew {
+    const NAME: &'static str = "CommonNamespaceNew";
+    const FIELDS: &'static [&'static str] = &[
+        "Id",
+        "Name",
+        "MonitorType",
+        "Dimensions",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.id),
+            1 => lenient::value(map, &mut self.name),
+            2 => lenient::value(map, &mut self.monitor_type),
+            3 => lenient::list(map, &mut self.dimensions),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for CommonNamespaceNew {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for CommonNamespaceNew {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "CommonNamespaceNew", 4)?
+            .opt("Id", &self.id)?
+            .opt("Name", &self.name)?
+            .opt("MonitorType", &self.monitor_type)?
+            .list("Dimensions", &self.dimensions)?
+            .end()
+    }
+}
+
 /// Alarm condition
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Condition {
     /// Alarm notification frequency.
     ///
     /// Example: `7200`
-    #[serde(rename = "AlarmNotifyPeriod", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub alarm_notify_period: Option<i64>,
     /// Predefined repeated notification policy. `0`: One-time alarm; `1`: exponential alarm; `2`: consecutive alarm.
     ///
     /// Example: `0`
-    #[serde(rename = "AlarmNotifyType", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub alarm_notify_type: Option<i64>,
     /// Detection method.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `"1"`
-    #[serde(rename = "CalcType", default, skip_serializing_if = "Option::is_none")]
     pub calc_type: Option<String>,
     /// Detection value.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `"95"`
-    #[serde(rename = "CalcValue", default, skip_serializing_if = "Option::is_none")]
     pub calc_value: Option<String>,
     /// Duration in seconds.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `"300"`
-    #[serde(rename = "ContinueTime", default, skip_serializing_if = "Option::is_none")]
     pub continue_time: Option<String>,
     /// Metric ID.
     ///
     /// Example: `33`
-    #[serde(rename = "MetricID", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub metric_id: Option<i64>,
     /// Displayed metric name.
     ///
     /// Example: `"CPU利用率"`
-    #[serde(rename = "MetricDisplayName", default, skip_serializing_if = "Option::is_none")]
     pub metric_display_name: Option<String>,
     /// Statistical period.
     ///
     /// Example: `60`
-    #[serde(rename = "Period", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub period: Option<i64>,
     /// Rule ID.
     ///
     /// Example: `623123`
-    #[serde(rename = "RuleID", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub rule_id: Option<i64>,
     /// Metric unit.
     ///
     /// Example: `"%"`
-    #[serde(rename = "Unit", default, skip_serializing_if = "Option::is_none")]
     pub unit: Option<String>,
     /// Whether it is an advanced metric. Valid values: `0` (no), `1` (yes).
     ///
     /// Example: `0`
-    #[serde(rename = "IsAdvanced", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_advanced: Option<i64>,
     /// Whether the advance metric feature is enabled. Valid values: `0` (no), `1` (yes).
     ///
     /// Example: `0`
-    #[serde(rename = "IsOpen", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_open: Option<i64>,
     /// Product ID.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `cvm`
-    #[serde(rename = "ProductId", default, skip_serializing_if = "Option::is_none")]
     pub product_id: Option<String>,
     /// (Chinese only)
     ///
@@ -2202,7 +3016,6 @@ pub struct Condition {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "HierarchicalValue", default, skip_serializing_if = "Option::is_none")]
     pub hierarchical_value: Option<output::AlarmHierarchicalValue>,
     /// (Chinese only)
     ///
@@ -2211,7 +3024,6 @@ pub struct Condition {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `DYNAMIC`
-    #[serde(rename = "RuleType", default, skip_serializing_if = "Option::is_none")]
     pub rule_type: Option<String>,
 }
 
@@ -2313,27 +3125,94 @@ impl Condition {
     }
 }
 
+impl lenient::Reply for Condition {
+    const NAME: &'static str = "Condition";
+    const FIELDS: &'static [&'static str] = &[
+        "AlarmNotifyPeriod",
+        "AlarmNotifyType",
+        "CalcType",
+        "CalcValue",
+        "ContinueTime",
+        "MetricID",
+        "MetricDisplayName",
+        "Period",
+        "RuleID",
+        "Unit",
+        "IsAdvanced",
+        "IsOpen",
+        "ProductId",
+        "HierarchicalValue",
+        "RuleType",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.alarm_notify_period),
+            1 => lenient::scalar(map, &mut self.alarm_notify_type),
+            2 => lenient::value(map, &mut self.calc_type),
+            3 => lenient::value(map, &mut self.calc_value),
+            4 => lenient::value(map, &mut self.continue_time),
+            5 => lenient::scalar(map, &mut self.metric_id),
+            6 => lenient::value(map, &mut self.metric_display_name),
+            7 => lenient::scalar(map, &mut self.period),
+            8 => lenient::scalar(map, &mut self.rule_id),
+            9 => lenient::value(map, &mut self.unit),
+            10 => lenient::scalar(map, &mut self.is_advanced),
+            11 => lenient::scalar(map, &mut self.is_open),
+            12 => lenient::value(map, &mut self.product_id),
+            13 => lenient::value(map, &mut self.hierarchical_value),
+            14 => lenient::value(map, &mut self.rule_type),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Condition {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for Condition {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "Condition", 15)?
+            .opt("AlarmNotifyPeriod", &self.alarm_notify_period)?
+            .opt("AlarmNotifyType", &self.alarm_notify_type)?
+            .opt("CalcType", &self.calc_type)?
+            .opt("CalcValue", &self.calc_value)?
+            .opt("ContinueTime", &self.continue_time)?
+            .opt("MetricID", &self.metric_id)?
+            .opt("MetricDisplayName", &self.metric_display_name)?
+            .opt("Period", &self.period)?
+            .opt("RuleID", &self.rule_id)?
+            .opt("Unit", &self.unit)?
+            .opt("IsAdvanced", &self.is_advanced)?
+            .opt("IsOpen", &self.is_open)?
+            .opt("ProductId", &self.product_id)?
+            .opt("HierarchicalValue", &self.hierarchical_value)?
+            .opt("RuleType", &self.rule_type)?
+            .end()
+    }
+}
+
 /// Alarm trigger condition template
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ConditionsTemp {
     /// Template name
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `测试模板`
-    #[serde(rename = "TemplateName", default, skip_serializing_if = "Option::is_none")]
     pub template_name: Option<String>,
     /// Metric trigger condition
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null.
-    #[serde(rename = "Condition", default, skip_serializing_if = "Option::is_none")]
     pub condition: Option<output::AlarmPolicyCondition>,
     /// Event trigger condition
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null.
-    #[serde(rename = "EventCondition", default, skip_serializing_if = "Option::is_none")]
     pub event_condition: Option<output::AlarmPolicyEventCondition>,
 }
 
@@ -2348,27 +3227,58 @@ impl ConditionsTemp {
     }
 }
 
+impl lenient::Reply for ConditionsTemp {
+    const NAME: &'static str = "ConditionsTemp";
+    const FIELDS: &'static [&'static str] = &[
+        "TemplateName",
+        "Condition",
+        "EventCondition",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.template_name),
+            1 => lenient::value(map, &mut self.condition),
+            2 => lenient::value(map, &mut self.event_condition),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ConditionsTemp {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ConditionsTemp {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ConditionsTemp", 3)?
+            .opt("TemplateName", &self.template_name)?
+            .opt("Condition", &self.condition)?
+            .opt("EventCondition", &self.event_condition)?
+            .end()
+    }
+}
+
 /// Shift personnel group information
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CoverStaffInfo {
     /// Shift personnel ID group.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "CoverStaffIDs", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub cover_staff_i_ds: Vec<String>,
     /// Shift start time
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "CoverStartTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub cover_start_time: Option<i64>,
     /// Shift end time
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "CoverEndTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub cover_end_time: Option<i64>,
 }
 
@@ -2398,42 +3308,70 @@ impl CoverStaffInfo {
     }
 }
 
+impl lenient::Reply for CoverStaffInfo {
+    const NAME: &'static str = "CoverStaffInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "CoverStaffIDs",
+        "CoverStartTime",
+        "CoverEndTime",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.cover_staff_i_ds),
+            1 => lenient::scalar(map, &mut self.cover_start_time),
+            2 => lenient::scalar(map, &mut self.cover_end_time),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for CoverStaffInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for CoverStaffInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "CoverStaffInfo", 3)?
+            .list("CoverStaffIDs", &self.cover_staff_i_ds)?
+            .opt("CoverStartTime", &self.cover_start_time)?
+            .opt("CoverEndTime", &self.cover_end_time)?
+            .end()
+    }
+}
+
 /// Monitoring data point
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DataPoint {
     /// Combination of instance object dimensions
     ///
     /// Example: `[           {             "Name": "InstanceId",             "Value": "ins-j0hk02zo"           }         ]`
-    #[serde(rename = "Dimensions", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub dimensions: Vec<output::Dimension>,
     /// The array of timestamps indicating at which points in time there is data. Missing timestamps have no data points (i.e., missed)
     ///
     /// Example: `[           1535079000,           1535079300,           1535079600,           1535079900,           1535080200,           1535080500         ]`
-    #[serde(rename = "Timestamps", default, deserialize_with = "tencentcloud_runtime::de::lenient_list", skip_serializing_if = "Vec::is_empty")]
     pub timestamps: Vec<f64>,
     /// The array of monitoring values, which is in one-to-one correspondence to Timestamps
     ///
     /// Example: `[           2.566,           2.283,           6.316,           2.816,           2.7,           2.35         ]`
-    #[serde(rename = "Values", default, deserialize_with = "tencentcloud_runtime::de::lenient_list", skip_serializing_if = "Vec::is_empty")]
     pub values: Vec<f64>,
     /// (Chinese only) 监控值数组，该数组和Timestamps一一对应
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `[           2.566,           2.283,           6.316,           2.816,           2.7,           2.35         ]`
-    #[serde(rename = "MaxValues", default, deserialize_with = "tencentcloud_runtime::de::lenient_list", skip_serializing_if = "Vec::is_empty")]
     pub max_values: Vec<f64>,
     /// (Chinese only) 监控值数组，该数组和Timestamps一一对应
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `[           2.566,           2.283,           6.316,           2.816,           2.7,           2.35         ]`
-    #[serde(rename = "MinValues", default, deserialize_with = "tencentcloud_runtime::de::lenient_list", skip_serializing_if = "Vec::is_empty")]
     pub min_values: Vec<f64>,
     /// (Chinese only) 监控值数组，该数组和Timestamps一一对应
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `[           2.566,           2.283,           6.316,           2.816,           2.7,           2.35         ]`
-    #[serde(rename = "AvgValues", default, deserialize_with = "tencentcloud_runtime::de::lenient_list", skip_serializing_if = "Vec::is_empty")]
     pub avg_values: Vec<f64>,
 }
 
@@ -2481,57 +3419,92 @@ impl DataPoint {
     }
 }
 
+impl lenient::Reply for DataPoint {
+    const NAME: &'static str = "DataPoint";
+    const FIELDS: &'static [&'static str] = &[
+        "Dimensions",
+        "Timestamps",
+        "Values",
+        "MaxValues",
+        "MinValues",
+        "AvgValues",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.dimensions),
+            1 => lenient::scalars(map, &mut self.timestamps),
+            2 => lenient::scalars(map, &mut self.values),
+            3 => lenient::scalars(map, &mut self.max_values),
+            4 => lenient::scalars(map, &mut self.min_values),
+            5 => lenient::scalars(map, &mut self.avg_values),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DataPoint {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DataPoint {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DataPoint", 6)?
+            .list("Dimensions", &self.dimensions)?
+            .list("Timestamps", &self.timestamps)?
+            .list("Values", &self.values)?
+            .list("MaxValues", &self.max_values)?
+            .list("MinValues", &self.min_values)?
+            .list("AvgValues", &self.avg_values)?
+            .end()
+    }
+}
+
 /// Output parameter type of the DescribeAccidentEventList API
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeAccidentEventListAlarms {
     /// Event type.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null.
-    #[serde(rename = "BusinessTypeDesc", default, skip_serializing_if = "Option::is_none")]
     pub business_type_desc: Option<String>,
     /// Event type.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null.
-    #[serde(rename = "AccidentTypeDesc", default, skip_serializing_if = "Option::is_none")]
     pub accident_type_desc: Option<String>,
     /// ID of the event type. The value 1 indicates service issues. The value 2 indicates other subscriptions.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null.
-    #[serde(rename = "BusinessID", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub business_id: Option<i64>,
     /// Event status ID. The value 0 indicates that the event has been recovered. The value 1 indicates that the event has not been recovered.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null.
-    #[serde(rename = "EventStatus", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub event_status: Option<i64>,
     /// Affected object.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null.
-    #[serde(rename = "AffectResource", default, skip_serializing_if = "Option::is_none")]
     pub affect_resource: Option<String>,
     /// Region where the event occurs.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null.
-    #[serde(rename = "Region", default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// Time when the event occurs.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null.
-    #[serde(rename = "OccurTime", default, skip_serializing_if = "Option::is_none")]
     pub occur_time: Option<String>,
     /// Update time.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null.
-    #[serde(rename = "UpdateTime", default, skip_serializing_if = "Option::is_none")]
     pub update_time: Option<String>,
 }
 
@@ -2551,8 +3524,57 @@ impl DescribeAccidentEventListAlarms {
     }
 }
 
+impl lenient::Reply for DescribeAccidentEventListAlarms {
+    const NAME: &'static str = "DescribeAccidentEventListAlarms";
+    const FIELDS: &'static [&'static str] = &[
+        "BusinessTypeDesc",
+        "AccidentTypeDesc",
+        "BusinessID",
+        "EventStatus",
+        "AffectResource",
+        "Region",
+        "OccurTime",
+        "UpdateTime",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.business_type_desc),
+            1 => lenient::value(map, &mut self.accident_type_desc),
+            2 => lenient::scalar(map, &mut self.business_id),
+            3 => lenient::scalar(map, &mut self.event_status),
+            4 => lenient::value(map, &mut self.affect_resource),
+            5 => lenient::value(map, &mut self.region),
+            6 => lenient::value(map, &mut self.occur_time),
+            7 => lenient::value(map, &mut self.update_time),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribeAccidentEventListAlarms {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribeAccidentEventListAlarms {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeAccidentEventListAlarms", 8)?
+            .opt("BusinessTypeDesc", &self.business_type_desc)?
+            .opt("AccidentTypeDesc", &self.accident_type_desc)?
+            .opt("BusinessID", &self.business_id)?
+            .opt("EventStatus", &self.event_status)?
+            .opt("AffectResource", &self.affect_resource)?
+            .opt("Region", &self.region)?
+            .opt("OccurTime", &self.occur_time)?
+            .opt("UpdateTime", &self.update_time)?
+            .end()
+    }
+}
+
 /// (Chinese only) DescribeAlarmSmsQuota接口的配额信息
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeAlarmSmsQuotaQuota {
     /// (Chinese only)
@@ -2560,35 +3582,30 @@ pub struct DescribeAlarmSmsQuotaQuota {
     /// 配额类型
     ///
     /// Required. Example: `custom_msg`
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// (Chinese only)
     ///
     /// 配额名称
     ///
     /// Required. Example: `基础告警`
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// (Chinese only)
     ///
     /// 免费配额剩余量
     ///
     /// Required. Example: `1000`
-    #[serde(rename = "FreeLeft", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub free_left: Option<i64>,
     /// (Chinese only)
     ///
     /// 付费配额剩余量
     ///
     /// Required. Example: `0`
-    #[serde(rename = "PurchaseLeft", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub purchase_left: Option<i64>,
     /// (Chinese only)
     ///
     /// 已使用量
     ///
     /// Required. Example: `0`
-    #[serde(rename = "Used", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub used: Option<i64>,
 }
 
@@ -2605,140 +3622,158 @@ impl DescribeAlarmSmsQuotaQuota {
     }
 }
 
+impl lenient::Reply for DescribeAlarmSmsQuotaQuota {
+    const NAME: &'static str = "DescribeAlarmSmsQuotaQuota";
+    const FIELDS: &'static [&'static str] = &[
+        "Type",
+        "Name",
+        "FreeLeft",
+        "PurchaseLeft",
+        "Used",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.type_),
+            1 => lenient::value(map, &mut self.name),
+            2 => lenient::scalar(map, &mut self.free_left),
+            3 => lenient::scalar(map, &mut self.purchase_left),
+            4 => lenient::scalar(map, &mut self.used),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribeAlarmSmsQuotaQuota {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribeAlarmSmsQuotaQuota {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeAlarmSmsQuotaQuota", 5)?
+            .opt("Type", &self.type_)?
+            .opt("Name", &self.name)?
+            .opt("FreeLeft", &self.free_left)?
+            .opt("PurchaseLeft", &self.purchase_left)?
+            .opt("Used", &self.used)?
+            .end()
+    }
+}
+
 /// Alarms returned by DescribeBasicAlarmList
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeBasicAlarmListAlarms {
     /// Alarm ID.
     ///
     /// Required. Example: `1`
-    #[serde(rename = "Id", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub id: Option<u64>,
     /// Project ID.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `0`
-    #[serde(rename = "ProjectId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub project_id: Option<i64>,
     /// Project name.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `默认项目`
-    #[serde(rename = "ProjectName", default, skip_serializing_if = "Option::is_none")]
     pub project_name: Option<String>,
     /// Alarm status ID. Valid values: 0 (not resolved), 1 (resolved), 2/3/5 (insufficient data), 4 (expired)
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `0`
-    #[serde(rename = "Status", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub status: Option<i64>,
     /// Alarm status. Valid values: ALARM (not resolved), OK (resolved), NO_DATA (insufficient data), NO_CONF (expired)
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `ALARM`
-    #[serde(rename = "AlarmStatus", default, skip_serializing_if = "Option::is_none")]
     pub alarm_status: Option<String>,
     /// Policy group ID.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `12345`
-    #[serde(rename = "GroupId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub group_id: Option<i64>,
     /// Policy group name.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `cpu`
-    #[serde(rename = "GroupName", default, skip_serializing_if = "Option::is_none")]
     pub group_name: Option<String>,
     /// Occurrence time.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `2026-06-26 10:15:30`
-    #[serde(rename = "FirstOccurTime", default, skip_serializing_if = "Option::is_none")]
     pub first_occur_time: Option<String>,
     /// Duration in seconds.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `60`
-    #[serde(rename = "Duration", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub duration: Option<i64>,
     /// End time.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `2026-06-26 10:16:30`
-    #[serde(rename = "LastOccurTime", default, skip_serializing_if = "Option::is_none")]
     pub last_occur_time: Option<String>,
     /// Alarm content.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `CPU利用率超过90%，当前值95.2%`
-    #[serde(rename = "Content", default, skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
     /// Alarm object.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `ins-a1b2c3d4`
-    #[serde(rename = "ObjName", default, skip_serializing_if = "Option::is_none")]
     pub obj_name: Option<String>,
     /// Alarm object ID.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `ins-a1b2c3d4`
-    #[serde(rename = "ObjId", default, skip_serializing_if = "Option::is_none")]
     pub obj_id: Option<String>,
     /// Policy type.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `cvm_device`
-    #[serde(rename = "ViewName", default, skip_serializing_if = "Option::is_none")]
     pub view_name: Option<String>,
     /// VPC, which is unique to CVM.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `vpc-1jefsl92`
-    #[serde(rename = "Vpc", default, skip_serializing_if = "Option::is_none")]
     pub vpc: Option<String>,
     /// Metric ID.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `38`
-    #[serde(rename = "MetricId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub metric_id: Option<i64>,
     /// Metric name.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `cpu_usage`
-    #[serde(rename = "MetricName", default, skip_serializing_if = "Option::is_none")]
     pub metric_name: Option<String>,
     /// Alarm type. The value 0 indicates metric alarms. The value 2 indicates product event alarms. The value 3 indicates platform event alarms.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `0`
-    #[serde(rename = "AlarmType", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub alarm_type: Option<i64>,
     /// Region.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `gz`
-    #[serde(rename = "Region", default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// Dimensions of an alarm object.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `{"unInstanceId":"ins-a1b2c3d4"}`
-    #[serde(rename = "Dimensions", default, skip_serializing_if = "Option::is_none")]
     pub dimensions: Option<String>,
     /// Notification method.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `["SMS"]`
-    #[serde(rename = "NotifyWay", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub notify_way: Vec<String>,
     /// Instance group information.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null.
-    #[serde(rename = "InstanceGroup", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub instance_group: Vec<output::InstanceGroup>,
 }
 
@@ -2772,29 +3807,116 @@ impl DescribeBasicAlarmListAlarms {
     }
 }
 
+impl lenient::Reply for DescribeBasicAlarmListAlarms {
+    const NAME: &'static str = "DescribeBasicAlarmListAlarms";
+    const FIELDS: &'static [&'static str] = &[
+        "Id",
+        "ProjectId",
+        "ProjectName",
+        "Status",
+        "AlarmStatus",
+        "GroupId",
+        "GroupName",
+        "FirstOccurTime",
+        "Duration",
+        "LastOccurTime",
+        "Content",
+        "ObjName",
+        "ObjId",
+        "ViewName",
+        "Vpc",
+        "MetricId",
+        "MetricName",
+        "AlarmType",
+        "Region",
+        "Dimensions",
+        "NotifyWay",
+        "InstanceGroup",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.id),
+            1 => lenient::scalar(map, &mut self.project_id),
+            2 => lenient::value(map, &mut self.project_name),
+            3 => lenient::scalar(map, &mut self.status),
+            4 => lenient::value(map, &mut self.alarm_status),
+            5 => lenient::scalar(map, &mut self.group_id),
+            6 => lenient::value(map, &mut self.group_name),
+            7 => lenient::value(map, &mut self.first_occur_time),
+            8 => lenient::scalar(map, &mut self.duration),
+            9 => lenient::value(map, &mut self.last_occur_time),
+            10 => lenient::value(map, &mut self.content),
+            11 => lenient::value(map, &mut self.obj_name),
+            12 => lenient::value(map, &mut self.obj_id),
+            13 => lenient::value(map, &mut self.view_name),
+            14 => lenient::value(map, &mut self.vpc),
+            15 => lenient::scalar(map, &mut self.metric_id),
+            16 => lenient::value(map, &mut self.metric_name),
+            17 => lenient::scalar(map, &mut self.alarm_type),
+            18 => lenient::value(map, &mut self.region),
+            19 => lenient::value(map, &mut self.dimensions),
+            20 => lenient::list(map, &mut self.notify_way),
+            21 => lenient::list(map, &mut self.instance_group),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribeBasicAlarmListAlarms {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribeBasicAlarmListAlarms {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeBasicAlarmListAlarms", 22)?
+            .opt("Id", &self.id)?
+            .opt("ProjectId", &self.project_id)?
+            .opt("ProjectName", &self.project_name)?
+            .opt("Status", &self.status)?
+            .opt("AlarmStatus", &self.alarm_status)?
+            .opt("GroupId", &self.group_id)?
+            .opt("GroupName", &self.group_name)?
+            .opt("FirstOccurTime", &self.first_occur_time)?
+            .opt("Duration", &self.duration)?
+            .opt("LastOccurTime", &self.last_occur_time)?
+            .opt("Content", &self.content)?
+            .opt("ObjName", &self.obj_name)?
+            .opt("ObjId", &self.obj_id)?
+            .opt("ViewName", &self.view_name)?
+            .opt("Vpc", &self.vpc)?
+            .opt("MetricId", &self.metric_id)?
+            .opt("MetricName", &self.metric_name)?
+            .opt("AlarmType", &self.alarm_type)?
+            .opt("Region", &self.region)?
+            .opt("Dimensions", &self.dimensions)?
+            .list("NotifyWay", &self.notify_way)?
+            .list("InstanceGroup", &self.instance_group)?
+            .end()
+    }
+}
+
 /// Object instance information returned by the DescribeBindingPolicyObjectListInstance API.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeBindingPolicyObjectListInstance {
     /// Unique ID of the object.
     ///
     /// Example: `***`
-    #[serde(rename = "UniqueId", default, skip_serializing_if = "Option::is_none")]
     pub unique_id: Option<String>,
     /// Dimension set of an object instance, which is a jsonObj string.
     ///
     /// Example: `***`
-    #[serde(rename = "Dimensions", default, skip_serializing_if = "Option::is_none")]
     pub dimensions: Option<String>,
     /// Whether the object is shielded. The value 0 indicates that the object is not shielded. The value 1 indicates that the object is shielded.
     ///
     /// Example: `0`
-    #[serde(rename = "IsShielded", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_shielded: Option<i64>,
     /// Region where the object resides.
     ///
     /// Example: `gz`
-    #[serde(rename = "Region", default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
 }
 
@@ -2830,50 +3952,79 @@ impl DescribeBindingPolicyObjectListInstance {
     }
 }
 
+impl lenient::Reply for DescribeBindingPolicyObjectListInstance {
+    const NAME: &'static str = "DescribeBindingPolicyObjectListInstance";
+    const FIELDS: &'static [&'static str] = &[
+        "UniqueId",
+        "Dimensions",
+        "IsShielded",
+        "Region",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.unique_id),
+            1 => lenient::value(map, &mut self.dimensions),
+            2 => lenient::scalar(map, &mut self.is_shielded),
+            3 => lenient::value(map, &mut self.region),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribeBindingPolicyObjectListInstance {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribeBindingPolicyObjectListInstance {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeBindingPolicyObjectListInstance", 4)?
+            .opt("UniqueId", &self.unique_id)?
+            .opt("Dimensions", &self.dimensions)?
+            .opt("IsShielded", &self.is_shielded)?
+            .opt("Region", &self.region)?
+            .end()
+    }
+}
+
 /// Instance group information returned by the DescribeBindingPolicyObjectList API
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeBindingPolicyObjectListInstanceGroup {
     /// Instance group ID.
     ///
     /// Required. Example: `12345`
-    #[serde(rename = "InstanceGroupId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub instance_group_id: Option<i64>,
     /// Alarm policy type name.
     ///
     /// Required. Example: `cvm_device`
-    #[serde(rename = "ViewName", default, skip_serializing_if = "Option::is_none")]
     pub view_name: Option<String>,
     /// Uin that was last edited.
     ///
     /// Required. Example: `***`
-    #[serde(rename = "LastEditUin", default, skip_serializing_if = "Option::is_none")]
     pub last_edit_uin: Option<String>,
     /// Instance group name.
     ///
     /// Required. Example: `默认实例分组`
-    #[serde(rename = "GroupName", default, skip_serializing_if = "Option::is_none")]
     pub group_name: Option<String>,
     /// Number of instances.
     ///
     /// Required. Example: `5`
-    #[serde(rename = "InstanceSum", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub instance_sum: Option<i64>,
     /// Update time.
     ///
     /// Required. Example: `1718159371`
-    #[serde(rename = "UpdateTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub update_time: Option<i64>,
     /// Creation time.
     ///
     /// Required. Example: `1718159000`
-    #[serde(rename = "InsertTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub insert_time: Option<i64>,
     /// Regions where the instances reside.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `["bj","gz"]`
-    #[serde(rename = "Regions", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub regions: Vec<String>,
 }
 
@@ -2893,58 +4044,98 @@ impl DescribeBindingPolicyObjectListInstanceGroup {
     }
 }
 
+impl lenient::Reply for DescribeBindingPolicyObjectListInstanceGroup {
+    const NAME: &'static str = "DescribeBindingPolicyObjectListInstanceGroup";
+    const FIELDS: &'static [&'static str] = &[
+        "InstanceGroupId",
+        "ViewName",
+        "LastEditUin",
+        "GroupName",
+        "InstanceSum",
+        "UpdateTime",
+        "InsertTime",
+        "Regions",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.instance_group_id),
+            1 => lenient::value(map, &mut self.view_name),
+            2 => lenient::value(map, &mut self.last_edit_uin),
+            3 => lenient::value(map, &mut self.group_name),
+            4 => lenient::scalar(map, &mut self.instance_sum),
+            5 => lenient::scalar(map, &mut self.update_time),
+            6 => lenient::scalar(map, &mut self.insert_time),
+            7 => lenient::list(map, &mut self.regions),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribeBindingPolicyObjectListInstanceGroup {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribeBindingPolicyObjectListInstanceGroup {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeBindingPolicyObjectListInstanceGroup", 8)?
+            .opt("InstanceGroupId", &self.instance_group_id)?
+            .opt("ViewName", &self.view_name)?
+            .opt("LastEditUin", &self.last_edit_uin)?
+            .opt("GroupName", &self.group_name)?
+            .opt("InstanceSum", &self.instance_sum)?
+            .opt("UpdateTime", &self.update_time)?
+            .opt("InsertTime", &self.insert_time)?
+            .list("Regions", &self.regions)?
+            .end()
+    }
+}
+
 /// Policy conditions returned by the DescribePolicyConditionList API
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribePolicyConditionListCondition {
     /// Policy view name.
     ///
     /// Required. Example: `cvm_device`
-    #[serde(rename = "PolicyViewName", default, skip_serializing_if = "Option::is_none")]
     pub policy_view_name: Option<String>,
     /// Event alarm conditions.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null.
-    #[serde(rename = "EventMetrics", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub event_metrics: Vec<output::DescribePolicyConditionListEventMetric>,
     /// Whether to support multiple regions.
     ///
     /// Required. Example: `false`
-    #[serde(rename = "IsSupportMultiRegion", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_support_multi_region: Option<bool>,
     /// Metric alarm conditions.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null.
-    #[serde(rename = "Metrics", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub metrics: Vec<output::DescribePolicyConditionListMetric>,
     /// Policy type name.
     ///
     /// Required. Example: `IO线程状态`
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Sorting ID.
     ///
     /// Required. Example: `58`
-    #[serde(rename = "SortId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub sort_id: Option<i64>,
     /// Whether to support default policies.
     ///
     /// Required. Example: `true`
-    #[serde(rename = "SupportDefault", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub support_default: Option<bool>,
     /// List of regions that support this policy type.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `["gz","bj"]`
-    #[serde(rename = "SupportRegions", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub support_regions: Vec<String>,
     /// Deprecated information
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "DeprecatingInfo", default, skip_serializing_if = "Option::is_none")]
     pub deprecating_info: Option<output::DescribePolicyConditionListResponseDeprecatingInfo>,
 }
 
@@ -2970,45 +4161,91 @@ impl DescribePolicyConditionListCondition {
     }
 }
 
+impl lenient::Reply for DescribePolicyConditionListCondition {
+    const NAME: &'static str = "DescribePolicyConditionListCondition";
+    const FIELDS: &'static [&'static str] = &[
+        "PolicyViewName",
+        "EventMetrics",
+        "IsSupportMultiRegion",
+        "Metrics",
+        "Name",
+        "SortId",
+        "SupportDefault",
+        "SupportRegions",
+        "DeprecatingInfo",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.policy_view_name),
+            1 => lenient::list(map, &mut self.event_metrics),
+            2 => lenient::scalar(map, &mut self.is_support_multi_region),
+            3 => lenient::list(map, &mut self.metrics),
+            4 => lenient::value(map, &mut self.name),
+            5 => lenient::scalar(map, &mut self.sort_id),
+            6 => lenient::scalar(map, &mut self.support_default),
+            7 => lenient::list(map, &mut self.support_regions),
+            8 => lenient::value(map, &mut self.deprecating_info),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribePolicyConditionListCondition {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribePolicyConditionListCondition {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribePolicyConditionListCondition", 9)?
+            .opt("PolicyViewName", &self.policy_view_name)?
+            .list("EventMetrics", &self.event_metrics)?
+            .opt("IsSupportMultiRegion", &self.is_support_multi_region)?
+            .list("Metrics", &self.metrics)?
+            .opt("Name", &self.name)?
+            .opt("SortId", &self.sort_id)?
+            .opt("SupportDefault", &self.support_default)?
+            .list("SupportRegions", &self.support_regions)?
+            .opt("DeprecatingInfo", &self.deprecating_info)?
+            .end()
+    }
+}
+
 /// DescribePolicyConditionList.ConfigManual
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribePolicyConditionListConfigManual {
     /// Check method.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null.
-    #[serde(rename = "CalcType", default, skip_serializing_if = "Option::is_none")]
     pub calc_type: Option<output::DescribePolicyConditionListConfigManualCalcType>,
     /// Threshold.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null.
-    #[serde(rename = "CalcValue", default, skip_serializing_if = "Option::is_none")]
     pub calc_value: Option<output::DescribePolicyConditionListConfigManualCalcValue>,
     /// Duration.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null.
-    #[serde(rename = "ContinueTime", default, skip_serializing_if = "Option::is_none")]
     pub continue_time: Option<output::DescribePolicyConditionListConfigManualContinueTime>,
     /// Data period.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null.
-    #[serde(rename = "Period", default, skip_serializing_if = "Option::is_none")]
     pub period: Option<output::DescribePolicyConditionListConfigManualPeriod>,
     /// Number of periods.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null.
-    #[serde(rename = "PeriodNum", default, skip_serializing_if = "Option::is_none")]
     pub period_num: Option<output::DescribePolicyConditionListConfigManualPeriodNum>,
     /// Statistics method.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null.
-    #[serde(rename = "StatType", default, skip_serializing_if = "Option::is_none")]
     pub stat_type: Option<output::DescribePolicyConditionListConfigManualStatType>,
 }
 
@@ -3026,20 +4263,61 @@ impl DescribePolicyConditionListConfigManual {
     }
 }
 
+impl lenient::Reply for DescribePolicyConditionListConfigManual {
+    const NAME: &'static str = "DescribePolicyConditionListConfigManual";
+    const FIELDS: &'static [&'static str] = &[
+        "CalcType",
+        "CalcValue",
+        "ContinueTime",
+        "Period",
+        "PeriodNum",
+        "StatType",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.calc_type),
+            1 => lenient::value(map, &mut self.calc_value),
+            2 => lenient::value(map, &mut self.continue_time),
+            3 => lenient::value(map, &mut self.period),
+            4 => lenient::value(map, &mut self.period_num),
+            5 => lenient::value(map, &mut self.stat_type),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribePolicyConditionListConfigManual {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribePolicyConditionListConfigManual {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribePolicyConditionListConfigManual", 6)?
+            .opt("CalcType", &self.calc_type)?
+            .opt("CalcValue", &self.calc_value)?
+            .opt("ContinueTime", &self.continue_time)?
+            .opt("Period", &self.period)?
+            .opt("PeriodNum", &self.period_num)?
+            .opt("StatType", &self.stat_type)?
+            .end()
+    }
+}
+
 /// DescribePolicyConditionList.ConfigManual.CalcType
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribePolicyConditionListConfigManualCalcType {
     /// Value of CalcType.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `[1, 2, 3, 4, 5, 6]`
-    #[serde(rename = "Keys", default, deserialize_with = "tencentcloud_runtime::de::lenient_list", skip_serializing_if = "Vec::is_empty")]
     pub keys: Vec<i64>,
     /// Required or not.
     ///
     /// Required. Example: `false`
-    #[serde(rename = "Need", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub need: Option<bool>,
 }
 
@@ -3053,38 +4331,64 @@ impl DescribePolicyConditionListConfigManualCalcType {
     }
 }
 
+impl lenient::Reply for DescribePolicyConditionListConfigManualCalcType {
+    const NAME: &'static str = "DescribePolicyConditionListConfigManualCalcType";
+    const FIELDS: &'static [&'static str] = &[
+        "Keys",
+        "Need",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalars(map, &mut self.keys),
+            1 => lenient::scalar(map, &mut self.need),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribePolicyConditionListConfigManualCalcType {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribePolicyConditionListConfigManualCalcType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribePolicyConditionListConfigManualCalcType", 2)?
+            .list("Keys", &self.keys)?
+            .opt("Need", &self.need)?
+            .end()
+    }
+}
+
 /// DescribePolicyConditionList.ConfigManual.CalcValue
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribePolicyConditionListConfigManualCalcValue {
     /// Default value.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `0`
-    #[serde(rename = "Default", default, skip_serializing_if = "Option::is_none")]
     pub default: Option<String>,
     /// Fixed value.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `0`
-    #[serde(rename = "Fixed", default, skip_serializing_if = "Option::is_none")]
     pub fixed: Option<String>,
     /// Maximum value.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `1024.000000`
-    #[serde(rename = "Max", default, skip_serializing_if = "Option::is_none")]
     pub max: Option<String>,
     /// Minimum value.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `0.000000`
-    #[serde(rename = "Min", default, skip_serializing_if = "Option::is_none")]
     pub min: Option<String>,
     /// Required or not.
     ///
     /// Required. Example: `true`
-    #[serde(rename = "Need", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub need: Option<bool>,
 }
 
@@ -3101,26 +4405,63 @@ impl DescribePolicyConditionListConfigManualCalcValue {
     }
 }
 
+impl lenient::Reply for DescribePolicyConditionListConfigManualCalcValue {
+    const NAME: &'static str = "DescribePolicyConditionListConfigManualCalcValue";
+    const FIELDS: &'static [&'static str] = &[
+        "Default",
+        "Fixed",
+        "Max",
+        "Min",
+        "Need",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.default),
+            1 => lenient::value(map, &mut self.fixed),
+            2 => lenient::value(map, &mut self.max),
+            3 => lenient::value(map, &mut self.min),
+            4 => lenient::scalar(map, &mut self.need),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribePolicyConditionListConfigManualCalcValue {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribePolicyConditionListConfigManualCalcValue {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribePolicyConditionListConfigManualCalcValue", 5)?
+            .opt("Default", &self.default)?
+            .opt("Fixed", &self.fixed)?
+            .opt("Max", &self.max)?
+            .opt("Min", &self.min)?
+            .opt("Need", &self.need)?
+            .end()
+    }
+}
+
 /// DescribePolicyConditionList.ConfigManual.ContinueTime
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribePolicyConditionListConfigManualContinueTime {
     /// Default duration in seconds.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `60`
-    #[serde(rename = "Default", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub default: Option<i64>,
     /// Custom durations in seconds.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `[60,120]`
-    #[serde(rename = "Keys", default, deserialize_with = "tencentcloud_runtime::de::lenient_list", skip_serializing_if = "Vec::is_empty")]
     pub keys: Vec<i64>,
     /// Required or not.
     ///
     /// Required. Example: `true`
-    #[serde(rename = "Need", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub need: Option<bool>,
 }
 
@@ -3135,26 +4476,57 @@ impl DescribePolicyConditionListConfigManualContinueTime {
     }
 }
 
+impl lenient::Reply for DescribePolicyConditionListConfigManualContinueTime {
+    const NAME: &'static str = "DescribePolicyConditionListConfigManualContinueTime";
+    const FIELDS: &'static [&'static str] = &[
+        "Default",
+        "Keys",
+        "Need",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.default),
+            1 => lenient::scalars(map, &mut self.keys),
+            2 => lenient::scalar(map, &mut self.need),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribePolicyConditionListConfigManualContinueTime {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribePolicyConditionListConfigManualContinueTime {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribePolicyConditionListConfigManualContinueTime", 3)?
+            .opt("Default", &self.default)?
+            .list("Keys", &self.keys)?
+            .opt("Need", &self.need)?
+            .end()
+    }
+}
+
 /// DescribePolicyConditionList.ConfigManual.Period
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribePolicyConditionListConfigManualPeriod {
     /// Default period in seconds.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `5`
-    #[serde(rename = "Default", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub default: Option<i64>,
     /// Custom periods in seconds.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `[                   1,                   2,                   3,                   4,                   5                 ]`
-    #[serde(rename = "Keys", default, deserialize_with = "tencentcloud_runtime::de::lenient_list", skip_serializing_if = "Vec::is_empty")]
     pub keys: Vec<i64>,
     /// Required or not.
     ///
     /// Required. Example: `true`
-    #[serde(rename = "Need", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub need: Option<bool>,
 }
 
@@ -3169,26 +4541,57 @@ impl DescribePolicyConditionListConfigManualPeriod {
     }
 }
 
+impl lenient::Reply for DescribePolicyConditionListConfigManualPeriod {
+    const NAME: &'static str = "DescribePolicyConditionListConfigManualPeriod";
+    const FIELDS: &'static [&'static str] = &[
+        "Default",
+        "Keys",
+        "Need",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.default),
+            1 => lenient::scalars(map, &mut self.keys),
+            2 => lenient::scalar(map, &mut self.need),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribePolicyConditionListConfigManualPeriod {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribePolicyConditionListConfigManualPeriod {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribePolicyConditionListConfigManualPeriod", 3)?
+            .opt("Default", &self.default)?
+            .list("Keys", &self.keys)?
+            .opt("Need", &self.need)?
+            .end()
+    }
+}
+
 /// DescribePolicyConditionList.ConfigManual.PeriodNum
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribePolicyConditionListConfigManualPeriodNum {
     /// Number of default periods.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `5`
-    #[serde(rename = "Default", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub default: Option<i64>,
     /// Number of custom periods.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `[1,2,3]`
-    #[serde(rename = "Keys", default, deserialize_with = "tencentcloud_runtime::de::lenient_list", skip_serializing_if = "Vec::is_empty")]
     pub keys: Vec<i64>,
     /// Required or not.
     ///
     /// Required. Example: `true`
-    #[serde(rename = "Need", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub need: Option<bool>,
 }
 
@@ -3203,57 +4606,83 @@ impl DescribePolicyConditionListConfigManualPeriodNum {
     }
 }
 
+impl lenient::Reply for DescribePolicyConditionListConfigManualPeriodNum {
+    const NAME: &'static str = "DescribePolicyConditionListConfigManualPeriodNum";
+    const FIELDS: &'static [&'static str] = &[
+        "Default",
+        "Keys",
+        "Need",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.default),
+            1 => lenient::scalars(map, &mut self.keys),
+            2 => lenient::scalar(map, &mut self.need),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribePolicyConditionListConfigManualPeriodNum {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribePolicyConditionListConfigManualPeriodNum {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribePolicyConditionListConfigManualPeriodNum", 3)?
+            .opt("Default", &self.default)?
+            .list("Keys", &self.keys)?
+            .opt("Need", &self.need)?
+            .end()
+    }
+}
+
 /// DescribePolicyConditionList.ConfigManual.StatType
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribePolicyConditionListConfigManualStatType {
     /// Data aggregation method in a period of 5 seconds.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `max`
-    #[serde(rename = "P5", default, skip_serializing_if = "Option::is_none")]
     pub p5: Option<String>,
     /// Data aggregation method in a period of 10 seconds.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `max`
-    #[serde(rename = "P10", default, skip_serializing_if = "Option::is_none")]
     pub p10: Option<String>,
     /// Data aggregation method in a period of 1 minute.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `max`
-    #[serde(rename = "P60", default, skip_serializing_if = "Option::is_none")]
     pub p60: Option<String>,
     /// Data aggregation method in a period of 5 minutes.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `max`
-    #[serde(rename = "P300", default, skip_serializing_if = "Option::is_none")]
     pub p300: Option<String>,
     /// Data aggregation method in a period of 10 minutes.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `max`
-    #[serde(rename = "P600", default, skip_serializing_if = "Option::is_none")]
     pub p600: Option<String>,
     /// Data aggregation method in a period of 30 minutes.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `max`
-    #[serde(rename = "P1800", default, skip_serializing_if = "Option::is_none")]
     pub p1800: Option<String>,
     /// Data aggregation method in a period of 1 hour.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `max`
-    #[serde(rename = "P3600", default, skip_serializing_if = "Option::is_none")]
     pub p3600: Option<String>,
     /// Data aggregation method in a period of 1 day.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `max`
-    #[serde(rename = "P86400", default, skip_serializing_if = "Option::is_none")]
     pub p86400: Option<String>,
 }
 
@@ -3273,29 +4702,74 @@ impl DescribePolicyConditionListConfigManualStatType {
     }
 }
 
+impl lenient::Reply for DescribePolicyConditionListConfigManualStatType {
+    const NAME: &'static str = "DescribePolicyConditionListConfigManualStatType";
+    const FIELDS: &'static [&'static str] = &[
+        "P5",
+        "P10",
+        "P60",
+        "P300",
+        "P600",
+        "P1800",
+        "P3600",
+        "P86400",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.p5),
+            1 => lenient::value(map, &mut self.p10),
+            2 => lenient::value(map, &mut self.p60),
+            3 => lenient::value(map, &mut self.p300),
+            4 => lenient::value(map, &mut self.p600),
+            5 => lenient::value(map, &mut self.p1800),
+            6 => lenient::value(map, &mut self.p3600),
+            7 => lenient::value(map, &mut self.p86400),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribePolicyConditionListConfigManualStatType {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribePolicyConditionListConfigManualStatType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribePolicyConditionListConfigManualStatType", 8)?
+            .opt("P5", &self.p5)?
+            .opt("P10", &self.p10)?
+            .opt("P60", &self.p60)?
+            .opt("P300", &self.p300)?
+            .opt("P600", &self.p600)?
+            .opt("P1800", &self.p1800)?
+            .opt("P3600", &self.p3600)?
+            .opt("P86400", &self.p86400)?
+            .end()
+    }
+}
+
 /// DescribePolicyConditionList.EventMetric
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribePolicyConditionListEventMetric {
     /// Event ID.
     ///
     /// Required. Example: `72`
-    #[serde(rename = "EventId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub event_id: Option<i64>,
     /// Event name.
     ///
     /// Required. Example: `内存OOM`
-    #[serde(rename = "EventShowName", default, skip_serializing_if = "Option::is_none")]
     pub event_show_name: Option<String>,
     /// Whether to recover.
     ///
     /// Required. Example: `true`
-    #[serde(rename = "NeedRecovered", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub need_recovered: Option<bool>,
     /// Event type, which is a reserved field. Currently, it is fixed to 2.
     ///
     /// Required. Example: `2`
-    #[serde(rename = "Type", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub type_: Option<i64>,
 }
 
@@ -3311,30 +4785,63 @@ impl DescribePolicyConditionListEventMetric {
     }
 }
 
+impl lenient::Reply for DescribePolicyConditionListEventMetric {
+    const NAME: &'static str = "DescribePolicyConditionListEventMetric";
+    const FIELDS: &'static [&'static str] = &[
+        "EventId",
+        "EventShowName",
+        "NeedRecovered",
+        "Type",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.event_id),
+            1 => lenient::value(map, &mut self.event_show_name),
+            2 => lenient::scalar(map, &mut self.need_recovered),
+            3 => lenient::scalar(map, &mut self.type_),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribePolicyConditionListEventMetric {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribePolicyConditionListEventMetric {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribePolicyConditionListEventMetric", 4)?
+            .opt("EventId", &self.event_id)?
+            .opt("EventShowName", &self.event_show_name)?
+            .opt("NeedRecovered", &self.need_recovered)?
+            .opt("Type", &self.type_)?
+            .end()
+    }
+}
+
 /// Metric alarm configuration.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribePolicyConditionListMetric {
     /// Metric configuration.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null.
-    #[serde(rename = "ConfigManual", default, skip_serializing_if = "Option::is_none")]
     pub config_manual: Option<output::DescribePolicyConditionListConfigManual>,
     /// Metric ID.
     ///
     /// Required. Example: `731`
-    #[serde(rename = "MetricId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub metric_id: Option<i64>,
     /// Metric name.
     ///
     /// Required. Example: `IO线程状态`
-    #[serde(rename = "MetricShowName", default, skip_serializing_if = "Option::is_none")]
     pub metric_show_name: Option<String>,
     /// Metric unit.
     ///
     /// Required. Example: `状态值`
-    #[serde(rename = "MetricUnit", default, skip_serializing_if = "Option::is_none")]
     pub metric_unit: Option<String>,
 }
 
@@ -3350,27 +4857,61 @@ impl DescribePolicyConditionListMetric {
     }
 }
 
+impl lenient::Reply for DescribePolicyConditionListMetric {
+    const NAME: &'static str = "DescribePolicyConditionListMetric";
+    const FIELDS: &'static [&'static str] = &[
+        "ConfigManual",
+        "MetricId",
+        "MetricShowName",
+        "MetricUnit",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.config_manual),
+            1 => lenient::scalar(map, &mut self.metric_id),
+            2 => lenient::value(map, &mut self.metric_show_name),
+            3 => lenient::value(map, &mut self.metric_unit),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribePolicyConditionListMetric {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribePolicyConditionListMetric {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribePolicyConditionListMetric", 4)?
+            .opt("ConfigManual", &self.config_manual)?
+            .opt("MetricId", &self.metric_id)?
+            .opt("MetricShowName", &self.metric_show_name)?
+            .opt("MetricUnit", &self.metric_unit)?
+            .end()
+    }
+}
+
 /// DescribePolicyConditionListResponseDeprecatingInfo
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribePolicyConditionListResponseDeprecatingInfo {
     /// Whether to hide
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `false`
-    #[serde(rename = "Hidden", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub hidden: Option<bool>,
     /// Names of new views
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `["cvm_device"]`
-    #[serde(rename = "NewViewNames", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub new_view_names: Vec<String>,
     /// Description
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `cvm 设备视图`
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 
@@ -3400,24 +4941,55 @@ impl DescribePolicyConditionListResponseDeprecatingInfo {
     }
 }
 
+impl lenient::Reply for DescribePolicyConditionListResponseDeprecatingInfo {
+    const NAME: &'static str = "DescribePolicyConditionListResponseDeprecatingInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "Hidden",
+        "NewViewNames",
+        "Description",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.hidden),
+            1 => lenient::list(map, &mut self.new_view_names),
+            2 => lenient::value(map, &mut self.description),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribePolicyConditionListResponseDeprecatingInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribePolicyConditionListResponseDeprecatingInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribePolicyConditionListResponseDeprecatingInfo", 3)?
+            .opt("Hidden", &self.hidden)?
+            .list("NewViewNames", &self.new_view_names)?
+            .opt("Description", &self.description)?
+            .end()
+    }
+}
+
 /// User callback information output by the policy query
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribePolicyGroupInfoCallback {
     /// URL of the user callback API.
     ///
     /// Required. Example: `https://example.com/callback`
-    #[serde(rename = "CallbackUrl", default, skip_serializing_if = "Option::is_none")]
     pub callback_url: Option<String>,
     /// Status of the user callback API. The value 0 indicates that the API is not verified. The value 1 indicates that the API is verified. The value 2 indicates that a URL exists but the API fails to be verified.
     ///
     /// Required. Example: `1`
-    #[serde(rename = "ValidFlag", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub valid_flag: Option<i64>,
     /// Verification code of the user callback API.
     ///
     /// Required. Example: `***`
-    #[serde(rename = "VerifyCode", default, skip_serializing_if = "Option::is_none")]
     pub verify_code: Option<String>,
 }
 
@@ -3432,64 +5004,87 @@ impl DescribePolicyGroupInfoCallback {
     }
 }
 
+impl lenient::Reply for DescribePolicyGroupInfoCallback {
+    const NAME: &'static str = "DescribePolicyGroupInfoCallback";
+    const FIELDS: &'static [&'static str] = &[
+        "CallbackUrl",
+        "ValidFlag",
+        "VerifyCode",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.callback_url),
+            1 => lenient::scalar(map, &mut self.valid_flag),
+            2 => lenient::value(map, &mut self.verify_code),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribePolicyGroupInfoCallback {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribePolicyGroupInfoCallback {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribePolicyGroupInfoCallback", 3)?
+            .opt("CallbackUrl", &self.callback_url)?
+            .opt("ValidFlag", &self.valid_flag)?
+            .opt("VerifyCode", &self.verify_code)?
+            .end()
+    }
+}
+
 /// Alarm threshold conditions output by the policy query.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribePolicyGroupInfoCondition {
     /// Metric name.
     ///
     /// Required. Example: `CPU利用率`
-    #[serde(rename = "MetricShowName", default, skip_serializing_if = "Option::is_none")]
     pub metric_show_name: Option<String>,
     /// Data aggregation period in seconds.
     ///
     /// Required. Example: `60`
-    #[serde(rename = "Period", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub period: Option<i64>,
     /// Metric ID.
     ///
     /// Required. Example: `33`
-    #[serde(rename = "MetricId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub metric_id: Option<i64>,
     /// Threshold rule ID.
     ///
     /// Required. Example: `200000`
-    #[serde(rename = "RuleId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub rule_id: Option<i64>,
     /// Metric unit.
     ///
     /// Required. Example: `%`
-    #[serde(rename = "Unit", default, skip_serializing_if = "Option::is_none")]
     pub unit: Option<String>,
     /// Alarm sending and converging type. The value 0 indicates that alarms are sent consecutively. The value 1 indicates that alarms are sent exponentially.
     ///
     /// Required. Example: `0`
-    #[serde(rename = "AlarmNotifyType", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub alarm_notify_type: Option<i64>,
     /// Alarm sending period in seconds. If the value is less than 0, no alarm will be triggered. If the value is 0, an alarm will be triggered only once. If the value is greater than 0, an alarm will be triggered at the interval of `triggerTime`.
     ///
     /// Required. Example: `3600`
-    #[serde(rename = "AlarmNotifyPeriod", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub alarm_notify_period: Option<i64>,
     /// Comparative type. The value 1 indicates greater than. The value 2 indicates greater than or equal to. The value 3 indicates smaller than. The value 4 indicates smaller than or equal to. The value 5 indicates equal to. The value 6 indicates not equal to. The value 7 indicates day-on-day increase. The value 8 indicates day-on-day decrease. The value 9 indicates week-on-week increase. The value 10 indicates week-on-week decrease. The value 11 indicates periodical increase. The value 12 indicates periodical decrease.
     ///
     /// Required. May be null. Example: `1`
-    #[serde(rename = "CalcType", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub calc_type: Option<i64>,
     /// Threshold.
     ///
     /// Required. May be null. Example: `90`
-    #[serde(rename = "CalcValue", default, skip_serializing_if = "Option::is_none")]
     pub calc_value: Option<String>,
     /// Duration at which an alarm will be triggered in seconds.
     ///
     /// Required. May be null. Example: `60`
-    #[serde(rename = "ContinueTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub continue_time: Option<i64>,
     /// Alarm metric name.
     ///
     /// Required. May be null. Example: `cpu_usage`
-    #[serde(rename = "MetricName", default, skip_serializing_if = "Option::is_none")]
     pub metric_name: Option<String>,
 }
 
@@ -3512,52 +5107,102 @@ impl DescribePolicyGroupInfoCondition {
     }
 }
 
+impl lenient::Reply for DescribePolicyGroupInfoCondition {
+    const NAME: &'static str = "DescribePolicyGroupInfoCondition";
+    const FIELDS: &'static [&'static str] = &[
+        "MetricShowName",
+        "Period",
+        "MetricId",
+        "RuleId",
+        "Unit",
+        "AlarmNotifyType",
+        "AlarmNotifyPeriod",
+        "CalcType",
+        "CalcValue",
+        "ContinueTime",
+        "MetricName",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.metric_show_name),
+            1 => lenient::scalar(map, &mut self.period),
+            2 => lenient::scalar(map, &mut self.metric_id),
+            3 => lenient::scalar(map, &mut self.rule_id),
+            4 => lenient::value(map, &mut self.unit),
+            5 => lenient::scalar(map, &mut self.alarm_notify_type),
+            6 => lenient::scalar(map, &mut self.alarm_notify_period),
+            7 => lenient::scalar(map, &mut self.calc_type),
+            8 => lenient::value(map, &mut self.calc_value),
+            9 => lenient::scalar(map, &mut self.continue_time),
+            10 => lenient::value(map, &mut self.metric_name),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribePolicyGroupInfoCondition {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribePolicyGroupInfoCondition {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribePolicyGroupInfoCondition", 11)?
+            .opt("MetricShowName", &self.metric_show_name)?
+            .opt("Period", &self.period)?
+            .opt("MetricId", &self.metric_id)?
+            .opt("RuleId", &self.rule_id)?
+            .opt("Unit", &self.unit)?
+            .opt("AlarmNotifyType", &self.alarm_notify_type)?
+            .opt("AlarmNotifyPeriod", &self.alarm_notify_period)?
+            .opt("CalcType", &self.calc_type)?
+            .opt("CalcValue", &self.calc_value)?
+            .opt("ContinueTime", &self.continue_time)?
+            .opt("MetricName", &self.metric_name)?
+            .end()
+    }
+}
+
 /// Template-based policy group information output by the policy query
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribePolicyGroupInfoConditionTpl {
     /// Policy group ID.
     ///
     /// Required. Example: `11111`
-    #[serde(rename = "GroupId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub group_id: Option<i64>,
     /// Policy group name.
     ///
     /// Required. Example: `默认告警策略组`
-    #[serde(rename = "GroupName", default, skip_serializing_if = "Option::is_none")]
     pub group_name: Option<String>,
     /// Policy type.
     ///
     /// Required. Example: `cvm_device`
-    #[serde(rename = "ViewName", default, skip_serializing_if = "Option::is_none")]
     pub view_name: Option<String>,
     /// Policy group remarks.
     ///
     /// Required. Example: `该策略用于业务下的数据库实例`
-    #[serde(rename = "Remark", default, skip_serializing_if = "Option::is_none")]
     pub remark: Option<String>,
     /// Uin that was last edited.
     ///
     /// Required. Example: `***`
-    #[serde(rename = "LastEditUin", default, skip_serializing_if = "Option::is_none")]
     pub last_edit_uin: Option<String>,
     /// Update time.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `1718159371`
-    #[serde(rename = "UpdateTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub update_time: Option<i64>,
     /// Creation time.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `1718159000`
-    #[serde(rename = "InsertTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub insert_time: Option<i64>,
     /// Whether the 'AND' rule is used.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `0`
-    #[serde(rename = "IsUnionRule", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_union_rule: Option<i64>,
 }
 
@@ -3577,34 +5222,78 @@ impl DescribePolicyGroupInfoConditionTpl {
     }
 }
 
+impl lenient::Reply for DescribePolicyGroupInfoConditionTpl {
+    const NAME: &'static str = "DescribePolicyGroupInfoConditionTpl";
+    const FIELDS: &'static [&'static str] = &[
+        "GroupId",
+        "GroupName",
+        "ViewName",
+        "Remark",
+        "LastEditUin",
+        "UpdateTime",
+        "InsertTime",
+        "IsUnionRule",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.group_id),
+            1 => lenient::value(map, &mut self.group_name),
+            2 => lenient::value(map, &mut self.view_name),
+            3 => lenient::value(map, &mut self.remark),
+            4 => lenient::value(map, &mut self.last_edit_uin),
+            5 => lenient::scalar(map, &mut self.update_time),
+            6 => lenient::scalar(map, &mut self.insert_time),
+            7 => lenient::scalar(map, &mut self.is_union_rule),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribePolicyGroupInfoConditionTpl {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribePolicyGroupInfoConditionTpl {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribePolicyGroupInfoConditionTpl", 8)?
+            .opt("GroupId", &self.group_id)?
+            .opt("GroupName", &self.group_name)?
+            .opt("ViewName", &self.view_name)?
+            .opt("Remark", &self.remark)?
+            .opt("LastEditUin", &self.last_edit_uin)?
+            .opt("UpdateTime", &self.update_time)?
+            .opt("InsertTime", &self.insert_time)?
+            .opt("IsUnionRule", &self.is_union_rule)?
+            .end()
+    }
+}
+
 /// Event alarm conditions output by the policy query
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribePolicyGroupInfoEventCondition {
     /// Event ID.
     ///
     /// Required. Example: `42`
-    #[serde(rename = "EventId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub event_id: Option<i64>,
     /// Event alarm rule ID.
     ///
     /// Required. Example: `200001`
-    #[serde(rename = "RuleId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub rule_id: Option<i64>,
     /// Event name.
     ///
     /// Required. Example: `ping不可达`
-    #[serde(rename = "EventShowName", default, skip_serializing_if = "Option::is_none")]
     pub event_show_name: Option<String>,
     /// Alarm sending period in seconds. The value &lt;0 indicates that no alarm will be triggered. The value 0 indicates that an alarm is triggered only once. The value &gt;0 indicates that an alarm is triggered at the interval of triggerTime.
     ///
     /// Required. Example: `86400`
-    #[serde(rename = "AlarmNotifyPeriod", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub alarm_notify_period: Option<i64>,
     /// Alarm sending and converging type. The value 0 indicates that alarms are sent consecutively. The value 1 indicates that alarms are sent exponentially.
     ///
     /// Required. Example: `0`
-    #[serde(rename = "AlarmNotifyType", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub alarm_notify_type: Option<i64>,
 }
 
@@ -3621,81 +5310,107 @@ impl DescribePolicyGroupInfoEventCondition {
     }
 }
 
+impl lenient::Reply for DescribePolicyGroupInfoEventCondition {
+    const NAME: &'static str = "DescribePolicyGroupInfoEventCondition";
+    const FIELDS: &'static [&'static str] = &[
+        "EventId",
+        "RuleId",
+        "EventShowName",
+        "AlarmNotifyPeriod",
+        "AlarmNotifyType",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.event_id),
+            1 => lenient::scalar(map, &mut self.rule_id),
+            2 => lenient::value(map, &mut self.event_show_name),
+            3 => lenient::scalar(map, &mut self.alarm_notify_period),
+            4 => lenient::scalar(map, &mut self.alarm_notify_type),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribePolicyGroupInfoEventCondition {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribePolicyGroupInfoEventCondition {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribePolicyGroupInfoEventCondition", 5)?
+            .opt("EventId", &self.event_id)?
+            .opt("RuleId", &self.rule_id)?
+            .opt("EventShowName", &self.event_show_name)?
+            .opt("AlarmNotifyPeriod", &self.alarm_notify_period)?
+            .opt("AlarmNotifyType", &self.alarm_notify_type)?
+            .end()
+    }
+}
+
 /// Alarm recipient information output by the policy query
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribePolicyGroupInfoReceiverInfo {
     /// List of alarm recipient group IDs.
     ///
     /// Required. Example: `[693]`
-    #[serde(rename = "ReceiverGroupList", default, deserialize_with = "tencentcloud_runtime::de::lenient_list", skip_serializing_if = "Vec::is_empty")]
     pub receiver_group_list: Vec<i64>,
     /// List of alarm recipient IDs.
     ///
     /// Required. Example: `[2973]`
-    #[serde(rename = "ReceiverUserList", default, deserialize_with = "tencentcloud_runtime::de::lenient_list", skip_serializing_if = "Vec::is_empty")]
     pub receiver_user_list: Vec<i64>,
     /// Start time of the alarm period. Value range: \[0,86400). Convert the Unix timestamp to Beijing time and then remove the date. For example, 7200 indicates “10:0:0”.
     ///
     /// Required. Example: `0`
-    #[serde(rename = "StartTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub start_time: Option<i64>,
     /// End time of the alarm period. The meaning is the same as that of StartTime.
     ///
     /// Required. Example: `86400`
-    #[serde(rename = "EndTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub end_time: Option<i64>,
     /// Recipient type. Valid values: group and user.
     ///
     /// Required. Example: `user`
-    #[serde(rename = "ReceiverType", default, skip_serializing_if = "Option::is_none")]
     pub receiver_type: Option<String>,
     /// Alarm notification method. Valid values: "SMS", "SITE", "EMAIL", "CALL", and "WECHAT".
     ///
     /// Required. Example: `["SMS"]`
-    #[serde(rename = "NotifyWay", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub notify_way: Vec<String>,
     /// Uid of the alarm call recipient.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `[2973]`
-    #[serde(rename = "UidList", default, deserialize_with = "tencentcloud_runtime::de::lenient_list", skip_serializing_if = "Vec::is_empty")]
     pub uid_list: Vec<i64>,
     /// Number of alarm call rounds.
     ///
     /// Required. Example: `1`
-    #[serde(rename = "RoundNumber", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub round_number: Option<i64>,
     /// Intervals of alarm call rounds in seconds.
     ///
     /// Required. Example: `300`
-    #[serde(rename = "RoundInterval", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub round_interval: Option<i64>,
     /// Alarm call intervals for individuals in seconds.
     ///
     /// Required. Example: `10`
-    #[serde(rename = "PersonInterval", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub person_interval: Option<i64>,
     /// Whether to send an alarm call delivery notice. The value 0 indicates that no notice needs to be sent. The value 1 indicates that a notice needs to be sent.
     ///
     /// Required. Example: `1`
-    #[serde(rename = "NeedSendNotice", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub need_send_notice: Option<i64>,
     /// Alarm call notification time. Valid values: OCCUR (indicating that a notice is sent when the alarm is triggered) and RECOVER (indicating that a notice is sent when the alarm is recovered).
     ///
     /// Required. Example: `["OCCUR"]`
-    #[serde(rename = "SendFor", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub send_for: Vec<String>,
     /// Notification method when an alarm is recovered. Valid value: SMS.
     ///
     /// Required. Example: `["SMS"]`
-    #[serde(rename = "RecoverNotify", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub recover_notify: Vec<String>,
     /// Alarm language.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `["zh-CN"]`
-    #[serde(rename = "ReceiveLanguage", default, skip_serializing_if = "Option::is_none")]
     pub receive_language: Option<String>,
 }
 
@@ -3721,115 +5436,162 @@ impl DescribePolicyGroupInfoReceiverInfo {
     }
 }
 
+impl lenient::Reply for DescribePolicyGroupInfoReceiverInfo {
+    const NAME: &'static str = "DescribePolicyGroupInfoReceiverInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "ReceiverGroupList",
+        "ReceiverUserList",
+        "StartTime",
+        "EndTime",
+        "ReceiverType",
+        "NotifyWay",
+        "UidList",
+        "RoundNumber",
+        "RoundInterval",
+        "PersonInterval",
+        "NeedSendNotice",
+        "SendFor",
+        "RecoverNotify",
+        "ReceiveLanguage",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalars(map, &mut self.receiver_group_list),
+            1 => lenient::scalars(map, &mut self.receiver_user_list),
+            2 => lenient::scalar(map, &mut self.start_time),
+            3 => lenient::scalar(map, &mut self.end_time),
+            4 => lenient::value(map, &mut self.receiver_type),
+            5 => lenient::list(map, &mut self.notify_way),
+            6 => lenient::scalars(map, &mut self.uid_list),
+            7 => lenient::scalar(map, &mut self.round_number),
+            8 => lenient::scalar(map, &mut self.round_interval),
+            9 => lenient::scalar(map, &mut self.person_interval),
+            10 => lenient::scalar(map, &mut self.need_send_notice),
+            11 => lenient::list(map, &mut self.send_for),
+            12 => lenient::list(map, &mut self.recover_notify),
+            13 => lenient::value(map, &mut self.receive_language),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribePolicyGroupInfoReceiverInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribePolicyGroupInfoReceiverInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribePolicyGroupInfoReceiverInfo", 14)?
+            .list("ReceiverGroupList", &self.receiver_group_list)?
+            .list("ReceiverUserList", &self.receiver_user_list)?
+            .opt("StartTime", &self.start_time)?
+            .opt("EndTime", &self.end_time)?
+            .opt("ReceiverType", &self.receiver_type)?
+            .list("NotifyWay", &self.notify_way)?
+            .list("UidList", &self.uid_list)?
+            .opt("RoundNumber", &self.round_number)?
+            .opt("RoundInterval", &self.round_interval)?
+            .opt("PersonInterval", &self.person_interval)?
+            .opt("NeedSendNotice", &self.need_send_notice)?
+            .list("SendFor", &self.send_for)?
+            .list("RecoverNotify", &self.recover_notify)?
+            .opt("ReceiveLanguage", &self.receive_language)?
+            .end()
+    }
+}
+
 /// DescribePolicyGroupList.Group
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribePolicyGroupListGroup {
     /// Policy group ID.
     ///
     /// Required. Example: `14926997`
-    #[serde(rename = "GroupId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub group_id: Option<i64>,
     /// Policy group name.
     ///
     /// Required. Example: `es-test`
-    #[serde(rename = "GroupName", default, skip_serializing_if = "Option::is_none")]
     pub group_name: Option<String>,
     /// Whether it is enabled.
     ///
     /// Required. Example: `true`
-    #[serde(rename = "IsOpen", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_open: Option<bool>,
     /// Policy view name.
     ///
     /// Required. Example: `cdb_detail`
-    #[serde(rename = "ViewName", default, skip_serializing_if = "Option::is_none")]
     pub view_name: Option<String>,
     /// Uin that was last edited.
     ///
     /// Required. Example: `100041552495`
-    #[serde(rename = "LastEditUin", default, skip_serializing_if = "Option::is_none")]
     pub last_edit_uin: Option<String>,
     /// Last modified time.
     ///
     /// Required. Example: `1783571300`
-    #[serde(rename = "UpdateTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub update_time: Option<i64>,
     /// Creation time.
     ///
     /// Required. Example: `1778750511`
-    #[serde(rename = "InsertTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub insert_time: Option<i64>,
     /// Number of instances that are bound to the policy group.
     ///
     /// Required. Example: `1`
-    #[serde(rename = "UseSum", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub use_sum: Option<i64>,
     /// Number of unshielded instances that are bound to the policy group.
     ///
     /// Required. Example: `1`
-    #[serde(rename = "NoShieldedSum", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub no_shielded_sum: Option<i64>,
     /// Whether it is the default policy. The value 0 indicates that it is not the default policy. The value 1 indicates that it is the default policy.
     ///
     /// Required. Example: `0`
-    #[serde(rename = "IsDefault", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_default: Option<i64>,
     /// Whether the policy can be configured as the default policy.
     ///
     /// Required. Example: `true`
-    #[serde(rename = "CanSetDefault", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub can_set_default: Option<bool>,
     /// Parent policy group ID.
     ///
     /// Required. Example: `0`
-    #[serde(rename = "ParentGroupId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub parent_group_id: Option<i64>,
     /// Remarks of the policy group.
     ///
     /// Required. Example: `策略组`
-    #[serde(rename = "Remark", default, skip_serializing_if = "Option::is_none")]
     pub remark: Option<String>,
     /// ID of the project to which the policy group belongs.
     ///
     /// Required. Example: `0`
-    #[serde(rename = "ProjectId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub project_id: Option<i64>,
     /// Threshold rule list.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null.
-    #[serde(rename = "Conditions", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub conditions: Vec<output::DescribePolicyGroupInfoCondition>,
     /// Product event rule list.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null.
-    #[serde(rename = "EventConditions", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub event_conditions: Vec<output::DescribePolicyGroupInfoEventCondition>,
     /// Recipient list.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null.
-    #[serde(rename = "ReceiverInfos", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub receiver_infos: Vec<output::DescribePolicyGroupInfoReceiverInfo>,
     /// Template-based policy group.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null.
-    #[serde(rename = "ConditionsTemp", default, skip_serializing_if = "Option::is_none")]
     pub conditions_temp: Option<output::DescribePolicyGroupInfoConditionTpl>,
     /// Instance group that is bound to the policy group.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null.
-    #[serde(rename = "InstanceGroup", default, skip_serializing_if = "Option::is_none")]
     pub instance_group: Option<output::DescribePolicyGroupListGroupInstanceGroup>,
     /// The 'AND' or 'OR' rule. The value 0 indicates the 'OR' rule (indicating that an alarm will be triggered if any rule meets the threshold condition). The value 1 indicates the 'AND' rule (indicating that an alarm will be triggered when all rules meet the threshold conditions).
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `0`
-    #[serde(rename = "IsUnionRule", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_union_rule: Option<i64>,
 }
 
@@ -3861,44 +5623,122 @@ impl DescribePolicyGroupListGroup {
     }
 }
 
+impl lenient::Reply for DescribePolicyGroupListGroup {
+    const NAME: &'static str = "DescribePolicyGroupListGroup";
+    const FIELDS: &'static [&'static str] = &[
+        "GroupId",
+        "GroupName",
+        "IsOpen",
+        "ViewName",
+        "LastEditUin",
+        "UpdateTime",
+        "InsertTime",
+        "UseSum",
+        "NoShieldedSum",
+        "IsDefault",
+        "CanSetDefault",
+        "ParentGroupId",
+        "Remark",
+        "ProjectId",
+        "Conditions",
+        "EventConditions",
+        "ReceiverInfos",
+        "ConditionsTemp",
+        "InstanceGroup",
+        "IsUnionRule",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.group_id),
+            1 => lenient::value(map, &mut self.group_name),
+            2 => lenient::scalar(map, &mut self.is_open),
+            3 => lenient::value(map, &mut self.view_name),
+            4 => lenient::value(map, &mut self.last_edit_uin),
+            5 => lenient::scalar(map, &mut self.update_time),
+            6 => lenient::scalar(map, &mut self.insert_time),
+            7 => lenient::scalar(map, &mut self.use_sum),
+            8 => lenient::scalar(map, &mut self.no_shielded_sum),
+            9 => lenient::scalar(map, &mut self.is_default),
+            10 => lenient::scalar(map, &mut self.can_set_default),
+            11 => lenient::scalar(map, &mut self.parent_group_id),
+            12 => lenient::value(map, &mut self.remark),
+            13 => lenient::scalar(map, &mut self.project_id),
+            14 => lenient::list(map, &mut self.conditions),
+            15 => lenient::list(map, &mut self.event_conditions),
+            16 => lenient::list(map, &mut self.receiver_infos),
+            17 => lenient::value(map, &mut self.conditions_temp),
+            18 => lenient::value(map, &mut self.instance_group),
+            19 => lenient::scalar(map, &mut self.is_union_rule),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribePolicyGroupListGroup {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribePolicyGroupListGroup {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribePolicyGroupListGroup", 20)?
+            .opt("GroupId", &self.group_id)?
+            .opt("GroupName", &self.group_name)?
+            .opt("IsOpen", &self.is_open)?
+            .opt("ViewName", &self.view_name)?
+            .opt("LastEditUin", &self.last_edit_uin)?
+            .opt("UpdateTime", &self.update_time)?
+            .opt("InsertTime", &self.insert_time)?
+            .opt("UseSum", &self.use_sum)?
+            .opt("NoShieldedSum", &self.no_shielded_sum)?
+            .opt("IsDefault", &self.is_default)?
+            .opt("CanSetDefault", &self.can_set_default)?
+            .opt("ParentGroupId", &self.parent_group_id)?
+            .opt("Remark", &self.remark)?
+            .opt("ProjectId", &self.project_id)?
+            .list("Conditions", &self.conditions)?
+            .list("EventConditions", &self.event_conditions)?
+            .list("ReceiverInfos", &self.receiver_infos)?
+            .opt("ConditionsTemp", &self.conditions_temp)?
+            .opt("InstanceGroup", &self.instance_group)?
+            .opt("IsUnionRule", &self.is_union_rule)?
+            .end()
+    }
+}
+
 /// Instance group that is bound to a policy group of the DescribePolicyGroupList API
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribePolicyGroupListGroupInstanceGroup {
     /// Instance group name ID.
     ///
     /// Required. Example: `12345`
-    #[serde(rename = "InstanceGroupId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub instance_group_id: Option<i64>,
     /// Policy type view name.
     ///
     /// Required. Example: `cvm_device`
-    #[serde(rename = "ViewName", default, skip_serializing_if = "Option::is_none")]
     pub view_name: Option<String>,
     /// Uin that was last edited.
     ///
     /// Required. Example: `***`
-    #[serde(rename = "LastEditUin", default, skip_serializing_if = "Option::is_none")]
     pub last_edit_uin: Option<String>,
     /// Instance group name.
     ///
     /// Required. Example: `默认实例分组`
-    #[serde(rename = "GroupName", default, skip_serializing_if = "Option::is_none")]
     pub group_name: Option<String>,
     /// Number of instances.
     ///
     /// Required. Example: `5`
-    #[serde(rename = "InstanceSum", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub instance_sum: Option<i64>,
     /// Update time.
     ///
     /// Required. Example: `1718159371`
-    #[serde(rename = "UpdateTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub update_time: Option<i64>,
     /// Creation time.
     ///
     /// Required. Example: `1718159000`
-    #[serde(rename = "InsertTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub insert_time: Option<i64>,
 }
 
@@ -3917,135 +5757,160 @@ impl DescribePolicyGroupListGroupInstanceGroup {
     }
 }
 
+impl lenient::Reply for DescribePolicyGroupListGroupInstanceGroup {
+    const NAME: &'static str = "DescribePolicyGroupListGroupInstanceGroup";
+    const FIELDS: &'static [&'static str] = &[
+        "InstanceGroupId",
+        "ViewName",
+        "LastEditUin",
+        "GroupName",
+        "InstanceSum",
+        "UpdateTime",
+        "InsertTime",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.instance_group_id),
+            1 => lenient::value(map, &mut self.view_name),
+            2 => lenient::value(map, &mut self.last_edit_uin),
+            3 => lenient::value(map, &mut self.group_name),
+            4 => lenient::scalar(map, &mut self.instance_sum),
+            5 => lenient::scalar(map, &mut self.update_time),
+            6 => lenient::scalar(map, &mut self.insert_time),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribePolicyGroupListGroupInstanceGroup {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribePolicyGroupListGroupInstanceGroup {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribePolicyGroupListGroupInstanceGroup", 7)?
+            .opt("InstanceGroupId", &self.instance_group_id)?
+            .opt("ViewName", &self.view_name)?
+            .opt("LastEditUin", &self.last_edit_uin)?
+            .opt("GroupName", &self.group_name)?
+            .opt("InstanceSum", &self.instance_sum)?
+            .opt("UpdateTime", &self.update_time)?
+            .opt("InsertTime", &self.insert_time)?
+            .end()
+    }
+}
+
 /// Events returned by the DescribeProductEventList API
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeProductEventListEvents {
     /// Event ID.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `111`
-    #[serde(rename = "EventId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub event_id: Option<i64>,
     /// Event name in Chinese.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `ping不可达`
-    #[serde(rename = "EventCName", default, skip_serializing_if = "Option::is_none")]
     pub event_c_name: Option<String>,
     /// Event name in English.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `ping_unreachable`
-    #[serde(rename = "EventEName", default, skip_serializing_if = "Option::is_none")]
     pub event_e_name: Option<String>,
     /// Event name abbreviation.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `ping_unreachable`
-    #[serde(rename = "EventName", default, skip_serializing_if = "Option::is_none")]
     pub event_name: Option<String>,
     /// Product name in Chinese.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `cvm`
-    #[serde(rename = "ProductCName", default, skip_serializing_if = "Option::is_none")]
     pub product_c_name: Option<String>,
     /// Product name in English.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `cvm`
-    #[serde(rename = "ProductEName", default, skip_serializing_if = "Option::is_none")]
     pub product_e_name: Option<String>,
     /// Product name abbreviation.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `cvm`
-    #[serde(rename = "ProductName", default, skip_serializing_if = "Option::is_none")]
     pub product_name: Option<String>,
     /// Instance ID.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `ins-3xdfd90`
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// Instance name.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `ins-3xdfd90`
-    #[serde(rename = "InstanceName", default, skip_serializing_if = "Option::is_none")]
     pub instance_name: Option<String>,
     /// Project ID.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `123`
-    #[serde(rename = "ProjectId", default, skip_serializing_if = "Option::is_none")]
     pub project_id: Option<String>,
     /// Region.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `gz`
-    #[serde(rename = "Region", default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// Status.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `1`
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Whether to support alarms.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `1`
-    #[serde(rename = "SupportAlarm", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub support_alarm: Option<i64>,
     /// Event type.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `21`
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// Start time.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `1611560738`
-    #[serde(rename = "StartTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub start_time: Option<i64>,
     /// Update time.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `1611560790`
-    #[serde(rename = "UpdateTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub update_time: Option<i64>,
     /// Instance object information.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null.
-    #[serde(rename = "Dimensions", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub dimensions: Vec<output::DescribeProductEventListEventsDimensions>,
     /// Additional information of the instance object.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null.
-    #[serde(rename = "AdditionMsg", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub addition_msg: Vec<output::DescribeProductEventListEventsDimensions>,
     /// Whether to configure alarms.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `1`
-    #[serde(rename = "IsAlarmConfig", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_alarm_config: Option<i64>,
     /// Policy information.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null.
-    #[serde(rename = "GroupInfo", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub group_info: Vec<output::DescribeProductEventListEventsGroupInfo>,
     /// Display name
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `cvm/device`
-    #[serde(rename = "ViewName", default, skip_serializing_if = "Option::is_none")]
     pub view_name: Option<String>,
 }
 
@@ -4078,27 +5943,112 @@ impl DescribeProductEventListEvents {
     }
 }
 
+impl lenient::Reply for DescribeProductEventListEvents {
+    const NAME: &'static str = "DescribeProductEventListEvents";
+    const FIELDS: &'static [&'static str] = &[
+        "EventId",
+        "EventCName",
+        "EventEName",
+        "EventName",
+        "ProductCName",
+        "ProductEName",
+        "ProductName",
+        "InstanceId",
+        "InstanceName",
+        "ProjectId",
+        "Region",
+        "Status",
+        "SupportAlarm",
+        "Type",
+        "StartTime",
+        "UpdateTime",
+        "Dimensions",
+        "AdditionMsg",
+        "IsAlarmConfig",
+        "GroupInfo",
+        "ViewName",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.event_id),
+            1 => lenient::value(map, &mut self.event_c_name),
+            2 => lenient::value(map, &mut self.event_e_name),
+            3 => lenient::value(map, &mut self.event_name),
+            4 => lenient::value(map, &mut self.product_c_name),
+            5 => lenient::value(map, &mut self.product_e_name),
+            6 => lenient::value(map, &mut self.product_name),
+            7 => lenient::value(map, &mut self.instance_id),
+            8 => lenient::value(map, &mut self.instance_name),
+            9 => lenient::value(map, &mut self.project_id),
+            10 => lenient::value(map, &mut self.region),
+            11 => lenient::value(map, &mut self.status),
+            12 => lenient::scalar(map, &mut self.support_alarm),
+            13 => lenient::value(map, &mut self.type_),
+            14 => lenient::scalar(map, &mut self.start_time),
+            15 => lenient::scalar(map, &mut self.update_time),
+            16 => lenient::list(map, &mut self.dimensions),
+            17 => lenient::list(map, &mut self.addition_msg),
+            18 => lenient::scalar(map, &mut self.is_alarm_config),
+            19 => lenient::list(map, &mut self.group_info),
+            20 => lenient::value(map, &mut self.view_name),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribeProductEventListEvents {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribeProductEventListEvents {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeProductEventListEvents", 21)?
+            .opt("EventId", &self.event_id)?
+            .opt("EventCName", &self.event_c_name)?
+            .opt("EventEName", &self.event_e_name)?
+            .opt("EventName", &self.event_name)?
+            .opt("ProductCName", &self.product_c_name)?
+            .opt("ProductEName", &self.product_e_name)?
+            .opt("ProductName", &self.product_name)?
+            .opt("InstanceId", &self.instance_id)?
+            .opt("InstanceName", &self.instance_name)?
+            .opt("ProjectId", &self.project_id)?
+            .opt("Region", &self.region)?
+            .opt("Status", &self.status)?
+            .opt("SupportAlarm", &self.support_alarm)?
+            .opt("Type", &self.type_)?
+            .opt("StartTime", &self.start_time)?
+            .opt("UpdateTime", &self.update_time)?
+            .list("Dimensions", &self.dimensions)?
+            .list("AdditionMsg", &self.addition_msg)?
+            .opt("IsAlarmConfig", &self.is_alarm_config)?
+            .list("GroupInfo", &self.group_info)?
+            .opt("ViewName", &self.view_name)?
+            .end()
+    }
+}
+
 /// Dimensions of events returned by the DescribeProductEventList API
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeProductEventListEventsDimensions {
     /// Dimension name in English.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `type`
-    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// Dimension name in Chinese.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `类型`
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Dimension value.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `my-value`
-    #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
 
@@ -4113,21 +6063,53 @@ impl DescribeProductEventListEventsDimensions {
     }
 }
 
+impl lenient::Reply for DescribeProductEventListEventsDimensions {
+    const NAME: &'static str = "DescribeProductEventListEventsDimensions";
+    const FIELDS: &'static [&'static str] = &[
+        "Key",
+        "Name",
+        "Value",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.key),
+            1 => lenient::value(map, &mut self.name),
+            2 => lenient::value(map, &mut self.value),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribeProductEventListEventsDimensions {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribeProductEventListEventsDimensions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeProductEventListEventsDimensions", 3)?
+            .opt("Key", &self.key)?
+            .opt("Name", &self.name)?
+            .opt("Value", &self.value)?
+            .end()
+    }
+}
+
 /// GroupInfo in Events returned by the DescribeProductEventList API
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeProductEventListEventsGroupInfo {
     /// Policy ID.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `7436921`
-    #[serde(rename = "GroupId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub group_id: Option<i64>,
     /// Policy name.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `my-group`
-    #[serde(rename = "GroupName", default, skip_serializing_if = "Option::is_none")]
     pub group_name: Option<String>,
 }
 
@@ -4141,33 +6123,60 @@ impl DescribeProductEventListEventsGroupInfo {
     }
 }
 
+impl lenient::Reply for DescribeProductEventListEventsGroupInfo {
+    const NAME: &'static str = "DescribeProductEventListEventsGroupInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "GroupId",
+        "GroupName",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.group_id),
+            1 => lenient::value(map, &mut self.group_name),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribeProductEventListEventsGroupInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribeProductEventListEventsGroupInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeProductEventListEventsGroupInfo", 2)?
+            .opt("GroupId", &self.group_id)?
+            .opt("GroupName", &self.group_name)?
+            .end()
+    }
+}
+
 /// OverView object returned by the DescribeProductEventList API
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeProductEventListOverView {
     /// Number of events whose statuses have changed.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `0`
-    #[serde(rename = "StatusChangeAmount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub status_change_amount: Option<i64>,
     /// Number of events whose alarm statuses are not configured.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `0`
-    #[serde(rename = "UnConfigAlarmAmount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub un_config_alarm_amount: Option<i64>,
     /// Number of events with exceptions.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `0`
-    #[serde(rename = "UnNormalEventAmount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub un_normal_event_amount: Option<i64>,
     /// Number of events that have not been recovered.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `0`
-    #[serde(rename = "UnRecoverAmount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub un_recover_amount: Option<i64>,
 }
 
@@ -4183,19 +6192,54 @@ impl DescribeProductEventListOverView {
     }
 }
 
+impl lenient::Reply for DescribeProductEventListOverView {
+    const NAME: &'static str = "DescribeProductEventListOverView";
+    const FIELDS: &'static [&'static str] = &[
+        "StatusChangeAmount",
+        "UnConfigAlarmAmount",
+        "UnNormalEventAmount",
+        "UnRecoverAmount",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.status_change_amount),
+            1 => lenient::scalar(map, &mut self.un_config_alarm_amount),
+            2 => lenient::scalar(map, &mut self.un_normal_event_amount),
+            3 => lenient::scalar(map, &mut self.un_recover_amount),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribeProductEventListOverView {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DescribeProductEventListOverView {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeProductEventListOverView", 4)?
+            .opt("StatusChangeAmount", &self.status_change_amount)?
+            .opt("UnConfigAlarmAmount", &self.un_config_alarm_amount)?
+            .opt("UnNormalEventAmount", &self.un_normal_event_amount)?
+            .opt("UnRecoverAmount", &self.un_recover_amount)?
+            .end()
+    }
+}
+
 /// Combination of instance object dimensions
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Dimension {
     /// Instance dimension name
     ///
     /// Required. May be null. Example: `InstanceId`
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Instance dimension value
     ///
     /// Required. May be null. Example: `ins-j0hk02zo`
-    #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
 
@@ -4209,70 +6253,89 @@ impl Dimension {
     }
 }
 
+impl lenient::Reply for Dimension {
+    const NAME: &'static str = "Dimension";
+    const FIELDS: &'static [&'static str] = &[
+        "Name",
+        "Value",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.name),
+            1 => lenient::value(map, &mut self.value),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Dimension {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for Dimension {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "Dimension", 2)?
+            .opt("Name", &self.name)?
+            .opt("Value", &self.value)?
+            .end()
+    }
+}
+
 /// Dimension information of the policy type
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DimensionNew {
     /// Dimension key ID displayed on the backend
     ///
     /// Required. Example: `tapm.instance.key`
-    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// Dimension key name displayed on the frontend
     ///
     /// Required. Example: `业务系统`
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Whether it is required
     ///
     /// Required. Example: `true`
-    #[serde(rename = "IsRequired", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_required: Option<bool>,
     /// List of supported operators
     ///
     /// Required.
-    #[serde(rename = "Operators", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub operators: Vec<output::Operator>,
     /// Whether multiple items can be selected
     ///
     /// Required. Example: `true`
-    #[serde(rename = "IsMultiple", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_multiple: Option<bool>,
     /// Whether it can be modified after creation
     ///
     /// Required. Example: `true`
-    #[serde(rename = "IsMutable", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_mutable: Option<bool>,
     /// Whether it is displayed to users
     ///
     /// Required. Example: `true`
-    #[serde(rename = "IsVisible", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_visible: Option<bool>,
     /// Whether it can be used to filter policies
     ///
     /// Required. Example: `false`
-    #[serde(rename = "CanFilterPolicy", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub can_filter_policy: Option<bool>,
     /// Whether it can be used to filter historical alarms
     ///
     /// Required. Example: `false`
-    #[serde(rename = "CanFilterHistory", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub can_filter_history: Option<bool>,
     /// Whether it can be used as an aggregate dimension
     ///
     /// Required. Example: `true`
-    #[serde(rename = "CanGroupBy", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub can_group_by: Option<bool>,
     /// Whether it must be used as an aggregate dimension
     ///
     /// Required. Example: `true`
-    #[serde(rename = "MustGroupBy", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub must_group_by: Option<bool>,
     /// The key to be replaced on the frontend
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `role`
-    #[serde(rename = "ShowValueReplace", default, skip_serializing_if = "Option::is_none")]
     pub show_value_replace: Option<String>,
 }
 
@@ -4296,14 +6359,74 @@ impl DimensionNew {
     }
 }
 
+impl lenient::Reply for DimensionNew {
+    const NAME: &'static str = "DimensionNew";
+    const FIELDS: &'static [&'static str] = &[
+        "Key",
+        "Name",
+        "IsRequired",
+        "Operators",
+        "IsMultiple",
+        "IsMutable",
+        "IsVisible",
+        "CanFilterPolicy",
+        "CanFilterHistory",
+        "CanGroupBy",
+        "MustGroupBy",
+        "ShowValueReplace",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.key),
+            1 => lenient::value(map, &mut self.name),
+            2 => lenient::scalar(map, &mut self.is_required),
+            3 => lenient::list(map, &mut self.operators),
+            4 => lenient::scalar(map, &mut self.is_multiple),
+            5 => lenient::scalar(map, &mut self.is_mutable),
+            6 => lenient::scalar(map, &mut self.is_visible),
+            7 => lenient::scalar(map, &mut self.can_filter_policy),
+            8 => lenient::scalar(map, &mut self.can_filter_history),
+            9 => lenient::scalar(map, &mut self.can_group_by),
+            10 => lenient::scalar(map, &mut self.must_group_by),
+            11 => lenient::value(map, &mut self.show_value_replace),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DimensionNew {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DimensionNew {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DimensionNew", 12)?
+            .opt("Key", &self.key)?
+            .opt("Name", &self.name)?
+            .opt("IsRequired", &self.is_required)?
+            .list("Operators", &self.operators)?
+            .opt("IsMultiple", &self.is_multiple)?
+            .opt("IsMutable", &self.is_mutable)?
+            .opt("IsVisible", &self.is_visible)?
+            .opt("CanFilterPolicy", &self.can_filter_policy)?
+            .opt("CanFilterHistory", &self.can_filter_history)?
+            .opt("CanGroupBy", &self.can_group_by)?
+            .opt("MustGroupBy", &self.must_group_by)?
+            .opt("ShowValueReplace", &self.show_value_replace)?
+            .end()
+    }
+}
+
 /// Dimension information
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DimensionsDesc {
     /// Array of dimension names
     ///
     /// Required.
-    #[serde(rename = "Dimensions", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub dimensions: Vec<String>,
 }
 
@@ -4316,36 +6439,59 @@ impl DimensionsDesc {
     }
 }
 
+impl lenient::Reply for DimensionsDesc {
+    const NAME: &'static str = "DimensionsDesc";
+    const FIELDS: &'static [&'static str] = &[
+        "Dimensions",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.dimensions),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DimensionsDesc {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DimensionsDesc {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DimensionsDesc", 1)?
+            .list("Dimensions", &self.dimensions)?
+            .end()
+    }
+}
+
 /// Event alarm conditions
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct EventCondition {
     /// Alarm notification frequency.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `86400`
-    #[serde(rename = "AlarmNotifyPeriod", default, skip_serializing_if = "Option::is_none")]
     pub alarm_notify_period: Option<String>,
     /// Predefined repeated notification policy. `0`: One-time alarm; `1`: exponential alarm; `2`: consecutive alarm
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `0`
-    #[serde(rename = "AlarmNotifyType", default, skip_serializing_if = "Option::is_none")]
     pub alarm_notify_type: Option<String>,
     /// Event ID.
     ///
     /// Example: `disk_readonly`
-    #[serde(rename = "EventID", default, skip_serializing_if = "Option::is_none")]
     pub event_id: Option<String>,
     /// Displayed event name.
     ///
     /// Example: `磁盘只读`
-    #[serde(rename = "EventDisplayName", default, skip_serializing_if = "Option::is_none")]
     pub event_display_name: Option<String>,
     /// Rule ID.
     ///
     /// Example: `200001`
-    #[serde(rename = "RuleID", default, skip_serializing_if = "Option::is_none")]
     pub rule_id: Option<String>,
     /// (Chinese only)
     ///
@@ -4354,7 +6500,6 @@ pub struct EventCondition {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `disk_readonly`
-    #[serde(rename = "MetricName", default, skip_serializing_if = "Option::is_none")]
     pub metric_name: Option<String>,
 }
 
@@ -4402,40 +6547,77 @@ impl EventCondition {
     }
 }
 
+impl lenient::Reply for EventCondition {
+    const NAME: &'static str = "EventCondition";
+    const FIELDS: &'static [&'static str] = &[
+        "AlarmNotifyPeriod",
+        "AlarmNotifyType",
+        "EventID",
+        "EventDisplayName",
+        "RuleID",
+        "MetricName",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.alarm_notify_period),
+            1 => lenient::value(map, &mut self.alarm_notify_type),
+            2 => lenient::value(map, &mut self.event_id),
+            3 => lenient::value(map, &mut self.event_display_name),
+            4 => lenient::value(map, &mut self.rule_id),
+            5 => lenient::value(map, &mut self.metric_name),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for EventCondition {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for EventCondition {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "EventCondition", 6)?
+            .opt("AlarmNotifyPeriod", &self.alarm_notify_period)?
+            .opt("AlarmNotifyType", &self.alarm_notify_type)?
+            .opt("EventID", &self.event_id)?
+            .opt("EventDisplayName", &self.event_display_name)?
+            .opt("RuleID", &self.rule_id)?
+            .opt("MetricName", &self.metric_name)?
+            .end()
+    }
+}
+
 /// TCMG authorized account information
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GrafanaAccountInfo {
     /// User account ID
     ///
     /// Example: `1000000000`
-    #[serde(rename = "UserId", default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// User permission
     ///
     /// Example: `Admin`
-    #[serde(rename = "Role", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub role: Vec<output::GrafanaAccountRole>,
     /// Remarks
     ///
     /// Example: `该账户的相关描述`
-    #[serde(rename = "Notes", default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
     /// Creation time
     ///
     /// Example: `2021-03-11T16:54:33+08:00`
-    #[serde(rename = "CreateAt", default, skip_serializing_if = "Option::is_none")]
     pub create_at: Option<String>,
     /// Instance ID
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `grafana-xxxx`
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// User’s root account UIN
     ///
     /// Example: `用户主账号 UIN`
-    #[serde(rename = "Uin", default, skip_serializing_if = "Option::is_none")]
     pub uin: Option<String>,
 }
 
@@ -4483,19 +6665,60 @@ impl GrafanaAccountInfo {
     }
 }
 
+impl lenient::Reply for GrafanaAccountInfo {
+    const NAME: &'static str = "GrafanaAccountInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "UserId",
+        "Role",
+        "Notes",
+        "CreateAt",
+        "InstanceId",
+        "Uin",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.user_id),
+            1 => lenient::list(map, &mut self.role),
+            2 => lenient::value(map, &mut self.notes),
+            3 => lenient::value(map, &mut self.create_at),
+            4 => lenient::value(map, &mut self.instance_id),
+            5 => lenient::value(map, &mut self.uin),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for GrafanaAccountInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for GrafanaAccountInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "GrafanaAccountInfo", 6)?
+            .opt("UserId", &self.user_id)?
+            .list("Role", &self.role)?
+            .opt("Notes", &self.notes)?
+            .opt("CreateAt", &self.create_at)?
+            .opt("InstanceId", &self.instance_id)?
+            .opt("Uin", &self.uin)?
+            .end()
+    }
+}
+
 /// TCMG account permission
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GrafanaAccountRole {
     /// Organization
     ///
     /// Example: `Org`
-    #[serde(rename = "Organization", default, skip_serializing_if = "Option::is_none")]
     pub organization: Option<String>,
     /// Permission
     ///
     /// Example: `Admin`
-    #[serde(rename = "Role", default, skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
 }
 
@@ -4519,40 +6742,65 @@ impl GrafanaAccountRole {
     }
 }
 
+impl lenient::Reply for GrafanaAccountRole {
+    const NAME: &'static str = "GrafanaAccountRole";
+    const FIELDS: &'static [&'static str] = &[
+        "Organization",
+        "Role",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.organization),
+            1 => lenient::value(map, &mut self.role),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for GrafanaAccountRole {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for GrafanaAccountRole {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "GrafanaAccountRole", 2)?
+            .opt("Organization", &self.organization)?
+            .opt("Role", &self.role)?
+            .end()
+    }
+}
+
 /// Grafana alert channel
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GrafanaChannel {
     /// Channel ID
     ///
     /// Required. Example: `channel-id`
-    #[serde(rename = "ChannelId", default, skip_serializing_if = "Option::is_none")]
     pub channel_id: Option<String>,
     /// Channel name
     ///
     /// Required. Example: `channel-name`
-    #[serde(rename = "ChannelName", default, skip_serializing_if = "Option::is_none")]
     pub channel_name: Option<String>,
     /// Array of alert channel template IDs
     ///
     /// Required. Example: `["notice-abcd1234"]`
-    #[serde(rename = "Receivers", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub receivers: Vec<String>,
     /// Creation time
     ///
     /// Required. Example: `2021-03-11T16:54:33+08:00`
-    #[serde(rename = "CreatedAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// Update time
     ///
     /// Required. Example: `2021-03-11T16:54:33+08:00`
-    #[serde(rename = "UpdatedAt", default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
     /// All valid organizations in an alert channel
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `["1", "2", "3"]`
-    #[serde(rename = "OrganizationIds", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub organization_ids: Vec<String>,
 }
 
@@ -4570,105 +6818,129 @@ impl GrafanaChannel {
     }
 }
 
+impl lenient::Reply for GrafanaChannel {
+    const NAME: &'static str = "GrafanaChannel";
+    const FIELDS: &'static [&'static str] = &[
+        "ChannelId",
+        "ChannelName",
+        "Receivers",
+        "CreatedAt",
+        "UpdatedAt",
+        "OrganizationIds",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.channel_id),
+            1 => lenient::value(map, &mut self.channel_name),
+            2 => lenient::list(map, &mut self.receivers),
+            3 => lenient::value(map, &mut self.created_at),
+            4 => lenient::value(map, &mut self.updated_at),
+            5 => lenient::list(map, &mut self.organization_ids),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for GrafanaChannel {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for GrafanaChannel {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "GrafanaChannel", 6)?
+            .opt("ChannelId", &self.channel_id)?
+            .opt("ChannelName", &self.channel_name)?
+            .list("Receivers", &self.receivers)?
+            .opt("CreatedAt", &self.created_at)?
+            .opt("UpdatedAt", &self.updated_at)?
+            .list("OrganizationIds", &self.organization_ids)?
+            .end()
+    }
+}
+
 /// Instance type when the Grafana instance is queried
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GrafanaInstanceInfo {
     /// Instance name
     ///
     /// Example: `my-instance`
-    #[serde(rename = "InstanceName", default, skip_serializing_if = "Option::is_none")]
     pub instance_name: Option<String>,
     /// Instance ID
     ///
     /// Example: `grafana-abcdefgh`
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// Region
     ///
     /// Example: `ap-guangzhou`
-    #[serde(rename = "Region", default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// VPC ID
     ///
     /// Example: `vpc-abcdef`
-    #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// Array of subnet IDs
     ///
     /// Example: `["subnet-abcdef"]`
-    #[serde(rename = "SubnetIds", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub subnet_ids: Vec<String>,
     /// Grafana private network address
     ///
     /// Example: `192.168.0.1`
-    #[serde(rename = "InternetUrl", default, skip_serializing_if = "Option::is_none")]
     pub internet_url: Option<String>,
     /// Grafana public network address
     ///
     /// Example: `192.168.0.1`
-    #[serde(rename = "InternalUrl", default, skip_serializing_if = "Option::is_none")]
     pub internal_url: Option<String>,
     /// Creation time
     ///
     /// Example: `2021-03-11T16:54:33+08:00`
-    #[serde(rename = "CreatedAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// Status. Valid values: `1` (creating), `2` (running), `3` (abnormal), `4` (restarting), `5` (stopping), `6` (stopped), `7` (deleted).
     ///
     /// Example: `1`
-    #[serde(rename = "InstanceStatus", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub instance_status: Option<i64>,
     /// Instance tag
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Example: `[{"key":"1","value":"2"}]`
-    #[serde(rename = "TagSpecification", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tag_specification: Vec<output::PrometheusTag>,
     /// Instance AZ
     ///
     /// Example: `ap-guangzhou-6`
-    #[serde(rename = "Zone", default, skip_serializing_if = "Option::is_none")]
     pub zone: Option<String>,
     /// Billing mode. Valid value: `1` (yearly/monthly subscription).
     ///
     /// Example: `1`
-    #[serde(rename = "InstanceChargeType", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub instance_charge_type: Option<i64>,
     /// VPC name
     ///
     /// Example: `Default-VPC`
-    #[serde(rename = "VpcName", default, skip_serializing_if = "Option::is_none")]
     pub vpc_name: Option<String>,
     /// Subnet name
     ///
     /// Example: `Default-Subnet`
-    #[serde(rename = "SubnetName", default, skip_serializing_if = "Option::is_none")]
     pub subnet_name: Option<String>,
     /// Region ID
     ///
     /// Example: `1`
-    #[serde(rename = "RegionId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub region_id: Option<i64>,
     /// The full URL used to access this instance
     ///
     /// Example: `http://127.0.0.1`
-    #[serde(rename = "RootUrl", default, skip_serializing_if = "Option::is_none")]
     pub root_url: Option<String>,
     /// Whether to enable SSO
     ///
     /// Example: `true`
-    #[serde(rename = "EnableSSO", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub enable_sso: Option<bool>,
     /// Version number
     ///
     /// Example: `v7.4.2`
-    #[serde(rename = "Version", default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
     /// Whether to enable CAM authentication during SSO
     ///
     /// Example: `true`
-    #[serde(rename = "EnableSSOCamCheck", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub enable_sso_cam_check: Option<bool>,
 }
 
@@ -4794,35 +7066,112 @@ impl GrafanaInstanceInfo {
     }
 }
 
+impl lenient::Reply for GrafanaInstanceInfo {
+    const NAME: &'static str = "GrafanaInstanceInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "InstanceName",
+        "InstanceId",
+        "Region",
+        "VpcId",
+        "SubnetIds",
+        "InternetUrl",
+        "InternalUrl",
+        "CreatedAt",
+        "InstanceStatus",
+        "TagSpecification",
+        "Zone",
+        "InstanceChargeType",
+        "VpcName",
+        "SubnetName",
+        "RegionId",
+        "RootUrl",
+        "EnableSSO",
+        "Version",
+        "EnableSSOCamCheck",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.instance_name),
+            1 => lenient::value(map, &mut self.instance_id),
+            2 => lenient::value(map, &mut self.region),
+            3 => lenient::value(map, &mut self.vpc_id),
+            4 => lenient::list(map, &mut self.subnet_ids),
+            5 => lenient::value(map, &mut self.internet_url),
+            6 => lenient::value(map, &mut self.internal_url),
+            7 => lenient::value(map, &mut self.created_at),
+            8 => lenient::scalar(map, &mut self.instance_status),
+            9 => lenient::list(map, &mut self.tag_specification),
+            10 => lenient::value(map, &mut self.zone),
+            11 => lenient::scalar(map, &mut self.instance_charge_type),
+            12 => lenient::value(map, &mut self.vpc_name),
+            13 => lenient::value(map, &mut self.subnet_name),
+            14 => lenient::scalar(map, &mut self.region_id),
+            15 => lenient::value(map, &mut self.root_url),
+            16 => lenient::scalar(map, &mut self.enable_sso),
+            17 => lenient::value(map, &mut self.version),
+            18 => lenient::scalar(map, &mut self.enable_sso_cam_check),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for GrafanaInstanceInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for GrafanaInstanceInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "GrafanaInstanceInfo", 19)?
+            .opt("InstanceName", &self.instance_name)?
+            .opt("InstanceId", &self.instance_id)?
+            .opt("Region", &self.region)?
+            .opt("VpcId", &self.vpc_id)?
+            .list("SubnetIds", &self.subnet_ids)?
+            .opt("InternetUrl", &self.internet_url)?
+            .opt("InternalUrl", &self.internal_url)?
+            .opt("CreatedAt", &self.created_at)?
+            .opt("InstanceStatus", &self.instance_status)?
+            .list("TagSpecification", &self.tag_specification)?
+            .opt("Zone", &self.zone)?
+            .opt("InstanceChargeType", &self.instance_charge_type)?
+            .opt("VpcName", &self.vpc_name)?
+            .opt("SubnetName", &self.subnet_name)?
+            .opt("RegionId", &self.region_id)?
+            .opt("RootUrl", &self.root_url)?
+            .opt("EnableSSO", &self.enable_sso)?
+            .opt("Version", &self.version)?
+            .opt("EnableSSOCamCheck", &self.enable_sso_cam_check)?
+            .end()
+    }
+}
+
 /// Grafana instance configuration
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GrafanaIntegrationConfig {
     /// Integration ID
     ///
     /// Example: `my-instance`
-    #[serde(rename = "IntegrationId", default, skip_serializing_if = "Option::is_none")]
     pub integration_id: Option<String>,
     /// Integration type
     ///
     /// Example: `grafana`
-    #[serde(rename = "Kind", default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
     /// Integration content
     ///
     /// Example: `"{}"`
-    #[serde(rename = "Content", default, skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
     /// Integration description
     ///
     /// Example: `集成描述`
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Grafana redirection address
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `Grafana 地址`
-    #[serde(rename = "GrafanaURL", default, skip_serializing_if = "Option::is_none")]
     pub grafana_url: Option<String>,
 }
 
@@ -4864,57 +7213,88 @@ impl GrafanaIntegrationConfig {
     }
 }
 
+impl lenient::Reply for GrafanaIntegrationConfig {
+    const NAME: &'static str = "GrafanaIntegrationConfig";
+    const FIELDS: &'static [&'static str] = &[
+        "IntegrationId",
+        "Kind",
+        "Content",
+        "Description",
+        "GrafanaURL",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.integration_id),
+            1 => lenient::value(map, &mut self.kind),
+            2 => lenient::value(map, &mut self.content),
+            3 => lenient::value(map, &mut self.description),
+            4 => lenient::value(map, &mut self.grafana_url),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for GrafanaIntegrationConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for GrafanaIntegrationConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "GrafanaIntegrationConfig", 5)?
+            .opt("IntegrationId", &self.integration_id)?
+            .opt("Kind", &self.kind)?
+            .opt("Content", &self.content)?
+            .opt("Description", &self.description)?
+            .opt("GrafanaURL", &self.grafana_url)?
+            .end()
+    }
+}
+
 /// Grafana notification channel
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GrafanaNotificationChannel {
     /// Channel ID
     ///
     /// Example: `channel-id`
-    #[serde(rename = "ChannelId", default, skip_serializing_if = "Option::is_none")]
     pub channel_id: Option<String>,
     /// Channel name
     ///
     /// Example: `channel-name`
-    #[serde(rename = "ChannelName", default, skip_serializing_if = "Option::is_none")]
     pub channel_name: Option<String>,
     /// Array of notification channel template IDs
     ///
     /// Example: `["receiver-1234abcd"]`
-    #[serde(rename = "Receivers", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub receivers: Vec<String>,
     /// Creation time
     ///
     /// Example: `2021-03-11T16:54:33+08:00`
-    #[serde(rename = "CreatedAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// Update time
     ///
     /// Example: `2021-03-11T16:54:33+08:00`
-    #[serde(rename = "UpdatedAt", default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
     /// Default valid organization. This parameter has been deprecated. Please use `OrganizationIds` instead.
     ///
     /// Example: `1`
-    #[serde(rename = "OrgId", default, skip_serializing_if = "Option::is_none")]
     pub org_id: Option<String>,
     /// Extra valid organization. This parameter has been deprecated. Please use `OrganizationIds` instead.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `["2", "3"]`
-    #[serde(rename = "ExtraOrgIds", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub extra_org_ids: Vec<String>,
     /// (Chinese only) 生效组织，已废弃，请使用 OrganizationIds
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `["1", "2", "3"]`
-    #[serde(rename = "OrgIds", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub org_ids: Vec<String>,
     /// (Chinese only) 告警渠道的所有生效组织
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `["1", "2", "3"]`
-    #[serde(rename = "OrganizationIds", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub organization_ids: Vec<String>,
 }
 
@@ -4980,20 +7360,70 @@ impl GrafanaNotificationChannel {
     }
 }
 
+impl lenient::Reply for GrafanaNotificationChannel {
+    const NAME: &'static str = "GrafanaNotificationChannel";
+    const FIELDS: &'static [&'static str] = &[
+        "ChannelId",
+        "ChannelName",
+        "Receivers",
+        "CreatedAt",
+        "UpdatedAt",
+        "OrgId",
+        "ExtraOrgIds",
+        "OrgIds",
+        "OrganizationIds",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.channel_id),
+            1 => lenient::value(map, &mut self.channel_name),
+            2 => lenient::list(map, &mut self.receivers),
+            3 => lenient::value(map, &mut self.created_at),
+            4 => lenient::value(map, &mut self.updated_at),
+            5 => lenient::value(map, &mut self.org_id),
+            6 => lenient::list(map, &mut self.extra_org_ids),
+            7 => lenient::list(map, &mut self.org_ids),
+            8 => lenient::list(map, &mut self.organization_ids),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for GrafanaNotificationChannel {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for GrafanaNotificationChannel {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "GrafanaNotificationChannel", 9)?
+            .opt("ChannelId", &self.channel_id)?
+            .opt("ChannelName", &self.channel_name)?
+            .list("Receivers", &self.receivers)?
+            .opt("CreatedAt", &self.created_at)?
+            .opt("UpdatedAt", &self.updated_at)?
+            .opt("OrgId", &self.org_id)?
+            .list("ExtraOrgIds", &self.extra_org_ids)?
+            .list("OrgIds", &self.org_ids)?
+            .list("OrganizationIds", &self.organization_ids)?
+            .end()
+    }
+}
+
 /// Grafana plugin
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GrafanaPlugin {
     /// Grafana plugin ID
     ///
     /// Required. Example: `piechart`
-    #[serde(rename = "PluginId", default, skip_serializing_if = "Option::is_none")]
     pub plugin_id: Option<String>,
     /// Grafana plugin version
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `v1.0.0`
-    #[serde(rename = "Version", default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
 }
 
@@ -5007,19 +7437,48 @@ impl GrafanaPlugin {
     }
 }
 
+impl lenient::Reply for GrafanaPlugin {
+    const NAME: &'static str = "GrafanaPlugin";
+    const FIELDS: &'static [&'static str] = &[
+        "PluginId",
+        "Version",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.plugin_id),
+            1 => lenient::value(map, &mut self.version),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for GrafanaPlugin {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for GrafanaPlugin {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "GrafanaPlugin", 2)?
+            .opt("PluginId", &self.plugin_id)?
+            .opt("Version", &self.version)?
+            .end()
+    }
+}
+
 /// (Chinese only) Grafana 版本
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GrafanaVersion {
     /// (Chinese only) 版本别名
     ///
     /// Required. Example: `v7.4.2`
-    #[serde(rename = "Alias", default, skip_serializing_if = "Option::is_none")]
     pub alias: Option<String>,
     /// (Chinese only) 版本
     ///
     /// Required. Example: `v7.4.2`
-    #[serde(rename = "Version", default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
 }
 
@@ -5033,21 +7492,50 @@ impl GrafanaVersion {
     }
 }
 
+impl lenient::Reply for GrafanaVersion {
+    const NAME: &'static str = "GrafanaVersion";
+    const FIELDS: &'static [&'static str] = &[
+        "Alias",
+        "Version",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.alias),
+            1 => lenient::value(map, &mut self.version),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for GrafanaVersion {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for GrafanaVersion {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "GrafanaVersion", 2)?
+            .opt("Alias", &self.alias)?
+            .opt("Version", &self.version)?
+            .end()
+    }
+}
+
 /// InstanceGroup in Alarms returned by the DescribeBasicAlarmList API
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct InstanceGroup {
     /// Instance group ID.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `1266`
-    #[serde(rename = "InstanceGroupId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub instance_group_id: Option<i64>,
     /// Instance group name.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `"name_01"`
-    #[serde(rename = "InstanceGroupName", default, skip_serializing_if = "Option::is_none")]
     pub instance_group_name: Option<String>,
 }
 
@@ -5061,19 +7549,48 @@ impl InstanceGroup {
     }
 }
 
+impl lenient::Reply for InstanceGroup {
+    const NAME: &'static str = "InstanceGroup";
+    const FIELDS: &'static [&'static str] = &[
+        "InstanceGroupId",
+        "InstanceGroupName",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.instance_group_id),
+            1 => lenient::value(map, &mut self.instance_group_name),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for InstanceGroup {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for InstanceGroup {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "InstanceGroup", 2)?
+            .opt("InstanceGroupId", &self.instance_group_id)?
+            .opt("InstanceGroupName", &self.instance_group_name)?
+            .end()
+    }
+}
+
 /// Instance group of alarm object
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct InstanceGroups {
     /// Instance group ID
     ///
     /// Required. Example: `1662`
-    #[serde(rename = "Id", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Instance group name
     ///
     /// Required. Example: `"name_01"`
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 
@@ -5087,44 +7604,68 @@ impl InstanceGroups {
     }
 }
 
+impl lenient::Reply for InstanceGroups {
+    const NAME: &'static str = "InstanceGroups";
+    const FIELDS: &'static [&'static str] = &[
+        "Id",
+        "Name",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.id),
+            1 => lenient::value(map, &mut self.name),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for InstanceGroups {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for InstanceGroups {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "InstanceGroups", 2)?
+            .opt("Id", &self.id)?
+            .opt("Name", &self.name)?
+            .end()
+    }
+}
+
 /// Export integration configuration
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct IntegrationConfiguration {
     /// Name
     ///
     /// Example: `integration-name`
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Type
     ///
     /// Example: `blackbox-exporter`
-    #[serde(rename = "Kind", default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
     /// Content
     ///
     /// Example: `{"name":"test","kind":"blackbox-exporter","spec":{"scrapeSpec":{"interval":"15s"},"instanceSpec":{"module":"http_get","urls":["http://test.com"]},"exporterSpec":{}}}`
-    #[serde(rename = "Content", default, skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
     /// Status
     ///
     /// Example: `1`
-    #[serde(rename = "Status", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub status: Option<i64>,
     /// Instance type
     ///
     /// Example: `MySQL`
-    #[serde(rename = "Category", default, skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
     /// Instance description
     ///
     /// Example: `root:**@localhost:3306`
-    #[serde(rename = "InstanceDesc", default, skip_serializing_if = "Option::is_none")]
     pub instance_desc: Option<String>,
     /// Dashboard URL
     ///
     /// Example: `http://xx`
-    #[serde(rename = "GrafanaDashboardURL", default, skip_serializing_if = "Option::is_none")]
     pub grafana_dashboard_url: Option<String>,
 }
 
@@ -5178,34 +7719,75 @@ impl IntegrationConfiguration {
     }
 }
 
+impl lenient::Reply for IntegrationConfiguration {
+    const NAME: &'static str = "IntegrationConfiguration";
+    const FIELDS: &'static [&'static str] = &[
+        "Name",
+        "Kind",
+        "Content",
+        "Status",
+        "Category",
+        "InstanceDesc",
+        "GrafanaDashboardURL",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.name),
+            1 => lenient::value(map, &mut self.kind),
+            2 => lenient::value(map, &mut self.content),
+            3 => lenient::scalar(map, &mut self.status),
+            4 => lenient::value(map, &mut self.category),
+            5 => lenient::value(map, &mut self.instance_desc),
+            6 => lenient::value(map, &mut self.grafana_dashboard_url),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for IntegrationConfiguration {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for IntegrationConfiguration {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "IntegrationConfiguration", 7)?
+            .opt("Name", &self.name)?
+            .opt("Kind", &self.kind)?
+            .opt("Content", &self.content)?
+            .opt("Status", &self.status)?
+            .opt("Category", &self.category)?
+            .opt("InstanceDesc", &self.instance_desc)?
+            .opt("GrafanaDashboardURL", &self.grafana_dashboard_url)?
+            .end()
+    }
+}
+
 /// (Chinese only) prometheus集成指标详情
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct IntegrationMetric {
     /// (Chinese only) 指标名
     ///
     /// Example: `qce_cvm_tcpcurrestab_max`
-    #[serde(rename = "MetricName", default, skip_serializing_if = "Option::is_none")]
     pub metric_name: Option<String>,
     /// (Chinese only) 指标名称
     ///
     /// Example: `TCP 连接数`
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// (Chinese only) 统计类型
     ///
     /// Example: `GAUGE`
-    #[serde(rename = "MetricType", default, skip_serializing_if = "Option::is_none")]
     pub metric_type: Option<String>,
     /// (Chinese only) 单位
     ///
     /// Example: `%`
-    #[serde(rename = "Unit", default, skip_serializing_if = "Option::is_none")]
     pub unit: Option<String>,
     /// (Chinese only) 指标详细描述
     ///
     /// Example: `TCP 连接数量`
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 
@@ -5247,24 +7829,61 @@ impl IntegrationMetric {
     }
 }
 
+impl lenient::Reply for IntegrationMetric {
+    const NAME: &'static str = "IntegrationMetric";
+    const FIELDS: &'static [&'static str] = &[
+        "MetricName",
+        "Name",
+        "MetricType",
+        "Unit",
+        "Description",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.metric_name),
+            1 => lenient::value(map, &mut self.name),
+            2 => lenient::value(map, &mut self.metric_type),
+            3 => lenient::value(map, &mut self.unit),
+            4 => lenient::value(map, &mut self.description),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for IntegrationMetric {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for IntegrationMetric {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "IntegrationMetric", 5)?
+            .opt("MetricName", &self.metric_name)?
+            .opt("Name", &self.name)?
+            .opt("MetricType", &self.metric_type)?
+            .opt("Unit", &self.unit)?
+            .opt("Description", &self.description)?
+            .end()
+    }
+}
+
 /// (Chinese only) prometheus集成分组指标
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct IntegrationMetricGroup {
     /// (Chinese only) 分组标识
     ///
     /// Example: `qcloud`
-    #[serde(rename = "Group", default, skip_serializing_if = "Option::is_none")]
     pub group: Option<String>,
     /// (Chinese only) 指标详情
     ///
     /// Example: `[{"Group":"cdb","MetricName":"qce_cdb_abortedclients_sum","Name":"异常关闭的客户端连接数","MetricType":"","Unit":"Count","Description":"由于客户端在没有正确关闭连接的情况下死亡而中止的连接数"}]`
-    #[serde(rename = "Metrics", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub metrics: Vec<output::IntegrationMetric>,
     /// (Chinese only) 分组名称
     ///
     /// Example: `云服务器`
-    #[serde(rename = "GroupName", default, skip_serializing_if = "Option::is_none")]
     pub group_name: Option<String>,
 }
 
@@ -5294,19 +7913,51 @@ impl IntegrationMetricGroup {
     }
 }
 
+impl lenient::Reply for IntegrationMetricGroup {
+    const NAME: &'static str = "IntegrationMetricGroup";
+    const FIELDS: &'static [&'static str] = &[
+        "Group",
+        "Metrics",
+        "GroupName",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.group),
+            1 => lenient::list(map, &mut self.metrics),
+            2 => lenient::value(map, &mut self.group_name),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for IntegrationMetricGroup {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for IntegrationMetricGroup {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "IntegrationMetricGroup", 3)?
+            .opt("Group", &self.group)?
+            .list("Metrics", &self.metrics)?
+            .opt("GroupName", &self.group_name)?
+            .end()
+    }
+}
+
 /// Tags in K8s, which generally exist in the form of an array.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Label {
     /// Label name
     ///
     /// Required. Example: `label-name`
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Label value
     ///
     /// Required. Example: `label-value`
-    #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
 
@@ -5320,39 +7971,65 @@ impl Label {
     }
 }
 
+impl lenient::Reply for Label {
+    const NAME: &'static str = "Label";
+    const FIELDS: &'static [&'static str] = &[
+        "Name",
+        "Value",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.name),
+            1 => lenient::value(map, &mut self.value),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Label {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for Label {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "Label", 2)?
+            .opt("Name", &self.name)?
+            .opt("Value", &self.value)?
+            .end()
+    }
+}
+
 /// Prometheus agent management command line
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ManagementCommand {
     /// Agent installation command
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `Agent 具体安装命令`
-    #[serde(rename = "Install", default, skip_serializing_if = "Option::is_none")]
     pub install: Option<String>,
     /// Agent restart command
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `Agent 具体重启命令`
-    #[serde(rename = "Restart", default, skip_serializing_if = "Option::is_none")]
     pub restart: Option<String>,
     /// Agent stop command
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `Agent 具体停止命令`
-    #[serde(rename = "Stop", default, skip_serializing_if = "Option::is_none")]
     pub stop: Option<String>,
     /// Agent status detection command
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `Agent 具体状态命令`
-    #[serde(rename = "StatusCheck", default, skip_serializing_if = "Option::is_none")]
     pub status_check: Option<String>,
     /// Agent log detection command
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `Agent 具体日志命令`
-    #[serde(rename = "LogCheck", default, skip_serializing_if = "Option::is_none")]
     pub log_check: Option<String>,
 }
 
@@ -5369,80 +8046,107 @@ impl ManagementCommand {
     }
 }
 
+impl lenient::Reply for ManagementCommand {
+    const NAME: &'static str = "ManagementCommand";
+    const FIELDS: &'static [&'static str] = &[
+        "Install",
+        "Restart",
+        "Stop",
+        "StatusCheck",
+        "LogCheck",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.install),
+            1 => lenient::value(map, &mut self.restart),
+            2 => lenient::value(map, &mut self.stop),
+            3 => lenient::value(map, &mut self.status_check),
+            4 => lenient::value(map, &mut self.log_check),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ManagementCommand {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ManagementCommand {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ManagementCommand", 5)?
+            .opt("Install", &self.install)?
+            .opt("Restart", &self.restart)?
+            .opt("Stop", &self.stop)?
+            .opt("StatusCheck", &self.status_check)?
+            .opt("LogCheck", &self.log_check)?
+            .end()
+    }
+}
+
 /// Metric, which can be used to set alarms and query data
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Metric {
     /// Alarm policy type
     ///
     /// Example: `cvm_device`
-    #[serde(rename = "Namespace", default, skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
     /// Metric name
     ///
     /// Example: `CpuUsage`
-    #[serde(rename = "MetricName", default, skip_serializing_if = "Option::is_none")]
     pub metric_name: Option<String>,
     /// Metric display name
     ///
     /// Example: `CPU利用率`
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Minimum value
     ///
     /// Example: `0`
-    #[serde(rename = "Min", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub min: Option<f64>,
     /// Maximum value
     ///
     /// Example: `100`
-    #[serde(rename = "Max", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub max: Option<f64>,
     /// Dimension list
     ///
     /// Example: `["vm_uuid"]`
-    #[serde(rename = "Dimensions", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub dimensions: Vec<String>,
     /// Unit
     ///
     /// Example: `%`
-    #[serde(rename = "Unit", default, skip_serializing_if = "Option::is_none")]
     pub unit: Option<String>,
     /// Metric configuration
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "MetricConfig", default, skip_serializing_if = "Option::is_none")]
     pub metric_config: Option<output::MetricConfig>,
     /// Whether it is an advanced metric. 1: Yes; 0: No.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `0`
-    #[serde(rename = "IsAdvanced", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_advanced: Option<i64>,
     /// Whether the advanced metric feature is enabled. 1: Yes; 0: No.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `0`
-    #[serde(rename = "IsOpen", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_open: Option<i64>,
     /// Integration center product ID.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `0`
-    #[serde(rename = "ProductId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub product_id: Option<i64>,
     /// Matching operator
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "Operators", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub operators: Vec<output::Operator>,
     /// Metric monitoring granularity
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `[5,60]`
-    #[serde(rename = "Periods", default, deserialize_with = "tencentcloud_runtime::de::lenient_list", skip_serializing_if = "Vec::is_empty")]
     pub periods: Vec<i64>,
     /// (Chinese only)
     ///
@@ -5451,7 +8155,6 @@ pub struct Metric {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `1`
-    #[serde(rename = "IsLatenessMetric", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_lateness_metric: Option<i64>,
 }
 
@@ -5547,24 +8250,88 @@ impl Metric {
     }
 }
 
+impl lenient::Reply for Metric {
+    const NAME: &'static str = "Metric";
+    const FIELDS: &'static [&'static str] = &[
+        "Namespace",
+        "MetricName",
+        "Description",
+        "Min",
+        "Max",
+        "Dimensions",
+        "Unit",
+        "MetricConfig",
+        "IsAdvanced",
+        "IsOpen",
+        "ProductId",
+        "Operators",
+        "Periods",
+        "IsLatenessMetric",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.namespace),
+            1 => lenient::value(map, &mut self.metric_name),
+            2 => lenient::value(map, &mut self.description),
+            3 => lenient::scalar(map, &mut self.min),
+            4 => lenient::scalar(map, &mut self.max),
+            5 => lenient::list(map, &mut self.dimensions),
+            6 => lenient::value(map, &mut self.unit),
+            7 => lenient::value(map, &mut self.metric_config),
+            8 => lenient::scalar(map, &mut self.is_advanced),
+            9 => lenient::scalar(map, &mut self.is_open),
+            10 => lenient::scalar(map, &mut self.product_id),
+            11 => lenient::list(map, &mut self.operators),
+            12 => lenient::scalars(map, &mut self.periods),
+            13 => lenient::scalar(map, &mut self.is_lateness_metric),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Metric {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for Metric {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "Metric", 14)?
+            .opt("Namespace", &self.namespace)?
+            .opt("MetricName", &self.metric_name)?
+            .opt("Description", &self.description)?
+            .opt("Min", &self.min)?
+            .opt("Max", &self.max)?
+            .list("Dimensions", &self.dimensions)?
+            .opt("Unit", &self.unit)?
+            .opt("MetricConfig", &self.metric_config)?
+            .opt("IsAdvanced", &self.is_advanced)?
+            .opt("IsOpen", &self.is_open)?
+            .opt("ProductId", &self.product_id)?
+            .list("Operators", &self.operators)?
+            .list("Periods", &self.periods)?
+            .opt("IsLatenessMetric", &self.is_lateness_metric)?
+            .end()
+    }
+}
+
 /// Metric configuration
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct MetricConfig {
     /// Allowed operator
     ///
     /// Required. Example: `["*"]`
-    #[serde(rename = "Operator", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub operator: Vec<String>,
     /// Allowed data cycle in seconds
     ///
     /// Required. Example: `[1]`
-    #[serde(rename = "Period", default, deserialize_with = "tencentcloud_runtime::de::lenient_list", skip_serializing_if = "Vec::is_empty")]
     pub period: Vec<i64>,
     /// Allowed number of continuous cycles
     ///
     /// Required. Example: `[3600]`
-    #[serde(rename = "ContinuePeriod", default, deserialize_with = "tencentcloud_runtime::de::lenient_list", skip_serializing_if = "Vec::is_empty")]
     pub continue_period: Vec<i64>,
 }
 
@@ -5579,19 +8346,51 @@ impl MetricConfig {
     }
 }
 
+impl lenient::Reply for MetricConfig {
+    const NAME: &'static str = "MetricConfig";
+    const FIELDS: &'static [&'static str] = &[
+        "Operator",
+        "Period",
+        "ContinuePeriod",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.operator),
+            1 => lenient::scalars(map, &mut self.period),
+            2 => lenient::scalars(map, &mut self.continue_period),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for MetricConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for MetricConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "MetricConfig", 3)?
+            .list("Operator", &self.operator)?
+            .list("Period", &self.period)?
+            .list("ContinuePeriod", &self.continue_period)?
+            .end()
+    }
+}
+
 /// `DescribeMetricData` output parameters
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct MetricData {
     /// Metric name
     ///
     /// Example: `cpu_usages`
-    #[serde(rename = "MetricName", default, skip_serializing_if = "Option::is_none")]
     pub metric_name: Option<String>,
     /// Monitoring data point
     ///
     /// Example: `[{}]`
-    #[serde(rename = "Points", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub points: Vec<output::MetricDataPoint>,
 }
 
@@ -5615,19 +8414,48 @@ impl MetricData {
     }
 }
 
+impl lenient::Reply for MetricData {
+    const NAME: &'static str = "MetricData";
+    const FIELDS: &'static [&'static str] = &[
+        "MetricName",
+        "Points",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.metric_name),
+            1 => lenient::list(map, &mut self.points),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for MetricData {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for MetricData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "MetricData", 2)?
+            .opt("MetricName", &self.metric_name)?
+            .list("Points", &self.points)?
+            .end()
+    }
+}
+
 /// `DescribeMetricData` output parameters
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct MetricDataPoint {
     /// Combination of instance object dimensions
     ///
     /// Required.
-    #[serde(rename = "Dimensions", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub dimensions: Vec<output::Dimension>,
     /// Data point list
     ///
     /// Required.
-    #[serde(rename = "Values", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub values: Vec<output::Point>,
 }
 
@@ -5641,19 +8469,48 @@ impl MetricDataPoint {
     }
 }
 
+impl lenient::Reply for MetricDataPoint {
+    const NAME: &'static str = "MetricDataPoint";
+    const FIELDS: &'static [&'static str] = &[
+        "Dimensions",
+        "Values",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.dimensions),
+            1 => lenient::list(map, &mut self.values),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for MetricDataPoint {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for MetricDataPoint {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "MetricDataPoint", 2)?
+            .list("Dimensions", &self.dimensions)?
+            .list("Values", &self.values)?
+            .end()
+    }
+}
+
 /// Meaning of metric data
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct MetricObjectMeaning {
     /// Meaning of the metric in English
     ///
     /// Required.
-    #[serde(rename = "En", default, skip_serializing_if = "Option::is_none")]
     pub en: Option<String>,
     /// Meaning of the metric in Chinese
     ///
     /// Required.
-    #[serde(rename = "Zh", default, skip_serializing_if = "Option::is_none")]
     pub zh: Option<String>,
 }
 
@@ -5667,61 +8524,82 @@ impl MetricObjectMeaning {
     }
 }
 
+impl lenient::Reply for MetricObjectMeaning {
+    const NAME: &'static str = "MetricObjectMeaning";
+    const FIELDS: &'static [&'static str] = &[
+        "En",
+        "Zh",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.en),
+            1 => lenient::value(map, &mut self.zh),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for MetricObjectMeaning {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for MetricObjectMeaning {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "MetricObjectMeaning", 2)?
+            .opt("En", &self.en)?
+            .opt("Zh", &self.zh)?
+            .end()
+    }
+}
+
 /// Description of the unit and supported statistical period of the business metric
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct MetricSet {
     /// Namespace. Each Tencent Cloud product has a namespace
     ///
     /// Required. Example: `QCE/CVM`
-    #[serde(rename = "Namespace", default, skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
     /// Metric Name
     ///
     /// Required. Example: `AccOuttraffic`
-    #[serde(rename = "MetricName", default, skip_serializing_if = "Option::is_none")]
     pub metric_name: Option<String>,
     /// Unit used by the metric
     ///
     /// Required. Example: `MB`
-    #[serde(rename = "Unit", default, skip_serializing_if = "Option::is_none")]
     pub unit: Option<String>,
     /// Unit used by the metric
     ///
     /// Required. Example: `""`
-    #[serde(rename = "UnitCname", default, skip_serializing_if = "Option::is_none")]
     pub unit_cname: Option<String>,
     /// Statistical period in seconds supported by the metric, such as 60 and 300
     ///
     /// Required. Example: `[10,60]`
-    #[serde(rename = "Period", default, deserialize_with = "tencentcloud_runtime::de::lenient_list", skip_serializing_if = "Vec::is_empty")]
     pub period: Vec<i64>,
     /// Metric method during the statistical period
     ///
     /// Required.
-    #[serde(rename = "Periods", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub periods: Vec<output::PeriodsSt>,
     /// Meaning of the statistical metric
     ///
     /// Required.
-    #[serde(rename = "Meaning", default, skip_serializing_if = "Option::is_none")]
     pub meaning: Option<output::MetricObjectMeaning>,
     /// Dimension description
     ///
     /// Required.
-    #[serde(rename = "Dimensions", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub dimensions: Vec<output::DimensionsDesc>,
     /// Metric name (in Chinese).
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `公网出流量面积`
-    #[serde(rename = "MetricCName", default, skip_serializing_if = "Option::is_none")]
     pub metric_c_name: Option<String>,
     /// Metric name (in English).
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `AccOuttraffic`
-    #[serde(rename = "MetricEName", default, skip_serializing_if = "Option::is_none")]
     pub metric_e_name: Option<String>,
 }
 
@@ -5743,24 +8621,76 @@ impl MetricSet {
     }
 }
 
+impl lenient::Reply for MetricSet {
+    const NAME: &'static str = "MetricSet";
+    const FIELDS: &'static [&'static str] = &[
+        "Namespace",
+        "MetricName",
+        "Unit",
+        "UnitCname",
+        "Period",
+        "Periods",
+        "Meaning",
+        "Dimensions",
+        "MetricCName",
+        "MetricEName",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.namespace),
+            1 => lenient::value(map, &mut self.metric_name),
+            2 => lenient::value(map, &mut self.unit),
+            3 => lenient::value(map, &mut self.unit_cname),
+            4 => lenient::scalars(map, &mut self.period),
+            5 => lenient::list(map, &mut self.periods),
+            6 => lenient::value(map, &mut self.meaning),
+            7 => lenient::list(map, &mut self.dimensions),
+            8 => lenient::value(map, &mut self.metric_c_name),
+            9 => lenient::value(map, &mut self.metric_e_name),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for MetricSet {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for MetricSet {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "MetricSet", 10)?
+            .opt("Namespace", &self.namespace)?
+            .opt("MetricName", &self.metric_name)?
+            .opt("Unit", &self.unit)?
+            .opt("UnitCname", &self.unit_cname)?
+            .list("Period", &self.period)?
+            .list("Periods", &self.periods)?
+            .opt("Meaning", &self.meaning)?
+            .list("Dimensions", &self.dimensions)?
+            .opt("MetricCName", &self.metric_c_name)?
+            .opt("MetricEName", &self.metric_e_name)?
+            .end()
+    }
+}
+
 /// Monitoring type details
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct MonitorTypeInfo {
     /// Monitoring type ID
     ///
     /// Required. Example: `19023`
-    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Monitoring type
     ///
     /// Required. Example: `MT_QCE`
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Sort order
     ///
     /// Required. Example: `1`
-    #[serde(rename = "SortId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub sort_id: Option<i64>,
 }
 
@@ -5775,19 +8705,51 @@ impl MonitorTypeInfo {
     }
 }
 
+impl lenient::Reply for MonitorTypeInfo {
+    const NAME: &'static str = "MonitorTypeInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "Id",
+        "Name",
+        "SortId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.id),
+            1 => lenient::value(map, &mut self.name),
+            2 => lenient::scalar(map, &mut self.sort_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for MonitorTypeInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for MonitorTypeInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "MonitorTypeInfo", 3)?
+            .opt("Id", &self.id)?
+            .opt("Name", &self.name)?
+            .opt("SortId", &self.sort_id)?
+            .end()
+    }
+}
+
 /// (Chinese only) 通知内容模板绑定信息
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct NoticeContentTmplBindInfo {
     /// (Chinese only) 通知内容模板ID
     ///
     /// Example: `tmpl-xxx`
-    #[serde(rename = "ContentTmplID", default, skip_serializing_if = "Option::is_none")]
     pub content_tmpl_id: Option<String>,
     /// (Chinese only) 通知模板ID
     ///
     /// Example: `notice-xxx`
-    #[serde(rename = "NoticeID", default, skip_serializing_if = "Option::is_none")]
     pub notice_id: Option<String>,
 }
 
@@ -5811,8 +8773,39 @@ impl NoticeContentTmplBindInfo {
     }
 }
 
+impl lenient::Reply for NoticeContentTmplBindInfo {
+    const NAME: &'static str = "NoticeContentTmplBindInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "ContentTmplID",
+        "NoticeID",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.content_tmpl_id),
+            1 => lenient::value(map, &mut self.notice_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for NoticeContentTmplBindInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for NoticeContentTmplBindInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "NoticeContentTmplBindInfo", 2)?
+            .opt("ContentTmplID", &self.content_tmpl_id)?
+            .opt("NoticeID", &self.notice_id)?
+            .end()
+    }
+}
+
 /// Notification template configuration sending user's message
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct NoticeOnCallUsersInfo {
     /// Notification template id
@@ -5820,10 +8813,8 @@ pub struct NoticeOnCallUsersInfo {
     /// Parameter format: notice-xxxxxxxx
     ///
     /// Example: `notice-********`
-    #[serde(rename = "NoticeId", default, skip_serializing_if = "Option::is_none")]
     pub notice_id: Option<String>,
     /// Send group information, corresponding to each configuration in the notification template
-    #[serde(rename = "SendGroups", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub send_groups: Vec<output::NoticeSendGroup>,
 }
 
@@ -5847,8 +8838,39 @@ impl NoticeOnCallUsersInfo {
     }
 }
 
+impl lenient::Reply for NoticeOnCallUsersInfo {
+    const NAME: &'static str = "NoticeOnCallUsersInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "NoticeId",
+        "SendGroups",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.notice_id),
+            1 => lenient::list(map, &mut self.send_groups),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for NoticeOnCallUsersInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for NoticeOnCallUsersInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "NoticeOnCallUsersInfo", 2)?
+            .opt("NoticeId", &self.notice_id)?
+            .list("SendGroups", &self.send_groups)?
+            .end()
+    }
+}
+
 /// Notification template sending group information
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct NoticeSendGroup {
     /// Send group type
@@ -5860,10 +8882,8 @@ pub struct NoticeSendGroup {
     /// - OnCallForm: Duty schedule
     ///
     /// Example: `GROUP`
-    #[serde(rename = "ReceiverType", default, skip_serializing_if = "Option::is_none")]
     pub receiver_type: Option<String>,
     /// Notifier info
-    #[serde(rename = "Users", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub users: Vec<output::NoticeUserInfo>,
 }
 
@@ -5887,19 +8907,48 @@ impl NoticeSendGroup {
     }
 }
 
+impl lenient::Reply for NoticeSendGroup {
+    const NAME: &'static str = "NoticeSendGroup";
+    const FIELDS: &'static [&'static str] = &[
+        "ReceiverType",
+        "Users",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.receiver_type),
+            1 => lenient::list(map, &mut self.users),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for NoticeSendGroup {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for NoticeSendGroup {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "NoticeSendGroup", 2)?
+            .opt("ReceiverType", &self.receiver_type)?
+            .list("Users", &self.users)?
+            .end()
+    }
+}
+
 /// User information configured in the notification template
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct NoticeUserInfo {
     /// Tencent Cloud user id, **not account uin**
     ///
     /// Example: `10***37`
-    #[serde(rename = "UserId", default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// Username.
     ///
     /// Example: `iv****ai`
-    #[serde(rename = "UserName", default, skip_serializing_if = "Option::is_none")]
     pub user_name: Option<String>,
 }
 
@@ -5923,26 +8972,54 @@ impl NoticeUserInfo {
     }
 }
 
+impl lenient::Reply for NoticeUserInfo {
+    const NAME: &'static str = "NoticeUserInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "UserId",
+        "UserName",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.user_id),
+            1 => lenient::value(map, &mut self.user_name),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for NoticeUserInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for NoticeUserInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "NoticeUserInfo", 2)?
+            .opt("UserId", &self.user_id)?
+            .opt("UserName", &self.user_name)?
+            .end()
+    }
+}
+
 /// (Chinese only) 告警通知内容模板支持的变量或者函数列表
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct NotificationContentTemplateSupport {
     /// (Chinese only) 监控类型
     ///
     /// Example: `MT_PROM`
-    #[serde(rename = "MonitorType", default, skip_serializing_if = "Option::is_none")]
     pub monitor_type: Option<String>,
     /// (Chinese only) 支持的变量
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "Variables", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub variables: Vec<output::NotificationContentTemplateSupportDetail>,
     /// (Chinese only) 支持的函数
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "Functions", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub functions: Vec<output::NotificationContentTemplateSupportDetail>,
 }
 
@@ -5972,24 +9049,55 @@ impl NotificationContentTemplateSupport {
     }
 }
 
+impl lenient::Reply for NotificationContentTemplateSupport {
+    const NAME: &'static str = "NotificationContentTemplateSupport";
+    const FIELDS: &'static [&'static str] = &[
+        "MonitorType",
+        "Variables",
+        "Functions",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.monitor_type),
+            1 => lenient::list(map, &mut self.variables),
+            2 => lenient::list(map, &mut self.functions),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for NotificationContentTemplateSupport {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for NotificationContentTemplateSupport {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "NotificationContentTemplateSupport", 3)?
+            .opt("MonitorType", &self.monitor_type)?
+            .list("Variables", &self.variables)?
+            .list("Functions", &self.functions)?
+            .end()
+    }
+}
+
 /// (Chinese only) 告警通知内容模板支持的变量或者函数
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct NotificationContentTemplateSupportDetail {
     /// (Chinese only) 变量/函数名称
     ///
     /// Example: `status_fmt`
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// (Chinese only) 描述
     ///
     /// Example: `告警状态格式化信息`
-    #[serde(rename = "Desc", default, skip_serializing_if = "Option::is_none")]
     pub desc: Option<String>,
     /// (Chinese only) 示例
     ///
     /// Example: `触发`
-    #[serde(rename = "Example", default, skip_serializing_if = "Option::is_none")]
     pub example: Option<String>,
 }
 
@@ -6019,69 +9127,93 @@ impl NotificationContentTemplateSupportDetail {
     }
 }
 
+impl lenient::Reply for NotificationContentTemplateSupportDetail {
+    const NAME: &'static str = "NotificationContentTemplateSupportDetail";
+    const FIELDS: &'static [&'static str] = &[
+        "Name",
+        "Desc",
+        "Example",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.name),
+            1 => lenient::value(map, &mut self.desc),
+            2 => lenient::value(map, &mut self.example),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for NotificationContentTemplateSupportDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for NotificationContentTemplateSupportDetail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "NotificationContentTemplateSupportDetail", 3)?
+            .opt("Name", &self.name)?
+            .opt("Desc", &self.desc)?
+            .opt("Example", &self.example)?
+            .end()
+    }
+}
+
 /// Shift information
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct OnCallForm {
     /// Schedule ID.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `form-12345`
-    #[serde(rename = "OnCallFormID", default, skip_serializing_if = "Option::is_none")]
     pub on_call_form_id: Option<String>,
     /// Shift name
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "OnCallFormName", default, skip_serializing_if = "Option::is_none")]
     pub on_call_form_name: Option<String>,
     /// Schedule description
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "OnCallFormDesc", default, skip_serializing_if = "Option::is_none")]
     pub on_call_form_desc: Option<String>,
     /// Rotation type.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "RotationType", default, skip_serializing_if = "Option::is_none")]
     pub rotation_type: Option<String>,
     /// Shift change time.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "ShiftTime", default, skip_serializing_if = "Option::is_none")]
     pub shift_time: Option<String>,
     /// Validity start time
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "EffectiveStartTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub effective_start_time: Option<i64>,
     /// Validity end time
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "EffectiveEndTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub effective_end_time: Option<i64>,
     /// Time zone
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "TimeZone", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub time_zone: Option<f64>,
     /// Current on-duty personnel
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "CurrOnCallStaffs", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub curr_on_call_staffs: Vec<String>,
     /// Tag bound to the template
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "Tags", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<output::Tag>,
 }
 
@@ -6153,75 +9285,119 @@ impl OnCallForm {
     }
 }
 
+impl lenient::Reply for OnCallForm {
+    const NAME: &'static str = "OnCallForm";
+    const FIELDS: &'static [&'static str] = &[
+        "OnCallFormID",
+        "OnCallFormName",
+        "OnCallFormDesc",
+        "RotationType",
+        "ShiftTime",
+        "EffectiveStartTime",
+        "EffectiveEndTime",
+        "TimeZone",
+        "CurrOnCallStaffs",
+        "Tags",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.on_call_form_id),
+            1 => lenient::value(map, &mut self.on_call_form_name),
+            2 => lenient::value(map, &mut self.on_call_form_desc),
+            3 => lenient::value(map, &mut self.rotation_type),
+            4 => lenient::value(map, &mut self.shift_time),
+            5 => lenient::scalar(map, &mut self.effective_start_time),
+            6 => lenient::scalar(map, &mut self.effective_end_time),
+            7 => lenient::scalar(map, &mut self.time_zone),
+            8 => lenient::list(map, &mut self.curr_on_call_staffs),
+            9 => lenient::list(map, &mut self.tags),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for OnCallForm {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for OnCallForm {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "OnCallForm", 10)?
+            .opt("OnCallFormID", &self.on_call_form_id)?
+            .opt("OnCallFormName", &self.on_call_form_name)?
+            .opt("OnCallFormDesc", &self.on_call_form_desc)?
+            .opt("RotationType", &self.rotation_type)?
+            .opt("ShiftTime", &self.shift_time)?
+            .opt("EffectiveStartTime", &self.effective_start_time)?
+            .opt("EffectiveEndTime", &self.effective_end_time)?
+            .opt("TimeZone", &self.time_zone)?
+            .list("CurrOnCallStaffs", &self.curr_on_call_staffs)?
+            .list("Tags", &self.tags)?
+            .end()
+    }
+}
+
 /// Shift details
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct OneOnCallForm {
     /// Duty ID.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "OnCallFormID", default, skip_serializing_if = "Option::is_none")]
     pub on_call_form_id: Option<String>,
     /// On-call name
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "OnCallFormName", default, skip_serializing_if = "Option::is_none")]
     pub on_call_form_name: Option<String>,
     /// Shift description
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "OnCallFormDesc", default, skip_serializing_if = "Option::is_none")]
     pub on_call_form_desc: Option<String>,
     /// On-duty personnel
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "StaffInfos", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub staff_infos: Vec<output::StaffInfo>,
     /// Rotation type
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "RotationType", default, skip_serializing_if = "Option::is_none")]
     pub rotation_type: Option<String>,
     /// Shift change time.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "ShiftTime", default, skip_serializing_if = "Option::is_none")]
     pub shift_time: Option<String>,
     /// Start time of the on-call validity period
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "EffectiveStartTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub effective_start_time: Option<i64>,
     /// End time of the on-call validity period
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "EffectiveEndTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub effective_end_time: Option<i64>,
     /// Time zone
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "TimeZone", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub time_zone: Option<f64>,
     /// Shift information.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "CoverStaffInfos", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub cover_staff_infos: Vec<output::CoverStaffInfo>,
     /// Tag bound to the template
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "Tags", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<output::Tag>,
 }
 
@@ -6299,19 +9475,75 @@ impl OneOnCallForm {
     }
 }
 
+impl lenient::Reply for OneOnCallForm {
+    const NAME: &'static str = "OneOnCallForm";
+    const FIELDS: &'static [&'static str] = &[
+        "OnCallFormID",
+        "OnCallFormName",
+        "OnCallFormDesc",
+        "StaffInfos",
+        "RotationType",
+        "ShiftTime",
+        "EffectiveStartTime",
+        "EffectiveEndTime",
+        "TimeZone",
+        "CoverStaffInfos",
+        "Tags",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.on_call_form_id),
+            1 => lenient::value(map, &mut self.on_call_form_name),
+            2 => lenient::value(map, &mut self.on_call_form_desc),
+            3 => lenient::list(map, &mut self.staff_infos),
+            4 => lenient::value(map, &mut self.rotation_type),
+            5 => lenient::value(map, &mut self.shift_time),
+            6 => lenient::scalar(map, &mut self.effective_start_time),
+            7 => lenient::scalar(map, &mut self.effective_end_time),
+            8 => lenient::scalar(map, &mut self.time_zone),
+            9 => lenient::list(map, &mut self.cover_staff_infos),
+            10 => lenient::list(map, &mut self.tags),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for OneOnCallForm {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for OneOnCallForm {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "OneOnCallForm", 11)?
+            .opt("OnCallFormID", &self.on_call_form_id)?
+            .opt("OnCallFormName", &self.on_call_form_name)?
+            .opt("OnCallFormDesc", &self.on_call_form_desc)?
+            .list("StaffInfos", &self.staff_infos)?
+            .opt("RotationType", &self.rotation_type)?
+            .opt("ShiftTime", &self.shift_time)?
+            .opt("EffectiveStartTime", &self.effective_start_time)?
+            .opt("EffectiveEndTime", &self.effective_end_time)?
+            .opt("TimeZone", &self.time_zone)?
+            .list("CoverStaffInfos", &self.cover_staff_infos)?
+            .list("Tags", &self.tags)?
+            .end()
+    }
+}
+
 /// Operators supported by the instance
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Operator {
     /// Operator ID
     ///
     /// Required. Example: `eq`
-    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Operator name
     ///
     /// Required. Example: `=`
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 
@@ -6325,19 +9557,48 @@ impl Operator {
     }
 }
 
+impl lenient::Reply for Operator {
+    const NAME: &'static str = "Operator";
+    const FIELDS: &'static [&'static str] = &[
+        "Id",
+        "Name",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.id),
+            1 => lenient::value(map, &mut self.name),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Operator {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for Operator {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "Operator", 2)?
+            .opt("Id", &self.id)?
+            .opt("Name", &self.name)?
+            .end()
+    }
+}
+
 /// Statistical method during the period
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PeriodsSt {
     /// Period
     ///
     /// Required.
-    #[serde(rename = "Period", default, skip_serializing_if = "Option::is_none")]
     pub period: Option<String>,
     /// Statistical method
     ///
     /// Required.
-    #[serde(rename = "StatType", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub stat_type: Vec<String>,
 }
 
@@ -6351,20 +9612,49 @@ impl PeriodsSt {
     }
 }
 
+impl lenient::Reply for PeriodsSt {
+    const NAME: &'static str = "PeriodsSt";
+    const FIELDS: &'static [&'static str] = &[
+        "Period",
+        "StatType",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.period),
+            1 => lenient::list(map, &mut self.stat_type),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for PeriodsSt {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for PeriodsSt {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "PeriodsSt", 2)?
+            .opt("Period", &self.period)?
+            .list("StatType", &self.stat_type)?
+            .end()
+    }
+}
+
 /// Monitoring data point
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Point {
     /// Time point when this monitoring data point is generated
     ///
     /// Required. Example: `17726738`
-    #[serde(rename = "Timestamp", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<u64>,
     /// Monitoring data point value
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `1738.98`
-    #[serde(rename = "Value", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub value: Option<f64>,
 }
 
@@ -6378,90 +9668,105 @@ impl Point {
     }
 }
 
+impl lenient::Reply for Point {
+    const NAME: &'static str = "Point";
+    const FIELDS: &'static [&'static str] = &[
+        "Timestamp",
+        "Value",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.timestamp),
+            1 => lenient::scalar(map, &mut self.value),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Point {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for Point {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "Point", 2)?
+            .opt("Timestamp", &self.timestamp)?
+            .opt("Value", &self.value)?
+            .end()
+    }
+}
+
 /// Policy group information
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PolicyGroup {
     /// Whether the alarm policy can be set to default.
     ///
     /// Required. Example: `true`
-    #[serde(rename = "CanSetDefault", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub can_set_default: Option<bool>,
     /// Alarm policy group ID.
     ///
     /// Required. Example: `13421`
-    #[serde(rename = "GroupID", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub group_id: Option<i64>,
     /// Alarm policy group name.
     ///
     /// Required. Example: `"groupname"`
-    #[serde(rename = "GroupName", default, skip_serializing_if = "Option::is_none")]
     pub group_name: Option<String>,
     /// Creation time.
     ///
     /// Required. Example: `13238842`
-    #[serde(rename = "InsertTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub insert_time: Option<i64>,
     /// Whether the alarm policy is set to default.
     ///
     /// Required. Example: `1`
-    #[serde(rename = "IsDefault", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_default: Option<i64>,
     /// Whether the alarm policy is enabled.
     ///
     /// Required. Example: `true`
-    #[serde(rename = "Enable", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
     /// UIN of the last modifier.
     ///
     /// Required. Example: `13454231`
-    #[serde(rename = "LastEditUin", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub last_edit_uin: Option<i64>,
     /// Number of unshielded instances.
     ///
     /// Required. Example: `3`
-    #[serde(rename = "NoShieldedInstanceCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub no_shielded_instance_count: Option<i64>,
     /// Parent policy group ID.
     ///
     /// Required. Example: `231`
-    #[serde(rename = "ParentGroupID", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub parent_group_id: Option<i64>,
     /// Project ID.
     ///
     /// Required. Example: `13432`
-    #[serde(rename = "ProjectID", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub project_id: Option<i64>,
     /// Alarm recipient information.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Required. May be null.
-    #[serde(rename = "ReceiverInfos", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub receiver_infos: Vec<output::PolicyGroupReceiverInfo>,
     /// Remarks.
     ///
     /// Required. Example: `“this is a remark”`
-    #[serde(rename = "Remark", default, skip_serializing_if = "Option::is_none")]
     pub remark: Option<String>,
     /// Modification time.
     ///
     /// Required. Example: `143243543`
-    #[serde(rename = "UpdateTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub update_time: Option<i64>,
     /// The total number of associated instances.
     ///
     /// Required. Example: `21`
-    #[serde(rename = "TotalInstanceCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_instance_count: Option<i64>,
     /// View.
     ///
     /// Required. Example: `"qce/cvm"`
-    #[serde(rename = "ViewName", default, skip_serializing_if = "Option::is_none")]
     pub view_name: Option<String>,
     /// Whether the logical relationship between rules is AND.
     ///
     /// Required. Example: `1`
-    #[serde(rename = "IsUnionRule", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_union_rule: Option<i64>,
 }
 
@@ -6489,80 +9794,140 @@ impl PolicyGroup {
     }
 }
 
+impl lenient::Reply for PolicyGroup {
+    const NAME: &'static str = "PolicyGroup";
+    const FIELDS: &'static [&'static str] = &[
+        "CanSetDefault",
+        "GroupID",
+        "GroupName",
+        "InsertTime",
+        "IsDefault",
+        "Enable",
+        "LastEditUin",
+        "NoShieldedInstanceCount",
+        "ParentGroupID",
+        "ProjectID",
+        "ReceiverInfos",
+        "Remark",
+        "UpdateTime",
+        "TotalInstanceCount",
+        "ViewName",
+        "IsUnionRule",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.can_set_default),
+            1 => lenient::scalar(map, &mut self.group_id),
+            2 => lenient::value(map, &mut self.group_name),
+            3 => lenient::scalar(map, &mut self.insert_time),
+            4 => lenient::scalar(map, &mut self.is_default),
+            5 => lenient::scalar(map, &mut self.enable),
+            6 => lenient::scalar(map, &mut self.last_edit_uin),
+            7 => lenient::scalar(map, &mut self.no_shielded_instance_count),
+            8 => lenient::scalar(map, &mut self.parent_group_id),
+            9 => lenient::scalar(map, &mut self.project_id),
+            10 => lenient::list(map, &mut self.receiver_infos),
+            11 => lenient::value(map, &mut self.remark),
+            12 => lenient::scalar(map, &mut self.update_time),
+            13 => lenient::scalar(map, &mut self.total_instance_count),
+            14 => lenient::value(map, &mut self.view_name),
+            15 => lenient::scalar(map, &mut self.is_union_rule),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for PolicyGroup {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for PolicyGroup {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "PolicyGroup", 16)?
+            .opt("CanSetDefault", &self.can_set_default)?
+            .opt("GroupID", &self.group_id)?
+            .opt("GroupName", &self.group_name)?
+            .opt("InsertTime", &self.insert_time)?
+            .opt("IsDefault", &self.is_default)?
+            .opt("Enable", &self.enable)?
+            .opt("LastEditUin", &self.last_edit_uin)?
+            .opt("NoShieldedInstanceCount", &self.no_shielded_instance_count)?
+            .opt("ParentGroupID", &self.parent_group_id)?
+            .opt("ProjectID", &self.project_id)?
+            .list("ReceiverInfos", &self.receiver_infos)?
+            .opt("Remark", &self.remark)?
+            .opt("UpdateTime", &self.update_time)?
+            .opt("TotalInstanceCount", &self.total_instance_count)?
+            .opt("ViewName", &self.view_name)?
+            .opt("IsUnionRule", &self.is_union_rule)?
+            .end()
+    }
+}
+
 /// Information on recipients in the policy template list (API v2018)
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PolicyGroupReceiverInfo {
     /// End time of a valid time period.
     ///
     /// Required. Example: `1332123`
-    #[serde(rename = "EndTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub end_time: Option<i64>,
     /// Whether it is required to send notifications.
     ///
     /// Required. Example: `1`
-    #[serde(rename = "NeedSendNotice", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub need_send_notice: Option<i64>,
     /// Alarm receiving channel.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `["email"]`
-    #[serde(rename = "NotifyWay", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub notify_way: Vec<String>,
     /// Alarm call intervals for individuals in seconds.
     ///
     /// Required. Example: `3600`
-    #[serde(rename = "PersonInterval", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub person_interval: Option<i64>,
     /// Message recipient group list.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `[1]`
-    #[serde(rename = "ReceiverGroupList", default, deserialize_with = "tencentcloud_runtime::de::lenient_list", skip_serializing_if = "Vec::is_empty")]
     pub receiver_group_list: Vec<i64>,
     /// Recipient type.
     ///
     /// Required. Example: `"usergroup"`
-    #[serde(rename = "ReceiverType", default, skip_serializing_if = "Option::is_none")]
     pub receiver_type: Option<String>,
     /// Recipient list. The list of recipient IDs that is queried by a platform API.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `[1]`
-    #[serde(rename = "ReceiverUserList", default, deserialize_with = "tencentcloud_runtime::de::lenient_list", skip_serializing_if = "Vec::is_empty")]
     pub receiver_user_list: Vec<i64>,
     /// Alarm resolution notification method.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `["email"]`
-    #[serde(rename = "RecoverNotify", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub recover_notify: Vec<String>,
     /// Alarm call interval per round in seconds.
     ///
     /// Required. Example: `3600`
-    #[serde(rename = "RoundInterval", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub round_interval: Option<i64>,
     /// Number of alarm call rounds.
     ///
     /// Required. Example: `1`
-    #[serde(rename = "RoundNumber", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub round_number: Option<i64>,
     /// Alarm call notification time. Valid values: `OCCUR` (indicating that a notification is sent when the alarm is triggered) and `RECOVER` (indicating that a notification is sent when the alarm is resolved).
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `["OCCUR"]`
-    #[serde(rename = "SendFor", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub send_for: Vec<String>,
     /// Start time of a valid time period.
     ///
     /// Required. Example: `2312321`
-    #[serde(rename = "StartTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub start_time: Option<i64>,
     /// UID of the alarm call recipient.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `[1]`
-    #[serde(rename = "UIDList", default, deserialize_with = "tencentcloud_runtime::de::lenient_list", skip_serializing_if = "Vec::is_empty")]
     pub uid_list: Vec<i64>,
 }
 
@@ -6587,25 +9952,86 @@ impl PolicyGroupReceiverInfo {
     }
 }
 
+impl lenient::Reply for PolicyGroupReceiverInfo {
+    const NAME: &'static str = "PolicyGroupReceiverInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "EndTime",
+        "NeedSendNotice",
+        "NotifyWay",
+        "PersonInterval",
+        "ReceiverGroupList",
+        "ReceiverType",
+        "ReceiverUserList",
+        "RecoverNotify",
+        "RoundInterval",
+        "RoundNumber",
+        "SendFor",
+        "StartTime",
+        "UIDList",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.end_time),
+            1 => lenient::scalar(map, &mut self.need_send_notice),
+            2 => lenient::list(map, &mut self.notify_way),
+            3 => lenient::scalar(map, &mut self.person_interval),
+            4 => lenient::scalars(map, &mut self.receiver_group_list),
+            5 => lenient::value(map, &mut self.receiver_type),
+            6 => lenient::scalars(map, &mut self.receiver_user_list),
+            7 => lenient::list(map, &mut self.recover_notify),
+            8 => lenient::scalar(map, &mut self.round_interval),
+            9 => lenient::scalar(map, &mut self.round_number),
+            10 => lenient::list(map, &mut self.send_for),
+            11 => lenient::scalar(map, &mut self.start_time),
+            12 => lenient::scalars(map, &mut self.uid_list),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for PolicyGroupReceiverInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for PolicyGroupReceiverInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "PolicyGroupReceiverInfo", 13)?
+            .opt("EndTime", &self.end_time)?
+            .opt("NeedSendNotice", &self.need_send_notice)?
+            .list("NotifyWay", &self.notify_way)?
+            .opt("PersonInterval", &self.person_interval)?
+            .list("ReceiverGroupList", &self.receiver_group_list)?
+            .opt("ReceiverType", &self.receiver_type)?
+            .list("ReceiverUserList", &self.receiver_user_list)?
+            .list("RecoverNotify", &self.recover_notify)?
+            .opt("RoundInterval", &self.round_interval)?
+            .opt("RoundNumber", &self.round_number)?
+            .list("SendFor", &self.send_for)?
+            .opt("StartTime", &self.start_time)?
+            .list("UIDList", &self.uid_list)?
+            .end()
+    }
+}
+
 /// (Chinese only) 云产品监控支持的产品简要信息
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ProductSimple {
     /// (Chinese only) 命名空间
     ///
     /// Required.
-    #[serde(rename = "Namespace", default, skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
     /// (Chinese only) 产品中文名称
     ///
     /// Required.
-    #[serde(rename = "ProductName", default, skip_serializing_if = "Option::is_none")]
     pub product_name: Option<String>,
     /// (Chinese only) 产品英文名称
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// Required. May be null.
-    #[serde(rename = "ProductEnName", default, skip_serializing_if = "Option::is_none")]
     pub product_en_name: Option<String>,
 }
 
@@ -6620,54 +10046,80 @@ impl ProductSimple {
     }
 }
 
+impl lenient::Reply for ProductSimple {
+    const NAME: &'static str = "ProductSimple";
+    const FIELDS: &'static [&'static str] = &[
+        "Namespace",
+        "ProductName",
+        "ProductEnName",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.namespace),
+            1 => lenient::value(map, &mut self.product_name),
+            2 => lenient::value(map, &mut self.product_en_name),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ProductSimple {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ProductSimple {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ProductSimple", 3)?
+            .opt("Namespace", &self.namespace)?
+            .opt("ProductName", &self.product_name)?
+            .opt("ProductEnName", &self.product_en_name)?
+            .end()
+    }
+}
+
 /// prometheus agent
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PrometheusAgent {
     /// Agent name
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `agent-name`
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Agent ID
     ///
     /// Required. Example: `atdfqx12`
-    #[serde(rename = "AgentId", default, skip_serializing_if = "Option::is_none")]
     pub agent_id: Option<String>,
     /// Instance ID
     ///
     /// Required. Example: `prom-xxxxabcd`
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// Agent IP
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `127.0.0.1`
-    #[serde(rename = "Ipv4", default, skip_serializing_if = "Option::is_none")]
     pub ipv4: Option<String>,
     /// Heartbeat time
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `2026-06-06 10:10:10`
-    #[serde(rename = "HeartbeatTime", default, skip_serializing_if = "Option::is_none")]
     pub heartbeat_time: Option<String>,
     /// Last error
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `具体的报错，为空则无报错`
-    #[serde(rename = "LastError", default, skip_serializing_if = "Option::is_none")]
     pub last_error: Option<String>,
     /// Agent version
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `5.3.2`
-    #[serde(rename = "AgentVersion", default, skip_serializing_if = "Option::is_none")]
     pub agent_version: Option<String>,
     /// Agent status
     ///
     /// Required. Example: `1`
-    #[serde(rename = "Status", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub status: Option<i64>,
 }
 
@@ -6687,80 +10139,117 @@ impl PrometheusAgent {
     }
 }
 
+impl lenient::Reply for PrometheusAgent {
+    const NAME: &'static str = "PrometheusAgent";
+    const FIELDS: &'static [&'static str] = &[
+        "Name",
+        "AgentId",
+        "InstanceId",
+        "Ipv4",
+        "HeartbeatTime",
+        "LastError",
+        "AgentVersion",
+        "Status",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.name),
+            1 => lenient::value(map, &mut self.agent_id),
+            2 => lenient::value(map, &mut self.instance_id),
+            3 => lenient::value(map, &mut self.ipv4),
+            4 => lenient::value(map, &mut self.heartbeat_time),
+            5 => lenient::value(map, &mut self.last_error),
+            6 => lenient::value(map, &mut self.agent_version),
+            7 => lenient::scalar(map, &mut self.status),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for PrometheusAgent {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for PrometheusAgent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "PrometheusAgent", 8)?
+            .opt("Name", &self.name)?
+            .opt("AgentId", &self.agent_id)?
+            .opt("InstanceId", &self.instance_id)?
+            .opt("Ipv4", &self.ipv4)?
+            .opt("HeartbeatTime", &self.heartbeat_time)?
+            .opt("LastError", &self.last_error)?
+            .opt("AgentVersion", &self.agent_version)?
+            .opt("Status", &self.status)?
+            .end()
+    }
+}
+
 /// Overview of managed Prometheus agent
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PrometheusAgentOverview {
     /// Cluster type
     ///
     /// Example: `tke`
-    #[serde(rename = "ClusterType", default, skip_serializing_if = "Option::is_none")]
     pub cluster_type: Option<String>,
     /// Cluster ID
     ///
     /// Example: `cls-abc`
-    #[serde(rename = "ClusterId", default, skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
     /// Agent status. Valid values:
     /// `normal`
     /// `abnormal`
     ///
     /// Example: `normal`
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Cluster name
     ///
     /// Example: `tke集群`
-    #[serde(rename = "ClusterName", default, skip_serializing_if = "Option::is_none")]
     pub cluster_name: Option<String>,
     /// External labels
     /// External labels, which will be attached to all metrics in this cluster
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `Name=cluster_name,Value=x`
-    #[serde(rename = "ExternalLabels", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub external_labels: Vec<output::Label>,
     /// Cluster region
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `ap-beijing`
-    #[serde(rename = "Region", default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// ID of the VPC where the cluster resides
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `vpc-abc`
-    #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// Recorded information of failed operations, such as association.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `abc`
-    #[serde(rename = "FailedReason", default, skip_serializing_if = "Option::is_none")]
     pub failed_reason: Option<String>,
     /// Agent name
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `abc`
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// (Chinese only) 是否已开启公网访问，true 开启，false 未开启
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `true`
-    #[serde(rename = "EnableExternal", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub enable_external: Option<bool>,
     /// (Chinese only) 采集agent期望pod数
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `1`
-    #[serde(rename = "DesiredAgentNum", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub desired_agent_num: Option<i64>,
     /// (Chinese only) 采集agent已正常启动pod数
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `1`
-    #[serde(rename = "ReadyAgentNum", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub ready_agent_num: Option<i64>,
 }
 
@@ -6844,21 +10333,80 @@ impl PrometheusAgentOverview {
     }
 }
 
+impl lenient::Reply for PrometheusAgentOverview {
+    const NAME: &'static str = "PrometheusAgentOverview";
+    const FIELDS: &'static [&'static str] = &[
+        "ClusterType",
+        "ClusterId",
+        "Status",
+        "ClusterName",
+        "ExternalLabels",
+        "Region",
+        "VpcId",
+        "FailedReason",
+        "Name",
+        "EnableExternal",
+        "DesiredAgentNum",
+        "ReadyAgentNum",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.cluster_type),
+            1 => lenient::value(map, &mut self.cluster_id),
+            2 => lenient::value(map, &mut self.status),
+            3 => lenient::value(map, &mut self.cluster_name),
+            4 => lenient::list(map, &mut self.external_labels),
+            5 => lenient::value(map, &mut self.region),
+            6 => lenient::value(map, &mut self.vpc_id),
+            7 => lenient::value(map, &mut self.failed_reason),
+            8 => lenient::value(map, &mut self.name),
+            9 => lenient::scalar(map, &mut self.enable_external),
+            10 => lenient::scalar(map, &mut self.desired_agent_num),
+            11 => lenient::scalar(map, &mut self.ready_agent_num),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for PrometheusAgentOverview {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for PrometheusAgentOverview {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "PrometheusAgentOverview", 12)?
+            .opt("ClusterType", &self.cluster_type)?
+            .opt("ClusterId", &self.cluster_id)?
+            .opt("Status", &self.status)?
+            .opt("ClusterName", &self.cluster_name)?
+            .list("ExternalLabels", &self.external_labels)?
+            .opt("Region", &self.region)?
+            .opt("VpcId", &self.vpc_id)?
+            .opt("FailedReason", &self.failed_reason)?
+            .opt("Name", &self.name)?
+            .opt("EnableExternal", &self.enable_external)?
+            .opt("DesiredAgentNum", &self.desired_agent_num)?
+            .opt("ReadyAgentNum", &self.ready_agent_num)?
+            .end()
+    }
+}
+
 /// Prometheus custom Alert notification period.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PrometheusAlertAllowTimeRange {
     /// Seconds from 00:00:00.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `0`
-    #[serde(rename = "Start", default, skip_serializing_if = "Option::is_none")]
     pub start: Option<String>,
     /// Seconds from 00:00:00.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `3600`
-    #[serde(rename = "End", default, skip_serializing_if = "Option::is_none")]
     pub end: Option<String>,
 }
 
@@ -6882,8 +10430,39 @@ impl PrometheusAlertAllowTimeRange {
     }
 }
 
+impl lenient::Reply for PrometheusAlertAllowTimeRange {
+    const NAME: &'static str = "PrometheusAlertAllowTimeRange";
+    const FIELDS: &'static [&'static str] = &[
+        "Start",
+        "End",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.start),
+            1 => lenient::value(map, &mut self.end),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for PrometheusAlertAllowTimeRange {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for PrometheusAlertAllowTimeRange {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "PrometheusAlertAllowTimeRange", 2)?
+            .opt("Start", &self.start)?
+            .opt("End", &self.end)?
+            .end()
+    }
+}
+
 /// Prometheus Alert custom notification template.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PrometheusAlertCustomReceiver {
     /// Notification customization type.
@@ -6892,31 +10471,26 @@ pub struct PrometheusAlertCustomReceiver {
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `alertmanager`
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// alertmanager/webhook url (ip in the same vpc as the prometheus instance).
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `http://192.168.10.2:9090`
-    #[serde(rename = "Url", default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Specifies the time range for allowing Alert sending.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `{{"Start": "28800", "End": "72000"}}`
-    #[serde(rename = "AllowedTimeRanges", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub allowed_time_ranges: Vec<output::PrometheusAlertAllowTimeRange>,
     /// alertmanager intranet cluster ID.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `cls-asd212as`
-    #[serde(rename = "ClusterId", default, skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
     /// alertmanager resides in the private network cluster type (tke/eks/tdcc).
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `tke`
-    #[serde(rename = "ClusterType", default, skip_serializing_if = "Option::is_none")]
     pub cluster_type: Option<String>,
 }
 
@@ -6958,22 +10532,60 @@ impl PrometheusAlertCustomReceiver {
     }
 }
 
+impl lenient::Reply for PrometheusAlertCustomReceiver {
+    const NAME: &'static str = "PrometheusAlertCustomReceiver";
+    const FIELDS: &'static [&'static str] = &[
+        "Type",
+        "Url",
+        "AllowedTimeRanges",
+        "ClusterId",
+        "ClusterType",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.type_),
+            1 => lenient::value(map, &mut self.url),
+            2 => lenient::list(map, &mut self.allowed_time_ranges),
+            3 => lenient::value(map, &mut self.cluster_id),
+            4 => lenient::value(map, &mut self.cluster_type),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for PrometheusAlertCustomReceiver {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for PrometheusAlertCustomReceiver {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "PrometheusAlertCustomReceiver", 5)?
+            .opt("Type", &self.type_)?
+            .opt("Url", &self.url)?
+            .list("AllowedTimeRanges", &self.allowed_time_ranges)?
+            .opt("ClusterId", &self.cluster_id)?
+            .opt("ClusterType", &self.cluster_type)?
+            .end()
+    }
+}
+
 /// Prometheus alert rule information within the group.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PrometheusAlertGroupRuleSet {
     /// Alert rule name. same name is not allowed in the same Alert group.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `规则-1`
-    #[serde(rename = "RuleName", default, skip_serializing_if = "Option::is_none")]
     pub rule_name: Option<String>,
     /// Prometheus alert label list.
     ///
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `[{Key: "ip" Value: "1.1.1.1"}]`
-    #[serde(rename = "Labels", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub labels: Vec<output::PrometheusRuleKv>,
     /// Prometheus alert annotation list.
     ///
@@ -6981,20 +10593,17 @@ pub struct PrometheusAlertGroupRuleSet {
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `[{Key: "summary" Value: "规则名称"}]`
-    #[serde(rename = "Annotations", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub annotations: Vec<output::PrometheusRuleKv>,
     /// Alert will be triggered after 'Expr' satisfied for 'Duration'.
     ///
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `5m`
-    #[serde(rename = "Duration", default, skip_serializing_if = "Option::is_none")]
     pub duration: Option<String>,
     /// Alert expression. see [alert rule description](https://www.tencentcloud.com/document/product/1416/56008?from_cn_redirect=1).
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `job:request_latency_seconds:mean5m{job="myjob"} > 0.5`
-    #[serde(rename = "Expr", default, skip_serializing_if = "Option::is_none")]
     pub expr: Option<String>,
     /// Alert rule status.
     /// 2 - enable.
@@ -7003,7 +10612,6 @@ pub struct PrometheusAlertGroupRuleSet {
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `2`
-    #[serde(rename = "State", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub state: Option<i64>,
 }
 
@@ -7051,72 +10659,105 @@ impl PrometheusAlertGroupRuleSet {
     }
 }
 
+impl lenient::Reply for PrometheusAlertGroupRuleSet {
+    const NAME: &'static str = "PrometheusAlertGroupRuleSet";
+    const FIELDS: &'static [&'static str] = &[
+        "RuleName",
+        "Labels",
+        "Annotations",
+        "Duration",
+        "Expr",
+        "State",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.rule_name),
+            1 => lenient::list(map, &mut self.labels),
+            2 => lenient::list(map, &mut self.annotations),
+            3 => lenient::value(map, &mut self.duration),
+            4 => lenient::value(map, &mut self.expr),
+            5 => lenient::scalar(map, &mut self.state),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for PrometheusAlertGroupRuleSet {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for PrometheusAlertGroupRuleSet {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "PrometheusAlertGroupRuleSet", 6)?
+            .opt("RuleName", &self.rule_name)?
+            .list("Labels", &self.labels)?
+            .list("Annotations", &self.annotations)?
+            .opt("Duration", &self.duration)?
+            .opt("Expr", &self.expr)?
+            .opt("State", &self.state)?
+            .end()
+    }
+}
+
 /// Prometheus alert rule groups information.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PrometheusAlertGroupSet {
     /// Alert group ID. must match the regular expression `alert-[a-z0-9]{8}`.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `alert-f2vx278`
-    #[serde(rename = "GroupId", default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
     /// Alert group name.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `告警分组-11`
-    #[serde(rename = "GroupName", default, skip_serializing_if = "Option::is_none")]
     pub group_name: Option<String>,
     /// Alert template ID of tencent cloud observability platform (tcop). returns the converted notice ID of the Alert template.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `["notice-as454a12"]`
-    #[serde(rename = "AMPReceivers", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub amp_receivers: Vec<String>,
     /// Custom Alert template.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "CustomReceiver", default, skip_serializing_if = "Option::is_none")]
     pub custom_receiver: Option<output::PrometheusAlertCustomReceiver>,
     /// Alert notification interval.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `5m`
-    #[serde(rename = "RepeatInterval", default, skip_serializing_if = "Option::is_none")]
     pub repeat_interval: Option<String>,
     /// If the Alert group is created via template, returns the template ID.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `temp-sa123dsx`
-    #[serde(rename = "TemplateId", default, skip_serializing_if = "Option::is_none")]
     pub template_id: Option<String>,
     /// Alert rule details within the group.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "Rules", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub rules: Vec<output::PrometheusAlertGroupRuleSet>,
     /// Group creation time
     ///
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `2023-07-24T17:08:16+08:00`
-    #[serde(rename = "CreatedAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// Group update time
     ///
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `2023-07-24T17:08:16+08:00`
-    #[serde(rename = "UpdatedAt", default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
     /// (Chinese only)
     ///
     /// 最后修改人子账号uin
     ///
     /// Example: `11251235`
-    #[serde(rename = "LastModifySubAccountUin", default, skip_serializing_if = "Option::is_none")]
     pub last_modify_sub_account_uin: Option<String>,
 }
 
@@ -7188,26 +10829,78 @@ impl PrometheusAlertGroupSet {
     }
 }
 
+impl lenient::Reply for PrometheusAlertGroupSet {
+    const NAME: &'static str = "PrometheusAlertGroupSet";
+    const FIELDS: &'static [&'static str] = &[
+        "GroupId",
+        "GroupName",
+        "AMPReceivers",
+        "CustomReceiver",
+        "RepeatInterval",
+        "TemplateId",
+        "Rules",
+        "CreatedAt",
+        "UpdatedAt",
+        "LastModifySubAccountUin",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.group_id),
+            1 => lenient::value(map, &mut self.group_name),
+            2 => lenient::list(map, &mut self.amp_receivers),
+            3 => lenient::value(map, &mut self.custom_receiver),
+            4 => lenient::value(map, &mut self.repeat_interval),
+            5 => lenient::value(map, &mut self.template_id),
+            6 => lenient::list(map, &mut self.rules),
+            7 => lenient::value(map, &mut self.created_at),
+            8 => lenient::value(map, &mut self.updated_at),
+            9 => lenient::value(map, &mut self.last_modify_sub_account_uin),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for PrometheusAlertGroupSet {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for PrometheusAlertGroupSet {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "PrometheusAlertGroupSet", 10)?
+            .opt("GroupId", &self.group_id)?
+            .opt("GroupName", &self.group_name)?
+            .list("AMPReceivers", &self.amp_receivers)?
+            .opt("CustomReceiver", &self.custom_receiver)?
+            .opt("RepeatInterval", &self.repeat_interval)?
+            .opt("TemplateId", &self.template_id)?
+            .list("Rules", &self.rules)?
+            .opt("CreatedAt", &self.created_at)?
+            .opt("UpdatedAt", &self.updated_at)?
+            .opt("LastModifySubAccountUin", &self.last_modify_sub_account_uin)?
+            .end()
+    }
+}
+
 /// Self-built AlertManager configuration used by the alert channel
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PrometheusAlertManagerConfig {
     /// AlertManager URL
     ///
     /// Required. Example: `http://x.x.x.x:port/`
-    #[serde(rename = "Url", default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Type of the cluster where AlertManager is deployed
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `tke`
-    #[serde(rename = "ClusterType", default, skip_serializing_if = "Option::is_none")]
     pub cluster_type: Option<String>,
     /// ID of the cluster where AlertManager is deployed
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `cls-xxxabcd`
-    #[serde(rename = "ClusterId", default, skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
 }
 
@@ -7232,49 +10925,76 @@ impl PrometheusAlertManagerConfig {
     }
 }
 
+impl lenient::Reply for PrometheusAlertManagerConfig {
+    const NAME: &'static str = "PrometheusAlertManagerConfig";
+    const FIELDS: &'static [&'static str] = &[
+        "Url",
+        "ClusterType",
+        "ClusterId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.url),
+            1 => lenient::value(map, &mut self.cluster_type),
+            2 => lenient::value(map, &mut self.cluster_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for PrometheusAlertManagerConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for PrometheusAlertManagerConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "PrometheusAlertManagerConfig", 3)?
+            .opt("Url", &self.url)?
+            .opt("ClusterType", &self.cluster_type)?
+            .opt("ClusterId", &self.cluster_id)?
+            .end()
+    }
+}
+
 /// TMP alerting rule instance
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PrometheusAlertPolicyItem {
     /// Rule name
     ///
     /// Required. Example: `test-alert`
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// List of rules
     ///
     /// Required.
-    #[serde(rename = "Rules", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub rules: Vec<output::PrometheusAlertRule>,
     /// Alerting rule ID
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `alert-xa2asdxz`
-    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// If the alert comes from a template, `TemplateId` is the template ID.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `temp-xs1sd24`
-    #[serde(rename = "TemplateId", default, skip_serializing_if = "Option::is_none")]
     pub template_id: Option<String>,
     /// Alert channel, which may be returned as null if used in a template.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "Notification", default, skip_serializing_if = "Option::is_none")]
     pub notification: Option<output::PrometheusNotificationItem>,
     /// Last modification time
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `2025-10-24 20:15:39`
-    #[serde(rename = "UpdatedAt", default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
     /// If the alerting rule comes from the user cluster CRD resource definition, `ClusterId` is the cluster ID.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `cls-23as23sdf2`
-    #[serde(rename = "ClusterId", default, skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
 }
 
@@ -7318,52 +11038,90 @@ impl PrometheusAlertPolicyItem {
     }
 }
 
+impl lenient::Reply for PrometheusAlertPolicyItem {
+    const NAME: &'static str = "PrometheusAlertPolicyItem";
+    const FIELDS: &'static [&'static str] = &[
+        "Name",
+        "Rules",
+        "Id",
+        "TemplateId",
+        "Notification",
+        "UpdatedAt",
+        "ClusterId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.name),
+            1 => lenient::list(map, &mut self.rules),
+            2 => lenient::value(map, &mut self.id),
+            3 => lenient::value(map, &mut self.template_id),
+            4 => lenient::value(map, &mut self.notification),
+            5 => lenient::value(map, &mut self.updated_at),
+            6 => lenient::value(map, &mut self.cluster_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for PrometheusAlertPolicyItem {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for PrometheusAlertPolicyItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "PrometheusAlertPolicyItem", 7)?
+            .opt("Name", &self.name)?
+            .list("Rules", &self.rules)?
+            .opt("Id", &self.id)?
+            .opt("TemplateId", &self.template_id)?
+            .opt("Notification", &self.notification)?
+            .opt("UpdatedAt", &self.updated_at)?
+            .opt("ClusterId", &self.cluster_id)?
+            .end()
+    }
+}
+
 /// Prometheus alerting rule
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PrometheusAlertRule {
     /// Rule name
     ///
     /// Required. Example: `Example`
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Prometheus statement
     ///
     /// Required. Example: `Example`
-    #[serde(rename = "Rule", default, skip_serializing_if = "Option::is_none")]
     pub rule: Option<String>,
     /// Additional tags
     ///
     /// Required.
-    #[serde(rename = "Labels", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub labels: Vec<output::Label>,
     /// Alert sending template
     ///
     /// Required. Example: `temp-xxx`
-    #[serde(rename = "Template", default, skip_serializing_if = "Option::is_none")]
     pub template: Option<String>,
     /// Duration
     ///
     /// Required. Example: `1s`
-    #[serde(rename = "For", default, skip_serializing_if = "Option::is_none")]
     pub for_: Option<String>,
     /// Rule description
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `example-describe`
-    #[serde(rename = "Describe", default, skip_serializing_if = "Option::is_none")]
     pub describe: Option<String>,
     /// See `annotations` in the Prometheus rule
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "Annotations", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub annotations: Vec<output::Label>,
     /// Alerting rule status
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `1`
-    #[serde(rename = "RuleState", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub rule_state: Option<i64>,
 }
 
@@ -7398,27 +11156,73 @@ impl PrometheusAlertRule {
     }
 }
 
+impl lenient::Reply for PrometheusAlertRule {
+    const NAME: &'static str = "PrometheusAlertRule";
+    const FIELDS: &'static [&'static str] = &[
+        "Name",
+        "Rule",
+        "Labels",
+        "Template",
+        "For",
+        "Describe",
+        "Annotations",
+        "RuleState",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.name),
+            1 => lenient::value(map, &mut self.rule),
+            2 => lenient::list(map, &mut self.labels),
+            3 => lenient::value(map, &mut self.template),
+            4 => lenient::value(map, &mut self.for_),
+            5 => lenient::value(map, &mut self.describe),
+            6 => lenient::list(map, &mut self.annotations),
+            7 => lenient::scalar(map, &mut self.rule_state),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for PrometheusAlertRule {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for PrometheusAlertRule {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "PrometheusAlertRule", 8)?
+            .opt("Name", &self.name)?
+            .opt("Rule", &self.rule)?
+            .list("Labels", &self.labels)?
+            .opt("Template", &self.template)?
+            .opt("For", &self.for_)?
+            .opt("Describe", &self.describe)?
+            .list("Annotations", &self.annotations)?
+            .opt("RuleState", &self.rule_state)?
+            .end()
+    }
+}
+
 /// (Chinese only) Prometheus Alertmanger 抑制规则
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PrometheusAlertmanagerConfigInhibitRule {
     /// (Chinese only) Source 告警的标签匹配规则，比如 "a=b"、"a!=c" 等
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// Required. May be null. Example: `["severity=\"warning\""]`
-    #[serde(rename = "SourceMatchers", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub source_matchers: Vec<String>,
     /// (Chinese only) Target 告警的标签匹配规则，比如 "a=b"、"a!=c" 等
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// Required. May be null. Example: `["severity=\"critical\""]`
-    #[serde(rename = "TargetMatchers", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub target_matchers: Vec<String>,
     /// (Chinese only) Source 和 Target 告警都必须有的一组标签名，比如 alertname、cluster 等
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// Required. May be null. Example: `["alertname","cluster"]`
-    #[serde(rename = "Equal", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub equal: Vec<String>,
 }
 
@@ -7433,15 +11237,48 @@ impl PrometheusAlertmanagerConfigInhibitRule {
     }
 }
 
+impl lenient::Reply for PrometheusAlertmanagerConfigInhibitRule {
+    const NAME: &'static str = "PrometheusAlertmanagerConfigInhibitRule";
+    const FIELDS: &'static [&'static str] = &[
+        "SourceMatchers",
+        "TargetMatchers",
+        "Equal",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.source_matchers),
+            1 => lenient::list(map, &mut self.target_matchers),
+            2 => lenient::list(map, &mut self.equal),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for PrometheusAlertmanagerConfigInhibitRule {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for PrometheusAlertmanagerConfigInhibitRule {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "PrometheusAlertmanagerConfigInhibitRule", 3)?
+            .list("SourceMatchers", &self.source_matchers)?
+            .list("TargetMatchers", &self.target_matchers)?
+            .list("Equal", &self.equal)?
+            .end()
+    }
+}
+
 /// (Chinese only) Prometheus Alertmanger 可修改配置
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PrometheusAlertmanagerConfigV2 {
     /// (Chinese only) Prometheus Alertmanger 抑制规则组
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "InhibitRules", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub inhibit_rules: Vec<output::PrometheusAlertmanagerConfigInhibitRule>,
 }
 
@@ -7459,32 +11296,56 @@ impl PrometheusAlertmanagerConfigV2 {
     }
 }
 
+impl lenient::Reply for PrometheusAlertmanagerConfigV2 {
+    const NAME: &'static str = "PrometheusAlertmanagerConfigV2";
+    const FIELDS: &'static [&'static str] = &[
+        "InhibitRules",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.inhibit_rules),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for PrometheusAlertmanagerConfigV2 {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for PrometheusAlertmanagerConfigV2 {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "PrometheusAlertmanagerConfigV2", 1)?
+            .list("InhibitRules", &self.inhibit_rules)?
+            .end()
+    }
+}
+
 /// (Chinese only) 集群指标抓取统计
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PrometheusClusterScrapeStatistics {
     /// (Chinese only) 集群ID
     ///
     /// Example: `cls-asd`
-    #[serde(rename = "ClusterID", default, skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
     /// (Chinese only) 被采集的点个数
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `0.8`
-    #[serde(rename = "ScrapedRate", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub scraped_rate: Option<f64>,
     /// (Chinese only) Job列表
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `[               {                "JobName": "cadvisor",                 "MaxLabel": 24,                 "Metrics": [],                 "SamplesRate": 271.66666,                 "ScrapedRate": 0               }]`
-    #[serde(rename = "Jobs", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub jobs: Vec<output::PrometheusJobScrapeStatistics>,
     /// (Chinese only) 每秒过滤前的指标采集速率
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `0.8`
-    #[serde(rename = "SamplesRate", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub samples_rate: Option<f64>,
 }
 
@@ -7520,31 +11381,64 @@ impl PrometheusClusterScrapeStatistics {
     }
 }
 
+impl lenient::Reply for PrometheusClusterScrapeStatistics {
+    const NAME: &'static str = "PrometheusClusterScrapeStatistics";
+    const FIELDS: &'static [&'static str] = &[
+        "ClusterID",
+        "ScrapedRate",
+        "Jobs",
+        "SamplesRate",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.cluster_id),
+            1 => lenient::scalar(map, &mut self.scraped_rate),
+            2 => lenient::list(map, &mut self.jobs),
+            3 => lenient::scalar(map, &mut self.samples_rate),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for PrometheusClusterScrapeStatistics {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for PrometheusClusterScrapeStatistics {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "PrometheusClusterScrapeStatistics", 4)?
+            .opt("ClusterID", &self.cluster_id)?
+            .opt("ScrapedRate", &self.scraped_rate)?
+            .list("Jobs", &self.jobs)?
+            .opt("SamplesRate", &self.samples_rate)?
+            .end()
+    }
+}
+
 /// Prometheus configuration
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PrometheusConfigItem {
     /// Name
     ///
     /// Required. Example: `xxx`
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Configuration content
     ///
     /// Required. Example: `xxx`
-    #[serde(rename = "Config", default, skip_serializing_if = "Option::is_none")]
     pub config: Option<String>,
     /// If the configuration comes from a template, this parameter is the template ID, which is used as an output parameter.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `xxx`
-    #[serde(rename = "TemplateId", default, skip_serializing_if = "Option::is_none")]
     pub template_id: Option<String>,
     /// Number of targets
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `xxx`
-    #[serde(rename = "Targets", default, skip_serializing_if = "Option::is_none")]
     pub targets: Option<output::Targets>,
 }
 
@@ -7570,19 +11464,54 @@ impl PrometheusConfigItem {
     }
 }
 
+impl lenient::Reply for PrometheusConfigItem {
+    const NAME: &'static str = "PrometheusConfigItem";
+    const FIELDS: &'static [&'static str] = &[
+        "Name",
+        "Config",
+        "TemplateId",
+        "Targets",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.name),
+            1 => lenient::value(map, &mut self.config),
+            2 => lenient::value(map, &mut self.template_id),
+            3 => lenient::value(map, &mut self.targets),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for PrometheusConfigItem {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for PrometheusConfigItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "PrometheusConfigItem", 4)?
+            .opt("Name", &self.name)?
+            .opt("Config", &self.config)?
+            .opt("TemplateId", &self.template_id)?
+            .opt("Targets", &self.targets)?
+            .end()
+    }
+}
+
 /// TMP internal dynamics API agent response
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PrometheusDynamicApiResponseHttp {
     /// HTTP status code
     ///
     /// Example: `200`
-    #[serde(rename = "StatusCode", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub status_code: Option<i64>,
     /// HTTP response body
     ///
     /// Example: `"{}"`
-    #[serde(rename = "ResponseBody", default, skip_serializing_if = "Option::is_none")]
     pub response_body: Option<String>,
 }
 
@@ -7606,39 +11535,64 @@ impl PrometheusDynamicApiResponseHttp {
     }
 }
 
+impl lenient::Reply for PrometheusDynamicApiResponseHttp {
+    const NAME: &'static str = "PrometheusDynamicApiResponseHttp";
+    const FIELDS: &'static [&'static str] = &[
+        "StatusCode",
+        "ResponseBody",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.status_code),
+            1 => lenient::value(map, &mut self.response_body),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for PrometheusDynamicApiResponseHttp {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for PrometheusDynamicApiResponseHttp {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "PrometheusDynamicApiResponseHttp", 2)?
+            .opt("StatusCode", &self.status_code)?
+            .opt("ResponseBody", &self.response_body)?
+            .end()
+    }
+}
+
 /// Instance authorization information
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PrometheusInstanceGrantInfo {
     /// Whether there is permission to operate on the billing information. Valid values: 1 (yes), 2 (no).
     ///
     /// Required. Example: `1`
-    #[serde(rename = "HasChargeOperation", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub has_charge_operation: Option<i64>,
     /// Whether there is permission to display the VPC information. Valid values: 1 (yes), 2 (no).
     ///
     /// Required. Example: `1`
-    #[serde(rename = "HasVpcDisplay", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub has_vpc_display: Option<i64>,
     /// Whether there is permission to change the Grafana status. Valid values: 1 (yes), 2 (no).
     ///
     /// Required. Example: `1`
-    #[serde(rename = "HasGrafanaStatusChange", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub has_grafana_status_change: Option<i64>,
     /// Whether there is permission to manage agents. Valid values: 1 (yes), 2 (no).
     ///
     /// Required. Example: `1`
-    #[serde(rename = "HasAgentManage", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub has_agent_manage: Option<i64>,
     /// Whether there is permission to manage TKE integrations. Valid values: 1 (yes), 2 (no).
     ///
     /// Required. Example: `1`
-    #[serde(rename = "HasTkeManage", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub has_tke_manage: Option<i64>,
     /// Whether there is permission to display the API information. Valid values: 1 (yes), 2 (no).
     ///
     /// Required. Example: `1`
-    #[serde(rename = "HasApiOperation", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub has_api_operation: Option<i64>,
 }
 
@@ -7656,8 +11610,51 @@ impl PrometheusInstanceGrantInfo {
     }
 }
 
+impl lenient::Reply for PrometheusInstanceGrantInfo {
+    const NAME: &'static str = "PrometheusInstanceGrantInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "HasChargeOperation",
+        "HasVpcDisplay",
+        "HasGrafanaStatusChange",
+        "HasAgentManage",
+        "HasTkeManage",
+        "HasApiOperation",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.has_charge_operation),
+            1 => lenient::scalar(map, &mut self.has_vpc_display),
+            2 => lenient::scalar(map, &mut self.has_grafana_status_change),
+            3 => lenient::scalar(map, &mut self.has_agent_manage),
+            4 => lenient::scalar(map, &mut self.has_tke_manage),
+            5 => lenient::scalar(map, &mut self.has_api_operation),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for PrometheusInstanceGrantInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for PrometheusInstanceGrantInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "PrometheusInstanceGrantInfo", 6)?
+            .opt("HasChargeOperation", &self.has_charge_operation)?
+            .opt("HasVpcDisplay", &self.has_vpc_display)?
+            .opt("HasGrafanaStatusChange", &self.has_grafana_status_change)?
+            .opt("HasAgentManage", &self.has_agent_manage)?
+            .opt("HasTkeManage", &self.has_tke_manage)?
+            .opt("HasApiOperation", &self.has_api_operation)?
+            .end()
+    }
+}
+
 /// (Chinese only) Prometheus实例创建配额信息
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PrometheusInstanceQuotaDetail {
     /// (Chinese only)
@@ -7665,21 +11662,18 @@ pub struct PrometheusInstanceQuotaDetail {
     /// prometheus实例创建总限制数量
     ///
     /// Example: `20`
-    #[serde(rename = "Limit", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// (Chinese only)
     ///
     /// 当前账号下创建prometheus实例数量
     ///
     /// Example: `4`
-    #[serde(rename = "Usage", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub usage: Option<i64>,
     /// (Chinese only)
     ///
     /// 剩余可用prometheus实例创建数量
     ///
     /// Example: `16`
-    #[serde(rename = "Available", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub available: Option<i64>,
 }
 
@@ -7709,35 +11703,64 @@ impl PrometheusInstanceQuotaDetail {
     }
 }
 
+impl lenient::Reply for PrometheusInstanceQuotaDetail {
+    const NAME: &'static str = "PrometheusInstanceQuotaDetail";
+    const FIELDS: &'static [&'static str] = &[
+        "Limit",
+        "Usage",
+        "Available",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.limit),
+            1 => lenient::scalar(map, &mut self.usage),
+            2 => lenient::scalar(map, &mut self.available),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for PrometheusInstanceQuotaDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for PrometheusInstanceQuotaDetail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "PrometheusInstanceQuotaDetail", 3)?
+            .opt("Limit", &self.limit)?
+            .opt("Usage", &self.usage)?
+            .opt("Available", &self.available)?
+            .end()
+    }
+}
+
 /// (Chinese only) 实例抓取指标统计
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PrometheusInstanceScrapeStatistics {
     /// (Chinese only) 实例ID
     ///
     /// Example: `prom-abc`
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// (Chinese only) 每秒被采集的点数
     ///
     /// Example: `0.8`
-    #[serde(rename = "ScrapedRate", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub scraped_rate: Option<f64>,
     /// (Chinese only) 集群指标列表
     ///
     /// Example: `[           {             "ClusterID": "cls-pvnpfz7d",             "FreeScrapedRate": 121.625,             "Jobs": [               {                 "FreeScrapedRate": 33.333332,                 "JobName": "cadvisor",                 "MaxLabel": 24,                 "Metrics": [],                 "SamplesRate": 271.66666,                 "ScrapedRate": 0               }]}]`
-    #[serde(rename = "Clusters", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub clusters: Vec<output::PrometheusClusterScrapeStatistics>,
     /// (Chinese only) 非容器指标列表
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `[{"ClusterID":"non-cluster","ScrapedRate":5.65,"SamplesRate":5.65,"FreeScrapedRate":0,"Jobs":[{"FreeScrapedRate":0,"Metrics":[{"ScrapedRate":0.03333333333333333,"IsRecommended":false,"MaxLabel":5,"MetricName":"promhttp_metric_handler_errors_total","SamplesRate":0.03333333333333333}],"MaxLabel":9,"JobName":"prom-7f46vb1k/cvm-qcloud-exporter","SamplesRate":5.65,"ScrapedRate":5.65}]}]`
-    #[serde(rename = "Global", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub global: Vec<output::PrometheusClusterScrapeStatistics>,
     /// (Chinese only) 过滤前的每秒指标采集速率
     ///
     /// Example: `0.8`
-    #[serde(rename = "SamplesRate", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub samples_rate: Option<f64>,
 }
 
@@ -7779,39 +11802,74 @@ impl PrometheusInstanceScrapeStatistics {
     }
 }
 
+impl lenient::Reply for PrometheusInstanceScrapeStatistics {
+    const NAME: &'static str = "PrometheusInstanceScrapeStatistics";
+    const FIELDS: &'static [&'static str] = &[
+        "InstanceId",
+        "ScrapedRate",
+        "Clusters",
+        "Global",
+        "SamplesRate",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.instance_id),
+            1 => lenient::scalar(map, &mut self.scraped_rate),
+            2 => lenient::list(map, &mut self.clusters),
+            3 => lenient::list(map, &mut self.global),
+            4 => lenient::scalar(map, &mut self.samples_rate),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for PrometheusInstanceScrapeStatistics {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for PrometheusInstanceScrapeStatistics {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "PrometheusInstanceScrapeStatistics", 5)?
+            .opt("InstanceId", &self.instance_id)?
+            .opt("ScrapedRate", &self.scraped_rate)?
+            .list("Clusters", &self.clusters)?
+            .list("Global", &self.global)?
+            .opt("SamplesRate", &self.samples_rate)?
+            .end()
+    }
+}
+
 /// TMP usage information
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PrometheusInstanceTenantUsage {
     /// Instance ID
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `prom-xxxx`
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// Billing cycle
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `20210101`
-    #[serde(rename = "CalcDate", default, skip_serializing_if = "Option::is_none")]
     pub calc_date: Option<String>,
     /// Total usage
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `1.1`
-    #[serde(rename = "Total", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total: Option<f64>,
     /// Usage of basic (free) metrics
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `1.1`
-    #[serde(rename = "Basic", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub basic: Option<f64>,
     /// Usage of paid metrics
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `1.1`
-    #[serde(rename = "Fee", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub fee: Option<f64>,
 }
 
@@ -7853,19 +11911,57 @@ impl PrometheusInstanceTenantUsage {
     }
 }
 
+impl lenient::Reply for PrometheusInstanceTenantUsage {
+    const NAME: &'static str = "PrometheusInstanceTenantUsage";
+    const FIELDS: &'static [&'static str] = &[
+        "InstanceId",
+        "CalcDate",
+        "Total",
+        "Basic",
+        "Fee",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.instance_id),
+            1 => lenient::value(map, &mut self.calc_date),
+            2 => lenient::scalar(map, &mut self.total),
+            3 => lenient::scalar(map, &mut self.basic),
+            4 => lenient::scalar(map, &mut self.fee),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for PrometheusInstanceTenantUsage {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for PrometheusInstanceTenantUsage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "PrometheusInstanceTenantUsage", 5)?
+            .opt("InstanceId", &self.instance_id)?
+            .opt("CalcDate", &self.calc_date)?
+            .opt("Total", &self.total)?
+            .opt("Basic", &self.basic)?
+            .opt("Fee", &self.fee)?
+            .end()
+    }
+}
+
 /// Prometheus service response body
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PrometheusInstancesItem {
     /// Instance ID.
     ///
     /// Example: `prom-123456`
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// Instance name.
     ///
     /// Example: `测试实例`
-    #[serde(rename = "InstanceName", default, skip_serializing_if = "Option::is_none")]
     pub instance_name: Option<String>,
     /// Instance billing mode. Valid values:
     ///
@@ -7873,33 +11969,27 @@ pub struct PrometheusInstancesItem {
     /// - 3: Pay-as-you-go
     ///
     /// Example: `2`
-    #[serde(rename = "InstanceChargeType", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub instance_charge_type: Option<i64>,
     /// Region ID
     ///
     /// Example: `1`
-    #[serde(rename = "RegionId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub region_id: Option<i64>,
     /// AZ
     ///
     /// Example: `ap-guangzhou-1`
-    #[serde(rename = "Zone", default, skip_serializing_if = "Option::is_none")]
     pub zone: Option<String>,
     /// VPC ID
     ///
     /// Example: `vpc-123456`
-    #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// Subnet ID
     ///
     /// Example: `subnet-123456`
-    #[serde(rename = "SubnetId", default, skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
     /// Storage period
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `15`
-    #[serde(rename = "DataRetentionTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub data_retention_time: Option<i64>,
     /// Instance status. Valid values:
     ///
@@ -7913,18 +12003,15 @@ pub struct PrometheusInstancesItem {
     /// - 9: Service suspended for overdue payment
     ///
     /// Example: `2`
-    #[serde(rename = "InstanceStatus", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub instance_status: Option<i64>,
     /// Grafana dashboard URL
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `https://url`
-    #[serde(rename = "GrafanaURL", default, skip_serializing_if = "Option::is_none")]
     pub grafana_url: Option<String>,
     /// Creation time
     ///
     /// Example: `2021-01-01 00:00:00`
-    #[serde(rename = "CreatedAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// Whether Grafana is enabled
     ///
@@ -7932,25 +12019,21 @@ pub struct PrometheusInstancesItem {
     /// - 1: Enabled
     ///
     /// Example: `1`
-    #[serde(rename = "EnableGrafana", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub enable_grafana: Option<i64>,
     /// Instance IPv4 address
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `192.168.1.2`
-    #[serde(rename = "IPv4Address", default, skip_serializing_if = "Option::is_none")]
     pub ipv4_address: Option<String>,
     /// List of tags associated with the instance.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "TagSpecification", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tag_specification: Vec<output::PrometheusTag>,
     /// Expiration time of the purchased instance
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `2021-01-01 00:00:00`
-    #[serde(rename = "ExpireTime", default, skip_serializing_if = "Option::is_none")]
     pub expire_time: Option<String>,
     /// Billing status
     ///
@@ -7963,13 +12046,11 @@ pub struct PrometheusInstancesItem {
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `1`
-    #[serde(rename = "ChargeStatus", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub charge_status: Option<i64>,
     /// Specification name
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `基础1`
-    #[serde(rename = "SpecName", default, skip_serializing_if = "Option::is_none")]
     pub spec_name: Option<String>,
     /// Auto-renewal flag
     ///
@@ -7981,7 +12062,6 @@ pub struct PrometheusInstancesItem {
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `1`
-    #[serde(rename = "AutoRenewFlag", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub auto_renew_flag: Option<i64>,
     /// Expiring soon
     ///
@@ -7991,31 +12071,26 @@ pub struct PrometheusInstancesItem {
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `0`
-    #[serde(rename = "IsNearExpire", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_near_expire: Option<i64>,
     /// The token required for data writing
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `token`
-    #[serde(rename = "AuthToken", default, skip_serializing_if = "Option::is_none")]
     pub auth_token: Option<String>,
     /// Prometheus remote write address
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `http://url`
-    #[serde(rename = "RemoteWrite", default, skip_serializing_if = "Option::is_none")]
     pub remote_write: Option<String>,
     /// Prometheus HTTP API root address
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `http://url`
-    #[serde(rename = "ApiRootPath", default, skip_serializing_if = "Option::is_none")]
     pub api_root_path: Option<String>,
     /// Proxy address
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `0.0.0.0:9090`
-    #[serde(rename = "ProxyAddress", default, skip_serializing_if = "Option::is_none")]
     pub proxy_address: Option<String>,
     /// Grafana status
     ///
@@ -8030,43 +12105,36 @@ pub struct PrometheusInstancesItem {
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `2`
-    #[serde(rename = "GrafanaStatus", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub grafana_status: Option<i64>,
     /// Grafana IP allowlist, where IPs are separated by comma.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `192.168.1.2`
-    #[serde(rename = "GrafanaIpWhiteList", default, skip_serializing_if = "Option::is_none")]
     pub grafana_ip_white_list: Option<String>,
     /// Instance authorization information
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "Grant", default, skip_serializing_if = "Option::is_none")]
     pub grant: Option<output::PrometheusInstanceGrantInfo>,
     /// ID of the bound Grafana instance
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `grafana-xxxx`
-    #[serde(rename = "GrafanaInstanceId", default, skip_serializing_if = "Option::is_none")]
     pub grafana_instance_id: Option<String>,
     /// The alert rule limit
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `150`
-    #[serde(rename = "AlertRuleLimit", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub alert_rule_limit: Option<i64>,
     /// The recording rule limit
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `150`
-    #[serde(rename = "RecordingRuleLimit", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub recording_rule_limit: Option<i64>,
     /// Migration status. 0: Not migrating; 1: Migrating from source instance; 2: Migrating to target instance.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `1`
-    #[serde(rename = "MigrationType", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub migration_type: Option<i64>,
     /// (Chinese only)
     ///
@@ -8093,7 +12161,6 @@ pub struct PrometheusInstancesItem {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "InstanceAttributes", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub instance_attributes: Vec<output::PrometheusRuleKv>,
 }
 
@@ -8291,102 +12358,203 @@ impl PrometheusInstancesItem {
     }
 }
 
+impl lenient::Reply for PrometheusInstancesItem {
+    const NAME: &'static str = "PrometheusInstancesItem";
+    const FIELDS: &'static [&'static str] = &[
+        "InstanceId",
+        "InstanceName",
+        "InstanceChargeType",
+        "RegionId",
+        "Zone",
+        "VpcId",
+        "SubnetId",
+        "DataRetentionTime",
+        "InstanceStatus",
+        "GrafanaURL",
+        "CreatedAt",
+        "EnableGrafana",
+        "IPv4Address",
+        "TagSpecification",
+        "ExpireTime",
+        "ChargeStatus",
+        "SpecName",
+        "AutoRenewFlag",
+        "IsNearExpire",
+        "AuthToken",
+        "RemoteWrite",
+        "ApiRootPath",
+        "ProxyAddress",
+        "GrafanaStatus",
+        "GrafanaIpWhiteList",
+        "Grant",
+        "GrafanaInstanceId",
+        "AlertRuleLimit",
+        "RecordingRuleLimit",
+        "MigrationType",
+        "InstanceAttributes",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.instance_id),
+            1 => lenient::value(map, &mut self.instance_name),
+            2 => lenient::scalar(map, &mut self.instance_charge_type),
+            3 => lenient::scalar(map, &mut self.region_id),
+            4 => lenient::value(map, &mut self.zone),
+            5 => lenient::value(map, &mut self.vpc_id),
+            6 => lenient::value(map, &mut self.subnet_id),
+            7 => lenient::scalar(map, &mut self.data_retention_time),
+            8 => lenient::scalar(map, &mut self.instance_status),
+            9 => lenient::value(map, &mut self.grafana_url),
+            10 => lenient::value(map, &mut self.created_at),
+            11 => lenient::scalar(map, &mut self.enable_grafana),
+            12 => lenient::value(map, &mut self.ipv4_address),
+            13 => lenient::list(map, &mut self.tag_specification),
+            14 => lenient::value(map, &mut self.expire_time),
+            15 => lenient::scalar(map, &mut self.charge_status),
+            16 => lenient::value(map, &mut self.spec_name),
+            17 => lenient::scalar(map, &mut self.auto_renew_flag),
+            18 => lenient::scalar(map, &mut self.is_near_expire),
+            19 => lenient::value(map, &mut self.auth_token),
+            20 => lenient::value(map, &mut self.remote_write),
+            21 => lenient::value(map, &mut self.api_root_path),
+            22 => lenient::value(map, &mut self.proxy_address),
+            23 => lenient::scalar(map, &mut self.grafana_status),
+            24 => lenient::value(map, &mut self.grafana_ip_white_list),
+            25 => lenient::value(map, &mut self.grant),
+            26 => lenient::value(map, &mut self.grafana_instance_id),
+            27 => lenient::scalar(map, &mut self.alert_rule_limit),
+            28 => lenient::scalar(map, &mut self.recording_rule_limit),
+            29 => lenient::scalar(map, &mut self.migration_type),
+            30 => lenient::list(map, &mut self.instance_attributes),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for PrometheusInstancesItem {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for PrometheusInstancesItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "PrometheusInstancesItem", 31)?
+            .opt("InstanceId", &self.instance_id)?
+            .opt("InstanceName", &self.instance_name)?
+            .opt("InstanceChargeType", &self.instance_charge_type)?
+            .opt("RegionId", &self.region_id)?
+            .opt("Zone", &self.zone)?
+            .opt("VpcId", &self.vpc_id)?
+            .opt("SubnetId", &self.subnet_id)?
+            .opt("DataRetentionTime", &self.data_retention_time)?
+            .opt("InstanceStatus", &self.instance_status)?
+            .opt("GrafanaURL", &self.grafana_url)?
+            .opt("CreatedAt", &self.created_at)?
+            .opt("EnableGrafana", &self.enable_grafana)?
+            .opt("IPv4Address", &self.ipv4_address)?
+            .list("TagSpecification", &self.tag_specification)?
+            .opt("ExpireTime", &self.expire_time)?
+            .opt("ChargeStatus", &self.charge_status)?
+            .opt("SpecName", &self.spec_name)?
+            .opt("AutoRenewFlag", &self.auto_renew_flag)?
+            .opt("IsNearExpire", &self.is_near_expire)?
+            .opt("AuthToken", &self.auth_token)?
+            .opt("RemoteWrite", &self.remote_write)?
+            .opt("ApiRootPath", &self.api_root_path)?
+            .opt("ProxyAddress", &self.proxy_address)?
+            .opt("GrafanaStatus", &self.grafana_status)?
+            .opt("GrafanaIpWhiteList", &self.grafana_ip_white_list)?
+            .opt("Grant", &self.grant)?
+            .opt("GrafanaInstanceId", &self.grafana_instance_id)?
+            .opt("AlertRuleLimit", &self.alert_rule_limit)?
+            .opt("RecordingRuleLimit", &self.recording_rule_limit)?
+            .opt("MigrationType", &self.migration_type)?
+            .list("InstanceAttributes", &self.instance_attributes)?
+            .end()
+    }
+}
+
 /// TMP v2 instance overview
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PrometheusInstancesOverview {
     /// Instance ID
     ///
     /// Required. Example: `prom-xxx`
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// Instance name
     ///
     /// Required. Example: `instance-name-xxx`
-    #[serde(rename = "InstanceName", default, skip_serializing_if = "Option::is_none")]
     pub instance_name: Option<String>,
     /// VPC ID
     ///
     /// Required. Example: `vpc-abcdxxxx`
-    #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// Subnet ID
     ///
     /// Required. Example: `subnet-xxx`
-    #[serde(rename = "SubnetId", default, skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
     /// Running status. Valid values: `1` (creating); `2` (running); `3` (abnormal); `4` (restarting); `5` (terminating); `6` (stopped); `7` (deleted).
     ///
     /// Required. Example: `2`
-    #[serde(rename = "InstanceStatus", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub instance_status: Option<i64>,
     /// Billing status. Valid values: `1` (normal); `2` (expired); `3` (terminated); `4` (assigning); `5` (failed to assign)
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `1`
-    #[serde(rename = "ChargeStatus", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub charge_status: Option<i64>,
     /// Whether Grafana is enabled. Valid values: `0` (no); `1` (yes).
     ///
     /// Required. Example: `1`
-    #[serde(rename = "EnableGrafana", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub enable_grafana: Option<i64>,
     /// Grafana dashboard URL
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `https://prom-xxx.grafana.xxx.prom.tencent-cloud.com`
-    #[serde(rename = "GrafanaURL", default, skip_serializing_if = "Option::is_none")]
     pub grafana_url: Option<String>,
     /// Instance payment type. Valid values: `1` (trial edition); `2` (prepaid)
     ///
     /// Required. Example: `2`
-    #[serde(rename = "InstanceChargeType", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub instance_charge_type: Option<i64>,
     /// Specification name
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `基础1`
-    #[serde(rename = "SpecName", default, skip_serializing_if = "Option::is_none")]
     pub spec_name: Option<String>,
     /// Storage period
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `15`
-    #[serde(rename = "DataRetentionTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub data_retention_time: Option<i64>,
     /// Expiration time of the purchased instance
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `2021-12-14T17:16:12+08:00`
-    #[serde(rename = "ExpireTime", default, skip_serializing_if = "Option::is_none")]
     pub expire_time: Option<String>,
     /// Auto-renewal flag. Valid values: `0` (auto-renewal not enabled); `1` (auto-renewal enabled); `2` (auto-renewal prohibited); `-1` (invalid).
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `1`
-    #[serde(rename = "AutoRenewFlag", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub auto_renew_flag: Option<i64>,
     /// Total number of bound clusters
     ///
     /// Required. Example: `2`
-    #[serde(rename = "BoundTotal", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub bound_total: Option<i64>,
     /// Total number of bound clusters in the normal status
     ///
     /// Required. Example: `2`
-    #[serde(rename = "BoundNormal", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub bound_normal: Option<i64>,
     /// Resource pack status (`0`: Unavailable; `1`: Available)
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `1`
-    #[serde(rename = "ResourcePackageStatus", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub resource_package_status: Option<i64>,
     /// Resource pack specification name
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `”xxxx“`
-    #[serde(rename = "ResourcePackageSpecName", default, skip_serializing_if = "Option::is_none")]
     pub resource_package_spec_name: Option<String>,
 }
 
@@ -8425,30 +12593,102 @@ impl PrometheusInstancesOverview {
     }
 }
 
+impl lenient::Reply for PrometheusInstancesOverview {
+    const NAME: &'static str = "PrometheusInstancesOverview";
+    const FIELDS: &'static [&'static str] = &[
+        "InstanceId",
+        "InstanceName",
+        "VpcId",
+        "SubnetId",
+        "InstanceStatus",
+        "ChargeStatus",
+        "EnableGrafana",
+        "GrafanaURL",
+        "InstanceChargeType",
+        "SpecName",
+        "DataRetentionTime",
+        "ExpireTime",
+        "AutoRenewFlag",
+        "BoundTotal",
+        "BoundNormal",
+        "ResourcePackageStatus",
+        "ResourcePackageSpecName",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.instance_id),
+            1 => lenient::value(map, &mut self.instance_name),
+            2 => lenient::value(map, &mut self.vpc_id),
+            3 => lenient::value(map, &mut self.subnet_id),
+            4 => lenient::scalar(map, &mut self.instance_status),
+            5 => lenient::scalar(map, &mut self.charge_status),
+            6 => lenient::scalar(map, &mut self.enable_grafana),
+            7 => lenient::value(map, &mut self.grafana_url),
+            8 => lenient::scalar(map, &mut self.instance_charge_type),
+            9 => lenient::value(map, &mut self.spec_name),
+            10 => lenient::scalar(map, &mut self.data_retention_time),
+            11 => lenient::value(map, &mut self.expire_time),
+            12 => lenient::scalar(map, &mut self.auto_renew_flag),
+            13 => lenient::scalar(map, &mut self.bound_total),
+            14 => lenient::scalar(map, &mut self.bound_normal),
+            15 => lenient::scalar(map, &mut self.resource_package_status),
+            16 => lenient::value(map, &mut self.resource_package_spec_name),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for PrometheusInstancesOverview {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for PrometheusInstancesOverview {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "PrometheusInstancesOverview", 17)?
+            .opt("InstanceId", &self.instance_id)?
+            .opt("InstanceName", &self.instance_name)?
+            .opt("VpcId", &self.vpc_id)?
+            .opt("SubnetId", &self.subnet_id)?
+            .opt("InstanceStatus", &self.instance_status)?
+            .opt("ChargeStatus", &self.charge_status)?
+            .opt("EnableGrafana", &self.enable_grafana)?
+            .opt("GrafanaURL", &self.grafana_url)?
+            .opt("InstanceChargeType", &self.instance_charge_type)?
+            .opt("SpecName", &self.spec_name)?
+            .opt("DataRetentionTime", &self.data_retention_time)?
+            .opt("ExpireTime", &self.expire_time)?
+            .opt("AutoRenewFlag", &self.auto_renew_flag)?
+            .opt("BoundTotal", &self.bound_total)?
+            .opt("BoundNormal", &self.bound_normal)?
+            .opt("ResourcePackageStatus", &self.resource_package_status)?
+            .opt("ResourcePackageSpecName", &self.resource_package_spec_name)?
+            .end()
+    }
+}
+
 /// (Chinese only) Job抓取统计
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PrometheusJobScrapeStatistics {
     /// (Chinese only) Job 名
     ///
     /// Example: `cadvisor`
-    #[serde(rename = "JobName", default, skip_serializing_if = "Option::is_none")]
     pub job_name: Option<String>,
     /// (Chinese only) 被采集的点数
     ///
     /// Example: `0.8`
-    #[serde(rename = "ScrapedRate", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub scraped_rate: Option<f64>,
     /// (Chinese only) 指标列表
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `[   {     "MetricName": "cadvisor_version_info",     "SamplesRate": 0.26666666666666666,     "ScrapedRate": 0,     "IsRecommended": false,     "MaxLabel": 0   } ]`
-    #[serde(rename = "Metrics", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub metrics: Vec<output::PrometheusMetricScrapeStatistics>,
     /// (Chinese only) Job 类型
     ///
     /// Example: `podMonitor`
-    #[serde(rename = "JobType", default, skip_serializing_if = "Option::is_none")]
     pub job_type: Option<String>,
 }
 
@@ -8484,29 +12724,62 @@ impl PrometheusJobScrapeStatistics {
     }
 }
 
+impl lenient::Reply for PrometheusJobScrapeStatistics {
+    const NAME: &'static str = "PrometheusJobScrapeStatistics";
+    const FIELDS: &'static [&'static str] = &[
+        "JobName",
+        "ScrapedRate",
+        "Metrics",
+        "JobType",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.job_name),
+            1 => lenient::scalar(map, &mut self.scraped_rate),
+            2 => lenient::list(map, &mut self.metrics),
+            3 => lenient::value(map, &mut self.job_type),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for PrometheusJobScrapeStatistics {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for PrometheusJobScrapeStatistics {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "PrometheusJobScrapeStatistics", 4)?
+            .opt("JobName", &self.job_name)?
+            .opt("ScrapedRate", &self.scraped_rate)?
+            .list("Metrics", &self.metrics)?
+            .opt("JobType", &self.job_type)?
+            .end()
+    }
+}
+
 /// Targets of a Prometheus job
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PrometheusJobTargets {
     /// (Chinese only) 该Job的targets列表
     ///
     /// Example: `[{"LastScrape":"2024-06-19 16:22:26","ScrapeDuration":0.2,"Url":"http://1.1.1.1:9000","Labels":[{"Name":"label-name","Value":"label-value"}],"State":"down","Error":"scrape timeout"}]`
-    #[serde(rename = "Targets", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub targets: Vec<output::PrometheusTarget>,
     /// (Chinese only) job的名称
     ///
     /// Example: `prom-job`
-    #[serde(rename = "JobName", default, skip_serializing_if = "Option::is_none")]
     pub job_name: Option<String>,
     /// (Chinese only) targets总数
     ///
     /// Example: `1`
-    #[serde(rename = "Total", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total: Option<u64>,
     /// (Chinese only) 健康的target总数
     ///
     /// Example: `1`
-    #[serde(rename = "Up", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub up: Option<u64>,
 }
 
@@ -8542,33 +12815,66 @@ impl PrometheusJobTargets {
     }
 }
 
+impl lenient::Reply for PrometheusJobTargets {
+    const NAME: &'static str = "PrometheusJobTargets";
+    const FIELDS: &'static [&'static str] = &[
+        "Targets",
+        "JobName",
+        "Total",
+        "Up",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.targets),
+            1 => lenient::value(map, &mut self.job_name),
+            2 => lenient::scalar(map, &mut self.total),
+            3 => lenient::scalar(map, &mut self.up),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for PrometheusJobTargets {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for PrometheusJobTargets {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "PrometheusJobTargets", 4)?
+            .list("Targets", &self.targets)?
+            .opt("JobName", &self.job_name)?
+            .opt("Total", &self.total)?
+            .opt("Up", &self.up)?
+            .end()
+    }
+}
+
 /// (Chinese only) 指标抓取统计
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PrometheusMetricScrapeStatistics {
     /// (Chinese only) 指标名
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `cadvisor`
-    #[serde(rename = "MetricName", default, skip_serializing_if = "Option::is_none")]
     pub metric_name: Option<String>,
     /// (Chinese only) 原始数据中的点数
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `0.8`
-    #[serde(rename = "SamplesRate", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub samples_rate: Option<f64>,
     /// (Chinese only) 被采集的点数
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `0.9`
-    #[serde(rename = "ScrapedRate", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub scraped_rate: Option<f64>,
     /// (Chinese only) 是否推荐采集
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `true`
-    #[serde(rename = "IsRecommended", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_recommended: Option<bool>,
 }
 
@@ -8604,14 +12910,50 @@ impl PrometheusMetricScrapeStatistics {
     }
 }
 
+impl lenient::Reply for PrometheusMetricScrapeStatistics {
+    const NAME: &'static str = "PrometheusMetricScrapeStatistics";
+    const FIELDS: &'static [&'static str] = &[
+        "MetricName",
+        "SamplesRate",
+        "ScrapedRate",
+        "IsRecommended",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.metric_name),
+            1 => lenient::scalar(map, &mut self.samples_rate),
+            2 => lenient::scalar(map, &mut self.scraped_rate),
+            3 => lenient::scalar(map, &mut self.is_recommended),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for PrometheusMetricScrapeStatistics {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for PrometheusMetricScrapeStatistics {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "PrometheusMetricScrapeStatistics", 4)?
+            .opt("MetricName", &self.metric_name)?
+            .opt("SamplesRate", &self.samples_rate)?
+            .opt("ScrapedRate", &self.scraped_rate)?
+            .opt("IsRecommended", &self.is_recommended)?
+            .end()
+    }
+}
+
 /// Alert notification channel configuration
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PrometheusNotificationItem {
     /// Whether it is enabled
     ///
     /// Required. Example: `true`
-    #[serde(rename = "Enabled", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// Channel type. Default value: `amp`. Valid values:
     /// `amp`
@@ -8619,81 +12961,68 @@ pub struct PrometheusNotificationItem {
     /// `alertmanager`
     ///
     /// Required. Example: `amp`
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// If `Type` is `webhook`, this field is required.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `http://1.1.1.1`
-    #[serde(rename = "WebHook", default, skip_serializing_if = "Option::is_none")]
     pub web_hook: Option<String>,
     /// If `Type` is `alertmanager`, this field is required.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "AlertManager", default, skip_serializing_if = "Option::is_none")]
     pub alert_manager: Option<output::PrometheusAlertManagerConfig>,
     /// Convergence time
     ///
     /// Example: `2020-10-10 10:10:10`
-    #[serde(rename = "RepeatInterval", default, skip_serializing_if = "Option::is_none")]
     pub repeat_interval: Option<String>,
     /// Effect start time
     ///
     /// Example: `2020-10-10 10:10:10`
-    #[serde(rename = "TimeRangeStart", default, skip_serializing_if = "Option::is_none")]
     pub time_range_start: Option<String>,
     /// Effect end time
     ///
     /// Example: `2020-10-10 10:10:10`
-    #[serde(rename = "TimeRangeEnd", default, skip_serializing_if = "Option::is_none")]
     pub time_range_end: Option<String>,
     /// Alert notification channel. Valid values: `SMS`, `EMAIL`, `CALL`, `WECHAT`.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `["SMS"]`
-    #[serde(rename = "NotifyWay", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub notify_way: Vec<String>,
     /// Alert recipient group (user group)
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `["Consumer-xxxxabcd"]`
-    #[serde(rename = "ReceiverGroups", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub receiver_groups: Vec<String>,
     /// Alert call sequence.
     /// Note: If `NotifyWay` is `CALL`, this parameter will be used.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `[100]`
-    #[serde(rename = "PhoneNotifyOrder", default, deserialize_with = "tencentcloud_runtime::de::lenient_list", skip_serializing_if = "Vec::is_empty")]
     pub phone_notify_order: Vec<u64>,
     /// Number of alert calls.
     /// Note: If `NotifyWay` is `CALL`, this parameter will be used.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `3`
-    #[serde(rename = "PhoneCircleTimes", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub phone_circle_times: Option<i64>,
     /// Alert call interval within a cycle in seconds.
     /// Note: If `NotifyWay` is `CALL`, this parameter will be used.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `100`
-    #[serde(rename = "PhoneInnerInterval", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub phone_inner_interval: Option<i64>,
     /// Alert call cycle interval in seconds.
     /// Note: If `NotifyWay` is `CALL`, this parameter will be used.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `100`
-    #[serde(rename = "PhoneCircleInterval", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub phone_circle_interval: Option<i64>,
     /// Alert call receipt notification
     /// Note: If `NotifyWay` is `CALL`, this parameter will be used.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `true`
-    #[serde(rename = "PhoneArriveNotice", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub phone_arrive_notice: Option<bool>,
 }
 
@@ -8779,54 +13108,113 @@ impl PrometheusNotificationItem {
     }
 }
 
+impl lenient::Reply for PrometheusNotificationItem {
+    const NAME: &'static str = "PrometheusNotificationItem";
+    const FIELDS: &'static [&'static str] = &[
+        "Enabled",
+        "Type",
+        "WebHook",
+        "AlertManager",
+        "RepeatInterval",
+        "TimeRangeStart",
+        "TimeRangeEnd",
+        "NotifyWay",
+        "ReceiverGroups",
+        "PhoneNotifyOrder",
+        "PhoneCircleTimes",
+        "PhoneInnerInterval",
+        "PhoneCircleInterval",
+        "PhoneArriveNotice",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.enabled),
+            1 => lenient::value(map, &mut self.type_),
+            2 => lenient::value(map, &mut self.web_hook),
+            3 => lenient::value(map, &mut self.alert_manager),
+            4 => lenient::value(map, &mut self.repeat_interval),
+            5 => lenient::value(map, &mut self.time_range_start),
+            6 => lenient::value(map, &mut self.time_range_end),
+            7 => lenient::list(map, &mut self.notify_way),
+            8 => lenient::list(map, &mut self.receiver_groups),
+            9 => lenient::scalars(map, &mut self.phone_notify_order),
+            10 => lenient::scalar(map, &mut self.phone_circle_times),
+            11 => lenient::scalar(map, &mut self.phone_inner_interval),
+            12 => lenient::scalar(map, &mut self.phone_circle_interval),
+            13 => lenient::scalar(map, &mut self.phone_arrive_notice),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for PrometheusNotificationItem {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for PrometheusNotificationItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "PrometheusNotificationItem", 14)?
+            .opt("Enabled", &self.enabled)?
+            .opt("Type", &self.type_)?
+            .opt("WebHook", &self.web_hook)?
+            .opt("AlertManager", &self.alert_manager)?
+            .opt("RepeatInterval", &self.repeat_interval)?
+            .opt("TimeRangeStart", &self.time_range_start)?
+            .opt("TimeRangeEnd", &self.time_range_end)?
+            .list("NotifyWay", &self.notify_way)?
+            .list("ReceiverGroups", &self.receiver_groups)?
+            .list("PhoneNotifyOrder", &self.phone_notify_order)?
+            .opt("PhoneCircleTimes", &self.phone_circle_times)?
+            .opt("PhoneInnerInterval", &self.phone_inner_interval)?
+            .opt("PhoneCircleInterval", &self.phone_circle_interval)?
+            .opt("PhoneArriveNotice", &self.phone_arrive_notice)?
+            .end()
+    }
+}
+
 /// Details of the Prometheus recording rule instance, including the cluster ID.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PrometheusRecordRuleYamlItem {
     /// Instance name
     ///
     /// Example: `test-record`
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Last update time
     ///
     /// Example: `2024-06-19 16:22:26`
-    #[serde(rename = "UpdateTime", default, skip_serializing_if = "Option::is_none")]
     pub update_time: Option<String>,
     /// YAML content
     ///
     /// Example: `temp-abc`
-    #[serde(rename = "TemplateId", default, skip_serializing_if = "Option::is_none")]
     pub template_id: Option<String>,
     /// If the recording rule comes from a template, `TemplateId` is the template ID.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `metadata:\n  name: tttttttt\nspec:\n  groups:\n  - name: kube-apiserver.rules4\n    rules:\n    - expr: sum(metrics_test)\n      labels:\n        verb: read\n      record: apiserver_request:burnrate1d4`
-    #[serde(rename = "Content", default, skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
     /// If the recording rule comes from the user cluster CRD resource definition, `ClusterId` is the cluster ID.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `cls-jsghgr`
-    #[serde(rename = "ClusterId", default, skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
     /// Status
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `1`
-    #[serde(rename = "Status", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub status: Option<i64>,
     /// id
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `rrule-djkrhbf`
-    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Number of rules
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `1`
-    #[serde(rename = "Count", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
 }
 
@@ -8886,44 +13274,86 @@ impl PrometheusRecordRuleYamlItem {
     }
 }
 
+impl lenient::Reply for PrometheusRecordRuleYamlItem {
+    const NAME: &'static str = "PrometheusRecordRuleYamlItem";
+    const FIELDS: &'static [&'static str] = &[
+        "Name",
+        "UpdateTime",
+        "TemplateId",
+        "Content",
+        "ClusterId",
+        "Status",
+        "Id",
+        "Count",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.name),
+            1 => lenient::value(map, &mut self.update_time),
+            2 => lenient::value(map, &mut self.template_id),
+            3 => lenient::value(map, &mut self.content),
+            4 => lenient::value(map, &mut self.cluster_id),
+            5 => lenient::scalar(map, &mut self.status),
+            6 => lenient::value(map, &mut self.id),
+            7 => lenient::scalar(map, &mut self.count),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for PrometheusRecordRuleYamlItem {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for PrometheusRecordRuleYamlItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "PrometheusRecordRuleYamlItem", 8)?
+            .opt("Name", &self.name)?
+            .opt("UpdateTime", &self.update_time)?
+            .opt("TemplateId", &self.template_id)?
+            .opt("Content", &self.content)?
+            .opt("ClusterId", &self.cluster_id)?
+            .opt("Status", &self.status)?
+            .opt("Id", &self.id)?
+            .opt("Count", &self.count)?
+            .end()
+    }
+}
+
 /// (Chinese only) DescribePrometheusRegions 响应结构体
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PrometheusRegionItem {
     /// (Chinese only) 区域
     ///
     /// Example: `ap-guangzhou`
-    #[serde(rename = "Region", default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// (Chinese only) 区域 ID
     ///
     /// Example: `1`
-    #[serde(rename = "RegionId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub region_id: Option<i64>,
     /// (Chinese only) 区域状态( 0: 不可用；1: 可用)
     ///
     /// Example: `1`
-    #[serde(rename = "RegionState", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub region_state: Option<i64>,
     /// (Chinese only) 区域名(中文)
     ///
     /// Example: `广州`
-    #[serde(rename = "RegionName", default, skip_serializing_if = "Option::is_none")]
     pub region_name: Option<String>,
     /// (Chinese only) 区域名(英文缩写)
     ///
     /// Example: `gz`
-    #[serde(rename = "RegionShortName", default, skip_serializing_if = "Option::is_none")]
     pub region_short_name: Option<String>,
     /// (Chinese only) 区域所在大区名
     ///
     /// Example: `华南地区`
-    #[serde(rename = "Area", default, skip_serializing_if = "Option::is_none")]
     pub area: Option<String>,
     /// (Chinese only) 1-仅支持预付费，2-仅支持后付费，3-支持两种计费模式实例
     ///
     /// Example: `3`
-    #[serde(rename = "RegionPayMode", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub region_pay_mode: Option<i64>,
 }
 
@@ -8977,19 +13407,63 @@ impl PrometheusRegionItem {
     }
 }
 
+impl lenient::Reply for PrometheusRegionItem {
+    const NAME: &'static str = "PrometheusRegionItem";
+    const FIELDS: &'static [&'static str] = &[
+        "Region",
+        "RegionId",
+        "RegionState",
+        "RegionName",
+        "RegionShortName",
+        "Area",
+        "RegionPayMode",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.region),
+            1 => lenient::scalar(map, &mut self.region_id),
+            2 => lenient::scalar(map, &mut self.region_state),
+            3 => lenient::value(map, &mut self.region_name),
+            4 => lenient::value(map, &mut self.region_short_name),
+            5 => lenient::value(map, &mut self.area),
+            6 => lenient::scalar(map, &mut self.region_pay_mode),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for PrometheusRegionItem {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for PrometheusRegionItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "PrometheusRegionItem", 7)?
+            .opt("Region", &self.region)?
+            .opt("RegionId", &self.region_id)?
+            .opt("RegionState", &self.region_state)?
+            .opt("RegionName", &self.region_name)?
+            .opt("RegionShortName", &self.region_short_name)?
+            .opt("Area", &self.area)?
+            .opt("RegionPayMode", &self.region_pay_mode)?
+            .end()
+    }
+}
+
 /// KV parameter of the Prometheus alerting rule
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PrometheusRuleKv {
     /// Key
     ///
     /// Required. Example: `AllowChangeAlertmanagerRouteConfig`
-    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// Value.
     ///
     /// Required. Example: `true`
-    #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
 
@@ -9003,60 +13477,82 @@ impl PrometheusRuleKv {
     }
 }
 
+impl lenient::Reply for PrometheusRuleKv {
+    const NAME: &'static str = "PrometheusRuleKv";
+    const FIELDS: &'static [&'static str] = &[
+        "Key",
+        "Value",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.key),
+            1 => lenient::value(map, &mut self.value),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for PrometheusRuleKv {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for PrometheusRuleKv {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "PrometheusRuleKv", 2)?
+            .opt("Key", &self.key)?
+            .opt("Value", &self.value)?
+            .end()
+    }
+}
+
 /// Set of Prometheus alerting rules
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PrometheusRuleSet {
     /// Rule ID
     ///
     /// Required. Example: `rule-xxxxabcd`
-    #[serde(rename = "RuleId", default, skip_serializing_if = "Option::is_none")]
     pub rule_id: Option<String>,
     /// Rule name
     ///
     /// Required. Example: `rule-name-1`
-    #[serde(rename = "RuleName", default, skip_serializing_if = "Option::is_none")]
     pub rule_name: Option<String>,
     /// Rule status code
     ///
     /// Required. Example: `1`
-    #[serde(rename = "RuleState", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub rule_state: Option<i64>,
     /// Rule category
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `recodingRule`
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// List of rule tags
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null.
-    #[serde(rename = "Labels", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub labels: Vec<output::PrometheusRuleKv>,
     /// List of rule annotations
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null.
-    #[serde(rename = "Annotations", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub annotations: Vec<output::PrometheusRuleKv>,
     /// Rule expression
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `up == 1`
-    #[serde(rename = "Expr", default, skip_serializing_if = "Option::is_none")]
     pub expr: Option<String>,
     /// Rule alert duration
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `1h`
-    #[serde(rename = "Duration", default, skip_serializing_if = "Option::is_none")]
     pub duration: Option<String>,
     /// List of alert recipient groups
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `["Consumer-xxxxabcd"]`
-    #[serde(rename = "Receivers", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub receivers: Vec<String>,
     /// Rule status. Valid values:
     ///
@@ -9066,19 +13562,16 @@ pub struct PrometheusRuleSet {
     /// - err: Error
     ///
     /// Required. Example: `ok`
-    #[serde(rename = "Health", default, skip_serializing_if = "Option::is_none")]
     pub health: Option<String>,
     /// Rule creation time
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `2020-10-10 10:10:10`
-    #[serde(rename = "CreatedAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// Rule update time
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `2020-10-10 10:10:10`
-    #[serde(rename = "UpdatedAt", default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
 }
 
@@ -9102,31 +13595,88 @@ impl PrometheusRuleSet {
     }
 }
 
+impl lenient::Reply for PrometheusRuleSet {
+    const NAME: &'static str = "PrometheusRuleSet";
+    const FIELDS: &'static [&'static str] = &[
+        "RuleId",
+        "RuleName",
+        "RuleState",
+        "Type",
+        "Labels",
+        "Annotations",
+        "Expr",
+        "Duration",
+        "Receivers",
+        "Health",
+        "CreatedAt",
+        "UpdatedAt",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.rule_id),
+            1 => lenient::value(map, &mut self.rule_name),
+            2 => lenient::scalar(map, &mut self.rule_state),
+            3 => lenient::value(map, &mut self.type_),
+            4 => lenient::list(map, &mut self.labels),
+            5 => lenient::list(map, &mut self.annotations),
+            6 => lenient::value(map, &mut self.expr),
+            7 => lenient::value(map, &mut self.duration),
+            8 => lenient::list(map, &mut self.receivers),
+            9 => lenient::value(map, &mut self.health),
+            10 => lenient::value(map, &mut self.created_at),
+            11 => lenient::value(map, &mut self.updated_at),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for PrometheusRuleSet {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for PrometheusRuleSet {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "PrometheusRuleSet", 12)?
+            .opt("RuleId", &self.rule_id)?
+            .opt("RuleName", &self.rule_name)?
+            .opt("RuleState", &self.rule_state)?
+            .opt("Type", &self.type_)?
+            .list("Labels", &self.labels)?
+            .list("Annotations", &self.annotations)?
+            .opt("Expr", &self.expr)?
+            .opt("Duration", &self.duration)?
+            .list("Receivers", &self.receivers)?
+            .opt("Health", &self.health)?
+            .opt("CreatedAt", &self.created_at)?
+            .opt("UpdatedAt", &self.updated_at)?
+            .end()
+    }
+}
+
 /// Prometheus scrape task
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PrometheusScrapeJob {
     /// Task name
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `redis-monitor`
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Agent ID
     ///
     /// Example: `agent-abc`
-    #[serde(rename = "AgentId", default, skip_serializing_if = "Option::is_none")]
     pub agent_id: Option<String>,
     /// Task ID
     ///
     /// Example: `job-abc`
-    #[serde(rename = "JobId", default, skip_serializing_if = "Option::is_none")]
     pub job_id: Option<String>,
     /// Configuration
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `job_name: "redis-monitor"\nstatic_configs:\n- targets: ["localhost:8080"]`
-    #[serde(rename = "Config", default, skip_serializing_if = "Option::is_none")]
     pub config: Option<String>,
 }
 
@@ -9162,20 +13712,55 @@ impl PrometheusScrapeJob {
     }
 }
 
+impl lenient::Reply for PrometheusScrapeJob {
+    const NAME: &'static str = "PrometheusScrapeJob";
+    const FIELDS: &'static [&'static str] = &[
+        "Name",
+        "AgentId",
+        "JobId",
+        "Config",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.name),
+            1 => lenient::value(map, &mut self.agent_id),
+            2 => lenient::value(map, &mut self.job_id),
+            3 => lenient::value(map, &mut self.config),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for PrometheusScrapeJob {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for PrometheusScrapeJob {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "PrometheusScrapeJob", 4)?
+            .opt("Name", &self.name)?
+            .opt("AgentId", &self.agent_id)?
+            .opt("JobId", &self.job_id)?
+            .opt("Config", &self.config)?
+            .end()
+    }
+}
+
 /// TMP tag
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PrometheusTag {
     /// Tag key
     ///
     /// Required. Example: `tag-key`
-    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// Tag value
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `tag-value`
-    #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
 
@@ -9189,14 +13774,44 @@ impl PrometheusTag {
     }
 }
 
+impl lenient::Reply for PrometheusTag {
+    const NAME: &'static str = "PrometheusTag";
+    const FIELDS: &'static [&'static str] = &[
+        "Key",
+        "Value",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.key),
+            1 => lenient::value(map, &mut self.value),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for PrometheusTag {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for PrometheusTag {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "PrometheusTag", 2)?
+            .opt("Key", &self.key)?
+            .opt("Value", &self.value)?
+            .end()
+    }
+}
+
 /// (Chinese only) prometheus一个抓取目标的信息
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PrometheusTarget {
     /// (Chinese only) 抓取目标的URL
     ///
     /// Example: `https://kubernetes.default.svc:443/api/v1/nodes/1.1.0.1/proxy/metrics`
-    #[serde(rename = "Url", default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// (Chinese only) target当前状态,当前支持
     /// up = 健康
@@ -9204,7 +13819,6 @@ pub struct PrometheusTarget {
     /// unknown = 未知
     ///
     /// Example: `up`
-    #[serde(rename = "State", default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
 }
 
@@ -9228,92 +13842,110 @@ impl PrometheusTarget {
     }
 }
 
+impl lenient::Reply for PrometheusTarget {
+    const NAME: &'static str = "PrometheusTarget";
+    const FIELDS: &'static [&'static str] = &[
+        "Url",
+        "State",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.url),
+            1 => lenient::value(map, &mut self.state),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for PrometheusTarget {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for PrometheusTarget {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "PrometheusTarget", 2)?
+            .opt("Url", &self.url)?
+            .opt("State", &self.state)?
+            .end()
+    }
+}
+
 /// Template instance
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PrometheusTemp {
     /// Template name
     ///
     /// Required. Example: `test-a`
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Template dimension. Valid values:
     /// `instance`
     /// `cluster`
     ///
     /// Required. Example: `instance`
-    #[serde(rename = "Level", default, skip_serializing_if = "Option::is_none")]
     pub level: Option<String>,
     /// Template description
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `test template`
-    #[serde(rename = "Describe", default, skip_serializing_if = "Option::is_none")]
     pub describe: Option<String>,
     /// This parameter is valid if `Level` is `instance`.
     /// List of recording rules in the template
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `[{"Name":"abc","Config":"abc","TemplateId":"abc","Targets":{"Total":1,"Up":1,"Down":1,"Unknown":1}}]`
-    #[serde(rename = "RecordRules", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub record_rules: Vec<output::PrometheusConfigItem>,
     /// This parameter is valid if `Level` is `cluster`.
     /// List of ServiceMonitor rules in the template.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `[{"Name":"abc","Config":"abc","TemplateId":"abc","Targets":{"Total":1,"Up":1,"Down":1,"Unknown":1}}]`
-    #[serde(rename = "ServiceMonitors", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub service_monitors: Vec<output::PrometheusConfigItem>,
     /// This parameter is valid if `Level` is `cluster`.
     /// List of PodMonitor rules in the template.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `[{"Name":"abc","Config":"abc","TemplateId":"abc","Targets":{"Total":1,"Up":1,"Down":1,"Unknown":1}}]`
-    #[serde(rename = "PodMonitors", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub pod_monitors: Vec<output::PrometheusConfigItem>,
     /// This parameter is valid if `Level` is `cluster`.
     /// List of RawJob rules in the template.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `[{"Name":"abc","Config":"abc","TemplateId":"abc","Targets":{"Total":1,"Up":1,"Down":1,"Unknown":1}}]`
-    #[serde(rename = "RawJobs", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub raw_jobs: Vec<output::PrometheusConfigItem>,
     /// Template ID, which is used as an output parameter.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `temp-abc`
-    #[serde(rename = "TemplateId", default, skip_serializing_if = "Option::is_none")]
     pub template_id: Option<String>,
     /// Last update time, which is used as an output parameter.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `2024-07-16 16:28:54`
-    #[serde(rename = "UpdateTime", default, skip_serializing_if = "Option::is_none")]
     pub update_time: Option<String>,
     /// The current version, which is used as an output parameter.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `v1`
-    #[serde(rename = "Version", default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
     /// Whether it is the default template provided by the system, which is used as an output parameter.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `false`
-    #[serde(rename = "IsDefault", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_default: Option<bool>,
     /// This parameter is valid if `Level` is `instance`.
     /// List of alert configurations in the template
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `[{"Id":"abc","Name":"abc","TemplateId":"abc","Notification":{"Enabled":true,"Type":"abc","WebHook":"abc","AlertManager":{"ClusterType":"abc","ClusterId":"abc","Url":"abc"},"RepeatInterval":"abc","TimeRangeStart":"abc","TimeRangeEnd":"abc","NotifyWay":["abc"],"ReceiverGroups":["abc"],"PhoneNotifyOrder":[1],"PhoneCircleTimes":0,"PhoneInnerInterval":0,"PhoneCircleInterval":0,"PhoneArriveNotice":true},"Rules":[{"Name":"abc","Rule":"abc","Labels":[{"Name":"abc","Value":"abc"}],"Template":"abc","For":"abc","Describe":"abc","Annotations":[{"Name":"abc","Value":"abc"}],"RuleState":0}],"UpdatedAt":"abc","ClusterId":"abc","Interval":"abc"}]`
-    #[serde(rename = "AlertDetailRules", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub alert_detail_rules: Vec<output::PrometheusAlertPolicyItem>,
     /// Number of associated instances
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `1`
-    #[serde(rename = "TargetsTotal", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub targets_total: Option<i64>,
 }
 
@@ -9393,55 +14025,111 @@ impl PrometheusTemp {
     }
 }
 
+impl lenient::Reply for PrometheusTemp {
+    const NAME: &'static str = "PrometheusTemp";
+    const FIELDS: &'static [&'static str] = &[
+        "Name",
+        "Level",
+        "Describe",
+        "RecordRules",
+        "ServiceMonitors",
+        "PodMonitors",
+        "RawJobs",
+        "TemplateId",
+        "UpdateTime",
+        "Version",
+        "IsDefault",
+        "AlertDetailRules",
+        "TargetsTotal",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.name),
+            1 => lenient::value(map, &mut self.level),
+            2 => lenient::value(map, &mut self.describe),
+            3 => lenient::list(map, &mut self.record_rules),
+            4 => lenient::list(map, &mut self.service_monitors),
+            5 => lenient::list(map, &mut self.pod_monitors),
+            6 => lenient::list(map, &mut self.raw_jobs),
+            7 => lenient::value(map, &mut self.template_id),
+            8 => lenient::value(map, &mut self.update_time),
+            9 => lenient::value(map, &mut self.version),
+            10 => lenient::scalar(map, &mut self.is_default),
+            11 => lenient::list(map, &mut self.alert_detail_rules),
+            12 => lenient::scalar(map, &mut self.targets_total),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for PrometheusTemp {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for PrometheusTemp {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "PrometheusTemp", 13)?
+            .opt("Name", &self.name)?
+            .opt("Level", &self.level)?
+            .opt("Describe", &self.describe)?
+            .list("RecordRules", &self.record_rules)?
+            .list("ServiceMonitors", &self.service_monitors)?
+            .list("PodMonitors", &self.pod_monitors)?
+            .list("RawJobs", &self.raw_jobs)?
+            .opt("TemplateId", &self.template_id)?
+            .opt("UpdateTime", &self.update_time)?
+            .opt("Version", &self.version)?
+            .opt("IsDefault", &self.is_default)?
+            .list("AlertDetailRules", &self.alert_detail_rules)?
+            .opt("TargetsTotal", &self.targets_total)?
+            .end()
+    }
+}
+
 /// Sync target of the TMP template
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PrometheusTemplateSyncTarget {
     /// Target region
     ///
     /// Required. Example: `ap-guangzhou`
-    #[serde(rename = "Region", default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// Target instance
     ///
     /// Required. Example: `prom-xxxxabcd`
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// Cluster ID, which is required only if the `Level` of the collection template is `cluster`.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `cls-xxxxabcd`
-    #[serde(rename = "ClusterId", default, skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
     /// Last sync time, which is used as an output parameter.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `2020-10-10 10:10:10`
-    #[serde(rename = "SyncTime", default, skip_serializing_if = "Option::is_none")]
     pub sync_time: Option<String>,
     /// The currently used template version, which is used as an output parameter.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `100`
-    #[serde(rename = "Version", default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
     /// Cluster type, which is required only if the `Level` of the collection template is `cluster`.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `tke`
-    #[serde(rename = "ClusterType", default, skip_serializing_if = "Option::is_none")]
     pub cluster_type: Option<String>,
     /// Instance name, which is used as an output parameter.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `prom-xxxxabcd`
-    #[serde(rename = "InstanceName", default, skip_serializing_if = "Option::is_none")]
     pub instance_name: Option<String>,
     /// Cluster name, which is used as an output parameter.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `cls-xxxxabcd`
-    #[serde(rename = "ClusterName", default, skip_serializing_if = "Option::is_none")]
     pub cluster_name: Option<String>,
 }
 
@@ -9491,34 +14179,78 @@ impl PrometheusTemplateSyncTarget {
     }
 }
 
+impl lenient::Reply for PrometheusTemplateSyncTarget {
+    const NAME: &'static str = "PrometheusTemplateSyncTarget";
+    const FIELDS: &'static [&'static str] = &[
+        "Region",
+        "InstanceId",
+        "ClusterId",
+        "SyncTime",
+        "Version",
+        "ClusterType",
+        "InstanceName",
+        "ClusterName",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.region),
+            1 => lenient::value(map, &mut self.instance_id),
+            2 => lenient::value(map, &mut self.cluster_id),
+            3 => lenient::value(map, &mut self.sync_time),
+            4 => lenient::value(map, &mut self.version),
+            5 => lenient::value(map, &mut self.cluster_type),
+            6 => lenient::value(map, &mut self.instance_name),
+            7 => lenient::value(map, &mut self.cluster_name),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for PrometheusTemplateSyncTarget {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for PrometheusTemplateSyncTarget {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "PrometheusTemplateSyncTarget", 8)?
+            .opt("Region", &self.region)?
+            .opt("InstanceId", &self.instance_id)?
+            .opt("ClusterId", &self.cluster_id)?
+            .opt("SyncTime", &self.sync_time)?
+            .opt("Version", &self.version)?
+            .opt("ClusterType", &self.cluster_type)?
+            .opt("InstanceName", &self.instance_name)?
+            .opt("ClusterName", &self.cluster_name)?
+            .end()
+    }
+}
+
 /// Region information returned by `PrometheusZoneItem`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PrometheusZoneItem {
     /// AZ
     ///
     /// Example: `ap-guangzhou`
-    #[serde(rename = "Zone", default, skip_serializing_if = "Option::is_none")]
     pub zone: Option<String>,
     /// AZ ID
     ///
     /// Example: `1600001`
-    #[serde(rename = "ZoneId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub zone_id: Option<i64>,
     /// AZ status. Valid values: `0`(Unavailable), `1` (Available).
     ///
     /// Example: `1`
-    #[serde(rename = "ZoneState", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub zone_state: Option<i64>,
     /// Region ID
     ///
     /// Example: `16`
-    #[serde(rename = "RegionId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub region_id: Option<i64>,
     /// AZ name
     ///
     /// Example: `广州`
-    #[serde(rename = "ZoneName", default, skip_serializing_if = "Option::is_none")]
     pub zone_name: Option<String>,
     /// (Chinese only)
     ///
@@ -9527,7 +14259,6 @@ pub struct PrometheusZoneItem {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `1`
-    #[serde(rename = "ZoneResourceState", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub zone_resource_state: Option<i64>,
 }
 
@@ -9575,50 +14306,85 @@ impl PrometheusZoneItem {
     }
 }
 
+impl lenient::Reply for PrometheusZoneItem {
+    const NAME: &'static str = "PrometheusZoneItem";
+    const FIELDS: &'static [&'static str] = &[
+        "Zone",
+        "ZoneId",
+        "ZoneState",
+        "RegionId",
+        "ZoneName",
+        "ZoneResourceState",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.zone),
+            1 => lenient::scalar(map, &mut self.zone_id),
+            2 => lenient::scalar(map, &mut self.zone_state),
+            3 => lenient::scalar(map, &mut self.region_id),
+            4 => lenient::value(map, &mut self.zone_name),
+            5 => lenient::scalar(map, &mut self.zone_resource_state),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for PrometheusZoneItem {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for PrometheusZoneItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "PrometheusZoneItem", 6)?
+            .opt("Zone", &self.zone)?
+            .opt("ZoneId", &self.zone_id)?
+            .opt("ZoneState", &self.zone_state)?
+            .opt("RegionId", &self.region_id)?
+            .opt("ZoneName", &self.zone_name)?
+            .opt("ZoneResourceState", &self.zone_resource_state)?
+            .end()
+    }
+}
+
 /// Response structure information of the Prometheus recording rule
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RecordingRuleSet {
     /// Rule ID
     ///
     /// Example: `arule-xxx`
-    #[serde(rename = "RuleId", default, skip_serializing_if = "Option::is_none")]
     pub rule_id: Option<String>,
     /// Rule status code
     ///
     /// Example: `1`
-    #[serde(rename = "RuleState", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub rule_state: Option<i64>,
     /// Group name
     ///
     /// Example: `groupname`
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Rule group
     ///
     /// Example: `groupname`
-    #[serde(rename = "Group", default, skip_serializing_if = "Option::is_none")]
     pub group: Option<String>,
     /// Number of rules
     ///
     /// Example: `1`
-    #[serde(rename = "Total", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
     /// Rule creation time
     ///
     /// Example: `2026-06-20 05:12:12`
-    #[serde(rename = "CreatedAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// Rule update time
     ///
     /// Example: `2026-06-20 05:12:12`
-    #[serde(rename = "UpdatedAt", default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
     /// Rule name
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `examplename`
-    #[serde(rename = "RuleName", default, skip_serializing_if = "Option::is_none")]
     pub rule_name: Option<String>,
 }
 
@@ -9678,8 +14444,57 @@ impl RecordingRuleSet {
     }
 }
 
+impl lenient::Reply for RecordingRuleSet {
+    const NAME: &'static str = "RecordingRuleSet";
+    const FIELDS: &'static [&'static str] = &[
+        "RuleId",
+        "RuleState",
+        "Name",
+        "Group",
+        "Total",
+        "CreatedAt",
+        "UpdatedAt",
+        "RuleName",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.rule_id),
+            1 => lenient::scalar(map, &mut self.rule_state),
+            2 => lenient::value(map, &mut self.name),
+            3 => lenient::value(map, &mut self.group),
+            4 => lenient::scalar(map, &mut self.total),
+            5 => lenient::value(map, &mut self.created_at),
+            6 => lenient::value(map, &mut self.updated_at),
+            7 => lenient::value(map, &mut self.rule_name),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for RecordingRuleSet {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for RecordingRuleSet {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "RecordingRuleSet", 8)?
+            .opt("RuleId", &self.rule_id)?
+            .opt("RuleState", &self.rule_state)?
+            .opt("Name", &self.name)?
+            .opt("Group", &self.group)?
+            .opt("Total", &self.total)?
+            .opt("CreatedAt", &self.created_at)?
+            .opt("UpdatedAt", &self.updated_at)?
+            .opt("RuleName", &self.rule_name)?
+            .end()
+    }
+}
+
 /// (Chinese only) DescribePolicyObjectCount接口返回的地域统计
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RegionPolicyObjectCount {
     /// (Chinese only)
@@ -9687,14 +14502,12 @@ pub struct RegionPolicyObjectCount {
     /// 地域
     ///
     /// Required. Example: `"beijing"`
-    #[serde(rename = "Region", default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// (Chinese only)
     ///
     /// 绑定的实例数量
     ///
     /// Required. Example: `12`
-    #[serde(rename = "Count", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
 }
 
@@ -9708,8 +14521,39 @@ impl RegionPolicyObjectCount {
     }
 }
 
+impl lenient::Reply for RegionPolicyObjectCount {
+    const NAME: &'static str = "RegionPolicyObjectCount";
+    const FIELDS: &'static [&'static str] = &[
+        "Region",
+        "Count",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.region),
+            1 => lenient::scalar(map, &mut self.count),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for RegionPolicyObjectCount {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for RegionPolicyObjectCount {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "RegionPolicyObjectCount", 2)?
+            .opt("Region", &self.region)?
+            .opt("Count", &self.count)?
+            .end()
+    }
+}
+
 /// (Chinese only) 多写配置
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RemoteWrite {
     /// (Chinese only)
@@ -9717,7 +14561,6 @@ pub struct RemoteWrite {
     /// 多写url
     ///
     /// Required. Example: `http://172.30.0.9:9090/api/v1/prom/write`
-    #[serde(rename = "URL", default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// (Chinese only)
     ///
@@ -9726,7 +14569,6 @@ pub struct RemoteWrite {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `- source_labels: [label]   target_label: label1`
-    #[serde(rename = "URLRelabelConfig", default, skip_serializing_if = "Option::is_none")]
     pub url_relabel_config: Option<String>,
     /// (Chinese only)
     ///
@@ -9735,7 +14577,6 @@ pub struct RemoteWrite {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "BasicAuth", default, skip_serializing_if = "Option::is_none")]
     pub basic_auth: Option<output::BasicAuth>,
     /// (Chinese only)
     ///
@@ -9744,7 +14585,6 @@ pub struct RemoteWrite {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Deprecated. Example: `16MB`
-    #[serde(rename = "MaxBlockSize", default, skip_serializing_if = "Option::is_none")]
     pub max_block_size: Option<String>,
     /// (Chinese only)
     ///
@@ -9753,7 +14593,6 @@ pub struct RemoteWrite {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Deprecated. Example: `[{"instance_id": "prom-xxxxx"}]`
-    #[serde(rename = "Label", default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
     /// (Chinese only)
     ///
@@ -9762,7 +14601,6 @@ pub struct RemoteWrite {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "Headers", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub headers: Vec<output::RemoteWriteHeader>,
     /// (Chinese only)
     ///
@@ -9774,7 +14612,6 @@ pub struct RemoteWrite {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `1`
-    #[serde(rename = "RemoteWriteType", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub remote_write_type: Option<i64>,
 }
 
@@ -9823,21 +14660,65 @@ impl RemoteWrite {
     }
 }
 
+impl lenient::Reply for RemoteWrite {
+    const NAME: &'static str = "RemoteWrite";
+    const FIELDS: &'static [&'static str] = &[
+        "URL",
+        "URLRelabelConfig",
+        "BasicAuth",
+        "MaxBlockSize",
+        "Label",
+        "Headers",
+        "RemoteWriteType",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.url),
+            1 => lenient::value(map, &mut self.url_relabel_config),
+            2 => lenient::value(map, &mut self.basic_auth),
+            3 => lenient::value(map, &mut self.max_block_size),
+            4 => lenient::value(map, &mut self.label),
+            5 => lenient::list(map, &mut self.headers),
+            6 => lenient::scalar(map, &mut self.remote_write_type),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for RemoteWrite {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for RemoteWrite {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "RemoteWrite", 7)?
+            .opt("URL", &self.url)?
+            .opt("URLRelabelConfig", &self.url_relabel_config)?
+            .opt("BasicAuth", &self.basic_auth)?
+            .opt("MaxBlockSize", &self.max_block_size)?
+            .opt("Label", &self.label)?
+            .list("Headers", &self.headers)?
+            .opt("RemoteWriteType", &self.remote_write_type)?
+            .end()
+    }
+}
+
 /// (Chinese only) Remote Write 协议额外添加的 HTTP 头
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RemoteWriteHeader {
     /// (Chinese only) HTTP 头的键
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// Required. May be null. Example: `X-Custom-Header`
-    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// (Chinese only) HTTP 头的值
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `custom-value`
-    #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
 
@@ -9856,47 +14737,71 @@ impl RemoteWriteHeader {
     }
 }
 
+impl lenient::Reply for RemoteWriteHeader {
+    const NAME: &'static str = "RemoteWriteHeader";
+    const FIELDS: &'static [&'static str] = &[
+        "Key",
+        "Value",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.key),
+            1 => lenient::value(map, &mut self.value),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for RemoteWriteHeader {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for RemoteWriteHeader {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "RemoteWriteHeader", 2)?
+            .opt("Key", &self.key)?
+            .opt("Value", &self.value)?
+            .end()
+    }
+}
+
 /// (Chinese only) Prometheus 服务发现信息
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ServiceDiscoveryItem {
     /// (Chinese only) 服务发现名称
     ///
     /// Required. Example: `online-service`
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// (Chinese only) 服务发现属于的 Namespace
     ///
     /// Required. Example: `default`
-    #[serde(rename = "Namespace", default, skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
     /// (Chinese only) 服务发现类型: ServiceMonitor/PodMonitor
     ///
     /// Required. Example: `ServiceMonitor`
-    #[serde(rename = "Kind", default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
     /// (Chinese only) Namespace 选取方式
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// Required. May be null. Example: `{"any":true,"matchNames":["default"]}`
-    #[serde(rename = "NamespaceSelector", default, skip_serializing_if = "Option::is_none")]
     pub namespace_selector: Option<String>,
     /// (Chinese only) Label 选取方式
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// Required. May be null. Example: `{"matchLabels": {"app":"k8s"}}`
-    #[serde(rename = "Selector", default, skip_serializing_if = "Option::is_none")]
     pub selector: Option<String>,
     /// (Chinese only) Endpoints 信息（PodMonitor 不含该参数）
     ///
     /// Required. Example: `[{"port":"http","path":"/metrics","scheme":"http"}]`
-    #[serde(rename = "Endpoints", default, skip_serializing_if = "Option::is_none")]
     pub endpoints: Option<String>,
     /// (Chinese only) 服务发现对应的配置信息
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// Required. May be null. Example: `name: online-service`
-    #[serde(rename = "Yaml", default, skip_serializing_if = "Option::is_none")]
     pub yaml: Option<String>,
 }
 
@@ -9915,19 +14820,63 @@ impl ServiceDiscoveryItem {
     }
 }
 
+impl lenient::Reply for ServiceDiscoveryItem {
+    const NAME: &'static str = "ServiceDiscoveryItem";
+    const FIELDS: &'static [&'static str] = &[
+        "Name",
+        "Namespace",
+        "Kind",
+        "NamespaceSelector",
+        "Selector",
+        "Endpoints",
+        "Yaml",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.name),
+            1 => lenient::value(map, &mut self.namespace),
+            2 => lenient::value(map, &mut self.kind),
+            3 => lenient::value(map, &mut self.namespace_selector),
+            4 => lenient::value(map, &mut self.selector),
+            5 => lenient::value(map, &mut self.endpoints),
+            6 => lenient::value(map, &mut self.yaml),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ServiceDiscoveryItem {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ServiceDiscoveryItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ServiceDiscoveryItem", 7)?
+            .opt("Name", &self.name)?
+            .opt("Namespace", &self.namespace)?
+            .opt("Kind", &self.kind)?
+            .opt("NamespaceSelector", &self.namespace_selector)?
+            .opt("Selector", &self.selector)?
+            .opt("Endpoints", &self.endpoints)?
+            .opt("Yaml", &self.yaml)?
+            .end()
+    }
+}
+
 /// (Chinese only) 告警屏蔽的指标
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ShieldMetric {
     /// (Chinese only) 屏蔽指标
     ///
     /// Required. Example: `UnconsumeTopic`
-    #[serde(rename = "Metric", default, skip_serializing_if = "Option::is_none")]
     pub metric: Option<String>,
     /// (Chinese only) 屏蔽指标展示名称
     ///
     /// Required. Example: `取消消费主题`
-    #[serde(rename = "MetricShowName", default, skip_serializing_if = "Option::is_none")]
     pub metric_show_name: Option<String>,
 }
 
@@ -9941,8 +14890,39 @@ impl ShieldMetric {
     }
 }
 
+impl lenient::Reply for ShieldMetric {
+    const NAME: &'static str = "ShieldMetric";
+    const FIELDS: &'static [&'static str] = &[
+        "Metric",
+        "MetricShowName",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.metric),
+            1 => lenient::value(map, &mut self.metric_show_name),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ShieldMetric {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ShieldMetric {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ShieldMetric", 2)?
+            .opt("Metric", &self.metric)?
+            .opt("MetricShowName", &self.metric_show_name)?
+            .end()
+    }
+}
+
 /// (Chinese only) 单个有序数据点
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SingleOrderedDataPoint {
     /// (Chinese only)
@@ -9952,7 +14932,6 @@ pub struct SingleOrderedDataPoint {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "Dimensions", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub dimensions: Vec<output::Dimension>,
     /// (Chinese only)
     ///
@@ -9961,7 +14940,6 @@ pub struct SingleOrderedDataPoint {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `99.676`
-    #[serde(rename = "Value", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub value: Option<f64>,
     /// (Chinese only)
     ///
@@ -9970,7 +14948,6 @@ pub struct SingleOrderedDataPoint {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `1782737460`
-    #[serde(rename = "Timestamp", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<u64>,
     /// (Chinese only)
     ///
@@ -9979,7 +14956,6 @@ pub struct SingleOrderedDataPoint {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `1`
-    #[serde(rename = "Order", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub order: Option<u64>,
 }
 
@@ -10015,15 +14991,51 @@ impl SingleOrderedDataPoint {
     }
 }
 
+impl lenient::Reply for SingleOrderedDataPoint {
+    const NAME: &'static str = "SingleOrderedDataPoint";
+    const FIELDS: &'static [&'static str] = &[
+        "Dimensions",
+        "Value",
+        "Timestamp",
+        "Order",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.dimensions),
+            1 => lenient::scalar(map, &mut self.value),
+            2 => lenient::scalar(map, &mut self.timestamp),
+            3 => lenient::scalar(map, &mut self.order),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for SingleOrderedDataPoint {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for SingleOrderedDataPoint {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "SingleOrderedDataPoint", 4)?
+            .list("Dimensions", &self.dimensions)?
+            .opt("Value", &self.value)?
+            .opt("Timestamp", &self.timestamp)?
+            .opt("Order", &self.order)?
+            .end()
+    }
+}
+
 /// On-duty personnel ID group.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct StaffInfo {
     /// On-duty personnel ID group.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `"StaffIDs":[                 "123",                 "456"             ]`
-    #[serde(rename = "StaffIDs", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub staff_i_ds: Vec<String>,
 }
 
@@ -10041,19 +15053,45 @@ impl StaffInfo {
     }
 }
 
+impl lenient::Reply for StaffInfo {
+    const NAME: &'static str = "StaffInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "StaffIDs",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.staff_i_ds),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for StaffInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for StaffInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "StaffInfo", 1)?
+            .list("StaffIDs", &self.staff_i_ds)?
+            .end()
+    }
+}
+
 /// Tag
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Tag {
     /// Tag key
     ///
     /// Required. Example: `"abc"`
-    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// Tag value
     ///
     /// Required. Example: `"abc"`
-    #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
 
@@ -10067,51 +15105,75 @@ impl Tag {
     }
 }
 
+impl lenient::Reply for Tag {
+    const NAME: &'static str = "Tag";
+    const FIELDS: &'static [&'static str] = &[
+        "Key",
+        "Value",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.key),
+            1 => lenient::value(map, &mut self.value),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Tag {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for Tag {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "Tag", 2)?
+            .opt("Key", &self.key)?
+            .opt("Value", &self.value)?
+            .end()
+    }
+}
+
 /// Instance tag information of the alarm policy
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct TagInstance {
     /// Tag key
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `tag`
-    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// Tag value
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `value`
-    #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     /// Number of instances
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `1`
-    #[serde(rename = "InstanceSum", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub instance_sum: Option<i64>,
     /// Service type, for example, CVM
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `cvm`
-    #[serde(rename = "ServiceType", default, skip_serializing_if = "Option::is_none")]
     pub service_type: Option<String>,
     /// Region ID
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `1`
-    #[serde(rename = "RegionId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub region_id: Option<i64>,
     /// Binding status. 2: bound; 1: binding
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `2`
-    #[serde(rename = "BindingStatus", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub binding_status: Option<i64>,
     /// Tag status. 2: existent; 1: nonexistent
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `2`
-    #[serde(rename = "TagStatus", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub tag_status: Option<i64>,
 }
 
@@ -10130,33 +15192,75 @@ impl TagInstance {
     }
 }
 
+impl lenient::Reply for TagInstance {
+    const NAME: &'static str = "TagInstance";
+    const FIELDS: &'static [&'static str] = &[
+        "Key",
+        "Value",
+        "InstanceSum",
+        "ServiceType",
+        "RegionId",
+        "BindingStatus",
+        "TagStatus",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.key),
+            1 => lenient::value(map, &mut self.value),
+            2 => lenient::scalar(map, &mut self.instance_sum),
+            3 => lenient::value(map, &mut self.service_type),
+            4 => lenient::scalar(map, &mut self.region_id),
+            5 => lenient::scalar(map, &mut self.binding_status),
+            6 => lenient::scalar(map, &mut self.tag_status),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for TagInstance {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for TagInstance {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "TagInstance", 7)?
+            .opt("Key", &self.key)?
+            .opt("Value", &self.value)?
+            .opt("InstanceSum", &self.instance_sum)?
+            .opt("ServiceType", &self.service_type)?
+            .opt("RegionId", &self.region_id)?
+            .opt("BindingStatus", &self.binding_status)?
+            .opt("TagStatus", &self.tag_status)?
+            .end()
+    }
+}
+
 /// Number of scrape targets
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Targets {
     /// The total count
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `1`
-    #[serde(rename = "Total", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total: Option<u64>,
     /// Number of online targets
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `1`
-    #[serde(rename = "Up", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub up: Option<u64>,
     /// Number of offline targets
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `1`
-    #[serde(rename = "Down", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub down: Option<u64>,
     /// Number of unknown status
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `1`
-    #[serde(rename = "Unknown", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub unknown: Option<u64>,
 }
 
@@ -10192,14 +15296,50 @@ impl Targets {
     }
 }
 
+impl lenient::Reply for Targets {
+    const NAME: &'static str = "Targets";
+    const FIELDS: &'static [&'static str] = &[
+        "Total",
+        "Up",
+        "Down",
+        "Unknown",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.total),
+            1 => lenient::scalar(map, &mut self.up),
+            2 => lenient::scalar(map, &mut self.down),
+            3 => lenient::scalar(map, &mut self.unknown),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Targets {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for Targets {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "Targets", 4)?
+            .opt("Total", &self.total)?
+            .opt("Up", &self.up)?
+            .opt("Down", &self.down)?
+            .opt("Unknown", &self.unknown)?
+            .end()
+    }
+}
+
 /// Task step information
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct TaskStepInfo {
     /// Step name
     ///
     /// Required. Example: `preCheck`
-    #[serde(rename = "Step", default, skip_serializing_if = "Option::is_none")]
     pub step: Option<String>,
     /// Lifecycle
     /// `pending`
@@ -10208,25 +15348,21 @@ pub struct TaskStepInfo {
     /// `failed`
     ///
     /// Required. Example: `success`
-    #[serde(rename = "LifeState", default, skip_serializing_if = "Option::is_none")]
     pub life_state: Option<String>,
     /// Step start time
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `2022-04-19T07:29:46Z`
-    #[serde(rename = "StartAt", default, skip_serializing_if = "Option::is_none")]
     pub start_at: Option<String>,
     /// Step end time
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `2022-04-19T07:29:46Z`
-    #[serde(rename = "EndAt", default, skip_serializing_if = "Option::is_none")]
     pub end_at: Option<String>,
     /// If `LifeState` is `failed`, this field displays the error message.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `显示错误信息`
-    #[serde(rename = "FailedMsg", default, skip_serializing_if = "Option::is_none")]
     pub failed_msg: Option<String>,
 }
 
@@ -10243,67 +15379,96 @@ impl TaskStepInfo {
     }
 }
 
+impl lenient::Reply for TaskStepInfo {
+    const NAME: &'static str = "TaskStepInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "Step",
+        "LifeState",
+        "StartAt",
+        "EndAt",
+        "FailedMsg",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.step),
+            1 => lenient::value(map, &mut self.life_state),
+            2 => lenient::value(map, &mut self.start_at),
+            3 => lenient::value(map, &mut self.end_at),
+            4 => lenient::value(map, &mut self.failed_msg),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for TaskStepInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for TaskStepInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "TaskStepInfo", 5)?
+            .opt("Step", &self.step)?
+            .opt("LifeState", &self.life_state)?
+            .opt("StartAt", &self.start_at)?
+            .opt("EndAt", &self.end_at)?
+            .opt("FailedMsg", &self.failed_msg)?
+            .end()
+    }
+}
+
 /// Template list
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct TemplateGroup {
     /// Metric alarm rules.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Required. May be null.
-    #[serde(rename = "Conditions", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub conditions: Vec<output::Condition>,
     /// Event alarm rules.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Required. May be null.
-    #[serde(rename = "EventConditions", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub event_conditions: Vec<output::EventCondition>,
     /// The associated alarm policy groups.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Required. May be null.
-    #[serde(rename = "PolicyGroups", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub policy_groups: Vec<output::PolicyGroup>,
     /// Template-based policy group ID.
     ///
     /// Required. Example: `13100887`
-    #[serde(rename = "GroupID", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub group_id: Option<i64>,
     /// Template-based policy group name.
     ///
     /// Required. Example: `isa`
-    #[serde(rename = "GroupName", default, skip_serializing_if = "Option::is_none")]
     pub group_name: Option<String>,
     /// Creation time.
     ///
     /// Required. Example: `1764232634`
-    #[serde(rename = "InsertTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub insert_time: Option<i64>,
     /// UIN of the last modifier.
     ///
     /// Required. Example: `1`
-    #[serde(rename = "LastEditUin", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub last_edit_uin: Option<i64>,
     /// Remarks.
     ///
     /// Required. Example: `策略组`
-    #[serde(rename = "Remark", default, skip_serializing_if = "Option::is_none")]
     pub remark: Option<String>,
     /// Update time.
     ///
     /// Required. Example: `17642326341`
-    #[serde(rename = "UpdateTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub update_time: Option<i64>,
     /// View.
     ///
     /// Required. Example: `cvm_device`
-    #[serde(rename = "ViewName", default, skip_serializing_if = "Option::is_none")]
     pub view_name: Option<String>,
     /// Whether the logical relationship between rules is AND.
     ///
     /// Required. Example: `1`
-    #[serde(rename = "IsUnionRule", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_union_rule: Option<i64>,
 }
 
@@ -10326,51 +15491,102 @@ impl TemplateGroup {
     }
 }
 
+impl lenient::Reply for TemplateGroup {
+    const NAME: &'static str = "TemplateGroup";
+    const FIELDS: &'static [&'static str] = &[
+        "Conditions",
+        "EventConditions",
+        "PolicyGroups",
+        "GroupID",
+        "GroupName",
+        "InsertTime",
+        "LastEditUin",
+        "Remark",
+        "UpdateTime",
+        "ViewName",
+        "IsUnionRule",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.conditions),
+            1 => lenient::list(map, &mut self.event_conditions),
+            2 => lenient::list(map, &mut self.policy_groups),
+            3 => lenient::scalar(map, &mut self.group_id),
+            4 => lenient::value(map, &mut self.group_name),
+            5 => lenient::scalar(map, &mut self.insert_time),
+            6 => lenient::scalar(map, &mut self.last_edit_uin),
+            7 => lenient::value(map, &mut self.remark),
+            8 => lenient::scalar(map, &mut self.update_time),
+            9 => lenient::value(map, &mut self.view_name),
+            10 => lenient::scalar(map, &mut self.is_union_rule),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for TemplateGroup {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for TemplateGroup {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "TemplateGroup", 11)?
+            .list("Conditions", &self.conditions)?
+            .list("EventConditions", &self.event_conditions)?
+            .list("PolicyGroups", &self.policy_groups)?
+            .opt("GroupID", &self.group_id)?
+            .opt("GroupName", &self.group_name)?
+            .opt("InsertTime", &self.insert_time)?
+            .opt("LastEditUin", &self.last_edit_uin)?
+            .opt("Remark", &self.remark)?
+            .opt("UpdateTime", &self.update_time)?
+            .opt("ViewName", &self.view_name)?
+            .opt("IsUnionRule", &self.is_union_rule)?
+            .end()
+    }
+}
+
 /// Alarm notification template – callback notification details
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UrlNotice {
     /// Callback URL, which can contain up to 256 characters
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `http://www.123.com`
-    #[serde(rename = "URL", default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Whether verification is passed. Valid values: 0 (no), 1 (yes)
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `1`
-    #[serde(rename = "IsValid", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_valid: Option<i64>,
     /// Verification code
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `82hf8t`
-    #[serde(rename = "ValidationCode", default, skip_serializing_if = "Option::is_none")]
     pub validation_code: Option<String>,
     /// Start time of the notification in seconds, which is calculated from 00:00:00.
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `0`
-    #[serde(rename = "StartTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub start_time: Option<i64>,
     /// End time of the notification in seconds, which is calculated from 00:00:00.
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `86399`
-    #[serde(rename = "EndTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub end_time: Option<i64>,
     /// Notification cycle. The values 1-7 indicate Monday to Sunday.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `[1,2,5]`
-    #[serde(rename = "Weekday", default, deserialize_with = "tencentcloud_runtime::de::lenient_list", skip_serializing_if = "Vec::is_empty")]
     pub weekday: Vec<i64>,
     /// (Chinese only) 组名
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `udo`
-    #[serde(rename = "GroupMembers", default, skip_serializing_if = "Option::is_none")]
     pub group_members: Option<String>,
 }
 
@@ -10419,99 +15635,130 @@ impl UrlNotice {
     }
 }
 
+impl lenient::Reply for UrlNotice {
+    const NAME: &'static str = "UrlNotice";
+    const FIELDS: &'static [&'static str] = &[
+        "URL",
+        "IsValid",
+        "ValidationCode",
+        "StartTime",
+        "EndTime",
+        "Weekday",
+        "GroupMembers",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.url),
+            1 => lenient::scalar(map, &mut self.is_valid),
+            2 => lenient::value(map, &mut self.validation_code),
+            3 => lenient::scalar(map, &mut self.start_time),
+            4 => lenient::scalar(map, &mut self.end_time),
+            5 => lenient::scalars(map, &mut self.weekday),
+            6 => lenient::value(map, &mut self.group_members),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for UrlNotice {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for UrlNotice {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "UrlNotice", 7)?
+            .opt("URL", &self.url)?
+            .opt("IsValid", &self.is_valid)?
+            .opt("ValidationCode", &self.validation_code)?
+            .opt("StartTime", &self.start_time)?
+            .opt("EndTime", &self.end_time)?
+            .list("Weekday", &self.weekday)?
+            .opt("GroupMembers", &self.group_members)?
+            .end()
+    }
+}
+
 /// Alarm notification template - user notification details
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UserNotice {
     /// Recipient type. Valid values: USER (user), GROUP (user group)
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `USER`
-    #[serde(rename = "ReceiverType", default, skip_serializing_if = "Option::is_none")]
     pub receiver_type: Option<String>,
     /// Notification start time, which is expressed by the number of seconds since 00:00:00. Value range: 0-86399
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `0`
-    #[serde(rename = "StartTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub start_time: Option<i64>,
     /// Notification end time, which is expressed by the number of seconds since 00:00:00. Value range: 0-86399
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `86399`
-    #[serde(rename = "EndTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub end_time: Option<i64>,
     /// Notification channel list. Valid values: `EMAIL` (email), `SMS` (SMS), `CALL` (phone), `WECHAT` (WeChat), `RTX` (WeCom)
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `["SMS", "CALL"]`
-    #[serde(rename = "NoticeWay", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub notice_way: Vec<String>,
     /// User `uid` list
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `[100001,100002]`
-    #[serde(rename = "UserIds", default, deserialize_with = "tencentcloud_runtime::de::lenient_list", skip_serializing_if = "Vec::is_empty")]
     pub user_ids: Vec<i64>,
     /// User group ID list
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `[10001,10002]`
-    #[serde(rename = "GroupIds", default, deserialize_with = "tencentcloud_runtime::de::lenient_list", skip_serializing_if = "Vec::is_empty")]
     pub group_ids: Vec<i64>,
     /// Phone polling list
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `[100001,100002]`
-    #[serde(rename = "PhoneOrder", default, deserialize_with = "tencentcloud_runtime::de::lenient_list", skip_serializing_if = "Vec::is_empty")]
     pub phone_order: Vec<i64>,
     /// Number of phone pollings. Value range: 1-5
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `1`
-    #[serde(rename = "PhoneCircleTimes", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub phone_circle_times: Option<i64>,
     /// Call interval in seconds within one polling. Value range: 60-900
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `60`
-    #[serde(rename = "PhoneInnerInterval", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub phone_inner_interval: Option<i64>,
     /// Polling interval in seconds. Value range: 60-900
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `60`
-    #[serde(rename = "PhoneCircleInterval", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub phone_circle_interval: Option<i64>,
     /// Whether receipt notification is required. Valid values: 0 (no), 1 (yes)
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `1`
-    #[serde(rename = "NeedPhoneArriveNotice", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub need_phone_arrive_notice: Option<i64>,
     /// Dial type. `SYNC` (simultaneous dial), `CIRCLE` (polled dial). Default value: `CIRCLE`.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `SYNC`
-    #[serde(rename = "PhoneCallType", default, skip_serializing_if = "Option::is_none")]
     pub phone_call_type: Option<String>,
     /// Notification cycle. The values 1-7 indicate Monday to Sunday.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `[1,2,5]`
-    #[serde(rename = "Weekday", default, deserialize_with = "tencentcloud_runtime::de::lenient_list", skip_serializing_if = "Vec::is_empty")]
     pub weekday: Vec<i64>,
     /// List of schedule IDs
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `[“form-10001”,“form-10002”]`
-    #[serde(rename = "OnCallFormIDs", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub on_call_form_i_ds: Vec<String>,
     /// (Chinese only) 电话按键确认
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `1`
-    #[serde(rename = "VoiceConfirmKey", default, skip_serializing_if = "Option::is_none")]
     pub voice_confirm_key: Option<String>,
 }
 
@@ -10593,14 +15840,83 @@ impl UserNotice {
     }
 }
 
+impl lenient::Reply for UserNotice {
+    const NAME: &'static str = "UserNotice";
+    const FIELDS: &'static [&'static str] = &[
+        "ReceiverType",
+        "StartTime",
+        "EndTime",
+        "NoticeWay",
+        "UserIds",
+        "GroupIds",
+        "PhoneOrder",
+        "PhoneCircleTimes",
+        "PhoneInnerInterval",
+        "PhoneCircleInterval",
+        "NeedPhoneArriveNotice",
+        "PhoneCallType",
+        "Weekday",
+        "OnCallFormIDs",
+        "VoiceConfirmKey",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.receiver_type),
+            1 => lenient::scalar(map, &mut self.start_time),
+            2 => lenient::scalar(map, &mut self.end_time),
+            3 => lenient::list(map, &mut self.notice_way),
+            4 => lenient::scalars(map, &mut self.user_ids),
+            5 => lenient::scalars(map, &mut self.group_ids),
+            6 => lenient::scalars(map, &mut self.phone_order),
+            7 => lenient::scalar(map, &mut self.phone_circle_times),
+            8 => lenient::scalar(map, &mut self.phone_inner_interval),
+            9 => lenient::scalar(map, &mut self.phone_circle_interval),
+            10 => lenient::scalar(map, &mut self.need_phone_arrive_notice),
+            11 => lenient::value(map, &mut self.phone_call_type),
+            12 => lenient::scalars(map, &mut self.weekday),
+            13 => lenient::list(map, &mut self.on_call_form_i_ds),
+            14 => lenient::value(map, &mut self.voice_confirm_key),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for UserNotice {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for UserNotice {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "UserNotice", 15)?
+            .opt("ReceiverType", &self.receiver_type)?
+            .opt("StartTime", &self.start_time)?
+            .opt("EndTime", &self.end_time)?
+            .list("NoticeWay", &self.notice_way)?
+            .list("UserIds", &self.user_ids)?
+            .list("GroupIds", &self.group_ids)?
+            .list("PhoneOrder", &self.phone_order)?
+            .opt("PhoneCircleTimes", &self.phone_circle_times)?
+            .opt("PhoneInnerInterval", &self.phone_inner_interval)?
+            .opt("PhoneCircleInterval", &self.phone_circle_interval)?
+            .opt("NeedPhoneArriveNotice", &self.need_phone_arrive_notice)?
+            .opt("PhoneCallType", &self.phone_call_type)?
+            .list("Weekday", &self.weekday)?
+            .list("OnCallFormIDs", &self.on_call_form_i_ds)?
+            .opt("VoiceConfirmKey", &self.voice_confirm_key)?
+            .end()
+    }
+}
+
 /// (Chinese only) 数据写向目标
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct WriteDestination {
     /// (Chinese only) 存储标识
     ///
     /// Example: `multiple-1`
-    #[serde(rename = "Destination", default, skip_serializing_if = "Option::is_none")]
     pub destination: Option<String>,
 }
 
@@ -10615,5 +15931,33 @@ impl WriteDestination {
     pub fn with_destination(mut self, destination: impl Into<String>) -> Self {
         self.destination = Some(destination.into());
         self
+    }
+}
+
+impl lenient::Reply for WriteDestination {
+    const NAME: &'static str = "WriteDestination";
+    const FIELDS: &'static [&'static str] = &[
+        "Destination",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.destination),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for WriteDestination {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for WriteDestination {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "WriteDestination", 1)?
+            .opt("Destination", &self.destination)?
+            .end()
     }
 }

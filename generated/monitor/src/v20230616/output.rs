@@ -2,62 +2,53 @@
 // change the spec or the generator and run `cargo xtask gen` again.
 
 //! The output types that replies carry: every field may be missing.
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use super::output;
+use tencentcloud_runtime::lenient;
 
 /// Agent information.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AgentInfo {
     /// Agent ID
     ///
     /// May be null. Example: `agt-********`
-    #[serde(rename = "AgentId", default, skip_serializing_if = "Option::is_none")]
     pub agent_id: Option<String>,
     /// Agent name
     ///
     /// May be null. Example: `peter************`
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Agent description
     ///
     /// May be null. Example: `NewDesc`
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Agent Category.
     ///
     /// May be null. Example: `monitor`
-    #[serde(rename = "Category", default, skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
     /// Status: draft/configured/running/standby/disabled
     ///
     /// May be null. Example: `running`
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// List of associated skill IDs.
     ///
     /// May be null. Example: `["skill-xx"]`
-    #[serde(rename = "SkillIds", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub skill_ids: Vec<String>,
     /// Associated resource map ID.
     ///
     /// May be null. Example: `map-id`
-    #[serde(rename = "ResourceMapId", default, skip_serializing_if = "Option::is_none")]
     pub resource_map_id: Option<String>,
     /// Associated mcp id.
     ///
     /// May be null. Example: `["mcp-xxx"]`
-    #[serde(rename = "MCPIds", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub mcp_ids: Vec<String>,
     /// Resource Tag.
     ///
     /// May be null.
-    #[serde(rename = "CamTags", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub cam_tags: Vec<output::Tag>,
     /// Environment variables required by the agent at runtime
     ///
     /// May be null.
-    #[serde(rename = "EnvVars", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub env_vars: Vec<output::EnvVar>,
 }
 
@@ -129,39 +120,88 @@ impl AgentInfo {
     }
 }
 
+impl lenient::Reply for AgentInfo {
+    const NAME: &'static str = "AgentInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "AgentId",
+        "Name",
+        "Description",
+        "Category",
+        "Status",
+        "SkillIds",
+        "ResourceMapId",
+        "MCPIds",
+        "CamTags",
+        "EnvVars",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.agent_id),
+            1 => lenient::value(map, &mut self.name),
+            2 => lenient::value(map, &mut self.description),
+            3 => lenient::value(map, &mut self.category),
+            4 => lenient::value(map, &mut self.status),
+            5 => lenient::list(map, &mut self.skill_ids),
+            6 => lenient::value(map, &mut self.resource_map_id),
+            7 => lenient::list(map, &mut self.mcp_ids),
+            8 => lenient::list(map, &mut self.cam_tags),
+            9 => lenient::list(map, &mut self.env_vars),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for AgentInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for AgentInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "AgentInfo", 10)?
+            .opt("AgentId", &self.agent_id)?
+            .opt("Name", &self.name)?
+            .opt("Description", &self.description)?
+            .opt("Category", &self.category)?
+            .opt("Status", &self.status)?
+            .list("SkillIds", &self.skill_ids)?
+            .opt("ResourceMapId", &self.resource_map_id)?
+            .list("MCPIds", &self.mcp_ids)?
+            .list("CamTags", &self.cam_tags)?
+            .list("EnvVars", &self.env_vars)?
+            .end()
+    }
+}
+
 /// (Chinese only) AI工作台SRE数字分身任务
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AiWorkbenchSreDigitalTwinTask {
     /// (Chinese only) 任务名称
     ///
     /// Required. Example: `报告生成`
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// (Chinese only) 任务类型
     ///
     /// Required. Example: `custom`
-    #[serde(rename = "TaskType", default, skip_serializing_if = "Option::is_none")]
     pub task_type: Option<String>,
     /// (Chinese only) 任务配置
     ///
     /// Required. Example: `{\"uin\": 1234}`
-    #[serde(rename = "TaskConfig", default, skip_serializing_if = "Option::is_none")]
     pub task_config: Option<String>,
     /// (Chinese only) 唯一标识
     ///
     /// Example: `1`
-    #[serde(rename = "ID", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub id: Option<u64>,
     /// (Chinese only) 创建时间
     ///
     /// Example: `2025-07-11T10:50:14.872087+08:00`
-    #[serde(rename = "CreatedAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// (Chinese only) 所属数字分身ID
     ///
     /// Example: `2`
-    #[serde(rename = "TwinID", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub twin_id: Option<u64>,
 }
 
@@ -194,19 +234,60 @@ impl AiWorkbenchSreDigitalTwinTask {
     }
 }
 
+impl lenient::Reply for AiWorkbenchSreDigitalTwinTask {
+    const NAME: &'static str = "AiWorkbenchSreDigitalTwinTask";
+    const FIELDS: &'static [&'static str] = &[
+        "Name",
+        "TaskType",
+        "TaskConfig",
+        "ID",
+        "CreatedAt",
+        "TwinID",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.name),
+            1 => lenient::value(map, &mut self.task_type),
+            2 => lenient::value(map, &mut self.task_config),
+            3 => lenient::scalar(map, &mut self.id),
+            4 => lenient::value(map, &mut self.created_at),
+            5 => lenient::scalar(map, &mut self.twin_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for AiWorkbenchSreDigitalTwinTask {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for AiWorkbenchSreDigitalTwinTask {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "AiWorkbenchSreDigitalTwinTask", 6)?
+            .opt("Name", &self.name)?
+            .opt("TaskType", &self.task_type)?
+            .opt("TaskConfig", &self.task_config)?
+            .opt("ID", &self.id)?
+            .opt("CreatedAt", &self.created_at)?
+            .opt("TwinID", &self.twin_id)?
+            .end()
+    }
+}
+
 /// (Chinese only) AI工作台SRE数字分身任务列表
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AiWorkbenchSreDigitalTwinTaskList {
     /// (Chinese only) 任务列表
     ///
     /// Example: `[{}]`
-    #[serde(rename = "Tasks", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tasks: Vec<output::AiWorkbenchSreDigitalTwinTask>,
     /// (Chinese only) 任务总数
     ///
     /// Example: `10`
-    #[serde(rename = "Total", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
 }
 
@@ -230,54 +311,76 @@ impl AiWorkbenchSreDigitalTwinTaskList {
     }
 }
 
+impl lenient::Reply for AiWorkbenchSreDigitalTwinTaskList {
+    const NAME: &'static str = "AiWorkbenchSreDigitalTwinTaskList";
+    const FIELDS: &'static [&'static str] = &[
+        "Tasks",
+        "Total",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.tasks),
+            1 => lenient::scalar(map, &mut self.total),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for AiWorkbenchSreDigitalTwinTaskList {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for AiWorkbenchSreDigitalTwinTaskList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "AiWorkbenchSreDigitalTwinTaskList", 2)?
+            .list("Tasks", &self.tasks)?
+            .opt("Total", &self.total)?
+            .end()
+    }
+}
+
 /// (Chinese only) AI工作台SRE数字分身工作日志
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AiWorkbenchSreDigitalTwinWorkLog {
     /// (Chinese only) 唯一标识符
     ///
     /// Example: `1`
-    #[serde(rename = "ID", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub id: Option<u64>,
     /// (Chinese only) 创建时间
     ///
     /// Example: `2025-07-11T10:50:14.872087+08:00`
-    #[serde(rename = "CreatedAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// (Chinese only) 所属数字分身ID
     ///
     /// Example: `1`
-    #[serde(rename = "TwinID", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub twin_id: Option<u64>,
     /// (Chinese only) 所属数字分身任务ID
     ///
     /// Example: `1`
-    #[serde(rename = "TaskID", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub task_id: Option<u64>,
     /// (Chinese only) 分析时间
     ///
     /// Example: `2025-07-11T10:50:14.872087+08:00`
-    #[serde(rename = "StartTime", default, skip_serializing_if = "Option::is_none")]
     pub start_time: Option<String>,
     /// (Chinese only) 分析状态
     ///
     /// Example: `analyzing`
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// (Chinese only) 分析结果摘要
     ///
     /// Example: `分析结果：xxxx`
-    #[serde(rename = "Result", default, skip_serializing_if = "Option::is_none")]
     pub result: Option<String>,
     /// (Chinese only) 所属任务名称
     ///
     /// Example: `任务1`
-    #[serde(rename = "TaskName", default, skip_serializing_if = "Option::is_none")]
     pub task_name: Option<String>,
     /// (Chinese only) 所属任务类型
     ///
     /// Example: `custom`
-    #[serde(rename = "TaskType", default, skip_serializing_if = "Option::is_none")]
     pub task_type: Option<String>,
 }
 
@@ -343,24 +446,73 @@ impl AiWorkbenchSreDigitalTwinWorkLog {
     }
 }
 
+impl lenient::Reply for AiWorkbenchSreDigitalTwinWorkLog {
+    const NAME: &'static str = "AiWorkbenchSreDigitalTwinWorkLog";
+    const FIELDS: &'static [&'static str] = &[
+        "ID",
+        "CreatedAt",
+        "TwinID",
+        "TaskID",
+        "StartTime",
+        "Status",
+        "Result",
+        "TaskName",
+        "TaskType",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.id),
+            1 => lenient::value(map, &mut self.created_at),
+            2 => lenient::scalar(map, &mut self.twin_id),
+            3 => lenient::scalar(map, &mut self.task_id),
+            4 => lenient::value(map, &mut self.start_time),
+            5 => lenient::value(map, &mut self.status),
+            6 => lenient::value(map, &mut self.result),
+            7 => lenient::value(map, &mut self.task_name),
+            8 => lenient::value(map, &mut self.task_type),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for AiWorkbenchSreDigitalTwinWorkLog {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for AiWorkbenchSreDigitalTwinWorkLog {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "AiWorkbenchSreDigitalTwinWorkLog", 9)?
+            .opt("ID", &self.id)?
+            .opt("CreatedAt", &self.created_at)?
+            .opt("TwinID", &self.twin_id)?
+            .opt("TaskID", &self.task_id)?
+            .opt("StartTime", &self.start_time)?
+            .opt("Status", &self.status)?
+            .opt("Result", &self.result)?
+            .opt("TaskName", &self.task_name)?
+            .opt("TaskType", &self.task_type)?
+            .end()
+    }
+}
+
 /// (Chinese only) AI工作台SRE数字分身工作日志详细信息
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AiWorkbenchSreDigitalTwinWorkLogDetail {
     /// (Chinese only) 工作日志详细内容
     ///
     /// Example: `https://12345.cos.ap-guangzhou.myqcloud.com/report/12345/xxxx`
-    #[serde(rename = "Content", default, skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
     /// (Chinese only) 工作日志任务类型
     ///
     /// Example: `custom`
-    #[serde(rename = "TaskType", default, skip_serializing_if = "Option::is_none")]
     pub task_type: Option<String>,
     /// (Chinese only) 工作日志相关对话ID
     ///
     /// Example: `1`
-    #[serde(rename = "DialogID", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub dialog_id: Option<i64>,
 }
 
@@ -390,19 +542,51 @@ impl AiWorkbenchSreDigitalTwinWorkLogDetail {
     }
 }
 
+impl lenient::Reply for AiWorkbenchSreDigitalTwinWorkLogDetail {
+    const NAME: &'static str = "AiWorkbenchSreDigitalTwinWorkLogDetail";
+    const FIELDS: &'static [&'static str] = &[
+        "Content",
+        "TaskType",
+        "DialogID",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.content),
+            1 => lenient::value(map, &mut self.task_type),
+            2 => lenient::scalar(map, &mut self.dialog_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for AiWorkbenchSreDigitalTwinWorkLogDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for AiWorkbenchSreDigitalTwinWorkLogDetail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "AiWorkbenchSreDigitalTwinWorkLogDetail", 3)?
+            .opt("Content", &self.content)?
+            .opt("TaskType", &self.task_type)?
+            .opt("DialogID", &self.dialog_id)?
+            .end()
+    }
+}
+
 /// (Chinese only) AI工作台SRE数字分身工作日志列表
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AiWorkbenchSreDigitalTwinWorkLogList {
     /// (Chinese only) 工作日志列表
     ///
     /// Example: `[{}]`
-    #[serde(rename = "WorkLogs", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub work_logs: Vec<output::AiWorkbenchSreDigitalTwinWorkLog>,
     /// (Chinese only) 总数
     ///
     /// Example: `10`
-    #[serde(rename = "Total", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
 }
 
@@ -426,19 +610,48 @@ impl AiWorkbenchSreDigitalTwinWorkLogList {
     }
 }
 
+impl lenient::Reply for AiWorkbenchSreDigitalTwinWorkLogList {
+    const NAME: &'static str = "AiWorkbenchSreDigitalTwinWorkLogList";
+    const FIELDS: &'static [&'static str] = &[
+        "WorkLogs",
+        "Total",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.work_logs),
+            1 => lenient::scalar(map, &mut self.total),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for AiWorkbenchSreDigitalTwinWorkLogList {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for AiWorkbenchSreDigitalTwinWorkLogList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "AiWorkbenchSreDigitalTwinWorkLogList", 2)?
+            .list("WorkLogs", &self.work_logs)?
+            .opt("Total", &self.total)?
+            .end()
+    }
+}
+
 /// Alarming Label
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AlarmLable {
     /// label name
     ///
     /// Example: `key1`
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// label value
     ///
     /// Example: `value1`
-    #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
 
@@ -462,89 +675,103 @@ impl AlarmLable {
     }
 }
 
+impl lenient::Reply for AlarmLable {
+    const NAME: &'static str = "AlarmLable";
+    const FIELDS: &'static [&'static str] = &[
+        "Name",
+        "Value",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.name),
+            1 => lenient::value(map, &mut self.value),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for AlarmLable {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for AlarmLable {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "AlarmLable", 2)?
+            .opt("Name", &self.name)?
+            .opt("Value", &self.value)?
+            .end()
+    }
+}
+
 /// Notification history for each alert
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AlarmNotifyHistory {
     /// Unique notification ID.
     ///
     /// Example: `d9729feb74992cc3482b350163a1a010_cdc`
-    #[serde(rename = "NotifyId", default, skip_serializing_if = "Option::is_none")]
     pub notify_id: Option<String>,
     /// Alert policy ID
     ///
     /// Example: `policy-123`
-    #[serde(rename = "PolicyId", default, skip_serializing_if = "Option::is_none")]
     pub policy_id: Option<String>,
     /// Alarm cycle iD
     ///
     /// Example: `r_ad-123`
-    #[serde(rename = "SessionId", default, skip_serializing_if = "Option::is_none")]
     pub session_id: Option<String>,
     /// Notification time in Unix timestamp (in seconds).
     ///
     /// Example: `1732802380`
-    #[serde(rename = "NotifyTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub notify_time: Option<i64>,
     /// Trigger time in Unix timestamp (in seconds).
     ///
     /// Example: `1732802380`
-    #[serde(rename = "TriggerTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub trigger_time: Option<i64>,
     /// Alarm severity level. Valid values: None, Note, Warn, and Serious.
     ///
     /// Example: `None`
-    #[serde(rename = "TriggerLevel", default, skip_serializing_if = "Option::is_none")]
     pub trigger_level: Option<String>,
     /// alert content
     ///
     /// Example: `content`
-    #[serde(rename = "AlarmContent", default, skip_serializing_if = "Option::is_none")]
     pub alarm_content: Option<String>,
     /// Alarm object
     ///
     /// Example: `object`
-    #[serde(rename = "AlarmObject", default, skip_serializing_if = "Option::is_none")]
     pub alarm_object: Option<String>,
     /// Alarm notification channel collection involved this time
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `["QCloudYehe_sms"]`
-    #[serde(rename = "ChannelSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub channel_set: Vec<String>,
     /// Recipient information of the channel
-    #[serde(rename = "ChannelsReceivers", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub channels_receivers: Vec<output::ChannelsReceivers>,
     /// Alarm policy name
     ///
     /// Example: `默认告警策略`
-    #[serde(rename = "PolicyName", default, skip_serializing_if = "Option::is_none")]
     pub policy_name: Option<String>,
     /// Prometheus Instance ID, valid only when MT_PROME
     ///
     /// Example: `prom-123`
-    #[serde(rename = "PromeInstanceID", default, skip_serializing_if = "Option::is_none")]
     pub prome_instance_id: Option<String>,
     /// Region of the Prometheus Instance. Valid at that time only for MT_PROME.
     ///
     /// Example: `ap-guangzhou`
-    #[serde(rename = "PromeInstanceRegion", default, skip_serializing_if = "Option::is_none")]
     pub prome_instance_region: Option<String>,
     /// Notification template related configuration information
-    #[serde(rename = "Notices", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub notices: Vec<output::NotifyRelatedNotice>,
     /// Alarm trigger status. Valid values: Trigger and Recovery.
     ///
     /// Example: `Trigger`
-    #[serde(rename = "TriggerStatus", default, skip_serializing_if = "Option::is_none")]
     pub trigger_status: Option<String>,
     /// Console page address related to the present Prometheus notification history, valid only when MR_PROME
     ///
     /// Example: `https://console.cloud.tencent.com/monitor/prometheus/detail/prom-h72esnds/alertRule?rid=19&policyId=alert-xx`
-    #[serde(rename = "PromeConsoleURL", default, skip_serializing_if = "Option::is_none")]
     pub prome_console_url: Option<String>,
     /// Alarm label
-    #[serde(rename = "Labels", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub labels: Vec<output::AlarmLable>,
     /// (Chinese only)
     ///
@@ -553,7 +780,6 @@ pub struct AlarmNotifyHistory {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "ReceiverGroups", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub receiver_groups: Vec<output::ReceiverGroup>,
 }
 
@@ -673,59 +899,128 @@ impl AlarmNotifyHistory {
     }
 }
 
+impl lenient::Reply for AlarmNotifyHistory {
+    const NAME: &'static str = "AlarmNotifyHistory";
+    const FIELDS: &'static [&'static str] = &[
+        "NotifyId",
+        "PolicyId",
+        "SessionId",
+        "NotifyTime",
+        "TriggerTime",
+        "TriggerLevel",
+        "AlarmContent",
+        "AlarmObject",
+        "ChannelSet",
+        "ChannelsReceivers",
+        "PolicyName",
+        "PromeInstanceID",
+        "PromeInstanceRegion",
+        "Notices",
+        "TriggerStatus",
+        "PromeConsoleURL",
+        "Labels",
+        "ReceiverGroups",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.notify_id),
+            1 => lenient::value(map, &mut self.policy_id),
+            2 => lenient::value(map, &mut self.session_id),
+            3 => lenient::scalar(map, &mut self.notify_time),
+            4 => lenient::scalar(map, &mut self.trigger_time),
+            5 => lenient::value(map, &mut self.trigger_level),
+            6 => lenient::value(map, &mut self.alarm_content),
+            7 => lenient::value(map, &mut self.alarm_object),
+            8 => lenient::list(map, &mut self.channel_set),
+            9 => lenient::list(map, &mut self.channels_receivers),
+            10 => lenient::value(map, &mut self.policy_name),
+            11 => lenient::value(map, &mut self.prome_instance_id),
+            12 => lenient::value(map, &mut self.prome_instance_region),
+            13 => lenient::list(map, &mut self.notices),
+            14 => lenient::value(map, &mut self.trigger_status),
+            15 => lenient::value(map, &mut self.prome_console_url),
+            16 => lenient::list(map, &mut self.labels),
+            17 => lenient::list(map, &mut self.receiver_groups),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for AlarmNotifyHistory {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for AlarmNotifyHistory {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "AlarmNotifyHistory", 18)?
+            .opt("NotifyId", &self.notify_id)?
+            .opt("PolicyId", &self.policy_id)?
+            .opt("SessionId", &self.session_id)?
+            .opt("NotifyTime", &self.notify_time)?
+            .opt("TriggerTime", &self.trigger_time)?
+            .opt("TriggerLevel", &self.trigger_level)?
+            .opt("AlarmContent", &self.alarm_content)?
+            .opt("AlarmObject", &self.alarm_object)?
+            .list("ChannelSet", &self.channel_set)?
+            .list("ChannelsReceivers", &self.channels_receivers)?
+            .opt("PolicyName", &self.policy_name)?
+            .opt("PromeInstanceID", &self.prome_instance_id)?
+            .opt("PromeInstanceRegion", &self.prome_instance_region)?
+            .list("Notices", &self.notices)?
+            .opt("TriggerStatus", &self.trigger_status)?
+            .opt("PromeConsoleURL", &self.prome_console_url)?
+            .list("Labels", &self.labels)?
+            .list("ReceiverGroups", &self.receiver_groups)?
+            .end()
+    }
+}
+
 /// Product entity
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ArtifactInfo {
     /// Product ID
     ///
     /// May be null. Example: `a3***************************1b2`
-    #[serde(rename = "ArtifactId", default, skip_serializing_if = "Option::is_none")]
     pub artifact_id: Option<String>,
     /// Product name
     ///
     /// May be null. Example: `c**********s.j**n`
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Physical type
     ///
     /// May be null. Example: `application/json`
-    #[serde(rename = "MimeType", default, skip_serializing_if = "Option::is_none")]
     pub mime_type: Option<String>,
     /// File size (byte)
     ///
     /// May be null. Example: `646`
-    #[serde(rename = "SizeBytes", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub size_bytes: Option<i64>,
     /// Whether it is public
     ///
     /// May be null. Example: `true`
-    #[serde(rename = "IsGlobal", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_global: Option<bool>,
     /// Creation time (Unix timestamp in seconds).
     ///
     /// May be null. Example: `0`
-    #[serde(rename = "CreatedAt", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
     /// Modification time.
     ///
     /// May be null. Example: `0`
-    #[serde(rename = "UpdatedAt", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<i64>,
     /// Agent ID that generated the artifact
     ///
     /// May be null. Example: `agt-********`
-    #[serde(rename = "AgentId", default, skip_serializing_if = "Option::is_none")]
     pub agent_id: Option<String>,
     /// Skill ID that generates the artifact
     ///
     /// May be null. Example: `skl-********`
-    #[serde(rename = "SkillId", default, skip_serializing_if = "Option::is_none")]
     pub skill_id: Option<String>,
     /// For parsing calls to the download API
     ///
     /// May be null. Example: `sandbox_file://ses-************/******************-20260804.md`
-    #[serde(rename = "StoragePath", default, skip_serializing_if = "Option::is_none")]
     pub storage_path: Option<String>,
     /// (Chinese only)
     ///
@@ -734,7 +1029,6 @@ pub struct ArtifactInfo {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `session`
-    #[serde(rename = "SourceType", default, skip_serializing_if = "Option::is_none")]
     pub source_type: Option<String>,
     /// (Chinese only)
     ///
@@ -743,7 +1037,6 @@ pub struct ArtifactInfo {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `分析近3天告警历史`
-    #[serde(rename = "SourceName", default, skip_serializing_if = "Option::is_none")]
     pub source_name: Option<String>,
     /// (Chinese only)
     ///
@@ -752,7 +1045,6 @@ pub struct ArtifactInfo {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `本任务分析了资源地图xyytest（coll-pvgzghqj）内3个CVM实例近1天的告警历史分布。通过按实例逐一调用DescribeAlarmHistories精确查询，确认3个实例报告已生成并输出至制品目录。`
-    #[serde(rename = "ExecutionSummary", default, skip_serializing_if = "Option::is_none")]
     pub execution_summary: Option<String>,
 }
 
@@ -842,8 +1134,72 @@ impl ArtifactInfo {
     }
 }
 
+impl lenient::Reply for ArtifactInfo {
+    const NAME: &'static str = "ArtifactInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "ArtifactId",
+        "Name",
+        "MimeType",
+        "SizeBytes",
+        "IsGlobal",
+        "CreatedAt",
+        "UpdatedAt",
+        "AgentId",
+        "SkillId",
+        "StoragePath",
+        "SourceType",
+        "SourceName",
+        "ExecutionSummary",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.artifact_id),
+            1 => lenient::value(map, &mut self.name),
+            2 => lenient::value(map, &mut self.mime_type),
+            3 => lenient::scalar(map, &mut self.size_bytes),
+            4 => lenient::scalar(map, &mut self.is_global),
+            5 => lenient::scalar(map, &mut self.created_at),
+            6 => lenient::scalar(map, &mut self.updated_at),
+            7 => lenient::value(map, &mut self.agent_id),
+            8 => lenient::value(map, &mut self.skill_id),
+            9 => lenient::value(map, &mut self.storage_path),
+            10 => lenient::value(map, &mut self.source_type),
+            11 => lenient::value(map, &mut self.source_name),
+            12 => lenient::value(map, &mut self.execution_summary),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ArtifactInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ArtifactInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ArtifactInfo", 13)?
+            .opt("ArtifactId", &self.artifact_id)?
+            .opt("Name", &self.name)?
+            .opt("MimeType", &self.mime_type)?
+            .opt("SizeBytes", &self.size_bytes)?
+            .opt("IsGlobal", &self.is_global)?
+            .opt("CreatedAt", &self.created_at)?
+            .opt("UpdatedAt", &self.updated_at)?
+            .opt("AgentId", &self.agent_id)?
+            .opt("SkillId", &self.skill_id)?
+            .opt("StoragePath", &self.storage_path)?
+            .opt("SourceType", &self.source_type)?
+            .opt("SourceName", &self.source_name)?
+            .opt("ExecutionSummary", &self.execution_summary)?
+            .end()
+    }
+}
+
 /// (Chinese only) 消息正文
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ChannelContent {
     /// (Chinese only)
@@ -879,7 +1235,6 @@ pub struct ChannelContent {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `QCloudYehe_email`
-    #[serde(rename = "SubChannel", default, skip_serializing_if = "Option::is_none")]
     pub sub_channel: Option<String>,
     /// (Chinese only)
     ///
@@ -888,7 +1243,6 @@ pub struct ChannelContent {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `【TCOP】【告警触发】云产品告警详情页测试尊敬的腾讯云用户，您好！       您的腾讯云账号（账号ID：1500000686，昵称：...`
-    #[serde(rename = "Content", default, skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
 }
 
@@ -912,27 +1266,55 @@ impl ChannelContent {
     }
 }
 
+impl lenient::Reply for ChannelContent {
+    const NAME: &'static str = "ChannelContent";
+    const FIELDS: &'static [&'static str] = &[
+        "SubChannel",
+        "Content",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.sub_channel),
+            1 => lenient::value(map, &mut self.content),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ChannelContent {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ChannelContent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ChannelContent", 2)?
+            .opt("SubChannel", &self.sub_channel)?
+            .opt("Content", &self.content)?
+            .end()
+    }
+}
+
 /// Receiver details
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ChannelsReceivers {
     /// Notification channel name.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `叮叮`
-    #[serde(rename = "ChannelName", default, skip_serializing_if = "Option::is_none")]
     pub channel_name: Option<String>,
     /// Recipient.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `["908395238"]`
-    #[serde(rename = "Receivers", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub receivers: Vec<String>,
     /// Sending result. Valid values: 0, (invalid), 1 (successful), 2 (failed), and 3 (no sending required).
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `0`
-    #[serde(rename = "SendStatus", default, skip_serializing_if = "Option::is_none")]
     pub send_status: Option<String>,
     /// (Chinese only)
     ///
@@ -941,7 +1323,6 @@ pub struct ChannelsReceivers {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `OK_0`
-    #[serde(rename = "SendStatusCode", default, skip_serializing_if = "Option::is_none")]
     pub send_status_code: Option<String>,
     /// (Chinese only)
     ///
@@ -952,7 +1333,6 @@ pub struct ChannelsReceivers {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `1791445043`
-    #[serde(rename = "SendTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub send_time: Option<i64>,
     /// (Chinese only)
     ///
@@ -974,7 +1354,6 @@ pub struct ChannelsReceivers {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `["QCloudYehe_email"]`
-    #[serde(rename = "SubChannels", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub sub_channels: Vec<String>,
     /// (Chinese only)
     ///
@@ -983,7 +1362,6 @@ pub struct ChannelsReceivers {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `ok`
-    #[serde(rename = "ExecDetail", default, skip_serializing_if = "Option::is_none")]
     pub exec_detail: Option<String>,
     /// (Chinese only)
     ///
@@ -997,7 +1375,6 @@ pub struct ChannelsReceivers {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `SUCCESS`
-    #[serde(rename = "RealDeliverStatus", default, skip_serializing_if = "Option::is_none")]
     pub real_deliver_status: Option<String>,
     /// (Chinese only)
     ///
@@ -1008,7 +1385,6 @@ pub struct ChannelsReceivers {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `2026-08-05 18:04:46`
-    #[serde(rename = "RealDeliverTime", default, skip_serializing_if = "Option::is_none")]
     pub real_deliver_time: Option<String>,
     /// (Chinese only)
     ///
@@ -1017,7 +1393,6 @@ pub struct ChannelsReceivers {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `DELIVRD`
-    #[serde(rename = "RealDeliverErrMsg", default, skip_serializing_if = "Option::is_none")]
     pub real_deliver_err_msg: Option<String>,
     /// (Chinese only)
     ///
@@ -1026,7 +1401,6 @@ pub struct ChannelsReceivers {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "Contents", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub contents: Vec<output::ChannelContent>,
 }
 
@@ -1104,19 +1478,75 @@ impl ChannelsReceivers {
     }
 }
 
+impl lenient::Reply for ChannelsReceivers {
+    const NAME: &'static str = "ChannelsReceivers";
+    const FIELDS: &'static [&'static str] = &[
+        "ChannelName",
+        "Receivers",
+        "SendStatus",
+        "SendStatusCode",
+        "SendTime",
+        "SubChannels",
+        "ExecDetail",
+        "RealDeliverStatus",
+        "RealDeliverTime",
+        "RealDeliverErrMsg",
+        "Contents",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.channel_name),
+            1 => lenient::list(map, &mut self.receivers),
+            2 => lenient::value(map, &mut self.send_status),
+            3 => lenient::value(map, &mut self.send_status_code),
+            4 => lenient::scalar(map, &mut self.send_time),
+            5 => lenient::list(map, &mut self.sub_channels),
+            6 => lenient::value(map, &mut self.exec_detail),
+            7 => lenient::value(map, &mut self.real_deliver_status),
+            8 => lenient::value(map, &mut self.real_deliver_time),
+            9 => lenient::value(map, &mut self.real_deliver_err_msg),
+            10 => lenient::list(map, &mut self.contents),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ChannelsReceivers {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ChannelsReceivers {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ChannelsReceivers", 11)?
+            .opt("ChannelName", &self.channel_name)?
+            .list("Receivers", &self.receivers)?
+            .opt("SendStatus", &self.send_status)?
+            .opt("SendStatusCode", &self.send_status_code)?
+            .opt("SendTime", &self.send_time)?
+            .list("SubChannels", &self.sub_channels)?
+            .opt("ExecDetail", &self.exec_detail)?
+            .opt("RealDeliverStatus", &self.real_deliver_status)?
+            .opt("RealDeliverTime", &self.real_deliver_time)?
+            .opt("RealDeliverErrMsg", &self.real_deliver_err_msg)?
+            .list("Contents", &self.contents)?
+            .end()
+    }
+}
+
 /// Each ContentBlockInfo corresponds to an AGUI event converted from a downstream ContentBlock.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ContentBlockInfo {
     /// Type.
     ///
     /// Example: `TOOL_CALL_RESULT`
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// Data content.
     ///
     /// Example: `{"messageId":"ent-l0fj1miwg6ty","role":"assistant","timestamp":1786516818000,"type":"TEXT_MESSAGE_START"}`
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
     pub data: Option<String>,
 }
 
@@ -1140,19 +1570,48 @@ impl ContentBlockInfo {
     }
 }
 
+impl lenient::Reply for ContentBlockInfo {
+    const NAME: &'static str = "ContentBlockInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "Type",
+        "Data",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.type_),
+            1 => lenient::value(map, &mut self.data),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ContentBlockInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ContentBlockInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ContentBlockInfo", 2)?
+            .opt("Type", &self.type_)?
+            .opt("Data", &self.data)?
+            .end()
+    }
+}
+
 /// (Chinese only) 钉钉机器人内容模板配置
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DingDingRobotNoticeTmpl {
     /// (Chinese only) 内容模板
     ///
     /// Required. Example: `告警通知模板{{.PolicyName}}`
-    #[serde(rename = "ContentTmpl", default, skip_serializing_if = "Option::is_none")]
     pub content_tmpl: Option<String>,
     /// (Chinese only) 标题模板
     ///
     /// Example: `标题{{.PolicyName}}`
-    #[serde(rename = "TitleTmpl", default, skip_serializing_if = "Option::is_none")]
     pub title_tmpl: Option<String>,
 }
 
@@ -1171,20 +1630,49 @@ impl DingDingRobotNoticeTmpl {
     }
 }
 
+impl lenient::Reply for DingDingRobotNoticeTmpl {
+    const NAME: &'static str = "DingDingRobotNoticeTmpl";
+    const FIELDS: &'static [&'static str] = &[
+        "ContentTmpl",
+        "TitleTmpl",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.content_tmpl),
+            1 => lenient::value(map, &mut self.title_tmpl),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DingDingRobotNoticeTmpl {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DingDingRobotNoticeTmpl {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DingDingRobotNoticeTmpl", 2)?
+            .opt("ContentTmpl", &self.content_tmpl)?
+            .opt("TitleTmpl", &self.title_tmpl)?
+            .end()
+    }
+}
+
 /// (Chinese only) 钉钉机器人通知模板的匹配器
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DingDingRobotNoticeTmplMatcher {
     /// (Chinese only) 匹配状态 Invalid;
     /// Trigger 告警触发; Recovery 告警恢复
     ///
     /// Required. Example: `Trigger`
-    #[serde(rename = "MatchingStatus", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub matching_status: Vec<String>,
     /// (Chinese only) 模板配置
     ///
     /// Required.
-    #[serde(rename = "Template", default, skip_serializing_if = "Option::is_none")]
     pub template: Option<output::DingDingRobotNoticeTmpl>,
 }
 
@@ -1198,22 +1686,50 @@ impl DingDingRobotNoticeTmplMatcher {
     }
 }
 
+impl lenient::Reply for DingDingRobotNoticeTmplMatcher {
+    const NAME: &'static str = "DingDingRobotNoticeTmplMatcher";
+    const FIELDS: &'static [&'static str] = &[
+        "MatchingStatus",
+        "Template",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.matching_status),
+            1 => lenient::value(map, &mut self.template),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DingDingRobotNoticeTmplMatcher {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DingDingRobotNoticeTmplMatcher {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DingDingRobotNoticeTmplMatcher", 2)?
+            .list("MatchingStatus", &self.matching_status)?
+            .opt("Template", &self.template)?
+            .end()
+    }
+}
+
 /// (Chinese only) 转发过滤条件信息
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DispenseCondition {
     /// (Chinese only) 对外指标名
     ///
     /// Example: `InvisibleMsgNum`
-    #[serde(rename = "ExtMetric", default, skip_serializing_if = "Option::is_none")]
     pub ext_metric: Option<String>,
     /// (Chinese only) 过滤条件表
-    #[serde(rename = "DispenseFilters", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub dispense_filters: Vec<output::DispenseFilter>,
     /// (Chinese only) 过滤条件id
     ///
     /// Example: `条件id`
-    #[serde(rename = "ConditionId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub condition_id: Option<i64>,
 }
 
@@ -1243,24 +1759,55 @@ impl DispenseCondition {
     }
 }
 
+impl lenient::Reply for DispenseCondition {
+    const NAME: &'static str = "DispenseCondition";
+    const FIELDS: &'static [&'static str] = &[
+        "ExtMetric",
+        "DispenseFilters",
+        "ConditionId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.ext_metric),
+            1 => lenient::list(map, &mut self.dispense_filters),
+            2 => lenient::scalar(map, &mut self.condition_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DispenseCondition {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DispenseCondition {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DispenseCondition", 3)?
+            .opt("ExtMetric", &self.ext_metric)?
+            .list("DispenseFilters", &self.dispense_filters)?
+            .opt("ConditionId", &self.condition_id)?
+            .end()
+    }
+}
+
 /// (Chinese only) 过滤表
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DispenseFilter {
     /// (Chinese only) 维度名称
     ///
     /// Example: `uuid`
-    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// (Chinese only) 维度值列表
     ///
     /// Example: `["abc","def"]`
-    #[serde(rename = "Values", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub values: Vec<String>,
     /// (Chinese only) 表示式
     ///
     /// Example: `equal或者in`
-    #[serde(rename = "Expression", default, skip_serializing_if = "Option::is_none")]
     pub expression: Option<String>,
 }
 
@@ -1290,15 +1837,47 @@ impl DispenseFilter {
     }
 }
 
+impl lenient::Reply for DispenseFilter {
+    const NAME: &'static str = "DispenseFilter";
+    const FIELDS: &'static [&'static str] = &[
+        "Key",
+        "Values",
+        "Expression",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.key),
+            1 => lenient::list(map, &mut self.values),
+            2 => lenient::value(map, &mut self.expression),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DispenseFilter {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DispenseFilter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DispenseFilter", 3)?
+            .opt("Key", &self.key)?
+            .list("Values", &self.values)?
+            .opt("Expression", &self.expression)?
+            .end()
+    }
+}
+
 /// (Chinese only) 全局维度
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DispenseGlobalTag {
     /// (Chinese only) 维度key
-    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// (Chinese only) 维度值
-    #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
 
@@ -1322,21 +1901,48 @@ impl DispenseGlobalTag {
     }
 }
 
+impl lenient::Reply for DispenseGlobalTag {
+    const NAME: &'static str = "DispenseGlobalTag";
+    const FIELDS: &'static [&'static str] = &[
+        "Key",
+        "Value",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.key),
+            1 => lenient::value(map, &mut self.value),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DispenseGlobalTag {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DispenseGlobalTag {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DispenseGlobalTag", 2)?
+            .opt("Key", &self.key)?
+            .opt("Value", &self.value)?
+            .end()
+    }
+}
+
 /// (Chinese only) 转发地域信息
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DispenseRegion {
     /// (Chinese only) 地域缩写
-    #[serde(rename = "Region", default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// (Chinese only) 地域中文名
-    #[serde(rename = "RegionCnName", default, skip_serializing_if = "Option::is_none")]
     pub region_cn_name: Option<String>,
     /// (Chinese only) 地域英文名
-    #[serde(rename = "RegionEnName", default, skip_serializing_if = "Option::is_none")]
     pub region_en_name: Option<String>,
     /// (Chinese only) 规则数量
-    #[serde(rename = "RuleNumber", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub rule_number: Option<i64>,
 }
 
@@ -1372,19 +1978,54 @@ impl DispenseRegion {
     }
 }
 
+impl lenient::Reply for DispenseRegion {
+    const NAME: &'static str = "DispenseRegion";
+    const FIELDS: &'static [&'static str] = &[
+        "Region",
+        "RegionCnName",
+        "RegionEnName",
+        "RuleNumber",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.region),
+            1 => lenient::value(map, &mut self.region_cn_name),
+            2 => lenient::value(map, &mut self.region_en_name),
+            3 => lenient::scalar(map, &mut self.rule_number),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DispenseRegion {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DispenseRegion {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DispenseRegion", 4)?
+            .opt("Region", &self.region)?
+            .opt("RegionCnName", &self.region_cn_name)?
+            .opt("RegionEnName", &self.region_en_name)?
+            .opt("RuleNumber", &self.rule_number)?
+            .end()
+    }
+}
+
 /// Environment variable entry
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct EnvEntry {
     /// Environment variable value
     ///
     /// May be null. Example: `sk-**********`
-    #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     /// Whether to mask
     ///
     /// May be null. Example: `true`
-    #[serde(rename = "Sensitive", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub sensitive: Option<bool>,
 }
 
@@ -1408,19 +2049,48 @@ impl EnvEntry {
     }
 }
 
+impl lenient::Reply for EnvEntry {
+    const NAME: &'static str = "EnvEntry";
+    const FIELDS: &'static [&'static str] = &[
+        "Value",
+        "Sensitive",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.value),
+            1 => lenient::scalar(map, &mut self.sensitive),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for EnvEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for EnvEntry {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "EnvEntry", 2)?
+            .opt("Value", &self.value)?
+            .opt("Sensitive", &self.sensitive)?
+            .end()
+    }
+}
+
 /// Environment variables required by the agent at runtime
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct EnvVar {
     /// Environment variable key
     ///
     /// May be null. Example: `API_KEY`
-    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// Environment variable value
     ///
     /// May be null.
-    #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
     pub value: Option<output::EnvEntry>,
 }
 
@@ -1444,54 +2114,76 @@ impl EnvVar {
     }
 }
 
+impl lenient::Reply for EnvVar {
+    const NAME: &'static str = "EnvVar";
+    const FIELDS: &'static [&'static str] = &[
+        "Key",
+        "Value",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.key),
+            1 => lenient::value(map, &mut self.value),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for EnvVar {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for EnvVar {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "EnvVar", 2)?
+            .opt("Key", &self.key)?
+            .opt("Value", &self.value)?
+            .end()
+    }
+}
+
 /// Execution record entity
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ExecutionInfo {
     /// Task name
     ///
     /// Example: `基础报告生成测试`
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Task ID.
     ///
     /// May be null. Example: `tsk-********`
-    #[serde(rename = "TaskId", default, skip_serializing_if = "Option::is_none")]
     pub task_id: Option<String>,
     /// Execution ID
     ///
     /// May be null. Example: `exe-************`
-    #[serde(rename = "ExecutionId", default, skip_serializing_if = "Option::is_none")]
     pub execution_id: Option<String>,
     /// Agent ID
     ///
     /// May be null. Example: `agt-********`
-    #[serde(rename = "AgentId", default, skip_serializing_if = "Option::is_none")]
     pub agent_id: Option<String>,
     /// Session ID
     ///
     /// May be null. Example: `ses-************`
-    #[serde(rename = "SessionId", default, skip_serializing_if = "Option::is_none")]
     pub session_id: Option<String>,
     /// Trigger type: manual / cron / webhook
     ///
     /// May be null. Example: `manual`
-    #[serde(rename = "TriggerType", default, skip_serializing_if = "Option::is_none")]
     pub trigger_type: Option<String>,
     /// Status: pending/running/completed/failed/timeout/cancelled
     ///
     /// May be null. Example: `completed`
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Execution Abstract
     ///
     /// May be null. Example: `任务为基于用户提供的固定内容生成每日APM告警分析报告。助手已确认任务要求，并等待用户提供报告正文内容，尚未生成最终报告。目前无异常，处于等待输入状态。`
-    #[serde(rename = "Summary", default, skip_serializing_if = "Option::is_none")]
     pub summary: Option<String>,
     /// Execution time (ms)
     ///
     /// May be null. Example: `18948`
-    #[serde(rename = "DurationMs", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub duration_ms: Option<i64>,
 }
 
@@ -1557,42 +2249,88 @@ impl ExecutionInfo {
     }
 }
 
+impl lenient::Reply for ExecutionInfo {
+    const NAME: &'static str = "ExecutionInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "Name",
+        "TaskId",
+        "ExecutionId",
+        "AgentId",
+        "SessionId",
+        "TriggerType",
+        "Status",
+        "Summary",
+        "DurationMs",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.name),
+            1 => lenient::value(map, &mut self.task_id),
+            2 => lenient::value(map, &mut self.execution_id),
+            3 => lenient::value(map, &mut self.agent_id),
+            4 => lenient::value(map, &mut self.session_id),
+            5 => lenient::value(map, &mut self.trigger_type),
+            6 => lenient::value(map, &mut self.status),
+            7 => lenient::value(map, &mut self.summary),
+            8 => lenient::scalar(map, &mut self.duration_ms),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ExecutionInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ExecutionInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ExecutionInfo", 9)?
+            .opt("Name", &self.name)?
+            .opt("TaskId", &self.task_id)?
+            .opt("ExecutionId", &self.execution_id)?
+            .opt("AgentId", &self.agent_id)?
+            .opt("SessionId", &self.session_id)?
+            .opt("TriggerType", &self.trigger_type)?
+            .opt("Status", &self.status)?
+            .opt("Summary", &self.summary)?
+            .opt("DurationMs", &self.duration_ms)?
+            .end()
+    }
+}
+
 /// (Chinese only) 对外指标
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ExtMetric {
     /// (Chinese only) 指标名
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "MetricName", default, skip_serializing_if = "Option::is_none")]
     pub metric_name: Option<String>,
     /// (Chinese only) 中文指标名
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "MetricCName", default, skip_serializing_if = "Option::is_none")]
     pub metric_c_name: Option<String>,
     /// (Chinese only) 中文含义
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "CNMeaning", default, skip_serializing_if = "Option::is_none")]
     pub cn_meaning: Option<String>,
     /// (Chinese only) 英文含义
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "EnMeaning", default, skip_serializing_if = "Option::is_none")]
     pub en_meaning: Option<String>,
     /// (Chinese only) 单位
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "Unit", default, skip_serializing_if = "Option::is_none")]
     pub unit: Option<String>,
     /// (Chinese only) 是否配置对外维度
-    #[serde(rename = "DimensionFlag", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub dimension_flag: Option<bool>,
 }
 
@@ -1640,8 +2378,51 @@ impl ExtMetric {
     }
 }
 
+impl lenient::Reply for ExtMetric {
+    const NAME: &'static str = "ExtMetric";
+    const FIELDS: &'static [&'static str] = &[
+        "MetricName",
+        "MetricCName",
+        "CNMeaning",
+        "EnMeaning",
+        "Unit",
+        "DimensionFlag",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.metric_name),
+            1 => lenient::value(map, &mut self.metric_c_name),
+            2 => lenient::value(map, &mut self.cn_meaning),
+            3 => lenient::value(map, &mut self.en_meaning),
+            4 => lenient::value(map, &mut self.unit),
+            5 => lenient::scalar(map, &mut self.dimension_flag),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ExtMetric {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ExtMetric {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ExtMetric", 6)?
+            .opt("MetricName", &self.metric_name)?
+            .opt("MetricCName", &self.metric_c_name)?
+            .opt("CNMeaning", &self.cn_meaning)?
+            .opt("EnMeaning", &self.en_meaning)?
+            .opt("Unit", &self.unit)?
+            .opt("DimensionFlag", &self.dimension_flag)?
+            .end()
+    }
+}
+
 /// (Chinese only) 飞书机器人内容模板配置
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct FeiShuRobotNoticeTmpl {
     /// (Chinese only)
@@ -1649,19 +2430,16 @@ pub struct FeiShuRobotNoticeTmpl {
     /// 内容模板
     ///
     /// Required. Example: `告警通知模板{{.PolicyName}}`
-    #[serde(rename = "ContentTmpl", default, skip_serializing_if = "Option::is_none")]
     pub content_tmpl: Option<String>,
     /// (Chinese only)
     ///
     /// 标题模板
     ///
     /// Example: `标题{{.PolicyName}}`
-    #[serde(rename = "TitleTmpl", default, skip_serializing_if = "Option::is_none")]
     pub title_tmpl: Option<String>,
     /// (Chinese only)
     ///
     /// 通知内容模版标题自定义颜色
-    #[serde(rename = "TitleColor", default, skip_serializing_if = "Option::is_none")]
     pub title_color: Option<output::RobotNoticeTitleColor>,
 }
 
@@ -1686,20 +2464,52 @@ impl FeiShuRobotNoticeTmpl {
     }
 }
 
+impl lenient::Reply for FeiShuRobotNoticeTmpl {
+    const NAME: &'static str = "FeiShuRobotNoticeTmpl";
+    const FIELDS: &'static [&'static str] = &[
+        "ContentTmpl",
+        "TitleTmpl",
+        "TitleColor",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.content_tmpl),
+            1 => lenient::value(map, &mut self.title_tmpl),
+            2 => lenient::value(map, &mut self.title_color),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for FeiShuRobotNoticeTmpl {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for FeiShuRobotNoticeTmpl {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "FeiShuRobotNoticeTmpl", 3)?
+            .opt("ContentTmpl", &self.content_tmpl)?
+            .opt("TitleTmpl", &self.title_tmpl)?
+            .opt("TitleColor", &self.title_color)?
+            .end()
+    }
+}
+
 /// (Chinese only) 飞书机器人通知模板的匹配器
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct FeiShuRobotNoticeTmplMatcher {
     /// (Chinese only) 匹配状态 Invalid;
     /// Trigger 告警触发; Recovery 告警恢复
     ///
     /// Required. Example: `Trigger`
-    #[serde(rename = "MatchingStatus", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub matching_status: Vec<String>,
     /// (Chinese only) 模板配置
     ///
     /// Required.
-    #[serde(rename = "Template", default, skip_serializing_if = "Option::is_none")]
     pub template: Option<output::FeiShuRobotNoticeTmpl>,
 }
 
@@ -1713,14 +2523,44 @@ impl FeiShuRobotNoticeTmplMatcher {
     }
 }
 
+impl lenient::Reply for FeiShuRobotNoticeTmplMatcher {
+    const NAME: &'static str = "FeiShuRobotNoticeTmplMatcher";
+    const FIELDS: &'static [&'static str] = &[
+        "MatchingStatus",
+        "Template",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.matching_status),
+            1 => lenient::value(map, &mut self.template),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for FeiShuRobotNoticeTmplMatcher {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for FeiShuRobotNoticeTmplMatcher {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "FeiShuRobotNoticeTmplMatcher", 2)?
+            .list("MatchingStatus", &self.matching_status)?
+            .opt("Template", &self.template)?
+            .end()
+    }
+}
+
 /// (Chinese only) Google Chat 机器人内容模板配置
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GoogleChatRobotNoticeTmpl {
     /// (Chinese only) 内容模板
     ///
     /// Required. Example: `IyMjIFnt7Sku`
-    #[serde(rename = "ContentTmpl", default, skip_serializing_if = "Option::is_none")]
     pub content_tmpl: Option<String>,
 }
 
@@ -1733,20 +2573,46 @@ impl GoogleChatRobotNoticeTmpl {
     }
 }
 
+impl lenient::Reply for GoogleChatRobotNoticeTmpl {
+    const NAME: &'static str = "GoogleChatRobotNoticeTmpl";
+    const FIELDS: &'static [&'static str] = &[
+        "ContentTmpl",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.content_tmpl),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for GoogleChatRobotNoticeTmpl {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for GoogleChatRobotNoticeTmpl {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "GoogleChatRobotNoticeTmpl", 1)?
+            .opt("ContentTmpl", &self.content_tmpl)?
+            .end()
+    }
+}
+
 /// (Chinese only) Google Chat 机器人通知模板的匹配器
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GoogleChatRobotNoticeTmplMatcher {
     /// (Chinese only) 匹配状态 Invalid;
     /// Trigger 告警触发; Recovery 告警恢复
     ///
     /// Required. Example: `["Trigger"]`
-    #[serde(rename = "MatchingStatus", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub matching_status: Vec<String>,
     /// (Chinese only) 模板配置
     ///
     /// Required.
-    #[serde(rename = "Template", default, skip_serializing_if = "Option::is_none")]
     pub template: Option<output::GoogleChatRobotNoticeTmpl>,
 }
 
@@ -1760,19 +2626,48 @@ impl GoogleChatRobotNoticeTmplMatcher {
     }
 }
 
+impl lenient::Reply for GoogleChatRobotNoticeTmplMatcher {
+    const NAME: &'static str = "GoogleChatRobotNoticeTmplMatcher";
+    const FIELDS: &'static [&'static str] = &[
+        "MatchingStatus",
+        "Template",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.matching_status),
+            1 => lenient::value(map, &mut self.template),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for GoogleChatRobotNoticeTmplMatcher {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for GoogleChatRobotNoticeTmplMatcher {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "GoogleChatRobotNoticeTmplMatcher", 2)?
+            .list("MatchingStatus", &self.matching_status)?
+            .opt("Template", &self.template)?
+            .end()
+    }
+}
+
 /// (Chinese only) kafka连通性
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct KafkaConnectivity {
     /// (Chinese only) 地域
     ///
     /// Example: `gz`
-    #[serde(rename = "Region", default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// (Chinese only) 连通
     ///
     /// Example: `true`
-    #[serde(rename = "Result", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub result: Option<bool>,
 }
 
@@ -1796,64 +2691,84 @@ impl KafkaConnectivity {
     }
 }
 
+impl lenient::Reply for KafkaConnectivity {
+    const NAME: &'static str = "KafkaConnectivity";
+    const FIELDS: &'static [&'static str] = &[
+        "Region",
+        "Result",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.region),
+            1 => lenient::scalar(map, &mut self.result),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for KafkaConnectivity {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for KafkaConnectivity {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "KafkaConnectivity", 2)?
+            .opt("Region", &self.region)?
+            .opt("Result", &self.result)?
+            .end()
+    }
+}
+
 /// MCP entity
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct McpInfo {
     /// mcp ID
     ///
     /// May be null. Example: `mcp-********`
-    #[serde(rename = "MCPId", default, skip_serializing_if = "Option::is_none")]
     pub mcp_id: Option<String>,
     /// MCP name
     ///
     /// May be null. Example: `tcop-cls-mcp`
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// MCP description
     ///
     /// May be null. Example: `mcp的描述信息`
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// MCP URL
     ///
     /// May be null. Example: `www.testmcp.com`
-    #[serde(rename = "Url", default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Transport protocol: sse / streamable_http / stdio
     ///
     /// May be null. Example: `streamable_http`
-    #[serde(rename = "Transport", default, skip_serializing_if = "Option::is_none")]
     pub transport: Option<String>,
     /// Authentication type: none / bearer / basic / api_key
     ///
     /// May be null. Example: `aksk`
-    #[serde(rename = "AuthType", default, skip_serializing_if = "Option::is_none")]
     pub auth_type: Option<String>,
     /// Authentication key (masked in the response)
     ///
     /// May be null. Example: `***vfsz`
-    #[serde(rename = "AuthSecret", default, skip_serializing_if = "Option::is_none")]
     pub auth_secret: Option<String>,
     /// Timeout (s)
     ///
     /// May be null. Example: `20`
-    #[serde(rename = "Timeout", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub timeout: Option<i64>,
     /// Retry count
     ///
     /// May be null. Example: `0`
-    #[serde(rename = "RetryCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub retry_count: Option<i64>,
     /// Request header JSON
     ///
     /// May be null. Example: `***tX"}`
-    #[serde(rename = "Headers", default, skip_serializing_if = "Option::is_none")]
     pub headers: Option<String>,
     /// Whether to enable
     ///
     /// May be null. Example: `true`
-    #[serde(rename = "Enabled", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
 }
 
@@ -1931,39 +2846,91 @@ impl McpInfo {
     }
 }
 
+impl lenient::Reply for McpInfo {
+    const NAME: &'static str = "McpInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "MCPId",
+        "Name",
+        "Description",
+        "Url",
+        "Transport",
+        "AuthType",
+        "AuthSecret",
+        "Timeout",
+        "RetryCount",
+        "Headers",
+        "Enabled",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.mcp_id),
+            1 => lenient::value(map, &mut self.name),
+            2 => lenient::value(map, &mut self.description),
+            3 => lenient::value(map, &mut self.url),
+            4 => lenient::value(map, &mut self.transport),
+            5 => lenient::value(map, &mut self.auth_type),
+            6 => lenient::value(map, &mut self.auth_secret),
+            7 => lenient::scalar(map, &mut self.timeout),
+            8 => lenient::scalar(map, &mut self.retry_count),
+            9 => lenient::value(map, &mut self.headers),
+            10 => lenient::scalar(map, &mut self.enabled),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for McpInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for McpInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "McpInfo", 11)?
+            .opt("MCPId", &self.mcp_id)?
+            .opt("Name", &self.name)?
+            .opt("Description", &self.description)?
+            .opt("Url", &self.url)?
+            .opt("Transport", &self.transport)?
+            .opt("AuthType", &self.auth_type)?
+            .opt("AuthSecret", &self.auth_secret)?
+            .opt("Timeout", &self.timeout)?
+            .opt("RetryCount", &self.retry_count)?
+            .opt("Headers", &self.headers)?
+            .opt("Enabled", &self.enabled)?
+            .end()
+    }
+}
+
 /// Message entity
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct MessageInfo {
     /// Entity id
     ///
     /// May be null. Example: `ent-************`
-    #[serde(rename = "EntryId", default, skip_serializing_if = "Option::is_none")]
     pub entry_id: Option<String>,
     /// Conversation ID
     ///
     /// May be null. Example: `ses-************`
-    #[serde(rename = "SessionId", default, skip_serializing_if = "Option::is_none")]
     pub session_id: Option<String>,
     /// Role: user / assistant
     ///
     /// May be null. Example: `user`
-    #[serde(rename = "Role", default, skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
     /// Message content
     ///
     /// May be null. Example: `分析云服务器最近三天的告警历史分布`
-    #[serde(rename = "Content", default, skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
     /// Status.
     ///
     /// Example: `completed`
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Block content.
     ///
     /// May be null.
-    #[serde(rename = "ContentBlocks", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub content_blocks: Vec<output::ContentBlockInfo>,
 }
 
@@ -2011,8 +2978,51 @@ impl MessageInfo {
     }
 }
 
+impl lenient::Reply for MessageInfo {
+    const NAME: &'static str = "MessageInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "EntryId",
+        "SessionId",
+        "Role",
+        "Content",
+        "Status",
+        "ContentBlocks",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.entry_id),
+            1 => lenient::value(map, &mut self.session_id),
+            2 => lenient::value(map, &mut self.role),
+            3 => lenient::value(map, &mut self.content),
+            4 => lenient::value(map, &mut self.status),
+            5 => lenient::list(map, &mut self.content_blocks),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for MessageInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for MessageInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "MessageInfo", 6)?
+            .opt("EntryId", &self.entry_id)?
+            .opt("SessionId", &self.session_id)?
+            .opt("Role", &self.role)?
+            .opt("Content", &self.content)?
+            .opt("Status", &self.status)?
+            .list("ContentBlocks", &self.content_blocks)?
+            .end()
+    }
+}
+
 /// (Chinese only) 自定义通知内容模板
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct NoticeContentTmpl {
     /// (Chinese only)
@@ -2022,7 +3032,6 @@ pub struct NoticeContentTmpl {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `tmpl-123`
-    #[serde(rename = "TmplID", default, skip_serializing_if = "Option::is_none")]
     pub tmpl_id: Option<String>,
     /// (Chinese only)
     ///
@@ -2031,7 +3040,6 @@ pub struct NoticeContentTmpl {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `name`
-    #[serde(rename = "TmplName", default, skip_serializing_if = "Option::is_none")]
     pub tmpl_name: Option<String>,
     /// (Chinese only)
     ///
@@ -2040,7 +3048,6 @@ pub struct NoticeContentTmpl {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "TmplContents", default, skip_serializing_if = "Option::is_none")]
     pub tmpl_contents: Option<output::NoticeContentTmplItem>,
     /// (Chinese only)
     ///
@@ -2049,7 +3056,6 @@ pub struct NoticeContentTmpl {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `1729655205`
-    #[serde(rename = "CreateTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub create_time: Option<i64>,
     /// (Chinese only)
     ///
@@ -2058,7 +3064,6 @@ pub struct NoticeContentTmpl {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `1729655205`
-    #[serde(rename = "UpdateTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub update_time: Option<i64>,
     /// (Chinese only)
     ///
@@ -2067,7 +3072,6 @@ pub struct NoticeContentTmpl {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `1500000000`
-    #[serde(rename = "LastModifier", default, skip_serializing_if = "Option::is_none")]
     pub last_modifier: Option<String>,
     /// (Chinese only)
     ///
@@ -2076,21 +3080,18 @@ pub struct NoticeContentTmpl {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `1500000000`
-    #[serde(rename = "Creator", default, skip_serializing_if = "Option::is_none")]
     pub creator: Option<String>,
     /// (Chinese only)
     ///
     /// 监控类型
     ///
     /// Example: `MT_QCE`
-    #[serde(rename = "MonitorType", default, skip_serializing_if = "Option::is_none")]
     pub monitor_type: Option<String>,
     /// (Chinese only)
     ///
     /// 模板语言 en/zh
     ///
     /// Example: `zh`
-    #[serde(rename = "TmplLanguage", default, skip_serializing_if = "Option::is_none")]
     pub tmpl_language: Option<String>,
 }
 
@@ -2156,19 +3157,69 @@ impl NoticeContentTmpl {
     }
 }
 
+impl lenient::Reply for NoticeContentTmpl {
+    const NAME: &'static str = "NoticeContentTmpl";
+    const FIELDS: &'static [&'static str] = &[
+        "TmplID",
+        "TmplName",
+        "TmplContents",
+        "CreateTime",
+        "UpdateTime",
+        "LastModifier",
+        "Creator",
+        "MonitorType",
+        "TmplLanguage",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.tmpl_id),
+            1 => lenient::value(map, &mut self.tmpl_name),
+            2 => lenient::value(map, &mut self.tmpl_contents),
+            3 => lenient::scalar(map, &mut self.create_time),
+            4 => lenient::scalar(map, &mut self.update_time),
+            5 => lenient::value(map, &mut self.last_modifier),
+            6 => lenient::value(map, &mut self.creator),
+            7 => lenient::value(map, &mut self.monitor_type),
+            8 => lenient::value(map, &mut self.tmpl_language),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for NoticeContentTmpl {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for NoticeContentTmpl {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "NoticeContentTmpl", 9)?
+            .opt("TmplID", &self.tmpl_id)?
+            .opt("TmplName", &self.tmpl_name)?
+            .opt("TmplContents", &self.tmpl_contents)?
+            .opt("CreateTime", &self.create_time)?
+            .opt("UpdateTime", &self.update_time)?
+            .opt("LastModifier", &self.last_modifier)?
+            .opt("Creator", &self.creator)?
+            .opt("MonitorType", &self.monitor_type)?
+            .opt("TmplLanguage", &self.tmpl_language)?
+            .end()
+    }
+}
+
 /// (Chinese only) 通知内容模板绑定告警策略数量
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct NoticeContentTmplBindPolicyCount {
     /// (Chinese only) 通知内容模板ID
     ///
     /// Example: `tmpl-xxx`
-    #[serde(rename = "NoticeContentTmplID", default, skip_serializing_if = "Option::is_none")]
     pub notice_content_tmpl_id: Option<String>,
     /// (Chinese only) 绑定告警策略数量
     ///
     /// Example: `1`
-    #[serde(rename = "BindCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub bind_count: Option<u64>,
 }
 
@@ -2192,8 +3243,39 @@ impl NoticeContentTmplBindPolicyCount {
     }
 }
 
+impl lenient::Reply for NoticeContentTmplBindPolicyCount {
+    const NAME: &'static str = "NoticeContentTmplBindPolicyCount";
+    const FIELDS: &'static [&'static str] = &[
+        "NoticeContentTmplID",
+        "BindCount",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.notice_content_tmpl_id),
+            1 => lenient::scalar(map, &mut self.bind_count),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for NoticeContentTmplBindPolicyCount {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for NoticeContentTmplBindPolicyCount {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "NoticeContentTmplBindPolicyCount", 2)?
+            .opt("NoticeContentTmplID", &self.notice_content_tmpl_id)?
+            .opt("BindCount", &self.bind_count)?
+            .end()
+    }
+}
+
 /// (Chinese only) 内容通知模板元素
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct NoticeContentTmplItem {
     /// (Chinese only)
@@ -2203,7 +3285,6 @@ pub struct NoticeContentTmplItem {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "QCloudYehe", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub q_cloud_yehe: Vec<output::QCloudYeheNoticeTmplMatcher>,
     /// (Chinese only)
     ///
@@ -2212,7 +3293,6 @@ pub struct NoticeContentTmplItem {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "WeWorkRobot", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub we_work_robot: Vec<output::WeWorkRobotNoticeTmplMatcher>,
     /// (Chinese only)
     ///
@@ -2221,7 +3301,6 @@ pub struct NoticeContentTmplItem {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "DingDingRobot", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub ding_ding_robot: Vec<output::DingDingRobotNoticeTmplMatcher>,
     /// (Chinese only)
     ///
@@ -2230,7 +3309,6 @@ pub struct NoticeContentTmplItem {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "FeiShuRobot", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub fei_shu_robot: Vec<output::FeiShuRobotNoticeTmplMatcher>,
     /// (Chinese only)
     ///
@@ -2239,7 +3317,6 @@ pub struct NoticeContentTmplItem {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "Webhook", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub webhook: Vec<output::WebhookNoticeTmplMatcher>,
     /// (Chinese only)
     ///
@@ -2248,7 +3325,6 @@ pub struct NoticeContentTmplItem {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "TeamsRobot", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub teams_robot: Vec<output::TeamsRobotNoticeTmplMatcher>,
     /// (Chinese only)
     ///
@@ -2257,18 +3333,14 @@ pub struct NoticeContentTmplItem {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "PagerDutyRobot", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub pager_duty_robot: Vec<output::PagerDutyRobotNoticeTmplMatcher>,
     /// GoogleChat
-    #[serde(rename = "GoogleChatRobot", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub google_chat_robot: Vec<output::GoogleChatRobotNoticeTmplMatcher>,
     /// Slack
-    #[serde(rename = "SlackRobot", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub slack_robot: Vec<output::SlackRobotNoticeTmplMatcher>,
     /// (Chinese only)
     ///
     /// Teams 工作流渠道
-    #[serde(rename = "TeamsWorkflowRobot", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub teams_workflow_robot: Vec<output::TeamsWorkflowRobotNoticeTmplMatcher>,
 }
 
@@ -2340,19 +3412,72 @@ impl NoticeContentTmplItem {
     }
 }
 
+impl lenient::Reply for NoticeContentTmplItem {
+    const NAME: &'static str = "NoticeContentTmplItem";
+    const FIELDS: &'static [&'static str] = &[
+        "QCloudYehe",
+        "WeWorkRobot",
+        "DingDingRobot",
+        "FeiShuRobot",
+        "Webhook",
+        "TeamsRobot",
+        "PagerDutyRobot",
+        "GoogleChatRobot",
+        "SlackRobot",
+        "TeamsWorkflowRobot",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.q_cloud_yehe),
+            1 => lenient::list(map, &mut self.we_work_robot),
+            2 => lenient::list(map, &mut self.ding_ding_robot),
+            3 => lenient::list(map, &mut self.fei_shu_robot),
+            4 => lenient::list(map, &mut self.webhook),
+            5 => lenient::list(map, &mut self.teams_robot),
+            6 => lenient::list(map, &mut self.pager_duty_robot),
+            7 => lenient::list(map, &mut self.google_chat_robot),
+            8 => lenient::list(map, &mut self.slack_robot),
+            9 => lenient::list(map, &mut self.teams_workflow_robot),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for NoticeContentTmplItem {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for NoticeContentTmplItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "NoticeContentTmplItem", 10)?
+            .list("QCloudYehe", &self.q_cloud_yehe)?
+            .list("WeWorkRobot", &self.we_work_robot)?
+            .list("DingDingRobot", &self.ding_ding_robot)?
+            .list("FeiShuRobot", &self.fei_shu_robot)?
+            .list("Webhook", &self.webhook)?
+            .list("TeamsRobot", &self.teams_robot)?
+            .list("PagerDutyRobot", &self.pager_duty_robot)?
+            .list("GoogleChatRobot", &self.google_chat_robot)?
+            .list("SlackRobot", &self.slack_robot)?
+            .list("TeamsWorkflowRobot", &self.teams_workflow_robot)?
+            .end()
+    }
+}
+
 /// Notification template information associated with notification history
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct NotifyRelatedNotice {
     /// Notification template ID
     ///
     /// Example: `notice-123`
-    #[serde(rename = "NoticeId", default, skip_serializing_if = "Option::is_none")]
     pub notice_id: Option<String>,
     /// Name of the notification template
     ///
     /// Example: `默认通知模板`
-    #[serde(rename = "NoticeName", default, skip_serializing_if = "Option::is_none")]
     pub notice_name: Option<String>,
 }
 
@@ -2376,38 +3501,64 @@ impl NotifyRelatedNotice {
     }
 }
 
+impl lenient::Reply for NotifyRelatedNotice {
+    const NAME: &'static str = "NotifyRelatedNotice";
+    const FIELDS: &'static [&'static str] = &[
+        "NoticeId",
+        "NoticeName",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.notice_id),
+            1 => lenient::value(map, &mut self.notice_name),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for NotifyRelatedNotice {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for NotifyRelatedNotice {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "NotifyRelatedNotice", 2)?
+            .opt("NoticeId", &self.notice_id)?
+            .opt("NoticeName", &self.notice_name)?
+            .end()
+    }
+}
+
 /// Pagination result parameters
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PageByNoResult {
     /// Total data.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `12`
-    #[serde(rename = "TotalCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
     /// Total number of pages.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `12`
-    #[serde(rename = "TotalPage", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_page: Option<i64>,
     /// Current page number.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `1`
-    #[serde(rename = "CurrentPageNo", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub current_page_no: Option<i64>,
     /// \[Deprecated\] Whether it has reached the end.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Deprecated. Example: `true`
-    #[serde(rename = "IsEnd", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_end: Option<bool>,
     /// Whether it has traversed to the end.
     ///
     /// Example: `0`
-    #[serde(rename = "End", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub end: Option<bool>,
 }
 
@@ -2449,24 +3600,61 @@ impl PageByNoResult {
     }
 }
 
+impl lenient::Reply for PageByNoResult {
+    const NAME: &'static str = "PageByNoResult";
+    const FIELDS: &'static [&'static str] = &[
+        "TotalCount",
+        "TotalPage",
+        "CurrentPageNo",
+        "IsEnd",
+        "End",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.total_count),
+            1 => lenient::scalar(map, &mut self.total_page),
+            2 => lenient::scalar(map, &mut self.current_page_no),
+            3 => lenient::scalar(map, &mut self.is_end),
+            4 => lenient::scalar(map, &mut self.end),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for PageByNoResult {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for PageByNoResult {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "PageByNoResult", 5)?
+            .opt("TotalCount", &self.total_count)?
+            .opt("TotalPage", &self.total_page)?
+            .opt("CurrentPageNo", &self.current_page_no)?
+            .opt("IsEnd", &self.is_end)?
+            .opt("End", &self.end)?
+            .end()
+    }
+}
+
 /// Pagination result parameters
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PageByNumResult {
     /// Total number of data
     ///
     /// May be null. Example: `178`
-    #[serde(rename = "TotalCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
     /// Total number of pages
     ///
     /// May be null. Example: `20`
-    #[serde(rename = "TotalPage", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_page: Option<i64>,
     /// Current page number
     ///
     /// May be null. Example: `1`
-    #[serde(rename = "CurrentPageNo", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub current_page_no: Option<i64>,
 }
 
@@ -2496,25 +3684,56 @@ impl PageByNumResult {
     }
 }
 
+impl lenient::Reply for PageByNumResult {
+    const NAME: &'static str = "PageByNumResult";
+    const FIELDS: &'static [&'static str] = &[
+        "TotalCount",
+        "TotalPage",
+        "CurrentPageNo",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.total_count),
+            1 => lenient::scalar(map, &mut self.total_page),
+            2 => lenient::scalar(map, &mut self.current_page_no),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for PageByNumResult {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for PageByNumResult {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "PageByNumResult", 3)?
+            .opt("TotalCount", &self.total_count)?
+            .opt("TotalPage", &self.total_page)?
+            .opt("CurrentPageNo", &self.current_page_no)?
+            .end()
+    }
+}
+
 /// (Chinese only) 告警通知自定义PagerDutyRobot内容模板
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PagerDutyRobotNoticeTmpl {
     /// (Chinese only) 请求体模板 仅支持json
     ///
     /// Example: `e3sibmFtZSI6ICJ7ey5zdGFmZn19In0=`
-    #[serde(rename = "Body", default, skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
     /// (Chinese only) 请求头 暂时未支持
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "Headers", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub headers: Vec<output::PagerDutyRobotNoticeTmplHeader>,
     /// (Chinese only) 标题模板
     ///
     /// Example: `标题`
-    #[serde(rename = "TitleTmpl", default, skip_serializing_if = "Option::is_none")]
     pub title_tmpl: Option<String>,
 }
 
@@ -2544,19 +3763,51 @@ impl PagerDutyRobotNoticeTmpl {
     }
 }
 
+impl lenient::Reply for PagerDutyRobotNoticeTmpl {
+    const NAME: &'static str = "PagerDutyRobotNoticeTmpl";
+    const FIELDS: &'static [&'static str] = &[
+        "Body",
+        "Headers",
+        "TitleTmpl",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.body),
+            1 => lenient::list(map, &mut self.headers),
+            2 => lenient::value(map, &mut self.title_tmpl),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for PagerDutyRobotNoticeTmpl {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for PagerDutyRobotNoticeTmpl {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "PagerDutyRobotNoticeTmpl", 3)?
+            .opt("Body", &self.body)?
+            .list("Headers", &self.headers)?
+            .opt("TitleTmpl", &self.title_tmpl)?
+            .end()
+    }
+}
+
 /// (Chinese only) 告警通知自定义PagerDutyRobot模板中的请求体头部描述
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PagerDutyRobotNoticeTmplHeader {
     /// (Chinese only) http请求中header的key
     ///
     /// Required. Example: `key`
-    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// (Chinese only) http请求中header的value
     ///
     /// Required. Example: `["v1", "v2"]`
-    #[serde(rename = "Values", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub values: Vec<String>,
 }
 
@@ -2570,17 +3821,46 @@ impl PagerDutyRobotNoticeTmplHeader {
     }
 }
 
+impl lenient::Reply for PagerDutyRobotNoticeTmplHeader {
+    const NAME: &'static str = "PagerDutyRobotNoticeTmplHeader";
+    const FIELDS: &'static [&'static str] = &[
+        "Key",
+        "Values",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.key),
+            1 => lenient::list(map, &mut self.values),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for PagerDutyRobotNoticeTmplHeader {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for PagerDutyRobotNoticeTmplHeader {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "PagerDutyRobotNoticeTmplHeader", 2)?
+            .opt("Key", &self.key)?
+            .list("Values", &self.values)?
+            .end()
+    }
+}
+
 /// (Chinese only) 告警通知自定义PagerDutyRobot的通知内容模板匹配器
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PagerDutyRobotNoticeTmplMatcher {
     /// (Chinese only) 匹配状态 Invalid; Trigger 告警触发; Recovery 告警恢复
     ///
     /// Example: `Trigger`
-    #[serde(rename = "MatchingStatus", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub matching_status: Vec<String>,
     /// (Chinese only) 自定义PagerDutyRobot内容模板
-    #[serde(rename = "Template", default, skip_serializing_if = "Option::is_none")]
     pub template: Option<output::PagerDutyRobotNoticeTmpl>,
 }
 
@@ -2604,48 +3884,70 @@ impl PagerDutyRobotNoticeTmplMatcher {
     }
 }
 
+impl lenient::Reply for PagerDutyRobotNoticeTmplMatcher {
+    const NAME: &'static str = "PagerDutyRobotNoticeTmplMatcher";
+    const FIELDS: &'static [&'static str] = &[
+        "MatchingStatus",
+        "Template",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.matching_status),
+            1 => lenient::value(map, &mut self.template),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for PagerDutyRobotNoticeTmplMatcher {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for PagerDutyRobotNoticeTmplMatcher {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "PagerDutyRobotNoticeTmplMatcher", 2)?
+            .list("MatchingStatus", &self.matching_status)?
+            .opt("Template", &self.template)?
+            .end()
+    }
+}
+
 /// (Chinese only) 转发目标对象信息
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Producer {
     /// (Chinese only) 转发协议类型，0-stormRetPb, 1-tcbDispensePb, 2-stormRetJson, 3-ADPPb(废弃)，4-中台pb
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// Required. May be null.
-    #[serde(rename = "ProtocolType", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub protocol_type: Option<i64>,
     /// (Chinese only) 目标类型
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// Required. May be null.
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// (Chinese only) 转发kafka地址
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// Required. May be null.
-    #[serde(rename = "Brokers", default, skip_serializing_if = "Option::is_none")]
     pub brokers: Option<String>,
     /// (Chinese only) 转发kafka topic
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// Required. May be null.
-    #[serde(rename = "Topic", default, skip_serializing_if = "Option::is_none")]
     pub topic: Option<String>,
     /// (Chinese only) 是否合并指标,默认是1，合并
-    #[serde(rename = "Merge", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub merge: Option<i64>,
     /// (Chinese only) 全局维度组
-    #[serde(rename = "GlobalTags", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub global_tags: Vec<output::DispenseGlobalTag>,
     /// (Chinese only) 默认维度组，只提供维度即可
-    #[serde(rename = "DefaultTags", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub default_tags: Vec<String>,
     /// (Chinese only) Kafka用户名
-    #[serde(rename = "Username", default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
     /// (Chinese only) Kafka密码
-    #[serde(rename = "Password", default, skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
 }
 
@@ -2691,30 +3993,75 @@ impl Producer {
     }
 }
 
+impl lenient::Reply for Producer {
+    const NAME: &'static str = "Producer";
+    const FIELDS: &'static [&'static str] = &[
+        "ProtocolType",
+        "Type",
+        "Brokers",
+        "Topic",
+        "Merge",
+        "GlobalTags",
+        "DefaultTags",
+        "Username",
+        "Password",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.protocol_type),
+            1 => lenient::value(map, &mut self.type_),
+            2 => lenient::value(map, &mut self.brokers),
+            3 => lenient::value(map, &mut self.topic),
+            4 => lenient::scalar(map, &mut self.merge),
+            5 => lenient::list(map, &mut self.global_tags),
+            6 => lenient::list(map, &mut self.default_tags),
+            7 => lenient::value(map, &mut self.username),
+            8 => lenient::value(map, &mut self.password),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Producer {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for Producer {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "Producer", 9)?
+            .opt("ProtocolType", &self.protocol_type)?
+            .opt("Type", &self.type_)?
+            .opt("Brokers", &self.brokers)?
+            .opt("Topic", &self.topic)?
+            .opt("Merge", &self.merge)?
+            .list("GlobalTags", &self.global_tags)?
+            .list("DefaultTags", &self.default_tags)?
+            .opt("Username", &self.username)?
+            .opt("Password", &self.password)?
+            .end()
+    }
+}
+
 /// (Chinese only) 官网通知内容模板
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct QCloudYeheNoticeTmpl {
     /// (Chinese only) 邮件通知渠道
-    #[serde(rename = "Email", default, skip_serializing_if = "Option::is_none")]
     pub email: Option<output::QCloudYeheNoticeTmplItem>,
     /// (Chinese only) 企业微信通知渠道
-    #[serde(rename = "QYWX", default, skip_serializing_if = "Option::is_none")]
     pub qywx: Option<output::QCloudYeheNoticeTmplItem>,
     /// (Chinese only) 短信通知渠道
-    #[serde(rename = "SMS", default, skip_serializing_if = "Option::is_none")]
     pub sms: Option<output::QCloudYeheNoticeTmplItem>,
     /// (Chinese only) 语音通知渠道
-    #[serde(rename = "Voice", default, skip_serializing_if = "Option::is_none")]
     pub voice: Option<output::QCloudYeheNoticeTmplItem>,
     /// (Chinese only) 微信通知渠道
-    #[serde(rename = "WeChat", default, skip_serializing_if = "Option::is_none")]
     pub we_chat: Option<output::QCloudYeheWeChatNoticeTmplItem>,
     /// (Chinese only) 站内信通知渠道
-    #[serde(rename = "Site", default, skip_serializing_if = "Option::is_none")]
     pub site: Option<output::QCloudYeheNoticeTmplItem>,
     /// (Chinese only) 安灯通知渠道
-    #[serde(rename = "Andon", default, skip_serializing_if = "Option::is_none")]
     pub andon: Option<output::QCloudYeheNoticeTmplItem>,
 }
 
@@ -2768,19 +4115,63 @@ impl QCloudYeheNoticeTmpl {
     }
 }
 
+impl lenient::Reply for QCloudYeheNoticeTmpl {
+    const NAME: &'static str = "QCloudYeheNoticeTmpl";
+    const FIELDS: &'static [&'static str] = &[
+        "Email",
+        "QYWX",
+        "SMS",
+        "Voice",
+        "WeChat",
+        "Site",
+        "Andon",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.email),
+            1 => lenient::value(map, &mut self.qywx),
+            2 => lenient::value(map, &mut self.sms),
+            3 => lenient::value(map, &mut self.voice),
+            4 => lenient::value(map, &mut self.we_chat),
+            5 => lenient::value(map, &mut self.site),
+            6 => lenient::value(map, &mut self.andon),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for QCloudYeheNoticeTmpl {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for QCloudYeheNoticeTmpl {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "QCloudYeheNoticeTmpl", 7)?
+            .opt("Email", &self.email)?
+            .opt("QYWX", &self.qywx)?
+            .opt("SMS", &self.sms)?
+            .opt("Voice", &self.voice)?
+            .opt("WeChat", &self.we_chat)?
+            .opt("Site", &self.site)?
+            .opt("Andon", &self.andon)?
+            .end()
+    }
+}
+
 /// (Chinese only) 官网通知内容模板元素
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct QCloudYeheNoticeTmplItem {
     /// (Chinese only) 内容模板
     ///
     /// Required. Example: `告警通知模板{{.PolicyName}}`
-    #[serde(rename = "ContentTmpl", default, skip_serializing_if = "Option::is_none")]
     pub content_tmpl: Option<String>,
     /// (Chinese only) 标题
     ///
     /// Example: `告警通知模板{{.PolicyName}}`
-    #[serde(rename = "TitleTmpl", default, skip_serializing_if = "Option::is_none")]
     pub title_tmpl: Option<String>,
 }
 
@@ -2799,20 +4190,49 @@ impl QCloudYeheNoticeTmplItem {
     }
 }
 
+impl lenient::Reply for QCloudYeheNoticeTmplItem {
+    const NAME: &'static str = "QCloudYeheNoticeTmplItem";
+    const FIELDS: &'static [&'static str] = &[
+        "ContentTmpl",
+        "TitleTmpl",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.content_tmpl),
+            1 => lenient::value(map, &mut self.title_tmpl),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for QCloudYeheNoticeTmplItem {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for QCloudYeheNoticeTmplItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "QCloudYeheNoticeTmplItem", 2)?
+            .opt("ContentTmpl", &self.content_tmpl)?
+            .opt("TitleTmpl", &self.title_tmpl)?
+            .end()
+    }
+}
+
 /// (Chinese only) 官网内容通知模板的匹配器
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct QCloudYeheNoticeTmplMatcher {
     /// (Chinese only) 匹配状态 Invalid;
     /// Trigger 告警触发; Recovery 告警恢复
     ///
     /// Required. Example: `Trigger`
-    #[serde(rename = "MatchingStatus", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub matching_status: Vec<String>,
     /// (Chinese only) 模板配置
     ///
     /// Required.
-    #[serde(rename = "Template", default, skip_serializing_if = "Option::is_none")]
     pub template: Option<output::QCloudYeheNoticeTmpl>,
 }
 
@@ -2826,29 +4246,56 @@ impl QCloudYeheNoticeTmplMatcher {
     }
 }
 
+impl lenient::Reply for QCloudYeheNoticeTmplMatcher {
+    const NAME: &'static str = "QCloudYeheNoticeTmplMatcher";
+    const FIELDS: &'static [&'static str] = &[
+        "MatchingStatus",
+        "Template",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.matching_status),
+            1 => lenient::value(map, &mut self.template),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for QCloudYeheNoticeTmplMatcher {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for QCloudYeheNoticeTmplMatcher {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "QCloudYeheNoticeTmplMatcher", 2)?
+            .list("MatchingStatus", &self.matching_status)?
+            .opt("Template", &self.template)?
+            .end()
+    }
+}
+
 /// (Chinese only) 官网通知内容模板元素
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct QCloudYeheWeChatNoticeTmplItem {
     /// (Chinese only) 告警内容模板
     ///
     /// Example: `{{.content}}`
-    #[serde(rename = "AlarmContentTmpl", default, skip_serializing_if = "Option::is_none")]
     pub alarm_content_tmpl: Option<String>,
     /// (Chinese only) 告警对象模板
     ///
     /// Example: `{{.object}}`
-    #[serde(rename = "AlarmObjectTmpl", default, skip_serializing_if = "Option::is_none")]
     pub alarm_object_tmpl: Option<String>,
     /// (Chinese only) 告警地域模板
     ///
     /// Example: `{{.region_fmt}}`
-    #[serde(rename = "AlarmRegionTmpl", default, skip_serializing_if = "Option::is_none")]
     pub alarm_region_tmpl: Option<String>,
     /// (Chinese only) 告警时间模板
     ///
     /// Example: `触发时间{{.first_trigger_time_fmt}}`
-    #[serde(rename = "AlarmTimeTmpl", default, skip_serializing_if = "Option::is_none")]
     pub alarm_time_tmpl: Option<String>,
 }
 
@@ -2884,8 +4331,45 @@ impl QCloudYeheWeChatNoticeTmplItem {
     }
 }
 
+impl lenient::Reply for QCloudYeheWeChatNoticeTmplItem {
+    const NAME: &'static str = "QCloudYeheWeChatNoticeTmplItem";
+    const FIELDS: &'static [&'static str] = &[
+        "AlarmContentTmpl",
+        "AlarmObjectTmpl",
+        "AlarmRegionTmpl",
+        "AlarmTimeTmpl",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.alarm_content_tmpl),
+            1 => lenient::value(map, &mut self.alarm_object_tmpl),
+            2 => lenient::value(map, &mut self.alarm_region_tmpl),
+            3 => lenient::value(map, &mut self.alarm_time_tmpl),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for QCloudYeheWeChatNoticeTmplItem {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for QCloudYeheWeChatNoticeTmplItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "QCloudYeheWeChatNoticeTmplItem", 4)?
+            .opt("AlarmContentTmpl", &self.alarm_content_tmpl)?
+            .opt("AlarmObjectTmpl", &self.alarm_object_tmpl)?
+            .opt("AlarmRegionTmpl", &self.alarm_region_tmpl)?
+            .opt("AlarmTimeTmpl", &self.alarm_time_tmpl)?
+            .end()
+    }
+}
+
 /// (Chinese only) 承载消息接收人/组明细
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ReceiverGroup {
     /// (Chinese only)
@@ -2903,7 +4387,6 @@ pub struct ReceiverGroup {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `UIDs`
-    #[serde(rename = "ReceiverType", default, skip_serializing_if = "Option::is_none")]
     pub receiver_type: Option<String>,
     /// (Chinese only)
     ///
@@ -2912,7 +4395,6 @@ pub struct ReceiverGroup {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `["906911493"]`
-    #[serde(rename = "ReceiverIds", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub receiver_ids: Vec<String>,
     /// (Chinese only)
     ///
@@ -2921,7 +4403,6 @@ pub struct ReceiverGroup {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `["log_test2"]`
-    #[serde(rename = "Names", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub names: Vec<String>,
     /// (Chinese only)
     ///
@@ -2930,7 +4411,6 @@ pub struct ReceiverGroup {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `["906911493"]`
-    #[serde(rename = "MemberIds", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub member_ids: Vec<String>,
     /// (Chinese only)
     ///
@@ -2949,7 +4429,6 @@ pub struct ReceiverGroup {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `[0]`
-    #[serde(rename = "WeekDay", default, deserialize_with = "tencentcloud_runtime::de::lenient_list", skip_serializing_if = "Vec::is_empty")]
     pub week_day: Vec<i64>,
     /// (Chinese only)
     ///
@@ -2960,7 +4439,6 @@ pub struct ReceiverGroup {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `0`
-    #[serde(rename = "DayStartSeconds", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub day_start_seconds: Option<i64>,
     /// (Chinese only)
     ///
@@ -2971,7 +4449,6 @@ pub struct ReceiverGroup {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `86399`
-    #[serde(rename = "DayEndSeconds", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub day_end_seconds: Option<i64>,
     /// (Chinese only)
     ///
@@ -2980,7 +4457,6 @@ pub struct ReceiverGroup {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `Asia/Shanghai`
-    #[serde(rename = "TimeZoneName", default, skip_serializing_if = "Option::is_none")]
     pub time_zone_name: Option<String>,
     /// (Chinese only)
     ///
@@ -3015,7 +4491,6 @@ pub struct ReceiverGroup {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `["QCloudYehe_email"]`
-    #[serde(rename = "ChannelNames", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub channel_names: Vec<String>,
 }
 
@@ -3081,29 +4556,77 @@ impl ReceiverGroup {
     }
 }
 
+impl lenient::Reply for ReceiverGroup {
+    const NAME: &'static str = "ReceiverGroup";
+    const FIELDS: &'static [&'static str] = &[
+        "ReceiverType",
+        "ReceiverIds",
+        "Names",
+        "MemberIds",
+        "WeekDay",
+        "DayStartSeconds",
+        "DayEndSeconds",
+        "TimeZoneName",
+        "ChannelNames",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.receiver_type),
+            1 => lenient::list(map, &mut self.receiver_ids),
+            2 => lenient::list(map, &mut self.names),
+            3 => lenient::list(map, &mut self.member_ids),
+            4 => lenient::scalars(map, &mut self.week_day),
+            5 => lenient::scalar(map, &mut self.day_start_seconds),
+            6 => lenient::scalar(map, &mut self.day_end_seconds),
+            7 => lenient::value(map, &mut self.time_zone_name),
+            8 => lenient::list(map, &mut self.channel_names),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ReceiverGroup {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ReceiverGroup {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ReceiverGroup", 9)?
+            .opt("ReceiverType", &self.receiver_type)?
+            .list("ReceiverIds", &self.receiver_ids)?
+            .list("Names", &self.names)?
+            .list("MemberIds", &self.member_ids)?
+            .list("WeekDay", &self.week_day)?
+            .opt("DayStartSeconds", &self.day_start_seconds)?
+            .opt("DayEndSeconds", &self.day_end_seconds)?
+            .opt("TimeZoneName", &self.time_zone_name)?
+            .list("ChannelNames", &self.channel_names)?
+            .end()
+    }
+}
+
 /// Resource instance
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ResourceInstance {
     /// Instance ID
     ///
     /// May be null. Example: `doc-********`
-    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Service name
     ///
     /// May be null. Example: `TCOP`
-    #[serde(rename = "Service", default, skip_serializing_if = "Option::is_none")]
     pub service: Option<String>,
     /// Region.
     ///
     /// May be null. Example: `ap-guangzhou`
-    #[serde(rename = "Region", default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// Ready?
     ///
     /// May be null. Example: `true`
-    #[serde(rename = "IsReady", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_ready: Option<bool>,
 }
 
@@ -3139,29 +4662,62 @@ impl ResourceInstance {
     }
 }
 
+impl lenient::Reply for ResourceInstance {
+    const NAME: &'static str = "ResourceInstance";
+    const FIELDS: &'static [&'static str] = &[
+        "Id",
+        "Service",
+        "Region",
+        "IsReady",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.id),
+            1 => lenient::value(map, &mut self.service),
+            2 => lenient::value(map, &mut self.region),
+            3 => lenient::scalar(map, &mut self.is_ready),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ResourceInstance {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ResourceInstance {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ResourceInstance", 4)?
+            .opt("Id", &self.id)?
+            .opt("Service", &self.service)?
+            .opt("Region", &self.region)?
+            .opt("IsReady", &self.is_ready)?
+            .end()
+    }
+}
+
 /// Resource map entity
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ResourceMapInfo {
     /// Resource map ID
     ///
     /// May be null. Example: `coll-********`
-    #[serde(rename = "ResourceMapId", default, skip_serializing_if = "Option::is_none")]
     pub resource_map_id: Option<String>,
     /// Resource map name
     ///
     /// May be null. Example: `*****-test-******`
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Resource map description
     ///
     /// May be null. Example: `desc`
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Total number of instances
     ///
     /// May be null. Example: `42`
-    #[serde(rename = "InstanceCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub instance_count: Option<i64>,
 }
 
@@ -3197,8 +4753,45 @@ impl ResourceMapInfo {
     }
 }
 
+impl lenient::Reply for ResourceMapInfo {
+    const NAME: &'static str = "ResourceMapInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "ResourceMapId",
+        "Name",
+        "Description",
+        "InstanceCount",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.resource_map_id),
+            1 => lenient::value(map, &mut self.name),
+            2 => lenient::value(map, &mut self.description),
+            3 => lenient::scalar(map, &mut self.instance_count),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ResourceMapInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ResourceMapInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ResourceMapInfo", 4)?
+            .opt("ResourceMapId", &self.resource_map_id)?
+            .opt("Name", &self.name)?
+            .opt("Description", &self.description)?
+            .opt("InstanceCount", &self.instance_count)?
+            .end()
+    }
+}
+
 /// (Chinese only) 告警通知内容模版自定义标题颜色
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RobotNoticeTitleColor {
     /// (Chinese only)
@@ -3206,12 +4799,10 @@ pub struct RobotNoticeTitleColor {
     /// 通知内容模版自定义标题颜色默认颜色
     ///
     /// Example: `violet`
-    #[serde(rename = "Default", default, skip_serializing_if = "Option::is_none")]
     pub default: Option<String>,
     /// (Chinese only)
     ///
     /// 通知内容模版自定义标题颜色规则，label 匹配设置颜色
-    #[serde(rename = "Rules", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub rules: Vec<output::RobotNoticeTitleColorRules>,
 }
 
@@ -3235,8 +4826,39 @@ impl RobotNoticeTitleColor {
     }
 }
 
+impl lenient::Reply for RobotNoticeTitleColor {
+    const NAME: &'static str = "RobotNoticeTitleColor";
+    const FIELDS: &'static [&'static str] = &[
+        "Default",
+        "Rules",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.default),
+            1 => lenient::list(map, &mut self.rules),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for RobotNoticeTitleColor {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for RobotNoticeTitleColor {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "RobotNoticeTitleColor", 2)?
+            .opt("Default", &self.default)?
+            .list("Rules", &self.rules)?
+            .end()
+    }
+}
+
 /// (Chinese only) 告警通知内容模版自定义标题颜色 key-value 匹配规则
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RobotNoticeTitleColorRules {
     /// (Chinese only)
@@ -3244,21 +4866,18 @@ pub struct RobotNoticeTitleColorRules {
     /// 通知内容模版自定义颜色 Label 匹配的 Key
     ///
     /// Required. Example: `current_level`
-    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// (Chinese only)
     ///
     /// 通知内容模版自定义颜色 Label 匹配的 Value
     ///
     /// Required. Example: `Serious`
-    #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     /// (Chinese only)
     ///
     /// 通知内容模版自定义颜色
     ///
     /// Required. Example: `wathet`
-    #[serde(rename = "Color", default, skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
 }
 
@@ -3273,45 +4892,69 @@ impl RobotNoticeTitleColorRules {
     }
 }
 
+impl lenient::Reply for RobotNoticeTitleColorRules {
+    const NAME: &'static str = "RobotNoticeTitleColorRules";
+    const FIELDS: &'static [&'static str] = &[
+        "Key",
+        "Value",
+        "Color",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.key),
+            1 => lenient::value(map, &mut self.value),
+            2 => lenient::value(map, &mut self.color),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for RobotNoticeTitleColorRules {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for RobotNoticeTitleColorRules {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "RobotNoticeTitleColorRules", 3)?
+            .opt("Key", &self.key)?
+            .opt("Value", &self.value)?
+            .opt("Color", &self.color)?
+            .end()
+    }
+}
+
 /// (Chinese only) 转发规则
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Rule {
     /// (Chinese only) 规则Id
-    #[serde(rename = "RuleId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub rule_id: Option<i64>,
     /// (Chinese only) 规则名称
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// (Chinese only) 对外namespace
-    #[serde(rename = "ExtNamespace", default, skip_serializing_if = "Option::is_none")]
     pub ext_namespace: Option<String>,
     /// (Chinese only) 对外指标列表
-    #[serde(rename = "ExtMetric", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub ext_metric: Vec<output::ExtMetric>,
     /// (Chinese only) 输出信息
-    #[serde(rename = "Producer", default, skip_serializing_if = "Option::is_none")]
     pub producer: Option<output::Producer>,
     /// (Chinese only) 更新时间
-    #[serde(rename = "UpdateTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub update_time: Option<i64>,
     /// (Chinese only) 规则触发状态
-    #[serde(rename = "Status", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub status: Option<i64>,
     /// (Chinese only) 指标粒度周期
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "Period", default, deserialize_with = "tencentcloud_runtime::de::lenient_list", skip_serializing_if = "Vec::is_empty")]
     pub period: Vec<i64>,
     /// (Chinese only) 转发过滤条件
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "DispenseConditions", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub dispense_conditions: Vec<output::DispenseCondition>,
     /// (Chinese only) 转发地域列表
-    #[serde(rename = "DispenseRegions", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub dispense_regions: Vec<String>,
 }
 
@@ -3383,34 +5026,84 @@ impl Rule {
     }
 }
 
+impl lenient::Reply for Rule {
+    const NAME: &'static str = "Rule";
+    const FIELDS: &'static [&'static str] = &[
+        "RuleId",
+        "Name",
+        "ExtNamespace",
+        "ExtMetric",
+        "Producer",
+        "UpdateTime",
+        "Status",
+        "Period",
+        "DispenseConditions",
+        "DispenseRegions",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.rule_id),
+            1 => lenient::value(map, &mut self.name),
+            2 => lenient::value(map, &mut self.ext_namespace),
+            3 => lenient::list(map, &mut self.ext_metric),
+            4 => lenient::value(map, &mut self.producer),
+            5 => lenient::scalar(map, &mut self.update_time),
+            6 => lenient::scalar(map, &mut self.status),
+            7 => lenient::scalars(map, &mut self.period),
+            8 => lenient::list(map, &mut self.dispense_conditions),
+            9 => lenient::list(map, &mut self.dispense_regions),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Rule {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for Rule {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "Rule", 10)?
+            .opt("RuleId", &self.rule_id)?
+            .opt("Name", &self.name)?
+            .opt("ExtNamespace", &self.ext_namespace)?
+            .list("ExtMetric", &self.ext_metric)?
+            .opt("Producer", &self.producer)?
+            .opt("UpdateTime", &self.update_time)?
+            .opt("Status", &self.status)?
+            .list("Period", &self.period)?
+            .list("DispenseConditions", &self.dispense_conditions)?
+            .list("DispenseRegions", &self.dispense_regions)?
+            .end()
+    }
+}
+
 /// Session entity
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SessionInfo {
     /// Session ID
     ///
     /// May be null. Example: `ses-************`
-    #[serde(rename = "SessionId", default, skip_serializing_if = "Option::is_none")]
     pub session_id: Option<String>,
     /// Agent ID
     ///
     /// May be null. Example: `agt-********`
-    #[serde(rename = "AgentId", default, skip_serializing_if = "Option::is_none")]
     pub agent_id: Option<String>,
     /// Session title
     ///
     /// May be null.
-    #[serde(rename = "Title", default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Status: active / archived / deleted
     ///
     /// May be null. Example: `active`
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// If the session is triggered by a task, carry the task ID that triggers the session.
     ///
     /// May be null. Example: `tsk-********`
-    #[serde(rename = "TaskId", default, skip_serializing_if = "Option::is_none")]
     pub task_id: Option<String>,
 }
 
@@ -3452,29 +5145,65 @@ impl SessionInfo {
     }
 }
 
+impl lenient::Reply for SessionInfo {
+    const NAME: &'static str = "SessionInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "SessionId",
+        "AgentId",
+        "Title",
+        "Status",
+        "TaskId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.session_id),
+            1 => lenient::value(map, &mut self.agent_id),
+            2 => lenient::value(map, &mut self.title),
+            3 => lenient::value(map, &mut self.status),
+            4 => lenient::value(map, &mut self.task_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for SessionInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for SessionInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "SessionInfo", 5)?
+            .opt("SessionId", &self.session_id)?
+            .opt("AgentId", &self.agent_id)?
+            .opt("Title", &self.title)?
+            .opt("Status", &self.status)?
+            .opt("TaskId", &self.task_id)?
+            .end()
+    }
+}
+
 /// Skill entity
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SkillInfo {
     /// Skill ID
     ///
     /// May be null. Example: `skl-********`
-    #[serde(rename = "SkillId", default, skip_serializing_if = "Option::is_none")]
     pub skill_id: Option<String>,
     /// Skill name
     ///
     /// May be null. Example: `tcop-prometheus`
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Skill description.
     ///
     /// May be null. Example: `腾讯云监控数据查询助手`
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Whether to enable
     ///
     /// May be null. Example: `true`
-    #[serde(rename = "Enabled", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
 }
 
@@ -3510,8 +5239,45 @@ impl SkillInfo {
     }
 }
 
+impl lenient::Reply for SkillInfo {
+    const NAME: &'static str = "SkillInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "SkillId",
+        "Name",
+        "Description",
+        "Enabled",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.skill_id),
+            1 => lenient::value(map, &mut self.name),
+            2 => lenient::value(map, &mut self.description),
+            3 => lenient::scalar(map, &mut self.enabled),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for SkillInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for SkillInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "SkillInfo", 4)?
+            .opt("SkillId", &self.skill_id)?
+            .opt("Name", &self.name)?
+            .opt("Description", &self.description)?
+            .opt("Enabled", &self.enabled)?
+            .end()
+    }
+}
+
 /// (Chinese only) 企业微信机器人内容模板配置
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SlackRobotNoticeTmpl {
     /// (Chinese only)
@@ -3519,7 +5285,6 @@ pub struct SlackRobotNoticeTmpl {
     /// 内容模板
     ///
     /// Required. Example: `base64编码模板内容`
-    #[serde(rename = "ContentTmpl", default, skip_serializing_if = "Option::is_none")]
     pub content_tmpl: Option<String>,
 }
 
@@ -3532,8 +5297,36 @@ impl SlackRobotNoticeTmpl {
     }
 }
 
+impl lenient::Reply for SlackRobotNoticeTmpl {
+    const NAME: &'static str = "SlackRobotNoticeTmpl";
+    const FIELDS: &'static [&'static str] = &[
+        "ContentTmpl",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.content_tmpl),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for SlackRobotNoticeTmpl {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for SlackRobotNoticeTmpl {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "SlackRobotNoticeTmpl", 1)?
+            .opt("ContentTmpl", &self.content_tmpl)?
+            .end()
+    }
+}
+
 /// (Chinese only) 企业微信机器人通知模板的匹配器
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SlackRobotNoticeTmplMatcher {
     /// (Chinese only)
@@ -3542,14 +5335,12 @@ pub struct SlackRobotNoticeTmplMatcher {
     /// Trigger 告警触发; Recovery 告警恢复
     ///
     /// Required. Example: `["Trigger"]`
-    #[serde(rename = "MatchingStatus", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub matching_status: Vec<String>,
     /// (Chinese only)
     ///
     /// 模板配置
     ///
     /// Required.
-    #[serde(rename = "Template", default, skip_serializing_if = "Option::is_none")]
     pub template: Option<output::SlackRobotNoticeTmpl>,
 }
 
@@ -3563,19 +5354,48 @@ impl SlackRobotNoticeTmplMatcher {
     }
 }
 
+impl lenient::Reply for SlackRobotNoticeTmplMatcher {
+    const NAME: &'static str = "SlackRobotNoticeTmplMatcher";
+    const FIELDS: &'static [&'static str] = &[
+        "MatchingStatus",
+        "Template",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.matching_status),
+            1 => lenient::value(map, &mut self.template),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for SlackRobotNoticeTmplMatcher {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for SlackRobotNoticeTmplMatcher {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "SlackRobotNoticeTmplMatcher", 2)?
+            .list("MatchingStatus", &self.matching_status)?
+            .opt("Template", &self.template)?
+            .end()
+    }
+}
+
 /// Tag.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Tag {
     /// Tag key
     ///
     /// Required. Example: `"abc"`
-    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// Tag value
     ///
     /// Required. Example: `"abc"`
-    #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
 
@@ -3589,84 +5409,100 @@ impl Tag {
     }
 }
 
+impl lenient::Reply for Tag {
+    const NAME: &'static str = "Tag";
+    const FIELDS: &'static [&'static str] = &[
+        "Key",
+        "Value",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.key),
+            1 => lenient::value(map, &mut self.value),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Tag {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for Tag {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "Tag", 2)?
+            .opt("Key", &self.key)?
+            .opt("Value", &self.value)?
+            .end()
+    }
+}
+
 /// Task entity
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct TaskInfo {
     /// Task ID.
     ///
     /// May be null. Example: `tsk-********`
-    #[serde(rename = "TaskId", default, skip_serializing_if = "Option::is_none")]
     pub task_id: Option<String>,
     /// Task name
     ///
     /// May be null. Example: `基础报告生成测试`
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Task description
     ///
     /// May be null. Example: `每日定时生成一份APM告警分析报告，基于固定模板内容输出结构化报告。`
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Associated Agent ID
     ///
     /// May be null. Example: `agt-********`
-    #[serde(rename = "AgentId", default, skip_serializing_if = "Option::is_none")]
     pub agent_id: Option<String>,
     /// Prompt Template
     ///
     /// May be null. Example: `任务目标：分析指定时间范围内的告警情况，包括告警概览统计、告警历史分布、关键实例告警详情，并生成包含问题诊断与优化建议的结构化告警分析报告。`
-    #[serde(rename = "PromptTemplate", default, skip_serializing_if = "Option::is_none")]
     pub prompt_template: Option<String>,
     /// Output format: markdown / json
     ///
     /// May be null. Example: `markdown`
-    #[serde(rename = "OutputFormat", default, skip_serializing_if = "Option::is_none")]
     pub output_format: Option<String>,
     /// Trigger type: manual / cron / webhook
     ///
     /// May be null. Example: `external`
-    #[serde(rename = "TriggerType", default, skip_serializing_if = "Option::is_none")]
     pub trigger_type: Option<String>,
     /// Cron expression
     ///
     /// May be null. Example: `0 0 * * *`
-    #[serde(rename = "CronExpr", default, skip_serializing_if = "Option::is_none")]
     pub cron_expr: Option<String>,
     /// Cron time zone
     ///
     /// May be null. Example: `Asia/Shanghai`
-    #[serde(rename = "CronTimezone", default, skip_serializing_if = "Option::is_none")]
     pub cron_timezone: Option<String>,
     /// List of associated skill IDs.
     ///
     /// May be null. Example: `["skl-********"]`
-    #[serde(rename = "SkillIds", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub skill_ids: Vec<String>,
     /// Associated MCP endpoint ID list
     ///
     /// May be null. Example: `["mcp-********"]`
-    #[serde(rename = "McpEndpointIds", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub mcp_endpoint_ids: Vec<String>,
     /// Timeout (seconds)
     ///
     /// May be null. Example: `600`
-    #[serde(rename = "TimeoutSec", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub timeout_sec: Option<i64>,
     /// Retry count
     ///
     /// May be null. Example: `0`
-    #[serde(rename = "RetryCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub retry_count: Option<i64>,
     /// Notification id
     ///
     /// May be null. Example: `["notice-********"]`
-    #[serde(rename = "NotifyIds", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub notify_ids: Vec<String>,
     /// Whether to enable
     ///
     /// May be null. Example: `true`
-    #[serde(rename = "Enabled", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
 }
 
@@ -3768,14 +5604,83 @@ impl TaskInfo {
     }
 }
 
+impl lenient::Reply for TaskInfo {
+    const NAME: &'static str = "TaskInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "TaskId",
+        "Name",
+        "Description",
+        "AgentId",
+        "PromptTemplate",
+        "OutputFormat",
+        "TriggerType",
+        "CronExpr",
+        "CronTimezone",
+        "SkillIds",
+        "McpEndpointIds",
+        "TimeoutSec",
+        "RetryCount",
+        "NotifyIds",
+        "Enabled",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.task_id),
+            1 => lenient::value(map, &mut self.name),
+            2 => lenient::value(map, &mut self.description),
+            3 => lenient::value(map, &mut self.agent_id),
+            4 => lenient::value(map, &mut self.prompt_template),
+            5 => lenient::value(map, &mut self.output_format),
+            6 => lenient::value(map, &mut self.trigger_type),
+            7 => lenient::value(map, &mut self.cron_expr),
+            8 => lenient::value(map, &mut self.cron_timezone),
+            9 => lenient::list(map, &mut self.skill_ids),
+            10 => lenient::list(map, &mut self.mcp_endpoint_ids),
+            11 => lenient::scalar(map, &mut self.timeout_sec),
+            12 => lenient::scalar(map, &mut self.retry_count),
+            13 => lenient::list(map, &mut self.notify_ids),
+            14 => lenient::scalar(map, &mut self.enabled),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for TaskInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for TaskInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "TaskInfo", 15)?
+            .opt("TaskId", &self.task_id)?
+            .opt("Name", &self.name)?
+            .opt("Description", &self.description)?
+            .opt("AgentId", &self.agent_id)?
+            .opt("PromptTemplate", &self.prompt_template)?
+            .opt("OutputFormat", &self.output_format)?
+            .opt("TriggerType", &self.trigger_type)?
+            .opt("CronExpr", &self.cron_expr)?
+            .opt("CronTimezone", &self.cron_timezone)?
+            .list("SkillIds", &self.skill_ids)?
+            .list("McpEndpointIds", &self.mcp_endpoint_ids)?
+            .opt("TimeoutSec", &self.timeout_sec)?
+            .opt("RetryCount", &self.retry_count)?
+            .list("NotifyIds", &self.notify_ids)?
+            .opt("Enabled", &self.enabled)?
+            .end()
+    }
+}
+
 /// (Chinese only) 企业微信机器人内容模板配置
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct TeamsRobotNoticeTmpl {
     /// (Chinese only) 内容模板
     ///
     /// Required. Example: `告警通知模板{{.PolicyName}}`
-    #[serde(rename = "ContentTmpl", default, skip_serializing_if = "Option::is_none")]
     pub content_tmpl: Option<String>,
 }
 
@@ -3788,20 +5693,46 @@ impl TeamsRobotNoticeTmpl {
     }
 }
 
+impl lenient::Reply for TeamsRobotNoticeTmpl {
+    const NAME: &'static str = "TeamsRobotNoticeTmpl";
+    const FIELDS: &'static [&'static str] = &[
+        "ContentTmpl",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.content_tmpl),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for TeamsRobotNoticeTmpl {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for TeamsRobotNoticeTmpl {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "TeamsRobotNoticeTmpl", 1)?
+            .opt("ContentTmpl", &self.content_tmpl)?
+            .end()
+    }
+}
+
 /// (Chinese only) 企业微信机器人通知模板的匹配器
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct TeamsRobotNoticeTmplMatcher {
     /// (Chinese only) 匹配状态 Invalid;
     /// Trigger 告警触发; Recovery 告警恢复
     ///
     /// Required. Example: `Trigger`
-    #[serde(rename = "MatchingStatus", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub matching_status: Vec<String>,
     /// (Chinese only) 模板配置
     ///
     /// Required.
-    #[serde(rename = "Template", default, skip_serializing_if = "Option::is_none")]
     pub template: Option<output::TeamsRobotNoticeTmpl>,
 }
 
@@ -3815,8 +5746,39 @@ impl TeamsRobotNoticeTmplMatcher {
     }
 }
 
+impl lenient::Reply for TeamsRobotNoticeTmplMatcher {
+    const NAME: &'static str = "TeamsRobotNoticeTmplMatcher";
+    const FIELDS: &'static [&'static str] = &[
+        "MatchingStatus",
+        "Template",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.matching_status),
+            1 => lenient::value(map, &mut self.template),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for TeamsRobotNoticeTmplMatcher {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for TeamsRobotNoticeTmplMatcher {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "TeamsRobotNoticeTmplMatcher", 2)?
+            .list("MatchingStatus", &self.matching_status)?
+            .opt("Template", &self.template)?
+            .end()
+    }
+}
+
 /// (Chinese only) Microsoft Teams 工作流内容模板配置
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct TeamsWorkflowRobotNoticeTmpl {
     /// (Chinese only)
@@ -3824,7 +5786,6 @@ pub struct TeamsWorkflowRobotNoticeTmpl {
     /// 内容模板
     ///
     /// Required. Example: `5ZGK6K2m6YCa55+l`
-    #[serde(rename = "ContentTmpl", default, skip_serializing_if = "Option::is_none")]
     pub content_tmpl: Option<String>,
     /// (Chinese only)
     ///
@@ -3836,14 +5797,12 @@ pub struct TeamsWorkflowRobotNoticeTmpl {
     /// - WorkflowJson： 自定义 POST BODY
     ///
     /// Required. Example: `WorkflowText`
-    #[serde(rename = "Version", default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
     /// (Chinese only)
     ///
     /// 标题模版
     ///
     /// Example: `VGVhbXMgV29ya2Zsb3c=`
-    #[serde(rename = "TitleTmpl", default, skip_serializing_if = "Option::is_none")]
     pub title_tmpl: Option<String>,
 }
 
@@ -3863,8 +5822,42 @@ impl TeamsWorkflowRobotNoticeTmpl {
     }
 }
 
+impl lenient::Reply for TeamsWorkflowRobotNoticeTmpl {
+    const NAME: &'static str = "TeamsWorkflowRobotNoticeTmpl";
+    const FIELDS: &'static [&'static str] = &[
+        "ContentTmpl",
+        "Version",
+        "TitleTmpl",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.content_tmpl),
+            1 => lenient::value(map, &mut self.version),
+            2 => lenient::value(map, &mut self.title_tmpl),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for TeamsWorkflowRobotNoticeTmpl {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for TeamsWorkflowRobotNoticeTmpl {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "TeamsWorkflowRobotNoticeTmpl", 3)?
+            .opt("ContentTmpl", &self.content_tmpl)?
+            .opt("Version", &self.version)?
+            .opt("TitleTmpl", &self.title_tmpl)?
+            .end()
+    }
+}
+
 /// (Chinese only) Microsoft Teams 工作流通知模板的匹配器
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct TeamsWorkflowRobotNoticeTmplMatcher {
     /// (Chinese only)
@@ -3877,14 +5870,12 @@ pub struct TeamsWorkflowRobotNoticeTmplMatcher {
     /// - Recovery： 告警恢复
     ///
     /// Required. Example: `["Trigger"]`
-    #[serde(rename = "MatchingStatus", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub matching_status: Vec<String>,
     /// (Chinese only)
     ///
     /// 模板配置
     ///
     /// Required.
-    #[serde(rename = "Template", default, skip_serializing_if = "Option::is_none")]
     pub template: Option<output::TeamsWorkflowRobotNoticeTmpl>,
 }
 
@@ -3898,14 +5889,44 @@ impl TeamsWorkflowRobotNoticeTmplMatcher {
     }
 }
 
+impl lenient::Reply for TeamsWorkflowRobotNoticeTmplMatcher {
+    const NAME: &'static str = "TeamsWorkflowRobotNoticeTmplMatcher";
+    const FIELDS: &'static [&'static str] = &[
+        "MatchingStatus",
+        "Template",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.matching_status),
+            1 => lenient::value(map, &mut self.template),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for TeamsWorkflowRobotNoticeTmplMatcher {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for TeamsWorkflowRobotNoticeTmplMatcher {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "TeamsWorkflowRobotNoticeTmplMatcher", 2)?
+            .list("MatchingStatus", &self.matching_status)?
+            .opt("Template", &self.template)?
+            .end()
+    }
+}
+
 /// (Chinese only) 触发数字分身任务响应
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct TriggerDigitalTwinTaskResp {
     /// (Chinese only) 数字分身任务ID
     ///
     /// Example: `228`
-    #[serde(rename = "TaskID", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub task_id: Option<i64>,
 }
 
@@ -3923,14 +5944,41 @@ impl TriggerDigitalTwinTaskResp {
     }
 }
 
+impl lenient::Reply for TriggerDigitalTwinTaskResp {
+    const NAME: &'static str = "TriggerDigitalTwinTaskResp";
+    const FIELDS: &'static [&'static str] = &[
+        "TaskID",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.task_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for TriggerDigitalTwinTaskResp {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for TriggerDigitalTwinTaskResp {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "TriggerDigitalTwinTaskResp", 1)?
+            .opt("TaskID", &self.task_id)?
+            .end()
+    }
+}
+
 /// (Chinese only) 企业微信机器人内容模板配置
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct WeWorkRobotNoticeTmpl {
     /// (Chinese only) 内容模板
     ///
     /// Required. Example: `告警通知模板{{.PolicyName}}`
-    #[serde(rename = "ContentTmpl", default, skip_serializing_if = "Option::is_none")]
     pub content_tmpl: Option<String>,
 }
 
@@ -3943,20 +5991,46 @@ impl WeWorkRobotNoticeTmpl {
     }
 }
 
+impl lenient::Reply for WeWorkRobotNoticeTmpl {
+    const NAME: &'static str = "WeWorkRobotNoticeTmpl";
+    const FIELDS: &'static [&'static str] = &[
+        "ContentTmpl",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.content_tmpl),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for WeWorkRobotNoticeTmpl {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for WeWorkRobotNoticeTmpl {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "WeWorkRobotNoticeTmpl", 1)?
+            .opt("ContentTmpl", &self.content_tmpl)?
+            .end()
+    }
+}
+
 /// (Chinese only) 企业微信机器人通知模板的匹配器
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct WeWorkRobotNoticeTmplMatcher {
     /// (Chinese only) 匹配状态 Invalid;
     /// Trigger 告警触发; Recovery 告警恢复
     ///
     /// Required. Example: `Trigger`
-    #[serde(rename = "MatchingStatus", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub matching_status: Vec<String>,
     /// (Chinese only) 模板配置
     ///
     /// Required.
-    #[serde(rename = "Template", default, skip_serializing_if = "Option::is_none")]
     pub template: Option<output::WeWorkRobotNoticeTmpl>,
 }
 
@@ -3970,26 +6044,54 @@ impl WeWorkRobotNoticeTmplMatcher {
     }
 }
 
+impl lenient::Reply for WeWorkRobotNoticeTmplMatcher {
+    const NAME: &'static str = "WeWorkRobotNoticeTmplMatcher";
+    const FIELDS: &'static [&'static str] = &[
+        "MatchingStatus",
+        "Template",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.matching_status),
+            1 => lenient::value(map, &mut self.template),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for WeWorkRobotNoticeTmplMatcher {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for WeWorkRobotNoticeTmplMatcher {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "WeWorkRobotNoticeTmplMatcher", 2)?
+            .list("MatchingStatus", &self.matching_status)?
+            .opt("Template", &self.template)?
+            .end()
+    }
+}
+
 /// (Chinese only) 告警通知自定义Webhook内容模板
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct WebhookNoticeTmpl {
     /// (Chinese only) 请求体
     ///
     /// Required. Example: `e3sibmFtZSI6ICJ7ey5zdGFmZn19In0=`
-    #[serde(rename = "Body", default, skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
     /// (Chinese only) 请求体的类型，非必填、默认为JSON
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `application/json`
-    #[serde(rename = "BodyContentType", default, skip_serializing_if = "Option::is_none")]
     pub body_content_type: Option<String>,
     /// (Chinese only) 请求头
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `[{"Key": "k", "Values": ["v"]}`
-    #[serde(rename = "Headers", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub headers: Vec<output::WebhookNoticeTmplHeader>,
 }
 
@@ -4014,19 +6116,51 @@ impl WebhookNoticeTmpl {
     }
 }
 
+impl lenient::Reply for WebhookNoticeTmpl {
+    const NAME: &'static str = "WebhookNoticeTmpl";
+    const FIELDS: &'static [&'static str] = &[
+        "Body",
+        "BodyContentType",
+        "Headers",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.body),
+            1 => lenient::value(map, &mut self.body_content_type),
+            2 => lenient::list(map, &mut self.headers),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for WebhookNoticeTmpl {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for WebhookNoticeTmpl {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "WebhookNoticeTmpl", 3)?
+            .opt("Body", &self.body)?
+            .opt("BodyContentType", &self.body_content_type)?
+            .list("Headers", &self.headers)?
+            .end()
+    }
+}
+
 /// (Chinese only) 告警通知自定义Webhook模板中的请求体头部描述
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct WebhookNoticeTmplHeader {
     /// (Chinese only) http请求中header的key
     ///
     /// Required. Example: `key`
-    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// (Chinese only) http请求中header的value
     ///
     /// Required. Example: `["v1", "v2"]`
-    #[serde(rename = "Values", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub values: Vec<String>,
 }
 
@@ -4040,17 +6174,46 @@ impl WebhookNoticeTmplHeader {
     }
 }
 
+impl lenient::Reply for WebhookNoticeTmplHeader {
+    const NAME: &'static str = "WebhookNoticeTmplHeader";
+    const FIELDS: &'static [&'static str] = &[
+        "Key",
+        "Values",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.key),
+            1 => lenient::list(map, &mut self.values),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for WebhookNoticeTmplHeader {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for WebhookNoticeTmplHeader {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "WebhookNoticeTmplHeader", 2)?
+            .opt("Key", &self.key)?
+            .list("Values", &self.values)?
+            .end()
+    }
+}
+
 /// (Chinese only) 告警通知自定义Webhook的通知内容模板匹配器
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct WebhookNoticeTmplMatcher {
     /// (Chinese only) 匹配状态 Invalid; Trigger 告警触发; Recovery 告警恢复
     ///
     /// Example: `Trigger`
-    #[serde(rename = "MatchingStatus", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub matching_status: Vec<String>,
     /// (Chinese only) 自定义Webhook内容模板
-    #[serde(rename = "Template", default, skip_serializing_if = "Option::is_none")]
     pub template: Option<output::WebhookNoticeTmpl>,
 }
 
@@ -4071,5 +6234,36 @@ impl WebhookNoticeTmplMatcher {
     pub fn with_template(mut self, template: output::WebhookNoticeTmpl) -> Self {
         self.template = Some(template);
         self
+    }
+}
+
+impl lenient::Reply for WebhookNoticeTmplMatcher {
+    const NAME: &'static str = "WebhookNoticeTmplMatcher";
+    const FIELDS: &'static [&'static str] = &[
+        "MatchingStatus",
+        "Template",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.matching_status),
+            1 => lenient::value(map, &mut self.template),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for WebhookNoticeTmplMatcher {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for WebhookNoticeTmplMatcher {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "WebhookNoticeTmplMatcher", 2)?
+            .list("MatchingStatus", &self.matching_status)?
+            .opt("Template", &self.template)?
+            .end()
     }
 }

@@ -2,12 +2,13 @@
 // change the spec or the generator and run `cargo xtask gen` again.
 
 //! Requests, replies and the input types that requests carry.
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use super::output;
 use tencentcloud_runtime::input;
+use tencentcloud_runtime::lenient;
 
 /// Request of [`Client::assume_role`](super::Client::assume_role).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AssumeRoleRequest {
     /// Resource descriptions of a role, which can be obtained by clicking the role name in the [CAM console](https://console.cloud.tencent.com/cam/role).
@@ -17,18 +18,15 @@ pub struct AssumeRoleRequest {
     /// qcs::cam::uin/12345678:role/tencentcloudServiceRole/4611686018427397920, qcs::cam::uin/12345678:role/tencentcloudServiceRoleName/testServiceRoleName
     ///
     /// Required. Example: `qcs::cam::uin/10001:roleName/readOnlyRole`
-    #[serde(rename = "RoleArn")]
     pub role_arn: String,
     /// User-defined temporary session name.
     /// It can contain 2-128 letters, digits, and symbols (=,.@_-). Regex: \[\\w+=,.@_-\]*
     ///
     /// Required. Example: `cts`
-    #[serde(rename = "RoleSessionName")]
     pub role_session_name: String,
     /// Specifies the validity period of the temporary access credentials in seconds. Default value: 7,200s. Maximum value: 43,200s.
     ///
     /// Example: `1800`
-    #[serde(rename = "DurationSeconds", skip_serializing_if = "Option::is_none")]
     pub duration_seconds: Option<u64>,
     /// Policy description
     ///
@@ -39,31 +37,25 @@ pub struct AssumeRoleRequest {
     /// 3. The policy cannot contain the `principal` element.
     ///
     /// Example: `%7B%22version%22%3A%222.0%22%2C%22statement%22%3A%5B%7B%22effect%22%3A%22allow%22%2C%22action%22%3A%5B%22cam%3AGetUser%22%5D%2C%22resource%22%3A%5B%22*%22%5D%7D%5D%7D%22%7D%7D%7D`
-    #[serde(rename = "Policy", skip_serializing_if = "Option::is_none")]
     pub policy: Option<String>,
     /// External role ID, which can be obtained by clicking the role name in the [CAM console](https://console.cloud.tencent.com/cam/role).
     /// It can contain 2-128 letters, digits, and symbols (=,.@:/-). Regex: \[\\w+=,.@:\/-\]*
     ///
     /// Example: `role-external-id`
-    #[serde(rename = "ExternalId", skip_serializing_if = "Option::is_none")]
     pub external_id: Option<String>,
     /// List of session tags. Up to 50 tags are allowed. The tag keys can not duplicate.
-    #[serde(rename = "Tags", skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<Tag>>,
     /// UIN of the initiator
     ///
     /// Example: `1000001`
-    #[serde(rename = "SourceIdentity", skip_serializing_if = "Option::is_none")]
     pub source_identity: Option<String>,
     /// (Chinese only) MFA序列号，与进行调用的CAM用户关联的MFA设备的标识号。格式qcs::cam:uin/${ownerUin}::mfa/${mfaType}。mfaType支持softToken（软token）
     ///
     /// Example: `qcs::cam:uin/10001::mfa/softToken`
-    #[serde(rename = "SerialNumber", skip_serializing_if = "Option::is_none")]
     pub serial_number: Option<String>,
     /// (Chinese only) mfa身份验证码。
     ///
     /// Example: `482724`
-    #[serde(rename = "TokenCode", skip_serializing_if = "Option::is_none")]
     pub token_code: Option<String>,
 }
 
@@ -176,25 +168,37 @@ impl<'de> Deserialize<'de> for AssumeRoleRequest {
     }
 }
 
+impl serde::Serialize for AssumeRoleRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "AssumeRoleRequest", 9)?
+            .plain("RoleArn", &self.role_arn)?
+            .plain("RoleSessionName", &self.role_session_name)?
+            .opt("DurationSeconds", &self.duration_seconds)?
+            .opt("Policy", &self.policy)?
+            .opt("ExternalId", &self.external_id)?
+            .opt("Tags", &self.tags)?
+            .opt("SourceIdentity", &self.source_identity)?
+            .opt("SerialNumber", &self.serial_number)?
+            .opt("TokenCode", &self.token_code)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::assume_role`](super::Client::assume_role).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AssumeRoleResponse {
     /// Temporary access credentials
-    #[serde(rename = "Credentials", default, skip_serializing_if = "Option::is_none")]
     pub credentials: Option<output::Credentials>,
     /// Expiration time of the temporary access credentials. A Unix timestamp will be returned which is accurate to the second.
     ///
     /// Example: `1543914376`
-    #[serde(rename = "ExpiredTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub expired_time: Option<i64>,
     /// Expiration time of the temporary access credentials in UTC time in ISO 8601 format.
     ///
     /// Example: `2018-12-04T09:06:16Z`
-    #[serde(rename = "Expiration", default, skip_serializing_if = "Option::is_none")]
     pub expiration: Option<String>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -230,34 +234,66 @@ impl AssumeRoleResponse {
     }
 }
 
+impl lenient::Reply for AssumeRoleResponse {
+    const NAME: &'static str = "AssumeRoleResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "Credentials",
+        "ExpiredTime",
+        "Expiration",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.credentials),
+            1 => lenient::scalar(map, &mut self.expired_time),
+            2 => lenient::value(map, &mut self.expiration),
+            3 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for AssumeRoleResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for AssumeRoleResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "AssumeRoleResponse", 4)?
+            .opt("Credentials", &self.credentials)?
+            .opt("ExpiredTime", &self.expired_time)?
+            .opt("Expiration", &self.expiration)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::assume_role_with_saml`](super::Client::assume_role_with_saml).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AssumeRoleWithSamlRequest {
     /// Base64-encoded SAML assertion
     ///
     /// Required. Example: `c2FtbC***Rpb24=`
-    #[serde(rename = "SAMLAssertion")]
     pub saml_assertion: String,
     /// Principal access description name
     ///
     /// Required. Example: `qcs::cam::uin/7989***:saml-provider/OneLogin`
-    #[serde(rename = "PrincipalArn")]
     pub principal_arn: String,
     /// Role access description name
     ///
     /// Required. Example: `qcs::cam::uin/7989***:roleName/OneLogin-Role`
-    #[serde(rename = "RoleArn")]
     pub role_arn: String,
     /// Session name
     ///
     /// Required. Example: `readOnlySession`
-    #[serde(rename = "RoleSessionName")]
     pub role_session_name: String,
     /// Specifies the validity period of the temporary access credentials in seconds. Default value: 7,200s. Maximum value: 43,200s.
     ///
     /// Example: `1800`
-    #[serde(rename = "DurationSeconds", skip_serializing_if = "Option::is_none")]
     pub duration_seconds: Option<u64>,
 }
 
@@ -320,27 +356,35 @@ impl<'de> Deserialize<'de> for AssumeRoleWithSamlRequest {
     }
 }
 
+impl serde::Serialize for AssumeRoleWithSamlRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "AssumeRoleWithSamlRequest", 5)?
+            .plain("SAMLAssertion", &self.saml_assertion)?
+            .plain("PrincipalArn", &self.principal_arn)?
+            .plain("RoleArn", &self.role_arn)?
+            .plain("RoleSessionName", &self.role_session_name)?
+            .opt("DurationSeconds", &self.duration_seconds)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::assume_role_with_saml`](super::Client::assume_role_with_saml).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AssumeRoleWithSamlResponse {
     /// An object consists of the `Token`, `TmpSecretId`, and `TmpSecretId`
     ///
     /// Example: `{"Token":"1siMD***","TmpSecretId":"AKID***","TmpSecretKey":"q95K***"}`
-    #[serde(rename = "Credentials", default, skip_serializing_if = "Option::is_none")]
     pub credentials: Option<output::Credentials>,
     /// Indicates the expiration time of the temporary access credentials. A Unix timestamp will be returned which is accurate to the second.
     ///
     /// Example: `1543914376`
-    #[serde(rename = "ExpiredTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub expired_time: Option<u64>,
     /// Indicates the expiration time of the temporary access credentials in UTC time in ISO 8601 format.
     ///
     /// Example: `2018-12-04T09:06:16Z`
-    #[serde(rename = "Expiration", default, skip_serializing_if = "Option::is_none")]
     pub expiration: Option<String>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -376,34 +420,66 @@ impl AssumeRoleWithSamlResponse {
     }
 }
 
+impl lenient::Reply for AssumeRoleWithSamlResponse {
+    const NAME: &'static str = "AssumeRoleWithSamlResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "Credentials",
+        "ExpiredTime",
+        "Expiration",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.credentials),
+            1 => lenient::scalar(map, &mut self.expired_time),
+            2 => lenient::value(map, &mut self.expiration),
+            3 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for AssumeRoleWithSamlResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for AssumeRoleWithSamlResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "AssumeRoleWithSamlResponse", 4)?
+            .opt("Credentials", &self.credentials)?
+            .opt("ExpiredTime", &self.expired_time)?
+            .opt("Expiration", &self.expiration)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::assume_role_with_web_identity`](super::Client::assume_role_with_web_identity).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AssumeRoleWithWebIdentityRequest {
     /// Identity provider name
     ///
     /// Required. Example: `OIDC`
-    #[serde(rename = "ProviderId")]
     pub provider_id: String,
     /// OIDC token issued by the IdP
     ///
     /// Required. Example: `eyJraWQiOiJkT**********CNOQ`
-    #[serde(rename = "WebIdentityToken")]
     pub web_identity_token: String,
     /// Role access description name
     ///
     /// Required. Example: `qcs::cam::uin/7989***:roleName/OneLogin-Role`
-    #[serde(rename = "RoleArn")]
     pub role_arn: String,
     /// Session name
     ///
     /// Required. Example: `test_OIDC`
-    #[serde(rename = "RoleSessionName")]
     pub role_session_name: String,
     /// Specifies the validity period of the temporary access credentials in seconds. Default value: 7,200s. Maximum value: 43,200s.
     ///
     /// Example: `3600`
-    #[serde(rename = "DurationSeconds", skip_serializing_if = "Option::is_none")]
     pub duration_seconds: Option<i64>,
 }
 
@@ -466,27 +542,35 @@ impl<'de> Deserialize<'de> for AssumeRoleWithWebIdentityRequest {
     }
 }
 
+impl serde::Serialize for AssumeRoleWithWebIdentityRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "AssumeRoleWithWebIdentityRequest", 5)?
+            .plain("ProviderId", &self.provider_id)?
+            .plain("WebIdentityToken", &self.web_identity_token)?
+            .plain("RoleArn", &self.role_arn)?
+            .plain("RoleSessionName", &self.role_session_name)?
+            .opt("DurationSeconds", &self.duration_seconds)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::assume_role_with_web_identity`](super::Client::assume_role_with_web_identity).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AssumeRoleWithWebIdentityResponse {
     /// Expiration time of the temporary access credentials (timestamp).
     ///
     /// Example: `1543914376`
-    #[serde(rename = "ExpiredTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub expired_time: Option<u64>,
     /// Expiration time of the temporary access credentials.
     ///
     /// Example: `2018-12-04T09:06:16Z`
-    #[serde(rename = "Expiration", default, skip_serializing_if = "Option::is_none")]
     pub expiration: Option<String>,
     /// Temporary access credentials
     ///
     /// Example: `{"Token":"1siMD***","TmpSecretId":"AKID***","TmpSecretKey":"q95K***"}`
-    #[serde(rename = "Credentials", default, skip_serializing_if = "Option::is_none")]
     pub credentials: Option<output::Credentials>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -522,8 +606,45 @@ impl AssumeRoleWithWebIdentityResponse {
     }
 }
 
+impl lenient::Reply for AssumeRoleWithWebIdentityResponse {
+    const NAME: &'static str = "AssumeRoleWithWebIdentityResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "ExpiredTime",
+        "Expiration",
+        "Credentials",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.expired_time),
+            1 => lenient::value(map, &mut self.expiration),
+            2 => lenient::value(map, &mut self.credentials),
+            3 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for AssumeRoleWithWebIdentityResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for AssumeRoleWithWebIdentityResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "AssumeRoleWithWebIdentityResponse", 4)?
+            .opt("ExpiredTime", &self.expired_time)?
+            .opt("Expiration", &self.expiration)?
+            .opt("Credentials", &self.credentials)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::get_caller_identity`](super::Client::get_caller_identity).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetCallerIdentityRequest {}
 
@@ -549,19 +670,24 @@ impl<'de> Deserialize<'de> for GetCallerIdentityRequest {
     }
 }
 
+impl serde::Serialize for GetCallerIdentityRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "GetCallerIdentityRequest", 0)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::get_caller_identity`](super::Client::get_caller_identity).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetCallerIdentityResponse {
     /// ARN of the current caller.
     ///
     /// Example: `qcs::sts:1000262***:federated-user/1000261****`
-    #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
     pub arn: Option<String>,
     /// Root account UIN of the current caller.
     ///
     /// Example: `1000262***`
-    #[serde(rename = "AccountId", default, skip_serializing_if = "Option::is_none")]
     pub account_id: Option<String>,
     /// User ID.
     /// 1. If the caller is a Tencent Cloud account, the UIN of the current account is returned.
@@ -569,22 +695,18 @@ pub struct GetCallerIdentityResponse {
     /// 3. If the caller is a federated user, `uin:federatedUserName` is returned.
     ///
     /// Example: `1000261****:federatedUserName`
-    #[serde(rename = "UserId", default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// Account UIN.
     /// 1. If the caller is a Tencent Cloud account, the UIN of the current account is returned.
     /// 2. If the caller is a role, the UIN of the account that applies for the role is returned.
     ///
     /// Example: `1000261****`
-    #[serde(rename = "PrincipalId", default, skip_serializing_if = "Option::is_none")]
     pub principal_id: Option<String>,
     /// Identity type.
     ///
     /// Example: `CAMUser`
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -632,14 +754,56 @@ impl GetCallerIdentityResponse {
     }
 }
 
+impl lenient::Reply for GetCallerIdentityResponse {
+    const NAME: &'static str = "GetCallerIdentityResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "Arn",
+        "AccountId",
+        "UserId",
+        "PrincipalId",
+        "Type",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.arn),
+            1 => lenient::value(map, &mut self.account_id),
+            2 => lenient::value(map, &mut self.user_id),
+            3 => lenient::value(map, &mut self.principal_id),
+            4 => lenient::value(map, &mut self.type_),
+            5 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for GetCallerIdentityResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for GetCallerIdentityResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "GetCallerIdentityResponse", 6)?
+            .opt("Arn", &self.arn)?
+            .opt("AccountId", &self.account_id)?
+            .opt("UserId", &self.user_id)?
+            .opt("PrincipalId", &self.principal_id)?
+            .opt("Type", &self.type_)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::get_federation_token`](super::Client::get_federation_token).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetFederationTokenRequest {
     /// The customizable name of the caller, consisting of letters
     ///
     /// Required. Example: `readOnly`
-    #[serde(rename = "Name")]
     pub name: String,
     /// Note:
     ///
@@ -648,12 +812,10 @@ pub struct GetFederationTokenRequest {
     /// This parameter needs to be URL-encoded. The server will URL-decode this field and grant temporary access credentials based on the processed policy. Please pass the parameter according to the specification.
     ///
     /// Required. Example: `%7B%22version%22%3A%222.0%22%2C%22statement%22%3A%5B%7B%22effect%22%3A%22allow%22%2C%22action%22%3A%22sts%3AAssumeRole%22%2C%22resource%22%3A%22%2A%22%7D%5D%7D`
-    #[serde(rename = "Policy")]
     pub policy: String,
     /// The validity period of temporary credentials in seconds. Default value: 1,800s. Maximum value for a root account: 7,200s. Maximum value for a sub-account: 129,600s.
     ///
     /// Example: `1800`
-    #[serde(rename = "DurationSeconds", skip_serializing_if = "Option::is_none")]
     pub duration_seconds: Option<u64>,
 }
 
@@ -706,26 +868,32 @@ impl<'de> Deserialize<'de> for GetFederationTokenRequest {
     }
 }
 
+impl serde::Serialize for GetFederationTokenRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "GetFederationTokenRequest", 3)?
+            .plain("Name", &self.name)?
+            .plain("Policy", &self.policy)?
+            .opt("DurationSeconds", &self.duration_seconds)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::get_federation_token`](super::Client::get_federation_token).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetFederationTokenResponse {
     /// Temporary access credentials
-    #[serde(rename = "Credentials", default, skip_serializing_if = "Option::is_none")]
     pub credentials: Option<output::Credentials>,
     /// Temporary access credentials expiration time. A Unix timestamp will be returned which is accurate to the second.
     ///
     /// Example: `1686664553`
-    #[serde(rename = "ExpiredTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub expired_time: Option<u64>,
     /// Temporary access credentials expiration time in UTC time in ISO 8601 format.
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `2023-06-13T13:55:53Z`
-    #[serde(rename = "Expiration", default, skip_serializing_if = "Option::is_none")]
     pub expiration: Option<String>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -761,24 +929,58 @@ impl GetFederationTokenResponse {
     }
 }
 
+impl lenient::Reply for GetFederationTokenResponse {
+    const NAME: &'static str = "GetFederationTokenResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "Credentials",
+        "ExpiredTime",
+        "Expiration",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.credentials),
+            1 => lenient::scalar(map, &mut self.expired_time),
+            2 => lenient::value(map, &mut self.expiration),
+            3 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for GetFederationTokenResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for GetFederationTokenResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "GetFederationTokenResponse", 4)?
+            .opt("Credentials", &self.credentials)?
+            .opt("ExpiredTime", &self.expired_time)?
+            .opt("Expiration", &self.expiration)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::get_session_token`](super::Client::get_session_token).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetSessionTokenRequest {
     /// (Chinese only) MFA序列号，与进行调用的CAM用户关联的MFA设备的标识号。格式qcs::cam:uin/${ownerUin}::mfa/${mfaType}。mfaType支持softToken（软token）
     ///
     /// Required. Example: `qcs::cam:uin/10001::mfa/softToken`
-    #[serde(rename = "SerialNumber")]
     pub serial_number: String,
     /// (Chinese only) mfa身份验证码。
     ///
     /// Required. Example: `482724`
-    #[serde(rename = "TokenCode")]
     pub token_code: String,
     /// (Chinese only) 指定临时证书的有效期，单位：秒，默认1800秒，主账号最长可设定有效期为7200秒，子账号最长可设定有效期为129600秒。
     ///
     /// Example: `1800`
-    #[serde(rename = "DurationSeconds", skip_serializing_if = "Option::is_none")]
     pub duration_seconds: Option<i64>,
 }
 
@@ -831,27 +1033,33 @@ impl<'de> Deserialize<'de> for GetSessionTokenRequest {
     }
 }
 
+impl serde::Serialize for GetSessionTokenRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "GetSessionTokenRequest", 3)?
+            .plain("SerialNumber", &self.serial_number)?
+            .plain("TokenCode", &self.token_code)?
+            .opt("DurationSeconds", &self.duration_seconds)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::get_session_token`](super::Client::get_session_token).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetSessionTokenResponse {
     /// (Chinese only) 临时访问凭证
     ///
     /// Example: `{"Token":"da1e***","TmpSecretId":"AKID***","TmpSecretKey":"q95K***"}`
-    #[serde(rename = "Credentials", default, skip_serializing_if = "Option::is_none")]
     pub credentials: Option<output::Credentials>,
     /// (Chinese only) 证书无效的时间，返回 Unix 时间戳，精确到秒
     ///
     /// Example: `1686664553`
-    #[serde(rename = "ExpiredTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub expired_time: Option<u64>,
     /// (Chinese only) 临时访问凭证的过期时间，以 iso8601 格式的 UTC 时间表示
     ///
     /// Example: `2018-12-04T09:06:16Z`
-    #[serde(rename = "Expiration", default, skip_serializing_if = "Option::is_none")]
     pub expiration: Option<String>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -887,14 +1095,50 @@ impl GetSessionTokenResponse {
     }
 }
 
+impl lenient::Reply for GetSessionTokenResponse {
+    const NAME: &'static str = "GetSessionTokenResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "Credentials",
+        "ExpiredTime",
+        "Expiration",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.credentials),
+            1 => lenient::scalar(map, &mut self.expired_time),
+            2 => lenient::value(map, &mut self.expiration),
+            3 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for GetSessionTokenResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for GetSessionTokenResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "GetSessionTokenResponse", 4)?
+            .opt("Credentials", &self.credentials)?
+            .opt("ExpiredTime", &self.expired_time)?
+            .opt("Expiration", &self.expiration)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Request of [`Client::query_api_key`](super::Client::query_api_key).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct QueryApiKeyRequest {
     /// (Chinese only) 待查询的账号uin(不填默认查当前账号uin)
     ///
     /// Example: `100020328651`
-    #[serde(rename = "TargetUin", skip_serializing_if = "Option::is_none")]
     pub target_uin: Option<u64>,
 }
 
@@ -937,17 +1181,23 @@ impl<'de> Deserialize<'de> for QueryApiKeyRequest {
     }
 }
 
+impl serde::Serialize for QueryApiKeyRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "QueryApiKeyRequest", 1)?
+            .opt("TargetUin", &self.target_uin)?
+            .end()
+    }
+}
+
 /// Reply of [`Client::query_api_key`](super::Client::query_api_key).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct QueryApiKeyResponse {
     /// (Chinese only) 密钥ID列表。
     ///
     /// Example: `[{"SecretId":"AKID***","CreateTime":1575517111,"Status":2}]`
-    #[serde(rename = "IdKeys", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub id_keys: Vec<output::ApiKey>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
@@ -971,19 +1221,48 @@ impl QueryApiKeyResponse {
     }
 }
 
+impl lenient::Reply for QueryApiKeyResponse {
+    const NAME: &'static str = "QueryApiKeyResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "IdKeys",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.id_keys),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for QueryApiKeyResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for QueryApiKeyResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "QueryApiKeyResponse", 2)?
+            .list("IdKeys", &self.id_keys)?
+            .opt("RequestId", &self.request_id)?
+            .end()
+    }
+}
+
 /// Information on tags
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Tag {
     /// Tag key. It’s up to 128 characters and case-sensitive.
     ///
     /// Required. Example: `department`
-    #[serde(rename = "Key")]
     pub key: String,
     /// Tag value. It’s up to 256 characters and case-sensitive.
     ///
     /// Required. Example: `engineering`
-    #[serde(rename = "Value")]
     pub value: String,
 }
 
@@ -1023,5 +1302,14 @@ impl input::Input for Tag {
 impl<'de> Deserialize<'de> for Tag {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
+    }
+}
+
+impl serde::Serialize for Tag {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "Tag", 2)?
+            .plain("Key", &self.key)?
+            .plain("Value", &self.value)?
+            .end()
     }
 }

@@ -2,28 +2,26 @@
 // change the spec or the generator and run `cargo xtask gen` again.
 
 //! The output types that replies carry: every field may be missing.
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use super::output;
+use tencentcloud_runtime::lenient;
 
 /// Information of failed resources.
 /// This is returned when resource tag binding or unbinding fails.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct FailedResource {
     /// Six-segment descriptions of failed resources
     ///
     /// Required. Example: `qcs::cvm:ap-beijing:uin/1234567:instance/ins-123`
-    #[serde(rename = "Resource", default, skip_serializing_if = "Option::is_none")]
     pub resource: Option<String>,
     /// Error code
     ///
     /// Required. Example: `InvalidParameterValue.TagKeyDuplicate`
-    #[serde(rename = "Code", default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     /// Error message
     ///
     /// Required. Example: `TagKeyDuplicate`
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
 
@@ -38,34 +36,63 @@ impl FailedResource {
     }
 }
 
+impl lenient::Reply for FailedResource {
+    const NAME: &'static str = "FailedResource";
+    const FIELDS: &'static [&'static str] = &[
+        "Resource",
+        "Code",
+        "Message",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.resource),
+            1 => lenient::value(map, &mut self.code),
+            2 => lenient::value(map, &mut self.message),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for FailedResource {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for FailedResource {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "FailedResource", 3)?
+            .opt("Resource", &self.resource)?
+            .opt("Code", &self.code)?
+            .opt("Message", &self.message)?
+            .end()
+    }
+}
+
 /// Project information.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Project {
     /// Project ID.
     ///
     /// Required. Example: `1`
-    #[serde(rename = "ProjectId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub project_id: Option<u64>,
     /// Project name.
     ///
     /// Required. Example: `project_1`
-    #[serde(rename = "ProjectName", default, skip_serializing_if = "Option::is_none")]
     pub project_name: Option<String>,
     /// Creator UIN.
     ///
     /// Required. Example: `1`
-    #[serde(rename = "CreatorUin", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub creator_uin: Option<u64>,
     /// Project description.
     ///
     /// Required. Example: `info`
-    #[serde(rename = "ProjectInfo", default, skip_serializing_if = "Option::is_none")]
     pub project_info: Option<String>,
     /// Creation time.
     ///
     /// Required. Example: `2022-08-03 00:00:00`
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
 }
 
@@ -82,19 +109,57 @@ impl Project {
     }
 }
 
+impl lenient::Reply for Project {
+    const NAME: &'static str = "Project";
+    const FIELDS: &'static [&'static str] = &[
+        "ProjectId",
+        "ProjectName",
+        "CreatorUin",
+        "ProjectInfo",
+        "CreateTime",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.project_id),
+            1 => lenient::value(map, &mut self.project_name),
+            2 => lenient::scalar(map, &mut self.creator_uin),
+            3 => lenient::value(map, &mut self.project_info),
+            4 => lenient::value(map, &mut self.create_time),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Project {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for Project {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "Project", 5)?
+            .opt("ProjectId", &self.project_id)?
+            .opt("ProjectName", &self.project_name)?
+            .opt("CreatorUin", &self.creator_uin)?
+            .opt("ProjectInfo", &self.project_info)?
+            .opt("CreateTime", &self.create_time)?
+            .end()
+    }
+}
+
 /// Resource tag key value
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ResourceIdTag {
     /// Unique resource ID
     /// Note: this field may return null, indicating that no valid values can be obtained
     ///
     /// Example: `ins-3841`
-    #[serde(rename = "ResourceId", default, skip_serializing_if = "Option::is_none")]
     pub resource_id: Option<String>,
     /// Tag key-value pair
     /// Note: this field may return null, indicating that no valid values can be obtained
-    #[serde(rename = "TagKeyValues", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tag_key_values: Vec<output::Tag>,
 }
 
@@ -118,37 +183,63 @@ impl ResourceIdTag {
     }
 }
 
+impl lenient::Reply for ResourceIdTag {
+    const NAME: &'static str = "ResourceIdTag";
+    const FIELDS: &'static [&'static str] = &[
+        "ResourceId",
+        "TagKeyValues",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.resource_id),
+            1 => lenient::list(map, &mut self.tag_key_values),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ResourceIdTag {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ResourceIdTag {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ResourceIdTag", 2)?
+            .opt("ResourceId", &self.resource_id)?
+            .list("TagKeyValues", &self.tag_key_values)?
+            .end()
+    }
+}
+
 /// Resource tag.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ResourceTag {
     /// The resource's region.
     /// Note: This field may return null, indicating that no valid value is found.
     ///
     /// Example: `ap-guangzhou`
-    #[serde(rename = "ResourceRegion", default, skip_serializing_if = "Option::is_none")]
     pub resource_region: Option<String>,
     /// Service type.
     /// Note: This field may return null, indicating that no valid value is found.
     ///
     /// Example: `cvm`
-    #[serde(rename = "ServiceType", default, skip_serializing_if = "Option::is_none")]
     pub service_type: Option<String>,
     /// Resource prefix.
     /// Note: This field may return null, indicating that no valid value is found.
     ///
     /// Example: `instance`
-    #[serde(rename = "ResourcePrefix", default, skip_serializing_if = "Option::is_none")]
     pub resource_prefix: Option<String>,
     /// Unique resource ID.
     /// Note: This field may return null, indicating that no valid value is found.
     ///
     /// Example: `ins-1399`
-    #[serde(rename = "ResourceId", default, skip_serializing_if = "Option::is_none")]
     pub resource_id: Option<String>,
     /// Resource tag.
     /// Note: This field may return null, indicating that no valid value is found.
-    #[serde(rename = "Tags", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<output::Tag>,
 }
 
@@ -190,18 +281,56 @@ impl ResourceTag {
     }
 }
 
+impl lenient::Reply for ResourceTag {
+    const NAME: &'static str = "ResourceTag";
+    const FIELDS: &'static [&'static str] = &[
+        "ResourceRegion",
+        "ServiceType",
+        "ResourcePrefix",
+        "ResourceId",
+        "Tags",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.resource_region),
+            1 => lenient::value(map, &mut self.service_type),
+            2 => lenient::value(map, &mut self.resource_prefix),
+            3 => lenient::value(map, &mut self.resource_id),
+            4 => lenient::list(map, &mut self.tags),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ResourceTag {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ResourceTag {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ResourceTag", 5)?
+            .opt("ResourceRegion", &self.resource_region)?
+            .opt("ServiceType", &self.service_type)?
+            .opt("ResourcePrefix", &self.resource_prefix)?
+            .opt("ResourceId", &self.resource_id)?
+            .list("Tags", &self.tags)?
+            .end()
+    }
+}
+
 /// Resources and their associated tags (key-value pairs).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ResourceTagMapping {
     /// Six-segment resource description. Tencent Cloud uses a six-segment value to describe a resource.
     /// For example, ResourceList.1 = qcs::${ServiceType}:${Region}:${Account}:${ResourcePreifx}/${ResourceId}.
     ///
     /// Example: `qcs::cvm:ap-beijing:uin/1234567:instance/ins-123`
-    #[serde(rename = "Resource", default, skip_serializing_if = "Option::is_none")]
     pub resource: Option<String>,
     /// List of tags associated with the resource
-    #[serde(rename = "Tags", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<output::Tag>,
 }
 
@@ -225,24 +354,52 @@ impl ResourceTagMapping {
     }
 }
 
+impl lenient::Reply for ResourceTagMapping {
+    const NAME: &'static str = "ResourceTagMapping";
+    const FIELDS: &'static [&'static str] = &[
+        "Resource",
+        "Tags",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.resource),
+            1 => lenient::list(map, &mut self.tags),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ResourceTagMapping {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ResourceTagMapping {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ResourceTagMapping", 2)?
+            .opt("Resource", &self.resource)?
+            .list("Tags", &self.tags)?
+            .end()
+    }
+}
+
 /// A tag key-value pair.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Tag {
     /// Tag key.
     ///
     /// Required. Example: `name`
-    #[serde(rename = "TagKey", default, skip_serializing_if = "Option::is_none")]
     pub tag_key: Option<String>,
     /// Tag value.
     ///
     /// Required. Example: `John`
-    #[serde(rename = "TagValue", default, skip_serializing_if = "Option::is_none")]
     pub tag_value: Option<String>,
     /// Tag type. Valid values: Custom: custom tag; System: system tag; All: all tags. Default value: All.Note: This field may return null, indicating that no value is obtained.
     ///
     /// Example: `All`
-    #[serde(rename = "Category", default, skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
 }
 
@@ -262,45 +419,72 @@ impl Tag {
     }
 }
 
+impl lenient::Reply for Tag {
+    const NAME: &'static str = "Tag";
+    const FIELDS: &'static [&'static str] = &[
+        "TagKey",
+        "TagValue",
+        "Category",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.tag_key),
+            1 => lenient::value(map, &mut self.tag_value),
+            2 => lenient::value(map, &mut self.category),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Tag {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for Tag {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "Tag", 3)?
+            .opt("TagKey", &self.tag_key)?
+            .opt("TagValue", &self.tag_value)?
+            .opt("Category", &self.category)?
+            .end()
+    }
+}
+
 /// Tag key-value pair and resource ID.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct TagResource {
     /// Tag key.
     ///
     /// Example: `name`
-    #[serde(rename = "TagKey", default, skip_serializing_if = "Option::is_none")]
     pub tag_key: Option<String>,
     /// Tag value.
     ///
     /// Example: `john`
-    #[serde(rename = "TagValue", default, skip_serializing_if = "Option::is_none")]
     pub tag_value: Option<String>,
     /// Resource ID.
     ///
     /// Example: `ins-2568`
-    #[serde(rename = "ResourceId", default, skip_serializing_if = "Option::is_none")]
     pub resource_id: Option<String>,
     /// Tag key MD5 value.
     ///
     /// Example: `b068931cc450442b63f5b3d276ea4297`
-    #[serde(rename = "TagKeyMd5", default, skip_serializing_if = "Option::is_none")]
     pub tag_key_md5: Option<String>,
     /// Tag value MD5 value.
     ///
     /// Example: `527bd5b5d689e2c32ae974c6229ff785`
-    #[serde(rename = "TagValueMd5", default, skip_serializing_if = "Option::is_none")]
     pub tag_value_md5: Option<String>,
     /// Resource type
     /// Note: this field may return null, indicating that no valid values found.
     ///
     /// Example: `cvm`
-    #[serde(rename = "ServiceType", default, skip_serializing_if = "Option::is_none")]
     pub service_type: Option<String>,
     /// Tag type. Valid values: Custom: custom tag; System: system tag.Note: This field may return null, indicating that no value is obtained.
     ///
     /// Example: `Custom`
-    #[serde(rename = "Category", default, skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
 }
 
@@ -354,29 +538,71 @@ impl TagResource {
     }
 }
 
+impl lenient::Reply for TagResource {
+    const NAME: &'static str = "TagResource";
+    const FIELDS: &'static [&'static str] = &[
+        "TagKey",
+        "TagValue",
+        "ResourceId",
+        "TagKeyMd5",
+        "TagValueMd5",
+        "ServiceType",
+        "Category",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.tag_key),
+            1 => lenient::value(map, &mut self.tag_value),
+            2 => lenient::value(map, &mut self.resource_id),
+            3 => lenient::value(map, &mut self.tag_key_md5),
+            4 => lenient::value(map, &mut self.tag_value_md5),
+            5 => lenient::value(map, &mut self.service_type),
+            6 => lenient::value(map, &mut self.category),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for TagResource {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for TagResource {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "TagResource", 7)?
+            .opt("TagKey", &self.tag_key)?
+            .opt("TagValue", &self.tag_value)?
+            .opt("ResourceId", &self.resource_id)?
+            .opt("TagKeyMd5", &self.tag_key_md5)?
+            .opt("TagValueMd5", &self.tag_value_md5)?
+            .opt("ServiceType", &self.service_type)?
+            .opt("Category", &self.category)?
+            .end()
+    }
+}
+
 /// A tag key-value pair and if deletion is allowed.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct TagWithDelete {
     /// Tag key.
     ///
     /// Example: `name`
-    #[serde(rename = "TagKey", default, skip_serializing_if = "Option::is_none")]
     pub tag_key: Option<String>,
     /// Tag value.
     ///
     /// Example: `john`
-    #[serde(rename = "TagValue", default, skip_serializing_if = "Option::is_none")]
     pub tag_value: Option<String>,
     /// If deletion is allowed.
     ///
     /// Example: `0`
-    #[serde(rename = "CanDelete", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub can_delete: Option<u64>,
     /// Tag type. Valid values: Custom: custom tag; System: system tag; All: all tags. Default value: All.Note: This field may return null, indicating that no value is obtained.
     ///
     /// Example: `Custom`
-    #[serde(rename = "Category", default, skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
 }
 
@@ -409,5 +635,42 @@ impl TagWithDelete {
     pub fn with_category(mut self, category: impl Into<String>) -> Self {
         self.category = Some(category.into());
         self
+    }
+}
+
+impl lenient::Reply for TagWithDelete {
+    const NAME: &'static str = "TagWithDelete";
+    const FIELDS: &'static [&'static str] = &[
+        "TagKey",
+        "TagValue",
+        "CanDelete",
+        "Category",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.tag_key),
+            1 => lenient::value(map, &mut self.tag_value),
+            2 => lenient::scalar(map, &mut self.can_delete),
+            3 => lenient::value(map, &mut self.category),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for TagWithDelete {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for TagWithDelete {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "TagWithDelete", 4)?
+            .opt("TagKey", &self.tag_key)?
+            .opt("TagValue", &self.tag_value)?
+            .opt("CanDelete", &self.can_delete)?
+            .opt("Category", &self.category)?
+            .end()
     }
 }

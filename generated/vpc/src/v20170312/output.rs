@@ -2,42 +2,37 @@
 // change the spec or the generator and run `cargo xtask gen` again.
 
 //! The output types that replies carry: every field may be missing.
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use super::output;
+use tencentcloud_runtime::lenient;
 
 /// (Chinese only) 策略信息
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AccessPolicy {
     /// (Chinese only) 目的CIDR
     ///
     /// Example: `178.16.0.0/16`
-    #[serde(rename = "TargetCidr", default, skip_serializing_if = "Option::is_none")]
     pub target_cidr: Option<String>,
     /// (Chinese only) 策略ID
     ///
     /// Example: `vpnap-3a21cjeu`
-    #[serde(rename = "VpnGatewayIdSslAccessPolicyId", default, skip_serializing_if = "Option::is_none")]
     pub vpn_gateway_id_ssl_access_policy_id: Option<String>,
     /// (Chinese only) 是否对所有用户都生效。1 生效 0不生效
     ///
     /// Example: `0`
-    #[serde(rename = "ForAllClient", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub for_all_client: Option<u64>,
     /// (Chinese only) 用户组ID
     ///
     /// Example: `['18b49e01-eaa8-4d85-9528-0f72fd7025e2']`
-    #[serde(rename = "UserGroupIds", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub user_group_ids: Vec<String>,
     /// (Chinese only) 更新时间
     ///
     /// Example: `2023-12-10 12:00:00`
-    #[serde(rename = "UpdateTime", default, skip_serializing_if = "Option::is_none")]
     pub update_time: Option<String>,
     /// Remark
     ///
     /// Example: `remark-info`
-    #[serde(rename = "Remark", default, skip_serializing_if = "Option::is_none")]
     pub remark: Option<String>,
 }
 
@@ -85,19 +80,60 @@ impl AccessPolicy {
     }
 }
 
+impl lenient::Reply for AccessPolicy {
+    const NAME: &'static str = "AccessPolicy";
+    const FIELDS: &'static [&'static str] = &[
+        "TargetCidr",
+        "VpnGatewayIdSslAccessPolicyId",
+        "ForAllClient",
+        "UserGroupIds",
+        "UpdateTime",
+        "Remark",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.target_cidr),
+            1 => lenient::value(map, &mut self.vpn_gateway_id_ssl_access_policy_id),
+            2 => lenient::scalar(map, &mut self.for_all_client),
+            3 => lenient::list(map, &mut self.user_group_ids),
+            4 => lenient::value(map, &mut self.update_time),
+            5 => lenient::value(map, &mut self.remark),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for AccessPolicy {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for AccessPolicy {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "AccessPolicy", 6)?
+            .opt("TargetCidr", &self.target_cidr)?
+            .opt("VpnGatewayIdSslAccessPolicyId", &self.vpn_gateway_id_ssl_access_policy_id)?
+            .opt("ForAllClient", &self.for_all_client)?
+            .list("UserGroupIds", &self.user_group_ids)?
+            .opt("UpdateTime", &self.update_time)?
+            .opt("Remark", &self.remark)?
+            .end()
+    }
+}
+
 /// Account attribute object
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AccountAttribute {
     /// Attribute name
     ///
     /// Example: `supported-platforms`
-    #[serde(rename = "AttributeName", default, skip_serializing_if = "Option::is_none")]
     pub attribute_name: Option<String>,
     /// Attribute values
     ///
     /// Example: `["VPC"]`
-    #[serde(rename = "AttributeValues", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub attribute_values: Vec<String>,
 }
 
@@ -121,82 +157,98 @@ impl AccountAttribute {
     }
 }
 
+impl lenient::Reply for AccountAttribute {
+    const NAME: &'static str = "AccountAttribute";
+    const FIELDS: &'static [&'static str] = &[
+        "AttributeName",
+        "AttributeValues",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.attribute_name),
+            1 => lenient::list(map, &mut self.attribute_values),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for AccountAttribute {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for AccountAttribute {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "AccountAttribute", 2)?
+            .opt("AttributeName", &self.attribute_name)?
+            .list("AttributeValues", &self.attribute_values)?
+            .end()
+    }
+}
+
 /// Detailed EIP information
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Address {
     /// `EIP` `ID`, the unique ID of the `EIP`.
     ///
     /// Example: `eip-ip9ongec`
-    #[serde(rename = "AddressId", default, skip_serializing_if = "Option::is_none")]
     pub address_id: Option<String>,
     /// The `EIP` name.
     ///
     /// Example: `未命名`
-    #[serde(rename = "AddressName", default, skip_serializing_if = "Option::is_none")]
     pub address_name: Option<String>,
     /// Possible `EIP` states are 'CREATING', 'BINDING', 'BIND', 'UNBINDING', 'UNBIND', 'OFFLINING', and 'BIND_ENI'.
     ///
     /// Example: `UNBIND`
-    #[serde(rename = "AddressStatus", default, skip_serializing_if = "Option::is_none")]
     pub address_status: Option<String>,
     /// The public IP address
     ///
     /// Example: `100.10.1.1`
-    #[serde(rename = "AddressIp", default, skip_serializing_if = "Option::is_none")]
     pub address_ip: Option<String>,
     /// The ID of the bound resource instance. This can be a `CVM` or `NAT`.
     ///
     /// Example: `ins-xxxxx`
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// The creation time, which follows the `ISO8601` standard and uses `UTC` time in the format of `YYYY-MM-DDThh:mm:ssZ`.
     ///
     /// Example: `2021-05-19T08:37:53Z`
-    #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
     /// Specifies the bound elastic network interface ID. null means no elastic network interface is bound.
     ///
     /// Example: `null`
-    #[serde(rename = "NetworkInterfaceId", default, skip_serializing_if = "Option::is_none")]
     pub network_interface_id: Option<String>,
     /// Bound resource internal ip. null means no bound resource internal ip.
     ///
     /// Example: `null`
-    #[serde(rename = "PrivateAddressIp", default, skip_serializing_if = "Option::is_none")]
     pub private_address_ip: Option<String>,
     /// The isolation status of the resource. `True` indicates the EIP is isolated. `False` indicates that the resource is not isolated.
     ///
     /// Example: `false`
-    #[serde(rename = "IsArrears", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_arrears: Option<bool>,
     /// The block status of the resource. `True` indicates the EIP is blocked. `False` indicates that the EIP is not blocked.
     ///
     /// Example: `false`
-    #[serde(rename = "IsBlocked", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_blocked: Option<bool>,
     /// Whether the EIP supports direct connection mode. `True` indicates the EIP supports direct connection. `False` indicates that the resource does not support direct connection.
     ///
     /// Example: `false`
-    #[serde(rename = "IsEipDirectConnection", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_eip_direct_connection: Option<bool>,
     /// EIP resource type. Valid values: `CalcIP` (device IP), `WanIP` (public IP), `EIP` (elastic IP), `AnycastEIP` (accelerated EIP), and `AntiDDoSEIP` (anti-DDoS EIP).
     ///
     /// Example: `EIP`
-    #[serde(rename = "AddressType", default, skip_serializing_if = "Option::is_none")]
     pub address_type: Option<String>,
     /// Whether the EIP is automatically released after being unbound. `True` indicates the EIP will be automatically released after being unbound. `False` indicates the EIP will not be automatically released after being unbound.
     ///
     /// Example: `false`
-    #[serde(rename = "CascadeRelease", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub cascade_release: Option<bool>,
     /// Type of the protocol used in EIP ALG
-    #[serde(rename = "EipAlgType", default, skip_serializing_if = "Option::is_none")]
     pub eip_alg_type: Option<output::AlgType>,
     /// EIP ISP information. currently may return values including "CMCC" (mobile), "CTCC" (telecom), "CUCC" (china unicom), "BGP" (standard BGP).
     ///
     /// Example: `BGP`
-    #[serde(rename = "InternetServiceProvider", default, skip_serializing_if = "Option::is_none")]
     pub internet_service_provider: Option<String>,
     /// Specifies whether the EIP is a local bandwidth EIP. valid values:.
     ///
@@ -209,13 +261,11 @@ pub struct Address {
     /// .
     ///
     /// Example: `false`
-    #[serde(rename = "LocalBgp", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub local_bgp: Option<bool>,
     /// Bandwidth value of EIP. The EIP for the bill-by-CVM account will return `null`.
     /// Note: this field may return `null`, indicating that no valid value was found.
     ///
     /// May be null. Example: `1`
-    #[serde(rename = "Bandwidth", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub bandwidth: Option<u64>,
     /// Network billing mode of EIP. The EIP for the bill-by-CVM account will return `null`.
     /// Note: this field may return `null`, indicating that no valid value was found.
@@ -240,17 +290,14 @@ pub struct Address {
     /// Note: this field may return `null`, indicating that no valid value was found.
     ///
     /// May be null. Example: `TRAFFIC_POSTPAID_BY_HOUR`
-    #[serde(rename = "InternetChargeType", default, skip_serializing_if = "Option::is_none")]
     pub internet_charge_type: Option<String>,
     /// Specifies the Tag list associated with the elastic IP.
-    #[serde(rename = "TagSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tag_set: Vec<output::Tag>,
     /// Prepaid monthly subscription bandwidth IP expiration time.
     /// Specifies the time format in YYYY-MM-DDThh:MM:ssZ.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// May be null. Example: `2024-10-06`
-    #[serde(rename = "DeadlineDate", default, skip_serializing_if = "Option::is_none")]
     pub deadline_date: Option<String>,
     /// Instance type to which the EIP is bound. valid values:.
     ///
@@ -281,18 +328,15 @@ pub struct Address {
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// May be null. Example: `CVM`
-    #[serde(rename = "InstanceType", default, skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
     /// Static single-line IP network egress
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// May be null. Example: `center_egress1`
-    #[serde(rename = "Egress", default, skip_serializing_if = "Option::is_none")]
     pub egress: Option<String>,
     /// ID of the Anti-DDoS service package. It is returned if the EIP is an Anti-DDoS EIP.
     ///
     /// Example: `bgp-fod89fe8`
-    #[serde(rename = "AntiDDoSPackageId", default, skip_serializing_if = "Option::is_none")]
     pub anti_d_do_s_package_id: Option<String>,
     /// Indicates whether the current EIP is auto-renewed. This field is displayed only for EIPs with monthly prepaid bandwidth. Valid values are as follows:
     ///
@@ -301,30 +345,25 @@ pub struct Address {
     /// - DISABLE_NOTIFY_AND_MANUAL_RENEW: No renewal upon expiration
     ///
     /// Example: `NOTIFY_AND_MANUAL_RENEW`
-    #[serde(rename = "RenewFlag", default, skip_serializing_if = "Option::is_none")]
     pub renew_flag: Option<String>,
     /// Indicates the ID of the Bandwidth Package associated with the current public IP. If the public IP is not billed by Bandwidth Package, this field is empty.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// May be null. Example: `bwp-ki2fa60h`
-    #[serde(rename = "BandwidthPackageId", default, skip_serializing_if = "Option::is_none")]
     pub bandwidth_package_id: Option<String>,
     /// Specifies the unique ID of the vpc to which the traditional elastic IPv6 belongs.
     ///
     /// Example: `vpc-xxxxxxxx`
-    #[serde(rename = "UnVpcId", default, skip_serializing_if = "Option::is_none")]
     pub un_vpc_id: Option<String>,
     /// Specifies the unique ID of the CDC.
     ///
     /// Example: `cluster-gbo27yc4`
-    #[serde(rename = "DedicatedClusterId", default, skip_serializing_if = "Option::is_none")]
     pub dedicated_cluster_id: Option<String>,
     /// (Chinese only)
     ///
     /// eip是否在网卡上可见。true表示支持，false表示不支持
     ///
     /// Example: `false`
-    #[serde(rename = "EipVisibleOnEni", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub eip_visible_on_eni: Option<bool>,
 }
 
@@ -504,25 +543,131 @@ impl Address {
     }
 }
 
+impl lenient::Reply for Address {
+    const NAME: &'static str = "Address";
+    const FIELDS: &'static [&'static str] = &[
+        "AddressId",
+        "AddressName",
+        "AddressStatus",
+        "AddressIp",
+        "InstanceId",
+        "CreatedTime",
+        "NetworkInterfaceId",
+        "PrivateAddressIp",
+        "IsArrears",
+        "IsBlocked",
+        "IsEipDirectConnection",
+        "AddressType",
+        "CascadeRelease",
+        "EipAlgType",
+        "InternetServiceProvider",
+        "LocalBgp",
+        "Bandwidth",
+        "InternetChargeType",
+        "TagSet",
+        "DeadlineDate",
+        "InstanceType",
+        "Egress",
+        "AntiDDoSPackageId",
+        "RenewFlag",
+        "BandwidthPackageId",
+        "UnVpcId",
+        "DedicatedClusterId",
+        "EipVisibleOnEni",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.address_id),
+            1 => lenient::value(map, &mut self.address_name),
+            2 => lenient::value(map, &mut self.address_status),
+            3 => lenient::value(map, &mut self.address_ip),
+            4 => lenient::value(map, &mut self.instance_id),
+            5 => lenient::value(map, &mut self.created_time),
+            6 => lenient::value(map, &mut self.network_interface_id),
+            7 => lenient::value(map, &mut self.private_address_ip),
+            8 => lenient::scalar(map, &mut self.is_arrears),
+            9 => lenient::scalar(map, &mut self.is_blocked),
+            10 => lenient::scalar(map, &mut self.is_eip_direct_connection),
+            11 => lenient::value(map, &mut self.address_type),
+            12 => lenient::scalar(map, &mut self.cascade_release),
+            13 => lenient::value(map, &mut self.eip_alg_type),
+            14 => lenient::value(map, &mut self.internet_service_provider),
+            15 => lenient::scalar(map, &mut self.local_bgp),
+            16 => lenient::scalar(map, &mut self.bandwidth),
+            17 => lenient::value(map, &mut self.internet_charge_type),
+            18 => lenient::list(map, &mut self.tag_set),
+            19 => lenient::value(map, &mut self.deadline_date),
+            20 => lenient::value(map, &mut self.instance_type),
+            21 => lenient::value(map, &mut self.egress),
+            22 => lenient::value(map, &mut self.anti_d_do_s_package_id),
+            23 => lenient::value(map, &mut self.renew_flag),
+            24 => lenient::value(map, &mut self.bandwidth_package_id),
+            25 => lenient::value(map, &mut self.un_vpc_id),
+            26 => lenient::value(map, &mut self.dedicated_cluster_id),
+            27 => lenient::scalar(map, &mut self.eip_visible_on_eni),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Address {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for Address {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "Address", 28)?
+            .opt("AddressId", &self.address_id)?
+            .opt("AddressName", &self.address_name)?
+            .opt("AddressStatus", &self.address_status)?
+            .opt("AddressIp", &self.address_ip)?
+            .opt("InstanceId", &self.instance_id)?
+            .opt("CreatedTime", &self.created_time)?
+            .opt("NetworkInterfaceId", &self.network_interface_id)?
+            .opt("PrivateAddressIp", &self.private_address_ip)?
+            .opt("IsArrears", &self.is_arrears)?
+            .opt("IsBlocked", &self.is_blocked)?
+            .opt("IsEipDirectConnection", &self.is_eip_direct_connection)?
+            .opt("AddressType", &self.address_type)?
+            .opt("CascadeRelease", &self.cascade_release)?
+            .opt("EipAlgType", &self.eip_alg_type)?
+            .opt("InternetServiceProvider", &self.internet_service_provider)?
+            .opt("LocalBgp", &self.local_bgp)?
+            .opt("Bandwidth", &self.bandwidth)?
+            .opt("InternetChargeType", &self.internet_charge_type)?
+            .list("TagSet", &self.tag_set)?
+            .opt("DeadlineDate", &self.deadline_date)?
+            .opt("InstanceType", &self.instance_type)?
+            .opt("Egress", &self.egress)?
+            .opt("AntiDDoSPackageId", &self.anti_d_do_s_package_id)?
+            .opt("RenewFlag", &self.renew_flag)?
+            .opt("BandwidthPackageId", &self.bandwidth_package_id)?
+            .opt("UnVpcId", &self.un_vpc_id)?
+            .opt("DedicatedClusterId", &self.dedicated_cluster_id)?
+            .opt("EipVisibleOnEni", &self.eip_visible_on_eni)?
+            .end()
+    }
+}
+
 /// IP address template information
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AddressInfo {
     /// IP address
     ///
     /// Required. Example: `2.2.2.2`
-    #[serde(rename = "Address", default, skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
     /// Remarks
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `desc`
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// (Chinese only) 更新时间。
     ///
     /// Example: `2020-08-10 18:10:12`
-    #[serde(rename = "UpdatedTime", default, skip_serializing_if = "Option::is_none")]
     pub updated_time: Option<String>,
 }
 
@@ -547,44 +692,71 @@ impl AddressInfo {
     }
 }
 
+impl lenient::Reply for AddressInfo {
+    const NAME: &'static str = "AddressInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "Address",
+        "Description",
+        "UpdatedTime",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.address),
+            1 => lenient::value(map, &mut self.description),
+            2 => lenient::value(map, &mut self.updated_time),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for AddressInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for AddressInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "AddressInfo", 3)?
+            .opt("Address", &self.address)?
+            .opt("Description", &self.description)?
+            .opt("UpdatedTime", &self.updated_time)?
+            .end()
+    }
+}
+
 /// IP address template
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AddressTemplate {
     /// IP address template name.
     ///
     /// Example: `name`
-    #[serde(rename = "AddressTemplateName", default, skip_serializing_if = "Option::is_none")]
     pub address_template_name: Option<String>,
     /// The unique ID of the IP address template instance.
     ///
     /// Example: `ipm-7t9oijd0`
-    #[serde(rename = "AddressTemplateId", default, skip_serializing_if = "Option::is_none")]
     pub address_template_id: Option<String>,
     /// IP address information.
     ///
     /// Example: `["2.2.2.2"]`
-    #[serde(rename = "AddressSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub address_set: Vec<String>,
     /// Creation Time.
     ///
     /// Example: `2021-03-02 14:41:15`
-    #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
     /// (Chinese only) 最后更新时间。
     ///
     /// Example: `2021-03-02 14:41:15`
-    #[serde(rename = "UpdatedTime", default, skip_serializing_if = "Option::is_none")]
     pub updated_time: Option<String>,
     /// IP address information with remarks
     ///
     /// Example: `[{'Address': '2.2.2.2', 'Description': 'desc'}]`
-    #[serde(rename = "AddressExtraSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub address_extra_set: Vec<output::AddressInfo>,
     /// (Chinese only) 标签键值对。
     ///
     /// Example: `[{"Key": "key", "Value": "value"}]`
-    #[serde(rename = "TagSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tag_set: Vec<output::Tag>,
 }
 
@@ -638,44 +810,83 @@ impl AddressTemplate {
     }
 }
 
+impl lenient::Reply for AddressTemplate {
+    const NAME: &'static str = "AddressTemplate";
+    const FIELDS: &'static [&'static str] = &[
+        "AddressTemplateName",
+        "AddressTemplateId",
+        "AddressSet",
+        "CreatedTime",
+        "UpdatedTime",
+        "AddressExtraSet",
+        "TagSet",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.address_template_name),
+            1 => lenient::value(map, &mut self.address_template_id),
+            2 => lenient::list(map, &mut self.address_set),
+            3 => lenient::value(map, &mut self.created_time),
+            4 => lenient::value(map, &mut self.updated_time),
+            5 => lenient::list(map, &mut self.address_extra_set),
+            6 => lenient::list(map, &mut self.tag_set),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for AddressTemplate {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for AddressTemplate {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "AddressTemplate", 7)?
+            .opt("AddressTemplateName", &self.address_template_name)?
+            .opt("AddressTemplateId", &self.address_template_id)?
+            .list("AddressSet", &self.address_set)?
+            .opt("CreatedTime", &self.created_time)?
+            .opt("UpdatedTime", &self.updated_time)?
+            .list("AddressExtraSet", &self.address_extra_set)?
+            .list("TagSet", &self.tag_set)?
+            .end()
+    }
+}
+
 /// IP address template group
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AddressTemplateGroup {
     /// IP address template group name.
     ///
     /// Example: `prod demo`
-    #[serde(rename = "AddressTemplateGroupName", default, skip_serializing_if = "Option::is_none")]
     pub address_template_group_name: Option<String>,
     /// IP address template group instance ID, such as `ipmg-dih8xdbq`.
     ///
     /// Example: `ipmg-g1ogd8r2`
-    #[serde(rename = "AddressTemplateGroupId", default, skip_serializing_if = "Option::is_none")]
     pub address_template_group_id: Option<String>,
     /// IP address template ID.
     ///
     /// Example: `["ipm-7t9oijd0"]`
-    #[serde(rename = "AddressTemplateIdSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub address_template_id_set: Vec<String>,
     /// Creation Time.
     ///
     /// Example: `2022-12-06 20:00:00`
-    #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
     /// (Chinese only) 最后更新时间。
     ///
     /// Example: `2022-12-06 20:00:00`
-    #[serde(rename = "UpdatedTime", default, skip_serializing_if = "Option::is_none")]
     pub updated_time: Option<String>,
     /// IP address template instance
     ///
     /// Example: `[{"AddressTemplateId": "ipm-7t9oijd0", "AddressTemplateName": "prod demo"}]`
-    #[serde(rename = "AddressTemplateSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub address_template_set: Vec<output::AddressTemplateItem>,
     /// (Chinese only) 标签键值对。
     ///
     /// Example: `[{"Key": "key", "Value": "value"}]`
-    #[serde(rename = "TagSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tag_set: Vec<output::Tag>,
 }
 
@@ -729,39 +940,79 @@ impl AddressTemplateGroup {
     }
 }
 
+impl lenient::Reply for AddressTemplateGroup {
+    const NAME: &'static str = "AddressTemplateGroup";
+    const FIELDS: &'static [&'static str] = &[
+        "AddressTemplateGroupName",
+        "AddressTemplateGroupId",
+        "AddressTemplateIdSet",
+        "CreatedTime",
+        "UpdatedTime",
+        "AddressTemplateSet",
+        "TagSet",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.address_template_group_name),
+            1 => lenient::value(map, &mut self.address_template_group_id),
+            2 => lenient::list(map, &mut self.address_template_id_set),
+            3 => lenient::value(map, &mut self.created_time),
+            4 => lenient::value(map, &mut self.updated_time),
+            5 => lenient::list(map, &mut self.address_template_set),
+            6 => lenient::list(map, &mut self.tag_set),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for AddressTemplateGroup {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for AddressTemplateGroup {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "AddressTemplateGroup", 7)?
+            .opt("AddressTemplateGroupName", &self.address_template_group_name)?
+            .opt("AddressTemplateGroupId", &self.address_template_group_id)?
+            .list("AddressTemplateIdSet", &self.address_template_id_set)?
+            .opt("CreatedTime", &self.created_time)?
+            .opt("UpdatedTime", &self.updated_time)?
+            .list("AddressTemplateSet", &self.address_template_set)?
+            .list("TagSet", &self.tag_set)?
+            .end()
+    }
+}
+
 /// Address information
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AddressTemplateItem {
     /// ipm-xxxxxxxx
     ///
     /// Example: `ipm-7t9oijd0`
-    #[serde(rename = "AddressTemplateId", default, skip_serializing_if = "Option::is_none")]
     pub address_template_id: Option<String>,
     /// IP template name
     ///
     /// Deprecated. Example: `demo`
-    #[serde(rename = "AddressTemplateName", default, skip_serializing_if = "Option::is_none")]
     pub address_template_name: Option<String>,
     /// Disused
     ///
     /// Deprecated. Example: `192.168.1.10`
-    #[serde(rename = "From", default, skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
     /// Disused
     ///
     /// Deprecated. Example: `192.168.1.20`
-    #[serde(rename = "To", default, skip_serializing_if = "Option::is_none")]
     pub to: Option<String>,
     /// (Chinese only) 备注。
     ///
     /// Example: `desc`
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// (Chinese only) 最后更新时间。
     ///
     /// Example: `2020-08-10 18:10:12`
-    #[serde(rename = "UpdatedTime", default, skip_serializing_if = "Option::is_none")]
     pub updated_time: Option<String>,
 }
 
@@ -809,19 +1060,60 @@ impl AddressTemplateItem {
     }
 }
 
+impl lenient::Reply for AddressTemplateItem {
+    const NAME: &'static str = "AddressTemplateItem";
+    const FIELDS: &'static [&'static str] = &[
+        "AddressTemplateId",
+        "AddressTemplateName",
+        "From",
+        "To",
+        "Description",
+        "UpdatedTime",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.address_template_id),
+            1 => lenient::value(map, &mut self.address_template_name),
+            2 => lenient::value(map, &mut self.from),
+            3 => lenient::value(map, &mut self.to),
+            4 => lenient::value(map, &mut self.description),
+            5 => lenient::value(map, &mut self.updated_time),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for AddressTemplateItem {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for AddressTemplateItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "AddressTemplateItem", 6)?
+            .opt("AddressTemplateId", &self.address_template_id)?
+            .opt("AddressTemplateName", &self.address_template_name)?
+            .opt("From", &self.from)?
+            .opt("To", &self.to)?
+            .opt("Description", &self.description)?
+            .opt("UpdatedTime", &self.updated_time)?
+            .end()
+    }
+}
+
 /// IP address template
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AddressTemplateSpecification {
     /// The ID of the IP address, such as `ipm-2uw6ujo6`.
     ///
     /// Example: `ipm-2uw6ujo6`
-    #[serde(rename = "AddressId", default, skip_serializing_if = "Option::is_none")]
     pub address_id: Option<String>,
     /// The ID of the IP address group, such as `ipmg-2uw6ujo6`.
     ///
     /// Example: `ipmg-2uw6ujo6`
-    #[serde(rename = "AddressGroupId", default, skip_serializing_if = "Option::is_none")]
     pub address_group_id: Option<String>,
 }
 
@@ -845,8 +1137,39 @@ impl AddressTemplateSpecification {
     }
 }
 
+impl lenient::Reply for AddressTemplateSpecification {
+    const NAME: &'static str = "AddressTemplateSpecification";
+    const FIELDS: &'static [&'static str] = &[
+        "AddressId",
+        "AddressGroupId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.address_id),
+            1 => lenient::value(map, &mut self.address_group_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for AddressTemplateSpecification {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for AddressTemplateSpecification {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "AddressTemplateSpecification", 2)?
+            .opt("AddressId", &self.address_id)?
+            .opt("AddressGroupId", &self.address_group_id)?
+            .end()
+    }
+}
+
 /// ALG protocol type
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AlgType {
     /// Ftp protocol Alg functionality whether enabled, available values:.
@@ -860,7 +1183,6 @@ pub struct AlgType {
     /// .
     ///
     /// Example: `true`
-    #[serde(rename = "Ftp", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub ftp: Option<bool>,
     /// Whether the Sip protocol Alg function is enabled. available values:.
     ///
@@ -873,7 +1195,6 @@ pub struct AlgType {
     /// .
     ///
     /// Example: `true`
-    #[serde(rename = "Sip", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub sip: Option<bool>,
 }
 
@@ -897,29 +1218,56 @@ impl AlgType {
     }
 }
 
+impl lenient::Reply for AlgType {
+    const NAME: &'static str = "AlgType";
+    const FIELDS: &'static [&'static str] = &[
+        "Ftp",
+        "Sip",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.ftp),
+            1 => lenient::scalar(map, &mut self.sip),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for AlgType {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for AlgType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "AlgType", 2)?
+            .opt("Ftp", &self.ftp)?
+            .opt("Sip", &self.sip)?
+            .end()
+    }
+}
+
 /// Information about the secondary CIDR of the VPC.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AssistantCidr {
     /// The `ID` of a `VPC` instance, such as `vpc-6v2ht8q5`.
     ///
     /// Example: `vpc-5k6fot41`
-    #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// The secondary CIDR, such as `172.16.0.0/16`.
     ///
     /// Example: `172.16.1.0/24`
-    #[serde(rename = "CidrBlock", default, skip_serializing_if = "Option::is_none")]
     pub cidr_block: Option<String>,
     /// The secondary CIDR block type. 0: common secondary CIDR block. 1: container secondary CIDR block. Default: 0.
     ///
     /// Example: `0`
-    #[serde(rename = "AssistantType", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub assistant_type: Option<i64>,
     /// Subnet Split by Auxiliary CIDR
     ///
     /// Example: `[{"VpcId": "vpc-7zqx75u3", "SubnetId": "subnet-9b1gk064", "CidrBlock": "11.0.0.0/16", "Zone": "ap-guangzhou-2", "SubnetName": "demo"}]`
-    #[serde(rename = "SubnetSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub subnet_set: Vec<output::Subnet>,
 }
 
@@ -955,19 +1303,54 @@ impl AssistantCidr {
     }
 }
 
+impl lenient::Reply for AssistantCidr {
+    const NAME: &'static str = "AssistantCidr";
+    const FIELDS: &'static [&'static str] = &[
+        "VpcId",
+        "CidrBlock",
+        "AssistantType",
+        "SubnetSet",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.vpc_id),
+            1 => lenient::value(map, &mut self.cidr_block),
+            2 => lenient::scalar(map, &mut self.assistant_type),
+            3 => lenient::list(map, &mut self.subnet_set),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for AssistantCidr {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for AssistantCidr {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "AssistantCidr", 4)?
+            .opt("VpcId", &self.vpc_id)?
+            .opt("CidrBlock", &self.cidr_block)?
+            .opt("AssistantType", &self.assistant_type)?
+            .list("SubnetSet", &self.subnet_set)?
+            .end()
+    }
+}
+
 /// Details of scheduled snapshot policy
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct BackupPolicy {
     /// Scheduled backup day. Values: `monday`, `tuesday`, `wednesday`, `thursday`, `friday`, `saturday`, `sunday`.
     ///
     /// Required. Example: `monday`
-    #[serde(rename = "BackupDay", default, skip_serializing_if = "Option::is_none")]
     pub backup_day: Option<String>,
     /// Backup point in time. Format: HH:mm:ss.
     ///
     /// Required. Example: `3:00`
-    #[serde(rename = "BackupTime", default, skip_serializing_if = "Option::is_none")]
     pub backup_time: Option<String>,
 }
 
@@ -981,14 +1364,44 @@ impl BackupPolicy {
     }
 }
 
+impl lenient::Reply for BackupPolicy {
+    const NAME: &'static str = "BackupPolicy";
+    const FIELDS: &'static [&'static str] = &[
+        "BackupDay",
+        "BackupTime",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.backup_day),
+            1 => lenient::value(map, &mut self.backup_time),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for BackupPolicy {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for BackupPolicy {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "BackupPolicy", 2)?
+            .opt("BackupDay", &self.backup_day)?
+            .opt("BackupTime", &self.backup_time)?
+            .end()
+    }
+}
+
 /// The structure of information of the bandwidth package.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct BandwidthPackage {
     /// The unique ID of the bandwidth package.
     ///
     /// Example: `bwp-xxxxxx`
-    #[serde(rename = "BandwidthPackageId", default, skip_serializing_if = "Option::is_none")]
     pub bandwidth_package_id: Option<String>,
     /// Bandwidth package type, includes:
     ///
@@ -1000,7 +1413,6 @@ pub struct BandwidthPackage {
     /// - SINGLEISP_CUCC: CUCC bandwidth package
     ///
     /// Example: `BGP`
-    #[serde(rename = "NetworkType", default, skip_serializing_if = "Option::is_none")]
     pub network_type: Option<String>,
     /// Bandwidth package billing type, includes:
     ///
@@ -1011,42 +1423,34 @@ pub struct BandwidthPackage {
     /// - TOP5_POSTPAID_BY_MONTH: Pay-as-you-go - Monthly top 5th, If you need to use this Bglling mode, please submit a ticket
     ///
     /// Example: `TOP5_POSTPAID_BY_MONTH`
-    #[serde(rename = "ChargeType", default, skip_serializing_if = "Option::is_none")]
     pub charge_type: Option<String>,
     /// The name of the bandwidth package.
     ///
     /// Example: `未命名`
-    #[serde(rename = "BandwidthPackageName", default, skip_serializing_if = "Option::is_none")]
     pub bandwidth_package_name: Option<String>,
     /// The creation time of the bandwidth package, which follows the `ISO8601` standard and uses `UTC` time in the format of `YYYY-MM-DDThh:mm:ssZ`.
     ///
     /// Example: `2021-04-27T09:06:07Z`
-    #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
     /// The status of the bandwidth package. Valid values: 'CREATING', 'CREATED', 'DELETING', and 'DELETED'.
     ///
     /// Example: `CREATED`
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// The resource information of the bandwidth package.
-    #[serde(rename = "ResourceSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub resource_set: Vec<output::Resource>,
     /// The limit of the bandwidth package in Mbps. The value '-1' indicates there is no limit.
     ///
     /// Example: `10`
-    #[serde(rename = "Bandwidth", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub bandwidth: Option<i64>,
     /// Network egress. It defaults to `center_egress1`. Valid values:
     /// center_egress1,center_egress2,center_egress3
     ///
     /// Example: `center_egress1`
-    #[serde(rename = "Egress", default, skip_serializing_if = "Option::is_none")]
     pub egress: Option<String>,
     /// (Chinese only) 带宽包到期时间，只有预付费会返回，按量计费返回为null
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `2023-02-06T06:42:20Z`
-    #[serde(rename = "Deadline", default, skip_serializing_if = "Option::is_none")]
     pub deadline: Option<String>,
 }
 
@@ -1118,14 +1522,68 @@ impl BandwidthPackage {
     }
 }
 
+impl lenient::Reply for BandwidthPackage {
+    const NAME: &'static str = "BandwidthPackage";
+    const FIELDS: &'static [&'static str] = &[
+        "BandwidthPackageId",
+        "NetworkType",
+        "ChargeType",
+        "BandwidthPackageName",
+        "CreatedTime",
+        "Status",
+        "ResourceSet",
+        "Bandwidth",
+        "Egress",
+        "Deadline",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.bandwidth_package_id),
+            1 => lenient::value(map, &mut self.network_type),
+            2 => lenient::value(map, &mut self.charge_type),
+            3 => lenient::value(map, &mut self.bandwidth_package_name),
+            4 => lenient::value(map, &mut self.created_time),
+            5 => lenient::value(map, &mut self.status),
+            6 => lenient::list(map, &mut self.resource_set),
+            7 => lenient::scalar(map, &mut self.bandwidth),
+            8 => lenient::value(map, &mut self.egress),
+            9 => lenient::value(map, &mut self.deadline),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for BandwidthPackage {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for BandwidthPackage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "BandwidthPackage", 10)?
+            .opt("BandwidthPackageId", &self.bandwidth_package_id)?
+            .opt("NetworkType", &self.network_type)?
+            .opt("ChargeType", &self.charge_type)?
+            .opt("BandwidthPackageName", &self.bandwidth_package_name)?
+            .opt("CreatedTime", &self.created_time)?
+            .opt("Status", &self.status)?
+            .list("ResourceSet", &self.resource_set)?
+            .opt("Bandwidth", &self.bandwidth)?
+            .opt("Egress", &self.egress)?
+            .opt("Deadline", &self.deadline)?
+            .end()
+    }
+}
+
 /// Current billable usage of a pay-as-you-go bandwidth package
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct BandwidthPackageBillBandwidth {
     /// Current billable usage, in Mbps
     ///
     /// Required. Example: `15`
-    #[serde(rename = "BandwidthUsage", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub bandwidth_usage: Option<f64>,
 }
 
@@ -1138,14 +1596,41 @@ impl BandwidthPackageBillBandwidth {
     }
 }
 
+impl lenient::Reply for BandwidthPackageBillBandwidth {
+    const NAME: &'static str = "BandwidthPackageBillBandwidth";
+    const FIELDS: &'static [&'static str] = &[
+        "BandwidthUsage",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.bandwidth_usage),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for BandwidthPackageBillBandwidth {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for BandwidthPackageBillBandwidth {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "BandwidthPackageBillBandwidth", 1)?
+            .opt("BandwidthUsage", &self.bandwidth_usage)?
+            .end()
+    }
+}
+
 /// (Chinese only) 带宽上下限。
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct BandwidthRange {
     /// (Chinese only) 资源ID。
     ///
     /// Example: `bwp-1234test`
-    #[serde(rename = "ResourceId", default, skip_serializing_if = "Option::is_none")]
     pub resource_id: Option<String>,
     /// (Chinese only) 带宽下限，单位：Mbps。计费类型以及对应的带宽下限：
     /// - TOP5_POSTPAID_BY_MONTH: 默认无下限
@@ -1156,7 +1641,6 @@ pub struct BandwidthRange {
     /// - PRIMARY_TRAFFIC_POSTPAID_BY_HOUR: 50
     ///
     /// Example: `1`
-    #[serde(rename = "BandwidthLowerLimit", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub bandwidth_lower_limit: Option<u64>,
     /// (Chinese only) 带宽上限，单位：Mbps。计费类型以及对应的带宽上限：
     /// - TOP5_POSTPAID_BY_MONTH: 默认无上限
@@ -1167,7 +1651,6 @@ pub struct BandwidthRange {
     /// - PRIMARY_TRAFFIC_POSTPAID_BY_HOUR: 2000
     ///
     /// Example: `200`
-    #[serde(rename = "BandwidthUpperLimit", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub bandwidth_upper_limit: Option<u64>,
 }
 
@@ -1197,34 +1680,63 @@ impl BandwidthRange {
     }
 }
 
+impl lenient::Reply for BandwidthRange {
+    const NAME: &'static str = "BandwidthRange";
+    const FIELDS: &'static [&'static str] = &[
+        "ResourceId",
+        "BandwidthLowerLimit",
+        "BandwidthUpperLimit",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.resource_id),
+            1 => lenient::scalar(map, &mut self.bandwidth_lower_limit),
+            2 => lenient::scalar(map, &mut self.bandwidth_upper_limit),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for BandwidthRange {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for BandwidthRange {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "BandwidthRange", 3)?
+            .opt("ResourceId", &self.resource_id)?
+            .opt("BandwidthLowerLimit", &self.bandwidth_lower_limit)?
+            .opt("BandwidthUpperLimit", &self.bandwidth_upper_limit)?
+            .end()
+    }
+}
+
 /// (Chinese only) VPN通道BGP配置
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct BgpConfigAndAsn {
     /// (Chinese only) BGP通道CIDR
     ///
     /// Example: `169.254.128.0/30`
-    #[serde(rename = "TunnelCidr", default, skip_serializing_if = "Option::is_none")]
     pub tunnel_cidr: Option<String>,
     /// (Chinese only) 本端BGP IP
     ///
     /// Example: `169.254.128.1`
-    #[serde(rename = "LocalBgpIp", default, skip_serializing_if = "Option::is_none")]
     pub local_bgp_ip: Option<String>,
     /// (Chinese only) 对端BGP IP
     ///
     /// Example: `169.254.128.2`
-    #[serde(rename = "RemoteBgpIp", default, skip_serializing_if = "Option::is_none")]
     pub remote_bgp_ip: Option<String>,
     /// (Chinese only) 本端BGP ASN号
     ///
     /// Example: `31451`
-    #[serde(rename = "LocalBgpAsn", default, skip_serializing_if = "Option::is_none")]
     pub local_bgp_asn: Option<String>,
     /// (Chinese only) 对端BGP ASN号
     ///
     /// Example: `31451`
-    #[serde(rename = "RemoteBgpAsn", default, skip_serializing_if = "Option::is_none")]
     pub remote_bgp_asn: Option<String>,
 }
 
@@ -1266,164 +1778,178 @@ impl BgpConfigAndAsn {
     }
 }
 
+impl lenient::Reply for BgpConfigAndAsn {
+    const NAME: &'static str = "BgpConfigAndAsn";
+    const FIELDS: &'static [&'static str] = &[
+        "TunnelCidr",
+        "LocalBgpIp",
+        "RemoteBgpIp",
+        "LocalBgpAsn",
+        "RemoteBgpAsn",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.tunnel_cidr),
+            1 => lenient::value(map, &mut self.local_bgp_ip),
+            2 => lenient::value(map, &mut self.remote_bgp_ip),
+            3 => lenient::value(map, &mut self.local_bgp_asn),
+            4 => lenient::value(map, &mut self.remote_bgp_asn),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for BgpConfigAndAsn {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for BgpConfigAndAsn {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "BgpConfigAndAsn", 5)?
+            .opt("TunnelCidr", &self.tunnel_cidr)?
+            .opt("LocalBgpIp", &self.local_bgp_ip)?
+            .opt("RemoteBgpIp", &self.remote_bgp_ip)?
+            .opt("LocalBgpAsn", &self.local_bgp_asn)?
+            .opt("RemoteBgpAsn", &self.remote_bgp_asn)?
+            .end()
+    }
+}
+
 /// The CCN object
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Ccn {
     /// The unique ID of the CCN
     ///
     /// Example: `ccn-c21f68nb`
-    #[serde(rename = "CcnId", default, skip_serializing_if = "Option::is_none")]
     pub ccn_id: Option<String>,
     /// The name of the CCN
     ///
     /// Example: `ccn-01`
-    #[serde(rename = "CcnName", default, skip_serializing_if = "Option::is_none")]
     pub ccn_name: Option<String>,
     /// The detailed information of the CCN
     ///
     /// Example: `ccn`
-    #[serde(rename = "CcnDescription", default, skip_serializing_if = "Option::is_none")]
     pub ccn_description: Option<String>,
     /// The number of associated instances
     ///
     /// Example: `0`
-    #[serde(rename = "InstanceCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub instance_count: Option<u64>,
     /// The creation time
     ///
     /// Example: `2021-09-15 11:41:35`
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
     /// The instance status. 'ISOLATED': Being isolated (instance is in arrears and service is suspended). 'AVAILABLE': Operating.
     ///
     /// Example: `ISOLATED`
-    #[serde(rename = "State", default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// The instance service quality. ’PT’: Platinum , 'AU': Gold, 'AG': Silver.
     ///
     /// Example: `PT`
-    #[serde(rename = "QosLevel", default, skip_serializing_if = "Option::is_none")]
     pub qos_level: Option<String>,
     /// The billing method. POSTPAID indicates postpaid.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Example: `PREPAID`
-    #[serde(rename = "InstanceChargeType", default, skip_serializing_if = "Option::is_none")]
     pub instance_charge_type: Option<String>,
     /// (Chinese only)
     ///
     /// 计量类型
     ///
     /// Example: `BANDWIDTH`
-    #[serde(rename = "InstanceMeteringType", default, skip_serializing_if = "Option::is_none")]
     pub instance_metering_type: Option<String>,
     /// The limit type. INTER_REGION_LIMIT is the limit between regions. OUTER_REGION_LIMIT is a region egress limit.
     /// Note: This field may return null, indicating no valid value.
     ///
     /// Example: `INTER_REGION_LIMIT`
-    #[serde(rename = "BandwidthLimitType", default, skip_serializing_if = "Option::is_none")]
     pub bandwidth_limit_type: Option<String>,
     /// Tag key-value pairs.
-    #[serde(rename = "TagSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tag_set: Vec<output::Tag>,
     /// Whether the CCN route priority feature is supported. Valid values: False: do not support; True: support.
     ///
     /// Example: `true`
-    #[serde(rename = "RoutePriorityFlag", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub route_priority_flag: Option<bool>,
     /// Number of route tables associated with the instance.
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `0`
-    #[serde(rename = "RouteTableCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub route_table_count: Option<u64>,
     /// Whether the multiple route tables feature is enabled for the CCN instance. Valid values: `False`: no; `True`: yes. Default value: `False`.
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `true`
-    #[serde(rename = "RouteTableFlag", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub route_table_flag: Option<bool>,
     /// `true`: instance is blocked, traffic is blocked, `false`: unblocked.
     ///
     /// Example: `true`
-    #[serde(rename = "IsSecurityLock", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_security_lock: Option<bool>,
     /// Status of CCN route broadcasting policy. Values: `False` (Disabled), `True` (Enabled)
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `true`
-    #[serde(rename = "RouteBroadcastPolicyFlag", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub route_broadcast_policy_flag: Option<bool>,
     /// (Chinese only)
     ///
     /// 是否开启等价路由功能。`False` 未开启，`True` 开启。
     ///
     /// Example: `true`
-    #[serde(rename = "RouteECMPFlag", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub route_ecmp_flag: Option<bool>,
     /// (Chinese only)
     ///
     /// 是否开启路由重叠功能。`False` 未开启，`True` 开启。
     ///
     /// Example: `true`
-    #[serde(rename = "RouteOverlapFlag", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub route_overlap_flag: Option<bool>,
     /// (Chinese only)
     ///
     /// 是否开启QOS。
     ///
     /// Example: `true`
-    #[serde(rename = "TrafficMarkingPolicyFlag", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub traffic_marking_policy_flag: Option<bool>,
     /// (Chinese only)
     ///
     /// 是否开启路由表选择策略。
     ///
     /// Example: `true`
-    #[serde(rename = "RouteSelectPolicyFlag", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub route_select_policy_flag: Option<bool>,
     /// (Chinese only)
     ///
     /// 是否开启二层云联网通道。
     ///
     /// Example: `true`
-    #[serde(rename = "DirectConnectAccelerateChannelFlag", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub direct_connect_accelerate_channel_flag: Option<bool>,
     /// (Chinese only)
     ///
     /// 是否支持ipv6路由表
     ///
     /// Example: `true`
-    #[serde(rename = "Ipv6Flag", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub ipv6_flag: Option<bool>,
     /// (Chinese only)
     ///
     /// 是否支持路由表聚合策略
     ///
     /// Example: `true`
-    #[serde(rename = "MrtbAggregatePolicyFlag", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub mrtb_aggregate_policy_flag: Option<bool>,
     /// (Chinese only)
     ///
     /// 是否支持AsPath策略值
     ///
     /// Example: `true`
-    #[serde(rename = "MrtbPolicyValueFlag", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub mrtb_policy_value_flag: Option<bool>,
     /// (Chinese only)
     ///
     /// 是否支持Community策略值
     ///
     /// Example: `true`
-    #[serde(rename = "RouteTablePolicyValueCommunityFlag", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub route_table_policy_value_community_flag: Option<bool>,
     /// (Chinese only)
     ///
     /// 是否支持策略路由
     ///
     /// Example: `true`
-    #[serde(rename = "PolicyBasedRoutingFlag", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub policy_based_routing_flag: Option<bool>,
     /// (Chinese only)
     ///
@@ -1435,7 +1961,6 @@ pub struct Ccn {
     /// - 1： 地域间模式
     ///
     /// Example: `0`
-    #[serde(rename = "ServiceLevelMode", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub service_level_mode: Option<u64>,
 }
 
@@ -1609,14 +2134,119 @@ impl Ccn {
     }
 }
 
+impl lenient::Reply for Ccn {
+    const NAME: &'static str = "Ccn";
+    const FIELDS: &'static [&'static str] = &[
+        "CcnId",
+        "CcnName",
+        "CcnDescription",
+        "InstanceCount",
+        "CreateTime",
+        "State",
+        "QosLevel",
+        "InstanceChargeType",
+        "InstanceMeteringType",
+        "BandwidthLimitType",
+        "TagSet",
+        "RoutePriorityFlag",
+        "RouteTableCount",
+        "RouteTableFlag",
+        "IsSecurityLock",
+        "RouteBroadcastPolicyFlag",
+        "RouteECMPFlag",
+        "RouteOverlapFlag",
+        "TrafficMarkingPolicyFlag",
+        "RouteSelectPolicyFlag",
+        "DirectConnectAccelerateChannelFlag",
+        "Ipv6Flag",
+        "MrtbAggregatePolicyFlag",
+        "MrtbPolicyValueFlag",
+        "RouteTablePolicyValueCommunityFlag",
+        "PolicyBasedRoutingFlag",
+        "ServiceLevelMode",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.ccn_id),
+            1 => lenient::value(map, &mut self.ccn_name),
+            2 => lenient::value(map, &mut self.ccn_description),
+            3 => lenient::scalar(map, &mut self.instance_count),
+            4 => lenient::value(map, &mut self.create_time),
+            5 => lenient::value(map, &mut self.state),
+            6 => lenient::value(map, &mut self.qos_level),
+            7 => lenient::value(map, &mut self.instance_charge_type),
+            8 => lenient::value(map, &mut self.instance_metering_type),
+            9 => lenient::value(map, &mut self.bandwidth_limit_type),
+            10 => lenient::list(map, &mut self.tag_set),
+            11 => lenient::scalar(map, &mut self.route_priority_flag),
+            12 => lenient::scalar(map, &mut self.route_table_count),
+            13 => lenient::scalar(map, &mut self.route_table_flag),
+            14 => lenient::scalar(map, &mut self.is_security_lock),
+            15 => lenient::scalar(map, &mut self.route_broadcast_policy_flag),
+            16 => lenient::scalar(map, &mut self.route_ecmp_flag),
+            17 => lenient::scalar(map, &mut self.route_overlap_flag),
+            18 => lenient::scalar(map, &mut self.traffic_marking_policy_flag),
+            19 => lenient::scalar(map, &mut self.route_select_policy_flag),
+            20 => lenient::scalar(map, &mut self.direct_connect_accelerate_channel_flag),
+            21 => lenient::scalar(map, &mut self.ipv6_flag),
+            22 => lenient::scalar(map, &mut self.mrtb_aggregate_policy_flag),
+            23 => lenient::scalar(map, &mut self.mrtb_policy_value_flag),
+            24 => lenient::scalar(map, &mut self.route_table_policy_value_community_flag),
+            25 => lenient::scalar(map, &mut self.policy_based_routing_flag),
+            26 => lenient::scalar(map, &mut self.service_level_mode),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Ccn {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for Ccn {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "Ccn", 27)?
+            .opt("CcnId", &self.ccn_id)?
+            .opt("CcnName", &self.ccn_name)?
+            .opt("CcnDescription", &self.ccn_description)?
+            .opt("InstanceCount", &self.instance_count)?
+            .opt("CreateTime", &self.create_time)?
+            .opt("State", &self.state)?
+            .opt("QosLevel", &self.qos_level)?
+            .opt("InstanceChargeType", &self.instance_charge_type)?
+            .opt("InstanceMeteringType", &self.instance_metering_type)?
+            .opt("BandwidthLimitType", &self.bandwidth_limit_type)?
+            .list("TagSet", &self.tag_set)?
+            .opt("RoutePriorityFlag", &self.route_priority_flag)?
+            .opt("RouteTableCount", &self.route_table_count)?
+            .opt("RouteTableFlag", &self.route_table_flag)?
+            .opt("IsSecurityLock", &self.is_security_lock)?
+            .opt("RouteBroadcastPolicyFlag", &self.route_broadcast_policy_flag)?
+            .opt("RouteECMPFlag", &self.route_ecmp_flag)?
+            .opt("RouteOverlapFlag", &self.route_overlap_flag)?
+            .opt("TrafficMarkingPolicyFlag", &self.traffic_marking_policy_flag)?
+            .opt("RouteSelectPolicyFlag", &self.route_select_policy_flag)?
+            .opt("DirectConnectAccelerateChannelFlag", &self.direct_connect_accelerate_channel_flag)?
+            .opt("Ipv6Flag", &self.ipv6_flag)?
+            .opt("MrtbAggregatePolicyFlag", &self.mrtb_aggregate_policy_flag)?
+            .opt("MrtbPolicyValueFlag", &self.mrtb_policy_value_flag)?
+            .opt("RouteTablePolicyValueCommunityFlag", &self.route_table_policy_value_community_flag)?
+            .opt("PolicyBasedRoutingFlag", &self.policy_based_routing_flag)?
+            .opt("ServiceLevelMode", &self.service_level_mode)?
+            .end()
+    }
+}
+
 /// The instance object associated with a CCN
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CcnAttachedInstance {
     /// The ID of a CCN instance.
     ///
     /// Example: `ccn-31zf3vib`
-    #[serde(rename = "CcnId", default, skip_serializing_if = "Option::is_none")]
     pub ccn_id: Option<String>,
     /// The type of associated instances:
     ///
@@ -1625,32 +2255,26 @@ pub struct CcnAttachedInstance {
     /// - `BMVPC`: BM VPC
     ///
     /// Example: `VPC`
-    #[serde(rename = "InstanceType", default, skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
     /// The ID of the associated instance.
     ///
     /// Example: `vpc-lt6ork07`
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// The name of the associated instance.
     ///
     /// Example: `ccn_instance_1`
-    #[serde(rename = "InstanceName", default, skip_serializing_if = "Option::is_none")]
     pub instance_name: Option<String>,
     /// The region to which the associated instance belongs, such as `ap-guangzhou`.
     ///
     /// Example: `ap-guangzhou`
-    #[serde(rename = "InstanceRegion", default, skip_serializing_if = "Option::is_none")]
     pub instance_region: Option<String>,
     /// The UIN (root account) to which the associated instance belongs.
     ///
     /// Example: `100000072292`
-    #[serde(rename = "InstanceUin", default, skip_serializing_if = "Option::is_none")]
     pub instance_uin: Option<String>,
     /// The CIDR of the associated instance.
     ///
     /// Example: `["10.1.0.0/16"]`
-    #[serde(rename = "CidrBlock", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub cidr_block: Vec<String>,
     /// The status of the associated instance:
     ///
@@ -1665,53 +2289,44 @@ pub struct CcnAttachedInstance {
     /// - `DETACHFAILED`: The unbinding failed (it will be asynchronously unbound after 2 hours)
     ///
     /// Example: `ACTIVE`
-    #[serde(rename = "State", default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// Association Time.
     ///
     /// Example: `2021-03-03 16:19:44`
-    #[serde(rename = "AttachedTime", default, skip_serializing_if = "Option::is_none")]
     pub attached_time: Option<String>,
     /// The UIN (root account) to which the CCN belongs.
     ///
     /// Example: `100000072292`
-    #[serde(rename = "CcnUin", default, skip_serializing_if = "Option::is_none")]
     pub ccn_uin: Option<String>,
     /// General location of the associated instance, such as CHINA_MAINLAND.
     ///
     /// Example: `CHINA_MAINLAND`
-    #[serde(rename = "InstanceArea", default, skip_serializing_if = "Option::is_none")]
     pub instance_area: Option<String>,
     /// Description
     ///
     /// Example: `remark`
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Route table ID
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `ccnrtb-1234edfr`
-    #[serde(rename = "RouteTableId", default, skip_serializing_if = "Option::is_none")]
     pub route_table_id: Option<String>,
     /// Route table name
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `route_1`
-    #[serde(rename = "RouteTableName", default, skip_serializing_if = "Option::is_none")]
     pub route_table_name: Option<String>,
     /// (Chinese only)
     ///
     /// 别名类型
     ///
     /// Example: `VPC`
-    #[serde(rename = "AliasType", default, skip_serializing_if = "Option::is_none")]
     pub alias_type: Option<String>,
     /// (Chinese only)
     ///
     /// 别名ID
     ///
     /// Example: `vpc-nb107zhp`
-    #[serde(rename = "AliasInstanceId", default, skip_serializing_if = "Option::is_none")]
     pub alias_instance_id: Option<String>,
 }
 
@@ -1819,69 +2434,130 @@ impl CcnAttachedInstance {
     }
 }
 
+impl lenient::Reply for CcnAttachedInstance {
+    const NAME: &'static str = "CcnAttachedInstance";
+    const FIELDS: &'static [&'static str] = &[
+        "CcnId",
+        "InstanceType",
+        "InstanceId",
+        "InstanceName",
+        "InstanceRegion",
+        "InstanceUin",
+        "CidrBlock",
+        "State",
+        "AttachedTime",
+        "CcnUin",
+        "InstanceArea",
+        "Description",
+        "RouteTableId",
+        "RouteTableName",
+        "AliasType",
+        "AliasInstanceId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.ccn_id),
+            1 => lenient::value(map, &mut self.instance_type),
+            2 => lenient::value(map, &mut self.instance_id),
+            3 => lenient::value(map, &mut self.instance_name),
+            4 => lenient::value(map, &mut self.instance_region),
+            5 => lenient::value(map, &mut self.instance_uin),
+            6 => lenient::list(map, &mut self.cidr_block),
+            7 => lenient::value(map, &mut self.state),
+            8 => lenient::value(map, &mut self.attached_time),
+            9 => lenient::value(map, &mut self.ccn_uin),
+            10 => lenient::value(map, &mut self.instance_area),
+            11 => lenient::value(map, &mut self.description),
+            12 => lenient::value(map, &mut self.route_table_id),
+            13 => lenient::value(map, &mut self.route_table_name),
+            14 => lenient::value(map, &mut self.alias_type),
+            15 => lenient::value(map, &mut self.alias_instance_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for CcnAttachedInstance {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for CcnAttachedInstance {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "CcnAttachedInstance", 16)?
+            .opt("CcnId", &self.ccn_id)?
+            .opt("InstanceType", &self.instance_type)?
+            .opt("InstanceId", &self.instance_id)?
+            .opt("InstanceName", &self.instance_name)?
+            .opt("InstanceRegion", &self.instance_region)?
+            .opt("InstanceUin", &self.instance_uin)?
+            .list("CidrBlock", &self.cidr_block)?
+            .opt("State", &self.state)?
+            .opt("AttachedTime", &self.attached_time)?
+            .opt("CcnUin", &self.ccn_uin)?
+            .opt("InstanceArea", &self.instance_area)?
+            .opt("Description", &self.description)?
+            .opt("RouteTableId", &self.route_table_id)?
+            .opt("RouteTableName", &self.route_table_name)?
+            .opt("AliasType", &self.alias_type)?
+            .opt("AliasInstanceId", &self.alias_instance_id)?
+            .end()
+    }
+}
+
 /// (Chinese only) 用于描述云联网地域间限速带宽实例的信息。
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CcnBandwidth {
     /// (Chinese only) 带宽所属的云联网ID。
     ///
     /// Example: `ccn-k2c3b8ir`
-    #[serde(rename = "CcnId", default, skip_serializing_if = "Option::is_none")]
     pub ccn_id: Option<String>,
     /// (Chinese only) 实例的创建时间。
     ///
     /// Example: `2023-11-10 16:02:43`
-    #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
     /// (Chinese only) 实例的过期时间
     ///
     /// Example: `2023-11-10 16:02:43`
-    #[serde(rename = "ExpiredTime", default, skip_serializing_if = "Option::is_none")]
     pub expired_time: Option<String>,
     /// (Chinese only) 带宽实例的唯一ID。
     ///
     /// Example: `fcr-3jkeg2mc`
-    #[serde(rename = "RegionFlowControlId", default, skip_serializing_if = "Option::is_none")]
     pub region_flow_control_id: Option<String>,
     /// (Chinese only) 带宽是否自动续费的标记。
     ///
     /// Example: `NOTIFY_AND_AUTO_RENEW`
-    #[serde(rename = "RenewFlag", default, skip_serializing_if = "Option::is_none")]
     pub renew_flag: Option<String>,
     /// (Chinese only) 描述带宽的地域和限速上限信息。在地域间限速的情况下才会返回参数，出口限速模式不返回。
     ///
     /// Example: `{'SourceRegion': 'ap-hongkong', 'DestinationRegion': 'ap-beijing', 'BandwidthLimit': 100}`
-    #[serde(rename = "CcnRegionBandwidthLimit", default, skip_serializing_if = "Option::is_none")]
     pub ccn_region_bandwidth_limit: Option<output::CcnRegionBandwidthLimitInfo>,
     /// (Chinese only) 云市场实例ID。
     ///
     /// Example: `market-32cu4uhcs`
-    #[serde(rename = "MarketId", default, skip_serializing_if = "Option::is_none")]
     pub market_id: Option<String>,
     /// (Chinese only) 实例所属用户主账号ID。
     ///
     /// Example: `2814325091`
-    #[serde(rename = "UserAccountID", default, skip_serializing_if = "Option::is_none")]
     pub user_account_id: Option<String>,
     /// (Chinese only) 是否跨境，`true`表示跨境，反之不跨境。
     ///
     /// Example: `True`
-    #[serde(rename = "IsCrossBorder", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_cross_border: Option<bool>,
     /// (Chinese only) `true`表示封禁，地域间流量不通，`false`解禁，地域间流量正常
     ///
     /// Example: `False`
-    #[serde(rename = "IsSecurityLock", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_security_lock: Option<bool>,
     /// (Chinese only) `POSTPAID`表示后付费，`PREPAID`表示预付费。
     ///
     /// Example: `POSTPAID`
-    #[serde(rename = "InstanceChargeType", default, skip_serializing_if = "Option::is_none")]
     pub instance_charge_type: Option<String>,
     /// (Chinese only) 实例更新时间
     ///
     /// Example: `2024-10-11 14:26:33`
-    #[serde(rename = "UpdateTime", default, skip_serializing_if = "Option::is_none")]
     pub update_time: Option<String>,
 }
 
@@ -1965,67 +2641,118 @@ impl CcnBandwidth {
     }
 }
 
+impl lenient::Reply for CcnBandwidth {
+    const NAME: &'static str = "CcnBandwidth";
+    const FIELDS: &'static [&'static str] = &[
+        "CcnId",
+        "CreatedTime",
+        "ExpiredTime",
+        "RegionFlowControlId",
+        "RenewFlag",
+        "CcnRegionBandwidthLimit",
+        "MarketId",
+        "UserAccountID",
+        "IsCrossBorder",
+        "IsSecurityLock",
+        "InstanceChargeType",
+        "UpdateTime",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.ccn_id),
+            1 => lenient::value(map, &mut self.created_time),
+            2 => lenient::value(map, &mut self.expired_time),
+            3 => lenient::value(map, &mut self.region_flow_control_id),
+            4 => lenient::value(map, &mut self.renew_flag),
+            5 => lenient::value(map, &mut self.ccn_region_bandwidth_limit),
+            6 => lenient::value(map, &mut self.market_id),
+            7 => lenient::value(map, &mut self.user_account_id),
+            8 => lenient::scalar(map, &mut self.is_cross_border),
+            9 => lenient::scalar(map, &mut self.is_security_lock),
+            10 => lenient::value(map, &mut self.instance_charge_type),
+            11 => lenient::value(map, &mut self.update_time),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for CcnBandwidth {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for CcnBandwidth {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "CcnBandwidth", 12)?
+            .opt("CcnId", &self.ccn_id)?
+            .opt("CreatedTime", &self.created_time)?
+            .opt("ExpiredTime", &self.expired_time)?
+            .opt("RegionFlowControlId", &self.region_flow_control_id)?
+            .opt("RenewFlag", &self.renew_flag)?
+            .opt("CcnRegionBandwidthLimit", &self.ccn_region_bandwidth_limit)?
+            .opt("MarketId", &self.market_id)?
+            .opt("UserAccountID", &self.user_account_id)?
+            .opt("IsCrossBorder", &self.is_cross_border)?
+            .opt("IsSecurityLock", &self.is_security_lock)?
+            .opt("InstanceChargeType", &self.instance_charge_type)?
+            .opt("UpdateTime", &self.update_time)?
+            .end()
+    }
+}
+
 /// The information of the cross-region bandwidth limit for CCN instances.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CcnBandwidthInfo {
     /// The CCN ID that the bandwidth belongs to.
     /// Note: this field may return null, indicating that no valid value was found.
     ///
     /// Example: `ccn-ef5nufih`
-    #[serde(rename = "CcnId", default, skip_serializing_if = "Option::is_none")]
     pub ccn_id: Option<String>,
     /// The creation time of the instance.
     /// Note: this field may return null, indicating that no valid value was found.
     ///
     /// Example: `2018-12-18 20:11:37`
-    #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
     /// The expiration time of the instance.
     /// Note: this field may return null, indicating that no valid value was found.
     ///
     /// Example: `2019-01-18 20:11:37`
-    #[serde(rename = "ExpiredTime", default, skip_serializing_if = "Option::is_none")]
     pub expired_time: Option<String>,
     /// The unique ID of the bandwidth instance.
     /// Note: this field may return null, indicating that no valid value was found.
     ///
     /// Example: `fcr-6fda09za`
-    #[serde(rename = "RegionFlowControlId", default, skip_serializing_if = "Option::is_none")]
     pub region_flow_control_id: Option<String>,
     /// The billing flag.
     /// Note: this field may return null, indicating that no valid value was found.
     ///
     /// Example: `NOTIFY_AND_AUTO_RENEW`
-    #[serde(rename = "RenewFlag", default, skip_serializing_if = "Option::is_none")]
     pub renew_flag: Option<String>,
     /// The information of the bandwidth regions and bandwidth caps. The parameter is only returned for the cross-region limit mode, but not for egress limit.
     /// Note: this field may return null, indicating that no valid value was found.
     ///
     /// Example: `{'Region': 'ap-shanghai', 'IsBm': False, 'BandwidthLimit': 10000, 'DstRegion': 'ap-beijing', 'DstIsBm': False}`
-    #[serde(rename = "CcnRegionBandwidthLimit", default, skip_serializing_if = "Option::is_none")]
     pub ccn_region_bandwidth_limit: Option<output::CcnRegionBandwidthLimit>,
     /// Cloud marketplace instance ID.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `market-3cef2rhkl`
-    #[serde(rename = "MarketId", default, skip_serializing_if = "Option::is_none")]
     pub market_id: Option<String>,
     /// The list of tags to be bound.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `[{'Key': 'key', 'Value': 'value'}]`
-    #[serde(rename = "TagSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tag_set: Vec<output::Tag>,
     /// (Chinese only) `true表示`Qos默认带宽；`false`表示非Qos默认带宽；
     ///
     /// Example: `true`
-    #[serde(rename = "DefaultQosBandwidthFlag", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub default_qos_bandwidth_flag: Option<bool>,
     /// (Chinese only) 服务等级信息。
     ///
     /// Example: `AU`
-    #[serde(rename = "QosLevel", default, skip_serializing_if = "Option::is_none")]
     pub qos_level: Option<String>,
 }
 
@@ -2097,14 +2824,68 @@ impl CcnBandwidthInfo {
     }
 }
 
+impl lenient::Reply for CcnBandwidthInfo {
+    const NAME: &'static str = "CcnBandwidthInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "CcnId",
+        "CreatedTime",
+        "ExpiredTime",
+        "RegionFlowControlId",
+        "RenewFlag",
+        "CcnRegionBandwidthLimit",
+        "MarketId",
+        "TagSet",
+        "DefaultQosBandwidthFlag",
+        "QosLevel",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.ccn_id),
+            1 => lenient::value(map, &mut self.created_time),
+            2 => lenient::value(map, &mut self.expired_time),
+            3 => lenient::value(map, &mut self.region_flow_control_id),
+            4 => lenient::value(map, &mut self.renew_flag),
+            5 => lenient::value(map, &mut self.ccn_region_bandwidth_limit),
+            6 => lenient::value(map, &mut self.market_id),
+            7 => lenient::list(map, &mut self.tag_set),
+            8 => lenient::scalar(map, &mut self.default_qos_bandwidth_flag),
+            9 => lenient::value(map, &mut self.qos_level),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for CcnBandwidthInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for CcnBandwidthInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "CcnBandwidthInfo", 10)?
+            .opt("CcnId", &self.ccn_id)?
+            .opt("CreatedTime", &self.created_time)?
+            .opt("ExpiredTime", &self.expired_time)?
+            .opt("RegionFlowControlId", &self.region_flow_control_id)?
+            .opt("RenewFlag", &self.renew_flag)?
+            .opt("CcnRegionBandwidthLimit", &self.ccn_region_bandwidth_limit)?
+            .opt("MarketId", &self.market_id)?
+            .list("TagSet", &self.tag_set)?
+            .opt("DefaultQosBandwidthFlag", &self.default_qos_bandwidth_flag)?
+            .opt("QosLevel", &self.qos_level)?
+            .end()
+    }
+}
+
 /// (Chinese only) 云联网实例对象，该对象特用于运营端使用，不建议给租户的接口中提供该复杂类型。
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CcnInstanceInfo {
     /// (Chinese only) 云联网唯一ID。
     ///
     /// Example: `ccn-3cef2rhkl`
-    #[serde(rename = "CcnId", default, skip_serializing_if = "Option::is_none")]
     pub ccn_id: Option<String>,
 }
 
@@ -2122,69 +2903,85 @@ impl CcnInstanceInfo {
     }
 }
 
+impl lenient::Reply for CcnInstanceInfo {
+    const NAME: &'static str = "CcnInstanceInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "CcnId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.ccn_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for CcnInstanceInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for CcnInstanceInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "CcnInstanceInfo", 1)?
+            .opt("CcnId", &self.ccn_id)?
+            .end()
+    }
+}
+
 /// (Chinese only) 云联网策略路由下一跳
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CcnPolicyBasedRoutingNextHop {
     /// (Chinese only) 策略路由下一跳ID
     ///
     /// Example: `pbrnh-bbjdqarl`
-    #[serde(rename = "PolicyBasedRoutingNextHopId", default, skip_serializing_if = "Option::is_none")]
     pub policy_based_routing_next_hop_id: Option<String>,
     /// (Chinese only) 名称
     ///
     /// Example: `next hop`
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// (Chinese only) 下一跳地域
     ///
     /// Example: `ap-guangzhou`
-    #[serde(rename = "NextHopRegion", default, skip_serializing_if = "Option::is_none")]
     pub next_hop_region: Option<String>,
     /// (Chinese only) 关联实例ID
     ///
     /// Example: `vpc-6zgq4gsp`
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// (Chinese only) 可用区
     ///
     /// Example: `ap-guangzhou-1`
-    #[serde(rename = "Zone", default, skip_serializing_if = "Option::is_none")]
     pub zone: Option<String>,
     /// (Chinese only) 状态(ENABLE/DISABLE)
     ///
     /// Example: `ENABLE`
-    #[serde(rename = "State", default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// (Chinese only) 描述
     ///
     /// Example: `next hop`
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// (Chinese only) 关联实例类型\[VPC,DIRECTCONNECT,VPNGW\]
     ///
     /// Example: `VPC`
-    #[serde(rename = "InstanceType", default, skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
     /// (Chinese only) 下一跳资源类型\[HAVIP,GWLB_ENDPOINT\]
     ///
     /// Example: `HAVIP`
-    #[serde(rename = "NextHopResourceType", default, skip_serializing_if = "Option::is_none")]
     pub next_hop_resource_type: Option<String>,
     /// (Chinese only) 下一跳资源ID
     ///
     /// Example: `havip-lmojafue`
-    #[serde(rename = "NextHopResourceId", default, skip_serializing_if = "Option::is_none")]
     pub next_hop_resource_id: Option<String>,
     /// (Chinese only) 下一跳资源ip
     ///
     /// Example: `pbrnh-hows4a7d`
-    #[serde(rename = "NextHopIp", default, skip_serializing_if = "Option::is_none")]
     pub next_hop_ip: Option<String>,
     /// 0
     ///
     /// Example: `0`
-    #[serde(rename = "PolicyBasedRoutingRulesCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub policy_based_routing_rules_count: Option<i64>,
 }
 
@@ -2268,8 +3065,69 @@ impl CcnPolicyBasedRoutingNextHop {
     }
 }
 
+impl lenient::Reply for CcnPolicyBasedRoutingNextHop {
+    const NAME: &'static str = "CcnPolicyBasedRoutingNextHop";
+    const FIELDS: &'static [&'static str] = &[
+        "PolicyBasedRoutingNextHopId",
+        "Name",
+        "NextHopRegion",
+        "InstanceId",
+        "Zone",
+        "State",
+        "Description",
+        "InstanceType",
+        "NextHopResourceType",
+        "NextHopResourceId",
+        "NextHopIp",
+        "PolicyBasedRoutingRulesCount",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.policy_based_routing_next_hop_id),
+            1 => lenient::value(map, &mut self.name),
+            2 => lenient::value(map, &mut self.next_hop_region),
+            3 => lenient::value(map, &mut self.instance_id),
+            4 => lenient::value(map, &mut self.zone),
+            5 => lenient::value(map, &mut self.state),
+            6 => lenient::value(map, &mut self.description),
+            7 => lenient::value(map, &mut self.instance_type),
+            8 => lenient::value(map, &mut self.next_hop_resource_type),
+            9 => lenient::value(map, &mut self.next_hop_resource_id),
+            10 => lenient::value(map, &mut self.next_hop_ip),
+            11 => lenient::scalar(map, &mut self.policy_based_routing_rules_count),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for CcnPolicyBasedRoutingNextHop {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for CcnPolicyBasedRoutingNextHop {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "CcnPolicyBasedRoutingNextHop", 12)?
+            .opt("PolicyBasedRoutingNextHopId", &self.policy_based_routing_next_hop_id)?
+            .opt("Name", &self.name)?
+            .opt("NextHopRegion", &self.next_hop_region)?
+            .opt("InstanceId", &self.instance_id)?
+            .opt("Zone", &self.zone)?
+            .opt("State", &self.state)?
+            .opt("Description", &self.description)?
+            .opt("InstanceType", &self.instance_type)?
+            .opt("NextHopResourceType", &self.next_hop_resource_type)?
+            .opt("NextHopResourceId", &self.next_hop_resource_id)?
+            .opt("NextHopIp", &self.next_hop_ip)?
+            .opt("PolicyBasedRoutingRulesCount", &self.policy_based_routing_rules_count)?
+            .end()
+    }
+}
+
 /// (Chinese only) 云联网策略路由匹配规则
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CcnPolicyBasedRoutingRule {
     /// (Chinese only)
@@ -2277,63 +3135,54 @@ pub struct CcnPolicyBasedRoutingRule {
     /// 策略路由下一跳ID
     ///
     /// Required. Example: `pbrnh-8kas9zm7`
-    #[serde(rename = "PolicyBasedRoutingNextHopId", default, skip_serializing_if = "Option::is_none")]
     pub policy_based_routing_next_hop_id: Option<String>,
     /// (Chinese only)
     ///
     /// 源地址CIDR
     ///
     /// Required. Example: `10.0.0.0/16`
-    #[serde(rename = "SourceCidrBlock", default, skip_serializing_if = "Option::is_none")]
     pub source_cidr_block: Option<String>,
     /// (Chinese only)
     ///
     /// 目的地址CIDR
     ///
     /// Required. Example: `192.168.0.0/24`
-    #[serde(rename = "DestinationCidrBlock", default, skip_serializing_if = "Option::is_none")]
     pub destination_cidr_block: Option<String>,
     /// (Chinese only)
     ///
     /// 优先级
     ///
     /// Required. Example: `1`
-    #[serde(rename = "Priority", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub priority: Option<i64>,
     /// (Chinese only)
     ///
     /// 实例类型\[VPC,DIRECTCONNECT,VPNGW\]
     ///
     /// Required. Example: `VPC`
-    #[serde(rename = "InstanceType", default, skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
     /// (Chinese only)
     ///
     /// 实例ID
     ///
     /// Required. Example: `vpc-6zgq4gsp`
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// (Chinese only)
     ///
     /// 实例所在地域
     ///
     /// Example: `ap-guangzhou`
-    #[serde(rename = "InstanceRegion", default, skip_serializing_if = "Option::is_none")]
     pub instance_region: Option<String>,
     /// (Chinese only)
     ///
     /// 描述
     ///
     /// Example: `rule`
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// (Chinese only)
     ///
     /// 策略路由匹配策略ID
     ///
     /// Example: `pbrrule-145s8ebs`
-    #[serde(rename = "PolicyBasedRoutingRuleId", default, skip_serializing_if = "Option::is_none")]
     pub policy_based_routing_rule_id: Option<String>,
     /// (Chinese only)
     ///
@@ -2344,14 +3193,12 @@ pub struct CcnPolicyBasedRoutingRule {
     /// - VPC： 私有网络
     ///
     /// Example: `VPC`
-    #[serde(rename = "DestinationInstanceType", default, skip_serializing_if = "Option::is_none")]
     pub destination_instance_type: Option<String>,
     /// (Chinese only)
     ///
     /// 目的端实例ID
     ///
     /// Example: `vpc-1x23rt62`
-    #[serde(rename = "DestinationInstanceId", default, skip_serializing_if = "Option::is_none")]
     pub destination_instance_id: Option<String>,
 }
 
@@ -2399,35 +3246,88 @@ impl CcnPolicyBasedRoutingRule {
     }
 }
 
+impl lenient::Reply for CcnPolicyBasedRoutingRule {
+    const NAME: &'static str = "CcnPolicyBasedRoutingRule";
+    const FIELDS: &'static [&'static str] = &[
+        "PolicyBasedRoutingNextHopId",
+        "SourceCidrBlock",
+        "DestinationCidrBlock",
+        "Priority",
+        "InstanceType",
+        "InstanceId",
+        "InstanceRegion",
+        "Description",
+        "PolicyBasedRoutingRuleId",
+        "DestinationInstanceType",
+        "DestinationInstanceId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.policy_based_routing_next_hop_id),
+            1 => lenient::value(map, &mut self.source_cidr_block),
+            2 => lenient::value(map, &mut self.destination_cidr_block),
+            3 => lenient::scalar(map, &mut self.priority),
+            4 => lenient::value(map, &mut self.instance_type),
+            5 => lenient::value(map, &mut self.instance_id),
+            6 => lenient::value(map, &mut self.instance_region),
+            7 => lenient::value(map, &mut self.description),
+            8 => lenient::value(map, &mut self.policy_based_routing_rule_id),
+            9 => lenient::value(map, &mut self.destination_instance_type),
+            10 => lenient::value(map, &mut self.destination_instance_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for CcnPolicyBasedRoutingRule {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for CcnPolicyBasedRoutingRule {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "CcnPolicyBasedRoutingRule", 11)?
+            .opt("PolicyBasedRoutingNextHopId", &self.policy_based_routing_next_hop_id)?
+            .opt("SourceCidrBlock", &self.source_cidr_block)?
+            .opt("DestinationCidrBlock", &self.destination_cidr_block)?
+            .opt("Priority", &self.priority)?
+            .opt("InstanceType", &self.instance_type)?
+            .opt("InstanceId", &self.instance_id)?
+            .opt("InstanceRegion", &self.instance_region)?
+            .opt("Description", &self.description)?
+            .opt("PolicyBasedRoutingRuleId", &self.policy_based_routing_rule_id)?
+            .opt("DestinationInstanceType", &self.destination_instance_type)?
+            .opt("DestinationInstanceId", &self.destination_instance_id)?
+            .end()
+    }
+}
+
 /// The outbound bandwidth cap of the CCN region
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CcnRegionBandwidthLimit {
     /// Region, such as `ap-guangzhou`
     ///
     /// Required. Example: `ap-shanghai`
-    #[serde(rename = "Region", default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// The outbound bandwidth cap. Units: Mbps
     ///
     /// Required. Example: `1000`
-    #[serde(rename = "BandwidthLimit", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub bandwidth_limit: Option<u64>,
     /// Whether it is a BM region. The default is `false`.
     ///
     /// Example: `False`
-    #[serde(rename = "IsBm", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_bm: Option<bool>,
     /// The target region, such as `ap-shanghai`
     /// Note: This field may return null, indicating no valid value.
     ///
     /// Example: `ap-beijing`
-    #[serde(rename = "DstRegion", default, skip_serializing_if = "Option::is_none")]
     pub dst_region: Option<String>,
     /// Whether the target region is a BM region. The default is `false`.
     ///
     /// Example: `False`
-    #[serde(rename = "DstIsBm", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub dst_is_bm: Option<bool>,
 }
 
@@ -2459,24 +3359,61 @@ impl CcnRegionBandwidthLimit {
     }
 }
 
+impl lenient::Reply for CcnRegionBandwidthLimit {
+    const NAME: &'static str = "CcnRegionBandwidthLimit";
+    const FIELDS: &'static [&'static str] = &[
+        "Region",
+        "BandwidthLimit",
+        "IsBm",
+        "DstRegion",
+        "DstIsBm",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.region),
+            1 => lenient::scalar(map, &mut self.bandwidth_limit),
+            2 => lenient::scalar(map, &mut self.is_bm),
+            3 => lenient::value(map, &mut self.dst_region),
+            4 => lenient::scalar(map, &mut self.dst_is_bm),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for CcnRegionBandwidthLimit {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for CcnRegionBandwidthLimit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "CcnRegionBandwidthLimit", 5)?
+            .opt("Region", &self.region)?
+            .opt("BandwidthLimit", &self.bandwidth_limit)?
+            .opt("IsBm", &self.is_bm)?
+            .opt("DstRegion", &self.dst_region)?
+            .opt("DstIsBm", &self.dst_is_bm)?
+            .end()
+    }
+}
+
 /// (Chinese only) 云联网（CCN）地域出带宽上限。
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CcnRegionBandwidthLimitInfo {
     /// (Chinese only) 源地域，例如：ap-shanghai
     ///
     /// Example: `ap-shanghai`
-    #[serde(rename = "SourceRegion", default, skip_serializing_if = "Option::is_none")]
     pub source_region: Option<String>,
     /// (Chinese only) 目的地域， 例如：ap-shanghai
     ///
     /// Example: `ap-guangzhou`
-    #[serde(rename = "DestinationRegion", default, skip_serializing_if = "Option::is_none")]
     pub destination_region: Option<String>,
     /// (Chinese only) 出带宽上限，单位：Mbps。
     ///
     /// Example: `1000`
-    #[serde(rename = "BandwidthLimit", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub bandwidth_limit: Option<u64>,
 }
 
@@ -2506,100 +3443,117 @@ impl CcnRegionBandwidthLimitInfo {
     }
 }
 
+impl lenient::Reply for CcnRegionBandwidthLimitInfo {
+    const NAME: &'static str = "CcnRegionBandwidthLimitInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "SourceRegion",
+        "DestinationRegion",
+        "BandwidthLimit",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.source_region),
+            1 => lenient::value(map, &mut self.destination_region),
+            2 => lenient::scalar(map, &mut self.bandwidth_limit),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for CcnRegionBandwidthLimitInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for CcnRegionBandwidthLimitInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "CcnRegionBandwidthLimitInfo", 3)?
+            .opt("SourceRegion", &self.source_region)?
+            .opt("DestinationRegion", &self.destination_region)?
+            .opt("BandwidthLimit", &self.bandwidth_limit)?
+            .end()
+    }
+}
+
 /// The CCN routing policy object
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CcnRoute {
     /// The ID of the routing policy
     ///
     /// Example: `ccnr-hs2yc3ha`
-    #[serde(rename = "RouteId", default, skip_serializing_if = "Option::is_none")]
     pub route_id: Option<String>,
     /// Destination
     ///
     /// Example: `10.1.19.0/24`
-    #[serde(rename = "DestinationCidrBlock", default, skip_serializing_if = "Option::is_none")]
     pub destination_cidr_block: Option<String>,
     /// The type of the next hop (associated instance type). Available types: VPC, DIRECTCONNECT
     ///
     /// Example: `VPC`
-    #[serde(rename = "InstanceType", default, skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
     /// The next hop (associated instance)
     ///
     /// Example: `vpc-fc21z82c`
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// The name of the next hop (associated instance name)
     ///
     /// Example: `测试name`
-    #[serde(rename = "InstanceName", default, skip_serializing_if = "Option::is_none")]
     pub instance_name: Option<String>,
     /// The region of the next hop (the region of the associated instance)
     ///
     /// Example: `ap-guangzhou`
-    #[serde(rename = "InstanceRegion", default, skip_serializing_if = "Option::is_none")]
     pub instance_region: Option<String>,
     /// Update Time
     ///
     /// Example: `2022-11-19 15:20:25`
-    #[serde(rename = "UpdateTime", default, skip_serializing_if = "Option::is_none")]
     pub update_time: Option<String>,
     /// Whether the route is enabled
     ///
     /// Example: `false`
-    #[serde(rename = "Enabled", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// The UIN (root account) to which the associated instance belongs
     ///
     /// Example: `151241551`
-    #[serde(rename = "InstanceUin", default, skip_serializing_if = "Option::is_none")]
     pub instance_uin: Option<String>,
     /// Additional status of the route
     ///
     /// Example: `Running`
-    #[serde(rename = "ExtraState", default, skip_serializing_if = "Option::is_none")]
     pub extra_state: Option<String>,
     /// Whether it is a dynamic route
     ///
     /// Example: `false`
-    #[serde(rename = "IsBgp", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_bgp: Option<bool>,
     /// Route priority
     ///
     /// Example: `50`
-    #[serde(rename = "RoutePriority", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub route_priority: Option<u64>,
     /// Next hop port name (associated instance’s port name)
     ///
     /// Example: `test-name`
-    #[serde(rename = "InstanceExtraName", default, skip_serializing_if = "Option::is_none")]
     pub instance_extra_name: Option<String>,
     /// (Chinese only)
     ///
     /// 实例类型
     ///
     /// Example: `VPC`
-    #[serde(rename = "AliasType", default, skip_serializing_if = "Option::is_none")]
     pub alias_type: Option<String>,
     /// (Chinese only)
     ///
     /// 实例id
     ///
     /// Example: `alias-instance-id`
-    #[serde(rename = "AliasInstanceId", default, skip_serializing_if = "Option::is_none")]
     pub alias_instance_id: Option<String>,
     /// (Chinese only)
     ///
     /// 路由表ID
     ///
     /// Example: `ccnrtb-2u41xs92`
-    #[serde(rename = "RouteTableId", default, skip_serializing_if = "Option::is_none")]
     pub route_table_id: Option<String>,
     /// AS-PATH
     ///
     /// Example: `1122/3333`
-    #[serde(rename = "AsPath", default, skip_serializing_if = "Option::is_none")]
     pub as_path: Option<String>,
 }
 
@@ -2713,24 +3667,97 @@ impl CcnRoute {
     }
 }
 
+impl lenient::Reply for CcnRoute {
+    const NAME: &'static str = "CcnRoute";
+    const FIELDS: &'static [&'static str] = &[
+        "RouteId",
+        "DestinationCidrBlock",
+        "InstanceType",
+        "InstanceId",
+        "InstanceName",
+        "InstanceRegion",
+        "UpdateTime",
+        "Enabled",
+        "InstanceUin",
+        "ExtraState",
+        "IsBgp",
+        "RoutePriority",
+        "InstanceExtraName",
+        "AliasType",
+        "AliasInstanceId",
+        "RouteTableId",
+        "AsPath",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.route_id),
+            1 => lenient::value(map, &mut self.destination_cidr_block),
+            2 => lenient::value(map, &mut self.instance_type),
+            3 => lenient::value(map, &mut self.instance_id),
+            4 => lenient::value(map, &mut self.instance_name),
+            5 => lenient::value(map, &mut self.instance_region),
+            6 => lenient::value(map, &mut self.update_time),
+            7 => lenient::scalar(map, &mut self.enabled),
+            8 => lenient::value(map, &mut self.instance_uin),
+            9 => lenient::value(map, &mut self.extra_state),
+            10 => lenient::scalar(map, &mut self.is_bgp),
+            11 => lenient::scalar(map, &mut self.route_priority),
+            12 => lenient::value(map, &mut self.instance_extra_name),
+            13 => lenient::value(map, &mut self.alias_type),
+            14 => lenient::value(map, &mut self.alias_instance_id),
+            15 => lenient::value(map, &mut self.route_table_id),
+            16 => lenient::value(map, &mut self.as_path),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for CcnRoute {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for CcnRoute {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "CcnRoute", 17)?
+            .opt("RouteId", &self.route_id)?
+            .opt("DestinationCidrBlock", &self.destination_cidr_block)?
+            .opt("InstanceType", &self.instance_type)?
+            .opt("InstanceId", &self.instance_id)?
+            .opt("InstanceName", &self.instance_name)?
+            .opt("InstanceRegion", &self.instance_region)?
+            .opt("UpdateTime", &self.update_time)?
+            .opt("Enabled", &self.enabled)?
+            .opt("InstanceUin", &self.instance_uin)?
+            .opt("ExtraState", &self.extra_state)?
+            .opt("IsBgp", &self.is_bgp)?
+            .opt("RoutePriority", &self.route_priority)?
+            .opt("InstanceExtraName", &self.instance_extra_name)?
+            .opt("AliasType", &self.alias_type)?
+            .opt("AliasInstanceId", &self.alias_instance_id)?
+            .opt("RouteTableId", &self.route_table_id)?
+            .opt("AsPath", &self.as_path)?
+            .end()
+    }
+}
+
 /// (Chinese only) 云联网路由传播策略之路由条件
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CcnRouteBroadcastPolicyRouteCondition {
     /// (Chinese only) 条件类型
     ///
     /// Required. Example: `instance-type`
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// (Chinese only) 条件值列表
     ///
     /// Required. Example: `['VPC', 'DIRECTCONNECT']`
-    #[serde(rename = "Values", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub values: Vec<String>,
     /// (Chinese only) 匹配模式，`1` 精确匹配，`0` 模糊匹配
     ///
     /// Required. Example: `1`
-    #[serde(rename = "MatchPattern", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub match_pattern: Option<u64>,
 }
 
@@ -2745,39 +3772,67 @@ impl CcnRouteBroadcastPolicyRouteCondition {
     }
 }
 
+impl lenient::Reply for CcnRouteBroadcastPolicyRouteCondition {
+    const NAME: &'static str = "CcnRouteBroadcastPolicyRouteCondition";
+    const FIELDS: &'static [&'static str] = &[
+        "Name",
+        "Values",
+        "MatchPattern",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.name),
+            1 => lenient::list(map, &mut self.values),
+            2 => lenient::scalar(map, &mut self.match_pattern),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for CcnRouteBroadcastPolicyRouteCondition {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for CcnRouteBroadcastPolicyRouteCondition {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "CcnRouteBroadcastPolicyRouteCondition", 3)?
+            .opt("Name", &self.name)?
+            .list("Values", &self.values)?
+            .opt("MatchPattern", &self.match_pattern)?
+            .end()
+    }
+}
+
 /// (Chinese only) 云联网路由表信息
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CcnRouteTable {
     /// (Chinese only) 云联网ID。
     ///
     /// Example: `ccn-245ecr35`
-    #[serde(rename = "CcnId", default, skip_serializing_if = "Option::is_none")]
     pub ccn_id: Option<String>,
     /// (Chinese only) 云联网路由表ID。
     ///
     /// Example: `ccnrtb-1234edfr`
-    #[serde(rename = "CcnRouteTableId", default, skip_serializing_if = "Option::is_none")]
     pub ccn_route_table_id: Option<String>,
     /// (Chinese only) 云联网路由表名称。
     ///
     /// Example: `rtb-01`
-    #[serde(rename = "RouteTableName", default, skip_serializing_if = "Option::is_none")]
     pub route_table_name: Option<String>,
     /// (Chinese only) 云联网路由表描述。
     ///
     /// Example: `deerers`
-    #[serde(rename = "RouteTableDescription", default, skip_serializing_if = "Option::is_none")]
     pub route_table_description: Option<String>,
     /// (Chinese only) True：是默认路由表 False：非默认路由表。
     ///
     /// Example: `True`
-    #[serde(rename = "IsDefaultTable", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_default_table: Option<bool>,
     /// (Chinese only) 创建时间。
     ///
     /// Example: `2021-05-14 11:16:45`
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
 }
 
@@ -2825,8 +3880,51 @@ impl CcnRouteTable {
     }
 }
 
+impl lenient::Reply for CcnRouteTable {
+    const NAME: &'static str = "CcnRouteTable";
+    const FIELDS: &'static [&'static str] = &[
+        "CcnId",
+        "CcnRouteTableId",
+        "RouteTableName",
+        "RouteTableDescription",
+        "IsDefaultTable",
+        "CreateTime",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.ccn_id),
+            1 => lenient::value(map, &mut self.ccn_route_table_id),
+            2 => lenient::value(map, &mut self.route_table_name),
+            3 => lenient::value(map, &mut self.route_table_description),
+            4 => lenient::scalar(map, &mut self.is_default_table),
+            5 => lenient::value(map, &mut self.create_time),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for CcnRouteTable {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for CcnRouteTable {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "CcnRouteTable", 6)?
+            .opt("CcnId", &self.ccn_id)?
+            .opt("CcnRouteTableId", &self.ccn_route_table_id)?
+            .opt("RouteTableName", &self.route_table_name)?
+            .opt("RouteTableDescription", &self.route_table_description)?
+            .opt("IsDefaultTable", &self.is_default_table)?
+            .opt("CreateTime", &self.create_time)?
+            .end()
+    }
+}
+
 /// (Chinese only) 云联网路由传播策略
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CcnRouteTableBroadcastPolicy {
     /// (Chinese only)
@@ -2834,56 +3932,48 @@ pub struct CcnRouteTableBroadcastPolicy {
     /// 路由条件
     ///
     /// Required.
-    #[serde(rename = "RouteConditions", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub route_conditions: Vec<output::CcnRouteBroadcastPolicyRouteCondition>,
     /// (Chinese only)
     ///
     /// 传播条件
     ///
     /// Required.
-    #[serde(rename = "BroadcastConditions", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub broadcast_conditions: Vec<output::CcnRouteBroadcastPolicyRouteCondition>,
     /// (Chinese only)
     ///
     /// 路由行为，`accept` 允许，`drop` 拒绝
     ///
     /// Required. Example: `accept`
-    #[serde(rename = "Action", default, skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
     /// (Chinese only)
     ///
     /// 策略描述
     ///
     /// Example: `接收指定关联实例路由`
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// (Chinese only)
     ///
     /// as-path操作
     ///
     /// Example: `63551/63552`
-    #[serde(rename = "OperateAsPath", default, skip_serializing_if = "Option::is_none")]
     pub operate_as_path: Option<String>,
     /// (Chinese only)
     ///
     /// as-path操作模式
     ///
     /// Example: `prepend`
-    #[serde(rename = "AsPathOperateMode", default, skip_serializing_if = "Option::is_none")]
     pub as_path_operate_mode: Option<String>,
     /// (Chinese only)
     ///
     /// community操作
     ///
     /// Example: `["65001:65001"]`
-    #[serde(rename = "OperateCommunitySet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub operate_community_set: Vec<String>,
     /// (Chinese only)
     ///
     /// community操作模式
     ///
     /// Example: `add`
-    #[serde(rename = "CommunityOperateMode", default, skip_serializing_if = "Option::is_none")]
     pub community_operate_mode: Option<String>,
 }
 
@@ -2928,22 +4018,68 @@ impl CcnRouteTableBroadcastPolicy {
     }
 }
 
+impl lenient::Reply for CcnRouteTableBroadcastPolicy {
+    const NAME: &'static str = "CcnRouteTableBroadcastPolicy";
+    const FIELDS: &'static [&'static str] = &[
+        "RouteConditions",
+        "BroadcastConditions",
+        "Action",
+        "Description",
+        "OperateAsPath",
+        "AsPathOperateMode",
+        "OperateCommunitySet",
+        "CommunityOperateMode",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.route_conditions),
+            1 => lenient::list(map, &mut self.broadcast_conditions),
+            2 => lenient::value(map, &mut self.action),
+            3 => lenient::value(map, &mut self.description),
+            4 => lenient::value(map, &mut self.operate_as_path),
+            5 => lenient::value(map, &mut self.as_path_operate_mode),
+            6 => lenient::list(map, &mut self.operate_community_set),
+            7 => lenient::value(map, &mut self.community_operate_mode),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for CcnRouteTableBroadcastPolicy {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for CcnRouteTableBroadcastPolicy {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "CcnRouteTableBroadcastPolicy", 8)?
+            .list("RouteConditions", &self.route_conditions)?
+            .list("BroadcastConditions", &self.broadcast_conditions)?
+            .opt("Action", &self.action)?
+            .opt("Description", &self.description)?
+            .opt("OperateAsPath", &self.operate_as_path)?
+            .opt("AsPathOperateMode", &self.as_path_operate_mode)?
+            .list("OperateCommunitySet", &self.operate_community_set)?
+            .opt("CommunityOperateMode", &self.community_operate_mode)?
+            .end()
+    }
+}
+
 /// (Chinese only) 云联网路由传播策略列表
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CcnRouteTableBroadcastPolicys {
     /// (Chinese only) 策略列表
-    #[serde(rename = "Policys", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub policys: Vec<output::CcnRouteTableBroadcastPolicy>,
     /// (Chinese only) 版本号
     ///
     /// Example: `10`
-    #[serde(rename = "PolicyVersion", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub policy_version: Option<u64>,
     /// (Chinese only) 创建时间
     ///
     /// Example: `2022-05-24 19:28:31`
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
 }
 
@@ -2973,34 +4109,63 @@ impl CcnRouteTableBroadcastPolicys {
     }
 }
 
+impl lenient::Reply for CcnRouteTableBroadcastPolicys {
+    const NAME: &'static str = "CcnRouteTableBroadcastPolicys";
+    const FIELDS: &'static [&'static str] = &[
+        "Policys",
+        "PolicyVersion",
+        "CreateTime",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.policys),
+            1 => lenient::scalar(map, &mut self.policy_version),
+            2 => lenient::value(map, &mut self.create_time),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for CcnRouteTableBroadcastPolicys {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for CcnRouteTableBroadcastPolicys {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "CcnRouteTableBroadcastPolicys", 3)?
+            .list("Policys", &self.policys)?
+            .opt("PolicyVersion", &self.policy_version)?
+            .opt("CreateTime", &self.create_time)?
+            .end()
+    }
+}
+
 /// (Chinese only) 云联网路由接收策略
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CcnRouteTableInputPolicy {
     /// (Chinese only) 路由条件。
     ///
     /// Required. Example: `[{"matchPattern": 0, "values": ["65001/65002"], "name": "asPath"}]`
-    #[serde(rename = "RouteConditions", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub route_conditions: Vec<output::CcnRouteBroadcastPolicyRouteCondition>,
     /// (Chinese only) 路由行为，`accept` 允许，`drop` 拒绝。
     ///
     /// Required. Example: `accept`
-    #[serde(rename = "Action", default, skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
     /// (Chinese only) 策略描述。
     ///
     /// Required. Example: `接收指定关联实例路由`
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// (Chinese only) as-path操作
     ///
     /// Example: `63551/63552`
-    #[serde(rename = "OperateAsPath", default, skip_serializing_if = "Option::is_none")]
     pub operate_as_path: Option<String>,
     /// (Chinese only) as-path操作模式
     ///
     /// Example: `prepend`
-    #[serde(rename = "AsPathOperateMode", default, skip_serializing_if = "Option::is_none")]
     pub as_path_operate_mode: Option<String>,
 }
 
@@ -3027,24 +4192,61 @@ impl CcnRouteTableInputPolicy {
     }
 }
 
+impl lenient::Reply for CcnRouteTableInputPolicy {
+    const NAME: &'static str = "CcnRouteTableInputPolicy";
+    const FIELDS: &'static [&'static str] = &[
+        "RouteConditions",
+        "Action",
+        "Description",
+        "OperateAsPath",
+        "AsPathOperateMode",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.route_conditions),
+            1 => lenient::value(map, &mut self.action),
+            2 => lenient::value(map, &mut self.description),
+            3 => lenient::value(map, &mut self.operate_as_path),
+            4 => lenient::value(map, &mut self.as_path_operate_mode),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for CcnRouteTableInputPolicy {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for CcnRouteTableInputPolicy {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "CcnRouteTableInputPolicy", 5)?
+            .list("RouteConditions", &self.route_conditions)?
+            .opt("Action", &self.action)?
+            .opt("Description", &self.description)?
+            .opt("OperateAsPath", &self.operate_as_path)?
+            .opt("AsPathOperateMode", &self.as_path_operate_mode)?
+            .end()
+    }
+}
+
 /// (Chinese only) 云联网路由接收策略列表
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CcnRouteTableInputPolicys {
     /// (Chinese only) 策略列表。
     ///
     /// Example: `[{'RouteConditions': [{'Name': 'instance-id', 'Values': ['vpc-1acu2375'], 'MatchPattern': 1}], 'Action': 'accept', 'Description': '接收指定关联实例路由'}]`
-    #[serde(rename = "Policys", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub policys: Vec<output::CcnRouteTableInputPolicy>,
     /// (Chinese only) 版本号。
     ///
     /// Example: `10`
-    #[serde(rename = "PolicyVersion", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub policy_version: Option<u64>,
     /// (Chinese only) 创建时间。
     ///
     /// Example: `2022-05-24 19:28:31`
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
 }
 
@@ -3074,21 +4276,53 @@ impl CcnRouteTableInputPolicys {
     }
 }
 
+impl lenient::Reply for CcnRouteTableInputPolicys {
+    const NAME: &'static str = "CcnRouteTableInputPolicys";
+    const FIELDS: &'static [&'static str] = &[
+        "Policys",
+        "PolicyVersion",
+        "CreateTime",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.policys),
+            1 => lenient::scalar(map, &mut self.policy_version),
+            2 => lenient::value(map, &mut self.create_time),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for CcnRouteTableInputPolicys {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for CcnRouteTableInputPolicys {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "CcnRouteTableInputPolicys", 3)?
+            .list("Policys", &self.policys)?
+            .opt("PolicyVersion", &self.policy_version)?
+            .opt("CreateTime", &self.create_time)?
+            .end()
+    }
+}
+
 /// Publishes the routing policy of the VPC subnet to CCN
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CidrForCcn {
     /// Local CIDR block, including subnet CIDR block and secondary CIDR block
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `10.0.0.0/16`
-    #[serde(rename = "Cidr", default, skip_serializing_if = "Option::is_none")]
     pub cidr: Option<String>,
     /// Whether the routing policy of the VPC subnet is published to CCN.
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `True`
-    #[serde(rename = "PublishedToVbc", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub published_to_vbc: Option<bool>,
 }
 
@@ -3112,19 +4346,48 @@ impl CidrForCcn {
     }
 }
 
+impl lenient::Reply for CidrForCcn {
+    const NAME: &'static str = "CidrForCcn";
+    const FIELDS: &'static [&'static str] = &[
+        "Cidr",
+        "PublishedToVbc",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.cidr),
+            1 => lenient::scalar(map, &mut self.published_to_vbc),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for CidrForCcn {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for CidrForCcn {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "CidrForCcn", 2)?
+            .opt("Cidr", &self.cidr)?
+            .opt("PublishedToVbc", &self.published_to_vbc)?
+            .end()
+    }
+}
+
 /// Classiclink instance
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ClassicLinkInstance {
     /// VPC instance ID
     ///
     /// Example: `vpc-nswq8wkq`
-    #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// The unique ID of the CVM instance
     ///
     /// Example: `ins-kngiybxl`
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
 }
 
@@ -3148,24 +4411,52 @@ impl ClassicLinkInstance {
     }
 }
 
+impl lenient::Reply for ClassicLinkInstance {
+    const NAME: &'static str = "ClassicLinkInstance";
+    const FIELDS: &'static [&'static str] = &[
+        "VpcId",
+        "InstanceId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.vpc_id),
+            1 => lenient::value(map, &mut self.instance_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ClassicLinkInstance {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ClassicLinkInstance {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ClassicLinkInstance", 2)?
+            .opt("VpcId", &self.vpc_id)?
+            .opt("InstanceId", &self.instance_id)?
+            .end()
+    }
+}
+
 /// Conflict resource items.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ConflictItem {
     /// Conflict resource ID
     ///
     /// Deprecated. Example: `rti-kngiybxl`
-    #[serde(rename = "ConfilctId", default, skip_serializing_if = "Option::is_none")]
     pub confilct_id: Option<String>,
     /// Conflict destination resource
     ///
     /// Example: `10.0.0.0/24`
-    #[serde(rename = "DestinationItem", default, skip_serializing_if = "Option::is_none")]
     pub destination_item: Option<String>,
     /// (Chinese only) 冲突资源的ID
     ///
     /// Example: `rti-kngiybxl`
-    #[serde(rename = "ConflictId", default, skip_serializing_if = "Option::is_none")]
     pub conflict_id: Option<String>,
 }
 
@@ -3195,24 +4486,55 @@ impl ConflictItem {
     }
 }
 
+impl lenient::Reply for ConflictItem {
+    const NAME: &'static str = "ConflictItem";
+    const FIELDS: &'static [&'static str] = &[
+        "ConfilctId",
+        "DestinationItem",
+        "ConflictId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.confilct_id),
+            1 => lenient::value(map, &mut self.destination_item),
+            2 => lenient::value(map, &mut self.conflict_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ConflictItem {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ConflictItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ConflictItem", 3)?
+            .opt("ConfilctId", &self.confilct_id)?
+            .opt("DestinationItem", &self.destination_item)?
+            .opt("ConflictId", &self.conflict_id)?
+            .end()
+    }
+}
+
 /// Conflict resource.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ConflictSource {
     /// Conflict resource ID
     ///
     /// Example: `rtb-4t7fr3fi`
-    #[serde(rename = "ConflictSourceId", default, skip_serializing_if = "Option::is_none")]
     pub conflict_source_id: Option<String>,
     /// Conflict resource
     ///
     /// Example: `10.0.0.0/16`
-    #[serde(rename = "SourceItem", default, skip_serializing_if = "Option::is_none")]
     pub source_item: Option<String>,
     /// Conflict resource items
     ///
     /// Example: `[{"ConflictId": "rti-4d8a10a1", "DestinationItem": "10.0.0.0/16"}]`
-    #[serde(rename = "ConflictItemSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub conflict_item_set: Vec<output::ConflictItem>,
 }
 
@@ -3242,24 +4564,55 @@ impl ConflictSource {
     }
 }
 
+impl lenient::Reply for ConflictSource {
+    const NAME: &'static str = "ConflictSource";
+    const FIELDS: &'static [&'static str] = &[
+        "ConflictSourceId",
+        "SourceItem",
+        "ConflictItemSet",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.conflict_source_id),
+            1 => lenient::value(map, &mut self.source_item),
+            2 => lenient::list(map, &mut self.conflict_item_set),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ConflictSource {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ConflictSource {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ConflictSource", 3)?
+            .opt("ConflictSourceId", &self.conflict_source_id)?
+            .opt("SourceItem", &self.source_item)?
+            .list("ConflictItemSet", &self.conflict_item_set)?
+            .end()
+    }
+}
+
 /// (Chinese only) NAT网关超时时间
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ConnectionStateTimeouts {
     /// (Chinese only) UDP映射空闲时间，指多少秒以后UDP流停止向端点发送。取值范围为：3-7200秒，默认为10秒。
     ///
     /// Example: `180`
-    #[serde(rename = "UDPMappingTimeout", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub udp_mapping_timeout: Option<u64>,
     /// (Chinese only) TCP已建立的连接空闲超时，指多少秒以后连接变为空闲状态。取值范围为：40-10800秒，默认为10800秒。
     ///
     /// Example: `10800`
-    #[serde(rename = "TCPEstablishedConnectionTimeout", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub tcp_established_connection_timeout: Option<u64>,
     /// (Chinese only) TCP TIME_WAIT超时，指完全关闭的TCP连接在到期后保留在NAT映射中的秒数。取值范围为：10-600秒，默认为120秒。
     ///
     /// Example: `120`
-    #[serde(rename = "TCPTimeWaitTimeout", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub tcp_time_wait_timeout: Option<u64>,
 }
 
@@ -3289,134 +4642,143 @@ impl ConnectionStateTimeouts {
     }
 }
 
+impl lenient::Reply for ConnectionStateTimeouts {
+    const NAME: &'static str = "ConnectionStateTimeouts";
+    const FIELDS: &'static [&'static str] = &[
+        "UDPMappingTimeout",
+        "TCPEstablishedConnectionTimeout",
+        "TCPTimeWaitTimeout",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.udp_mapping_timeout),
+            1 => lenient::scalar(map, &mut self.tcp_established_connection_timeout),
+            2 => lenient::scalar(map, &mut self.tcp_time_wait_timeout),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ConnectionStateTimeouts {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ConnectionStateTimeouts {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ConnectionStateTimeouts", 3)?
+            .opt("UDPMappingTimeout", &self.udp_mapping_timeout)?
+            .opt("TCPEstablishedConnectionTimeout", &self.tcp_established_connection_timeout)?
+            .opt("TCPTimeWaitTimeout", &self.tcp_time_wait_timeout)?
+            .end()
+    }
+}
+
 /// Compliance review request
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CrossBorderCompliance {
     /// Service provider. Valid values: `UNICOM`.
     ///
     /// Example: `UNICOM`
-    #[serde(rename = "ServiceProvider", default, skip_serializing_if = "Option::is_none")]
     pub service_provider: Option<String>,
     /// ID of compliance review request.
     ///
     /// Example: `13144`
-    #[serde(rename = "ComplianceId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub compliance_id: Option<u64>,
     /// Full company name.
     ///
     /// Example: `腾讯云产品测试公司`
-    #[serde(rename = "Company", default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
     /// Unified Social Credit Code.
     ///
     /// Example: `451xxxxxxxxx365K`
-    #[serde(rename = "UniformSocialCreditCode", default, skip_serializing_if = "Option::is_none")]
     pub uniform_social_credit_code: Option<String>,
     /// Legal person.
     ///
     /// Example: `张三`
-    #[serde(rename = "LegalPerson", default, skip_serializing_if = "Option::is_none")]
     pub legal_person: Option<String>,
     /// Issuing authority.
     ///
     /// Example: `B机关`
-    #[serde(rename = "IssuingAuthority", default, skip_serializing_if = "Option::is_none")]
     pub issuing_authority: Option<String>,
     /// Business license.
     ///
     /// Example: `https://xxxx.com/xxxx`
-    #[serde(rename = "BusinessLicense", default, skip_serializing_if = "Option::is_none")]
     pub business_license: Option<String>,
     /// Business address.
     ///
     /// Example: `中国xxx省xxx市xxx`
-    #[serde(rename = "BusinessAddress", default, skip_serializing_if = "Option::is_none")]
     pub business_address: Option<String>,
     /// Zip code.
     ///
     /// Example: `0123013`
-    #[serde(rename = "PostCode", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub post_code: Option<u64>,
     /// Operator.
     ///
     /// Example: `张三`
-    #[serde(rename = "Manager", default, skip_serializing_if = "Option::is_none")]
     pub manager: Option<String>,
     /// Operator ID card number.
     ///
     /// Example: `33077xxxxxxxxxxxx1`
-    #[serde(rename = "ManagerId", default, skip_serializing_if = "Option::is_none")]
     pub manager_id: Option<String>,
     /// Operator ID card.
     ///
     /// Example: `https://xxxx.com/xxxx`
-    #[serde(rename = "ManagerIdCard", default, skip_serializing_if = "Option::is_none")]
     pub manager_id_card: Option<String>,
     /// Operator address.
     ///
     /// Example: `中国xxx省xxx市xxx`
-    #[serde(rename = "ManagerAddress", default, skip_serializing_if = "Option::is_none")]
     pub manager_address: Option<String>,
     /// Operator phone number.
     ///
     /// Example: `176xxxxxxx80`
-    #[serde(rename = "ManagerTelephone", default, skip_serializing_if = "Option::is_none")]
     pub manager_telephone: Option<String>,
     /// Email.
     ///
     /// Example: `xxx@xxx.com`
-    #[serde(rename = "Email", default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// Service handling form.
     ///
     /// Example: `https://xxxx.com/xxxx`
-    #[serde(rename = "ServiceHandlingForm", default, skip_serializing_if = "Option::is_none")]
     pub service_handling_form: Option<String>,
     /// Authorization letter.
     ///
     /// Example: `https://xxxx.com/xxxx`
-    #[serde(rename = "AuthorizationLetter", default, skip_serializing_if = "Option::is_none")]
     pub authorization_letter: Option<String>,
     /// Information security commitment.
     ///
     /// Example: `https://xxxx.com/xxxx`
-    #[serde(rename = "SafetyCommitment", default, skip_serializing_if = "Option::is_none")]
     pub safety_commitment: Option<String>,
     /// Service start date.
     ///
     /// Example: `2020-10-01`
-    #[serde(rename = "ServiceStartDate", default, skip_serializing_if = "Option::is_none")]
     pub service_start_date: Option<String>,
     /// Service end date.
     ///
     /// Example: `2023-09-30`
-    #[serde(rename = "ServiceEndDate", default, skip_serializing_if = "Option::is_none")]
     pub service_end_date: Option<String>,
     /// Status. Valid values: `PENDING`, `APPROVED`, and `DENY`.
     ///
     /// Example: `APPROVED`
-    #[serde(rename = "State", default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// Creation time of the review form.
     ///
     /// Example: `2020-10-01 15:00:00`
-    #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
     /// (Chinese only) 法定代表人身份证号。
     ///
     /// Example: `330xxxxxxxxxxxxxx1`
-    #[serde(rename = "LegalPersonId", default, skip_serializing_if = "Option::is_none")]
     pub legal_person_id: Option<String>,
     /// (Chinese only) 法定代表人身份证。
     ///
     /// Example: `https://xxxx.com/xxxx`
-    #[serde(rename = "LegalPersonIdCard", default, skip_serializing_if = "Option::is_none")]
     pub legal_person_id_card: Option<String>,
     /// (Chinese only) 白名单开关是否开启
     ///
     /// Example: `True`
-    #[serde(rename = "WhiteListFlag", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub white_list_flag: Option<bool>,
 }
 
@@ -3578,29 +4940,125 @@ impl CrossBorderCompliance {
     }
 }
 
+impl lenient::Reply for CrossBorderCompliance {
+    const NAME: &'static str = "CrossBorderCompliance";
+    const FIELDS: &'static [&'static str] = &[
+        "ServiceProvider",
+        "ComplianceId",
+        "Company",
+        "UniformSocialCreditCode",
+        "LegalPerson",
+        "IssuingAuthority",
+        "BusinessLicense",
+        "BusinessAddress",
+        "PostCode",
+        "Manager",
+        "ManagerId",
+        "ManagerIdCard",
+        "ManagerAddress",
+        "ManagerTelephone",
+        "Email",
+        "ServiceHandlingForm",
+        "AuthorizationLetter",
+        "SafetyCommitment",
+        "ServiceStartDate",
+        "ServiceEndDate",
+        "State",
+        "CreatedTime",
+        "LegalPersonId",
+        "LegalPersonIdCard",
+        "WhiteListFlag",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.service_provider),
+            1 => lenient::scalar(map, &mut self.compliance_id),
+            2 => lenient::value(map, &mut self.company),
+            3 => lenient::value(map, &mut self.uniform_social_credit_code),
+            4 => lenient::value(map, &mut self.legal_person),
+            5 => lenient::value(map, &mut self.issuing_authority),
+            6 => lenient::value(map, &mut self.business_license),
+            7 => lenient::value(map, &mut self.business_address),
+            8 => lenient::scalar(map, &mut self.post_code),
+            9 => lenient::value(map, &mut self.manager),
+            10 => lenient::value(map, &mut self.manager_id),
+            11 => lenient::value(map, &mut self.manager_id_card),
+            12 => lenient::value(map, &mut self.manager_address),
+            13 => lenient::value(map, &mut self.manager_telephone),
+            14 => lenient::value(map, &mut self.email),
+            15 => lenient::value(map, &mut self.service_handling_form),
+            16 => lenient::value(map, &mut self.authorization_letter),
+            17 => lenient::value(map, &mut self.safety_commitment),
+            18 => lenient::value(map, &mut self.service_start_date),
+            19 => lenient::value(map, &mut self.service_end_date),
+            20 => lenient::value(map, &mut self.state),
+            21 => lenient::value(map, &mut self.created_time),
+            22 => lenient::value(map, &mut self.legal_person_id),
+            23 => lenient::value(map, &mut self.legal_person_id_card),
+            24 => lenient::scalar(map, &mut self.white_list_flag),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for CrossBorderCompliance {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for CrossBorderCompliance {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "CrossBorderCompliance", 25)?
+            .opt("ServiceProvider", &self.service_provider)?
+            .opt("ComplianceId", &self.compliance_id)?
+            .opt("Company", &self.company)?
+            .opt("UniformSocialCreditCode", &self.uniform_social_credit_code)?
+            .opt("LegalPerson", &self.legal_person)?
+            .opt("IssuingAuthority", &self.issuing_authority)?
+            .opt("BusinessLicense", &self.business_license)?
+            .opt("BusinessAddress", &self.business_address)?
+            .opt("PostCode", &self.post_code)?
+            .opt("Manager", &self.manager)?
+            .opt("ManagerId", &self.manager_id)?
+            .opt("ManagerIdCard", &self.manager_id_card)?
+            .opt("ManagerAddress", &self.manager_address)?
+            .opt("ManagerTelephone", &self.manager_telephone)?
+            .opt("Email", &self.email)?
+            .opt("ServiceHandlingForm", &self.service_handling_form)?
+            .opt("AuthorizationLetter", &self.authorization_letter)?
+            .opt("SafetyCommitment", &self.safety_commitment)?
+            .opt("ServiceStartDate", &self.service_start_date)?
+            .opt("ServiceEndDate", &self.service_end_date)?
+            .opt("State", &self.state)?
+            .opt("CreatedTime", &self.created_time)?
+            .opt("LegalPersonId", &self.legal_person_id)?
+            .opt("LegalPersonIdCard", &self.legal_person_id_card)?
+            .opt("WhiteListFlag", &self.white_list_flag)?
+            .end()
+    }
+}
+
 /// (Chinese only) 跨境带宽监控数据
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CrossBorderFlowMonitorData {
     /// (Chinese only) 入带宽，单位：`bps`。
     ///
     /// Example: `[0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]`
-    #[serde(rename = "InBandwidth", default, deserialize_with = "tencentcloud_runtime::de::lenient_list", skip_serializing_if = "Vec::is_empty")]
     pub in_bandwidth: Vec<i64>,
     /// (Chinese only) 出带宽，单位：`bps`。
     ///
     /// Example: `[0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]`
-    #[serde(rename = "OutBandwidth", default, deserialize_with = "tencentcloud_runtime::de::lenient_list", skip_serializing_if = "Vec::is_empty")]
     pub out_bandwidth: Vec<i64>,
     /// (Chinese only) 入包，单位：`pps`。
     ///
     /// Example: `[0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]`
-    #[serde(rename = "InPkg", default, deserialize_with = "tencentcloud_runtime::de::lenient_list", skip_serializing_if = "Vec::is_empty")]
     pub in_pkg: Vec<i64>,
     /// (Chinese only) 出包，单位：`pps`。
     ///
     /// Example: `[0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]`
-    #[serde(rename = "OutPkg", default, deserialize_with = "tencentcloud_runtime::de::lenient_list", skip_serializing_if = "Vec::is_empty")]
     pub out_pkg: Vec<i64>,
 }
 
@@ -3636,46 +5094,76 @@ impl CrossBorderFlowMonitorData {
     }
 }
 
+impl lenient::Reply for CrossBorderFlowMonitorData {
+    const NAME: &'static str = "CrossBorderFlowMonitorData";
+    const FIELDS: &'static [&'static str] = &[
+        "InBandwidth",
+        "OutBandwidth",
+        "InPkg",
+        "OutPkg",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalars(map, &mut self.in_bandwidth),
+            1 => lenient::scalars(map, &mut self.out_bandwidth),
+            2 => lenient::scalars(map, &mut self.in_pkg),
+            3 => lenient::scalars(map, &mut self.out_pkg),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for CrossBorderFlowMonitorData {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for CrossBorderFlowMonitorData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "CrossBorderFlowMonitorData", 4)?
+            .list("InBandwidth", &self.in_bandwidth)?
+            .list("OutBandwidth", &self.out_bandwidth)?
+            .list("InPkg", &self.in_pkg)?
+            .list("OutPkg", &self.out_pkg)?
+            .end()
+    }
+}
+
 /// Customer Gateway
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CustomerGateway {
     /// The unique ID of the customer gateway
     ///
     /// Example: `cgw-021cr501`
-    #[serde(rename = "CustomerGatewayId", default, skip_serializing_if = "Option::is_none")]
     pub customer_gateway_id: Option<String>,
     /// Gateway Name
     ///
     /// Example: `对端网关-1`
-    #[serde(rename = "CustomerGatewayName", default, skip_serializing_if = "Option::is_none")]
     pub customer_gateway_name: Option<String>,
     /// Public network address
     ///
     /// Example: `12.31.451.4`
-    #[serde(rename = "IpAddress", default, skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
     /// The creation time.
     ///
     /// Example: `2024-11-15 10:33:22`
-    #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
     /// BGP ASN。
     ///
     /// Example: `2731`
-    #[serde(rename = "BgpAsn", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub bgp_asn: Option<u64>,
     /// (Chinese only)
     ///
     /// 关联通道数
     ///
     /// Example: `2`
-    #[serde(rename = "VpnConnNum", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub vpn_conn_num: Option<u64>,
     /// (Chinese only)
     ///
     /// 标签信息
-    #[serde(rename = "TagSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tag_set: Vec<output::Tag>,
 }
 
@@ -3729,24 +5217,67 @@ impl CustomerGateway {
     }
 }
 
+impl lenient::Reply for CustomerGateway {
+    const NAME: &'static str = "CustomerGateway";
+    const FIELDS: &'static [&'static str] = &[
+        "CustomerGatewayId",
+        "CustomerGatewayName",
+        "IpAddress",
+        "CreatedTime",
+        "BgpAsn",
+        "VpnConnNum",
+        "TagSet",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.customer_gateway_id),
+            1 => lenient::value(map, &mut self.customer_gateway_name),
+            2 => lenient::value(map, &mut self.ip_address),
+            3 => lenient::value(map, &mut self.created_time),
+            4 => lenient::scalar(map, &mut self.bgp_asn),
+            5 => lenient::scalar(map, &mut self.vpn_conn_num),
+            6 => lenient::list(map, &mut self.tag_set),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for CustomerGateway {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for CustomerGateway {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "CustomerGateway", 7)?
+            .opt("CustomerGatewayId", &self.customer_gateway_id)?
+            .opt("CustomerGatewayName", &self.customer_gateway_name)?
+            .opt("IpAddress", &self.ip_address)?
+            .opt("CreatedTime", &self.created_time)?
+            .opt("BgpAsn", &self.bgp_asn)?
+            .opt("VpnConnNum", &self.vpn_conn_num)?
+            .list("TagSet", &self.tag_set)?
+            .end()
+    }
+}
+
 /// Customer gateway vendor information object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CustomerGatewayVendor {
     /// Platform.
     ///
     /// Required. Example: `comware`
-    #[serde(rename = "Platform", default, skip_serializing_if = "Option::is_none")]
     pub platform: Option<String>,
     /// Software version.
     ///
     /// Required. Example: `V1.0`
-    #[serde(rename = "SoftwareVersion", default, skip_serializing_if = "Option::is_none")]
     pub software_version: Option<String>,
     /// Vendor name.
     ///
     /// Required. Example: `h3c`
-    #[serde(rename = "VendorName", default, skip_serializing_if = "Option::is_none")]
     pub vendor_name: Option<String>,
 }
 
@@ -3761,69 +5292,91 @@ impl CustomerGatewayVendor {
     }
 }
 
+impl lenient::Reply for CustomerGatewayVendor {
+    const NAME: &'static str = "CustomerGatewayVendor";
+    const FIELDS: &'static [&'static str] = &[
+        "Platform",
+        "SoftwareVersion",
+        "VendorName",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.platform),
+            1 => lenient::value(map, &mut self.software_version),
+            2 => lenient::value(map, &mut self.vendor_name),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for CustomerGatewayVendor {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for CustomerGatewayVendor {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "CustomerGatewayVendor", 3)?
+            .opt("Platform", &self.platform)?
+            .opt("SoftwareVersion", &self.software_version)?
+            .opt("VendorName", &self.vendor_name)?
+            .end()
+    }
+}
+
 /// A CVM instance.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CvmInstance {
     /// VPC instance ID.
     ///
     /// Example: `vpc-kngiybxl`
-    #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// Subnet instance ID.
     ///
     /// Example: `subnet-hj3he929`
-    #[serde(rename = "SubnetId", default, skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
     /// CVM instance ID.
     ///
     /// Example: `ins-nswq8wkq`
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// CVM Name
     ///
     /// Example: `demo`
-    #[serde(rename = "InstanceName", default, skip_serializing_if = "Option::is_none")]
     pub instance_name: Option<String>,
     /// CVM status.
     ///
     /// Example: `RUNNING`
-    #[serde(rename = "InstanceState", default, skip_serializing_if = "Option::is_none")]
     pub instance_state: Option<String>,
     /// Number of CPU cores in an instance (in core).
     ///
     /// Example: `8`
-    #[serde(rename = "CPU", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub cpu: Option<u64>,
     /// Instance’s memory capacity. Unit: GB.
     ///
     /// Example: `32`
-    #[serde(rename = "Memory", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub memory: Option<u64>,
     /// The creation time.
     ///
     /// Example: `2020-06-08 10:00:00`
-    #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
     /// Instance type.
     ///
     /// Example: `SA3.2XLARGE32`
-    #[serde(rename = "InstanceType", default, skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
     /// Instance ENI quota (including primary ENIs).
     ///
     /// Example: `6`
-    #[serde(rename = "EniLimit", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub eni_limit: Option<u64>,
     /// Private IP quoata for instance ENIs (including primary ENIs).
     ///
     /// Example: `20`
-    #[serde(rename = "EniIpLimit", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub eni_ip_limit: Option<u64>,
     /// The number of ENIs (including primary ENIs) bound to a instance.
     ///
     /// Example: `1`
-    #[serde(rename = "InstanceEniCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub instance_eni_count: Option<u64>,
 }
 
@@ -3907,34 +5460,90 @@ impl CvmInstance {
     }
 }
 
+impl lenient::Reply for CvmInstance {
+    const NAME: &'static str = "CvmInstance";
+    const FIELDS: &'static [&'static str] = &[
+        "VpcId",
+        "SubnetId",
+        "InstanceId",
+        "InstanceName",
+        "InstanceState",
+        "CPU",
+        "Memory",
+        "CreatedTime",
+        "InstanceType",
+        "EniLimit",
+        "EniIpLimit",
+        "InstanceEniCount",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.vpc_id),
+            1 => lenient::value(map, &mut self.subnet_id),
+            2 => lenient::value(map, &mut self.instance_id),
+            3 => lenient::value(map, &mut self.instance_name),
+            4 => lenient::value(map, &mut self.instance_state),
+            5 => lenient::scalar(map, &mut self.cpu),
+            6 => lenient::scalar(map, &mut self.memory),
+            7 => lenient::value(map, &mut self.created_time),
+            8 => lenient::value(map, &mut self.instance_type),
+            9 => lenient::scalar(map, &mut self.eni_limit),
+            10 => lenient::scalar(map, &mut self.eni_ip_limit),
+            11 => lenient::scalar(map, &mut self.instance_eni_count),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for CvmInstance {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for CvmInstance {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "CvmInstance", 12)?
+            .opt("VpcId", &self.vpc_id)?
+            .opt("SubnetId", &self.subnet_id)?
+            .opt("InstanceId", &self.instance_id)?
+            .opt("InstanceName", &self.instance_name)?
+            .opt("InstanceState", &self.instance_state)?
+            .opt("CPU", &self.cpu)?
+            .opt("Memory", &self.memory)?
+            .opt("CreatedTime", &self.created_time)?
+            .opt("InstanceType", &self.instance_type)?
+            .opt("EniLimit", &self.eni_limit)?
+            .opt("EniIpLimit", &self.eni_ip_limit)?
+            .opt("InstanceEniCount", &self.instance_eni_count)?
+            .end()
+    }
+}
+
 /// Default VPC and subnet
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DefaultVpcSubnet {
     /// Default VPC ID
     ///
     /// Required. Example: `vpc-6vbg797r`
-    #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// Default subnet ID
     ///
     /// Required. Example: `subnet-3opmksyg`
-    #[serde(rename = "SubnetId", default, skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
     /// Default VPC name
     ///
     /// Example: `Default-VPC`
-    #[serde(rename = "VpcName", default, skip_serializing_if = "Option::is_none")]
     pub vpc_name: Option<String>,
     /// Default subnet name
     ///
     /// Example: `Default-Subnet`
-    #[serde(rename = "SubnetName", default, skip_serializing_if = "Option::is_none")]
     pub subnet_name: Option<String>,
     /// Default subnet IP range
     ///
     /// Example: `172.16.0.0/16`
-    #[serde(rename = "CidrBlock", default, skip_serializing_if = "Option::is_none")]
     pub cidr_block: Option<String>,
 }
 
@@ -3966,24 +5575,61 @@ impl DefaultVpcSubnet {
     }
 }
 
+impl lenient::Reply for DefaultVpcSubnet {
+    const NAME: &'static str = "DefaultVpcSubnet";
+    const FIELDS: &'static [&'static str] = &[
+        "VpcId",
+        "SubnetId",
+        "VpcName",
+        "SubnetName",
+        "CidrBlock",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.vpc_id),
+            1 => lenient::value(map, &mut self.subnet_id),
+            2 => lenient::value(map, &mut self.vpc_name),
+            3 => lenient::value(map, &mut self.subnet_name),
+            4 => lenient::value(map, &mut self.cidr_block),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DefaultVpcSubnet {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DefaultVpcSubnet {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DefaultVpcSubnet", 5)?
+            .opt("VpcId", &self.vpc_id)?
+            .opt("SubnetId", &self.subnet_id)?
+            .opt("VpcName", &self.vpc_name)?
+            .opt("SubnetName", &self.subnet_name)?
+            .opt("CidrBlock", &self.cidr_block)?
+            .end()
+    }
+}
+
 /// (Chinese only) 用户可选的可用区信息
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DesignatedZoneInfoDict {
     /// (Chinese only) 可用区Id
     ///
     /// Example: `ap-guangzhou-tez-guangzhou-1`
-    #[serde(rename = "DesignatedZone", default, skip_serializing_if = "Option::is_none")]
     pub designated_zone: Option<String>,
     /// (Chinese only) 可用区名称
     ///
     /// Example: `广州边缘一区`
-    #[serde(rename = "DesignatedZoneName", default, skip_serializing_if = "Option::is_none")]
     pub designated_zone_name: Option<String>,
     /// (Chinese only) 可用区类型
     ///
     /// Example: `TEZ`
-    #[serde(rename = "DesignatedZoneType", default, skip_serializing_if = "Option::is_none")]
     pub designated_zone_type: Option<String>,
 }
 
@@ -4013,39 +5659,67 @@ impl DesignatedZoneInfoDict {
     }
 }
 
+impl lenient::Reply for DesignatedZoneInfoDict {
+    const NAME: &'static str = "DesignatedZoneInfoDict";
+    const FIELDS: &'static [&'static str] = &[
+        "DesignatedZone",
+        "DesignatedZoneName",
+        "DesignatedZoneType",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.designated_zone),
+            1 => lenient::value(map, &mut self.designated_zone_name),
+            2 => lenient::value(map, &mut self.designated_zone_type),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DesignatedZoneInfoDict {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DesignatedZoneInfoDict {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DesignatedZoneInfoDict", 3)?
+            .opt("DesignatedZone", &self.designated_zone)?
+            .opt("DesignatedZoneName", &self.designated_zone_name)?
+            .opt("DesignatedZoneType", &self.designated_zone_type)?
+            .end()
+    }
+}
+
 /// The port forwarding rules of the NAT gateway
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DestinationIpPortTranslationNatRule {
     /// Network protocol. Valid values: `TCP`, `UDP`.
     ///
     /// Required. Example: `TCP`
-    #[serde(rename = "IpProtocol", default, skip_serializing_if = "Option::is_none")]
     pub ip_protocol: Option<String>,
     /// EIP.
     ///
     /// Required. Example: `114.182.81.73`
-    #[serde(rename = "PublicIpAddress", default, skip_serializing_if = "Option::is_none")]
     pub public_ip_address: Option<String>,
     /// Public network port.
     ///
     /// Required. Example: `80`
-    #[serde(rename = "PublicPort", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub public_port: Option<u64>,
     /// Private network address.
     ///
     /// Required. Example: `192.168.4.43`
-    #[serde(rename = "PrivateIpAddress", default, skip_serializing_if = "Option::is_none")]
     pub private_ip_address: Option<String>,
     /// Private network port.
     ///
     /// Required. Example: `80`
-    #[serde(rename = "PrivatePort", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub private_port: Option<u64>,
     /// Description of NAT gateway forwarding rules.
     ///
     /// Example: `webservice`
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 
@@ -4068,49 +5742,84 @@ impl DestinationIpPortTranslationNatRule {
     }
 }
 
+impl lenient::Reply for DestinationIpPortTranslationNatRule {
+    const NAME: &'static str = "DestinationIpPortTranslationNatRule";
+    const FIELDS: &'static [&'static str] = &[
+        "IpProtocol",
+        "PublicIpAddress",
+        "PublicPort",
+        "PrivateIpAddress",
+        "PrivatePort",
+        "Description",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.ip_protocol),
+            1 => lenient::value(map, &mut self.public_ip_address),
+            2 => lenient::scalar(map, &mut self.public_port),
+            3 => lenient::value(map, &mut self.private_ip_address),
+            4 => lenient::scalar(map, &mut self.private_port),
+            5 => lenient::value(map, &mut self.description),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DestinationIpPortTranslationNatRule {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DestinationIpPortTranslationNatRule {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DestinationIpPortTranslationNatRule", 6)?
+            .opt("IpProtocol", &self.ip_protocol)?
+            .opt("PublicIpAddress", &self.public_ip_address)?
+            .opt("PublicPort", &self.public_port)?
+            .opt("PrivateIpAddress", &self.private_ip_address)?
+            .opt("PrivatePort", &self.private_port)?
+            .opt("Description", &self.description)?
+            .end()
+    }
+}
+
 /// (Chinese only) 描述 DhcpIp 信息
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DhcpIp {
     /// (Chinese only) `DhcpIp`的`ID`，是`DhcpIp`的唯一标识。
     ///
     /// Example: `dhcpip-kelim00k`
-    #[serde(rename = "DhcpIpId", default, skip_serializing_if = "Option::is_none")]
     pub dhcp_ip_id: Option<String>,
     /// (Chinese only) `DhcpIp`所在私有网络`ID`。
     ///
     /// Example: `vpc-5k6fot41`
-    #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// (Chinese only) `DhcpIp`所在子网`ID`。
     ///
     /// Example: `subnet-kgpu7qt2`
-    #[serde(rename = "SubnetId", default, skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
     /// (Chinese only) `DhcpIp`的名称。
     ///
     /// Example: `demo`
-    #[serde(rename = "DhcpIpName", default, skip_serializing_if = "Option::is_none")]
     pub dhcp_ip_name: Option<String>,
     /// (Chinese only) IP地址。
     ///
     /// Example: `192.168.0.10`
-    #[serde(rename = "PrivateIpAddress", default, skip_serializing_if = "Option::is_none")]
     pub private_ip_address: Option<String>,
     /// (Chinese only) 绑定`EIP`。
     ///
     /// Example: `123.100.10.171`
-    #[serde(rename = "AddressIp", default, skip_serializing_if = "Option::is_none")]
     pub address_ip: Option<String>,
     /// (Chinese only) `DhcpIp`关联弹性网卡`ID`。
     ///
     /// Example: `eni-8g66q1hr`
-    #[serde(rename = "NetworkInterfaceId", default, skip_serializing_if = "Option::is_none")]
     pub network_interface_id: Option<String>,
     /// (Chinese only) 被绑定的实例`ID`。
     ///
     /// Example: `ins-md35dfai`
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// (Chinese only) 状态：
     ///
@@ -4118,17 +5827,14 @@ pub struct DhcpIp {
     /// - `UNBIND`：未绑定
     ///
     /// Example: `AVAILABLE`
-    #[serde(rename = "State", default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// (Chinese only) 创建时间。
     ///
     /// Example: `2020-06-02 16:28:38`
-    #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
     /// (Chinese only) 标签键值对。
     ///
     /// Example: `[{"Key": "env", "Value": "prod"}]`
-    #[serde(rename = "TagSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tag_set: Vec<output::Tag>,
 }
 
@@ -4206,24 +5912,79 @@ impl DhcpIp {
     }
 }
 
+impl lenient::Reply for DhcpIp {
+    const NAME: &'static str = "DhcpIp";
+    const FIELDS: &'static [&'static str] = &[
+        "DhcpIpId",
+        "VpcId",
+        "SubnetId",
+        "DhcpIpName",
+        "PrivateIpAddress",
+        "AddressIp",
+        "NetworkInterfaceId",
+        "InstanceId",
+        "State",
+        "CreatedTime",
+        "TagSet",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.dhcp_ip_id),
+            1 => lenient::value(map, &mut self.vpc_id),
+            2 => lenient::value(map, &mut self.subnet_id),
+            3 => lenient::value(map, &mut self.dhcp_ip_name),
+            4 => lenient::value(map, &mut self.private_ip_address),
+            5 => lenient::value(map, &mut self.address_ip),
+            6 => lenient::value(map, &mut self.network_interface_id),
+            7 => lenient::value(map, &mut self.instance_id),
+            8 => lenient::value(map, &mut self.state),
+            9 => lenient::value(map, &mut self.created_time),
+            10 => lenient::list(map, &mut self.tag_set),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DhcpIp {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DhcpIp {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DhcpIp", 11)?
+            .opt("DhcpIpId", &self.dhcp_ip_id)?
+            .opt("VpcId", &self.vpc_id)?
+            .opt("SubnetId", &self.subnet_id)?
+            .opt("DhcpIpName", &self.dhcp_ip_name)?
+            .opt("PrivateIpAddress", &self.private_ip_address)?
+            .opt("AddressIp", &self.address_ip)?
+            .opt("NetworkInterfaceId", &self.network_interface_id)?
+            .opt("InstanceId", &self.instance_id)?
+            .opt("State", &self.state)?
+            .opt("CreatedTime", &self.created_time)?
+            .list("TagSet", &self.tag_set)?
+            .end()
+    }
+}
+
 /// Direct Connect gateway object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DirectConnectGateway {
     /// Direct Connect `ID`.
     ///
     /// Example: `dcg-e6mxyyvj`
-    #[serde(rename = "DirectConnectGatewayId", default, skip_serializing_if = "Option::is_none")]
     pub direct_connect_gateway_id: Option<String>,
     /// Direct Connect gateway name.
     ///
     /// Example: `我的网关01`
-    #[serde(rename = "DirectConnectGatewayName", default, skip_serializing_if = "Option::is_none")]
     pub direct_connect_gateway_name: Option<String>,
     /// The `ID` of the `VPC` instance associated with the Direct Connect gateway.
     ///
     /// Example: `vpc-hm2okght`
-    #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// The associated network type:
     ///
@@ -4231,7 +5992,6 @@ pub struct DirectConnectGateway {
     /// - `CCN` - CCN
     ///
     /// Example: `CCN`
-    #[serde(rename = "NetworkType", default, skip_serializing_if = "Option::is_none")]
     pub network_type: Option<String>,
     /// The `ID` of the associated network instance:
     ///
@@ -4239,7 +5999,6 @@ pub struct DirectConnectGateway {
     /// - When the NetworkType is `CCN`, this value is the CCN instance `ID`
     ///
     /// Example: `ccn-4rukgymd`
-    #[serde(rename = "NetworkInstanceId", default, skip_serializing_if = "Option::is_none")]
     pub network_instance_id: Option<String>,
     /// Gateway type:
     ///
@@ -4249,22 +6008,18 @@ pub struct DirectConnectGateway {
     /// NAT type supports network address switch configuration. After the type is confirmed, it cannot be modified. A VPC can create one NAT-type Direct Connect gateway and one non-NAT-type Direct Connect gateway
     ///
     /// Example: `NORMAL`
-    #[serde(rename = "GatewayType", default, skip_serializing_if = "Option::is_none")]
     pub gateway_type: Option<String>,
     /// Creation Time.
     ///
     /// Example: `2020-02-01 12:00:00`
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
     /// Direct Connect gateway IP.
     ///
     /// Example: `10.212.253.59`
-    #[serde(rename = "DirectConnectGatewayIp", default, skip_serializing_if = "Option::is_none")]
     pub direct_connect_gateway_ip: Option<String>,
     /// The `ID` of the `CCN` instance associated with the Direct Connect gateway.
     ///
     /// Example: `ccn-4rukgymd`
-    #[serde(rename = "CcnId", default, skip_serializing_if = "Option::is_none")]
     pub ccn_id: Option<String>,
     /// The route-learning type of the CCN:
     ///
@@ -4272,47 +6027,39 @@ pub struct DirectConnectGateway {
     /// - `STATIC` - Static, that is, user-configured.
     ///
     /// Example: `BGP`
-    #[serde(rename = "CcnRouteType", default, skip_serializing_if = "Option::is_none")]
     pub ccn_route_type: Option<String>,
     /// Whether BGP is enabled.
     ///
     /// Example: `true`
-    #[serde(rename = "EnableBGP", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub enable_bgp: Option<bool>,
     /// Whether to enable BGP's `community` attribute. Valid values: enable, disable
     ///
     /// Example: `false`
-    #[serde(rename = "EnableBGPCommunity", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub enable_bgp_community: Option<bool>,
     /// ID of the NAT gateway bound.
     /// Note: this field may return `null`, indicating that no valid value was found.
     ///
     /// Example: `NAT-TEST`
-    #[serde(rename = "NatGatewayId", default, skip_serializing_if = "Option::is_none")]
     pub nat_gateway_id: Option<String>,
     /// Whether the direct connect gateway supports the VXLAN architecture.
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `true`
-    #[serde(rename = "VXLANSupport", default, deserialize_with = "tencentcloud_runtime::de::lenient_list", skip_serializing_if = "Vec::is_empty")]
     pub vxlan_support: Vec<bool>,
     /// CCN route publishing mode. Valid values: `standard` and `exquisite`.
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `standard`
-    #[serde(rename = "ModeType", default, skip_serializing_if = "Option::is_none")]
     pub mode_type: Option<String>,
     /// Whether the direct connect gateway is for an edge zone.
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `false`
-    #[serde(rename = "LocalZone", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub local_zone: Option<bool>,
     /// Availability zone where the direct connect gateway resides.
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `ap-guangzhou-1`
-    #[serde(rename = "Zone", default, skip_serializing_if = "Option::is_none")]
     pub zone: Option<String>,
     /// The status of gateway traffic monitoring
     /// 0: disable
@@ -4320,13 +6067,11 @@ pub struct DirectConnectGateway {
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `0`
-    #[serde(rename = "EnableFlowDetails", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub enable_flow_details: Option<u64>,
     /// The last time when the gateway traffic monitoring is enabled/disabled
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `2020-02-01 12:00:00`
-    #[serde(rename = "FlowDetailsUpdateTime", default, skip_serializing_if = "Option::is_none")]
     pub flow_details_update_time: Option<String>,
     /// Whether gateway traffic monitoring is supported
     /// 0: No
@@ -4334,7 +6079,6 @@ pub struct DirectConnectGateway {
     /// Note: this field may return `null`, indicating that no valid values can be found.
     ///
     /// Example: `1`
-    #[serde(rename = "NewAfc", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub new_afc: Option<u64>,
     /// Direct connect gateway access network types:
     ///
@@ -4345,18 +6089,15 @@ pub struct DirectConnectGateway {
     /// Note: this field may return `null`, indicating that no valid values can be found.
     ///
     /// Example: `VXLAN`
-    #[serde(rename = "AccessNetworkType", default, skip_serializing_if = "Option::is_none")]
     pub access_network_type: Option<String>,
     /// AZ list of direct connect gateway with cross-AZ placement groups
     /// Note: this field may return `null`, indicating that no valid values can be found.
     ///
     /// Example: `["ap-guangzhou-1"]`
-    #[serde(rename = "HaZoneList", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub ha_zone_list: Vec<String>,
     /// (Chinese only) 专线网关自定义ASN
     ///
     /// Example: `45090`
-    #[serde(rename = "GatewayAsn", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub gateway_asn: Option<u64>,
 }
 
@@ -4506,34 +6247,123 @@ impl DirectConnectGateway {
     }
 }
 
+impl lenient::Reply for DirectConnectGateway {
+    const NAME: &'static str = "DirectConnectGateway";
+    const FIELDS: &'static [&'static str] = &[
+        "DirectConnectGatewayId",
+        "DirectConnectGatewayName",
+        "VpcId",
+        "NetworkType",
+        "NetworkInstanceId",
+        "GatewayType",
+        "CreateTime",
+        "DirectConnectGatewayIp",
+        "CcnId",
+        "CcnRouteType",
+        "EnableBGP",
+        "EnableBGPCommunity",
+        "NatGatewayId",
+        "VXLANSupport",
+        "ModeType",
+        "LocalZone",
+        "Zone",
+        "EnableFlowDetails",
+        "FlowDetailsUpdateTime",
+        "NewAfc",
+        "AccessNetworkType",
+        "HaZoneList",
+        "GatewayAsn",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.direct_connect_gateway_id),
+            1 => lenient::value(map, &mut self.direct_connect_gateway_name),
+            2 => lenient::value(map, &mut self.vpc_id),
+            3 => lenient::value(map, &mut self.network_type),
+            4 => lenient::value(map, &mut self.network_instance_id),
+            5 => lenient::value(map, &mut self.gateway_type),
+            6 => lenient::value(map, &mut self.create_time),
+            7 => lenient::value(map, &mut self.direct_connect_gateway_ip),
+            8 => lenient::value(map, &mut self.ccn_id),
+            9 => lenient::value(map, &mut self.ccn_route_type),
+            10 => lenient::scalar(map, &mut self.enable_bgp),
+            11 => lenient::scalar(map, &mut self.enable_bgp_community),
+            12 => lenient::value(map, &mut self.nat_gateway_id),
+            13 => lenient::scalars(map, &mut self.vxlan_support),
+            14 => lenient::value(map, &mut self.mode_type),
+            15 => lenient::scalar(map, &mut self.local_zone),
+            16 => lenient::value(map, &mut self.zone),
+            17 => lenient::scalar(map, &mut self.enable_flow_details),
+            18 => lenient::value(map, &mut self.flow_details_update_time),
+            19 => lenient::scalar(map, &mut self.new_afc),
+            20 => lenient::value(map, &mut self.access_network_type),
+            21 => lenient::list(map, &mut self.ha_zone_list),
+            22 => lenient::scalar(map, &mut self.gateway_asn),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DirectConnectGateway {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DirectConnectGateway {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DirectConnectGateway", 23)?
+            .opt("DirectConnectGatewayId", &self.direct_connect_gateway_id)?
+            .opt("DirectConnectGatewayName", &self.direct_connect_gateway_name)?
+            .opt("VpcId", &self.vpc_id)?
+            .opt("NetworkType", &self.network_type)?
+            .opt("NetworkInstanceId", &self.network_instance_id)?
+            .opt("GatewayType", &self.gateway_type)?
+            .opt("CreateTime", &self.create_time)?
+            .opt("DirectConnectGatewayIp", &self.direct_connect_gateway_ip)?
+            .opt("CcnId", &self.ccn_id)?
+            .opt("CcnRouteType", &self.ccn_route_type)?
+            .opt("EnableBGP", &self.enable_bgp)?
+            .opt("EnableBGPCommunity", &self.enable_bgp_community)?
+            .opt("NatGatewayId", &self.nat_gateway_id)?
+            .list("VXLANSupport", &self.vxlan_support)?
+            .opt("ModeType", &self.mode_type)?
+            .opt("LocalZone", &self.local_zone)?
+            .opt("Zone", &self.zone)?
+            .opt("EnableFlowDetails", &self.enable_flow_details)?
+            .opt("FlowDetailsUpdateTime", &self.flow_details_update_time)?
+            .opt("NewAfc", &self.new_afc)?
+            .opt("AccessNetworkType", &self.access_network_type)?
+            .list("HaZoneList", &self.ha_zone_list)?
+            .opt("GatewayAsn", &self.gateway_asn)?
+            .end()
+    }
+}
+
 /// The object of the CCN route (IDC IP range) of the Direct Connect gateway
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DirectConnectGatewayCcnRoute {
     /// Route ID.
     ///
     /// Example: `dcr-xxxxxxx`
-    #[serde(rename = "RouteId", default, skip_serializing_if = "Option::is_none")]
     pub route_id: Option<String>,
     /// IDC IP range.
     ///
     /// Example: `192.168.1.0/24`
-    #[serde(rename = "DestinationCidrBlock", default, skip_serializing_if = "Option::is_none")]
     pub destination_cidr_block: Option<String>,
     /// The `AS-Path` attribute of `BGP`.
     ///
     /// Example: `['2342', '342']`
-    #[serde(rename = "ASPath", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub as_path: Vec<String>,
     /// Remarks
     ///
     /// Example: `备注`
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Last updated time
     ///
     /// Example: `2021-01-01 00:00:00`
-    #[serde(rename = "UpdateTime", default, skip_serializing_if = "Option::is_none")]
     pub update_time: Option<String>,
 }
 
@@ -4575,19 +6405,57 @@ impl DirectConnectGatewayCcnRoute {
     }
 }
 
+impl lenient::Reply for DirectConnectGatewayCcnRoute {
+    const NAME: &'static str = "DirectConnectGatewayCcnRoute";
+    const FIELDS: &'static [&'static str] = &[
+        "RouteId",
+        "DestinationCidrBlock",
+        "ASPath",
+        "Description",
+        "UpdateTime",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.route_id),
+            1 => lenient::value(map, &mut self.destination_cidr_block),
+            2 => lenient::list(map, &mut self.as_path),
+            3 => lenient::value(map, &mut self.description),
+            4 => lenient::value(map, &mut self.update_time),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DirectConnectGatewayCcnRoute {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DirectConnectGatewayCcnRoute {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DirectConnectGatewayCcnRoute", 5)?
+            .opt("RouteId", &self.route_id)?
+            .opt("DestinationCidrBlock", &self.destination_cidr_block)?
+            .list("ASPath", &self.as_path)?
+            .opt("Description", &self.description)?
+            .opt("UpdateTime", &self.update_time)?
+            .end()
+    }
+}
+
 /// IDC subnet information.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DirectConnectSubnet {
     /// Direct Connect gateway ID.
     ///
     /// Required. Example: `dcg-71awizmv`
-    #[serde(rename = "DirectConnectGatewayId", default, skip_serializing_if = "Option::is_none")]
     pub direct_connect_gateway_id: Option<String>,
     /// IDC subnet CIDR block.
     ///
     /// Required. Example: `99.99.99.77/32`
-    #[serde(rename = "CidrBlock", default, skip_serializing_if = "Option::is_none")]
     pub cidr_block: Option<String>,
 }
 
@@ -4601,19 +6469,48 @@ impl DirectConnectSubnet {
     }
 }
 
+impl lenient::Reply for DirectConnectSubnet {
+    const NAME: &'static str = "DirectConnectSubnet";
+    const FIELDS: &'static [&'static str] = &[
+        "DirectConnectGatewayId",
+        "CidrBlock",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.direct_connect_gateway_id),
+            1 => lenient::value(map, &mut self.cidr_block),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DirectConnectSubnet {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DirectConnectSubnet {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DirectConnectSubnet", 2)?
+            .opt("DirectConnectGatewayId", &self.direct_connect_gateway_id)?
+            .opt("CidrBlock", &self.cidr_block)?
+            .end()
+    }
+}
+
 /// SSL VPN Server DnsServers
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DnsServers {
     /// (Chinese only) 主DNS配置
     ///
     /// Example: `15.51.5.16`
-    #[serde(rename = "PrimaryDns", default, skip_serializing_if = "Option::is_none")]
     pub primary_dns: Option<String>,
     /// (Chinese only) 备DNS配置
     ///
     /// Example: `15.51.67.1`
-    #[serde(rename = "SecondaryDns", default, skip_serializing_if = "Option::is_none")]
     pub secondary_dns: Option<String>,
 }
 
@@ -4637,84 +6534,100 @@ impl DnsServers {
     }
 }
 
+impl lenient::Reply for DnsServers {
+    const NAME: &'static str = "DnsServers";
+    const FIELDS: &'static [&'static str] = &[
+        "PrimaryDns",
+        "SecondaryDns",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.primary_dns),
+            1 => lenient::value(map, &mut self.secondary_dns),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DnsServers {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for DnsServers {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DnsServers", 2)?
+            .opt("PrimaryDns", &self.primary_dns)?
+            .opt("SecondaryDns", &self.secondary_dns)?
+            .end()
+    }
+}
+
 /// Endpoint details
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct EndPoint {
     /// Endpoint ID
     ///
     /// Example: `vpce-pnpcflil`
-    #[serde(rename = "EndPointId", default, skip_serializing_if = "Option::is_none")]
     pub end_point_id: Option<String>,
     /// The unique ID of the VPC. obtain through the API [DescribeVpcs](https://www.tencentcloud.com/document/product/215/15778?from_cn_redirect=1).
     ///
     /// Example: `vpc-hj3he929`
-    #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// Subnet ID
     ///
     /// Example: `subnet-4t7fr3fi`
-    #[serde(rename = "SubnetId", default, skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
     /// APP ID
     ///
     /// Example: `1302384414`
-    #[serde(rename = "EndPointOwner", default, skip_serializing_if = "Option::is_none")]
     pub end_point_owner: Option<String>,
     /// Endpoint name
     ///
     /// Example: `demo`
-    #[serde(rename = "EndPointName", default, skip_serializing_if = "Option::is_none")]
     pub end_point_name: Option<String>,
     /// Endpoint service VPC ID
     ///
     /// Example: `vpc-hj3he929`
-    #[serde(rename = "ServiceVpcId", default, skip_serializing_if = "Option::is_none")]
     pub service_vpc_id: Option<String>,
     /// Endpoint service VIP
     ///
     /// Example: `10.0.0.10`
-    #[serde(rename = "ServiceVip", default, skip_serializing_if = "Option::is_none")]
     pub service_vip: Option<String>,
     /// Endpoint service ID
     ///
     /// Example: `vpcsvc-tyhgrwet`
-    #[serde(rename = "EndPointServiceId", default, skip_serializing_if = "Option::is_none")]
     pub end_point_service_id: Option<String>,
     /// Endpoint VIP
     ///
     /// Example: `10.0.0.8`
-    #[serde(rename = "EndPointVip", default, skip_serializing_if = "Option::is_none")]
     pub end_point_vip: Option<String>,
     /// Endpoint status. Valid values: `ACTIVE` (available), `PENDING` (to be accepted), `ACCEPTING` (being accepted), `REJECTED` (rejected), and `FAILED` (failed).
     ///
     /// Example: `PENDING`
-    #[serde(rename = "State", default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// Creation time. format: YYYY-MM-DD HH:MM:SS.
     ///
     /// Example: `2018-04-03 15:00:00`
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
     /// ID list of security group instances bound with endpoints
     ///
     /// Example: `["sg-nswq8wkq"]`
-    #[serde(rename = "GroupSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub group_set: Vec<String>,
     /// Endpoint service name.
     ///
     /// Example: `demo`
-    #[serde(rename = "ServiceName", default, skip_serializing_if = "Option::is_none")]
     pub service_name: Option<String>,
     /// CDC cluster unique ID.
     ///
     /// Example: `cluster-d8htgb6k`
-    #[serde(rename = "CdcId", default, skip_serializing_if = "Option::is_none")]
     pub cdc_id: Option<String>,
     /// Tag key-value pair.
     ///
     /// Example: `[{"Key": "tag-key", "Value": "tag-value"}]`
-    #[serde(rename = "TagSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tag_set: Vec<output::Tag>,
 }
 
@@ -4816,86 +6729,141 @@ impl EndPoint {
     }
 }
 
+impl lenient::Reply for EndPoint {
+    const NAME: &'static str = "EndPoint";
+    const FIELDS: &'static [&'static str] = &[
+        "EndPointId",
+        "VpcId",
+        "SubnetId",
+        "EndPointOwner",
+        "EndPointName",
+        "ServiceVpcId",
+        "ServiceVip",
+        "EndPointServiceId",
+        "EndPointVip",
+        "State",
+        "CreateTime",
+        "GroupSet",
+        "ServiceName",
+        "CdcId",
+        "TagSet",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.end_point_id),
+            1 => lenient::value(map, &mut self.vpc_id),
+            2 => lenient::value(map, &mut self.subnet_id),
+            3 => lenient::value(map, &mut self.end_point_owner),
+            4 => lenient::value(map, &mut self.end_point_name),
+            5 => lenient::value(map, &mut self.service_vpc_id),
+            6 => lenient::value(map, &mut self.service_vip),
+            7 => lenient::value(map, &mut self.end_point_service_id),
+            8 => lenient::value(map, &mut self.end_point_vip),
+            9 => lenient::value(map, &mut self.state),
+            10 => lenient::value(map, &mut self.create_time),
+            11 => lenient::list(map, &mut self.group_set),
+            12 => lenient::value(map, &mut self.service_name),
+            13 => lenient::value(map, &mut self.cdc_id),
+            14 => lenient::list(map, &mut self.tag_set),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for EndPoint {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for EndPoint {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "EndPoint", 15)?
+            .opt("EndPointId", &self.end_point_id)?
+            .opt("VpcId", &self.vpc_id)?
+            .opt("SubnetId", &self.subnet_id)?
+            .opt("EndPointOwner", &self.end_point_owner)?
+            .opt("EndPointName", &self.end_point_name)?
+            .opt("ServiceVpcId", &self.service_vpc_id)?
+            .opt("ServiceVip", &self.service_vip)?
+            .opt("EndPointServiceId", &self.end_point_service_id)?
+            .opt("EndPointVip", &self.end_point_vip)?
+            .opt("State", &self.state)?
+            .opt("CreateTime", &self.create_time)?
+            .list("GroupSet", &self.group_set)?
+            .opt("ServiceName", &self.service_name)?
+            .opt("CdcId", &self.cdc_id)?
+            .list("TagSet", &self.tag_set)?
+            .end()
+    }
+}
+
 /// Endpoint service
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct EndPointService {
     /// Endpoint service ID
     ///
     /// Example: `vpcsvc-pnpcflil`
-    #[serde(rename = "EndPointServiceId", default, skip_serializing_if = "Option::is_none")]
     pub end_point_service_id: Option<String>,
     /// VPC ID
     ///
     /// Example: `vpc-hj3he929`
-    #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// APP ID
     ///
     /// Example: `251007979`
-    #[serde(rename = "ServiceOwner", default, skip_serializing_if = "Option::is_none")]
     pub service_owner: Option<String>,
     /// Endpoint service name
     ///
     /// Example: `ServiceName1`
-    #[serde(rename = "ServiceName", default, skip_serializing_if = "Option::is_none")]
     pub service_name: Option<String>,
     /// Real server VIP
     ///
     /// Example: `10.1.1.1`
-    #[serde(rename = "ServiceVip", default, skip_serializing_if = "Option::is_none")]
     pub service_vip: Option<String>,
     /// Real server ID in the format of `lb-xxx`.
     ///
     /// Example: `lb-nswq8wkq`
-    #[serde(rename = "ServiceInstanceId", default, skip_serializing_if = "Option::is_none")]
     pub service_instance_id: Option<String>,
     /// Whether to automatically accept
     ///
     /// Example: `true`
-    #[serde(rename = "AutoAcceptFlag", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub auto_accept_flag: Option<bool>,
     /// Number of associated endpoints
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `0`
-    #[serde(rename = "EndPointCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub end_point_count: Option<u64>,
     /// Array of endpoints
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `[{"EndPointId": "vpce-pnpcflil", "VpcId": "vpc-hj3he929", "SubnetId": "subnet-4t7fr3fi", "EndPointVip": "10.0.0.8"}]`
-    #[serde(rename = "EndPointSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub end_point_set: Vec<output::EndPoint>,
     /// Creation time
     ///
     /// Example: `2018-04-03 15:00:00`
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
     /// Mounted PaaS service type. Values: `CLB`, `CDB`, `CRS`
     ///
     /// Example: `CRS`
-    #[serde(rename = "ServiceType", default, skip_serializing_if = "Option::is_none")]
     pub service_type: Option<String>,
     /// (Chinese only) CDC 集群唯一 ID
     ///
     /// Example: `cluster-d8htgb6k`
-    #[serde(rename = "CdcId", default, skip_serializing_if = "Option::is_none")]
     pub cdc_id: Option<String>,
     /// (Chinese only) 终端节点服务Uin。
     ///
     /// Example: `251007979123`
-    #[serde(rename = "ServiceUin", default, skip_serializing_if = "Option::is_none")]
     pub service_uin: Option<String>,
     /// (Chinese only) 服务IP类型
     ///
     /// Example: `26`
-    #[serde(rename = "BusinessIpType", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub business_ip_type: Option<i64>,
     /// (Chinese only) 标签键值对。
     ///
     /// Example: `[{"Key": "env", "Value": "prod"}]`
-    #[serde(rename = "TagSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tag_set: Vec<output::Tag>,
 }
 
@@ -4997,92 +6965,146 @@ impl EndPointService {
     }
 }
 
+impl lenient::Reply for EndPointService {
+    const NAME: &'static str = "EndPointService";
+    const FIELDS: &'static [&'static str] = &[
+        "EndPointServiceId",
+        "VpcId",
+        "ServiceOwner",
+        "ServiceName",
+        "ServiceVip",
+        "ServiceInstanceId",
+        "AutoAcceptFlag",
+        "EndPointCount",
+        "EndPointSet",
+        "CreateTime",
+        "ServiceType",
+        "CdcId",
+        "ServiceUin",
+        "BusinessIpType",
+        "TagSet",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.end_point_service_id),
+            1 => lenient::value(map, &mut self.vpc_id),
+            2 => lenient::value(map, &mut self.service_owner),
+            3 => lenient::value(map, &mut self.service_name),
+            4 => lenient::value(map, &mut self.service_vip),
+            5 => lenient::value(map, &mut self.service_instance_id),
+            6 => lenient::scalar(map, &mut self.auto_accept_flag),
+            7 => lenient::scalar(map, &mut self.end_point_count),
+            8 => lenient::list(map, &mut self.end_point_set),
+            9 => lenient::value(map, &mut self.create_time),
+            10 => lenient::value(map, &mut self.service_type),
+            11 => lenient::value(map, &mut self.cdc_id),
+            12 => lenient::value(map, &mut self.service_uin),
+            13 => lenient::scalar(map, &mut self.business_ip_type),
+            14 => lenient::list(map, &mut self.tag_set),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for EndPointService {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for EndPointService {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "EndPointService", 15)?
+            .opt("EndPointServiceId", &self.end_point_service_id)?
+            .opt("VpcId", &self.vpc_id)?
+            .opt("ServiceOwner", &self.service_owner)?
+            .opt("ServiceName", &self.service_name)?
+            .opt("ServiceVip", &self.service_vip)?
+            .opt("ServiceInstanceId", &self.service_instance_id)?
+            .opt("AutoAcceptFlag", &self.auto_accept_flag)?
+            .opt("EndPointCount", &self.end_point_count)?
+            .list("EndPointSet", &self.end_point_set)?
+            .opt("CreateTime", &self.create_time)?
+            .opt("ServiceType", &self.service_type)?
+            .opt("CdcId", &self.cdc_id)?
+            .opt("ServiceUin", &self.service_uin)?
+            .opt("BusinessIpType", &self.business_ip_type)?
+            .list("TagSet", &self.tag_set)?
+            .end()
+    }
+}
+
 /// Flow Log
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct FlowLog {
     /// ID of the VPC instance.
     ///
     /// Example: `vpc-pq9vxykj`
-    #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// The unique ID of the flow log.
     ///
     /// Example: `fl-f42uhpkj`
-    #[serde(rename = "FlowLogId", default, skip_serializing_if = "Option::is_none")]
     pub flow_log_id: Option<String>,
     /// The name of the flow log instance.
     ///
     /// Example: `test-flowlog`
-    #[serde(rename = "FlowLogName", default, skip_serializing_if = "Option::is_none")]
     pub flow_log_name: Option<String>,
     /// The type of resource associated with the flow log. Valid values: `VPC`, `SUBNET`, `NETWORKINTERFACE`, `CCN`, `NAT`, and `DCG`.
     ///
     /// Example: `NETWORKINTERFACE`
-    #[serde(rename = "ResourceType", default, skip_serializing_if = "Option::is_none")]
     pub resource_type: Option<String>,
     /// The unique ID of the resource
     ///
     /// Example: `eni-78ysaex1`
-    #[serde(rename = "ResourceId", default, skip_serializing_if = "Option::is_none")]
     pub resource_id: Option<String>,
     /// Type of flow logs to be collected. Valid values: `ACCEPT`, `REJECT` and `ALL`.
     ///
     /// Example: `ACCEPT`
-    #[serde(rename = "TrafficType", default, skip_serializing_if = "Option::is_none")]
     pub traffic_type: Option<String>,
     /// The storage ID of the flow log
     ///
     /// Example: `99991111-2222-4444-9999-222266663333`
-    #[serde(rename = "CloudLogId", default, skip_serializing_if = "Option::is_none")]
     pub cloud_log_id: Option<String>,
     /// Flow log storage ID status.
     ///
     /// Example: `SUCCESS`
-    #[serde(rename = "CloudLogState", default, skip_serializing_if = "Option::is_none")]
     pub cloud_log_state: Option<String>,
     /// The flow log description.
     ///
     /// Example: `demo`
-    #[serde(rename = "FlowLogDescription", default, skip_serializing_if = "Option::is_none")]
     pub flow_log_description: Option<String>,
     /// The creation time of the flow log.
     ///
     /// Example: `2020-01-30 00:00:00`
-    #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
     /// Tag list, such as \[{"Key": "city", "Value": "shanghai"}\].
     ///
     /// Example: `[{'Key':'Tag1', 'Value': 'Value1'}]`
-    #[serde(rename = "TagSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tag_set: Vec<output::Tag>,
     /// Whether to enable. `true`: yes; `false`: no.
     ///
     /// Example: `true`
-    #[serde(rename = "Enable", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
     /// Consumer end types: cls and ckafka
     /// Note: this field may return `null`, indicating that no valid value can be found.
     ///
     /// Example: `cls`
-    #[serde(rename = "StorageType", default, skip_serializing_if = "Option::is_none")]
     pub storage_type: Option<String>,
     /// Information of the consumer, which is returned when the consumer type is `ckafka`.
     /// Note: this field may return `null`, indicating that no valid value can be found.
     ///
     /// Example: `{"StorageTopic": "topic-siqmaox1", "StorageId": "ckafka-akwiqms1"}`
-    #[serde(rename = "FlowLogStorage", default, skip_serializing_if = "Option::is_none")]
     pub flow_log_storage: Option<output::FlowLogStorage>,
     /// The region corresponding to the flow log storage ID.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `ap-guangzhou`
-    #[serde(rename = "CloudLogRegion", default, skip_serializing_if = "Option::is_none")]
     pub cloud_log_region: Option<String>,
     /// (Chinese only) 流日志采集周期，只支持CCN类型流日志。取值范围（单位s）：60， 300， 600。
     ///
     /// Example: `300`
-    #[serde(rename = "Period", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub period: Option<u64>,
 }
 
@@ -5190,20 +7212,91 @@ impl FlowLog {
     }
 }
 
+impl lenient::Reply for FlowLog {
+    const NAME: &'static str = "FlowLog";
+    const FIELDS: &'static [&'static str] = &[
+        "VpcId",
+        "FlowLogId",
+        "FlowLogName",
+        "ResourceType",
+        "ResourceId",
+        "TrafficType",
+        "CloudLogId",
+        "CloudLogState",
+        "FlowLogDescription",
+        "CreatedTime",
+        "TagSet",
+        "Enable",
+        "StorageType",
+        "FlowLogStorage",
+        "CloudLogRegion",
+        "Period",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.vpc_id),
+            1 => lenient::value(map, &mut self.flow_log_id),
+            2 => lenient::value(map, &mut self.flow_log_name),
+            3 => lenient::value(map, &mut self.resource_type),
+            4 => lenient::value(map, &mut self.resource_id),
+            5 => lenient::value(map, &mut self.traffic_type),
+            6 => lenient::value(map, &mut self.cloud_log_id),
+            7 => lenient::value(map, &mut self.cloud_log_state),
+            8 => lenient::value(map, &mut self.flow_log_description),
+            9 => lenient::value(map, &mut self.created_time),
+            10 => lenient::list(map, &mut self.tag_set),
+            11 => lenient::scalar(map, &mut self.enable),
+            12 => lenient::value(map, &mut self.storage_type),
+            13 => lenient::value(map, &mut self.flow_log_storage),
+            14 => lenient::value(map, &mut self.cloud_log_region),
+            15 => lenient::scalar(map, &mut self.period),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for FlowLog {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for FlowLog {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "FlowLog", 16)?
+            .opt("VpcId", &self.vpc_id)?
+            .opt("FlowLogId", &self.flow_log_id)?
+            .opt("FlowLogName", &self.flow_log_name)?
+            .opt("ResourceType", &self.resource_type)?
+            .opt("ResourceId", &self.resource_id)?
+            .opt("TrafficType", &self.traffic_type)?
+            .opt("CloudLogId", &self.cloud_log_id)?
+            .opt("CloudLogState", &self.cloud_log_state)?
+            .opt("FlowLogDescription", &self.flow_log_description)?
+            .opt("CreatedTime", &self.created_time)?
+            .list("TagSet", &self.tag_set)?
+            .opt("Enable", &self.enable)?
+            .opt("StorageType", &self.storage_type)?
+            .opt("FlowLogStorage", &self.flow_log_storage)?
+            .opt("CloudLogRegion", &self.cloud_log_region)?
+            .opt("Period", &self.period)?
+            .end()
+    }
+}
+
 /// Flow log storage information
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct FlowLogStorage {
     /// Storage instance ID, which is required when `StorageType` is `ckafka`.
     ///
     /// Required. Example: `ckafka-aso1kaoq`
-    #[serde(rename = "StorageId", default, skip_serializing_if = "Option::is_none")]
     pub storage_id: Option<String>,
     /// Topic ID, which is required when `StorageType` is `ckafka`.
     /// Note: this field may return `null`, indicating that no valid value can be found.
     ///
     /// Example: `topic-asow02oa`
-    #[serde(rename = "StorageTopic", default, skip_serializing_if = "Option::is_none")]
     pub storage_topic: Option<String>,
 }
 
@@ -5222,44 +7315,68 @@ impl FlowLogStorage {
     }
 }
 
+impl lenient::Reply for FlowLogStorage {
+    const NAME: &'static str = "FlowLogStorage";
+    const FIELDS: &'static [&'static str] = &[
+        "StorageId",
+        "StorageTopic",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.storage_id),
+            1 => lenient::value(map, &mut self.storage_topic),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for FlowLogStorage {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for FlowLogStorage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "FlowLogStorage", 2)?
+            .opt("StorageId", &self.storage_id)?
+            .opt("StorageTopic", &self.storage_topic)?
+            .end()
+    }
+}
+
 /// The gateway traffic monitoring details
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GatewayFlowMonitorDetail {
     /// Origin `IP`.
     ///
     /// Example: `192.168.1.21`
-    #[serde(rename = "PrivateIpAddress", default, skip_serializing_if = "Option::is_none")]
     pub private_ip_address: Option<String>,
     /// Inbound packets.
     ///
     /// Example: `1400`
-    #[serde(rename = "InPkg", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub in_pkg: Option<u64>,
     /// Outbound packets.
     ///
     /// Example: `1527`
-    #[serde(rename = "OutPkg", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub out_pkg: Option<u64>,
     /// Inbound traffic, in Byte.
     ///
     /// Example: `32876`
-    #[serde(rename = "InTraffic", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub in_traffic: Option<u64>,
     /// Outbound traffic, in Byte.
     ///
     /// Example: `65428`
-    #[serde(rename = "OutTraffic", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub out_traffic: Option<u64>,
     /// (Chinese only) 并发连接数。仅标准型nat支持此参数。
     ///
     /// Example: `1000`
-    #[serde(rename = "ConcurrentConnectionCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub concurrent_connection_count: Option<u64>,
     /// (Chinese only) 新建连接速率。仅标准型nat支持此参数。
     ///
     /// Example: `100`
-    #[serde(rename = "NewConnectionRate", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub new_connection_rate: Option<u64>,
 }
 
@@ -5313,34 +7430,75 @@ impl GatewayFlowMonitorDetail {
     }
 }
 
+impl lenient::Reply for GatewayFlowMonitorDetail {
+    const NAME: &'static str = "GatewayFlowMonitorDetail";
+    const FIELDS: &'static [&'static str] = &[
+        "PrivateIpAddress",
+        "InPkg",
+        "OutPkg",
+        "InTraffic",
+        "OutTraffic",
+        "ConcurrentConnectionCount",
+        "NewConnectionRate",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.private_ip_address),
+            1 => lenient::scalar(map, &mut self.in_pkg),
+            2 => lenient::scalar(map, &mut self.out_pkg),
+            3 => lenient::scalar(map, &mut self.in_traffic),
+            4 => lenient::scalar(map, &mut self.out_traffic),
+            5 => lenient::scalar(map, &mut self.concurrent_connection_count),
+            6 => lenient::scalar(map, &mut self.new_connection_rate),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for GatewayFlowMonitorDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for GatewayFlowMonitorDetail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "GatewayFlowMonitorDetail", 7)?
+            .opt("PrivateIpAddress", &self.private_ip_address)?
+            .opt("InPkg", &self.in_pkg)?
+            .opt("OutPkg", &self.out_pkg)?
+            .opt("InTraffic", &self.in_traffic)?
+            .opt("OutTraffic", &self.out_traffic)?
+            .opt("ConcurrentConnectionCount", &self.concurrent_connection_count)?
+            .opt("NewConnectionRate", &self.new_connection_rate)?
+            .end()
+    }
+}
+
 /// Information of the gateway bandwidth limit
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GatewayQos {
     /// VPC instance ID.
     ///
     /// Example: `vpc-adn18azc`
-    #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// CVM Private IP.
     ///
     /// Example: `192.168.3.23`
-    #[serde(rename = "IpAddress", default, skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
     /// Bandwidth limit value.
     ///
     /// Example: `50`
-    #[serde(rename = "Bandwidth", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub bandwidth: Option<i64>,
     /// Creation time.
     ///
     /// Example: `2023-12-25 12:30:00`
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
     /// (Chinese only) 网关流控入方向带宽值，当值为-1时，代表未限速；当值大于等于0时，限速带宽上限为返回值。
     ///
     /// Example: `50`
-    #[serde(rename = "InBandwidth", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub in_bandwidth: Option<i64>,
 }
 
@@ -5382,44 +7540,77 @@ impl GatewayQos {
     }
 }
 
+impl lenient::Reply for GatewayQos {
+    const NAME: &'static str = "GatewayQos";
+    const FIELDS: &'static [&'static str] = &[
+        "VpcId",
+        "IpAddress",
+        "Bandwidth",
+        "CreateTime",
+        "InBandwidth",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.vpc_id),
+            1 => lenient::value(map, &mut self.ip_address),
+            2 => lenient::scalar(map, &mut self.bandwidth),
+            3 => lenient::value(map, &mut self.create_time),
+            4 => lenient::scalar(map, &mut self.in_bandwidth),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for GatewayQos {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for GatewayQos {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "GatewayQos", 5)?
+            .opt("VpcId", &self.vpc_id)?
+            .opt("IpAddress", &self.ip_address)?
+            .opt("Bandwidth", &self.bandwidth)?
+            .opt("CreateTime", &self.create_time)?
+            .opt("InBandwidth", &self.in_bandwidth)?
+            .end()
+    }
+}
+
 /// (Chinese only) 全局路由对象。
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GlobalRoute {
     /// (Chinese only) 作为出参展示，表示VPC唯一Id，。
     ///
     /// Example: `vpc-mcqaoy0f`
-    #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// (Chinese only) 全局路由唯一Id。
     ///
     /// Example: `gr-bmenrwu2`
-    #[serde(rename = "GlobalRouteId", default, skip_serializing_if = "Option::is_none")]
     pub global_route_id: Option<String>,
     /// (Chinese only) Ipv4目标网段。
     ///
     /// Example: `192.168.0.0/20`
-    #[serde(rename = "DestinationCidrBlock", default, skip_serializing_if = "Option::is_none")]
     pub destination_cidr_block: Option<String>,
     /// (Chinese only) 下一跳类型，支持 NORMAL_CVM。
     ///
     /// Example: `NORMAL_CVM`
-    #[serde(rename = "GatewayType", default, skip_serializing_if = "Option::is_none")]
     pub gateway_type: Option<String>,
     /// (Chinese only) 下一跳对象，如果GatewayType类型是NORMAL_CVM填写子机IP。
     ///
     /// Example: `192.168.0.3`
-    #[serde(rename = "GatewayId", default, skip_serializing_if = "Option::is_none")]
     pub gateway_id: Option<String>,
     /// (Chinese only) 备注。
     ///
     /// Example: `gr_item`
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// (Chinese only) 创建时间。
     ///
     /// Example: `2010-11-21`
-    #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
     /// (Chinese only) 支持的 ECMP算法有：
     ///
@@ -5429,7 +7620,6 @@ pub struct GlobalRoute {
     /// - ECMP_SOURCE_IP_HASH：源IP hash。
     ///
     /// Example: `ECMP_QUINTUPLE_HASH`
-    #[serde(rename = "SubnetRouteAlgorithm", default, skip_serializing_if = "Option::is_none")]
     pub subnet_route_algorithm: Option<String>,
 }
 
@@ -5489,49 +7679,90 @@ impl GlobalRoute {
     }
 }
 
+impl lenient::Reply for GlobalRoute {
+    const NAME: &'static str = "GlobalRoute";
+    const FIELDS: &'static [&'static str] = &[
+        "VpcId",
+        "GlobalRouteId",
+        "DestinationCidrBlock",
+        "GatewayType",
+        "GatewayId",
+        "Description",
+        "CreatedTime",
+        "SubnetRouteAlgorithm",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.vpc_id),
+            1 => lenient::value(map, &mut self.global_route_id),
+            2 => lenient::value(map, &mut self.destination_cidr_block),
+            3 => lenient::value(map, &mut self.gateway_type),
+            4 => lenient::value(map, &mut self.gateway_id),
+            5 => lenient::value(map, &mut self.description),
+            6 => lenient::value(map, &mut self.created_time),
+            7 => lenient::value(map, &mut self.subnet_route_algorithm),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for GlobalRoute {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for GlobalRoute {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "GlobalRoute", 8)?
+            .opt("VpcId", &self.vpc_id)?
+            .opt("GlobalRouteId", &self.global_route_id)?
+            .opt("DestinationCidrBlock", &self.destination_cidr_block)?
+            .opt("GatewayType", &self.gateway_type)?
+            .opt("GatewayId", &self.gateway_id)?
+            .opt("Description", &self.description)?
+            .opt("CreatedTime", &self.created_time)?
+            .opt("SubnetRouteAlgorithm", &self.subnet_route_algorithm)?
+            .end()
+    }
+}
+
 /// HAVIP description information
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct HaVip {
     /// The `ID` of the `HAVIP`. This is the unique identifier of the `HAVIP`.
     ///
     /// Example: `havip-nswq8wkq`
-    #[serde(rename = "HaVipId", default, skip_serializing_if = "Option::is_none")]
     pub ha_vip_id: Option<String>,
     /// The name of the `HAVIP`.
     ///
     /// Example: `demo`
-    #[serde(rename = "HaVipName", default, skip_serializing_if = "Option::is_none")]
     pub ha_vip_name: Option<String>,
     /// The virtual IP address.
     ///
     /// Example: `10.0.0.10`
-    #[serde(rename = "Vip", default, skip_serializing_if = "Option::is_none")]
     pub vip: Option<String>,
     /// The `ID` of the VPC to which the `HAVIP` belongs.
     ///
     /// Example: `vpc-hj3he929`
-    #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// The `ID` of the subnet to which the `HAVIP` belongs.
     ///
     /// Example: `subnet-4t7fr3fi`
-    #[serde(rename = "SubnetId", default, skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
     /// The `ID` of the ENI associated with the `HAVIP`.
     ///
     /// Example: `eni-pnpcflil`
-    #[serde(rename = "NetworkInterfaceId", default, skip_serializing_if = "Option::is_none")]
     pub network_interface_id: Option<String>,
     /// The `ID` of the bound instance.
     ///
     /// Example: `ins-kngiybxl`
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// Bound `EIP`.
     ///
     /// Example: `100.10.123.131`
-    #[serde(rename = "AddressIp", default, skip_serializing_if = "Option::is_none")]
     pub address_ip: Option<String>,
     /// Status:
     ///
@@ -5539,48 +7770,40 @@ pub struct HaVip {
     /// - `UNBIND`: Not bound
     ///
     /// Example: `AVAILABLE`
-    #[serde(rename = "State", default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// Creation Time.
     ///
     /// Example: `2018-10-10 17:03:09`
-    #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
     /// Identifier for businesses that use HAVIP.
     ///
     /// Example: `SCF`
-    #[serde(rename = "Business", default, skip_serializing_if = "Option::is_none")]
     pub business: Option<String>,
     /// (Chinese only)
     ///
     /// `HAVIP`的飘移范围。
-    #[serde(rename = "HaVipAssociationSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub ha_vip_association_set: Vec<output::HaVipAssociation>,
     /// (Chinese only)
     ///
     /// 是否开启`HAVIP`的漂移范围校验。
     ///
     /// Example: `true`
-    #[serde(rename = "CheckAssociate", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub check_associate: Option<bool>,
     /// (Chinese only)
     ///
     /// CDC实例ID。
     ///
     /// Example: `cluster-gbo27yc4`
-    #[serde(rename = "CdcId", default, skip_serializing_if = "Option::is_none")]
     pub cdc_id: Option<String>,
     /// (Chinese only)
     ///
     /// HAVIP 刷新时间。该参数只作为出参数。以下场景会触发FlushedTime 被刷新：1）子机发出免费 ARP 触发 HAVIP 漂移；2）手动HAVIP解绑网卡; 没有更新时默认值：0000-00-00 00:00:00
     ///
     /// Example: `2024-06-06 22:24:45`
-    #[serde(rename = "FlushedTime", default, skip_serializing_if = "Option::is_none")]
     pub flushed_time: Option<String>,
     /// (Chinese only)
     ///
     /// 标签键值对。
-    #[serde(rename = "TagSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tag_set: Vec<output::Tag>,
 }
 
@@ -5688,24 +7911,94 @@ impl HaVip {
     }
 }
 
+impl lenient::Reply for HaVip {
+    const NAME: &'static str = "HaVip";
+    const FIELDS: &'static [&'static str] = &[
+        "HaVipId",
+        "HaVipName",
+        "Vip",
+        "VpcId",
+        "SubnetId",
+        "NetworkInterfaceId",
+        "InstanceId",
+        "AddressIp",
+        "State",
+        "CreatedTime",
+        "Business",
+        "HaVipAssociationSet",
+        "CheckAssociate",
+        "CdcId",
+        "FlushedTime",
+        "TagSet",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.ha_vip_id),
+            1 => lenient::value(map, &mut self.ha_vip_name),
+            2 => lenient::value(map, &mut self.vip),
+            3 => lenient::value(map, &mut self.vpc_id),
+            4 => lenient::value(map, &mut self.subnet_id),
+            5 => lenient::value(map, &mut self.network_interface_id),
+            6 => lenient::value(map, &mut self.instance_id),
+            7 => lenient::value(map, &mut self.address_ip),
+            8 => lenient::value(map, &mut self.state),
+            9 => lenient::value(map, &mut self.created_time),
+            10 => lenient::value(map, &mut self.business),
+            11 => lenient::list(map, &mut self.ha_vip_association_set),
+            12 => lenient::scalar(map, &mut self.check_associate),
+            13 => lenient::value(map, &mut self.cdc_id),
+            14 => lenient::value(map, &mut self.flushed_time),
+            15 => lenient::list(map, &mut self.tag_set),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for HaVip {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for HaVip {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "HaVip", 16)?
+            .opt("HaVipId", &self.ha_vip_id)?
+            .opt("HaVipName", &self.ha_vip_name)?
+            .opt("Vip", &self.vip)?
+            .opt("VpcId", &self.vpc_id)?
+            .opt("SubnetId", &self.subnet_id)?
+            .opt("NetworkInterfaceId", &self.network_interface_id)?
+            .opt("InstanceId", &self.instance_id)?
+            .opt("AddressIp", &self.address_ip)?
+            .opt("State", &self.state)?
+            .opt("CreatedTime", &self.created_time)?
+            .opt("Business", &self.business)?
+            .list("HaVipAssociationSet", &self.ha_vip_association_set)?
+            .opt("CheckAssociate", &self.check_associate)?
+            .opt("CdcId", &self.cdc_id)?
+            .opt("FlushedTime", &self.flushed_time)?
+            .list("TagSet", &self.tag_set)?
+            .end()
+    }
+}
+
 /// (Chinese only) HaVip绑定的子机/网卡（用于限制HaVip飘移的范围，并不是真正的飘移动作）。
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct HaVipAssociation {
     /// (Chinese only) HaVip绑定的子机或网卡唯一ID。
     ///
     /// Required. Example: `ins-3qx9elib`
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// (Chinese only) HaVip实例唯一ID。
     ///
     /// Example: `havip-7tqt5jn6`
-    #[serde(rename = "HaVipId", default, skip_serializing_if = "Option::is_none")]
     pub ha_vip_id: Option<String>,
     /// (Chinese only) HaVip绑定的类型。取值:CVM, ENI。
     ///
     /// Example: `CVM`
-    #[serde(rename = "InstanceType", default, skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
 }
 
@@ -5730,29 +8023,59 @@ impl HaVipAssociation {
     }
 }
 
+impl lenient::Reply for HaVipAssociation {
+    const NAME: &'static str = "HaVipAssociation";
+    const FIELDS: &'static [&'static str] = &[
+        "InstanceId",
+        "HaVipId",
+        "InstanceType",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.instance_id),
+            1 => lenient::value(map, &mut self.ha_vip_id),
+            2 => lenient::value(map, &mut self.instance_type),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for HaVipAssociation {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for HaVipAssociation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "HaVipAssociation", 3)?
+            .opt("InstanceId", &self.instance_id)?
+            .opt("HaVipId", &self.ha_vip_id)?
+            .opt("InstanceType", &self.instance_type)?
+            .end()
+    }
+}
+
 /// (Chinese only) VPN通道健康检查配置
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct HealthCheckConfig {
     /// (Chinese only) 探测模式，默认值NQA，不可修改。
     ///
     /// Example: `NQA`
-    #[serde(rename = "ProbeType", default, skip_serializing_if = "Option::is_none")]
     pub probe_type: Option<String>,
     /// (Chinese only) 探测间隔，腾讯云两次健康检查间隔时间，范围【1000-5000】，单位ms。
     ///
     /// Example: `5000`
-    #[serde(rename = "ProbeInterval", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub probe_interval: Option<i64>,
     /// (Chinese only) 探测次数，连续N次健康检查失败后执行路由切换，范围【3-8】，单位次。
     ///
     /// Example: `3`
-    #[serde(rename = "ProbeThreshold", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub probe_threshold: Option<i64>,
     /// (Chinese only) 探测超时时间，范围【10-5000】，单位ms。
     ///
     /// Example: `150`
-    #[serde(rename = "ProbeTimeout", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub probe_timeout: Option<i64>,
 }
 
@@ -5788,59 +8111,86 @@ impl HealthCheckConfig {
     }
 }
 
+impl lenient::Reply for HealthCheckConfig {
+    const NAME: &'static str = "HealthCheckConfig";
+    const FIELDS: &'static [&'static str] = &[
+        "ProbeType",
+        "ProbeInterval",
+        "ProbeThreshold",
+        "ProbeTimeout",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.probe_type),
+            1 => lenient::scalar(map, &mut self.probe_interval),
+            2 => lenient::scalar(map, &mut self.probe_threshold),
+            3 => lenient::scalar(map, &mut self.probe_timeout),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for HealthCheckConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for HealthCheckConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "HealthCheckConfig", 4)?
+            .opt("ProbeType", &self.probe_type)?
+            .opt("ProbeInterval", &self.probe_interval)?
+            .opt("ProbeThreshold", &self.probe_threshold)?
+            .opt("ProbeTimeout", &self.probe_timeout)?
+            .end()
+    }
+}
+
 /// (Chinese only) 高优路由表条目信息
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct HighPriorityRoute {
     /// (Chinese only) 高优路由表唯一 ID
     ///
     /// Example: `hprtb-18mot1fm`
-    #[serde(rename = "HighPriorityRouteTableId", default, skip_serializing_if = "Option::is_none")]
     pub high_priority_route_table_id: Option<String>,
     /// (Chinese only) 高优路由表条目唯一 ID
     ///
     /// Example: `hprti-p1ymd0ak`
-    #[serde(rename = "HighPriorityRouteId", default, skip_serializing_if = "Option::is_none")]
     pub high_priority_route_id: Option<String>,
     /// (Chinese only) 目标网段
     ///
     /// Example: `172.20.0.0/16`
-    #[serde(rename = "DestinationCidrBlock", default, skip_serializing_if = "Option::is_none")]
     pub destination_cidr_block: Option<String>,
     /// (Chinese only) 网关类型
     ///
     /// Example: `HAVIP`
-    #[serde(rename = "GatewayType", default, skip_serializing_if = "Option::is_none")]
     pub gateway_type: Option<String>,
     /// (Chinese only) 网关唯一ID
     ///
     /// Example: `havip-mt4yhdps`
-    #[serde(rename = "GatewayId", default, skip_serializing_if = "Option::is_none")]
     pub gateway_id: Option<String>,
     /// (Chinese only) 高优路由条目描述
     ///
     /// Example: `test_high_priority_item`
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// (Chinese only) ECMP算法，支持的算法有：ECMP_QUINTUPLE_HASH：五元组hash，ECMP_SOURCE_DESTINATION_IP_HASH：源和目的IP hash，ECMP_DESTINATION_IP_HASH：目的IP hash，ECMP_SOURCE_IP_HASH：源IP hash。
     ///
     /// Example: `ECMP_QUINTUPLE_HASH`
-    #[serde(rename = "SubnetRouteAlgorithm", default, skip_serializing_if = "Option::is_none")]
     pub subnet_route_algorithm: Option<String>,
     /// (Chinese only) 出参展示，是否为CDC属性高优路由
     ///
     /// Example: `true`
-    #[serde(rename = "IsCdc", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_cdc: Option<bool>,
     /// (Chinese only) 出参展示，CDC 唯一ID
     ///
     /// Example: `cdc-hj3he929`
-    #[serde(rename = "CdcId", default, skip_serializing_if = "Option::is_none")]
     pub cdc_id: Option<String>,
     /// (Chinese only) 创建时间。
     ///
     /// Example: `2021-03-02 14:41:15`
-    #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
 }
 
@@ -5912,39 +8262,88 @@ impl HighPriorityRoute {
     }
 }
 
+impl lenient::Reply for HighPriorityRoute {
+    const NAME: &'static str = "HighPriorityRoute";
+    const FIELDS: &'static [&'static str] = &[
+        "HighPriorityRouteTableId",
+        "HighPriorityRouteId",
+        "DestinationCidrBlock",
+        "GatewayType",
+        "GatewayId",
+        "Description",
+        "SubnetRouteAlgorithm",
+        "IsCdc",
+        "CdcId",
+        "CreatedTime",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.high_priority_route_table_id),
+            1 => lenient::value(map, &mut self.high_priority_route_id),
+            2 => lenient::value(map, &mut self.destination_cidr_block),
+            3 => lenient::value(map, &mut self.gateway_type),
+            4 => lenient::value(map, &mut self.gateway_id),
+            5 => lenient::value(map, &mut self.description),
+            6 => lenient::value(map, &mut self.subnet_route_algorithm),
+            7 => lenient::scalar(map, &mut self.is_cdc),
+            8 => lenient::value(map, &mut self.cdc_id),
+            9 => lenient::value(map, &mut self.created_time),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for HighPriorityRoute {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for HighPriorityRoute {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "HighPriorityRoute", 10)?
+            .opt("HighPriorityRouteTableId", &self.high_priority_route_table_id)?
+            .opt("HighPriorityRouteId", &self.high_priority_route_id)?
+            .opt("DestinationCidrBlock", &self.destination_cidr_block)?
+            .opt("GatewayType", &self.gateway_type)?
+            .opt("GatewayId", &self.gateway_id)?
+            .opt("Description", &self.description)?
+            .opt("SubnetRouteAlgorithm", &self.subnet_route_algorithm)?
+            .opt("IsCdc", &self.is_cdc)?
+            .opt("CdcId", &self.cdc_id)?
+            .opt("CreatedTime", &self.created_time)?
+            .end()
+    }
+}
+
 /// (Chinese only) 高优路由表信息
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct HighPriorityRouteTable {
     /// (Chinese only) 高优路由表唯一 ID。
     ///
     /// Example: `hprtb-18mot1fm`
-    #[serde(rename = "HighPriorityRouteTableId", default, skip_serializing_if = "Option::is_none")]
     pub high_priority_route_table_id: Option<String>,
     /// (Chinese only) VPC实例ID。
     ///
     /// Example: `vpc-m0c2kcun`
-    #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// (Chinese only) 高优路由表名称。
     ///
     /// Example: `demo`
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// (Chinese only) 高优路由表关联的子网列表。
     ///
     /// Example: `["subnet-ie8choou"]`
-    #[serde(rename = "SubnetSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub subnet_set: Vec<String>,
     /// (Chinese only) 高优路由表条目信息
     ///
     /// Example: `[{"HighPriorityRouteId": "hprti-p1ymd0ak"}]`
-    #[serde(rename = "HighPriorityRouteSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub high_priority_route_set: Vec<output::HighPriorityRoute>,
     /// (Chinese only) 创建时间。
     ///
     /// Example: `2021-03-02 14:41:15`
-    #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
 }
 
@@ -5992,69 +8391,100 @@ impl HighPriorityRouteTable {
     }
 }
 
+impl lenient::Reply for HighPriorityRouteTable {
+    const NAME: &'static str = "HighPriorityRouteTable";
+    const FIELDS: &'static [&'static str] = &[
+        "HighPriorityRouteTableId",
+        "VpcId",
+        "Name",
+        "SubnetSet",
+        "HighPriorityRouteSet",
+        "CreatedTime",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.high_priority_route_table_id),
+            1 => lenient::value(map, &mut self.vpc_id),
+            2 => lenient::value(map, &mut self.name),
+            3 => lenient::list(map, &mut self.subnet_set),
+            4 => lenient::list(map, &mut self.high_priority_route_set),
+            5 => lenient::value(map, &mut self.created_time),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for HighPriorityRouteTable {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for HighPriorityRouteTable {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "HighPriorityRouteTable", 6)?
+            .opt("HighPriorityRouteTableId", &self.high_priority_route_table_id)?
+            .opt("VpcId", &self.vpc_id)?
+            .opt("Name", &self.name)?
+            .list("SubnetSet", &self.subnet_set)?
+            .list("HighPriorityRouteSet", &self.high_priority_route_set)?
+            .opt("CreatedTime", &self.created_time)?
+            .end()
+    }
+}
+
 /// Internet Key Exchange (IKE) configuration. IKE has a self-protection mechanism. The network security protocol is configured by the user.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct IkeOptionsSpecification {
     /// Encryption algorithm. Valid values: `3DES-CBC`, `AES-CBC-128`, `AES-CBS-192`, `AES-CBC-256`, `DES-CBC`, and `SM4`; default value: `3DES-CBC`.
     ///
     /// Example: `3DES-CBC`
-    #[serde(rename = "PropoEncryAlgorithm", default, skip_serializing_if = "Option::is_none")]
     pub propo_encry_algorithm: Option<String>,
     /// Authentication algorithm. Valid values: `MD5`, `SHA1` and `SHA-256`; default value: `MD5`.
     ///
     /// Example: `MD5`
-    #[serde(rename = "PropoAuthenAlgorithm", default, skip_serializing_if = "Option::is_none")]
     pub propo_authen_algorithm: Option<String>,
     /// Negotiation mode. Available values: 'AGGRESSIVE' and 'MAIN'. Default is MAIN.
     ///
     /// Example: `MAIN`
-    #[serde(rename = "ExchangeMode", default, skip_serializing_if = "Option::is_none")]
     pub exchange_mode: Option<String>,
     /// Type of local identity. Available values: 'ADDRESS' and 'FQDN'. Default is ADDRESS.
     ///
     /// Example: `ADDRESS`
-    #[serde(rename = "LocalIdentity", default, skip_serializing_if = "Option::is_none")]
     pub local_identity: Option<String>,
     /// Type of remote identity. Available values: 'ADDRESS' and 'FQDN'. Default is ADDRESS.
     ///
     /// Example: `ADDRESS`
-    #[serde(rename = "RemoteIdentity", default, skip_serializing_if = "Option::is_none")]
     pub remote_identity: Option<String>,
     /// Local identity. When ADDRESS is selected for LocalIdentity, LocalAddress is required. The default LocalAddress is the public IP of the VPN gateway.
     ///
     /// Example: `1.2.3.4`
-    #[serde(rename = "LocalAddress", default, skip_serializing_if = "Option::is_none")]
     pub local_address: Option<String>,
     /// Remote identity. When ADDRESS is selected for RemoteIdentity, RemoteAddress is required.
     ///
     /// Example: `4.3.2.1`
-    #[serde(rename = "RemoteAddress", default, skip_serializing_if = "Option::is_none")]
     pub remote_address: Option<String>,
     /// Local identity. When FQDN is selected for LocalIdentity, LocalFqdnName is required.
     ///
     /// Example: `LocalName`
-    #[serde(rename = "LocalFqdnName", default, skip_serializing_if = "Option::is_none")]
     pub local_fqdn_name: Option<String>,
     /// Remote identity. When FQDN is selected for RemoteIdentity, RemoteFqdnName is required.
     ///
     /// Example: `RemoteName`
-    #[serde(rename = "RemoteFqdnName", default, skip_serializing_if = "Option::is_none")]
     pub remote_fqdn_name: Option<String>,
     /// DH group. Specify the DH group used for exchanging the key via IKE. Available values: 'GROUP1', 'GROUP2', 'GROUP5', 'GROUP14', and 'GROUP24'.
     ///
     /// Example: `GROUP1`
-    #[serde(rename = "DhGroupName", default, skip_serializing_if = "Option::is_none")]
     pub dh_group_name: Option<String>,
     /// IKE SA lifetime (in sec). Value range: 60-604800
     ///
     /// Example: `60`
-    #[serde(rename = "IKESaLifetimeSeconds", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub ike_sa_lifetime_seconds: Option<u64>,
     /// IKE version
     ///
     /// Example: `IKEV1`
-    #[serde(rename = "IKEVersion", default, skip_serializing_if = "Option::is_none")]
     pub ike_version: Option<String>,
 }
 
@@ -6138,8 +8568,69 @@ impl IkeOptionsSpecification {
     }
 }
 
+impl lenient::Reply for IkeOptionsSpecification {
+    const NAME: &'static str = "IkeOptionsSpecification";
+    const FIELDS: &'static [&'static str] = &[
+        "PropoEncryAlgorithm",
+        "PropoAuthenAlgorithm",
+        "ExchangeMode",
+        "LocalIdentity",
+        "RemoteIdentity",
+        "LocalAddress",
+        "RemoteAddress",
+        "LocalFqdnName",
+        "RemoteFqdnName",
+        "DhGroupName",
+        "IKESaLifetimeSeconds",
+        "IKEVersion",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.propo_encry_algorithm),
+            1 => lenient::value(map, &mut self.propo_authen_algorithm),
+            2 => lenient::value(map, &mut self.exchange_mode),
+            3 => lenient::value(map, &mut self.local_identity),
+            4 => lenient::value(map, &mut self.remote_identity),
+            5 => lenient::value(map, &mut self.local_address),
+            6 => lenient::value(map, &mut self.remote_address),
+            7 => lenient::value(map, &mut self.local_fqdn_name),
+            8 => lenient::value(map, &mut self.remote_fqdn_name),
+            9 => lenient::value(map, &mut self.dh_group_name),
+            10 => lenient::scalar(map, &mut self.ike_sa_lifetime_seconds),
+            11 => lenient::value(map, &mut self.ike_version),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for IkeOptionsSpecification {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for IkeOptionsSpecification {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "IkeOptionsSpecification", 12)?
+            .opt("PropoEncryAlgorithm", &self.propo_encry_algorithm)?
+            .opt("PropoAuthenAlgorithm", &self.propo_authen_algorithm)?
+            .opt("ExchangeMode", &self.exchange_mode)?
+            .opt("LocalIdentity", &self.local_identity)?
+            .opt("RemoteIdentity", &self.remote_identity)?
+            .opt("LocalAddress", &self.local_address)?
+            .opt("RemoteAddress", &self.remote_address)?
+            .opt("LocalFqdnName", &self.local_fqdn_name)?
+            .opt("RemoteFqdnName", &self.remote_fqdn_name)?
+            .opt("DhGroupName", &self.dh_group_name)?
+            .opt("IKESaLifetimeSeconds", &self.ike_sa_lifetime_seconds)?
+            .opt("IKEVersion", &self.ike_version)?
+            .end()
+    }
+}
+
 /// (Chinese only) 云联网实例绑定路由表信息
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct InstanceBind {
     /// (Chinese only)
@@ -6147,56 +8638,48 @@ pub struct InstanceBind {
     /// 云联网ID。
     ///
     /// Example: `ccn-245ecr35`
-    #[serde(rename = "CcnId", default, skip_serializing_if = "Option::is_none")]
     pub ccn_id: Option<String>,
     /// (Chinese only)
     ///
     /// 实例类型：VPC，DIRECTCONNECT，BMVPC，EDGE，EDGE_TUNNEL，EDGE_VPNGW，VPNGW。
     ///
     /// Example: `VPC`
-    #[serde(rename = "InstanceType", default, skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
     /// (Chinese only)
     ///
     /// 实例ID。
     ///
     /// Example: `vpc-m0c2kcun`
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// (Chinese only)
     ///
     /// 实例绑定路由表的时间。
     ///
     /// Example: `2021-05-20 16:39:34`
-    #[serde(rename = "InstanceBindTime", default, skip_serializing_if = "Option::is_none")]
     pub instance_bind_time: Option<String>,
     /// (Chinese only)
     ///
     /// 路由表ID。
     ///
     /// Example: `ccnrtb-1234edfr`
-    #[serde(rename = "RouteTableId", default, skip_serializing_if = "Option::is_none")]
     pub route_table_id: Option<String>,
     /// (Chinese only)
     ///
     /// 实例名称。
     ///
     /// Example: `tesetsa`
-    #[serde(rename = "InstanceName", default, skip_serializing_if = "Option::is_none")]
     pub instance_name: Option<String>,
     /// (Chinese only)
     ///
     /// 实例所在地域。
     ///
     /// Example: `ap-guangzhou`
-    #[serde(rename = "InstanceRegion", default, skip_serializing_if = "Option::is_none")]
     pub instance_region: Option<String>,
     /// (Chinese only)
     ///
     /// 实例所属的账户uin。
     ///
     /// Example: `329087131`
-    #[serde(rename = "InstanceUin", default, skip_serializing_if = "Option::is_none")]
     pub instance_uin: Option<String>,
     /// (Chinese only)
     ///
@@ -6213,21 +8696,18 @@ pub struct InstanceBind {
     /// - `DETACHFAILED`：解关联失败（2小时后将异步强制解关联）
     ///
     /// Example: `ACTIVE`
-    #[serde(rename = "State", default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// (Chinese only)
     ///
     /// 别名类型
     ///
     /// Example: `VPC`
-    #[serde(rename = "AliasType", default, skip_serializing_if = "Option::is_none")]
     pub alias_type: Option<String>,
     /// (Chinese only)
     ///
     /// 别名实例ID
     ///
     /// Example: `vpc-nb107zhp`
-    #[serde(rename = "AliasInstanceId", default, skip_serializing_if = "Option::is_none")]
     pub alias_instance_id: Option<String>,
 }
 
@@ -6305,19 +8785,75 @@ impl InstanceBind {
     }
 }
 
+impl lenient::Reply for InstanceBind {
+    const NAME: &'static str = "InstanceBind";
+    const FIELDS: &'static [&'static str] = &[
+        "CcnId",
+        "InstanceType",
+        "InstanceId",
+        "InstanceBindTime",
+        "RouteTableId",
+        "InstanceName",
+        "InstanceRegion",
+        "InstanceUin",
+        "State",
+        "AliasType",
+        "AliasInstanceId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.ccn_id),
+            1 => lenient::value(map, &mut self.instance_type),
+            2 => lenient::value(map, &mut self.instance_id),
+            3 => lenient::value(map, &mut self.instance_bind_time),
+            4 => lenient::value(map, &mut self.route_table_id),
+            5 => lenient::value(map, &mut self.instance_name),
+            6 => lenient::value(map, &mut self.instance_region),
+            7 => lenient::value(map, &mut self.instance_uin),
+            8 => lenient::value(map, &mut self.state),
+            9 => lenient::value(map, &mut self.alias_type),
+            10 => lenient::value(map, &mut self.alias_instance_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for InstanceBind {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for InstanceBind {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "InstanceBind", 11)?
+            .opt("CcnId", &self.ccn_id)?
+            .opt("InstanceType", &self.instance_type)?
+            .opt("InstanceId", &self.instance_id)?
+            .opt("InstanceBindTime", &self.instance_bind_time)?
+            .opt("RouteTableId", &self.route_table_id)?
+            .opt("InstanceName", &self.instance_name)?
+            .opt("InstanceRegion", &self.instance_region)?
+            .opt("InstanceUin", &self.instance_uin)?
+            .opt("State", &self.state)?
+            .opt("AliasType", &self.alias_type)?
+            .opt("AliasInstanceId", &self.alias_instance_id)?
+            .end()
+    }
+}
+
 /// Cloud virtual machine jumbo frame status.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct InstanceJumbo {
     /// Instance ID.
     ///
     /// Example: `ins-4uhk90pu`
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// Whether the instance supports jumbo frames.
     ///
     /// Example: `True`
-    #[serde(rename = "JumboState", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub jumbo_state: Option<bool>,
 }
 
@@ -6341,19 +8877,48 @@ impl InstanceJumbo {
     }
 }
 
+impl lenient::Reply for InstanceJumbo {
+    const NAME: &'static str = "InstanceJumbo";
+    const FIELDS: &'static [&'static str] = &[
+        "InstanceId",
+        "JumboState",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.instance_id),
+            1 => lenient::scalar(map, &mut self.jumbo_state),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for InstanceJumbo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for InstanceJumbo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "InstanceJumbo", 2)?
+            .opt("InstanceId", &self.instance_id)?
+            .opt("JumboState", &self.jumbo_state)?
+            .end()
+    }
+}
+
 /// Statistics used to describe the instance
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct InstanceStatistic {
     /// Type of instance
     ///
     /// Example: `CVM`
-    #[serde(rename = "InstanceType", default, skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
     /// Number of instances
     ///
     /// Example: `10`
-    #[serde(rename = "InstanceCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub instance_count: Option<u64>,
 }
 
@@ -6377,25 +8942,52 @@ impl InstanceStatistic {
     }
 }
 
+impl lenient::Reply for InstanceStatistic {
+    const NAME: &'static str = "InstanceStatistic";
+    const FIELDS: &'static [&'static str] = &[
+        "InstanceType",
+        "InstanceCount",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.instance_type),
+            1 => lenient::scalar(map, &mut self.instance_count),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for InstanceStatistic {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for InstanceStatistic {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "InstanceStatistic", 2)?
+            .opt("InstanceType", &self.instance_type)?
+            .opt("InstanceCount", &self.instance_count)?
+            .end()
+    }
+}
+
 /// Public Network Inquiry Output Parameters
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct InternetPrice {
     /// Detailed parameters of Public IP inquiry.
-    #[serde(rename = "AddressPrice", default, skip_serializing_if = "Option::is_none")]
     pub address_price: Option<output::InternetPriceDetail>,
     /// (Chinese only) 公网IP资源费询价详细参数。仅原生IP价格查询返回。
-    #[serde(rename = "IPPrice", default, skip_serializing_if = "Option::is_none")]
     pub ip_price: Option<output::InternetPriceDetail>,
     /// (Chinese only) 总原价，单位：元，仅预付费价格查询返回。
     ///
     /// Example: `80`
-    #[serde(rename = "OriginalPrice", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub original_price: Option<f64>,
     /// (Chinese only) 折扣后的总价格，单位：元。仅预付费价格查询返回。
     ///
     /// Example: `80`
-    #[serde(rename = "DiscountPrice", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub discount_price: Option<f64>,
 }
 
@@ -6431,20 +9023,55 @@ impl InternetPrice {
     }
 }
 
+impl lenient::Reply for InternetPrice {
+    const NAME: &'static str = "InternetPrice";
+    const FIELDS: &'static [&'static str] = &[
+        "AddressPrice",
+        "IPPrice",
+        "OriginalPrice",
+        "DiscountPrice",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.address_price),
+            1 => lenient::value(map, &mut self.ip_price),
+            2 => lenient::scalar(map, &mut self.original_price),
+            3 => lenient::scalar(map, &mut self.discount_price),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for InternetPrice {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for InternetPrice {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "InternetPrice", 4)?
+            .opt("AddressPrice", &self.address_price)?
+            .opt("IPPrice", &self.ip_price)?
+            .opt("OriginalPrice", &self.original_price)?
+            .opt("DiscountPrice", &self.discount_price)?
+            .end()
+    }
+}
+
 /// Public IP Inquiry Output Parameters
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct InternetPriceDetail {
     /// Postpaid unit price. Unit: USD. Returned only for postpaid price inquiry.
     ///
     /// Example: `80`
-    #[serde(rename = "UnitPrice", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<f64>,
     /// Discounted price. Unit: USD
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Example: `80`
-    #[serde(rename = "DiscountPrice", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub discount_price: Option<f64>,
     /// Billing unit. Valid values:
     ///
@@ -6453,12 +9080,10 @@ pub struct InternetPriceDetail {
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Example: `HOUR`
-    #[serde(rename = "ChargeUnit", default, skip_serializing_if = "Option::is_none")]
     pub charge_unit: Option<String>,
     /// Original price. Unit: USD. Returned only for prepaid price inquiry.
     ///
     /// Example: `80`
-    #[serde(rename = "OriginalPrice", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub original_price: Option<f64>,
 }
 
@@ -6494,54 +9119,82 @@ impl InternetPriceDetail {
     }
 }
 
+impl lenient::Reply for InternetPriceDetail {
+    const NAME: &'static str = "InternetPriceDetail";
+    const FIELDS: &'static [&'static str] = &[
+        "UnitPrice",
+        "DiscountPrice",
+        "ChargeUnit",
+        "OriginalPrice",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.unit_price),
+            1 => lenient::scalar(map, &mut self.discount_price),
+            2 => lenient::value(map, &mut self.charge_unit),
+            3 => lenient::scalar(map, &mut self.original_price),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for InternetPriceDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for InternetPriceDetail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "InternetPriceDetail", 4)?
+            .opt("UnitPrice", &self.unit_price)?
+            .opt("DiscountPrice", &self.discount_price)?
+            .opt("ChargeUnit", &self.charge_unit)?
+            .opt("OriginalPrice", &self.original_price)?
+            .end()
+    }
+}
+
 /// (Chinese only) IPV6转换规则
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Ip6Rule {
     /// (Chinese only) IPV6转换规则唯一ID，形如rule6-xxxxxxxx
     ///
     /// Example: `rule6-ganlwp48`
-    #[serde(rename = "Ip6RuleId", default, skip_serializing_if = "Option::is_none")]
     pub ip6_rule_id: Option<String>,
     /// (Chinese only) IPV6转换规则名称
     ///
     /// Example: `demo`
-    #[serde(rename = "Ip6RuleName", default, skip_serializing_if = "Option::is_none")]
     pub ip6_rule_name: Option<String>,
     /// (Chinese only) IPV6地址
     ///
     /// Example: `2402:4e00:40:40::2:2a6`
-    #[serde(rename = "Vip6", default, skip_serializing_if = "Option::is_none")]
     pub vip6: Option<String>,
     /// (Chinese only) IPV6端口号
     ///
     /// Example: `80`
-    #[serde(rename = "Vport6", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub vport6: Option<i64>,
     /// (Chinese only) 协议类型，支持TCP/UDP
     ///
     /// Example: `TCP`
-    #[serde(rename = "Protocol", default, skip_serializing_if = "Option::is_none")]
     pub protocol: Option<String>,
     /// (Chinese only) IPV4地址
     ///
     /// Example: `10.0.0.0`
-    #[serde(rename = "Vip", default, skip_serializing_if = "Option::is_none")]
     pub vip: Option<String>,
     /// (Chinese only) IPV4端口号
     ///
     /// Example: `80`
-    #[serde(rename = "Vport", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub vport: Option<i64>,
     /// (Chinese only) 转换规则状态，限于CREATING,RUNNING,DELETING,MODIFYING
     ///
     /// Example: `RUNNING`
-    #[serde(rename = "RuleStatus", default, skip_serializing_if = "Option::is_none")]
     pub rule_status: Option<String>,
     /// (Chinese only) 转换规则创建时间
     ///
     /// Example: `2023-07-26T02:27:16Z`
-    #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
 }
 
@@ -6607,47 +9260,91 @@ impl Ip6Rule {
     }
 }
 
+impl lenient::Reply for Ip6Rule {
+    const NAME: &'static str = "Ip6Rule";
+    const FIELDS: &'static [&'static str] = &[
+        "Ip6RuleId",
+        "Ip6RuleName",
+        "Vip6",
+        "Vport6",
+        "Protocol",
+        "Vip",
+        "Vport",
+        "RuleStatus",
+        "CreatedTime",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.ip6_rule_id),
+            1 => lenient::value(map, &mut self.ip6_rule_name),
+            2 => lenient::value(map, &mut self.vip6),
+            3 => lenient::scalar(map, &mut self.vport6),
+            4 => lenient::value(map, &mut self.protocol),
+            5 => lenient::value(map, &mut self.vip),
+            6 => lenient::scalar(map, &mut self.vport),
+            7 => lenient::value(map, &mut self.rule_status),
+            8 => lenient::value(map, &mut self.created_time),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Ip6Rule {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for Ip6Rule {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "Ip6Rule", 9)?
+            .opt("Ip6RuleId", &self.ip6_rule_id)?
+            .opt("Ip6RuleName", &self.ip6_rule_name)?
+            .opt("Vip6", &self.vip6)?
+            .opt("Vport6", &self.vport6)?
+            .opt("Protocol", &self.protocol)?
+            .opt("Vip", &self.vip)?
+            .opt("Vport", &self.vport)?
+            .opt("RuleStatus", &self.rule_status)?
+            .opt("CreatedTime", &self.created_time)?
+            .end()
+    }
+}
+
 /// (Chinese only) IPV6转换实例信息
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Ip6Translator {
     /// (Chinese only) IPV6转换实例唯一ID，形如ip6-xxxxxxxx
     ///
     /// Example: `ip6-mhnrv51i`
-    #[serde(rename = "Ip6TranslatorId", default, skip_serializing_if = "Option::is_none")]
     pub ip6_translator_id: Option<String>,
     /// (Chinese only) IPV6转换实例名称
     ///
     /// Example: `demo`
-    #[serde(rename = "Ip6TranslatorName", default, skip_serializing_if = "Option::is_none")]
     pub ip6_translator_name: Option<String>,
     /// (Chinese only) IPV6地址
     ///
     /// Example: `2402:4e00:40:40::2:2a6`
-    #[serde(rename = "Vip6", default, skip_serializing_if = "Option::is_none")]
     pub vip6: Option<String>,
     /// (Chinese only) IPV6转换地址所属运营商
     ///
     /// Example: `BGP`
-    #[serde(rename = "IspName", default, skip_serializing_if = "Option::is_none")]
     pub isp_name: Option<String>,
     /// (Chinese only) 转换实例状态，限于CREATING,RUNNING,DELETING,MODIFYING
     ///
     /// Example: `RUNNING`
-    #[serde(rename = "TranslatorStatus", default, skip_serializing_if = "Option::is_none")]
     pub translator_status: Option<String>,
     /// (Chinese only) IPV6转换实例创建时间
     ///
     /// Example: `2023-07-13T11:12:06Z`
-    #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
     /// (Chinese only) 绑定的IPV6转换规则数量
     ///
     /// Example: `2`
-    #[serde(rename = "Ip6RuleCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub ip6_rule_count: Option<i64>,
     /// (Chinese only) IPV6转换规则信息
-    #[serde(rename = "IP6RuleSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub ip6_rule_set: Vec<output::Ip6Rule>,
 }
 
@@ -6707,34 +9404,78 @@ impl Ip6Translator {
     }
 }
 
+impl lenient::Reply for Ip6Translator {
+    const NAME: &'static str = "Ip6Translator";
+    const FIELDS: &'static [&'static str] = &[
+        "Ip6TranslatorId",
+        "Ip6TranslatorName",
+        "Vip6",
+        "IspName",
+        "TranslatorStatus",
+        "CreatedTime",
+        "Ip6RuleCount",
+        "IP6RuleSet",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.ip6_translator_id),
+            1 => lenient::value(map, &mut self.ip6_translator_name),
+            2 => lenient::value(map, &mut self.vip6),
+            3 => lenient::value(map, &mut self.isp_name),
+            4 => lenient::value(map, &mut self.translator_status),
+            5 => lenient::value(map, &mut self.created_time),
+            6 => lenient::scalar(map, &mut self.ip6_rule_count),
+            7 => lenient::list(map, &mut self.ip6_rule_set),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Ip6Translator {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for Ip6Translator {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "Ip6Translator", 8)?
+            .opt("Ip6TranslatorId", &self.ip6_translator_id)?
+            .opt("Ip6TranslatorName", &self.ip6_translator_name)?
+            .opt("Vip6", &self.vip6)?
+            .opt("IspName", &self.isp_name)?
+            .opt("TranslatorStatus", &self.translator_status)?
+            .opt("CreatedTime", &self.created_time)?
+            .opt("Ip6RuleCount", &self.ip6_rule_count)?
+            .list("IP6RuleSet", &self.ip6_rule_set)?
+            .end()
+    }
+}
+
 /// Information of resources bound with the queried IPs
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct IpAddressStates {
     /// VPC instance ID
     ///
     /// Required. Example: `vpc-mcqaoy0f`
-    #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// Subnet instance ID
     ///
     /// Required. Example: `subnet-j4oluywm`
-    #[serde(rename = "SubnetId", default, skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
     /// IP address
     ///
     /// Required. Example: `172.16.0.16`
-    #[serde(rename = "IpAddress", default, skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
     /// Resource type
     ///
     /// Required. Example: `ENI`
-    #[serde(rename = "ResourceType", default, skip_serializing_if = "Option::is_none")]
     pub resource_type: Option<String>,
     /// Resource ID
     ///
     /// Required. Example: `eni-bjekqff1`
-    #[serde(rename = "ResourceId", default, skip_serializing_if = "Option::is_none")]
     pub resource_id: Option<String>,
 }
 
@@ -6751,63 +9492,94 @@ impl IpAddressStates {
     }
 }
 
+impl lenient::Reply for IpAddressStates {
+    const NAME: &'static str = "IpAddressStates";
+    const FIELDS: &'static [&'static str] = &[
+        "VpcId",
+        "SubnetId",
+        "IpAddress",
+        "ResourceType",
+        "ResourceId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.vpc_id),
+            1 => lenient::value(map, &mut self.subnet_id),
+            2 => lenient::value(map, &mut self.ip_address),
+            3 => lenient::value(map, &mut self.resource_type),
+            4 => lenient::value(map, &mut self.resource_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for IpAddressStates {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for IpAddressStates {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "IpAddressStates", 5)?
+            .opt("VpcId", &self.vpc_id)?
+            .opt("SubnetId", &self.subnet_id)?
+            .opt("IpAddress", &self.ip_address)?
+            .opt("ResourceType", &self.resource_type)?
+            .opt("ResourceId", &self.resource_id)?
+            .end()
+    }
+}
+
 /// IP location
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct IpGeolocationInfo {
     /// Country/region
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `中国`
-    #[serde(rename = "Country", default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
     /// Province- or municipality-level administrative region
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `安徽省`
-    #[serde(rename = "Province", default, skip_serializing_if = "Option::is_none")]
     pub province: Option<String>,
     /// Municipal administrative region
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `未知`
-    #[serde(rename = "City", default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// Urban area
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `未知`
-    #[serde(rename = "Region", default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// Access ISP
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `中国电信`
-    #[serde(rename = "Isp", default, skip_serializing_if = "Option::is_none")]
     pub isp: Option<String>,
     /// ISP backbone network’s AS name
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `中国电信`
-    #[serde(rename = "AsName", default, skip_serializing_if = "Option::is_none")]
     pub as_name: Option<String>,
     /// ISP backbone network’s AS ID
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `4134`
-    #[serde(rename = "AsId", default, skip_serializing_if = "Option::is_none")]
     pub as_id: Option<String>,
     /// Comment. The APN value of mobile users is entered currently. If there is no APN attribute, this is `null`.
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `未知`
-    #[serde(rename = "Comment", default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     /// IP address
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `223.246.170.250`
-    #[serde(rename = "AddressIp", default, skip_serializing_if = "Option::is_none")]
     pub address_ip: Option<String>,
 }
 
@@ -6873,41 +9645,87 @@ impl IpGeolocationInfo {
     }
 }
 
+impl lenient::Reply for IpGeolocationInfo {
+    const NAME: &'static str = "IpGeolocationInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "Country",
+        "Province",
+        "City",
+        "Region",
+        "Isp",
+        "AsName",
+        "AsId",
+        "Comment",
+        "AddressIp",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.country),
+            1 => lenient::value(map, &mut self.province),
+            2 => lenient::value(map, &mut self.city),
+            3 => lenient::value(map, &mut self.region),
+            4 => lenient::value(map, &mut self.isp),
+            5 => lenient::value(map, &mut self.as_name),
+            6 => lenient::value(map, &mut self.as_id),
+            7 => lenient::value(map, &mut self.comment),
+            8 => lenient::value(map, &mut self.address_ip),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for IpGeolocationInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for IpGeolocationInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "IpGeolocationInfo", 9)?
+            .opt("Country", &self.country)?
+            .opt("Province", &self.province)?
+            .opt("City", &self.city)?
+            .opt("Region", &self.region)?
+            .opt("Isp", &self.isp)?
+            .opt("AsName", &self.as_name)?
+            .opt("AsId", &self.as_id)?
+            .opt("Comment", &self.comment)?
+            .opt("AddressIp", &self.address_ip)?
+            .end()
+    }
+}
+
 /// IPSec configuration. The IPSec secure session configuration is provided by Tencent Cloud.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct IpsecOptionsSpecification {
     /// Encryption algorithm. Valid values: `3DES-CBC`, `AES-CBC-128`, `AES-CBC-192`, `AES-CBC-256`, `DES-CBC`, `SM4`, and `NULL`; default value: `AES-CBC-128`.
     ///
     /// Example: `AES-CBC-128`
-    #[serde(rename = "EncryptAlgorithm", default, skip_serializing_if = "Option::is_none")]
     pub encrypt_algorithm: Option<String>,
     /// Authentication algorithm. Valid values: `MD5`, `SHA1` and `SHA-256`; default value: `SHA1`.
     ///
     /// May be null. Deprecated. Example: `SHA1`
-    #[serde(rename = "IntegrityAlgorith", default, skip_serializing_if = "Option::is_none")]
     pub integrity_algorith: Option<String>,
     /// IPsec SA lifetime (in sec). Value range: 180-604800
     ///
     /// Example: `180`
-    #[serde(rename = "IPSECSaLifetimeSeconds", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub ipsec_sa_lifetime_seconds: Option<u64>,
     /// PFS. Available value: 'NULL', 'DH-GROUP1', 'DH-GROUP2', 'DH-GROUP5', 'DH-GROUP14', and 'DH-GROUP24'. Default is NULL.
     ///
     /// Example: `NULL`
-    #[serde(rename = "PfsDhGroup", default, skip_serializing_if = "Option::is_none")]
     pub pfs_dh_group: Option<String>,
     /// IPsec SA lifetime (in KB). Value range: 2560-604800
     ///
     /// Example: `2560`
-    #[serde(rename = "IPSECSaLifetimeTraffic", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub ipsec_sa_lifetime_traffic: Option<u64>,
     /// (Chinese only)
     ///
     /// 认证算法：可选值：'MD5', 'SHA1'，'SHA-256' 默认为
     ///
     /// Example: `SHA1`
-    #[serde(rename = "IntegrityAlgorithm", default, skip_serializing_if = "Option::is_none")]
     pub integrity_algorithm: Option<String>,
 }
 
@@ -6955,34 +9773,72 @@ impl IpsecOptionsSpecification {
     }
 }
 
+impl lenient::Reply for IpsecOptionsSpecification {
+    const NAME: &'static str = "IpsecOptionsSpecification";
+    const FIELDS: &'static [&'static str] = &[
+        "EncryptAlgorithm",
+        "IntegrityAlgorith",
+        "IPSECSaLifetimeSeconds",
+        "PfsDhGroup",
+        "IPSECSaLifetimeTraffic",
+        "IntegrityAlgorithm",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.encrypt_algorithm),
+            1 => lenient::value(map, &mut self.integrity_algorith),
+            2 => lenient::scalar(map, &mut self.ipsec_sa_lifetime_seconds),
+            3 => lenient::value(map, &mut self.pfs_dh_group),
+            4 => lenient::scalar(map, &mut self.ipsec_sa_lifetime_traffic),
+            5 => lenient::value(map, &mut self.integrity_algorithm),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for IpsecOptionsSpecification {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for IpsecOptionsSpecification {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "IpsecOptionsSpecification", 6)?
+            .opt("EncryptAlgorithm", &self.encrypt_algorithm)?
+            .opt("IntegrityAlgorith", &self.integrity_algorith)?
+            .opt("IPSECSaLifetimeSeconds", &self.ipsec_sa_lifetime_seconds)?
+            .opt("PfsDhGroup", &self.pfs_dh_group)?
+            .opt("IPSECSaLifetimeTraffic", &self.ipsec_sa_lifetime_traffic)?
+            .opt("IntegrityAlgorithm", &self.integrity_algorithm)?
+            .end()
+    }
+}
+
 /// `IPv6` address information.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Ipv6Address {
     /// `IPv6` address, such as `3402:4e00:20:100:0:8cd9:2a67:71f3`
     ///
     /// Required. Example: `3402:4e00:20:1202::1`
-    #[serde(rename = "Address", default, skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
     /// Whether it is a primary `IP`.
     ///
     /// Example: `false`
-    #[serde(rename = "Primary", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub primary: Option<bool>,
     /// The `ID` of the `EIP` instance, such as `eip-hxlqja90`.
     ///
     /// Example: `eip-5k6fot41`
-    #[serde(rename = "AddressId", default, skip_serializing_if = "Option::is_none")]
     pub address_id: Option<String>,
     /// Message description
     ///
     /// Example: `demo`
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Whether the public IP is blocked.
     ///
     /// Example: `false`
-    #[serde(rename = "IsWanIpBlocked", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_wan_ip_blocked: Option<bool>,
     /// `IPv6` address status:
     ///
@@ -6992,17 +9848,14 @@ pub struct Ipv6Address {
     /// - `AVAILABLE`: Available
     ///
     /// Example: `AVAILABLE`
-    #[serde(rename = "State", default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// (Chinese only) 如果 IPv6地址是 ULA 类型，绑定的公网IP地址。
     ///
     /// Example: `3402:4e00:20:1202::2`
-    #[serde(rename = "PublicIpAddress", default, skip_serializing_if = "Option::is_none")]
     pub public_ip_address: Option<String>,
     /// (Chinese only) `IPv6`地址的类型: `GUA`(全球单播地址), `ULA`(唯一本地地址)
     ///
     /// Example: `ULA`
-    #[serde(rename = "AddressType", default, skip_serializing_if = "Option::is_none")]
     pub address_type: Option<String>,
 }
 
@@ -7057,19 +9910,66 @@ impl Ipv6Address {
     }
 }
 
+impl lenient::Reply for Ipv6Address {
+    const NAME: &'static str = "Ipv6Address";
+    const FIELDS: &'static [&'static str] = &[
+        "Address",
+        "Primary",
+        "AddressId",
+        "Description",
+        "IsWanIpBlocked",
+        "State",
+        "PublicIpAddress",
+        "AddressType",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.address),
+            1 => lenient::scalar(map, &mut self.primary),
+            2 => lenient::value(map, &mut self.address_id),
+            3 => lenient::value(map, &mut self.description),
+            4 => lenient::scalar(map, &mut self.is_wan_ip_blocked),
+            5 => lenient::value(map, &mut self.state),
+            6 => lenient::value(map, &mut self.public_ip_address),
+            7 => lenient::value(map, &mut self.address_type),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Ipv6Address {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for Ipv6Address {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "Ipv6Address", 8)?
+            .opt("Address", &self.address)?
+            .opt("Primary", &self.primary)?
+            .opt("AddressId", &self.address_id)?
+            .opt("Description", &self.description)?
+            .opt("IsWanIpBlocked", &self.is_wan_ip_blocked)?
+            .opt("State", &self.state)?
+            .opt("PublicIpAddress", &self.public_ip_address)?
+            .opt("AddressType", &self.address_type)?
+            .end()
+    }
+}
+
 /// IPv6 subnet IP range object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Ipv6SubnetCidrBlock {
     /// The `ID` of the subnet instance, such as `subnet-pxir56ns`.
     ///
     /// Required. Example: `subnet-kgpu7qt2`
-    #[serde(rename = "SubnetId", default, skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
     /// The `IPv6` subnet IP range, such as `3402:4e00:20:1001::/64`
     ///
     /// Example: `3402:4e00:20:1202::/64`
-    #[serde(rename = "Ipv6CidrBlock", default, skip_serializing_if = "Option::is_none")]
     pub ipv6_cidr_block: Option<String>,
 }
 
@@ -7088,24 +9988,52 @@ impl Ipv6SubnetCidrBlock {
     }
 }
 
+impl lenient::Reply for Ipv6SubnetCidrBlock {
+    const NAME: &'static str = "Ipv6SubnetCidrBlock";
+    const FIELDS: &'static [&'static str] = &[
+        "SubnetId",
+        "Ipv6CidrBlock",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.subnet_id),
+            1 => lenient::value(map, &mut self.ipv6_cidr_block),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Ipv6SubnetCidrBlock {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for Ipv6SubnetCidrBlock {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "Ipv6SubnetCidrBlock", 2)?
+            .opt("SubnetId", &self.subnet_id)?
+            .opt("Ipv6CidrBlock", &self.ipv6_cidr_block)?
+            .end()
+    }
+}
+
 /// Returns multi-operator IPv6 Cidr Block.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct IspIpv6CidrBlock {
     /// IPv6 CIdr Block
     ///
     /// Example: `2402:4e00:1717:8200::/56`
-    #[serde(rename = "IPv6CidrBlock", default, skip_serializing_if = "Option::is_none")]
     pub ipv6_cidr_block: Option<String>,
     /// Network operator type. valid values: 'BGP' (default), 'CMCC' (china mobile), 'CTCC' (china telecom), 'CUCC' (china unicom).
     ///
     /// Example: `BGP`
-    #[serde(rename = "ISPType", default, skip_serializing_if = "Option::is_none")]
     pub isp_type: Option<String>,
     /// Specifies the type of IPv6 Cidr: `GUA` (global unicast address), `ULA` (unique local address).
     ///
     /// Example: `GUA`
-    #[serde(rename = "AddressType", default, skip_serializing_if = "Option::is_none")]
     pub address_type: Option<String>,
 }
 
@@ -7135,29 +10063,59 @@ impl IspIpv6CidrBlock {
     }
 }
 
+impl lenient::Reply for IspIpv6CidrBlock {
+    const NAME: &'static str = "IspIpv6CidrBlock";
+    const FIELDS: &'static [&'static str] = &[
+        "IPv6CidrBlock",
+        "ISPType",
+        "AddressType",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.ipv6_cidr_block),
+            1 => lenient::value(map, &mut self.isp_type),
+            2 => lenient::value(map, &mut self.address_type),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for IspIpv6CidrBlock {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for IspIpv6CidrBlock {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "IspIpv6CidrBlock", 3)?
+            .opt("IPv6CidrBlock", &self.ipv6_cidr_block)?
+            .opt("ISPType", &self.isp_type)?
+            .opt("AddressType", &self.address_type)?
+            .end()
+    }
+}
+
 /// The pricing information of a single billing item
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ItemPrice {
     /// The pay-as-you-go billing method. Unit: USD.
     ///
     /// Example: `1.0`
-    #[serde(rename = "UnitPrice", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<f64>,
     /// Pay-as-you-go billing method. Value Range: HOUR: Indicates billing by the hour. Scenarios using this hourly billing unit include: Instances postpaid on an hourly basis (POSTPAID_BY_HOUR), and bandwidth postpaid on an hourly basis (BANDWIDTH_POSTPAID_BY_HOUR). GB: Indicates billing on a per-GB basis. Scenarios using this billing unit include: Traffic postpaid on an hourly basis (TRAFFIC_POSTPAID_BY_HOUR).
     ///
     /// Example: `HOUR`
-    #[serde(rename = "ChargeUnit", default, skip_serializing_if = "Option::is_none")]
     pub charge_unit: Option<String>,
     /// Original price of the prepaid product. Unit: USD.
     ///
     /// Example: `1.0`
-    #[serde(rename = "OriginalPrice", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub original_price: Option<f64>,
     /// Discount price of the prepaid product. Unit: USD.
     ///
     /// Example: `0.5`
-    #[serde(rename = "DiscountPrice", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub discount_price: Option<f64>,
 }
 
@@ -7193,49 +10151,78 @@ impl ItemPrice {
     }
 }
 
+impl lenient::Reply for ItemPrice {
+    const NAME: &'static str = "ItemPrice";
+    const FIELDS: &'static [&'static str] = &[
+        "UnitPrice",
+        "ChargeUnit",
+        "OriginalPrice",
+        "DiscountPrice",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.unit_price),
+            1 => lenient::value(map, &mut self.charge_unit),
+            2 => lenient::scalar(map, &mut self.original_price),
+            3 => lenient::scalar(map, &mut self.discount_price),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ItemPrice {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ItemPrice {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ItemPrice", 4)?
+            .opt("UnitPrice", &self.unit_price)?
+            .opt("ChargeUnit", &self.charge_unit)?
+            .opt("OriginalPrice", &self.original_price)?
+            .opt("DiscountPrice", &self.discount_price)?
+            .end()
+    }
+}
+
 /// Local gateway information
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct LocalGateway {
     /// CDC instance ID
     ///
     /// Example: `cluster-gbo27yc4`
-    #[serde(rename = "CdcId", default, skip_serializing_if = "Option::is_none")]
     pub cdc_id: Option<String>,
     /// VPC instance ID
     ///
     /// Example: `vpc-m0c2kcun`
-    #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// Local gateway instance ID
     ///
     /// Example: `lgw-1234erty`
-    #[serde(rename = "UniqLocalGwId", default, skip_serializing_if = "Option::is_none")]
     pub uniq_local_gw_id: Option<String>,
     /// Local gateway name
     ///
     /// Example: `demo`
-    #[serde(rename = "LocalGatewayName", default, skip_serializing_if = "Option::is_none")]
     pub local_gateway_name: Option<String>,
     /// Local gateway IP
     ///
     /// Example: `192.168.15.55`
-    #[serde(rename = "LocalGwIp", default, skip_serializing_if = "Option::is_none")]
     pub local_gw_ip: Option<String>,
     /// Creation time of the local gateway
     ///
     /// Example: `2021-03-24 15:31:56`
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
     /// (Chinese only) 标签键值对。
     ///
     /// Example: `[{"Key": "env", "Value": "prod"}]`
-    #[serde(rename = "TagSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tag_set: Vec<output::Tag>,
     /// (Chinese only) 本地网关实例ID（计划起用）
     ///
     /// Example: `lgw-1234erty`
-    #[serde(rename = "LocalGatewayId", default, skip_serializing_if = "Option::is_none")]
     pub local_gateway_id: Option<String>,
 }
 
@@ -7295,35 +10282,79 @@ impl LocalGateway {
     }
 }
 
+impl lenient::Reply for LocalGateway {
+    const NAME: &'static str = "LocalGateway";
+    const FIELDS: &'static [&'static str] = &[
+        "CdcId",
+        "VpcId",
+        "UniqLocalGwId",
+        "LocalGatewayName",
+        "LocalGwIp",
+        "CreateTime",
+        "TagSet",
+        "LocalGatewayId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.cdc_id),
+            1 => lenient::value(map, &mut self.vpc_id),
+            2 => lenient::value(map, &mut self.uniq_local_gw_id),
+            3 => lenient::value(map, &mut self.local_gateway_name),
+            4 => lenient::value(map, &mut self.local_gw_ip),
+            5 => lenient::value(map, &mut self.create_time),
+            6 => lenient::list(map, &mut self.tag_set),
+            7 => lenient::value(map, &mut self.local_gateway_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for LocalGateway {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for LocalGateway {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "LocalGateway", 8)?
+            .opt("CdcId", &self.cdc_id)?
+            .opt("VpcId", &self.vpc_id)?
+            .opt("UniqLocalGwId", &self.uniq_local_gw_id)?
+            .opt("LocalGatewayName", &self.local_gateway_name)?
+            .opt("LocalGwIp", &self.local_gw_ip)?
+            .opt("CreateTime", &self.create_time)?
+            .list("TagSet", &self.tag_set)?
+            .opt("LocalGatewayId", &self.local_gateway_id)?
+            .end()
+    }
+}
+
 /// Query the returned object of a NAT route
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct NatDirectConnectGatewayRoute {
     /// The `IPv4` `CIDR` of the subnet.
     ///
     /// Required. Example: `99.99.99.77/32`
-    #[serde(rename = "DestinationCidrBlock", default, skip_serializing_if = "Option::is_none")]
     pub destination_cidr_block: Option<String>,
     /// The type of the next-hop gateway. Supported types:
     /// `DIRECTCONNECT`: Direct connect gateway
     ///
     /// Required. Example: `DIRECTCONNECT`
-    #[serde(rename = "GatewayType", default, skip_serializing_if = "Option::is_none")]
     pub gateway_type: Option<String>,
     /// ID of the next-hop gateway
     ///
     /// Required. Example: `dcg-71awizmv`
-    #[serde(rename = "GatewayId", default, skip_serializing_if = "Option::is_none")]
     pub gateway_id: Option<String>,
     /// The creation time of the route
     ///
     /// Required. Example: `2021-08-23 19:38:31`
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
     /// The update time of the route
     ///
     /// Required. Example: `021-08-23 19:38:31`
-    #[serde(rename = "UpdateTime", default, skip_serializing_if = "Option::is_none")]
     pub update_time: Option<String>,
 }
 
@@ -7340,154 +10371,165 @@ impl NatDirectConnectGatewayRoute {
     }
 }
 
+impl lenient::Reply for NatDirectConnectGatewayRoute {
+    const NAME: &'static str = "NatDirectConnectGatewayRoute";
+    const FIELDS: &'static [&'static str] = &[
+        "DestinationCidrBlock",
+        "GatewayType",
+        "GatewayId",
+        "CreateTime",
+        "UpdateTime",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.destination_cidr_block),
+            1 => lenient::value(map, &mut self.gateway_type),
+            2 => lenient::value(map, &mut self.gateway_id),
+            3 => lenient::value(map, &mut self.create_time),
+            4 => lenient::value(map, &mut self.update_time),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for NatDirectConnectGatewayRoute {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for NatDirectConnectGatewayRoute {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "NatDirectConnectGatewayRoute", 5)?
+            .opt("DestinationCidrBlock", &self.destination_cidr_block)?
+            .opt("GatewayType", &self.gateway_type)?
+            .opt("GatewayId", &self.gateway_id)?
+            .opt("CreateTime", &self.create_time)?
+            .opt("UpdateTime", &self.update_time)?
+            .end()
+    }
+}
+
 /// NAT gateway object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct NatGateway {
     /// NAT gateway ID.
     ///
     /// Example: `"nat-13254768"`
-    #[serde(rename = "NatGatewayId", default, skip_serializing_if = "Option::is_none")]
     pub nat_gateway_id: Option<String>,
     /// NAT gateway name.
     ///
     /// Example: `"test"`
-    #[serde(rename = "NatGatewayName", default, skip_serializing_if = "Option::is_none")]
     pub nat_gateway_name: Option<String>,
     /// NAT gateway creation time.
     ///
     /// Example: `"2021-05-24 19:28:31"`
-    #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
     /// The status of the NAT gateway.
     /// `PENDING`: Being created, `DELETING`: Being deleted, `AVAILABLE`: Running, `UPDATING`: Being upgraded,
     /// `FAILED`: Failed.
     ///
     /// Example: `"AVAILABLE"`
-    #[serde(rename = "State", default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// The maximum outbound bandwidth of the gateway. Unit: Mbps.
     ///
     /// Example: `10`
-    #[serde(rename = "InternetMaxBandwidthOut", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub internet_max_bandwidth_out: Option<u64>,
     /// The concurrent connections cap of the gateway.
     ///
     /// Example: `10000000`
-    #[serde(rename = "MaxConcurrentConnection", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub max_concurrent_connection: Option<u64>,
     /// The public IP object array of the bound NAT gateway.
-    #[serde(rename = "PublicIpAddressSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub public_ip_address_set: Vec<output::NatGatewayAddress>,
     /// The NAT gateway status. `AVAILABLE`: Operating, `UNAVAILABLE`: Unavailable, `INSUFFICIENT`: Service suspended due to account overdue.
     ///
     /// Example: `"AVAILABLE"`
-    #[serde(rename = "NetworkState", default, skip_serializing_if = "Option::is_none")]
     pub network_state: Option<String>,
     /// The port forwarding rules of the NAT gateway.
-    #[serde(rename = "DestinationIpPortTranslationNatRuleSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub destination_ip_port_translation_nat_rule_set: Vec<output::DestinationIpPortTranslationNatRule>,
     /// VPC instance ID.
     ///
     /// Example: `"vpc-13254768"`
-    #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// The availability zone in which the NAT gateway is located.
     ///
     /// Example: `"ap-guangzhou-2"`
-    #[serde(rename = "Zone", default, skip_serializing_if = "Option::is_none")]
     pub zone: Option<String>,
     /// ID of the direct connect gateway bound.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `["dcg-13254768"]`
-    #[serde(rename = "DirectConnectGatewayIds", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub direct_connect_gateway_ids: Vec<String>,
     /// Subnet ID.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `"subnet-13254768"`
-    #[serde(rename = "SubnetId", default, skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
     /// Tag key-value pairs.
-    #[serde(rename = "TagSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tag_set: Vec<output::Tag>,
     /// The list of the security groups bound to the NAT Gateway
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `["sg-13254768"]`
-    #[serde(rename = "SecurityGroupSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub security_group_set: Vec<String>,
     /// SNAT forwarding rule of the NAT gateway.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
-    #[serde(rename = "SourceIpTranslationNatRuleSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub source_ip_translation_nat_rule_set: Vec<output::SourceIpTranslationNatRule>,
     /// Whether the NAT gateway is dedicated.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `true`
-    #[serde(rename = "IsExclusive", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_exclusive: Option<bool>,
     /// Bandwidth of the gateway cluster where the dedicated NAT Gateway resides. Unit: Mbps. This field does not exist when the `IsExclusive` field is set to `false`.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `50000`
-    #[serde(rename = "ExclusiveGatewayBandwidth", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub exclusive_gateway_bandwidth: Option<u64>,
     /// Whether the NAT gateway is blocked. Values: `NORMAL`, `RESTRICTED`
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Example: `NORMAL`
-    #[serde(rename = "RestrictState", default, skip_serializing_if = "Option::is_none")]
     pub restrict_state: Option<String>,
     /// NAT gateway major version. `1`: Classic, `2`: Standard
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Example: `1`
-    #[serde(rename = "NatProductVersion", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub nat_product_version: Option<u64>,
     /// (Chinese only) true代表仅允许匹配SNAT规则的内网IP的流量进行转发，false代表所有内网IP发起的流量都进行转发。默认为false。
     ///
     /// Example: `false`
-    #[serde(rename = "StrictSnatMode", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub strict_snat_mode: Option<bool>,
     /// Whether to enable the feature of selecting EIPs for SNAT based on the destination network segment.
     ///
     /// Example: `false`
-    #[serde(rename = "SmartScheduleMode", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub smart_schedule_mode: Option<bool>,
     /// (Chinese only) NAT实例归属的专属集群id
     ///
     /// Example: `cluster-bxdip3ah`
-    #[serde(rename = "DedicatedClusterId", default, skip_serializing_if = "Option::is_none")]
     pub dedicated_cluster_id: Option<String>,
     /// (Chinese only) NAT实例是否开启删除保护
     ///
     /// Example: `false`
-    #[serde(rename = "DeletionProtectionEnabled", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub deletion_protection_enabled: Option<bool>,
     /// (Chinese only) NAT实例连接超时时间
-    #[serde(rename = "ConnectionStateTimeouts", default, skip_serializing_if = "Option::is_none")]
     pub connection_state_timeouts: Option<output::ConnectionStateTimeouts>,
     /// (Chinese only) 独享实例规格。取值范围：ExclusiveSmall/ExclusiveMedium1/ExclusiveLarge1
     ///
     /// Example: `ExclusiveLarge1`
-    #[serde(rename = "ExclusiveType", default, skip_serializing_if = "Option::is_none")]
     pub exclusive_type: Option<String>,
     /// (Chinese only) 标准型NAT网关自动扩容
     ///
     /// Example: `false`
-    #[serde(rename = "AutoScaling", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub auto_scaling: Option<bool>,
     /// (Chinese only) 是否代答公网发给NAT网关上弹性公网IP的ICMP echo请求报文，默认为true，应答请求报文；false代表不应答。
     ///
     /// Example: `true`
-    #[serde(rename = "ICMPProxy", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub icmp_proxy: Option<bool>,
     /// (Chinese only) 同一个内网地址通过NAT网关访问同一个目的IP时，是否使用固定的弹性公网IP。默认为true，使用固定IP；false代表使用随机IP。
     ///
     /// Example: `true`
-    #[serde(rename = "PublicAddressAffinity", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub public_address_affinity: Option<bool>,
 }
 
@@ -7673,29 +10715,137 @@ impl NatGateway {
     }
 }
 
+impl lenient::Reply for NatGateway {
+    const NAME: &'static str = "NatGateway";
+    const FIELDS: &'static [&'static str] = &[
+        "NatGatewayId",
+        "NatGatewayName",
+        "CreatedTime",
+        "State",
+        "InternetMaxBandwidthOut",
+        "MaxConcurrentConnection",
+        "PublicIpAddressSet",
+        "NetworkState",
+        "DestinationIpPortTranslationNatRuleSet",
+        "VpcId",
+        "Zone",
+        "DirectConnectGatewayIds",
+        "SubnetId",
+        "TagSet",
+        "SecurityGroupSet",
+        "SourceIpTranslationNatRuleSet",
+        "IsExclusive",
+        "ExclusiveGatewayBandwidth",
+        "RestrictState",
+        "NatProductVersion",
+        "StrictSnatMode",
+        "SmartScheduleMode",
+        "DedicatedClusterId",
+        "DeletionProtectionEnabled",
+        "ConnectionStateTimeouts",
+        "ExclusiveType",
+        "AutoScaling",
+        "ICMPProxy",
+        "PublicAddressAffinity",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.nat_gateway_id),
+            1 => lenient::value(map, &mut self.nat_gateway_name),
+            2 => lenient::value(map, &mut self.created_time),
+            3 => lenient::value(map, &mut self.state),
+            4 => lenient::scalar(map, &mut self.internet_max_bandwidth_out),
+            5 => lenient::scalar(map, &mut self.max_concurrent_connection),
+            6 => lenient::list(map, &mut self.public_ip_address_set),
+            7 => lenient::value(map, &mut self.network_state),
+            8 => lenient::list(map, &mut self.destination_ip_port_translation_nat_rule_set),
+            9 => lenient::value(map, &mut self.vpc_id),
+            10 => lenient::value(map, &mut self.zone),
+            11 => lenient::list(map, &mut self.direct_connect_gateway_ids),
+            12 => lenient::value(map, &mut self.subnet_id),
+            13 => lenient::list(map, &mut self.tag_set),
+            14 => lenient::list(map, &mut self.security_group_set),
+            15 => lenient::list(map, &mut self.source_ip_translation_nat_rule_set),
+            16 => lenient::scalar(map, &mut self.is_exclusive),
+            17 => lenient::scalar(map, &mut self.exclusive_gateway_bandwidth),
+            18 => lenient::value(map, &mut self.restrict_state),
+            19 => lenient::scalar(map, &mut self.nat_product_version),
+            20 => lenient::scalar(map, &mut self.strict_snat_mode),
+            21 => lenient::scalar(map, &mut self.smart_schedule_mode),
+            22 => lenient::value(map, &mut self.dedicated_cluster_id),
+            23 => lenient::scalar(map, &mut self.deletion_protection_enabled),
+            24 => lenient::value(map, &mut self.connection_state_timeouts),
+            25 => lenient::value(map, &mut self.exclusive_type),
+            26 => lenient::scalar(map, &mut self.auto_scaling),
+            27 => lenient::scalar(map, &mut self.icmp_proxy),
+            28 => lenient::scalar(map, &mut self.public_address_affinity),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for NatGateway {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for NatGateway {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "NatGateway", 29)?
+            .opt("NatGatewayId", &self.nat_gateway_id)?
+            .opt("NatGatewayName", &self.nat_gateway_name)?
+            .opt("CreatedTime", &self.created_time)?
+            .opt("State", &self.state)?
+            .opt("InternetMaxBandwidthOut", &self.internet_max_bandwidth_out)?
+            .opt("MaxConcurrentConnection", &self.max_concurrent_connection)?
+            .list("PublicIpAddressSet", &self.public_ip_address_set)?
+            .opt("NetworkState", &self.network_state)?
+            .list("DestinationIpPortTranslationNatRuleSet", &self.destination_ip_port_translation_nat_rule_set)?
+            .opt("VpcId", &self.vpc_id)?
+            .opt("Zone", &self.zone)?
+            .list("DirectConnectGatewayIds", &self.direct_connect_gateway_ids)?
+            .opt("SubnetId", &self.subnet_id)?
+            .list("TagSet", &self.tag_set)?
+            .list("SecurityGroupSet", &self.security_group_set)?
+            .list("SourceIpTranslationNatRuleSet", &self.source_ip_translation_nat_rule_set)?
+            .opt("IsExclusive", &self.is_exclusive)?
+            .opt("ExclusiveGatewayBandwidth", &self.exclusive_gateway_bandwidth)?
+            .opt("RestrictState", &self.restrict_state)?
+            .opt("NatProductVersion", &self.nat_product_version)?
+            .opt("StrictSnatMode", &self.strict_snat_mode)?
+            .opt("SmartScheduleMode", &self.smart_schedule_mode)?
+            .opt("DedicatedClusterId", &self.dedicated_cluster_id)?
+            .opt("DeletionProtectionEnabled", &self.deletion_protection_enabled)?
+            .opt("ConnectionStateTimeouts", &self.connection_state_timeouts)?
+            .opt("ExclusiveType", &self.exclusive_type)?
+            .opt("AutoScaling", &self.auto_scaling)?
+            .opt("ICMPProxy", &self.icmp_proxy)?
+            .opt("PublicAddressAffinity", &self.public_address_affinity)?
+            .end()
+    }
+}
+
 /// The EIP bound to the NAT gateway
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct NatGatewayAddress {
     /// The unique ID of the Elastic IP (EIP), such as `eip-11112222`.
     ///
     /// Example: `eip-11112222`
-    #[serde(rename = "AddressId", default, skip_serializing_if = "Option::is_none")]
     pub address_id: Option<String>,
     /// The public IP address, such as `123.121.34.33`.
     ///
     /// Example: `123.121.34.3`
-    #[serde(rename = "PublicIpAddress", default, skip_serializing_if = "Option::is_none")]
     pub public_ip_address: Option<String>,
     /// The block status of the resource. `true` indicates the EIP is blocked. `false` indicates that the EIP is not blocked.
     ///
     /// Example: `true`
-    #[serde(rename = "IsBlocked", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_blocked: Option<bool>,
     /// (Chinese only) 资源封堵类型。NORMAL表示未封禁，SECURITY表示安全封禁，USER表示用户封禁，OTHER表示其他封禁，多个原因封禁时用&连接，比如：SECURITY&USER&OTHER。
     ///
     /// Example: `SECURITY&USER`
-    #[serde(rename = "BlockType", default, skip_serializing_if = "Option::is_none")]
     pub block_type: Option<String>,
 }
 
@@ -7731,57 +10881,85 @@ impl NatGatewayAddress {
     }
 }
 
+impl lenient::Reply for NatGatewayAddress {
+    const NAME: &'static str = "NatGatewayAddress";
+    const FIELDS: &'static [&'static str] = &[
+        "AddressId",
+        "PublicIpAddress",
+        "IsBlocked",
+        "BlockType",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.address_id),
+            1 => lenient::value(map, &mut self.public_ip_address),
+            2 => lenient::scalar(map, &mut self.is_blocked),
+            3 => lenient::value(map, &mut self.block_type),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for NatGatewayAddress {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for NatGatewayAddress {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "NatGatewayAddress", 4)?
+            .opt("AddressId", &self.address_id)?
+            .opt("PublicIpAddress", &self.public_ip_address)?
+            .opt("IsBlocked", &self.is_blocked)?
+            .opt("BlockType", &self.block_type)?
+            .end()
+    }
+}
+
 /// The port forwarding rules of the NAT gateway
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct NatGatewayDestinationIpPortTranslationNatRule {
     /// Network protocol. Available choices: `TCP`, `UDP`.
     ///
     /// Example: `TCP`
-    #[serde(rename = "IpProtocol", default, skip_serializing_if = "Option::is_none")]
     pub ip_protocol: Option<String>,
     /// EIP.
     ///
     /// Example: `123.123.123.123`
-    #[serde(rename = "PublicIpAddress", default, skip_serializing_if = "Option::is_none")]
     pub public_ip_address: Option<String>,
     /// Public port.
     ///
     /// Example: `443`
-    #[serde(rename = "PublicPort", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub public_port: Option<u64>,
     /// Private IP.
     ///
     /// Example: `192.168.1.2`
-    #[serde(rename = "PrivateIpAddress", default, skip_serializing_if = "Option::is_none")]
     pub private_ip_address: Option<String>,
     /// Private port.
     ///
     /// Example: `443`
-    #[serde(rename = "PrivatePort", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub private_port: Option<u64>,
     /// NAT gateway forwarding rule description.
     ///
     /// Example: `端口转发样例`
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// NAT gateway ID.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `nat-3isn9hr0`
-    #[serde(rename = "NatGatewayId", default, skip_serializing_if = "Option::is_none")]
     pub nat_gateway_id: Option<String>,
     /// VPC ID.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `vpc-abcdefgh`
-    #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// The creation time of the NAT gateway forwarding rule.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `"2021-05-24 19:28:31"`
-    #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
 }
 
@@ -7847,44 +11025,89 @@ impl NatGatewayDestinationIpPortTranslationNatRule {
     }
 }
 
+impl lenient::Reply for NatGatewayDestinationIpPortTranslationNatRule {
+    const NAME: &'static str = "NatGatewayDestinationIpPortTranslationNatRule";
+    const FIELDS: &'static [&'static str] = &[
+        "IpProtocol",
+        "PublicIpAddress",
+        "PublicPort",
+        "PrivateIpAddress",
+        "PrivatePort",
+        "Description",
+        "NatGatewayId",
+        "VpcId",
+        "CreatedTime",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.ip_protocol),
+            1 => lenient::value(map, &mut self.public_ip_address),
+            2 => lenient::scalar(map, &mut self.public_port),
+            3 => lenient::value(map, &mut self.private_ip_address),
+            4 => lenient::scalar(map, &mut self.private_port),
+            5 => lenient::value(map, &mut self.description),
+            6 => lenient::value(map, &mut self.nat_gateway_id),
+            7 => lenient::value(map, &mut self.vpc_id),
+            8 => lenient::value(map, &mut self.created_time),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for NatGatewayDestinationIpPortTranslationNatRule {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for NatGatewayDestinationIpPortTranslationNatRule {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "NatGatewayDestinationIpPortTranslationNatRule", 9)?
+            .opt("IpProtocol", &self.ip_protocol)?
+            .opt("PublicIpAddress", &self.public_ip_address)?
+            .opt("PublicPort", &self.public_port)?
+            .opt("PrivateIpAddress", &self.private_ip_address)?
+            .opt("PrivatePort", &self.private_port)?
+            .opt("Description", &self.description)?
+            .opt("NatGatewayId", &self.nat_gateway_id)?
+            .opt("VpcId", &self.vpc_id)?
+            .opt("CreatedTime", &self.created_time)?
+            .end()
+    }
+}
+
 /// Traffic monitoring details of the NAT gateway.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct NatGatewayFlowMonitorDetail {
     /// Source `IP` address.
     ///
     /// Example: `192.168.1.21`
-    #[serde(rename = "PrivateIpAddress", default, skip_serializing_if = "Option::is_none")]
     pub private_ip_address: Option<String>,
     /// Number of inbound packets.
     ///
     /// Example: `1400`
-    #[serde(rename = "InPkg", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub in_pkg: Option<u64>,
     /// Number of outbound packets.
     ///
     /// Example: `1527`
-    #[serde(rename = "OutPkg", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub out_pkg: Option<u64>,
     /// Inbound traffic. Unit: `bytes`.
     ///
     /// Example: `32876`
-    #[serde(rename = "InTraffic", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub in_traffic: Option<u64>,
     /// Outbound traffic. Unit: `bytes`.
     ///
     /// Example: `65428`
-    #[serde(rename = "OutTraffic", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub out_traffic: Option<u64>,
     /// Number of concurrent connections. Only standard NAT gateways support this parameter.
     ///
     /// Example: `1000`
-    #[serde(rename = "ConcurrentConnectionCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub concurrent_connection_count: Option<u64>,
     /// New connection rate. Only standard NAT gateways support this parameter.
     ///
     /// Example: `100`
-    #[serde(rename = "NewConnectionRate", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub new_connection_rate: Option<u64>,
 }
 
@@ -7938,14 +11161,59 @@ impl NatGatewayFlowMonitorDetail {
     }
 }
 
+impl lenient::Reply for NatGatewayFlowMonitorDetail {
+    const NAME: &'static str = "NatGatewayFlowMonitorDetail";
+    const FIELDS: &'static [&'static str] = &[
+        "PrivateIpAddress",
+        "InPkg",
+        "OutPkg",
+        "InTraffic",
+        "OutTraffic",
+        "ConcurrentConnectionCount",
+        "NewConnectionRate",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.private_ip_address),
+            1 => lenient::scalar(map, &mut self.in_pkg),
+            2 => lenient::scalar(map, &mut self.out_pkg),
+            3 => lenient::scalar(map, &mut self.in_traffic),
+            4 => lenient::scalar(map, &mut self.out_traffic),
+            5 => lenient::scalar(map, &mut self.concurrent_connection_count),
+            6 => lenient::scalar(map, &mut self.new_connection_rate),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for NatGatewayFlowMonitorDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for NatGatewayFlowMonitorDetail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "NatGatewayFlowMonitorDetail", 7)?
+            .opt("PrivateIpAddress", &self.private_ip_address)?
+            .opt("InPkg", &self.in_pkg)?
+            .opt("OutPkg", &self.out_pkg)?
+            .opt("InTraffic", &self.in_traffic)?
+            .opt("OutTraffic", &self.out_traffic)?
+            .opt("ConcurrentConnectionCount", &self.concurrent_connection_count)?
+            .opt("NewConnectionRate", &self.new_connection_rate)?
+            .end()
+    }
+}
+
 /// (Chinese only) NAT地域地区对象
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct NatRegionInfoWithArea {
     /// (Chinese only) 地域ID，如：ap-guangzhou。
     ///
     /// Example: `ap-guangzhou`
-    #[serde(rename = "Region", default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
 }
 
@@ -7963,19 +11231,45 @@ impl NatRegionInfoWithArea {
     }
 }
 
+impl lenient::Reply for NatRegionInfoWithArea {
+    const NAME: &'static str = "NatRegionInfoWithArea";
+    const FIELDS: &'static [&'static str] = &[
+        "Region",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.region),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for NatRegionInfoWithArea {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for NatRegionInfoWithArea {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "NatRegionInfoWithArea", 1)?
+            .opt("Region", &self.region)?
+            .end()
+    }
+}
+
 /// Collection of AZs for the NAT gateway.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct NatZoneInfo {
     /// AZ name.
     ///
     /// Required. Example: `"ap-guangzhou-2"`
-    #[serde(rename = "Zone", default, skip_serializing_if = "Option::is_none")]
     pub zone: Option<String>,
     /// AZ ID.
     ///
     /// Required. Example: `100002`
-    #[serde(rename = "ZoneId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub zone_id: Option<u64>,
 }
 
@@ -7989,49 +11283,72 @@ impl NatZoneInfo {
     }
 }
 
+impl lenient::Reply for NatZoneInfo {
+    const NAME: &'static str = "NatZoneInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "Zone",
+        "ZoneId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.zone),
+            1 => lenient::scalar(map, &mut self.zone_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for NatZoneInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for NatZoneInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "NatZoneInfo", 2)?
+            .opt("Zone", &self.zone)?
+            .opt("ZoneId", &self.zone_id)?
+            .end()
+    }
+}
+
 /// The network detection object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct NetDetect {
     /// The ID of a VPC instance, such as `vpc-12345678`.
     ///
     /// Example: `vpc-5k6fot41`
-    #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// The name of a VPC instance.
     ///
     /// Example: `demo`
-    #[serde(rename = "VpcName", default, skip_serializing_if = "Option::is_none")]
     pub vpc_name: Option<String>,
     /// The ID of a subnet instance, such as subnet-12345678.
     ///
     /// Example: `subnet-kgpu7qt2`
-    #[serde(rename = "SubnetId", default, skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
     /// The name of a subnet instance.
     ///
     /// Example: `demo`
-    #[serde(rename = "SubnetName", default, skip_serializing_if = "Option::is_none")]
     pub subnet_name: Option<String>,
     /// The ID of a network detection instance, such as netd-12345678.
     ///
     /// Example: `netd-csnmo39l`
-    #[serde(rename = "NetDetectId", default, skip_serializing_if = "Option::is_none")]
     pub net_detect_id: Option<String>,
     /// The name of a network detection instance. The maximum length is 60 characters.
     ///
     /// Example: `demo`
-    #[serde(rename = "NetDetectName", default, skip_serializing_if = "Option::is_none")]
     pub net_detect_name: Option<String>,
     /// The array of detection destination IPv4 addresses, which contains at most two IP addresses.
     ///
     /// Example: `["10.0.0.10"]`
-    #[serde(rename = "DetectDestinationIp", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub detect_destination_ip: Vec<String>,
     /// The array of detection source IPv4 addresses automatically allocated by the system. The length is 2.
     ///
     /// Example: `["10.0.0.12", "10.0.0.13"]`
-    #[serde(rename = "DetectSourceIp", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub detect_source_ip: Vec<String>,
     /// Type of the next hop. Currently supported types are:
     /// VPN: VPN gateway;
@@ -8043,7 +11360,6 @@ pub struct NetDetect {
     /// `NONEXTHOP`: No next hop.
     ///
     /// Example: `NORMAL_CVM`
-    #[serde(rename = "NextHopType", default, skip_serializing_if = "Option::is_none")]
     pub next_hop_type: Option<String>,
     /// ID of the next-hop gateway.
     /// If NextHopType is set to VPN, the value of this parameter is the VPN gateway ID, such as vpngw-12345678.
@@ -8055,30 +11371,25 @@ pub struct NetDetect {
     /// `NextHopType` = `NONEXTHOP`: No next hop.
     ///
     /// Example: `10.0.0.4`
-    #[serde(rename = "NextHopDestination", default, skip_serializing_if = "Option::is_none")]
     pub next_hop_destination: Option<String>,
     /// The name of the next-hop gateway.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Example: `demo`
-    #[serde(rename = "NextHopName", default, skip_serializing_if = "Option::is_none")]
     pub next_hop_name: Option<String>,
     /// Network detection description.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Example: `demo`
-    #[serde(rename = "NetDetectDescription", default, skip_serializing_if = "Option::is_none")]
     pub net_detect_description: Option<String>,
     /// The creation time.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Example: `2019-09-11 10:00:00`
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
     /// (Chinese only) 标签键值对。
     ///
     /// Example: `[{"Key": "env", "Value": "prod"}]`
-    #[serde(rename = "TagSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tag_set: Vec<output::Tag>,
 }
 
@@ -8174,14 +11485,80 @@ impl NetDetect {
     }
 }
 
+impl lenient::Reply for NetDetect {
+    const NAME: &'static str = "NetDetect";
+    const FIELDS: &'static [&'static str] = &[
+        "VpcId",
+        "VpcName",
+        "SubnetId",
+        "SubnetName",
+        "NetDetectId",
+        "NetDetectName",
+        "DetectDestinationIp",
+        "DetectSourceIp",
+        "NextHopType",
+        "NextHopDestination",
+        "NextHopName",
+        "NetDetectDescription",
+        "CreateTime",
+        "TagSet",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.vpc_id),
+            1 => lenient::value(map, &mut self.vpc_name),
+            2 => lenient::value(map, &mut self.subnet_id),
+            3 => lenient::value(map, &mut self.subnet_name),
+            4 => lenient::value(map, &mut self.net_detect_id),
+            5 => lenient::value(map, &mut self.net_detect_name),
+            6 => lenient::list(map, &mut self.detect_destination_ip),
+            7 => lenient::list(map, &mut self.detect_source_ip),
+            8 => lenient::value(map, &mut self.next_hop_type),
+            9 => lenient::value(map, &mut self.next_hop_destination),
+            10 => lenient::value(map, &mut self.next_hop_name),
+            11 => lenient::value(map, &mut self.net_detect_description),
+            12 => lenient::value(map, &mut self.create_time),
+            13 => lenient::list(map, &mut self.tag_set),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for NetDetect {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for NetDetect {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "NetDetect", 14)?
+            .opt("VpcId", &self.vpc_id)?
+            .opt("VpcName", &self.vpc_name)?
+            .opt("SubnetId", &self.subnet_id)?
+            .opt("SubnetName", &self.subnet_name)?
+            .opt("NetDetectId", &self.net_detect_id)?
+            .opt("NetDetectName", &self.net_detect_name)?
+            .list("DetectDestinationIp", &self.detect_destination_ip)?
+            .list("DetectSourceIp", &self.detect_source_ip)?
+            .opt("NextHopType", &self.next_hop_type)?
+            .opt("NextHopDestination", &self.next_hop_destination)?
+            .opt("NextHopName", &self.next_hop_name)?
+            .opt("NetDetectDescription", &self.net_detect_description)?
+            .opt("CreateTime", &self.create_time)?
+            .list("TagSet", &self.tag_set)?
+            .end()
+    }
+}
+
 /// The verification result of the network detection destination IP address.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct NetDetectIpState {
     /// The destination IPv4 address of network detection.
     ///
     /// Example: `10.0.0.10`
-    #[serde(rename = "DetectDestinationIp", default, skip_serializing_if = "Option::is_none")]
     pub detect_destination_ip: Option<String>,
     /// The detection result.
     /// 0: successful;
@@ -8191,17 +11568,14 @@ pub struct NetDetectIpState {
     /// -4: other errors.
     ///
     /// Example: `0`
-    #[serde(rename = "State", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub state: Option<i64>,
     /// The latency. Unit: ms.
     ///
     /// Example: `2`
-    #[serde(rename = "Delay", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub delay: Option<u64>,
     /// The packet loss rate.
     ///
     /// Example: `0`
-    #[serde(rename = "PacketLossRate", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub packet_loss_rate: Option<u64>,
 }
 
@@ -8237,19 +11611,54 @@ impl NetDetectIpState {
     }
 }
 
+impl lenient::Reply for NetDetectIpState {
+    const NAME: &'static str = "NetDetectIpState";
+    const FIELDS: &'static [&'static str] = &[
+        "DetectDestinationIp",
+        "State",
+        "Delay",
+        "PacketLossRate",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.detect_destination_ip),
+            1 => lenient::scalar(map, &mut self.state),
+            2 => lenient::scalar(map, &mut self.delay),
+            3 => lenient::scalar(map, &mut self.packet_loss_rate),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for NetDetectIpState {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for NetDetectIpState {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "NetDetectIpState", 4)?
+            .opt("DetectDestinationIp", &self.detect_destination_ip)?
+            .opt("State", &self.state)?
+            .opt("Delay", &self.delay)?
+            .opt("PacketLossRate", &self.packet_loss_rate)?
+            .end()
+    }
+}
+
 /// The network detection verification result.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct NetDetectState {
     /// The ID of a network detection instance, such as netd-12345678.
     ///
     /// Example: `netd-r0g2kty7`
-    #[serde(rename = "NetDetectId", default, skip_serializing_if = "Option::is_none")]
     pub net_detect_id: Option<String>,
     /// The array of network detection destination IP verification results.
     ///
     /// Example: `[{"DetectDestinationIp": "10.0.0.10", "State": 0, "Delay": 0, "PacketLossRate": 0}]`
-    #[serde(rename = "NetDetectIpStateSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub net_detect_ip_state_set: Vec<output::NetDetectIpState>,
 }
 
@@ -8273,46 +11682,68 @@ impl NetDetectState {
     }
 }
 
+impl lenient::Reply for NetDetectState {
+    const NAME: &'static str = "NetDetectState";
+    const FIELDS: &'static [&'static str] = &[
+        "NetDetectId",
+        "NetDetectIpStateSet",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.net_detect_id),
+            1 => lenient::list(map, &mut self.net_detect_ip_state_set),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for NetDetectState {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for NetDetectState {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "NetDetectState", 2)?
+            .opt("NetDetectId", &self.net_detect_id)?
+            .list("NetDetectIpStateSet", &self.net_detect_ip_state_set)?
+            .end()
+    }
+}
+
 /// Network ACL
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct NetworkAcl {
     /// `ID` of the `VPC` instance.
     ///
     /// Example: `vpc-5k6fot41`
-    #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// `ID` of the network ACL instance.
     ///
     /// Example: `acl-kgpu7qt2`
-    #[serde(rename = "NetworkAclId", default, skip_serializing_if = "Option::is_none")]
     pub network_acl_id: Option<String>,
     /// Name of the network ACL. The maximum length is 60 bytes.
     ///
     /// Example: `demo`
-    #[serde(rename = "NetworkAclName", default, skip_serializing_if = "Option::is_none")]
     pub network_acl_name: Option<String>,
     /// Creation time.
     ///
     /// Example: `2021-03-22 20:59:55`
-    #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
     /// Array of subnets associated with the network ACL.
-    #[serde(rename = "SubnetSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub subnet_set: Vec<output::Subnet>,
     /// Inbound rules of the network ACL.
-    #[serde(rename = "IngressEntries", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub ingress_entries: Vec<output::NetworkAclEntry>,
     /// Outbound rules of the network ACL.
-    #[serde(rename = "EgressEntries", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub egress_entries: Vec<output::NetworkAclEntry>,
     /// Network ACL type. Valid values: `TRIPLE` and `QUINTUPLE`.
     ///
     /// Example: `TRIPLE`
-    #[serde(rename = "NetworkAclType", default, skip_serializing_if = "Option::is_none")]
     pub network_acl_type: Option<String>,
     /// Tag key-value pairs
-    #[serde(rename = "TagSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tag_set: Vec<output::Tag>,
 }
 
@@ -8378,59 +11809,101 @@ impl NetworkAcl {
     }
 }
 
+impl lenient::Reply for NetworkAcl {
+    const NAME: &'static str = "NetworkAcl";
+    const FIELDS: &'static [&'static str] = &[
+        "VpcId",
+        "NetworkAclId",
+        "NetworkAclName",
+        "CreatedTime",
+        "SubnetSet",
+        "IngressEntries",
+        "EgressEntries",
+        "NetworkAclType",
+        "TagSet",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.vpc_id),
+            1 => lenient::value(map, &mut self.network_acl_id),
+            2 => lenient::value(map, &mut self.network_acl_name),
+            3 => lenient::value(map, &mut self.created_time),
+            4 => lenient::list(map, &mut self.subnet_set),
+            5 => lenient::list(map, &mut self.ingress_entries),
+            6 => lenient::list(map, &mut self.egress_entries),
+            7 => lenient::value(map, &mut self.network_acl_type),
+            8 => lenient::list(map, &mut self.tag_set),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for NetworkAcl {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for NetworkAcl {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "NetworkAcl", 9)?
+            .opt("VpcId", &self.vpc_id)?
+            .opt("NetworkAclId", &self.network_acl_id)?
+            .opt("NetworkAclName", &self.network_acl_name)?
+            .opt("CreatedTime", &self.created_time)?
+            .list("SubnetSet", &self.subnet_set)?
+            .list("IngressEntries", &self.ingress_entries)?
+            .list("EgressEntries", &self.egress_entries)?
+            .opt("NetworkAclType", &self.network_acl_type)?
+            .list("TagSet", &self.tag_set)?
+            .end()
+    }
+}
+
 /// Network ACL rules.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct NetworkAclEntry {
     /// Protocol. Valid values: TCP, UDP, ICMP, ALL.
     ///
     /// Example: `TCP`
-    #[serde(rename = "Protocol", default, skip_serializing_if = "Option::is_none")]
     pub protocol: Option<String>,
     /// Port. Valid values: all, single port, range. When Protocol takes the value `ALL` or `ICMP`, Port cannot be specified.
     ///
     /// Example: `8080`
-    #[serde(rename = "Port", default, skip_serializing_if = "Option::is_none")]
     pub port: Option<String>,
     /// IP range or IP address (mutually exclusive).
     ///
     /// Example: `10.0.0.0/24`
-    #[serde(rename = "CidrBlock", default, skip_serializing_if = "Option::is_none")]
     pub cidr_block: Option<String>,
     /// CIDR block or IPv6 address (mutually exclusive).
     ///
     /// Example: `3402:4e00:20:1200::/56`
-    #[serde(rename = "Ipv6CidrBlock", default, skip_serializing_if = "Option::is_none")]
     pub ipv6_cidr_block: Option<String>,
     /// ACCEPT or DROP.
     ///
     /// Example: `ACCEPT`
-    #[serde(rename = "Action", default, skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
     /// Rule description, which is up to 100 bytes.
     ///
     /// Example: `demo`
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Modification time.
     ///
     /// Example: `2018-04-25 10:26:26`
-    #[serde(rename = "ModifyTime", default, skip_serializing_if = "Option::is_none")]
     pub modify_time: Option<String>,
     /// (Chinese only) 优先级，从1开始。
     ///
     /// Example: `1`
-    #[serde(rename = "Priority", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub priority: Option<i64>,
     /// (Chinese only) IPv4网络ACL条目唯一ID。当修改ACL条目时，NetworkAclIpv4EntryId和NetworkAclIpv6EntryID至少提供一个。
     ///
     /// Example: `acli43-0pngbwph`
-    #[serde(rename = "NetworkAclIpv4EntryId", default, skip_serializing_if = "Option::is_none")]
     pub network_acl_ipv4_entry_id: Option<String>,
     /// (Chinese only) IPv6网络ACL条目唯一ID。当修改ACL条目时，NetworkAclIpv4EntryId和NetworkAclIpv6EntryId至少提供一个。
     ///
     /// Example: `acli46-0pngbwph`
-    #[serde(rename = "NetworkAclIpv6EntryId", default, skip_serializing_if = "Option::is_none")]
     pub network_acl_ipv6_entry_id: Option<String>,
 }
 
@@ -8502,74 +11975,116 @@ impl NetworkAclEntry {
     }
 }
 
+impl lenient::Reply for NetworkAclEntry {
+    const NAME: &'static str = "NetworkAclEntry";
+    const FIELDS: &'static [&'static str] = &[
+        "Protocol",
+        "Port",
+        "CidrBlock",
+        "Ipv6CidrBlock",
+        "Action",
+        "Description",
+        "ModifyTime",
+        "Priority",
+        "NetworkAclIpv4EntryId",
+        "NetworkAclIpv6EntryId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.protocol),
+            1 => lenient::value(map, &mut self.port),
+            2 => lenient::value(map, &mut self.cidr_block),
+            3 => lenient::value(map, &mut self.ipv6_cidr_block),
+            4 => lenient::value(map, &mut self.action),
+            5 => lenient::value(map, &mut self.description),
+            6 => lenient::value(map, &mut self.modify_time),
+            7 => lenient::scalar(map, &mut self.priority),
+            8 => lenient::value(map, &mut self.network_acl_ipv4_entry_id),
+            9 => lenient::value(map, &mut self.network_acl_ipv6_entry_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for NetworkAclEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for NetworkAclEntry {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "NetworkAclEntry", 10)?
+            .opt("Protocol", &self.protocol)?
+            .opt("Port", &self.port)?
+            .opt("CidrBlock", &self.cidr_block)?
+            .opt("Ipv6CidrBlock", &self.ipv6_cidr_block)?
+            .opt("Action", &self.action)?
+            .opt("Description", &self.description)?
+            .opt("ModifyTime", &self.modify_time)?
+            .opt("Priority", &self.priority)?
+            .opt("NetworkAclIpv4EntryId", &self.network_acl_ipv4_entry_id)?
+            .opt("NetworkAclIpv6EntryId", &self.network_acl_ipv6_entry_id)?
+            .end()
+    }
+}
+
 /// Network ACL quintuple entry
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct NetworkAclQuintupleEntry {
     /// Protocol. Valid values: `TCP`, `UDP`, `ICMP`, `ALL`.
     ///
     /// Example: `UDP`
-    #[serde(rename = "Protocol", default, skip_serializing_if = "Option::is_none")]
     pub protocol: Option<String>,
     /// Description
     ///
     /// Example: `demo`
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Source port. Valid values: all, single port, range. When `Protocol` is `ALL` or `ICMP`, `Port` cannot be specified.
     ///
     /// Example: `446`
-    #[serde(rename = "SourcePort", default, skip_serializing_if = "Option::is_none")]
     pub source_port: Option<String>,
     /// Source CIDR block.
     ///
     /// Example: `192.168.0.0/24`
-    #[serde(rename = "SourceCidr", default, skip_serializing_if = "Option::is_none")]
     pub source_cidr: Option<String>,
     /// Destination port. Valid values: all, single port, range. When `Protocol` is `ALL` or `ICMP`, `Port` cannot be specified.
     ///
     /// Example: `446`
-    #[serde(rename = "DestinationPort", default, skip_serializing_if = "Option::is_none")]
     pub destination_port: Option<String>,
     /// Destination CIDR block.
     ///
     /// Example: `192.168.0.0/24`
-    #[serde(rename = "DestinationCidr", default, skip_serializing_if = "Option::is_none")]
     pub destination_cidr: Option<String>,
     /// Action. Valid values: `ACCEPT` and `DROP`.
     ///
     /// Example: `ACCEPT`
-    #[serde(rename = "Action", default, skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
     /// Unique ID of a network ACL entry.
     ///
     /// Example: `acli45-ahnu4rv5`
-    #[serde(rename = "NetworkAclQuintupleEntryId", default, skip_serializing_if = "Option::is_none")]
     pub network_acl_quintuple_entry_id: Option<String>,
     /// Priority. `1` refers to the highest priority.
     ///
     /// Example: `1`
-    #[serde(rename = "Priority", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub priority: Option<i64>,
     /// Creation time. It’s returned by `DescribeNetworkAclQuintupleEntries`.
     ///
     /// Example: `2021-03-02 14:41:15`
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
     /// Direction of the rule. It’s returned by `DescribeNetworkAclQuintupleEntries`. Valid values: `INGRESS` and `EGRESS`.
     ///
     /// Example: `INGRESS`
-    #[serde(rename = "NetworkAclDirection", default, skip_serializing_if = "Option::is_none")]
     pub network_acl_direction: Option<String>,
     /// (Chinese only) IPv6源CIDR。
     ///
     /// Example: `12::1/128`
-    #[serde(rename = "SourceIPv6Cidr", default, skip_serializing_if = "Option::is_none")]
     pub source_ipv6_cidr: Option<String>,
     /// (Chinese only) IPv6目的CIDR。
     ///
     /// Example: `13::1/128`
-    #[serde(rename = "DestinationIPv6Cidr", default, skip_serializing_if = "Option::is_none")]
     pub destination_ipv6_cidr: Option<String>,
 }
 
@@ -8659,49 +12174,105 @@ impl NetworkAclQuintupleEntry {
     }
 }
 
+impl lenient::Reply for NetworkAclQuintupleEntry {
+    const NAME: &'static str = "NetworkAclQuintupleEntry";
+    const FIELDS: &'static [&'static str] = &[
+        "Protocol",
+        "Description",
+        "SourcePort",
+        "SourceCidr",
+        "DestinationPort",
+        "DestinationCidr",
+        "Action",
+        "NetworkAclQuintupleEntryId",
+        "Priority",
+        "CreateTime",
+        "NetworkAclDirection",
+        "SourceIPv6Cidr",
+        "DestinationIPv6Cidr",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.protocol),
+            1 => lenient::value(map, &mut self.description),
+            2 => lenient::value(map, &mut self.source_port),
+            3 => lenient::value(map, &mut self.source_cidr),
+            4 => lenient::value(map, &mut self.destination_port),
+            5 => lenient::value(map, &mut self.destination_cidr),
+            6 => lenient::value(map, &mut self.action),
+            7 => lenient::value(map, &mut self.network_acl_quintuple_entry_id),
+            8 => lenient::scalar(map, &mut self.priority),
+            9 => lenient::value(map, &mut self.create_time),
+            10 => lenient::value(map, &mut self.network_acl_direction),
+            11 => lenient::value(map, &mut self.source_ipv6_cidr),
+            12 => lenient::value(map, &mut self.destination_ipv6_cidr),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for NetworkAclQuintupleEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for NetworkAclQuintupleEntry {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "NetworkAclQuintupleEntry", 13)?
+            .opt("Protocol", &self.protocol)?
+            .opt("Description", &self.description)?
+            .opt("SourcePort", &self.source_port)?
+            .opt("SourceCidr", &self.source_cidr)?
+            .opt("DestinationPort", &self.destination_port)?
+            .opt("DestinationCidr", &self.destination_cidr)?
+            .opt("Action", &self.action)?
+            .opt("NetworkAclQuintupleEntryId", &self.network_acl_quintuple_entry_id)?
+            .opt("Priority", &self.priority)?
+            .opt("CreateTime", &self.create_time)?
+            .opt("NetworkAclDirection", &self.network_acl_direction)?
+            .opt("SourceIPv6Cidr", &self.source_ipv6_cidr)?
+            .opt("DestinationIPv6Cidr", &self.destination_ipv6_cidr)?
+            .end()
+    }
+}
+
 /// ENI
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct NetworkInterface {
     /// The ID of the ENI instance, such as `eni-f1xjkw1b`.
     ///
     /// Example: `eni-b4ax8qbz`
-    #[serde(rename = "NetworkInterfaceId", default, skip_serializing_if = "Option::is_none")]
     pub network_interface_id: Option<String>,
     /// ENI Name
     ///
     /// Example: `demo`
-    #[serde(rename = "NetworkInterfaceName", default, skip_serializing_if = "Option::is_none")]
     pub network_interface_name: Option<String>,
     /// ENI description.
     ///
     /// Example: `demo`
-    #[serde(rename = "NetworkInterfaceDescription", default, skip_serializing_if = "Option::is_none")]
     pub network_interface_description: Option<String>,
     /// Subnet instance ID.
     ///
     /// Example: `subnet-l0ykcjvi`
-    #[serde(rename = "SubnetId", default, skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
     /// VPC instance ID.
     ///
     /// Example: `vpc-29mdigub`
-    #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// Bound security group.
     ///
     /// Example: `["sg-2edhcclz"]`
-    #[serde(rename = "GroupSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub group_set: Vec<String>,
     /// Whether it is the primary ENI.
     ///
     /// Example: `true`
-    #[serde(rename = "Primary", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub primary: Option<bool>,
     /// MAC address
     ///
     /// Example: `20:90:6F:EE:57:E2`
-    #[serde(rename = "MacAddress", default, skip_serializing_if = "Option::is_none")]
     pub mac_address: Option<String>,
     /// ENI status:
     ///
@@ -8712,7 +12283,6 @@ pub struct NetworkInterface {
     /// - `DELETING`: Deleting
     ///
     /// Example: `AVAILABLE`
-    #[serde(rename = "State", default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// (Chinese only)
     ///
@@ -8726,61 +12296,49 @@ pub struct NetworkInterface {
     /// - `INUSE`：已绑定
     ///
     /// Example: `AVAILABLE`
-    #[serde(rename = "NetworkInterfaceState", default, skip_serializing_if = "Option::is_none")]
     pub network_interface_state: Option<String>,
     /// Private IP information.
-    #[serde(rename = "PrivateIpAddressSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub private_ip_address_set: Vec<output::PrivateIpAddressSpecification>,
     /// Bound CVM object.
     /// Note: This field may return null, indicating no valid value.
     ///
     /// May be null.
-    #[serde(rename = "Attachment", default, skip_serializing_if = "Option::is_none")]
     pub attachment: Option<output::NetworkInterfaceAttachment>,
     /// Availability Zone.
     ///
     /// Example: `ap-guangzhou-1`
-    #[serde(rename = "Zone", default, skip_serializing_if = "Option::is_none")]
     pub zone: Option<String>,
     /// Creation Time.
     ///
     /// Example: `2020-10-28 08:23:59`
-    #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
     /// The `IPv6` address list.
-    #[serde(rename = "Ipv6AddressSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub ipv6_address_set: Vec<output::Ipv6Address>,
     /// Tag key-value pair.
-    #[serde(rename = "TagSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tag_set: Vec<output::Tag>,
     /// The ENI type. 0: ENI. 1: EVM ENI.
     ///
     /// Example: `0`
-    #[serde(rename = "EniType", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub eni_type: Option<u64>,
     /// Type of the resource bound with an ENI. Valid values: cvm, eks.
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `TKE`
-    #[serde(rename = "Business", default, skip_serializing_if = "Option::is_none")]
     pub business: Option<String>,
     /// ID of the CDC instance associated with the ENI
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `cluster-gbo27yc4`
-    #[serde(rename = "CdcId", default, skip_serializing_if = "Option::is_none")]
     pub cdc_id: Option<String>,
     /// ENI type. Valid values: `0` (standard); `1` (extension). Default value: `0`.
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `0`
-    #[serde(rename = "AttachType", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub attach_type: Option<u64>,
     /// The ID of resource to retain the ENI primary IP. It’s used as the request parameters for deleting an ENI.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `cls-j85c20d4-reserved`
-    #[serde(rename = "ResourceId", default, skip_serializing_if = "Option::is_none")]
     pub resource_id: Option<String>,
     /// Service level
     ///
@@ -8792,12 +12350,10 @@ pub struct NetworkInterface {
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `AG`
-    #[serde(rename = "QosLevel", default, skip_serializing_if = "Option::is_none")]
     pub qos_level: Option<String>,
     /// (Chinese only)
     ///
     /// 指定的`IPv6`地址列表，单次最多指定10个。与入参`Ipv6AddressCount`合并计算配额。
-    #[serde(rename = "Ipv6Addresses", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub ipv6_addresses: Vec<output::Ipv6Address>,
     /// (Chinese only)
     ///
@@ -8808,7 +12364,6 @@ pub struct NetworkInterface {
     /// 单位：个
     ///
     /// Example: `1`
-    #[serde(rename = "Ipv6AddressCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub ipv6_address_count: Option<u64>,
 }
 
@@ -8964,29 +12519,122 @@ impl NetworkInterface {
     }
 }
 
+impl lenient::Reply for NetworkInterface {
+    const NAME: &'static str = "NetworkInterface";
+    const FIELDS: &'static [&'static str] = &[
+        "NetworkInterfaceId",
+        "NetworkInterfaceName",
+        "NetworkInterfaceDescription",
+        "SubnetId",
+        "VpcId",
+        "GroupSet",
+        "Primary",
+        "MacAddress",
+        "State",
+        "NetworkInterfaceState",
+        "PrivateIpAddressSet",
+        "Attachment",
+        "Zone",
+        "CreatedTime",
+        "Ipv6AddressSet",
+        "TagSet",
+        "EniType",
+        "Business",
+        "CdcId",
+        "AttachType",
+        "ResourceId",
+        "QosLevel",
+        "Ipv6Addresses",
+        "Ipv6AddressCount",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.network_interface_id),
+            1 => lenient::value(map, &mut self.network_interface_name),
+            2 => lenient::value(map, &mut self.network_interface_description),
+            3 => lenient::value(map, &mut self.subnet_id),
+            4 => lenient::value(map, &mut self.vpc_id),
+            5 => lenient::list(map, &mut self.group_set),
+            6 => lenient::scalar(map, &mut self.primary),
+            7 => lenient::value(map, &mut self.mac_address),
+            8 => lenient::value(map, &mut self.state),
+            9 => lenient::value(map, &mut self.network_interface_state),
+            10 => lenient::list(map, &mut self.private_ip_address_set),
+            11 => lenient::value(map, &mut self.attachment),
+            12 => lenient::value(map, &mut self.zone),
+            13 => lenient::value(map, &mut self.created_time),
+            14 => lenient::list(map, &mut self.ipv6_address_set),
+            15 => lenient::list(map, &mut self.tag_set),
+            16 => lenient::scalar(map, &mut self.eni_type),
+            17 => lenient::value(map, &mut self.business),
+            18 => lenient::value(map, &mut self.cdc_id),
+            19 => lenient::scalar(map, &mut self.attach_type),
+            20 => lenient::value(map, &mut self.resource_id),
+            21 => lenient::value(map, &mut self.qos_level),
+            22 => lenient::list(map, &mut self.ipv6_addresses),
+            23 => lenient::scalar(map, &mut self.ipv6_address_count),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for NetworkInterface {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for NetworkInterface {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "NetworkInterface", 24)?
+            .opt("NetworkInterfaceId", &self.network_interface_id)?
+            .opt("NetworkInterfaceName", &self.network_interface_name)?
+            .opt("NetworkInterfaceDescription", &self.network_interface_description)?
+            .opt("SubnetId", &self.subnet_id)?
+            .opt("VpcId", &self.vpc_id)?
+            .list("GroupSet", &self.group_set)?
+            .opt("Primary", &self.primary)?
+            .opt("MacAddress", &self.mac_address)?
+            .opt("State", &self.state)?
+            .opt("NetworkInterfaceState", &self.network_interface_state)?
+            .list("PrivateIpAddressSet", &self.private_ip_address_set)?
+            .opt("Attachment", &self.attachment)?
+            .opt("Zone", &self.zone)?
+            .opt("CreatedTime", &self.created_time)?
+            .list("Ipv6AddressSet", &self.ipv6_address_set)?
+            .list("TagSet", &self.tag_set)?
+            .opt("EniType", &self.eni_type)?
+            .opt("Business", &self.business)?
+            .opt("CdcId", &self.cdc_id)?
+            .opt("AttachType", &self.attach_type)?
+            .opt("ResourceId", &self.resource_id)?
+            .opt("QosLevel", &self.qos_level)?
+            .list("Ipv6Addresses", &self.ipv6_addresses)?
+            .opt("Ipv6AddressCount", &self.ipv6_address_count)?
+            .end()
+    }
+}
+
 /// Binding relationship of the ENI
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct NetworkInterfaceAttachment {
     /// The serial number of ENI in the CVM instance.
     ///
     /// Example: `1`
-    #[serde(rename = "DeviceIndex", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub device_index: Option<u64>,
     /// The account information of the CVM owner.
     ///
     /// Example: `251000681`
-    #[serde(rename = "InstanceAccountId", default, skip_serializing_if = "Option::is_none")]
     pub instance_account_id: Option<String>,
     /// Binding time
     ///
     /// Example: `2020-10-12 10:00:00`
-    #[serde(rename = "AttachTime", default, skip_serializing_if = "Option::is_none")]
     pub attach_time: Option<String>,
     /// CVM instance ID.
     ///
     /// Example: `ins-6o1wqibe`
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
 }
 
@@ -9022,104 +12670,122 @@ impl NetworkInterfaceAttachment {
     }
 }
 
+impl lenient::Reply for NetworkInterfaceAttachment {
+    const NAME: &'static str = "NetworkInterfaceAttachment";
+    const FIELDS: &'static [&'static str] = &[
+        "DeviceIndex",
+        "InstanceAccountId",
+        "AttachTime",
+        "InstanceId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.device_index),
+            1 => lenient::value(map, &mut self.instance_account_id),
+            2 => lenient::value(map, &mut self.attach_time),
+            3 => lenient::value(map, &mut self.instance_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for NetworkInterfaceAttachment {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for NetworkInterfaceAttachment {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "NetworkInterfaceAttachment", 4)?
+            .opt("DeviceIndex", &self.device_index)?
+            .opt("InstanceAccountId", &self.instance_account_id)?
+            .opt("AttachTime", &self.attach_time)?
+            .opt("InstanceId", &self.instance_id)?
+            .end()
+    }
+}
+
 /// (Chinese only) 对等连接实例信息。
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PeerConnection {
     /// (Chinese only) 本端VPC唯一ID。
     ///
     /// Example: `vpc-test1234`
-    #[serde(rename = "SourceVpcId", default, skip_serializing_if = "Option::is_none")]
     pub source_vpc_id: Option<String>,
     /// (Chinese only) 对端VPC唯一ID。
     ///
     /// Example: `vpc-test5678`
-    #[serde(rename = "PeerVpcId", default, skip_serializing_if = "Option::is_none")]
     pub peer_vpc_id: Option<String>,
     /// (Chinese only) 对等连接唯一ID。
     ///
     /// Example: `pcx-test1234`
-    #[serde(rename = "PeeringConnectionId", default, skip_serializing_if = "Option::is_none")]
     pub peering_connection_id: Option<String>,
     /// (Chinese only) 对等连接名称。
     ///
     /// Example: `Example`
-    #[serde(rename = "PeeringConnectionName", default, skip_serializing_if = "Option::is_none")]
     pub peering_connection_name: Option<String>,
     /// (Chinese only) 对等连接状态，PENDING，投放中；ACTIVE，使用中；REJECTED，已拒绝‘DELETED，已删除；FAILED，失败；EXPIRED，已过期；ISOLATED，隔离中。
     ///
     /// Example: `PEDNING`
-    #[serde(rename = "State", default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// (Chinese only) 是否是新控制器，true: 是NewAfc；false:不是。
     ///
     /// Example: `true`
-    #[serde(rename = "IsNgw", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_ngw: Option<bool>,
     /// (Chinese only) 对等连接带宽值。
     ///
     /// Example: `10`
-    #[serde(rename = "Bandwidth", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub bandwidth: Option<i64>,
     /// (Chinese only) 本端地域。
     ///
     /// Example: `gz`
-    #[serde(rename = "SourceRegion", default, skip_serializing_if = "Option::is_none")]
     pub source_region: Option<String>,
     /// (Chinese only) 对端地域。
     ///
     /// Example: `sh`
-    #[serde(rename = "DestinationRegion", default, skip_serializing_if = "Option::is_none")]
     pub destination_region: Option<String>,
     /// (Chinese only) 创建时间。
     ///
     /// Example: `2019-01-15 11:07:15`
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
     /// (Chinese only) 本端APPID。
     ///
     /// Example: `120777408`
-    #[serde(rename = "AppId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub app_id: Option<i64>,
     /// (Chinese only) 对端APPID。
     ///
     /// Example: `120777408`
-    #[serde(rename = "PeerAppId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub peer_app_id: Option<i64>,
     /// (Chinese only) 计费类型，POSTPAID_BY_DAY_MAX：日峰值计费；POSTPAID_BY_MONTH_95：月95计费。
     ///
     /// Example: `POSTPAID_BY_DAY_MAX`
-    #[serde(rename = "ChargeType", default, skip_serializing_if = "Option::is_none")]
     pub charge_type: Option<String>,
     /// (Chinese only) 本端UIN。
     ///
     /// Example: `1307774067`
-    #[serde(rename = "SourceUin", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub source_uin: Option<i64>,
     /// (Chinese only) 对端UIN。
     ///
     /// Example: `1307774067`
-    #[serde(rename = "DestinationUin", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub destination_uin: Option<i64>,
     /// (Chinese only) 资源标签数据。
     ///
     /// Example: `[{"Key": "test", "Value":"test"}]`
-    #[serde(rename = "TagSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tag_set: Vec<output::Tag>,
     /// (Chinese only) 服务分级：PT、AU、AG。
     ///
     /// Example: `AU`
-    #[serde(rename = "QosLevel", default, skip_serializing_if = "Option::is_none")]
     pub qos_level: Option<String>,
     /// (Chinese only) 互通类型，VPC_PEER：VPC间互通；VPC_BM_PEER：VPC与黑石网络互通。
     ///
     /// Example: `VPC_PEER`
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// (Chinese only) 对端VPC唯一ID。
     ///
     /// Example: `vpc-test5678`
-    #[serde(rename = "DestinationVpcId", default, skip_serializing_if = "Option::is_none")]
     pub destination_vpc_id: Option<String>,
 }
 
@@ -9245,29 +12911,107 @@ impl PeerConnection {
     }
 }
 
+impl lenient::Reply for PeerConnection {
+    const NAME: &'static str = "PeerConnection";
+    const FIELDS: &'static [&'static str] = &[
+        "SourceVpcId",
+        "PeerVpcId",
+        "PeeringConnectionId",
+        "PeeringConnectionName",
+        "State",
+        "IsNgw",
+        "Bandwidth",
+        "SourceRegion",
+        "DestinationRegion",
+        "CreateTime",
+        "AppId",
+        "PeerAppId",
+        "ChargeType",
+        "SourceUin",
+        "DestinationUin",
+        "TagSet",
+        "QosLevel",
+        "Type",
+        "DestinationVpcId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.source_vpc_id),
+            1 => lenient::value(map, &mut self.peer_vpc_id),
+            2 => lenient::value(map, &mut self.peering_connection_id),
+            3 => lenient::value(map, &mut self.peering_connection_name),
+            4 => lenient::value(map, &mut self.state),
+            5 => lenient::scalar(map, &mut self.is_ngw),
+            6 => lenient::scalar(map, &mut self.bandwidth),
+            7 => lenient::value(map, &mut self.source_region),
+            8 => lenient::value(map, &mut self.destination_region),
+            9 => lenient::value(map, &mut self.create_time),
+            10 => lenient::scalar(map, &mut self.app_id),
+            11 => lenient::scalar(map, &mut self.peer_app_id),
+            12 => lenient::value(map, &mut self.charge_type),
+            13 => lenient::scalar(map, &mut self.source_uin),
+            14 => lenient::scalar(map, &mut self.destination_uin),
+            15 => lenient::list(map, &mut self.tag_set),
+            16 => lenient::value(map, &mut self.qos_level),
+            17 => lenient::value(map, &mut self.type_),
+            18 => lenient::value(map, &mut self.destination_vpc_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for PeerConnection {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for PeerConnection {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "PeerConnection", 19)?
+            .opt("SourceVpcId", &self.source_vpc_id)?
+            .opt("PeerVpcId", &self.peer_vpc_id)?
+            .opt("PeeringConnectionId", &self.peering_connection_id)?
+            .opt("PeeringConnectionName", &self.peering_connection_name)?
+            .opt("State", &self.state)?
+            .opt("IsNgw", &self.is_ngw)?
+            .opt("Bandwidth", &self.bandwidth)?
+            .opt("SourceRegion", &self.source_region)?
+            .opt("DestinationRegion", &self.destination_region)?
+            .opt("CreateTime", &self.create_time)?
+            .opt("AppId", &self.app_id)?
+            .opt("PeerAppId", &self.peer_app_id)?
+            .opt("ChargeType", &self.charge_type)?
+            .opt("SourceUin", &self.source_uin)?
+            .opt("DestinationUin", &self.destination_uin)?
+            .list("TagSet", &self.tag_set)?
+            .opt("QosLevel", &self.qos_level)?
+            .opt("Type", &self.type_)?
+            .opt("DestinationVpcId", &self.destination_vpc_id)?
+            .end()
+    }
+}
+
 /// (Chinese only) 安全组策略统计
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PolicyStatistics {
     /// (Chinese only) 入站IPv4总数
     ///
     /// Required. Example: `1`
-    #[serde(rename = "IngressIPv4TotalCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub ingress_ipv4_total_count: Option<u64>,
     /// (Chinese only) 入站IPv6总数
     ///
     /// Required. Example: `1`
-    #[serde(rename = "IngressIPv6TotalCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub ingress_ipv6_total_count: Option<u64>,
     /// (Chinese only) 出站IPv4总数
     ///
     /// Required. Example: `1`
-    #[serde(rename = "EgressIPv4TotalCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub egress_ipv4_total_count: Option<u64>,
     /// (Chinese only) 出站IPv6总数
     ///
     /// Required. Example: `1`
-    #[serde(rename = "EgressIPv6TotalCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub egress_ipv6_total_count: Option<u64>,
 }
 
@@ -9283,19 +13027,54 @@ impl PolicyStatistics {
     }
 }
 
+impl lenient::Reply for PolicyStatistics {
+    const NAME: &'static str = "PolicyStatistics";
+    const FIELDS: &'static [&'static str] = &[
+        "IngressIPv4TotalCount",
+        "IngressIPv6TotalCount",
+        "EgressIPv4TotalCount",
+        "EgressIPv6TotalCount",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.ingress_ipv4_total_count),
+            1 => lenient::scalar(map, &mut self.ingress_ipv6_total_count),
+            2 => lenient::scalar(map, &mut self.egress_ipv4_total_count),
+            3 => lenient::scalar(map, &mut self.egress_ipv6_total_count),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for PolicyStatistics {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for PolicyStatistics {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "PolicyStatistics", 4)?
+            .opt("IngressIPv4TotalCount", &self.ingress_ipv4_total_count)?
+            .opt("IngressIPv6TotalCount", &self.ingress_ipv6_total_count)?
+            .opt("EgressIPv4TotalCount", &self.egress_ipv4_total_count)?
+            .opt("EgressIPv6TotalCount", &self.egress_ipv6_total_count)?
+            .end()
+    }
+}
+
 /// Price
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Price {
     /// Instance price.
     ///
     /// Example: `{'UnitPrice': 0.58, 'ChargeUnit': 'HOUR', 'OriginalPrice': 0.58, 'DiscountPrice': 0.28}`
-    #[serde(rename = "InstancePrice", default, skip_serializing_if = "Option::is_none")]
     pub instance_price: Option<output::ItemPrice>,
     /// Bandwidth price
     ///
     /// Example: `{'UnitPrice': 1, 'ChargeUnit': 'GB', 'OriginalPrice': 1.0, 'DiscountPrice': 0.46}`
-    #[serde(rename = "BandwidthPrice", default, skip_serializing_if = "Option::is_none")]
     pub bandwidth_price: Option<output::ItemPrice>,
 }
 
@@ -9319,39 +13098,64 @@ impl Price {
     }
 }
 
+impl lenient::Reply for Price {
+    const NAME: &'static str = "Price";
+    const FIELDS: &'static [&'static str] = &[
+        "InstancePrice",
+        "BandwidthPrice",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.instance_price),
+            1 => lenient::value(map, &mut self.bandwidth_price),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Price {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for Price {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "Price", 2)?
+            .opt("InstancePrice", &self.instance_price)?
+            .opt("BandwidthPrice", &self.bandwidth_price)?
+            .end()
+    }
+}
+
 /// Private IP information
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PrivateIpAddressSpecification {
     /// Private IP address.
     ///
     /// Example: `192.168.0.10`
-    #[serde(rename = "PrivateIpAddress", default, skip_serializing_if = "Option::is_none")]
     pub private_ip_address: Option<String>,
     /// Whether it is a primary IP.
     ///
     /// Example: `false`
-    #[serde(rename = "Primary", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub primary: Option<bool>,
     /// Public IP address.
     ///
     /// Example: `123.10.100.171`
-    #[serde(rename = "PublicIpAddress", default, skip_serializing_if = "Option::is_none")]
     pub public_ip_address: Option<String>,
     /// EIP instance ID, such as `eip-11112222`.
     ///
     /// Example: `eip-29mdigub`
-    #[serde(rename = "AddressId", default, skip_serializing_if = "Option::is_none")]
     pub address_id: Option<String>,
     /// Private IP description.
     ///
     /// Example: `demo`
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Whether the public IP is blocked.
     ///
     /// Example: `false`
-    #[serde(rename = "IsWanIpBlocked", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_wan_ip_blocked: Option<bool>,
     /// IP status:
     /// PENDING: Creating
@@ -9360,12 +13164,10 @@ pub struct PrivateIpAddressSpecification {
     /// AVAILABLE: Available
     ///
     /// Example: `AVAILABLE`
-    #[serde(rename = "State", default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// IP service level. Values: PT` (Gold), `AU` (Silver), `AG `(Bronze) and DEFAULT` (Default).
     ///
     /// Example: `PT`
-    #[serde(rename = "QosLevel", default, skip_serializing_if = "Option::is_none")]
     pub qos_level: Option<String>,
 }
 
@@ -9425,24 +13227,70 @@ impl PrivateIpAddressSpecification {
     }
 }
 
+impl lenient::Reply for PrivateIpAddressSpecification {
+    const NAME: &'static str = "PrivateIpAddressSpecification";
+    const FIELDS: &'static [&'static str] = &[
+        "PrivateIpAddress",
+        "Primary",
+        "PublicIpAddress",
+        "AddressId",
+        "Description",
+        "IsWanIpBlocked",
+        "State",
+        "QosLevel",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.private_ip_address),
+            1 => lenient::scalar(map, &mut self.primary),
+            2 => lenient::value(map, &mut self.public_ip_address),
+            3 => lenient::value(map, &mut self.address_id),
+            4 => lenient::value(map, &mut self.description),
+            5 => lenient::scalar(map, &mut self.is_wan_ip_blocked),
+            6 => lenient::value(map, &mut self.state),
+            7 => lenient::value(map, &mut self.qos_level),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for PrivateIpAddressSpecification {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for PrivateIpAddressSpecification {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "PrivateIpAddressSpecification", 8)?
+            .opt("PrivateIpAddress", &self.private_ip_address)?
+            .opt("Primary", &self.primary)?
+            .opt("PublicIpAddress", &self.public_ip_address)?
+            .opt("AddressId", &self.address_id)?
+            .opt("Description", &self.description)?
+            .opt("IsWanIpBlocked", &self.is_wan_ip_blocked)?
+            .opt("State", &self.state)?
+            .opt("QosLevel", &self.qos_level)?
+            .end()
+    }
+}
+
 /// (Chinese only) 私网NAT网关跨域信息
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PrivateNatCrossDomainInfo {
     /// (Chinese only) 跨域私网NAT关联的云联网ID
     ///
     /// Example: `ccn-4as5s8ga`
-    #[serde(rename = "CcnId", default, skip_serializing_if = "Option::is_none")]
     pub ccn_id: Option<String>,
     /// (Chinese only) 跨域私网NAT本端Vpc
     ///
     /// Example: `vpc-noam856a`
-    #[serde(rename = "LocalVpcId", default, skip_serializing_if = "Option::is_none")]
     pub local_vpc_id: Option<String>,
     /// (Chinese only) 跨域私网NAT对端Vpc
     ///
     /// Example: `vpc-noam856a`
-    #[serde(rename = "PeerVpcId", default, skip_serializing_if = "Option::is_none")]
     pub peer_vpc_id: Option<String>,
 }
 
@@ -9472,49 +13320,75 @@ impl PrivateNatCrossDomainInfo {
     }
 }
 
+impl lenient::Reply for PrivateNatCrossDomainInfo {
+    const NAME: &'static str = "PrivateNatCrossDomainInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "CcnId",
+        "LocalVpcId",
+        "PeerVpcId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.ccn_id),
+            1 => lenient::value(map, &mut self.local_vpc_id),
+            2 => lenient::value(map, &mut self.peer_vpc_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for PrivateNatCrossDomainInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for PrivateNatCrossDomainInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "PrivateNatCrossDomainInfo", 3)?
+            .opt("CcnId", &self.ccn_id)?
+            .opt("LocalVpcId", &self.local_vpc_id)?
+            .opt("PeerVpcId", &self.peer_vpc_id)?
+            .end()
+    }
+}
+
 /// (Chinese only) 本端目的IP端口转换复杂结构
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PrivateNatDestinationIpPortTranslationNatRule {
     /// (Chinese only) 协议
     ///
     /// Required. Example: `"TCP"`
-    #[serde(rename = "Protocol", default, skip_serializing_if = "Option::is_none")]
     pub protocol: Option<String>,
     /// (Chinese only) 映射前端口
     ///
     /// Required. Example: `80`
-    #[serde(rename = "OriginalPort", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub original_port: Option<i64>,
     /// (Chinese only) 映射前IP
     ///
     /// Required. Example: `"10.0.13.20"`
-    #[serde(rename = "OriginalIp", default, skip_serializing_if = "Option::is_none")]
     pub original_ip: Option<String>,
     /// (Chinese only) 映射后端口
     ///
     /// Required. Example: `8081`
-    #[serde(rename = "TranslationPort", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub translation_port: Option<i64>,
     /// (Chinese only) 映射后IP
     ///
     /// Required. Example: `"10.0.13.20"`
-    #[serde(rename = "TranslationIp", default, skip_serializing_if = "Option::is_none")]
     pub translation_ip: Option<String>,
     /// (Chinese only) 描述
     ///
     /// Example: `webservice`
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// (Chinese only) 创建时间。
     ///
     /// Example: `"2022-09-30 14:24:38"`
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
     /// (Chinese only) 更新时间。
     ///
     /// Example: `"2022-09-30 14:24:38"`
-    #[serde(rename = "UpdateTime", default, skip_serializing_if = "Option::is_none")]
     pub update_time: Option<String>,
 }
 
@@ -9549,70 +13423,106 @@ impl PrivateNatDestinationIpPortTranslationNatRule {
     }
 }
 
+impl lenient::Reply for PrivateNatDestinationIpPortTranslationNatRule {
+    const NAME: &'static str = "PrivateNatDestinationIpPortTranslationNatRule";
+    const FIELDS: &'static [&'static str] = &[
+        "Protocol",
+        "OriginalPort",
+        "OriginalIp",
+        "TranslationPort",
+        "TranslationIp",
+        "Description",
+        "CreateTime",
+        "UpdateTime",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.protocol),
+            1 => lenient::scalar(map, &mut self.original_port),
+            2 => lenient::value(map, &mut self.original_ip),
+            3 => lenient::scalar(map, &mut self.translation_port),
+            4 => lenient::value(map, &mut self.translation_ip),
+            5 => lenient::value(map, &mut self.description),
+            6 => lenient::value(map, &mut self.create_time),
+            7 => lenient::value(map, &mut self.update_time),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for PrivateNatDestinationIpPortTranslationNatRule {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for PrivateNatDestinationIpPortTranslationNatRule {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "PrivateNatDestinationIpPortTranslationNatRule", 8)?
+            .opt("Protocol", &self.protocol)?
+            .opt("OriginalPort", &self.original_port)?
+            .opt("OriginalIp", &self.original_ip)?
+            .opt("TranslationPort", &self.translation_port)?
+            .opt("TranslationIp", &self.translation_ip)?
+            .opt("Description", &self.description)?
+            .opt("CreateTime", &self.create_time)?
+            .opt("UpdateTime", &self.update_time)?
+            .end()
+    }
+}
+
 /// (Chinese only) 私网网关对象
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PrivateNatGateway {
     /// (Chinese only) 私网网关`ID`。
     ///
     /// Example: `intranat-0g3blj80`
-    #[serde(rename = "NatGatewayId", default, skip_serializing_if = "Option::is_none")]
     pub nat_gateway_id: Option<String>,
     /// (Chinese only) 私网网关名称。
     ///
     /// Example: `PrivateDemo`
-    #[serde(rename = "NatGatewayName", default, skip_serializing_if = "Option::is_none")]
     pub nat_gateway_name: Option<String>,
     /// (Chinese only) 私网网关关联`VPC`实例`ID`。
     ///
     /// Example: `vpc-noanwmed`
-    #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// (Chinese only) 私网网关当前状态。
     ///
     /// Example: `AVAILABLE`
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// (Chinese only) 私网网关跨域标志。
     ///
     /// Example: `true`
-    #[serde(rename = "CrossDomain", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub cross_domain: Option<bool>,
     /// (Chinese only) 创建时间
     ///
     /// Example: `2022-09-29 15:58:00`
-    #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
     /// (Chinese only) 标签键值对。
-    #[serde(rename = "TagSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tag_set: Vec<output::Tag>,
     /// (Chinese only) 专线网关唯一`ID`
     ///
     /// Example: `["dcg-asdf891z"]`
-    #[serde(rename = "DirectConnectGatewayIds", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub direct_connect_gateway_ids: Vec<String>,
     /// (Chinese only) 私网网关类型。可选类型："DCG","VPC","CCN"，分别对应专线网关、私有网络、云联网。
     ///
     /// Example: `DCG`
-    #[serde(rename = "NatType", default, skip_serializing_if = "Option::is_none")]
     pub nat_type: Option<String>,
     /// (Chinese only) 私网NAT跨域信息
-    #[serde(rename = "CrossDomainInfo", default, skip_serializing_if = "Option::is_none")]
     pub cross_domain_info: Option<output::PrivateNatCrossDomainInfo>,
     /// (Chinese only) 是否VPC型私网网关
     ///
     /// Example: `true`
-    #[serde(rename = "VpcType", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub vpc_type: Option<bool>,
     /// (Chinese only) 跨域私网NAT关联的云联网ID
     ///
     /// Example: `ccn-asj6o7cd`
-    #[serde(rename = "CcnId", default, skip_serializing_if = "Option::is_none")]
     pub ccn_id: Option<String>,
     /// (Chinese only) 私网NAT是否开启删除保护
     ///
     /// Example: `false`
-    #[serde(rename = "DeletionProtectionEnabled", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub deletion_protection_enabled: Option<bool>,
 }
 
@@ -9702,24 +13612,85 @@ impl PrivateNatGateway {
     }
 }
 
+impl lenient::Reply for PrivateNatGateway {
+    const NAME: &'static str = "PrivateNatGateway";
+    const FIELDS: &'static [&'static str] = &[
+        "NatGatewayId",
+        "NatGatewayName",
+        "VpcId",
+        "Status",
+        "CrossDomain",
+        "CreatedTime",
+        "TagSet",
+        "DirectConnectGatewayIds",
+        "NatType",
+        "CrossDomainInfo",
+        "VpcType",
+        "CcnId",
+        "DeletionProtectionEnabled",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.nat_gateway_id),
+            1 => lenient::value(map, &mut self.nat_gateway_name),
+            2 => lenient::value(map, &mut self.vpc_id),
+            3 => lenient::value(map, &mut self.status),
+            4 => lenient::scalar(map, &mut self.cross_domain),
+            5 => lenient::value(map, &mut self.created_time),
+            6 => lenient::list(map, &mut self.tag_set),
+            7 => lenient::list(map, &mut self.direct_connect_gateway_ids),
+            8 => lenient::value(map, &mut self.nat_type),
+            9 => lenient::value(map, &mut self.cross_domain_info),
+            10 => lenient::scalar(map, &mut self.vpc_type),
+            11 => lenient::value(map, &mut self.ccn_id),
+            12 => lenient::scalar(map, &mut self.deletion_protection_enabled),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for PrivateNatGateway {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for PrivateNatGateway {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "PrivateNatGateway", 13)?
+            .opt("NatGatewayId", &self.nat_gateway_id)?
+            .opt("NatGatewayName", &self.nat_gateway_name)?
+            .opt("VpcId", &self.vpc_id)?
+            .opt("Status", &self.status)?
+            .opt("CrossDomain", &self.cross_domain)?
+            .opt("CreatedTime", &self.created_time)?
+            .list("TagSet", &self.tag_set)?
+            .list("DirectConnectGatewayIds", &self.direct_connect_gateway_ids)?
+            .opt("NatType", &self.nat_type)?
+            .opt("CrossDomainInfo", &self.cross_domain_info)?
+            .opt("VpcType", &self.vpc_type)?
+            .opt("CcnId", &self.ccn_id)?
+            .opt("DeletionProtectionEnabled", &self.deletion_protection_enabled)?
+            .end()
+    }
+}
+
 /// (Chinese only) 可创建的私网网关配额数量
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PrivateNatGatewayLimit {
     /// (Chinese only) 私有网络唯一`ID`。
     ///
     /// Required. Example: `vpc-12345678`
-    #[serde(rename = "UniqVpcId", default, skip_serializing_if = "Option::is_none")]
     pub uniq_vpc_id: Option<String>,
     /// (Chinese only) Vpc下总计可创建私网网关数量。
     ///
     /// Required. Example: `1000`
-    #[serde(rename = "TotalLimit", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_limit: Option<u64>,
     /// (Chinese only) 可创建私网网关数量。
     ///
     /// Required. Example: `0`
-    #[serde(rename = "Available", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub available: Option<u64>,
 }
 
@@ -9734,34 +13705,63 @@ impl PrivateNatGatewayLimit {
     }
 }
 
+impl lenient::Reply for PrivateNatGatewayLimit {
+    const NAME: &'static str = "PrivateNatGatewayLimit";
+    const FIELDS: &'static [&'static str] = &[
+        "UniqVpcId",
+        "TotalLimit",
+        "Available",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.uniq_vpc_id),
+            1 => lenient::scalar(map, &mut self.total_limit),
+            2 => lenient::scalar(map, &mut self.available),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for PrivateNatGatewayLimit {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for PrivateNatGatewayLimit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "PrivateNatGatewayLimit", 3)?
+            .opt("UniqVpcId", &self.uniq_vpc_id)?
+            .opt("TotalLimit", &self.total_limit)?
+            .opt("Available", &self.available)?
+            .end()
+    }
+}
+
 /// (Chinese only) 描述网络中心每个产品的配额信息
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ProductQuota {
     /// (Chinese only) 产品配额ID
     ///
     /// Example: `0`
-    #[serde(rename = "QuotaId", default, skip_serializing_if = "Option::is_none")]
     pub quota_id: Option<String>,
     /// (Chinese only) 产品配额名称
     ///
     /// Example: `每个开发商可创建的VPC数`
-    #[serde(rename = "QuotaName", default, skip_serializing_if = "Option::is_none")]
     pub quota_name: Option<String>,
     /// (Chinese only) 产品当前配额
     ///
     /// Example: `10`
-    #[serde(rename = "QuotaCurrent", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub quota_current: Option<i64>,
     /// (Chinese only) 产品配额上限
     ///
     /// Example: `100`
-    #[serde(rename = "QuotaLimit", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub quota_limit: Option<i64>,
     /// (Chinese only) 产品配额是否有地域属性
     ///
     /// Example: `True`
-    #[serde(rename = "QuotaRegion", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub quota_region: Option<bool>,
 }
 
@@ -9803,8 +13803,48 @@ impl ProductQuota {
     }
 }
 
+impl lenient::Reply for ProductQuota {
+    const NAME: &'static str = "ProductQuota";
+    const FIELDS: &'static [&'static str] = &[
+        "QuotaId",
+        "QuotaName",
+        "QuotaCurrent",
+        "QuotaLimit",
+        "QuotaRegion",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.quota_id),
+            1 => lenient::value(map, &mut self.quota_name),
+            2 => lenient::scalar(map, &mut self.quota_current),
+            3 => lenient::scalar(map, &mut self.quota_limit),
+            4 => lenient::scalar(map, &mut self.quota_region),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ProductQuota {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ProductQuota {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ProductQuota", 5)?
+            .opt("QuotaId", &self.quota_id)?
+            .opt("QuotaName", &self.quota_name)?
+            .opt("QuotaCurrent", &self.quota_current)?
+            .opt("QuotaLimit", &self.quota_limit)?
+            .opt("QuotaRegion", &self.quota_region)?
+            .end()
+    }
+}
+
 /// Quota description information
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Quota {
     /// Quota name. Value range:
@@ -9814,22 +13854,18 @@ pub struct Quota {
     /// - `DAILY_PUBLIC_IP_ASSIGN`: Number of public IP reassignments under the user's current region.
     ///
     /// Example: `TOTAL_EIP_QUOTA`
-    #[serde(rename = "QuotaId", default, skip_serializing_if = "Option::is_none")]
     pub quota_id: Option<String>,
     /// Current count
     ///
     /// Example: `10`
-    #[serde(rename = "QuotaCurrent", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub quota_current: Option<i64>,
     /// Quota
     ///
     /// Example: `20`
-    #[serde(rename = "QuotaLimit", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub quota_limit: Option<i64>,
     /// (Chinese only) 配额所属的网络组
     ///
     /// Example: `ap-guangzhou`
-    #[serde(rename = "QuotaGroup", default, skip_serializing_if = "Option::is_none")]
     pub quota_group: Option<String>,
 }
 
@@ -9865,19 +13901,54 @@ impl Quota {
     }
 }
 
+impl lenient::Reply for Quota {
+    const NAME: &'static str = "Quota";
+    const FIELDS: &'static [&'static str] = &[
+        "QuotaId",
+        "QuotaCurrent",
+        "QuotaLimit",
+        "QuotaGroup",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.quota_id),
+            1 => lenient::scalar(map, &mut self.quota_current),
+            2 => lenient::scalar(map, &mut self.quota_limit),
+            3 => lenient::value(map, &mut self.quota_group),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Quota {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for Quota {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "Quota", 4)?
+            .opt("QuotaId", &self.quota_id)?
+            .opt("QuotaCurrent", &self.quota_current)?
+            .opt("QuotaLimit", &self.quota_limit)?
+            .opt("QuotaGroup", &self.quota_group)?
+            .end()
+    }
+}
+
 /// Referred security groups
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ReferredSecurityGroup {
     /// Security group instance ID.
     ///
     /// Example: `sg-pnpcflil`
-    #[serde(rename = "SecurityGroupId", default, skip_serializing_if = "Option::is_none")]
     pub security_group_id: Option<String>,
     /// IDs of all referred security group instances.
     ///
     /// Example: `["sg-nswq8wkq"]`
-    #[serde(rename = "ReferredSecurityGroupIds", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub referred_security_group_ids: Vec<String>,
 }
 
@@ -9901,64 +13972,84 @@ impl ReferredSecurityGroup {
     }
 }
 
+impl lenient::Reply for ReferredSecurityGroup {
+    const NAME: &'static str = "ReferredSecurityGroup";
+    const FIELDS: &'static [&'static str] = &[
+        "SecurityGroupId",
+        "ReferredSecurityGroupIds",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.security_group_id),
+            1 => lenient::list(map, &mut self.referred_security_group_ids),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ReferredSecurityGroup {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ReferredSecurityGroup {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ReferredSecurityGroup", 2)?
+            .opt("SecurityGroupId", &self.security_group_id)?
+            .list("ReferredSecurityGroupIds", &self.referred_security_group_ids)?
+            .end()
+    }
+}
+
 /// Reserved private IP address data.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ReserveIpAddressInfo {
     /// Unique ID of the reserved private IP address.
     ///
     /// Example: `rsvip-calhlymy`
-    #[serde(rename = "ReserveIpId", default, skip_serializing_if = "Option::is_none")]
     pub reserve_ip_id: Option<String>,
     /// Unique ID of the VPC.
     ///
     /// Example: `vpc-mcqaoy0f`
-    #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// Unique ID of the subnet.
     ///
     /// Example: `subnet-j4oluywm`
-    #[serde(rename = "SubnetId", default, skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
     /// Reserved private IP address.
     ///
     /// Example: `172.16.0.21`
-    #[serde(rename = "ReserveIpAddress", default, skip_serializing_if = "Option::is_none")]
     pub reserve_ip_address: Option<String>,
     /// Resource instance ID bound to the reserved private IP address.
     ///
     /// Example: `eni-8zugogrv`
-    #[serde(rename = "ResourceId", default, skip_serializing_if = "Option::is_none")]
     pub resource_id: Option<String>,
     /// IpType applied for the product.
     ///
     /// Example: `0`
-    #[serde(rename = "IpType", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub ip_type: Option<u64>,
     /// Binding status. UnBind: unbound; Bind: bound.
     ///
     /// Example: `UnBind`
-    #[serde(rename = "State", default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// Name of the reserved private IP address.
     ///
     /// Example: `name_ip`
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Description of the reserved private IP address.
     ///
     /// Example: `desc_ip`
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Creation time.
     ///
     /// Example: `2021-03-02 14:41:15`
-    #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
     /// Tag key-value pair.
     ///
     /// Example: `[ { "Key": "ivan_tag", "Value": "hello" } ]`
-    #[serde(rename = "TagSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tag_set: Vec<output::Tag>,
 }
 
@@ -10036,24 +14127,79 @@ impl ReserveIpAddressInfo {
     }
 }
 
+impl lenient::Reply for ReserveIpAddressInfo {
+    const NAME: &'static str = "ReserveIpAddressInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "ReserveIpId",
+        "VpcId",
+        "SubnetId",
+        "ReserveIpAddress",
+        "ResourceId",
+        "IpType",
+        "State",
+        "Name",
+        "Description",
+        "CreatedTime",
+        "TagSet",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.reserve_ip_id),
+            1 => lenient::value(map, &mut self.vpc_id),
+            2 => lenient::value(map, &mut self.subnet_id),
+            3 => lenient::value(map, &mut self.reserve_ip_address),
+            4 => lenient::value(map, &mut self.resource_id),
+            5 => lenient::scalar(map, &mut self.ip_type),
+            6 => lenient::value(map, &mut self.state),
+            7 => lenient::value(map, &mut self.name),
+            8 => lenient::value(map, &mut self.description),
+            9 => lenient::value(map, &mut self.created_time),
+            10 => lenient::list(map, &mut self.tag_set),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ReserveIpAddressInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ReserveIpAddressInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ReserveIpAddressInfo", 11)?
+            .opt("ReserveIpId", &self.reserve_ip_id)?
+            .opt("VpcId", &self.vpc_id)?
+            .opt("SubnetId", &self.subnet_id)?
+            .opt("ReserveIpAddress", &self.reserve_ip_address)?
+            .opt("ResourceId", &self.resource_id)?
+            .opt("IpType", &self.ip_type)?
+            .opt("State", &self.state)?
+            .opt("Name", &self.name)?
+            .opt("Description", &self.description)?
+            .opt("CreatedTime", &self.created_time)?
+            .list("TagSet", &self.tag_set)?
+            .end()
+    }
+}
+
 /// The structure of information of the bandwidth package.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Resource {
     /// The bandwidth package resource type, including `Address`, and `LoadBalance`
     ///
     /// Required. Example: `Address`
-    #[serde(rename = "ResourceType", default, skip_serializing_if = "Option::is_none")]
     pub resource_type: Option<String>,
     /// The bandwidth package ID, such as `eip-xxxx` and `lb-xxxx`.
     ///
     /// Required. Example: `eip-d97psd1o`
-    #[serde(rename = "ResourceId", default, skip_serializing_if = "Option::is_none")]
     pub resource_id: Option<String>,
     /// The bandwidth package resource IP.
     ///
     /// Required. Example: `139.199.XX.XX`
-    #[serde(rename = "AddressIp", default, skip_serializing_if = "Option::is_none")]
     pub address_ip: Option<String>,
 }
 
@@ -10068,219 +14214,211 @@ impl Resource {
     }
 }
 
+impl lenient::Reply for Resource {
+    const NAME: &'static str = "Resource";
+    const FIELDS: &'static [&'static str] = &[
+        "ResourceType",
+        "ResourceId",
+        "AddressIp",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.resource_type),
+            1 => lenient::value(map, &mut self.resource_id),
+            2 => lenient::value(map, &mut self.address_ip),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Resource {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for Resource {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "Resource", 3)?
+            .opt("ResourceType", &self.resource_type)?
+            .opt("ResourceId", &self.resource_id)?
+            .opt("AddressIp", &self.address_ip)?
+            .end()
+    }
+}
+
 /// VPC resource dashboard (all resource counts)
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ResourceDashboard {
     /// VPC instance ID, such as `vpc-bq4bzxpj`.
     ///
     /// Required. Example: `vpc-bq4bzxpj`
-    #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// Subnet instance ID, such as subnet-bthucmmy.
     ///
     /// Required. Example: `subnet-bthucmmy`
-    #[serde(rename = "SubnetId", default, skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
     /// Classiclink.
     ///
     /// Required. Example: `0`
-    #[serde(rename = "Classiclink", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub classiclink: Option<u64>,
     /// Direct Connect gateway.
     ///
     /// Required. Example: `1`
-    #[serde(rename = "Dcg", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub dcg: Option<u64>,
     /// Peering connection.
     ///
     /// Required. Example: `0`
-    #[serde(rename = "Pcx", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub pcx: Option<u64>,
     /// Total number of used IPs except for CVM IP, EIP and network probe IP. The three IP types will be independently counted.
     ///
     /// Required. Example: `0`
-    #[serde(rename = "Ip", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub ip: Option<u64>,
     /// NAT gateway.
     ///
     /// Required. Example: `1`
-    #[serde(rename = "Nat", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub nat: Option<u64>,
     /// VPN gateway.
     ///
     /// Required. Example: `0`
-    #[serde(rename = "Vpngw", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub vpngw: Option<u64>,
     /// Flow log.
     ///
     /// Required. Example: `0`
-    #[serde(rename = "FlowLog", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub flow_log: Option<u64>,
     /// Network probing.
     ///
     /// Required. Example: `0`
-    #[serde(rename = "NetworkDetect", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub network_detect: Option<u64>,
     /// Network ACL.
     ///
     /// Required. Example: `0`
-    #[serde(rename = "NetworkACL", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub network_acl: Option<u64>,
     /// Cloud Virtual Machine.
     ///
     /// Required. Example: `2`
-    #[serde(rename = "CVM", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub cvm: Option<u64>,
     /// Load balancer.
     ///
     /// Required. Example: `0`
-    #[serde(rename = "LB", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub lb: Option<u64>,
     /// Relational database.
     ///
     /// Required. Example: `0`
-    #[serde(rename = "CDB", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub cdb: Option<u64>,
     /// TencentDB for Memcached.
     ///
     /// Required. Example: `0`
-    #[serde(rename = "Cmem", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub cmem: Option<u64>,
     /// Cloud time series database.
     ///
     /// Required. Example: `0`
-    #[serde(rename = "CTSDB", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub ctsdb: Option<u64>,
     /// TencentDB for MariaDB (TDSQL).
     ///
     /// Required. Example: `0`
-    #[serde(rename = "MariaDB", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub maria_db: Option<u64>,
     /// TencentDB for SQL Server.
     ///
     /// Required. Example: `0`
-    #[serde(rename = "SQLServer", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub sql_server: Option<u64>,
     /// TencentDB for PostgreSQL.
     ///
     /// Required. Example: `0`
-    #[serde(rename = "Postgres", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub postgres: Option<u64>,
     /// Network attached storage.
     ///
     /// Required. Example: `0`
-    #[serde(rename = "NAS", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub nas: Option<u64>,
     /// Snova data warehouse.
     ///
     /// Required. Example: `0`
-    #[serde(rename = "Greenplumn", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub greenplumn: Option<u64>,
     /// Cloud Kafka (CKafka).
     ///
     /// Required. Example: `0`
-    #[serde(rename = "Ckafka", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub ckafka: Option<u64>,
     /// Grocery.
     ///
     /// Required. Example: `0`
-    #[serde(rename = "Grocery", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub grocery: Option<u64>,
     /// Data encryption service.
     ///
     /// Required. Example: `0`
-    #[serde(rename = "HSM", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub hsm: Option<u64>,
     /// Game storage - Tcaplus.
     ///
     /// Required. Example: `0`
-    #[serde(rename = "Tcaplus", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub tcaplus: Option<u64>,
     /// Cnas.
     ///
     /// Required. Example: `0`
-    #[serde(rename = "Cnas", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub cnas: Option<u64>,
     /// HTAP database - TiDB.
     ///
     /// Required. Example: `0`
-    #[serde(rename = "TiDB", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub ti_db: Option<u64>,
     /// EMR cluster.
     ///
     /// Required. Example: `0`
-    #[serde(rename = "Emr", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub emr: Option<u64>,
     /// SEAL.
     ///
     /// Required. Example: `0`
-    #[serde(rename = "SEAL", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub seal: Option<u64>,
     /// Cloud file storage - CFS.
     ///
     /// Required. Example: `0`
-    #[serde(rename = "CFS", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub cfs: Option<u64>,
     /// Oracle.
     ///
     /// Required. Example: `0`
-    #[serde(rename = "Oracle", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub oracle: Option<u64>,
     /// ElasticSearch Service.
     ///
     /// Required. Example: `0`
-    #[serde(rename = "ElasticSearch", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub elastic_search: Option<u64>,
     /// Blockchain service.
     ///
     /// Required. Example: `0`
-    #[serde(rename = "TBaaS", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub t_baa_s: Option<u64>,
     /// Itop.
     ///
     /// Required. Example: `0`
-    #[serde(rename = "Itop", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub itop: Option<u64>,
     /// Cloud database audit.
     ///
     /// Required. Example: `0`
-    #[serde(rename = "DBAudit", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub db_audit: Option<u64>,
     /// Enterprise TencentDB - CynosDB for Postgres.
     ///
     /// Required. Example: `0`
-    #[serde(rename = "CynosDBPostgres", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub cynos_db_postgres: Option<u64>,
     /// TencentDB for Redis.
     ///
     /// Required. Example: `0`
-    #[serde(rename = "Redis", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub redis: Option<u64>,
     /// TencentDB for MongoDB.
     ///
     /// Required. Example: `0`
-    #[serde(rename = "MongoDB", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub mongo_db: Option<u64>,
     /// A distributed cloud database - TencentDB for TDSQL.
     ///
     /// Required. Example: `0`
-    #[serde(rename = "DCDB", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub dcdb: Option<u64>,
     /// An enterprise-grade TencentDB - CynosDB for MySQL.
     ///
     /// Required. Example: `0`
-    #[serde(rename = "CynosDBMySQL", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub cynos_db_my_sql: Option<u64>,
     /// Subnets.
     ///
     /// Required. Example: `1`
-    #[serde(rename = "Subnet", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub subnet: Option<u64>,
     /// Route table.
     ///
     /// Required. Example: `1`
-    #[serde(rename = "RouteTable", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub route_table: Option<u64>,
 }
 
@@ -10334,29 +14472,176 @@ impl ResourceDashboard {
     }
 }
 
+impl lenient::Reply for ResourceDashboard {
+    const NAME: &'static str = "ResourceDashboard";
+    const FIELDS: &'static [&'static str] = &[
+        "VpcId",
+        "SubnetId",
+        "Classiclink",
+        "Dcg",
+        "Pcx",
+        "Ip",
+        "Nat",
+        "Vpngw",
+        "FlowLog",
+        "NetworkDetect",
+        "NetworkACL",
+        "CVM",
+        "LB",
+        "CDB",
+        "Cmem",
+        "CTSDB",
+        "MariaDB",
+        "SQLServer",
+        "Postgres",
+        "NAS",
+        "Greenplumn",
+        "Ckafka",
+        "Grocery",
+        "HSM",
+        "Tcaplus",
+        "Cnas",
+        "TiDB",
+        "Emr",
+        "SEAL",
+        "CFS",
+        "Oracle",
+        "ElasticSearch",
+        "TBaaS",
+        "Itop",
+        "DBAudit",
+        "CynosDBPostgres",
+        "Redis",
+        "MongoDB",
+        "DCDB",
+        "CynosDBMySQL",
+        "Subnet",
+        "RouteTable",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.vpc_id),
+            1 => lenient::value(map, &mut self.subnet_id),
+            2 => lenient::scalar(map, &mut self.classiclink),
+            3 => lenient::scalar(map, &mut self.dcg),
+            4 => lenient::scalar(map, &mut self.pcx),
+            5 => lenient::scalar(map, &mut self.ip),
+            6 => lenient::scalar(map, &mut self.nat),
+            7 => lenient::scalar(map, &mut self.vpngw),
+            8 => lenient::scalar(map, &mut self.flow_log),
+            9 => lenient::scalar(map, &mut self.network_detect),
+            10 => lenient::scalar(map, &mut self.network_acl),
+            11 => lenient::scalar(map, &mut self.cvm),
+            12 => lenient::scalar(map, &mut self.lb),
+            13 => lenient::scalar(map, &mut self.cdb),
+            14 => lenient::scalar(map, &mut self.cmem),
+            15 => lenient::scalar(map, &mut self.ctsdb),
+            16 => lenient::scalar(map, &mut self.maria_db),
+            17 => lenient::scalar(map, &mut self.sql_server),
+            18 => lenient::scalar(map, &mut self.postgres),
+            19 => lenient::scalar(map, &mut self.nas),
+            20 => lenient::scalar(map, &mut self.greenplumn),
+            21 => lenient::scalar(map, &mut self.ckafka),
+            22 => lenient::scalar(map, &mut self.grocery),
+            23 => lenient::scalar(map, &mut self.hsm),
+            24 => lenient::scalar(map, &mut self.tcaplus),
+            25 => lenient::scalar(map, &mut self.cnas),
+            26 => lenient::scalar(map, &mut self.ti_db),
+            27 => lenient::scalar(map, &mut self.emr),
+            28 => lenient::scalar(map, &mut self.seal),
+            29 => lenient::scalar(map, &mut self.cfs),
+            30 => lenient::scalar(map, &mut self.oracle),
+            31 => lenient::scalar(map, &mut self.elastic_search),
+            32 => lenient::scalar(map, &mut self.t_baa_s),
+            33 => lenient::scalar(map, &mut self.itop),
+            34 => lenient::scalar(map, &mut self.db_audit),
+            35 => lenient::scalar(map, &mut self.cynos_db_postgres),
+            36 => lenient::scalar(map, &mut self.redis),
+            37 => lenient::scalar(map, &mut self.mongo_db),
+            38 => lenient::scalar(map, &mut self.dcdb),
+            39 => lenient::scalar(map, &mut self.cynos_db_my_sql),
+            40 => lenient::scalar(map, &mut self.subnet),
+            41 => lenient::scalar(map, &mut self.route_table),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ResourceDashboard {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ResourceDashboard {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ResourceDashboard", 42)?
+            .opt("VpcId", &self.vpc_id)?
+            .opt("SubnetId", &self.subnet_id)?
+            .opt("Classiclink", &self.classiclink)?
+            .opt("Dcg", &self.dcg)?
+            .opt("Pcx", &self.pcx)?
+            .opt("Ip", &self.ip)?
+            .opt("Nat", &self.nat)?
+            .opt("Vpngw", &self.vpngw)?
+            .opt("FlowLog", &self.flow_log)?
+            .opt("NetworkDetect", &self.network_detect)?
+            .opt("NetworkACL", &self.network_acl)?
+            .opt("CVM", &self.cvm)?
+            .opt("LB", &self.lb)?
+            .opt("CDB", &self.cdb)?
+            .opt("Cmem", &self.cmem)?
+            .opt("CTSDB", &self.ctsdb)?
+            .opt("MariaDB", &self.maria_db)?
+            .opt("SQLServer", &self.sql_server)?
+            .opt("Postgres", &self.postgres)?
+            .opt("NAS", &self.nas)?
+            .opt("Greenplumn", &self.greenplumn)?
+            .opt("Ckafka", &self.ckafka)?
+            .opt("Grocery", &self.grocery)?
+            .opt("HSM", &self.hsm)?
+            .opt("Tcaplus", &self.tcaplus)?
+            .opt("Cnas", &self.cnas)?
+            .opt("TiDB", &self.ti_db)?
+            .opt("Emr", &self.emr)?
+            .opt("SEAL", &self.seal)?
+            .opt("CFS", &self.cfs)?
+            .opt("Oracle", &self.oracle)?
+            .opt("ElasticSearch", &self.elastic_search)?
+            .opt("TBaaS", &self.t_baa_s)?
+            .opt("Itop", &self.itop)?
+            .opt("DBAudit", &self.db_audit)?
+            .opt("CynosDBPostgres", &self.cynos_db_postgres)?
+            .opt("Redis", &self.redis)?
+            .opt("MongoDB", &self.mongo_db)?
+            .opt("DCDB", &self.dcdb)?
+            .opt("CynosDBMySQL", &self.cynos_db_my_sql)?
+            .opt("Subnet", &self.subnet)?
+            .opt("RouteTable", &self.route_table)?
+            .end()
+    }
+}
+
 /// Information of associated resources
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ResourceStatistics {
     /// VPC instance ID, such as vpc-f1xjkw1b.
     ///
     /// Example: `vpc-pnpcflil`
-    #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// Subnet instance ID, such as `subnet-bthucmmy`.
     ///
     /// Example: `subnet-nswq8wkq`
-    #[serde(rename = "SubnetId", default, skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
     /// The total number of used IP addresses.
     ///
     /// Example: `100`
-    #[serde(rename = "Ip", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub ip: Option<u64>,
     /// Information of associated resources
     ///
     /// Example: `[{"ResourceType": "CVM", "ResourceName": "云服务器", "ResourceCount": 100}]`
-    #[serde(rename = "ResourceStatisticsItemSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub resource_statistics_item_set: Vec<output::ResourceStatisticsItem>,
 }
 
@@ -10392,24 +14677,58 @@ impl ResourceStatistics {
     }
 }
 
+impl lenient::Reply for ResourceStatistics {
+    const NAME: &'static str = "ResourceStatistics";
+    const FIELDS: &'static [&'static str] = &[
+        "VpcId",
+        "SubnetId",
+        "Ip",
+        "ResourceStatisticsItemSet",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.vpc_id),
+            1 => lenient::value(map, &mut self.subnet_id),
+            2 => lenient::scalar(map, &mut self.ip),
+            3 => lenient::list(map, &mut self.resource_statistics_item_set),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ResourceStatistics {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ResourceStatistics {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ResourceStatistics", 4)?
+            .opt("VpcId", &self.vpc_id)?
+            .opt("SubnetId", &self.subnet_id)?
+            .opt("Ip", &self.ip)?
+            .list("ResourceStatisticsItemSet", &self.resource_statistics_item_set)?
+            .end()
+    }
+}
+
 /// Resource statistical items
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ResourceStatisticsItem {
     /// Resource type, such as CVM, ENI
     ///
     /// Example: `CVM`
-    #[serde(rename = "ResourceType", default, skip_serializing_if = "Option::is_none")]
     pub resource_type: Option<String>,
     /// Resource name.
     ///
     /// Example: `云服务器`
-    #[serde(rename = "ResourceName", default, skip_serializing_if = "Option::is_none")]
     pub resource_name: Option<String>,
     /// Number of resources
     ///
     /// Example: `100`
-    #[serde(rename = "ResourceCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub resource_count: Option<u64>,
 }
 
@@ -10439,14 +14758,47 @@ impl ResourceStatisticsItem {
     }
 }
 
+impl lenient::Reply for ResourceStatisticsItem {
+    const NAME: &'static str = "ResourceStatisticsItem";
+    const FIELDS: &'static [&'static str] = &[
+        "ResourceType",
+        "ResourceName",
+        "ResourceCount",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.resource_type),
+            1 => lenient::value(map, &mut self.resource_name),
+            2 => lenient::scalar(map, &mut self.resource_count),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ResourceStatisticsItem {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ResourceStatisticsItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ResourceStatisticsItem", 3)?
+            .opt("ResourceType", &self.resource_type)?
+            .opt("ResourceName", &self.resource_name)?
+            .opt("ResourceCount", &self.resource_count)?
+            .end()
+    }
+}
+
 /// Routing policy object
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Route {
     /// Destination IP range, such as 112.20.51.0/24. Values cannot be in the VPC IP range.
     ///
     /// Required. Example: `10.0.0.0/24`
-    #[serde(rename = "DestinationCidrBlock", default, skip_serializing_if = "Option::is_none")]
     pub destination_cidr_block: Option<String>,
     /// Type of the next hop. Valid values:
     /// `CVM`: public gateway CVM;
@@ -10460,29 +14812,24 @@ pub struct Route {
     /// `LOCAL_GATEWAY`: local gateway.
     ///
     /// Required. Example: `CCN`
-    #[serde(rename = "GatewayType", default, skip_serializing_if = "Option::is_none")]
     pub gateway_type: Option<String>,
     /// Next hop address. You simply need to specify the gateway ID of a different next hop type, and the system will automatically match the next hop address.
     /// Note: If `GatewayType` is set to `NORMAL_CVM`, `GatewayId` should be the private IP of the instance.
     ///
     /// Required. Example: `ccn-e187un9p`
-    #[serde(rename = "GatewayId", default, skip_serializing_if = "Option::is_none")]
     pub gateway_id: Option<String>,
     /// Routing policy ID. The IPv4 routing policy will have a meaningful value, while the IPv6 routing policy is always 0. We recommend using the unique ID `RouteItemId` for the routing policy.
     /// This field is required when you want to delete a routing policy.
     ///
     /// Example: `1289089`
-    #[serde(rename = "RouteId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub route_id: Option<u64>,
     /// The description of the routing policy.
     ///
     /// Example: `demo`
-    #[serde(rename = "RouteDescription", default, skip_serializing_if = "Option::is_none")]
     pub route_description: Option<String>,
     /// Whether it is enabled
     ///
     /// Example: `true`
-    #[serde(rename = "Enabled", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// The route type. Currently, the following types are supported:
     /// USER: User route;
@@ -10491,38 +14838,31 @@ pub struct Route {
     /// Users can only add and operate USER-type routes.
     ///
     /// Example: `CCN`
-    #[serde(rename = "RouteType", default, skip_serializing_if = "Option::is_none")]
     pub route_type: Option<String>,
     /// Route table instance ID, such as rtb-azd4dt1c.
     ///
     /// Example: `rtb-azd4dt1c`
-    #[serde(rename = "RouteTableId", default, skip_serializing_if = "Option::is_none")]
     pub route_table_id: Option<String>,
     /// Destination IPv6 IP range, which cannot be included in VPC IP range, such as 2402:4e00:1000:810b::/64.
     ///
     /// Example: `3402:4e00:20:1200::/56`
-    #[serde(rename = "DestinationIpv6CidrBlock", default, skip_serializing_if = "Option::is_none")]
     pub destination_ipv6_cidr_block: Option<String>,
     /// Unique routing policy ID.
     ///
     /// Example: `rti-9bjer08h`
-    #[serde(rename = "RouteItemId", default, skip_serializing_if = "Option::is_none")]
     pub route_item_id: Option<String>,
     /// Whether the routing policy is published to CCN.
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `true`
-    #[serde(rename = "PublishedToVbc", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub published_to_vbc: Option<bool>,
     /// Creation time of the routing policy
     ///
     /// Example: `2021-03-02 14:41:15`
-    #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
     /// (Chinese only) CDC 集群唯一 ID。
     ///
     /// Example: `cluster-d8htgb6k`
-    #[serde(rename = "CdcId", default, skip_serializing_if = "Option::is_none")]
     pub cdc_id: Option<String>,
 }
 
@@ -10597,24 +14937,85 @@ impl Route {
     }
 }
 
+impl lenient::Reply for Route {
+    const NAME: &'static str = "Route";
+    const FIELDS: &'static [&'static str] = &[
+        "DestinationCidrBlock",
+        "GatewayType",
+        "GatewayId",
+        "RouteId",
+        "RouteDescription",
+        "Enabled",
+        "RouteType",
+        "RouteTableId",
+        "DestinationIpv6CidrBlock",
+        "RouteItemId",
+        "PublishedToVbc",
+        "CreatedTime",
+        "CdcId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.destination_cidr_block),
+            1 => lenient::value(map, &mut self.gateway_type),
+            2 => lenient::value(map, &mut self.gateway_id),
+            3 => lenient::scalar(map, &mut self.route_id),
+            4 => lenient::value(map, &mut self.route_description),
+            5 => lenient::scalar(map, &mut self.enabled),
+            6 => lenient::value(map, &mut self.route_type),
+            7 => lenient::value(map, &mut self.route_table_id),
+            8 => lenient::value(map, &mut self.destination_ipv6_cidr_block),
+            9 => lenient::value(map, &mut self.route_item_id),
+            10 => lenient::scalar(map, &mut self.published_to_vbc),
+            11 => lenient::value(map, &mut self.created_time),
+            12 => lenient::value(map, &mut self.cdc_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Route {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for Route {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "Route", 13)?
+            .opt("DestinationCidrBlock", &self.destination_cidr_block)?
+            .opt("GatewayType", &self.gateway_type)?
+            .opt("GatewayId", &self.gateway_id)?
+            .opt("RouteId", &self.route_id)?
+            .opt("RouteDescription", &self.route_description)?
+            .opt("Enabled", &self.enabled)?
+            .opt("RouteType", &self.route_type)?
+            .opt("RouteTableId", &self.route_table_id)?
+            .opt("DestinationIpv6CidrBlock", &self.destination_ipv6_cidr_block)?
+            .opt("RouteItemId", &self.route_item_id)?
+            .opt("PublishedToVbc", &self.published_to_vbc)?
+            .opt("CreatedTime", &self.created_time)?
+            .opt("CdcId", &self.cdc_id)?
+            .end()
+    }
+}
+
 /// (Chinese only) 路由冲突对象
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RouteConflict {
     /// (Chinese only) 路由表实例ID，例如：rtb-azd4dt1c。
     ///
     /// Example: `rtb-4t7fr3fi`
-    #[serde(rename = "RouteTableId", default, skip_serializing_if = "Option::is_none")]
     pub route_table_id: Option<String>,
     /// (Chinese only) 要检查的与之冲突的目的端
     ///
     /// Example: `10.0.0.0/24`
-    #[serde(rename = "DestinationCidrBlock", default, skip_serializing_if = "Option::is_none")]
     pub destination_cidr_block: Option<String>,
     /// (Chinese only) 冲突的路由策略列表
     ///
     /// Example: `[]`
-    #[serde(rename = "ConflictSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub conflict_set: Vec<output::Route>,
 }
 
@@ -10644,8 +15045,42 @@ impl RouteConflict {
     }
 }
 
+impl lenient::Reply for RouteConflict {
+    const NAME: &'static str = "RouteConflict";
+    const FIELDS: &'static [&'static str] = &[
+        "RouteTableId",
+        "DestinationCidrBlock",
+        "ConflictSet",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.route_table_id),
+            1 => lenient::value(map, &mut self.destination_cidr_block),
+            2 => lenient::list(map, &mut self.conflict_set),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for RouteConflict {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for RouteConflict {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "RouteConflict", 3)?
+            .opt("RouteTableId", &self.route_table_id)?
+            .opt("DestinationCidrBlock", &self.destination_cidr_block)?
+            .list("ConflictSet", &self.conflict_set)?
+            .end()
+    }
+}
+
 /// Route reception policy. when CCN or other services add routes to a VPC custom route table, you can drop or enable appropriate route entries.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RoutePolicy {
     /// Unique ID of the routing policy.
@@ -10653,44 +15088,37 @@ pub struct RoutePolicy {
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// May be null. Example: `rrp-pguby7ma`
-    #[serde(rename = "RoutePolicyId", default, skip_serializing_if = "Option::is_none")]
     pub route_policy_id: Option<String>,
     /// Specifies the routing strategy name.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// May be null. Example: `demo`
-    #[serde(rename = "RoutePolicyName", default, skip_serializing_if = "Option::is_none")]
     pub route_policy_name: Option<String>,
     /// Routing policy description.
     ///
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// May be null. Example: `demo`
-    #[serde(rename = "RoutePolicyDescription", default, skip_serializing_if = "Option::is_none")]
     pub route_policy_description: Option<String>,
     /// Routing policy rule list.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// May be null. Example: `[]`
-    #[serde(rename = "RoutePolicyEntrySet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub route_policy_entry_set: Vec<output::RoutePolicyEntry>,
     /// Specifies the routing strategy binding.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// May be null. Example: `[{"RouteTableId": " rtb-qk8eyn9g", "RoutePolicyId": "rrp-r70ctaia", "Priority": 100}]`
-    #[serde(rename = "RoutePolicyAssociationSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub route_policy_association_set: Vec<output::RoutePolicyAssociation>,
     /// Creation time.
     ///
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// May be null. Example: `2023-05-20 15:21:54`
-    #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
     /// Tag key-value pair.
     ///
     /// Example: `[{"Key": "env", "Value": "prod"}]`
-    #[serde(rename = "TagSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tag_set: Vec<output::Tag>,
 }
 
@@ -10744,24 +15172,67 @@ impl RoutePolicy {
     }
 }
 
+impl lenient::Reply for RoutePolicy {
+    const NAME: &'static str = "RoutePolicy";
+    const FIELDS: &'static [&'static str] = &[
+        "RoutePolicyId",
+        "RoutePolicyName",
+        "RoutePolicyDescription",
+        "RoutePolicyEntrySet",
+        "RoutePolicyAssociationSet",
+        "CreatedTime",
+        "TagSet",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.route_policy_id),
+            1 => lenient::value(map, &mut self.route_policy_name),
+            2 => lenient::value(map, &mut self.route_policy_description),
+            3 => lenient::list(map, &mut self.route_policy_entry_set),
+            4 => lenient::list(map, &mut self.route_policy_association_set),
+            5 => lenient::value(map, &mut self.created_time),
+            6 => lenient::list(map, &mut self.tag_set),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for RoutePolicy {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for RoutePolicy {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "RoutePolicy", 7)?
+            .opt("RoutePolicyId", &self.route_policy_id)?
+            .opt("RoutePolicyName", &self.route_policy_name)?
+            .opt("RoutePolicyDescription", &self.route_policy_description)?
+            .list("RoutePolicyEntrySet", &self.route_policy_entry_set)?
+            .list("RoutePolicyAssociationSet", &self.route_policy_association_set)?
+            .opt("CreatedTime", &self.created_time)?
+            .list("TagSet", &self.tag_set)?
+            .end()
+    }
+}
+
 /// Route reception policy binding. used to bind the route table and route reception policy and specify the binding priority.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RoutePolicyAssociation {
     /// Unique route table ID.
     ///
     /// Example: `rtb-qk8eyn9g`
-    #[serde(rename = "RouteTableId", default, skip_serializing_if = "Option::is_none")]
     pub route_table_id: Option<String>,
     /// Specifies the unique ID of the route reception policy.
     ///
     /// Example: `rrp-r70ctaia`
-    #[serde(rename = "RoutePolicyId", default, skip_serializing_if = "Option::is_none")]
     pub route_policy_id: Option<String>,
     /// Priority.
     ///
     /// Example: `100`
-    #[serde(rename = "Priority", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub priority: Option<u64>,
 }
 
@@ -10791,27 +15262,58 @@ impl RoutePolicyAssociation {
     }
 }
 
+impl lenient::Reply for RoutePolicyAssociation {
+    const NAME: &'static str = "RoutePolicyAssociation";
+    const FIELDS: &'static [&'static str] = &[
+        "RouteTableId",
+        "RoutePolicyId",
+        "Priority",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.route_table_id),
+            1 => lenient::value(map, &mut self.route_policy_id),
+            2 => lenient::scalar(map, &mut self.priority),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for RoutePolicyAssociation {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for RoutePolicyAssociation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "RoutePolicyAssociation", 3)?
+            .opt("RouteTableId", &self.route_table_id)?
+            .opt("RoutePolicyId", &self.route_policy_id)?
+            .opt("Priority", &self.priority)?
+            .end()
+    }
+}
+
 /// Route reception policy entry.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RoutePolicyEntry {
     /// Specifies the unique ID of the IPv4 routing strategy entry.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// May be null. Example: `rrpi-hd7hsfhh`
-    #[serde(rename = "RoutePolicyEntryId", default, skip_serializing_if = "Option::is_none")]
     pub route_policy_entry_id: Option<String>,
     /// Destination ip range.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// May be null. Example: `13.0.0.0/16`
-    #[serde(rename = "CidrBlock", default, skip_serializing_if = "Option::is_none")]
     pub cidr_block: Option<String>,
     /// Describes the routing strategy rule.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// May be null. Example: `demo`
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Routing Type
     ///
@@ -10821,7 +15323,6 @@ pub struct RoutePolicyEntry {
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// May be null. Example: `CCN`
-    #[serde(rename = "RouteType", default, skip_serializing_if = "Option::is_none")]
     pub route_type: Option<String>,
     /// Next hop type. types currently supported:.
     /// CVM: cloud virtual machine with public network gateway type.
@@ -10836,19 +15337,16 @@ pub struct RoutePolicyEntry {
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// May be null. Example: `CVM`
-    #[serde(rename = "GatewayType", default, skip_serializing_if = "Option::is_none")]
     pub gateway_type: Option<String>,
     /// Gateway unique ID.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// May be null. Example: `172.16.16.37`
-    #[serde(rename = "GatewayId", default, skip_serializing_if = "Option::is_none")]
     pub gateway_id: Option<String>,
     /// Priority. a smaller value indicates a higher priority.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// May be null. Example: `100`
-    #[serde(rename = "Priority", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub priority: Option<u64>,
     /// Action.
     /// DROP: drop.
@@ -10857,20 +15355,17 @@ pub struct RoutePolicyEntry {
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// May be null. Example: `ACCEPT`
-    #[serde(rename = "Action", default, skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
     /// Creation time.
     ///
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// May be null. Example: `2023-05-20 15:06:34`
-    #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
     /// Specifies the region.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// May be null. Example: `ap-guangzhou`
-    #[serde(rename = "Region", default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
 }
 
@@ -10942,54 +15437,100 @@ impl RoutePolicyEntry {
     }
 }
 
+impl lenient::Reply for RoutePolicyEntry {
+    const NAME: &'static str = "RoutePolicyEntry";
+    const FIELDS: &'static [&'static str] = &[
+        "RoutePolicyEntryId",
+        "CidrBlock",
+        "Description",
+        "RouteType",
+        "GatewayType",
+        "GatewayId",
+        "Priority",
+        "Action",
+        "CreatedTime",
+        "Region",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.route_policy_entry_id),
+            1 => lenient::value(map, &mut self.cidr_block),
+            2 => lenient::value(map, &mut self.description),
+            3 => lenient::value(map, &mut self.route_type),
+            4 => lenient::value(map, &mut self.gateway_type),
+            5 => lenient::value(map, &mut self.gateway_id),
+            6 => lenient::scalar(map, &mut self.priority),
+            7 => lenient::value(map, &mut self.action),
+            8 => lenient::value(map, &mut self.created_time),
+            9 => lenient::value(map, &mut self.region),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for RoutePolicyEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for RoutePolicyEntry {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "RoutePolicyEntry", 10)?
+            .opt("RoutePolicyEntryId", &self.route_policy_entry_id)?
+            .opt("CidrBlock", &self.cidr_block)?
+            .opt("Description", &self.description)?
+            .opt("RouteType", &self.route_type)?
+            .opt("GatewayType", &self.gateway_type)?
+            .opt("GatewayId", &self.gateway_id)?
+            .opt("Priority", &self.priority)?
+            .opt("Action", &self.action)?
+            .opt("CreatedTime", &self.created_time)?
+            .opt("Region", &self.region)?
+            .end()
+    }
+}
+
 /// (Chinese only) 路由表选择策略信息
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RouteSelectionPolicy {
     /// (Chinese only) 云联网ID。
     ///
     /// Example: `ccn-245ecr35`
-    #[serde(rename = "CcnId", default, skip_serializing_if = "Option::is_none")]
     pub ccn_id: Option<String>,
     /// (Chinese only) 路由表ID。
     ///
     /// Example: `ccnrtb-1234edfr`
-    #[serde(rename = "RouteTableId", default, skip_serializing_if = "Option::is_none")]
     pub route_table_id: Option<String>,
     /// (Chinese only) 路由表名称。
     ///
     /// Example: `34tgrdgs`
-    #[serde(rename = "RouteTableName", default, skip_serializing_if = "Option::is_none")]
     pub route_table_name: Option<String>,
     /// (Chinese only) 实例类型。如VPC
     ///
     /// Example: `VPC`
-    #[serde(rename = "InstanceType", default, skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
     /// (Chinese only) 实例名称。
     ///
     /// Example: `tesetsa`
-    #[serde(rename = "InstanceName", default, skip_serializing_if = "Option::is_none")]
     pub instance_name: Option<String>,
     /// (Chinese only) 源端cidr。
     ///
     /// Example: `10.0.0.0/16`
-    #[serde(rename = "SourceCidrBlock", default, skip_serializing_if = "Option::is_none")]
     pub source_cidr_block: Option<String>,
     /// (Chinese only) 路由表描述。
     ///
     /// Example: `policy-desc`
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// (Chinese only) 实例ID。
     ///
     /// Example: `vpc-m0c2kcun`
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// (Chinese only) 关联实例所属UIN（根账号）。
     ///
     /// Example: `100000072292`
-    #[serde(rename = "InstanceUin", default, skip_serializing_if = "Option::is_none")]
     pub instance_uin: Option<String>,
 }
 
@@ -11055,47 +15596,90 @@ impl RouteSelectionPolicy {
     }
 }
 
+impl lenient::Reply for RouteSelectionPolicy {
+    const NAME: &'static str = "RouteSelectionPolicy";
+    const FIELDS: &'static [&'static str] = &[
+        "CcnId",
+        "RouteTableId",
+        "RouteTableName",
+        "InstanceType",
+        "InstanceName",
+        "SourceCidrBlock",
+        "Description",
+        "InstanceId",
+        "InstanceUin",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.ccn_id),
+            1 => lenient::value(map, &mut self.route_table_id),
+            2 => lenient::value(map, &mut self.route_table_name),
+            3 => lenient::value(map, &mut self.instance_type),
+            4 => lenient::value(map, &mut self.instance_name),
+            5 => lenient::value(map, &mut self.source_cidr_block),
+            6 => lenient::value(map, &mut self.description),
+            7 => lenient::value(map, &mut self.instance_id),
+            8 => lenient::value(map, &mut self.instance_uin),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for RouteSelectionPolicy {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for RouteSelectionPolicy {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "RouteSelectionPolicy", 9)?
+            .opt("CcnId", &self.ccn_id)?
+            .opt("RouteTableId", &self.route_table_id)?
+            .opt("RouteTableName", &self.route_table_name)?
+            .opt("InstanceType", &self.instance_type)?
+            .opt("InstanceName", &self.instance_name)?
+            .opt("SourceCidrBlock", &self.source_cidr_block)?
+            .opt("Description", &self.description)?
+            .opt("InstanceId", &self.instance_id)?
+            .opt("InstanceUin", &self.instance_uin)?
+            .end()
+    }
+}
+
 /// Route table object
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RouteTable {
     /// VPC instance ID.
     ///
     /// Example: `vpc-m0c2kcun`
-    #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// The route table instance ID, such as `rtb-azd4dt1c`.
     ///
     /// Example: `rtb-32kbqgtm`
-    #[serde(rename = "RouteTableId", default, skip_serializing_if = "Option::is_none")]
     pub route_table_id: Option<String>,
     /// Route table name.
     ///
     /// Example: `demo`
-    #[serde(rename = "RouteTableName", default, skip_serializing_if = "Option::is_none")]
     pub route_table_name: Option<String>,
     /// The association relationships of the route table.
-    #[serde(rename = "AssociationSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub association_set: Vec<output::RouteTableAssociation>,
     /// IPv4 routing policy set.
-    #[serde(rename = "RouteSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub route_set: Vec<output::Route>,
     /// Whether it is the default route table.
     ///
     /// Example: `false`
-    #[serde(rename = "Main", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub main: Option<bool>,
     /// Creation Time.
     ///
     /// Example: `2010-11-21`
-    #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
     /// Tag key-value pairs.
-    #[serde(rename = "TagSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tag_set: Vec<output::Tag>,
     /// Whether the local route is published to CCN.
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
-    #[serde(rename = "LocalCidrForCcn", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub local_cidr_for_ccn: Vec<output::CidrForCcn>,
 }
 
@@ -11161,19 +15745,69 @@ impl RouteTable {
     }
 }
 
+impl lenient::Reply for RouteTable {
+    const NAME: &'static str = "RouteTable";
+    const FIELDS: &'static [&'static str] = &[
+        "VpcId",
+        "RouteTableId",
+        "RouteTableName",
+        "AssociationSet",
+        "RouteSet",
+        "Main",
+        "CreatedTime",
+        "TagSet",
+        "LocalCidrForCcn",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.vpc_id),
+            1 => lenient::value(map, &mut self.route_table_id),
+            2 => lenient::value(map, &mut self.route_table_name),
+            3 => lenient::list(map, &mut self.association_set),
+            4 => lenient::list(map, &mut self.route_set),
+            5 => lenient::scalar(map, &mut self.main),
+            6 => lenient::value(map, &mut self.created_time),
+            7 => lenient::list(map, &mut self.tag_set),
+            8 => lenient::list(map, &mut self.local_cidr_for_ccn),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for RouteTable {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for RouteTable {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "RouteTable", 9)?
+            .opt("VpcId", &self.vpc_id)?
+            .opt("RouteTableId", &self.route_table_id)?
+            .opt("RouteTableName", &self.route_table_name)?
+            .list("AssociationSet", &self.association_set)?
+            .list("RouteSet", &self.route_set)?
+            .opt("Main", &self.main)?
+            .opt("CreatedTime", &self.created_time)?
+            .list("TagSet", &self.tag_set)?
+            .list("LocalCidrForCcn", &self.local_cidr_for_ccn)?
+            .end()
+    }
+}
+
 /// The association relationships of the route table
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RouteTableAssociation {
     /// Subnet instance ID.
     ///
     /// Example: `subnet-4t7fr3fi`
-    #[serde(rename = "SubnetId", default, skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
     /// Route table instance ID.
     ///
     /// Example: `rtb-h0fk8lfc`
-    #[serde(rename = "RouteTableId", default, skip_serializing_if = "Option::is_none")]
     pub route_table_id: Option<String>,
 }
 
@@ -11197,50 +15831,73 @@ impl RouteTableAssociation {
     }
 }
 
+impl lenient::Reply for RouteTableAssociation {
+    const NAME: &'static str = "RouteTableAssociation";
+    const FIELDS: &'static [&'static str] = &[
+        "SubnetId",
+        "RouteTableId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.subnet_id),
+            1 => lenient::value(map, &mut self.route_table_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for RouteTableAssociation {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for RouteTableAssociation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "RouteTableAssociation", 2)?
+            .opt("SubnetId", &self.subnet_id)?
+            .opt("RouteTableId", &self.route_table_id)?
+            .end()
+    }
+}
+
 /// Security group object
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SecurityGroup {
     /// The security group instance ID, such as `sg-ohuuioma`.
     ///
     /// Required. Example: `sg-05bb4upy`
-    #[serde(rename = "SecurityGroupId", default, skip_serializing_if = "Option::is_none")]
     pub security_group_id: Option<String>,
     /// Security group can be named freely, but cannot exceed 60 characters.
     ///
     /// Required. Example: `TestGroup`
-    #[serde(rename = "SecurityGroupName", default, skip_serializing_if = "Option::is_none")]
     pub security_group_name: Option<String>,
     /// The remarks for the security group. The maximum length is 100 characters.
     ///
     /// Required. Example: `test-group-desc`
-    #[serde(rename = "SecurityGroupDesc", default, skip_serializing_if = "Option::is_none")]
     pub security_group_desc: Option<String>,
     /// The project id is 0 by default. You can query this in the project management page of the Qcloud console.
     ///
     /// Example: `0`
-    #[serde(rename = "ProjectId", default, skip_serializing_if = "Option::is_none")]
     pub project_id: Option<String>,
     /// Whether it is the default security group (which cannot be deleted).
     ///
     /// Example: `false`
-    #[serde(rename = "IsDefault", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_default: Option<bool>,
     /// Security group creation time.
     ///
     /// Example: `2017-04-18 21:02:30`
-    #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
     /// Tag key-value pairs.
     ///
     /// Example: `[{"Key": "Version", "Value": "TEST"}]`
-    #[serde(rename = "TagSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tag_set: Vec<output::Tag>,
     /// Security group update time.
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `2017-04-18 21:02:30`
-    #[serde(rename = "UpdateTime", default, skip_serializing_if = "Option::is_none")]
     pub update_time: Option<String>,
 }
 
@@ -11285,49 +15942,90 @@ impl SecurityGroup {
     }
 }
 
+impl lenient::Reply for SecurityGroup {
+    const NAME: &'static str = "SecurityGroup";
+    const FIELDS: &'static [&'static str] = &[
+        "SecurityGroupId",
+        "SecurityGroupName",
+        "SecurityGroupDesc",
+        "ProjectId",
+        "IsDefault",
+        "CreatedTime",
+        "TagSet",
+        "UpdateTime",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.security_group_id),
+            1 => lenient::value(map, &mut self.security_group_name),
+            2 => lenient::value(map, &mut self.security_group_desc),
+            3 => lenient::value(map, &mut self.project_id),
+            4 => lenient::scalar(map, &mut self.is_default),
+            5 => lenient::value(map, &mut self.created_time),
+            6 => lenient::list(map, &mut self.tag_set),
+            7 => lenient::value(map, &mut self.update_time),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for SecurityGroup {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for SecurityGroup {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "SecurityGroup", 8)?
+            .opt("SecurityGroupId", &self.security_group_id)?
+            .opt("SecurityGroupName", &self.security_group_name)?
+            .opt("SecurityGroupDesc", &self.security_group_desc)?
+            .opt("ProjectId", &self.project_id)?
+            .opt("IsDefault", &self.is_default)?
+            .opt("CreatedTime", &self.created_time)?
+            .list("TagSet", &self.tag_set)?
+            .opt("UpdateTime", &self.update_time)?
+            .end()
+    }
+}
+
 /// Statistics on the instances associated with the security group
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SecurityGroupAssociationStatistics {
     /// Security group instance ID.
     ///
     /// Example: `sg-kngiybxl`
-    #[serde(rename = "SecurityGroupId", default, skip_serializing_if = "Option::is_none")]
     pub security_group_id: Option<String>,
     /// Number of CVM instances.
     ///
     /// Example: `10`
-    #[serde(rename = "CVM", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub cvm: Option<u64>,
     /// Number of TencentDB for MySQL instances
     ///
     /// Example: `2`
-    #[serde(rename = "CDB", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub cdb: Option<u64>,
     /// Number of ENI instances.
     ///
     /// Example: `12`
-    #[serde(rename = "ENI", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub eni: Option<u64>,
     /// Number of times a security group is referenced by other security groups
     ///
     /// Example: `2`
-    #[serde(rename = "SG", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub sg: Option<u64>,
     /// Number of load balancer instances.
     ///
     /// Example: `3`
-    #[serde(rename = "CLB", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub clb: Option<u64>,
     /// The binding statistics for all instances.
     ///
     /// Example: `[{"InstanceType": "CVM", "InstanceCount": 10}]`
-    #[serde(rename = "InstanceStatistics", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub instance_statistics: Vec<output::InstanceStatistic>,
     /// Total count of all resources (excluding resources referenced by security groups).
     ///
     /// Example: `50`
-    #[serde(rename = "TotalCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<u64>,
 }
 
@@ -11387,49 +16085,90 @@ impl SecurityGroupAssociationStatistics {
     }
 }
 
+impl lenient::Reply for SecurityGroupAssociationStatistics {
+    const NAME: &'static str = "SecurityGroupAssociationStatistics";
+    const FIELDS: &'static [&'static str] = &[
+        "SecurityGroupId",
+        "CVM",
+        "CDB",
+        "ENI",
+        "SG",
+        "CLB",
+        "InstanceStatistics",
+        "TotalCount",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.security_group_id),
+            1 => lenient::scalar(map, &mut self.cvm),
+            2 => lenient::scalar(map, &mut self.cdb),
+            3 => lenient::scalar(map, &mut self.eni),
+            4 => lenient::scalar(map, &mut self.sg),
+            5 => lenient::scalar(map, &mut self.clb),
+            6 => lenient::list(map, &mut self.instance_statistics),
+            7 => lenient::scalar(map, &mut self.total_count),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for SecurityGroupAssociationStatistics {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for SecurityGroupAssociationStatistics {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "SecurityGroupAssociationStatistics", 8)?
+            .opt("SecurityGroupId", &self.security_group_id)?
+            .opt("CVM", &self.cvm)?
+            .opt("CDB", &self.cdb)?
+            .opt("ENI", &self.eni)?
+            .opt("SG", &self.sg)?
+            .opt("CLB", &self.clb)?
+            .list("InstanceStatistics", &self.instance_statistics)?
+            .opt("TotalCount", &self.total_count)?
+            .end()
+    }
+}
+
 /// (Chinese only) 用户安全组配额限制。
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SecurityGroupLimitSet {
     /// (Chinese only) 每个项目每个地域可创建安全组数
     ///
     /// Example: `50`
-    #[serde(rename = "SecurityGroupLimit", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub security_group_limit: Option<u64>,
     /// (Chinese only) 安全组下的最大规则数
     ///
     /// Example: `100`
-    #[serde(rename = "SecurityGroupPolicyLimit", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub security_group_policy_limit: Option<u64>,
     /// (Chinese only) 安全组下嵌套安全组规则数
     ///
     /// Example: `10`
-    #[serde(rename = "ReferedSecurityGroupLimit", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub refered_security_group_limit: Option<u64>,
     /// (Chinese only) 单安全组关联实例数
     ///
     /// Example: `2000`
-    #[serde(rename = "SecurityGroupInstanceLimit", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub security_group_instance_limit: Option<u64>,
     /// (Chinese only) 实例关联安全组数
     ///
     /// Example: `5`
-    #[serde(rename = "InstanceSecurityGroupLimit", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub instance_security_group_limit: Option<u64>,
     /// (Chinese only) 安全组展开后的规则数限制
     ///
     /// Example: `30000`
-    #[serde(rename = "SecurityGroupExtendedPolicyLimit", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub security_group_extended_policy_limit: Option<u64>,
     /// (Chinese only) 被引用的安全组关联CVM、ENI的实例配额
     ///
     /// Example: `2000`
-    #[serde(rename = "SecurityGroupReferedCvmAndEniLimit", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub security_group_refered_cvm_and_eni_limit: Option<u64>,
     /// (Chinese only) 被引用的安全组关联数据库、LB等服务实例配额
     ///
     /// Example: `2000`
-    #[serde(rename = "SecurityGroupReferedSvcLimit", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub security_group_refered_svc_limit: Option<u64>,
 }
 
@@ -11489,68 +16228,105 @@ impl SecurityGroupLimitSet {
     }
 }
 
+impl lenient::Reply for SecurityGroupLimitSet {
+    const NAME: &'static str = "SecurityGroupLimitSet";
+    const FIELDS: &'static [&'static str] = &[
+        "SecurityGroupLimit",
+        "SecurityGroupPolicyLimit",
+        "ReferedSecurityGroupLimit",
+        "SecurityGroupInstanceLimit",
+        "InstanceSecurityGroupLimit",
+        "SecurityGroupExtendedPolicyLimit",
+        "SecurityGroupReferedCvmAndEniLimit",
+        "SecurityGroupReferedSvcLimit",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.security_group_limit),
+            1 => lenient::scalar(map, &mut self.security_group_policy_limit),
+            2 => lenient::scalar(map, &mut self.refered_security_group_limit),
+            3 => lenient::scalar(map, &mut self.security_group_instance_limit),
+            4 => lenient::scalar(map, &mut self.instance_security_group_limit),
+            5 => lenient::scalar(map, &mut self.security_group_extended_policy_limit),
+            6 => lenient::scalar(map, &mut self.security_group_refered_cvm_and_eni_limit),
+            7 => lenient::scalar(map, &mut self.security_group_refered_svc_limit),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for SecurityGroupLimitSet {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for SecurityGroupLimitSet {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "SecurityGroupLimitSet", 8)?
+            .opt("SecurityGroupLimit", &self.security_group_limit)?
+            .opt("SecurityGroupPolicyLimit", &self.security_group_policy_limit)?
+            .opt("ReferedSecurityGroupLimit", &self.refered_security_group_limit)?
+            .opt("SecurityGroupInstanceLimit", &self.security_group_instance_limit)?
+            .opt("InstanceSecurityGroupLimit", &self.instance_security_group_limit)?
+            .opt("SecurityGroupExtendedPolicyLimit", &self.security_group_extended_policy_limit)?
+            .opt("SecurityGroupReferedCvmAndEniLimit", &self.security_group_refered_cvm_and_eni_limit)?
+            .opt("SecurityGroupReferedSvcLimit", &self.security_group_refered_svc_limit)?
+            .end()
+    }
+}
+
 /// Security group policy object
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SecurityGroupPolicy {
     /// The index number of security group rules, which dynamically changes with the rules. This parameter can be obtained via the `DescribeSecurityGroupPolicies` API and used with the `Version` field in the returned value of the API.
     ///
     /// Example: `0`
-    #[serde(rename = "PolicyIndex", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub policy_index: Option<i64>,
     /// Protocol. Valid values: TCP, UDP, ICMP, ICMPv6, ALL.
     ///
     /// Example: `TCP`
-    #[serde(rename = "Protocol", default, skip_serializing_if = "Option::is_none")]
     pub protocol: Option<String>,
     /// Port (`all`, a single port, or a port range).
     /// Note: If the `Protocol` value is set to `ALL`, the `Port` value also needs to be set to `all`.
     ///
     /// Example: `22`
-    #[serde(rename = "Port", default, skip_serializing_if = "Option::is_none")]
     pub port: Option<String>,
     /// Protocol port ID or protocol port group ID. ServiceTemplate and Protocol+Port are mutually exclusive.
     ///
     /// Example: `ppm-8g7k5qfq`
-    #[serde(rename = "ServiceTemplate", default, skip_serializing_if = "Option::is_none")]
     pub service_template: Option<output::ServiceTemplateSpecification>,
     /// Either `CidrBlock` or `Ipv6CidrBlock can be specified. Note that if `0.0.0.0/n\` is entered, it is mapped to 0.0.0.0/0.
     ///
     /// Example: `10.0.0.0/16`
-    #[serde(rename = "CidrBlock", default, skip_serializing_if = "Option::is_none")]
     pub cidr_block: Option<String>,
     /// The CIDR block or IPv6 (mutually exclusive).
     ///
     /// Example: `::/0`
-    #[serde(rename = "Ipv6CidrBlock", default, skip_serializing_if = "Option::is_none")]
     pub ipv6_cidr_block: Option<String>,
     /// The security group instance ID, such as `sg-ohuuioma`.
     ///
     /// Example: `sg-ohuuioma`
-    #[serde(rename = "SecurityGroupId", default, skip_serializing_if = "Option::is_none")]
     pub security_group_id: Option<String>,
     /// IP address ID or IP address group ID.
     ///
     /// Example: `ipm-p5sf61yj`
-    #[serde(rename = "AddressTemplate", default, skip_serializing_if = "Option::is_none")]
     pub address_template: Option<output::AddressTemplateSpecification>,
     /// ACCEPT or DROP.
     ///
     /// Example: `ACCEPT`
-    #[serde(rename = "Action", default, skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
     /// Security group policy description.
     ///
     /// Example: `demo`
-    #[serde(rename = "PolicyDescription", default, skip_serializing_if = "Option::is_none")]
     pub policy_description: Option<String>,
     /// The last modification time of the security group.
     ///
     /// Example: `2021-03-02 14:41:15`
-    #[serde(rename = "ModifyTime", default, skip_serializing_if = "Option::is_none")]
     pub modify_time: Option<String>,
     /// (Chinese only) 安全组规则优先级，值会随着安全组规则的变更动态变化。使用Priority时，请先调用`DescribeSecurityGroupPolicies`获取到规则的Priority，并且结合返回值中的Version一起使用处理规则。
-    #[serde(rename = "Priority", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub priority: Option<i64>,
 }
 
@@ -11634,32 +16410,89 @@ impl SecurityGroupPolicy {
     }
 }
 
+impl lenient::Reply for SecurityGroupPolicy {
+    const NAME: &'static str = "SecurityGroupPolicy";
+    const FIELDS: &'static [&'static str] = &[
+        "PolicyIndex",
+        "Protocol",
+        "Port",
+        "ServiceTemplate",
+        "CidrBlock",
+        "Ipv6CidrBlock",
+        "SecurityGroupId",
+        "AddressTemplate",
+        "Action",
+        "PolicyDescription",
+        "ModifyTime",
+        "Priority",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.policy_index),
+            1 => lenient::value(map, &mut self.protocol),
+            2 => lenient::value(map, &mut self.port),
+            3 => lenient::value(map, &mut self.service_template),
+            4 => lenient::value(map, &mut self.cidr_block),
+            5 => lenient::value(map, &mut self.ipv6_cidr_block),
+            6 => lenient::value(map, &mut self.security_group_id),
+            7 => lenient::value(map, &mut self.address_template),
+            8 => lenient::value(map, &mut self.action),
+            9 => lenient::value(map, &mut self.policy_description),
+            10 => lenient::value(map, &mut self.modify_time),
+            11 => lenient::scalar(map, &mut self.priority),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for SecurityGroupPolicy {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for SecurityGroupPolicy {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "SecurityGroupPolicy", 12)?
+            .opt("PolicyIndex", &self.policy_index)?
+            .opt("Protocol", &self.protocol)?
+            .opt("Port", &self.port)?
+            .opt("ServiceTemplate", &self.service_template)?
+            .opt("CidrBlock", &self.cidr_block)?
+            .opt("Ipv6CidrBlock", &self.ipv6_cidr_block)?
+            .opt("SecurityGroupId", &self.security_group_id)?
+            .opt("AddressTemplate", &self.address_template)?
+            .opt("Action", &self.action)?
+            .opt("PolicyDescription", &self.policy_description)?
+            .opt("ModifyTime", &self.modify_time)?
+            .opt("Priority", &self.priority)?
+            .end()
+    }
+}
+
 /// Security group policy set
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SecurityGroupPolicySet {
     /// The version number of the security group policy, which will automatically increase by one each time you update the security group policy, so as to prevent expiration of the updated routing policies. If it is left empty, any conflicts will be ignored.
     /// Note: This parameter may return null, indicating that no valid values can be obtained.
     ///
     /// Example: `10`
-    #[serde(rename = "Version", default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
     /// Outbound rule.
     /// Note: This parameter may return null, indicating that no valid values can be obtained.
     ///
     /// Example: `[{"PolicyIndex": 0, "Port": "443", "CidrBlock": "10.0.0.0/24", "Action": "ACCEPT", "ModifyTime": "2020-10-09 10:00:00", "PolicyDescription": "", "Protocol": "tcp"}]`
-    #[serde(rename = "Egress", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub egress: Vec<output::SecurityGroupPolicy>,
     /// Inbound rule.
     /// Note: This parameter may return null, indicating that no valid values can be obtained.
     ///
     /// Example: `[{"PolicyIndex": 0, "Port": "443", "CidrBlock": "0.0.0.0/0", "Action": "ACCEPT", "ModifyTime": "2020-10-09 10:00:00", "PolicyDescription": "", "Protocol": "tcp"}]`
-    #[serde(rename = "Ingress", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub ingress: Vec<output::SecurityGroupPolicy>,
     /// (Chinese only) 安全组策略条目统计。只用于出参。
     ///
     /// Example: `{"IngressIPv4TotalCount": 1, "IngressIPv6TotalCount": 0, "EgressIPv4TotalCount": 1, "EgressIPv6TotalCount": 0}`
-    #[serde(rename = "PolicyStatistics", default, skip_serializing_if = "Option::is_none")]
     pub policy_statistics: Option<output::PolicyStatistics>,
 }
 
@@ -11695,19 +16528,54 @@ impl SecurityGroupPolicySet {
     }
 }
 
+impl lenient::Reply for SecurityGroupPolicySet {
+    const NAME: &'static str = "SecurityGroupPolicySet";
+    const FIELDS: &'static [&'static str] = &[
+        "Version",
+        "Egress",
+        "Ingress",
+        "PolicyStatistics",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.version),
+            1 => lenient::list(map, &mut self.egress),
+            2 => lenient::list(map, &mut self.ingress),
+            3 => lenient::value(map, &mut self.policy_statistics),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for SecurityGroupPolicySet {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for SecurityGroupPolicySet {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "SecurityGroupPolicySet", 4)?
+            .opt("Version", &self.version)?
+            .list("Egress", &self.egress)?
+            .list("Ingress", &self.ingress)?
+            .opt("PolicyStatistics", &self.policy_statistics)?
+            .end()
+    }
+}
+
 /// SecurityPolicyDatabase policy
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SecurityPolicyDatabase {
     /// Local IP range
     ///
     /// Required. Example: `10.40.1.12/24`
-    #[serde(rename = "LocalCidrBlock", default, skip_serializing_if = "Option::is_none")]
     pub local_cidr_block: Option<String>,
     /// Opposite IP range
     ///
     /// Required. Example: `['172.123.10.5/16', '10.7.10.0/16']`
-    #[serde(rename = "RemoteCidrBlock", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub remote_cidr_block: Vec<String>,
 }
 
@@ -11721,44 +16589,68 @@ impl SecurityPolicyDatabase {
     }
 }
 
+impl lenient::Reply for SecurityPolicyDatabase {
+    const NAME: &'static str = "SecurityPolicyDatabase";
+    const FIELDS: &'static [&'static str] = &[
+        "LocalCidrBlock",
+        "RemoteCidrBlock",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.local_cidr_block),
+            1 => lenient::list(map, &mut self.remote_cidr_block),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for SecurityPolicyDatabase {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for SecurityPolicyDatabase {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "SecurityPolicyDatabase", 2)?
+            .opt("LocalCidrBlock", &self.local_cidr_block)?
+            .list("RemoteCidrBlock", &self.remote_cidr_block)?
+            .end()
+    }
+}
+
 /// Protocol port template
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ServiceTemplate {
     /// Protocol port instance ID, such as `ppm-f5n1f8da`.
     ///
     /// Example: `ppm-f5n1f8da`
-    #[serde(rename = "ServiceTemplateId", default, skip_serializing_if = "Option::is_none")]
     pub service_template_id: Option<String>,
     /// Template name.
     ///
     /// Example: `demo`
-    #[serde(rename = "ServiceTemplateName", default, skip_serializing_if = "Option::is_none")]
     pub service_template_name: Option<String>,
     /// Protocol port information.
     ///
     /// Example: `["tcp:80"]`
-    #[serde(rename = "ServiceSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub service_set: Vec<String>,
     /// Creation Time.
     ///
     /// Example: `2021-03-02 14:41:15`
-    #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
     /// (Chinese only) 最后更新时间。
     ///
     /// Example: `2021-03-02 14:41:15`
-    #[serde(rename = "UpdatedTime", default, skip_serializing_if = "Option::is_none")]
     pub updated_time: Option<String>,
     /// Protocol port template information with remarks
     ///
     /// Example: `[{"Service": "tcp:80", "Description": "web service"}]`
-    #[serde(rename = "ServiceExtraSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub service_extra_set: Vec<output::ServicesInfo>,
     /// (Chinese only) 标签键值对。
     ///
     /// Example: `[{"Key": "env", "Value": "prod"}]`
-    #[serde(rename = "TagSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tag_set: Vec<output::Tag>,
 }
 
@@ -11812,44 +16704,83 @@ impl ServiceTemplate {
     }
 }
 
+impl lenient::Reply for ServiceTemplate {
+    const NAME: &'static str = "ServiceTemplate";
+    const FIELDS: &'static [&'static str] = &[
+        "ServiceTemplateId",
+        "ServiceTemplateName",
+        "ServiceSet",
+        "CreatedTime",
+        "UpdatedTime",
+        "ServiceExtraSet",
+        "TagSet",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.service_template_id),
+            1 => lenient::value(map, &mut self.service_template_name),
+            2 => lenient::list(map, &mut self.service_set),
+            3 => lenient::value(map, &mut self.created_time),
+            4 => lenient::value(map, &mut self.updated_time),
+            5 => lenient::list(map, &mut self.service_extra_set),
+            6 => lenient::list(map, &mut self.tag_set),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ServiceTemplate {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ServiceTemplate {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ServiceTemplate", 7)?
+            .opt("ServiceTemplateId", &self.service_template_id)?
+            .opt("ServiceTemplateName", &self.service_template_name)?
+            .list("ServiceSet", &self.service_set)?
+            .opt("CreatedTime", &self.created_time)?
+            .opt("UpdatedTime", &self.updated_time)?
+            .list("ServiceExtraSet", &self.service_extra_set)?
+            .list("TagSet", &self.tag_set)?
+            .end()
+    }
+}
+
 /// Protocol port template group
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ServiceTemplateGroup {
     /// Protocol port template group instance ID, such as `ppmg-2klmrefu`.
     ///
     /// Example: `ppmg-2klmrefu`
-    #[serde(rename = "ServiceTemplateGroupId", default, skip_serializing_if = "Option::is_none")]
     pub service_template_group_id: Option<String>,
     /// Protocol port template group name.
     ///
     /// Example: `demo`
-    #[serde(rename = "ServiceTemplateGroupName", default, skip_serializing_if = "Option::is_none")]
     pub service_template_group_name: Option<String>,
     /// Protocol port template instance ID.
     ///
     /// Example: `["ppm-f5n1f8da"]`
-    #[serde(rename = "ServiceTemplateIdSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub service_template_id_set: Vec<String>,
     /// Creation Time.
     ///
     /// Example: `2021-03-02 14:41:15`
-    #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
     /// (Chinese only) 最后更新时间。
     ///
     /// Example: `2021-03-02 14:41:15`
-    #[serde(rename = "UpdatedTime", default, skip_serializing_if = "Option::is_none")]
     pub updated_time: Option<String>,
     /// Protocol port template instance information.
     ///
     /// Example: `[{"ServiceTemplateId": "ppm-f5n1f8da", "ServiceTemplateName": "demo", "ServiceSet": ["tcp:80"], "CreatedTime": "2021-03-02 14:41:15", "ServiceExtraSet": [{"Service": "tcp:80", "Description": "web service"}]}]`
-    #[serde(rename = "ServiceTemplateSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub service_template_set: Vec<output::ServiceTemplate>,
     /// (Chinese only) 标签键值对。
     ///
     /// Example: `[{"Key": "env", "Value": "prod"}]`
-    #[serde(rename = "TagSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tag_set: Vec<output::Tag>,
 }
 
@@ -11903,19 +16834,63 @@ impl ServiceTemplateGroup {
     }
 }
 
+impl lenient::Reply for ServiceTemplateGroup {
+    const NAME: &'static str = "ServiceTemplateGroup";
+    const FIELDS: &'static [&'static str] = &[
+        "ServiceTemplateGroupId",
+        "ServiceTemplateGroupName",
+        "ServiceTemplateIdSet",
+        "CreatedTime",
+        "UpdatedTime",
+        "ServiceTemplateSet",
+        "TagSet",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.service_template_group_id),
+            1 => lenient::value(map, &mut self.service_template_group_name),
+            2 => lenient::list(map, &mut self.service_template_id_set),
+            3 => lenient::value(map, &mut self.created_time),
+            4 => lenient::value(map, &mut self.updated_time),
+            5 => lenient::list(map, &mut self.service_template_set),
+            6 => lenient::list(map, &mut self.tag_set),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ServiceTemplateGroup {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ServiceTemplateGroup {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ServiceTemplateGroup", 7)?
+            .opt("ServiceTemplateGroupId", &self.service_template_group_id)?
+            .opt("ServiceTemplateGroupName", &self.service_template_group_name)?
+            .list("ServiceTemplateIdSet", &self.service_template_id_set)?
+            .opt("CreatedTime", &self.created_time)?
+            .opt("UpdatedTime", &self.updated_time)?
+            .list("ServiceTemplateSet", &self.service_template_set)?
+            .list("TagSet", &self.tag_set)?
+            .end()
+    }
+}
+
 /// Protocol port template
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ServiceTemplateSpecification {
     /// Protocol port ID, such as `ppm-f5n1f8da`.
     ///
     /// Example: `ppm-f5n1f8da`
-    #[serde(rename = "ServiceId", default, skip_serializing_if = "Option::is_none")]
     pub service_id: Option<String>,
     /// Protocol port group ID, such as `ppmg-f5n1f8da`.
     ///
     /// Example: `ppmg-f5n1f8da`
-    #[serde(rename = "ServiceGroupId", default, skip_serializing_if = "Option::is_none")]
     pub service_group_id: Option<String>,
 }
 
@@ -11939,25 +16914,53 @@ impl ServiceTemplateSpecification {
     }
 }
 
+impl lenient::Reply for ServiceTemplateSpecification {
+    const NAME: &'static str = "ServiceTemplateSpecification";
+    const FIELDS: &'static [&'static str] = &[
+        "ServiceId",
+        "ServiceGroupId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.service_id),
+            1 => lenient::value(map, &mut self.service_group_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ServiceTemplateSpecification {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ServiceTemplateSpecification {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ServiceTemplateSpecification", 2)?
+            .opt("ServiceId", &self.service_id)?
+            .opt("ServiceGroupId", &self.service_group_id)?
+            .end()
+    }
+}
+
 /// Protocol port template information
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ServicesInfo {
     /// Protocol port
     ///
     /// Required. Example: `tcp:80`
-    #[serde(rename = "Service", default, skip_serializing_if = "Option::is_none")]
     pub service: Option<String>,
     /// Remarks
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `desc`
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// (Chinese only) 更新时间。
     ///
     /// Example: `2020-08-10 18:10:12`
-    #[serde(rename = "UpdatedTime", default, skip_serializing_if = "Option::is_none")]
     pub updated_time: Option<String>,
 }
 
@@ -11982,34 +16985,63 @@ impl ServicesInfo {
     }
 }
 
+impl lenient::Reply for ServicesInfo {
+    const NAME: &'static str = "ServicesInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "Service",
+        "Description",
+        "UpdatedTime",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.service),
+            1 => lenient::value(map, &mut self.description),
+            2 => lenient::value(map, &mut self.updated_time),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ServicesInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for ServicesInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ServicesInfo", 3)?
+            .opt("Service", &self.service)?
+            .opt("Description", &self.description)?
+            .opt("UpdatedTime", &self.updated_time)?
+            .end()
+    }
+}
+
 /// Snapshot file information
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SnapshotFileInfo {
     /// Snapshot policy ID
     ///
     /// Required. Example: `sspolicy-hx8an9sr`
-    #[serde(rename = "SnapshotPolicyId", default, skip_serializing_if = "Option::is_none")]
     pub snapshot_policy_id: Option<String>,
     /// ID of the instance.
     ///
     /// Required. Example: `sg-qwmk1q`
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// Snapshot file ID
     ///
     /// Required. Example: `ssfile-rnhdyl67`
-    #[serde(rename = "SnapshotFileId", default, skip_serializing_if = "Option::is_none")]
     pub snapshot_file_id: Option<String>,
     /// Backup time
     ///
     /// Required. Example: `2021-03-02 14:41:15`
-    #[serde(rename = "BackupTime", default, skip_serializing_if = "Option::is_none")]
     pub backup_time: Option<String>,
     /// Operator UIN
     ///
     /// Required. Example: `123445567`
-    #[serde(rename = "Operator", default, skip_serializing_if = "Option::is_none")]
     pub operator: Option<String>,
 }
 
@@ -12026,34 +17058,69 @@ impl SnapshotFileInfo {
     }
 }
 
+impl lenient::Reply for SnapshotFileInfo {
+    const NAME: &'static str = "SnapshotFileInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "SnapshotPolicyId",
+        "InstanceId",
+        "SnapshotFileId",
+        "BackupTime",
+        "Operator",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.snapshot_policy_id),
+            1 => lenient::value(map, &mut self.instance_id),
+            2 => lenient::value(map, &mut self.snapshot_file_id),
+            3 => lenient::value(map, &mut self.backup_time),
+            4 => lenient::value(map, &mut self.operator),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for SnapshotFileInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for SnapshotFileInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "SnapshotFileInfo", 5)?
+            .opt("SnapshotPolicyId", &self.snapshot_policy_id)?
+            .opt("InstanceId", &self.instance_id)?
+            .opt("SnapshotFileId", &self.snapshot_file_id)?
+            .opt("BackupTime", &self.backup_time)?
+            .opt("Operator", &self.operator)?
+            .end()
+    }
+}
+
 /// Information of instance associated with the snapshot policy
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SnapshotInstance {
     /// ID of the instance.
     ///
     /// Required. Example: `sg-123zsda`
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// Type of associated resource. Values: `securitygroup`
     ///
     /// Required. Example: `securitygroup`
-    #[serde(rename = "InstanceType", default, skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
     /// Instance region
     ///
     /// Required. Example: `ap-guangzhou`
-    #[serde(rename = "InstanceRegion", default, skip_serializing_if = "Option::is_none")]
     pub instance_region: Option<String>,
     /// Snapshot policy IDs
     ///
     /// Example: `sspolicy-hx8an9sr`
-    #[serde(rename = "SnapshotPolicyId", default, skip_serializing_if = "Option::is_none")]
     pub snapshot_policy_id: Option<String>,
     /// The instance name.
     ///
     /// Example: `名称`
-    #[serde(rename = "InstanceName", default, skip_serializing_if = "Option::is_none")]
     pub instance_name: Option<String>,
 }
 
@@ -12080,67 +17147,96 @@ impl SnapshotInstance {
     }
 }
 
+impl lenient::Reply for SnapshotInstance {
+    const NAME: &'static str = "SnapshotInstance";
+    const FIELDS: &'static [&'static str] = &[
+        "InstanceId",
+        "InstanceType",
+        "InstanceRegion",
+        "SnapshotPolicyId",
+        "InstanceName",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.instance_id),
+            1 => lenient::value(map, &mut self.instance_type),
+            2 => lenient::value(map, &mut self.instance_region),
+            3 => lenient::value(map, &mut self.snapshot_policy_id),
+            4 => lenient::value(map, &mut self.instance_name),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for SnapshotInstance {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for SnapshotInstance {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "SnapshotInstance", 5)?
+            .opt("InstanceId", &self.instance_id)?
+            .opt("InstanceType", &self.instance_type)?
+            .opt("InstanceRegion", &self.instance_region)?
+            .opt("SnapshotPolicyId", &self.snapshot_policy_id)?
+            .opt("InstanceName", &self.instance_name)?
+            .end()
+    }
+}
+
 /// Snapshot policy
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SnapshotPolicy {
     /// Snapshot policy name
     ///
     /// Required. Example: `demo`
-    #[serde(rename = "SnapshotPolicyName", default, skip_serializing_if = "Option::is_none")]
     pub snapshot_policy_name: Option<String>,
     /// Backup policy type. Values: `operate` (Manual backup); `time` (Scheduled backup)
     ///
     /// Required. Example: `time`
-    #[serde(rename = "BackupType", default, skip_serializing_if = "Option::is_none")]
     pub backup_type: Option<String>,
     /// Snapshot retention period in days. Range: 1 to 365.
     ///
     /// Required. Example: `12`
-    #[serde(rename = "KeepTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub keep_time: Option<u64>,
     /// Whether to create a new COS bucket. It defaults to `False`.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Required. Example: `true`
-    #[serde(rename = "CreateNewCos", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub create_new_cos: Option<bool>,
     /// Region of the COS bucket
     ///
     /// Required. Example: `ap-guangzhou`
-    #[serde(rename = "CosRegion", default, skip_serializing_if = "Option::is_none")]
     pub cos_region: Option<String>,
     /// COS bucket
     ///
     /// Required. Example: `cos-nswq8wkq`
-    #[serde(rename = "CosBucket", default, skip_serializing_if = "Option::is_none")]
     pub cos_bucket: Option<String>,
     /// Snapshot policy ID
     ///
     /// Example: `sspolicy-hx8an9sr`
-    #[serde(rename = "SnapshotPolicyId", default, skip_serializing_if = "Option::is_none")]
     pub snapshot_policy_id: Option<String>,
     /// Scheduled backup policies
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `[{"BackupDay": "monday", "BackupTime": "3:00"}]`
-    #[serde(rename = "BackupPolicies", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub backup_policies: Vec<output::BackupPolicy>,
     /// Whether to enable the policy. Values: `True` (default), `False`
     ///
     /// Example: `true`
-    #[serde(rename = "Enable", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
     /// Creation time
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `2021-03-02 14:41:15`
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
     /// (Chinese only) 标签键值对。
     ///
     /// Example: `[{"Key": "env", "Value": "prod"}]`
-    #[serde(rename = "TagSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tag_set: Vec<output::Tag>,
 }
 
@@ -12188,58 +17284,107 @@ impl SnapshotPolicy {
     }
 }
 
+impl lenient::Reply for SnapshotPolicy {
+    const NAME: &'static str = "SnapshotPolicy";
+    const FIELDS: &'static [&'static str] = &[
+        "SnapshotPolicyName",
+        "BackupType",
+        "KeepTime",
+        "CreateNewCos",
+        "CosRegion",
+        "CosBucket",
+        "SnapshotPolicyId",
+        "BackupPolicies",
+        "Enable",
+        "CreateTime",
+        "TagSet",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.snapshot_policy_name),
+            1 => lenient::value(map, &mut self.backup_type),
+            2 => lenient::scalar(map, &mut self.keep_time),
+            3 => lenient::scalar(map, &mut self.create_new_cos),
+            4 => lenient::value(map, &mut self.cos_region),
+            5 => lenient::value(map, &mut self.cos_bucket),
+            6 => lenient::value(map, &mut self.snapshot_policy_id),
+            7 => lenient::list(map, &mut self.backup_policies),
+            8 => lenient::scalar(map, &mut self.enable),
+            9 => lenient::value(map, &mut self.create_time),
+            10 => lenient::list(map, &mut self.tag_set),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for SnapshotPolicy {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for SnapshotPolicy {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "SnapshotPolicy", 11)?
+            .opt("SnapshotPolicyName", &self.snapshot_policy_name)?
+            .opt("BackupType", &self.backup_type)?
+            .opt("KeepTime", &self.keep_time)?
+            .opt("CreateNewCos", &self.create_new_cos)?
+            .opt("CosRegion", &self.cos_region)?
+            .opt("CosBucket", &self.cos_bucket)?
+            .opt("SnapshotPolicyId", &self.snapshot_policy_id)?
+            .list("BackupPolicies", &self.backup_policies)?
+            .opt("Enable", &self.enable)?
+            .opt("CreateTime", &self.create_time)?
+            .list("TagSet", &self.tag_set)?
+            .end()
+    }
+}
+
 /// SNAT rule of a NAT Gateway
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SourceIpTranslationNatRule {
     /// Resource ID. It can be left empty if `ResourceType` is `USERDEFINED`.
     ///
     /// Required. Example: `subnet-7aed90al`
-    #[serde(rename = "ResourceId", default, skip_serializing_if = "Option::is_none")]
     pub resource_id: Option<String>,
     /// Resource type. Valid values: `SUBNET`, `NETWORKINTERFACE`, `USERDEFINED`
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. Example: `SUBNET`
-    #[serde(rename = "ResourceType", default, skip_serializing_if = "Option::is_none")]
     pub resource_type: Option<String>,
     /// Source IP/IP range
     ///
     /// Required. Example: `172.168.100.0/24`
-    #[serde(rename = "PrivateIpAddress", default, skip_serializing_if = "Option::is_none")]
     pub private_ip_address: Option<String>,
     /// Elastic IP address pool
     ///
     /// Required. Example: `['180.12.59.43']`
-    #[serde(rename = "PublicIpAddresses", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub public_ip_addresses: Vec<String>,
     /// Description
     ///
     /// Required. Example: `production subnet`
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// SNAT rule ID
     ///
     /// Example: `snat-3nptcfvp`
-    #[serde(rename = "NatGatewaySnatId", default, skip_serializing_if = "Option::is_none")]
     pub nat_gateway_snat_id: Option<String>,
     /// NAT gateway ID.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `nat-3nptcfvp`
-    #[serde(rename = "NatGatewayId", default, skip_serializing_if = "Option::is_none")]
     pub nat_gateway_id: Option<String>,
     /// VPC ID.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `vpc-oty76xyl`
-    #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// The creation time of a NAT gateway's SNAT rule.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `2021-03-14 13:59:00`
-    #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
 }
 
@@ -12280,34 +17425,81 @@ impl SourceIpTranslationNatRule {
     }
 }
 
+impl lenient::Reply for SourceIpTranslationNatRule {
+    const NAME: &'static str = "SourceIpTranslationNatRule";
+    const FIELDS: &'static [&'static str] = &[
+        "ResourceId",
+        "ResourceType",
+        "PrivateIpAddress",
+        "PublicIpAddresses",
+        "Description",
+        "NatGatewaySnatId",
+        "NatGatewayId",
+        "VpcId",
+        "CreatedTime",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.resource_id),
+            1 => lenient::value(map, &mut self.resource_type),
+            2 => lenient::value(map, &mut self.private_ip_address),
+            3 => lenient::list(map, &mut self.public_ip_addresses),
+            4 => lenient::value(map, &mut self.description),
+            5 => lenient::value(map, &mut self.nat_gateway_snat_id),
+            6 => lenient::value(map, &mut self.nat_gateway_id),
+            7 => lenient::value(map, &mut self.vpc_id),
+            8 => lenient::value(map, &mut self.created_time),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for SourceIpTranslationNatRule {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for SourceIpTranslationNatRule {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "SourceIpTranslationNatRule", 9)?
+            .opt("ResourceId", &self.resource_id)?
+            .opt("ResourceType", &self.resource_type)?
+            .opt("PrivateIpAddress", &self.private_ip_address)?
+            .list("PublicIpAddresses", &self.public_ip_addresses)?
+            .opt("Description", &self.description)?
+            .opt("NatGatewaySnatId", &self.nat_gateway_snat_id)?
+            .opt("NatGatewayId", &self.nat_gateway_id)?
+            .opt("VpcId", &self.vpc_id)?
+            .opt("CreatedTime", &self.created_time)?
+            .end()
+    }
+}
+
 /// (Chinese only) DownloadVpnGatewaySslClientCert 使用
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SslClientConfig {
     /// (Chinese only) 客户端配置
     ///
     /// Example: `----config----`
-    #[serde(rename = "SslVpnClientConfiguration", default, skip_serializing_if = "Option::is_none")]
     pub ssl_vpn_client_configuration: Option<String>,
     /// (Chinese only) 更证书
     ///
     /// Example: `-----BEGIN CERTIFICATE-----END CERTIFICATE-----`
-    #[serde(rename = "SslVpnRootCert", default, skip_serializing_if = "Option::is_none")]
     pub ssl_vpn_root_cert: Option<String>,
     /// (Chinese only) 客户端密钥
     ///
     /// Example: `-----BEGIN PRIVATE KEY-----END PRIVATE KEY-----`
-    #[serde(rename = "SslVpnKey", default, skip_serializing_if = "Option::is_none")]
     pub ssl_vpn_key: Option<String>,
     /// (Chinese only) 客户端证书
     ///
     /// Example: `-----BEGIN CERTIFICATE-----END CERTIFICATE-----`
-    #[serde(rename = "SslVpnCert", default, skip_serializing_if = "Option::is_none")]
     pub ssl_vpn_cert: Option<String>,
     /// (Chinese only) SSL-VPN-CLIENT 实例ID。
     ///
     /// Example: `vpnc-nfvtjf3k`
-    #[serde(rename = "SslVpnClientId", default, skip_serializing_if = "Option::is_none")]
     pub ssl_vpn_client_id: Option<String>,
 }
 
@@ -12349,19 +17541,57 @@ impl SslClientConfig {
     }
 }
 
+impl lenient::Reply for SslClientConfig {
+    const NAME: &'static str = "SslClientConfig";
+    const FIELDS: &'static [&'static str] = &[
+        "SslVpnClientConfiguration",
+        "SslVpnRootCert",
+        "SslVpnKey",
+        "SslVpnCert",
+        "SslVpnClientId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.ssl_vpn_client_configuration),
+            1 => lenient::value(map, &mut self.ssl_vpn_root_cert),
+            2 => lenient::value(map, &mut self.ssl_vpn_key),
+            3 => lenient::value(map, &mut self.ssl_vpn_cert),
+            4 => lenient::value(map, &mut self.ssl_vpn_client_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for SslClientConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for SslClientConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "SslClientConfig", 5)?
+            .opt("SslVpnClientConfiguration", &self.ssl_vpn_client_configuration)?
+            .opt("SslVpnRootCert", &self.ssl_vpn_root_cert)?
+            .opt("SslVpnKey", &self.ssl_vpn_key)?
+            .opt("SslVpnCert", &self.ssl_vpn_cert)?
+            .opt("SslVpnClientId", &self.ssl_vpn_client_id)?
+            .end()
+    }
+}
+
 /// (Chinese only) SSL-VPN-CLIENT 出参
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SslVpnClient {
     /// (Chinese only) VPC实例ID。
     ///
     /// Example: `vpc-123456`
-    #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// (Chinese only) SSL-VPN-SERVER 实例ID。
     ///
     /// Example: `vpns-xaw12xae`
-    #[serde(rename = "SslVpnServerId", default, skip_serializing_if = "Option::is_none")]
     pub ssl_vpn_server_id: Option<String>,
     /// (Chinese only) 证书状态。
     /// 0:创建中
@@ -12371,27 +17601,22 @@ pub struct SslVpnClient {
     /// 4.创建出错
     ///
     /// Example: `0`
-    #[serde(rename = "CertStatus", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub cert_status: Option<u64>,
     /// (Chinese only) SSL-VPN-CLIENT 实例ID。
     ///
     /// Example: `vpngwSslClient-123456`
-    #[serde(rename = "SslVpnClientId", default, skip_serializing_if = "Option::is_none")]
     pub ssl_vpn_client_id: Option<String>,
     /// (Chinese only) 证书开始时间。
     ///
     /// Example: `2021-01-01 00:00:00`
-    #[serde(rename = "CertBeginTime", default, skip_serializing_if = "Option::is_none")]
     pub cert_begin_time: Option<String>,
     /// (Chinese only) 证书到期时间。
     ///
     /// Example: `2021-01-01 00:00:00`
-    #[serde(rename = "CertEndTime", default, skip_serializing_if = "Option::is_none")]
     pub cert_end_time: Option<String>,
     /// CLIENT NAME。
     ///
     /// Example: `name-test`
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// (Chinese only) 创建CLIENT 状态。
     /// 0 创建中
@@ -12404,7 +17629,6 @@ pub struct SslVpnClient {
     /// 7 未知
     ///
     /// Example: `0`
-    #[serde(rename = "State", default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
 }
 
@@ -12464,79 +17688,114 @@ impl SslVpnClient {
     }
 }
 
+impl lenient::Reply for SslVpnClient {
+    const NAME: &'static str = "SslVpnClient";
+    const FIELDS: &'static [&'static str] = &[
+        "VpcId",
+        "SslVpnServerId",
+        "CertStatus",
+        "SslVpnClientId",
+        "CertBeginTime",
+        "CertEndTime",
+        "Name",
+        "State",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.vpc_id),
+            1 => lenient::value(map, &mut self.ssl_vpn_server_id),
+            2 => lenient::scalar(map, &mut self.cert_status),
+            3 => lenient::value(map, &mut self.ssl_vpn_client_id),
+            4 => lenient::value(map, &mut self.cert_begin_time),
+            5 => lenient::value(map, &mut self.cert_end_time),
+            6 => lenient::value(map, &mut self.name),
+            7 => lenient::value(map, &mut self.state),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for SslVpnClient {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for SslVpnClient {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "SslVpnClient", 8)?
+            .opt("VpcId", &self.vpc_id)?
+            .opt("SslVpnServerId", &self.ssl_vpn_server_id)?
+            .opt("CertStatus", &self.cert_status)?
+            .opt("SslVpnClientId", &self.ssl_vpn_client_id)?
+            .opt("CertBeginTime", &self.cert_begin_time)?
+            .opt("CertEndTime", &self.cert_end_time)?
+            .opt("Name", &self.name)?
+            .opt("State", &self.state)?
+            .end()
+    }
+}
+
 /// (Chinese only) SSL-VPN-SERVER 出参
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SslVpnSever {
     /// (Chinese only) VPC实例ID.
     ///
     /// Example: `vpc-123456`
-    #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// (Chinese only) SSL-VPN-SERVER 实例ID。
     ///
     /// Example: `vpngwSslServer-123456`
-    #[serde(rename = "SslVpnServerId", default, skip_serializing_if = "Option::is_none")]
     pub ssl_vpn_server_id: Option<String>,
     /// (Chinese only) VPN 实例ID。
     ///
     /// Example: `vpngw-123456`
-    #[serde(rename = "VpnGatewayId", default, skip_serializing_if = "Option::is_none")]
     pub vpn_gateway_id: Option<String>,
     /// SSL-VPN-SERVER name。
     ///
     /// Example: `server name`
-    #[serde(rename = "SslVpnServerName", default, skip_serializing_if = "Option::is_none")]
     pub ssl_vpn_server_name: Option<String>,
     /// (Chinese only) 本端地址段。
     ///
     /// Example: `["10.0.0.0/16"]`
-    #[serde(rename = "LocalAddress", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub local_address: Vec<String>,
     /// (Chinese only) 客户端地址段。
     ///
     /// Example: `172.16.0.0/16`
-    #[serde(rename = "RemoteAddress", default, skip_serializing_if = "Option::is_none")]
     pub remote_address: Option<String>,
     /// (Chinese only) 客户端最大连接数。
     ///
     /// Example: `5`
-    #[serde(rename = "MaxConnection", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub max_connection: Option<u64>,
     /// (Chinese only) SSL-VPN 网关公网IP。
     ///
     /// Example: `100.0.0.1`
-    #[serde(rename = "WanIp", default, skip_serializing_if = "Option::is_none")]
     pub wan_ip: Option<String>,
     /// (Chinese only) SSL VPN服务端监听协议
     ///
     /// Example: `UDP`
-    #[serde(rename = "SslVpnProtocol", default, skip_serializing_if = "Option::is_none")]
     pub ssl_vpn_protocol: Option<String>,
     /// (Chinese only) SSL VPN服务端监听协议端口
     ///
     /// Example: `1194`
-    #[serde(rename = "SslVpnPort", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub ssl_vpn_port: Option<u64>,
     /// (Chinese only) 加密算法。
     ///
     /// Example: `AES-128`
-    #[serde(rename = "EncryptAlgorithm", default, skip_serializing_if = "Option::is_none")]
     pub encrypt_algorithm: Option<String>,
     /// (Chinese only) 认证算法。
     ///
     /// Example: `SHA1`
-    #[serde(rename = "IntegrityAlgorithm", default, skip_serializing_if = "Option::is_none")]
     pub integrity_algorithm: Option<String>,
     /// (Chinese only) 是否支持压缩。
     ///
     /// Example: `1`
-    #[serde(rename = "Compress", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub compress: Option<u64>,
     /// (Chinese only) 创建时间。
     ///
     /// Example: `2021-01-01 00:00:00`
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
     /// (Chinese only) SSL-VPN-SERVER 创建状态。
     /// 0 创建中
@@ -12549,33 +17808,26 @@ pub struct SslVpnSever {
     /// 7 未知
     ///
     /// Example: `6`
-    #[serde(rename = "State", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub state: Option<u64>,
     /// (Chinese only) 是否开启SSO认证。1：开启 0： 不开启
     ///
     /// Example: `0`
-    #[serde(rename = "SsoEnabled", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub sso_enabled: Option<u64>,
     /// (Chinese only) EIAM应用ID
     ///
     /// Example: `applicationId`
-    #[serde(rename = "EiamApplicationId", default, skip_serializing_if = "Option::is_none")]
     pub eiam_application_id: Option<String>,
     /// (Chinese only) 是否开启策略控制。0：不开启 1： 开启
     ///
     /// Example: `0`
-    #[serde(rename = "AccessPolicyEnabled", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub access_policy_enabled: Option<u64>,
     /// (Chinese only) 策略信息
-    #[serde(rename = "AccessPolicy", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub access_policy: Vec<output::AccessPolicy>,
     /// (Chinese only) CAM服务提供商Name
     ///
     /// Example: `sp-name-01`
-    #[serde(rename = "SpName", default, skip_serializing_if = "Option::is_none")]
     pub sp_name: Option<String>,
     /// (Chinese only) DNS Server地址
-    #[serde(rename = "DnsServers", default, skip_serializing_if = "Option::is_none")]
     pub dns_servers: Option<output::DnsServers>,
 }
 
@@ -12713,92 +17965,163 @@ impl SslVpnSever {
     }
 }
 
+impl lenient::Reply for SslVpnSever {
+    const NAME: &'static str = "SslVpnSever";
+    const FIELDS: &'static [&'static str] = &[
+        "VpcId",
+        "SslVpnServerId",
+        "VpnGatewayId",
+        "SslVpnServerName",
+        "LocalAddress",
+        "RemoteAddress",
+        "MaxConnection",
+        "WanIp",
+        "SslVpnProtocol",
+        "SslVpnPort",
+        "EncryptAlgorithm",
+        "IntegrityAlgorithm",
+        "Compress",
+        "CreateTime",
+        "State",
+        "SsoEnabled",
+        "EiamApplicationId",
+        "AccessPolicyEnabled",
+        "AccessPolicy",
+        "SpName",
+        "DnsServers",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.vpc_id),
+            1 => lenient::value(map, &mut self.ssl_vpn_server_id),
+            2 => lenient::value(map, &mut self.vpn_gateway_id),
+            3 => lenient::value(map, &mut self.ssl_vpn_server_name),
+            4 => lenient::list(map, &mut self.local_address),
+            5 => lenient::value(map, &mut self.remote_address),
+            6 => lenient::scalar(map, &mut self.max_connection),
+            7 => lenient::value(map, &mut self.wan_ip),
+            8 => lenient::value(map, &mut self.ssl_vpn_protocol),
+            9 => lenient::scalar(map, &mut self.ssl_vpn_port),
+            10 => lenient::value(map, &mut self.encrypt_algorithm),
+            11 => lenient::value(map, &mut self.integrity_algorithm),
+            12 => lenient::scalar(map, &mut self.compress),
+            13 => lenient::value(map, &mut self.create_time),
+            14 => lenient::scalar(map, &mut self.state),
+            15 => lenient::scalar(map, &mut self.sso_enabled),
+            16 => lenient::value(map, &mut self.eiam_application_id),
+            17 => lenient::scalar(map, &mut self.access_policy_enabled),
+            18 => lenient::list(map, &mut self.access_policy),
+            19 => lenient::value(map, &mut self.sp_name),
+            20 => lenient::value(map, &mut self.dns_servers),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for SslVpnSever {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for SslVpnSever {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "SslVpnSever", 21)?
+            .opt("VpcId", &self.vpc_id)?
+            .opt("SslVpnServerId", &self.ssl_vpn_server_id)?
+            .opt("VpnGatewayId", &self.vpn_gateway_id)?
+            .opt("SslVpnServerName", &self.ssl_vpn_server_name)?
+            .list("LocalAddress", &self.local_address)?
+            .opt("RemoteAddress", &self.remote_address)?
+            .opt("MaxConnection", &self.max_connection)?
+            .opt("WanIp", &self.wan_ip)?
+            .opt("SslVpnProtocol", &self.ssl_vpn_protocol)?
+            .opt("SslVpnPort", &self.ssl_vpn_port)?
+            .opt("EncryptAlgorithm", &self.encrypt_algorithm)?
+            .opt("IntegrityAlgorithm", &self.integrity_algorithm)?
+            .opt("Compress", &self.compress)?
+            .opt("CreateTime", &self.create_time)?
+            .opt("State", &self.state)?
+            .opt("SsoEnabled", &self.sso_enabled)?
+            .opt("EiamApplicationId", &self.eiam_application_id)?
+            .opt("AccessPolicyEnabled", &self.access_policy_enabled)?
+            .list("AccessPolicy", &self.access_policy)?
+            .opt("SpName", &self.sp_name)?
+            .opt("DnsServers", &self.dns_servers)?
+            .end()
+    }
+}
+
 /// Subnet object
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Subnet {
     /// The `ID` of the `VPC` instance.
     ///
     /// Example: `vpc-5k6fot41`
-    #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// Subnet instance `ID`, such as `subnet-bthucmmy`.
     ///
     /// Example: `subnet-kgpu7qt2`
-    #[serde(rename = "SubnetId", default, skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
     /// Subnet name.
     ///
     /// Example: `demo`
-    #[serde(rename = "SubnetName", default, skip_serializing_if = "Option::is_none")]
     pub subnet_name: Option<String>,
     /// The `IPv4` `CIDR` of the subnet.
     ///
     /// Example: `10.0.0.0/24`
-    #[serde(rename = "CidrBlock", default, skip_serializing_if = "Option::is_none")]
     pub cidr_block: Option<String>,
     /// Whether it is the default subnet.
     ///
     /// Example: `false`
-    #[serde(rename = "IsDefault", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_default: Option<bool>,
     /// Whether to enable broadcast.
     ///
     /// Example: `false`
-    #[serde(rename = "EnableBroadcast", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub enable_broadcast: Option<bool>,
     /// Availability Zone.
     ///
     /// Example: `ap-guangzhou-1`
-    #[serde(rename = "Zone", default, skip_serializing_if = "Option::is_none")]
     pub zone: Option<String>,
     /// The route table instance ID, such as `rtb-l2h8d7c2`.
     ///
     /// Example: `rtb-7t9oijd0`
-    #[serde(rename = "RouteTableId", default, skip_serializing_if = "Option::is_none")]
     pub route_table_id: Option<String>,
     /// Creation Time.
     ///
     /// Example: `2023-03-21 18:00:00`
-    #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
     /// The number of available IPv4 addresses
     ///
     /// Example: `253`
-    #[serde(rename = "AvailableIpAddressCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub available_ip_address_count: Option<u64>,
     /// The `IPv6` `CIDR` of the subnet.
     ///
     /// Example: `fd76:3600:1300:c00::/64`
-    #[serde(rename = "Ipv6CidrBlock", default, skip_serializing_if = "Option::is_none")]
     pub ipv6_cidr_block: Option<String>,
     /// The associated `ACL`ID
     ///
     /// Example: `acl-g1ogd8r2`
-    #[serde(rename = "NetworkAclId", default, skip_serializing_if = "Option::is_none")]
     pub network_acl_id: Option<String>,
     /// Whether it is a `SNAT` address pool subnet.
     ///
     /// Example: `false`
-    #[serde(rename = "IsRemoteVpcSnat", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_remote_vpc_snat: Option<bool>,
     /// The total number of IPv4 addresses in the subnet.
     ///
     /// Example: `256`
-    #[serde(rename = "TotalIpAddressCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_ip_address_count: Option<u64>,
     /// Tag key-value pairs
-    #[serde(rename = "TagSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tag_set: Vec<output::Tag>,
     /// CDC instance ID.
     ///
     /// Example: `cluster-gbo27yc4`
-    #[serde(rename = "CdcId", default, skip_serializing_if = "Option::is_none")]
     pub cdc_id: Option<String>,
     /// Whether the subnet is associated with CDC. valid values: 0 (no), 1 (yes).
     ///
     /// Example: `0`
-    #[serde(rename = "IsCdcSubnet", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_cdc_subnet: Option<i64>,
     /// (Chinese only)
     ///
@@ -12810,7 +18133,6 @@ pub struct Subnet {
     /// - IPv6Only： IPv6单栈
     ///
     /// Example: `DualStack`
-    #[serde(rename = "StackType", default, skip_serializing_if = "Option::is_none")]
     pub stack_type: Option<String>,
 }
 
@@ -12930,19 +18252,96 @@ impl Subnet {
     }
 }
 
+impl lenient::Reply for Subnet {
+    const NAME: &'static str = "Subnet";
+    const FIELDS: &'static [&'static str] = &[
+        "VpcId",
+        "SubnetId",
+        "SubnetName",
+        "CidrBlock",
+        "IsDefault",
+        "EnableBroadcast",
+        "Zone",
+        "RouteTableId",
+        "CreatedTime",
+        "AvailableIpAddressCount",
+        "Ipv6CidrBlock",
+        "NetworkAclId",
+        "IsRemoteVpcSnat",
+        "TotalIpAddressCount",
+        "TagSet",
+        "CdcId",
+        "IsCdcSubnet",
+        "StackType",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.vpc_id),
+            1 => lenient::value(map, &mut self.subnet_id),
+            2 => lenient::value(map, &mut self.subnet_name),
+            3 => lenient::value(map, &mut self.cidr_block),
+            4 => lenient::scalar(map, &mut self.is_default),
+            5 => lenient::scalar(map, &mut self.enable_broadcast),
+            6 => lenient::value(map, &mut self.zone),
+            7 => lenient::value(map, &mut self.route_table_id),
+            8 => lenient::value(map, &mut self.created_time),
+            9 => lenient::scalar(map, &mut self.available_ip_address_count),
+            10 => lenient::value(map, &mut self.ipv6_cidr_block),
+            11 => lenient::value(map, &mut self.network_acl_id),
+            12 => lenient::scalar(map, &mut self.is_remote_vpc_snat),
+            13 => lenient::scalar(map, &mut self.total_ip_address_count),
+            14 => lenient::list(map, &mut self.tag_set),
+            15 => lenient::value(map, &mut self.cdc_id),
+            16 => lenient::scalar(map, &mut self.is_cdc_subnet),
+            17 => lenient::value(map, &mut self.stack_type),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Subnet {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for Subnet {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "Subnet", 18)?
+            .opt("VpcId", &self.vpc_id)?
+            .opt("SubnetId", &self.subnet_id)?
+            .opt("SubnetName", &self.subnet_name)?
+            .opt("CidrBlock", &self.cidr_block)?
+            .opt("IsDefault", &self.is_default)?
+            .opt("EnableBroadcast", &self.enable_broadcast)?
+            .opt("Zone", &self.zone)?
+            .opt("RouteTableId", &self.route_table_id)?
+            .opt("CreatedTime", &self.created_time)?
+            .opt("AvailableIpAddressCount", &self.available_ip_address_count)?
+            .opt("Ipv6CidrBlock", &self.ipv6_cidr_block)?
+            .opt("NetworkAclId", &self.network_acl_id)?
+            .opt("IsRemoteVpcSnat", &self.is_remote_vpc_snat)?
+            .opt("TotalIpAddressCount", &self.total_ip_address_count)?
+            .list("TagSet", &self.tag_set)?
+            .opt("CdcId", &self.cdc_id)?
+            .opt("IsCdcSubnet", &self.is_cdc_subnet)?
+            .opt("StackType", &self.stack_type)?
+            .end()
+    }
+}
+
 /// Tag key-value pair
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Tag {
     /// Tag key
     ///
     /// Required. Example: `tag-key`
-    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// Tag value
     ///
     /// Example: `tag-value`
-    #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
 
@@ -12961,29 +18360,56 @@ impl Tag {
     }
 }
 
+impl lenient::Reply for Tag {
+    const NAME: &'static str = "Tag";
+    const FIELDS: &'static [&'static str] = &[
+        "Key",
+        "Value",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.key),
+            1 => lenient::value(map, &mut self.value),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Tag {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for Tag {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "Tag", 2)?
+            .opt("Key", &self.key)?
+            .opt("Value", &self.value)?
+            .end()
+    }
+}
+
 /// (Chinese only) 参数模板配额
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct TemplateLimit {
     /// (Chinese only) 参数模板IP地址成员配额。
     ///
     /// Example: `20`
-    #[serde(rename = "AddressTemplateMemberLimit", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub address_template_member_limit: Option<u64>,
     /// (Chinese only) 参数模板IP地址组成员配额。
     ///
     /// Example: `10`
-    #[serde(rename = "AddressTemplateGroupMemberLimit", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub address_template_group_member_limit: Option<u64>,
     /// (Chinese only) 参数模板I协议端口成员配额。
     ///
     /// Example: `20`
-    #[serde(rename = "ServiceTemplateMemberLimit", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub service_template_member_limit: Option<u64>,
     /// (Chinese only) 参数模板协议端口组成员配额。
     ///
     /// Example: `10`
-    #[serde(rename = "ServiceTemplateGroupMemberLimit", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub service_template_group_member_limit: Option<u64>,
 }
 
@@ -13019,24 +18445,58 @@ impl TemplateLimit {
     }
 }
 
+impl lenient::Reply for TemplateLimit {
+    const NAME: &'static str = "TemplateLimit";
+    const FIELDS: &'static [&'static str] = &[
+        "AddressTemplateMemberLimit",
+        "AddressTemplateGroupMemberLimit",
+        "ServiceTemplateMemberLimit",
+        "ServiceTemplateGroupMemberLimit",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.address_template_member_limit),
+            1 => lenient::scalar(map, &mut self.address_template_group_member_limit),
+            2 => lenient::scalar(map, &mut self.service_template_member_limit),
+            3 => lenient::scalar(map, &mut self.service_template_group_member_limit),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for TemplateLimit {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for TemplateLimit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "TemplateLimit", 4)?
+            .opt("AddressTemplateMemberLimit", &self.address_template_member_limit)?
+            .opt("AddressTemplateGroupMemberLimit", &self.address_template_group_member_limit)?
+            .opt("ServiceTemplateMemberLimit", &self.service_template_member_limit)?
+            .opt("ServiceTemplateGroupMemberLimit", &self.service_template_group_member_limit)?
+            .end()
+    }
+}
+
 /// (Chinese only) 流量描述。
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct TrafficFlow {
     /// (Chinese only) 实际流量，单位为 字节
     ///
     /// Example: `10737418240`
-    #[serde(rename = "Value", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub value: Option<u64>,
     /// (Chinese only) 格式化后的流量，单位见参数 FormatUnit
     ///
     /// Example: `10.0`
-    #[serde(rename = "FormatValue", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub format_value: Option<f64>,
     /// (Chinese only) 格式化后流量的单位
     ///
     /// Example: `GB`
-    #[serde(rename = "FormatUnit", default, skip_serializing_if = "Option::is_none")]
     pub format_unit: Option<String>,
 }
 
@@ -13066,79 +18526,97 @@ impl TrafficFlow {
     }
 }
 
+impl lenient::Reply for TrafficFlow {
+    const NAME: &'static str = "TrafficFlow";
+    const FIELDS: &'static [&'static str] = &[
+        "Value",
+        "FormatValue",
+        "FormatUnit",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.value),
+            1 => lenient::scalar(map, &mut self.format_value),
+            2 => lenient::value(map, &mut self.format_unit),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for TrafficFlow {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for TrafficFlow {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "TrafficFlow", 3)?
+            .opt("Value", &self.value)?
+            .opt("FormatValue", &self.format_value)?
+            .opt("FormatUnit", &self.format_unit)?
+            .end()
+    }
+}
+
 /// Traffic mirroring instance.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct TrafficMirror {
     /// VPC instance ID.
     ///
     /// Example: `vpc-7zayowkt`
-    #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// Traffic mirroring instance.
     ///
     /// Example: `imgf-oc2mpbni`
-    #[serde(rename = "TrafficMirrorId", default, skip_serializing_if = "Option::is_none")]
     pub traffic_mirror_id: Option<String>,
     /// Traffic mirroring name.
     ///
     /// Example: `demo`
-    #[serde(rename = "TrafficMirrorName", default, skip_serializing_if = "Option::is_none")]
     pub traffic_mirror_name: Option<String>,
     /// Traffic mirroring description.
     ///
     /// Example: `demo`
-    #[serde(rename = "TrafficMirrorDescribe", default, skip_serializing_if = "Option::is_none")]
     pub traffic_mirror_describe: Option<String>,
     /// Traffic mirroring status.
     ///
     /// Example: `RUNNING`
-    #[serde(rename = "State", default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// Traffic mirroring collection direction.
     ///
     /// Example: `ALL`
-    #[serde(rename = "Direction", default, skip_serializing_if = "Option::is_none")]
     pub direction: Option<String>,
     /// Traffic mirroring collection object.
     ///
     /// Example: `["vpc-7zayowkt"]`
-    #[serde(rename = "CollectorSrcs", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub collector_srcs: Vec<String>,
     /// NAT gateway instance ID filtered by traffic mirroring.
     ///
     /// Example: `nat-qo7kugz0`
-    #[serde(rename = "NatId", default, skip_serializing_if = "Option::is_none")]
     pub nat_id: Option<String>,
     /// Five tuple rule filtered by traffic mirroring.
-    #[serde(rename = "CollectorNormalFilters", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub collector_normal_filters: Vec<output::TrafficMirrorFilter>,
     /// Traffic mirroring receiving target.
-    #[serde(rename = "CollectorTarget", default, skip_serializing_if = "Option::is_none")]
     pub collector_target: Option<output::TrafficMirrorTarget>,
     /// Traffic mirroring creation time.
     ///
     /// Example: `2021-03-02 14:41:15`
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
     /// Traffic mirroring type.
     ///
     /// Example: `VPC`
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// Traffic mirroring subnet ID.
     ///
     /// Example: `subnet-6zwa44xm`
-    #[serde(rename = "SubnetId", default, skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
     /// Resource information of the traffic mirroring receiving target, returned when the receiving target is ENI or CLB.
-    #[serde(rename = "TargetInfo", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub target_info: Vec<output::TrafficMirrorTargetResourceInfo>,
     /// (Chinese only) 流量镜像入站过滤规则。
-    #[serde(rename = "IngressFilterRules", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub ingress_filter_rules: Vec<output::TrafficMirrorFilter>,
     /// (Chinese only) 流量镜像出站过滤规则。
-    #[serde(rename = "EgressFilterRules", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub egress_filter_rules: Vec<output::TrafficMirrorFilter>,
 }
 
@@ -13246,59 +18724,122 @@ impl TrafficMirror {
     }
 }
 
+impl lenient::Reply for TrafficMirror {
+    const NAME: &'static str = "TrafficMirror";
+    const FIELDS: &'static [&'static str] = &[
+        "VpcId",
+        "TrafficMirrorId",
+        "TrafficMirrorName",
+        "TrafficMirrorDescribe",
+        "State",
+        "Direction",
+        "CollectorSrcs",
+        "NatId",
+        "CollectorNormalFilters",
+        "CollectorTarget",
+        "CreateTime",
+        "Type",
+        "SubnetId",
+        "TargetInfo",
+        "IngressFilterRules",
+        "EgressFilterRules",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.vpc_id),
+            1 => lenient::value(map, &mut self.traffic_mirror_id),
+            2 => lenient::value(map, &mut self.traffic_mirror_name),
+            3 => lenient::value(map, &mut self.traffic_mirror_describe),
+            4 => lenient::value(map, &mut self.state),
+            5 => lenient::value(map, &mut self.direction),
+            6 => lenient::list(map, &mut self.collector_srcs),
+            7 => lenient::value(map, &mut self.nat_id),
+            8 => lenient::list(map, &mut self.collector_normal_filters),
+            9 => lenient::value(map, &mut self.collector_target),
+            10 => lenient::value(map, &mut self.create_time),
+            11 => lenient::value(map, &mut self.type_),
+            12 => lenient::value(map, &mut self.subnet_id),
+            13 => lenient::list(map, &mut self.target_info),
+            14 => lenient::list(map, &mut self.ingress_filter_rules),
+            15 => lenient::list(map, &mut self.egress_filter_rules),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for TrafficMirror {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for TrafficMirror {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "TrafficMirror", 16)?
+            .opt("VpcId", &self.vpc_id)?
+            .opt("TrafficMirrorId", &self.traffic_mirror_id)?
+            .opt("TrafficMirrorName", &self.traffic_mirror_name)?
+            .opt("TrafficMirrorDescribe", &self.traffic_mirror_describe)?
+            .opt("State", &self.state)?
+            .opt("Direction", &self.direction)?
+            .list("CollectorSrcs", &self.collector_srcs)?
+            .opt("NatId", &self.nat_id)?
+            .list("CollectorNormalFilters", &self.collector_normal_filters)?
+            .opt("CollectorTarget", &self.collector_target)?
+            .opt("CreateTime", &self.create_time)?
+            .opt("Type", &self.type_)?
+            .opt("SubnetId", &self.subnet_id)?
+            .list("TargetInfo", &self.target_info)?
+            .list("IngressFilterRules", &self.ingress_filter_rules)?
+            .list("EgressFilterRules", &self.egress_filter_rules)?
+            .end()
+    }
+}
+
 /// Five tuple filter rule object for traffic mirroring.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct TrafficMirrorFilter {
     /// Source network segment of the filter rule.
     ///
     /// Example: `10.0.0.0/24`
-    #[serde(rename = "SrcNet", default, skip_serializing_if = "Option::is_none")]
     pub src_net: Option<String>,
     /// Destination network segment of the filter rule.
     ///
     /// Example: `192.168.0.0/24`
-    #[serde(rename = "DstNet", default, skip_serializing_if = "Option::is_none")]
     pub dst_net: Option<String>,
     /// Protocol of the filter rule.
     ///
     /// Example: `ALL`
-    #[serde(rename = "Protocol", default, skip_serializing_if = "Option::is_none")]
     pub protocol: Option<String>,
     /// Source port of the filter rule. Default value: 1–65535.
     ///
     /// Example: `1001-2000`
-    #[serde(rename = "SrcPort", default, skip_serializing_if = "Option::is_none")]
     pub src_port: Option<String>,
     /// Destination port of the filter rule. Default value: 1–65535.
     ///
     /// Example: `1001-2000`
-    #[serde(rename = "DstPort", default, skip_serializing_if = "Option::is_none")]
     pub dst_port: Option<String>,
     /// (Chinese only) 流量镜像过滤规则唯一ID。
     ///
     /// Example: `tmfi-qfhrb7yj`
-    #[serde(rename = "TrafficMirrorFilterRuleId", default, skip_serializing_if = "Option::is_none")]
     pub traffic_mirror_filter_rule_id: Option<String>,
     /// (Chinese only) 流量镜像过滤规则优先级。
     ///
     /// Example: `1`
-    #[serde(rename = "Priority", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub priority: Option<u64>,
     /// (Chinese only) 流量镜像过滤规则策略，支持类型："ACCEPT", "DROP"。
     ///
     /// Example: `ACCEPT`
-    #[serde(rename = "Action", default, skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
     /// (Chinese only) 流量镜像过滤规则描述。
     ///
     /// Example: `filter_rule`
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// (Chinese only) 创建时间。
     ///
     /// Example: `2025-11-26 16:49:48`
-    #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
 }
 
@@ -13370,29 +18911,80 @@ impl TrafficMirrorFilter {
     }
 }
 
+impl lenient::Reply for TrafficMirrorFilter {
+    const NAME: &'static str = "TrafficMirrorFilter";
+    const FIELDS: &'static [&'static str] = &[
+        "SrcNet",
+        "DstNet",
+        "Protocol",
+        "SrcPort",
+        "DstPort",
+        "TrafficMirrorFilterRuleId",
+        "Priority",
+        "Action",
+        "Description",
+        "CreatedTime",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.src_net),
+            1 => lenient::value(map, &mut self.dst_net),
+            2 => lenient::value(map, &mut self.protocol),
+            3 => lenient::value(map, &mut self.src_port),
+            4 => lenient::value(map, &mut self.dst_port),
+            5 => lenient::value(map, &mut self.traffic_mirror_filter_rule_id),
+            6 => lenient::scalar(map, &mut self.priority),
+            7 => lenient::value(map, &mut self.action),
+            8 => lenient::value(map, &mut self.description),
+            9 => lenient::value(map, &mut self.created_time),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for TrafficMirrorFilter {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for TrafficMirrorFilter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "TrafficMirrorFilter", 10)?
+            .opt("SrcNet", &self.src_net)?
+            .opt("DstNet", &self.dst_net)?
+            .opt("Protocol", &self.protocol)?
+            .opt("SrcPort", &self.src_port)?
+            .opt("DstPort", &self.dst_port)?
+            .opt("TrafficMirrorFilterRuleId", &self.traffic_mirror_filter_rule_id)?
+            .opt("Priority", &self.priority)?
+            .opt("Action", &self.action)?
+            .opt("Description", &self.description)?
+            .opt("CreatedTime", &self.created_time)?
+            .end()
+    }
+}
+
 /// Traffic mirroring collection target type.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct TrafficMirrorTarget {
     /// Receiving IP address for traffic mirroring.
     ///
     /// Example: `["10.0.0.0"]`
-    #[serde(rename = "TargetIps", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub target_ips: Vec<String>,
     /// Receiving IP address group for traffic mirroring. Load balancing rule. Valid values: ENI/FIVE_TUPLE_FLOW (VPC) and FIVE_TUPLE_FLOW (public IP address).
     ///
     /// Example: `FIVE_TUPLE_FLOW`
-    #[serde(rename = "AlgHash", default, skip_serializing_if = "Option::is_none")]
     pub alg_hash: Option<String>,
     /// Receiving endpoint for traffic mirroring (public IP address).
     ///
     /// Example: `10.0.0.0`
-    #[serde(rename = "TargetEndPoints", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub target_end_points: Vec<String>,
     /// Receiving type for traffic mirroring. Valid values: IP, ENI, and CLB.
     ///
     /// Example: `IP`
-    #[serde(rename = "TargetType", default, skip_serializing_if = "Option::is_none")]
     pub target_type: Option<String>,
 }
 
@@ -13428,19 +19020,54 @@ impl TrafficMirrorTarget {
     }
 }
 
+impl lenient::Reply for TrafficMirrorTarget {
+    const NAME: &'static str = "TrafficMirrorTarget";
+    const FIELDS: &'static [&'static str] = &[
+        "TargetIps",
+        "AlgHash",
+        "TargetEndPoints",
+        "TargetType",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.target_ips),
+            1 => lenient::value(map, &mut self.alg_hash),
+            2 => lenient::list(map, &mut self.target_end_points),
+            3 => lenient::value(map, &mut self.target_type),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for TrafficMirrorTarget {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for TrafficMirrorTarget {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "TrafficMirrorTarget", 4)?
+            .list("TargetIps", &self.target_ips)?
+            .opt("AlgHash", &self.alg_hash)?
+            .list("TargetEndPoints", &self.target_end_points)?
+            .opt("TargetType", &self.target_type)?
+            .end()
+    }
+}
+
 /// Traffic mirroring receiving traffic information, returned when the receiving target is ENI or CLB.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct TrafficMirrorTargetResourceInfo {
     /// Resource ID belonging to the receiving target.
     ///
     /// Required. Example: `eni-kiaim12s`
-    #[serde(rename = "TargetId", default, skip_serializing_if = "Option::is_none")]
     pub target_id: Option<String>,
     /// Resource name belonging to the receiving target.
     ///
     /// Required. Example: `name`
-    #[serde(rename = "TargetName", default, skip_serializing_if = "Option::is_none")]
     pub target_name: Option<String>,
 }
 
@@ -13454,61 +19081,82 @@ impl TrafficMirrorTargetResourceInfo {
     }
 }
 
+impl lenient::Reply for TrafficMirrorTargetResourceInfo {
+    const NAME: &'static str = "TrafficMirrorTargetResourceInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "TargetId",
+        "TargetName",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.target_id),
+            1 => lenient::value(map, &mut self.target_name),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for TrafficMirrorTargetResourceInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for TrafficMirrorTargetResourceInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "TrafficMirrorTargetResourceInfo", 2)?
+            .opt("TargetId", &self.target_id)?
+            .opt("TargetName", &self.target_name)?
+            .end()
+    }
+}
+
 /// Information of a traffic package
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct TrafficPackage {
     /// Unique traffic package ID
     ///
     /// Example: `tfp-yj123h6i`
-    #[serde(rename = "TrafficPackageId", default, skip_serializing_if = "Option::is_none")]
     pub traffic_package_id: Option<String>,
     /// Traffic package name
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Example: `未命名`
-    #[serde(rename = "TrafficPackageName", default, skip_serializing_if = "Option::is_none")]
     pub traffic_package_name: Option<String>,
     /// Traffic package size in GB
     ///
     /// Example: `10.0`
-    #[serde(rename = "TotalAmount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_amount: Option<f64>,
     /// Traffic package balance in GB
     ///
     /// Example: `10.0`
-    #[serde(rename = "RemainingAmount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub remaining_amount: Option<f64>,
     /// Traffic package status. Valid values: `AVAILABLE`, `EXPIRED`, `EXHAUSTED`, `REFUNDED`, `DELETED`
     ///
     /// Example: `AVAILABLE`
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Traffic package creation time
     ///
     /// Example: `2022-08-31T11:42:37Z`
-    #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
     /// Traffic package expiration time
     ///
     /// Example: `2022-09-30T11:42:36Z`
-    #[serde(rename = "Deadline", default, skip_serializing_if = "Option::is_none")]
     pub deadline: Option<String>,
     /// Used traffic in GB
     ///
     /// Example: `0.0`
-    #[serde(rename = "UsedAmount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub used_amount: Option<f64>,
     /// Traffic package tag
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Example: `[{"Key": "Env", "Value": "Prod"}]`
-    #[serde(rename = "TagSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tag_set: Vec<output::Tag>,
     /// Traffic package type (idle-time or full-time)
     ///
     /// Example: `FULL_TIME`
-    #[serde(rename = "DeductType", default, skip_serializing_if = "Option::is_none")]
     pub deduct_type: Option<String>,
 }
 
@@ -13580,8 +19228,63 @@ impl TrafficPackage {
     }
 }
 
+impl lenient::Reply for TrafficPackage {
+    const NAME: &'static str = "TrafficPackage";
+    const FIELDS: &'static [&'static str] = &[
+        "TrafficPackageId",
+        "TrafficPackageName",
+        "TotalAmount",
+        "RemainingAmount",
+        "Status",
+        "CreatedTime",
+        "Deadline",
+        "UsedAmount",
+        "TagSet",
+        "DeductType",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.traffic_package_id),
+            1 => lenient::value(map, &mut self.traffic_package_name),
+            2 => lenient::scalar(map, &mut self.total_amount),
+            3 => lenient::scalar(map, &mut self.remaining_amount),
+            4 => lenient::value(map, &mut self.status),
+            5 => lenient::value(map, &mut self.created_time),
+            6 => lenient::value(map, &mut self.deadline),
+            7 => lenient::scalar(map, &mut self.used_amount),
+            8 => lenient::list(map, &mut self.tag_set),
+            9 => lenient::value(map, &mut self.deduct_type),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for TrafficPackage {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for TrafficPackage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "TrafficPackage", 10)?
+            .opt("TrafficPackageId", &self.traffic_package_id)?
+            .opt("TrafficPackageName", &self.traffic_package_name)?
+            .opt("TotalAmount", &self.total_amount)?
+            .opt("RemainingAmount", &self.remaining_amount)?
+            .opt("Status", &self.status)?
+            .opt("CreatedTime", &self.created_time)?
+            .opt("Deadline", &self.deadline)?
+            .opt("UsedAmount", &self.used_amount)?
+            .list("TagSet", &self.tag_set)?
+            .opt("DeductType", &self.deduct_type)?
+            .end()
+    }
+}
+
 /// (Chinese only) 流量调度规则
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct TrafficQosPolicySet {
     /// (Chinese only)
@@ -13589,54 +19292,46 @@ pub struct TrafficQosPolicySet {
     /// CCN实例ID。形如：ccn-f49l6u0z。
     ///
     /// Example: `ccn-gjug0kul`
-    #[serde(rename = "CcnId", default, skip_serializing_if = "Option::is_none")]
     pub ccn_id: Option<String>,
     /// qos id。
     ///
     /// Example: `1`
-    #[serde(rename = "QosId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub qos_id: Option<u64>,
     /// (Chinese only)
     ///
     /// 描述。
     ///
     /// Example: `qos-desc`
-    #[serde(rename = "QosPolicyDescription", default, skip_serializing_if = "Option::is_none")]
     pub qos_policy_description: Option<String>,
     /// (Chinese only)
     ///
     /// 名称。
     ///
     /// Example: `qos-name`
-    #[serde(rename = "QosPolicyName", default, skip_serializing_if = "Option::is_none")]
     pub qos_policy_name: Option<String>,
     /// (Chinese only)
     ///
     /// 带宽。
     ///
     /// Example: `1`
-    #[serde(rename = "Bandwidth", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub bandwidth: Option<u64>,
     /// (Chinese only)
     ///
     /// 流量调度策略ID。
     ///
     /// Example: `qos-n4i5plee`
-    #[serde(rename = "QosPolicyId", default, skip_serializing_if = "Option::is_none")]
     pub qos_policy_id: Option<String>,
     /// (Chinese only)
     ///
     /// 服务等级信息
     ///
     /// Example: `AU`
-    #[serde(rename = "QosLevel", default, skip_serializing_if = "Option::is_none")]
     pub qos_level: Option<String>,
     /// (Chinese only)
     ///
     /// 服务等级信息
     ///
     /// Example: `金`
-    #[serde(rename = "ServiceLevel", default, skip_serializing_if = "Option::is_none")]
     pub service_level: Option<String>,
     /// (Chinese only)
     ///
@@ -13645,7 +19340,6 @@ pub struct TrafficQosPolicySet {
     /// 参数格式：fcr-xxx
     ///
     /// Example: `fcr-a4i5plee`
-    #[serde(rename = "RegionFlowControlId", default, skip_serializing_if = "Option::is_none")]
     pub region_flow_control_id: Option<String>,
     /// (Chinese only)
     ///
@@ -13654,7 +19348,6 @@ pub struct TrafficQosPolicySet {
     /// 参数格式：ap-xxx
     ///
     /// Example: `ap-guangzhou`
-    #[serde(rename = "LocalRegion", default, skip_serializing_if = "Option::is_none")]
     pub local_region: Option<String>,
     /// (Chinese only)
     ///
@@ -13663,14 +19356,12 @@ pub struct TrafficQosPolicySet {
     /// 参数格式：ap-xxx
     ///
     /// Example: `ap-shanghai`
-    #[serde(rename = "RemoteRegion", default, skip_serializing_if = "Option::is_none")]
     pub remote_region: Option<String>,
     /// (Chinese only)
     ///
     /// 流量匹配策略ID
     ///
     /// Example: `tm-xxx`
-    #[serde(rename = "TrafficMatchPolicyId", default, skip_serializing_if = "Option::is_none")]
     pub traffic_match_policy_id: Option<String>,
 }
 
@@ -13754,49 +19445,102 @@ impl TrafficQosPolicySet {
     }
 }
 
+impl lenient::Reply for TrafficQosPolicySet {
+    const NAME: &'static str = "TrafficQosPolicySet";
+    const FIELDS: &'static [&'static str] = &[
+        "CcnId",
+        "QosId",
+        "QosPolicyDescription",
+        "QosPolicyName",
+        "Bandwidth",
+        "QosPolicyId",
+        "QosLevel",
+        "ServiceLevel",
+        "RegionFlowControlId",
+        "LocalRegion",
+        "RemoteRegion",
+        "TrafficMatchPolicyId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.ccn_id),
+            1 => lenient::scalar(map, &mut self.qos_id),
+            2 => lenient::value(map, &mut self.qos_policy_description),
+            3 => lenient::value(map, &mut self.qos_policy_name),
+            4 => lenient::scalar(map, &mut self.bandwidth),
+            5 => lenient::value(map, &mut self.qos_policy_id),
+            6 => lenient::value(map, &mut self.qos_level),
+            7 => lenient::value(map, &mut self.service_level),
+            8 => lenient::value(map, &mut self.region_flow_control_id),
+            9 => lenient::value(map, &mut self.local_region),
+            10 => lenient::value(map, &mut self.remote_region),
+            11 => lenient::value(map, &mut self.traffic_match_policy_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for TrafficQosPolicySet {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for TrafficQosPolicySet {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "TrafficQosPolicySet", 12)?
+            .opt("CcnId", &self.ccn_id)?
+            .opt("QosId", &self.qos_id)?
+            .opt("QosPolicyDescription", &self.qos_policy_description)?
+            .opt("QosPolicyName", &self.qos_policy_name)?
+            .opt("Bandwidth", &self.bandwidth)?
+            .opt("QosPolicyId", &self.qos_policy_id)?
+            .opt("QosLevel", &self.qos_level)?
+            .opt("ServiceLevel", &self.service_level)?
+            .opt("RegionFlowControlId", &self.region_flow_control_id)?
+            .opt("LocalRegion", &self.local_region)?
+            .opt("RemoteRegion", &self.remote_region)?
+            .opt("TrafficMatchPolicyId", &self.traffic_match_policy_id)?
+            .end()
+    }
+}
+
 /// (Chinese only) 私网网关转发规则匹配ACL
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct TranslationAclRule {
     /// (Chinese only) ACL协议类型，可选值:"ALL","TCP","UDP"
     ///
     /// Required. Example: `"ALL"`
-    #[serde(rename = "Protocol", default, skip_serializing_if = "Option::is_none")]
     pub protocol: Option<String>,
     /// (Chinese only) 源端口。
     ///
     /// Required. Example: `"80"`
-    #[serde(rename = "SourcePort", default, skip_serializing_if = "Option::is_none")]
     pub source_port: Option<String>,
     /// (Chinese only) 目的端口。
     ///
     /// Required. Example: `"8081"`
-    #[serde(rename = "DestinationPort", default, skip_serializing_if = "Option::is_none")]
     pub destination_port: Option<String>,
     /// (Chinese only) 目的地址。
     ///
     /// Required. Example: `"100.0.20.3"`
-    #[serde(rename = "DestinationCidr", default, skip_serializing_if = "Option::is_none")]
     pub destination_cidr: Option<String>,
     /// (Chinese only) 源地址。支持`ip`或`cidr`格式"xxx.xxx.xxx.000/xx"
     ///
     /// Example: `"127.0.0.1"`
-    #[serde(rename = "SourceCidr", default, skip_serializing_if = "Option::is_none")]
     pub source_cidr: Option<String>,
     /// (Chinese only) ACL规则`ID`。
     ///
     /// Example: `1`
-    #[serde(rename = "AclRuleId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub acl_rule_id: Option<u64>,
     /// (Chinese only) 是否匹配。
     ///
     /// Example: `0`
-    #[serde(rename = "Action", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub action: Option<u64>,
     /// (Chinese only) ACL规则描述
     ///
     /// Example: `"ACL规则描述"`
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 
@@ -13836,44 +19580,86 @@ impl TranslationAclRule {
     }
 }
 
+impl lenient::Reply for TranslationAclRule {
+    const NAME: &'static str = "TranslationAclRule";
+    const FIELDS: &'static [&'static str] = &[
+        "Protocol",
+        "SourcePort",
+        "DestinationPort",
+        "DestinationCidr",
+        "SourceCidr",
+        "AclRuleId",
+        "Action",
+        "Description",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.protocol),
+            1 => lenient::value(map, &mut self.source_port),
+            2 => lenient::value(map, &mut self.destination_port),
+            3 => lenient::value(map, &mut self.destination_cidr),
+            4 => lenient::value(map, &mut self.source_cidr),
+            5 => lenient::scalar(map, &mut self.acl_rule_id),
+            6 => lenient::scalar(map, &mut self.action),
+            7 => lenient::value(map, &mut self.description),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for TranslationAclRule {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for TranslationAclRule {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "TranslationAclRule", 8)?
+            .opt("Protocol", &self.protocol)?
+            .opt("SourcePort", &self.source_port)?
+            .opt("DestinationPort", &self.destination_port)?
+            .opt("DestinationCidr", &self.destination_cidr)?
+            .opt("SourceCidr", &self.source_cidr)?
+            .opt("AclRuleId", &self.acl_rule_id)?
+            .opt("Action", &self.action)?
+            .opt("Description", &self.description)?
+            .end()
+    }
+}
+
 /// (Chinese only) 私网网关Snat转发规则
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct TranslationNatRule {
     /// (Chinese only) 转换规则目标，可选值"LOCAL","PEER"。
     ///
     /// Required. Example: `"LOCAL"`
-    #[serde(rename = "TranslationDirection", default, skip_serializing_if = "Option::is_none")]
     pub translation_direction: Option<String>,
     /// (Chinese only) 转换规则类型，可选值"NETWORK_LAYER","TRANSPORT_LAYER"。分别对应三层和四层。
     ///
     /// Required. Example: `"NETWORK_LAYER"`
-    #[serde(rename = "TranslationType", default, skip_serializing_if = "Option::is_none")]
     pub translation_type: Option<String>,
     /// (Chinese only) 映射后IP,当转换规则类型为四层时为`IP`池。
     ///
     /// Required. Example: `"10.0.13.21"`
-    #[serde(rename = "TranslationIp", default, skip_serializing_if = "Option::is_none")]
     pub translation_ip: Option<String>,
     /// (Chinese only) 转换规则描述。
     ///
     /// Required. Example: `my service`
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// (Chinese only) 映射前IP,当转换规则类型为三层时有效。
     ///
     /// Example: `"10.0.13.20"`
-    #[serde(rename = "OriginalIp", default, skip_serializing_if = "Option::is_none")]
     pub original_ip: Option<String>,
     /// (Chinese only) 创建时间。
     ///
     /// Example: `"2022-09-29 15:58:00"`
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
     /// (Chinese only) 更新时间。
     ///
     /// Example: `"2022-09-29 15:58:00"`
-    #[serde(rename = "UpdateTime", default, skip_serializing_if = "Option::is_none")]
     pub update_time: Option<String>,
 }
 
@@ -13907,53 +19693,89 @@ impl TranslationNatRule {
     }
 }
 
+impl lenient::Reply for TranslationNatRule {
+    const NAME: &'static str = "TranslationNatRule";
+    const FIELDS: &'static [&'static str] = &[
+        "TranslationDirection",
+        "TranslationType",
+        "TranslationIp",
+        "Description",
+        "OriginalIp",
+        "CreateTime",
+        "UpdateTime",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.translation_direction),
+            1 => lenient::value(map, &mut self.translation_type),
+            2 => lenient::value(map, &mut self.translation_ip),
+            3 => lenient::value(map, &mut self.description),
+            4 => lenient::value(map, &mut self.original_ip),
+            5 => lenient::value(map, &mut self.create_time),
+            6 => lenient::value(map, &mut self.update_time),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for TranslationNatRule {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for TranslationNatRule {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "TranslationNatRule", 7)?
+            .opt("TranslationDirection", &self.translation_direction)?
+            .opt("TranslationType", &self.translation_type)?
+            .opt("TranslationIp", &self.translation_ip)?
+            .opt("Description", &self.description)?
+            .opt("OriginalIp", &self.original_ip)?
+            .opt("CreateTime", &self.create_time)?
+            .opt("UpdateTime", &self.update_time)?
+            .end()
+    }
+}
+
 /// (Chinese only) 共享流量包用量明细
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UsedDetail {
     /// (Chinese only) 流量包唯一ID
     ///
     /// Example: `tfp-jhkxmr9n`
-    #[serde(rename = "TrafficPackageId", default, skip_serializing_if = "Option::is_none")]
     pub traffic_package_id: Option<String>,
     /// (Chinese only) 流量包名称
     ///
     /// Example: `demo`
-    #[serde(rename = "TrafficPackageName", default, skip_serializing_if = "Option::is_none")]
     pub traffic_package_name: Option<String>,
     /// (Chinese only) 流量包总量
-    #[serde(rename = "TotalAmount", default, skip_serializing_if = "Option::is_none")]
     pub total_amount: Option<output::TrafficFlow>,
     /// (Chinese only) 本次抵扣
-    #[serde(rename = "Deduction", default, skip_serializing_if = "Option::is_none")]
     pub deduction: Option<output::TrafficFlow>,
     /// (Chinese only) 本次抵扣后剩余量
-    #[serde(rename = "RemainingAmount", default, skip_serializing_if = "Option::is_none")]
     pub remaining_amount: Option<output::TrafficFlow>,
     /// (Chinese only) 抵扣时间
     ///
     /// Example: `2024-01-01 01:00`
-    #[serde(rename = "Time", default, skip_serializing_if = "Option::is_none")]
     pub time: Option<String>,
     /// (Chinese only) 资源类型。可选值: EIP, BWP, LB
     ///
     /// Example: `EIP`
-    #[serde(rename = "ResourceType", default, skip_serializing_if = "Option::is_none")]
     pub resource_type: Option<String>,
     /// (Chinese only) 资源ID
     ///
     /// Example: `eip-orijzef8`
-    #[serde(rename = "ResourceId", default, skip_serializing_if = "Option::is_none")]
     pub resource_id: Option<String>,
     /// (Chinese only) 资源名称
     ///
     /// Example: `demo`
-    #[serde(rename = "ResourceName", default, skip_serializing_if = "Option::is_none")]
     pub resource_name: Option<String>,
     /// (Chinese only) 流量包到期时间
     ///
     /// Example: `2024-12-01 13:51:17`
-    #[serde(rename = "Deadline", default, skip_serializing_if = "Option::is_none")]
     pub deadline: Option<String>,
 }
 
@@ -14025,85 +19847,124 @@ impl UsedDetail {
     }
 }
 
+impl lenient::Reply for UsedDetail {
+    const NAME: &'static str = "UsedDetail";
+    const FIELDS: &'static [&'static str] = &[
+        "TrafficPackageId",
+        "TrafficPackageName",
+        "TotalAmount",
+        "Deduction",
+        "RemainingAmount",
+        "Time",
+        "ResourceType",
+        "ResourceId",
+        "ResourceName",
+        "Deadline",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.traffic_package_id),
+            1 => lenient::value(map, &mut self.traffic_package_name),
+            2 => lenient::value(map, &mut self.total_amount),
+            3 => lenient::value(map, &mut self.deduction),
+            4 => lenient::value(map, &mut self.remaining_amount),
+            5 => lenient::value(map, &mut self.time),
+            6 => lenient::value(map, &mut self.resource_type),
+            7 => lenient::value(map, &mut self.resource_id),
+            8 => lenient::value(map, &mut self.resource_name),
+            9 => lenient::value(map, &mut self.deadline),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for UsedDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for UsedDetail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "UsedDetail", 10)?
+            .opt("TrafficPackageId", &self.traffic_package_id)?
+            .opt("TrafficPackageName", &self.traffic_package_name)?
+            .opt("TotalAmount", &self.total_amount)?
+            .opt("Deduction", &self.deduction)?
+            .opt("RemainingAmount", &self.remaining_amount)?
+            .opt("Time", &self.time)?
+            .opt("ResourceType", &self.resource_type)?
+            .opt("ResourceId", &self.resource_id)?
+            .opt("ResourceName", &self.resource_name)?
+            .opt("Deadline", &self.deadline)?
+            .end()
+    }
+}
+
 /// Virtual Private Cloud (VPC) object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Vpc {
     /// `VPC` name.
     ///
     /// Example: `VPC-1`
-    #[serde(rename = "VpcName", default, skip_serializing_if = "Option::is_none")]
     pub vpc_name: Option<String>,
     /// `VPC` instance `ID`, such as `vpc-azd4dt1c`.
     ///
     /// Example: `vpc-azd4dt1c`
-    #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// The `IPv4` `CIDR` of the `VPC`.
     ///
     /// Example: `10.0.0.0/16`
-    #[serde(rename = "CidrBlock", default, skip_serializing_if = "Option::is_none")]
     pub cidr_block: Option<String>,
     /// Whether it is the default `VPC`.
     ///
     /// Example: `true`
-    #[serde(rename = "IsDefault", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_default: Option<bool>,
     /// Whether multicast is enabled.
     ///
     /// Example: `true`
-    #[serde(rename = "EnableMulticast", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub enable_multicast: Option<bool>,
     /// Creation Time.
     ///
     /// Example: `2021-01-03 22:25:45`
-    #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
     /// `DNS` list.
     ///
     /// Example: `["8.8.8.8"]`
-    #[serde(rename = "DnsServerSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub dns_server_set: Vec<String>,
     /// DHCP domain name option value.
     ///
     /// Example: `DomainName1`
-    #[serde(rename = "DomainName", default, skip_serializing_if = "Option::is_none")]
     pub domain_name: Option<String>,
     /// `DHCP` option set `ID`.
     ///
     /// Example: `dopt-8g7k5qfq`
-    #[serde(rename = "DhcpOptionsId", default, skip_serializing_if = "Option::is_none")]
     pub dhcp_options_id: Option<String>,
     /// Whether `DHCP` is enabled.
     ///
     /// Example: `false`
-    #[serde(rename = "EnableDhcp", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub enable_dhcp: Option<bool>,
     /// The `IPv6` `CIDR` of the `VPC`.
     ///
     /// Example: `3402:4e00:20:1200::/56`
-    #[serde(rename = "Ipv6CidrBlock", default, skip_serializing_if = "Option::is_none")]
     pub ipv6_cidr_block: Option<String>,
     /// Tag key-value pair
-    #[serde(rename = "TagSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tag_set: Vec<output::Tag>,
     /// Auxiliary CIDR
-    #[serde(rename = "AssistantCidrSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub assistant_cidr_set: Vec<output::AssistantCidr>,
     /// Vpc association with CCN route publish policy. true: enables cidr route publishing. false: enables subnet route publishing. default is subnet route publishing when creating a vpc. to select cidr route publishing, submit a ticket for adding to allowlist.
     ///
     /// Example: `true`
-    #[serde(rename = "EnableRouteVpcPublish", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub enable_route_vpc_publish: Option<bool>,
     /// Returns the multi-operator IPv6 Cidr Block.
-    #[serde(rename = "Ipv6CidrBlockSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub ipv6_cidr_block_set: Vec<output::IspIpv6CidrBlock>,
     /// (Chinese only)
     ///
     /// vpc关联云联网时IPv6类型路由发布策略， true：开启cidr路由发布，false：开启subnet子网路由发布。创建vpc时默认为子网路由发布，当选择cidr路由发布时，请通过工单加入白名单。
     ///
     /// Example: `false`
-    #[serde(rename = "EnableRouteVpcPublishIpv6", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub enable_route_vpc_publish_ipv6: Option<bool>,
     /// (Chinese only)
     ///
@@ -14115,7 +19976,6 @@ pub struct Vpc {
     /// - IPv6Only： IPv6单栈
     ///
     /// Example: `DualStack`
-    #[serde(rename = "StackType", default, skip_serializing_if = "Option::is_none")]
     pub stack_type: Option<String>,
 }
 
@@ -14229,34 +20089,105 @@ impl Vpc {
     }
 }
 
+impl lenient::Reply for Vpc {
+    const NAME: &'static str = "Vpc";
+    const FIELDS: &'static [&'static str] = &[
+        "VpcName",
+        "VpcId",
+        "CidrBlock",
+        "IsDefault",
+        "EnableMulticast",
+        "CreatedTime",
+        "DnsServerSet",
+        "DomainName",
+        "DhcpOptionsId",
+        "EnableDhcp",
+        "Ipv6CidrBlock",
+        "TagSet",
+        "AssistantCidrSet",
+        "EnableRouteVpcPublish",
+        "Ipv6CidrBlockSet",
+        "EnableRouteVpcPublishIpv6",
+        "StackType",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.vpc_name),
+            1 => lenient::value(map, &mut self.vpc_id),
+            2 => lenient::value(map, &mut self.cidr_block),
+            3 => lenient::scalar(map, &mut self.is_default),
+            4 => lenient::scalar(map, &mut self.enable_multicast),
+            5 => lenient::value(map, &mut self.created_time),
+            6 => lenient::list(map, &mut self.dns_server_set),
+            7 => lenient::value(map, &mut self.domain_name),
+            8 => lenient::value(map, &mut self.dhcp_options_id),
+            9 => lenient::scalar(map, &mut self.enable_dhcp),
+            10 => lenient::value(map, &mut self.ipv6_cidr_block),
+            11 => lenient::list(map, &mut self.tag_set),
+            12 => lenient::list(map, &mut self.assistant_cidr_set),
+            13 => lenient::scalar(map, &mut self.enable_route_vpc_publish),
+            14 => lenient::list(map, &mut self.ipv6_cidr_block_set),
+            15 => lenient::scalar(map, &mut self.enable_route_vpc_publish_ipv6),
+            16 => lenient::value(map, &mut self.stack_type),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Vpc {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for Vpc {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "Vpc", 17)?
+            .opt("VpcName", &self.vpc_name)?
+            .opt("VpcId", &self.vpc_id)?
+            .opt("CidrBlock", &self.cidr_block)?
+            .opt("IsDefault", &self.is_default)?
+            .opt("EnableMulticast", &self.enable_multicast)?
+            .opt("CreatedTime", &self.created_time)?
+            .list("DnsServerSet", &self.dns_server_set)?
+            .opt("DomainName", &self.domain_name)?
+            .opt("DhcpOptionsId", &self.dhcp_options_id)?
+            .opt("EnableDhcp", &self.enable_dhcp)?
+            .opt("Ipv6CidrBlock", &self.ipv6_cidr_block)?
+            .list("TagSet", &self.tag_set)?
+            .list("AssistantCidrSet", &self.assistant_cidr_set)?
+            .opt("EnableRouteVpcPublish", &self.enable_route_vpc_publish)?
+            .list("Ipv6CidrBlockSet", &self.ipv6_cidr_block_set)?
+            .opt("EnableRouteVpcPublishIpv6", &self.enable_route_vpc_publish_ipv6)?
+            .opt("StackType", &self.stack_type)?
+            .end()
+    }
+}
+
 /// Details of allowed endpoint services
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct VpcEndPointServiceUser {
     /// APP ID
     ///
     /// Example: `1254277469`
-    #[serde(rename = "Owner", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub owner: Option<u64>,
     /// User UIN
     ///
     /// Example: `700000483554`
-    #[serde(rename = "UserUin", default, skip_serializing_if = "Option::is_none")]
     pub user_uin: Option<String>,
     /// Description
     ///
     /// Example: `VpcEndPointServiceUser1`
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Creation time
     ///
     /// Example: `2021-01-14 15:58:40`
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
     /// Endpoint service ID
     ///
     /// Example: `vpcsvc-b2mrmmx7`
-    #[serde(rename = "EndPointServiceId", default, skip_serializing_if = "Option::is_none")]
     pub end_point_service_id: Option<String>,
 }
 
@@ -14298,29 +20229,65 @@ impl VpcEndPointServiceUser {
     }
 }
 
+impl lenient::Reply for VpcEndPointServiceUser {
+    const NAME: &'static str = "VpcEndPointServiceUser";
+    const FIELDS: &'static [&'static str] = &[
+        "Owner",
+        "UserUin",
+        "Description",
+        "CreateTime",
+        "EndPointServiceId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.owner),
+            1 => lenient::value(map, &mut self.user_uin),
+            2 => lenient::value(map, &mut self.description),
+            3 => lenient::value(map, &mut self.create_time),
+            4 => lenient::value(map, &mut self.end_point_service_id),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for VpcEndPointServiceUser {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for VpcEndPointServiceUser {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "VpcEndPointServiceUser", 5)?
+            .opt("Owner", &self.owner)?
+            .opt("UserUin", &self.user_uin)?
+            .opt("Description", &self.description)?
+            .opt("CreateTime", &self.create_time)?
+            .opt("EndPointServiceId", &self.end_point_service_id)?
+            .end()
+    }
+}
+
 /// VPC private IPv6 object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct VpcIpv6Address {
     /// `VPC` private `IPv6` address
     ///
     /// Example: `240d:a000:1058:7d04:0:2d73:9ea3:70a4`
-    #[serde(rename = "Ipv6Address", default, skip_serializing_if = "Option::is_none")]
     pub ipv6_address: Option<String>,
     /// The `IPv6` `CIDR` belonging to the subnet.
     ///
     /// Example: `240d:a000:1058:7d04::/64`
-    #[serde(rename = "CidrBlock", default, skip_serializing_if = "Option::is_none")]
     pub cidr_block: Option<String>,
     /// `IPv6` type.
     ///
     /// Example: `ENI`
-    #[serde(rename = "Ipv6AddressType", default, skip_serializing_if = "Option::is_none")]
     pub ipv6_address_type: Option<String>,
     /// `IPv6` application time.
     ///
     /// Example: `2020-06-08 10:00:00`
-    #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
 }
 
@@ -14356,19 +20323,54 @@ impl VpcIpv6Address {
     }
 }
 
+impl lenient::Reply for VpcIpv6Address {
+    const NAME: &'static str = "VpcIpv6Address";
+    const FIELDS: &'static [&'static str] = &[
+        "Ipv6Address",
+        "CidrBlock",
+        "Ipv6AddressType",
+        "CreatedTime",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.ipv6_address),
+            1 => lenient::value(map, &mut self.cidr_block),
+            2 => lenient::value(map, &mut self.ipv6_address_type),
+            3 => lenient::value(map, &mut self.created_time),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for VpcIpv6Address {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for VpcIpv6Address {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "VpcIpv6Address", 4)?
+            .opt("Ipv6Address", &self.ipv6_address)?
+            .opt("CidrBlock", &self.cidr_block)?
+            .opt("Ipv6AddressType", &self.ipv6_address_type)?
+            .opt("CreatedTime", &self.created_time)?
+            .end()
+    }
+}
+
 /// (Chinese only) 私有网络配额
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct VpcLimit {
     /// (Chinese only) 私有网络配额描述
     ///
     /// Example: `vpc-max-enis`
-    #[serde(rename = "LimitType", default, skip_serializing_if = "Option::is_none")]
     pub limit_type: Option<String>,
     /// (Chinese only) 私有网络配额值
     ///
     /// Example: `1000`
-    #[serde(rename = "LimitValue", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub limit_value: Option<u64>,
 }
 
@@ -14392,29 +20394,56 @@ impl VpcLimit {
     }
 }
 
+impl lenient::Reply for VpcLimit {
+    const NAME: &'static str = "VpcLimit";
+    const FIELDS: &'static [&'static str] = &[
+        "LimitType",
+        "LimitValue",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.limit_type),
+            1 => lenient::scalar(map, &mut self.limit_value),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for VpcLimit {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for VpcLimit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "VpcLimit", 2)?
+            .opt("LimitType", &self.limit_type)?
+            .opt("LimitValue", &self.limit_value)?
+            .end()
+    }
+}
+
 /// VPC private IP object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct VpcPrivateIpAddress {
     /// `VPC` private `IP`.
     ///
     /// Example: `10.0.0.10`
-    #[serde(rename = "PrivateIpAddress", default, skip_serializing_if = "Option::is_none")]
     pub private_ip_address: Option<String>,
     /// The `CIDR` belonging to the subnet.
     ///
     /// Example: `10.0.0.0/24`
-    #[serde(rename = "CidrBlock", default, skip_serializing_if = "Option::is_none")]
     pub cidr_block: Option<String>,
     /// Private `IP` type.
     ///
     /// Example: `ENI`
-    #[serde(rename = "PrivateIpAddressType", default, skip_serializing_if = "Option::is_none")]
     pub private_ip_address_type: Option<String>,
     /// `IP` application time.
     ///
     /// Example: `2020-06-06 10:00:00`
-    #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
 }
 
@@ -14450,21 +20479,56 @@ impl VpcPrivateIpAddress {
     }
 }
 
+impl lenient::Reply for VpcPrivateIpAddress {
+    const NAME: &'static str = "VpcPrivateIpAddress";
+    const FIELDS: &'static [&'static str] = &[
+        "PrivateIpAddress",
+        "CidrBlock",
+        "PrivateIpAddressType",
+        "CreatedTime",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.private_ip_address),
+            1 => lenient::value(map, &mut self.cidr_block),
+            2 => lenient::value(map, &mut self.private_ip_address_type),
+            3 => lenient::value(map, &mut self.created_time),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for VpcPrivateIpAddress {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for VpcPrivateIpAddress {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "VpcPrivateIpAddress", 4)?
+            .opt("PrivateIpAddress", &self.private_ip_address)?
+            .opt("CidrBlock", &self.cidr_block)?
+            .opt("PrivateIpAddressType", &self.private_ip_address_type)?
+            .opt("CreatedTime", &self.created_time)?
+            .end()
+    }
+}
+
 /// Result of a VPC-related task
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct VpcTaskResultDetailInfo {
     /// Resource ID
     /// Note: this field may return `null`, indicating that no valid value can be obtained.
     ///
     /// Example: `eni-olifj433`
-    #[serde(rename = "ResourceId", default, skip_serializing_if = "Option::is_none")]
     pub resource_id: Option<String>,
     /// Status
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `SUCCESS`
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
 }
 
@@ -14488,135 +20552,140 @@ impl VpcTaskResultDetailInfo {
     }
 }
 
+impl lenient::Reply for VpcTaskResultDetailInfo {
+    const NAME: &'static str = "VpcTaskResultDetailInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "ResourceId",
+        "Status",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.resource_id),
+            1 => lenient::value(map, &mut self.status),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for VpcTaskResultDetailInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for VpcTaskResultDetailInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "VpcTaskResultDetailInfo", 2)?
+            .opt("ResourceId", &self.resource_id)?
+            .opt("Status", &self.status)?
+            .end()
+    }
+}
+
 /// VPN tunnel object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct VpnConnection {
     /// Tunnel instance ID.
     ///
     /// Example: `vpnx-xxxxx`
-    #[serde(rename = "VpnConnectionId", default, skip_serializing_if = "Option::is_none")]
     pub vpn_connection_id: Option<String>,
     /// Tunnel name.
     ///
     /// Example: `vpn-con-01`
-    #[serde(rename = "VpnConnectionName", default, skip_serializing_if = "Option::is_none")]
     pub vpn_connection_name: Option<String>,
     /// VPC instance ID.
     ///
     /// Example: `vpc-xxxxx`
-    #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// The ID of the VPN gateway instance.
     ///
     /// Example: `vpngw-xxxxx`
-    #[serde(rename = "VpnGatewayId", default, skip_serializing_if = "Option::is_none")]
     pub vpn_gateway_id: Option<String>,
     /// Customer gateway instance ID.
     ///
     /// Example: `cgw-xxxxx`
-    #[serde(rename = "CustomerGatewayId", default, skip_serializing_if = "Option::is_none")]
     pub customer_gateway_id: Option<String>,
     /// The pre-shared key.
     ///
     /// Example: `erxw1o931`
-    #[serde(rename = "PreShareKey", default, skip_serializing_if = "Option::is_none")]
     pub pre_share_key: Option<String>,
     /// Tunnel transmission protocol.
     ///
     /// Example: `IPSEC`
-    #[serde(rename = "VpnProto", default, skip_serializing_if = "Option::is_none")]
     pub vpn_proto: Option<String>,
     /// Tunnel encryption protocol.
     ///
     /// Example: `IKE`
-    #[serde(rename = "EncryptProto", default, skip_serializing_if = "Option::is_none")]
     pub encrypt_proto: Option<String>,
     /// Route Type.
     ///
     /// Example: `StaticRoute`
-    #[serde(rename = "RouteType", default, skip_serializing_if = "Option::is_none")]
     pub route_type: Option<String>,
     /// Creation Time.
     ///
     /// Example: `0000-00-00 00:00:00`
-    #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
     /// Production status of the tunnel. PENDING: Creating; AVAILABLE: Running; DELETING: Deleting.
     ///
     /// Example: `AVAILABLE`
-    #[serde(rename = "State", default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// Connection status of the tunnel. AVAILABLE: Connected.
     ///
     /// Example: `AVAILABLE`
-    #[serde(rename = "NetStatus", default, skip_serializing_if = "Option::is_none")]
     pub net_status: Option<String>,
     /// SPD.
-    #[serde(rename = "SecurityPolicyDatabaseSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub security_policy_database_set: Vec<output::SecurityPolicyDatabase>,
     /// IKE options.
-    #[serde(rename = "IKEOptionsSpecification", default, skip_serializing_if = "Option::is_none")]
     pub ike_options_specification: Option<output::IkeOptionsSpecification>,
     /// IPSEC options.
-    #[serde(rename = "IPSECOptionsSpecification", default, skip_serializing_if = "Option::is_none")]
     pub ipsec_options_specification: Option<output::IpsecOptionsSpecification>,
     /// Whether the health check is supported.
     ///
     /// Example: `false`
-    #[serde(rename = "EnableHealthCheck", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub enable_health_check: Option<bool>,
     /// Local IP address for the health check
     ///
     /// Example: `0.0.0.0`
-    #[serde(rename = "HealthCheckLocalIp", default, skip_serializing_if = "Option::is_none")]
     pub health_check_local_ip: Option<String>,
     /// Peer IP address for the health check
     ///
     /// Example: `0.0.0.0`
-    #[serde(rename = "HealthCheckRemoteIp", default, skip_serializing_if = "Option::is_none")]
     pub health_check_remote_ip: Option<String>,
     /// Tunnel health check status. Valid values: AVAILABLE: healthy; UNAVAILABLE: unhealthy. This parameter will be returned only after health check is enabled.
     ///
     /// Example: `AVAILABLE`
-    #[serde(rename = "HealthCheckStatus", default, skip_serializing_if = "Option::is_none")]
     pub health_check_status: Option<String>,
     /// Whether to enable DPD. Values: `0` (Disable) and `1` (Enable)
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Example: `0`
-    #[serde(rename = "DpdEnable", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub dpd_enable: Option<i64>,
     /// DPD timeout period.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Example: `30`
-    #[serde(rename = "DpdTimeout", default, skip_serializing_if = "Option::is_none")]
     pub dpd_timeout: Option<String>,
     /// The action to take in case of DPD timeout. Values: `clear` (Disconnect) and `restart` (retry). This parameter only takes effect when `DpdEnable` is set to `1`.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Example: `clear`
-    #[serde(rename = "DpdAction", default, skip_serializing_if = "Option::is_none")]
     pub dpd_action: Option<String>,
     /// Array of tag key-value pairs
-    #[serde(rename = "TagSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tag_set: Vec<output::Tag>,
     /// Negotiation type
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Example: `flowTrigger`
-    #[serde(rename = "NegotiationType", default, skip_serializing_if = "Option::is_none")]
     pub negotiation_type: Option<String>,
     /// (Chinese only)
     ///
     /// Bgp配置信息
-    #[serde(rename = "BgpConfig", default, skip_serializing_if = "Option::is_none")]
     pub bgp_config: Option<output::BgpConfigAndAsn>,
     /// (Chinese only)
     ///
     /// Nqa配置信息
-    #[serde(rename = "HealthCheckConfig", default, skip_serializing_if = "Option::is_none")]
     pub health_check_config: Option<output::HealthCheckConfig>,
 }
 
@@ -14784,124 +20853,204 @@ impl VpnConnection {
     }
 }
 
+impl lenient::Reply for VpnConnection {
+    const NAME: &'static str = "VpnConnection";
+    const FIELDS: &'static [&'static str] = &[
+        "VpnConnectionId",
+        "VpnConnectionName",
+        "VpcId",
+        "VpnGatewayId",
+        "CustomerGatewayId",
+        "PreShareKey",
+        "VpnProto",
+        "EncryptProto",
+        "RouteType",
+        "CreatedTime",
+        "State",
+        "NetStatus",
+        "SecurityPolicyDatabaseSet",
+        "IKEOptionsSpecification",
+        "IPSECOptionsSpecification",
+        "EnableHealthCheck",
+        "HealthCheckLocalIp",
+        "HealthCheckRemoteIp",
+        "HealthCheckStatus",
+        "DpdEnable",
+        "DpdTimeout",
+        "DpdAction",
+        "TagSet",
+        "NegotiationType",
+        "BgpConfig",
+        "HealthCheckConfig",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.vpn_connection_id),
+            1 => lenient::value(map, &mut self.vpn_connection_name),
+            2 => lenient::value(map, &mut self.vpc_id),
+            3 => lenient::value(map, &mut self.vpn_gateway_id),
+            4 => lenient::value(map, &mut self.customer_gateway_id),
+            5 => lenient::value(map, &mut self.pre_share_key),
+            6 => lenient::value(map, &mut self.vpn_proto),
+            7 => lenient::value(map, &mut self.encrypt_proto),
+            8 => lenient::value(map, &mut self.route_type),
+            9 => lenient::value(map, &mut self.created_time),
+            10 => lenient::value(map, &mut self.state),
+            11 => lenient::value(map, &mut self.net_status),
+            12 => lenient::list(map, &mut self.security_policy_database_set),
+            13 => lenient::value(map, &mut self.ike_options_specification),
+            14 => lenient::value(map, &mut self.ipsec_options_specification),
+            15 => lenient::scalar(map, &mut self.enable_health_check),
+            16 => lenient::value(map, &mut self.health_check_local_ip),
+            17 => lenient::value(map, &mut self.health_check_remote_ip),
+            18 => lenient::value(map, &mut self.health_check_status),
+            19 => lenient::scalar(map, &mut self.dpd_enable),
+            20 => lenient::value(map, &mut self.dpd_timeout),
+            21 => lenient::value(map, &mut self.dpd_action),
+            22 => lenient::list(map, &mut self.tag_set),
+            23 => lenient::value(map, &mut self.negotiation_type),
+            24 => lenient::value(map, &mut self.bgp_config),
+            25 => lenient::value(map, &mut self.health_check_config),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for VpnConnection {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for VpnConnection {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "VpnConnection", 26)?
+            .opt("VpnConnectionId", &self.vpn_connection_id)?
+            .opt("VpnConnectionName", &self.vpn_connection_name)?
+            .opt("VpcId", &self.vpc_id)?
+            .opt("VpnGatewayId", &self.vpn_gateway_id)?
+            .opt("CustomerGatewayId", &self.customer_gateway_id)?
+            .opt("PreShareKey", &self.pre_share_key)?
+            .opt("VpnProto", &self.vpn_proto)?
+            .opt("EncryptProto", &self.encrypt_proto)?
+            .opt("RouteType", &self.route_type)?
+            .opt("CreatedTime", &self.created_time)?
+            .opt("State", &self.state)?
+            .opt("NetStatus", &self.net_status)?
+            .list("SecurityPolicyDatabaseSet", &self.security_policy_database_set)?
+            .opt("IKEOptionsSpecification", &self.ike_options_specification)?
+            .opt("IPSECOptionsSpecification", &self.ipsec_options_specification)?
+            .opt("EnableHealthCheck", &self.enable_health_check)?
+            .opt("HealthCheckLocalIp", &self.health_check_local_ip)?
+            .opt("HealthCheckRemoteIp", &self.health_check_remote_ip)?
+            .opt("HealthCheckStatus", &self.health_check_status)?
+            .opt("DpdEnable", &self.dpd_enable)?
+            .opt("DpdTimeout", &self.dpd_timeout)?
+            .opt("DpdAction", &self.dpd_action)?
+            .list("TagSet", &self.tag_set)?
+            .opt("NegotiationType", &self.negotiation_type)?
+            .opt("BgpConfig", &self.bgp_config)?
+            .opt("HealthCheckConfig", &self.health_check_config)?
+            .end()
+    }
+}
+
 /// VPN gateway object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct VpnGateway {
     /// Gateway instance ID.
     ///
     /// Example: `vpngw-az2xuzp5`
-    #[serde(rename = "VpnGatewayId", default, skip_serializing_if = "Option::is_none")]
     pub vpn_gateway_id: Option<String>,
     /// VPC instance ID.
     ///
     /// Example: `vpc-qqa5rnd5`
-    #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// Gateway instance name.
     ///
     /// Example: `test-gateway`
-    #[serde(rename = "VpnGatewayName", default, skip_serializing_if = "Option::is_none")]
     pub vpn_gateway_name: Option<String>,
     /// Gateway instance type. Valid values: 'IPSEC', 'SSL', and 'CCN'.
     ///
     /// Example: `IPSEC`
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// Gateway instance status. 'PENDING': Creating; 'DELETING': Deleting; 'AVAILABLE': Running.
     ///
     /// Example: `AVAILABLE`
-    #[serde(rename = "State", default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// Gateway public IP.
     ///
     /// Example: `139.124.3.2`
-    #[serde(rename = "PublicIpAddress", default, skip_serializing_if = "Option::is_none")]
     pub public_ip_address: Option<String>,
     /// Gateway renewal type: 'NOTIFY_AND_MANUAL_RENEW': Manual renewal. 'NOTIFY_AND_AUTO_RENEW': Automatic renewal. 'NOT_NOTIFY_AND_NOT_RENEW': No renewal after expiration.
     ///
     /// Example: `NOTIFY_AND_MANUAL_RENEW`
-    #[serde(rename = "RenewFlag", default, skip_serializing_if = "Option::is_none")]
     pub renew_flag: Option<String>,
     /// Gateway billing type: POSTPAID_BY_HOUR: Postpaid by hour; PREPAID: Prepaid.
     ///
     /// Example: `POSTPAID_BY_HOUR`
-    #[serde(rename = "InstanceChargeType", default, skip_serializing_if = "Option::is_none")]
     pub instance_charge_type: Option<String>,
     /// Outbound bandwidth of gateway.
     ///
     /// Example: `5`
-    #[serde(rename = "InternetMaxBandwidthOut", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub internet_max_bandwidth_out: Option<u64>,
     /// Creation Time.
     ///
     /// Example: `2021-04-25 17:14:34`
-    #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
     /// Expiration time of the prepaid gateway.
     ///
     /// Example: `2021-04-25 17:14:34`
-    #[serde(rename = "ExpiredTime", default, skip_serializing_if = "Option::is_none")]
     pub expired_time: Option<String>,
     /// Whether the public IP is blocked.
     ///
     /// Example: `false`
-    #[serde(rename = "IsAddressBlocked", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_address_blocked: Option<bool>,
     /// Change of billing method. PREPAID_TO_POSTPAID: Yearly/monthly subscription prepaid to postpaid by hour.
     ///
     /// Example: `PREPAID_TO_POSTPAID`
-    #[serde(rename = "NewPurchasePlan", default, skip_serializing_if = "Option::is_none")]
     pub new_purchase_plan: Option<String>,
     /// Gateway billing status. PROTECTIVELY_ISOLATED: Instance is isolated; NORMAL: Normal.
     ///
     /// Example: `PROTECTIVELY_ISOLATED`
-    #[serde(rename = "RestrictState", default, skip_serializing_if = "Option::is_none")]
     pub restrict_state: Option<String>,
     /// The availability zone, such as `ap-guangzhou-2`
     ///
     /// Example: `ap-guangzhou-2`
-    #[serde(rename = "Zone", default, skip_serializing_if = "Option::is_none")]
     pub zone: Option<String>,
     /// Gateway bandwidth quota information.
-    #[serde(rename = "VpnGatewayQuotaSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub vpn_gateway_quota_set: Vec<output::VpnGatewayQuota>,
     /// Gateway instance version.
     ///
     /// Example: `1.0`
-    #[serde(rename = "Version", default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
     /// CCN instance ID when the value of Type is CCN.
     ///
     /// Example: `ccn-gree226l`
-    #[serde(rename = "NetworkInstanceId", default, skip_serializing_if = "Option::is_none")]
     pub network_instance_id: Option<String>,
     /// CDC instance ID
     ///
     /// Example: `cluster-gbo27yc4`
-    #[serde(rename = "CdcId", default, skip_serializing_if = "Option::is_none")]
     pub cdc_id: Option<String>,
     /// Maximum number of connected clients allowed for the SSL VPN gateway.
     ///
     /// Example: `5`
-    #[serde(rename = "MaxConnection", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub max_connection: Option<u64>,
     /// Bgp ASN
     ///
     /// Example: `61413`
-    #[serde(rename = "BgpAsn", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub bgp_asn: Option<u64>,
     /// (Chinese only)
     ///
     /// 标签列表
-    #[serde(rename = "TagSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tag_set: Vec<output::Tag>,
     /// (Chinese only)
     ///
     /// 私网VPN标识
     ///
     /// Example: `false`
-    #[serde(rename = "IsPrivate", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_private: Option<bool>,
 }
 
@@ -15051,31 +21200,121 @@ impl VpnGateway {
     }
 }
 
+impl lenient::Reply for VpnGateway {
+    const NAME: &'static str = "VpnGateway";
+    const FIELDS: &'static [&'static str] = &[
+        "VpnGatewayId",
+        "VpcId",
+        "VpnGatewayName",
+        "Type",
+        "State",
+        "PublicIpAddress",
+        "RenewFlag",
+        "InstanceChargeType",
+        "InternetMaxBandwidthOut",
+        "CreatedTime",
+        "ExpiredTime",
+        "IsAddressBlocked",
+        "NewPurchasePlan",
+        "RestrictState",
+        "Zone",
+        "VpnGatewayQuotaSet",
+        "Version",
+        "NetworkInstanceId",
+        "CdcId",
+        "MaxConnection",
+        "BgpAsn",
+        "TagSet",
+        "IsPrivate",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.vpn_gateway_id),
+            1 => lenient::value(map, &mut self.vpc_id),
+            2 => lenient::value(map, &mut self.vpn_gateway_name),
+            3 => lenient::value(map, &mut self.type_),
+            4 => lenient::value(map, &mut self.state),
+            5 => lenient::value(map, &mut self.public_ip_address),
+            6 => lenient::value(map, &mut self.renew_flag),
+            7 => lenient::value(map, &mut self.instance_charge_type),
+            8 => lenient::scalar(map, &mut self.internet_max_bandwidth_out),
+            9 => lenient::value(map, &mut self.created_time),
+            10 => lenient::value(map, &mut self.expired_time),
+            11 => lenient::scalar(map, &mut self.is_address_blocked),
+            12 => lenient::value(map, &mut self.new_purchase_plan),
+            13 => lenient::value(map, &mut self.restrict_state),
+            14 => lenient::value(map, &mut self.zone),
+            15 => lenient::list(map, &mut self.vpn_gateway_quota_set),
+            16 => lenient::value(map, &mut self.version),
+            17 => lenient::value(map, &mut self.network_instance_id),
+            18 => lenient::value(map, &mut self.cdc_id),
+            19 => lenient::scalar(map, &mut self.max_connection),
+            20 => lenient::scalar(map, &mut self.bgp_asn),
+            21 => lenient::list(map, &mut self.tag_set),
+            22 => lenient::scalar(map, &mut self.is_private),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for VpnGateway {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for VpnGateway {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "VpnGateway", 23)?
+            .opt("VpnGatewayId", &self.vpn_gateway_id)?
+            .opt("VpcId", &self.vpc_id)?
+            .opt("VpnGatewayName", &self.vpn_gateway_name)?
+            .opt("Type", &self.type_)?
+            .opt("State", &self.state)?
+            .opt("PublicIpAddress", &self.public_ip_address)?
+            .opt("RenewFlag", &self.renew_flag)?
+            .opt("InstanceChargeType", &self.instance_charge_type)?
+            .opt("InternetMaxBandwidthOut", &self.internet_max_bandwidth_out)?
+            .opt("CreatedTime", &self.created_time)?
+            .opt("ExpiredTime", &self.expired_time)?
+            .opt("IsAddressBlocked", &self.is_address_blocked)?
+            .opt("NewPurchasePlan", &self.new_purchase_plan)?
+            .opt("RestrictState", &self.restrict_state)?
+            .opt("Zone", &self.zone)?
+            .list("VpnGatewayQuotaSet", &self.vpn_gateway_quota_set)?
+            .opt("Version", &self.version)?
+            .opt("NetworkInstanceId", &self.network_instance_id)?
+            .opt("CdcId", &self.cdc_id)?
+            .opt("MaxConnection", &self.max_connection)?
+            .opt("BgpAsn", &self.bgp_asn)?
+            .list("TagSet", &self.tag_set)?
+            .opt("IsPrivate", &self.is_private)?
+            .end()
+    }
+}
+
 /// VPN gateway quota object
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct VpnGatewayQuota {
     /// The bandwidth quota.
     ///
     /// Example: `5`
-    #[serde(rename = "Bandwidth", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub bandwidth: Option<u64>,
     /// The bandwidth quota name in Chinese.
     ///
     /// Example: `微小型`
-    #[serde(rename = "Cname", default, skip_serializing_if = "Option::is_none")]
     pub cname: Option<String>,
     /// The bandwidth quota name in English.
     ///
     /// Example: `mini`
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// (Chinese only)
     ///
     /// SSL 连接数可选配额
     ///
     /// Example: `[5,10,20,50,100]`
-    #[serde(rename = "MaxConnection", default, deserialize_with = "tencentcloud_runtime::de::lenient_list", skip_serializing_if = "Vec::is_empty")]
     pub max_connection: Vec<u64>,
 }
 
@@ -15111,59 +21350,86 @@ impl VpnGatewayQuota {
     }
 }
 
+impl lenient::Reply for VpnGatewayQuota {
+    const NAME: &'static str = "VpnGatewayQuota";
+    const FIELDS: &'static [&'static str] = &[
+        "Bandwidth",
+        "Cname",
+        "Name",
+        "MaxConnection",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.bandwidth),
+            1 => lenient::value(map, &mut self.cname),
+            2 => lenient::value(map, &mut self.name),
+            3 => lenient::scalars(map, &mut self.max_connection),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for VpnGatewayQuota {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for VpnGatewayQuota {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "VpnGatewayQuota", 4)?
+            .opt("Bandwidth", &self.bandwidth)?
+            .opt("Cname", &self.cname)?
+            .opt("Name", &self.name)?
+            .list("MaxConnection", &self.max_connection)?
+            .end()
+    }
+}
+
 /// Destination routes of a VPN gateway
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct VpnGatewayRoute {
     /// Destination IDC IP range
     ///
     /// Required. Example: `10.0.0.0/16`
-    #[serde(rename = "DestinationCidrBlock", default, skip_serializing_if = "Option::is_none")]
     pub destination_cidr_block: Option<String>,
     /// Next hop type (type of the associated instance). Valid values: `VPNCONN` (VPN tunnel) and `CCN` (CCN instance)
     ///
     /// Required. Example: `VPNCONN`
-    #[serde(rename = "InstanceType", default, skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
     /// Instance ID of the next hop
     ///
     /// Required. Example: `vpc-awd131ca`
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// Priority. Valid values: `0` and `100`
     ///
     /// Required. Example: `0`
-    #[serde(rename = "Priority", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub priority: Option<i64>,
     /// Status. Valid values: `ENABLE` and `DISABLE`
     ///
     /// Required. Example: `ENABLE`
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Route ID
     ///
     /// Example: `vpnr-u2c2cfz8`
-    #[serde(rename = "RouteId", default, skip_serializing_if = "Option::is_none")]
     pub route_id: Option<String>,
     /// Route type. Valid values: `VPC`, `CCN` (CCN-propagated route), `Static`, and `BGP`.
     ///
     /// Example: `VPC`
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// The creation time.
     ///
     /// Example: `2023-10-09 18:00:00`
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
     /// The update time.
     ///
     /// Example: `2023-10-09 18:00:00`
-    #[serde(rename = "UpdateTime", default, skip_serializing_if = "Option::is_none")]
     pub update_time: Option<String>,
     /// (Chinese only) 路由备注
     ///
     /// Example: `route-1`
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 
@@ -15210,26 +21476,78 @@ impl VpnGatewayRoute {
     }
 }
 
+impl lenient::Reply for VpnGatewayRoute {
+    const NAME: &'static str = "VpnGatewayRoute";
+    const FIELDS: &'static [&'static str] = &[
+        "DestinationCidrBlock",
+        "InstanceType",
+        "InstanceId",
+        "Priority",
+        "Status",
+        "RouteId",
+        "Type",
+        "CreateTime",
+        "UpdateTime",
+        "Description",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.destination_cidr_block),
+            1 => lenient::value(map, &mut self.instance_type),
+            2 => lenient::value(map, &mut self.instance_id),
+            3 => lenient::scalar(map, &mut self.priority),
+            4 => lenient::value(map, &mut self.status),
+            5 => lenient::value(map, &mut self.route_id),
+            6 => lenient::value(map, &mut self.type_),
+            7 => lenient::value(map, &mut self.create_time),
+            8 => lenient::value(map, &mut self.update_time),
+            9 => lenient::value(map, &mut self.description),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for VpnGatewayRoute {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for VpnGatewayRoute {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "VpnGatewayRoute", 10)?
+            .opt("DestinationCidrBlock", &self.destination_cidr_block)?
+            .opt("InstanceType", &self.instance_type)?
+            .opt("InstanceId", &self.instance_id)?
+            .opt("Priority", &self.priority)?
+            .opt("Status", &self.status)?
+            .opt("RouteId", &self.route_id)?
+            .opt("Type", &self.type_)?
+            .opt("CreateTime", &self.create_time)?
+            .opt("UpdateTime", &self.update_time)?
+            .opt("Description", &self.description)?
+            .end()
+    }
+}
+
 /// Information on VPN gateway-based CCN routes.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct VpngwCcnRoutes {
     /// Route ID
     ///
     /// Required. Example: `vpnr-awda31c1`
-    #[serde(rename = "RouteId", default, skip_serializing_if = "Option::is_none")]
     pub route_id: Option<String>,
     /// Enable the route or not
     /// ENABLE: enable the route
     /// DISABLE: do not enable the route
     ///
     /// Example: `ENABLE`
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Route CIDR block
     ///
     /// Example: `10.0.0.0/16`
-    #[serde(rename = "DestinationCidrBlock", default, skip_serializing_if = "Option::is_none")]
     pub destination_cidr_block: Option<String>,
 }
 
@@ -15251,5 +21569,39 @@ impl VpngwCcnRoutes {
     pub fn with_destination_cidr_block(mut self, destination_cidr_block: impl Into<String>) -> Self {
         self.destination_cidr_block = Some(destination_cidr_block.into());
         self
+    }
+}
+
+impl lenient::Reply for VpngwCcnRoutes {
+    const NAME: &'static str = "VpngwCcnRoutes";
+    const FIELDS: &'static [&'static str] = &[
+        "RouteId",
+        "Status",
+        "DestinationCidrBlock",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.route_id),
+            1 => lenient::value(map, &mut self.status),
+            2 => lenient::value(map, &mut self.destination_cidr_block),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for VpngwCcnRoutes {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "invoke")]
+impl serde::Serialize for VpngwCcnRoutes {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "VpngwCcnRoutes", 3)?
+            .opt("RouteId", &self.route_id)?
+            .opt("Status", &self.status)?
+            .opt("DestinationCidrBlock", &self.destination_cidr_block)?
+            .end()
     }
 }
