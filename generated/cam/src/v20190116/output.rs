@@ -7,7 +7,7 @@ use super::output;
 use tencentcloud_runtime::lenient;
 
 /// Access key list
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct AccessKey {
     /// Access key ID
@@ -89,7 +89,7 @@ impl<'de> Deserialize<'de> for AccessKey {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for AccessKey {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AccessKey", 4)?
+        lenient::fields(serializer, "AccessKey", <Self as lenient::Reply>::FIELDS.len())?
             .opt("AccessKeyId", &self.access_key_id)?
             .opt("Status", &self.status)?
             .opt("CreateTime", &self.create_time)?
@@ -99,7 +99,7 @@ impl serde::Serialize for AccessKey {
 }
 
 /// Access key
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct AccessKeyDetail {
     /// Access key ID
@@ -193,7 +193,7 @@ impl<'de> Deserialize<'de> for AccessKeyDetail {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for AccessKeyDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AccessKeyDetail", 5)?
+        lenient::fields(serializer, "AccessKeyDetail", <Self as lenient::Reply>::FIELDS.len())?
             .opt("AccessKeyId", &self.access_key_id)?
             .opt("SecretAccessKey", &self.secret_access_key)?
             .opt("Status", &self.status)?
@@ -204,7 +204,7 @@ impl serde::Serialize for AccessKeyDetail {
 }
 
 /// The entity associated with the policy
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct AttachEntityOfPolicy {
     /// Entity ID
@@ -300,7 +300,7 @@ impl<'de> Deserialize<'de> for AttachEntityOfPolicy {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for AttachEntityOfPolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AttachEntityOfPolicy", 5)?
+        lenient::fields(serializer, "AttachEntityOfPolicy", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Id", &self.id)?
             .opt("Name", &self.name)?
             .opt("Uin", &self.uin)?
@@ -311,7 +311,7 @@ impl serde::Serialize for AttachEntityOfPolicy {
 }
 
 /// Associated policy
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct AttachPolicyInfo {
     /// Policy ID
@@ -483,7 +483,7 @@ impl<'de> Deserialize<'de> for AttachPolicyInfo {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for AttachPolicyInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AttachPolicyInfo", 11)?
+        lenient::fields(serializer, "AttachPolicyInfo", <Self as lenient::Reply>::FIELDS.len())?
             .opt("PolicyId", &self.policy_id)?
             .opt("PolicyName", &self.policy_name)?
             .opt("AddTime", &self.add_time)?
@@ -500,7 +500,7 @@ impl serde::Serialize for AttachPolicyInfo {
 }
 
 /// Policy associated with the role
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct AttachedPolicyOfRole {
     /// Policy ID
@@ -633,7 +633,7 @@ impl<'de> Deserialize<'de> for AttachedPolicyOfRole {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for AttachedPolicyOfRole {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AttachedPolicyOfRole", 8)?
+        lenient::fields(serializer, "AttachedPolicyOfRole", <Self as lenient::Reply>::FIELDS.len())?
             .opt("PolicyId", &self.policy_id)?
             .opt("PolicyName", &self.policy_name)?
             .opt("AddTime", &self.add_time)?
@@ -647,7 +647,7 @@ impl serde::Serialize for AttachedPolicyOfRole {
 }
 
 /// Details of policies associated with the user
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct AttachedUserPolicy {
     /// Policy ID.
@@ -791,7 +791,7 @@ impl<'de> Deserialize<'de> for AttachedUserPolicy {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for AttachedUserPolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AttachedUserPolicy", 9)?
+        lenient::fields(serializer, "AttachedUserPolicy", <Self as lenient::Reply>::FIELDS.len())?
             .opt("PolicyId", &self.policy_id)?
             .opt("PolicyName", &self.policy_name)?
             .opt("Description", &self.description)?
@@ -806,7 +806,7 @@ impl serde::Serialize for AttachedUserPolicy {
 }
 
 /// Information on policies that are associated with the user and inherited from the user group
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct AttachedUserPolicyGroupInfo {
     /// Group ID.
@@ -853,7 +853,7 @@ impl<'de> Deserialize<'de> for AttachedUserPolicyGroupInfo {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for AttachedUserPolicyGroupInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AttachedUserPolicyGroupInfo", 2)?
+        lenient::fields(serializer, "AttachedUserPolicyGroupInfo", <Self as lenient::Reply>::FIELDS.len())?
             .opt("GroupId", &self.group_id)?
             .opt("GroupName", &self.group_name)?
             .end()
@@ -861,7 +861,7 @@ impl serde::Serialize for AttachedUserPolicyGroupInfo {
 }
 
 /// (Chinese only) 认证凭据Token
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct AuthToken {
     /// (Chinese only) 认证Token
@@ -973,7 +973,7 @@ impl<'de> Deserialize<'de> for AuthToken {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for AuthToken {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AuthToken", 6)?
+        lenient::fields(serializer, "AuthToken", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Token", &self.token)?
             .opt("CurrentTime", &self.current_time)?
             .opt("NextRotationTime", &self.next_rotation_time)?
@@ -985,7 +985,7 @@ impl serde::Serialize for AuthToken {
 }
 
 /// User Group information
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct GroupInfo {
     /// User group ID
@@ -1066,7 +1066,7 @@ impl<'de> Deserialize<'de> for GroupInfo {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for GroupInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "GroupInfo", 4)?
+        lenient::fields(serializer, "GroupInfo", <Self as lenient::Reply>::FIELDS.len())?
             .opt("GroupId", &self.group_id)?
             .opt("GroupName", &self.group_name)?
             .opt("CreateTime", &self.create_time)?
@@ -1076,7 +1076,7 @@ impl serde::Serialize for GroupInfo {
 }
 
 /// User Group user information
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct GroupMemberInfo {
     /// Sub-user UID
@@ -1254,7 +1254,7 @@ impl<'de> Deserialize<'de> for GroupMemberInfo {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for GroupMemberInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "GroupMemberInfo", 12)?
+        lenient::fields(serializer, "GroupMemberInfo", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Uid", &self.uid)?
             .opt("Uin", &self.uin)?
             .opt("Name", &self.name)?
@@ -1272,7 +1272,7 @@ impl serde::Serialize for GroupMemberInfo {
 }
 
 /// (Chinese only) 账号详情
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ListAllUser {
     /// (Chinese only)
@@ -1458,7 +1458,7 @@ impl<'de> Deserialize<'de> for ListAllUser {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ListAllUser {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ListAllUser", 10)?
+        lenient::fields(serializer, "ListAllUser", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Uin", &self.uin)?
             .opt("Name", &self.name)?
             .opt("Uid", &self.uid)?
@@ -1474,7 +1474,7 @@ impl serde::Serialize for ListAllUser {
 }
 
 /// (Chinese only) ListGrantServiceAccessAction节点
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ListGrantServiceAccessActionNode {
     /// (Chinese only) 接口名
@@ -1521,7 +1521,7 @@ impl<'de> Deserialize<'de> for ListGrantServiceAccessActionNode {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ListGrantServiceAccessActionNode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ListGrantServiceAccessActionNode", 2)?
+        lenient::fields(serializer, "ListGrantServiceAccessActionNode", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Name", &self.name)?
             .opt("Description", &self.description)?
             .end()
@@ -1529,7 +1529,7 @@ impl serde::Serialize for ListGrantServiceAccessActionNode {
 }
 
 /// (Chinese only) 用于ListPoliciesGrantingServiceAccess接口的List节点
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ListGrantServiceAccessNode {
     /// (Chinese only) 服务
@@ -1598,7 +1598,7 @@ impl<'de> Deserialize<'de> for ListGrantServiceAccessNode {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ListGrantServiceAccessNode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ListGrantServiceAccessNode", 3)?
+        lenient::fields(serializer, "ListGrantServiceAccessNode", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Service", &self.service)?
             .list("Action", &self.action)?
             .list("Policy", &self.policy)?
@@ -1607,7 +1607,7 @@ impl serde::Serialize for ListGrantServiceAccessNode {
 }
 
 /// (Chinese only) 用于ListPoliciesGrantingServiceAccess接口的Policy节点
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ListGrantServiceAccessPolicy {
     /// (Chinese only) 策略ID
@@ -1668,7 +1668,7 @@ impl<'de> Deserialize<'de> for ListGrantServiceAccessPolicy {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ListGrantServiceAccessPolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ListGrantServiceAccessPolicy", 4)?
+        lenient::fields(serializer, "ListGrantServiceAccessPolicy", <Self as lenient::Reply>::FIELDS.len())?
             .opt("PolicyId", &self.policy_id)?
             .opt("PolicyName", &self.policy_name)?
             .opt("PolicyType", &self.policy_type)?
@@ -1678,7 +1678,7 @@ impl serde::Serialize for ListGrantServiceAccessPolicy {
 }
 
 /// (Chinese only) 用于ListPoliciesGrantingServiceAccess接口的Service节点
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ListGrantServiceAccessService {
     /// (Chinese only) 服务
@@ -1725,7 +1725,7 @@ impl<'de> Deserialize<'de> for ListGrantServiceAccessService {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ListGrantServiceAccessService {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ListGrantServiceAccessService", 2)?
+        lenient::fields(serializer, "ListGrantServiceAccessService", <Self as lenient::Reply>::FIELDS.len())?
             .opt("ServiceType", &self.service_type)?
             .opt("ServiceName", &self.service_name)?
             .end()
@@ -1733,7 +1733,7 @@ impl serde::Serialize for ListGrantServiceAccessService {
 }
 
 /// Login and sensitive operation flag
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct LoginActionFlag {
     /// Phone
@@ -1864,7 +1864,7 @@ impl<'de> Deserialize<'de> for LoginActionFlag {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for LoginActionFlag {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "LoginActionFlag", 8)?
+        lenient::fields(serializer, "LoginActionFlag", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Phone", &self.phone)?
             .opt("Token", &self.token)?
             .opt("Stoken", &self.stoken)?
@@ -1878,7 +1878,7 @@ impl serde::Serialize for LoginActionFlag {
 }
 
 /// Login and sensitive operation flag
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct LoginActionFlagIntl {
     /// Mobile number
@@ -2011,7 +2011,7 @@ impl<'de> Deserialize<'de> for LoginActionFlagIntl {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for LoginActionFlagIntl {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "LoginActionFlagIntl", 8)?
+        lenient::fields(serializer, "LoginActionFlagIntl", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Phone", &self.phone)?
             .opt("Token", &self.token)?
             .opt("Stoken", &self.stoken)?
@@ -2025,7 +2025,7 @@ impl serde::Serialize for LoginActionFlagIntl {
 }
 
 /// Suspicious login location settings
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct OffsiteFlag {
     /// Verification flag
@@ -2118,7 +2118,7 @@ impl<'de> Deserialize<'de> for OffsiteFlag {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for OffsiteFlag {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "OffsiteFlag", 5)?
+        lenient::fields(serializer, "OffsiteFlag", <Self as lenient::Reply>::FIELDS.len())?
             .opt("VerifyFlag", &self.verify_flag)?
             .opt("NotifyPhone", &self.notify_phone)?
             .opt("NotifyEmail", &self.notify_email)?
@@ -2129,7 +2129,7 @@ impl serde::Serialize for OffsiteFlag {
 }
 
 /// Sub-account password policy
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct PassWordRule {
     /// Minimum length required for the password.
@@ -2251,7 +2251,7 @@ impl<'de> Deserialize<'de> for PassWordRule {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for PassWordRule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "PassWordRule", 6)?
+        lenient::fields(serializer, "PassWordRule", <Self as lenient::Reply>::FIELDS.len())?
             .opt("MinimumLength", &self.minimum_length)?
             .opt("MustContain", &self.must_contain)?
             .opt("ForcePasswordChange", &self.force_password_change)?
@@ -2263,7 +2263,7 @@ impl serde::Serialize for PassWordRule {
 }
 
 /// Policy version details
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct PolicyVersionDetail {
     /// Policy version ID
@@ -2348,7 +2348,7 @@ impl<'de> Deserialize<'de> for PolicyVersionDetail {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for PolicyVersionDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "PolicyVersionDetail", 4)?
+        lenient::fields(serializer, "PolicyVersionDetail", <Self as lenient::Reply>::FIELDS.len())?
             .opt("VersionId", &self.version_id)?
             .opt("CreateDate", &self.create_date)?
             .opt("IsDefaultVersion", &self.is_default_version)?
@@ -2358,7 +2358,7 @@ impl serde::Serialize for PolicyVersionDetail {
 }
 
 /// Policy version list element structure
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct PolicyVersionItem {
     /// Policy version ID
@@ -2430,7 +2430,7 @@ impl<'de> Deserialize<'de> for PolicyVersionItem {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for PolicyVersionItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "PolicyVersionItem", 3)?
+        lenient::fields(serializer, "PolicyVersionItem", <Self as lenient::Reply>::FIELDS.len())?
             .opt("VersionId", &self.version_id)?
             .opt("CreateDate", &self.create_date)?
             .opt("IsDefaultVersion", &self.is_default_version)?
@@ -2605,7 +2605,7 @@ impl<'de> Deserialize<'de> for Receiver {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for Receiver {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Receiver", 11)?
+        lenient::fields(serializer, "Receiver", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Uid", &self.uid)?
             .opt("Name", &self.name)?
             .opt("Remark", &self.remark)?
@@ -2622,7 +2622,7 @@ impl serde::Serialize for Receiver {
 }
 
 /// Role details
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct RoleInfo {
     /// Role ID
@@ -2803,7 +2803,7 @@ impl<'de> Deserialize<'de> for RoleInfo {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for RoleInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RoleInfo", 12)?
+        lenient::fields(serializer, "RoleInfo", <Self as lenient::Reply>::FIELDS.len())?
             .opt("RoleId", &self.role_id)?
             .opt("RoleName", &self.role_name)?
             .opt("PolicyDocument", &self.policy_document)?
@@ -2821,7 +2821,7 @@ impl serde::Serialize for RoleInfo {
 }
 
 /// Role tag type
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct RoleTags {
     /// Tag key.
@@ -2868,7 +2868,7 @@ impl<'de> Deserialize<'de> for RoleTags {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for RoleTags {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RoleTags", 2)?
+        lenient::fields(serializer, "RoleTags", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Key", &self.key)?
             .opt("Value", &self.value)?
             .end()
@@ -2876,7 +2876,7 @@ impl serde::Serialize for RoleTags {
 }
 
 /// SAML identity provider
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct SamlProviderInfo {
     /// SAML identity provider name
@@ -2937,7 +2937,7 @@ impl<'de> Deserialize<'de> for SamlProviderInfo {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for SamlProviderInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "SamlProviderInfo", 4)?
+        lenient::fields(serializer, "SamlProviderInfo", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Name", &self.name)?
             .opt("Description", &self.description)?
             .opt("CreateTime", &self.create_time)?
@@ -2947,7 +2947,7 @@ impl serde::Serialize for SamlProviderInfo {
 }
 
 /// The last time the key was used.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct SecretIdLastUsed {
     /// Key ID.
@@ -3003,7 +3003,7 @@ impl<'de> Deserialize<'de> for SecretIdLastUsed {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for SecretIdLastUsed {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "SecretIdLastUsed", 3)?
+        lenient::fields(serializer, "SecretIdLastUsed", <Self as lenient::Reply>::FIELDS.len())?
             .opt("SecretId", &self.secret_id)?
             .opt("LastUsedDate", &self.last_used_date)?
             .opt("LastSecretUsedDate", &self.last_secret_used_date)?
@@ -3012,7 +3012,7 @@ impl serde::Serialize for SecretIdLastUsed {
 }
 
 /// Policy information
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct StrategyInfo {
     /// Policy ID
@@ -3266,7 +3266,7 @@ impl<'de> Deserialize<'de> for StrategyInfo {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for StrategyInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "StrategyInfo", 17)?
+        lenient::fields(serializer, "StrategyInfo", <Self as lenient::Reply>::FIELDS.len())?
             .opt("PolicyId", &self.policy_id)?
             .opt("PolicyName", &self.policy_name)?
             .opt("AddTime", &self.add_time)?
@@ -3289,7 +3289,7 @@ impl serde::Serialize for StrategyInfo {
 }
 
 /// Sub-user information
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct SubAccountInfo {
     /// Sub-user user ID
@@ -3444,7 +3444,7 @@ impl<'de> Deserialize<'de> for SubAccountInfo {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for SubAccountInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "SubAccountInfo", 10)?
+        lenient::fields(serializer, "SubAccountInfo", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Uin", &self.uin)?
             .opt("Name", &self.name)?
             .opt("Uid", &self.uid)?
@@ -3460,7 +3460,7 @@ impl serde::Serialize for SubAccountInfo {
 }
 
 /// Sub-user information
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct SubAccountUser {
     /// Sub-user ID
@@ -3551,7 +3551,7 @@ impl<'de> Deserialize<'de> for SubAccountUser {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for SubAccountUser {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "SubAccountUser", 8)?
+        lenient::fields(serializer, "SubAccountUser", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Uin", &self.uin)?
             .opt("Name", &self.name)?
             .opt("Uid", &self.uid)?
@@ -3565,7 +3565,7 @@ impl serde::Serialize for SubAccountUser {
 }
 
 /// (Chinese only) 标签
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct Tag {
     /// (Chinese only) 标签键
@@ -3612,7 +3612,7 @@ impl<'de> Deserialize<'de> for Tag {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for Tag {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Tag", 2)?
+        lenient::fields(serializer, "Tag", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Key", &self.key)?
             .opt("Value", &self.value)?
             .end()
@@ -3773,7 +3773,7 @@ impl<'de> Deserialize<'de> for WeChatWorkSubAccount {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for WeChatWorkSubAccount {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "WeChatWorkSubAccount", 10)?
+        lenient::fields(serializer, "WeChatWorkSubAccount", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Uin", &self.uin)?
             .opt("Name", &self.name)?
             .opt("Uid", &self.uid)?

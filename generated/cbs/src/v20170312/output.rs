@@ -68,7 +68,7 @@ impl<'de> Deserialize<'de> for AdvancedRetentionPolicy {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for AdvancedRetentionPolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AdvancedRetentionPolicy", 4)?
+        lenient::fields(serializer, "AdvancedRetentionPolicy", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Days", &self.days)?
             .opt("Weeks", &self.weeks)?
             .opt("Months", &self.months)?
@@ -78,7 +78,7 @@ impl serde::Serialize for AdvancedRetentionPolicy {
 }
 
 /// This describes the number of mounted and mountable data disks of an instance.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct AttachDetail {
     /// Instance ID
@@ -132,7 +132,7 @@ impl<'de> Deserialize<'de> for AttachDetail {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for AttachDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AttachDetail", 3)?
+        lenient::fields(serializer, "AttachDetail", <Self as lenient::Reply>::FIELDS.len())?
             .opt("InstanceId", &self.instance_id)?
             .opt("AttachedDiskCount", &self.attached_disk_count)?
             .opt("MaxAttachCount", &self.max_attach_count)?
@@ -403,7 +403,7 @@ impl<'de> Deserialize<'de> for AutoSnapshotPolicy {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for AutoSnapshotPolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AutoSnapshotPolicy", 18)?
+        lenient::fields(serializer, "AutoSnapshotPolicy", <Self as lenient::Reply>::FIELDS.len())?
             .list("DiskIdSet", &self.disk_id_set)?
             .opt("IsActivated", &self.is_activated)?
             .opt("AutoSnapshotPolicyState", &self.auto_snapshot_policy_state)?
@@ -427,7 +427,7 @@ impl serde::Serialize for AutoSnapshotPolicy {
 }
 
 /// (Chinese only) 描述独享集群的详细信息。
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct Cdc {
     /// (Chinese only) 独享集群围笼ID。
@@ -594,7 +594,7 @@ impl<'de> Deserialize<'de> for Cdc {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for Cdc {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Cdc", 10)?
+        lenient::fields(serializer, "Cdc", <Self as lenient::Reply>::FIELDS.len())?
             .opt("CageId", &self.cage_id)?
             .opt("CdcState", &self.cdc_state)?
             .opt("Zone", &self.zone)?
@@ -610,7 +610,7 @@ impl serde::Serialize for Cdc {
 }
 
 /// (Chinese only) 显示独享集群的大小
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct CdcSize {
     /// (Chinese only) 独享集群的总容量大小，单位GiB
@@ -667,7 +667,7 @@ impl<'de> Deserialize<'de> for CdcSize {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for CdcSize {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CdcSize", 2)?
+        lenient::fields(serializer, "CdcSize", <Self as lenient::Reply>::FIELDS.len())?
             .opt("DiskTotal", &self.disk_total)?
             .opt("DiskAvailable", &self.disk_available)?
             .end()
@@ -675,7 +675,7 @@ impl serde::Serialize for CdcSize {
 }
 
 /// (Chinese only) CDC 独享集群云硬盘统计信息。
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DedicatedClusterDiskStatistic {
     /// (Chinese only)
@@ -775,7 +775,7 @@ impl<'de> Deserialize<'de> for DedicatedClusterDiskStatistic {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DedicatedClusterDiskStatistic {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DedicatedClusterDiskStatistic", 4)?
+        lenient::fields(serializer, "DedicatedClusterDiskStatistic", <Self as lenient::Reply>::FIELDS.len())?
             .opt("DiskType", &self.disk_type)?
             .opt("TotalDiskSize", &self.total_disk_size)?
             .opt("UsedDiskSize", &self.used_disk_size)?
@@ -785,7 +785,7 @@ impl serde::Serialize for DedicatedClusterDiskStatistic {
 }
 
 /// Pricing details for the cloud disk.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DetailPrice {
     /// Billing unit for pay-as-you-go cloud disks. Valid value: `HOUR` (billed hourly).
@@ -959,7 +959,7 @@ impl<'de> Deserialize<'de> for DetailPrice {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DetailPrice {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DetailPrice", 11)?
+        lenient::fields(serializer, "DetailPrice", <Self as lenient::Reply>::FIELDS.len())?
             .opt("ChargeUnit", &self.charge_unit)?
             .opt("DiscountPrice", &self.discount_price)?
             .opt("DiscountPriceHigh", &self.discount_price_high)?
@@ -1640,7 +1640,7 @@ impl<'de> Deserialize<'de> for Disk {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for Disk {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Disk", 44)?
+        lenient::fields(serializer, "Disk", <Self as lenient::Reply>::FIELDS.len())?
             .opt("DeleteWithInstance", &self.delete_with_instance)?
             .opt("RenewFlag", &self.renew_flag)?
             .opt("DiskType", &self.disk_type)?
@@ -1859,7 +1859,7 @@ impl<'de> Deserialize<'de> for DiskBackup {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DiskBackup {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DiskBackup", 9)?
+        lenient::fields(serializer, "DiskBackup", <Self as lenient::Reply>::FIELDS.len())?
             .opt("DiskBackupId", &self.disk_backup_id)?
             .opt("DiskId", &self.disk_id)?
             .opt("DiskSize", &self.disk_size)?
@@ -1874,7 +1874,7 @@ impl serde::Serialize for DiskBackup {
 }
 
 /// Cloud disk configuration.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DiskConfig {
     /// Whether the configuration is available.
@@ -2071,7 +2071,7 @@ impl<'de> Deserialize<'de> for DiskConfig {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DiskConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DiskConfig", 12)?
+        lenient::fields(serializer, "DiskConfig", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Available", &self.available)?
             .opt("DiskChargeType", &self.disk_charge_type)?
             .opt("Zone", &self.zone)?
@@ -2146,7 +2146,7 @@ impl<'de> Deserialize<'de> for Image {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for Image {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Image", 2)?
+        lenient::fields(serializer, "Image", <Self as lenient::Reply>::FIELDS.len())?
             .opt("ImageName", &self.image_name)?
             .opt("ImageId", &self.image_id)?
             .end()
@@ -2270,7 +2270,7 @@ impl<'de> Deserialize<'de> for Placement {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for Placement {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Placement", 7)?
+        lenient::fields(serializer, "Placement", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Zone", &self.zone)?
             .opt("CageId", &self.cage_id)?
             .opt("CdcId", &self.cdc_id)?
@@ -2359,7 +2359,7 @@ impl<'de> Deserialize<'de> for Policy {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for Policy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Policy", 4)?
+        lenient::fields(serializer, "Policy", <Self as lenient::Reply>::FIELDS.len())?
             .list("Hour", &self.hour)?
             .list("DayOfWeek", &self.day_of_week)?
             .list("DayOfMonth", &self.day_of_month)?
@@ -2369,7 +2369,7 @@ impl serde::Serialize for Policy {
 }
 
 /// The cost of a prepaid order.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct PrepayPrice {
     /// Discounted price of a monthly-subscribed cloud disk or a snapshot, in USD.
@@ -2529,7 +2529,7 @@ impl<'de> Deserialize<'de> for PrepayPrice {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for PrepayPrice {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "PrepayPrice", 10)?
+        lenient::fields(serializer, "PrepayPrice", <Self as lenient::Reply>::FIELDS.len())?
             .opt("DiscountPrice", &self.discount_price)?
             .opt("ChargeUnit", &self.charge_unit)?
             .opt("UnitPriceHigh", &self.unit_price_high)?
@@ -2545,7 +2545,7 @@ impl serde::Serialize for PrepayPrice {
 }
 
 /// Describes the prepaid or postpaid price for the cloud disk.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct Price {
     /// Billing unit for postpaid cloud disk. valid values:
@@ -2699,7 +2699,7 @@ impl<'de> Deserialize<'de> for Price {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for Price {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Price", 9)?
+        lenient::fields(serializer, "Price", <Self as lenient::Reply>::FIELDS.len())?
             .opt("ChargeUnit", &self.charge_unit)?
             .opt("DiscountPrice", &self.discount_price)?
             .opt("DiscountPriceHigh", &self.discount_price_high)?
@@ -2714,7 +2714,7 @@ impl serde::Serialize for Price {
 }
 
 /// (Chinese only) 单副本SSD硬盘详情。
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct RemoteDiskDetail {
     /// (Chinese only)
@@ -2927,7 +2927,7 @@ impl<'de> Deserialize<'de> for RemoteDiskDetail {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for RemoteDiskDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RemoteDiskDetail", 11)?
+        lenient::fields(serializer, "RemoteDiskDetail", <Self as lenient::Reply>::FIELDS.len())?
             .opt("CreateTime", &self.create_time)?
             .opt("DeadlineTime", &self.deadline_time)?
             .opt("DiskChargeType", &self.disk_charge_type)?
@@ -2944,7 +2944,7 @@ impl serde::Serialize for RemoteDiskDetail {
 }
 
 /// Snapshot sharing information set
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct SharePermission {
     /// Snapshot sharing time
@@ -3001,7 +3001,7 @@ impl<'de> Deserialize<'de> for SharePermission {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for SharePermission {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "SharePermission", 2)?
+        lenient::fields(serializer, "SharePermission", <Self as lenient::Reply>::FIELDS.len())?
             .opt("CreatedTime", &self.created_time)?
             .opt("AccountId", &self.account_id)?
             .end()
@@ -3396,7 +3396,7 @@ impl<'de> Deserialize<'de> for Snapshot {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for Snapshot {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Snapshot", 24)?
+        lenient::fields(serializer, "Snapshot", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Placement", &self.placement)?
             .opt("CopyFromRemote", &self.copy_from_remote)?
             .opt("SnapshotState", &self.snapshot_state)?
@@ -3426,7 +3426,7 @@ impl serde::Serialize for Snapshot {
 }
 
 /// Result of the cross-region replication task
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct SnapshotCopyResult {
     /// ID of the snapshot replica
@@ -3507,7 +3507,7 @@ impl<'de> Deserialize<'de> for SnapshotCopyResult {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for SnapshotCopyResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "SnapshotCopyResult", 4)?
+        lenient::fields(serializer, "SnapshotCopyResult", <Self as lenient::Reply>::FIELDS.len())?
             .opt("SnapshotId", &self.snapshot_id)?
             .opt("Message", &self.message)?
             .opt("Code", &self.code)?
@@ -3730,7 +3730,7 @@ impl<'de> Deserialize<'de> for SnapshotGroup {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for SnapshotGroup {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "SnapshotGroup", 14)?
+        lenient::fields(serializer, "SnapshotGroup", <Self as lenient::Reply>::FIELDS.len())?
             .opt("SnapshotGroupId", &self.snapshot_group_id)?
             .opt("SnapshotGroupType", &self.snapshot_group_type)?
             .opt("ContainRootSnapshot", &self.contain_root_snapshot)?
@@ -3797,7 +3797,7 @@ impl<'de> Deserialize<'de> for Tag {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for Tag {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Tag", 2)?
+        lenient::fields(serializer, "Tag", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Key", &self.key)?
             .opt("Value", &self.value)?
             .end()

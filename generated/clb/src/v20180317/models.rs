@@ -83,7 +83,7 @@ impl<'de> Deserialize<'de> for AddCustomizedConfigRequest {
 
 impl serde::Serialize for AddCustomizedConfigRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AddCustomizedConfigRequest", 4)?
+        lenient::fields(serializer, "AddCustomizedConfigRequest", <Self as input::Input>::FIELDS.len())?
             .plain("ConfigName", &self.config_name)?
             .plain("ConfigType", &self.config_type)?
             .plain("ConfigContent", &self.config_content)?
@@ -93,7 +93,7 @@ impl serde::Serialize for AddCustomizedConfigRequest {
 }
 
 /// Reply of [`Client::add_customized_config`](super::Client::add_customized_config).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct AddCustomizedConfigResponse {
     /// Configuration ID.
@@ -148,7 +148,7 @@ impl<'de> Deserialize<'de> for AddCustomizedConfigResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for AddCustomizedConfigResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AddCustomizedConfigResponse", 2)?
+        lenient::fields(serializer, "AddCustomizedConfigResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("ConfigId", &self.config_id)?
             .opt("RequestId", &self.request_id)?
             .end()
@@ -214,7 +214,7 @@ impl<'de> Deserialize<'de> for AddModelKeyRequest {
 
 impl serde::Serialize for AddModelKeyRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AddModelKeyRequest", 2)?
+        lenient::fields(serializer, "AddModelKeyRequest", <Self as input::Input>::FIELDS.len())?
             .plain("ServiceProviderId", &self.service_provider_id)?
             .plain("Keys", &self.keys)?
             .end()
@@ -222,7 +222,7 @@ impl serde::Serialize for AddModelKeyRequest {
 }
 
 /// Reply of [`Client::add_model_key`](super::Client::add_model_key).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct AddModelKeyResponse {
     /// (Chinese only)
@@ -279,7 +279,7 @@ impl<'de> Deserialize<'de> for AddModelKeyResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for AddModelKeyResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AddModelKeyResponse", 2)?
+        lenient::fields(serializer, "AddModelKeyResponse", <Self as lenient::Reply>::FIELDS.len())?
             .list("KeyIds", &self.key_ids)?
             .opt("RequestId", &self.request_id)?
             .end()
@@ -364,7 +364,7 @@ impl<'de> Deserialize<'de> for AddModelRewriteRequest {
 
 impl serde::Serialize for AddModelRewriteRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AddModelRewriteRequest", 3)?
+        lenient::fields(serializer, "AddModelRewriteRequest", <Self as input::Input>::FIELDS.len())?
             .plain("ModelRouterId", &self.model_router_id)?
             .plain("SourceModel", &self.source_model)?
             .plain("TargetModel", &self.target_model)?
@@ -373,7 +373,7 @@ impl serde::Serialize for AddModelRewriteRequest {
 }
 
 /// Reply of [`Client::add_model_rewrite`](super::Client::add_model_rewrite).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct AddModelRewriteResponse {
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
@@ -416,7 +416,7 @@ impl<'de> Deserialize<'de> for AddModelRewriteResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for AddModelRewriteResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AddModelRewriteResponse", 1)?
+        lenient::fields(serializer, "AddModelRewriteResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("RequestId", &self.request_id)?
             .end()
     }
@@ -489,7 +489,7 @@ impl<'de> Deserialize<'de> for ApiBaseItem {
 
 impl serde::Serialize for ApiBaseItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ApiBaseItem", 2)?
+        lenient::fields(serializer, "ApiBaseItem", <Self as input::Input>::FIELDS.len())?
             .opt("Protocol", &self.protocol)?
             .opt("ApiBase", &self.api_base)?
             .end()
@@ -555,7 +555,7 @@ impl<'de> Deserialize<'de> for AssociateBudgetRequest {
 
 impl serde::Serialize for AssociateBudgetRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AssociateBudgetRequest", 2)?
+        lenient::fields(serializer, "AssociateBudgetRequest", <Self as input::Input>::FIELDS.len())?
             .plain("BudgetId", &self.budget_id)?
             .plain("Resources", &self.resources)?
             .end()
@@ -563,7 +563,7 @@ impl serde::Serialize for AssociateBudgetRequest {
 }
 
 /// Reply of [`Client::associate_budget`](super::Client::associate_budget).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct AssociateBudgetResponse {
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
@@ -606,7 +606,7 @@ impl<'de> Deserialize<'de> for AssociateBudgetResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for AssociateBudgetResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AssociateBudgetResponse", 1)?
+        lenient::fields(serializer, "AssociateBudgetResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("RequestId", &self.request_id)?
             .end()
     }
@@ -667,7 +667,7 @@ impl<'de> Deserialize<'de> for AssociateCustomizedConfigRequest {
 
 impl serde::Serialize for AssociateCustomizedConfigRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AssociateCustomizedConfigRequest", 2)?
+        lenient::fields(serializer, "AssociateCustomizedConfigRequest", <Self as input::Input>::FIELDS.len())?
             .plain("UconfigId", &self.uconfig_id)?
             .plain("BindList", &self.bind_list)?
             .end()
@@ -675,7 +675,7 @@ impl serde::Serialize for AssociateCustomizedConfigRequest {
 }
 
 /// Reply of [`Client::associate_customized_config`](super::Client::associate_customized_config).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct AssociateCustomizedConfigResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
@@ -718,7 +718,7 @@ impl<'de> Deserialize<'de> for AssociateCustomizedConfigResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for AssociateCustomizedConfigResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AssociateCustomizedConfigResponse", 1)?
+        lenient::fields(serializer, "AssociateCustomizedConfigResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("RequestId", &self.request_id)?
             .end()
     }
@@ -837,7 +837,7 @@ impl<'de> Deserialize<'de> for AssociateGuardrailConfig {
 
 impl serde::Serialize for AssociateGuardrailConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AssociateGuardrailConfig", 4)?
+        lenient::fields(serializer, "AssociateGuardrailConfig", <Self as input::Input>::FIELDS.len())?
             .opt("Type", &self.type_)?
             .opt("InstanceId", &self.instance_id)?
             .opt("ServiceId", &self.service_id)?
@@ -907,7 +907,7 @@ impl<'de> Deserialize<'de> for AssociateModelRouterGuardrailsRequest {
 
 impl serde::Serialize for AssociateModelRouterGuardrailsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AssociateModelRouterGuardrailsRequest", 2)?
+        lenient::fields(serializer, "AssociateModelRouterGuardrailsRequest", <Self as input::Input>::FIELDS.len())?
             .plain("Guardrails", &self.guardrails)?
             .plain("ModelRouterId", &self.model_router_id)?
             .end()
@@ -915,7 +915,7 @@ impl serde::Serialize for AssociateModelRouterGuardrailsRequest {
 }
 
 /// Reply of [`Client::associate_model_router_guardrails`](super::Client::associate_model_router_guardrails).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct AssociateModelRouterGuardrailsResponse {
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
@@ -958,7 +958,7 @@ impl<'de> Deserialize<'de> for AssociateModelRouterGuardrailsResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for AssociateModelRouterGuardrailsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AssociateModelRouterGuardrailsResponse", 1)?
+        lenient::fields(serializer, "AssociateModelRouterGuardrailsResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("RequestId", &self.request_id)?
             .end()
     }
@@ -1026,7 +1026,7 @@ impl<'de> Deserialize<'de> for AssociateModelsToModelRouterRequest {
 
 impl serde::Serialize for AssociateModelsToModelRouterRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AssociateModelsToModelRouterRequest", 2)?
+        lenient::fields(serializer, "AssociateModelsToModelRouterRequest", <Self as input::Input>::FIELDS.len())?
             .plain("ModelRouterId", &self.model_router_id)?
             .opt("Models", &self.models)?
             .end()
@@ -1034,7 +1034,7 @@ impl serde::Serialize for AssociateModelsToModelRouterRequest {
 }
 
 /// Reply of [`Client::associate_models_to_model_router`](super::Client::associate_models_to_model_router).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct AssociateModelsToModelRouterResponse {
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
@@ -1077,7 +1077,7 @@ impl<'de> Deserialize<'de> for AssociateModelsToModelRouterResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for AssociateModelsToModelRouterResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AssociateModelsToModelRouterResponse", 1)?
+        lenient::fields(serializer, "AssociateModelsToModelRouterResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("RequestId", &self.request_id)?
             .end()
     }
@@ -1130,14 +1130,14 @@ impl<'de> Deserialize<'de> for AssociateTargetGroupsRequest {
 
 impl serde::Serialize for AssociateTargetGroupsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AssociateTargetGroupsRequest", 1)?
+        lenient::fields(serializer, "AssociateTargetGroupsRequest", <Self as input::Input>::FIELDS.len())?
             .plain("Associations", &self.associations)?
             .end()
     }
 }
 
 /// Reply of [`Client::associate_target_groups`](super::Client::associate_target_groups).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct AssociateTargetGroupsResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
@@ -1180,7 +1180,7 @@ impl<'de> Deserialize<'de> for AssociateTargetGroupsResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for AssociateTargetGroupsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AssociateTargetGroupsResponse", 1)?
+        lenient::fields(serializer, "AssociateTargetGroupsResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("RequestId", &self.request_id)?
             .end()
     }
@@ -1283,7 +1283,7 @@ impl<'de> Deserialize<'de> for AutoRewriteRequest {
 
 impl serde::Serialize for AutoRewriteRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AutoRewriteRequest", 5)?
+        lenient::fields(serializer, "AutoRewriteRequest", <Self as input::Input>::FIELDS.len())?
             .plain("LoadBalancerId", &self.load_balancer_id)?
             .plain("ListenerId", &self.listener_id)?
             .opt("Domains", &self.domains)?
@@ -1294,7 +1294,7 @@ impl serde::Serialize for AutoRewriteRequest {
 }
 
 /// Reply of [`Client::auto_rewrite`](super::Client::auto_rewrite).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct AutoRewriteResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
@@ -1337,7 +1337,7 @@ impl<'de> Deserialize<'de> for AutoRewriteResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for AutoRewriteResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AutoRewriteResponse", 1)?
+        lenient::fields(serializer, "AutoRewriteResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("RequestId", &self.request_id)?
             .end()
     }
@@ -1424,7 +1424,7 @@ impl<'de> Deserialize<'de> for AvailableZoneAffinityInfo {
 
 impl serde::Serialize for AvailableZoneAffinityInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AvailableZoneAffinityInfo", 3)?
+        lenient::fields(serializer, "AvailableZoneAffinityInfo", <Self as input::Input>::FIELDS.len())?
             .opt("Enable", &self.enable)?
             .opt("ExitRatio", &self.exit_ratio)?
             .opt("ReentryRatio", &self.reentry_ratio)?
@@ -1487,7 +1487,7 @@ impl<'de> Deserialize<'de> for BatchDeregisterTargetsRequest {
 
 impl serde::Serialize for BatchDeregisterTargetsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "BatchDeregisterTargetsRequest", 2)?
+        lenient::fields(serializer, "BatchDeregisterTargetsRequest", <Self as input::Input>::FIELDS.len())?
             .plain("LoadBalancerId", &self.load_balancer_id)?
             .plain("Targets", &self.targets)?
             .end()
@@ -1495,7 +1495,7 @@ impl serde::Serialize for BatchDeregisterTargetsRequest {
 }
 
 /// Reply of [`Client::batch_deregister_targets`](super::Client::batch_deregister_targets).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct BatchDeregisterTargetsResponse {
     /// IDs of the listeners failed to unbind
@@ -1562,7 +1562,7 @@ impl<'de> Deserialize<'de> for BatchDeregisterTargetsResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for BatchDeregisterTargetsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "BatchDeregisterTargetsResponse", 3)?
+        lenient::fields(serializer, "BatchDeregisterTargetsResponse", <Self as lenient::Reply>::FIELDS.len())?
             .list("FailListenerIdSet", &self.fail_listener_id_set)?
             .opt("Message", &self.message)?
             .opt("RequestId", &self.request_id)?
@@ -1625,7 +1625,7 @@ impl<'de> Deserialize<'de> for BatchModifyTargetTagRequest {
 
 impl serde::Serialize for BatchModifyTargetTagRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "BatchModifyTargetTagRequest", 2)?
+        lenient::fields(serializer, "BatchModifyTargetTagRequest", <Self as input::Input>::FIELDS.len())?
             .plain("LoadBalancerId", &self.load_balancer_id)?
             .plain("ModifyList", &self.modify_list)?
             .end()
@@ -1633,7 +1633,7 @@ impl serde::Serialize for BatchModifyTargetTagRequest {
 }
 
 /// Reply of [`Client::batch_modify_target_tag`](super::Client::batch_modify_target_tag).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct BatchModifyTargetTagResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
@@ -1676,7 +1676,7 @@ impl<'de> Deserialize<'de> for BatchModifyTargetTagResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for BatchModifyTargetTagResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "BatchModifyTargetTagResponse", 1)?
+        lenient::fields(serializer, "BatchModifyTargetTagResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("RequestId", &self.request_id)?
             .end()
     }
@@ -1737,7 +1737,7 @@ impl<'de> Deserialize<'de> for BatchModifyTargetWeightRequest {
 
 impl serde::Serialize for BatchModifyTargetWeightRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "BatchModifyTargetWeightRequest", 2)?
+        lenient::fields(serializer, "BatchModifyTargetWeightRequest", <Self as input::Input>::FIELDS.len())?
             .plain("LoadBalancerId", &self.load_balancer_id)?
             .plain("ModifyList", &self.modify_list)?
             .end()
@@ -1745,7 +1745,7 @@ impl serde::Serialize for BatchModifyTargetWeightRequest {
 }
 
 /// Reply of [`Client::batch_modify_target_weight`](super::Client::batch_modify_target_weight).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct BatchModifyTargetWeightResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
@@ -1788,7 +1788,7 @@ impl<'de> Deserialize<'de> for BatchModifyTargetWeightResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for BatchModifyTargetWeightResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "BatchModifyTargetWeightResponse", 1)?
+        lenient::fields(serializer, "BatchModifyTargetWeightResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("RequestId", &self.request_id)?
             .end()
     }
@@ -1849,7 +1849,7 @@ impl<'de> Deserialize<'de> for BatchRegisterTargetsRequest {
 
 impl serde::Serialize for BatchRegisterTargetsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "BatchRegisterTargetsRequest", 2)?
+        lenient::fields(serializer, "BatchRegisterTargetsRequest", <Self as input::Input>::FIELDS.len())?
             .plain("LoadBalancerId", &self.load_balancer_id)?
             .plain("Targets", &self.targets)?
             .end()
@@ -1857,7 +1857,7 @@ impl serde::Serialize for BatchRegisterTargetsRequest {
 }
 
 /// Reply of [`Client::batch_register_targets`](super::Client::batch_register_targets).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct BatchRegisterTargetsResponse {
     /// ID of the listener failed to bind. Empty indicates all listeners are bound successfully.
@@ -1924,7 +1924,7 @@ impl<'de> Deserialize<'de> for BatchRegisterTargetsResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for BatchRegisterTargetsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "BatchRegisterTargetsResponse", 3)?
+        lenient::fields(serializer, "BatchRegisterTargetsResponse", <Self as lenient::Reply>::FIELDS.len())?
             .list("FailListenerIdSet", &self.fail_listener_id_set)?
             .opt("Message", &self.message)?
             .opt("RequestId", &self.request_id)?
@@ -2058,7 +2058,7 @@ impl<'de> Deserialize<'de> for BatchTarget {
 
 impl serde::Serialize for BatchTarget {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "BatchTarget", 7)?
+        lenient::fields(serializer, "BatchTarget", <Self as input::Input>::FIELDS.len())?
             .plain("ListenerId", &self.listener_id)?
             .plain("Port", &self.port)?
             .opt("InstanceId", &self.instance_id)?
@@ -2148,7 +2148,7 @@ impl<'de> Deserialize<'de> for BindItem {
 
 impl serde::Serialize for BindItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "BindItem", 4)?
+        lenient::fields(serializer, "BindItem", <Self as input::Input>::FIELDS.len())?
             .plain("LoadBalancerId", &self.load_balancer_id)?
             .plain("ListenerId", &self.listener_id)?
             .plain("Domain", &self.domain)?
@@ -2236,7 +2236,7 @@ impl<'de> Deserialize<'de> for BudgetConfigInput {
 
 impl serde::Serialize for BudgetConfigInput {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "BudgetConfigInput", 2)?
+        lenient::fields(serializer, "BudgetConfigInput", <Self as input::Input>::FIELDS.len())?
             .opt("BudgetDuration", &self.budget_duration)?
             .opt("MaxBudget", &self.max_budget)?
             .end()
@@ -2344,7 +2344,7 @@ impl<'de> Deserialize<'de> for BudgetResource {
 
 impl serde::Serialize for BudgetResource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "BudgetResource", 4)?
+        lenient::fields(serializer, "BudgetResource", <Self as input::Input>::FIELDS.len())?
             .plain("ModelRouterId", &self.model_router_id)?
             .plain("Type", &self.type_)?
             .opt("KeyId", &self.key_id)?
@@ -2446,7 +2446,7 @@ impl<'de> Deserialize<'de> for CertInfo {
 
 impl serde::Serialize for CertInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CertInfo", 4)?
+        lenient::fields(serializer, "CertInfo", <Self as input::Input>::FIELDS.len())?
             .opt("CertId", &self.cert_id)?
             .opt("CertName", &self.cert_name)?
             .opt("CertContent", &self.cert_content)?
@@ -2619,7 +2619,7 @@ impl<'de> Deserialize<'de> for CertificateInput {
 
 impl serde::Serialize for CertificateInput {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CertificateInput", 9)?
+        lenient::fields(serializer, "CertificateInput", <Self as input::Input>::FIELDS.len())?
             .opt("SSLMode", &self.ssl_mode)?
             .opt("SSLVerifyClient", &self.ssl_verify_client)?
             .opt("CertId", &self.cert_id)?
@@ -2768,7 +2768,7 @@ impl<'de> Deserialize<'de> for ChatCompletionsRequest {
 
 impl serde::Serialize for ChatCompletionsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ChatCompletionsRequest", 6)?
+        lenient::fields(serializer, "ChatCompletionsRequest", <Self as input::Input>::FIELDS.len())?
             .opt("ApiKey", &self.api_key)?
             .opt("Attachments", &self.attachments)?
             .opt("ChatContent", &self.chat_content)?
@@ -2780,7 +2780,7 @@ impl serde::Serialize for ChatCompletionsRequest {
 }
 
 /// Reply of [`Client::chat_completions`](super::Client::chat_completions).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ChatCompletionsResponse {
     /// (Chinese only)
@@ -2851,7 +2851,7 @@ impl<'de> Deserialize<'de> for ChatCompletionsResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ChatCompletionsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ChatCompletionsResponse", 3)?
+        lenient::fields(serializer, "ChatCompletionsResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("ChatResponseMessage", &self.chat_response_message)?
             .opt("ErrorInChat", &self.error_in_chat)?
             .opt("RequestId", &self.request_id)?
@@ -2919,7 +2919,7 @@ impl<'de> Deserialize<'de> for ClassicalTargetInfo {
 
 impl serde::Serialize for ClassicalTargetInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ClassicalTargetInfo", 2)?
+        lenient::fields(serializer, "ClassicalTargetInfo", <Self as input::Input>::FIELDS.len())?
             .plain("InstanceId", &self.instance_id)?
             .opt("Weight", &self.weight)?
             .end()
@@ -3229,7 +3229,7 @@ impl<'de> Deserialize<'de> for CloneLoadBalancerRequest {
 
 impl serde::Serialize for CloneLoadBalancerRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CloneLoadBalancerRequest", 19)?
+        lenient::fields(serializer, "CloneLoadBalancerRequest", <Self as input::Input>::FIELDS.len())?
             .plain("LoadBalancerId", &self.load_balancer_id)?
             .opt("LoadBalancerName", &self.load_balancer_name)?
             .opt("ProjectId", &self.project_id)?
@@ -3254,7 +3254,7 @@ impl serde::Serialize for CloneLoadBalancerRequest {
 }
 
 /// Reply of [`Client::clone_load_balancer`](super::Client::clone_load_balancer).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct CloneLoadBalancerResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
@@ -3297,7 +3297,7 @@ impl<'de> Deserialize<'de> for CloneLoadBalancerResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for CloneLoadBalancerResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CloneLoadBalancerResponse", 1)?
+        lenient::fields(serializer, "CloneLoadBalancerResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("RequestId", &self.request_id)?
             .end()
     }
@@ -3377,7 +3377,7 @@ impl<'de> Deserialize<'de> for ClusterInfoInput {
 
 impl serde::Serialize for ClusterInfoInput {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ClusterInfoInput", 2)?
+        lenient::fields(serializer, "ClusterInfoInput", <Self as input::Input>::FIELDS.len())?
             .opt("ClusterId", &self.cluster_id)?
             .opt("Type", &self.type_)?
             .end()
@@ -3459,7 +3459,7 @@ impl<'de> Deserialize<'de> for ClusterItem {
 
 impl serde::Serialize for ClusterItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ClusterItem", 3)?
+        lenient::fields(serializer, "ClusterItem", <Self as input::Input>::FIELDS.len())?
             .plain("ClusterId", &self.cluster_id)?
             .opt("ClusterName", &self.cluster_name)?
             .opt("Zone", &self.zone)?
@@ -3646,7 +3646,7 @@ impl<'de> Deserialize<'de> for Coefficient {
 
 impl serde::Serialize for Coefficient {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Coefficient", 8)?
+        lenient::fields(serializer, "Coefficient", <Self as input::Input>::FIELDS.len())?
             .opt("InputCachedCoefficient", &self.input_cached_coefficient)?
             .opt("InputCacheCreationCoefficient", &self.input_cache_creation_coefficient)?
             .opt("InputCoefficient", &self.input_coefficient)?
@@ -3764,7 +3764,7 @@ impl<'de> Deserialize<'de> for CoefficientScheduleRule {
 
 impl serde::Serialize for CoefficientScheduleRule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CoefficientScheduleRule", 4)?
+        lenient::fields(serializer, "CoefficientScheduleRule", <Self as input::Input>::FIELDS.len())?
             .opt("Weekdays", &self.weekdays)?
             .opt("StartTime", &self.start_time)?
             .opt("EndTime", &self.end_time)?
@@ -3838,7 +3838,7 @@ impl<'de> Deserialize<'de> for CoefficientTier {
 
 impl serde::Serialize for CoefficientTier {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CoefficientTier", 2)?
+        lenient::fields(serializer, "CoefficientTier", <Self as input::Input>::FIELDS.len())?
             .opt("Condition", &self.condition)?
             .opt("Coefficient", &self.coefficient)?
             .end()
@@ -3914,7 +3914,7 @@ impl<'de> Deserialize<'de> for CoefficientTierCondition {
 
 impl serde::Serialize for CoefficientTierCondition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CoefficientTierCondition", 2)?
+        lenient::fields(serializer, "CoefficientTierCondition", <Self as input::Input>::FIELDS.len())?
             .opt("InputTokensAbove", &self.input_tokens_above)?
             .opt("Resolution", &self.resolution)?
             .end()
@@ -4022,7 +4022,7 @@ impl<'de> Deserialize<'de> for CreateBudgetRequest {
 
 impl serde::Serialize for CreateBudgetRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreateBudgetRequest", 4)?
+        lenient::fields(serializer, "CreateBudgetRequest", <Self as input::Input>::FIELDS.len())?
             .opt("BudgetConfigs", &self.budget_configs)?
             .opt("BudgetName", &self.budget_name)?
             .opt("RateLimitConfig", &self.rate_limit_config)?
@@ -4032,7 +4032,7 @@ impl serde::Serialize for CreateBudgetRequest {
 }
 
 /// Reply of [`Client::create_budget`](super::Client::create_budget).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct CreateBudgetResponse {
     /// (Chinese only)
@@ -4091,7 +4091,7 @@ impl<'de> Deserialize<'de> for CreateBudgetResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for CreateBudgetResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreateBudgetResponse", 2)?
+        lenient::fields(serializer, "CreateBudgetResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("BudgetId", &self.budget_id)?
             .opt("RequestId", &self.request_id)?
             .end()
@@ -4193,7 +4193,7 @@ impl<'de> Deserialize<'de> for CreateByokNetworkRequest {
 
 impl serde::Serialize for CreateByokNetworkRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreateByokNetworkRequest", 4)?
+        lenient::fields(serializer, "CreateByokNetworkRequest", <Self as input::Input>::FIELDS.len())?
             .plain("SubnetId", &self.subnet_id)?
             .plain("VpcId", &self.vpc_id)?
             .opt("ServiceProviderName", &self.service_provider_name)?
@@ -4203,7 +4203,7 @@ impl serde::Serialize for CreateByokNetworkRequest {
 }
 
 /// Reply of [`Client::create_byok_network`](super::Client::create_byok_network).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct CreateByokNetworkResponse {
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
@@ -4246,7 +4246,7 @@ impl<'de> Deserialize<'de> for CreateByokNetworkResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for CreateByokNetworkResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreateByokNetworkResponse", 1)?
+        lenient::fields(serializer, "CreateByokNetworkResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("RequestId", &self.request_id)?
             .end()
     }
@@ -4331,7 +4331,7 @@ impl<'de> Deserialize<'de> for CreateClsLogSetRequest {
 
 impl serde::Serialize for CreateClsLogSetRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreateClsLogSetRequest", 3)?
+        lenient::fields(serializer, "CreateClsLogSetRequest", <Self as input::Input>::FIELDS.len())?
             .opt("LogsetName", &self.logset_name)?
             .opt("Period", &self.period)?
             .opt("LogsetType", &self.logset_type)?
@@ -4340,7 +4340,7 @@ impl serde::Serialize for CreateClsLogSetRequest {
 }
 
 /// Reply of [`Client::create_cls_log_set`](super::Client::create_cls_log_set).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct CreateClsLogSetResponse {
     /// Logset ID.
@@ -4395,7 +4395,7 @@ impl<'de> Deserialize<'de> for CreateClsLogSetResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for CreateClsLogSetResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreateClsLogSetResponse", 2)?
+        lenient::fields(serializer, "CreateClsLogSetResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("LogsetId", &self.logset_id)?
             .opt("RequestId", &self.request_id)?
             .end()
@@ -4506,7 +4506,7 @@ impl<'de> Deserialize<'de> for CreateIntentRouterRequest {
 
 impl serde::Serialize for CreateIntentRouterRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreateIntentRouterRequest", 5)?
+        lenient::fields(serializer, "CreateIntentRouterRequest", <Self as input::Input>::FIELDS.len())?
             .plain("ModelRouterId", &self.model_router_id)?
             .plain("RouteName", &self.route_name)?
             .plain("Tiers", &self.tiers)?
@@ -4517,7 +4517,7 @@ impl serde::Serialize for CreateIntentRouterRequest {
 }
 
 /// Reply of [`Client::create_intent_router`](super::Client::create_intent_router).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct CreateIntentRouterResponse {
     /// (Chinese only)
@@ -4574,7 +4574,7 @@ impl<'de> Deserialize<'de> for CreateIntentRouterResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for CreateIntentRouterResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreateIntentRouterResponse", 2)?
+        lenient::fields(serializer, "CreateIntentRouterResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("IntentRouterId", &self.intent_router_id)?
             .opt("RequestId", &self.request_id)?
             .end()
@@ -4705,7 +4705,7 @@ impl<'de> Deserialize<'de> for CreateKeyRequest {
 
 impl serde::Serialize for CreateKeyRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreateKeyRequest", 6)?
+        lenient::fields(serializer, "CreateKeyRequest", <Self as input::Input>::FIELDS.len())?
             .plain("ModelRouterId", &self.model_router_id)?
             .opt("KeyName", &self.key_name)?
             .opt("RateLimitConfig", &self.rate_limit_config)?
@@ -4717,7 +4717,7 @@ impl serde::Serialize for CreateKeyRequest {
 }
 
 /// Reply of [`Client::create_key`](super::Client::create_key).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct CreateKeyResponse {
     /// (Chinese only)
@@ -4788,7 +4788,7 @@ impl<'de> Deserialize<'de> for CreateKeyResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for CreateKeyResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreateKeyResponse", 3)?
+        lenient::fields(serializer, "CreateKeyResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("KeyId", &self.key_id)?
             .opt("Key", &self.key)?
             .opt("RequestId", &self.request_id)?
@@ -4941,7 +4941,7 @@ impl<'de> Deserialize<'de> for CreateKeysRequest {
 
 impl serde::Serialize for CreateKeysRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreateKeysRequest", 7)?
+        lenient::fields(serializer, "CreateKeysRequest", <Self as input::Input>::FIELDS.len())?
             .plain("ModelRouterId", &self.model_router_id)?
             .opt("BudgetId", &self.budget_id)?
             .opt("Keys", &self.keys)?
@@ -4954,7 +4954,7 @@ impl serde::Serialize for CreateKeysRequest {
 }
 
 /// Reply of [`Client::create_keys`](super::Client::create_keys).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct CreateKeysResponse {
     /// (Chinese only)
@@ -5009,7 +5009,7 @@ impl<'de> Deserialize<'de> for CreateKeysResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for CreateKeysResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreateKeysResponse", 2)?
+        lenient::fields(serializer, "CreateKeysResponse", <Self as lenient::Reply>::FIELDS.len())?
             .list("CreatedKeys", &self.created_keys)?
             .opt("RequestId", &self.request_id)?
             .end()
@@ -5460,7 +5460,7 @@ impl<'de> Deserialize<'de> for CreateListenerRequest {
 
 impl serde::Serialize for CreateListenerRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreateListenerRequest", 29)?
+        lenient::fields(serializer, "CreateListenerRequest", <Self as input::Input>::FIELDS.len())?
             .plain("LoadBalancerId", &self.load_balancer_id)?
             .plain("Ports", &self.ports)?
             .plain("Protocol", &self.protocol)?
@@ -5495,7 +5495,7 @@ impl serde::Serialize for CreateListenerRequest {
 }
 
 /// Reply of [`Client::create_listener`](super::Client::create_listener).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct CreateListenerResponse {
     /// Array of the unique IDs of created listeners.
@@ -5550,7 +5550,7 @@ impl<'de> Deserialize<'de> for CreateListenerResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for CreateListenerResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreateListenerResponse", 2)?
+        lenient::fields(serializer, "CreateListenerResponse", <Self as lenient::Reply>::FIELDS.len())?
             .list("ListenerIds", &self.listener_ids)?
             .opt("RequestId", &self.request_id)?
             .end()
@@ -6048,7 +6048,7 @@ impl<'de> Deserialize<'de> for CreateLoadBalancerRequest {
 
 impl serde::Serialize for CreateLoadBalancerRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreateLoadBalancerRequest", 32)?
+        lenient::fields(serializer, "CreateLoadBalancerRequest", <Self as input::Input>::FIELDS.len())?
             .plain("LoadBalancerType", &self.load_balancer_type)?
             .opt("Forward", &self.forward)?
             .opt("LoadBalancerName", &self.load_balancer_name)?
@@ -6086,7 +6086,7 @@ impl serde::Serialize for CreateLoadBalancerRequest {
 }
 
 /// Reply of [`Client::create_load_balancer`](super::Client::create_load_balancer).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct CreateLoadBalancerResponse {
     /// An array consisting of the unique IDs of Cloud Load Balancer instances.
@@ -6158,7 +6158,7 @@ impl<'de> Deserialize<'de> for CreateLoadBalancerResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for CreateLoadBalancerResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreateLoadBalancerResponse", 3)?
+        lenient::fields(serializer, "CreateLoadBalancerResponse", <Self as lenient::Reply>::FIELDS.len())?
             .list("LoadBalancerIds", &self.load_balancer_ids)?
             .opt("DealName", &self.deal_name)?
             .opt("RequestId", &self.request_id)?
@@ -6235,7 +6235,7 @@ impl<'de> Deserialize<'de> for CreateLoadBalancerSnatIpsRequest {
 
 impl serde::Serialize for CreateLoadBalancerSnatIpsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreateLoadBalancerSnatIpsRequest", 3)?
+        lenient::fields(serializer, "CreateLoadBalancerSnatIpsRequest", <Self as input::Input>::FIELDS.len())?
             .plain("LoadBalancerId", &self.load_balancer_id)?
             .plain("SnatIps", &self.snat_ips)?
             .opt("Number", &self.number)?
@@ -6244,7 +6244,7 @@ impl serde::Serialize for CreateLoadBalancerSnatIpsRequest {
 }
 
 /// Reply of [`Client::create_load_balancer_snat_ips`](super::Client::create_load_balancer_snat_ips).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct CreateLoadBalancerSnatIpsResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
@@ -6287,7 +6287,7 @@ impl<'de> Deserialize<'de> for CreateLoadBalancerSnatIpsResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for CreateLoadBalancerSnatIpsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreateLoadBalancerSnatIpsResponse", 1)?
+        lenient::fields(serializer, "CreateLoadBalancerSnatIpsResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("RequestId", &self.request_id)?
             .end()
     }
@@ -6620,7 +6620,7 @@ impl<'de> Deserialize<'de> for CreateModelRequest {
 
 impl serde::Serialize for CreateModelRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreateModelRequest", 19)?
+        lenient::fields(serializer, "CreateModelRequest", <Self as input::Input>::FIELDS.len())?
             .plain("AccessType", &self.access_type)?
             .opt("ModelProvider", &self.model_provider)?
             .opt("ModelIds", &self.model_ids)?
@@ -6645,7 +6645,7 @@ impl serde::Serialize for CreateModelRequest {
 }
 
 /// Reply of [`Client::create_model`](super::Client::create_model).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct CreateModelResponse {
     /// (Chinese only)
@@ -6716,7 +6716,7 @@ impl<'de> Deserialize<'de> for CreateModelResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for CreateModelResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreateModelResponse", 3)?
+        lenient::fields(serializer, "CreateModelResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("ServiceProviderId", &self.service_provider_id)?
             .list("KeyIds", &self.key_ids)?
             .opt("RequestId", &self.request_id)?
@@ -7115,7 +7115,7 @@ impl<'de> Deserialize<'de> for CreateModelRouterRequest {
 
 impl serde::Serialize for CreateModelRouterRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreateModelRouterRequest", 22)?
+        lenient::fields(serializer, "CreateModelRouterRequest", <Self as input::Input>::FIELDS.len())?
             .plain("ModelRouterType", &self.model_router_type)?
             .opt("BudgetId", &self.budget_id)?
             .opt("CertId", &self.cert_id)?
@@ -7232,7 +7232,7 @@ impl<'de> Deserialize<'de> for CreateModelRouterResourcePackageRequest {
 
 impl serde::Serialize for CreateModelRouterResourcePackageRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreateModelRouterResourcePackageRequest", 3)?
+        lenient::fields(serializer, "CreateModelRouterResourcePackageRequest", <Self as input::Input>::FIELDS.len())?
             .plain("ModelRouterResourcePackageAmount", &self.model_router_resource_package_amount)?
             .opt("AutoPurchaseFlag", &self.auto_purchase_flag)?
             .opt("AutoVoucher", &self.auto_voucher)?
@@ -7241,7 +7241,7 @@ impl serde::Serialize for CreateModelRouterResourcePackageRequest {
 }
 
 /// Reply of [`Client::create_model_router_resource_package`](super::Client::create_model_router_resource_package).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct CreateModelRouterResourcePackageResponse {
     /// (Chinese only)
@@ -7312,7 +7312,7 @@ impl<'de> Deserialize<'de> for CreateModelRouterResourcePackageResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for CreateModelRouterResourcePackageResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreateModelRouterResourcePackageResponse", 3)?
+        lenient::fields(serializer, "CreateModelRouterResourcePackageResponse", <Self as lenient::Reply>::FIELDS.len())?
             .list("ModelRouterResourcePackageIds", &self.model_router_resource_package_ids)?
             .opt("DealName", &self.deal_name)?
             .opt("RequestId", &self.request_id)?
@@ -7321,7 +7321,7 @@ impl serde::Serialize for CreateModelRouterResourcePackageResponse {
 }
 
 /// Reply of [`Client::create_model_router`](super::Client::create_model_router).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct CreateModelRouterResponse {
     /// (Chinese only)
@@ -7378,7 +7378,7 @@ impl<'de> Deserialize<'de> for CreateModelRouterResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for CreateModelRouterResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreateModelRouterResponse", 2)?
+        lenient::fields(serializer, "CreateModelRouterResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("ModelRouterId", &self.model_router_id)?
             .opt("RequestId", &self.request_id)?
             .end()
@@ -7449,7 +7449,7 @@ impl<'de> Deserialize<'de> for CreateRuleRequest {
 
 impl serde::Serialize for CreateRuleRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreateRuleRequest", 3)?
+        lenient::fields(serializer, "CreateRuleRequest", <Self as input::Input>::FIELDS.len())?
             .plain("LoadBalancerId", &self.load_balancer_id)?
             .plain("ListenerId", &self.listener_id)?
             .plain("Rules", &self.rules)?
@@ -7458,7 +7458,7 @@ impl serde::Serialize for CreateRuleRequest {
 }
 
 /// Reply of [`Client::create_rule`](super::Client::create_rule).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct CreateRuleResponse {
     /// Array of unique IDs of created forwarding rules
@@ -7513,7 +7513,7 @@ impl<'de> Deserialize<'de> for CreateRuleResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for CreateRuleResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreateRuleResponse", 2)?
+        lenient::fields(serializer, "CreateRuleResponse", <Self as lenient::Reply>::FIELDS.len())?
             .list("LocationIds", &self.location_ids)?
             .opt("RequestId", &self.request_id)?
             .end()
@@ -7770,7 +7770,7 @@ impl<'de> Deserialize<'de> for CreateTargetGroupRequest {
 
 impl serde::Serialize for CreateTargetGroupRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreateTargetGroupRequest", 15)?
+        lenient::fields(serializer, "CreateTargetGroupRequest", <Self as input::Input>::FIELDS.len())?
             .opt("TargetGroupName", &self.target_group_name)?
             .opt("VpcId", &self.vpc_id)?
             .opt("Port", &self.port)?
@@ -7791,7 +7791,7 @@ impl serde::Serialize for CreateTargetGroupRequest {
 }
 
 /// Reply of [`Client::create_target_group`](super::Client::create_target_group).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct CreateTargetGroupResponse {
     /// Generated id after target group creation
@@ -7846,7 +7846,7 @@ impl<'de> Deserialize<'de> for CreateTargetGroupResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for CreateTargetGroupResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreateTargetGroupResponse", 2)?
+        lenient::fields(serializer, "CreateTargetGroupResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("TargetGroupId", &self.target_group_id)?
             .opt("RequestId", &self.request_id)?
             .end()
@@ -7973,7 +7973,7 @@ impl<'de> Deserialize<'de> for CreateTopicRequest {
 
 impl serde::Serialize for CreateTopicRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreateTopicRequest", 6)?
+        lenient::fields(serializer, "CreateTopicRequest", <Self as input::Input>::FIELDS.len())?
             .plain("TopicName", &self.topic_name)?
             .opt("PartitionCount", &self.partition_count)?
             .opt("TopicType", &self.topic_type)?
@@ -7985,7 +7985,7 @@ impl serde::Serialize for CreateTopicRequest {
 }
 
 /// Reply of [`Client::create_topic`](super::Client::create_topic).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct CreateTopicResponse {
     /// Log topic ID
@@ -8040,7 +8040,7 @@ impl<'de> Deserialize<'de> for CreateTopicResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for CreateTopicResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreateTopicResponse", 2)?
+        lenient::fields(serializer, "CreateTopicResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("TopicId", &self.topic_id)?
             .opt("RequestId", &self.request_id)?
             .end()
@@ -8216,7 +8216,7 @@ impl<'de> Deserialize<'de> for CreateUserGroupRequest {
 
 impl serde::Serialize for CreateUserGroupRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreateUserGroupRequest", 9)?
+        lenient::fields(serializer, "CreateUserGroupRequest", <Self as input::Input>::FIELDS.len())?
             .plain("ModelRouterId", &self.model_router_id)?
             .plain("UserGroupName", &self.user_group_name)?
             .opt("BudgetId", &self.budget_id)?
@@ -8231,7 +8231,7 @@ impl serde::Serialize for CreateUserGroupRequest {
 }
 
 /// Reply of [`Client::create_user_group`](super::Client::create_user_group).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct CreateUserGroupResponse {
     /// (Chinese only)
@@ -8288,7 +8288,7 @@ impl<'de> Deserialize<'de> for CreateUserGroupResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for CreateUserGroupResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreateUserGroupResponse", 2)?
+        lenient::fields(serializer, "CreateUserGroupResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("UserGroupId", &self.user_group_id)?
             .opt("RequestId", &self.request_id)?
             .end()
@@ -8398,7 +8398,7 @@ impl<'de> Deserialize<'de> for DecisionsConfig {
 
 impl serde::Serialize for DecisionsConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DecisionsConfig", 3)?
+        lenient::fields(serializer, "DecisionsConfig", <Self as input::Input>::FIELDS.len())?
             .opt("RoutingStrategy", &self.routing_strategy)?
             .opt("RoutingStrategyArgs", &self.routing_strategy_args)?
             .opt("NumRetries", &self.num_retries)?
@@ -8454,14 +8454,14 @@ impl<'de> Deserialize<'de> for DeleteBudgetsRequest {
 
 impl serde::Serialize for DeleteBudgetsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeleteBudgetsRequest", 1)?
+        lenient::fields(serializer, "DeleteBudgetsRequest", <Self as input::Input>::FIELDS.len())?
             .plain("BudgetIds", &self.budget_ids)?
             .end()
     }
 }
 
 /// Reply of [`Client::delete_budgets`](super::Client::delete_budgets).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DeleteBudgetsResponse {
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
@@ -8504,7 +8504,7 @@ impl<'de> Deserialize<'de> for DeleteBudgetsResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DeleteBudgetsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeleteBudgetsResponse", 1)?
+        lenient::fields(serializer, "DeleteBudgetsResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("RequestId", &self.request_id)?
             .end()
     }
@@ -8556,14 +8556,14 @@ impl<'de> Deserialize<'de> for DeleteCustomizedConfigRequest {
 
 impl serde::Serialize for DeleteCustomizedConfigRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeleteCustomizedConfigRequest", 1)?
+        lenient::fields(serializer, "DeleteCustomizedConfigRequest", <Self as input::Input>::FIELDS.len())?
             .plain("UconfigIdList", &self.uconfig_id_list)?
             .end()
     }
 }
 
 /// Reply of [`Client::delete_customized_config`](super::Client::delete_customized_config).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DeleteCustomizedConfigResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
@@ -8606,7 +8606,7 @@ impl<'de> Deserialize<'de> for DeleteCustomizedConfigResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DeleteCustomizedConfigResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeleteCustomizedConfigResponse", 1)?
+        lenient::fields(serializer, "DeleteCustomizedConfigResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("RequestId", &self.request_id)?
             .end()
     }
@@ -8671,7 +8671,7 @@ impl<'de> Deserialize<'de> for DeleteIntentRouterRequest {
 
 impl serde::Serialize for DeleteIntentRouterRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeleteIntentRouterRequest", 2)?
+        lenient::fields(serializer, "DeleteIntentRouterRequest", <Self as input::Input>::FIELDS.len())?
             .plain("ModelRouterId", &self.model_router_id)?
             .plain("IntentRouterId", &self.intent_router_id)?
             .end()
@@ -8679,7 +8679,7 @@ impl serde::Serialize for DeleteIntentRouterRequest {
 }
 
 /// Reply of [`Client::delete_intent_router`](super::Client::delete_intent_router).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DeleteIntentRouterResponse {
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
@@ -8722,7 +8722,7 @@ impl<'de> Deserialize<'de> for DeleteIntentRouterResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DeleteIntentRouterResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeleteIntentRouterResponse", 1)?
+        lenient::fields(serializer, "DeleteIntentRouterResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("RequestId", &self.request_id)?
             .end()
     }
@@ -8787,7 +8787,7 @@ impl<'de> Deserialize<'de> for DeleteKeysRequest {
 
 impl serde::Serialize for DeleteKeysRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeleteKeysRequest", 2)?
+        lenient::fields(serializer, "DeleteKeysRequest", <Self as input::Input>::FIELDS.len())?
             .plain("ModelRouterId", &self.model_router_id)?
             .plain("KeyIds", &self.key_ids)?
             .end()
@@ -8795,7 +8795,7 @@ impl serde::Serialize for DeleteKeysRequest {
 }
 
 /// Reply of [`Client::delete_keys`](super::Client::delete_keys).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DeleteKeysResponse {
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
@@ -8838,7 +8838,7 @@ impl<'de> Deserialize<'de> for DeleteKeysResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DeleteKeysResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeleteKeysResponse", 1)?
+        lenient::fields(serializer, "DeleteKeysResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("RequestId", &self.request_id)?
             .end()
     }
@@ -8899,7 +8899,7 @@ impl<'de> Deserialize<'de> for DeleteListenerRequest {
 
 impl serde::Serialize for DeleteListenerRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeleteListenerRequest", 2)?
+        lenient::fields(serializer, "DeleteListenerRequest", <Self as input::Input>::FIELDS.len())?
             .plain("LoadBalancerId", &self.load_balancer_id)?
             .plain("ListenerId", &self.listener_id)?
             .end()
@@ -8907,7 +8907,7 @@ impl serde::Serialize for DeleteListenerRequest {
 }
 
 /// Reply of [`Client::delete_listener`](super::Client::delete_listener).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DeleteListenerResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
@@ -8950,7 +8950,7 @@ impl<'de> Deserialize<'de> for DeleteListenerResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DeleteListenerResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeleteListenerResponse", 1)?
+        lenient::fields(serializer, "DeleteListenerResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("RequestId", &self.request_id)?
             .end()
     }
@@ -9016,7 +9016,7 @@ impl<'de> Deserialize<'de> for DeleteLoadBalancerListenersRequest {
 
 impl serde::Serialize for DeleteLoadBalancerListenersRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeleteLoadBalancerListenersRequest", 2)?
+        lenient::fields(serializer, "DeleteLoadBalancerListenersRequest", <Self as input::Input>::FIELDS.len())?
             .plain("LoadBalancerId", &self.load_balancer_id)?
             .opt("ListenerIds", &self.listener_ids)?
             .end()
@@ -9024,7 +9024,7 @@ impl serde::Serialize for DeleteLoadBalancerListenersRequest {
 }
 
 /// Reply of [`Client::delete_load_balancer_listeners`](super::Client::delete_load_balancer_listeners).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DeleteLoadBalancerListenersResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
@@ -9067,7 +9067,7 @@ impl<'de> Deserialize<'de> for DeleteLoadBalancerListenersResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DeleteLoadBalancerListenersResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeleteLoadBalancerListenersResponse", 1)?
+        lenient::fields(serializer, "DeleteLoadBalancerListenersResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("RequestId", &self.request_id)?
             .end()
     }
@@ -9138,7 +9138,7 @@ impl<'de> Deserialize<'de> for DeleteLoadBalancerRequest {
 
 impl serde::Serialize for DeleteLoadBalancerRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeleteLoadBalancerRequest", 2)?
+        lenient::fields(serializer, "DeleteLoadBalancerRequest", <Self as input::Input>::FIELDS.len())?
             .plain("LoadBalancerIds", &self.load_balancer_ids)?
             .opt("ForceDelete", &self.force_delete)?
             .end()
@@ -9146,7 +9146,7 @@ impl serde::Serialize for DeleteLoadBalancerRequest {
 }
 
 /// Reply of [`Client::delete_load_balancer`](super::Client::delete_load_balancer).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DeleteLoadBalancerResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
@@ -9189,7 +9189,7 @@ impl<'de> Deserialize<'de> for DeleteLoadBalancerResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DeleteLoadBalancerResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeleteLoadBalancerResponse", 1)?
+        lenient::fields(serializer, "DeleteLoadBalancerResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("RequestId", &self.request_id)?
             .end()
     }
@@ -9250,7 +9250,7 @@ impl<'de> Deserialize<'de> for DeleteLoadBalancerSnatIpsRequest {
 
 impl serde::Serialize for DeleteLoadBalancerSnatIpsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeleteLoadBalancerSnatIpsRequest", 2)?
+        lenient::fields(serializer, "DeleteLoadBalancerSnatIpsRequest", <Self as input::Input>::FIELDS.len())?
             .plain("LoadBalancerId", &self.load_balancer_id)?
             .plain("Ips", &self.ips)?
             .end()
@@ -9258,7 +9258,7 @@ impl serde::Serialize for DeleteLoadBalancerSnatIpsRequest {
 }
 
 /// Reply of [`Client::delete_load_balancer_snat_ips`](super::Client::delete_load_balancer_snat_ips).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DeleteLoadBalancerSnatIpsResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
@@ -9301,7 +9301,7 @@ impl<'de> Deserialize<'de> for DeleteLoadBalancerSnatIpsResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DeleteLoadBalancerSnatIpsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeleteLoadBalancerSnatIpsResponse", 1)?
+        lenient::fields(serializer, "DeleteLoadBalancerSnatIpsResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("RequestId", &self.request_id)?
             .end()
     }
@@ -9355,14 +9355,14 @@ impl<'de> Deserialize<'de> for DeleteModelRequest {
 
 impl serde::Serialize for DeleteModelRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeleteModelRequest", 1)?
+        lenient::fields(serializer, "DeleteModelRequest", <Self as input::Input>::FIELDS.len())?
             .plain("ServiceProviderIds", &self.service_provider_ids)?
             .end()
     }
 }
 
 /// Reply of [`Client::delete_model`](super::Client::delete_model).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DeleteModelResponse {
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
@@ -9405,7 +9405,7 @@ impl<'de> Deserialize<'de> for DeleteModelResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DeleteModelResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeleteModelResponse", 1)?
+        lenient::fields(serializer, "DeleteModelResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("RequestId", &self.request_id)?
             .end()
     }
@@ -9464,14 +9464,14 @@ impl<'de> Deserialize<'de> for DeleteModelRoutersRequest {
 
 impl serde::Serialize for DeleteModelRoutersRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeleteModelRoutersRequest", 1)?
+        lenient::fields(serializer, "DeleteModelRoutersRequest", <Self as input::Input>::FIELDS.len())?
             .opt("ModelRouterIds", &self.model_router_ids)?
             .end()
     }
 }
 
 /// Reply of [`Client::delete_model_routers`](super::Client::delete_model_routers).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DeleteModelRoutersResponse {
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
@@ -9514,7 +9514,7 @@ impl<'de> Deserialize<'de> for DeleteModelRoutersResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DeleteModelRoutersResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeleteModelRoutersResponse", 1)?
+        lenient::fields(serializer, "DeleteModelRoutersResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("RequestId", &self.request_id)?
             .end()
     }
@@ -9593,7 +9593,7 @@ impl<'de> Deserialize<'de> for DeleteRewriteRequest {
 
 impl serde::Serialize for DeleteRewriteRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeleteRewriteRequest", 4)?
+        lenient::fields(serializer, "DeleteRewriteRequest", <Self as input::Input>::FIELDS.len())?
             .plain("LoadBalancerId", &self.load_balancer_id)?
             .plain("SourceListenerId", &self.source_listener_id)?
             .plain("TargetListenerId", &self.target_listener_id)?
@@ -9603,7 +9603,7 @@ impl serde::Serialize for DeleteRewriteRequest {
 }
 
 /// Reply of [`Client::delete_rewrite`](super::Client::delete_rewrite).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DeleteRewriteResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
@@ -9646,7 +9646,7 @@ impl<'de> Deserialize<'de> for DeleteRewriteResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DeleteRewriteResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeleteRewriteResponse", 1)?
+        lenient::fields(serializer, "DeleteRewriteResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("RequestId", &self.request_id)?
             .end()
     }
@@ -9763,7 +9763,7 @@ impl<'de> Deserialize<'de> for DeleteRuleRequest {
 
 impl serde::Serialize for DeleteRuleRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeleteRuleRequest", 6)?
+        lenient::fields(serializer, "DeleteRuleRequest", <Self as input::Input>::FIELDS.len())?
             .plain("LoadBalancerId", &self.load_balancer_id)?
             .plain("ListenerId", &self.listener_id)?
             .opt("LocationIds", &self.location_ids)?
@@ -9775,7 +9775,7 @@ impl serde::Serialize for DeleteRuleRequest {
 }
 
 /// Reply of [`Client::delete_rule`](super::Client::delete_rule).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DeleteRuleResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
@@ -9818,7 +9818,7 @@ impl<'de> Deserialize<'de> for DeleteRuleResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DeleteRuleResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeleteRuleResponse", 1)?
+        lenient::fields(serializer, "DeleteRuleResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("RequestId", &self.request_id)?
             .end()
     }
@@ -9870,14 +9870,14 @@ impl<'de> Deserialize<'de> for DeleteTargetGroupsRequest {
 
 impl serde::Serialize for DeleteTargetGroupsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeleteTargetGroupsRequest", 1)?
+        lenient::fields(serializer, "DeleteTargetGroupsRequest", <Self as input::Input>::FIELDS.len())?
             .plain("TargetGroupIds", &self.target_group_ids)?
             .end()
     }
 }
 
 /// Reply of [`Client::delete_target_groups`](super::Client::delete_target_groups).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DeleteTargetGroupsResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
@@ -9920,7 +9920,7 @@ impl<'de> Deserialize<'de> for DeleteTargetGroupsResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DeleteTargetGroupsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeleteTargetGroupsResponse", 1)?
+        lenient::fields(serializer, "DeleteTargetGroupsResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("RequestId", &self.request_id)?
             .end()
     }
@@ -9985,7 +9985,7 @@ impl<'de> Deserialize<'de> for DeleteUserGroupsRequest {
 
 impl serde::Serialize for DeleteUserGroupsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeleteUserGroupsRequest", 2)?
+        lenient::fields(serializer, "DeleteUserGroupsRequest", <Self as input::Input>::FIELDS.len())?
             .plain("ModelRouterId", &self.model_router_id)?
             .plain("UserGroupIds", &self.user_group_ids)?
             .end()
@@ -9993,7 +9993,7 @@ impl serde::Serialize for DeleteUserGroupsRequest {
 }
 
 /// Reply of [`Client::delete_user_groups`](super::Client::delete_user_groups).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DeleteUserGroupsResponse {
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
@@ -10036,7 +10036,7 @@ impl<'de> Deserialize<'de> for DeleteUserGroupsResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DeleteUserGroupsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeleteUserGroupsResponse", 1)?
+        lenient::fields(serializer, "DeleteUserGroupsResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("RequestId", &self.request_id)?
             .end()
     }
@@ -10148,7 +10148,7 @@ impl<'de> Deserialize<'de> for DeregisterFunctionTargetsRequest {
 
 impl serde::Serialize for DeregisterFunctionTargetsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeregisterFunctionTargetsRequest", 6)?
+        lenient::fields(serializer, "DeregisterFunctionTargetsRequest", <Self as input::Input>::FIELDS.len())?
             .plain("LoadBalancerId", &self.load_balancer_id)?
             .plain("ListenerId", &self.listener_id)?
             .plain("FunctionTargets", &self.function_targets)?
@@ -10160,7 +10160,7 @@ impl serde::Serialize for DeregisterFunctionTargetsRequest {
 }
 
 /// Reply of [`Client::deregister_function_targets`](super::Client::deregister_function_targets).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DeregisterFunctionTargetsResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
@@ -10203,7 +10203,7 @@ impl<'de> Deserialize<'de> for DeregisterFunctionTargetsResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DeregisterFunctionTargetsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeregisterFunctionTargetsResponse", 1)?
+        lenient::fields(serializer, "DeregisterFunctionTargetsResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("RequestId", &self.request_id)?
             .end()
     }
@@ -10273,7 +10273,7 @@ impl<'de> Deserialize<'de> for DeregisterModelsFromServiceProviderRequest {
 
 impl serde::Serialize for DeregisterModelsFromServiceProviderRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeregisterModelsFromServiceProviderRequest", 2)?
+        lenient::fields(serializer, "DeregisterModelsFromServiceProviderRequest", <Self as input::Input>::FIELDS.len())?
             .plain("ServiceProviderId", &self.service_provider_id)?
             .opt("ModelAliases", &self.model_aliases)?
             .end()
@@ -10281,7 +10281,7 @@ impl serde::Serialize for DeregisterModelsFromServiceProviderRequest {
 }
 
 /// Reply of [`Client::deregister_models_from_service_provider`](super::Client::deregister_models_from_service_provider).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DeregisterModelsFromServiceProviderResponse {
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
@@ -10324,7 +10324,7 @@ impl<'de> Deserialize<'de> for DeregisterModelsFromServiceProviderResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DeregisterModelsFromServiceProviderResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeregisterModelsFromServiceProviderResponse", 1)?
+        lenient::fields(serializer, "DeregisterModelsFromServiceProviderResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("RequestId", &self.request_id)?
             .end()
     }
@@ -10386,7 +10386,7 @@ impl<'de> Deserialize<'de> for DeregisterTargetGroupInstancesRequest {
 
 impl serde::Serialize for DeregisterTargetGroupInstancesRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeregisterTargetGroupInstancesRequest", 2)?
+        lenient::fields(serializer, "DeregisterTargetGroupInstancesRequest", <Self as input::Input>::FIELDS.len())?
             .plain("TargetGroupId", &self.target_group_id)?
             .plain("TargetGroupInstances", &self.target_group_instances)?
             .end()
@@ -10394,7 +10394,7 @@ impl serde::Serialize for DeregisterTargetGroupInstancesRequest {
 }
 
 /// Reply of [`Client::deregister_target_group_instances`](super::Client::deregister_target_group_instances).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DeregisterTargetGroupInstancesResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
@@ -10437,7 +10437,7 @@ impl<'de> Deserialize<'de> for DeregisterTargetGroupInstancesResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DeregisterTargetGroupInstancesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeregisterTargetGroupInstancesResponse", 1)?
+        lenient::fields(serializer, "DeregisterTargetGroupInstancesResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("RequestId", &self.request_id)?
             .end()
     }
@@ -10498,7 +10498,7 @@ impl<'de> Deserialize<'de> for DeregisterTargetsFromClassicalLbRequest {
 
 impl serde::Serialize for DeregisterTargetsFromClassicalLbRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeregisterTargetsFromClassicalLbRequest", 2)?
+        lenient::fields(serializer, "DeregisterTargetsFromClassicalLbRequest", <Self as input::Input>::FIELDS.len())?
             .plain("LoadBalancerId", &self.load_balancer_id)?
             .plain("InstanceIds", &self.instance_ids)?
             .end()
@@ -10506,7 +10506,7 @@ impl serde::Serialize for DeregisterTargetsFromClassicalLbRequest {
 }
 
 /// Reply of [`Client::deregister_targets_from_classical_lb`](super::Client::deregister_targets_from_classical_lb).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DeregisterTargetsFromClassicalLbResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
@@ -10549,7 +10549,7 @@ impl<'de> Deserialize<'de> for DeregisterTargetsFromClassicalLbResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DeregisterTargetsFromClassicalLbResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeregisterTargetsFromClassicalLbResponse", 1)?
+        lenient::fields(serializer, "DeregisterTargetsFromClassicalLbResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("RequestId", &self.request_id)?
             .end()
     }
@@ -10661,7 +10661,7 @@ impl<'de> Deserialize<'de> for DeregisterTargetsRequest {
 
 impl serde::Serialize for DeregisterTargetsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeregisterTargetsRequest", 6)?
+        lenient::fields(serializer, "DeregisterTargetsRequest", <Self as input::Input>::FIELDS.len())?
             .plain("LoadBalancerId", &self.load_balancer_id)?
             .plain("ListenerId", &self.listener_id)?
             .plain("Targets", &self.targets)?
@@ -10673,7 +10673,7 @@ impl serde::Serialize for DeregisterTargetsRequest {
 }
 
 /// Reply of [`Client::deregister_targets`](super::Client::deregister_targets).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DeregisterTargetsResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
@@ -10716,7 +10716,7 @@ impl<'de> Deserialize<'de> for DeregisterTargetsResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DeregisterTargetsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeregisterTargetsResponse", 1)?
+        lenient::fields(serializer, "DeregisterTargetsResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("RequestId", &self.request_id)?
             .end()
     }
@@ -10791,7 +10791,7 @@ impl<'de> Deserialize<'de> for DescribeAssociatedModelAvailabilityRequest {
 
 impl serde::Serialize for DescribeAssociatedModelAvailabilityRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeAssociatedModelAvailabilityRequest", 2)?
+        lenient::fields(serializer, "DescribeAssociatedModelAvailabilityRequest", <Self as input::Input>::FIELDS.len())?
             .opt("ModelRouterId", &self.model_router_id)?
             .opt("Models", &self.models)?
             .end()
@@ -10799,7 +10799,7 @@ impl serde::Serialize for DescribeAssociatedModelAvailabilityRequest {
 }
 
 /// Reply of [`Client::describe_associated_model_availability`](super::Client::describe_associated_model_availability).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeAssociatedModelAvailabilityResponse {
     /// (Chinese only)
@@ -10854,7 +10854,7 @@ impl<'de> Deserialize<'de> for DescribeAssociatedModelAvailabilityResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DescribeAssociatedModelAvailabilityResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeAssociatedModelAvailabilityResponse", 2)?
+        lenient::fields(serializer, "DescribeAssociatedModelAvailabilityResponse", <Self as lenient::Reply>::FIELDS.len())?
             .list("ModelAvailability", &self.model_availability)?
             .opt("RequestId", &self.request_id)?
             .end()
@@ -10950,7 +10950,7 @@ impl<'de> Deserialize<'de> for DescribeAsyncJobsRequest {
 
 impl serde::Serialize for DescribeAsyncJobsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeAsyncJobsRequest", 3)?
+        lenient::fields(serializer, "DescribeAsyncJobsRequest", <Self as input::Input>::FIELDS.len())?
             .opt("RequestIds", &self.request_ids)?
             .opt("NextToken", &self.next_token)?
             .opt("MaxResults", &self.max_results)?
@@ -10959,7 +10959,7 @@ impl serde::Serialize for DescribeAsyncJobsRequest {
 }
 
 /// Reply of [`Client::describe_async_jobs`](super::Client::describe_async_jobs).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeAsyncJobsResponse {
     /// (Chinese only)
@@ -11056,7 +11056,7 @@ impl<'de> Deserialize<'de> for DescribeAsyncJobsResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DescribeAsyncJobsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeAsyncJobsResponse", 5)?
+        lenient::fields(serializer, "DescribeAsyncJobsResponse", <Self as lenient::Reply>::FIELDS.len())?
             .list("Jobs", &self.jobs)?
             .opt("NextToken", &self.next_token)?
             .opt("MaxResults", &self.max_results)?
@@ -11140,7 +11140,7 @@ impl<'de> Deserialize<'de> for DescribeBlockIpListRequest {
 
 impl serde::Serialize for DescribeBlockIpListRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeBlockIpListRequest", 3)?
+        lenient::fields(serializer, "DescribeBlockIpListRequest", <Self as input::Input>::FIELDS.len())?
             .plain("LoadBalancerId", &self.load_balancer_id)?
             .opt("Offset", &self.offset)?
             .opt("Limit", &self.limit)?
@@ -11149,7 +11149,7 @@ impl serde::Serialize for DescribeBlockIpListRequest {
 }
 
 /// Reply of [`Client::describe_block_ip_list`](super::Client::describe_block_ip_list).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeBlockIpListResponse {
     /// Number of returned IPs
@@ -11226,7 +11226,7 @@ impl<'de> Deserialize<'de> for DescribeBlockIpListResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DescribeBlockIpListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeBlockIpListResponse", 4)?
+        lenient::fields(serializer, "DescribeBlockIpListResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("BlockedIPCount", &self.blocked_ip_count)?
             .opt("ClientIPField", &self.client_ip_field)?
             .list("BlockedIPList", &self.blocked_ip_list)?
@@ -11281,14 +11281,14 @@ impl<'de> Deserialize<'de> for DescribeBlockIpTaskRequest {
 
 impl serde::Serialize for DescribeBlockIpTaskRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeBlockIpTaskRequest", 1)?
+        lenient::fields(serializer, "DescribeBlockIpTaskRequest", <Self as input::Input>::FIELDS.len())?
             .plain("TaskId", &self.task_id)?
             .end()
     }
 }
 
 /// Reply of [`Client::describe_block_ip_task`](super::Client::describe_block_ip_task).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeBlockIpTaskResponse {
     /// 1: running; 2: failed; 6: succeeded
@@ -11343,7 +11343,7 @@ impl<'de> Deserialize<'de> for DescribeBlockIpTaskResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DescribeBlockIpTaskResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeBlockIpTaskResponse", 2)?
+        lenient::fields(serializer, "DescribeBlockIpTaskResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Status", &self.status)?
             .opt("RequestId", &self.request_id)?
             .end()
@@ -11455,7 +11455,7 @@ impl<'de> Deserialize<'de> for DescribeBudgetAssociationsRequest {
 
 impl serde::Serialize for DescribeBudgetAssociationsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeBudgetAssociationsRequest", 4)?
+        lenient::fields(serializer, "DescribeBudgetAssociationsRequest", <Self as input::Input>::FIELDS.len())?
             .plain("BudgetId", &self.budget_id)?
             .opt("Limit", &self.limit)?
             .opt("Offset", &self.offset)?
@@ -11465,7 +11465,7 @@ impl serde::Serialize for DescribeBudgetAssociationsRequest {
 }
 
 /// Reply of [`Client::describe_budget_associations`](super::Client::describe_budget_associations).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeBudgetAssociationsResponse {
     /// (Chinese only)
@@ -11534,7 +11534,7 @@ impl<'de> Deserialize<'de> for DescribeBudgetAssociationsResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DescribeBudgetAssociationsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeBudgetAssociationsResponse", 3)?
+        lenient::fields(serializer, "DescribeBudgetAssociationsResponse", <Self as lenient::Reply>::FIELDS.len())?
             .list("AssociationSet", &self.association_set)?
             .opt("TotalCount", &self.total_count)?
             .opt("RequestId", &self.request_id)?
@@ -11649,7 +11649,7 @@ impl<'de> Deserialize<'de> for DescribeBudgetsRequest {
 
 impl serde::Serialize for DescribeBudgetsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeBudgetsRequest", 4)?
+        lenient::fields(serializer, "DescribeBudgetsRequest", <Self as input::Input>::FIELDS.len())?
             .opt("BudgetIds", &self.budget_ids)?
             .opt("Filters", &self.filters)?
             .opt("Limit", &self.limit)?
@@ -11659,7 +11659,7 @@ impl serde::Serialize for DescribeBudgetsRequest {
 }
 
 /// Reply of [`Client::describe_budgets`](super::Client::describe_budgets).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeBudgetsResponse {
     /// (Chinese only)
@@ -11728,7 +11728,7 @@ impl<'de> Deserialize<'de> for DescribeBudgetsResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DescribeBudgetsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeBudgetsResponse", 3)?
+        lenient::fields(serializer, "DescribeBudgetsResponse", <Self as lenient::Reply>::FIELDS.len())?
             .list("BudgetSet", &self.budget_set)?
             .opt("TotalCount", &self.total_count)?
             .opt("RequestId", &self.request_id)?
@@ -11782,14 +11782,14 @@ impl<'de> Deserialize<'de> for DescribeClassicalLbByInstanceIdRequest {
 
 impl serde::Serialize for DescribeClassicalLbByInstanceIdRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeClassicalLbByInstanceIdRequest", 1)?
+        lenient::fields(serializer, "DescribeClassicalLbByInstanceIdRequest", <Self as input::Input>::FIELDS.len())?
             .plain("InstanceIds", &self.instance_ids)?
             .end()
     }
 }
 
 /// Reply of [`Client::describe_classical_lb_by_instance_id`](super::Client::describe_classical_lb_by_instance_id).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeClassicalLbByInstanceIdResponse {
     /// CLB information list
@@ -11839,7 +11839,7 @@ impl<'de> Deserialize<'de> for DescribeClassicalLbByInstanceIdResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DescribeClassicalLbByInstanceIdResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeClassicalLbByInstanceIdResponse", 2)?
+        lenient::fields(serializer, "DescribeClassicalLbByInstanceIdResponse", <Self as lenient::Reply>::FIELDS.len())?
             .list("LoadBalancerInfoList", &self.load_balancer_info_list)?
             .opt("RequestId", &self.request_id)?
             .end()
@@ -11906,7 +11906,7 @@ impl<'de> Deserialize<'de> for DescribeClassicalLbHealthStatusRequest {
 
 impl serde::Serialize for DescribeClassicalLbHealthStatusRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeClassicalLbHealthStatusRequest", 2)?
+        lenient::fields(serializer, "DescribeClassicalLbHealthStatusRequest", <Self as input::Input>::FIELDS.len())?
             .plain("LoadBalancerId", &self.load_balancer_id)?
             .opt("ListenerId", &self.listener_id)?
             .end()
@@ -11914,7 +11914,7 @@ impl serde::Serialize for DescribeClassicalLbHealthStatusRequest {
 }
 
 /// Reply of [`Client::describe_classical_lb_health_status`](super::Client::describe_classical_lb_health_status).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeClassicalLbHealthStatusResponse {
     /// Backend health status list.
@@ -11967,7 +11967,7 @@ impl<'de> Deserialize<'de> for DescribeClassicalLbHealthStatusResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DescribeClassicalLbHealthStatusResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeClassicalLbHealthStatusResponse", 2)?
+        lenient::fields(serializer, "DescribeClassicalLbHealthStatusResponse", <Self as lenient::Reply>::FIELDS.len())?
             .list("HealthList", &self.health_list)?
             .opt("RequestId", &self.request_id)?
             .end()
@@ -12076,7 +12076,7 @@ impl<'de> Deserialize<'de> for DescribeClassicalLbListenersRequest {
 
 impl serde::Serialize for DescribeClassicalLbListenersRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeClassicalLbListenersRequest", 5)?
+        lenient::fields(serializer, "DescribeClassicalLbListenersRequest", <Self as input::Input>::FIELDS.len())?
             .plain("LoadBalancerId", &self.load_balancer_id)?
             .opt("ListenerIds", &self.listener_ids)?
             .opt("Protocol", &self.protocol)?
@@ -12087,7 +12087,7 @@ impl serde::Serialize for DescribeClassicalLbListenersRequest {
 }
 
 /// Reply of [`Client::describe_classical_lb_listeners`](super::Client::describe_classical_lb_listeners).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeClassicalLbListenersResponse {
     /// Specifies the listener list.
@@ -12140,7 +12140,7 @@ impl<'de> Deserialize<'de> for DescribeClassicalLbListenersResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DescribeClassicalLbListenersResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeClassicalLbListenersResponse", 2)?
+        lenient::fields(serializer, "DescribeClassicalLbListenersResponse", <Self as lenient::Reply>::FIELDS.len())?
             .list("Listeners", &self.listeners)?
             .opt("RequestId", &self.request_id)?
             .end()
@@ -12193,14 +12193,14 @@ impl<'de> Deserialize<'de> for DescribeClassicalLbTargetsRequest {
 
 impl serde::Serialize for DescribeClassicalLbTargetsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeClassicalLbTargetsRequest", 1)?
+        lenient::fields(serializer, "DescribeClassicalLbTargetsRequest", <Self as input::Input>::FIELDS.len())?
             .plain("LoadBalancerId", &self.load_balancer_id)?
             .end()
     }
 }
 
 /// Reply of [`Client::describe_classical_lb_targets`](super::Client::describe_classical_lb_targets).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeClassicalLbTargetsResponse {
     /// Real server list.
@@ -12253,7 +12253,7 @@ impl<'de> Deserialize<'de> for DescribeClassicalLbTargetsResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DescribeClassicalLbTargetsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeClassicalLbTargetsResponse", 2)?
+        lenient::fields(serializer, "DescribeClassicalLbTargetsResponse", <Self as lenient::Reply>::FIELDS.len())?
             .list("Targets", &self.targets)?
             .opt("RequestId", &self.request_id)?
             .end()
@@ -12289,13 +12289,13 @@ impl<'de> Deserialize<'de> for DescribeClsLogSetRequest {
 
 impl serde::Serialize for DescribeClsLogSetRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeClsLogSetRequest", 0)?
+        lenient::fields(serializer, "DescribeClsLogSetRequest", <Self as input::Input>::FIELDS.len())?
             .end()
     }
 }
 
 /// Reply of [`Client::describe_cls_log_set`](super::Client::describe_cls_log_set).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeClsLogSetResponse {
     /// Logset ID
@@ -12352,7 +12352,7 @@ impl<'de> Deserialize<'de> for DescribeClsLogSetResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DescribeClsLogSetResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeClsLogSetResponse", 3)?
+        lenient::fields(serializer, "DescribeClsLogSetResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("LogsetId", &self.logset_id)?
             .opt("HealthLogsetId", &self.health_logset_id)?
             .opt("RequestId", &self.request_id)?
@@ -12442,7 +12442,7 @@ impl<'de> Deserialize<'de> for DescribeClusterResourcesRequest {
 
 impl serde::Serialize for DescribeClusterResourcesRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeClusterResourcesRequest", 3)?
+        lenient::fields(serializer, "DescribeClusterResourcesRequest", <Self as input::Input>::FIELDS.len())?
             .opt("Limit", &self.limit)?
             .opt("Offset", &self.offset)?
             .opt("Filters", &self.filters)?
@@ -12451,7 +12451,7 @@ impl serde::Serialize for DescribeClusterResourcesRequest {
 }
 
 /// Reply of [`Client::describe_cluster_resources`](super::Client::describe_cluster_resources).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeClusterResourcesResponse {
     /// (Chinese only) 集群中资源列表。
@@ -12516,7 +12516,7 @@ impl<'de> Deserialize<'de> for DescribeClusterResourcesResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DescribeClusterResourcesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeClusterResourcesResponse", 3)?
+        lenient::fields(serializer, "DescribeClusterResourcesResponse", <Self as lenient::Reply>::FIELDS.len())?
             .list("ClusterResourceSet", &self.cluster_resource_set)?
             .opt("TotalCount", &self.total_count)?
             .opt("RequestId", &self.request_id)?
@@ -12606,7 +12606,7 @@ impl<'de> Deserialize<'de> for DescribeCrossTargetsRequest {
 
 impl serde::Serialize for DescribeCrossTargetsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeCrossTargetsRequest", 3)?
+        lenient::fields(serializer, "DescribeCrossTargetsRequest", <Self as input::Input>::FIELDS.len())?
             .opt("Limit", &self.limit)?
             .opt("Offset", &self.offset)?
             .opt("Filters", &self.filters)?
@@ -12615,7 +12615,7 @@ impl serde::Serialize for DescribeCrossTargetsRequest {
 }
 
 /// Reply of [`Client::describe_cross_targets`](super::Client::describe_cross_targets).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeCrossTargetsResponse {
     /// Total number of real server lists
@@ -12680,7 +12680,7 @@ impl<'de> Deserialize<'de> for DescribeCrossTargetsResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DescribeCrossTargetsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeCrossTargetsResponse", 3)?
+        lenient::fields(serializer, "DescribeCrossTargetsResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("TotalCount", &self.total_count)?
             .list("CrossTargetSet", &self.cross_target_set)?
             .opt("RequestId", &self.request_id)?
@@ -12781,7 +12781,7 @@ impl<'de> Deserialize<'de> for DescribeCustomizedConfigAssociateListRequest {
 
 impl serde::Serialize for DescribeCustomizedConfigAssociateListRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeCustomizedConfigAssociateListRequest", 4)?
+        lenient::fields(serializer, "DescribeCustomizedConfigAssociateListRequest", <Self as input::Input>::FIELDS.len())?
             .opt("UconfigId", &self.uconfig_id)?
             .opt("Offset", &self.offset)?
             .opt("Limit", &self.limit)?
@@ -12791,7 +12791,7 @@ impl serde::Serialize for DescribeCustomizedConfigAssociateListRequest {
 }
 
 /// Reply of [`Client::describe_customized_config_associate_list`](super::Client::describe_customized_config_associate_list).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeCustomizedConfigAssociateListResponse {
     /// List of bound resources
@@ -12856,7 +12856,7 @@ impl<'de> Deserialize<'de> for DescribeCustomizedConfigAssociateListResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DescribeCustomizedConfigAssociateListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeCustomizedConfigAssociateListResponse", 3)?
+        lenient::fields(serializer, "DescribeCustomizedConfigAssociateListResponse", <Self as lenient::Reply>::FIELDS.len())?
             .list("BindList", &self.bind_list)?
             .opt("TotalCount", &self.total_count)?
             .opt("RequestId", &self.request_id)?
@@ -12990,7 +12990,7 @@ impl<'de> Deserialize<'de> for DescribeCustomizedConfigListRequest {
 
 impl serde::Serialize for DescribeCustomizedConfigListRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeCustomizedConfigListRequest", 6)?
+        lenient::fields(serializer, "DescribeCustomizedConfigListRequest", <Self as input::Input>::FIELDS.len())?
             .plain("ConfigType", &self.config_type)?
             .opt("Offset", &self.offset)?
             .opt("Limit", &self.limit)?
@@ -13002,7 +13002,7 @@ impl serde::Serialize for DescribeCustomizedConfigListRequest {
 }
 
 /// Reply of [`Client::describe_customized_config_list`](super::Client::describe_customized_config_list).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeCustomizedConfigListResponse {
     /// Configuration list.
@@ -13069,7 +13069,7 @@ impl<'de> Deserialize<'de> for DescribeCustomizedConfigListResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DescribeCustomizedConfigListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeCustomizedConfigListResponse", 3)?
+        lenient::fields(serializer, "DescribeCustomizedConfigListResponse", <Self as lenient::Reply>::FIELDS.len())?
             .list("ConfigList", &self.config_list)?
             .opt("TotalCount", &self.total_count)?
             .opt("RequestId", &self.request_id)?
@@ -13164,7 +13164,7 @@ impl<'de> Deserialize<'de> for DescribeExclusiveClustersRequest {
 
 impl serde::Serialize for DescribeExclusiveClustersRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeExclusiveClustersRequest", 3)?
+        lenient::fields(serializer, "DescribeExclusiveClustersRequest", <Self as input::Input>::FIELDS.len())?
             .opt("Limit", &self.limit)?
             .opt("Offset", &self.offset)?
             .opt("Filters", &self.filters)?
@@ -13173,7 +13173,7 @@ impl serde::Serialize for DescribeExclusiveClustersRequest {
 }
 
 /// Reply of [`Client::describe_exclusive_clusters`](super::Client::describe_exclusive_clusters).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeExclusiveClustersResponse {
     /// (Chinese only) 集群列表。
@@ -13238,7 +13238,7 @@ impl<'de> Deserialize<'de> for DescribeExclusiveClustersResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DescribeExclusiveClustersResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeExclusiveClustersResponse", 3)?
+        lenient::fields(serializer, "DescribeExclusiveClustersResponse", <Self as lenient::Reply>::FIELDS.len())?
             .list("ClusterSet", &self.cluster_set)?
             .opt("TotalCount", &self.total_count)?
             .opt("RequestId", &self.request_id)?
@@ -13325,7 +13325,7 @@ impl<'de> Deserialize<'de> for DescribeIdleLoadBalancersRequest {
 
 impl serde::Serialize for DescribeIdleLoadBalancersRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeIdleLoadBalancersRequest", 3)?
+        lenient::fields(serializer, "DescribeIdleLoadBalancersRequest", <Self as input::Input>::FIELDS.len())?
             .opt("Offset", &self.offset)?
             .opt("Limit", &self.limit)?
             .opt("LoadBalancerRegion", &self.load_balancer_region)?
@@ -13334,7 +13334,7 @@ impl serde::Serialize for DescribeIdleLoadBalancersRequest {
 }
 
 /// Reply of [`Client::describe_idle_load_balancers`](super::Client::describe_idle_load_balancers).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeIdleLoadBalancersResponse {
     /// Idle instance list.
@@ -13399,7 +13399,7 @@ impl<'de> Deserialize<'de> for DescribeIdleLoadBalancersResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DescribeIdleLoadBalancersResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeIdleLoadBalancersResponse", 3)?
+        lenient::fields(serializer, "DescribeIdleLoadBalancersResponse", <Self as lenient::Reply>::FIELDS.len())?
             .list("IdleLoadBalancers", &self.idle_load_balancers)?
             .opt("TotalCount", &self.total_count)?
             .opt("RequestId", &self.request_id)?
@@ -13436,13 +13436,13 @@ impl<'de> Deserialize<'de> for DescribeIntentRouterTiersRequest {
 
 impl serde::Serialize for DescribeIntentRouterTiersRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeIntentRouterTiersRequest", 0)?
+        lenient::fields(serializer, "DescribeIntentRouterTiersRequest", <Self as input::Input>::FIELDS.len())?
             .end()
     }
 }
 
 /// Reply of [`Client::describe_intent_router_tiers`](super::Client::describe_intent_router_tiers).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeIntentRouterTiersResponse {
     /// (Chinese only)
@@ -13511,7 +13511,7 @@ impl<'de> Deserialize<'de> for DescribeIntentRouterTiersResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DescribeIntentRouterTiersResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeIntentRouterTiersResponse", 3)?
+        lenient::fields(serializer, "DescribeIntentRouterTiersResponse", <Self as lenient::Reply>::FIELDS.len())?
             .list("TierSet", &self.tier_set)?
             .opt("TotalCount", &self.total_count)?
             .opt("RequestId", &self.request_id)?
@@ -13583,7 +13583,7 @@ impl<'de> Deserialize<'de> for DescribeIntentRoutersRequest {
 
 impl serde::Serialize for DescribeIntentRoutersRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeIntentRoutersRequest", 2)?
+        lenient::fields(serializer, "DescribeIntentRoutersRequest", <Self as input::Input>::FIELDS.len())?
             .plain("ModelRouterId", &self.model_router_id)?
             .opt("IntentRouterIds", &self.intent_router_ids)?
             .end()
@@ -13591,7 +13591,7 @@ impl serde::Serialize for DescribeIntentRoutersRequest {
 }
 
 /// Reply of [`Client::describe_intent_routers`](super::Client::describe_intent_routers).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeIntentRoutersResponse {
     /// (Chinese only)
@@ -13660,7 +13660,7 @@ impl<'de> Deserialize<'de> for DescribeIntentRoutersResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DescribeIntentRoutersResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeIntentRoutersResponse", 3)?
+        lenient::fields(serializer, "DescribeIntentRoutersResponse", <Self as lenient::Reply>::FIELDS.len())?
             .list("IntentRouterSet", &self.intent_router_set)?
             .opt("TotalCount", &self.total_count)?
             .opt("RequestId", &self.request_id)?
@@ -13784,7 +13784,7 @@ impl<'de> Deserialize<'de> for DescribeKeysRequest {
 
 impl serde::Serialize for DescribeKeysRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeKeysRequest", 5)?
+        lenient::fields(serializer, "DescribeKeysRequest", <Self as input::Input>::FIELDS.len())?
             .plain("ModelRouterId", &self.model_router_id)?
             .opt("Filters", &self.filters)?
             .opt("KeyIds", &self.key_ids)?
@@ -13795,7 +13795,7 @@ impl serde::Serialize for DescribeKeysRequest {
 }
 
 /// Reply of [`Client::describe_keys`](super::Client::describe_keys).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeKeysResponse {
     /// (Chinese only)
@@ -13864,7 +13864,7 @@ impl<'de> Deserialize<'de> for DescribeKeysResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DescribeKeysResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeKeysResponse", 3)?
+        lenient::fields(serializer, "DescribeKeysResponse", <Self as lenient::Reply>::FIELDS.len())?
             .list("Keys", &self.keys)?
             .opt("TotalCount", &self.total_count)?
             .opt("RequestId", &self.request_id)?
@@ -13918,14 +13918,14 @@ impl<'de> Deserialize<'de> for DescribeLbListenersRequest {
 
 impl serde::Serialize for DescribeLbListenersRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeLbListenersRequest", 1)?
+        lenient::fields(serializer, "DescribeLbListenersRequest", <Self as input::Input>::FIELDS.len())?
             .plain("Backends", &self.backends)?
             .end()
     }
 }
 
 /// Reply of [`Client::describe_lb_listeners`](super::Client::describe_lb_listeners).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeLbListenersResponse {
     /// Listener rule associated with the real server.
@@ -13975,7 +13975,7 @@ impl<'de> Deserialize<'de> for DescribeLbListenersResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DescribeLbListenersResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeLbListenersResponse", 2)?
+        lenient::fields(serializer, "DescribeLbListenersResponse", <Self as lenient::Reply>::FIELDS.len())?
             .list("LoadBalancers", &self.load_balancers)?
             .opt("RequestId", &self.request_id)?
             .end()
@@ -14028,14 +14028,14 @@ impl<'de> Deserialize<'de> for DescribeLbOperateProtectRequest {
 
 impl serde::Serialize for DescribeLbOperateProtectRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeLbOperateProtectRequest", 1)?
+        lenient::fields(serializer, "DescribeLbOperateProtectRequest", <Self as input::Input>::FIELDS.len())?
             .plain("LoadBalancerIds", &self.load_balancer_ids)?
             .end()
     }
 }
 
 /// Reply of [`Client::describe_lb_operate_protect`](super::Client::describe_lb_operate_protect).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeLbOperateProtectResponse {
     /// Describes the returned cloud load balancer operation protection information array.
@@ -14085,7 +14085,7 @@ impl<'de> Deserialize<'de> for DescribeLbOperateProtectResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DescribeLbOperateProtectResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeLbOperateProtectResponse", 2)?
+        lenient::fields(serializer, "DescribeLbOperateProtectResponse", <Self as lenient::Reply>::FIELDS.len())?
             .list("LoadBalancerSet", &self.load_balancer_set)?
             .opt("RequestId", &self.request_id)?
             .end()
@@ -14180,7 +14180,7 @@ impl<'de> Deserialize<'de> for DescribeListenersRequest {
 
 impl serde::Serialize for DescribeListenersRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeListenersRequest", 4)?
+        lenient::fields(serializer, "DescribeListenersRequest", <Self as input::Input>::FIELDS.len())?
             .plain("LoadBalancerId", &self.load_balancer_id)?
             .opt("ListenerIds", &self.listener_ids)?
             .opt("Protocol", &self.protocol)?
@@ -14190,7 +14190,7 @@ impl serde::Serialize for DescribeListenersRequest {
 }
 
 /// Reply of [`Client::describe_listeners`](super::Client::describe_listeners).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeListenersResponse {
     /// Listener list
@@ -14255,7 +14255,7 @@ impl<'de> Deserialize<'de> for DescribeListenersResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DescribeListenersResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeListenersResponse", 3)?
+        lenient::fields(serializer, "DescribeListenersResponse", <Self as lenient::Reply>::FIELDS.len())?
             .list("Listeners", &self.listeners)?
             .opt("TotalCount", &self.total_count)?
             .opt("RequestId", &self.request_id)?
@@ -14310,14 +14310,14 @@ impl<'de> Deserialize<'de> for DescribeLoadBalancerListByCertIdRequest {
 
 impl serde::Serialize for DescribeLoadBalancerListByCertIdRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeLoadBalancerListByCertIdRequest", 1)?
+        lenient::fields(serializer, "DescribeLoadBalancerListByCertIdRequest", <Self as input::Input>::FIELDS.len())?
             .plain("CertIds", &self.cert_ids)?
             .end()
     }
 }
 
 /// Reply of [`Client::describe_load_balancer_list_by_cert_id`](super::Client::describe_load_balancer_list_by_cert_id).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeLoadBalancerListByCertIdResponse {
     /// Certificate ID and list of CLB instances associated with it
@@ -14370,7 +14370,7 @@ impl<'de> Deserialize<'de> for DescribeLoadBalancerListByCertIdResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DescribeLoadBalancerListByCertIdResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeLoadBalancerListByCertIdResponse", 2)?
+        lenient::fields(serializer, "DescribeLoadBalancerListByCertIdResponse", <Self as lenient::Reply>::FIELDS.len())?
             .list("CertSet", &self.cert_set)?
             .opt("RequestId", &self.request_id)?
             .end()
@@ -14406,13 +14406,13 @@ impl<'de> Deserialize<'de> for DescribeLoadBalancerOverviewRequest {
 
 impl serde::Serialize for DescribeLoadBalancerOverviewRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeLoadBalancerOverviewRequest", 0)?
+        lenient::fields(serializer, "DescribeLoadBalancerOverviewRequest", <Self as input::Input>::FIELDS.len())?
             .end()
     }
 }
 
 /// Reply of [`Client::describe_load_balancer_overview`](super::Client::describe_load_balancer_overview).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeLoadBalancerOverviewResponse {
     /// Total number of CLB instances
@@ -14503,7 +14503,7 @@ impl<'de> Deserialize<'de> for DescribeLoadBalancerOverviewResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DescribeLoadBalancerOverviewResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeLoadBalancerOverviewResponse", 5)?
+        lenient::fields(serializer, "DescribeLoadBalancerOverviewResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("TotalCount", &self.total_count)?
             .opt("RunningCount", &self.running_count)?
             .opt("IsolationCount", &self.isolation_count)?
@@ -14564,14 +14564,14 @@ impl<'de> Deserialize<'de> for DescribeLoadBalancerTrafficRequest {
 
 impl serde::Serialize for DescribeLoadBalancerTrafficRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeLoadBalancerTrafficRequest", 1)?
+        lenient::fields(serializer, "DescribeLoadBalancerTrafficRequest", <Self as input::Input>::FIELDS.len())?
             .opt("LoadBalancerRegion", &self.load_balancer_region)?
             .end()
     }
 }
 
 /// Reply of [`Client::describe_load_balancer_traffic`](super::Client::describe_load_balancer_traffic).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeLoadBalancerTrafficResponse {
     /// Load balance information sorted in descending order by outbound bandwidth.
@@ -14624,7 +14624,7 @@ impl<'de> Deserialize<'de> for DescribeLoadBalancerTrafficResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DescribeLoadBalancerTrafficResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeLoadBalancerTrafficResponse", 2)?
+        lenient::fields(serializer, "DescribeLoadBalancerTrafficResponse", <Self as lenient::Reply>::FIELDS.len())?
             .list("LoadBalancerTraffic", &self.load_balancer_traffic)?
             .opt("RequestId", &self.request_id)?
             .end()
@@ -14783,7 +14783,7 @@ impl<'de> Deserialize<'de> for DescribeLoadBalancersDetailRequest {
 
 impl serde::Serialize for DescribeLoadBalancersDetailRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeLoadBalancersDetailRequest", 5)?
+        lenient::fields(serializer, "DescribeLoadBalancersDetailRequest", <Self as input::Input>::FIELDS.len())?
             .opt("Limit", &self.limit)?
             .opt("Offset", &self.offset)?
             .opt("Fields", &self.fields)?
@@ -14794,7 +14794,7 @@ impl serde::Serialize for DescribeLoadBalancersDetailRequest {
 }
 
 /// Reply of [`Client::describe_load_balancers_detail`](super::Client::describe_load_balancers_detail).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeLoadBalancersDetailResponse {
     /// Total number of lists describing CLB instance details.
@@ -14859,7 +14859,7 @@ impl<'de> Deserialize<'de> for DescribeLoadBalancersDetailResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DescribeLoadBalancersDetailResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeLoadBalancersDetailResponse", 3)?
+        lenient::fields(serializer, "DescribeLoadBalancersDetailResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("TotalCount", &self.total_count)?
             .list("LoadBalancerDetailSet", &self.load_balancer_detail_set)?
             .opt("RequestId", &self.request_id)?
@@ -15196,7 +15196,7 @@ impl<'de> Deserialize<'de> for DescribeLoadBalancersRequest {
 
 impl serde::Serialize for DescribeLoadBalancersRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeLoadBalancersRequest", 20)?
+        lenient::fields(serializer, "DescribeLoadBalancersRequest", <Self as input::Input>::FIELDS.len())?
             .opt("LoadBalancerIds", &self.load_balancer_ids)?
             .opt("LoadBalancerType", &self.load_balancer_type)?
             .opt("Forward", &self.forward)?
@@ -15222,7 +15222,7 @@ impl serde::Serialize for DescribeLoadBalancersRequest {
 }
 
 /// Reply of [`Client::describe_load_balancers`](super::Client::describe_load_balancers).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeLoadBalancersResponse {
     /// Total number of CLB instances that meet the filter criteria. This value is independent of the Limit in the input parameter.
@@ -15287,7 +15287,7 @@ impl<'de> Deserialize<'de> for DescribeLoadBalancersResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DescribeLoadBalancersResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeLoadBalancersResponse", 3)?
+        lenient::fields(serializer, "DescribeLoadBalancersResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("TotalCount", &self.total_count)?
             .list("LoadBalancerSet", &self.load_balancer_set)?
             .opt("RequestId", &self.request_id)?
@@ -15396,7 +15396,7 @@ impl<'de> Deserialize<'de> for DescribeModelAliasesRequest {
 
 impl serde::Serialize for DescribeModelAliasesRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeModelAliasesRequest", 4)?
+        lenient::fields(serializer, "DescribeModelAliasesRequest", <Self as input::Input>::FIELDS.len())?
             .opt("Filters", &self.filters)?
             .opt("Limit", &self.limit)?
             .opt("Offset", &self.offset)?
@@ -15406,7 +15406,7 @@ impl serde::Serialize for DescribeModelAliasesRequest {
 }
 
 /// Reply of [`Client::describe_model_aliases`](super::Client::describe_model_aliases).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeModelAliasesResponse {
     /// (Chinese only)
@@ -15475,7 +15475,7 @@ impl<'de> Deserialize<'de> for DescribeModelAliasesResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DescribeModelAliasesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeModelAliasesResponse", 3)?
+        lenient::fields(serializer, "DescribeModelAliasesResponse", <Self as lenient::Reply>::FIELDS.len())?
             .list("ModelAliasSet", &self.model_alias_set)?
             .opt("TotalCount", &self.total_count)?
             .opt("RequestId", &self.request_id)?
@@ -15615,7 +15615,7 @@ impl<'de> Deserialize<'de> for DescribeModelAssociationsRequest {
 
 impl serde::Serialize for DescribeModelAssociationsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeModelAssociationsRequest", 5)?
+        lenient::fields(serializer, "DescribeModelAssociationsRequest", <Self as input::Input>::FIELDS.len())?
             .plain("ModelRouterId", &self.model_router_id)?
             .opt("Limit", &self.limit)?
             .opt("Offset", &self.offset)?
@@ -15626,7 +15626,7 @@ impl serde::Serialize for DescribeModelAssociationsRequest {
 }
 
 /// Reply of [`Client::describe_model_associations`](super::Client::describe_model_associations).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeModelAssociationsResponse {
     /// (Chinese only)
@@ -15709,7 +15709,7 @@ impl<'de> Deserialize<'de> for DescribeModelAssociationsResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DescribeModelAssociationsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeModelAssociationsResponse", 4)?
+        lenient::fields(serializer, "DescribeModelAssociationsResponse", <Self as lenient::Reply>::FIELDS.len())?
             .list("ModelAssociationSet", &self.model_association_set)?
             .opt("ModelRouterId", &self.model_router_id)?
             .opt("TotalCount", &self.total_count)?
@@ -15833,7 +15833,7 @@ impl<'de> Deserialize<'de> for DescribeModelKeysRequest {
 
 impl serde::Serialize for DescribeModelKeysRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeModelKeysRequest", 5)?
+        lenient::fields(serializer, "DescribeModelKeysRequest", <Self as input::Input>::FIELDS.len())?
             .opt("AccessType", &self.access_type)?
             .opt("Filters", &self.filters)?
             .opt("Limit", &self.limit)?
@@ -15844,7 +15844,7 @@ impl serde::Serialize for DescribeModelKeysRequest {
 }
 
 /// Reply of [`Client::describe_model_keys`](super::Client::describe_model_keys).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeModelKeysResponse {
     /// (Chinese only)
@@ -15913,7 +15913,7 @@ impl<'de> Deserialize<'de> for DescribeModelKeysResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DescribeModelKeysResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeModelKeysResponse", 3)?
+        lenient::fields(serializer, "DescribeModelKeysResponse", <Self as lenient::Reply>::FIELDS.len())?
             .list("Models", &self.models)?
             .opt("TotalCount", &self.total_count)?
             .opt("RequestId", &self.request_id)?
@@ -16025,7 +16025,7 @@ impl<'de> Deserialize<'de> for DescribeModelNamesRequest {
 
 impl serde::Serialize for DescribeModelNamesRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeModelNamesRequest", 4)?
+        lenient::fields(serializer, "DescribeModelNamesRequest", <Self as input::Input>::FIELDS.len())?
             .opt("Offset", &self.offset)?
             .opt("Limit", &self.limit)?
             .opt("VpcId", &self.vpc_id)?
@@ -16035,7 +16035,7 @@ impl serde::Serialize for DescribeModelNamesRequest {
 }
 
 /// Reply of [`Client::describe_model_names`](super::Client::describe_model_names).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeModelNamesResponse {
     /// (Chinese only)
@@ -16104,7 +16104,7 @@ impl<'de> Deserialize<'de> for DescribeModelNamesResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DescribeModelNamesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeModelNamesResponse", 3)?
+        lenient::fields(serializer, "DescribeModelNamesResponse", <Self as lenient::Reply>::FIELDS.len())?
             .list("ModelNames", &self.model_names)?
             .opt("TotalCount", &self.total_count)?
             .opt("RequestId", &self.request_id)?
@@ -16178,7 +16178,7 @@ impl<'de> Deserialize<'de> for DescribeModelRewriteRequest {
 
 impl serde::Serialize for DescribeModelRewriteRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeModelRewriteRequest", 2)?
+        lenient::fields(serializer, "DescribeModelRewriteRequest", <Self as input::Input>::FIELDS.len())?
             .plain("ModelRouterId", &self.model_router_id)?
             .opt("SourceModel", &self.source_model)?
             .end()
@@ -16186,7 +16186,7 @@ impl serde::Serialize for DescribeModelRewriteRequest {
 }
 
 /// Reply of [`Client::describe_model_rewrite`](super::Client::describe_model_rewrite).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeModelRewriteResponse {
     /// (Chinese only)
@@ -16241,7 +16241,7 @@ impl<'de> Deserialize<'de> for DescribeModelRewriteResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DescribeModelRewriteResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeModelRewriteResponse", 2)?
+        lenient::fields(serializer, "DescribeModelRewriteResponse", <Self as lenient::Reply>::FIELDS.len())?
             .list("Rewrites", &self.rewrites)?
             .opt("RequestId", &self.request_id)?
             .end()
@@ -16296,14 +16296,14 @@ impl<'de> Deserialize<'de> for DescribeModelRouterDetailRequest {
 
 impl serde::Serialize for DescribeModelRouterDetailRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeModelRouterDetailRequest", 1)?
+        lenient::fields(serializer, "DescribeModelRouterDetailRequest", <Self as input::Input>::FIELDS.len())?
             .plain("ModelRouterId", &self.model_router_id)?
             .end()
     }
 }
 
 /// Reply of [`Client::describe_model_router_detail`](super::Client::describe_model_router_detail).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeModelRouterDetailResponse {
     /// (Chinese only)
@@ -16358,7 +16358,7 @@ impl<'de> Deserialize<'de> for DescribeModelRouterDetailResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DescribeModelRouterDetailResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeModelRouterDetailResponse", 2)?
+        lenient::fields(serializer, "DescribeModelRouterDetailResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("ModelRouter", &self.model_router)?
             .opt("RequestId", &self.request_id)?
             .end()
@@ -16413,14 +16413,14 @@ impl<'de> Deserialize<'de> for DescribeModelRouterGuardrailsRequest {
 
 impl serde::Serialize for DescribeModelRouterGuardrailsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeModelRouterGuardrailsRequest", 1)?
+        lenient::fields(serializer, "DescribeModelRouterGuardrailsRequest", <Self as input::Input>::FIELDS.len())?
             .plain("ModelRouterId", &self.model_router_id)?
             .end()
     }
 }
 
 /// Reply of [`Client::describe_model_router_guardrails`](super::Client::describe_model_router_guardrails).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeModelRouterGuardrailsResponse {
     /// (Chinese only)
@@ -16477,7 +16477,7 @@ impl<'de> Deserialize<'de> for DescribeModelRouterGuardrailsResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DescribeModelRouterGuardrailsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeModelRouterGuardrailsResponse", 2)?
+        lenient::fields(serializer, "DescribeModelRouterGuardrailsResponse", <Self as lenient::Reply>::FIELDS.len())?
             .list("Guardrails", &self.guardrails)?
             .opt("RequestId", &self.request_id)?
             .end()
@@ -16648,7 +16648,7 @@ impl<'de> Deserialize<'de> for DescribeModelRouterLogsRequest {
 
 impl serde::Serialize for DescribeModelRouterLogsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeModelRouterLogsRequest", 8)?
+        lenient::fields(serializer, "DescribeModelRouterLogsRequest", <Self as input::Input>::FIELDS.len())?
             .plain("ModelRouterId", &self.model_router_id)?
             .opt("KeyId", &self.key_id)?
             .opt("Model", &self.model)?
@@ -16662,7 +16662,7 @@ impl serde::Serialize for DescribeModelRouterLogsRequest {
 }
 
 /// Reply of [`Client::describe_model_router_logs`](super::Client::describe_model_router_logs).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeModelRouterLogsResponse {
     /// (Chinese only)
@@ -16745,7 +16745,7 @@ impl<'de> Deserialize<'de> for DescribeModelRouterLogsResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DescribeModelRouterLogsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeModelRouterLogsResponse", 4)?
+        lenient::fields(serializer, "DescribeModelRouterLogsResponse", <Self as lenient::Reply>::FIELDS.len())?
             .list("Logs", &self.logs)?
             .opt("TotalCount", &self.total_count)?
             .opt("NextToken", &self.next_token)?
@@ -16839,7 +16839,7 @@ impl<'de> Deserialize<'de> for DescribeModelRouterQuotaRequest {
 
 impl serde::Serialize for DescribeModelRouterQuotaRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeModelRouterQuotaRequest", 3)?
+        lenient::fields(serializer, "DescribeModelRouterQuotaRequest", <Self as input::Input>::FIELDS.len())?
             .plain("QuotaTypes", &self.quota_types)?
             .opt("ResourceIds", &self.resource_ids)?
             .opt("DisplayFields", &self.display_fields)?
@@ -16848,7 +16848,7 @@ impl serde::Serialize for DescribeModelRouterQuotaRequest {
 }
 
 /// Reply of [`Client::describe_model_router_quota`](super::Client::describe_model_router_quota).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeModelRouterQuotaResponse {
     /// (Chinese only)
@@ -16903,7 +16903,7 @@ impl<'de> Deserialize<'de> for DescribeModelRouterQuotaResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DescribeModelRouterQuotaResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeModelRouterQuotaResponse", 2)?
+        lenient::fields(serializer, "DescribeModelRouterQuotaResponse", <Self as lenient::Reply>::FIELDS.len())?
             .list("Quotas", &self.quotas)?
             .opt("RequestId", &self.request_id)?
             .end()
@@ -17034,7 +17034,7 @@ impl<'de> Deserialize<'de> for DescribeModelRouterResourcePackageDeductionReques
 
 impl serde::Serialize for DescribeModelRouterResourcePackageDeductionRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeModelRouterResourcePackageDeductionRequest", 6)?
+        lenient::fields(serializer, "DescribeModelRouterResourcePackageDeductionRequest", <Self as input::Input>::FIELDS.len())?
             .plain("DeductionTimeBegin", &self.deduction_time_begin)?
             .plain("DeductionTimeEnd", &self.deduction_time_end)?
             .plain("ModelRouterResourcePackageId", &self.model_router_resource_package_id)?
@@ -17046,7 +17046,7 @@ impl serde::Serialize for DescribeModelRouterResourcePackageDeductionRequest {
 }
 
 /// Reply of [`Client::describe_model_router_resource_package_deduction`](super::Client::describe_model_router_resource_package_deduction).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeModelRouterResourcePackageDeductionResponse {
     /// (Chinese only)
@@ -17115,7 +17115,7 @@ impl<'de> Deserialize<'de> for DescribeModelRouterResourcePackageDeductionRespon
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DescribeModelRouterResourcePackageDeductionResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeModelRouterResourcePackageDeductionResponse", 3)?
+        lenient::fields(serializer, "DescribeModelRouterResourcePackageDeductionResponse", <Self as lenient::Reply>::FIELDS.len())?
             .list("ModelRouterResourcePackageDeductionSet", &self.model_router_resource_package_deduction_set)?
             .opt("TotalCount", &self.total_count)?
             .opt("RequestId", &self.request_id)?
@@ -17262,7 +17262,7 @@ impl<'de> Deserialize<'de> for DescribeModelRouterResourcePackagesRequest {
 
 impl serde::Serialize for DescribeModelRouterResourcePackagesRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeModelRouterResourcePackagesRequest", 6)?
+        lenient::fields(serializer, "DescribeModelRouterResourcePackagesRequest", <Self as input::Input>::FIELDS.len())?
             .opt("ModelRouterResourcePackageIds", &self.model_router_resource_package_ids)?
             .opt("Offset", &self.offset)?
             .opt("Limit", &self.limit)?
@@ -17274,7 +17274,7 @@ impl serde::Serialize for DescribeModelRouterResourcePackagesRequest {
 }
 
 /// Reply of [`Client::describe_model_router_resource_packages`](super::Client::describe_model_router_resource_packages).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeModelRouterResourcePackagesResponse {
     /// (Chinese only)
@@ -17357,7 +17357,7 @@ impl<'de> Deserialize<'de> for DescribeModelRouterResourcePackagesResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DescribeModelRouterResourcePackagesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeModelRouterResourcePackagesResponse", 4)?
+        lenient::fields(serializer, "DescribeModelRouterResourcePackagesResponse", <Self as lenient::Reply>::FIELDS.len())?
             .list("ModelRouterResourcePackageSet", &self.model_router_resource_package_set)?
             .opt("TotalCount", &self.total_count)?
             .opt("TotalDosage", &self.total_dosage)?
@@ -17467,7 +17467,7 @@ impl<'de> Deserialize<'de> for DescribeModelRoutersRequest {
 
 impl serde::Serialize for DescribeModelRoutersRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeModelRoutersRequest", 4)?
+        lenient::fields(serializer, "DescribeModelRoutersRequest", <Self as input::Input>::FIELDS.len())?
             .opt("Filters", &self.filters)?
             .opt("Limit", &self.limit)?
             .opt("ModelRouterIds", &self.model_router_ids)?
@@ -17477,7 +17477,7 @@ impl serde::Serialize for DescribeModelRoutersRequest {
 }
 
 /// Reply of [`Client::describe_model_routers`](super::Client::describe_model_routers).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeModelRoutersResponse {
     /// (Chinese only)
@@ -17546,7 +17546,7 @@ impl<'de> Deserialize<'de> for DescribeModelRoutersResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DescribeModelRoutersResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeModelRoutersResponse", 3)?
+        lenient::fields(serializer, "DescribeModelRoutersResponse", <Self as lenient::Reply>::FIELDS.len())?
             .list("ModelRouterSet", &self.model_router_set)?
             .opt("TotalCount", &self.total_count)?
             .opt("RequestId", &self.request_id)?
@@ -17583,13 +17583,13 @@ impl<'de> Deserialize<'de> for DescribeQuotaRequest {
 
 impl serde::Serialize for DescribeQuotaRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeQuotaRequest", 0)?
+        lenient::fields(serializer, "DescribeQuotaRequest", <Self as input::Input>::FIELDS.len())?
             .end()
     }
 }
 
 /// Reply of [`Client::describe_quota`](super::Client::describe_quota).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeQuotaResponse {
     /// Quota list
@@ -17642,7 +17642,7 @@ impl<'de> Deserialize<'de> for DescribeQuotaResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DescribeQuotaResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeQuotaResponse", 2)?
+        lenient::fields(serializer, "DescribeQuotaResponse", <Self as lenient::Reply>::FIELDS.len())?
             .list("QuotaSet", &self.quota_set)?
             .opt("RequestId", &self.request_id)?
             .end()
@@ -17740,7 +17740,7 @@ impl<'de> Deserialize<'de> for DescribeResourcesRequest {
 
 impl serde::Serialize for DescribeResourcesRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeResourcesRequest", 3)?
+        lenient::fields(serializer, "DescribeResourcesRequest", <Self as input::Input>::FIELDS.len())?
             .opt("Limit", &self.limit)?
             .opt("Offset", &self.offset)?
             .opt("Filters", &self.filters)?
@@ -17749,7 +17749,7 @@ impl serde::Serialize for DescribeResourcesRequest {
 }
 
 /// Reply of [`Client::describe_resources`](super::Client::describe_resources).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeResourcesResponse {
     /// List of resources supported by the AZ
@@ -17814,7 +17814,7 @@ impl<'de> Deserialize<'de> for DescribeResourcesResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DescribeResourcesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeResourcesResponse", 3)?
+        lenient::fields(serializer, "DescribeResourcesResponse", <Self as lenient::Reply>::FIELDS.len())?
             .list("ZoneResourceSet", &self.zone_resource_set)?
             .opt("TotalCount", &self.total_count)?
             .opt("RequestId", &self.request_id)?
@@ -17896,7 +17896,7 @@ impl<'de> Deserialize<'de> for DescribeRewriteRequest {
 
 impl serde::Serialize for DescribeRewriteRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeRewriteRequest", 3)?
+        lenient::fields(serializer, "DescribeRewriteRequest", <Self as input::Input>::FIELDS.len())?
             .plain("LoadBalancerId", &self.load_balancer_id)?
             .opt("SourceListenerIds", &self.source_listener_ids)?
             .opt("SourceLocationIds", &self.source_location_ids)?
@@ -17905,7 +17905,7 @@ impl serde::Serialize for DescribeRewriteRequest {
 }
 
 /// Reply of [`Client::describe_rewrite`](super::Client::describe_rewrite).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeRewriteResponse {
     /// Array of redirection forwarding rules. If there are no redirection rules, an empty array will be returned.
@@ -17958,7 +17958,7 @@ impl<'de> Deserialize<'de> for DescribeRewriteResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DescribeRewriteResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeRewriteResponse", 2)?
+        lenient::fields(serializer, "DescribeRewriteResponse", <Self as lenient::Reply>::FIELDS.len())?
             .list("RewriteSet", &self.rewrite_set)?
             .opt("RequestId", &self.request_id)?
             .end()
@@ -18049,7 +18049,7 @@ impl<'de> Deserialize<'de> for DescribeServiceProviderHealthStatusRequest {
 
 impl serde::Serialize for DescribeServiceProviderHealthStatusRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeServiceProviderHealthStatusRequest", 3)?
+        lenient::fields(serializer, "DescribeServiceProviderHealthStatusRequest", <Self as input::Input>::FIELDS.len())?
             .plain("ServiceProviderId", &self.service_provider_id)?
             .opt("Limit", &self.limit)?
             .opt("Offset", &self.offset)?
@@ -18058,7 +18058,7 @@ impl serde::Serialize for DescribeServiceProviderHealthStatusRequest {
 }
 
 /// Reply of [`Client::describe_service_provider_health_status`](super::Client::describe_service_provider_health_status).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeServiceProviderHealthStatusResponse {
     /// (Chinese only)
@@ -18127,7 +18127,7 @@ impl<'de> Deserialize<'de> for DescribeServiceProviderHealthStatusResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DescribeServiceProviderHealthStatusResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeServiceProviderHealthStatusResponse", 3)?
+        lenient::fields(serializer, "DescribeServiceProviderHealthStatusResponse", <Self as lenient::Reply>::FIELDS.len())?
             .list("HealthCheckResults", &self.health_check_results)?
             .opt("TotalCount", &self.total_count)?
             .opt("RequestId", &self.request_id)?
@@ -18164,13 +18164,13 @@ impl<'de> Deserialize<'de> for DescribeSupportedProvidersRequest {
 
 impl serde::Serialize for DescribeSupportedProvidersRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeSupportedProvidersRequest", 0)?
+        lenient::fields(serializer, "DescribeSupportedProvidersRequest", <Self as input::Input>::FIELDS.len())?
             .end()
     }
 }
 
 /// Reply of [`Client::describe_supported_providers`](super::Client::describe_supported_providers).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeSupportedProvidersResponse {
     /// (Chinese only)
@@ -18239,7 +18239,7 @@ impl<'de> Deserialize<'de> for DescribeSupportedProvidersResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DescribeSupportedProvidersResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeSupportedProvidersResponse", 3)?
+        lenient::fields(serializer, "DescribeSupportedProvidersResponse", <Self as lenient::Reply>::FIELDS.len())?
             .list("Providers", &self.providers)?
             .opt("TotalCount", &self.total_count)?
             .opt("RequestId", &self.request_id)?
@@ -18307,7 +18307,7 @@ impl<'de> Deserialize<'de> for DescribeTargetGroupInstanceStatusRequest {
 
 impl serde::Serialize for DescribeTargetGroupInstanceStatusRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeTargetGroupInstanceStatusRequest", 2)?
+        lenient::fields(serializer, "DescribeTargetGroupInstanceStatusRequest", <Self as input::Input>::FIELDS.len())?
             .plain("TargetGroupId", &self.target_group_id)?
             .opt("TargetGroupInstanceIps", &self.target_group_instance_ips)?
             .end()
@@ -18315,7 +18315,7 @@ impl serde::Serialize for DescribeTargetGroupInstanceStatusRequest {
 }
 
 /// Reply of [`Client::describe_target_group_instance_status`](super::Client::describe_target_group_instance_status).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeTargetGroupInstanceStatusResponse {
     /// Health check backend RS status list
@@ -18370,7 +18370,7 @@ impl<'de> Deserialize<'de> for DescribeTargetGroupInstanceStatusResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DescribeTargetGroupInstanceStatusResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeTargetGroupInstanceStatusResponse", 2)?
+        lenient::fields(serializer, "DescribeTargetGroupInstanceStatusResponse", <Self as lenient::Reply>::FIELDS.len())?
             .list("TargetGroupInstanceSet", &self.target_group_instance_set)?
             .opt("RequestId", &self.request_id)?
             .end()
@@ -18451,7 +18451,7 @@ impl<'de> Deserialize<'de> for DescribeTargetGroupInstancesRequest {
 
 impl serde::Serialize for DescribeTargetGroupInstancesRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeTargetGroupInstancesRequest", 3)?
+        lenient::fields(serializer, "DescribeTargetGroupInstancesRequest", <Self as input::Input>::FIELDS.len())?
             .plain("Filters", &self.filters)?
             .opt("Limit", &self.limit)?
             .opt("Offset", &self.offset)?
@@ -18460,7 +18460,7 @@ impl serde::Serialize for DescribeTargetGroupInstancesRequest {
 }
 
 /// Reply of [`Client::describe_target_group_instances`](super::Client::describe_target_group_instances).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeTargetGroupInstancesResponse {
     /// Number of results returned for the current query
@@ -18537,7 +18537,7 @@ impl<'de> Deserialize<'de> for DescribeTargetGroupInstancesResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DescribeTargetGroupInstancesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeTargetGroupInstancesResponse", 4)?
+        lenient::fields(serializer, "DescribeTargetGroupInstancesResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("TotalCount", &self.total_count)?
             .list("TargetGroupInstanceSet", &self.target_group_instance_set)?
             .opt("RealCount", &self.real_count)?
@@ -18641,7 +18641,7 @@ impl<'de> Deserialize<'de> for DescribeTargetGroupListRequest {
 
 impl serde::Serialize for DescribeTargetGroupListRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeTargetGroupListRequest", 4)?
+        lenient::fields(serializer, "DescribeTargetGroupListRequest", <Self as input::Input>::FIELDS.len())?
             .opt("TargetGroupIds", &self.target_group_ids)?
             .opt("Filters", &self.filters)?
             .opt("Offset", &self.offset)?
@@ -18651,7 +18651,7 @@ impl serde::Serialize for DescribeTargetGroupListRequest {
 }
 
 /// Reply of [`Client::describe_target_group_list`](super::Client::describe_target_group_list).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeTargetGroupListResponse {
     /// Number of displayed results.
@@ -18716,7 +18716,7 @@ impl<'de> Deserialize<'de> for DescribeTargetGroupListResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DescribeTargetGroupListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeTargetGroupListResponse", 3)?
+        lenient::fields(serializer, "DescribeTargetGroupListResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("TotalCount", &self.total_count)?
             .list("TargetGroupSet", &self.target_group_set)?
             .opt("RequestId", &self.request_id)?
@@ -18815,7 +18815,7 @@ impl<'de> Deserialize<'de> for DescribeTargetGroupsRequest {
 
 impl serde::Serialize for DescribeTargetGroupsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeTargetGroupsRequest", 4)?
+        lenient::fields(serializer, "DescribeTargetGroupsRequest", <Self as input::Input>::FIELDS.len())?
             .opt("TargetGroupIds", &self.target_group_ids)?
             .opt("Limit", &self.limit)?
             .opt("Offset", &self.offset)?
@@ -18825,7 +18825,7 @@ impl serde::Serialize for DescribeTargetGroupsRequest {
 }
 
 /// Reply of [`Client::describe_target_groups`](super::Client::describe_target_groups).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeTargetGroupsResponse {
     /// Number of displayed results
@@ -18890,7 +18890,7 @@ impl<'de> Deserialize<'de> for DescribeTargetGroupsResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DescribeTargetGroupsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeTargetGroupsResponse", 3)?
+        lenient::fields(serializer, "DescribeTargetGroupsResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("TotalCount", &self.total_count)?
             .list("TargetGroupSet", &self.target_group_set)?
             .opt("RequestId", &self.request_id)?
@@ -18972,7 +18972,7 @@ impl<'de> Deserialize<'de> for DescribeTargetHealthRequest {
 
 impl serde::Serialize for DescribeTargetHealthRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeTargetHealthRequest", 3)?
+        lenient::fields(serializer, "DescribeTargetHealthRequest", <Self as input::Input>::FIELDS.len())?
             .plain("LoadBalancerIds", &self.load_balancer_ids)?
             .opt("ListenerIds", &self.listener_ids)?
             .opt("LocationIds", &self.location_ids)?
@@ -18981,7 +18981,7 @@ impl serde::Serialize for DescribeTargetHealthRequest {
 }
 
 /// Reply of [`Client::describe_target_health`](super::Client::describe_target_health).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeTargetHealthResponse {
     /// CLB list.
@@ -19034,7 +19034,7 @@ impl<'de> Deserialize<'de> for DescribeTargetHealthResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DescribeTargetHealthResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeTargetHealthResponse", 2)?
+        lenient::fields(serializer, "DescribeTargetHealthResponse", <Self as lenient::Reply>::FIELDS.len())?
             .list("LoadBalancers", &self.load_balancers)?
             .opt("RequestId", &self.request_id)?
             .end()
@@ -19145,7 +19145,7 @@ impl<'de> Deserialize<'de> for DescribeTargetsRequest {
 
 impl serde::Serialize for DescribeTargetsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeTargetsRequest", 5)?
+        lenient::fields(serializer, "DescribeTargetsRequest", <Self as input::Input>::FIELDS.len())?
             .plain("LoadBalancerId", &self.load_balancer_id)?
             .opt("ListenerIds", &self.listener_ids)?
             .opt("Protocol", &self.protocol)?
@@ -19156,7 +19156,7 @@ impl serde::Serialize for DescribeTargetsRequest {
 }
 
 /// Reply of [`Client::describe_targets`](super::Client::describe_targets).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeTargetsResponse {
     /// Information of real servers bound to the listener.
@@ -19209,7 +19209,7 @@ impl<'de> Deserialize<'de> for DescribeTargetsResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DescribeTargetsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeTargetsResponse", 2)?
+        lenient::fields(serializer, "DescribeTargetsResponse", <Self as lenient::Reply>::FIELDS.len())?
             .list("Listeners", &self.listeners)?
             .opt("RequestId", &self.request_id)?
             .end()
@@ -19282,7 +19282,7 @@ impl<'de> Deserialize<'de> for DescribeTaskStatusRequest {
 
 impl serde::Serialize for DescribeTaskStatusRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeTaskStatusRequest", 2)?
+        lenient::fields(serializer, "DescribeTaskStatusRequest", <Self as input::Input>::FIELDS.len())?
             .opt("TaskId", &self.task_id)?
             .opt("DealName", &self.deal_name)?
             .end()
@@ -19290,7 +19290,7 @@ impl serde::Serialize for DescribeTaskStatusRequest {
 }
 
 /// Reply of [`Client::describe_task_status`](super::Client::describe_task_status).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeTaskStatusResponse {
     /// Current status of a task. Value range: 0 (succeeded), 1 (failed), 2 (in progress).
@@ -19371,7 +19371,7 @@ impl<'de> Deserialize<'de> for DescribeTaskStatusResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DescribeTaskStatusResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeTaskStatusResponse", 4)?
+        lenient::fields(serializer, "DescribeTaskStatusResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Status", &self.status)?
             .list("LoadBalancerIds", &self.load_balancer_ids)?
             .opt("Message", &self.message)?
@@ -19587,7 +19587,7 @@ impl<'de> Deserialize<'de> for DescribeUpperModelsRequest {
 
 impl serde::Serialize for DescribeUpperModelsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeUpperModelsRequest", 10)?
+        lenient::fields(serializer, "DescribeUpperModelsRequest", <Self as input::Input>::FIELDS.len())?
             .opt("AccessType", &self.access_type)?
             .opt("ApiBase", &self.api_base)?
             .opt("ApiKey", &self.api_key)?
@@ -19603,7 +19603,7 @@ impl serde::Serialize for DescribeUpperModelsRequest {
 }
 
 /// Reply of [`Client::describe_upper_models`](super::Client::describe_upper_models).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeUpperModelsResponse {
     /// (Chinese only)
@@ -19660,7 +19660,7 @@ impl<'de> Deserialize<'de> for DescribeUpperModelsResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DescribeUpperModelsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeUpperModelsResponse", 2)?
+        lenient::fields(serializer, "DescribeUpperModelsResponse", <Self as lenient::Reply>::FIELDS.len())?
             .list("Models", &self.models)?
             .opt("RequestId", &self.request_id)?
             .end()
@@ -19783,7 +19783,7 @@ impl<'de> Deserialize<'de> for DescribeUserGroupsRequest {
 
 impl serde::Serialize for DescribeUserGroupsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeUserGroupsRequest", 5)?
+        lenient::fields(serializer, "DescribeUserGroupsRequest", <Self as input::Input>::FIELDS.len())?
             .plain("ModelRouterId", &self.model_router_id)?
             .opt("UserGroupIds", &self.user_group_ids)?
             .opt("Filters", &self.filters)?
@@ -19794,7 +19794,7 @@ impl serde::Serialize for DescribeUserGroupsRequest {
 }
 
 /// Reply of [`Client::describe_user_groups`](super::Client::describe_user_groups).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeUserGroupsResponse {
     /// (Chinese only)
@@ -19863,7 +19863,7 @@ impl<'de> Deserialize<'de> for DescribeUserGroupsResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DescribeUserGroupsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeUserGroupsResponse", 3)?
+        lenient::fields(serializer, "DescribeUserGroupsResponse", <Self as lenient::Reply>::FIELDS.len())?
             .list("UserGroups", &self.user_groups)?
             .opt("TotalCount", &self.total_count)?
             .opt("RequestId", &self.request_id)?
@@ -19928,7 +19928,7 @@ impl<'de> Deserialize<'de> for DisassociateBudgetRequest {
 
 impl serde::Serialize for DisassociateBudgetRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DisassociateBudgetRequest", 2)?
+        lenient::fields(serializer, "DisassociateBudgetRequest", <Self as input::Input>::FIELDS.len())?
             .plain("BudgetId", &self.budget_id)?
             .plain("Resources", &self.resources)?
             .end()
@@ -19936,7 +19936,7 @@ impl serde::Serialize for DisassociateBudgetRequest {
 }
 
 /// Reply of [`Client::disassociate_budget`](super::Client::disassociate_budget).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DisassociateBudgetResponse {
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
@@ -19979,7 +19979,7 @@ impl<'de> Deserialize<'de> for DisassociateBudgetResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DisassociateBudgetResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DisassociateBudgetResponse", 1)?
+        lenient::fields(serializer, "DisassociateBudgetResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("RequestId", &self.request_id)?
             .end()
     }
@@ -20040,7 +20040,7 @@ impl<'de> Deserialize<'de> for DisassociateCustomizedConfigRequest {
 
 impl serde::Serialize for DisassociateCustomizedConfigRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DisassociateCustomizedConfigRequest", 2)?
+        lenient::fields(serializer, "DisassociateCustomizedConfigRequest", <Self as input::Input>::FIELDS.len())?
             .plain("UconfigId", &self.uconfig_id)?
             .plain("BindList", &self.bind_list)?
             .end()
@@ -20048,7 +20048,7 @@ impl serde::Serialize for DisassociateCustomizedConfigRequest {
 }
 
 /// Reply of [`Client::disassociate_customized_config`](super::Client::disassociate_customized_config).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DisassociateCustomizedConfigResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
@@ -20091,7 +20091,7 @@ impl<'de> Deserialize<'de> for DisassociateCustomizedConfigResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DisassociateCustomizedConfigResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DisassociateCustomizedConfigResponse", 1)?
+        lenient::fields(serializer, "DisassociateCustomizedConfigResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("RequestId", &self.request_id)?
             .end()
     }
@@ -20147,7 +20147,7 @@ impl<'de> Deserialize<'de> for DisassociateGuardrailConfig {
 
 impl serde::Serialize for DisassociateGuardrailConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DisassociateGuardrailConfig", 1)?
+        lenient::fields(serializer, "DisassociateGuardrailConfig", <Self as input::Input>::FIELDS.len())?
             .plain("GuardrailId", &self.guardrail_id)?
             .end()
     }
@@ -20214,7 +20214,7 @@ impl<'de> Deserialize<'de> for DisassociateModelRouterGuardrailsRequest {
 
 impl serde::Serialize for DisassociateModelRouterGuardrailsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DisassociateModelRouterGuardrailsRequest", 2)?
+        lenient::fields(serializer, "DisassociateModelRouterGuardrailsRequest", <Self as input::Input>::FIELDS.len())?
             .plain("Guardrails", &self.guardrails)?
             .plain("ModelRouterId", &self.model_router_id)?
             .end()
@@ -20222,7 +20222,7 @@ impl serde::Serialize for DisassociateModelRouterGuardrailsRequest {
 }
 
 /// Reply of [`Client::disassociate_model_router_guardrails`](super::Client::disassociate_model_router_guardrails).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DisassociateModelRouterGuardrailsResponse {
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
@@ -20265,7 +20265,7 @@ impl<'de> Deserialize<'de> for DisassociateModelRouterGuardrailsResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DisassociateModelRouterGuardrailsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DisassociateModelRouterGuardrailsResponse", 1)?
+        lenient::fields(serializer, "DisassociateModelRouterGuardrailsResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("RequestId", &self.request_id)?
             .end()
     }
@@ -20333,7 +20333,7 @@ impl<'de> Deserialize<'de> for DisassociateModelsFromModelRouterRequest {
 
 impl serde::Serialize for DisassociateModelsFromModelRouterRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DisassociateModelsFromModelRouterRequest", 2)?
+        lenient::fields(serializer, "DisassociateModelsFromModelRouterRequest", <Self as input::Input>::FIELDS.len())?
             .plain("ModelRouterId", &self.model_router_id)?
             .opt("Models", &self.models)?
             .end()
@@ -20341,7 +20341,7 @@ impl serde::Serialize for DisassociateModelsFromModelRouterRequest {
 }
 
 /// Reply of [`Client::disassociate_models_from_model_router`](super::Client::disassociate_models_from_model_router).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DisassociateModelsFromModelRouterResponse {
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
@@ -20384,7 +20384,7 @@ impl<'de> Deserialize<'de> for DisassociateModelsFromModelRouterResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DisassociateModelsFromModelRouterResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DisassociateModelsFromModelRouterResponse", 1)?
+        lenient::fields(serializer, "DisassociateModelsFromModelRouterResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("RequestId", &self.request_id)?
             .end()
     }
@@ -20436,14 +20436,14 @@ impl<'de> Deserialize<'de> for DisassociateTargetGroupsRequest {
 
 impl serde::Serialize for DisassociateTargetGroupsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DisassociateTargetGroupsRequest", 1)?
+        lenient::fields(serializer, "DisassociateTargetGroupsRequest", <Self as input::Input>::FIELDS.len())?
             .plain("Associations", &self.associations)?
             .end()
     }
 }
 
 /// Reply of [`Client::disassociate_target_groups`](super::Client::disassociate_target_groups).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DisassociateTargetGroupsResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
@@ -20486,7 +20486,7 @@ impl<'de> Deserialize<'de> for DisassociateTargetGroupsResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DisassociateTargetGroupsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DisassociateTargetGroupsResponse", 1)?
+        lenient::fields(serializer, "DisassociateTargetGroupsResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("RequestId", &self.request_id)?
             .end()
     }
@@ -20595,7 +20595,7 @@ impl<'de> Deserialize<'de> for EmbeddingConfig {
 
 impl serde::Serialize for EmbeddingConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "EmbeddingConfig", 3)?
+        lenient::fields(serializer, "EmbeddingConfig", <Self as input::Input>::FIELDS.len())?
             .opt("RoutingStrategy", &self.routing_strategy)?
             .opt("RoutingStrategyArgs", &self.routing_strategy_args)?
             .opt("NumRetries", &self.num_retries)?
@@ -20685,7 +20685,7 @@ impl<'de> Deserialize<'de> for ExclusiveCluster {
 
 impl serde::Serialize for ExclusiveCluster {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ExclusiveCluster", 3)?
+        lenient::fields(serializer, "ExclusiveCluster", <Self as input::Input>::FIELDS.len())?
             .opt("L4Clusters", &self.l4_clusters)?
             .opt("L7Clusters", &self.l7_clusters)?
             .opt("ClassicalCluster", &self.classical_cluster)?
@@ -20746,7 +20746,7 @@ impl<'de> Deserialize<'de> for FallBackItem {
 
 impl serde::Serialize for FallBackItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "FallBackItem", 1)?
+        lenient::fields(serializer, "FallBackItem", <Self as input::Input>::FIELDS.len())?
             .opt("DefaultFallBackModels", &self.default_fall_back_models)?
             .end()
     }
@@ -20807,7 +20807,7 @@ impl<'de> Deserialize<'de> for Filter {
 
 impl serde::Serialize for Filter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Filter", 2)?
+        lenient::fields(serializer, "Filter", <Self as input::Input>::FIELDS.len())?
             .plain("Name", &self.name)?
             .plain("Values", &self.values)?
             .end()
@@ -20893,7 +20893,7 @@ impl<'de> Deserialize<'de> for FunctionInfo {
 
 impl serde::Serialize for FunctionInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "FunctionInfo", 4)?
+        lenient::fields(serializer, "FunctionInfo", <Self as input::Input>::FIELDS.len())?
             .plain("FunctionNamespace", &self.function_namespace)?
             .plain("FunctionName", &self.function_name)?
             .plain("FunctionQualifier", &self.function_qualifier)?
@@ -20962,7 +20962,7 @@ impl<'de> Deserialize<'de> for FunctionTarget {
 
 impl serde::Serialize for FunctionTarget {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "FunctionTarget", 2)?
+        lenient::fields(serializer, "FunctionTarget", <Self as input::Input>::FIELDS.len())?
             .plain("Function", &self.function)?
             .opt("Weight", &self.weight)?
             .end()
@@ -21100,7 +21100,7 @@ impl<'de> Deserialize<'de> for GuardrailConfig {
 
 impl serde::Serialize for GuardrailConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "GuardrailConfig", 5)?
+        lenient::fields(serializer, "GuardrailConfig", <Self as input::Input>::FIELDS.len())?
             .opt("GuardrailId", &self.guardrail_id)?
             .opt("Type", &self.type_)?
             .opt("InstanceId", &self.instance_id)?
@@ -21405,7 +21405,7 @@ impl<'de> Deserialize<'de> for HealthCheck {
 
 impl serde::Serialize for HealthCheck {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "HealthCheck", 17)?
+        lenient::fields(serializer, "HealthCheck", <Self as input::Input>::FIELDS.len())?
             .opt("HealthSwitch", &self.health_switch)?
             .opt("TimeOut", &self.time_out)?
             .opt("IntervalTime", &self.interval_time)?
@@ -21538,7 +21538,7 @@ impl<'de> Deserialize<'de> for ImageConfig {
 
 impl serde::Serialize for ImageConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ImageConfig", 4)?
+        lenient::fields(serializer, "ImageConfig", <Self as input::Input>::FIELDS.len())?
             .opt("RoutingStrategy", &self.routing_strategy)?
             .opt("RoutingStrategyArgs", &self.routing_strategy_args)?
             .opt("NumRetries", &self.num_retries)?
@@ -21618,7 +21618,7 @@ impl<'de> Deserialize<'de> for InputKeyInfo {
 
 impl serde::Serialize for InputKeyInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "InputKeyInfo", 2)?
+        lenient::fields(serializer, "InputKeyInfo", <Self as input::Input>::FIELDS.len())?
             .opt("KeyName", &self.key_name)?
             .opt("PlainKey", &self.plain_key)?
             .end()
@@ -21677,14 +21677,14 @@ impl<'de> Deserialize<'de> for InquirePriceCreateModelRouterResourcePackageReque
 
 impl serde::Serialize for InquirePriceCreateModelRouterResourcePackageRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "InquirePriceCreateModelRouterResourcePackageRequest", 1)?
+        lenient::fields(serializer, "InquirePriceCreateModelRouterResourcePackageRequest", <Self as input::Input>::FIELDS.len())?
             .plain("ModelRouterResourcePackageAmount", &self.model_router_resource_package_amount)?
             .end()
     }
 }
 
 /// Reply of [`Client::inquire_price_create_model_router_resource_package`](super::Client::inquire_price_create_model_router_resource_package).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct InquirePriceCreateModelRouterResourcePackageResponse {
     /// (Chinese only)
@@ -21755,7 +21755,7 @@ impl<'de> Deserialize<'de> for InquirePriceCreateModelRouterResourcePackageRespo
 #[cfg(feature = "invoke")]
 impl serde::Serialize for InquirePriceCreateModelRouterResourcePackageResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "InquirePriceCreateModelRouterResourcePackageResponse", 3)?
+        lenient::fields(serializer, "InquirePriceCreateModelRouterResourcePackageResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("ModelRouterResourcePackagePrice", &self.model_router_resource_package_price)?
             .opt("FirstBuy", &self.first_buy)?
             .opt("RequestId", &self.request_id)?
@@ -21813,14 +21813,14 @@ impl<'de> Deserialize<'de> for InquirePriceRefundModelRouterResourcePackageReque
 
 impl serde::Serialize for InquirePriceRefundModelRouterResourcePackageRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "InquirePriceRefundModelRouterResourcePackageRequest", 1)?
+        lenient::fields(serializer, "InquirePriceRefundModelRouterResourcePackageRequest", <Self as input::Input>::FIELDS.len())?
             .plain("ModelRouterResourcePackageIds", &self.model_router_resource_package_ids)?
             .end()
     }
 }
 
 /// Reply of [`Client::inquire_price_refund_model_router_resource_package`](super::Client::inquire_price_refund_model_router_resource_package).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct InquirePriceRefundModelRouterResourcePackageResponse {
     /// (Chinese only)
@@ -21875,7 +21875,7 @@ impl<'de> Deserialize<'de> for InquirePriceRefundModelRouterResourcePackageRespo
 #[cfg(feature = "invoke")]
 impl serde::Serialize for InquirePriceRefundModelRouterResourcePackageResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "InquirePriceRefundModelRouterResourcePackageResponse", 2)?
+        lenient::fields(serializer, "InquirePriceRefundModelRouterResourcePackageResponse", <Self as lenient::Reply>::FIELDS.len())?
             .list("ModelRouterResourcePackageRefundPrice", &self.model_router_resource_package_refund_price)?
             .opt("RequestId", &self.request_id)?
             .end()
@@ -22041,7 +22041,7 @@ impl<'de> Deserialize<'de> for InquiryPriceCreateLoadBalancerRequest {
 
 impl serde::Serialize for InquiryPriceCreateLoadBalancerRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "InquiryPriceCreateLoadBalancerRequest", 9)?
+        lenient::fields(serializer, "InquiryPriceCreateLoadBalancerRequest", <Self as input::Input>::FIELDS.len())?
             .plain("LoadBalancerType", &self.load_balancer_type)?
             .plain("LoadBalancerChargeType", &self.load_balancer_charge_type)?
             .opt("LoadBalancerChargePrepaid", &self.load_balancer_charge_prepaid)?
@@ -22056,7 +22056,7 @@ impl serde::Serialize for InquiryPriceCreateLoadBalancerRequest {
 }
 
 /// Reply of [`Client::inquiry_price_create_load_balancer`](super::Client::inquiry_price_create_load_balancer).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct InquiryPriceCreateLoadBalancerResponse {
     /// Price of the instance with the specified configurations.
@@ -22109,7 +22109,7 @@ impl<'de> Deserialize<'de> for InquiryPriceCreateLoadBalancerResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for InquiryPriceCreateLoadBalancerResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "InquiryPriceCreateLoadBalancerResponse", 2)?
+        lenient::fields(serializer, "InquiryPriceCreateLoadBalancerResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Price", &self.price)?
             .opt("RequestId", &self.request_id)?
             .end()
@@ -22171,7 +22171,7 @@ impl<'de> Deserialize<'de> for InquiryPriceModifyLoadBalancerRequest {
 
 impl serde::Serialize for InquiryPriceModifyLoadBalancerRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "InquiryPriceModifyLoadBalancerRequest", 2)?
+        lenient::fields(serializer, "InquiryPriceModifyLoadBalancerRequest", <Self as input::Input>::FIELDS.len())?
             .plain("LoadBalancerId", &self.load_balancer_id)?
             .plain("InternetAccessible", &self.internet_accessible)?
             .end()
@@ -22179,7 +22179,7 @@ impl serde::Serialize for InquiryPriceModifyLoadBalancerRequest {
 }
 
 /// Reply of [`Client::inquiry_price_modify_load_balancer`](super::Client::inquiry_price_modify_load_balancer).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct InquiryPriceModifyLoadBalancerResponse {
     /// Pricing information
@@ -22232,7 +22232,7 @@ impl<'de> Deserialize<'de> for InquiryPriceModifyLoadBalancerResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for InquiryPriceModifyLoadBalancerResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "InquiryPriceModifyLoadBalancerResponse", 2)?
+        lenient::fields(serializer, "InquiryPriceModifyLoadBalancerResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Price", &self.price)?
             .opt("RequestId", &self.request_id)?
             .end()
@@ -22285,14 +22285,14 @@ impl<'de> Deserialize<'de> for InquiryPriceRefundLoadBalancerRequest {
 
 impl serde::Serialize for InquiryPriceRefundLoadBalancerRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "InquiryPriceRefundLoadBalancerRequest", 1)?
+        lenient::fields(serializer, "InquiryPriceRefundLoadBalancerRequest", <Self as input::Input>::FIELDS.len())?
             .plain("LoadBalancerId", &self.load_balancer_id)?
             .end()
     }
 }
 
 /// Reply of [`Client::inquiry_price_refund_load_balancer`](super::Client::inquiry_price_refund_load_balancer).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct InquiryPriceRefundLoadBalancerResponse {
     /// Price of the instance with the specified configurations.
@@ -22345,7 +22345,7 @@ impl<'de> Deserialize<'de> for InquiryPriceRefundLoadBalancerResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for InquiryPriceRefundLoadBalancerResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "InquiryPriceRefundLoadBalancerResponse", 2)?
+        lenient::fields(serializer, "InquiryPriceRefundLoadBalancerResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Price", &self.price)?
             .opt("RequestId", &self.request_id)?
             .end()
@@ -22407,7 +22407,7 @@ impl<'de> Deserialize<'de> for InquiryPriceRenewLoadBalancerRequest {
 
 impl serde::Serialize for InquiryPriceRenewLoadBalancerRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "InquiryPriceRenewLoadBalancerRequest", 2)?
+        lenient::fields(serializer, "InquiryPriceRenewLoadBalancerRequest", <Self as input::Input>::FIELDS.len())?
             .plain("LoadBalancerId", &self.load_balancer_id)?
             .plain("LoadBalancerChargePrepaid", &self.load_balancer_charge_prepaid)?
             .end()
@@ -22415,7 +22415,7 @@ impl serde::Serialize for InquiryPriceRenewLoadBalancerRequest {
 }
 
 /// Reply of [`Client::inquiry_price_renew_load_balancer`](super::Client::inquiry_price_renew_load_balancer).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct InquiryPriceRenewLoadBalancerResponse {
     /// Price to renew
@@ -22468,7 +22468,7 @@ impl<'de> Deserialize<'de> for InquiryPriceRenewLoadBalancerResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for InquiryPriceRenewLoadBalancerResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "InquiryPriceRenewLoadBalancerResponse", 2)?
+        lenient::fields(serializer, "InquiryPriceRenewLoadBalancerResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Price", &self.price)?
             .opt("RequestId", &self.request_id)?
             .end()
@@ -22544,7 +22544,7 @@ impl<'de> Deserialize<'de> for IntentRouterDecisionModelConfig {
 
 impl serde::Serialize for IntentRouterDecisionModelConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "IntentRouterDecisionModelConfig", 2)?
+        lenient::fields(serializer, "IntentRouterDecisionModelConfig", <Self as input::Input>::FIELDS.len())?
             .opt("Enabled", &self.enabled)?
             .opt("ModelName", &self.model_name)?
             .end()
@@ -22641,7 +22641,7 @@ impl<'de> Deserialize<'de> for InternetAccessible {
 
 impl serde::Serialize for InternetAccessible {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "InternetAccessible", 3)?
+        lenient::fields(serializer, "InternetAccessible", <Self as input::Input>::FIELDS.len())?
             .opt("InternetChargeType", &self.internet_charge_type)?
             .opt("InternetMaxBandwidthOut", &self.internet_max_bandwidth_out)?
             .opt("BandwidthpkgSubType", &self.bandwidthpkg_sub_type)?
@@ -22710,7 +22710,7 @@ impl<'de> Deserialize<'de> for KeyItem {
 
 impl serde::Serialize for KeyItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "KeyItem", 2)?
+        lenient::fields(serializer, "KeyItem", <Self as input::Input>::FIELDS.len())?
             .plain("ApiKey", &self.api_key)?
             .opt("Name", &self.name)?
             .end()
@@ -22782,7 +22782,7 @@ impl<'de> Deserialize<'de> for LbChargePrepaid {
 
 impl serde::Serialize for LbChargePrepaid {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "LbChargePrepaid", 2)?
+        lenient::fields(serializer, "LbChargePrepaid", <Self as input::Input>::FIELDS.len())?
             .opt("RenewFlag", &self.renew_flag)?
             .opt("Period", &self.period)?
             .end()
@@ -22846,7 +22846,7 @@ impl<'de> Deserialize<'de> for LbRsItem {
 
 impl serde::Serialize for LbRsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "LbRsItem", 2)?
+        lenient::fields(serializer, "LbRsItem", <Self as input::Input>::FIELDS.len())?
             .plain("VpcId", &self.vpc_id)?
             .plain("PrivateIp", &self.private_ip)?
             .end()
@@ -22926,7 +22926,7 @@ impl<'de> Deserialize<'de> for ManualRewriteRequest {
 
 impl serde::Serialize for ManualRewriteRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ManualRewriteRequest", 4)?
+        lenient::fields(serializer, "ManualRewriteRequest", <Self as input::Input>::FIELDS.len())?
             .plain("LoadBalancerId", &self.load_balancer_id)?
             .plain("SourceListenerId", &self.source_listener_id)?
             .plain("TargetListenerId", &self.target_listener_id)?
@@ -22936,7 +22936,7 @@ impl serde::Serialize for ManualRewriteRequest {
 }
 
 /// Reply of [`Client::manual_rewrite`](super::Client::manual_rewrite).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ManualRewriteResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
@@ -22979,7 +22979,7 @@ impl<'de> Deserialize<'de> for ManualRewriteResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ManualRewriteResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ManualRewriteResponse", 1)?
+        lenient::fields(serializer, "ManualRewriteResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("RequestId", &self.request_id)?
             .end()
     }
@@ -23043,7 +23043,7 @@ impl<'de> Deserialize<'de> for MigrateClassicalLoadBalancersRequest {
 
 impl serde::Serialize for MigrateClassicalLoadBalancersRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "MigrateClassicalLoadBalancersRequest", 2)?
+        lenient::fields(serializer, "MigrateClassicalLoadBalancersRequest", <Self as input::Input>::FIELDS.len())?
             .plain("LoadBalancerIds", &self.load_balancer_ids)?
             .opt("ExclusiveCluster", &self.exclusive_cluster)?
             .end()
@@ -23051,7 +23051,7 @@ impl serde::Serialize for MigrateClassicalLoadBalancersRequest {
 }
 
 /// Reply of [`Client::migrate_classical_load_balancers`](super::Client::migrate_classical_load_balancers).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct MigrateClassicalLoadBalancersResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
@@ -23094,7 +23094,7 @@ impl<'de> Deserialize<'de> for MigrateClassicalLoadBalancersResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for MigrateClassicalLoadBalancersResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "MigrateClassicalLoadBalancersResponse", 1)?
+        lenient::fields(serializer, "MigrateClassicalLoadBalancersResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("RequestId", &self.request_id)?
             .end()
     }
@@ -23189,7 +23189,7 @@ impl<'de> Deserialize<'de> for ModelItem {
 
 impl serde::Serialize for ModelItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModelItem", 3)?
+        lenient::fields(serializer, "ModelItem", <Self as input::Input>::FIELDS.len())?
             .plain("ModelId", &self.model_id)?
             .opt("InputModalities", &self.input_modalities)?
             .opt("ModelAlias", &self.model_alias)?
@@ -23308,7 +23308,7 @@ impl<'de> Deserialize<'de> for ModelRouterBillingConfigInput {
 
 impl serde::Serialize for ModelRouterBillingConfigInput {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModelRouterBillingConfigInput", 3)?
+        lenient::fields(serializer, "ModelRouterBillingConfigInput", <Self as input::Input>::FIELDS.len())?
             .opt("ChargeType", &self.charge_type)?
             .opt("SlaType", &self.sla_type)?
             .opt("AssociateResourcePackage", &self.associate_resource_package)?
@@ -23447,7 +23447,7 @@ impl<'de> Deserialize<'de> for ModelRouterModel {
 
 impl serde::Serialize for ModelRouterModel {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModelRouterModel", 6)?
+        lenient::fields(serializer, "ModelRouterModel", <Self as input::Input>::FIELDS.len())?
             .plain("ModelName", &self.model_name)?
             .plain("Provider", &self.provider)?
             .plain("Type", &self.type_)?
@@ -23544,7 +23544,7 @@ impl<'de> Deserialize<'de> for ModelRouterModelToDisassociate {
 
 impl serde::Serialize for ModelRouterModelToDisassociate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModelRouterModelToDisassociate", 4)?
+        lenient::fields(serializer, "ModelRouterModelToDisassociate", <Self as input::Input>::FIELDS.len())?
             .plain("ModelName", &self.model_name)?
             .plain("Provider", &self.provider)?
             .plain("Type", &self.type_)?
@@ -23666,7 +23666,7 @@ impl<'de> Deserialize<'de> for ModifyBlockIpListRequest {
 
 impl serde::Serialize for ModifyBlockIpListRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyBlockIpListRequest", 6)?
+        lenient::fields(serializer, "ModifyBlockIpListRequest", <Self as input::Input>::FIELDS.len())?
             .plain("LoadBalancerIds", &self.load_balancer_ids)?
             .plain("Type", &self.type_)?
             .plain("ClientIPField", &self.client_ip_field)?
@@ -23678,7 +23678,7 @@ impl serde::Serialize for ModifyBlockIpListRequest {
 }
 
 /// Reply of [`Client::modify_block_ip_list`](super::Client::modify_block_ip_list).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ModifyBlockIpListResponse {
     /// Async task ID
@@ -23733,7 +23733,7 @@ impl<'de> Deserialize<'de> for ModifyBlockIpListResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ModifyBlockIpListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyBlockIpListResponse", 2)?
+        lenient::fields(serializer, "ModifyBlockIpListResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("JodId", &self.jod_id)?
             .opt("RequestId", &self.request_id)?
             .end()
@@ -23832,7 +23832,7 @@ impl<'de> Deserialize<'de> for ModifyBudgetAttributesRequest {
 
 impl serde::Serialize for ModifyBudgetAttributesRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyBudgetAttributesRequest", 4)?
+        lenient::fields(serializer, "ModifyBudgetAttributesRequest", <Self as input::Input>::FIELDS.len())?
             .plain("BudgetId", &self.budget_id)?
             .opt("BudgetConfigs", &self.budget_configs)?
             .opt("BudgetName", &self.budget_name)?
@@ -23842,7 +23842,7 @@ impl serde::Serialize for ModifyBudgetAttributesRequest {
 }
 
 /// Reply of [`Client::modify_budget_attributes`](super::Client::modify_budget_attributes).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ModifyBudgetAttributesResponse {
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
@@ -23885,7 +23885,7 @@ impl<'de> Deserialize<'de> for ModifyBudgetAttributesResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ModifyBudgetAttributesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyBudgetAttributesResponse", 1)?
+        lenient::fields(serializer, "ModifyBudgetAttributesResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("RequestId", &self.request_id)?
             .end()
     }
@@ -23955,7 +23955,7 @@ impl<'de> Deserialize<'de> for ModifyCustomizedConfigRequest {
 
 impl serde::Serialize for ModifyCustomizedConfigRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyCustomizedConfigRequest", 3)?
+        lenient::fields(serializer, "ModifyCustomizedConfigRequest", <Self as input::Input>::FIELDS.len())?
             .plain("ConfigName", &self.config_name)?
             .plain("UconfigId", &self.uconfig_id)?
             .plain("ConfigContent", &self.config_content)?
@@ -23964,7 +23964,7 @@ impl serde::Serialize for ModifyCustomizedConfigRequest {
 }
 
 /// Reply of [`Client::modify_customized_config`](super::Client::modify_customized_config).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ModifyCustomizedConfigResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
@@ -24007,7 +24007,7 @@ impl<'de> Deserialize<'de> for ModifyCustomizedConfigResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ModifyCustomizedConfigResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyCustomizedConfigResponse", 1)?
+        lenient::fields(serializer, "ModifyCustomizedConfigResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("RequestId", &self.request_id)?
             .end()
     }
@@ -24188,7 +24188,7 @@ impl<'de> Deserialize<'de> for ModifyDomainAttributesRequest {
 
 impl serde::Serialize for ModifyDomainAttributesRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyDomainAttributesRequest", 11)?
+        lenient::fields(serializer, "ModifyDomainAttributesRequest", <Self as input::Input>::FIELDS.len())?
             .plain("LoadBalancerId", &self.load_balancer_id)?
             .plain("ListenerId", &self.listener_id)?
             .plain("Domain", &self.domain)?
@@ -24205,7 +24205,7 @@ impl serde::Serialize for ModifyDomainAttributesRequest {
 }
 
 /// Reply of [`Client::modify_domain_attributes`](super::Client::modify_domain_attributes).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ModifyDomainAttributesResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
@@ -24248,7 +24248,7 @@ impl<'de> Deserialize<'de> for ModifyDomainAttributesResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ModifyDomainAttributesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyDomainAttributesResponse", 1)?
+        lenient::fields(serializer, "ModifyDomainAttributesResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("RequestId", &self.request_id)?
             .end()
     }
@@ -24327,7 +24327,7 @@ impl<'de> Deserialize<'de> for ModifyDomainRequest {
 
 impl serde::Serialize for ModifyDomainRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyDomainRequest", 4)?
+        lenient::fields(serializer, "ModifyDomainRequest", <Self as input::Input>::FIELDS.len())?
             .plain("LoadBalancerId", &self.load_balancer_id)?
             .plain("ListenerId", &self.listener_id)?
             .plain("Domain", &self.domain)?
@@ -24337,7 +24337,7 @@ impl serde::Serialize for ModifyDomainRequest {
 }
 
 /// Reply of [`Client::modify_domain`](super::Client::modify_domain).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ModifyDomainResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
@@ -24380,7 +24380,7 @@ impl<'de> Deserialize<'de> for ModifyDomainResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ModifyDomainResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyDomainResponse", 1)?
+        lenient::fields(serializer, "ModifyDomainResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("RequestId", &self.request_id)?
             .end()
     }
@@ -24492,7 +24492,7 @@ impl<'de> Deserialize<'de> for ModifyFunctionTargetsRequest {
 
 impl serde::Serialize for ModifyFunctionTargetsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyFunctionTargetsRequest", 6)?
+        lenient::fields(serializer, "ModifyFunctionTargetsRequest", <Self as input::Input>::FIELDS.len())?
             .plain("LoadBalancerId", &self.load_balancer_id)?
             .plain("ListenerId", &self.listener_id)?
             .plain("FunctionTargets", &self.function_targets)?
@@ -24504,7 +24504,7 @@ impl serde::Serialize for ModifyFunctionTargetsRequest {
 }
 
 /// Reply of [`Client::modify_function_targets`](super::Client::modify_function_targets).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ModifyFunctionTargetsResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
@@ -24547,7 +24547,7 @@ impl<'de> Deserialize<'de> for ModifyFunctionTargetsResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ModifyFunctionTargetsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyFunctionTargetsResponse", 1)?
+        lenient::fields(serializer, "ModifyFunctionTargetsResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("RequestId", &self.request_id)?
             .end()
     }
@@ -24676,7 +24676,7 @@ impl<'de> Deserialize<'de> for ModifyIntentRouterAttributeRequest {
 
 impl serde::Serialize for ModifyIntentRouterAttributeRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyIntentRouterAttributeRequest", 6)?
+        lenient::fields(serializer, "ModifyIntentRouterAttributeRequest", <Self as input::Input>::FIELDS.len())?
             .plain("IntentRouterId", &self.intent_router_id)?
             .plain("ModelRouterId", &self.model_router_id)?
             .opt("RouteName", &self.route_name)?
@@ -24688,7 +24688,7 @@ impl serde::Serialize for ModifyIntentRouterAttributeRequest {
 }
 
 /// Reply of [`Client::modify_intent_router_attribute`](super::Client::modify_intent_router_attribute).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ModifyIntentRouterAttributeResponse {
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
@@ -24731,7 +24731,7 @@ impl<'de> Deserialize<'de> for ModifyIntentRouterAttributeResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ModifyIntentRouterAttributeResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyIntentRouterAttributeResponse", 1)?
+        lenient::fields(serializer, "ModifyIntentRouterAttributeResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("RequestId", &self.request_id)?
             .end()
     }
@@ -24826,7 +24826,7 @@ impl<'de> Deserialize<'de> for ModifyKeyAttributesRequest {
 
 impl serde::Serialize for ModifyKeyAttributesRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyKeyAttributesRequest", 4)?
+        lenient::fields(serializer, "ModifyKeyAttributesRequest", <Self as input::Input>::FIELDS.len())?
             .plain("ModelRouterId", &self.model_router_id)?
             .plain("KeyId", &self.key_id)?
             .opt("KeyName", &self.key_name)?
@@ -24836,7 +24836,7 @@ impl serde::Serialize for ModifyKeyAttributesRequest {
 }
 
 /// Reply of [`Client::modify_key_attributes`](super::Client::modify_key_attributes).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ModifyKeyAttributesResponse {
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
@@ -24879,7 +24879,7 @@ impl<'de> Deserialize<'de> for ModifyKeyAttributesResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ModifyKeyAttributesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyKeyAttributesResponse", 1)?
+        lenient::fields(serializer, "ModifyKeyAttributesResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("RequestId", &self.request_id)?
             .end()
     }
@@ -24960,7 +24960,7 @@ impl<'de> Deserialize<'de> for ModifyKeysBlockStatusRequest {
 
 impl serde::Serialize for ModifyKeysBlockStatusRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyKeysBlockStatusRequest", 3)?
+        lenient::fields(serializer, "ModifyKeysBlockStatusRequest", <Self as input::Input>::FIELDS.len())?
             .plain("ModelRouterId", &self.model_router_id)?
             .plain("Blocked", &self.blocked)?
             .opt("KeyIds", &self.key_ids)?
@@ -24969,7 +24969,7 @@ impl serde::Serialize for ModifyKeysBlockStatusRequest {
 }
 
 /// Reply of [`Client::modify_keys_block_status`](super::Client::modify_keys_block_status).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ModifyKeysBlockStatusResponse {
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
@@ -25012,7 +25012,7 @@ impl<'de> Deserialize<'de> for ModifyKeysBlockStatusResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ModifyKeysBlockStatusResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyKeysBlockStatusResponse", 1)?
+        lenient::fields(serializer, "ModifyKeysBlockStatusResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("RequestId", &self.request_id)?
             .end()
     }
@@ -25088,7 +25088,7 @@ impl<'de> Deserialize<'de> for ModifyKeysUserGroupRequest {
 
 impl serde::Serialize for ModifyKeysUserGroupRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyKeysUserGroupRequest", 3)?
+        lenient::fields(serializer, "ModifyKeysUserGroupRequest", <Self as input::Input>::FIELDS.len())?
             .plain("ModelRouterId", &self.model_router_id)?
             .plain("UserGroupId", &self.user_group_id)?
             .plain("KeyIds", &self.key_ids)?
@@ -25097,7 +25097,7 @@ impl serde::Serialize for ModifyKeysUserGroupRequest {
 }
 
 /// Reply of [`Client::modify_keys_user_group`](super::Client::modify_keys_user_group).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ModifyKeysUserGroupResponse {
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
@@ -25140,7 +25140,7 @@ impl<'de> Deserialize<'de> for ModifyKeysUserGroupResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ModifyKeysUserGroupResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyKeysUserGroupResponse", 1)?
+        lenient::fields(serializer, "ModifyKeysUserGroupResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("RequestId", &self.request_id)?
             .end()
     }
@@ -25524,7 +25524,7 @@ impl<'de> Deserialize<'de> for ModifyListenerRequest {
 
 impl serde::Serialize for ModifyListenerRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyListenerRequest", 24)?
+        lenient::fields(serializer, "ModifyListenerRequest", <Self as input::Input>::FIELDS.len())?
             .plain("LoadBalancerId", &self.load_balancer_id)?
             .plain("ListenerId", &self.listener_id)?
             .opt("ListenerName", &self.listener_name)?
@@ -25554,7 +25554,7 @@ impl serde::Serialize for ModifyListenerRequest {
 }
 
 /// Reply of [`Client::modify_listener`](super::Client::modify_listener).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ModifyListenerResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
@@ -25597,7 +25597,7 @@ impl<'de> Deserialize<'de> for ModifyListenerResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ModifyListenerResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyListenerResponse", 1)?
+        lenient::fields(serializer, "ModifyListenerResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("RequestId", &self.request_id)?
             .end()
     }
@@ -25774,7 +25774,7 @@ impl<'de> Deserialize<'de> for ModifyLoadBalancerAttributesRequest {
 
 impl serde::Serialize for ModifyLoadBalancerAttributesRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyLoadBalancerAttributesRequest", 10)?
+        lenient::fields(serializer, "ModifyLoadBalancerAttributesRequest", <Self as input::Input>::FIELDS.len())?
             .plain("LoadBalancerId", &self.load_balancer_id)?
             .opt("LoadBalancerName", &self.load_balancer_name)?
             .opt("TargetRegionInfo", &self.target_region_info)?
@@ -25790,7 +25790,7 @@ impl serde::Serialize for ModifyLoadBalancerAttributesRequest {
 }
 
 /// Reply of [`Client::modify_load_balancer_attributes`](super::Client::modify_load_balancer_attributes).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ModifyLoadBalancerAttributesResponse {
     /// When switching the billing mode of Cloud Load Balancer, you can use this parameter to check if the switch task is successful.
@@ -25847,7 +25847,7 @@ impl<'de> Deserialize<'de> for ModifyLoadBalancerAttributesResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ModifyLoadBalancerAttributesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyLoadBalancerAttributesResponse", 2)?
+        lenient::fields(serializer, "ModifyLoadBalancerAttributesResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("DealName", &self.deal_name)?
             .opt("RequestId", &self.request_id)?
             .end()
@@ -25910,7 +25910,7 @@ impl<'de> Deserialize<'de> for ModifyLoadBalancerMixIpTargetRequest {
 
 impl serde::Serialize for ModifyLoadBalancerMixIpTargetRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyLoadBalancerMixIpTargetRequest", 2)?
+        lenient::fields(serializer, "ModifyLoadBalancerMixIpTargetRequest", <Self as input::Input>::FIELDS.len())?
             .plain("LoadBalancerIds", &self.load_balancer_ids)?
             .plain("MixIpTarget", &self.mix_ip_target)?
             .end()
@@ -25918,7 +25918,7 @@ impl serde::Serialize for ModifyLoadBalancerMixIpTargetRequest {
 }
 
 /// Reply of [`Client::modify_load_balancer_mix_ip_target`](super::Client::modify_load_balancer_mix_ip_target).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ModifyLoadBalancerMixIpTargetResponse {
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
@@ -25961,7 +25961,7 @@ impl<'de> Deserialize<'de> for ModifyLoadBalancerMixIpTargetResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ModifyLoadBalancerMixIpTargetResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyLoadBalancerMixIpTargetResponse", 1)?
+        lenient::fields(serializer, "ModifyLoadBalancerMixIpTargetResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("RequestId", &self.request_id)?
             .end()
     }
@@ -26027,7 +26027,7 @@ impl<'de> Deserialize<'de> for ModifyLoadBalancerSlaRequest {
 
 impl serde::Serialize for ModifyLoadBalancerSlaRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyLoadBalancerSlaRequest", 2)?
+        lenient::fields(serializer, "ModifyLoadBalancerSlaRequest", <Self as input::Input>::FIELDS.len())?
             .plain("LoadBalancerSla", &self.load_balancer_sla)?
             .opt("Force", &self.force)?
             .end()
@@ -26035,7 +26035,7 @@ impl serde::Serialize for ModifyLoadBalancerSlaRequest {
 }
 
 /// Reply of [`Client::modify_load_balancer_sla`](super::Client::modify_load_balancer_sla).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ModifyLoadBalancerSlaResponse {
     /// Order number.
@@ -26090,7 +26090,7 @@ impl<'de> Deserialize<'de> for ModifyLoadBalancerSlaResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ModifyLoadBalancerSlaResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyLoadBalancerSlaResponse", 2)?
+        lenient::fields(serializer, "ModifyLoadBalancerSlaResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("DealName", &self.deal_name)?
             .opt("RequestId", &self.request_id)?
             .end()
@@ -26153,7 +26153,7 @@ impl<'de> Deserialize<'de> for ModifyLoadBalancersProjectRequest {
 
 impl serde::Serialize for ModifyLoadBalancersProjectRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyLoadBalancersProjectRequest", 2)?
+        lenient::fields(serializer, "ModifyLoadBalancersProjectRequest", <Self as input::Input>::FIELDS.len())?
             .plain("LoadBalancerIds", &self.load_balancer_ids)?
             .plain("ProjectId", &self.project_id)?
             .end()
@@ -26161,7 +26161,7 @@ impl serde::Serialize for ModifyLoadBalancersProjectRequest {
 }
 
 /// Reply of [`Client::modify_load_balancers_project`](super::Client::modify_load_balancers_project).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ModifyLoadBalancersProjectResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
@@ -26204,7 +26204,7 @@ impl<'de> Deserialize<'de> for ModifyLoadBalancersProjectResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ModifyLoadBalancersProjectResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyLoadBalancersProjectResponse", 1)?
+        lenient::fields(serializer, "ModifyLoadBalancersProjectResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("RequestId", &self.request_id)?
             .end()
     }
@@ -26341,7 +26341,7 @@ impl<'de> Deserialize<'de> for ModifyModelAliasAttributesRequest {
 
 impl serde::Serialize for ModifyModelAliasAttributesRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyModelAliasAttributesRequest", 6)?
+        lenient::fields(serializer, "ModifyModelAliasAttributesRequest", <Self as input::Input>::FIELDS.len())?
             .plain("ModelAliasNames", &self.model_alias_names)?
             .opt("Coefficient", &self.coefficient)?
             .opt("ServiceProviderIds", &self.service_provider_ids)?
@@ -26353,7 +26353,7 @@ impl serde::Serialize for ModifyModelAliasAttributesRequest {
 }
 
 /// Reply of [`Client::modify_model_alias_attributes`](super::Client::modify_model_alias_attributes).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ModifyModelAliasAttributesResponse {
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
@@ -26396,7 +26396,7 @@ impl<'de> Deserialize<'de> for ModifyModelAliasAttributesResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ModifyModelAliasAttributesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyModelAliasAttributesResponse", 1)?
+        lenient::fields(serializer, "ModifyModelAliasAttributesResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("RequestId", &self.request_id)?
             .end()
     }
@@ -26596,7 +26596,7 @@ impl<'de> Deserialize<'de> for ModifyModelAttributesRequest {
 
 impl serde::Serialize for ModifyModelAttributesRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyModelAttributesRequest", 10)?
+        lenient::fields(serializer, "ModifyModelAttributesRequest", <Self as input::Input>::FIELDS.len())?
             .plain("ServiceProviderId", &self.service_provider_id)?
             .opt("ServiceProviderName", &self.service_provider_name)?
             .opt("ApiBases", &self.api_bases)?
@@ -26612,7 +26612,7 @@ impl serde::Serialize for ModifyModelAttributesRequest {
 }
 
 /// Reply of [`Client::modify_model_attributes`](super::Client::modify_model_attributes).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ModifyModelAttributesResponse {
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
@@ -26655,7 +26655,7 @@ impl<'de> Deserialize<'de> for ModifyModelAttributesResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ModifyModelAttributesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyModelAttributesResponse", 1)?
+        lenient::fields(serializer, "ModifyModelAttributesResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("RequestId", &self.request_id)?
             .end()
     }
@@ -26943,7 +26943,7 @@ impl<'de> Deserialize<'de> for ModifyModelRouterAttributesRequest {
 
 impl serde::Serialize for ModifyModelRouterAttributesRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyModelRouterAttributesRequest", 15)?
+        lenient::fields(serializer, "ModifyModelRouterAttributesRequest", <Self as input::Input>::FIELDS.len())?
             .plain("ModelRouterId", &self.model_router_id)?
             .opt("CertId", &self.cert_id)?
             .opt("ModelRouterName", &self.model_router_name)?
@@ -26964,7 +26964,7 @@ impl serde::Serialize for ModifyModelRouterAttributesRequest {
 }
 
 /// Reply of [`Client::modify_model_router_attributes`](super::Client::modify_model_router_attributes).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ModifyModelRouterAttributesResponse {
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
@@ -27007,7 +27007,7 @@ impl<'de> Deserialize<'de> for ModifyModelRouterAttributesResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ModifyModelRouterAttributesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyModelRouterAttributesResponse", 1)?
+        lenient::fields(serializer, "ModifyModelRouterAttributesResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("RequestId", &self.request_id)?
             .end()
     }
@@ -27074,7 +27074,7 @@ impl<'de> Deserialize<'de> for ModifyModelRouterGuardrailsRequest {
 
 impl serde::Serialize for ModifyModelRouterGuardrailsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyModelRouterGuardrailsRequest", 2)?
+        lenient::fields(serializer, "ModifyModelRouterGuardrailsRequest", <Self as input::Input>::FIELDS.len())?
             .plain("Guardrails", &self.guardrails)?
             .plain("ModelRouterId", &self.model_router_id)?
             .end()
@@ -27082,7 +27082,7 @@ impl serde::Serialize for ModifyModelRouterGuardrailsRequest {
 }
 
 /// Reply of [`Client::modify_model_router_guardrails`](super::Client::modify_model_router_guardrails).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ModifyModelRouterGuardrailsResponse {
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
@@ -27125,7 +27125,7 @@ impl<'de> Deserialize<'de> for ModifyModelRouterGuardrailsResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ModifyModelRouterGuardrailsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyModelRouterGuardrailsResponse", 1)?
+        lenient::fields(serializer, "ModifyModelRouterGuardrailsResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("RequestId", &self.request_id)?
             .end()
     }
@@ -27190,7 +27190,7 @@ impl<'de> Deserialize<'de> for ModifyModelRouterSecurityGroupsRequest {
 
 impl serde::Serialize for ModifyModelRouterSecurityGroupsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyModelRouterSecurityGroupsRequest", 2)?
+        lenient::fields(serializer, "ModifyModelRouterSecurityGroupsRequest", <Self as input::Input>::FIELDS.len())?
             .plain("ModelRouterId", &self.model_router_id)?
             .plain("SecurityGroups", &self.security_groups)?
             .end()
@@ -27198,7 +27198,7 @@ impl serde::Serialize for ModifyModelRouterSecurityGroupsRequest {
 }
 
 /// Reply of [`Client::modify_model_router_security_groups`](super::Client::modify_model_router_security_groups).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ModifyModelRouterSecurityGroupsResponse {
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
@@ -27241,7 +27241,7 @@ impl<'de> Deserialize<'de> for ModifyModelRouterSecurityGroupsResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ModifyModelRouterSecurityGroupsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyModelRouterSecurityGroupsResponse", 1)?
+        lenient::fields(serializer, "ModifyModelRouterSecurityGroupsResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("RequestId", &self.request_id)?
             .end()
     }
@@ -27435,7 +27435,7 @@ impl<'de> Deserialize<'de> for ModifyRuleRequest {
 
 impl serde::Serialize for ModifyRuleRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyRuleRequest", 12)?
+        lenient::fields(serializer, "ModifyRuleRequest", <Self as input::Input>::FIELDS.len())?
             .plain("LoadBalancerId", &self.load_balancer_id)?
             .plain("ListenerId", &self.listener_id)?
             .plain("LocationId", &self.location_id)?
@@ -27453,7 +27453,7 @@ impl serde::Serialize for ModifyRuleRequest {
 }
 
 /// Reply of [`Client::modify_rule`](super::Client::modify_rule).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ModifyRuleResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
@@ -27496,7 +27496,7 @@ impl<'de> Deserialize<'de> for ModifyRuleResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ModifyRuleResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyRuleResponse", 1)?
+        lenient::fields(serializer, "ModifyRuleResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("RequestId", &self.request_id)?
             .end()
     }
@@ -27615,7 +27615,7 @@ impl<'de> Deserialize<'de> for ModifyServiceProviderModelAttributesRequest {
 
 impl serde::Serialize for ModifyServiceProviderModelAttributesRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyServiceProviderModelAttributesRequest", 5)?
+        lenient::fields(serializer, "ModifyServiceProviderModelAttributesRequest", <Self as input::Input>::FIELDS.len())?
             .plain("ServiceProviderId", &self.service_provider_id)?
             .plain("ModelName", &self.model_name)?
             .opt("InputModalities", &self.input_modalities)?
@@ -27626,7 +27626,7 @@ impl serde::Serialize for ModifyServiceProviderModelAttributesRequest {
 }
 
 /// Reply of [`Client::modify_service_provider_model_attributes`](super::Client::modify_service_provider_model_attributes).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ModifyServiceProviderModelAttributesResponse {
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
@@ -27669,7 +27669,7 @@ impl<'de> Deserialize<'de> for ModifyServiceProviderModelAttributesResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ModifyServiceProviderModelAttributesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyServiceProviderModelAttributesResponse", 1)?
+        lenient::fields(serializer, "ModifyServiceProviderModelAttributesResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("RequestId", &self.request_id)?
             .end()
     }
@@ -27843,7 +27843,7 @@ impl<'de> Deserialize<'de> for ModifyTargetGroupAttributeRequest {
 
 impl serde::Serialize for ModifyTargetGroupAttributeRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyTargetGroupAttributeRequest", 9)?
+        lenient::fields(serializer, "ModifyTargetGroupAttributeRequest", <Self as input::Input>::FIELDS.len())?
             .plain("TargetGroupId", &self.target_group_id)?
             .opt("TargetGroupName", &self.target_group_name)?
             .opt("Port", &self.port)?
@@ -27858,7 +27858,7 @@ impl serde::Serialize for ModifyTargetGroupAttributeRequest {
 }
 
 /// Reply of [`Client::modify_target_group_attribute`](super::Client::modify_target_group_attribute).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ModifyTargetGroupAttributeResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
@@ -27901,7 +27901,7 @@ impl<'de> Deserialize<'de> for ModifyTargetGroupAttributeResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ModifyTargetGroupAttributeResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyTargetGroupAttributeResponse", 1)?
+        lenient::fields(serializer, "ModifyTargetGroupAttributeResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("RequestId", &self.request_id)?
             .end()
     }
@@ -27962,7 +27962,7 @@ impl<'de> Deserialize<'de> for ModifyTargetGroupInstancesPortRequest {
 
 impl serde::Serialize for ModifyTargetGroupInstancesPortRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyTargetGroupInstancesPortRequest", 2)?
+        lenient::fields(serializer, "ModifyTargetGroupInstancesPortRequest", <Self as input::Input>::FIELDS.len())?
             .plain("TargetGroupId", &self.target_group_id)?
             .plain("TargetGroupInstances", &self.target_group_instances)?
             .end()
@@ -27970,7 +27970,7 @@ impl serde::Serialize for ModifyTargetGroupInstancesPortRequest {
 }
 
 /// Reply of [`Client::modify_target_group_instances_port`](super::Client::modify_target_group_instances_port).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ModifyTargetGroupInstancesPortResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
@@ -28013,7 +28013,7 @@ impl<'de> Deserialize<'de> for ModifyTargetGroupInstancesPortResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ModifyTargetGroupInstancesPortResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyTargetGroupInstancesPortResponse", 1)?
+        lenient::fields(serializer, "ModifyTargetGroupInstancesPortResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("RequestId", &self.request_id)?
             .end()
     }
@@ -28074,7 +28074,7 @@ impl<'de> Deserialize<'de> for ModifyTargetGroupInstancesWeightRequest {
 
 impl serde::Serialize for ModifyTargetGroupInstancesWeightRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyTargetGroupInstancesWeightRequest", 2)?
+        lenient::fields(serializer, "ModifyTargetGroupInstancesWeightRequest", <Self as input::Input>::FIELDS.len())?
             .plain("TargetGroupId", &self.target_group_id)?
             .plain("TargetGroupInstances", &self.target_group_instances)?
             .end()
@@ -28082,7 +28082,7 @@ impl serde::Serialize for ModifyTargetGroupInstancesWeightRequest {
 }
 
 /// Reply of [`Client::modify_target_group_instances_weight`](super::Client::modify_target_group_instances_weight).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ModifyTargetGroupInstancesWeightResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
@@ -28125,7 +28125,7 @@ impl<'de> Deserialize<'de> for ModifyTargetGroupInstancesWeightResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ModifyTargetGroupInstancesWeightResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyTargetGroupInstancesWeightResponse", 1)?
+        lenient::fields(serializer, "ModifyTargetGroupInstancesWeightResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("RequestId", &self.request_id)?
             .end()
     }
@@ -28246,7 +28246,7 @@ impl<'de> Deserialize<'de> for ModifyTargetPortRequest {
 
 impl serde::Serialize for ModifyTargetPortRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyTargetPortRequest", 7)?
+        lenient::fields(serializer, "ModifyTargetPortRequest", <Self as input::Input>::FIELDS.len())?
             .plain("LoadBalancerId", &self.load_balancer_id)?
             .plain("ListenerId", &self.listener_id)?
             .plain("Targets", &self.targets)?
@@ -28259,7 +28259,7 @@ impl serde::Serialize for ModifyTargetPortRequest {
 }
 
 /// Reply of [`Client::modify_target_port`](super::Client::modify_target_port).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ModifyTargetPortResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
@@ -28302,7 +28302,7 @@ impl<'de> Deserialize<'de> for ModifyTargetPortResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ModifyTargetPortResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyTargetPortResponse", 1)?
+        lenient::fields(serializer, "ModifyTargetPortResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("RequestId", &self.request_id)?
             .end()
     }
@@ -28428,7 +28428,7 @@ impl<'de> Deserialize<'de> for ModifyTargetWeightRequest {
 
 impl serde::Serialize for ModifyTargetWeightRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyTargetWeightRequest", 7)?
+        lenient::fields(serializer, "ModifyTargetWeightRequest", <Self as input::Input>::FIELDS.len())?
             .plain("LoadBalancerId", &self.load_balancer_id)?
             .plain("ListenerId", &self.listener_id)?
             .plain("Targets", &self.targets)?
@@ -28441,7 +28441,7 @@ impl serde::Serialize for ModifyTargetWeightRequest {
 }
 
 /// Reply of [`Client::modify_target_weight`](super::Client::modify_target_weight).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ModifyTargetWeightResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
@@ -28484,7 +28484,7 @@ impl<'de> Deserialize<'de> for ModifyTargetWeightResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ModifyTargetWeightResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyTargetWeightResponse", 1)?
+        lenient::fields(serializer, "ModifyTargetWeightResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("RequestId", &self.request_id)?
             .end()
     }
@@ -28613,7 +28613,7 @@ impl<'de> Deserialize<'de> for ModifyUserGroupAttributesRequest {
 
 impl serde::Serialize for ModifyUserGroupAttributesRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyUserGroupAttributesRequest", 6)?
+        lenient::fields(serializer, "ModifyUserGroupAttributesRequest", <Self as input::Input>::FIELDS.len())?
             .plain("ModelRouterId", &self.model_router_id)?
             .plain("UserGroupId", &self.user_group_id)?
             .opt("BudgetId", &self.budget_id)?
@@ -28625,7 +28625,7 @@ impl serde::Serialize for ModifyUserGroupAttributesRequest {
 }
 
 /// Reply of [`Client::modify_user_group_attributes`](super::Client::modify_user_group_attributes).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ModifyUserGroupAttributesResponse {
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
@@ -28668,7 +28668,7 @@ impl<'de> Deserialize<'de> for ModifyUserGroupAttributesResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ModifyUserGroupAttributesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyUserGroupAttributesResponse", 1)?
+        lenient::fields(serializer, "ModifyUserGroupAttributesResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("RequestId", &self.request_id)?
             .end()
     }
@@ -28743,7 +28743,7 @@ impl<'de> Deserialize<'de> for MultiCertInfo {
 
 impl serde::Serialize for MultiCertInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "MultiCertInfo", 3)?
+        lenient::fields(serializer, "MultiCertInfo", <Self as input::Input>::FIELDS.len())?
             .plain("SSLMode", &self.ssl_mode)?
             .plain("CertList", &self.cert_list)?
             .opt("SSLVerifyClient", &self.ssl_verify_client)?
@@ -28816,7 +28816,7 @@ impl<'de> Deserialize<'de> for MultiModalityAttachments {
 
 impl serde::Serialize for MultiModalityAttachments {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "MultiModalityAttachments", 2)?
+        lenient::fields(serializer, "MultiModalityAttachments", <Self as input::Input>::FIELDS.len())?
             .plain("Data", &self.data)?
             .plain("Type", &self.type_)?
             .end()
@@ -28894,7 +28894,7 @@ impl<'de> Deserialize<'de> for OAuth {
 
 impl serde::Serialize for OAuth {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "OAuth", 2)?
+        lenient::fields(serializer, "OAuth", <Self as input::Input>::FIELDS.len())?
             .opt("OAuthEnable", &self.o_auth_enable)?
             .opt("OAuthFailureStatus", &self.o_auth_failure_status)?
             .end()
@@ -28974,7 +28974,7 @@ impl<'de> Deserialize<'de> for RateLimitConfigForBudget {
 
 impl serde::Serialize for RateLimitConfigForBudget {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RateLimitConfigForBudget", 2)?
+        lenient::fields(serializer, "RateLimitConfigForBudget", <Self as input::Input>::FIELDS.len())?
             .opt("RPM", &self.rpm)?
             .opt("TPM", &self.tpm)?
             .end()
@@ -29072,7 +29072,7 @@ impl<'de> Deserialize<'de> for RateLimitConfigForKey {
 
 impl serde::Serialize for RateLimitConfigForKey {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RateLimitConfigForKey", 3)?
+        lenient::fields(serializer, "RateLimitConfigForKey", <Self as input::Input>::FIELDS.len())?
             .opt("MaxParallelRequest", &self.max_parallel_request)?
             .opt("RPM", &self.rpm)?
             .opt("TPM", &self.tpm)?
@@ -29153,7 +29153,7 @@ impl<'de> Deserialize<'de> for RateLimitConfigForModelRouter {
 
 impl serde::Serialize for RateLimitConfigForModelRouter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RateLimitConfigForModelRouter", 2)?
+        lenient::fields(serializer, "RateLimitConfigForModelRouter", <Self as input::Input>::FIELDS.len())?
             .opt("RPM", &self.rpm)?
             .opt("TPM", &self.tpm)?
             .end()
@@ -29237,7 +29237,7 @@ impl<'de> Deserialize<'de> for RedirectConfig {
 
 impl serde::Serialize for RedirectConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RedirectConfig", 2)?
+        lenient::fields(serializer, "RedirectConfig", <Self as input::Input>::FIELDS.len())?
             .opt("StatusCode", &self.status_code)?
             .opt("TargetUrl", &self.target_url)?
             .end()
@@ -29294,14 +29294,14 @@ impl<'de> Deserialize<'de> for RefundModelRouterResourcePackageRequest {
 
 impl serde::Serialize for RefundModelRouterResourcePackageRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RefundModelRouterResourcePackageRequest", 1)?
+        lenient::fields(serializer, "RefundModelRouterResourcePackageRequest", <Self as input::Input>::FIELDS.len())?
             .plain("ModelRouterResourcePackageIds", &self.model_router_resource_package_ids)?
             .end()
     }
 }
 
 /// Reply of [`Client::refund_model_router_resource_package`](super::Client::refund_model_router_resource_package).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct RefundModelRouterResourcePackageResponse {
     /// (Chinese only)
@@ -29358,7 +29358,7 @@ impl<'de> Deserialize<'de> for RefundModelRouterResourcePackageResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for RefundModelRouterResourcePackageResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RefundModelRouterResourcePackageResponse", 2)?
+        lenient::fields(serializer, "RefundModelRouterResourcePackageResponse", <Self as lenient::Reply>::FIELDS.len())?
             .list("DealNames", &self.deal_names)?
             .opt("RequestId", &self.request_id)?
             .end()
@@ -29429,7 +29429,7 @@ impl<'de> Deserialize<'de> for RegenerateKeysRequest {
 
 impl serde::Serialize for RegenerateKeysRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RegenerateKeysRequest", 2)?
+        lenient::fields(serializer, "RegenerateKeysRequest", <Self as input::Input>::FIELDS.len())?
             .plain("ModelRouterId", &self.model_router_id)?
             .opt("KeyIds", &self.key_ids)?
             .end()
@@ -29437,7 +29437,7 @@ impl serde::Serialize for RegenerateKeysRequest {
 }
 
 /// Reply of [`Client::regenerate_keys`](super::Client::regenerate_keys).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct RegenerateKeysResponse {
     /// (Chinese only)
@@ -29506,7 +29506,7 @@ impl<'de> Deserialize<'de> for RegenerateKeysResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for RegenerateKeysResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RegenerateKeysResponse", 3)?
+        lenient::fields(serializer, "RegenerateKeysResponse", <Self as lenient::Reply>::FIELDS.len())?
             .list("FailedKeyIds", &self.failed_key_ids)?
             .list("RegeneratedKeys", &self.regenerated_keys)?
             .opt("RequestId", &self.request_id)?
@@ -29620,7 +29620,7 @@ impl<'de> Deserialize<'de> for RegisterFunctionTargetsRequest {
 
 impl serde::Serialize for RegisterFunctionTargetsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RegisterFunctionTargetsRequest", 6)?
+        lenient::fields(serializer, "RegisterFunctionTargetsRequest", <Self as input::Input>::FIELDS.len())?
             .plain("LoadBalancerId", &self.load_balancer_id)?
             .plain("ListenerId", &self.listener_id)?
             .plain("FunctionTargets", &self.function_targets)?
@@ -29632,7 +29632,7 @@ impl serde::Serialize for RegisterFunctionTargetsRequest {
 }
 
 /// Reply of [`Client::register_function_targets`](super::Client::register_function_targets).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct RegisterFunctionTargetsResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
@@ -29675,7 +29675,7 @@ impl<'de> Deserialize<'de> for RegisterFunctionTargetsResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for RegisterFunctionTargetsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RegisterFunctionTargetsResponse", 1)?
+        lenient::fields(serializer, "RegisterFunctionTargetsResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("RequestId", &self.request_id)?
             .end()
     }
@@ -29743,7 +29743,7 @@ impl<'de> Deserialize<'de> for RegisterModelsToServiceProviderRequest {
 
 impl serde::Serialize for RegisterModelsToServiceProviderRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RegisterModelsToServiceProviderRequest", 2)?
+        lenient::fields(serializer, "RegisterModelsToServiceProviderRequest", <Self as input::Input>::FIELDS.len())?
             .plain("ServiceProviderId", &self.service_provider_id)?
             .opt("Models", &self.models)?
             .end()
@@ -29751,7 +29751,7 @@ impl serde::Serialize for RegisterModelsToServiceProviderRequest {
 }
 
 /// Reply of [`Client::register_models_to_service_provider`](super::Client::register_models_to_service_provider).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct RegisterModelsToServiceProviderResponse {
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
@@ -29794,7 +29794,7 @@ impl<'de> Deserialize<'de> for RegisterModelsToServiceProviderResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for RegisterModelsToServiceProviderResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RegisterModelsToServiceProviderResponse", 1)?
+        lenient::fields(serializer, "RegisterModelsToServiceProviderResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("RequestId", &self.request_id)?
             .end()
     }
@@ -29855,7 +29855,7 @@ impl<'de> Deserialize<'de> for RegisterTargetGroupInstancesRequest {
 
 impl serde::Serialize for RegisterTargetGroupInstancesRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RegisterTargetGroupInstancesRequest", 2)?
+        lenient::fields(serializer, "RegisterTargetGroupInstancesRequest", <Self as input::Input>::FIELDS.len())?
             .plain("TargetGroupId", &self.target_group_id)?
             .plain("TargetGroupInstances", &self.target_group_instances)?
             .end()
@@ -29863,7 +29863,7 @@ impl serde::Serialize for RegisterTargetGroupInstancesRequest {
 }
 
 /// Reply of [`Client::register_target_group_instances`](super::Client::register_target_group_instances).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct RegisterTargetGroupInstancesResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
@@ -29906,7 +29906,7 @@ impl<'de> Deserialize<'de> for RegisterTargetGroupInstancesResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for RegisterTargetGroupInstancesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RegisterTargetGroupInstancesResponse", 1)?
+        lenient::fields(serializer, "RegisterTargetGroupInstancesResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("RequestId", &self.request_id)?
             .end()
     }
@@ -30018,7 +30018,7 @@ impl<'de> Deserialize<'de> for RegisterTargetsRequest {
 
 impl serde::Serialize for RegisterTargetsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RegisterTargetsRequest", 6)?
+        lenient::fields(serializer, "RegisterTargetsRequest", <Self as input::Input>::FIELDS.len())?
             .plain("LoadBalancerId", &self.load_balancer_id)?
             .plain("ListenerId", &self.listener_id)?
             .plain("Targets", &self.targets)?
@@ -30030,7 +30030,7 @@ impl serde::Serialize for RegisterTargetsRequest {
 }
 
 /// Reply of [`Client::register_targets`](super::Client::register_targets).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct RegisterTargetsResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
@@ -30073,7 +30073,7 @@ impl<'de> Deserialize<'de> for RegisterTargetsResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for RegisterTargetsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RegisterTargetsResponse", 1)?
+        lenient::fields(serializer, "RegisterTargetsResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("RequestId", &self.request_id)?
             .end()
     }
@@ -30134,7 +30134,7 @@ impl<'de> Deserialize<'de> for RegisterTargetsWithClassicalLbRequest {
 
 impl serde::Serialize for RegisterTargetsWithClassicalLbRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RegisterTargetsWithClassicalLbRequest", 2)?
+        lenient::fields(serializer, "RegisterTargetsWithClassicalLbRequest", <Self as input::Input>::FIELDS.len())?
             .plain("LoadBalancerId", &self.load_balancer_id)?
             .plain("Targets", &self.targets)?
             .end()
@@ -30142,7 +30142,7 @@ impl serde::Serialize for RegisterTargetsWithClassicalLbRequest {
 }
 
 /// Reply of [`Client::register_targets_with_classical_lb`](super::Client::register_targets_with_classical_lb).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct RegisterTargetsWithClassicalLbResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
@@ -30185,7 +30185,7 @@ impl<'de> Deserialize<'de> for RegisterTargetsWithClassicalLbResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for RegisterTargetsWithClassicalLbResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RegisterTargetsWithClassicalLbResponse", 1)?
+        lenient::fields(serializer, "RegisterTargetsWithClassicalLbResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("RequestId", &self.request_id)?
             .end()
     }
@@ -30250,7 +30250,7 @@ impl<'de> Deserialize<'de> for RemoveModelKeyRequest {
 
 impl serde::Serialize for RemoveModelKeyRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RemoveModelKeyRequest", 2)?
+        lenient::fields(serializer, "RemoveModelKeyRequest", <Self as input::Input>::FIELDS.len())?
             .plain("ServiceProviderId", &self.service_provider_id)?
             .plain("KeyIds", &self.key_ids)?
             .end()
@@ -30258,7 +30258,7 @@ impl serde::Serialize for RemoveModelKeyRequest {
 }
 
 /// Reply of [`Client::remove_model_key`](super::Client::remove_model_key).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct RemoveModelKeyResponse {
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
@@ -30301,7 +30301,7 @@ impl<'de> Deserialize<'de> for RemoveModelKeyResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for RemoveModelKeyResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RemoveModelKeyResponse", 1)?
+        lenient::fields(serializer, "RemoveModelKeyResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("RequestId", &self.request_id)?
             .end()
     }
@@ -30370,7 +30370,7 @@ impl<'de> Deserialize<'de> for RemoveModelRewriteRequest {
 
 impl serde::Serialize for RemoveModelRewriteRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RemoveModelRewriteRequest", 2)?
+        lenient::fields(serializer, "RemoveModelRewriteRequest", <Self as input::Input>::FIELDS.len())?
             .plain("ModelRouterId", &self.model_router_id)?
             .plain("SourceModel", &self.source_model)?
             .end()
@@ -30378,7 +30378,7 @@ impl serde::Serialize for RemoveModelRewriteRequest {
 }
 
 /// Reply of [`Client::remove_model_rewrite`](super::Client::remove_model_rewrite).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct RemoveModelRewriteResponse {
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
@@ -30421,7 +30421,7 @@ impl<'de> Deserialize<'de> for RemoveModelRewriteResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for RemoveModelRewriteResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RemoveModelRewriteResponse", 1)?
+        lenient::fields(serializer, "RemoveModelRewriteResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("RequestId", &self.request_id)?
             .end()
     }
@@ -30482,7 +30482,7 @@ impl<'de> Deserialize<'de> for RenewLoadBalancersRequest {
 
 impl serde::Serialize for RenewLoadBalancersRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RenewLoadBalancersRequest", 2)?
+        lenient::fields(serializer, "RenewLoadBalancersRequest", <Self as input::Input>::FIELDS.len())?
             .plain("LoadBalancerIds", &self.load_balancer_ids)?
             .plain("LBChargePrepaid", &self.lb_charge_prepaid)?
             .end()
@@ -30490,7 +30490,7 @@ impl serde::Serialize for RenewLoadBalancersRequest {
 }
 
 /// Reply of [`Client::renew_load_balancers`](super::Client::renew_load_balancers).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct RenewLoadBalancersResponse {
     /// Order number.
@@ -30545,7 +30545,7 @@ impl<'de> Deserialize<'de> for RenewLoadBalancersResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for RenewLoadBalancersResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RenewLoadBalancersResponse", 2)?
+        lenient::fields(serializer, "RenewLoadBalancersResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("DealName", &self.deal_name)?
             .opt("RequestId", &self.request_id)?
             .end()
@@ -30607,7 +30607,7 @@ impl<'de> Deserialize<'de> for ReplaceCertForLoadBalancersRequest {
 
 impl serde::Serialize for ReplaceCertForLoadBalancersRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ReplaceCertForLoadBalancersRequest", 2)?
+        lenient::fields(serializer, "ReplaceCertForLoadBalancersRequest", <Self as input::Input>::FIELDS.len())?
             .plain("OldCertificateId", &self.old_certificate_id)?
             .plain("Certificate", &self.certificate)?
             .end()
@@ -30615,7 +30615,7 @@ impl serde::Serialize for ReplaceCertForLoadBalancersRequest {
 }
 
 /// Reply of [`Client::replace_cert_for_load_balancers`](super::Client::replace_cert_for_load_balancers).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ReplaceCertForLoadBalancersResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
@@ -30658,7 +30658,7 @@ impl<'de> Deserialize<'de> for ReplaceCertForLoadBalancersResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ReplaceCertForLoadBalancersResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ReplaceCertForLoadBalancersResponse", 1)?
+        lenient::fields(serializer, "ReplaceCertForLoadBalancersResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("RequestId", &self.request_id)?
             .end()
     }
@@ -30767,7 +30767,7 @@ impl<'de> Deserialize<'de> for RerankConfig {
 
 impl serde::Serialize for RerankConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RerankConfig", 3)?
+        lenient::fields(serializer, "RerankConfig", <Self as input::Input>::FIELDS.len())?
             .opt("RoutingStrategy", &self.routing_strategy)?
             .opt("RoutingStrategyArgs", &self.routing_strategy_args)?
             .opt("NumRetries", &self.num_retries)?
@@ -30872,7 +30872,7 @@ impl<'de> Deserialize<'de> for RewriteLocationMap {
 
 impl serde::Serialize for RewriteLocationMap {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RewriteLocationMap", 5)?
+        lenient::fields(serializer, "RewriteLocationMap", <Self as input::Input>::FIELDS.len())?
             .plain("SourceLocationId", &self.source_location_id)?
             .plain("TargetLocationId", &self.target_location_id)?
             .opt("RewriteCode", &self.rewrite_code)?
@@ -31040,7 +31040,7 @@ impl<'de> Deserialize<'de> for RouterSettingWithFallBack {
 
 impl serde::Serialize for RouterSettingWithFallBack {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RouterSettingWithFallBack", 6)?
+        lenient::fields(serializer, "RouterSettingWithFallBack", <Self as input::Input>::FIELDS.len())?
             .opt("CrossModelGroupRoutingStrategy", &self.cross_model_group_routing_strategy)?
             .opt("FallBack", &self.fall_back)?
             .opt("RoutingStrategy", &self.routing_strategy)?
@@ -31181,7 +31181,7 @@ impl<'de> Deserialize<'de> for RouterSettingWithoutFallBack {
 
 impl serde::Serialize for RouterSettingWithoutFallBack {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RouterSettingWithoutFallBack", 5)?
+        lenient::fields(serializer, "RouterSettingWithoutFallBack", <Self as input::Input>::FIELDS.len())?
             .opt("RoutingStrategy", &self.routing_strategy)?
             .opt("CrossModelGroupRoutingStrategy", &self.cross_model_group_routing_strategy)?
             .opt("RoutingStrategyArgs", &self.routing_strategy_args)?
@@ -31316,7 +31316,7 @@ impl<'de> Deserialize<'de> for RoutingStrategyArgs {
 
 impl serde::Serialize for RoutingStrategyArgs {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RoutingStrategyArgs", 4)?
+        lenient::fields(serializer, "RoutingStrategyArgs", <Self as input::Input>::FIELDS.len())?
             .opt("LeastBusyBuffer", &self.least_busy_buffer)?
             .opt("UsageBasedBuffer", &self.usage_based_buffer)?
             .opt("LowestLatencyBuffer", &self.lowest_latency_buffer)?
@@ -31408,7 +31408,7 @@ impl<'de> Deserialize<'de> for RsTagRule {
 
 impl serde::Serialize for RsTagRule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RsTagRule", 4)?
+        lenient::fields(serializer, "RsTagRule", <Self as input::Input>::FIELDS.len())?
             .plain("ListenerId", &self.listener_id)?
             .plain("Targets", &self.targets)?
             .opt("LocationId", &self.location_id)?
@@ -31528,7 +31528,7 @@ impl<'de> Deserialize<'de> for RsWeightRule {
 
 impl serde::Serialize for RsWeightRule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RsWeightRule", 6)?
+        lenient::fields(serializer, "RsWeightRule", <Self as input::Input>::FIELDS.len())?
             .plain("ListenerId", &self.listener_id)?
             .plain("Targets", &self.targets)?
             .opt("LocationId", &self.location_id)?
@@ -31790,7 +31790,7 @@ impl<'de> Deserialize<'de> for RuleInput {
 
 impl serde::Serialize for RuleInput {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RuleInput", 16)?
+        lenient::fields(serializer, "RuleInput", <Self as input::Input>::FIELDS.len())?
             .plain("Url", &self.url)?
             .opt("Domain", &self.domain)?
             .opt("SessionExpireTime", &self.session_expire_time)?
@@ -31869,7 +31869,7 @@ impl<'de> Deserialize<'de> for ServiceProviderHealthCheckConfigInput {
 
 impl serde::Serialize for ServiceProviderHealthCheckConfigInput {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ServiceProviderHealthCheckConfigInput", 1)?
+        lenient::fields(serializer, "ServiceProviderHealthCheckConfigInput", <Self as input::Input>::FIELDS.len())?
             .opt("HealthCheckEnabled", &self.health_check_enabled)?
             .end()
     }
@@ -32072,7 +32072,7 @@ impl<'de> Deserialize<'de> for ServiceProviderHealthCheckConfigItemInput {
 
 impl serde::Serialize for ServiceProviderHealthCheckConfigItemInput {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ServiceProviderHealthCheckConfigItemInput", 8)?
+        lenient::fields(serializer, "ServiceProviderHealthCheckConfigItemInput", <Self as input::Input>::FIELDS.len())?
             .opt("HealthCheckEnabled", &self.health_check_enabled)?
             .opt("HealthCheckInterval", &self.health_check_interval)?
             .opt("HealthCheckUnhealthyThreshold", &self.health_check_unhealthy_threshold)?
@@ -32206,7 +32206,7 @@ impl<'de> Deserialize<'de> for SetCustomizedConfigForLoadBalancerRequest {
 
 impl serde::Serialize for SetCustomizedConfigForLoadBalancerRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "SetCustomizedConfigForLoadBalancerRequest", 6)?
+        lenient::fields(serializer, "SetCustomizedConfigForLoadBalancerRequest", <Self as input::Input>::FIELDS.len())?
             .plain("OperationType", &self.operation_type)?
             .opt("UconfigId", &self.uconfig_id)?
             .opt("ConfigContent", &self.config_content)?
@@ -32218,7 +32218,7 @@ impl serde::Serialize for SetCustomizedConfigForLoadBalancerRequest {
 }
 
 /// Reply of [`Client::set_customized_config_for_load_balancer`](super::Client::set_customized_config_for_load_balancer).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct SetCustomizedConfigForLoadBalancerResponse {
     /// Configuration ID, such as "pz-1234abcd"
@@ -32273,7 +32273,7 @@ impl<'de> Deserialize<'de> for SetCustomizedConfigForLoadBalancerResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for SetCustomizedConfigForLoadBalancerResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "SetCustomizedConfigForLoadBalancerResponse", 2)?
+        lenient::fields(serializer, "SetCustomizedConfigForLoadBalancerResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("ConfigId", &self.config_id)?
             .opt("RequestId", &self.request_id)?
             .end()
@@ -32379,7 +32379,7 @@ impl<'de> Deserialize<'de> for SetLoadBalancerClsLogRequest {
 
 impl serde::Serialize for SetLoadBalancerClsLogRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "SetLoadBalancerClsLogRequest", 4)?
+        lenient::fields(serializer, "SetLoadBalancerClsLogRequest", <Self as input::Input>::FIELDS.len())?
             .plain("LoadBalancerId", &self.load_balancer_id)?
             .plain("LogSetId", &self.log_set_id)?
             .plain("LogTopicId", &self.log_topic_id)?
@@ -32389,7 +32389,7 @@ impl serde::Serialize for SetLoadBalancerClsLogRequest {
 }
 
 /// Reply of [`Client::set_load_balancer_cls_log`](super::Client::set_load_balancer_cls_log).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct SetLoadBalancerClsLogResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
@@ -32432,7 +32432,7 @@ impl<'de> Deserialize<'de> for SetLoadBalancerClsLogResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for SetLoadBalancerClsLogResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "SetLoadBalancerClsLogResponse", 1)?
+        lenient::fields(serializer, "SetLoadBalancerClsLogResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("RequestId", &self.request_id)?
             .end()
     }
@@ -32499,7 +32499,7 @@ impl<'de> Deserialize<'de> for SetLoadBalancerSecurityGroupsRequest {
 
 impl serde::Serialize for SetLoadBalancerSecurityGroupsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "SetLoadBalancerSecurityGroupsRequest", 2)?
+        lenient::fields(serializer, "SetLoadBalancerSecurityGroupsRequest", <Self as input::Input>::FIELDS.len())?
             .plain("LoadBalancerId", &self.load_balancer_id)?
             .opt("SecurityGroups", &self.security_groups)?
             .end()
@@ -32507,7 +32507,7 @@ impl serde::Serialize for SetLoadBalancerSecurityGroupsRequest {
 }
 
 /// Reply of [`Client::set_load_balancer_security_groups`](super::Client::set_load_balancer_security_groups).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct SetLoadBalancerSecurityGroupsResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
@@ -32550,7 +32550,7 @@ impl<'de> Deserialize<'de> for SetLoadBalancerSecurityGroupsResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for SetLoadBalancerSecurityGroupsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "SetLoadBalancerSecurityGroupsResponse", 1)?
+        lenient::fields(serializer, "SetLoadBalancerSecurityGroupsResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("RequestId", &self.request_id)?
             .end()
     }
@@ -32625,7 +32625,7 @@ impl<'de> Deserialize<'de> for SetLoadBalancerStartStatusRequest {
 
 impl serde::Serialize for SetLoadBalancerStartStatusRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "SetLoadBalancerStartStatusRequest", 3)?
+        lenient::fields(serializer, "SetLoadBalancerStartStatusRequest", <Self as input::Input>::FIELDS.len())?
             .plain("OperationType", &self.operation_type)?
             .plain("LoadBalancerId", &self.load_balancer_id)?
             .opt("ListenerIds", &self.listener_ids)?
@@ -32634,7 +32634,7 @@ impl serde::Serialize for SetLoadBalancerStartStatusRequest {
 }
 
 /// Reply of [`Client::set_load_balancer_start_status`](super::Client::set_load_balancer_start_status).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct SetLoadBalancerStartStatusResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
@@ -32677,7 +32677,7 @@ impl<'de> Deserialize<'de> for SetLoadBalancerStartStatusResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for SetLoadBalancerStartStatusResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "SetLoadBalancerStartStatusResponse", 1)?
+        lenient::fields(serializer, "SetLoadBalancerStartStatusResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("RequestId", &self.request_id)?
             .end()
     }
@@ -32749,7 +32749,7 @@ impl<'de> Deserialize<'de> for SetSecurityGroupForLoadbalancersRequest {
 
 impl serde::Serialize for SetSecurityGroupForLoadbalancersRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "SetSecurityGroupForLoadbalancersRequest", 3)?
+        lenient::fields(serializer, "SetSecurityGroupForLoadbalancersRequest", <Self as input::Input>::FIELDS.len())?
             .plain("SecurityGroup", &self.security_group)?
             .plain("OperationType", &self.operation_type)?
             .plain("LoadBalancerIds", &self.load_balancer_ids)?
@@ -32758,7 +32758,7 @@ impl serde::Serialize for SetSecurityGroupForLoadbalancersRequest {
 }
 
 /// Reply of [`Client::set_security_group_for_loadbalancers`](super::Client::set_security_group_for_loadbalancers).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct SetSecurityGroupForLoadbalancersResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
@@ -32801,7 +32801,7 @@ impl<'de> Deserialize<'de> for SetSecurityGroupForLoadbalancersResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for SetSecurityGroupForLoadbalancersResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "SetSecurityGroupForLoadbalancersResponse", 1)?
+        lenient::fields(serializer, "SetSecurityGroupForLoadbalancersResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("RequestId", &self.request_id)?
             .end()
     }
@@ -32873,7 +32873,7 @@ impl<'de> Deserialize<'de> for SlaUpdateParam {
 
 impl serde::Serialize for SlaUpdateParam {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "SlaUpdateParam", 2)?
+        lenient::fields(serializer, "SlaUpdateParam", <Self as input::Input>::FIELDS.len())?
             .plain("LoadBalancerId", &self.load_balancer_id)?
             .plain("SlaType", &self.sla_type)?
             .end()
@@ -32940,7 +32940,7 @@ impl<'de> Deserialize<'de> for SnatIp {
 
 impl serde::Serialize for SnatIp {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "SnatIp", 2)?
+        lenient::fields(serializer, "SnatIp", <Self as input::Input>::FIELDS.len())?
             .plain("SubnetId", &self.subnet_id)?
             .opt("Ip", &self.ip)?
             .end()
@@ -33016,7 +33016,7 @@ impl<'de> Deserialize<'de> for Sort {
 
 impl serde::Serialize for Sort {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Sort", 2)?
+        lenient::fields(serializer, "Sort", <Self as input::Input>::FIELDS.len())?
             .opt("Field", &self.field)?
             .opt("Order", &self.order)?
             .end()
@@ -33098,7 +33098,7 @@ impl<'de> Deserialize<'de> for StickyConfig {
 
 impl serde::Serialize for StickyConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "StickyConfig", 2)?
+        lenient::fields(serializer, "StickyConfig", <Self as input::Input>::FIELDS.len())?
             .opt("Enabled", &self.enabled)?
             .opt("TimeoutSeconds", &self.timeout_seconds)?
             .end()
@@ -33160,7 +33160,7 @@ impl<'de> Deserialize<'de> for TagInfo {
 
 impl serde::Serialize for TagInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "TagInfo", 2)?
+        lenient::fields(serializer, "TagInfo", <Self as input::Input>::FIELDS.len())?
             .plain("TagKey", &self.tag_key)?
             .plain("TagValue", &self.tag_value)?
             .end()
@@ -33286,7 +33286,7 @@ impl<'de> Deserialize<'de> for Target {
 
 impl serde::Serialize for Target {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Target", 6)?
+        lenient::fields(serializer, "Target", <Self as input::Input>::FIELDS.len())?
             .plain("Port", &self.port)?
             .opt("Type", &self.type_)?
             .opt("InstanceId", &self.instance_id)?
@@ -33394,7 +33394,7 @@ impl<'de> Deserialize<'de> for TargetGroupAssociation {
 
 impl serde::Serialize for TargetGroupAssociation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "TargetGroupAssociation", 5)?
+        lenient::fields(serializer, "TargetGroupAssociation", <Self as input::Input>::FIELDS.len())?
             .plain("LoadBalancerId", &self.load_balancer_id)?
             .plain("TargetGroupId", &self.target_group_id)?
             .opt("ListenerId", &self.listener_id)?
@@ -33717,7 +33717,7 @@ impl<'de> Deserialize<'de> for TargetGroupHealthCheck {
 
 impl serde::Serialize for TargetGroupHealthCheck {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "TargetGroupHealthCheck", 17)?
+        lenient::fields(serializer, "TargetGroupHealthCheck", <Self as input::Input>::FIELDS.len())?
             .plain("HealthSwitch", &self.health_switch)?
             .opt("Protocol", &self.protocol)?
             .opt("Port", &self.port)?
@@ -33829,7 +33829,7 @@ impl<'de> Deserialize<'de> for TargetGroupInstance {
 
 impl serde::Serialize for TargetGroupInstance {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "TargetGroupInstance", 4)?
+        lenient::fields(serializer, "TargetGroupInstance", <Self as input::Input>::FIELDS.len())?
             .plain("BindIP", &self.bind_ip)?
             .opt("Port", &self.port)?
             .opt("Weight", &self.weight)?
@@ -33907,7 +33907,7 @@ impl<'de> Deserialize<'de> for TargetRegionInfo {
 
 impl serde::Serialize for TargetRegionInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "TargetRegionInfo", 3)?
+        lenient::fields(serializer, "TargetRegionInfo", <Self as input::Input>::FIELDS.len())?
             .plain("Region", &self.region)?
             .plain("VpcId", &self.vpc_id)?
             .opt("NumericalVpcId", &self.numerical_vpc_id)?
@@ -34147,7 +34147,7 @@ impl<'de> Deserialize<'de> for TestModelInputModalitiesRequest {
 
 impl serde::Serialize for TestModelInputModalitiesRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "TestModelInputModalitiesRequest", 12)?
+        lenient::fields(serializer, "TestModelInputModalitiesRequest", <Self as input::Input>::FIELDS.len())?
             .plain("Model", &self.model)?
             .opt("ProviderKey", &self.provider_key)?
             .opt("ProviderKeyId", &self.provider_key_id)?
@@ -34165,7 +34165,7 @@ impl serde::Serialize for TestModelInputModalitiesRequest {
 }
 
 /// Reply of [`Client::test_model_input_modalities`](super::Client::test_model_input_modalities).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct TestModelInputModalitiesResponse {
     /// (Chinese only)
@@ -34257,7 +34257,7 @@ impl<'de> Deserialize<'de> for TestModelInputModalitiesResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for TestModelInputModalitiesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "TestModelInputModalitiesResponse", 4)?
+        lenient::fields(serializer, "TestModelInputModalitiesResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Model", &self.model)?
             .list("SupportedModalities", &self.supported_modalities)?
             .list("ProbeDetails", &self.probe_details)?
@@ -34585,7 +34585,7 @@ impl<'de> Deserialize<'de> for TestServiceProviderConnectionRequest {
 
 impl serde::Serialize for TestServiceProviderConnectionRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "TestServiceProviderConnectionRequest", 16)?
+        lenient::fields(serializer, "TestServiceProviderConnectionRequest", <Self as input::Input>::FIELDS.len())?
             .opt("Models", &self.models)?
             .opt("ProviderKey", &self.provider_key)?
             .opt("ProviderKeyId", &self.provider_key_id)?
@@ -34607,7 +34607,7 @@ impl serde::Serialize for TestServiceProviderConnectionRequest {
 }
 
 /// Reply of [`Client::test_service_provider_connection`](super::Client::test_service_provider_connection).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct TestServiceProviderConnectionResponse {
     /// (Chinese only)
@@ -34662,7 +34662,7 @@ impl<'de> Deserialize<'de> for TestServiceProviderConnectionResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for TestServiceProviderConnectionResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "TestServiceProviderConnectionResponse", 2)?
+        lenient::fields(serializer, "TestServiceProviderConnectionResponse", <Self as lenient::Reply>::FIELDS.len())?
             .list("Results", &self.results)?
             .opt("RequestId", &self.request_id)?
             .end()
@@ -34744,7 +34744,7 @@ impl<'de> Deserialize<'de> for TierItem {
 
 impl serde::Serialize for TierItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "TierItem", 2)?
+        lenient::fields(serializer, "TierItem", <Self as input::Input>::FIELDS.len())?
             .plain("Models", &self.models)?
             .plain("TierName", &self.tier_name)?
             .end()
@@ -34842,7 +34842,7 @@ impl<'de> Deserialize<'de> for VideoConfig {
 
 impl serde::Serialize for VideoConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "VideoConfig", 3)?
+        lenient::fields(serializer, "VideoConfig", <Self as input::Input>::FIELDS.len())?
             .opt("RoutingStrategy", &self.routing_strategy)?
             .opt("RoutingStrategyArgs", &self.routing_strategy_args)?
             .opt("NumRetries", &self.num_retries)?

@@ -66,7 +66,7 @@ impl<'de> Deserialize<'de> for ApiBaseItem {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ApiBaseItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ApiBaseItem", 2)?
+        lenient::fields(serializer, "ApiBaseItem", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Protocol", &self.protocol)?
             .opt("ApiBase", &self.api_base)?
             .end()
@@ -121,7 +121,7 @@ impl<'de> Deserialize<'de> for AssociatedModelRouterItem {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for AssociatedModelRouterItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AssociatedModelRouterItem", 1)?
+        lenient::fields(serializer, "AssociatedModelRouterItem", <Self as lenient::Reply>::FIELDS.len())?
             .opt("ModelRouterId", &self.model_router_id)?
             .end()
     }
@@ -296,7 +296,7 @@ impl<'de> Deserialize<'de> for AssociationItem {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for AssociationItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AssociationItem", 11)?
+        lenient::fields(serializer, "AssociationItem", <Self as lenient::Reply>::FIELDS.len())?
             .opt("LoadBalancerId", &self.load_balancer_id)?
             .opt("ListenerId", &self.listener_id)?
             .opt("LocationId", &self.location_id)?
@@ -384,7 +384,7 @@ impl<'de> Deserialize<'de> for AvailableZoneAffinityInfo {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for AvailableZoneAffinityInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AvailableZoneAffinityInfo", 3)?
+        lenient::fields(serializer, "AvailableZoneAffinityInfo", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Enable", &self.enable)?
             .opt("ExitRatio", &self.exit_ratio)?
             .opt("ReentryRatio", &self.reentry_ratio)?
@@ -393,7 +393,7 @@ impl serde::Serialize for AvailableZoneAffinityInfo {
 }
 
 /// Details of a real server bound to a listener
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct Backend {
     /// Specifies the backend service type. valid values: CVM, ENI, CCN, EVM, GLOBALROUTE, NAT, SRV.
@@ -562,7 +562,7 @@ impl<'de> Deserialize<'de> for Backend {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for Backend {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Backend", 11)?
+        lenient::fields(serializer, "Backend", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Type", &self.type_)?
             .opt("InstanceId", &self.instance_id)?
             .opt("Port", &self.port)?
@@ -579,7 +579,7 @@ impl serde::Serialize for Backend {
 }
 
 /// Basic information of a target group bound to a forwarding rule or a listener
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct BasicTargetGroupInfo {
     /// Target group ID
@@ -648,7 +648,7 @@ impl<'de> Deserialize<'de> for BasicTargetGroupInfo {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for BasicTargetGroupInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "BasicTargetGroupInfo", 3)?
+        lenient::fields(serializer, "BasicTargetGroupInfo", <Self as lenient::Reply>::FIELDS.len())?
             .opt("TargetGroupId", &self.target_group_id)?
             .opt("TargetGroupName", &self.target_group_name)?
             .opt("Weight", &self.weight)?
@@ -799,7 +799,7 @@ impl<'de> Deserialize<'de> for BindDetailItem {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for BindDetailItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "BindDetailItem", 9)?
+        lenient::fields(serializer, "BindDetailItem", <Self as lenient::Reply>::FIELDS.len())?
             .opt("LoadBalancerId", &self.load_balancer_id)?
             .opt("ListenerId", &self.listener_id)?
             .opt("Domain", &self.domain)?
@@ -814,7 +814,7 @@ impl serde::Serialize for BindDetailItem {
 }
 
 /// IP added to blocklist 12306
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct BlockedIp {
     /// Blacklisted IP
@@ -883,7 +883,7 @@ impl<'de> Deserialize<'de> for BlockedIp {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for BlockedIp {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "BlockedIp", 3)?
+        lenient::fields(serializer, "BlockedIp", <Self as lenient::Reply>::FIELDS.len())?
             .opt("IP", &self.ip)?
             .opt("CreateTime", &self.create_time)?
             .opt("ExpireTime", &self.expire_time)?
@@ -1051,7 +1051,7 @@ impl<'de> Deserialize<'de> for BudgetAssociation {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for BudgetAssociation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "BudgetAssociation", 8)?
+        lenient::fields(serializer, "BudgetAssociation", <Self as lenient::Reply>::FIELDS.len())?
             .opt("BudgetId", &self.budget_id)?
             .opt("CreatedTime", &self.created_time)?
             .opt("KeyId", &self.key_id)?
@@ -1154,7 +1154,7 @@ impl<'de> Deserialize<'de> for BudgetConfig {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for BudgetConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "BudgetConfig", 3)?
+        lenient::fields(serializer, "BudgetConfig", <Self as lenient::Reply>::FIELDS.len())?
             .opt("BudgetDuration", &self.budget_duration)?
             .opt("BudgetResetAt", &self.budget_reset_at)?
             .opt("MaxBudget", &self.max_budget)?
@@ -1342,7 +1342,7 @@ impl<'de> Deserialize<'de> for BudgetInfo {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for BudgetInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "BudgetInfo", 10)?
+        lenient::fields(serializer, "BudgetInfo", <Self as lenient::Reply>::FIELDS.len())?
             .opt("AssociationKeyCount", &self.association_key_count)?
             .opt("AssociationModelRouterCount", &self.association_model_router_count)?
             .opt("AssociationUserGroupCount", &self.association_user_group_count)?
@@ -1358,7 +1358,7 @@ impl serde::Serialize for BudgetInfo {
 }
 
 /// Certificate ID and list of CLB instances associated with it
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct CertIdRelatedWithLoadBalancers {
     /// Certificate ID
@@ -1413,7 +1413,7 @@ impl<'de> Deserialize<'de> for CertIdRelatedWithLoadBalancers {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for CertIdRelatedWithLoadBalancers {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CertIdRelatedWithLoadBalancers", 2)?
+        lenient::fields(serializer, "CertIdRelatedWithLoadBalancers", <Self as lenient::Reply>::FIELDS.len())?
             .opt("CertId", &self.cert_id)?
             .list("LoadBalancers", &self.load_balancers)?
             .end()
@@ -1421,7 +1421,7 @@ impl serde::Serialize for CertIdRelatedWithLoadBalancers {
 }
 
 /// Certificate information
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct CertificateOutput {
     /// Authentication type. Value range: UNIDIRECTIONAL (unidirectional authentication), MUTUAL (mutual authentication)
@@ -1514,7 +1514,7 @@ impl<'de> Deserialize<'de> for CertificateOutput {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for CertificateOutput {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CertificateOutput", 5)?
+        lenient::fields(serializer, "CertificateOutput", <Self as lenient::Reply>::FIELDS.len())?
             .opt("SSLMode", &self.ssl_mode)?
             .opt("SSLVerifyClient", &self.ssl_verify_client)?
             .opt("CertId", &self.cert_id)?
@@ -1525,7 +1525,7 @@ impl serde::Serialize for CertificateOutput {
 }
 
 /// Real server health status of a classic CLB
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ClassicalHealth {
     /// Private IP of a real server
@@ -1618,7 +1618,7 @@ impl<'de> Deserialize<'de> for ClassicalHealth {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ClassicalHealth {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ClassicalHealth", 5)?
+        lenient::fields(serializer, "ClassicalHealth", <Self as lenient::Reply>::FIELDS.len())?
             .opt("IP", &self.ip)?
             .opt("Port", &self.port)?
             .opt("ListenerPort", &self.listener_port)?
@@ -1629,7 +1629,7 @@ impl serde::Serialize for ClassicalHealth {
 }
 
 /// Classic CLB listener information
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ClassicalListener {
     /// CLB listener ID
@@ -1882,7 +1882,7 @@ impl<'de> Deserialize<'de> for ClassicalListener {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ClassicalListener {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ClassicalListener", 18)?
+        lenient::fields(serializer, "ClassicalListener", <Self as lenient::Reply>::FIELDS.len())?
             .opt("ListenerId", &self.listener_id)?
             .opt("ListenerPort", &self.listener_port)?
             .opt("InstancePort", &self.instance_port)?
@@ -1906,7 +1906,7 @@ impl serde::Serialize for ClassicalListener {
 }
 
 /// CLB information
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ClassicalLoadBalancerInfo {
     /// Real server ID
@@ -1963,7 +1963,7 @@ impl<'de> Deserialize<'de> for ClassicalLoadBalancerInfo {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ClassicalLoadBalancerInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ClassicalLoadBalancerInfo", 2)?
+        lenient::fields(serializer, "ClassicalLoadBalancerInfo", <Self as lenient::Reply>::FIELDS.len())?
             .opt("InstanceId", &self.instance_id)?
             .list("LoadBalancerIds", &self.load_balancer_ids)?
             .end()
@@ -1971,7 +1971,7 @@ impl serde::Serialize for ClassicalLoadBalancerInfo {
 }
 
 /// Real server information of a classic CLB
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ClassicalTarget {
     /// Real server type. Value range: CVM, ENI (coming soon)
@@ -2089,7 +2089,7 @@ impl<'de> Deserialize<'de> for ClassicalTarget {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ClassicalTarget {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ClassicalTarget", 7)?
+        lenient::fields(serializer, "ClassicalTarget", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Type", &self.type_)?
             .opt("InstanceId", &self.instance_id)?
             .opt("Weight", &self.weight)?
@@ -2461,7 +2461,7 @@ impl<'de> Deserialize<'de> for Cluster {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for Cluster {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Cluster", 26)?
+        lenient::fields(serializer, "Cluster", <Self as lenient::Reply>::FIELDS.len())?
             .opt("ClusterId", &self.cluster_id)?
             .opt("ClusterName", &self.cluster_name)?
             .opt("ClusterType", &self.cluster_type)?
@@ -2575,7 +2575,7 @@ impl<'de> Deserialize<'de> for ClusterInfo {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ClusterInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ClusterInfo", 3)?
+        lenient::fields(serializer, "ClusterInfo", <Self as lenient::Reply>::FIELDS.len())?
             .opt("ClusterId", &self.cluster_id)?
             .opt("Type", &self.type_)?
             .opt("ClusterName", &self.cluster_name)?
@@ -2649,7 +2649,7 @@ impl<'de> Deserialize<'de> for ClusterItem {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ClusterItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ClusterItem", 3)?
+        lenient::fields(serializer, "ClusterItem", <Self as lenient::Reply>::FIELDS.len())?
             .opt("ClusterId", &self.cluster_id)?
             .opt("ClusterName", &self.cluster_name)?
             .opt("Zone", &self.zone)?
@@ -2777,7 +2777,7 @@ impl<'de> Deserialize<'de> for ClusterResource {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ClusterResource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ClusterResource", 7)?
+        lenient::fields(serializer, "ClusterResource", <Self as lenient::Reply>::FIELDS.len())?
             .opt("ClusterId", &self.cluster_id)?
             .opt("Vip", &self.vip)?
             .opt("LoadBalancerId", &self.load_balancer_id)?
@@ -2847,7 +2847,7 @@ impl<'de> Deserialize<'de> for ClustersZone {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ClustersZone {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ClustersZone", 2)?
+        lenient::fields(serializer, "ClustersZone", <Self as lenient::Reply>::FIELDS.len())?
             .list("MasterZone", &self.master_zone)?
             .list("SlaveZone", &self.slave_zone)?
             .end()
@@ -3014,7 +3014,7 @@ impl<'de> Deserialize<'de> for Coefficient {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for Coefficient {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Coefficient", 8)?
+        lenient::fields(serializer, "Coefficient", <Self as lenient::Reply>::FIELDS.len())?
             .opt("InputCachedCoefficient", &self.input_cached_coefficient)?
             .opt("InputCacheCreationCoefficient", &self.input_cache_creation_coefficient)?
             .opt("InputCoefficient", &self.input_coefficient)?
@@ -3121,7 +3121,7 @@ impl<'de> Deserialize<'de> for CoefficientScheduleRule {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for CoefficientScheduleRule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CoefficientScheduleRule", 4)?
+        lenient::fields(serializer, "CoefficientScheduleRule", <Self as lenient::Reply>::FIELDS.len())?
             .list("Weekdays", &self.weekdays)?
             .opt("StartTime", &self.start_time)?
             .opt("EndTime", &self.end_time)?
@@ -3188,7 +3188,7 @@ impl<'de> Deserialize<'de> for CoefficientTier {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for CoefficientTier {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CoefficientTier", 2)?
+        lenient::fields(serializer, "CoefficientTier", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Condition", &self.condition)?
             .opt("Coefficient", &self.coefficient)?
             .end()
@@ -3257,7 +3257,7 @@ impl<'de> Deserialize<'de> for CoefficientTierCondition {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for CoefficientTierCondition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CoefficientTierCondition", 2)?
+        lenient::fields(serializer, "CoefficientTierCondition", <Self as lenient::Reply>::FIELDS.len())?
             .opt("InputTokensAbove", &self.input_tokens_above)?
             .opt("Resolution", &self.resolution)?
             .end()
@@ -3372,7 +3372,7 @@ impl<'de> Deserialize<'de> for ConfigListItem {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ConfigListItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ConfigListItem", 6)?
+        lenient::fields(serializer, "ConfigListItem", <Self as lenient::Reply>::FIELDS.len())?
             .opt("UconfigId", &self.uconfig_id)?
             .opt("ConfigType", &self.config_type)?
             .opt("ConfigName", &self.config_name)?
@@ -3384,7 +3384,7 @@ impl serde::Serialize for ConfigListItem {
 }
 
 /// (Chinese only) 批量创建的Key信息
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct CreatedKey {
     /// (Chinese only)
@@ -3459,7 +3459,7 @@ impl<'de> Deserialize<'de> for CreatedKey {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for CreatedKey {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreatedKey", 3)?
+        lenient::fields(serializer, "CreatedKey", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Key", &self.key)?
             .opt("KeyId", &self.key_id)?
             .opt("KeyName", &self.key_name)?
@@ -3575,7 +3575,7 @@ impl<'de> Deserialize<'de> for CreditUsage {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for CreditUsage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreditUsage", 4)?
+        lenient::fields(serializer, "CreditUsage", <Self as lenient::Reply>::FIELDS.len())?
             .opt("BudgetDuration", &self.budget_duration)?
             .opt("BudgetResetAt", &self.budget_reset_at)?
             .opt("Limit", &self.limit)?
@@ -3714,7 +3714,7 @@ impl<'de> Deserialize<'de> for CrossTargets {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for CrossTargets {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CrossTargets", 8)?
+        lenient::fields(serializer, "CrossTargets", <Self as lenient::Reply>::FIELDS.len())?
             .opt("LocalVpcId", &self.local_vpc_id)?
             .opt("VpcId", &self.vpc_id)?
             .opt("IP", &self.ip)?
@@ -3728,7 +3728,7 @@ impl serde::Serialize for CrossTargets {
 }
 
 /// (Chinese only) DecisionsConfig配置。
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DecisionsConfig {
     /// (Chinese only)
@@ -3821,7 +3821,7 @@ impl<'de> Deserialize<'de> for DecisionsConfig {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DecisionsConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DecisionsConfig", 3)?
+        lenient::fields(serializer, "DecisionsConfig", <Self as lenient::Reply>::FIELDS.len())?
             .opt("RoutingStrategy", &self.routing_strategy)?
             .opt("RoutingStrategyArgs", &self.routing_strategy_args)?
             .opt("NumRetries", &self.num_retries)?
@@ -3830,7 +3830,7 @@ impl serde::Serialize for DecisionsConfig {
 }
 
 /// (Chinese only) embedding配置。
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct EmbeddingConfig {
     /// (Chinese only)
@@ -3923,7 +3923,7 @@ impl<'de> Deserialize<'de> for EmbeddingConfig {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for EmbeddingConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "EmbeddingConfig", 3)?
+        lenient::fields(serializer, "EmbeddingConfig", <Self as lenient::Reply>::FIELDS.len())?
             .opt("RoutingStrategy", &self.routing_strategy)?
             .opt("RoutingStrategyArgs", &self.routing_strategy_args)?
             .opt("NumRetries", &self.num_retries)?
@@ -4004,7 +4004,7 @@ impl<'de> Deserialize<'de> for ExclusiveCluster {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ExclusiveCluster {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ExclusiveCluster", 3)?
+        lenient::fields(serializer, "ExclusiveCluster", <Self as lenient::Reply>::FIELDS.len())?
             .list("L4Clusters", &self.l4_clusters)?
             .list("L7Clusters", &self.l7_clusters)?
             .opt("ClassicalCluster", &self.classical_cluster)?
@@ -4070,7 +4070,7 @@ impl<'de> Deserialize<'de> for ExtraInfo {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ExtraInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ExtraInfo", 2)?
+        lenient::fields(serializer, "ExtraInfo", <Self as lenient::Reply>::FIELDS.len())?
             .opt("ZhiTong", &self.zhi_tong)?
             .opt("TgwGroupName", &self.tgw_group_name)?
             .end()
@@ -4078,7 +4078,7 @@ impl serde::Serialize for ExtraInfo {
 }
 
 /// (Chinese only) 路由FallBack配置
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct FallBackItem {
     /// (Chinese only)
@@ -4125,14 +4125,14 @@ impl<'de> Deserialize<'de> for FallBackItem {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for FallBackItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "FallBackItem", 1)?
+        lenient::fields(serializer, "FallBackItem", <Self as lenient::Reply>::FIELDS.len())?
             .list("DefaultFallBackModels", &self.default_fall_back_models)?
             .end()
     }
 }
 
 /// SCF related information
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct FunctionInfo {
     /// Function namespace
@@ -4199,7 +4199,7 @@ impl<'de> Deserialize<'de> for FunctionInfo {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for FunctionInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "FunctionInfo", 4)?
+        lenient::fields(serializer, "FunctionInfo", <Self as lenient::Reply>::FIELDS.len())?
             .opt("FunctionNamespace", &self.function_namespace)?
             .opt("FunctionName", &self.function_name)?
             .opt("FunctionQualifier", &self.function_qualifier)?
@@ -4209,7 +4209,7 @@ impl serde::Serialize for FunctionInfo {
 }
 
 /// Whether to use SCF (Serverless Cloud Function) as the backend service
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct FunctionTarget {
     /// SCF information
@@ -4261,7 +4261,7 @@ impl<'de> Deserialize<'de> for FunctionTarget {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for FunctionTarget {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "FunctionTarget", 2)?
+        lenient::fields(serializer, "FunctionTarget", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Function", &self.function)?
             .opt("Weight", &self.weight)?
             .end()
@@ -4269,7 +4269,7 @@ impl serde::Serialize for FunctionTarget {
 }
 
 /// (Chinese only) 模型路由 Guardrail 防护配置
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct GuardrailConfig {
     /// (Chinese only)
@@ -4386,7 +4386,7 @@ impl<'de> Deserialize<'de> for GuardrailConfig {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for GuardrailConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "GuardrailConfig", 5)?
+        lenient::fields(serializer, "GuardrailConfig", <Self as lenient::Reply>::FIELDS.len())?
             .opt("GuardrailId", &self.guardrail_id)?
             .opt("Type", &self.type_)?
             .opt("InstanceId", &self.instance_id)?
@@ -4398,7 +4398,7 @@ impl serde::Serialize for GuardrailConfig {
 
 /// Health check information.
 /// Note: Custom check parameters are currently supported only in certain beta test regions.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct HealthCheck {
     /// Whether to enable health check. 1: Enable; 0: Disable.
@@ -4654,7 +4654,7 @@ impl<'de> Deserialize<'de> for HealthCheck {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for HealthCheck {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "HealthCheck", 17)?
+        lenient::fields(serializer, "HealthCheck", <Self as lenient::Reply>::FIELDS.len())?
             .opt("HealthSwitch", &self.health_switch)?
             .opt("TimeOut", &self.time_out)?
             .opt("IntervalTime", &self.interval_time)?
@@ -4807,7 +4807,7 @@ impl<'de> Deserialize<'de> for IdleLoadBalancer {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for IdleLoadBalancer {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "IdleLoadBalancer", 8)?
+        lenient::fields(serializer, "IdleLoadBalancer", <Self as lenient::Reply>::FIELDS.len())?
             .opt("LoadBalancerId", &self.load_balancer_id)?
             .opt("LoadBalancerName", &self.load_balancer_name)?
             .opt("Region", &self.region)?
@@ -4821,7 +4821,7 @@ impl serde::Serialize for IdleLoadBalancer {
 }
 
 /// (Chinese only) video配置。
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ImageConfig {
     /// (Chinese only)
@@ -4920,7 +4920,7 @@ impl<'de> Deserialize<'de> for ImageConfig {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ImageConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ImageConfig", 4)?
+        lenient::fields(serializer, "ImageConfig", <Self as lenient::Reply>::FIELDS.len())?
             .opt("RoutingStrategy", &self.routing_strategy)?
             .opt("RoutingStrategyArgs", &self.routing_strategy_args)?
             .opt("NumRetries", &self.num_retries)?
@@ -4930,7 +4930,7 @@ impl serde::Serialize for ImageConfig {
 }
 
 /// (Chinese only) 意图路由使用决策模型配置
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct IntentRouterDecisionModelConfig {
     /// (Chinese only)
@@ -4991,7 +4991,7 @@ impl<'de> Deserialize<'de> for IntentRouterDecisionModelConfig {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for IntentRouterDecisionModelConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "IntentRouterDecisionModelConfig", 2)?
+        lenient::fields(serializer, "IntentRouterDecisionModelConfig", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Enabled", &self.enabled)?
             .opt("ModelName", &self.model_name)?
             .end()
@@ -4999,7 +4999,7 @@ impl serde::Serialize for IntentRouterDecisionModelConfig {
 }
 
 /// (Chinese only) 意图路由摘要信息对象（不含分层详情）。
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct IntentRouterItem {
     /// (Chinese only)
@@ -5147,7 +5147,7 @@ impl<'de> Deserialize<'de> for IntentRouterItem {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for IntentRouterItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "IntentRouterItem", 8)?
+        lenient::fields(serializer, "IntentRouterItem", <Self as lenient::Reply>::FIELDS.len())?
             .opt("CreatedTime", &self.created_time)?
             .opt("IntentRouterId", &self.intent_router_id)?
             .opt("RouteName", &self.route_name)?
@@ -5161,7 +5161,7 @@ impl serde::Serialize for IntentRouterItem {
 }
 
 /// (Chinese only) IntentRouter Tier 字典项
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct IntentRouterTierDictItem {
     /// (Chinese only)
@@ -5245,7 +5245,7 @@ impl<'de> Deserialize<'de> for IntentRouterTierDictItem {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for IntentRouterTierDictItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "IntentRouterTierDictItem", 3)?
+        lenient::fields(serializer, "IntentRouterTierDictItem", <Self as lenient::Reply>::FIELDS.len())?
             .opt("TierId", &self.tier_id)?
             .opt("DisplayName", &self.display_name)?
             .opt("Description", &self.description)?
@@ -5254,7 +5254,7 @@ impl serde::Serialize for IntentRouterTierDictItem {
 }
 
 /// (Chinese only) 意图路由分层配置对象，包含分层名称和该分层下的模型列表。
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct IntentRouterTierItem {
     /// (Chinese only)
@@ -5329,7 +5329,7 @@ impl<'de> Deserialize<'de> for IntentRouterTierItem {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for IntentRouterTierItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "IntentRouterTierItem", 2)?
+        lenient::fields(serializer, "IntentRouterTierItem", <Self as lenient::Reply>::FIELDS.len())?
             .list("Models", &self.models)?
             .opt("TierName", &self.tier_name)?
             .end()
@@ -5417,7 +5417,7 @@ impl<'de> Deserialize<'de> for InternetAccessible {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for InternetAccessible {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "InternetAccessible", 3)?
+        lenient::fields(serializer, "InternetAccessible", <Self as lenient::Reply>::FIELDS.len())?
             .opt("InternetChargeType", &self.internet_charge_type)?
             .opt("InternetMaxBandwidthOut", &self.internet_max_bandwidth_out)?
             .opt("BandwidthpkgSubType", &self.bandwidthpkg_sub_type)?
@@ -5426,7 +5426,7 @@ impl serde::Serialize for InternetAccessible {
 }
 
 /// Pricing information of an item
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ItemPrice {
     /// PAYG unit price, in USD.
@@ -5509,7 +5509,7 @@ impl<'de> Deserialize<'de> for ItemPrice {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ItemPrice {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ItemPrice", 6)?
+        lenient::fields(serializer, "ItemPrice", <Self as lenient::Reply>::FIELDS.len())?
             .opt("UnitPrice", &self.unit_price)?
             .opt("ChargeUnit", &self.charge_unit)?
             .opt("OriginalPrice", &self.original_price)?
@@ -5521,7 +5521,7 @@ impl serde::Serialize for ItemPrice {
 }
 
 /// (Chinese only) 异步任务信息
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct Job {
     /// (Chinese only)
@@ -5616,7 +5616,7 @@ impl<'de> Deserialize<'de> for Job {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for Job {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Job", 4)?
+        lenient::fields(serializer, "Job", <Self as lenient::Reply>::FIELDS.len())?
             .opt("ApiName", &self.api_name)?
             .opt("RequestId", &self.request_id)?
             .opt("Status", &self.status)?
@@ -5692,7 +5692,7 @@ impl<'de> Deserialize<'de> for KeyDetailItem {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for KeyDetailItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "KeyDetailItem", 3)?
+        lenient::fields(serializer, "KeyDetailItem", <Self as lenient::Reply>::FIELDS.len())?
             .opt("KeyId", &self.key_id)?
             .opt("CreatedAt", &self.created_at)?
             .opt("Name", &self.name)?
@@ -5938,7 +5938,7 @@ impl<'de> Deserialize<'de> for KeyInfo {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for KeyInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "KeyInfo", 14)?
+        lenient::fields(serializer, "KeyInfo", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Blocked", &self.blocked)?
             .opt("BudgetId", &self.budget_id)?
             .opt("BudgetName", &self.budget_name)?
@@ -6015,7 +6015,7 @@ impl<'de> Deserialize<'de> for LbChargePrepaid {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for LbChargePrepaid {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "LbChargePrepaid", 2)?
+        lenient::fields(serializer, "LbChargePrepaid", <Self as lenient::Reply>::FIELDS.len())?
             .opt("RenewFlag", &self.renew_flag)?
             .opt("Period", &self.period)?
             .end()
@@ -6023,7 +6023,7 @@ impl serde::Serialize for LbChargePrepaid {
 }
 
 /// Querying the binding relation of the CLB instance
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct LbItem {
     /// String ID of the CLB instance.
@@ -6102,7 +6102,7 @@ impl<'de> Deserialize<'de> for LbItem {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for LbItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "LbItem", 4)?
+        lenient::fields(serializer, "LbItem", <Self as lenient::Reply>::FIELDS.len())?
             .opt("LoadBalancerId", &self.load_balancer_id)?
             .opt("Vip", &self.vip)?
             .list("Listeners", &self.listeners)?
@@ -6112,7 +6112,7 @@ impl serde::Serialize for LbItem {
 }
 
 /// Operation protection information of cloud load balancer.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct LbOperateProtectInfo {
     /// CLB instance ID.
@@ -6183,7 +6183,7 @@ impl<'de> Deserialize<'de> for LbOperateProtectInfo {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for LbOperateProtectInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "LbOperateProtectInfo", 5)?
+        lenient::fields(serializer, "LbOperateProtectInfo", <Self as lenient::Reply>::FIELDS.len())?
             .opt("LoadBalancerId", &self.load_balancer_id)?
             .opt("ProtectState", &self.protect_state)?
             .opt("OperatorUin", &self.operator_uin)?
@@ -6194,7 +6194,7 @@ impl serde::Serialize for LbOperateProtectInfo {
 }
 
 /// Querying the output data types
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct LbRsTargets {
     /// Private network IP type, which can be `cvm` or `eni`.
@@ -6287,7 +6287,7 @@ impl<'de> Deserialize<'de> for LbRsTargets {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for LbRsTargets {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "LbRsTargets", 5)?
+        lenient::fields(serializer, "LbRsTargets", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Type", &self.type_)?
             .opt("PrivateIp", &self.private_ip)?
             .opt("Port", &self.port)?
@@ -6298,7 +6298,7 @@ impl serde::Serialize for LbRsTargets {
 }
 
 /// Listener information
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct Listener {
     /// CLB listener ID
@@ -6667,7 +6667,7 @@ impl<'de> Deserialize<'de> for Listener {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for Listener {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Listener", 26)?
+        lenient::fields(serializer, "Listener", <Self as lenient::Reply>::FIELDS.len())?
             .opt("ListenerId", &self.listener_id)?
             .opt("Protocol", &self.protocol)?
             .opt("Port", &self.port)?
@@ -6699,7 +6699,7 @@ impl serde::Serialize for Listener {
 }
 
 /// Details of real servers bound to a listener
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ListenerBackend {
     /// Listener ID
@@ -6800,7 +6800,7 @@ impl<'de> Deserialize<'de> for ListenerBackend {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ListenerBackend {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ListenerBackend", 6)?
+        lenient::fields(serializer, "ListenerBackend", <Self as lenient::Reply>::FIELDS.len())?
             .opt("ListenerId", &self.listener_id)?
             .opt("Protocol", &self.protocol)?
             .opt("Port", &self.port)?
@@ -6812,7 +6812,7 @@ impl serde::Serialize for ListenerBackend {
 }
 
 /// Health check information of the listener
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ListenerHealth {
     /// Listener ID
@@ -6903,7 +6903,7 @@ impl<'de> Deserialize<'de> for ListenerHealth {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ListenerHealth {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ListenerHealth", 5)?
+        lenient::fields(serializer, "ListenerHealth", <Self as lenient::Reply>::FIELDS.len())?
             .opt("ListenerId", &self.listener_id)?
             .opt("ListenerName", &self.listener_name)?
             .opt("Protocol", &self.protocol)?
@@ -6914,7 +6914,7 @@ impl serde::Serialize for ListenerHealth {
 }
 
 /// Querying the listener type
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ListenerItem {
     /// Listener ID.
@@ -7021,7 +7021,7 @@ impl<'de> Deserialize<'de> for ListenerItem {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ListenerItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ListenerItem", 6)?
+        lenient::fields(serializer, "ListenerItem", <Self as lenient::Reply>::FIELDS.len())?
             .opt("ListenerId", &self.listener_id)?
             .opt("Protocol", &self.protocol)?
             .opt("Port", &self.port)?
@@ -7827,7 +7827,7 @@ impl<'de> Deserialize<'de> for LoadBalancer {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for LoadBalancer {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "LoadBalancer", 59)?
+        lenient::fields(serializer, "LoadBalancer", <Self as lenient::Reply>::FIELDS.len())?
             .opt("LoadBalancerId", &self.load_balancer_id)?
             .opt("LoadBalancerName", &self.load_balancer_name)?
             .opt("LoadBalancerType", &self.load_balancer_type)?
@@ -8492,7 +8492,7 @@ impl<'de> Deserialize<'de> for LoadBalancerDetail {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for LoadBalancerDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "LoadBalancerDetail", 43)?
+        lenient::fields(serializer, "LoadBalancerDetail", <Self as lenient::Reply>::FIELDS.len())?
             .opt("LoadBalancerId", &self.load_balancer_id)?
             .opt("LoadBalancerName", &self.load_balancer_name)?
             .opt("LoadBalancerType", &self.load_balancer_type)?
@@ -8541,7 +8541,7 @@ impl serde::Serialize for LoadBalancerDetail {
 }
 
 /// CLB instance health check status
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct LoadBalancerHealth {
     /// CLB instance ID
@@ -8608,7 +8608,7 @@ impl<'de> Deserialize<'de> for LoadBalancerHealth {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for LoadBalancerHealth {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "LoadBalancerHealth", 3)?
+        lenient::fields(serializer, "LoadBalancerHealth", <Self as lenient::Reply>::FIELDS.len())?
             .opt("LoadBalancerId", &self.load_balancer_id)?
             .opt("LoadBalancerName", &self.load_balancer_name)?
             .list("Listeners", &self.listeners)?
@@ -8617,7 +8617,7 @@ impl serde::Serialize for LoadBalancerHealth {
 }
 
 /// CLB instance traffic data
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct LoadBalancerTraffic {
     /// CLB instance ID
@@ -8722,7 +8722,7 @@ impl<'de> Deserialize<'de> for LoadBalancerTraffic {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for LoadBalancerTraffic {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "LoadBalancerTraffic", 6)?
+        lenient::fields(serializer, "LoadBalancerTraffic", <Self as lenient::Reply>::FIELDS.len())?
             .opt("LoadBalancerId", &self.load_balancer_id)?
             .opt("LoadBalancerName", &self.load_balancer_name)?
             .opt("Region", &self.region)?
@@ -8734,7 +8734,7 @@ impl serde::Serialize for LoadBalancerTraffic {
 }
 
 /// (Chinese only) 每个待探测模态的详细结果。
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ModalityProbeDetail {
     /// (Chinese only)
@@ -8813,7 +8813,7 @@ impl<'de> Deserialize<'de> for ModalityProbeDetail {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ModalityProbeDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModalityProbeDetail", 3)?
+        lenient::fields(serializer, "ModalityProbeDetail", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Modality", &self.modality)?
             .opt("Status", &self.status)?
             .opt("ErrorInfo", &self.error_info)?
@@ -8984,7 +8984,7 @@ impl<'de> Deserialize<'de> for ModelAlias {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ModelAlias {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModelAlias", 8)?
+        lenient::fields(serializer, "ModelAlias", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Coefficient", &self.coefficient)?
             .opt("ModelAliasName", &self.model_alias_name)?
             .list("ServiceProviderCoefficientSet", &self.service_provider_coefficient_set)?
@@ -9113,7 +9113,7 @@ impl<'de> Deserialize<'de> for ModelAssociation {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ModelAssociation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModelAssociation", 5)?
+        lenient::fields(serializer, "ModelAssociation", <Self as lenient::Reply>::FIELDS.len())?
             .list("InputModalitiesUnion", &self.input_modalities_union)?
             .opt("ModelName", &self.model_name)?
             .list("ServiceProviders", &self.service_providers)?
@@ -9124,7 +9124,7 @@ impl serde::Serialize for ModelAssociation {
 }
 
 /// (Chinese only) 模型可用性
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ModelAvailability {
     /// (Chinese only)
@@ -9212,7 +9212,7 @@ impl<'de> Deserialize<'de> for ModelAvailability {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ModelAvailability {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModelAvailability", 3)?
+        lenient::fields(serializer, "ModelAvailability", <Self as lenient::Reply>::FIELDS.len())?
             .list("InputModalities", &self.input_modalities)?
             .opt("Model", &self.model)?
             .opt("Status", &self.status)?
@@ -9296,7 +9296,7 @@ impl<'de> Deserialize<'de> for ModelHealthCheckResults {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ModelHealthCheckResults {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModelHealthCheckResults", 3)?
+        lenient::fields(serializer, "ModelHealthCheckResults", <Self as lenient::Reply>::FIELDS.len())?
             .opt("ProviderKeyId", &self.provider_key_id)?
             .opt("Model", &self.model)?
             .opt("Status", &self.status)?
@@ -9699,7 +9699,7 @@ impl<'de> Deserialize<'de> for ModelKeyInfoItem {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ModelKeyInfoItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModelKeyInfoItem", 24)?
+        lenient::fields(serializer, "ModelKeyInfoItem", <Self as lenient::Reply>::FIELDS.len())?
             .opt("AccessType", &self.access_type)?
             .opt("ApiBase", &self.api_base)?
             .list("ApiBases", &self.api_bases)?
@@ -9804,7 +9804,7 @@ impl<'de> Deserialize<'de> for ModelNameAggregatedItem {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ModelNameAggregatedItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModelNameAggregatedItem", 3)?
+        lenient::fields(serializer, "ModelNameAggregatedItem", <Self as lenient::Reply>::FIELDS.len())?
             .opt("ModelName", &self.model_name)?
             .list("ServiceProviders", &self.service_providers)?
             .list("InputModalitiesUnion", &self.input_modalities_union)?
@@ -9920,7 +9920,7 @@ impl<'de> Deserialize<'de> for ModelRouterBillingConfigOutput {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ModelRouterBillingConfigOutput {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModelRouterBillingConfigOutput", 3)?
+        lenient::fields(serializer, "ModelRouterBillingConfigOutput", <Self as lenient::Reply>::FIELDS.len())?
             .opt("ChargeType", &self.charge_type)?
             .opt("SlaType", &self.sla_type)?
             .opt("AssociateResourcePackage", &self.associate_resource_package)?
@@ -9929,7 +9929,7 @@ impl serde::Serialize for ModelRouterBillingConfigOutput {
 }
 
 /// (Chinese only) 查询单个实例详细信息
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ModelRouterDetail {
     /// (Chinese only)
@@ -10439,7 +10439,7 @@ impl<'de> Deserialize<'de> for ModelRouterDetail {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ModelRouterDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModelRouterDetail", 32)?
+        lenient::fields(serializer, "ModelRouterDetail", <Self as lenient::Reply>::FIELDS.len())?
             .opt("BudgetId", &self.budget_id)?
             .opt("BudgetName", &self.budget_name)?
             .opt("ClusterInfo", &self.cluster_info)?
@@ -10477,7 +10477,7 @@ impl serde::Serialize for ModelRouterDetail {
 }
 
 /// (Chinese only) 模型路由日志
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ModelRouterLog {
     /// (Chinese only)
@@ -10685,7 +10685,7 @@ impl<'de> Deserialize<'de> for ModelRouterLog {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ModelRouterLog {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModelRouterLog", 12)?
+        lenient::fields(serializer, "ModelRouterLog", <Self as lenient::Reply>::FIELDS.len())?
             .opt("KeyId", &self.key_id)?
             .opt("Model", &self.model)?
             .opt("Provider", &self.provider)?
@@ -10899,7 +10899,7 @@ impl<'de> Deserialize<'de> for ModelRouterPackage {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ModelRouterPackage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModelRouterPackage", 11)?
+        lenient::fields(serializer, "ModelRouterPackage", <Self as lenient::Reply>::FIELDS.len())?
             .opt("CapacitySize", &self.capacity_size)?
             .opt("CapacityRemain", &self.capacity_remain)?
             .opt("CapacitySizePrecise", &self.capacity_size_precise)?
@@ -10916,7 +10916,7 @@ impl serde::Serialize for ModelRouterPackage {
 }
 
 /// (Chinese only) 模型路由相关配额
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ModelRouterQuota {
     /// (Chinese only)
@@ -11035,7 +11035,7 @@ impl<'de> Deserialize<'de> for ModelRouterQuota {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ModelRouterQuota {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModelRouterQuota", 5)?
+        lenient::fields(serializer, "ModelRouterQuota", <Self as lenient::Reply>::FIELDS.len())?
             .opt("QuotaType", &self.quota_type)?
             .opt("ResourceId", &self.resource_id)?
             .opt("Limit", &self.limit)?
@@ -11205,7 +11205,7 @@ impl<'de> Deserialize<'de> for ModelRouterResourcePackageDeduction {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ModelRouterResourcePackageDeduction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModelRouterResourcePackageDeduction", 9)?
+        lenient::fields(serializer, "ModelRouterResourcePackageDeduction", <Self as lenient::Reply>::FIELDS.len())?
             .opt("ActualDosage", &self.actual_dosage)?
             .opt("AfterDeductionRemain", &self.after_deduction_remain)?
             .opt("BeforeDeductionRemain", &self.before_deduction_remain)?
@@ -11220,7 +11220,7 @@ impl serde::Serialize for ModelRouterResourcePackageDeduction {
 }
 
 /// (Chinese only) 模型路由资源包退款价格
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ModelRouterResourcePackageRefundPrice {
     /// (Chinese only)
@@ -11281,7 +11281,7 @@ impl<'de> Deserialize<'de> for ModelRouterResourcePackageRefundPrice {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ModelRouterResourcePackageRefundPrice {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModelRouterResourcePackageRefundPrice", 2)?
+        lenient::fields(serializer, "ModelRouterResourcePackageRefundPrice", <Self as lenient::Reply>::FIELDS.len())?
             .opt("ModelRouterPackageId", &self.model_router_package_id)?
             .opt("Price", &self.price)?
             .end()
@@ -11649,7 +11649,7 @@ impl<'de> Deserialize<'de> for ModelRouterSet {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ModelRouterSet {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModelRouterSet", 21)?
+        lenient::fields(serializer, "ModelRouterSet", <Self as lenient::Reply>::FIELDS.len())?
             .opt("BudgetId", &self.budget_id)?
             .opt("BudgetName", &self.budget_name)?
             .opt("ClusterInfo", &self.cluster_info)?
@@ -11676,7 +11676,7 @@ impl serde::Serialize for ModelRouterSet {
 }
 
 /// (Chinese only) BYOK健康探测结果
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ModelTestResult {
     /// (Chinese only)
@@ -11766,7 +11766,7 @@ impl<'de> Deserialize<'de> for ModelTestResult {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ModelTestResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModelTestResult", 4)?
+        lenient::fields(serializer, "ModelTestResult", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Model", &self.model)?
             .opt("Status", &self.status)?
             .opt("ErrorInfo", &self.error_info)?
@@ -11776,7 +11776,7 @@ impl serde::Serialize for ModelTestResult {
 }
 
 /// OAuth configuration information.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct OAuth {
     /// Specifies whether to turn on or off authentication.
@@ -11839,7 +11839,7 @@ impl<'de> Deserialize<'de> for OAuth {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for OAuth {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "OAuth", 2)?
+        lenient::fields(serializer, "OAuth", <Self as lenient::Reply>::FIELDS.len())?
             .opt("OAuthEnable", &self.o_auth_enable)?
             .opt("OAuthFailureStatus", &self.o_auth_failure_status)?
             .end()
@@ -11847,7 +11847,7 @@ impl serde::Serialize for OAuth {
 }
 
 /// Price of CLB instances.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct Price {
     /// Describes the instance pricing.
@@ -11916,7 +11916,7 @@ impl<'de> Deserialize<'de> for Price {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for Price {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Price", 3)?
+        lenient::fields(serializer, "Price", <Self as lenient::Reply>::FIELDS.len())?
             .opt("InstancePrice", &self.instance_price)?
             .opt("BandwidthPrice", &self.bandwidth_price)?
             .opt("LcuPrice", &self.lcu_price)?
@@ -11925,7 +11925,7 @@ impl serde::Serialize for Price {
 }
 
 /// (Chinese only) Provider 信息
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ProviderItem {
     /// (Chinese only)
@@ -12004,7 +12004,7 @@ impl<'de> Deserialize<'de> for ProviderItem {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ProviderItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ProviderItem", 4)?
+        lenient::fields(serializer, "ProviderItem", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Provider", &self.provider)?
             .opt("DisplayName", &self.display_name)?
             .list("Protocols", &self.protocols)?
@@ -12014,7 +12014,7 @@ impl serde::Serialize for ProviderItem {
 }
 
 /// (Chinese only) BYOK健康检查错误信息
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ProviderTestConnectionErrorInfo {
     /// (Chinese only)
@@ -12089,7 +12089,7 @@ impl<'de> Deserialize<'de> for ProviderTestConnectionErrorInfo {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ProviderTestConnectionErrorInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ProviderTestConnectionErrorInfo", 3)?
+        lenient::fields(serializer, "ProviderTestConnectionErrorInfo", <Self as lenient::Reply>::FIELDS.len())?
             .opt("HttpCode", &self.http_code)?
             .opt("ErrorStatus", &self.error_status)?
             .opt("OriginalMessage", &self.original_message)?
@@ -12098,7 +12098,7 @@ impl serde::Serialize for ProviderTestConnectionErrorInfo {
 }
 
 /// Quota description. All quotas are in the current region.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct Quota {
     /// Quota name. value range:.
@@ -12200,7 +12200,7 @@ impl<'de> Deserialize<'de> for Quota {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for Quota {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Quota", 3)?
+        lenient::fields(serializer, "Quota", <Self as lenient::Reply>::FIELDS.len())?
             .opt("QuotaId", &self.quota_id)?
             .opt("QuotaCurrent", &self.quota_current)?
             .opt("QuotaLimit", &self.quota_limit)?
@@ -12274,7 +12274,7 @@ impl<'de> Deserialize<'de> for RateLimitConfigForBudget {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for RateLimitConfigForBudget {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RateLimitConfigForBudget", 2)?
+        lenient::fields(serializer, "RateLimitConfigForBudget", <Self as lenient::Reply>::FIELDS.len())?
             .opt("RPM", &self.rpm)?
             .opt("TPM", &self.tpm)?
             .end()
@@ -12363,7 +12363,7 @@ impl<'de> Deserialize<'de> for RateLimitConfigForKey {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for RateLimitConfigForKey {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RateLimitConfigForKey", 3)?
+        lenient::fields(serializer, "RateLimitConfigForKey", <Self as lenient::Reply>::FIELDS.len())?
             .opt("MaxParallelRequest", &self.max_parallel_request)?
             .opt("RPM", &self.rpm)?
             .opt("TPM", &self.tpm)?
@@ -12372,7 +12372,7 @@ impl serde::Serialize for RateLimitConfigForKey {
 }
 
 /// (Chinese only) 限速配置
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct RateLimitConfigForModelRouter {
     /// (Chinese only)
@@ -12437,7 +12437,7 @@ impl<'de> Deserialize<'de> for RateLimitConfigForModelRouter {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for RateLimitConfigForModelRouter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RateLimitConfigForModelRouter", 2)?
+        lenient::fields(serializer, "RateLimitConfigForModelRouter", <Self as lenient::Reply>::FIELDS.len())?
             .opt("RPM", &self.rpm)?
             .opt("TPM", &self.tpm)?
             .end()
@@ -12514,7 +12514,7 @@ impl<'de> Deserialize<'de> for RedirectConfig {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for RedirectConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RedirectConfig", 2)?
+        lenient::fields(serializer, "RedirectConfig", <Self as lenient::Reply>::FIELDS.len())?
             .opt("StatusCode", &self.status_code)?
             .opt("TargetUrl", &self.target_url)?
             .end()
@@ -12522,7 +12522,7 @@ impl serde::Serialize for RedirectConfig {
 }
 
 /// (Chinese only) 重新生成的Key信息
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct RegeneratedKey {
     /// (Chinese only)
@@ -12583,7 +12583,7 @@ impl<'de> Deserialize<'de> for RegeneratedKey {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for RegeneratedKey {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RegeneratedKey", 2)?
+        lenient::fields(serializer, "RegeneratedKey", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Key", &self.key)?
             .opt("KeyId", &self.key_id)?
             .end()
@@ -12591,7 +12591,7 @@ impl serde::Serialize for RegeneratedKey {
 }
 
 /// (Chinese only) Rerank调度配置。
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct RerankConfig {
     /// (Chinese only)
@@ -12684,7 +12684,7 @@ impl<'de> Deserialize<'de> for RerankConfig {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for RerankConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RerankConfig", 3)?
+        lenient::fields(serializer, "RerankConfig", <Self as lenient::Reply>::FIELDS.len())?
             .opt("RoutingStrategy", &self.routing_strategy)?
             .opt("RoutingStrategyArgs", &self.routing_strategy_args)?
             .opt("NumRetries", &self.num_retries)?
@@ -12770,7 +12770,7 @@ impl<'de> Deserialize<'de> for Resource {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for Resource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Resource", 4)?
+        lenient::fields(serializer, "Resource", <Self as lenient::Reply>::FIELDS.len())?
             .list("Type", &self.type_)?
             .opt("Isp", &self.isp)?
             .list("AvailabilitySet", &self.availability_set)?
@@ -12827,7 +12827,7 @@ impl<'de> Deserialize<'de> for ResourceAvailability {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ResourceAvailability {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ResourceAvailability", 2)?
+        lenient::fields(serializer, "ResourceAvailability", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Type", &self.type_)?
             .opt("Availability", &self.availability)?
             .end()
@@ -12835,7 +12835,7 @@ impl serde::Serialize for ResourceAvailability {
 }
 
 /// (Chinese only) 单条模型重写规则。
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct RewriteItem {
     /// (Chinese only)
@@ -12898,7 +12898,7 @@ impl<'de> Deserialize<'de> for RewriteItem {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for RewriteItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RewriteItem", 2)?
+        lenient::fields(serializer, "RewriteItem", <Self as lenient::Reply>::FIELDS.len())?
             .opt("SourceModel", &self.source_model)?
             .opt("TargetModel", &self.target_model)?
             .end()
@@ -12906,7 +12906,7 @@ impl serde::Serialize for RewriteItem {
 }
 
 /// Redirect target information
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct RewriteTarget {
     /// Listener ID of the redirection target. this field is valid only when redirection is configured.
@@ -13001,7 +13001,7 @@ impl<'de> Deserialize<'de> for RewriteTarget {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for RewriteTarget {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RewriteTarget", 5)?
+        lenient::fields(serializer, "RewriteTarget", <Self as lenient::Reply>::FIELDS.len())?
             .opt("TargetListenerId", &self.target_listener_id)?
             .opt("TargetLocationId", &self.target_location_id)?
             .opt("RewriteCode", &self.rewrite_code)?
@@ -13012,7 +13012,7 @@ impl serde::Serialize for RewriteTarget {
 }
 
 /// (Chinese only) 路由设置
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct RouterSettingWithFallBack {
     /// (Chinese only)
@@ -13154,7 +13154,7 @@ impl<'de> Deserialize<'de> for RouterSettingWithFallBack {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for RouterSettingWithFallBack {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RouterSettingWithFallBack", 6)?
+        lenient::fields(serializer, "RouterSettingWithFallBack", <Self as lenient::Reply>::FIELDS.len())?
             .opt("CrossModelGroupRoutingStrategy", &self.cross_model_group_routing_strategy)?
             .opt("FallBack", &self.fall_back)?
             .opt("RoutingStrategy", &self.routing_strategy)?
@@ -13166,7 +13166,7 @@ impl serde::Serialize for RouterSettingWithFallBack {
 }
 
 /// (Chinese only) L2模型内路由算法策略参数
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct RoutingStrategyArgs {
     /// (Chinese only)
@@ -13279,7 +13279,7 @@ impl<'de> Deserialize<'de> for RoutingStrategyArgs {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for RoutingStrategyArgs {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RoutingStrategyArgs", 4)?
+        lenient::fields(serializer, "RoutingStrategyArgs", <Self as lenient::Reply>::FIELDS.len())?
             .opt("LeastBusyBuffer", &self.least_busy_buffer)?
             .opt("UsageBasedBuffer", &self.usage_based_buffer)?
             .opt("LowestLatencyBuffer", &self.lowest_latency_buffer)?
@@ -13289,7 +13289,7 @@ impl serde::Serialize for RoutingStrategyArgs {
 }
 
 /// Health check status of a forwarding rule
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct RuleHealth {
     /// Forwarding rule ID
@@ -13384,7 +13384,7 @@ impl<'de> Deserialize<'de> for RuleHealth {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for RuleHealth {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RuleHealth", 5)?
+        lenient::fields(serializer, "RuleHealth", <Self as lenient::Reply>::FIELDS.len())?
             .opt("LocationId", &self.location_id)?
             .opt("Domain", &self.domain)?
             .opt("Url", &self.url)?
@@ -13395,7 +13395,7 @@ impl serde::Serialize for RuleHealth {
 }
 
 /// HTTP/HTTPS listener forwarding rule (output)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct RuleOutput {
     /// Forwarding rule ID
@@ -13725,7 +13725,7 @@ impl<'de> Deserialize<'de> for RuleOutput {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for RuleOutput {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RuleOutput", 25)?
+        lenient::fields(serializer, "RuleOutput", <Self as lenient::Reply>::FIELDS.len())?
             .opt("LocationId", &self.location_id)?
             .opt("Domain", &self.domain)?
             .opt("Url", &self.url)?
@@ -13756,7 +13756,7 @@ impl serde::Serialize for RuleOutput {
 }
 
 /// Information of the real server bound to a forwarding rule under an HTTP/HTTPS listener
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct RuleTargets {
     /// Forwarding rule ID
@@ -13845,7 +13845,7 @@ impl<'de> Deserialize<'de> for RuleTargets {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for RuleTargets {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RuleTargets", 5)?
+        lenient::fields(serializer, "RuleTargets", <Self as lenient::Reply>::FIELDS.len())?
             .opt("LocationId", &self.location_id)?
             .opt("Domain", &self.domain)?
             .opt("Url", &self.url)?
@@ -13856,7 +13856,7 @@ impl serde::Serialize for RuleTargets {
 }
 
 /// Object bound to the layer-7 listener rule
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct RulesItems {
     /// Rule ID.
@@ -13935,7 +13935,7 @@ impl<'de> Deserialize<'de> for RulesItems {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for RulesItems {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RulesItems", 4)?
+        lenient::fields(serializer, "RulesItems", <Self as lenient::Reply>::FIELDS.len())?
             .opt("LocationId", &self.location_id)?
             .opt("Domain", &self.domain)?
             .opt("Url", &self.url)?
@@ -13945,7 +13945,7 @@ impl serde::Serialize for RulesItems {
 }
 
 /// (Chinese only) 模型路由网络服务信息
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ServiceEndPoints {
     /// (Chinese only)
@@ -14020,7 +14020,7 @@ impl<'de> Deserialize<'de> for ServiceEndPoints {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ServiceEndPoints {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ServiceEndPoints", 3)?
+        lenient::fields(serializer, "ServiceEndPoints", <Self as lenient::Reply>::FIELDS.len())?
             .opt("CertId", &self.cert_id)?
             .opt("Port", &self.port)?
             .opt("Schema", &self.schema)?
@@ -14207,7 +14207,7 @@ impl<'de> Deserialize<'de> for ServiceProvider {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ServiceProvider {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ServiceProvider", 9)?
+        lenient::fields(serializer, "ServiceProvider", <Self as lenient::Reply>::FIELDS.len())?
             .opt("AccessType", &self.access_type)?
             .list("InputModalities", &self.input_modalities)?
             .opt("Protocol", &self.protocol)?
@@ -14325,7 +14325,7 @@ impl<'de> Deserialize<'de> for ServiceProviderCoefficient {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ServiceProviderCoefficient {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ServiceProviderCoefficient", 5)?
+        lenient::fields(serializer, "ServiceProviderCoefficient", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Coefficient", &self.coefficient)?
             .opt("ServiceProviderId", &self.service_provider_id)?
             .opt("ServiceProviderName", &self.service_provider_name)?
@@ -14510,7 +14510,7 @@ impl<'de> Deserialize<'de> for ServiceProviderHealthCheckConfigItemOutput {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ServiceProviderHealthCheckConfigItemOutput {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ServiceProviderHealthCheckConfigItemOutput", 8)?
+        lenient::fields(serializer, "ServiceProviderHealthCheckConfigItemOutput", <Self as lenient::Reply>::FIELDS.len())?
             .opt("HealthCheckEnabled", &self.health_check_enabled)?
             .opt("HealthCheckInterval", &self.health_check_interval)?
             .opt("HealthCheckUnhealthyThreshold", &self.health_check_unhealthy_threshold)?
@@ -14576,7 +14576,7 @@ impl<'de> Deserialize<'de> for ServiceProviderHealthCheckConfigOutput {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ServiceProviderHealthCheckConfigOutput {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ServiceProviderHealthCheckConfigOutput", 1)?
+        lenient::fields(serializer, "ServiceProviderHealthCheckConfigOutput", <Self as lenient::Reply>::FIELDS.len())?
             .opt("HealthCheckEnabled", &self.health_check_enabled)?
             .end()
     }
@@ -14676,7 +14676,7 @@ impl<'de> Deserialize<'de> for ServiceProviderItem {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ServiceProviderItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ServiceProviderItem", 4)?
+        lenient::fields(serializer, "ServiceProviderItem", <Self as lenient::Reply>::FIELDS.len())?
             .opt("ServiceProviderId", &self.service_provider_id)?
             .opt("ServiceProviderName", &self.service_provider_name)?
             .opt("ModelProvider", &self.model_provider)?
@@ -14807,7 +14807,7 @@ impl<'de> Deserialize<'de> for ServiceProviderModelItem {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ServiceProviderModelItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ServiceProviderModelItem", 5)?
+        lenient::fields(serializer, "ServiceProviderModelItem", <Self as lenient::Reply>::FIELDS.len())?
             .list("AssociatedModelRouters", &self.associated_model_routers)?
             .list("InputModalities", &self.input_modalities)?
             .opt("ModelAlias", &self.model_alias)?
@@ -14870,7 +14870,7 @@ impl<'de> Deserialize<'de> for SnatIp {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for SnatIp {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "SnatIp", 2)?
+        lenient::fields(serializer, "SnatIp", <Self as lenient::Reply>::FIELDS.len())?
             .opt("SubnetId", &self.subnet_id)?
             .opt("Ip", &self.ip)?
             .end()
@@ -14949,7 +14949,7 @@ impl<'de> Deserialize<'de> for SpecAvailability {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for SpecAvailability {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "SpecAvailability", 2)?
+        lenient::fields(serializer, "SpecAvailability", <Self as lenient::Reply>::FIELDS.len())?
             .opt("SpecType", &self.spec_type)?
             .opt("Availability", &self.availability)?
             .end()
@@ -14957,7 +14957,7 @@ impl serde::Serialize for SpecAvailability {
 }
 
 /// (Chinese only) 粘连路由配置
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct StickyConfig {
     /// (Chinese only)
@@ -15024,7 +15024,7 @@ impl<'de> Deserialize<'de> for StickyConfig {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for StickyConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "StickyConfig", 2)?
+        lenient::fields(serializer, "StickyConfig", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Enabled", &self.enabled)?
             .opt("TimeoutSeconds", &self.timeout_seconds)?
             .end()
@@ -15079,7 +15079,7 @@ impl<'de> Deserialize<'de> for TagInfo {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for TagInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "TagInfo", 2)?
+        lenient::fields(serializer, "TagInfo", <Self as lenient::Reply>::FIELDS.len())?
             .opt("TagKey", &self.tag_key)?
             .opt("TagValue", &self.tag_value)?
             .end()
@@ -15253,7 +15253,7 @@ impl<'de> Deserialize<'de> for TargetGroupBackend {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for TargetGroupBackend {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "TargetGroupBackend", 11)?
+        lenient::fields(serializer, "TargetGroupBackend", <Self as lenient::Reply>::FIELDS.len())?
             .opt("TargetGroupId", &self.target_group_id)?
             .opt("Type", &self.type_)?
             .opt("InstanceId", &self.instance_id)?
@@ -15545,7 +15545,7 @@ impl<'de> Deserialize<'de> for TargetGroupHealthCheck {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for TargetGroupHealthCheck {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "TargetGroupHealthCheck", 17)?
+        lenient::fields(serializer, "TargetGroupHealthCheck", <Self as lenient::Reply>::FIELDS.len())?
             .opt("HealthSwitch", &self.health_switch)?
             .opt("Protocol", &self.protocol)?
             .opt("Port", &self.port)?
@@ -15858,7 +15858,7 @@ impl<'de> Deserialize<'de> for TargetGroupInfo {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for TargetGroupInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "TargetGroupInfo", 20)?
+        lenient::fields(serializer, "TargetGroupInfo", <Self as lenient::Reply>::FIELDS.len())?
             .opt("TargetGroupId", &self.target_group_id)?
             .opt("VpcId", &self.vpc_id)?
             .opt("TargetGroupName", &self.target_group_name)?
@@ -15884,7 +15884,7 @@ impl serde::Serialize for TargetGroupInfo {
 }
 
 /// It is used for the health check status of the target group backend RS.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct TargetGroupInstanceStatus {
     /// IP of backend RS
@@ -15982,7 +15982,7 @@ impl<'de> Deserialize<'de> for TargetGroupInstanceStatus {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for TargetGroupInstanceStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "TargetGroupInstanceStatus", 5)?
+        lenient::fields(serializer, "TargetGroupInstanceStatus", <Self as lenient::Reply>::FIELDS.len())?
             .opt("InstanceIp", &self.instance_ip)?
             .opt("Status", &self.status)?
             .opt("InstanceId", &self.instance_id)?
@@ -15993,7 +15993,7 @@ impl serde::Serialize for TargetGroupInstanceStatus {
 }
 
 /// Describes the health information of a target
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct TargetHealth {
     /// Private IP of the target
@@ -16122,7 +16122,7 @@ impl<'de> Deserialize<'de> for TargetHealth {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for TargetHealth {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "TargetHealth", 8)?
+        lenient::fields(serializer, "TargetHealth", <Self as lenient::Reply>::FIELDS.len())?
             .opt("IP", &self.ip)?
             .opt("Port", &self.port)?
             .opt("HealthStatus", &self.health_status)?
@@ -16195,7 +16195,7 @@ impl<'de> Deserialize<'de> for TargetRegionInfo {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for TargetRegionInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "TargetRegionInfo", 3)?
+        lenient::fields(serializer, "TargetRegionInfo", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Region", &self.region)?
             .opt("VpcId", &self.vpc_id)?
             .opt("NumericalVpcId", &self.numerical_vpc_id)?
@@ -16204,7 +16204,7 @@ impl serde::Serialize for TargetRegionInfo {
 }
 
 /// (Chinese only) BYOK健康检查请求
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct TestConnectionRequestInfo {
     /// (Chinese only)
@@ -16279,7 +16279,7 @@ impl<'de> Deserialize<'de> for TestConnectionRequestInfo {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for TestConnectionRequestInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "TestConnectionRequestInfo", 3)?
+        lenient::fields(serializer, "TestConnectionRequestInfo", <Self as lenient::Reply>::FIELDS.len())?
             .opt("RequestUrl", &self.request_url)?
             .opt("RequestBody", &self.request_body)?
             .opt("RequestHeaders", &self.request_headers)?
@@ -16343,7 +16343,7 @@ impl<'de> Deserialize<'de> for TypeInfo {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for TypeInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "TypeInfo", 2)?
+        lenient::fields(serializer, "TypeInfo", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Type", &self.type_)?
             .list("SpecAvailabilitySet", &self.spec_availability_set)?
             .end()
@@ -16631,7 +16631,7 @@ impl<'de> Deserialize<'de> for UserGroupInfo {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for UserGroupInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "UserGroupInfo", 16)?
+        lenient::fields(serializer, "UserGroupInfo", <Self as lenient::Reply>::FIELDS.len())?
             .opt("UserGroupId", &self.user_group_id)?
             .opt("UserGroupName", &self.user_group_name)?
             .opt("ModelRouterId", &self.model_router_id)?
@@ -16653,7 +16653,7 @@ impl serde::Serialize for UserGroupInfo {
 }
 
 /// (Chinese only) video配置。
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct VideoConfig {
     /// (Chinese only)
@@ -16734,7 +16734,7 @@ impl<'de> Deserialize<'de> for VideoConfig {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for VideoConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "VideoConfig", 3)?
+        lenient::fields(serializer, "VideoConfig", <Self as lenient::Reply>::FIELDS.len())?
             .opt("RoutingStrategy", &self.routing_strategy)?
             .opt("RoutingStrategyArgs", &self.routing_strategy_args)?
             .opt("NumRetries", &self.num_retries)?
@@ -16848,7 +16848,7 @@ impl<'de> Deserialize<'de> for ZoneInfo {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ZoneInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ZoneInfo", 6)?
+        lenient::fields(serializer, "ZoneInfo", <Self as lenient::Reply>::FIELDS.len())?
             .opt("ZoneId", &self.zone_id)?
             .opt("Zone", &self.zone)?
             .opt("ZoneName", &self.zone_name)?
@@ -17000,7 +17000,7 @@ impl<'de> Deserialize<'de> for ZoneResource {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ZoneResource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ZoneResource", 9)?
+        lenient::fields(serializer, "ZoneResource", <Self as lenient::Reply>::FIELDS.len())?
             .opt("MasterZone", &self.master_zone)?
             .list("ResourceSet", &self.resource_set)?
             .opt("SlaveZone", &self.slave_zone)?

@@ -71,7 +71,7 @@ impl<'de> Deserialize<'de> for AttachNetworkInterfaceRequest {
 
 impl serde::Serialize for AttachNetworkInterfaceRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AttachNetworkInterfaceRequest", 3)?
+        lenient::fields(serializer, "AttachNetworkInterfaceRequest", <Self as input::Input>::FIELDS.len())?
             .plain("vpcId", &self.vpc_id)?
             .plain("networkInterfaceId", &self.network_interface_id)?
             .plain("instanceId", &self.instance_id)?
@@ -80,7 +80,7 @@ impl serde::Serialize for AttachNetworkInterfaceRequest {
 }
 
 /// Reply of [`Client::attach_network_interface`](super::Client::attach_network_interface).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct AttachNetworkInterfaceResponse {
     /// (Chinese only) 错误码, 0: 成功, 其他值: 失败
@@ -143,7 +143,7 @@ impl<'de> Deserialize<'de> for AttachNetworkInterfaceResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for AttachNetworkInterfaceResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AttachNetworkInterfaceResponse", 3)?
+        lenient::fields(serializer, "AttachNetworkInterfaceResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("code", &self.code)?
             .opt("message", &self.message)?
             .opt("data", &self.data)?
@@ -206,7 +206,7 @@ impl<'de> Deserialize<'de> for BindInstanceKeyRequest {
 
 impl serde::Serialize for BindInstanceKeyRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "BindInstanceKeyRequest", 2)?
+        lenient::fields(serializer, "BindInstanceKeyRequest", <Self as input::Input>::FIELDS.len())?
             .plain("instanceIds", &self.instance_ids)?
             .plain("keyId", &self.key_id)?
             .end()
@@ -214,7 +214,7 @@ impl serde::Serialize for BindInstanceKeyRequest {
 }
 
 /// Reply of [`Client::bind_instance_key`](super::Client::bind_instance_key).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct BindInstanceKeyResponse {
     /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
@@ -267,7 +267,7 @@ impl<'de> Deserialize<'de> for BindInstanceKeyResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for BindInstanceKeyResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "BindInstanceKeyResponse", 2)?
+        lenient::fields(serializer, "BindInstanceKeyResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("code", &self.code)?
             .opt("message", &self.message)?
             .end()
@@ -329,7 +329,7 @@ impl<'de> Deserialize<'de> for CancelShareImageRequest {
 
 impl serde::Serialize for CancelShareImageRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CancelShareImageRequest", 2)?
+        lenient::fields(serializer, "CancelShareImageRequest", <Self as input::Input>::FIELDS.len())?
             .plain("imageId", &self.image_id)?
             .plain("uinList", &self.uin_list)?
             .end()
@@ -337,7 +337,7 @@ impl serde::Serialize for CancelShareImageRequest {
 }
 
 /// Reply of [`Client::cancel_share_image`](super::Client::cancel_share_image).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct CancelShareImageResponse {
     /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
@@ -390,7 +390,7 @@ impl<'de> Deserialize<'de> for CancelShareImageResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for CancelShareImageResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CancelShareImageResponse", 2)?
+        lenient::fields(serializer, "CancelShareImageResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("code", &self.code)?
             .opt("message", &self.message)?
             .end()
@@ -446,14 +446,14 @@ impl<'de> Deserialize<'de> for CreateEipRequest {
 
 impl serde::Serialize for CreateEipRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreateEipRequest", 1)?
+        lenient::fields(serializer, "CreateEipRequest", <Self as input::Input>::FIELDS.len())?
             .opt("goodsNum", &self.goods_num)?
             .end()
     }
 }
 
 /// Reply of [`Client::create_eip`](super::Client::create_eip).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct CreateEipResponse {
     /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
@@ -516,7 +516,7 @@ impl<'de> Deserialize<'de> for CreateEipResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for CreateEipResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreateEipResponse", 3)?
+        lenient::fields(serializer, "CreateEipResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("code", &self.code)?
             .opt("message", &self.message)?
             .opt("data", &self.data)?
@@ -591,7 +591,7 @@ impl<'de> Deserialize<'de> for CreateImageRequest {
 
 impl serde::Serialize for CreateImageRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreateImageRequest", 3)?
+        lenient::fields(serializer, "CreateImageRequest", <Self as input::Input>::FIELDS.len())?
             .plain("instanceId", &self.instance_id)?
             .plain("imageName", &self.image_name)?
             .opt("imageDescription", &self.image_description)?
@@ -600,7 +600,7 @@ impl serde::Serialize for CreateImageRequest {
 }
 
 /// Reply of [`Client::create_image`](super::Client::create_image).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct CreateImageResponse {
     /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。详见错误码页面的 [公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
@@ -663,7 +663,7 @@ impl<'de> Deserialize<'de> for CreateImageResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for CreateImageResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreateImageResponse", 3)?
+        lenient::fields(serializer, "CreateImageResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("code", &self.code)?
             .opt("message", &self.message)?
             .opt("requestId", &self.request_id)?
@@ -717,14 +717,14 @@ impl<'de> Deserialize<'de> for CreateKeyPairRequest {
 
 impl serde::Serialize for CreateKeyPairRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreateKeyPairRequest", 1)?
+        lenient::fields(serializer, "CreateKeyPairRequest", <Self as input::Input>::FIELDS.len())?
             .plain("keyName", &self.key_name)?
             .end()
     }
 }
 
 /// Reply of [`Client::create_key_pair`](super::Client::create_key_pair).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct CreateKeyPairResponse {
     /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
@@ -787,7 +787,7 @@ impl<'de> Deserialize<'de> for CreateKeyPairResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for CreateKeyPairResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreateKeyPairResponse", 3)?
+        lenient::fields(serializer, "CreateKeyPairResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("code", &self.code)?
             .opt("message", &self.message)?
             .opt("data", &self.data)?
@@ -928,7 +928,7 @@ impl<'de> Deserialize<'de> for CreateSecurityGroupPolicyPolicy {
 
 impl serde::Serialize for CreateSecurityGroupPolicyPolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreateSecurityGroupPolicyPolicy", 8)?
+        lenient::fields(serializer, "CreateSecurityGroupPolicyPolicy", <Self as input::Input>::FIELDS.len())?
             .opt("ipProtocol", &self.ip_protocol)?
             .opt("cidrIp", &self.cidr_ip)?
             .opt("sgId", &self.sg_id)?
@@ -1026,7 +1026,7 @@ impl<'de> Deserialize<'de> for CreateSecurityGroupPolicyRequest {
 
 impl serde::Serialize for CreateSecurityGroupPolicyRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreateSecurityGroupPolicyRequest", 5)?
+        lenient::fields(serializer, "CreateSecurityGroupPolicyRequest", <Self as input::Input>::FIELDS.len())?
             .plain("sgId", &self.sg_id)?
             .opt("version", &self.version)?
             .plain("direction", &self.direction)?
@@ -1037,7 +1037,7 @@ impl serde::Serialize for CreateSecurityGroupPolicyRequest {
 }
 
 /// Reply of [`Client::create_security_group_policy`](super::Client::create_security_group_policy).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct CreateSecurityGroupPolicyResponse {
     /// (Chinese only) 错误码, 0: 成功, 其他值: 失败
@@ -1090,7 +1090,7 @@ impl<'de> Deserialize<'de> for CreateSecurityGroupPolicyResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for CreateSecurityGroupPolicyResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreateSecurityGroupPolicyResponse", 2)?
+        lenient::fields(serializer, "CreateSecurityGroupPolicyResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("code", &self.code)?
             .opt("message", &self.message)?
             .end()
@@ -1170,7 +1170,7 @@ impl<'de> Deserialize<'de> for CreateSecurityGroupRequest {
 
 impl serde::Serialize for CreateSecurityGroupRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreateSecurityGroupRequest", 3)?
+        lenient::fields(serializer, "CreateSecurityGroupRequest", <Self as input::Input>::FIELDS.len())?
             .opt("sgName", &self.sg_name)?
             .opt("sgRemark", &self.sg_remark)?
             .opt("projectId", &self.project_id)?
@@ -1179,7 +1179,7 @@ impl serde::Serialize for CreateSecurityGroupRequest {
 }
 
 /// Reply of [`Client::create_security_group`](super::Client::create_security_group).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct CreateSecurityGroupResponse {
     /// (Chinese only) 错误码, 0: 成功, 其他值: 失败
@@ -1242,7 +1242,7 @@ impl<'de> Deserialize<'de> for CreateSecurityGroupResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for CreateSecurityGroupResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreateSecurityGroupResponse", 3)?
+        lenient::fields(serializer, "CreateSecurityGroupResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("code", &self.code)?
             .opt("message", &self.message)?
             .opt("data", &self.data)?
@@ -1296,14 +1296,14 @@ impl<'de> Deserialize<'de> for DeleteEipRequest {
 
 impl serde::Serialize for DeleteEipRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeleteEipRequest", 1)?
+        lenient::fields(serializer, "DeleteEipRequest", <Self as input::Input>::FIELDS.len())?
             .plain("eipIds", &self.eip_ids)?
             .end()
     }
 }
 
 /// Reply of [`Client::delete_eip`](super::Client::delete_eip).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DeleteEipResponse {
     /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。
@@ -1356,7 +1356,7 @@ impl<'de> Deserialize<'de> for DeleteEipResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DeleteEipResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeleteEipResponse", 2)?
+        lenient::fields(serializer, "DeleteEipResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("code", &self.code)?
             .opt("message", &self.message)?
             .end()
@@ -1409,14 +1409,14 @@ impl<'de> Deserialize<'de> for DeleteImagesRequest {
 
 impl serde::Serialize for DeleteImagesRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeleteImagesRequest", 1)?
+        lenient::fields(serializer, "DeleteImagesRequest", <Self as input::Input>::FIELDS.len())?
             .plain("imageIds", &self.image_ids)?
             .end()
     }
 }
 
 /// Reply of [`Client::delete_images`](super::Client::delete_images).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DeleteImagesResponse {
     /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
@@ -1469,7 +1469,7 @@ impl<'de> Deserialize<'de> for DeleteImagesResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DeleteImagesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeleteImagesResponse", 2)?
+        lenient::fields(serializer, "DeleteImagesResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("code", &self.code)?
             .opt("message", &self.message)?
             .end()
@@ -1522,14 +1522,14 @@ impl<'de> Deserialize<'de> for DeleteKeyPairRequest {
 
 impl serde::Serialize for DeleteKeyPairRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeleteKeyPairRequest", 1)?
+        lenient::fields(serializer, "DeleteKeyPairRequest", <Self as input::Input>::FIELDS.len())?
             .plain("keyIds", &self.key_ids)?
             .end()
     }
 }
 
 /// Reply of [`Client::delete_key_pair`](super::Client::delete_key_pair).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DeleteKeyPairResponse {
     /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
@@ -1592,7 +1592,7 @@ impl<'de> Deserialize<'de> for DeleteKeyPairResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DeleteKeyPairResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeleteKeyPairResponse", 3)?
+        lenient::fields(serializer, "DeleteKeyPairResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("code", &self.code)?
             .opt("message", &self.message)?
             .opt("detail", &self.detail)?
@@ -1676,7 +1676,7 @@ impl<'de> Deserialize<'de> for DeleteSecurityGroupPolicyRequest {
 
 impl serde::Serialize for DeleteSecurityGroupPolicyRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeleteSecurityGroupPolicyRequest", 4)?
+        lenient::fields(serializer, "DeleteSecurityGroupPolicyRequest", <Self as input::Input>::FIELDS.len())?
             .plain("sgId", &self.sg_id)?
             .opt("version", &self.version)?
             .plain("direction", &self.direction)?
@@ -1686,7 +1686,7 @@ impl serde::Serialize for DeleteSecurityGroupPolicyRequest {
 }
 
 /// Reply of [`Client::delete_security_group_policy`](super::Client::delete_security_group_policy).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DeleteSecurityGroupPolicyResponse {
     /// (Chinese only) 公共错误码, 0 表示成功，其他值表示失败。详见错误码页面的 [公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
@@ -1739,7 +1739,7 @@ impl<'de> Deserialize<'de> for DeleteSecurityGroupPolicyResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DeleteSecurityGroupPolicyResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeleteSecurityGroupPolicyResponse", 2)?
+        lenient::fields(serializer, "DeleteSecurityGroupPolicyResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("code", &self.code)?
             .opt("message", &self.message)?
             .end()
@@ -1792,14 +1792,14 @@ impl<'de> Deserialize<'de> for DeleteSecurityGroupRequest {
 
 impl serde::Serialize for DeleteSecurityGroupRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeleteSecurityGroupRequest", 1)?
+        lenient::fields(serializer, "DeleteSecurityGroupRequest", <Self as input::Input>::FIELDS.len())?
             .plain("sgId", &self.sg_id)?
             .end()
     }
 }
 
 /// Reply of [`Client::delete_security_group`](super::Client::delete_security_group).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DeleteSecurityGroupResponse {
     /// (Chinese only) 错误码, 0: 成功, 其他值: 失败
@@ -1852,7 +1852,7 @@ impl<'de> Deserialize<'de> for DeleteSecurityGroupResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DeleteSecurityGroupResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeleteSecurityGroupResponse", 2)?
+        lenient::fields(serializer, "DeleteSecurityGroupResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("code", &self.code)?
             .opt("message", &self.message)?
             .end()
@@ -1905,14 +1905,14 @@ impl<'de> Deserialize<'de> for DescribeAssociateSecurityGroupsRequest {
 
 impl serde::Serialize for DescribeAssociateSecurityGroupsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeAssociateSecurityGroupsRequest", 1)?
+        lenient::fields(serializer, "DescribeAssociateSecurityGroupsRequest", <Self as input::Input>::FIELDS.len())?
             .plain("sgIds", &self.sg_ids)?
             .end()
     }
 }
 
 /// Reply of [`Client::describe_associate_security_groups`](super::Client::describe_associate_security_groups).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeAssociateSecurityGroupsResponse {
     /// (Chinese only) 错误码，0：成功，其他值：失败
@@ -1965,7 +1965,7 @@ impl<'de> Deserialize<'de> for DescribeAssociateSecurityGroupsResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DescribeAssociateSecurityGroupsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeAssociateSecurityGroupsResponse", 2)?
+        lenient::fields(serializer, "DescribeAssociateSecurityGroupsResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("code", &self.code)?
             .opt("message", &self.message)?
             .end()
@@ -2021,14 +2021,14 @@ impl<'de> Deserialize<'de> for DescribeAvailabilityZonesRequest {
 
 impl serde::Serialize for DescribeAvailabilityZonesRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeAvailabilityZonesRequest", 1)?
+        lenient::fields(serializer, "DescribeAvailabilityZonesRequest", <Self as input::Input>::FIELDS.len())?
             .opt("zoneId", &self.zone_id)?
             .end()
     }
 }
 
 /// Reply of [`Client::describe_availability_zones`](super::Client::describe_availability_zones).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeAvailabilityZonesResponse {
     /// (Chinese only) 错误码（0：成功，其他值：失败）。
@@ -2101,7 +2101,7 @@ impl<'de> Deserialize<'de> for DescribeAvailabilityZonesResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DescribeAvailabilityZonesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeAvailabilityZonesResponse", 4)?
+        lenient::fields(serializer, "DescribeAvailabilityZonesResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("code", &self.code)?
             .opt("message", &self.message)?
             .opt("totalCount", &self.total_count)?
@@ -2139,13 +2139,13 @@ impl<'de> Deserialize<'de> for DescribeEipQuotaRequest {
 
 impl serde::Serialize for DescribeEipQuotaRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeEipQuotaRequest", 0)?
+        lenient::fields(serializer, "DescribeEipQuotaRequest", <Self as input::Input>::FIELDS.len())?
             .end()
     }
 }
 
 /// Reply of [`Client::describe_eip_quota`](super::Client::describe_eip_quota).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeEipQuotaResponse {
     /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
@@ -2208,7 +2208,7 @@ impl<'de> Deserialize<'de> for DescribeEipQuotaResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DescribeEipQuotaResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeEipQuotaResponse", 3)?
+        lenient::fields(serializer, "DescribeEipQuotaResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("code", &self.code)?
             .opt("message", &self.message)?
             .opt("data", &self.data)?
@@ -2398,7 +2398,7 @@ impl<'de> Deserialize<'de> for DescribeEipRequest {
 
 impl serde::Serialize for DescribeEipRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeEipRequest", 12)?
+        lenient::fields(serializer, "DescribeEipRequest", <Self as input::Input>::FIELDS.len())?
             .opt("eipIds", &self.eip_ids)?
             .opt("eips", &self.eips)?
             .opt("unInstanceIds", &self.un_instance_ids)?
@@ -2416,7 +2416,7 @@ impl serde::Serialize for DescribeEipRequest {
 }
 
 /// Reply of [`Client::describe_eip`](super::Client::describe_eip).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeEipResponse {
     /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
@@ -2489,7 +2489,7 @@ impl<'de> Deserialize<'de> for DescribeEipResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DescribeEipResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeEipResponse", 4)?
+        lenient::fields(serializer, "DescribeEipResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("code", &self.code)?
             .opt("message", &self.message)?
             .opt("totalCount", &self.total_count)?
@@ -2592,7 +2592,7 @@ impl<'de> Deserialize<'de> for DescribeImagesRequest {
 
 impl serde::Serialize for DescribeImagesRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeImagesRequest", 5)?
+        lenient::fields(serializer, "DescribeImagesRequest", <Self as input::Input>::FIELDS.len())?
             .plain("imageType", &self.image_type)?
             .opt("imageIds", &self.image_ids)?
             .opt("status", &self.status)?
@@ -2603,7 +2603,7 @@ impl serde::Serialize for DescribeImagesRequest {
 }
 
 /// Reply of [`Client::describe_images`](super::Client::describe_images).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeImagesResponse {
     /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。
@@ -2676,7 +2676,7 @@ impl<'de> Deserialize<'de> for DescribeImagesResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DescribeImagesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeImagesResponse", 4)?
+        lenient::fields(serializer, "DescribeImagesResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("code", &self.code)?
             .opt("message", &self.message)?
             .opt("totalCount", &self.total_count)?
@@ -2731,14 +2731,14 @@ impl<'de> Deserialize<'de> for DescribeInstanceCbsInfoRequest {
 
 impl serde::Serialize for DescribeInstanceCbsInfoRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeInstanceCbsInfoRequest", 1)?
+        lenient::fields(serializer, "DescribeInstanceCbsInfoRequest", <Self as input::Input>::FIELDS.len())?
             .plain("uInstanceIds", &self.u_instance_ids)?
             .end()
     }
 }
 
 /// Reply of [`Client::describe_instance_cbs_info`](super::Client::describe_instance_cbs_info).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeInstanceCbsInfoResponse {
     /// (Chinese only) 错误码, 0: 成功, 其他值: 失败
@@ -2801,7 +2801,7 @@ impl<'de> Deserialize<'de> for DescribeInstanceCbsInfoResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DescribeInstanceCbsInfoResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeInstanceCbsInfoResponse", 3)?
+        lenient::fields(serializer, "DescribeInstanceCbsInfoResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("code", &self.code)?
             .opt("message", &self.message)?
             .list("data", &self.data)?
@@ -2855,14 +2855,14 @@ impl<'de> Deserialize<'de> for DescribeInstanceImageInfoRequest {
 
 impl serde::Serialize for DescribeInstanceImageInfoRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeInstanceImageInfoRequest", 1)?
+        lenient::fields(serializer, "DescribeInstanceImageInfoRequest", <Self as input::Input>::FIELDS.len())?
             .plain("uInstanceIds", &self.u_instance_ids)?
             .end()
     }
 }
 
 /// Reply of [`Client::describe_instance_image_info`](super::Client::describe_instance_image_info).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeInstanceImageInfoResponse {
     /// (Chinese only) 错误码, 0: 成功, 其他值: 失败
@@ -2925,7 +2925,7 @@ impl<'de> Deserialize<'de> for DescribeInstanceImageInfoResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DescribeInstanceImageInfoResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeInstanceImageInfoResponse", 3)?
+        lenient::fields(serializer, "DescribeInstanceImageInfoResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("code", &self.code)?
             .opt("message", &self.message)?
             .list("data", &self.data)?
@@ -3078,7 +3078,7 @@ impl<'de> Deserialize<'de> for DescribeInstanceMainInfoRequest {
 
 impl serde::Serialize for DescribeInstanceMainInfoRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeInstanceMainInfoRequest", 9)?
+        lenient::fields(serializer, "DescribeInstanceMainInfoRequest", <Self as input::Input>::FIELDS.len())?
             .opt("offset", &self.offset)?
             .opt("limit", &self.limit)?
             .opt("projectId", &self.project_id)?
@@ -3093,7 +3093,7 @@ impl serde::Serialize for DescribeInstanceMainInfoRequest {
 }
 
 /// Reply of [`Client::describe_instance_main_info`](super::Client::describe_instance_main_info).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeInstanceMainInfoResponse {
     /// (Chinese only) 错误码, 0: 成功, 其他值: 失败
@@ -3156,7 +3156,7 @@ impl<'de> Deserialize<'de> for DescribeInstanceMainInfoResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DescribeInstanceMainInfoResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeInstanceMainInfoResponse", 3)?
+        lenient::fields(serializer, "DescribeInstanceMainInfoResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("code", &self.code)?
             .opt("message", &self.message)?
             .opt("data", &self.data)?
@@ -3237,7 +3237,7 @@ impl<'de> Deserialize<'de> for DescribeInstanceNetInfoInstanceInfo {
 
 impl serde::Serialize for DescribeInstanceNetInfoInstanceInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeInstanceNetInfoInstanceInfo", 3)?
+        lenient::fields(serializer, "DescribeInstanceNetInfoInstanceInfo", <Self as input::Input>::FIELDS.len())?
             .opt("deviceLanIp", &self.device_lan_ip)?
             .opt("vpcId", &self.vpc_id)?
             .opt("subnetId", &self.subnet_id)?
@@ -3291,14 +3291,14 @@ impl<'de> Deserialize<'de> for DescribeInstanceNetInfoRequest {
 
 impl serde::Serialize for DescribeInstanceNetInfoRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeInstanceNetInfoRequest", 1)?
+        lenient::fields(serializer, "DescribeInstanceNetInfoRequest", <Self as input::Input>::FIELDS.len())?
             .plain("instanceInfos", &self.instance_infos)?
             .end()
     }
 }
 
 /// Reply of [`Client::describe_instance_net_info`](super::Client::describe_instance_net_info).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeInstanceNetInfoResponse {
     /// (Chinese only) 错误码, 0: 成功, 其他值: 失败
@@ -3361,7 +3361,7 @@ impl<'de> Deserialize<'de> for DescribeInstanceNetInfoResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DescribeInstanceNetInfoResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeInstanceNetInfoResponse", 3)?
+        lenient::fields(serializer, "DescribeInstanceNetInfoResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("code", &self.code)?
             .opt("message", &self.message)?
             .list("data", &self.data)?
@@ -3439,7 +3439,7 @@ impl<'de> Deserialize<'de> for DescribeInstancesOfSecurityGroupRequest {
 
 impl serde::Serialize for DescribeInstancesOfSecurityGroupRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeInstancesOfSecurityGroupRequest", 3)?
+        lenient::fields(serializer, "DescribeInstancesOfSecurityGroupRequest", <Self as input::Input>::FIELDS.len())?
             .plain("sgId", &self.sg_id)?
             .opt("offset", &self.offset)?
             .opt("limit", &self.limit)?
@@ -3448,7 +3448,7 @@ impl serde::Serialize for DescribeInstancesOfSecurityGroupRequest {
 }
 
 /// Reply of [`Client::describe_instances_of_security_group`](super::Client::describe_instances_of_security_group).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeInstancesOfSecurityGroupResponse {
     /// (Chinese only) 错误码, 0: 成功, 其他值: 失败
@@ -3521,7 +3521,7 @@ impl<'de> Deserialize<'de> for DescribeInstancesOfSecurityGroupResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DescribeInstancesOfSecurityGroupResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeInstancesOfSecurityGroupResponse", 4)?
+        lenient::fields(serializer, "DescribeInstancesOfSecurityGroupResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("code", &self.code)?
             .opt("message", &self.message)?
             .opt("totalCount", &self.total_count)?
@@ -3663,7 +3663,7 @@ impl<'de> Deserialize<'de> for DescribeInstancesRequest {
 
 impl serde::Serialize for DescribeInstancesRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeInstancesRequest", 8)?
+        lenient::fields(serializer, "DescribeInstancesRequest", <Self as input::Input>::FIELDS.len())?
             .opt("instanceIds", &self.instance_ids)?
             .opt("lanIps", &self.lan_ips)?
             .opt("searchWord", &self.search_word)?
@@ -3677,7 +3677,7 @@ impl serde::Serialize for DescribeInstancesRequest {
 }
 
 /// Reply of [`Client::describe_instances`](super::Client::describe_instances).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeInstancesResponse {
     /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。
@@ -3750,7 +3750,7 @@ impl<'de> Deserialize<'de> for DescribeInstancesResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DescribeInstancesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeInstancesResponse", 4)?
+        lenient::fields(serializer, "DescribeInstancesResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("code", &self.code)?
             .opt("message", &self.message)?
             .opt("totalCount", &self.total_count)?
@@ -3856,7 +3856,7 @@ impl<'de> Deserialize<'de> for DescribeKeyPairsRequest {
 
 impl serde::Serialize for DescribeKeyPairsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeKeyPairsRequest", 5)?
+        lenient::fields(serializer, "DescribeKeyPairsRequest", <Self as input::Input>::FIELDS.len())?
             .opt("keyIds", &self.key_ids)?
             .opt("keyName", &self.key_name)?
             .opt("projectId", &self.project_id)?
@@ -3867,7 +3867,7 @@ impl serde::Serialize for DescribeKeyPairsRequest {
 }
 
 /// Reply of [`Client::describe_key_pairs`](super::Client::describe_key_pairs).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeKeyPairsResponse {
     /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
@@ -3930,7 +3930,7 @@ impl<'de> Deserialize<'de> for DescribeKeyPairsResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DescribeKeyPairsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeKeyPairsResponse", 3)?
+        lenient::fields(serializer, "DescribeKeyPairsResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("code", &self.code)?
             .opt("message", &self.message)?
             .opt("data", &self.data)?
@@ -3984,14 +3984,14 @@ impl<'de> Deserialize<'de> for DescribeNetworkInterfacesOfSecurityGroupRequest {
 
 impl serde::Serialize for DescribeNetworkInterfacesOfSecurityGroupRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeNetworkInterfacesOfSecurityGroupRequest", 1)?
+        lenient::fields(serializer, "DescribeNetworkInterfacesOfSecurityGroupRequest", <Self as input::Input>::FIELDS.len())?
             .plain("sgId", &self.sg_id)?
             .end()
     }
 }
 
 /// Reply of [`Client::describe_network_interfaces_of_security_group`](super::Client::describe_network_interfaces_of_security_group).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeNetworkInterfacesOfSecurityGroupResponse {
     /// (Chinese only) 错误码，0：成功，其他值：失败
@@ -4054,7 +4054,7 @@ impl<'de> Deserialize<'de> for DescribeNetworkInterfacesOfSecurityGroupResponse 
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DescribeNetworkInterfacesOfSecurityGroupResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeNetworkInterfacesOfSecurityGroupResponse", 3)?
+        lenient::fields(serializer, "DescribeNetworkInterfacesOfSecurityGroupResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("code", &self.code)?
             .opt("message", &self.message)?
             .opt("data", &self.data)?
@@ -4108,14 +4108,14 @@ impl<'de> Deserialize<'de> for DescribeOrCreateDefaultSecurityGroupRequest {
 
 impl serde::Serialize for DescribeOrCreateDefaultSecurityGroupRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeOrCreateDefaultSecurityGroupRequest", 1)?
+        lenient::fields(serializer, "DescribeOrCreateDefaultSecurityGroupRequest", <Self as input::Input>::FIELDS.len())?
             .plain("projectId", &self.project_id)?
             .end()
     }
 }
 
 /// Reply of [`Client::describe_or_create_default_security_group`](super::Client::describe_or_create_default_security_group).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeOrCreateDefaultSecurityGroupResponse {
     /// (Chinese only) 错误码, 0: 成功, 其他值: 失败
@@ -4178,7 +4178,7 @@ impl<'de> Deserialize<'de> for DescribeOrCreateDefaultSecurityGroupResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DescribeOrCreateDefaultSecurityGroupResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeOrCreateDefaultSecurityGroupResponse", 3)?
+        lenient::fields(serializer, "DescribeOrCreateDefaultSecurityGroupResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("code", &self.code)?
             .opt("message", &self.message)?
             .opt("data", &self.data)?
@@ -4235,14 +4235,14 @@ impl<'de> Deserialize<'de> for DescribeProductRegionListRequest {
 
 impl serde::Serialize for DescribeProductRegionListRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeProductRegionListRequest", 1)?
+        lenient::fields(serializer, "DescribeProductRegionListRequest", <Self as input::Input>::FIELDS.len())?
             .plain("instanceType", &self.instance_type)?
             .end()
     }
 }
 
 /// Reply of [`Client::describe_product_region_list`](super::Client::describe_product_region_list).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeProductRegionListResponse {
     /// (Chinese only) 公共错误码, 0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)
@@ -4295,7 +4295,7 @@ impl<'de> Deserialize<'de> for DescribeProductRegionListResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DescribeProductRegionListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeProductRegionListResponse", 2)?
+        lenient::fields(serializer, "DescribeProductRegionListResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("code", &self.code)?
             .opt("message", &self.message)?
             .end()
@@ -4411,7 +4411,7 @@ impl<'de> Deserialize<'de> for DescribeSecurityGroupExRequest {
 
 impl serde::Serialize for DescribeSecurityGroupExRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeSecurityGroupExRequest", 6)?
+        lenient::fields(serializer, "DescribeSecurityGroupExRequest", <Self as input::Input>::FIELDS.len())?
             .opt("projectId", &self.project_id)?
             .opt("sgId", &self.sg_id)?
             .opt("sgName", &self.sg_name)?
@@ -4423,7 +4423,7 @@ impl serde::Serialize for DescribeSecurityGroupExRequest {
 }
 
 /// Reply of [`Client::describe_security_group_ex`](super::Client::describe_security_group_ex).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeSecurityGroupExResponse {
     /// (Chinese only) 错误码, 0: 成功, 其他值: 失败
@@ -4486,7 +4486,7 @@ impl<'de> Deserialize<'de> for DescribeSecurityGroupExResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DescribeSecurityGroupExResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeSecurityGroupExResponse", 3)?
+        lenient::fields(serializer, "DescribeSecurityGroupExResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("code", &self.code)?
             .opt("message", &self.message)?
             .opt("data", &self.data)?
@@ -4540,14 +4540,14 @@ impl<'de> Deserialize<'de> for DescribeSecurityGroupPolicysRequest {
 
 impl serde::Serialize for DescribeSecurityGroupPolicysRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeSecurityGroupPolicysRequest", 1)?
+        lenient::fields(serializer, "DescribeSecurityGroupPolicysRequest", <Self as input::Input>::FIELDS.len())?
             .plain("sgId", &self.sg_id)?
             .end()
     }
 }
 
 /// Reply of [`Client::describe_security_group_policys`](super::Client::describe_security_group_policys).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeSecurityGroupPolicysResponse {
     /// (Chinese only) 错误码, 0: 成功, 其他值: 失败
@@ -4610,7 +4610,7 @@ impl<'de> Deserialize<'de> for DescribeSecurityGroupPolicysResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DescribeSecurityGroupPolicysResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeSecurityGroupPolicysResponse", 3)?
+        lenient::fields(serializer, "DescribeSecurityGroupPolicysResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("code", &self.code)?
             .opt("message", &self.message)?
             .opt("data", &self.data)?
@@ -4664,14 +4664,14 @@ impl<'de> Deserialize<'de> for DescribeUserCvmOverviewRequest {
 
 impl serde::Serialize for DescribeUserCvmOverviewRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeUserCvmOverviewRequest", 1)?
+        lenient::fields(serializer, "DescribeUserCvmOverviewRequest", <Self as input::Input>::FIELDS.len())?
             .plain("regionIds", &self.region_ids)?
             .end()
     }
 }
 
 /// Reply of [`Client::describe_user_cvm_overview`](super::Client::describe_user_cvm_overview).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeUserCvmOverviewResponse {
     /// (Chinese only) 公共错误码, 0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
@@ -4734,7 +4734,7 @@ impl<'de> Deserialize<'de> for DescribeUserCvmOverviewResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DescribeUserCvmOverviewResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeUserCvmOverviewResponse", 3)?
+        lenient::fields(serializer, "DescribeUserCvmOverviewResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("code", &self.code)?
             .opt("message", &self.message)?
             .list("data", &self.data)?
@@ -4797,7 +4797,7 @@ impl<'de> Deserialize<'de> for DescribeZoneAbilityRequest {
 
 impl serde::Serialize for DescribeZoneAbilityRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeZoneAbilityRequest", 2)?
+        lenient::fields(serializer, "DescribeZoneAbilityRequest", <Self as input::Input>::FIELDS.len())?
             .plain("zoneId", &self.zone_id)?
             .plain("capacity", &self.capacity)?
             .end()
@@ -4805,7 +4805,7 @@ impl serde::Serialize for DescribeZoneAbilityRequest {
 }
 
 /// Reply of [`Client::describe_zone_ability`](super::Client::describe_zone_ability).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeZoneAbilityResponse {
     /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。详见错误码页面的 [公共错误码](https://cloud.tencent.com/document/product/213/10146)。
@@ -4868,7 +4868,7 @@ impl<'de> Deserialize<'de> for DescribeZoneAbilityResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DescribeZoneAbilityResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeZoneAbilityResponse", 3)?
+        lenient::fields(serializer, "DescribeZoneAbilityResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("code", &self.code)?
             .opt("message", &self.message)?
             .list("capacitySet", &self.capacity_set)?
@@ -4958,7 +4958,7 @@ impl<'de> Deserialize<'de> for EipBindInstanceRequest {
 
 impl serde::Serialize for EipBindInstanceRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "EipBindInstanceRequest", 4)?
+        lenient::fields(serializer, "EipBindInstanceRequest", <Self as input::Input>::FIELDS.len())?
             .plain("eipId", &self.eip_id)?
             .opt("unInstanceId", &self.un_instance_id)?
             .opt("networkInterfaceId", &self.network_interface_id)?
@@ -4968,7 +4968,7 @@ impl serde::Serialize for EipBindInstanceRequest {
 }
 
 /// Reply of [`Client::eip_bind_instance`](super::Client::eip_bind_instance).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct EipBindInstanceResponse {
     /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。
@@ -5021,7 +5021,7 @@ impl<'de> Deserialize<'de> for EipBindInstanceResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for EipBindInstanceResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "EipBindInstanceResponse", 2)?
+        lenient::fields(serializer, "EipBindInstanceResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("code", &self.code)?
             .opt("message", &self.message)?
             .end()
@@ -5127,7 +5127,7 @@ impl<'de> Deserialize<'de> for EipUnBindInstanceRequest {
 
 impl serde::Serialize for EipUnBindInstanceRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "EipUnBindInstanceRequest", 5)?
+        lenient::fields(serializer, "EipUnBindInstanceRequest", <Self as input::Input>::FIELDS.len())?
             .opt("eipId", &self.eip_id)?
             .opt("allocWanIp", &self.alloc_wan_ip)?
             .opt("networkInterfaceId", &self.network_interface_id)?
@@ -5138,7 +5138,7 @@ impl serde::Serialize for EipUnBindInstanceRequest {
 }
 
 /// Reply of [`Client::eip_un_bind_instance`](super::Client::eip_un_bind_instance).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct EipUnBindInstanceResponse {
     /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
@@ -5191,7 +5191,7 @@ impl<'de> Deserialize<'de> for EipUnBindInstanceResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for EipUnBindInstanceResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "EipUnBindInstanceResponse", 2)?
+        lenient::fields(serializer, "EipUnBindInstanceResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("code", &self.code)?
             .opt("message", &self.message)?
             .end()
@@ -5244,14 +5244,14 @@ impl<'de> Deserialize<'de> for GetImageShareUinInfoRequest {
 
 impl serde::Serialize for GetImageShareUinInfoRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "GetImageShareUinInfoRequest", 1)?
+        lenient::fields(serializer, "GetImageShareUinInfoRequest", <Self as input::Input>::FIELDS.len())?
             .plain("imageIds", &self.image_ids)?
             .end()
     }
 }
 
 /// Reply of [`Client::get_image_share_uin_info`](super::Client::get_image_share_uin_info).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct GetImageShareUinInfoResponse {
     /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
@@ -5314,7 +5314,7 @@ impl<'de> Deserialize<'de> for GetImageShareUinInfoResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for GetImageShareUinInfoResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "GetImageShareUinInfoResponse", 3)?
+        lenient::fields(serializer, "GetImageShareUinInfoResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("code", &self.code)?
             .opt("message", &self.message)?
             .opt("data", &self.data)?
@@ -5377,7 +5377,7 @@ impl<'de> Deserialize<'de> for ImportKeyPairRequest {
 
 impl serde::Serialize for ImportKeyPairRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ImportKeyPairRequest", 2)?
+        lenient::fields(serializer, "ImportKeyPairRequest", <Self as input::Input>::FIELDS.len())?
             .plain("keyName", &self.key_name)?
             .plain("pubKey", &self.pub_key)?
             .end()
@@ -5385,7 +5385,7 @@ impl serde::Serialize for ImportKeyPairRequest {
 }
 
 /// Reply of [`Client::import_key_pair`](super::Client::import_key_pair).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ImportKeyPairResponse {
     /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。
@@ -5448,7 +5448,7 @@ impl<'de> Deserialize<'de> for ImportKeyPairResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ImportKeyPairResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ImportKeyPairResponse", 3)?
+        lenient::fields(serializer, "ImportKeyPairResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("code", &self.code)?
             .opt("message", &self.message)?
             .opt("keyId", &self.key_id)?
@@ -5588,7 +5588,7 @@ impl<'de> Deserialize<'de> for InquiryInstancePriceHourRequest {
 
 impl serde::Serialize for InquiryInstancePriceHourRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "InquiryInstancePriceHourRequest", 9)?
+        lenient::fields(serializer, "InquiryInstancePriceHourRequest", <Self as input::Input>::FIELDS.len())?
             .plain("cpu", &self.cpu)?
             .plain("mem", &self.mem)?
             .plain("imageId", &self.image_id)?
@@ -5603,7 +5603,7 @@ impl serde::Serialize for InquiryInstancePriceHourRequest {
 }
 
 /// Reply of [`Client::inquiry_instance_price_hour`](super::Client::inquiry_instance_price_hour).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct InquiryInstancePriceHourResponse {
     /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
@@ -5666,7 +5666,7 @@ impl<'de> Deserialize<'de> for InquiryInstancePriceHourResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for InquiryInstancePriceHourResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "InquiryInstancePriceHourResponse", 3)?
+        lenient::fields(serializer, "InquiryInstancePriceHourResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("code", &self.code)?
             .opt("message", &self.message)?
             .opt("data", &self.data)?
@@ -5946,7 +5946,7 @@ impl<'de> Deserialize<'de> for InquiryInstancePriceRequest {
 
 impl serde::Serialize for InquiryInstancePriceRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "InquiryInstancePriceRequest", 18)?
+        lenient::fields(serializer, "InquiryInstancePriceRequest", <Self as input::Input>::FIELDS.len())?
             .plain("instanceType", &self.instance_type)?
             .opt("instanceId", &self.instance_id)?
             .opt("period", &self.period)?
@@ -5970,7 +5970,7 @@ impl serde::Serialize for InquiryInstancePriceRequest {
 }
 
 /// Reply of [`Client::inquiry_instance_price`](super::Client::inquiry_instance_price).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct InquiryInstancePriceResponse {
     /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
@@ -6043,7 +6043,7 @@ impl<'de> Deserialize<'de> for InquiryInstancePriceResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for InquiryInstancePriceResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "InquiryInstancePriceResponse", 4)?
+        lenient::fields(serializer, "InquiryInstancePriceResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("code", &self.code)?
             .opt("message", &self.message)?
             .opt("price", &self.price)?
@@ -6107,7 +6107,7 @@ impl<'de> Deserialize<'de> for ModifyEipAttributesRequest {
 
 impl serde::Serialize for ModifyEipAttributesRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyEipAttributesRequest", 2)?
+        lenient::fields(serializer, "ModifyEipAttributesRequest", <Self as input::Input>::FIELDS.len())?
             .plain("eipId", &self.eip_id)?
             .plain("eipName", &self.eip_name)?
             .end()
@@ -6115,7 +6115,7 @@ impl serde::Serialize for ModifyEipAttributesRequest {
 }
 
 /// Reply of [`Client::modify_eip_attributes`](super::Client::modify_eip_attributes).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ModifyEipAttributesResponse {
     /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
@@ -6168,7 +6168,7 @@ impl<'de> Deserialize<'de> for ModifyEipAttributesResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ModifyEipAttributesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyEipAttributesResponse", 2)?
+        lenient::fields(serializer, "ModifyEipAttributesResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("code", &self.code)?
             .opt("message", &self.message)?
             .end()
@@ -6245,7 +6245,7 @@ impl<'de> Deserialize<'de> for ModifyImageAttributesRequest {
 
 impl serde::Serialize for ModifyImageAttributesRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyImageAttributesRequest", 3)?
+        lenient::fields(serializer, "ModifyImageAttributesRequest", <Self as input::Input>::FIELDS.len())?
             .plain("imageId", &self.image_id)?
             .opt("imageName", &self.image_name)?
             .opt("imageDescription", &self.image_description)?
@@ -6254,7 +6254,7 @@ impl serde::Serialize for ModifyImageAttributesRequest {
 }
 
 /// Reply of [`Client::modify_image_attributes`](super::Client::modify_image_attributes).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ModifyImageAttributesResponse {
     /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
@@ -6307,7 +6307,7 @@ impl<'de> Deserialize<'de> for ModifyImageAttributesResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ModifyImageAttributesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyImageAttributesResponse", 2)?
+        lenient::fields(serializer, "ModifyImageAttributesResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("code", &self.code)?
             .opt("message", &self.message)?
             .end()
@@ -6369,7 +6369,7 @@ impl<'de> Deserialize<'de> for ModifyInstanceAttributesRequest {
 
 impl serde::Serialize for ModifyInstanceAttributesRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyInstanceAttributesRequest", 2)?
+        lenient::fields(serializer, "ModifyInstanceAttributesRequest", <Self as input::Input>::FIELDS.len())?
             .plain("instanceId", &self.instance_id)?
             .plain("instanceName", &self.instance_name)?
             .end()
@@ -6377,7 +6377,7 @@ impl serde::Serialize for ModifyInstanceAttributesRequest {
 }
 
 /// Reply of [`Client::modify_instance_attributes`](super::Client::modify_instance_attributes).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ModifyInstanceAttributesResponse {
     /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
@@ -6430,7 +6430,7 @@ impl<'de> Deserialize<'de> for ModifyInstanceAttributesResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ModifyInstanceAttributesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyInstanceAttributesResponse", 2)?
+        lenient::fields(serializer, "ModifyInstanceAttributesResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("code", &self.code)?
             .opt("message", &self.message)?
             .end()
@@ -6492,7 +6492,7 @@ impl<'de> Deserialize<'de> for ModifyInstanceProjectRequest {
 
 impl serde::Serialize for ModifyInstanceProjectRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyInstanceProjectRequest", 2)?
+        lenient::fields(serializer, "ModifyInstanceProjectRequest", <Self as input::Input>::FIELDS.len())?
             .plain("instanceId", &self.instance_id)?
             .plain("projectId", &self.project_id)?
             .end()
@@ -6500,7 +6500,7 @@ impl serde::Serialize for ModifyInstanceProjectRequest {
 }
 
 /// Reply of [`Client::modify_instance_project`](super::Client::modify_instance_project).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ModifyInstanceProjectResponse {
     /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
@@ -6553,7 +6553,7 @@ impl<'de> Deserialize<'de> for ModifyInstanceProjectResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ModifyInstanceProjectResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyInstanceProjectResponse", 2)?
+        lenient::fields(serializer, "ModifyInstanceProjectResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("code", &self.code)?
             .opt("message", &self.message)?
             .end()
@@ -6615,7 +6615,7 @@ impl<'de> Deserialize<'de> for ModifyKeyPairRequest {
 
 impl serde::Serialize for ModifyKeyPairRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyKeyPairRequest", 2)?
+        lenient::fields(serializer, "ModifyKeyPairRequest", <Self as input::Input>::FIELDS.len())?
             .plain("keyId", &self.key_id)?
             .plain("keyName", &self.key_name)?
             .end()
@@ -6623,7 +6623,7 @@ impl serde::Serialize for ModifyKeyPairRequest {
 }
 
 /// Reply of [`Client::modify_key_pair`](super::Client::modify_key_pair).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ModifyKeyPairResponse {
     /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
@@ -6676,7 +6676,7 @@ impl<'de> Deserialize<'de> for ModifyKeyPairResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ModifyKeyPairResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyKeyPairResponse", 2)?
+        lenient::fields(serializer, "ModifyKeyPairResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("code", &self.code)?
             .opt("message", &self.message)?
             .end()
@@ -6753,7 +6753,7 @@ impl<'de> Deserialize<'de> for ModifySecurityGroupAttributesRequest {
 
 impl serde::Serialize for ModifySecurityGroupAttributesRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifySecurityGroupAttributesRequest", 3)?
+        lenient::fields(serializer, "ModifySecurityGroupAttributesRequest", <Self as input::Input>::FIELDS.len())?
             .plain("sgId", &self.sg_id)?
             .opt("sgName", &self.sg_name)?
             .opt("sgRemark", &self.sg_remark)?
@@ -6762,7 +6762,7 @@ impl serde::Serialize for ModifySecurityGroupAttributesRequest {
 }
 
 /// Reply of [`Client::modify_security_group_attributes`](super::Client::modify_security_group_attributes).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ModifySecurityGroupAttributesResponse {
     /// (Chinese only) 错误码, 0: 成功, 其他值: 失败
@@ -6815,7 +6815,7 @@ impl<'de> Deserialize<'de> for ModifySecurityGroupAttributesResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ModifySecurityGroupAttributesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifySecurityGroupAttributesResponse", 2)?
+        lenient::fields(serializer, "ModifySecurityGroupAttributesResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("code", &self.code)?
             .opt("message", &self.message)?
             .end()
@@ -6955,7 +6955,7 @@ impl<'de> Deserialize<'de> for ModifySecurityGroupPolicysPolicy {
 
 impl serde::Serialize for ModifySecurityGroupPolicysPolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifySecurityGroupPolicysPolicy", 8)?
+        lenient::fields(serializer, "ModifySecurityGroupPolicysPolicy", <Self as input::Input>::FIELDS.len())?
             .opt("ipProtocol", &self.ip_protocol)?
             .opt("cidrIp", &self.cidr_ip)?
             .opt("sgId", &self.sg_id)?
@@ -7032,7 +7032,7 @@ impl<'de> Deserialize<'de> for ModifySecurityGroupPolicysRequest {
 
 impl serde::Serialize for ModifySecurityGroupPolicysRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifySecurityGroupPolicysRequest", 3)?
+        lenient::fields(serializer, "ModifySecurityGroupPolicysRequest", <Self as input::Input>::FIELDS.len())?
             .plain("sgId", &self.sg_id)?
             .plain("ingress", &self.ingress)?
             .plain("egress", &self.egress)?
@@ -7041,7 +7041,7 @@ impl serde::Serialize for ModifySecurityGroupPolicysRequest {
 }
 
 /// Reply of [`Client::modify_security_group_policys`](super::Client::modify_security_group_policys).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ModifySecurityGroupPolicysResponse {
     /// (Chinese only) 错误码, 0: 成功, 其他值: 失败
@@ -7094,7 +7094,7 @@ impl<'de> Deserialize<'de> for ModifySecurityGroupPolicysResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ModifySecurityGroupPolicysResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifySecurityGroupPolicysResponse", 2)?
+        lenient::fields(serializer, "ModifySecurityGroupPolicysResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("code", &self.code)?
             .opt("message", &self.message)?
             .end()
@@ -7156,7 +7156,7 @@ impl<'de> Deserialize<'de> for ModifySecurityGroupsOfInstanceInstance {
 
 impl serde::Serialize for ModifySecurityGroupsOfInstanceInstance {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifySecurityGroupsOfInstanceInstance", 2)?
+        lenient::fields(serializer, "ModifySecurityGroupsOfInstanceInstance", <Self as input::Input>::FIELDS.len())?
             .plain("instanceId", &self.instance_id)?
             .plain("sgIds", &self.sg_ids)?
             .end()
@@ -7209,14 +7209,14 @@ impl<'de> Deserialize<'de> for ModifySecurityGroupsOfInstanceRequest {
 
 impl serde::Serialize for ModifySecurityGroupsOfInstanceRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifySecurityGroupsOfInstanceRequest", 1)?
+        lenient::fields(serializer, "ModifySecurityGroupsOfInstanceRequest", <Self as input::Input>::FIELDS.len())?
             .plain("instanceSet", &self.instance_set)?
             .end()
     }
 }
 
 /// Reply of [`Client::modify_security_groups_of_instance`](super::Client::modify_security_groups_of_instance).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ModifySecurityGroupsOfInstanceResponse {
     /// (Chinese only) 错误码, 0: 成功, 其他值: 失败
@@ -7269,7 +7269,7 @@ impl<'de> Deserialize<'de> for ModifySecurityGroupsOfInstanceResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ModifySecurityGroupsOfInstanceResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifySecurityGroupsOfInstanceResponse", 2)?
+        lenient::fields(serializer, "ModifySecurityGroupsOfInstanceResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("code", &self.code)?
             .opt("message", &self.message)?
             .end()
@@ -7331,7 +7331,7 @@ impl<'de> Deserialize<'de> for ModifySecurityGroupsOfNetworkInterfaceNetworkInte
 
 impl serde::Serialize for ModifySecurityGroupsOfNetworkInterfaceNetworkInterface {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifySecurityGroupsOfNetworkInterfaceNetworkInterface", 2)?
+        lenient::fields(serializer, "ModifySecurityGroupsOfNetworkInterfaceNetworkInterface", <Self as input::Input>::FIELDS.len())?
             .plain("networkInterfaceId", &self.network_interface_id)?
             .plain("sgIds", &self.sg_ids)?
             .end()
@@ -7384,14 +7384,14 @@ impl<'de> Deserialize<'de> for ModifySecurityGroupsOfNetworkInterfaceRequest {
 
 impl serde::Serialize for ModifySecurityGroupsOfNetworkInterfaceRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifySecurityGroupsOfNetworkInterfaceRequest", 1)?
+        lenient::fields(serializer, "ModifySecurityGroupsOfNetworkInterfaceRequest", <Self as input::Input>::FIELDS.len())?
             .plain("networkInterfaceSet", &self.network_interface_set)?
             .end()
     }
 }
 
 /// Reply of [`Client::modify_security_groups_of_network_interface`](super::Client::modify_security_groups_of_network_interface).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ModifySecurityGroupsOfNetworkInterfaceResponse {
     /// (Chinese only) 错误码, 0: 成功, 其他值: 失败
@@ -7444,7 +7444,7 @@ impl<'de> Deserialize<'de> for ModifySecurityGroupsOfNetworkInterfaceResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ModifySecurityGroupsOfNetworkInterfaceResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifySecurityGroupsOfNetworkInterfaceResponse", 2)?
+        lenient::fields(serializer, "ModifySecurityGroupsOfNetworkInterfaceResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("code", &self.code)?
             .opt("message", &self.message)?
             .end()
@@ -7584,7 +7584,7 @@ impl<'de> Deserialize<'de> for ModifySingleSecurityGroupPolicyPolicy {
 
 impl serde::Serialize for ModifySingleSecurityGroupPolicyPolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifySingleSecurityGroupPolicyPolicy", 8)?
+        lenient::fields(serializer, "ModifySingleSecurityGroupPolicyPolicy", <Self as input::Input>::FIELDS.len())?
             .opt("ipProtocol", &self.ip_protocol)?
             .opt("cidrIp", &self.cidr_ip)?
             .opt("sgId", &self.sg_id)?
@@ -7682,7 +7682,7 @@ impl<'de> Deserialize<'de> for ModifySingleSecurityGroupPolicyRequest {
 
 impl serde::Serialize for ModifySingleSecurityGroupPolicyRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifySingleSecurityGroupPolicyRequest", 5)?
+        lenient::fields(serializer, "ModifySingleSecurityGroupPolicyRequest", <Self as input::Input>::FIELDS.len())?
             .plain("sgId", &self.sg_id)?
             .opt("version", &self.version)?
             .plain("direction", &self.direction)?
@@ -7693,7 +7693,7 @@ impl serde::Serialize for ModifySingleSecurityGroupPolicyRequest {
 }
 
 /// Reply of [`Client::modify_single_security_group_policy`](super::Client::modify_single_security_group_policy).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ModifySingleSecurityGroupPolicyResponse {
     /// (Chinese only) 错误码, 0: 成功, 其他值: 失败
@@ -7746,7 +7746,7 @@ impl<'de> Deserialize<'de> for ModifySingleSecurityGroupPolicyResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ModifySingleSecurityGroupPolicyResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifySingleSecurityGroupPolicyResponse", 2)?
+        lenient::fields(serializer, "ModifySingleSecurityGroupPolicyResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("code", &self.code)?
             .opt("message", &self.message)?
             .end()
@@ -7826,7 +7826,7 @@ impl<'de> Deserialize<'de> for ModifyUserCvmOverviewCvmOverview {
 
 impl serde::Serialize for ModifyUserCvmOverviewCvmOverview {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyUserCvmOverviewCvmOverview", 3)?
+        lenient::fields(serializer, "ModifyUserCvmOverviewCvmOverview", <Self as input::Input>::FIELDS.len())?
             .opt("regionId", &self.region_id)?
             .opt("newFlag", &self.new_flag)?
             .opt("validCvmNum", &self.valid_cvm_num)?
@@ -7880,14 +7880,14 @@ impl<'de> Deserialize<'de> for ModifyUserCvmOverviewRequest {
 
 impl serde::Serialize for ModifyUserCvmOverviewRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyUserCvmOverviewRequest", 1)?
+        lenient::fields(serializer, "ModifyUserCvmOverviewRequest", <Self as input::Input>::FIELDS.len())?
             .plain("cvmOverviews", &self.cvm_overviews)?
             .end()
     }
 }
 
 /// Reply of [`Client::modify_user_cvm_overview`](super::Client::modify_user_cvm_overview).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ModifyUserCvmOverviewResponse {
     /// (Chinese only) 公共错误码, 0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
@@ -7960,7 +7960,7 @@ impl<'de> Deserialize<'de> for ModifyUserCvmOverviewResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ModifyUserCvmOverviewResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyUserCvmOverviewResponse", 4)?
+        lenient::fields(serializer, "ModifyUserCvmOverviewResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("code", &self.code)?
             .opt("message", &self.message)?
             .opt("codeDesc", &self.code_desc)?
@@ -8024,7 +8024,7 @@ impl<'de> Deserialize<'de> for RenewInstanceRequest {
 
 impl serde::Serialize for RenewInstanceRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RenewInstanceRequest", 2)?
+        lenient::fields(serializer, "RenewInstanceRequest", <Self as input::Input>::FIELDS.len())?
             .plain("instanceId", &self.instance_id)?
             .plain("period", &self.period)?
             .end()
@@ -8032,7 +8032,7 @@ impl serde::Serialize for RenewInstanceRequest {
 }
 
 /// Reply of [`Client::renew_instance`](super::Client::renew_instance).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct RenewInstanceResponse {
     /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
@@ -8085,7 +8085,7 @@ impl<'de> Deserialize<'de> for RenewInstanceResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for RenewInstanceResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RenewInstanceResponse", 2)?
+        lenient::fields(serializer, "RenewInstanceResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("code", &self.code)?
             .opt("message", &self.message)?
             .end()
@@ -8150,7 +8150,7 @@ impl<'de> Deserialize<'de> for ResetInstancePasswordRequest {
 
 impl serde::Serialize for ResetInstancePasswordRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ResetInstancePasswordRequest", 2)?
+        lenient::fields(serializer, "ResetInstancePasswordRequest", <Self as input::Input>::FIELDS.len())?
             .plain("instanceIds", &self.instance_ids)?
             .plain("password", &self.password)?
             .end()
@@ -8158,7 +8158,7 @@ impl serde::Serialize for ResetInstancePasswordRequest {
 }
 
 /// Reply of [`Client::reset_instance_password`](super::Client::reset_instance_password).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ResetInstancePasswordResponse {
     /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
@@ -8211,7 +8211,7 @@ impl<'de> Deserialize<'de> for ResetInstancePasswordResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ResetInstancePasswordResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ResetInstancePasswordResponse", 2)?
+        lenient::fields(serializer, "ResetInstancePasswordResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("code", &self.code)?
             .opt("message", &self.message)?
             .end()
@@ -8341,7 +8341,7 @@ impl<'de> Deserialize<'de> for ResetInstancesRequest {
 
 impl serde::Serialize for ResetInstancesRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ResetInstancesRequest", 7)?
+        lenient::fields(serializer, "ResetInstancesRequest", <Self as input::Input>::FIELDS.len())?
             .plain("instanceId", &self.instance_id)?
             .opt("imageType", &self.image_type)?
             .opt("imageId", &self.image_id)?
@@ -8354,7 +8354,7 @@ impl serde::Serialize for ResetInstancesRequest {
 }
 
 /// Reply of [`Client::reset_instances`](super::Client::reset_instances).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ResetInstancesResponse {
     /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。
@@ -8417,7 +8417,7 @@ impl<'de> Deserialize<'de> for ResetInstancesResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ResetInstancesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ResetInstancesResponse", 3)?
+        lenient::fields(serializer, "ResetInstancesResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("code", &self.code)?
             .opt("message", &self.message)?
             .opt("requestId", &self.request_id)?
@@ -8504,7 +8504,7 @@ impl<'de> Deserialize<'de> for ResizeInstanceHourRequest {
 
 impl serde::Serialize for ResizeInstanceHourRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ResizeInstanceHourRequest", 4)?
+        lenient::fields(serializer, "ResizeInstanceHourRequest", <Self as input::Input>::FIELDS.len())?
             .plain("instanceId", &self.instance_id)?
             .opt("cpu", &self.cpu)?
             .opt("mem", &self.mem)?
@@ -8514,7 +8514,7 @@ impl serde::Serialize for ResizeInstanceHourRequest {
 }
 
 /// Reply of [`Client::resize_instance_hour`](super::Client::resize_instance_hour).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ResizeInstanceHourResponse {
     /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
@@ -8567,7 +8567,7 @@ impl<'de> Deserialize<'de> for ResizeInstanceHourResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ResizeInstanceHourResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ResizeInstanceHourResponse", 2)?
+        lenient::fields(serializer, "ResizeInstanceHourResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("code", &self.code)?
             .opt("message", &self.message)?
             .end()
@@ -8705,7 +8705,7 @@ impl<'de> Deserialize<'de> for ResizeInstanceRequest {
 
 impl serde::Serialize for ResizeInstanceRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ResizeInstanceRequest", 8)?
+        lenient::fields(serializer, "ResizeInstanceRequest", <Self as input::Input>::FIELDS.len())?
             .plain("instanceId", &self.instance_id)?
             .opt("cpu", &self.cpu)?
             .opt("mem", &self.mem)?
@@ -8719,7 +8719,7 @@ impl serde::Serialize for ResizeInstanceRequest {
 }
 
 /// Reply of [`Client::resize_instance`](super::Client::resize_instance).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ResizeInstanceResponse {
     /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。详见错误码页面的 [公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
@@ -8782,7 +8782,7 @@ impl<'de> Deserialize<'de> for ResizeInstanceResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ResizeInstanceResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ResizeInstanceResponse", 3)?
+        lenient::fields(serializer, "ResizeInstanceResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("code", &self.code)?
             .opt("message", &self.message)?
             .list("dealIds", &self.deal_ids)?
@@ -8848,7 +8848,7 @@ impl<'de> Deserialize<'de> for RestartInstancesRequest {
 
 impl serde::Serialize for RestartInstancesRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RestartInstancesRequest", 2)?
+        lenient::fields(serializer, "RestartInstancesRequest", <Self as input::Input>::FIELDS.len())?
             .plain("instanceIds", &self.instance_ids)?
             .opt("forceStop", &self.force_stop)?
             .end()
@@ -8856,7 +8856,7 @@ impl serde::Serialize for RestartInstancesRequest {
 }
 
 /// Reply of [`Client::restart_instances`](super::Client::restart_instances).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct RestartInstancesResponse {
     /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。
@@ -8909,7 +8909,7 @@ impl<'de> Deserialize<'de> for RestartInstancesResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for RestartInstancesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RestartInstancesResponse", 2)?
+        lenient::fields(serializer, "RestartInstancesResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("code", &self.code)?
             .opt("message", &self.message)?
             .end()
@@ -8962,14 +8962,14 @@ impl<'de> Deserialize<'de> for ReturnInstanceRequest {
 
 impl serde::Serialize for ReturnInstanceRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ReturnInstanceRequest", 1)?
+        lenient::fields(serializer, "ReturnInstanceRequest", <Self as input::Input>::FIELDS.len())?
             .plain("instanceId", &self.instance_id)?
             .end()
     }
 }
 
 /// Reply of [`Client::return_instance`](super::Client::return_instance).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ReturnInstanceResponse {
     /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。
@@ -9022,7 +9022,7 @@ impl<'de> Deserialize<'de> for ReturnInstanceResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ReturnInstanceResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ReturnInstanceResponse", 2)?
+        lenient::fields(serializer, "ReturnInstanceResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("code", &self.code)?
             .opt("message", &self.message)?
             .end()
@@ -9339,7 +9339,7 @@ impl<'de> Deserialize<'de> for RunInstancesHourRequest {
 
 impl serde::Serialize for RunInstancesHourRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RunInstancesHourRequest", 24)?
+        lenient::fields(serializer, "RunInstancesHourRequest", <Self as input::Input>::FIELDS.len())?
             .plain("zoneId", &self.zone_id)?
             .plain("cpu", &self.cpu)?
             .plain("mem", &self.mem)?
@@ -9369,7 +9369,7 @@ impl serde::Serialize for RunInstancesHourRequest {
 }
 
 /// Reply of [`Client::run_instances_hour`](super::Client::run_instances_hour).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct RunInstancesHourResponse {
     /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。详见错误码页面的 [公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
@@ -9432,7 +9432,7 @@ impl<'de> Deserialize<'de> for RunInstancesHourResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for RunInstancesHourResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RunInstancesHourResponse", 3)?
+        lenient::fields(serializer, "RunInstancesHourResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("code", &self.code)?
             .opt("message", &self.message)?
             .list("unInstanceIds", &self.un_instance_ids)?
@@ -9763,7 +9763,7 @@ impl<'de> Deserialize<'de> for RunInstancesRequest {
 
 impl serde::Serialize for RunInstancesRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RunInstancesRequest", 25)?
+        lenient::fields(serializer, "RunInstancesRequest", <Self as input::Input>::FIELDS.len())?
             .plain("cpu", &self.cpu)?
             .plain("mem", &self.mem)?
             .plain("imageId", &self.image_id)?
@@ -9794,7 +9794,7 @@ impl serde::Serialize for RunInstancesRequest {
 }
 
 /// Reply of [`Client::run_instances`](super::Client::run_instances).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct RunInstancesResponse {
     /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
@@ -9857,7 +9857,7 @@ impl<'de> Deserialize<'de> for RunInstancesResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for RunInstancesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RunInstancesResponse", 3)?
+        lenient::fields(serializer, "RunInstancesResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("code", &self.code)?
             .opt("message", &self.message)?
             .list("dealIds", &self.deal_ids)?
@@ -9929,7 +9929,7 @@ impl<'de> Deserialize<'de> for SetAutoRenewRequest {
 
 impl serde::Serialize for SetAutoRenewRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "SetAutoRenewRequest", 3)?
+        lenient::fields(serializer, "SetAutoRenewRequest", <Self as input::Input>::FIELDS.len())?
             .plain("instanceType", &self.instance_type)?
             .plain("instanceIds", &self.instance_ids)?
             .plain("autoRenew", &self.auto_renew)?
@@ -9938,7 +9938,7 @@ impl serde::Serialize for SetAutoRenewRequest {
 }
 
 /// Reply of [`Client::set_auto_renew`](super::Client::set_auto_renew).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct SetAutoRenewResponse {
     /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
@@ -9991,7 +9991,7 @@ impl<'de> Deserialize<'de> for SetAutoRenewResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for SetAutoRenewResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "SetAutoRenewResponse", 2)?
+        lenient::fields(serializer, "SetAutoRenewResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("code", &self.code)?
             .opt("message", &self.message)?
             .end()
@@ -10053,7 +10053,7 @@ impl<'de> Deserialize<'de> for ShareImageRequest {
 
 impl serde::Serialize for ShareImageRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ShareImageRequest", 2)?
+        lenient::fields(serializer, "ShareImageRequest", <Self as input::Input>::FIELDS.len())?
             .plain("imageId", &self.image_id)?
             .plain("uinList", &self.uin_list)?
             .end()
@@ -10061,7 +10061,7 @@ impl serde::Serialize for ShareImageRequest {
 }
 
 /// Reply of [`Client::share_image`](super::Client::share_image).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ShareImageResponse {
     /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
@@ -10114,7 +10114,7 @@ impl<'de> Deserialize<'de> for ShareImageResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ShareImageResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ShareImageResponse", 2)?
+        lenient::fields(serializer, "ShareImageResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("code", &self.code)?
             .opt("message", &self.message)?
             .end()
@@ -10167,14 +10167,14 @@ impl<'de> Deserialize<'de> for StartInstancesRequest {
 
 impl serde::Serialize for StartInstancesRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "StartInstancesRequest", 1)?
+        lenient::fields(serializer, "StartInstancesRequest", <Self as input::Input>::FIELDS.len())?
             .plain("instanceIds", &self.instance_ids)?
             .end()
     }
 }
 
 /// Reply of [`Client::start_instances`](super::Client::start_instances).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct StartInstancesResponse {
     /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
@@ -10227,7 +10227,7 @@ impl<'de> Deserialize<'de> for StartInstancesResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for StartInstancesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "StartInstancesResponse", 2)?
+        lenient::fields(serializer, "StartInstancesResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("code", &self.code)?
             .opt("message", &self.message)?
             .end()
@@ -10292,7 +10292,7 @@ impl<'de> Deserialize<'de> for StopInstancesRequest {
 
 impl serde::Serialize for StopInstancesRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "StopInstancesRequest", 2)?
+        lenient::fields(serializer, "StopInstancesRequest", <Self as input::Input>::FIELDS.len())?
             .plain("instanceIds", &self.instance_ids)?
             .opt("forceStop", &self.force_stop)?
             .end()
@@ -10300,7 +10300,7 @@ impl serde::Serialize for StopInstancesRequest {
 }
 
 /// Reply of [`Client::stop_instances`](super::Client::stop_instances).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct StopInstancesResponse {
     /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
@@ -10353,7 +10353,7 @@ impl<'de> Deserialize<'de> for StopInstancesResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for StopInstancesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "StopInstancesResponse", 2)?
+        lenient::fields(serializer, "StopInstancesResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("code", &self.code)?
             .opt("message", &self.message)?
             .end()
@@ -10424,7 +10424,7 @@ impl<'de> Deserialize<'de> for SyncCvmImageRequest {
 
 impl serde::Serialize for SyncCvmImageRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "SyncCvmImageRequest", 3)?
+        lenient::fields(serializer, "SyncCvmImageRequest", <Self as input::Input>::FIELDS.len())?
             .plain("srcRegion", &self.src_region)?
             .plain("imgIdList", &self.img_id_list)?
             .plain("dstRegion", &self.dst_region)?
@@ -10433,7 +10433,7 @@ impl serde::Serialize for SyncCvmImageRequest {
 }
 
 /// Reply of [`Client::sync_cvm_image`](super::Client::sync_cvm_image).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct SyncCvmImageResponse {
     /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
@@ -10486,7 +10486,7 @@ impl<'de> Deserialize<'de> for SyncCvmImageResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for SyncCvmImageResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "SyncCvmImageResponse", 2)?
+        lenient::fields(serializer, "SyncCvmImageResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("code", &self.code)?
             .opt("message", &self.message)?
             .end()
@@ -10549,7 +10549,7 @@ impl<'de> Deserialize<'de> for TransformModeRequest {
 
 impl serde::Serialize for TransformModeRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "TransformModeRequest", 2)?
+        lenient::fields(serializer, "TransformModeRequest", <Self as input::Input>::FIELDS.len())?
             .plain("eipId", &self.eip_id)?
             .plain("mode", &self.mode)?
             .end()
@@ -10557,7 +10557,7 @@ impl serde::Serialize for TransformModeRequest {
 }
 
 /// Reply of [`Client::transform_mode`](super::Client::transform_mode).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct TransformModeResponse {
     /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
@@ -10610,7 +10610,7 @@ impl<'de> Deserialize<'de> for TransformModeResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for TransformModeResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "TransformModeResponse", 2)?
+        lenient::fields(serializer, "TransformModeResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("code", &self.code)?
             .opt("message", &self.message)?
             .end()
@@ -10663,14 +10663,14 @@ impl<'de> Deserialize<'de> for TransformWanIpToEipRequest {
 
 impl serde::Serialize for TransformWanIpToEipRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "TransformWanIpToEipRequest", 1)?
+        lenient::fields(serializer, "TransformWanIpToEipRequest", <Self as input::Input>::FIELDS.len())?
             .plain("unInstanceId", &self.un_instance_id)?
             .end()
     }
 }
 
 /// Reply of [`Client::transform_wan_ip_to_eip`](super::Client::transform_wan_ip_to_eip).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct TransformWanIpToEipResponse {
     /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。
@@ -10723,7 +10723,7 @@ impl<'de> Deserialize<'de> for TransformWanIpToEipResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for TransformWanIpToEipResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "TransformWanIpToEipResponse", 2)?
+        lenient::fields(serializer, "TransformWanIpToEipResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("code", &self.code)?
             .opt("message", &self.message)?
             .end()
@@ -10785,7 +10785,7 @@ impl<'de> Deserialize<'de> for UnBindInstanceKeyRequest {
 
 impl serde::Serialize for UnBindInstanceKeyRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "UnBindInstanceKeyRequest", 2)?
+        lenient::fields(serializer, "UnBindInstanceKeyRequest", <Self as input::Input>::FIELDS.len())?
             .plain("keyId", &self.key_id)?
             .plain("instanceIds", &self.instance_ids)?
             .end()
@@ -10793,7 +10793,7 @@ impl serde::Serialize for UnBindInstanceKeyRequest {
 }
 
 /// Reply of [`Client::un_bind_instance_key`](super::Client::un_bind_instance_key).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct UnBindInstanceKeyResponse {
     /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
@@ -10846,7 +10846,7 @@ impl<'de> Deserialize<'de> for UnBindInstanceKeyResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for UnBindInstanceKeyResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "UnBindInstanceKeyResponse", 2)?
+        lenient::fields(serializer, "UnBindInstanceKeyResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("code", &self.code)?
             .opt("message", &self.message)?
             .end()
@@ -10908,7 +10908,7 @@ impl<'de> Deserialize<'de> for UpdateInstanceBandwidthHourRequest {
 
 impl serde::Serialize for UpdateInstanceBandwidthHourRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "UpdateInstanceBandwidthHourRequest", 2)?
+        lenient::fields(serializer, "UpdateInstanceBandwidthHourRequest", <Self as input::Input>::FIELDS.len())?
             .plain("instanceId", &self.instance_id)?
             .plain("bandwidth", &self.bandwidth)?
             .end()
@@ -10916,7 +10916,7 @@ impl serde::Serialize for UpdateInstanceBandwidthHourRequest {
 }
 
 /// Reply of [`Client::update_instance_bandwidth_hour`](super::Client::update_instance_bandwidth_hour).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct UpdateInstanceBandwidthHourResponse {
     /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。
@@ -10969,7 +10969,7 @@ impl<'de> Deserialize<'de> for UpdateInstanceBandwidthHourResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for UpdateInstanceBandwidthHourResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "UpdateInstanceBandwidthHourResponse", 2)?
+        lenient::fields(serializer, "UpdateInstanceBandwidthHourResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("code", &self.code)?
             .opt("message", &self.message)?
             .end()
@@ -11049,7 +11049,7 @@ impl<'de> Deserialize<'de> for UpdateInstanceBandwidthRequest {
 
 impl serde::Serialize for UpdateInstanceBandwidthRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "UpdateInstanceBandwidthRequest", 4)?
+        lenient::fields(serializer, "UpdateInstanceBandwidthRequest", <Self as input::Input>::FIELDS.len())?
             .plain("instanceId", &self.instance_id)?
             .plain("bandwidth", &self.bandwidth)?
             .plain("startTime", &self.start_time)?
@@ -11059,7 +11059,7 @@ impl serde::Serialize for UpdateInstanceBandwidthRequest {
 }
 
 /// Reply of [`Client::update_instance_bandwidth`](super::Client::update_instance_bandwidth).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct UpdateInstanceBandwidthResponse {
     /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
@@ -11122,7 +11122,7 @@ impl<'de> Deserialize<'de> for UpdateInstanceBandwidthResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for UpdateInstanceBandwidthResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "UpdateInstanceBandwidthResponse", 3)?
+        lenient::fields(serializer, "UpdateInstanceBandwidthResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("code", &self.code)?
             .opt("message", &self.message)?
             .list("dealIds", &self.deal_ids)?
@@ -11215,7 +11215,7 @@ impl<'de> Deserialize<'de> for UpdateInstanceVpcConfigRequest {
 
 impl serde::Serialize for UpdateInstanceVpcConfigRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "UpdateInstanceVpcConfigRequest", 5)?
+        lenient::fields(serializer, "UpdateInstanceVpcConfigRequest", <Self as input::Input>::FIELDS.len())?
             .plain("instanceId", &self.instance_id)?
             .plain("vpcId", &self.vpc_id)?
             .plain("subnetId", &self.subnet_id)?
@@ -11226,7 +11226,7 @@ impl serde::Serialize for UpdateInstanceVpcConfigRequest {
 }
 
 /// Reply of [`Client::update_instance_vpc_config`](super::Client::update_instance_vpc_config).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct UpdateInstanceVpcConfigResponse {
     /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
@@ -11279,7 +11279,7 @@ impl<'de> Deserialize<'de> for UpdateInstanceVpcConfigResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for UpdateInstanceVpcConfigResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "UpdateInstanceVpcConfigResponse", 2)?
+        lenient::fields(serializer, "UpdateInstanceVpcConfigResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("code", &self.code)?
             .opt("message", &self.message)?
             .end()

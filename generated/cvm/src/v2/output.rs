@@ -7,7 +7,7 @@ use super::output;
 use tencentcloud_runtime::lenient;
 
 /// (Chinese only) AttachNetworkInterface 返回的 data 结构
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct AttachNetworkInterfaceData {
     /// (Chinese only) 描述（待补充）
@@ -50,14 +50,14 @@ impl<'de> Deserialize<'de> for AttachNetworkInterfaceData {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for AttachNetworkInterfaceData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AttachNetworkInterfaceData", 1)?
+        lenient::fields(serializer, "AttachNetworkInterfaceData", <Self as lenient::Reply>::FIELDS.len())?
             .opt("taskId", &self.task_id)?
             .end()
     }
 }
 
 /// (Chinese only) CreateEip 返回的 data 结构（Data结构）
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct CreateEipData {
     /// (Chinese only) 创建的EIP实例ID列表
@@ -100,14 +100,14 @@ impl<'de> Deserialize<'de> for CreateEipData {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for CreateEipData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreateEipData", 1)?
+        lenient::fields(serializer, "CreateEipData", <Self as lenient::Reply>::FIELDS.len())?
             .list("eipIds", &self.eip_ids)?
             .end()
     }
 }
 
 /// (Chinese only) data 包含所生成密钥的信息，数据结构如下。
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct CreateKeyPairData {
     /// (Chinese only) 所生成密钥的ID，是密钥的唯一标识。
@@ -180,7 +180,7 @@ impl<'de> Deserialize<'de> for CreateKeyPairData {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for CreateKeyPairData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreateKeyPairData", 4)?
+        lenient::fields(serializer, "CreateKeyPairData", <Self as lenient::Reply>::FIELDS.len())?
             .opt("keyId", &self.key_id)?
             .opt("keyName", &self.key_name)?
             .opt("pubkey", &self.pubkey)?
@@ -190,7 +190,7 @@ impl serde::Serialize for CreateKeyPairData {
 }
 
 /// (Chinese only) 创建的安全组信息（CreateSecurityGroup 返回的 data 结构）
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct CreateSecurityGroupData {
     /// (Chinese only) 安全组Id
@@ -253,7 +253,7 @@ impl<'de> Deserialize<'de> for CreateSecurityGroupData {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for CreateSecurityGroupData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreateSecurityGroupData", 3)?
+        lenient::fields(serializer, "CreateSecurityGroupData", <Self as lenient::Reply>::FIELDS.len())?
             .opt("sgId", &self.sg_id)?
             .opt("sgName", &self.sg_name)?
             .opt("sgRemark", &self.sg_remark)?
@@ -262,7 +262,7 @@ impl serde::Serialize for CreateSecurityGroupData {
 }
 
 /// (Chinese only) deleteKeySet包含多个已删除密钥的信息，每个信息的详细数据结构如下。
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DeleteKeyPairDeleteKey {
     /// (Chinese only) 密钥ID。
@@ -325,7 +325,7 @@ impl<'de> Deserialize<'de> for DeleteKeyPairDeleteKey {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DeleteKeyPairDeleteKey {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeleteKeyPairDeleteKey", 3)?
+        lenient::fields(serializer, "DeleteKeyPairDeleteKey", <Self as lenient::Reply>::FIELDS.len())?
             .opt("keyId", &self.key_id)?
             .opt("message", &self.message)?
             .opt("code", &self.code)?
@@ -334,7 +334,7 @@ impl serde::Serialize for DeleteKeyPairDeleteKey {
 }
 
 /// (Chinese only) detail 包含密钥删除结果，数据结构如下。
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DeleteKeyPairDetail {
     /// (Chinese only) 密钥删除结果。因为某个密钥已被绑定等原因，可能不是全部密钥都会成功删除，需要独立判断。
@@ -377,14 +377,14 @@ impl<'de> Deserialize<'de> for DeleteKeyPairDetail {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DeleteKeyPairDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeleteKeyPairDetail", 1)?
+        lenient::fields(serializer, "DeleteKeyPairDetail", <Self as lenient::Reply>::FIELDS.len())?
             .list("deleteKeySet", &self.delete_key_set)?
             .end()
     }
 }
 
 /// (Chinese only) idcList 是可用区下属 IDC 信息的集合，单个 IDC 信息的数据结构如下。
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeAvailabilityZonesIdc {
     /// (Chinese only) IDC的ID值。
@@ -437,7 +437,7 @@ impl<'de> Deserialize<'de> for DescribeAvailabilityZonesIdc {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DescribeAvailabilityZonesIdc {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeAvailabilityZonesIdc", 2)?
+        lenient::fields(serializer, "DescribeAvailabilityZonesIdc", <Self as lenient::Reply>::FIELDS.len())?
             .opt("idcId", &self.idc_id)?
             .opt("idcName", &self.idc_name)?
             .end()
@@ -445,7 +445,7 @@ impl serde::Serialize for DescribeAvailabilityZonesIdc {
 }
 
 /// (Chinese only) zoneSet 是一个可用区信息的集合，单个可用区信息的数据结构如下。
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeAvailabilityZonesZone {
     /// (Chinese only) 可用区ID。
@@ -508,7 +508,7 @@ impl<'de> Deserialize<'de> for DescribeAvailabilityZonesZone {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DescribeAvailabilityZonesZone {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeAvailabilityZonesZone", 3)?
+        lenient::fields(serializer, "DescribeAvailabilityZonesZone", <Self as lenient::Reply>::FIELDS.len())?
             .opt("zoneId", &self.zone_id)?
             .opt("zoneName", &self.zone_name)?
             .list("idcList", &self.idc_list)?
@@ -517,7 +517,7 @@ impl serde::Serialize for DescribeAvailabilityZonesZone {
 }
 
 /// (Chinese only) DescribeEip 返回的 data 结构（Data结构）
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeEipData {
     /// (Chinese only) 返回EIP信息列表
@@ -560,14 +560,14 @@ impl<'de> Deserialize<'de> for DescribeEipData {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DescribeEipData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeEipData", 1)?
+        lenient::fields(serializer, "DescribeEipData", <Self as lenient::Reply>::FIELDS.len())?
             .list("eipSet", &self.eip_set)?
             .end()
     }
 }
 
 /// (Chinese only) EIP信息（data.eipSet 列表的元素）
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeEipEip {
     /// (Chinese only) EIP实例ID
@@ -734,7 +734,7 @@ impl<'de> Deserialize<'de> for DescribeEipEip {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DescribeEipEip {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeEipEip", 13)?
+        lenient::fields(serializer, "DescribeEipEip", <Self as lenient::Reply>::FIELDS.len())?
             .opt("eipId", &self.eip_id)?
             .opt("eipName", &self.eip_name)?
             .opt("eip", &self.eip)?
@@ -753,7 +753,7 @@ impl serde::Serialize for DescribeEipEip {
 }
 
 /// (Chinese only) DescribeEipQuota 返回的 data 结构（Data结构）
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeEipQuotaData {
     /// (Chinese only) 能申请EIP个数的总配额
@@ -846,7 +846,7 @@ impl<'de> Deserialize<'de> for DescribeEipQuotaData {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DescribeEipQuotaData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeEipQuotaData", 6)?
+        lenient::fields(serializer, "DescribeEipQuotaData", <Self as lenient::Reply>::FIELDS.len())?
             .opt("eipNumQuota", &self.eip_num_quota)?
             .opt("currentEipNum", &self.current_eip_num)?
             .opt("dailyApplyQuota", &self.daily_apply_quota)?
@@ -971,7 +971,7 @@ impl<'de> Deserialize<'de> for DescribeImagesImage {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DescribeImagesImage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeImagesImage", 8)?
+        lenient::fields(serializer, "DescribeImagesImage", <Self as lenient::Reply>::FIELDS.len())?
             .opt("unImgId", &self.un_img_id)?
             .opt("imageName", &self.image_name)?
             .opt("imageDescription", &self.image_description)?
@@ -985,7 +985,7 @@ impl serde::Serialize for DescribeImagesImage {
 }
 
 /// (Chinese only) 子机关联的一块云硬盘（CBS）的信息（data.cbsList 的元素）。
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeInstanceCbsInfoCbs {
     /// (Chinese only) 描述（待补充）
@@ -1408,7 +1408,7 @@ impl<'de> Deserialize<'de> for DescribeInstanceCbsInfoCbs {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DescribeInstanceCbsInfoCbs {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeInstanceCbsInfoCbs", 39)?
+        lenient::fields(serializer, "DescribeInstanceCbsInfoCbs", <Self as lenient::Reply>::FIELDS.len())?
             .opt("cbsId", &self.cbs_id)?
             .opt("appId", &self.app_id)?
             .opt("projectId", &self.project_id)?
@@ -1453,7 +1453,7 @@ impl serde::Serialize for DescribeInstanceCbsInfoCbs {
 }
 
 /// (Chinese only) 一台子机关联的云硬盘（CBS）信息（data 的元素）。
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeInstanceCbsInfoData {
     /// (Chinese only) 描述（待补充）
@@ -1496,14 +1496,14 @@ impl<'de> Deserialize<'de> for DescribeInstanceCbsInfoData {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DescribeInstanceCbsInfoData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeInstanceCbsInfoData", 1)?
+        lenient::fields(serializer, "DescribeInstanceCbsInfoData", <Self as lenient::Reply>::FIELDS.len())?
             .list("cbsList", &self.cbs_list)?
             .end()
     }
 }
 
 /// (Chinese only) 子机关联的镜像信息（data 的元素）。
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeInstanceImageInfoData {
     /// (Chinese only) 描述（待补充）
@@ -1556,7 +1556,7 @@ impl<'de> Deserialize<'de> for DescribeInstanceImageInfoData {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DescribeInstanceImageInfoData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeInstanceImageInfoData", 2)?
+        lenient::fields(serializer, "DescribeInstanceImageInfoData", <Self as lenient::Reply>::FIELDS.len())?
             .opt("unImgId", &self.un_img_id)?
             .opt("uInstanceId", &self.u_instance_id)?
             .end()
@@ -1564,7 +1564,7 @@ impl serde::Serialize for DescribeInstanceImageInfoData {
 }
 
 /// (Chinese only) 虚拟子机主要信息列表（data）。文档类型写作 Array，示例返回为对象。
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeInstanceMainInfoData {
     /// (Chinese only) 描述（待补充）
@@ -1607,14 +1607,14 @@ impl<'de> Deserialize<'de> for DescribeInstanceMainInfoData {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DescribeInstanceMainInfoData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeInstanceMainInfoData", 1)?
+        lenient::fields(serializer, "DescribeInstanceMainInfoData", <Self as lenient::Reply>::FIELDS.len())?
             .list("deviceList", &self.device_list)?
             .end()
     }
 }
 
 /// (Chinese only) 虚拟子机的主要信息（data.deviceList 的元素）。
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeInstanceMainInfoDevice {
     /// (Chinese only) 描述（待补充）
@@ -2127,7 +2127,7 @@ impl<'de> Deserialize<'de> for DescribeInstanceMainInfoDevice {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DescribeInstanceMainInfoDevice {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeInstanceMainInfoDevice", 48)?
+        lenient::fields(serializer, "DescribeInstanceMainInfoDevice", <Self as lenient::Reply>::FIELDS.len())?
             .opt("appId", &self.app_id)?
             .opt("deviceId", &self.device_id)?
             .opt("tmpDeviceId", &self.tmp_device_id)?
@@ -2181,7 +2181,7 @@ impl serde::Serialize for DescribeInstanceMainInfoDevice {
 }
 
 /// (Chinese only) 子机的网络信息（data 的元素）。
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeInstanceNetInfoData {
     /// (Chinese only) 描述（待补充）
@@ -2254,7 +2254,7 @@ impl<'de> Deserialize<'de> for DescribeInstanceNetInfoData {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DescribeInstanceNetInfoData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeInstanceNetInfoData", 4)?
+        lenient::fields(serializer, "DescribeInstanceNetInfoData", <Self as lenient::Reply>::FIELDS.len())?
             .opt("deviceLanIp", &self.device_lan_ip)?
             .opt("vpcId", &self.vpc_id)?
             .opt("subnetId", &self.subnet_id)?
@@ -2540,7 +2540,7 @@ impl<'de> Deserialize<'de> for DescribeInstancesInstance {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DescribeInstancesInstance {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeInstancesInstance", 23)?
+        lenient::fields(serializer, "DescribeInstancesInstance", <Self as lenient::Reply>::FIELDS.len())?
             .opt("instanceName", &self.instance_name)?
             .opt("unInstanceId", &self.un_instance_id)?
             .opt("lanIp", &self.lan_ip)?
@@ -2671,7 +2671,7 @@ impl<'de> Deserialize<'de> for DescribeInstancesInstanceDiskInfo {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DescribeInstancesInstanceDiskInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeInstancesInstanceDiskInfo", 6)?
+        lenient::fields(serializer, "DescribeInstancesInstanceDiskInfo", <Self as lenient::Reply>::FIELDS.len())?
             .opt("storageId", &self.storage_id)?
             .opt("storageType", &self.storage_type)?
             .opt("storageSize", &self.storage_size)?
@@ -2726,14 +2726,14 @@ impl<'de> Deserialize<'de> for DescribeInstancesOfSecurityGroupInstance {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DescribeInstancesOfSecurityGroupInstance {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeInstancesOfSecurityGroupInstance", 1)?
+        lenient::fields(serializer, "DescribeInstancesOfSecurityGroupInstance", <Self as lenient::Reply>::FIELDS.len())?
             .opt("instanceId", &self.instance_id)?
             .end()
     }
 }
 
 /// (Chinese only) data 包含查询结果，数据结构如下。
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeKeyPairsData {
     /// (Chinese only) 符合过滤条件的密钥个数。
@@ -2786,7 +2786,7 @@ impl<'de> Deserialize<'de> for DescribeKeyPairsData {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DescribeKeyPairsData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeKeyPairsData", 2)?
+        lenient::fields(serializer, "DescribeKeyPairsData", <Self as lenient::Reply>::FIELDS.len())?
             .opt("totalCount", &self.total_count)?
             .list("sshSet", &self.ssh_set)?
             .end()
@@ -2794,7 +2794,7 @@ impl serde::Serialize for DescribeKeyPairsData {
 }
 
 /// (Chinese only) sshSet 是密钥信息的集合，单个密钥信息的数据结构如下。
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeKeyPairsKey {
     /// (Chinese only) 密钥ID。
@@ -2897,7 +2897,7 @@ impl<'de> Deserialize<'de> for DescribeKeyPairsKey {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DescribeKeyPairsKey {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeKeyPairsKey", 7)?
+        lenient::fields(serializer, "DescribeKeyPairsKey", <Self as lenient::Reply>::FIELDS.len())?
             .opt("keyId", &self.key_id)?
             .opt("keyName", &self.key_name)?
             .opt("pubkey", &self.pubkey)?
@@ -2910,7 +2910,7 @@ impl serde::Serialize for DescribeKeyPairsKey {
 }
 
 /// (Chinese only) data 包含查询结果，数据结构如下。
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeNetworkInterfacesOfSecurityGroupData {
     /// (Chinese only) 关联弹性网卡总数
@@ -2963,7 +2963,7 @@ impl<'de> Deserialize<'de> for DescribeNetworkInterfacesOfSecurityGroupData {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DescribeNetworkInterfacesOfSecurityGroupData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeNetworkInterfacesOfSecurityGroupData", 2)?
+        lenient::fields(serializer, "DescribeNetworkInterfacesOfSecurityGroupData", <Self as lenient::Reply>::FIELDS.len())?
             .opt("totalCount", &self.total_count)?
             .list("networkInterfaceSet", &self.network_interface_set)?
             .end()
@@ -2971,7 +2971,7 @@ impl serde::Serialize for DescribeNetworkInterfacesOfSecurityGroupData {
 }
 
 /// (Chinese only) 网卡列表结构
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeNetworkInterfacesOfSecurityGroupNetworkInterface {
     /// (Chinese only) 弹性网卡 Id，例如 eni-3056glfn
@@ -3014,14 +3014,14 @@ impl<'de> Deserialize<'de> for DescribeNetworkInterfacesOfSecurityGroupNetworkIn
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DescribeNetworkInterfacesOfSecurityGroupNetworkInterface {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeNetworkInterfacesOfSecurityGroupNetworkInterface", 1)?
+        lenient::fields(serializer, "DescribeNetworkInterfacesOfSecurityGroupNetworkInterface", <Self as lenient::Reply>::FIELDS.len())?
             .opt("networkInterfaceId", &self.network_interface_id)?
             .end()
     }
 }
 
 /// (Chinese only) 默认安全组信息（DescribeOrCreateDefaultSecurityGroup 返回的 data 结构）
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeOrCreateDefaultSecurityGroupData {
     /// (Chinese only) 安全组Id
@@ -3104,7 +3104,7 @@ impl<'de> Deserialize<'de> for DescribeOrCreateDefaultSecurityGroupData {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DescribeOrCreateDefaultSecurityGroupData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeOrCreateDefaultSecurityGroupData", 5)?
+        lenient::fields(serializer, "DescribeOrCreateDefaultSecurityGroupData", <Self as lenient::Reply>::FIELDS.len())?
             .opt("sgId", &self.sg_id)?
             .opt("sgName", &self.sg_name)?
             .opt("sgRemark", &self.sg_remark)?
@@ -3115,7 +3115,7 @@ impl serde::Serialize for DescribeOrCreateDefaultSecurityGroupData {
 }
 
 /// (Chinese only) DescribeSecurityGroupEx 返回的 data 结构
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeSecurityGroupExData {
     /// (Chinese only) 开发商安全组总数
@@ -3168,7 +3168,7 @@ impl<'de> Deserialize<'de> for DescribeSecurityGroupExData {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DescribeSecurityGroupExData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeSecurityGroupExData", 2)?
+        lenient::fields(serializer, "DescribeSecurityGroupExData", <Self as lenient::Reply>::FIELDS.len())?
             .opt("totalNum", &self.total_num)?
             .list("detail", &self.detail)?
             .end()
@@ -3176,7 +3176,7 @@ impl serde::Serialize for DescribeSecurityGroupExData {
 }
 
 /// (Chinese only) detail结构
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeSecurityGroupExDetail {
     /// (Chinese only) 安全组Id
@@ -3269,7 +3269,7 @@ impl<'de> Deserialize<'de> for DescribeSecurityGroupExDetail {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DescribeSecurityGroupExDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeSecurityGroupExDetail", 6)?
+        lenient::fields(serializer, "DescribeSecurityGroupExDetail", <Self as lenient::Reply>::FIELDS.len())?
             .opt("sgId", &self.sg_id)?
             .opt("sgName", &self.sg_name)?
             .opt("sgRemark", &self.sg_remark)?
@@ -3281,7 +3281,7 @@ impl serde::Serialize for DescribeSecurityGroupExDetail {
 }
 
 /// (Chinese only) Data结构
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeSecurityGroupPolicysData {
     /// (Chinese only) 入方向规则列表
@@ -3334,7 +3334,7 @@ impl<'de> Deserialize<'de> for DescribeSecurityGroupPolicysData {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DescribeSecurityGroupPolicysData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeSecurityGroupPolicysData", 2)?
+        lenient::fields(serializer, "DescribeSecurityGroupPolicysData", <Self as lenient::Reply>::FIELDS.len())?
             .list("ingress", &self.ingress)?
             .list("egress", &self.egress)?
             .end()
@@ -3342,7 +3342,7 @@ impl serde::Serialize for DescribeSecurityGroupPolicysData {
 }
 
 /// (Chinese only) ingress/egress规则成员结构
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeSecurityGroupPolicysPolicy {
     /// (Chinese only) 规则位置，从0开始
@@ -3475,7 +3475,7 @@ impl<'de> Deserialize<'de> for DescribeSecurityGroupPolicysPolicy {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DescribeSecurityGroupPolicysPolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeSecurityGroupPolicysPolicy", 10)?
+        lenient::fields(serializer, "DescribeSecurityGroupPolicysPolicy", <Self as lenient::Reply>::FIELDS.len())?
             .opt("index", &self.index)?
             .opt("addressModule", &self.address_module)?
             .opt("ipProtocol", &self.ip_protocol)?
@@ -3491,7 +3491,7 @@ impl serde::Serialize for DescribeSecurityGroupPolicysPolicy {
 }
 
 /// (Chinese only) 一个地域的 cvm 概览信息（data 的元素）。
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeUserCvmOverviewData {
     /// (Chinese only) 描述（待补充）
@@ -3564,7 +3564,7 @@ impl<'de> Deserialize<'de> for DescribeUserCvmOverviewData {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DescribeUserCvmOverviewData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeUserCvmOverviewData", 4)?
+        lenient::fields(serializer, "DescribeUserCvmOverviewData", <Self as lenient::Reply>::FIELDS.len())?
             .opt("appId", &self.app_id)?
             .opt("regionId", &self.region_id)?
             .opt("newFlag", &self.new_flag)?
@@ -3574,7 +3574,7 @@ impl serde::Serialize for DescribeUserCvmOverviewData {
 }
 
 /// (Chinese only) 其中 capacitySet 是一个能力信息的集合，单个能力信息数据结构如下。
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeZoneAbilityCapacity {
     /// (Chinese only) 能力项。
@@ -3627,7 +3627,7 @@ impl<'de> Deserialize<'de> for DescribeZoneAbilityCapacity {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DescribeZoneAbilityCapacity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeZoneAbilityCapacity", 2)?
+        lenient::fields(serializer, "DescribeZoneAbilityCapacity", <Self as lenient::Reply>::FIELDS.len())?
             .list("capacity", &self.capacity)?
             .opt("isSupported", &self.is_supported)?
             .end()
@@ -3635,7 +3635,7 @@ impl serde::Serialize for DescribeZoneAbilityCapacity {
 }
 
 /// (Chinese only) data包含了镜像分享数据，数据结构如下。
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct GetImageShareUinInfoData {
     /// (Chinese only) 镜像个数。
@@ -3698,7 +3698,7 @@ impl<'de> Deserialize<'de> for GetImageShareUinInfoData {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for GetImageShareUinInfoData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "GetImageShareUinInfoData", 3)?
+        lenient::fields(serializer, "GetImageShareUinInfoData", <Self as lenient::Reply>::FIELDS.len())?
             .opt("imageNum", &self.image_num)?
             .opt("maxImgShareNum", &self.max_img_share_num)?
             .list("imageList", &self.image_list)?
@@ -3707,7 +3707,7 @@ impl serde::Serialize for GetImageShareUinInfoData {
 }
 
 /// (Chinese only) imageList包含了若干个镜像数据。每个镜像数据结构如下。
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct GetImageShareUinInfoImage {
     /// (Chinese only) 镜像ID。
@@ -3760,7 +3760,7 @@ impl<'de> Deserialize<'de> for GetImageShareUinInfoImage {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for GetImageShareUinInfoImage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "GetImageShareUinInfoImage", 2)?
+        lenient::fields(serializer, "GetImageShareUinInfoImage", <Self as lenient::Reply>::FIELDS.len())?
             .opt("imageId", &self.image_id)?
             .list("shareUinInfo", &self.share_uin_info)?
             .end()
@@ -3768,7 +3768,7 @@ impl serde::Serialize for GetImageShareUinInfoImage {
 }
 
 /// (Chinese only) 在imageList中，shareUinInfo包含了若干个分享人的详细信息，每个分享人的详细信息的具体数据结构如下。
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct GetImageShareUinInfoShareUinInfo {
     /// (Chinese only) 共享的账号。
@@ -3821,7 +3821,7 @@ impl<'de> Deserialize<'de> for GetImageShareUinInfoShareUinInfo {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for GetImageShareUinInfoShareUinInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "GetImageShareUinInfoShareUinInfo", 2)?
+        lenient::fields(serializer, "GetImageShareUinInfoShareUinInfo", <Self as lenient::Reply>::FIELDS.len())?
             .opt("uin", &self.uin)?
             .opt("shareTimeStamp", &self.share_time_stamp)?
             .end()
@@ -3829,7 +3829,7 @@ impl serde::Serialize for GetImageShareUinInfoShareUinInfo {
 }
 
 /// (Chinese only) 询价结果（data）。文档类型写作 Array（“返回列表”），示例返回为对象。
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct InquiryInstancePriceHourData {
     /// (Chinese only) 带宽详细。
@@ -3882,7 +3882,7 @@ impl<'de> Deserialize<'de> for InquiryInstancePriceHourData {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for InquiryInstancePriceHourData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "InquiryInstancePriceHourData", 2)?
+        lenient::fields(serializer, "InquiryInstancePriceHourData", <Self as lenient::Reply>::FIELDS.len())?
             .opt("bandwidth", &self.bandwidth)?
             .opt("cvm", &self.cvm)?
             .end()
@@ -3890,7 +3890,7 @@ impl serde::Serialize for InquiryInstancePriceHourData {
 }
 
 /// (Chinese only) 价格信息（data.cvm、data.bandwidth）。文档类型写作 Array，示例返回为对象。
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct InquiryInstancePriceHourPrice {
     /// (Chinese only) 价格。
@@ -3943,7 +3943,7 @@ impl<'de> Deserialize<'de> for InquiryInstancePriceHourPrice {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for InquiryInstancePriceHourPrice {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "InquiryInstancePriceHourPrice", 2)?
+        lenient::fields(serializer, "InquiryInstancePriceHourPrice", <Self as lenient::Reply>::FIELDS.len())?
             .opt("price", &self.price)?
             .opt("price_unit", &self.price_unit)?
             .end()
@@ -3951,7 +3951,7 @@ impl serde::Serialize for InquiryInstancePriceHourPrice {
 }
 
 /// (Chinese only) data 的元素。文档未说明元素结构，示例返回为空数组，故没有字段。
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ModifyUserCvmOverviewData {}
 
@@ -3980,7 +3980,7 @@ impl<'de> Deserialize<'de> for ModifyUserCvmOverviewData {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ModifyUserCvmOverviewData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyUserCvmOverviewData", 0)?
+        lenient::fields(serializer, "ModifyUserCvmOverviewData", <Self as lenient::Reply>::FIELDS.len())?
             .end()
     }
 }

@@ -7,7 +7,7 @@ use super::output;
 use tencentcloud_runtime::lenient;
 
 /// (Chinese only) 配额详情
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct AccountQuota {
     /// (Chinese only) 后付费配额列表
@@ -90,7 +90,7 @@ impl<'de> Deserialize<'de> for AccountQuota {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for AccountQuota {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AccountQuota", 5)?
+        lenient::fields(serializer, "AccountQuota", <Self as lenient::Reply>::FIELDS.len())?
             .list("PostPaidQuotaSet", &self.post_paid_quota_set)?
             .list("PrePaidQuotaSet", &self.pre_paid_quota_set)?
             .list("SpotPaidQuotaSet", &self.spot_paid_quota_set)?
@@ -101,7 +101,7 @@ impl serde::Serialize for AccountQuota {
 }
 
 /// (Chinese only) 配额详情概览
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct AccountQuotaOverview {
     /// (Chinese only) 地域
@@ -156,7 +156,7 @@ impl<'de> Deserialize<'de> for AccountQuotaOverview {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for AccountQuotaOverview {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AccountQuotaOverview", 2)?
+        lenient::fields(serializer, "AccountQuotaOverview", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Region", &self.region)?
             .opt("AccountQuota", &self.account_quota)?
             .end()
@@ -273,7 +273,7 @@ impl<'de> Deserialize<'de> for ActionTimer {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ActionTimer {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ActionTimer", 6)?
+        lenient::fields(serializer, "ActionTimer", <Self as lenient::Reply>::FIELDS.len())?
             .opt("TimerAction", &self.timer_action)?
             .opt("ActionTime", &self.action_time)?
             .opt("Externals", &self.externals)?
@@ -285,7 +285,7 @@ impl serde::Serialize for ActionTimer {
 }
 
 /// Attribute information.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct Attribute {
     /// Custom data of instances.
@@ -330,7 +330,7 @@ impl<'de> Deserialize<'de> for Attribute {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for Attribute {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Attribute", 1)?
+        lenient::fields(serializer, "Attribute", <Self as lenient::Reply>::FIELDS.len())?
             .opt("UserData", &self.user_data)?
             .end()
     }
@@ -408,7 +408,7 @@ impl<'de> Deserialize<'de> for ChcDeployExtraConfig {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ChcDeployExtraConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ChcDeployExtraConfig", 4)?
+        lenient::fields(serializer, "ChcDeployExtraConfig", <Self as lenient::Reply>::FIELDS.len())?
             .opt("MiniOsType", &self.mini_os_type)?
             .opt("BootType", &self.boot_type)?
             .opt("BootFile", &self.boot_file)?
@@ -994,7 +994,7 @@ impl<'de> Deserialize<'de> for ChcHost {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ChcHost {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ChcHost", 40)?
+        lenient::fields(serializer, "ChcHost", <Self as lenient::Reply>::FIELDS.len())?
             .opt("ChcId", &self.chc_id)?
             .opt("InstanceName", &self.instance_name)?
             .opt("SerialNumber", &self.serial_number)?
@@ -1040,7 +1040,7 @@ impl serde::Serialize for ChcHost {
 }
 
 /// Describe details of actions not allowed for a CHC instance
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ChcHostDeniedActions {
     /// CHC instance ID
@@ -1094,7 +1094,7 @@ impl<'de> Deserialize<'de> for ChcHostDeniedActions {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ChcHostDeniedActions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ChcHostDeniedActions", 3)?
+        lenient::fields(serializer, "ChcHostDeniedActions", <Self as lenient::Reply>::FIELDS.len())?
             .opt("ChcId", &self.chc_id)?
             .opt("State", &self.state)?
             .list("DenyActions", &self.deny_actions)?
@@ -1165,7 +1165,7 @@ impl<'de> Deserialize<'de> for CpuTopology {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for CpuTopology {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CpuTopology", 2)?
+        lenient::fields(serializer, "CpuTopology", <Self as lenient::Reply>::FIELDS.len())?
             .opt("CoreCount", &self.core_count)?
             .opt("ThreadPerCore", &self.thread_per_core)?
             .end()
@@ -1368,7 +1368,7 @@ impl<'de> Deserialize<'de> for DataDisk {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DataDisk {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DataDisk", 11)?
+        lenient::fields(serializer, "DataDisk", <Self as lenient::Reply>::FIELDS.len())?
             .opt("DiskSize", &self.disk_size)?
             .opt("DiskType", &self.disk_type)?
             .opt("DiskId", &self.disk_id)?
@@ -1558,7 +1558,7 @@ impl<'de> Deserialize<'de> for DisasterRecoverGroup {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DisasterRecoverGroup {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DisasterRecoverGroup", 11)?
+        lenient::fields(serializer, "DisasterRecoverGroup", <Self as lenient::Reply>::FIELDS.len())?
             .opt("DisasterRecoverGroupId", &self.disaster_recover_group_id)?
             .opt("Name", &self.name)?
             .opt("Type", &self.type_)?
@@ -1575,7 +1575,7 @@ impl serde::Serialize for DisasterRecoverGroup {
 }
 
 /// (Chinese only) 置放群组配置数据
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DisasterRecoverGroupQuota {
     /// (Chinese only) 可创建置放群组数量的上限。
@@ -1643,7 +1643,7 @@ impl<'de> Deserialize<'de> for DisasterRecoverGroupQuota {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DisasterRecoverGroupQuota {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DisasterRecoverGroupQuota", 5)?
+        lenient::fields(serializer, "DisasterRecoverGroupQuota", <Self as lenient::Reply>::FIELDS.len())?
             .opt("GroupQuota", &self.group_quota)?
             .opt("CurrentNum", &self.current_num)?
             .opt("CvmInHostGroupQuota", &self.cvm_in_host_group_quota)?
@@ -1723,7 +1723,7 @@ impl<'de> Deserialize<'de> for EnhancedService {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for EnhancedService {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "EnhancedService", 3)?
+        lenient::fields(serializer, "EnhancedService", <Self as lenient::Reply>::FIELDS.len())?
             .opt("SecurityService", &self.security_service)?
             .opt("MonitorService", &self.monitor_service)?
             .opt("AutomationService", &self.automation_service)?
@@ -1804,7 +1804,7 @@ impl<'de> Deserialize<'de> for Externals {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for Externals {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Externals", 3)?
+        lenient::fields(serializer, "Externals", <Self as lenient::Reply>::FIELDS.len())?
             .opt("ReleaseAddress", &self.release_address)?
             .list("UnsupportNetworks", &self.unsupport_networks)?
             .opt("StorageBlockAttr", &self.storage_block_attr)?
@@ -1882,7 +1882,7 @@ impl<'de> Deserialize<'de> for GpuInfo {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for GpuInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "GpuInfo", 3)?
+        lenient::fields(serializer, "GpuInfo", <Self as lenient::Reply>::FIELDS.len())?
             .opt("GPUCount", &self.gpu_count)?
             .list("GPUId", &self.gpu_id)?
             .opt("GPUType", &self.gpu_type)?
@@ -2093,7 +2093,7 @@ impl<'de> Deserialize<'de> for HostItem {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for HostItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "HostItem", 14)?
+        lenient::fields(serializer, "HostItem", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Placement", &self.placement)?
             .opt("HostId", &self.host_id)?
             .opt("HostType", &self.host_type)?
@@ -2113,7 +2113,7 @@ impl serde::Serialize for HostItem {
 }
 
 /// (Chinese only) cdh相关价格信息
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct HostPriceInfo {
     /// (Chinese only) 描述了cdh实例相关的价格信息
@@ -2153,7 +2153,7 @@ impl<'de> Deserialize<'de> for HostPriceInfo {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for HostPriceInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "HostPriceInfo", 1)?
+        lenient::fields(serializer, "HostPriceInfo", <Self as lenient::Reply>::FIELDS.len())?
             .opt("HostPrice", &self.host_price)?
             .end()
     }
@@ -2314,7 +2314,7 @@ impl<'de> Deserialize<'de> for HostResource {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for HostResource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "HostResource", 10)?
+        lenient::fields(serializer, "HostResource", <Self as lenient::Reply>::FIELDS.len())?
             .opt("CpuTotal", &self.cpu_total)?
             .opt("CpuAvailable", &self.cpu_available)?
             .opt("MemTotal", &self.mem_total)?
@@ -2505,7 +2505,7 @@ impl<'de> Deserialize<'de> for HpcClusterInfo {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for HpcClusterInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "HpcClusterInfo", 12)?
+        lenient::fields(serializer, "HpcClusterInfo", <Self as lenient::Reply>::FIELDS.len())?
             .opt("HpcClusterId", &self.hpc_cluster_id)?
             .opt("Name", &self.name)?
             .opt("Remark", &self.remark)?
@@ -2796,7 +2796,7 @@ impl<'de> Deserialize<'de> for Image {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for Image {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Image", 20)?
+        lenient::fields(serializer, "Image", <Self as lenient::Reply>::FIELDS.len())?
             .opt("ImageId", &self.image_id)?
             .opt("OsName", &self.os_name)?
             .opt("ImageType", &self.image_type)?
@@ -2822,7 +2822,7 @@ impl serde::Serialize for Image {
 }
 
 /// Supported operating systems. They are divided into two categories, Windows and Linux.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ImageOsList {
     /// Supported Windows OS
@@ -2881,7 +2881,7 @@ impl<'de> Deserialize<'de> for ImageOsList {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ImageOsList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ImageOsList", 2)?
+        lenient::fields(serializer, "ImageOsList", <Self as lenient::Reply>::FIELDS.len())?
             .list("Windows", &self.windows)?
             .list("Linux", &self.linux)?
             .end()
@@ -2889,7 +2889,7 @@ impl serde::Serialize for ImageOsList {
 }
 
 /// (Chinese only) 镜像配额
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ImageQuota {
     /// (Chinese only) 已使用配额
@@ -2946,7 +2946,7 @@ impl<'de> Deserialize<'de> for ImageQuota {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ImageQuota {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ImageQuota", 2)?
+        lenient::fields(serializer, "ImageQuota", <Self as lenient::Reply>::FIELDS.len())?
             .opt("UsedQuota", &self.used_quota)?
             .opt("TotalQuota", &self.total_quota)?
             .end()
@@ -3599,7 +3599,7 @@ impl<'de> Deserialize<'de> for Instance {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for Instance {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Instance", 48)?
+        lenient::fields(serializer, "Instance", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Placement", &self.placement)?
             .opt("InstanceId", &self.instance_id)?
             .opt("InstanceType", &self.instance_type)?
@@ -3653,7 +3653,7 @@ impl serde::Serialize for Instance {
 }
 
 /// Instance attributes.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct InstanceAttribute {
     /// Instance ID.
@@ -3708,7 +3708,7 @@ impl<'de> Deserialize<'de> for InstanceAttribute {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for InstanceAttribute {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "InstanceAttribute", 2)?
+        lenient::fields(serializer, "InstanceAttribute", <Self as lenient::Reply>::FIELDS.len())?
             .opt("InstanceId", &self.instance_id)?
             .opt("Attributes", &self.attributes)?
             .end()
@@ -3774,7 +3774,7 @@ impl<'de> Deserialize<'de> for InstanceChargePrepaid {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for InstanceChargePrepaid {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "InstanceChargePrepaid", 2)?
+        lenient::fields(serializer, "InstanceChargePrepaid", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Period", &self.period)?
             .opt("RenewFlag", &self.renew_flag)?
             .end()
@@ -3783,7 +3783,7 @@ impl serde::Serialize for InstanceChargePrepaid {
 
 /// Describes the model family of the instance.
 /// Examples: {'InstanceFamilyName': 'Standard S1', 'InstanceFamily': 'S1'}, {'InstanceFamilyName': 'Network-optimized N1', 'InstanceFamily': 'N1'}, {'InstanceFamilyName': 'High IO I1', 'InstanceFamily': 'I1'}, etc.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct InstanceFamilyConfig {
     /// Full name of the model family.
@@ -3840,7 +3840,7 @@ impl<'de> Deserialize<'de> for InstanceFamilyConfig {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for InstanceFamilyConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "InstanceFamilyConfig", 2)?
+        lenient::fields(serializer, "InstanceFamilyConfig", <Self as lenient::Reply>::FIELDS.len())?
             .opt("InstanceFamilyName", &self.instance_family_name)?
             .opt("InstanceFamily", &self.instance_family)?
             .end()
@@ -3900,7 +3900,7 @@ impl<'de> Deserialize<'de> for InstanceMarketOptionsRequest {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for InstanceMarketOptionsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "InstanceMarketOptionsRequest", 2)?
+        lenient::fields(serializer, "InstanceMarketOptionsRequest", <Self as lenient::Reply>::FIELDS.len())?
             .opt("SpotOptions", &self.spot_options)?
             .opt("MarketType", &self.market_type)?
             .end()
@@ -3908,7 +3908,7 @@ impl serde::Serialize for InstanceMarketOptionsRequest {
 }
 
 /// (Chinese only) 描述退款详情。
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct InstanceRefund {
     /// (Chinese only) 实例Id。
@@ -3977,7 +3977,7 @@ impl<'de> Deserialize<'de> for InstanceRefund {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for InstanceRefund {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "InstanceRefund", 3)?
+        lenient::fields(serializer, "InstanceRefund", <Self as lenient::Reply>::FIELDS.len())?
             .opt("InstanceId", &self.instance_id)?
             .opt("Refunds", &self.refunds)?
             .opt("PriceDetail", &self.price_detail)?
@@ -4059,7 +4059,7 @@ impl<'de> Deserialize<'de> for InstanceStatus {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for InstanceStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "InstanceStatus", 2)?
+        lenient::fields(serializer, "InstanceStatus", <Self as lenient::Reply>::FIELDS.len())?
             .opt("InstanceId", &self.instance_id)?
             .opt("InstanceState", &self.instance_state)?
             .end()
@@ -4067,7 +4067,7 @@ impl serde::Serialize for InstanceStatus {
 }
 
 /// (Chinese only) 描述实例机型配置信息
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct InstanceTypeConfig {
     /// (Chinese only)
@@ -4240,7 +4240,7 @@ impl<'de> Deserialize<'de> for InstanceTypeConfig {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for InstanceTypeConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "InstanceTypeConfig", 10)?
+        lenient::fields(serializer, "InstanceTypeConfig", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Zone", &self.zone)?
             .opt("InstanceType", &self.instance_type)?
             .opt("InstanceFamily", &self.instance_family)?
@@ -4256,7 +4256,7 @@ impl serde::Serialize for InstanceTypeConfig {
 }
 
 /// (Chinese only) 描述实例机型配置信息及状态信息
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct InstanceTypeConfigStatus {
     /// (Chinese only) 状态描述
@@ -4323,7 +4323,7 @@ impl<'de> Deserialize<'de> for InstanceTypeConfigStatus {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for InstanceTypeConfigStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "InstanceTypeConfigStatus", 3)?
+        lenient::fields(serializer, "InstanceTypeConfigStatus", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Status", &self.status)?
             .opt("Message", &self.message)?
             .opt("InstanceTypeConfig", &self.instance_type_config)?
@@ -4332,7 +4332,7 @@ impl serde::Serialize for InstanceTypeConfigStatus {
 }
 
 /// Describes instance model quota.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct InstanceTypeQuotaItem {
     /// Availability zone.
@@ -4651,7 +4651,7 @@ impl<'de> Deserialize<'de> for InstanceTypeQuotaItem {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for InstanceTypeQuotaItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "InstanceTypeQuotaItem", 23)?
+        lenient::fields(serializer, "InstanceTypeQuotaItem", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Zone", &self.zone)?
             .opt("InstanceType", &self.instance_type)?
             .opt("InstanceChargeType", &self.instance_charge_type)?
@@ -4861,7 +4861,7 @@ impl<'de> Deserialize<'de> for InternetAccessible {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for InternetAccessible {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "InternetAccessible", 8)?
+        lenient::fields(serializer, "InternetAccessible", <Self as lenient::Reply>::FIELDS.len())?
             .opt("InternetChargeType", &self.internet_charge_type)?
             .opt("InternetMaxBandwidthOut", &self.internet_max_bandwidth_out)?
             .opt("PublicIpAssigned", &self.public_ip_assigned)?
@@ -4875,7 +4875,7 @@ impl serde::Serialize for InternetAccessible {
 }
 
 /// (Chinese only) 描述了按带宽计费的相关信息
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct InternetBandwidthConfig {
     /// (Chinese only) 开始时间。按照`ISO8601`标准表示，并且使用`UTC`时间。格式为：`YYYY-MM-DDThh:mm:ssZ`。
@@ -4942,7 +4942,7 @@ impl<'de> Deserialize<'de> for InternetBandwidthConfig {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for InternetBandwidthConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "InternetBandwidthConfig", 3)?
+        lenient::fields(serializer, "InternetBandwidthConfig", <Self as lenient::Reply>::FIELDS.len())?
             .opt("StartTime", &self.start_time)?
             .opt("EndTime", &self.end_time)?
             .opt("InternetAccessible", &self.internet_accessible)?
@@ -4951,7 +4951,7 @@ impl serde::Serialize for InternetBandwidthConfig {
 }
 
 /// Describes network billing.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct InternetChargeTypeConfig {
     /// Network billing method.
@@ -5008,7 +5008,7 @@ impl<'de> Deserialize<'de> for InternetChargeTypeConfig {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for InternetChargeTypeConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "InternetChargeTypeConfig", 2)?
+        lenient::fields(serializer, "InternetChargeTypeConfig", <Self as lenient::Reply>::FIELDS.len())?
             .opt("InternetChargeType", &self.internet_charge_type)?
             .opt("Description", &self.description)?
             .end()
@@ -5016,7 +5016,7 @@ impl serde::Serialize for InternetChargeTypeConfig {
 }
 
 /// Describes pricing information.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ItemPrice {
     /// Original price of subsequent total costs, postpaid billing mode usage, unit: usd.
@@ -5293,7 +5293,7 @@ impl<'de> Deserialize<'de> for ItemPrice {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ItemPrice {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ItemPrice", 19)?
+        lenient::fields(serializer, "ItemPrice", <Self as lenient::Reply>::FIELDS.len())?
             .opt("UnitPrice", &self.unit_price)?
             .opt("ChargeUnit", &self.charge_unit)?
             .opt("OriginalPrice", &self.original_price)?
@@ -5458,7 +5458,7 @@ impl<'de> Deserialize<'de> for KeyPair {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for KeyPair {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "KeyPair", 9)?
+        lenient::fields(serializer, "KeyPair", <Self as lenient::Reply>::FIELDS.len())?
             .opt("KeyId", &self.key_id)?
             .opt("KeyName", &self.key_name)?
             .opt("ProjectId", &self.project_id)?
@@ -5597,7 +5597,7 @@ impl<'de> Deserialize<'de> for LaunchTemplateInfo {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for LaunchTemplateInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "LaunchTemplateInfo", 7)?
+        lenient::fields(serializer, "LaunchTemplateInfo", <Self as lenient::Reply>::FIELDS.len())?
             .opt("LatestVersionNumber", &self.latest_version_number)?
             .opt("LaunchTemplateId", &self.launch_template_id)?
             .opt("LaunchTemplateName", &self.launch_template_name)?
@@ -5942,7 +5942,7 @@ impl<'de> Deserialize<'de> for LaunchTemplateVersionData {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for LaunchTemplateVersionData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "LaunchTemplateVersionData", 24)?
+        lenient::fields(serializer, "LaunchTemplateVersionData", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Placement", &self.placement)?
             .opt("InstanceType", &self.instance_type)?
             .opt("InstanceName", &self.instance_name)?
@@ -6089,7 +6089,7 @@ impl<'de> Deserialize<'de> for LaunchTemplateVersionInfo {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for LaunchTemplateVersionInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "LaunchTemplateVersionInfo", 7)?
+        lenient::fields(serializer, "LaunchTemplateVersionInfo", <Self as lenient::Reply>::FIELDS.len())?
             .opt("LaunchTemplateVersion", &self.launch_template_version)?
             .opt("LaunchTemplateVersionData", &self.launch_template_version_data)?
             .opt("CreationTime", &self.creation_time)?
@@ -6102,7 +6102,7 @@ impl serde::Serialize for LaunchTemplateVersionInfo {
 }
 
 /// Describes local disk specifications.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct LocalDiskType {
     /// Type of a local disk.
@@ -6198,7 +6198,7 @@ impl<'de> Deserialize<'de> for LocalDiskType {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for LocalDiskType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "LocalDiskType", 5)?
+        lenient::fields(serializer, "LocalDiskType", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Type", &self.type_)?
             .opt("PartitionType", &self.partition_type)?
             .opt("MinSize", &self.min_size)?
@@ -6289,7 +6289,7 @@ impl<'de> Deserialize<'de> for LoginSettings {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for LoginSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "LoginSettings", 3)?
+        lenient::fields(serializer, "LoginSettings", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Password", &self.password)?
             .list("KeyIds", &self.key_ids)?
             .opt("KeepImageLogin", &self.keep_image_login)?
@@ -6338,7 +6338,7 @@ impl<'de> Deserialize<'de> for Metadata {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for Metadata {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Metadata", 1)?
+        lenient::fields(serializer, "Metadata", <Self as lenient::Reply>::FIELDS.len())?
             .list("Items", &self.items)?
             .end()
     }
@@ -6392,7 +6392,7 @@ impl<'de> Deserialize<'de> for MetadataItem {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for MetadataItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "MetadataItem", 2)?
+        lenient::fields(serializer, "MetadataItem", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Key", &self.key)?
             .opt("Value", &self.value)?
             .end()
@@ -6400,7 +6400,7 @@ impl serde::Serialize for MetadataItem {
 }
 
 /// Describes the maximum number of times you can perform an operation on a single instance.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct OperationCountLimit {
     /// Instance operation. Valid values:
@@ -6484,7 +6484,7 @@ impl<'de> Deserialize<'de> for OperationCountLimit {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for OperationCountLimit {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "OperationCountLimit", 4)?
+        lenient::fields(serializer, "OperationCountLimit", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Operation", &self.operation)?
             .opt("InstanceId", &self.instance_id)?
             .opt("CurrentCount", &self.current_count)?
@@ -6494,7 +6494,7 @@ impl serde::Serialize for OperationCountLimit {
 }
 
 /// Supported operating system types.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct OsVersion {
     /// Operating system type
@@ -6563,7 +6563,7 @@ impl<'de> Deserialize<'de> for OsVersion {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for OsVersion {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "OsVersion", 3)?
+        lenient::fields(serializer, "OsVersion", <Self as lenient::Reply>::FIELDS.len())?
             .opt("OsName", &self.os_name)?
             .list("OsVersions", &self.os_versions)?
             .list("Architecture", &self.architecture)?
@@ -6686,7 +6686,7 @@ impl<'de> Deserialize<'de> for Placement {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for Placement {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Placement", 7)?
+        lenient::fields(serializer, "Placement", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Zone", &self.zone)?
             .opt("ProjectId", &self.project_id)?
             .list("HostIds", &self.host_ids)?
@@ -6699,7 +6699,7 @@ impl serde::Serialize for Placement {
 }
 
 /// (Chinese only) 后付费实例配额
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct PostPaidQuota {
     /// (Chinese only) 累计已使用配额
@@ -6780,7 +6780,7 @@ impl<'de> Deserialize<'de> for PostPaidQuota {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for PostPaidQuota {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "PostPaidQuota", 4)?
+        lenient::fields(serializer, "PostPaidQuota", <Self as lenient::Reply>::FIELDS.len())?
             .opt("UsedQuota", &self.used_quota)?
             .opt("RemainingQuota", &self.remaining_quota)?
             .opt("TotalQuota", &self.total_quota)?
@@ -6790,7 +6790,7 @@ impl serde::Serialize for PostPaidQuota {
 }
 
 /// (Chinese only) 预付费实例配额
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct PrePaidQuota {
     /// (Chinese only) 当月已使用配额
@@ -6883,7 +6883,7 @@ impl<'de> Deserialize<'de> for PrePaidQuota {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for PrePaidQuota {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "PrePaidQuota", 5)?
+        lenient::fields(serializer, "PrePaidQuota", <Self as lenient::Reply>::FIELDS.len())?
             .opt("UsedQuota", &self.used_quota)?
             .opt("OnceQuota", &self.once_quota)?
             .opt("RemainingQuota", &self.remaining_quota)?
@@ -6894,7 +6894,7 @@ impl serde::Serialize for PrePaidQuota {
 }
 
 /// Price.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct Price {
     /// Instance price.
@@ -6947,7 +6947,7 @@ impl<'de> Deserialize<'de> for Price {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for Price {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Price", 2)?
+        lenient::fields(serializer, "Price", <Self as lenient::Reply>::FIELDS.len())?
             .opt("InstancePrice", &self.instance_price)?
             .opt("BandwidthPrice", &self.bandwidth_price)?
             .end()
@@ -6955,7 +6955,7 @@ impl serde::Serialize for Price {
 }
 
 /// Region information.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct RegionInfo {
     /// Region name, such as `ap-guangzhou`
@@ -7024,7 +7024,7 @@ impl<'de> Deserialize<'de> for RegionInfo {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for RegionInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RegionInfo", 3)?
+        lenient::fields(serializer, "RegionInfo", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Region", &self.region)?
             .opt("RegionName", &self.region_name)?
             .opt("RegionState", &self.region_state)?
@@ -7419,7 +7419,7 @@ impl<'de> Deserialize<'de> for RepairTaskInfo {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for RepairTaskInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RepairTaskInfo", 24)?
+        lenient::fields(serializer, "RepairTaskInfo", <Self as lenient::Reply>::FIELDS.len())?
             .opt("TaskId", &self.task_id)?
             .opt("InstanceId", &self.instance_id)?
             .opt("Alias", &self.alias)?
@@ -7449,7 +7449,7 @@ impl serde::Serialize for RepairTaskInfo {
 }
 
 /// Static configurations of the reserved instance.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ReservedInstanceConfigInfoItem {
     /// Abbreviation name of the instance type.
@@ -7528,7 +7528,7 @@ impl<'de> Deserialize<'de> for ReservedInstanceConfigInfoItem {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ReservedInstanceConfigInfoItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ReservedInstanceConfigInfoItem", 4)?
+        lenient::fields(serializer, "ReservedInstanceConfigInfoItem", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Type", &self.type_)?
             .opt("TypeName", &self.type_name)?
             .opt("Order", &self.order)?
@@ -7538,7 +7538,7 @@ impl serde::Serialize for ReservedInstanceConfigInfoItem {
 }
 
 /// RI-related instance family.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ReservedInstanceFamilyItem {
     /// Instance family.
@@ -7605,7 +7605,7 @@ impl<'de> Deserialize<'de> for ReservedInstanceFamilyItem {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ReservedInstanceFamilyItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ReservedInstanceFamilyItem", 3)?
+        lenient::fields(serializer, "ReservedInstanceFamilyItem", <Self as lenient::Reply>::FIELDS.len())?
             .opt("InstanceFamily", &self.instance_family)?
             .opt("Order", &self.order)?
             .list("InstanceTypes", &self.instance_types)?
@@ -7614,7 +7614,7 @@ impl serde::Serialize for ReservedInstanceFamilyItem {
 }
 
 /// Price of the reserved instance. Currently, RIs are only offered to beta users.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ReservedInstancePrice {
     /// Original upfront payment, in USD.
@@ -7721,7 +7721,7 @@ impl<'de> Deserialize<'de> for ReservedInstancePrice {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ReservedInstancePrice {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ReservedInstancePrice", 6)?
+        lenient::fields(serializer, "ReservedInstancePrice", <Self as lenient::Reply>::FIELDS.len())?
             .opt("OriginalFixedPrice", &self.original_fixed_price)?
             .opt("DiscountFixedPrice", &self.discount_fixed_price)?
             .opt("OriginalUsagePrice", &self.original_usage_price)?
@@ -7733,7 +7733,7 @@ impl serde::Serialize for ReservedInstancePrice {
 }
 
 /// Price information of the reserved instance based on the payment method.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ReservedInstancePriceItem {
     /// Payment method. Valid values: All Upfront, Partial Upfront, and No Upfront.
@@ -7876,7 +7876,7 @@ impl<'de> Deserialize<'de> for ReservedInstancePriceItem {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ReservedInstancePriceItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ReservedInstancePriceItem", 9)?
+        lenient::fields(serializer, "ReservedInstancePriceItem", <Self as lenient::Reply>::FIELDS.len())?
             .opt("OfferingType", &self.offering_type)?
             .opt("FixedPrice", &self.fixed_price)?
             .opt("UsagePrice", &self.usage_price)?
@@ -7891,7 +7891,7 @@ impl serde::Serialize for ReservedInstancePriceItem {
 }
 
 /// Reserved instance specification.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ReservedInstanceTypeItem {
     /// Instance type.
@@ -8088,7 +8088,7 @@ impl<'de> Deserialize<'de> for ReservedInstanceTypeItem {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ReservedInstanceTypeItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ReservedInstanceTypeItem", 14)?
+        lenient::fields(serializer, "ReservedInstanceTypeItem", <Self as lenient::Reply>::FIELDS.len())?
             .opt("InstanceType", &self.instance_type)?
             .opt("Cpu", &self.cpu)?
             .opt("Memory", &self.memory)?
@@ -8317,7 +8317,7 @@ impl<'de> Deserialize<'de> for ReservedInstances {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ReservedInstances {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ReservedInstances", 14)?
+        lenient::fields(serializer, "ReservedInstances", <Self as lenient::Reply>::FIELDS.len())?
             .opt("ReservedInstancesId", &self.reserved_instances_id)?
             .opt("InstanceType", &self.instance_type)?
             .opt("Zone", &self.zone)?
@@ -8487,7 +8487,7 @@ impl<'de> Deserialize<'de> for ReservedInstancesOffering {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ReservedInstancesOffering {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ReservedInstancesOffering", 9)?
+        lenient::fields(serializer, "ReservedInstancesOffering", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Zone", &self.zone)?
             .opt("CurrencyCode", &self.currency_code)?
             .opt("Duration", &self.duration)?
@@ -8502,7 +8502,7 @@ impl serde::Serialize for ReservedInstancesOffering {
 }
 
 /// (Chinese only) 实例资源池容量
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ResourceCount {
     /// (Chinese only) vCPU核数。
@@ -8587,7 +8587,7 @@ impl<'de> Deserialize<'de> for ResourceCount {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ResourceCount {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ResourceCount", 4)?
+        lenient::fields(serializer, "ResourceCount", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Cpu", &self.cpu)?
             .opt("Memory", &self.memory)?
             .opt("Gpu", &self.gpu)?
@@ -8597,7 +8597,7 @@ impl serde::Serialize for ResourceCount {
 }
 
 /// (Chinese only) 实例资源池
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ResourcePoolPack {
     /// (Chinese only) 实例资源池ID。形如：rpp-rn99mzt2。
@@ -8822,7 +8822,7 @@ impl<'de> Deserialize<'de> for ResourcePoolPack {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ResourcePoolPack {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ResourcePoolPack", 16)?
+        lenient::fields(serializer, "ResourcePoolPack", <Self as lenient::Reply>::FIELDS.len())?
             .opt("DedicatedResourcePackId", &self.dedicated_resource_pack_id)?
             .opt("DedicatedResourcePackName", &self.dedicated_resource_pack_name)?
             .opt("Zone", &self.zone)?
@@ -8844,7 +8844,7 @@ impl serde::Serialize for ResourcePoolPack {
 }
 
 /// (Chinese only) 描述实例资源池内已创建实例的信息
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ResourcePoolPackInstance {
     /// (Chinese only) 实例资源池ID。形如：rpp-fb7bzcyt。
@@ -8937,7 +8937,7 @@ impl<'de> Deserialize<'de> for ResourcePoolPackInstance {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ResourcePoolPackInstance {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ResourcePoolPackInstance", 5)?
+        lenient::fields(serializer, "ResourcePoolPackInstance", <Self as lenient::Reply>::FIELDS.len())?
             .opt("DedicatedResourcePackId", &self.dedicated_resource_pack_id)?
             .list("InstanceIdSet", &self.instance_id_set)?
             .opt("InstanceFamily", &self.instance_family)?
@@ -8998,7 +8998,7 @@ impl<'de> Deserialize<'de> for RunAutomationServiceEnabled {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for RunAutomationServiceEnabled {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RunAutomationServiceEnabled", 1)?
+        lenient::fields(serializer, "RunAutomationServiceEnabled", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Enabled", &self.enabled)?
             .end()
     }
@@ -9055,7 +9055,7 @@ impl<'de> Deserialize<'de> for RunMonitorServiceEnabled {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for RunMonitorServiceEnabled {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RunMonitorServiceEnabled", 1)?
+        lenient::fields(serializer, "RunMonitorServiceEnabled", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Enabled", &self.enabled)?
             .end()
     }
@@ -9112,14 +9112,14 @@ impl<'de> Deserialize<'de> for RunSecurityServiceEnabled {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for RunSecurityServiceEnabled {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RunSecurityServiceEnabled", 1)?
+        lenient::fields(serializer, "RunSecurityServiceEnabled", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Enabled", &self.enabled)?
             .end()
     }
 }
 
 /// Describes image sharing information.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct SharePermission {
     /// Time when an image was shared.
@@ -9176,7 +9176,7 @@ impl<'de> Deserialize<'de> for SharePermission {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for SharePermission {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "SharePermission", 2)?
+        lenient::fields(serializer, "SharePermission", <Self as lenient::Reply>::FIELDS.len())?
             .opt("CreatedTime", &self.created_time)?
             .opt("AccountId", &self.account_id)?
             .end()
@@ -9255,7 +9255,7 @@ impl<'de> Deserialize<'de> for Snapshot {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for Snapshot {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Snapshot", 3)?
+        lenient::fields(serializer, "Snapshot", <Self as lenient::Reply>::FIELDS.len())?
             .opt("SnapshotId", &self.snapshot_id)?
             .opt("DiskUsage", &self.disk_usage)?
             .opt("DiskSize", &self.disk_size)?
@@ -9316,7 +9316,7 @@ impl<'de> Deserialize<'de> for SpotMarketOptions {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for SpotMarketOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "SpotMarketOptions", 2)?
+        lenient::fields(serializer, "SpotMarketOptions", <Self as lenient::Reply>::FIELDS.len())?
             .opt("MaxPrice", &self.max_price)?
             .opt("SpotInstanceType", &self.spot_instance_type)?
             .end()
@@ -9324,7 +9324,7 @@ impl serde::Serialize for SpotMarketOptions {
 }
 
 /// (Chinese only) 竞价实例配额
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct SpotPaidQuota {
     /// (Chinese only) 已使用配额，单位：vCPU核心数
@@ -9405,7 +9405,7 @@ impl<'de> Deserialize<'de> for SpotPaidQuota {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for SpotPaidQuota {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "SpotPaidQuota", 4)?
+        lenient::fields(serializer, "SpotPaidQuota", <Self as lenient::Reply>::FIELDS.len())?
             .opt("UsedQuota", &self.used_quota)?
             .opt("RemainingQuota", &self.remaining_quota)?
             .opt("TotalQuota", &self.total_quota)?
@@ -9484,7 +9484,7 @@ impl<'de> Deserialize<'de> for StorageBlock {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for StorageBlock {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "StorageBlock", 3)?
+        lenient::fields(serializer, "StorageBlock", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Type", &self.type_)?
             .opt("MinSize", &self.min_size)?
             .opt("MaxSize", &self.max_size)?
@@ -9493,7 +9493,7 @@ impl serde::Serialize for StorageBlock {
 }
 
 /// Image sync information
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct SyncImage {
     /// Image ID
@@ -9540,7 +9540,7 @@ impl<'de> Deserialize<'de> for SyncImage {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for SyncImage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "SyncImage", 2)?
+        lenient::fields(serializer, "SyncImage", <Self as lenient::Reply>::FIELDS.len())?
             .opt("ImageId", &self.image_id)?
             .opt("Region", &self.region)?
             .end()
@@ -9682,7 +9682,7 @@ impl<'de> Deserialize<'de> for SystemDisk {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for SystemDisk {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "SystemDisk", 7)?
+        lenient::fields(serializer, "SystemDisk", <Self as lenient::Reply>::FIELDS.len())?
             .opt("DiskType", &self.disk_type)?
             .opt("DiskId", &self.disk_id)?
             .opt("DiskSize", &self.disk_size)?
@@ -9742,7 +9742,7 @@ impl<'de> Deserialize<'de> for Tag {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for Tag {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Tag", 2)?
+        lenient::fields(serializer, "Tag", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Key", &self.key)?
             .opt("Value", &self.value)?
             .end()
@@ -9797,7 +9797,7 @@ impl<'de> Deserialize<'de> for TagSpecification {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for TagSpecification {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "TagSpecification", 2)?
+        lenient::fields(serializer, "TagSpecification", <Self as lenient::Reply>::FIELDS.len())?
             .opt("ResourceType", &self.resource_type)?
             .list("Tags", &self.tags)?
             .end()
@@ -9805,7 +9805,7 @@ impl serde::Serialize for TagSpecification {
 }
 
 /// Information about the target operating system for operating system switching.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct TargetOs {
     /// Target operating system type.
@@ -9862,7 +9862,7 @@ impl<'de> Deserialize<'de> for TargetOs {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for TargetOs {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "TargetOs", 2)?
+        lenient::fields(serializer, "TargetOs", <Self as lenient::Reply>::FIELDS.len())?
             .opt("TargetOSType", &self.target_os_type)?
             .opt("TargetOSVersion", &self.target_os_version)?
             .end()
@@ -9959,7 +9959,7 @@ impl<'de> Deserialize<'de> for VirtualPrivateCloud {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for VirtualPrivateCloud {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "VirtualPrivateCloud", 5)?
+        lenient::fields(serializer, "VirtualPrivateCloud", <Self as lenient::Reply>::FIELDS.len())?
             .opt("VpcId", &self.vpc_id)?
             .opt("SubnetId", &self.subnet_id)?
             .opt("AsVpcGateway", &self.as_vpc_gateway)?
@@ -9970,7 +9970,7 @@ impl serde::Serialize for VirtualPrivateCloud {
 }
 
 /// Information on availability zones.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ZoneInfo {
     /// Availability zone name, for example, ap-guangzhou-3.
@@ -10106,7 +10106,7 @@ impl<'de> Deserialize<'de> for ZoneInfo {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ZoneInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ZoneInfo", 4)?
+        lenient::fields(serializer, "ZoneInfo", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Zone", &self.zone)?
             .opt("ZoneName", &self.zone_name)?
             .opt("ZoneId", &self.zone_id)?

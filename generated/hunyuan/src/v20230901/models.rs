@@ -58,14 +58,14 @@ impl<'de> Deserialize<'de> for ActivateServiceRequest {
 
 impl serde::Serialize for ActivateServiceRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ActivateServiceRequest", 1)?
+        lenient::fields(serializer, "ActivateServiceRequest", <Self as input::Input>::FIELDS.len())?
             .opt("PayMode", &self.pay_mode)?
             .end()
     }
 }
 
 /// Reply of [`Client::activate_service`](super::Client::activate_service).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ActivateServiceResponse {
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
@@ -108,7 +108,7 @@ impl<'de> Deserialize<'de> for ActivateServiceResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ActivateServiceResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ActivateServiceResponse", 1)?
+        lenient::fields(serializer, "ActivateServiceResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("RequestId", &self.request_id)?
             .end()
     }
@@ -221,7 +221,7 @@ impl<'de> Deserialize<'de> for Approximate {
 
 impl serde::Serialize for Approximate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Approximate", 5)?
+        lenient::fields(serializer, "Approximate", <Self as input::Input>::FIELDS.len())?
             .opt("Country", &self.country)?
             .opt("City", &self.city)?
             .opt("Region", &self.region)?
@@ -296,7 +296,7 @@ impl<'de> Deserialize<'de> for Character {
 
 impl serde::Serialize for Character {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Character", 2)?
+        lenient::fields(serializer, "Character", <Self as input::Input>::FIELDS.len())?
             .opt("Name", &self.name)?
             .opt("SystemPrompt", &self.system_prompt)?
             .end()
@@ -705,7 +705,7 @@ impl<'de> Deserialize<'de> for ChatCompletionsRequest {
 
 impl serde::Serialize for ChatCompletionsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ChatCompletionsRequest", 23)?
+        lenient::fields(serializer, "ChatCompletionsRequest", <Self as input::Input>::FIELDS.len())?
             .plain("Model", &self.model)?
             .plain("Messages", &self.messages)?
             .opt("Stream", &self.stream)?
@@ -734,7 +734,7 @@ impl serde::Serialize for ChatCompletionsRequest {
 }
 
 /// Reply of [`Client::chat_completions`](super::Client::chat_completions).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ChatCompletionsResponse {
     /// (Chinese only) Unix 时间戳，单位为秒。
@@ -905,7 +905,7 @@ impl<'de> Deserialize<'de> for ChatCompletionsResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ChatCompletionsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ChatCompletionsResponse", 12)?
+        lenient::fields(serializer, "ChatCompletionsResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Created", &self.created)?
             .opt("Usage", &self.usage)?
             .opt("Note", &self.note)?
@@ -1086,7 +1086,7 @@ impl<'de> Deserialize<'de> for ChatTranslationsRequest {
 
 impl serde::Serialize for ChatTranslationsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ChatTranslationsRequest", 8)?
+        lenient::fields(serializer, "ChatTranslationsRequest", <Self as input::Input>::FIELDS.len())?
             .plain("Model", &self.model)?
             .opt("Stream", &self.stream)?
             .opt("Text", &self.text)?
@@ -1100,7 +1100,7 @@ impl serde::Serialize for ChatTranslationsRequest {
 }
 
 /// Reply of [`Client::chat_translations`](super::Client::chat_translations).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ChatTranslationsResponse {
     /// Request'S RequestId this time.
@@ -1211,7 +1211,7 @@ impl<'de> Deserialize<'de> for ChatTranslationsResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ChatTranslationsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ChatTranslationsResponse", 7)?
+        lenient::fields(serializer, "ChatTranslationsResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Id", &self.id)?
             .opt("Note", &self.note)?
             .opt("Created", &self.created)?
@@ -1334,7 +1334,7 @@ impl<'de> Deserialize<'de> for Content {
 
 impl serde::Serialize for Content {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Content", 5)?
+        lenient::fields(serializer, "Content", <Self as input::Input>::FIELDS.len())?
             .plain("Type", &self.type_)?
             .opt("Text", &self.text)?
             .opt("ImageUrl", &self.image_url)?
@@ -1403,7 +1403,7 @@ impl<'de> Deserialize<'de> for Convert3DFormatRequest {
 
 impl serde::Serialize for Convert3DFormatRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Convert3DFormatRequest", 2)?
+        lenient::fields(serializer, "Convert3DFormatRequest", <Self as input::Input>::FIELDS.len())?
             .plain("File3D", &self.file3_d)?
             .plain("Format", &self.format)?
             .end()
@@ -1411,7 +1411,7 @@ impl serde::Serialize for Convert3DFormatRequest {
 }
 
 /// Reply of [`Client::convert3_d_format`](super::Client::convert3_d_format).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct Convert3DFormatResponse {
     /// 3D file address
@@ -1466,7 +1466,7 @@ impl<'de> Deserialize<'de> for Convert3DFormatResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for Convert3DFormatResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Convert3DFormatResponse", 2)?
+        lenient::fields(serializer, "Convert3DFormatResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("ResultFile3D", &self.result_file3_d)?
             .opt("RequestId", &self.request_id)?
             .end()
@@ -1528,7 +1528,7 @@ impl<'de> Deserialize<'de> for CreateGlossaryEntryRequest {
 
 impl serde::Serialize for CreateGlossaryEntryRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreateGlossaryEntryRequest", 2)?
+        lenient::fields(serializer, "CreateGlossaryEntryRequest", <Self as input::Input>::FIELDS.len())?
             .plain("GlossaryId", &self.glossary_id)?
             .plain("Entries", &self.entries)?
             .end()
@@ -1536,7 +1536,7 @@ impl serde::Serialize for CreateGlossaryEntryRequest {
 }
 
 /// Reply of [`Client::create_glossary_entry`](super::Client::create_glossary_entry).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct CreateGlossaryEntryResponse {
     /// (Chinese only) 成功创建的术语条目
@@ -1589,7 +1589,7 @@ impl<'de> Deserialize<'de> for CreateGlossaryEntryResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for CreateGlossaryEntryResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreateGlossaryEntryResponse", 2)?
+        lenient::fields(serializer, "CreateGlossaryEntryResponse", <Self as lenient::Reply>::FIELDS.len())?
             .list("Entries", &self.entries)?
             .opt("RequestId", &self.request_id)?
             .end()
@@ -1674,7 +1674,7 @@ impl<'de> Deserialize<'de> for CreateGlossaryRequest {
 
 impl serde::Serialize for CreateGlossaryRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreateGlossaryRequest", 4)?
+        lenient::fields(serializer, "CreateGlossaryRequest", <Self as input::Input>::FIELDS.len())?
             .plain("Name", &self.name)?
             .plain("Source", &self.source)?
             .plain("Target", &self.target)?
@@ -1684,7 +1684,7 @@ impl serde::Serialize for CreateGlossaryRequest {
 }
 
 /// Reply of [`Client::create_glossary`](super::Client::create_glossary).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct CreateGlossaryResponse {
     /// (Chinese only) 术语库名称
@@ -1751,7 +1751,7 @@ impl<'de> Deserialize<'de> for CreateGlossaryResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for CreateGlossaryResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreateGlossaryResponse", 3)?
+        lenient::fields(serializer, "CreateGlossaryResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Name", &self.name)?
             .opt("GlossaryId", &self.glossary_id)?
             .opt("RequestId", &self.request_id)?
@@ -1788,13 +1788,13 @@ impl<'de> Deserialize<'de> for CreateThreadRequest {
 
 impl serde::Serialize for CreateThreadRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreateThreadRequest", 0)?
+        lenient::fields(serializer, "CreateThreadRequest", <Self as input::Input>::FIELDS.len())?
             .end()
     }
 }
 
 /// Reply of [`Client::create_thread`](super::Client::create_thread).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct CreateThreadResponse {
     /// (Chinese only) 会话 ID
@@ -1886,7 +1886,7 @@ impl<'de> Deserialize<'de> for CreateThreadResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for CreateThreadResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreateThreadResponse", 5)?
+        lenient::fields(serializer, "CreateThreadResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("ID", &self.id)?
             .opt("Object", &self.object)?
             .opt("CreatedAt", &self.created_at)?
@@ -1951,7 +1951,7 @@ impl<'de> Deserialize<'de> for DeleteGlossaryEntryRequest {
 
 impl serde::Serialize for DeleteGlossaryEntryRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeleteGlossaryEntryRequest", 2)?
+        lenient::fields(serializer, "DeleteGlossaryEntryRequest", <Self as input::Input>::FIELDS.len())?
             .plain("GlossaryId", &self.glossary_id)?
             .plain("Entries", &self.entries)?
             .end()
@@ -1959,7 +1959,7 @@ impl serde::Serialize for DeleteGlossaryEntryRequest {
 }
 
 /// Reply of [`Client::delete_glossary_entry`](super::Client::delete_glossary_entry).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DeleteGlossaryEntryResponse {
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
@@ -2002,7 +2002,7 @@ impl<'de> Deserialize<'de> for DeleteGlossaryEntryResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DeleteGlossaryEntryResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeleteGlossaryEntryResponse", 1)?
+        lenient::fields(serializer, "DeleteGlossaryEntryResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("RequestId", &self.request_id)?
             .end()
     }
@@ -2054,14 +2054,14 @@ impl<'de> Deserialize<'de> for DeleteGlossaryRequest {
 
 impl serde::Serialize for DeleteGlossaryRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeleteGlossaryRequest", 1)?
+        lenient::fields(serializer, "DeleteGlossaryRequest", <Self as input::Input>::FIELDS.len())?
             .plain("GlossaryId", &self.glossary_id)?
             .end()
     }
 }
 
 /// Reply of [`Client::delete_glossary`](super::Client::delete_glossary).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DeleteGlossaryResponse {
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
@@ -2104,7 +2104,7 @@ impl<'de> Deserialize<'de> for DeleteGlossaryResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DeleteGlossaryResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeleteGlossaryResponse", 1)?
+        lenient::fields(serializer, "DeleteGlossaryResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("RequestId", &self.request_id)?
             .end()
     }
@@ -2156,14 +2156,14 @@ impl<'de> Deserialize<'de> for Describe3DSmartTopologyJobRequest {
 
 impl serde::Serialize for Describe3DSmartTopologyJobRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Describe3DSmartTopologyJobRequest", 1)?
+        lenient::fields(serializer, "Describe3DSmartTopologyJobRequest", <Self as input::Input>::FIELDS.len())?
             .plain("JobId", &self.job_id)?
             .end()
     }
 }
 
 /// Reply of [`Client::describe3_d_smart_topology_job`](super::Client::describe3_d_smart_topology_job).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct Describe3DSmartTopologyJobResponse {
     /// Task status. WAIT: waiting; RUN: running; FAIL: failed; DONE: successful. example value: RUN.
@@ -2252,7 +2252,7 @@ impl<'de> Deserialize<'de> for Describe3DSmartTopologyJobResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for Describe3DSmartTopologyJobResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Describe3DSmartTopologyJobResponse", 5)?
+        lenient::fields(serializer, "Describe3DSmartTopologyJobResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Status", &self.status)?
             .opt("ErrorCode", &self.error_code)?
             .opt("ErrorMessage", &self.error_message)?
@@ -2308,14 +2308,14 @@ impl<'de> Deserialize<'de> for DescribeAutoRiggingJobRequest {
 
 impl serde::Serialize for DescribeAutoRiggingJobRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeAutoRiggingJobRequest", 1)?
+        lenient::fields(serializer, "DescribeAutoRiggingJobRequest", <Self as input::Input>::FIELDS.len())?
             .plain("JobId", &self.job_id)?
             .end()
     }
 }
 
 /// Reply of [`Client::describe_auto_rigging_job`](super::Client::describe_auto_rigging_job).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeAutoRiggingJobResponse {
     /// Task status:
@@ -2408,7 +2408,7 @@ impl<'de> Deserialize<'de> for DescribeAutoRiggingJobResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DescribeAutoRiggingJobResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeAutoRiggingJobResponse", 5)?
+        lenient::fields(serializer, "DescribeAutoRiggingJobResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Status", &self.status)?
             .opt("ErrorCode", &self.error_code)?
             .opt("ErrorMessage", &self.error_message)?
@@ -2464,14 +2464,14 @@ impl<'de> Deserialize<'de> for DescribeConvert3DFormatJobRequest {
 
 impl serde::Serialize for DescribeConvert3DFormatJobRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeConvert3DFormatJobRequest", 1)?
+        lenient::fields(serializer, "DescribeConvert3DFormatJobRequest", <Self as input::Input>::FIELDS.len())?
             .plain("JobId", &self.job_id)?
             .end()
     }
 }
 
 /// Reply of [`Client::describe_convert3_d_format_job`](super::Client::describe_convert3_d_format_job).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeConvert3DFormatJobResponse {
     /// Task status:
@@ -2564,7 +2564,7 @@ impl<'de> Deserialize<'de> for DescribeConvert3DFormatJobResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DescribeConvert3DFormatJobResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeConvert3DFormatJobResponse", 5)?
+        lenient::fields(serializer, "DescribeConvert3DFormatJobResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Status", &self.status)?
             .opt("ErrorCode", &self.error_code)?
             .opt("ErrorMessage", &self.error_message)?
@@ -2620,14 +2620,14 @@ impl<'de> Deserialize<'de> for DescribeHunyuanTo3DuvJobRequest {
 
 impl serde::Serialize for DescribeHunyuanTo3DuvJobRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeHunyuanTo3DuvJobRequest", 1)?
+        lenient::fields(serializer, "DescribeHunyuanTo3DuvJobRequest", <Self as input::Input>::FIELDS.len())?
             .plain("JobId", &self.job_id)?
             .end()
     }
 }
 
 /// Reply of [`Client::describe_hunyuan_to3_duv_job`](super::Client::describe_hunyuan_to3_duv_job).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeHunyuanTo3DuvJobResponse {
     /// Task status
@@ -2721,7 +2721,7 @@ impl<'de> Deserialize<'de> for DescribeHunyuanTo3DuvJobResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DescribeHunyuanTo3DuvJobResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeHunyuanTo3DuvJobResponse", 5)?
+        lenient::fields(serializer, "DescribeHunyuanTo3DuvJobResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Status", &self.status)?
             .opt("ErrorCode", &self.error_code)?
             .opt("ErrorMessage", &self.error_message)?
@@ -2777,14 +2777,14 @@ impl<'de> Deserialize<'de> for FilesDeletionsRequest {
 
 impl serde::Serialize for FilesDeletionsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "FilesDeletionsRequest", 1)?
+        lenient::fields(serializer, "FilesDeletionsRequest", <Self as input::Input>::FIELDS.len())?
             .plain("ID", &self.id)?
             .end()
     }
 }
 
 /// Reply of [`Client::files_deletions`](super::Client::files_deletions).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct FilesDeletionsResponse {
     /// (Chinese only) 文件标识符。
@@ -2863,7 +2863,7 @@ impl<'de> Deserialize<'de> for FilesDeletionsResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for FilesDeletionsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "FilesDeletionsResponse", 4)?
+        lenient::fields(serializer, "FilesDeletionsResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("ID", &self.id)?
             .opt("Object", &self.object)?
             .opt("Deleted", &self.deleted)?
@@ -2937,7 +2937,7 @@ impl<'de> Deserialize<'de> for FilesListRequest {
 
 impl serde::Serialize for FilesListRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "FilesListRequest", 2)?
+        lenient::fields(serializer, "FilesListRequest", <Self as input::Input>::FIELDS.len())?
             .opt("Offset", &self.offset)?
             .opt("Limit", &self.limit)?
             .end()
@@ -2945,7 +2945,7 @@ impl serde::Serialize for FilesListRequest {
 }
 
 /// Reply of [`Client::files_list`](super::Client::files_list).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct FilesListResponse {
     /// (Chinese only) 文件数量。
@@ -3024,7 +3024,7 @@ impl<'de> Deserialize<'de> for FilesListResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for FilesListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "FilesListResponse", 4)?
+        lenient::fields(serializer, "FilesListResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Total", &self.total)?
             .opt("Object", &self.object)?
             .list("Data", &self.data)?
@@ -3088,7 +3088,7 @@ impl<'de> Deserialize<'de> for FilesUploadsRequest {
 
 impl serde::Serialize for FilesUploadsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "FilesUploadsRequest", 2)?
+        lenient::fields(serializer, "FilesUploadsRequest", <Self as input::Input>::FIELDS.len())?
             .plain("Name", &self.name)?
             .plain("URL", &self.url)?
             .end()
@@ -3096,7 +3096,7 @@ impl serde::Serialize for FilesUploadsRequest {
 }
 
 /// Reply of [`Client::files_uploads`](super::Client::files_uploads).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct FilesUploadsResponse {
     /// (Chinese only) 文件标识符，可在各个API中引用。
@@ -3211,7 +3211,7 @@ impl<'de> Deserialize<'de> for FilesUploadsResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for FilesUploadsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "FilesUploadsResponse", 7)?
+        lenient::fields(serializer, "FilesUploadsResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("ID", &self.id)?
             .opt("Object", &self.object)?
             .opt("Bytes", &self.bytes)?
@@ -3288,7 +3288,7 @@ impl<'de> Deserialize<'de> for GetEmbeddingRequest {
 
 impl serde::Serialize for GetEmbeddingRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "GetEmbeddingRequest", 2)?
+        lenient::fields(serializer, "GetEmbeddingRequest", <Self as input::Input>::FIELDS.len())?
             .opt("Input", &self.input)?
             .opt("InputList", &self.input_list)?
             .end()
@@ -3296,7 +3296,7 @@ impl serde::Serialize for GetEmbeddingRequest {
 }
 
 /// Reply of [`Client::get_embedding`](super::Client::get_embedding).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct GetEmbeddingResponse {
     /// (Chinese only) 返回的 Embedding 信息。
@@ -3359,7 +3359,7 @@ impl<'de> Deserialize<'de> for GetEmbeddingResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for GetEmbeddingResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "GetEmbeddingResponse", 3)?
+        lenient::fields(serializer, "GetEmbeddingResponse", <Self as lenient::Reply>::FIELDS.len())?
             .list("Data", &self.data)?
             .opt("Usage", &self.usage)?
             .opt("RequestId", &self.request_id)?
@@ -3441,7 +3441,7 @@ impl<'de> Deserialize<'de> for GetThreadMessageListRequest {
 
 impl serde::Serialize for GetThreadMessageListRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "GetThreadMessageListRequest", 3)?
+        lenient::fields(serializer, "GetThreadMessageListRequest", <Self as input::Input>::FIELDS.len())?
             .plain("ThreadID", &self.thread_id)?
             .opt("Limit", &self.limit)?
             .opt("Order", &self.order)?
@@ -3450,7 +3450,7 @@ impl serde::Serialize for GetThreadMessageListRequest {
 }
 
 /// Reply of [`Client::get_thread_message_list`](super::Client::get_thread_message_list).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct GetThreadMessageListResponse {
     /// (Chinese only) 消息列表
@@ -3577,7 +3577,7 @@ impl<'de> Deserialize<'de> for GetThreadMessageListResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for GetThreadMessageListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "GetThreadMessageListResponse", 8)?
+        lenient::fields(serializer, "GetThreadMessageListResponse", <Self as lenient::Reply>::FIELDS.len())?
             .list("Data", &self.data)?
             .opt("FirstID", &self.first_id)?
             .opt("LastID", &self.last_id)?
@@ -3645,7 +3645,7 @@ impl<'de> Deserialize<'de> for GetThreadMessageRequest {
 
 impl serde::Serialize for GetThreadMessageRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "GetThreadMessageRequest", 2)?
+        lenient::fields(serializer, "GetThreadMessageRequest", <Self as input::Input>::FIELDS.len())?
             .plain("ThreadID", &self.thread_id)?
             .plain("MessageID", &self.message_id)?
             .end()
@@ -3653,7 +3653,7 @@ impl serde::Serialize for GetThreadMessageRequest {
 }
 
 /// Reply of [`Client::get_thread_message`](super::Client::get_thread_message).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct GetThreadMessageResponse {
     /// (Chinese only) 消息 ID
@@ -3858,7 +3858,7 @@ impl<'de> Deserialize<'de> for GetThreadMessageResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for GetThreadMessageResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "GetThreadMessageResponse", 14)?
+        lenient::fields(serializer, "GetThreadMessageResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("ID", &self.id)?
             .opt("Object", &self.object)?
             .opt("CreatedAt", &self.created_at)?
@@ -3923,14 +3923,14 @@ impl<'de> Deserialize<'de> for GetThreadRequest {
 
 impl serde::Serialize for GetThreadRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "GetThreadRequest", 1)?
+        lenient::fields(serializer, "GetThreadRequest", <Self as input::Input>::FIELDS.len())?
             .plain("ThreadID", &self.thread_id)?
             .end()
     }
 }
 
 /// Reply of [`Client::get_thread`](super::Client::get_thread).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct GetThreadResponse {
     /// (Chinese only) 会话 ID
@@ -4022,7 +4022,7 @@ impl<'de> Deserialize<'de> for GetThreadResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for GetThreadResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "GetThreadResponse", 5)?
+        lenient::fields(serializer, "GetThreadResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("ID", &self.id)?
             .opt("Object", &self.object)?
             .opt("CreatedAt", &self.created_at)?
@@ -4078,14 +4078,14 @@ impl<'de> Deserialize<'de> for GetTokenCountRequest {
 
 impl serde::Serialize for GetTokenCountRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "GetTokenCountRequest", 1)?
+        lenient::fields(serializer, "GetTokenCountRequest", <Self as input::Input>::FIELDS.len())?
             .plain("Prompt", &self.prompt)?
             .end()
     }
 }
 
 /// Reply of [`Client::get_token_count`](super::Client::get_token_count).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct GetTokenCountResponse {
     /// (Chinese only) token计数
@@ -4164,7 +4164,7 @@ impl<'de> Deserialize<'de> for GetTokenCountResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for GetTokenCountResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "GetTokenCountResponse", 4)?
+        lenient::fields(serializer, "GetTokenCountResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("TokenCount", &self.token_count)?
             .opt("CharacterCount", &self.character_count)?
             .list("Tokens", &self.tokens)?
@@ -4228,7 +4228,7 @@ impl<'de> Deserialize<'de> for GlossaryEntryCreateItem {
 
 impl serde::Serialize for GlossaryEntryCreateItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "GlossaryEntryCreateItem", 2)?
+        lenient::fields(serializer, "GlossaryEntryCreateItem", <Self as input::Input>::FIELDS.len())?
             .plain("SourceTerm", &self.source_term)?
             .plain("TargetTerm", &self.target_term)?
             .end()
@@ -4281,7 +4281,7 @@ impl<'de> Deserialize<'de> for GlossaryEntryDeleteItem {
 
 impl serde::Serialize for GlossaryEntryDeleteItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "GlossaryEntryDeleteItem", 1)?
+        lenient::fields(serializer, "GlossaryEntryDeleteItem", <Self as input::Input>::FIELDS.len())?
             .plain("EntryId", &self.entry_id)?
             .end()
     }
@@ -4361,7 +4361,7 @@ impl<'de> Deserialize<'de> for GlossaryEntryUpdateItem {
 
 impl serde::Serialize for GlossaryEntryUpdateItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "GlossaryEntryUpdateItem", 3)?
+        lenient::fields(serializer, "GlossaryEntryUpdateItem", <Self as input::Input>::FIELDS.len())?
             .plain("EntryId", &self.entry_id)?
             .opt("SourceTerm", &self.source_term)?
             .opt("TargetTerm", &self.target_term)?
@@ -4498,7 +4498,7 @@ impl<'de> Deserialize<'de> for GroupChatCompletionsRequest {
 
 impl serde::Serialize for GroupChatCompletionsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "GroupChatCompletionsRequest", 7)?
+        lenient::fields(serializer, "GroupChatCompletionsRequest", <Self as input::Input>::FIELDS.len())?
             .plain("Model", &self.model)?
             .plain("Messages", &self.messages)?
             .opt("Stream", &self.stream)?
@@ -4511,7 +4511,7 @@ impl serde::Serialize for GroupChatCompletionsRequest {
 }
 
 /// Reply of [`Client::group_chat_completions`](super::Client::group_chat_completions).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct GroupChatCompletionsResponse {
     /// (Chinese only) Unix 时间戳，单位为秒。
@@ -4658,7 +4658,7 @@ impl<'de> Deserialize<'de> for GroupChatCompletionsResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for GroupChatCompletionsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "GroupChatCompletionsResponse", 10)?
+        lenient::fields(serializer, "GroupChatCompletionsResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Created", &self.created)?
             .opt("Usage", &self.usage)?
             .opt("Note", &self.note)?
@@ -4752,7 +4752,7 @@ impl<'de> Deserialize<'de> for GroupChatConfig {
 
 impl serde::Serialize for GroupChatConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "GroupChatConfig", 3)?
+        lenient::fields(serializer, "GroupChatConfig", <Self as input::Input>::FIELDS.len())?
             .opt("UserName", &self.user_name)?
             .opt("Description", &self.description)?
             .opt("Characters", &self.characters)?
@@ -4834,7 +4834,7 @@ impl<'de> Deserialize<'de> for GroupMessage {
 
 impl serde::Serialize for GroupMessage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "GroupMessage", 3)?
+        lenient::fields(serializer, "GroupMessage", <Self as input::Input>::FIELDS.len())?
             .plain("Role", &self.role)?
             .opt("Content", &self.content)?
             .opt("Name", &self.name)?
@@ -4907,7 +4907,7 @@ impl<'de> Deserialize<'de> for Image {
 
 impl serde::Serialize for Image {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Image", 2)?
+        lenient::fields(serializer, "Image", <Self as input::Input>::FIELDS.len())?
             .opt("ImageUrl", &self.image_url)?
             .opt("ImageBase64", &self.image_base64)?
             .end()
@@ -4979,7 +4979,7 @@ impl<'de> Deserialize<'de> for ImageInfo {
 
 impl serde::Serialize for ImageInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ImageInfo", 2)?
+        lenient::fields(serializer, "ImageInfo", <Self as input::Input>::FIELDS.len())?
             .opt("Url", &self.url)?
             .opt("Base64", &self.base64)?
             .end()
@@ -5058,7 +5058,7 @@ impl<'de> Deserialize<'de> for ImageMessage {
 
 impl serde::Serialize for ImageMessage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ImageMessage", 3)?
+        lenient::fields(serializer, "ImageMessage", <Self as input::Input>::FIELDS.len())?
             .plain("Role", &self.role)?
             .opt("Content", &self.content)?
             .opt("Contents", &self.contents)?
@@ -5145,7 +5145,7 @@ impl<'de> Deserialize<'de> for ImageQuestionRequest {
 
 impl serde::Serialize for ImageQuestionRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ImageQuestionRequest", 3)?
+        lenient::fields(serializer, "ImageQuestionRequest", <Self as input::Input>::FIELDS.len())?
             .plain("Model", &self.model)?
             .plain("Messages", &self.messages)?
             .opt("Stream", &self.stream)?
@@ -5154,7 +5154,7 @@ impl serde::Serialize for ImageQuestionRequest {
 }
 
 /// Reply of [`Client::image_question`](super::Client::image_question).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ImageQuestionResponse {
     /// (Chinese only) Unix 时间戳，单位为秒。
@@ -5268,7 +5268,7 @@ impl<'de> Deserialize<'de> for ImageQuestionResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ImageQuestionResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ImageQuestionResponse", 7)?
+        lenient::fields(serializer, "ImageQuestionResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Created", &self.created)?
             .opt("Usage", &self.usage)?
             .opt("Note", &self.note)?
@@ -5327,7 +5327,7 @@ impl<'de> Deserialize<'de> for ImageUrl {
 
 impl serde::Serialize for ImageUrl {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ImageUrl", 1)?
+        lenient::fields(serializer, "ImageUrl", <Self as input::Input>::FIELDS.len())?
             .plain("Url", &self.url)?
             .end()
     }
@@ -5388,7 +5388,7 @@ impl<'de> Deserialize<'de> for InputFile3D {
 
 impl serde::Serialize for InputFile3D {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "InputFile3D", 2)?
+        lenient::fields(serializer, "InputFile3D", <Self as input::Input>::FIELDS.len())?
             .plain("Url", &self.url)?
             .plain("Type", &self.type_)?
             .end()
@@ -5446,7 +5446,7 @@ impl<'de> Deserialize<'de> for Knowledge {
 
 impl serde::Serialize for Knowledge {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Knowledge", 1)?
+        lenient::fields(serializer, "Knowledge", <Self as input::Input>::FIELDS.len())?
             .opt("Text", &self.text)?
             .end()
     }
@@ -5526,7 +5526,7 @@ impl<'de> Deserialize<'de> for ListGlossaryEntryRequest {
 
 impl serde::Serialize for ListGlossaryEntryRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ListGlossaryEntryRequest", 3)?
+        lenient::fields(serializer, "ListGlossaryEntryRequest", <Self as input::Input>::FIELDS.len())?
             .plain("GlossaryId", &self.glossary_id)?
             .opt("Page", &self.page)?
             .opt("PageSize", &self.page_size)?
@@ -5535,7 +5535,7 @@ impl serde::Serialize for ListGlossaryEntryRequest {
 }
 
 /// Reply of [`Client::list_glossary_entry`](super::Client::list_glossary_entry).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ListGlossaryEntryResponse {
     /// (Chinese only) 术语条目列表
@@ -5624,7 +5624,7 @@ impl<'de> Deserialize<'de> for ListGlossaryEntryResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ListGlossaryEntryResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ListGlossaryEntryResponse", 5)?
+        lenient::fields(serializer, "ListGlossaryEntryResponse", <Self as lenient::Reply>::FIELDS.len())?
             .list("Entries", &self.entries)?
             .opt("Total", &self.total)?
             .opt("Page", &self.page)?
@@ -5699,7 +5699,7 @@ impl<'de> Deserialize<'de> for ListGlossaryRequest {
 
 impl serde::Serialize for ListGlossaryRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ListGlossaryRequest", 2)?
+        lenient::fields(serializer, "ListGlossaryRequest", <Self as input::Input>::FIELDS.len())?
             .opt("Page", &self.page)?
             .opt("PageSize", &self.page_size)?
             .end()
@@ -5707,7 +5707,7 @@ impl serde::Serialize for ListGlossaryRequest {
 }
 
 /// Reply of [`Client::list_glossary`](super::Client::list_glossary).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ListGlossaryResponse {
     /// (Chinese only) 术语库列表
@@ -5796,7 +5796,7 @@ impl<'de> Deserialize<'de> for ListGlossaryResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ListGlossaryResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ListGlossaryResponse", 5)?
+        lenient::fields(serializer, "ListGlossaryResponse", <Self as lenient::Reply>::FIELDS.len())?
             .list("Glossaries", &self.glossaries)?
             .opt("Total", &self.total)?
             .opt("Page", &self.page)?
@@ -5885,7 +5885,7 @@ impl<'de> Deserialize<'de> for LogoParam {
 
 impl serde::Serialize for LogoParam {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "LogoParam", 3)?
+        lenient::fields(serializer, "LogoParam", <Self as input::Input>::FIELDS.len())?
             .opt("LogoUrl", &self.logo_url)?
             .opt("LogoImage", &self.logo_image)?
             .opt("LogoRect", &self.logo_rect)?
@@ -5986,7 +5986,7 @@ impl<'de> Deserialize<'de> for LogoRect {
 
 impl serde::Serialize for LogoRect {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "LogoRect", 4)?
+        lenient::fields(serializer, "LogoRect", <Self as input::Input>::FIELDS.len())?
             .opt("X", &self.x)?
             .opt("Y", &self.y)?
             .opt("Width", &self.width)?
@@ -6129,7 +6129,7 @@ impl<'de> Deserialize<'de> for Message {
 
 impl serde::Serialize for Message {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Message", 7)?
+        lenient::fields(serializer, "Message", <Self as input::Input>::FIELDS.len())?
             .plain("Role", &self.role)?
             .opt("Content", &self.content)?
             .opt("Contents", &self.contents)?
@@ -6187,14 +6187,14 @@ impl<'de> Deserialize<'de> for QueryHunyuan3DPartJobRequest {
 
 impl serde::Serialize for QueryHunyuan3DPartJobRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "QueryHunyuan3DPartJobRequest", 1)?
+        lenient::fields(serializer, "QueryHunyuan3DPartJobRequest", <Self as input::Input>::FIELDS.len())?
             .plain("JobId", &self.job_id)?
             .end()
     }
 }
 
 /// Reply of [`Client::query_hunyuan3_d_part_job`](super::Client::query_hunyuan3_d_part_job).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct QueryHunyuan3DPartJobResponse {
     /// Task status:
@@ -6302,7 +6302,7 @@ impl<'de> Deserialize<'de> for QueryHunyuan3DPartJobResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for QueryHunyuan3DPartJobResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "QueryHunyuan3DPartJobResponse", 6)?
+        lenient::fields(serializer, "QueryHunyuan3DPartJobResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Status", &self.status)?
             .opt("ErrorCode", &self.error_code)?
             .opt("ErrorMessage", &self.error_message)?
@@ -6364,14 +6364,14 @@ impl<'de> Deserialize<'de> for QueryHunyuanImageChatJobRequest {
 
 impl serde::Serialize for QueryHunyuanImageChatJobRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "QueryHunyuanImageChatJobRequest", 1)?
+        lenient::fields(serializer, "QueryHunyuanImageChatJobRequest", <Self as input::Input>::FIELDS.len())?
             .opt("JobId", &self.job_id)?
             .end()
     }
 }
 
 /// Reply of [`Client::query_hunyuan_image_chat_job`](super::Client::query_hunyuan_image_chat_job).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct QueryHunyuanImageChatJobResponse {
     /// (Chinese only) 当前任务状态码：
@@ -6513,7 +6513,7 @@ impl<'de> Deserialize<'de> for QueryHunyuanImageChatJobResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for QueryHunyuanImageChatJobResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "QueryHunyuanImageChatJobResponse", 9)?
+        lenient::fields(serializer, "QueryHunyuanImageChatJobResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("JobStatusCode", &self.job_status_code)?
             .opt("JobStatusMsg", &self.job_status_msg)?
             .opt("JobErrorCode", &self.job_error_code)?
@@ -6573,14 +6573,14 @@ impl<'de> Deserialize<'de> for QueryHunyuanImageJobRequest {
 
 impl serde::Serialize for QueryHunyuanImageJobRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "QueryHunyuanImageJobRequest", 1)?
+        lenient::fields(serializer, "QueryHunyuanImageJobRequest", <Self as input::Input>::FIELDS.len())?
             .plain("JobId", &self.job_id)?
             .end()
     }
 }
 
 /// Reply of [`Client::query_hunyuan_image_job`](super::Client::query_hunyuan_image_job).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct QueryHunyuanImageJobResponse {
     /// (Chinese only) 当前任务状态码：
@@ -6708,7 +6708,7 @@ impl<'de> Deserialize<'de> for QueryHunyuanImageJobResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for QueryHunyuanImageJobResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "QueryHunyuanImageJobResponse", 8)?
+        lenient::fields(serializer, "QueryHunyuanImageJobResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("JobStatusCode", &self.job_status_code)?
             .opt("JobStatusMsg", &self.job_status_msg)?
             .opt("JobErrorCode", &self.job_error_code)?
@@ -6767,14 +6767,14 @@ impl<'de> Deserialize<'de> for QueryHunyuanTo3DProJobRequest {
 
 impl serde::Serialize for QueryHunyuanTo3DProJobRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "QueryHunyuanTo3DProJobRequest", 1)?
+        lenient::fields(serializer, "QueryHunyuanTo3DProJobRequest", <Self as input::Input>::FIELDS.len())?
             .plain("JobId", &self.job_id)?
             .end()
     }
 }
 
 /// Reply of [`Client::query_hunyuan_to3_d_pro_job`](super::Client::query_hunyuan_to3_d_pro_job).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct QueryHunyuanTo3DProJobResponse {
     /// Task status:
@@ -6866,7 +6866,7 @@ impl<'de> Deserialize<'de> for QueryHunyuanTo3DProJobResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for QueryHunyuanTo3DProJobResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "QueryHunyuanTo3DProJobResponse", 5)?
+        lenient::fields(serializer, "QueryHunyuanTo3DProJobResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Status", &self.status)?
             .opt("ErrorCode", &self.error_code)?
             .opt("ErrorMessage", &self.error_message)?
@@ -6927,14 +6927,14 @@ impl<'de> Deserialize<'de> for QueryHunyuanTo3DRapidJobRequest {
 
 impl serde::Serialize for QueryHunyuanTo3DRapidJobRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "QueryHunyuanTo3DRapidJobRequest", 1)?
+        lenient::fields(serializer, "QueryHunyuanTo3DRapidJobRequest", <Self as input::Input>::FIELDS.len())?
             .opt("JobId", &self.job_id)?
             .end()
     }
 }
 
 /// Reply of [`Client::query_hunyuan_to3_d_rapid_job`](super::Client::query_hunyuan_to3_d_rapid_job).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct QueryHunyuanTo3DRapidJobResponse {
     /// Task status:
@@ -7027,7 +7027,7 @@ impl<'de> Deserialize<'de> for QueryHunyuanTo3DRapidJobResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for QueryHunyuanTo3DRapidJobResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "QueryHunyuanTo3DRapidJobResponse", 5)?
+        lenient::fields(serializer, "QueryHunyuanTo3DRapidJobResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Status", &self.status)?
             .opt("ErrorCode", &self.error_code)?
             .opt("ErrorMessage", &self.error_message)?
@@ -7083,14 +7083,14 @@ impl<'de> Deserialize<'de> for QueryHunyuanTo3DTextureEditJobRequest {
 
 impl serde::Serialize for QueryHunyuanTo3DTextureEditJobRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "QueryHunyuanTo3DTextureEditJobRequest", 1)?
+        lenient::fields(serializer, "QueryHunyuanTo3DTextureEditJobRequest", <Self as input::Input>::FIELDS.len())?
             .plain("JobId", &self.job_id)?
             .end()
     }
 }
 
 /// Reply of [`Client::query_hunyuan_to3_d_texture_edit_job`](super::Client::query_hunyuan_to3_d_texture_edit_job).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct QueryHunyuanTo3DTextureEditJobResponse {
     /// Task status
@@ -7184,7 +7184,7 @@ impl<'de> Deserialize<'de> for QueryHunyuanTo3DTextureEditJobResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for QueryHunyuanTo3DTextureEditJobResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "QueryHunyuanTo3DTextureEditJobResponse", 5)?
+        lenient::fields(serializer, "QueryHunyuanTo3DTextureEditJobResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Status", &self.status)?
             .opt("ErrorCode", &self.error_code)?
             .opt("ErrorMessage", &self.error_message)?
@@ -7273,7 +7273,7 @@ impl<'de> Deserialize<'de> for Reference {
 
 impl serde::Serialize for Reference {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Reference", 3)?
+        lenient::fields(serializer, "Reference", <Self as input::Input>::FIELDS.len())?
             .opt("Type", &self.type_)?
             .opt("Text", &self.text)?
             .opt("Translation", &self.translation)?
@@ -7461,7 +7461,7 @@ impl<'de> Deserialize<'de> for RunThreadRequest {
 
 impl serde::Serialize for RunThreadRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RunThreadRequest", 11)?
+        lenient::fields(serializer, "RunThreadRequest", <Self as input::Input>::FIELDS.len())?
             .plain("ThreadID", &self.thread_id)?
             .opt("AssistantID", &self.assistant_id)?
             .opt("Model", &self.model)?
@@ -7478,7 +7478,7 @@ impl serde::Serialize for RunThreadRequest {
 }
 
 /// Reply of [`Client::run_thread`](super::Client::run_thread).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct RunThreadResponse {
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。本接口为流式响应接口，当请求成功时，RequestId 会被放在 HTTP 响应的 Header "X-TC-RequestId" 中。
@@ -7521,7 +7521,7 @@ impl<'de> Deserialize<'de> for RunThreadResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for RunThreadResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RunThreadResponse", 1)?
+        lenient::fields(serializer, "RunThreadResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("RequestId", &self.request_id)?
             .end()
     }
@@ -7573,14 +7573,14 @@ impl<'de> Deserialize<'de> for SetPayModeRequest {
 
 impl serde::Serialize for SetPayModeRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "SetPayModeRequest", 1)?
+        lenient::fields(serializer, "SetPayModeRequest", <Self as input::Input>::FIELDS.len())?
             .plain("PayMode", &self.pay_mode)?
             .end()
     }
 }
 
 /// Reply of [`Client::set_pay_mode`](super::Client::set_pay_mode).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct SetPayModeResponse {
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
@@ -7623,7 +7623,7 @@ impl<'de> Deserialize<'de> for SetPayModeResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for SetPayModeResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "SetPayModeResponse", 1)?
+        lenient::fields(serializer, "SetPayModeResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("RequestId", &self.request_id)?
             .end()
     }
@@ -7711,7 +7711,7 @@ impl<'de> Deserialize<'de> for Submit3DSmartTopologyJobRequest {
 
 impl serde::Serialize for Submit3DSmartTopologyJobRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Submit3DSmartTopologyJobRequest", 3)?
+        lenient::fields(serializer, "Submit3DSmartTopologyJobRequest", <Self as input::Input>::FIELDS.len())?
             .plain("File3D", &self.file3_d)?
             .opt("PolygonType", &self.polygon_type)?
             .opt("FaceLevel", &self.face_level)?
@@ -7720,7 +7720,7 @@ impl serde::Serialize for Submit3DSmartTopologyJobRequest {
 }
 
 /// Reply of [`Client::submit3_d_smart_topology_job`](super::Client::submit3_d_smart_topology_job).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct Submit3DSmartTopologyJobResponse {
     /// Task ID.
@@ -7775,7 +7775,7 @@ impl<'de> Deserialize<'de> for Submit3DSmartTopologyJobResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for Submit3DSmartTopologyJobResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Submit3DSmartTopologyJobResponse", 2)?
+        lenient::fields(serializer, "Submit3DSmartTopologyJobResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("JobId", &self.job_id)?
             .opt("RequestId", &self.request_id)?
             .end()
@@ -7894,7 +7894,7 @@ impl<'de> Deserialize<'de> for SubmitAutoRiggingJobRequest {
 
 impl serde::Serialize for SubmitAutoRiggingJobRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "SubmitAutoRiggingJobRequest", 2)?
+        lenient::fields(serializer, "SubmitAutoRiggingJobRequest", <Self as input::Input>::FIELDS.len())?
             .plain("File3D", &self.file3_d)?
             .opt("MotionType", &self.motion_type)?
             .end()
@@ -7902,7 +7902,7 @@ impl serde::Serialize for SubmitAutoRiggingJobRequest {
 }
 
 /// Reply of [`Client::submit_auto_rigging_job`](super::Client::submit_auto_rigging_job).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct SubmitAutoRiggingJobResponse {
     /// Task ID (valid period: 24 hours).
@@ -7957,7 +7957,7 @@ impl<'de> Deserialize<'de> for SubmitAutoRiggingJobResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for SubmitAutoRiggingJobResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "SubmitAutoRiggingJobResponse", 2)?
+        lenient::fields(serializer, "SubmitAutoRiggingJobResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("JobId", &self.job_id)?
             .opt("RequestId", &self.request_id)?
             .end()
@@ -8024,7 +8024,7 @@ impl<'de> Deserialize<'de> for SubmitConvert3DFormatJobRequest {
 
 impl serde::Serialize for SubmitConvert3DFormatJobRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "SubmitConvert3DFormatJobRequest", 2)?
+        lenient::fields(serializer, "SubmitConvert3DFormatJobRequest", <Self as input::Input>::FIELDS.len())?
             .plain("File", &self.file)?
             .plain("Format", &self.format)?
             .end()
@@ -8032,7 +8032,7 @@ impl serde::Serialize for SubmitConvert3DFormatJobRequest {
 }
 
 /// Reply of [`Client::submit_convert3_d_format_job`](super::Client::submit_convert3_d_format_job).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct SubmitConvert3DFormatJobResponse {
     /// Task ID.
@@ -8087,7 +8087,7 @@ impl<'de> Deserialize<'de> for SubmitConvert3DFormatJobResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for SubmitConvert3DFormatJobResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "SubmitConvert3DFormatJobResponse", 2)?
+        lenient::fields(serializer, "SubmitConvert3DFormatJobResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("JobId", &self.job_id)?
             .opt("RequestId", &self.request_id)?
             .end()
@@ -8186,7 +8186,7 @@ impl<'de> Deserialize<'de> for SubmitHunyuan3DPartJobRequest {
 
 impl serde::Serialize for SubmitHunyuan3DPartJobRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "SubmitHunyuan3DPartJobRequest", 4)?
+        lenient::fields(serializer, "SubmitHunyuan3DPartJobRequest", <Self as input::Input>::FIELDS.len())?
             .opt("File", &self.file)?
             .opt("PartSegmentationInfo", &self.part_segmentation_info)?
             .opt("EnableStagedGeneration", &self.enable_staged_generation)?
@@ -8196,7 +8196,7 @@ impl serde::Serialize for SubmitHunyuan3DPartJobRequest {
 }
 
 /// Reply of [`Client::submit_hunyuan3_d_part_job`](super::Client::submit_hunyuan3_d_part_job).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct SubmitHunyuan3DPartJobResponse {
     /// Task id (valid period: 24 hours).
@@ -8251,7 +8251,7 @@ impl<'de> Deserialize<'de> for SubmitHunyuan3DPartJobResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for SubmitHunyuan3DPartJobResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "SubmitHunyuan3DPartJobResponse", 2)?
+        lenient::fields(serializer, "SubmitHunyuan3DPartJobResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("JobId", &self.job_id)?
             .opt("RequestId", &self.request_id)?
             .end()
@@ -8360,7 +8360,7 @@ impl<'de> Deserialize<'de> for SubmitHunyuanImageChatJobRequest {
 
 impl serde::Serialize for SubmitHunyuanImageChatJobRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "SubmitHunyuanImageChatJobRequest", 4)?
+        lenient::fields(serializer, "SubmitHunyuanImageChatJobRequest", <Self as input::Input>::FIELDS.len())?
             .plain("Prompt", &self.prompt)?
             .opt("ChatId", &self.chat_id)?
             .opt("LogoAdd", &self.logo_add)?
@@ -8370,7 +8370,7 @@ impl serde::Serialize for SubmitHunyuanImageChatJobRequest {
 }
 
 /// Reply of [`Client::submit_hunyuan_image_chat_job`](super::Client::submit_hunyuan_image_chat_job).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct SubmitHunyuanImageChatJobResponse {
     /// (Chinese only) 任务 ID。
@@ -8425,7 +8425,7 @@ impl<'de> Deserialize<'de> for SubmitHunyuanImageChatJobResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for SubmitHunyuanImageChatJobResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "SubmitHunyuanImageChatJobResponse", 2)?
+        lenient::fields(serializer, "SubmitHunyuanImageChatJobResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("JobId", &self.job_id)?
             .opt("RequestId", &self.request_id)?
             .end()
@@ -8637,7 +8637,7 @@ impl<'de> Deserialize<'de> for SubmitHunyuanImageJobRequest {
 
 impl serde::Serialize for SubmitHunyuanImageJobRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "SubmitHunyuanImageJobRequest", 11)?
+        lenient::fields(serializer, "SubmitHunyuanImageJobRequest", <Self as input::Input>::FIELDS.len())?
             .plain("Prompt", &self.prompt)?
             .opt("NegativePrompt", &self.negative_prompt)?
             .opt("Style", &self.style)?
@@ -8654,7 +8654,7 @@ impl serde::Serialize for SubmitHunyuanImageJobRequest {
 }
 
 /// Reply of [`Client::submit_hunyuan_image_job`](super::Client::submit_hunyuan_image_job).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct SubmitHunyuanImageJobResponse {
     /// (Chinese only) 任务 ID。
@@ -8709,7 +8709,7 @@ impl<'de> Deserialize<'de> for SubmitHunyuanImageJobResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for SubmitHunyuanImageJobResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "SubmitHunyuanImageJobResponse", 2)?
+        lenient::fields(serializer, "SubmitHunyuanImageJobResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("JobId", &self.job_id)?
             .opt("RequestId", &self.request_id)?
             .end()
@@ -8919,7 +8919,7 @@ impl<'de> Deserialize<'de> for SubmitHunyuanTo3DProJobRequest {
 
 impl serde::Serialize for SubmitHunyuanTo3DProJobRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "SubmitHunyuanTo3DProJobRequest", 9)?
+        lenient::fields(serializer, "SubmitHunyuanTo3DProJobRequest", <Self as input::Input>::FIELDS.len())?
             .opt("Model", &self.model)?
             .opt("Prompt", &self.prompt)?
             .opt("ImageBase64", &self.image_base64)?
@@ -8934,7 +8934,7 @@ impl serde::Serialize for SubmitHunyuanTo3DProJobRequest {
 }
 
 /// Reply of [`Client::submit_hunyuan_to3_d_pro_job`](super::Client::submit_hunyuan_to3_d_pro_job).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct SubmitHunyuanTo3DProJobResponse {
     /// Task ID (valid period: 24 hours).
@@ -8989,7 +8989,7 @@ impl<'de> Deserialize<'de> for SubmitHunyuanTo3DProJobResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for SubmitHunyuanTo3DProJobResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "SubmitHunyuanTo3DProJobResponse", 2)?
+        lenient::fields(serializer, "SubmitHunyuanTo3DProJobResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("JobId", &self.job_id)?
             .opt("RequestId", &self.request_id)?
             .end()
@@ -9131,7 +9131,7 @@ impl<'de> Deserialize<'de> for SubmitHunyuanTo3DRapidJobRequest {
 
 impl serde::Serialize for SubmitHunyuanTo3DRapidJobRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "SubmitHunyuanTo3DRapidJobRequest", 6)?
+        lenient::fields(serializer, "SubmitHunyuanTo3DRapidJobRequest", <Self as input::Input>::FIELDS.len())?
             .opt("Prompt", &self.prompt)?
             .opt("ImageBase64", &self.image_base64)?
             .opt("ImageUrl", &self.image_url)?
@@ -9143,7 +9143,7 @@ impl serde::Serialize for SubmitHunyuanTo3DRapidJobRequest {
 }
 
 /// Reply of [`Client::submit_hunyuan_to3_d_rapid_job`](super::Client::submit_hunyuan_to3_d_rapid_job).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct SubmitHunyuanTo3DRapidJobResponse {
     /// Task ID (valid period: 24 hours)
@@ -9198,7 +9198,7 @@ impl<'de> Deserialize<'de> for SubmitHunyuanTo3DRapidJobResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for SubmitHunyuanTo3DRapidJobResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "SubmitHunyuanTo3DRapidJobResponse", 2)?
+        lenient::fields(serializer, "SubmitHunyuanTo3DRapidJobResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("JobId", &self.job_id)?
             .opt("RequestId", &self.request_id)?
             .end()
@@ -9300,7 +9300,7 @@ impl<'de> Deserialize<'de> for SubmitHunyuanTo3DTextureEditJobRequest {
 
 impl serde::Serialize for SubmitHunyuanTo3DTextureEditJobRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "SubmitHunyuanTo3DTextureEditJobRequest", 4)?
+        lenient::fields(serializer, "SubmitHunyuanTo3DTextureEditJobRequest", <Self as input::Input>::FIELDS.len())?
             .plain("File3D", &self.file3_d)?
             .opt("Image", &self.image)?
             .opt("Prompt", &self.prompt)?
@@ -9310,7 +9310,7 @@ impl serde::Serialize for SubmitHunyuanTo3DTextureEditJobRequest {
 }
 
 /// Reply of [`Client::submit_hunyuan_to3_d_texture_edit_job`](super::Client::submit_hunyuan_to3_d_texture_edit_job).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct SubmitHunyuanTo3DTextureEditJobResponse {
     /// Task id (valid period 24 hours)
@@ -9365,7 +9365,7 @@ impl<'de> Deserialize<'de> for SubmitHunyuanTo3DTextureEditJobResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for SubmitHunyuanTo3DTextureEditJobResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "SubmitHunyuanTo3DTextureEditJobResponse", 2)?
+        lenient::fields(serializer, "SubmitHunyuanTo3DTextureEditJobResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("JobId", &self.job_id)?
             .opt("RequestId", &self.request_id)?
             .end()
@@ -9420,14 +9420,14 @@ impl<'de> Deserialize<'de> for SubmitHunyuanTo3DuvJobRequest {
 
 impl serde::Serialize for SubmitHunyuanTo3DuvJobRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "SubmitHunyuanTo3DuvJobRequest", 1)?
+        lenient::fields(serializer, "SubmitHunyuanTo3DuvJobRequest", <Self as input::Input>::FIELDS.len())?
             .plain("File", &self.file)?
             .end()
     }
 }
 
 /// Reply of [`Client::submit_hunyuan_to3_duv_job`](super::Client::submit_hunyuan_to3_duv_job).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct SubmitHunyuanTo3DuvJobResponse {
     /// Task ID.
@@ -9482,7 +9482,7 @@ impl<'de> Deserialize<'de> for SubmitHunyuanTo3DuvJobResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for SubmitHunyuanTo3DuvJobResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "SubmitHunyuanTo3DuvJobResponse", 2)?
+        lenient::fields(serializer, "SubmitHunyuanTo3DuvJobResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("JobId", &self.job_id)?
             .opt("RequestId", &self.request_id)?
             .end()
@@ -9630,7 +9630,7 @@ impl<'de> Deserialize<'de> for TextToImageLiteRequest {
 
 impl serde::Serialize for TextToImageLiteRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "TextToImageLiteRequest", 7)?
+        lenient::fields(serializer, "TextToImageLiteRequest", <Self as input::Input>::FIELDS.len())?
             .plain("Prompt", &self.prompt)?
             .opt("NegativePrompt", &self.negative_prompt)?
             .opt("Style", &self.style)?
@@ -9643,7 +9643,7 @@ impl serde::Serialize for TextToImageLiteRequest {
 }
 
 /// Reply of [`Client::text_to_image_lite`](super::Client::text_to_image_lite).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct TextToImageLiteResponse {
     /// (Chinese only) 根据入参 RspImgType 填入不同，返回不同的内容。
@@ -9700,7 +9700,7 @@ impl<'de> Deserialize<'de> for TextToImageLiteResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for TextToImageLiteResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "TextToImageLiteResponse", 2)?
+        lenient::fields(serializer, "TextToImageLiteResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("ResultImage", &self.result_image)?
             .opt("RequestId", &self.request_id)?
             .end()
@@ -9787,7 +9787,7 @@ impl<'de> Deserialize<'de> for ThreadAdditionalMessage {
 
 impl serde::Serialize for ThreadAdditionalMessage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ThreadAdditionalMessage", 3)?
+        lenient::fields(serializer, "ThreadAdditionalMessage", <Self as input::Input>::FIELDS.len())?
             .opt("Role", &self.role)?
             .opt("Content", &self.content)?
             .opt("Attachments", &self.attachments)?
@@ -9847,7 +9847,7 @@ impl<'de> Deserialize<'de> for ThreadMessageAttachmentObject {
 
 impl serde::Serialize for ThreadMessageAttachmentObject {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ThreadMessageAttachmentObject", 1)?
+        lenient::fields(serializer, "ThreadMessageAttachmentObject", <Self as input::Input>::FIELDS.len())?
             .opt("FileID", &self.file_id)?
             .end()
     }
@@ -9908,7 +9908,7 @@ impl<'de> Deserialize<'de> for Tool {
 
 impl serde::Serialize for Tool {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Tool", 2)?
+        lenient::fields(serializer, "Tool", <Self as input::Input>::FIELDS.len())?
             .plain("Type", &self.type_)?
             .plain("Function", &self.function)?
             .end()
@@ -9993,7 +9993,7 @@ impl<'de> Deserialize<'de> for ToolCall {
 
 impl serde::Serialize for ToolCall {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ToolCall", 4)?
+        lenient::fields(serializer, "ToolCall", <Self as input::Input>::FIELDS.len())?
             .plain("Id", &self.id)?
             .plain("Type", &self.type_)?
             .plain("Function", &self.function)?
@@ -10057,7 +10057,7 @@ impl<'de> Deserialize<'de> for ToolCallFunction {
 
 impl serde::Serialize for ToolCallFunction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ToolCallFunction", 2)?
+        lenient::fields(serializer, "ToolCallFunction", <Self as input::Input>::FIELDS.len())?
             .plain("Name", &self.name)?
             .plain("Arguments", &self.arguments)?
             .end()
@@ -10133,7 +10133,7 @@ impl<'de> Deserialize<'de> for ToolFunction {
 
 impl serde::Serialize for ToolFunction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ToolFunction", 3)?
+        lenient::fields(serializer, "ToolFunction", <Self as input::Input>::FIELDS.len())?
             .plain("Name", &self.name)?
             .plain("Parameters", &self.parameters)?
             .opt("Description", &self.description)?
@@ -10196,7 +10196,7 @@ impl<'de> Deserialize<'de> for UpdateGlossaryEntryRequest {
 
 impl serde::Serialize for UpdateGlossaryEntryRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "UpdateGlossaryEntryRequest", 2)?
+        lenient::fields(serializer, "UpdateGlossaryEntryRequest", <Self as input::Input>::FIELDS.len())?
             .plain("GlossaryId", &self.glossary_id)?
             .plain("Entries", &self.entries)?
             .end()
@@ -10204,7 +10204,7 @@ impl serde::Serialize for UpdateGlossaryEntryRequest {
 }
 
 /// Reply of [`Client::update_glossary_entry`](super::Client::update_glossary_entry).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct UpdateGlossaryEntryResponse {
     /// (Chinese only) 成功更新的术语条目
@@ -10257,7 +10257,7 @@ impl<'de> Deserialize<'de> for UpdateGlossaryEntryResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for UpdateGlossaryEntryResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "UpdateGlossaryEntryResponse", 2)?
+        lenient::fields(serializer, "UpdateGlossaryEntryResponse", <Self as lenient::Reply>::FIELDS.len())?
             .list("Entries", &self.entries)?
             .opt("RequestId", &self.request_id)?
             .end()
@@ -10327,7 +10327,7 @@ impl<'de> Deserialize<'de> for UserLocation {
 
 impl serde::Serialize for UserLocation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "UserLocation", 2)?
+        lenient::fields(serializer, "UserLocation", <Self as input::Input>::FIELDS.len())?
             .opt("Type", &self.type_)?
             .opt("Approximate", &self.approximate)?
             .end()
@@ -10385,7 +10385,7 @@ impl<'de> Deserialize<'de> for VideoFrames {
 
 impl serde::Serialize for VideoFrames {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "VideoFrames", 1)?
+        lenient::fields(serializer, "VideoFrames", <Self as input::Input>::FIELDS.len())?
             .opt("Frames", &self.frames)?
             .end()
     }
@@ -10456,7 +10456,7 @@ impl<'de> Deserialize<'de> for VideoUrl {
 
 impl serde::Serialize for VideoUrl {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "VideoUrl", 2)?
+        lenient::fields(serializer, "VideoUrl", <Self as input::Input>::FIELDS.len())?
             .opt("Url", &self.url)?
             .opt("Fps", &self.fps)?
             .end()
@@ -10543,7 +10543,7 @@ impl<'de> Deserialize<'de> for ViewImage {
 
 impl serde::Serialize for ViewImage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ViewImage", 3)?
+        lenient::fields(serializer, "ViewImage", <Self as input::Input>::FIELDS.len())?
             .opt("ViewType", &self.view_type)?
             .opt("ViewImageUrl", &self.view_image_url)?
             .opt("ViewImageBase64", &self.view_image_base64)?
@@ -10654,7 +10654,7 @@ impl<'de> Deserialize<'de> for WebSearchOptions {
 
 impl serde::Serialize for WebSearchOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "WebSearchOptions", 5)?
+        lenient::fields(serializer, "WebSearchOptions", <Self as input::Input>::FIELDS.len())?
             .opt("Knowledge", &self.knowledge)?
             .opt("UserLocation", &self.user_location)?
             .opt("Processes", &self.processes)?

@@ -7,7 +7,7 @@ use super::output;
 use tencentcloud_runtime::lenient;
 
 /// (Chinese only) 返回的回复, 支持多个
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct Choice {
     /// (Chinese only) 结束标志位，可能为 stop、 sensitive或者tool_calls。
@@ -105,7 +105,7 @@ impl<'de> Deserialize<'de> for Choice {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for Choice {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Choice", 5)?
+        lenient::fields(serializer, "Choice", <Self as lenient::Reply>::FIELDS.len())?
             .opt("FinishReason", &self.finish_reason)?
             .opt("Delta", &self.delta)?
             .opt("Message", &self.message)?
@@ -116,7 +116,7 @@ impl serde::Serialize for Choice {
 }
 
 /// (Chinese only) 可以传入多种类型的内容，目前支持文本、图片、视频。
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct Content {
     /// (Chinese only) 内容类型
@@ -213,7 +213,7 @@ impl<'de> Deserialize<'de> for Content {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for Content {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Content", 5)?
+        lenient::fields(serializer, "Content", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Type", &self.type_)?
             .opt("Text", &self.text)?
             .opt("ImageUrl", &self.image_url)?
@@ -224,7 +224,7 @@ impl serde::Serialize for Content {
 }
 
 /// (Chinese only) 返回的内容（流式返回）
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct Delta {
     /// (Chinese only) 角色名称。
@@ -309,7 +309,7 @@ impl<'de> Deserialize<'de> for Delta {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for Delta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Delta", 4)?
+        lenient::fields(serializer, "Delta", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Role", &self.role)?
             .opt("Content", &self.content)?
             .list("ToolCalls", &self.tool_calls)?
@@ -319,7 +319,7 @@ impl serde::Serialize for Delta {
 }
 
 /// (Chinese only) Embedding 信息。
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct EmbeddingData {
     /// (Chinese only) Embedding 信息，目前为 1024 维浮点数。
@@ -391,7 +391,7 @@ impl<'de> Deserialize<'de> for EmbeddingData {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for EmbeddingData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "EmbeddingData", 3)?
+        lenient::fields(serializer, "EmbeddingData", <Self as lenient::Reply>::FIELDS.len())?
             .list("Embedding", &self.embedding)?
             .opt("Index", &self.index)?
             .opt("Object", &self.object)?
@@ -400,7 +400,7 @@ impl serde::Serialize for EmbeddingData {
 }
 
 /// (Chinese only) Token 使用计数。
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct EmbeddingUsage {
     /// (Chinese only) 输入 Token 数。
@@ -457,7 +457,7 @@ impl<'de> Deserialize<'de> for EmbeddingUsage {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for EmbeddingUsage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "EmbeddingUsage", 2)?
+        lenient::fields(serializer, "EmbeddingUsage", <Self as lenient::Reply>::FIELDS.len())?
             .opt("PromptTokens", &self.prompt_tokens)?
             .opt("TotalTokens", &self.total_tokens)?
             .end()
@@ -465,7 +465,7 @@ impl serde::Serialize for EmbeddingUsage {
 }
 
 /// Runtime exception message.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ErrorMsg {
     /// Error message.
@@ -520,7 +520,7 @@ impl<'de> Deserialize<'de> for ErrorMsg {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ErrorMsg {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ErrorMsg", 2)?
+        lenient::fields(serializer, "ErrorMsg", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Msg", &self.msg)?
             .opt("Code", &self.code)?
             .end()
@@ -528,7 +528,7 @@ impl serde::Serialize for ErrorMsg {
 }
 
 /// 3D model related files, files or textures.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct File3D {
     /// 3D model or texture. valid values: GIF or OBJ or Image.
@@ -597,7 +597,7 @@ impl<'de> Deserialize<'de> for File3D {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for File3D {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "File3D", 3)?
+        lenient::fields(serializer, "File3D", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Type", &self.type_)?
             .opt("Url", &self.url)?
             .opt("PreviewImageUrl", &self.preview_image_url)?
@@ -606,7 +606,7 @@ impl serde::Serialize for File3D {
 }
 
 /// (Chinese only) 已上传的文件对象。
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct FileObject {
     /// (Chinese only) 文件标识符，可在各个API中引用。
@@ -711,7 +711,7 @@ impl<'de> Deserialize<'de> for FileObject {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for FileObject {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "FileObject", 6)?
+        lenient::fields(serializer, "FileObject", <Self as lenient::Reply>::FIELDS.len())?
             .opt("ID", &self.id)?
             .opt("Object", &self.object)?
             .opt("Bytes", &self.bytes)?
@@ -723,7 +723,7 @@ impl serde::Serialize for FileObject {
 }
 
 /// (Chinese only) 术语库
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct Glossary {
     /// (Chinese only) 术语库唯一 ID
@@ -816,7 +816,7 @@ impl<'de> Deserialize<'de> for Glossary {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for Glossary {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Glossary", 5)?
+        lenient::fields(serializer, "Glossary", <Self as lenient::Reply>::FIELDS.len())?
             .opt("GlossaryId", &self.glossary_id)?
             .opt("Name", &self.name)?
             .opt("Description", &self.description)?
@@ -827,7 +827,7 @@ impl serde::Serialize for Glossary {
 }
 
 /// (Chinese only) 术语条目
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct GlossaryEntry {
     /// (Chinese only) 源语言术语，限制1000字符
@@ -896,7 +896,7 @@ impl<'de> Deserialize<'de> for GlossaryEntry {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for GlossaryEntry {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "GlossaryEntry", 3)?
+        lenient::fields(serializer, "GlossaryEntry", <Self as lenient::Reply>::FIELDS.len())?
             .opt("SourceTerm", &self.source_term)?
             .opt("TargetTerm", &self.target_term)?
             .opt("EntryId", &self.entry_id)?
@@ -905,7 +905,7 @@ impl serde::Serialize for GlossaryEntry {
 }
 
 /// (Chinese only) 混元生图多轮对话历史记录。
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct History {
     /// (Chinese only) 对话的 ID，用于唯一标识一轮对话
@@ -990,7 +990,7 @@ impl<'de> Deserialize<'de> for History {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for History {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "History", 4)?
+        lenient::fields(serializer, "History", <Self as lenient::Reply>::FIELDS.len())?
             .opt("ChatId", &self.chat_id)?
             .opt("Prompt", &self.prompt)?
             .opt("RevisedPrompt", &self.revised_prompt)?
@@ -1000,7 +1000,7 @@ impl serde::Serialize for History {
 }
 
 /// (Chinese only) 具体的图片内容
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ImageUrl {
     /// (Chinese only) 图片的 Url（以 http:// 或 https:// 开头）
@@ -1041,14 +1041,14 @@ impl<'de> Deserialize<'de> for ImageUrl {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ImageUrl {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ImageUrl", 1)?
+        lenient::fields(serializer, "ImageUrl", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Url", &self.url)?
             .end()
     }
 }
 
 /// (Chinese only) 会话内容
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct Message {
     /// (Chinese only) 角色，可选值包括 system、user、assistant、 tool。
@@ -1164,7 +1164,7 @@ impl<'de> Deserialize<'de> for Message {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for Message {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Message", 7)?
+        lenient::fields(serializer, "Message", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Role", &self.role)?
             .opt("Content", &self.content)?
             .list("Contents", &self.contents)?
@@ -1177,7 +1177,7 @@ impl serde::Serialize for Message {
 }
 
 /// (Chinese only) 脑图
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct Mindmap {
     /// (Chinese only) 脑图缩略图链接
@@ -1226,7 +1226,7 @@ impl<'de> Deserialize<'de> for Mindmap {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for Mindmap {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Mindmap", 2)?
+        lenient::fields(serializer, "Mindmap", <Self as lenient::Reply>::FIELDS.len())?
             .opt("ThumbUrl", &self.thumb_url)?
             .opt("Url", &self.url)?
             .end()
@@ -1234,7 +1234,7 @@ impl serde::Serialize for Mindmap {
 }
 
 /// (Chinese only) 多媒体详情
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct Multimedia {
     /// (Chinese only) 多媒体类型，可选值包括 image、music、album、playlist。
@@ -1447,7 +1447,7 @@ impl<'de> Deserialize<'de> for Multimedia {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for Multimedia {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Multimedia", 15)?
+        lenient::fields(serializer, "Multimedia", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Type", &self.type_)?
             .opt("Url", &self.url)?
             .opt("Width", &self.width)?
@@ -1468,7 +1468,7 @@ impl serde::Serialize for Multimedia {
 }
 
 /// (Chinese only) 大模型执行状态
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct Processes {
     /// (Chinese only) 输出信息
@@ -1539,7 +1539,7 @@ impl<'de> Deserialize<'de> for Processes {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for Processes {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Processes", 3)?
+        lenient::fields(serializer, "Processes", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Message", &self.message)?
             .opt("State", &self.state)?
             .opt("Num", &self.num)?
@@ -1548,7 +1548,7 @@ impl serde::Serialize for Processes {
 }
 
 /// Specifies the detailed information of the input token.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct PromptTokensDetails {
     /// The number of cache tokens.
@@ -1593,14 +1593,14 @@ impl<'de> Deserialize<'de> for PromptTokensDetails {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for PromptTokensDetails {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "PromptTokensDetails", 1)?
+        lenient::fields(serializer, "PromptTokensDetails", <Self as lenient::Reply>::FIELDS.len())?
             .opt("CachedTokens", &self.cached_tokens)?
             .end()
     }
 }
 
 /// (Chinese only) 相关组织及人物
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct RelevantEntity {
     /// (Chinese only) 相关组织及人物名称
@@ -1657,7 +1657,7 @@ impl<'de> Deserialize<'de> for RelevantEntity {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for RelevantEntity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RelevantEntity", 3)?
+        lenient::fields(serializer, "RelevantEntity", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Name", &self.name)?
             .opt("Content", &self.content)?
             .list("Reference", &self.reference)?
@@ -1666,7 +1666,7 @@ impl serde::Serialize for RelevantEntity {
 }
 
 /// (Chinese only) 相关事件
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct RelevantEvent {
     /// (Chinese only) 相关事件标题
@@ -1731,7 +1731,7 @@ impl<'de> Deserialize<'de> for RelevantEvent {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for RelevantEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RelevantEvent", 4)?
+        lenient::fields(serializer, "RelevantEvent", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Title", &self.title)?
             .opt("Content", &self.content)?
             .opt("Datetime", &self.datetime)?
@@ -1741,7 +1741,7 @@ impl serde::Serialize for RelevantEvent {
 }
 
 /// (Chinese only) 多媒体占位符替换信息
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct Replace {
     /// (Chinese only) 占位符序号
@@ -1796,7 +1796,7 @@ impl<'de> Deserialize<'de> for Replace {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for Replace {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Replace", 2)?
+        lenient::fields(serializer, "Replace", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Id", &self.id)?
             .list("Multimedia", &self.multimedia)?
             .end()
@@ -1804,7 +1804,7 @@ impl serde::Serialize for Replace {
 }
 
 /// (Chinese only) 搜索结果信息
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct SearchInfo {
     /// (Chinese only) 搜索引文信息
@@ -1928,7 +1928,7 @@ impl<'de> Deserialize<'de> for SearchInfo {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for SearchInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "SearchInfo", 7)?
+        lenient::fields(serializer, "SearchInfo", <Self as lenient::Reply>::FIELDS.len())?
             .list("SearchResults", &self.search_results)?
             .opt("Mindmap", &self.mindmap)?
             .list("RelevantEvents", &self.relevant_events)?
@@ -1941,7 +1941,7 @@ impl serde::Serialize for SearchInfo {
 }
 
 /// (Chinese only) 搜索引文信息
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct SearchResult {
     /// (Chinese only) 搜索引文序号
@@ -2033,7 +2033,7 @@ impl<'de> Deserialize<'de> for SearchResult {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for SearchResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "SearchResult", 5)?
+        lenient::fields(serializer, "SearchResult", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Index", &self.index)?
             .opt("Title", &self.title)?
             .opt("Url", &self.url)?
@@ -2044,7 +2044,7 @@ impl serde::Serialize for SearchResult {
 }
 
 /// (Chinese only) 歌曲详情。具体含义参考 [QQ音乐SDK](https://developer.y.qq.com/)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct SongExt {
     /// (Chinese only) 歌曲id
@@ -2113,7 +2113,7 @@ impl<'de> Deserialize<'de> for SongExt {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for SongExt {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "SongExt", 3)?
+        lenient::fields(serializer, "SongExt", <Self as lenient::Reply>::FIELDS.len())?
             .opt("SongId", &self.song_id)?
             .opt("SongMid", &self.song_mid)?
             .opt("Vip", &self.vip)?
@@ -2122,7 +2122,7 @@ impl serde::Serialize for SongExt {
 }
 
 /// (Chinese only) 会话消息
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ThreadMessage {
     /// (Chinese only) 消息 ID
@@ -2317,7 +2317,7 @@ impl<'de> Deserialize<'de> for ThreadMessage {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ThreadMessage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ThreadMessage", 13)?
+        lenient::fields(serializer, "ThreadMessage", <Self as lenient::Reply>::FIELDS.len())?
             .opt("ID", &self.id)?
             .opt("Object", &self.object)?
             .opt("CreatedAt", &self.created_at)?
@@ -2336,7 +2336,7 @@ impl serde::Serialize for ThreadMessage {
 }
 
 /// (Chinese only) 会话消息附件
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ThreadMessageAttachmentObject {
     /// (Chinese only) 文件 ID
@@ -2382,14 +2382,14 @@ impl<'de> Deserialize<'de> for ThreadMessageAttachmentObject {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ThreadMessageAttachmentObject {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ThreadMessageAttachmentObject", 1)?
+        lenient::fields(serializer, "ThreadMessageAttachmentObject", <Self as lenient::Reply>::FIELDS.len())?
             .opt("FileID", &self.file_id)?
             .end()
     }
 }
 
 /// (Chinese only) 会话消息未完成原因
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ThreadMessageInCompleteDetailsObject {
     /// (Chinese only) 会话消息未完成原因
@@ -2432,14 +2432,14 @@ impl<'de> Deserialize<'de> for ThreadMessageInCompleteDetailsObject {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ThreadMessageInCompleteDetailsObject {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ThreadMessageInCompleteDetailsObject", 1)?
+        lenient::fields(serializer, "ThreadMessageInCompleteDetailsObject", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Reason", &self.reason)?
             .end()
     }
 }
 
 /// (Chinese only) 在会话中提供给助手工具的一系列资源。不同类型的工具会有各自对应的资源。比如代码解释器需要一个文件 ID 的列表，而文件搜索工具则需要一个向量存储 ID 的列表。
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ThreadToolResources {
     /// (Chinese only) 文件 ID 列表
@@ -2496,7 +2496,7 @@ impl<'de> Deserialize<'de> for ThreadToolResources {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ThreadToolResources {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ThreadToolResources", 2)?
+        lenient::fields(serializer, "ThreadToolResources", <Self as lenient::Reply>::FIELDS.len())?
             .list("CodeInterpreter", &self.code_interpreter)?
             .list("VectorStoreIDs", &self.vector_store_i_ds)?
             .end()
@@ -2504,7 +2504,7 @@ impl serde::Serialize for ThreadToolResources {
 }
 
 /// (Chinese only) 时间线
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct Timeline {
     /// (Chinese only) 标题
@@ -2576,7 +2576,7 @@ impl<'de> Deserialize<'de> for Timeline {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for Timeline {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Timeline", 3)?
+        lenient::fields(serializer, "Timeline", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Title", &self.title)?
             .opt("Datetime", &self.datetime)?
             .opt("Url", &self.url)?
@@ -2585,7 +2585,7 @@ impl serde::Serialize for Timeline {
 }
 
 /// (Chinese only) 模型生成的工具调用
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ToolCall {
     /// (Chinese only) 工具调用id
@@ -2651,7 +2651,7 @@ impl<'de> Deserialize<'de> for ToolCall {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ToolCall {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ToolCall", 4)?
+        lenient::fields(serializer, "ToolCall", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Id", &self.id)?
             .opt("Type", &self.type_)?
             .opt("Function", &self.function)?
@@ -2661,7 +2661,7 @@ impl serde::Serialize for ToolCall {
 }
 
 /// (Chinese only) 具体的function调用
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ToolCallFunction {
     /// (Chinese only) function名称
@@ -2708,7 +2708,7 @@ impl<'de> Deserialize<'de> for ToolCallFunction {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ToolCallFunction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ToolCallFunction", 2)?
+        lenient::fields(serializer, "ToolCallFunction", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Name", &self.name)?
             .opt("Arguments", &self.arguments)?
             .end()
@@ -2716,7 +2716,7 @@ impl serde::Serialize for ToolCallFunction {
 }
 
 /// Translate the reply returned by the translation api, support multiple.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct TranslationChoice {
     /// End flag, can be stop or sensitive.
@@ -2795,7 +2795,7 @@ impl<'de> Deserialize<'de> for TranslationChoice {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for TranslationChoice {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "TranslationChoice", 4)?
+        lenient::fields(serializer, "TranslationChoice", <Self as lenient::Reply>::FIELDS.len())?
             .opt("FinishReason", &self.finish_reason)?
             .opt("Index", &self.index)?
             .opt("Delta", &self.delta)?
@@ -2805,7 +2805,7 @@ impl serde::Serialize for TranslationChoice {
 }
 
 /// Translate the API response content (streaming return).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct TranslationDelta {
     /// Role name.
@@ -2862,7 +2862,7 @@ impl<'de> Deserialize<'de> for TranslationDelta {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for TranslationDelta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "TranslationDelta", 2)?
+        lenient::fields(serializer, "TranslationDelta", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Role", &self.role)?
             .opt("Content", &self.content)?
             .end()
@@ -2870,7 +2870,7 @@ impl serde::Serialize for TranslationDelta {
 }
 
 /// Translate the session content via translation api.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct TranslationMessage {
     /// Role. valid values: system, user, assistant, tool.
@@ -2927,7 +2927,7 @@ impl<'de> Deserialize<'de> for TranslationMessage {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for TranslationMessage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "TranslationMessage", 2)?
+        lenient::fields(serializer, "TranslationMessage", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Role", &self.role)?
             .opt("Content", &self.content)?
             .end()
@@ -2935,7 +2935,7 @@ impl serde::Serialize for TranslationMessage {
 }
 
 /// Token quantity.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct Usage {
     /// Input Token quantity.
@@ -3014,7 +3014,7 @@ impl<'de> Deserialize<'de> for Usage {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for Usage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Usage", 4)?
+        lenient::fields(serializer, "Usage", <Self as lenient::Reply>::FIELDS.len())?
             .opt("PromptTokens", &self.prompt_tokens)?
             .opt("CompletionTokens", &self.completion_tokens)?
             .opt("TotalTokens", &self.total_tokens)?
@@ -3024,7 +3024,7 @@ impl serde::Serialize for Usage {
 }
 
 /// (Chinese only) 当type为video_frames时使用，标识具体的视频内图像帧内容
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct VideoFrames {
     /// (Chinese only) 视频图像帧列表，图像帧传url，最大支持传入数量为512帧
@@ -3069,14 +3069,14 @@ impl<'de> Deserialize<'de> for VideoFrames {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for VideoFrames {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "VideoFrames", 1)?
+        lenient::fields(serializer, "VideoFrames", <Self as lenient::Reply>::FIELDS.len())?
             .list("Frames", &self.frames)?
             .end()
     }
 }
 
 /// (Chinese only) 当type为video_url时使用，标识具体的视频链接内容
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct VideoUrl {
     /// (Chinese only) 视频的url，如"<https://your-video-path.mp4>"，视频文件大小不超过100M。
@@ -3133,7 +3133,7 @@ impl<'de> Deserialize<'de> for VideoUrl {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for VideoUrl {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "VideoUrl", 2)?
+        lenient::fields(serializer, "VideoUrl", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Url", &self.url)?
             .opt("Fps", &self.fps)?
             .end()

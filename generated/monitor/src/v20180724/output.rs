@@ -7,7 +7,7 @@ use super::output;
 use tencentcloud_runtime::lenient;
 
 /// (Chinese only) 策略过滤条件
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct AlarmConditionFilter {
     /// (Chinese only)
@@ -97,7 +97,7 @@ impl<'de> Deserialize<'de> for AlarmConditionFilter {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for AlarmConditionFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AlarmConditionFilter", 3)?
+        lenient::fields(serializer, "AlarmConditionFilter", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Type", &self.type_)?
             .opt("Expression", &self.expression)?
             .opt("Dimensions", &self.dimensions)?
@@ -106,7 +106,7 @@ impl serde::Serialize for AlarmConditionFilter {
 }
 
 /// Alarm event
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct AlarmEvent {
     /// Event name
@@ -160,7 +160,7 @@ impl<'de> Deserialize<'de> for AlarmEvent {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for AlarmEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AlarmEvent", 3)?
+        lenient::fields(serializer, "AlarmEvent", <Self as lenient::Reply>::FIELDS.len())?
             .opt("EventName", &self.event_name)?
             .opt("Description", &self.description)?
             .opt("Namespace", &self.namespace)?
@@ -169,7 +169,7 @@ impl serde::Serialize for AlarmEvent {
 }
 
 /// (Chinese only) 聚合条件
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct AlarmGroupByItem {
     /// Item Id
@@ -230,7 +230,7 @@ impl<'de> Deserialize<'de> for AlarmGroupByItem {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for AlarmGroupByItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AlarmGroupByItem", 2)?
+        lenient::fields(serializer, "AlarmGroupByItem", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Id", &self.id)?
             .opt("Name", &self.name)?
             .end()
@@ -238,7 +238,7 @@ impl serde::Serialize for AlarmGroupByItem {
 }
 
 /// Notification template ID and the list of alarm notification levels. The values `Remind` and `Serious` indicate that the notification template only sends alarms at the `Remind` and `Serious` levels.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct AlarmHierarchicalNotice {
     /// Notification template ID
@@ -313,7 +313,7 @@ impl<'de> Deserialize<'de> for AlarmHierarchicalNotice {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for AlarmHierarchicalNotice {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AlarmHierarchicalNotice", 3)?
+        lenient::fields(serializer, "AlarmHierarchicalNotice", <Self as lenient::Reply>::FIELDS.len())?
             .opt("NoticeId", &self.notice_id)?
             .list("Classification", &self.classification)?
             .opt("PolicyId", &self.policy_id)?
@@ -322,7 +322,7 @@ impl serde::Serialize for AlarmHierarchicalNotice {
 }
 
 /// The configuration of alarm level threshold
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct AlarmHierarchicalValue {
     /// Threshold for the `Remind` level
@@ -394,7 +394,7 @@ impl<'de> Deserialize<'de> for AlarmHierarchicalValue {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for AlarmHierarchicalValue {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AlarmHierarchicalValue", 3)?
+        lenient::fields(serializer, "AlarmHierarchicalValue", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Remind", &self.remind)?
             .opt("Warn", &self.warn)?
             .opt("Serious", &self.serious)?
@@ -403,7 +403,7 @@ impl serde::Serialize for AlarmHierarchicalValue {
 }
 
 /// Alarm record data
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct AlarmHistory {
     /// Alarm record ID
@@ -854,7 +854,7 @@ impl<'de> Deserialize<'de> for AlarmHistory {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for AlarmHistory {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AlarmHistory", 34)?
+        lenient::fields(serializer, "AlarmHistory", <Self as lenient::Reply>::FIELDS.len())?
             .opt("AlarmId", &self.alarm_id)?
             .opt("MonitorType", &self.monitor_type)?
             .opt("Namespace", &self.namespace)?
@@ -894,7 +894,7 @@ impl serde::Serialize for AlarmHistory {
 }
 
 /// Metric information of alarm records
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct AlarmHistoryMetric {
     /// Namespace used to query data by Tencent Cloud service monitoring type
@@ -962,7 +962,7 @@ impl<'de> Deserialize<'de> for AlarmHistoryMetric {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for AlarmHistoryMetric {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AlarmHistoryMetric", 5)?
+        lenient::fields(serializer, "AlarmHistoryMetric", <Self as lenient::Reply>::FIELDS.len())?
             .opt("QceNamespace", &self.qce_namespace)?
             .opt("MetricName", &self.metric_name)?
             .opt("Period", &self.period)?
@@ -973,7 +973,7 @@ impl serde::Serialize for AlarmHistoryMetric {
 }
 
 /// Alarm notification template details
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct AlarmNotice {
     /// Alarm notification template ID
@@ -1203,7 +1203,7 @@ impl<'de> Deserialize<'de> for AlarmNotice {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for AlarmNotice {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AlarmNotice", 15)?
+        lenient::fields(serializer, "AlarmNotice", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Id", &self.id)?
             .opt("Name", &self.name)?
             .opt("UpdatedAt", &self.updated_at)?
@@ -1224,7 +1224,7 @@ impl serde::Serialize for AlarmNotice {
 }
 
 /// Alarm policy details
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct AlarmPolicy {
     /// Alarm policy ID
@@ -1839,7 +1839,7 @@ impl<'de> Deserialize<'de> for AlarmPolicy {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for AlarmPolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AlarmPolicy", 43)?
+        lenient::fields(serializer, "AlarmPolicy", <Self as lenient::Reply>::FIELDS.len())?
             .opt("PolicyId", &self.policy_id)?
             .opt("PolicyName", &self.policy_name)?
             .opt("Remark", &self.remark)?
@@ -1888,7 +1888,7 @@ impl serde::Serialize for AlarmPolicy {
 }
 
 /// Metric trigger condition of alarm policy
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct AlarmPolicyCondition {
     /// Judgment condition of an alarm trigger condition (`0`: Any; `1`: All; `2`: Composite). When the value is set to `2` (i.e., composite trigger conditions), this parameter should be used together with `ComplexExpression`.
@@ -1950,7 +1950,7 @@ impl<'de> Deserialize<'de> for AlarmPolicyCondition {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for AlarmPolicyCondition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AlarmPolicyCondition", 3)?
+        lenient::fields(serializer, "AlarmPolicyCondition", <Self as lenient::Reply>::FIELDS.len())?
             .opt("IsUnionRule", &self.is_union_rule)?
             .list("Rules", &self.rules)?
             .opt("ComplexExpression", &self.complex_expression)?
@@ -1959,7 +1959,7 @@ impl serde::Serialize for AlarmPolicyCondition {
 }
 
 /// Event trigger condition of alarm policy
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct AlarmPolicyEventCondition {
     /// Alarm trigger condition list
@@ -2000,14 +2000,14 @@ impl<'de> Deserialize<'de> for AlarmPolicyEventCondition {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for AlarmPolicyEventCondition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AlarmPolicyEventCondition", 1)?
+        lenient::fields(serializer, "AlarmPolicyEventCondition", <Self as lenient::Reply>::FIELDS.len())?
             .list("Rules", &self.rules)?
             .end()
     }
 }
 
 /// Filter condition of alarm policy
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct AlarmPolicyFilter {
     /// Filter condition type. Valid values: DIMENSION (uses dimensions for filtering)
@@ -2061,7 +2061,7 @@ impl<'de> Deserialize<'de> for AlarmPolicyFilter {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for AlarmPolicyFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AlarmPolicyFilter", 2)?
+        lenient::fields(serializer, "AlarmPolicyFilter", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Type", &self.type_)?
             .opt("Dimensions", &self.dimensions)?
             .end()
@@ -2069,7 +2069,7 @@ impl serde::Serialize for AlarmPolicyFilter {
 }
 
 /// Trigger condition of alarm policy
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct AlarmPolicyRule {
     /// Metric name or event name. The supported metrics can be queried via [DescribeAlarmMetrics](https://intl.cloud.tencent.com/document/product/248/51283?from_cn_redirect=1) and the supported events via [DescribeAlarmEvents](https://intl.cloud.tencent.com/document/product/248/51284?from_cn_redirect=1).
@@ -2357,7 +2357,7 @@ impl<'de> Deserialize<'de> for AlarmPolicyRule {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for AlarmPolicyRule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AlarmPolicyRule", 18)?
+        lenient::fields(serializer, "AlarmPolicyRule", <Self as lenient::Reply>::FIELDS.len())?
             .opt("MetricName", &self.metric_name)?
             .opt("Period", &self.period)?
             .opt("Operator", &self.operator)?
@@ -2381,7 +2381,7 @@ impl serde::Serialize for AlarmPolicyRule {
 }
 
 /// Task triggered by alarm policy
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct AlarmPolicyTriggerTask {
     /// Triggered task type. Valid value: AS (auto scaling)
@@ -2430,7 +2430,7 @@ impl<'de> Deserialize<'de> for AlarmPolicyTriggerTask {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for AlarmPolicyTriggerTask {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AlarmPolicyTriggerTask", 2)?
+        lenient::fields(serializer, "AlarmPolicyTriggerTask", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Type", &self.type_)?
             .opt("TaskConfig", &self.task_config)?
             .end()
@@ -2438,7 +2438,7 @@ impl serde::Serialize for AlarmPolicyTriggerTask {
 }
 
 /// (Chinese only) url鉴权
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct BasicAuth {
     /// (Chinese only) 用户名
@@ -2497,7 +2497,7 @@ impl<'de> Deserialize<'de> for BasicAuth {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for BasicAuth {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "BasicAuth", 2)?
+        lenient::fields(serializer, "BasicAuth", <Self as lenient::Reply>::FIELDS.len())?
             .opt("UserName", &self.user_name)?
             .opt("Password", &self.password)?
             .end()
@@ -2505,7 +2505,7 @@ impl serde::Serialize for BasicAuth {
 }
 
 /// (Chinese only) 绑定状态Response
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct BindProgressResponse {
     /// (Chinese only) 绑定步骤
@@ -2577,7 +2577,7 @@ impl<'de> Deserialize<'de> for BindProgressResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for BindProgressResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "BindProgressResponse", 3)?
+        lenient::fields(serializer, "BindProgressResponse", <Self as lenient::Reply>::FIELDS.len())?
             .list("Steps", &self.steps)?
             .opt("ClusterId", &self.cluster_id)?
             .opt("Status", &self.status)?
@@ -2586,7 +2586,7 @@ impl serde::Serialize for BindProgressResponse {
 }
 
 /// (Chinese only) 绑定进度参数
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct BindProgressStep {
     /// (Chinese only) 结束时间
@@ -2689,7 +2689,7 @@ impl<'de> Deserialize<'de> for BindProgressStep {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for BindProgressStep {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "BindProgressStep", 5)?
+        lenient::fields(serializer, "BindProgressStep", <Self as lenient::Reply>::FIELDS.len())?
             .opt("EndAt", &self.end_at)?
             .opt("FailedMsg", &self.failed_msg)?
             .opt("LifeState", &self.life_state)?
@@ -2700,7 +2700,7 @@ impl serde::Serialize for BindProgressStep {
 }
 
 /// The operation of pushing alarm notifications to CLS
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ClsNotice {
     /// Region.
@@ -2766,7 +2766,7 @@ impl<'de> Deserialize<'de> for ClsNotice {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ClsNotice {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ClsNotice", 4)?
+        lenient::fields(serializer, "ClsNotice", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Region", &self.region)?
             .opt("LogSetId", &self.log_set_id)?
             .opt("TopicId", &self.topic_id)?
@@ -2776,7 +2776,7 @@ impl serde::Serialize for ClsNotice {
 }
 
 /// Unified namespace information
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct CommonNamespace {
     /// Namespace ID
@@ -2865,7 +2865,7 @@ impl<'de> Deserialize<'de> for CommonNamespace {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for CommonNamespace {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CommonNamespace", 8)?
+        lenient::fields(serializer, "CommonNamespace", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Id", &self.id)?
             .opt("Name", &self.name)?
             .opt("Value", &self.value)?
@@ -2879,7 +2879,7 @@ impl serde::Serialize for CommonNamespace {
 }
 
 /// Policy type information
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct CommonNamespaceNew {
     /// Namespace ID
@@ -2940,7 +2940,7 @@ impl<'de> Deserialize<'de> for CommonNamespaceNew {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for CommonNamespaceNew {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CommonNamespaceNew", 4)?
+        lenient::fields(serializer, "CommonNamespaceNew", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Id", &self.id)?
             .opt("Name", &self.name)?
             .opt("MonitorType", &self.monitor_type)?
@@ -2950,7 +2950,7 @@ impl serde::Serialize for CommonNamespaceNew {
 }
 
 /// Alarm condition
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct Condition {
     /// Alarm notification frequency.
@@ -3175,7 +3175,7 @@ impl<'de> Deserialize<'de> for Condition {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for Condition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Condition", 15)?
+        lenient::fields(serializer, "Condition", <Self as lenient::Reply>::FIELDS.len())?
             .opt("AlarmNotifyPeriod", &self.alarm_notify_period)?
             .opt("AlarmNotifyType", &self.alarm_notify_type)?
             .opt("CalcType", &self.calc_type)?
@@ -3196,7 +3196,7 @@ impl serde::Serialize for Condition {
 }
 
 /// Alarm trigger condition template
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ConditionsTemp {
     /// Template name
@@ -3253,7 +3253,7 @@ impl<'de> Deserialize<'de> for ConditionsTemp {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ConditionsTemp {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ConditionsTemp", 3)?
+        lenient::fields(serializer, "ConditionsTemp", <Self as lenient::Reply>::FIELDS.len())?
             .opt("TemplateName", &self.template_name)?
             .opt("Condition", &self.condition)?
             .opt("EventCondition", &self.event_condition)?
@@ -3262,7 +3262,7 @@ impl serde::Serialize for ConditionsTemp {
 }
 
 /// Shift personnel group information
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct CoverStaffInfo {
     /// Shift personnel ID group.
@@ -3334,7 +3334,7 @@ impl<'de> Deserialize<'de> for CoverStaffInfo {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for CoverStaffInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CoverStaffInfo", 3)?
+        lenient::fields(serializer, "CoverStaffInfo", <Self as lenient::Reply>::FIELDS.len())?
             .list("CoverStaffIDs", &self.cover_staff_i_ds)?
             .opt("CoverStartTime", &self.cover_start_time)?
             .opt("CoverEndTime", &self.cover_end_time)?
@@ -3343,7 +3343,7 @@ impl serde::Serialize for CoverStaffInfo {
 }
 
 /// Monitoring data point
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DataPoint {
     /// Combination of instance object dimensions
@@ -3451,7 +3451,7 @@ impl<'de> Deserialize<'de> for DataPoint {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DataPoint {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DataPoint", 6)?
+        lenient::fields(serializer, "DataPoint", <Self as lenient::Reply>::FIELDS.len())?
             .list("Dimensions", &self.dimensions)?
             .list("Timestamps", &self.timestamps)?
             .list("Values", &self.values)?
@@ -3463,7 +3463,7 @@ impl serde::Serialize for DataPoint {
 }
 
 /// Output parameter type of the DescribeAccidentEventList API
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeAccidentEventListAlarms {
     /// Event type.
@@ -3560,7 +3560,7 @@ impl<'de> Deserialize<'de> for DescribeAccidentEventListAlarms {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DescribeAccidentEventListAlarms {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeAccidentEventListAlarms", 8)?
+        lenient::fields(serializer, "DescribeAccidentEventListAlarms", <Self as lenient::Reply>::FIELDS.len())?
             .opt("BusinessTypeDesc", &self.business_type_desc)?
             .opt("AccidentTypeDesc", &self.accident_type_desc)?
             .opt("BusinessID", &self.business_id)?
@@ -3574,7 +3574,7 @@ impl serde::Serialize for DescribeAccidentEventListAlarms {
 }
 
 /// (Chinese only) DescribeAlarmSmsQuota接口的配额信息
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeAlarmSmsQuotaQuota {
     /// (Chinese only)
@@ -3652,7 +3652,7 @@ impl<'de> Deserialize<'de> for DescribeAlarmSmsQuotaQuota {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DescribeAlarmSmsQuotaQuota {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeAlarmSmsQuotaQuota", 5)?
+        lenient::fields(serializer, "DescribeAlarmSmsQuotaQuota", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Type", &self.type_)?
             .opt("Name", &self.name)?
             .opt("FreeLeft", &self.free_left)?
@@ -3663,7 +3663,7 @@ impl serde::Serialize for DescribeAlarmSmsQuotaQuota {
 }
 
 /// Alarms returned by DescribeBasicAlarmList
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeBasicAlarmListAlarms {
     /// Alarm ID.
@@ -3871,7 +3871,7 @@ impl<'de> Deserialize<'de> for DescribeBasicAlarmListAlarms {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DescribeBasicAlarmListAlarms {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeBasicAlarmListAlarms", 22)?
+        lenient::fields(serializer, "DescribeBasicAlarmListAlarms", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Id", &self.id)?
             .opt("ProjectId", &self.project_id)?
             .opt("ProjectName", &self.project_name)?
@@ -3899,7 +3899,7 @@ impl serde::Serialize for DescribeBasicAlarmListAlarms {
 }
 
 /// Object instance information returned by the DescribeBindingPolicyObjectListInstance API.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeBindingPolicyObjectListInstance {
     /// Unique ID of the object.
@@ -3980,7 +3980,7 @@ impl<'de> Deserialize<'de> for DescribeBindingPolicyObjectListInstance {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DescribeBindingPolicyObjectListInstance {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeBindingPolicyObjectListInstance", 4)?
+        lenient::fields(serializer, "DescribeBindingPolicyObjectListInstance", <Self as lenient::Reply>::FIELDS.len())?
             .opt("UniqueId", &self.unique_id)?
             .opt("Dimensions", &self.dimensions)?
             .opt("IsShielded", &self.is_shielded)?
@@ -3990,7 +3990,7 @@ impl serde::Serialize for DescribeBindingPolicyObjectListInstance {
 }
 
 /// Instance group information returned by the DescribeBindingPolicyObjectList API
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeBindingPolicyObjectListInstanceGroup {
     /// Instance group ID.
@@ -4080,7 +4080,7 @@ impl<'de> Deserialize<'de> for DescribeBindingPolicyObjectListInstanceGroup {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DescribeBindingPolicyObjectListInstanceGroup {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeBindingPolicyObjectListInstanceGroup", 8)?
+        lenient::fields(serializer, "DescribeBindingPolicyObjectListInstanceGroup", <Self as lenient::Reply>::FIELDS.len())?
             .opt("InstanceGroupId", &self.instance_group_id)?
             .opt("ViewName", &self.view_name)?
             .opt("LastEditUin", &self.last_edit_uin)?
@@ -4094,7 +4094,7 @@ impl serde::Serialize for DescribeBindingPolicyObjectListInstanceGroup {
 }
 
 /// Policy conditions returned by the DescribePolicyConditionList API
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribePolicyConditionListCondition {
     /// Policy view name.
@@ -4199,7 +4199,7 @@ impl<'de> Deserialize<'de> for DescribePolicyConditionListCondition {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DescribePolicyConditionListCondition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribePolicyConditionListCondition", 9)?
+        lenient::fields(serializer, "DescribePolicyConditionListCondition", <Self as lenient::Reply>::FIELDS.len())?
             .opt("PolicyViewName", &self.policy_view_name)?
             .list("EventMetrics", &self.event_metrics)?
             .opt("IsSupportMultiRegion", &self.is_support_multi_region)?
@@ -4214,7 +4214,7 @@ impl serde::Serialize for DescribePolicyConditionListCondition {
 }
 
 /// DescribePolicyConditionList.ConfigManual
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribePolicyConditionListConfigManual {
     /// Check method.
@@ -4295,7 +4295,7 @@ impl<'de> Deserialize<'de> for DescribePolicyConditionListConfigManual {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DescribePolicyConditionListConfigManual {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribePolicyConditionListConfigManual", 6)?
+        lenient::fields(serializer, "DescribePolicyConditionListConfigManual", <Self as lenient::Reply>::FIELDS.len())?
             .opt("CalcType", &self.calc_type)?
             .opt("CalcValue", &self.calc_value)?
             .opt("ContinueTime", &self.continue_time)?
@@ -4307,7 +4307,7 @@ impl serde::Serialize for DescribePolicyConditionListConfigManual {
 }
 
 /// DescribePolicyConditionList.ConfigManual.CalcType
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribePolicyConditionListConfigManualCalcType {
     /// Value of CalcType.
@@ -4355,7 +4355,7 @@ impl<'de> Deserialize<'de> for DescribePolicyConditionListConfigManualCalcType {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DescribePolicyConditionListConfigManualCalcType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribePolicyConditionListConfigManualCalcType", 2)?
+        lenient::fields(serializer, "DescribePolicyConditionListConfigManualCalcType", <Self as lenient::Reply>::FIELDS.len())?
             .list("Keys", &self.keys)?
             .opt("Need", &self.need)?
             .end()
@@ -4363,7 +4363,7 @@ impl serde::Serialize for DescribePolicyConditionListConfigManualCalcType {
 }
 
 /// DescribePolicyConditionList.ConfigManual.CalcValue
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribePolicyConditionListConfigManualCalcValue {
     /// Default value.
@@ -4435,7 +4435,7 @@ impl<'de> Deserialize<'de> for DescribePolicyConditionListConfigManualCalcValue 
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DescribePolicyConditionListConfigManualCalcValue {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribePolicyConditionListConfigManualCalcValue", 5)?
+        lenient::fields(serializer, "DescribePolicyConditionListConfigManualCalcValue", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Default", &self.default)?
             .opt("Fixed", &self.fixed)?
             .opt("Max", &self.max)?
@@ -4446,7 +4446,7 @@ impl serde::Serialize for DescribePolicyConditionListConfigManualCalcValue {
 }
 
 /// DescribePolicyConditionList.ConfigManual.ContinueTime
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribePolicyConditionListConfigManualContinueTime {
     /// Default duration in seconds.
@@ -4502,7 +4502,7 @@ impl<'de> Deserialize<'de> for DescribePolicyConditionListConfigManualContinueTi
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DescribePolicyConditionListConfigManualContinueTime {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribePolicyConditionListConfigManualContinueTime", 3)?
+        lenient::fields(serializer, "DescribePolicyConditionListConfigManualContinueTime", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Default", &self.default)?
             .list("Keys", &self.keys)?
             .opt("Need", &self.need)?
@@ -4511,7 +4511,7 @@ impl serde::Serialize for DescribePolicyConditionListConfigManualContinueTime {
 }
 
 /// DescribePolicyConditionList.ConfigManual.Period
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribePolicyConditionListConfigManualPeriod {
     /// Default period in seconds.
@@ -4567,7 +4567,7 @@ impl<'de> Deserialize<'de> for DescribePolicyConditionListConfigManualPeriod {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DescribePolicyConditionListConfigManualPeriod {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribePolicyConditionListConfigManualPeriod", 3)?
+        lenient::fields(serializer, "DescribePolicyConditionListConfigManualPeriod", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Default", &self.default)?
             .list("Keys", &self.keys)?
             .opt("Need", &self.need)?
@@ -4576,7 +4576,7 @@ impl serde::Serialize for DescribePolicyConditionListConfigManualPeriod {
 }
 
 /// DescribePolicyConditionList.ConfigManual.PeriodNum
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribePolicyConditionListConfigManualPeriodNum {
     /// Number of default periods.
@@ -4632,7 +4632,7 @@ impl<'de> Deserialize<'de> for DescribePolicyConditionListConfigManualPeriodNum 
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DescribePolicyConditionListConfigManualPeriodNum {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribePolicyConditionListConfigManualPeriodNum", 3)?
+        lenient::fields(serializer, "DescribePolicyConditionListConfigManualPeriodNum", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Default", &self.default)?
             .list("Keys", &self.keys)?
             .opt("Need", &self.need)?
@@ -4641,7 +4641,7 @@ impl serde::Serialize for DescribePolicyConditionListConfigManualPeriodNum {
 }
 
 /// DescribePolicyConditionList.ConfigManual.StatType
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribePolicyConditionListConfigManualStatType {
     /// Data aggregation method in a period of 5 seconds.
@@ -4738,7 +4738,7 @@ impl<'de> Deserialize<'de> for DescribePolicyConditionListConfigManualStatType {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DescribePolicyConditionListConfigManualStatType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribePolicyConditionListConfigManualStatType", 8)?
+        lenient::fields(serializer, "DescribePolicyConditionListConfigManualStatType", <Self as lenient::Reply>::FIELDS.len())?
             .opt("P5", &self.p5)?
             .opt("P10", &self.p10)?
             .opt("P60", &self.p60)?
@@ -4752,7 +4752,7 @@ impl serde::Serialize for DescribePolicyConditionListConfigManualStatType {
 }
 
 /// DescribePolicyConditionList.EventMetric
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribePolicyConditionListEventMetric {
     /// Event ID.
@@ -4813,7 +4813,7 @@ impl<'de> Deserialize<'de> for DescribePolicyConditionListEventMetric {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DescribePolicyConditionListEventMetric {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribePolicyConditionListEventMetric", 4)?
+        lenient::fields(serializer, "DescribePolicyConditionListEventMetric", <Self as lenient::Reply>::FIELDS.len())?
             .opt("EventId", &self.event_id)?
             .opt("EventShowName", &self.event_show_name)?
             .opt("NeedRecovered", &self.need_recovered)?
@@ -4823,7 +4823,7 @@ impl serde::Serialize for DescribePolicyConditionListEventMetric {
 }
 
 /// Metric alarm configuration.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribePolicyConditionListMetric {
     /// Metric configuration.
@@ -4885,7 +4885,7 @@ impl<'de> Deserialize<'de> for DescribePolicyConditionListMetric {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DescribePolicyConditionListMetric {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribePolicyConditionListMetric", 4)?
+        lenient::fields(serializer, "DescribePolicyConditionListMetric", <Self as lenient::Reply>::FIELDS.len())?
             .opt("ConfigManual", &self.config_manual)?
             .opt("MetricId", &self.metric_id)?
             .opt("MetricShowName", &self.metric_show_name)?
@@ -4895,7 +4895,7 @@ impl serde::Serialize for DescribePolicyConditionListMetric {
 }
 
 /// DescribePolicyConditionListResponseDeprecatingInfo
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribePolicyConditionListResponseDeprecatingInfo {
     /// Whether to hide
@@ -4967,7 +4967,7 @@ impl<'de> Deserialize<'de> for DescribePolicyConditionListResponseDeprecatingInf
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DescribePolicyConditionListResponseDeprecatingInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribePolicyConditionListResponseDeprecatingInfo", 3)?
+        lenient::fields(serializer, "DescribePolicyConditionListResponseDeprecatingInfo", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Hidden", &self.hidden)?
             .list("NewViewNames", &self.new_view_names)?
             .opt("Description", &self.description)?
@@ -4976,7 +4976,7 @@ impl serde::Serialize for DescribePolicyConditionListResponseDeprecatingInfo {
 }
 
 /// User callback information output by the policy query
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribePolicyGroupInfoCallback {
     /// URL of the user callback API.
@@ -5030,7 +5030,7 @@ impl<'de> Deserialize<'de> for DescribePolicyGroupInfoCallback {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DescribePolicyGroupInfoCallback {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribePolicyGroupInfoCallback", 3)?
+        lenient::fields(serializer, "DescribePolicyGroupInfoCallback", <Self as lenient::Reply>::FIELDS.len())?
             .opt("CallbackUrl", &self.callback_url)?
             .opt("ValidFlag", &self.valid_flag)?
             .opt("VerifyCode", &self.verify_code)?
@@ -5039,7 +5039,7 @@ impl serde::Serialize for DescribePolicyGroupInfoCallback {
 }
 
 /// Alarm threshold conditions output by the policy query.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribePolicyGroupInfoCondition {
     /// Metric name.
@@ -5149,7 +5149,7 @@ impl<'de> Deserialize<'de> for DescribePolicyGroupInfoCondition {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DescribePolicyGroupInfoCondition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribePolicyGroupInfoCondition", 11)?
+        lenient::fields(serializer, "DescribePolicyGroupInfoCondition", <Self as lenient::Reply>::FIELDS.len())?
             .opt("MetricShowName", &self.metric_show_name)?
             .opt("Period", &self.period)?
             .opt("MetricId", &self.metric_id)?
@@ -5166,7 +5166,7 @@ impl serde::Serialize for DescribePolicyGroupInfoCondition {
 }
 
 /// Template-based policy group information output by the policy query
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribePolicyGroupInfoConditionTpl {
     /// Policy group ID.
@@ -5258,7 +5258,7 @@ impl<'de> Deserialize<'de> for DescribePolicyGroupInfoConditionTpl {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DescribePolicyGroupInfoConditionTpl {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribePolicyGroupInfoConditionTpl", 8)?
+        lenient::fields(serializer, "DescribePolicyGroupInfoConditionTpl", <Self as lenient::Reply>::FIELDS.len())?
             .opt("GroupId", &self.group_id)?
             .opt("GroupName", &self.group_name)?
             .opt("ViewName", &self.view_name)?
@@ -5272,7 +5272,7 @@ impl serde::Serialize for DescribePolicyGroupInfoConditionTpl {
 }
 
 /// Event alarm conditions output by the policy query
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribePolicyGroupInfoEventCondition {
     /// Event ID.
@@ -5340,7 +5340,7 @@ impl<'de> Deserialize<'de> for DescribePolicyGroupInfoEventCondition {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DescribePolicyGroupInfoEventCondition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribePolicyGroupInfoEventCondition", 5)?
+        lenient::fields(serializer, "DescribePolicyGroupInfoEventCondition", <Self as lenient::Reply>::FIELDS.len())?
             .opt("EventId", &self.event_id)?
             .opt("RuleId", &self.rule_id)?
             .opt("EventShowName", &self.event_show_name)?
@@ -5351,7 +5351,7 @@ impl serde::Serialize for DescribePolicyGroupInfoEventCondition {
 }
 
 /// Alarm recipient information output by the policy query
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribePolicyGroupInfoReceiverInfo {
     /// List of alarm recipient group IDs.
@@ -5484,7 +5484,7 @@ impl<'de> Deserialize<'de> for DescribePolicyGroupInfoReceiverInfo {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DescribePolicyGroupInfoReceiverInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribePolicyGroupInfoReceiverInfo", 14)?
+        lenient::fields(serializer, "DescribePolicyGroupInfoReceiverInfo", <Self as lenient::Reply>::FIELDS.len())?
             .list("ReceiverGroupList", &self.receiver_group_list)?
             .list("ReceiverUserList", &self.receiver_user_list)?
             .opt("StartTime", &self.start_time)?
@@ -5504,7 +5504,7 @@ impl serde::Serialize for DescribePolicyGroupInfoReceiverInfo {
 }
 
 /// DescribePolicyGroupList.Group
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribePolicyGroupListGroup {
     /// Policy group ID.
@@ -5683,7 +5683,7 @@ impl<'de> Deserialize<'de> for DescribePolicyGroupListGroup {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DescribePolicyGroupListGroup {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribePolicyGroupListGroup", 20)?
+        lenient::fields(serializer, "DescribePolicyGroupListGroup", <Self as lenient::Reply>::FIELDS.len())?
             .opt("GroupId", &self.group_id)?
             .opt("GroupName", &self.group_name)?
             .opt("IsOpen", &self.is_open)?
@@ -5709,7 +5709,7 @@ impl serde::Serialize for DescribePolicyGroupListGroup {
 }
 
 /// Instance group that is bound to a policy group of the DescribePolicyGroupList API
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribePolicyGroupListGroupInstanceGroup {
     /// Instance group name ID.
@@ -5791,7 +5791,7 @@ impl<'de> Deserialize<'de> for DescribePolicyGroupListGroupInstanceGroup {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DescribePolicyGroupListGroupInstanceGroup {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribePolicyGroupListGroupInstanceGroup", 7)?
+        lenient::fields(serializer, "DescribePolicyGroupListGroupInstanceGroup", <Self as lenient::Reply>::FIELDS.len())?
             .opt("InstanceGroupId", &self.instance_group_id)?
             .opt("ViewName", &self.view_name)?
             .opt("LastEditUin", &self.last_edit_uin)?
@@ -5804,7 +5804,7 @@ impl serde::Serialize for DescribePolicyGroupListGroupInstanceGroup {
 }
 
 /// Events returned by the DescribeProductEventList API
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeProductEventListEvents {
     /// Event ID.
@@ -6005,7 +6005,7 @@ impl<'de> Deserialize<'de> for DescribeProductEventListEvents {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DescribeProductEventListEvents {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeProductEventListEvents", 21)?
+        lenient::fields(serializer, "DescribeProductEventListEvents", <Self as lenient::Reply>::FIELDS.len())?
             .opt("EventId", &self.event_id)?
             .opt("EventCName", &self.event_c_name)?
             .opt("EventEName", &self.event_e_name)?
@@ -6032,7 +6032,7 @@ impl serde::Serialize for DescribeProductEventListEvents {
 }
 
 /// Dimensions of events returned by the DescribeProductEventList API
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeProductEventListEventsDimensions {
     /// Dimension name in English.
@@ -6089,7 +6089,7 @@ impl<'de> Deserialize<'de> for DescribeProductEventListEventsDimensions {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DescribeProductEventListEventsDimensions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeProductEventListEventsDimensions", 3)?
+        lenient::fields(serializer, "DescribeProductEventListEventsDimensions", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Key", &self.key)?
             .opt("Name", &self.name)?
             .opt("Value", &self.value)?
@@ -6098,7 +6098,7 @@ impl serde::Serialize for DescribeProductEventListEventsDimensions {
 }
 
 /// GroupInfo in Events returned by the DescribeProductEventList API
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeProductEventListEventsGroupInfo {
     /// Policy ID.
@@ -6147,7 +6147,7 @@ impl<'de> Deserialize<'de> for DescribeProductEventListEventsGroupInfo {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DescribeProductEventListEventsGroupInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeProductEventListEventsGroupInfo", 2)?
+        lenient::fields(serializer, "DescribeProductEventListEventsGroupInfo", <Self as lenient::Reply>::FIELDS.len())?
             .opt("GroupId", &self.group_id)?
             .opt("GroupName", &self.group_name)?
             .end()
@@ -6155,7 +6155,7 @@ impl serde::Serialize for DescribeProductEventListEventsGroupInfo {
 }
 
 /// OverView object returned by the DescribeProductEventList API
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeProductEventListOverView {
     /// Number of events whose statuses have changed.
@@ -6220,7 +6220,7 @@ impl<'de> Deserialize<'de> for DescribeProductEventListOverView {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DescribeProductEventListOverView {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeProductEventListOverView", 4)?
+        lenient::fields(serializer, "DescribeProductEventListOverView", <Self as lenient::Reply>::FIELDS.len())?
             .opt("StatusChangeAmount", &self.status_change_amount)?
             .opt("UnConfigAlarmAmount", &self.un_config_alarm_amount)?
             .opt("UnNormalEventAmount", &self.un_normal_event_amount)?
@@ -6230,7 +6230,7 @@ impl serde::Serialize for DescribeProductEventListOverView {
 }
 
 /// Combination of instance object dimensions
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct Dimension {
     /// Instance dimension name
@@ -6277,7 +6277,7 @@ impl<'de> Deserialize<'de> for Dimension {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for Dimension {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Dimension", 2)?
+        lenient::fields(serializer, "Dimension", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Name", &self.name)?
             .opt("Value", &self.value)?
             .end()
@@ -6285,7 +6285,7 @@ impl serde::Serialize for Dimension {
 }
 
 /// Dimension information of the policy type
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DimensionNew {
     /// Dimension key ID displayed on the backend
@@ -6403,7 +6403,7 @@ impl<'de> Deserialize<'de> for DimensionNew {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DimensionNew {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DimensionNew", 12)?
+        lenient::fields(serializer, "DimensionNew", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Key", &self.key)?
             .opt("Name", &self.name)?
             .opt("IsRequired", &self.is_required)?
@@ -6421,7 +6421,7 @@ impl serde::Serialize for DimensionNew {
 }
 
 /// Dimension information
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DimensionsDesc {
     /// Array of dimension names
@@ -6461,14 +6461,14 @@ impl<'de> Deserialize<'de> for DimensionsDesc {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DimensionsDesc {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DimensionsDesc", 1)?
+        lenient::fields(serializer, "DimensionsDesc", <Self as lenient::Reply>::FIELDS.len())?
             .list("Dimensions", &self.dimensions)?
             .end()
     }
 }
 
 /// Event alarm conditions
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct EventCondition {
     /// Alarm notification frequency.
@@ -6579,7 +6579,7 @@ impl<'de> Deserialize<'de> for EventCondition {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for EventCondition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "EventCondition", 6)?
+        lenient::fields(serializer, "EventCondition", <Self as lenient::Reply>::FIELDS.len())?
             .opt("AlarmNotifyPeriod", &self.alarm_notify_period)?
             .opt("AlarmNotifyType", &self.alarm_notify_type)?
             .opt("EventID", &self.event_id)?
@@ -6591,7 +6591,7 @@ impl serde::Serialize for EventCondition {
 }
 
 /// TCMG authorized account information
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct GrafanaAccountInfo {
     /// User account ID
@@ -6697,7 +6697,7 @@ impl<'de> Deserialize<'de> for GrafanaAccountInfo {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for GrafanaAccountInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "GrafanaAccountInfo", 6)?
+        lenient::fields(serializer, "GrafanaAccountInfo", <Self as lenient::Reply>::FIELDS.len())?
             .opt("UserId", &self.user_id)?
             .list("Role", &self.role)?
             .opt("Notes", &self.notes)?
@@ -6709,7 +6709,7 @@ impl serde::Serialize for GrafanaAccountInfo {
 }
 
 /// TCMG account permission
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct GrafanaAccountRole {
     /// Organization
@@ -6766,7 +6766,7 @@ impl<'de> Deserialize<'de> for GrafanaAccountRole {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for GrafanaAccountRole {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "GrafanaAccountRole", 2)?
+        lenient::fields(serializer, "GrafanaAccountRole", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Organization", &self.organization)?
             .opt("Role", &self.role)?
             .end()
@@ -6774,7 +6774,7 @@ impl serde::Serialize for GrafanaAccountRole {
 }
 
 /// Grafana alert channel
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct GrafanaChannel {
     /// Channel ID
@@ -6850,7 +6850,7 @@ impl<'de> Deserialize<'de> for GrafanaChannel {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for GrafanaChannel {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "GrafanaChannel", 6)?
+        lenient::fields(serializer, "GrafanaChannel", <Self as lenient::Reply>::FIELDS.len())?
             .opt("ChannelId", &self.channel_id)?
             .opt("ChannelName", &self.channel_name)?
             .list("Receivers", &self.receivers)?
@@ -6862,7 +6862,7 @@ impl serde::Serialize for GrafanaChannel {
 }
 
 /// Instance type when the Grafana instance is queried
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct GrafanaInstanceInfo {
     /// Instance name
@@ -7124,7 +7124,7 @@ impl<'de> Deserialize<'de> for GrafanaInstanceInfo {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for GrafanaInstanceInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "GrafanaInstanceInfo", 19)?
+        lenient::fields(serializer, "GrafanaInstanceInfo", <Self as lenient::Reply>::FIELDS.len())?
             .opt("InstanceName", &self.instance_name)?
             .opt("InstanceId", &self.instance_id)?
             .opt("Region", &self.region)?
@@ -7149,7 +7149,7 @@ impl serde::Serialize for GrafanaInstanceInfo {
 }
 
 /// Grafana instance configuration
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct GrafanaIntegrationConfig {
     /// Integration ID
@@ -7243,7 +7243,7 @@ impl<'de> Deserialize<'de> for GrafanaIntegrationConfig {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for GrafanaIntegrationConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "GrafanaIntegrationConfig", 5)?
+        lenient::fields(serializer, "GrafanaIntegrationConfig", <Self as lenient::Reply>::FIELDS.len())?
             .opt("IntegrationId", &self.integration_id)?
             .opt("Kind", &self.kind)?
             .opt("Content", &self.content)?
@@ -7254,7 +7254,7 @@ impl serde::Serialize for GrafanaIntegrationConfig {
 }
 
 /// Grafana notification channel
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct GrafanaNotificationChannel {
     /// Channel ID
@@ -7398,7 +7398,7 @@ impl<'de> Deserialize<'de> for GrafanaNotificationChannel {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for GrafanaNotificationChannel {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "GrafanaNotificationChannel", 9)?
+        lenient::fields(serializer, "GrafanaNotificationChannel", <Self as lenient::Reply>::FIELDS.len())?
             .opt("ChannelId", &self.channel_id)?
             .opt("ChannelName", &self.channel_name)?
             .list("Receivers", &self.receivers)?
@@ -7413,7 +7413,7 @@ impl serde::Serialize for GrafanaNotificationChannel {
 }
 
 /// Grafana plugin
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct GrafanaPlugin {
     /// Grafana plugin ID
@@ -7461,7 +7461,7 @@ impl<'de> Deserialize<'de> for GrafanaPlugin {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for GrafanaPlugin {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "GrafanaPlugin", 2)?
+        lenient::fields(serializer, "GrafanaPlugin", <Self as lenient::Reply>::FIELDS.len())?
             .opt("PluginId", &self.plugin_id)?
             .opt("Version", &self.version)?
             .end()
@@ -7469,7 +7469,7 @@ impl serde::Serialize for GrafanaPlugin {
 }
 
 /// (Chinese only) Grafana 版本
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct GrafanaVersion {
     /// (Chinese only) 版本别名
@@ -7516,7 +7516,7 @@ impl<'de> Deserialize<'de> for GrafanaVersion {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for GrafanaVersion {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "GrafanaVersion", 2)?
+        lenient::fields(serializer, "GrafanaVersion", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Alias", &self.alias)?
             .opt("Version", &self.version)?
             .end()
@@ -7524,7 +7524,7 @@ impl serde::Serialize for GrafanaVersion {
 }
 
 /// InstanceGroup in Alarms returned by the DescribeBasicAlarmList API
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct InstanceGroup {
     /// Instance group ID.
@@ -7573,7 +7573,7 @@ impl<'de> Deserialize<'de> for InstanceGroup {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for InstanceGroup {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "InstanceGroup", 2)?
+        lenient::fields(serializer, "InstanceGroup", <Self as lenient::Reply>::FIELDS.len())?
             .opt("InstanceGroupId", &self.instance_group_id)?
             .opt("InstanceGroupName", &self.instance_group_name)?
             .end()
@@ -7581,7 +7581,7 @@ impl serde::Serialize for InstanceGroup {
 }
 
 /// Instance group of alarm object
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct InstanceGroups {
     /// Instance group ID
@@ -7628,7 +7628,7 @@ impl<'de> Deserialize<'de> for InstanceGroups {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for InstanceGroups {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "InstanceGroups", 2)?
+        lenient::fields(serializer, "InstanceGroups", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Id", &self.id)?
             .opt("Name", &self.name)?
             .end()
@@ -7636,7 +7636,7 @@ impl serde::Serialize for InstanceGroups {
 }
 
 /// Export integration configuration
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct IntegrationConfiguration {
     /// Name
@@ -7753,7 +7753,7 @@ impl<'de> Deserialize<'de> for IntegrationConfiguration {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for IntegrationConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "IntegrationConfiguration", 7)?
+        lenient::fields(serializer, "IntegrationConfiguration", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Name", &self.name)?
             .opt("Kind", &self.kind)?
             .opt("Content", &self.content)?
@@ -7766,7 +7766,7 @@ impl serde::Serialize for IntegrationConfiguration {
 }
 
 /// (Chinese only) prometheus集成指标详情
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct IntegrationMetric {
     /// (Chinese only) 指标名
@@ -7859,7 +7859,7 @@ impl<'de> Deserialize<'de> for IntegrationMetric {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for IntegrationMetric {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "IntegrationMetric", 5)?
+        lenient::fields(serializer, "IntegrationMetric", <Self as lenient::Reply>::FIELDS.len())?
             .opt("MetricName", &self.metric_name)?
             .opt("Name", &self.name)?
             .opt("MetricType", &self.metric_type)?
@@ -7870,7 +7870,7 @@ impl serde::Serialize for IntegrationMetric {
 }
 
 /// (Chinese only) prometheus集成分组指标
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct IntegrationMetricGroup {
     /// (Chinese only) 分组标识
@@ -7939,7 +7939,7 @@ impl<'de> Deserialize<'de> for IntegrationMetricGroup {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for IntegrationMetricGroup {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "IntegrationMetricGroup", 3)?
+        lenient::fields(serializer, "IntegrationMetricGroup", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Group", &self.group)?
             .list("Metrics", &self.metrics)?
             .opt("GroupName", &self.group_name)?
@@ -7948,7 +7948,7 @@ impl serde::Serialize for IntegrationMetricGroup {
 }
 
 /// Tags in K8s, which generally exist in the form of an array.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct Label {
     /// Label name
@@ -7995,7 +7995,7 @@ impl<'de> Deserialize<'de> for Label {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for Label {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Label", 2)?
+        lenient::fields(serializer, "Label", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Name", &self.name)?
             .opt("Value", &self.value)?
             .end()
@@ -8003,7 +8003,7 @@ impl serde::Serialize for Label {
 }
 
 /// Prometheus agent management command line
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ManagementCommand {
     /// Agent installation command
@@ -8076,7 +8076,7 @@ impl<'de> Deserialize<'de> for ManagementCommand {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ManagementCommand {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ManagementCommand", 5)?
+        lenient::fields(serializer, "ManagementCommand", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Install", &self.install)?
             .opt("Restart", &self.restart)?
             .opt("Stop", &self.stop)?
@@ -8087,7 +8087,7 @@ impl serde::Serialize for ManagementCommand {
 }
 
 /// Metric, which can be used to set alarms and query data
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct Metric {
     /// Alarm policy type
@@ -8298,7 +8298,7 @@ impl<'de> Deserialize<'de> for Metric {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for Metric {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Metric", 14)?
+        lenient::fields(serializer, "Metric", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Namespace", &self.namespace)?
             .opt("MetricName", &self.metric_name)?
             .opt("Description", &self.description)?
@@ -8318,7 +8318,7 @@ impl serde::Serialize for Metric {
 }
 
 /// Metric configuration
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct MetricConfig {
     /// Allowed operator
@@ -8372,7 +8372,7 @@ impl<'de> Deserialize<'de> for MetricConfig {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for MetricConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "MetricConfig", 3)?
+        lenient::fields(serializer, "MetricConfig", <Self as lenient::Reply>::FIELDS.len())?
             .list("Operator", &self.operator)?
             .list("Period", &self.period)?
             .list("ContinuePeriod", &self.continue_period)?
@@ -8381,7 +8381,7 @@ impl serde::Serialize for MetricConfig {
 }
 
 /// `DescribeMetricData` output parameters
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct MetricData {
     /// Metric name
@@ -8438,7 +8438,7 @@ impl<'de> Deserialize<'de> for MetricData {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for MetricData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "MetricData", 2)?
+        lenient::fields(serializer, "MetricData", <Self as lenient::Reply>::FIELDS.len())?
             .opt("MetricName", &self.metric_name)?
             .list("Points", &self.points)?
             .end()
@@ -8446,7 +8446,7 @@ impl serde::Serialize for MetricData {
 }
 
 /// `DescribeMetricData` output parameters
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct MetricDataPoint {
     /// Combination of instance object dimensions
@@ -8493,7 +8493,7 @@ impl<'de> Deserialize<'de> for MetricDataPoint {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for MetricDataPoint {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "MetricDataPoint", 2)?
+        lenient::fields(serializer, "MetricDataPoint", <Self as lenient::Reply>::FIELDS.len())?
             .list("Dimensions", &self.dimensions)?
             .list("Values", &self.values)?
             .end()
@@ -8501,7 +8501,7 @@ impl serde::Serialize for MetricDataPoint {
 }
 
 /// Meaning of metric data
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct MetricObjectMeaning {
     /// Meaning of the metric in English
@@ -8548,7 +8548,7 @@ impl<'de> Deserialize<'de> for MetricObjectMeaning {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for MetricObjectMeaning {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "MetricObjectMeaning", 2)?
+        lenient::fields(serializer, "MetricObjectMeaning", <Self as lenient::Reply>::FIELDS.len())?
             .opt("En", &self.en)?
             .opt("Zh", &self.zh)?
             .end()
@@ -8556,7 +8556,7 @@ impl serde::Serialize for MetricObjectMeaning {
 }
 
 /// Description of the unit and supported statistical period of the business metric
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct MetricSet {
     /// Namespace. Each Tencent Cloud product has a namespace
@@ -8661,7 +8661,7 @@ impl<'de> Deserialize<'de> for MetricSet {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for MetricSet {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "MetricSet", 10)?
+        lenient::fields(serializer, "MetricSet", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Namespace", &self.namespace)?
             .opt("MetricName", &self.metric_name)?
             .opt("Unit", &self.unit)?
@@ -8677,7 +8677,7 @@ impl serde::Serialize for MetricSet {
 }
 
 /// Monitoring type details
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct MonitorTypeInfo {
     /// Monitoring type ID
@@ -8731,7 +8731,7 @@ impl<'de> Deserialize<'de> for MonitorTypeInfo {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for MonitorTypeInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "MonitorTypeInfo", 3)?
+        lenient::fields(serializer, "MonitorTypeInfo", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Id", &self.id)?
             .opt("Name", &self.name)?
             .opt("SortId", &self.sort_id)?
@@ -8740,7 +8740,7 @@ impl serde::Serialize for MonitorTypeInfo {
 }
 
 /// (Chinese only) 通知内容模板绑定信息
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct NoticeContentTmplBindInfo {
     /// (Chinese only) 通知内容模板ID
@@ -8797,7 +8797,7 @@ impl<'de> Deserialize<'de> for NoticeContentTmplBindInfo {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for NoticeContentTmplBindInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "NoticeContentTmplBindInfo", 2)?
+        lenient::fields(serializer, "NoticeContentTmplBindInfo", <Self as lenient::Reply>::FIELDS.len())?
             .opt("ContentTmplID", &self.content_tmpl_id)?
             .opt("NoticeID", &self.notice_id)?
             .end()
@@ -8805,7 +8805,7 @@ impl serde::Serialize for NoticeContentTmplBindInfo {
 }
 
 /// Notification template configuration sending user's message
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct NoticeOnCallUsersInfo {
     /// Notification template id
@@ -8862,7 +8862,7 @@ impl<'de> Deserialize<'de> for NoticeOnCallUsersInfo {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for NoticeOnCallUsersInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "NoticeOnCallUsersInfo", 2)?
+        lenient::fields(serializer, "NoticeOnCallUsersInfo", <Self as lenient::Reply>::FIELDS.len())?
             .opt("NoticeId", &self.notice_id)?
             .list("SendGroups", &self.send_groups)?
             .end()
@@ -8870,7 +8870,7 @@ impl serde::Serialize for NoticeOnCallUsersInfo {
 }
 
 /// Notification template sending group information
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct NoticeSendGroup {
     /// Send group type
@@ -8931,7 +8931,7 @@ impl<'de> Deserialize<'de> for NoticeSendGroup {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for NoticeSendGroup {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "NoticeSendGroup", 2)?
+        lenient::fields(serializer, "NoticeSendGroup", <Self as lenient::Reply>::FIELDS.len())?
             .opt("ReceiverType", &self.receiver_type)?
             .list("Users", &self.users)?
             .end()
@@ -8939,7 +8939,7 @@ impl serde::Serialize for NoticeSendGroup {
 }
 
 /// User information configured in the notification template
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct NoticeUserInfo {
     /// Tencent Cloud user id, **not account uin**
@@ -8996,7 +8996,7 @@ impl<'de> Deserialize<'de> for NoticeUserInfo {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for NoticeUserInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "NoticeUserInfo", 2)?
+        lenient::fields(serializer, "NoticeUserInfo", <Self as lenient::Reply>::FIELDS.len())?
             .opt("UserId", &self.user_id)?
             .opt("UserName", &self.user_name)?
             .end()
@@ -9004,7 +9004,7 @@ impl serde::Serialize for NoticeUserInfo {
 }
 
 /// (Chinese only) 告警通知内容模板支持的变量或者函数列表
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct NotificationContentTemplateSupport {
     /// (Chinese only) 监控类型
@@ -9075,7 +9075,7 @@ impl<'de> Deserialize<'de> for NotificationContentTemplateSupport {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for NotificationContentTemplateSupport {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "NotificationContentTemplateSupport", 3)?
+        lenient::fields(serializer, "NotificationContentTemplateSupport", <Self as lenient::Reply>::FIELDS.len())?
             .opt("MonitorType", &self.monitor_type)?
             .list("Variables", &self.variables)?
             .list("Functions", &self.functions)?
@@ -9084,7 +9084,7 @@ impl serde::Serialize for NotificationContentTemplateSupport {
 }
 
 /// (Chinese only) 告警通知内容模板支持的变量或者函数
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct NotificationContentTemplateSupportDetail {
     /// (Chinese only) 变量/函数名称
@@ -9153,7 +9153,7 @@ impl<'de> Deserialize<'de> for NotificationContentTemplateSupportDetail {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for NotificationContentTemplateSupportDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "NotificationContentTemplateSupportDetail", 3)?
+        lenient::fields(serializer, "NotificationContentTemplateSupportDetail", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Name", &self.name)?
             .opt("Desc", &self.desc)?
             .opt("Example", &self.example)?
@@ -9325,7 +9325,7 @@ impl<'de> Deserialize<'de> for OnCallForm {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for OnCallForm {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "OnCallForm", 10)?
+        lenient::fields(serializer, "OnCallForm", <Self as lenient::Reply>::FIELDS.len())?
             .opt("OnCallFormID", &self.on_call_form_id)?
             .opt("OnCallFormName", &self.on_call_form_name)?
             .opt("OnCallFormDesc", &self.on_call_form_desc)?
@@ -9341,7 +9341,7 @@ impl serde::Serialize for OnCallForm {
 }
 
 /// Shift details
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct OneOnCallForm {
     /// Duty ID.
@@ -9517,7 +9517,7 @@ impl<'de> Deserialize<'de> for OneOnCallForm {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for OneOnCallForm {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "OneOnCallForm", 11)?
+        lenient::fields(serializer, "OneOnCallForm", <Self as lenient::Reply>::FIELDS.len())?
             .opt("OnCallFormID", &self.on_call_form_id)?
             .opt("OnCallFormName", &self.on_call_form_name)?
             .opt("OnCallFormDesc", &self.on_call_form_desc)?
@@ -9534,7 +9534,7 @@ impl serde::Serialize for OneOnCallForm {
 }
 
 /// Operators supported by the instance
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct Operator {
     /// Operator ID
@@ -9581,7 +9581,7 @@ impl<'de> Deserialize<'de> for Operator {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for Operator {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Operator", 2)?
+        lenient::fields(serializer, "Operator", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Id", &self.id)?
             .opt("Name", &self.name)?
             .end()
@@ -9589,7 +9589,7 @@ impl serde::Serialize for Operator {
 }
 
 /// Statistical method during the period
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct PeriodsSt {
     /// Period
@@ -9636,7 +9636,7 @@ impl<'de> Deserialize<'de> for PeriodsSt {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for PeriodsSt {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "PeriodsSt", 2)?
+        lenient::fields(serializer, "PeriodsSt", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Period", &self.period)?
             .list("StatType", &self.stat_type)?
             .end()
@@ -9644,7 +9644,7 @@ impl serde::Serialize for PeriodsSt {
 }
 
 /// Monitoring data point
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct Point {
     /// Time point when this monitoring data point is generated
@@ -9692,7 +9692,7 @@ impl<'de> Deserialize<'de> for Point {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for Point {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Point", 2)?
+        lenient::fields(serializer, "Point", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Timestamp", &self.timestamp)?
             .opt("Value", &self.value)?
             .end()
@@ -9700,7 +9700,7 @@ impl serde::Serialize for Point {
 }
 
 /// Policy group information
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct PolicyGroup {
     /// Whether the alarm policy can be set to default.
@@ -9846,7 +9846,7 @@ impl<'de> Deserialize<'de> for PolicyGroup {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for PolicyGroup {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "PolicyGroup", 16)?
+        lenient::fields(serializer, "PolicyGroup", <Self as lenient::Reply>::FIELDS.len())?
             .opt("CanSetDefault", &self.can_set_default)?
             .opt("GroupID", &self.group_id)?
             .opt("GroupName", &self.group_name)?
@@ -9868,7 +9868,7 @@ impl serde::Serialize for PolicyGroup {
 }
 
 /// Information on recipients in the policy template list (API v2018)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct PolicyGroupReceiverInfo {
     /// End time of a valid time period.
@@ -9998,7 +9998,7 @@ impl<'de> Deserialize<'de> for PolicyGroupReceiverInfo {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for PolicyGroupReceiverInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "PolicyGroupReceiverInfo", 13)?
+        lenient::fields(serializer, "PolicyGroupReceiverInfo", <Self as lenient::Reply>::FIELDS.len())?
             .opt("EndTime", &self.end_time)?
             .opt("NeedSendNotice", &self.need_send_notice)?
             .list("NotifyWay", &self.notify_way)?
@@ -10072,7 +10072,7 @@ impl<'de> Deserialize<'de> for ProductSimple {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ProductSimple {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ProductSimple", 3)?
+        lenient::fields(serializer, "ProductSimple", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Namespace", &self.namespace)?
             .opt("ProductName", &self.product_name)?
             .opt("ProductEnName", &self.product_en_name)?
@@ -10175,7 +10175,7 @@ impl<'de> Deserialize<'de> for PrometheusAgent {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for PrometheusAgent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "PrometheusAgent", 8)?
+        lenient::fields(serializer, "PrometheusAgent", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Name", &self.name)?
             .opt("AgentId", &self.agent_id)?
             .opt("InstanceId", &self.instance_id)?
@@ -10189,7 +10189,7 @@ impl serde::Serialize for PrometheusAgent {
 }
 
 /// Overview of managed Prometheus agent
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct PrometheusAgentOverview {
     /// Cluster type
@@ -10377,7 +10377,7 @@ impl<'de> Deserialize<'de> for PrometheusAgentOverview {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for PrometheusAgentOverview {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "PrometheusAgentOverview", 12)?
+        lenient::fields(serializer, "PrometheusAgentOverview", <Self as lenient::Reply>::FIELDS.len())?
             .opt("ClusterType", &self.cluster_type)?
             .opt("ClusterId", &self.cluster_id)?
             .opt("Status", &self.status)?
@@ -10454,7 +10454,7 @@ impl<'de> Deserialize<'de> for PrometheusAlertAllowTimeRange {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for PrometheusAlertAllowTimeRange {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "PrometheusAlertAllowTimeRange", 2)?
+        lenient::fields(serializer, "PrometheusAlertAllowTimeRange", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Start", &self.start)?
             .opt("End", &self.end)?
             .end()
@@ -10562,7 +10562,7 @@ impl<'de> Deserialize<'de> for PrometheusAlertCustomReceiver {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for PrometheusAlertCustomReceiver {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "PrometheusAlertCustomReceiver", 5)?
+        lenient::fields(serializer, "PrometheusAlertCustomReceiver", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Type", &self.type_)?
             .opt("Url", &self.url)?
             .list("AllowedTimeRanges", &self.allowed_time_ranges)?
@@ -10691,7 +10691,7 @@ impl<'de> Deserialize<'de> for PrometheusAlertGroupRuleSet {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for PrometheusAlertGroupRuleSet {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "PrometheusAlertGroupRuleSet", 6)?
+        lenient::fields(serializer, "PrometheusAlertGroupRuleSet", <Self as lenient::Reply>::FIELDS.len())?
             .opt("RuleName", &self.rule_name)?
             .list("Labels", &self.labels)?
             .list("Annotations", &self.annotations)?
@@ -10869,7 +10869,7 @@ impl<'de> Deserialize<'de> for PrometheusAlertGroupSet {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for PrometheusAlertGroupSet {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "PrometheusAlertGroupSet", 10)?
+        lenient::fields(serializer, "PrometheusAlertGroupSet", <Self as lenient::Reply>::FIELDS.len())?
             .opt("GroupId", &self.group_id)?
             .opt("GroupName", &self.group_name)?
             .list("AMPReceivers", &self.amp_receivers)?
@@ -10885,7 +10885,7 @@ impl serde::Serialize for PrometheusAlertGroupSet {
 }
 
 /// Self-built AlertManager configuration used by the alert channel
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct PrometheusAlertManagerConfig {
     /// AlertManager URL
@@ -10951,7 +10951,7 @@ impl<'de> Deserialize<'de> for PrometheusAlertManagerConfig {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for PrometheusAlertManagerConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "PrometheusAlertManagerConfig", 3)?
+        lenient::fields(serializer, "PrometheusAlertManagerConfig", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Url", &self.url)?
             .opt("ClusterType", &self.cluster_type)?
             .opt("ClusterId", &self.cluster_id)?
@@ -10960,7 +10960,7 @@ impl serde::Serialize for PrometheusAlertManagerConfig {
 }
 
 /// TMP alerting rule instance
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct PrometheusAlertPolicyItem {
     /// Rule name
@@ -11072,7 +11072,7 @@ impl<'de> Deserialize<'de> for PrometheusAlertPolicyItem {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for PrometheusAlertPolicyItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "PrometheusAlertPolicyItem", 7)?
+        lenient::fields(serializer, "PrometheusAlertPolicyItem", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Name", &self.name)?
             .list("Rules", &self.rules)?
             .opt("Id", &self.id)?
@@ -11085,7 +11085,7 @@ impl serde::Serialize for PrometheusAlertPolicyItem {
 }
 
 /// Prometheus alerting rule
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct PrometheusAlertRule {
     /// Rule name
@@ -11192,7 +11192,7 @@ impl<'de> Deserialize<'de> for PrometheusAlertRule {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for PrometheusAlertRule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "PrometheusAlertRule", 8)?
+        lenient::fields(serializer, "PrometheusAlertRule", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Name", &self.name)?
             .opt("Rule", &self.rule)?
             .list("Labels", &self.labels)?
@@ -11206,7 +11206,7 @@ impl serde::Serialize for PrometheusAlertRule {
 }
 
 /// (Chinese only) Prometheus Alertmanger 抑制规则
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct PrometheusAlertmanagerConfigInhibitRule {
     /// (Chinese only) Source 告警的标签匹配规则，比如 "a=b"、"a!=c" 等
@@ -11263,7 +11263,7 @@ impl<'de> Deserialize<'de> for PrometheusAlertmanagerConfigInhibitRule {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for PrometheusAlertmanagerConfigInhibitRule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "PrometheusAlertmanagerConfigInhibitRule", 3)?
+        lenient::fields(serializer, "PrometheusAlertmanagerConfigInhibitRule", <Self as lenient::Reply>::FIELDS.len())?
             .list("SourceMatchers", &self.source_matchers)?
             .list("TargetMatchers", &self.target_matchers)?
             .list("Equal", &self.equal)?
@@ -11272,7 +11272,7 @@ impl serde::Serialize for PrometheusAlertmanagerConfigInhibitRule {
 }
 
 /// (Chinese only) Prometheus Alertmanger 可修改配置
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct PrometheusAlertmanagerConfigV2 {
     /// (Chinese only) Prometheus Alertmanger 抑制规则组
@@ -11318,14 +11318,14 @@ impl<'de> Deserialize<'de> for PrometheusAlertmanagerConfigV2 {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for PrometheusAlertmanagerConfigV2 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "PrometheusAlertmanagerConfigV2", 1)?
+        lenient::fields(serializer, "PrometheusAlertmanagerConfigV2", <Self as lenient::Reply>::FIELDS.len())?
             .list("InhibitRules", &self.inhibit_rules)?
             .end()
     }
 }
 
 /// (Chinese only) 集群指标抓取统计
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct PrometheusClusterScrapeStatistics {
     /// (Chinese only) 集群ID
@@ -11409,7 +11409,7 @@ impl<'de> Deserialize<'de> for PrometheusClusterScrapeStatistics {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for PrometheusClusterScrapeStatistics {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "PrometheusClusterScrapeStatistics", 4)?
+        lenient::fields(serializer, "PrometheusClusterScrapeStatistics", <Self as lenient::Reply>::FIELDS.len())?
             .opt("ClusterID", &self.cluster_id)?
             .opt("ScrapedRate", &self.scraped_rate)?
             .list("Jobs", &self.jobs)?
@@ -11419,7 +11419,7 @@ impl serde::Serialize for PrometheusClusterScrapeStatistics {
 }
 
 /// Prometheus configuration
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct PrometheusConfigItem {
     /// Name
@@ -11492,7 +11492,7 @@ impl<'de> Deserialize<'de> for PrometheusConfigItem {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for PrometheusConfigItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "PrometheusConfigItem", 4)?
+        lenient::fields(serializer, "PrometheusConfigItem", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Name", &self.name)?
             .opt("Config", &self.config)?
             .opt("TemplateId", &self.template_id)?
@@ -11502,7 +11502,7 @@ impl serde::Serialize for PrometheusConfigItem {
 }
 
 /// TMP internal dynamics API agent response
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct PrometheusDynamicApiResponseHttp {
     /// HTTP status code
@@ -11559,7 +11559,7 @@ impl<'de> Deserialize<'de> for PrometheusDynamicApiResponseHttp {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for PrometheusDynamicApiResponseHttp {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "PrometheusDynamicApiResponseHttp", 2)?
+        lenient::fields(serializer, "PrometheusDynamicApiResponseHttp", <Self as lenient::Reply>::FIELDS.len())?
             .opt("StatusCode", &self.status_code)?
             .opt("ResponseBody", &self.response_body)?
             .end()
@@ -11642,7 +11642,7 @@ impl<'de> Deserialize<'de> for PrometheusInstanceGrantInfo {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for PrometheusInstanceGrantInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "PrometheusInstanceGrantInfo", 6)?
+        lenient::fields(serializer, "PrometheusInstanceGrantInfo", <Self as lenient::Reply>::FIELDS.len())?
             .opt("HasChargeOperation", &self.has_charge_operation)?
             .opt("HasVpcDisplay", &self.has_vpc_display)?
             .opt("HasGrafanaStatusChange", &self.has_grafana_status_change)?
@@ -11654,7 +11654,7 @@ impl serde::Serialize for PrometheusInstanceGrantInfo {
 }
 
 /// (Chinese only) Prometheus实例创建配额信息
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct PrometheusInstanceQuotaDetail {
     /// (Chinese only)
@@ -11729,7 +11729,7 @@ impl<'de> Deserialize<'de> for PrometheusInstanceQuotaDetail {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for PrometheusInstanceQuotaDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "PrometheusInstanceQuotaDetail", 3)?
+        lenient::fields(serializer, "PrometheusInstanceQuotaDetail", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Limit", &self.limit)?
             .opt("Usage", &self.usage)?
             .opt("Available", &self.available)?
@@ -11738,7 +11738,7 @@ impl serde::Serialize for PrometheusInstanceQuotaDetail {
 }
 
 /// (Chinese only) 实例抓取指标统计
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct PrometheusInstanceScrapeStatistics {
     /// (Chinese only) 实例ID
@@ -11832,7 +11832,7 @@ impl<'de> Deserialize<'de> for PrometheusInstanceScrapeStatistics {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for PrometheusInstanceScrapeStatistics {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "PrometheusInstanceScrapeStatistics", 5)?
+        lenient::fields(serializer, "PrometheusInstanceScrapeStatistics", <Self as lenient::Reply>::FIELDS.len())?
             .opt("InstanceId", &self.instance_id)?
             .opt("ScrapedRate", &self.scraped_rate)?
             .list("Clusters", &self.clusters)?
@@ -11843,7 +11843,7 @@ impl serde::Serialize for PrometheusInstanceScrapeStatistics {
 }
 
 /// TMP usage information
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct PrometheusInstanceTenantUsage {
     /// Instance ID
@@ -11941,7 +11941,7 @@ impl<'de> Deserialize<'de> for PrometheusInstanceTenantUsage {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for PrometheusInstanceTenantUsage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "PrometheusInstanceTenantUsage", 5)?
+        lenient::fields(serializer, "PrometheusInstanceTenantUsage", <Self as lenient::Reply>::FIELDS.len())?
             .opt("InstanceId", &self.instance_id)?
             .opt("CalcDate", &self.calc_date)?
             .opt("Total", &self.total)?
@@ -12440,7 +12440,7 @@ impl<'de> Deserialize<'de> for PrometheusInstancesItem {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for PrometheusInstancesItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "PrometheusInstancesItem", 31)?
+        lenient::fields(serializer, "PrometheusInstancesItem", <Self as lenient::Reply>::FIELDS.len())?
             .opt("InstanceId", &self.instance_id)?
             .opt("InstanceName", &self.instance_name)?
             .opt("InstanceChargeType", &self.instance_charge_type)?
@@ -12477,7 +12477,7 @@ impl serde::Serialize for PrometheusInstancesItem {
 }
 
 /// TMP v2 instance overview
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct PrometheusInstancesOverview {
     /// Instance ID
@@ -12647,7 +12647,7 @@ impl<'de> Deserialize<'de> for PrometheusInstancesOverview {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for PrometheusInstancesOverview {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "PrometheusInstancesOverview", 17)?
+        lenient::fields(serializer, "PrometheusInstancesOverview", <Self as lenient::Reply>::FIELDS.len())?
             .opt("InstanceId", &self.instance_id)?
             .opt("InstanceName", &self.instance_name)?
             .opt("VpcId", &self.vpc_id)?
@@ -12670,7 +12670,7 @@ impl serde::Serialize for PrometheusInstancesOverview {
 }
 
 /// (Chinese only) Job抓取统计
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct PrometheusJobScrapeStatistics {
     /// (Chinese only) Job 名
@@ -12752,7 +12752,7 @@ impl<'de> Deserialize<'de> for PrometheusJobScrapeStatistics {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for PrometheusJobScrapeStatistics {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "PrometheusJobScrapeStatistics", 4)?
+        lenient::fields(serializer, "PrometheusJobScrapeStatistics", <Self as lenient::Reply>::FIELDS.len())?
             .opt("JobName", &self.job_name)?
             .opt("ScrapedRate", &self.scraped_rate)?
             .list("Metrics", &self.metrics)?
@@ -12762,7 +12762,7 @@ impl serde::Serialize for PrometheusJobScrapeStatistics {
 }
 
 /// Targets of a Prometheus job
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct PrometheusJobTargets {
     /// (Chinese only) 该Job的targets列表
@@ -12843,7 +12843,7 @@ impl<'de> Deserialize<'de> for PrometheusJobTargets {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for PrometheusJobTargets {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "PrometheusJobTargets", 4)?
+        lenient::fields(serializer, "PrometheusJobTargets", <Self as lenient::Reply>::FIELDS.len())?
             .list("Targets", &self.targets)?
             .opt("JobName", &self.job_name)?
             .opt("Total", &self.total)?
@@ -12853,7 +12853,7 @@ impl serde::Serialize for PrometheusJobTargets {
 }
 
 /// (Chinese only) 指标抓取统计
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct PrometheusMetricScrapeStatistics {
     /// (Chinese only) 指标名
@@ -12938,7 +12938,7 @@ impl<'de> Deserialize<'de> for PrometheusMetricScrapeStatistics {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for PrometheusMetricScrapeStatistics {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "PrometheusMetricScrapeStatistics", 4)?
+        lenient::fields(serializer, "PrometheusMetricScrapeStatistics", <Self as lenient::Reply>::FIELDS.len())?
             .opt("MetricName", &self.metric_name)?
             .opt("SamplesRate", &self.samples_rate)?
             .opt("ScrapedRate", &self.scraped_rate)?
@@ -12948,7 +12948,7 @@ impl serde::Serialize for PrometheusMetricScrapeStatistics {
 }
 
 /// Alert notification channel configuration
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct PrometheusNotificationItem {
     /// Whether it is enabled
@@ -13156,7 +13156,7 @@ impl<'de> Deserialize<'de> for PrometheusNotificationItem {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for PrometheusNotificationItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "PrometheusNotificationItem", 14)?
+        lenient::fields(serializer, "PrometheusNotificationItem", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Enabled", &self.enabled)?
             .opt("Type", &self.type_)?
             .opt("WebHook", &self.web_hook)?
@@ -13176,7 +13176,7 @@ impl serde::Serialize for PrometheusNotificationItem {
 }
 
 /// Details of the Prometheus recording rule instance, including the cluster ID.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct PrometheusRecordRuleYamlItem {
     /// Instance name
@@ -13310,7 +13310,7 @@ impl<'de> Deserialize<'de> for PrometheusRecordRuleYamlItem {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for PrometheusRecordRuleYamlItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "PrometheusRecordRuleYamlItem", 8)?
+        lenient::fields(serializer, "PrometheusRecordRuleYamlItem", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Name", &self.name)?
             .opt("UpdateTime", &self.update_time)?
             .opt("TemplateId", &self.template_id)?
@@ -13324,7 +13324,7 @@ impl serde::Serialize for PrometheusRecordRuleYamlItem {
 }
 
 /// (Chinese only) DescribePrometheusRegions 响应结构体
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct PrometheusRegionItem {
     /// (Chinese only) 区域
@@ -13441,7 +13441,7 @@ impl<'de> Deserialize<'de> for PrometheusRegionItem {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for PrometheusRegionItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "PrometheusRegionItem", 7)?
+        lenient::fields(serializer, "PrometheusRegionItem", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Region", &self.region)?
             .opt("RegionId", &self.region_id)?
             .opt("RegionState", &self.region_state)?
@@ -13501,7 +13501,7 @@ impl<'de> Deserialize<'de> for PrometheusRuleKv {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for PrometheusRuleKv {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "PrometheusRuleKv", 2)?
+        lenient::fields(serializer, "PrometheusRuleKv", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Key", &self.key)?
             .opt("Value", &self.value)?
             .end()
@@ -13639,7 +13639,7 @@ impl<'de> Deserialize<'de> for PrometheusRuleSet {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for PrometheusRuleSet {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "PrometheusRuleSet", 12)?
+        lenient::fields(serializer, "PrometheusRuleSet", <Self as lenient::Reply>::FIELDS.len())?
             .opt("RuleId", &self.rule_id)?
             .opt("RuleName", &self.rule_name)?
             .opt("RuleState", &self.rule_state)?
@@ -13740,7 +13740,7 @@ impl<'de> Deserialize<'de> for PrometheusScrapeJob {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for PrometheusScrapeJob {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "PrometheusScrapeJob", 4)?
+        lenient::fields(serializer, "PrometheusScrapeJob", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Name", &self.name)?
             .opt("AgentId", &self.agent_id)?
             .opt("JobId", &self.job_id)?
@@ -13798,7 +13798,7 @@ impl<'de> Deserialize<'de> for PrometheusTag {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for PrometheusTag {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "PrometheusTag", 2)?
+        lenient::fields(serializer, "PrometheusTag", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Key", &self.key)?
             .opt("Value", &self.value)?
             .end()
@@ -13806,7 +13806,7 @@ impl serde::Serialize for PrometheusTag {
 }
 
 /// (Chinese only) prometheus一个抓取目标的信息
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct PrometheusTarget {
     /// (Chinese only) 抓取目标的URL
@@ -13866,7 +13866,7 @@ impl<'de> Deserialize<'de> for PrometheusTarget {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for PrometheusTarget {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "PrometheusTarget", 2)?
+        lenient::fields(serializer, "PrometheusTarget", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Url", &self.url)?
             .opt("State", &self.state)?
             .end()
@@ -13874,7 +13874,7 @@ impl serde::Serialize for PrometheusTarget {
 }
 
 /// Template instance
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct PrometheusTemp {
     /// Template name
@@ -14071,7 +14071,7 @@ impl<'de> Deserialize<'de> for PrometheusTemp {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for PrometheusTemp {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "PrometheusTemp", 13)?
+        lenient::fields(serializer, "PrometheusTemp", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Name", &self.name)?
             .opt("Level", &self.level)?
             .opt("Describe", &self.describe)?
@@ -14090,7 +14090,7 @@ impl serde::Serialize for PrometheusTemp {
 }
 
 /// Sync target of the TMP template
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct PrometheusTemplateSyncTarget {
     /// Target region
@@ -14215,7 +14215,7 @@ impl<'de> Deserialize<'de> for PrometheusTemplateSyncTarget {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for PrometheusTemplateSyncTarget {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "PrometheusTemplateSyncTarget", 8)?
+        lenient::fields(serializer, "PrometheusTemplateSyncTarget", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Region", &self.region)?
             .opt("InstanceId", &self.instance_id)?
             .opt("ClusterId", &self.cluster_id)?
@@ -14229,7 +14229,7 @@ impl serde::Serialize for PrometheusTemplateSyncTarget {
 }
 
 /// Region information returned by `PrometheusZoneItem`
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct PrometheusZoneItem {
     /// AZ
@@ -14338,7 +14338,7 @@ impl<'de> Deserialize<'de> for PrometheusZoneItem {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for PrometheusZoneItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "PrometheusZoneItem", 6)?
+        lenient::fields(serializer, "PrometheusZoneItem", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Zone", &self.zone)?
             .opt("ZoneId", &self.zone_id)?
             .opt("ZoneState", &self.zone_state)?
@@ -14480,7 +14480,7 @@ impl<'de> Deserialize<'de> for RecordingRuleSet {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for RecordingRuleSet {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RecordingRuleSet", 8)?
+        lenient::fields(serializer, "RecordingRuleSet", <Self as lenient::Reply>::FIELDS.len())?
             .opt("RuleId", &self.rule_id)?
             .opt("RuleState", &self.rule_state)?
             .opt("Name", &self.name)?
@@ -14494,7 +14494,7 @@ impl serde::Serialize for RecordingRuleSet {
 }
 
 /// (Chinese only) DescribePolicyObjectCount接口返回的地域统计
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct RegionPolicyObjectCount {
     /// (Chinese only)
@@ -14545,7 +14545,7 @@ impl<'de> Deserialize<'de> for RegionPolicyObjectCount {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for RegionPolicyObjectCount {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RegionPolicyObjectCount", 2)?
+        lenient::fields(serializer, "RegionPolicyObjectCount", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Region", &self.region)?
             .opt("Count", &self.count)?
             .end()
@@ -14553,7 +14553,7 @@ impl serde::Serialize for RegionPolicyObjectCount {
 }
 
 /// (Chinese only) 多写配置
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct RemoteWrite {
     /// (Chinese only)
@@ -14694,7 +14694,7 @@ impl<'de> Deserialize<'de> for RemoteWrite {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for RemoteWrite {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RemoteWrite", 7)?
+        lenient::fields(serializer, "RemoteWrite", <Self as lenient::Reply>::FIELDS.len())?
             .opt("URL", &self.url)?
             .opt("URLRelabelConfig", &self.url_relabel_config)?
             .opt("BasicAuth", &self.basic_auth)?
@@ -14707,7 +14707,7 @@ impl serde::Serialize for RemoteWrite {
 }
 
 /// (Chinese only) Remote Write 协议额外添加的 HTTP 头
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct RemoteWriteHeader {
     /// (Chinese only) HTTP 头的键
@@ -14761,7 +14761,7 @@ impl<'de> Deserialize<'de> for RemoteWriteHeader {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for RemoteWriteHeader {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RemoteWriteHeader", 2)?
+        lenient::fields(serializer, "RemoteWriteHeader", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Key", &self.key)?
             .opt("Value", &self.value)?
             .end()
@@ -14769,7 +14769,7 @@ impl serde::Serialize for RemoteWriteHeader {
 }
 
 /// (Chinese only) Prometheus 服务发现信息
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ServiceDiscoveryItem {
     /// (Chinese only) 服务发现名称
@@ -14854,7 +14854,7 @@ impl<'de> Deserialize<'de> for ServiceDiscoveryItem {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ServiceDiscoveryItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ServiceDiscoveryItem", 7)?
+        lenient::fields(serializer, "ServiceDiscoveryItem", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Name", &self.name)?
             .opt("Namespace", &self.namespace)?
             .opt("Kind", &self.kind)?
@@ -14867,7 +14867,7 @@ impl serde::Serialize for ServiceDiscoveryItem {
 }
 
 /// (Chinese only) 告警屏蔽的指标
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ShieldMetric {
     /// (Chinese only) 屏蔽指标
@@ -14914,7 +14914,7 @@ impl<'de> Deserialize<'de> for ShieldMetric {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ShieldMetric {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ShieldMetric", 2)?
+        lenient::fields(serializer, "ShieldMetric", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Metric", &self.metric)?
             .opt("MetricShowName", &self.metric_show_name)?
             .end()
@@ -14922,7 +14922,7 @@ impl serde::Serialize for ShieldMetric {
 }
 
 /// (Chinese only) 单个有序数据点
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct SingleOrderedDataPoint {
     /// (Chinese only)
@@ -15019,7 +15019,7 @@ impl<'de> Deserialize<'de> for SingleOrderedDataPoint {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for SingleOrderedDataPoint {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "SingleOrderedDataPoint", 4)?
+        lenient::fields(serializer, "SingleOrderedDataPoint", <Self as lenient::Reply>::FIELDS.len())?
             .list("Dimensions", &self.dimensions)?
             .opt("Value", &self.value)?
             .opt("Timestamp", &self.timestamp)?
@@ -15029,7 +15029,7 @@ impl serde::Serialize for SingleOrderedDataPoint {
 }
 
 /// On-duty personnel ID group.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct StaffInfo {
     /// On-duty personnel ID group.
@@ -15075,7 +15075,7 @@ impl<'de> Deserialize<'de> for StaffInfo {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for StaffInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "StaffInfo", 1)?
+        lenient::fields(serializer, "StaffInfo", <Self as lenient::Reply>::FIELDS.len())?
             .list("StaffIDs", &self.staff_i_ds)?
             .end()
     }
@@ -15129,7 +15129,7 @@ impl<'de> Deserialize<'de> for Tag {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for Tag {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Tag", 2)?
+        lenient::fields(serializer, "Tag", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Key", &self.key)?
             .opt("Value", &self.value)?
             .end()
@@ -15137,7 +15137,7 @@ impl serde::Serialize for Tag {
 }
 
 /// Instance tag information of the alarm policy
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct TagInstance {
     /// Tag key
@@ -15226,7 +15226,7 @@ impl<'de> Deserialize<'de> for TagInstance {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for TagInstance {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "TagInstance", 7)?
+        lenient::fields(serializer, "TagInstance", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Key", &self.key)?
             .opt("Value", &self.value)?
             .opt("InstanceSum", &self.instance_sum)?
@@ -15239,7 +15239,7 @@ impl serde::Serialize for TagInstance {
 }
 
 /// Number of scrape targets
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct Targets {
     /// The total count
@@ -15324,7 +15324,7 @@ impl<'de> Deserialize<'de> for Targets {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for Targets {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Targets", 4)?
+        lenient::fields(serializer, "Targets", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Total", &self.total)?
             .opt("Up", &self.up)?
             .opt("Down", &self.down)?
@@ -15334,7 +15334,7 @@ impl serde::Serialize for Targets {
 }
 
 /// Task step information
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct TaskStepInfo {
     /// Step name
@@ -15409,7 +15409,7 @@ impl<'de> Deserialize<'de> for TaskStepInfo {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for TaskStepInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "TaskStepInfo", 5)?
+        lenient::fields(serializer, "TaskStepInfo", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Step", &self.step)?
             .opt("LifeState", &self.life_state)?
             .opt("StartAt", &self.start_at)?
@@ -15420,7 +15420,7 @@ impl serde::Serialize for TaskStepInfo {
 }
 
 /// Template list
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct TemplateGroup {
     /// Metric alarm rules.
@@ -15533,7 +15533,7 @@ impl<'de> Deserialize<'de> for TemplateGroup {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for TemplateGroup {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "TemplateGroup", 11)?
+        lenient::fields(serializer, "TemplateGroup", <Self as lenient::Reply>::FIELDS.len())?
             .list("Conditions", &self.conditions)?
             .list("EventConditions", &self.event_conditions)?
             .list("PolicyGroups", &self.policy_groups)?
@@ -15550,7 +15550,7 @@ impl serde::Serialize for TemplateGroup {
 }
 
 /// Alarm notification template – callback notification details
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct UrlNotice {
     /// Callback URL, which can contain up to 256 characters
@@ -15669,7 +15669,7 @@ impl<'de> Deserialize<'de> for UrlNotice {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for UrlNotice {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "UrlNotice", 7)?
+        lenient::fields(serializer, "UrlNotice", <Self as lenient::Reply>::FIELDS.len())?
             .opt("URL", &self.url)?
             .opt("IsValid", &self.is_valid)?
             .opt("ValidationCode", &self.validation_code)?
@@ -15682,7 +15682,7 @@ impl serde::Serialize for UrlNotice {
 }
 
 /// Alarm notification template - user notification details
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct UserNotice {
     /// Recipient type. Valid values: USER (user), GROUP (user group)
@@ -15890,7 +15890,7 @@ impl<'de> Deserialize<'de> for UserNotice {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for UserNotice {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "UserNotice", 15)?
+        lenient::fields(serializer, "UserNotice", <Self as lenient::Reply>::FIELDS.len())?
             .opt("ReceiverType", &self.receiver_type)?
             .opt("StartTime", &self.start_time)?
             .opt("EndTime", &self.end_time)?
@@ -15911,7 +15911,7 @@ impl serde::Serialize for UserNotice {
 }
 
 /// (Chinese only) 数据写向目标
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct WriteDestination {
     /// (Chinese only) 存储标识
@@ -15956,7 +15956,7 @@ impl<'de> Deserialize<'de> for WriteDestination {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for WriteDestination {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "WriteDestination", 1)?
+        lenient::fields(serializer, "WriteDestination", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Destination", &self.destination)?
             .end()
     }

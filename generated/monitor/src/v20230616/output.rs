@@ -7,7 +7,7 @@ use super::output;
 use tencentcloud_runtime::lenient;
 
 /// Agent information.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct AgentInfo {
     /// Agent ID
@@ -160,7 +160,7 @@ impl<'de> Deserialize<'de> for AgentInfo {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for AgentInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AgentInfo", 10)?
+        lenient::fields(serializer, "AgentInfo", <Self as lenient::Reply>::FIELDS.len())?
             .opt("AgentId", &self.agent_id)?
             .opt("Name", &self.name)?
             .opt("Description", &self.description)?
@@ -176,7 +176,7 @@ impl serde::Serialize for AgentInfo {
 }
 
 /// (Chinese only) AI工作台SRE数字分身任务
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct AiWorkbenchSreDigitalTwinTask {
     /// (Chinese only) 任务名称
@@ -266,7 +266,7 @@ impl<'de> Deserialize<'de> for AiWorkbenchSreDigitalTwinTask {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for AiWorkbenchSreDigitalTwinTask {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AiWorkbenchSreDigitalTwinTask", 6)?
+        lenient::fields(serializer, "AiWorkbenchSreDigitalTwinTask", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Name", &self.name)?
             .opt("TaskType", &self.task_type)?
             .opt("TaskConfig", &self.task_config)?
@@ -278,7 +278,7 @@ impl serde::Serialize for AiWorkbenchSreDigitalTwinTask {
 }
 
 /// (Chinese only) AI工作台SRE数字分身任务列表
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct AiWorkbenchSreDigitalTwinTaskList {
     /// (Chinese only) 任务列表
@@ -335,7 +335,7 @@ impl<'de> Deserialize<'de> for AiWorkbenchSreDigitalTwinTaskList {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for AiWorkbenchSreDigitalTwinTaskList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AiWorkbenchSreDigitalTwinTaskList", 2)?
+        lenient::fields(serializer, "AiWorkbenchSreDigitalTwinTaskList", <Self as lenient::Reply>::FIELDS.len())?
             .list("Tasks", &self.tasks)?
             .opt("Total", &self.total)?
             .end()
@@ -343,7 +343,7 @@ impl serde::Serialize for AiWorkbenchSreDigitalTwinTaskList {
 }
 
 /// (Chinese only) AI工作台SRE数字分身工作日志
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct AiWorkbenchSreDigitalTwinWorkLog {
     /// (Chinese only) 唯一标识符
@@ -484,7 +484,7 @@ impl<'de> Deserialize<'de> for AiWorkbenchSreDigitalTwinWorkLog {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for AiWorkbenchSreDigitalTwinWorkLog {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AiWorkbenchSreDigitalTwinWorkLog", 9)?
+        lenient::fields(serializer, "AiWorkbenchSreDigitalTwinWorkLog", <Self as lenient::Reply>::FIELDS.len())?
             .opt("ID", &self.id)?
             .opt("CreatedAt", &self.created_at)?
             .opt("TwinID", &self.twin_id)?
@@ -499,7 +499,7 @@ impl serde::Serialize for AiWorkbenchSreDigitalTwinWorkLog {
 }
 
 /// (Chinese only) AI工作台SRE数字分身工作日志详细信息
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct AiWorkbenchSreDigitalTwinWorkLogDetail {
     /// (Chinese only) 工作日志详细内容
@@ -568,7 +568,7 @@ impl<'de> Deserialize<'de> for AiWorkbenchSreDigitalTwinWorkLogDetail {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for AiWorkbenchSreDigitalTwinWorkLogDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AiWorkbenchSreDigitalTwinWorkLogDetail", 3)?
+        lenient::fields(serializer, "AiWorkbenchSreDigitalTwinWorkLogDetail", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Content", &self.content)?
             .opt("TaskType", &self.task_type)?
             .opt("DialogID", &self.dialog_id)?
@@ -577,7 +577,7 @@ impl serde::Serialize for AiWorkbenchSreDigitalTwinWorkLogDetail {
 }
 
 /// (Chinese only) AI工作台SRE数字分身工作日志列表
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct AiWorkbenchSreDigitalTwinWorkLogList {
     /// (Chinese only) 工作日志列表
@@ -634,7 +634,7 @@ impl<'de> Deserialize<'de> for AiWorkbenchSreDigitalTwinWorkLogList {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for AiWorkbenchSreDigitalTwinWorkLogList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AiWorkbenchSreDigitalTwinWorkLogList", 2)?
+        lenient::fields(serializer, "AiWorkbenchSreDigitalTwinWorkLogList", <Self as lenient::Reply>::FIELDS.len())?
             .list("WorkLogs", &self.work_logs)?
             .opt("Total", &self.total)?
             .end()
@@ -642,7 +642,7 @@ impl serde::Serialize for AiWorkbenchSreDigitalTwinWorkLogList {
 }
 
 /// Alarming Label
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct AlarmLable {
     /// label name
@@ -699,7 +699,7 @@ impl<'de> Deserialize<'de> for AlarmLable {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for AlarmLable {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AlarmLable", 2)?
+        lenient::fields(serializer, "AlarmLable", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Name", &self.name)?
             .opt("Value", &self.value)?
             .end()
@@ -707,7 +707,7 @@ impl serde::Serialize for AlarmLable {
 }
 
 /// Notification history for each alert
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct AlarmNotifyHistory {
     /// Unique notification ID.
@@ -955,7 +955,7 @@ impl<'de> Deserialize<'de> for AlarmNotifyHistory {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for AlarmNotifyHistory {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AlarmNotifyHistory", 18)?
+        lenient::fields(serializer, "AlarmNotifyHistory", <Self as lenient::Reply>::FIELDS.len())?
             .opt("NotifyId", &self.notify_id)?
             .opt("PolicyId", &self.policy_id)?
             .opt("SessionId", &self.session_id)?
@@ -979,7 +979,7 @@ impl serde::Serialize for AlarmNotifyHistory {
 }
 
 /// Product entity
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ArtifactInfo {
     /// Product ID
@@ -1180,7 +1180,7 @@ impl<'de> Deserialize<'de> for ArtifactInfo {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ArtifactInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ArtifactInfo", 13)?
+        lenient::fields(serializer, "ArtifactInfo", <Self as lenient::Reply>::FIELDS.len())?
             .opt("ArtifactId", &self.artifact_id)?
             .opt("Name", &self.name)?
             .opt("MimeType", &self.mime_type)?
@@ -1199,7 +1199,7 @@ impl serde::Serialize for ArtifactInfo {
 }
 
 /// (Chinese only) 消息正文
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ChannelContent {
     /// (Chinese only)
@@ -1290,7 +1290,7 @@ impl<'de> Deserialize<'de> for ChannelContent {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ChannelContent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ChannelContent", 2)?
+        lenient::fields(serializer, "ChannelContent", <Self as lenient::Reply>::FIELDS.len())?
             .opt("SubChannel", &self.sub_channel)?
             .opt("Content", &self.content)?
             .end()
@@ -1298,7 +1298,7 @@ impl serde::Serialize for ChannelContent {
 }
 
 /// Receiver details
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ChannelsReceivers {
     /// Notification channel name.
@@ -1520,7 +1520,7 @@ impl<'de> Deserialize<'de> for ChannelsReceivers {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ChannelsReceivers {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ChannelsReceivers", 11)?
+        lenient::fields(serializer, "ChannelsReceivers", <Self as lenient::Reply>::FIELDS.len())?
             .opt("ChannelName", &self.channel_name)?
             .list("Receivers", &self.receivers)?
             .opt("SendStatus", &self.send_status)?
@@ -1537,7 +1537,7 @@ impl serde::Serialize for ChannelsReceivers {
 }
 
 /// Each ContentBlockInfo corresponds to an AGUI event converted from a downstream ContentBlock.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ContentBlockInfo {
     /// Type.
@@ -1594,7 +1594,7 @@ impl<'de> Deserialize<'de> for ContentBlockInfo {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ContentBlockInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ContentBlockInfo", 2)?
+        lenient::fields(serializer, "ContentBlockInfo", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Type", &self.type_)?
             .opt("Data", &self.data)?
             .end()
@@ -1602,7 +1602,7 @@ impl serde::Serialize for ContentBlockInfo {
 }
 
 /// (Chinese only) 钉钉机器人内容模板配置
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DingDingRobotNoticeTmpl {
     /// (Chinese only) 内容模板
@@ -1654,7 +1654,7 @@ impl<'de> Deserialize<'de> for DingDingRobotNoticeTmpl {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DingDingRobotNoticeTmpl {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DingDingRobotNoticeTmpl", 2)?
+        lenient::fields(serializer, "DingDingRobotNoticeTmpl", <Self as lenient::Reply>::FIELDS.len())?
             .opt("ContentTmpl", &self.content_tmpl)?
             .opt("TitleTmpl", &self.title_tmpl)?
             .end()
@@ -1662,7 +1662,7 @@ impl serde::Serialize for DingDingRobotNoticeTmpl {
 }
 
 /// (Chinese only) 钉钉机器人通知模板的匹配器
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DingDingRobotNoticeTmplMatcher {
     /// (Chinese only) 匹配状态 Invalid;
@@ -1710,7 +1710,7 @@ impl<'de> Deserialize<'de> for DingDingRobotNoticeTmplMatcher {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DingDingRobotNoticeTmplMatcher {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DingDingRobotNoticeTmplMatcher", 2)?
+        lenient::fields(serializer, "DingDingRobotNoticeTmplMatcher", <Self as lenient::Reply>::FIELDS.len())?
             .list("MatchingStatus", &self.matching_status)?
             .opt("Template", &self.template)?
             .end()
@@ -1718,7 +1718,7 @@ impl serde::Serialize for DingDingRobotNoticeTmplMatcher {
 }
 
 /// (Chinese only) 转发过滤条件信息
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DispenseCondition {
     /// (Chinese only) 对外指标名
@@ -1785,7 +1785,7 @@ impl<'de> Deserialize<'de> for DispenseCondition {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DispenseCondition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DispenseCondition", 3)?
+        lenient::fields(serializer, "DispenseCondition", <Self as lenient::Reply>::FIELDS.len())?
             .opt("ExtMetric", &self.ext_metric)?
             .list("DispenseFilters", &self.dispense_filters)?
             .opt("ConditionId", &self.condition_id)?
@@ -1794,7 +1794,7 @@ impl serde::Serialize for DispenseCondition {
 }
 
 /// (Chinese only) 过滤表
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DispenseFilter {
     /// (Chinese only) 维度名称
@@ -1863,7 +1863,7 @@ impl<'de> Deserialize<'de> for DispenseFilter {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DispenseFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DispenseFilter", 3)?
+        lenient::fields(serializer, "DispenseFilter", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Key", &self.key)?
             .list("Values", &self.values)?
             .opt("Expression", &self.expression)?
@@ -1872,7 +1872,7 @@ impl serde::Serialize for DispenseFilter {
 }
 
 /// (Chinese only) 全局维度
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DispenseGlobalTag {
     /// (Chinese only) 维度key
@@ -1925,7 +1925,7 @@ impl<'de> Deserialize<'de> for DispenseGlobalTag {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DispenseGlobalTag {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DispenseGlobalTag", 2)?
+        lenient::fields(serializer, "DispenseGlobalTag", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Key", &self.key)?
             .opt("Value", &self.value)?
             .end()
@@ -1933,7 +1933,7 @@ impl serde::Serialize for DispenseGlobalTag {
 }
 
 /// (Chinese only) 转发地域信息
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DispenseRegion {
     /// (Chinese only) 地域缩写
@@ -2006,7 +2006,7 @@ impl<'de> Deserialize<'de> for DispenseRegion {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DispenseRegion {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DispenseRegion", 4)?
+        lenient::fields(serializer, "DispenseRegion", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Region", &self.region)?
             .opt("RegionCnName", &self.region_cn_name)?
             .opt("RegionEnName", &self.region_en_name)?
@@ -2016,7 +2016,7 @@ impl serde::Serialize for DispenseRegion {
 }
 
 /// Environment variable entry
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct EnvEntry {
     /// Environment variable value
@@ -2073,7 +2073,7 @@ impl<'de> Deserialize<'de> for EnvEntry {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for EnvEntry {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "EnvEntry", 2)?
+        lenient::fields(serializer, "EnvEntry", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Value", &self.value)?
             .opt("Sensitive", &self.sensitive)?
             .end()
@@ -2081,7 +2081,7 @@ impl serde::Serialize for EnvEntry {
 }
 
 /// Environment variables required by the agent at runtime
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct EnvVar {
     /// Environment variable key
@@ -2138,7 +2138,7 @@ impl<'de> Deserialize<'de> for EnvVar {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for EnvVar {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "EnvVar", 2)?
+        lenient::fields(serializer, "EnvVar", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Key", &self.key)?
             .opt("Value", &self.value)?
             .end()
@@ -2146,7 +2146,7 @@ impl serde::Serialize for EnvVar {
 }
 
 /// Execution record entity
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ExecutionInfo {
     /// Task name
@@ -2287,7 +2287,7 @@ impl<'de> Deserialize<'de> for ExecutionInfo {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ExecutionInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ExecutionInfo", 9)?
+        lenient::fields(serializer, "ExecutionInfo", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Name", &self.name)?
             .opt("TaskId", &self.task_id)?
             .opt("ExecutionId", &self.execution_id)?
@@ -2302,7 +2302,7 @@ impl serde::Serialize for ExecutionInfo {
 }
 
 /// (Chinese only) 对外指标
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ExtMetric {
     /// (Chinese only) 指标名
@@ -2410,7 +2410,7 @@ impl<'de> Deserialize<'de> for ExtMetric {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ExtMetric {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ExtMetric", 6)?
+        lenient::fields(serializer, "ExtMetric", <Self as lenient::Reply>::FIELDS.len())?
             .opt("MetricName", &self.metric_name)?
             .opt("MetricCName", &self.metric_c_name)?
             .opt("CNMeaning", &self.cn_meaning)?
@@ -2422,7 +2422,7 @@ impl serde::Serialize for ExtMetric {
 }
 
 /// (Chinese only) 飞书机器人内容模板配置
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct FeiShuRobotNoticeTmpl {
     /// (Chinese only)
@@ -2490,7 +2490,7 @@ impl<'de> Deserialize<'de> for FeiShuRobotNoticeTmpl {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for FeiShuRobotNoticeTmpl {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "FeiShuRobotNoticeTmpl", 3)?
+        lenient::fields(serializer, "FeiShuRobotNoticeTmpl", <Self as lenient::Reply>::FIELDS.len())?
             .opt("ContentTmpl", &self.content_tmpl)?
             .opt("TitleTmpl", &self.title_tmpl)?
             .opt("TitleColor", &self.title_color)?
@@ -2499,7 +2499,7 @@ impl serde::Serialize for FeiShuRobotNoticeTmpl {
 }
 
 /// (Chinese only) 飞书机器人通知模板的匹配器
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct FeiShuRobotNoticeTmplMatcher {
     /// (Chinese only) 匹配状态 Invalid;
@@ -2547,7 +2547,7 @@ impl<'de> Deserialize<'de> for FeiShuRobotNoticeTmplMatcher {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for FeiShuRobotNoticeTmplMatcher {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "FeiShuRobotNoticeTmplMatcher", 2)?
+        lenient::fields(serializer, "FeiShuRobotNoticeTmplMatcher", <Self as lenient::Reply>::FIELDS.len())?
             .list("MatchingStatus", &self.matching_status)?
             .opt("Template", &self.template)?
             .end()
@@ -2555,7 +2555,7 @@ impl serde::Serialize for FeiShuRobotNoticeTmplMatcher {
 }
 
 /// (Chinese only) Google Chat 机器人内容模板配置
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct GoogleChatRobotNoticeTmpl {
     /// (Chinese only) 内容模板
@@ -2595,14 +2595,14 @@ impl<'de> Deserialize<'de> for GoogleChatRobotNoticeTmpl {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for GoogleChatRobotNoticeTmpl {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "GoogleChatRobotNoticeTmpl", 1)?
+        lenient::fields(serializer, "GoogleChatRobotNoticeTmpl", <Self as lenient::Reply>::FIELDS.len())?
             .opt("ContentTmpl", &self.content_tmpl)?
             .end()
     }
 }
 
 /// (Chinese only) Google Chat 机器人通知模板的匹配器
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct GoogleChatRobotNoticeTmplMatcher {
     /// (Chinese only) 匹配状态 Invalid;
@@ -2650,7 +2650,7 @@ impl<'de> Deserialize<'de> for GoogleChatRobotNoticeTmplMatcher {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for GoogleChatRobotNoticeTmplMatcher {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "GoogleChatRobotNoticeTmplMatcher", 2)?
+        lenient::fields(serializer, "GoogleChatRobotNoticeTmplMatcher", <Self as lenient::Reply>::FIELDS.len())?
             .list("MatchingStatus", &self.matching_status)?
             .opt("Template", &self.template)?
             .end()
@@ -2658,7 +2658,7 @@ impl serde::Serialize for GoogleChatRobotNoticeTmplMatcher {
 }
 
 /// (Chinese only) kafka连通性
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct KafkaConnectivity {
     /// (Chinese only) 地域
@@ -2715,7 +2715,7 @@ impl<'de> Deserialize<'de> for KafkaConnectivity {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for KafkaConnectivity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "KafkaConnectivity", 2)?
+        lenient::fields(serializer, "KafkaConnectivity", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Region", &self.region)?
             .opt("Result", &self.result)?
             .end()
@@ -2723,7 +2723,7 @@ impl serde::Serialize for KafkaConnectivity {
 }
 
 /// MCP entity
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct McpInfo {
     /// mcp ID
@@ -2888,7 +2888,7 @@ impl<'de> Deserialize<'de> for McpInfo {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for McpInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "McpInfo", 11)?
+        lenient::fields(serializer, "McpInfo", <Self as lenient::Reply>::FIELDS.len())?
             .opt("MCPId", &self.mcp_id)?
             .opt("Name", &self.name)?
             .opt("Description", &self.description)?
@@ -2905,7 +2905,7 @@ impl serde::Serialize for McpInfo {
 }
 
 /// Message entity
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct MessageInfo {
     /// Entity id
@@ -3010,7 +3010,7 @@ impl<'de> Deserialize<'de> for MessageInfo {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for MessageInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "MessageInfo", 6)?
+        lenient::fields(serializer, "MessageInfo", <Self as lenient::Reply>::FIELDS.len())?
             .opt("EntryId", &self.entry_id)?
             .opt("SessionId", &self.session_id)?
             .opt("Role", &self.role)?
@@ -3022,7 +3022,7 @@ impl serde::Serialize for MessageInfo {
 }
 
 /// (Chinese only) 自定义通知内容模板
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct NoticeContentTmpl {
     /// (Chinese only)
@@ -3195,7 +3195,7 @@ impl<'de> Deserialize<'de> for NoticeContentTmpl {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for NoticeContentTmpl {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "NoticeContentTmpl", 9)?
+        lenient::fields(serializer, "NoticeContentTmpl", <Self as lenient::Reply>::FIELDS.len())?
             .opt("TmplID", &self.tmpl_id)?
             .opt("TmplName", &self.tmpl_name)?
             .opt("TmplContents", &self.tmpl_contents)?
@@ -3210,7 +3210,7 @@ impl serde::Serialize for NoticeContentTmpl {
 }
 
 /// (Chinese only) 通知内容模板绑定告警策略数量
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct NoticeContentTmplBindPolicyCount {
     /// (Chinese only) 通知内容模板ID
@@ -3267,7 +3267,7 @@ impl<'de> Deserialize<'de> for NoticeContentTmplBindPolicyCount {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for NoticeContentTmplBindPolicyCount {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "NoticeContentTmplBindPolicyCount", 2)?
+        lenient::fields(serializer, "NoticeContentTmplBindPolicyCount", <Self as lenient::Reply>::FIELDS.len())?
             .opt("NoticeContentTmplID", &self.notice_content_tmpl_id)?
             .opt("BindCount", &self.bind_count)?
             .end()
@@ -3275,7 +3275,7 @@ impl serde::Serialize for NoticeContentTmplBindPolicyCount {
 }
 
 /// (Chinese only) 内容通知模板元素
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct NoticeContentTmplItem {
     /// (Chinese only)
@@ -3452,7 +3452,7 @@ impl<'de> Deserialize<'de> for NoticeContentTmplItem {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for NoticeContentTmplItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "NoticeContentTmplItem", 10)?
+        lenient::fields(serializer, "NoticeContentTmplItem", <Self as lenient::Reply>::FIELDS.len())?
             .list("QCloudYehe", &self.q_cloud_yehe)?
             .list("WeWorkRobot", &self.we_work_robot)?
             .list("DingDingRobot", &self.ding_ding_robot)?
@@ -3468,7 +3468,7 @@ impl serde::Serialize for NoticeContentTmplItem {
 }
 
 /// Notification template information associated with notification history
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct NotifyRelatedNotice {
     /// Notification template ID
@@ -3525,7 +3525,7 @@ impl<'de> Deserialize<'de> for NotifyRelatedNotice {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for NotifyRelatedNotice {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "NotifyRelatedNotice", 2)?
+        lenient::fields(serializer, "NotifyRelatedNotice", <Self as lenient::Reply>::FIELDS.len())?
             .opt("NoticeId", &self.notice_id)?
             .opt("NoticeName", &self.notice_name)?
             .end()
@@ -3533,7 +3533,7 @@ impl serde::Serialize for NotifyRelatedNotice {
 }
 
 /// Pagination result parameters
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct PageByNoResult {
     /// Total data.
@@ -3630,7 +3630,7 @@ impl<'de> Deserialize<'de> for PageByNoResult {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for PageByNoResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "PageByNoResult", 5)?
+        lenient::fields(serializer, "PageByNoResult", <Self as lenient::Reply>::FIELDS.len())?
             .opt("TotalCount", &self.total_count)?
             .opt("TotalPage", &self.total_page)?
             .opt("CurrentPageNo", &self.current_page_no)?
@@ -3641,7 +3641,7 @@ impl serde::Serialize for PageByNoResult {
 }
 
 /// Pagination result parameters
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct PageByNumResult {
     /// Total number of data
@@ -3710,7 +3710,7 @@ impl<'de> Deserialize<'de> for PageByNumResult {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for PageByNumResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "PageByNumResult", 3)?
+        lenient::fields(serializer, "PageByNumResult", <Self as lenient::Reply>::FIELDS.len())?
             .opt("TotalCount", &self.total_count)?
             .opt("TotalPage", &self.total_page)?
             .opt("CurrentPageNo", &self.current_page_no)?
@@ -3719,7 +3719,7 @@ impl serde::Serialize for PageByNumResult {
 }
 
 /// (Chinese only) 告警通知自定义PagerDutyRobot内容模板
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct PagerDutyRobotNoticeTmpl {
     /// (Chinese only) 请求体模板 仅支持json
@@ -3789,7 +3789,7 @@ impl<'de> Deserialize<'de> for PagerDutyRobotNoticeTmpl {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for PagerDutyRobotNoticeTmpl {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "PagerDutyRobotNoticeTmpl", 3)?
+        lenient::fields(serializer, "PagerDutyRobotNoticeTmpl", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Body", &self.body)?
             .list("Headers", &self.headers)?
             .opt("TitleTmpl", &self.title_tmpl)?
@@ -3798,7 +3798,7 @@ impl serde::Serialize for PagerDutyRobotNoticeTmpl {
 }
 
 /// (Chinese only) 告警通知自定义PagerDutyRobot模板中的请求体头部描述
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct PagerDutyRobotNoticeTmplHeader {
     /// (Chinese only) http请求中header的key
@@ -3845,7 +3845,7 @@ impl<'de> Deserialize<'de> for PagerDutyRobotNoticeTmplHeader {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for PagerDutyRobotNoticeTmplHeader {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "PagerDutyRobotNoticeTmplHeader", 2)?
+        lenient::fields(serializer, "PagerDutyRobotNoticeTmplHeader", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Key", &self.key)?
             .list("Values", &self.values)?
             .end()
@@ -3853,7 +3853,7 @@ impl serde::Serialize for PagerDutyRobotNoticeTmplHeader {
 }
 
 /// (Chinese only) 告警通知自定义PagerDutyRobot的通知内容模板匹配器
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct PagerDutyRobotNoticeTmplMatcher {
     /// (Chinese only) 匹配状态 Invalid; Trigger 告警触发; Recovery 告警恢复
@@ -3908,7 +3908,7 @@ impl<'de> Deserialize<'de> for PagerDutyRobotNoticeTmplMatcher {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for PagerDutyRobotNoticeTmplMatcher {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "PagerDutyRobotNoticeTmplMatcher", 2)?
+        lenient::fields(serializer, "PagerDutyRobotNoticeTmplMatcher", <Self as lenient::Reply>::FIELDS.len())?
             .list("MatchingStatus", &self.matching_status)?
             .opt("Template", &self.template)?
             .end()
@@ -3916,7 +3916,7 @@ impl serde::Serialize for PagerDutyRobotNoticeTmplMatcher {
 }
 
 /// (Chinese only) 转发目标对象信息
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct Producer {
     /// (Chinese only) 转发协议类型，0-stormRetPb, 1-tcbDispensePb, 2-stormRetJson, 3-ADPPb(废弃)，4-中台pb
@@ -4031,7 +4031,7 @@ impl<'de> Deserialize<'de> for Producer {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for Producer {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Producer", 9)?
+        lenient::fields(serializer, "Producer", <Self as lenient::Reply>::FIELDS.len())?
             .opt("ProtocolType", &self.protocol_type)?
             .opt("Type", &self.type_)?
             .opt("Brokers", &self.brokers)?
@@ -4046,7 +4046,7 @@ impl serde::Serialize for Producer {
 }
 
 /// (Chinese only) 官网通知内容模板
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct QCloudYeheNoticeTmpl {
     /// (Chinese only) 邮件通知渠道
@@ -4149,7 +4149,7 @@ impl<'de> Deserialize<'de> for QCloudYeheNoticeTmpl {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for QCloudYeheNoticeTmpl {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "QCloudYeheNoticeTmpl", 7)?
+        lenient::fields(serializer, "QCloudYeheNoticeTmpl", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Email", &self.email)?
             .opt("QYWX", &self.qywx)?
             .opt("SMS", &self.sms)?
@@ -4162,7 +4162,7 @@ impl serde::Serialize for QCloudYeheNoticeTmpl {
 }
 
 /// (Chinese only) 官网通知内容模板元素
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct QCloudYeheNoticeTmplItem {
     /// (Chinese only) 内容模板
@@ -4214,7 +4214,7 @@ impl<'de> Deserialize<'de> for QCloudYeheNoticeTmplItem {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for QCloudYeheNoticeTmplItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "QCloudYeheNoticeTmplItem", 2)?
+        lenient::fields(serializer, "QCloudYeheNoticeTmplItem", <Self as lenient::Reply>::FIELDS.len())?
             .opt("ContentTmpl", &self.content_tmpl)?
             .opt("TitleTmpl", &self.title_tmpl)?
             .end()
@@ -4222,7 +4222,7 @@ impl serde::Serialize for QCloudYeheNoticeTmplItem {
 }
 
 /// (Chinese only) 官网内容通知模板的匹配器
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct QCloudYeheNoticeTmplMatcher {
     /// (Chinese only) 匹配状态 Invalid;
@@ -4270,7 +4270,7 @@ impl<'de> Deserialize<'de> for QCloudYeheNoticeTmplMatcher {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for QCloudYeheNoticeTmplMatcher {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "QCloudYeheNoticeTmplMatcher", 2)?
+        lenient::fields(serializer, "QCloudYeheNoticeTmplMatcher", <Self as lenient::Reply>::FIELDS.len())?
             .list("MatchingStatus", &self.matching_status)?
             .opt("Template", &self.template)?
             .end()
@@ -4278,7 +4278,7 @@ impl serde::Serialize for QCloudYeheNoticeTmplMatcher {
 }
 
 /// (Chinese only) 官网通知内容模板元素
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct QCloudYeheWeChatNoticeTmplItem {
     /// (Chinese only) 告警内容模板
@@ -4359,7 +4359,7 @@ impl<'de> Deserialize<'de> for QCloudYeheWeChatNoticeTmplItem {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for QCloudYeheWeChatNoticeTmplItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "QCloudYeheWeChatNoticeTmplItem", 4)?
+        lenient::fields(serializer, "QCloudYeheWeChatNoticeTmplItem", <Self as lenient::Reply>::FIELDS.len())?
             .opt("AlarmContentTmpl", &self.alarm_content_tmpl)?
             .opt("AlarmObjectTmpl", &self.alarm_object_tmpl)?
             .opt("AlarmRegionTmpl", &self.alarm_region_tmpl)?
@@ -4369,7 +4369,7 @@ impl serde::Serialize for QCloudYeheWeChatNoticeTmplItem {
 }
 
 /// (Chinese only) 承载消息接收人/组明细
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ReceiverGroup {
     /// (Chinese only)
@@ -4594,7 +4594,7 @@ impl<'de> Deserialize<'de> for ReceiverGroup {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ReceiverGroup {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ReceiverGroup", 9)?
+        lenient::fields(serializer, "ReceiverGroup", <Self as lenient::Reply>::FIELDS.len())?
             .opt("ReceiverType", &self.receiver_type)?
             .list("ReceiverIds", &self.receiver_ids)?
             .list("Names", &self.names)?
@@ -4609,7 +4609,7 @@ impl serde::Serialize for ReceiverGroup {
 }
 
 /// Resource instance
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ResourceInstance {
     /// Instance ID
@@ -4690,7 +4690,7 @@ impl<'de> Deserialize<'de> for ResourceInstance {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ResourceInstance {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ResourceInstance", 4)?
+        lenient::fields(serializer, "ResourceInstance", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Id", &self.id)?
             .opt("Service", &self.service)?
             .opt("Region", &self.region)?
@@ -4700,7 +4700,7 @@ impl serde::Serialize for ResourceInstance {
 }
 
 /// Resource map entity
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ResourceMapInfo {
     /// Resource map ID
@@ -4781,7 +4781,7 @@ impl<'de> Deserialize<'de> for ResourceMapInfo {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ResourceMapInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ResourceMapInfo", 4)?
+        lenient::fields(serializer, "ResourceMapInfo", <Self as lenient::Reply>::FIELDS.len())?
             .opt("ResourceMapId", &self.resource_map_id)?
             .opt("Name", &self.name)?
             .opt("Description", &self.description)?
@@ -4791,7 +4791,7 @@ impl serde::Serialize for ResourceMapInfo {
 }
 
 /// (Chinese only) 告警通知内容模版自定义标题颜色
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct RobotNoticeTitleColor {
     /// (Chinese only)
@@ -4850,7 +4850,7 @@ impl<'de> Deserialize<'de> for RobotNoticeTitleColor {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for RobotNoticeTitleColor {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RobotNoticeTitleColor", 2)?
+        lenient::fields(serializer, "RobotNoticeTitleColor", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Default", &self.default)?
             .list("Rules", &self.rules)?
             .end()
@@ -4858,7 +4858,7 @@ impl serde::Serialize for RobotNoticeTitleColor {
 }
 
 /// (Chinese only) 告警通知内容模版自定义标题颜色 key-value 匹配规则
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct RobotNoticeTitleColorRules {
     /// (Chinese only)
@@ -4918,7 +4918,7 @@ impl<'de> Deserialize<'de> for RobotNoticeTitleColorRules {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for RobotNoticeTitleColorRules {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RobotNoticeTitleColorRules", 3)?
+        lenient::fields(serializer, "RobotNoticeTitleColorRules", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Key", &self.key)?
             .opt("Value", &self.value)?
             .opt("Color", &self.color)?
@@ -4927,7 +4927,7 @@ impl serde::Serialize for RobotNoticeTitleColorRules {
 }
 
 /// (Chinese only) 转发规则
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct Rule {
     /// (Chinese only) 规则Id
@@ -5066,7 +5066,7 @@ impl<'de> Deserialize<'de> for Rule {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for Rule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Rule", 10)?
+        lenient::fields(serializer, "Rule", <Self as lenient::Reply>::FIELDS.len())?
             .opt("RuleId", &self.rule_id)?
             .opt("Name", &self.name)?
             .opt("ExtNamespace", &self.ext_namespace)?
@@ -5082,7 +5082,7 @@ impl serde::Serialize for Rule {
 }
 
 /// Session entity
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct SessionInfo {
     /// Session ID
@@ -5175,7 +5175,7 @@ impl<'de> Deserialize<'de> for SessionInfo {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for SessionInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "SessionInfo", 5)?
+        lenient::fields(serializer, "SessionInfo", <Self as lenient::Reply>::FIELDS.len())?
             .opt("SessionId", &self.session_id)?
             .opt("AgentId", &self.agent_id)?
             .opt("Title", &self.title)?
@@ -5186,7 +5186,7 @@ impl serde::Serialize for SessionInfo {
 }
 
 /// Skill entity
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct SkillInfo {
     /// Skill ID
@@ -5267,7 +5267,7 @@ impl<'de> Deserialize<'de> for SkillInfo {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for SkillInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "SkillInfo", 4)?
+        lenient::fields(serializer, "SkillInfo", <Self as lenient::Reply>::FIELDS.len())?
             .opt("SkillId", &self.skill_id)?
             .opt("Name", &self.name)?
             .opt("Description", &self.description)?
@@ -5277,7 +5277,7 @@ impl serde::Serialize for SkillInfo {
 }
 
 /// (Chinese only) 企业微信机器人内容模板配置
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct SlackRobotNoticeTmpl {
     /// (Chinese only)
@@ -5319,14 +5319,14 @@ impl<'de> Deserialize<'de> for SlackRobotNoticeTmpl {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for SlackRobotNoticeTmpl {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "SlackRobotNoticeTmpl", 1)?
+        lenient::fields(serializer, "SlackRobotNoticeTmpl", <Self as lenient::Reply>::FIELDS.len())?
             .opt("ContentTmpl", &self.content_tmpl)?
             .end()
     }
 }
 
 /// (Chinese only) 企业微信机器人通知模板的匹配器
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct SlackRobotNoticeTmplMatcher {
     /// (Chinese only)
@@ -5378,7 +5378,7 @@ impl<'de> Deserialize<'de> for SlackRobotNoticeTmplMatcher {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for SlackRobotNoticeTmplMatcher {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "SlackRobotNoticeTmplMatcher", 2)?
+        lenient::fields(serializer, "SlackRobotNoticeTmplMatcher", <Self as lenient::Reply>::FIELDS.len())?
             .list("MatchingStatus", &self.matching_status)?
             .opt("Template", &self.template)?
             .end()
@@ -5386,7 +5386,7 @@ impl serde::Serialize for SlackRobotNoticeTmplMatcher {
 }
 
 /// Tag.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct Tag {
     /// Tag key
@@ -5433,7 +5433,7 @@ impl<'de> Deserialize<'de> for Tag {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for Tag {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Tag", 2)?
+        lenient::fields(serializer, "Tag", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Key", &self.key)?
             .opt("Value", &self.value)?
             .end()
@@ -5441,7 +5441,7 @@ impl serde::Serialize for Tag {
 }
 
 /// Task entity
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct TaskInfo {
     /// Task ID.
@@ -5654,7 +5654,7 @@ impl<'de> Deserialize<'de> for TaskInfo {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for TaskInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "TaskInfo", 15)?
+        lenient::fields(serializer, "TaskInfo", <Self as lenient::Reply>::FIELDS.len())?
             .opt("TaskId", &self.task_id)?
             .opt("Name", &self.name)?
             .opt("Description", &self.description)?
@@ -5675,7 +5675,7 @@ impl serde::Serialize for TaskInfo {
 }
 
 /// (Chinese only) 企业微信机器人内容模板配置
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct TeamsRobotNoticeTmpl {
     /// (Chinese only) 内容模板
@@ -5715,14 +5715,14 @@ impl<'de> Deserialize<'de> for TeamsRobotNoticeTmpl {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for TeamsRobotNoticeTmpl {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "TeamsRobotNoticeTmpl", 1)?
+        lenient::fields(serializer, "TeamsRobotNoticeTmpl", <Self as lenient::Reply>::FIELDS.len())?
             .opt("ContentTmpl", &self.content_tmpl)?
             .end()
     }
 }
 
 /// (Chinese only) 企业微信机器人通知模板的匹配器
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct TeamsRobotNoticeTmplMatcher {
     /// (Chinese only) 匹配状态 Invalid;
@@ -5770,7 +5770,7 @@ impl<'de> Deserialize<'de> for TeamsRobotNoticeTmplMatcher {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for TeamsRobotNoticeTmplMatcher {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "TeamsRobotNoticeTmplMatcher", 2)?
+        lenient::fields(serializer, "TeamsRobotNoticeTmplMatcher", <Self as lenient::Reply>::FIELDS.len())?
             .list("MatchingStatus", &self.matching_status)?
             .opt("Template", &self.template)?
             .end()
@@ -5778,7 +5778,7 @@ impl serde::Serialize for TeamsRobotNoticeTmplMatcher {
 }
 
 /// (Chinese only) Microsoft Teams 工作流内容模板配置
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct TeamsWorkflowRobotNoticeTmpl {
     /// (Chinese only)
@@ -5848,7 +5848,7 @@ impl<'de> Deserialize<'de> for TeamsWorkflowRobotNoticeTmpl {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for TeamsWorkflowRobotNoticeTmpl {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "TeamsWorkflowRobotNoticeTmpl", 3)?
+        lenient::fields(serializer, "TeamsWorkflowRobotNoticeTmpl", <Self as lenient::Reply>::FIELDS.len())?
             .opt("ContentTmpl", &self.content_tmpl)?
             .opt("Version", &self.version)?
             .opt("TitleTmpl", &self.title_tmpl)?
@@ -5857,7 +5857,7 @@ impl serde::Serialize for TeamsWorkflowRobotNoticeTmpl {
 }
 
 /// (Chinese only) Microsoft Teams 工作流通知模板的匹配器
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct TeamsWorkflowRobotNoticeTmplMatcher {
     /// (Chinese only)
@@ -5913,7 +5913,7 @@ impl<'de> Deserialize<'de> for TeamsWorkflowRobotNoticeTmplMatcher {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for TeamsWorkflowRobotNoticeTmplMatcher {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "TeamsWorkflowRobotNoticeTmplMatcher", 2)?
+        lenient::fields(serializer, "TeamsWorkflowRobotNoticeTmplMatcher", <Self as lenient::Reply>::FIELDS.len())?
             .list("MatchingStatus", &self.matching_status)?
             .opt("Template", &self.template)?
             .end()
@@ -5921,7 +5921,7 @@ impl serde::Serialize for TeamsWorkflowRobotNoticeTmplMatcher {
 }
 
 /// (Chinese only) 触发数字分身任务响应
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct TriggerDigitalTwinTaskResp {
     /// (Chinese only) 数字分身任务ID
@@ -5966,14 +5966,14 @@ impl<'de> Deserialize<'de> for TriggerDigitalTwinTaskResp {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for TriggerDigitalTwinTaskResp {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "TriggerDigitalTwinTaskResp", 1)?
+        lenient::fields(serializer, "TriggerDigitalTwinTaskResp", <Self as lenient::Reply>::FIELDS.len())?
             .opt("TaskID", &self.task_id)?
             .end()
     }
 }
 
 /// (Chinese only) 企业微信机器人内容模板配置
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct WeWorkRobotNoticeTmpl {
     /// (Chinese only) 内容模板
@@ -6013,14 +6013,14 @@ impl<'de> Deserialize<'de> for WeWorkRobotNoticeTmpl {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for WeWorkRobotNoticeTmpl {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "WeWorkRobotNoticeTmpl", 1)?
+        lenient::fields(serializer, "WeWorkRobotNoticeTmpl", <Self as lenient::Reply>::FIELDS.len())?
             .opt("ContentTmpl", &self.content_tmpl)?
             .end()
     }
 }
 
 /// (Chinese only) 企业微信机器人通知模板的匹配器
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct WeWorkRobotNoticeTmplMatcher {
     /// (Chinese only) 匹配状态 Invalid;
@@ -6068,7 +6068,7 @@ impl<'de> Deserialize<'de> for WeWorkRobotNoticeTmplMatcher {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for WeWorkRobotNoticeTmplMatcher {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "WeWorkRobotNoticeTmplMatcher", 2)?
+        lenient::fields(serializer, "WeWorkRobotNoticeTmplMatcher", <Self as lenient::Reply>::FIELDS.len())?
             .list("MatchingStatus", &self.matching_status)?
             .opt("Template", &self.template)?
             .end()
@@ -6076,7 +6076,7 @@ impl serde::Serialize for WeWorkRobotNoticeTmplMatcher {
 }
 
 /// (Chinese only) 告警通知自定义Webhook内容模板
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct WebhookNoticeTmpl {
     /// (Chinese only) 请求体
@@ -6142,7 +6142,7 @@ impl<'de> Deserialize<'de> for WebhookNoticeTmpl {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for WebhookNoticeTmpl {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "WebhookNoticeTmpl", 3)?
+        lenient::fields(serializer, "WebhookNoticeTmpl", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Body", &self.body)?
             .opt("BodyContentType", &self.body_content_type)?
             .list("Headers", &self.headers)?
@@ -6151,7 +6151,7 @@ impl serde::Serialize for WebhookNoticeTmpl {
 }
 
 /// (Chinese only) 告警通知自定义Webhook模板中的请求体头部描述
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct WebhookNoticeTmplHeader {
     /// (Chinese only) http请求中header的key
@@ -6198,7 +6198,7 @@ impl<'de> Deserialize<'de> for WebhookNoticeTmplHeader {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for WebhookNoticeTmplHeader {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "WebhookNoticeTmplHeader", 2)?
+        lenient::fields(serializer, "WebhookNoticeTmplHeader", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Key", &self.key)?
             .list("Values", &self.values)?
             .end()
@@ -6206,7 +6206,7 @@ impl serde::Serialize for WebhookNoticeTmplHeader {
 }
 
 /// (Chinese only) 告警通知自定义Webhook的通知内容模板匹配器
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct WebhookNoticeTmplMatcher {
     /// (Chinese only) 匹配状态 Invalid; Trigger 告警触发; Recovery 告警恢复
@@ -6261,7 +6261,7 @@ impl<'de> Deserialize<'de> for WebhookNoticeTmplMatcher {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for WebhookNoticeTmplMatcher {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "WebhookNoticeTmplMatcher", 2)?
+        lenient::fields(serializer, "WebhookNoticeTmplMatcher", <Self as lenient::Reply>::FIELDS.len())?
             .list("MatchingStatus", &self.matching_status)?
             .opt("Template", &self.template)?
             .end()

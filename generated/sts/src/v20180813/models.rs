@@ -170,7 +170,7 @@ impl<'de> Deserialize<'de> for AssumeRoleRequest {
 
 impl serde::Serialize for AssumeRoleRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AssumeRoleRequest", 9)?
+        lenient::fields(serializer, "AssumeRoleRequest", <Self as input::Input>::FIELDS.len())?
             .plain("RoleArn", &self.role_arn)?
             .plain("RoleSessionName", &self.role_session_name)?
             .opt("DurationSeconds", &self.duration_seconds)?
@@ -185,7 +185,7 @@ impl serde::Serialize for AssumeRoleRequest {
 }
 
 /// Reply of [`Client::assume_role`](super::Client::assume_role).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct AssumeRoleResponse {
     /// Temporary access credentials
@@ -262,7 +262,7 @@ impl<'de> Deserialize<'de> for AssumeRoleResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for AssumeRoleResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AssumeRoleResponse", 4)?
+        lenient::fields(serializer, "AssumeRoleResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Credentials", &self.credentials)?
             .opt("ExpiredTime", &self.expired_time)?
             .opt("Expiration", &self.expiration)?
@@ -358,7 +358,7 @@ impl<'de> Deserialize<'de> for AssumeRoleWithSamlRequest {
 
 impl serde::Serialize for AssumeRoleWithSamlRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AssumeRoleWithSamlRequest", 5)?
+        lenient::fields(serializer, "AssumeRoleWithSamlRequest", <Self as input::Input>::FIELDS.len())?
             .plain("SAMLAssertion", &self.saml_assertion)?
             .plain("PrincipalArn", &self.principal_arn)?
             .plain("RoleArn", &self.role_arn)?
@@ -369,7 +369,7 @@ impl serde::Serialize for AssumeRoleWithSamlRequest {
 }
 
 /// Reply of [`Client::assume_role_with_saml`](super::Client::assume_role_with_saml).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct AssumeRoleWithSamlResponse {
     /// An object consists of the `Token`, `TmpSecretId`, and `TmpSecretId`
@@ -448,7 +448,7 @@ impl<'de> Deserialize<'de> for AssumeRoleWithSamlResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for AssumeRoleWithSamlResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AssumeRoleWithSamlResponse", 4)?
+        lenient::fields(serializer, "AssumeRoleWithSamlResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Credentials", &self.credentials)?
             .opt("ExpiredTime", &self.expired_time)?
             .opt("Expiration", &self.expiration)?
@@ -544,7 +544,7 @@ impl<'de> Deserialize<'de> for AssumeRoleWithWebIdentityRequest {
 
 impl serde::Serialize for AssumeRoleWithWebIdentityRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AssumeRoleWithWebIdentityRequest", 5)?
+        lenient::fields(serializer, "AssumeRoleWithWebIdentityRequest", <Self as input::Input>::FIELDS.len())?
             .plain("ProviderId", &self.provider_id)?
             .plain("WebIdentityToken", &self.web_identity_token)?
             .plain("RoleArn", &self.role_arn)?
@@ -555,7 +555,7 @@ impl serde::Serialize for AssumeRoleWithWebIdentityRequest {
 }
 
 /// Reply of [`Client::assume_role_with_web_identity`](super::Client::assume_role_with_web_identity).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct AssumeRoleWithWebIdentityResponse {
     /// Expiration time of the temporary access credentials (timestamp).
@@ -634,7 +634,7 @@ impl<'de> Deserialize<'de> for AssumeRoleWithWebIdentityResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for AssumeRoleWithWebIdentityResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AssumeRoleWithWebIdentityResponse", 4)?
+        lenient::fields(serializer, "AssumeRoleWithWebIdentityResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("ExpiredTime", &self.expired_time)?
             .opt("Expiration", &self.expiration)?
             .opt("Credentials", &self.credentials)?
@@ -672,13 +672,13 @@ impl<'de> Deserialize<'de> for GetCallerIdentityRequest {
 
 impl serde::Serialize for GetCallerIdentityRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "GetCallerIdentityRequest", 0)?
+        lenient::fields(serializer, "GetCallerIdentityRequest", <Self as input::Input>::FIELDS.len())?
             .end()
     }
 }
 
 /// Reply of [`Client::get_caller_identity`](super::Client::get_caller_identity).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct GetCallerIdentityResponse {
     /// ARN of the current caller.
@@ -786,7 +786,7 @@ impl<'de> Deserialize<'de> for GetCallerIdentityResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for GetCallerIdentityResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "GetCallerIdentityResponse", 6)?
+        lenient::fields(serializer, "GetCallerIdentityResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Arn", &self.arn)?
             .opt("AccountId", &self.account_id)?
             .opt("UserId", &self.user_id)?
@@ -870,7 +870,7 @@ impl<'de> Deserialize<'de> for GetFederationTokenRequest {
 
 impl serde::Serialize for GetFederationTokenRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "GetFederationTokenRequest", 3)?
+        lenient::fields(serializer, "GetFederationTokenRequest", <Self as input::Input>::FIELDS.len())?
             .plain("Name", &self.name)?
             .plain("Policy", &self.policy)?
             .opt("DurationSeconds", &self.duration_seconds)?
@@ -879,7 +879,7 @@ impl serde::Serialize for GetFederationTokenRequest {
 }
 
 /// Reply of [`Client::get_federation_token`](super::Client::get_federation_token).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct GetFederationTokenResponse {
     /// Temporary access credentials
@@ -957,7 +957,7 @@ impl<'de> Deserialize<'de> for GetFederationTokenResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for GetFederationTokenResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "GetFederationTokenResponse", 4)?
+        lenient::fields(serializer, "GetFederationTokenResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Credentials", &self.credentials)?
             .opt("ExpiredTime", &self.expired_time)?
             .opt("Expiration", &self.expiration)?
@@ -1035,7 +1035,7 @@ impl<'de> Deserialize<'de> for GetSessionTokenRequest {
 
 impl serde::Serialize for GetSessionTokenRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "GetSessionTokenRequest", 3)?
+        lenient::fields(serializer, "GetSessionTokenRequest", <Self as input::Input>::FIELDS.len())?
             .plain("SerialNumber", &self.serial_number)?
             .plain("TokenCode", &self.token_code)?
             .opt("DurationSeconds", &self.duration_seconds)?
@@ -1044,7 +1044,7 @@ impl serde::Serialize for GetSessionTokenRequest {
 }
 
 /// Reply of [`Client::get_session_token`](super::Client::get_session_token).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct GetSessionTokenResponse {
     /// (Chinese only) 临时访问凭证
@@ -1123,7 +1123,7 @@ impl<'de> Deserialize<'de> for GetSessionTokenResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for GetSessionTokenResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "GetSessionTokenResponse", 4)?
+        lenient::fields(serializer, "GetSessionTokenResponse", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Credentials", &self.credentials)?
             .opt("ExpiredTime", &self.expired_time)?
             .opt("Expiration", &self.expiration)?
@@ -1183,14 +1183,14 @@ impl<'de> Deserialize<'de> for QueryApiKeyRequest {
 
 impl serde::Serialize for QueryApiKeyRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "QueryApiKeyRequest", 1)?
+        lenient::fields(serializer, "QueryApiKeyRequest", <Self as input::Input>::FIELDS.len())?
             .opt("TargetUin", &self.target_uin)?
             .end()
     }
 }
 
 /// Reply of [`Client::query_api_key`](super::Client::query_api_key).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct QueryApiKeyResponse {
     /// (Chinese only) 密钥ID列表。
@@ -1245,7 +1245,7 @@ impl<'de> Deserialize<'de> for QueryApiKeyResponse {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for QueryApiKeyResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "QueryApiKeyResponse", 2)?
+        lenient::fields(serializer, "QueryApiKeyResponse", <Self as lenient::Reply>::FIELDS.len())?
             .list("IdKeys", &self.id_keys)?
             .opt("RequestId", &self.request_id)?
             .end()
@@ -1307,7 +1307,7 @@ impl<'de> Deserialize<'de> for Tag {
 
 impl serde::Serialize for Tag {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Tag", 2)?
+        lenient::fields(serializer, "Tag", <Self as input::Input>::FIELDS.len())?
             .plain("Key", &self.key)?
             .plain("Value", &self.value)?
             .end()

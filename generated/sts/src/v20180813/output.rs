@@ -6,7 +6,7 @@ use serde::Deserialize;
 use tencentcloud_runtime::lenient;
 
 /// (Chinese only) API密钥数据列表
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ApiKey {
     /// (Chinese only) 密钥ID
@@ -75,7 +75,7 @@ impl<'de> Deserialize<'de> for ApiKey {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ApiKey {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ApiKey", 3)?
+        lenient::fields(serializer, "ApiKey", <Self as lenient::Reply>::FIELDS.len())?
             .opt("SecretId", &self.secret_id)?
             .opt("CreateTime", &self.create_time)?
             .opt("Status", &self.status)?
@@ -84,7 +84,7 @@ impl serde::Serialize for ApiKey {
 }
 
 /// Temporary credentials
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct Credentials {
     /// Token, which contains up to 4,096 bytes depending on the associated policies.
@@ -153,7 +153,7 @@ impl<'de> Deserialize<'de> for Credentials {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for Credentials {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Credentials", 3)?
+        lenient::fields(serializer, "Credentials", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Token", &self.token)?
             .opt("TmpSecretId", &self.tmp_secret_id)?
             .opt("TmpSecretKey", &self.tmp_secret_key)?

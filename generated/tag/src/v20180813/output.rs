@@ -8,7 +8,7 @@ use tencentcloud_runtime::lenient;
 
 /// Information of failed resources.
 /// This is returned when resource tag binding or unbinding fails.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct FailedResource {
     /// Six-segment descriptions of failed resources
@@ -62,7 +62,7 @@ impl<'de> Deserialize<'de> for FailedResource {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for FailedResource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "FailedResource", 3)?
+        lenient::fields(serializer, "FailedResource", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Resource", &self.resource)?
             .opt("Code", &self.code)?
             .opt("Message", &self.message)?
@@ -71,7 +71,7 @@ impl serde::Serialize for FailedResource {
 }
 
 /// Project information.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct Project {
     /// Project ID.
@@ -139,7 +139,7 @@ impl<'de> Deserialize<'de> for Project {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for Project {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Project", 5)?
+        lenient::fields(serializer, "Project", <Self as lenient::Reply>::FIELDS.len())?
             .opt("ProjectId", &self.project_id)?
             .opt("ProjectName", &self.project_name)?
             .opt("CreatorUin", &self.creator_uin)?
@@ -207,7 +207,7 @@ impl<'de> Deserialize<'de> for ResourceIdTag {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ResourceIdTag {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ResourceIdTag", 2)?
+        lenient::fields(serializer, "ResourceIdTag", <Self as lenient::Reply>::FIELDS.len())?
             .opt("ResourceId", &self.resource_id)?
             .list("TagKeyValues", &self.tag_key_values)?
             .end()
@@ -311,7 +311,7 @@ impl<'de> Deserialize<'de> for ResourceTag {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ResourceTag {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ResourceTag", 5)?
+        lenient::fields(serializer, "ResourceTag", <Self as lenient::Reply>::FIELDS.len())?
             .opt("ResourceRegion", &self.resource_region)?
             .opt("ServiceType", &self.service_type)?
             .opt("ResourcePrefix", &self.resource_prefix)?
@@ -322,7 +322,7 @@ impl serde::Serialize for ResourceTag {
 }
 
 /// Resources and their associated tags (key-value pairs).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ResourceTagMapping {
     /// Six-segment resource description. Tencent Cloud uses a six-segment value to describe a resource.
@@ -378,7 +378,7 @@ impl<'de> Deserialize<'de> for ResourceTagMapping {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ResourceTagMapping {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ResourceTagMapping", 2)?
+        lenient::fields(serializer, "ResourceTagMapping", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Resource", &self.resource)?
             .list("Tags", &self.tags)?
             .end()
@@ -445,7 +445,7 @@ impl<'de> Deserialize<'de> for Tag {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for Tag {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Tag", 3)?
+        lenient::fields(serializer, "Tag", <Self as lenient::Reply>::FIELDS.len())?
             .opt("TagKey", &self.tag_key)?
             .opt("TagValue", &self.tag_value)?
             .opt("Category", &self.category)?
@@ -572,7 +572,7 @@ impl<'de> Deserialize<'de> for TagResource {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for TagResource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "TagResource", 7)?
+        lenient::fields(serializer, "TagResource", <Self as lenient::Reply>::FIELDS.len())?
             .opt("TagKey", &self.tag_key)?
             .opt("TagValue", &self.tag_value)?
             .opt("ResourceId", &self.resource_id)?
@@ -666,7 +666,7 @@ impl<'de> Deserialize<'de> for TagWithDelete {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for TagWithDelete {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "TagWithDelete", 4)?
+        lenient::fields(serializer, "TagWithDelete", <Self as lenient::Reply>::FIELDS.len())?
             .opt("TagKey", &self.tag_key)?
             .opt("TagValue", &self.tag_value)?
             .opt("CanDelete", &self.can_delete)?

@@ -112,7 +112,7 @@ impl<'de> Deserialize<'de> for AccessPolicy {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for AccessPolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AccessPolicy", 6)?
+        lenient::fields(serializer, "AccessPolicy", <Self as lenient::Reply>::FIELDS.len())?
             .opt("TargetCidr", &self.target_cidr)?
             .opt("VpnGatewayIdSslAccessPolicyId", &self.vpn_gateway_id_ssl_access_policy_id)?
             .opt("ForAllClient", &self.for_all_client)?
@@ -124,7 +124,7 @@ impl serde::Serialize for AccessPolicy {
 }
 
 /// Account attribute object
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct AccountAttribute {
     /// Attribute name
@@ -181,7 +181,7 @@ impl<'de> Deserialize<'de> for AccountAttribute {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for AccountAttribute {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AccountAttribute", 2)?
+        lenient::fields(serializer, "AccountAttribute", <Self as lenient::Reply>::FIELDS.len())?
             .opt("AttributeName", &self.attribute_name)?
             .list("AttributeValues", &self.attribute_values)?
             .end()
@@ -619,7 +619,7 @@ impl<'de> Deserialize<'de> for Address {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for Address {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Address", 28)?
+        lenient::fields(serializer, "Address", <Self as lenient::Reply>::FIELDS.len())?
             .opt("AddressId", &self.address_id)?
             .opt("AddressName", &self.address_name)?
             .opt("AddressStatus", &self.address_status)?
@@ -718,7 +718,7 @@ impl<'de> Deserialize<'de> for AddressInfo {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for AddressInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AddressInfo", 3)?
+        lenient::fields(serializer, "AddressInfo", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Address", &self.address)?
             .opt("Description", &self.description)?
             .opt("UpdatedTime", &self.updated_time)?
@@ -844,7 +844,7 @@ impl<'de> Deserialize<'de> for AddressTemplate {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for AddressTemplate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AddressTemplate", 7)?
+        lenient::fields(serializer, "AddressTemplate", <Self as lenient::Reply>::FIELDS.len())?
             .opt("AddressTemplateName", &self.address_template_name)?
             .opt("AddressTemplateId", &self.address_template_id)?
             .list("AddressSet", &self.address_set)?
@@ -974,7 +974,7 @@ impl<'de> Deserialize<'de> for AddressTemplateGroup {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for AddressTemplateGroup {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AddressTemplateGroup", 7)?
+        lenient::fields(serializer, "AddressTemplateGroup", <Self as lenient::Reply>::FIELDS.len())?
             .opt("AddressTemplateGroupName", &self.address_template_group_name)?
             .opt("AddressTemplateGroupId", &self.address_template_group_id)?
             .list("AddressTemplateIdSet", &self.address_template_id_set)?
@@ -1092,7 +1092,7 @@ impl<'de> Deserialize<'de> for AddressTemplateItem {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for AddressTemplateItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AddressTemplateItem", 6)?
+        lenient::fields(serializer, "AddressTemplateItem", <Self as lenient::Reply>::FIELDS.len())?
             .opt("AddressTemplateId", &self.address_template_id)?
             .opt("AddressTemplateName", &self.address_template_name)?
             .opt("From", &self.from)?
@@ -1104,7 +1104,7 @@ impl serde::Serialize for AddressTemplateItem {
 }
 
 /// IP address template
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct AddressTemplateSpecification {
     /// The ID of the IP address, such as `ipm-2uw6ujo6`.
@@ -1161,7 +1161,7 @@ impl<'de> Deserialize<'de> for AddressTemplateSpecification {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for AddressTemplateSpecification {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AddressTemplateSpecification", 2)?
+        lenient::fields(serializer, "AddressTemplateSpecification", <Self as lenient::Reply>::FIELDS.len())?
             .opt("AddressId", &self.address_id)?
             .opt("AddressGroupId", &self.address_group_id)?
             .end()
@@ -1242,7 +1242,7 @@ impl<'de> Deserialize<'de> for AlgType {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for AlgType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AlgType", 2)?
+        lenient::fields(serializer, "AlgType", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Ftp", &self.ftp)?
             .opt("Sip", &self.sip)?
             .end()
@@ -1331,7 +1331,7 @@ impl<'de> Deserialize<'de> for AssistantCidr {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for AssistantCidr {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AssistantCidr", 4)?
+        lenient::fields(serializer, "AssistantCidr", <Self as lenient::Reply>::FIELDS.len())?
             .opt("VpcId", &self.vpc_id)?
             .opt("CidrBlock", &self.cidr_block)?
             .opt("AssistantType", &self.assistant_type)?
@@ -1388,7 +1388,7 @@ impl<'de> Deserialize<'de> for BackupPolicy {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for BackupPolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "BackupPolicy", 2)?
+        lenient::fields(serializer, "BackupPolicy", <Self as lenient::Reply>::FIELDS.len())?
             .opt("BackupDay", &self.backup_day)?
             .opt("BackupTime", &self.backup_time)?
             .end()
@@ -1562,7 +1562,7 @@ impl<'de> Deserialize<'de> for BandwidthPackage {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for BandwidthPackage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "BandwidthPackage", 10)?
+        lenient::fields(serializer, "BandwidthPackage", <Self as lenient::Reply>::FIELDS.len())?
             .opt("BandwidthPackageId", &self.bandwidth_package_id)?
             .opt("NetworkType", &self.network_type)?
             .opt("ChargeType", &self.charge_type)?
@@ -1578,7 +1578,7 @@ impl serde::Serialize for BandwidthPackage {
 }
 
 /// Current billable usage of a pay-as-you-go bandwidth package
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct BandwidthPackageBillBandwidth {
     /// Current billable usage, in Mbps
@@ -1618,14 +1618,14 @@ impl<'de> Deserialize<'de> for BandwidthPackageBillBandwidth {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for BandwidthPackageBillBandwidth {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "BandwidthPackageBillBandwidth", 1)?
+        lenient::fields(serializer, "BandwidthPackageBillBandwidth", <Self as lenient::Reply>::FIELDS.len())?
             .opt("BandwidthUsage", &self.bandwidth_usage)?
             .end()
     }
 }
 
 /// (Chinese only) 带宽上下限。
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct BandwidthRange {
     /// (Chinese only) 资源ID。
@@ -1706,7 +1706,7 @@ impl<'de> Deserialize<'de> for BandwidthRange {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for BandwidthRange {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "BandwidthRange", 3)?
+        lenient::fields(serializer, "BandwidthRange", <Self as lenient::Reply>::FIELDS.len())?
             .opt("ResourceId", &self.resource_id)?
             .opt("BandwidthLowerLimit", &self.bandwidth_lower_limit)?
             .opt("BandwidthUpperLimit", &self.bandwidth_upper_limit)?
@@ -1808,7 +1808,7 @@ impl<'de> Deserialize<'de> for BgpConfigAndAsn {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for BgpConfigAndAsn {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "BgpConfigAndAsn", 5)?
+        lenient::fields(serializer, "BgpConfigAndAsn", <Self as lenient::Reply>::FIELDS.len())?
             .opt("TunnelCidr", &self.tunnel_cidr)?
             .opt("LocalBgpIp", &self.local_bgp_ip)?
             .opt("RemoteBgpIp", &self.remote_bgp_ip)?
@@ -2208,7 +2208,7 @@ impl<'de> Deserialize<'de> for Ccn {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for Ccn {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Ccn", 27)?
+        lenient::fields(serializer, "Ccn", <Self as lenient::Reply>::FIELDS.len())?
             .opt("CcnId", &self.ccn_id)?
             .opt("CcnName", &self.ccn_name)?
             .opt("CcnDescription", &self.ccn_description)?
@@ -2486,7 +2486,7 @@ impl<'de> Deserialize<'de> for CcnAttachedInstance {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for CcnAttachedInstance {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CcnAttachedInstance", 16)?
+        lenient::fields(serializer, "CcnAttachedInstance", <Self as lenient::Reply>::FIELDS.len())?
             .opt("CcnId", &self.ccn_id)?
             .opt("InstanceType", &self.instance_type)?
             .opt("InstanceId", &self.instance_id)?
@@ -2685,7 +2685,7 @@ impl<'de> Deserialize<'de> for CcnBandwidth {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for CcnBandwidth {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CcnBandwidth", 12)?
+        lenient::fields(serializer, "CcnBandwidth", <Self as lenient::Reply>::FIELDS.len())?
             .opt("CcnId", &self.ccn_id)?
             .opt("CreatedTime", &self.created_time)?
             .opt("ExpiredTime", &self.expired_time)?
@@ -2864,7 +2864,7 @@ impl<'de> Deserialize<'de> for CcnBandwidthInfo {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for CcnBandwidthInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CcnBandwidthInfo", 10)?
+        lenient::fields(serializer, "CcnBandwidthInfo", <Self as lenient::Reply>::FIELDS.len())?
             .opt("CcnId", &self.ccn_id)?
             .opt("CreatedTime", &self.created_time)?
             .opt("ExpiredTime", &self.expired_time)?
@@ -2925,7 +2925,7 @@ impl<'de> Deserialize<'de> for CcnInstanceInfo {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for CcnInstanceInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CcnInstanceInfo", 1)?
+        lenient::fields(serializer, "CcnInstanceInfo", <Self as lenient::Reply>::FIELDS.len())?
             .opt("CcnId", &self.ccn_id)?
             .end()
     }
@@ -3109,7 +3109,7 @@ impl<'de> Deserialize<'de> for CcnPolicyBasedRoutingNextHop {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for CcnPolicyBasedRoutingNextHop {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CcnPolicyBasedRoutingNextHop", 12)?
+        lenient::fields(serializer, "CcnPolicyBasedRoutingNextHop", <Self as lenient::Reply>::FIELDS.len())?
             .opt("PolicyBasedRoutingNextHopId", &self.policy_based_routing_next_hop_id)?
             .opt("Name", &self.name)?
             .opt("NextHopRegion", &self.next_hop_region)?
@@ -3288,7 +3288,7 @@ impl<'de> Deserialize<'de> for CcnPolicyBasedRoutingRule {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for CcnPolicyBasedRoutingRule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CcnPolicyBasedRoutingRule", 11)?
+        lenient::fields(serializer, "CcnPolicyBasedRoutingRule", <Self as lenient::Reply>::FIELDS.len())?
             .opt("PolicyBasedRoutingNextHopId", &self.policy_based_routing_next_hop_id)?
             .opt("SourceCidrBlock", &self.source_cidr_block)?
             .opt("DestinationCidrBlock", &self.destination_cidr_block)?
@@ -3389,7 +3389,7 @@ impl<'de> Deserialize<'de> for CcnRegionBandwidthLimit {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for CcnRegionBandwidthLimit {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CcnRegionBandwidthLimit", 5)?
+        lenient::fields(serializer, "CcnRegionBandwidthLimit", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Region", &self.region)?
             .opt("BandwidthLimit", &self.bandwidth_limit)?
             .opt("IsBm", &self.is_bm)?
@@ -3469,7 +3469,7 @@ impl<'de> Deserialize<'de> for CcnRegionBandwidthLimitInfo {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for CcnRegionBandwidthLimitInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CcnRegionBandwidthLimitInfo", 3)?
+        lenient::fields(serializer, "CcnRegionBandwidthLimitInfo", <Self as lenient::Reply>::FIELDS.len())?
             .opt("SourceRegion", &self.source_region)?
             .opt("DestinationRegion", &self.destination_region)?
             .opt("BandwidthLimit", &self.bandwidth_limit)?
@@ -3721,7 +3721,7 @@ impl<'de> Deserialize<'de> for CcnRoute {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for CcnRoute {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CcnRoute", 17)?
+        lenient::fields(serializer, "CcnRoute", <Self as lenient::Reply>::FIELDS.len())?
             .opt("RouteId", &self.route_id)?
             .opt("DestinationCidrBlock", &self.destination_cidr_block)?
             .opt("InstanceType", &self.instance_type)?
@@ -3744,7 +3744,7 @@ impl serde::Serialize for CcnRoute {
 }
 
 /// (Chinese only) 云联网路由传播策略之路由条件
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct CcnRouteBroadcastPolicyRouteCondition {
     /// (Chinese only) 条件类型
@@ -3798,7 +3798,7 @@ impl<'de> Deserialize<'de> for CcnRouteBroadcastPolicyRouteCondition {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for CcnRouteBroadcastPolicyRouteCondition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CcnRouteBroadcastPolicyRouteCondition", 3)?
+        lenient::fields(serializer, "CcnRouteBroadcastPolicyRouteCondition", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Name", &self.name)?
             .list("Values", &self.values)?
             .opt("MatchPattern", &self.match_pattern)?
@@ -3912,7 +3912,7 @@ impl<'de> Deserialize<'de> for CcnRouteTable {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for CcnRouteTable {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CcnRouteTable", 6)?
+        lenient::fields(serializer, "CcnRouteTable", <Self as lenient::Reply>::FIELDS.len())?
             .opt("CcnId", &self.ccn_id)?
             .opt("CcnRouteTableId", &self.ccn_route_table_id)?
             .opt("RouteTableName", &self.route_table_name)?
@@ -3924,7 +3924,7 @@ impl serde::Serialize for CcnRouteTable {
 }
 
 /// (Chinese only) 云联网路由传播策略
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct CcnRouteTableBroadcastPolicy {
     /// (Chinese only)
@@ -4054,7 +4054,7 @@ impl<'de> Deserialize<'de> for CcnRouteTableBroadcastPolicy {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for CcnRouteTableBroadcastPolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CcnRouteTableBroadcastPolicy", 8)?
+        lenient::fields(serializer, "CcnRouteTableBroadcastPolicy", <Self as lenient::Reply>::FIELDS.len())?
             .list("RouteConditions", &self.route_conditions)?
             .list("BroadcastConditions", &self.broadcast_conditions)?
             .opt("Action", &self.action)?
@@ -4068,7 +4068,7 @@ impl serde::Serialize for CcnRouteTableBroadcastPolicy {
 }
 
 /// (Chinese only) 云联网路由传播策略列表
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct CcnRouteTableBroadcastPolicys {
     /// (Chinese only) 策略列表
@@ -4135,7 +4135,7 @@ impl<'de> Deserialize<'de> for CcnRouteTableBroadcastPolicys {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for CcnRouteTableBroadcastPolicys {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CcnRouteTableBroadcastPolicys", 3)?
+        lenient::fields(serializer, "CcnRouteTableBroadcastPolicys", <Self as lenient::Reply>::FIELDS.len())?
             .list("Policys", &self.policys)?
             .opt("PolicyVersion", &self.policy_version)?
             .opt("CreateTime", &self.create_time)?
@@ -4144,7 +4144,7 @@ impl serde::Serialize for CcnRouteTableBroadcastPolicys {
 }
 
 /// (Chinese only) 云联网路由接收策略
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct CcnRouteTableInputPolicy {
     /// (Chinese only) 路由条件。
@@ -4222,7 +4222,7 @@ impl<'de> Deserialize<'de> for CcnRouteTableInputPolicy {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for CcnRouteTableInputPolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CcnRouteTableInputPolicy", 5)?
+        lenient::fields(serializer, "CcnRouteTableInputPolicy", <Self as lenient::Reply>::FIELDS.len())?
             .list("RouteConditions", &self.route_conditions)?
             .opt("Action", &self.action)?
             .opt("Description", &self.description)?
@@ -4233,7 +4233,7 @@ impl serde::Serialize for CcnRouteTableInputPolicy {
 }
 
 /// (Chinese only) 云联网路由接收策略列表
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct CcnRouteTableInputPolicys {
     /// (Chinese only) 策略列表。
@@ -4302,7 +4302,7 @@ impl<'de> Deserialize<'de> for CcnRouteTableInputPolicys {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for CcnRouteTableInputPolicys {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CcnRouteTableInputPolicys", 3)?
+        lenient::fields(serializer, "CcnRouteTableInputPolicys", <Self as lenient::Reply>::FIELDS.len())?
             .list("Policys", &self.policys)?
             .opt("PolicyVersion", &self.policy_version)?
             .opt("CreateTime", &self.create_time)?
@@ -4370,7 +4370,7 @@ impl<'de> Deserialize<'de> for CidrForCcn {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for CidrForCcn {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CidrForCcn", 2)?
+        lenient::fields(serializer, "CidrForCcn", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Cidr", &self.cidr)?
             .opt("PublishedToVbc", &self.published_to_vbc)?
             .end()
@@ -4435,7 +4435,7 @@ impl<'de> Deserialize<'de> for ClassicLinkInstance {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ClassicLinkInstance {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ClassicLinkInstance", 2)?
+        lenient::fields(serializer, "ClassicLinkInstance", <Self as lenient::Reply>::FIELDS.len())?
             .opt("VpcId", &self.vpc_id)?
             .opt("InstanceId", &self.instance_id)?
             .end()
@@ -4443,7 +4443,7 @@ impl serde::Serialize for ClassicLinkInstance {
 }
 
 /// Conflict resource items.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ConflictItem {
     /// Conflict resource ID
@@ -4512,7 +4512,7 @@ impl<'de> Deserialize<'de> for ConflictItem {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ConflictItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ConflictItem", 3)?
+        lenient::fields(serializer, "ConflictItem", <Self as lenient::Reply>::FIELDS.len())?
             .opt("ConfilctId", &self.confilct_id)?
             .opt("DestinationItem", &self.destination_item)?
             .opt("ConflictId", &self.conflict_id)?
@@ -4521,7 +4521,7 @@ impl serde::Serialize for ConflictItem {
 }
 
 /// Conflict resource.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ConflictSource {
     /// Conflict resource ID
@@ -4590,7 +4590,7 @@ impl<'de> Deserialize<'de> for ConflictSource {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ConflictSource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ConflictSource", 3)?
+        lenient::fields(serializer, "ConflictSource", <Self as lenient::Reply>::FIELDS.len())?
             .opt("ConflictSourceId", &self.conflict_source_id)?
             .opt("SourceItem", &self.source_item)?
             .list("ConflictItemSet", &self.conflict_item_set)?
@@ -4668,7 +4668,7 @@ impl<'de> Deserialize<'de> for ConnectionStateTimeouts {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ConnectionStateTimeouts {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ConnectionStateTimeouts", 3)?
+        lenient::fields(serializer, "ConnectionStateTimeouts", <Self as lenient::Reply>::FIELDS.len())?
             .opt("UDPMappingTimeout", &self.udp_mapping_timeout)?
             .opt("TCPEstablishedConnectionTimeout", &self.tcp_established_connection_timeout)?
             .opt("TCPTimeWaitTimeout", &self.tcp_time_wait_timeout)?
@@ -5010,7 +5010,7 @@ impl<'de> Deserialize<'de> for CrossBorderCompliance {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for CrossBorderCompliance {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CrossBorderCompliance", 25)?
+        lenient::fields(serializer, "CrossBorderCompliance", <Self as lenient::Reply>::FIELDS.len())?
             .opt("ServiceProvider", &self.service_provider)?
             .opt("ComplianceId", &self.compliance_id)?
             .opt("Company", &self.company)?
@@ -5041,7 +5041,7 @@ impl serde::Serialize for CrossBorderCompliance {
 }
 
 /// (Chinese only) 跨境带宽监控数据
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct CrossBorderFlowMonitorData {
     /// (Chinese only) 入带宽，单位：`bps`。
@@ -5122,7 +5122,7 @@ impl<'de> Deserialize<'de> for CrossBorderFlowMonitorData {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for CrossBorderFlowMonitorData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CrossBorderFlowMonitorData", 4)?
+        lenient::fields(serializer, "CrossBorderFlowMonitorData", <Self as lenient::Reply>::FIELDS.len())?
             .list("InBandwidth", &self.in_bandwidth)?
             .list("OutBandwidth", &self.out_bandwidth)?
             .list("InPkg", &self.in_pkg)?
@@ -5251,7 +5251,7 @@ impl<'de> Deserialize<'de> for CustomerGateway {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for CustomerGateway {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CustomerGateway", 7)?
+        lenient::fields(serializer, "CustomerGateway", <Self as lenient::Reply>::FIELDS.len())?
             .opt("CustomerGatewayId", &self.customer_gateway_id)?
             .opt("CustomerGatewayName", &self.customer_gateway_name)?
             .opt("IpAddress", &self.ip_address)?
@@ -5264,7 +5264,7 @@ impl serde::Serialize for CustomerGateway {
 }
 
 /// Customer gateway vendor information object.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct CustomerGatewayVendor {
     /// Platform.
@@ -5318,7 +5318,7 @@ impl<'de> Deserialize<'de> for CustomerGatewayVendor {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for CustomerGatewayVendor {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CustomerGatewayVendor", 3)?
+        lenient::fields(serializer, "CustomerGatewayVendor", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Platform", &self.platform)?
             .opt("SoftwareVersion", &self.software_version)?
             .opt("VendorName", &self.vendor_name)?
@@ -5504,7 +5504,7 @@ impl<'de> Deserialize<'de> for CvmInstance {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for CvmInstance {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CvmInstance", 12)?
+        lenient::fields(serializer, "CvmInstance", <Self as lenient::Reply>::FIELDS.len())?
             .opt("VpcId", &self.vpc_id)?
             .opt("SubnetId", &self.subnet_id)?
             .opt("InstanceId", &self.instance_id)?
@@ -5522,7 +5522,7 @@ impl serde::Serialize for CvmInstance {
 }
 
 /// Default VPC and subnet
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DefaultVpcSubnet {
     /// Default VPC ID
@@ -5605,7 +5605,7 @@ impl<'de> Deserialize<'de> for DefaultVpcSubnet {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DefaultVpcSubnet {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DefaultVpcSubnet", 5)?
+        lenient::fields(serializer, "DefaultVpcSubnet", <Self as lenient::Reply>::FIELDS.len())?
             .opt("VpcId", &self.vpc_id)?
             .opt("SubnetId", &self.subnet_id)?
             .opt("VpcName", &self.vpc_name)?
@@ -5616,7 +5616,7 @@ impl serde::Serialize for DefaultVpcSubnet {
 }
 
 /// (Chinese only) 用户可选的可用区信息
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DesignatedZoneInfoDict {
     /// (Chinese only) 可用区Id
@@ -5685,7 +5685,7 @@ impl<'de> Deserialize<'de> for DesignatedZoneInfoDict {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DesignatedZoneInfoDict {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DesignatedZoneInfoDict", 3)?
+        lenient::fields(serializer, "DesignatedZoneInfoDict", <Self as lenient::Reply>::FIELDS.len())?
             .opt("DesignatedZone", &self.designated_zone)?
             .opt("DesignatedZoneName", &self.designated_zone_name)?
             .opt("DesignatedZoneType", &self.designated_zone_type)?
@@ -5774,7 +5774,7 @@ impl<'de> Deserialize<'de> for DestinationIpPortTranslationNatRule {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DestinationIpPortTranslationNatRule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DestinationIpPortTranslationNatRule", 6)?
+        lenient::fields(serializer, "DestinationIpPortTranslationNatRule", <Self as lenient::Reply>::FIELDS.len())?
             .opt("IpProtocol", &self.ip_protocol)?
             .opt("PublicIpAddress", &self.public_ip_address)?
             .opt("PublicPort", &self.public_port)?
@@ -5954,7 +5954,7 @@ impl<'de> Deserialize<'de> for DhcpIp {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DhcpIp {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DhcpIp", 11)?
+        lenient::fields(serializer, "DhcpIp", <Self as lenient::Reply>::FIELDS.len())?
             .opt("DhcpIpId", &self.dhcp_ip_id)?
             .opt("VpcId", &self.vpc_id)?
             .opt("SubnetId", &self.subnet_id)?
@@ -6313,7 +6313,7 @@ impl<'de> Deserialize<'de> for DirectConnectGateway {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DirectConnectGateway {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DirectConnectGateway", 23)?
+        lenient::fields(serializer, "DirectConnectGateway", <Self as lenient::Reply>::FIELDS.len())?
             .opt("DirectConnectGatewayId", &self.direct_connect_gateway_id)?
             .opt("DirectConnectGatewayName", &self.direct_connect_gateway_name)?
             .opt("VpcId", &self.vpc_id)?
@@ -6435,7 +6435,7 @@ impl<'de> Deserialize<'de> for DirectConnectGatewayCcnRoute {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DirectConnectGatewayCcnRoute {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DirectConnectGatewayCcnRoute", 5)?
+        lenient::fields(serializer, "DirectConnectGatewayCcnRoute", <Self as lenient::Reply>::FIELDS.len())?
             .opt("RouteId", &self.route_id)?
             .opt("DestinationCidrBlock", &self.destination_cidr_block)?
             .list("ASPath", &self.as_path)?
@@ -6446,7 +6446,7 @@ impl serde::Serialize for DirectConnectGatewayCcnRoute {
 }
 
 /// IDC subnet information.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DirectConnectSubnet {
     /// Direct Connect gateway ID.
@@ -6493,7 +6493,7 @@ impl<'de> Deserialize<'de> for DirectConnectSubnet {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DirectConnectSubnet {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DirectConnectSubnet", 2)?
+        lenient::fields(serializer, "DirectConnectSubnet", <Self as lenient::Reply>::FIELDS.len())?
             .opt("DirectConnectGatewayId", &self.direct_connect_gateway_id)?
             .opt("CidrBlock", &self.cidr_block)?
             .end()
@@ -6558,7 +6558,7 @@ impl<'de> Deserialize<'de> for DnsServers {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for DnsServers {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DnsServers", 2)?
+        lenient::fields(serializer, "DnsServers", <Self as lenient::Reply>::FIELDS.len())?
             .opt("PrimaryDns", &self.primary_dns)?
             .opt("SecondaryDns", &self.secondary_dns)?
             .end()
@@ -6779,7 +6779,7 @@ impl<'de> Deserialize<'de> for EndPoint {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for EndPoint {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "EndPoint", 15)?
+        lenient::fields(serializer, "EndPoint", <Self as lenient::Reply>::FIELDS.len())?
             .opt("EndPointId", &self.end_point_id)?
             .opt("VpcId", &self.vpc_id)?
             .opt("SubnetId", &self.subnet_id)?
@@ -7015,7 +7015,7 @@ impl<'de> Deserialize<'de> for EndPointService {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for EndPointService {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "EndPointService", 15)?
+        lenient::fields(serializer, "EndPointService", <Self as lenient::Reply>::FIELDS.len())?
             .opt("EndPointServiceId", &self.end_point_service_id)?
             .opt("VpcId", &self.vpc_id)?
             .opt("ServiceOwner", &self.service_owner)?
@@ -7036,7 +7036,7 @@ impl serde::Serialize for EndPointService {
 }
 
 /// Flow Log
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct FlowLog {
     /// ID of the VPC instance.
@@ -7264,7 +7264,7 @@ impl<'de> Deserialize<'de> for FlowLog {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for FlowLog {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "FlowLog", 16)?
+        lenient::fields(serializer, "FlowLog", <Self as lenient::Reply>::FIELDS.len())?
             .opt("VpcId", &self.vpc_id)?
             .opt("FlowLogId", &self.flow_log_id)?
             .opt("FlowLogName", &self.flow_log_name)?
@@ -7286,7 +7286,7 @@ impl serde::Serialize for FlowLog {
 }
 
 /// Flow log storage information
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct FlowLogStorage {
     /// Storage instance ID, which is required when `StorageType` is `ckafka`.
@@ -7339,7 +7339,7 @@ impl<'de> Deserialize<'de> for FlowLogStorage {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for FlowLogStorage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "FlowLogStorage", 2)?
+        lenient::fields(serializer, "FlowLogStorage", <Self as lenient::Reply>::FIELDS.len())?
             .opt("StorageId", &self.storage_id)?
             .opt("StorageTopic", &self.storage_topic)?
             .end()
@@ -7464,7 +7464,7 @@ impl<'de> Deserialize<'de> for GatewayFlowMonitorDetail {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for GatewayFlowMonitorDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "GatewayFlowMonitorDetail", 7)?
+        lenient::fields(serializer, "GatewayFlowMonitorDetail", <Self as lenient::Reply>::FIELDS.len())?
             .opt("PrivateIpAddress", &self.private_ip_address)?
             .opt("InPkg", &self.in_pkg)?
             .opt("OutPkg", &self.out_pkg)?
@@ -7570,7 +7570,7 @@ impl<'de> Deserialize<'de> for GatewayQos {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for GatewayQos {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "GatewayQos", 5)?
+        lenient::fields(serializer, "GatewayQos", <Self as lenient::Reply>::FIELDS.len())?
             .opt("VpcId", &self.vpc_id)?
             .opt("IpAddress", &self.ip_address)?
             .opt("Bandwidth", &self.bandwidth)?
@@ -7715,7 +7715,7 @@ impl<'de> Deserialize<'de> for GlobalRoute {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for GlobalRoute {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "GlobalRoute", 8)?
+        lenient::fields(serializer, "GlobalRoute", <Self as lenient::Reply>::FIELDS.len())?
             .opt("VpcId", &self.vpc_id)?
             .opt("GlobalRouteId", &self.global_route_id)?
             .opt("DestinationCidrBlock", &self.destination_cidr_block)?
@@ -7963,7 +7963,7 @@ impl<'de> Deserialize<'de> for HaVip {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for HaVip {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "HaVip", 16)?
+        lenient::fields(serializer, "HaVip", <Self as lenient::Reply>::FIELDS.len())?
             .opt("HaVipId", &self.ha_vip_id)?
             .opt("HaVipName", &self.ha_vip_name)?
             .opt("Vip", &self.vip)?
@@ -8049,7 +8049,7 @@ impl<'de> Deserialize<'de> for HaVipAssociation {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for HaVipAssociation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "HaVipAssociation", 3)?
+        lenient::fields(serializer, "HaVipAssociation", <Self as lenient::Reply>::FIELDS.len())?
             .opt("InstanceId", &self.instance_id)?
             .opt("HaVipId", &self.ha_vip_id)?
             .opt("InstanceType", &self.instance_type)?
@@ -8139,7 +8139,7 @@ impl<'de> Deserialize<'de> for HealthCheckConfig {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for HealthCheckConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "HealthCheckConfig", 4)?
+        lenient::fields(serializer, "HealthCheckConfig", <Self as lenient::Reply>::FIELDS.len())?
             .opt("ProbeType", &self.probe_type)?
             .opt("ProbeInterval", &self.probe_interval)?
             .opt("ProbeThreshold", &self.probe_threshold)?
@@ -8302,7 +8302,7 @@ impl<'de> Deserialize<'de> for HighPriorityRoute {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for HighPriorityRoute {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "HighPriorityRoute", 10)?
+        lenient::fields(serializer, "HighPriorityRoute", <Self as lenient::Reply>::FIELDS.len())?
             .opt("HighPriorityRouteTableId", &self.high_priority_route_table_id)?
             .opt("HighPriorityRouteId", &self.high_priority_route_id)?
             .opt("DestinationCidrBlock", &self.destination_cidr_block)?
@@ -8423,7 +8423,7 @@ impl<'de> Deserialize<'de> for HighPriorityRouteTable {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for HighPriorityRouteTable {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "HighPriorityRouteTable", 6)?
+        lenient::fields(serializer, "HighPriorityRouteTable", <Self as lenient::Reply>::FIELDS.len())?
             .opt("HighPriorityRouteTableId", &self.high_priority_route_table_id)?
             .opt("VpcId", &self.vpc_id)?
             .opt("Name", &self.name)?
@@ -8612,7 +8612,7 @@ impl<'de> Deserialize<'de> for IkeOptionsSpecification {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for IkeOptionsSpecification {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "IkeOptionsSpecification", 12)?
+        lenient::fields(serializer, "IkeOptionsSpecification", <Self as lenient::Reply>::FIELDS.len())?
             .opt("PropoEncryAlgorithm", &self.propo_encry_algorithm)?
             .opt("PropoAuthenAlgorithm", &self.propo_authen_algorithm)?
             .opt("ExchangeMode", &self.exchange_mode)?
@@ -8827,7 +8827,7 @@ impl<'de> Deserialize<'de> for InstanceBind {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for InstanceBind {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "InstanceBind", 11)?
+        lenient::fields(serializer, "InstanceBind", <Self as lenient::Reply>::FIELDS.len())?
             .opt("CcnId", &self.ccn_id)?
             .opt("InstanceType", &self.instance_type)?
             .opt("InstanceId", &self.instance_id)?
@@ -8844,7 +8844,7 @@ impl serde::Serialize for InstanceBind {
 }
 
 /// Cloud virtual machine jumbo frame status.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct InstanceJumbo {
     /// Instance ID.
@@ -8901,7 +8901,7 @@ impl<'de> Deserialize<'de> for InstanceJumbo {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for InstanceJumbo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "InstanceJumbo", 2)?
+        lenient::fields(serializer, "InstanceJumbo", <Self as lenient::Reply>::FIELDS.len())?
             .opt("InstanceId", &self.instance_id)?
             .opt("JumboState", &self.jumbo_state)?
             .end()
@@ -8909,7 +8909,7 @@ impl serde::Serialize for InstanceJumbo {
 }
 
 /// Statistics used to describe the instance
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct InstanceStatistic {
     /// Type of instance
@@ -8966,7 +8966,7 @@ impl<'de> Deserialize<'de> for InstanceStatistic {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for InstanceStatistic {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "InstanceStatistic", 2)?
+        lenient::fields(serializer, "InstanceStatistic", <Self as lenient::Reply>::FIELDS.len())?
             .opt("InstanceType", &self.instance_type)?
             .opt("InstanceCount", &self.instance_count)?
             .end()
@@ -8974,7 +8974,7 @@ impl serde::Serialize for InstanceStatistic {
 }
 
 /// Public Network Inquiry Output Parameters
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct InternetPrice {
     /// Detailed parameters of Public IP inquiry.
@@ -9051,7 +9051,7 @@ impl<'de> Deserialize<'de> for InternetPrice {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for InternetPrice {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "InternetPrice", 4)?
+        lenient::fields(serializer, "InternetPrice", <Self as lenient::Reply>::FIELDS.len())?
             .opt("AddressPrice", &self.address_price)?
             .opt("IPPrice", &self.ip_price)?
             .opt("OriginalPrice", &self.original_price)?
@@ -9061,7 +9061,7 @@ impl serde::Serialize for InternetPrice {
 }
 
 /// Public IP Inquiry Output Parameters
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct InternetPriceDetail {
     /// Postpaid unit price. Unit: USD. Returned only for postpaid price inquiry.
@@ -9147,7 +9147,7 @@ impl<'de> Deserialize<'de> for InternetPriceDetail {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for InternetPriceDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "InternetPriceDetail", 4)?
+        lenient::fields(serializer, "InternetPriceDetail", <Self as lenient::Reply>::FIELDS.len())?
             .opt("UnitPrice", &self.unit_price)?
             .opt("DiscountPrice", &self.discount_price)?
             .opt("ChargeUnit", &self.charge_unit)?
@@ -9298,7 +9298,7 @@ impl<'de> Deserialize<'de> for Ip6Rule {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for Ip6Rule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Ip6Rule", 9)?
+        lenient::fields(serializer, "Ip6Rule", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Ip6RuleId", &self.ip6_rule_id)?
             .opt("Ip6RuleName", &self.ip6_rule_name)?
             .opt("Vip6", &self.vip6)?
@@ -9440,7 +9440,7 @@ impl<'de> Deserialize<'de> for Ip6Translator {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for Ip6Translator {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Ip6Translator", 8)?
+        lenient::fields(serializer, "Ip6Translator", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Ip6TranslatorId", &self.ip6_translator_id)?
             .opt("Ip6TranslatorName", &self.ip6_translator_name)?
             .opt("Vip6", &self.vip6)?
@@ -9522,7 +9522,7 @@ impl<'de> Deserialize<'de> for IpAddressStates {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for IpAddressStates {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "IpAddressStates", 5)?
+        lenient::fields(serializer, "IpAddressStates", <Self as lenient::Reply>::FIELDS.len())?
             .opt("VpcId", &self.vpc_id)?
             .opt("SubnetId", &self.subnet_id)?
             .opt("IpAddress", &self.ip_address)?
@@ -9533,7 +9533,7 @@ impl serde::Serialize for IpAddressStates {
 }
 
 /// IP location
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct IpGeolocationInfo {
     /// Country/region
@@ -9683,7 +9683,7 @@ impl<'de> Deserialize<'de> for IpGeolocationInfo {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for IpGeolocationInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "IpGeolocationInfo", 9)?
+        lenient::fields(serializer, "IpGeolocationInfo", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Country", &self.country)?
             .opt("Province", &self.province)?
             .opt("City", &self.city)?
@@ -9805,7 +9805,7 @@ impl<'de> Deserialize<'de> for IpsecOptionsSpecification {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for IpsecOptionsSpecification {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "IpsecOptionsSpecification", 6)?
+        lenient::fields(serializer, "IpsecOptionsSpecification", <Self as lenient::Reply>::FIELDS.len())?
             .opt("EncryptAlgorithm", &self.encrypt_algorithm)?
             .opt("IntegrityAlgorith", &self.integrity_algorith)?
             .opt("IPSECSaLifetimeSeconds", &self.ipsec_sa_lifetime_seconds)?
@@ -9946,7 +9946,7 @@ impl<'de> Deserialize<'de> for Ipv6Address {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for Ipv6Address {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Ipv6Address", 8)?
+        lenient::fields(serializer, "Ipv6Address", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Address", &self.address)?
             .opt("Primary", &self.primary)?
             .opt("AddressId", &self.address_id)?
@@ -9960,7 +9960,7 @@ impl serde::Serialize for Ipv6Address {
 }
 
 /// IPv6 subnet IP range object.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct Ipv6SubnetCidrBlock {
     /// The `ID` of the subnet instance, such as `subnet-pxir56ns`.
@@ -10012,7 +10012,7 @@ impl<'de> Deserialize<'de> for Ipv6SubnetCidrBlock {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for Ipv6SubnetCidrBlock {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Ipv6SubnetCidrBlock", 2)?
+        lenient::fields(serializer, "Ipv6SubnetCidrBlock", <Self as lenient::Reply>::FIELDS.len())?
             .opt("SubnetId", &self.subnet_id)?
             .opt("Ipv6CidrBlock", &self.ipv6_cidr_block)?
             .end()
@@ -10089,7 +10089,7 @@ impl<'de> Deserialize<'de> for IspIpv6CidrBlock {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for IspIpv6CidrBlock {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "IspIpv6CidrBlock", 3)?
+        lenient::fields(serializer, "IspIpv6CidrBlock", <Self as lenient::Reply>::FIELDS.len())?
             .opt("IPv6CidrBlock", &self.ipv6_cidr_block)?
             .opt("ISPType", &self.isp_type)?
             .opt("AddressType", &self.address_type)?
@@ -10098,7 +10098,7 @@ impl serde::Serialize for IspIpv6CidrBlock {
 }
 
 /// The pricing information of a single billing item
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ItemPrice {
     /// The pay-as-you-go billing method. Unit: USD.
@@ -10179,7 +10179,7 @@ impl<'de> Deserialize<'de> for ItemPrice {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ItemPrice {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ItemPrice", 4)?
+        lenient::fields(serializer, "ItemPrice", <Self as lenient::Reply>::FIELDS.len())?
             .opt("UnitPrice", &self.unit_price)?
             .opt("ChargeUnit", &self.charge_unit)?
             .opt("OriginalPrice", &self.original_price)?
@@ -10318,7 +10318,7 @@ impl<'de> Deserialize<'de> for LocalGateway {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for LocalGateway {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "LocalGateway", 8)?
+        lenient::fields(serializer, "LocalGateway", <Self as lenient::Reply>::FIELDS.len())?
             .opt("CdcId", &self.cdc_id)?
             .opt("VpcId", &self.vpc_id)?
             .opt("UniqLocalGwId", &self.uniq_local_gw_id)?
@@ -10332,7 +10332,7 @@ impl serde::Serialize for LocalGateway {
 }
 
 /// Query the returned object of a NAT route
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct NatDirectConnectGatewayRoute {
     /// The `IPv4` `CIDR` of the subnet.
@@ -10401,7 +10401,7 @@ impl<'de> Deserialize<'de> for NatDirectConnectGatewayRoute {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for NatDirectConnectGatewayRoute {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "NatDirectConnectGatewayRoute", 5)?
+        lenient::fields(serializer, "NatDirectConnectGatewayRoute", <Self as lenient::Reply>::FIELDS.len())?
             .opt("DestinationCidrBlock", &self.destination_cidr_block)?
             .opt("GatewayType", &self.gateway_type)?
             .opt("GatewayId", &self.gateway_id)?
@@ -10793,7 +10793,7 @@ impl<'de> Deserialize<'de> for NatGateway {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for NatGateway {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "NatGateway", 29)?
+        lenient::fields(serializer, "NatGateway", <Self as lenient::Reply>::FIELDS.len())?
             .opt("NatGatewayId", &self.nat_gateway_id)?
             .opt("NatGatewayName", &self.nat_gateway_name)?
             .opt("CreatedTime", &self.created_time)?
@@ -10909,7 +10909,7 @@ impl<'de> Deserialize<'de> for NatGatewayAddress {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for NatGatewayAddress {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "NatGatewayAddress", 4)?
+        lenient::fields(serializer, "NatGatewayAddress", <Self as lenient::Reply>::FIELDS.len())?
             .opt("AddressId", &self.address_id)?
             .opt("PublicIpAddress", &self.public_ip_address)?
             .opt("IsBlocked", &self.is_blocked)?
@@ -11063,7 +11063,7 @@ impl<'de> Deserialize<'de> for NatGatewayDestinationIpPortTranslationNatRule {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for NatGatewayDestinationIpPortTranslationNatRule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "NatGatewayDestinationIpPortTranslationNatRule", 9)?
+        lenient::fields(serializer, "NatGatewayDestinationIpPortTranslationNatRule", <Self as lenient::Reply>::FIELDS.len())?
             .opt("IpProtocol", &self.ip_protocol)?
             .opt("PublicIpAddress", &self.public_ip_address)?
             .opt("PublicPort", &self.public_port)?
@@ -11078,7 +11078,7 @@ impl serde::Serialize for NatGatewayDestinationIpPortTranslationNatRule {
 }
 
 /// Traffic monitoring details of the NAT gateway.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct NatGatewayFlowMonitorDetail {
     /// Source `IP` address.
@@ -11195,7 +11195,7 @@ impl<'de> Deserialize<'de> for NatGatewayFlowMonitorDetail {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for NatGatewayFlowMonitorDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "NatGatewayFlowMonitorDetail", 7)?
+        lenient::fields(serializer, "NatGatewayFlowMonitorDetail", <Self as lenient::Reply>::FIELDS.len())?
             .opt("PrivateIpAddress", &self.private_ip_address)?
             .opt("InPkg", &self.in_pkg)?
             .opt("OutPkg", &self.out_pkg)?
@@ -11208,7 +11208,7 @@ impl serde::Serialize for NatGatewayFlowMonitorDetail {
 }
 
 /// (Chinese only) NAT地域地区对象
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct NatRegionInfoWithArea {
     /// (Chinese only) 地域ID，如：ap-guangzhou。
@@ -11253,14 +11253,14 @@ impl<'de> Deserialize<'de> for NatRegionInfoWithArea {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for NatRegionInfoWithArea {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "NatRegionInfoWithArea", 1)?
+        lenient::fields(serializer, "NatRegionInfoWithArea", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Region", &self.region)?
             .end()
     }
 }
 
 /// Collection of AZs for the NAT gateway.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct NatZoneInfo {
     /// AZ name.
@@ -11307,7 +11307,7 @@ impl<'de> Deserialize<'de> for NatZoneInfo {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for NatZoneInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "NatZoneInfo", 2)?
+        lenient::fields(serializer, "NatZoneInfo", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Zone", &self.zone)?
             .opt("ZoneId", &self.zone_id)?
             .end()
@@ -11533,7 +11533,7 @@ impl<'de> Deserialize<'de> for NetDetect {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for NetDetect {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "NetDetect", 14)?
+        lenient::fields(serializer, "NetDetect", <Self as lenient::Reply>::FIELDS.len())?
             .opt("VpcId", &self.vpc_id)?
             .opt("VpcName", &self.vpc_name)?
             .opt("SubnetId", &self.subnet_id)?
@@ -11639,7 +11639,7 @@ impl<'de> Deserialize<'de> for NetDetectIpState {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for NetDetectIpState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "NetDetectIpState", 4)?
+        lenient::fields(serializer, "NetDetectIpState", <Self as lenient::Reply>::FIELDS.len())?
             .opt("DetectDestinationIp", &self.detect_destination_ip)?
             .opt("State", &self.state)?
             .opt("Delay", &self.delay)?
@@ -11706,7 +11706,7 @@ impl<'de> Deserialize<'de> for NetDetectState {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for NetDetectState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "NetDetectState", 2)?
+        lenient::fields(serializer, "NetDetectState", <Self as lenient::Reply>::FIELDS.len())?
             .opt("NetDetectId", &self.net_detect_id)?
             .list("NetDetectIpStateSet", &self.net_detect_ip_state_set)?
             .end()
@@ -11847,7 +11847,7 @@ impl<'de> Deserialize<'de> for NetworkAcl {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for NetworkAcl {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "NetworkAcl", 9)?
+        lenient::fields(serializer, "NetworkAcl", <Self as lenient::Reply>::FIELDS.len())?
             .opt("VpcId", &self.vpc_id)?
             .opt("NetworkAclId", &self.network_acl_id)?
             .opt("NetworkAclName", &self.network_acl_name)?
@@ -12015,7 +12015,7 @@ impl<'de> Deserialize<'de> for NetworkAclEntry {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for NetworkAclEntry {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "NetworkAclEntry", 10)?
+        lenient::fields(serializer, "NetworkAclEntry", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Protocol", &self.protocol)?
             .opt("Port", &self.port)?
             .opt("CidrBlock", &self.cidr_block)?
@@ -12220,7 +12220,7 @@ impl<'de> Deserialize<'de> for NetworkAclQuintupleEntry {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for NetworkAclQuintupleEntry {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "NetworkAclQuintupleEntry", 13)?
+        lenient::fields(serializer, "NetworkAclQuintupleEntry", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Protocol", &self.protocol)?
             .opt("Description", &self.description)?
             .opt("SourcePort", &self.source_port)?
@@ -12587,7 +12587,7 @@ impl<'de> Deserialize<'de> for NetworkInterface {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for NetworkInterface {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "NetworkInterface", 24)?
+        lenient::fields(serializer, "NetworkInterface", <Self as lenient::Reply>::FIELDS.len())?
             .opt("NetworkInterfaceId", &self.network_interface_id)?
             .opt("NetworkInterfaceName", &self.network_interface_name)?
             .opt("NetworkInterfaceDescription", &self.network_interface_description)?
@@ -12698,7 +12698,7 @@ impl<'de> Deserialize<'de> for NetworkInterfaceAttachment {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for NetworkInterfaceAttachment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "NetworkInterfaceAttachment", 4)?
+        lenient::fields(serializer, "NetworkInterfaceAttachment", <Self as lenient::Reply>::FIELDS.len())?
             .opt("DeviceIndex", &self.device_index)?
             .opt("InstanceAccountId", &self.instance_account_id)?
             .opt("AttachTime", &self.attach_time)?
@@ -12969,7 +12969,7 @@ impl<'de> Deserialize<'de> for PeerConnection {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for PeerConnection {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "PeerConnection", 19)?
+        lenient::fields(serializer, "PeerConnection", <Self as lenient::Reply>::FIELDS.len())?
             .opt("SourceVpcId", &self.source_vpc_id)?
             .opt("PeerVpcId", &self.peer_vpc_id)?
             .opt("PeeringConnectionId", &self.peering_connection_id)?
@@ -12994,7 +12994,7 @@ impl serde::Serialize for PeerConnection {
 }
 
 /// (Chinese only) 安全组策略统计
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct PolicyStatistics {
     /// (Chinese only) 入站IPv4总数
@@ -13055,7 +13055,7 @@ impl<'de> Deserialize<'de> for PolicyStatistics {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for PolicyStatistics {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "PolicyStatistics", 4)?
+        lenient::fields(serializer, "PolicyStatistics", <Self as lenient::Reply>::FIELDS.len())?
             .opt("IngressIPv4TotalCount", &self.ingress_ipv4_total_count)?
             .opt("IngressIPv6TotalCount", &self.ingress_ipv6_total_count)?
             .opt("EgressIPv4TotalCount", &self.egress_ipv4_total_count)?
@@ -13065,7 +13065,7 @@ impl serde::Serialize for PolicyStatistics {
 }
 
 /// Price
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct Price {
     /// Instance price.
@@ -13122,7 +13122,7 @@ impl<'de> Deserialize<'de> for Price {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for Price {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Price", 2)?
+        lenient::fields(serializer, "Price", <Self as lenient::Reply>::FIELDS.len())?
             .opt("InstancePrice", &self.instance_price)?
             .opt("BandwidthPrice", &self.bandwidth_price)?
             .end()
@@ -13263,7 +13263,7 @@ impl<'de> Deserialize<'de> for PrivateIpAddressSpecification {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for PrivateIpAddressSpecification {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "PrivateIpAddressSpecification", 8)?
+        lenient::fields(serializer, "PrivateIpAddressSpecification", <Self as lenient::Reply>::FIELDS.len())?
             .opt("PrivateIpAddress", &self.private_ip_address)?
             .opt("Primary", &self.primary)?
             .opt("PublicIpAddress", &self.public_ip_address)?
@@ -13346,7 +13346,7 @@ impl<'de> Deserialize<'de> for PrivateNatCrossDomainInfo {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for PrivateNatCrossDomainInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "PrivateNatCrossDomainInfo", 3)?
+        lenient::fields(serializer, "PrivateNatCrossDomainInfo", <Self as lenient::Reply>::FIELDS.len())?
             .opt("CcnId", &self.ccn_id)?
             .opt("LocalVpcId", &self.local_vpc_id)?
             .opt("PeerVpcId", &self.peer_vpc_id)?
@@ -13459,7 +13459,7 @@ impl<'de> Deserialize<'de> for PrivateNatDestinationIpPortTranslationNatRule {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for PrivateNatDestinationIpPortTranslationNatRule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "PrivateNatDestinationIpPortTranslationNatRule", 8)?
+        lenient::fields(serializer, "PrivateNatDestinationIpPortTranslationNatRule", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Protocol", &self.protocol)?
             .opt("OriginalPort", &self.original_port)?
             .opt("OriginalIp", &self.original_ip)?
@@ -13658,7 +13658,7 @@ impl<'de> Deserialize<'de> for PrivateNatGateway {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for PrivateNatGateway {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "PrivateNatGateway", 13)?
+        lenient::fields(serializer, "PrivateNatGateway", <Self as lenient::Reply>::FIELDS.len())?
             .opt("NatGatewayId", &self.nat_gateway_id)?
             .opt("NatGatewayName", &self.nat_gateway_name)?
             .opt("VpcId", &self.vpc_id)?
@@ -13731,7 +13731,7 @@ impl<'de> Deserialize<'de> for PrivateNatGatewayLimit {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for PrivateNatGatewayLimit {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "PrivateNatGatewayLimit", 3)?
+        lenient::fields(serializer, "PrivateNatGatewayLimit", <Self as lenient::Reply>::FIELDS.len())?
             .opt("UniqVpcId", &self.uniq_vpc_id)?
             .opt("TotalLimit", &self.total_limit)?
             .opt("Available", &self.available)?
@@ -13740,7 +13740,7 @@ impl serde::Serialize for PrivateNatGatewayLimit {
 }
 
 /// (Chinese only) 描述网络中心每个产品的配额信息
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ProductQuota {
     /// (Chinese only) 产品配额ID
@@ -13833,7 +13833,7 @@ impl<'de> Deserialize<'de> for ProductQuota {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ProductQuota {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ProductQuota", 5)?
+        lenient::fields(serializer, "ProductQuota", <Self as lenient::Reply>::FIELDS.len())?
             .opt("QuotaId", &self.quota_id)?
             .opt("QuotaName", &self.quota_name)?
             .opt("QuotaCurrent", &self.quota_current)?
@@ -13844,7 +13844,7 @@ impl serde::Serialize for ProductQuota {
 }
 
 /// Quota description information
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct Quota {
     /// Quota name. Value range:
@@ -13929,7 +13929,7 @@ impl<'de> Deserialize<'de> for Quota {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for Quota {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Quota", 4)?
+        lenient::fields(serializer, "Quota", <Self as lenient::Reply>::FIELDS.len())?
             .opt("QuotaId", &self.quota_id)?
             .opt("QuotaCurrent", &self.quota_current)?
             .opt("QuotaLimit", &self.quota_limit)?
@@ -13939,7 +13939,7 @@ impl serde::Serialize for Quota {
 }
 
 /// Referred security groups
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ReferredSecurityGroup {
     /// Security group instance ID.
@@ -13996,7 +13996,7 @@ impl<'de> Deserialize<'de> for ReferredSecurityGroup {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ReferredSecurityGroup {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ReferredSecurityGroup", 2)?
+        lenient::fields(serializer, "ReferredSecurityGroup", <Self as lenient::Reply>::FIELDS.len())?
             .opt("SecurityGroupId", &self.security_group_id)?
             .list("ReferredSecurityGroupIds", &self.referred_security_group_ids)?
             .end()
@@ -14169,7 +14169,7 @@ impl<'de> Deserialize<'de> for ReserveIpAddressInfo {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ReserveIpAddressInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ReserveIpAddressInfo", 11)?
+        lenient::fields(serializer, "ReserveIpAddressInfo", <Self as lenient::Reply>::FIELDS.len())?
             .opt("ReserveIpId", &self.reserve_ip_id)?
             .opt("VpcId", &self.vpc_id)?
             .opt("SubnetId", &self.subnet_id)?
@@ -14240,7 +14240,7 @@ impl<'de> Deserialize<'de> for Resource {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for Resource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Resource", 3)?
+        lenient::fields(serializer, "Resource", <Self as lenient::Reply>::FIELDS.len())?
             .opt("ResourceType", &self.resource_type)?
             .opt("ResourceId", &self.resource_id)?
             .opt("AddressIp", &self.address_ip)?
@@ -14249,7 +14249,7 @@ impl serde::Serialize for Resource {
 }
 
 /// VPC resource dashboard (all resource counts)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ResourceDashboard {
     /// VPC instance ID, such as `vpc-bq4bzxpj`.
@@ -14576,7 +14576,7 @@ impl<'de> Deserialize<'de> for ResourceDashboard {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ResourceDashboard {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ResourceDashboard", 42)?
+        lenient::fields(serializer, "ResourceDashboard", <Self as lenient::Reply>::FIELDS.len())?
             .opt("VpcId", &self.vpc_id)?
             .opt("SubnetId", &self.subnet_id)?
             .opt("Classiclink", &self.classiclink)?
@@ -14624,7 +14624,7 @@ impl serde::Serialize for ResourceDashboard {
 }
 
 /// Information of associated resources
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ResourceStatistics {
     /// VPC instance ID, such as vpc-f1xjkw1b.
@@ -14705,7 +14705,7 @@ impl<'de> Deserialize<'de> for ResourceStatistics {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ResourceStatistics {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ResourceStatistics", 4)?
+        lenient::fields(serializer, "ResourceStatistics", <Self as lenient::Reply>::FIELDS.len())?
             .opt("VpcId", &self.vpc_id)?
             .opt("SubnetId", &self.subnet_id)?
             .opt("Ip", &self.ip)?
@@ -14715,7 +14715,7 @@ impl serde::Serialize for ResourceStatistics {
 }
 
 /// Resource statistical items
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ResourceStatisticsItem {
     /// Resource type, such as CVM, ENI
@@ -14784,7 +14784,7 @@ impl<'de> Deserialize<'de> for ResourceStatisticsItem {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ResourceStatisticsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ResourceStatisticsItem", 3)?
+        lenient::fields(serializer, "ResourceStatisticsItem", <Self as lenient::Reply>::FIELDS.len())?
             .opt("ResourceType", &self.resource_type)?
             .opt("ResourceName", &self.resource_name)?
             .opt("ResourceCount", &self.resource_count)?
@@ -14983,7 +14983,7 @@ impl<'de> Deserialize<'de> for Route {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for Route {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Route", 13)?
+        lenient::fields(serializer, "Route", <Self as lenient::Reply>::FIELDS.len())?
             .opt("DestinationCidrBlock", &self.destination_cidr_block)?
             .opt("GatewayType", &self.gateway_type)?
             .opt("GatewayId", &self.gateway_id)?
@@ -15002,7 +15002,7 @@ impl serde::Serialize for Route {
 }
 
 /// (Chinese only) 路由冲突对象
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct RouteConflict {
     /// (Chinese only) 路由表实例ID，例如：rtb-azd4dt1c。
@@ -15071,7 +15071,7 @@ impl<'de> Deserialize<'de> for RouteConflict {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for RouteConflict {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RouteConflict", 3)?
+        lenient::fields(serializer, "RouteConflict", <Self as lenient::Reply>::FIELDS.len())?
             .opt("RouteTableId", &self.route_table_id)?
             .opt("DestinationCidrBlock", &self.destination_cidr_block)?
             .list("ConflictSet", &self.conflict_set)?
@@ -15206,7 +15206,7 @@ impl<'de> Deserialize<'de> for RoutePolicy {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for RoutePolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RoutePolicy", 7)?
+        lenient::fields(serializer, "RoutePolicy", <Self as lenient::Reply>::FIELDS.len())?
             .opt("RoutePolicyId", &self.route_policy_id)?
             .opt("RoutePolicyName", &self.route_policy_name)?
             .opt("RoutePolicyDescription", &self.route_policy_description)?
@@ -15288,7 +15288,7 @@ impl<'de> Deserialize<'de> for RoutePolicyAssociation {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for RoutePolicyAssociation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RoutePolicyAssociation", 3)?
+        lenient::fields(serializer, "RoutePolicyAssociation", <Self as lenient::Reply>::FIELDS.len())?
             .opt("RouteTableId", &self.route_table_id)?
             .opt("RoutePolicyId", &self.route_policy_id)?
             .opt("Priority", &self.priority)?
@@ -15477,7 +15477,7 @@ impl<'de> Deserialize<'de> for RoutePolicyEntry {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for RoutePolicyEntry {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RoutePolicyEntry", 10)?
+        lenient::fields(serializer, "RoutePolicyEntry", <Self as lenient::Reply>::FIELDS.len())?
             .opt("RoutePolicyEntryId", &self.route_policy_entry_id)?
             .opt("CidrBlock", &self.cidr_block)?
             .opt("Description", &self.description)?
@@ -15634,7 +15634,7 @@ impl<'de> Deserialize<'de> for RouteSelectionPolicy {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for RouteSelectionPolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RouteSelectionPolicy", 9)?
+        lenient::fields(serializer, "RouteSelectionPolicy", <Self as lenient::Reply>::FIELDS.len())?
             .opt("CcnId", &self.ccn_id)?
             .opt("RouteTableId", &self.route_table_id)?
             .opt("RouteTableName", &self.route_table_name)?
@@ -15783,7 +15783,7 @@ impl<'de> Deserialize<'de> for RouteTable {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for RouteTable {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RouteTable", 9)?
+        lenient::fields(serializer, "RouteTable", <Self as lenient::Reply>::FIELDS.len())?
             .opt("VpcId", &self.vpc_id)?
             .opt("RouteTableId", &self.route_table_id)?
             .opt("RouteTableName", &self.route_table_name)?
@@ -15855,7 +15855,7 @@ impl<'de> Deserialize<'de> for RouteTableAssociation {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for RouteTableAssociation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RouteTableAssociation", 2)?
+        lenient::fields(serializer, "RouteTableAssociation", <Self as lenient::Reply>::FIELDS.len())?
             .opt("SubnetId", &self.subnet_id)?
             .opt("RouteTableId", &self.route_table_id)?
             .end()
@@ -15978,7 +15978,7 @@ impl<'de> Deserialize<'de> for SecurityGroup {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for SecurityGroup {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "SecurityGroup", 8)?
+        lenient::fields(serializer, "SecurityGroup", <Self as lenient::Reply>::FIELDS.len())?
             .opt("SecurityGroupId", &self.security_group_id)?
             .opt("SecurityGroupName", &self.security_group_name)?
             .opt("SecurityGroupDesc", &self.security_group_desc)?
@@ -15992,7 +15992,7 @@ impl serde::Serialize for SecurityGroup {
 }
 
 /// Statistics on the instances associated with the security group
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct SecurityGroupAssociationStatistics {
     /// Security group instance ID.
@@ -16121,7 +16121,7 @@ impl<'de> Deserialize<'de> for SecurityGroupAssociationStatistics {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for SecurityGroupAssociationStatistics {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "SecurityGroupAssociationStatistics", 8)?
+        lenient::fields(serializer, "SecurityGroupAssociationStatistics", <Self as lenient::Reply>::FIELDS.len())?
             .opt("SecurityGroupId", &self.security_group_id)?
             .opt("CVM", &self.cvm)?
             .opt("CDB", &self.cdb)?
@@ -16135,7 +16135,7 @@ impl serde::Serialize for SecurityGroupAssociationStatistics {
 }
 
 /// (Chinese only) 用户安全组配额限制。
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct SecurityGroupLimitSet {
     /// (Chinese only) 每个项目每个地域可创建安全组数
@@ -16264,7 +16264,7 @@ impl<'de> Deserialize<'de> for SecurityGroupLimitSet {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for SecurityGroupLimitSet {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "SecurityGroupLimitSet", 8)?
+        lenient::fields(serializer, "SecurityGroupLimitSet", <Self as lenient::Reply>::FIELDS.len())?
             .opt("SecurityGroupLimit", &self.security_group_limit)?
             .opt("SecurityGroupPolicyLimit", &self.security_group_policy_limit)?
             .opt("ReferedSecurityGroupLimit", &self.refered_security_group_limit)?
@@ -16278,7 +16278,7 @@ impl serde::Serialize for SecurityGroupLimitSet {
 }
 
 /// Security group policy object
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct SecurityGroupPolicy {
     /// The index number of security group rules, which dynamically changes with the rules. This parameter can be obtained via the `DescribeSecurityGroupPolicies` API and used with the `Version` field in the returned value of the API.
@@ -16454,7 +16454,7 @@ impl<'de> Deserialize<'de> for SecurityGroupPolicy {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for SecurityGroupPolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "SecurityGroupPolicy", 12)?
+        lenient::fields(serializer, "SecurityGroupPolicy", <Self as lenient::Reply>::FIELDS.len())?
             .opt("PolicyIndex", &self.policy_index)?
             .opt("Protocol", &self.protocol)?
             .opt("Port", &self.port)?
@@ -16472,7 +16472,7 @@ impl serde::Serialize for SecurityGroupPolicy {
 }
 
 /// Security group policy set
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct SecurityGroupPolicySet {
     /// The version number of the security group policy, which will automatically increase by one each time you update the security group policy, so as to prevent expiration of the updated routing policies. If it is left empty, any conflicts will be ignored.
@@ -16556,7 +16556,7 @@ impl<'de> Deserialize<'de> for SecurityGroupPolicySet {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for SecurityGroupPolicySet {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "SecurityGroupPolicySet", 4)?
+        lenient::fields(serializer, "SecurityGroupPolicySet", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Version", &self.version)?
             .list("Egress", &self.egress)?
             .list("Ingress", &self.ingress)?
@@ -16613,7 +16613,7 @@ impl<'de> Deserialize<'de> for SecurityPolicyDatabase {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for SecurityPolicyDatabase {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "SecurityPolicyDatabase", 2)?
+        lenient::fields(serializer, "SecurityPolicyDatabase", <Self as lenient::Reply>::FIELDS.len())?
             .opt("LocalCidrBlock", &self.local_cidr_block)?
             .list("RemoteCidrBlock", &self.remote_cidr_block)?
             .end()
@@ -16738,7 +16738,7 @@ impl<'de> Deserialize<'de> for ServiceTemplate {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ServiceTemplate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ServiceTemplate", 7)?
+        lenient::fields(serializer, "ServiceTemplate", <Self as lenient::Reply>::FIELDS.len())?
             .opt("ServiceTemplateId", &self.service_template_id)?
             .opt("ServiceTemplateName", &self.service_template_name)?
             .list("ServiceSet", &self.service_set)?
@@ -16868,7 +16868,7 @@ impl<'de> Deserialize<'de> for ServiceTemplateGroup {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ServiceTemplateGroup {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ServiceTemplateGroup", 7)?
+        lenient::fields(serializer, "ServiceTemplateGroup", <Self as lenient::Reply>::FIELDS.len())?
             .opt("ServiceTemplateGroupId", &self.service_template_group_id)?
             .opt("ServiceTemplateGroupName", &self.service_template_group_name)?
             .list("ServiceTemplateIdSet", &self.service_template_id_set)?
@@ -16881,7 +16881,7 @@ impl serde::Serialize for ServiceTemplateGroup {
 }
 
 /// Protocol port template
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ServiceTemplateSpecification {
     /// Protocol port ID, such as `ppm-f5n1f8da`.
@@ -16938,7 +16938,7 @@ impl<'de> Deserialize<'de> for ServiceTemplateSpecification {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ServiceTemplateSpecification {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ServiceTemplateSpecification", 2)?
+        lenient::fields(serializer, "ServiceTemplateSpecification", <Self as lenient::Reply>::FIELDS.len())?
             .opt("ServiceId", &self.service_id)?
             .opt("ServiceGroupId", &self.service_group_id)?
             .end()
@@ -17011,7 +17011,7 @@ impl<'de> Deserialize<'de> for ServicesInfo {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for ServicesInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ServicesInfo", 3)?
+        lenient::fields(serializer, "ServicesInfo", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Service", &self.service)?
             .opt("Description", &self.description)?
             .opt("UpdatedTime", &self.updated_time)?
@@ -17088,7 +17088,7 @@ impl<'de> Deserialize<'de> for SnapshotFileInfo {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for SnapshotFileInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "SnapshotFileInfo", 5)?
+        lenient::fields(serializer, "SnapshotFileInfo", <Self as lenient::Reply>::FIELDS.len())?
             .opt("SnapshotPolicyId", &self.snapshot_policy_id)?
             .opt("InstanceId", &self.instance_id)?
             .opt("SnapshotFileId", &self.snapshot_file_id)?
@@ -17177,7 +17177,7 @@ impl<'de> Deserialize<'de> for SnapshotInstance {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for SnapshotInstance {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "SnapshotInstance", 5)?
+        lenient::fields(serializer, "SnapshotInstance", <Self as lenient::Reply>::FIELDS.len())?
             .opt("InstanceId", &self.instance_id)?
             .opt("InstanceType", &self.instance_type)?
             .opt("InstanceRegion", &self.instance_region)?
@@ -17326,7 +17326,7 @@ impl<'de> Deserialize<'de> for SnapshotPolicy {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for SnapshotPolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "SnapshotPolicy", 11)?
+        lenient::fields(serializer, "SnapshotPolicy", <Self as lenient::Reply>::FIELDS.len())?
             .opt("SnapshotPolicyName", &self.snapshot_policy_name)?
             .opt("BackupType", &self.backup_type)?
             .opt("KeepTime", &self.keep_time)?
@@ -17463,7 +17463,7 @@ impl<'de> Deserialize<'de> for SourceIpTranslationNatRule {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for SourceIpTranslationNatRule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "SourceIpTranslationNatRule", 9)?
+        lenient::fields(serializer, "SourceIpTranslationNatRule", <Self as lenient::Reply>::FIELDS.len())?
             .opt("ResourceId", &self.resource_id)?
             .opt("ResourceType", &self.resource_type)?
             .opt("PrivateIpAddress", &self.private_ip_address)?
@@ -17478,7 +17478,7 @@ impl serde::Serialize for SourceIpTranslationNatRule {
 }
 
 /// (Chinese only) DownloadVpnGatewaySslClientCert 使用
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct SslClientConfig {
     /// (Chinese only) 客户端配置
@@ -17571,7 +17571,7 @@ impl<'de> Deserialize<'de> for SslClientConfig {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for SslClientConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "SslClientConfig", 5)?
+        lenient::fields(serializer, "SslClientConfig", <Self as lenient::Reply>::FIELDS.len())?
             .opt("SslVpnClientConfiguration", &self.ssl_vpn_client_configuration)?
             .opt("SslVpnRootCert", &self.ssl_vpn_root_cert)?
             .opt("SslVpnKey", &self.ssl_vpn_key)?
@@ -17724,7 +17724,7 @@ impl<'de> Deserialize<'de> for SslVpnClient {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for SslVpnClient {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "SslVpnClient", 8)?
+        lenient::fields(serializer, "SslVpnClient", <Self as lenient::Reply>::FIELDS.len())?
             .opt("VpcId", &self.vpc_id)?
             .opt("SslVpnServerId", &self.ssl_vpn_server_id)?
             .opt("CertStatus", &self.cert_status)?
@@ -18027,7 +18027,7 @@ impl<'de> Deserialize<'de> for SslVpnSever {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for SslVpnSever {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "SslVpnSever", 21)?
+        lenient::fields(serializer, "SslVpnSever", <Self as lenient::Reply>::FIELDS.len())?
             .opt("VpcId", &self.vpc_id)?
             .opt("SslVpnServerId", &self.ssl_vpn_server_id)?
             .opt("VpnGatewayId", &self.vpn_gateway_id)?
@@ -18308,7 +18308,7 @@ impl<'de> Deserialize<'de> for Subnet {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for Subnet {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Subnet", 18)?
+        lenient::fields(serializer, "Subnet", <Self as lenient::Reply>::FIELDS.len())?
             .opt("VpcId", &self.vpc_id)?
             .opt("SubnetId", &self.subnet_id)?
             .opt("SubnetName", &self.subnet_name)?
@@ -18384,7 +18384,7 @@ impl<'de> Deserialize<'de> for Tag {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for Tag {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Tag", 2)?
+        lenient::fields(serializer, "Tag", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Key", &self.key)?
             .opt("Value", &self.value)?
             .end()
@@ -18392,7 +18392,7 @@ impl serde::Serialize for Tag {
 }
 
 /// (Chinese only) 参数模板配额
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct TemplateLimit {
     /// (Chinese only) 参数模板IP地址成员配额。
@@ -18473,7 +18473,7 @@ impl<'de> Deserialize<'de> for TemplateLimit {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for TemplateLimit {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "TemplateLimit", 4)?
+        lenient::fields(serializer, "TemplateLimit", <Self as lenient::Reply>::FIELDS.len())?
             .opt("AddressTemplateMemberLimit", &self.address_template_member_limit)?
             .opt("AddressTemplateGroupMemberLimit", &self.address_template_group_member_limit)?
             .opt("ServiceTemplateMemberLimit", &self.service_template_member_limit)?
@@ -18552,7 +18552,7 @@ impl<'de> Deserialize<'de> for TrafficFlow {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for TrafficFlow {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "TrafficFlow", 3)?
+        lenient::fields(serializer, "TrafficFlow", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Value", &self.value)?
             .opt("FormatValue", &self.format_value)?
             .opt("FormatUnit", &self.format_unit)?
@@ -18776,7 +18776,7 @@ impl<'de> Deserialize<'de> for TrafficMirror {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for TrafficMirror {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "TrafficMirror", 16)?
+        lenient::fields(serializer, "TrafficMirror", <Self as lenient::Reply>::FIELDS.len())?
             .opt("VpcId", &self.vpc_id)?
             .opt("TrafficMirrorId", &self.traffic_mirror_id)?
             .opt("TrafficMirrorName", &self.traffic_mirror_name)?
@@ -18951,7 +18951,7 @@ impl<'de> Deserialize<'de> for TrafficMirrorFilter {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for TrafficMirrorFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "TrafficMirrorFilter", 10)?
+        lenient::fields(serializer, "TrafficMirrorFilter", <Self as lenient::Reply>::FIELDS.len())?
             .opt("SrcNet", &self.src_net)?
             .opt("DstNet", &self.dst_net)?
             .opt("Protocol", &self.protocol)?
@@ -19048,7 +19048,7 @@ impl<'de> Deserialize<'de> for TrafficMirrorTarget {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for TrafficMirrorTarget {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "TrafficMirrorTarget", 4)?
+        lenient::fields(serializer, "TrafficMirrorTarget", <Self as lenient::Reply>::FIELDS.len())?
             .list("TargetIps", &self.target_ips)?
             .opt("AlgHash", &self.alg_hash)?
             .list("TargetEndPoints", &self.target_end_points)?
@@ -19105,7 +19105,7 @@ impl<'de> Deserialize<'de> for TrafficMirrorTargetResourceInfo {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for TrafficMirrorTargetResourceInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "TrafficMirrorTargetResourceInfo", 2)?
+        lenient::fields(serializer, "TrafficMirrorTargetResourceInfo", <Self as lenient::Reply>::FIELDS.len())?
             .opt("TargetId", &self.target_id)?
             .opt("TargetName", &self.target_name)?
             .end()
@@ -19268,7 +19268,7 @@ impl<'de> Deserialize<'de> for TrafficPackage {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for TrafficPackage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "TrafficPackage", 10)?
+        lenient::fields(serializer, "TrafficPackage", <Self as lenient::Reply>::FIELDS.len())?
             .opt("TrafficPackageId", &self.traffic_package_id)?
             .opt("TrafficPackageName", &self.traffic_package_name)?
             .opt("TotalAmount", &self.total_amount)?
@@ -19284,7 +19284,7 @@ impl serde::Serialize for TrafficPackage {
 }
 
 /// (Chinese only) 流量调度规则
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct TrafficQosPolicySet {
     /// (Chinese only)
@@ -19489,7 +19489,7 @@ impl<'de> Deserialize<'de> for TrafficQosPolicySet {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for TrafficQosPolicySet {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "TrafficQosPolicySet", 12)?
+        lenient::fields(serializer, "TrafficQosPolicySet", <Self as lenient::Reply>::FIELDS.len())?
             .opt("CcnId", &self.ccn_id)?
             .opt("QosId", &self.qos_id)?
             .opt("QosPolicyDescription", &self.qos_policy_description)?
@@ -19616,7 +19616,7 @@ impl<'de> Deserialize<'de> for TranslationAclRule {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for TranslationAclRule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "TranslationAclRule", 8)?
+        lenient::fields(serializer, "TranslationAclRule", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Protocol", &self.protocol)?
             .opt("SourcePort", &self.source_port)?
             .opt("DestinationPort", &self.destination_port)?
@@ -19727,7 +19727,7 @@ impl<'de> Deserialize<'de> for TranslationNatRule {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for TranslationNatRule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "TranslationNatRule", 7)?
+        lenient::fields(serializer, "TranslationNatRule", <Self as lenient::Reply>::FIELDS.len())?
             .opt("TranslationDirection", &self.translation_direction)?
             .opt("TranslationType", &self.translation_type)?
             .opt("TranslationIp", &self.translation_ip)?
@@ -19887,7 +19887,7 @@ impl<'de> Deserialize<'de> for UsedDetail {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for UsedDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "UsedDetail", 10)?
+        lenient::fields(serializer, "UsedDetail", <Self as lenient::Reply>::FIELDS.len())?
             .opt("TrafficPackageId", &self.traffic_package_id)?
             .opt("TrafficPackageName", &self.traffic_package_name)?
             .opt("TotalAmount", &self.total_amount)?
@@ -20143,7 +20143,7 @@ impl<'de> Deserialize<'de> for Vpc {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for Vpc {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Vpc", 17)?
+        lenient::fields(serializer, "Vpc", <Self as lenient::Reply>::FIELDS.len())?
             .opt("VpcName", &self.vpc_name)?
             .opt("VpcId", &self.vpc_id)?
             .opt("CidrBlock", &self.cidr_block)?
@@ -20166,7 +20166,7 @@ impl serde::Serialize for Vpc {
 }
 
 /// Details of allowed endpoint services
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct VpcEndPointServiceUser {
     /// APP ID
@@ -20259,7 +20259,7 @@ impl<'de> Deserialize<'de> for VpcEndPointServiceUser {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for VpcEndPointServiceUser {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "VpcEndPointServiceUser", 5)?
+        lenient::fields(serializer, "VpcEndPointServiceUser", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Owner", &self.owner)?
             .opt("UserUin", &self.user_uin)?
             .opt("Description", &self.description)?
@@ -20351,7 +20351,7 @@ impl<'de> Deserialize<'de> for VpcIpv6Address {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for VpcIpv6Address {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "VpcIpv6Address", 4)?
+        lenient::fields(serializer, "VpcIpv6Address", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Ipv6Address", &self.ipv6_address)?
             .opt("CidrBlock", &self.cidr_block)?
             .opt("Ipv6AddressType", &self.ipv6_address_type)?
@@ -20361,7 +20361,7 @@ impl serde::Serialize for VpcIpv6Address {
 }
 
 /// (Chinese only) 私有网络配额
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct VpcLimit {
     /// (Chinese only) 私有网络配额描述
@@ -20418,7 +20418,7 @@ impl<'de> Deserialize<'de> for VpcLimit {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for VpcLimit {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "VpcLimit", 2)?
+        lenient::fields(serializer, "VpcLimit", <Self as lenient::Reply>::FIELDS.len())?
             .opt("LimitType", &self.limit_type)?
             .opt("LimitValue", &self.limit_value)?
             .end()
@@ -20426,7 +20426,7 @@ impl serde::Serialize for VpcLimit {
 }
 
 /// VPC private IP object.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct VpcPrivateIpAddress {
     /// `VPC` private `IP`.
@@ -20507,7 +20507,7 @@ impl<'de> Deserialize<'de> for VpcPrivateIpAddress {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for VpcPrivateIpAddress {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "VpcPrivateIpAddress", 4)?
+        lenient::fields(serializer, "VpcPrivateIpAddress", <Self as lenient::Reply>::FIELDS.len())?
             .opt("PrivateIpAddress", &self.private_ip_address)?
             .opt("CidrBlock", &self.cidr_block)?
             .opt("PrivateIpAddressType", &self.private_ip_address_type)?
@@ -20517,7 +20517,7 @@ impl serde::Serialize for VpcPrivateIpAddress {
 }
 
 /// Result of a VPC-related task
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct VpcTaskResultDetailInfo {
     /// Resource ID
@@ -20576,7 +20576,7 @@ impl<'de> Deserialize<'de> for VpcTaskResultDetailInfo {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for VpcTaskResultDetailInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "VpcTaskResultDetailInfo", 2)?
+        lenient::fields(serializer, "VpcTaskResultDetailInfo", <Self as lenient::Reply>::FIELDS.len())?
             .opt("ResourceId", &self.resource_id)?
             .opt("Status", &self.status)?
             .end()
@@ -20925,7 +20925,7 @@ impl<'de> Deserialize<'de> for VpnConnection {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for VpnConnection {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "VpnConnection", 26)?
+        lenient::fields(serializer, "VpnConnection", <Self as lenient::Reply>::FIELDS.len())?
             .opt("VpnConnectionId", &self.vpn_connection_id)?
             .opt("VpnConnectionName", &self.vpn_connection_name)?
             .opt("VpcId", &self.vpc_id)?
@@ -21266,7 +21266,7 @@ impl<'de> Deserialize<'de> for VpnGateway {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for VpnGateway {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "VpnGateway", 23)?
+        lenient::fields(serializer, "VpnGateway", <Self as lenient::Reply>::FIELDS.len())?
             .opt("VpnGatewayId", &self.vpn_gateway_id)?
             .opt("VpcId", &self.vpc_id)?
             .opt("VpnGatewayName", &self.vpn_gateway_name)?
@@ -21378,7 +21378,7 @@ impl<'de> Deserialize<'de> for VpnGatewayQuota {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for VpnGatewayQuota {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "VpnGatewayQuota", 4)?
+        lenient::fields(serializer, "VpnGatewayQuota", <Self as lenient::Reply>::FIELDS.len())?
             .opt("Bandwidth", &self.bandwidth)?
             .opt("Cname", &self.cname)?
             .opt("Name", &self.name)?
@@ -21516,7 +21516,7 @@ impl<'de> Deserialize<'de> for VpnGatewayRoute {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for VpnGatewayRoute {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "VpnGatewayRoute", 10)?
+        lenient::fields(serializer, "VpnGatewayRoute", <Self as lenient::Reply>::FIELDS.len())?
             .opt("DestinationCidrBlock", &self.destination_cidr_block)?
             .opt("InstanceType", &self.instance_type)?
             .opt("InstanceId", &self.instance_id)?
@@ -21598,7 +21598,7 @@ impl<'de> Deserialize<'de> for VpngwCcnRoutes {
 #[cfg(feature = "invoke")]
 impl serde::Serialize for VpngwCcnRoutes {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "VpngwCcnRoutes", 3)?
+        lenient::fields(serializer, "VpngwCcnRoutes", <Self as lenient::Reply>::FIELDS.len())?
             .opt("RouteId", &self.route_id)?
             .opt("Status", &self.status)?
             .opt("DestinationCidrBlock", &self.destination_cidr_block)?
