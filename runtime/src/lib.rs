@@ -23,6 +23,7 @@ pub mod sse;
 pub mod stream;
 mod transport;
 pub mod waiter;
+pub mod wire_names;
 
 pub use action::Action;
 pub use client::{CallReport, Client, ClientConfig, Language, PreparedRequest, SigningContext};

@@ -4,8 +4,8 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::emit::{doc, ident, inner_doc};
-use crate::resolve::Version;
+use super::tokens::{doc, ident, inner_doc};
+use crate::model::Version;
 
 /// `errors.rs`, or `None` when the version has no `errorcodes.json`.
 pub fn errors_rs(service: &str, version: &Version) -> Option<TokenStream> {

@@ -27,7 +27,7 @@
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
-use crate::resolve::{Member, Repr, RustType, Struct, StructKind, Version, OUTPUT_MODULE};
+use crate::model::{Member, Repr, RustType, Struct, StructKind, Version, OUTPUT_MODULE};
 
 /// Requests, replies and input types.
 pub fn models_rs(version: &Version) -> String {

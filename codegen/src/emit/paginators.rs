@@ -5,9 +5,9 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-use crate::emit::{doc, ident, rust_type};
-use crate::paginate::{PageMember, Paginator};
-use crate::resolve::Version;
+use super::tokens::{doc, ident, rust_type};
+use crate::model::pagination::{PageMember, Paginator};
+use crate::model::Version;
 
 /// `paginators.rs`, or `None` when no action is paginated.
 pub fn paginators_rs(version: &Version) -> Option<TokenStream> {

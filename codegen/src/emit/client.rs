@@ -1,38 +1,14 @@
-//! Stage 3: tokens. Turns the resolved model into Rust items with `quote`.
-//! Generated code stays thin: calls, encoding and signing live in the runtime.
+//! `lib.rs` (the crate root) and each version's `mod.rs`: the service
+//! constants, the client with one one-line method per action, each
+//! request's `Operation` impl and the `OPERATIONS` table. Generated code
+//! stays thin: calls, encoding and signing live in the runtime.
 
-use proc_macro2::{Ident, Span, TokenStream};
+use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::resolve::{Crate, Operation, RustType, Version};
+use super::tokens::{doc, ident, inner_doc};
+use crate::model::{Crate, Operation, Version};
 use crate::spec::model::{Family, HttpMethod, SigningMethod};
-
-pub(crate) fn ident(name: &str) -> Ident {
-    Ident::new(name, Span::call_site())
-}
-
-/// Doc lines with rustdoc's leading space (none on empty lines).
-fn doc_lines(text: &str) -> impl Iterator<Item = String> + '_ {
-    text.lines().map(|line| {
-        if line.is_empty() {
-            String::new()
-        } else {
-            format!(" {line}")
-        }
-    })
-}
-
-/// `#[doc = "..."]` per line, which prettyplease prints as `///` comments.
-pub(crate) fn doc(text: &str) -> TokenStream {
-    let lines = doc_lines(text);
-    quote!(#(#[doc = #lines])*)
-}
-
-/// `#![doc = "..."]` per line: docs of the enclosing module.
-pub(crate) fn inner_doc(text: &str) -> TokenStream {
-    let lines = doc_lines(text);
-    quote!(#(#![doc = #lines])*)
-}
 
 /// The crate root: docs, re-exports and one module per version.
 pub fn lib_rs(krate: &Crate) -> TokenStream {
@@ -172,9 +148,9 @@ pub fn version_mod_rs(krate: &Crate, version: &Version) -> TokenStream {
         quote!(runtime::operation::Entry::of::<#request>(),)
     });
     let client_doc = format!(" Client of {} API version {}.", krate.service, meta.version);
-    let extra_modules = crate::emit_extras::modules(version);
-    let output_module = crate::emit_models::has_output_module(version).then(|| {
-        let module = ident(crate::resolve::OUTPUT_MODULE);
+    let extra_modules = extra_modules(version);
+    let output_module = super::models::has_output_module(version).then(|| {
+        let module = ident(crate::model::OUTPUT_MODULE);
         quote! {
             /// The output types: what replies carry, read leniently.
             #[rustfmt::skip]
@@ -310,88 +286,33 @@ fn operation_impl(op: &Operation) -> TokenStream {
     }
 }
 
-/// The `mock` module: this version's spec for the runtime's mock endpoint.
-pub fn mock_rs(krate: &Crate, version: &Version) -> TokenStream {
-    let crate_name = krate.package.replace('-', "_");
-    let example = [
-        "```no_run".to_owned(),
-        "# async fn run() -> Result<(), Box<dyn std::error::Error>> {".to_owned(),
-        format!("use {crate_name}::{}::{{mock, Client}};", version.module),
-        format!("use {crate_name}::{{ClientConfig, Credentials}};"),
-        String::new(),
-        "let credentials = Credentials::new(\"AKIDtest\", \"test-key\");".to_owned(),
-        "let server = mock::builder().credentials(credentials.clone()).start().await?;".to_owned(),
-        "let client = Client::new(ClientConfig::new(credentials).endpoint(server.url()))?;"
-            .to_owned(),
-        "# Ok(())".to_owned(),
-        "# }".to_owned(),
-        "```".to_owned(),
-    ];
-    let example = inner_doc(&example.join("\n"));
-    // Streaming actions: scripted event streams and mid-stream faults.
-    let streams = (!version.streaming.actions.is_empty()).then(|| {
+
+/// The declarations of the version's other modules, each in its own file
+/// when the version has any: paginators, streamed calls, errors, waiters.
+fn extra_modules(version: &Version) -> TokenStream {
+    let paginators = (!version.pagination.paginators.is_empty()).then(|| {
         quote! {
-            pub use tencentcloud_runtime::mock::{MockStream, StreamFault, StreamPart};
+            #[rustfmt::skip]
+            mod paginators;
         }
     });
-    quote! {
-        //! The runtime's mock endpoint, loaded with this version's actions,
-        //! params and example replies.
-        //!
-        #example
-
-        pub use tencentcloud_runtime::mock::{Fault, MockBuilder, MockServer, ReceivedRequest};
-        #streams
-
-        /// Each action's input fields and example reply, and the shared types.
-        pub const SPEC: &str = include_str!("mock_spec.json");
-
-        /// A mock endpoint that knows this version's actions: it validates
-        /// params and answers with the example replies.
-        pub fn builder() -> MockBuilder {
-            MockServer::builder(&super::SERVICE).spec(SPEC)
+    let errors = version.error_codes.is_some().then(|| {
+        quote! {
+            #[rustfmt::skip]
+            pub mod errors;
         }
-
-        /// Decodes a reply body of `action` as a call does, into the action's
-        /// typed reply, and gives that back as JSON; `None` for an action this
-        /// version does not have. The example checks use it.
-        pub fn decode_reply(
-            action: &str,
-            body: &[u8],
-        ) -> Option<Result<serde_json::Value, tencentcloud_runtime::Error>> {
-            tencentcloud_runtime::operation::decode(super::OPERATIONS, super::SERVICE.family, action, body)
+    });
+    let waiters = (!version.waiters.is_empty()).then(|| {
+        quote! {
+            #[rustfmt::skip]
+            pub mod waiters;
         }
-    }
-}
-
-/// A field or item type as tokens, spelled as [`RustType::spelling`] does.
-pub(crate) fn rust_type(ty: &RustType) -> TokenStream {
-    match ty {
-        RustType::Vec(inner) => {
-            let inner = rust_type(inner);
-            quote!(Vec<#inner>)
+    });
+    let streams = (!version.streaming.actions.is_empty()).then(|| {
+        quote! {
+            #[rustfmt::skip]
+            mod streams;
         }
-        RustType::Named {
-            name,
-            boxed,
-            output,
-        } => {
-            let name = ident(name);
-            let path = match output {
-                true => {
-                    let module = ident(crate::resolve::OUTPUT_MODULE);
-                    quote!(#module::#name)
-                }
-                false => quote!(#name),
-            };
-            match boxed {
-                true => quote!(Box<#path>),
-                false => path,
-            }
-        }
-        scalar => {
-            let name = ident(&scalar.spelling());
-            quote!(#name)
-        }
-    }
+    });
+    quote!(#paginators #streams #errors #waiters)
 }
