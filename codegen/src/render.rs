@@ -131,11 +131,11 @@ fn cargo_toml(krate: &Crate) -> String {
          repository.workspace = true\n\
          \n\
          [features]\n\
-         # `Client::invoke` (JSON params in, the reply as JSON out) and\n\
-         # `Serialize` for replies, which only travel that way with it.\n\
-         invoke = []\n\
+         # The reverse directions: requests read from JSON (strictly),\n\
+         # replies written as JSON, and `Client::invoke` (JSON in, JSON out).\n\
+         json = []\n\
          # The runtime's local mock endpoint, for tests.\n\
-         mock = [\"invoke\", \"tencentcloud-runtime/mock\"]\n\
+         mock = [\"json\", \"tencentcloud-runtime/mock\"]\n\
          \n\
          [dependencies]\n\
          tencentcloud-runtime.workspace = true\n\

@@ -341,10 +341,12 @@ pub fn plain<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
 }
 
 /// The writer of a struct's members: `serialize` of a generated type is
-/// one [`Fields::opt`], [`Fields::list`] or [`Fields::plain`] per member.
+/// one [`Fields::opt`], [`Fields::list`] or [`Fields::plain`] per member,
+/// then [`Fields::end`].
 pub struct Fields<S: Serializer>(S::SerializeStruct);
 
 /// Starts writing the struct `name` with at most `len` members.
+#[inline]
 pub fn fields<S: Serializer>(
     serializer: S,
     name: &'static str,
@@ -355,30 +357,31 @@ pub fn fields<S: Serializer>(
 
 impl<S: Serializer> Fields<S> {
     /// An optional member, left out when `None`.
-    pub fn opt<T: Serialize>(mut self, key: &'static str, value: &Option<T>) -> Result<Self, S::Error> {
+    #[inline]
+    pub fn opt<T: Serialize>(&mut self, key: &'static str, value: &Option<T>) -> Result<(), S::Error> {
         match value {
-            Some(value) => self.0.serialize_field(key, value)?,
-            None => self.0.skip_field(key)?,
+            Some(value) => self.0.serialize_field(key, value),
+            None => self.0.skip_field(key),
         }
-        Ok(self)
     }
 
     /// A list member, left out when empty.
-    pub fn list<T: Serialize>(mut self, key: &'static str, value: &[T]) -> Result<Self, S::Error> {
+    #[inline]
+    pub fn list<T: Serialize>(&mut self, key: &'static str, value: &[T]) -> Result<(), S::Error> {
         match value.is_empty() {
-            false => self.0.serialize_field(key, value)?,
-            true => self.0.skip_field(key)?,
+            false => self.0.serialize_field(key, value),
+            true => self.0.skip_field(key),
         }
-        Ok(self)
     }
 
     /// A member that is always written.
-    pub fn plain<T: Serialize + ?Sized>(mut self, key: &'static str, value: &T) -> Result<Self, S::Error> {
-        self.0.serialize_field(key, value)?;
-        Ok(self)
+    #[inline]
+    pub fn plain<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> Result<(), S::Error> {
+        self.0.serialize_field(key, value)
     }
 
     /// Ends the struct.
+    #[inline]
     pub fn end(self) -> Result<S::Ok, S::Error> {
         self.0.end()
     }
@@ -418,10 +421,10 @@ mod tests {
 
     impl Serialize for Item {
         fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-            fields(serializer, "Item", 2)?
-                .opt("Count", &self.count)?
-                .opt("Name", &self.name)?
-                .end()
+            let mut fields = fields(serializer, "Item", 2)?;
+            fields.opt("Count", &self.count)?;
+            fields.opt("Name", &self.name)?;
+            fields.end()
         }
     }
 

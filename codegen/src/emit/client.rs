@@ -221,7 +221,7 @@ pub fn version_mod_rs(krate: &Crate, version: &Version) -> TokenStream {
 
             /// Calls an action by its name with JSON params, through its typed
             /// request and reply: the params must fit the request struct.
-            #[cfg(feature = "invoke")]
+            #[cfg(feature = "json")]
             pub async fn invoke(
                 &self,
                 action: &str,
@@ -235,7 +235,7 @@ pub fn version_mod_rs(krate: &Crate, version: &Version) -> TokenStream {
 
         /// Every action of this version, by name: what `Client::invoke` and
         /// the mock's `decode_reply` look actions up in.
-        #[cfg(feature = "invoke")]
+        #[cfg(feature = "json")]
         pub const OPERATIONS: &[runtime::operation::Entry] = &[#(#entries)*];
     }
 }

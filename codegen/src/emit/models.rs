@@ -15,17 +15,24 @@
 //! helpers written once.
 //!
 //! Directions ([`StructKind`]):
-//! - requests and input types: `Serialize` through
-//!   `tencentcloud_runtime::lenient::fields` (`None` left out), and
-//!   `Deserialize` through `tencentcloud_runtime::input`, which rejects
-//!   unknown members;
+//! - requests and input types: constructors (`new`, `with_*`),
+//!   `Serialize` through `tencentcloud_runtime::lenient::fields` (`None`
+//!   left out), and, with the crate's [`JSON_FEATURE`], `Deserialize`
+//!   through `tencentcloud_runtime::input`, which rejects unknown members;
 //! - replies and output types: `Deserialize` through
 //!   `tencentcloud_runtime::lenient` (missing or null is `None` or empty,
 //!   numbers and bools may be strings); `Serialize`, the reverse direction,
-//!   only with the crate's `invoke` feature.
+//!   only with the [`JSON_FEATURE`]. They are read, not built, so they
+//!   have no constructors.
 
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
+
+/// The generated crates' feature that compiles the reverse directions:
+/// requests read from JSON (strictly), replies written as JSON, and
+/// `Client::invoke` (JSON params in, the reply as JSON out). The mock
+/// feature turns it on.
+pub const JSON_FEATURE: &str = "json";
 
 use crate::model::{Member, Repr, RustType, Struct, StructKind, Version, OUTPUT_MODULE};
 
@@ -107,6 +114,7 @@ fn types_file(doc: &str, structs: &[&Struct], compared: &BTreeSet<String>) -> St
         let _ = writeln!(out, "use super::{OUTPUT_MODULE};");
     }
     if structs.iter().any(|s| !s.kind.is_output()) {
+        let _ = writeln!(out, "#[cfg(feature = {JSON_FEATURE:?})]");
         out.push_str("use tencentcloud_runtime::input;\n");
     }
     out.push_str("use tencentcloud_runtime::lenient;\n");
@@ -114,11 +122,15 @@ fn types_file(doc: &str, structs: &[&Struct], compared: &BTreeSet<String>) -> St
         out.push('\n');
         write_struct(&mut out, model, compared.contains(&model.path()));
         out.push('\n');
-        write_constructors(&mut out, model);
-        out.push('\n');
+        // Replies are read, not built: no constructors (they were an
+        // eighth of a crate's front-end time).
         match model.kind.is_output() {
             true => write_reply(&mut out, model),
-            false => write_strict_input(&mut out, model),
+            false => {
+                write_constructors(&mut out, model);
+                out.push('\n');
+                write_strict_input(&mut out, model);
+            }
         }
         out.push('\n');
         write_serialize(&mut out, model);
@@ -184,25 +196,34 @@ fn write_struct(out: &mut String, s: &Struct, partial_eq: bool) {
 
 /// `Serialize` through `tencentcloud_runtime::lenient::fields`: one call
 /// per member, `None` and (in replies) empty lists left out. Replies
-/// travel the other way, so theirs is compiled only with the `invoke`
-/// feature (`Client::invoke` and the mock give replies back as JSON).
+/// travel the other way, so theirs is compiled only with the
+/// [`JSON_FEATURE`] (`Client::invoke` and the mock give replies back as
+/// JSON).
 fn write_serialize(out: &mut String, s: &Struct) {
     let name = &s.name;
     if s.kind.is_output() {
-        out.push_str("#[cfg(feature = \"invoke\")]\n");
+        let _ = writeln!(out, "#[cfg(feature = {JSON_FEATURE:?})]");
     }
     let _ = writeln!(out, "impl serde::Serialize for {name} {{");
     out.push_str(
         "    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {\n",
     );
-    let described = match s.kind.is_output() {
-        true => "lenient::Reply",
-        false => "input::Input",
+    let names = match s.kind.is_output() {
+        true => "<Self as lenient::Reply>::FIELDS",
+        false => "Self::FIELDS",
     };
+    if s.fields.is_empty() {
+        let _ = writeln!(
+            out,
+            "        lenient::fields(serializer, {}, 0)?.end()\n    }}\n}}",
+            string_literal(name),
+        );
+        return;
+    }
     // The count comes from the names, so adding a member changes no line.
     let _ = writeln!(
         out,
-        "        lenient::fields(serializer, {}, <Self as {described}>::FIELDS.len())?",
+        "        let mut fields = lenient::fields(serializer, {}, {names}.len())?;",
         string_literal(name),
     );
     for f in &s.fields {
@@ -213,12 +234,12 @@ fn write_serialize(out: &mut String, s: &Struct) {
         };
         let _ = writeln!(
             out,
-            "            .{method}({}, &self.{})?",
+            "        fields.{method}({}, &self.{})?;",
             string_literal(&f.wire),
             f.name
         );
     }
-    out.push_str("            .end()\n    }\n}\n");
+    out.push_str("        fields.end()\n    }\n}\n");
 }
 
 /// The lenient reader of a reply or output type
@@ -232,6 +253,7 @@ fn write_reply(out: &mut String, s: &Struct) {
         "    const NAME: &'static str = {};",
         string_literal(name)
     );
+    out.push_str("   ");
     write_field_names(out, s);
     out.push_str(
         "    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {\n",
@@ -270,9 +292,9 @@ fn write_reply(out: &mut String, s: &Struct) {
 /// `const FIELDS`: the wire names in declaration order.
 fn write_field_names(out: &mut String, s: &Struct) {
     match s.fields.is_empty() {
-        true => out.push_str("    const FIELDS: &'static [&'static str] = &[];\n"),
+        true => out.push_str(" const FIELDS: &'static [&'static str] = &[];\n"),
         false => {
-            out.push_str("    const FIELDS: &'static [&'static str] = &[\n");
+            out.push_str(" const FIELDS: &'static [&'static str] = &[\n");
             for f in &s.fields {
                 let _ = writeln!(out, "        {},", string_literal(&f.wire));
             }
@@ -319,6 +341,9 @@ fn argument(member: &Member, arg: &str) -> (String, String) {
 fn write_constructors(out: &mut String, s: &Struct) {
     let name = &s.name;
     let _ = writeln!(out, "impl {name} {{");
+    write_doc(out, "    ", "The wire names of the members, in declaration order.");
+    out.push_str("    pub");
+    write_field_names(out, s);
     let required: Vec<&Member> = s.required().collect();
     let new_doc = match (required.is_empty(), s.kind) {
         (true, _) => "With every field unset.",
@@ -375,13 +400,14 @@ fn write_constructors(out: &mut String, s: &Struct) {
 fn write_strict_input(out: &mut String, s: &Struct) {
     let name = &s.name;
     let wires: Vec<String> = s.fields.iter().map(|f| string_literal(&f.wire)).collect();
+    let _ = writeln!(out, "#[cfg(feature = {JSON_FEATURE:?})]");
     let _ = writeln!(out, "impl input::Input for {name} {{");
     let _ = writeln!(
         out,
         "    const NAME: &'static str = {};",
         string_literal(name)
     );
-    write_field_names(out, s);
+    out.push_str("    const FIELDS: &'static [&'static str] = Self::FIELDS;\n");
     out.push_str(
         "    fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {\n",
     );
@@ -426,6 +452,7 @@ fn write_strict_input(out: &mut String, s: &Struct) {
         out.push_str("        })\n");
     }
     out.push_str("    }\n}\n\n");
+    let _ = writeln!(out, "#[cfg(feature = {JSON_FEATURE:?})]");
     let _ = writeln!(out, "impl<'de> Deserialize<'de> for {name} {{");
     out.push_str(
         "    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {\n",

@@ -96,6 +96,9 @@ fn paginator(p: &Paginator) -> TokenStream {
         impl Client {
             #docs
             #allow
+            // Inline: built only in a crate that pages, not for every
+            // paginator in this one (each is a whole call path).
+            #[inline]
             pub fn #method(&self, request: #request) -> Paginator<#request, #response> {
                 let client = self.clone();
                 Paginator::new(#action, #max_limit, request, move |request| {

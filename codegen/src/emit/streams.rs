@@ -55,6 +55,9 @@ fn method(s: &StreamingAction) -> TokenStream {
     quote! {
         #docs
         #deprecated
+        // Inline: built only in a crate that streams, like a call method's
+        // future.
+        #[inline]
         pub fn #method(&self, mut request: #request) -> EventStream<#response> {
             #set
             self.inner.call_stream(&<#request as runtime::operation::Operation>::ACTION, &request)

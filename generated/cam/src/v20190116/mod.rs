@@ -915,7 +915,7 @@ impl Client {
     }
     /// Calls an action by its name with JSON params, through its typed
     /// request and reply: the params must fit the request struct.
-    #[cfg(feature = "invoke")]
+    #[cfg(feature = "json")]
     pub async fn invoke(
         &self,
         action: &str,
@@ -1781,7 +1781,7 @@ impl runtime::operation::Operation for UpdateUserSamlConfigRequest {
 }
 /// Every action of this version, by name: what `Client::invoke` and
 /// the mock's `decode_reply` look actions up in.
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 pub const OPERATIONS: &[runtime::operation::Entry] = &[
     runtime::operation::Entry::of::<AddUserRequest>(),
     runtime::operation::Entry::of::<AddUserToGroupRequest>(),

@@ -4,6 +4,7 @@
 //! Requests, replies and the input types that requests carry.
 use serde::Deserialize;
 use super::output;
+#[cfg(feature = "json")]
 use tencentcloud_runtime::input;
 use tencentcloud_runtime::lenient;
 
@@ -50,6 +51,18 @@ pub struct AddUserRequest {
 }
 
 impl AddUserRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Name",
+        "Remark",
+        "ConsoleLogin",
+        "UseApi",
+        "Password",
+        "NeedResetPassword",
+        "PhoneNum",
+        "CountryCode",
+        "Email",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(name: impl Into<String>) -> Self {
         AddUserRequest {
@@ -106,19 +119,10 @@ impl AddUserRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for AddUserRequest {
     const NAME: &'static str = "AddUserRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Name",
-        "Remark",
-        "ConsoleLogin",
-        "UseApi",
-        "Password",
-        "NeedResetPassword",
-        "PhoneNum",
-        "CountryCode",
-        "Email",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut name = None;
         let mut remark = None;
@@ -157,6 +161,7 @@ impl input::Input for AddUserRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for AddUserRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -165,17 +170,17 @@ impl<'de> Deserialize<'de> for AddUserRequest {
 
 impl serde::Serialize for AddUserRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AddUserRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("Name", &self.name)?
-            .opt("Remark", &self.remark)?
-            .opt("ConsoleLogin", &self.console_login)?
-            .opt("UseApi", &self.use_api)?
-            .opt("Password", &self.password)?
-            .opt("NeedResetPassword", &self.need_reset_password)?
-            .opt("PhoneNum", &self.phone_num)?
-            .opt("CountryCode", &self.country_code)?
-            .opt("Email", &self.email)?
-            .end()
+        let mut fields = lenient::fields(serializer, "AddUserRequest", Self::FIELDS.len())?;
+        fields.plain("Name", &self.name)?;
+        fields.opt("Remark", &self.remark)?;
+        fields.opt("ConsoleLogin", &self.console_login)?;
+        fields.opt("UseApi", &self.use_api)?;
+        fields.opt("Password", &self.password)?;
+        fields.opt("NeedResetPassword", &self.need_reset_password)?;
+        fields.opt("PhoneNum", &self.phone_num)?;
+        fields.opt("CountryCode", &self.country_code)?;
+        fields.opt("Email", &self.email)?;
+        fields.end()
     }
 }
 
@@ -217,62 +222,6 @@ pub struct AddUserResponse {
     pub request_id: Option<String>,
 }
 
-impl AddUserResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        AddUserResponse {
-            uin: None,
-            name: None,
-            password: None,
-            secret_id: None,
-            secret_key: None,
-            uid: None,
-            phone_num_verify_link: None,
-            request_id: None,
-        }
-    }
-    /// Sets `Uin`.
-    pub fn with_uin(mut self, uin: u64) -> Self {
-        self.uin = Some(uin);
-        self
-    }
-    /// Sets `Name`.
-    pub fn with_name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-    /// Sets `Password`.
-    pub fn with_password(mut self, password: impl Into<String>) -> Self {
-        self.password = Some(password.into());
-        self
-    }
-    /// Sets `SecretId`.
-    pub fn with_secret_id(mut self, secret_id: impl Into<String>) -> Self {
-        self.secret_id = Some(secret_id.into());
-        self
-    }
-    /// Sets `SecretKey`.
-    pub fn with_secret_key(mut self, secret_key: impl Into<String>) -> Self {
-        self.secret_key = Some(secret_key.into());
-        self
-    }
-    /// Sets `Uid`.
-    pub fn with_uid(mut self, uid: u64) -> Self {
-        self.uid = Some(uid);
-        self
-    }
-    /// Sets `PhoneNumVerifyLink`.
-    pub fn with_phone_num_verify_link(mut self, phone_num_verify_link: impl Into<String>) -> Self {
-        self.phone_num_verify_link = Some(phone_num_verify_link.into());
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
-}
-
 impl lenient::Reply for AddUserResponse {
     const NAME: &'static str = "AddUserResponse";
     const FIELDS: &'static [&'static str] = &[
@@ -306,19 +255,19 @@ impl<'de> Deserialize<'de> for AddUserResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for AddUserResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AddUserResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Uin", &self.uin)?
-            .opt("Name", &self.name)?
-            .opt("Password", &self.password)?
-            .opt("SecretId", &self.secret_id)?
-            .opt("SecretKey", &self.secret_key)?
-            .opt("Uid", &self.uid)?
-            .opt("PhoneNumVerifyLink", &self.phone_num_verify_link)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "AddUserResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Uin", &self.uin)?;
+        fields.opt("Name", &self.name)?;
+        fields.opt("Password", &self.password)?;
+        fields.opt("SecretId", &self.secret_id)?;
+        fields.opt("SecretKey", &self.secret_key)?;
+        fields.opt("Uid", &self.uid)?;
+        fields.opt("PhoneNumVerifyLink", &self.phone_num_verify_link)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -333,6 +282,10 @@ pub struct AddUserToGroupRequest {
 }
 
 impl AddUserToGroupRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Info",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(info: impl IntoIterator<Item = GroupIdOfUidInfo>) -> Self {
         AddUserToGroupRequest {
@@ -341,11 +294,10 @@ impl AddUserToGroupRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for AddUserToGroupRequest {
     const NAME: &'static str = "AddUserToGroupRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Info",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut info = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -360,6 +312,7 @@ impl input::Input for AddUserToGroupRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for AddUserToGroupRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -368,9 +321,9 @@ impl<'de> Deserialize<'de> for AddUserToGroupRequest {
 
 impl serde::Serialize for AddUserToGroupRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AddUserToGroupRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("Info", &self.info)?
-            .end()
+        let mut fields = lenient::fields(serializer, "AddUserToGroupRequest", Self::FIELDS.len())?;
+        fields.plain("Info", &self.info)?;
+        fields.end()
     }
 }
 
@@ -380,20 +333,6 @@ impl serde::Serialize for AddUserToGroupRequest {
 pub struct AddUserToGroupResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl AddUserToGroupResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        AddUserToGroupResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for AddUserToGroupResponse {
@@ -415,12 +354,12 @@ impl<'de> Deserialize<'de> for AddUserToGroupResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for AddUserToGroupResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AddUserToGroupResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "AddUserToGroupResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -439,6 +378,11 @@ pub struct AttachGroupPolicyRequest {
 }
 
 impl AttachGroupPolicyRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "PolicyId",
+        "AttachGroupId",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(policy_id: u64, attach_group_id: u64) -> Self {
         AttachGroupPolicyRequest {
@@ -448,12 +392,10 @@ impl AttachGroupPolicyRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for AttachGroupPolicyRequest {
     const NAME: &'static str = "AttachGroupPolicyRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "PolicyId",
-        "AttachGroupId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut policy_id = None;
         let mut attach_group_id = None;
@@ -471,6 +413,7 @@ impl input::Input for AttachGroupPolicyRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for AttachGroupPolicyRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -479,10 +422,10 @@ impl<'de> Deserialize<'de> for AttachGroupPolicyRequest {
 
 impl serde::Serialize for AttachGroupPolicyRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AttachGroupPolicyRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("PolicyId", &self.policy_id)?
-            .plain("AttachGroupId", &self.attach_group_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "AttachGroupPolicyRequest", Self::FIELDS.len())?;
+        fields.plain("PolicyId", &self.policy_id)?;
+        fields.plain("AttachGroupId", &self.attach_group_id)?;
+        fields.end()
     }
 }
 
@@ -492,20 +435,6 @@ impl serde::Serialize for AttachGroupPolicyRequest {
 pub struct AttachGroupPolicyResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl AttachGroupPolicyResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        AttachGroupPolicyResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for AttachGroupPolicyResponse {
@@ -527,12 +456,12 @@ impl<'de> Deserialize<'de> for AttachGroupPolicyResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for AttachGroupPolicyResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AttachGroupPolicyResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "AttachGroupPolicyResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -559,6 +488,13 @@ pub struct AttachRolePolicyRequest {
 }
 
 impl AttachRolePolicyRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "PolicyId",
+        "AttachRoleId",
+        "AttachRoleName",
+        "PolicyName",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         AttachRolePolicyRequest {
@@ -590,14 +526,10 @@ impl AttachRolePolicyRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for AttachRolePolicyRequest {
     const NAME: &'static str = "AttachRolePolicyRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "PolicyId",
-        "AttachRoleId",
-        "AttachRoleName",
-        "PolicyName",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut policy_id = None;
         let mut attach_role_id = None;
@@ -621,6 +553,7 @@ impl input::Input for AttachRolePolicyRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for AttachRolePolicyRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -629,12 +562,12 @@ impl<'de> Deserialize<'de> for AttachRolePolicyRequest {
 
 impl serde::Serialize for AttachRolePolicyRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AttachRolePolicyRequest", <Self as input::Input>::FIELDS.len())?
-            .opt("PolicyId", &self.policy_id)?
-            .opt("AttachRoleId", &self.attach_role_id)?
-            .opt("AttachRoleName", &self.attach_role_name)?
-            .opt("PolicyName", &self.policy_name)?
-            .end()
+        let mut fields = lenient::fields(serializer, "AttachRolePolicyRequest", Self::FIELDS.len())?;
+        fields.opt("PolicyId", &self.policy_id)?;
+        fields.opt("AttachRoleId", &self.attach_role_id)?;
+        fields.opt("AttachRoleName", &self.attach_role_name)?;
+        fields.opt("PolicyName", &self.policy_name)?;
+        fields.end()
     }
 }
 
@@ -644,20 +577,6 @@ impl serde::Serialize for AttachRolePolicyRequest {
 pub struct AttachRolePolicyResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl AttachRolePolicyResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        AttachRolePolicyResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for AttachRolePolicyResponse {
@@ -679,12 +598,12 @@ impl<'de> Deserialize<'de> for AttachRolePolicyResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for AttachRolePolicyResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AttachRolePolicyResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "AttachRolePolicyResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -703,6 +622,11 @@ pub struct AttachUserPolicyRequest {
 }
 
 impl AttachUserPolicyRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "PolicyId",
+        "AttachUin",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(policy_id: u64, attach_uin: u64) -> Self {
         AttachUserPolicyRequest {
@@ -712,12 +636,10 @@ impl AttachUserPolicyRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for AttachUserPolicyRequest {
     const NAME: &'static str = "AttachUserPolicyRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "PolicyId",
-        "AttachUin",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut policy_id = None;
         let mut attach_uin = None;
@@ -735,6 +657,7 @@ impl input::Input for AttachUserPolicyRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for AttachUserPolicyRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -743,10 +666,10 @@ impl<'de> Deserialize<'de> for AttachUserPolicyRequest {
 
 impl serde::Serialize for AttachUserPolicyRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AttachUserPolicyRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("PolicyId", &self.policy_id)?
-            .plain("AttachUin", &self.attach_uin)?
-            .end()
+        let mut fields = lenient::fields(serializer, "AttachUserPolicyRequest", Self::FIELDS.len())?;
+        fields.plain("PolicyId", &self.policy_id)?;
+        fields.plain("AttachUin", &self.attach_uin)?;
+        fields.end()
     }
 }
 
@@ -756,20 +679,6 @@ impl serde::Serialize for AttachUserPolicyRequest {
 pub struct AttachUserPolicyResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl AttachUserPolicyResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        AttachUserPolicyResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for AttachUserPolicyResponse {
@@ -791,12 +700,12 @@ impl<'de> Deserialize<'de> for AttachUserPolicyResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for AttachUserPolicyResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AttachUserPolicyResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "AttachUserPolicyResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -819,6 +728,12 @@ pub struct BuildDataFlowAuthTokenRequest {
 }
 
 impl BuildDataFlowAuthTokenRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "ResourceId",
+        "ResourceRegion",
+        "ResourceAccount",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(resource_id: impl Into<String>, resource_region: impl Into<String>, resource_account: impl Into<String>) -> Self {
         BuildDataFlowAuthTokenRequest {
@@ -829,13 +744,10 @@ impl BuildDataFlowAuthTokenRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for BuildDataFlowAuthTokenRequest {
     const NAME: &'static str = "BuildDataFlowAuthTokenRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "ResourceId",
-        "ResourceRegion",
-        "ResourceAccount",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut resource_id = None;
         let mut resource_region = None;
@@ -856,6 +768,7 @@ impl input::Input for BuildDataFlowAuthTokenRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for BuildDataFlowAuthTokenRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -864,11 +777,11 @@ impl<'de> Deserialize<'de> for BuildDataFlowAuthTokenRequest {
 
 impl serde::Serialize for BuildDataFlowAuthTokenRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "BuildDataFlowAuthTokenRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("ResourceId", &self.resource_id)?
-            .plain("ResourceRegion", &self.resource_region)?
-            .plain("ResourceAccount", &self.resource_account)?
-            .end()
+        let mut fields = lenient::fields(serializer, "BuildDataFlowAuthTokenRequest", Self::FIELDS.len())?;
+        fields.plain("ResourceId", &self.resource_id)?;
+        fields.plain("ResourceRegion", &self.resource_region)?;
+        fields.plain("ResourceAccount", &self.resource_account)?;
+        fields.end()
     }
 }
 
@@ -883,26 +796,6 @@ pub struct BuildDataFlowAuthTokenResponse {
     pub credentials: Option<output::AuthToken>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     pub request_id: Option<String>,
-}
-
-impl BuildDataFlowAuthTokenResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        BuildDataFlowAuthTokenResponse {
-            credentials: None,
-            request_id: None,
-        }
-    }
-    /// Sets `Credentials`.
-    pub fn with_credentials(mut self, credentials: output::AuthToken) -> Self {
-        self.credentials = Some(credentials);
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for BuildDataFlowAuthTokenResponse {
@@ -926,13 +819,13 @@ impl<'de> Deserialize<'de> for BuildDataFlowAuthTokenResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for BuildDataFlowAuthTokenResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "BuildDataFlowAuthTokenResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Credentials", &self.credentials)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "BuildDataFlowAuthTokenResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Credentials", &self.credentials)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -947,6 +840,10 @@ pub struct ConsumeCustomMfaTokenRequest {
 }
 
 impl ConsumeCustomMfaTokenRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "MFAToken",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(mfa_token: impl Into<String>) -> Self {
         ConsumeCustomMfaTokenRequest {
@@ -955,11 +852,10 @@ impl ConsumeCustomMfaTokenRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ConsumeCustomMfaTokenRequest {
     const NAME: &'static str = "ConsumeCustomMfaTokenRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "MFAToken",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut mfa_token = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -974,6 +870,7 @@ impl input::Input for ConsumeCustomMfaTokenRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ConsumeCustomMfaTokenRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -982,9 +879,9 @@ impl<'de> Deserialize<'de> for ConsumeCustomMfaTokenRequest {
 
 impl serde::Serialize for ConsumeCustomMfaTokenRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ConsumeCustomMfaTokenRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("MFAToken", &self.mfa_token)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ConsumeCustomMfaTokenRequest", Self::FIELDS.len())?;
+        fields.plain("MFAToken", &self.mfa_token)?;
+        fields.end()
     }
 }
 
@@ -994,20 +891,6 @@ impl serde::Serialize for ConsumeCustomMfaTokenRequest {
 pub struct ConsumeCustomMfaTokenResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl ConsumeCustomMfaTokenResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ConsumeCustomMfaTokenResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for ConsumeCustomMfaTokenResponse {
@@ -1029,12 +912,12 @@ impl<'de> Deserialize<'de> for ConsumeCustomMfaTokenResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ConsumeCustomMfaTokenResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ConsumeCustomMfaTokenResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ConsumeCustomMfaTokenResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -1053,6 +936,11 @@ pub struct CreateAccessKeyRequest {
 }
 
 impl CreateAccessKeyRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "TargetUin",
+        "Description",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         CreateAccessKeyRequest {
@@ -1072,12 +960,10 @@ impl CreateAccessKeyRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for CreateAccessKeyRequest {
     const NAME: &'static str = "CreateAccessKeyRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "TargetUin",
-        "Description",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut target_uin = None;
         let mut description = None;
@@ -1095,6 +981,7 @@ impl input::Input for CreateAccessKeyRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for CreateAccessKeyRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -1103,10 +990,10 @@ impl<'de> Deserialize<'de> for CreateAccessKeyRequest {
 
 impl serde::Serialize for CreateAccessKeyRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreateAccessKeyRequest", <Self as input::Input>::FIELDS.len())?
-            .opt("TargetUin", &self.target_uin)?
-            .opt("Description", &self.description)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CreateAccessKeyRequest", Self::FIELDS.len())?;
+        fields.opt("TargetUin", &self.target_uin)?;
+        fields.opt("Description", &self.description)?;
+        fields.end()
     }
 }
 
@@ -1121,26 +1008,6 @@ pub struct CreateAccessKeyResponse {
     pub access_key: Option<output::AccessKeyDetail>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl CreateAccessKeyResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CreateAccessKeyResponse {
-            access_key: None,
-            request_id: None,
-        }
-    }
-    /// Sets `AccessKey`.
-    pub fn with_access_key(mut self, access_key: output::AccessKeyDetail) -> Self {
-        self.access_key = Some(access_key);
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for CreateAccessKeyResponse {
@@ -1164,13 +1031,13 @@ impl<'de> Deserialize<'de> for CreateAccessKeyResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for CreateAccessKeyResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreateAccessKeyResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("AccessKey", &self.access_key)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CreateAccessKeyResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("AccessKey", &self.access_key)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -1189,6 +1056,11 @@ pub struct CreateGroupRequest {
 }
 
 impl CreateGroupRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "GroupName",
+        "Remark",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(group_name: impl Into<String>) -> Self {
         CreateGroupRequest {
@@ -1203,12 +1075,10 @@ impl CreateGroupRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for CreateGroupRequest {
     const NAME: &'static str = "CreateGroupRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "GroupName",
-        "Remark",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut group_name = None;
         let mut remark = None;
@@ -1226,6 +1096,7 @@ impl input::Input for CreateGroupRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for CreateGroupRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -1234,10 +1105,10 @@ impl<'de> Deserialize<'de> for CreateGroupRequest {
 
 impl serde::Serialize for CreateGroupRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreateGroupRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("GroupName", &self.group_name)?
-            .opt("Remark", &self.remark)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CreateGroupRequest", Self::FIELDS.len())?;
+        fields.plain("GroupName", &self.group_name)?;
+        fields.opt("Remark", &self.remark)?;
+        fields.end()
     }
 }
 
@@ -1251,26 +1122,6 @@ pub struct CreateGroupResponse {
     pub group_id: Option<u64>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl CreateGroupResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CreateGroupResponse {
-            group_id: None,
-            request_id: None,
-        }
-    }
-    /// Sets `GroupId`.
-    pub fn with_group_id(mut self, group_id: u64) -> Self {
-        self.group_id = Some(group_id);
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for CreateGroupResponse {
@@ -1294,13 +1145,13 @@ impl<'de> Deserialize<'de> for CreateGroupResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for CreateGroupResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreateGroupResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("GroupId", &self.group_id)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CreateGroupResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("GroupId", &self.group_id)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -1341,6 +1192,14 @@ pub struct CreateMessageReceiverRequest {
 }
 
 impl CreateMessageReceiverRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Name",
+        "CountryCode",
+        "Email",
+        "PhoneNumber",
+        "Remark",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(name: impl Into<String>, country_code: impl Into<String>, email: impl Into<String>, phone_number: impl Into<String>) -> Self {
         CreateMessageReceiverRequest {
@@ -1358,15 +1217,10 @@ impl CreateMessageReceiverRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for CreateMessageReceiverRequest {
     const NAME: &'static str = "CreateMessageReceiverRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Name",
-        "CountryCode",
-        "Email",
-        "PhoneNumber",
-        "Remark",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut name = None;
         let mut country_code = None;
@@ -1393,6 +1247,7 @@ impl input::Input for CreateMessageReceiverRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for CreateMessageReceiverRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -1401,13 +1256,13 @@ impl<'de> Deserialize<'de> for CreateMessageReceiverRequest {
 
 impl serde::Serialize for CreateMessageReceiverRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreateMessageReceiverRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("Name", &self.name)?
-            .plain("CountryCode", &self.country_code)?
-            .plain("Email", &self.email)?
-            .plain("PhoneNumber", &self.phone_number)?
-            .opt("Remark", &self.remark)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CreateMessageReceiverRequest", Self::FIELDS.len())?;
+        fields.plain("Name", &self.name)?;
+        fields.plain("CountryCode", &self.country_code)?;
+        fields.plain("Email", &self.email)?;
+        fields.plain("PhoneNumber", &self.phone_number)?;
+        fields.opt("Remark", &self.remark)?;
+        fields.end()
     }
 }
 
@@ -1423,26 +1278,6 @@ pub struct CreateMessageReceiverResponse {
     pub phone_num_verify_link: Option<String>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     pub request_id: Option<String>,
-}
-
-impl CreateMessageReceiverResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CreateMessageReceiverResponse {
-            phone_num_verify_link: None,
-            request_id: None,
-        }
-    }
-    /// Sets `PhoneNumVerifyLink`.
-    pub fn with_phone_num_verify_link(mut self, phone_num_verify_link: impl Into<String>) -> Self {
-        self.phone_num_verify_link = Some(phone_num_verify_link.into());
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for CreateMessageReceiverResponse {
@@ -1466,13 +1301,13 @@ impl<'de> Deserialize<'de> for CreateMessageReceiverResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for CreateMessageReceiverResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreateMessageReceiverResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("PhoneNumVerifyLink", &self.phone_num_verify_link)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CreateMessageReceiverResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("PhoneNumVerifyLink", &self.phone_num_verify_link)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -1516,6 +1351,15 @@ pub struct CreateOidcConfigRequest {
 }
 
 impl CreateOidcConfigRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "IdentityUrl",
+        "ClientId",
+        "Name",
+        "IdentityKey",
+        "Description",
+        "AutoRotateKey",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(identity_url: impl Into<String>, client_id: impl IntoIterator<Item = impl Into<String>>, name: impl Into<String>, identity_key: impl Into<String>) -> Self {
         CreateOidcConfigRequest {
@@ -1539,16 +1383,10 @@ impl CreateOidcConfigRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for CreateOidcConfigRequest {
     const NAME: &'static str = "CreateOidcConfigRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "IdentityUrl",
-        "ClientId",
-        "Name",
-        "IdentityKey",
-        "Description",
-        "AutoRotateKey",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut identity_url = None;
         let mut client_id = None;
@@ -1578,6 +1416,7 @@ impl input::Input for CreateOidcConfigRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for CreateOidcConfigRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -1586,14 +1425,14 @@ impl<'de> Deserialize<'de> for CreateOidcConfigRequest {
 
 impl serde::Serialize for CreateOidcConfigRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreateOidcConfigRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("IdentityUrl", &self.identity_url)?
-            .plain("ClientId", &self.client_id)?
-            .plain("Name", &self.name)?
-            .plain("IdentityKey", &self.identity_key)?
-            .opt("Description", &self.description)?
-            .opt("AutoRotateKey", &self.auto_rotate_key)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CreateOidcConfigRequest", Self::FIELDS.len())?;
+        fields.plain("IdentityUrl", &self.identity_url)?;
+        fields.plain("ClientId", &self.client_id)?;
+        fields.plain("Name", &self.name)?;
+        fields.plain("IdentityKey", &self.identity_key)?;
+        fields.opt("Description", &self.description)?;
+        fields.opt("AutoRotateKey", &self.auto_rotate_key)?;
+        fields.end()
     }
 }
 
@@ -1603,20 +1442,6 @@ impl serde::Serialize for CreateOidcConfigRequest {
 pub struct CreateOidcConfigResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl CreateOidcConfigResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CreateOidcConfigResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for CreateOidcConfigResponse {
@@ -1638,12 +1463,12 @@ impl<'de> Deserialize<'de> for CreateOidcConfigResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for CreateOidcConfigResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreateOidcConfigResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CreateOidcConfigResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -1668,6 +1493,13 @@ pub struct CreatePolicyRequest {
 }
 
 impl CreatePolicyRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "PolicyName",
+        "PolicyDocument",
+        "Description",
+        "Tags",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(policy_name: impl Into<String>, policy_document: impl Into<String>) -> Self {
         CreatePolicyRequest {
@@ -1689,14 +1521,10 @@ impl CreatePolicyRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for CreatePolicyRequest {
     const NAME: &'static str = "CreatePolicyRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "PolicyName",
-        "PolicyDocument",
-        "Description",
-        "Tags",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut policy_name = None;
         let mut policy_document = None;
@@ -1720,6 +1548,7 @@ impl input::Input for CreatePolicyRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for CreatePolicyRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -1728,12 +1557,12 @@ impl<'de> Deserialize<'de> for CreatePolicyRequest {
 
 impl serde::Serialize for CreatePolicyRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreatePolicyRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("PolicyName", &self.policy_name)?
-            .plain("PolicyDocument", &self.policy_document)?
-            .opt("Description", &self.description)?
-            .opt("Tags", &self.tags)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CreatePolicyRequest", Self::FIELDS.len())?;
+        fields.plain("PolicyName", &self.policy_name)?;
+        fields.plain("PolicyDocument", &self.policy_document)?;
+        fields.opt("Description", &self.description)?;
+        fields.opt("Tags", &self.tags)?;
+        fields.end()
     }
 }
 
@@ -1747,26 +1576,6 @@ pub struct CreatePolicyResponse {
     pub policy_id: Option<u64>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl CreatePolicyResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CreatePolicyResponse {
-            policy_id: None,
-            request_id: None,
-        }
-    }
-    /// Sets `PolicyId`.
-    pub fn with_policy_id(mut self, policy_id: u64) -> Self {
-        self.policy_id = Some(policy_id);
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for CreatePolicyResponse {
@@ -1790,13 +1599,13 @@ impl<'de> Deserialize<'de> for CreatePolicyResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for CreatePolicyResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreatePolicyResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("PolicyId", &self.policy_id)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CreatePolicyResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("PolicyId", &self.policy_id)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -1819,6 +1628,12 @@ pub struct CreatePolicyVersionRequest {
 }
 
 impl CreatePolicyVersionRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "PolicyId",
+        "PolicyDocument",
+        "SetAsDefault",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(policy_id: u64, policy_document: impl Into<String>, set_as_default: bool) -> Self {
         CreatePolicyVersionRequest {
@@ -1829,13 +1644,10 @@ impl CreatePolicyVersionRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for CreatePolicyVersionRequest {
     const NAME: &'static str = "CreatePolicyVersionRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "PolicyId",
-        "PolicyDocument",
-        "SetAsDefault",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut policy_id = None;
         let mut policy_document = None;
@@ -1856,6 +1668,7 @@ impl input::Input for CreatePolicyVersionRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for CreatePolicyVersionRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -1864,11 +1677,11 @@ impl<'de> Deserialize<'de> for CreatePolicyVersionRequest {
 
 impl serde::Serialize for CreatePolicyVersionRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreatePolicyVersionRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("PolicyId", &self.policy_id)?
-            .plain("PolicyDocument", &self.policy_document)?
-            .plain("SetAsDefault", &self.set_as_default)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CreatePolicyVersionRequest", Self::FIELDS.len())?;
+        fields.plain("PolicyId", &self.policy_id)?;
+        fields.plain("PolicyDocument", &self.policy_document)?;
+        fields.plain("SetAsDefault", &self.set_as_default)?;
+        fields.end()
     }
 }
 
@@ -1883,26 +1696,6 @@ pub struct CreatePolicyVersionResponse {
     pub version_id: Option<u64>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl CreatePolicyVersionResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CreatePolicyVersionResponse {
-            version_id: None,
-            request_id: None,
-        }
-    }
-    /// Sets `VersionId`.
-    pub fn with_version_id(mut self, version_id: u64) -> Self {
-        self.version_id = Some(version_id);
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for CreatePolicyVersionResponse {
@@ -1926,13 +1719,13 @@ impl<'de> Deserialize<'de> for CreatePolicyVersionResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for CreatePolicyVersionResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreatePolicyVersionResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("VersionId", &self.version_id)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CreatePolicyVersionResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("VersionId", &self.version_id)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -1967,6 +1760,15 @@ pub struct CreateRoleRequest {
 }
 
 impl CreateRoleRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "RoleName",
+        "PolicyDocument",
+        "Description",
+        "ConsoleLogin",
+        "SessionDuration",
+        "Tags",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(role_name: impl Into<String>, policy_document: impl Into<String>) -> Self {
         CreateRoleRequest {
@@ -2000,16 +1802,10 @@ impl CreateRoleRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for CreateRoleRequest {
     const NAME: &'static str = "CreateRoleRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "RoleName",
-        "PolicyDocument",
-        "Description",
-        "ConsoleLogin",
-        "SessionDuration",
-        "Tags",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut role_name = None;
         let mut policy_document = None;
@@ -2039,6 +1835,7 @@ impl input::Input for CreateRoleRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for CreateRoleRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -2047,14 +1844,14 @@ impl<'de> Deserialize<'de> for CreateRoleRequest {
 
 impl serde::Serialize for CreateRoleRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreateRoleRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("RoleName", &self.role_name)?
-            .plain("PolicyDocument", &self.policy_document)?
-            .opt("Description", &self.description)?
-            .opt("ConsoleLogin", &self.console_login)?
-            .opt("SessionDuration", &self.session_duration)?
-            .opt("Tags", &self.tags)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CreateRoleRequest", Self::FIELDS.len())?;
+        fields.plain("RoleName", &self.role_name)?;
+        fields.plain("PolicyDocument", &self.policy_document)?;
+        fields.opt("Description", &self.description)?;
+        fields.opt("ConsoleLogin", &self.console_login)?;
+        fields.opt("SessionDuration", &self.session_duration)?;
+        fields.opt("Tags", &self.tags)?;
+        fields.end()
     }
 }
 
@@ -2069,26 +1866,6 @@ pub struct CreateRoleResponse {
     pub role_id: Option<String>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl CreateRoleResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CreateRoleResponse {
-            role_id: None,
-            request_id: None,
-        }
-    }
-    /// Sets `RoleId`.
-    pub fn with_role_id(mut self, role_id: impl Into<String>) -> Self {
-        self.role_id = Some(role_id.into());
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for CreateRoleResponse {
@@ -2112,13 +1889,13 @@ impl<'de> Deserialize<'de> for CreateRoleResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for CreateRoleResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreateRoleResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RoleId", &self.role_id)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CreateRoleResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RoleId", &self.role_id)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -2141,6 +1918,12 @@ pub struct CreateSamlProviderRequest {
 }
 
 impl CreateSamlProviderRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Name",
+        "Description",
+        "SAMLMetadataDocument",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(name: impl Into<String>, description: impl Into<String>, saml_metadata_document: impl Into<String>) -> Self {
         CreateSamlProviderRequest {
@@ -2151,13 +1934,10 @@ impl CreateSamlProviderRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for CreateSamlProviderRequest {
     const NAME: &'static str = "CreateSamlProviderRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Name",
-        "Description",
-        "SAMLMetadataDocument",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut name = None;
         let mut description = None;
@@ -2178,6 +1958,7 @@ impl input::Input for CreateSamlProviderRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for CreateSamlProviderRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -2186,11 +1967,11 @@ impl<'de> Deserialize<'de> for CreateSamlProviderRequest {
 
 impl serde::Serialize for CreateSamlProviderRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreateSamlProviderRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("Name", &self.name)?
-            .plain("Description", &self.description)?
-            .plain("SAMLMetadataDocument", &self.saml_metadata_document)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CreateSamlProviderRequest", Self::FIELDS.len())?;
+        fields.plain("Name", &self.name)?;
+        fields.plain("Description", &self.description)?;
+        fields.plain("SAMLMetadataDocument", &self.saml_metadata_document)?;
+        fields.end()
     }
 }
 
@@ -2204,21 +1985,6 @@ pub struct CreateSamlProviderResponse {
     pub provider_arn: Option<String>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl CreateSamlProviderResponse {
-    /// With the fields a request must carry.
-    pub fn new(provider_arn: impl Into<String>) -> Self {
-        CreateSamlProviderResponse {
-            provider_arn: Some(provider_arn.into()),
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for CreateSamlProviderResponse {
@@ -2242,13 +2008,13 @@ impl<'de> Deserialize<'de> for CreateSamlProviderResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for CreateSamlProviderResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreateSamlProviderResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("ProviderArn", &self.provider_arn)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CreateSamlProviderResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ProviderArn", &self.provider_arn)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -2275,6 +2041,13 @@ pub struct CreateServiceLinkedRoleRequest {
 }
 
 impl CreateServiceLinkedRoleRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "QCSServiceName",
+        "CustomSuffix",
+        "Description",
+        "Tags",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(qcs_service_name: impl IntoIterator<Item = impl Into<String>>) -> Self {
         CreateServiceLinkedRoleRequest {
@@ -2301,14 +2074,10 @@ impl CreateServiceLinkedRoleRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for CreateServiceLinkedRoleRequest {
     const NAME: &'static str = "CreateServiceLinkedRoleRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "QCSServiceName",
-        "CustomSuffix",
-        "Description",
-        "Tags",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut qcs_service_name = None;
         let mut custom_suffix = None;
@@ -2332,6 +2101,7 @@ impl input::Input for CreateServiceLinkedRoleRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for CreateServiceLinkedRoleRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -2340,12 +2110,12 @@ impl<'de> Deserialize<'de> for CreateServiceLinkedRoleRequest {
 
 impl serde::Serialize for CreateServiceLinkedRoleRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreateServiceLinkedRoleRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("QCSServiceName", &self.qcs_service_name)?
-            .opt("CustomSuffix", &self.custom_suffix)?
-            .opt("Description", &self.description)?
-            .opt("Tags", &self.tags)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CreateServiceLinkedRoleRequest", Self::FIELDS.len())?;
+        fields.plain("QCSServiceName", &self.qcs_service_name)?;
+        fields.opt("CustomSuffix", &self.custom_suffix)?;
+        fields.opt("Description", &self.description)?;
+        fields.opt("Tags", &self.tags)?;
+        fields.end()
     }
 }
 
@@ -2359,26 +2129,6 @@ pub struct CreateServiceLinkedRoleResponse {
     pub role_id: Option<String>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl CreateServiceLinkedRoleResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CreateServiceLinkedRoleResponse {
-            role_id: None,
-            request_id: None,
-        }
-    }
-    /// Sets `RoleId`.
-    pub fn with_role_id(mut self, role_id: impl Into<String>) -> Self {
-        self.role_id = Some(role_id.into());
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for CreateServiceLinkedRoleResponse {
@@ -2402,13 +2152,13 @@ impl<'de> Deserialize<'de> for CreateServiceLinkedRoleResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for CreateServiceLinkedRoleResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreateServiceLinkedRoleResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RoleId", &self.role_id)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CreateServiceLinkedRoleResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RoleId", &self.role_id)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -2437,6 +2187,14 @@ pub struct CreateSubAccountLoginIpPolicyRequest {
 }
 
 impl CreateSubAccountLoginIpPolicyRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "IpPolicies",
+        "ApproverType",
+        "ApproverUin",
+        "DisablePolicy",
+        "PolicyType",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         CreateSubAccountLoginIpPolicyRequest {
@@ -2474,15 +2232,10 @@ impl CreateSubAccountLoginIpPolicyRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for CreateSubAccountLoginIpPolicyRequest {
     const NAME: &'static str = "CreateSubAccountLoginIpPolicyRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "IpPolicies",
-        "ApproverType",
-        "ApproverUin",
-        "DisablePolicy",
-        "PolicyType",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut ip_policies = None;
         let mut approver_type = None;
@@ -2509,6 +2262,7 @@ impl input::Input for CreateSubAccountLoginIpPolicyRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for CreateSubAccountLoginIpPolicyRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -2517,13 +2271,13 @@ impl<'de> Deserialize<'de> for CreateSubAccountLoginIpPolicyRequest {
 
 impl serde::Serialize for CreateSubAccountLoginIpPolicyRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreateSubAccountLoginIpPolicyRequest", <Self as input::Input>::FIELDS.len())?
-            .opt("IpPolicies", &self.ip_policies)?
-            .opt("ApproverType", &self.approver_type)?
-            .opt("ApproverUin", &self.approver_uin)?
-            .opt("DisablePolicy", &self.disable_policy)?
-            .opt("PolicyType", &self.policy_type)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CreateSubAccountLoginIpPolicyRequest", Self::FIELDS.len())?;
+        fields.opt("IpPolicies", &self.ip_policies)?;
+        fields.opt("ApproverType", &self.approver_type)?;
+        fields.opt("ApproverUin", &self.approver_uin)?;
+        fields.opt("DisablePolicy", &self.disable_policy)?;
+        fields.opt("PolicyType", &self.policy_type)?;
+        fields.end()
     }
 }
 
@@ -2533,20 +2287,6 @@ impl serde::Serialize for CreateSubAccountLoginIpPolicyRequest {
 pub struct CreateSubAccountLoginIpPolicyResponse {
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     pub request_id: Option<String>,
-}
-
-impl CreateSubAccountLoginIpPolicyResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CreateSubAccountLoginIpPolicyResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for CreateSubAccountLoginIpPolicyResponse {
@@ -2568,12 +2308,12 @@ impl<'de> Deserialize<'de> for CreateSubAccountLoginIpPolicyResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for CreateSubAccountLoginIpPolicyResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreateSubAccountLoginIpPolicyResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CreateSubAccountLoginIpPolicyResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -2625,6 +2365,19 @@ pub struct CreateUserOidcConfigRequest {
 }
 
 impl CreateUserOidcConfigRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "IdentityUrl",
+        "ClientId",
+        "AuthorizationEndpoint",
+        "ResponseType",
+        "ResponseMode",
+        "MappingFiled",
+        "IdentityKey",
+        "Scope",
+        "Description",
+        "AutoRotateKey",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(identity_url: impl Into<String>, client_id: impl Into<String>, authorization_endpoint: impl Into<String>, response_type: impl Into<String>, response_mode: impl Into<String>, mapping_filed: impl Into<String>, identity_key: impl Into<String>) -> Self {
         CreateUserOidcConfigRequest {
@@ -2657,20 +2410,10 @@ impl CreateUserOidcConfigRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for CreateUserOidcConfigRequest {
     const NAME: &'static str = "CreateUserOidcConfigRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "IdentityUrl",
-        "ClientId",
-        "AuthorizationEndpoint",
-        "ResponseType",
-        "ResponseMode",
-        "MappingFiled",
-        "IdentityKey",
-        "Scope",
-        "Description",
-        "AutoRotateKey",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut identity_url = None;
         let mut client_id = None;
@@ -2712,6 +2455,7 @@ impl input::Input for CreateUserOidcConfigRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for CreateUserOidcConfigRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -2720,18 +2464,18 @@ impl<'de> Deserialize<'de> for CreateUserOidcConfigRequest {
 
 impl serde::Serialize for CreateUserOidcConfigRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreateUserOidcConfigRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("IdentityUrl", &self.identity_url)?
-            .plain("ClientId", &self.client_id)?
-            .plain("AuthorizationEndpoint", &self.authorization_endpoint)?
-            .plain("ResponseType", &self.response_type)?
-            .plain("ResponseMode", &self.response_mode)?
-            .plain("MappingFiled", &self.mapping_filed)?
-            .plain("IdentityKey", &self.identity_key)?
-            .opt("Scope", &self.scope)?
-            .opt("Description", &self.description)?
-            .opt("AutoRotateKey", &self.auto_rotate_key)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CreateUserOidcConfigRequest", Self::FIELDS.len())?;
+        fields.plain("IdentityUrl", &self.identity_url)?;
+        fields.plain("ClientId", &self.client_id)?;
+        fields.plain("AuthorizationEndpoint", &self.authorization_endpoint)?;
+        fields.plain("ResponseType", &self.response_type)?;
+        fields.plain("ResponseMode", &self.response_mode)?;
+        fields.plain("MappingFiled", &self.mapping_filed)?;
+        fields.plain("IdentityKey", &self.identity_key)?;
+        fields.opt("Scope", &self.scope)?;
+        fields.opt("Description", &self.description)?;
+        fields.opt("AutoRotateKey", &self.auto_rotate_key)?;
+        fields.end()
     }
 }
 
@@ -2741,20 +2485,6 @@ impl serde::Serialize for CreateUserOidcConfigRequest {
 pub struct CreateUserOidcConfigResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl CreateUserOidcConfigResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CreateUserOidcConfigResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for CreateUserOidcConfigResponse {
@@ -2776,12 +2506,12 @@ impl<'de> Deserialize<'de> for CreateUserOidcConfigResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for CreateUserOidcConfigResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreateUserOidcConfigResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CreateUserOidcConfigResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -2800,6 +2530,11 @@ pub struct CreateUserSamlConfigRequest {
 }
 
 impl CreateUserSamlConfigRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "SAMLMetadataDocument",
+        "AuxiliaryDomain",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(saml_metadata_document: impl Into<String>) -> Self {
         CreateUserSamlConfigRequest {
@@ -2814,12 +2549,10 @@ impl CreateUserSamlConfigRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for CreateUserSamlConfigRequest {
     const NAME: &'static str = "CreateUserSamlConfigRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "SAMLMetadataDocument",
-        "AuxiliaryDomain",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut saml_metadata_document = None;
         let mut auxiliary_domain = None;
@@ -2837,6 +2570,7 @@ impl input::Input for CreateUserSamlConfigRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for CreateUserSamlConfigRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -2845,10 +2579,10 @@ impl<'de> Deserialize<'de> for CreateUserSamlConfigRequest {
 
 impl serde::Serialize for CreateUserSamlConfigRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreateUserSamlConfigRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("SAMLMetadataDocument", &self.saml_metadata_document)?
-            .opt("AuxiliaryDomain", &self.auxiliary_domain)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CreateUserSamlConfigRequest", Self::FIELDS.len())?;
+        fields.plain("SAMLMetadataDocument", &self.saml_metadata_document)?;
+        fields.opt("AuxiliaryDomain", &self.auxiliary_domain)?;
+        fields.end()
     }
 }
 
@@ -2858,20 +2592,6 @@ impl serde::Serialize for CreateUserSamlConfigRequest {
 pub struct CreateUserSamlConfigResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl CreateUserSamlConfigResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CreateUserSamlConfigResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for CreateUserSamlConfigResponse {
@@ -2893,12 +2613,12 @@ impl<'de> Deserialize<'de> for CreateUserSamlConfigResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for CreateUserSamlConfigResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreateUserSamlConfigResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CreateUserSamlConfigResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -2917,6 +2637,11 @@ pub struct DeleteAccessKeyRequest {
 }
 
 impl DeleteAccessKeyRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "AccessKeyId",
+        "TargetUin",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(access_key_id: impl Into<String>) -> Self {
         DeleteAccessKeyRequest {
@@ -2931,12 +2656,10 @@ impl DeleteAccessKeyRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DeleteAccessKeyRequest {
     const NAME: &'static str = "DeleteAccessKeyRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "AccessKeyId",
-        "TargetUin",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut access_key_id = None;
         let mut target_uin = None;
@@ -2954,6 +2677,7 @@ impl input::Input for DeleteAccessKeyRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DeleteAccessKeyRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -2962,10 +2686,10 @@ impl<'de> Deserialize<'de> for DeleteAccessKeyRequest {
 
 impl serde::Serialize for DeleteAccessKeyRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeleteAccessKeyRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("AccessKeyId", &self.access_key_id)?
-            .opt("TargetUin", &self.target_uin)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DeleteAccessKeyRequest", Self::FIELDS.len())?;
+        fields.plain("AccessKeyId", &self.access_key_id)?;
+        fields.opt("TargetUin", &self.target_uin)?;
+        fields.end()
     }
 }
 
@@ -2975,20 +2699,6 @@ impl serde::Serialize for DeleteAccessKeyRequest {
 pub struct DeleteAccessKeyResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl DeleteAccessKeyResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DeleteAccessKeyResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DeleteAccessKeyResponse {
@@ -3010,12 +2720,12 @@ impl<'de> Deserialize<'de> for DeleteAccessKeyResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DeleteAccessKeyResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeleteAccessKeyResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DeleteAccessKeyResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -3030,6 +2740,10 @@ pub struct DeleteGroupRequest {
 }
 
 impl DeleteGroupRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "GroupId",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(group_id: u64) -> Self {
         DeleteGroupRequest {
@@ -3038,11 +2752,10 @@ impl DeleteGroupRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DeleteGroupRequest {
     const NAME: &'static str = "DeleteGroupRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "GroupId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut group_id = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -3057,6 +2770,7 @@ impl input::Input for DeleteGroupRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DeleteGroupRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -3065,9 +2779,9 @@ impl<'de> Deserialize<'de> for DeleteGroupRequest {
 
 impl serde::Serialize for DeleteGroupRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeleteGroupRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("GroupId", &self.group_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DeleteGroupRequest", Self::FIELDS.len())?;
+        fields.plain("GroupId", &self.group_id)?;
+        fields.end()
     }
 }
 
@@ -3077,20 +2791,6 @@ impl serde::Serialize for DeleteGroupRequest {
 pub struct DeleteGroupResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl DeleteGroupResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DeleteGroupResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DeleteGroupResponse {
@@ -3112,12 +2812,12 @@ impl<'de> Deserialize<'de> for DeleteGroupResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DeleteGroupResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeleteGroupResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DeleteGroupResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -3132,6 +2832,10 @@ pub struct DeleteMessageReceiverRequest {
 }
 
 impl DeleteMessageReceiverRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Name",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(name: impl Into<String>) -> Self {
         DeleteMessageReceiverRequest {
@@ -3140,11 +2844,10 @@ impl DeleteMessageReceiverRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DeleteMessageReceiverRequest {
     const NAME: &'static str = "DeleteMessageReceiverRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Name",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut name = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -3159,6 +2862,7 @@ impl input::Input for DeleteMessageReceiverRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DeleteMessageReceiverRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -3167,9 +2871,9 @@ impl<'de> Deserialize<'de> for DeleteMessageReceiverRequest {
 
 impl serde::Serialize for DeleteMessageReceiverRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeleteMessageReceiverRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("Name", &self.name)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DeleteMessageReceiverRequest", Self::FIELDS.len())?;
+        fields.plain("Name", &self.name)?;
+        fields.end()
     }
 }
 
@@ -3179,20 +2883,6 @@ impl serde::Serialize for DeleteMessageReceiverRequest {
 pub struct DeleteMessageReceiverResponse {
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     pub request_id: Option<String>,
-}
-
-impl DeleteMessageReceiverResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DeleteMessageReceiverResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DeleteMessageReceiverResponse {
@@ -3214,12 +2904,12 @@ impl<'de> Deserialize<'de> for DeleteMessageReceiverResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DeleteMessageReceiverResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeleteMessageReceiverResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DeleteMessageReceiverResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -3234,6 +2924,10 @@ pub struct DeleteOidcConfigRequest {
 }
 
 impl DeleteOidcConfigRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Name",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(name: impl Into<String>) -> Self {
         DeleteOidcConfigRequest {
@@ -3242,11 +2936,10 @@ impl DeleteOidcConfigRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DeleteOidcConfigRequest {
     const NAME: &'static str = "DeleteOidcConfigRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Name",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut name = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -3261,6 +2954,7 @@ impl input::Input for DeleteOidcConfigRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DeleteOidcConfigRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -3269,9 +2963,9 @@ impl<'de> Deserialize<'de> for DeleteOidcConfigRequest {
 
 impl serde::Serialize for DeleteOidcConfigRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeleteOidcConfigRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("Name", &self.name)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DeleteOidcConfigRequest", Self::FIELDS.len())?;
+        fields.plain("Name", &self.name)?;
+        fields.end()
     }
 }
 
@@ -3281,20 +2975,6 @@ impl serde::Serialize for DeleteOidcConfigRequest {
 pub struct DeleteOidcConfigResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl DeleteOidcConfigResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DeleteOidcConfigResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DeleteOidcConfigResponse {
@@ -3316,12 +2996,12 @@ impl<'de> Deserialize<'de> for DeleteOidcConfigResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DeleteOidcConfigResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeleteOidcConfigResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DeleteOidcConfigResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -3336,6 +3016,10 @@ pub struct DeletePolicyRequest {
 }
 
 impl DeletePolicyRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "PolicyId",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(policy_id: impl IntoIterator<Item = u64>) -> Self {
         DeletePolicyRequest {
@@ -3344,11 +3028,10 @@ impl DeletePolicyRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DeletePolicyRequest {
     const NAME: &'static str = "DeletePolicyRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "PolicyId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut policy_id = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -3363,6 +3046,7 @@ impl input::Input for DeletePolicyRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DeletePolicyRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -3371,9 +3055,9 @@ impl<'de> Deserialize<'de> for DeletePolicyRequest {
 
 impl serde::Serialize for DeletePolicyRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeletePolicyRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("PolicyId", &self.policy_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DeletePolicyRequest", Self::FIELDS.len())?;
+        fields.plain("PolicyId", &self.policy_id)?;
+        fields.end()
     }
 }
 
@@ -3383,20 +3067,6 @@ impl serde::Serialize for DeletePolicyRequest {
 pub struct DeletePolicyResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl DeletePolicyResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DeletePolicyResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DeletePolicyResponse {
@@ -3418,12 +3088,12 @@ impl<'de> Deserialize<'de> for DeletePolicyResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DeletePolicyResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeletePolicyResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DeletePolicyResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -3442,6 +3112,11 @@ pub struct DeletePolicyVersionRequest {
 }
 
 impl DeletePolicyVersionRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "PolicyId",
+        "VersionId",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(policy_id: u64, version_id: impl IntoIterator<Item = u64>) -> Self {
         DeletePolicyVersionRequest {
@@ -3451,12 +3126,10 @@ impl DeletePolicyVersionRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DeletePolicyVersionRequest {
     const NAME: &'static str = "DeletePolicyVersionRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "PolicyId",
-        "VersionId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut policy_id = None;
         let mut version_id = None;
@@ -3474,6 +3147,7 @@ impl input::Input for DeletePolicyVersionRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DeletePolicyVersionRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -3482,10 +3156,10 @@ impl<'de> Deserialize<'de> for DeletePolicyVersionRequest {
 
 impl serde::Serialize for DeletePolicyVersionRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeletePolicyVersionRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("PolicyId", &self.policy_id)?
-            .plain("VersionId", &self.version_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DeletePolicyVersionRequest", Self::FIELDS.len())?;
+        fields.plain("PolicyId", &self.policy_id)?;
+        fields.plain("VersionId", &self.version_id)?;
+        fields.end()
     }
 }
 
@@ -3495,20 +3169,6 @@ impl serde::Serialize for DeletePolicyVersionRequest {
 pub struct DeletePolicyVersionResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl DeletePolicyVersionResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DeletePolicyVersionResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DeletePolicyVersionResponse {
@@ -3530,12 +3190,12 @@ impl<'de> Deserialize<'de> for DeletePolicyVersionResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DeletePolicyVersionResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeletePolicyVersionResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DeletePolicyVersionResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -3554,6 +3214,11 @@ pub struct DeleteRolePermissionsBoundaryRequest {
 }
 
 impl DeleteRolePermissionsBoundaryRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "RoleId",
+        "RoleName",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         DeleteRolePermissionsBoundaryRequest {
@@ -3573,12 +3238,10 @@ impl DeleteRolePermissionsBoundaryRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DeleteRolePermissionsBoundaryRequest {
     const NAME: &'static str = "DeleteRolePermissionsBoundaryRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "RoleId",
-        "RoleName",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut role_id = None;
         let mut role_name = None;
@@ -3596,6 +3259,7 @@ impl input::Input for DeleteRolePermissionsBoundaryRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DeleteRolePermissionsBoundaryRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -3604,10 +3268,10 @@ impl<'de> Deserialize<'de> for DeleteRolePermissionsBoundaryRequest {
 
 impl serde::Serialize for DeleteRolePermissionsBoundaryRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeleteRolePermissionsBoundaryRequest", <Self as input::Input>::FIELDS.len())?
-            .opt("RoleId", &self.role_id)?
-            .opt("RoleName", &self.role_name)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DeleteRolePermissionsBoundaryRequest", Self::FIELDS.len())?;
+        fields.opt("RoleId", &self.role_id)?;
+        fields.opt("RoleName", &self.role_name)?;
+        fields.end()
     }
 }
 
@@ -3617,20 +3281,6 @@ impl serde::Serialize for DeleteRolePermissionsBoundaryRequest {
 pub struct DeleteRolePermissionsBoundaryResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl DeleteRolePermissionsBoundaryResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DeleteRolePermissionsBoundaryResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DeleteRolePermissionsBoundaryResponse {
@@ -3652,12 +3302,12 @@ impl<'de> Deserialize<'de> for DeleteRolePermissionsBoundaryResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DeleteRolePermissionsBoundaryResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeleteRolePermissionsBoundaryResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DeleteRolePermissionsBoundaryResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -3676,6 +3326,11 @@ pub struct DeleteRoleRequest {
 }
 
 impl DeleteRoleRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "RoleId",
+        "RoleName",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         DeleteRoleRequest {
@@ -3695,12 +3350,10 @@ impl DeleteRoleRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DeleteRoleRequest {
     const NAME: &'static str = "DeleteRoleRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "RoleId",
-        "RoleName",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut role_id = None;
         let mut role_name = None;
@@ -3718,6 +3371,7 @@ impl input::Input for DeleteRoleRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DeleteRoleRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -3726,10 +3380,10 @@ impl<'de> Deserialize<'de> for DeleteRoleRequest {
 
 impl serde::Serialize for DeleteRoleRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeleteRoleRequest", <Self as input::Input>::FIELDS.len())?
-            .opt("RoleId", &self.role_id)?
-            .opt("RoleName", &self.role_name)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DeleteRoleRequest", Self::FIELDS.len())?;
+        fields.opt("RoleId", &self.role_id)?;
+        fields.opt("RoleName", &self.role_name)?;
+        fields.end()
     }
 }
 
@@ -3739,20 +3393,6 @@ impl serde::Serialize for DeleteRoleRequest {
 pub struct DeleteRoleResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl DeleteRoleResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DeleteRoleResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DeleteRoleResponse {
@@ -3774,12 +3414,12 @@ impl<'de> Deserialize<'de> for DeleteRoleResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DeleteRoleResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeleteRoleResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DeleteRoleResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -3794,6 +3434,10 @@ pub struct DeleteSamlProviderRequest {
 }
 
 impl DeleteSamlProviderRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Name",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(name: impl Into<String>) -> Self {
         DeleteSamlProviderRequest {
@@ -3802,11 +3446,10 @@ impl DeleteSamlProviderRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DeleteSamlProviderRequest {
     const NAME: &'static str = "DeleteSamlProviderRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Name",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut name = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -3821,6 +3464,7 @@ impl input::Input for DeleteSamlProviderRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DeleteSamlProviderRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -3829,9 +3473,9 @@ impl<'de> Deserialize<'de> for DeleteSamlProviderRequest {
 
 impl serde::Serialize for DeleteSamlProviderRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeleteSamlProviderRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("Name", &self.name)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DeleteSamlProviderRequest", Self::FIELDS.len())?;
+        fields.plain("Name", &self.name)?;
+        fields.end()
     }
 }
 
@@ -3841,20 +3485,6 @@ impl serde::Serialize for DeleteSamlProviderRequest {
 pub struct DeleteSamlProviderResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl DeleteSamlProviderResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DeleteSamlProviderResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DeleteSamlProviderResponse {
@@ -3876,12 +3506,12 @@ impl<'de> Deserialize<'de> for DeleteSamlProviderResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DeleteSamlProviderResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeleteSamlProviderResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DeleteSamlProviderResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -3896,6 +3526,10 @@ pub struct DeleteServiceLinkedRoleRequest {
 }
 
 impl DeleteServiceLinkedRoleRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "RoleName",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(role_name: impl Into<String>) -> Self {
         DeleteServiceLinkedRoleRequest {
@@ -3904,11 +3538,10 @@ impl DeleteServiceLinkedRoleRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DeleteServiceLinkedRoleRequest {
     const NAME: &'static str = "DeleteServiceLinkedRoleRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "RoleName",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut role_name = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -3923,6 +3556,7 @@ impl input::Input for DeleteServiceLinkedRoleRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DeleteServiceLinkedRoleRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -3931,9 +3565,9 @@ impl<'de> Deserialize<'de> for DeleteServiceLinkedRoleRequest {
 
 impl serde::Serialize for DeleteServiceLinkedRoleRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeleteServiceLinkedRoleRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("RoleName", &self.role_name)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DeleteServiceLinkedRoleRequest", Self::FIELDS.len())?;
+        fields.plain("RoleName", &self.role_name)?;
+        fields.end()
     }
 }
 
@@ -3947,21 +3581,6 @@ pub struct DeleteServiceLinkedRoleResponse {
     pub deletion_task_id: Option<String>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl DeleteServiceLinkedRoleResponse {
-    /// With the fields a request must carry.
-    pub fn new(deletion_task_id: impl Into<String>) -> Self {
-        DeleteServiceLinkedRoleResponse {
-            deletion_task_id: Some(deletion_task_id.into()),
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DeleteServiceLinkedRoleResponse {
@@ -3985,13 +3604,13 @@ impl<'de> Deserialize<'de> for DeleteServiceLinkedRoleResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DeleteServiceLinkedRoleResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeleteServiceLinkedRoleResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("DeletionTaskId", &self.deletion_task_id)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DeleteServiceLinkedRoleResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("DeletionTaskId", &self.deletion_task_id)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -4006,6 +3625,10 @@ pub struct DeleteUserPermissionsBoundaryRequest {
 }
 
 impl DeleteUserPermissionsBoundaryRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "TargetUin",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(target_uin: i64) -> Self {
         DeleteUserPermissionsBoundaryRequest {
@@ -4014,11 +3637,10 @@ impl DeleteUserPermissionsBoundaryRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DeleteUserPermissionsBoundaryRequest {
     const NAME: &'static str = "DeleteUserPermissionsBoundaryRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "TargetUin",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut target_uin = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -4033,6 +3655,7 @@ impl input::Input for DeleteUserPermissionsBoundaryRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DeleteUserPermissionsBoundaryRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -4041,9 +3664,9 @@ impl<'de> Deserialize<'de> for DeleteUserPermissionsBoundaryRequest {
 
 impl serde::Serialize for DeleteUserPermissionsBoundaryRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeleteUserPermissionsBoundaryRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("TargetUin", &self.target_uin)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DeleteUserPermissionsBoundaryRequest", Self::FIELDS.len())?;
+        fields.plain("TargetUin", &self.target_uin)?;
+        fields.end()
     }
 }
 
@@ -4053,20 +3676,6 @@ impl serde::Serialize for DeleteUserPermissionsBoundaryRequest {
 pub struct DeleteUserPermissionsBoundaryResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl DeleteUserPermissionsBoundaryResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DeleteUserPermissionsBoundaryResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DeleteUserPermissionsBoundaryResponse {
@@ -4088,12 +3697,12 @@ impl<'de> Deserialize<'de> for DeleteUserPermissionsBoundaryResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DeleteUserPermissionsBoundaryResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeleteUserPermissionsBoundaryResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DeleteUserPermissionsBoundaryResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -4112,6 +3721,11 @@ pub struct DeleteUserRequest {
 }
 
 impl DeleteUserRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Name",
+        "Force",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(name: impl Into<String>) -> Self {
         DeleteUserRequest {
@@ -4126,12 +3740,10 @@ impl DeleteUserRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DeleteUserRequest {
     const NAME: &'static str = "DeleteUserRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Name",
-        "Force",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut name = None;
         let mut force = None;
@@ -4149,6 +3761,7 @@ impl input::Input for DeleteUserRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DeleteUserRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -4157,10 +3770,10 @@ impl<'de> Deserialize<'de> for DeleteUserRequest {
 
 impl serde::Serialize for DeleteUserRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeleteUserRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("Name", &self.name)?
-            .opt("Force", &self.force)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DeleteUserRequest", Self::FIELDS.len())?;
+        fields.plain("Name", &self.name)?;
+        fields.opt("Force", &self.force)?;
+        fields.end()
     }
 }
 
@@ -4170,20 +3783,6 @@ impl serde::Serialize for DeleteUserRequest {
 pub struct DeleteUserResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl DeleteUserResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DeleteUserResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DeleteUserResponse {
@@ -4205,12 +3804,12 @@ impl<'de> Deserialize<'de> for DeleteUserResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DeleteUserResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeleteUserResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DeleteUserResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -4225,6 +3824,10 @@ pub struct DescribeOidcConfigRequest {
 }
 
 impl DescribeOidcConfigRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Name",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(name: impl Into<String>) -> Self {
         DescribeOidcConfigRequest {
@@ -4233,11 +3836,10 @@ impl DescribeOidcConfigRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeOidcConfigRequest {
     const NAME: &'static str = "DescribeOidcConfigRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Name",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut name = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -4252,6 +3854,7 @@ impl input::Input for DescribeOidcConfigRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeOidcConfigRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -4260,9 +3863,9 @@ impl<'de> Deserialize<'de> for DescribeOidcConfigRequest {
 
 impl serde::Serialize for DescribeOidcConfigRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeOidcConfigRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("Name", &self.name)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeOidcConfigRequest", Self::FIELDS.len())?;
+        fields.plain("Name", &self.name)?;
+        fields.end()
     }
 }
 
@@ -4315,68 +3918,6 @@ pub struct DescribeOidcConfigResponse {
     pub request_id: Option<String>,
 }
 
-impl DescribeOidcConfigResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeOidcConfigResponse {
-            provider_type: None,
-            identity_url: None,
-            identity_key: None,
-            client_id: Vec::new(),
-            status: None,
-            description: None,
-            name: None,
-            auto_rotate_key: None,
-            request_id: None,
-        }
-    }
-    /// Sets `ProviderType`.
-    pub fn with_provider_type(mut self, provider_type: u64) -> Self {
-        self.provider_type = Some(provider_type);
-        self
-    }
-    /// Sets `IdentityUrl`.
-    pub fn with_identity_url(mut self, identity_url: impl Into<String>) -> Self {
-        self.identity_url = Some(identity_url.into());
-        self
-    }
-    /// Sets `IdentityKey`.
-    pub fn with_identity_key(mut self, identity_key: impl Into<String>) -> Self {
-        self.identity_key = Some(identity_key.into());
-        self
-    }
-    /// Sets `ClientId`.
-    pub fn with_client_id(mut self, client_id: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.client_id = client_id.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `Status`.
-    pub fn with_status(mut self, status: u64) -> Self {
-        self.status = Some(status);
-        self
-    }
-    /// Sets `Description`.
-    pub fn with_description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
-    }
-    /// Sets `Name`.
-    pub fn with_name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-    /// Sets `AutoRotateKey`.
-    pub fn with_auto_rotate_key(mut self, auto_rotate_key: u64) -> Self {
-        self.auto_rotate_key = Some(auto_rotate_key);
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
-}
-
 impl lenient::Reply for DescribeOidcConfigResponse {
     const NAME: &'static str = "DescribeOidcConfigResponse";
     const FIELDS: &'static [&'static str] = &[
@@ -4412,20 +3953,20 @@ impl<'de> Deserialize<'de> for DescribeOidcConfigResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeOidcConfigResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeOidcConfigResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("ProviderType", &self.provider_type)?
-            .opt("IdentityUrl", &self.identity_url)?
-            .opt("IdentityKey", &self.identity_key)?
-            .list("ClientId", &self.client_id)?
-            .opt("Status", &self.status)?
-            .opt("Description", &self.description)?
-            .opt("Name", &self.name)?
-            .opt("AutoRotateKey", &self.auto_rotate_key)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeOidcConfigResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ProviderType", &self.provider_type)?;
+        fields.opt("IdentityUrl", &self.identity_url)?;
+        fields.opt("IdentityKey", &self.identity_key)?;
+        fields.list("ClientId", &self.client_id)?;
+        fields.opt("Status", &self.status)?;
+        fields.opt("Description", &self.description)?;
+        fields.opt("Name", &self.name)?;
+        fields.opt("AutoRotateKey", &self.auto_rotate_key)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -4446,6 +3987,12 @@ pub struct DescribeRoleListRequest {
 }
 
 impl DescribeRoleListRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Page",
+        "Rp",
+        "Tags",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(page: u64, rp: u64) -> Self {
         DescribeRoleListRequest {
@@ -4461,13 +4008,10 @@ impl DescribeRoleListRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeRoleListRequest {
     const NAME: &'static str = "DescribeRoleListRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Page",
-        "Rp",
-        "Tags",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut page = None;
         let mut rp = None;
@@ -4488,6 +4032,7 @@ impl input::Input for DescribeRoleListRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeRoleListRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -4496,11 +4041,11 @@ impl<'de> Deserialize<'de> for DescribeRoleListRequest {
 
 impl serde::Serialize for DescribeRoleListRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeRoleListRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("Page", &self.page)?
-            .plain("Rp", &self.rp)?
-            .opt("Tags", &self.tags)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeRoleListRequest", Self::FIELDS.len())?;
+        fields.plain("Page", &self.page)?;
+        fields.plain("Rp", &self.rp)?;
+        fields.opt("Tags", &self.tags)?;
+        fields.end()
     }
 }
 
@@ -4517,32 +4062,6 @@ pub struct DescribeRoleListResponse {
     pub total_num: Option<u64>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl DescribeRoleListResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeRoleListResponse {
-            list: Vec::new(),
-            total_num: None,
-            request_id: None,
-        }
-    }
-    /// Sets `List`.
-    pub fn with_list(mut self, list: impl IntoIterator<Item = output::RoleInfo>) -> Self {
-        self.list = list.into_iter().collect();
-        self
-    }
-    /// Sets `TotalNum`.
-    pub fn with_total_num(mut self, total_num: u64) -> Self {
-        self.total_num = Some(total_num);
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DescribeRoleListResponse {
@@ -4568,14 +4087,14 @@ impl<'de> Deserialize<'de> for DescribeRoleListResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeRoleListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeRoleListResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .list("List", &self.list)?
-            .opt("TotalNum", &self.total_num)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeRoleListResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("List", &self.list)?;
+        fields.opt("TotalNum", &self.total_num)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -4590,6 +4109,10 @@ pub struct DescribeSafeAuthFlagCollRequest {
 }
 
 impl DescribeSafeAuthFlagCollRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "SubUin",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(sub_uin: u64) -> Self {
         DescribeSafeAuthFlagCollRequest {
@@ -4598,11 +4121,10 @@ impl DescribeSafeAuthFlagCollRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeSafeAuthFlagCollRequest {
     const NAME: &'static str = "DescribeSafeAuthFlagCollRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "SubUin",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut sub_uin = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -4617,6 +4139,7 @@ impl input::Input for DescribeSafeAuthFlagCollRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeSafeAuthFlagCollRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -4625,9 +4148,9 @@ impl<'de> Deserialize<'de> for DescribeSafeAuthFlagCollRequest {
 
 impl serde::Serialize for DescribeSafeAuthFlagCollRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeSafeAuthFlagCollRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("SubUin", &self.sub_uin)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeSafeAuthFlagCollRequest", Self::FIELDS.len())?;
+        fields.plain("SubUin", &self.sub_uin)?;
+        fields.end()
     }
 }
 
@@ -4653,44 +4176,6 @@ pub struct DescribeSafeAuthFlagCollResponse {
     pub prompt_trust: Option<i64>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl DescribeSafeAuthFlagCollResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeSafeAuthFlagCollResponse {
-            login_flag: None,
-            action_flag: None,
-            offsite_flag: None,
-            prompt_trust: None,
-            request_id: None,
-        }
-    }
-    /// Sets `LoginFlag`.
-    pub fn with_login_flag(mut self, login_flag: output::LoginActionFlag) -> Self {
-        self.login_flag = Some(login_flag);
-        self
-    }
-    /// Sets `ActionFlag`.
-    pub fn with_action_flag(mut self, action_flag: output::LoginActionFlag) -> Self {
-        self.action_flag = Some(action_flag);
-        self
-    }
-    /// Sets `OffsiteFlag`.
-    pub fn with_offsite_flag(mut self, offsite_flag: output::OffsiteFlag) -> Self {
-        self.offsite_flag = Some(offsite_flag);
-        self
-    }
-    /// Sets `PromptTrust`.
-    pub fn with_prompt_trust(mut self, prompt_trust: i64) -> Self {
-        self.prompt_trust = Some(prompt_trust);
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DescribeSafeAuthFlagCollResponse {
@@ -4720,16 +4205,16 @@ impl<'de> Deserialize<'de> for DescribeSafeAuthFlagCollResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeSafeAuthFlagCollResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeSafeAuthFlagCollResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("LoginFlag", &self.login_flag)?
-            .opt("ActionFlag", &self.action_flag)?
-            .opt("OffsiteFlag", &self.offsite_flag)?
-            .opt("PromptTrust", &self.prompt_trust)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeSafeAuthFlagCollResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("LoginFlag", &self.login_flag)?;
+        fields.opt("ActionFlag", &self.action_flag)?;
+        fields.opt("OffsiteFlag", &self.offsite_flag)?;
+        fields.opt("PromptTrust", &self.prompt_trust)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -4739,21 +4224,25 @@ impl serde::Serialize for DescribeSafeAuthFlagCollResponse {
 pub struct DescribeSafeAuthFlagIntlRequest {}
 
 impl DescribeSafeAuthFlagIntlRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[];
     /// With every field unset.
     pub fn new() -> Self {
         DescribeSafeAuthFlagIntlRequest {}
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeSafeAuthFlagIntlRequest {
     const NAME: &'static str = "DescribeSafeAuthFlagIntlRequest";
-    const FIELDS: &'static [&'static str] = &[];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         while input::next_field::<Self, A>(&mut __map)?.is_some() {}
         Ok(DescribeSafeAuthFlagIntlRequest {})
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeSafeAuthFlagIntlRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -4762,8 +4251,7 @@ impl<'de> Deserialize<'de> for DescribeSafeAuthFlagIntlRequest {
 
 impl serde::Serialize for DescribeSafeAuthFlagIntlRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeSafeAuthFlagIntlRequest", <Self as input::Input>::FIELDS.len())?
-            .end()
+        lenient::fields(serializer, "DescribeSafeAuthFlagIntlRequest", 0)?.end()
     }
 }
 
@@ -4785,38 +4273,6 @@ pub struct DescribeSafeAuthFlagIntlResponse {
     pub offsite_flag: Option<output::OffsiteFlag>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl DescribeSafeAuthFlagIntlResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeSafeAuthFlagIntlResponse {
-            login_flag: None,
-            action_flag: None,
-            offsite_flag: None,
-            request_id: None,
-        }
-    }
-    /// Sets `LoginFlag`.
-    pub fn with_login_flag(mut self, login_flag: output::LoginActionFlagIntl) -> Self {
-        self.login_flag = Some(login_flag);
-        self
-    }
-    /// Sets `ActionFlag`.
-    pub fn with_action_flag(mut self, action_flag: output::LoginActionFlagIntl) -> Self {
-        self.action_flag = Some(action_flag);
-        self
-    }
-    /// Sets `OffsiteFlag`.
-    pub fn with_offsite_flag(mut self, offsite_flag: output::OffsiteFlag) -> Self {
-        self.offsite_flag = Some(offsite_flag);
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DescribeSafeAuthFlagIntlResponse {
@@ -4844,15 +4300,15 @@ impl<'de> Deserialize<'de> for DescribeSafeAuthFlagIntlResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeSafeAuthFlagIntlResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeSafeAuthFlagIntlResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("LoginFlag", &self.login_flag)?
-            .opt("ActionFlag", &self.action_flag)?
-            .opt("OffsiteFlag", &self.offsite_flag)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeSafeAuthFlagIntlResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("LoginFlag", &self.login_flag)?;
+        fields.opt("ActionFlag", &self.action_flag)?;
+        fields.opt("OffsiteFlag", &self.offsite_flag)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -4862,21 +4318,25 @@ impl serde::Serialize for DescribeSafeAuthFlagIntlResponse {
 pub struct DescribeSafeAuthFlagRequest {}
 
 impl DescribeSafeAuthFlagRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[];
     /// With every field unset.
     pub fn new() -> Self {
         DescribeSafeAuthFlagRequest {}
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeSafeAuthFlagRequest {
     const NAME: &'static str = "DescribeSafeAuthFlagRequest";
-    const FIELDS: &'static [&'static str] = &[];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         while input::next_field::<Self, A>(&mut __map)?.is_some() {}
         Ok(DescribeSafeAuthFlagRequest {})
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeSafeAuthFlagRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -4885,8 +4345,7 @@ impl<'de> Deserialize<'de> for DescribeSafeAuthFlagRequest {
 
 impl serde::Serialize for DescribeSafeAuthFlagRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeSafeAuthFlagRequest", <Self as input::Input>::FIELDS.len())?
-            .end()
+        lenient::fields(serializer, "DescribeSafeAuthFlagRequest", 0)?.end()
     }
 }
 
@@ -4912,44 +4371,6 @@ pub struct DescribeSafeAuthFlagResponse {
     pub prompt_trust: Option<u64>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     pub request_id: Option<String>,
-}
-
-impl DescribeSafeAuthFlagResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeSafeAuthFlagResponse {
-            login_flag: None,
-            action_flag: None,
-            offsite_flag: None,
-            prompt_trust: None,
-            request_id: None,
-        }
-    }
-    /// Sets `LoginFlag`.
-    pub fn with_login_flag(mut self, login_flag: output::LoginActionFlag) -> Self {
-        self.login_flag = Some(login_flag);
-        self
-    }
-    /// Sets `ActionFlag`.
-    pub fn with_action_flag(mut self, action_flag: output::LoginActionFlag) -> Self {
-        self.action_flag = Some(action_flag);
-        self
-    }
-    /// Sets `OffsiteFlag`.
-    pub fn with_offsite_flag(mut self, offsite_flag: output::OffsiteFlag) -> Self {
-        self.offsite_flag = Some(offsite_flag);
-        self
-    }
-    /// Sets `PromptTrust`.
-    pub fn with_prompt_trust(mut self, prompt_trust: u64) -> Self {
-        self.prompt_trust = Some(prompt_trust);
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DescribeSafeAuthFlagResponse {
@@ -4979,16 +4400,16 @@ impl<'de> Deserialize<'de> for DescribeSafeAuthFlagResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeSafeAuthFlagResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeSafeAuthFlagResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("LoginFlag", &self.login_flag)?
-            .opt("ActionFlag", &self.action_flag)?
-            .opt("OffsiteFlag", &self.offsite_flag)?
-            .opt("PromptTrust", &self.prompt_trust)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeSafeAuthFlagResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("LoginFlag", &self.login_flag)?;
+        fields.opt("ActionFlag", &self.action_flag)?;
+        fields.opt("OffsiteFlag", &self.offsite_flag)?;
+        fields.opt("PromptTrust", &self.prompt_trust)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -5003,6 +4424,10 @@ pub struct DescribeSubAccountsRequest {
 }
 
 impl DescribeSubAccountsRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "FilterSubAccountUin",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(filter_sub_account_uin: impl IntoIterator<Item = u64>) -> Self {
         DescribeSubAccountsRequest {
@@ -5011,11 +4436,10 @@ impl DescribeSubAccountsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeSubAccountsRequest {
     const NAME: &'static str = "DescribeSubAccountsRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "FilterSubAccountUin",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut filter_sub_account_uin = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -5030,6 +4454,7 @@ impl input::Input for DescribeSubAccountsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeSubAccountsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -5038,9 +4463,9 @@ impl<'de> Deserialize<'de> for DescribeSubAccountsRequest {
 
 impl serde::Serialize for DescribeSubAccountsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeSubAccountsRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("FilterSubAccountUin", &self.filter_sub_account_uin)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeSubAccountsRequest", Self::FIELDS.len())?;
+        fields.plain("FilterSubAccountUin", &self.filter_sub_account_uin)?;
+        fields.end()
     }
 }
 
@@ -5054,26 +4479,6 @@ pub struct DescribeSubAccountsResponse {
     pub sub_accounts: Vec<output::SubAccountUser>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl DescribeSubAccountsResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeSubAccountsResponse {
-            sub_accounts: Vec::new(),
-            request_id: None,
-        }
-    }
-    /// Sets `SubAccounts`.
-    pub fn with_sub_accounts(mut self, sub_accounts: impl IntoIterator<Item = output::SubAccountUser>) -> Self {
-        self.sub_accounts = sub_accounts.into_iter().collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DescribeSubAccountsResponse {
@@ -5097,13 +4502,13 @@ impl<'de> Deserialize<'de> for DescribeSubAccountsResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeSubAccountsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeSubAccountsResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .list("SubAccounts", &self.sub_accounts)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeSubAccountsResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("SubAccounts", &self.sub_accounts)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -5113,21 +4518,25 @@ impl serde::Serialize for DescribeSubAccountsResponse {
 pub struct DescribeUserOidcConfigRequest {}
 
 impl DescribeUserOidcConfigRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[];
     /// With every field unset.
     pub fn new() -> Self {
         DescribeUserOidcConfigRequest {}
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeUserOidcConfigRequest {
     const NAME: &'static str = "DescribeUserOidcConfigRequest";
-    const FIELDS: &'static [&'static str] = &[];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         while input::next_field::<Self, A>(&mut __map)?.is_some() {}
         Ok(DescribeUserOidcConfigRequest {})
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeUserOidcConfigRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -5136,8 +4545,7 @@ impl<'de> Deserialize<'de> for DescribeUserOidcConfigRequest {
 
 impl serde::Serialize for DescribeUserOidcConfigRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeUserOidcConfigRequest", <Self as input::Input>::FIELDS.len())?
-            .end()
+        lenient::fields(serializer, "DescribeUserOidcConfigRequest", 0)?.end()
     }
 }
 
@@ -5197,92 +4605,6 @@ pub struct DescribeUserOidcConfigResponse {
     pub request_id: Option<String>,
 }
 
-impl DescribeUserOidcConfigResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeUserOidcConfigResponse {
-            provider_type: None,
-            identity_url: None,
-            identity_key: None,
-            client_id: None,
-            status: None,
-            authorization_endpoint: None,
-            scope: Vec::new(),
-            response_type: None,
-            response_mode: None,
-            mapping_filed: None,
-            description: None,
-            auto_rotate_key: None,
-            request_id: None,
-        }
-    }
-    /// Sets `ProviderType`.
-    pub fn with_provider_type(mut self, provider_type: u64) -> Self {
-        self.provider_type = Some(provider_type);
-        self
-    }
-    /// Sets `IdentityUrl`.
-    pub fn with_identity_url(mut self, identity_url: impl Into<String>) -> Self {
-        self.identity_url = Some(identity_url.into());
-        self
-    }
-    /// Sets `IdentityKey`.
-    pub fn with_identity_key(mut self, identity_key: impl Into<String>) -> Self {
-        self.identity_key = Some(identity_key.into());
-        self
-    }
-    /// Sets `ClientId`.
-    pub fn with_client_id(mut self, client_id: impl Into<String>) -> Self {
-        self.client_id = Some(client_id.into());
-        self
-    }
-    /// Sets `Status`.
-    pub fn with_status(mut self, status: u64) -> Self {
-        self.status = Some(status);
-        self
-    }
-    /// Sets `AuthorizationEndpoint`.
-    pub fn with_authorization_endpoint(mut self, authorization_endpoint: impl Into<String>) -> Self {
-        self.authorization_endpoint = Some(authorization_endpoint.into());
-        self
-    }
-    /// Sets `Scope`.
-    pub fn with_scope(mut self, scope: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.scope = scope.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `ResponseType`.
-    pub fn with_response_type(mut self, response_type: impl Into<String>) -> Self {
-        self.response_type = Some(response_type.into());
-        self
-    }
-    /// Sets `ResponseMode`.
-    pub fn with_response_mode(mut self, response_mode: impl Into<String>) -> Self {
-        self.response_mode = Some(response_mode.into());
-        self
-    }
-    /// Sets `MappingFiled`.
-    pub fn with_mapping_filed(mut self, mapping_filed: impl Into<String>) -> Self {
-        self.mapping_filed = Some(mapping_filed.into());
-        self
-    }
-    /// Sets `Description`.
-    pub fn with_description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
-    }
-    /// Sets `AutoRotateKey`.
-    pub fn with_auto_rotate_key(mut self, auto_rotate_key: u64) -> Self {
-        self.auto_rotate_key = Some(auto_rotate_key);
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
-}
-
 impl lenient::Reply for DescribeUserOidcConfigResponse {
     const NAME: &'static str = "DescribeUserOidcConfigResponse";
     const FIELDS: &'static [&'static str] = &[
@@ -5326,24 +4648,24 @@ impl<'de> Deserialize<'de> for DescribeUserOidcConfigResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeUserOidcConfigResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeUserOidcConfigResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("ProviderType", &self.provider_type)?
-            .opt("IdentityUrl", &self.identity_url)?
-            .opt("IdentityKey", &self.identity_key)?
-            .opt("ClientId", &self.client_id)?
-            .opt("Status", &self.status)?
-            .opt("AuthorizationEndpoint", &self.authorization_endpoint)?
-            .list("Scope", &self.scope)?
-            .opt("ResponseType", &self.response_type)?
-            .opt("ResponseMode", &self.response_mode)?
-            .opt("MappingFiled", &self.mapping_filed)?
-            .opt("Description", &self.description)?
-            .opt("AutoRotateKey", &self.auto_rotate_key)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeUserOidcConfigResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ProviderType", &self.provider_type)?;
+        fields.opt("IdentityUrl", &self.identity_url)?;
+        fields.opt("IdentityKey", &self.identity_key)?;
+        fields.opt("ClientId", &self.client_id)?;
+        fields.opt("Status", &self.status)?;
+        fields.opt("AuthorizationEndpoint", &self.authorization_endpoint)?;
+        fields.list("Scope", &self.scope)?;
+        fields.opt("ResponseType", &self.response_type)?;
+        fields.opt("ResponseMode", &self.response_mode)?;
+        fields.opt("MappingFiled", &self.mapping_filed)?;
+        fields.opt("Description", &self.description)?;
+        fields.opt("AutoRotateKey", &self.auto_rotate_key)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -5353,21 +4675,25 @@ impl serde::Serialize for DescribeUserOidcConfigResponse {
 pub struct DescribeUserSamlConfigRequest {}
 
 impl DescribeUserSamlConfigRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[];
     /// With every field unset.
     pub fn new() -> Self {
         DescribeUserSamlConfigRequest {}
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeUserSamlConfigRequest {
     const NAME: &'static str = "DescribeUserSamlConfigRequest";
-    const FIELDS: &'static [&'static str] = &[];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         while input::next_field::<Self, A>(&mut __map)?.is_some() {}
         Ok(DescribeUserSamlConfigRequest {})
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeUserSamlConfigRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -5376,8 +4702,7 @@ impl<'de> Deserialize<'de> for DescribeUserSamlConfigRequest {
 
 impl serde::Serialize for DescribeUserSamlConfigRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeUserSamlConfigRequest", <Self as input::Input>::FIELDS.len())?
-            .end()
+        lenient::fields(serializer, "DescribeUserSamlConfigRequest", 0)?.end()
     }
 }
 
@@ -5399,38 +4724,6 @@ pub struct DescribeUserSamlConfigResponse {
     pub auxiliary_domain: Option<String>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl DescribeUserSamlConfigResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeUserSamlConfigResponse {
-            saml_metadata: None,
-            status: None,
-            auxiliary_domain: None,
-            request_id: None,
-        }
-    }
-    /// Sets `SAMLMetadata`.
-    pub fn with_saml_metadata(mut self, saml_metadata: impl Into<String>) -> Self {
-        self.saml_metadata = Some(saml_metadata.into());
-        self
-    }
-    /// Sets `Status`.
-    pub fn with_status(mut self, status: u64) -> Self {
-        self.status = Some(status);
-        self
-    }
-    /// Sets `AuxiliaryDomain`.
-    pub fn with_auxiliary_domain(mut self, auxiliary_domain: impl Into<String>) -> Self {
-        self.auxiliary_domain = Some(auxiliary_domain.into());
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DescribeUserSamlConfigResponse {
@@ -5458,15 +4751,15 @@ impl<'de> Deserialize<'de> for DescribeUserSamlConfigResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeUserSamlConfigResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeUserSamlConfigResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("SAMLMetadata", &self.saml_metadata)?
-            .opt("Status", &self.status)?
-            .opt("AuxiliaryDomain", &self.auxiliary_domain)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeUserSamlConfigResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("SAMLMetadata", &self.saml_metadata)?;
+        fields.opt("Status", &self.status)?;
+        fields.opt("AuxiliaryDomain", &self.auxiliary_domain)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -5485,6 +4778,11 @@ pub struct DetachGroupPolicyRequest {
 }
 
 impl DetachGroupPolicyRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "PolicyId",
+        "DetachGroupId",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(policy_id: u64, detach_group_id: u64) -> Self {
         DetachGroupPolicyRequest {
@@ -5494,12 +4792,10 @@ impl DetachGroupPolicyRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DetachGroupPolicyRequest {
     const NAME: &'static str = "DetachGroupPolicyRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "PolicyId",
-        "DetachGroupId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut policy_id = None;
         let mut detach_group_id = None;
@@ -5517,6 +4813,7 @@ impl input::Input for DetachGroupPolicyRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DetachGroupPolicyRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -5525,10 +4822,10 @@ impl<'de> Deserialize<'de> for DetachGroupPolicyRequest {
 
 impl serde::Serialize for DetachGroupPolicyRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DetachGroupPolicyRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("PolicyId", &self.policy_id)?
-            .plain("DetachGroupId", &self.detach_group_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DetachGroupPolicyRequest", Self::FIELDS.len())?;
+        fields.plain("PolicyId", &self.policy_id)?;
+        fields.plain("DetachGroupId", &self.detach_group_id)?;
+        fields.end()
     }
 }
 
@@ -5538,20 +4835,6 @@ impl serde::Serialize for DetachGroupPolicyRequest {
 pub struct DetachGroupPolicyResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl DetachGroupPolicyResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DetachGroupPolicyResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DetachGroupPolicyResponse {
@@ -5573,12 +4856,12 @@ impl<'de> Deserialize<'de> for DetachGroupPolicyResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DetachGroupPolicyResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DetachGroupPolicyResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DetachGroupPolicyResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -5605,6 +4888,13 @@ pub struct DetachRolePolicyRequest {
 }
 
 impl DetachRolePolicyRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "PolicyId",
+        "DetachRoleId",
+        "DetachRoleName",
+        "PolicyName",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         DetachRolePolicyRequest {
@@ -5636,14 +4926,10 @@ impl DetachRolePolicyRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DetachRolePolicyRequest {
     const NAME: &'static str = "DetachRolePolicyRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "PolicyId",
-        "DetachRoleId",
-        "DetachRoleName",
-        "PolicyName",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut policy_id = None;
         let mut detach_role_id = None;
@@ -5667,6 +4953,7 @@ impl input::Input for DetachRolePolicyRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DetachRolePolicyRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -5675,12 +4962,12 @@ impl<'de> Deserialize<'de> for DetachRolePolicyRequest {
 
 impl serde::Serialize for DetachRolePolicyRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DetachRolePolicyRequest", <Self as input::Input>::FIELDS.len())?
-            .opt("PolicyId", &self.policy_id)?
-            .opt("DetachRoleId", &self.detach_role_id)?
-            .opt("DetachRoleName", &self.detach_role_name)?
-            .opt("PolicyName", &self.policy_name)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DetachRolePolicyRequest", Self::FIELDS.len())?;
+        fields.opt("PolicyId", &self.policy_id)?;
+        fields.opt("DetachRoleId", &self.detach_role_id)?;
+        fields.opt("DetachRoleName", &self.detach_role_name)?;
+        fields.opt("PolicyName", &self.policy_name)?;
+        fields.end()
     }
 }
 
@@ -5690,20 +4977,6 @@ impl serde::Serialize for DetachRolePolicyRequest {
 pub struct DetachRolePolicyResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl DetachRolePolicyResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DetachRolePolicyResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DetachRolePolicyResponse {
@@ -5725,12 +4998,12 @@ impl<'de> Deserialize<'de> for DetachRolePolicyResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DetachRolePolicyResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DetachRolePolicyResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DetachRolePolicyResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -5749,6 +5022,11 @@ pub struct DetachUserPolicyRequest {
 }
 
 impl DetachUserPolicyRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "PolicyId",
+        "DetachUin",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(policy_id: u64, detach_uin: u64) -> Self {
         DetachUserPolicyRequest {
@@ -5758,12 +5036,10 @@ impl DetachUserPolicyRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DetachUserPolicyRequest {
     const NAME: &'static str = "DetachUserPolicyRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "PolicyId",
-        "DetachUin",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut policy_id = None;
         let mut detach_uin = None;
@@ -5781,6 +5057,7 @@ impl input::Input for DetachUserPolicyRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DetachUserPolicyRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -5789,10 +5066,10 @@ impl<'de> Deserialize<'de> for DetachUserPolicyRequest {
 
 impl serde::Serialize for DetachUserPolicyRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DetachUserPolicyRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("PolicyId", &self.policy_id)?
-            .plain("DetachUin", &self.detach_uin)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DetachUserPolicyRequest", Self::FIELDS.len())?;
+        fields.plain("PolicyId", &self.policy_id)?;
+        fields.plain("DetachUin", &self.detach_uin)?;
+        fields.end()
     }
 }
 
@@ -5802,20 +5079,6 @@ impl serde::Serialize for DetachUserPolicyRequest {
 pub struct DetachUserPolicyResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl DetachUserPolicyResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DetachUserPolicyResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DetachUserPolicyResponse {
@@ -5837,12 +5100,12 @@ impl<'de> Deserialize<'de> for DetachUserPolicyResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DetachUserPolicyResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DetachUserPolicyResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DetachUserPolicyResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -5852,21 +5115,25 @@ impl serde::Serialize for DetachUserPolicyResponse {
 pub struct DisableUserSsoRequest {}
 
 impl DisableUserSsoRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[];
     /// With every field unset.
     pub fn new() -> Self {
         DisableUserSsoRequest {}
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DisableUserSsoRequest {
     const NAME: &'static str = "DisableUserSsoRequest";
-    const FIELDS: &'static [&'static str] = &[];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         while input::next_field::<Self, A>(&mut __map)?.is_some() {}
         Ok(DisableUserSsoRequest {})
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DisableUserSsoRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -5875,8 +5142,7 @@ impl<'de> Deserialize<'de> for DisableUserSsoRequest {
 
 impl serde::Serialize for DisableUserSsoRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DisableUserSsoRequest", <Self as input::Input>::FIELDS.len())?
-            .end()
+        lenient::fields(serializer, "DisableUserSsoRequest", 0)?.end()
     }
 }
 
@@ -5886,20 +5152,6 @@ impl serde::Serialize for DisableUserSsoRequest {
 pub struct DisableUserSsoResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl DisableUserSsoResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DisableUserSsoResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DisableUserSsoResponse {
@@ -5921,12 +5173,12 @@ impl<'de> Deserialize<'de> for DisableUserSsoResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DisableUserSsoResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DisableUserSsoResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DisableUserSsoResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -5936,21 +5188,25 @@ impl serde::Serialize for DisableUserSsoResponse {
 pub struct GetAccountSummaryRequest {}
 
 impl GetAccountSummaryRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[];
     /// With every field unset.
     pub fn new() -> Self {
         GetAccountSummaryRequest {}
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for GetAccountSummaryRequest {
     const NAME: &'static str = "GetAccountSummaryRequest";
-    const FIELDS: &'static [&'static str] = &[];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         while input::next_field::<Self, A>(&mut __map)?.is_some() {}
         Ok(GetAccountSummaryRequest {})
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for GetAccountSummaryRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -5959,8 +5215,7 @@ impl<'de> Deserialize<'de> for GetAccountSummaryRequest {
 
 impl serde::Serialize for GetAccountSummaryRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "GetAccountSummaryRequest", <Self as input::Input>::FIELDS.len())?
-            .end()
+        lenient::fields(serializer, "GetAccountSummaryRequest", 0)?.end()
     }
 }
 
@@ -6000,62 +5255,6 @@ pub struct GetAccountSummaryResponse {
     pub request_id: Option<String>,
 }
 
-impl GetAccountSummaryResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        GetAccountSummaryResponse {
-            policies: None,
-            roles: None,
-            idps: None,
-            user: None,
-            group: None,
-            member: None,
-            identity_providers: None,
-            request_id: None,
-        }
-    }
-    /// Sets `Policies`.
-    pub fn with_policies(mut self, policies: u64) -> Self {
-        self.policies = Some(policies);
-        self
-    }
-    /// Sets `Roles`.
-    pub fn with_roles(mut self, roles: u64) -> Self {
-        self.roles = Some(roles);
-        self
-    }
-    /// Sets `Idps`.
-    pub fn with_idps(mut self, idps: u64) -> Self {
-        self.idps = Some(idps);
-        self
-    }
-    /// Sets `User`.
-    pub fn with_user(mut self, user: u64) -> Self {
-        self.user = Some(user);
-        self
-    }
-    /// Sets `Group`.
-    pub fn with_group(mut self, group: u64) -> Self {
-        self.group = Some(group);
-        self
-    }
-    /// Sets `Member`.
-    pub fn with_member(mut self, member: u64) -> Self {
-        self.member = Some(member);
-        self
-    }
-    /// Sets `IdentityProviders`.
-    pub fn with_identity_providers(mut self, identity_providers: u64) -> Self {
-        self.identity_providers = Some(identity_providers);
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
-}
-
 impl lenient::Reply for GetAccountSummaryResponse {
     const NAME: &'static str = "GetAccountSummaryResponse";
     const FIELDS: &'static [&'static str] = &[
@@ -6089,19 +5288,19 @@ impl<'de> Deserialize<'de> for GetAccountSummaryResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for GetAccountSummaryResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "GetAccountSummaryResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Policies", &self.policies)?
-            .opt("Roles", &self.roles)?
-            .opt("Idps", &self.idps)?
-            .opt("User", &self.user)?
-            .opt("Group", &self.group)?
-            .opt("Member", &self.member)?
-            .opt("IdentityProviders", &self.identity_providers)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "GetAccountSummaryResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Policies", &self.policies)?;
+        fields.opt("Roles", &self.roles)?;
+        fields.opt("Idps", &self.idps)?;
+        fields.opt("User", &self.user)?;
+        fields.opt("Group", &self.group)?;
+        fields.opt("Member", &self.member)?;
+        fields.opt("IdentityProviders", &self.identity_providers)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -6116,6 +5315,10 @@ pub struct GetCustomMfaTokenInfoRequest {
 }
 
 impl GetCustomMfaTokenInfoRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "MFAToken",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(mfa_token: impl Into<String>) -> Self {
         GetCustomMfaTokenInfoRequest {
@@ -6124,11 +5327,10 @@ impl GetCustomMfaTokenInfoRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for GetCustomMfaTokenInfoRequest {
     const NAME: &'static str = "GetCustomMfaTokenInfoRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "MFAToken",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut mfa_token = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -6143,6 +5345,7 @@ impl input::Input for GetCustomMfaTokenInfoRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for GetCustomMfaTokenInfoRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -6151,9 +5354,9 @@ impl<'de> Deserialize<'de> for GetCustomMfaTokenInfoRequest {
 
 impl serde::Serialize for GetCustomMfaTokenInfoRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "GetCustomMfaTokenInfoRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("MFAToken", &self.mfa_token)?
-            .end()
+        let mut fields = lenient::fields(serializer, "GetCustomMfaTokenInfoRequest", Self::FIELDS.len())?;
+        fields.plain("MFAToken", &self.mfa_token)?;
+        fields.end()
     }
 }
 
@@ -6167,26 +5370,6 @@ pub struct GetCustomMfaTokenInfoResponse {
     pub uin: Option<u64>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl GetCustomMfaTokenInfoResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        GetCustomMfaTokenInfoResponse {
-            uin: None,
-            request_id: None,
-        }
-    }
-    /// Sets `Uin`.
-    pub fn with_uin(mut self, uin: u64) -> Self {
-        self.uin = Some(uin);
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for GetCustomMfaTokenInfoResponse {
@@ -6210,13 +5393,13 @@ impl<'de> Deserialize<'de> for GetCustomMfaTokenInfoResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for GetCustomMfaTokenInfoResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "GetCustomMfaTokenInfoResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Uin", &self.uin)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "GetCustomMfaTokenInfoResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Uin", &self.uin)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -6231,6 +5414,10 @@ pub struct GetGroupRequest {
 }
 
 impl GetGroupRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "GroupId",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(group_id: u64) -> Self {
         GetGroupRequest {
@@ -6239,11 +5426,10 @@ impl GetGroupRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for GetGroupRequest {
     const NAME: &'static str = "GetGroupRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "GroupId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut group_id = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -6258,6 +5444,7 @@ impl input::Input for GetGroupRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for GetGroupRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -6266,9 +5453,9 @@ impl<'de> Deserialize<'de> for GetGroupRequest {
 
 impl serde::Serialize for GetGroupRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "GetGroupRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("GroupId", &self.group_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "GetGroupRequest", Self::FIELDS.len())?;
+        fields.plain("GroupId", &self.group_id)?;
+        fields.end()
     }
 }
 
@@ -6304,56 +5491,6 @@ pub struct GetGroupResponse {
     pub request_id: Option<String>,
 }
 
-impl GetGroupResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        GetGroupResponse {
-            group_id: None,
-            group_name: None,
-            group_num: None,
-            remark: None,
-            create_time: None,
-            user_info: Vec::new(),
-            request_id: None,
-        }
-    }
-    /// Sets `GroupId`.
-    pub fn with_group_id(mut self, group_id: u64) -> Self {
-        self.group_id = Some(group_id);
-        self
-    }
-    /// Sets `GroupName`.
-    pub fn with_group_name(mut self, group_name: impl Into<String>) -> Self {
-        self.group_name = Some(group_name.into());
-        self
-    }
-    /// Sets `GroupNum`.
-    pub fn with_group_num(mut self, group_num: u64) -> Self {
-        self.group_num = Some(group_num);
-        self
-    }
-    /// Sets `Remark`.
-    pub fn with_remark(mut self, remark: impl Into<String>) -> Self {
-        self.remark = Some(remark.into());
-        self
-    }
-    /// Sets `CreateTime`.
-    pub fn with_create_time(mut self, create_time: impl Into<String>) -> Self {
-        self.create_time = Some(create_time.into());
-        self
-    }
-    /// Sets `UserInfo`.
-    pub fn with_user_info(mut self, user_info: impl IntoIterator<Item = output::GroupMemberInfo>) -> Self {
-        self.user_info = user_info.into_iter().collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
-}
-
 impl lenient::Reply for GetGroupResponse {
     const NAME: &'static str = "GetGroupResponse";
     const FIELDS: &'static [&'static str] = &[
@@ -6385,18 +5522,18 @@ impl<'de> Deserialize<'de> for GetGroupResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for GetGroupResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "GetGroupResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("GroupId", &self.group_id)?
-            .opt("GroupName", &self.group_name)?
-            .opt("GroupNum", &self.group_num)?
-            .opt("Remark", &self.remark)?
-            .opt("CreateTime", &self.create_time)?
-            .list("UserInfo", &self.user_info)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "GetGroupResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("GroupId", &self.group_id)?;
+        fields.opt("GroupName", &self.group_name)?;
+        fields.opt("GroupNum", &self.group_num)?;
+        fields.opt("Remark", &self.remark)?;
+        fields.opt("CreateTime", &self.create_time)?;
+        fields.list("UserInfo", &self.user_info)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -6406,21 +5543,25 @@ impl serde::Serialize for GetGroupResponse {
 pub struct GetPasswordRulesRequest {}
 
 impl GetPasswordRulesRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[];
     /// With every field unset.
     pub fn new() -> Self {
         GetPasswordRulesRequest {}
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for GetPasswordRulesRequest {
     const NAME: &'static str = "GetPasswordRulesRequest";
-    const FIELDS: &'static [&'static str] = &[];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         while input::next_field::<Self, A>(&mut __map)?.is_some() {}
         Ok(GetPasswordRulesRequest {})
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for GetPasswordRulesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -6429,8 +5570,7 @@ impl<'de> Deserialize<'de> for GetPasswordRulesRequest {
 
 impl serde::Serialize for GetPasswordRulesRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "GetPasswordRulesRequest", <Self as input::Input>::FIELDS.len())?
-            .end()
+        lenient::fields(serializer, "GetPasswordRulesRequest", 0)?.end()
     }
 }
 
@@ -6446,38 +5586,6 @@ pub struct GetPasswordRulesResponse {
     pub modifier: Option<String>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl GetPasswordRulesResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        GetPasswordRulesResponse {
-            rules: None,
-            update_time: None,
-            modifier: None,
-            request_id: None,
-        }
-    }
-    /// Sets `Rules`.
-    pub fn with_rules(mut self, rules: output::PassWordRule) -> Self {
-        self.rules = Some(rules);
-        self
-    }
-    /// Sets `UpdateTime`.
-    pub fn with_update_time(mut self, update_time: impl Into<String>) -> Self {
-        self.update_time = Some(update_time.into());
-        self
-    }
-    /// Sets `Modifier`.
-    pub fn with_modifier(mut self, modifier: impl Into<String>) -> Self {
-        self.modifier = Some(modifier.into());
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for GetPasswordRulesResponse {
@@ -6505,15 +5613,15 @@ impl<'de> Deserialize<'de> for GetPasswordRulesResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for GetPasswordRulesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "GetPasswordRulesResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Rules", &self.rules)?
-            .opt("UpdateTime", &self.update_time)?
-            .opt("Modifier", &self.modifier)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "GetPasswordRulesResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Rules", &self.rules)?;
+        fields.opt("UpdateTime", &self.update_time)?;
+        fields.opt("Modifier", &self.modifier)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -6528,6 +5636,10 @@ pub struct GetPolicyRequest {
 }
 
 impl GetPolicyRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "PolicyId",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(policy_id: u64) -> Self {
         GetPolicyRequest {
@@ -6536,11 +5648,10 @@ impl GetPolicyRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for GetPolicyRequest {
     const NAME: &'static str = "GetPolicyRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "PolicyId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut policy_id = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -6555,6 +5666,7 @@ impl input::Input for GetPolicyRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for GetPolicyRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -6563,9 +5675,9 @@ impl<'de> Deserialize<'de> for GetPolicyRequest {
 
 impl serde::Serialize for GetPolicyRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "GetPolicyRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("PolicyId", &self.policy_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "GetPolicyRequest", Self::FIELDS.len())?;
+        fields.plain("PolicyId", &self.policy_id)?;
+        fields.end()
     }
 }
 
@@ -6619,74 +5731,6 @@ pub struct GetPolicyResponse {
     pub request_id: Option<String>,
 }
 
-impl GetPolicyResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        GetPolicyResponse {
-            policy_name: None,
-            description: None,
-            type_: None,
-            add_time: None,
-            update_time: None,
-            policy_document: None,
-            preset_alias: None,
-            is_service_linked_role_policy: None,
-            tags: Vec::new(),
-            request_id: None,
-        }
-    }
-    /// Sets `PolicyName`.
-    pub fn with_policy_name(mut self, policy_name: impl Into<String>) -> Self {
-        self.policy_name = Some(policy_name.into());
-        self
-    }
-    /// Sets `Description`.
-    pub fn with_description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
-    }
-    /// Sets `Type`.
-    pub fn with_type(mut self, type_: u64) -> Self {
-        self.type_ = Some(type_);
-        self
-    }
-    /// Sets `AddTime`.
-    pub fn with_add_time(mut self, add_time: impl Into<String>) -> Self {
-        self.add_time = Some(add_time.into());
-        self
-    }
-    /// Sets `UpdateTime`.
-    pub fn with_update_time(mut self, update_time: impl Into<String>) -> Self {
-        self.update_time = Some(update_time.into());
-        self
-    }
-    /// Sets `PolicyDocument`.
-    pub fn with_policy_document(mut self, policy_document: impl Into<String>) -> Self {
-        self.policy_document = Some(policy_document.into());
-        self
-    }
-    /// Sets `PresetAlias`.
-    pub fn with_preset_alias(mut self, preset_alias: impl Into<String>) -> Self {
-        self.preset_alias = Some(preset_alias.into());
-        self
-    }
-    /// Sets `IsServiceLinkedRolePolicy`.
-    pub fn with_is_service_linked_role_policy(mut self, is_service_linked_role_policy: u64) -> Self {
-        self.is_service_linked_role_policy = Some(is_service_linked_role_policy);
-        self
-    }
-    /// Sets `Tags`.
-    pub fn with_tags(mut self, tags: impl IntoIterator<Item = output::Tag>) -> Self {
-        self.tags = tags.into_iter().collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
-}
-
 impl lenient::Reply for GetPolicyResponse {
     const NAME: &'static str = "GetPolicyResponse";
     const FIELDS: &'static [&'static str] = &[
@@ -6724,21 +5768,21 @@ impl<'de> Deserialize<'de> for GetPolicyResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for GetPolicyResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "GetPolicyResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("PolicyName", &self.policy_name)?
-            .opt("Description", &self.description)?
-            .opt("Type", &self.type_)?
-            .opt("AddTime", &self.add_time)?
-            .opt("UpdateTime", &self.update_time)?
-            .opt("PolicyDocument", &self.policy_document)?
-            .opt("PresetAlias", &self.preset_alias)?
-            .opt("IsServiceLinkedRolePolicy", &self.is_service_linked_role_policy)?
-            .list("Tags", &self.tags)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "GetPolicyResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("PolicyName", &self.policy_name)?;
+        fields.opt("Description", &self.description)?;
+        fields.opt("Type", &self.type_)?;
+        fields.opt("AddTime", &self.add_time)?;
+        fields.opt("UpdateTime", &self.update_time)?;
+        fields.opt("PolicyDocument", &self.policy_document)?;
+        fields.opt("PresetAlias", &self.preset_alias)?;
+        fields.opt("IsServiceLinkedRolePolicy", &self.is_service_linked_role_policy)?;
+        fields.list("Tags", &self.tags)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -6757,6 +5801,11 @@ pub struct GetPolicyVersionRequest {
 }
 
 impl GetPolicyVersionRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "PolicyId",
+        "VersionId",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(policy_id: u64, version_id: u64) -> Self {
         GetPolicyVersionRequest {
@@ -6766,12 +5815,10 @@ impl GetPolicyVersionRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for GetPolicyVersionRequest {
     const NAME: &'static str = "GetPolicyVersionRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "PolicyId",
-        "VersionId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut policy_id = None;
         let mut version_id = None;
@@ -6789,6 +5836,7 @@ impl input::Input for GetPolicyVersionRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for GetPolicyVersionRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -6797,10 +5845,10 @@ impl<'de> Deserialize<'de> for GetPolicyVersionRequest {
 
 impl serde::Serialize for GetPolicyVersionRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "GetPolicyVersionRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("PolicyId", &self.policy_id)?
-            .plain("VersionId", &self.version_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "GetPolicyVersionRequest", Self::FIELDS.len())?;
+        fields.plain("PolicyId", &self.policy_id)?;
+        fields.plain("VersionId", &self.version_id)?;
+        fields.end()
     }
 }
 
@@ -6815,26 +5863,6 @@ pub struct GetPolicyVersionResponse {
     pub policy_version: Option<output::PolicyVersionDetail>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl GetPolicyVersionResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        GetPolicyVersionResponse {
-            policy_version: None,
-            request_id: None,
-        }
-    }
-    /// Sets `PolicyVersion`.
-    pub fn with_policy_version(mut self, policy_version: output::PolicyVersionDetail) -> Self {
-        self.policy_version = Some(policy_version);
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for GetPolicyVersionResponse {
@@ -6858,13 +5886,13 @@ impl<'de> Deserialize<'de> for GetPolicyVersionResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for GetPolicyVersionResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "GetPolicyVersionResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("PolicyVersion", &self.policy_version)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "GetPolicyVersionResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("PolicyVersion", &self.policy_version)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -6879,6 +5907,10 @@ pub struct GetRolePermissionBoundaryRequest {
 }
 
 impl GetRolePermissionBoundaryRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "RoleId",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(role_id: impl Into<String>) -> Self {
         GetRolePermissionBoundaryRequest {
@@ -6887,11 +5919,10 @@ impl GetRolePermissionBoundaryRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for GetRolePermissionBoundaryRequest {
     const NAME: &'static str = "GetRolePermissionBoundaryRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "RoleId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut role_id = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -6906,6 +5937,7 @@ impl input::Input for GetRolePermissionBoundaryRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for GetRolePermissionBoundaryRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -6914,9 +5946,9 @@ impl<'de> Deserialize<'de> for GetRolePermissionBoundaryRequest {
 
 impl serde::Serialize for GetRolePermissionBoundaryRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "GetRolePermissionBoundaryRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("RoleId", &self.role_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "GetRolePermissionBoundaryRequest", Self::FIELDS.len())?;
+        fields.plain("RoleId", &self.role_id)?;
+        fields.end()
     }
 }
 
@@ -6953,50 +5985,6 @@ pub struct GetRolePermissionBoundaryResponse {
     pub request_id: Option<String>,
 }
 
-impl GetRolePermissionBoundaryResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        GetRolePermissionBoundaryResponse {
-            policy_id: None,
-            policy_name: None,
-            policy_document: None,
-            policy_type: None,
-            create_mode: None,
-            request_id: None,
-        }
-    }
-    /// Sets `PolicyId`.
-    pub fn with_policy_id(mut self, policy_id: i64) -> Self {
-        self.policy_id = Some(policy_id);
-        self
-    }
-    /// Sets `PolicyName`.
-    pub fn with_policy_name(mut self, policy_name: impl Into<String>) -> Self {
-        self.policy_name = Some(policy_name.into());
-        self
-    }
-    /// Sets `PolicyDocument`.
-    pub fn with_policy_document(mut self, policy_document: impl Into<String>) -> Self {
-        self.policy_document = Some(policy_document.into());
-        self
-    }
-    /// Sets `PolicyType`.
-    pub fn with_policy_type(mut self, policy_type: i64) -> Self {
-        self.policy_type = Some(policy_type);
-        self
-    }
-    /// Sets `CreateMode`.
-    pub fn with_create_mode(mut self, create_mode: i64) -> Self {
-        self.create_mode = Some(create_mode);
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
-}
-
 impl lenient::Reply for GetRolePermissionBoundaryResponse {
     const NAME: &'static str = "GetRolePermissionBoundaryResponse";
     const FIELDS: &'static [&'static str] = &[
@@ -7026,17 +6014,17 @@ impl<'de> Deserialize<'de> for GetRolePermissionBoundaryResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for GetRolePermissionBoundaryResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "GetRolePermissionBoundaryResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("PolicyId", &self.policy_id)?
-            .opt("PolicyName", &self.policy_name)?
-            .opt("PolicyDocument", &self.policy_document)?
-            .opt("PolicyType", &self.policy_type)?
-            .opt("CreateMode", &self.create_mode)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "GetRolePermissionBoundaryResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("PolicyId", &self.policy_id)?;
+        fields.opt("PolicyName", &self.policy_name)?;
+        fields.opt("PolicyDocument", &self.policy_document)?;
+        fields.opt("PolicyType", &self.policy_type)?;
+        fields.opt("CreateMode", &self.create_mode)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -7055,6 +6043,11 @@ pub struct GetRoleRequest {
 }
 
 impl GetRoleRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "RoleId",
+        "RoleName",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         GetRoleRequest {
@@ -7074,12 +6067,10 @@ impl GetRoleRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for GetRoleRequest {
     const NAME: &'static str = "GetRoleRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "RoleId",
-        "RoleName",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut role_id = None;
         let mut role_name = None;
@@ -7097,6 +6088,7 @@ impl input::Input for GetRoleRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for GetRoleRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -7105,10 +6097,10 @@ impl<'de> Deserialize<'de> for GetRoleRequest {
 
 impl serde::Serialize for GetRoleRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "GetRoleRequest", <Self as input::Input>::FIELDS.len())?
-            .opt("RoleId", &self.role_id)?
-            .opt("RoleName", &self.role_name)?
-            .end()
+        let mut fields = lenient::fields(serializer, "GetRoleRequest", Self::FIELDS.len())?;
+        fields.opt("RoleId", &self.role_id)?;
+        fields.opt("RoleName", &self.role_name)?;
+        fields.end()
     }
 }
 
@@ -7122,26 +6114,6 @@ pub struct GetRoleResponse {
     pub role_info: Option<output::RoleInfo>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl GetRoleResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        GetRoleResponse {
-            role_info: None,
-            request_id: None,
-        }
-    }
-    /// Sets `RoleInfo`.
-    pub fn with_role_info(mut self, role_info: output::RoleInfo) -> Self {
-        self.role_info = Some(role_info);
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for GetRoleResponse {
@@ -7165,13 +6137,13 @@ impl<'de> Deserialize<'de> for GetRoleResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for GetRoleResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "GetRoleResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RoleInfo", &self.role_info)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "GetRoleResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RoleInfo", &self.role_info)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -7186,6 +6158,10 @@ pub struct GetSamlProviderRequest {
 }
 
 impl GetSamlProviderRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Name",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(name: impl Into<String>) -> Self {
         GetSamlProviderRequest {
@@ -7194,11 +6170,10 @@ impl GetSamlProviderRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for GetSamlProviderRequest {
     const NAME: &'static str = "GetSamlProviderRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Name",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut name = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -7213,6 +6188,7 @@ impl input::Input for GetSamlProviderRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for GetSamlProviderRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -7221,9 +6197,9 @@ impl<'de> Deserialize<'de> for GetSamlProviderRequest {
 
 impl serde::Serialize for GetSamlProviderRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "GetSamlProviderRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("Name", &self.name)?
-            .end()
+        let mut fields = lenient::fields(serializer, "GetSamlProviderRequest", Self::FIELDS.len())?;
+        fields.plain("Name", &self.name)?;
+        fields.end()
     }
 }
 
@@ -7255,25 +6231,6 @@ pub struct GetSamlProviderResponse {
     pub request_id: Option<String>,
 }
 
-impl GetSamlProviderResponse {
-    /// With the fields a request must carry.
-    pub fn new(name: impl Into<String>, description: impl Into<String>, create_time: impl Into<String>, modify_time: impl Into<String>, saml_metadata: impl Into<String>) -> Self {
-        GetSamlProviderResponse {
-            name: Some(name.into()),
-            description: Some(description.into()),
-            create_time: Some(create_time.into()),
-            modify_time: Some(modify_time.into()),
-            saml_metadata: Some(saml_metadata.into()),
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
-}
-
 impl lenient::Reply for GetSamlProviderResponse {
     const NAME: &'static str = "GetSamlProviderResponse";
     const FIELDS: &'static [&'static str] = &[
@@ -7303,17 +6260,17 @@ impl<'de> Deserialize<'de> for GetSamlProviderResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for GetSamlProviderResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "GetSamlProviderResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Name", &self.name)?
-            .opt("Description", &self.description)?
-            .opt("CreateTime", &self.create_time)?
-            .opt("ModifyTime", &self.modify_time)?
-            .opt("SAMLMetadata", &self.saml_metadata)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "GetSamlProviderResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Name", &self.name)?;
+        fields.opt("Description", &self.description)?;
+        fields.opt("CreateTime", &self.create_time)?;
+        fields.opt("ModifyTime", &self.modify_time)?;
+        fields.opt("SAMLMetadata", &self.saml_metadata)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -7328,6 +6285,10 @@ pub struct GetSecurityLastUsedRequest {
 }
 
 impl GetSecurityLastUsedRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "SecretIdList",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(secret_id_list: impl IntoIterator<Item = impl Into<String>>) -> Self {
         GetSecurityLastUsedRequest {
@@ -7336,11 +6297,10 @@ impl GetSecurityLastUsedRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for GetSecurityLastUsedRequest {
     const NAME: &'static str = "GetSecurityLastUsedRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "SecretIdList",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut secret_id_list = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -7355,6 +6315,7 @@ impl input::Input for GetSecurityLastUsedRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for GetSecurityLastUsedRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -7363,9 +6324,9 @@ impl<'de> Deserialize<'de> for GetSecurityLastUsedRequest {
 
 impl serde::Serialize for GetSecurityLastUsedRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "GetSecurityLastUsedRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("SecretIdList", &self.secret_id_list)?
-            .end()
+        let mut fields = lenient::fields(serializer, "GetSecurityLastUsedRequest", Self::FIELDS.len())?;
+        fields.plain("SecretIdList", &self.secret_id_list)?;
+        fields.end()
     }
 }
 
@@ -7377,26 +6338,6 @@ pub struct GetSecurityLastUsedResponse {
     pub secret_id_last_used_rows: Vec<output::SecretIdLastUsed>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl GetSecurityLastUsedResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        GetSecurityLastUsedResponse {
-            secret_id_last_used_rows: Vec::new(),
-            request_id: None,
-        }
-    }
-    /// Sets `SecretIdLastUsedRows`.
-    pub fn with_secret_id_last_used_rows(mut self, secret_id_last_used_rows: impl IntoIterator<Item = output::SecretIdLastUsed>) -> Self {
-        self.secret_id_last_used_rows = secret_id_last_used_rows.into_iter().collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for GetSecurityLastUsedResponse {
@@ -7420,13 +6361,13 @@ impl<'de> Deserialize<'de> for GetSecurityLastUsedResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for GetSecurityLastUsedResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "GetSecurityLastUsedResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .list("SecretIdLastUsedRows", &self.secret_id_last_used_rows)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "GetSecurityLastUsedResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("SecretIdLastUsedRows", &self.secret_id_last_used_rows)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -7441,6 +6382,10 @@ pub struct GetServiceLinkedRoleDeletionStatusRequest {
 }
 
 impl GetServiceLinkedRoleDeletionStatusRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "DeletionTaskId",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(deletion_task_id: impl Into<String>) -> Self {
         GetServiceLinkedRoleDeletionStatusRequest {
@@ -7449,11 +6394,10 @@ impl GetServiceLinkedRoleDeletionStatusRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for GetServiceLinkedRoleDeletionStatusRequest {
     const NAME: &'static str = "GetServiceLinkedRoleDeletionStatusRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "DeletionTaskId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut deletion_task_id = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -7468,6 +6412,7 @@ impl input::Input for GetServiceLinkedRoleDeletionStatusRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for GetServiceLinkedRoleDeletionStatusRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -7476,9 +6421,9 @@ impl<'de> Deserialize<'de> for GetServiceLinkedRoleDeletionStatusRequest {
 
 impl serde::Serialize for GetServiceLinkedRoleDeletionStatusRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "GetServiceLinkedRoleDeletionStatusRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("DeletionTaskId", &self.deletion_task_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "GetServiceLinkedRoleDeletionStatusRequest", Self::FIELDS.len())?;
+        fields.plain("DeletionTaskId", &self.deletion_task_id)?;
+        fields.end()
     }
 }
 
@@ -7508,44 +6453,6 @@ pub struct GetServiceLinkedRoleDeletionStatusResponse {
     pub request_id: Option<String>,
 }
 
-impl GetServiceLinkedRoleDeletionStatusResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        GetServiceLinkedRoleDeletionStatusResponse {
-            status: None,
-            reason: None,
-            service_type: None,
-            service_name: None,
-            request_id: None,
-        }
-    }
-    /// Sets `Status`.
-    pub fn with_status(mut self, status: impl Into<String>) -> Self {
-        self.status = Some(status.into());
-        self
-    }
-    /// Sets `Reason`.
-    pub fn with_reason(mut self, reason: impl Into<String>) -> Self {
-        self.reason = Some(reason.into());
-        self
-    }
-    /// Sets `ServiceType`.
-    pub fn with_service_type(mut self, service_type: impl Into<String>) -> Self {
-        self.service_type = Some(service_type.into());
-        self
-    }
-    /// Sets `ServiceName`.
-    pub fn with_service_name(mut self, service_name: impl Into<String>) -> Self {
-        self.service_name = Some(service_name.into());
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
-}
-
 impl lenient::Reply for GetServiceLinkedRoleDeletionStatusResponse {
     const NAME: &'static str = "GetServiceLinkedRoleDeletionStatusResponse";
     const FIELDS: &'static [&'static str] = &[
@@ -7573,16 +6480,16 @@ impl<'de> Deserialize<'de> for GetServiceLinkedRoleDeletionStatusResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for GetServiceLinkedRoleDeletionStatusResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "GetServiceLinkedRoleDeletionStatusResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Status", &self.status)?
-            .opt("Reason", &self.reason)?
-            .opt("ServiceType", &self.service_type)?
-            .opt("ServiceName", &self.service_name)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "GetServiceLinkedRoleDeletionStatusResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Status", &self.status)?;
+        fields.opt("Reason", &self.reason)?;
+        fields.opt("ServiceType", &self.service_type)?;
+        fields.opt("ServiceName", &self.service_name)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -7592,21 +6499,25 @@ impl serde::Serialize for GetServiceLinkedRoleDeletionStatusResponse {
 pub struct GetUserAppIdRequest {}
 
 impl GetUserAppIdRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[];
     /// With every field unset.
     pub fn new() -> Self {
         GetUserAppIdRequest {}
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for GetUserAppIdRequest {
     const NAME: &'static str = "GetUserAppIdRequest";
-    const FIELDS: &'static [&'static str] = &[];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         while input::next_field::<Self, A>(&mut __map)?.is_some() {}
         Ok(GetUserAppIdRequest {})
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for GetUserAppIdRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -7615,8 +6526,7 @@ impl<'de> Deserialize<'de> for GetUserAppIdRequest {
 
 impl serde::Serialize for GetUserAppIdRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "GetUserAppIdRequest", <Self as input::Input>::FIELDS.len())?
-            .end()
+        lenient::fields(serializer, "GetUserAppIdRequest", 0)?.end()
     }
 }
 
@@ -7638,38 +6548,6 @@ pub struct GetUserAppIdResponse {
     pub app_id: Option<u64>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl GetUserAppIdResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        GetUserAppIdResponse {
-            uin: None,
-            owner_uin: None,
-            app_id: None,
-            request_id: None,
-        }
-    }
-    /// Sets `Uin`.
-    pub fn with_uin(mut self, uin: impl Into<String>) -> Self {
-        self.uin = Some(uin.into());
-        self
-    }
-    /// Sets `OwnerUin`.
-    pub fn with_owner_uin(mut self, owner_uin: impl Into<String>) -> Self {
-        self.owner_uin = Some(owner_uin.into());
-        self
-    }
-    /// Sets `AppId`.
-    pub fn with_app_id(mut self, app_id: u64) -> Self {
-        self.app_id = Some(app_id);
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for GetUserAppIdResponse {
@@ -7697,15 +6575,15 @@ impl<'de> Deserialize<'de> for GetUserAppIdResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for GetUserAppIdResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "GetUserAppIdResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Uin", &self.uin)?
-            .opt("OwnerUin", &self.owner_uin)?
-            .opt("AppId", &self.app_id)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "GetUserAppIdResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Uin", &self.uin)?;
+        fields.opt("OwnerUin", &self.owner_uin)?;
+        fields.opt("AppId", &self.app_id)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -7720,6 +6598,10 @@ pub struct GetUserPermissionBoundaryRequest {
 }
 
 impl GetUserPermissionBoundaryRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "TargetUin",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(target_uin: i64) -> Self {
         GetUserPermissionBoundaryRequest {
@@ -7728,11 +6610,10 @@ impl GetUserPermissionBoundaryRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for GetUserPermissionBoundaryRequest {
     const NAME: &'static str = "GetUserPermissionBoundaryRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "TargetUin",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut target_uin = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -7747,6 +6628,7 @@ impl input::Input for GetUserPermissionBoundaryRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for GetUserPermissionBoundaryRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -7755,9 +6637,9 @@ impl<'de> Deserialize<'de> for GetUserPermissionBoundaryRequest {
 
 impl serde::Serialize for GetUserPermissionBoundaryRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "GetUserPermissionBoundaryRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("TargetUin", &self.target_uin)?
-            .end()
+        let mut fields = lenient::fields(serializer, "GetUserPermissionBoundaryRequest", Self::FIELDS.len())?;
+        fields.plain("TargetUin", &self.target_uin)?;
+        fields.end()
     }
 }
 
@@ -7794,50 +6676,6 @@ pub struct GetUserPermissionBoundaryResponse {
     pub request_id: Option<String>,
 }
 
-impl GetUserPermissionBoundaryResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        GetUserPermissionBoundaryResponse {
-            policy_id: None,
-            policy_name: None,
-            policy_document: None,
-            policy_type: None,
-            create_mode: None,
-            request_id: None,
-        }
-    }
-    /// Sets `PolicyId`.
-    pub fn with_policy_id(mut self, policy_id: i64) -> Self {
-        self.policy_id = Some(policy_id);
-        self
-    }
-    /// Sets `PolicyName`.
-    pub fn with_policy_name(mut self, policy_name: impl Into<String>) -> Self {
-        self.policy_name = Some(policy_name.into());
-        self
-    }
-    /// Sets `PolicyDocument`.
-    pub fn with_policy_document(mut self, policy_document: impl Into<String>) -> Self {
-        self.policy_document = Some(policy_document.into());
-        self
-    }
-    /// Sets `PolicyType`.
-    pub fn with_policy_type(mut self, policy_type: i64) -> Self {
-        self.policy_type = Some(policy_type);
-        self
-    }
-    /// Sets `CreateMode`.
-    pub fn with_create_mode(mut self, create_mode: i64) -> Self {
-        self.create_mode = Some(create_mode);
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
-}
-
 impl lenient::Reply for GetUserPermissionBoundaryResponse {
     const NAME: &'static str = "GetUserPermissionBoundaryResponse";
     const FIELDS: &'static [&'static str] = &[
@@ -7867,17 +6705,17 @@ impl<'de> Deserialize<'de> for GetUserPermissionBoundaryResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for GetUserPermissionBoundaryResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "GetUserPermissionBoundaryResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("PolicyId", &self.policy_id)?
-            .opt("PolicyName", &self.policy_name)?
-            .opt("PolicyDocument", &self.policy_document)?
-            .opt("PolicyType", &self.policy_type)?
-            .opt("CreateMode", &self.create_mode)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "GetUserPermissionBoundaryResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("PolicyId", &self.policy_id)?;
+        fields.opt("PolicyName", &self.policy_name)?;
+        fields.opt("PolicyDocument", &self.policy_document)?;
+        fields.opt("PolicyType", &self.policy_type)?;
+        fields.opt("CreateMode", &self.create_mode)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -7892,6 +6730,10 @@ pub struct GetUserRequest {
 }
 
 impl GetUserRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Name",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(name: impl Into<String>) -> Self {
         GetUserRequest {
@@ -7900,11 +6742,10 @@ impl GetUserRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for GetUserRequest {
     const NAME: &'static str = "GetUserRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Name",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut name = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -7919,6 +6760,7 @@ impl input::Input for GetUserRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for GetUserRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -7927,9 +6769,9 @@ impl<'de> Deserialize<'de> for GetUserRequest {
 
 impl serde::Serialize for GetUserRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "GetUserRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("Name", &self.name)?
-            .end()
+        let mut fields = lenient::fields(serializer, "GetUserRequest", Self::FIELDS.len())?;
+        fields.plain("Name", &self.name)?;
+        fields.end()
     }
 }
 
@@ -7984,80 +6826,6 @@ pub struct GetUserResponse {
     pub request_id: Option<String>,
 }
 
-impl GetUserResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        GetUserResponse {
-            uin: None,
-            name: None,
-            uid: None,
-            remark: None,
-            console_login: None,
-            phone_num: None,
-            country_code: None,
-            email: None,
-            recently_login_ip: None,
-            recently_login_time: None,
-            request_id: None,
-        }
-    }
-    /// Sets `Uin`.
-    pub fn with_uin(mut self, uin: u64) -> Self {
-        self.uin = Some(uin);
-        self
-    }
-    /// Sets `Name`.
-    pub fn with_name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-    /// Sets `Uid`.
-    pub fn with_uid(mut self, uid: u64) -> Self {
-        self.uid = Some(uid);
-        self
-    }
-    /// Sets `Remark`.
-    pub fn with_remark(mut self, remark: impl Into<String>) -> Self {
-        self.remark = Some(remark.into());
-        self
-    }
-    /// Sets `ConsoleLogin`.
-    pub fn with_console_login(mut self, console_login: u64) -> Self {
-        self.console_login = Some(console_login);
-        self
-    }
-    /// Sets `PhoneNum`.
-    pub fn with_phone_num(mut self, phone_num: impl Into<String>) -> Self {
-        self.phone_num = Some(phone_num.into());
-        self
-    }
-    /// Sets `CountryCode`.
-    pub fn with_country_code(mut self, country_code: impl Into<String>) -> Self {
-        self.country_code = Some(country_code.into());
-        self
-    }
-    /// Sets `Email`.
-    pub fn with_email(mut self, email: impl Into<String>) -> Self {
-        self.email = Some(email.into());
-        self
-    }
-    /// Sets `RecentlyLoginIP`.
-    pub fn with_recently_login_ip(mut self, recently_login_ip: impl Into<String>) -> Self {
-        self.recently_login_ip = Some(recently_login_ip.into());
-        self
-    }
-    /// Sets `RecentlyLoginTime`.
-    pub fn with_recently_login_time(mut self, recently_login_time: impl Into<String>) -> Self {
-        self.recently_login_time = Some(recently_login_time.into());
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
-}
-
 impl lenient::Reply for GetUserResponse {
     const NAME: &'static str = "GetUserResponse";
     const FIELDS: &'static [&'static str] = &[
@@ -8097,22 +6865,22 @@ impl<'de> Deserialize<'de> for GetUserResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for GetUserResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "GetUserResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Uin", &self.uin)?
-            .opt("Name", &self.name)?
-            .opt("Uid", &self.uid)?
-            .opt("Remark", &self.remark)?
-            .opt("ConsoleLogin", &self.console_login)?
-            .opt("PhoneNum", &self.phone_num)?
-            .opt("CountryCode", &self.country_code)?
-            .opt("Email", &self.email)?
-            .opt("RecentlyLoginIP", &self.recently_login_ip)?
-            .opt("RecentlyLoginTime", &self.recently_login_time)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "GetUserResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Uin", &self.uin)?;
+        fields.opt("Name", &self.name)?;
+        fields.opt("Uid", &self.uid)?;
+        fields.opt("Remark", &self.remark)?;
+        fields.opt("ConsoleLogin", &self.console_login)?;
+        fields.opt("PhoneNum", &self.phone_num)?;
+        fields.opt("CountryCode", &self.country_code)?;
+        fields.opt("Email", &self.email)?;
+        fields.opt("RecentlyLoginIP", &self.recently_login_ip)?;
+        fields.opt("RecentlyLoginTime", &self.recently_login_time)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -8135,6 +6903,12 @@ pub struct GroupIdOfUidInfo {
 }
 
 impl GroupIdOfUidInfo {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "GroupId",
+        "Uid",
+        "Uin",
+    ];
     /// With the fields a request must carry.
     pub fn new(group_id: u64) -> Self {
         GroupIdOfUidInfo {
@@ -8155,13 +6929,10 @@ impl GroupIdOfUidInfo {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for GroupIdOfUidInfo {
     const NAME: &'static str = "GroupIdOfUidInfo";
-    const FIELDS: &'static [&'static str] = &[
-        "GroupId",
-        "Uid",
-        "Uin",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut group_id = None;
         let mut uid = None;
@@ -8182,6 +6953,7 @@ impl input::Input for GroupIdOfUidInfo {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for GroupIdOfUidInfo {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -8190,11 +6962,11 @@ impl<'de> Deserialize<'de> for GroupIdOfUidInfo {
 
 impl serde::Serialize for GroupIdOfUidInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "GroupIdOfUidInfo", <Self as input::Input>::FIELDS.len())?
-            .plain("GroupId", &self.group_id)?
-            .opt("Uid", &self.uid)?
-            .opt("Uin", &self.uin)?
-            .end()
+        let mut fields = lenient::fields(serializer, "GroupIdOfUidInfo", Self::FIELDS.len())?;
+        fields.plain("GroupId", &self.group_id)?;
+        fields.opt("Uid", &self.uid)?;
+        fields.opt("Uin", &self.uin)?;
+        fields.end()
     }
 }
 
@@ -8213,6 +6985,11 @@ pub struct IpPolicy {
 }
 
 impl IpPolicy {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "IP",
+        "Effect",
+    ];
     /// With the fields a request must carry.
     pub fn new(ip: impl Into<String>, effect: impl Into<String>) -> Self {
         IpPolicy {
@@ -8222,12 +6999,10 @@ impl IpPolicy {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for IpPolicy {
     const NAME: &'static str = "IpPolicy";
-    const FIELDS: &'static [&'static str] = &[
-        "IP",
-        "Effect",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut ip = None;
         let mut effect = None;
@@ -8245,6 +7020,7 @@ impl input::Input for IpPolicy {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for IpPolicy {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -8253,10 +7029,10 @@ impl<'de> Deserialize<'de> for IpPolicy {
 
 impl serde::Serialize for IpPolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "IpPolicy", <Self as input::Input>::FIELDS.len())?
-            .plain("IP", &self.ip)?
-            .plain("Effect", &self.effect)?
-            .end()
+        let mut fields = lenient::fields(serializer, "IpPolicy", Self::FIELDS.len())?;
+        fields.plain("IP", &self.ip)?;
+        fields.plain("Effect", &self.effect)?;
+        fields.end()
     }
 }
 
@@ -8271,6 +7047,10 @@ pub struct ListAccessKeysRequest {
 }
 
 impl ListAccessKeysRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "TargetUin",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         ListAccessKeysRequest {
@@ -8284,11 +7064,10 @@ impl ListAccessKeysRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ListAccessKeysRequest {
     const NAME: &'static str = "ListAccessKeysRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "TargetUin",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut target_uin = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -8303,6 +7082,7 @@ impl input::Input for ListAccessKeysRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ListAccessKeysRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -8311,9 +7091,9 @@ impl<'de> Deserialize<'de> for ListAccessKeysRequest {
 
 impl serde::Serialize for ListAccessKeysRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ListAccessKeysRequest", <Self as input::Input>::FIELDS.len())?
-            .opt("TargetUin", &self.target_uin)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ListAccessKeysRequest", Self::FIELDS.len())?;
+        fields.opt("TargetUin", &self.target_uin)?;
+        fields.end()
     }
 }
 
@@ -8328,26 +7108,6 @@ pub struct ListAccessKeysResponse {
     pub access_keys: Vec<output::AccessKey>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl ListAccessKeysResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ListAccessKeysResponse {
-            access_keys: Vec::new(),
-            request_id: None,
-        }
-    }
-    /// Sets `AccessKeys`.
-    pub fn with_access_keys(mut self, access_keys: impl IntoIterator<Item = output::AccessKey>) -> Self {
-        self.access_keys = access_keys.into_iter().collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for ListAccessKeysResponse {
@@ -8371,13 +7131,13 @@ impl<'de> Deserialize<'de> for ListAccessKeysResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ListAccessKeysResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ListAccessKeysResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .list("AccessKeys", &self.access_keys)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ListAccessKeysResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("AccessKeys", &self.access_keys)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -8418,6 +7178,12 @@ pub struct ListAccountsRequest {
 }
 
 impl ListAccountsRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "MaxItems",
+        "Marker",
+        "UserType",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         ListAccountsRequest {
@@ -8443,13 +7209,10 @@ impl ListAccountsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ListAccountsRequest {
     const NAME: &'static str = "ListAccountsRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "MaxItems",
-        "Marker",
-        "UserType",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut max_items = None;
         let mut marker = None;
@@ -8470,6 +7233,7 @@ impl input::Input for ListAccountsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ListAccountsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -8478,11 +7242,11 @@ impl<'de> Deserialize<'de> for ListAccountsRequest {
 
 impl serde::Serialize for ListAccountsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ListAccountsRequest", <Self as input::Input>::FIELDS.len())?
-            .opt("MaxItems", &self.max_items)?
-            .opt("Marker", &self.marker)?
-            .opt("UserType", &self.user_type)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ListAccountsRequest", Self::FIELDS.len())?;
+        fields.opt("MaxItems", &self.max_items)?;
+        fields.opt("Marker", &self.marker)?;
+        fields.opt("UserType", &self.user_type)?;
+        fields.end()
     }
 }
 
@@ -8510,38 +7274,6 @@ pub struct ListAccountsResponse {
     pub request_id: Option<String>,
 }
 
-impl ListAccountsResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ListAccountsResponse {
-            users: Vec::new(),
-            marker: None,
-            is_truncated: None,
-            request_id: None,
-        }
-    }
-    /// Sets `Users`.
-    pub fn with_users(mut self, users: impl IntoIterator<Item = output::ListAllUser>) -> Self {
-        self.users = users.into_iter().collect();
-        self
-    }
-    /// Sets `Marker`.
-    pub fn with_marker(mut self, marker: impl Into<String>) -> Self {
-        self.marker = Some(marker.into());
-        self
-    }
-    /// Sets `IsTruncated`.
-    pub fn with_is_truncated(mut self, is_truncated: bool) -> Self {
-        self.is_truncated = Some(is_truncated);
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
-}
-
 impl lenient::Reply for ListAccountsResponse {
     const NAME: &'static str = "ListAccountsResponse";
     const FIELDS: &'static [&'static str] = &[
@@ -8567,15 +7299,15 @@ impl<'de> Deserialize<'de> for ListAccountsResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ListAccountsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ListAccountsResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .list("Users", &self.users)?
-            .opt("Marker", &self.marker)?
-            .opt("IsTruncated", &self.is_truncated)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ListAccountsResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("Users", &self.users)?;
+        fields.opt("Marker", &self.marker)?;
+        fields.opt("IsTruncated", &self.is_truncated)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -8602,6 +7334,13 @@ pub struct ListAttachedGroupPoliciesRequest {
 }
 
 impl ListAttachedGroupPoliciesRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "TargetGroupId",
+        "Page",
+        "Rp",
+        "Keyword",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(target_group_id: u64) -> Self {
         ListAttachedGroupPoliciesRequest {
@@ -8628,14 +7367,10 @@ impl ListAttachedGroupPoliciesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ListAttachedGroupPoliciesRequest {
     const NAME: &'static str = "ListAttachedGroupPoliciesRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "TargetGroupId",
-        "Page",
-        "Rp",
-        "Keyword",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut target_group_id = None;
         let mut page = None;
@@ -8659,6 +7394,7 @@ impl input::Input for ListAttachedGroupPoliciesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ListAttachedGroupPoliciesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -8667,12 +7403,12 @@ impl<'de> Deserialize<'de> for ListAttachedGroupPoliciesRequest {
 
 impl serde::Serialize for ListAttachedGroupPoliciesRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ListAttachedGroupPoliciesRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("TargetGroupId", &self.target_group_id)?
-            .opt("Page", &self.page)?
-            .opt("Rp", &self.rp)?
-            .opt("Keyword", &self.keyword)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ListAttachedGroupPoliciesRequest", Self::FIELDS.len())?;
+        fields.plain("TargetGroupId", &self.target_group_id)?;
+        fields.opt("Page", &self.page)?;
+        fields.opt("Rp", &self.rp)?;
+        fields.opt("Keyword", &self.keyword)?;
+        fields.end()
     }
 }
 
@@ -8690,32 +7426,6 @@ pub struct ListAttachedGroupPoliciesResponse {
     pub list: Vec<output::AttachPolicyInfo>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl ListAttachedGroupPoliciesResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ListAttachedGroupPoliciesResponse {
-            total_num: None,
-            list: Vec::new(),
-            request_id: None,
-        }
-    }
-    /// Sets `TotalNum`.
-    pub fn with_total_num(mut self, total_num: u64) -> Self {
-        self.total_num = Some(total_num);
-        self
-    }
-    /// Sets `List`.
-    pub fn with_list(mut self, list: impl IntoIterator<Item = output::AttachPolicyInfo>) -> Self {
-        self.list = list.into_iter().collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for ListAttachedGroupPoliciesResponse {
@@ -8741,14 +7451,14 @@ impl<'de> Deserialize<'de> for ListAttachedGroupPoliciesResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ListAttachedGroupPoliciesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ListAttachedGroupPoliciesResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("TotalNum", &self.total_num)?
-            .list("List", &self.list)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ListAttachedGroupPoliciesResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("TotalNum", &self.total_num)?;
+        fields.list("List", &self.list)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -8783,6 +7493,15 @@ pub struct ListAttachedRolePoliciesRequest {
 }
 
 impl ListAttachedRolePoliciesRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Page",
+        "Rp",
+        "RoleId",
+        "RoleName",
+        "PolicyType",
+        "Keyword",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(page: u64, rp: u64) -> Self {
         ListAttachedRolePoliciesRequest {
@@ -8816,16 +7535,10 @@ impl ListAttachedRolePoliciesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ListAttachedRolePoliciesRequest {
     const NAME: &'static str = "ListAttachedRolePoliciesRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Page",
-        "Rp",
-        "RoleId",
-        "RoleName",
-        "PolicyType",
-        "Keyword",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut page = None;
         let mut rp = None;
@@ -8855,6 +7568,7 @@ impl input::Input for ListAttachedRolePoliciesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ListAttachedRolePoliciesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -8863,14 +7577,14 @@ impl<'de> Deserialize<'de> for ListAttachedRolePoliciesRequest {
 
 impl serde::Serialize for ListAttachedRolePoliciesRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ListAttachedRolePoliciesRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("Page", &self.page)?
-            .plain("Rp", &self.rp)?
-            .opt("RoleId", &self.role_id)?
-            .opt("RoleName", &self.role_name)?
-            .opt("PolicyType", &self.policy_type)?
-            .opt("Keyword", &self.keyword)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ListAttachedRolePoliciesRequest", Self::FIELDS.len())?;
+        fields.plain("Page", &self.page)?;
+        fields.plain("Rp", &self.rp)?;
+        fields.opt("RoleId", &self.role_id)?;
+        fields.opt("RoleName", &self.role_name)?;
+        fields.opt("PolicyType", &self.policy_type)?;
+        fields.opt("Keyword", &self.keyword)?;
+        fields.end()
     }
 }
 
@@ -8888,32 +7602,6 @@ pub struct ListAttachedRolePoliciesResponse {
     pub total_num: Option<u64>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl ListAttachedRolePoliciesResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ListAttachedRolePoliciesResponse {
-            list: Vec::new(),
-            total_num: None,
-            request_id: None,
-        }
-    }
-    /// Sets `List`.
-    pub fn with_list(mut self, list: impl IntoIterator<Item = output::AttachedPolicyOfRole>) -> Self {
-        self.list = list.into_iter().collect();
-        self
-    }
-    /// Sets `TotalNum`.
-    pub fn with_total_num(mut self, total_num: u64) -> Self {
-        self.total_num = Some(total_num);
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for ListAttachedRolePoliciesResponse {
@@ -8939,14 +7627,14 @@ impl<'de> Deserialize<'de> for ListAttachedRolePoliciesResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ListAttachedRolePoliciesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ListAttachedRolePoliciesResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .list("List", &self.list)?
-            .opt("TotalNum", &self.total_num)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ListAttachedRolePoliciesResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("List", &self.list)?;
+        fields.opt("TotalNum", &self.total_num)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -8981,6 +7669,15 @@ pub struct ListAttachedUserAllPoliciesRequest {
 }
 
 impl ListAttachedUserAllPoliciesRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "TargetUin",
+        "Rp",
+        "Page",
+        "AttachType",
+        "StrategyType",
+        "Keyword",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(target_uin: u64, rp: u64, page: u64, attach_type: u64) -> Self {
         ListAttachedUserAllPoliciesRequest {
@@ -9004,16 +7701,10 @@ impl ListAttachedUserAllPoliciesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ListAttachedUserAllPoliciesRequest {
     const NAME: &'static str = "ListAttachedUserAllPoliciesRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "TargetUin",
-        "Rp",
-        "Page",
-        "AttachType",
-        "StrategyType",
-        "Keyword",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut target_uin = None;
         let mut rp = None;
@@ -9043,6 +7734,7 @@ impl input::Input for ListAttachedUserAllPoliciesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ListAttachedUserAllPoliciesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -9051,14 +7743,14 @@ impl<'de> Deserialize<'de> for ListAttachedUserAllPoliciesRequest {
 
 impl serde::Serialize for ListAttachedUserAllPoliciesRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ListAttachedUserAllPoliciesRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("TargetUin", &self.target_uin)?
-            .plain("Rp", &self.rp)?
-            .plain("Page", &self.page)?
-            .plain("AttachType", &self.attach_type)?
-            .opt("StrategyType", &self.strategy_type)?
-            .opt("Keyword", &self.keyword)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ListAttachedUserAllPoliciesRequest", Self::FIELDS.len())?;
+        fields.plain("TargetUin", &self.target_uin)?;
+        fields.plain("Rp", &self.rp)?;
+        fields.plain("Page", &self.page)?;
+        fields.plain("AttachType", &self.attach_type)?;
+        fields.opt("StrategyType", &self.strategy_type)?;
+        fields.opt("Keyword", &self.keyword)?;
+        fields.end()
     }
 }
 
@@ -9076,32 +7768,6 @@ pub struct ListAttachedUserAllPoliciesResponse {
     pub total_num: Option<u64>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl ListAttachedUserAllPoliciesResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ListAttachedUserAllPoliciesResponse {
-            policy_list: Vec::new(),
-            total_num: None,
-            request_id: None,
-        }
-    }
-    /// Sets `PolicyList`.
-    pub fn with_policy_list(mut self, policy_list: impl IntoIterator<Item = output::AttachedUserPolicy>) -> Self {
-        self.policy_list = policy_list.into_iter().collect();
-        self
-    }
-    /// Sets `TotalNum`.
-    pub fn with_total_num(mut self, total_num: u64) -> Self {
-        self.total_num = Some(total_num);
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for ListAttachedUserAllPoliciesResponse {
@@ -9127,14 +7793,14 @@ impl<'de> Deserialize<'de> for ListAttachedUserAllPoliciesResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ListAttachedUserAllPoliciesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ListAttachedUserAllPoliciesResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .list("PolicyList", &self.policy_list)?
-            .opt("TotalNum", &self.total_num)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ListAttachedUserAllPoliciesResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("PolicyList", &self.policy_list)?;
+        fields.opt("TotalNum", &self.total_num)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -9157,6 +7823,12 @@ pub struct ListAttachedUserPoliciesRequest {
 }
 
 impl ListAttachedUserPoliciesRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "TargetUin",
+        "Page",
+        "Rp",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(target_uin: u64) -> Self {
         ListAttachedUserPoliciesRequest {
@@ -9177,13 +7849,10 @@ impl ListAttachedUserPoliciesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ListAttachedUserPoliciesRequest {
     const NAME: &'static str = "ListAttachedUserPoliciesRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "TargetUin",
-        "Page",
-        "Rp",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut target_uin = None;
         let mut page = None;
@@ -9204,6 +7873,7 @@ impl input::Input for ListAttachedUserPoliciesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ListAttachedUserPoliciesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -9212,11 +7882,11 @@ impl<'de> Deserialize<'de> for ListAttachedUserPoliciesRequest {
 
 impl serde::Serialize for ListAttachedUserPoliciesRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ListAttachedUserPoliciesRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("TargetUin", &self.target_uin)?
-            .opt("Page", &self.page)?
-            .opt("Rp", &self.rp)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ListAttachedUserPoliciesRequest", Self::FIELDS.len())?;
+        fields.plain("TargetUin", &self.target_uin)?;
+        fields.opt("Page", &self.page)?;
+        fields.opt("Rp", &self.rp)?;
+        fields.end()
     }
 }
 
@@ -9234,32 +7904,6 @@ pub struct ListAttachedUserPoliciesResponse {
     pub list: Vec<output::AttachPolicyInfo>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl ListAttachedUserPoliciesResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ListAttachedUserPoliciesResponse {
-            total_num: None,
-            list: Vec::new(),
-            request_id: None,
-        }
-    }
-    /// Sets `TotalNum`.
-    pub fn with_total_num(mut self, total_num: u64) -> Self {
-        self.total_num = Some(total_num);
-        self
-    }
-    /// Sets `List`.
-    pub fn with_list(mut self, list: impl IntoIterator<Item = output::AttachPolicyInfo>) -> Self {
-        self.list = list.into_iter().collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for ListAttachedUserPoliciesResponse {
@@ -9285,14 +7929,14 @@ impl<'de> Deserialize<'de> for ListAttachedUserPoliciesResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ListAttachedUserPoliciesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ListAttachedUserPoliciesResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("TotalNum", &self.total_num)?
-            .list("List", &self.list)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ListAttachedUserPoliciesResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("TotalNum", &self.total_num)?;
+        fields.list("List", &self.list)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -9311,6 +7955,11 @@ pub struct ListCollaboratorsRequest {
 }
 
 impl ListCollaboratorsRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Limit",
+        "Offset",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         ListCollaboratorsRequest {
@@ -9330,12 +7979,10 @@ impl ListCollaboratorsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ListCollaboratorsRequest {
     const NAME: &'static str = "ListCollaboratorsRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Limit",
-        "Offset",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut limit = None;
         let mut offset = None;
@@ -9353,6 +8000,7 @@ impl input::Input for ListCollaboratorsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ListCollaboratorsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -9361,10 +8009,10 @@ impl<'de> Deserialize<'de> for ListCollaboratorsRequest {
 
 impl serde::Serialize for ListCollaboratorsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ListCollaboratorsRequest", <Self as input::Input>::FIELDS.len())?
-            .opt("Limit", &self.limit)?
-            .opt("Offset", &self.offset)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ListCollaboratorsRequest", Self::FIELDS.len())?;
+        fields.opt("Limit", &self.limit)?;
+        fields.opt("Offset", &self.offset)?;
+        fields.end()
     }
 }
 
@@ -9382,32 +8030,6 @@ pub struct ListCollaboratorsResponse {
     pub data: Vec<output::SubAccountInfo>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl ListCollaboratorsResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ListCollaboratorsResponse {
-            total_num: None,
-            data: Vec::new(),
-            request_id: None,
-        }
-    }
-    /// Sets `TotalNum`.
-    pub fn with_total_num(mut self, total_num: u64) -> Self {
-        self.total_num = Some(total_num);
-        self
-    }
-    /// Sets `Data`.
-    pub fn with_data(mut self, data: impl IntoIterator<Item = output::SubAccountInfo>) -> Self {
-        self.data = data.into_iter().collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for ListCollaboratorsResponse {
@@ -9433,14 +8055,14 @@ impl<'de> Deserialize<'de> for ListCollaboratorsResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ListCollaboratorsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ListCollaboratorsResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("TotalNum", &self.total_num)?
-            .list("Data", &self.data)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ListCollaboratorsResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("TotalNum", &self.total_num)?;
+        fields.list("Data", &self.data)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -9467,6 +8089,13 @@ pub struct ListEntitiesForPolicyRequest {
 }
 
 impl ListEntitiesForPolicyRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "PolicyId",
+        "Page",
+        "Rp",
+        "EntityFilter",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(policy_id: u64) -> Self {
         ListEntitiesForPolicyRequest {
@@ -9493,14 +8122,10 @@ impl ListEntitiesForPolicyRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ListEntitiesForPolicyRequest {
     const NAME: &'static str = "ListEntitiesForPolicyRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "PolicyId",
-        "Page",
-        "Rp",
-        "EntityFilter",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut policy_id = None;
         let mut page = None;
@@ -9524,6 +8149,7 @@ impl input::Input for ListEntitiesForPolicyRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ListEntitiesForPolicyRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -9532,12 +8158,12 @@ impl<'de> Deserialize<'de> for ListEntitiesForPolicyRequest {
 
 impl serde::Serialize for ListEntitiesForPolicyRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ListEntitiesForPolicyRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("PolicyId", &self.policy_id)?
-            .opt("Page", &self.page)?
-            .opt("Rp", &self.rp)?
-            .opt("EntityFilter", &self.entity_filter)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ListEntitiesForPolicyRequest", Self::FIELDS.len())?;
+        fields.plain("PolicyId", &self.policy_id)?;
+        fields.opt("Page", &self.page)?;
+        fields.opt("Rp", &self.rp)?;
+        fields.opt("EntityFilter", &self.entity_filter)?;
+        fields.end()
     }
 }
 
@@ -9557,32 +8183,6 @@ pub struct ListEntitiesForPolicyResponse {
     pub list: Vec<output::AttachEntityOfPolicy>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl ListEntitiesForPolicyResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ListEntitiesForPolicyResponse {
-            total_num: None,
-            list: Vec::new(),
-            request_id: None,
-        }
-    }
-    /// Sets `TotalNum`.
-    pub fn with_total_num(mut self, total_num: u64) -> Self {
-        self.total_num = Some(total_num);
-        self
-    }
-    /// Sets `List`.
-    pub fn with_list(mut self, list: impl IntoIterator<Item = output::AttachEntityOfPolicy>) -> Self {
-        self.list = list.into_iter().collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for ListEntitiesForPolicyResponse {
@@ -9608,14 +8208,14 @@ impl<'de> Deserialize<'de> for ListEntitiesForPolicyResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ListEntitiesForPolicyResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ListEntitiesForPolicyResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("TotalNum", &self.total_num)?
-            .list("List", &self.list)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ListEntitiesForPolicyResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("TotalNum", &self.total_num)?;
+        fields.list("List", &self.list)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -9642,6 +8242,13 @@ pub struct ListGroupsForUserRequest {
 }
 
 impl ListGroupsForUserRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Uid",
+        "Rp",
+        "Page",
+        "SubUin",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         ListGroupsForUserRequest {
@@ -9673,14 +8280,10 @@ impl ListGroupsForUserRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ListGroupsForUserRequest {
     const NAME: &'static str = "ListGroupsForUserRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Uid",
-        "Rp",
-        "Page",
-        "SubUin",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut uid = None;
         let mut rp = None;
@@ -9704,6 +8307,7 @@ impl input::Input for ListGroupsForUserRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ListGroupsForUserRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -9712,12 +8316,12 @@ impl<'de> Deserialize<'de> for ListGroupsForUserRequest {
 
 impl serde::Serialize for ListGroupsForUserRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ListGroupsForUserRequest", <Self as input::Input>::FIELDS.len())?
-            .opt("Uid", &self.uid)?
-            .opt("Rp", &self.rp)?
-            .opt("Page", &self.page)?
-            .opt("SubUin", &self.sub_uin)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ListGroupsForUserRequest", Self::FIELDS.len())?;
+        fields.opt("Uid", &self.uid)?;
+        fields.opt("Rp", &self.rp)?;
+        fields.opt("Page", &self.page)?;
+        fields.opt("SubUin", &self.sub_uin)?;
+        fields.end()
     }
 }
 
@@ -9735,32 +8339,6 @@ pub struct ListGroupsForUserResponse {
     pub group_info: Vec<output::GroupInfo>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl ListGroupsForUserResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ListGroupsForUserResponse {
-            total_num: None,
-            group_info: Vec::new(),
-            request_id: None,
-        }
-    }
-    /// Sets `TotalNum`.
-    pub fn with_total_num(mut self, total_num: u64) -> Self {
-        self.total_num = Some(total_num);
-        self
-    }
-    /// Sets `GroupInfo`.
-    pub fn with_group_info(mut self, group_info: impl IntoIterator<Item = output::GroupInfo>) -> Self {
-        self.group_info = group_info.into_iter().collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for ListGroupsForUserResponse {
@@ -9786,14 +8364,14 @@ impl<'de> Deserialize<'de> for ListGroupsForUserResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ListGroupsForUserResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ListGroupsForUserResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("TotalNum", &self.total_num)?
-            .list("GroupInfo", &self.group_info)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ListGroupsForUserResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("TotalNum", &self.total_num)?;
+        fields.list("GroupInfo", &self.group_info)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -9816,6 +8394,12 @@ pub struct ListGroupsRequest {
 }
 
 impl ListGroupsRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Page",
+        "Rp",
+        "Keyword",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         ListGroupsRequest {
@@ -9841,13 +8425,10 @@ impl ListGroupsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ListGroupsRequest {
     const NAME: &'static str = "ListGroupsRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Page",
-        "Rp",
-        "Keyword",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut page = None;
         let mut rp = None;
@@ -9868,6 +8449,7 @@ impl input::Input for ListGroupsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ListGroupsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -9876,11 +8458,11 @@ impl<'de> Deserialize<'de> for ListGroupsRequest {
 
 impl serde::Serialize for ListGroupsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ListGroupsRequest", <Self as input::Input>::FIELDS.len())?
-            .opt("Page", &self.page)?
-            .opt("Rp", &self.rp)?
-            .opt("Keyword", &self.keyword)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ListGroupsRequest", Self::FIELDS.len())?;
+        fields.opt("Page", &self.page)?;
+        fields.opt("Rp", &self.rp)?;
+        fields.opt("Keyword", &self.keyword)?;
+        fields.end()
     }
 }
 
@@ -9898,32 +8480,6 @@ pub struct ListGroupsResponse {
     pub group_info: Vec<output::GroupInfo>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl ListGroupsResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ListGroupsResponse {
-            total_num: None,
-            group_info: Vec::new(),
-            request_id: None,
-        }
-    }
-    /// Sets `TotalNum`.
-    pub fn with_total_num(mut self, total_num: u64) -> Self {
-        self.total_num = Some(total_num);
-        self
-    }
-    /// Sets `GroupInfo`.
-    pub fn with_group_info(mut self, group_info: impl IntoIterator<Item = output::GroupInfo>) -> Self {
-        self.group_info = group_info.into_iter().collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for ListGroupsResponse {
@@ -9949,14 +8505,14 @@ impl<'de> Deserialize<'de> for ListGroupsResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ListGroupsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ListGroupsResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("TotalNum", &self.total_num)?
-            .list("GroupInfo", &self.group_info)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ListGroupsResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("TotalNum", &self.total_num)?;
+        fields.list("GroupInfo", &self.group_info)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -9983,6 +8539,13 @@ pub struct ListPoliciesGrantingServiceAccessRequest {
 }
 
 impl ListPoliciesGrantingServiceAccessRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "TargetUin",
+        "RoleId",
+        "GroupId",
+        "ServiceType",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         ListPoliciesGrantingServiceAccessRequest {
@@ -10014,14 +8577,10 @@ impl ListPoliciesGrantingServiceAccessRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ListPoliciesGrantingServiceAccessRequest {
     const NAME: &'static str = "ListPoliciesGrantingServiceAccessRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "TargetUin",
-        "RoleId",
-        "GroupId",
-        "ServiceType",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut target_uin = None;
         let mut role_id = None;
@@ -10045,6 +8604,7 @@ impl input::Input for ListPoliciesGrantingServiceAccessRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ListPoliciesGrantingServiceAccessRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -10053,12 +8613,12 @@ impl<'de> Deserialize<'de> for ListPoliciesGrantingServiceAccessRequest {
 
 impl serde::Serialize for ListPoliciesGrantingServiceAccessRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ListPoliciesGrantingServiceAccessRequest", <Self as input::Input>::FIELDS.len())?
-            .opt("TargetUin", &self.target_uin)?
-            .opt("RoleId", &self.role_id)?
-            .opt("GroupId", &self.group_id)?
-            .opt("ServiceType", &self.service_type)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ListPoliciesGrantingServiceAccessRequest", Self::FIELDS.len())?;
+        fields.opt("TargetUin", &self.target_uin)?;
+        fields.opt("RoleId", &self.role_id)?;
+        fields.opt("GroupId", &self.group_id)?;
+        fields.opt("ServiceType", &self.service_type)?;
+        fields.end()
     }
 }
 
@@ -10072,26 +8632,6 @@ pub struct ListPoliciesGrantingServiceAccessResponse {
     pub list: Vec<output::ListGrantServiceAccessNode>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     pub request_id: Option<String>,
-}
-
-impl ListPoliciesGrantingServiceAccessResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ListPoliciesGrantingServiceAccessResponse {
-            list: Vec::new(),
-            request_id: None,
-        }
-    }
-    /// Sets `List`.
-    pub fn with_list(mut self, list: impl IntoIterator<Item = output::ListGrantServiceAccessNode>) -> Self {
-        self.list = list.into_iter().collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for ListPoliciesGrantingServiceAccessResponse {
@@ -10115,13 +8655,13 @@ impl<'de> Deserialize<'de> for ListPoliciesGrantingServiceAccessResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ListPoliciesGrantingServiceAccessResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ListPoliciesGrantingServiceAccessResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .list("List", &self.list)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ListPoliciesGrantingServiceAccessResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("List", &self.list)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -10148,6 +8688,13 @@ pub struct ListPoliciesRequest {
 }
 
 impl ListPoliciesRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Rp",
+        "Page",
+        "Scope",
+        "Keyword",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         ListPoliciesRequest {
@@ -10179,14 +8726,10 @@ impl ListPoliciesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ListPoliciesRequest {
     const NAME: &'static str = "ListPoliciesRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Rp",
-        "Page",
-        "Scope",
-        "Keyword",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut rp = None;
         let mut page = None;
@@ -10210,6 +8753,7 @@ impl input::Input for ListPoliciesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ListPoliciesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -10218,12 +8762,12 @@ impl<'de> Deserialize<'de> for ListPoliciesRequest {
 
 impl serde::Serialize for ListPoliciesRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ListPoliciesRequest", <Self as input::Input>::FIELDS.len())?
-            .opt("Rp", &self.rp)?
-            .opt("Page", &self.page)?
-            .opt("Scope", &self.scope)?
-            .opt("Keyword", &self.keyword)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ListPoliciesRequest", Self::FIELDS.len())?;
+        fields.opt("Rp", &self.rp)?;
+        fields.opt("Page", &self.page)?;
+        fields.opt("Scope", &self.scope)?;
+        fields.opt("Keyword", &self.keyword)?;
+        fields.end()
     }
 }
 
@@ -10255,38 +8799,6 @@ pub struct ListPoliciesResponse {
     pub request_id: Option<String>,
 }
 
-impl ListPoliciesResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ListPoliciesResponse {
-            total_num: None,
-            list: Vec::new(),
-            service_type_list: Vec::new(),
-            request_id: None,
-        }
-    }
-    /// Sets `TotalNum`.
-    pub fn with_total_num(mut self, total_num: u64) -> Self {
-        self.total_num = Some(total_num);
-        self
-    }
-    /// Sets `List`.
-    pub fn with_list(mut self, list: impl IntoIterator<Item = output::StrategyInfo>) -> Self {
-        self.list = list.into_iter().collect();
-        self
-    }
-    /// Sets `ServiceTypeList`.
-    pub fn with_service_type_list(mut self, service_type_list: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.service_type_list = service_type_list.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
-}
-
 impl lenient::Reply for ListPoliciesResponse {
     const NAME: &'static str = "ListPoliciesResponse";
     const FIELDS: &'static [&'static str] = &[
@@ -10312,15 +8824,15 @@ impl<'de> Deserialize<'de> for ListPoliciesResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ListPoliciesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ListPoliciesResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("TotalNum", &self.total_num)?
-            .list("List", &self.list)?
-            .list("ServiceTypeList", &self.service_type_list)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ListPoliciesResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("TotalNum", &self.total_num)?;
+        fields.list("List", &self.list)?;
+        fields.list("ServiceTypeList", &self.service_type_list)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -10335,6 +8847,10 @@ pub struct ListPolicyVersionsRequest {
 }
 
 impl ListPolicyVersionsRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "PolicyId",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(policy_id: u64) -> Self {
         ListPolicyVersionsRequest {
@@ -10343,11 +8859,10 @@ impl ListPolicyVersionsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ListPolicyVersionsRequest {
     const NAME: &'static str = "ListPolicyVersionsRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "PolicyId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut policy_id = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -10362,6 +8877,7 @@ impl input::Input for ListPolicyVersionsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ListPolicyVersionsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -10370,9 +8886,9 @@ impl<'de> Deserialize<'de> for ListPolicyVersionsRequest {
 
 impl serde::Serialize for ListPolicyVersionsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ListPolicyVersionsRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("PolicyId", &self.policy_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ListPolicyVersionsRequest", Self::FIELDS.len())?;
+        fields.plain("PolicyId", &self.policy_id)?;
+        fields.end()
     }
 }
 
@@ -10387,26 +8903,6 @@ pub struct ListPolicyVersionsResponse {
     pub versions: Vec<output::PolicyVersionItem>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl ListPolicyVersionsResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ListPolicyVersionsResponse {
-            versions: Vec::new(),
-            request_id: None,
-        }
-    }
-    /// Sets `Versions`.
-    pub fn with_versions(mut self, versions: impl IntoIterator<Item = output::PolicyVersionItem>) -> Self {
-        self.versions = versions.into_iter().collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for ListPolicyVersionsResponse {
@@ -10430,13 +8926,13 @@ impl<'de> Deserialize<'de> for ListPolicyVersionsResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ListPolicyVersionsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ListPolicyVersionsResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .list("Versions", &self.versions)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ListPolicyVersionsResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("Versions", &self.versions)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -10455,6 +8951,11 @@ pub struct ListReceiverRequest {
 }
 
 impl ListReceiverRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Offset",
+        "Limit",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         ListReceiverRequest {
@@ -10474,12 +8975,10 @@ impl ListReceiverRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ListReceiverRequest {
     const NAME: &'static str = "ListReceiverRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Offset",
-        "Limit",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut offset = None;
         let mut limit = None;
@@ -10497,6 +8996,7 @@ impl input::Input for ListReceiverRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ListReceiverRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -10505,10 +9005,10 @@ impl<'de> Deserialize<'de> for ListReceiverRequest {
 
 impl serde::Serialize for ListReceiverRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ListReceiverRequest", <Self as input::Input>::FIELDS.len())?
-            .opt("Offset", &self.offset)?
-            .opt("Limit", &self.limit)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ListReceiverRequest", Self::FIELDS.len())?;
+        fields.opt("Offset", &self.offset)?;
+        fields.opt("Limit", &self.limit)?;
+        fields.end()
     }
 }
 
@@ -10526,32 +9026,6 @@ pub struct ListReceiverResponse {
     pub receivers: Vec<output::Receiver>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     pub request_id: Option<String>,
-}
-
-impl ListReceiverResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ListReceiverResponse {
-            total_count: None,
-            receivers: Vec::new(),
-            request_id: None,
-        }
-    }
-    /// Sets `TotalCount`.
-    pub fn with_total_count(mut self, total_count: i64) -> Self {
-        self.total_count = Some(total_count);
-        self
-    }
-    /// Sets `Receivers`.
-    pub fn with_receivers(mut self, receivers: impl IntoIterator<Item = output::Receiver>) -> Self {
-        self.receivers = receivers.into_iter().collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for ListReceiverResponse {
@@ -10577,14 +9051,14 @@ impl<'de> Deserialize<'de> for ListReceiverResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ListReceiverResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ListReceiverResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("TotalCount", &self.total_count)?
-            .list("Receivers", &self.receivers)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ListReceiverResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("TotalCount", &self.total_count)?;
+        fields.list("Receivers", &self.receivers)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -10594,21 +9068,25 @@ impl serde::Serialize for ListReceiverResponse {
 pub struct ListSamlProvidersRequest {}
 
 impl ListSamlProvidersRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[];
     /// With every field unset.
     pub fn new() -> Self {
         ListSamlProvidersRequest {}
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ListSamlProvidersRequest {
     const NAME: &'static str = "ListSamlProvidersRequest";
-    const FIELDS: &'static [&'static str] = &[];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         while input::next_field::<Self, A>(&mut __map)?.is_some() {}
         Ok(ListSamlProvidersRequest {})
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ListSamlProvidersRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -10617,8 +9095,7 @@ impl<'de> Deserialize<'de> for ListSamlProvidersRequest {
 
 impl serde::Serialize for ListSamlProvidersRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ListSamlProvidersRequest", <Self as input::Input>::FIELDS.len())?
-            .end()
+        lenient::fields(serializer, "ListSamlProvidersRequest", 0)?.end()
     }
 }
 
@@ -10634,32 +9111,6 @@ pub struct ListSamlProvidersResponse {
     pub saml_provider_set: Vec<output::SamlProviderInfo>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl ListSamlProvidersResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ListSamlProvidersResponse {
-            total_count: None,
-            saml_provider_set: Vec::new(),
-            request_id: None,
-        }
-    }
-    /// Sets `TotalCount`.
-    pub fn with_total_count(mut self, total_count: i64) -> Self {
-        self.total_count = Some(total_count);
-        self
-    }
-    /// Sets `SAMLProviderSet`.
-    pub fn with_saml_provider_set(mut self, saml_provider_set: impl IntoIterator<Item = output::SamlProviderInfo>) -> Self {
-        self.saml_provider_set = saml_provider_set.into_iter().collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for ListSamlProvidersResponse {
@@ -10685,14 +9136,14 @@ impl<'de> Deserialize<'de> for ListSamlProvidersResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ListSamlProvidersResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ListSamlProvidersResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("TotalCount", &self.total_count)?
-            .list("SAMLProviderSet", &self.saml_provider_set)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ListSamlProvidersResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("TotalCount", &self.total_count)?;
+        fields.list("SAMLProviderSet", &self.saml_provider_set)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -10715,6 +9166,12 @@ pub struct ListUsersForGroupRequest {
 }
 
 impl ListUsersForGroupRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "GroupId",
+        "Page",
+        "Rp",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(group_id: u64) -> Self {
         ListUsersForGroupRequest {
@@ -10735,13 +9192,10 @@ impl ListUsersForGroupRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ListUsersForGroupRequest {
     const NAME: &'static str = "ListUsersForGroupRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "GroupId",
-        "Page",
-        "Rp",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut group_id = None;
         let mut page = None;
@@ -10762,6 +9216,7 @@ impl input::Input for ListUsersForGroupRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ListUsersForGroupRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -10770,11 +9225,11 @@ impl<'de> Deserialize<'de> for ListUsersForGroupRequest {
 
 impl serde::Serialize for ListUsersForGroupRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ListUsersForGroupRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("GroupId", &self.group_id)?
-            .opt("Page", &self.page)?
-            .opt("Rp", &self.rp)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ListUsersForGroupRequest", Self::FIELDS.len())?;
+        fields.plain("GroupId", &self.group_id)?;
+        fields.opt("Page", &self.page)?;
+        fields.opt("Rp", &self.rp)?;
+        fields.end()
     }
 }
 
@@ -10792,32 +9247,6 @@ pub struct ListUsersForGroupResponse {
     pub user_info: Vec<output::GroupMemberInfo>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl ListUsersForGroupResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ListUsersForGroupResponse {
-            total_num: None,
-            user_info: Vec::new(),
-            request_id: None,
-        }
-    }
-    /// Sets `TotalNum`.
-    pub fn with_total_num(mut self, total_num: u64) -> Self {
-        self.total_num = Some(total_num);
-        self
-    }
-    /// Sets `UserInfo`.
-    pub fn with_user_info(mut self, user_info: impl IntoIterator<Item = output::GroupMemberInfo>) -> Self {
-        self.user_info = user_info.into_iter().collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for ListUsersForGroupResponse {
@@ -10843,14 +9272,14 @@ impl<'de> Deserialize<'de> for ListUsersForGroupResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ListUsersForGroupResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ListUsersForGroupResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("TotalNum", &self.total_num)?
-            .list("UserInfo", &self.user_info)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ListUsersForGroupResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("TotalNum", &self.total_num)?;
+        fields.list("UserInfo", &self.user_info)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -10860,21 +9289,25 @@ impl serde::Serialize for ListUsersForGroupResponse {
 pub struct ListUsersRequest {}
 
 impl ListUsersRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[];
     /// With every field unset.
     pub fn new() -> Self {
         ListUsersRequest {}
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ListUsersRequest {
     const NAME: &'static str = "ListUsersRequest";
-    const FIELDS: &'static [&'static str] = &[];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         while input::next_field::<Self, A>(&mut __map)?.is_some() {}
         Ok(ListUsersRequest {})
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ListUsersRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -10883,8 +9316,7 @@ impl<'de> Deserialize<'de> for ListUsersRequest {
 
 impl serde::Serialize for ListUsersRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ListUsersRequest", <Self as input::Input>::FIELDS.len())?
-            .end()
+        lenient::fields(serializer, "ListUsersRequest", 0)?.end()
     }
 }
 
@@ -10898,26 +9330,6 @@ pub struct ListUsersResponse {
     pub data: Vec<output::SubAccountInfo>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl ListUsersResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ListUsersResponse {
-            data: Vec::new(),
-            request_id: None,
-        }
-    }
-    /// Sets `Data`.
-    pub fn with_data(mut self, data: impl IntoIterator<Item = output::SubAccountInfo>) -> Self {
-        self.data = data.into_iter().collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for ListUsersResponse {
@@ -10941,13 +9353,13 @@ impl<'de> Deserialize<'de> for ListUsersResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ListUsersResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ListUsersResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .list("Data", &self.data)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ListUsersResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("Data", &self.data)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -10966,6 +9378,11 @@ pub struct ListWeChatWorkSubAccountsRequest {
 }
 
 impl ListWeChatWorkSubAccountsRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Offset",
+        "Limit",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(offset: u64, limit: u64) -> Self {
         ListWeChatWorkSubAccountsRequest {
@@ -10975,12 +9392,10 @@ impl ListWeChatWorkSubAccountsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ListWeChatWorkSubAccountsRequest {
     const NAME: &'static str = "ListWeChatWorkSubAccountsRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Offset",
-        "Limit",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut offset = None;
         let mut limit = None;
@@ -10998,6 +9413,7 @@ impl input::Input for ListWeChatWorkSubAccountsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ListWeChatWorkSubAccountsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -11006,10 +9422,10 @@ impl<'de> Deserialize<'de> for ListWeChatWorkSubAccountsRequest {
 
 impl serde::Serialize for ListWeChatWorkSubAccountsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ListWeChatWorkSubAccountsRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("Offset", &self.offset)?
-            .plain("Limit", &self.limit)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ListWeChatWorkSubAccountsRequest", Self::FIELDS.len())?;
+        fields.plain("Offset", &self.offset)?;
+        fields.plain("Limit", &self.limit)?;
+        fields.end()
     }
 }
 
@@ -11027,32 +9443,6 @@ pub struct ListWeChatWorkSubAccountsResponse {
     pub total_count: Option<u64>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     pub request_id: Option<String>,
-}
-
-impl ListWeChatWorkSubAccountsResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ListWeChatWorkSubAccountsResponse {
-            data: Vec::new(),
-            total_count: None,
-            request_id: None,
-        }
-    }
-    /// Sets `Data`.
-    pub fn with_data(mut self, data: impl IntoIterator<Item = output::WeChatWorkSubAccount>) -> Self {
-        self.data = data.into_iter().collect();
-        self
-    }
-    /// Sets `TotalCount`.
-    pub fn with_total_count(mut self, total_count: u64) -> Self {
-        self.total_count = Some(total_count);
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for ListWeChatWorkSubAccountsResponse {
@@ -11078,14 +9468,14 @@ impl<'de> Deserialize<'de> for ListWeChatWorkSubAccountsResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ListWeChatWorkSubAccountsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ListWeChatWorkSubAccountsResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .list("Data", &self.data)?
-            .opt("TotalCount", &self.total_count)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ListWeChatWorkSubAccountsResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("Data", &self.data)?;
+        fields.opt("TotalCount", &self.total_count)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -11108,6 +9498,12 @@ pub struct LoginActionMfaFlag {
 }
 
 impl LoginActionMfaFlag {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Phone",
+        "Stoken",
+        "Wechat",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         LoginActionMfaFlag {
@@ -11133,13 +9529,10 @@ impl LoginActionMfaFlag {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for LoginActionMfaFlag {
     const NAME: &'static str = "LoginActionMfaFlag";
-    const FIELDS: &'static [&'static str] = &[
-        "Phone",
-        "Stoken",
-        "Wechat",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut phone = None;
         let mut stoken = None;
@@ -11160,6 +9553,7 @@ impl input::Input for LoginActionMfaFlag {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for LoginActionMfaFlag {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -11168,11 +9562,11 @@ impl<'de> Deserialize<'de> for LoginActionMfaFlag {
 
 impl serde::Serialize for LoginActionMfaFlag {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "LoginActionMfaFlag", <Self as input::Input>::FIELDS.len())?
-            .opt("Phone", &self.phone)?
-            .opt("Stoken", &self.stoken)?
-            .opt("Wechat", &self.wechat)?
-            .end()
+        let mut fields = lenient::fields(serializer, "LoginActionMfaFlag", Self::FIELDS.len())?;
+        fields.opt("Phone", &self.phone)?;
+        fields.opt("Stoken", &self.stoken)?;
+        fields.opt("Wechat", &self.wechat)?;
+        fields.end()
     }
 }
 
@@ -11224,6 +9618,15 @@ pub struct PassWordRule {
 }
 
 impl PassWordRule {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "MinimumLength",
+        "MustContain",
+        "ForcePasswordChange",
+        "ReusePasswordLimit",
+        "RetryPasswordLimit",
+        "PasswordExpirationInvalidation",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         PassWordRule {
@@ -11267,16 +9670,10 @@ impl PassWordRule {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for PassWordRule {
     const NAME: &'static str = "PassWordRule";
-    const FIELDS: &'static [&'static str] = &[
-        "MinimumLength",
-        "MustContain",
-        "ForcePasswordChange",
-        "ReusePasswordLimit",
-        "RetryPasswordLimit",
-        "PasswordExpirationInvalidation",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut minimum_length = None;
         let mut must_contain = None;
@@ -11306,6 +9703,7 @@ impl input::Input for PassWordRule {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for PassWordRule {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -11314,14 +9712,14 @@ impl<'de> Deserialize<'de> for PassWordRule {
 
 impl serde::Serialize for PassWordRule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "PassWordRule", <Self as input::Input>::FIELDS.len())?
-            .opt("MinimumLength", &self.minimum_length)?
-            .opt("MustContain", &self.must_contain)?
-            .opt("ForcePasswordChange", &self.force_password_change)?
-            .opt("ReusePasswordLimit", &self.reuse_password_limit)?
-            .opt("RetryPasswordLimit", &self.retry_password_limit)?
-            .opt("PasswordExpirationInvalidation", &self.password_expiration_invalidation)?
-            .end()
+        let mut fields = lenient::fields(serializer, "PassWordRule", Self::FIELDS.len())?;
+        fields.opt("MinimumLength", &self.minimum_length)?;
+        fields.opt("MustContain", &self.must_contain)?;
+        fields.opt("ForcePasswordChange", &self.force_password_change)?;
+        fields.opt("ReusePasswordLimit", &self.reuse_password_limit)?;
+        fields.opt("RetryPasswordLimit", &self.retry_password_limit)?;
+        fields.opt("PasswordExpirationInvalidation", &self.password_expiration_invalidation)?;
+        fields.end()
     }
 }
 
@@ -11344,6 +9742,12 @@ pub struct PutRolePermissionsBoundaryRequest {
 }
 
 impl PutRolePermissionsBoundaryRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "PolicyId",
+        "RoleId",
+        "RoleName",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(policy_id: i64) -> Self {
         PutRolePermissionsBoundaryRequest {
@@ -11364,13 +9768,10 @@ impl PutRolePermissionsBoundaryRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for PutRolePermissionsBoundaryRequest {
     const NAME: &'static str = "PutRolePermissionsBoundaryRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "PolicyId",
-        "RoleId",
-        "RoleName",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut policy_id = None;
         let mut role_id = None;
@@ -11391,6 +9792,7 @@ impl input::Input for PutRolePermissionsBoundaryRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for PutRolePermissionsBoundaryRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -11399,11 +9801,11 @@ impl<'de> Deserialize<'de> for PutRolePermissionsBoundaryRequest {
 
 impl serde::Serialize for PutRolePermissionsBoundaryRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "PutRolePermissionsBoundaryRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("PolicyId", &self.policy_id)?
-            .opt("RoleId", &self.role_id)?
-            .opt("RoleName", &self.role_name)?
-            .end()
+        let mut fields = lenient::fields(serializer, "PutRolePermissionsBoundaryRequest", Self::FIELDS.len())?;
+        fields.plain("PolicyId", &self.policy_id)?;
+        fields.opt("RoleId", &self.role_id)?;
+        fields.opt("RoleName", &self.role_name)?;
+        fields.end()
     }
 }
 
@@ -11413,20 +9815,6 @@ impl serde::Serialize for PutRolePermissionsBoundaryRequest {
 pub struct PutRolePermissionsBoundaryResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl PutRolePermissionsBoundaryResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        PutRolePermissionsBoundaryResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for PutRolePermissionsBoundaryResponse {
@@ -11448,12 +9836,12 @@ impl<'de> Deserialize<'de> for PutRolePermissionsBoundaryResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for PutRolePermissionsBoundaryResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "PutRolePermissionsBoundaryResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "PutRolePermissionsBoundaryResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -11472,6 +9860,11 @@ pub struct PutUserPermissionsBoundaryRequest {
 }
 
 impl PutUserPermissionsBoundaryRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "TargetUin",
+        "PolicyId",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(target_uin: i64, policy_id: i64) -> Self {
         PutUserPermissionsBoundaryRequest {
@@ -11481,12 +9874,10 @@ impl PutUserPermissionsBoundaryRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for PutUserPermissionsBoundaryRequest {
     const NAME: &'static str = "PutUserPermissionsBoundaryRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "TargetUin",
-        "PolicyId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut target_uin = None;
         let mut policy_id = None;
@@ -11504,6 +9895,7 @@ impl input::Input for PutUserPermissionsBoundaryRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for PutUserPermissionsBoundaryRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -11512,10 +9904,10 @@ impl<'de> Deserialize<'de> for PutUserPermissionsBoundaryRequest {
 
 impl serde::Serialize for PutUserPermissionsBoundaryRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "PutUserPermissionsBoundaryRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("TargetUin", &self.target_uin)?
-            .plain("PolicyId", &self.policy_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "PutUserPermissionsBoundaryRequest", Self::FIELDS.len())?;
+        fields.plain("TargetUin", &self.target_uin)?;
+        fields.plain("PolicyId", &self.policy_id)?;
+        fields.end()
     }
 }
 
@@ -11525,20 +9917,6 @@ impl serde::Serialize for PutUserPermissionsBoundaryRequest {
 pub struct PutUserPermissionsBoundaryResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl PutUserPermissionsBoundaryResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        PutUserPermissionsBoundaryResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for PutUserPermissionsBoundaryResponse {
@@ -11560,12 +9938,12 @@ impl<'de> Deserialize<'de> for PutUserPermissionsBoundaryResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for PutUserPermissionsBoundaryResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "PutUserPermissionsBoundaryResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "PutUserPermissionsBoundaryResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -11580,6 +9958,10 @@ pub struct RemoveUserFromGroupRequest {
 }
 
 impl RemoveUserFromGroupRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Info",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(info: impl IntoIterator<Item = GroupIdOfUidInfo>) -> Self {
         RemoveUserFromGroupRequest {
@@ -11588,11 +9970,10 @@ impl RemoveUserFromGroupRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for RemoveUserFromGroupRequest {
     const NAME: &'static str = "RemoveUserFromGroupRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Info",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut info = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -11607,6 +9988,7 @@ impl input::Input for RemoveUserFromGroupRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for RemoveUserFromGroupRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -11615,9 +9997,9 @@ impl<'de> Deserialize<'de> for RemoveUserFromGroupRequest {
 
 impl serde::Serialize for RemoveUserFromGroupRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RemoveUserFromGroupRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("Info", &self.info)?
-            .end()
+        let mut fields = lenient::fields(serializer, "RemoveUserFromGroupRequest", Self::FIELDS.len())?;
+        fields.plain("Info", &self.info)?;
+        fields.end()
     }
 }
 
@@ -11627,20 +10009,6 @@ impl serde::Serialize for RemoveUserFromGroupRequest {
 pub struct RemoveUserFromGroupResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl RemoveUserFromGroupResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        RemoveUserFromGroupResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for RemoveUserFromGroupResponse {
@@ -11662,12 +10030,12 @@ impl<'de> Deserialize<'de> for RemoveUserFromGroupResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for RemoveUserFromGroupResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RemoveUserFromGroupResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "RemoveUserFromGroupResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -11686,6 +10054,11 @@ pub struct RoleTags {
 }
 
 impl RoleTags {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Key",
+        "Value",
+    ];
     /// With the fields a request must carry.
     pub fn new(key: impl Into<String>, value: impl Into<String>) -> Self {
         RoleTags {
@@ -11695,12 +10068,10 @@ impl RoleTags {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for RoleTags {
     const NAME: &'static str = "RoleTags";
-    const FIELDS: &'static [&'static str] = &[
-        "Key",
-        "Value",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut key = None;
         let mut value = None;
@@ -11718,6 +10089,7 @@ impl input::Input for RoleTags {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for RoleTags {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -11726,10 +10098,10 @@ impl<'de> Deserialize<'de> for RoleTags {
 
 impl serde::Serialize for RoleTags {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RoleTags", <Self as input::Input>::FIELDS.len())?
-            .plain("Key", &self.key)?
-            .plain("Value", &self.value)?
-            .end()
+        let mut fields = lenient::fields(serializer, "RoleTags", Self::FIELDS.len())?;
+        fields.plain("Key", &self.key)?;
+        fields.plain("Value", &self.value)?;
+        fields.end()
     }
 }
 
@@ -11748,6 +10120,11 @@ pub struct SetDefaultPolicyVersionRequest {
 }
 
 impl SetDefaultPolicyVersionRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "PolicyId",
+        "VersionId",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(policy_id: u64, version_id: u64) -> Self {
         SetDefaultPolicyVersionRequest {
@@ -11757,12 +10134,10 @@ impl SetDefaultPolicyVersionRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for SetDefaultPolicyVersionRequest {
     const NAME: &'static str = "SetDefaultPolicyVersionRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "PolicyId",
-        "VersionId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut policy_id = None;
         let mut version_id = None;
@@ -11780,6 +10155,7 @@ impl input::Input for SetDefaultPolicyVersionRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for SetDefaultPolicyVersionRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -11788,10 +10164,10 @@ impl<'de> Deserialize<'de> for SetDefaultPolicyVersionRequest {
 
 impl serde::Serialize for SetDefaultPolicyVersionRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "SetDefaultPolicyVersionRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("PolicyId", &self.policy_id)?
-            .plain("VersionId", &self.version_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "SetDefaultPolicyVersionRequest", Self::FIELDS.len())?;
+        fields.plain("PolicyId", &self.policy_id)?;
+        fields.plain("VersionId", &self.version_id)?;
+        fields.end()
     }
 }
 
@@ -11801,20 +10177,6 @@ impl serde::Serialize for SetDefaultPolicyVersionRequest {
 pub struct SetDefaultPolicyVersionResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl SetDefaultPolicyVersionResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        SetDefaultPolicyVersionResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for SetDefaultPolicyVersionResponse {
@@ -11836,12 +10198,12 @@ impl<'de> Deserialize<'de> for SetDefaultPolicyVersionResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for SetDefaultPolicyVersionResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "SetDefaultPolicyVersionResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "SetDefaultPolicyVersionResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -11864,6 +10226,12 @@ pub struct SetMfaFlagRequest {
 }
 
 impl SetMfaFlagRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "OpUin",
+        "LoginFlag",
+        "ActionFlag",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         SetMfaFlagRequest {
@@ -11889,13 +10257,10 @@ impl SetMfaFlagRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for SetMfaFlagRequest {
     const NAME: &'static str = "SetMfaFlagRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "OpUin",
-        "LoginFlag",
-        "ActionFlag",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut op_uin = None;
         let mut login_flag = None;
@@ -11916,6 +10281,7 @@ impl input::Input for SetMfaFlagRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for SetMfaFlagRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -11924,11 +10290,11 @@ impl<'de> Deserialize<'de> for SetMfaFlagRequest {
 
 impl serde::Serialize for SetMfaFlagRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "SetMfaFlagRequest", <Self as input::Input>::FIELDS.len())?
-            .opt("OpUin", &self.op_uin)?
-            .opt("LoginFlag", &self.login_flag)?
-            .opt("ActionFlag", &self.action_flag)?
-            .end()
+        let mut fields = lenient::fields(serializer, "SetMfaFlagRequest", Self::FIELDS.len())?;
+        fields.opt("OpUin", &self.op_uin)?;
+        fields.opt("LoginFlag", &self.login_flag)?;
+        fields.opt("ActionFlag", &self.action_flag)?;
+        fields.end()
     }
 }
 
@@ -11938,20 +10304,6 @@ impl serde::Serialize for SetMfaFlagRequest {
 pub struct SetMfaFlagResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl SetMfaFlagResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        SetMfaFlagResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for SetMfaFlagResponse {
@@ -11973,12 +10325,12 @@ impl<'de> Deserialize<'de> for SetMfaFlagResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for SetMfaFlagResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "SetMfaFlagResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "SetMfaFlagResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -11997,6 +10349,11 @@ pub struct Tag {
 }
 
 impl Tag {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Key",
+        "Value",
+    ];
     /// With the fields a request must carry.
     pub fn new(key: impl Into<String>, value: impl Into<String>) -> Self {
         Tag {
@@ -12006,12 +10363,10 @@ impl Tag {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for Tag {
     const NAME: &'static str = "Tag";
-    const FIELDS: &'static [&'static str] = &[
-        "Key",
-        "Value",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut key = None;
         let mut value = None;
@@ -12029,6 +10384,7 @@ impl input::Input for Tag {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for Tag {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -12037,10 +10393,10 @@ impl<'de> Deserialize<'de> for Tag {
 
 impl serde::Serialize for Tag {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Tag", <Self as input::Input>::FIELDS.len())?
-            .plain("Key", &self.key)?
-            .plain("Value", &self.value)?
-            .end()
+        let mut fields = lenient::fields(serializer, "Tag", Self::FIELDS.len())?;
+        fields.plain("Key", &self.key)?;
+        fields.plain("Value", &self.value)?;
+        fields.end()
     }
 }
 
@@ -12063,6 +10419,12 @@ pub struct TagRoleRequest {
 }
 
 impl TagRoleRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Tags",
+        "RoleName",
+        "RoleId",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(tags: impl IntoIterator<Item = RoleTags>) -> Self {
         TagRoleRequest {
@@ -12083,13 +10445,10 @@ impl TagRoleRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for TagRoleRequest {
     const NAME: &'static str = "TagRoleRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Tags",
-        "RoleName",
-        "RoleId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut tags = None;
         let mut role_name = None;
@@ -12110,6 +10469,7 @@ impl input::Input for TagRoleRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for TagRoleRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -12118,11 +10478,11 @@ impl<'de> Deserialize<'de> for TagRoleRequest {
 
 impl serde::Serialize for TagRoleRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "TagRoleRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("Tags", &self.tags)?
-            .opt("RoleName", &self.role_name)?
-            .opt("RoleId", &self.role_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "TagRoleRequest", Self::FIELDS.len())?;
+        fields.plain("Tags", &self.tags)?;
+        fields.opt("RoleName", &self.role_name)?;
+        fields.opt("RoleId", &self.role_id)?;
+        fields.end()
     }
 }
 
@@ -12132,20 +10492,6 @@ impl serde::Serialize for TagRoleRequest {
 pub struct TagRoleResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl TagRoleResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        TagRoleResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for TagRoleResponse {
@@ -12167,12 +10513,12 @@ impl<'de> Deserialize<'de> for TagRoleResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for TagRoleResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "TagRoleResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "TagRoleResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -12195,6 +10541,12 @@ pub struct UntagRoleRequest {
 }
 
 impl UntagRoleRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "TagKeys",
+        "RoleName",
+        "RoleId",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(tag_keys: impl IntoIterator<Item = impl Into<String>>) -> Self {
         UntagRoleRequest {
@@ -12215,13 +10567,10 @@ impl UntagRoleRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for UntagRoleRequest {
     const NAME: &'static str = "UntagRoleRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "TagKeys",
-        "RoleName",
-        "RoleId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut tag_keys = None;
         let mut role_name = None;
@@ -12242,6 +10591,7 @@ impl input::Input for UntagRoleRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for UntagRoleRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -12250,11 +10600,11 @@ impl<'de> Deserialize<'de> for UntagRoleRequest {
 
 impl serde::Serialize for UntagRoleRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "UntagRoleRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("TagKeys", &self.tag_keys)?
-            .opt("RoleName", &self.role_name)?
-            .opt("RoleId", &self.role_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "UntagRoleRequest", Self::FIELDS.len())?;
+        fields.plain("TagKeys", &self.tag_keys)?;
+        fields.opt("RoleName", &self.role_name)?;
+        fields.opt("RoleId", &self.role_id)?;
+        fields.end()
     }
 }
 
@@ -12264,20 +10614,6 @@ impl serde::Serialize for UntagRoleRequest {
 pub struct UntagRoleResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl UntagRoleResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        UntagRoleResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for UntagRoleResponse {
@@ -12299,12 +10635,12 @@ impl<'de> Deserialize<'de> for UntagRoleResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for UntagRoleResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "UntagRoleResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "UntagRoleResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -12327,6 +10663,12 @@ pub struct UpdateAccessKeyRequest {
 }
 
 impl UpdateAccessKeyRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "AccessKeyId",
+        "Status",
+        "TargetUin",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(access_key_id: impl Into<String>, status: impl Into<String>) -> Self {
         UpdateAccessKeyRequest {
@@ -12342,13 +10684,10 @@ impl UpdateAccessKeyRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for UpdateAccessKeyRequest {
     const NAME: &'static str = "UpdateAccessKeyRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "AccessKeyId",
-        "Status",
-        "TargetUin",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut access_key_id = None;
         let mut status = None;
@@ -12369,6 +10708,7 @@ impl input::Input for UpdateAccessKeyRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for UpdateAccessKeyRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -12377,11 +10717,11 @@ impl<'de> Deserialize<'de> for UpdateAccessKeyRequest {
 
 impl serde::Serialize for UpdateAccessKeyRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "UpdateAccessKeyRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("AccessKeyId", &self.access_key_id)?
-            .plain("Status", &self.status)?
-            .opt("TargetUin", &self.target_uin)?
-            .end()
+        let mut fields = lenient::fields(serializer, "UpdateAccessKeyRequest", Self::FIELDS.len())?;
+        fields.plain("AccessKeyId", &self.access_key_id)?;
+        fields.plain("Status", &self.status)?;
+        fields.opt("TargetUin", &self.target_uin)?;
+        fields.end()
     }
 }
 
@@ -12391,20 +10731,6 @@ impl serde::Serialize for UpdateAccessKeyRequest {
 pub struct UpdateAccessKeyResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl UpdateAccessKeyResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        UpdateAccessKeyResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for UpdateAccessKeyResponse {
@@ -12426,12 +10752,12 @@ impl<'de> Deserialize<'de> for UpdateAccessKeyResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for UpdateAccessKeyResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "UpdateAccessKeyResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "UpdateAccessKeyResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -12454,6 +10780,12 @@ pub struct UpdateAssumeRolePolicyRequest {
 }
 
 impl UpdateAssumeRolePolicyRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "PolicyDocument",
+        "RoleId",
+        "RoleName",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(policy_document: impl Into<String>) -> Self {
         UpdateAssumeRolePolicyRequest {
@@ -12474,13 +10806,10 @@ impl UpdateAssumeRolePolicyRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for UpdateAssumeRolePolicyRequest {
     const NAME: &'static str = "UpdateAssumeRolePolicyRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "PolicyDocument",
-        "RoleId",
-        "RoleName",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut policy_document = None;
         let mut role_id = None;
@@ -12501,6 +10830,7 @@ impl input::Input for UpdateAssumeRolePolicyRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for UpdateAssumeRolePolicyRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -12509,11 +10839,11 @@ impl<'de> Deserialize<'de> for UpdateAssumeRolePolicyRequest {
 
 impl serde::Serialize for UpdateAssumeRolePolicyRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "UpdateAssumeRolePolicyRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("PolicyDocument", &self.policy_document)?
-            .opt("RoleId", &self.role_id)?
-            .opt("RoleName", &self.role_name)?
-            .end()
+        let mut fields = lenient::fields(serializer, "UpdateAssumeRolePolicyRequest", Self::FIELDS.len())?;
+        fields.plain("PolicyDocument", &self.policy_document)?;
+        fields.opt("RoleId", &self.role_id)?;
+        fields.opt("RoleName", &self.role_name)?;
+        fields.end()
     }
 }
 
@@ -12523,20 +10853,6 @@ impl serde::Serialize for UpdateAssumeRolePolicyRequest {
 pub struct UpdateAssumeRolePolicyResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl UpdateAssumeRolePolicyResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        UpdateAssumeRolePolicyResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for UpdateAssumeRolePolicyResponse {
@@ -12558,12 +10874,12 @@ impl<'de> Deserialize<'de> for UpdateAssumeRolePolicyResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for UpdateAssumeRolePolicyResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "UpdateAssumeRolePolicyResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "UpdateAssumeRolePolicyResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -12586,6 +10902,12 @@ pub struct UpdateGroupRequest {
 }
 
 impl UpdateGroupRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "GroupId",
+        "GroupName",
+        "Remark",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(group_id: u64) -> Self {
         UpdateGroupRequest {
@@ -12606,13 +10928,10 @@ impl UpdateGroupRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for UpdateGroupRequest {
     const NAME: &'static str = "UpdateGroupRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "GroupId",
-        "GroupName",
-        "Remark",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut group_id = None;
         let mut group_name = None;
@@ -12633,6 +10952,7 @@ impl input::Input for UpdateGroupRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for UpdateGroupRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -12641,11 +10961,11 @@ impl<'de> Deserialize<'de> for UpdateGroupRequest {
 
 impl serde::Serialize for UpdateGroupRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "UpdateGroupRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("GroupId", &self.group_id)?
-            .opt("GroupName", &self.group_name)?
-            .opt("Remark", &self.remark)?
-            .end()
+        let mut fields = lenient::fields(serializer, "UpdateGroupRequest", Self::FIELDS.len())?;
+        fields.plain("GroupId", &self.group_id)?;
+        fields.opt("GroupName", &self.group_name)?;
+        fields.opt("Remark", &self.remark)?;
+        fields.end()
     }
 }
 
@@ -12655,20 +10975,6 @@ impl serde::Serialize for UpdateGroupRequest {
 pub struct UpdateGroupResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl UpdateGroupResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        UpdateGroupResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for UpdateGroupResponse {
@@ -12690,12 +10996,12 @@ impl<'de> Deserialize<'de> for UpdateGroupResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for UpdateGroupResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "UpdateGroupResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "UpdateGroupResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -12739,6 +11045,15 @@ pub struct UpdateOidcConfigRequest {
 }
 
 impl UpdateOidcConfigRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "IdentityUrl",
+        "ClientId",
+        "Name",
+        "IdentityKey",
+        "Description",
+        "AutoRotateKey",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(identity_url: impl Into<String>, client_id: impl IntoIterator<Item = impl Into<String>>, name: impl Into<String>, identity_key: impl Into<String>) -> Self {
         UpdateOidcConfigRequest {
@@ -12762,16 +11077,10 @@ impl UpdateOidcConfigRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for UpdateOidcConfigRequest {
     const NAME: &'static str = "UpdateOidcConfigRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "IdentityUrl",
-        "ClientId",
-        "Name",
-        "IdentityKey",
-        "Description",
-        "AutoRotateKey",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut identity_url = None;
         let mut client_id = None;
@@ -12801,6 +11110,7 @@ impl input::Input for UpdateOidcConfigRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for UpdateOidcConfigRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -12809,14 +11119,14 @@ impl<'de> Deserialize<'de> for UpdateOidcConfigRequest {
 
 impl serde::Serialize for UpdateOidcConfigRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "UpdateOidcConfigRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("IdentityUrl", &self.identity_url)?
-            .plain("ClientId", &self.client_id)?
-            .plain("Name", &self.name)?
-            .plain("IdentityKey", &self.identity_key)?
-            .opt("Description", &self.description)?
-            .opt("AutoRotateKey", &self.auto_rotate_key)?
-            .end()
+        let mut fields = lenient::fields(serializer, "UpdateOidcConfigRequest", Self::FIELDS.len())?;
+        fields.plain("IdentityUrl", &self.identity_url)?;
+        fields.plain("ClientId", &self.client_id)?;
+        fields.plain("Name", &self.name)?;
+        fields.plain("IdentityKey", &self.identity_key)?;
+        fields.opt("Description", &self.description)?;
+        fields.opt("AutoRotateKey", &self.auto_rotate_key)?;
+        fields.end()
     }
 }
 
@@ -12826,20 +11136,6 @@ impl serde::Serialize for UpdateOidcConfigRequest {
 pub struct UpdateOidcConfigResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl UpdateOidcConfigResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        UpdateOidcConfigResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for UpdateOidcConfigResponse {
@@ -12861,12 +11157,12 @@ impl<'de> Deserialize<'de> for UpdateOidcConfigResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for UpdateOidcConfigResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "UpdateOidcConfigResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "UpdateOidcConfigResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -12881,6 +11177,10 @@ pub struct UpdatePasswordRulesRequest {
 }
 
 impl UpdatePasswordRulesRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Rules",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(rules: PassWordRule) -> Self {
         UpdatePasswordRulesRequest {
@@ -12889,11 +11189,10 @@ impl UpdatePasswordRulesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for UpdatePasswordRulesRequest {
     const NAME: &'static str = "UpdatePasswordRulesRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Rules",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut rules = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -12908,6 +11207,7 @@ impl input::Input for UpdatePasswordRulesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for UpdatePasswordRulesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -12916,9 +11216,9 @@ impl<'de> Deserialize<'de> for UpdatePasswordRulesRequest {
 
 impl serde::Serialize for UpdatePasswordRulesRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "UpdatePasswordRulesRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("Rules", &self.rules)?
-            .end()
+        let mut fields = lenient::fields(serializer, "UpdatePasswordRulesRequest", Self::FIELDS.len())?;
+        fields.plain("Rules", &self.rules)?;
+        fields.end()
     }
 }
 
@@ -12928,20 +11228,6 @@ impl serde::Serialize for UpdatePasswordRulesRequest {
 pub struct UpdatePasswordRulesResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl UpdatePasswordRulesResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        UpdatePasswordRulesResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for UpdatePasswordRulesResponse {
@@ -12963,12 +11249,12 @@ impl<'de> Deserialize<'de> for UpdatePasswordRulesResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for UpdatePasswordRulesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "UpdatePasswordRulesResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "UpdatePasswordRulesResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -12999,6 +11285,14 @@ pub struct UpdatePolicyRequest {
 }
 
 impl UpdatePolicyRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "PolicyId",
+        "PolicyName",
+        "Description",
+        "PolicyDocument",
+        "Alias",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         UpdatePolicyRequest {
@@ -13036,15 +11330,10 @@ impl UpdatePolicyRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for UpdatePolicyRequest {
     const NAME: &'static str = "UpdatePolicyRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "PolicyId",
-        "PolicyName",
-        "Description",
-        "PolicyDocument",
-        "Alias",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut policy_id = None;
         let mut policy_name = None;
@@ -13071,6 +11360,7 @@ impl input::Input for UpdatePolicyRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for UpdatePolicyRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -13079,13 +11369,13 @@ impl<'de> Deserialize<'de> for UpdatePolicyRequest {
 
 impl serde::Serialize for UpdatePolicyRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "UpdatePolicyRequest", <Self as input::Input>::FIELDS.len())?
-            .opt("PolicyId", &self.policy_id)?
-            .opt("PolicyName", &self.policy_name)?
-            .opt("Description", &self.description)?
-            .opt("PolicyDocument", &self.policy_document)?
-            .opt("Alias", &self.alias)?
-            .end()
+        let mut fields = lenient::fields(serializer, "UpdatePolicyRequest", Self::FIELDS.len())?;
+        fields.opt("PolicyId", &self.policy_id)?;
+        fields.opt("PolicyName", &self.policy_name)?;
+        fields.opt("Description", &self.description)?;
+        fields.opt("PolicyDocument", &self.policy_document)?;
+        fields.opt("Alias", &self.alias)?;
+        fields.end()
     }
 }
 
@@ -13100,26 +11390,6 @@ pub struct UpdatePolicyResponse {
     pub policy_id: Option<u64>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl UpdatePolicyResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        UpdatePolicyResponse {
-            policy_id: None,
-            request_id: None,
-        }
-    }
-    /// Sets `PolicyId`.
-    pub fn with_policy_id(mut self, policy_id: u64) -> Self {
-        self.policy_id = Some(policy_id);
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for UpdatePolicyResponse {
@@ -13143,13 +11413,13 @@ impl<'de> Deserialize<'de> for UpdatePolicyResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for UpdatePolicyResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "UpdatePolicyResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("PolicyId", &self.policy_id)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "UpdatePolicyResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("PolicyId", &self.policy_id)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -13172,6 +11442,12 @@ pub struct UpdateRoleConsoleLoginRequest {
 }
 
 impl UpdateRoleConsoleLoginRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "ConsoleLogin",
+        "RoleId",
+        "RoleName",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(console_login: i64) -> Self {
         UpdateRoleConsoleLoginRequest {
@@ -13192,13 +11468,10 @@ impl UpdateRoleConsoleLoginRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for UpdateRoleConsoleLoginRequest {
     const NAME: &'static str = "UpdateRoleConsoleLoginRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "ConsoleLogin",
-        "RoleId",
-        "RoleName",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut console_login = None;
         let mut role_id = None;
@@ -13219,6 +11492,7 @@ impl input::Input for UpdateRoleConsoleLoginRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for UpdateRoleConsoleLoginRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -13227,11 +11501,11 @@ impl<'de> Deserialize<'de> for UpdateRoleConsoleLoginRequest {
 
 impl serde::Serialize for UpdateRoleConsoleLoginRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "UpdateRoleConsoleLoginRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("ConsoleLogin", &self.console_login)?
-            .opt("RoleId", &self.role_id)?
-            .opt("RoleName", &self.role_name)?
-            .end()
+        let mut fields = lenient::fields(serializer, "UpdateRoleConsoleLoginRequest", Self::FIELDS.len())?;
+        fields.plain("ConsoleLogin", &self.console_login)?;
+        fields.opt("RoleId", &self.role_id)?;
+        fields.opt("RoleName", &self.role_name)?;
+        fields.end()
     }
 }
 
@@ -13241,20 +11515,6 @@ impl serde::Serialize for UpdateRoleConsoleLoginRequest {
 pub struct UpdateRoleConsoleLoginResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl UpdateRoleConsoleLoginResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        UpdateRoleConsoleLoginResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for UpdateRoleConsoleLoginResponse {
@@ -13276,12 +11536,12 @@ impl<'de> Deserialize<'de> for UpdateRoleConsoleLoginResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for UpdateRoleConsoleLoginResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "UpdateRoleConsoleLoginResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "UpdateRoleConsoleLoginResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -13304,6 +11564,12 @@ pub struct UpdateRoleDescriptionRequest {
 }
 
 impl UpdateRoleDescriptionRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Description",
+        "RoleId",
+        "RoleName",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(description: impl Into<String>) -> Self {
         UpdateRoleDescriptionRequest {
@@ -13324,13 +11590,10 @@ impl UpdateRoleDescriptionRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for UpdateRoleDescriptionRequest {
     const NAME: &'static str = "UpdateRoleDescriptionRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Description",
-        "RoleId",
-        "RoleName",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut description = None;
         let mut role_id = None;
@@ -13351,6 +11614,7 @@ impl input::Input for UpdateRoleDescriptionRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for UpdateRoleDescriptionRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -13359,11 +11623,11 @@ impl<'de> Deserialize<'de> for UpdateRoleDescriptionRequest {
 
 impl serde::Serialize for UpdateRoleDescriptionRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "UpdateRoleDescriptionRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("Description", &self.description)?
-            .opt("RoleId", &self.role_id)?
-            .opt("RoleName", &self.role_name)?
-            .end()
+        let mut fields = lenient::fields(serializer, "UpdateRoleDescriptionRequest", Self::FIELDS.len())?;
+        fields.plain("Description", &self.description)?;
+        fields.opt("RoleId", &self.role_id)?;
+        fields.opt("RoleName", &self.role_name)?;
+        fields.end()
     }
 }
 
@@ -13373,20 +11637,6 @@ impl serde::Serialize for UpdateRoleDescriptionRequest {
 pub struct UpdateRoleDescriptionResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl UpdateRoleDescriptionResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        UpdateRoleDescriptionResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for UpdateRoleDescriptionResponse {
@@ -13408,12 +11658,12 @@ impl<'de> Deserialize<'de> for UpdateRoleDescriptionResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for UpdateRoleDescriptionResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "UpdateRoleDescriptionResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "UpdateRoleDescriptionResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -13436,6 +11686,12 @@ pub struct UpdateRoleSessionDurationRequest {
 }
 
 impl UpdateRoleSessionDurationRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "SessionDuration",
+        "RoleName",
+        "RoleId",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(session_duration: u64) -> Self {
         UpdateRoleSessionDurationRequest {
@@ -13456,13 +11712,10 @@ impl UpdateRoleSessionDurationRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for UpdateRoleSessionDurationRequest {
     const NAME: &'static str = "UpdateRoleSessionDurationRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "SessionDuration",
-        "RoleName",
-        "RoleId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut session_duration = None;
         let mut role_name = None;
@@ -13483,6 +11736,7 @@ impl input::Input for UpdateRoleSessionDurationRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for UpdateRoleSessionDurationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -13491,11 +11745,11 @@ impl<'de> Deserialize<'de> for UpdateRoleSessionDurationRequest {
 
 impl serde::Serialize for UpdateRoleSessionDurationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "UpdateRoleSessionDurationRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("SessionDuration", &self.session_duration)?
-            .opt("RoleName", &self.role_name)?
-            .opt("RoleId", &self.role_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "UpdateRoleSessionDurationRequest", Self::FIELDS.len())?;
+        fields.plain("SessionDuration", &self.session_duration)?;
+        fields.opt("RoleName", &self.role_name)?;
+        fields.opt("RoleId", &self.role_id)?;
+        fields.end()
     }
 }
 
@@ -13505,20 +11759,6 @@ impl serde::Serialize for UpdateRoleSessionDurationRequest {
 pub struct UpdateRoleSessionDurationResponse {
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     pub request_id: Option<String>,
-}
-
-impl UpdateRoleSessionDurationResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        UpdateRoleSessionDurationResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for UpdateRoleSessionDurationResponse {
@@ -13540,12 +11780,12 @@ impl<'de> Deserialize<'de> for UpdateRoleSessionDurationResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for UpdateRoleSessionDurationResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "UpdateRoleSessionDurationResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "UpdateRoleSessionDurationResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -13568,6 +11808,12 @@ pub struct UpdateSamlProviderRequest {
 }
 
 impl UpdateSamlProviderRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Name",
+        "Description",
+        "SAMLMetadataDocument",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(name: impl Into<String>) -> Self {
         UpdateSamlProviderRequest {
@@ -13588,13 +11834,10 @@ impl UpdateSamlProviderRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for UpdateSamlProviderRequest {
     const NAME: &'static str = "UpdateSamlProviderRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Name",
-        "Description",
-        "SAMLMetadataDocument",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut name = None;
         let mut description = None;
@@ -13615,6 +11858,7 @@ impl input::Input for UpdateSamlProviderRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for UpdateSamlProviderRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -13623,11 +11867,11 @@ impl<'de> Deserialize<'de> for UpdateSamlProviderRequest {
 
 impl serde::Serialize for UpdateSamlProviderRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "UpdateSamlProviderRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("Name", &self.name)?
-            .opt("Description", &self.description)?
-            .opt("SAMLMetadataDocument", &self.saml_metadata_document)?
-            .end()
+        let mut fields = lenient::fields(serializer, "UpdateSamlProviderRequest", Self::FIELDS.len())?;
+        fields.plain("Name", &self.name)?;
+        fields.opt("Description", &self.description)?;
+        fields.opt("SAMLMetadataDocument", &self.saml_metadata_document)?;
+        fields.end()
     }
 }
 
@@ -13637,20 +11881,6 @@ impl serde::Serialize for UpdateSamlProviderRequest {
 pub struct UpdateSamlProviderResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl UpdateSamlProviderResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        UpdateSamlProviderResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for UpdateSamlProviderResponse {
@@ -13672,12 +11902,12 @@ impl<'de> Deserialize<'de> for UpdateSamlProviderResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for UpdateSamlProviderResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "UpdateSamlProviderResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "UpdateSamlProviderResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -13729,6 +11959,19 @@ pub struct UpdateUserOidcConfigRequest {
 }
 
 impl UpdateUserOidcConfigRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "IdentityUrl",
+        "ClientId",
+        "AuthorizationEndpoint",
+        "ResponseType",
+        "ResponseMode",
+        "MappingFiled",
+        "IdentityKey",
+        "Scope",
+        "Description",
+        "AutoRotateKey",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(identity_url: impl Into<String>, client_id: impl Into<String>, authorization_endpoint: impl Into<String>, response_type: impl Into<String>, response_mode: impl Into<String>, mapping_filed: impl Into<String>, identity_key: impl Into<String>) -> Self {
         UpdateUserOidcConfigRequest {
@@ -13761,20 +12004,10 @@ impl UpdateUserOidcConfigRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for UpdateUserOidcConfigRequest {
     const NAME: &'static str = "UpdateUserOidcConfigRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "IdentityUrl",
-        "ClientId",
-        "AuthorizationEndpoint",
-        "ResponseType",
-        "ResponseMode",
-        "MappingFiled",
-        "IdentityKey",
-        "Scope",
-        "Description",
-        "AutoRotateKey",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut identity_url = None;
         let mut client_id = None;
@@ -13816,6 +12049,7 @@ impl input::Input for UpdateUserOidcConfigRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for UpdateUserOidcConfigRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -13824,18 +12058,18 @@ impl<'de> Deserialize<'de> for UpdateUserOidcConfigRequest {
 
 impl serde::Serialize for UpdateUserOidcConfigRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "UpdateUserOidcConfigRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("IdentityUrl", &self.identity_url)?
-            .plain("ClientId", &self.client_id)?
-            .plain("AuthorizationEndpoint", &self.authorization_endpoint)?
-            .plain("ResponseType", &self.response_type)?
-            .plain("ResponseMode", &self.response_mode)?
-            .plain("MappingFiled", &self.mapping_filed)?
-            .plain("IdentityKey", &self.identity_key)?
-            .opt("Scope", &self.scope)?
-            .opt("Description", &self.description)?
-            .opt("AutoRotateKey", &self.auto_rotate_key)?
-            .end()
+        let mut fields = lenient::fields(serializer, "UpdateUserOidcConfigRequest", Self::FIELDS.len())?;
+        fields.plain("IdentityUrl", &self.identity_url)?;
+        fields.plain("ClientId", &self.client_id)?;
+        fields.plain("AuthorizationEndpoint", &self.authorization_endpoint)?;
+        fields.plain("ResponseType", &self.response_type)?;
+        fields.plain("ResponseMode", &self.response_mode)?;
+        fields.plain("MappingFiled", &self.mapping_filed)?;
+        fields.plain("IdentityKey", &self.identity_key)?;
+        fields.opt("Scope", &self.scope)?;
+        fields.opt("Description", &self.description)?;
+        fields.opt("AutoRotateKey", &self.auto_rotate_key)?;
+        fields.end()
     }
 }
 
@@ -13845,20 +12079,6 @@ impl serde::Serialize for UpdateUserOidcConfigRequest {
 pub struct UpdateUserOidcConfigResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl UpdateUserOidcConfigResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        UpdateUserOidcConfigResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for UpdateUserOidcConfigResponse {
@@ -13880,12 +12100,12 @@ impl<'de> Deserialize<'de> for UpdateUserOidcConfigResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for UpdateUserOidcConfigResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "UpdateUserOidcConfigResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "UpdateUserOidcConfigResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -13928,6 +12148,17 @@ pub struct UpdateUserRequest {
 }
 
 impl UpdateUserRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Name",
+        "Remark",
+        "ConsoleLogin",
+        "Password",
+        "NeedResetPassword",
+        "PhoneNum",
+        "CountryCode",
+        "Email",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(name: impl Into<String>) -> Self {
         UpdateUserRequest {
@@ -13978,18 +12209,10 @@ impl UpdateUserRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for UpdateUserRequest {
     const NAME: &'static str = "UpdateUserRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Name",
-        "Remark",
-        "ConsoleLogin",
-        "Password",
-        "NeedResetPassword",
-        "PhoneNum",
-        "CountryCode",
-        "Email",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut name = None;
         let mut remark = None;
@@ -14025,6 +12248,7 @@ impl input::Input for UpdateUserRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for UpdateUserRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -14033,16 +12257,16 @@ impl<'de> Deserialize<'de> for UpdateUserRequest {
 
 impl serde::Serialize for UpdateUserRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "UpdateUserRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("Name", &self.name)?
-            .opt("Remark", &self.remark)?
-            .opt("ConsoleLogin", &self.console_login)?
-            .opt("Password", &self.password)?
-            .opt("NeedResetPassword", &self.need_reset_password)?
-            .opt("PhoneNum", &self.phone_num)?
-            .opt("CountryCode", &self.country_code)?
-            .opt("Email", &self.email)?
-            .end()
+        let mut fields = lenient::fields(serializer, "UpdateUserRequest", Self::FIELDS.len())?;
+        fields.plain("Name", &self.name)?;
+        fields.opt("Remark", &self.remark)?;
+        fields.opt("ConsoleLogin", &self.console_login)?;
+        fields.opt("Password", &self.password)?;
+        fields.opt("NeedResetPassword", &self.need_reset_password)?;
+        fields.opt("PhoneNum", &self.phone_num)?;
+        fields.opt("CountryCode", &self.country_code)?;
+        fields.opt("Email", &self.email)?;
+        fields.end()
     }
 }
 
@@ -14052,20 +12276,6 @@ impl serde::Serialize for UpdateUserRequest {
 pub struct UpdateUserResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl UpdateUserResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        UpdateUserResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for UpdateUserResponse {
@@ -14087,12 +12297,12 @@ impl<'de> Deserialize<'de> for UpdateUserResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for UpdateUserResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "UpdateUserResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "UpdateUserResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -14115,6 +12325,12 @@ pub struct UpdateUserSamlConfigRequest {
 }
 
 impl UpdateUserSamlConfigRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Operate",
+        "SAMLMetadataDocument",
+        "AuxiliaryDomain",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(operate: impl Into<String>) -> Self {
         UpdateUserSamlConfigRequest {
@@ -14135,13 +12351,10 @@ impl UpdateUserSamlConfigRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for UpdateUserSamlConfigRequest {
     const NAME: &'static str = "UpdateUserSamlConfigRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Operate",
-        "SAMLMetadataDocument",
-        "AuxiliaryDomain",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut operate = None;
         let mut saml_metadata_document = None;
@@ -14162,6 +12375,7 @@ impl input::Input for UpdateUserSamlConfigRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for UpdateUserSamlConfigRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -14170,11 +12384,11 @@ impl<'de> Deserialize<'de> for UpdateUserSamlConfigRequest {
 
 impl serde::Serialize for UpdateUserSamlConfigRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "UpdateUserSamlConfigRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("Operate", &self.operate)?
-            .opt("SAMLMetadataDocument", &self.saml_metadata_document)?
-            .opt("AuxiliaryDomain", &self.auxiliary_domain)?
-            .end()
+        let mut fields = lenient::fields(serializer, "UpdateUserSamlConfigRequest", Self::FIELDS.len())?;
+        fields.plain("Operate", &self.operate)?;
+        fields.opt("SAMLMetadataDocument", &self.saml_metadata_document)?;
+        fields.opt("AuxiliaryDomain", &self.auxiliary_domain)?;
+        fields.end()
     }
 }
 
@@ -14184,20 +12398,6 @@ impl serde::Serialize for UpdateUserSamlConfigRequest {
 pub struct UpdateUserSamlConfigResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl UpdateUserSamlConfigResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        UpdateUserSamlConfigResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for UpdateUserSamlConfigResponse {
@@ -14219,11 +12419,11 @@ impl<'de> Deserialize<'de> for UpdateUserSamlConfigResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for UpdateUserSamlConfigResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "UpdateUserSamlConfigResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "UpdateUserSamlConfigResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }

@@ -29,38 +29,6 @@ pub struct AccessKey {
     pub description: Option<String>,
 }
 
-impl AccessKey {
-    /// With every field unset.
-    pub fn new() -> Self {
-        AccessKey {
-            access_key_id: None,
-            status: None,
-            create_time: None,
-            description: None,
-        }
-    }
-    /// Sets `AccessKeyId`.
-    pub fn with_access_key_id(mut self, access_key_id: impl Into<String>) -> Self {
-        self.access_key_id = Some(access_key_id.into());
-        self
-    }
-    /// Sets `Status`.
-    pub fn with_status(mut self, status: impl Into<String>) -> Self {
-        self.status = Some(status.into());
-        self
-    }
-    /// Sets `CreateTime`.
-    pub fn with_create_time(mut self, create_time: impl Into<String>) -> Self {
-        self.create_time = Some(create_time.into());
-        self
-    }
-    /// Sets `Description`.
-    pub fn with_description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
-    }
-}
-
 impl lenient::Reply for AccessKey {
     const NAME: &'static str = "AccessKey";
     const FIELDS: &'static [&'static str] = &[
@@ -86,15 +54,15 @@ impl<'de> Deserialize<'de> for AccessKey {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for AccessKey {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AccessKey", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("AccessKeyId", &self.access_key_id)?
-            .opt("Status", &self.status)?
-            .opt("CreateTime", &self.create_time)?
-            .opt("Description", &self.description)?
-            .end()
+        let mut fields = lenient::fields(serializer, "AccessKey", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("AccessKeyId", &self.access_key_id)?;
+        fields.opt("Status", &self.status)?;
+        fields.opt("CreateTime", &self.create_time)?;
+        fields.opt("Description", &self.description)?;
+        fields.end()
     }
 }
 
@@ -125,44 +93,6 @@ pub struct AccessKeyDetail {
     pub description: Option<String>,
 }
 
-impl AccessKeyDetail {
-    /// With every field unset.
-    pub fn new() -> Self {
-        AccessKeyDetail {
-            access_key_id: None,
-            secret_access_key: None,
-            status: None,
-            create_time: None,
-            description: None,
-        }
-    }
-    /// Sets `AccessKeyId`.
-    pub fn with_access_key_id(mut self, access_key_id: impl Into<String>) -> Self {
-        self.access_key_id = Some(access_key_id.into());
-        self
-    }
-    /// Sets `SecretAccessKey`.
-    pub fn with_secret_access_key(mut self, secret_access_key: impl Into<String>) -> Self {
-        self.secret_access_key = Some(secret_access_key.into());
-        self
-    }
-    /// Sets `Status`.
-    pub fn with_status(mut self, status: impl Into<String>) -> Self {
-        self.status = Some(status.into());
-        self
-    }
-    /// Sets `CreateTime`.
-    pub fn with_create_time(mut self, create_time: impl Into<String>) -> Self {
-        self.create_time = Some(create_time.into());
-        self
-    }
-    /// Sets `Description`.
-    pub fn with_description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
-    }
-}
-
 impl lenient::Reply for AccessKeyDetail {
     const NAME: &'static str = "AccessKeyDetail";
     const FIELDS: &'static [&'static str] = &[
@@ -190,16 +120,16 @@ impl<'de> Deserialize<'de> for AccessKeyDetail {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for AccessKeyDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AccessKeyDetail", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("AccessKeyId", &self.access_key_id)?
-            .opt("SecretAccessKey", &self.secret_access_key)?
-            .opt("Status", &self.status)?
-            .opt("CreateTime", &self.create_time)?
-            .opt("Description", &self.description)?
-            .end()
+        let mut fields = lenient::fields(serializer, "AccessKeyDetail", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("AccessKeyId", &self.access_key_id)?;
+        fields.opt("SecretAccessKey", &self.secret_access_key)?;
+        fields.opt("Status", &self.status)?;
+        fields.opt("CreateTime", &self.create_time)?;
+        fields.opt("Description", &self.description)?;
+        fields.end()
     }
 }
 
@@ -232,44 +162,6 @@ pub struct AttachEntityOfPolicy {
     pub attachment_time: Option<String>,
 }
 
-impl AttachEntityOfPolicy {
-    /// With every field unset.
-    pub fn new() -> Self {
-        AttachEntityOfPolicy {
-            id: None,
-            name: None,
-            uin: None,
-            related_type: None,
-            attachment_time: None,
-        }
-    }
-    /// Sets `Id`.
-    pub fn with_id(mut self, id: impl Into<String>) -> Self {
-        self.id = Some(id.into());
-        self
-    }
-    /// Sets `Name`.
-    pub fn with_name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-    /// Sets `Uin`.
-    pub fn with_uin(mut self, uin: u64) -> Self {
-        self.uin = Some(uin);
-        self
-    }
-    /// Sets `RelatedType`.
-    pub fn with_related_type(mut self, related_type: u64) -> Self {
-        self.related_type = Some(related_type);
-        self
-    }
-    /// Sets `AttachmentTime`.
-    pub fn with_attachment_time(mut self, attachment_time: impl Into<String>) -> Self {
-        self.attachment_time = Some(attachment_time.into());
-        self
-    }
-}
-
 impl lenient::Reply for AttachEntityOfPolicy {
     const NAME: &'static str = "AttachEntityOfPolicy";
     const FIELDS: &'static [&'static str] = &[
@@ -297,16 +189,16 @@ impl<'de> Deserialize<'de> for AttachEntityOfPolicy {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for AttachEntityOfPolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AttachEntityOfPolicy", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Id", &self.id)?
-            .opt("Name", &self.name)?
-            .opt("Uin", &self.uin)?
-            .opt("RelatedType", &self.related_type)?
-            .opt("AttachmentTime", &self.attachment_time)?
-            .end()
+        let mut fields = lenient::fields(serializer, "AttachEntityOfPolicy", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Id", &self.id)?;
+        fields.opt("Name", &self.name)?;
+        fields.opt("Uin", &self.uin)?;
+        fields.opt("RelatedType", &self.related_type)?;
+        fields.opt("AttachmentTime", &self.attachment_time)?;
+        fields.end()
     }
 }
 
@@ -367,80 +259,6 @@ pub struct AttachPolicyInfo {
     pub deactived_detail: Vec<String>,
 }
 
-impl AttachPolicyInfo {
-    /// With every field unset.
-    pub fn new() -> Self {
-        AttachPolicyInfo {
-            policy_id: None,
-            policy_name: None,
-            add_time: None,
-            create_mode: None,
-            policy_type: None,
-            remark: None,
-            operate_owner_uin: None,
-            operate_uin: None,
-            operate_uin_type: None,
-            deactived: None,
-            deactived_detail: Vec::new(),
-        }
-    }
-    /// Sets `PolicyId`.
-    pub fn with_policy_id(mut self, policy_id: u64) -> Self {
-        self.policy_id = Some(policy_id);
-        self
-    }
-    /// Sets `PolicyName`.
-    pub fn with_policy_name(mut self, policy_name: impl Into<String>) -> Self {
-        self.policy_name = Some(policy_name.into());
-        self
-    }
-    /// Sets `AddTime`.
-    pub fn with_add_time(mut self, add_time: impl Into<String>) -> Self {
-        self.add_time = Some(add_time.into());
-        self
-    }
-    /// Sets `CreateMode`.
-    pub fn with_create_mode(mut self, create_mode: u64) -> Self {
-        self.create_mode = Some(create_mode);
-        self
-    }
-    /// Sets `PolicyType`.
-    pub fn with_policy_type(mut self, policy_type: impl Into<String>) -> Self {
-        self.policy_type = Some(policy_type.into());
-        self
-    }
-    /// Sets `Remark`.
-    pub fn with_remark(mut self, remark: impl Into<String>) -> Self {
-        self.remark = Some(remark.into());
-        self
-    }
-    /// Sets `OperateOwnerUin`.
-    pub fn with_operate_owner_uin(mut self, operate_owner_uin: impl Into<String>) -> Self {
-        self.operate_owner_uin = Some(operate_owner_uin.into());
-        self
-    }
-    /// Sets `OperateUin`.
-    pub fn with_operate_uin(mut self, operate_uin: impl Into<String>) -> Self {
-        self.operate_uin = Some(operate_uin.into());
-        self
-    }
-    /// Sets `OperateUinType`.
-    pub fn with_operate_uin_type(mut self, operate_uin_type: u64) -> Self {
-        self.operate_uin_type = Some(operate_uin_type);
-        self
-    }
-    /// Sets `Deactived`.
-    pub fn with_deactived(mut self, deactived: u64) -> Self {
-        self.deactived = Some(deactived);
-        self
-    }
-    /// Sets `DeactivedDetail`.
-    pub fn with_deactived_detail(mut self, deactived_detail: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.deactived_detail = deactived_detail.into_iter().map(Into::into).collect();
-        self
-    }
-}
-
 impl lenient::Reply for AttachPolicyInfo {
     const NAME: &'static str = "AttachPolicyInfo";
     const FIELDS: &'static [&'static str] = &[
@@ -480,22 +298,22 @@ impl<'de> Deserialize<'de> for AttachPolicyInfo {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for AttachPolicyInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AttachPolicyInfo", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("PolicyId", &self.policy_id)?
-            .opt("PolicyName", &self.policy_name)?
-            .opt("AddTime", &self.add_time)?
-            .opt("CreateMode", &self.create_mode)?
-            .opt("PolicyType", &self.policy_type)?
-            .opt("Remark", &self.remark)?
-            .opt("OperateOwnerUin", &self.operate_owner_uin)?
-            .opt("OperateUin", &self.operate_uin)?
-            .opt("OperateUinType", &self.operate_uin_type)?
-            .opt("Deactived", &self.deactived)?
-            .list("DeactivedDetail", &self.deactived_detail)?
-            .end()
+        let mut fields = lenient::fields(serializer, "AttachPolicyInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("PolicyId", &self.policy_id)?;
+        fields.opt("PolicyName", &self.policy_name)?;
+        fields.opt("AddTime", &self.add_time)?;
+        fields.opt("CreateMode", &self.create_mode)?;
+        fields.opt("PolicyType", &self.policy_type)?;
+        fields.opt("Remark", &self.remark)?;
+        fields.opt("OperateOwnerUin", &self.operate_owner_uin)?;
+        fields.opt("OperateUin", &self.operate_uin)?;
+        fields.opt("OperateUinType", &self.operate_uin_type)?;
+        fields.opt("Deactived", &self.deactived)?;
+        fields.list("DeactivedDetail", &self.deactived_detail)?;
+        fields.end()
     }
 }
 
@@ -541,62 +359,6 @@ pub struct AttachedPolicyOfRole {
     pub description: Option<String>,
 }
 
-impl AttachedPolicyOfRole {
-    /// With every field unset.
-    pub fn new() -> Self {
-        AttachedPolicyOfRole {
-            policy_id: None,
-            policy_name: None,
-            add_time: None,
-            policy_type: None,
-            create_mode: None,
-            deactived: None,
-            deactived_detail: Vec::new(),
-            description: None,
-        }
-    }
-    /// Sets `PolicyId`.
-    pub fn with_policy_id(mut self, policy_id: u64) -> Self {
-        self.policy_id = Some(policy_id);
-        self
-    }
-    /// Sets `PolicyName`.
-    pub fn with_policy_name(mut self, policy_name: impl Into<String>) -> Self {
-        self.policy_name = Some(policy_name.into());
-        self
-    }
-    /// Sets `AddTime`.
-    pub fn with_add_time(mut self, add_time: impl Into<String>) -> Self {
-        self.add_time = Some(add_time.into());
-        self
-    }
-    /// Sets `PolicyType`.
-    pub fn with_policy_type(mut self, policy_type: impl Into<String>) -> Self {
-        self.policy_type = Some(policy_type.into());
-        self
-    }
-    /// Sets `CreateMode`.
-    pub fn with_create_mode(mut self, create_mode: u64) -> Self {
-        self.create_mode = Some(create_mode);
-        self
-    }
-    /// Sets `Deactived`.
-    pub fn with_deactived(mut self, deactived: u64) -> Self {
-        self.deactived = Some(deactived);
-        self
-    }
-    /// Sets `DeactivedDetail`.
-    pub fn with_deactived_detail(mut self, deactived_detail: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.deactived_detail = deactived_detail.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `Description`.
-    pub fn with_description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
-    }
-}
-
 impl lenient::Reply for AttachedPolicyOfRole {
     const NAME: &'static str = "AttachedPolicyOfRole";
     const FIELDS: &'static [&'static str] = &[
@@ -630,19 +392,19 @@ impl<'de> Deserialize<'de> for AttachedPolicyOfRole {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for AttachedPolicyOfRole {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AttachedPolicyOfRole", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("PolicyId", &self.policy_id)?
-            .opt("PolicyName", &self.policy_name)?
-            .opt("AddTime", &self.add_time)?
-            .opt("PolicyType", &self.policy_type)?
-            .opt("CreateMode", &self.create_mode)?
-            .opt("Deactived", &self.deactived)?
-            .list("DeactivedDetail", &self.deactived_detail)?
-            .opt("Description", &self.description)?
-            .end()
+        let mut fields = lenient::fields(serializer, "AttachedPolicyOfRole", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("PolicyId", &self.policy_id)?;
+        fields.opt("PolicyName", &self.policy_name)?;
+        fields.opt("AddTime", &self.add_time)?;
+        fields.opt("PolicyType", &self.policy_type)?;
+        fields.opt("CreateMode", &self.create_mode)?;
+        fields.opt("Deactived", &self.deactived)?;
+        fields.list("DeactivedDetail", &self.deactived_detail)?;
+        fields.opt("Description", &self.description)?;
+        fields.end()
     }
 }
 
@@ -691,68 +453,6 @@ pub struct AttachedUserPolicy {
     pub deactived_detail: Vec<String>,
 }
 
-impl AttachedUserPolicy {
-    /// With every field unset.
-    pub fn new() -> Self {
-        AttachedUserPolicy {
-            policy_id: None,
-            policy_name: None,
-            description: None,
-            add_time: None,
-            strategy_type: None,
-            create_mode: None,
-            groups: Vec::new(),
-            deactived: None,
-            deactived_detail: Vec::new(),
-        }
-    }
-    /// Sets `PolicyId`.
-    pub fn with_policy_id(mut self, policy_id: impl Into<String>) -> Self {
-        self.policy_id = Some(policy_id.into());
-        self
-    }
-    /// Sets `PolicyName`.
-    pub fn with_policy_name(mut self, policy_name: impl Into<String>) -> Self {
-        self.policy_name = Some(policy_name.into());
-        self
-    }
-    /// Sets `Description`.
-    pub fn with_description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
-    }
-    /// Sets `AddTime`.
-    pub fn with_add_time(mut self, add_time: impl Into<String>) -> Self {
-        self.add_time = Some(add_time.into());
-        self
-    }
-    /// Sets `StrategyType`.
-    pub fn with_strategy_type(mut self, strategy_type: impl Into<String>) -> Self {
-        self.strategy_type = Some(strategy_type.into());
-        self
-    }
-    /// Sets `CreateMode`.
-    pub fn with_create_mode(mut self, create_mode: impl Into<String>) -> Self {
-        self.create_mode = Some(create_mode.into());
-        self
-    }
-    /// Sets `Groups`.
-    pub fn with_groups(mut self, groups: impl IntoIterator<Item = output::AttachedUserPolicyGroupInfo>) -> Self {
-        self.groups = groups.into_iter().collect();
-        self
-    }
-    /// Sets `Deactived`.
-    pub fn with_deactived(mut self, deactived: u64) -> Self {
-        self.deactived = Some(deactived);
-        self
-    }
-    /// Sets `DeactivedDetail`.
-    pub fn with_deactived_detail(mut self, deactived_detail: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.deactived_detail = deactived_detail.into_iter().map(Into::into).collect();
-        self
-    }
-}
-
 impl lenient::Reply for AttachedUserPolicy {
     const NAME: &'static str = "AttachedUserPolicy";
     const FIELDS: &'static [&'static str] = &[
@@ -788,20 +488,20 @@ impl<'de> Deserialize<'de> for AttachedUserPolicy {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for AttachedUserPolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AttachedUserPolicy", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("PolicyId", &self.policy_id)?
-            .opt("PolicyName", &self.policy_name)?
-            .opt("Description", &self.description)?
-            .opt("AddTime", &self.add_time)?
-            .opt("StrategyType", &self.strategy_type)?
-            .opt("CreateMode", &self.create_mode)?
-            .list("Groups", &self.groups)?
-            .opt("Deactived", &self.deactived)?
-            .list("DeactivedDetail", &self.deactived_detail)?
-            .end()
+        let mut fields = lenient::fields(serializer, "AttachedUserPolicy", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("PolicyId", &self.policy_id)?;
+        fields.opt("PolicyName", &self.policy_name)?;
+        fields.opt("Description", &self.description)?;
+        fields.opt("AddTime", &self.add_time)?;
+        fields.opt("StrategyType", &self.strategy_type)?;
+        fields.opt("CreateMode", &self.create_mode)?;
+        fields.list("Groups", &self.groups)?;
+        fields.opt("Deactived", &self.deactived)?;
+        fields.list("DeactivedDetail", &self.deactived_detail)?;
+        fields.end()
     }
 }
 
@@ -817,16 +517,6 @@ pub struct AttachedUserPolicyGroupInfo {
     ///
     /// Required. Example: `group_one`
     pub group_name: Option<String>,
-}
-
-impl AttachedUserPolicyGroupInfo {
-    /// With the fields a request must carry.
-    pub fn new(group_id: u64, group_name: impl Into<String>) -> Self {
-        AttachedUserPolicyGroupInfo {
-            group_id: Some(group_id),
-            group_name: Some(group_name.into()),
-        }
-    }
 }
 
 impl lenient::Reply for AttachedUserPolicyGroupInfo {
@@ -850,13 +540,13 @@ impl<'de> Deserialize<'de> for AttachedUserPolicyGroupInfo {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for AttachedUserPolicyGroupInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AttachedUserPolicyGroupInfo", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("GroupId", &self.group_id)?
-            .opt("GroupName", &self.group_name)?
-            .end()
+        let mut fields = lenient::fields(serializer, "AttachedUserPolicyGroupInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("GroupId", &self.group_id)?;
+        fields.opt("GroupName", &self.group_name)?;
+        fields.end()
     }
 }
 
@@ -897,50 +587,6 @@ pub struct AuthToken {
     pub rotation_message: Option<String>,
 }
 
-impl AuthToken {
-    /// With every field unset.
-    pub fn new() -> Self {
-        AuthToken {
-            token: None,
-            current_time: None,
-            next_rotation_time: None,
-            last_rotation_time_cost: None,
-            rotation_status: None,
-            rotation_message: None,
-        }
-    }
-    /// Sets `Token`.
-    pub fn with_token(mut self, token: impl Into<String>) -> Self {
-        self.token = Some(token.into());
-        self
-    }
-    /// Sets `CurrentTime`.
-    pub fn with_current_time(mut self, current_time: i64) -> Self {
-        self.current_time = Some(current_time);
-        self
-    }
-    /// Sets `NextRotationTime`.
-    pub fn with_next_rotation_time(mut self, next_rotation_time: i64) -> Self {
-        self.next_rotation_time = Some(next_rotation_time);
-        self
-    }
-    /// Sets `LastRotationTimeCost`.
-    pub fn with_last_rotation_time_cost(mut self, last_rotation_time_cost: i64) -> Self {
-        self.last_rotation_time_cost = Some(last_rotation_time_cost);
-        self
-    }
-    /// Sets `RotationStatus`.
-    pub fn with_rotation_status(mut self, rotation_status: impl Into<String>) -> Self {
-        self.rotation_status = Some(rotation_status.into());
-        self
-    }
-    /// Sets `RotationMessage`.
-    pub fn with_rotation_message(mut self, rotation_message: impl Into<String>) -> Self {
-        self.rotation_message = Some(rotation_message.into());
-        self
-    }
-}
-
 impl lenient::Reply for AuthToken {
     const NAME: &'static str = "AuthToken";
     const FIELDS: &'static [&'static str] = &[
@@ -970,17 +616,17 @@ impl<'de> Deserialize<'de> for AuthToken {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for AuthToken {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AuthToken", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Token", &self.token)?
-            .opt("CurrentTime", &self.current_time)?
-            .opt("NextRotationTime", &self.next_rotation_time)?
-            .opt("LastRotationTimeCost", &self.last_rotation_time_cost)?
-            .opt("RotationStatus", &self.rotation_status)?
-            .opt("RotationMessage", &self.rotation_message)?
-            .end()
+        let mut fields = lenient::fields(serializer, "AuthToken", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Token", &self.token)?;
+        fields.opt("CurrentTime", &self.current_time)?;
+        fields.opt("NextRotationTime", &self.next_rotation_time)?;
+        fields.opt("LastRotationTimeCost", &self.last_rotation_time_cost)?;
+        fields.opt("RotationStatus", &self.rotation_status)?;
+        fields.opt("RotationMessage", &self.rotation_message)?;
+        fields.end()
     }
 }
 
@@ -1004,38 +650,6 @@ pub struct GroupInfo {
     ///
     /// Example: `运营部门`
     pub remark: Option<String>,
-}
-
-impl GroupInfo {
-    /// With every field unset.
-    pub fn new() -> Self {
-        GroupInfo {
-            group_id: None,
-            group_name: None,
-            create_time: None,
-            remark: None,
-        }
-    }
-    /// Sets `GroupId`.
-    pub fn with_group_id(mut self, group_id: u64) -> Self {
-        self.group_id = Some(group_id);
-        self
-    }
-    /// Sets `GroupName`.
-    pub fn with_group_name(mut self, group_name: impl Into<String>) -> Self {
-        self.group_name = Some(group_name.into());
-        self
-    }
-    /// Sets `CreateTime`.
-    pub fn with_create_time(mut self, create_time: impl Into<String>) -> Self {
-        self.create_time = Some(create_time.into());
-        self
-    }
-    /// Sets `Remark`.
-    pub fn with_remark(mut self, remark: impl Into<String>) -> Self {
-        self.remark = Some(remark.into());
-        self
-    }
 }
 
 impl lenient::Reply for GroupInfo {
@@ -1063,15 +677,15 @@ impl<'de> Deserialize<'de> for GroupInfo {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for GroupInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "GroupInfo", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("GroupId", &self.group_id)?
-            .opt("GroupName", &self.group_name)?
-            .opt("CreateTime", &self.create_time)?
-            .opt("Remark", &self.remark)?
-            .end()
+        let mut fields = lenient::fields(serializer, "GroupInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("GroupId", &self.group_id)?;
+        fields.opt("GroupName", &self.group_name)?;
+        fields.opt("CreateTime", &self.create_time)?;
+        fields.opt("Remark", &self.remark)?;
+        fields.end()
     }
 }
 
@@ -1130,86 +744,6 @@ pub struct GroupMemberInfo {
     pub remark: Option<String>,
 }
 
-impl GroupMemberInfo {
-    /// With every field unset.
-    pub fn new() -> Self {
-        GroupMemberInfo {
-            uid: None,
-            uin: None,
-            name: None,
-            phone_num: None,
-            country_code: None,
-            phone_flag: None,
-            email: None,
-            email_flag: None,
-            user_type: None,
-            create_time: None,
-            is_receiver_owner: None,
-            remark: None,
-        }
-    }
-    /// Sets `Uid`.
-    pub fn with_uid(mut self, uid: u64) -> Self {
-        self.uid = Some(uid);
-        self
-    }
-    /// Sets `Uin`.
-    pub fn with_uin(mut self, uin: u64) -> Self {
-        self.uin = Some(uin);
-        self
-    }
-    /// Sets `Name`.
-    pub fn with_name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-    /// Sets `PhoneNum`.
-    pub fn with_phone_num(mut self, phone_num: impl Into<String>) -> Self {
-        self.phone_num = Some(phone_num.into());
-        self
-    }
-    /// Sets `CountryCode`.
-    pub fn with_country_code(mut self, country_code: impl Into<String>) -> Self {
-        self.country_code = Some(country_code.into());
-        self
-    }
-    /// Sets `PhoneFlag`.
-    pub fn with_phone_flag(mut self, phone_flag: u64) -> Self {
-        self.phone_flag = Some(phone_flag);
-        self
-    }
-    /// Sets `Email`.
-    pub fn with_email(mut self, email: impl Into<String>) -> Self {
-        self.email = Some(email.into());
-        self
-    }
-    /// Sets `EmailFlag`.
-    pub fn with_email_flag(mut self, email_flag: u64) -> Self {
-        self.email_flag = Some(email_flag);
-        self
-    }
-    /// Sets `UserType`.
-    pub fn with_user_type(mut self, user_type: u64) -> Self {
-        self.user_type = Some(user_type);
-        self
-    }
-    /// Sets `CreateTime`.
-    pub fn with_create_time(mut self, create_time: impl Into<String>) -> Self {
-        self.create_time = Some(create_time.into());
-        self
-    }
-    /// Sets `IsReceiverOwner`.
-    pub fn with_is_receiver_owner(mut self, is_receiver_owner: u64) -> Self {
-        self.is_receiver_owner = Some(is_receiver_owner);
-        self
-    }
-    /// Sets `Remark`.
-    pub fn with_remark(mut self, remark: impl Into<String>) -> Self {
-        self.remark = Some(remark.into());
-        self
-    }
-}
-
 impl lenient::Reply for GroupMemberInfo {
     const NAME: &'static str = "GroupMemberInfo";
     const FIELDS: &'static [&'static str] = &[
@@ -1251,23 +785,23 @@ impl<'de> Deserialize<'de> for GroupMemberInfo {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for GroupMemberInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "GroupMemberInfo", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Uid", &self.uid)?
-            .opt("Uin", &self.uin)?
-            .opt("Name", &self.name)?
-            .opt("PhoneNum", &self.phone_num)?
-            .opt("CountryCode", &self.country_code)?
-            .opt("PhoneFlag", &self.phone_flag)?
-            .opt("Email", &self.email)?
-            .opt("EmailFlag", &self.email_flag)?
-            .opt("UserType", &self.user_type)?
-            .opt("CreateTime", &self.create_time)?
-            .opt("IsReceiverOwner", &self.is_receiver_owner)?
-            .opt("Remark", &self.remark)?
-            .end()
+        let mut fields = lenient::fields(serializer, "GroupMemberInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Uid", &self.uid)?;
+        fields.opt("Uin", &self.uin)?;
+        fields.opt("Name", &self.name)?;
+        fields.opt("PhoneNum", &self.phone_num)?;
+        fields.opt("CountryCode", &self.country_code)?;
+        fields.opt("PhoneFlag", &self.phone_flag)?;
+        fields.opt("Email", &self.email)?;
+        fields.opt("EmailFlag", &self.email_flag)?;
+        fields.opt("UserType", &self.user_type)?;
+        fields.opt("CreateTime", &self.create_time)?;
+        fields.opt("IsReceiverOwner", &self.is_receiver_owner)?;
+        fields.opt("Remark", &self.remark)?;
+        fields.end()
     }
 }
 
@@ -1350,74 +884,6 @@ pub struct ListAllUser {
     pub user_type: Option<String>,
 }
 
-impl ListAllUser {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ListAllUser {
-            uin: None,
-            name: None,
-            uid: None,
-            remark: None,
-            console_login: None,
-            phone_num: None,
-            country_code: None,
-            email: None,
-            create_time: None,
-            user_type: None,
-        }
-    }
-    /// Sets `Uin`.
-    pub fn with_uin(mut self, uin: i64) -> Self {
-        self.uin = Some(uin);
-        self
-    }
-    /// Sets `Name`.
-    pub fn with_name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-    /// Sets `Uid`.
-    pub fn with_uid(mut self, uid: i64) -> Self {
-        self.uid = Some(uid);
-        self
-    }
-    /// Sets `Remark`.
-    pub fn with_remark(mut self, remark: impl Into<String>) -> Self {
-        self.remark = Some(remark.into());
-        self
-    }
-    /// Sets `ConsoleLogin`.
-    pub fn with_console_login(mut self, console_login: i64) -> Self {
-        self.console_login = Some(console_login);
-        self
-    }
-    /// Sets `PhoneNum`.
-    pub fn with_phone_num(mut self, phone_num: impl Into<String>) -> Self {
-        self.phone_num = Some(phone_num.into());
-        self
-    }
-    /// Sets `CountryCode`.
-    pub fn with_country_code(mut self, country_code: impl Into<String>) -> Self {
-        self.country_code = Some(country_code.into());
-        self
-    }
-    /// Sets `Email`.
-    pub fn with_email(mut self, email: impl Into<String>) -> Self {
-        self.email = Some(email.into());
-        self
-    }
-    /// Sets `CreateTime`.
-    pub fn with_create_time(mut self, create_time: impl Into<String>) -> Self {
-        self.create_time = Some(create_time.into());
-        self
-    }
-    /// Sets `UserType`.
-    pub fn with_user_type(mut self, user_type: impl Into<String>) -> Self {
-        self.user_type = Some(user_type.into());
-        self
-    }
-}
-
 impl lenient::Reply for ListAllUser {
     const NAME: &'static str = "ListAllUser";
     const FIELDS: &'static [&'static str] = &[
@@ -1455,21 +921,21 @@ impl<'de> Deserialize<'de> for ListAllUser {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ListAllUser {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ListAllUser", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Uin", &self.uin)?
-            .opt("Name", &self.name)?
-            .opt("Uid", &self.uid)?
-            .opt("Remark", &self.remark)?
-            .opt("ConsoleLogin", &self.console_login)?
-            .opt("PhoneNum", &self.phone_num)?
-            .opt("CountryCode", &self.country_code)?
-            .opt("Email", &self.email)?
-            .opt("CreateTime", &self.create_time)?
-            .opt("UserType", &self.user_type)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ListAllUser", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Uin", &self.uin)?;
+        fields.opt("Name", &self.name)?;
+        fields.opt("Uid", &self.uid)?;
+        fields.opt("Remark", &self.remark)?;
+        fields.opt("ConsoleLogin", &self.console_login)?;
+        fields.opt("PhoneNum", &self.phone_num)?;
+        fields.opt("CountryCode", &self.country_code)?;
+        fields.opt("Email", &self.email)?;
+        fields.opt("CreateTime", &self.create_time)?;
+        fields.opt("UserType", &self.user_type)?;
+        fields.end()
     }
 }
 
@@ -1485,16 +951,6 @@ pub struct ListGrantServiceAccessActionNode {
     ///
     /// Required. Example: `获取实例详情`
     pub description: Option<String>,
-}
-
-impl ListGrantServiceAccessActionNode {
-    /// With the fields a request must carry.
-    pub fn new(name: impl Into<String>, description: impl Into<String>) -> Self {
-        ListGrantServiceAccessActionNode {
-            name: Some(name.into()),
-            description: Some(description.into()),
-        }
-    }
 }
 
 impl lenient::Reply for ListGrantServiceAccessActionNode {
@@ -1518,13 +974,13 @@ impl<'de> Deserialize<'de> for ListGrantServiceAccessActionNode {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ListGrantServiceAccessActionNode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ListGrantServiceAccessActionNode", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Name", &self.name)?
-            .opt("Description", &self.description)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ListGrantServiceAccessActionNode", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Name", &self.name)?;
+        fields.opt("Description", &self.description)?;
+        fields.end()
     }
 }
 
@@ -1544,32 +1000,6 @@ pub struct ListGrantServiceAccessNode {
     ///
     /// Example: `{"PolicyId":"73019980","PolicyName":"policygen-20210101","PolicyDescription":"cvm custom policy","PolicyType":"Custom"}`
     pub policy: Vec<output::ListGrantServiceAccessPolicy>,
-}
-
-impl ListGrantServiceAccessNode {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ListGrantServiceAccessNode {
-            service: None,
-            action: Vec::new(),
-            policy: Vec::new(),
-        }
-    }
-    /// Sets `Service`.
-    pub fn with_service(mut self, service: output::ListGrantServiceAccessService) -> Self {
-        self.service = Some(service);
-        self
-    }
-    /// Sets `Action`.
-    pub fn with_action(mut self, action: impl IntoIterator<Item = output::ListGrantServiceAccessActionNode>) -> Self {
-        self.action = action.into_iter().collect();
-        self
-    }
-    /// Sets `Policy`.
-    pub fn with_policy(mut self, policy: impl IntoIterator<Item = output::ListGrantServiceAccessPolicy>) -> Self {
-        self.policy = policy.into_iter().collect();
-        self
-    }
 }
 
 impl lenient::Reply for ListGrantServiceAccessNode {
@@ -1595,14 +1025,14 @@ impl<'de> Deserialize<'de> for ListGrantServiceAccessNode {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ListGrantServiceAccessNode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ListGrantServiceAccessNode", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Service", &self.service)?
-            .list("Action", &self.action)?
-            .list("Policy", &self.policy)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ListGrantServiceAccessNode", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Service", &self.service)?;
+        fields.list("Action", &self.action)?;
+        fields.list("Policy", &self.policy)?;
+        fields.end()
     }
 }
 
@@ -1626,18 +1056,6 @@ pub struct ListGrantServiceAccessPolicy {
     ///
     /// Required. Example: `全读写访问权限`
     pub policy_description: Option<String>,
-}
-
-impl ListGrantServiceAccessPolicy {
-    /// With the fields a request must carry.
-    pub fn new(policy_id: impl Into<String>, policy_name: impl Into<String>, policy_type: impl Into<String>, policy_description: impl Into<String>) -> Self {
-        ListGrantServiceAccessPolicy {
-            policy_id: Some(policy_id.into()),
-            policy_name: Some(policy_name.into()),
-            policy_type: Some(policy_type.into()),
-            policy_description: Some(policy_description.into()),
-        }
-    }
 }
 
 impl lenient::Reply for ListGrantServiceAccessPolicy {
@@ -1665,15 +1083,15 @@ impl<'de> Deserialize<'de> for ListGrantServiceAccessPolicy {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ListGrantServiceAccessPolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ListGrantServiceAccessPolicy", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("PolicyId", &self.policy_id)?
-            .opt("PolicyName", &self.policy_name)?
-            .opt("PolicyType", &self.policy_type)?
-            .opt("PolicyDescription", &self.policy_description)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ListGrantServiceAccessPolicy", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("PolicyId", &self.policy_id)?;
+        fields.opt("PolicyName", &self.policy_name)?;
+        fields.opt("PolicyType", &self.policy_type)?;
+        fields.opt("PolicyDescription", &self.policy_description)?;
+        fields.end()
     }
 }
 
@@ -1689,16 +1107,6 @@ pub struct ListGrantServiceAccessService {
     ///
     /// Required. Example: `云服务器`
     pub service_name: Option<String>,
-}
-
-impl ListGrantServiceAccessService {
-    /// With the fields a request must carry.
-    pub fn new(service_type: impl Into<String>, service_name: impl Into<String>) -> Self {
-        ListGrantServiceAccessService {
-            service_type: Some(service_type.into()),
-            service_name: Some(service_name.into()),
-        }
-    }
 }
 
 impl lenient::Reply for ListGrantServiceAccessService {
@@ -1722,13 +1130,13 @@ impl<'de> Deserialize<'de> for ListGrantServiceAccessService {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ListGrantServiceAccessService {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ListGrantServiceAccessService", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("ServiceType", &self.service_type)?
-            .opt("ServiceName", &self.service_name)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ListGrantServiceAccessService", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ServiceType", &self.service_type)?;
+        fields.opt("ServiceName", &self.service_name)?;
+        fields.end()
     }
 }
 
@@ -1772,62 +1180,6 @@ pub struct LoginActionFlag {
     pub passkey: Option<u64>,
 }
 
-impl LoginActionFlag {
-    /// With every field unset.
-    pub fn new() -> Self {
-        LoginActionFlag {
-            phone: None,
-            token: None,
-            stoken: None,
-            wechat: None,
-            custom: None,
-            mail: None,
-            u2f_token: None,
-            passkey: None,
-        }
-    }
-    /// Sets `Phone`.
-    pub fn with_phone(mut self, phone: u64) -> Self {
-        self.phone = Some(phone);
-        self
-    }
-    /// Sets `Token`.
-    pub fn with_token(mut self, token: u64) -> Self {
-        self.token = Some(token);
-        self
-    }
-    /// Sets `Stoken`.
-    pub fn with_stoken(mut self, stoken: u64) -> Self {
-        self.stoken = Some(stoken);
-        self
-    }
-    /// Sets `Wechat`.
-    pub fn with_wechat(mut self, wechat: u64) -> Self {
-        self.wechat = Some(wechat);
-        self
-    }
-    /// Sets `Custom`.
-    pub fn with_custom(mut self, custom: u64) -> Self {
-        self.custom = Some(custom);
-        self
-    }
-    /// Sets `Mail`.
-    pub fn with_mail(mut self, mail: u64) -> Self {
-        self.mail = Some(mail);
-        self
-    }
-    /// Sets `U2FToken`.
-    pub fn with_u2f_token(mut self, u2f_token: u64) -> Self {
-        self.u2f_token = Some(u2f_token);
-        self
-    }
-    /// Sets `Passkey`.
-    pub fn with_passkey(mut self, passkey: u64) -> Self {
-        self.passkey = Some(passkey);
-        self
-    }
-}
-
 impl lenient::Reply for LoginActionFlag {
     const NAME: &'static str = "LoginActionFlag";
     const FIELDS: &'static [&'static str] = &[
@@ -1861,19 +1213,19 @@ impl<'de> Deserialize<'de> for LoginActionFlag {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for LoginActionFlag {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "LoginActionFlag", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Phone", &self.phone)?
-            .opt("Token", &self.token)?
-            .opt("Stoken", &self.stoken)?
-            .opt("Wechat", &self.wechat)?
-            .opt("Custom", &self.custom)?
-            .opt("Mail", &self.mail)?
-            .opt("U2FToken", &self.u2f_token)?
-            .opt("Passkey", &self.passkey)?
-            .end()
+        let mut fields = lenient::fields(serializer, "LoginActionFlag", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Phone", &self.phone)?;
+        fields.opt("Token", &self.token)?;
+        fields.opt("Stoken", &self.stoken)?;
+        fields.opt("Wechat", &self.wechat)?;
+        fields.opt("Custom", &self.custom)?;
+        fields.opt("Mail", &self.mail)?;
+        fields.opt("U2FToken", &self.u2f_token)?;
+        fields.opt("Passkey", &self.passkey)?;
+        fields.end()
     }
 }
 
@@ -1919,62 +1271,6 @@ pub struct LoginActionFlagIntl {
     pub passkey: Option<u64>,
 }
 
-impl LoginActionFlagIntl {
-    /// With every field unset.
-    pub fn new() -> Self {
-        LoginActionFlagIntl {
-            phone: None,
-            token: None,
-            stoken: None,
-            wechat: None,
-            custom: None,
-            mail: None,
-            u2f_token: None,
-            passkey: None,
-        }
-    }
-    /// Sets `Phone`.
-    pub fn with_phone(mut self, phone: u64) -> Self {
-        self.phone = Some(phone);
-        self
-    }
-    /// Sets `Token`.
-    pub fn with_token(mut self, token: u64) -> Self {
-        self.token = Some(token);
-        self
-    }
-    /// Sets `Stoken`.
-    pub fn with_stoken(mut self, stoken: u64) -> Self {
-        self.stoken = Some(stoken);
-        self
-    }
-    /// Sets `Wechat`.
-    pub fn with_wechat(mut self, wechat: u64) -> Self {
-        self.wechat = Some(wechat);
-        self
-    }
-    /// Sets `Custom`.
-    pub fn with_custom(mut self, custom: u64) -> Self {
-        self.custom = Some(custom);
-        self
-    }
-    /// Sets `Mail`.
-    pub fn with_mail(mut self, mail: u64) -> Self {
-        self.mail = Some(mail);
-        self
-    }
-    /// Sets `U2FToken`.
-    pub fn with_u2f_token(mut self, u2f_token: u64) -> Self {
-        self.u2f_token = Some(u2f_token);
-        self
-    }
-    /// Sets `Passkey`.
-    pub fn with_passkey(mut self, passkey: u64) -> Self {
-        self.passkey = Some(passkey);
-        self
-    }
-}
-
 impl lenient::Reply for LoginActionFlagIntl {
     const NAME: &'static str = "LoginActionFlagIntl";
     const FIELDS: &'static [&'static str] = &[
@@ -2008,19 +1304,19 @@ impl<'de> Deserialize<'de> for LoginActionFlagIntl {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for LoginActionFlagIntl {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "LoginActionFlagIntl", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Phone", &self.phone)?
-            .opt("Token", &self.token)?
-            .opt("Stoken", &self.stoken)?
-            .opt("Wechat", &self.wechat)?
-            .opt("Custom", &self.custom)?
-            .opt("Mail", &self.mail)?
-            .opt("U2FToken", &self.u2f_token)?
-            .opt("Passkey", &self.passkey)?
-            .end()
+        let mut fields = lenient::fields(serializer, "LoginActionFlagIntl", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Phone", &self.phone)?;
+        fields.opt("Token", &self.token)?;
+        fields.opt("Stoken", &self.stoken)?;
+        fields.opt("Wechat", &self.wechat)?;
+        fields.opt("Custom", &self.custom)?;
+        fields.opt("Mail", &self.mail)?;
+        fields.opt("U2FToken", &self.u2f_token)?;
+        fields.opt("Passkey", &self.passkey)?;
+        fields.end()
     }
 }
 
@@ -2050,44 +1346,6 @@ pub struct OffsiteFlag {
     pub tips: Option<u64>,
 }
 
-impl OffsiteFlag {
-    /// With every field unset.
-    pub fn new() -> Self {
-        OffsiteFlag {
-            verify_flag: None,
-            notify_phone: None,
-            notify_email: None,
-            notify_wechat: None,
-            tips: None,
-        }
-    }
-    /// Sets `VerifyFlag`.
-    pub fn with_verify_flag(mut self, verify_flag: u64) -> Self {
-        self.verify_flag = Some(verify_flag);
-        self
-    }
-    /// Sets `NotifyPhone`.
-    pub fn with_notify_phone(mut self, notify_phone: u64) -> Self {
-        self.notify_phone = Some(notify_phone);
-        self
-    }
-    /// Sets `NotifyEmail`.
-    pub fn with_notify_email(mut self, notify_email: i64) -> Self {
-        self.notify_email = Some(notify_email);
-        self
-    }
-    /// Sets `NotifyWechat`.
-    pub fn with_notify_wechat(mut self, notify_wechat: u64) -> Self {
-        self.notify_wechat = Some(notify_wechat);
-        self
-    }
-    /// Sets `Tips`.
-    pub fn with_tips(mut self, tips: u64) -> Self {
-        self.tips = Some(tips);
-        self
-    }
-}
-
 impl lenient::Reply for OffsiteFlag {
     const NAME: &'static str = "OffsiteFlag";
     const FIELDS: &'static [&'static str] = &[
@@ -2115,16 +1373,16 @@ impl<'de> Deserialize<'de> for OffsiteFlag {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for OffsiteFlag {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "OffsiteFlag", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("VerifyFlag", &self.verify_flag)?
-            .opt("NotifyPhone", &self.notify_phone)?
-            .opt("NotifyEmail", &self.notify_email)?
-            .opt("NotifyWechat", &self.notify_wechat)?
-            .opt("Tips", &self.tips)?
-            .end()
+        let mut fields = lenient::fields(serializer, "OffsiteFlag", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("VerifyFlag", &self.verify_flag)?;
+        fields.opt("NotifyPhone", &self.notify_phone)?;
+        fields.opt("NotifyEmail", &self.notify_email)?;
+        fields.opt("NotifyWechat", &self.notify_wechat)?;
+        fields.opt("Tips", &self.tips)?;
+        fields.end()
     }
 }
 
@@ -2175,50 +1433,6 @@ pub struct PassWordRule {
     pub password_expiration_invalidation: Option<i64>,
 }
 
-impl PassWordRule {
-    /// With every field unset.
-    pub fn new() -> Self {
-        PassWordRule {
-            minimum_length: None,
-            must_contain: None,
-            force_password_change: None,
-            reuse_password_limit: None,
-            retry_password_limit: None,
-            password_expiration_invalidation: None,
-        }
-    }
-    /// Sets `MinimumLength`.
-    pub fn with_minimum_length(mut self, minimum_length: i64) -> Self {
-        self.minimum_length = Some(minimum_length);
-        self
-    }
-    /// Sets `MustContain`.
-    pub fn with_must_contain(mut self, must_contain: impl Into<String>) -> Self {
-        self.must_contain = Some(must_contain.into());
-        self
-    }
-    /// Sets `ForcePasswordChange`.
-    pub fn with_force_password_change(mut self, force_password_change: i64) -> Self {
-        self.force_password_change = Some(force_password_change);
-        self
-    }
-    /// Sets `ReusePasswordLimit`.
-    pub fn with_reuse_password_limit(mut self, reuse_password_limit: i64) -> Self {
-        self.reuse_password_limit = Some(reuse_password_limit);
-        self
-    }
-    /// Sets `RetryPasswordLimit`.
-    pub fn with_retry_password_limit(mut self, retry_password_limit: i64) -> Self {
-        self.retry_password_limit = Some(retry_password_limit);
-        self
-    }
-    /// Sets `PasswordExpirationInvalidation`.
-    pub fn with_password_expiration_invalidation(mut self, password_expiration_invalidation: i64) -> Self {
-        self.password_expiration_invalidation = Some(password_expiration_invalidation);
-        self
-    }
-}
-
 impl lenient::Reply for PassWordRule {
     const NAME: &'static str = "PassWordRule";
     const FIELDS: &'static [&'static str] = &[
@@ -2248,17 +1462,17 @@ impl<'de> Deserialize<'de> for PassWordRule {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for PassWordRule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "PassWordRule", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("MinimumLength", &self.minimum_length)?
-            .opt("MustContain", &self.must_contain)?
-            .opt("ForcePasswordChange", &self.force_password_change)?
-            .opt("ReusePasswordLimit", &self.reuse_password_limit)?
-            .opt("RetryPasswordLimit", &self.retry_password_limit)?
-            .opt("PasswordExpirationInvalidation", &self.password_expiration_invalidation)?
-            .end()
+        let mut fields = lenient::fields(serializer, "PassWordRule", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("MinimumLength", &self.minimum_length)?;
+        fields.opt("MustContain", &self.must_contain)?;
+        fields.opt("ForcePasswordChange", &self.force_password_change)?;
+        fields.opt("ReusePasswordLimit", &self.reuse_password_limit)?;
+        fields.opt("RetryPasswordLimit", &self.retry_password_limit)?;
+        fields.opt("PasswordExpirationInvalidation", &self.password_expiration_invalidation)?;
+        fields.end()
     }
 }
 
@@ -2288,38 +1502,6 @@ pub struct PolicyVersionDetail {
     pub document: Option<String>,
 }
 
-impl PolicyVersionDetail {
-    /// With every field unset.
-    pub fn new() -> Self {
-        PolicyVersionDetail {
-            version_id: None,
-            create_date: None,
-            is_default_version: None,
-            document: None,
-        }
-    }
-    /// Sets `VersionId`.
-    pub fn with_version_id(mut self, version_id: u64) -> Self {
-        self.version_id = Some(version_id);
-        self
-    }
-    /// Sets `CreateDate`.
-    pub fn with_create_date(mut self, create_date: impl Into<String>) -> Self {
-        self.create_date = Some(create_date.into());
-        self
-    }
-    /// Sets `IsDefaultVersion`.
-    pub fn with_is_default_version(mut self, is_default_version: u64) -> Self {
-        self.is_default_version = Some(is_default_version);
-        self
-    }
-    /// Sets `Document`.
-    pub fn with_document(mut self, document: impl Into<String>) -> Self {
-        self.document = Some(document.into());
-        self
-    }
-}
-
 impl lenient::Reply for PolicyVersionDetail {
     const NAME: &'static str = "PolicyVersionDetail";
     const FIELDS: &'static [&'static str] = &[
@@ -2345,15 +1527,15 @@ impl<'de> Deserialize<'de> for PolicyVersionDetail {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for PolicyVersionDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "PolicyVersionDetail", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("VersionId", &self.version_id)?
-            .opt("CreateDate", &self.create_date)?
-            .opt("IsDefaultVersion", &self.is_default_version)?
-            .opt("Document", &self.document)?
-            .end()
+        let mut fields = lenient::fields(serializer, "PolicyVersionDetail", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("VersionId", &self.version_id)?;
+        fields.opt("CreateDate", &self.create_date)?;
+        fields.opt("IsDefaultVersion", &self.is_default_version)?;
+        fields.opt("Document", &self.document)?;
+        fields.end()
     }
 }
 
@@ -2376,32 +1558,6 @@ pub struct PolicyVersionItem {
     ///
     /// Example: `0`
     pub is_default_version: Option<i64>,
-}
-
-impl PolicyVersionItem {
-    /// With every field unset.
-    pub fn new() -> Self {
-        PolicyVersionItem {
-            version_id: None,
-            create_date: None,
-            is_default_version: None,
-        }
-    }
-    /// Sets `VersionId`.
-    pub fn with_version_id(mut self, version_id: u64) -> Self {
-        self.version_id = Some(version_id);
-        self
-    }
-    /// Sets `CreateDate`.
-    pub fn with_create_date(mut self, create_date: impl Into<String>) -> Self {
-        self.create_date = Some(create_date.into());
-        self
-    }
-    /// Sets `IsDefaultVersion`.
-    pub fn with_is_default_version(mut self, is_default_version: i64) -> Self {
-        self.is_default_version = Some(is_default_version);
-        self
-    }
 }
 
 impl lenient::Reply for PolicyVersionItem {
@@ -2427,14 +1583,14 @@ impl<'de> Deserialize<'de> for PolicyVersionItem {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for PolicyVersionItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "PolicyVersionItem", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("VersionId", &self.version_id)?
-            .opt("CreateDate", &self.create_date)?
-            .opt("IsDefaultVersion", &self.is_default_version)?
-            .end()
+        let mut fields = lenient::fields(serializer, "PolicyVersionItem", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("VersionId", &self.version_id)?;
+        fields.opt("CreateDate", &self.create_date)?;
+        fields.opt("IsDefaultVersion", &self.is_default_version)?;
+        fields.end()
     }
 }
 
@@ -2489,80 +1645,6 @@ pub struct Receiver {
     pub country_code: Option<String>,
 }
 
-impl Receiver {
-    /// With every field unset.
-    pub fn new() -> Self {
-        Receiver {
-            uid: None,
-            name: None,
-            remark: None,
-            phone_number: None,
-            phone_flag: None,
-            email: None,
-            email_flag: None,
-            is_receiver_owner: None,
-            wechat_flag: None,
-            uin: None,
-            country_code: None,
-        }
-    }
-    /// Sets `Uid`.
-    pub fn with_uid(mut self, uid: u64) -> Self {
-        self.uid = Some(uid);
-        self
-    }
-    /// Sets `Name`.
-    pub fn with_name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-    /// Sets `Remark`.
-    pub fn with_remark(mut self, remark: impl Into<String>) -> Self {
-        self.remark = Some(remark.into());
-        self
-    }
-    /// Sets `PhoneNumber`.
-    pub fn with_phone_number(mut self, phone_number: impl Into<String>) -> Self {
-        self.phone_number = Some(phone_number.into());
-        self
-    }
-    /// Sets `PhoneFlag`.
-    pub fn with_phone_flag(mut self, phone_flag: i64) -> Self {
-        self.phone_flag = Some(phone_flag);
-        self
-    }
-    /// Sets `Email`.
-    pub fn with_email(mut self, email: impl Into<String>) -> Self {
-        self.email = Some(email.into());
-        self
-    }
-    /// Sets `EmailFlag`.
-    pub fn with_email_flag(mut self, email_flag: i64) -> Self {
-        self.email_flag = Some(email_flag);
-        self
-    }
-    /// Sets `IsReceiverOwner`.
-    pub fn with_is_receiver_owner(mut self, is_receiver_owner: i64) -> Self {
-        self.is_receiver_owner = Some(is_receiver_owner);
-        self
-    }
-    /// Sets `WechatFlag`.
-    pub fn with_wechat_flag(mut self, wechat_flag: i64) -> Self {
-        self.wechat_flag = Some(wechat_flag);
-        self
-    }
-    /// Sets `Uin`.
-    pub fn with_uin(mut self, uin: i64) -> Self {
-        self.uin = Some(uin);
-        self
-    }
-    /// Sets `CountryCode`.
-    pub fn with_country_code(mut self, country_code: impl Into<String>) -> Self {
-        self.country_code = Some(country_code.into());
-        self
-    }
-}
-
 impl lenient::Reply for Receiver {
     const NAME: &'static str = "Receiver";
     const FIELDS: &'static [&'static str] = &[
@@ -2602,22 +1684,22 @@ impl<'de> Deserialize<'de> for Receiver {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for Receiver {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Receiver", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Uid", &self.uid)?
-            .opt("Name", &self.name)?
-            .opt("Remark", &self.remark)?
-            .opt("PhoneNumber", &self.phone_number)?
-            .opt("PhoneFlag", &self.phone_flag)?
-            .opt("Email", &self.email)?
-            .opt("EmailFlag", &self.email_flag)?
-            .opt("IsReceiverOwner", &self.is_receiver_owner)?
-            .opt("WechatFlag", &self.wechat_flag)?
-            .opt("Uin", &self.uin)?
-            .opt("CountryCode", &self.country_code)?
-            .end()
+        let mut fields = lenient::fields(serializer, "Receiver", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Uid", &self.uid)?;
+        fields.opt("Name", &self.name)?;
+        fields.opt("Remark", &self.remark)?;
+        fields.opt("PhoneNumber", &self.phone_number)?;
+        fields.opt("PhoneFlag", &self.phone_flag)?;
+        fields.opt("Email", &self.email)?;
+        fields.opt("EmailFlag", &self.email_flag)?;
+        fields.opt("IsReceiverOwner", &self.is_receiver_owner)?;
+        fields.opt("WechatFlag", &self.wechat_flag)?;
+        fields.opt("Uin", &self.uin)?;
+        fields.opt("CountryCode", &self.country_code)?;
+        fields.end()
     }
 }
 
@@ -2679,86 +1761,6 @@ pub struct RoleInfo {
     pub role_arn: Option<String>,
 }
 
-impl RoleInfo {
-    /// With every field unset.
-    pub fn new() -> Self {
-        RoleInfo {
-            role_id: None,
-            role_name: None,
-            policy_document: None,
-            description: None,
-            add_time: None,
-            update_time: None,
-            console_login: None,
-            role_type: None,
-            session_duration: None,
-            deletion_task_id: None,
-            tags: Vec::new(),
-            role_arn: None,
-        }
-    }
-    /// Sets `RoleId`.
-    pub fn with_role_id(mut self, role_id: impl Into<String>) -> Self {
-        self.role_id = Some(role_id.into());
-        self
-    }
-    /// Sets `RoleName`.
-    pub fn with_role_name(mut self, role_name: impl Into<String>) -> Self {
-        self.role_name = Some(role_name.into());
-        self
-    }
-    /// Sets `PolicyDocument`.
-    pub fn with_policy_document(mut self, policy_document: impl Into<String>) -> Self {
-        self.policy_document = Some(policy_document.into());
-        self
-    }
-    /// Sets `Description`.
-    pub fn with_description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
-    }
-    /// Sets `AddTime`.
-    pub fn with_add_time(mut self, add_time: impl Into<String>) -> Self {
-        self.add_time = Some(add_time.into());
-        self
-    }
-    /// Sets `UpdateTime`.
-    pub fn with_update_time(mut self, update_time: impl Into<String>) -> Self {
-        self.update_time = Some(update_time.into());
-        self
-    }
-    /// Sets `ConsoleLogin`.
-    pub fn with_console_login(mut self, console_login: u64) -> Self {
-        self.console_login = Some(console_login);
-        self
-    }
-    /// Sets `RoleType`.
-    pub fn with_role_type(mut self, role_type: impl Into<String>) -> Self {
-        self.role_type = Some(role_type.into());
-        self
-    }
-    /// Sets `SessionDuration`.
-    pub fn with_session_duration(mut self, session_duration: u64) -> Self {
-        self.session_duration = Some(session_duration);
-        self
-    }
-    /// Sets `DeletionTaskId`.
-    pub fn with_deletion_task_id(mut self, deletion_task_id: impl Into<String>) -> Self {
-        self.deletion_task_id = Some(deletion_task_id.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn with_tags(mut self, tags: impl IntoIterator<Item = output::RoleTags>) -> Self {
-        self.tags = tags.into_iter().collect();
-        self
-    }
-    /// Sets `RoleArn`.
-    pub fn with_role_arn(mut self, role_arn: impl Into<String>) -> Self {
-        self.role_arn = Some(role_arn.into());
-        self
-    }
-}
-
 impl lenient::Reply for RoleInfo {
     const NAME: &'static str = "RoleInfo";
     const FIELDS: &'static [&'static str] = &[
@@ -2800,23 +1802,23 @@ impl<'de> Deserialize<'de> for RoleInfo {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for RoleInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RoleInfo", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RoleId", &self.role_id)?
-            .opt("RoleName", &self.role_name)?
-            .opt("PolicyDocument", &self.policy_document)?
-            .opt("Description", &self.description)?
-            .opt("AddTime", &self.add_time)?
-            .opt("UpdateTime", &self.update_time)?
-            .opt("ConsoleLogin", &self.console_login)?
-            .opt("RoleType", &self.role_type)?
-            .opt("SessionDuration", &self.session_duration)?
-            .opt("DeletionTaskId", &self.deletion_task_id)?
-            .list("Tags", &self.tags)?
-            .opt("RoleArn", &self.role_arn)?
-            .end()
+        let mut fields = lenient::fields(serializer, "RoleInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RoleId", &self.role_id)?;
+        fields.opt("RoleName", &self.role_name)?;
+        fields.opt("PolicyDocument", &self.policy_document)?;
+        fields.opt("Description", &self.description)?;
+        fields.opt("AddTime", &self.add_time)?;
+        fields.opt("UpdateTime", &self.update_time)?;
+        fields.opt("ConsoleLogin", &self.console_login)?;
+        fields.opt("RoleType", &self.role_type)?;
+        fields.opt("SessionDuration", &self.session_duration)?;
+        fields.opt("DeletionTaskId", &self.deletion_task_id)?;
+        fields.list("Tags", &self.tags)?;
+        fields.opt("RoleArn", &self.role_arn)?;
+        fields.end()
     }
 }
 
@@ -2832,16 +1834,6 @@ pub struct RoleTags {
     ///
     /// Required. Example: `TagValue`
     pub value: Option<String>,
-}
-
-impl RoleTags {
-    /// With the fields a request must carry.
-    pub fn new(key: impl Into<String>, value: impl Into<String>) -> Self {
-        RoleTags {
-            key: Some(key.into()),
-            value: Some(value.into()),
-        }
-    }
 }
 
 impl lenient::Reply for RoleTags {
@@ -2865,13 +1857,13 @@ impl<'de> Deserialize<'de> for RoleTags {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for RoleTags {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RoleTags", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Key", &self.key)?
-            .opt("Value", &self.value)?
-            .end()
+        let mut fields = lenient::fields(serializer, "RoleTags", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Key", &self.key)?;
+        fields.opt("Value", &self.value)?;
+        fields.end()
     }
 }
 
@@ -2895,18 +1887,6 @@ pub struct SamlProviderInfo {
     ///
     /// Required. Example: `2024-10-01 10:00:00`
     pub modify_time: Option<String>,
-}
-
-impl SamlProviderInfo {
-    /// With the fields a request must carry.
-    pub fn new(name: impl Into<String>, description: impl Into<String>, create_time: impl Into<String>, modify_time: impl Into<String>) -> Self {
-        SamlProviderInfo {
-            name: Some(name.into()),
-            description: Some(description.into()),
-            create_time: Some(create_time.into()),
-            modify_time: Some(modify_time.into()),
-        }
-    }
 }
 
 impl lenient::Reply for SamlProviderInfo {
@@ -2934,15 +1914,15 @@ impl<'de> Deserialize<'de> for SamlProviderInfo {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for SamlProviderInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "SamlProviderInfo", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Name", &self.name)?
-            .opt("Description", &self.description)?
-            .opt("CreateTime", &self.create_time)?
-            .opt("ModifyTime", &self.modify_time)?
-            .end()
+        let mut fields = lenient::fields(serializer, "SamlProviderInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Name", &self.name)?;
+        fields.opt("Description", &self.description)?;
+        fields.opt("CreateTime", &self.create_time)?;
+        fields.opt("ModifyTime", &self.modify_time)?;
+        fields.end()
     }
 }
 
@@ -2964,17 +1944,6 @@ pub struct SecretIdLastUsed {
     ///
     /// Required. May be null. Example: `1671435009849`
     pub last_secret_used_date: Option<u64>,
-}
-
-impl SecretIdLastUsed {
-    /// With the fields a request must carry.
-    pub fn new(secret_id: impl Into<String>, last_used_date: impl Into<String>, last_secret_used_date: u64) -> Self {
-        SecretIdLastUsed {
-            secret_id: Some(secret_id.into()),
-            last_used_date: Some(last_used_date.into()),
-            last_secret_used_date: Some(last_secret_used_date),
-        }
-    }
 }
 
 impl lenient::Reply for SecretIdLastUsed {
@@ -3000,14 +1969,14 @@ impl<'de> Deserialize<'de> for SecretIdLastUsed {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for SecretIdLastUsed {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "SecretIdLastUsed", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("SecretId", &self.secret_id)?
-            .opt("LastUsedDate", &self.last_used_date)?
-            .opt("LastSecretUsedDate", &self.last_secret_used_date)?
-            .end()
+        let mut fields = lenient::fields(serializer, "SecretIdLastUsed", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("SecretId", &self.secret_id)?;
+        fields.opt("LastUsedDate", &self.last_used_date)?;
+        fields.opt("LastSecretUsedDate", &self.last_secret_used_date)?;
+        fields.end()
     }
 }
 
@@ -3102,116 +2071,6 @@ pub struct StrategyInfo {
     pub permission_level: Option<String>,
 }
 
-impl StrategyInfo {
-    /// With every field unset.
-    pub fn new() -> Self {
-        StrategyInfo {
-            policy_id: None,
-            policy_name: None,
-            add_time: None,
-            type_: None,
-            description: None,
-            create_mode: None,
-            attachments: None,
-            service_type: None,
-            is_attached: None,
-            deactived: None,
-            deactived_detail: Vec::new(),
-            is_service_linked_policy: None,
-            attach_entity_count: None,
-            attach_entity_boundary_count: None,
-            update_time: None,
-            tags: Vec::new(),
-            permission_level: None,
-        }
-    }
-    /// Sets `PolicyId`.
-    pub fn with_policy_id(mut self, policy_id: u64) -> Self {
-        self.policy_id = Some(policy_id);
-        self
-    }
-    /// Sets `PolicyName`.
-    pub fn with_policy_name(mut self, policy_name: impl Into<String>) -> Self {
-        self.policy_name = Some(policy_name.into());
-        self
-    }
-    /// Sets `AddTime`.
-    pub fn with_add_time(mut self, add_time: impl Into<String>) -> Self {
-        self.add_time = Some(add_time.into());
-        self
-    }
-    /// Sets `Type`.
-    pub fn with_type(mut self, type_: u64) -> Self {
-        self.type_ = Some(type_);
-        self
-    }
-    /// Sets `Description`.
-    pub fn with_description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
-    }
-    /// Sets `CreateMode`.
-    pub fn with_create_mode(mut self, create_mode: u64) -> Self {
-        self.create_mode = Some(create_mode);
-        self
-    }
-    /// Sets `Attachments`.
-    pub fn with_attachments(mut self, attachments: u64) -> Self {
-        self.attachments = Some(attachments);
-        self
-    }
-    /// Sets `ServiceType`.
-    pub fn with_service_type(mut self, service_type: impl Into<String>) -> Self {
-        self.service_type = Some(service_type.into());
-        self
-    }
-    /// Sets `IsAttached`.
-    pub fn with_is_attached(mut self, is_attached: u64) -> Self {
-        self.is_attached = Some(is_attached);
-        self
-    }
-    /// Sets `Deactived`.
-    pub fn with_deactived(mut self, deactived: u64) -> Self {
-        self.deactived = Some(deactived);
-        self
-    }
-    /// Sets `DeactivedDetail`.
-    pub fn with_deactived_detail(mut self, deactived_detail: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.deactived_detail = deactived_detail.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `IsServiceLinkedPolicy`.
-    pub fn with_is_service_linked_policy(mut self, is_service_linked_policy: u64) -> Self {
-        self.is_service_linked_policy = Some(is_service_linked_policy);
-        self
-    }
-    /// Sets `AttachEntityCount`.
-    pub fn with_attach_entity_count(mut self, attach_entity_count: i64) -> Self {
-        self.attach_entity_count = Some(attach_entity_count);
-        self
-    }
-    /// Sets `AttachEntityBoundaryCount`.
-    pub fn with_attach_entity_boundary_count(mut self, attach_entity_boundary_count: i64) -> Self {
-        self.attach_entity_boundary_count = Some(attach_entity_boundary_count);
-        self
-    }
-    /// Sets `UpdateTime`.
-    pub fn with_update_time(mut self, update_time: impl Into<String>) -> Self {
-        self.update_time = Some(update_time.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn with_tags(mut self, tags: impl IntoIterator<Item = output::Tag>) -> Self {
-        self.tags = tags.into_iter().collect();
-        self
-    }
-    /// Sets `PermissionLevel`.
-    pub fn with_permission_level(mut self, permission_level: impl Into<String>) -> Self {
-        self.permission_level = Some(permission_level.into());
-        self
-    }
-}
-
 impl lenient::Reply for StrategyInfo {
     const NAME: &'static str = "StrategyInfo";
     const FIELDS: &'static [&'static str] = &[
@@ -3263,28 +2122,28 @@ impl<'de> Deserialize<'de> for StrategyInfo {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for StrategyInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "StrategyInfo", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("PolicyId", &self.policy_id)?
-            .opt("PolicyName", &self.policy_name)?
-            .opt("AddTime", &self.add_time)?
-            .opt("Type", &self.type_)?
-            .opt("Description", &self.description)?
-            .opt("CreateMode", &self.create_mode)?
-            .opt("Attachments", &self.attachments)?
-            .opt("ServiceType", &self.service_type)?
-            .opt("IsAttached", &self.is_attached)?
-            .opt("Deactived", &self.deactived)?
-            .list("DeactivedDetail", &self.deactived_detail)?
-            .opt("IsServiceLinkedPolicy", &self.is_service_linked_policy)?
-            .opt("AttachEntityCount", &self.attach_entity_count)?
-            .opt("AttachEntityBoundaryCount", &self.attach_entity_boundary_count)?
-            .opt("UpdateTime", &self.update_time)?
-            .list("Tags", &self.tags)?
-            .opt("PermissionLevel", &self.permission_level)?
-            .end()
+        let mut fields = lenient::fields(serializer, "StrategyInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("PolicyId", &self.policy_id)?;
+        fields.opt("PolicyName", &self.policy_name)?;
+        fields.opt("AddTime", &self.add_time)?;
+        fields.opt("Type", &self.type_)?;
+        fields.opt("Description", &self.description)?;
+        fields.opt("CreateMode", &self.create_mode)?;
+        fields.opt("Attachments", &self.attachments)?;
+        fields.opt("ServiceType", &self.service_type)?;
+        fields.opt("IsAttached", &self.is_attached)?;
+        fields.opt("Deactived", &self.deactived)?;
+        fields.list("DeactivedDetail", &self.deactived_detail)?;
+        fields.opt("IsServiceLinkedPolicy", &self.is_service_linked_policy)?;
+        fields.opt("AttachEntityCount", &self.attach_entity_count)?;
+        fields.opt("AttachEntityBoundaryCount", &self.attach_entity_boundary_count)?;
+        fields.opt("UpdateTime", &self.update_time)?;
+        fields.list("Tags", &self.tags)?;
+        fields.opt("PermissionLevel", &self.permission_level)?;
+        fields.end()
     }
 }
 
@@ -3336,74 +2195,6 @@ pub struct SubAccountInfo {
     pub nick_name: Option<String>,
 }
 
-impl SubAccountInfo {
-    /// With every field unset.
-    pub fn new() -> Self {
-        SubAccountInfo {
-            uin: None,
-            name: None,
-            uid: None,
-            remark: None,
-            console_login: None,
-            phone_num: None,
-            country_code: None,
-            email: None,
-            create_time: None,
-            nick_name: None,
-        }
-    }
-    /// Sets `Uin`.
-    pub fn with_uin(mut self, uin: u64) -> Self {
-        self.uin = Some(uin);
-        self
-    }
-    /// Sets `Name`.
-    pub fn with_name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-    /// Sets `Uid`.
-    pub fn with_uid(mut self, uid: u64) -> Self {
-        self.uid = Some(uid);
-        self
-    }
-    /// Sets `Remark`.
-    pub fn with_remark(mut self, remark: impl Into<String>) -> Self {
-        self.remark = Some(remark.into());
-        self
-    }
-    /// Sets `ConsoleLogin`.
-    pub fn with_console_login(mut self, console_login: u64) -> Self {
-        self.console_login = Some(console_login);
-        self
-    }
-    /// Sets `PhoneNum`.
-    pub fn with_phone_num(mut self, phone_num: impl Into<String>) -> Self {
-        self.phone_num = Some(phone_num.into());
-        self
-    }
-    /// Sets `CountryCode`.
-    pub fn with_country_code(mut self, country_code: impl Into<String>) -> Self {
-        self.country_code = Some(country_code.into());
-        self
-    }
-    /// Sets `Email`.
-    pub fn with_email(mut self, email: impl Into<String>) -> Self {
-        self.email = Some(email.into());
-        self
-    }
-    /// Sets `CreateTime`.
-    pub fn with_create_time(mut self, create_time: impl Into<String>) -> Self {
-        self.create_time = Some(create_time.into());
-        self
-    }
-    /// Sets `NickName`.
-    pub fn with_nick_name(mut self, nick_name: impl Into<String>) -> Self {
-        self.nick_name = Some(nick_name.into());
-        self
-    }
-}
-
 impl lenient::Reply for SubAccountInfo {
     const NAME: &'static str = "SubAccountInfo";
     const FIELDS: &'static [&'static str] = &[
@@ -3441,21 +2232,21 @@ impl<'de> Deserialize<'de> for SubAccountInfo {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for SubAccountInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "SubAccountInfo", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Uin", &self.uin)?
-            .opt("Name", &self.name)?
-            .opt("Uid", &self.uid)?
-            .opt("Remark", &self.remark)?
-            .opt("ConsoleLogin", &self.console_login)?
-            .opt("PhoneNum", &self.phone_num)?
-            .opt("CountryCode", &self.country_code)?
-            .opt("Email", &self.email)?
-            .opt("CreateTime", &self.create_time)?
-            .opt("NickName", &self.nick_name)?
-            .end()
+        let mut fields = lenient::fields(serializer, "SubAccountInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Uin", &self.uin)?;
+        fields.opt("Name", &self.name)?;
+        fields.opt("Uid", &self.uid)?;
+        fields.opt("Remark", &self.remark)?;
+        fields.opt("ConsoleLogin", &self.console_login)?;
+        fields.opt("PhoneNum", &self.phone_num)?;
+        fields.opt("CountryCode", &self.country_code)?;
+        fields.opt("Email", &self.email)?;
+        fields.opt("CreateTime", &self.create_time)?;
+        fields.opt("NickName", &self.nick_name)?;
+        fields.end()
     }
 }
 
@@ -3499,22 +2290,6 @@ pub struct SubAccountUser {
     pub last_login_time: Option<String>,
 }
 
-impl SubAccountUser {
-    /// With the fields a request must carry.
-    pub fn new(uin: u64, name: impl Into<String>, uid: u64, remark: impl Into<String>, create_time: impl Into<String>, user_type: u64, last_login_ip: impl Into<String>, last_login_time: impl Into<String>) -> Self {
-        SubAccountUser {
-            uin: Some(uin),
-            name: Some(name.into()),
-            uid: Some(uid),
-            remark: Some(remark.into()),
-            create_time: Some(create_time.into()),
-            user_type: Some(user_type),
-            last_login_ip: Some(last_login_ip.into()),
-            last_login_time: Some(last_login_time.into()),
-        }
-    }
-}
-
 impl lenient::Reply for SubAccountUser {
     const NAME: &'static str = "SubAccountUser";
     const FIELDS: &'static [&'static str] = &[
@@ -3548,19 +2323,19 @@ impl<'de> Deserialize<'de> for SubAccountUser {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for SubAccountUser {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "SubAccountUser", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Uin", &self.uin)?
-            .opt("Name", &self.name)?
-            .opt("Uid", &self.uid)?
-            .opt("Remark", &self.remark)?
-            .opt("CreateTime", &self.create_time)?
-            .opt("UserType", &self.user_type)?
-            .opt("LastLoginIp", &self.last_login_ip)?
-            .opt("LastLoginTime", &self.last_login_time)?
-            .end()
+        let mut fields = lenient::fields(serializer, "SubAccountUser", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Uin", &self.uin)?;
+        fields.opt("Name", &self.name)?;
+        fields.opt("Uid", &self.uid)?;
+        fields.opt("Remark", &self.remark)?;
+        fields.opt("CreateTime", &self.create_time)?;
+        fields.opt("UserType", &self.user_type)?;
+        fields.opt("LastLoginIp", &self.last_login_ip)?;
+        fields.opt("LastLoginTime", &self.last_login_time)?;
+        fields.end()
     }
 }
 
@@ -3576,16 +2351,6 @@ pub struct Tag {
     ///
     /// Required. Example: `ap-guangzhou`
     pub value: Option<String>,
-}
-
-impl Tag {
-    /// With the fields a request must carry.
-    pub fn new(key: impl Into<String>, value: impl Into<String>) -> Self {
-        Tag {
-            key: Some(key.into()),
-            value: Some(value.into()),
-        }
-    }
 }
 
 impl lenient::Reply for Tag {
@@ -3609,13 +2374,13 @@ impl<'de> Deserialize<'de> for Tag {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for Tag {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Tag", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Key", &self.key)?
-            .opt("Value", &self.value)?
-            .end()
+        let mut fields = lenient::fields(serializer, "Tag", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Key", &self.key)?;
+        fields.opt("Value", &self.value)?;
+        fields.end()
     }
 }
 
@@ -3665,74 +2430,6 @@ pub struct WeChatWorkSubAccount {
     pub create_time: Option<String>,
 }
 
-impl WeChatWorkSubAccount {
-    /// With every field unset.
-    pub fn new() -> Self {
-        WeChatWorkSubAccount {
-            uin: None,
-            name: None,
-            uid: None,
-            remark: None,
-            console_login: None,
-            phone_num: None,
-            country_code: None,
-            email: None,
-            we_chat_work_user_id: None,
-            create_time: None,
-        }
-    }
-    /// Sets `Uin`.
-    pub fn with_uin(mut self, uin: u64) -> Self {
-        self.uin = Some(uin);
-        self
-    }
-    /// Sets `Name`.
-    pub fn with_name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-    /// Sets `Uid`.
-    pub fn with_uid(mut self, uid: u64) -> Self {
-        self.uid = Some(uid);
-        self
-    }
-    /// Sets `Remark`.
-    pub fn with_remark(mut self, remark: impl Into<String>) -> Self {
-        self.remark = Some(remark.into());
-        self
-    }
-    /// Sets `ConsoleLogin`.
-    pub fn with_console_login(mut self, console_login: u64) -> Self {
-        self.console_login = Some(console_login);
-        self
-    }
-    /// Sets `PhoneNum`.
-    pub fn with_phone_num(mut self, phone_num: impl Into<String>) -> Self {
-        self.phone_num = Some(phone_num.into());
-        self
-    }
-    /// Sets `CountryCode`.
-    pub fn with_country_code(mut self, country_code: impl Into<String>) -> Self {
-        self.country_code = Some(country_code.into());
-        self
-    }
-    /// Sets `Email`.
-    pub fn with_email(mut self, email: impl Into<String>) -> Self {
-        self.email = Some(email.into());
-        self
-    }
-    /// Sets `WeChatWorkUserId`.
-    pub fn with_we_chat_work_user_id(mut self, we_chat_work_user_id: impl Into<String>) -> Self {
-        self.we_chat_work_user_id = Some(we_chat_work_user_id.into());
-        self
-    }
-    /// Sets `CreateTime`.
-    pub fn with_create_time(mut self, create_time: impl Into<String>) -> Self {
-        self.create_time = Some(create_time.into());
-        self
-    }
-}
-
 impl lenient::Reply for WeChatWorkSubAccount {
     const NAME: &'static str = "WeChatWorkSubAccount";
     const FIELDS: &'static [&'static str] = &[
@@ -3770,20 +2467,20 @@ impl<'de> Deserialize<'de> for WeChatWorkSubAccount {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for WeChatWorkSubAccount {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "WeChatWorkSubAccount", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Uin", &self.uin)?
-            .opt("Name", &self.name)?
-            .opt("Uid", &self.uid)?
-            .opt("Remark", &self.remark)?
-            .opt("ConsoleLogin", &self.console_login)?
-            .opt("PhoneNum", &self.phone_num)?
-            .opt("CountryCode", &self.country_code)?
-            .opt("Email", &self.email)?
-            .opt("WeChatWorkUserId", &self.we_chat_work_user_id)?
-            .opt("CreateTime", &self.create_time)?
-            .end()
+        let mut fields = lenient::fields(serializer, "WeChatWorkSubAccount", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Uin", &self.uin)?;
+        fields.opt("Name", &self.name)?;
+        fields.opt("Uid", &self.uid)?;
+        fields.opt("Remark", &self.remark)?;
+        fields.opt("ConsoleLogin", &self.console_login)?;
+        fields.opt("PhoneNum", &self.phone_num)?;
+        fields.opt("CountryCode", &self.country_code)?;
+        fields.opt("Email", &self.email)?;
+        fields.opt("WeChatWorkUserId", &self.we_chat_work_user_id)?;
+        fields.opt("CreateTime", &self.create_time)?;
+        fields.end()
     }
 }

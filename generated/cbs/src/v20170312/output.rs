@@ -28,18 +28,6 @@ pub struct AdvancedRetentionPolicy {
     pub years: Option<u64>,
 }
 
-impl AdvancedRetentionPolicy {
-    /// With the fields a request must carry.
-    pub fn new(days: u64, weeks: u64, months: u64, years: u64) -> Self {
-        AdvancedRetentionPolicy {
-            days: Some(days),
-            weeks: Some(weeks),
-            months: Some(months),
-            years: Some(years),
-        }
-    }
-}
-
 impl lenient::Reply for AdvancedRetentionPolicy {
     const NAME: &'static str = "AdvancedRetentionPolicy";
     const FIELDS: &'static [&'static str] = &[
@@ -65,15 +53,15 @@ impl<'de> Deserialize<'de> for AdvancedRetentionPolicy {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for AdvancedRetentionPolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AdvancedRetentionPolicy", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Days", &self.days)?
-            .opt("Weeks", &self.weeks)?
-            .opt("Months", &self.months)?
-            .opt("Years", &self.years)?
-            .end()
+        let mut fields = lenient::fields(serializer, "AdvancedRetentionPolicy", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Days", &self.days)?;
+        fields.opt("Weeks", &self.weeks)?;
+        fields.opt("Months", &self.months)?;
+        fields.opt("Years", &self.years)?;
+        fields.end()
     }
 }
 
@@ -93,17 +81,6 @@ pub struct AttachDetail {
     ///
     /// Required. Example: `20`
     pub max_attach_count: Option<u64>,
-}
-
-impl AttachDetail {
-    /// With the fields a request must carry.
-    pub fn new(instance_id: impl Into<String>, attached_disk_count: u64, max_attach_count: u64) -> Self {
-        AttachDetail {
-            instance_id: Some(instance_id.into()),
-            attached_disk_count: Some(attached_disk_count),
-            max_attach_count: Some(max_attach_count),
-        }
-    }
 }
 
 impl lenient::Reply for AttachDetail {
@@ -129,14 +106,14 @@ impl<'de> Deserialize<'de> for AttachDetail {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for AttachDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AttachDetail", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("InstanceId", &self.instance_id)?
-            .opt("AttachedDiskCount", &self.attached_disk_count)?
-            .opt("MaxAttachCount", &self.max_attach_count)?
-            .end()
+        let mut fields = lenient::fields(serializer, "AttachDetail", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("InstanceId", &self.instance_id)?;
+        fields.opt("AttachedDiskCount", &self.attached_disk_count)?;
+        fields.opt("MaxAttachCount", &self.max_attach_count)?;
+        fields.end()
     }
 }
 
@@ -231,122 +208,6 @@ pub struct AutoSnapshotPolicy {
     pub tags: Vec<output::Tag>,
 }
 
-impl AutoSnapshotPolicy {
-    /// With every field unset.
-    pub fn new() -> Self {
-        AutoSnapshotPolicy {
-            disk_id_set: Vec::new(),
-            is_activated: None,
-            auto_snapshot_policy_state: None,
-            is_copy_to_remote: None,
-            is_permanent: None,
-            next_trigger_time: None,
-            auto_snapshot_policy_name: None,
-            auto_snapshot_policy_id: None,
-            policy: Vec::new(),
-            create_time: None,
-            retention_days: None,
-            copy_to_account_uin: None,
-            instance_id_set: Vec::new(),
-            retention_months: None,
-            retention_amount: None,
-            advanced_retention_policy: None,
-            copy_from_account_uin: None,
-            tags: Vec::new(),
-        }
-    }
-    /// Sets `DiskIdSet`.
-    pub fn with_disk_id_set(mut self, disk_id_set: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.disk_id_set = disk_id_set.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `IsActivated`.
-    pub fn with_is_activated(mut self, is_activated: bool) -> Self {
-        self.is_activated = Some(is_activated);
-        self
-    }
-    /// Sets `AutoSnapshotPolicyState`.
-    pub fn with_auto_snapshot_policy_state(mut self, auto_snapshot_policy_state: impl Into<String>) -> Self {
-        self.auto_snapshot_policy_state = Some(auto_snapshot_policy_state.into());
-        self
-    }
-    /// Sets `IsCopyToRemote`.
-    pub fn with_is_copy_to_remote(mut self, is_copy_to_remote: u64) -> Self {
-        self.is_copy_to_remote = Some(is_copy_to_remote);
-        self
-    }
-    /// Sets `IsPermanent`.
-    pub fn with_is_permanent(mut self, is_permanent: bool) -> Self {
-        self.is_permanent = Some(is_permanent);
-        self
-    }
-    /// Sets `NextTriggerTime`.
-    pub fn with_next_trigger_time(mut self, next_trigger_time: impl Into<String>) -> Self {
-        self.next_trigger_time = Some(next_trigger_time.into());
-        self
-    }
-    /// Sets `AutoSnapshotPolicyName`.
-    pub fn with_auto_snapshot_policy_name(mut self, auto_snapshot_policy_name: impl Into<String>) -> Self {
-        self.auto_snapshot_policy_name = Some(auto_snapshot_policy_name.into());
-        self
-    }
-    /// Sets `AutoSnapshotPolicyId`.
-    pub fn with_auto_snapshot_policy_id(mut self, auto_snapshot_policy_id: impl Into<String>) -> Self {
-        self.auto_snapshot_policy_id = Some(auto_snapshot_policy_id.into());
-        self
-    }
-    /// Sets `Policy`.
-    pub fn with_policy(mut self, policy: impl IntoIterator<Item = output::Policy>) -> Self {
-        self.policy = policy.into_iter().collect();
-        self
-    }
-    /// Sets `CreateTime`.
-    pub fn with_create_time(mut self, create_time: impl Into<String>) -> Self {
-        self.create_time = Some(create_time.into());
-        self
-    }
-    /// Sets `RetentionDays`.
-    pub fn with_retention_days(mut self, retention_days: u64) -> Self {
-        self.retention_days = Some(retention_days);
-        self
-    }
-    /// Sets `CopyToAccountUin`.
-    pub fn with_copy_to_account_uin(mut self, copy_to_account_uin: impl Into<String>) -> Self {
-        self.copy_to_account_uin = Some(copy_to_account_uin.into());
-        self
-    }
-    /// Sets `InstanceIdSet`.
-    pub fn with_instance_id_set(mut self, instance_id_set: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.instance_id_set = instance_id_set.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `RetentionMonths`.
-    pub fn with_retention_months(mut self, retention_months: u64) -> Self {
-        self.retention_months = Some(retention_months);
-        self
-    }
-    /// Sets `RetentionAmount`.
-    pub fn with_retention_amount(mut self, retention_amount: u64) -> Self {
-        self.retention_amount = Some(retention_amount);
-        self
-    }
-    /// Sets `AdvancedRetentionPolicy`.
-    pub fn with_advanced_retention_policy(mut self, advanced_retention_policy: output::AdvancedRetentionPolicy) -> Self {
-        self.advanced_retention_policy = Some(advanced_retention_policy);
-        self
-    }
-    /// Sets `CopyFromAccountUin`.
-    pub fn with_copy_from_account_uin(mut self, copy_from_account_uin: impl Into<String>) -> Self {
-        self.copy_from_account_uin = Some(copy_from_account_uin.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn with_tags(mut self, tags: impl IntoIterator<Item = output::Tag>) -> Self {
-        self.tags = tags.into_iter().collect();
-        self
-    }
-}
-
 impl lenient::Reply for AutoSnapshotPolicy {
     const NAME: &'static str = "AutoSnapshotPolicy";
     const FIELDS: &'static [&'static str] = &[
@@ -400,29 +261,29 @@ impl<'de> Deserialize<'de> for AutoSnapshotPolicy {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for AutoSnapshotPolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AutoSnapshotPolicy", <Self as lenient::Reply>::FIELDS.len())?
-            .list("DiskIdSet", &self.disk_id_set)?
-            .opt("IsActivated", &self.is_activated)?
-            .opt("AutoSnapshotPolicyState", &self.auto_snapshot_policy_state)?
-            .opt("IsCopyToRemote", &self.is_copy_to_remote)?
-            .opt("IsPermanent", &self.is_permanent)?
-            .opt("NextTriggerTime", &self.next_trigger_time)?
-            .opt("AutoSnapshotPolicyName", &self.auto_snapshot_policy_name)?
-            .opt("AutoSnapshotPolicyId", &self.auto_snapshot_policy_id)?
-            .list("Policy", &self.policy)?
-            .opt("CreateTime", &self.create_time)?
-            .opt("RetentionDays", &self.retention_days)?
-            .opt("CopyToAccountUin", &self.copy_to_account_uin)?
-            .list("InstanceIdSet", &self.instance_id_set)?
-            .opt("RetentionMonths", &self.retention_months)?
-            .opt("RetentionAmount", &self.retention_amount)?
-            .opt("AdvancedRetentionPolicy", &self.advanced_retention_policy)?
-            .opt("CopyFromAccountUin", &self.copy_from_account_uin)?
-            .list("Tags", &self.tags)?
-            .end()
+        let mut fields = lenient::fields(serializer, "AutoSnapshotPolicy", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("DiskIdSet", &self.disk_id_set)?;
+        fields.opt("IsActivated", &self.is_activated)?;
+        fields.opt("AutoSnapshotPolicyState", &self.auto_snapshot_policy_state)?;
+        fields.opt("IsCopyToRemote", &self.is_copy_to_remote)?;
+        fields.opt("IsPermanent", &self.is_permanent)?;
+        fields.opt("NextTriggerTime", &self.next_trigger_time)?;
+        fields.opt("AutoSnapshotPolicyName", &self.auto_snapshot_policy_name)?;
+        fields.opt("AutoSnapshotPolicyId", &self.auto_snapshot_policy_id)?;
+        fields.list("Policy", &self.policy)?;
+        fields.opt("CreateTime", &self.create_time)?;
+        fields.opt("RetentionDays", &self.retention_days)?;
+        fields.opt("CopyToAccountUin", &self.copy_to_account_uin)?;
+        fields.list("InstanceIdSet", &self.instance_id_set)?;
+        fields.opt("RetentionMonths", &self.retention_months)?;
+        fields.opt("RetentionAmount", &self.retention_amount)?;
+        fields.opt("AdvancedRetentionPolicy", &self.advanced_retention_policy)?;
+        fields.opt("CopyFromAccountUin", &self.copy_from_account_uin)?;
+        fields.list("Tags", &self.tags)?;
+        fields.end()
     }
 }
 
@@ -486,74 +347,6 @@ pub struct Cdc {
     pub disk_number: Option<u64>,
 }
 
-impl Cdc {
-    /// With every field unset.
-    pub fn new() -> Self {
-        Cdc {
-            cage_id: None,
-            cdc_state: None,
-            zone: None,
-            cdc_name: None,
-            cdc_resource: None,
-            cdc_id: None,
-            disk_type: None,
-            expired_time: None,
-            created_time: None,
-            disk_number: None,
-        }
-    }
-    /// Sets `CageId`.
-    pub fn with_cage_id(mut self, cage_id: impl Into<String>) -> Self {
-        self.cage_id = Some(cage_id.into());
-        self
-    }
-    /// Sets `CdcState`.
-    pub fn with_cdc_state(mut self, cdc_state: impl Into<String>) -> Self {
-        self.cdc_state = Some(cdc_state.into());
-        self
-    }
-    /// Sets `Zone`.
-    pub fn with_zone(mut self, zone: impl Into<String>) -> Self {
-        self.zone = Some(zone.into());
-        self
-    }
-    /// Sets `CdcName`.
-    pub fn with_cdc_name(mut self, cdc_name: impl Into<String>) -> Self {
-        self.cdc_name = Some(cdc_name.into());
-        self
-    }
-    /// Sets `CdcResource`.
-    pub fn with_cdc_resource(mut self, cdc_resource: output::CdcSize) -> Self {
-        self.cdc_resource = Some(cdc_resource);
-        self
-    }
-    /// Sets `CdcId`.
-    pub fn with_cdc_id(mut self, cdc_id: impl Into<String>) -> Self {
-        self.cdc_id = Some(cdc_id.into());
-        self
-    }
-    /// Sets `DiskType`.
-    pub fn with_disk_type(mut self, disk_type: impl Into<String>) -> Self {
-        self.disk_type = Some(disk_type.into());
-        self
-    }
-    /// Sets `ExpiredTime`.
-    pub fn with_expired_time(mut self, expired_time: impl Into<String>) -> Self {
-        self.expired_time = Some(expired_time.into());
-        self
-    }
-    /// Sets `CreatedTime`.
-    pub fn with_created_time(mut self, created_time: impl Into<String>) -> Self {
-        self.created_time = Some(created_time.into());
-        self
-    }
-    /// Sets `DiskNumber`.
-    pub fn with_disk_number(mut self, disk_number: u64) -> Self {
-        self.disk_number = Some(disk_number);
-        self
-    }
-}
-
 impl lenient::Reply for Cdc {
     const NAME: &'static str = "Cdc";
     const FIELDS: &'static [&'static str] = &[
@@ -591,21 +384,21 @@ impl<'de> Deserialize<'de> for Cdc {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for Cdc {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Cdc", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("CageId", &self.cage_id)?
-            .opt("CdcState", &self.cdc_state)?
-            .opt("Zone", &self.zone)?
-            .opt("CdcName", &self.cdc_name)?
-            .opt("CdcResource", &self.cdc_resource)?
-            .opt("CdcId", &self.cdc_id)?
-            .opt("DiskType", &self.disk_type)?
-            .opt("ExpiredTime", &self.expired_time)?
-            .opt("CreatedTime", &self.created_time)?
-            .opt("DiskNumber", &self.disk_number)?
-            .end()
+        let mut fields = lenient::fields(serializer, "Cdc", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("CageId", &self.cage_id)?;
+        fields.opt("CdcState", &self.cdc_state)?;
+        fields.opt("Zone", &self.zone)?;
+        fields.opt("CdcName", &self.cdc_name)?;
+        fields.opt("CdcResource", &self.cdc_resource)?;
+        fields.opt("CdcId", &self.cdc_id)?;
+        fields.opt("DiskType", &self.disk_type)?;
+        fields.opt("ExpiredTime", &self.expired_time)?;
+        fields.opt("CreatedTime", &self.created_time)?;
+        fields.opt("DiskNumber", &self.disk_number)?;
+        fields.end()
     }
 }
 
@@ -621,26 +414,6 @@ pub struct CdcSize {
     ///
     /// Example: `100000`
     pub disk_available: Option<u64>,
-}
-
-impl CdcSize {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CdcSize {
-            disk_total: None,
-            disk_available: None,
-        }
-    }
-    /// Sets `DiskTotal`.
-    pub fn with_disk_total(mut self, disk_total: u64) -> Self {
-        self.disk_total = Some(disk_total);
-        self
-    }
-    /// Sets `DiskAvailable`.
-    pub fn with_disk_available(mut self, disk_available: u64) -> Self {
-        self.disk_available = Some(disk_available);
-        self
-    }
 }
 
 impl lenient::Reply for CdcSize {
@@ -664,13 +437,13 @@ impl<'de> Deserialize<'de> for CdcSize {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for CdcSize {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CdcSize", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("DiskTotal", &self.disk_total)?
-            .opt("DiskAvailable", &self.disk_available)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CdcSize", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("DiskTotal", &self.disk_total)?;
+        fields.opt("DiskAvailable", &self.disk_available)?;
+        fields.end()
     }
 }
 
@@ -715,38 +488,6 @@ pub struct DedicatedClusterDiskStatistic {
     pub available_disk_size: Option<u64>,
 }
 
-impl DedicatedClusterDiskStatistic {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DedicatedClusterDiskStatistic {
-            disk_type: None,
-            total_disk_size: None,
-            used_disk_size: None,
-            available_disk_size: None,
-        }
-    }
-    /// Sets `DiskType`.
-    pub fn with_disk_type(mut self, disk_type: impl Into<String>) -> Self {
-        self.disk_type = Some(disk_type.into());
-        self
-    }
-    /// Sets `TotalDiskSize`.
-    pub fn with_total_disk_size(mut self, total_disk_size: u64) -> Self {
-        self.total_disk_size = Some(total_disk_size);
-        self
-    }
-    /// Sets `UsedDiskSize`.
-    pub fn with_used_disk_size(mut self, used_disk_size: u64) -> Self {
-        self.used_disk_size = Some(used_disk_size);
-        self
-    }
-    /// Sets `AvailableDiskSize`.
-    pub fn with_available_disk_size(mut self, available_disk_size: u64) -> Self {
-        self.available_disk_size = Some(available_disk_size);
-        self
-    }
-}
-
 impl lenient::Reply for DedicatedClusterDiskStatistic {
     const NAME: &'static str = "DedicatedClusterDiskStatistic";
     const FIELDS: &'static [&'static str] = &[
@@ -772,15 +513,15 @@ impl<'de> Deserialize<'de> for DedicatedClusterDiskStatistic {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DedicatedClusterDiskStatistic {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DedicatedClusterDiskStatistic", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("DiskType", &self.disk_type)?
-            .opt("TotalDiskSize", &self.total_disk_size)?
-            .opt("UsedDiskSize", &self.used_disk_size)?
-            .opt("AvailableDiskSize", &self.available_disk_size)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DedicatedClusterDiskStatistic", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("DiskType", &self.disk_type)?;
+        fields.opt("TotalDiskSize", &self.total_disk_size)?;
+        fields.opt("UsedDiskSize", &self.used_disk_size)?;
+        fields.opt("AvailableDiskSize", &self.available_disk_size)?;
+        fields.end()
     }
 }
 
@@ -843,80 +584,6 @@ pub struct DetailPrice {
     pub unit_price_high: Option<String>,
 }
 
-impl DetailPrice {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DetailPrice {
-            charge_unit: None,
-            discount_price: None,
-            discount_price_high: None,
-            original_price: None,
-            original_price_high: None,
-            price_name: None,
-            price_title: None,
-            unit_price: None,
-            unit_price_discount: None,
-            unit_price_discount_high: None,
-            unit_price_high: None,
-        }
-    }
-    /// Sets `ChargeUnit`.
-    pub fn with_charge_unit(mut self, charge_unit: impl Into<String>) -> Self {
-        self.charge_unit = Some(charge_unit.into());
-        self
-    }
-    /// Sets `DiscountPrice`.
-    pub fn with_discount_price(mut self, discount_price: f64) -> Self {
-        self.discount_price = Some(discount_price);
-        self
-    }
-    /// Sets `DiscountPriceHigh`.
-    pub fn with_discount_price_high(mut self, discount_price_high: impl Into<String>) -> Self {
-        self.discount_price_high = Some(discount_price_high.into());
-        self
-    }
-    /// Sets `OriginalPrice`.
-    pub fn with_original_price(mut self, original_price: f64) -> Self {
-        self.original_price = Some(original_price);
-        self
-    }
-    /// Sets `OriginalPriceHigh`.
-    pub fn with_original_price_high(mut self, original_price_high: impl Into<String>) -> Self {
-        self.original_price_high = Some(original_price_high.into());
-        self
-    }
-    /// Sets `PriceName`.
-    pub fn with_price_name(mut self, price_name: impl Into<String>) -> Self {
-        self.price_name = Some(price_name.into());
-        self
-    }
-    /// Sets `PriceTitle`.
-    pub fn with_price_title(mut self, price_title: impl Into<String>) -> Self {
-        self.price_title = Some(price_title.into());
-        self
-    }
-    /// Sets `UnitPrice`.
-    pub fn with_unit_price(mut self, unit_price: f64) -> Self {
-        self.unit_price = Some(unit_price);
-        self
-    }
-    /// Sets `UnitPriceDiscount`.
-    pub fn with_unit_price_discount(mut self, unit_price_discount: f64) -> Self {
-        self.unit_price_discount = Some(unit_price_discount);
-        self
-    }
-    /// Sets `UnitPriceDiscountHigh`.
-    pub fn with_unit_price_discount_high(mut self, unit_price_discount_high: impl Into<String>) -> Self {
-        self.unit_price_discount_high = Some(unit_price_discount_high.into());
-        self
-    }
-    /// Sets `UnitPriceHigh`.
-    pub fn with_unit_price_high(mut self, unit_price_high: impl Into<String>) -> Self {
-        self.unit_price_high = Some(unit_price_high.into());
-        self
-    }
-}
-
 impl lenient::Reply for DetailPrice {
     const NAME: &'static str = "DetailPrice";
     const FIELDS: &'static [&'static str] = &[
@@ -956,22 +623,22 @@ impl<'de> Deserialize<'de> for DetailPrice {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DetailPrice {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DetailPrice", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("ChargeUnit", &self.charge_unit)?
-            .opt("DiscountPrice", &self.discount_price)?
-            .opt("DiscountPriceHigh", &self.discount_price_high)?
-            .opt("OriginalPrice", &self.original_price)?
-            .opt("OriginalPriceHigh", &self.original_price_high)?
-            .opt("PriceName", &self.price_name)?
-            .opt("PriceTitle", &self.price_title)?
-            .opt("UnitPrice", &self.unit_price)?
-            .opt("UnitPriceDiscount", &self.unit_price_discount)?
-            .opt("UnitPriceDiscountHigh", &self.unit_price_discount_high)?
-            .opt("UnitPriceHigh", &self.unit_price_high)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DetailPrice", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ChargeUnit", &self.charge_unit)?;
+        fields.opt("DiscountPrice", &self.discount_price)?;
+        fields.opt("DiscountPriceHigh", &self.discount_price_high)?;
+        fields.opt("OriginalPrice", &self.original_price)?;
+        fields.opt("OriginalPriceHigh", &self.original_price_high)?;
+        fields.opt("PriceName", &self.price_name)?;
+        fields.opt("PriceTitle", &self.price_title)?;
+        fields.opt("UnitPrice", &self.unit_price)?;
+        fields.opt("UnitPriceDiscount", &self.unit_price_discount)?;
+        fields.opt("UnitPriceDiscountHigh", &self.unit_price_discount_high)?;
+        fields.opt("UnitPriceHigh", &self.unit_price_high)?;
+        fields.end()
     }
 }
 
@@ -1260,278 +927,6 @@ pub struct Disk {
     pub kms_key_id: Option<String>,
 }
 
-impl Disk {
-    /// With every field unset.
-    pub fn new() -> Self {
-        Disk {
-            delete_with_instance: None,
-            renew_flag: None,
-            disk_type: None,
-            disk_state: None,
-            snapshot_count: None,
-            auto_renew_flag_error: None,
-            rollbacking: None,
-            instance_id_list: Vec::new(),
-            encrypt: None,
-            disk_name: None,
-            backup_disk: None,
-            tags: Vec::new(),
-            instance_id: None,
-            attach_mode: None,
-            auto_snapshot_policy_ids: Vec::new(),
-            throughput_performance: None,
-            migrating: None,
-            disk_id: None,
-            snapshot_size: None,
-            placement: None,
-            is_returnable: None,
-            deadline_time: None,
-            attached: None,
-            disk_size: None,
-            migrate_percent: None,
-            disk_usage: None,
-            disk_charge_type: None,
-            portable: None,
-            snapshot_ability: None,
-            deadline_error: None,
-            rollback_percent: None,
-            differ_days_of_deadline: None,
-            return_fail_code: None,
-            shareable: None,
-            create_time: None,
-            delete_snapshot: None,
-            disk_backup_quota: None,
-            disk_backup_count: None,
-            instance_type: None,
-            last_attach_ins_id: None,
-            error_prompt: None,
-            burst_performance: None,
-            encrypt_type: None,
-            kms_key_id: None,
-        }
-    }
-    /// Sets `DeleteWithInstance`.
-    pub fn with_delete_with_instance(mut self, delete_with_instance: bool) -> Self {
-        self.delete_with_instance = Some(delete_with_instance);
-        self
-    }
-    /// Sets `RenewFlag`.
-    pub fn with_renew_flag(mut self, renew_flag: impl Into<String>) -> Self {
-        self.renew_flag = Some(renew_flag.into());
-        self
-    }
-    /// Sets `DiskType`.
-    pub fn with_disk_type(mut self, disk_type: impl Into<String>) -> Self {
-        self.disk_type = Some(disk_type.into());
-        self
-    }
-    /// Sets `DiskState`.
-    pub fn with_disk_state(mut self, disk_state: impl Into<String>) -> Self {
-        self.disk_state = Some(disk_state.into());
-        self
-    }
-    /// Sets `SnapshotCount`.
-    pub fn with_snapshot_count(mut self, snapshot_count: i64) -> Self {
-        self.snapshot_count = Some(snapshot_count);
-        self
-    }
-    /// Sets `AutoRenewFlagError`.
-    pub fn with_auto_renew_flag_error(mut self, auto_renew_flag_error: bool) -> Self {
-        self.auto_renew_flag_error = Some(auto_renew_flag_error);
-        self
-    }
-    /// Sets `Rollbacking`.
-    pub fn with_rollbacking(mut self, rollbacking: bool) -> Self {
-        self.rollbacking = Some(rollbacking);
-        self
-    }
-    /// Sets `InstanceIdList`.
-    pub fn with_instance_id_list(mut self, instance_id_list: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.instance_id_list = instance_id_list.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `Encrypt`.
-    pub fn with_encrypt(mut self, encrypt: bool) -> Self {
-        self.encrypt = Some(encrypt);
-        self
-    }
-    /// Sets `DiskName`.
-    pub fn with_disk_name(mut self, disk_name: impl Into<String>) -> Self {
-        self.disk_name = Some(disk_name.into());
-        self
-    }
-    /// Sets `BackupDisk`.
-    pub fn with_backup_disk(mut self, backup_disk: bool) -> Self {
-        self.backup_disk = Some(backup_disk);
-        self
-    }
-    /// Sets `Tags`.
-    pub fn with_tags(mut self, tags: impl IntoIterator<Item = output::Tag>) -> Self {
-        self.tags = tags.into_iter().collect();
-        self
-    }
-    /// Sets `InstanceId`.
-    pub fn with_instance_id(mut self, instance_id: impl Into<String>) -> Self {
-        self.instance_id = Some(instance_id.into());
-        self
-    }
-    /// Sets `AttachMode`.
-    pub fn with_attach_mode(mut self, attach_mode: impl Into<String>) -> Self {
-        self.attach_mode = Some(attach_mode.into());
-        self
-    }
-    /// Sets `AutoSnapshotPolicyIds`.
-    pub fn with_auto_snapshot_policy_ids(mut self, auto_snapshot_policy_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.auto_snapshot_policy_ids = auto_snapshot_policy_ids.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `ThroughputPerformance`.
-    pub fn with_throughput_performance(mut self, throughput_performance: u64) -> Self {
-        self.throughput_performance = Some(throughput_performance);
-        self
-    }
-    /// Sets `Migrating`.
-    pub fn with_migrating(mut self, migrating: bool) -> Self {
-        self.migrating = Some(migrating);
-        self
-    }
-    /// Sets `DiskId`.
-    pub fn with_disk_id(mut self, disk_id: impl Into<String>) -> Self {
-        self.disk_id = Some(disk_id.into());
-        self
-    }
-    /// Sets `SnapshotSize`.
-    pub fn with_snapshot_size(mut self, snapshot_size: u64) -> Self {
-        self.snapshot_size = Some(snapshot_size);
-        self
-    }
-    /// Sets `Placement`.
-    pub fn with_placement(mut self, placement: output::Placement) -> Self {
-        self.placement = Some(placement);
-        self
-    }
-    /// Sets `IsReturnable`.
-    pub fn with_is_returnable(mut self, is_returnable: bool) -> Self {
-        self.is_returnable = Some(is_returnable);
-        self
-    }
-    /// Sets `DeadlineTime`.
-    pub fn with_deadline_time(mut self, deadline_time: impl Into<String>) -> Self {
-        self.deadline_time = Some(deadline_time.into());
-        self
-    }
-    /// Sets `Attached`.
-    pub fn with_attached(mut self, attached: bool) -> Self {
-        self.attached = Some(attached);
-        self
-    }
-    /// Sets `DiskSize`.
-    pub fn with_disk_size(mut self, disk_size: u64) -> Self {
-        self.disk_size = Some(disk_size);
-        self
-    }
-    /// Sets `MigratePercent`.
-    pub fn with_migrate_percent(mut self, migrate_percent: u64) -> Self {
-        self.migrate_percent = Some(migrate_percent);
-        self
-    }
-    /// Sets `DiskUsage`.
-    pub fn with_disk_usage(mut self, disk_usage: impl Into<String>) -> Self {
-        self.disk_usage = Some(disk_usage.into());
-        self
-    }
-    /// Sets `DiskChargeType`.
-    pub fn with_disk_charge_type(mut self, disk_charge_type: impl Into<String>) -> Self {
-        self.disk_charge_type = Some(disk_charge_type.into());
-        self
-    }
-    /// Sets `Portable`.
-    pub fn with_portable(mut self, portable: bool) -> Self {
-        self.portable = Some(portable);
-        self
-    }
-    /// Sets `SnapshotAbility`.
-    pub fn with_snapshot_ability(mut self, snapshot_ability: bool) -> Self {
-        self.snapshot_ability = Some(snapshot_ability);
-        self
-    }
-    /// Sets `DeadlineError`.
-    pub fn with_deadline_error(mut self, deadline_error: bool) -> Self {
-        self.deadline_error = Some(deadline_error);
-        self
-    }
-    /// Sets `RollbackPercent`.
-    pub fn with_rollback_percent(mut self, rollback_percent: u64) -> Self {
-        self.rollback_percent = Some(rollback_percent);
-        self
-    }
-    /// Sets `DifferDaysOfDeadline`.
-    pub fn with_differ_days_of_deadline(mut self, differ_days_of_deadline: i64) -> Self {
-        self.differ_days_of_deadline = Some(differ_days_of_deadline);
-        self
-    }
-    /// Sets `ReturnFailCode`.
-    pub fn with_return_fail_code(mut self, return_fail_code: i64) -> Self {
-        self.return_fail_code = Some(return_fail_code);
-        self
-    }
-    /// Sets `Shareable`.
-    pub fn with_shareable(mut self, shareable: bool) -> Self {
-        self.shareable = Some(shareable);
-        self
-    }
-    /// Sets `CreateTime`.
-    pub fn with_create_time(mut self, create_time: impl Into<String>) -> Self {
-        self.create_time = Some(create_time.into());
-        self
-    }
-    /// Sets `DeleteSnapshot`.
-    pub fn with_delete_snapshot(mut self, delete_snapshot: i64) -> Self {
-        self.delete_snapshot = Some(delete_snapshot);
-        self
-    }
-    /// Sets `DiskBackupQuota`.
-    pub fn with_disk_backup_quota(mut self, disk_backup_quota: u64) -> Self {
-        self.disk_backup_quota = Some(disk_backup_quota);
-        self
-    }
-    /// Sets `DiskBackupCount`.
-    pub fn with_disk_backup_count(mut self, disk_backup_count: u64) -> Self {
-        self.disk_backup_count = Some(disk_backup_count);
-        self
-    }
-    /// Sets `InstanceType`.
-    pub fn with_instance_type(mut self, instance_type: impl Into<String>) -> Self {
-        self.instance_type = Some(instance_type.into());
-        self
-    }
-    /// Sets `LastAttachInsId`.
-    pub fn with_last_attach_ins_id(mut self, last_attach_ins_id: impl Into<String>) -> Self {
-        self.last_attach_ins_id = Some(last_attach_ins_id.into());
-        self
-    }
-    /// Sets `ErrorPrompt`.
-    pub fn with_error_prompt(mut self, error_prompt: impl Into<String>) -> Self {
-        self.error_prompt = Some(error_prompt.into());
-        self
-    }
-    /// Sets `BurstPerformance`.
-    pub fn with_burst_performance(mut self, burst_performance: bool) -> Self {
-        self.burst_performance = Some(burst_performance);
-        self
-    }
-    /// Sets `EncryptType`.
-    pub fn with_encrypt_type(mut self, encrypt_type: impl Into<String>) -> Self {
-        self.encrypt_type = Some(encrypt_type.into());
-        self
-    }
-    /// Sets `KmsKeyId`.
-    pub fn with_kms_key_id(mut self, kms_key_id: impl Into<String>) -> Self {
-        self.kms_key_id = Some(kms_key_id.into());
-        self
-    }
-}
-
 impl lenient::Reply for Disk {
     const NAME: &'static str = "Disk";
     const FIELDS: &'static [&'static str] = &[
@@ -1637,55 +1032,55 @@ impl<'de> Deserialize<'de> for Disk {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for Disk {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Disk", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("DeleteWithInstance", &self.delete_with_instance)?
-            .opt("RenewFlag", &self.renew_flag)?
-            .opt("DiskType", &self.disk_type)?
-            .opt("DiskState", &self.disk_state)?
-            .opt("SnapshotCount", &self.snapshot_count)?
-            .opt("AutoRenewFlagError", &self.auto_renew_flag_error)?
-            .opt("Rollbacking", &self.rollbacking)?
-            .list("InstanceIdList", &self.instance_id_list)?
-            .opt("Encrypt", &self.encrypt)?
-            .opt("DiskName", &self.disk_name)?
-            .opt("BackupDisk", &self.backup_disk)?
-            .list("Tags", &self.tags)?
-            .opt("InstanceId", &self.instance_id)?
-            .opt("AttachMode", &self.attach_mode)?
-            .list("AutoSnapshotPolicyIds", &self.auto_snapshot_policy_ids)?
-            .opt("ThroughputPerformance", &self.throughput_performance)?
-            .opt("Migrating", &self.migrating)?
-            .opt("DiskId", &self.disk_id)?
-            .opt("SnapshotSize", &self.snapshot_size)?
-            .opt("Placement", &self.placement)?
-            .opt("IsReturnable", &self.is_returnable)?
-            .opt("DeadlineTime", &self.deadline_time)?
-            .opt("Attached", &self.attached)?
-            .opt("DiskSize", &self.disk_size)?
-            .opt("MigratePercent", &self.migrate_percent)?
-            .opt("DiskUsage", &self.disk_usage)?
-            .opt("DiskChargeType", &self.disk_charge_type)?
-            .opt("Portable", &self.portable)?
-            .opt("SnapshotAbility", &self.snapshot_ability)?
-            .opt("DeadlineError", &self.deadline_error)?
-            .opt("RollbackPercent", &self.rollback_percent)?
-            .opt("DifferDaysOfDeadline", &self.differ_days_of_deadline)?
-            .opt("ReturnFailCode", &self.return_fail_code)?
-            .opt("Shareable", &self.shareable)?
-            .opt("CreateTime", &self.create_time)?
-            .opt("DeleteSnapshot", &self.delete_snapshot)?
-            .opt("DiskBackupQuota", &self.disk_backup_quota)?
-            .opt("DiskBackupCount", &self.disk_backup_count)?
-            .opt("InstanceType", &self.instance_type)?
-            .opt("LastAttachInsId", &self.last_attach_ins_id)?
-            .opt("ErrorPrompt", &self.error_prompt)?
-            .opt("BurstPerformance", &self.burst_performance)?
-            .opt("EncryptType", &self.encrypt_type)?
-            .opt("KmsKeyId", &self.kms_key_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "Disk", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("DeleteWithInstance", &self.delete_with_instance)?;
+        fields.opt("RenewFlag", &self.renew_flag)?;
+        fields.opt("DiskType", &self.disk_type)?;
+        fields.opt("DiskState", &self.disk_state)?;
+        fields.opt("SnapshotCount", &self.snapshot_count)?;
+        fields.opt("AutoRenewFlagError", &self.auto_renew_flag_error)?;
+        fields.opt("Rollbacking", &self.rollbacking)?;
+        fields.list("InstanceIdList", &self.instance_id_list)?;
+        fields.opt("Encrypt", &self.encrypt)?;
+        fields.opt("DiskName", &self.disk_name)?;
+        fields.opt("BackupDisk", &self.backup_disk)?;
+        fields.list("Tags", &self.tags)?;
+        fields.opt("InstanceId", &self.instance_id)?;
+        fields.opt("AttachMode", &self.attach_mode)?;
+        fields.list("AutoSnapshotPolicyIds", &self.auto_snapshot_policy_ids)?;
+        fields.opt("ThroughputPerformance", &self.throughput_performance)?;
+        fields.opt("Migrating", &self.migrating)?;
+        fields.opt("DiskId", &self.disk_id)?;
+        fields.opt("SnapshotSize", &self.snapshot_size)?;
+        fields.opt("Placement", &self.placement)?;
+        fields.opt("IsReturnable", &self.is_returnable)?;
+        fields.opt("DeadlineTime", &self.deadline_time)?;
+        fields.opt("Attached", &self.attached)?;
+        fields.opt("DiskSize", &self.disk_size)?;
+        fields.opt("MigratePercent", &self.migrate_percent)?;
+        fields.opt("DiskUsage", &self.disk_usage)?;
+        fields.opt("DiskChargeType", &self.disk_charge_type)?;
+        fields.opt("Portable", &self.portable)?;
+        fields.opt("SnapshotAbility", &self.snapshot_ability)?;
+        fields.opt("DeadlineError", &self.deadline_error)?;
+        fields.opt("RollbackPercent", &self.rollback_percent)?;
+        fields.opt("DifferDaysOfDeadline", &self.differ_days_of_deadline)?;
+        fields.opt("ReturnFailCode", &self.return_fail_code)?;
+        fields.opt("Shareable", &self.shareable)?;
+        fields.opt("CreateTime", &self.create_time)?;
+        fields.opt("DeleteSnapshot", &self.delete_snapshot)?;
+        fields.opt("DiskBackupQuota", &self.disk_backup_quota)?;
+        fields.opt("DiskBackupCount", &self.disk_backup_count)?;
+        fields.opt("InstanceType", &self.instance_type)?;
+        fields.opt("LastAttachInsId", &self.last_attach_ins_id)?;
+        fields.opt("ErrorPrompt", &self.error_prompt)?;
+        fields.opt("BurstPerformance", &self.burst_performance)?;
+        fields.opt("EncryptType", &self.encrypt_type)?;
+        fields.opt("KmsKeyId", &self.kms_key_id)?;
+        fields.end()
     }
 }
 
@@ -1759,68 +1154,6 @@ pub struct DiskBackup {
     pub encrypt: Option<bool>,
 }
 
-impl DiskBackup {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DiskBackup {
-            disk_backup_id: None,
-            disk_id: None,
-            disk_size: None,
-            disk_usage: None,
-            disk_backup_name: None,
-            disk_backup_state: None,
-            percent: None,
-            create_time: None,
-            encrypt: None,
-        }
-    }
-    /// Sets `DiskBackupId`.
-    pub fn with_disk_backup_id(mut self, disk_backup_id: impl Into<String>) -> Self {
-        self.disk_backup_id = Some(disk_backup_id.into());
-        self
-    }
-    /// Sets `DiskId`.
-    pub fn with_disk_id(mut self, disk_id: impl Into<String>) -> Self {
-        self.disk_id = Some(disk_id.into());
-        self
-    }
-    /// Sets `DiskSize`.
-    pub fn with_disk_size(mut self, disk_size: u64) -> Self {
-        self.disk_size = Some(disk_size);
-        self
-    }
-    /// Sets `DiskUsage`.
-    pub fn with_disk_usage(mut self, disk_usage: impl Into<String>) -> Self {
-        self.disk_usage = Some(disk_usage.into());
-        self
-    }
-    /// Sets `DiskBackupName`.
-    pub fn with_disk_backup_name(mut self, disk_backup_name: impl Into<String>) -> Self {
-        self.disk_backup_name = Some(disk_backup_name.into());
-        self
-    }
-    /// Sets `DiskBackupState`.
-    pub fn with_disk_backup_state(mut self, disk_backup_state: impl Into<String>) -> Self {
-        self.disk_backup_state = Some(disk_backup_state.into());
-        self
-    }
-    /// Sets `Percent`.
-    pub fn with_percent(mut self, percent: u64) -> Self {
-        self.percent = Some(percent);
-        self
-    }
-    /// Sets `CreateTime`.
-    pub fn with_create_time(mut self, create_time: impl Into<String>) -> Self {
-        self.create_time = Some(create_time.into());
-        self
-    }
-    /// Sets `Encrypt`.
-    pub fn with_encrypt(mut self, encrypt: bool) -> Self {
-        self.encrypt = Some(encrypt);
-        self
-    }
-}
-
 impl lenient::Reply for DiskBackup {
     const NAME: &'static str = "DiskBackup";
     const FIELDS: &'static [&'static str] = &[
@@ -1856,20 +1189,20 @@ impl<'de> Deserialize<'de> for DiskBackup {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DiskBackup {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DiskBackup", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("DiskBackupId", &self.disk_backup_id)?
-            .opt("DiskId", &self.disk_id)?
-            .opt("DiskSize", &self.disk_size)?
-            .opt("DiskUsage", &self.disk_usage)?
-            .opt("DiskBackupName", &self.disk_backup_name)?
-            .opt("DiskBackupState", &self.disk_backup_state)?
-            .opt("Percent", &self.percent)?
-            .opt("CreateTime", &self.create_time)?
-            .opt("Encrypt", &self.encrypt)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DiskBackup", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("DiskBackupId", &self.disk_backup_id)?;
+        fields.opt("DiskId", &self.disk_id)?;
+        fields.opt("DiskSize", &self.disk_size)?;
+        fields.opt("DiskUsage", &self.disk_usage)?;
+        fields.opt("DiskBackupName", &self.disk_backup_name)?;
+        fields.opt("DiskBackupState", &self.disk_backup_state)?;
+        fields.opt("Percent", &self.percent)?;
+        fields.opt("CreateTime", &self.create_time)?;
+        fields.opt("Encrypt", &self.encrypt)?;
+        fields.end()
     }
 }
 
@@ -1947,86 +1280,6 @@ pub struct DiskConfig {
     pub price: Option<output::Price>,
 }
 
-impl DiskConfig {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DiskConfig {
-            available: None,
-            disk_charge_type: None,
-            zone: None,
-            instance_family: None,
-            disk_type: None,
-            step_size: None,
-            extra_performance_range: Vec::new(),
-            device_class: None,
-            disk_usage: None,
-            min_disk_size: None,
-            max_disk_size: None,
-            price: None,
-        }
-    }
-    /// Sets `Available`.
-    pub fn with_available(mut self, available: bool) -> Self {
-        self.available = Some(available);
-        self
-    }
-    /// Sets `DiskChargeType`.
-    pub fn with_disk_charge_type(mut self, disk_charge_type: impl Into<String>) -> Self {
-        self.disk_charge_type = Some(disk_charge_type.into());
-        self
-    }
-    /// Sets `Zone`.
-    pub fn with_zone(mut self, zone: impl Into<String>) -> Self {
-        self.zone = Some(zone.into());
-        self
-    }
-    /// Sets `InstanceFamily`.
-    pub fn with_instance_family(mut self, instance_family: impl Into<String>) -> Self {
-        self.instance_family = Some(instance_family.into());
-        self
-    }
-    /// Sets `DiskType`.
-    pub fn with_disk_type(mut self, disk_type: impl Into<String>) -> Self {
-        self.disk_type = Some(disk_type.into());
-        self
-    }
-    /// Sets `StepSize`.
-    pub fn with_step_size(mut self, step_size: u64) -> Self {
-        self.step_size = Some(step_size);
-        self
-    }
-    /// Sets `ExtraPerformanceRange`.
-    pub fn with_extra_performance_range(mut self, extra_performance_range: impl IntoIterator<Item = i64>) -> Self {
-        self.extra_performance_range = extra_performance_range.into_iter().collect();
-        self
-    }
-    /// Sets `DeviceClass`.
-    pub fn with_device_class(mut self, device_class: impl Into<String>) -> Self {
-        self.device_class = Some(device_class.into());
-        self
-    }
-    /// Sets `DiskUsage`.
-    pub fn with_disk_usage(mut self, disk_usage: impl Into<String>) -> Self {
-        self.disk_usage = Some(disk_usage.into());
-        self
-    }
-    /// Sets `MinDiskSize`.
-    pub fn with_min_disk_size(mut self, min_disk_size: u64) -> Self {
-        self.min_disk_size = Some(min_disk_size);
-        self
-    }
-    /// Sets `MaxDiskSize`.
-    pub fn with_max_disk_size(mut self, max_disk_size: u64) -> Self {
-        self.max_disk_size = Some(max_disk_size);
-        self
-    }
-    /// Sets `Price`.
-    pub fn with_price(mut self, price: output::Price) -> Self {
-        self.price = Some(price);
-        self
-    }
-}
-
 impl lenient::Reply for DiskConfig {
     const NAME: &'static str = "DiskConfig";
     const FIELDS: &'static [&'static str] = &[
@@ -2068,23 +1321,23 @@ impl<'de> Deserialize<'de> for DiskConfig {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DiskConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DiskConfig", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Available", &self.available)?
-            .opt("DiskChargeType", &self.disk_charge_type)?
-            .opt("Zone", &self.zone)?
-            .opt("InstanceFamily", &self.instance_family)?
-            .opt("DiskType", &self.disk_type)?
-            .opt("StepSize", &self.step_size)?
-            .list("ExtraPerformanceRange", &self.extra_performance_range)?
-            .opt("DeviceClass", &self.device_class)?
-            .opt("DiskUsage", &self.disk_usage)?
-            .opt("MinDiskSize", &self.min_disk_size)?
-            .opt("MaxDiskSize", &self.max_disk_size)?
-            .opt("Price", &self.price)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DiskConfig", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Available", &self.available)?;
+        fields.opt("DiskChargeType", &self.disk_charge_type)?;
+        fields.opt("Zone", &self.zone)?;
+        fields.opt("InstanceFamily", &self.instance_family)?;
+        fields.opt("DiskType", &self.disk_type)?;
+        fields.opt("StepSize", &self.step_size)?;
+        fields.list("ExtraPerformanceRange", &self.extra_performance_range)?;
+        fields.opt("DeviceClass", &self.device_class)?;
+        fields.opt("DiskUsage", &self.disk_usage)?;
+        fields.opt("MinDiskSize", &self.min_disk_size)?;
+        fields.opt("MaxDiskSize", &self.max_disk_size)?;
+        fields.opt("Price", &self.price)?;
+        fields.end()
     }
 }
 
@@ -2100,26 +1353,6 @@ pub struct Image {
     ///
     /// Example: `img-ju2hzzkj`
     pub image_id: Option<String>,
-}
-
-impl Image {
-    /// With every field unset.
-    pub fn new() -> Self {
-        Image {
-            image_name: None,
-            image_id: None,
-        }
-    }
-    /// Sets `ImageName`.
-    pub fn with_image_name(mut self, image_name: impl Into<String>) -> Self {
-        self.image_name = Some(image_name.into());
-        self
-    }
-    /// Sets `ImageId`.
-    pub fn with_image_id(mut self, image_id: impl Into<String>) -> Self {
-        self.image_id = Some(image_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for Image {
@@ -2143,13 +1376,13 @@ impl<'de> Deserialize<'de> for Image {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for Image {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Image", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("ImageName", &self.image_name)?
-            .opt("ImageId", &self.image_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "Image", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ImageName", &self.image_name)?;
+        fields.opt("ImageId", &self.image_id)?;
+        fields.end()
     }
 }
 
@@ -2191,51 +1424,6 @@ pub struct Placement {
     pub project_name: Option<String>,
 }
 
-impl Placement {
-    /// With the fields a request must carry.
-    pub fn new(zone: impl Into<String>) -> Self {
-        Placement {
-            zone: Some(zone.into()),
-            cage_id: None,
-            cdc_id: None,
-            cdc_name: None,
-            dedicated_cluster_id: None,
-            project_id: None,
-            project_name: None,
-        }
-    }
-    /// Sets `CageId`.
-    pub fn with_cage_id(mut self, cage_id: impl Into<String>) -> Self {
-        self.cage_id = Some(cage_id.into());
-        self
-    }
-    /// Sets `CdcId`.
-    pub fn with_cdc_id(mut self, cdc_id: impl Into<String>) -> Self {
-        self.cdc_id = Some(cdc_id.into());
-        self
-    }
-    /// Sets `CdcName`.
-    pub fn with_cdc_name(mut self, cdc_name: impl Into<String>) -> Self {
-        self.cdc_name = Some(cdc_name.into());
-        self
-    }
-    /// Sets `DedicatedClusterId`.
-    pub fn with_dedicated_cluster_id(mut self, dedicated_cluster_id: impl Into<String>) -> Self {
-        self.dedicated_cluster_id = Some(dedicated_cluster_id.into());
-        self
-    }
-    /// Sets `ProjectId`.
-    pub fn with_project_id(mut self, project_id: u64) -> Self {
-        self.project_id = Some(project_id);
-        self
-    }
-    /// Sets `ProjectName`.
-    pub fn with_project_name(mut self, project_name: impl Into<String>) -> Self {
-        self.project_name = Some(project_name.into());
-        self
-    }
-}
-
 impl lenient::Reply for Placement {
     const NAME: &'static str = "Placement";
     const FIELDS: &'static [&'static str] = &[
@@ -2267,18 +1455,18 @@ impl<'de> Deserialize<'de> for Placement {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for Placement {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Placement", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Zone", &self.zone)?
-            .opt("CageId", &self.cage_id)?
-            .opt("CdcId", &self.cdc_id)?
-            .opt("CdcName", &self.cdc_name)?
-            .opt("DedicatedClusterId", &self.dedicated_cluster_id)?
-            .opt("ProjectId", &self.project_id)?
-            .opt("ProjectName", &self.project_name)?
-            .end()
+        let mut fields = lenient::fields(serializer, "Placement", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Zone", &self.zone)?;
+        fields.opt("CageId", &self.cage_id)?;
+        fields.opt("CdcId", &self.cdc_id)?;
+        fields.opt("CdcName", &self.cdc_name)?;
+        fields.opt("DedicatedClusterId", &self.dedicated_cluster_id)?;
+        fields.opt("ProjectId", &self.project_id)?;
+        fields.opt("ProjectName", &self.project_name)?;
+        fields.end()
     }
 }
 
@@ -2302,33 +1490,6 @@ pub struct Policy {
     ///
     /// Example: `50`
     pub interval_days: Option<u64>,
-}
-
-impl Policy {
-    /// With the fields a request must carry.
-    pub fn new(hour: impl IntoIterator<Item = u64>) -> Self {
-        Policy {
-            hour: hour.into_iter().collect(),
-            day_of_week: Vec::new(),
-            day_of_month: Vec::new(),
-            interval_days: None,
-        }
-    }
-    /// Sets `DayOfWeek`.
-    pub fn with_day_of_week(mut self, day_of_week: impl IntoIterator<Item = u64>) -> Self {
-        self.day_of_week = day_of_week.into_iter().collect();
-        self
-    }
-    /// Sets `DayOfMonth`.
-    pub fn with_day_of_month(mut self, day_of_month: impl IntoIterator<Item = u64>) -> Self {
-        self.day_of_month = day_of_month.into_iter().collect();
-        self
-    }
-    /// Sets `IntervalDays`.
-    pub fn with_interval_days(mut self, interval_days: u64) -> Self {
-        self.interval_days = Some(interval_days);
-        self
-    }
 }
 
 impl lenient::Reply for Policy {
@@ -2356,15 +1517,15 @@ impl<'de> Deserialize<'de> for Policy {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for Policy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Policy", <Self as lenient::Reply>::FIELDS.len())?
-            .list("Hour", &self.hour)?
-            .list("DayOfWeek", &self.day_of_week)?
-            .list("DayOfMonth", &self.day_of_month)?
-            .opt("IntervalDays", &self.interval_days)?
-            .end()
+        let mut fields = lenient::fields(serializer, "Policy", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("Hour", &self.hour)?;
+        fields.list("DayOfWeek", &self.day_of_week)?;
+        fields.list("DayOfMonth", &self.day_of_month)?;
+        fields.opt("IntervalDays", &self.interval_days)?;
+        fields.end()
     }
 }
 
@@ -2421,74 +1582,6 @@ pub struct PrepayPrice {
     pub detail_prices: Vec<output::DetailPrice>,
 }
 
-impl PrepayPrice {
-    /// With every field unset.
-    pub fn new() -> Self {
-        PrepayPrice {
-            discount_price: None,
-            charge_unit: None,
-            unit_price_high: None,
-            original_price_high: None,
-            original_price: None,
-            unit_price_discount: None,
-            unit_price_discount_high: None,
-            discount_price_high: None,
-            unit_price: None,
-            detail_prices: Vec::new(),
-        }
-    }
-    /// Sets `DiscountPrice`.
-    pub fn with_discount_price(mut self, discount_price: f64) -> Self {
-        self.discount_price = Some(discount_price);
-        self
-    }
-    /// Sets `ChargeUnit`.
-    pub fn with_charge_unit(mut self, charge_unit: impl Into<String>) -> Self {
-        self.charge_unit = Some(charge_unit.into());
-        self
-    }
-    /// Sets `UnitPriceHigh`.
-    pub fn with_unit_price_high(mut self, unit_price_high: impl Into<String>) -> Self {
-        self.unit_price_high = Some(unit_price_high.into());
-        self
-    }
-    /// Sets `OriginalPriceHigh`.
-    pub fn with_original_price_high(mut self, original_price_high: impl Into<String>) -> Self {
-        self.original_price_high = Some(original_price_high.into());
-        self
-    }
-    /// Sets `OriginalPrice`.
-    pub fn with_original_price(mut self, original_price: f64) -> Self {
-        self.original_price = Some(original_price);
-        self
-    }
-    /// Sets `UnitPriceDiscount`.
-    pub fn with_unit_price_discount(mut self, unit_price_discount: f64) -> Self {
-        self.unit_price_discount = Some(unit_price_discount);
-        self
-    }
-    /// Sets `UnitPriceDiscountHigh`.
-    pub fn with_unit_price_discount_high(mut self, unit_price_discount_high: impl Into<String>) -> Self {
-        self.unit_price_discount_high = Some(unit_price_discount_high.into());
-        self
-    }
-    /// Sets `DiscountPriceHigh`.
-    pub fn with_discount_price_high(mut self, discount_price_high: impl Into<String>) -> Self {
-        self.discount_price_high = Some(discount_price_high.into());
-        self
-    }
-    /// Sets `UnitPrice`.
-    pub fn with_unit_price(mut self, unit_price: f64) -> Self {
-        self.unit_price = Some(unit_price);
-        self
-    }
-    /// Sets `DetailPrices`.
-    pub fn with_detail_prices(mut self, detail_prices: impl IntoIterator<Item = output::DetailPrice>) -> Self {
-        self.detail_prices = detail_prices.into_iter().collect();
-        self
-    }
-}
-
 impl lenient::Reply for PrepayPrice {
     const NAME: &'static str = "PrepayPrice";
     const FIELDS: &'static [&'static str] = &[
@@ -2526,21 +1619,21 @@ impl<'de> Deserialize<'de> for PrepayPrice {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for PrepayPrice {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "PrepayPrice", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("DiscountPrice", &self.discount_price)?
-            .opt("ChargeUnit", &self.charge_unit)?
-            .opt("UnitPriceHigh", &self.unit_price_high)?
-            .opt("OriginalPriceHigh", &self.original_price_high)?
-            .opt("OriginalPrice", &self.original_price)?
-            .opt("UnitPriceDiscount", &self.unit_price_discount)?
-            .opt("UnitPriceDiscountHigh", &self.unit_price_discount_high)?
-            .opt("DiscountPriceHigh", &self.discount_price_high)?
-            .opt("UnitPrice", &self.unit_price)?
-            .list("DetailPrices", &self.detail_prices)?
-            .end()
+        let mut fields = lenient::fields(serializer, "PrepayPrice", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("DiscountPrice", &self.discount_price)?;
+        fields.opt("ChargeUnit", &self.charge_unit)?;
+        fields.opt("UnitPriceHigh", &self.unit_price_high)?;
+        fields.opt("OriginalPriceHigh", &self.original_price_high)?;
+        fields.opt("OriginalPrice", &self.original_price)?;
+        fields.opt("UnitPriceDiscount", &self.unit_price_discount)?;
+        fields.opt("UnitPriceDiscountHigh", &self.unit_price_discount_high)?;
+        fields.opt("DiscountPriceHigh", &self.discount_price_high)?;
+        fields.opt("UnitPrice", &self.unit_price)?;
+        fields.list("DetailPrices", &self.detail_prices)?;
+        fields.end()
     }
 }
 
@@ -2599,68 +1692,6 @@ pub struct Price {
     pub unit_price_high: Option<String>,
 }
 
-impl Price {
-    /// With every field unset.
-    pub fn new() -> Self {
-        Price {
-            charge_unit: None,
-            discount_price: None,
-            discount_price_high: None,
-            original_price: None,
-            original_price_high: None,
-            unit_price: None,
-            unit_price_discount: None,
-            unit_price_discount_high: None,
-            unit_price_high: None,
-        }
-    }
-    /// Sets `ChargeUnit`.
-    pub fn with_charge_unit(mut self, charge_unit: impl Into<String>) -> Self {
-        self.charge_unit = Some(charge_unit.into());
-        self
-    }
-    /// Sets `DiscountPrice`.
-    pub fn with_discount_price(mut self, discount_price: f64) -> Self {
-        self.discount_price = Some(discount_price);
-        self
-    }
-    /// Sets `DiscountPriceHigh`.
-    pub fn with_discount_price_high(mut self, discount_price_high: impl Into<String>) -> Self {
-        self.discount_price_high = Some(discount_price_high.into());
-        self
-    }
-    /// Sets `OriginalPrice`.
-    pub fn with_original_price(mut self, original_price: f64) -> Self {
-        self.original_price = Some(original_price);
-        self
-    }
-    /// Sets `OriginalPriceHigh`.
-    pub fn with_original_price_high(mut self, original_price_high: impl Into<String>) -> Self {
-        self.original_price_high = Some(original_price_high.into());
-        self
-    }
-    /// Sets `UnitPrice`.
-    pub fn with_unit_price(mut self, unit_price: f64) -> Self {
-        self.unit_price = Some(unit_price);
-        self
-    }
-    /// Sets `UnitPriceDiscount`.
-    pub fn with_unit_price_discount(mut self, unit_price_discount: f64) -> Self {
-        self.unit_price_discount = Some(unit_price_discount);
-        self
-    }
-    /// Sets `UnitPriceDiscountHigh`.
-    pub fn with_unit_price_discount_high(mut self, unit_price_discount_high: impl Into<String>) -> Self {
-        self.unit_price_discount_high = Some(unit_price_discount_high.into());
-        self
-    }
-    /// Sets `UnitPriceHigh`.
-    pub fn with_unit_price_high(mut self, unit_price_high: impl Into<String>) -> Self {
-        self.unit_price_high = Some(unit_price_high.into());
-        self
-    }
-}
-
 impl lenient::Reply for Price {
     const NAME: &'static str = "Price";
     const FIELDS: &'static [&'static str] = &[
@@ -2696,20 +1727,20 @@ impl<'de> Deserialize<'de> for Price {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for Price {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Price", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("ChargeUnit", &self.charge_unit)?
-            .opt("DiscountPrice", &self.discount_price)?
-            .opt("DiscountPriceHigh", &self.discount_price_high)?
-            .opt("OriginalPrice", &self.original_price)?
-            .opt("OriginalPriceHigh", &self.original_price_high)?
-            .opt("UnitPrice", &self.unit_price)?
-            .opt("UnitPriceDiscount", &self.unit_price_discount)?
-            .opt("UnitPriceDiscountHigh", &self.unit_price_discount_high)?
-            .opt("UnitPriceHigh", &self.unit_price_high)?
-            .end()
+        let mut fields = lenient::fields(serializer, "Price", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ChargeUnit", &self.charge_unit)?;
+        fields.opt("DiscountPrice", &self.discount_price)?;
+        fields.opt("DiscountPriceHigh", &self.discount_price_high)?;
+        fields.opt("OriginalPrice", &self.original_price)?;
+        fields.opt("OriginalPriceHigh", &self.original_price_high)?;
+        fields.opt("UnitPrice", &self.unit_price)?;
+        fields.opt("UnitPriceDiscount", &self.unit_price_discount)?;
+        fields.opt("UnitPriceDiscountHigh", &self.unit_price_discount_high)?;
+        fields.opt("UnitPriceHigh", &self.unit_price_high)?;
+        fields.end()
     }
 }
 
@@ -2811,80 +1842,6 @@ pub struct RemoteDiskDetail {
     pub renew_flag: Option<String>,
 }
 
-impl RemoteDiskDetail {
-    /// With every field unset.
-    pub fn new() -> Self {
-        RemoteDiskDetail {
-            create_time: None,
-            deadline_time: None,
-            disk_charge_type: None,
-            disk_size: None,
-            instance_id: None,
-            placement: None,
-            remote_disk_id: None,
-            remote_disk_name: None,
-            remote_disk_state: None,
-            remote_disk_type: None,
-            renew_flag: None,
-        }
-    }
-    /// Sets `CreateTime`.
-    pub fn with_create_time(mut self, create_time: impl Into<String>) -> Self {
-        self.create_time = Some(create_time.into());
-        self
-    }
-    /// Sets `DeadlineTime`.
-    pub fn with_deadline_time(mut self, deadline_time: impl Into<String>) -> Self {
-        self.deadline_time = Some(deadline_time.into());
-        self
-    }
-    /// Sets `DiskChargeType`.
-    pub fn with_disk_charge_type(mut self, disk_charge_type: impl Into<String>) -> Self {
-        self.disk_charge_type = Some(disk_charge_type.into());
-        self
-    }
-    /// Sets `DiskSize`.
-    pub fn with_disk_size(mut self, disk_size: u64) -> Self {
-        self.disk_size = Some(disk_size);
-        self
-    }
-    /// Sets `InstanceId`.
-    pub fn with_instance_id(mut self, instance_id: impl Into<String>) -> Self {
-        self.instance_id = Some(instance_id.into());
-        self
-    }
-    /// Sets `Placement`.
-    pub fn with_placement(mut self, placement: output::Placement) -> Self {
-        self.placement = Some(placement);
-        self
-    }
-    /// Sets `RemoteDiskId`.
-    pub fn with_remote_disk_id(mut self, remote_disk_id: impl Into<String>) -> Self {
-        self.remote_disk_id = Some(remote_disk_id.into());
-        self
-    }
-    /// Sets `RemoteDiskName`.
-    pub fn with_remote_disk_name(mut self, remote_disk_name: impl Into<String>) -> Self {
-        self.remote_disk_name = Some(remote_disk_name.into());
-        self
-    }
-    /// Sets `RemoteDiskState`.
-    pub fn with_remote_disk_state(mut self, remote_disk_state: impl Into<String>) -> Self {
-        self.remote_disk_state = Some(remote_disk_state.into());
-        self
-    }
-    /// Sets `RemoteDiskType`.
-    pub fn with_remote_disk_type(mut self, remote_disk_type: impl Into<String>) -> Self {
-        self.remote_disk_type = Some(remote_disk_type.into());
-        self
-    }
-    /// Sets `RenewFlag`.
-    pub fn with_renew_flag(mut self, renew_flag: impl Into<String>) -> Self {
-        self.renew_flag = Some(renew_flag.into());
-        self
-    }
-}
-
 impl lenient::Reply for RemoteDiskDetail {
     const NAME: &'static str = "RemoteDiskDetail";
     const FIELDS: &'static [&'static str] = &[
@@ -2924,22 +1881,22 @@ impl<'de> Deserialize<'de> for RemoteDiskDetail {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for RemoteDiskDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RemoteDiskDetail", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("CreateTime", &self.create_time)?
-            .opt("DeadlineTime", &self.deadline_time)?
-            .opt("DiskChargeType", &self.disk_charge_type)?
-            .opt("DiskSize", &self.disk_size)?
-            .opt("InstanceId", &self.instance_id)?
-            .opt("Placement", &self.placement)?
-            .opt("RemoteDiskId", &self.remote_disk_id)?
-            .opt("RemoteDiskName", &self.remote_disk_name)?
-            .opt("RemoteDiskState", &self.remote_disk_state)?
-            .opt("RemoteDiskType", &self.remote_disk_type)?
-            .opt("RenewFlag", &self.renew_flag)?
-            .end()
+        let mut fields = lenient::fields(serializer, "RemoteDiskDetail", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("CreateTime", &self.create_time)?;
+        fields.opt("DeadlineTime", &self.deadline_time)?;
+        fields.opt("DiskChargeType", &self.disk_charge_type)?;
+        fields.opt("DiskSize", &self.disk_size)?;
+        fields.opt("InstanceId", &self.instance_id)?;
+        fields.opt("Placement", &self.placement)?;
+        fields.opt("RemoteDiskId", &self.remote_disk_id)?;
+        fields.opt("RemoteDiskName", &self.remote_disk_name)?;
+        fields.opt("RemoteDiskState", &self.remote_disk_state)?;
+        fields.opt("RemoteDiskType", &self.remote_disk_type)?;
+        fields.opt("RenewFlag", &self.renew_flag)?;
+        fields.end()
     }
 }
 
@@ -2955,26 +1912,6 @@ pub struct SharePermission {
     ///
     /// Example: `1044849112`
     pub account_id: Option<String>,
-}
-
-impl SharePermission {
-    /// With every field unset.
-    pub fn new() -> Self {
-        SharePermission {
-            created_time: None,
-            account_id: None,
-        }
-    }
-    /// Sets `CreatedTime`.
-    pub fn with_created_time(mut self, created_time: impl Into<String>) -> Self {
-        self.created_time = Some(created_time.into());
-        self
-    }
-    /// Sets `AccountId`.
-    pub fn with_account_id(mut self, account_id: impl Into<String>) -> Self {
-        self.account_id = Some(account_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for SharePermission {
@@ -2998,13 +1935,13 @@ impl<'de> Deserialize<'de> for SharePermission {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for SharePermission {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "SharePermission", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("CreatedTime", &self.created_time)?
-            .opt("AccountId", &self.account_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "SharePermission", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("CreatedTime", &self.created_time)?;
+        fields.opt("AccountId", &self.account_id)?;
+        fields.end()
     }
 }
 
@@ -3176,158 +2113,6 @@ pub struct Snapshot {
     pub snapshot_mode: Option<String>,
 }
 
-impl Snapshot {
-    /// With every field unset.
-    pub fn new() -> Self {
-        Snapshot {
-            placement: None,
-            copy_from_remote: None,
-            snapshot_state: None,
-            is_permanent: None,
-            snapshot_name: None,
-            deadline_time: None,
-            percent: None,
-            images: Vec::new(),
-            share_reference: None,
-            snapshot_type: None,
-            disk_size: None,
-            disk_id: None,
-            copying_to_regions: Vec::new(),
-            encrypt: None,
-            create_time: None,
-            image_count: None,
-            disk_usage: None,
-            snapshot_id: None,
-            time_start_share: None,
-            tags: Vec::new(),
-            is_locked: None,
-            latest_modify_time: None,
-            auto_snapshot_policy_id: None,
-            snapshot_mode: None,
-        }
-    }
-    /// Sets `Placement`.
-    pub fn with_placement(mut self, placement: output::Placement) -> Self {
-        self.placement = Some(placement);
-        self
-    }
-    /// Sets `CopyFromRemote`.
-    pub fn with_copy_from_remote(mut self, copy_from_remote: bool) -> Self {
-        self.copy_from_remote = Some(copy_from_remote);
-        self
-    }
-    /// Sets `SnapshotState`.
-    pub fn with_snapshot_state(mut self, snapshot_state: impl Into<String>) -> Self {
-        self.snapshot_state = Some(snapshot_state.into());
-        self
-    }
-    /// Sets `IsPermanent`.
-    pub fn with_is_permanent(mut self, is_permanent: bool) -> Self {
-        self.is_permanent = Some(is_permanent);
-        self
-    }
-    /// Sets `SnapshotName`.
-    pub fn with_snapshot_name(mut self, snapshot_name: impl Into<String>) -> Self {
-        self.snapshot_name = Some(snapshot_name.into());
-        self
-    }
-    /// Sets `DeadlineTime`.
-    pub fn with_deadline_time(mut self, deadline_time: impl Into<String>) -> Self {
-        self.deadline_time = Some(deadline_time.into());
-        self
-    }
-    /// Sets `Percent`.
-    pub fn with_percent(mut self, percent: u64) -> Self {
-        self.percent = Some(percent);
-        self
-    }
-    /// Sets `Images`.
-    pub fn with_images(mut self, images: impl IntoIterator<Item = output::Image>) -> Self {
-        self.images = images.into_iter().collect();
-        self
-    }
-    /// Sets `ShareReference`.
-    pub fn with_share_reference(mut self, share_reference: u64) -> Self {
-        self.share_reference = Some(share_reference);
-        self
-    }
-    /// Sets `SnapshotType`.
-    pub fn with_snapshot_type(mut self, snapshot_type: impl Into<String>) -> Self {
-        self.snapshot_type = Some(snapshot_type.into());
-        self
-    }
-    /// Sets `DiskSize`.
-    pub fn with_disk_size(mut self, disk_size: u64) -> Self {
-        self.disk_size = Some(disk_size);
-        self
-    }
-    /// Sets `DiskId`.
-    pub fn with_disk_id(mut self, disk_id: impl Into<String>) -> Self {
-        self.disk_id = Some(disk_id.into());
-        self
-    }
-    /// Sets `CopyingToRegions`.
-    pub fn with_copying_to_regions(mut self, copying_to_regions: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.copying_to_regions = copying_to_regions.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `Encrypt`.
-    pub fn with_encrypt(mut self, encrypt: bool) -> Self {
-        self.encrypt = Some(encrypt);
-        self
-    }
-    /// Sets `CreateTime`.
-    pub fn with_create_time(mut self, create_time: impl Into<String>) -> Self {
-        self.create_time = Some(create_time.into());
-        self
-    }
-    /// Sets `ImageCount`.
-    pub fn with_image_count(mut self, image_count: u64) -> Self {
-        self.image_count = Some(image_count);
-        self
-    }
-    /// Sets `DiskUsage`.
-    pub fn with_disk_usage(mut self, disk_usage: impl Into<String>) -> Self {
-        self.disk_usage = Some(disk_usage.into());
-        self
-    }
-    /// Sets `SnapshotId`.
-    pub fn with_snapshot_id(mut self, snapshot_id: impl Into<String>) -> Self {
-        self.snapshot_id = Some(snapshot_id.into());
-        self
-    }
-    /// Sets `TimeStartShare`.
-    pub fn with_time_start_share(mut self, time_start_share: impl Into<String>) -> Self {
-        self.time_start_share = Some(time_start_share.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn with_tags(mut self, tags: impl IntoIterator<Item = output::Tag>) -> Self {
-        self.tags = tags.into_iter().collect();
-        self
-    }
-    /// Sets `IsLocked`.
-    pub fn with_is_locked(mut self, is_locked: bool) -> Self {
-        self.is_locked = Some(is_locked);
-        self
-    }
-    /// Sets `LatestModifyTime`.
-    pub fn with_latest_modify_time(mut self, latest_modify_time: impl Into<String>) -> Self {
-        self.latest_modify_time = Some(latest_modify_time.into());
-        self
-    }
-    /// Sets `AutoSnapshotPolicyId`.
-    pub fn with_auto_snapshot_policy_id(mut self, auto_snapshot_policy_id: impl Into<String>) -> Self {
-        self.auto_snapshot_policy_id = Some(auto_snapshot_policy_id.into());
-        self
-    }
-    /// Sets `SnapshotMode`.
-    pub fn with_snapshot_mode(mut self, snapshot_mode: impl Into<String>) -> Self {
-        self.snapshot_mode = Some(snapshot_mode.into());
-        self
-    }
-}
-
 impl lenient::Reply for Snapshot {
     const NAME: &'static str = "Snapshot";
     const FIELDS: &'static [&'static str] = &[
@@ -3393,35 +2178,35 @@ impl<'de> Deserialize<'de> for Snapshot {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for Snapshot {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Snapshot", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Placement", &self.placement)?
-            .opt("CopyFromRemote", &self.copy_from_remote)?
-            .opt("SnapshotState", &self.snapshot_state)?
-            .opt("IsPermanent", &self.is_permanent)?
-            .opt("SnapshotName", &self.snapshot_name)?
-            .opt("DeadlineTime", &self.deadline_time)?
-            .opt("Percent", &self.percent)?
-            .list("Images", &self.images)?
-            .opt("ShareReference", &self.share_reference)?
-            .opt("SnapshotType", &self.snapshot_type)?
-            .opt("DiskSize", &self.disk_size)?
-            .opt("DiskId", &self.disk_id)?
-            .list("CopyingToRegions", &self.copying_to_regions)?
-            .opt("Encrypt", &self.encrypt)?
-            .opt("CreateTime", &self.create_time)?
-            .opt("ImageCount", &self.image_count)?
-            .opt("DiskUsage", &self.disk_usage)?
-            .opt("SnapshotId", &self.snapshot_id)?
-            .opt("TimeStartShare", &self.time_start_share)?
-            .list("Tags", &self.tags)?
-            .opt("IsLocked", &self.is_locked)?
-            .opt("LatestModifyTime", &self.latest_modify_time)?
-            .opt("AutoSnapshotPolicyId", &self.auto_snapshot_policy_id)?
-            .opt("SnapshotMode", &self.snapshot_mode)?
-            .end()
+        let mut fields = lenient::fields(serializer, "Snapshot", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Placement", &self.placement)?;
+        fields.opt("CopyFromRemote", &self.copy_from_remote)?;
+        fields.opt("SnapshotState", &self.snapshot_state)?;
+        fields.opt("IsPermanent", &self.is_permanent)?;
+        fields.opt("SnapshotName", &self.snapshot_name)?;
+        fields.opt("DeadlineTime", &self.deadline_time)?;
+        fields.opt("Percent", &self.percent)?;
+        fields.list("Images", &self.images)?;
+        fields.opt("ShareReference", &self.share_reference)?;
+        fields.opt("SnapshotType", &self.snapshot_type)?;
+        fields.opt("DiskSize", &self.disk_size)?;
+        fields.opt("DiskId", &self.disk_id)?;
+        fields.list("CopyingToRegions", &self.copying_to_regions)?;
+        fields.opt("Encrypt", &self.encrypt)?;
+        fields.opt("CreateTime", &self.create_time)?;
+        fields.opt("ImageCount", &self.image_count)?;
+        fields.opt("DiskUsage", &self.disk_usage)?;
+        fields.opt("SnapshotId", &self.snapshot_id)?;
+        fields.opt("TimeStartShare", &self.time_start_share)?;
+        fields.list("Tags", &self.tags)?;
+        fields.opt("IsLocked", &self.is_locked)?;
+        fields.opt("LatestModifyTime", &self.latest_modify_time)?;
+        fields.opt("AutoSnapshotPolicyId", &self.auto_snapshot_policy_id)?;
+        fields.opt("SnapshotMode", &self.snapshot_mode)?;
+        fields.end()
     }
 }
 
@@ -3445,38 +2230,6 @@ pub struct SnapshotCopyResult {
     ///
     /// Example: `"ap-guangzhou"`
     pub destination_region: Option<String>,
-}
-
-impl SnapshotCopyResult {
-    /// With every field unset.
-    pub fn new() -> Self {
-        SnapshotCopyResult {
-            snapshot_id: None,
-            message: None,
-            code: None,
-            destination_region: None,
-        }
-    }
-    /// Sets `SnapshotId`.
-    pub fn with_snapshot_id(mut self, snapshot_id: impl Into<String>) -> Self {
-        self.snapshot_id = Some(snapshot_id.into());
-        self
-    }
-    /// Sets `Message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
-    }
-    /// Sets `Code`.
-    pub fn with_code(mut self, code: impl Into<String>) -> Self {
-        self.code = Some(code.into());
-        self
-    }
-    /// Sets `DestinationRegion`.
-    pub fn with_destination_region(mut self, destination_region: impl Into<String>) -> Self {
-        self.destination_region = Some(destination_region.into());
-        self
-    }
 }
 
 impl lenient::Reply for SnapshotCopyResult {
@@ -3504,15 +2257,15 @@ impl<'de> Deserialize<'de> for SnapshotCopyResult {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for SnapshotCopyResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "SnapshotCopyResult", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("SnapshotId", &self.snapshot_id)?
-            .opt("Message", &self.message)?
-            .opt("Code", &self.code)?
-            .opt("DestinationRegion", &self.destination_region)?
-            .end()
+        let mut fields = lenient::fields(serializer, "SnapshotCopyResult", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("SnapshotId", &self.snapshot_id)?;
+        fields.opt("Message", &self.message)?;
+        fields.opt("Code", &self.code)?;
+        fields.opt("DestinationRegion", &self.destination_region)?;
+        fields.end()
     }
 }
 
@@ -3590,98 +2343,6 @@ pub struct SnapshotGroup {
     pub auto_snapshot_policy_id: Option<String>,
 }
 
-impl SnapshotGroup {
-    /// With every field unset.
-    pub fn new() -> Self {
-        SnapshotGroup {
-            snapshot_group_id: None,
-            snapshot_group_type: None,
-            contain_root_snapshot: None,
-            snapshot_id_set: Vec::new(),
-            snapshot_group_state: None,
-            percent: None,
-            create_time: None,
-            modify_time: None,
-            images: Vec::new(),
-            snapshot_group_name: None,
-            image_count: None,
-            is_permanent: None,
-            deadline_time: None,
-            auto_snapshot_policy_id: None,
-        }
-    }
-    /// Sets `SnapshotGroupId`.
-    pub fn with_snapshot_group_id(mut self, snapshot_group_id: impl Into<String>) -> Self {
-        self.snapshot_group_id = Some(snapshot_group_id.into());
-        self
-    }
-    /// Sets `SnapshotGroupType`.
-    pub fn with_snapshot_group_type(mut self, snapshot_group_type: impl Into<String>) -> Self {
-        self.snapshot_group_type = Some(snapshot_group_type.into());
-        self
-    }
-    /// Sets `ContainRootSnapshot`.
-    pub fn with_contain_root_snapshot(mut self, contain_root_snapshot: bool) -> Self {
-        self.contain_root_snapshot = Some(contain_root_snapshot);
-        self
-    }
-    /// Sets `SnapshotIdSet`.
-    pub fn with_snapshot_id_set(mut self, snapshot_id_set: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.snapshot_id_set = snapshot_id_set.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `SnapshotGroupState`.
-    pub fn with_snapshot_group_state(mut self, snapshot_group_state: impl Into<String>) -> Self {
-        self.snapshot_group_state = Some(snapshot_group_state.into());
-        self
-    }
-    /// Sets `Percent`.
-    pub fn with_percent(mut self, percent: u64) -> Self {
-        self.percent = Some(percent);
-        self
-    }
-    /// Sets `CreateTime`.
-    pub fn with_create_time(mut self, create_time: impl Into<String>) -> Self {
-        self.create_time = Some(create_time.into());
-        self
-    }
-    /// Sets `ModifyTime`.
-    pub fn with_modify_time(mut self, modify_time: impl Into<String>) -> Self {
-        self.modify_time = Some(modify_time.into());
-        self
-    }
-    /// Sets `Images`.
-    pub fn with_images(mut self, images: impl IntoIterator<Item = output::Image>) -> Self {
-        self.images = images.into_iter().collect();
-        self
-    }
-    /// Sets `SnapshotGroupName`.
-    pub fn with_snapshot_group_name(mut self, snapshot_group_name: impl Into<String>) -> Self {
-        self.snapshot_group_name = Some(snapshot_group_name.into());
-        self
-    }
-    /// Sets `ImageCount`.
-    pub fn with_image_count(mut self, image_count: u64) -> Self {
-        self.image_count = Some(image_count);
-        self
-    }
-    /// Sets `IsPermanent`.
-    pub fn with_is_permanent(mut self, is_permanent: bool) -> Self {
-        self.is_permanent = Some(is_permanent);
-        self
-    }
-    /// Sets `DeadlineTime`.
-    pub fn with_deadline_time(mut self, deadline_time: impl Into<String>) -> Self {
-        self.deadline_time = Some(deadline_time.into());
-        self
-    }
-    /// Sets `AutoSnapshotPolicyId`.
-    pub fn with_auto_snapshot_policy_id(mut self, auto_snapshot_policy_id: impl Into<String>) -> Self {
-        self.auto_snapshot_policy_id = Some(auto_snapshot_policy_id.into());
-        self
-    }
-}
-
 impl lenient::Reply for SnapshotGroup {
     const NAME: &'static str = "SnapshotGroup";
     const FIELDS: &'static [&'static str] = &[
@@ -3727,25 +2388,25 @@ impl<'de> Deserialize<'de> for SnapshotGroup {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for SnapshotGroup {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "SnapshotGroup", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("SnapshotGroupId", &self.snapshot_group_id)?
-            .opt("SnapshotGroupType", &self.snapshot_group_type)?
-            .opt("ContainRootSnapshot", &self.contain_root_snapshot)?
-            .list("SnapshotIdSet", &self.snapshot_id_set)?
-            .opt("SnapshotGroupState", &self.snapshot_group_state)?
-            .opt("Percent", &self.percent)?
-            .opt("CreateTime", &self.create_time)?
-            .opt("ModifyTime", &self.modify_time)?
-            .list("Images", &self.images)?
-            .opt("SnapshotGroupName", &self.snapshot_group_name)?
-            .opt("ImageCount", &self.image_count)?
-            .opt("IsPermanent", &self.is_permanent)?
-            .opt("DeadlineTime", &self.deadline_time)?
-            .opt("AutoSnapshotPolicyId", &self.auto_snapshot_policy_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "SnapshotGroup", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("SnapshotGroupId", &self.snapshot_group_id)?;
+        fields.opt("SnapshotGroupType", &self.snapshot_group_type)?;
+        fields.opt("ContainRootSnapshot", &self.contain_root_snapshot)?;
+        fields.list("SnapshotIdSet", &self.snapshot_id_set)?;
+        fields.opt("SnapshotGroupState", &self.snapshot_group_state)?;
+        fields.opt("Percent", &self.percent)?;
+        fields.opt("CreateTime", &self.create_time)?;
+        fields.opt("ModifyTime", &self.modify_time)?;
+        fields.list("Images", &self.images)?;
+        fields.opt("SnapshotGroupName", &self.snapshot_group_name)?;
+        fields.opt("ImageCount", &self.image_count)?;
+        fields.opt("IsPermanent", &self.is_permanent)?;
+        fields.opt("DeadlineTime", &self.deadline_time)?;
+        fields.opt("AutoSnapshotPolicyId", &self.auto_snapshot_policy_id)?;
+        fields.end()
     }
 }
 
@@ -3761,16 +2422,6 @@ pub struct Tag {
     ///
     /// Required. Example: `TagValue`
     pub value: Option<String>,
-}
-
-impl Tag {
-    /// With the fields a request must carry.
-    pub fn new(key: impl Into<String>, value: impl Into<String>) -> Self {
-        Tag {
-            key: Some(key.into()),
-            value: Some(value.into()),
-        }
-    }
 }
 
 impl lenient::Reply for Tag {
@@ -3794,12 +2445,12 @@ impl<'de> Deserialize<'de> for Tag {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for Tag {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Tag", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Key", &self.key)?
-            .opt("Value", &self.value)?
-            .end()
+        let mut fields = lenient::fields(serializer, "Tag", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Key", &self.key)?;
+        fields.opt("Value", &self.value)?;
+        fields.end()
     }
 }

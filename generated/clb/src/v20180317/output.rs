@@ -22,26 +22,6 @@ pub struct ApiBaseItem {
     pub api_base: Option<String>,
 }
 
-impl ApiBaseItem {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ApiBaseItem {
-            protocol: None,
-            api_base: None,
-        }
-    }
-    /// Sets `Protocol`.
-    pub fn with_protocol(mut self, protocol: impl Into<String>) -> Self {
-        self.protocol = Some(protocol.into());
-        self
-    }
-    /// Sets `ApiBase`.
-    pub fn with_api_base(mut self, api_base: impl Into<String>) -> Self {
-        self.api_base = Some(api_base.into());
-        self
-    }
-}
-
 impl lenient::Reply for ApiBaseItem {
     const NAME: &'static str = "ApiBaseItem";
     const FIELDS: &'static [&'static str] = &[
@@ -63,13 +43,13 @@ impl<'de> Deserialize<'de> for ApiBaseItem {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ApiBaseItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ApiBaseItem", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Protocol", &self.protocol)?
-            .opt("ApiBase", &self.api_base)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ApiBaseItem", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Protocol", &self.protocol)?;
+        fields.opt("ApiBase", &self.api_base)?;
+        fields.end()
     }
 }
 
@@ -83,20 +63,6 @@ pub struct AssociatedModelRouterItem {
     ///
     /// Example: `cmr-77772oq3`
     pub model_router_id: Option<String>,
-}
-
-impl AssociatedModelRouterItem {
-    /// With every field unset.
-    pub fn new() -> Self {
-        AssociatedModelRouterItem {
-            model_router_id: None,
-        }
-    }
-    /// Sets `ModelRouterId`.
-    pub fn with_model_router_id(mut self, model_router_id: impl Into<String>) -> Self {
-        self.model_router_id = Some(model_router_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for AssociatedModelRouterItem {
@@ -118,12 +84,12 @@ impl<'de> Deserialize<'de> for AssociatedModelRouterItem {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for AssociatedModelRouterItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AssociatedModelRouterItem", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("ModelRouterId", &self.model_router_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "AssociatedModelRouterItem", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ModelRouterId", &self.model_router_id)?;
+        fields.end()
     }
 }
 
@@ -180,80 +146,6 @@ pub struct AssociationItem {
     pub rule_id: Option<String>,
 }
 
-impl AssociationItem {
-    /// With every field unset.
-    pub fn new() -> Self {
-        AssociationItem {
-            load_balancer_id: None,
-            listener_id: None,
-            location_id: None,
-            protocol: None,
-            port: None,
-            domain: None,
-            url: None,
-            load_balancer_name: None,
-            listener_name: None,
-            weight: None,
-            rule_id: None,
-        }
-    }
-    /// Sets `LoadBalancerId`.
-    pub fn with_load_balancer_id(mut self, load_balancer_id: impl Into<String>) -> Self {
-        self.load_balancer_id = Some(load_balancer_id.into());
-        self
-    }
-    /// Sets `ListenerId`.
-    pub fn with_listener_id(mut self, listener_id: impl Into<String>) -> Self {
-        self.listener_id = Some(listener_id.into());
-        self
-    }
-    /// Sets `LocationId`.
-    pub fn with_location_id(mut self, location_id: impl Into<String>) -> Self {
-        self.location_id = Some(location_id.into());
-        self
-    }
-    /// Sets `Protocol`.
-    pub fn with_protocol(mut self, protocol: impl Into<String>) -> Self {
-        self.protocol = Some(protocol.into());
-        self
-    }
-    /// Sets `Port`.
-    pub fn with_port(mut self, port: u64) -> Self {
-        self.port = Some(port);
-        self
-    }
-    /// Sets `Domain`.
-    pub fn with_domain(mut self, domain: impl Into<String>) -> Self {
-        self.domain = Some(domain.into());
-        self
-    }
-    /// Sets `Url`.
-    pub fn with_url(mut self, url: impl Into<String>) -> Self {
-        self.url = Some(url.into());
-        self
-    }
-    /// Sets `LoadBalancerName`.
-    pub fn with_load_balancer_name(mut self, load_balancer_name: impl Into<String>) -> Self {
-        self.load_balancer_name = Some(load_balancer_name.into());
-        self
-    }
-    /// Sets `ListenerName`.
-    pub fn with_listener_name(mut self, listener_name: impl Into<String>) -> Self {
-        self.listener_name = Some(listener_name.into());
-        self
-    }
-    /// Sets `Weight`.
-    pub fn with_weight(mut self, weight: u64) -> Self {
-        self.weight = Some(weight);
-        self
-    }
-    /// Sets `RuleId`.
-    pub fn with_rule_id(mut self, rule_id: impl Into<String>) -> Self {
-        self.rule_id = Some(rule_id.into());
-        self
-    }
-}
-
 impl lenient::Reply for AssociationItem {
     const NAME: &'static str = "AssociationItem";
     const FIELDS: &'static [&'static str] = &[
@@ -293,22 +185,22 @@ impl<'de> Deserialize<'de> for AssociationItem {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for AssociationItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AssociationItem", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("LoadBalancerId", &self.load_balancer_id)?
-            .opt("ListenerId", &self.listener_id)?
-            .opt("LocationId", &self.location_id)?
-            .opt("Protocol", &self.protocol)?
-            .opt("Port", &self.port)?
-            .opt("Domain", &self.domain)?
-            .opt("Url", &self.url)?
-            .opt("LoadBalancerName", &self.load_balancer_name)?
-            .opt("ListenerName", &self.listener_name)?
-            .opt("Weight", &self.weight)?
-            .opt("RuleId", &self.rule_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "AssociationItem", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("LoadBalancerId", &self.load_balancer_id)?;
+        fields.opt("ListenerId", &self.listener_id)?;
+        fields.opt("LocationId", &self.location_id)?;
+        fields.opt("Protocol", &self.protocol)?;
+        fields.opt("Port", &self.port)?;
+        fields.opt("Domain", &self.domain)?;
+        fields.opt("Url", &self.url)?;
+        fields.opt("LoadBalancerName", &self.load_balancer_name)?;
+        fields.opt("ListenerName", &self.listener_name)?;
+        fields.opt("Weight", &self.weight)?;
+        fields.opt("RuleId", &self.rule_id)?;
+        fields.end()
     }
 }
 
@@ -330,32 +222,6 @@ pub struct AvailableZoneAffinityInfo {
     ///
     /// May be null. Example: `80`
     pub reentry_ratio: Option<u64>,
-}
-
-impl AvailableZoneAffinityInfo {
-    /// With every field unset.
-    pub fn new() -> Self {
-        AvailableZoneAffinityInfo {
-            enable: None,
-            exit_ratio: None,
-            reentry_ratio: None,
-        }
-    }
-    /// Sets `Enable`.
-    pub fn with_enable(mut self, enable: bool) -> Self {
-        self.enable = Some(enable);
-        self
-    }
-    /// Sets `ExitRatio`.
-    pub fn with_exit_ratio(mut self, exit_ratio: u64) -> Self {
-        self.exit_ratio = Some(exit_ratio);
-        self
-    }
-    /// Sets `ReentryRatio`.
-    pub fn with_reentry_ratio(mut self, reentry_ratio: u64) -> Self {
-        self.reentry_ratio = Some(reentry_ratio);
-        self
-    }
 }
 
 impl lenient::Reply for AvailableZoneAffinityInfo {
@@ -381,14 +247,14 @@ impl<'de> Deserialize<'de> for AvailableZoneAffinityInfo {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for AvailableZoneAffinityInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AvailableZoneAffinityInfo", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Enable", &self.enable)?
-            .opt("ExitRatio", &self.exit_ratio)?
-            .opt("ReentryRatio", &self.reentry_ratio)?
-            .end()
+        let mut fields = lenient::fields(serializer, "AvailableZoneAffinityInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Enable", &self.enable)?;
+        fields.opt("ExitRatio", &self.exit_ratio)?;
+        fields.opt("ReentryRatio", &self.reentry_ratio)?;
+        fields.end()
     }
 }
 
@@ -446,80 +312,6 @@ pub struct Backend {
     pub zone: Option<String>,
 }
 
-impl Backend {
-    /// With every field unset.
-    pub fn new() -> Self {
-        Backend {
-            type_: None,
-            instance_id: None,
-            port: None,
-            weight: None,
-            public_ip_addresses: Vec::new(),
-            private_ip_addresses: Vec::new(),
-            instance_name: None,
-            registered_time: None,
-            eni_id: None,
-            tag: None,
-            zone: None,
-        }
-    }
-    /// Sets `Type`.
-    pub fn with_type(mut self, type_: impl Into<String>) -> Self {
-        self.type_ = Some(type_.into());
-        self
-    }
-    /// Sets `InstanceId`.
-    pub fn with_instance_id(mut self, instance_id: impl Into<String>) -> Self {
-        self.instance_id = Some(instance_id.into());
-        self
-    }
-    /// Sets `Port`.
-    pub fn with_port(mut self, port: i64) -> Self {
-        self.port = Some(port);
-        self
-    }
-    /// Sets `Weight`.
-    pub fn with_weight(mut self, weight: i64) -> Self {
-        self.weight = Some(weight);
-        self
-    }
-    /// Sets `PublicIpAddresses`.
-    pub fn with_public_ip_addresses(mut self, public_ip_addresses: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.public_ip_addresses = public_ip_addresses.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `PrivateIpAddresses`.
-    pub fn with_private_ip_addresses(mut self, private_ip_addresses: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.private_ip_addresses = private_ip_addresses.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `InstanceName`.
-    pub fn with_instance_name(mut self, instance_name: impl Into<String>) -> Self {
-        self.instance_name = Some(instance_name.into());
-        self
-    }
-    /// Sets `RegisteredTime`.
-    pub fn with_registered_time(mut self, registered_time: impl Into<String>) -> Self {
-        self.registered_time = Some(registered_time.into());
-        self
-    }
-    /// Sets `EniId`.
-    pub fn with_eni_id(mut self, eni_id: impl Into<String>) -> Self {
-        self.eni_id = Some(eni_id.into());
-        self
-    }
-    /// Sets `Tag`.
-    pub fn with_tag(mut self, tag: impl Into<String>) -> Self {
-        self.tag = Some(tag.into());
-        self
-    }
-    /// Sets `Zone`.
-    pub fn with_zone(mut self, zone: impl Into<String>) -> Self {
-        self.zone = Some(zone.into());
-        self
-    }
-}
-
 impl lenient::Reply for Backend {
     const NAME: &'static str = "Backend";
     const FIELDS: &'static [&'static str] = &[
@@ -559,22 +351,22 @@ impl<'de> Deserialize<'de> for Backend {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for Backend {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Backend", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Type", &self.type_)?
-            .opt("InstanceId", &self.instance_id)?
-            .opt("Port", &self.port)?
-            .opt("Weight", &self.weight)?
-            .list("PublicIpAddresses", &self.public_ip_addresses)?
-            .list("PrivateIpAddresses", &self.private_ip_addresses)?
-            .opt("InstanceName", &self.instance_name)?
-            .opt("RegisteredTime", &self.registered_time)?
-            .opt("EniId", &self.eni_id)?
-            .opt("Tag", &self.tag)?
-            .opt("Zone", &self.zone)?
-            .end()
+        let mut fields = lenient::fields(serializer, "Backend", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Type", &self.type_)?;
+        fields.opt("InstanceId", &self.instance_id)?;
+        fields.opt("Port", &self.port)?;
+        fields.opt("Weight", &self.weight)?;
+        fields.list("PublicIpAddresses", &self.public_ip_addresses)?;
+        fields.list("PrivateIpAddresses", &self.private_ip_addresses)?;
+        fields.opt("InstanceName", &self.instance_name)?;
+        fields.opt("RegisteredTime", &self.registered_time)?;
+        fields.opt("EniId", &self.eni_id)?;
+        fields.opt("Tag", &self.tag)?;
+        fields.opt("Zone", &self.zone)?;
+        fields.end()
     }
 }
 
@@ -594,32 +386,6 @@ pub struct BasicTargetGroupInfo {
     ///
     /// Example: `100`
     pub weight: Option<u64>,
-}
-
-impl BasicTargetGroupInfo {
-    /// With every field unset.
-    pub fn new() -> Self {
-        BasicTargetGroupInfo {
-            target_group_id: None,
-            target_group_name: None,
-            weight: None,
-        }
-    }
-    /// Sets `TargetGroupId`.
-    pub fn with_target_group_id(mut self, target_group_id: impl Into<String>) -> Self {
-        self.target_group_id = Some(target_group_id.into());
-        self
-    }
-    /// Sets `TargetGroupName`.
-    pub fn with_target_group_name(mut self, target_group_name: impl Into<String>) -> Self {
-        self.target_group_name = Some(target_group_name.into());
-        self
-    }
-    /// Sets `Weight`.
-    pub fn with_weight(mut self, weight: u64) -> Self {
-        self.weight = Some(weight);
-        self
-    }
 }
 
 impl lenient::Reply for BasicTargetGroupInfo {
@@ -645,14 +411,14 @@ impl<'de> Deserialize<'de> for BasicTargetGroupInfo {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for BasicTargetGroupInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "BasicTargetGroupInfo", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("TargetGroupId", &self.target_group_id)?
-            .opt("TargetGroupName", &self.target_group_name)?
-            .opt("Weight", &self.weight)?
-            .end()
+        let mut fields = lenient::fields(serializer, "BasicTargetGroupInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("TargetGroupId", &self.target_group_id)?;
+        fields.opt("TargetGroupName", &self.target_group_name)?;
+        fields.opt("Weight", &self.weight)?;
+        fields.end()
     }
 }
 
@@ -699,68 +465,6 @@ pub struct BindDetailItem {
     pub uconfig_id: Option<String>,
 }
 
-impl BindDetailItem {
-    /// With every field unset.
-    pub fn new() -> Self {
-        BindDetailItem {
-            load_balancer_id: None,
-            listener_id: None,
-            domain: None,
-            location_id: None,
-            listener_name: None,
-            protocol: None,
-            vport: None,
-            url: None,
-            uconfig_id: None,
-        }
-    }
-    /// Sets `LoadBalancerId`.
-    pub fn with_load_balancer_id(mut self, load_balancer_id: impl Into<String>) -> Self {
-        self.load_balancer_id = Some(load_balancer_id.into());
-        self
-    }
-    /// Sets `ListenerId`.
-    pub fn with_listener_id(mut self, listener_id: impl Into<String>) -> Self {
-        self.listener_id = Some(listener_id.into());
-        self
-    }
-    /// Sets `Domain`.
-    pub fn with_domain(mut self, domain: impl Into<String>) -> Self {
-        self.domain = Some(domain.into());
-        self
-    }
-    /// Sets `LocationId`.
-    pub fn with_location_id(mut self, location_id: impl Into<String>) -> Self {
-        self.location_id = Some(location_id.into());
-        self
-    }
-    /// Sets `ListenerName`.
-    pub fn with_listener_name(mut self, listener_name: impl Into<String>) -> Self {
-        self.listener_name = Some(listener_name.into());
-        self
-    }
-    /// Sets `Protocol`.
-    pub fn with_protocol(mut self, protocol: impl Into<String>) -> Self {
-        self.protocol = Some(protocol.into());
-        self
-    }
-    /// Sets `Vport`.
-    pub fn with_vport(mut self, vport: i64) -> Self {
-        self.vport = Some(vport);
-        self
-    }
-    /// Sets `Url`.
-    pub fn with_url(mut self, url: impl Into<String>) -> Self {
-        self.url = Some(url.into());
-        self
-    }
-    /// Sets `UconfigId`.
-    pub fn with_uconfig_id(mut self, uconfig_id: impl Into<String>) -> Self {
-        self.uconfig_id = Some(uconfig_id.into());
-        self
-    }
-}
-
 impl lenient::Reply for BindDetailItem {
     const NAME: &'static str = "BindDetailItem";
     const FIELDS: &'static [&'static str] = &[
@@ -796,20 +500,20 @@ impl<'de> Deserialize<'de> for BindDetailItem {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for BindDetailItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "BindDetailItem", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("LoadBalancerId", &self.load_balancer_id)?
-            .opt("ListenerId", &self.listener_id)?
-            .opt("Domain", &self.domain)?
-            .opt("LocationId", &self.location_id)?
-            .opt("ListenerName", &self.listener_name)?
-            .opt("Protocol", &self.protocol)?
-            .opt("Vport", &self.vport)?
-            .opt("Url", &self.url)?
-            .opt("UconfigId", &self.uconfig_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "BindDetailItem", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("LoadBalancerId", &self.load_balancer_id)?;
+        fields.opt("ListenerId", &self.listener_id)?;
+        fields.opt("Domain", &self.domain)?;
+        fields.opt("LocationId", &self.location_id)?;
+        fields.opt("ListenerName", &self.listener_name)?;
+        fields.opt("Protocol", &self.protocol)?;
+        fields.opt("Vport", &self.vport)?;
+        fields.opt("Url", &self.url)?;
+        fields.opt("UconfigId", &self.uconfig_id)?;
+        fields.end()
     }
 }
 
@@ -829,32 +533,6 @@ pub struct BlockedIp {
     ///
     /// Example: `2025-05-24 11:16:04`
     pub expire_time: Option<String>,
-}
-
-impl BlockedIp {
-    /// With every field unset.
-    pub fn new() -> Self {
-        BlockedIp {
-            ip: None,
-            create_time: None,
-            expire_time: None,
-        }
-    }
-    /// Sets `IP`.
-    pub fn with_ip(mut self, ip: impl Into<String>) -> Self {
-        self.ip = Some(ip.into());
-        self
-    }
-    /// Sets `CreateTime`.
-    pub fn with_create_time(mut self, create_time: impl Into<String>) -> Self {
-        self.create_time = Some(create_time.into());
-        self
-    }
-    /// Sets `ExpireTime`.
-    pub fn with_expire_time(mut self, expire_time: impl Into<String>) -> Self {
-        self.expire_time = Some(expire_time.into());
-        self
-    }
 }
 
 impl lenient::Reply for BlockedIp {
@@ -880,14 +558,14 @@ impl<'de> Deserialize<'de> for BlockedIp {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for BlockedIp {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "BlockedIp", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("IP", &self.ip)?
-            .opt("CreateTime", &self.create_time)?
-            .opt("ExpireTime", &self.expire_time)?
-            .end()
+        let mut fields = lenient::fields(serializer, "BlockedIp", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("IP", &self.ip)?;
+        fields.opt("CreateTime", &self.create_time)?;
+        fields.opt("ExpireTime", &self.expire_time)?;
+        fields.end()
     }
 }
 
@@ -959,62 +637,6 @@ pub struct BudgetAssociation {
     pub user_group_id: Option<String>,
 }
 
-impl BudgetAssociation {
-    /// With every field unset.
-    pub fn new() -> Self {
-        BudgetAssociation {
-            budget_id: None,
-            created_time: None,
-            key_id: None,
-            model_router_id: None,
-            resource_name: None,
-            status: None,
-            type_: None,
-            user_group_id: None,
-        }
-    }
-    /// Sets `BudgetId`.
-    pub fn with_budget_id(mut self, budget_id: impl Into<String>) -> Self {
-        self.budget_id = Some(budget_id.into());
-        self
-    }
-    /// Sets `CreatedTime`.
-    pub fn with_created_time(mut self, created_time: impl Into<String>) -> Self {
-        self.created_time = Some(created_time.into());
-        self
-    }
-    /// Sets `KeyId`.
-    pub fn with_key_id(mut self, key_id: impl Into<String>) -> Self {
-        self.key_id = Some(key_id.into());
-        self
-    }
-    /// Sets `ModelRouterId`.
-    pub fn with_model_router_id(mut self, model_router_id: impl Into<String>) -> Self {
-        self.model_router_id = Some(model_router_id.into());
-        self
-    }
-    /// Sets `ResourceName`.
-    pub fn with_resource_name(mut self, resource_name: impl Into<String>) -> Self {
-        self.resource_name = Some(resource_name.into());
-        self
-    }
-    /// Sets `Status`.
-    pub fn with_status(mut self, status: impl Into<String>) -> Self {
-        self.status = Some(status.into());
-        self
-    }
-    /// Sets `Type`.
-    pub fn with_type(mut self, type_: impl Into<String>) -> Self {
-        self.type_ = Some(type_.into());
-        self
-    }
-    /// Sets `UserGroupId`.
-    pub fn with_user_group_id(mut self, user_group_id: impl Into<String>) -> Self {
-        self.user_group_id = Some(user_group_id.into());
-        self
-    }
-}
-
 impl lenient::Reply for BudgetAssociation {
     const NAME: &'static str = "BudgetAssociation";
     const FIELDS: &'static [&'static str] = &[
@@ -1048,19 +670,19 @@ impl<'de> Deserialize<'de> for BudgetAssociation {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for BudgetAssociation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "BudgetAssociation", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("BudgetId", &self.budget_id)?
-            .opt("CreatedTime", &self.created_time)?
-            .opt("KeyId", &self.key_id)?
-            .opt("ModelRouterId", &self.model_router_id)?
-            .opt("ResourceName", &self.resource_name)?
-            .opt("Status", &self.status)?
-            .opt("Type", &self.type_)?
-            .opt("UserGroupId", &self.user_group_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "BudgetAssociation", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("BudgetId", &self.budget_id)?;
+        fields.opt("CreatedTime", &self.created_time)?;
+        fields.opt("KeyId", &self.key_id)?;
+        fields.opt("ModelRouterId", &self.model_router_id)?;
+        fields.opt("ResourceName", &self.resource_name)?;
+        fields.opt("Status", &self.status)?;
+        fields.opt("Type", &self.type_)?;
+        fields.opt("UserGroupId", &self.user_group_id)?;
+        fields.end()
     }
 }
 
@@ -1102,32 +724,6 @@ pub struct BudgetConfig {
     pub max_budget: Option<f64>,
 }
 
-impl BudgetConfig {
-    /// With every field unset.
-    pub fn new() -> Self {
-        BudgetConfig {
-            budget_duration: None,
-            budget_reset_at: None,
-            max_budget: None,
-        }
-    }
-    /// Sets `BudgetDuration`.
-    pub fn with_budget_duration(mut self, budget_duration: impl Into<String>) -> Self {
-        self.budget_duration = Some(budget_duration.into());
-        self
-    }
-    /// Sets `BudgetResetAt`.
-    pub fn with_budget_reset_at(mut self, budget_reset_at: impl Into<String>) -> Self {
-        self.budget_reset_at = Some(budget_reset_at.into());
-        self
-    }
-    /// Sets `MaxBudget`.
-    pub fn with_max_budget(mut self, max_budget: f64) -> Self {
-        self.max_budget = Some(max_budget);
-        self
-    }
-}
-
 impl lenient::Reply for BudgetConfig {
     const NAME: &'static str = "BudgetConfig";
     const FIELDS: &'static [&'static str] = &[
@@ -1151,14 +747,14 @@ impl<'de> Deserialize<'de> for BudgetConfig {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for BudgetConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "BudgetConfig", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("BudgetDuration", &self.budget_duration)?
-            .opt("BudgetResetAt", &self.budget_reset_at)?
-            .opt("MaxBudget", &self.max_budget)?
-            .end()
+        let mut fields = lenient::fields(serializer, "BudgetConfig", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("BudgetDuration", &self.budget_duration)?;
+        fields.opt("BudgetResetAt", &self.budget_reset_at)?;
+        fields.opt("MaxBudget", &self.max_budget)?;
+        fields.end()
     }
 }
 
@@ -1234,74 +830,6 @@ pub struct BudgetInfo {
     pub status: Option<String>,
 }
 
-impl BudgetInfo {
-    /// With every field unset.
-    pub fn new() -> Self {
-        BudgetInfo {
-            association_key_count: None,
-            association_model_router_count: None,
-            association_user_group_count: None,
-            budget_configs: Vec::new(),
-            budget_id: None,
-            budget_name: None,
-            created_time: None,
-            modified_time: None,
-            rate_limit_config: None,
-            status: None,
-        }
-    }
-    /// Sets `AssociationKeyCount`.
-    pub fn with_association_key_count(mut self, association_key_count: u64) -> Self {
-        self.association_key_count = Some(association_key_count);
-        self
-    }
-    /// Sets `AssociationModelRouterCount`.
-    pub fn with_association_model_router_count(mut self, association_model_router_count: u64) -> Self {
-        self.association_model_router_count = Some(association_model_router_count);
-        self
-    }
-    /// Sets `AssociationUserGroupCount`.
-    pub fn with_association_user_group_count(mut self, association_user_group_count: u64) -> Self {
-        self.association_user_group_count = Some(association_user_group_count);
-        self
-    }
-    /// Sets `BudgetConfigs`.
-    pub fn with_budget_configs(mut self, budget_configs: impl IntoIterator<Item = output::BudgetConfig>) -> Self {
-        self.budget_configs = budget_configs.into_iter().collect();
-        self
-    }
-    /// Sets `BudgetId`.
-    pub fn with_budget_id(mut self, budget_id: impl Into<String>) -> Self {
-        self.budget_id = Some(budget_id.into());
-        self
-    }
-    /// Sets `BudgetName`.
-    pub fn with_budget_name(mut self, budget_name: impl Into<String>) -> Self {
-        self.budget_name = Some(budget_name.into());
-        self
-    }
-    /// Sets `CreatedTime`.
-    pub fn with_created_time(mut self, created_time: impl Into<String>) -> Self {
-        self.created_time = Some(created_time.into());
-        self
-    }
-    /// Sets `ModifiedTime`.
-    pub fn with_modified_time(mut self, modified_time: impl Into<String>) -> Self {
-        self.modified_time = Some(modified_time.into());
-        self
-    }
-    /// Sets `RateLimitConfig`.
-    pub fn with_rate_limit_config(mut self, rate_limit_config: output::RateLimitConfigForBudget) -> Self {
-        self.rate_limit_config = Some(rate_limit_config);
-        self
-    }
-    /// Sets `Status`.
-    pub fn with_status(mut self, status: impl Into<String>) -> Self {
-        self.status = Some(status.into());
-        self
-    }
-}
-
 impl lenient::Reply for BudgetInfo {
     const NAME: &'static str = "BudgetInfo";
     const FIELDS: &'static [&'static str] = &[
@@ -1339,21 +867,21 @@ impl<'de> Deserialize<'de> for BudgetInfo {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for BudgetInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "BudgetInfo", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("AssociationKeyCount", &self.association_key_count)?
-            .opt("AssociationModelRouterCount", &self.association_model_router_count)?
-            .opt("AssociationUserGroupCount", &self.association_user_group_count)?
-            .list("BudgetConfigs", &self.budget_configs)?
-            .opt("BudgetId", &self.budget_id)?
-            .opt("BudgetName", &self.budget_name)?
-            .opt("CreatedTime", &self.created_time)?
-            .opt("ModifiedTime", &self.modified_time)?
-            .opt("RateLimitConfig", &self.rate_limit_config)?
-            .opt("Status", &self.status)?
-            .end()
+        let mut fields = lenient::fields(serializer, "BudgetInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("AssociationKeyCount", &self.association_key_count)?;
+        fields.opt("AssociationModelRouterCount", &self.association_model_router_count)?;
+        fields.opt("AssociationUserGroupCount", &self.association_user_group_count)?;
+        fields.list("BudgetConfigs", &self.budget_configs)?;
+        fields.opt("BudgetId", &self.budget_id)?;
+        fields.opt("BudgetName", &self.budget_name)?;
+        fields.opt("CreatedTime", &self.created_time)?;
+        fields.opt("ModifiedTime", &self.modified_time)?;
+        fields.opt("RateLimitConfig", &self.rate_limit_config)?;
+        fields.opt("Status", &self.status)?;
+        fields.end()
     }
 }
 
@@ -1367,26 +895,6 @@ pub struct CertIdRelatedWithLoadBalancers {
     pub cert_id: Option<String>,
     /// List of CLB instances associated with the certificate
     pub load_balancers: Vec<output::LoadBalancer>,
-}
-
-impl CertIdRelatedWithLoadBalancers {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CertIdRelatedWithLoadBalancers {
-            cert_id: None,
-            load_balancers: Vec::new(),
-        }
-    }
-    /// Sets `CertId`.
-    pub fn with_cert_id(mut self, cert_id: impl Into<String>) -> Self {
-        self.cert_id = Some(cert_id.into());
-        self
-    }
-    /// Sets `LoadBalancers`.
-    pub fn with_load_balancers(mut self, load_balancers: impl IntoIterator<Item = output::LoadBalancer>) -> Self {
-        self.load_balancers = load_balancers.into_iter().collect();
-        self
-    }
 }
 
 impl lenient::Reply for CertIdRelatedWithLoadBalancers {
@@ -1410,13 +918,13 @@ impl<'de> Deserialize<'de> for CertIdRelatedWithLoadBalancers {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for CertIdRelatedWithLoadBalancers {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CertIdRelatedWithLoadBalancers", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("CertId", &self.cert_id)?
-            .list("LoadBalancers", &self.load_balancers)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CertIdRelatedWithLoadBalancers", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("CertId", &self.cert_id)?;
+        fields.list("LoadBalancers", &self.load_balancers)?;
+        fields.end()
     }
 }
 
@@ -1446,44 +954,6 @@ pub struct CertificateOutput {
     pub ext_cert_ids: Vec<String>,
 }
 
-impl CertificateOutput {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CertificateOutput {
-            ssl_mode: None,
-            ssl_verify_client: None,
-            cert_id: None,
-            cert_ca_id: None,
-            ext_cert_ids: Vec::new(),
-        }
-    }
-    /// Sets `SSLMode`.
-    pub fn with_ssl_mode(mut self, ssl_mode: impl Into<String>) -> Self {
-        self.ssl_mode = Some(ssl_mode.into());
-        self
-    }
-    /// Sets `SSLVerifyClient`.
-    pub fn with_ssl_verify_client(mut self, ssl_verify_client: impl Into<String>) -> Self {
-        self.ssl_verify_client = Some(ssl_verify_client.into());
-        self
-    }
-    /// Sets `CertId`.
-    pub fn with_cert_id(mut self, cert_id: impl Into<String>) -> Self {
-        self.cert_id = Some(cert_id.into());
-        self
-    }
-    /// Sets `CertCaId`.
-    pub fn with_cert_ca_id(mut self, cert_ca_id: impl Into<String>) -> Self {
-        self.cert_ca_id = Some(cert_ca_id.into());
-        self
-    }
-    /// Sets `ExtCertIds`.
-    pub fn with_ext_cert_ids(mut self, ext_cert_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.ext_cert_ids = ext_cert_ids.into_iter().map(Into::into).collect();
-        self
-    }
-}
-
 impl lenient::Reply for CertificateOutput {
     const NAME: &'static str = "CertificateOutput";
     const FIELDS: &'static [&'static str] = &[
@@ -1511,16 +981,16 @@ impl<'de> Deserialize<'de> for CertificateOutput {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for CertificateOutput {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CertificateOutput", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("SSLMode", &self.ssl_mode)?
-            .opt("SSLVerifyClient", &self.ssl_verify_client)?
-            .opt("CertId", &self.cert_id)?
-            .opt("CertCaId", &self.cert_ca_id)?
-            .list("ExtCertIds", &self.ext_cert_ids)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CertificateOutput", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("SSLMode", &self.ssl_mode)?;
+        fields.opt("SSLVerifyClient", &self.ssl_verify_client)?;
+        fields.opt("CertId", &self.cert_id)?;
+        fields.opt("CertCaId", &self.cert_ca_id)?;
+        fields.list("ExtCertIds", &self.ext_cert_ids)?;
+        fields.end()
     }
 }
 
@@ -1550,44 +1020,6 @@ pub struct ClassicalHealth {
     pub health_status: Option<i64>,
 }
 
-impl ClassicalHealth {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ClassicalHealth {
-            ip: None,
-            port: None,
-            listener_port: None,
-            protocol: None,
-            health_status: None,
-        }
-    }
-    /// Sets `IP`.
-    pub fn with_ip(mut self, ip: impl Into<String>) -> Self {
-        self.ip = Some(ip.into());
-        self
-    }
-    /// Sets `Port`.
-    pub fn with_port(mut self, port: i64) -> Self {
-        self.port = Some(port);
-        self
-    }
-    /// Sets `ListenerPort`.
-    pub fn with_listener_port(mut self, listener_port: i64) -> Self {
-        self.listener_port = Some(listener_port);
-        self
-    }
-    /// Sets `Protocol`.
-    pub fn with_protocol(mut self, protocol: impl Into<String>) -> Self {
-        self.protocol = Some(protocol.into());
-        self
-    }
-    /// Sets `HealthStatus`.
-    pub fn with_health_status(mut self, health_status: i64) -> Self {
-        self.health_status = Some(health_status);
-        self
-    }
-}
-
 impl lenient::Reply for ClassicalHealth {
     const NAME: &'static str = "ClassicalHealth";
     const FIELDS: &'static [&'static str] = &[
@@ -1615,16 +1047,16 @@ impl<'de> Deserialize<'de> for ClassicalHealth {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ClassicalHealth {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ClassicalHealth", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("IP", &self.ip)?
-            .opt("Port", &self.port)?
-            .opt("ListenerPort", &self.listener_port)?
-            .opt("Protocol", &self.protocol)?
-            .opt("HealthStatus", &self.health_status)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ClassicalHealth", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("IP", &self.ip)?;
+        fields.opt("Port", &self.port)?;
+        fields.opt("ListenerPort", &self.listener_port)?;
+        fields.opt("Protocol", &self.protocol)?;
+        fields.opt("HealthStatus", &self.health_status)?;
+        fields.end()
     }
 }
 
@@ -1710,122 +1142,6 @@ pub struct ClassicalListener {
     pub status: Option<i64>,
 }
 
-impl ClassicalListener {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ClassicalListener {
-            listener_id: None,
-            listener_port: None,
-            instance_port: None,
-            listener_name: None,
-            protocol: None,
-            session_expire: None,
-            health_switch: None,
-            time_out: None,
-            interval_time: None,
-            health_num: None,
-            unhealth_num: None,
-            http_hash: None,
-            http_code: None,
-            http_check_path: None,
-            ssl_mode: None,
-            cert_id: None,
-            cert_ca_id: None,
-            status: None,
-        }
-    }
-    /// Sets `ListenerId`.
-    pub fn with_listener_id(mut self, listener_id: impl Into<String>) -> Self {
-        self.listener_id = Some(listener_id.into());
-        self
-    }
-    /// Sets `ListenerPort`.
-    pub fn with_listener_port(mut self, listener_port: i64) -> Self {
-        self.listener_port = Some(listener_port);
-        self
-    }
-    /// Sets `InstancePort`.
-    pub fn with_instance_port(mut self, instance_port: i64) -> Self {
-        self.instance_port = Some(instance_port);
-        self
-    }
-    /// Sets `ListenerName`.
-    pub fn with_listener_name(mut self, listener_name: impl Into<String>) -> Self {
-        self.listener_name = Some(listener_name.into());
-        self
-    }
-    /// Sets `Protocol`.
-    pub fn with_protocol(mut self, protocol: impl Into<String>) -> Self {
-        self.protocol = Some(protocol.into());
-        self
-    }
-    /// Sets `SessionExpire`.
-    pub fn with_session_expire(mut self, session_expire: i64) -> Self {
-        self.session_expire = Some(session_expire);
-        self
-    }
-    /// Sets `HealthSwitch`.
-    pub fn with_health_switch(mut self, health_switch: i64) -> Self {
-        self.health_switch = Some(health_switch);
-        self
-    }
-    /// Sets `TimeOut`.
-    pub fn with_time_out(mut self, time_out: i64) -> Self {
-        self.time_out = Some(time_out);
-        self
-    }
-    /// Sets `IntervalTime`.
-    pub fn with_interval_time(mut self, interval_time: i64) -> Self {
-        self.interval_time = Some(interval_time);
-        self
-    }
-    /// Sets `HealthNum`.
-    pub fn with_health_num(mut self, health_num: i64) -> Self {
-        self.health_num = Some(health_num);
-        self
-    }
-    /// Sets `UnhealthNum`.
-    pub fn with_unhealth_num(mut self, unhealth_num: i64) -> Self {
-        self.unhealth_num = Some(unhealth_num);
-        self
-    }
-    /// Sets `HttpHash`.
-    pub fn with_http_hash(mut self, http_hash: impl Into<String>) -> Self {
-        self.http_hash = Some(http_hash.into());
-        self
-    }
-    /// Sets `HttpCode`.
-    pub fn with_http_code(mut self, http_code: i64) -> Self {
-        self.http_code = Some(http_code);
-        self
-    }
-    /// Sets `HttpCheckPath`.
-    pub fn with_http_check_path(mut self, http_check_path: impl Into<String>) -> Self {
-        self.http_check_path = Some(http_check_path.into());
-        self
-    }
-    /// Sets `SSLMode`.
-    pub fn with_ssl_mode(mut self, ssl_mode: impl Into<String>) -> Self {
-        self.ssl_mode = Some(ssl_mode.into());
-        self
-    }
-    /// Sets `CertId`.
-    pub fn with_cert_id(mut self, cert_id: impl Into<String>) -> Self {
-        self.cert_id = Some(cert_id.into());
-        self
-    }
-    /// Sets `CertCaId`.
-    pub fn with_cert_ca_id(mut self, cert_ca_id: impl Into<String>) -> Self {
-        self.cert_ca_id = Some(cert_ca_id.into());
-        self
-    }
-    /// Sets `Status`.
-    pub fn with_status(mut self, status: i64) -> Self {
-        self.status = Some(status);
-        self
-    }
-}
-
 impl lenient::Reply for ClassicalListener {
     const NAME: &'static str = "ClassicalListener";
     const FIELDS: &'static [&'static str] = &[
@@ -1879,29 +1195,29 @@ impl<'de> Deserialize<'de> for ClassicalListener {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ClassicalListener {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ClassicalListener", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("ListenerId", &self.listener_id)?
-            .opt("ListenerPort", &self.listener_port)?
-            .opt("InstancePort", &self.instance_port)?
-            .opt("ListenerName", &self.listener_name)?
-            .opt("Protocol", &self.protocol)?
-            .opt("SessionExpire", &self.session_expire)?
-            .opt("HealthSwitch", &self.health_switch)?
-            .opt("TimeOut", &self.time_out)?
-            .opt("IntervalTime", &self.interval_time)?
-            .opt("HealthNum", &self.health_num)?
-            .opt("UnhealthNum", &self.unhealth_num)?
-            .opt("HttpHash", &self.http_hash)?
-            .opt("HttpCode", &self.http_code)?
-            .opt("HttpCheckPath", &self.http_check_path)?
-            .opt("SSLMode", &self.ssl_mode)?
-            .opt("CertId", &self.cert_id)?
-            .opt("CertCaId", &self.cert_ca_id)?
-            .opt("Status", &self.status)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ClassicalListener", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ListenerId", &self.listener_id)?;
+        fields.opt("ListenerPort", &self.listener_port)?;
+        fields.opt("InstancePort", &self.instance_port)?;
+        fields.opt("ListenerName", &self.listener_name)?;
+        fields.opt("Protocol", &self.protocol)?;
+        fields.opt("SessionExpire", &self.session_expire)?;
+        fields.opt("HealthSwitch", &self.health_switch)?;
+        fields.opt("TimeOut", &self.time_out)?;
+        fields.opt("IntervalTime", &self.interval_time)?;
+        fields.opt("HealthNum", &self.health_num)?;
+        fields.opt("UnhealthNum", &self.unhealth_num)?;
+        fields.opt("HttpHash", &self.http_hash)?;
+        fields.opt("HttpCode", &self.http_code)?;
+        fields.opt("HttpCheckPath", &self.http_check_path)?;
+        fields.opt("SSLMode", &self.ssl_mode)?;
+        fields.opt("CertId", &self.cert_id)?;
+        fields.opt("CertCaId", &self.cert_ca_id)?;
+        fields.opt("Status", &self.status)?;
+        fields.end()
     }
 }
 
@@ -1917,26 +1233,6 @@ pub struct ClassicalLoadBalancerInfo {
     ///
     /// Example: `["lb-6xg1****"]`
     pub load_balancer_ids: Vec<String>,
-}
-
-impl ClassicalLoadBalancerInfo {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ClassicalLoadBalancerInfo {
-            instance_id: None,
-            load_balancer_ids: Vec::new(),
-        }
-    }
-    /// Sets `InstanceId`.
-    pub fn with_instance_id(mut self, instance_id: impl Into<String>) -> Self {
-        self.instance_id = Some(instance_id.into());
-        self
-    }
-    /// Sets `LoadBalancerIds`.
-    pub fn with_load_balancer_ids(mut self, load_balancer_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.load_balancer_ids = load_balancer_ids.into_iter().map(Into::into).collect();
-        self
-    }
 }
 
 impl lenient::Reply for ClassicalLoadBalancerInfo {
@@ -1960,13 +1256,13 @@ impl<'de> Deserialize<'de> for ClassicalLoadBalancerInfo {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ClassicalLoadBalancerInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ClassicalLoadBalancerInfo", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("InstanceId", &self.instance_id)?
-            .list("LoadBalancerIds", &self.load_balancer_ids)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ClassicalLoadBalancerInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("InstanceId", &self.instance_id)?;
+        fields.list("LoadBalancerIds", &self.load_balancer_ids)?;
+        fields.end()
     }
 }
 
@@ -2005,56 +1301,6 @@ pub struct ClassicalTarget {
     pub run_flag: Option<i64>,
 }
 
-impl ClassicalTarget {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ClassicalTarget {
-            type_: None,
-            instance_id: None,
-            weight: None,
-            public_ip_addresses: Vec::new(),
-            private_ip_addresses: Vec::new(),
-            instance_name: None,
-            run_flag: None,
-        }
-    }
-    /// Sets `Type`.
-    pub fn with_type(mut self, type_: impl Into<String>) -> Self {
-        self.type_ = Some(type_.into());
-        self
-    }
-    /// Sets `InstanceId`.
-    pub fn with_instance_id(mut self, instance_id: impl Into<String>) -> Self {
-        self.instance_id = Some(instance_id.into());
-        self
-    }
-    /// Sets `Weight`.
-    pub fn with_weight(mut self, weight: i64) -> Self {
-        self.weight = Some(weight);
-        self
-    }
-    /// Sets `PublicIpAddresses`.
-    pub fn with_public_ip_addresses(mut self, public_ip_addresses: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.public_ip_addresses = public_ip_addresses.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `PrivateIpAddresses`.
-    pub fn with_private_ip_addresses(mut self, private_ip_addresses: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.private_ip_addresses = private_ip_addresses.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `InstanceName`.
-    pub fn with_instance_name(mut self, instance_name: impl Into<String>) -> Self {
-        self.instance_name = Some(instance_name.into());
-        self
-    }
-    /// Sets `RunFlag`.
-    pub fn with_run_flag(mut self, run_flag: i64) -> Self {
-        self.run_flag = Some(run_flag);
-        self
-    }
-}
-
 impl lenient::Reply for ClassicalTarget {
     const NAME: &'static str = "ClassicalTarget";
     const FIELDS: &'static [&'static str] = &[
@@ -2086,18 +1332,18 @@ impl<'de> Deserialize<'de> for ClassicalTarget {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ClassicalTarget {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ClassicalTarget", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Type", &self.type_)?
-            .opt("InstanceId", &self.instance_id)?
-            .opt("Weight", &self.weight)?
-            .list("PublicIpAddresses", &self.public_ip_addresses)?
-            .list("PrivateIpAddresses", &self.private_ip_addresses)?
-            .opt("InstanceName", &self.instance_name)?
-            .opt("RunFlag", &self.run_flag)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ClassicalTarget", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Type", &self.type_)?;
+        fields.opt("InstanceId", &self.instance_id)?;
+        fields.opt("Weight", &self.weight)?;
+        fields.list("PublicIpAddresses", &self.public_ip_addresses)?;
+        fields.list("PrivateIpAddresses", &self.private_ip_addresses)?;
+        fields.opt("InstanceName", &self.instance_name)?;
+        fields.opt("RunFlag", &self.run_flag)?;
+        fields.end()
     }
 }
 
@@ -2225,170 +1471,6 @@ pub struct Cluster {
     pub tag: Vec<output::TagInfo>,
 }
 
-impl Cluster {
-    /// With every field unset.
-    pub fn new() -> Self {
-        Cluster {
-            cluster_id: None,
-            cluster_name: None,
-            cluster_type: None,
-            cluster_tag: None,
-            zone: None,
-            network: None,
-            max_conn: None,
-            max_in_flow: None,
-            max_in_pkg: None,
-            max_out_flow: None,
-            max_out_pkg: None,
-            max_new_conn: None,
-            http_max_new_conn: None,
-            https_max_new_conn: None,
-            http_qps: None,
-            https_qps: None,
-            resource_count: None,
-            idle_resource_count: None,
-            load_balance_director_count: None,
-            isp: None,
-            clusters_zone: None,
-            clusters_version: None,
-            disaster_recovery_type: None,
-            egress: None,
-            ip_version: None,
-            tag: Vec::new(),
-        }
-    }
-    /// Sets `ClusterId`.
-    pub fn with_cluster_id(mut self, cluster_id: impl Into<String>) -> Self {
-        self.cluster_id = Some(cluster_id.into());
-        self
-    }
-    /// Sets `ClusterName`.
-    pub fn with_cluster_name(mut self, cluster_name: impl Into<String>) -> Self {
-        self.cluster_name = Some(cluster_name.into());
-        self
-    }
-    /// Sets `ClusterType`.
-    pub fn with_cluster_type(mut self, cluster_type: impl Into<String>) -> Self {
-        self.cluster_type = Some(cluster_type.into());
-        self
-    }
-    /// Sets `ClusterTag`.
-    pub fn with_cluster_tag(mut self, cluster_tag: impl Into<String>) -> Self {
-        self.cluster_tag = Some(cluster_tag.into());
-        self
-    }
-    /// Sets `Zone`.
-    pub fn with_zone(mut self, zone: impl Into<String>) -> Self {
-        self.zone = Some(zone.into());
-        self
-    }
-    /// Sets `Network`.
-    pub fn with_network(mut self, network: impl Into<String>) -> Self {
-        self.network = Some(network.into());
-        self
-    }
-    /// Sets `MaxConn`.
-    pub fn with_max_conn(mut self, max_conn: i64) -> Self {
-        self.max_conn = Some(max_conn);
-        self
-    }
-    /// Sets `MaxInFlow`.
-    pub fn with_max_in_flow(mut self, max_in_flow: i64) -> Self {
-        self.max_in_flow = Some(max_in_flow);
-        self
-    }
-    /// Sets `MaxInPkg`.
-    pub fn with_max_in_pkg(mut self, max_in_pkg: i64) -> Self {
-        self.max_in_pkg = Some(max_in_pkg);
-        self
-    }
-    /// Sets `MaxOutFlow`.
-    pub fn with_max_out_flow(mut self, max_out_flow: i64) -> Self {
-        self.max_out_flow = Some(max_out_flow);
-        self
-    }
-    /// Sets `MaxOutPkg`.
-    pub fn with_max_out_pkg(mut self, max_out_pkg: i64) -> Self {
-        self.max_out_pkg = Some(max_out_pkg);
-        self
-    }
-    /// Sets `MaxNewConn`.
-    pub fn with_max_new_conn(mut self, max_new_conn: i64) -> Self {
-        self.max_new_conn = Some(max_new_conn);
-        self
-    }
-    /// Sets `HTTPMaxNewConn`.
-    pub fn with_http_max_new_conn(mut self, http_max_new_conn: i64) -> Self {
-        self.http_max_new_conn = Some(http_max_new_conn);
-        self
-    }
-    /// Sets `HTTPSMaxNewConn`.
-    pub fn with_https_max_new_conn(mut self, https_max_new_conn: i64) -> Self {
-        self.https_max_new_conn = Some(https_max_new_conn);
-        self
-    }
-    /// Sets `HTTPQps`.
-    pub fn with_http_qps(mut self, http_qps: i64) -> Self {
-        self.http_qps = Some(http_qps);
-        self
-    }
-    /// Sets `HTTPSQps`.
-    pub fn with_https_qps(mut self, https_qps: i64) -> Self {
-        self.https_qps = Some(https_qps);
-        self
-    }
-    /// Sets `ResourceCount`.
-    pub fn with_resource_count(mut self, resource_count: i64) -> Self {
-        self.resource_count = Some(resource_count);
-        self
-    }
-    /// Sets `IdleResourceCount`.
-    pub fn with_idle_resource_count(mut self, idle_resource_count: i64) -> Self {
-        self.idle_resource_count = Some(idle_resource_count);
-        self
-    }
-    /// Sets `LoadBalanceDirectorCount`.
-    pub fn with_load_balance_director_count(mut self, load_balance_director_count: i64) -> Self {
-        self.load_balance_director_count = Some(load_balance_director_count);
-        self
-    }
-    /// Sets `Isp`.
-    pub fn with_isp(mut self, isp: impl Into<String>) -> Self {
-        self.isp = Some(isp.into());
-        self
-    }
-    /// Sets `ClustersZone`.
-    pub fn with_clusters_zone(mut self, clusters_zone: output::ClustersZone) -> Self {
-        self.clusters_zone = Some(clusters_zone);
-        self
-    }
-    /// Sets `ClustersVersion`.
-    pub fn with_clusters_version(mut self, clusters_version: impl Into<String>) -> Self {
-        self.clusters_version = Some(clusters_version.into());
-        self
-    }
-    /// Sets `DisasterRecoveryType`.
-    pub fn with_disaster_recovery_type(mut self, disaster_recovery_type: impl Into<String>) -> Self {
-        self.disaster_recovery_type = Some(disaster_recovery_type.into());
-        self
-    }
-    /// Sets `Egress`.
-    pub fn with_egress(mut self, egress: impl Into<String>) -> Self {
-        self.egress = Some(egress.into());
-        self
-    }
-    /// Sets `IPVersion`.
-    pub fn with_ip_version(mut self, ip_version: impl Into<String>) -> Self {
-        self.ip_version = Some(ip_version.into());
-        self
-    }
-    /// Sets `Tag`.
-    pub fn with_tag(mut self, tag: impl IntoIterator<Item = output::TagInfo>) -> Self {
-        self.tag = tag.into_iter().collect();
-        self
-    }
-}
-
 impl lenient::Reply for Cluster {
     const NAME: &'static str = "Cluster";
     const FIELDS: &'static [&'static str] = &[
@@ -2458,37 +1540,37 @@ impl<'de> Deserialize<'de> for Cluster {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for Cluster {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Cluster", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("ClusterId", &self.cluster_id)?
-            .opt("ClusterName", &self.cluster_name)?
-            .opt("ClusterType", &self.cluster_type)?
-            .opt("ClusterTag", &self.cluster_tag)?
-            .opt("Zone", &self.zone)?
-            .opt("Network", &self.network)?
-            .opt("MaxConn", &self.max_conn)?
-            .opt("MaxInFlow", &self.max_in_flow)?
-            .opt("MaxInPkg", &self.max_in_pkg)?
-            .opt("MaxOutFlow", &self.max_out_flow)?
-            .opt("MaxOutPkg", &self.max_out_pkg)?
-            .opt("MaxNewConn", &self.max_new_conn)?
-            .opt("HTTPMaxNewConn", &self.http_max_new_conn)?
-            .opt("HTTPSMaxNewConn", &self.https_max_new_conn)?
-            .opt("HTTPQps", &self.http_qps)?
-            .opt("HTTPSQps", &self.https_qps)?
-            .opt("ResourceCount", &self.resource_count)?
-            .opt("IdleResourceCount", &self.idle_resource_count)?
-            .opt("LoadBalanceDirectorCount", &self.load_balance_director_count)?
-            .opt("Isp", &self.isp)?
-            .opt("ClustersZone", &self.clusters_zone)?
-            .opt("ClustersVersion", &self.clusters_version)?
-            .opt("DisasterRecoveryType", &self.disaster_recovery_type)?
-            .opt("Egress", &self.egress)?
-            .opt("IPVersion", &self.ip_version)?
-            .list("Tag", &self.tag)?
-            .end()
+        let mut fields = lenient::fields(serializer, "Cluster", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ClusterId", &self.cluster_id)?;
+        fields.opt("ClusterName", &self.cluster_name)?;
+        fields.opt("ClusterType", &self.cluster_type)?;
+        fields.opt("ClusterTag", &self.cluster_tag)?;
+        fields.opt("Zone", &self.zone)?;
+        fields.opt("Network", &self.network)?;
+        fields.opt("MaxConn", &self.max_conn)?;
+        fields.opt("MaxInFlow", &self.max_in_flow)?;
+        fields.opt("MaxInPkg", &self.max_in_pkg)?;
+        fields.opt("MaxOutFlow", &self.max_out_flow)?;
+        fields.opt("MaxOutPkg", &self.max_out_pkg)?;
+        fields.opt("MaxNewConn", &self.max_new_conn)?;
+        fields.opt("HTTPMaxNewConn", &self.http_max_new_conn)?;
+        fields.opt("HTTPSMaxNewConn", &self.https_max_new_conn)?;
+        fields.opt("HTTPQps", &self.http_qps)?;
+        fields.opt("HTTPSQps", &self.https_qps)?;
+        fields.opt("ResourceCount", &self.resource_count)?;
+        fields.opt("IdleResourceCount", &self.idle_resource_count)?;
+        fields.opt("LoadBalanceDirectorCount", &self.load_balance_director_count)?;
+        fields.opt("Isp", &self.isp)?;
+        fields.opt("ClustersZone", &self.clusters_zone)?;
+        fields.opt("ClustersVersion", &self.clusters_version)?;
+        fields.opt("DisasterRecoveryType", &self.disaster_recovery_type)?;
+        fields.opt("Egress", &self.egress)?;
+        fields.opt("IPVersion", &self.ip_version)?;
+        fields.list("Tag", &self.tag)?;
+        fields.end()
     }
 }
 
@@ -2523,32 +1605,6 @@ pub struct ClusterInfo {
     pub cluster_name: Option<String>,
 }
 
-impl ClusterInfo {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ClusterInfo {
-            cluster_id: None,
-            type_: None,
-            cluster_name: None,
-        }
-    }
-    /// Sets `ClusterId`.
-    pub fn with_cluster_id(mut self, cluster_id: impl Into<String>) -> Self {
-        self.cluster_id = Some(cluster_id.into());
-        self
-    }
-    /// Sets `Type`.
-    pub fn with_type(mut self, type_: impl Into<String>) -> Self {
-        self.type_ = Some(type_.into());
-        self
-    }
-    /// Sets `ClusterName`.
-    pub fn with_cluster_name(mut self, cluster_name: impl Into<String>) -> Self {
-        self.cluster_name = Some(cluster_name.into());
-        self
-    }
-}
-
 impl lenient::Reply for ClusterInfo {
     const NAME: &'static str = "ClusterInfo";
     const FIELDS: &'static [&'static str] = &[
@@ -2572,14 +1628,14 @@ impl<'de> Deserialize<'de> for ClusterInfo {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ClusterInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ClusterInfo", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("ClusterId", &self.cluster_id)?
-            .opt("Type", &self.type_)?
-            .opt("ClusterName", &self.cluster_name)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ClusterInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ClusterId", &self.cluster_id)?;
+        fields.opt("Type", &self.type_)?;
+        fields.opt("ClusterName", &self.cluster_name)?;
+        fields.end()
     }
 }
 
@@ -2600,27 +1656,6 @@ pub struct ClusterItem {
     ///
     /// May be null. Example: `ap-guangzhou-1`
     pub zone: Option<String>,
-}
-
-impl ClusterItem {
-    /// With the fields a request must carry.
-    pub fn new(cluster_id: impl Into<String>) -> Self {
-        ClusterItem {
-            cluster_id: Some(cluster_id.into()),
-            cluster_name: None,
-            zone: None,
-        }
-    }
-    /// Sets `ClusterName`.
-    pub fn with_cluster_name(mut self, cluster_name: impl Into<String>) -> Self {
-        self.cluster_name = Some(cluster_name.into());
-        self
-    }
-    /// Sets `Zone`.
-    pub fn with_zone(mut self, zone: impl Into<String>) -> Self {
-        self.zone = Some(zone.into());
-        self
-    }
 }
 
 impl lenient::Reply for ClusterItem {
@@ -2646,14 +1681,14 @@ impl<'de> Deserialize<'de> for ClusterItem {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ClusterItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ClusterItem", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("ClusterId", &self.cluster_id)?
-            .opt("ClusterName", &self.cluster_name)?
-            .opt("Zone", &self.zone)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ClusterItem", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ClusterId", &self.cluster_id)?;
+        fields.opt("ClusterName", &self.cluster_name)?;
+        fields.opt("Zone", &self.zone)?;
+        fields.end()
     }
 }
 
@@ -2693,56 +1728,6 @@ pub struct ClusterResource {
     pub clusters_zone: Option<output::ClustersZone>,
 }
 
-impl ClusterResource {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ClusterResource {
-            cluster_id: None,
-            vip: None,
-            load_balancer_id: None,
-            idle: None,
-            cluster_name: None,
-            isp: None,
-            clusters_zone: None,
-        }
-    }
-    /// Sets `ClusterId`.
-    pub fn with_cluster_id(mut self, cluster_id: impl Into<String>) -> Self {
-        self.cluster_id = Some(cluster_id.into());
-        self
-    }
-    /// Sets `Vip`.
-    pub fn with_vip(mut self, vip: impl Into<String>) -> Self {
-        self.vip = Some(vip.into());
-        self
-    }
-    /// Sets `LoadBalancerId`.
-    pub fn with_load_balancer_id(mut self, load_balancer_id: impl Into<String>) -> Self {
-        self.load_balancer_id = Some(load_balancer_id.into());
-        self
-    }
-    /// Sets `Idle`.
-    pub fn with_idle(mut self, idle: impl Into<String>) -> Self {
-        self.idle = Some(idle.into());
-        self
-    }
-    /// Sets `ClusterName`.
-    pub fn with_cluster_name(mut self, cluster_name: impl Into<String>) -> Self {
-        self.cluster_name = Some(cluster_name.into());
-        self
-    }
-    /// Sets `Isp`.
-    pub fn with_isp(mut self, isp: impl Into<String>) -> Self {
-        self.isp = Some(isp.into());
-        self
-    }
-    /// Sets `ClustersZone`.
-    pub fn with_clusters_zone(mut self, clusters_zone: output::ClustersZone) -> Self {
-        self.clusters_zone = Some(clusters_zone);
-        self
-    }
-}
-
 impl lenient::Reply for ClusterResource {
     const NAME: &'static str = "ClusterResource";
     const FIELDS: &'static [&'static str] = &[
@@ -2774,18 +1759,18 @@ impl<'de> Deserialize<'de> for ClusterResource {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ClusterResource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ClusterResource", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("ClusterId", &self.cluster_id)?
-            .opt("Vip", &self.vip)?
-            .opt("LoadBalancerId", &self.load_balancer_id)?
-            .opt("Idle", &self.idle)?
-            .opt("ClusterName", &self.cluster_name)?
-            .opt("Isp", &self.isp)?
-            .opt("ClustersZone", &self.clusters_zone)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ClusterResource", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ClusterId", &self.cluster_id)?;
+        fields.opt("Vip", &self.vip)?;
+        fields.opt("LoadBalancerId", &self.load_balancer_id)?;
+        fields.opt("Idle", &self.idle)?;
+        fields.opt("ClusterName", &self.cluster_name)?;
+        fields.opt("Isp", &self.isp)?;
+        fields.opt("ClustersZone", &self.clusters_zone)?;
+        fields.end()
     }
 }
 
@@ -2801,26 +1786,6 @@ pub struct ClustersZone {
     ///
     /// Example: `["ap-guangzhou-3"]`
     pub slave_zone: Vec<String>,
-}
-
-impl ClustersZone {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ClustersZone {
-            master_zone: Vec::new(),
-            slave_zone: Vec::new(),
-        }
-    }
-    /// Sets `MasterZone`.
-    pub fn with_master_zone(mut self, master_zone: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.master_zone = master_zone.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `SlaveZone`.
-    pub fn with_slave_zone(mut self, slave_zone: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.slave_zone = slave_zone.into_iter().map(Into::into).collect();
-        self
-    }
 }
 
 impl lenient::Reply for ClustersZone {
@@ -2844,13 +1809,13 @@ impl<'de> Deserialize<'de> for ClustersZone {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ClustersZone {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ClustersZone", <Self as lenient::Reply>::FIELDS.len())?
-            .list("MasterZone", &self.master_zone)?
-            .list("SlaveZone", &self.slave_zone)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ClustersZone", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("MasterZone", &self.master_zone)?;
+        fields.list("SlaveZone", &self.slave_zone)?;
+        fields.end()
     }
 }
 
@@ -2922,62 +1887,6 @@ pub struct Coefficient {
     pub output_image_coefficient: Option<f64>,
 }
 
-impl Coefficient {
-    /// With every field unset.
-    pub fn new() -> Self {
-        Coefficient {
-            input_cached_coefficient: None,
-            input_cache_creation_coefficient: None,
-            input_coefficient: None,
-            output_coefficient: None,
-            input_image_coefficient: None,
-            input_video_second_coefficient: None,
-            output_video_second_coefficient: None,
-            output_image_coefficient: None,
-        }
-    }
-    /// Sets `InputCachedCoefficient`.
-    pub fn with_input_cached_coefficient(mut self, input_cached_coefficient: f64) -> Self {
-        self.input_cached_coefficient = Some(input_cached_coefficient);
-        self
-    }
-    /// Sets `InputCacheCreationCoefficient`.
-    pub fn with_input_cache_creation_coefficient(mut self, input_cache_creation_coefficient: f64) -> Self {
-        self.input_cache_creation_coefficient = Some(input_cache_creation_coefficient);
-        self
-    }
-    /// Sets `InputCoefficient`.
-    pub fn with_input_coefficient(mut self, input_coefficient: f64) -> Self {
-        self.input_coefficient = Some(input_coefficient);
-        self
-    }
-    /// Sets `OutputCoefficient`.
-    pub fn with_output_coefficient(mut self, output_coefficient: f64) -> Self {
-        self.output_coefficient = Some(output_coefficient);
-        self
-    }
-    /// Sets `InputImageCoefficient`.
-    pub fn with_input_image_coefficient(mut self, input_image_coefficient: f64) -> Self {
-        self.input_image_coefficient = Some(input_image_coefficient);
-        self
-    }
-    /// Sets `InputVideoSecondCoefficient`.
-    pub fn with_input_video_second_coefficient(mut self, input_video_second_coefficient: f64) -> Self {
-        self.input_video_second_coefficient = Some(input_video_second_coefficient);
-        self
-    }
-    /// Sets `OutputVideoSecondCoefficient`.
-    pub fn with_output_video_second_coefficient(mut self, output_video_second_coefficient: f64) -> Self {
-        self.output_video_second_coefficient = Some(output_video_second_coefficient);
-        self
-    }
-    /// Sets `OutputImageCoefficient`.
-    pub fn with_output_image_coefficient(mut self, output_image_coefficient: f64) -> Self {
-        self.output_image_coefficient = Some(output_image_coefficient);
-        self
-    }
-}
-
 impl lenient::Reply for Coefficient {
     const NAME: &'static str = "Coefficient";
     const FIELDS: &'static [&'static str] = &[
@@ -3011,19 +1920,19 @@ impl<'de> Deserialize<'de> for Coefficient {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for Coefficient {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Coefficient", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("InputCachedCoefficient", &self.input_cached_coefficient)?
-            .opt("InputCacheCreationCoefficient", &self.input_cache_creation_coefficient)?
-            .opt("InputCoefficient", &self.input_coefficient)?
-            .opt("OutputCoefficient", &self.output_coefficient)?
-            .opt("InputImageCoefficient", &self.input_image_coefficient)?
-            .opt("InputVideoSecondCoefficient", &self.input_video_second_coefficient)?
-            .opt("OutputVideoSecondCoefficient", &self.output_video_second_coefficient)?
-            .opt("OutputImageCoefficient", &self.output_image_coefficient)?
-            .end()
+        let mut fields = lenient::fields(serializer, "Coefficient", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("InputCachedCoefficient", &self.input_cached_coefficient)?;
+        fields.opt("InputCacheCreationCoefficient", &self.input_cache_creation_coefficient)?;
+        fields.opt("InputCoefficient", &self.input_coefficient)?;
+        fields.opt("OutputCoefficient", &self.output_coefficient)?;
+        fields.opt("InputImageCoefficient", &self.input_image_coefficient)?;
+        fields.opt("InputVideoSecondCoefficient", &self.input_video_second_coefficient)?;
+        fields.opt("OutputVideoSecondCoefficient", &self.output_video_second_coefficient)?;
+        fields.opt("OutputImageCoefficient", &self.output_image_coefficient)?;
+        fields.end()
     }
 }
 
@@ -3061,38 +1970,6 @@ pub struct CoefficientScheduleRule {
     pub multiplier: Option<f64>,
 }
 
-impl CoefficientScheduleRule {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CoefficientScheduleRule {
-            weekdays: Vec::new(),
-            start_time: None,
-            end_time: None,
-            multiplier: None,
-        }
-    }
-    /// Sets `Weekdays`.
-    pub fn with_weekdays(mut self, weekdays: impl IntoIterator<Item = u64>) -> Self {
-        self.weekdays = weekdays.into_iter().collect();
-        self
-    }
-    /// Sets `StartTime`.
-    pub fn with_start_time(mut self, start_time: impl Into<String>) -> Self {
-        self.start_time = Some(start_time.into());
-        self
-    }
-    /// Sets `EndTime`.
-    pub fn with_end_time(mut self, end_time: impl Into<String>) -> Self {
-        self.end_time = Some(end_time.into());
-        self
-    }
-    /// Sets `Multiplier`.
-    pub fn with_multiplier(mut self, multiplier: f64) -> Self {
-        self.multiplier = Some(multiplier);
-        self
-    }
-}
-
 impl lenient::Reply for CoefficientScheduleRule {
     const NAME: &'static str = "CoefficientScheduleRule";
     const FIELDS: &'static [&'static str] = &[
@@ -3118,15 +1995,15 @@ impl<'de> Deserialize<'de> for CoefficientScheduleRule {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for CoefficientScheduleRule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CoefficientScheduleRule", <Self as lenient::Reply>::FIELDS.len())?
-            .list("Weekdays", &self.weekdays)?
-            .opt("StartTime", &self.start_time)?
-            .opt("EndTime", &self.end_time)?
-            .opt("Multiplier", &self.multiplier)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CoefficientScheduleRule", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("Weekdays", &self.weekdays)?;
+        fields.opt("StartTime", &self.start_time)?;
+        fields.opt("EndTime", &self.end_time)?;
+        fields.opt("Multiplier", &self.multiplier)?;
+        fields.end()
     }
 }
 
@@ -3142,26 +2019,6 @@ pub struct CoefficientTier {
     ///
     /// 积分系数
     pub coefficient: Option<output::Coefficient>,
-}
-
-impl CoefficientTier {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CoefficientTier {
-            condition: None,
-            coefficient: None,
-        }
-    }
-    /// Sets `Condition`.
-    pub fn with_condition(mut self, condition: output::CoefficientTierCondition) -> Self {
-        self.condition = Some(condition);
-        self
-    }
-    /// Sets `Coefficient`.
-    pub fn with_coefficient(mut self, coefficient: output::Coefficient) -> Self {
-        self.coefficient = Some(coefficient);
-        self
-    }
 }
 
 impl lenient::Reply for CoefficientTier {
@@ -3185,13 +2042,13 @@ impl<'de> Deserialize<'de> for CoefficientTier {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for CoefficientTier {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CoefficientTier", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Condition", &self.condition)?
-            .opt("Coefficient", &self.coefficient)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CoefficientTier", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Condition", &self.condition)?;
+        fields.opt("Coefficient", &self.coefficient)?;
+        fields.end()
     }
 }
 
@@ -3211,26 +2068,6 @@ pub struct CoefficientTierCondition {
     ///
     /// Example: `1080p`
     pub resolution: Option<String>,
-}
-
-impl CoefficientTierCondition {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CoefficientTierCondition {
-            input_tokens_above: None,
-            resolution: None,
-        }
-    }
-    /// Sets `InputTokensAbove`.
-    pub fn with_input_tokens_above(mut self, input_tokens_above: u64) -> Self {
-        self.input_tokens_above = Some(input_tokens_above);
-        self
-    }
-    /// Sets `Resolution`.
-    pub fn with_resolution(mut self, resolution: impl Into<String>) -> Self {
-        self.resolution = Some(resolution.into());
-        self
-    }
 }
 
 impl lenient::Reply for CoefficientTierCondition {
@@ -3254,13 +2091,13 @@ impl<'de> Deserialize<'de> for CoefficientTierCondition {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for CoefficientTierCondition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CoefficientTierCondition", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("InputTokensAbove", &self.input_tokens_above)?
-            .opt("Resolution", &self.resolution)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CoefficientTierCondition", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("InputTokensAbove", &self.input_tokens_above)?;
+        fields.opt("Resolution", &self.resolution)?;
+        fields.end()
     }
 }
 
@@ -3296,50 +2133,6 @@ pub struct ConfigListItem {
     pub update_timestamp: Option<String>,
 }
 
-impl ConfigListItem {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ConfigListItem {
-            uconfig_id: None,
-            config_type: None,
-            config_name: None,
-            config_content: None,
-            create_timestamp: None,
-            update_timestamp: None,
-        }
-    }
-    /// Sets `UconfigId`.
-    pub fn with_uconfig_id(mut self, uconfig_id: impl Into<String>) -> Self {
-        self.uconfig_id = Some(uconfig_id.into());
-        self
-    }
-    /// Sets `ConfigType`.
-    pub fn with_config_type(mut self, config_type: impl Into<String>) -> Self {
-        self.config_type = Some(config_type.into());
-        self
-    }
-    /// Sets `ConfigName`.
-    pub fn with_config_name(mut self, config_name: impl Into<String>) -> Self {
-        self.config_name = Some(config_name.into());
-        self
-    }
-    /// Sets `ConfigContent`.
-    pub fn with_config_content(mut self, config_content: impl Into<String>) -> Self {
-        self.config_content = Some(config_content.into());
-        self
-    }
-    /// Sets `CreateTimestamp`.
-    pub fn with_create_timestamp(mut self, create_timestamp: impl Into<String>) -> Self {
-        self.create_timestamp = Some(create_timestamp.into());
-        self
-    }
-    /// Sets `UpdateTimestamp`.
-    pub fn with_update_timestamp(mut self, update_timestamp: impl Into<String>) -> Self {
-        self.update_timestamp = Some(update_timestamp.into());
-        self
-    }
-}
-
 impl lenient::Reply for ConfigListItem {
     const NAME: &'static str = "ConfigListItem";
     const FIELDS: &'static [&'static str] = &[
@@ -3369,17 +2162,17 @@ impl<'de> Deserialize<'de> for ConfigListItem {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ConfigListItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ConfigListItem", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("UconfigId", &self.uconfig_id)?
-            .opt("ConfigType", &self.config_type)?
-            .opt("ConfigName", &self.config_name)?
-            .opt("ConfigContent", &self.config_content)?
-            .opt("CreateTimestamp", &self.create_timestamp)?
-            .opt("UpdateTimestamp", &self.update_timestamp)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ConfigListItem", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("UconfigId", &self.uconfig_id)?;
+        fields.opt("ConfigType", &self.config_type)?;
+        fields.opt("ConfigName", &self.config_name)?;
+        fields.opt("ConfigContent", &self.config_content)?;
+        fields.opt("CreateTimestamp", &self.create_timestamp)?;
+        fields.opt("UpdateTimestamp", &self.update_timestamp)?;
+        fields.end()
     }
 }
 
@@ -3407,32 +2200,6 @@ pub struct CreatedKey {
     pub key_name: Option<String>,
 }
 
-impl CreatedKey {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CreatedKey {
-            key: None,
-            key_id: None,
-            key_name: None,
-        }
-    }
-    /// Sets `Key`.
-    pub fn with_key(mut self, key: impl Into<String>) -> Self {
-        self.key = Some(key.into());
-        self
-    }
-    /// Sets `KeyId`.
-    pub fn with_key_id(mut self, key_id: impl Into<String>) -> Self {
-        self.key_id = Some(key_id.into());
-        self
-    }
-    /// Sets `KeyName`.
-    pub fn with_key_name(mut self, key_name: impl Into<String>) -> Self {
-        self.key_name = Some(key_name.into());
-        self
-    }
-}
-
 impl lenient::Reply for CreatedKey {
     const NAME: &'static str = "CreatedKey";
     const FIELDS: &'static [&'static str] = &[
@@ -3456,14 +2223,14 @@ impl<'de> Deserialize<'de> for CreatedKey {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for CreatedKey {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreatedKey", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Key", &self.key)?
-            .opt("KeyId", &self.key_id)?
-            .opt("KeyName", &self.key_name)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CreatedKey", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Key", &self.key)?;
+        fields.opt("KeyId", &self.key_id)?;
+        fields.opt("KeyName", &self.key_name)?;
+        fields.end()
     }
 }
 
@@ -3515,38 +2282,6 @@ pub struct CreditUsage {
     pub used: Option<f64>,
 }
 
-impl CreditUsage {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CreditUsage {
-            budget_duration: None,
-            budget_reset_at: None,
-            limit: None,
-            used: None,
-        }
-    }
-    /// Sets `BudgetDuration`.
-    pub fn with_budget_duration(mut self, budget_duration: impl Into<String>) -> Self {
-        self.budget_duration = Some(budget_duration.into());
-        self
-    }
-    /// Sets `BudgetResetAt`.
-    pub fn with_budget_reset_at(mut self, budget_reset_at: impl Into<String>) -> Self {
-        self.budget_reset_at = Some(budget_reset_at.into());
-        self
-    }
-    /// Sets `Limit`.
-    pub fn with_limit(mut self, limit: f64) -> Self {
-        self.limit = Some(limit);
-        self
-    }
-    /// Sets `Used`.
-    pub fn with_used(mut self, used: f64) -> Self {
-        self.used = Some(used);
-        self
-    }
-}
-
 impl lenient::Reply for CreditUsage {
     const NAME: &'static str = "CreditUsage";
     const FIELDS: &'static [&'static str] = &[
@@ -3572,15 +2307,15 @@ impl<'de> Deserialize<'de> for CreditUsage {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for CreditUsage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreditUsage", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("BudgetDuration", &self.budget_duration)?
-            .opt("BudgetResetAt", &self.budget_reset_at)?
-            .opt("Limit", &self.limit)?
-            .opt("Used", &self.used)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CreditUsage", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("BudgetDuration", &self.budget_duration)?;
+        fields.opt("BudgetResetAt", &self.budget_reset_at)?;
+        fields.opt("Limit", &self.limit)?;
+        fields.opt("Used", &self.used)?;
+        fields.end()
     }
 }
 
@@ -3622,62 +2357,6 @@ pub struct CrossTargets {
     pub region: Option<String>,
 }
 
-impl CrossTargets {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CrossTargets {
-            local_vpc_id: None,
-            vpc_id: None,
-            ip: None,
-            vpc_name: None,
-            eni_id: None,
-            instance_id: None,
-            instance_name: None,
-            region: None,
-        }
-    }
-    /// Sets `LocalVpcId`.
-    pub fn with_local_vpc_id(mut self, local_vpc_id: impl Into<String>) -> Self {
-        self.local_vpc_id = Some(local_vpc_id.into());
-        self
-    }
-    /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, vpc_id: impl Into<String>) -> Self {
-        self.vpc_id = Some(vpc_id.into());
-        self
-    }
-    /// Sets `IP`.
-    pub fn with_ip(mut self, ip: impl Into<String>) -> Self {
-        self.ip = Some(ip.into());
-        self
-    }
-    /// Sets `VpcName`.
-    pub fn with_vpc_name(mut self, vpc_name: impl Into<String>) -> Self {
-        self.vpc_name = Some(vpc_name.into());
-        self
-    }
-    /// Sets `EniId`.
-    pub fn with_eni_id(mut self, eni_id: impl Into<String>) -> Self {
-        self.eni_id = Some(eni_id.into());
-        self
-    }
-    /// Sets `InstanceId`.
-    pub fn with_instance_id(mut self, instance_id: impl Into<String>) -> Self {
-        self.instance_id = Some(instance_id.into());
-        self
-    }
-    /// Sets `InstanceName`.
-    pub fn with_instance_name(mut self, instance_name: impl Into<String>) -> Self {
-        self.instance_name = Some(instance_name.into());
-        self
-    }
-    /// Sets `Region`.
-    pub fn with_region(mut self, region: impl Into<String>) -> Self {
-        self.region = Some(region.into());
-        self
-    }
-}
-
 impl lenient::Reply for CrossTargets {
     const NAME: &'static str = "CrossTargets";
     const FIELDS: &'static [&'static str] = &[
@@ -3711,19 +2390,19 @@ impl<'de> Deserialize<'de> for CrossTargets {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for CrossTargets {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CrossTargets", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("LocalVpcId", &self.local_vpc_id)?
-            .opt("VpcId", &self.vpc_id)?
-            .opt("IP", &self.ip)?
-            .opt("VpcName", &self.vpc_name)?
-            .opt("EniId", &self.eni_id)?
-            .opt("InstanceId", &self.instance_id)?
-            .opt("InstanceName", &self.instance_name)?
-            .opt("Region", &self.region)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CrossTargets", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("LocalVpcId", &self.local_vpc_id)?;
+        fields.opt("VpcId", &self.vpc_id)?;
+        fields.opt("IP", &self.ip)?;
+        fields.opt("VpcName", &self.vpc_name)?;
+        fields.opt("EniId", &self.eni_id)?;
+        fields.opt("InstanceId", &self.instance_id)?;
+        fields.opt("InstanceName", &self.instance_name)?;
+        fields.opt("Region", &self.region)?;
+        fields.end()
     }
 }
 
@@ -3769,32 +2448,6 @@ pub struct DecisionsConfig {
     pub num_retries: Option<u64>,
 }
 
-impl DecisionsConfig {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DecisionsConfig {
-            routing_strategy: None,
-            routing_strategy_args: None,
-            num_retries: None,
-        }
-    }
-    /// Sets `RoutingStrategy`.
-    pub fn with_routing_strategy(mut self, routing_strategy: impl Into<String>) -> Self {
-        self.routing_strategy = Some(routing_strategy.into());
-        self
-    }
-    /// Sets `RoutingStrategyArgs`.
-    pub fn with_routing_strategy_args(mut self, routing_strategy_args: output::RoutingStrategyArgs) -> Self {
-        self.routing_strategy_args = Some(routing_strategy_args);
-        self
-    }
-    /// Sets `NumRetries`.
-    pub fn with_num_retries(mut self, num_retries: u64) -> Self {
-        self.num_retries = Some(num_retries);
-        self
-    }
-}
-
 impl lenient::Reply for DecisionsConfig {
     const NAME: &'static str = "DecisionsConfig";
     const FIELDS: &'static [&'static str] = &[
@@ -3818,14 +2471,14 @@ impl<'de> Deserialize<'de> for DecisionsConfig {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DecisionsConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DecisionsConfig", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RoutingStrategy", &self.routing_strategy)?
-            .opt("RoutingStrategyArgs", &self.routing_strategy_args)?
-            .opt("NumRetries", &self.num_retries)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DecisionsConfig", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RoutingStrategy", &self.routing_strategy)?;
+        fields.opt("RoutingStrategyArgs", &self.routing_strategy_args)?;
+        fields.opt("NumRetries", &self.num_retries)?;
+        fields.end()
     }
 }
 
@@ -3871,32 +2524,6 @@ pub struct EmbeddingConfig {
     pub num_retries: Option<u64>,
 }
 
-impl EmbeddingConfig {
-    /// With every field unset.
-    pub fn new() -> Self {
-        EmbeddingConfig {
-            routing_strategy: None,
-            routing_strategy_args: None,
-            num_retries: None,
-        }
-    }
-    /// Sets `RoutingStrategy`.
-    pub fn with_routing_strategy(mut self, routing_strategy: impl Into<String>) -> Self {
-        self.routing_strategy = Some(routing_strategy.into());
-        self
-    }
-    /// Sets `RoutingStrategyArgs`.
-    pub fn with_routing_strategy_args(mut self, routing_strategy_args: output::RoutingStrategyArgs) -> Self {
-        self.routing_strategy_args = Some(routing_strategy_args);
-        self
-    }
-    /// Sets `NumRetries`.
-    pub fn with_num_retries(mut self, num_retries: u64) -> Self {
-        self.num_retries = Some(num_retries);
-        self
-    }
-}
-
 impl lenient::Reply for EmbeddingConfig {
     const NAME: &'static str = "EmbeddingConfig";
     const FIELDS: &'static [&'static str] = &[
@@ -3920,14 +2547,14 @@ impl<'de> Deserialize<'de> for EmbeddingConfig {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for EmbeddingConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "EmbeddingConfig", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RoutingStrategy", &self.routing_strategy)?
-            .opt("RoutingStrategyArgs", &self.routing_strategy_args)?
-            .opt("NumRetries", &self.num_retries)?
-            .end()
+        let mut fields = lenient::fields(serializer, "EmbeddingConfig", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RoutingStrategy", &self.routing_strategy)?;
+        fields.opt("RoutingStrategyArgs", &self.routing_strategy_args)?;
+        fields.opt("NumRetries", &self.num_retries)?;
+        fields.end()
     }
 }
 
@@ -3950,32 +2577,6 @@ pub struct ExclusiveCluster {
     ///
     /// May be null.
     pub classical_cluster: Option<output::ClusterItem>,
-}
-
-impl ExclusiveCluster {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ExclusiveCluster {
-            l4_clusters: Vec::new(),
-            l7_clusters: Vec::new(),
-            classical_cluster: None,
-        }
-    }
-    /// Sets `L4Clusters`.
-    pub fn with_l4_clusters(mut self, l4_clusters: impl IntoIterator<Item = output::ClusterItem>) -> Self {
-        self.l4_clusters = l4_clusters.into_iter().collect();
-        self
-    }
-    /// Sets `L7Clusters`.
-    pub fn with_l7_clusters(mut self, l7_clusters: impl IntoIterator<Item = output::ClusterItem>) -> Self {
-        self.l7_clusters = l7_clusters.into_iter().collect();
-        self
-    }
-    /// Sets `ClassicalCluster`.
-    pub fn with_classical_cluster(mut self, classical_cluster: output::ClusterItem) -> Self {
-        self.classical_cluster = Some(classical_cluster);
-        self
-    }
 }
 
 impl lenient::Reply for ExclusiveCluster {
@@ -4001,14 +2602,14 @@ impl<'de> Deserialize<'de> for ExclusiveCluster {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ExclusiveCluster {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ExclusiveCluster", <Self as lenient::Reply>::FIELDS.len())?
-            .list("L4Clusters", &self.l4_clusters)?
-            .list("L7Clusters", &self.l7_clusters)?
-            .opt("ClassicalCluster", &self.classical_cluster)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ExclusiveCluster", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("L4Clusters", &self.l4_clusters)?;
+        fields.list("L7Clusters", &self.l7_clusters)?;
+        fields.opt("ClassicalCluster", &self.classical_cluster)?;
+        fields.end()
     }
 }
 
@@ -4024,26 +2625,6 @@ pub struct ExtraInfo {
     ///
     /// Example: `ziyan`
     pub tgw_group_name: Option<String>,
-}
-
-impl ExtraInfo {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ExtraInfo {
-            zhi_tong: None,
-            tgw_group_name: None,
-        }
-    }
-    /// Sets `ZhiTong`.
-    pub fn with_zhi_tong(mut self, zhi_tong: bool) -> Self {
-        self.zhi_tong = Some(zhi_tong);
-        self
-    }
-    /// Sets `TgwGroupName`.
-    pub fn with_tgw_group_name(mut self, tgw_group_name: impl Into<String>) -> Self {
-        self.tgw_group_name = Some(tgw_group_name.into());
-        self
-    }
 }
 
 impl lenient::Reply for ExtraInfo {
@@ -4067,13 +2648,13 @@ impl<'de> Deserialize<'de> for ExtraInfo {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ExtraInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ExtraInfo", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("ZhiTong", &self.zhi_tong)?
-            .opt("TgwGroupName", &self.tgw_group_name)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ExtraInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ZhiTong", &self.zhi_tong)?;
+        fields.opt("TgwGroupName", &self.tgw_group_name)?;
+        fields.end()
     }
 }
 
@@ -4087,20 +2668,6 @@ pub struct FallBackItem {
     ///
     /// Example: `["gpt-4o"]`
     pub default_fall_back_models: Vec<String>,
-}
-
-impl FallBackItem {
-    /// With every field unset.
-    pub fn new() -> Self {
-        FallBackItem {
-            default_fall_back_models: Vec::new(),
-        }
-    }
-    /// Sets `DefaultFallBackModels`.
-    pub fn with_default_fall_back_models(mut self, default_fall_back_models: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.default_fall_back_models = default_fall_back_models.into_iter().map(Into::into).collect();
-        self
-    }
 }
 
 impl lenient::Reply for FallBackItem {
@@ -4122,12 +2689,12 @@ impl<'de> Deserialize<'de> for FallBackItem {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for FallBackItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "FallBackItem", <Self as lenient::Reply>::FIELDS.len())?
-            .list("DefaultFallBackModels", &self.default_fall_back_models)?
-            .end()
+        let mut fields = lenient::fields(serializer, "FallBackItem", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("DefaultFallBackModels", &self.default_fall_back_models)?;
+        fields.end()
     }
 }
 
@@ -4152,23 +2719,6 @@ pub struct FunctionInfo {
     ///
     /// May be null. Example: `VERSION`
     pub function_qualifier_type: Option<String>,
-}
-
-impl FunctionInfo {
-    /// With the fields a request must carry.
-    pub fn new(function_namespace: impl Into<String>, function_name: impl Into<String>, function_qualifier: impl Into<String>) -> Self {
-        FunctionInfo {
-            function_namespace: Some(function_namespace.into()),
-            function_name: Some(function_name.into()),
-            function_qualifier: Some(function_qualifier.into()),
-            function_qualifier_type: None,
-        }
-    }
-    /// Sets `FunctionQualifierType`.
-    pub fn with_function_qualifier_type(mut self, function_qualifier_type: impl Into<String>) -> Self {
-        self.function_qualifier_type = Some(function_qualifier_type.into());
-        self
-    }
 }
 
 impl lenient::Reply for FunctionInfo {
@@ -4196,15 +2746,15 @@ impl<'de> Deserialize<'de> for FunctionInfo {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for FunctionInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "FunctionInfo", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("FunctionNamespace", &self.function_namespace)?
-            .opt("FunctionName", &self.function_name)?
-            .opt("FunctionQualifier", &self.function_qualifier)?
-            .opt("FunctionQualifierType", &self.function_qualifier_type)?
-            .end()
+        let mut fields = lenient::fields(serializer, "FunctionInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("FunctionNamespace", &self.function_namespace)?;
+        fields.opt("FunctionName", &self.function_name)?;
+        fields.opt("FunctionQualifier", &self.function_qualifier)?;
+        fields.opt("FunctionQualifierType", &self.function_qualifier_type)?;
+        fields.end()
     }
 }
 
@@ -4220,21 +2770,6 @@ pub struct FunctionTarget {
     ///
     /// Example: `10`
     pub weight: Option<u64>,
-}
-
-impl FunctionTarget {
-    /// With the fields a request must carry.
-    pub fn new(function: output::FunctionInfo) -> Self {
-        FunctionTarget {
-            function: Some(function),
-            weight: None,
-        }
-    }
-    /// Sets `Weight`.
-    pub fn with_weight(mut self, weight: u64) -> Self {
-        self.weight = Some(weight);
-        self
-    }
 }
 
 impl lenient::Reply for FunctionTarget {
@@ -4258,13 +2793,13 @@ impl<'de> Deserialize<'de> for FunctionTarget {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for FunctionTarget {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "FunctionTarget", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Function", &self.function)?
-            .opt("Weight", &self.weight)?
-            .end()
+        let mut fields = lenient::fields(serializer, "FunctionTarget", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Function", &self.function)?;
+        fields.opt("Weight", &self.weight)?;
+        fields.end()
     }
 }
 
@@ -4318,44 +2853,6 @@ pub struct GuardrailConfig {
     pub input_check_depth: Option<u64>,
 }
 
-impl GuardrailConfig {
-    /// With every field unset.
-    pub fn new() -> Self {
-        GuardrailConfig {
-            guardrail_id: None,
-            type_: None,
-            instance_id: None,
-            service_id: None,
-            input_check_depth: None,
-        }
-    }
-    /// Sets `GuardrailId`.
-    pub fn with_guardrail_id(mut self, guardrail_id: impl Into<String>) -> Self {
-        self.guardrail_id = Some(guardrail_id.into());
-        self
-    }
-    /// Sets `Type`.
-    pub fn with_type(mut self, type_: impl Into<String>) -> Self {
-        self.type_ = Some(type_.into());
-        self
-    }
-    /// Sets `InstanceId`.
-    pub fn with_instance_id(mut self, instance_id: impl Into<String>) -> Self {
-        self.instance_id = Some(instance_id.into());
-        self
-    }
-    /// Sets `ServiceId`.
-    pub fn with_service_id(mut self, service_id: impl Into<String>) -> Self {
-        self.service_id = Some(service_id.into());
-        self
-    }
-    /// Sets `InputCheckDepth`.
-    pub fn with_input_check_depth(mut self, input_check_depth: u64) -> Self {
-        self.input_check_depth = Some(input_check_depth);
-        self
-    }
-}
-
 impl lenient::Reply for GuardrailConfig {
     const NAME: &'static str = "GuardrailConfig";
     const FIELDS: &'static [&'static str] = &[
@@ -4383,16 +2880,16 @@ impl<'de> Deserialize<'de> for GuardrailConfig {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for GuardrailConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "GuardrailConfig", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("GuardrailId", &self.guardrail_id)?
-            .opt("Type", &self.type_)?
-            .opt("InstanceId", &self.instance_id)?
-            .opt("ServiceId", &self.service_id)?
-            .opt("InputCheckDepth", &self.input_check_depth)?
-            .end()
+        let mut fields = lenient::fields(serializer, "GuardrailConfig", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("GuardrailId", &self.guardrail_id)?;
+        fields.opt("Type", &self.type_)?;
+        fields.opt("InstanceId", &self.instance_id)?;
+        fields.opt("ServiceId", &self.service_id)?;
+        fields.opt("InputCheckDepth", &self.input_check_depth)?;
+        fields.end()
     }
 }
 
@@ -4490,116 +2987,6 @@ pub struct HealthCheck {
     pub extended_code: Option<String>,
 }
 
-impl HealthCheck {
-    /// With every field unset.
-    pub fn new() -> Self {
-        HealthCheck {
-            health_switch: None,
-            time_out: None,
-            interval_time: None,
-            health_num: None,
-            un_health_num: None,
-            http_code: None,
-            http_check_path: None,
-            http_check_domain: None,
-            http_check_method: None,
-            check_port: None,
-            context_type: None,
-            send_context: None,
-            recv_context: None,
-            check_type: None,
-            http_version: None,
-            source_ip_type: None,
-            extended_code: None,
-        }
-    }
-    /// Sets `HealthSwitch`.
-    pub fn with_health_switch(mut self, health_switch: i64) -> Self {
-        self.health_switch = Some(health_switch);
-        self
-    }
-    /// Sets `TimeOut`.
-    pub fn with_time_out(mut self, time_out: i64) -> Self {
-        self.time_out = Some(time_out);
-        self
-    }
-    /// Sets `IntervalTime`.
-    pub fn with_interval_time(mut self, interval_time: i64) -> Self {
-        self.interval_time = Some(interval_time);
-        self
-    }
-    /// Sets `HealthNum`.
-    pub fn with_health_num(mut self, health_num: i64) -> Self {
-        self.health_num = Some(health_num);
-        self
-    }
-    /// Sets `UnHealthNum`.
-    pub fn with_un_health_num(mut self, un_health_num: i64) -> Self {
-        self.un_health_num = Some(un_health_num);
-        self
-    }
-    /// Sets `HttpCode`.
-    pub fn with_http_code(mut self, http_code: i64) -> Self {
-        self.http_code = Some(http_code);
-        self
-    }
-    /// Sets `HttpCheckPath`.
-    pub fn with_http_check_path(mut self, http_check_path: impl Into<String>) -> Self {
-        self.http_check_path = Some(http_check_path.into());
-        self
-    }
-    /// Sets `HttpCheckDomain`.
-    pub fn with_http_check_domain(mut self, http_check_domain: impl Into<String>) -> Self {
-        self.http_check_domain = Some(http_check_domain.into());
-        self
-    }
-    /// Sets `HttpCheckMethod`.
-    pub fn with_http_check_method(mut self, http_check_method: impl Into<String>) -> Self {
-        self.http_check_method = Some(http_check_method.into());
-        self
-    }
-    /// Sets `CheckPort`.
-    pub fn with_check_port(mut self, check_port: i64) -> Self {
-        self.check_port = Some(check_port);
-        self
-    }
-    /// Sets `ContextType`.
-    pub fn with_context_type(mut self, context_type: impl Into<String>) -> Self {
-        self.context_type = Some(context_type.into());
-        self
-    }
-    /// Sets `SendContext`.
-    pub fn with_send_context(mut self, send_context: impl Into<String>) -> Self {
-        self.send_context = Some(send_context.into());
-        self
-    }
-    /// Sets `RecvContext`.
-    pub fn with_recv_context(mut self, recv_context: impl Into<String>) -> Self {
-        self.recv_context = Some(recv_context.into());
-        self
-    }
-    /// Sets `CheckType`.
-    pub fn with_check_type(mut self, check_type: impl Into<String>) -> Self {
-        self.check_type = Some(check_type.into());
-        self
-    }
-    /// Sets `HttpVersion`.
-    pub fn with_http_version(mut self, http_version: impl Into<String>) -> Self {
-        self.http_version = Some(http_version.into());
-        self
-    }
-    /// Sets `SourceIpType`.
-    pub fn with_source_ip_type(mut self, source_ip_type: i64) -> Self {
-        self.source_ip_type = Some(source_ip_type);
-        self
-    }
-    /// Sets `ExtendedCode`.
-    pub fn with_extended_code(mut self, extended_code: impl Into<String>) -> Self {
-        self.extended_code = Some(extended_code.into());
-        self
-    }
-}
-
 impl lenient::Reply for HealthCheck {
     const NAME: &'static str = "HealthCheck";
     const FIELDS: &'static [&'static str] = &[
@@ -4651,28 +3038,28 @@ impl<'de> Deserialize<'de> for HealthCheck {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for HealthCheck {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "HealthCheck", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("HealthSwitch", &self.health_switch)?
-            .opt("TimeOut", &self.time_out)?
-            .opt("IntervalTime", &self.interval_time)?
-            .opt("HealthNum", &self.health_num)?
-            .opt("UnHealthNum", &self.un_health_num)?
-            .opt("HttpCode", &self.http_code)?
-            .opt("HttpCheckPath", &self.http_check_path)?
-            .opt("HttpCheckDomain", &self.http_check_domain)?
-            .opt("HttpCheckMethod", &self.http_check_method)?
-            .opt("CheckPort", &self.check_port)?
-            .opt("ContextType", &self.context_type)?
-            .opt("SendContext", &self.send_context)?
-            .opt("RecvContext", &self.recv_context)?
-            .opt("CheckType", &self.check_type)?
-            .opt("HttpVersion", &self.http_version)?
-            .opt("SourceIpType", &self.source_ip_type)?
-            .opt("ExtendedCode", &self.extended_code)?
-            .end()
+        let mut fields = lenient::fields(serializer, "HealthCheck", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("HealthSwitch", &self.health_switch)?;
+        fields.opt("TimeOut", &self.time_out)?;
+        fields.opt("IntervalTime", &self.interval_time)?;
+        fields.opt("HealthNum", &self.health_num)?;
+        fields.opt("UnHealthNum", &self.un_health_num)?;
+        fields.opt("HttpCode", &self.http_code)?;
+        fields.opt("HttpCheckPath", &self.http_check_path)?;
+        fields.opt("HttpCheckDomain", &self.http_check_domain)?;
+        fields.opt("HttpCheckMethod", &self.http_check_method)?;
+        fields.opt("CheckPort", &self.check_port)?;
+        fields.opt("ContextType", &self.context_type)?;
+        fields.opt("SendContext", &self.send_context)?;
+        fields.opt("RecvContext", &self.recv_context)?;
+        fields.opt("CheckType", &self.check_type)?;
+        fields.opt("HttpVersion", &self.http_version)?;
+        fields.opt("SourceIpType", &self.source_ip_type)?;
+        fields.opt("ExtendedCode", &self.extended_code)?;
+        fields.end()
     }
 }
 
@@ -4715,62 +3102,6 @@ pub struct IdleLoadBalancer {
     pub domain: Option<String>,
 }
 
-impl IdleLoadBalancer {
-    /// With every field unset.
-    pub fn new() -> Self {
-        IdleLoadBalancer {
-            load_balancer_id: None,
-            load_balancer_name: None,
-            region: None,
-            vip: None,
-            idle_reason: None,
-            status: None,
-            forward: None,
-            domain: None,
-        }
-    }
-    /// Sets `LoadBalancerId`.
-    pub fn with_load_balancer_id(mut self, load_balancer_id: impl Into<String>) -> Self {
-        self.load_balancer_id = Some(load_balancer_id.into());
-        self
-    }
-    /// Sets `LoadBalancerName`.
-    pub fn with_load_balancer_name(mut self, load_balancer_name: impl Into<String>) -> Self {
-        self.load_balancer_name = Some(load_balancer_name.into());
-        self
-    }
-    /// Sets `Region`.
-    pub fn with_region(mut self, region: impl Into<String>) -> Self {
-        self.region = Some(region.into());
-        self
-    }
-    /// Sets `Vip`.
-    pub fn with_vip(mut self, vip: impl Into<String>) -> Self {
-        self.vip = Some(vip.into());
-        self
-    }
-    /// Sets `IdleReason`.
-    pub fn with_idle_reason(mut self, idle_reason: impl Into<String>) -> Self {
-        self.idle_reason = Some(idle_reason.into());
-        self
-    }
-    /// Sets `Status`.
-    pub fn with_status(mut self, status: u64) -> Self {
-        self.status = Some(status);
-        self
-    }
-    /// Sets `Forward`.
-    pub fn with_forward(mut self, forward: u64) -> Self {
-        self.forward = Some(forward);
-        self
-    }
-    /// Sets `Domain`.
-    pub fn with_domain(mut self, domain: impl Into<String>) -> Self {
-        self.domain = Some(domain.into());
-        self
-    }
-}
-
 impl lenient::Reply for IdleLoadBalancer {
     const NAME: &'static str = "IdleLoadBalancer";
     const FIELDS: &'static [&'static str] = &[
@@ -4804,19 +3135,19 @@ impl<'de> Deserialize<'de> for IdleLoadBalancer {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for IdleLoadBalancer {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "IdleLoadBalancer", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("LoadBalancerId", &self.load_balancer_id)?
-            .opt("LoadBalancerName", &self.load_balancer_name)?
-            .opt("Region", &self.region)?
-            .opt("Vip", &self.vip)?
-            .opt("IdleReason", &self.idle_reason)?
-            .opt("Status", &self.status)?
-            .opt("Forward", &self.forward)?
-            .opt("Domain", &self.domain)?
-            .end()
+        let mut fields = lenient::fields(serializer, "IdleLoadBalancer", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("LoadBalancerId", &self.load_balancer_id)?;
+        fields.opt("LoadBalancerName", &self.load_balancer_name)?;
+        fields.opt("Region", &self.region)?;
+        fields.opt("Vip", &self.vip)?;
+        fields.opt("IdleReason", &self.idle_reason)?;
+        fields.opt("Status", &self.status)?;
+        fields.opt("Forward", &self.forward)?;
+        fields.opt("Domain", &self.domain)?;
+        fields.end()
     }
 }
 
@@ -4860,38 +3191,6 @@ pub struct ImageConfig {
     pub wait_seconds: Option<u64>,
 }
 
-impl ImageConfig {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ImageConfig {
-            routing_strategy: None,
-            routing_strategy_args: None,
-            num_retries: None,
-            wait_seconds: None,
-        }
-    }
-    /// Sets `RoutingStrategy`.
-    pub fn with_routing_strategy(mut self, routing_strategy: impl Into<String>) -> Self {
-        self.routing_strategy = Some(routing_strategy.into());
-        self
-    }
-    /// Sets `RoutingStrategyArgs`.
-    pub fn with_routing_strategy_args(mut self, routing_strategy_args: output::RoutingStrategyArgs) -> Self {
-        self.routing_strategy_args = Some(routing_strategy_args);
-        self
-    }
-    /// Sets `NumRetries`.
-    pub fn with_num_retries(mut self, num_retries: u64) -> Self {
-        self.num_retries = Some(num_retries);
-        self
-    }
-    /// Sets `WaitSeconds`.
-    pub fn with_wait_seconds(mut self, wait_seconds: u64) -> Self {
-        self.wait_seconds = Some(wait_seconds);
-        self
-    }
-}
-
 impl lenient::Reply for ImageConfig {
     const NAME: &'static str = "ImageConfig";
     const FIELDS: &'static [&'static str] = &[
@@ -4917,15 +3216,15 @@ impl<'de> Deserialize<'de> for ImageConfig {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ImageConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ImageConfig", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RoutingStrategy", &self.routing_strategy)?
-            .opt("RoutingStrategyArgs", &self.routing_strategy_args)?
-            .opt("NumRetries", &self.num_retries)?
-            .opt("WaitSeconds", &self.wait_seconds)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ImageConfig", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RoutingStrategy", &self.routing_strategy)?;
+        fields.opt("RoutingStrategyArgs", &self.routing_strategy_args)?;
+        fields.opt("NumRetries", &self.num_retries)?;
+        fields.opt("WaitSeconds", &self.wait_seconds)?;
+        fields.end()
     }
 }
 
@@ -4945,26 +3244,6 @@ pub struct IntentRouterDecisionModelConfig {
     ///
     /// Example: `jev-*****************`
     pub model_name: Option<String>,
-}
-
-impl IntentRouterDecisionModelConfig {
-    /// With every field unset.
-    pub fn new() -> Self {
-        IntentRouterDecisionModelConfig {
-            enabled: None,
-            model_name: None,
-        }
-    }
-    /// Sets `Enabled`.
-    pub fn with_enabled(mut self, enabled: bool) -> Self {
-        self.enabled = Some(enabled);
-        self
-    }
-    /// Sets `ModelName`.
-    pub fn with_model_name(mut self, model_name: impl Into<String>) -> Self {
-        self.model_name = Some(model_name.into());
-        self
-    }
 }
 
 impl lenient::Reply for IntentRouterDecisionModelConfig {
@@ -4988,13 +3267,13 @@ impl<'de> Deserialize<'de> for IntentRouterDecisionModelConfig {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for IntentRouterDecisionModelConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "IntentRouterDecisionModelConfig", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Enabled", &self.enabled)?
-            .opt("ModelName", &self.model_name)?
-            .end()
+        let mut fields = lenient::fields(serializer, "IntentRouterDecisionModelConfig", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Enabled", &self.enabled)?;
+        fields.opt("ModelName", &self.model_name)?;
+        fields.end()
     }
 }
 
@@ -5055,62 +3334,6 @@ pub struct IntentRouterItem {
     pub updated_time: Option<String>,
 }
 
-impl IntentRouterItem {
-    /// With every field unset.
-    pub fn new() -> Self {
-        IntentRouterItem {
-            created_time: None,
-            intent_router_id: None,
-            route_name: None,
-            router_describe: None,
-            status: None,
-            tiers: Vec::new(),
-            decision_model_config: None,
-            updated_time: None,
-        }
-    }
-    /// Sets `CreatedTime`.
-    pub fn with_created_time(mut self, created_time: impl Into<String>) -> Self {
-        self.created_time = Some(created_time.into());
-        self
-    }
-    /// Sets `IntentRouterId`.
-    pub fn with_intent_router_id(mut self, intent_router_id: impl Into<String>) -> Self {
-        self.intent_router_id = Some(intent_router_id.into());
-        self
-    }
-    /// Sets `RouteName`.
-    pub fn with_route_name(mut self, route_name: impl Into<String>) -> Self {
-        self.route_name = Some(route_name.into());
-        self
-    }
-    /// Sets `RouterDescribe`.
-    pub fn with_router_describe(mut self, router_describe: impl Into<String>) -> Self {
-        self.router_describe = Some(router_describe.into());
-        self
-    }
-    /// Sets `Status`.
-    pub fn with_status(mut self, status: impl Into<String>) -> Self {
-        self.status = Some(status.into());
-        self
-    }
-    /// Sets `Tiers`.
-    pub fn with_tiers(mut self, tiers: impl IntoIterator<Item = output::IntentRouterTierItem>) -> Self {
-        self.tiers = tiers.into_iter().collect();
-        self
-    }
-    /// Sets `DecisionModelConfig`.
-    pub fn with_decision_model_config(mut self, decision_model_config: output::IntentRouterDecisionModelConfig) -> Self {
-        self.decision_model_config = Some(decision_model_config);
-        self
-    }
-    /// Sets `UpdatedTime`.
-    pub fn with_updated_time(mut self, updated_time: impl Into<String>) -> Self {
-        self.updated_time = Some(updated_time.into());
-        self
-    }
-}
-
 impl lenient::Reply for IntentRouterItem {
     const NAME: &'static str = "IntentRouterItem";
     const FIELDS: &'static [&'static str] = &[
@@ -5144,19 +3367,19 @@ impl<'de> Deserialize<'de> for IntentRouterItem {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for IntentRouterItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "IntentRouterItem", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("CreatedTime", &self.created_time)?
-            .opt("IntentRouterId", &self.intent_router_id)?
-            .opt("RouteName", &self.route_name)?
-            .opt("RouterDescribe", &self.router_describe)?
-            .opt("Status", &self.status)?
-            .list("Tiers", &self.tiers)?
-            .opt("DecisionModelConfig", &self.decision_model_config)?
-            .opt("UpdatedTime", &self.updated_time)?
-            .end()
+        let mut fields = lenient::fields(serializer, "IntentRouterItem", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("CreatedTime", &self.created_time)?;
+        fields.opt("IntentRouterId", &self.intent_router_id)?;
+        fields.opt("RouteName", &self.route_name)?;
+        fields.opt("RouterDescribe", &self.router_describe)?;
+        fields.opt("Status", &self.status)?;
+        fields.list("Tiers", &self.tiers)?;
+        fields.opt("DecisionModelConfig", &self.decision_model_config)?;
+        fields.opt("UpdatedTime", &self.updated_time)?;
+        fields.end()
     }
 }
 
@@ -5198,27 +3421,6 @@ pub struct IntentRouterTierDictItem {
     pub description: Option<String>,
 }
 
-impl IntentRouterTierDictItem {
-    /// With the fields a request must carry.
-    pub fn new(tier_id: impl Into<String>) -> Self {
-        IntentRouterTierDictItem {
-            tier_id: Some(tier_id.into()),
-            display_name: None,
-            description: None,
-        }
-    }
-    /// Sets `DisplayName`.
-    pub fn with_display_name(mut self, display_name: impl Into<String>) -> Self {
-        self.display_name = Some(display_name.into());
-        self
-    }
-    /// Sets `Description`.
-    pub fn with_description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
-    }
-}
-
 impl lenient::Reply for IntentRouterTierDictItem {
     const NAME: &'static str = "IntentRouterTierDictItem";
     const FIELDS: &'static [&'static str] = &[
@@ -5242,14 +3444,14 @@ impl<'de> Deserialize<'de> for IntentRouterTierDictItem {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for IntentRouterTierDictItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "IntentRouterTierDictItem", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("TierId", &self.tier_id)?
-            .opt("DisplayName", &self.display_name)?
-            .opt("Description", &self.description)?
-            .end()
+        let mut fields = lenient::fields(serializer, "IntentRouterTierDictItem", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("TierId", &self.tier_id)?;
+        fields.opt("DisplayName", &self.display_name)?;
+        fields.opt("Description", &self.description)?;
+        fields.end()
     }
 }
 
@@ -5285,26 +3487,6 @@ pub struct IntentRouterTierItem {
     pub tier_name: Option<String>,
 }
 
-impl IntentRouterTierItem {
-    /// With every field unset.
-    pub fn new() -> Self {
-        IntentRouterTierItem {
-            models: Vec::new(),
-            tier_name: None,
-        }
-    }
-    /// Sets `Models`.
-    pub fn with_models(mut self, models: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.models = models.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `TierName`.
-    pub fn with_tier_name(mut self, tier_name: impl Into<String>) -> Self {
-        self.tier_name = Some(tier_name.into());
-        self
-    }
-}
-
 impl lenient::Reply for IntentRouterTierItem {
     const NAME: &'static str = "IntentRouterTierItem";
     const FIELDS: &'static [&'static str] = &[
@@ -5326,13 +3508,13 @@ impl<'de> Deserialize<'de> for IntentRouterTierItem {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for IntentRouterTierItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "IntentRouterTierItem", <Self as lenient::Reply>::FIELDS.len())?
-            .list("Models", &self.models)?
-            .opt("TierName", &self.tier_name)?
-            .end()
+        let mut fields = lenient::fields(serializer, "IntentRouterTierItem", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("Models", &self.models)?;
+        fields.opt("TierName", &self.tier_name)?;
+        fields.end()
     }
 }
 
@@ -5365,32 +3547,6 @@ pub struct InternetAccessible {
     pub bandwidthpkg_sub_type: Option<String>,
 }
 
-impl InternetAccessible {
-    /// With every field unset.
-    pub fn new() -> Self {
-        InternetAccessible {
-            internet_charge_type: None,
-            internet_max_bandwidth_out: None,
-            bandwidthpkg_sub_type: None,
-        }
-    }
-    /// Sets `InternetChargeType`.
-    pub fn with_internet_charge_type(mut self, internet_charge_type: impl Into<String>) -> Self {
-        self.internet_charge_type = Some(internet_charge_type.into());
-        self
-    }
-    /// Sets `InternetMaxBandwidthOut`.
-    pub fn with_internet_max_bandwidth_out(mut self, internet_max_bandwidth_out: i64) -> Self {
-        self.internet_max_bandwidth_out = Some(internet_max_bandwidth_out);
-        self
-    }
-    /// Sets `BandwidthpkgSubType`.
-    pub fn with_bandwidthpkg_sub_type(mut self, bandwidthpkg_sub_type: impl Into<String>) -> Self {
-        self.bandwidthpkg_sub_type = Some(bandwidthpkg_sub_type.into());
-        self
-    }
-}
-
 impl lenient::Reply for InternetAccessible {
     const NAME: &'static str = "InternetAccessible";
     const FIELDS: &'static [&'static str] = &[
@@ -5414,14 +3570,14 @@ impl<'de> Deserialize<'de> for InternetAccessible {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for InternetAccessible {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "InternetAccessible", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("InternetChargeType", &self.internet_charge_type)?
-            .opt("InternetMaxBandwidthOut", &self.internet_max_bandwidth_out)?
-            .opt("BandwidthpkgSubType", &self.bandwidthpkg_sub_type)?
-            .end()
+        let mut fields = lenient::fields(serializer, "InternetAccessible", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("InternetChargeType", &self.internet_charge_type)?;
+        fields.opt("InternetMaxBandwidthOut", &self.internet_max_bandwidth_out)?;
+        fields.opt("BandwidthpkgSubType", &self.bandwidthpkg_sub_type)?;
+        fields.end()
     }
 }
 
@@ -5463,20 +3619,6 @@ pub struct ItemPrice {
     pub discount: Option<f64>,
 }
 
-impl ItemPrice {
-    /// With the fields a request must carry.
-    pub fn new(unit_price: f64, charge_unit: impl Into<String>, original_price: f64, discount_price: f64, unit_price_discount: f64, discount: f64) -> Self {
-        ItemPrice {
-            unit_price: Some(unit_price),
-            charge_unit: Some(charge_unit.into()),
-            original_price: Some(original_price),
-            discount_price: Some(discount_price),
-            unit_price_discount: Some(unit_price_discount),
-            discount: Some(discount),
-        }
-    }
-}
-
 impl lenient::Reply for ItemPrice {
     const NAME: &'static str = "ItemPrice";
     const FIELDS: &'static [&'static str] = &[
@@ -5506,17 +3648,17 @@ impl<'de> Deserialize<'de> for ItemPrice {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ItemPrice {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ItemPrice", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("UnitPrice", &self.unit_price)?
-            .opt("ChargeUnit", &self.charge_unit)?
-            .opt("OriginalPrice", &self.original_price)?
-            .opt("DiscountPrice", &self.discount_price)?
-            .opt("UnitPriceDiscount", &self.unit_price_discount)?
-            .opt("Discount", &self.discount)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ItemPrice", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("UnitPrice", &self.unit_price)?;
+        fields.opt("ChargeUnit", &self.charge_unit)?;
+        fields.opt("OriginalPrice", &self.original_price)?;
+        fields.opt("DiscountPrice", &self.discount_price)?;
+        fields.opt("UnitPriceDiscount", &self.unit_price_discount)?;
+        fields.opt("Discount", &self.discount)?;
+        fields.end()
     }
 }
 
@@ -5556,38 +3698,6 @@ pub struct Job {
     pub resource_ids: Vec<String>,
 }
 
-impl Job {
-    /// With every field unset.
-    pub fn new() -> Self {
-        Job {
-            api_name: None,
-            request_id: None,
-            status: None,
-            resource_ids: Vec::new(),
-        }
-    }
-    /// Sets `ApiName`.
-    pub fn with_api_name(mut self, api_name: impl Into<String>) -> Self {
-        self.api_name = Some(api_name.into());
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
-    /// Sets `Status`.
-    pub fn with_status(mut self, status: impl Into<String>) -> Self {
-        self.status = Some(status.into());
-        self
-    }
-    /// Sets `ResourceIds`.
-    pub fn with_resource_ids(mut self, resource_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.resource_ids = resource_ids.into_iter().map(Into::into).collect();
-        self
-    }
-}
-
 impl lenient::Reply for Job {
     const NAME: &'static str = "Job";
     const FIELDS: &'static [&'static str] = &[
@@ -5613,15 +3723,15 @@ impl<'de> Deserialize<'de> for Job {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for Job {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Job", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("ApiName", &self.api_name)?
-            .opt("RequestId", &self.request_id)?
-            .opt("Status", &self.status)?
-            .list("ResourceIds", &self.resource_ids)?
-            .end()
+        let mut fields = lenient::fields(serializer, "Job", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ApiName", &self.api_name)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.opt("Status", &self.status)?;
+        fields.list("ResourceIds", &self.resource_ids)?;
+        fields.end()
     }
 }
 
@@ -5643,27 +3753,6 @@ pub struct KeyDetailItem {
     ///
     /// May be null. Example: `my-key`
     pub name: Option<String>,
-}
-
-impl KeyDetailItem {
-    /// With the fields a request must carry.
-    pub fn new(key_id: impl Into<String>) -> Self {
-        KeyDetailItem {
-            key_id: Some(key_id.into()),
-            created_at: None,
-            name: None,
-        }
-    }
-    /// Sets `CreatedAt`.
-    pub fn with_created_at(mut self, created_at: impl Into<String>) -> Self {
-        self.created_at = Some(created_at.into());
-        self
-    }
-    /// Sets `Name`.
-    pub fn with_name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
 }
 
 impl lenient::Reply for KeyDetailItem {
@@ -5689,14 +3778,14 @@ impl<'de> Deserialize<'de> for KeyDetailItem {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for KeyDetailItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "KeyDetailItem", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("KeyId", &self.key_id)?
-            .opt("CreatedAt", &self.created_at)?
-            .opt("Name", &self.name)?
-            .end()
+        let mut fields = lenient::fields(serializer, "KeyDetailItem", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("KeyId", &self.key_id)?;
+        fields.opt("CreatedAt", &self.created_at)?;
+        fields.opt("Name", &self.name)?;
+        fields.end()
     }
 }
 
@@ -5798,98 +3887,6 @@ pub struct KeyInfo {
     pub user_group_name: Option<String>,
 }
 
-impl KeyInfo {
-    /// With every field unset.
-    pub fn new() -> Self {
-        KeyInfo {
-            blocked: None,
-            budget_id: None,
-            budget_name: None,
-            created_time: None,
-            credit_usage_set: Vec::new(),
-            key: None,
-            key_id: None,
-            key_name: None,
-            modified_time: None,
-            rate_limit_config: None,
-            status: None,
-            tags: Vec::new(),
-            user_group_id: None,
-            user_group_name: None,
-        }
-    }
-    /// Sets `Blocked`.
-    pub fn with_blocked(mut self, blocked: bool) -> Self {
-        self.blocked = Some(blocked);
-        self
-    }
-    /// Sets `BudgetId`.
-    pub fn with_budget_id(mut self, budget_id: impl Into<String>) -> Self {
-        self.budget_id = Some(budget_id.into());
-        self
-    }
-    /// Sets `BudgetName`.
-    pub fn with_budget_name(mut self, budget_name: impl Into<String>) -> Self {
-        self.budget_name = Some(budget_name.into());
-        self
-    }
-    /// Sets `CreatedTime`.
-    pub fn with_created_time(mut self, created_time: impl Into<String>) -> Self {
-        self.created_time = Some(created_time.into());
-        self
-    }
-    /// Sets `CreditUsageSet`.
-    pub fn with_credit_usage_set(mut self, credit_usage_set: impl IntoIterator<Item = output::CreditUsage>) -> Self {
-        self.credit_usage_set = credit_usage_set.into_iter().collect();
-        self
-    }
-    /// Sets `Key`.
-    pub fn with_key(mut self, key: impl Into<String>) -> Self {
-        self.key = Some(key.into());
-        self
-    }
-    /// Sets `KeyId`.
-    pub fn with_key_id(mut self, key_id: impl Into<String>) -> Self {
-        self.key_id = Some(key_id.into());
-        self
-    }
-    /// Sets `KeyName`.
-    pub fn with_key_name(mut self, key_name: impl Into<String>) -> Self {
-        self.key_name = Some(key_name.into());
-        self
-    }
-    /// Sets `ModifiedTime`.
-    pub fn with_modified_time(mut self, modified_time: impl Into<String>) -> Self {
-        self.modified_time = Some(modified_time.into());
-        self
-    }
-    /// Sets `RateLimitConfig`.
-    pub fn with_rate_limit_config(mut self, rate_limit_config: output::RateLimitConfigForKey) -> Self {
-        self.rate_limit_config = Some(rate_limit_config);
-        self
-    }
-    /// Sets `Status`.
-    pub fn with_status(mut self, status: impl Into<String>) -> Self {
-        self.status = Some(status.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn with_tags(mut self, tags: impl IntoIterator<Item = output::TagInfo>) -> Self {
-        self.tags = tags.into_iter().collect();
-        self
-    }
-    /// Sets `UserGroupId`.
-    pub fn with_user_group_id(mut self, user_group_id: impl Into<String>) -> Self {
-        self.user_group_id = Some(user_group_id.into());
-        self
-    }
-    /// Sets `UserGroupName`.
-    pub fn with_user_group_name(mut self, user_group_name: impl Into<String>) -> Self {
-        self.user_group_name = Some(user_group_name.into());
-        self
-    }
-}
-
 impl lenient::Reply for KeyInfo {
     const NAME: &'static str = "KeyInfo";
     const FIELDS: &'static [&'static str] = &[
@@ -5935,25 +3932,25 @@ impl<'de> Deserialize<'de> for KeyInfo {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for KeyInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "KeyInfo", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Blocked", &self.blocked)?
-            .opt("BudgetId", &self.budget_id)?
-            .opt("BudgetName", &self.budget_name)?
-            .opt("CreatedTime", &self.created_time)?
-            .list("CreditUsageSet", &self.credit_usage_set)?
-            .opt("Key", &self.key)?
-            .opt("KeyId", &self.key_id)?
-            .opt("KeyName", &self.key_name)?
-            .opt("ModifiedTime", &self.modified_time)?
-            .opt("RateLimitConfig", &self.rate_limit_config)?
-            .opt("Status", &self.status)?
-            .list("Tags", &self.tags)?
-            .opt("UserGroupId", &self.user_group_id)?
-            .opt("UserGroupName", &self.user_group_name)?
-            .end()
+        let mut fields = lenient::fields(serializer, "KeyInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Blocked", &self.blocked)?;
+        fields.opt("BudgetId", &self.budget_id)?;
+        fields.opt("BudgetName", &self.budget_name)?;
+        fields.opt("CreatedTime", &self.created_time)?;
+        fields.list("CreditUsageSet", &self.credit_usage_set)?;
+        fields.opt("Key", &self.key)?;
+        fields.opt("KeyId", &self.key_id)?;
+        fields.opt("KeyName", &self.key_name)?;
+        fields.opt("ModifiedTime", &self.modified_time)?;
+        fields.opt("RateLimitConfig", &self.rate_limit_config)?;
+        fields.opt("Status", &self.status)?;
+        fields.list("Tags", &self.tags)?;
+        fields.opt("UserGroupId", &self.user_group_id)?;
+        fields.opt("UserGroupName", &self.user_group_name)?;
+        fields.end()
     }
 }
 
@@ -5969,26 +3966,6 @@ pub struct LbChargePrepaid {
     ///
     /// Example: `1`
     pub period: Option<i64>,
-}
-
-impl LbChargePrepaid {
-    /// With every field unset.
-    pub fn new() -> Self {
-        LbChargePrepaid {
-            renew_flag: None,
-            period: None,
-        }
-    }
-    /// Sets `RenewFlag`.
-    pub fn with_renew_flag(mut self, renew_flag: impl Into<String>) -> Self {
-        self.renew_flag = Some(renew_flag.into());
-        self
-    }
-    /// Sets `Period`.
-    pub fn with_period(mut self, period: i64) -> Self {
-        self.period = Some(period);
-        self
-    }
 }
 
 impl lenient::Reply for LbChargePrepaid {
@@ -6012,13 +3989,13 @@ impl<'de> Deserialize<'de> for LbChargePrepaid {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for LbChargePrepaid {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "LbChargePrepaid", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RenewFlag", &self.renew_flag)?
-            .opt("Period", &self.period)?
-            .end()
+        let mut fields = lenient::fields(serializer, "LbChargePrepaid", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RenewFlag", &self.renew_flag)?;
+        fields.opt("Period", &self.period)?;
+        fields.end()
     }
 }
 
@@ -6040,38 +4017,6 @@ pub struct LbItem {
     ///
     /// Example: `ap-guangzhou`
     pub region: Option<String>,
-}
-
-impl LbItem {
-    /// With every field unset.
-    pub fn new() -> Self {
-        LbItem {
-            load_balancer_id: None,
-            vip: None,
-            listeners: Vec::new(),
-            region: None,
-        }
-    }
-    /// Sets `LoadBalancerId`.
-    pub fn with_load_balancer_id(mut self, load_balancer_id: impl Into<String>) -> Self {
-        self.load_balancer_id = Some(load_balancer_id.into());
-        self
-    }
-    /// Sets `Vip`.
-    pub fn with_vip(mut self, vip: impl Into<String>) -> Self {
-        self.vip = Some(vip.into());
-        self
-    }
-    /// Sets `Listeners`.
-    pub fn with_listeners(mut self, listeners: impl IntoIterator<Item = output::ListenerItem>) -> Self {
-        self.listeners = listeners.into_iter().collect();
-        self
-    }
-    /// Sets `Region`.
-    pub fn with_region(mut self, region: impl Into<String>) -> Self {
-        self.region = Some(region.into());
-        self
-    }
 }
 
 impl lenient::Reply for LbItem {
@@ -6099,15 +4044,15 @@ impl<'de> Deserialize<'de> for LbItem {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for LbItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "LbItem", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("LoadBalancerId", &self.load_balancer_id)?
-            .opt("Vip", &self.vip)?
-            .list("Listeners", &self.listeners)?
-            .opt("Region", &self.region)?
-            .end()
+        let mut fields = lenient::fields(serializer, "LbItem", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("LoadBalancerId", &self.load_balancer_id)?;
+        fields.opt("Vip", &self.vip)?;
+        fields.list("Listeners", &self.listeners)?;
+        fields.opt("Region", &self.region)?;
+        fields.end()
     }
 }
 
@@ -6140,19 +4085,6 @@ pub struct LbOperateProtectInfo {
     pub modify_time: Option<String>,
 }
 
-impl LbOperateProtectInfo {
-    /// With the fields a request must carry.
-    pub fn new(load_balancer_id: impl Into<String>, protect_state: bool, operator_uin: impl Into<String>, description: impl Into<String>, modify_time: impl Into<String>) -> Self {
-        LbOperateProtectInfo {
-            load_balancer_id: Some(load_balancer_id.into()),
-            protect_state: Some(protect_state),
-            operator_uin: Some(operator_uin.into()),
-            description: Some(description.into()),
-            modify_time: Some(modify_time.into()),
-        }
-    }
-}
-
 impl lenient::Reply for LbOperateProtectInfo {
     const NAME: &'static str = "LbOperateProtectInfo";
     const FIELDS: &'static [&'static str] = &[
@@ -6180,16 +4112,16 @@ impl<'de> Deserialize<'de> for LbOperateProtectInfo {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for LbOperateProtectInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "LbOperateProtectInfo", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("LoadBalancerId", &self.load_balancer_id)?
-            .opt("ProtectState", &self.protect_state)?
-            .opt("OperatorUin", &self.operator_uin)?
-            .opt("Description", &self.description)?
-            .opt("ModifyTime", &self.modify_time)?
-            .end()
+        let mut fields = lenient::fields(serializer, "LbOperateProtectInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("LoadBalancerId", &self.load_balancer_id)?;
+        fields.opt("ProtectState", &self.protect_state)?;
+        fields.opt("OperatorUin", &self.operator_uin)?;
+        fields.opt("Description", &self.description)?;
+        fields.opt("ModifyTime", &self.modify_time)?;
+        fields.end()
     }
 }
 
@@ -6219,44 +4151,6 @@ pub struct LbRsTargets {
     pub weight: Option<i64>,
 }
 
-impl LbRsTargets {
-    /// With every field unset.
-    pub fn new() -> Self {
-        LbRsTargets {
-            type_: None,
-            private_ip: None,
-            port: None,
-            vpc_id: None,
-            weight: None,
-        }
-    }
-    /// Sets `Type`.
-    pub fn with_type(mut self, type_: impl Into<String>) -> Self {
-        self.type_ = Some(type_.into());
-        self
-    }
-    /// Sets `PrivateIp`.
-    pub fn with_private_ip(mut self, private_ip: impl Into<String>) -> Self {
-        self.private_ip = Some(private_ip.into());
-        self
-    }
-    /// Sets `Port`.
-    pub fn with_port(mut self, port: i64) -> Self {
-        self.port = Some(port);
-        self
-    }
-    /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, vpc_id: i64) -> Self {
-        self.vpc_id = Some(vpc_id);
-        self
-    }
-    /// Sets `Weight`.
-    pub fn with_weight(mut self, weight: i64) -> Self {
-        self.weight = Some(weight);
-        self
-    }
-}
-
 impl lenient::Reply for LbRsTargets {
     const NAME: &'static str = "LbRsTargets";
     const FIELDS: &'static [&'static str] = &[
@@ -6284,16 +4178,16 @@ impl<'de> Deserialize<'de> for LbRsTargets {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for LbRsTargets {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "LbRsTargets", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Type", &self.type_)?
-            .opt("PrivateIp", &self.private_ip)?
-            .opt("Port", &self.port)?
-            .opt("VpcId", &self.vpc_id)?
-            .opt("Weight", &self.weight)?
-            .end()
+        let mut fields = lenient::fields(serializer, "LbRsTargets", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Type", &self.type_)?;
+        fields.opt("PrivateIp", &self.private_ip)?;
+        fields.opt("Port", &self.port)?;
+        fields.opt("VpcId", &self.vpc_id)?;
+        fields.opt("Weight", &self.weight)?;
+        fields.end()
     }
 }
 
@@ -6431,170 +4325,6 @@ pub struct Listener {
     pub reschedule_start_time: Option<i64>,
 }
 
-impl Listener {
-    /// With every field unset.
-    pub fn new() -> Self {
-        Listener {
-            listener_id: None,
-            protocol: None,
-            port: None,
-            certificate: None,
-            health_check: None,
-            scheduler: None,
-            session_expire_time: None,
-            sni_switch: None,
-            rules: Vec::new(),
-            listener_name: None,
-            create_time: None,
-            end_port: None,
-            target_type: None,
-            target_group: None,
-            session_type: None,
-            keepalive_enable: None,
-            toa: None,
-            deregister_target_rst: None,
-            attr_flags: Vec::new(),
-            target_group_list: Vec::new(),
-            max_conn: None,
-            max_cps: None,
-            idle_connect_timeout: None,
-            reschedule_interval: None,
-            data_compress_mode: None,
-            reschedule_start_time: None,
-        }
-    }
-    /// Sets `ListenerId`.
-    pub fn with_listener_id(mut self, listener_id: impl Into<String>) -> Self {
-        self.listener_id = Some(listener_id.into());
-        self
-    }
-    /// Sets `Protocol`.
-    pub fn with_protocol(mut self, protocol: impl Into<String>) -> Self {
-        self.protocol = Some(protocol.into());
-        self
-    }
-    /// Sets `Port`.
-    pub fn with_port(mut self, port: i64) -> Self {
-        self.port = Some(port);
-        self
-    }
-    /// Sets `Certificate`.
-    pub fn with_certificate(mut self, certificate: output::CertificateOutput) -> Self {
-        self.certificate = Some(certificate);
-        self
-    }
-    /// Sets `HealthCheck`.
-    pub fn with_health_check(mut self, health_check: output::HealthCheck) -> Self {
-        self.health_check = Some(health_check);
-        self
-    }
-    /// Sets `Scheduler`.
-    pub fn with_scheduler(mut self, scheduler: impl Into<String>) -> Self {
-        self.scheduler = Some(scheduler.into());
-        self
-    }
-    /// Sets `SessionExpireTime`.
-    pub fn with_session_expire_time(mut self, session_expire_time: i64) -> Self {
-        self.session_expire_time = Some(session_expire_time);
-        self
-    }
-    /// Sets `SniSwitch`.
-    pub fn with_sni_switch(mut self, sni_switch: i64) -> Self {
-        self.sni_switch = Some(sni_switch);
-        self
-    }
-    /// Sets `Rules`.
-    pub fn with_rules(mut self, rules: impl IntoIterator<Item = output::RuleOutput>) -> Self {
-        self.rules = rules.into_iter().collect();
-        self
-    }
-    /// Sets `ListenerName`.
-    pub fn with_listener_name(mut self, listener_name: impl Into<String>) -> Self {
-        self.listener_name = Some(listener_name.into());
-        self
-    }
-    /// Sets `CreateTime`.
-    pub fn with_create_time(mut self, create_time: impl Into<String>) -> Self {
-        self.create_time = Some(create_time.into());
-        self
-    }
-    /// Sets `EndPort`.
-    pub fn with_end_port(mut self, end_port: i64) -> Self {
-        self.end_port = Some(end_port);
-        self
-    }
-    /// Sets `TargetType`.
-    pub fn with_target_type(mut self, target_type: impl Into<String>) -> Self {
-        self.target_type = Some(target_type.into());
-        self
-    }
-    /// Sets `TargetGroup`.
-    pub fn with_target_group(mut self, target_group: output::BasicTargetGroupInfo) -> Self {
-        self.target_group = Some(target_group);
-        self
-    }
-    /// Sets `SessionType`.
-    pub fn with_session_type(mut self, session_type: impl Into<String>) -> Self {
-        self.session_type = Some(session_type.into());
-        self
-    }
-    /// Sets `KeepaliveEnable`.
-    pub fn with_keepalive_enable(mut self, keepalive_enable: i64) -> Self {
-        self.keepalive_enable = Some(keepalive_enable);
-        self
-    }
-    /// Sets `Toa`.
-    pub fn with_toa(mut self, toa: bool) -> Self {
-        self.toa = Some(toa);
-        self
-    }
-    /// Sets `DeregisterTargetRst`.
-    pub fn with_deregister_target_rst(mut self, deregister_target_rst: bool) -> Self {
-        self.deregister_target_rst = Some(deregister_target_rst);
-        self
-    }
-    /// Sets `AttrFlags`.
-    pub fn with_attr_flags(mut self, attr_flags: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.attr_flags = attr_flags.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `TargetGroupList`.
-    pub fn with_target_group_list(mut self, target_group_list: impl IntoIterator<Item = output::BasicTargetGroupInfo>) -> Self {
-        self.target_group_list = target_group_list.into_iter().collect();
-        self
-    }
-    /// Sets `MaxConn`.
-    pub fn with_max_conn(mut self, max_conn: i64) -> Self {
-        self.max_conn = Some(max_conn);
-        self
-    }
-    /// Sets `MaxCps`.
-    pub fn with_max_cps(mut self, max_cps: i64) -> Self {
-        self.max_cps = Some(max_cps);
-        self
-    }
-    /// Sets `IdleConnectTimeout`.
-    pub fn with_idle_connect_timeout(mut self, idle_connect_timeout: i64) -> Self {
-        self.idle_connect_timeout = Some(idle_connect_timeout);
-        self
-    }
-    /// Sets `RescheduleInterval`.
-    pub fn with_reschedule_interval(mut self, reschedule_interval: u64) -> Self {
-        self.reschedule_interval = Some(reschedule_interval);
-        self
-    }
-    /// Sets `DataCompressMode`.
-    pub fn with_data_compress_mode(mut self, data_compress_mode: impl Into<String>) -> Self {
-        self.data_compress_mode = Some(data_compress_mode.into());
-        self
-    }
-    /// Sets `RescheduleStartTime`.
-    pub fn with_reschedule_start_time(mut self, reschedule_start_time: i64) -> Self {
-        self.reschedule_start_time = Some(reschedule_start_time);
-        self
-    }
-}
-
 impl lenient::Reply for Listener {
     const NAME: &'static str = "Listener";
     const FIELDS: &'static [&'static str] = &[
@@ -6664,37 +4394,37 @@ impl<'de> Deserialize<'de> for Listener {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for Listener {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Listener", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("ListenerId", &self.listener_id)?
-            .opt("Protocol", &self.protocol)?
-            .opt("Port", &self.port)?
-            .opt("Certificate", &self.certificate)?
-            .opt("HealthCheck", &self.health_check)?
-            .opt("Scheduler", &self.scheduler)?
-            .opt("SessionExpireTime", &self.session_expire_time)?
-            .opt("SniSwitch", &self.sni_switch)?
-            .list("Rules", &self.rules)?
-            .opt("ListenerName", &self.listener_name)?
-            .opt("CreateTime", &self.create_time)?
-            .opt("EndPort", &self.end_port)?
-            .opt("TargetType", &self.target_type)?
-            .opt("TargetGroup", &self.target_group)?
-            .opt("SessionType", &self.session_type)?
-            .opt("KeepaliveEnable", &self.keepalive_enable)?
-            .opt("Toa", &self.toa)?
-            .opt("DeregisterTargetRst", &self.deregister_target_rst)?
-            .list("AttrFlags", &self.attr_flags)?
-            .list("TargetGroupList", &self.target_group_list)?
-            .opt("MaxConn", &self.max_conn)?
-            .opt("MaxCps", &self.max_cps)?
-            .opt("IdleConnectTimeout", &self.idle_connect_timeout)?
-            .opt("RescheduleInterval", &self.reschedule_interval)?
-            .opt("DataCompressMode", &self.data_compress_mode)?
-            .opt("RescheduleStartTime", &self.reschedule_start_time)?
-            .end()
+        let mut fields = lenient::fields(serializer, "Listener", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ListenerId", &self.listener_id)?;
+        fields.opt("Protocol", &self.protocol)?;
+        fields.opt("Port", &self.port)?;
+        fields.opt("Certificate", &self.certificate)?;
+        fields.opt("HealthCheck", &self.health_check)?;
+        fields.opt("Scheduler", &self.scheduler)?;
+        fields.opt("SessionExpireTime", &self.session_expire_time)?;
+        fields.opt("SniSwitch", &self.sni_switch)?;
+        fields.list("Rules", &self.rules)?;
+        fields.opt("ListenerName", &self.listener_name)?;
+        fields.opt("CreateTime", &self.create_time)?;
+        fields.opt("EndPort", &self.end_port)?;
+        fields.opt("TargetType", &self.target_type)?;
+        fields.opt("TargetGroup", &self.target_group)?;
+        fields.opt("SessionType", &self.session_type)?;
+        fields.opt("KeepaliveEnable", &self.keepalive_enable)?;
+        fields.opt("Toa", &self.toa)?;
+        fields.opt("DeregisterTargetRst", &self.deregister_target_rst)?;
+        fields.list("AttrFlags", &self.attr_flags)?;
+        fields.list("TargetGroupList", &self.target_group_list)?;
+        fields.opt("MaxConn", &self.max_conn)?;
+        fields.opt("MaxCps", &self.max_cps)?;
+        fields.opt("IdleConnectTimeout", &self.idle_connect_timeout)?;
+        fields.opt("RescheduleInterval", &self.reschedule_interval)?;
+        fields.opt("DataCompressMode", &self.data_compress_mode)?;
+        fields.opt("RescheduleStartTime", &self.reschedule_start_time)?;
+        fields.end()
     }
 }
 
@@ -6722,50 +4452,6 @@ pub struct ListenerBackend {
     ///
     /// Example: `0`
     pub end_port: Option<i64>,
-}
-
-impl ListenerBackend {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ListenerBackend {
-            listener_id: None,
-            protocol: None,
-            port: None,
-            rules: Vec::new(),
-            targets: Vec::new(),
-            end_port: None,
-        }
-    }
-    /// Sets `ListenerId`.
-    pub fn with_listener_id(mut self, listener_id: impl Into<String>) -> Self {
-        self.listener_id = Some(listener_id.into());
-        self
-    }
-    /// Sets `Protocol`.
-    pub fn with_protocol(mut self, protocol: impl Into<String>) -> Self {
-        self.protocol = Some(protocol.into());
-        self
-    }
-    /// Sets `Port`.
-    pub fn with_port(mut self, port: i64) -> Self {
-        self.port = Some(port);
-        self
-    }
-    /// Sets `Rules`.
-    pub fn with_rules(mut self, rules: impl IntoIterator<Item = output::RuleTargets>) -> Self {
-        self.rules = rules.into_iter().collect();
-        self
-    }
-    /// Sets `Targets`.
-    pub fn with_targets(mut self, targets: impl IntoIterator<Item = output::Backend>) -> Self {
-        self.targets = targets.into_iter().collect();
-        self
-    }
-    /// Sets `EndPort`.
-    pub fn with_end_port(mut self, end_port: i64) -> Self {
-        self.end_port = Some(end_port);
-        self
-    }
 }
 
 impl lenient::Reply for ListenerBackend {
@@ -6797,17 +4483,17 @@ impl<'de> Deserialize<'de> for ListenerBackend {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ListenerBackend {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ListenerBackend", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("ListenerId", &self.listener_id)?
-            .opt("Protocol", &self.protocol)?
-            .opt("Port", &self.port)?
-            .list("Rules", &self.rules)?
-            .list("Targets", &self.targets)?
-            .opt("EndPort", &self.end_port)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ListenerBackend", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ListenerId", &self.listener_id)?;
+        fields.opt("Protocol", &self.protocol)?;
+        fields.opt("Port", &self.port)?;
+        fields.list("Rules", &self.rules)?;
+        fields.list("Targets", &self.targets)?;
+        fields.opt("EndPort", &self.end_port)?;
+        fields.end()
     }
 }
 
@@ -6833,44 +4519,6 @@ pub struct ListenerHealth {
     pub port: Option<i64>,
     /// List of forwarding rules of the listener
     pub rules: Vec<output::RuleHealth>,
-}
-
-impl ListenerHealth {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ListenerHealth {
-            listener_id: None,
-            listener_name: None,
-            protocol: None,
-            port: None,
-            rules: Vec::new(),
-        }
-    }
-    /// Sets `ListenerId`.
-    pub fn with_listener_id(mut self, listener_id: impl Into<String>) -> Self {
-        self.listener_id = Some(listener_id.into());
-        self
-    }
-    /// Sets `ListenerName`.
-    pub fn with_listener_name(mut self, listener_name: impl Into<String>) -> Self {
-        self.listener_name = Some(listener_name.into());
-        self
-    }
-    /// Sets `Protocol`.
-    pub fn with_protocol(mut self, protocol: impl Into<String>) -> Self {
-        self.protocol = Some(protocol.into());
-        self
-    }
-    /// Sets `Port`.
-    pub fn with_port(mut self, port: i64) -> Self {
-        self.port = Some(port);
-        self
-    }
-    /// Sets `Rules`.
-    pub fn with_rules(mut self, rules: impl IntoIterator<Item = output::RuleHealth>) -> Self {
-        self.rules = rules.into_iter().collect();
-        self
-    }
 }
 
 impl lenient::Reply for ListenerHealth {
@@ -6900,16 +4548,16 @@ impl<'de> Deserialize<'de> for ListenerHealth {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ListenerHealth {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ListenerHealth", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("ListenerId", &self.listener_id)?
-            .opt("ListenerName", &self.listener_name)?
-            .opt("Protocol", &self.protocol)?
-            .opt("Port", &self.port)?
-            .list("Rules", &self.rules)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ListenerHealth", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ListenerId", &self.listener_id)?;
+        fields.opt("ListenerName", &self.listener_name)?;
+        fields.opt("Protocol", &self.protocol)?;
+        fields.opt("Port", &self.port)?;
+        fields.list("Rules", &self.rules)?;
+        fields.end()
     }
 }
 
@@ -6945,50 +4593,6 @@ pub struct ListenerItem {
     pub end_port: Option<i64>,
 }
 
-impl ListenerItem {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ListenerItem {
-            listener_id: None,
-            protocol: None,
-            port: None,
-            rules: Vec::new(),
-            targets: Vec::new(),
-            end_port: None,
-        }
-    }
-    /// Sets `ListenerId`.
-    pub fn with_listener_id(mut self, listener_id: impl Into<String>) -> Self {
-        self.listener_id = Some(listener_id.into());
-        self
-    }
-    /// Sets `Protocol`.
-    pub fn with_protocol(mut self, protocol: impl Into<String>) -> Self {
-        self.protocol = Some(protocol.into());
-        self
-    }
-    /// Sets `Port`.
-    pub fn with_port(mut self, port: i64) -> Self {
-        self.port = Some(port);
-        self
-    }
-    /// Sets `Rules`.
-    pub fn with_rules(mut self, rules: impl IntoIterator<Item = output::RulesItems>) -> Self {
-        self.rules = rules.into_iter().collect();
-        self
-    }
-    /// Sets `Targets`.
-    pub fn with_targets(mut self, targets: impl IntoIterator<Item = output::LbRsTargets>) -> Self {
-        self.targets = targets.into_iter().collect();
-        self
-    }
-    /// Sets `EndPort`.
-    pub fn with_end_port(mut self, end_port: i64) -> Self {
-        self.end_port = Some(end_port);
-        self
-    }
-}
-
 impl lenient::Reply for ListenerItem {
     const NAME: &'static str = "ListenerItem";
     const FIELDS: &'static [&'static str] = &[
@@ -7018,17 +4622,17 @@ impl<'de> Deserialize<'de> for ListenerItem {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ListenerItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ListenerItem", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("ListenerId", &self.listener_id)?
-            .opt("Protocol", &self.protocol)?
-            .opt("Port", &self.port)?
-            .list("Rules", &self.rules)?
-            .list("Targets", &self.targets)?
-            .opt("EndPort", &self.end_port)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ListenerItem", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ListenerId", &self.listener_id)?;
+        fields.opt("Protocol", &self.protocol)?;
+        fields.opt("Port", &self.port)?;
+        fields.list("Rules", &self.rules)?;
+        fields.list("Targets", &self.targets)?;
+        fields.opt("EndPort", &self.end_port)?;
+        fields.end()
     }
 }
 
@@ -7327,368 +4931,6 @@ pub struct LoadBalancer {
     pub available_zone_affinity_info: Option<output::AvailableZoneAffinityInfo>,
 }
 
-impl LoadBalancer {
-    /// With every field unset.
-    pub fn new() -> Self {
-        LoadBalancer {
-            load_balancer_id: None,
-            load_balancer_name: None,
-            load_balancer_type: None,
-            forward: None,
-            domain: None,
-            load_balancer_vips: Vec::new(),
-            status: None,
-            create_time: None,
-            status_time: None,
-            project_id: None,
-            vpc_id: None,
-            open_bgp: None,
-            snat: None,
-            isolation: None,
-            log: None,
-            subnet_id: None,
-            tags: Vec::new(),
-            secure_groups: Vec::new(),
-            target_region_info: None,
-            anycast_zone: None,
-            address_ip_version: None,
-            numerical_vpc_id: None,
-            vip_isp: None,
-            master_zone: None,
-            backup_zone_set: Vec::new(),
-            isolated_time: None,
-            expire_time: None,
-            charge_type: None,
-            network_attributes: None,
-            prepaid_attributes: None,
-            log_set_id: None,
-            log_topic_id: None,
-            address_ipv6: None,
-            extra_info: None,
-            is_d_dos: None,
-            config_id: None,
-            load_balancer_pass_to_target: None,
-            exclusive_cluster: None,
-            ipv6_mode: None,
-            snat_pro: None,
-            snat_ips: Vec::new(),
-            sla_type: None,
-            is_block: None,
-            is_block_time: None,
-            local_bgp: None,
-            cluster_tag: None,
-            mix_ip_target: None,
-            zones: Vec::new(),
-            nfv_info: None,
-            health_log_set_id: None,
-            health_log_topic_id: None,
-            cluster_ids: Vec::new(),
-            attribute_flags: Vec::new(),
-            load_balancer_domain: None,
-            egress: None,
-            exclusive: None,
-            target_count: None,
-            associate_endpoint: None,
-            available_zone_affinity_info: None,
-        }
-    }
-    /// Sets `LoadBalancerId`.
-    pub fn with_load_balancer_id(mut self, load_balancer_id: impl Into<String>) -> Self {
-        self.load_balancer_id = Some(load_balancer_id.into());
-        self
-    }
-    /// Sets `LoadBalancerName`.
-    pub fn with_load_balancer_name(mut self, load_balancer_name: impl Into<String>) -> Self {
-        self.load_balancer_name = Some(load_balancer_name.into());
-        self
-    }
-    /// Sets `LoadBalancerType`.
-    pub fn with_load_balancer_type(mut self, load_balancer_type: impl Into<String>) -> Self {
-        self.load_balancer_type = Some(load_balancer_type.into());
-        self
-    }
-    /// Sets `Forward`.
-    pub fn with_forward(mut self, forward: u64) -> Self {
-        self.forward = Some(forward);
-        self
-    }
-    /// Sets `Domain`.
-    pub fn with_domain(mut self, domain: impl Into<String>) -> Self {
-        self.domain = Some(domain.into());
-        self
-    }
-    /// Sets `LoadBalancerVips`.
-    pub fn with_load_balancer_vips(mut self, load_balancer_vips: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.load_balancer_vips = load_balancer_vips.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `Status`.
-    pub fn with_status(mut self, status: u64) -> Self {
-        self.status = Some(status);
-        self
-    }
-    /// Sets `CreateTime`.
-    pub fn with_create_time(mut self, create_time: impl Into<String>) -> Self {
-        self.create_time = Some(create_time.into());
-        self
-    }
-    /// Sets `StatusTime`.
-    pub fn with_status_time(mut self, status_time: impl Into<String>) -> Self {
-        self.status_time = Some(status_time.into());
-        self
-    }
-    /// Sets `ProjectId`.
-    pub fn with_project_id(mut self, project_id: u64) -> Self {
-        self.project_id = Some(project_id);
-        self
-    }
-    /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, vpc_id: impl Into<String>) -> Self {
-        self.vpc_id = Some(vpc_id.into());
-        self
-    }
-    /// Sets `OpenBgp`.
-    pub fn with_open_bgp(mut self, open_bgp: u64) -> Self {
-        self.open_bgp = Some(open_bgp);
-        self
-    }
-    /// Sets `Snat`.
-    pub fn with_snat(mut self, snat: bool) -> Self {
-        self.snat = Some(snat);
-        self
-    }
-    /// Sets `Isolation`.
-    pub fn with_isolation(mut self, isolation: u64) -> Self {
-        self.isolation = Some(isolation);
-        self
-    }
-    /// Sets `Log`.
-    pub fn with_log(mut self, log: impl Into<String>) -> Self {
-        self.log = Some(log.into());
-        self
-    }
-    /// Sets `SubnetId`.
-    pub fn with_subnet_id(mut self, subnet_id: impl Into<String>) -> Self {
-        self.subnet_id = Some(subnet_id.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn with_tags(mut self, tags: impl IntoIterator<Item = output::TagInfo>) -> Self {
-        self.tags = tags.into_iter().collect();
-        self
-    }
-    /// Sets `SecureGroups`.
-    pub fn with_secure_groups(mut self, secure_groups: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.secure_groups = secure_groups.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `TargetRegionInfo`.
-    pub fn with_target_region_info(mut self, target_region_info: output::TargetRegionInfo) -> Self {
-        self.target_region_info = Some(target_region_info);
-        self
-    }
-    /// Sets `AnycastZone`.
-    pub fn with_anycast_zone(mut self, anycast_zone: impl Into<String>) -> Self {
-        self.anycast_zone = Some(anycast_zone.into());
-        self
-    }
-    /// Sets `AddressIPVersion`.
-    pub fn with_address_ip_version(mut self, address_ip_version: impl Into<String>) -> Self {
-        self.address_ip_version = Some(address_ip_version.into());
-        self
-    }
-    /// Sets `NumericalVpcId`.
-    pub fn with_numerical_vpc_id(mut self, numerical_vpc_id: u64) -> Self {
-        self.numerical_vpc_id = Some(numerical_vpc_id);
-        self
-    }
-    /// Sets `VipIsp`.
-    pub fn with_vip_isp(mut self, vip_isp: impl Into<String>) -> Self {
-        self.vip_isp = Some(vip_isp.into());
-        self
-    }
-    /// Sets `MasterZone`.
-    pub fn with_master_zone(mut self, master_zone: output::ZoneInfo) -> Self {
-        self.master_zone = Some(master_zone);
-        self
-    }
-    /// Sets `BackupZoneSet`.
-    pub fn with_backup_zone_set(mut self, backup_zone_set: impl IntoIterator<Item = output::ZoneInfo>) -> Self {
-        self.backup_zone_set = backup_zone_set.into_iter().collect();
-        self
-    }
-    /// Sets `IsolatedTime`.
-    pub fn with_isolated_time(mut self, isolated_time: impl Into<String>) -> Self {
-        self.isolated_time = Some(isolated_time.into());
-        self
-    }
-    /// Sets `ExpireTime`.
-    pub fn with_expire_time(mut self, expire_time: impl Into<String>) -> Self {
-        self.expire_time = Some(expire_time.into());
-        self
-    }
-    /// Sets `ChargeType`.
-    pub fn with_charge_type(mut self, charge_type: impl Into<String>) -> Self {
-        self.charge_type = Some(charge_type.into());
-        self
-    }
-    /// Sets `NetworkAttributes`.
-    pub fn with_network_attributes(mut self, network_attributes: output::InternetAccessible) -> Self {
-        self.network_attributes = Some(network_attributes);
-        self
-    }
-    /// Sets `PrepaidAttributes`.
-    pub fn with_prepaid_attributes(mut self, prepaid_attributes: output::LbChargePrepaid) -> Self {
-        self.prepaid_attributes = Some(prepaid_attributes);
-        self
-    }
-    /// Sets `LogSetId`.
-    pub fn with_log_set_id(mut self, log_set_id: impl Into<String>) -> Self {
-        self.log_set_id = Some(log_set_id.into());
-        self
-    }
-    /// Sets `LogTopicId`.
-    pub fn with_log_topic_id(mut self, log_topic_id: impl Into<String>) -> Self {
-        self.log_topic_id = Some(log_topic_id.into());
-        self
-    }
-    /// Sets `AddressIPv6`.
-    pub fn with_address_ipv6(mut self, address_ipv6: impl Into<String>) -> Self {
-        self.address_ipv6 = Some(address_ipv6.into());
-        self
-    }
-    /// Sets `ExtraInfo`.
-    pub fn with_extra_info(mut self, extra_info: output::ExtraInfo) -> Self {
-        self.extra_info = Some(extra_info);
-        self
-    }
-    /// Sets `IsDDos`.
-    pub fn with_is_d_dos(mut self, is_d_dos: bool) -> Self {
-        self.is_d_dos = Some(is_d_dos);
-        self
-    }
-    /// Sets `ConfigId`.
-    pub fn with_config_id(mut self, config_id: impl Into<String>) -> Self {
-        self.config_id = Some(config_id.into());
-        self
-    }
-    /// Sets `LoadBalancerPassToTarget`.
-    pub fn with_load_balancer_pass_to_target(mut self, load_balancer_pass_to_target: bool) -> Self {
-        self.load_balancer_pass_to_target = Some(load_balancer_pass_to_target);
-        self
-    }
-    /// Sets `ExclusiveCluster`.
-    pub fn with_exclusive_cluster(mut self, exclusive_cluster: output::ExclusiveCluster) -> Self {
-        self.exclusive_cluster = Some(exclusive_cluster);
-        self
-    }
-    /// Sets `IPv6Mode`.
-    pub fn with_ipv6_mode(mut self, ipv6_mode: impl Into<String>) -> Self {
-        self.ipv6_mode = Some(ipv6_mode.into());
-        self
-    }
-    /// Sets `SnatPro`.
-    pub fn with_snat_pro(mut self, snat_pro: bool) -> Self {
-        self.snat_pro = Some(snat_pro);
-        self
-    }
-    /// Sets `SnatIps`.
-    pub fn with_snat_ips(mut self, snat_ips: impl IntoIterator<Item = output::SnatIp>) -> Self {
-        self.snat_ips = snat_ips.into_iter().collect();
-        self
-    }
-    /// Sets `SlaType`.
-    pub fn with_sla_type(mut self, sla_type: impl Into<String>) -> Self {
-        self.sla_type = Some(sla_type.into());
-        self
-    }
-    /// Sets `IsBlock`.
-    pub fn with_is_block(mut self, is_block: bool) -> Self {
-        self.is_block = Some(is_block);
-        self
-    }
-    /// Sets `IsBlockTime`.
-    pub fn with_is_block_time(mut self, is_block_time: impl Into<String>) -> Self {
-        self.is_block_time = Some(is_block_time.into());
-        self
-    }
-    /// Sets `LocalBgp`.
-    pub fn with_local_bgp(mut self, local_bgp: bool) -> Self {
-        self.local_bgp = Some(local_bgp);
-        self
-    }
-    /// Sets `ClusterTag`.
-    pub fn with_cluster_tag(mut self, cluster_tag: impl Into<String>) -> Self {
-        self.cluster_tag = Some(cluster_tag.into());
-        self
-    }
-    /// Sets `MixIpTarget`.
-    pub fn with_mix_ip_target(mut self, mix_ip_target: bool) -> Self {
-        self.mix_ip_target = Some(mix_ip_target);
-        self
-    }
-    /// Sets `Zones`.
-    pub fn with_zones(mut self, zones: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.zones = zones.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `NfvInfo`.
-    pub fn with_nfv_info(mut self, nfv_info: impl Into<String>) -> Self {
-        self.nfv_info = Some(nfv_info.into());
-        self
-    }
-    /// Sets `HealthLogSetId`.
-    pub fn with_health_log_set_id(mut self, health_log_set_id: impl Into<String>) -> Self {
-        self.health_log_set_id = Some(health_log_set_id.into());
-        self
-    }
-    /// Sets `HealthLogTopicId`.
-    pub fn with_health_log_topic_id(mut self, health_log_topic_id: impl Into<String>) -> Self {
-        self.health_log_topic_id = Some(health_log_topic_id.into());
-        self
-    }
-    /// Sets `ClusterIds`.
-    pub fn with_cluster_ids(mut self, cluster_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.cluster_ids = cluster_ids.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `AttributeFlags`.
-    pub fn with_attribute_flags(mut self, attribute_flags: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.attribute_flags = attribute_flags.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `LoadBalancerDomain`.
-    pub fn with_load_balancer_domain(mut self, load_balancer_domain: impl Into<String>) -> Self {
-        self.load_balancer_domain = Some(load_balancer_domain.into());
-        self
-    }
-    /// Sets `Egress`.
-    pub fn with_egress(mut self, egress: impl Into<String>) -> Self {
-        self.egress = Some(egress.into());
-        self
-    }
-    /// Sets `Exclusive`.
-    pub fn with_exclusive(mut self, exclusive: u64) -> Self {
-        self.exclusive = Some(exclusive);
-        self
-    }
-    /// Sets `TargetCount`.
-    pub fn with_target_count(mut self, target_count: u64) -> Self {
-        self.target_count = Some(target_count);
-        self
-    }
-    /// Sets `AssociateEndpoint`.
-    pub fn with_associate_endpoint(mut self, associate_endpoint: impl Into<String>) -> Self {
-        self.associate_endpoint = Some(associate_endpoint.into());
-        self
-    }
-    /// Sets `AvailableZoneAffinityInfo`.
-    pub fn with_available_zone_affinity_info(mut self, available_zone_affinity_info: output::AvailableZoneAffinityInfo) -> Self {
-        self.available_zone_affinity_info = Some(available_zone_affinity_info);
-        self
-    }
-}
-
 impl lenient::Reply for LoadBalancer {
     const NAME: &'static str = "LoadBalancer";
     const FIELDS: &'static [&'static str] = &[
@@ -7824,70 +5066,70 @@ impl<'de> Deserialize<'de> for LoadBalancer {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for LoadBalancer {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "LoadBalancer", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("LoadBalancerId", &self.load_balancer_id)?
-            .opt("LoadBalancerName", &self.load_balancer_name)?
-            .opt("LoadBalancerType", &self.load_balancer_type)?
-            .opt("Forward", &self.forward)?
-            .opt("Domain", &self.domain)?
-            .list("LoadBalancerVips", &self.load_balancer_vips)?
-            .opt("Status", &self.status)?
-            .opt("CreateTime", &self.create_time)?
-            .opt("StatusTime", &self.status_time)?
-            .opt("ProjectId", &self.project_id)?
-            .opt("VpcId", &self.vpc_id)?
-            .opt("OpenBgp", &self.open_bgp)?
-            .opt("Snat", &self.snat)?
-            .opt("Isolation", &self.isolation)?
-            .opt("Log", &self.log)?
-            .opt("SubnetId", &self.subnet_id)?
-            .list("Tags", &self.tags)?
-            .list("SecureGroups", &self.secure_groups)?
-            .opt("TargetRegionInfo", &self.target_region_info)?
-            .opt("AnycastZone", &self.anycast_zone)?
-            .opt("AddressIPVersion", &self.address_ip_version)?
-            .opt("NumericalVpcId", &self.numerical_vpc_id)?
-            .opt("VipIsp", &self.vip_isp)?
-            .opt("MasterZone", &self.master_zone)?
-            .list("BackupZoneSet", &self.backup_zone_set)?
-            .opt("IsolatedTime", &self.isolated_time)?
-            .opt("ExpireTime", &self.expire_time)?
-            .opt("ChargeType", &self.charge_type)?
-            .opt("NetworkAttributes", &self.network_attributes)?
-            .opt("PrepaidAttributes", &self.prepaid_attributes)?
-            .opt("LogSetId", &self.log_set_id)?
-            .opt("LogTopicId", &self.log_topic_id)?
-            .opt("AddressIPv6", &self.address_ipv6)?
-            .opt("ExtraInfo", &self.extra_info)?
-            .opt("IsDDos", &self.is_d_dos)?
-            .opt("ConfigId", &self.config_id)?
-            .opt("LoadBalancerPassToTarget", &self.load_balancer_pass_to_target)?
-            .opt("ExclusiveCluster", &self.exclusive_cluster)?
-            .opt("IPv6Mode", &self.ipv6_mode)?
-            .opt("SnatPro", &self.snat_pro)?
-            .list("SnatIps", &self.snat_ips)?
-            .opt("SlaType", &self.sla_type)?
-            .opt("IsBlock", &self.is_block)?
-            .opt("IsBlockTime", &self.is_block_time)?
-            .opt("LocalBgp", &self.local_bgp)?
-            .opt("ClusterTag", &self.cluster_tag)?
-            .opt("MixIpTarget", &self.mix_ip_target)?
-            .list("Zones", &self.zones)?
-            .opt("NfvInfo", &self.nfv_info)?
-            .opt("HealthLogSetId", &self.health_log_set_id)?
-            .opt("HealthLogTopicId", &self.health_log_topic_id)?
-            .list("ClusterIds", &self.cluster_ids)?
-            .list("AttributeFlags", &self.attribute_flags)?
-            .opt("LoadBalancerDomain", &self.load_balancer_domain)?
-            .opt("Egress", &self.egress)?
-            .opt("Exclusive", &self.exclusive)?
-            .opt("TargetCount", &self.target_count)?
-            .opt("AssociateEndpoint", &self.associate_endpoint)?
-            .opt("AvailableZoneAffinityInfo", &self.available_zone_affinity_info)?
-            .end()
+        let mut fields = lenient::fields(serializer, "LoadBalancer", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("LoadBalancerId", &self.load_balancer_id)?;
+        fields.opt("LoadBalancerName", &self.load_balancer_name)?;
+        fields.opt("LoadBalancerType", &self.load_balancer_type)?;
+        fields.opt("Forward", &self.forward)?;
+        fields.opt("Domain", &self.domain)?;
+        fields.list("LoadBalancerVips", &self.load_balancer_vips)?;
+        fields.opt("Status", &self.status)?;
+        fields.opt("CreateTime", &self.create_time)?;
+        fields.opt("StatusTime", &self.status_time)?;
+        fields.opt("ProjectId", &self.project_id)?;
+        fields.opt("VpcId", &self.vpc_id)?;
+        fields.opt("OpenBgp", &self.open_bgp)?;
+        fields.opt("Snat", &self.snat)?;
+        fields.opt("Isolation", &self.isolation)?;
+        fields.opt("Log", &self.log)?;
+        fields.opt("SubnetId", &self.subnet_id)?;
+        fields.list("Tags", &self.tags)?;
+        fields.list("SecureGroups", &self.secure_groups)?;
+        fields.opt("TargetRegionInfo", &self.target_region_info)?;
+        fields.opt("AnycastZone", &self.anycast_zone)?;
+        fields.opt("AddressIPVersion", &self.address_ip_version)?;
+        fields.opt("NumericalVpcId", &self.numerical_vpc_id)?;
+        fields.opt("VipIsp", &self.vip_isp)?;
+        fields.opt("MasterZone", &self.master_zone)?;
+        fields.list("BackupZoneSet", &self.backup_zone_set)?;
+        fields.opt("IsolatedTime", &self.isolated_time)?;
+        fields.opt("ExpireTime", &self.expire_time)?;
+        fields.opt("ChargeType", &self.charge_type)?;
+        fields.opt("NetworkAttributes", &self.network_attributes)?;
+        fields.opt("PrepaidAttributes", &self.prepaid_attributes)?;
+        fields.opt("LogSetId", &self.log_set_id)?;
+        fields.opt("LogTopicId", &self.log_topic_id)?;
+        fields.opt("AddressIPv6", &self.address_ipv6)?;
+        fields.opt("ExtraInfo", &self.extra_info)?;
+        fields.opt("IsDDos", &self.is_d_dos)?;
+        fields.opt("ConfigId", &self.config_id)?;
+        fields.opt("LoadBalancerPassToTarget", &self.load_balancer_pass_to_target)?;
+        fields.opt("ExclusiveCluster", &self.exclusive_cluster)?;
+        fields.opt("IPv6Mode", &self.ipv6_mode)?;
+        fields.opt("SnatPro", &self.snat_pro)?;
+        fields.list("SnatIps", &self.snat_ips)?;
+        fields.opt("SlaType", &self.sla_type)?;
+        fields.opt("IsBlock", &self.is_block)?;
+        fields.opt("IsBlockTime", &self.is_block_time)?;
+        fields.opt("LocalBgp", &self.local_bgp)?;
+        fields.opt("ClusterTag", &self.cluster_tag)?;
+        fields.opt("MixIpTarget", &self.mix_ip_target)?;
+        fields.list("Zones", &self.zones)?;
+        fields.opt("NfvInfo", &self.nfv_info)?;
+        fields.opt("HealthLogSetId", &self.health_log_set_id)?;
+        fields.opt("HealthLogTopicId", &self.health_log_topic_id)?;
+        fields.list("ClusterIds", &self.cluster_ids)?;
+        fields.list("AttributeFlags", &self.attribute_flags)?;
+        fields.opt("LoadBalancerDomain", &self.load_balancer_domain)?;
+        fields.opt("Egress", &self.egress)?;
+        fields.opt("Exclusive", &self.exclusive)?;
+        fields.opt("TargetCount", &self.target_count)?;
+        fields.opt("AssociateEndpoint", &self.associate_endpoint)?;
+        fields.opt("AvailableZoneAffinityInfo", &self.available_zone_affinity_info)?;
+        fields.end()
     }
 }
 
@@ -8120,272 +5362,6 @@ pub struct LoadBalancerDetail {
     pub available_zone_affinity_info: Option<output::AvailableZoneAffinityInfo>,
 }
 
-impl LoadBalancerDetail {
-    /// With every field unset.
-    pub fn new() -> Self {
-        LoadBalancerDetail {
-            load_balancer_id: None,
-            load_balancer_name: None,
-            load_balancer_type: None,
-            status: None,
-            address: None,
-            address_ipv6: None,
-            address_ip_version: None,
-            ipv6_mode: None,
-            zone: None,
-            address_isp: None,
-            vpc_id: None,
-            project_id: None,
-            create_time: None,
-            charge_type: None,
-            network_attributes: None,
-            prepaid_attributes: None,
-            extra_info: None,
-            config_id: None,
-            tags: Vec::new(),
-            listener_id: None,
-            protocol: None,
-            port: None,
-            location_id: None,
-            domain: None,
-            url: None,
-            target_id: None,
-            target_address: None,
-            target_port: None,
-            target_weight: None,
-            isolation: None,
-            security_group: Vec::new(),
-            load_balancer_pass_to_target: None,
-            target_health: None,
-            domains: None,
-            slave_zone: Vec::new(),
-            zones: Vec::new(),
-            sni_switch: None,
-            load_balancer_domain: None,
-            egress: None,
-            attribute_flags: Vec::new(),
-            sla_type: None,
-            exclusive: None,
-            available_zone_affinity_info: None,
-        }
-    }
-    /// Sets `LoadBalancerId`.
-    pub fn with_load_balancer_id(mut self, load_balancer_id: impl Into<String>) -> Self {
-        self.load_balancer_id = Some(load_balancer_id.into());
-        self
-    }
-    /// Sets `LoadBalancerName`.
-    pub fn with_load_balancer_name(mut self, load_balancer_name: impl Into<String>) -> Self {
-        self.load_balancer_name = Some(load_balancer_name.into());
-        self
-    }
-    /// Sets `LoadBalancerType`.
-    pub fn with_load_balancer_type(mut self, load_balancer_type: impl Into<String>) -> Self {
-        self.load_balancer_type = Some(load_balancer_type.into());
-        self
-    }
-    /// Sets `Status`.
-    pub fn with_status(mut self, status: u64) -> Self {
-        self.status = Some(status);
-        self
-    }
-    /// Sets `Address`.
-    pub fn with_address(mut self, address: impl Into<String>) -> Self {
-        self.address = Some(address.into());
-        self
-    }
-    /// Sets `AddressIPv6`.
-    pub fn with_address_ipv6(mut self, address_ipv6: impl Into<String>) -> Self {
-        self.address_ipv6 = Some(address_ipv6.into());
-        self
-    }
-    /// Sets `AddressIPVersion`.
-    pub fn with_address_ip_version(mut self, address_ip_version: impl Into<String>) -> Self {
-        self.address_ip_version = Some(address_ip_version.into());
-        self
-    }
-    /// Sets `IPv6Mode`.
-    pub fn with_ipv6_mode(mut self, ipv6_mode: impl Into<String>) -> Self {
-        self.ipv6_mode = Some(ipv6_mode.into());
-        self
-    }
-    /// Sets `Zone`.
-    pub fn with_zone(mut self, zone: impl Into<String>) -> Self {
-        self.zone = Some(zone.into());
-        self
-    }
-    /// Sets `AddressIsp`.
-    pub fn with_address_isp(mut self, address_isp: impl Into<String>) -> Self {
-        self.address_isp = Some(address_isp.into());
-        self
-    }
-    /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, vpc_id: impl Into<String>) -> Self {
-        self.vpc_id = Some(vpc_id.into());
-        self
-    }
-    /// Sets `ProjectId`.
-    pub fn with_project_id(mut self, project_id: u64) -> Self {
-        self.project_id = Some(project_id);
-        self
-    }
-    /// Sets `CreateTime`.
-    pub fn with_create_time(mut self, create_time: impl Into<String>) -> Self {
-        self.create_time = Some(create_time.into());
-        self
-    }
-    /// Sets `ChargeType`.
-    pub fn with_charge_type(mut self, charge_type: impl Into<String>) -> Self {
-        self.charge_type = Some(charge_type.into());
-        self
-    }
-    /// Sets `NetworkAttributes`.
-    pub fn with_network_attributes(mut self, network_attributes: output::InternetAccessible) -> Self {
-        self.network_attributes = Some(network_attributes);
-        self
-    }
-    /// Sets `PrepaidAttributes`.
-    pub fn with_prepaid_attributes(mut self, prepaid_attributes: output::LbChargePrepaid) -> Self {
-        self.prepaid_attributes = Some(prepaid_attributes);
-        self
-    }
-    /// Sets `ExtraInfo`.
-    pub fn with_extra_info(mut self, extra_info: output::ExtraInfo) -> Self {
-        self.extra_info = Some(extra_info);
-        self
-    }
-    /// Sets `ConfigId`.
-    pub fn with_config_id(mut self, config_id: impl Into<String>) -> Self {
-        self.config_id = Some(config_id.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn with_tags(mut self, tags: impl IntoIterator<Item = output::TagInfo>) -> Self {
-        self.tags = tags.into_iter().collect();
-        self
-    }
-    /// Sets `ListenerId`.
-    pub fn with_listener_id(mut self, listener_id: impl Into<String>) -> Self {
-        self.listener_id = Some(listener_id.into());
-        self
-    }
-    /// Sets `Protocol`.
-    pub fn with_protocol(mut self, protocol: impl Into<String>) -> Self {
-        self.protocol = Some(protocol.into());
-        self
-    }
-    /// Sets `Port`.
-    pub fn with_port(mut self, port: u64) -> Self {
-        self.port = Some(port);
-        self
-    }
-    /// Sets `LocationId`.
-    pub fn with_location_id(mut self, location_id: impl Into<String>) -> Self {
-        self.location_id = Some(location_id.into());
-        self
-    }
-    /// Sets `Domain`.
-    pub fn with_domain(mut self, domain: impl Into<String>) -> Self {
-        self.domain = Some(domain.into());
-        self
-    }
-    /// Sets `Url`.
-    pub fn with_url(mut self, url: impl Into<String>) -> Self {
-        self.url = Some(url.into());
-        self
-    }
-    /// Sets `TargetId`.
-    pub fn with_target_id(mut self, target_id: impl Into<String>) -> Self {
-        self.target_id = Some(target_id.into());
-        self
-    }
-    /// Sets `TargetAddress`.
-    pub fn with_target_address(mut self, target_address: impl Into<String>) -> Self {
-        self.target_address = Some(target_address.into());
-        self
-    }
-    /// Sets `TargetPort`.
-    pub fn with_target_port(mut self, target_port: u64) -> Self {
-        self.target_port = Some(target_port);
-        self
-    }
-    /// Sets `TargetWeight`.
-    pub fn with_target_weight(mut self, target_weight: u64) -> Self {
-        self.target_weight = Some(target_weight);
-        self
-    }
-    /// Sets `Isolation`.
-    pub fn with_isolation(mut self, isolation: u64) -> Self {
-        self.isolation = Some(isolation);
-        self
-    }
-    /// Sets `SecurityGroup`.
-    pub fn with_security_group(mut self, security_group: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.security_group = security_group.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `LoadBalancerPassToTarget`.
-    pub fn with_load_balancer_pass_to_target(mut self, load_balancer_pass_to_target: u64) -> Self {
-        self.load_balancer_pass_to_target = Some(load_balancer_pass_to_target);
-        self
-    }
-    /// Sets `TargetHealth`.
-    pub fn with_target_health(mut self, target_health: impl Into<String>) -> Self {
-        self.target_health = Some(target_health.into());
-        self
-    }
-    /// Sets `Domains`.
-    pub fn with_domains(mut self, domains: impl Into<String>) -> Self {
-        self.domains = Some(domains.into());
-        self
-    }
-    /// Sets `SlaveZone`.
-    pub fn with_slave_zone(mut self, slave_zone: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.slave_zone = slave_zone.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `Zones`.
-    pub fn with_zones(mut self, zones: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.zones = zones.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `SniSwitch`.
-    pub fn with_sni_switch(mut self, sni_switch: i64) -> Self {
-        self.sni_switch = Some(sni_switch);
-        self
-    }
-    /// Sets `LoadBalancerDomain`.
-    pub fn with_load_balancer_domain(mut self, load_balancer_domain: impl Into<String>) -> Self {
-        self.load_balancer_domain = Some(load_balancer_domain.into());
-        self
-    }
-    /// Sets `Egress`.
-    pub fn with_egress(mut self, egress: impl Into<String>) -> Self {
-        self.egress = Some(egress.into());
-        self
-    }
-    /// Sets `AttributeFlags`.
-    pub fn with_attribute_flags(mut self, attribute_flags: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.attribute_flags = attribute_flags.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `SlaType`.
-    pub fn with_sla_type(mut self, sla_type: impl Into<String>) -> Self {
-        self.sla_type = Some(sla_type.into());
-        self
-    }
-    /// Sets `Exclusive`.
-    pub fn with_exclusive(mut self, exclusive: u64) -> Self {
-        self.exclusive = Some(exclusive);
-        self
-    }
-    /// Sets `AvailableZoneAffinityInfo`.
-    pub fn with_available_zone_affinity_info(mut self, available_zone_affinity_info: output::AvailableZoneAffinityInfo) -> Self {
-        self.available_zone_affinity_info = Some(available_zone_affinity_info);
-        self
-    }
-}
-
 impl lenient::Reply for LoadBalancerDetail {
     const NAME: &'static str = "LoadBalancerDetail";
     const FIELDS: &'static [&'static str] = &[
@@ -8489,54 +5465,54 @@ impl<'de> Deserialize<'de> for LoadBalancerDetail {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for LoadBalancerDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "LoadBalancerDetail", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("LoadBalancerId", &self.load_balancer_id)?
-            .opt("LoadBalancerName", &self.load_balancer_name)?
-            .opt("LoadBalancerType", &self.load_balancer_type)?
-            .opt("Status", &self.status)?
-            .opt("Address", &self.address)?
-            .opt("AddressIPv6", &self.address_ipv6)?
-            .opt("AddressIPVersion", &self.address_ip_version)?
-            .opt("IPv6Mode", &self.ipv6_mode)?
-            .opt("Zone", &self.zone)?
-            .opt("AddressIsp", &self.address_isp)?
-            .opt("VpcId", &self.vpc_id)?
-            .opt("ProjectId", &self.project_id)?
-            .opt("CreateTime", &self.create_time)?
-            .opt("ChargeType", &self.charge_type)?
-            .opt("NetworkAttributes", &self.network_attributes)?
-            .opt("PrepaidAttributes", &self.prepaid_attributes)?
-            .opt("ExtraInfo", &self.extra_info)?
-            .opt("ConfigId", &self.config_id)?
-            .list("Tags", &self.tags)?
-            .opt("ListenerId", &self.listener_id)?
-            .opt("Protocol", &self.protocol)?
-            .opt("Port", &self.port)?
-            .opt("LocationId", &self.location_id)?
-            .opt("Domain", &self.domain)?
-            .opt("Url", &self.url)?
-            .opt("TargetId", &self.target_id)?
-            .opt("TargetAddress", &self.target_address)?
-            .opt("TargetPort", &self.target_port)?
-            .opt("TargetWeight", &self.target_weight)?
-            .opt("Isolation", &self.isolation)?
-            .list("SecurityGroup", &self.security_group)?
-            .opt("LoadBalancerPassToTarget", &self.load_balancer_pass_to_target)?
-            .opt("TargetHealth", &self.target_health)?
-            .opt("Domains", &self.domains)?
-            .list("SlaveZone", &self.slave_zone)?
-            .list("Zones", &self.zones)?
-            .opt("SniSwitch", &self.sni_switch)?
-            .opt("LoadBalancerDomain", &self.load_balancer_domain)?
-            .opt("Egress", &self.egress)?
-            .list("AttributeFlags", &self.attribute_flags)?
-            .opt("SlaType", &self.sla_type)?
-            .opt("Exclusive", &self.exclusive)?
-            .opt("AvailableZoneAffinityInfo", &self.available_zone_affinity_info)?
-            .end()
+        let mut fields = lenient::fields(serializer, "LoadBalancerDetail", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("LoadBalancerId", &self.load_balancer_id)?;
+        fields.opt("LoadBalancerName", &self.load_balancer_name)?;
+        fields.opt("LoadBalancerType", &self.load_balancer_type)?;
+        fields.opt("Status", &self.status)?;
+        fields.opt("Address", &self.address)?;
+        fields.opt("AddressIPv6", &self.address_ipv6)?;
+        fields.opt("AddressIPVersion", &self.address_ip_version)?;
+        fields.opt("IPv6Mode", &self.ipv6_mode)?;
+        fields.opt("Zone", &self.zone)?;
+        fields.opt("AddressIsp", &self.address_isp)?;
+        fields.opt("VpcId", &self.vpc_id)?;
+        fields.opt("ProjectId", &self.project_id)?;
+        fields.opt("CreateTime", &self.create_time)?;
+        fields.opt("ChargeType", &self.charge_type)?;
+        fields.opt("NetworkAttributes", &self.network_attributes)?;
+        fields.opt("PrepaidAttributes", &self.prepaid_attributes)?;
+        fields.opt("ExtraInfo", &self.extra_info)?;
+        fields.opt("ConfigId", &self.config_id)?;
+        fields.list("Tags", &self.tags)?;
+        fields.opt("ListenerId", &self.listener_id)?;
+        fields.opt("Protocol", &self.protocol)?;
+        fields.opt("Port", &self.port)?;
+        fields.opt("LocationId", &self.location_id)?;
+        fields.opt("Domain", &self.domain)?;
+        fields.opt("Url", &self.url)?;
+        fields.opt("TargetId", &self.target_id)?;
+        fields.opt("TargetAddress", &self.target_address)?;
+        fields.opt("TargetPort", &self.target_port)?;
+        fields.opt("TargetWeight", &self.target_weight)?;
+        fields.opt("Isolation", &self.isolation)?;
+        fields.list("SecurityGroup", &self.security_group)?;
+        fields.opt("LoadBalancerPassToTarget", &self.load_balancer_pass_to_target)?;
+        fields.opt("TargetHealth", &self.target_health)?;
+        fields.opt("Domains", &self.domains)?;
+        fields.list("SlaveZone", &self.slave_zone)?;
+        fields.list("Zones", &self.zones)?;
+        fields.opt("SniSwitch", &self.sni_switch)?;
+        fields.opt("LoadBalancerDomain", &self.load_balancer_domain)?;
+        fields.opt("Egress", &self.egress)?;
+        fields.list("AttributeFlags", &self.attribute_flags)?;
+        fields.opt("SlaType", &self.sla_type)?;
+        fields.opt("Exclusive", &self.exclusive)?;
+        fields.opt("AvailableZoneAffinityInfo", &self.available_zone_affinity_info)?;
+        fields.end()
     }
 }
 
@@ -8554,32 +5530,6 @@ pub struct LoadBalancerHealth {
     pub load_balancer_name: Option<String>,
     /// Listener list
     pub listeners: Vec<output::ListenerHealth>,
-}
-
-impl LoadBalancerHealth {
-    /// With every field unset.
-    pub fn new() -> Self {
-        LoadBalancerHealth {
-            load_balancer_id: None,
-            load_balancer_name: None,
-            listeners: Vec::new(),
-        }
-    }
-    /// Sets `LoadBalancerId`.
-    pub fn with_load_balancer_id(mut self, load_balancer_id: impl Into<String>) -> Self {
-        self.load_balancer_id = Some(load_balancer_id.into());
-        self
-    }
-    /// Sets `LoadBalancerName`.
-    pub fn with_load_balancer_name(mut self, load_balancer_name: impl Into<String>) -> Self {
-        self.load_balancer_name = Some(load_balancer_name.into());
-        self
-    }
-    /// Sets `Listeners`.
-    pub fn with_listeners(mut self, listeners: impl IntoIterator<Item = output::ListenerHealth>) -> Self {
-        self.listeners = listeners.into_iter().collect();
-        self
-    }
 }
 
 impl lenient::Reply for LoadBalancerHealth {
@@ -8605,14 +5555,14 @@ impl<'de> Deserialize<'de> for LoadBalancerHealth {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for LoadBalancerHealth {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "LoadBalancerHealth", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("LoadBalancerId", &self.load_balancer_id)?
-            .opt("LoadBalancerName", &self.load_balancer_name)?
-            .list("Listeners", &self.listeners)?
-            .end()
+        let mut fields = lenient::fields(serializer, "LoadBalancerHealth", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("LoadBalancerId", &self.load_balancer_id)?;
+        fields.opt("LoadBalancerName", &self.load_balancer_name)?;
+        fields.list("Listeners", &self.listeners)?;
+        fields.end()
     }
 }
 
@@ -8646,50 +5596,6 @@ pub struct LoadBalancerTraffic {
     pub domain: Option<String>,
 }
 
-impl LoadBalancerTraffic {
-    /// With every field unset.
-    pub fn new() -> Self {
-        LoadBalancerTraffic {
-            load_balancer_id: None,
-            load_balancer_name: None,
-            region: None,
-            vip: None,
-            out_bandwidth: None,
-            domain: None,
-        }
-    }
-    /// Sets `LoadBalancerId`.
-    pub fn with_load_balancer_id(mut self, load_balancer_id: impl Into<String>) -> Self {
-        self.load_balancer_id = Some(load_balancer_id.into());
-        self
-    }
-    /// Sets `LoadBalancerName`.
-    pub fn with_load_balancer_name(mut self, load_balancer_name: impl Into<String>) -> Self {
-        self.load_balancer_name = Some(load_balancer_name.into());
-        self
-    }
-    /// Sets `Region`.
-    pub fn with_region(mut self, region: impl Into<String>) -> Self {
-        self.region = Some(region.into());
-        self
-    }
-    /// Sets `Vip`.
-    pub fn with_vip(mut self, vip: impl Into<String>) -> Self {
-        self.vip = Some(vip.into());
-        self
-    }
-    /// Sets `OutBandwidth`.
-    pub fn with_out_bandwidth(mut self, out_bandwidth: f64) -> Self {
-        self.out_bandwidth = Some(out_bandwidth);
-        self
-    }
-    /// Sets `Domain`.
-    pub fn with_domain(mut self, domain: impl Into<String>) -> Self {
-        self.domain = Some(domain.into());
-        self
-    }
-}
-
 impl lenient::Reply for LoadBalancerTraffic {
     const NAME: &'static str = "LoadBalancerTraffic";
     const FIELDS: &'static [&'static str] = &[
@@ -8719,17 +5625,17 @@ impl<'de> Deserialize<'de> for LoadBalancerTraffic {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for LoadBalancerTraffic {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "LoadBalancerTraffic", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("LoadBalancerId", &self.load_balancer_id)?
-            .opt("LoadBalancerName", &self.load_balancer_name)?
-            .opt("Region", &self.region)?
-            .opt("Vip", &self.vip)?
-            .opt("OutBandwidth", &self.out_bandwidth)?
-            .opt("Domain", &self.domain)?
-            .end()
+        let mut fields = lenient::fields(serializer, "LoadBalancerTraffic", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("LoadBalancerId", &self.load_balancer_id)?;
+        fields.opt("LoadBalancerName", &self.load_balancer_name)?;
+        fields.opt("Region", &self.region)?;
+        fields.opt("Vip", &self.vip)?;
+        fields.opt("OutBandwidth", &self.out_bandwidth)?;
+        fields.opt("Domain", &self.domain)?;
+        fields.end()
     }
 }
 
@@ -8761,32 +5667,6 @@ pub struct ModalityProbeDetail {
     pub error_info: Option<output::ProviderTestConnectionErrorInfo>,
 }
 
-impl ModalityProbeDetail {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ModalityProbeDetail {
-            modality: None,
-            status: None,
-            error_info: None,
-        }
-    }
-    /// Sets `Modality`.
-    pub fn with_modality(mut self, modality: impl Into<String>) -> Self {
-        self.modality = Some(modality.into());
-        self
-    }
-    /// Sets `Status`.
-    pub fn with_status(mut self, status: impl Into<String>) -> Self {
-        self.status = Some(status.into());
-        self
-    }
-    /// Sets `ErrorInfo`.
-    pub fn with_error_info(mut self, error_info: output::ProviderTestConnectionErrorInfo) -> Self {
-        self.error_info = Some(error_info);
-        self
-    }
-}
-
 impl lenient::Reply for ModalityProbeDetail {
     const NAME: &'static str = "ModalityProbeDetail";
     const FIELDS: &'static [&'static str] = &[
@@ -8810,14 +5690,14 @@ impl<'de> Deserialize<'de> for ModalityProbeDetail {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ModalityProbeDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModalityProbeDetail", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Modality", &self.modality)?
-            .opt("Status", &self.status)?
-            .opt("ErrorInfo", &self.error_info)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ModalityProbeDetail", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Modality", &self.modality)?;
+        fields.opt("Status", &self.status)?;
+        fields.opt("ErrorInfo", &self.error_info)?;
+        fields.end()
     }
 }
 
@@ -8892,62 +5772,6 @@ pub struct ModelAlias {
     pub coefficient_schedule: Vec<output::CoefficientScheduleRule>,
 }
 
-impl ModelAlias {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ModelAlias {
-            coefficient: None,
-            model_alias_name: None,
-            service_provider_coefficient_set: Vec::new(),
-            source: None,
-            status: None,
-            capability: None,
-            coefficient_tiers: Vec::new(),
-            coefficient_schedule: Vec::new(),
-        }
-    }
-    /// Sets `Coefficient`.
-    pub fn with_coefficient(mut self, coefficient: output::Coefficient) -> Self {
-        self.coefficient = Some(coefficient);
-        self
-    }
-    /// Sets `ModelAliasName`.
-    pub fn with_model_alias_name(mut self, model_alias_name: impl Into<String>) -> Self {
-        self.model_alias_name = Some(model_alias_name.into());
-        self
-    }
-    /// Sets `ServiceProviderCoefficientSet`.
-    pub fn with_service_provider_coefficient_set(mut self, service_provider_coefficient_set: impl IntoIterator<Item = output::ServiceProviderCoefficient>) -> Self {
-        self.service_provider_coefficient_set = service_provider_coefficient_set.into_iter().collect();
-        self
-    }
-    /// Sets `Source`.
-    pub fn with_source(mut self, source: impl Into<String>) -> Self {
-        self.source = Some(source.into());
-        self
-    }
-    /// Sets `Status`.
-    pub fn with_status(mut self, status: impl Into<String>) -> Self {
-        self.status = Some(status.into());
-        self
-    }
-    /// Sets `Capability`.
-    pub fn with_capability(mut self, capability: impl Into<String>) -> Self {
-        self.capability = Some(capability.into());
-        self
-    }
-    /// Sets `CoefficientTiers`.
-    pub fn with_coefficient_tiers(mut self, coefficient_tiers: impl IntoIterator<Item = output::CoefficientTier>) -> Self {
-        self.coefficient_tiers = coefficient_tiers.into_iter().collect();
-        self
-    }
-    /// Sets `CoefficientSchedule`.
-    pub fn with_coefficient_schedule(mut self, coefficient_schedule: impl IntoIterator<Item = output::CoefficientScheduleRule>) -> Self {
-        self.coefficient_schedule = coefficient_schedule.into_iter().collect();
-        self
-    }
-}
-
 impl lenient::Reply for ModelAlias {
     const NAME: &'static str = "ModelAlias";
     const FIELDS: &'static [&'static str] = &[
@@ -8981,19 +5805,19 @@ impl<'de> Deserialize<'de> for ModelAlias {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ModelAlias {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModelAlias", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Coefficient", &self.coefficient)?
-            .opt("ModelAliasName", &self.model_alias_name)?
-            .list("ServiceProviderCoefficientSet", &self.service_provider_coefficient_set)?
-            .opt("Source", &self.source)?
-            .opt("Status", &self.status)?
-            .opt("Capability", &self.capability)?
-            .list("CoefficientTiers", &self.coefficient_tiers)?
-            .list("CoefficientSchedule", &self.coefficient_schedule)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ModelAlias", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Coefficient", &self.coefficient)?;
+        fields.opt("ModelAliasName", &self.model_alias_name)?;
+        fields.list("ServiceProviderCoefficientSet", &self.service_provider_coefficient_set)?;
+        fields.opt("Source", &self.source)?;
+        fields.opt("Status", &self.status)?;
+        fields.opt("Capability", &self.capability)?;
+        fields.list("CoefficientTiers", &self.coefficient_tiers)?;
+        fields.list("CoefficientSchedule", &self.coefficient_schedule)?;
+        fields.end()
     }
 }
 
@@ -9045,44 +5869,6 @@ pub struct ModelAssociation {
     pub capability: Option<String>,
 }
 
-impl ModelAssociation {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ModelAssociation {
-            input_modalities_union: Vec::new(),
-            model_name: None,
-            service_providers: Vec::new(),
-            type_: None,
-            capability: None,
-        }
-    }
-    /// Sets `InputModalitiesUnion`.
-    pub fn with_input_modalities_union(mut self, input_modalities_union: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.input_modalities_union = input_modalities_union.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `ModelName`.
-    pub fn with_model_name(mut self, model_name: impl Into<String>) -> Self {
-        self.model_name = Some(model_name.into());
-        self
-    }
-    /// Sets `ServiceProviders`.
-    pub fn with_service_providers(mut self, service_providers: impl IntoIterator<Item = output::ServiceProvider>) -> Self {
-        self.service_providers = service_providers.into_iter().collect();
-        self
-    }
-    /// Sets `Type`.
-    pub fn with_type(mut self, type_: impl Into<String>) -> Self {
-        self.type_ = Some(type_.into());
-        self
-    }
-    /// Sets `Capability`.
-    pub fn with_capability(mut self, capability: impl Into<String>) -> Self {
-        self.capability = Some(capability.into());
-        self
-    }
-}
-
 impl lenient::Reply for ModelAssociation {
     const NAME: &'static str = "ModelAssociation";
     const FIELDS: &'static [&'static str] = &[
@@ -9110,16 +5896,16 @@ impl<'de> Deserialize<'de> for ModelAssociation {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ModelAssociation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModelAssociation", <Self as lenient::Reply>::FIELDS.len())?
-            .list("InputModalitiesUnion", &self.input_modalities_union)?
-            .opt("ModelName", &self.model_name)?
-            .list("ServiceProviders", &self.service_providers)?
-            .opt("Type", &self.type_)?
-            .opt("Capability", &self.capability)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ModelAssociation", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("InputModalitiesUnion", &self.input_modalities_union)?;
+        fields.opt("ModelName", &self.model_name)?;
+        fields.list("ServiceProviders", &self.service_providers)?;
+        fields.opt("Type", &self.type_)?;
+        fields.opt("Capability", &self.capability)?;
+        fields.end()
     }
 }
 
@@ -9160,32 +5946,6 @@ pub struct ModelAvailability {
     pub status: Option<String>,
 }
 
-impl ModelAvailability {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ModelAvailability {
-            input_modalities: Vec::new(),
-            model: None,
-            status: None,
-        }
-    }
-    /// Sets `InputModalities`.
-    pub fn with_input_modalities(mut self, input_modalities: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.input_modalities = input_modalities.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `Model`.
-    pub fn with_model(mut self, model: impl Into<String>) -> Self {
-        self.model = Some(model.into());
-        self
-    }
-    /// Sets `Status`.
-    pub fn with_status(mut self, status: impl Into<String>) -> Self {
-        self.status = Some(status.into());
-        self
-    }
-}
-
 impl lenient::Reply for ModelAvailability {
     const NAME: &'static str = "ModelAvailability";
     const FIELDS: &'static [&'static str] = &[
@@ -9209,14 +5969,14 @@ impl<'de> Deserialize<'de> for ModelAvailability {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ModelAvailability {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModelAvailability", <Self as lenient::Reply>::FIELDS.len())?
-            .list("InputModalities", &self.input_modalities)?
-            .opt("Model", &self.model)?
-            .opt("Status", &self.status)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ModelAvailability", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("InputModalities", &self.input_modalities)?;
+        fields.opt("Model", &self.model)?;
+        fields.opt("Status", &self.status)?;
+        fields.end()
     }
 }
 
@@ -9244,32 +6004,6 @@ pub struct ModelHealthCheckResults {
     pub status: Option<String>,
 }
 
-impl ModelHealthCheckResults {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ModelHealthCheckResults {
-            provider_key_id: None,
-            model: None,
-            status: None,
-        }
-    }
-    /// Sets `ProviderKeyId`.
-    pub fn with_provider_key_id(mut self, provider_key_id: impl Into<String>) -> Self {
-        self.provider_key_id = Some(provider_key_id.into());
-        self
-    }
-    /// Sets `Model`.
-    pub fn with_model(mut self, model: impl Into<String>) -> Self {
-        self.model = Some(model.into());
-        self
-    }
-    /// Sets `Status`.
-    pub fn with_status(mut self, status: impl Into<String>) -> Self {
-        self.status = Some(status.into());
-        self
-    }
-}
-
 impl lenient::Reply for ModelHealthCheckResults {
     const NAME: &'static str = "ModelHealthCheckResults";
     const FIELDS: &'static [&'static str] = &[
@@ -9293,14 +6027,14 @@ impl<'de> Deserialize<'de> for ModelHealthCheckResults {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ModelHealthCheckResults {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModelHealthCheckResults", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("ProviderKeyId", &self.provider_key_id)?
-            .opt("Model", &self.model)?
-            .opt("Status", &self.status)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ModelHealthCheckResults", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ProviderKeyId", &self.provider_key_id)?;
+        fields.opt("Model", &self.model)?;
+        fields.opt("Status", &self.status)?;
+        fields.end()
     }
 }
 
@@ -9479,158 +6213,6 @@ pub struct ModelKeyInfoItem {
     pub endpoint_path: Option<String>,
 }
 
-impl ModelKeyInfoItem {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ModelKeyInfoItem {
-            access_type: None,
-            api_base: None,
-            api_bases: Vec::new(),
-            created_at: None,
-            host_header: None,
-            key_count: None,
-            keys: Vec::new(),
-            model_ids_with_alias: Vec::new(),
-            model_provider: None,
-            protocol: None,
-            service_ips: Vec::new(),
-            service_provider_id: None,
-            service_provider_name: None,
-            status: None,
-            subnet_id: None,
-            tags: Vec::new(),
-            verify_ssl: None,
-            vpc_id: None,
-            health_check_config: None,
-            cmr_private_network_tunnel_id: None,
-            cmr_private_network_tunnel_name: None,
-            health_check_configs: Vec::new(),
-            capability: None,
-            endpoint_path: None,
-        }
-    }
-    /// Sets `AccessType`.
-    pub fn with_access_type(mut self, access_type: impl Into<String>) -> Self {
-        self.access_type = Some(access_type.into());
-        self
-    }
-    /// Sets `ApiBase`.
-    pub fn with_api_base(mut self, api_base: impl Into<String>) -> Self {
-        self.api_base = Some(api_base.into());
-        self
-    }
-    /// Sets `ApiBases`.
-    pub fn with_api_bases(mut self, api_bases: impl IntoIterator<Item = output::ApiBaseItem>) -> Self {
-        self.api_bases = api_bases.into_iter().collect();
-        self
-    }
-    /// Sets `CreatedAt`.
-    pub fn with_created_at(mut self, created_at: impl Into<String>) -> Self {
-        self.created_at = Some(created_at.into());
-        self
-    }
-    /// Sets `HostHeader`.
-    pub fn with_host_header(mut self, host_header: impl Into<String>) -> Self {
-        self.host_header = Some(host_header.into());
-        self
-    }
-    /// Sets `KeyCount`.
-    pub fn with_key_count(mut self, key_count: i64) -> Self {
-        self.key_count = Some(key_count);
-        self
-    }
-    /// Sets `Keys`.
-    pub fn with_keys(mut self, keys: impl IntoIterator<Item = output::KeyDetailItem>) -> Self {
-        self.keys = keys.into_iter().collect();
-        self
-    }
-    /// Sets `ModelIdsWithAlias`.
-    pub fn with_model_ids_with_alias(mut self, model_ids_with_alias: impl IntoIterator<Item = output::ServiceProviderModelItem>) -> Self {
-        self.model_ids_with_alias = model_ids_with_alias.into_iter().collect();
-        self
-    }
-    /// Sets `ModelProvider`.
-    pub fn with_model_provider(mut self, model_provider: impl Into<String>) -> Self {
-        self.model_provider = Some(model_provider.into());
-        self
-    }
-    /// Sets `Protocol`.
-    pub fn with_protocol(mut self, protocol: impl Into<String>) -> Self {
-        self.protocol = Some(protocol.into());
-        self
-    }
-    /// Sets `ServiceIps`.
-    pub fn with_service_ips(mut self, service_ips: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.service_ips = service_ips.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `ServiceProviderId`.
-    pub fn with_service_provider_id(mut self, service_provider_id: impl Into<String>) -> Self {
-        self.service_provider_id = Some(service_provider_id.into());
-        self
-    }
-    /// Sets `ServiceProviderName`.
-    pub fn with_service_provider_name(mut self, service_provider_name: impl Into<String>) -> Self {
-        self.service_provider_name = Some(service_provider_name.into());
-        self
-    }
-    /// Sets `Status`.
-    pub fn with_status(mut self, status: impl Into<String>) -> Self {
-        self.status = Some(status.into());
-        self
-    }
-    /// Sets `SubnetId`.
-    pub fn with_subnet_id(mut self, subnet_id: impl Into<String>) -> Self {
-        self.subnet_id = Some(subnet_id.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn with_tags(mut self, tags: impl IntoIterator<Item = output::TagInfo>) -> Self {
-        self.tags = tags.into_iter().collect();
-        self
-    }
-    /// Sets `VerifySSL`.
-    pub fn with_verify_ssl(mut self, verify_ssl: bool) -> Self {
-        self.verify_ssl = Some(verify_ssl);
-        self
-    }
-    /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, vpc_id: impl Into<String>) -> Self {
-        self.vpc_id = Some(vpc_id.into());
-        self
-    }
-    /// Sets `HealthCheckConfig`.
-    pub fn with_health_check_config(mut self, health_check_config: output::ServiceProviderHealthCheckConfigOutput) -> Self {
-        self.health_check_config = Some(health_check_config);
-        self
-    }
-    /// Sets `CMRPrivateNetworkTunnelId`.
-    pub fn with_cmr_private_network_tunnel_id(mut self, cmr_private_network_tunnel_id: impl Into<String>) -> Self {
-        self.cmr_private_network_tunnel_id = Some(cmr_private_network_tunnel_id.into());
-        self
-    }
-    /// Sets `CMRPrivateNetworkTunnelName`.
-    pub fn with_cmr_private_network_tunnel_name(mut self, cmr_private_network_tunnel_name: impl Into<String>) -> Self {
-        self.cmr_private_network_tunnel_name = Some(cmr_private_network_tunnel_name.into());
-        self
-    }
-    /// Sets `HealthCheckConfigs`.
-    pub fn with_health_check_configs(mut self, health_check_configs: impl IntoIterator<Item = output::ServiceProviderHealthCheckConfigItemOutput>) -> Self {
-        self.health_check_configs = health_check_configs.into_iter().collect();
-        self
-    }
-    /// Sets `Capability`.
-    pub fn with_capability(mut self, capability: impl Into<String>) -> Self {
-        self.capability = Some(capability.into());
-        self
-    }
-    /// Sets `EndpointPath`.
-    pub fn with_endpoint_path(mut self, endpoint_path: impl Into<String>) -> Self {
-        self.endpoint_path = Some(endpoint_path.into());
-        self
-    }
-}
-
 impl lenient::Reply for ModelKeyInfoItem {
     const NAME: &'static str = "ModelKeyInfoItem";
     const FIELDS: &'static [&'static str] = &[
@@ -9696,35 +6278,35 @@ impl<'de> Deserialize<'de> for ModelKeyInfoItem {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ModelKeyInfoItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModelKeyInfoItem", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("AccessType", &self.access_type)?
-            .opt("ApiBase", &self.api_base)?
-            .list("ApiBases", &self.api_bases)?
-            .opt("CreatedAt", &self.created_at)?
-            .opt("HostHeader", &self.host_header)?
-            .opt("KeyCount", &self.key_count)?
-            .list("Keys", &self.keys)?
-            .list("ModelIdsWithAlias", &self.model_ids_with_alias)?
-            .opt("ModelProvider", &self.model_provider)?
-            .opt("Protocol", &self.protocol)?
-            .list("ServiceIps", &self.service_ips)?
-            .opt("ServiceProviderId", &self.service_provider_id)?
-            .opt("ServiceProviderName", &self.service_provider_name)?
-            .opt("Status", &self.status)?
-            .opt("SubnetId", &self.subnet_id)?
-            .list("Tags", &self.tags)?
-            .opt("VerifySSL", &self.verify_ssl)?
-            .opt("VpcId", &self.vpc_id)?
-            .opt("HealthCheckConfig", &self.health_check_config)?
-            .opt("CMRPrivateNetworkTunnelId", &self.cmr_private_network_tunnel_id)?
-            .opt("CMRPrivateNetworkTunnelName", &self.cmr_private_network_tunnel_name)?
-            .list("HealthCheckConfigs", &self.health_check_configs)?
-            .opt("Capability", &self.capability)?
-            .opt("EndpointPath", &self.endpoint_path)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ModelKeyInfoItem", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("AccessType", &self.access_type)?;
+        fields.opt("ApiBase", &self.api_base)?;
+        fields.list("ApiBases", &self.api_bases)?;
+        fields.opt("CreatedAt", &self.created_at)?;
+        fields.opt("HostHeader", &self.host_header)?;
+        fields.opt("KeyCount", &self.key_count)?;
+        fields.list("Keys", &self.keys)?;
+        fields.list("ModelIdsWithAlias", &self.model_ids_with_alias)?;
+        fields.opt("ModelProvider", &self.model_provider)?;
+        fields.opt("Protocol", &self.protocol)?;
+        fields.list("ServiceIps", &self.service_ips)?;
+        fields.opt("ServiceProviderId", &self.service_provider_id)?;
+        fields.opt("ServiceProviderName", &self.service_provider_name)?;
+        fields.opt("Status", &self.status)?;
+        fields.opt("SubnetId", &self.subnet_id)?;
+        fields.list("Tags", &self.tags)?;
+        fields.opt("VerifySSL", &self.verify_ssl)?;
+        fields.opt("VpcId", &self.vpc_id)?;
+        fields.opt("HealthCheckConfig", &self.health_check_config)?;
+        fields.opt("CMRPrivateNetworkTunnelId", &self.cmr_private_network_tunnel_id)?;
+        fields.opt("CMRPrivateNetworkTunnelName", &self.cmr_private_network_tunnel_name)?;
+        fields.list("HealthCheckConfigs", &self.health_check_configs)?;
+        fields.opt("Capability", &self.capability)?;
+        fields.opt("EndpointPath", &self.endpoint_path)?;
+        fields.end()
     }
 }
 
@@ -9757,27 +6339,6 @@ pub struct ModelNameAggregatedItem {
     pub input_modalities_union: Vec<String>,
 }
 
-impl ModelNameAggregatedItem {
-    /// With the fields a request must carry.
-    pub fn new(model_name: impl Into<String>) -> Self {
-        ModelNameAggregatedItem {
-            model_name: Some(model_name.into()),
-            service_providers: Vec::new(),
-            input_modalities_union: Vec::new(),
-        }
-    }
-    /// Sets `ServiceProviders`.
-    pub fn with_service_providers(mut self, service_providers: impl IntoIterator<Item = output::ServiceProviderItem>) -> Self {
-        self.service_providers = service_providers.into_iter().collect();
-        self
-    }
-    /// Sets `InputModalitiesUnion`.
-    pub fn with_input_modalities_union(mut self, input_modalities_union: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.input_modalities_union = input_modalities_union.into_iter().map(Into::into).collect();
-        self
-    }
-}
-
 impl lenient::Reply for ModelNameAggregatedItem {
     const NAME: &'static str = "ModelNameAggregatedItem";
     const FIELDS: &'static [&'static str] = &[
@@ -9801,14 +6362,14 @@ impl<'de> Deserialize<'de> for ModelNameAggregatedItem {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ModelNameAggregatedItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModelNameAggregatedItem", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("ModelName", &self.model_name)?
-            .list("ServiceProviders", &self.service_providers)?
-            .list("InputModalitiesUnion", &self.input_modalities_union)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ModelNameAggregatedItem", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ModelName", &self.model_name)?;
+        fields.list("ServiceProviders", &self.service_providers)?;
+        fields.list("InputModalitiesUnion", &self.input_modalities_union)?;
+        fields.end()
     }
 }
 
@@ -9868,32 +6429,6 @@ pub struct ModelRouterBillingConfigOutput {
     pub associate_resource_package: Option<bool>,
 }
 
-impl ModelRouterBillingConfigOutput {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ModelRouterBillingConfigOutput {
-            charge_type: None,
-            sla_type: None,
-            associate_resource_package: None,
-        }
-    }
-    /// Sets `ChargeType`.
-    pub fn with_charge_type(mut self, charge_type: impl Into<String>) -> Self {
-        self.charge_type = Some(charge_type.into());
-        self
-    }
-    /// Sets `SlaType`.
-    pub fn with_sla_type(mut self, sla_type: impl Into<String>) -> Self {
-        self.sla_type = Some(sla_type.into());
-        self
-    }
-    /// Sets `AssociateResourcePackage`.
-    pub fn with_associate_resource_package(mut self, associate_resource_package: bool) -> Self {
-        self.associate_resource_package = Some(associate_resource_package);
-        self
-    }
-}
-
 impl lenient::Reply for ModelRouterBillingConfigOutput {
     const NAME: &'static str = "ModelRouterBillingConfigOutput";
     const FIELDS: &'static [&'static str] = &[
@@ -9917,14 +6452,14 @@ impl<'de> Deserialize<'de> for ModelRouterBillingConfigOutput {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ModelRouterBillingConfigOutput {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModelRouterBillingConfigOutput", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("ChargeType", &self.charge_type)?
-            .opt("SlaType", &self.sla_type)?
-            .opt("AssociateResourcePackage", &self.associate_resource_package)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ModelRouterBillingConfigOutput", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ChargeType", &self.charge_type)?;
+        fields.opt("SlaType", &self.sla_type)?;
+        fields.opt("AssociateResourcePackage", &self.associate_resource_package)?;
+        fields.end()
     }
 }
 
@@ -10155,206 +6690,6 @@ pub struct ModelRouterDetail {
     pub redirect_config: Option<output::RedirectConfig>,
 }
 
-impl ModelRouterDetail {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ModelRouterDetail {
-            budget_id: None,
-            budget_name: None,
-            cluster_info: None,
-            created_time: None,
-            credit_usage_set: Vec::new(),
-            domain: None,
-            model_router_id: None,
-            model_router_name: None,
-            model_router_type: None,
-            modified_time: None,
-            network_type: None,
-            rate_limit_config: None,
-            router_setting: None,
-            security_groups: Vec::new(),
-            security_status: None,
-            service_end_points: Vec::new(),
-            status: None,
-            subnet_id: None,
-            tags: Vec::new(),
-            trade_status: None,
-            vip: None,
-            vpc_id: None,
-            bandwidth: None,
-            eip_address_id: None,
-            billing_config: None,
-            embedding_config: None,
-            load_balancer_id: None,
-            video_config: None,
-            rerank_config: None,
-            decisions_config: None,
-            image_config: None,
-            redirect_config: None,
-        }
-    }
-    /// Sets `BudgetId`.
-    pub fn with_budget_id(mut self, budget_id: impl Into<String>) -> Self {
-        self.budget_id = Some(budget_id.into());
-        self
-    }
-    /// Sets `BudgetName`.
-    pub fn with_budget_name(mut self, budget_name: impl Into<String>) -> Self {
-        self.budget_name = Some(budget_name.into());
-        self
-    }
-    /// Sets `ClusterInfo`.
-    pub fn with_cluster_info(mut self, cluster_info: output::ClusterInfo) -> Self {
-        self.cluster_info = Some(cluster_info);
-        self
-    }
-    /// Sets `CreatedTime`.
-    pub fn with_created_time(mut self, created_time: impl Into<String>) -> Self {
-        self.created_time = Some(created_time.into());
-        self
-    }
-    /// Sets `CreditUsageSet`.
-    pub fn with_credit_usage_set(mut self, credit_usage_set: impl IntoIterator<Item = output::CreditUsage>) -> Self {
-        self.credit_usage_set = credit_usage_set.into_iter().collect();
-        self
-    }
-    /// Sets `Domain`.
-    pub fn with_domain(mut self, domain: impl Into<String>) -> Self {
-        self.domain = Some(domain.into());
-        self
-    }
-    /// Sets `ModelRouterId`.
-    pub fn with_model_router_id(mut self, model_router_id: impl Into<String>) -> Self {
-        self.model_router_id = Some(model_router_id.into());
-        self
-    }
-    /// Sets `ModelRouterName`.
-    pub fn with_model_router_name(mut self, model_router_name: impl Into<String>) -> Self {
-        self.model_router_name = Some(model_router_name.into());
-        self
-    }
-    /// Sets `ModelRouterType`.
-    pub fn with_model_router_type(mut self, model_router_type: impl Into<String>) -> Self {
-        self.model_router_type = Some(model_router_type.into());
-        self
-    }
-    /// Sets `ModifiedTime`.
-    pub fn with_modified_time(mut self, modified_time: impl Into<String>) -> Self {
-        self.modified_time = Some(modified_time.into());
-        self
-    }
-    /// Sets `NetworkType`.
-    pub fn with_network_type(mut self, network_type: impl Into<String>) -> Self {
-        self.network_type = Some(network_type.into());
-        self
-    }
-    /// Sets `RateLimitConfig`.
-    pub fn with_rate_limit_config(mut self, rate_limit_config: output::RateLimitConfigForModelRouter) -> Self {
-        self.rate_limit_config = Some(rate_limit_config);
-        self
-    }
-    /// Sets `RouterSetting`.
-    pub fn with_router_setting(mut self, router_setting: output::RouterSettingWithFallBack) -> Self {
-        self.router_setting = Some(router_setting);
-        self
-    }
-    /// Sets `SecurityGroups`.
-    pub fn with_security_groups(mut self, security_groups: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.security_groups = security_groups.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `SecurityStatus`.
-    pub fn with_security_status(mut self, security_status: impl Into<String>) -> Self {
-        self.security_status = Some(security_status.into());
-        self
-    }
-    /// Sets `ServiceEndPoints`.
-    pub fn with_service_end_points(mut self, service_end_points: impl IntoIterator<Item = output::ServiceEndPoints>) -> Self {
-        self.service_end_points = service_end_points.into_iter().collect();
-        self
-    }
-    /// Sets `Status`.
-    pub fn with_status(mut self, status: impl Into<String>) -> Self {
-        self.status = Some(status.into());
-        self
-    }
-    /// Sets `SubnetId`.
-    pub fn with_subnet_id(mut self, subnet_id: impl Into<String>) -> Self {
-        self.subnet_id = Some(subnet_id.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn with_tags(mut self, tags: impl IntoIterator<Item = output::TagInfo>) -> Self {
-        self.tags = tags.into_iter().collect();
-        self
-    }
-    /// Sets `TradeStatus`.
-    pub fn with_trade_status(mut self, trade_status: impl Into<String>) -> Self {
-        self.trade_status = Some(trade_status.into());
-        self
-    }
-    /// Sets `Vip`.
-    pub fn with_vip(mut self, vip: impl Into<String>) -> Self {
-        self.vip = Some(vip.into());
-        self
-    }
-    /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, vpc_id: impl Into<String>) -> Self {
-        self.vpc_id = Some(vpc_id.into());
-        self
-    }
-    /// Sets `Bandwidth`.
-    pub fn with_bandwidth(mut self, bandwidth: u64) -> Self {
-        self.bandwidth = Some(bandwidth);
-        self
-    }
-    /// Sets `EipAddressId`.
-    pub fn with_eip_address_id(mut self, eip_address_id: impl Into<String>) -> Self {
-        self.eip_address_id = Some(eip_address_id.into());
-        self
-    }
-    /// Sets `BillingConfig`.
-    pub fn with_billing_config(mut self, billing_config: output::ModelRouterBillingConfigOutput) -> Self {
-        self.billing_config = Some(billing_config);
-        self
-    }
-    /// Sets `EmbeddingConfig`.
-    pub fn with_embedding_config(mut self, embedding_config: output::EmbeddingConfig) -> Self {
-        self.embedding_config = Some(embedding_config);
-        self
-    }
-    /// Sets `LoadBalancerId`.
-    pub fn with_load_balancer_id(mut self, load_balancer_id: impl Into<String>) -> Self {
-        self.load_balancer_id = Some(load_balancer_id.into());
-        self
-    }
-    /// Sets `VideoConfig`.
-    pub fn with_video_config(mut self, video_config: output::VideoConfig) -> Self {
-        self.video_config = Some(video_config);
-        self
-    }
-    /// Sets `RerankConfig`.
-    pub fn with_rerank_config(mut self, rerank_config: output::RerankConfig) -> Self {
-        self.rerank_config = Some(rerank_config);
-        self
-    }
-    /// Sets `DecisionsConfig`.
-    pub fn with_decisions_config(mut self, decisions_config: output::DecisionsConfig) -> Self {
-        self.decisions_config = Some(decisions_config);
-        self
-    }
-    /// Sets `ImageConfig`.
-    pub fn with_image_config(mut self, image_config: output::ImageConfig) -> Self {
-        self.image_config = Some(image_config);
-        self
-    }
-    /// Sets `RedirectConfig`.
-    pub fn with_redirect_config(mut self, redirect_config: output::RedirectConfig) -> Self {
-        self.redirect_config = Some(redirect_config);
-        self
-    }
-}
-
 impl lenient::Reply for ModelRouterDetail {
     const NAME: &'static str = "ModelRouterDetail";
     const FIELDS: &'static [&'static str] = &[
@@ -10436,43 +6771,43 @@ impl<'de> Deserialize<'de> for ModelRouterDetail {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ModelRouterDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModelRouterDetail", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("BudgetId", &self.budget_id)?
-            .opt("BudgetName", &self.budget_name)?
-            .opt("ClusterInfo", &self.cluster_info)?
-            .opt("CreatedTime", &self.created_time)?
-            .list("CreditUsageSet", &self.credit_usage_set)?
-            .opt("Domain", &self.domain)?
-            .opt("ModelRouterId", &self.model_router_id)?
-            .opt("ModelRouterName", &self.model_router_name)?
-            .opt("ModelRouterType", &self.model_router_type)?
-            .opt("ModifiedTime", &self.modified_time)?
-            .opt("NetworkType", &self.network_type)?
-            .opt("RateLimitConfig", &self.rate_limit_config)?
-            .opt("RouterSetting", &self.router_setting)?
-            .list("SecurityGroups", &self.security_groups)?
-            .opt("SecurityStatus", &self.security_status)?
-            .list("ServiceEndPoints", &self.service_end_points)?
-            .opt("Status", &self.status)?
-            .opt("SubnetId", &self.subnet_id)?
-            .list("Tags", &self.tags)?
-            .opt("TradeStatus", &self.trade_status)?
-            .opt("Vip", &self.vip)?
-            .opt("VpcId", &self.vpc_id)?
-            .opt("Bandwidth", &self.bandwidth)?
-            .opt("EipAddressId", &self.eip_address_id)?
-            .opt("BillingConfig", &self.billing_config)?
-            .opt("EmbeddingConfig", &self.embedding_config)?
-            .opt("LoadBalancerId", &self.load_balancer_id)?
-            .opt("VideoConfig", &self.video_config)?
-            .opt("RerankConfig", &self.rerank_config)?
-            .opt("DecisionsConfig", &self.decisions_config)?
-            .opt("ImageConfig", &self.image_config)?
-            .opt("RedirectConfig", &self.redirect_config)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ModelRouterDetail", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("BudgetId", &self.budget_id)?;
+        fields.opt("BudgetName", &self.budget_name)?;
+        fields.opt("ClusterInfo", &self.cluster_info)?;
+        fields.opt("CreatedTime", &self.created_time)?;
+        fields.list("CreditUsageSet", &self.credit_usage_set)?;
+        fields.opt("Domain", &self.domain)?;
+        fields.opt("ModelRouterId", &self.model_router_id)?;
+        fields.opt("ModelRouterName", &self.model_router_name)?;
+        fields.opt("ModelRouterType", &self.model_router_type)?;
+        fields.opt("ModifiedTime", &self.modified_time)?;
+        fields.opt("NetworkType", &self.network_type)?;
+        fields.opt("RateLimitConfig", &self.rate_limit_config)?;
+        fields.opt("RouterSetting", &self.router_setting)?;
+        fields.list("SecurityGroups", &self.security_groups)?;
+        fields.opt("SecurityStatus", &self.security_status)?;
+        fields.list("ServiceEndPoints", &self.service_end_points)?;
+        fields.opt("Status", &self.status)?;
+        fields.opt("SubnetId", &self.subnet_id)?;
+        fields.list("Tags", &self.tags)?;
+        fields.opt("TradeStatus", &self.trade_status)?;
+        fields.opt("Vip", &self.vip)?;
+        fields.opt("VpcId", &self.vpc_id)?;
+        fields.opt("Bandwidth", &self.bandwidth)?;
+        fields.opt("EipAddressId", &self.eip_address_id)?;
+        fields.opt("BillingConfig", &self.billing_config)?;
+        fields.opt("EmbeddingConfig", &self.embedding_config)?;
+        fields.opt("LoadBalancerId", &self.load_balancer_id)?;
+        fields.opt("VideoConfig", &self.video_config)?;
+        fields.opt("RerankConfig", &self.rerank_config)?;
+        fields.opt("DecisionsConfig", &self.decisions_config)?;
+        fields.opt("ImageConfig", &self.image_config)?;
+        fields.opt("RedirectConfig", &self.redirect_config)?;
+        fields.end()
     }
 }
 
@@ -10561,86 +6896,6 @@ pub struct ModelRouterLog {
     pub end_time: Option<String>,
 }
 
-impl ModelRouterLog {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ModelRouterLog {
-            key_id: None,
-            model: None,
-            provider: None,
-            status: None,
-            max_retries: None,
-            total_tokens: None,
-            input_tokens: None,
-            output_tokens: None,
-            request_duration: None,
-            requester_ip: None,
-            start_time: None,
-            end_time: None,
-        }
-    }
-    /// Sets `KeyId`.
-    pub fn with_key_id(mut self, key_id: impl Into<String>) -> Self {
-        self.key_id = Some(key_id.into());
-        self
-    }
-    /// Sets `Model`.
-    pub fn with_model(mut self, model: impl Into<String>) -> Self {
-        self.model = Some(model.into());
-        self
-    }
-    /// Sets `Provider`.
-    pub fn with_provider(mut self, provider: impl Into<String>) -> Self {
-        self.provider = Some(provider.into());
-        self
-    }
-    /// Sets `Status`.
-    pub fn with_status(mut self, status: impl Into<String>) -> Self {
-        self.status = Some(status.into());
-        self
-    }
-    /// Sets `MaxRetries`.
-    pub fn with_max_retries(mut self, max_retries: u64) -> Self {
-        self.max_retries = Some(max_retries);
-        self
-    }
-    /// Sets `TotalTokens`.
-    pub fn with_total_tokens(mut self, total_tokens: u64) -> Self {
-        self.total_tokens = Some(total_tokens);
-        self
-    }
-    /// Sets `InputTokens`.
-    pub fn with_input_tokens(mut self, input_tokens: u64) -> Self {
-        self.input_tokens = Some(input_tokens);
-        self
-    }
-    /// Sets `OutputTokens`.
-    pub fn with_output_tokens(mut self, output_tokens: u64) -> Self {
-        self.output_tokens = Some(output_tokens);
-        self
-    }
-    /// Sets `RequestDuration`.
-    pub fn with_request_duration(mut self, request_duration: u64) -> Self {
-        self.request_duration = Some(request_duration);
-        self
-    }
-    /// Sets `RequesterIp`.
-    pub fn with_requester_ip(mut self, requester_ip: impl Into<String>) -> Self {
-        self.requester_ip = Some(requester_ip.into());
-        self
-    }
-    /// Sets `StartTime`.
-    pub fn with_start_time(mut self, start_time: impl Into<String>) -> Self {
-        self.start_time = Some(start_time.into());
-        self
-    }
-    /// Sets `EndTime`.
-    pub fn with_end_time(mut self, end_time: impl Into<String>) -> Self {
-        self.end_time = Some(end_time.into());
-        self
-    }
-}
-
 impl lenient::Reply for ModelRouterLog {
     const NAME: &'static str = "ModelRouterLog";
     const FIELDS: &'static [&'static str] = &[
@@ -10682,23 +6937,23 @@ impl<'de> Deserialize<'de> for ModelRouterLog {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ModelRouterLog {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModelRouterLog", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("KeyId", &self.key_id)?
-            .opt("Model", &self.model)?
-            .opt("Provider", &self.provider)?
-            .opt("Status", &self.status)?
-            .opt("MaxRetries", &self.max_retries)?
-            .opt("TotalTokens", &self.total_tokens)?
-            .opt("InputTokens", &self.input_tokens)?
-            .opt("OutputTokens", &self.output_tokens)?
-            .opt("RequestDuration", &self.request_duration)?
-            .opt("RequesterIp", &self.requester_ip)?
-            .opt("StartTime", &self.start_time)?
-            .opt("EndTime", &self.end_time)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ModelRouterLog", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("KeyId", &self.key_id)?;
+        fields.opt("Model", &self.model)?;
+        fields.opt("Provider", &self.provider)?;
+        fields.opt("Status", &self.status)?;
+        fields.opt("MaxRetries", &self.max_retries)?;
+        fields.opt("TotalTokens", &self.total_tokens)?;
+        fields.opt("InputTokens", &self.input_tokens)?;
+        fields.opt("OutputTokens", &self.output_tokens)?;
+        fields.opt("RequestDuration", &self.request_duration)?;
+        fields.opt("RequesterIp", &self.requester_ip)?;
+        fields.opt("StartTime", &self.start_time)?;
+        fields.opt("EndTime", &self.end_time)?;
+        fields.end()
     }
 }
 
@@ -10783,80 +7038,6 @@ pub struct ModelRouterPackage {
     pub status: Option<u64>,
 }
 
-impl ModelRouterPackage {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ModelRouterPackage {
-            capacity_size: None,
-            capacity_remain: None,
-            capacity_size_precise: None,
-            capacity_remain_precise: None,
-            auto_purchase_flag: None,
-            model_router_resource_package_id: None,
-            create_time: None,
-            deduction_start_time: None,
-            deduction_end_time: None,
-            expired_time: None,
-            status: None,
-        }
-    }
-    /// Sets `CapacitySize`.
-    pub fn with_capacity_size(mut self, capacity_size: impl Into<String>) -> Self {
-        self.capacity_size = Some(capacity_size.into());
-        self
-    }
-    /// Sets `CapacityRemain`.
-    pub fn with_capacity_remain(mut self, capacity_remain: impl Into<String>) -> Self {
-        self.capacity_remain = Some(capacity_remain.into());
-        self
-    }
-    /// Sets `CapacitySizePrecise`.
-    pub fn with_capacity_size_precise(mut self, capacity_size_precise: impl Into<String>) -> Self {
-        self.capacity_size_precise = Some(capacity_size_precise.into());
-        self
-    }
-    /// Sets `CapacityRemainPrecise`.
-    pub fn with_capacity_remain_precise(mut self, capacity_remain_precise: impl Into<String>) -> Self {
-        self.capacity_remain_precise = Some(capacity_remain_precise.into());
-        self
-    }
-    /// Sets `AutoPurchaseFlag`.
-    pub fn with_auto_purchase_flag(mut self, auto_purchase_flag: u64) -> Self {
-        self.auto_purchase_flag = Some(auto_purchase_flag);
-        self
-    }
-    /// Sets `ModelRouterResourcePackageId`.
-    pub fn with_model_router_resource_package_id(mut self, model_router_resource_package_id: impl Into<String>) -> Self {
-        self.model_router_resource_package_id = Some(model_router_resource_package_id.into());
-        self
-    }
-    /// Sets `CreateTime`.
-    pub fn with_create_time(mut self, create_time: impl Into<String>) -> Self {
-        self.create_time = Some(create_time.into());
-        self
-    }
-    /// Sets `DeductionStartTime`.
-    pub fn with_deduction_start_time(mut self, deduction_start_time: impl Into<String>) -> Self {
-        self.deduction_start_time = Some(deduction_start_time.into());
-        self
-    }
-    /// Sets `DeductionEndTime`.
-    pub fn with_deduction_end_time(mut self, deduction_end_time: impl Into<String>) -> Self {
-        self.deduction_end_time = Some(deduction_end_time.into());
-        self
-    }
-    /// Sets `ExpiredTime`.
-    pub fn with_expired_time(mut self, expired_time: impl Into<String>) -> Self {
-        self.expired_time = Some(expired_time.into());
-        self
-    }
-    /// Sets `Status`.
-    pub fn with_status(mut self, status: u64) -> Self {
-        self.status = Some(status);
-        self
-    }
-}
-
 impl lenient::Reply for ModelRouterPackage {
     const NAME: &'static str = "ModelRouterPackage";
     const FIELDS: &'static [&'static str] = &[
@@ -10896,22 +7077,22 @@ impl<'de> Deserialize<'de> for ModelRouterPackage {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ModelRouterPackage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModelRouterPackage", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("CapacitySize", &self.capacity_size)?
-            .opt("CapacityRemain", &self.capacity_remain)?
-            .opt("CapacitySizePrecise", &self.capacity_size_precise)?
-            .opt("CapacityRemainPrecise", &self.capacity_remain_precise)?
-            .opt("AutoPurchaseFlag", &self.auto_purchase_flag)?
-            .opt("ModelRouterResourcePackageId", &self.model_router_resource_package_id)?
-            .opt("CreateTime", &self.create_time)?
-            .opt("DeductionStartTime", &self.deduction_start_time)?
-            .opt("DeductionEndTime", &self.deduction_end_time)?
-            .opt("ExpiredTime", &self.expired_time)?
-            .opt("Status", &self.status)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ModelRouterPackage", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("CapacitySize", &self.capacity_size)?;
+        fields.opt("CapacityRemain", &self.capacity_remain)?;
+        fields.opt("CapacitySizePrecise", &self.capacity_size_precise)?;
+        fields.opt("CapacityRemainPrecise", &self.capacity_remain_precise)?;
+        fields.opt("AutoPurchaseFlag", &self.auto_purchase_flag)?;
+        fields.opt("ModelRouterResourcePackageId", &self.model_router_resource_package_id)?;
+        fields.opt("CreateTime", &self.create_time)?;
+        fields.opt("DeductionStartTime", &self.deduction_start_time)?;
+        fields.opt("DeductionEndTime", &self.deduction_end_time)?;
+        fields.opt("ExpiredTime", &self.expired_time)?;
+        fields.opt("Status", &self.status)?;
+        fields.end()
     }
 }
 
@@ -10967,44 +7148,6 @@ pub struct ModelRouterQuota {
     pub available: Option<u64>,
 }
 
-impl ModelRouterQuota {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ModelRouterQuota {
-            quota_type: None,
-            resource_id: None,
-            limit: None,
-            used: None,
-            available: None,
-        }
-    }
-    /// Sets `QuotaType`.
-    pub fn with_quota_type(mut self, quota_type: impl Into<String>) -> Self {
-        self.quota_type = Some(quota_type.into());
-        self
-    }
-    /// Sets `ResourceId`.
-    pub fn with_resource_id(mut self, resource_id: impl Into<String>) -> Self {
-        self.resource_id = Some(resource_id.into());
-        self
-    }
-    /// Sets `Limit`.
-    pub fn with_limit(mut self, limit: u64) -> Self {
-        self.limit = Some(limit);
-        self
-    }
-    /// Sets `Used`.
-    pub fn with_used(mut self, used: u64) -> Self {
-        self.used = Some(used);
-        self
-    }
-    /// Sets `Available`.
-    pub fn with_available(mut self, available: u64) -> Self {
-        self.available = Some(available);
-        self
-    }
-}
-
 impl lenient::Reply for ModelRouterQuota {
     const NAME: &'static str = "ModelRouterQuota";
     const FIELDS: &'static [&'static str] = &[
@@ -11032,16 +7175,16 @@ impl<'de> Deserialize<'de> for ModelRouterQuota {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ModelRouterQuota {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModelRouterQuota", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("QuotaType", &self.quota_type)?
-            .opt("ResourceId", &self.resource_id)?
-            .opt("Limit", &self.limit)?
-            .opt("Used", &self.used)?
-            .opt("Available", &self.available)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ModelRouterQuota", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("QuotaType", &self.quota_type)?;
+        fields.opt("ResourceId", &self.resource_id)?;
+        fields.opt("Limit", &self.limit)?;
+        fields.opt("Used", &self.used)?;
+        fields.opt("Available", &self.available)?;
+        fields.end()
     }
 }
 
@@ -11105,68 +7248,6 @@ pub struct ModelRouterResourcePackageDeduction {
     pub start_time: Option<String>,
 }
 
-impl ModelRouterResourcePackageDeduction {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ModelRouterResourcePackageDeduction {
-            actual_dosage: None,
-            after_deduction_remain: None,
-            before_deduction_remain: None,
-            deduction_time: None,
-            dosage: None,
-            end_time: None,
-            model_router_id: None,
-            model_router_resource_package_id: None,
-            start_time: None,
-        }
-    }
-    /// Sets `ActualDosage`.
-    pub fn with_actual_dosage(mut self, actual_dosage: impl Into<String>) -> Self {
-        self.actual_dosage = Some(actual_dosage.into());
-        self
-    }
-    /// Sets `AfterDeductionRemain`.
-    pub fn with_after_deduction_remain(mut self, after_deduction_remain: impl Into<String>) -> Self {
-        self.after_deduction_remain = Some(after_deduction_remain.into());
-        self
-    }
-    /// Sets `BeforeDeductionRemain`.
-    pub fn with_before_deduction_remain(mut self, before_deduction_remain: impl Into<String>) -> Self {
-        self.before_deduction_remain = Some(before_deduction_remain.into());
-        self
-    }
-    /// Sets `DeductionTime`.
-    pub fn with_deduction_time(mut self, deduction_time: impl Into<String>) -> Self {
-        self.deduction_time = Some(deduction_time.into());
-        self
-    }
-    /// Sets `Dosage`.
-    pub fn with_dosage(mut self, dosage: impl Into<String>) -> Self {
-        self.dosage = Some(dosage.into());
-        self
-    }
-    /// Sets `EndTime`.
-    pub fn with_end_time(mut self, end_time: impl Into<String>) -> Self {
-        self.end_time = Some(end_time.into());
-        self
-    }
-    /// Sets `ModelRouterId`.
-    pub fn with_model_router_id(mut self, model_router_id: impl Into<String>) -> Self {
-        self.model_router_id = Some(model_router_id.into());
-        self
-    }
-    /// Sets `ModelRouterResourcePackageId`.
-    pub fn with_model_router_resource_package_id(mut self, model_router_resource_package_id: impl Into<String>) -> Self {
-        self.model_router_resource_package_id = Some(model_router_resource_package_id.into());
-        self
-    }
-    /// Sets `StartTime`.
-    pub fn with_start_time(mut self, start_time: impl Into<String>) -> Self {
-        self.start_time = Some(start_time.into());
-        self
-    }
-}
-
 impl lenient::Reply for ModelRouterResourcePackageDeduction {
     const NAME: &'static str = "ModelRouterResourcePackageDeduction";
     const FIELDS: &'static [&'static str] = &[
@@ -11202,20 +7283,20 @@ impl<'de> Deserialize<'de> for ModelRouterResourcePackageDeduction {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ModelRouterResourcePackageDeduction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModelRouterResourcePackageDeduction", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("ActualDosage", &self.actual_dosage)?
-            .opt("AfterDeductionRemain", &self.after_deduction_remain)?
-            .opt("BeforeDeductionRemain", &self.before_deduction_remain)?
-            .opt("DeductionTime", &self.deduction_time)?
-            .opt("Dosage", &self.dosage)?
-            .opt("EndTime", &self.end_time)?
-            .opt("ModelRouterId", &self.model_router_id)?
-            .opt("ModelRouterResourcePackageId", &self.model_router_resource_package_id)?
-            .opt("StartTime", &self.start_time)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ModelRouterResourcePackageDeduction", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ActualDosage", &self.actual_dosage)?;
+        fields.opt("AfterDeductionRemain", &self.after_deduction_remain)?;
+        fields.opt("BeforeDeductionRemain", &self.before_deduction_remain)?;
+        fields.opt("DeductionTime", &self.deduction_time)?;
+        fields.opt("Dosage", &self.dosage)?;
+        fields.opt("EndTime", &self.end_time)?;
+        fields.opt("ModelRouterId", &self.model_router_id)?;
+        fields.opt("ModelRouterResourcePackageId", &self.model_router_resource_package_id)?;
+        fields.opt("StartTime", &self.start_time)?;
+        fields.end()
     }
 }
 
@@ -11235,26 +7316,6 @@ pub struct ModelRouterResourcePackageRefundPrice {
     ///
     /// Example: `1`
     pub price: Option<f64>,
-}
-
-impl ModelRouterResourcePackageRefundPrice {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ModelRouterResourcePackageRefundPrice {
-            model_router_package_id: None,
-            price: None,
-        }
-    }
-    /// Sets `ModelRouterPackageId`.
-    pub fn with_model_router_package_id(mut self, model_router_package_id: impl Into<String>) -> Self {
-        self.model_router_package_id = Some(model_router_package_id.into());
-        self
-    }
-    /// Sets `Price`.
-    pub fn with_price(mut self, price: f64) -> Self {
-        self.price = Some(price);
-        self
-    }
 }
 
 impl lenient::Reply for ModelRouterResourcePackageRefundPrice {
@@ -11278,13 +7339,13 @@ impl<'de> Deserialize<'de> for ModelRouterResourcePackageRefundPrice {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ModelRouterResourcePackageRefundPrice {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModelRouterResourcePackageRefundPrice", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("ModelRouterPackageId", &self.model_router_package_id)?
-            .opt("Price", &self.price)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ModelRouterResourcePackageRefundPrice", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ModelRouterPackageId", &self.model_router_package_id)?;
+        fields.opt("Price", &self.price)?;
+        fields.end()
     }
 }
 
@@ -11453,140 +7514,6 @@ pub struct ModelRouterSet {
     pub redirect_config: Option<output::RedirectConfig>,
 }
 
-impl ModelRouterSet {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ModelRouterSet {
-            budget_id: None,
-            budget_name: None,
-            cluster_info: None,
-            created_time: None,
-            credit_usage_set: Vec::new(),
-            domain: None,
-            model_router_id: None,
-            model_router_name: None,
-            model_router_type: None,
-            modified_time: None,
-            network_type: None,
-            security_status: None,
-            status: None,
-            tags: Vec::new(),
-            trade_status: None,
-            vip: None,
-            vpc_id: None,
-            bandwidth: None,
-            eip_address_id: None,
-            billing_config: None,
-            redirect_config: None,
-        }
-    }
-    /// Sets `BudgetId`.
-    pub fn with_budget_id(mut self, budget_id: impl Into<String>) -> Self {
-        self.budget_id = Some(budget_id.into());
-        self
-    }
-    /// Sets `BudgetName`.
-    pub fn with_budget_name(mut self, budget_name: impl Into<String>) -> Self {
-        self.budget_name = Some(budget_name.into());
-        self
-    }
-    /// Sets `ClusterInfo`.
-    pub fn with_cluster_info(mut self, cluster_info: output::ClusterInfo) -> Self {
-        self.cluster_info = Some(cluster_info);
-        self
-    }
-    /// Sets `CreatedTime`.
-    pub fn with_created_time(mut self, created_time: impl Into<String>) -> Self {
-        self.created_time = Some(created_time.into());
-        self
-    }
-    /// Sets `CreditUsageSet`.
-    pub fn with_credit_usage_set(mut self, credit_usage_set: impl IntoIterator<Item = output::CreditUsage>) -> Self {
-        self.credit_usage_set = credit_usage_set.into_iter().collect();
-        self
-    }
-    /// Sets `Domain`.
-    pub fn with_domain(mut self, domain: impl Into<String>) -> Self {
-        self.domain = Some(domain.into());
-        self
-    }
-    /// Sets `ModelRouterId`.
-    pub fn with_model_router_id(mut self, model_router_id: impl Into<String>) -> Self {
-        self.model_router_id = Some(model_router_id.into());
-        self
-    }
-    /// Sets `ModelRouterName`.
-    pub fn with_model_router_name(mut self, model_router_name: impl Into<String>) -> Self {
-        self.model_router_name = Some(model_router_name.into());
-        self
-    }
-    /// Sets `ModelRouterType`.
-    pub fn with_model_router_type(mut self, model_router_type: impl Into<String>) -> Self {
-        self.model_router_type = Some(model_router_type.into());
-        self
-    }
-    /// Sets `ModifiedTime`.
-    pub fn with_modified_time(mut self, modified_time: impl Into<String>) -> Self {
-        self.modified_time = Some(modified_time.into());
-        self
-    }
-    /// Sets `NetworkType`.
-    pub fn with_network_type(mut self, network_type: impl Into<String>) -> Self {
-        self.network_type = Some(network_type.into());
-        self
-    }
-    /// Sets `SecurityStatus`.
-    pub fn with_security_status(mut self, security_status: impl Into<String>) -> Self {
-        self.security_status = Some(security_status.into());
-        self
-    }
-    /// Sets `Status`.
-    pub fn with_status(mut self, status: impl Into<String>) -> Self {
-        self.status = Some(status.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn with_tags(mut self, tags: impl IntoIterator<Item = output::TagInfo>) -> Self {
-        self.tags = tags.into_iter().collect();
-        self
-    }
-    /// Sets `TradeStatus`.
-    pub fn with_trade_status(mut self, trade_status: impl Into<String>) -> Self {
-        self.trade_status = Some(trade_status.into());
-        self
-    }
-    /// Sets `Vip`.
-    pub fn with_vip(mut self, vip: impl Into<String>) -> Self {
-        self.vip = Some(vip.into());
-        self
-    }
-    /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, vpc_id: impl Into<String>) -> Self {
-        self.vpc_id = Some(vpc_id.into());
-        self
-    }
-    /// Sets `Bandwidth`.
-    pub fn with_bandwidth(mut self, bandwidth: u64) -> Self {
-        self.bandwidth = Some(bandwidth);
-        self
-    }
-    /// Sets `EipAddressId`.
-    pub fn with_eip_address_id(mut self, eip_address_id: impl Into<String>) -> Self {
-        self.eip_address_id = Some(eip_address_id.into());
-        self
-    }
-    /// Sets `BillingConfig`.
-    pub fn with_billing_config(mut self, billing_config: output::ModelRouterBillingConfigOutput) -> Self {
-        self.billing_config = Some(billing_config);
-        self
-    }
-    /// Sets `RedirectConfig`.
-    pub fn with_redirect_config(mut self, redirect_config: output::RedirectConfig) -> Self {
-        self.redirect_config = Some(redirect_config);
-        self
-    }
-}
-
 impl lenient::Reply for ModelRouterSet {
     const NAME: &'static str = "ModelRouterSet";
     const FIELDS: &'static [&'static str] = &[
@@ -11646,32 +7573,32 @@ impl<'de> Deserialize<'de> for ModelRouterSet {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ModelRouterSet {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModelRouterSet", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("BudgetId", &self.budget_id)?
-            .opt("BudgetName", &self.budget_name)?
-            .opt("ClusterInfo", &self.cluster_info)?
-            .opt("CreatedTime", &self.created_time)?
-            .list("CreditUsageSet", &self.credit_usage_set)?
-            .opt("Domain", &self.domain)?
-            .opt("ModelRouterId", &self.model_router_id)?
-            .opt("ModelRouterName", &self.model_router_name)?
-            .opt("ModelRouterType", &self.model_router_type)?
-            .opt("ModifiedTime", &self.modified_time)?
-            .opt("NetworkType", &self.network_type)?
-            .opt("SecurityStatus", &self.security_status)?
-            .opt("Status", &self.status)?
-            .list("Tags", &self.tags)?
-            .opt("TradeStatus", &self.trade_status)?
-            .opt("Vip", &self.vip)?
-            .opt("VpcId", &self.vpc_id)?
-            .opt("Bandwidth", &self.bandwidth)?
-            .opt("EipAddressId", &self.eip_address_id)?
-            .opt("BillingConfig", &self.billing_config)?
-            .opt("RedirectConfig", &self.redirect_config)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ModelRouterSet", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("BudgetId", &self.budget_id)?;
+        fields.opt("BudgetName", &self.budget_name)?;
+        fields.opt("ClusterInfo", &self.cluster_info)?;
+        fields.opt("CreatedTime", &self.created_time)?;
+        fields.list("CreditUsageSet", &self.credit_usage_set)?;
+        fields.opt("Domain", &self.domain)?;
+        fields.opt("ModelRouterId", &self.model_router_id)?;
+        fields.opt("ModelRouterName", &self.model_router_name)?;
+        fields.opt("ModelRouterType", &self.model_router_type)?;
+        fields.opt("ModifiedTime", &self.modified_time)?;
+        fields.opt("NetworkType", &self.network_type)?;
+        fields.opt("SecurityStatus", &self.security_status)?;
+        fields.opt("Status", &self.status)?;
+        fields.list("Tags", &self.tags)?;
+        fields.opt("TradeStatus", &self.trade_status)?;
+        fields.opt("Vip", &self.vip)?;
+        fields.opt("VpcId", &self.vpc_id)?;
+        fields.opt("Bandwidth", &self.bandwidth)?;
+        fields.opt("EipAddressId", &self.eip_address_id)?;
+        fields.opt("BillingConfig", &self.billing_config)?;
+        fields.opt("RedirectConfig", &self.redirect_config)?;
+        fields.end()
     }
 }
 
@@ -11706,38 +7633,6 @@ pub struct ModelTestResult {
     pub test_connection_request: Option<output::TestConnectionRequestInfo>,
 }
 
-impl ModelTestResult {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ModelTestResult {
-            model: None,
-            status: None,
-            error_info: None,
-            test_connection_request: None,
-        }
-    }
-    /// Sets `Model`.
-    pub fn with_model(mut self, model: impl Into<String>) -> Self {
-        self.model = Some(model.into());
-        self
-    }
-    /// Sets `Status`.
-    pub fn with_status(mut self, status: impl Into<String>) -> Self {
-        self.status = Some(status.into());
-        self
-    }
-    /// Sets `ErrorInfo`.
-    pub fn with_error_info(mut self, error_info: output::ProviderTestConnectionErrorInfo) -> Self {
-        self.error_info = Some(error_info);
-        self
-    }
-    /// Sets `TestConnectionRequest`.
-    pub fn with_test_connection_request(mut self, test_connection_request: output::TestConnectionRequestInfo) -> Self {
-        self.test_connection_request = Some(test_connection_request);
-        self
-    }
-}
-
 impl lenient::Reply for ModelTestResult {
     const NAME: &'static str = "ModelTestResult";
     const FIELDS: &'static [&'static str] = &[
@@ -11763,15 +7658,15 @@ impl<'de> Deserialize<'de> for ModelTestResult {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ModelTestResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModelTestResult", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Model", &self.model)?
-            .opt("Status", &self.status)?
-            .opt("ErrorInfo", &self.error_info)?
-            .opt("TestConnectionRequest", &self.test_connection_request)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ModelTestResult", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Model", &self.model)?;
+        fields.opt("Status", &self.status)?;
+        fields.opt("ErrorInfo", &self.error_info)?;
+        fields.opt("TestConnectionRequest", &self.test_connection_request)?;
+        fields.end()
     }
 }
 
@@ -11795,26 +7690,6 @@ pub struct OAuth {
     pub o_auth_failure_status: Option<String>,
 }
 
-impl OAuth {
-    /// With every field unset.
-    pub fn new() -> Self {
-        OAuth {
-            o_auth_enable: None,
-            o_auth_failure_status: None,
-        }
-    }
-    /// Sets `OAuthEnable`.
-    pub fn with_o_auth_enable(mut self, o_auth_enable: bool) -> Self {
-        self.o_auth_enable = Some(o_auth_enable);
-        self
-    }
-    /// Sets `OAuthFailureStatus`.
-    pub fn with_o_auth_failure_status(mut self, o_auth_failure_status: impl Into<String>) -> Self {
-        self.o_auth_failure_status = Some(o_auth_failure_status.into());
-        self
-    }
-}
-
 impl lenient::Reply for OAuth {
     const NAME: &'static str = "OAuth";
     const FIELDS: &'static [&'static str] = &[
@@ -11836,13 +7711,13 @@ impl<'de> Deserialize<'de> for OAuth {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for OAuth {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "OAuth", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("OAuthEnable", &self.o_auth_enable)?
-            .opt("OAuthFailureStatus", &self.o_auth_failure_status)?
-            .end()
+        let mut fields = lenient::fields(serializer, "OAuth", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("OAuthEnable", &self.o_auth_enable)?;
+        fields.opt("OAuthFailureStatus", &self.o_auth_failure_status)?;
+        fields.end()
     }
 }
 
@@ -11862,32 +7737,6 @@ pub struct Price {
     ///
     /// May be null.
     pub lcu_price: Option<output::ItemPrice>,
-}
-
-impl Price {
-    /// With every field unset.
-    pub fn new() -> Self {
-        Price {
-            instance_price: None,
-            bandwidth_price: None,
-            lcu_price: None,
-        }
-    }
-    /// Sets `InstancePrice`.
-    pub fn with_instance_price(mut self, instance_price: output::ItemPrice) -> Self {
-        self.instance_price = Some(instance_price);
-        self
-    }
-    /// Sets `BandwidthPrice`.
-    pub fn with_bandwidth_price(mut self, bandwidth_price: output::ItemPrice) -> Self {
-        self.bandwidth_price = Some(bandwidth_price);
-        self
-    }
-    /// Sets `LcuPrice`.
-    pub fn with_lcu_price(mut self, lcu_price: output::ItemPrice) -> Self {
-        self.lcu_price = Some(lcu_price);
-        self
-    }
 }
 
 impl lenient::Reply for Price {
@@ -11913,14 +7762,14 @@ impl<'de> Deserialize<'de> for Price {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for Price {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Price", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("InstancePrice", &self.instance_price)?
-            .opt("BandwidthPrice", &self.bandwidth_price)?
-            .opt("LcuPrice", &self.lcu_price)?
-            .end()
+        let mut fields = lenient::fields(serializer, "Price", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("InstancePrice", &self.instance_price)?;
+        fields.opt("BandwidthPrice", &self.bandwidth_price)?;
+        fields.opt("LcuPrice", &self.lcu_price)?;
+        fields.end()
     }
 }
 
@@ -11954,28 +7803,6 @@ pub struct ProviderItem {
     pub english_display_name: Option<String>,
 }
 
-impl ProviderItem {
-    /// With the fields a request must carry.
-    pub fn new(provider: impl Into<String>, display_name: impl Into<String>) -> Self {
-        ProviderItem {
-            provider: Some(provider.into()),
-            display_name: Some(display_name.into()),
-            protocols: Vec::new(),
-            english_display_name: None,
-        }
-    }
-    /// Sets `Protocols`.
-    pub fn with_protocols(mut self, protocols: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.protocols = protocols.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `EnglishDisplayName`.
-    pub fn with_english_display_name(mut self, english_display_name: impl Into<String>) -> Self {
-        self.english_display_name = Some(english_display_name.into());
-        self
-    }
-}
-
 impl lenient::Reply for ProviderItem {
     const NAME: &'static str = "ProviderItem";
     const FIELDS: &'static [&'static str] = &[
@@ -12001,15 +7828,15 @@ impl<'de> Deserialize<'de> for ProviderItem {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ProviderItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ProviderItem", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Provider", &self.provider)?
-            .opt("DisplayName", &self.display_name)?
-            .list("Protocols", &self.protocols)?
-            .opt("EnglishDisplayName", &self.english_display_name)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ProviderItem", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Provider", &self.provider)?;
+        fields.opt("DisplayName", &self.display_name)?;
+        fields.list("Protocols", &self.protocols)?;
+        fields.opt("EnglishDisplayName", &self.english_display_name)?;
+        fields.end()
     }
 }
 
@@ -12037,32 +7864,6 @@ pub struct ProviderTestConnectionErrorInfo {
     pub original_message: Option<String>,
 }
 
-impl ProviderTestConnectionErrorInfo {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ProviderTestConnectionErrorInfo {
-            http_code: None,
-            error_status: None,
-            original_message: None,
-        }
-    }
-    /// Sets `HttpCode`.
-    pub fn with_http_code(mut self, http_code: u64) -> Self {
-        self.http_code = Some(http_code);
-        self
-    }
-    /// Sets `ErrorStatus`.
-    pub fn with_error_status(mut self, error_status: impl Into<String>) -> Self {
-        self.error_status = Some(error_status.into());
-        self
-    }
-    /// Sets `OriginalMessage`.
-    pub fn with_original_message(mut self, original_message: impl Into<String>) -> Self {
-        self.original_message = Some(original_message.into());
-        self
-    }
-}
-
 impl lenient::Reply for ProviderTestConnectionErrorInfo {
     const NAME: &'static str = "ProviderTestConnectionErrorInfo";
     const FIELDS: &'static [&'static str] = &[
@@ -12086,14 +7887,14 @@ impl<'de> Deserialize<'de> for ProviderTestConnectionErrorInfo {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ProviderTestConnectionErrorInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ProviderTestConnectionErrorInfo", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("HttpCode", &self.http_code)?
-            .opt("ErrorStatus", &self.error_status)?
-            .opt("OriginalMessage", &self.original_message)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ProviderTestConnectionErrorInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("HttpCode", &self.http_code)?;
+        fields.opt("ErrorStatus", &self.error_status)?;
+        fields.opt("OriginalMessage", &self.original_message)?;
+        fields.end()
     }
 }
 
@@ -12148,32 +7949,6 @@ pub struct Quota {
     pub quota_limit: Option<i64>,
 }
 
-impl Quota {
-    /// With every field unset.
-    pub fn new() -> Self {
-        Quota {
-            quota_id: None,
-            quota_current: None,
-            quota_limit: None,
-        }
-    }
-    /// Sets `QuotaId`.
-    pub fn with_quota_id(mut self, quota_id: impl Into<String>) -> Self {
-        self.quota_id = Some(quota_id.into());
-        self
-    }
-    /// Sets `QuotaCurrent`.
-    pub fn with_quota_current(mut self, quota_current: i64) -> Self {
-        self.quota_current = Some(quota_current);
-        self
-    }
-    /// Sets `QuotaLimit`.
-    pub fn with_quota_limit(mut self, quota_limit: i64) -> Self {
-        self.quota_limit = Some(quota_limit);
-        self
-    }
-}
-
 impl lenient::Reply for Quota {
     const NAME: &'static str = "Quota";
     const FIELDS: &'static [&'static str] = &[
@@ -12197,14 +7972,14 @@ impl<'de> Deserialize<'de> for Quota {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for Quota {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Quota", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("QuotaId", &self.quota_id)?
-            .opt("QuotaCurrent", &self.quota_current)?
-            .opt("QuotaLimit", &self.quota_limit)?
-            .end()
+        let mut fields = lenient::fields(serializer, "Quota", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("QuotaId", &self.quota_id)?;
+        fields.opt("QuotaCurrent", &self.quota_current)?;
+        fields.opt("QuotaLimit", &self.quota_limit)?;
+        fields.end()
     }
 }
 
@@ -12230,26 +8005,6 @@ pub struct RateLimitConfigForBudget {
     pub tpm: Option<u64>,
 }
 
-impl RateLimitConfigForBudget {
-    /// With every field unset.
-    pub fn new() -> Self {
-        RateLimitConfigForBudget {
-            rpm: None,
-            tpm: None,
-        }
-    }
-    /// Sets `RPM`.
-    pub fn with_rpm(mut self, rpm: u64) -> Self {
-        self.rpm = Some(rpm);
-        self
-    }
-    /// Sets `TPM`.
-    pub fn with_tpm(mut self, tpm: u64) -> Self {
-        self.tpm = Some(tpm);
-        self
-    }
-}
-
 impl lenient::Reply for RateLimitConfigForBudget {
     const NAME: &'static str = "RateLimitConfigForBudget";
     const FIELDS: &'static [&'static str] = &[
@@ -12271,13 +8026,13 @@ impl<'de> Deserialize<'de> for RateLimitConfigForBudget {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for RateLimitConfigForBudget {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RateLimitConfigForBudget", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RPM", &self.rpm)?
-            .opt("TPM", &self.tpm)?
-            .end()
+        let mut fields = lenient::fields(serializer, "RateLimitConfigForBudget", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RPM", &self.rpm)?;
+        fields.opt("TPM", &self.tpm)?;
+        fields.end()
     }
 }
 
@@ -12311,32 +8066,6 @@ pub struct RateLimitConfigForKey {
     pub tpm: Option<u64>,
 }
 
-impl RateLimitConfigForKey {
-    /// With every field unset.
-    pub fn new() -> Self {
-        RateLimitConfigForKey {
-            max_parallel_request: None,
-            rpm: None,
-            tpm: None,
-        }
-    }
-    /// Sets `MaxParallelRequest`.
-    pub fn with_max_parallel_request(mut self, max_parallel_request: u64) -> Self {
-        self.max_parallel_request = Some(max_parallel_request);
-        self
-    }
-    /// Sets `RPM`.
-    pub fn with_rpm(mut self, rpm: u64) -> Self {
-        self.rpm = Some(rpm);
-        self
-    }
-    /// Sets `TPM`.
-    pub fn with_tpm(mut self, tpm: u64) -> Self {
-        self.tpm = Some(tpm);
-        self
-    }
-}
-
 impl lenient::Reply for RateLimitConfigForKey {
     const NAME: &'static str = "RateLimitConfigForKey";
     const FIELDS: &'static [&'static str] = &[
@@ -12360,14 +8089,14 @@ impl<'de> Deserialize<'de> for RateLimitConfigForKey {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for RateLimitConfigForKey {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RateLimitConfigForKey", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("MaxParallelRequest", &self.max_parallel_request)?
-            .opt("RPM", &self.rpm)?
-            .opt("TPM", &self.tpm)?
-            .end()
+        let mut fields = lenient::fields(serializer, "RateLimitConfigForKey", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("MaxParallelRequest", &self.max_parallel_request)?;
+        fields.opt("RPM", &self.rpm)?;
+        fields.opt("TPM", &self.tpm)?;
+        fields.end()
     }
 }
 
@@ -12393,26 +8122,6 @@ pub struct RateLimitConfigForModelRouter {
     pub tpm: Option<u64>,
 }
 
-impl RateLimitConfigForModelRouter {
-    /// With every field unset.
-    pub fn new() -> Self {
-        RateLimitConfigForModelRouter {
-            rpm: None,
-            tpm: None,
-        }
-    }
-    /// Sets `RPM`.
-    pub fn with_rpm(mut self, rpm: u64) -> Self {
-        self.rpm = Some(rpm);
-        self
-    }
-    /// Sets `TPM`.
-    pub fn with_tpm(mut self, tpm: u64) -> Self {
-        self.tpm = Some(tpm);
-        self
-    }
-}
-
 impl lenient::Reply for RateLimitConfigForModelRouter {
     const NAME: &'static str = "RateLimitConfigForModelRouter";
     const FIELDS: &'static [&'static str] = &[
@@ -12434,13 +8143,13 @@ impl<'de> Deserialize<'de> for RateLimitConfigForModelRouter {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for RateLimitConfigForModelRouter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RateLimitConfigForModelRouter", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RPM", &self.rpm)?
-            .opt("TPM", &self.tpm)?
-            .end()
+        let mut fields = lenient::fields(serializer, "RateLimitConfigForModelRouter", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RPM", &self.rpm)?;
+        fields.opt("TPM", &self.tpm)?;
+        fields.end()
     }
 }
 
@@ -12470,26 +8179,6 @@ pub struct RedirectConfig {
     pub target_url: Option<String>,
 }
 
-impl RedirectConfig {
-    /// With every field unset.
-    pub fn new() -> Self {
-        RedirectConfig {
-            status_code: None,
-            target_url: None,
-        }
-    }
-    /// Sets `StatusCode`.
-    pub fn with_status_code(mut self, status_code: u64) -> Self {
-        self.status_code = Some(status_code);
-        self
-    }
-    /// Sets `TargetUrl`.
-    pub fn with_target_url(mut self, target_url: impl Into<String>) -> Self {
-        self.target_url = Some(target_url.into());
-        self
-    }
-}
-
 impl lenient::Reply for RedirectConfig {
     const NAME: &'static str = "RedirectConfig";
     const FIELDS: &'static [&'static str] = &[
@@ -12511,13 +8200,13 @@ impl<'de> Deserialize<'de> for RedirectConfig {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for RedirectConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RedirectConfig", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("StatusCode", &self.status_code)?
-            .opt("TargetUrl", &self.target_url)?
-            .end()
+        let mut fields = lenient::fields(serializer, "RedirectConfig", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("StatusCode", &self.status_code)?;
+        fields.opt("TargetUrl", &self.target_url)?;
+        fields.end()
     }
 }
 
@@ -12537,26 +8226,6 @@ pub struct RegeneratedKey {
     ///
     /// Example: `vkey-g2kyvhih`
     pub key_id: Option<String>,
-}
-
-impl RegeneratedKey {
-    /// With every field unset.
-    pub fn new() -> Self {
-        RegeneratedKey {
-            key: None,
-            key_id: None,
-        }
-    }
-    /// Sets `Key`.
-    pub fn with_key(mut self, key: impl Into<String>) -> Self {
-        self.key = Some(key.into());
-        self
-    }
-    /// Sets `KeyId`.
-    pub fn with_key_id(mut self, key_id: impl Into<String>) -> Self {
-        self.key_id = Some(key_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for RegeneratedKey {
@@ -12580,13 +8249,13 @@ impl<'de> Deserialize<'de> for RegeneratedKey {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for RegeneratedKey {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RegeneratedKey", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Key", &self.key)?
-            .opt("KeyId", &self.key_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "RegeneratedKey", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Key", &self.key)?;
+        fields.opt("KeyId", &self.key_id)?;
+        fields.end()
     }
 }
 
@@ -12632,32 +8301,6 @@ pub struct RerankConfig {
     pub num_retries: Option<u64>,
 }
 
-impl RerankConfig {
-    /// With every field unset.
-    pub fn new() -> Self {
-        RerankConfig {
-            routing_strategy: None,
-            routing_strategy_args: None,
-            num_retries: None,
-        }
-    }
-    /// Sets `RoutingStrategy`.
-    pub fn with_routing_strategy(mut self, routing_strategy: impl Into<String>) -> Self {
-        self.routing_strategy = Some(routing_strategy.into());
-        self
-    }
-    /// Sets `RoutingStrategyArgs`.
-    pub fn with_routing_strategy_args(mut self, routing_strategy_args: output::RoutingStrategyArgs) -> Self {
-        self.routing_strategy_args = Some(routing_strategy_args);
-        self
-    }
-    /// Sets `NumRetries`.
-    pub fn with_num_retries(mut self, num_retries: u64) -> Self {
-        self.num_retries = Some(num_retries);
-        self
-    }
-}
-
 impl lenient::Reply for RerankConfig {
     const NAME: &'static str = "RerankConfig";
     const FIELDS: &'static [&'static str] = &[
@@ -12681,14 +8324,14 @@ impl<'de> Deserialize<'de> for RerankConfig {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for RerankConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RerankConfig", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RoutingStrategy", &self.routing_strategy)?
-            .opt("RoutingStrategyArgs", &self.routing_strategy_args)?
-            .opt("NumRetries", &self.num_retries)?
-            .end()
+        let mut fields = lenient::fields(serializer, "RerankConfig", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RoutingStrategy", &self.routing_strategy)?;
+        fields.opt("RoutingStrategyArgs", &self.routing_strategy_args)?;
+        fields.opt("NumRetries", &self.num_retries)?;
+        fields.end()
     }
 }
 
@@ -12708,38 +8351,6 @@ pub struct Resource {
     pub availability_set: Vec<output::ResourceAvailability>,
     /// Operator type info.
     pub type_set: Vec<output::TypeInfo>,
-}
-
-impl Resource {
-    /// With every field unset.
-    pub fn new() -> Self {
-        Resource {
-            type_: Vec::new(),
-            isp: None,
-            availability_set: Vec::new(),
-            type_set: Vec::new(),
-        }
-    }
-    /// Sets `Type`.
-    pub fn with_type(mut self, type_: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.type_ = type_.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `Isp`.
-    pub fn with_isp(mut self, isp: impl Into<String>) -> Self {
-        self.isp = Some(isp.into());
-        self
-    }
-    /// Sets `AvailabilitySet`.
-    pub fn with_availability_set(mut self, availability_set: impl IntoIterator<Item = output::ResourceAvailability>) -> Self {
-        self.availability_set = availability_set.into_iter().collect();
-        self
-    }
-    /// Sets `TypeSet`.
-    pub fn with_type_set(mut self, type_set: impl IntoIterator<Item = output::TypeInfo>) -> Self {
-        self.type_set = type_set.into_iter().collect();
-        self
-    }
 }
 
 impl lenient::Reply for Resource {
@@ -12767,15 +8378,15 @@ impl<'de> Deserialize<'de> for Resource {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for Resource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Resource", <Self as lenient::Reply>::FIELDS.len())?
-            .list("Type", &self.type_)?
-            .opt("Isp", &self.isp)?
-            .list("AvailabilitySet", &self.availability_set)?
-            .list("TypeSet", &self.type_set)?
-            .end()
+        let mut fields = lenient::fields(serializer, "Resource", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("Type", &self.type_)?;
+        fields.opt("Isp", &self.isp)?;
+        fields.list("AvailabilitySet", &self.availability_set)?;
+        fields.list("TypeSet", &self.type_set)?;
+        fields.end()
     }
 }
 
@@ -12791,16 +8402,6 @@ pub struct ResourceAvailability {
     ///
     /// Required. Example: `Available`
     pub availability: Option<String>,
-}
-
-impl ResourceAvailability {
-    /// With the fields a request must carry.
-    pub fn new(type_: impl Into<String>, availability: impl Into<String>) -> Self {
-        ResourceAvailability {
-            type_: Some(type_.into()),
-            availability: Some(availability.into()),
-        }
-    }
 }
 
 impl lenient::Reply for ResourceAvailability {
@@ -12824,13 +8425,13 @@ impl<'de> Deserialize<'de> for ResourceAvailability {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ResourceAvailability {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ResourceAvailability", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Type", &self.type_)?
-            .opt("Availability", &self.availability)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ResourceAvailability", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Type", &self.type_)?;
+        fields.opt("Availability", &self.availability)?;
+        fields.end()
     }
 }
 
@@ -12854,26 +8455,6 @@ pub struct RewriteItem {
     pub target_model: Option<String>,
 }
 
-impl RewriteItem {
-    /// With every field unset.
-    pub fn new() -> Self {
-        RewriteItem {
-            source_model: None,
-            target_model: None,
-        }
-    }
-    /// Sets `SourceModel`.
-    pub fn with_source_model(mut self, source_model: impl Into<String>) -> Self {
-        self.source_model = Some(source_model.into());
-        self
-    }
-    /// Sets `TargetModel`.
-    pub fn with_target_model(mut self, target_model: impl Into<String>) -> Self {
-        self.target_model = Some(target_model.into());
-        self
-    }
-}
-
 impl lenient::Reply for RewriteItem {
     const NAME: &'static str = "RewriteItem";
     const FIELDS: &'static [&'static str] = &[
@@ -12895,13 +8476,13 @@ impl<'de> Deserialize<'de> for RewriteItem {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for RewriteItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RewriteItem", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("SourceModel", &self.source_model)?
-            .opt("TargetModel", &self.target_model)?
-            .end()
+        let mut fields = lenient::fields(serializer, "RewriteItem", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("SourceModel", &self.source_model)?;
+        fields.opt("TargetModel", &self.target_model)?;
+        fields.end()
     }
 }
 
@@ -12933,44 +8514,6 @@ pub struct RewriteTarget {
     pub rewrite_type: Option<String>,
 }
 
-impl RewriteTarget {
-    /// With every field unset.
-    pub fn new() -> Self {
-        RewriteTarget {
-            target_listener_id: None,
-            target_location_id: None,
-            rewrite_code: None,
-            take_url: None,
-            rewrite_type: None,
-        }
-    }
-    /// Sets `TargetListenerId`.
-    pub fn with_target_listener_id(mut self, target_listener_id: impl Into<String>) -> Self {
-        self.target_listener_id = Some(target_listener_id.into());
-        self
-    }
-    /// Sets `TargetLocationId`.
-    pub fn with_target_location_id(mut self, target_location_id: impl Into<String>) -> Self {
-        self.target_location_id = Some(target_location_id.into());
-        self
-    }
-    /// Sets `RewriteCode`.
-    pub fn with_rewrite_code(mut self, rewrite_code: i64) -> Self {
-        self.rewrite_code = Some(rewrite_code);
-        self
-    }
-    /// Sets `TakeUrl`.
-    pub fn with_take_url(mut self, take_url: bool) -> Self {
-        self.take_url = Some(take_url);
-        self
-    }
-    /// Sets `RewriteType`.
-    pub fn with_rewrite_type(mut self, rewrite_type: impl Into<String>) -> Self {
-        self.rewrite_type = Some(rewrite_type.into());
-        self
-    }
-}
-
 impl lenient::Reply for RewriteTarget {
     const NAME: &'static str = "RewriteTarget";
     const FIELDS: &'static [&'static str] = &[
@@ -12998,16 +8541,16 @@ impl<'de> Deserialize<'de> for RewriteTarget {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for RewriteTarget {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RewriteTarget", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("TargetListenerId", &self.target_listener_id)?
-            .opt("TargetLocationId", &self.target_location_id)?
-            .opt("RewriteCode", &self.rewrite_code)?
-            .opt("TakeUrl", &self.take_url)?
-            .opt("RewriteType", &self.rewrite_type)?
-            .end()
+        let mut fields = lenient::fields(serializer, "RewriteTarget", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("TargetListenerId", &self.target_listener_id)?;
+        fields.opt("TargetLocationId", &self.target_location_id)?;
+        fields.opt("RewriteCode", &self.rewrite_code)?;
+        fields.opt("TakeUrl", &self.take_url)?;
+        fields.opt("RewriteType", &self.rewrite_type)?;
+        fields.end()
     }
 }
 
@@ -13078,50 +8621,6 @@ pub struct RouterSettingWithFallBack {
     pub sticky_config: Option<output::StickyConfig>,
 }
 
-impl RouterSettingWithFallBack {
-    /// With every field unset.
-    pub fn new() -> Self {
-        RouterSettingWithFallBack {
-            cross_model_group_routing_strategy: None,
-            fall_back: None,
-            routing_strategy: None,
-            num_retries: None,
-            routing_strategy_args: None,
-            sticky_config: None,
-        }
-    }
-    /// Sets `CrossModelGroupRoutingStrategy`.
-    pub fn with_cross_model_group_routing_strategy(mut self, cross_model_group_routing_strategy: impl Into<String>) -> Self {
-        self.cross_model_group_routing_strategy = Some(cross_model_group_routing_strategy.into());
-        self
-    }
-    /// Sets `FallBack`.
-    pub fn with_fall_back(mut self, fall_back: output::FallBackItem) -> Self {
-        self.fall_back = Some(fall_back);
-        self
-    }
-    /// Sets `RoutingStrategy`.
-    pub fn with_routing_strategy(mut self, routing_strategy: impl Into<String>) -> Self {
-        self.routing_strategy = Some(routing_strategy.into());
-        self
-    }
-    /// Sets `NumRetries`.
-    pub fn with_num_retries(mut self, num_retries: u64) -> Self {
-        self.num_retries = Some(num_retries);
-        self
-    }
-    /// Sets `RoutingStrategyArgs`.
-    pub fn with_routing_strategy_args(mut self, routing_strategy_args: output::RoutingStrategyArgs) -> Self {
-        self.routing_strategy_args = Some(routing_strategy_args);
-        self
-    }
-    /// Sets `StickyConfig`.
-    pub fn with_sticky_config(mut self, sticky_config: output::StickyConfig) -> Self {
-        self.sticky_config = Some(sticky_config);
-        self
-    }
-}
-
 impl lenient::Reply for RouterSettingWithFallBack {
     const NAME: &'static str = "RouterSettingWithFallBack";
     const FIELDS: &'static [&'static str] = &[
@@ -13151,17 +8650,17 @@ impl<'de> Deserialize<'de> for RouterSettingWithFallBack {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for RouterSettingWithFallBack {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RouterSettingWithFallBack", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("CrossModelGroupRoutingStrategy", &self.cross_model_group_routing_strategy)?
-            .opt("FallBack", &self.fall_back)?
-            .opt("RoutingStrategy", &self.routing_strategy)?
-            .opt("NumRetries", &self.num_retries)?
-            .opt("RoutingStrategyArgs", &self.routing_strategy_args)?
-            .opt("StickyConfig", &self.sticky_config)?
-            .end()
+        let mut fields = lenient::fields(serializer, "RouterSettingWithFallBack", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("CrossModelGroupRoutingStrategy", &self.cross_model_group_routing_strategy)?;
+        fields.opt("FallBack", &self.fall_back)?;
+        fields.opt("RoutingStrategy", &self.routing_strategy)?;
+        fields.opt("NumRetries", &self.num_retries)?;
+        fields.opt("RoutingStrategyArgs", &self.routing_strategy_args)?;
+        fields.opt("StickyConfig", &self.sticky_config)?;
+        fields.end()
     }
 }
 
@@ -13219,38 +8718,6 @@ pub struct RoutingStrategyArgs {
     pub lowest_cost_buffer: Option<f64>,
 }
 
-impl RoutingStrategyArgs {
-    /// With every field unset.
-    pub fn new() -> Self {
-        RoutingStrategyArgs {
-            least_busy_buffer: None,
-            usage_based_buffer: None,
-            lowest_latency_buffer: None,
-            lowest_cost_buffer: None,
-        }
-    }
-    /// Sets `LeastBusyBuffer`.
-    pub fn with_least_busy_buffer(mut self, least_busy_buffer: f64) -> Self {
-        self.least_busy_buffer = Some(least_busy_buffer);
-        self
-    }
-    /// Sets `UsageBasedBuffer`.
-    pub fn with_usage_based_buffer(mut self, usage_based_buffer: f64) -> Self {
-        self.usage_based_buffer = Some(usage_based_buffer);
-        self
-    }
-    /// Sets `LowestLatencyBuffer`.
-    pub fn with_lowest_latency_buffer(mut self, lowest_latency_buffer: f64) -> Self {
-        self.lowest_latency_buffer = Some(lowest_latency_buffer);
-        self
-    }
-    /// Sets `LowestCostBuffer`.
-    pub fn with_lowest_cost_buffer(mut self, lowest_cost_buffer: f64) -> Self {
-        self.lowest_cost_buffer = Some(lowest_cost_buffer);
-        self
-    }
-}
-
 impl lenient::Reply for RoutingStrategyArgs {
     const NAME: &'static str = "RoutingStrategyArgs";
     const FIELDS: &'static [&'static str] = &[
@@ -13276,15 +8743,15 @@ impl<'de> Deserialize<'de> for RoutingStrategyArgs {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for RoutingStrategyArgs {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RoutingStrategyArgs", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("LeastBusyBuffer", &self.least_busy_buffer)?
-            .opt("UsageBasedBuffer", &self.usage_based_buffer)?
-            .opt("LowestLatencyBuffer", &self.lowest_latency_buffer)?
-            .opt("LowestCostBuffer", &self.lowest_cost_buffer)?
-            .end()
+        let mut fields = lenient::fields(serializer, "RoutingStrategyArgs", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("LeastBusyBuffer", &self.least_busy_buffer)?;
+        fields.opt("UsageBasedBuffer", &self.usage_based_buffer)?;
+        fields.opt("LowestLatencyBuffer", &self.lowest_latency_buffer)?;
+        fields.opt("LowestCostBuffer", &self.lowest_cost_buffer)?;
+        fields.end()
     }
 }
 
@@ -13316,44 +8783,6 @@ pub struct RuleHealth {
     pub targets: Vec<output::TargetHealth>,
 }
 
-impl RuleHealth {
-    /// With every field unset.
-    pub fn new() -> Self {
-        RuleHealth {
-            location_id: None,
-            domain: None,
-            url: None,
-            rule_id: None,
-            targets: Vec::new(),
-        }
-    }
-    /// Sets `LocationId`.
-    pub fn with_location_id(mut self, location_id: impl Into<String>) -> Self {
-        self.location_id = Some(location_id.into());
-        self
-    }
-    /// Sets `Domain`.
-    pub fn with_domain(mut self, domain: impl Into<String>) -> Self {
-        self.domain = Some(domain.into());
-        self
-    }
-    /// Sets `Url`.
-    pub fn with_url(mut self, url: impl Into<String>) -> Self {
-        self.url = Some(url.into());
-        self
-    }
-    /// Sets `RuleId`.
-    pub fn with_rule_id(mut self, rule_id: impl Into<String>) -> Self {
-        self.rule_id = Some(rule_id.into());
-        self
-    }
-    /// Sets `Targets`.
-    pub fn with_targets(mut self, targets: impl IntoIterator<Item = output::TargetHealth>) -> Self {
-        self.targets = targets.into_iter().collect();
-        self
-    }
-}
-
 impl lenient::Reply for RuleHealth {
     const NAME: &'static str = "RuleHealth";
     const FIELDS: &'static [&'static str] = &[
@@ -13381,16 +8810,16 @@ impl<'de> Deserialize<'de> for RuleHealth {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for RuleHealth {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RuleHealth", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("LocationId", &self.location_id)?
-            .opt("Domain", &self.domain)?
-            .opt("Url", &self.url)?
-            .opt("RuleId", &self.rule_id)?
-            .list("Targets", &self.targets)?
-            .end()
+        let mut fields = lenient::fields(serializer, "RuleHealth", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("LocationId", &self.location_id)?;
+        fields.opt("Domain", &self.domain)?;
+        fields.opt("Url", &self.url)?;
+        fields.opt("RuleId", &self.rule_id)?;
+        fields.list("Targets", &self.targets)?;
+        fields.end()
     }
 }
 
@@ -13497,164 +8926,6 @@ pub struct RuleOutput {
     pub cookie_name: Option<String>,
 }
 
-impl RuleOutput {
-    /// With every field unset.
-    pub fn new() -> Self {
-        RuleOutput {
-            location_id: None,
-            domain: None,
-            url: None,
-            session_expire_time: None,
-            health_check: None,
-            certificate: None,
-            scheduler: None,
-            listener_id: None,
-            rewrite_target: None,
-            http_gzip: None,
-            be_auto_created: None,
-            default_server: None,
-            http2: None,
-            forward_type: None,
-            create_time: None,
-            target_type: None,
-            target_group: None,
-            waf_domain_id: None,
-            trpc_callee: None,
-            trpc_func: None,
-            quic_status: None,
-            domains: Vec::new(),
-            target_group_list: Vec::new(),
-            o_auth: None,
-            cookie_name: None,
-        }
-    }
-    /// Sets `LocationId`.
-    pub fn with_location_id(mut self, location_id: impl Into<String>) -> Self {
-        self.location_id = Some(location_id.into());
-        self
-    }
-    /// Sets `Domain`.
-    pub fn with_domain(mut self, domain: impl Into<String>) -> Self {
-        self.domain = Some(domain.into());
-        self
-    }
-    /// Sets `Url`.
-    pub fn with_url(mut self, url: impl Into<String>) -> Self {
-        self.url = Some(url.into());
-        self
-    }
-    /// Sets `SessionExpireTime`.
-    pub fn with_session_expire_time(mut self, session_expire_time: i64) -> Self {
-        self.session_expire_time = Some(session_expire_time);
-        self
-    }
-    /// Sets `HealthCheck`.
-    pub fn with_health_check(mut self, health_check: output::HealthCheck) -> Self {
-        self.health_check = Some(health_check);
-        self
-    }
-    /// Sets `Certificate`.
-    pub fn with_certificate(mut self, certificate: output::CertificateOutput) -> Self {
-        self.certificate = Some(certificate);
-        self
-    }
-    /// Sets `Scheduler`.
-    pub fn with_scheduler(mut self, scheduler: impl Into<String>) -> Self {
-        self.scheduler = Some(scheduler.into());
-        self
-    }
-    /// Sets `ListenerId`.
-    pub fn with_listener_id(mut self, listener_id: impl Into<String>) -> Self {
-        self.listener_id = Some(listener_id.into());
-        self
-    }
-    /// Sets `RewriteTarget`.
-    pub fn with_rewrite_target(mut self, rewrite_target: output::RewriteTarget) -> Self {
-        self.rewrite_target = Some(rewrite_target);
-        self
-    }
-    /// Sets `HttpGzip`.
-    pub fn with_http_gzip(mut self, http_gzip: bool) -> Self {
-        self.http_gzip = Some(http_gzip);
-        self
-    }
-    /// Sets `BeAutoCreated`.
-    pub fn with_be_auto_created(mut self, be_auto_created: bool) -> Self {
-        self.be_auto_created = Some(be_auto_created);
-        self
-    }
-    /// Sets `DefaultServer`.
-    pub fn with_default_server(mut self, default_server: bool) -> Self {
-        self.default_server = Some(default_server);
-        self
-    }
-    /// Sets `Http2`.
-    pub fn with_http2(mut self, http2: bool) -> Self {
-        self.http2 = Some(http2);
-        self
-    }
-    /// Sets `ForwardType`.
-    pub fn with_forward_type(mut self, forward_type: impl Into<String>) -> Self {
-        self.forward_type = Some(forward_type.into());
-        self
-    }
-    /// Sets `CreateTime`.
-    pub fn with_create_time(mut self, create_time: impl Into<String>) -> Self {
-        self.create_time = Some(create_time.into());
-        self
-    }
-    /// Sets `TargetType`.
-    pub fn with_target_type(mut self, target_type: impl Into<String>) -> Self {
-        self.target_type = Some(target_type.into());
-        self
-    }
-    /// Sets `TargetGroup`.
-    pub fn with_target_group(mut self, target_group: output::BasicTargetGroupInfo) -> Self {
-        self.target_group = Some(target_group);
-        self
-    }
-    /// Sets `WafDomainId`.
-    pub fn with_waf_domain_id(mut self, waf_domain_id: impl Into<String>) -> Self {
-        self.waf_domain_id = Some(waf_domain_id.into());
-        self
-    }
-    /// Sets `TrpcCallee`.
-    pub fn with_trpc_callee(mut self, trpc_callee: impl Into<String>) -> Self {
-        self.trpc_callee = Some(trpc_callee.into());
-        self
-    }
-    /// Sets `TrpcFunc`.
-    pub fn with_trpc_func(mut self, trpc_func: impl Into<String>) -> Self {
-        self.trpc_func = Some(trpc_func.into());
-        self
-    }
-    /// Sets `QuicStatus`.
-    pub fn with_quic_status(mut self, quic_status: impl Into<String>) -> Self {
-        self.quic_status = Some(quic_status.into());
-        self
-    }
-    /// Sets `Domains`.
-    pub fn with_domains(mut self, domains: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.domains = domains.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `TargetGroupList`.
-    pub fn with_target_group_list(mut self, target_group_list: impl IntoIterator<Item = output::BasicTargetGroupInfo>) -> Self {
-        self.target_group_list = target_group_list.into_iter().collect();
-        self
-    }
-    /// Sets `OAuth`.
-    pub fn with_o_auth(mut self, o_auth: output::OAuth) -> Self {
-        self.o_auth = Some(o_auth);
-        self
-    }
-    /// Sets `CookieName`.
-    pub fn with_cookie_name(mut self, cookie_name: impl Into<String>) -> Self {
-        self.cookie_name = Some(cookie_name.into());
-        self
-    }
-}
-
 impl lenient::Reply for RuleOutput {
     const NAME: &'static str = "RuleOutput";
     const FIELDS: &'static [&'static str] = &[
@@ -13722,36 +8993,36 @@ impl<'de> Deserialize<'de> for RuleOutput {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for RuleOutput {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RuleOutput", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("LocationId", &self.location_id)?
-            .opt("Domain", &self.domain)?
-            .opt("Url", &self.url)?
-            .opt("SessionExpireTime", &self.session_expire_time)?
-            .opt("HealthCheck", &self.health_check)?
-            .opt("Certificate", &self.certificate)?
-            .opt("Scheduler", &self.scheduler)?
-            .opt("ListenerId", &self.listener_id)?
-            .opt("RewriteTarget", &self.rewrite_target)?
-            .opt("HttpGzip", &self.http_gzip)?
-            .opt("BeAutoCreated", &self.be_auto_created)?
-            .opt("DefaultServer", &self.default_server)?
-            .opt("Http2", &self.http2)?
-            .opt("ForwardType", &self.forward_type)?
-            .opt("CreateTime", &self.create_time)?
-            .opt("TargetType", &self.target_type)?
-            .opt("TargetGroup", &self.target_group)?
-            .opt("WafDomainId", &self.waf_domain_id)?
-            .opt("TrpcCallee", &self.trpc_callee)?
-            .opt("TrpcFunc", &self.trpc_func)?
-            .opt("QuicStatus", &self.quic_status)?
-            .list("Domains", &self.domains)?
-            .list("TargetGroupList", &self.target_group_list)?
-            .opt("OAuth", &self.o_auth)?
-            .opt("CookieName", &self.cookie_name)?
-            .end()
+        let mut fields = lenient::fields(serializer, "RuleOutput", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("LocationId", &self.location_id)?;
+        fields.opt("Domain", &self.domain)?;
+        fields.opt("Url", &self.url)?;
+        fields.opt("SessionExpireTime", &self.session_expire_time)?;
+        fields.opt("HealthCheck", &self.health_check)?;
+        fields.opt("Certificate", &self.certificate)?;
+        fields.opt("Scheduler", &self.scheduler)?;
+        fields.opt("ListenerId", &self.listener_id)?;
+        fields.opt("RewriteTarget", &self.rewrite_target)?;
+        fields.opt("HttpGzip", &self.http_gzip)?;
+        fields.opt("BeAutoCreated", &self.be_auto_created)?;
+        fields.opt("DefaultServer", &self.default_server)?;
+        fields.opt("Http2", &self.http2)?;
+        fields.opt("ForwardType", &self.forward_type)?;
+        fields.opt("CreateTime", &self.create_time)?;
+        fields.opt("TargetType", &self.target_type)?;
+        fields.opt("TargetGroup", &self.target_group)?;
+        fields.opt("WafDomainId", &self.waf_domain_id)?;
+        fields.opt("TrpcCallee", &self.trpc_callee)?;
+        fields.opt("TrpcFunc", &self.trpc_func)?;
+        fields.opt("QuicStatus", &self.quic_status)?;
+        fields.list("Domains", &self.domains)?;
+        fields.list("TargetGroupList", &self.target_group_list)?;
+        fields.opt("OAuth", &self.o_auth)?;
+        fields.opt("CookieName", &self.cookie_name)?;
+        fields.end()
     }
 }
 
@@ -13775,44 +9046,6 @@ pub struct RuleTargets {
     pub targets: Vec<output::Backend>,
     /// Describes the backend cloud function info.
     pub function_targets: Vec<output::FunctionTarget>,
-}
-
-impl RuleTargets {
-    /// With every field unset.
-    pub fn new() -> Self {
-        RuleTargets {
-            location_id: None,
-            domain: None,
-            url: None,
-            targets: Vec::new(),
-            function_targets: Vec::new(),
-        }
-    }
-    /// Sets `LocationId`.
-    pub fn with_location_id(mut self, location_id: impl Into<String>) -> Self {
-        self.location_id = Some(location_id.into());
-        self
-    }
-    /// Sets `Domain`.
-    pub fn with_domain(mut self, domain: impl Into<String>) -> Self {
-        self.domain = Some(domain.into());
-        self
-    }
-    /// Sets `Url`.
-    pub fn with_url(mut self, url: impl Into<String>) -> Self {
-        self.url = Some(url.into());
-        self
-    }
-    /// Sets `Targets`.
-    pub fn with_targets(mut self, targets: impl IntoIterator<Item = output::Backend>) -> Self {
-        self.targets = targets.into_iter().collect();
-        self
-    }
-    /// Sets `FunctionTargets`.
-    pub fn with_function_targets(mut self, function_targets: impl IntoIterator<Item = output::FunctionTarget>) -> Self {
-        self.function_targets = function_targets.into_iter().collect();
-        self
-    }
 }
 
 impl lenient::Reply for RuleTargets {
@@ -13842,16 +9075,16 @@ impl<'de> Deserialize<'de> for RuleTargets {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for RuleTargets {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RuleTargets", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("LocationId", &self.location_id)?
-            .opt("Domain", &self.domain)?
-            .opt("Url", &self.url)?
-            .list("Targets", &self.targets)?
-            .list("FunctionTargets", &self.function_targets)?
-            .end()
+        let mut fields = lenient::fields(serializer, "RuleTargets", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("LocationId", &self.location_id)?;
+        fields.opt("Domain", &self.domain)?;
+        fields.opt("Url", &self.url)?;
+        fields.list("Targets", &self.targets)?;
+        fields.list("FunctionTargets", &self.function_targets)?;
+        fields.end()
     }
 }
 
@@ -13873,38 +9106,6 @@ pub struct RulesItems {
     pub url: Option<String>,
     /// Object bound to the real server.
     pub targets: Vec<output::LbRsTargets>,
-}
-
-impl RulesItems {
-    /// With every field unset.
-    pub fn new() -> Self {
-        RulesItems {
-            location_id: None,
-            domain: None,
-            url: None,
-            targets: Vec::new(),
-        }
-    }
-    /// Sets `LocationId`.
-    pub fn with_location_id(mut self, location_id: impl Into<String>) -> Self {
-        self.location_id = Some(location_id.into());
-        self
-    }
-    /// Sets `Domain`.
-    pub fn with_domain(mut self, domain: impl Into<String>) -> Self {
-        self.domain = Some(domain.into());
-        self
-    }
-    /// Sets `Url`.
-    pub fn with_url(mut self, url: impl Into<String>) -> Self {
-        self.url = Some(url.into());
-        self
-    }
-    /// Sets `Targets`.
-    pub fn with_targets(mut self, targets: impl IntoIterator<Item = output::LbRsTargets>) -> Self {
-        self.targets = targets.into_iter().collect();
-        self
-    }
 }
 
 impl lenient::Reply for RulesItems {
@@ -13932,15 +9133,15 @@ impl<'de> Deserialize<'de> for RulesItems {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for RulesItems {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RulesItems", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("LocationId", &self.location_id)?
-            .opt("Domain", &self.domain)?
-            .opt("Url", &self.url)?
-            .list("Targets", &self.targets)?
-            .end()
+        let mut fields = lenient::fields(serializer, "RulesItems", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("LocationId", &self.location_id)?;
+        fields.opt("Domain", &self.domain)?;
+        fields.opt("Url", &self.url)?;
+        fields.list("Targets", &self.targets)?;
+        fields.end()
     }
 }
 
@@ -13968,32 +9169,6 @@ pub struct ServiceEndPoints {
     pub schema: Option<String>,
 }
 
-impl ServiceEndPoints {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ServiceEndPoints {
-            cert_id: None,
-            port: None,
-            schema: None,
-        }
-    }
-    /// Sets `CertId`.
-    pub fn with_cert_id(mut self, cert_id: impl Into<String>) -> Self {
-        self.cert_id = Some(cert_id.into());
-        self
-    }
-    /// Sets `Port`.
-    pub fn with_port(mut self, port: u64) -> Self {
-        self.port = Some(port);
-        self
-    }
-    /// Sets `Schema`.
-    pub fn with_schema(mut self, schema: impl Into<String>) -> Self {
-        self.schema = Some(schema.into());
-        self
-    }
-}
-
 impl lenient::Reply for ServiceEndPoints {
     const NAME: &'static str = "ServiceEndPoints";
     const FIELDS: &'static [&'static str] = &[
@@ -14017,14 +9192,14 @@ impl<'de> Deserialize<'de> for ServiceEndPoints {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ServiceEndPoints {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ServiceEndPoints", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("CertId", &self.cert_id)?
-            .opt("Port", &self.port)?
-            .opt("Schema", &self.schema)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ServiceEndPoints", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("CertId", &self.cert_id)?;
+        fields.opt("Port", &self.port)?;
+        fields.opt("Schema", &self.schema)?;
+        fields.end()
     }
 }
 
@@ -14107,68 +9282,6 @@ pub struct ServiceProvider {
     pub association_status: Option<String>,
 }
 
-impl ServiceProvider {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ServiceProvider {
-            access_type: None,
-            input_modalities: Vec::new(),
-            protocol: None,
-            provider: None,
-            service_provider_id: None,
-            service_provider_name: None,
-            order: None,
-            weight: None,
-            association_status: None,
-        }
-    }
-    /// Sets `AccessType`.
-    pub fn with_access_type(mut self, access_type: impl Into<String>) -> Self {
-        self.access_type = Some(access_type.into());
-        self
-    }
-    /// Sets `InputModalities`.
-    pub fn with_input_modalities(mut self, input_modalities: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.input_modalities = input_modalities.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `Protocol`.
-    pub fn with_protocol(mut self, protocol: impl Into<String>) -> Self {
-        self.protocol = Some(protocol.into());
-        self
-    }
-    /// Sets `Provider`.
-    pub fn with_provider(mut self, provider: impl Into<String>) -> Self {
-        self.provider = Some(provider.into());
-        self
-    }
-    /// Sets `ServiceProviderId`.
-    pub fn with_service_provider_id(mut self, service_provider_id: impl Into<String>) -> Self {
-        self.service_provider_id = Some(service_provider_id.into());
-        self
-    }
-    /// Sets `ServiceProviderName`.
-    pub fn with_service_provider_name(mut self, service_provider_name: impl Into<String>) -> Self {
-        self.service_provider_name = Some(service_provider_name.into());
-        self
-    }
-    /// Sets `Order`.
-    pub fn with_order(mut self, order: u64) -> Self {
-        self.order = Some(order);
-        self
-    }
-    /// Sets `Weight`.
-    pub fn with_weight(mut self, weight: u64) -> Self {
-        self.weight = Some(weight);
-        self
-    }
-    /// Sets `AssociationStatus`.
-    pub fn with_association_status(mut self, association_status: impl Into<String>) -> Self {
-        self.association_status = Some(association_status.into());
-        self
-    }
-}
-
 impl lenient::Reply for ServiceProvider {
     const NAME: &'static str = "ServiceProvider";
     const FIELDS: &'static [&'static str] = &[
@@ -14204,20 +9317,20 @@ impl<'de> Deserialize<'de> for ServiceProvider {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ServiceProvider {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ServiceProvider", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("AccessType", &self.access_type)?
-            .list("InputModalities", &self.input_modalities)?
-            .opt("Protocol", &self.protocol)?
-            .opt("Provider", &self.provider)?
-            .opt("ServiceProviderId", &self.service_provider_id)?
-            .opt("ServiceProviderName", &self.service_provider_name)?
-            .opt("Order", &self.order)?
-            .opt("Weight", &self.weight)?
-            .opt("AssociationStatus", &self.association_status)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ServiceProvider", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("AccessType", &self.access_type)?;
+        fields.list("InputModalities", &self.input_modalities)?;
+        fields.opt("Protocol", &self.protocol)?;
+        fields.opt("Provider", &self.provider)?;
+        fields.opt("ServiceProviderId", &self.service_provider_id)?;
+        fields.opt("ServiceProviderName", &self.service_provider_name)?;
+        fields.opt("Order", &self.order)?;
+        fields.opt("Weight", &self.weight)?;
+        fields.opt("AssociationStatus", &self.association_status)?;
+        fields.end()
     }
 }
 
@@ -14257,44 +9370,6 @@ pub struct ServiceProviderCoefficient {
     pub coefficient_schedule: Vec<output::CoefficientScheduleRule>,
 }
 
-impl ServiceProviderCoefficient {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ServiceProviderCoefficient {
-            coefficient: None,
-            service_provider_id: None,
-            service_provider_name: None,
-            coefficient_tiers: Vec::new(),
-            coefficient_schedule: Vec::new(),
-        }
-    }
-    /// Sets `Coefficient`.
-    pub fn with_coefficient(mut self, coefficient: output::Coefficient) -> Self {
-        self.coefficient = Some(coefficient);
-        self
-    }
-    /// Sets `ServiceProviderId`.
-    pub fn with_service_provider_id(mut self, service_provider_id: impl Into<String>) -> Self {
-        self.service_provider_id = Some(service_provider_id.into());
-        self
-    }
-    /// Sets `ServiceProviderName`.
-    pub fn with_service_provider_name(mut self, service_provider_name: impl Into<String>) -> Self {
-        self.service_provider_name = Some(service_provider_name.into());
-        self
-    }
-    /// Sets `CoefficientTiers`.
-    pub fn with_coefficient_tiers(mut self, coefficient_tiers: impl IntoIterator<Item = output::CoefficientTier>) -> Self {
-        self.coefficient_tiers = coefficient_tiers.into_iter().collect();
-        self
-    }
-    /// Sets `CoefficientSchedule`.
-    pub fn with_coefficient_schedule(mut self, coefficient_schedule: impl IntoIterator<Item = output::CoefficientScheduleRule>) -> Self {
-        self.coefficient_schedule = coefficient_schedule.into_iter().collect();
-        self
-    }
-}
-
 impl lenient::Reply for ServiceProviderCoefficient {
     const NAME: &'static str = "ServiceProviderCoefficient";
     const FIELDS: &'static [&'static str] = &[
@@ -14322,16 +9397,16 @@ impl<'de> Deserialize<'de> for ServiceProviderCoefficient {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ServiceProviderCoefficient {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ServiceProviderCoefficient", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Coefficient", &self.coefficient)?
-            .opt("ServiceProviderId", &self.service_provider_id)?
-            .opt("ServiceProviderName", &self.service_provider_name)?
-            .list("CoefficientTiers", &self.coefficient_tiers)?
-            .list("CoefficientSchedule", &self.coefficient_schedule)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ServiceProviderCoefficient", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Coefficient", &self.coefficient)?;
+        fields.opt("ServiceProviderId", &self.service_provider_id)?;
+        fields.opt("ServiceProviderName", &self.service_provider_name)?;
+        fields.list("CoefficientTiers", &self.coefficient_tiers)?;
+        fields.list("CoefficientSchedule", &self.coefficient_schedule)?;
+        fields.end()
     }
 }
 
@@ -14418,62 +9493,6 @@ pub struct ServiceProviderHealthCheckConfigItemOutput {
     pub health_check_timeout: Option<u64>,
 }
 
-impl ServiceProviderHealthCheckConfigItemOutput {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ServiceProviderHealthCheckConfigItemOutput {
-            health_check_enabled: None,
-            health_check_interval: None,
-            health_check_unhealthy_threshold: None,
-            health_check_max_tokens: None,
-            health_check_protocol: None,
-            health_check_path: None,
-            health_check_method: None,
-            health_check_timeout: None,
-        }
-    }
-    /// Sets `HealthCheckEnabled`.
-    pub fn with_health_check_enabled(mut self, health_check_enabled: bool) -> Self {
-        self.health_check_enabled = Some(health_check_enabled);
-        self
-    }
-    /// Sets `HealthCheckInterval`.
-    pub fn with_health_check_interval(mut self, health_check_interval: u64) -> Self {
-        self.health_check_interval = Some(health_check_interval);
-        self
-    }
-    /// Sets `HealthCheckUnhealthyThreshold`.
-    pub fn with_health_check_unhealthy_threshold(mut self, health_check_unhealthy_threshold: u64) -> Self {
-        self.health_check_unhealthy_threshold = Some(health_check_unhealthy_threshold);
-        self
-    }
-    /// Sets `HealthCheckMaxTokens`.
-    pub fn with_health_check_max_tokens(mut self, health_check_max_tokens: u64) -> Self {
-        self.health_check_max_tokens = Some(health_check_max_tokens);
-        self
-    }
-    /// Sets `HealthCheckProtocol`.
-    pub fn with_health_check_protocol(mut self, health_check_protocol: impl Into<String>) -> Self {
-        self.health_check_protocol = Some(health_check_protocol.into());
-        self
-    }
-    /// Sets `HealthCheckPath`.
-    pub fn with_health_check_path(mut self, health_check_path: impl Into<String>) -> Self {
-        self.health_check_path = Some(health_check_path.into());
-        self
-    }
-    /// Sets `HealthCheckMethod`.
-    pub fn with_health_check_method(mut self, health_check_method: impl Into<String>) -> Self {
-        self.health_check_method = Some(health_check_method.into());
-        self
-    }
-    /// Sets `HealthCheckTimeout`.
-    pub fn with_health_check_timeout(mut self, health_check_timeout: u64) -> Self {
-        self.health_check_timeout = Some(health_check_timeout);
-        self
-    }
-}
-
 impl lenient::Reply for ServiceProviderHealthCheckConfigItemOutput {
     const NAME: &'static str = "ServiceProviderHealthCheckConfigItemOutput";
     const FIELDS: &'static [&'static str] = &[
@@ -14507,19 +9526,19 @@ impl<'de> Deserialize<'de> for ServiceProviderHealthCheckConfigItemOutput {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ServiceProviderHealthCheckConfigItemOutput {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ServiceProviderHealthCheckConfigItemOutput", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("HealthCheckEnabled", &self.health_check_enabled)?
-            .opt("HealthCheckInterval", &self.health_check_interval)?
-            .opt("HealthCheckUnhealthyThreshold", &self.health_check_unhealthy_threshold)?
-            .opt("HealthCheckMaxTokens", &self.health_check_max_tokens)?
-            .opt("HealthCheckProtocol", &self.health_check_protocol)?
-            .opt("HealthCheckPath", &self.health_check_path)?
-            .opt("HealthCheckMethod", &self.health_check_method)?
-            .opt("HealthCheckTimeout", &self.health_check_timeout)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ServiceProviderHealthCheckConfigItemOutput", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("HealthCheckEnabled", &self.health_check_enabled)?;
+        fields.opt("HealthCheckInterval", &self.health_check_interval)?;
+        fields.opt("HealthCheckUnhealthyThreshold", &self.health_check_unhealthy_threshold)?;
+        fields.opt("HealthCheckMaxTokens", &self.health_check_max_tokens)?;
+        fields.opt("HealthCheckProtocol", &self.health_check_protocol)?;
+        fields.opt("HealthCheckPath", &self.health_check_path)?;
+        fields.opt("HealthCheckMethod", &self.health_check_method)?;
+        fields.opt("HealthCheckTimeout", &self.health_check_timeout)?;
+        fields.end()
     }
 }
 
@@ -14538,20 +9557,6 @@ pub struct ServiceProviderHealthCheckConfigOutput {
     ///
     /// Example: `true`
     pub health_check_enabled: Option<bool>,
-}
-
-impl ServiceProviderHealthCheckConfigOutput {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ServiceProviderHealthCheckConfigOutput {
-            health_check_enabled: None,
-        }
-    }
-    /// Sets `HealthCheckEnabled`.
-    pub fn with_health_check_enabled(mut self, health_check_enabled: bool) -> Self {
-        self.health_check_enabled = Some(health_check_enabled);
-        self
-    }
 }
 
 impl lenient::Reply for ServiceProviderHealthCheckConfigOutput {
@@ -14573,12 +9578,12 @@ impl<'de> Deserialize<'de> for ServiceProviderHealthCheckConfigOutput {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ServiceProviderHealthCheckConfigOutput {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ServiceProviderHealthCheckConfigOutput", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("HealthCheckEnabled", &self.health_check_enabled)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ServiceProviderHealthCheckConfigOutput", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("HealthCheckEnabled", &self.health_check_enabled)?;
+        fields.end()
     }
 }
 
@@ -14621,33 +9626,6 @@ pub struct ServiceProviderItem {
     pub input_modalities: Vec<String>,
 }
 
-impl ServiceProviderItem {
-    /// With the fields a request must carry.
-    pub fn new(service_provider_id: impl Into<String>) -> Self {
-        ServiceProviderItem {
-            service_provider_id: Some(service_provider_id.into()),
-            service_provider_name: None,
-            model_provider: None,
-            input_modalities: Vec::new(),
-        }
-    }
-    /// Sets `ServiceProviderName`.
-    pub fn with_service_provider_name(mut self, service_provider_name: impl Into<String>) -> Self {
-        self.service_provider_name = Some(service_provider_name.into());
-        self
-    }
-    /// Sets `ModelProvider`.
-    pub fn with_model_provider(mut self, model_provider: impl Into<String>) -> Self {
-        self.model_provider = Some(model_provider.into());
-        self
-    }
-    /// Sets `InputModalities`.
-    pub fn with_input_modalities(mut self, input_modalities: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.input_modalities = input_modalities.into_iter().map(Into::into).collect();
-        self
-    }
-}
-
 impl lenient::Reply for ServiceProviderItem {
     const NAME: &'static str = "ServiceProviderItem";
     const FIELDS: &'static [&'static str] = &[
@@ -14673,15 +9651,15 @@ impl<'de> Deserialize<'de> for ServiceProviderItem {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ServiceProviderItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ServiceProviderItem", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("ServiceProviderId", &self.service_provider_id)?
-            .opt("ServiceProviderName", &self.service_provider_name)?
-            .opt("ModelProvider", &self.model_provider)?
-            .list("InputModalities", &self.input_modalities)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ServiceProviderItem", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ServiceProviderId", &self.service_provider_id)?;
+        fields.opt("ServiceProviderName", &self.service_provider_name)?;
+        fields.opt("ModelProvider", &self.model_provider)?;
+        fields.list("InputModalities", &self.input_modalities)?;
+        fields.end()
     }
 }
 
@@ -14739,44 +9717,6 @@ pub struct ServiceProviderModelItem {
     pub probed_input_modalities: Vec<String>,
 }
 
-impl ServiceProviderModelItem {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ServiceProviderModelItem {
-            associated_model_routers: Vec::new(),
-            input_modalities: Vec::new(),
-            model_alias: None,
-            model_id: None,
-            probed_input_modalities: Vec::new(),
-        }
-    }
-    /// Sets `AssociatedModelRouters`.
-    pub fn with_associated_model_routers(mut self, associated_model_routers: impl IntoIterator<Item = output::AssociatedModelRouterItem>) -> Self {
-        self.associated_model_routers = associated_model_routers.into_iter().collect();
-        self
-    }
-    /// Sets `InputModalities`.
-    pub fn with_input_modalities(mut self, input_modalities: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.input_modalities = input_modalities.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `ModelAlias`.
-    pub fn with_model_alias(mut self, model_alias: impl Into<String>) -> Self {
-        self.model_alias = Some(model_alias.into());
-        self
-    }
-    /// Sets `ModelId`.
-    pub fn with_model_id(mut self, model_id: impl Into<String>) -> Self {
-        self.model_id = Some(model_id.into());
-        self
-    }
-    /// Sets `ProbedInputModalities`.
-    pub fn with_probed_input_modalities(mut self, probed_input_modalities: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.probed_input_modalities = probed_input_modalities.into_iter().map(Into::into).collect();
-        self
-    }
-}
-
 impl lenient::Reply for ServiceProviderModelItem {
     const NAME: &'static str = "ServiceProviderModelItem";
     const FIELDS: &'static [&'static str] = &[
@@ -14804,16 +9744,16 @@ impl<'de> Deserialize<'de> for ServiceProviderModelItem {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ServiceProviderModelItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ServiceProviderModelItem", <Self as lenient::Reply>::FIELDS.len())?
-            .list("AssociatedModelRouters", &self.associated_model_routers)?
-            .list("InputModalities", &self.input_modalities)?
-            .opt("ModelAlias", &self.model_alias)?
-            .opt("ModelId", &self.model_id)?
-            .list("ProbedInputModalities", &self.probed_input_modalities)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ServiceProviderModelItem", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("AssociatedModelRouters", &self.associated_model_routers)?;
+        fields.list("InputModalities", &self.input_modalities)?;
+        fields.opt("ModelAlias", &self.model_alias)?;
+        fields.opt("ModelId", &self.model_id)?;
+        fields.list("ProbedInputModalities", &self.probed_input_modalities)?;
+        fields.end()
     }
 }
 
@@ -14829,21 +9769,6 @@ pub struct SnatIp {
     ///
     /// Example: `192.168.0.1`
     pub ip: Option<String>,
-}
-
-impl SnatIp {
-    /// With the fields a request must carry.
-    pub fn new(subnet_id: impl Into<String>) -> Self {
-        SnatIp {
-            subnet_id: Some(subnet_id.into()),
-            ip: None,
-        }
-    }
-    /// Sets `Ip`.
-    pub fn with_ip(mut self, ip: impl Into<String>) -> Self {
-        self.ip = Some(ip.into());
-        self
-    }
 }
 
 impl lenient::Reply for SnatIp {
@@ -14867,13 +9792,13 @@ impl<'de> Deserialize<'de> for SnatIp {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for SnatIp {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "SnatIp", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("SubnetId", &self.subnet_id)?
-            .opt("Ip", &self.ip)?
-            .end()
+        let mut fields = lenient::fields(serializer, "SnatIp", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("SubnetId", &self.subnet_id)?;
+        fields.opt("Ip", &self.ip)?;
+        fields.end()
     }
 }
 
@@ -14905,26 +9830,6 @@ pub struct SpecAvailability {
     pub availability: Option<String>,
 }
 
-impl SpecAvailability {
-    /// With every field unset.
-    pub fn new() -> Self {
-        SpecAvailability {
-            spec_type: None,
-            availability: None,
-        }
-    }
-    /// Sets `SpecType`.
-    pub fn with_spec_type(mut self, spec_type: impl Into<String>) -> Self {
-        self.spec_type = Some(spec_type.into());
-        self
-    }
-    /// Sets `Availability`.
-    pub fn with_availability(mut self, availability: impl Into<String>) -> Self {
-        self.availability = Some(availability.into());
-        self
-    }
-}
-
 impl lenient::Reply for SpecAvailability {
     const NAME: &'static str = "SpecAvailability";
     const FIELDS: &'static [&'static str] = &[
@@ -14946,13 +9851,13 @@ impl<'de> Deserialize<'de> for SpecAvailability {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for SpecAvailability {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "SpecAvailability", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("SpecType", &self.spec_type)?
-            .opt("Availability", &self.availability)?
-            .end()
+        let mut fields = lenient::fields(serializer, "SpecAvailability", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("SpecType", &self.spec_type)?;
+        fields.opt("Availability", &self.availability)?;
+        fields.end()
     }
 }
 
@@ -14980,26 +9885,6 @@ pub struct StickyConfig {
     pub timeout_seconds: Option<u64>,
 }
 
-impl StickyConfig {
-    /// With every field unset.
-    pub fn new() -> Self {
-        StickyConfig {
-            enabled: None,
-            timeout_seconds: None,
-        }
-    }
-    /// Sets `Enabled`.
-    pub fn with_enabled(mut self, enabled: bool) -> Self {
-        self.enabled = Some(enabled);
-        self
-    }
-    /// Sets `TimeoutSeconds`.
-    pub fn with_timeout_seconds(mut self, timeout_seconds: u64) -> Self {
-        self.timeout_seconds = Some(timeout_seconds);
-        self
-    }
-}
-
 impl lenient::Reply for StickyConfig {
     const NAME: &'static str = "StickyConfig";
     const FIELDS: &'static [&'static str] = &[
@@ -15021,13 +9906,13 @@ impl<'de> Deserialize<'de> for StickyConfig {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for StickyConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "StickyConfig", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Enabled", &self.enabled)?
-            .opt("TimeoutSeconds", &self.timeout_seconds)?
-            .end()
+        let mut fields = lenient::fields(serializer, "StickyConfig", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Enabled", &self.enabled)?;
+        fields.opt("TimeoutSeconds", &self.timeout_seconds)?;
+        fields.end()
     }
 }
 
@@ -15043,16 +9928,6 @@ pub struct TagInfo {
     ///
     /// Required. Example: `value-xxx`
     pub tag_value: Option<String>,
-}
-
-impl TagInfo {
-    /// With the fields a request must carry.
-    pub fn new(tag_key: impl Into<String>, tag_value: impl Into<String>) -> Self {
-        TagInfo {
-            tag_key: Some(tag_key.into()),
-            tag_value: Some(tag_value.into()),
-        }
-    }
 }
 
 impl lenient::Reply for TagInfo {
@@ -15076,13 +9951,13 @@ impl<'de> Deserialize<'de> for TagInfo {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for TagInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "TagInfo", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("TagKey", &self.tag_key)?
-            .opt("TagValue", &self.tag_value)?
-            .end()
+        let mut fields = lenient::fields(serializer, "TagInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("TagKey", &self.tag_key)?;
+        fields.opt("TagValue", &self.tag_value)?;
+        fields.end()
     }
 }
 
@@ -15137,80 +10012,6 @@ pub struct TargetGroupBackend {
     pub zone_id: Option<u64>,
 }
 
-impl TargetGroupBackend {
-    /// With every field unset.
-    pub fn new() -> Self {
-        TargetGroupBackend {
-            target_group_id: None,
-            type_: None,
-            instance_id: None,
-            port: None,
-            weight: None,
-            public_ip_addresses: Vec::new(),
-            private_ip_addresses: Vec::new(),
-            instance_name: None,
-            registered_time: None,
-            eni_id: None,
-            zone_id: None,
-        }
-    }
-    /// Sets `TargetGroupId`.
-    pub fn with_target_group_id(mut self, target_group_id: impl Into<String>) -> Self {
-        self.target_group_id = Some(target_group_id.into());
-        self
-    }
-    /// Sets `Type`.
-    pub fn with_type(mut self, type_: impl Into<String>) -> Self {
-        self.type_ = Some(type_.into());
-        self
-    }
-    /// Sets `InstanceId`.
-    pub fn with_instance_id(mut self, instance_id: impl Into<String>) -> Self {
-        self.instance_id = Some(instance_id.into());
-        self
-    }
-    /// Sets `Port`.
-    pub fn with_port(mut self, port: u64) -> Self {
-        self.port = Some(port);
-        self
-    }
-    /// Sets `Weight`.
-    pub fn with_weight(mut self, weight: u64) -> Self {
-        self.weight = Some(weight);
-        self
-    }
-    /// Sets `PublicIpAddresses`.
-    pub fn with_public_ip_addresses(mut self, public_ip_addresses: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.public_ip_addresses = public_ip_addresses.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `PrivateIpAddresses`.
-    pub fn with_private_ip_addresses(mut self, private_ip_addresses: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.private_ip_addresses = private_ip_addresses.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `InstanceName`.
-    pub fn with_instance_name(mut self, instance_name: impl Into<String>) -> Self {
-        self.instance_name = Some(instance_name.into());
-        self
-    }
-    /// Sets `RegisteredTime`.
-    pub fn with_registered_time(mut self, registered_time: impl Into<String>) -> Self {
-        self.registered_time = Some(registered_time.into());
-        self
-    }
-    /// Sets `EniId`.
-    pub fn with_eni_id(mut self, eni_id: impl Into<String>) -> Self {
-        self.eni_id = Some(eni_id.into());
-        self
-    }
-    /// Sets `ZoneId`.
-    pub fn with_zone_id(mut self, zone_id: u64) -> Self {
-        self.zone_id = Some(zone_id);
-        self
-    }
-}
-
 impl lenient::Reply for TargetGroupBackend {
     const NAME: &'static str = "TargetGroupBackend";
     const FIELDS: &'static [&'static str] = &[
@@ -15250,22 +10051,22 @@ impl<'de> Deserialize<'de> for TargetGroupBackend {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for TargetGroupBackend {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "TargetGroupBackend", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("TargetGroupId", &self.target_group_id)?
-            .opt("Type", &self.type_)?
-            .opt("InstanceId", &self.instance_id)?
-            .opt("Port", &self.port)?
-            .opt("Weight", &self.weight)?
-            .list("PublicIpAddresses", &self.public_ip_addresses)?
-            .list("PrivateIpAddresses", &self.private_ip_addresses)?
-            .opt("InstanceName", &self.instance_name)?
-            .opt("RegisteredTime", &self.registered_time)?
-            .opt("EniId", &self.eni_id)?
-            .opt("ZoneId", &self.zone_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "TargetGroupBackend", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("TargetGroupId", &self.target_group_id)?;
+        fields.opt("Type", &self.type_)?;
+        fields.opt("InstanceId", &self.instance_id)?;
+        fields.opt("Port", &self.port)?;
+        fields.opt("Weight", &self.weight)?;
+        fields.list("PublicIpAddresses", &self.public_ip_addresses)?;
+        fields.list("PrivateIpAddresses", &self.private_ip_addresses)?;
+        fields.opt("InstanceName", &self.instance_name)?;
+        fields.opt("RegisteredTime", &self.registered_time)?;
+        fields.opt("EniId", &self.eni_id)?;
+        fields.opt("ZoneId", &self.zone_id)?;
+        fields.end()
     }
 }
 
@@ -15386,111 +10187,6 @@ pub struct TargetGroupHealthCheck {
     pub extended_code: Option<String>,
 }
 
-impl TargetGroupHealthCheck {
-    /// With the fields a request must carry.
-    pub fn new(health_switch: bool) -> Self {
-        TargetGroupHealthCheck {
-            health_switch: Some(health_switch),
-            protocol: None,
-            port: None,
-            timeout: None,
-            gap_time: None,
-            good_limit: None,
-            bad_limit: None,
-            jumbo_frame: None,
-            http_code: None,
-            http_check_domain: None,
-            http_check_path: None,
-            http_check_method: None,
-            context_type: None,
-            send_context: None,
-            recv_context: None,
-            http_version: None,
-            extended_code: None,
-        }
-    }
-    /// Sets `Protocol`.
-    pub fn with_protocol(mut self, protocol: impl Into<String>) -> Self {
-        self.protocol = Some(protocol.into());
-        self
-    }
-    /// Sets `Port`.
-    pub fn with_port(mut self, port: i64) -> Self {
-        self.port = Some(port);
-        self
-    }
-    /// Sets `Timeout`.
-    pub fn with_timeout(mut self, timeout: i64) -> Self {
-        self.timeout = Some(timeout);
-        self
-    }
-    /// Sets `GapTime`.
-    pub fn with_gap_time(mut self, gap_time: i64) -> Self {
-        self.gap_time = Some(gap_time);
-        self
-    }
-    /// Sets `GoodLimit`.
-    pub fn with_good_limit(mut self, good_limit: i64) -> Self {
-        self.good_limit = Some(good_limit);
-        self
-    }
-    /// Sets `BadLimit`.
-    pub fn with_bad_limit(mut self, bad_limit: i64) -> Self {
-        self.bad_limit = Some(bad_limit);
-        self
-    }
-    /// Sets `JumboFrame`.
-    pub fn with_jumbo_frame(mut self, jumbo_frame: bool) -> Self {
-        self.jumbo_frame = Some(jumbo_frame);
-        self
-    }
-    /// Sets `HttpCode`.
-    pub fn with_http_code(mut self, http_code: i64) -> Self {
-        self.http_code = Some(http_code);
-        self
-    }
-    /// Sets `HttpCheckDomain`.
-    pub fn with_http_check_domain(mut self, http_check_domain: impl Into<String>) -> Self {
-        self.http_check_domain = Some(http_check_domain.into());
-        self
-    }
-    /// Sets `HttpCheckPath`.
-    pub fn with_http_check_path(mut self, http_check_path: impl Into<String>) -> Self {
-        self.http_check_path = Some(http_check_path.into());
-        self
-    }
-    /// Sets `HttpCheckMethod`.
-    pub fn with_http_check_method(mut self, http_check_method: impl Into<String>) -> Self {
-        self.http_check_method = Some(http_check_method.into());
-        self
-    }
-    /// Sets `ContextType`.
-    pub fn with_context_type(mut self, context_type: impl Into<String>) -> Self {
-        self.context_type = Some(context_type.into());
-        self
-    }
-    /// Sets `SendContext`.
-    pub fn with_send_context(mut self, send_context: impl Into<String>) -> Self {
-        self.send_context = Some(send_context.into());
-        self
-    }
-    /// Sets `RecvContext`.
-    pub fn with_recv_context(mut self, recv_context: impl Into<String>) -> Self {
-        self.recv_context = Some(recv_context.into());
-        self
-    }
-    /// Sets `HttpVersion`.
-    pub fn with_http_version(mut self, http_version: impl Into<String>) -> Self {
-        self.http_version = Some(http_version.into());
-        self
-    }
-    /// Sets `ExtendedCode`.
-    pub fn with_extended_code(mut self, extended_code: impl Into<String>) -> Self {
-        self.extended_code = Some(extended_code.into());
-        self
-    }
-}
-
 impl lenient::Reply for TargetGroupHealthCheck {
     const NAME: &'static str = "TargetGroupHealthCheck";
     const FIELDS: &'static [&'static str] = &[
@@ -15542,28 +10238,28 @@ impl<'de> Deserialize<'de> for TargetGroupHealthCheck {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for TargetGroupHealthCheck {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "TargetGroupHealthCheck", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("HealthSwitch", &self.health_switch)?
-            .opt("Protocol", &self.protocol)?
-            .opt("Port", &self.port)?
-            .opt("Timeout", &self.timeout)?
-            .opt("GapTime", &self.gap_time)?
-            .opt("GoodLimit", &self.good_limit)?
-            .opt("BadLimit", &self.bad_limit)?
-            .opt("JumboFrame", &self.jumbo_frame)?
-            .opt("HttpCode", &self.http_code)?
-            .opt("HttpCheckDomain", &self.http_check_domain)?
-            .opt("HttpCheckPath", &self.http_check_path)?
-            .opt("HttpCheckMethod", &self.http_check_method)?
-            .opt("ContextType", &self.context_type)?
-            .opt("SendContext", &self.send_context)?
-            .opt("RecvContext", &self.recv_context)?
-            .opt("HttpVersion", &self.http_version)?
-            .opt("ExtendedCode", &self.extended_code)?
-            .end()
+        let mut fields = lenient::fields(serializer, "TargetGroupHealthCheck", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("HealthSwitch", &self.health_switch)?;
+        fields.opt("Protocol", &self.protocol)?;
+        fields.opt("Port", &self.port)?;
+        fields.opt("Timeout", &self.timeout)?;
+        fields.opt("GapTime", &self.gap_time)?;
+        fields.opt("GoodLimit", &self.good_limit)?;
+        fields.opt("BadLimit", &self.bad_limit)?;
+        fields.opt("JumboFrame", &self.jumbo_frame)?;
+        fields.opt("HttpCode", &self.http_code)?;
+        fields.opt("HttpCheckDomain", &self.http_check_domain)?;
+        fields.opt("HttpCheckPath", &self.http_check_path)?;
+        fields.opt("HttpCheckMethod", &self.http_check_method)?;
+        fields.opt("ContextType", &self.context_type)?;
+        fields.opt("SendContext", &self.send_context)?;
+        fields.opt("RecvContext", &self.recv_context)?;
+        fields.opt("HttpVersion", &self.http_version)?;
+        fields.opt("ExtendedCode", &self.extended_code)?;
+        fields.end()
     }
 }
 
@@ -15670,134 +10366,6 @@ pub struct TargetGroupInfo {
     pub snat_enable: Option<bool>,
 }
 
-impl TargetGroupInfo {
-    /// With every field unset.
-    pub fn new() -> Self {
-        TargetGroupInfo {
-            target_group_id: None,
-            vpc_id: None,
-            target_group_name: None,
-            port: None,
-            created_time: None,
-            updated_time: None,
-            associated_rule: Vec::new(),
-            protocol: None,
-            schedule_algorithm: None,
-            health_check: None,
-            target_group_type: None,
-            associated_rule_count: None,
-            registered_instances_count: None,
-            tag: Vec::new(),
-            weight: None,
-            full_listen_switch: None,
-            keepalive_enable: None,
-            session_expire_time: None,
-            ip_version: None,
-            snat_enable: None,
-        }
-    }
-    /// Sets `TargetGroupId`.
-    pub fn with_target_group_id(mut self, target_group_id: impl Into<String>) -> Self {
-        self.target_group_id = Some(target_group_id.into());
-        self
-    }
-    /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, vpc_id: impl Into<String>) -> Self {
-        self.vpc_id = Some(vpc_id.into());
-        self
-    }
-    /// Sets `TargetGroupName`.
-    pub fn with_target_group_name(mut self, target_group_name: impl Into<String>) -> Self {
-        self.target_group_name = Some(target_group_name.into());
-        self
-    }
-    /// Sets `Port`.
-    pub fn with_port(mut self, port: u64) -> Self {
-        self.port = Some(port);
-        self
-    }
-    /// Sets `CreatedTime`.
-    pub fn with_created_time(mut self, created_time: impl Into<String>) -> Self {
-        self.created_time = Some(created_time.into());
-        self
-    }
-    /// Sets `UpdatedTime`.
-    pub fn with_updated_time(mut self, updated_time: impl Into<String>) -> Self {
-        self.updated_time = Some(updated_time.into());
-        self
-    }
-    /// Sets `AssociatedRule`.
-    pub fn with_associated_rule(mut self, associated_rule: impl IntoIterator<Item = output::AssociationItem>) -> Self {
-        self.associated_rule = associated_rule.into_iter().collect();
-        self
-    }
-    /// Sets `Protocol`.
-    pub fn with_protocol(mut self, protocol: impl Into<String>) -> Self {
-        self.protocol = Some(protocol.into());
-        self
-    }
-    /// Sets `ScheduleAlgorithm`.
-    pub fn with_schedule_algorithm(mut self, schedule_algorithm: impl Into<String>) -> Self {
-        self.schedule_algorithm = Some(schedule_algorithm.into());
-        self
-    }
-    /// Sets `HealthCheck`.
-    pub fn with_health_check(mut self, health_check: output::TargetGroupHealthCheck) -> Self {
-        self.health_check = Some(health_check);
-        self
-    }
-    /// Sets `TargetGroupType`.
-    pub fn with_target_group_type(mut self, target_group_type: impl Into<String>) -> Self {
-        self.target_group_type = Some(target_group_type.into());
-        self
-    }
-    /// Sets `AssociatedRuleCount`.
-    pub fn with_associated_rule_count(mut self, associated_rule_count: i64) -> Self {
-        self.associated_rule_count = Some(associated_rule_count);
-        self
-    }
-    /// Sets `RegisteredInstancesCount`.
-    pub fn with_registered_instances_count(mut self, registered_instances_count: i64) -> Self {
-        self.registered_instances_count = Some(registered_instances_count);
-        self
-    }
-    /// Sets `Tag`.
-    pub fn with_tag(mut self, tag: impl IntoIterator<Item = output::TagInfo>) -> Self {
-        self.tag = tag.into_iter().collect();
-        self
-    }
-    /// Sets `Weight`.
-    pub fn with_weight(mut self, weight: u64) -> Self {
-        self.weight = Some(weight);
-        self
-    }
-    /// Sets `FullListenSwitch`.
-    pub fn with_full_listen_switch(mut self, full_listen_switch: bool) -> Self {
-        self.full_listen_switch = Some(full_listen_switch);
-        self
-    }
-    /// Sets `KeepaliveEnable`.
-    pub fn with_keepalive_enable(mut self, keepalive_enable: bool) -> Self {
-        self.keepalive_enable = Some(keepalive_enable);
-        self
-    }
-    /// Sets `SessionExpireTime`.
-    pub fn with_session_expire_time(mut self, session_expire_time: i64) -> Self {
-        self.session_expire_time = Some(session_expire_time);
-        self
-    }
-    /// Sets `IpVersion`.
-    pub fn with_ip_version(mut self, ip_version: impl Into<String>) -> Self {
-        self.ip_version = Some(ip_version.into());
-        self
-    }
-    /// Sets `SnatEnable`.
-    pub fn with_snat_enable(mut self, snat_enable: bool) -> Self {
-        self.snat_enable = Some(snat_enable);
-        self
-    }
-}
-
 impl lenient::Reply for TargetGroupInfo {
     const NAME: &'static str = "TargetGroupInfo";
     const FIELDS: &'static [&'static str] = &[
@@ -15855,31 +10423,31 @@ impl<'de> Deserialize<'de> for TargetGroupInfo {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for TargetGroupInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "TargetGroupInfo", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("TargetGroupId", &self.target_group_id)?
-            .opt("VpcId", &self.vpc_id)?
-            .opt("TargetGroupName", &self.target_group_name)?
-            .opt("Port", &self.port)?
-            .opt("CreatedTime", &self.created_time)?
-            .opt("UpdatedTime", &self.updated_time)?
-            .list("AssociatedRule", &self.associated_rule)?
-            .opt("Protocol", &self.protocol)?
-            .opt("ScheduleAlgorithm", &self.schedule_algorithm)?
-            .opt("HealthCheck", &self.health_check)?
-            .opt("TargetGroupType", &self.target_group_type)?
-            .opt("AssociatedRuleCount", &self.associated_rule_count)?
-            .opt("RegisteredInstancesCount", &self.registered_instances_count)?
-            .list("Tag", &self.tag)?
-            .opt("Weight", &self.weight)?
-            .opt("FullListenSwitch", &self.full_listen_switch)?
-            .opt("KeepaliveEnable", &self.keepalive_enable)?
-            .opt("SessionExpireTime", &self.session_expire_time)?
-            .opt("IpVersion", &self.ip_version)?
-            .opt("SnatEnable", &self.snat_enable)?
-            .end()
+        let mut fields = lenient::fields(serializer, "TargetGroupInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("TargetGroupId", &self.target_group_id)?;
+        fields.opt("VpcId", &self.vpc_id)?;
+        fields.opt("TargetGroupName", &self.target_group_name)?;
+        fields.opt("Port", &self.port)?;
+        fields.opt("CreatedTime", &self.created_time)?;
+        fields.opt("UpdatedTime", &self.updated_time)?;
+        fields.list("AssociatedRule", &self.associated_rule)?;
+        fields.opt("Protocol", &self.protocol)?;
+        fields.opt("ScheduleAlgorithm", &self.schedule_algorithm)?;
+        fields.opt("HealthCheck", &self.health_check)?;
+        fields.opt("TargetGroupType", &self.target_group_type)?;
+        fields.opt("AssociatedRuleCount", &self.associated_rule_count)?;
+        fields.opt("RegisteredInstancesCount", &self.registered_instances_count)?;
+        fields.list("Tag", &self.tag)?;
+        fields.opt("Weight", &self.weight)?;
+        fields.opt("FullListenSwitch", &self.full_listen_switch)?;
+        fields.opt("KeepaliveEnable", &self.keepalive_enable)?;
+        fields.opt("SessionExpireTime", &self.session_expire_time)?;
+        fields.opt("IpVersion", &self.ip_version)?;
+        fields.opt("SnatEnable", &self.snat_enable)?;
+        fields.end()
     }
 }
 
@@ -15914,44 +10482,6 @@ pub struct TargetGroupInstanceStatus {
     pub eni_id: Option<String>,
 }
 
-impl TargetGroupInstanceStatus {
-    /// With every field unset.
-    pub fn new() -> Self {
-        TargetGroupInstanceStatus {
-            instance_ip: None,
-            status: None,
-            instance_id: None,
-            port: None,
-            eni_id: None,
-        }
-    }
-    /// Sets `InstanceIp`.
-    pub fn with_instance_ip(mut self, instance_ip: impl Into<String>) -> Self {
-        self.instance_ip = Some(instance_ip.into());
-        self
-    }
-    /// Sets `Status`.
-    pub fn with_status(mut self, status: impl Into<String>) -> Self {
-        self.status = Some(status.into());
-        self
-    }
-    /// Sets `InstanceId`.
-    pub fn with_instance_id(mut self, instance_id: impl Into<String>) -> Self {
-        self.instance_id = Some(instance_id.into());
-        self
-    }
-    /// Sets `Port`.
-    pub fn with_port(mut self, port: u64) -> Self {
-        self.port = Some(port);
-        self
-    }
-    /// Sets `EniId`.
-    pub fn with_eni_id(mut self, eni_id: impl Into<String>) -> Self {
-        self.eni_id = Some(eni_id.into());
-        self
-    }
-}
-
 impl lenient::Reply for TargetGroupInstanceStatus {
     const NAME: &'static str = "TargetGroupInstanceStatus";
     const FIELDS: &'static [&'static str] = &[
@@ -15979,16 +10509,16 @@ impl<'de> Deserialize<'de> for TargetGroupInstanceStatus {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for TargetGroupInstanceStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "TargetGroupInstanceStatus", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("InstanceIp", &self.instance_ip)?
-            .opt("Status", &self.status)?
-            .opt("InstanceId", &self.instance_id)?
-            .opt("Port", &self.port)?
-            .opt("EniId", &self.eni_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "TargetGroupInstanceStatus", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("InstanceIp", &self.instance_ip)?;
+        fields.opt("Status", &self.status)?;
+        fields.opt("InstanceId", &self.instance_id)?;
+        fields.opt("Port", &self.port)?;
+        fields.opt("EniId", &self.eni_id)?;
+        fields.end()
     }
 }
 
@@ -16030,62 +10560,6 @@ pub struct TargetHealth {
     pub weight: Option<u64>,
 }
 
-impl TargetHealth {
-    /// With every field unset.
-    pub fn new() -> Self {
-        TargetHealth {
-            ip: None,
-            port: None,
-            health_status: None,
-            target_id: None,
-            health_status_detail: None,
-            health_status_detial: None,
-            target_group_id: None,
-            weight: None,
-        }
-    }
-    /// Sets `IP`.
-    pub fn with_ip(mut self, ip: impl Into<String>) -> Self {
-        self.ip = Some(ip.into());
-        self
-    }
-    /// Sets `Port`.
-    pub fn with_port(mut self, port: i64) -> Self {
-        self.port = Some(port);
-        self
-    }
-    /// Sets `HealthStatus`.
-    pub fn with_health_status(mut self, health_status: bool) -> Self {
-        self.health_status = Some(health_status);
-        self
-    }
-    /// Sets `TargetId`.
-    pub fn with_target_id(mut self, target_id: impl Into<String>) -> Self {
-        self.target_id = Some(target_id.into());
-        self
-    }
-    /// Sets `HealthStatusDetail`.
-    pub fn with_health_status_detail(mut self, health_status_detail: impl Into<String>) -> Self {
-        self.health_status_detail = Some(health_status_detail.into());
-        self
-    }
-    /// Sets `HealthStatusDetial`.
-    pub fn with_health_status_detial(mut self, health_status_detial: impl Into<String>) -> Self {
-        self.health_status_detial = Some(health_status_detial.into());
-        self
-    }
-    /// Sets `TargetGroupId`.
-    pub fn with_target_group_id(mut self, target_group_id: impl Into<String>) -> Self {
-        self.target_group_id = Some(target_group_id.into());
-        self
-    }
-    /// Sets `Weight`.
-    pub fn with_weight(mut self, weight: u64) -> Self {
-        self.weight = Some(weight);
-        self
-    }
-}
-
 impl lenient::Reply for TargetHealth {
     const NAME: &'static str = "TargetHealth";
     const FIELDS: &'static [&'static str] = &[
@@ -16119,19 +10593,19 @@ impl<'de> Deserialize<'de> for TargetHealth {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for TargetHealth {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "TargetHealth", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("IP", &self.ip)?
-            .opt("Port", &self.port)?
-            .opt("HealthStatus", &self.health_status)?
-            .opt("TargetId", &self.target_id)?
-            .opt("HealthStatusDetail", &self.health_status_detail)?
-            .opt("HealthStatusDetial", &self.health_status_detial)?
-            .opt("TargetGroupId", &self.target_group_id)?
-            .opt("Weight", &self.weight)?
-            .end()
+        let mut fields = lenient::fields(serializer, "TargetHealth", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("IP", &self.ip)?;
+        fields.opt("Port", &self.port)?;
+        fields.opt("HealthStatus", &self.health_status)?;
+        fields.opt("TargetId", &self.target_id)?;
+        fields.opt("HealthStatusDetail", &self.health_status_detail)?;
+        fields.opt("HealthStatusDetial", &self.health_status_detial)?;
+        fields.opt("TargetGroupId", &self.target_group_id)?;
+        fields.opt("Weight", &self.weight)?;
+        fields.end()
     }
 }
 
@@ -16151,22 +10625,6 @@ pub struct TargetRegionInfo {
     ///
     /// Example: `0`
     pub numerical_vpc_id: Option<i64>,
-}
-
-impl TargetRegionInfo {
-    /// With the fields a request must carry.
-    pub fn new(region: impl Into<String>, vpc_id: impl Into<String>) -> Self {
-        TargetRegionInfo {
-            region: Some(region.into()),
-            vpc_id: Some(vpc_id.into()),
-            numerical_vpc_id: None,
-        }
-    }
-    /// Sets `NumericalVpcId`.
-    pub fn with_numerical_vpc_id(mut self, numerical_vpc_id: i64) -> Self {
-        self.numerical_vpc_id = Some(numerical_vpc_id);
-        self
-    }
 }
 
 impl lenient::Reply for TargetRegionInfo {
@@ -16192,14 +10650,14 @@ impl<'de> Deserialize<'de> for TargetRegionInfo {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for TargetRegionInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "TargetRegionInfo", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Region", &self.region)?
-            .opt("VpcId", &self.vpc_id)?
-            .opt("NumericalVpcId", &self.numerical_vpc_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "TargetRegionInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Region", &self.region)?;
+        fields.opt("VpcId", &self.vpc_id)?;
+        fields.opt("NumericalVpcId", &self.numerical_vpc_id)?;
+        fields.end()
     }
 }
 
@@ -16227,32 +10685,6 @@ pub struct TestConnectionRequestInfo {
     pub request_headers: Option<String>,
 }
 
-impl TestConnectionRequestInfo {
-    /// With every field unset.
-    pub fn new() -> Self {
-        TestConnectionRequestInfo {
-            request_url: None,
-            request_body: None,
-            request_headers: None,
-        }
-    }
-    /// Sets `RequestUrl`.
-    pub fn with_request_url(mut self, request_url: impl Into<String>) -> Self {
-        self.request_url = Some(request_url.into());
-        self
-    }
-    /// Sets `RequestBody`.
-    pub fn with_request_body(mut self, request_body: impl Into<String>) -> Self {
-        self.request_body = Some(request_body.into());
-        self
-    }
-    /// Sets `RequestHeaders`.
-    pub fn with_request_headers(mut self, request_headers: impl Into<String>) -> Self {
-        self.request_headers = Some(request_headers.into());
-        self
-    }
-}
-
 impl lenient::Reply for TestConnectionRequestInfo {
     const NAME: &'static str = "TestConnectionRequestInfo";
     const FIELDS: &'static [&'static str] = &[
@@ -16276,14 +10708,14 @@ impl<'de> Deserialize<'de> for TestConnectionRequestInfo {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for TestConnectionRequestInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "TestConnectionRequestInfo", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestUrl", &self.request_url)?
-            .opt("RequestBody", &self.request_body)?
-            .opt("RequestHeaders", &self.request_headers)?
-            .end()
+        let mut fields = lenient::fields(serializer, "TestConnectionRequestInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestUrl", &self.request_url)?;
+        fields.opt("RequestBody", &self.request_body)?;
+        fields.opt("RequestHeaders", &self.request_headers)?;
+        fields.end()
     }
 }
 
@@ -16297,26 +10729,6 @@ pub struct TypeInfo {
     pub type_: Option<String>,
     /// Specification availability.
     pub spec_availability_set: Vec<output::SpecAvailability>,
-}
-
-impl TypeInfo {
-    /// With every field unset.
-    pub fn new() -> Self {
-        TypeInfo {
-            type_: None,
-            spec_availability_set: Vec::new(),
-        }
-    }
-    /// Sets `Type`.
-    pub fn with_type(mut self, type_: impl Into<String>) -> Self {
-        self.type_ = Some(type_.into());
-        self
-    }
-    /// Sets `SpecAvailabilitySet`.
-    pub fn with_spec_availability_set(mut self, spec_availability_set: impl IntoIterator<Item = output::SpecAvailability>) -> Self {
-        self.spec_availability_set = spec_availability_set.into_iter().collect();
-        self
-    }
 }
 
 impl lenient::Reply for TypeInfo {
@@ -16340,13 +10752,13 @@ impl<'de> Deserialize<'de> for TypeInfo {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for TypeInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "TypeInfo", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Type", &self.type_)?
-            .list("SpecAvailabilitySet", &self.spec_availability_set)?
-            .end()
+        let mut fields = lenient::fields(serializer, "TypeInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Type", &self.type_)?;
+        fields.list("SpecAvailabilitySet", &self.spec_availability_set)?;
+        fields.end()
     }
 }
 
@@ -16475,110 +10887,6 @@ pub struct UserGroupInfo {
     pub modified_time: Option<String>,
 }
 
-impl UserGroupInfo {
-    /// With every field unset.
-    pub fn new() -> Self {
-        UserGroupInfo {
-            user_group_id: None,
-            user_group_name: None,
-            model_router_id: None,
-            status: None,
-            models: Vec::new(),
-            intent_routers: Vec::new(),
-            budget_id: None,
-            budget_name: None,
-            prompt_id: None,
-            prompt_version: None,
-            prompt_name: None,
-            credit_usage_set: Vec::new(),
-            key_count: None,
-            tags: Vec::new(),
-            created_time: None,
-            modified_time: None,
-        }
-    }
-    /// Sets `UserGroupId`.
-    pub fn with_user_group_id(mut self, user_group_id: impl Into<String>) -> Self {
-        self.user_group_id = Some(user_group_id.into());
-        self
-    }
-    /// Sets `UserGroupName`.
-    pub fn with_user_group_name(mut self, user_group_name: impl Into<String>) -> Self {
-        self.user_group_name = Some(user_group_name.into());
-        self
-    }
-    /// Sets `ModelRouterId`.
-    pub fn with_model_router_id(mut self, model_router_id: impl Into<String>) -> Self {
-        self.model_router_id = Some(model_router_id.into());
-        self
-    }
-    /// Sets `Status`.
-    pub fn with_status(mut self, status: impl Into<String>) -> Self {
-        self.status = Some(status.into());
-        self
-    }
-    /// Sets `Models`.
-    pub fn with_models(mut self, models: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.models = models.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `IntentRouters`.
-    pub fn with_intent_routers(mut self, intent_routers: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.intent_routers = intent_routers.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `BudgetId`.
-    pub fn with_budget_id(mut self, budget_id: impl Into<String>) -> Self {
-        self.budget_id = Some(budget_id.into());
-        self
-    }
-    /// Sets `BudgetName`.
-    pub fn with_budget_name(mut self, budget_name: impl Into<String>) -> Self {
-        self.budget_name = Some(budget_name.into());
-        self
-    }
-    /// Sets `PromptId`.
-    pub fn with_prompt_id(mut self, prompt_id: impl Into<String>) -> Self {
-        self.prompt_id = Some(prompt_id.into());
-        self
-    }
-    /// Sets `PromptVersion`.
-    pub fn with_prompt_version(mut self, prompt_version: impl Into<String>) -> Self {
-        self.prompt_version = Some(prompt_version.into());
-        self
-    }
-    /// Sets `PromptName`.
-    pub fn with_prompt_name(mut self, prompt_name: impl Into<String>) -> Self {
-        self.prompt_name = Some(prompt_name.into());
-        self
-    }
-    /// Sets `CreditUsageSet`.
-    pub fn with_credit_usage_set(mut self, credit_usage_set: impl IntoIterator<Item = output::CreditUsage>) -> Self {
-        self.credit_usage_set = credit_usage_set.into_iter().collect();
-        self
-    }
-    /// Sets `KeyCount`.
-    pub fn with_key_count(mut self, key_count: i64) -> Self {
-        self.key_count = Some(key_count);
-        self
-    }
-    /// Sets `Tags`.
-    pub fn with_tags(mut self, tags: impl IntoIterator<Item = output::TagInfo>) -> Self {
-        self.tags = tags.into_iter().collect();
-        self
-    }
-    /// Sets `CreatedTime`.
-    pub fn with_created_time(mut self, created_time: impl Into<String>) -> Self {
-        self.created_time = Some(created_time.into());
-        self
-    }
-    /// Sets `ModifiedTime`.
-    pub fn with_modified_time(mut self, modified_time: impl Into<String>) -> Self {
-        self.modified_time = Some(modified_time.into());
-        self
-    }
-}
-
 impl lenient::Reply for UserGroupInfo {
     const NAME: &'static str = "UserGroupInfo";
     const FIELDS: &'static [&'static str] = &[
@@ -16628,27 +10936,27 @@ impl<'de> Deserialize<'de> for UserGroupInfo {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for UserGroupInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "UserGroupInfo", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("UserGroupId", &self.user_group_id)?
-            .opt("UserGroupName", &self.user_group_name)?
-            .opt("ModelRouterId", &self.model_router_id)?
-            .opt("Status", &self.status)?
-            .list("Models", &self.models)?
-            .list("IntentRouters", &self.intent_routers)?
-            .opt("BudgetId", &self.budget_id)?
-            .opt("BudgetName", &self.budget_name)?
-            .opt("PromptId", &self.prompt_id)?
-            .opt("PromptVersion", &self.prompt_version)?
-            .opt("PromptName", &self.prompt_name)?
-            .list("CreditUsageSet", &self.credit_usage_set)?
-            .opt("KeyCount", &self.key_count)?
-            .list("Tags", &self.tags)?
-            .opt("CreatedTime", &self.created_time)?
-            .opt("ModifiedTime", &self.modified_time)?
-            .end()
+        let mut fields = lenient::fields(serializer, "UserGroupInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("UserGroupId", &self.user_group_id)?;
+        fields.opt("UserGroupName", &self.user_group_name)?;
+        fields.opt("ModelRouterId", &self.model_router_id)?;
+        fields.opt("Status", &self.status)?;
+        fields.list("Models", &self.models)?;
+        fields.list("IntentRouters", &self.intent_routers)?;
+        fields.opt("BudgetId", &self.budget_id)?;
+        fields.opt("BudgetName", &self.budget_name)?;
+        fields.opt("PromptId", &self.prompt_id)?;
+        fields.opt("PromptVersion", &self.prompt_version)?;
+        fields.opt("PromptName", &self.prompt_name)?;
+        fields.list("CreditUsageSet", &self.credit_usage_set)?;
+        fields.opt("KeyCount", &self.key_count)?;
+        fields.list("Tags", &self.tags)?;
+        fields.opt("CreatedTime", &self.created_time)?;
+        fields.opt("ModifiedTime", &self.modified_time)?;
+        fields.end()
     }
 }
 
@@ -16682,32 +10990,6 @@ pub struct VideoConfig {
     pub num_retries: Option<u64>,
 }
 
-impl VideoConfig {
-    /// With every field unset.
-    pub fn new() -> Self {
-        VideoConfig {
-            routing_strategy: None,
-            routing_strategy_args: None,
-            num_retries: None,
-        }
-    }
-    /// Sets `RoutingStrategy`.
-    pub fn with_routing_strategy(mut self, routing_strategy: impl Into<String>) -> Self {
-        self.routing_strategy = Some(routing_strategy.into());
-        self
-    }
-    /// Sets `RoutingStrategyArgs`.
-    pub fn with_routing_strategy_args(mut self, routing_strategy_args: output::RoutingStrategyArgs) -> Self {
-        self.routing_strategy_args = Some(routing_strategy_args);
-        self
-    }
-    /// Sets `NumRetries`.
-    pub fn with_num_retries(mut self, num_retries: u64) -> Self {
-        self.num_retries = Some(num_retries);
-        self
-    }
-}
-
 impl lenient::Reply for VideoConfig {
     const NAME: &'static str = "VideoConfig";
     const FIELDS: &'static [&'static str] = &[
@@ -16731,14 +11013,14 @@ impl<'de> Deserialize<'de> for VideoConfig {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for VideoConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "VideoConfig", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RoutingStrategy", &self.routing_strategy)?
-            .opt("RoutingStrategyArgs", &self.routing_strategy_args)?
-            .opt("NumRetries", &self.num_retries)?
-            .end()
+        let mut fields = lenient::fields(serializer, "VideoConfig", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RoutingStrategy", &self.routing_strategy)?;
+        fields.opt("RoutingStrategyArgs", &self.routing_strategy_args)?;
+        fields.opt("NumRetries", &self.num_retries)?;
+        fields.end()
     }
 }
 
@@ -16772,50 +11054,6 @@ pub struct ZoneInfo {
     pub edge_zone: Option<bool>,
 }
 
-impl ZoneInfo {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ZoneInfo {
-            zone_id: None,
-            zone: None,
-            zone_name: None,
-            zone_region: None,
-            local_zone: None,
-            edge_zone: None,
-        }
-    }
-    /// Sets `ZoneId`.
-    pub fn with_zone_id(mut self, zone_id: u64) -> Self {
-        self.zone_id = Some(zone_id);
-        self
-    }
-    /// Sets `Zone`.
-    pub fn with_zone(mut self, zone: impl Into<String>) -> Self {
-        self.zone = Some(zone.into());
-        self
-    }
-    /// Sets `ZoneName`.
-    pub fn with_zone_name(mut self, zone_name: impl Into<String>) -> Self {
-        self.zone_name = Some(zone_name.into());
-        self
-    }
-    /// Sets `ZoneRegion`.
-    pub fn with_zone_region(mut self, zone_region: impl Into<String>) -> Self {
-        self.zone_region = Some(zone_region.into());
-        self
-    }
-    /// Sets `LocalZone`.
-    pub fn with_local_zone(mut self, local_zone: bool) -> Self {
-        self.local_zone = Some(local_zone);
-        self
-    }
-    /// Sets `EdgeZone`.
-    pub fn with_edge_zone(mut self, edge_zone: bool) -> Self {
-        self.edge_zone = Some(edge_zone);
-        self
-    }
-}
-
 impl lenient::Reply for ZoneInfo {
     const NAME: &'static str = "ZoneInfo";
     const FIELDS: &'static [&'static str] = &[
@@ -16845,17 +11083,17 @@ impl<'de> Deserialize<'de> for ZoneInfo {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ZoneInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ZoneInfo", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("ZoneId", &self.zone_id)?
-            .opt("Zone", &self.zone)?
-            .opt("ZoneName", &self.zone_name)?
-            .opt("ZoneRegion", &self.zone_region)?
-            .opt("LocalZone", &self.local_zone)?
-            .opt("EdgeZone", &self.edge_zone)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ZoneInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ZoneId", &self.zone_id)?;
+        fields.opt("Zone", &self.zone)?;
+        fields.opt("ZoneName", &self.zone_name)?;
+        fields.opt("ZoneRegion", &self.zone_region)?;
+        fields.opt("LocalZone", &self.local_zone)?;
+        fields.opt("EdgeZone", &self.edge_zone)?;
+        fields.end()
     }
 }
 
@@ -16900,68 +11138,6 @@ pub struct ZoneResource {
     pub egress: Option<String>,
 }
 
-impl ZoneResource {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ZoneResource {
-            master_zone: None,
-            resource_set: Vec::new(),
-            slave_zone: None,
-            ip_version: None,
-            zone_region: None,
-            local_zone: None,
-            zone_resource_type: None,
-            edge_zone: None,
-            egress: None,
-        }
-    }
-    /// Sets `MasterZone`.
-    pub fn with_master_zone(mut self, master_zone: impl Into<String>) -> Self {
-        self.master_zone = Some(master_zone.into());
-        self
-    }
-    /// Sets `ResourceSet`.
-    pub fn with_resource_set(mut self, resource_set: impl IntoIterator<Item = output::Resource>) -> Self {
-        self.resource_set = resource_set.into_iter().collect();
-        self
-    }
-    /// Sets `SlaveZone`.
-    pub fn with_slave_zone(mut self, slave_zone: impl Into<String>) -> Self {
-        self.slave_zone = Some(slave_zone.into());
-        self
-    }
-    /// Sets `IPVersion`.
-    pub fn with_ip_version(mut self, ip_version: impl Into<String>) -> Self {
-        self.ip_version = Some(ip_version.into());
-        self
-    }
-    /// Sets `ZoneRegion`.
-    pub fn with_zone_region(mut self, zone_region: impl Into<String>) -> Self {
-        self.zone_region = Some(zone_region.into());
-        self
-    }
-    /// Sets `LocalZone`.
-    pub fn with_local_zone(mut self, local_zone: bool) -> Self {
-        self.local_zone = Some(local_zone);
-        self
-    }
-    /// Sets `ZoneResourceType`.
-    pub fn with_zone_resource_type(mut self, zone_resource_type: impl Into<String>) -> Self {
-        self.zone_resource_type = Some(zone_resource_type.into());
-        self
-    }
-    /// Sets `EdgeZone`.
-    pub fn with_edge_zone(mut self, edge_zone: bool) -> Self {
-        self.edge_zone = Some(edge_zone);
-        self
-    }
-    /// Sets `Egress`.
-    pub fn with_egress(mut self, egress: impl Into<String>) -> Self {
-        self.egress = Some(egress.into());
-        self
-    }
-}
-
 impl lenient::Reply for ZoneResource {
     const NAME: &'static str = "ZoneResource";
     const FIELDS: &'static [&'static str] = &[
@@ -16997,19 +11173,19 @@ impl<'de> Deserialize<'de> for ZoneResource {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ZoneResource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ZoneResource", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("MasterZone", &self.master_zone)?
-            .list("ResourceSet", &self.resource_set)?
-            .opt("SlaveZone", &self.slave_zone)?
-            .opt("IPVersion", &self.ip_version)?
-            .opt("ZoneRegion", &self.zone_region)?
-            .opt("LocalZone", &self.local_zone)?
-            .opt("ZoneResourceType", &self.zone_resource_type)?
-            .opt("EdgeZone", &self.edge_zone)?
-            .opt("Egress", &self.egress)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ZoneResource", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("MasterZone", &self.master_zone)?;
+        fields.list("ResourceSet", &self.resource_set)?;
+        fields.opt("SlaveZone", &self.slave_zone)?;
+        fields.opt("IPVersion", &self.ip_version)?;
+        fields.opt("ZoneRegion", &self.zone_region)?;
+        fields.opt("LocalZone", &self.local_zone)?;
+        fields.opt("ZoneResourceType", &self.zone_resource_type)?;
+        fields.opt("EdgeZone", &self.edge_zone)?;
+        fields.opt("Egress", &self.egress)?;
+        fields.end()
     }
 }

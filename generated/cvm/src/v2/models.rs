@@ -4,6 +4,7 @@
 //! Requests, replies and the input types that requests carry.
 use serde::Deserialize;
 use super::output;
+#[cfg(feature = "json")]
 use tencentcloud_runtime::input;
 use tencentcloud_runtime::lenient;
 
@@ -26,6 +27,12 @@ pub struct AttachNetworkInterfaceRequest {
 }
 
 impl AttachNetworkInterfaceRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "vpcId",
+        "networkInterfaceId",
+        "instanceId",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(vpc_id: impl Into<String>, network_interface_id: impl Into<String>, instance_id: impl Into<String>) -> Self {
         AttachNetworkInterfaceRequest {
@@ -36,13 +43,10 @@ impl AttachNetworkInterfaceRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for AttachNetworkInterfaceRequest {
     const NAME: &'static str = "AttachNetworkInterfaceRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "vpcId",
-        "networkInterfaceId",
-        "instanceId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut vpc_id = None;
         let mut network_interface_id = None;
@@ -63,6 +67,7 @@ impl input::Input for AttachNetworkInterfaceRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for AttachNetworkInterfaceRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -71,11 +76,11 @@ impl<'de> Deserialize<'de> for AttachNetworkInterfaceRequest {
 
 impl serde::Serialize for AttachNetworkInterfaceRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AttachNetworkInterfaceRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("vpcId", &self.vpc_id)?
-            .plain("networkInterfaceId", &self.network_interface_id)?
-            .plain("instanceId", &self.instance_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "AttachNetworkInterfaceRequest", Self::FIELDS.len())?;
+        fields.plain("vpcId", &self.vpc_id)?;
+        fields.plain("networkInterfaceId", &self.network_interface_id)?;
+        fields.plain("instanceId", &self.instance_id)?;
+        fields.end()
     }
 }
 
@@ -89,32 +94,6 @@ pub struct AttachNetworkInterfaceResponse {
     pub message: Option<String>,
     /// (Chinese only) 描述（待补充）
     pub data: Option<output::AttachNetworkInterfaceData>,
-}
-
-impl AttachNetworkInterfaceResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        AttachNetworkInterfaceResponse {
-            code: None,
-            message: None,
-            data: None,
-        }
-    }
-    /// Sets `code`.
-    pub fn with_code(mut self, code: i64) -> Self {
-        self.code = Some(code);
-        self
-    }
-    /// Sets `message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
-    }
-    /// Sets `data`.
-    pub fn with_data(mut self, data: output::AttachNetworkInterfaceData) -> Self {
-        self.data = Some(data);
-        self
-    }
 }
 
 impl lenient::Reply for AttachNetworkInterfaceResponse {
@@ -140,14 +119,14 @@ impl<'de> Deserialize<'de> for AttachNetworkInterfaceResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for AttachNetworkInterfaceResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AttachNetworkInterfaceResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("code", &self.code)?
-            .opt("message", &self.message)?
-            .opt("data", &self.data)?
-            .end()
+        let mut fields = lenient::fields(serializer, "AttachNetworkInterfaceResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("code", &self.code)?;
+        fields.opt("message", &self.message)?;
+        fields.opt("data", &self.data)?;
+        fields.end()
     }
 }
 
@@ -166,6 +145,11 @@ pub struct BindInstanceKeyRequest {
 }
 
 impl BindInstanceKeyRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "instanceIds",
+        "keyId",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_ids: impl IntoIterator<Item = impl Into<String>>, key_id: impl Into<String>) -> Self {
         BindInstanceKeyRequest {
@@ -175,12 +159,10 @@ impl BindInstanceKeyRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for BindInstanceKeyRequest {
     const NAME: &'static str = "BindInstanceKeyRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "instanceIds",
-        "keyId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_ids = None;
         let mut key_id = None;
@@ -198,6 +180,7 @@ impl input::Input for BindInstanceKeyRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for BindInstanceKeyRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -206,10 +189,10 @@ impl<'de> Deserialize<'de> for BindInstanceKeyRequest {
 
 impl serde::Serialize for BindInstanceKeyRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "BindInstanceKeyRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("instanceIds", &self.instance_ids)?
-            .plain("keyId", &self.key_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "BindInstanceKeyRequest", Self::FIELDS.len())?;
+        fields.plain("instanceIds", &self.instance_ids)?;
+        fields.plain("keyId", &self.key_id)?;
+        fields.end()
     }
 }
 
@@ -221,26 +204,6 @@ pub struct BindInstanceKeyResponse {
     pub code: Option<i64>,
     /// (Chinese only) 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
     pub message: Option<String>,
-}
-
-impl BindInstanceKeyResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        BindInstanceKeyResponse {
-            code: None,
-            message: None,
-        }
-    }
-    /// Sets `code`.
-    pub fn with_code(mut self, code: i64) -> Self {
-        self.code = Some(code);
-        self
-    }
-    /// Sets `message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
-    }
 }
 
 impl lenient::Reply for BindInstanceKeyResponse {
@@ -264,13 +227,13 @@ impl<'de> Deserialize<'de> for BindInstanceKeyResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for BindInstanceKeyResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "BindInstanceKeyResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("code", &self.code)?
-            .opt("message", &self.message)?
-            .end()
+        let mut fields = lenient::fields(serializer, "BindInstanceKeyResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("code", &self.code)?;
+        fields.opt("message", &self.message)?;
+        fields.end()
     }
 }
 
@@ -289,6 +252,11 @@ pub struct CancelShareImageRequest {
 }
 
 impl CancelShareImageRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "imageId",
+        "uinList",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(image_id: impl Into<String>, uin_list: impl IntoIterator<Item = impl Into<String>>) -> Self {
         CancelShareImageRequest {
@@ -298,12 +266,10 @@ impl CancelShareImageRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for CancelShareImageRequest {
     const NAME: &'static str = "CancelShareImageRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "imageId",
-        "uinList",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut image_id = None;
         let mut uin_list = None;
@@ -321,6 +287,7 @@ impl input::Input for CancelShareImageRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for CancelShareImageRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -329,10 +296,10 @@ impl<'de> Deserialize<'de> for CancelShareImageRequest {
 
 impl serde::Serialize for CancelShareImageRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CancelShareImageRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("imageId", &self.image_id)?
-            .plain("uinList", &self.uin_list)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CancelShareImageRequest", Self::FIELDS.len())?;
+        fields.plain("imageId", &self.image_id)?;
+        fields.plain("uinList", &self.uin_list)?;
+        fields.end()
     }
 }
 
@@ -344,26 +311,6 @@ pub struct CancelShareImageResponse {
     pub code: Option<i64>,
     /// (Chinese only) 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
     pub message: Option<String>,
-}
-
-impl CancelShareImageResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CancelShareImageResponse {
-            code: None,
-            message: None,
-        }
-    }
-    /// Sets `code`.
-    pub fn with_code(mut self, code: i64) -> Self {
-        self.code = Some(code);
-        self
-    }
-    /// Sets `message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
-    }
 }
 
 impl lenient::Reply for CancelShareImageResponse {
@@ -387,13 +334,13 @@ impl<'de> Deserialize<'de> for CancelShareImageResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for CancelShareImageResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CancelShareImageResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("code", &self.code)?
-            .opt("message", &self.message)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CancelShareImageResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("code", &self.code)?;
+        fields.opt("message", &self.message)?;
+        fields.end()
     }
 }
 
@@ -406,6 +353,10 @@ pub struct CreateEipRequest {
 }
 
 impl CreateEipRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "goodsNum",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         CreateEipRequest {
@@ -419,11 +370,10 @@ impl CreateEipRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for CreateEipRequest {
     const NAME: &'static str = "CreateEipRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "goodsNum",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut goods_num = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -438,6 +388,7 @@ impl input::Input for CreateEipRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for CreateEipRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -446,9 +397,9 @@ impl<'de> Deserialize<'de> for CreateEipRequest {
 
 impl serde::Serialize for CreateEipRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreateEipRequest", <Self as input::Input>::FIELDS.len())?
-            .opt("goodsNum", &self.goods_num)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CreateEipRequest", Self::FIELDS.len())?;
+        fields.opt("goodsNum", &self.goods_num)?;
+        fields.end()
     }
 }
 
@@ -462,32 +413,6 @@ pub struct CreateEipResponse {
     pub message: Option<String>,
     /// (Chinese only) 返回列表
     pub data: Option<output::CreateEipData>,
-}
-
-impl CreateEipResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CreateEipResponse {
-            code: None,
-            message: None,
-            data: None,
-        }
-    }
-    /// Sets `code`.
-    pub fn with_code(mut self, code: i64) -> Self {
-        self.code = Some(code);
-        self
-    }
-    /// Sets `message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
-    }
-    /// Sets `data`.
-    pub fn with_data(mut self, data: output::CreateEipData) -> Self {
-        self.data = Some(data);
-        self
-    }
 }
 
 impl lenient::Reply for CreateEipResponse {
@@ -513,14 +438,14 @@ impl<'de> Deserialize<'de> for CreateEipResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for CreateEipResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreateEipResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("code", &self.code)?
-            .opt("message", &self.message)?
-            .opt("data", &self.data)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CreateEipResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("code", &self.code)?;
+        fields.opt("message", &self.message)?;
+        fields.opt("data", &self.data)?;
+        fields.end()
     }
 }
 
@@ -541,6 +466,12 @@ pub struct CreateImageRequest {
 }
 
 impl CreateImageRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "instanceId",
+        "imageName",
+        "imageDescription",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_id: impl Into<String>, image_name: impl Into<String>) -> Self {
         CreateImageRequest {
@@ -556,13 +487,10 @@ impl CreateImageRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for CreateImageRequest {
     const NAME: &'static str = "CreateImageRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "instanceId",
-        "imageName",
-        "imageDescription",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_id = None;
         let mut image_name = None;
@@ -583,6 +511,7 @@ impl input::Input for CreateImageRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for CreateImageRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -591,11 +520,11 @@ impl<'de> Deserialize<'de> for CreateImageRequest {
 
 impl serde::Serialize for CreateImageRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreateImageRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("instanceId", &self.instance_id)?
-            .plain("imageName", &self.image_name)?
-            .opt("imageDescription", &self.image_description)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CreateImageRequest", Self::FIELDS.len())?;
+        fields.plain("instanceId", &self.instance_id)?;
+        fields.plain("imageName", &self.image_name)?;
+        fields.opt("imageDescription", &self.image_description)?;
+        fields.end()
     }
 }
 
@@ -609,32 +538,6 @@ pub struct CreateImageResponse {
     pub message: Option<String>,
     /// (Chinese only) 任务 ID。
     pub request_id: Option<i64>,
-}
-
-impl CreateImageResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CreateImageResponse {
-            code: None,
-            message: None,
-            request_id: None,
-        }
-    }
-    /// Sets `code`.
-    pub fn with_code(mut self, code: i64) -> Self {
-        self.code = Some(code);
-        self
-    }
-    /// Sets `message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
-    }
-    /// Sets `requestId`.
-    pub fn with_request_id(mut self, request_id: i64) -> Self {
-        self.request_id = Some(request_id);
-        self
-    }
 }
 
 impl lenient::Reply for CreateImageResponse {
@@ -660,14 +563,14 @@ impl<'de> Deserialize<'de> for CreateImageResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for CreateImageResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreateImageResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("code", &self.code)?
-            .opt("message", &self.message)?
-            .opt("requestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CreateImageResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("code", &self.code)?;
+        fields.opt("message", &self.message)?;
+        fields.opt("requestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -682,6 +585,10 @@ pub struct CreateKeyPairRequest {
 }
 
 impl CreateKeyPairRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "keyName",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(key_name: impl Into<String>) -> Self {
         CreateKeyPairRequest {
@@ -690,11 +597,10 @@ impl CreateKeyPairRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for CreateKeyPairRequest {
     const NAME: &'static str = "CreateKeyPairRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "keyName",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut key_name = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -709,6 +615,7 @@ impl input::Input for CreateKeyPairRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for CreateKeyPairRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -717,9 +624,9 @@ impl<'de> Deserialize<'de> for CreateKeyPairRequest {
 
 impl serde::Serialize for CreateKeyPairRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreateKeyPairRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("keyName", &self.key_name)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CreateKeyPairRequest", Self::FIELDS.len())?;
+        fields.plain("keyName", &self.key_name)?;
+        fields.end()
     }
 }
 
@@ -733,32 +640,6 @@ pub struct CreateKeyPairResponse {
     pub message: Option<String>,
     /// (Chinese only) 所生成密钥的信息。
     pub data: Option<output::CreateKeyPairData>,
-}
-
-impl CreateKeyPairResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CreateKeyPairResponse {
-            code: None,
-            message: None,
-            data: None,
-        }
-    }
-    /// Sets `code`.
-    pub fn with_code(mut self, code: i64) -> Self {
-        self.code = Some(code);
-        self
-    }
-    /// Sets `message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
-    }
-    /// Sets `data`.
-    pub fn with_data(mut self, data: output::CreateKeyPairData) -> Self {
-        self.data = Some(data);
-        self
-    }
 }
 
 impl lenient::Reply for CreateKeyPairResponse {
@@ -784,14 +665,14 @@ impl<'de> Deserialize<'de> for CreateKeyPairResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for CreateKeyPairResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreateKeyPairResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("code", &self.code)?
-            .opt("message", &self.message)?
-            .opt("data", &self.data)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CreateKeyPairResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("code", &self.code)?;
+        fields.opt("message", &self.message)?;
+        fields.opt("data", &self.data)?;
+        fields.end()
     }
 }
 
@@ -818,6 +699,17 @@ pub struct CreateSecurityGroupPolicyPolicy {
 }
 
 impl CreateSecurityGroupPolicyPolicy {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "ipProtocol",
+        "cidrIp",
+        "sgId",
+        "addressModule",
+        "portRange",
+        "serviceModule",
+        "desc",
+        "action",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         CreateSecurityGroupPolicyPolicy {
@@ -873,18 +765,10 @@ impl CreateSecurityGroupPolicyPolicy {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for CreateSecurityGroupPolicyPolicy {
     const NAME: &'static str = "CreateSecurityGroupPolicyPolicy";
-    const FIELDS: &'static [&'static str] = &[
-        "ipProtocol",
-        "cidrIp",
-        "sgId",
-        "addressModule",
-        "portRange",
-        "serviceModule",
-        "desc",
-        "action",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut ip_protocol = None;
         let mut cidr_ip = None;
@@ -920,6 +804,7 @@ impl input::Input for CreateSecurityGroupPolicyPolicy {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for CreateSecurityGroupPolicyPolicy {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -928,16 +813,16 @@ impl<'de> Deserialize<'de> for CreateSecurityGroupPolicyPolicy {
 
 impl serde::Serialize for CreateSecurityGroupPolicyPolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreateSecurityGroupPolicyPolicy", <Self as input::Input>::FIELDS.len())?
-            .opt("ipProtocol", &self.ip_protocol)?
-            .opt("cidrIp", &self.cidr_ip)?
-            .opt("sgId", &self.sg_id)?
-            .opt("addressModule", &self.address_module)?
-            .opt("portRange", &self.port_range)?
-            .opt("serviceModule", &self.service_module)?
-            .opt("desc", &self.desc)?
-            .opt("action", &self.action)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CreateSecurityGroupPolicyPolicy", Self::FIELDS.len())?;
+        fields.opt("ipProtocol", &self.ip_protocol)?;
+        fields.opt("cidrIp", &self.cidr_ip)?;
+        fields.opt("sgId", &self.sg_id)?;
+        fields.opt("addressModule", &self.address_module)?;
+        fields.opt("portRange", &self.port_range)?;
+        fields.opt("serviceModule", &self.service_module)?;
+        fields.opt("desc", &self.desc)?;
+        fields.opt("action", &self.action)?;
+        fields.end()
     }
 }
 
@@ -966,6 +851,14 @@ pub struct CreateSecurityGroupPolicyRequest {
 }
 
 impl CreateSecurityGroupPolicyRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "sgId",
+        "version",
+        "direction",
+        "index",
+        "policys",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(sg_id: impl Into<String>, direction: impl Into<String>, index: i64, policys: impl IntoIterator<Item = CreateSecurityGroupPolicyPolicy>) -> Self {
         CreateSecurityGroupPolicyRequest {
@@ -983,15 +876,10 @@ impl CreateSecurityGroupPolicyRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for CreateSecurityGroupPolicyRequest {
     const NAME: &'static str = "CreateSecurityGroupPolicyRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "sgId",
-        "version",
-        "direction",
-        "index",
-        "policys",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut sg_id = None;
         let mut version = None;
@@ -1018,6 +906,7 @@ impl input::Input for CreateSecurityGroupPolicyRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for CreateSecurityGroupPolicyRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -1026,13 +915,13 @@ impl<'de> Deserialize<'de> for CreateSecurityGroupPolicyRequest {
 
 impl serde::Serialize for CreateSecurityGroupPolicyRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreateSecurityGroupPolicyRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("sgId", &self.sg_id)?
-            .opt("version", &self.version)?
-            .plain("direction", &self.direction)?
-            .plain("index", &self.index)?
-            .plain("policys", &self.policys)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CreateSecurityGroupPolicyRequest", Self::FIELDS.len())?;
+        fields.plain("sgId", &self.sg_id)?;
+        fields.opt("version", &self.version)?;
+        fields.plain("direction", &self.direction)?;
+        fields.plain("index", &self.index)?;
+        fields.plain("policys", &self.policys)?;
+        fields.end()
     }
 }
 
@@ -1044,26 +933,6 @@ pub struct CreateSecurityGroupPolicyResponse {
     pub code: Option<i64>,
     /// (Chinese only) 错误信息
     pub message: Option<String>,
-}
-
-impl CreateSecurityGroupPolicyResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CreateSecurityGroupPolicyResponse {
-            code: None,
-            message: None,
-        }
-    }
-    /// Sets `code`.
-    pub fn with_code(mut self, code: i64) -> Self {
-        self.code = Some(code);
-        self
-    }
-    /// Sets `message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
-    }
 }
 
 impl lenient::Reply for CreateSecurityGroupPolicyResponse {
@@ -1087,13 +956,13 @@ impl<'de> Deserialize<'de> for CreateSecurityGroupPolicyResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for CreateSecurityGroupPolicyResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreateSecurityGroupPolicyResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("code", &self.code)?
-            .opt("message", &self.message)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CreateSecurityGroupPolicyResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("code", &self.code)?;
+        fields.opt("message", &self.message)?;
+        fields.end()
     }
 }
 
@@ -1110,6 +979,12 @@ pub struct CreateSecurityGroupRequest {
 }
 
 impl CreateSecurityGroupRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "sgName",
+        "sgRemark",
+        "projectId",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         CreateSecurityGroupRequest {
@@ -1135,13 +1010,10 @@ impl CreateSecurityGroupRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for CreateSecurityGroupRequest {
     const NAME: &'static str = "CreateSecurityGroupRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "sgName",
-        "sgRemark",
-        "projectId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut sg_name = None;
         let mut sg_remark = None;
@@ -1162,6 +1034,7 @@ impl input::Input for CreateSecurityGroupRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for CreateSecurityGroupRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -1170,11 +1043,11 @@ impl<'de> Deserialize<'de> for CreateSecurityGroupRequest {
 
 impl serde::Serialize for CreateSecurityGroupRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreateSecurityGroupRequest", <Self as input::Input>::FIELDS.len())?
-            .opt("sgName", &self.sg_name)?
-            .opt("sgRemark", &self.sg_remark)?
-            .opt("projectId", &self.project_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CreateSecurityGroupRequest", Self::FIELDS.len())?;
+        fields.opt("sgName", &self.sg_name)?;
+        fields.opt("sgRemark", &self.sg_remark)?;
+        fields.opt("projectId", &self.project_id)?;
+        fields.end()
     }
 }
 
@@ -1188,32 +1061,6 @@ pub struct CreateSecurityGroupResponse {
     pub message: Option<String>,
     /// (Chinese only) 返回的数据结构
     pub data: Option<output::CreateSecurityGroupData>,
-}
-
-impl CreateSecurityGroupResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CreateSecurityGroupResponse {
-            code: None,
-            message: None,
-            data: None,
-        }
-    }
-    /// Sets `code`.
-    pub fn with_code(mut self, code: i64) -> Self {
-        self.code = Some(code);
-        self
-    }
-    /// Sets `message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
-    }
-    /// Sets `data`.
-    pub fn with_data(mut self, data: output::CreateSecurityGroupData) -> Self {
-        self.data = Some(data);
-        self
-    }
 }
 
 impl lenient::Reply for CreateSecurityGroupResponse {
@@ -1239,14 +1086,14 @@ impl<'de> Deserialize<'de> for CreateSecurityGroupResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for CreateSecurityGroupResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreateSecurityGroupResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("code", &self.code)?
-            .opt("message", &self.message)?
-            .opt("data", &self.data)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CreateSecurityGroupResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("code", &self.code)?;
+        fields.opt("message", &self.message)?;
+        fields.opt("data", &self.data)?;
+        fields.end()
     }
 }
 
@@ -1261,6 +1108,10 @@ pub struct DeleteEipRequest {
 }
 
 impl DeleteEipRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "eipIds",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(eip_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         DeleteEipRequest {
@@ -1269,11 +1120,10 @@ impl DeleteEipRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DeleteEipRequest {
     const NAME: &'static str = "DeleteEipRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "eipIds",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut eip_ids = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -1288,6 +1138,7 @@ impl input::Input for DeleteEipRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DeleteEipRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -1296,9 +1147,9 @@ impl<'de> Deserialize<'de> for DeleteEipRequest {
 
 impl serde::Serialize for DeleteEipRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeleteEipRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("eipIds", &self.eip_ids)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DeleteEipRequest", Self::FIELDS.len())?;
+        fields.plain("eipIds", &self.eip_ids)?;
+        fields.end()
     }
 }
 
@@ -1310,26 +1161,6 @@ pub struct DeleteEipResponse {
     pub code: Option<i64>,
     /// (Chinese only) 模块错误信息描述，与接口相关。
     pub message: Option<String>,
-}
-
-impl DeleteEipResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DeleteEipResponse {
-            code: None,
-            message: None,
-        }
-    }
-    /// Sets `code`.
-    pub fn with_code(mut self, code: i64) -> Self {
-        self.code = Some(code);
-        self
-    }
-    /// Sets `message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
-    }
 }
 
 impl lenient::Reply for DeleteEipResponse {
@@ -1353,13 +1184,13 @@ impl<'de> Deserialize<'de> for DeleteEipResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DeleteEipResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeleteEipResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("code", &self.code)?
-            .opt("message", &self.message)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DeleteEipResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("code", &self.code)?;
+        fields.opt("message", &self.message)?;
+        fields.end()
     }
 }
 
@@ -1374,6 +1205,10 @@ pub struct DeleteImagesRequest {
 }
 
 impl DeleteImagesRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "imageIds",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(image_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         DeleteImagesRequest {
@@ -1382,11 +1217,10 @@ impl DeleteImagesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DeleteImagesRequest {
     const NAME: &'static str = "DeleteImagesRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "imageIds",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut image_ids = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -1401,6 +1235,7 @@ impl input::Input for DeleteImagesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DeleteImagesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -1409,9 +1244,9 @@ impl<'de> Deserialize<'de> for DeleteImagesRequest {
 
 impl serde::Serialize for DeleteImagesRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeleteImagesRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("imageIds", &self.image_ids)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DeleteImagesRequest", Self::FIELDS.len())?;
+        fields.plain("imageIds", &self.image_ids)?;
+        fields.end()
     }
 }
 
@@ -1423,26 +1258,6 @@ pub struct DeleteImagesResponse {
     pub code: Option<i64>,
     /// (Chinese only) 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
     pub message: Option<String>,
-}
-
-impl DeleteImagesResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DeleteImagesResponse {
-            code: None,
-            message: None,
-        }
-    }
-    /// Sets `code`.
-    pub fn with_code(mut self, code: i64) -> Self {
-        self.code = Some(code);
-        self
-    }
-    /// Sets `message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
-    }
 }
 
 impl lenient::Reply for DeleteImagesResponse {
@@ -1466,13 +1281,13 @@ impl<'de> Deserialize<'de> for DeleteImagesResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DeleteImagesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeleteImagesResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("code", &self.code)?
-            .opt("message", &self.message)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DeleteImagesResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("code", &self.code)?;
+        fields.opt("message", &self.message)?;
+        fields.end()
     }
 }
 
@@ -1487,6 +1302,10 @@ pub struct DeleteKeyPairRequest {
 }
 
 impl DeleteKeyPairRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "keyIds",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(key_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         DeleteKeyPairRequest {
@@ -1495,11 +1314,10 @@ impl DeleteKeyPairRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DeleteKeyPairRequest {
     const NAME: &'static str = "DeleteKeyPairRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "keyIds",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut key_ids = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -1514,6 +1332,7 @@ impl input::Input for DeleteKeyPairRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DeleteKeyPairRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -1522,9 +1341,9 @@ impl<'de> Deserialize<'de> for DeleteKeyPairRequest {
 
 impl serde::Serialize for DeleteKeyPairRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeleteKeyPairRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("keyIds", &self.key_ids)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DeleteKeyPairRequest", Self::FIELDS.len())?;
+        fields.plain("keyIds", &self.key_ids)?;
+        fields.end()
     }
 }
 
@@ -1538,32 +1357,6 @@ pub struct DeleteKeyPairResponse {
     pub message: Option<String>,
     /// (Chinese only) 密钥删除结果的详细信息。
     pub detail: Option<output::DeleteKeyPairDetail>,
-}
-
-impl DeleteKeyPairResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DeleteKeyPairResponse {
-            code: None,
-            message: None,
-            detail: None,
-        }
-    }
-    /// Sets `code`.
-    pub fn with_code(mut self, code: i64) -> Self {
-        self.code = Some(code);
-        self
-    }
-    /// Sets `message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
-    }
-    /// Sets `detail`.
-    pub fn with_detail(mut self, detail: output::DeleteKeyPairDetail) -> Self {
-        self.detail = Some(detail);
-        self
-    }
 }
 
 impl lenient::Reply for DeleteKeyPairResponse {
@@ -1589,14 +1382,14 @@ impl<'de> Deserialize<'de> for DeleteKeyPairResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DeleteKeyPairResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeleteKeyPairResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("code", &self.code)?
-            .opt("message", &self.message)?
-            .opt("detail", &self.detail)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DeleteKeyPairResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("code", &self.code)?;
+        fields.opt("message", &self.message)?;
+        fields.opt("detail", &self.detail)?;
+        fields.end()
     }
 }
 
@@ -1621,6 +1414,13 @@ pub struct DeleteSecurityGroupPolicyRequest {
 }
 
 impl DeleteSecurityGroupPolicyRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "sgId",
+        "version",
+        "direction",
+        "indexes",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(sg_id: impl Into<String>, direction: impl Into<String>, indexes: impl IntoIterator<Item = i64>) -> Self {
         DeleteSecurityGroupPolicyRequest {
@@ -1637,14 +1437,10 @@ impl DeleteSecurityGroupPolicyRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DeleteSecurityGroupPolicyRequest {
     const NAME: &'static str = "DeleteSecurityGroupPolicyRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "sgId",
-        "version",
-        "direction",
-        "indexes",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut sg_id = None;
         let mut version = None;
@@ -1668,6 +1464,7 @@ impl input::Input for DeleteSecurityGroupPolicyRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DeleteSecurityGroupPolicyRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -1676,12 +1473,12 @@ impl<'de> Deserialize<'de> for DeleteSecurityGroupPolicyRequest {
 
 impl serde::Serialize for DeleteSecurityGroupPolicyRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeleteSecurityGroupPolicyRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("sgId", &self.sg_id)?
-            .opt("version", &self.version)?
-            .plain("direction", &self.direction)?
-            .plain("indexes", &self.indexes)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DeleteSecurityGroupPolicyRequest", Self::FIELDS.len())?;
+        fields.plain("sgId", &self.sg_id)?;
+        fields.opt("version", &self.version)?;
+        fields.plain("direction", &self.direction)?;
+        fields.plain("indexes", &self.indexes)?;
+        fields.end()
     }
 }
 
@@ -1693,26 +1490,6 @@ pub struct DeleteSecurityGroupPolicyResponse {
     pub code: Option<i64>,
     /// (Chinese only) 模块错误信息描述，与接口相关。
     pub message: Option<String>,
-}
-
-impl DeleteSecurityGroupPolicyResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DeleteSecurityGroupPolicyResponse {
-            code: None,
-            message: None,
-        }
-    }
-    /// Sets `code`.
-    pub fn with_code(mut self, code: i64) -> Self {
-        self.code = Some(code);
-        self
-    }
-    /// Sets `message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
-    }
 }
 
 impl lenient::Reply for DeleteSecurityGroupPolicyResponse {
@@ -1736,13 +1513,13 @@ impl<'de> Deserialize<'de> for DeleteSecurityGroupPolicyResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DeleteSecurityGroupPolicyResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeleteSecurityGroupPolicyResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("code", &self.code)?
-            .opt("message", &self.message)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DeleteSecurityGroupPolicyResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("code", &self.code)?;
+        fields.opt("message", &self.message)?;
+        fields.end()
     }
 }
 
@@ -1757,6 +1534,10 @@ pub struct DeleteSecurityGroupRequest {
 }
 
 impl DeleteSecurityGroupRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "sgId",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(sg_id: impl Into<String>) -> Self {
         DeleteSecurityGroupRequest {
@@ -1765,11 +1546,10 @@ impl DeleteSecurityGroupRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DeleteSecurityGroupRequest {
     const NAME: &'static str = "DeleteSecurityGroupRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "sgId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut sg_id = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -1784,6 +1564,7 @@ impl input::Input for DeleteSecurityGroupRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DeleteSecurityGroupRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -1792,9 +1573,9 @@ impl<'de> Deserialize<'de> for DeleteSecurityGroupRequest {
 
 impl serde::Serialize for DeleteSecurityGroupRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeleteSecurityGroupRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("sgId", &self.sg_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DeleteSecurityGroupRequest", Self::FIELDS.len())?;
+        fields.plain("sgId", &self.sg_id)?;
+        fields.end()
     }
 }
 
@@ -1806,26 +1587,6 @@ pub struct DeleteSecurityGroupResponse {
     pub code: Option<i64>,
     /// (Chinese only) 错误信息
     pub message: Option<String>,
-}
-
-impl DeleteSecurityGroupResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DeleteSecurityGroupResponse {
-            code: None,
-            message: None,
-        }
-    }
-    /// Sets `code`.
-    pub fn with_code(mut self, code: i64) -> Self {
-        self.code = Some(code);
-        self
-    }
-    /// Sets `message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
-    }
 }
 
 impl lenient::Reply for DeleteSecurityGroupResponse {
@@ -1849,13 +1610,13 @@ impl<'de> Deserialize<'de> for DeleteSecurityGroupResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DeleteSecurityGroupResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeleteSecurityGroupResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("code", &self.code)?
-            .opt("message", &self.message)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DeleteSecurityGroupResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("code", &self.code)?;
+        fields.opt("message", &self.message)?;
+        fields.end()
     }
 }
 
@@ -1870,6 +1631,10 @@ pub struct DescribeAssociateSecurityGroupsRequest {
 }
 
 impl DescribeAssociateSecurityGroupsRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "sgIds",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(sg_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         DescribeAssociateSecurityGroupsRequest {
@@ -1878,11 +1643,10 @@ impl DescribeAssociateSecurityGroupsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeAssociateSecurityGroupsRequest {
     const NAME: &'static str = "DescribeAssociateSecurityGroupsRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "sgIds",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut sg_ids = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -1897,6 +1661,7 @@ impl input::Input for DescribeAssociateSecurityGroupsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeAssociateSecurityGroupsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -1905,9 +1670,9 @@ impl<'de> Deserialize<'de> for DescribeAssociateSecurityGroupsRequest {
 
 impl serde::Serialize for DescribeAssociateSecurityGroupsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeAssociateSecurityGroupsRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("sgIds", &self.sg_ids)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeAssociateSecurityGroupsRequest", Self::FIELDS.len())?;
+        fields.plain("sgIds", &self.sg_ids)?;
+        fields.end()
     }
 }
 
@@ -1919,26 +1684,6 @@ pub struct DescribeAssociateSecurityGroupsResponse {
     pub code: Option<i64>,
     /// (Chinese only) 错误信息
     pub message: Option<String>,
-}
-
-impl DescribeAssociateSecurityGroupsResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeAssociateSecurityGroupsResponse {
-            code: None,
-            message: None,
-        }
-    }
-    /// Sets `code`.
-    pub fn with_code(mut self, code: i64) -> Self {
-        self.code = Some(code);
-        self
-    }
-    /// Sets `message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
-    }
 }
 
 impl lenient::Reply for DescribeAssociateSecurityGroupsResponse {
@@ -1962,13 +1707,13 @@ impl<'de> Deserialize<'de> for DescribeAssociateSecurityGroupsResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeAssociateSecurityGroupsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeAssociateSecurityGroupsResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("code", &self.code)?
-            .opt("message", &self.message)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeAssociateSecurityGroupsResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("code", &self.code)?;
+        fields.opt("message", &self.message)?;
+        fields.end()
     }
 }
 
@@ -1981,6 +1726,10 @@ pub struct DescribeAvailabilityZonesRequest {
 }
 
 impl DescribeAvailabilityZonesRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "zoneId",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         DescribeAvailabilityZonesRequest {
@@ -1994,11 +1743,10 @@ impl DescribeAvailabilityZonesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeAvailabilityZonesRequest {
     const NAME: &'static str = "DescribeAvailabilityZonesRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "zoneId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut zone_id = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -2013,6 +1761,7 @@ impl input::Input for DescribeAvailabilityZonesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeAvailabilityZonesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -2021,9 +1770,9 @@ impl<'de> Deserialize<'de> for DescribeAvailabilityZonesRequest {
 
 impl serde::Serialize for DescribeAvailabilityZonesRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeAvailabilityZonesRequest", <Self as input::Input>::FIELDS.len())?
-            .opt("zoneId", &self.zone_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeAvailabilityZonesRequest", Self::FIELDS.len())?;
+        fields.opt("zoneId", &self.zone_id)?;
+        fields.end()
     }
 }
 
@@ -2039,38 +1788,6 @@ pub struct DescribeAvailabilityZonesResponse {
     pub total_count: Option<i64>,
     /// (Chinese only) 可用区列表。
     pub zone_set: Vec<output::DescribeAvailabilityZonesZone>,
-}
-
-impl DescribeAvailabilityZonesResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeAvailabilityZonesResponse {
-            code: None,
-            message: None,
-            total_count: None,
-            zone_set: Vec::new(),
-        }
-    }
-    /// Sets `code`.
-    pub fn with_code(mut self, code: i64) -> Self {
-        self.code = Some(code);
-        self
-    }
-    /// Sets `message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
-    }
-    /// Sets `totalCount`.
-    pub fn with_total_count(mut self, total_count: i64) -> Self {
-        self.total_count = Some(total_count);
-        self
-    }
-    /// Sets `zoneSet`.
-    pub fn with_zone_set(mut self, zone_set: impl IntoIterator<Item = output::DescribeAvailabilityZonesZone>) -> Self {
-        self.zone_set = zone_set.into_iter().collect();
-        self
-    }
 }
 
 impl lenient::Reply for DescribeAvailabilityZonesResponse {
@@ -2098,15 +1815,15 @@ impl<'de> Deserialize<'de> for DescribeAvailabilityZonesResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeAvailabilityZonesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeAvailabilityZonesResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("code", &self.code)?
-            .opt("message", &self.message)?
-            .opt("totalCount", &self.total_count)?
-            .list("zoneSet", &self.zone_set)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeAvailabilityZonesResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("code", &self.code)?;
+        fields.opt("message", &self.message)?;
+        fields.opt("totalCount", &self.total_count)?;
+        fields.list("zoneSet", &self.zone_set)?;
+        fields.end()
     }
 }
 
@@ -2116,21 +1833,25 @@ impl serde::Serialize for DescribeAvailabilityZonesResponse {
 pub struct DescribeEipQuotaRequest {}
 
 impl DescribeEipQuotaRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[];
     /// With every field unset.
     pub fn new() -> Self {
         DescribeEipQuotaRequest {}
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeEipQuotaRequest {
     const NAME: &'static str = "DescribeEipQuotaRequest";
-    const FIELDS: &'static [&'static str] = &[];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         while input::next_field::<Self, A>(&mut __map)?.is_some() {}
         Ok(DescribeEipQuotaRequest {})
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeEipQuotaRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -2139,8 +1860,7 @@ impl<'de> Deserialize<'de> for DescribeEipQuotaRequest {
 
 impl serde::Serialize for DescribeEipQuotaRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeEipQuotaRequest", <Self as input::Input>::FIELDS.len())?
-            .end()
+        lenient::fields(serializer, "DescribeEipQuotaRequest", 0)?.end()
     }
 }
 
@@ -2154,32 +1874,6 @@ pub struct DescribeEipQuotaResponse {
     pub message: Option<String>,
     /// (Chinese only) 返回的数据结构
     pub data: Option<output::DescribeEipQuotaData>,
-}
-
-impl DescribeEipQuotaResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeEipQuotaResponse {
-            code: None,
-            message: None,
-            data: None,
-        }
-    }
-    /// Sets `code`.
-    pub fn with_code(mut self, code: i64) -> Self {
-        self.code = Some(code);
-        self
-    }
-    /// Sets `message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
-    }
-    /// Sets `data`.
-    pub fn with_data(mut self, data: output::DescribeEipQuotaData) -> Self {
-        self.data = Some(data);
-        self
-    }
 }
 
 impl lenient::Reply for DescribeEipQuotaResponse {
@@ -2205,14 +1899,14 @@ impl<'de> Deserialize<'de> for DescribeEipQuotaResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeEipQuotaResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeEipQuotaResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("code", &self.code)?
-            .opt("message", &self.message)?
-            .opt("data", &self.data)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeEipQuotaResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("code", &self.code)?;
+        fields.opt("message", &self.message)?;
+        fields.opt("data", &self.data)?;
+        fields.end()
     }
 }
 
@@ -2248,6 +1942,21 @@ pub struct DescribeEipRequest {
 }
 
 impl DescribeEipRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "eipIds",
+        "eips",
+        "unInstanceIds",
+        "networkInterfaceIds",
+        "privateIpAddress",
+        "searchKey",
+        "status",
+        "type",
+        "limit",
+        "offset",
+        "orderBy",
+        "orderType",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         DescribeEipRequest {
@@ -2327,22 +2036,10 @@ impl DescribeEipRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeEipRequest {
     const NAME: &'static str = "DescribeEipRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "eipIds",
-        "eips",
-        "unInstanceIds",
-        "networkInterfaceIds",
-        "privateIpAddress",
-        "searchKey",
-        "status",
-        "type",
-        "limit",
-        "offset",
-        "orderBy",
-        "orderType",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut eip_ids = None;
         let mut eips = None;
@@ -2390,6 +2087,7 @@ impl input::Input for DescribeEipRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeEipRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -2398,20 +2096,20 @@ impl<'de> Deserialize<'de> for DescribeEipRequest {
 
 impl serde::Serialize for DescribeEipRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeEipRequest", <Self as input::Input>::FIELDS.len())?
-            .opt("eipIds", &self.eip_ids)?
-            .opt("eips", &self.eips)?
-            .opt("unInstanceIds", &self.un_instance_ids)?
-            .opt("networkInterfaceIds", &self.network_interface_ids)?
-            .opt("privateIpAddress", &self.private_ip_address)?
-            .opt("searchKey", &self.search_key)?
-            .opt("status", &self.status)?
-            .opt("type", &self.type_)?
-            .opt("limit", &self.limit)?
-            .opt("offset", &self.offset)?
-            .opt("orderBy", &self.order_by)?
-            .opt("orderType", &self.order_type)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeEipRequest", Self::FIELDS.len())?;
+        fields.opt("eipIds", &self.eip_ids)?;
+        fields.opt("eips", &self.eips)?;
+        fields.opt("unInstanceIds", &self.un_instance_ids)?;
+        fields.opt("networkInterfaceIds", &self.network_interface_ids)?;
+        fields.opt("privateIpAddress", &self.private_ip_address)?;
+        fields.opt("searchKey", &self.search_key)?;
+        fields.opt("status", &self.status)?;
+        fields.opt("type", &self.type_)?;
+        fields.opt("limit", &self.limit)?;
+        fields.opt("offset", &self.offset)?;
+        fields.opt("orderBy", &self.order_by)?;
+        fields.opt("orderType", &self.order_type)?;
+        fields.end()
     }
 }
 
@@ -2427,38 +2125,6 @@ pub struct DescribeEipResponse {
     pub total_count: Option<i64>,
     /// (Chinese only) 返回列表
     pub data: Option<output::DescribeEipData>,
-}
-
-impl DescribeEipResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeEipResponse {
-            code: None,
-            message: None,
-            total_count: None,
-            data: None,
-        }
-    }
-    /// Sets `code`.
-    pub fn with_code(mut self, code: i64) -> Self {
-        self.code = Some(code);
-        self
-    }
-    /// Sets `message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
-    }
-    /// Sets `totalCount`.
-    pub fn with_total_count(mut self, total_count: i64) -> Self {
-        self.total_count = Some(total_count);
-        self
-    }
-    /// Sets `data`.
-    pub fn with_data(mut self, data: output::DescribeEipData) -> Self {
-        self.data = Some(data);
-        self
-    }
 }
 
 impl lenient::Reply for DescribeEipResponse {
@@ -2486,15 +2152,15 @@ impl<'de> Deserialize<'de> for DescribeEipResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeEipResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeEipResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("code", &self.code)?
-            .opt("message", &self.message)?
-            .opt("totalCount", &self.total_count)?
-            .opt("data", &self.data)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeEipResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("code", &self.code)?;
+        fields.opt("message", &self.message)?;
+        fields.opt("totalCount", &self.total_count)?;
+        fields.opt("data", &self.data)?;
+        fields.end()
     }
 }
 
@@ -2517,6 +2183,14 @@ pub struct DescribeImagesRequest {
 }
 
 impl DescribeImagesRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "imageType",
+        "imageIds",
+        "status",
+        "offset",
+        "limit",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(image_type: i64) -> Self {
         DescribeImagesRequest {
@@ -2549,15 +2223,10 @@ impl DescribeImagesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeImagesRequest {
     const NAME: &'static str = "DescribeImagesRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "imageType",
-        "imageIds",
-        "status",
-        "offset",
-        "limit",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut image_type = None;
         let mut image_ids = None;
@@ -2584,6 +2253,7 @@ impl input::Input for DescribeImagesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeImagesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -2592,13 +2262,13 @@ impl<'de> Deserialize<'de> for DescribeImagesRequest {
 
 impl serde::Serialize for DescribeImagesRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeImagesRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("imageType", &self.image_type)?
-            .opt("imageIds", &self.image_ids)?
-            .opt("status", &self.status)?
-            .opt("offset", &self.offset)?
-            .opt("limit", &self.limit)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeImagesRequest", Self::FIELDS.len())?;
+        fields.plain("imageType", &self.image_type)?;
+        fields.opt("imageIds", &self.image_ids)?;
+        fields.opt("status", &self.status)?;
+        fields.opt("offset", &self.offset)?;
+        fields.opt("limit", &self.limit)?;
+        fields.end()
     }
 }
 
@@ -2614,38 +2284,6 @@ pub struct DescribeImagesResponse {
     pub total_count: Option<i64>,
     /// (Chinese only) 符合条件的镜像信息。
     pub image_set: Vec<output::DescribeImagesImage>,
-}
-
-impl DescribeImagesResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeImagesResponse {
-            code: None,
-            message: None,
-            total_count: None,
-            image_set: Vec::new(),
-        }
-    }
-    /// Sets `code`.
-    pub fn with_code(mut self, code: i64) -> Self {
-        self.code = Some(code);
-        self
-    }
-    /// Sets `message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
-    }
-    /// Sets `totalCount`.
-    pub fn with_total_count(mut self, total_count: i64) -> Self {
-        self.total_count = Some(total_count);
-        self
-    }
-    /// Sets `imageSet`.
-    pub fn with_image_set(mut self, image_set: impl IntoIterator<Item = output::DescribeImagesImage>) -> Self {
-        self.image_set = image_set.into_iter().collect();
-        self
-    }
 }
 
 impl lenient::Reply for DescribeImagesResponse {
@@ -2673,15 +2311,15 @@ impl<'de> Deserialize<'de> for DescribeImagesResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeImagesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeImagesResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("code", &self.code)?
-            .opt("message", &self.message)?
-            .opt("totalCount", &self.total_count)?
-            .list("imageSet", &self.image_set)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeImagesResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("code", &self.code)?;
+        fields.opt("message", &self.message)?;
+        fields.opt("totalCount", &self.total_count)?;
+        fields.list("imageSet", &self.image_set)?;
+        fields.end()
     }
 }
 
@@ -2696,6 +2334,10 @@ pub struct DescribeInstanceCbsInfoRequest {
 }
 
 impl DescribeInstanceCbsInfoRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "uInstanceIds",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(u_instance_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         DescribeInstanceCbsInfoRequest {
@@ -2704,11 +2346,10 @@ impl DescribeInstanceCbsInfoRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeInstanceCbsInfoRequest {
     const NAME: &'static str = "DescribeInstanceCbsInfoRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "uInstanceIds",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut u_instance_ids = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -2723,6 +2364,7 @@ impl input::Input for DescribeInstanceCbsInfoRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeInstanceCbsInfoRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -2731,9 +2373,9 @@ impl<'de> Deserialize<'de> for DescribeInstanceCbsInfoRequest {
 
 impl serde::Serialize for DescribeInstanceCbsInfoRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeInstanceCbsInfoRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("uInstanceIds", &self.u_instance_ids)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeInstanceCbsInfoRequest", Self::FIELDS.len())?;
+        fields.plain("uInstanceIds", &self.u_instance_ids)?;
+        fields.end()
     }
 }
 
@@ -2747,32 +2389,6 @@ pub struct DescribeInstanceCbsInfoResponse {
     pub message: Option<String>,
     /// (Chinese only) 描述（待补充）
     pub data: Vec<output::DescribeInstanceCbsInfoData>,
-}
-
-impl DescribeInstanceCbsInfoResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeInstanceCbsInfoResponse {
-            code: None,
-            message: None,
-            data: Vec::new(),
-        }
-    }
-    /// Sets `code`.
-    pub fn with_code(mut self, code: i64) -> Self {
-        self.code = Some(code);
-        self
-    }
-    /// Sets `message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
-    }
-    /// Sets `data`.
-    pub fn with_data(mut self, data: impl IntoIterator<Item = output::DescribeInstanceCbsInfoData>) -> Self {
-        self.data = data.into_iter().collect();
-        self
-    }
 }
 
 impl lenient::Reply for DescribeInstanceCbsInfoResponse {
@@ -2798,14 +2414,14 @@ impl<'de> Deserialize<'de> for DescribeInstanceCbsInfoResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeInstanceCbsInfoResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeInstanceCbsInfoResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("code", &self.code)?
-            .opt("message", &self.message)?
-            .list("data", &self.data)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeInstanceCbsInfoResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("code", &self.code)?;
+        fields.opt("message", &self.message)?;
+        fields.list("data", &self.data)?;
+        fields.end()
     }
 }
 
@@ -2820,6 +2436,10 @@ pub struct DescribeInstanceImageInfoRequest {
 }
 
 impl DescribeInstanceImageInfoRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "uInstanceIds",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(u_instance_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         DescribeInstanceImageInfoRequest {
@@ -2828,11 +2448,10 @@ impl DescribeInstanceImageInfoRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeInstanceImageInfoRequest {
     const NAME: &'static str = "DescribeInstanceImageInfoRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "uInstanceIds",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut u_instance_ids = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -2847,6 +2466,7 @@ impl input::Input for DescribeInstanceImageInfoRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeInstanceImageInfoRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -2855,9 +2475,9 @@ impl<'de> Deserialize<'de> for DescribeInstanceImageInfoRequest {
 
 impl serde::Serialize for DescribeInstanceImageInfoRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeInstanceImageInfoRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("uInstanceIds", &self.u_instance_ids)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeInstanceImageInfoRequest", Self::FIELDS.len())?;
+        fields.plain("uInstanceIds", &self.u_instance_ids)?;
+        fields.end()
     }
 }
 
@@ -2871,32 +2491,6 @@ pub struct DescribeInstanceImageInfoResponse {
     pub message: Option<String>,
     /// (Chinese only) 描述（待补充）
     pub data: Vec<output::DescribeInstanceImageInfoData>,
-}
-
-impl DescribeInstanceImageInfoResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeInstanceImageInfoResponse {
-            code: None,
-            message: None,
-            data: Vec::new(),
-        }
-    }
-    /// Sets `code`.
-    pub fn with_code(mut self, code: i64) -> Self {
-        self.code = Some(code);
-        self
-    }
-    /// Sets `message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
-    }
-    /// Sets `data`.
-    pub fn with_data(mut self, data: impl IntoIterator<Item = output::DescribeInstanceImageInfoData>) -> Self {
-        self.data = data.into_iter().collect();
-        self
-    }
 }
 
 impl lenient::Reply for DescribeInstanceImageInfoResponse {
@@ -2922,14 +2516,14 @@ impl<'de> Deserialize<'de> for DescribeInstanceImageInfoResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeInstanceImageInfoResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeInstanceImageInfoResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("code", &self.code)?
-            .opt("message", &self.message)?
-            .list("data", &self.data)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeInstanceImageInfoResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("code", &self.code)?;
+        fields.opt("message", &self.message)?;
+        fields.list("data", &self.data)?;
+        fields.end()
     }
 }
 
@@ -2958,6 +2552,18 @@ pub struct DescribeInstanceMainInfoRequest {
 }
 
 impl DescribeInstanceMainInfoRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "offset",
+        "limit",
+        "projectId",
+        "vpcId",
+        "zoneId",
+        "lanIps",
+        "instanceName",
+        "searchWord",
+        "uInstanceIds",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         DescribeInstanceMainInfoRequest {
@@ -3019,19 +2625,10 @@ impl DescribeInstanceMainInfoRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeInstanceMainInfoRequest {
     const NAME: &'static str = "DescribeInstanceMainInfoRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "offset",
-        "limit",
-        "projectId",
-        "vpcId",
-        "zoneId",
-        "lanIps",
-        "instanceName",
-        "searchWord",
-        "uInstanceIds",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut offset = None;
         let mut limit = None;
@@ -3070,6 +2667,7 @@ impl input::Input for DescribeInstanceMainInfoRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeInstanceMainInfoRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -3078,17 +2676,17 @@ impl<'de> Deserialize<'de> for DescribeInstanceMainInfoRequest {
 
 impl serde::Serialize for DescribeInstanceMainInfoRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeInstanceMainInfoRequest", <Self as input::Input>::FIELDS.len())?
-            .opt("offset", &self.offset)?
-            .opt("limit", &self.limit)?
-            .opt("projectId", &self.project_id)?
-            .opt("vpcId", &self.vpc_id)?
-            .opt("zoneId", &self.zone_id)?
-            .opt("lanIps", &self.lan_ips)?
-            .opt("instanceName", &self.instance_name)?
-            .opt("searchWord", &self.search_word)?
-            .opt("uInstanceIds", &self.u_instance_ids)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeInstanceMainInfoRequest", Self::FIELDS.len())?;
+        fields.opt("offset", &self.offset)?;
+        fields.opt("limit", &self.limit)?;
+        fields.opt("projectId", &self.project_id)?;
+        fields.opt("vpcId", &self.vpc_id)?;
+        fields.opt("zoneId", &self.zone_id)?;
+        fields.opt("lanIps", &self.lan_ips)?;
+        fields.opt("instanceName", &self.instance_name)?;
+        fields.opt("searchWord", &self.search_word)?;
+        fields.opt("uInstanceIds", &self.u_instance_ids)?;
+        fields.end()
     }
 }
 
@@ -3102,32 +2700,6 @@ pub struct DescribeInstanceMainInfoResponse {
     pub message: Option<String>,
     /// (Chinese only) 描述（待补充）
     pub data: Option<output::DescribeInstanceMainInfoData>,
-}
-
-impl DescribeInstanceMainInfoResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeInstanceMainInfoResponse {
-            code: None,
-            message: None,
-            data: None,
-        }
-    }
-    /// Sets `code`.
-    pub fn with_code(mut self, code: i64) -> Self {
-        self.code = Some(code);
-        self
-    }
-    /// Sets `message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
-    }
-    /// Sets `data`.
-    pub fn with_data(mut self, data: output::DescribeInstanceMainInfoData) -> Self {
-        self.data = Some(data);
-        self
-    }
 }
 
 impl lenient::Reply for DescribeInstanceMainInfoResponse {
@@ -3153,14 +2725,14 @@ impl<'de> Deserialize<'de> for DescribeInstanceMainInfoResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeInstanceMainInfoResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeInstanceMainInfoResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("code", &self.code)?
-            .opt("message", &self.message)?
-            .opt("data", &self.data)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeInstanceMainInfoResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("code", &self.code)?;
+        fields.opt("message", &self.message)?;
+        fields.opt("data", &self.data)?;
+        fields.end()
     }
 }
 
@@ -3177,6 +2749,12 @@ pub struct DescribeInstanceNetInfoInstanceInfo {
 }
 
 impl DescribeInstanceNetInfoInstanceInfo {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "deviceLanIp",
+        "vpcId",
+        "subnetId",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         DescribeInstanceNetInfoInstanceInfo {
@@ -3202,13 +2780,10 @@ impl DescribeInstanceNetInfoInstanceInfo {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeInstanceNetInfoInstanceInfo {
     const NAME: &'static str = "DescribeInstanceNetInfoInstanceInfo";
-    const FIELDS: &'static [&'static str] = &[
-        "deviceLanIp",
-        "vpcId",
-        "subnetId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut device_lan_ip = None;
         let mut vpc_id = None;
@@ -3229,6 +2804,7 @@ impl input::Input for DescribeInstanceNetInfoInstanceInfo {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeInstanceNetInfoInstanceInfo {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -3237,11 +2813,11 @@ impl<'de> Deserialize<'de> for DescribeInstanceNetInfoInstanceInfo {
 
 impl serde::Serialize for DescribeInstanceNetInfoInstanceInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeInstanceNetInfoInstanceInfo", <Self as input::Input>::FIELDS.len())?
-            .opt("deviceLanIp", &self.device_lan_ip)?
-            .opt("vpcId", &self.vpc_id)?
-            .opt("subnetId", &self.subnet_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeInstanceNetInfoInstanceInfo", Self::FIELDS.len())?;
+        fields.opt("deviceLanIp", &self.device_lan_ip)?;
+        fields.opt("vpcId", &self.vpc_id)?;
+        fields.opt("subnetId", &self.subnet_id)?;
+        fields.end()
     }
 }
 
@@ -3256,6 +2832,10 @@ pub struct DescribeInstanceNetInfoRequest {
 }
 
 impl DescribeInstanceNetInfoRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "instanceInfos",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_infos: impl IntoIterator<Item = DescribeInstanceNetInfoInstanceInfo>) -> Self {
         DescribeInstanceNetInfoRequest {
@@ -3264,11 +2844,10 @@ impl DescribeInstanceNetInfoRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeInstanceNetInfoRequest {
     const NAME: &'static str = "DescribeInstanceNetInfoRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "instanceInfos",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_infos = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -3283,6 +2862,7 @@ impl input::Input for DescribeInstanceNetInfoRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeInstanceNetInfoRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -3291,9 +2871,9 @@ impl<'de> Deserialize<'de> for DescribeInstanceNetInfoRequest {
 
 impl serde::Serialize for DescribeInstanceNetInfoRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeInstanceNetInfoRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("instanceInfos", &self.instance_infos)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeInstanceNetInfoRequest", Self::FIELDS.len())?;
+        fields.plain("instanceInfos", &self.instance_infos)?;
+        fields.end()
     }
 }
 
@@ -3307,32 +2887,6 @@ pub struct DescribeInstanceNetInfoResponse {
     pub message: Option<String>,
     /// (Chinese only) 描述（待补充）
     pub data: Vec<output::DescribeInstanceNetInfoData>,
-}
-
-impl DescribeInstanceNetInfoResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeInstanceNetInfoResponse {
-            code: None,
-            message: None,
-            data: Vec::new(),
-        }
-    }
-    /// Sets `code`.
-    pub fn with_code(mut self, code: i64) -> Self {
-        self.code = Some(code);
-        self
-    }
-    /// Sets `message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
-    }
-    /// Sets `data`.
-    pub fn with_data(mut self, data: impl IntoIterator<Item = output::DescribeInstanceNetInfoData>) -> Self {
-        self.data = data.into_iter().collect();
-        self
-    }
 }
 
 impl lenient::Reply for DescribeInstanceNetInfoResponse {
@@ -3358,14 +2912,14 @@ impl<'de> Deserialize<'de> for DescribeInstanceNetInfoResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeInstanceNetInfoResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeInstanceNetInfoResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("code", &self.code)?
-            .opt("message", &self.message)?
-            .list("data", &self.data)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeInstanceNetInfoResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("code", &self.code)?;
+        fields.opt("message", &self.message)?;
+        fields.list("data", &self.data)?;
+        fields.end()
     }
 }
 
@@ -3384,6 +2938,12 @@ pub struct DescribeInstancesOfSecurityGroupRequest {
 }
 
 impl DescribeInstancesOfSecurityGroupRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "sgId",
+        "offset",
+        "limit",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(sg_id: impl Into<String>) -> Self {
         DescribeInstancesOfSecurityGroupRequest {
@@ -3404,13 +2964,10 @@ impl DescribeInstancesOfSecurityGroupRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeInstancesOfSecurityGroupRequest {
     const NAME: &'static str = "DescribeInstancesOfSecurityGroupRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "sgId",
-        "offset",
-        "limit",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut sg_id = None;
         let mut offset = None;
@@ -3431,6 +2988,7 @@ impl input::Input for DescribeInstancesOfSecurityGroupRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeInstancesOfSecurityGroupRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -3439,11 +2997,11 @@ impl<'de> Deserialize<'de> for DescribeInstancesOfSecurityGroupRequest {
 
 impl serde::Serialize for DescribeInstancesOfSecurityGroupRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeInstancesOfSecurityGroupRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("sgId", &self.sg_id)?
-            .opt("offset", &self.offset)?
-            .opt("limit", &self.limit)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeInstancesOfSecurityGroupRequest", Self::FIELDS.len())?;
+        fields.plain("sgId", &self.sg_id)?;
+        fields.opt("offset", &self.offset)?;
+        fields.opt("limit", &self.limit)?;
+        fields.end()
     }
 }
 
@@ -3459,38 +3017,6 @@ pub struct DescribeInstancesOfSecurityGroupResponse {
     pub total_count: Option<i64>,
     /// (Chinese only) 返回的数据结构
     pub data: Vec<output::DescribeInstancesOfSecurityGroupInstance>,
-}
-
-impl DescribeInstancesOfSecurityGroupResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeInstancesOfSecurityGroupResponse {
-            code: None,
-            message: None,
-            total_count: None,
-            data: Vec::new(),
-        }
-    }
-    /// Sets `code`.
-    pub fn with_code(mut self, code: i64) -> Self {
-        self.code = Some(code);
-        self
-    }
-    /// Sets `message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
-    }
-    /// Sets `totalCount`.
-    pub fn with_total_count(mut self, total_count: i64) -> Self {
-        self.total_count = Some(total_count);
-        self
-    }
-    /// Sets `data`.
-    pub fn with_data(mut self, data: impl IntoIterator<Item = output::DescribeInstancesOfSecurityGroupInstance>) -> Self {
-        self.data = data.into_iter().collect();
-        self
-    }
 }
 
 impl lenient::Reply for DescribeInstancesOfSecurityGroupResponse {
@@ -3518,15 +3044,15 @@ impl<'de> Deserialize<'de> for DescribeInstancesOfSecurityGroupResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeInstancesOfSecurityGroupResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeInstancesOfSecurityGroupResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("code", &self.code)?
-            .opt("message", &self.message)?
-            .opt("totalCount", &self.total_count)?
-            .list("data", &self.data)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeInstancesOfSecurityGroupResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("code", &self.code)?;
+        fields.opt("message", &self.message)?;
+        fields.opt("totalCount", &self.total_count)?;
+        fields.list("data", &self.data)?;
+        fields.end()
     }
 }
 
@@ -3553,6 +3079,17 @@ pub struct DescribeInstancesRequest {
 }
 
 impl DescribeInstancesRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "instanceIds",
+        "lanIps",
+        "searchWord",
+        "status",
+        "projectId",
+        "zoneId",
+        "offset",
+        "limit",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         DescribeInstancesRequest {
@@ -3608,18 +3145,10 @@ impl DescribeInstancesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeInstancesRequest {
     const NAME: &'static str = "DescribeInstancesRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "instanceIds",
-        "lanIps",
-        "searchWord",
-        "status",
-        "projectId",
-        "zoneId",
-        "offset",
-        "limit",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_ids = None;
         let mut lan_ips = None;
@@ -3655,6 +3184,7 @@ impl input::Input for DescribeInstancesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeInstancesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -3663,16 +3193,16 @@ impl<'de> Deserialize<'de> for DescribeInstancesRequest {
 
 impl serde::Serialize for DescribeInstancesRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeInstancesRequest", <Self as input::Input>::FIELDS.len())?
-            .opt("instanceIds", &self.instance_ids)?
-            .opt("lanIps", &self.lan_ips)?
-            .opt("searchWord", &self.search_word)?
-            .opt("status", &self.status)?
-            .opt("projectId", &self.project_id)?
-            .opt("zoneId", &self.zone_id)?
-            .opt("offset", &self.offset)?
-            .opt("limit", &self.limit)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeInstancesRequest", Self::FIELDS.len())?;
+        fields.opt("instanceIds", &self.instance_ids)?;
+        fields.opt("lanIps", &self.lan_ips)?;
+        fields.opt("searchWord", &self.search_word)?;
+        fields.opt("status", &self.status)?;
+        fields.opt("projectId", &self.project_id)?;
+        fields.opt("zoneId", &self.zone_id)?;
+        fields.opt("offset", &self.offset)?;
+        fields.opt("limit", &self.limit)?;
+        fields.end()
     }
 }
 
@@ -3688,38 +3218,6 @@ pub struct DescribeInstancesResponse {
     pub total_count: Option<i64>,
     /// (Chinese only) 实例信息列表。
     pub instance_set: Vec<output::DescribeInstancesInstance>,
-}
-
-impl DescribeInstancesResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeInstancesResponse {
-            code: None,
-            message: None,
-            total_count: None,
-            instance_set: Vec::new(),
-        }
-    }
-    /// Sets `code`.
-    pub fn with_code(mut self, code: i64) -> Self {
-        self.code = Some(code);
-        self
-    }
-    /// Sets `message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
-    }
-    /// Sets `totalCount`.
-    pub fn with_total_count(mut self, total_count: i64) -> Self {
-        self.total_count = Some(total_count);
-        self
-    }
-    /// Sets `instanceSet`.
-    pub fn with_instance_set(mut self, instance_set: impl IntoIterator<Item = output::DescribeInstancesInstance>) -> Self {
-        self.instance_set = instance_set.into_iter().collect();
-        self
-    }
 }
 
 impl lenient::Reply for DescribeInstancesResponse {
@@ -3747,15 +3245,15 @@ impl<'de> Deserialize<'de> for DescribeInstancesResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeInstancesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeInstancesResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("code", &self.code)?
-            .opt("message", &self.message)?
-            .opt("totalCount", &self.total_count)?
-            .list("instanceSet", &self.instance_set)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeInstancesResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("code", &self.code)?;
+        fields.opt("message", &self.message)?;
+        fields.opt("totalCount", &self.total_count)?;
+        fields.list("instanceSet", &self.instance_set)?;
+        fields.end()
     }
 }
 
@@ -3776,6 +3274,14 @@ pub struct DescribeKeyPairsRequest {
 }
 
 impl DescribeKeyPairsRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "keyIds",
+        "keyName",
+        "projectId",
+        "offset",
+        "limit",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         DescribeKeyPairsRequest {
@@ -3813,15 +3319,10 @@ impl DescribeKeyPairsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeKeyPairsRequest {
     const NAME: &'static str = "DescribeKeyPairsRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "keyIds",
-        "keyName",
-        "projectId",
-        "offset",
-        "limit",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut key_ids = None;
         let mut key_name = None;
@@ -3848,6 +3349,7 @@ impl input::Input for DescribeKeyPairsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeKeyPairsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -3856,13 +3358,13 @@ impl<'de> Deserialize<'de> for DescribeKeyPairsRequest {
 
 impl serde::Serialize for DescribeKeyPairsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeKeyPairsRequest", <Self as input::Input>::FIELDS.len())?
-            .opt("keyIds", &self.key_ids)?
-            .opt("keyName", &self.key_name)?
-            .opt("projectId", &self.project_id)?
-            .opt("offset", &self.offset)?
-            .opt("limit", &self.limit)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeKeyPairsRequest", Self::FIELDS.len())?;
+        fields.opt("keyIds", &self.key_ids)?;
+        fields.opt("keyName", &self.key_name)?;
+        fields.opt("projectId", &self.project_id)?;
+        fields.opt("offset", &self.offset)?;
+        fields.opt("limit", &self.limit)?;
+        fields.end()
     }
 }
 
@@ -3876,32 +3378,6 @@ pub struct DescribeKeyPairsResponse {
     pub message: Option<String>,
     /// (Chinese only) 查询结果。
     pub data: Option<output::DescribeKeyPairsData>,
-}
-
-impl DescribeKeyPairsResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeKeyPairsResponse {
-            code: None,
-            message: None,
-            data: None,
-        }
-    }
-    /// Sets `code`.
-    pub fn with_code(mut self, code: i64) -> Self {
-        self.code = Some(code);
-        self
-    }
-    /// Sets `message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
-    }
-    /// Sets `data`.
-    pub fn with_data(mut self, data: output::DescribeKeyPairsData) -> Self {
-        self.data = Some(data);
-        self
-    }
 }
 
 impl lenient::Reply for DescribeKeyPairsResponse {
@@ -3927,14 +3403,14 @@ impl<'de> Deserialize<'de> for DescribeKeyPairsResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeKeyPairsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeKeyPairsResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("code", &self.code)?
-            .opt("message", &self.message)?
-            .opt("data", &self.data)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeKeyPairsResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("code", &self.code)?;
+        fields.opt("message", &self.message)?;
+        fields.opt("data", &self.data)?;
+        fields.end()
     }
 }
 
@@ -3949,6 +3425,10 @@ pub struct DescribeNetworkInterfacesOfSecurityGroupRequest {
 }
 
 impl DescribeNetworkInterfacesOfSecurityGroupRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "sgId",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(sg_id: impl Into<String>) -> Self {
         DescribeNetworkInterfacesOfSecurityGroupRequest {
@@ -3957,11 +3437,10 @@ impl DescribeNetworkInterfacesOfSecurityGroupRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeNetworkInterfacesOfSecurityGroupRequest {
     const NAME: &'static str = "DescribeNetworkInterfacesOfSecurityGroupRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "sgId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut sg_id = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -3976,6 +3455,7 @@ impl input::Input for DescribeNetworkInterfacesOfSecurityGroupRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeNetworkInterfacesOfSecurityGroupRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -3984,9 +3464,9 @@ impl<'de> Deserialize<'de> for DescribeNetworkInterfacesOfSecurityGroupRequest {
 
 impl serde::Serialize for DescribeNetworkInterfacesOfSecurityGroupRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeNetworkInterfacesOfSecurityGroupRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("sgId", &self.sg_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeNetworkInterfacesOfSecurityGroupRequest", Self::FIELDS.len())?;
+        fields.plain("sgId", &self.sg_id)?;
+        fields.end()
     }
 }
 
@@ -4000,32 +3480,6 @@ pub struct DescribeNetworkInterfacesOfSecurityGroupResponse {
     pub message: Option<String>,
     /// (Chinese only) 查询结果。
     pub data: Option<output::DescribeNetworkInterfacesOfSecurityGroupData>,
-}
-
-impl DescribeNetworkInterfacesOfSecurityGroupResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeNetworkInterfacesOfSecurityGroupResponse {
-            code: None,
-            message: None,
-            data: None,
-        }
-    }
-    /// Sets `code`.
-    pub fn with_code(mut self, code: i64) -> Self {
-        self.code = Some(code);
-        self
-    }
-    /// Sets `message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
-    }
-    /// Sets `data`.
-    pub fn with_data(mut self, data: output::DescribeNetworkInterfacesOfSecurityGroupData) -> Self {
-        self.data = Some(data);
-        self
-    }
 }
 
 impl lenient::Reply for DescribeNetworkInterfacesOfSecurityGroupResponse {
@@ -4051,14 +3505,14 @@ impl<'de> Deserialize<'de> for DescribeNetworkInterfacesOfSecurityGroupResponse 
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeNetworkInterfacesOfSecurityGroupResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeNetworkInterfacesOfSecurityGroupResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("code", &self.code)?
-            .opt("message", &self.message)?
-            .opt("data", &self.data)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeNetworkInterfacesOfSecurityGroupResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("code", &self.code)?;
+        fields.opt("message", &self.message)?;
+        fields.opt("data", &self.data)?;
+        fields.end()
     }
 }
 
@@ -4073,6 +3527,10 @@ pub struct DescribeOrCreateDefaultSecurityGroupRequest {
 }
 
 impl DescribeOrCreateDefaultSecurityGroupRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "projectId",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(project_id: i64) -> Self {
         DescribeOrCreateDefaultSecurityGroupRequest {
@@ -4081,11 +3539,10 @@ impl DescribeOrCreateDefaultSecurityGroupRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeOrCreateDefaultSecurityGroupRequest {
     const NAME: &'static str = "DescribeOrCreateDefaultSecurityGroupRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "projectId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut project_id = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -4100,6 +3557,7 @@ impl input::Input for DescribeOrCreateDefaultSecurityGroupRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeOrCreateDefaultSecurityGroupRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -4108,9 +3566,9 @@ impl<'de> Deserialize<'de> for DescribeOrCreateDefaultSecurityGroupRequest {
 
 impl serde::Serialize for DescribeOrCreateDefaultSecurityGroupRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeOrCreateDefaultSecurityGroupRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("projectId", &self.project_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeOrCreateDefaultSecurityGroupRequest", Self::FIELDS.len())?;
+        fields.plain("projectId", &self.project_id)?;
+        fields.end()
     }
 }
 
@@ -4124,32 +3582,6 @@ pub struct DescribeOrCreateDefaultSecurityGroupResponse {
     pub message: Option<String>,
     /// (Chinese only) 返回的数据结构
     pub data: Option<output::DescribeOrCreateDefaultSecurityGroupData>,
-}
-
-impl DescribeOrCreateDefaultSecurityGroupResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeOrCreateDefaultSecurityGroupResponse {
-            code: None,
-            message: None,
-            data: None,
-        }
-    }
-    /// Sets `code`.
-    pub fn with_code(mut self, code: i64) -> Self {
-        self.code = Some(code);
-        self
-    }
-    /// Sets `message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
-    }
-    /// Sets `data`.
-    pub fn with_data(mut self, data: output::DescribeOrCreateDefaultSecurityGroupData) -> Self {
-        self.data = Some(data);
-        self
-    }
 }
 
 impl lenient::Reply for DescribeOrCreateDefaultSecurityGroupResponse {
@@ -4175,14 +3607,14 @@ impl<'de> Deserialize<'de> for DescribeOrCreateDefaultSecurityGroupResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeOrCreateDefaultSecurityGroupResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeOrCreateDefaultSecurityGroupResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("code", &self.code)?
-            .opt("message", &self.message)?
-            .opt("data", &self.data)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeOrCreateDefaultSecurityGroupResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("code", &self.code)?;
+        fields.opt("message", &self.message)?;
+        fields.opt("data", &self.data)?;
+        fields.end()
     }
 }
 
@@ -4200,6 +3632,10 @@ pub struct DescribeProductRegionListRequest {
 }
 
 impl DescribeProductRegionListRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "instanceType",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_type: i64) -> Self {
         DescribeProductRegionListRequest {
@@ -4208,11 +3644,10 @@ impl DescribeProductRegionListRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeProductRegionListRequest {
     const NAME: &'static str = "DescribeProductRegionListRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "instanceType",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_type = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -4227,6 +3662,7 @@ impl input::Input for DescribeProductRegionListRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeProductRegionListRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -4235,9 +3671,9 @@ impl<'de> Deserialize<'de> for DescribeProductRegionListRequest {
 
 impl serde::Serialize for DescribeProductRegionListRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeProductRegionListRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("instanceType", &self.instance_type)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeProductRegionListRequest", Self::FIELDS.len())?;
+        fields.plain("instanceType", &self.instance_type)?;
+        fields.end()
     }
 }
 
@@ -4249,26 +3685,6 @@ pub struct DescribeProductRegionListResponse {
     pub code: Option<i64>,
     /// (Chinese only) 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)
     pub message: Option<String>,
-}
-
-impl DescribeProductRegionListResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeProductRegionListResponse {
-            code: None,
-            message: None,
-        }
-    }
-    /// Sets `code`.
-    pub fn with_code(mut self, code: i64) -> Self {
-        self.code = Some(code);
-        self
-    }
-    /// Sets `message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
-    }
 }
 
 impl lenient::Reply for DescribeProductRegionListResponse {
@@ -4292,13 +3708,13 @@ impl<'de> Deserialize<'de> for DescribeProductRegionListResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeProductRegionListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeProductRegionListResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("code", &self.code)?
-            .opt("message", &self.message)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeProductRegionListResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("code", &self.code)?;
+        fields.opt("message", &self.message)?;
+        fields.end()
     }
 }
 
@@ -4321,6 +3737,15 @@ pub struct DescribeSecurityGroupExRequest {
 }
 
 impl DescribeSecurityGroupExRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "projectId",
+        "sgId",
+        "sgName",
+        "offset",
+        "offsetLine",
+        "limit",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         DescribeSecurityGroupExRequest {
@@ -4364,16 +3789,10 @@ impl DescribeSecurityGroupExRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeSecurityGroupExRequest {
     const NAME: &'static str = "DescribeSecurityGroupExRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "projectId",
-        "sgId",
-        "sgName",
-        "offset",
-        "offsetLine",
-        "limit",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut project_id = None;
         let mut sg_id = None;
@@ -4403,6 +3822,7 @@ impl input::Input for DescribeSecurityGroupExRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeSecurityGroupExRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -4411,14 +3831,14 @@ impl<'de> Deserialize<'de> for DescribeSecurityGroupExRequest {
 
 impl serde::Serialize for DescribeSecurityGroupExRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeSecurityGroupExRequest", <Self as input::Input>::FIELDS.len())?
-            .opt("projectId", &self.project_id)?
-            .opt("sgId", &self.sg_id)?
-            .opt("sgName", &self.sg_name)?
-            .opt("offset", &self.offset)?
-            .opt("offsetLine", &self.offset_line)?
-            .opt("limit", &self.limit)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeSecurityGroupExRequest", Self::FIELDS.len())?;
+        fields.opt("projectId", &self.project_id)?;
+        fields.opt("sgId", &self.sg_id)?;
+        fields.opt("sgName", &self.sg_name)?;
+        fields.opt("offset", &self.offset)?;
+        fields.opt("offsetLine", &self.offset_line)?;
+        fields.opt("limit", &self.limit)?;
+        fields.end()
     }
 }
 
@@ -4432,32 +3852,6 @@ pub struct DescribeSecurityGroupExResponse {
     pub message: Option<String>,
     /// (Chinese only) 返回的数据（data.totalNum、data.detail）
     pub data: Option<output::DescribeSecurityGroupExData>,
-}
-
-impl DescribeSecurityGroupExResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeSecurityGroupExResponse {
-            code: None,
-            message: None,
-            data: None,
-        }
-    }
-    /// Sets `code`.
-    pub fn with_code(mut self, code: i64) -> Self {
-        self.code = Some(code);
-        self
-    }
-    /// Sets `message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
-    }
-    /// Sets `data`.
-    pub fn with_data(mut self, data: output::DescribeSecurityGroupExData) -> Self {
-        self.data = Some(data);
-        self
-    }
 }
 
 impl lenient::Reply for DescribeSecurityGroupExResponse {
@@ -4483,14 +3877,14 @@ impl<'de> Deserialize<'de> for DescribeSecurityGroupExResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeSecurityGroupExResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeSecurityGroupExResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("code", &self.code)?
-            .opt("message", &self.message)?
-            .opt("data", &self.data)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeSecurityGroupExResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("code", &self.code)?;
+        fields.opt("message", &self.message)?;
+        fields.opt("data", &self.data)?;
+        fields.end()
     }
 }
 
@@ -4505,6 +3899,10 @@ pub struct DescribeSecurityGroupPolicysRequest {
 }
 
 impl DescribeSecurityGroupPolicysRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "sgId",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(sg_id: impl Into<String>) -> Self {
         DescribeSecurityGroupPolicysRequest {
@@ -4513,11 +3911,10 @@ impl DescribeSecurityGroupPolicysRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeSecurityGroupPolicysRequest {
     const NAME: &'static str = "DescribeSecurityGroupPolicysRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "sgId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut sg_id = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -4532,6 +3929,7 @@ impl input::Input for DescribeSecurityGroupPolicysRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeSecurityGroupPolicysRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -4540,9 +3938,9 @@ impl<'de> Deserialize<'de> for DescribeSecurityGroupPolicysRequest {
 
 impl serde::Serialize for DescribeSecurityGroupPolicysRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeSecurityGroupPolicysRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("sgId", &self.sg_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeSecurityGroupPolicysRequest", Self::FIELDS.len())?;
+        fields.plain("sgId", &self.sg_id)?;
+        fields.end()
     }
 }
 
@@ -4556,32 +3954,6 @@ pub struct DescribeSecurityGroupPolicysResponse {
     pub message: Option<String>,
     /// (Chinese only) 返回的数据结构
     pub data: Option<output::DescribeSecurityGroupPolicysData>,
-}
-
-impl DescribeSecurityGroupPolicysResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeSecurityGroupPolicysResponse {
-            code: None,
-            message: None,
-            data: None,
-        }
-    }
-    /// Sets `code`.
-    pub fn with_code(mut self, code: i64) -> Self {
-        self.code = Some(code);
-        self
-    }
-    /// Sets `message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
-    }
-    /// Sets `data`.
-    pub fn with_data(mut self, data: output::DescribeSecurityGroupPolicysData) -> Self {
-        self.data = Some(data);
-        self
-    }
 }
 
 impl lenient::Reply for DescribeSecurityGroupPolicysResponse {
@@ -4607,14 +3979,14 @@ impl<'de> Deserialize<'de> for DescribeSecurityGroupPolicysResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeSecurityGroupPolicysResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeSecurityGroupPolicysResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("code", &self.code)?
-            .opt("message", &self.message)?
-            .opt("data", &self.data)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeSecurityGroupPolicysResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("code", &self.code)?;
+        fields.opt("message", &self.message)?;
+        fields.opt("data", &self.data)?;
+        fields.end()
     }
 }
 
@@ -4629,6 +4001,10 @@ pub struct DescribeUserCvmOverviewRequest {
 }
 
 impl DescribeUserCvmOverviewRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "regionIds",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(region_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         DescribeUserCvmOverviewRequest {
@@ -4637,11 +4013,10 @@ impl DescribeUserCvmOverviewRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeUserCvmOverviewRequest {
     const NAME: &'static str = "DescribeUserCvmOverviewRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "regionIds",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut region_ids = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -4656,6 +4031,7 @@ impl input::Input for DescribeUserCvmOverviewRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeUserCvmOverviewRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -4664,9 +4040,9 @@ impl<'de> Deserialize<'de> for DescribeUserCvmOverviewRequest {
 
 impl serde::Serialize for DescribeUserCvmOverviewRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeUserCvmOverviewRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("regionIds", &self.region_ids)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeUserCvmOverviewRequest", Self::FIELDS.len())?;
+        fields.plain("regionIds", &self.region_ids)?;
+        fields.end()
     }
 }
 
@@ -4680,32 +4056,6 @@ pub struct DescribeUserCvmOverviewResponse {
     pub message: Option<String>,
     /// (Chinese only) 描述（待补充）
     pub data: Vec<output::DescribeUserCvmOverviewData>,
-}
-
-impl DescribeUserCvmOverviewResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeUserCvmOverviewResponse {
-            code: None,
-            message: None,
-            data: Vec::new(),
-        }
-    }
-    /// Sets `code`.
-    pub fn with_code(mut self, code: i64) -> Self {
-        self.code = Some(code);
-        self
-    }
-    /// Sets `message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
-    }
-    /// Sets `data`.
-    pub fn with_data(mut self, data: impl IntoIterator<Item = output::DescribeUserCvmOverviewData>) -> Self {
-        self.data = data.into_iter().collect();
-        self
-    }
 }
 
 impl lenient::Reply for DescribeUserCvmOverviewResponse {
@@ -4731,14 +4081,14 @@ impl<'de> Deserialize<'de> for DescribeUserCvmOverviewResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeUserCvmOverviewResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeUserCvmOverviewResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("code", &self.code)?
-            .opt("message", &self.message)?
-            .list("data", &self.data)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeUserCvmOverviewResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("code", &self.code)?;
+        fields.opt("message", &self.message)?;
+        fields.list("data", &self.data)?;
+        fields.end()
     }
 }
 
@@ -4757,6 +4107,11 @@ pub struct DescribeZoneAbilityRequest {
 }
 
 impl DescribeZoneAbilityRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "zoneId",
+        "capacity",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(zone_id: i64, capacity: impl IntoIterator<Item = impl Into<String>>) -> Self {
         DescribeZoneAbilityRequest {
@@ -4766,12 +4121,10 @@ impl DescribeZoneAbilityRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeZoneAbilityRequest {
     const NAME: &'static str = "DescribeZoneAbilityRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "zoneId",
-        "capacity",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut zone_id = None;
         let mut capacity = None;
@@ -4789,6 +4142,7 @@ impl input::Input for DescribeZoneAbilityRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeZoneAbilityRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -4797,10 +4151,10 @@ impl<'de> Deserialize<'de> for DescribeZoneAbilityRequest {
 
 impl serde::Serialize for DescribeZoneAbilityRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeZoneAbilityRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("zoneId", &self.zone_id)?
-            .plain("capacity", &self.capacity)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeZoneAbilityRequest", Self::FIELDS.len())?;
+        fields.plain("zoneId", &self.zone_id)?;
+        fields.plain("capacity", &self.capacity)?;
+        fields.end()
     }
 }
 
@@ -4814,32 +4168,6 @@ pub struct DescribeZoneAbilityResponse {
     pub message: Option<String>,
     /// (Chinese only) 返回能力信息列表。
     pub capacity_set: Vec<output::DescribeZoneAbilityCapacity>,
-}
-
-impl DescribeZoneAbilityResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeZoneAbilityResponse {
-            code: None,
-            message: None,
-            capacity_set: Vec::new(),
-        }
-    }
-    /// Sets `code`.
-    pub fn with_code(mut self, code: i64) -> Self {
-        self.code = Some(code);
-        self
-    }
-    /// Sets `message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
-    }
-    /// Sets `capacitySet`.
-    pub fn with_capacity_set(mut self, capacity_set: impl IntoIterator<Item = output::DescribeZoneAbilityCapacity>) -> Self {
-        self.capacity_set = capacity_set.into_iter().collect();
-        self
-    }
 }
 
 impl lenient::Reply for DescribeZoneAbilityResponse {
@@ -4865,14 +4193,14 @@ impl<'de> Deserialize<'de> for DescribeZoneAbilityResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeZoneAbilityResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeZoneAbilityResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("code", &self.code)?
-            .opt("message", &self.message)?
-            .list("capacitySet", &self.capacity_set)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeZoneAbilityResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("code", &self.code)?;
+        fields.opt("message", &self.message)?;
+        fields.list("capacitySet", &self.capacity_set)?;
+        fields.end()
     }
 }
 
@@ -4893,6 +4221,13 @@ pub struct EipBindInstanceRequest {
 }
 
 impl EipBindInstanceRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "eipId",
+        "unInstanceId",
+        "networkInterfaceId",
+        "privateIpAddress",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(eip_id: impl Into<String>) -> Self {
         EipBindInstanceRequest {
@@ -4919,14 +4254,10 @@ impl EipBindInstanceRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for EipBindInstanceRequest {
     const NAME: &'static str = "EipBindInstanceRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "eipId",
-        "unInstanceId",
-        "networkInterfaceId",
-        "privateIpAddress",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut eip_id = None;
         let mut un_instance_id = None;
@@ -4950,6 +4281,7 @@ impl input::Input for EipBindInstanceRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for EipBindInstanceRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -4958,12 +4290,12 @@ impl<'de> Deserialize<'de> for EipBindInstanceRequest {
 
 impl serde::Serialize for EipBindInstanceRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "EipBindInstanceRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("eipId", &self.eip_id)?
-            .opt("unInstanceId", &self.un_instance_id)?
-            .opt("networkInterfaceId", &self.network_interface_id)?
-            .opt("privateIpAddress", &self.private_ip_address)?
-            .end()
+        let mut fields = lenient::fields(serializer, "EipBindInstanceRequest", Self::FIELDS.len())?;
+        fields.plain("eipId", &self.eip_id)?;
+        fields.opt("unInstanceId", &self.un_instance_id)?;
+        fields.opt("networkInterfaceId", &self.network_interface_id)?;
+        fields.opt("privateIpAddress", &self.private_ip_address)?;
+        fields.end()
     }
 }
 
@@ -4975,26 +4307,6 @@ pub struct EipBindInstanceResponse {
     pub code: Option<i64>,
     /// (Chinese only) 模块错误信息描述，与接口相关。
     pub message: Option<String>,
-}
-
-impl EipBindInstanceResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        EipBindInstanceResponse {
-            code: None,
-            message: None,
-        }
-    }
-    /// Sets `code`.
-    pub fn with_code(mut self, code: i64) -> Self {
-        self.code = Some(code);
-        self
-    }
-    /// Sets `message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
-    }
 }
 
 impl lenient::Reply for EipBindInstanceResponse {
@@ -5018,13 +4330,13 @@ impl<'de> Deserialize<'de> for EipBindInstanceResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for EipBindInstanceResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "EipBindInstanceResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("code", &self.code)?
-            .opt("message", &self.message)?
-            .end()
+        let mut fields = lenient::fields(serializer, "EipBindInstanceResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("code", &self.code)?;
+        fields.opt("message", &self.message)?;
+        fields.end()
     }
 }
 
@@ -5047,6 +4359,14 @@ pub struct EipUnBindInstanceRequest {
 }
 
 impl EipUnBindInstanceRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "eipId",
+        "allocWanIp",
+        "networkInterfaceId",
+        "privateIpAddress",
+        "unBindPrivateIpWithEip",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         EipUnBindInstanceRequest {
@@ -5084,15 +4404,10 @@ impl EipUnBindInstanceRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for EipUnBindInstanceRequest {
     const NAME: &'static str = "EipUnBindInstanceRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "eipId",
-        "allocWanIp",
-        "networkInterfaceId",
-        "privateIpAddress",
-        "unBindPrivateIpWithEip",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut eip_id = None;
         let mut alloc_wan_ip = None;
@@ -5119,6 +4434,7 @@ impl input::Input for EipUnBindInstanceRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for EipUnBindInstanceRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -5127,13 +4443,13 @@ impl<'de> Deserialize<'de> for EipUnBindInstanceRequest {
 
 impl serde::Serialize for EipUnBindInstanceRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "EipUnBindInstanceRequest", <Self as input::Input>::FIELDS.len())?
-            .opt("eipId", &self.eip_id)?
-            .opt("allocWanIp", &self.alloc_wan_ip)?
-            .opt("networkInterfaceId", &self.network_interface_id)?
-            .opt("privateIpAddress", &self.private_ip_address)?
-            .opt("unBindPrivateIpWithEip", &self.un_bind_private_ip_with_eip)?
-            .end()
+        let mut fields = lenient::fields(serializer, "EipUnBindInstanceRequest", Self::FIELDS.len())?;
+        fields.opt("eipId", &self.eip_id)?;
+        fields.opt("allocWanIp", &self.alloc_wan_ip)?;
+        fields.opt("networkInterfaceId", &self.network_interface_id)?;
+        fields.opt("privateIpAddress", &self.private_ip_address)?;
+        fields.opt("unBindPrivateIpWithEip", &self.un_bind_private_ip_with_eip)?;
+        fields.end()
     }
 }
 
@@ -5145,26 +4461,6 @@ pub struct EipUnBindInstanceResponse {
     pub code: Option<i64>,
     /// (Chinese only) 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
     pub message: Option<String>,
-}
-
-impl EipUnBindInstanceResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        EipUnBindInstanceResponse {
-            code: None,
-            message: None,
-        }
-    }
-    /// Sets `code`.
-    pub fn with_code(mut self, code: i64) -> Self {
-        self.code = Some(code);
-        self
-    }
-    /// Sets `message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
-    }
 }
 
 impl lenient::Reply for EipUnBindInstanceResponse {
@@ -5188,13 +4484,13 @@ impl<'de> Deserialize<'de> for EipUnBindInstanceResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for EipUnBindInstanceResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "EipUnBindInstanceResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("code", &self.code)?
-            .opt("message", &self.message)?
-            .end()
+        let mut fields = lenient::fields(serializer, "EipUnBindInstanceResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("code", &self.code)?;
+        fields.opt("message", &self.message)?;
+        fields.end()
     }
 }
 
@@ -5209,6 +4505,10 @@ pub struct GetImageShareUinInfoRequest {
 }
 
 impl GetImageShareUinInfoRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "imageIds",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(image_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         GetImageShareUinInfoRequest {
@@ -5217,11 +4517,10 @@ impl GetImageShareUinInfoRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for GetImageShareUinInfoRequest {
     const NAME: &'static str = "GetImageShareUinInfoRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "imageIds",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut image_ids = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -5236,6 +4535,7 @@ impl input::Input for GetImageShareUinInfoRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for GetImageShareUinInfoRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -5244,9 +4544,9 @@ impl<'de> Deserialize<'de> for GetImageShareUinInfoRequest {
 
 impl serde::Serialize for GetImageShareUinInfoRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "GetImageShareUinInfoRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("imageIds", &self.image_ids)?
-            .end()
+        let mut fields = lenient::fields(serializer, "GetImageShareUinInfoRequest", Self::FIELDS.len())?;
+        fields.plain("imageIds", &self.image_ids)?;
+        fields.end()
     }
 }
 
@@ -5260,32 +4560,6 @@ pub struct GetImageShareUinInfoResponse {
     pub message: Option<String>,
     /// (Chinese only) 镜像分享数据
     pub data: Option<output::GetImageShareUinInfoData>,
-}
-
-impl GetImageShareUinInfoResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        GetImageShareUinInfoResponse {
-            code: None,
-            message: None,
-            data: None,
-        }
-    }
-    /// Sets `code`.
-    pub fn with_code(mut self, code: i64) -> Self {
-        self.code = Some(code);
-        self
-    }
-    /// Sets `message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
-    }
-    /// Sets `data`.
-    pub fn with_data(mut self, data: output::GetImageShareUinInfoData) -> Self {
-        self.data = Some(data);
-        self
-    }
 }
 
 impl lenient::Reply for GetImageShareUinInfoResponse {
@@ -5311,14 +4585,14 @@ impl<'de> Deserialize<'de> for GetImageShareUinInfoResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for GetImageShareUinInfoResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "GetImageShareUinInfoResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("code", &self.code)?
-            .opt("message", &self.message)?
-            .opt("data", &self.data)?
-            .end()
+        let mut fields = lenient::fields(serializer, "GetImageShareUinInfoResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("code", &self.code)?;
+        fields.opt("message", &self.message)?;
+        fields.opt("data", &self.data)?;
+        fields.end()
     }
 }
 
@@ -5337,6 +4611,11 @@ pub struct ImportKeyPairRequest {
 }
 
 impl ImportKeyPairRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "keyName",
+        "pubKey",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(key_name: impl Into<String>, pub_key: impl Into<String>) -> Self {
         ImportKeyPairRequest {
@@ -5346,12 +4625,10 @@ impl ImportKeyPairRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ImportKeyPairRequest {
     const NAME: &'static str = "ImportKeyPairRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "keyName",
-        "pubKey",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut key_name = None;
         let mut pub_key = None;
@@ -5369,6 +4646,7 @@ impl input::Input for ImportKeyPairRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ImportKeyPairRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -5377,10 +4655,10 @@ impl<'de> Deserialize<'de> for ImportKeyPairRequest {
 
 impl serde::Serialize for ImportKeyPairRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ImportKeyPairRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("keyName", &self.key_name)?
-            .plain("pubKey", &self.pub_key)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ImportKeyPairRequest", Self::FIELDS.len())?;
+        fields.plain("keyName", &self.key_name)?;
+        fields.plain("pubKey", &self.pub_key)?;
+        fields.end()
     }
 }
 
@@ -5394,32 +4672,6 @@ pub struct ImportKeyPairResponse {
     pub message: Option<String>,
     /// (Chinese only) 密钥ID。
     pub key_id: Option<String>,
-}
-
-impl ImportKeyPairResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ImportKeyPairResponse {
-            code: None,
-            message: None,
-            key_id: None,
-        }
-    }
-    /// Sets `code`.
-    pub fn with_code(mut self, code: i64) -> Self {
-        self.code = Some(code);
-        self
-    }
-    /// Sets `message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
-    }
-    /// Sets `keyId`.
-    pub fn with_key_id(mut self, key_id: impl Into<String>) -> Self {
-        self.key_id = Some(key_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for ImportKeyPairResponse {
@@ -5445,14 +4697,14 @@ impl<'de> Deserialize<'de> for ImportKeyPairResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ImportKeyPairResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ImportKeyPairResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("code", &self.code)?
-            .opt("message", &self.message)?
-            .opt("keyId", &self.key_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ImportKeyPairResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("code", &self.code)?;
+        fields.opt("message", &self.message)?;
+        fields.opt("keyId", &self.key_id)?;
+        fields.end()
     }
 }
 
@@ -5493,6 +4745,18 @@ pub struct InquiryInstancePriceHourRequest {
 }
 
 impl InquiryInstancePriceHourRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "cpu",
+        "mem",
+        "imageId",
+        "imageType",
+        "bandwidthType",
+        "bandwidth",
+        "storageSize",
+        "storageType",
+        "goodsNum",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(cpu: i64, mem: i64, image_id: impl Into<String>, image_type: i64, storage_size: i64) -> Self {
         InquiryInstancePriceHourRequest {
@@ -5529,19 +4793,10 @@ impl InquiryInstancePriceHourRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for InquiryInstancePriceHourRequest {
     const NAME: &'static str = "InquiryInstancePriceHourRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "cpu",
-        "mem",
-        "imageId",
-        "imageType",
-        "bandwidthType",
-        "bandwidth",
-        "storageSize",
-        "storageType",
-        "goodsNum",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut cpu = None;
         let mut mem = None;
@@ -5580,6 +4835,7 @@ impl input::Input for InquiryInstancePriceHourRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for InquiryInstancePriceHourRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -5588,17 +4844,17 @@ impl<'de> Deserialize<'de> for InquiryInstancePriceHourRequest {
 
 impl serde::Serialize for InquiryInstancePriceHourRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "InquiryInstancePriceHourRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("cpu", &self.cpu)?
-            .plain("mem", &self.mem)?
-            .plain("imageId", &self.image_id)?
-            .plain("imageType", &self.image_type)?
-            .opt("bandwidthType", &self.bandwidth_type)?
-            .opt("bandwidth", &self.bandwidth)?
-            .plain("storageSize", &self.storage_size)?
-            .opt("storageType", &self.storage_type)?
-            .opt("goodsNum", &self.goods_num)?
-            .end()
+        let mut fields = lenient::fields(serializer, "InquiryInstancePriceHourRequest", Self::FIELDS.len())?;
+        fields.plain("cpu", &self.cpu)?;
+        fields.plain("mem", &self.mem)?;
+        fields.plain("imageId", &self.image_id)?;
+        fields.plain("imageType", &self.image_type)?;
+        fields.opt("bandwidthType", &self.bandwidth_type)?;
+        fields.opt("bandwidth", &self.bandwidth)?;
+        fields.plain("storageSize", &self.storage_size)?;
+        fields.opt("storageType", &self.storage_type)?;
+        fields.opt("goodsNum", &self.goods_num)?;
+        fields.end()
     }
 }
 
@@ -5612,32 +4868,6 @@ pub struct InquiryInstancePriceHourResponse {
     pub message: Option<String>,
     /// (Chinese only) 返回列表
     pub data: Option<output::InquiryInstancePriceHourData>,
-}
-
-impl InquiryInstancePriceHourResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        InquiryInstancePriceHourResponse {
-            code: None,
-            message: None,
-            data: None,
-        }
-    }
-    /// Sets `code`.
-    pub fn with_code(mut self, code: i64) -> Self {
-        self.code = Some(code);
-        self
-    }
-    /// Sets `message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
-    }
-    /// Sets `data`.
-    pub fn with_data(mut self, data: output::InquiryInstancePriceHourData) -> Self {
-        self.data = Some(data);
-        self
-    }
 }
 
 impl lenient::Reply for InquiryInstancePriceHourResponse {
@@ -5663,14 +4893,14 @@ impl<'de> Deserialize<'de> for InquiryInstancePriceHourResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for InquiryInstancePriceHourResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "InquiryInstancePriceHourResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("code", &self.code)?
-            .opt("message", &self.message)?
-            .opt("data", &self.data)?
-            .end()
+        let mut fields = lenient::fields(serializer, "InquiryInstancePriceHourResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("code", &self.code)?;
+        fields.opt("message", &self.message)?;
+        fields.opt("data", &self.data)?;
+        fields.end()
     }
 }
 
@@ -5741,6 +4971,27 @@ pub struct InquiryInstancePriceRequest {
 }
 
 impl InquiryInstancePriceRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "instanceType",
+        "instanceId",
+        "period",
+        "instanceModel",
+        "cpu",
+        "mem",
+        "storageType",
+        "storageSize",
+        "goodsNum",
+        "bandwidth",
+        "bandwidthType",
+        "rootSize",
+        "imageType",
+        "imageId",
+        "bandwidthUpgradeStartTime",
+        "bandwidthUpgradeEndTime",
+        "startTime",
+        "endTime",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_type: i64) -> Self {
         InquiryInstancePriceRequest {
@@ -5851,28 +5102,10 @@ impl InquiryInstancePriceRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for InquiryInstancePriceRequest {
     const NAME: &'static str = "InquiryInstancePriceRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "instanceType",
-        "instanceId",
-        "period",
-        "instanceModel",
-        "cpu",
-        "mem",
-        "storageType",
-        "storageSize",
-        "goodsNum",
-        "bandwidth",
-        "bandwidthType",
-        "rootSize",
-        "imageType",
-        "imageId",
-        "bandwidthUpgradeStartTime",
-        "bandwidthUpgradeEndTime",
-        "startTime",
-        "endTime",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_type = None;
         let mut instance_id = None;
@@ -5938,6 +5171,7 @@ impl input::Input for InquiryInstancePriceRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for InquiryInstancePriceRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -5946,26 +5180,26 @@ impl<'de> Deserialize<'de> for InquiryInstancePriceRequest {
 
 impl serde::Serialize for InquiryInstancePriceRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "InquiryInstancePriceRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("instanceType", &self.instance_type)?
-            .opt("instanceId", &self.instance_id)?
-            .opt("period", &self.period)?
-            .opt("instanceModel", &self.instance_model)?
-            .opt("cpu", &self.cpu)?
-            .opt("mem", &self.mem)?
-            .opt("storageType", &self.storage_type)?
-            .opt("storageSize", &self.storage_size)?
-            .opt("goodsNum", &self.goods_num)?
-            .opt("bandwidth", &self.bandwidth)?
-            .opt("bandwidthType", &self.bandwidth_type)?
-            .opt("rootSize", &self.root_size)?
-            .opt("imageType", &self.image_type)?
-            .opt("imageId", &self.image_id)?
-            .opt("bandwidthUpgradeStartTime", &self.bandwidth_upgrade_start_time)?
-            .opt("bandwidthUpgradeEndTime", &self.bandwidth_upgrade_end_time)?
-            .opt("startTime", &self.start_time)?
-            .opt("endTime", &self.end_time)?
-            .end()
+        let mut fields = lenient::fields(serializer, "InquiryInstancePriceRequest", Self::FIELDS.len())?;
+        fields.plain("instanceType", &self.instance_type)?;
+        fields.opt("instanceId", &self.instance_id)?;
+        fields.opt("period", &self.period)?;
+        fields.opt("instanceModel", &self.instance_model)?;
+        fields.opt("cpu", &self.cpu)?;
+        fields.opt("mem", &self.mem)?;
+        fields.opt("storageType", &self.storage_type)?;
+        fields.opt("storageSize", &self.storage_size)?;
+        fields.opt("goodsNum", &self.goods_num)?;
+        fields.opt("bandwidth", &self.bandwidth)?;
+        fields.opt("bandwidthType", &self.bandwidth_type)?;
+        fields.opt("rootSize", &self.root_size)?;
+        fields.opt("imageType", &self.image_type)?;
+        fields.opt("imageId", &self.image_id)?;
+        fields.opt("bandwidthUpgradeStartTime", &self.bandwidth_upgrade_start_time)?;
+        fields.opt("bandwidthUpgradeEndTime", &self.bandwidth_upgrade_end_time)?;
+        fields.opt("startTime", &self.start_time)?;
+        fields.opt("endTime", &self.end_time)?;
+        fields.end()
     }
 }
 
@@ -5981,38 +5215,6 @@ pub struct InquiryInstancePriceResponse {
     pub price: Option<i64>,
     /// (Chinese only) 产品的原价格，单位分。
     pub original_price: Option<i64>,
-}
-
-impl InquiryInstancePriceResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        InquiryInstancePriceResponse {
-            code: None,
-            message: None,
-            price: None,
-            original_price: None,
-        }
-    }
-    /// Sets `code`.
-    pub fn with_code(mut self, code: i64) -> Self {
-        self.code = Some(code);
-        self
-    }
-    /// Sets `message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
-    }
-    /// Sets `price`.
-    pub fn with_price(mut self, price: i64) -> Self {
-        self.price = Some(price);
-        self
-    }
-    /// Sets `originalPrice`.
-    pub fn with_original_price(mut self, original_price: i64) -> Self {
-        self.original_price = Some(original_price);
-        self
-    }
 }
 
 impl lenient::Reply for InquiryInstancePriceResponse {
@@ -6040,15 +5242,15 @@ impl<'de> Deserialize<'de> for InquiryInstancePriceResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for InquiryInstancePriceResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "InquiryInstancePriceResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("code", &self.code)?
-            .opt("message", &self.message)?
-            .opt("price", &self.price)?
-            .opt("originalPrice", &self.original_price)?
-            .end()
+        let mut fields = lenient::fields(serializer, "InquiryInstancePriceResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("code", &self.code)?;
+        fields.opt("message", &self.message)?;
+        fields.opt("price", &self.price)?;
+        fields.opt("originalPrice", &self.original_price)?;
+        fields.end()
     }
 }
 
@@ -6067,6 +5269,11 @@ pub struct ModifyEipAttributesRequest {
 }
 
 impl ModifyEipAttributesRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "eipId",
+        "eipName",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(eip_id: impl Into<String>, eip_name: impl Into<String>) -> Self {
         ModifyEipAttributesRequest {
@@ -6076,12 +5283,10 @@ impl ModifyEipAttributesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ModifyEipAttributesRequest {
     const NAME: &'static str = "ModifyEipAttributesRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "eipId",
-        "eipName",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut eip_id = None;
         let mut eip_name = None;
@@ -6099,6 +5304,7 @@ impl input::Input for ModifyEipAttributesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ModifyEipAttributesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -6107,10 +5313,10 @@ impl<'de> Deserialize<'de> for ModifyEipAttributesRequest {
 
 impl serde::Serialize for ModifyEipAttributesRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyEipAttributesRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("eipId", &self.eip_id)?
-            .plain("eipName", &self.eip_name)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ModifyEipAttributesRequest", Self::FIELDS.len())?;
+        fields.plain("eipId", &self.eip_id)?;
+        fields.plain("eipName", &self.eip_name)?;
+        fields.end()
     }
 }
 
@@ -6122,26 +5328,6 @@ pub struct ModifyEipAttributesResponse {
     pub code: Option<i64>,
     /// (Chinese only) 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
     pub message: Option<String>,
-}
-
-impl ModifyEipAttributesResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ModifyEipAttributesResponse {
-            code: None,
-            message: None,
-        }
-    }
-    /// Sets `code`.
-    pub fn with_code(mut self, code: i64) -> Self {
-        self.code = Some(code);
-        self
-    }
-    /// Sets `message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
-    }
 }
 
 impl lenient::Reply for ModifyEipAttributesResponse {
@@ -6165,13 +5351,13 @@ impl<'de> Deserialize<'de> for ModifyEipAttributesResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ModifyEipAttributesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyEipAttributesResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("code", &self.code)?
-            .opt("message", &self.message)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ModifyEipAttributesResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("code", &self.code)?;
+        fields.opt("message", &self.message)?;
+        fields.end()
     }
 }
 
@@ -6190,6 +5376,12 @@ pub struct ModifyImageAttributesRequest {
 }
 
 impl ModifyImageAttributesRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "imageId",
+        "imageName",
+        "imageDescription",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(image_id: impl Into<String>) -> Self {
         ModifyImageAttributesRequest {
@@ -6210,13 +5402,10 @@ impl ModifyImageAttributesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ModifyImageAttributesRequest {
     const NAME: &'static str = "ModifyImageAttributesRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "imageId",
-        "imageName",
-        "imageDescription",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut image_id = None;
         let mut image_name = None;
@@ -6237,6 +5426,7 @@ impl input::Input for ModifyImageAttributesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ModifyImageAttributesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -6245,11 +5435,11 @@ impl<'de> Deserialize<'de> for ModifyImageAttributesRequest {
 
 impl serde::Serialize for ModifyImageAttributesRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyImageAttributesRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("imageId", &self.image_id)?
-            .opt("imageName", &self.image_name)?
-            .opt("imageDescription", &self.image_description)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ModifyImageAttributesRequest", Self::FIELDS.len())?;
+        fields.plain("imageId", &self.image_id)?;
+        fields.opt("imageName", &self.image_name)?;
+        fields.opt("imageDescription", &self.image_description)?;
+        fields.end()
     }
 }
 
@@ -6261,26 +5451,6 @@ pub struct ModifyImageAttributesResponse {
     pub code: Option<i64>,
     /// (Chinese only) 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
     pub message: Option<String>,
-}
-
-impl ModifyImageAttributesResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ModifyImageAttributesResponse {
-            code: None,
-            message: None,
-        }
-    }
-    /// Sets `code`.
-    pub fn with_code(mut self, code: i64) -> Self {
-        self.code = Some(code);
-        self
-    }
-    /// Sets `message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
-    }
 }
 
 impl lenient::Reply for ModifyImageAttributesResponse {
@@ -6304,13 +5474,13 @@ impl<'de> Deserialize<'de> for ModifyImageAttributesResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ModifyImageAttributesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyImageAttributesResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("code", &self.code)?
-            .opt("message", &self.message)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ModifyImageAttributesResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("code", &self.code)?;
+        fields.opt("message", &self.message)?;
+        fields.end()
     }
 }
 
@@ -6329,6 +5499,11 @@ pub struct ModifyInstanceAttributesRequest {
 }
 
 impl ModifyInstanceAttributesRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "instanceId",
+        "instanceName",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_id: impl Into<String>, instance_name: impl Into<String>) -> Self {
         ModifyInstanceAttributesRequest {
@@ -6338,12 +5513,10 @@ impl ModifyInstanceAttributesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ModifyInstanceAttributesRequest {
     const NAME: &'static str = "ModifyInstanceAttributesRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "instanceId",
-        "instanceName",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_id = None;
         let mut instance_name = None;
@@ -6361,6 +5534,7 @@ impl input::Input for ModifyInstanceAttributesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ModifyInstanceAttributesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -6369,10 +5543,10 @@ impl<'de> Deserialize<'de> for ModifyInstanceAttributesRequest {
 
 impl serde::Serialize for ModifyInstanceAttributesRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyInstanceAttributesRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("instanceId", &self.instance_id)?
-            .plain("instanceName", &self.instance_name)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ModifyInstanceAttributesRequest", Self::FIELDS.len())?;
+        fields.plain("instanceId", &self.instance_id)?;
+        fields.plain("instanceName", &self.instance_name)?;
+        fields.end()
     }
 }
 
@@ -6384,26 +5558,6 @@ pub struct ModifyInstanceAttributesResponse {
     pub code: Option<i64>,
     /// (Chinese only) 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
     pub message: Option<String>,
-}
-
-impl ModifyInstanceAttributesResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ModifyInstanceAttributesResponse {
-            code: None,
-            message: None,
-        }
-    }
-    /// Sets `code`.
-    pub fn with_code(mut self, code: i64) -> Self {
-        self.code = Some(code);
-        self
-    }
-    /// Sets `message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
-    }
 }
 
 impl lenient::Reply for ModifyInstanceAttributesResponse {
@@ -6427,13 +5581,13 @@ impl<'de> Deserialize<'de> for ModifyInstanceAttributesResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ModifyInstanceAttributesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyInstanceAttributesResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("code", &self.code)?
-            .opt("message", &self.message)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ModifyInstanceAttributesResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("code", &self.code)?;
+        fields.opt("message", &self.message)?;
+        fields.end()
     }
 }
 
@@ -6452,6 +5606,11 @@ pub struct ModifyInstanceProjectRequest {
 }
 
 impl ModifyInstanceProjectRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "instanceId",
+        "projectId",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_id: impl Into<String>, project_id: i64) -> Self {
         ModifyInstanceProjectRequest {
@@ -6461,12 +5620,10 @@ impl ModifyInstanceProjectRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ModifyInstanceProjectRequest {
     const NAME: &'static str = "ModifyInstanceProjectRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "instanceId",
-        "projectId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_id = None;
         let mut project_id = None;
@@ -6484,6 +5641,7 @@ impl input::Input for ModifyInstanceProjectRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ModifyInstanceProjectRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -6492,10 +5650,10 @@ impl<'de> Deserialize<'de> for ModifyInstanceProjectRequest {
 
 impl serde::Serialize for ModifyInstanceProjectRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyInstanceProjectRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("instanceId", &self.instance_id)?
-            .plain("projectId", &self.project_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ModifyInstanceProjectRequest", Self::FIELDS.len())?;
+        fields.plain("instanceId", &self.instance_id)?;
+        fields.plain("projectId", &self.project_id)?;
+        fields.end()
     }
 }
 
@@ -6507,26 +5665,6 @@ pub struct ModifyInstanceProjectResponse {
     pub code: Option<i64>,
     /// (Chinese only) 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
     pub message: Option<String>,
-}
-
-impl ModifyInstanceProjectResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ModifyInstanceProjectResponse {
-            code: None,
-            message: None,
-        }
-    }
-    /// Sets `code`.
-    pub fn with_code(mut self, code: i64) -> Self {
-        self.code = Some(code);
-        self
-    }
-    /// Sets `message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
-    }
 }
 
 impl lenient::Reply for ModifyInstanceProjectResponse {
@@ -6550,13 +5688,13 @@ impl<'de> Deserialize<'de> for ModifyInstanceProjectResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ModifyInstanceProjectResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyInstanceProjectResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("code", &self.code)?
-            .opt("message", &self.message)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ModifyInstanceProjectResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("code", &self.code)?;
+        fields.opt("message", &self.message)?;
+        fields.end()
     }
 }
 
@@ -6575,6 +5713,11 @@ pub struct ModifyKeyPairRequest {
 }
 
 impl ModifyKeyPairRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "keyId",
+        "keyName",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(key_id: impl Into<String>, key_name: impl Into<String>) -> Self {
         ModifyKeyPairRequest {
@@ -6584,12 +5727,10 @@ impl ModifyKeyPairRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ModifyKeyPairRequest {
     const NAME: &'static str = "ModifyKeyPairRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "keyId",
-        "keyName",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut key_id = None;
         let mut key_name = None;
@@ -6607,6 +5748,7 @@ impl input::Input for ModifyKeyPairRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ModifyKeyPairRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -6615,10 +5757,10 @@ impl<'de> Deserialize<'de> for ModifyKeyPairRequest {
 
 impl serde::Serialize for ModifyKeyPairRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyKeyPairRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("keyId", &self.key_id)?
-            .plain("keyName", &self.key_name)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ModifyKeyPairRequest", Self::FIELDS.len())?;
+        fields.plain("keyId", &self.key_id)?;
+        fields.plain("keyName", &self.key_name)?;
+        fields.end()
     }
 }
 
@@ -6630,26 +5772,6 @@ pub struct ModifyKeyPairResponse {
     pub code: Option<i64>,
     /// (Chinese only) 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
     pub message: Option<String>,
-}
-
-impl ModifyKeyPairResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ModifyKeyPairResponse {
-            code: None,
-            message: None,
-        }
-    }
-    /// Sets `code`.
-    pub fn with_code(mut self, code: i64) -> Self {
-        self.code = Some(code);
-        self
-    }
-    /// Sets `message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
-    }
 }
 
 impl lenient::Reply for ModifyKeyPairResponse {
@@ -6673,13 +5795,13 @@ impl<'de> Deserialize<'de> for ModifyKeyPairResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ModifyKeyPairResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyKeyPairResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("code", &self.code)?
-            .opt("message", &self.message)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ModifyKeyPairResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("code", &self.code)?;
+        fields.opt("message", &self.message)?;
+        fields.end()
     }
 }
 
@@ -6698,6 +5820,12 @@ pub struct ModifySecurityGroupAttributesRequest {
 }
 
 impl ModifySecurityGroupAttributesRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "sgId",
+        "sgName",
+        "sgRemark",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(sg_id: impl Into<String>) -> Self {
         ModifySecurityGroupAttributesRequest {
@@ -6718,13 +5846,10 @@ impl ModifySecurityGroupAttributesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ModifySecurityGroupAttributesRequest {
     const NAME: &'static str = "ModifySecurityGroupAttributesRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "sgId",
-        "sgName",
-        "sgRemark",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut sg_id = None;
         let mut sg_name = None;
@@ -6745,6 +5870,7 @@ impl input::Input for ModifySecurityGroupAttributesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ModifySecurityGroupAttributesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -6753,11 +5879,11 @@ impl<'de> Deserialize<'de> for ModifySecurityGroupAttributesRequest {
 
 impl serde::Serialize for ModifySecurityGroupAttributesRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifySecurityGroupAttributesRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("sgId", &self.sg_id)?
-            .opt("sgName", &self.sg_name)?
-            .opt("sgRemark", &self.sg_remark)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ModifySecurityGroupAttributesRequest", Self::FIELDS.len())?;
+        fields.plain("sgId", &self.sg_id)?;
+        fields.opt("sgName", &self.sg_name)?;
+        fields.opt("sgRemark", &self.sg_remark)?;
+        fields.end()
     }
 }
 
@@ -6769,26 +5895,6 @@ pub struct ModifySecurityGroupAttributesResponse {
     pub code: Option<i64>,
     /// (Chinese only) 错误信息
     pub message: Option<String>,
-}
-
-impl ModifySecurityGroupAttributesResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ModifySecurityGroupAttributesResponse {
-            code: None,
-            message: None,
-        }
-    }
-    /// Sets `code`.
-    pub fn with_code(mut self, code: i64) -> Self {
-        self.code = Some(code);
-        self
-    }
-    /// Sets `message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
-    }
 }
 
 impl lenient::Reply for ModifySecurityGroupAttributesResponse {
@@ -6812,13 +5918,13 @@ impl<'de> Deserialize<'de> for ModifySecurityGroupAttributesResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ModifySecurityGroupAttributesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifySecurityGroupAttributesResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("code", &self.code)?
-            .opt("message", &self.message)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ModifySecurityGroupAttributesResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("code", &self.code)?;
+        fields.opt("message", &self.message)?;
+        fields.end()
     }
 }
 
@@ -6845,6 +5951,17 @@ pub struct ModifySecurityGroupPolicysPolicy {
 }
 
 impl ModifySecurityGroupPolicysPolicy {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "ipProtocol",
+        "cidrIp",
+        "sgId",
+        "addressModule",
+        "portRange",
+        "serviceModule",
+        "desc",
+        "action",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         ModifySecurityGroupPolicysPolicy {
@@ -6900,18 +6017,10 @@ impl ModifySecurityGroupPolicysPolicy {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ModifySecurityGroupPolicysPolicy {
     const NAME: &'static str = "ModifySecurityGroupPolicysPolicy";
-    const FIELDS: &'static [&'static str] = &[
-        "ipProtocol",
-        "cidrIp",
-        "sgId",
-        "addressModule",
-        "portRange",
-        "serviceModule",
-        "desc",
-        "action",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut ip_protocol = None;
         let mut cidr_ip = None;
@@ -6947,6 +6056,7 @@ impl input::Input for ModifySecurityGroupPolicysPolicy {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ModifySecurityGroupPolicysPolicy {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -6955,16 +6065,16 @@ impl<'de> Deserialize<'de> for ModifySecurityGroupPolicysPolicy {
 
 impl serde::Serialize for ModifySecurityGroupPolicysPolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifySecurityGroupPolicysPolicy", <Self as input::Input>::FIELDS.len())?
-            .opt("ipProtocol", &self.ip_protocol)?
-            .opt("cidrIp", &self.cidr_ip)?
-            .opt("sgId", &self.sg_id)?
-            .opt("addressModule", &self.address_module)?
-            .opt("portRange", &self.port_range)?
-            .opt("serviceModule", &self.service_module)?
-            .opt("desc", &self.desc)?
-            .opt("action", &self.action)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ModifySecurityGroupPolicysPolicy", Self::FIELDS.len())?;
+        fields.opt("ipProtocol", &self.ip_protocol)?;
+        fields.opt("cidrIp", &self.cidr_ip)?;
+        fields.opt("sgId", &self.sg_id)?;
+        fields.opt("addressModule", &self.address_module)?;
+        fields.opt("portRange", &self.port_range)?;
+        fields.opt("serviceModule", &self.service_module)?;
+        fields.opt("desc", &self.desc)?;
+        fields.opt("action", &self.action)?;
+        fields.end()
     }
 }
 
@@ -6987,6 +6097,12 @@ pub struct ModifySecurityGroupPolicysRequest {
 }
 
 impl ModifySecurityGroupPolicysRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "sgId",
+        "ingress",
+        "egress",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(sg_id: impl Into<String>, ingress: impl IntoIterator<Item = ModifySecurityGroupPolicysPolicy>, egress: impl IntoIterator<Item = ModifySecurityGroupPolicysPolicy>) -> Self {
         ModifySecurityGroupPolicysRequest {
@@ -6997,13 +6113,10 @@ impl ModifySecurityGroupPolicysRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ModifySecurityGroupPolicysRequest {
     const NAME: &'static str = "ModifySecurityGroupPolicysRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "sgId",
-        "ingress",
-        "egress",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut sg_id = None;
         let mut ingress = None;
@@ -7024,6 +6137,7 @@ impl input::Input for ModifySecurityGroupPolicysRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ModifySecurityGroupPolicysRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -7032,11 +6146,11 @@ impl<'de> Deserialize<'de> for ModifySecurityGroupPolicysRequest {
 
 impl serde::Serialize for ModifySecurityGroupPolicysRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifySecurityGroupPolicysRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("sgId", &self.sg_id)?
-            .plain("ingress", &self.ingress)?
-            .plain("egress", &self.egress)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ModifySecurityGroupPolicysRequest", Self::FIELDS.len())?;
+        fields.plain("sgId", &self.sg_id)?;
+        fields.plain("ingress", &self.ingress)?;
+        fields.plain("egress", &self.egress)?;
+        fields.end()
     }
 }
 
@@ -7048,26 +6162,6 @@ pub struct ModifySecurityGroupPolicysResponse {
     pub code: Option<i64>,
     /// (Chinese only) 错误信息
     pub message: Option<String>,
-}
-
-impl ModifySecurityGroupPolicysResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ModifySecurityGroupPolicysResponse {
-            code: None,
-            message: None,
-        }
-    }
-    /// Sets `code`.
-    pub fn with_code(mut self, code: i64) -> Self {
-        self.code = Some(code);
-        self
-    }
-    /// Sets `message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
-    }
 }
 
 impl lenient::Reply for ModifySecurityGroupPolicysResponse {
@@ -7091,13 +6185,13 @@ impl<'de> Deserialize<'de> for ModifySecurityGroupPolicysResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ModifySecurityGroupPolicysResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifySecurityGroupPolicysResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("code", &self.code)?
-            .opt("message", &self.message)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ModifySecurityGroupPolicysResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("code", &self.code)?;
+        fields.opt("message", &self.message)?;
+        fields.end()
     }
 }
 
@@ -7116,6 +6210,11 @@ pub struct ModifySecurityGroupsOfInstanceInstance {
 }
 
 impl ModifySecurityGroupsOfInstanceInstance {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "instanceId",
+        "sgIds",
+    ];
     /// With the fields a request must carry.
     pub fn new(instance_id: impl Into<String>, sg_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         ModifySecurityGroupsOfInstanceInstance {
@@ -7125,12 +6224,10 @@ impl ModifySecurityGroupsOfInstanceInstance {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ModifySecurityGroupsOfInstanceInstance {
     const NAME: &'static str = "ModifySecurityGroupsOfInstanceInstance";
-    const FIELDS: &'static [&'static str] = &[
-        "instanceId",
-        "sgIds",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_id = None;
         let mut sg_ids = None;
@@ -7148,6 +6245,7 @@ impl input::Input for ModifySecurityGroupsOfInstanceInstance {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ModifySecurityGroupsOfInstanceInstance {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -7156,10 +6254,10 @@ impl<'de> Deserialize<'de> for ModifySecurityGroupsOfInstanceInstance {
 
 impl serde::Serialize for ModifySecurityGroupsOfInstanceInstance {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifySecurityGroupsOfInstanceInstance", <Self as input::Input>::FIELDS.len())?
-            .plain("instanceId", &self.instance_id)?
-            .plain("sgIds", &self.sg_ids)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ModifySecurityGroupsOfInstanceInstance", Self::FIELDS.len())?;
+        fields.plain("instanceId", &self.instance_id)?;
+        fields.plain("sgIds", &self.sg_ids)?;
+        fields.end()
     }
 }
 
@@ -7174,6 +6272,10 @@ pub struct ModifySecurityGroupsOfInstanceRequest {
 }
 
 impl ModifySecurityGroupsOfInstanceRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "instanceSet",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_set: impl IntoIterator<Item = ModifySecurityGroupsOfInstanceInstance>) -> Self {
         ModifySecurityGroupsOfInstanceRequest {
@@ -7182,11 +6284,10 @@ impl ModifySecurityGroupsOfInstanceRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ModifySecurityGroupsOfInstanceRequest {
     const NAME: &'static str = "ModifySecurityGroupsOfInstanceRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "instanceSet",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_set = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -7201,6 +6302,7 @@ impl input::Input for ModifySecurityGroupsOfInstanceRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ModifySecurityGroupsOfInstanceRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -7209,9 +6311,9 @@ impl<'de> Deserialize<'de> for ModifySecurityGroupsOfInstanceRequest {
 
 impl serde::Serialize for ModifySecurityGroupsOfInstanceRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifySecurityGroupsOfInstanceRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("instanceSet", &self.instance_set)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ModifySecurityGroupsOfInstanceRequest", Self::FIELDS.len())?;
+        fields.plain("instanceSet", &self.instance_set)?;
+        fields.end()
     }
 }
 
@@ -7223,26 +6325,6 @@ pub struct ModifySecurityGroupsOfInstanceResponse {
     pub code: Option<i64>,
     /// (Chinese only) 错误信息
     pub message: Option<String>,
-}
-
-impl ModifySecurityGroupsOfInstanceResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ModifySecurityGroupsOfInstanceResponse {
-            code: None,
-            message: None,
-        }
-    }
-    /// Sets `code`.
-    pub fn with_code(mut self, code: i64) -> Self {
-        self.code = Some(code);
-        self
-    }
-    /// Sets `message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
-    }
 }
 
 impl lenient::Reply for ModifySecurityGroupsOfInstanceResponse {
@@ -7266,13 +6348,13 @@ impl<'de> Deserialize<'de> for ModifySecurityGroupsOfInstanceResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ModifySecurityGroupsOfInstanceResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifySecurityGroupsOfInstanceResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("code", &self.code)?
-            .opt("message", &self.message)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ModifySecurityGroupsOfInstanceResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("code", &self.code)?;
+        fields.opt("message", &self.message)?;
+        fields.end()
     }
 }
 
@@ -7291,6 +6373,11 @@ pub struct ModifySecurityGroupsOfNetworkInterfaceNetworkInterface {
 }
 
 impl ModifySecurityGroupsOfNetworkInterfaceNetworkInterface {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "networkInterfaceId",
+        "sgIds",
+    ];
     /// With the fields a request must carry.
     pub fn new(network_interface_id: impl Into<String>, sg_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         ModifySecurityGroupsOfNetworkInterfaceNetworkInterface {
@@ -7300,12 +6387,10 @@ impl ModifySecurityGroupsOfNetworkInterfaceNetworkInterface {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ModifySecurityGroupsOfNetworkInterfaceNetworkInterface {
     const NAME: &'static str = "ModifySecurityGroupsOfNetworkInterfaceNetworkInterface";
-    const FIELDS: &'static [&'static str] = &[
-        "networkInterfaceId",
-        "sgIds",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut network_interface_id = None;
         let mut sg_ids = None;
@@ -7323,6 +6408,7 @@ impl input::Input for ModifySecurityGroupsOfNetworkInterfaceNetworkInterface {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ModifySecurityGroupsOfNetworkInterfaceNetworkInterface {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -7331,10 +6417,10 @@ impl<'de> Deserialize<'de> for ModifySecurityGroupsOfNetworkInterfaceNetworkInte
 
 impl serde::Serialize for ModifySecurityGroupsOfNetworkInterfaceNetworkInterface {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifySecurityGroupsOfNetworkInterfaceNetworkInterface", <Self as input::Input>::FIELDS.len())?
-            .plain("networkInterfaceId", &self.network_interface_id)?
-            .plain("sgIds", &self.sg_ids)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ModifySecurityGroupsOfNetworkInterfaceNetworkInterface", Self::FIELDS.len())?;
+        fields.plain("networkInterfaceId", &self.network_interface_id)?;
+        fields.plain("sgIds", &self.sg_ids)?;
+        fields.end()
     }
 }
 
@@ -7349,6 +6435,10 @@ pub struct ModifySecurityGroupsOfNetworkInterfaceRequest {
 }
 
 impl ModifySecurityGroupsOfNetworkInterfaceRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "networkInterfaceSet",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(network_interface_set: impl IntoIterator<Item = ModifySecurityGroupsOfNetworkInterfaceNetworkInterface>) -> Self {
         ModifySecurityGroupsOfNetworkInterfaceRequest {
@@ -7357,11 +6447,10 @@ impl ModifySecurityGroupsOfNetworkInterfaceRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ModifySecurityGroupsOfNetworkInterfaceRequest {
     const NAME: &'static str = "ModifySecurityGroupsOfNetworkInterfaceRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "networkInterfaceSet",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut network_interface_set = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -7376,6 +6465,7 @@ impl input::Input for ModifySecurityGroupsOfNetworkInterfaceRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ModifySecurityGroupsOfNetworkInterfaceRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -7384,9 +6474,9 @@ impl<'de> Deserialize<'de> for ModifySecurityGroupsOfNetworkInterfaceRequest {
 
 impl serde::Serialize for ModifySecurityGroupsOfNetworkInterfaceRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifySecurityGroupsOfNetworkInterfaceRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("networkInterfaceSet", &self.network_interface_set)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ModifySecurityGroupsOfNetworkInterfaceRequest", Self::FIELDS.len())?;
+        fields.plain("networkInterfaceSet", &self.network_interface_set)?;
+        fields.end()
     }
 }
 
@@ -7398,26 +6488,6 @@ pub struct ModifySecurityGroupsOfNetworkInterfaceResponse {
     pub code: Option<i64>,
     /// (Chinese only) 错误信息
     pub message: Option<String>,
-}
-
-impl ModifySecurityGroupsOfNetworkInterfaceResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ModifySecurityGroupsOfNetworkInterfaceResponse {
-            code: None,
-            message: None,
-        }
-    }
-    /// Sets `code`.
-    pub fn with_code(mut self, code: i64) -> Self {
-        self.code = Some(code);
-        self
-    }
-    /// Sets `message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
-    }
 }
 
 impl lenient::Reply for ModifySecurityGroupsOfNetworkInterfaceResponse {
@@ -7441,13 +6511,13 @@ impl<'de> Deserialize<'de> for ModifySecurityGroupsOfNetworkInterfaceResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ModifySecurityGroupsOfNetworkInterfaceResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifySecurityGroupsOfNetworkInterfaceResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("code", &self.code)?
-            .opt("message", &self.message)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ModifySecurityGroupsOfNetworkInterfaceResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("code", &self.code)?;
+        fields.opt("message", &self.message)?;
+        fields.end()
     }
 }
 
@@ -7474,6 +6544,17 @@ pub struct ModifySingleSecurityGroupPolicyPolicy {
 }
 
 impl ModifySingleSecurityGroupPolicyPolicy {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "ipProtocol",
+        "cidrIp",
+        "sgId",
+        "addressModule",
+        "portRange",
+        "serviceModule",
+        "desc",
+        "action",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         ModifySingleSecurityGroupPolicyPolicy {
@@ -7529,18 +6610,10 @@ impl ModifySingleSecurityGroupPolicyPolicy {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ModifySingleSecurityGroupPolicyPolicy {
     const NAME: &'static str = "ModifySingleSecurityGroupPolicyPolicy";
-    const FIELDS: &'static [&'static str] = &[
-        "ipProtocol",
-        "cidrIp",
-        "sgId",
-        "addressModule",
-        "portRange",
-        "serviceModule",
-        "desc",
-        "action",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut ip_protocol = None;
         let mut cidr_ip = None;
@@ -7576,6 +6649,7 @@ impl input::Input for ModifySingleSecurityGroupPolicyPolicy {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ModifySingleSecurityGroupPolicyPolicy {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -7584,16 +6658,16 @@ impl<'de> Deserialize<'de> for ModifySingleSecurityGroupPolicyPolicy {
 
 impl serde::Serialize for ModifySingleSecurityGroupPolicyPolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifySingleSecurityGroupPolicyPolicy", <Self as input::Input>::FIELDS.len())?
-            .opt("ipProtocol", &self.ip_protocol)?
-            .opt("cidrIp", &self.cidr_ip)?
-            .opt("sgId", &self.sg_id)?
-            .opt("addressModule", &self.address_module)?
-            .opt("portRange", &self.port_range)?
-            .opt("serviceModule", &self.service_module)?
-            .opt("desc", &self.desc)?
-            .opt("action", &self.action)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ModifySingleSecurityGroupPolicyPolicy", Self::FIELDS.len())?;
+        fields.opt("ipProtocol", &self.ip_protocol)?;
+        fields.opt("cidrIp", &self.cidr_ip)?;
+        fields.opt("sgId", &self.sg_id)?;
+        fields.opt("addressModule", &self.address_module)?;
+        fields.opt("portRange", &self.port_range)?;
+        fields.opt("serviceModule", &self.service_module)?;
+        fields.opt("desc", &self.desc)?;
+        fields.opt("action", &self.action)?;
+        fields.end()
     }
 }
 
@@ -7622,6 +6696,14 @@ pub struct ModifySingleSecurityGroupPolicyRequest {
 }
 
 impl ModifySingleSecurityGroupPolicyRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "sgId",
+        "version",
+        "direction",
+        "index",
+        "policys",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(sg_id: impl Into<String>, direction: impl Into<String>, index: i64, policys: ModifySingleSecurityGroupPolicyPolicy) -> Self {
         ModifySingleSecurityGroupPolicyRequest {
@@ -7639,15 +6721,10 @@ impl ModifySingleSecurityGroupPolicyRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ModifySingleSecurityGroupPolicyRequest {
     const NAME: &'static str = "ModifySingleSecurityGroupPolicyRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "sgId",
-        "version",
-        "direction",
-        "index",
-        "policys",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut sg_id = None;
         let mut version = None;
@@ -7674,6 +6751,7 @@ impl input::Input for ModifySingleSecurityGroupPolicyRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ModifySingleSecurityGroupPolicyRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -7682,13 +6760,13 @@ impl<'de> Deserialize<'de> for ModifySingleSecurityGroupPolicyRequest {
 
 impl serde::Serialize for ModifySingleSecurityGroupPolicyRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifySingleSecurityGroupPolicyRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("sgId", &self.sg_id)?
-            .opt("version", &self.version)?
-            .plain("direction", &self.direction)?
-            .plain("index", &self.index)?
-            .plain("policys", &self.policys)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ModifySingleSecurityGroupPolicyRequest", Self::FIELDS.len())?;
+        fields.plain("sgId", &self.sg_id)?;
+        fields.opt("version", &self.version)?;
+        fields.plain("direction", &self.direction)?;
+        fields.plain("index", &self.index)?;
+        fields.plain("policys", &self.policys)?;
+        fields.end()
     }
 }
 
@@ -7700,26 +6778,6 @@ pub struct ModifySingleSecurityGroupPolicyResponse {
     pub code: Option<i64>,
     /// (Chinese only) 错误信息
     pub message: Option<String>,
-}
-
-impl ModifySingleSecurityGroupPolicyResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ModifySingleSecurityGroupPolicyResponse {
-            code: None,
-            message: None,
-        }
-    }
-    /// Sets `code`.
-    pub fn with_code(mut self, code: i64) -> Self {
-        self.code = Some(code);
-        self
-    }
-    /// Sets `message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
-    }
 }
 
 impl lenient::Reply for ModifySingleSecurityGroupPolicyResponse {
@@ -7743,13 +6801,13 @@ impl<'de> Deserialize<'de> for ModifySingleSecurityGroupPolicyResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ModifySingleSecurityGroupPolicyResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifySingleSecurityGroupPolicyResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("code", &self.code)?
-            .opt("message", &self.message)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ModifySingleSecurityGroupPolicyResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("code", &self.code)?;
+        fields.opt("message", &self.message)?;
+        fields.end()
     }
 }
 
@@ -7766,6 +6824,12 @@ pub struct ModifyUserCvmOverviewCvmOverview {
 }
 
 impl ModifyUserCvmOverviewCvmOverview {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "regionId",
+        "newFlag",
+        "validCvmNum",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         ModifyUserCvmOverviewCvmOverview {
@@ -7791,13 +6855,10 @@ impl ModifyUserCvmOverviewCvmOverview {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ModifyUserCvmOverviewCvmOverview {
     const NAME: &'static str = "ModifyUserCvmOverviewCvmOverview";
-    const FIELDS: &'static [&'static str] = &[
-        "regionId",
-        "newFlag",
-        "validCvmNum",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut region_id = None;
         let mut new_flag = None;
@@ -7818,6 +6879,7 @@ impl input::Input for ModifyUserCvmOverviewCvmOverview {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ModifyUserCvmOverviewCvmOverview {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -7826,11 +6888,11 @@ impl<'de> Deserialize<'de> for ModifyUserCvmOverviewCvmOverview {
 
 impl serde::Serialize for ModifyUserCvmOverviewCvmOverview {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyUserCvmOverviewCvmOverview", <Self as input::Input>::FIELDS.len())?
-            .opt("regionId", &self.region_id)?
-            .opt("newFlag", &self.new_flag)?
-            .opt("validCvmNum", &self.valid_cvm_num)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ModifyUserCvmOverviewCvmOverview", Self::FIELDS.len())?;
+        fields.opt("regionId", &self.region_id)?;
+        fields.opt("newFlag", &self.new_flag)?;
+        fields.opt("validCvmNum", &self.valid_cvm_num)?;
+        fields.end()
     }
 }
 
@@ -7845,6 +6907,10 @@ pub struct ModifyUserCvmOverviewRequest {
 }
 
 impl ModifyUserCvmOverviewRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "cvmOverviews",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(cvm_overviews: impl IntoIterator<Item = ModifyUserCvmOverviewCvmOverview>) -> Self {
         ModifyUserCvmOverviewRequest {
@@ -7853,11 +6919,10 @@ impl ModifyUserCvmOverviewRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ModifyUserCvmOverviewRequest {
     const NAME: &'static str = "ModifyUserCvmOverviewRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "cvmOverviews",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut cvm_overviews = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -7872,6 +6937,7 @@ impl input::Input for ModifyUserCvmOverviewRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ModifyUserCvmOverviewRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -7880,9 +6946,9 @@ impl<'de> Deserialize<'de> for ModifyUserCvmOverviewRequest {
 
 impl serde::Serialize for ModifyUserCvmOverviewRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyUserCvmOverviewRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("cvmOverviews", &self.cvm_overviews)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ModifyUserCvmOverviewRequest", Self::FIELDS.len())?;
+        fields.plain("cvmOverviews", &self.cvm_overviews)?;
+        fields.end()
     }
 }
 
@@ -7898,38 +6964,6 @@ pub struct ModifyUserCvmOverviewResponse {
     pub code_desc: Option<String>,
     /// (Chinese only) 描述（待补充）
     pub data: Vec<output::ModifyUserCvmOverviewData>,
-}
-
-impl ModifyUserCvmOverviewResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ModifyUserCvmOverviewResponse {
-            code: None,
-            message: None,
-            code_desc: None,
-            data: Vec::new(),
-        }
-    }
-    /// Sets `code`.
-    pub fn with_code(mut self, code: i64) -> Self {
-        self.code = Some(code);
-        self
-    }
-    /// Sets `message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
-    }
-    /// Sets `codeDesc`.
-    pub fn with_code_desc(mut self, code_desc: impl Into<String>) -> Self {
-        self.code_desc = Some(code_desc.into());
-        self
-    }
-    /// Sets `data`.
-    pub fn with_data(mut self, data: impl IntoIterator<Item = output::ModifyUserCvmOverviewData>) -> Self {
-        self.data = data.into_iter().collect();
-        self
-    }
 }
 
 impl lenient::Reply for ModifyUserCvmOverviewResponse {
@@ -7957,15 +6991,15 @@ impl<'de> Deserialize<'de> for ModifyUserCvmOverviewResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ModifyUserCvmOverviewResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyUserCvmOverviewResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("code", &self.code)?
-            .opt("message", &self.message)?
-            .opt("codeDesc", &self.code_desc)?
-            .list("data", &self.data)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ModifyUserCvmOverviewResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("code", &self.code)?;
+        fields.opt("message", &self.message)?;
+        fields.opt("codeDesc", &self.code_desc)?;
+        fields.list("data", &self.data)?;
+        fields.end()
     }
 }
 
@@ -7984,6 +7018,11 @@ pub struct RenewInstanceRequest {
 }
 
 impl RenewInstanceRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "instanceId",
+        "period",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_id: impl Into<String>, period: i64) -> Self {
         RenewInstanceRequest {
@@ -7993,12 +7032,10 @@ impl RenewInstanceRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for RenewInstanceRequest {
     const NAME: &'static str = "RenewInstanceRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "instanceId",
-        "period",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_id = None;
         let mut period = None;
@@ -8016,6 +7053,7 @@ impl input::Input for RenewInstanceRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for RenewInstanceRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -8024,10 +7062,10 @@ impl<'de> Deserialize<'de> for RenewInstanceRequest {
 
 impl serde::Serialize for RenewInstanceRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RenewInstanceRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("instanceId", &self.instance_id)?
-            .plain("period", &self.period)?
-            .end()
+        let mut fields = lenient::fields(serializer, "RenewInstanceRequest", Self::FIELDS.len())?;
+        fields.plain("instanceId", &self.instance_id)?;
+        fields.plain("period", &self.period)?;
+        fields.end()
     }
 }
 
@@ -8039,26 +7077,6 @@ pub struct RenewInstanceResponse {
     pub code: Option<i64>,
     /// (Chinese only) 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
     pub message: Option<String>,
-}
-
-impl RenewInstanceResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        RenewInstanceResponse {
-            code: None,
-            message: None,
-        }
-    }
-    /// Sets `code`.
-    pub fn with_code(mut self, code: i64) -> Self {
-        self.code = Some(code);
-        self
-    }
-    /// Sets `message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
-    }
 }
 
 impl lenient::Reply for RenewInstanceResponse {
@@ -8082,13 +7100,13 @@ impl<'de> Deserialize<'de> for RenewInstanceResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for RenewInstanceResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RenewInstanceResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("code", &self.code)?
-            .opt("message", &self.message)?
-            .end()
+        let mut fields = lenient::fields(serializer, "RenewInstanceResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("code", &self.code)?;
+        fields.opt("message", &self.message)?;
+        fields.end()
     }
 }
 
@@ -8110,6 +7128,11 @@ pub struct ResetInstancePasswordRequest {
 }
 
 impl ResetInstancePasswordRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "instanceIds",
+        "password",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_ids: impl IntoIterator<Item = impl Into<String>>, password: impl Into<String>) -> Self {
         ResetInstancePasswordRequest {
@@ -8119,12 +7142,10 @@ impl ResetInstancePasswordRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ResetInstancePasswordRequest {
     const NAME: &'static str = "ResetInstancePasswordRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "instanceIds",
-        "password",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_ids = None;
         let mut password = None;
@@ -8142,6 +7163,7 @@ impl input::Input for ResetInstancePasswordRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ResetInstancePasswordRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -8150,10 +7172,10 @@ impl<'de> Deserialize<'de> for ResetInstancePasswordRequest {
 
 impl serde::Serialize for ResetInstancePasswordRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ResetInstancePasswordRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("instanceIds", &self.instance_ids)?
-            .plain("password", &self.password)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ResetInstancePasswordRequest", Self::FIELDS.len())?;
+        fields.plain("instanceIds", &self.instance_ids)?;
+        fields.plain("password", &self.password)?;
+        fields.end()
     }
 }
 
@@ -8165,26 +7187,6 @@ pub struct ResetInstancePasswordResponse {
     pub code: Option<i64>,
     /// (Chinese only) 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
     pub message: Option<String>,
-}
-
-impl ResetInstancePasswordResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ResetInstancePasswordResponse {
-            code: None,
-            message: None,
-        }
-    }
-    /// Sets `code`.
-    pub fn with_code(mut self, code: i64) -> Self {
-        self.code = Some(code);
-        self
-    }
-    /// Sets `message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
-    }
 }
 
 impl lenient::Reply for ResetInstancePasswordResponse {
@@ -8208,13 +7210,13 @@ impl<'de> Deserialize<'de> for ResetInstancePasswordResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ResetInstancePasswordResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ResetInstancePasswordResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("code", &self.code)?
-            .opt("message", &self.message)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ResetInstancePasswordResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("code", &self.code)?;
+        fields.opt("message", &self.message)?;
+        fields.end()
     }
 }
 
@@ -8246,6 +7248,16 @@ pub struct ResetInstancesRequest {
 }
 
 impl ResetInstancesRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "instanceId",
+        "imageType",
+        "imageId",
+        "password",
+        "needSecurityAgent",
+        "needMonitorAgent",
+        "rootSize",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_id: impl Into<String>) -> Self {
         ResetInstancesRequest {
@@ -8290,17 +7302,10 @@ impl ResetInstancesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ResetInstancesRequest {
     const NAME: &'static str = "ResetInstancesRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "instanceId",
-        "imageType",
-        "imageId",
-        "password",
-        "needSecurityAgent",
-        "needMonitorAgent",
-        "rootSize",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_id = None;
         let mut image_type = None;
@@ -8333,6 +7338,7 @@ impl input::Input for ResetInstancesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ResetInstancesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -8341,15 +7347,15 @@ impl<'de> Deserialize<'de> for ResetInstancesRequest {
 
 impl serde::Serialize for ResetInstancesRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ResetInstancesRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("instanceId", &self.instance_id)?
-            .opt("imageType", &self.image_type)?
-            .opt("imageId", &self.image_id)?
-            .opt("password", &self.password)?
-            .opt("needSecurityAgent", &self.need_security_agent)?
-            .opt("needMonitorAgent", &self.need_monitor_agent)?
-            .opt("rootSize", &self.root_size)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ResetInstancesRequest", Self::FIELDS.len())?;
+        fields.plain("instanceId", &self.instance_id)?;
+        fields.opt("imageType", &self.image_type)?;
+        fields.opt("imageId", &self.image_id)?;
+        fields.opt("password", &self.password)?;
+        fields.opt("needSecurityAgent", &self.need_security_agent)?;
+        fields.opt("needMonitorAgent", &self.need_monitor_agent)?;
+        fields.opt("rootSize", &self.root_size)?;
+        fields.end()
     }
 }
 
@@ -8363,32 +7369,6 @@ pub struct ResetInstancesResponse {
     pub message: Option<String>,
     /// (Chinese only) 请求任务ID。
     pub request_id: Option<i64>,
-}
-
-impl ResetInstancesResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ResetInstancesResponse {
-            code: None,
-            message: None,
-            request_id: None,
-        }
-    }
-    /// Sets `code`.
-    pub fn with_code(mut self, code: i64) -> Self {
-        self.code = Some(code);
-        self
-    }
-    /// Sets `message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
-    }
-    /// Sets `requestId`.
-    pub fn with_request_id(mut self, request_id: i64) -> Self {
-        self.request_id = Some(request_id);
-        self
-    }
 }
 
 impl lenient::Reply for ResetInstancesResponse {
@@ -8414,14 +7394,14 @@ impl<'de> Deserialize<'de> for ResetInstancesResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ResetInstancesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ResetInstancesResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("code", &self.code)?
-            .opt("message", &self.message)?
-            .opt("requestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ResetInstancesResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("code", &self.code)?;
+        fields.opt("message", &self.message)?;
+        fields.opt("requestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -8444,6 +7424,13 @@ pub struct ResizeInstanceHourRequest {
 }
 
 impl ResizeInstanceHourRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "instanceId",
+        "cpu",
+        "mem",
+        "storageSize",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_id: impl Into<String>, storage_size: i64) -> Self {
         ResizeInstanceHourRequest {
@@ -8465,14 +7452,10 @@ impl ResizeInstanceHourRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ResizeInstanceHourRequest {
     const NAME: &'static str = "ResizeInstanceHourRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "instanceId",
-        "cpu",
-        "mem",
-        "storageSize",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_id = None;
         let mut cpu = None;
@@ -8496,6 +7479,7 @@ impl input::Input for ResizeInstanceHourRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ResizeInstanceHourRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -8504,12 +7488,12 @@ impl<'de> Deserialize<'de> for ResizeInstanceHourRequest {
 
 impl serde::Serialize for ResizeInstanceHourRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ResizeInstanceHourRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("instanceId", &self.instance_id)?
-            .opt("cpu", &self.cpu)?
-            .opt("mem", &self.mem)?
-            .plain("storageSize", &self.storage_size)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ResizeInstanceHourRequest", Self::FIELDS.len())?;
+        fields.plain("instanceId", &self.instance_id)?;
+        fields.opt("cpu", &self.cpu)?;
+        fields.opt("mem", &self.mem)?;
+        fields.plain("storageSize", &self.storage_size)?;
+        fields.end()
     }
 }
 
@@ -8521,26 +7505,6 @@ pub struct ResizeInstanceHourResponse {
     pub code: Option<i64>,
     /// (Chinese only) 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
     pub message: Option<String>,
-}
-
-impl ResizeInstanceHourResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ResizeInstanceHourResponse {
-            code: None,
-            message: None,
-        }
-    }
-    /// Sets `code`.
-    pub fn with_code(mut self, code: i64) -> Self {
-        self.code = Some(code);
-        self
-    }
-    /// Sets `message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
-    }
 }
 
 impl lenient::Reply for ResizeInstanceHourResponse {
@@ -8564,13 +7528,13 @@ impl<'de> Deserialize<'de> for ResizeInstanceHourResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ResizeInstanceHourResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ResizeInstanceHourResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("code", &self.code)?
-            .opt("message", &self.message)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ResizeInstanceHourResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("code", &self.code)?;
+        fields.opt("message", &self.message)?;
+        fields.end()
     }
 }
 
@@ -8605,6 +7569,17 @@ pub struct ResizeInstanceRequest {
 }
 
 impl ResizeInstanceRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "instanceId",
+        "cpu",
+        "mem",
+        "bandwidth",
+        "bandwidthUpgradeStartTime",
+        "bandwidthUpgradeEndTime",
+        "storageType",
+        "storageSize",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_id: impl Into<String>, storage_size: i64) -> Self {
         ResizeInstanceRequest {
@@ -8650,18 +7625,10 @@ impl ResizeInstanceRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ResizeInstanceRequest {
     const NAME: &'static str = "ResizeInstanceRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "instanceId",
-        "cpu",
-        "mem",
-        "bandwidth",
-        "bandwidthUpgradeStartTime",
-        "bandwidthUpgradeEndTime",
-        "storageType",
-        "storageSize",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_id = None;
         let mut cpu = None;
@@ -8697,6 +7664,7 @@ impl input::Input for ResizeInstanceRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ResizeInstanceRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -8705,16 +7673,16 @@ impl<'de> Deserialize<'de> for ResizeInstanceRequest {
 
 impl serde::Serialize for ResizeInstanceRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ResizeInstanceRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("instanceId", &self.instance_id)?
-            .opt("cpu", &self.cpu)?
-            .opt("mem", &self.mem)?
-            .opt("bandwidth", &self.bandwidth)?
-            .opt("bandwidthUpgradeStartTime", &self.bandwidth_upgrade_start_time)?
-            .opt("bandwidthUpgradeEndTime", &self.bandwidth_upgrade_end_time)?
-            .opt("storageType", &self.storage_type)?
-            .plain("storageSize", &self.storage_size)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ResizeInstanceRequest", Self::FIELDS.len())?;
+        fields.plain("instanceId", &self.instance_id)?;
+        fields.opt("cpu", &self.cpu)?;
+        fields.opt("mem", &self.mem)?;
+        fields.opt("bandwidth", &self.bandwidth)?;
+        fields.opt("bandwidthUpgradeStartTime", &self.bandwidth_upgrade_start_time)?;
+        fields.opt("bandwidthUpgradeEndTime", &self.bandwidth_upgrade_end_time)?;
+        fields.opt("storageType", &self.storage_type)?;
+        fields.plain("storageSize", &self.storage_size)?;
+        fields.end()
     }
 }
 
@@ -8728,32 +7696,6 @@ pub struct ResizeInstanceResponse {
     pub message: Option<String>,
     /// (Chinese only) 生成的订单号，用于查询后续执行状况。
     pub deal_ids: Vec<i64>,
-}
-
-impl ResizeInstanceResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ResizeInstanceResponse {
-            code: None,
-            message: None,
-            deal_ids: Vec::new(),
-        }
-    }
-    /// Sets `code`.
-    pub fn with_code(mut self, code: i64) -> Self {
-        self.code = Some(code);
-        self
-    }
-    /// Sets `message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
-    }
-    /// Sets `dealIds`.
-    pub fn with_deal_ids(mut self, deal_ids: impl IntoIterator<Item = i64>) -> Self {
-        self.deal_ids = deal_ids.into_iter().collect();
-        self
-    }
 }
 
 impl lenient::Reply for ResizeInstanceResponse {
@@ -8779,14 +7721,14 @@ impl<'de> Deserialize<'de> for ResizeInstanceResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ResizeInstanceResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ResizeInstanceResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("code", &self.code)?
-            .opt("message", &self.message)?
-            .list("dealIds", &self.deal_ids)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ResizeInstanceResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("code", &self.code)?;
+        fields.opt("message", &self.message)?;
+        fields.list("dealIds", &self.deal_ids)?;
+        fields.end()
     }
 }
 
@@ -8803,6 +7745,11 @@ pub struct RestartInstancesRequest {
 }
 
 impl RestartInstancesRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "instanceIds",
+        "forceStop",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         RestartInstancesRequest {
@@ -8817,12 +7764,10 @@ impl RestartInstancesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for RestartInstancesRequest {
     const NAME: &'static str = "RestartInstancesRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "instanceIds",
-        "forceStop",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_ids = None;
         let mut force_stop = None;
@@ -8840,6 +7785,7 @@ impl input::Input for RestartInstancesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for RestartInstancesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -8848,10 +7794,10 @@ impl<'de> Deserialize<'de> for RestartInstancesRequest {
 
 impl serde::Serialize for RestartInstancesRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RestartInstancesRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("instanceIds", &self.instance_ids)?
-            .opt("forceStop", &self.force_stop)?
-            .end()
+        let mut fields = lenient::fields(serializer, "RestartInstancesRequest", Self::FIELDS.len())?;
+        fields.plain("instanceIds", &self.instance_ids)?;
+        fields.opt("forceStop", &self.force_stop)?;
+        fields.end()
     }
 }
 
@@ -8863,26 +7809,6 @@ pub struct RestartInstancesResponse {
     pub code: Option<i64>,
     /// (Chinese only) 模块错误信息描述，与接口相关。
     pub message: Option<String>,
-}
-
-impl RestartInstancesResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        RestartInstancesResponse {
-            code: None,
-            message: None,
-        }
-    }
-    /// Sets `code`.
-    pub fn with_code(mut self, code: i64) -> Self {
-        self.code = Some(code);
-        self
-    }
-    /// Sets `message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
-    }
 }
 
 impl lenient::Reply for RestartInstancesResponse {
@@ -8906,13 +7832,13 @@ impl<'de> Deserialize<'de> for RestartInstancesResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for RestartInstancesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RestartInstancesResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("code", &self.code)?
-            .opt("message", &self.message)?
-            .end()
+        let mut fields = lenient::fields(serializer, "RestartInstancesResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("code", &self.code)?;
+        fields.opt("message", &self.message)?;
+        fields.end()
     }
 }
 
@@ -8927,6 +7853,10 @@ pub struct ReturnInstanceRequest {
 }
 
 impl ReturnInstanceRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "instanceId",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_id: impl Into<String>) -> Self {
         ReturnInstanceRequest {
@@ -8935,11 +7865,10 @@ impl ReturnInstanceRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ReturnInstanceRequest {
     const NAME: &'static str = "ReturnInstanceRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "instanceId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_id = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -8954,6 +7883,7 @@ impl input::Input for ReturnInstanceRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ReturnInstanceRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -8962,9 +7892,9 @@ impl<'de> Deserialize<'de> for ReturnInstanceRequest {
 
 impl serde::Serialize for ReturnInstanceRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ReturnInstanceRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("instanceId", &self.instance_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ReturnInstanceRequest", Self::FIELDS.len())?;
+        fields.plain("instanceId", &self.instance_id)?;
+        fields.end()
     }
 }
 
@@ -8976,26 +7906,6 @@ pub struct ReturnInstanceResponse {
     pub code: Option<i64>,
     /// (Chinese only) 模块错误信息描述，与接口相关。
     pub message: Option<String>,
-}
-
-impl ReturnInstanceResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ReturnInstanceResponse {
-            code: None,
-            message: None,
-        }
-    }
-    /// Sets `code`.
-    pub fn with_code(mut self, code: i64) -> Self {
-        self.code = Some(code);
-        self
-    }
-    /// Sets `message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
-    }
 }
 
 impl lenient::Reply for ReturnInstanceResponse {
@@ -9019,13 +7929,13 @@ impl<'de> Deserialize<'de> for ReturnInstanceResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ReturnInstanceResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ReturnInstanceResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("code", &self.code)?
-            .opt("message", &self.message)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ReturnInstanceResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("code", &self.code)?;
+        fields.opt("message", &self.message)?;
+        fields.end()
     }
 }
 
@@ -9094,6 +8004,33 @@ pub struct RunInstancesHourRequest {
 }
 
 impl RunInstancesHourRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "zoneId",
+        "cpu",
+        "mem",
+        "imageId",
+        "storageSize",
+        "instanceType",
+        "imageType",
+        "bandwidthType",
+        "bandwidth",
+        "wanIp",
+        "vpcId",
+        "subnetId",
+        "isVpcGateway",
+        "storageType",
+        "rootSize",
+        "password",
+        "keyId",
+        "needSecurityAgent",
+        "needMonitorAgent",
+        "projectId",
+        "instanceName",
+        "goodsNum",
+        "clientToken",
+        "privateIpAddresses",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(zone_id: i64, cpu: i64, mem: i64, image_id: impl Into<String>, storage_size: i64) -> Self {
         RunInstancesHourRequest {
@@ -9220,34 +8157,10 @@ impl RunInstancesHourRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for RunInstancesHourRequest {
     const NAME: &'static str = "RunInstancesHourRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "zoneId",
-        "cpu",
-        "mem",
-        "imageId",
-        "storageSize",
-        "instanceType",
-        "imageType",
-        "bandwidthType",
-        "bandwidth",
-        "wanIp",
-        "vpcId",
-        "subnetId",
-        "isVpcGateway",
-        "storageType",
-        "rootSize",
-        "password",
-        "keyId",
-        "needSecurityAgent",
-        "needMonitorAgent",
-        "projectId",
-        "instanceName",
-        "goodsNum",
-        "clientToken",
-        "privateIpAddresses",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut zone_id = None;
         let mut cpu = None;
@@ -9331,6 +8244,7 @@ impl input::Input for RunInstancesHourRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for RunInstancesHourRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -9339,32 +8253,32 @@ impl<'de> Deserialize<'de> for RunInstancesHourRequest {
 
 impl serde::Serialize for RunInstancesHourRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RunInstancesHourRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("zoneId", &self.zone_id)?
-            .plain("cpu", &self.cpu)?
-            .plain("mem", &self.mem)?
-            .plain("imageId", &self.image_id)?
-            .plain("storageSize", &self.storage_size)?
-            .opt("instanceType", &self.instance_type)?
-            .opt("imageType", &self.image_type)?
-            .opt("bandwidthType", &self.bandwidth_type)?
-            .opt("bandwidth", &self.bandwidth)?
-            .opt("wanIp", &self.wan_ip)?
-            .opt("vpcId", &self.vpc_id)?
-            .opt("subnetId", &self.subnet_id)?
-            .opt("isVpcGateway", &self.is_vpc_gateway)?
-            .opt("storageType", &self.storage_type)?
-            .opt("rootSize", &self.root_size)?
-            .opt("password", &self.password)?
-            .opt("keyId", &self.key_id)?
-            .opt("needSecurityAgent", &self.need_security_agent)?
-            .opt("needMonitorAgent", &self.need_monitor_agent)?
-            .opt("projectId", &self.project_id)?
-            .opt("instanceName", &self.instance_name)?
-            .opt("goodsNum", &self.goods_num)?
-            .opt("clientToken", &self.client_token)?
-            .opt("privateIpAddresses", &self.private_ip_addresses)?
-            .end()
+        let mut fields = lenient::fields(serializer, "RunInstancesHourRequest", Self::FIELDS.len())?;
+        fields.plain("zoneId", &self.zone_id)?;
+        fields.plain("cpu", &self.cpu)?;
+        fields.plain("mem", &self.mem)?;
+        fields.plain("imageId", &self.image_id)?;
+        fields.plain("storageSize", &self.storage_size)?;
+        fields.opt("instanceType", &self.instance_type)?;
+        fields.opt("imageType", &self.image_type)?;
+        fields.opt("bandwidthType", &self.bandwidth_type)?;
+        fields.opt("bandwidth", &self.bandwidth)?;
+        fields.opt("wanIp", &self.wan_ip)?;
+        fields.opt("vpcId", &self.vpc_id)?;
+        fields.opt("subnetId", &self.subnet_id)?;
+        fields.opt("isVpcGateway", &self.is_vpc_gateway)?;
+        fields.opt("storageType", &self.storage_type)?;
+        fields.opt("rootSize", &self.root_size)?;
+        fields.opt("password", &self.password)?;
+        fields.opt("keyId", &self.key_id)?;
+        fields.opt("needSecurityAgent", &self.need_security_agent)?;
+        fields.opt("needMonitorAgent", &self.need_monitor_agent)?;
+        fields.opt("projectId", &self.project_id)?;
+        fields.opt("instanceName", &self.instance_name)?;
+        fields.opt("goodsNum", &self.goods_num)?;
+        fields.opt("clientToken", &self.client_token)?;
+        fields.opt("privateIpAddresses", &self.private_ip_addresses)?;
+        fields.end()
     }
 }
 
@@ -9378,32 +8292,6 @@ pub struct RunInstancesHourResponse {
     pub message: Option<String>,
     /// (Chinese only) 系统自动生成实例的ID，命名格式为“ins-xxxxxxxx”，可使用此 ID 通过 [DescribeInstances](/doc/api/229/831) API 查询实例的详细信息。
     pub un_instance_ids: Vec<String>,
-}
-
-impl RunInstancesHourResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        RunInstancesHourResponse {
-            code: None,
-            message: None,
-            un_instance_ids: Vec::new(),
-        }
-    }
-    /// Sets `code`.
-    pub fn with_code(mut self, code: i64) -> Self {
-        self.code = Some(code);
-        self
-    }
-    /// Sets `message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
-    }
-    /// Sets `unInstanceIds`.
-    pub fn with_un_instance_ids(mut self, un_instance_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.un_instance_ids = un_instance_ids.into_iter().map(Into::into).collect();
-        self
-    }
 }
 
 impl lenient::Reply for RunInstancesHourResponse {
@@ -9429,14 +8317,14 @@ impl<'de> Deserialize<'de> for RunInstancesHourResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for RunInstancesHourResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RunInstancesHourResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("code", &self.code)?
-            .opt("message", &self.message)?
-            .list("unInstanceIds", &self.un_instance_ids)?
-            .end()
+        let mut fields = lenient::fields(serializer, "RunInstancesHourResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("code", &self.code)?;
+        fields.opt("message", &self.message)?;
+        fields.list("unInstanceIds", &self.un_instance_ids)?;
+        fields.end()
     }
 }
 
@@ -9508,6 +8396,34 @@ pub struct RunInstancesRequest {
 }
 
 impl RunInstancesRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "cpu",
+        "mem",
+        "imageId",
+        "period",
+        "storageSize",
+        "zoneId",
+        "instanceType",
+        "imageType",
+        "bandwidthType",
+        "bandwidth",
+        "wanIp",
+        "vpcId",
+        "subnetId",
+        "isVpcGateway",
+        "storageType",
+        "rootSize",
+        "password",
+        "keyId",
+        "needSecurityAgent",
+        "needMonitorAgent",
+        "projectId",
+        "instanceName",
+        "goodsNum",
+        "clientToken",
+        "privateIpAddresses",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(cpu: i64, mem: i64, image_id: impl Into<String>, period: i64, storage_size: i64) -> Self {
         RunInstancesRequest {
@@ -9640,35 +8556,10 @@ impl RunInstancesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for RunInstancesRequest {
     const NAME: &'static str = "RunInstancesRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "cpu",
-        "mem",
-        "imageId",
-        "period",
-        "storageSize",
-        "zoneId",
-        "instanceType",
-        "imageType",
-        "bandwidthType",
-        "bandwidth",
-        "wanIp",
-        "vpcId",
-        "subnetId",
-        "isVpcGateway",
-        "storageType",
-        "rootSize",
-        "password",
-        "keyId",
-        "needSecurityAgent",
-        "needMonitorAgent",
-        "projectId",
-        "instanceName",
-        "goodsNum",
-        "clientToken",
-        "privateIpAddresses",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut cpu = None;
         let mut mem = None;
@@ -9755,6 +8646,7 @@ impl input::Input for RunInstancesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for RunInstancesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -9763,33 +8655,33 @@ impl<'de> Deserialize<'de> for RunInstancesRequest {
 
 impl serde::Serialize for RunInstancesRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RunInstancesRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("cpu", &self.cpu)?
-            .plain("mem", &self.mem)?
-            .plain("imageId", &self.image_id)?
-            .plain("period", &self.period)?
-            .plain("storageSize", &self.storage_size)?
-            .opt("zoneId", &self.zone_id)?
-            .opt("instanceType", &self.instance_type)?
-            .opt("imageType", &self.image_type)?
-            .opt("bandwidthType", &self.bandwidth_type)?
-            .opt("bandwidth", &self.bandwidth)?
-            .opt("wanIp", &self.wan_ip)?
-            .opt("vpcId", &self.vpc_id)?
-            .opt("subnetId", &self.subnet_id)?
-            .opt("isVpcGateway", &self.is_vpc_gateway)?
-            .opt("storageType", &self.storage_type)?
-            .opt("rootSize", &self.root_size)?
-            .opt("password", &self.password)?
-            .opt("keyId", &self.key_id)?
-            .opt("needSecurityAgent", &self.need_security_agent)?
-            .opt("needMonitorAgent", &self.need_monitor_agent)?
-            .opt("projectId", &self.project_id)?
-            .opt("instanceName", &self.instance_name)?
-            .opt("goodsNum", &self.goods_num)?
-            .opt("clientToken", &self.client_token)?
-            .opt("privateIpAddresses", &self.private_ip_addresses)?
-            .end()
+        let mut fields = lenient::fields(serializer, "RunInstancesRequest", Self::FIELDS.len())?;
+        fields.plain("cpu", &self.cpu)?;
+        fields.plain("mem", &self.mem)?;
+        fields.plain("imageId", &self.image_id)?;
+        fields.plain("period", &self.period)?;
+        fields.plain("storageSize", &self.storage_size)?;
+        fields.opt("zoneId", &self.zone_id)?;
+        fields.opt("instanceType", &self.instance_type)?;
+        fields.opt("imageType", &self.image_type)?;
+        fields.opt("bandwidthType", &self.bandwidth_type)?;
+        fields.opt("bandwidth", &self.bandwidth)?;
+        fields.opt("wanIp", &self.wan_ip)?;
+        fields.opt("vpcId", &self.vpc_id)?;
+        fields.opt("subnetId", &self.subnet_id)?;
+        fields.opt("isVpcGateway", &self.is_vpc_gateway)?;
+        fields.opt("storageType", &self.storage_type)?;
+        fields.opt("rootSize", &self.root_size)?;
+        fields.opt("password", &self.password)?;
+        fields.opt("keyId", &self.key_id)?;
+        fields.opt("needSecurityAgent", &self.need_security_agent)?;
+        fields.opt("needMonitorAgent", &self.need_monitor_agent)?;
+        fields.opt("projectId", &self.project_id)?;
+        fields.opt("instanceName", &self.instance_name)?;
+        fields.opt("goodsNum", &self.goods_num)?;
+        fields.opt("clientToken", &self.client_token)?;
+        fields.opt("privateIpAddresses", &self.private_ip_addresses)?;
+        fields.end()
     }
 }
 
@@ -9803,32 +8695,6 @@ pub struct RunInstancesResponse {
     pub message: Option<String>,
     /// (Chinese only) 生成的订单号，可通过[DescribeDeals](/doc/api/403/4392) API查询后续执行状况。
     pub deal_ids: Vec<i64>,
-}
-
-impl RunInstancesResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        RunInstancesResponse {
-            code: None,
-            message: None,
-            deal_ids: Vec::new(),
-        }
-    }
-    /// Sets `code`.
-    pub fn with_code(mut self, code: i64) -> Self {
-        self.code = Some(code);
-        self
-    }
-    /// Sets `message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
-    }
-    /// Sets `dealIds`.
-    pub fn with_deal_ids(mut self, deal_ids: impl IntoIterator<Item = i64>) -> Self {
-        self.deal_ids = deal_ids.into_iter().collect();
-        self
-    }
 }
 
 impl lenient::Reply for RunInstancesResponse {
@@ -9854,14 +8720,14 @@ impl<'de> Deserialize<'de> for RunInstancesResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for RunInstancesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RunInstancesResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("code", &self.code)?
-            .opt("message", &self.message)?
-            .list("dealIds", &self.deal_ids)?
-            .end()
+        let mut fields = lenient::fields(serializer, "RunInstancesResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("code", &self.code)?;
+        fields.opt("message", &self.message)?;
+        fields.list("dealIds", &self.deal_ids)?;
+        fields.end()
     }
 }
 
@@ -9884,6 +8750,12 @@ pub struct SetAutoRenewRequest {
 }
 
 impl SetAutoRenewRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "instanceType",
+        "instanceIds",
+        "autoRenew",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_type: i64, instance_ids: impl IntoIterator<Item = impl Into<String>>, auto_renew: i64) -> Self {
         SetAutoRenewRequest {
@@ -9894,13 +8766,10 @@ impl SetAutoRenewRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for SetAutoRenewRequest {
     const NAME: &'static str = "SetAutoRenewRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "instanceType",
-        "instanceIds",
-        "autoRenew",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_type = None;
         let mut instance_ids = None;
@@ -9921,6 +8790,7 @@ impl input::Input for SetAutoRenewRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for SetAutoRenewRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -9929,11 +8799,11 @@ impl<'de> Deserialize<'de> for SetAutoRenewRequest {
 
 impl serde::Serialize for SetAutoRenewRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "SetAutoRenewRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("instanceType", &self.instance_type)?
-            .plain("instanceIds", &self.instance_ids)?
-            .plain("autoRenew", &self.auto_renew)?
-            .end()
+        let mut fields = lenient::fields(serializer, "SetAutoRenewRequest", Self::FIELDS.len())?;
+        fields.plain("instanceType", &self.instance_type)?;
+        fields.plain("instanceIds", &self.instance_ids)?;
+        fields.plain("autoRenew", &self.auto_renew)?;
+        fields.end()
     }
 }
 
@@ -9945,26 +8815,6 @@ pub struct SetAutoRenewResponse {
     pub code: Option<i64>,
     /// (Chinese only) 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
     pub message: Option<String>,
-}
-
-impl SetAutoRenewResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        SetAutoRenewResponse {
-            code: None,
-            message: None,
-        }
-    }
-    /// Sets `code`.
-    pub fn with_code(mut self, code: i64) -> Self {
-        self.code = Some(code);
-        self
-    }
-    /// Sets `message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
-    }
 }
 
 impl lenient::Reply for SetAutoRenewResponse {
@@ -9988,13 +8838,13 @@ impl<'de> Deserialize<'de> for SetAutoRenewResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for SetAutoRenewResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "SetAutoRenewResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("code", &self.code)?
-            .opt("message", &self.message)?
-            .end()
+        let mut fields = lenient::fields(serializer, "SetAutoRenewResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("code", &self.code)?;
+        fields.opt("message", &self.message)?;
+        fields.end()
     }
 }
 
@@ -10013,6 +8863,11 @@ pub struct ShareImageRequest {
 }
 
 impl ShareImageRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "imageId",
+        "uinList",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(image_id: impl Into<String>, uin_list: impl IntoIterator<Item = impl Into<String>>) -> Self {
         ShareImageRequest {
@@ -10022,12 +8877,10 @@ impl ShareImageRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ShareImageRequest {
     const NAME: &'static str = "ShareImageRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "imageId",
-        "uinList",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut image_id = None;
         let mut uin_list = None;
@@ -10045,6 +8898,7 @@ impl input::Input for ShareImageRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ShareImageRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -10053,10 +8907,10 @@ impl<'de> Deserialize<'de> for ShareImageRequest {
 
 impl serde::Serialize for ShareImageRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ShareImageRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("imageId", &self.image_id)?
-            .plain("uinList", &self.uin_list)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ShareImageRequest", Self::FIELDS.len())?;
+        fields.plain("imageId", &self.image_id)?;
+        fields.plain("uinList", &self.uin_list)?;
+        fields.end()
     }
 }
 
@@ -10068,26 +8922,6 @@ pub struct ShareImageResponse {
     pub code: Option<i64>,
     /// (Chinese only) 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
     pub message: Option<String>,
-}
-
-impl ShareImageResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ShareImageResponse {
-            code: None,
-            message: None,
-        }
-    }
-    /// Sets `code`.
-    pub fn with_code(mut self, code: i64) -> Self {
-        self.code = Some(code);
-        self
-    }
-    /// Sets `message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
-    }
 }
 
 impl lenient::Reply for ShareImageResponse {
@@ -10111,13 +8945,13 @@ impl<'de> Deserialize<'de> for ShareImageResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ShareImageResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ShareImageResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("code", &self.code)?
-            .opt("message", &self.message)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ShareImageResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("code", &self.code)?;
+        fields.opt("message", &self.message)?;
+        fields.end()
     }
 }
 
@@ -10132,6 +8966,10 @@ pub struct StartInstancesRequest {
 }
 
 impl StartInstancesRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "instanceIds",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         StartInstancesRequest {
@@ -10140,11 +8978,10 @@ impl StartInstancesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for StartInstancesRequest {
     const NAME: &'static str = "StartInstancesRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "instanceIds",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_ids = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -10159,6 +8996,7 @@ impl input::Input for StartInstancesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for StartInstancesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -10167,9 +9005,9 @@ impl<'de> Deserialize<'de> for StartInstancesRequest {
 
 impl serde::Serialize for StartInstancesRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "StartInstancesRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("instanceIds", &self.instance_ids)?
-            .end()
+        let mut fields = lenient::fields(serializer, "StartInstancesRequest", Self::FIELDS.len())?;
+        fields.plain("instanceIds", &self.instance_ids)?;
+        fields.end()
     }
 }
 
@@ -10181,26 +9019,6 @@ pub struct StartInstancesResponse {
     pub code: Option<i64>,
     /// (Chinese only) 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
     pub message: Option<String>,
-}
-
-impl StartInstancesResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        StartInstancesResponse {
-            code: None,
-            message: None,
-        }
-    }
-    /// Sets `code`.
-    pub fn with_code(mut self, code: i64) -> Self {
-        self.code = Some(code);
-        self
-    }
-    /// Sets `message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
-    }
 }
 
 impl lenient::Reply for StartInstancesResponse {
@@ -10224,13 +9042,13 @@ impl<'de> Deserialize<'de> for StartInstancesResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for StartInstancesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "StartInstancesResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("code", &self.code)?
-            .opt("message", &self.message)?
-            .end()
+        let mut fields = lenient::fields(serializer, "StartInstancesResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("code", &self.code)?;
+        fields.opt("message", &self.message)?;
+        fields.end()
     }
 }
 
@@ -10247,6 +9065,11 @@ pub struct StopInstancesRequest {
 }
 
 impl StopInstancesRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "instanceIds",
+        "forceStop",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         StopInstancesRequest {
@@ -10261,12 +9084,10 @@ impl StopInstancesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for StopInstancesRequest {
     const NAME: &'static str = "StopInstancesRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "instanceIds",
-        "forceStop",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_ids = None;
         let mut force_stop = None;
@@ -10284,6 +9105,7 @@ impl input::Input for StopInstancesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for StopInstancesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -10292,10 +9114,10 @@ impl<'de> Deserialize<'de> for StopInstancesRequest {
 
 impl serde::Serialize for StopInstancesRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "StopInstancesRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("instanceIds", &self.instance_ids)?
-            .opt("forceStop", &self.force_stop)?
-            .end()
+        let mut fields = lenient::fields(serializer, "StopInstancesRequest", Self::FIELDS.len())?;
+        fields.plain("instanceIds", &self.instance_ids)?;
+        fields.opt("forceStop", &self.force_stop)?;
+        fields.end()
     }
 }
 
@@ -10307,26 +9129,6 @@ pub struct StopInstancesResponse {
     pub code: Option<i64>,
     /// (Chinese only) 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
     pub message: Option<String>,
-}
-
-impl StopInstancesResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        StopInstancesResponse {
-            code: None,
-            message: None,
-        }
-    }
-    /// Sets `code`.
-    pub fn with_code(mut self, code: i64) -> Self {
-        self.code = Some(code);
-        self
-    }
-    /// Sets `message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
-    }
 }
 
 impl lenient::Reply for StopInstancesResponse {
@@ -10350,13 +9152,13 @@ impl<'de> Deserialize<'de> for StopInstancesResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for StopInstancesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "StopInstancesResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("code", &self.code)?
-            .opt("message", &self.message)?
-            .end()
+        let mut fields = lenient::fields(serializer, "StopInstancesResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("code", &self.code)?;
+        fields.opt("message", &self.message)?;
+        fields.end()
     }
 }
 
@@ -10379,6 +9181,12 @@ pub struct SyncCvmImageRequest {
 }
 
 impl SyncCvmImageRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "srcRegion",
+        "imgIdList",
+        "dstRegion",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(src_region: impl Into<String>, img_id_list: impl IntoIterator<Item = impl Into<String>>, dst_region: impl IntoIterator<Item = impl Into<String>>) -> Self {
         SyncCvmImageRequest {
@@ -10389,13 +9197,10 @@ impl SyncCvmImageRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for SyncCvmImageRequest {
     const NAME: &'static str = "SyncCvmImageRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "srcRegion",
-        "imgIdList",
-        "dstRegion",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut src_region = None;
         let mut img_id_list = None;
@@ -10416,6 +9221,7 @@ impl input::Input for SyncCvmImageRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for SyncCvmImageRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -10424,11 +9230,11 @@ impl<'de> Deserialize<'de> for SyncCvmImageRequest {
 
 impl serde::Serialize for SyncCvmImageRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "SyncCvmImageRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("srcRegion", &self.src_region)?
-            .plain("imgIdList", &self.img_id_list)?
-            .plain("dstRegion", &self.dst_region)?
-            .end()
+        let mut fields = lenient::fields(serializer, "SyncCvmImageRequest", Self::FIELDS.len())?;
+        fields.plain("srcRegion", &self.src_region)?;
+        fields.plain("imgIdList", &self.img_id_list)?;
+        fields.plain("dstRegion", &self.dst_region)?;
+        fields.end()
     }
 }
 
@@ -10440,26 +9246,6 @@ pub struct SyncCvmImageResponse {
     pub code: Option<i64>,
     /// (Chinese only) 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
     pub message: Option<String>,
-}
-
-impl SyncCvmImageResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        SyncCvmImageResponse {
-            code: None,
-            message: None,
-        }
-    }
-    /// Sets `code`.
-    pub fn with_code(mut self, code: i64) -> Self {
-        self.code = Some(code);
-        self
-    }
-    /// Sets `message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
-    }
 }
 
 impl lenient::Reply for SyncCvmImageResponse {
@@ -10483,13 +9269,13 @@ impl<'de> Deserialize<'de> for SyncCvmImageResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for SyncCvmImageResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "SyncCvmImageResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("code", &self.code)?
-            .opt("message", &self.message)?
-            .end()
+        let mut fields = lenient::fields(serializer, "SyncCvmImageResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("code", &self.code)?;
+        fields.opt("message", &self.message)?;
+        fields.end()
     }
 }
 
@@ -10509,6 +9295,11 @@ pub struct TransformModeRequest {
 }
 
 impl TransformModeRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "eipId",
+        "mode",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(eip_id: impl Into<String>, mode: i64) -> Self {
         TransformModeRequest {
@@ -10518,12 +9309,10 @@ impl TransformModeRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for TransformModeRequest {
     const NAME: &'static str = "TransformModeRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "eipId",
-        "mode",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut eip_id = None;
         let mut mode = None;
@@ -10541,6 +9330,7 @@ impl input::Input for TransformModeRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for TransformModeRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -10549,10 +9339,10 @@ impl<'de> Deserialize<'de> for TransformModeRequest {
 
 impl serde::Serialize for TransformModeRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "TransformModeRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("eipId", &self.eip_id)?
-            .plain("mode", &self.mode)?
-            .end()
+        let mut fields = lenient::fields(serializer, "TransformModeRequest", Self::FIELDS.len())?;
+        fields.plain("eipId", &self.eip_id)?;
+        fields.plain("mode", &self.mode)?;
+        fields.end()
     }
 }
 
@@ -10564,26 +9354,6 @@ pub struct TransformModeResponse {
     pub code: Option<i64>,
     /// (Chinese only) 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
     pub message: Option<String>,
-}
-
-impl TransformModeResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        TransformModeResponse {
-            code: None,
-            message: None,
-        }
-    }
-    /// Sets `code`.
-    pub fn with_code(mut self, code: i64) -> Self {
-        self.code = Some(code);
-        self
-    }
-    /// Sets `message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
-    }
 }
 
 impl lenient::Reply for TransformModeResponse {
@@ -10607,13 +9377,13 @@ impl<'de> Deserialize<'de> for TransformModeResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for TransformModeResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "TransformModeResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("code", &self.code)?
-            .opt("message", &self.message)?
-            .end()
+        let mut fields = lenient::fields(serializer, "TransformModeResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("code", &self.code)?;
+        fields.opt("message", &self.message)?;
+        fields.end()
     }
 }
 
@@ -10628,6 +9398,10 @@ pub struct TransformWanIpToEipRequest {
 }
 
 impl TransformWanIpToEipRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "unInstanceId",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(un_instance_id: impl Into<String>) -> Self {
         TransformWanIpToEipRequest {
@@ -10636,11 +9410,10 @@ impl TransformWanIpToEipRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for TransformWanIpToEipRequest {
     const NAME: &'static str = "TransformWanIpToEipRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "unInstanceId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut un_instance_id = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -10655,6 +9428,7 @@ impl input::Input for TransformWanIpToEipRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for TransformWanIpToEipRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -10663,9 +9437,9 @@ impl<'de> Deserialize<'de> for TransformWanIpToEipRequest {
 
 impl serde::Serialize for TransformWanIpToEipRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "TransformWanIpToEipRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("unInstanceId", &self.un_instance_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "TransformWanIpToEipRequest", Self::FIELDS.len())?;
+        fields.plain("unInstanceId", &self.un_instance_id)?;
+        fields.end()
     }
 }
 
@@ -10677,26 +9451,6 @@ pub struct TransformWanIpToEipResponse {
     pub code: Option<i64>,
     /// (Chinese only) 模块错误信息描述，与接口相关。
     pub message: Option<String>,
-}
-
-impl TransformWanIpToEipResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        TransformWanIpToEipResponse {
-            code: None,
-            message: None,
-        }
-    }
-    /// Sets `code`.
-    pub fn with_code(mut self, code: i64) -> Self {
-        self.code = Some(code);
-        self
-    }
-    /// Sets `message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
-    }
 }
 
 impl lenient::Reply for TransformWanIpToEipResponse {
@@ -10720,13 +9474,13 @@ impl<'de> Deserialize<'de> for TransformWanIpToEipResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for TransformWanIpToEipResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "TransformWanIpToEipResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("code", &self.code)?
-            .opt("message", &self.message)?
-            .end()
+        let mut fields = lenient::fields(serializer, "TransformWanIpToEipResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("code", &self.code)?;
+        fields.opt("message", &self.message)?;
+        fields.end()
     }
 }
 
@@ -10745,6 +9499,11 @@ pub struct UnBindInstanceKeyRequest {
 }
 
 impl UnBindInstanceKeyRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "keyId",
+        "instanceIds",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(key_id: impl Into<String>, instance_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         UnBindInstanceKeyRequest {
@@ -10754,12 +9513,10 @@ impl UnBindInstanceKeyRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for UnBindInstanceKeyRequest {
     const NAME: &'static str = "UnBindInstanceKeyRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "keyId",
-        "instanceIds",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut key_id = None;
         let mut instance_ids = None;
@@ -10777,6 +9534,7 @@ impl input::Input for UnBindInstanceKeyRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for UnBindInstanceKeyRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -10785,10 +9543,10 @@ impl<'de> Deserialize<'de> for UnBindInstanceKeyRequest {
 
 impl serde::Serialize for UnBindInstanceKeyRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "UnBindInstanceKeyRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("keyId", &self.key_id)?
-            .plain("instanceIds", &self.instance_ids)?
-            .end()
+        let mut fields = lenient::fields(serializer, "UnBindInstanceKeyRequest", Self::FIELDS.len())?;
+        fields.plain("keyId", &self.key_id)?;
+        fields.plain("instanceIds", &self.instance_ids)?;
+        fields.end()
     }
 }
 
@@ -10800,26 +9558,6 @@ pub struct UnBindInstanceKeyResponse {
     pub code: Option<i64>,
     /// (Chinese only) 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
     pub message: Option<String>,
-}
-
-impl UnBindInstanceKeyResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        UnBindInstanceKeyResponse {
-            code: None,
-            message: None,
-        }
-    }
-    /// Sets `code`.
-    pub fn with_code(mut self, code: i64) -> Self {
-        self.code = Some(code);
-        self
-    }
-    /// Sets `message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
-    }
 }
 
 impl lenient::Reply for UnBindInstanceKeyResponse {
@@ -10843,13 +9581,13 @@ impl<'de> Deserialize<'de> for UnBindInstanceKeyResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for UnBindInstanceKeyResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "UnBindInstanceKeyResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("code", &self.code)?
-            .opt("message", &self.message)?
-            .end()
+        let mut fields = lenient::fields(serializer, "UnBindInstanceKeyResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("code", &self.code)?;
+        fields.opt("message", &self.message)?;
+        fields.end()
     }
 }
 
@@ -10868,6 +9606,11 @@ pub struct UpdateInstanceBandwidthHourRequest {
 }
 
 impl UpdateInstanceBandwidthHourRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "instanceId",
+        "bandwidth",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_id: impl Into<String>, bandwidth: i64) -> Self {
         UpdateInstanceBandwidthHourRequest {
@@ -10877,12 +9620,10 @@ impl UpdateInstanceBandwidthHourRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for UpdateInstanceBandwidthHourRequest {
     const NAME: &'static str = "UpdateInstanceBandwidthHourRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "instanceId",
-        "bandwidth",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_id = None;
         let mut bandwidth = None;
@@ -10900,6 +9641,7 @@ impl input::Input for UpdateInstanceBandwidthHourRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for UpdateInstanceBandwidthHourRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -10908,10 +9650,10 @@ impl<'de> Deserialize<'de> for UpdateInstanceBandwidthHourRequest {
 
 impl serde::Serialize for UpdateInstanceBandwidthHourRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "UpdateInstanceBandwidthHourRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("instanceId", &self.instance_id)?
-            .plain("bandwidth", &self.bandwidth)?
-            .end()
+        let mut fields = lenient::fields(serializer, "UpdateInstanceBandwidthHourRequest", Self::FIELDS.len())?;
+        fields.plain("instanceId", &self.instance_id)?;
+        fields.plain("bandwidth", &self.bandwidth)?;
+        fields.end()
     }
 }
 
@@ -10923,26 +9665,6 @@ pub struct UpdateInstanceBandwidthHourResponse {
     pub code: Option<i64>,
     /// (Chinese only) 模块错误信息描述，与接口相关。
     pub message: Option<String>,
-}
-
-impl UpdateInstanceBandwidthHourResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        UpdateInstanceBandwidthHourResponse {
-            code: None,
-            message: None,
-        }
-    }
-    /// Sets `code`.
-    pub fn with_code(mut self, code: i64) -> Self {
-        self.code = Some(code);
-        self
-    }
-    /// Sets `message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
-    }
 }
 
 impl lenient::Reply for UpdateInstanceBandwidthHourResponse {
@@ -10966,13 +9688,13 @@ impl<'de> Deserialize<'de> for UpdateInstanceBandwidthHourResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for UpdateInstanceBandwidthHourResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "UpdateInstanceBandwidthHourResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("code", &self.code)?
-            .opt("message", &self.message)?
-            .end()
+        let mut fields = lenient::fields(serializer, "UpdateInstanceBandwidthHourResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("code", &self.code)?;
+        fields.opt("message", &self.message)?;
+        fields.end()
     }
 }
 
@@ -10999,6 +9721,13 @@ pub struct UpdateInstanceBandwidthRequest {
 }
 
 impl UpdateInstanceBandwidthRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "instanceId",
+        "bandwidth",
+        "startTime",
+        "endTime",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_id: impl Into<String>, bandwidth: i64, start_time: impl Into<String>, end_time: impl Into<String>) -> Self {
         UpdateInstanceBandwidthRequest {
@@ -11010,14 +9739,10 @@ impl UpdateInstanceBandwidthRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for UpdateInstanceBandwidthRequest {
     const NAME: &'static str = "UpdateInstanceBandwidthRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "instanceId",
-        "bandwidth",
-        "startTime",
-        "endTime",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_id = None;
         let mut bandwidth = None;
@@ -11041,6 +9766,7 @@ impl input::Input for UpdateInstanceBandwidthRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for UpdateInstanceBandwidthRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -11049,12 +9775,12 @@ impl<'de> Deserialize<'de> for UpdateInstanceBandwidthRequest {
 
 impl serde::Serialize for UpdateInstanceBandwidthRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "UpdateInstanceBandwidthRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("instanceId", &self.instance_id)?
-            .plain("bandwidth", &self.bandwidth)?
-            .plain("startTime", &self.start_time)?
-            .plain("endTime", &self.end_time)?
-            .end()
+        let mut fields = lenient::fields(serializer, "UpdateInstanceBandwidthRequest", Self::FIELDS.len())?;
+        fields.plain("instanceId", &self.instance_id)?;
+        fields.plain("bandwidth", &self.bandwidth)?;
+        fields.plain("startTime", &self.start_time)?;
+        fields.plain("endTime", &self.end_time)?;
+        fields.end()
     }
 }
 
@@ -11068,32 +9794,6 @@ pub struct UpdateInstanceBandwidthResponse {
     pub message: Option<String>,
     /// (Chinese only) 生成的订单号，用于查询执行情况。
     pub deal_ids: Vec<i64>,
-}
-
-impl UpdateInstanceBandwidthResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        UpdateInstanceBandwidthResponse {
-            code: None,
-            message: None,
-            deal_ids: Vec::new(),
-        }
-    }
-    /// Sets `code`.
-    pub fn with_code(mut self, code: i64) -> Self {
-        self.code = Some(code);
-        self
-    }
-    /// Sets `message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
-    }
-    /// Sets `dealIds`.
-    pub fn with_deal_ids(mut self, deal_ids: impl IntoIterator<Item = i64>) -> Self {
-        self.deal_ids = deal_ids.into_iter().collect();
-        self
-    }
 }
 
 impl lenient::Reply for UpdateInstanceBandwidthResponse {
@@ -11119,14 +9819,14 @@ impl<'de> Deserialize<'de> for UpdateInstanceBandwidthResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for UpdateInstanceBandwidthResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "UpdateInstanceBandwidthResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("code", &self.code)?
-            .opt("message", &self.message)?
-            .list("dealIds", &self.deal_ids)?
-            .end()
+        let mut fields = lenient::fields(serializer, "UpdateInstanceBandwidthResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("code", &self.code)?;
+        fields.opt("message", &self.message)?;
+        fields.list("dealIds", &self.deal_ids)?;
+        fields.end()
     }
 }
 
@@ -11155,6 +9855,14 @@ pub struct UpdateInstanceVpcConfigRequest {
 }
 
 impl UpdateInstanceVpcConfigRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "instanceId",
+        "vpcId",
+        "subnetId",
+        "privateIpAddresses",
+        "autoPowerOffFlag",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_id: impl Into<String>, vpc_id: impl Into<String>, subnet_id: impl Into<String>, private_ip_addresses: impl IntoIterator<Item = impl Into<String>>) -> Self {
         UpdateInstanceVpcConfigRequest {
@@ -11172,15 +9880,10 @@ impl UpdateInstanceVpcConfigRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for UpdateInstanceVpcConfigRequest {
     const NAME: &'static str = "UpdateInstanceVpcConfigRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "instanceId",
-        "vpcId",
-        "subnetId",
-        "privateIpAddresses",
-        "autoPowerOffFlag",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_id = None;
         let mut vpc_id = None;
@@ -11207,6 +9910,7 @@ impl input::Input for UpdateInstanceVpcConfigRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for UpdateInstanceVpcConfigRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -11215,13 +9919,13 @@ impl<'de> Deserialize<'de> for UpdateInstanceVpcConfigRequest {
 
 impl serde::Serialize for UpdateInstanceVpcConfigRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "UpdateInstanceVpcConfigRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("instanceId", &self.instance_id)?
-            .plain("vpcId", &self.vpc_id)?
-            .plain("subnetId", &self.subnet_id)?
-            .plain("privateIpAddresses", &self.private_ip_addresses)?
-            .opt("autoPowerOffFlag", &self.auto_power_off_flag)?
-            .end()
+        let mut fields = lenient::fields(serializer, "UpdateInstanceVpcConfigRequest", Self::FIELDS.len())?;
+        fields.plain("instanceId", &self.instance_id)?;
+        fields.plain("vpcId", &self.vpc_id)?;
+        fields.plain("subnetId", &self.subnet_id)?;
+        fields.plain("privateIpAddresses", &self.private_ip_addresses)?;
+        fields.opt("autoPowerOffFlag", &self.auto_power_off_flag)?;
+        fields.end()
     }
 }
 
@@ -11233,26 +9937,6 @@ pub struct UpdateInstanceVpcConfigResponse {
     pub code: Option<i64>,
     /// (Chinese only) 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
     pub message: Option<String>,
-}
-
-impl UpdateInstanceVpcConfigResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        UpdateInstanceVpcConfigResponse {
-            code: None,
-            message: None,
-        }
-    }
-    /// Sets `code`.
-    pub fn with_code(mut self, code: i64) -> Self {
-        self.code = Some(code);
-        self
-    }
-    /// Sets `message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
-    }
 }
 
 impl lenient::Reply for UpdateInstanceVpcConfigResponse {
@@ -11276,12 +9960,12 @@ impl<'de> Deserialize<'de> for UpdateInstanceVpcConfigResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for UpdateInstanceVpcConfigResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "UpdateInstanceVpcConfigResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("code", &self.code)?
-            .opt("message", &self.message)?
-            .end()
+        let mut fields = lenient::fields(serializer, "UpdateInstanceVpcConfigResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("code", &self.code)?;
+        fields.opt("message", &self.message)?;
+        fields.end()
     }
 }

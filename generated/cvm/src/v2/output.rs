@@ -14,20 +14,6 @@ pub struct AttachNetworkInterfaceData {
     pub task_id: Option<i64>,
 }
 
-impl AttachNetworkInterfaceData {
-    /// With every field unset.
-    pub fn new() -> Self {
-        AttachNetworkInterfaceData {
-            task_id: None,
-        }
-    }
-    /// Sets `taskId`.
-    pub fn with_task_id(mut self, task_id: i64) -> Self {
-        self.task_id = Some(task_id);
-        self
-    }
-}
-
 impl lenient::Reply for AttachNetworkInterfaceData {
     const NAME: &'static str = "AttachNetworkInterfaceData";
     const FIELDS: &'static [&'static str] = &[
@@ -47,12 +33,12 @@ impl<'de> Deserialize<'de> for AttachNetworkInterfaceData {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for AttachNetworkInterfaceData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AttachNetworkInterfaceData", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("taskId", &self.task_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "AttachNetworkInterfaceData", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("taskId", &self.task_id)?;
+        fields.end()
     }
 }
 
@@ -62,20 +48,6 @@ impl serde::Serialize for AttachNetworkInterfaceData {
 pub struct CreateEipData {
     /// (Chinese only) 创建的EIP实例ID列表
     pub eip_ids: Vec<String>,
-}
-
-impl CreateEipData {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CreateEipData {
-            eip_ids: Vec::new(),
-        }
-    }
-    /// Sets `eipIds`.
-    pub fn with_eip_ids(mut self, eip_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.eip_ids = eip_ids.into_iter().map(Into::into).collect();
-        self
-    }
 }
 
 impl lenient::Reply for CreateEipData {
@@ -97,12 +69,12 @@ impl<'de> Deserialize<'de> for CreateEipData {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for CreateEipData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreateEipData", <Self as lenient::Reply>::FIELDS.len())?
-            .list("eipIds", &self.eip_ids)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CreateEipData", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("eipIds", &self.eip_ids)?;
+        fields.end()
     }
 }
 
@@ -118,38 +90,6 @@ pub struct CreateKeyPairData {
     pub pubkey: Option<String>,
     /// (Chinese only) 所生成的密钥的纯文本私钥，腾讯云不会保管，请妥善保存。
     pub secretkey: Option<String>,
-}
-
-impl CreateKeyPairData {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CreateKeyPairData {
-            key_id: None,
-            key_name: None,
-            pubkey: None,
-            secretkey: None,
-        }
-    }
-    /// Sets `keyId`.
-    pub fn with_key_id(mut self, key_id: impl Into<String>) -> Self {
-        self.key_id = Some(key_id.into());
-        self
-    }
-    /// Sets `keyName`.
-    pub fn with_key_name(mut self, key_name: impl Into<String>) -> Self {
-        self.key_name = Some(key_name.into());
-        self
-    }
-    /// Sets `pubkey`.
-    pub fn with_pubkey(mut self, pubkey: impl Into<String>) -> Self {
-        self.pubkey = Some(pubkey.into());
-        self
-    }
-    /// Sets `secretkey`.
-    pub fn with_secretkey(mut self, secretkey: impl Into<String>) -> Self {
-        self.secretkey = Some(secretkey.into());
-        self
-    }
 }
 
 impl lenient::Reply for CreateKeyPairData {
@@ -177,15 +117,15 @@ impl<'de> Deserialize<'de> for CreateKeyPairData {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for CreateKeyPairData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreateKeyPairData", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("keyId", &self.key_id)?
-            .opt("keyName", &self.key_name)?
-            .opt("pubkey", &self.pubkey)?
-            .opt("secretkey", &self.secretkey)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CreateKeyPairData", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("keyId", &self.key_id)?;
+        fields.opt("keyName", &self.key_name)?;
+        fields.opt("pubkey", &self.pubkey)?;
+        fields.opt("secretkey", &self.secretkey)?;
+        fields.end()
     }
 }
 
@@ -199,32 +139,6 @@ pub struct CreateSecurityGroupData {
     pub sg_name: Option<String>,
     /// (Chinese only) 安全组备注
     pub sg_remark: Option<String>,
-}
-
-impl CreateSecurityGroupData {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CreateSecurityGroupData {
-            sg_id: None,
-            sg_name: None,
-            sg_remark: None,
-        }
-    }
-    /// Sets `sgId`.
-    pub fn with_sg_id(mut self, sg_id: impl Into<String>) -> Self {
-        self.sg_id = Some(sg_id.into());
-        self
-    }
-    /// Sets `sgName`.
-    pub fn with_sg_name(mut self, sg_name: impl Into<String>) -> Self {
-        self.sg_name = Some(sg_name.into());
-        self
-    }
-    /// Sets `sgRemark`.
-    pub fn with_sg_remark(mut self, sg_remark: impl Into<String>) -> Self {
-        self.sg_remark = Some(sg_remark.into());
-        self
-    }
 }
 
 impl lenient::Reply for CreateSecurityGroupData {
@@ -250,14 +164,14 @@ impl<'de> Deserialize<'de> for CreateSecurityGroupData {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for CreateSecurityGroupData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreateSecurityGroupData", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("sgId", &self.sg_id)?
-            .opt("sgName", &self.sg_name)?
-            .opt("sgRemark", &self.sg_remark)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CreateSecurityGroupData", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("sgId", &self.sg_id)?;
+        fields.opt("sgName", &self.sg_name)?;
+        fields.opt("sgRemark", &self.sg_remark)?;
+        fields.end()
     }
 }
 
@@ -271,32 +185,6 @@ pub struct DeleteKeyPairDeleteKey {
     pub message: Option<String>,
     /// (Chinese only) 结果代码。0为成功。
     pub code: Option<i64>,
-}
-
-impl DeleteKeyPairDeleteKey {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DeleteKeyPairDeleteKey {
-            key_id: None,
-            message: None,
-            code: None,
-        }
-    }
-    /// Sets `keyId`.
-    pub fn with_key_id(mut self, key_id: impl Into<String>) -> Self {
-        self.key_id = Some(key_id.into());
-        self
-    }
-    /// Sets `message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
-    }
-    /// Sets `code`.
-    pub fn with_code(mut self, code: i64) -> Self {
-        self.code = Some(code);
-        self
-    }
 }
 
 impl lenient::Reply for DeleteKeyPairDeleteKey {
@@ -322,14 +210,14 @@ impl<'de> Deserialize<'de> for DeleteKeyPairDeleteKey {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DeleteKeyPairDeleteKey {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeleteKeyPairDeleteKey", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("keyId", &self.key_id)?
-            .opt("message", &self.message)?
-            .opt("code", &self.code)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DeleteKeyPairDeleteKey", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("keyId", &self.key_id)?;
+        fields.opt("message", &self.message)?;
+        fields.opt("code", &self.code)?;
+        fields.end()
     }
 }
 
@@ -339,20 +227,6 @@ impl serde::Serialize for DeleteKeyPairDeleteKey {
 pub struct DeleteKeyPairDetail {
     /// (Chinese only) 密钥删除结果。因为某个密钥已被绑定等原因，可能不是全部密钥都会成功删除，需要独立判断。
     pub delete_key_set: Vec<output::DeleteKeyPairDeleteKey>,
-}
-
-impl DeleteKeyPairDetail {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DeleteKeyPairDetail {
-            delete_key_set: Vec::new(),
-        }
-    }
-    /// Sets `deleteKeySet`.
-    pub fn with_delete_key_set(mut self, delete_key_set: impl IntoIterator<Item = output::DeleteKeyPairDeleteKey>) -> Self {
-        self.delete_key_set = delete_key_set.into_iter().collect();
-        self
-    }
 }
 
 impl lenient::Reply for DeleteKeyPairDetail {
@@ -374,12 +248,12 @@ impl<'de> Deserialize<'de> for DeleteKeyPairDetail {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DeleteKeyPairDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeleteKeyPairDetail", <Self as lenient::Reply>::FIELDS.len())?
-            .list("deleteKeySet", &self.delete_key_set)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DeleteKeyPairDetail", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("deleteKeySet", &self.delete_key_set)?;
+        fields.end()
     }
 }
 
@@ -391,26 +265,6 @@ pub struct DescribeAvailabilityZonesIdc {
     pub idc_id: Option<i64>,
     /// (Chinese only) IDC名称。
     pub idc_name: Option<String>,
-}
-
-impl DescribeAvailabilityZonesIdc {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeAvailabilityZonesIdc {
-            idc_id: None,
-            idc_name: None,
-        }
-    }
-    /// Sets `idcId`.
-    pub fn with_idc_id(mut self, idc_id: i64) -> Self {
-        self.idc_id = Some(idc_id);
-        self
-    }
-    /// Sets `idcName`.
-    pub fn with_idc_name(mut self, idc_name: impl Into<String>) -> Self {
-        self.idc_name = Some(idc_name.into());
-        self
-    }
 }
 
 impl lenient::Reply for DescribeAvailabilityZonesIdc {
@@ -434,13 +288,13 @@ impl<'de> Deserialize<'de> for DescribeAvailabilityZonesIdc {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeAvailabilityZonesIdc {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeAvailabilityZonesIdc", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("idcId", &self.idc_id)?
-            .opt("idcName", &self.idc_name)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeAvailabilityZonesIdc", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("idcId", &self.idc_id)?;
+        fields.opt("idcName", &self.idc_name)?;
+        fields.end()
     }
 }
 
@@ -454,32 +308,6 @@ pub struct DescribeAvailabilityZonesZone {
     pub zone_name: Option<String>,
     /// (Chinese only) IDC列表。
     pub idc_list: Vec<output::DescribeAvailabilityZonesIdc>,
-}
-
-impl DescribeAvailabilityZonesZone {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeAvailabilityZonesZone {
-            zone_id: None,
-            zone_name: None,
-            idc_list: Vec::new(),
-        }
-    }
-    /// Sets `zoneId`.
-    pub fn with_zone_id(mut self, zone_id: i64) -> Self {
-        self.zone_id = Some(zone_id);
-        self
-    }
-    /// Sets `zoneName`.
-    pub fn with_zone_name(mut self, zone_name: impl Into<String>) -> Self {
-        self.zone_name = Some(zone_name.into());
-        self
-    }
-    /// Sets `idcList`.
-    pub fn with_idc_list(mut self, idc_list: impl IntoIterator<Item = output::DescribeAvailabilityZonesIdc>) -> Self {
-        self.idc_list = idc_list.into_iter().collect();
-        self
-    }
 }
 
 impl lenient::Reply for DescribeAvailabilityZonesZone {
@@ -505,14 +333,14 @@ impl<'de> Deserialize<'de> for DescribeAvailabilityZonesZone {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeAvailabilityZonesZone {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeAvailabilityZonesZone", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("zoneId", &self.zone_id)?
-            .opt("zoneName", &self.zone_name)?
-            .list("idcList", &self.idc_list)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeAvailabilityZonesZone", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("zoneId", &self.zone_id)?;
+        fields.opt("zoneName", &self.zone_name)?;
+        fields.list("idcList", &self.idc_list)?;
+        fields.end()
     }
 }
 
@@ -522,20 +350,6 @@ impl serde::Serialize for DescribeAvailabilityZonesZone {
 pub struct DescribeEipData {
     /// (Chinese only) 返回EIP信息列表
     pub eip_set: Vec<output::DescribeEipEip>,
-}
-
-impl DescribeEipData {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeEipData {
-            eip_set: Vec::new(),
-        }
-    }
-    /// Sets `eipSet`.
-    pub fn with_eip_set(mut self, eip_set: impl IntoIterator<Item = output::DescribeEipEip>) -> Self {
-        self.eip_set = eip_set.into_iter().collect();
-        self
-    }
 }
 
 impl lenient::Reply for DescribeEipData {
@@ -557,12 +371,12 @@ impl<'de> Deserialize<'de> for DescribeEipData {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeEipData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeEipData", <Self as lenient::Reply>::FIELDS.len())?
-            .list("eipSet", &self.eip_set)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeEipData", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("eipSet", &self.eip_set)?;
+        fields.end()
     }
 }
 
@@ -600,92 +414,6 @@ pub struct DescribeEipEip {
     pub updated_at: Option<String>,
     /// (Chinese only) EIP未绑定服务器时长（单位：秒）
     pub free_second: Option<i64>,
-}
-
-impl DescribeEipEip {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeEipEip {
-            eip_id: None,
-            eip_name: None,
-            eip: None,
-            isp_id: None,
-            status: None,
-            type_: None,
-            arrears: None,
-            un_instance_id: None,
-            network_interface_id: None,
-            private_ip_address: None,
-            created_at: None,
-            updated_at: None,
-            free_second: None,
-        }
-    }
-    /// Sets `eipId`.
-    pub fn with_eip_id(mut self, eip_id: impl Into<String>) -> Self {
-        self.eip_id = Some(eip_id.into());
-        self
-    }
-    /// Sets `eipName`.
-    pub fn with_eip_name(mut self, eip_name: impl Into<String>) -> Self {
-        self.eip_name = Some(eip_name.into());
-        self
-    }
-    /// Sets `eip`.
-    pub fn with_eip(mut self, eip: impl Into<String>) -> Self {
-        self.eip = Some(eip.into());
-        self
-    }
-    /// Sets `ispId`.
-    pub fn with_isp_id(mut self, isp_id: i64) -> Self {
-        self.isp_id = Some(isp_id);
-        self
-    }
-    /// Sets `status`.
-    pub fn with_status(mut self, status: i64) -> Self {
-        self.status = Some(status);
-        self
-    }
-    /// Sets `type`.
-    pub fn with_type(mut self, type_: i64) -> Self {
-        self.type_ = Some(type_);
-        self
-    }
-    /// Sets `arrears`.
-    pub fn with_arrears(mut self, arrears: i64) -> Self {
-        self.arrears = Some(arrears);
-        self
-    }
-    /// Sets `unInstanceId`.
-    pub fn with_un_instance_id(mut self, un_instance_id: impl Into<String>) -> Self {
-        self.un_instance_id = Some(un_instance_id.into());
-        self
-    }
-    /// Sets `networkInterfaceId`.
-    pub fn with_network_interface_id(mut self, network_interface_id: impl Into<String>) -> Self {
-        self.network_interface_id = Some(network_interface_id.into());
-        self
-    }
-    /// Sets `privateIpAddress`.
-    pub fn with_private_ip_address(mut self, private_ip_address: impl Into<String>) -> Self {
-        self.private_ip_address = Some(private_ip_address.into());
-        self
-    }
-    /// Sets `createdAt`.
-    pub fn with_created_at(mut self, created_at: impl Into<String>) -> Self {
-        self.created_at = Some(created_at.into());
-        self
-    }
-    /// Sets `updatedAt`.
-    pub fn with_updated_at(mut self, updated_at: impl Into<String>) -> Self {
-        self.updated_at = Some(updated_at.into());
-        self
-    }
-    /// Sets `freeSecond`.
-    pub fn with_free_second(mut self, free_second: i64) -> Self {
-        self.free_second = Some(free_second);
-        self
-    }
 }
 
 impl lenient::Reply for DescribeEipEip {
@@ -731,24 +459,24 @@ impl<'de> Deserialize<'de> for DescribeEipEip {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeEipEip {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeEipEip", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("eipId", &self.eip_id)?
-            .opt("eipName", &self.eip_name)?
-            .opt("eip", &self.eip)?
-            .opt("ispId", &self.isp_id)?
-            .opt("status", &self.status)?
-            .opt("type", &self.type_)?
-            .opt("arrears", &self.arrears)?
-            .opt("unInstanceId", &self.un_instance_id)?
-            .opt("networkInterfaceId", &self.network_interface_id)?
-            .opt("privateIpAddress", &self.private_ip_address)?
-            .opt("createdAt", &self.created_at)?
-            .opt("updatedAt", &self.updated_at)?
-            .opt("freeSecond", &self.free_second)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeEipEip", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("eipId", &self.eip_id)?;
+        fields.opt("eipName", &self.eip_name)?;
+        fields.opt("eip", &self.eip)?;
+        fields.opt("ispId", &self.isp_id)?;
+        fields.opt("status", &self.status)?;
+        fields.opt("type", &self.type_)?;
+        fields.opt("arrears", &self.arrears)?;
+        fields.opt("unInstanceId", &self.un_instance_id)?;
+        fields.opt("networkInterfaceId", &self.network_interface_id)?;
+        fields.opt("privateIpAddress", &self.private_ip_address)?;
+        fields.opt("createdAt", &self.created_at)?;
+        fields.opt("updatedAt", &self.updated_at)?;
+        fields.opt("freeSecond", &self.free_second)?;
+        fields.end()
     }
 }
 
@@ -768,50 +496,6 @@ pub struct DescribeEipQuotaData {
     pub daily_alloc_wan_ip_quota: Option<i64>,
     /// (Chinese only) 当天解绑EIP并重新分配普通公网IP次数
     pub daily_alloc_wan_ip_count: Option<i64>,
-}
-
-impl DescribeEipQuotaData {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeEipQuotaData {
-            eip_num_quota: None,
-            current_eip_num: None,
-            daily_apply_quota: None,
-            daily_apply_count: None,
-            daily_alloc_wan_ip_quota: None,
-            daily_alloc_wan_ip_count: None,
-        }
-    }
-    /// Sets `eipNumQuota`.
-    pub fn with_eip_num_quota(mut self, eip_num_quota: i64) -> Self {
-        self.eip_num_quota = Some(eip_num_quota);
-        self
-    }
-    /// Sets `currentEipNum`.
-    pub fn with_current_eip_num(mut self, current_eip_num: i64) -> Self {
-        self.current_eip_num = Some(current_eip_num);
-        self
-    }
-    /// Sets `dailyApplyQuota`.
-    pub fn with_daily_apply_quota(mut self, daily_apply_quota: i64) -> Self {
-        self.daily_apply_quota = Some(daily_apply_quota);
-        self
-    }
-    /// Sets `dailyApplyCount`.
-    pub fn with_daily_apply_count(mut self, daily_apply_count: i64) -> Self {
-        self.daily_apply_count = Some(daily_apply_count);
-        self
-    }
-    /// Sets `dailyAllocWanIpQuota`.
-    pub fn with_daily_alloc_wan_ip_quota(mut self, daily_alloc_wan_ip_quota: i64) -> Self {
-        self.daily_alloc_wan_ip_quota = Some(daily_alloc_wan_ip_quota);
-        self
-    }
-    /// Sets `dailyAllocWanIpCount`.
-    pub fn with_daily_alloc_wan_ip_count(mut self, daily_alloc_wan_ip_count: i64) -> Self {
-        self.daily_alloc_wan_ip_count = Some(daily_alloc_wan_ip_count);
-        self
-    }
 }
 
 impl lenient::Reply for DescribeEipQuotaData {
@@ -843,17 +527,17 @@ impl<'de> Deserialize<'de> for DescribeEipQuotaData {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeEipQuotaData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeEipQuotaData", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("eipNumQuota", &self.eip_num_quota)?
-            .opt("currentEipNum", &self.current_eip_num)?
-            .opt("dailyApplyQuota", &self.daily_apply_quota)?
-            .opt("dailyApplyCount", &self.daily_apply_count)?
-            .opt("dailyAllocWanIpQuota", &self.daily_alloc_wan_ip_quota)?
-            .opt("dailyAllocWanIpCount", &self.daily_alloc_wan_ip_count)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeEipQuotaData", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("eipNumQuota", &self.eip_num_quota)?;
+        fields.opt("currentEipNum", &self.current_eip_num)?;
+        fields.opt("dailyApplyQuota", &self.daily_apply_quota)?;
+        fields.opt("dailyApplyCount", &self.daily_apply_count)?;
+        fields.opt("dailyAllocWanIpQuota", &self.daily_alloc_wan_ip_quota)?;
+        fields.opt("dailyAllocWanIpCount", &self.daily_alloc_wan_ip_count)?;
+        fields.end()
     }
 }
 
@@ -877,62 +561,6 @@ pub struct DescribeImagesImage {
     pub creator: Option<String>,
     /// (Chinese only) 镜像的状态。具体值见上。
     pub status: Option<i64>,
-}
-
-impl DescribeImagesImage {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeImagesImage {
-            un_img_id: None,
-            image_name: None,
-            image_description: None,
-            image_type: None,
-            os_name: None,
-            create_time: None,
-            creator: None,
-            status: None,
-        }
-    }
-    /// Sets `unImgId`.
-    pub fn with_un_img_id(mut self, un_img_id: impl Into<String>) -> Self {
-        self.un_img_id = Some(un_img_id.into());
-        self
-    }
-    /// Sets `imageName`.
-    pub fn with_image_name(mut self, image_name: impl Into<String>) -> Self {
-        self.image_name = Some(image_name.into());
-        self
-    }
-    /// Sets `imageDescription`.
-    pub fn with_image_description(mut self, image_description: impl Into<String>) -> Self {
-        self.image_description = Some(image_description.into());
-        self
-    }
-    /// Sets `imageType`.
-    pub fn with_image_type(mut self, image_type: i64) -> Self {
-        self.image_type = Some(image_type);
-        self
-    }
-    /// Sets `osName`.
-    pub fn with_os_name(mut self, os_name: impl Into<String>) -> Self {
-        self.os_name = Some(os_name.into());
-        self
-    }
-    /// Sets `createTime`.
-    pub fn with_create_time(mut self, create_time: impl Into<String>) -> Self {
-        self.create_time = Some(create_time.into());
-        self
-    }
-    /// Sets `creator`.
-    pub fn with_creator(mut self, creator: impl Into<String>) -> Self {
-        self.creator = Some(creator.into());
-        self
-    }
-    /// Sets `status`.
-    pub fn with_status(mut self, status: i64) -> Self {
-        self.status = Some(status);
-        self
-    }
 }
 
 impl lenient::Reply for DescribeImagesImage {
@@ -968,19 +596,19 @@ impl<'de> Deserialize<'de> for DescribeImagesImage {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeImagesImage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeImagesImage", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("unImgId", &self.un_img_id)?
-            .opt("imageName", &self.image_name)?
-            .opt("imageDescription", &self.image_description)?
-            .opt("imageType", &self.image_type)?
-            .opt("osName", &self.os_name)?
-            .opt("createTime", &self.create_time)?
-            .opt("creator", &self.creator)?
-            .opt("status", &self.status)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeImagesImage", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("unImgId", &self.un_img_id)?;
+        fields.opt("imageName", &self.image_name)?;
+        fields.opt("imageDescription", &self.image_description)?;
+        fields.opt("imageType", &self.image_type)?;
+        fields.opt("osName", &self.os_name)?;
+        fields.opt("createTime", &self.create_time)?;
+        fields.opt("creator", &self.creator)?;
+        fields.opt("status", &self.status)?;
+        fields.end()
     }
 }
 
@@ -1066,248 +694,6 @@ pub struct DescribeInstanceCbsInfoCbs {
     pub zone_name: Option<String>,
     /// (Chinese only) 描述（待补充）
     pub u_instance_id: Option<String>,
-}
-
-impl DescribeInstanceCbsInfoCbs {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeInstanceCbsInfoCbs {
-            cbs_id: None,
-            app_id: None,
-            project_id: None,
-            deal_id: None,
-            deal_name: None,
-            tran_id: None,
-            pay_mode: None,
-            life_state: None,
-            cbs_type: None,
-            deadline: None,
-            portable: None,
-            assigned: None,
-            auto_renew_flag: None,
-            attached: None,
-            disk_type: None,
-            zone: None,
-            qcloud_zone: None,
-            disk_size: None,
-            real_disk_size: None,
-            cbs_uuid: None,
-            device_id: None,
-            dom0_ip: None,
-            target: None,
-            alias: None,
-            status: None,
-            add_time_stamp: None,
-            cbs_snap: None,
-            mod_time_stamp: None,
-            cbs_instance_id: None,
-            fs_type: None,
-            path: None,
-            volume_type: None,
-            host_block_size: None,
-            vm_block_size: None,
-            device_lan_ip: None,
-            cvm_alias: None,
-            zone_id: None,
-            zone_name: None,
-            u_instance_id: None,
-        }
-    }
-    /// Sets `cbsId`.
-    pub fn with_cbs_id(mut self, cbs_id: i64) -> Self {
-        self.cbs_id = Some(cbs_id);
-        self
-    }
-    /// Sets `appId`.
-    pub fn with_app_id(mut self, app_id: i64) -> Self {
-        self.app_id = Some(app_id);
-        self
-    }
-    /// Sets `projectId`.
-    pub fn with_project_id(mut self, project_id: i64) -> Self {
-        self.project_id = Some(project_id);
-        self
-    }
-    /// Sets `dealId`.
-    pub fn with_deal_id(mut self, deal_id: i64) -> Self {
-        self.deal_id = Some(deal_id);
-        self
-    }
-    /// Sets `dealName`.
-    pub fn with_deal_name(mut self, deal_name: impl Into<String>) -> Self {
-        self.deal_name = Some(deal_name.into());
-        self
-    }
-    /// Sets `tranId`.
-    pub fn with_tran_id(mut self, tran_id: impl Into<String>) -> Self {
-        self.tran_id = Some(tran_id.into());
-        self
-    }
-    /// Sets `payMode`.
-    pub fn with_pay_mode(mut self, pay_mode: impl Into<String>) -> Self {
-        self.pay_mode = Some(pay_mode.into());
-        self
-    }
-    /// Sets `lifeState`.
-    pub fn with_life_state(mut self, life_state: impl Into<String>) -> Self {
-        self.life_state = Some(life_state.into());
-        self
-    }
-    /// Sets `cbsType`.
-    pub fn with_cbs_type(mut self, cbs_type: impl Into<String>) -> Self {
-        self.cbs_type = Some(cbs_type.into());
-        self
-    }
-    /// Sets `deadline`.
-    pub fn with_deadline(mut self, deadline: impl Into<String>) -> Self {
-        self.deadline = Some(deadline.into());
-        self
-    }
-    /// Sets `portable`.
-    pub fn with_portable(mut self, portable: i64) -> Self {
-        self.portable = Some(portable);
-        self
-    }
-    /// Sets `assigned`.
-    pub fn with_assigned(mut self, assigned: i64) -> Self {
-        self.assigned = Some(assigned);
-        self
-    }
-    /// Sets `autoRenewFlag`.
-    pub fn with_auto_renew_flag(mut self, auto_renew_flag: i64) -> Self {
-        self.auto_renew_flag = Some(auto_renew_flag);
-        self
-    }
-    /// Sets `attached`.
-    pub fn with_attached(mut self, attached: i64) -> Self {
-        self.attached = Some(attached);
-        self
-    }
-    /// Sets `diskType`.
-    pub fn with_disk_type(mut self, disk_type: impl Into<String>) -> Self {
-        self.disk_type = Some(disk_type.into());
-        self
-    }
-    /// Sets `zone`.
-    pub fn with_zone(mut self, zone: i64) -> Self {
-        self.zone = Some(zone);
-        self
-    }
-    /// Sets `qcloudZone`.
-    pub fn with_qcloud_zone(mut self, qcloud_zone: i64) -> Self {
-        self.qcloud_zone = Some(qcloud_zone);
-        self
-    }
-    /// Sets `diskSize`.
-    pub fn with_disk_size(mut self, disk_size: i64) -> Self {
-        self.disk_size = Some(disk_size);
-        self
-    }
-    /// Sets `realDiskSize`.
-    pub fn with_real_disk_size(mut self, real_disk_size: i64) -> Self {
-        self.real_disk_size = Some(real_disk_size);
-        self
-    }
-    /// Sets `cbsUuid`.
-    pub fn with_cbs_uuid(mut self, cbs_uuid: impl Into<String>) -> Self {
-        self.cbs_uuid = Some(cbs_uuid.into());
-        self
-    }
-    /// Sets `deviceId`.
-    pub fn with_device_id(mut self, device_id: i64) -> Self {
-        self.device_id = Some(device_id);
-        self
-    }
-    /// Sets `dom0Ip`.
-    pub fn with_dom0_ip(mut self, dom0_ip: impl Into<String>) -> Self {
-        self.dom0_ip = Some(dom0_ip.into());
-        self
-    }
-    /// Sets `target`.
-    pub fn with_target(mut self, target: impl Into<String>) -> Self {
-        self.target = Some(target.into());
-        self
-    }
-    /// Sets `alias`.
-    pub fn with_alias(mut self, alias: impl Into<String>) -> Self {
-        self.alias = Some(alias.into());
-        self
-    }
-    /// Sets `status`.
-    pub fn with_status(mut self, status: i64) -> Self {
-        self.status = Some(status);
-        self
-    }
-    /// Sets `addTimeStamp`.
-    pub fn with_add_time_stamp(mut self, add_time_stamp: impl Into<String>) -> Self {
-        self.add_time_stamp = Some(add_time_stamp.into());
-        self
-    }
-    /// Sets `cbsSnap`.
-    pub fn with_cbs_snap(mut self, cbs_snap: i64) -> Self {
-        self.cbs_snap = Some(cbs_snap);
-        self
-    }
-    /// Sets `modTimeStamp`.
-    pub fn with_mod_time_stamp(mut self, mod_time_stamp: impl Into<String>) -> Self {
-        self.mod_time_stamp = Some(mod_time_stamp.into());
-        self
-    }
-    /// Sets `cbsInstanceId`.
-    pub fn with_cbs_instance_id(mut self, cbs_instance_id: impl Into<String>) -> Self {
-        self.cbs_instance_id = Some(cbs_instance_id.into());
-        self
-    }
-    /// Sets `fsType`.
-    pub fn with_fs_type(mut self, fs_type: impl Into<String>) -> Self {
-        self.fs_type = Some(fs_type.into());
-        self
-    }
-    /// Sets `path`.
-    pub fn with_path(mut self, path: impl Into<String>) -> Self {
-        self.path = Some(path.into());
-        self
-    }
-    /// Sets `volumeType`.
-    pub fn with_volume_type(mut self, volume_type: impl Into<String>) -> Self {
-        self.volume_type = Some(volume_type.into());
-        self
-    }
-    /// Sets `hostBlockSize`.
-    pub fn with_host_block_size(mut self, host_block_size: i64) -> Self {
-        self.host_block_size = Some(host_block_size);
-        self
-    }
-    /// Sets `vmBlockSize`.
-    pub fn with_vm_block_size(mut self, vm_block_size: i64) -> Self {
-        self.vm_block_size = Some(vm_block_size);
-        self
-    }
-    /// Sets `deviceLanIp`.
-    pub fn with_device_lan_ip(mut self, device_lan_ip: impl Into<String>) -> Self {
-        self.device_lan_ip = Some(device_lan_ip.into());
-        self
-    }
-    /// Sets `cvmAlias`.
-    pub fn with_cvm_alias(mut self, cvm_alias: impl Into<String>) -> Self {
-        self.cvm_alias = Some(cvm_alias.into());
-        self
-    }
-    /// Sets `zoneId`.
-    pub fn with_zone_id(mut self, zone_id: i64) -> Self {
-        self.zone_id = Some(zone_id);
-        self
-    }
-    /// Sets `zoneName`.
-    pub fn with_zone_name(mut self, zone_name: impl Into<String>) -> Self {
-        self.zone_name = Some(zone_name.into());
-        self
-    }
-    /// Sets `uInstanceId`.
-    pub fn with_u_instance_id(mut self, u_instance_id: impl Into<String>) -> Self {
-        self.u_instance_id = Some(u_instance_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DescribeInstanceCbsInfoCbs {
@@ -1405,50 +791,50 @@ impl<'de> Deserialize<'de> for DescribeInstanceCbsInfoCbs {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeInstanceCbsInfoCbs {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeInstanceCbsInfoCbs", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("cbsId", &self.cbs_id)?
-            .opt("appId", &self.app_id)?
-            .opt("projectId", &self.project_id)?
-            .opt("dealId", &self.deal_id)?
-            .opt("dealName", &self.deal_name)?
-            .opt("tranId", &self.tran_id)?
-            .opt("payMode", &self.pay_mode)?
-            .opt("lifeState", &self.life_state)?
-            .opt("cbsType", &self.cbs_type)?
-            .opt("deadline", &self.deadline)?
-            .opt("portable", &self.portable)?
-            .opt("assigned", &self.assigned)?
-            .opt("autoRenewFlag", &self.auto_renew_flag)?
-            .opt("attached", &self.attached)?
-            .opt("diskType", &self.disk_type)?
-            .opt("zone", &self.zone)?
-            .opt("qcloudZone", &self.qcloud_zone)?
-            .opt("diskSize", &self.disk_size)?
-            .opt("realDiskSize", &self.real_disk_size)?
-            .opt("cbsUuid", &self.cbs_uuid)?
-            .opt("deviceId", &self.device_id)?
-            .opt("dom0Ip", &self.dom0_ip)?
-            .opt("target", &self.target)?
-            .opt("alias", &self.alias)?
-            .opt("status", &self.status)?
-            .opt("addTimeStamp", &self.add_time_stamp)?
-            .opt("cbsSnap", &self.cbs_snap)?
-            .opt("modTimeStamp", &self.mod_time_stamp)?
-            .opt("cbsInstanceId", &self.cbs_instance_id)?
-            .opt("fsType", &self.fs_type)?
-            .opt("path", &self.path)?
-            .opt("volumeType", &self.volume_type)?
-            .opt("hostBlockSize", &self.host_block_size)?
-            .opt("vmBlockSize", &self.vm_block_size)?
-            .opt("deviceLanIp", &self.device_lan_ip)?
-            .opt("cvmAlias", &self.cvm_alias)?
-            .opt("zoneId", &self.zone_id)?
-            .opt("zoneName", &self.zone_name)?
-            .opt("uInstanceId", &self.u_instance_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeInstanceCbsInfoCbs", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("cbsId", &self.cbs_id)?;
+        fields.opt("appId", &self.app_id)?;
+        fields.opt("projectId", &self.project_id)?;
+        fields.opt("dealId", &self.deal_id)?;
+        fields.opt("dealName", &self.deal_name)?;
+        fields.opt("tranId", &self.tran_id)?;
+        fields.opt("payMode", &self.pay_mode)?;
+        fields.opt("lifeState", &self.life_state)?;
+        fields.opt("cbsType", &self.cbs_type)?;
+        fields.opt("deadline", &self.deadline)?;
+        fields.opt("portable", &self.portable)?;
+        fields.opt("assigned", &self.assigned)?;
+        fields.opt("autoRenewFlag", &self.auto_renew_flag)?;
+        fields.opt("attached", &self.attached)?;
+        fields.opt("diskType", &self.disk_type)?;
+        fields.opt("zone", &self.zone)?;
+        fields.opt("qcloudZone", &self.qcloud_zone)?;
+        fields.opt("diskSize", &self.disk_size)?;
+        fields.opt("realDiskSize", &self.real_disk_size)?;
+        fields.opt("cbsUuid", &self.cbs_uuid)?;
+        fields.opt("deviceId", &self.device_id)?;
+        fields.opt("dom0Ip", &self.dom0_ip)?;
+        fields.opt("target", &self.target)?;
+        fields.opt("alias", &self.alias)?;
+        fields.opt("status", &self.status)?;
+        fields.opt("addTimeStamp", &self.add_time_stamp)?;
+        fields.opt("cbsSnap", &self.cbs_snap)?;
+        fields.opt("modTimeStamp", &self.mod_time_stamp)?;
+        fields.opt("cbsInstanceId", &self.cbs_instance_id)?;
+        fields.opt("fsType", &self.fs_type)?;
+        fields.opt("path", &self.path)?;
+        fields.opt("volumeType", &self.volume_type)?;
+        fields.opt("hostBlockSize", &self.host_block_size)?;
+        fields.opt("vmBlockSize", &self.vm_block_size)?;
+        fields.opt("deviceLanIp", &self.device_lan_ip)?;
+        fields.opt("cvmAlias", &self.cvm_alias)?;
+        fields.opt("zoneId", &self.zone_id)?;
+        fields.opt("zoneName", &self.zone_name)?;
+        fields.opt("uInstanceId", &self.u_instance_id)?;
+        fields.end()
     }
 }
 
@@ -1458,20 +844,6 @@ impl serde::Serialize for DescribeInstanceCbsInfoCbs {
 pub struct DescribeInstanceCbsInfoData {
     /// (Chinese only) 描述（待补充）
     pub cbs_list: Vec<output::DescribeInstanceCbsInfoCbs>,
-}
-
-impl DescribeInstanceCbsInfoData {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeInstanceCbsInfoData {
-            cbs_list: Vec::new(),
-        }
-    }
-    /// Sets `cbsList`.
-    pub fn with_cbs_list(mut self, cbs_list: impl IntoIterator<Item = output::DescribeInstanceCbsInfoCbs>) -> Self {
-        self.cbs_list = cbs_list.into_iter().collect();
-        self
-    }
 }
 
 impl lenient::Reply for DescribeInstanceCbsInfoData {
@@ -1493,12 +865,12 @@ impl<'de> Deserialize<'de> for DescribeInstanceCbsInfoData {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeInstanceCbsInfoData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeInstanceCbsInfoData", <Self as lenient::Reply>::FIELDS.len())?
-            .list("cbsList", &self.cbs_list)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeInstanceCbsInfoData", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("cbsList", &self.cbs_list)?;
+        fields.end()
     }
 }
 
@@ -1510,26 +882,6 @@ pub struct DescribeInstanceImageInfoData {
     pub un_img_id: Option<String>,
     /// (Chinese only) 描述（待补充）
     pub u_instance_id: Option<String>,
-}
-
-impl DescribeInstanceImageInfoData {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeInstanceImageInfoData {
-            un_img_id: None,
-            u_instance_id: None,
-        }
-    }
-    /// Sets `unImgId`.
-    pub fn with_un_img_id(mut self, un_img_id: impl Into<String>) -> Self {
-        self.un_img_id = Some(un_img_id.into());
-        self
-    }
-    /// Sets `uInstanceId`.
-    pub fn with_u_instance_id(mut self, u_instance_id: impl Into<String>) -> Self {
-        self.u_instance_id = Some(u_instance_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DescribeInstanceImageInfoData {
@@ -1553,13 +905,13 @@ impl<'de> Deserialize<'de> for DescribeInstanceImageInfoData {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeInstanceImageInfoData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeInstanceImageInfoData", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("unImgId", &self.un_img_id)?
-            .opt("uInstanceId", &self.u_instance_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeInstanceImageInfoData", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("unImgId", &self.un_img_id)?;
+        fields.opt("uInstanceId", &self.u_instance_id)?;
+        fields.end()
     }
 }
 
@@ -1569,20 +921,6 @@ impl serde::Serialize for DescribeInstanceImageInfoData {
 pub struct DescribeInstanceMainInfoData {
     /// (Chinese only) 描述（待补充）
     pub device_list: Vec<output::DescribeInstanceMainInfoDevice>,
-}
-
-impl DescribeInstanceMainInfoData {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeInstanceMainInfoData {
-            device_list: Vec::new(),
-        }
-    }
-    /// Sets `deviceList`.
-    pub fn with_device_list(mut self, device_list: impl IntoIterator<Item = output::DescribeInstanceMainInfoDevice>) -> Self {
-        self.device_list = device_list.into_iter().collect();
-        self
-    }
 }
 
 impl lenient::Reply for DescribeInstanceMainInfoData {
@@ -1604,12 +942,12 @@ impl<'de> Deserialize<'de> for DescribeInstanceMainInfoData {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeInstanceMainInfoData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeInstanceMainInfoData", <Self as lenient::Reply>::FIELDS.len())?
-            .list("deviceList", &self.device_list)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeInstanceMainInfoData", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("deviceList", &self.device_list)?;
+        fields.end()
     }
 }
 
@@ -1713,302 +1051,6 @@ pub struct DescribeInstanceMainInfoDevice {
     pub hypervisor: Option<i64>,
     /// (Chinese only) 描述（待补充）
     pub operate_auth: Option<i64>,
-}
-
-impl DescribeInstanceMainInfoDevice {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeInstanceMainInfoDevice {
-            app_id: None,
-            device_id: None,
-            tmp_device_id: None,
-            device_asset_id: None,
-            device_lan_ip: None,
-            device_wan_ip: None,
-            local_eth_dev: None,
-            idc_name: None,
-            isp_name: None,
-            device_image_id: None,
-            uuid: None,
-            device_class: None,
-            os_name: None,
-            cpu: None,
-            mem: None,
-            disk: None,
-            bandwidth: None,
-            root_size: None,
-            swap_size: None,
-            add_time_stamp: None,
-            alias: None,
-            runflag: None,
-            status: None,
-            last_operation: None,
-            update_timestamp: None,
-            deadline: None,
-            is_safe_isolated: None,
-            safe_isolated_info: None,
-            project_id: None,
-            device_class_flag: None,
-            auto_renew_flag: None,
-            isolate_time: None,
-            custom_id: None,
-            hypervisor_update_flag: None,
-            vpc_id: None,
-            bill_id: None,
-            root_type: None,
-            zone_id: None,
-            zone_name: None,
-            subnet_id: None,
-            is_vpc_gateway: None,
-            disk_type: None,
-            item_id: None,
-            cvm_pay_mode: None,
-            network_pay_mode: None,
-            u_instance_id: None,
-            hypervisor: None,
-            operate_auth: None,
-        }
-    }
-    /// Sets `appId`.
-    pub fn with_app_id(mut self, app_id: i64) -> Self {
-        self.app_id = Some(app_id);
-        self
-    }
-    /// Sets `deviceId`.
-    pub fn with_device_id(mut self, device_id: i64) -> Self {
-        self.device_id = Some(device_id);
-        self
-    }
-    /// Sets `tmpDeviceId`.
-    pub fn with_tmp_device_id(mut self, tmp_device_id: i64) -> Self {
-        self.tmp_device_id = Some(tmp_device_id);
-        self
-    }
-    /// Sets `deviceAssetId`.
-    pub fn with_device_asset_id(mut self, device_asset_id: impl Into<String>) -> Self {
-        self.device_asset_id = Some(device_asset_id.into());
-        self
-    }
-    /// Sets `deviceLanIp`.
-    pub fn with_device_lan_ip(mut self, device_lan_ip: impl Into<String>) -> Self {
-        self.device_lan_ip = Some(device_lan_ip.into());
-        self
-    }
-    /// Sets `deviceWanIp`.
-    pub fn with_device_wan_ip(mut self, device_wan_ip: impl Into<String>) -> Self {
-        self.device_wan_ip = Some(device_wan_ip.into());
-        self
-    }
-    /// Sets `localEthDev`.
-    pub fn with_local_eth_dev(mut self, local_eth_dev: impl Into<String>) -> Self {
-        self.local_eth_dev = Some(local_eth_dev.into());
-        self
-    }
-    /// Sets `idcName`.
-    pub fn with_idc_name(mut self, idc_name: impl Into<String>) -> Self {
-        self.idc_name = Some(idc_name.into());
-        self
-    }
-    /// Sets `ispName`.
-    pub fn with_isp_name(mut self, isp_name: impl Into<String>) -> Self {
-        self.isp_name = Some(isp_name.into());
-        self
-    }
-    /// Sets `deviceImageId`.
-    pub fn with_device_image_id(mut self, device_image_id: i64) -> Self {
-        self.device_image_id = Some(device_image_id);
-        self
-    }
-    /// Sets `uuid`.
-    pub fn with_uuid(mut self, uuid: impl Into<String>) -> Self {
-        self.uuid = Some(uuid.into());
-        self
-    }
-    /// Sets `deviceClass`.
-    pub fn with_device_class(mut self, device_class: impl Into<String>) -> Self {
-        self.device_class = Some(device_class.into());
-        self
-    }
-    /// Sets `osName`.
-    pub fn with_os_name(mut self, os_name: impl Into<String>) -> Self {
-        self.os_name = Some(os_name.into());
-        self
-    }
-    /// Sets `cpu`.
-    pub fn with_cpu(mut self, cpu: i64) -> Self {
-        self.cpu = Some(cpu);
-        self
-    }
-    /// Sets `mem`.
-    pub fn with_mem(mut self, mem: i64) -> Self {
-        self.mem = Some(mem);
-        self
-    }
-    /// Sets `disk`.
-    pub fn with_disk(mut self, disk: i64) -> Self {
-        self.disk = Some(disk);
-        self
-    }
-    /// Sets `bandwidth`.
-    pub fn with_bandwidth(mut self, bandwidth: i64) -> Self {
-        self.bandwidth = Some(bandwidth);
-        self
-    }
-    /// Sets `rootSize`.
-    pub fn with_root_size(mut self, root_size: i64) -> Self {
-        self.root_size = Some(root_size);
-        self
-    }
-    /// Sets `swapSize`.
-    pub fn with_swap_size(mut self, swap_size: i64) -> Self {
-        self.swap_size = Some(swap_size);
-        self
-    }
-    /// Sets `addTimeStamp`.
-    pub fn with_add_time_stamp(mut self, add_time_stamp: impl Into<String>) -> Self {
-        self.add_time_stamp = Some(add_time_stamp.into());
-        self
-    }
-    /// Sets `alias`.
-    pub fn with_alias(mut self, alias: impl Into<String>) -> Self {
-        self.alias = Some(alias.into());
-        self
-    }
-    /// Sets `runflag`.
-    pub fn with_runflag(mut self, runflag: i64) -> Self {
-        self.runflag = Some(runflag);
-        self
-    }
-    /// Sets `status`.
-    pub fn with_status(mut self, status: i64) -> Self {
-        self.status = Some(status);
-        self
-    }
-    /// Sets `lastOperation`.
-    pub fn with_last_operation(mut self, last_operation: impl Into<String>) -> Self {
-        self.last_operation = Some(last_operation.into());
-        self
-    }
-    /// Sets `updateTimestamp`.
-    pub fn with_update_timestamp(mut self, update_timestamp: impl Into<String>) -> Self {
-        self.update_timestamp = Some(update_timestamp.into());
-        self
-    }
-    /// Sets `deadline`.
-    pub fn with_deadline(mut self, deadline: impl Into<String>) -> Self {
-        self.deadline = Some(deadline.into());
-        self
-    }
-    /// Sets `isSafeIsolated`.
-    pub fn with_is_safe_isolated(mut self, is_safe_isolated: i64) -> Self {
-        self.is_safe_isolated = Some(is_safe_isolated);
-        self
-    }
-    /// Sets `safeIsolatedInfo`.
-    pub fn with_safe_isolated_info(mut self, safe_isolated_info: impl Into<String>) -> Self {
-        self.safe_isolated_info = Some(safe_isolated_info.into());
-        self
-    }
-    /// Sets `projectId`.
-    pub fn with_project_id(mut self, project_id: i64) -> Self {
-        self.project_id = Some(project_id);
-        self
-    }
-    /// Sets `deviceClassFlag`.
-    pub fn with_device_class_flag(mut self, device_class_flag: i64) -> Self {
-        self.device_class_flag = Some(device_class_flag);
-        self
-    }
-    /// Sets `autoRenewFlag`.
-    pub fn with_auto_renew_flag(mut self, auto_renew_flag: i64) -> Self {
-        self.auto_renew_flag = Some(auto_renew_flag);
-        self
-    }
-    /// Sets `isolateTime`.
-    pub fn with_isolate_time(mut self, isolate_time: impl Into<String>) -> Self {
-        self.isolate_time = Some(isolate_time.into());
-        self
-    }
-    /// Sets `customId`.
-    pub fn with_custom_id(mut self, custom_id: i64) -> Self {
-        self.custom_id = Some(custom_id);
-        self
-    }
-    /// Sets `hypervisorUpdateFlag`.
-    pub fn with_hypervisor_update_flag(mut self, hypervisor_update_flag: i64) -> Self {
-        self.hypervisor_update_flag = Some(hypervisor_update_flag);
-        self
-    }
-    /// Sets `vpcId`.
-    pub fn with_vpc_id(mut self, vpc_id: i64) -> Self {
-        self.vpc_id = Some(vpc_id);
-        self
-    }
-    /// Sets `billId`.
-    pub fn with_bill_id(mut self, bill_id: impl Into<String>) -> Self {
-        self.bill_id = Some(bill_id.into());
-        self
-    }
-    /// Sets `rootType`.
-    pub fn with_root_type(mut self, root_type: i64) -> Self {
-        self.root_type = Some(root_type);
-        self
-    }
-    /// Sets `zoneId`.
-    pub fn with_zone_id(mut self, zone_id: i64) -> Self {
-        self.zone_id = Some(zone_id);
-        self
-    }
-    /// Sets `zoneName`.
-    pub fn with_zone_name(mut self, zone_name: impl Into<String>) -> Self {
-        self.zone_name = Some(zone_name.into());
-        self
-    }
-    /// Sets `subnetId`.
-    pub fn with_subnet_id(mut self, subnet_id: i64) -> Self {
-        self.subnet_id = Some(subnet_id);
-        self
-    }
-    /// Sets `isVpcGateway`.
-    pub fn with_is_vpc_gateway(mut self, is_vpc_gateway: i64) -> Self {
-        self.is_vpc_gateway = Some(is_vpc_gateway);
-        self
-    }
-    /// Sets `diskType`.
-    pub fn with_disk_type(mut self, disk_type: i64) -> Self {
-        self.disk_type = Some(disk_type);
-        self
-    }
-    /// Sets `itemId`.
-    pub fn with_item_id(mut self, item_id: i64) -> Self {
-        self.item_id = Some(item_id);
-        self
-    }
-    /// Sets `cvmPayMode`.
-    pub fn with_cvm_pay_mode(mut self, cvm_pay_mode: i64) -> Self {
-        self.cvm_pay_mode = Some(cvm_pay_mode);
-        self
-    }
-    /// Sets `networkPayMode`.
-    pub fn with_network_pay_mode(mut self, network_pay_mode: i64) -> Self {
-        self.network_pay_mode = Some(network_pay_mode);
-        self
-    }
-    /// Sets `uInstanceId`.
-    pub fn with_u_instance_id(mut self, u_instance_id: impl Into<String>) -> Self {
-        self.u_instance_id = Some(u_instance_id.into());
-        self
-    }
-    /// Sets `hypervisor`.
-    pub fn with_hypervisor(mut self, hypervisor: i64) -> Self {
-        self.hypervisor = Some(hypervisor);
-        self
-    }
-    /// Sets `operateAuth`.
-    pub fn with_operate_auth(mut self, operate_auth: i64) -> Self {
-        self.operate_auth = Some(operate_auth);
-        self
-    }
 }
 
 impl lenient::Reply for DescribeInstanceMainInfoDevice {
@@ -2124,59 +1166,59 @@ impl<'de> Deserialize<'de> for DescribeInstanceMainInfoDevice {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeInstanceMainInfoDevice {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeInstanceMainInfoDevice", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("appId", &self.app_id)?
-            .opt("deviceId", &self.device_id)?
-            .opt("tmpDeviceId", &self.tmp_device_id)?
-            .opt("deviceAssetId", &self.device_asset_id)?
-            .opt("deviceLanIp", &self.device_lan_ip)?
-            .opt("deviceWanIp", &self.device_wan_ip)?
-            .opt("localEthDev", &self.local_eth_dev)?
-            .opt("idcName", &self.idc_name)?
-            .opt("ispName", &self.isp_name)?
-            .opt("deviceImageId", &self.device_image_id)?
-            .opt("uuid", &self.uuid)?
-            .opt("deviceClass", &self.device_class)?
-            .opt("osName", &self.os_name)?
-            .opt("cpu", &self.cpu)?
-            .opt("mem", &self.mem)?
-            .opt("disk", &self.disk)?
-            .opt("bandwidth", &self.bandwidth)?
-            .opt("rootSize", &self.root_size)?
-            .opt("swapSize", &self.swap_size)?
-            .opt("addTimeStamp", &self.add_time_stamp)?
-            .opt("alias", &self.alias)?
-            .opt("runflag", &self.runflag)?
-            .opt("status", &self.status)?
-            .opt("lastOperation", &self.last_operation)?
-            .opt("updateTimestamp", &self.update_timestamp)?
-            .opt("deadline", &self.deadline)?
-            .opt("isSafeIsolated", &self.is_safe_isolated)?
-            .opt("safeIsolatedInfo", &self.safe_isolated_info)?
-            .opt("projectId", &self.project_id)?
-            .opt("deviceClassFlag", &self.device_class_flag)?
-            .opt("autoRenewFlag", &self.auto_renew_flag)?
-            .opt("isolateTime", &self.isolate_time)?
-            .opt("customId", &self.custom_id)?
-            .opt("hypervisorUpdateFlag", &self.hypervisor_update_flag)?
-            .opt("vpcId", &self.vpc_id)?
-            .opt("billId", &self.bill_id)?
-            .opt("rootType", &self.root_type)?
-            .opt("zoneId", &self.zone_id)?
-            .opt("zoneName", &self.zone_name)?
-            .opt("subnetId", &self.subnet_id)?
-            .opt("isVpcGateway", &self.is_vpc_gateway)?
-            .opt("diskType", &self.disk_type)?
-            .opt("itemId", &self.item_id)?
-            .opt("cvmPayMode", &self.cvm_pay_mode)?
-            .opt("networkPayMode", &self.network_pay_mode)?
-            .opt("uInstanceId", &self.u_instance_id)?
-            .opt("hypervisor", &self.hypervisor)?
-            .opt("operateAuth", &self.operate_auth)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeInstanceMainInfoDevice", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("appId", &self.app_id)?;
+        fields.opt("deviceId", &self.device_id)?;
+        fields.opt("tmpDeviceId", &self.tmp_device_id)?;
+        fields.opt("deviceAssetId", &self.device_asset_id)?;
+        fields.opt("deviceLanIp", &self.device_lan_ip)?;
+        fields.opt("deviceWanIp", &self.device_wan_ip)?;
+        fields.opt("localEthDev", &self.local_eth_dev)?;
+        fields.opt("idcName", &self.idc_name)?;
+        fields.opt("ispName", &self.isp_name)?;
+        fields.opt("deviceImageId", &self.device_image_id)?;
+        fields.opt("uuid", &self.uuid)?;
+        fields.opt("deviceClass", &self.device_class)?;
+        fields.opt("osName", &self.os_name)?;
+        fields.opt("cpu", &self.cpu)?;
+        fields.opt("mem", &self.mem)?;
+        fields.opt("disk", &self.disk)?;
+        fields.opt("bandwidth", &self.bandwidth)?;
+        fields.opt("rootSize", &self.root_size)?;
+        fields.opt("swapSize", &self.swap_size)?;
+        fields.opt("addTimeStamp", &self.add_time_stamp)?;
+        fields.opt("alias", &self.alias)?;
+        fields.opt("runflag", &self.runflag)?;
+        fields.opt("status", &self.status)?;
+        fields.opt("lastOperation", &self.last_operation)?;
+        fields.opt("updateTimestamp", &self.update_timestamp)?;
+        fields.opt("deadline", &self.deadline)?;
+        fields.opt("isSafeIsolated", &self.is_safe_isolated)?;
+        fields.opt("safeIsolatedInfo", &self.safe_isolated_info)?;
+        fields.opt("projectId", &self.project_id)?;
+        fields.opt("deviceClassFlag", &self.device_class_flag)?;
+        fields.opt("autoRenewFlag", &self.auto_renew_flag)?;
+        fields.opt("isolateTime", &self.isolate_time)?;
+        fields.opt("customId", &self.custom_id)?;
+        fields.opt("hypervisorUpdateFlag", &self.hypervisor_update_flag)?;
+        fields.opt("vpcId", &self.vpc_id)?;
+        fields.opt("billId", &self.bill_id)?;
+        fields.opt("rootType", &self.root_type)?;
+        fields.opt("zoneId", &self.zone_id)?;
+        fields.opt("zoneName", &self.zone_name)?;
+        fields.opt("subnetId", &self.subnet_id)?;
+        fields.opt("isVpcGateway", &self.is_vpc_gateway)?;
+        fields.opt("diskType", &self.disk_type)?;
+        fields.opt("itemId", &self.item_id)?;
+        fields.opt("cvmPayMode", &self.cvm_pay_mode)?;
+        fields.opt("networkPayMode", &self.network_pay_mode)?;
+        fields.opt("uInstanceId", &self.u_instance_id)?;
+        fields.opt("hypervisor", &self.hypervisor)?;
+        fields.opt("operateAuth", &self.operate_auth)?;
+        fields.end()
     }
 }
 
@@ -2192,38 +1234,6 @@ pub struct DescribeInstanceNetInfoData {
     pub subnet_id: Option<String>,
     /// (Chinese only) 描述（待补充）
     pub subnet: Option<String>,
-}
-
-impl DescribeInstanceNetInfoData {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeInstanceNetInfoData {
-            device_lan_ip: None,
-            vpc_id: None,
-            subnet_id: None,
-            subnet: None,
-        }
-    }
-    /// Sets `deviceLanIp`.
-    pub fn with_device_lan_ip(mut self, device_lan_ip: impl Into<String>) -> Self {
-        self.device_lan_ip = Some(device_lan_ip.into());
-        self
-    }
-    /// Sets `vpcId`.
-    pub fn with_vpc_id(mut self, vpc_id: impl Into<String>) -> Self {
-        self.vpc_id = Some(vpc_id.into());
-        self
-    }
-    /// Sets `subnetId`.
-    pub fn with_subnet_id(mut self, subnet_id: impl Into<String>) -> Self {
-        self.subnet_id = Some(subnet_id.into());
-        self
-    }
-    /// Sets `subnet`.
-    pub fn with_subnet(mut self, subnet: impl Into<String>) -> Self {
-        self.subnet = Some(subnet.into());
-        self
-    }
 }
 
 impl lenient::Reply for DescribeInstanceNetInfoData {
@@ -2251,15 +1261,15 @@ impl<'de> Deserialize<'de> for DescribeInstanceNetInfoData {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeInstanceNetInfoData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeInstanceNetInfoData", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("deviceLanIp", &self.device_lan_ip)?
-            .opt("vpcId", &self.vpc_id)?
-            .opt("subnetId", &self.subnet_id)?
-            .opt("subnet", &self.subnet)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeInstanceNetInfoData", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("deviceLanIp", &self.device_lan_ip)?;
+        fields.opt("vpcId", &self.vpc_id)?;
+        fields.opt("subnetId", &self.subnet_id)?;
+        fields.opt("subnet", &self.subnet)?;
+        fields.end()
     }
 }
 
@@ -2328,152 +1338,6 @@ pub struct DescribeInstancesInstance {
     pub disk_info: Option<output::DescribeInstancesInstanceDiskInfo>,
 }
 
-impl DescribeInstancesInstance {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeInstancesInstance {
-            instance_name: None,
-            un_instance_id: None,
-            lan_ip: None,
-            wan_ip_set: Vec::new(),
-            cpu: None,
-            mem: None,
-            bandwidth: None,
-            un_img_id: None,
-            status: None,
-            region: None,
-            create_time: None,
-            deadline_time: None,
-            auto_renew: None,
-            project_id: None,
-            os: None,
-            cvm_pay_mode: None,
-            network_pay_mode: None,
-            zone_id: None,
-            zone_name: None,
-            vpc_id: None,
-            subnet_id: None,
-            is_vpc_gateway: None,
-            disk_info: None,
-        }
-    }
-    /// Sets `instanceName`.
-    pub fn with_instance_name(mut self, instance_name: impl Into<String>) -> Self {
-        self.instance_name = Some(instance_name.into());
-        self
-    }
-    /// Sets `unInstanceId`.
-    pub fn with_un_instance_id(mut self, un_instance_id: impl Into<String>) -> Self {
-        self.un_instance_id = Some(un_instance_id.into());
-        self
-    }
-    /// Sets `lanIp`.
-    pub fn with_lan_ip(mut self, lan_ip: impl Into<String>) -> Self {
-        self.lan_ip = Some(lan_ip.into());
-        self
-    }
-    /// Sets `wanIpSet`.
-    pub fn with_wan_ip_set(mut self, wan_ip_set: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.wan_ip_set = wan_ip_set.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `cpu`.
-    pub fn with_cpu(mut self, cpu: i64) -> Self {
-        self.cpu = Some(cpu);
-        self
-    }
-    /// Sets `mem`.
-    pub fn with_mem(mut self, mem: i64) -> Self {
-        self.mem = Some(mem);
-        self
-    }
-    /// Sets `bandwidth`.
-    pub fn with_bandwidth(mut self, bandwidth: i64) -> Self {
-        self.bandwidth = Some(bandwidth);
-        self
-    }
-    /// Sets `unImgId`.
-    pub fn with_un_img_id(mut self, un_img_id: impl Into<String>) -> Self {
-        self.un_img_id = Some(un_img_id.into());
-        self
-    }
-    /// Sets `status`.
-    pub fn with_status(mut self, status: i64) -> Self {
-        self.status = Some(status);
-        self
-    }
-    /// Sets `Region`.
-    pub fn with_region(mut self, region: impl Into<String>) -> Self {
-        self.region = Some(region.into());
-        self
-    }
-    /// Sets `createTime`.
-    pub fn with_create_time(mut self, create_time: impl Into<String>) -> Self {
-        self.create_time = Some(create_time.into());
-        self
-    }
-    /// Sets `deadlineTime`.
-    pub fn with_deadline_time(mut self, deadline_time: impl Into<String>) -> Self {
-        self.deadline_time = Some(deadline_time.into());
-        self
-    }
-    /// Sets `autoRenew`.
-    pub fn with_auto_renew(mut self, auto_renew: i64) -> Self {
-        self.auto_renew = Some(auto_renew);
-        self
-    }
-    /// Sets `projectId`.
-    pub fn with_project_id(mut self, project_id: i64) -> Self {
-        self.project_id = Some(project_id);
-        self
-    }
-    /// Sets `os`.
-    pub fn with_os(mut self, os: impl Into<String>) -> Self {
-        self.os = Some(os.into());
-        self
-    }
-    /// Sets `cvmPayMode`.
-    pub fn with_cvm_pay_mode(mut self, cvm_pay_mode: i64) -> Self {
-        self.cvm_pay_mode = Some(cvm_pay_mode);
-        self
-    }
-    /// Sets `networkPayMode`.
-    pub fn with_network_pay_mode(mut self, network_pay_mode: i64) -> Self {
-        self.network_pay_mode = Some(network_pay_mode);
-        self
-    }
-    /// Sets `zoneId`.
-    pub fn with_zone_id(mut self, zone_id: i64) -> Self {
-        self.zone_id = Some(zone_id);
-        self
-    }
-    /// Sets `zoneName`.
-    pub fn with_zone_name(mut self, zone_name: impl Into<String>) -> Self {
-        self.zone_name = Some(zone_name.into());
-        self
-    }
-    /// Sets `vpcId`.
-    pub fn with_vpc_id(mut self, vpc_id: i64) -> Self {
-        self.vpc_id = Some(vpc_id);
-        self
-    }
-    /// Sets `subnetId`.
-    pub fn with_subnet_id(mut self, subnet_id: i64) -> Self {
-        self.subnet_id = Some(subnet_id);
-        self
-    }
-    /// Sets `isVpcGateway`.
-    pub fn with_is_vpc_gateway(mut self, is_vpc_gateway: i64) -> Self {
-        self.is_vpc_gateway = Some(is_vpc_gateway);
-        self
-    }
-    /// Sets `diskInfo`.
-    pub fn with_disk_info(mut self, disk_info: output::DescribeInstancesInstanceDiskInfo) -> Self {
-        self.disk_info = Some(disk_info);
-        self
-    }
-}
-
 impl lenient::Reply for DescribeInstancesInstance {
     const NAME: &'static str = "DescribeInstancesInstance";
     const FIELDS: &'static [&'static str] = &[
@@ -2537,34 +1401,34 @@ impl<'de> Deserialize<'de> for DescribeInstancesInstance {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeInstancesInstance {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeInstancesInstance", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("instanceName", &self.instance_name)?
-            .opt("unInstanceId", &self.un_instance_id)?
-            .opt("lanIp", &self.lan_ip)?
-            .list("wanIpSet", &self.wan_ip_set)?
-            .opt("cpu", &self.cpu)?
-            .opt("mem", &self.mem)?
-            .opt("bandwidth", &self.bandwidth)?
-            .opt("unImgId", &self.un_img_id)?
-            .opt("status", &self.status)?
-            .opt("Region", &self.region)?
-            .opt("createTime", &self.create_time)?
-            .opt("deadlineTime", &self.deadline_time)?
-            .opt("autoRenew", &self.auto_renew)?
-            .opt("projectId", &self.project_id)?
-            .opt("os", &self.os)?
-            .opt("cvmPayMode", &self.cvm_pay_mode)?
-            .opt("networkPayMode", &self.network_pay_mode)?
-            .opt("zoneId", &self.zone_id)?
-            .opt("zoneName", &self.zone_name)?
-            .opt("vpcId", &self.vpc_id)?
-            .opt("subnetId", &self.subnet_id)?
-            .opt("isVpcGateway", &self.is_vpc_gateway)?
-            .opt("diskInfo", &self.disk_info)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeInstancesInstance", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("instanceName", &self.instance_name)?;
+        fields.opt("unInstanceId", &self.un_instance_id)?;
+        fields.opt("lanIp", &self.lan_ip)?;
+        fields.list("wanIpSet", &self.wan_ip_set)?;
+        fields.opt("cpu", &self.cpu)?;
+        fields.opt("mem", &self.mem)?;
+        fields.opt("bandwidth", &self.bandwidth)?;
+        fields.opt("unImgId", &self.un_img_id)?;
+        fields.opt("status", &self.status)?;
+        fields.opt("Region", &self.region)?;
+        fields.opt("createTime", &self.create_time)?;
+        fields.opt("deadlineTime", &self.deadline_time)?;
+        fields.opt("autoRenew", &self.auto_renew)?;
+        fields.opt("projectId", &self.project_id)?;
+        fields.opt("os", &self.os)?;
+        fields.opt("cvmPayMode", &self.cvm_pay_mode)?;
+        fields.opt("networkPayMode", &self.network_pay_mode)?;
+        fields.opt("zoneId", &self.zone_id)?;
+        fields.opt("zoneName", &self.zone_name)?;
+        fields.opt("vpcId", &self.vpc_id)?;
+        fields.opt("subnetId", &self.subnet_id)?;
+        fields.opt("isVpcGateway", &self.is_vpc_gateway)?;
+        fields.opt("diskInfo", &self.disk_info)?;
+        fields.end()
     }
 }
 
@@ -2593,50 +1457,6 @@ pub struct DescribeInstancesInstanceDiskInfo {
     /// 3.本地SSD硬盘
     /// 4.SSD云硬盘
     pub root_type: Option<i64>,
-}
-
-impl DescribeInstancesInstanceDiskInfo {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeInstancesInstanceDiskInfo {
-            storage_id: None,
-            storage_type: None,
-            storage_size: None,
-            root_id: None,
-            root_size: None,
-            root_type: None,
-        }
-    }
-    /// Sets `storageId`.
-    pub fn with_storage_id(mut self, storage_id: impl Into<String>) -> Self {
-        self.storage_id = Some(storage_id.into());
-        self
-    }
-    /// Sets `storageType`.
-    pub fn with_storage_type(mut self, storage_type: i64) -> Self {
-        self.storage_type = Some(storage_type);
-        self
-    }
-    /// Sets `storageSize`.
-    pub fn with_storage_size(mut self, storage_size: i64) -> Self {
-        self.storage_size = Some(storage_size);
-        self
-    }
-    /// Sets `rootId`.
-    pub fn with_root_id(mut self, root_id: impl Into<String>) -> Self {
-        self.root_id = Some(root_id.into());
-        self
-    }
-    /// Sets `rootSize`.
-    pub fn with_root_size(mut self, root_size: i64) -> Self {
-        self.root_size = Some(root_size);
-        self
-    }
-    /// Sets `rootType`.
-    pub fn with_root_type(mut self, root_type: i64) -> Self {
-        self.root_type = Some(root_type);
-        self
-    }
 }
 
 impl lenient::Reply for DescribeInstancesInstanceDiskInfo {
@@ -2668,17 +1488,17 @@ impl<'de> Deserialize<'de> for DescribeInstancesInstanceDiskInfo {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeInstancesInstanceDiskInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeInstancesInstanceDiskInfo", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("storageId", &self.storage_id)?
-            .opt("storageType", &self.storage_type)?
-            .opt("storageSize", &self.storage_size)?
-            .opt("rootId", &self.root_id)?
-            .opt("rootSize", &self.root_size)?
-            .opt("rootType", &self.root_type)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeInstancesInstanceDiskInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("storageId", &self.storage_id)?;
+        fields.opt("storageType", &self.storage_type)?;
+        fields.opt("storageSize", &self.storage_size)?;
+        fields.opt("rootId", &self.root_id)?;
+        fields.opt("rootSize", &self.root_size)?;
+        fields.opt("rootType", &self.root_type)?;
+        fields.end()
     }
 }
 
@@ -2688,20 +1508,6 @@ impl serde::Serialize for DescribeInstancesInstanceDiskInfo {
 pub struct DescribeInstancesOfSecurityGroupInstance {
     /// (Chinese only) 云服务器实例Id，例如ins-a1iofc4j
     pub instance_id: Option<String>,
-}
-
-impl DescribeInstancesOfSecurityGroupInstance {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeInstancesOfSecurityGroupInstance {
-            instance_id: None,
-        }
-    }
-    /// Sets `instanceId`.
-    pub fn with_instance_id(mut self, instance_id: impl Into<String>) -> Self {
-        self.instance_id = Some(instance_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DescribeInstancesOfSecurityGroupInstance {
@@ -2723,12 +1529,12 @@ impl<'de> Deserialize<'de> for DescribeInstancesOfSecurityGroupInstance {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeInstancesOfSecurityGroupInstance {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeInstancesOfSecurityGroupInstance", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("instanceId", &self.instance_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeInstancesOfSecurityGroupInstance", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("instanceId", &self.instance_id)?;
+        fields.end()
     }
 }
 
@@ -2740,26 +1546,6 @@ pub struct DescribeKeyPairsData {
     pub total_count: Option<i64>,
     /// (Chinese only) 密钥列表。
     pub ssh_set: Vec<output::DescribeKeyPairsKey>,
-}
-
-impl DescribeKeyPairsData {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeKeyPairsData {
-            total_count: None,
-            ssh_set: Vec::new(),
-        }
-    }
-    /// Sets `totalCount`.
-    pub fn with_total_count(mut self, total_count: i64) -> Self {
-        self.total_count = Some(total_count);
-        self
-    }
-    /// Sets `sshSet`.
-    pub fn with_ssh_set(mut self, ssh_set: impl IntoIterator<Item = output::DescribeKeyPairsKey>) -> Self {
-        self.ssh_set = ssh_set.into_iter().collect();
-        self
-    }
 }
 
 impl lenient::Reply for DescribeKeyPairsData {
@@ -2783,13 +1569,13 @@ impl<'de> Deserialize<'de> for DescribeKeyPairsData {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeKeyPairsData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeKeyPairsData", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("totalCount", &self.total_count)?
-            .list("sshSet", &self.ssh_set)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeKeyPairsData", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("totalCount", &self.total_count)?;
+        fields.list("sshSet", &self.ssh_set)?;
+        fields.end()
     }
 }
 
@@ -2811,56 +1597,6 @@ pub struct DescribeKeyPairsKey {
     pub bind_ips: Vec<String>,
     /// (Chinese only) 密钥的创建时间。
     pub create_time: Option<String>,
-}
-
-impl DescribeKeyPairsKey {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeKeyPairsKey {
-            key_id: None,
-            key_name: None,
-            pubkey: None,
-            status: None,
-            bind_un_instance_ids: Vec::new(),
-            bind_ips: Vec::new(),
-            create_time: None,
-        }
-    }
-    /// Sets `keyId`.
-    pub fn with_key_id(mut self, key_id: impl Into<String>) -> Self {
-        self.key_id = Some(key_id.into());
-        self
-    }
-    /// Sets `keyName`.
-    pub fn with_key_name(mut self, key_name: impl Into<String>) -> Self {
-        self.key_name = Some(key_name.into());
-        self
-    }
-    /// Sets `pubkey`.
-    pub fn with_pubkey(mut self, pubkey: impl Into<String>) -> Self {
-        self.pubkey = Some(pubkey.into());
-        self
-    }
-    /// Sets `status`.
-    pub fn with_status(mut self, status: i64) -> Self {
-        self.status = Some(status);
-        self
-    }
-    /// Sets `bindUnInstanceIds`.
-    pub fn with_bind_un_instance_ids(mut self, bind_un_instance_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.bind_un_instance_ids = bind_un_instance_ids.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `bindIps`.
-    pub fn with_bind_ips(mut self, bind_ips: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.bind_ips = bind_ips.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `createTime`.
-    pub fn with_create_time(mut self, create_time: impl Into<String>) -> Self {
-        self.create_time = Some(create_time.into());
-        self
-    }
 }
 
 impl lenient::Reply for DescribeKeyPairsKey {
@@ -2894,18 +1630,18 @@ impl<'de> Deserialize<'de> for DescribeKeyPairsKey {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeKeyPairsKey {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeKeyPairsKey", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("keyId", &self.key_id)?
-            .opt("keyName", &self.key_name)?
-            .opt("pubkey", &self.pubkey)?
-            .opt("status", &self.status)?
-            .list("bindUnInstanceIds", &self.bind_un_instance_ids)?
-            .list("bindIps", &self.bind_ips)?
-            .opt("createTime", &self.create_time)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeKeyPairsKey", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("keyId", &self.key_id)?;
+        fields.opt("keyName", &self.key_name)?;
+        fields.opt("pubkey", &self.pubkey)?;
+        fields.opt("status", &self.status)?;
+        fields.list("bindUnInstanceIds", &self.bind_un_instance_ids)?;
+        fields.list("bindIps", &self.bind_ips)?;
+        fields.opt("createTime", &self.create_time)?;
+        fields.end()
     }
 }
 
@@ -2917,26 +1653,6 @@ pub struct DescribeNetworkInterfacesOfSecurityGroupData {
     pub total_count: Option<i64>,
     /// (Chinese only) 网卡列表数据结构
     pub network_interface_set: Vec<output::DescribeNetworkInterfacesOfSecurityGroupNetworkInterface>,
-}
-
-impl DescribeNetworkInterfacesOfSecurityGroupData {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeNetworkInterfacesOfSecurityGroupData {
-            total_count: None,
-            network_interface_set: Vec::new(),
-        }
-    }
-    /// Sets `totalCount`.
-    pub fn with_total_count(mut self, total_count: i64) -> Self {
-        self.total_count = Some(total_count);
-        self
-    }
-    /// Sets `networkInterfaceSet`.
-    pub fn with_network_interface_set(mut self, network_interface_set: impl IntoIterator<Item = output::DescribeNetworkInterfacesOfSecurityGroupNetworkInterface>) -> Self {
-        self.network_interface_set = network_interface_set.into_iter().collect();
-        self
-    }
 }
 
 impl lenient::Reply for DescribeNetworkInterfacesOfSecurityGroupData {
@@ -2960,13 +1676,13 @@ impl<'de> Deserialize<'de> for DescribeNetworkInterfacesOfSecurityGroupData {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeNetworkInterfacesOfSecurityGroupData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeNetworkInterfacesOfSecurityGroupData", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("totalCount", &self.total_count)?
-            .list("networkInterfaceSet", &self.network_interface_set)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeNetworkInterfacesOfSecurityGroupData", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("totalCount", &self.total_count)?;
+        fields.list("networkInterfaceSet", &self.network_interface_set)?;
+        fields.end()
     }
 }
 
@@ -2976,20 +1692,6 @@ impl serde::Serialize for DescribeNetworkInterfacesOfSecurityGroupData {
 pub struct DescribeNetworkInterfacesOfSecurityGroupNetworkInterface {
     /// (Chinese only) 弹性网卡 Id，例如 eni-3056glfn
     pub network_interface_id: Option<String>,
-}
-
-impl DescribeNetworkInterfacesOfSecurityGroupNetworkInterface {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeNetworkInterfacesOfSecurityGroupNetworkInterface {
-            network_interface_id: None,
-        }
-    }
-    /// Sets `networkInterfaceId`.
-    pub fn with_network_interface_id(mut self, network_interface_id: impl Into<String>) -> Self {
-        self.network_interface_id = Some(network_interface_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DescribeNetworkInterfacesOfSecurityGroupNetworkInterface {
@@ -3011,12 +1713,12 @@ impl<'de> Deserialize<'de> for DescribeNetworkInterfacesOfSecurityGroupNetworkIn
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeNetworkInterfacesOfSecurityGroupNetworkInterface {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeNetworkInterfacesOfSecurityGroupNetworkInterface", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("networkInterfaceId", &self.network_interface_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeNetworkInterfacesOfSecurityGroupNetworkInterface", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("networkInterfaceId", &self.network_interface_id)?;
+        fields.end()
     }
 }
 
@@ -3034,44 +1736,6 @@ pub struct DescribeOrCreateDefaultSecurityGroupData {
     pub new: Option<i64>,
     /// (Chinese only) 系统安全组：1：是；0：否。此处均为1
     pub sys: Option<i64>,
-}
-
-impl DescribeOrCreateDefaultSecurityGroupData {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeOrCreateDefaultSecurityGroupData {
-            sg_id: None,
-            sg_name: None,
-            sg_remark: None,
-            new: None,
-            sys: None,
-        }
-    }
-    /// Sets `sgId`.
-    pub fn with_sg_id(mut self, sg_id: impl Into<String>) -> Self {
-        self.sg_id = Some(sg_id.into());
-        self
-    }
-    /// Sets `sgName`.
-    pub fn with_sg_name(mut self, sg_name: impl Into<String>) -> Self {
-        self.sg_name = Some(sg_name.into());
-        self
-    }
-    /// Sets `sgRemark`.
-    pub fn with_sg_remark(mut self, sg_remark: impl Into<String>) -> Self {
-        self.sg_remark = Some(sg_remark.into());
-        self
-    }
-    /// Sets `new`.
-    pub fn with_new(mut self, new: i64) -> Self {
-        self.new = Some(new);
-        self
-    }
-    /// Sets `sys`.
-    pub fn with_sys(mut self, sys: i64) -> Self {
-        self.sys = Some(sys);
-        self
-    }
 }
 
 impl lenient::Reply for DescribeOrCreateDefaultSecurityGroupData {
@@ -3101,16 +1765,16 @@ impl<'de> Deserialize<'de> for DescribeOrCreateDefaultSecurityGroupData {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeOrCreateDefaultSecurityGroupData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeOrCreateDefaultSecurityGroupData", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("sgId", &self.sg_id)?
-            .opt("sgName", &self.sg_name)?
-            .opt("sgRemark", &self.sg_remark)?
-            .opt("new", &self.new)?
-            .opt("sys", &self.sys)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeOrCreateDefaultSecurityGroupData", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("sgId", &self.sg_id)?;
+        fields.opt("sgName", &self.sg_name)?;
+        fields.opt("sgRemark", &self.sg_remark)?;
+        fields.opt("new", &self.new)?;
+        fields.opt("sys", &self.sys)?;
+        fields.end()
     }
 }
 
@@ -3122,26 +1786,6 @@ pub struct DescribeSecurityGroupExData {
     pub total_num: Option<i64>,
     /// (Chinese only) 返回的数据结构
     pub detail: Vec<output::DescribeSecurityGroupExDetail>,
-}
-
-impl DescribeSecurityGroupExData {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeSecurityGroupExData {
-            total_num: None,
-            detail: Vec::new(),
-        }
-    }
-    /// Sets `totalNum`.
-    pub fn with_total_num(mut self, total_num: i64) -> Self {
-        self.total_num = Some(total_num);
-        self
-    }
-    /// Sets `detail`.
-    pub fn with_detail(mut self, detail: impl IntoIterator<Item = output::DescribeSecurityGroupExDetail>) -> Self {
-        self.detail = detail.into_iter().collect();
-        self
-    }
 }
 
 impl lenient::Reply for DescribeSecurityGroupExData {
@@ -3165,13 +1809,13 @@ impl<'de> Deserialize<'de> for DescribeSecurityGroupExData {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeSecurityGroupExData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeSecurityGroupExData", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("totalNum", &self.total_num)?
-            .list("detail", &self.detail)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeSecurityGroupExData", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("totalNum", &self.total_num)?;
+        fields.list("detail", &self.detail)?;
+        fields.end()
     }
 }
 
@@ -3191,50 +1835,6 @@ pub struct DescribeSecurityGroupExDetail {
     pub project_id: Option<i64>,
     /// (Chinese only) 被安全组引用个数
     pub be_associate_count: Option<i64>,
-}
-
-impl DescribeSecurityGroupExDetail {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeSecurityGroupExDetail {
-            sg_id: None,
-            sg_name: None,
-            sg_remark: None,
-            create_time: None,
-            project_id: None,
-            be_associate_count: None,
-        }
-    }
-    /// Sets `sgId`.
-    pub fn with_sg_id(mut self, sg_id: impl Into<String>) -> Self {
-        self.sg_id = Some(sg_id.into());
-        self
-    }
-    /// Sets `sgName`.
-    pub fn with_sg_name(mut self, sg_name: impl Into<String>) -> Self {
-        self.sg_name = Some(sg_name.into());
-        self
-    }
-    /// Sets `sgRemark`.
-    pub fn with_sg_remark(mut self, sg_remark: impl Into<String>) -> Self {
-        self.sg_remark = Some(sg_remark.into());
-        self
-    }
-    /// Sets `createTime`.
-    pub fn with_create_time(mut self, create_time: impl Into<String>) -> Self {
-        self.create_time = Some(create_time.into());
-        self
-    }
-    /// Sets `projectId`.
-    pub fn with_project_id(mut self, project_id: i64) -> Self {
-        self.project_id = Some(project_id);
-        self
-    }
-    /// Sets `beAssociateCount`.
-    pub fn with_be_associate_count(mut self, be_associate_count: i64) -> Self {
-        self.be_associate_count = Some(be_associate_count);
-        self
-    }
 }
 
 impl lenient::Reply for DescribeSecurityGroupExDetail {
@@ -3266,17 +1866,17 @@ impl<'de> Deserialize<'de> for DescribeSecurityGroupExDetail {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeSecurityGroupExDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeSecurityGroupExDetail", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("sgId", &self.sg_id)?
-            .opt("sgName", &self.sg_name)?
-            .opt("sgRemark", &self.sg_remark)?
-            .opt("createTime", &self.create_time)?
-            .opt("projectId", &self.project_id)?
-            .opt("beAssociateCount", &self.be_associate_count)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeSecurityGroupExDetail", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("sgId", &self.sg_id)?;
+        fields.opt("sgName", &self.sg_name)?;
+        fields.opt("sgRemark", &self.sg_remark)?;
+        fields.opt("createTime", &self.create_time)?;
+        fields.opt("projectId", &self.project_id)?;
+        fields.opt("beAssociateCount", &self.be_associate_count)?;
+        fields.end()
     }
 }
 
@@ -3288,26 +1888,6 @@ pub struct DescribeSecurityGroupPolicysData {
     pub ingress: Vec<output::DescribeSecurityGroupPolicysPolicy>,
     /// (Chinese only) 出方向规则列表
     pub egress: Vec<output::DescribeSecurityGroupPolicysPolicy>,
-}
-
-impl DescribeSecurityGroupPolicysData {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeSecurityGroupPolicysData {
-            ingress: Vec::new(),
-            egress: Vec::new(),
-        }
-    }
-    /// Sets `ingress`.
-    pub fn with_ingress(mut self, ingress: impl IntoIterator<Item = output::DescribeSecurityGroupPolicysPolicy>) -> Self {
-        self.ingress = ingress.into_iter().collect();
-        self
-    }
-    /// Sets `egress`.
-    pub fn with_egress(mut self, egress: impl IntoIterator<Item = output::DescribeSecurityGroupPolicysPolicy>) -> Self {
-        self.egress = egress.into_iter().collect();
-        self
-    }
 }
 
 impl lenient::Reply for DescribeSecurityGroupPolicysData {
@@ -3331,13 +1911,13 @@ impl<'de> Deserialize<'de> for DescribeSecurityGroupPolicysData {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeSecurityGroupPolicysData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeSecurityGroupPolicysData", <Self as lenient::Reply>::FIELDS.len())?
-            .list("ingress", &self.ingress)?
-            .list("egress", &self.egress)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeSecurityGroupPolicysData", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("ingress", &self.ingress)?;
+        fields.list("egress", &self.egress)?;
+        fields.end()
     }
 }
 
@@ -3365,74 +1945,6 @@ pub struct DescribeSecurityGroupPolicysPolicy {
     pub action: Option<String>,
     /// (Chinese only) 版本，用户更新安全规则，每次更新安全规则版本会自动加1，防止你更新的路由规则已过期
     pub version: Option<i64>,
-}
-
-impl DescribeSecurityGroupPolicysPolicy {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeSecurityGroupPolicysPolicy {
-            index: None,
-            address_module: None,
-            ip_protocol: None,
-            cidr_ip: None,
-            sg_id: None,
-            port_range: None,
-            service_module: None,
-            desc: None,
-            action: None,
-            version: None,
-        }
-    }
-    /// Sets `index`.
-    pub fn with_index(mut self, index: i64) -> Self {
-        self.index = Some(index);
-        self
-    }
-    /// Sets `addressModule`.
-    pub fn with_address_module(mut self, address_module: impl Into<String>) -> Self {
-        self.address_module = Some(address_module.into());
-        self
-    }
-    /// Sets `ipProtocol`.
-    pub fn with_ip_protocol(mut self, ip_protocol: impl Into<String>) -> Self {
-        self.ip_protocol = Some(ip_protocol.into());
-        self
-    }
-    /// Sets `cidrIp`.
-    pub fn with_cidr_ip(mut self, cidr_ip: impl Into<String>) -> Self {
-        self.cidr_ip = Some(cidr_ip.into());
-        self
-    }
-    /// Sets `sgId`.
-    pub fn with_sg_id(mut self, sg_id: impl Into<String>) -> Self {
-        self.sg_id = Some(sg_id.into());
-        self
-    }
-    /// Sets `portRange`.
-    pub fn with_port_range(mut self, port_range: impl Into<String>) -> Self {
-        self.port_range = Some(port_range.into());
-        self
-    }
-    /// Sets `serviceModule`.
-    pub fn with_service_module(mut self, service_module: impl Into<String>) -> Self {
-        self.service_module = Some(service_module.into());
-        self
-    }
-    /// Sets `desc`.
-    pub fn with_desc(mut self, desc: impl Into<String>) -> Self {
-        self.desc = Some(desc.into());
-        self
-    }
-    /// Sets `action`.
-    pub fn with_action(mut self, action: impl Into<String>) -> Self {
-        self.action = Some(action.into());
-        self
-    }
-    /// Sets `version`.
-    pub fn with_version(mut self, version: i64) -> Self {
-        self.version = Some(version);
-        self
-    }
 }
 
 impl lenient::Reply for DescribeSecurityGroupPolicysPolicy {
@@ -3472,21 +1984,21 @@ impl<'de> Deserialize<'de> for DescribeSecurityGroupPolicysPolicy {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeSecurityGroupPolicysPolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeSecurityGroupPolicysPolicy", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("index", &self.index)?
-            .opt("addressModule", &self.address_module)?
-            .opt("ipProtocol", &self.ip_protocol)?
-            .opt("cidrIp", &self.cidr_ip)?
-            .opt("sgId", &self.sg_id)?
-            .opt("portRange", &self.port_range)?
-            .opt("serviceModule", &self.service_module)?
-            .opt("desc", &self.desc)?
-            .opt("action", &self.action)?
-            .opt("version", &self.version)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeSecurityGroupPolicysPolicy", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("index", &self.index)?;
+        fields.opt("addressModule", &self.address_module)?;
+        fields.opt("ipProtocol", &self.ip_protocol)?;
+        fields.opt("cidrIp", &self.cidr_ip)?;
+        fields.opt("sgId", &self.sg_id)?;
+        fields.opt("portRange", &self.port_range)?;
+        fields.opt("serviceModule", &self.service_module)?;
+        fields.opt("desc", &self.desc)?;
+        fields.opt("action", &self.action)?;
+        fields.opt("version", &self.version)?;
+        fields.end()
     }
 }
 
@@ -3502,38 +2014,6 @@ pub struct DescribeUserCvmOverviewData {
     pub new_flag: Option<i64>,
     /// (Chinese only) 描述（待补充）
     pub valid_cvm_num: Option<i64>,
-}
-
-impl DescribeUserCvmOverviewData {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeUserCvmOverviewData {
-            app_id: None,
-            region_id: None,
-            new_flag: None,
-            valid_cvm_num: None,
-        }
-    }
-    /// Sets `appId`.
-    pub fn with_app_id(mut self, app_id: i64) -> Self {
-        self.app_id = Some(app_id);
-        self
-    }
-    /// Sets `regionId`.
-    pub fn with_region_id(mut self, region_id: i64) -> Self {
-        self.region_id = Some(region_id);
-        self
-    }
-    /// Sets `newFlag`.
-    pub fn with_new_flag(mut self, new_flag: i64) -> Self {
-        self.new_flag = Some(new_flag);
-        self
-    }
-    /// Sets `validCvmNum`.
-    pub fn with_valid_cvm_num(mut self, valid_cvm_num: i64) -> Self {
-        self.valid_cvm_num = Some(valid_cvm_num);
-        self
-    }
 }
 
 impl lenient::Reply for DescribeUserCvmOverviewData {
@@ -3561,15 +2041,15 @@ impl<'de> Deserialize<'de> for DescribeUserCvmOverviewData {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeUserCvmOverviewData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeUserCvmOverviewData", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("appId", &self.app_id)?
-            .opt("regionId", &self.region_id)?
-            .opt("newFlag", &self.new_flag)?
-            .opt("validCvmNum", &self.valid_cvm_num)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeUserCvmOverviewData", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("appId", &self.app_id)?;
+        fields.opt("regionId", &self.region_id)?;
+        fields.opt("newFlag", &self.new_flag)?;
+        fields.opt("validCvmNum", &self.valid_cvm_num)?;
+        fields.end()
     }
 }
 
@@ -3581,26 +2061,6 @@ pub struct DescribeZoneAbilityCapacity {
     pub capacity: Vec<String>,
     /// (Chinese only) 是否满足；0为不满足，1为满足。
     pub is_supported: Option<i64>,
-}
-
-impl DescribeZoneAbilityCapacity {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeZoneAbilityCapacity {
-            capacity: Vec::new(),
-            is_supported: None,
-        }
-    }
-    /// Sets `capacity`.
-    pub fn with_capacity(mut self, capacity: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.capacity = capacity.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `isSupported`.
-    pub fn with_is_supported(mut self, is_supported: i64) -> Self {
-        self.is_supported = Some(is_supported);
-        self
-    }
 }
 
 impl lenient::Reply for DescribeZoneAbilityCapacity {
@@ -3624,13 +2084,13 @@ impl<'de> Deserialize<'de> for DescribeZoneAbilityCapacity {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeZoneAbilityCapacity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeZoneAbilityCapacity", <Self as lenient::Reply>::FIELDS.len())?
-            .list("capacity", &self.capacity)?
-            .opt("isSupported", &self.is_supported)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeZoneAbilityCapacity", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("capacity", &self.capacity)?;
+        fields.opt("isSupported", &self.is_supported)?;
+        fields.end()
     }
 }
 
@@ -3644,32 +2104,6 @@ pub struct GetImageShareUinInfoData {
     pub max_img_share_num: Option<i64>,
     /// (Chinese only) 共享镜像列表。
     pub image_list: Vec<output::GetImageShareUinInfoImage>,
-}
-
-impl GetImageShareUinInfoData {
-    /// With every field unset.
-    pub fn new() -> Self {
-        GetImageShareUinInfoData {
-            image_num: None,
-            max_img_share_num: None,
-            image_list: Vec::new(),
-        }
-    }
-    /// Sets `imageNum`.
-    pub fn with_image_num(mut self, image_num: i64) -> Self {
-        self.image_num = Some(image_num);
-        self
-    }
-    /// Sets `maxImgShareNum`.
-    pub fn with_max_img_share_num(mut self, max_img_share_num: i64) -> Self {
-        self.max_img_share_num = Some(max_img_share_num);
-        self
-    }
-    /// Sets `imageList`.
-    pub fn with_image_list(mut self, image_list: impl IntoIterator<Item = output::GetImageShareUinInfoImage>) -> Self {
-        self.image_list = image_list.into_iter().collect();
-        self
-    }
 }
 
 impl lenient::Reply for GetImageShareUinInfoData {
@@ -3695,14 +2129,14 @@ impl<'de> Deserialize<'de> for GetImageShareUinInfoData {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for GetImageShareUinInfoData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "GetImageShareUinInfoData", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("imageNum", &self.image_num)?
-            .opt("maxImgShareNum", &self.max_img_share_num)?
-            .list("imageList", &self.image_list)?
-            .end()
+        let mut fields = lenient::fields(serializer, "GetImageShareUinInfoData", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("imageNum", &self.image_num)?;
+        fields.opt("maxImgShareNum", &self.max_img_share_num)?;
+        fields.list("imageList", &self.image_list)?;
+        fields.end()
     }
 }
 
@@ -3714,26 +2148,6 @@ pub struct GetImageShareUinInfoImage {
     pub image_id: Option<String>,
     /// (Chinese only) 共享信息。
     pub share_uin_info: Vec<output::GetImageShareUinInfoShareUinInfo>,
-}
-
-impl GetImageShareUinInfoImage {
-    /// With every field unset.
-    pub fn new() -> Self {
-        GetImageShareUinInfoImage {
-            image_id: None,
-            share_uin_info: Vec::new(),
-        }
-    }
-    /// Sets `imageId`.
-    pub fn with_image_id(mut self, image_id: impl Into<String>) -> Self {
-        self.image_id = Some(image_id.into());
-        self
-    }
-    /// Sets `shareUinInfo`.
-    pub fn with_share_uin_info(mut self, share_uin_info: impl IntoIterator<Item = output::GetImageShareUinInfoShareUinInfo>) -> Self {
-        self.share_uin_info = share_uin_info.into_iter().collect();
-        self
-    }
 }
 
 impl lenient::Reply for GetImageShareUinInfoImage {
@@ -3757,13 +2171,13 @@ impl<'de> Deserialize<'de> for GetImageShareUinInfoImage {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for GetImageShareUinInfoImage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "GetImageShareUinInfoImage", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("imageId", &self.image_id)?
-            .list("shareUinInfo", &self.share_uin_info)?
-            .end()
+        let mut fields = lenient::fields(serializer, "GetImageShareUinInfoImage", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("imageId", &self.image_id)?;
+        fields.list("shareUinInfo", &self.share_uin_info)?;
+        fields.end()
     }
 }
 
@@ -3775,26 +2189,6 @@ pub struct GetImageShareUinInfoShareUinInfo {
     pub uin: Option<i64>,
     /// (Chinese only) 共享时间。
     pub share_time_stamp: Option<String>,
-}
-
-impl GetImageShareUinInfoShareUinInfo {
-    /// With every field unset.
-    pub fn new() -> Self {
-        GetImageShareUinInfoShareUinInfo {
-            uin: None,
-            share_time_stamp: None,
-        }
-    }
-    /// Sets `uin`.
-    pub fn with_uin(mut self, uin: i64) -> Self {
-        self.uin = Some(uin);
-        self
-    }
-    /// Sets `shareTimeStamp`.
-    pub fn with_share_time_stamp(mut self, share_time_stamp: impl Into<String>) -> Self {
-        self.share_time_stamp = Some(share_time_stamp.into());
-        self
-    }
 }
 
 impl lenient::Reply for GetImageShareUinInfoShareUinInfo {
@@ -3818,13 +2212,13 @@ impl<'de> Deserialize<'de> for GetImageShareUinInfoShareUinInfo {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for GetImageShareUinInfoShareUinInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "GetImageShareUinInfoShareUinInfo", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("uin", &self.uin)?
-            .opt("shareTimeStamp", &self.share_time_stamp)?
-            .end()
+        let mut fields = lenient::fields(serializer, "GetImageShareUinInfoShareUinInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("uin", &self.uin)?;
+        fields.opt("shareTimeStamp", &self.share_time_stamp)?;
+        fields.end()
     }
 }
 
@@ -3836,26 +2230,6 @@ pub struct InquiryInstancePriceHourData {
     pub bandwidth: Option<output::InquiryInstancePriceHourPrice>,
     /// (Chinese only) 实例详细。
     pub cvm: Option<output::InquiryInstancePriceHourPrice>,
-}
-
-impl InquiryInstancePriceHourData {
-    /// With every field unset.
-    pub fn new() -> Self {
-        InquiryInstancePriceHourData {
-            bandwidth: None,
-            cvm: None,
-        }
-    }
-    /// Sets `bandwidth`.
-    pub fn with_bandwidth(mut self, bandwidth: output::InquiryInstancePriceHourPrice) -> Self {
-        self.bandwidth = Some(bandwidth);
-        self
-    }
-    /// Sets `cvm`.
-    pub fn with_cvm(mut self, cvm: output::InquiryInstancePriceHourPrice) -> Self {
-        self.cvm = Some(cvm);
-        self
-    }
 }
 
 impl lenient::Reply for InquiryInstancePriceHourData {
@@ -3879,13 +2253,13 @@ impl<'de> Deserialize<'de> for InquiryInstancePriceHourData {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for InquiryInstancePriceHourData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "InquiryInstancePriceHourData", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("bandwidth", &self.bandwidth)?
-            .opt("cvm", &self.cvm)?
-            .end()
+        let mut fields = lenient::fields(serializer, "InquiryInstancePriceHourData", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("bandwidth", &self.bandwidth)?;
+        fields.opt("cvm", &self.cvm)?;
+        fields.end()
     }
 }
 
@@ -3897,26 +2271,6 @@ pub struct InquiryInstancePriceHourPrice {
     pub price: Option<String>,
     /// (Chinese only) 价格单位。
     pub price_unit: Option<String>,
-}
-
-impl InquiryInstancePriceHourPrice {
-    /// With every field unset.
-    pub fn new() -> Self {
-        InquiryInstancePriceHourPrice {
-            price: None,
-            price_unit: None,
-        }
-    }
-    /// Sets `price`.
-    pub fn with_price(mut self, price: impl Into<String>) -> Self {
-        self.price = Some(price.into());
-        self
-    }
-    /// Sets `price_unit`.
-    pub fn with_price_unit(mut self, price_unit: impl Into<String>) -> Self {
-        self.price_unit = Some(price_unit.into());
-        self
-    }
 }
 
 impl lenient::Reply for InquiryInstancePriceHourPrice {
@@ -3940,13 +2294,13 @@ impl<'de> Deserialize<'de> for InquiryInstancePriceHourPrice {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for InquiryInstancePriceHourPrice {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "InquiryInstancePriceHourPrice", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("price", &self.price)?
-            .opt("price_unit", &self.price_unit)?
-            .end()
+        let mut fields = lenient::fields(serializer, "InquiryInstancePriceHourPrice", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("price", &self.price)?;
+        fields.opt("price_unit", &self.price_unit)?;
+        fields.end()
     }
 }
 
@@ -3954,13 +2308,6 @@ impl serde::Serialize for InquiryInstancePriceHourPrice {
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ModifyUserCvmOverviewData {}
-
-impl ModifyUserCvmOverviewData {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ModifyUserCvmOverviewData {}
-    }
-}
 
 impl lenient::Reply for ModifyUserCvmOverviewData {
     const NAME: &'static str = "ModifyUserCvmOverviewData";
@@ -3977,10 +2324,9 @@ impl<'de> Deserialize<'de> for ModifyUserCvmOverviewData {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ModifyUserCvmOverviewData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyUserCvmOverviewData", <Self as lenient::Reply>::FIELDS.len())?
-            .end()
+        lenient::fields(serializer, "ModifyUserCvmOverviewData", 0)?.end()
     }
 }

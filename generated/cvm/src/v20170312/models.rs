@@ -4,6 +4,7 @@
 //! Requests, replies and the input types that requests carry.
 use serde::Deserialize;
 use super::output;
+#[cfg(feature = "json")]
 use tencentcloud_runtime::input;
 use tencentcloud_runtime::lenient;
 
@@ -42,6 +43,15 @@ pub struct ActionTimer {
 }
 
 impl ActionTimer {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "TimerAction",
+        "ActionTime",
+        "Externals",
+        "ActionTimerId",
+        "Status",
+        "InstanceId",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         ActionTimer {
@@ -85,16 +95,10 @@ impl ActionTimer {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ActionTimer {
     const NAME: &'static str = "ActionTimer";
-    const FIELDS: &'static [&'static str] = &[
-        "TimerAction",
-        "ActionTime",
-        "Externals",
-        "ActionTimerId",
-        "Status",
-        "InstanceId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut timer_action = None;
         let mut action_time = None;
@@ -124,6 +128,7 @@ impl input::Input for ActionTimer {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ActionTimer {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -132,14 +137,14 @@ impl<'de> Deserialize<'de> for ActionTimer {
 
 impl serde::Serialize for ActionTimer {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ActionTimer", <Self as input::Input>::FIELDS.len())?
-            .opt("TimerAction", &self.timer_action)?
-            .opt("ActionTime", &self.action_time)?
-            .opt("Externals", &self.externals)?
-            .opt("ActionTimerId", &self.action_timer_id)?
-            .opt("Status", &self.status)?
-            .opt("InstanceId", &self.instance_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ActionTimer", Self::FIELDS.len())?;
+        fields.opt("TimerAction", &self.timer_action)?;
+        fields.opt("ActionTime", &self.action_time)?;
+        fields.opt("Externals", &self.externals)?;
+        fields.opt("ActionTimerId", &self.action_timer_id)?;
+        fields.opt("Status", &self.status)?;
+        fields.opt("InstanceId", &self.instance_id)?;
+        fields.end()
     }
 }
 
@@ -176,6 +181,16 @@ pub struct AllocateHostsRequest {
 }
 
 impl AllocateHostsRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Placement",
+        "ClientToken",
+        "HostChargePrepaid",
+        "HostChargeType",
+        "HostType",
+        "HostCount",
+        "TagSpecification",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(placement: Placement) -> Self {
         AllocateHostsRequest {
@@ -220,17 +235,10 @@ impl AllocateHostsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for AllocateHostsRequest {
     const NAME: &'static str = "AllocateHostsRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Placement",
-        "ClientToken",
-        "HostChargePrepaid",
-        "HostChargeType",
-        "HostType",
-        "HostCount",
-        "TagSpecification",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut placement = None;
         let mut client_token = None;
@@ -263,6 +271,7 @@ impl input::Input for AllocateHostsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for AllocateHostsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -271,15 +280,15 @@ impl<'de> Deserialize<'de> for AllocateHostsRequest {
 
 impl serde::Serialize for AllocateHostsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AllocateHostsRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("Placement", &self.placement)?
-            .opt("ClientToken", &self.client_token)?
-            .opt("HostChargePrepaid", &self.host_charge_prepaid)?
-            .opt("HostChargeType", &self.host_charge_type)?
-            .opt("HostType", &self.host_type)?
-            .opt("HostCount", &self.host_count)?
-            .opt("TagSpecification", &self.tag_specification)?
-            .end()
+        let mut fields = lenient::fields(serializer, "AllocateHostsRequest", Self::FIELDS.len())?;
+        fields.plain("Placement", &self.placement)?;
+        fields.opt("ClientToken", &self.client_token)?;
+        fields.opt("HostChargePrepaid", &self.host_charge_prepaid)?;
+        fields.opt("HostChargeType", &self.host_charge_type)?;
+        fields.opt("HostType", &self.host_type)?;
+        fields.opt("HostCount", &self.host_count)?;
+        fields.opt("TagSpecification", &self.tag_specification)?;
+        fields.end()
     }
 }
 
@@ -293,26 +302,6 @@ pub struct AllocateHostsResponse {
     pub host_id_set: Vec<String>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl AllocateHostsResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        AllocateHostsResponse {
-            host_id_set: Vec::new(),
-            request_id: None,
-        }
-    }
-    /// Sets `HostIdSet`.
-    pub fn with_host_id_set(mut self, host_id_set: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.host_id_set = host_id_set.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for AllocateHostsResponse {
@@ -336,13 +325,13 @@ impl<'de> Deserialize<'de> for AllocateHostsResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for AllocateHostsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AllocateHostsResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .list("HostIdSet", &self.host_id_set)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "AllocateHostsResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("HostIdSet", &self.host_id_set)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -378,6 +367,12 @@ pub struct AssociateInstancesKeyPairsRequest {
 }
 
 impl AssociateInstancesKeyPairsRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceIds",
+        "KeyIds",
+        "ForceStop",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_ids: impl IntoIterator<Item = impl Into<String>>, key_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         AssociateInstancesKeyPairsRequest {
@@ -393,13 +388,10 @@ impl AssociateInstancesKeyPairsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for AssociateInstancesKeyPairsRequest {
     const NAME: &'static str = "AssociateInstancesKeyPairsRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceIds",
-        "KeyIds",
-        "ForceStop",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_ids = None;
         let mut key_ids = None;
@@ -420,6 +412,7 @@ impl input::Input for AssociateInstancesKeyPairsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for AssociateInstancesKeyPairsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -428,11 +421,11 @@ impl<'de> Deserialize<'de> for AssociateInstancesKeyPairsRequest {
 
 impl serde::Serialize for AssociateInstancesKeyPairsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AssociateInstancesKeyPairsRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("InstanceIds", &self.instance_ids)?
-            .plain("KeyIds", &self.key_ids)?
-            .opt("ForceStop", &self.force_stop)?
-            .end()
+        let mut fields = lenient::fields(serializer, "AssociateInstancesKeyPairsRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceIds", &self.instance_ids)?;
+        fields.plain("KeyIds", &self.key_ids)?;
+        fields.opt("ForceStop", &self.force_stop)?;
+        fields.end()
     }
 }
 
@@ -442,20 +435,6 @@ impl serde::Serialize for AssociateInstancesKeyPairsRequest {
 pub struct AssociateInstancesKeyPairsResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl AssociateInstancesKeyPairsResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        AssociateInstancesKeyPairsResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for AssociateInstancesKeyPairsResponse {
@@ -477,12 +456,12 @@ impl<'de> Deserialize<'de> for AssociateInstancesKeyPairsResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for AssociateInstancesKeyPairsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AssociateInstancesKeyPairsResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "AssociateInstancesKeyPairsResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -501,6 +480,11 @@ pub struct AssociateSecurityGroupsRequest {
 }
 
 impl AssociateSecurityGroupsRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "SecurityGroupIds",
+        "InstanceIds",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(security_group_ids: impl IntoIterator<Item = impl Into<String>>, instance_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         AssociateSecurityGroupsRequest {
@@ -510,12 +494,10 @@ impl AssociateSecurityGroupsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for AssociateSecurityGroupsRequest {
     const NAME: &'static str = "AssociateSecurityGroupsRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "SecurityGroupIds",
-        "InstanceIds",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut security_group_ids = None;
         let mut instance_ids = None;
@@ -533,6 +515,7 @@ impl input::Input for AssociateSecurityGroupsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for AssociateSecurityGroupsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -541,10 +524,10 @@ impl<'de> Deserialize<'de> for AssociateSecurityGroupsRequest {
 
 impl serde::Serialize for AssociateSecurityGroupsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AssociateSecurityGroupsRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("SecurityGroupIds", &self.security_group_ids)?
-            .plain("InstanceIds", &self.instance_ids)?
-            .end()
+        let mut fields = lenient::fields(serializer, "AssociateSecurityGroupsRequest", Self::FIELDS.len())?;
+        fields.plain("SecurityGroupIds", &self.security_group_ids)?;
+        fields.plain("InstanceIds", &self.instance_ids)?;
+        fields.end()
     }
 }
 
@@ -554,20 +537,6 @@ impl serde::Serialize for AssociateSecurityGroupsRequest {
 pub struct AssociateSecurityGroupsResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl AssociateSecurityGroupsResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        AssociateSecurityGroupsResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for AssociateSecurityGroupsResponse {
@@ -589,12 +558,12 @@ impl<'de> Deserialize<'de> for AssociateSecurityGroupsResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for AssociateSecurityGroupsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AssociateSecurityGroupsResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "AssociateSecurityGroupsResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -619,6 +588,11 @@ pub struct ChargePrepaid {
 }
 
 impl ChargePrepaid {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Period",
+        "RenewFlag",
+    ];
     /// With the fields a request must carry.
     pub fn new(period: u64) -> Self {
         ChargePrepaid {
@@ -633,12 +607,10 @@ impl ChargePrepaid {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ChargePrepaid {
     const NAME: &'static str = "ChargePrepaid";
-    const FIELDS: &'static [&'static str] = &[
-        "Period",
-        "RenewFlag",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut period = None;
         let mut renew_flag = None;
@@ -656,6 +628,7 @@ impl input::Input for ChargePrepaid {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ChargePrepaid {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -664,10 +637,10 @@ impl<'de> Deserialize<'de> for ChargePrepaid {
 
 impl serde::Serialize for ChargePrepaid {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ChargePrepaid", <Self as input::Input>::FIELDS.len())?
-            .plain("Period", &self.period)?
-            .opt("RenewFlag", &self.renew_flag)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ChargePrepaid", Self::FIELDS.len())?;
+        fields.plain("Period", &self.period)?;
+        fields.opt("RenewFlag", &self.renew_flag)?;
+        fields.end()
     }
 }
 
@@ -694,6 +667,13 @@ pub struct ChcDeployExtraConfig {
 }
 
 impl ChcDeployExtraConfig {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "MiniOsType",
+        "BootType",
+        "BootFile",
+        "NextServerAddress",
+    ];
     /// With the fields a request must carry.
     pub fn new(mini_os_type: impl Into<String>, boot_type: impl Into<String>) -> Self {
         ChcDeployExtraConfig {
@@ -715,14 +695,10 @@ impl ChcDeployExtraConfig {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ChcDeployExtraConfig {
     const NAME: &'static str = "ChcDeployExtraConfig";
-    const FIELDS: &'static [&'static str] = &[
-        "MiniOsType",
-        "BootType",
-        "BootFile",
-        "NextServerAddress",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut mini_os_type = None;
         let mut boot_type = None;
@@ -746,6 +722,7 @@ impl input::Input for ChcDeployExtraConfig {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ChcDeployExtraConfig {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -754,12 +731,12 @@ impl<'de> Deserialize<'de> for ChcDeployExtraConfig {
 
 impl serde::Serialize for ChcDeployExtraConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ChcDeployExtraConfig", <Self as input::Input>::FIELDS.len())?
-            .plain("MiniOsType", &self.mini_os_type)?
-            .plain("BootType", &self.boot_type)?
-            .opt("BootFile", &self.boot_file)?
-            .opt("NextServerAddress", &self.next_server_address)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ChcDeployExtraConfig", Self::FIELDS.len())?;
+        fields.plain("MiniOsType", &self.mini_os_type)?;
+        fields.plain("BootType", &self.boot_type)?;
+        fields.opt("BootFile", &self.boot_file)?;
+        fields.opt("NextServerAddress", &self.next_server_address)?;
+        fields.end()
     }
 }
 
@@ -790,6 +767,15 @@ pub struct ConfigureChcAssistVpcRequest {
 }
 
 impl ConfigureChcAssistVpcRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "ChcIds",
+        "BmcVirtualPrivateCloud",
+        "BmcSecurityGroupIds",
+        "DeployVirtualPrivateCloud",
+        "DeploySecurityGroupIds",
+        "ChcDeployExtraConfig",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(chc_ids: impl IntoIterator<Item = impl Into<String>>, bmc_virtual_private_cloud: VirtualPrivateCloud) -> Self {
         ConfigureChcAssistVpcRequest {
@@ -823,16 +809,10 @@ impl ConfigureChcAssistVpcRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ConfigureChcAssistVpcRequest {
     const NAME: &'static str = "ConfigureChcAssistVpcRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "ChcIds",
-        "BmcVirtualPrivateCloud",
-        "BmcSecurityGroupIds",
-        "DeployVirtualPrivateCloud",
-        "DeploySecurityGroupIds",
-        "ChcDeployExtraConfig",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut chc_ids = None;
         let mut bmc_virtual_private_cloud = None;
@@ -862,6 +842,7 @@ impl input::Input for ConfigureChcAssistVpcRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ConfigureChcAssistVpcRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -870,14 +851,14 @@ impl<'de> Deserialize<'de> for ConfigureChcAssistVpcRequest {
 
 impl serde::Serialize for ConfigureChcAssistVpcRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ConfigureChcAssistVpcRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("ChcIds", &self.chc_ids)?
-            .plain("BmcVirtualPrivateCloud", &self.bmc_virtual_private_cloud)?
-            .opt("BmcSecurityGroupIds", &self.bmc_security_group_ids)?
-            .opt("DeployVirtualPrivateCloud", &self.deploy_virtual_private_cloud)?
-            .opt("DeploySecurityGroupIds", &self.deploy_security_group_ids)?
-            .opt("ChcDeployExtraConfig", &self.chc_deploy_extra_config)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ConfigureChcAssistVpcRequest", Self::FIELDS.len())?;
+        fields.plain("ChcIds", &self.chc_ids)?;
+        fields.plain("BmcVirtualPrivateCloud", &self.bmc_virtual_private_cloud)?;
+        fields.opt("BmcSecurityGroupIds", &self.bmc_security_group_ids)?;
+        fields.opt("DeployVirtualPrivateCloud", &self.deploy_virtual_private_cloud)?;
+        fields.opt("DeploySecurityGroupIds", &self.deploy_security_group_ids)?;
+        fields.opt("ChcDeployExtraConfig", &self.chc_deploy_extra_config)?;
+        fields.end()
     }
 }
 
@@ -887,20 +868,6 @@ impl serde::Serialize for ConfigureChcAssistVpcRequest {
 pub struct ConfigureChcAssistVpcResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl ConfigureChcAssistVpcResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ConfigureChcAssistVpcResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for ConfigureChcAssistVpcResponse {
@@ -922,12 +889,12 @@ impl<'de> Deserialize<'de> for ConfigureChcAssistVpcResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ConfigureChcAssistVpcResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ConfigureChcAssistVpcResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ConfigureChcAssistVpcResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -952,6 +919,13 @@ pub struct ConfigureChcDeployVpcRequest {
 }
 
 impl ConfigureChcDeployVpcRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "ChcIds",
+        "DeployVirtualPrivateCloud",
+        "DeploySecurityGroupIds",
+        "ChcDeployExtraConfig",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(chc_ids: impl IntoIterator<Item = impl Into<String>>, deploy_virtual_private_cloud: VirtualPrivateCloud) -> Self {
         ConfigureChcDeployVpcRequest {
@@ -973,14 +947,10 @@ impl ConfigureChcDeployVpcRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ConfigureChcDeployVpcRequest {
     const NAME: &'static str = "ConfigureChcDeployVpcRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "ChcIds",
-        "DeployVirtualPrivateCloud",
-        "DeploySecurityGroupIds",
-        "ChcDeployExtraConfig",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut chc_ids = None;
         let mut deploy_virtual_private_cloud = None;
@@ -1004,6 +974,7 @@ impl input::Input for ConfigureChcDeployVpcRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ConfigureChcDeployVpcRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -1012,12 +983,12 @@ impl<'de> Deserialize<'de> for ConfigureChcDeployVpcRequest {
 
 impl serde::Serialize for ConfigureChcDeployVpcRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ConfigureChcDeployVpcRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("ChcIds", &self.chc_ids)?
-            .plain("DeployVirtualPrivateCloud", &self.deploy_virtual_private_cloud)?
-            .opt("DeploySecurityGroupIds", &self.deploy_security_group_ids)?
-            .opt("ChcDeployExtraConfig", &self.chc_deploy_extra_config)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ConfigureChcDeployVpcRequest", Self::FIELDS.len())?;
+        fields.plain("ChcIds", &self.chc_ids)?;
+        fields.plain("DeployVirtualPrivateCloud", &self.deploy_virtual_private_cloud)?;
+        fields.opt("DeploySecurityGroupIds", &self.deploy_security_group_ids)?;
+        fields.opt("ChcDeployExtraConfig", &self.chc_deploy_extra_config)?;
+        fields.end()
     }
 }
 
@@ -1027,20 +998,6 @@ impl serde::Serialize for ConfigureChcDeployVpcRequest {
 pub struct ConfigureChcDeployVpcResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl ConfigureChcDeployVpcResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ConfigureChcDeployVpcResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for ConfigureChcDeployVpcResponse {
@@ -1062,12 +1019,12 @@ impl<'de> Deserialize<'de> for ConfigureChcDeployVpcResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ConfigureChcDeployVpcResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ConfigureChcDeployVpcResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ConfigureChcDeployVpcResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -1094,6 +1051,13 @@ pub struct ConvertOperatingSystemsRequest {
 }
 
 impl ConvertOperatingSystemsRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceIds",
+        "MinimalConversion",
+        "DryRun",
+        "TargetOSType",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         ConvertOperatingSystemsRequest {
@@ -1120,14 +1084,10 @@ impl ConvertOperatingSystemsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ConvertOperatingSystemsRequest {
     const NAME: &'static str = "ConvertOperatingSystemsRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceIds",
-        "MinimalConversion",
-        "DryRun",
-        "TargetOSType",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_ids = None;
         let mut minimal_conversion = None;
@@ -1151,6 +1111,7 @@ impl input::Input for ConvertOperatingSystemsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ConvertOperatingSystemsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -1159,12 +1120,12 @@ impl<'de> Deserialize<'de> for ConvertOperatingSystemsRequest {
 
 impl serde::Serialize for ConvertOperatingSystemsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ConvertOperatingSystemsRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("InstanceIds", &self.instance_ids)?
-            .opt("MinimalConversion", &self.minimal_conversion)?
-            .opt("DryRun", &self.dry_run)?
-            .opt("TargetOSType", &self.target_os_type)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ConvertOperatingSystemsRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceIds", &self.instance_ids)?;
+        fields.opt("MinimalConversion", &self.minimal_conversion)?;
+        fields.opt("DryRun", &self.dry_run)?;
+        fields.opt("TargetOSType", &self.target_os_type)?;
+        fields.end()
     }
 }
 
@@ -1182,32 +1143,6 @@ pub struct ConvertOperatingSystemsResponse {
     pub task_id: Option<String>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl ConvertOperatingSystemsResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ConvertOperatingSystemsResponse {
-            support_target_os_list: Vec::new(),
-            task_id: None,
-            request_id: None,
-        }
-    }
-    /// Sets `SupportTargetOSList`.
-    pub fn with_support_target_os_list(mut self, support_target_os_list: impl IntoIterator<Item = output::TargetOs>) -> Self {
-        self.support_target_os_list = support_target_os_list.into_iter().collect();
-        self
-    }
-    /// Sets `TaskId`.
-    pub fn with_task_id(mut self, task_id: impl Into<String>) -> Self {
-        self.task_id = Some(task_id.into());
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for ConvertOperatingSystemsResponse {
@@ -1233,14 +1168,14 @@ impl<'de> Deserialize<'de> for ConvertOperatingSystemsResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ConvertOperatingSystemsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ConvertOperatingSystemsResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .list("SupportTargetOSList", &self.support_target_os_list)?
-            .opt("TaskId", &self.task_id)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ConvertOperatingSystemsResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("SupportTargetOSList", &self.support_target_os_list)?;
+        fields.opt("TaskId", &self.task_id)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -1264,6 +1199,11 @@ pub struct CpuTopology {
 }
 
 impl CpuTopology {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "CoreCount",
+        "ThreadPerCore",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         CpuTopology {
@@ -1283,12 +1223,10 @@ impl CpuTopology {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for CpuTopology {
     const NAME: &'static str = "CpuTopology";
-    const FIELDS: &'static [&'static str] = &[
-        "CoreCount",
-        "ThreadPerCore",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut core_count = None;
         let mut thread_per_core = None;
@@ -1306,6 +1244,7 @@ impl input::Input for CpuTopology {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for CpuTopology {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -1314,10 +1253,10 @@ impl<'de> Deserialize<'de> for CpuTopology {
 
 impl serde::Serialize for CpuTopology {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CpuTopology", <Self as input::Input>::FIELDS.len())?
-            .opt("CoreCount", &self.core_count)?
-            .opt("ThreadPerCore", &self.thread_per_core)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CpuTopology", Self::FIELDS.len())?;
+        fields.opt("CoreCount", &self.core_count)?;
+        fields.opt("ThreadPerCore", &self.thread_per_core)?;
+        fields.end()
     }
 }
 
@@ -1363,6 +1302,16 @@ pub struct CreateDisasterRecoverGroupRequest {
 }
 
 impl CreateDisasterRecoverGroupRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Name",
+        "Type",
+        "ClientToken",
+        "Affinity",
+        "Strategy",
+        "PartitionCount",
+        "TagSpecification",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(name: impl Into<String>, type_: impl Into<String>) -> Self {
         CreateDisasterRecoverGroupRequest {
@@ -1402,17 +1351,10 @@ impl CreateDisasterRecoverGroupRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for CreateDisasterRecoverGroupRequest {
     const NAME: &'static str = "CreateDisasterRecoverGroupRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Name",
-        "Type",
-        "ClientToken",
-        "Affinity",
-        "Strategy",
-        "PartitionCount",
-        "TagSpecification",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut name = None;
         let mut type_ = None;
@@ -1445,6 +1387,7 @@ impl input::Input for CreateDisasterRecoverGroupRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for CreateDisasterRecoverGroupRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -1453,15 +1396,15 @@ impl<'de> Deserialize<'de> for CreateDisasterRecoverGroupRequest {
 
 impl serde::Serialize for CreateDisasterRecoverGroupRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreateDisasterRecoverGroupRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("Name", &self.name)?
-            .plain("Type", &self.type_)?
-            .opt("ClientToken", &self.client_token)?
-            .opt("Affinity", &self.affinity)?
-            .opt("Strategy", &self.strategy)?
-            .opt("PartitionCount", &self.partition_count)?
-            .opt("TagSpecification", &self.tag_specification)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CreateDisasterRecoverGroupRequest", Self::FIELDS.len())?;
+        fields.plain("Name", &self.name)?;
+        fields.plain("Type", &self.type_)?;
+        fields.opt("ClientToken", &self.client_token)?;
+        fields.opt("Affinity", &self.affinity)?;
+        fields.opt("Strategy", &self.strategy)?;
+        fields.opt("PartitionCount", &self.partition_count)?;
+        fields.opt("TagSpecification", &self.tag_specification)?;
+        fields.end()
     }
 }
 
@@ -1513,68 +1456,6 @@ pub struct CreateDisasterRecoverGroupResponse {
     pub request_id: Option<String>,
 }
 
-impl CreateDisasterRecoverGroupResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CreateDisasterRecoverGroupResponse {
-            disaster_recover_group_id: None,
-            type_: None,
-            name: None,
-            cvm_quota_total: None,
-            current_num: None,
-            create_time: None,
-            strategy: None,
-            partition_count: None,
-            request_id: None,
-        }
-    }
-    /// Sets `DisasterRecoverGroupId`.
-    pub fn with_disaster_recover_group_id(mut self, disaster_recover_group_id: impl Into<String>) -> Self {
-        self.disaster_recover_group_id = Some(disaster_recover_group_id.into());
-        self
-    }
-    /// Sets `Type`.
-    pub fn with_type(mut self, type_: impl Into<String>) -> Self {
-        self.type_ = Some(type_.into());
-        self
-    }
-    /// Sets `Name`.
-    pub fn with_name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-    /// Sets `CvmQuotaTotal`.
-    pub fn with_cvm_quota_total(mut self, cvm_quota_total: i64) -> Self {
-        self.cvm_quota_total = Some(cvm_quota_total);
-        self
-    }
-    /// Sets `CurrentNum`.
-    pub fn with_current_num(mut self, current_num: i64) -> Self {
-        self.current_num = Some(current_num);
-        self
-    }
-    /// Sets `CreateTime`.
-    pub fn with_create_time(mut self, create_time: impl Into<String>) -> Self {
-        self.create_time = Some(create_time.into());
-        self
-    }
-    /// Sets `Strategy`.
-    pub fn with_strategy(mut self, strategy: impl Into<String>) -> Self {
-        self.strategy = Some(strategy.into());
-        self
-    }
-    /// Sets `PartitionCount`.
-    pub fn with_partition_count(mut self, partition_count: i64) -> Self {
-        self.partition_count = Some(partition_count);
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
-}
-
 impl lenient::Reply for CreateDisasterRecoverGroupResponse {
     const NAME: &'static str = "CreateDisasterRecoverGroupResponse";
     const FIELDS: &'static [&'static str] = &[
@@ -1610,20 +1491,20 @@ impl<'de> Deserialize<'de> for CreateDisasterRecoverGroupResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for CreateDisasterRecoverGroupResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreateDisasterRecoverGroupResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("DisasterRecoverGroupId", &self.disaster_recover_group_id)?
-            .opt("Type", &self.type_)?
-            .opt("Name", &self.name)?
-            .opt("CvmQuotaTotal", &self.cvm_quota_total)?
-            .opt("CurrentNum", &self.current_num)?
-            .opt("CreateTime", &self.create_time)?
-            .opt("Strategy", &self.strategy)?
-            .opt("PartitionCount", &self.partition_count)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CreateDisasterRecoverGroupResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("DisasterRecoverGroupId", &self.disaster_recover_group_id)?;
+        fields.opt("Type", &self.type_)?;
+        fields.opt("Name", &self.name)?;
+        fields.opt("CvmQuotaTotal", &self.cvm_quota_total)?;
+        fields.opt("CurrentNum", &self.current_num)?;
+        fields.opt("CreateTime", &self.create_time)?;
+        fields.opt("Strategy", &self.strategy)?;
+        fields.opt("PartitionCount", &self.partition_count)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -1656,6 +1537,15 @@ pub struct CreateHpcClusterRequest {
 }
 
 impl CreateHpcClusterRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Zone",
+        "Name",
+        "Remark",
+        "HpcClusterType",
+        "HpcClusterBusinessId",
+        "TagSpecification",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(zone: impl Into<String>, name: impl Into<String>) -> Self {
         CreateHpcClusterRequest {
@@ -1689,16 +1579,10 @@ impl CreateHpcClusterRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for CreateHpcClusterRequest {
     const NAME: &'static str = "CreateHpcClusterRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Zone",
-        "Name",
-        "Remark",
-        "HpcClusterType",
-        "HpcClusterBusinessId",
-        "TagSpecification",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut zone = None;
         let mut name = None;
@@ -1728,6 +1612,7 @@ impl input::Input for CreateHpcClusterRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for CreateHpcClusterRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -1736,14 +1621,14 @@ impl<'de> Deserialize<'de> for CreateHpcClusterRequest {
 
 impl serde::Serialize for CreateHpcClusterRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreateHpcClusterRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("Zone", &self.zone)?
-            .plain("Name", &self.name)?
-            .opt("Remark", &self.remark)?
-            .opt("HpcClusterType", &self.hpc_cluster_type)?
-            .opt("HpcClusterBusinessId", &self.hpc_cluster_business_id)?
-            .opt("TagSpecification", &self.tag_specification)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CreateHpcClusterRequest", Self::FIELDS.len())?;
+        fields.plain("Zone", &self.zone)?;
+        fields.plain("Name", &self.name)?;
+        fields.opt("Remark", &self.remark)?;
+        fields.opt("HpcClusterType", &self.hpc_cluster_type)?;
+        fields.opt("HpcClusterBusinessId", &self.hpc_cluster_business_id)?;
+        fields.opt("TagSpecification", &self.tag_specification)?;
+        fields.end()
     }
 }
 
@@ -1755,26 +1640,6 @@ pub struct CreateHpcClusterResponse {
     pub hpc_cluster_set: Vec<output::HpcClusterInfo>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     pub request_id: Option<String>,
-}
-
-impl CreateHpcClusterResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CreateHpcClusterResponse {
-            hpc_cluster_set: Vec::new(),
-            request_id: None,
-        }
-    }
-    /// Sets `HpcClusterSet`.
-    pub fn with_hpc_cluster_set(mut self, hpc_cluster_set: impl IntoIterator<Item = output::HpcClusterInfo>) -> Self {
-        self.hpc_cluster_set = hpc_cluster_set.into_iter().collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for CreateHpcClusterResponse {
@@ -1798,13 +1663,13 @@ impl<'de> Deserialize<'de> for CreateHpcClusterResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for CreateHpcClusterResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreateHpcClusterResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .list("HpcClusterSet", &self.hpc_cluster_set)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CreateHpcClusterResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("HpcClusterSet", &self.hpc_cluster_set)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -1864,6 +1729,19 @@ pub struct CreateImageRequest {
 }
 
 impl CreateImageRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "ImageName",
+        "InstanceId",
+        "ImageDescription",
+        "ForcePoweroff",
+        "Sysprep",
+        "DataDiskIds",
+        "SnapshotIds",
+        "DryRun",
+        "TagSpecification",
+        "ImageFamily",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(image_name: impl Into<String>) -> Self {
         CreateImageRequest {
@@ -1926,20 +1804,10 @@ impl CreateImageRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for CreateImageRequest {
     const NAME: &'static str = "CreateImageRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "ImageName",
-        "InstanceId",
-        "ImageDescription",
-        "ForcePoweroff",
-        "Sysprep",
-        "DataDiskIds",
-        "SnapshotIds",
-        "DryRun",
-        "TagSpecification",
-        "ImageFamily",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut image_name = None;
         let mut instance_id = None;
@@ -1981,6 +1849,7 @@ impl input::Input for CreateImageRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for CreateImageRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -1989,18 +1858,18 @@ impl<'de> Deserialize<'de> for CreateImageRequest {
 
 impl serde::Serialize for CreateImageRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreateImageRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("ImageName", &self.image_name)?
-            .opt("InstanceId", &self.instance_id)?
-            .opt("ImageDescription", &self.image_description)?
-            .opt("ForcePoweroff", &self.force_poweroff)?
-            .opt("Sysprep", &self.sysprep)?
-            .opt("DataDiskIds", &self.data_disk_ids)?
-            .opt("SnapshotIds", &self.snapshot_ids)?
-            .opt("DryRun", &self.dry_run)?
-            .opt("TagSpecification", &self.tag_specification)?
-            .opt("ImageFamily", &self.image_family)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CreateImageRequest", Self::FIELDS.len())?;
+        fields.plain("ImageName", &self.image_name)?;
+        fields.opt("InstanceId", &self.instance_id)?;
+        fields.opt("ImageDescription", &self.image_description)?;
+        fields.opt("ForcePoweroff", &self.force_poweroff)?;
+        fields.opt("Sysprep", &self.sysprep)?;
+        fields.opt("DataDiskIds", &self.data_disk_ids)?;
+        fields.opt("SnapshotIds", &self.snapshot_ids)?;
+        fields.opt("DryRun", &self.dry_run)?;
+        fields.opt("TagSpecification", &self.tag_specification)?;
+        fields.opt("ImageFamily", &self.image_family)?;
+        fields.end()
     }
 }
 
@@ -2015,26 +1884,6 @@ pub struct CreateImageResponse {
     pub image_id: Option<String>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl CreateImageResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CreateImageResponse {
-            image_id: None,
-            request_id: None,
-        }
-    }
-    /// Sets `ImageId`.
-    pub fn with_image_id(mut self, image_id: impl Into<String>) -> Self {
-        self.image_id = Some(image_id.into());
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for CreateImageResponse {
@@ -2058,13 +1907,13 @@ impl<'de> Deserialize<'de> for CreateImageResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for CreateImageResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreateImageResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("ImageId", &self.image_id)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CreateImageResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ImageId", &self.image_id)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -2092,6 +1941,12 @@ pub struct CreateKeyPairRequest {
 }
 
 impl CreateKeyPairRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "KeyName",
+        "ProjectId",
+        "TagSpecification",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(key_name: impl Into<String>, project_id: i64) -> Self {
         CreateKeyPairRequest {
@@ -2107,13 +1962,10 @@ impl CreateKeyPairRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for CreateKeyPairRequest {
     const NAME: &'static str = "CreateKeyPairRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "KeyName",
-        "ProjectId",
-        "TagSpecification",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut key_name = None;
         let mut project_id = None;
@@ -2134,6 +1986,7 @@ impl input::Input for CreateKeyPairRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for CreateKeyPairRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -2142,11 +1995,11 @@ impl<'de> Deserialize<'de> for CreateKeyPairRequest {
 
 impl serde::Serialize for CreateKeyPairRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreateKeyPairRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("KeyName", &self.key_name)?
-            .plain("ProjectId", &self.project_id)?
-            .opt("TagSpecification", &self.tag_specification)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CreateKeyPairRequest", Self::FIELDS.len())?;
+        fields.plain("KeyName", &self.key_name)?;
+        fields.plain("ProjectId", &self.project_id)?;
+        fields.opt("TagSpecification", &self.tag_specification)?;
+        fields.end()
     }
 }
 
@@ -2158,26 +2011,6 @@ pub struct CreateKeyPairResponse {
     pub key_pair: Option<output::KeyPair>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl CreateKeyPairResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CreateKeyPairResponse {
-            key_pair: None,
-            request_id: None,
-        }
-    }
-    /// Sets `KeyPair`.
-    pub fn with_key_pair(mut self, key_pair: output::KeyPair) -> Self {
-        self.key_pair = Some(key_pair);
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for CreateKeyPairResponse {
@@ -2201,13 +2034,13 @@ impl<'de> Deserialize<'de> for CreateKeyPairResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for CreateKeyPairResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreateKeyPairResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("KeyPair", &self.key_pair)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CreateKeyPairResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("KeyPair", &self.key_pair)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -2370,6 +2203,41 @@ pub struct CreateLaunchTemplateRequest {
 }
 
 impl CreateLaunchTemplateRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "LaunchTemplateName",
+        "Placement",
+        "ImageId",
+        "LaunchTemplateVersionDescription",
+        "InstanceType",
+        "SystemDisk",
+        "DataDisks",
+        "VirtualPrivateCloud",
+        "InternetAccessible",
+        "InstanceCount",
+        "InstanceName",
+        "LoginSettings",
+        "SecurityGroupIds",
+        "EnhancedService",
+        "ClientToken",
+        "HostName",
+        "ActionTimer",
+        "DisasterRecoverGroupIds",
+        "TagSpecification",
+        "InstanceMarketOptions",
+        "UserData",
+        "DryRun",
+        "CamRoleName",
+        "HpcClusterId",
+        "InstanceChargeType",
+        "InstanceChargePrepaid",
+        "DisableApiTermination",
+        "EnableJumboFrame",
+        "LaunchTemplateTagSpecification",
+        "Metadata",
+        "TemplateDataModifyAction",
+        "NetworkInterfaces",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(launch_template_name: impl Into<String>, placement: Placement, image_id: impl Into<String>) -> Self {
         CreateLaunchTemplateRequest {
@@ -2554,42 +2422,10 @@ impl CreateLaunchTemplateRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for CreateLaunchTemplateRequest {
     const NAME: &'static str = "CreateLaunchTemplateRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "LaunchTemplateName",
-        "Placement",
-        "ImageId",
-        "LaunchTemplateVersionDescription",
-        "InstanceType",
-        "SystemDisk",
-        "DataDisks",
-        "VirtualPrivateCloud",
-        "InternetAccessible",
-        "InstanceCount",
-        "InstanceName",
-        "LoginSettings",
-        "SecurityGroupIds",
-        "EnhancedService",
-        "ClientToken",
-        "HostName",
-        "ActionTimer",
-        "DisasterRecoverGroupIds",
-        "TagSpecification",
-        "InstanceMarketOptions",
-        "UserData",
-        "DryRun",
-        "CamRoleName",
-        "HpcClusterId",
-        "InstanceChargeType",
-        "InstanceChargePrepaid",
-        "DisableApiTermination",
-        "EnableJumboFrame",
-        "LaunchTemplateTagSpecification",
-        "Metadata",
-        "TemplateDataModifyAction",
-        "NetworkInterfaces",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut launch_template_name = None;
         let mut placement = None;
@@ -2697,6 +2533,7 @@ impl input::Input for CreateLaunchTemplateRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for CreateLaunchTemplateRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -2705,40 +2542,40 @@ impl<'de> Deserialize<'de> for CreateLaunchTemplateRequest {
 
 impl serde::Serialize for CreateLaunchTemplateRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreateLaunchTemplateRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("LaunchTemplateName", &self.launch_template_name)?
-            .plain("Placement", &self.placement)?
-            .plain("ImageId", &self.image_id)?
-            .opt("LaunchTemplateVersionDescription", &self.launch_template_version_description)?
-            .opt("InstanceType", &self.instance_type)?
-            .opt("SystemDisk", &self.system_disk)?
-            .opt("DataDisks", &self.data_disks)?
-            .opt("VirtualPrivateCloud", &self.virtual_private_cloud)?
-            .opt("InternetAccessible", &self.internet_accessible)?
-            .opt("InstanceCount", &self.instance_count)?
-            .opt("InstanceName", &self.instance_name)?
-            .opt("LoginSettings", &self.login_settings)?
-            .opt("SecurityGroupIds", &self.security_group_ids)?
-            .opt("EnhancedService", &self.enhanced_service)?
-            .opt("ClientToken", &self.client_token)?
-            .opt("HostName", &self.host_name)?
-            .opt("ActionTimer", &self.action_timer)?
-            .opt("DisasterRecoverGroupIds", &self.disaster_recover_group_ids)?
-            .opt("TagSpecification", &self.tag_specification)?
-            .opt("InstanceMarketOptions", &self.instance_market_options)?
-            .opt("UserData", &self.user_data)?
-            .opt("DryRun", &self.dry_run)?
-            .opt("CamRoleName", &self.cam_role_name)?
-            .opt("HpcClusterId", &self.hpc_cluster_id)?
-            .opt("InstanceChargeType", &self.instance_charge_type)?
-            .opt("InstanceChargePrepaid", &self.instance_charge_prepaid)?
-            .opt("DisableApiTermination", &self.disable_api_termination)?
-            .opt("EnableJumboFrame", &self.enable_jumbo_frame)?
-            .opt("LaunchTemplateTagSpecification", &self.launch_template_tag_specification)?
-            .opt("Metadata", &self.metadata)?
-            .opt("TemplateDataModifyAction", &self.template_data_modify_action)?
-            .opt("NetworkInterfaces", &self.network_interfaces)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CreateLaunchTemplateRequest", Self::FIELDS.len())?;
+        fields.plain("LaunchTemplateName", &self.launch_template_name)?;
+        fields.plain("Placement", &self.placement)?;
+        fields.plain("ImageId", &self.image_id)?;
+        fields.opt("LaunchTemplateVersionDescription", &self.launch_template_version_description)?;
+        fields.opt("InstanceType", &self.instance_type)?;
+        fields.opt("SystemDisk", &self.system_disk)?;
+        fields.opt("DataDisks", &self.data_disks)?;
+        fields.opt("VirtualPrivateCloud", &self.virtual_private_cloud)?;
+        fields.opt("InternetAccessible", &self.internet_accessible)?;
+        fields.opt("InstanceCount", &self.instance_count)?;
+        fields.opt("InstanceName", &self.instance_name)?;
+        fields.opt("LoginSettings", &self.login_settings)?;
+        fields.opt("SecurityGroupIds", &self.security_group_ids)?;
+        fields.opt("EnhancedService", &self.enhanced_service)?;
+        fields.opt("ClientToken", &self.client_token)?;
+        fields.opt("HostName", &self.host_name)?;
+        fields.opt("ActionTimer", &self.action_timer)?;
+        fields.opt("DisasterRecoverGroupIds", &self.disaster_recover_group_ids)?;
+        fields.opt("TagSpecification", &self.tag_specification)?;
+        fields.opt("InstanceMarketOptions", &self.instance_market_options)?;
+        fields.opt("UserData", &self.user_data)?;
+        fields.opt("DryRun", &self.dry_run)?;
+        fields.opt("CamRoleName", &self.cam_role_name)?;
+        fields.opt("HpcClusterId", &self.hpc_cluster_id)?;
+        fields.opt("InstanceChargeType", &self.instance_charge_type)?;
+        fields.opt("InstanceChargePrepaid", &self.instance_charge_prepaid)?;
+        fields.opt("DisableApiTermination", &self.disable_api_termination)?;
+        fields.opt("EnableJumboFrame", &self.enable_jumbo_frame)?;
+        fields.opt("LaunchTemplateTagSpecification", &self.launch_template_tag_specification)?;
+        fields.opt("Metadata", &self.metadata)?;
+        fields.opt("TemplateDataModifyAction", &self.template_data_modify_action)?;
+        fields.opt("NetworkInterfaces", &self.network_interfaces)?;
+        fields.end()
     }
 }
 
@@ -2752,26 +2589,6 @@ pub struct CreateLaunchTemplateResponse {
     pub launch_template_id: Option<String>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl CreateLaunchTemplateResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CreateLaunchTemplateResponse {
-            launch_template_id: None,
-            request_id: None,
-        }
-    }
-    /// Sets `LaunchTemplateId`.
-    pub fn with_launch_template_id(mut self, launch_template_id: impl Into<String>) -> Self {
-        self.launch_template_id = Some(launch_template_id.into());
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for CreateLaunchTemplateResponse {
@@ -2795,13 +2612,13 @@ impl<'de> Deserialize<'de> for CreateLaunchTemplateResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for CreateLaunchTemplateResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreateLaunchTemplateResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("LaunchTemplateId", &self.launch_template_id)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CreateLaunchTemplateResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("LaunchTemplateId", &self.launch_template_id)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -2967,6 +2784,41 @@ pub struct CreateLaunchTemplateVersionRequest {
 }
 
 impl CreateLaunchTemplateVersionRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Placement",
+        "LaunchTemplateId",
+        "LaunchTemplateVersion",
+        "LaunchTemplateVersionDescription",
+        "InstanceType",
+        "ImageId",
+        "SystemDisk",
+        "DataDisks",
+        "VirtualPrivateCloud",
+        "InternetAccessible",
+        "InstanceCount",
+        "InstanceName",
+        "LoginSettings",
+        "SecurityGroupIds",
+        "EnhancedService",
+        "ClientToken",
+        "HostName",
+        "ActionTimer",
+        "DisasterRecoverGroupIds",
+        "TagSpecification",
+        "InstanceMarketOptions",
+        "UserData",
+        "DryRun",
+        "CamRoleName",
+        "HpcClusterId",
+        "InstanceChargeType",
+        "InstanceChargePrepaid",
+        "DisableApiTermination",
+        "EnableJumboFrame",
+        "Metadata",
+        "TemplateDataModifyAction",
+        "NetworkInterfaces",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(placement: Placement, launch_template_id: impl Into<String>) -> Self {
         CreateLaunchTemplateVersionRequest {
@@ -3156,42 +3008,10 @@ impl CreateLaunchTemplateVersionRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for CreateLaunchTemplateVersionRequest {
     const NAME: &'static str = "CreateLaunchTemplateVersionRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Placement",
-        "LaunchTemplateId",
-        "LaunchTemplateVersion",
-        "LaunchTemplateVersionDescription",
-        "InstanceType",
-        "ImageId",
-        "SystemDisk",
-        "DataDisks",
-        "VirtualPrivateCloud",
-        "InternetAccessible",
-        "InstanceCount",
-        "InstanceName",
-        "LoginSettings",
-        "SecurityGroupIds",
-        "EnhancedService",
-        "ClientToken",
-        "HostName",
-        "ActionTimer",
-        "DisasterRecoverGroupIds",
-        "TagSpecification",
-        "InstanceMarketOptions",
-        "UserData",
-        "DryRun",
-        "CamRoleName",
-        "HpcClusterId",
-        "InstanceChargeType",
-        "InstanceChargePrepaid",
-        "DisableApiTermination",
-        "EnableJumboFrame",
-        "Metadata",
-        "TemplateDataModifyAction",
-        "NetworkInterfaces",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut placement = None;
         let mut launch_template_id = None;
@@ -3299,6 +3119,7 @@ impl input::Input for CreateLaunchTemplateVersionRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for CreateLaunchTemplateVersionRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -3307,40 +3128,40 @@ impl<'de> Deserialize<'de> for CreateLaunchTemplateVersionRequest {
 
 impl serde::Serialize for CreateLaunchTemplateVersionRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreateLaunchTemplateVersionRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("Placement", &self.placement)?
-            .plain("LaunchTemplateId", &self.launch_template_id)?
-            .opt("LaunchTemplateVersion", &self.launch_template_version)?
-            .opt("LaunchTemplateVersionDescription", &self.launch_template_version_description)?
-            .opt("InstanceType", &self.instance_type)?
-            .opt("ImageId", &self.image_id)?
-            .opt("SystemDisk", &self.system_disk)?
-            .opt("DataDisks", &self.data_disks)?
-            .opt("VirtualPrivateCloud", &self.virtual_private_cloud)?
-            .opt("InternetAccessible", &self.internet_accessible)?
-            .opt("InstanceCount", &self.instance_count)?
-            .opt("InstanceName", &self.instance_name)?
-            .opt("LoginSettings", &self.login_settings)?
-            .opt("SecurityGroupIds", &self.security_group_ids)?
-            .opt("EnhancedService", &self.enhanced_service)?
-            .opt("ClientToken", &self.client_token)?
-            .opt("HostName", &self.host_name)?
-            .opt("ActionTimer", &self.action_timer)?
-            .opt("DisasterRecoverGroupIds", &self.disaster_recover_group_ids)?
-            .opt("TagSpecification", &self.tag_specification)?
-            .opt("InstanceMarketOptions", &self.instance_market_options)?
-            .opt("UserData", &self.user_data)?
-            .opt("DryRun", &self.dry_run)?
-            .opt("CamRoleName", &self.cam_role_name)?
-            .opt("HpcClusterId", &self.hpc_cluster_id)?
-            .opt("InstanceChargeType", &self.instance_charge_type)?
-            .opt("InstanceChargePrepaid", &self.instance_charge_prepaid)?
-            .opt("DisableApiTermination", &self.disable_api_termination)?
-            .opt("EnableJumboFrame", &self.enable_jumbo_frame)?
-            .opt("Metadata", &self.metadata)?
-            .opt("TemplateDataModifyAction", &self.template_data_modify_action)?
-            .opt("NetworkInterfaces", &self.network_interfaces)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CreateLaunchTemplateVersionRequest", Self::FIELDS.len())?;
+        fields.plain("Placement", &self.placement)?;
+        fields.plain("LaunchTemplateId", &self.launch_template_id)?;
+        fields.opt("LaunchTemplateVersion", &self.launch_template_version)?;
+        fields.opt("LaunchTemplateVersionDescription", &self.launch_template_version_description)?;
+        fields.opt("InstanceType", &self.instance_type)?;
+        fields.opt("ImageId", &self.image_id)?;
+        fields.opt("SystemDisk", &self.system_disk)?;
+        fields.opt("DataDisks", &self.data_disks)?;
+        fields.opt("VirtualPrivateCloud", &self.virtual_private_cloud)?;
+        fields.opt("InternetAccessible", &self.internet_accessible)?;
+        fields.opt("InstanceCount", &self.instance_count)?;
+        fields.opt("InstanceName", &self.instance_name)?;
+        fields.opt("LoginSettings", &self.login_settings)?;
+        fields.opt("SecurityGroupIds", &self.security_group_ids)?;
+        fields.opt("EnhancedService", &self.enhanced_service)?;
+        fields.opt("ClientToken", &self.client_token)?;
+        fields.opt("HostName", &self.host_name)?;
+        fields.opt("ActionTimer", &self.action_timer)?;
+        fields.opt("DisasterRecoverGroupIds", &self.disaster_recover_group_ids)?;
+        fields.opt("TagSpecification", &self.tag_specification)?;
+        fields.opt("InstanceMarketOptions", &self.instance_market_options)?;
+        fields.opt("UserData", &self.user_data)?;
+        fields.opt("DryRun", &self.dry_run)?;
+        fields.opt("CamRoleName", &self.cam_role_name)?;
+        fields.opt("HpcClusterId", &self.hpc_cluster_id)?;
+        fields.opt("InstanceChargeType", &self.instance_charge_type)?;
+        fields.opt("InstanceChargePrepaid", &self.instance_charge_prepaid)?;
+        fields.opt("DisableApiTermination", &self.disable_api_termination)?;
+        fields.opt("EnableJumboFrame", &self.enable_jumbo_frame)?;
+        fields.opt("Metadata", &self.metadata)?;
+        fields.opt("TemplateDataModifyAction", &self.template_data_modify_action)?;
+        fields.opt("NetworkInterfaces", &self.network_interfaces)?;
+        fields.end()
     }
 }
 
@@ -3354,26 +3175,6 @@ pub struct CreateLaunchTemplateVersionResponse {
     pub launch_template_version_number: Option<i64>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl CreateLaunchTemplateVersionResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CreateLaunchTemplateVersionResponse {
-            launch_template_version_number: None,
-            request_id: None,
-        }
-    }
-    /// Sets `LaunchTemplateVersionNumber`.
-    pub fn with_launch_template_version_number(mut self, launch_template_version_number: i64) -> Self {
-        self.launch_template_version_number = Some(launch_template_version_number);
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for CreateLaunchTemplateVersionResponse {
@@ -3397,13 +3198,13 @@ impl<'de> Deserialize<'de> for CreateLaunchTemplateVersionResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for CreateLaunchTemplateVersionResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreateLaunchTemplateVersionResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("LaunchTemplateVersionNumber", &self.launch_template_version_number)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CreateLaunchTemplateVersionResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("LaunchTemplateVersionNumber", &self.launch_template_version_number)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -3493,6 +3294,20 @@ pub struct DataDisk {
 }
 
 impl DataDisk {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "DiskSize",
+        "DiskType",
+        "DiskId",
+        "DeleteWithInstance",
+        "SnapshotId",
+        "Encrypt",
+        "KmsKeyId",
+        "ThroughputPerformance",
+        "CdcId",
+        "BurstPerformance",
+        "DiskName",
+    ];
     /// With the fields a request must carry.
     pub fn new(disk_size: i64) -> Self {
         DataDisk {
@@ -3561,21 +3376,10 @@ impl DataDisk {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DataDisk {
     const NAME: &'static str = "DataDisk";
-    const FIELDS: &'static [&'static str] = &[
-        "DiskSize",
-        "DiskType",
-        "DiskId",
-        "DeleteWithInstance",
-        "SnapshotId",
-        "Encrypt",
-        "KmsKeyId",
-        "ThroughputPerformance",
-        "CdcId",
-        "BurstPerformance",
-        "DiskName",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut disk_size = None;
         let mut disk_type = None;
@@ -3620,6 +3424,7 @@ impl input::Input for DataDisk {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DataDisk {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -3628,19 +3433,19 @@ impl<'de> Deserialize<'de> for DataDisk {
 
 impl serde::Serialize for DataDisk {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DataDisk", <Self as input::Input>::FIELDS.len())?
-            .plain("DiskSize", &self.disk_size)?
-            .opt("DiskType", &self.disk_type)?
-            .opt("DiskId", &self.disk_id)?
-            .opt("DeleteWithInstance", &self.delete_with_instance)?
-            .opt("SnapshotId", &self.snapshot_id)?
-            .opt("Encrypt", &self.encrypt)?
-            .opt("KmsKeyId", &self.kms_key_id)?
-            .opt("ThroughputPerformance", &self.throughput_performance)?
-            .opt("CdcId", &self.cdc_id)?
-            .opt("BurstPerformance", &self.burst_performance)?
-            .opt("DiskName", &self.disk_name)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DataDisk", Self::FIELDS.len())?;
+        fields.plain("DiskSize", &self.disk_size)?;
+        fields.opt("DiskType", &self.disk_type)?;
+        fields.opt("DiskId", &self.disk_id)?;
+        fields.opt("DeleteWithInstance", &self.delete_with_instance)?;
+        fields.opt("SnapshotId", &self.snapshot_id)?;
+        fields.opt("Encrypt", &self.encrypt)?;
+        fields.opt("KmsKeyId", &self.kms_key_id)?;
+        fields.opt("ThroughputPerformance", &self.throughput_performance)?;
+        fields.opt("CdcId", &self.cdc_id)?;
+        fields.opt("BurstPerformance", &self.burst_performance)?;
+        fields.opt("DiskName", &self.disk_name)?;
+        fields.end()
     }
 }
 
@@ -3655,6 +3460,10 @@ pub struct DeleteDisasterRecoverGroupsRequest {
 }
 
 impl DeleteDisasterRecoverGroupsRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "DisasterRecoverGroupIds",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(disaster_recover_group_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         DeleteDisasterRecoverGroupsRequest {
@@ -3663,11 +3472,10 @@ impl DeleteDisasterRecoverGroupsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DeleteDisasterRecoverGroupsRequest {
     const NAME: &'static str = "DeleteDisasterRecoverGroupsRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "DisasterRecoverGroupIds",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut disaster_recover_group_ids = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -3682,6 +3490,7 @@ impl input::Input for DeleteDisasterRecoverGroupsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DeleteDisasterRecoverGroupsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -3690,9 +3499,9 @@ impl<'de> Deserialize<'de> for DeleteDisasterRecoverGroupsRequest {
 
 impl serde::Serialize for DeleteDisasterRecoverGroupsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeleteDisasterRecoverGroupsRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("DisasterRecoverGroupIds", &self.disaster_recover_group_ids)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DeleteDisasterRecoverGroupsRequest", Self::FIELDS.len())?;
+        fields.plain("DisasterRecoverGroupIds", &self.disaster_recover_group_ids)?;
+        fields.end()
     }
 }
 
@@ -3702,20 +3511,6 @@ impl serde::Serialize for DeleteDisasterRecoverGroupsRequest {
 pub struct DeleteDisasterRecoverGroupsResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl DeleteDisasterRecoverGroupsResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DeleteDisasterRecoverGroupsResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DeleteDisasterRecoverGroupsResponse {
@@ -3737,12 +3532,12 @@ impl<'de> Deserialize<'de> for DeleteDisasterRecoverGroupsResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DeleteDisasterRecoverGroupsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeleteDisasterRecoverGroupsResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DeleteDisasterRecoverGroupsResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -3757,6 +3552,10 @@ pub struct DeleteHpcClustersRequest {
 }
 
 impl DeleteHpcClustersRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "HpcClusterIds",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(hpc_cluster_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         DeleteHpcClustersRequest {
@@ -3765,11 +3564,10 @@ impl DeleteHpcClustersRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DeleteHpcClustersRequest {
     const NAME: &'static str = "DeleteHpcClustersRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "HpcClusterIds",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut hpc_cluster_ids = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -3784,6 +3582,7 @@ impl input::Input for DeleteHpcClustersRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DeleteHpcClustersRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -3792,9 +3591,9 @@ impl<'de> Deserialize<'de> for DeleteHpcClustersRequest {
 
 impl serde::Serialize for DeleteHpcClustersRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeleteHpcClustersRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("HpcClusterIds", &self.hpc_cluster_ids)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DeleteHpcClustersRequest", Self::FIELDS.len())?;
+        fields.plain("HpcClusterIds", &self.hpc_cluster_ids)?;
+        fields.end()
     }
 }
 
@@ -3804,20 +3603,6 @@ impl serde::Serialize for DeleteHpcClustersRequest {
 pub struct DeleteHpcClustersResponse {
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     pub request_id: Option<String>,
-}
-
-impl DeleteHpcClustersResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DeleteHpcClustersResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DeleteHpcClustersResponse {
@@ -3839,12 +3624,12 @@ impl<'de> Deserialize<'de> for DeleteHpcClustersResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DeleteHpcClustersResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeleteHpcClustersResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DeleteHpcClustersResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -3867,6 +3652,12 @@ pub struct DeleteImagesRequest {
 }
 
 impl DeleteImagesRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "ImageIds",
+        "DeleteBindedSnap",
+        "DryRun",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(image_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         DeleteImagesRequest {
@@ -3887,13 +3678,10 @@ impl DeleteImagesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DeleteImagesRequest {
     const NAME: &'static str = "DeleteImagesRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "ImageIds",
-        "DeleteBindedSnap",
-        "DryRun",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut image_ids = None;
         let mut delete_binded_snap = None;
@@ -3914,6 +3702,7 @@ impl input::Input for DeleteImagesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DeleteImagesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -3922,11 +3711,11 @@ impl<'de> Deserialize<'de> for DeleteImagesRequest {
 
 impl serde::Serialize for DeleteImagesRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeleteImagesRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("ImageIds", &self.image_ids)?
-            .opt("DeleteBindedSnap", &self.delete_binded_snap)?
-            .opt("DryRun", &self.dry_run)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DeleteImagesRequest", Self::FIELDS.len())?;
+        fields.plain("ImageIds", &self.image_ids)?;
+        fields.opt("DeleteBindedSnap", &self.delete_binded_snap)?;
+        fields.opt("DryRun", &self.dry_run)?;
+        fields.end()
     }
 }
 
@@ -3936,20 +3725,6 @@ impl serde::Serialize for DeleteImagesRequest {
 pub struct DeleteImagesResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl DeleteImagesResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DeleteImagesResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DeleteImagesResponse {
@@ -3971,12 +3746,12 @@ impl<'de> Deserialize<'de> for DeleteImagesResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DeleteImagesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeleteImagesResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DeleteImagesResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -3991,6 +3766,10 @@ pub struct DeleteInstancesActionTimerRequest {
 }
 
 impl DeleteInstancesActionTimerRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "ActionTimerIds",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(action_timer_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         DeleteInstancesActionTimerRequest {
@@ -3999,11 +3778,10 @@ impl DeleteInstancesActionTimerRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DeleteInstancesActionTimerRequest {
     const NAME: &'static str = "DeleteInstancesActionTimerRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "ActionTimerIds",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut action_timer_ids = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -4018,6 +3796,7 @@ impl input::Input for DeleteInstancesActionTimerRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DeleteInstancesActionTimerRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -4026,9 +3805,9 @@ impl<'de> Deserialize<'de> for DeleteInstancesActionTimerRequest {
 
 impl serde::Serialize for DeleteInstancesActionTimerRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeleteInstancesActionTimerRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("ActionTimerIds", &self.action_timer_ids)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DeleteInstancesActionTimerRequest", Self::FIELDS.len())?;
+        fields.plain("ActionTimerIds", &self.action_timer_ids)?;
+        fields.end()
     }
 }
 
@@ -4038,20 +3817,6 @@ impl serde::Serialize for DeleteInstancesActionTimerRequest {
 pub struct DeleteInstancesActionTimerResponse {
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     pub request_id: Option<String>,
-}
-
-impl DeleteInstancesActionTimerResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DeleteInstancesActionTimerResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DeleteInstancesActionTimerResponse {
@@ -4073,12 +3838,12 @@ impl<'de> Deserialize<'de> for DeleteInstancesActionTimerResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DeleteInstancesActionTimerResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeleteInstancesActionTimerResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DeleteInstancesActionTimerResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -4097,6 +3862,11 @@ pub struct DeleteInstancesDisasterRecoverGroupsRequest {
 }
 
 impl DeleteInstancesDisasterRecoverGroupsRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceIds",
+        "DisasterRecoverGroupIds",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_ids: impl IntoIterator<Item = impl Into<String>>, disaster_recover_group_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         DeleteInstancesDisasterRecoverGroupsRequest {
@@ -4106,12 +3876,10 @@ impl DeleteInstancesDisasterRecoverGroupsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DeleteInstancesDisasterRecoverGroupsRequest {
     const NAME: &'static str = "DeleteInstancesDisasterRecoverGroupsRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceIds",
-        "DisasterRecoverGroupIds",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_ids = None;
         let mut disaster_recover_group_ids = None;
@@ -4129,6 +3897,7 @@ impl input::Input for DeleteInstancesDisasterRecoverGroupsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DeleteInstancesDisasterRecoverGroupsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -4137,10 +3906,10 @@ impl<'de> Deserialize<'de> for DeleteInstancesDisasterRecoverGroupsRequest {
 
 impl serde::Serialize for DeleteInstancesDisasterRecoverGroupsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeleteInstancesDisasterRecoverGroupsRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("InstanceIds", &self.instance_ids)?
-            .plain("DisasterRecoverGroupIds", &self.disaster_recover_group_ids)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DeleteInstancesDisasterRecoverGroupsRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceIds", &self.instance_ids)?;
+        fields.plain("DisasterRecoverGroupIds", &self.disaster_recover_group_ids)?;
+        fields.end()
     }
 }
 
@@ -4150,20 +3919,6 @@ impl serde::Serialize for DeleteInstancesDisasterRecoverGroupsRequest {
 pub struct DeleteInstancesDisasterRecoverGroupsResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl DeleteInstancesDisasterRecoverGroupsResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DeleteInstancesDisasterRecoverGroupsResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DeleteInstancesDisasterRecoverGroupsResponse {
@@ -4185,12 +3940,12 @@ impl<'de> Deserialize<'de> for DeleteInstancesDisasterRecoverGroupsResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DeleteInstancesDisasterRecoverGroupsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeleteInstancesDisasterRecoverGroupsResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DeleteInstancesDisasterRecoverGroupsResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -4209,6 +3964,10 @@ pub struct DeleteKeyPairsRequest {
 }
 
 impl DeleteKeyPairsRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "KeyIds",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(key_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         DeleteKeyPairsRequest {
@@ -4217,11 +3976,10 @@ impl DeleteKeyPairsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DeleteKeyPairsRequest {
     const NAME: &'static str = "DeleteKeyPairsRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "KeyIds",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut key_ids = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -4236,6 +3994,7 @@ impl input::Input for DeleteKeyPairsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DeleteKeyPairsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -4244,9 +4003,9 @@ impl<'de> Deserialize<'de> for DeleteKeyPairsRequest {
 
 impl serde::Serialize for DeleteKeyPairsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeleteKeyPairsRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("KeyIds", &self.key_ids)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DeleteKeyPairsRequest", Self::FIELDS.len())?;
+        fields.plain("KeyIds", &self.key_ids)?;
+        fields.end()
     }
 }
 
@@ -4256,20 +4015,6 @@ impl serde::Serialize for DeleteKeyPairsRequest {
 pub struct DeleteKeyPairsResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl DeleteKeyPairsResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DeleteKeyPairsResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DeleteKeyPairsResponse {
@@ -4291,12 +4036,12 @@ impl<'de> Deserialize<'de> for DeleteKeyPairsResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DeleteKeyPairsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeleteKeyPairsResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DeleteKeyPairsResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -4311,6 +4056,10 @@ pub struct DeleteLaunchTemplateRequest {
 }
 
 impl DeleteLaunchTemplateRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "LaunchTemplateId",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(launch_template_id: impl Into<String>) -> Self {
         DeleteLaunchTemplateRequest {
@@ -4319,11 +4068,10 @@ impl DeleteLaunchTemplateRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DeleteLaunchTemplateRequest {
     const NAME: &'static str = "DeleteLaunchTemplateRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "LaunchTemplateId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut launch_template_id = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -4338,6 +4086,7 @@ impl input::Input for DeleteLaunchTemplateRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DeleteLaunchTemplateRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -4346,9 +4095,9 @@ impl<'de> Deserialize<'de> for DeleteLaunchTemplateRequest {
 
 impl serde::Serialize for DeleteLaunchTemplateRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeleteLaunchTemplateRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("LaunchTemplateId", &self.launch_template_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DeleteLaunchTemplateRequest", Self::FIELDS.len())?;
+        fields.plain("LaunchTemplateId", &self.launch_template_id)?;
+        fields.end()
     }
 }
 
@@ -4358,20 +4107,6 @@ impl serde::Serialize for DeleteLaunchTemplateRequest {
 pub struct DeleteLaunchTemplateResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl DeleteLaunchTemplateResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DeleteLaunchTemplateResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DeleteLaunchTemplateResponse {
@@ -4393,12 +4128,12 @@ impl<'de> Deserialize<'de> for DeleteLaunchTemplateResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DeleteLaunchTemplateResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeleteLaunchTemplateResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DeleteLaunchTemplateResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -4417,6 +4152,11 @@ pub struct DeleteLaunchTemplateVersionsRequest {
 }
 
 impl DeleteLaunchTemplateVersionsRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "LaunchTemplateId",
+        "LaunchTemplateVersions",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(launch_template_id: impl Into<String>, launch_template_versions: impl IntoIterator<Item = i64>) -> Self {
         DeleteLaunchTemplateVersionsRequest {
@@ -4426,12 +4166,10 @@ impl DeleteLaunchTemplateVersionsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DeleteLaunchTemplateVersionsRequest {
     const NAME: &'static str = "DeleteLaunchTemplateVersionsRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "LaunchTemplateId",
-        "LaunchTemplateVersions",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut launch_template_id = None;
         let mut launch_template_versions = None;
@@ -4449,6 +4187,7 @@ impl input::Input for DeleteLaunchTemplateVersionsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DeleteLaunchTemplateVersionsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -4457,10 +4196,10 @@ impl<'de> Deserialize<'de> for DeleteLaunchTemplateVersionsRequest {
 
 impl serde::Serialize for DeleteLaunchTemplateVersionsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeleteLaunchTemplateVersionsRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("LaunchTemplateId", &self.launch_template_id)?
-            .plain("LaunchTemplateVersions", &self.launch_template_versions)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DeleteLaunchTemplateVersionsRequest", Self::FIELDS.len())?;
+        fields.plain("LaunchTemplateId", &self.launch_template_id)?;
+        fields.plain("LaunchTemplateVersions", &self.launch_template_versions)?;
+        fields.end()
     }
 }
 
@@ -4470,20 +4209,6 @@ impl serde::Serialize for DeleteLaunchTemplateVersionsRequest {
 pub struct DeleteLaunchTemplateVersionsResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl DeleteLaunchTemplateVersionsResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DeleteLaunchTemplateVersionsResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DeleteLaunchTemplateVersionsResponse {
@@ -4505,12 +4230,12 @@ impl<'de> Deserialize<'de> for DeleteLaunchTemplateVersionsResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DeleteLaunchTemplateVersionsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeleteLaunchTemplateVersionsResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DeleteLaunchTemplateVersionsResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -4553,6 +4278,10 @@ pub struct DescribeAccountQuotaRequest {
 }
 
 impl DescribeAccountQuotaRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Filters",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         DescribeAccountQuotaRequest {
@@ -4566,11 +4295,10 @@ impl DescribeAccountQuotaRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeAccountQuotaRequest {
     const NAME: &'static str = "DescribeAccountQuotaRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Filters",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut filters = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -4585,6 +4313,7 @@ impl input::Input for DescribeAccountQuotaRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeAccountQuotaRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -4593,9 +4322,9 @@ impl<'de> Deserialize<'de> for DescribeAccountQuotaRequest {
 
 impl serde::Serialize for DescribeAccountQuotaRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeAccountQuotaRequest", <Self as input::Input>::FIELDS.len())?
-            .opt("Filters", &self.filters)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeAccountQuotaRequest", Self::FIELDS.len())?;
+        fields.opt("Filters", &self.filters)?;
+        fields.end()
     }
 }
 
@@ -4611,32 +4340,6 @@ pub struct DescribeAccountQuotaResponse {
     pub account_quota_overview: Option<output::AccountQuotaOverview>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     pub request_id: Option<String>,
-}
-
-impl DescribeAccountQuotaResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeAccountQuotaResponse {
-            app_id: None,
-            account_quota_overview: None,
-            request_id: None,
-        }
-    }
-    /// Sets `AppId`.
-    pub fn with_app_id(mut self, app_id: u64) -> Self {
-        self.app_id = Some(app_id);
-        self
-    }
-    /// Sets `AccountQuotaOverview`.
-    pub fn with_account_quota_overview(mut self, account_quota_overview: output::AccountQuotaOverview) -> Self {
-        self.account_quota_overview = Some(account_quota_overview);
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DescribeAccountQuotaResponse {
@@ -4662,14 +4365,14 @@ impl<'de> Deserialize<'de> for DescribeAccountQuotaResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeAccountQuotaResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeAccountQuotaResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("AppId", &self.app_id)?
-            .opt("AccountQuotaOverview", &self.account_quota_overview)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeAccountQuotaResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("AppId", &self.app_id)?;
+        fields.opt("AccountQuotaOverview", &self.account_quota_overview)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -4684,6 +4387,10 @@ pub struct DescribeChcDeniedActionsRequest {
 }
 
 impl DescribeChcDeniedActionsRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "ChcIds",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(chc_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         DescribeChcDeniedActionsRequest {
@@ -4692,11 +4399,10 @@ impl DescribeChcDeniedActionsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeChcDeniedActionsRequest {
     const NAME: &'static str = "DescribeChcDeniedActionsRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "ChcIds",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut chc_ids = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -4711,6 +4417,7 @@ impl input::Input for DescribeChcDeniedActionsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeChcDeniedActionsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -4719,9 +4426,9 @@ impl<'de> Deserialize<'de> for DescribeChcDeniedActionsRequest {
 
 impl serde::Serialize for DescribeChcDeniedActionsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeChcDeniedActionsRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("ChcIds", &self.chc_ids)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeChcDeniedActionsRequest", Self::FIELDS.len())?;
+        fields.plain("ChcIds", &self.chc_ids)?;
+        fields.end()
     }
 }
 
@@ -4735,26 +4442,6 @@ pub struct DescribeChcDeniedActionsResponse {
     pub chc_host_denied_action_set: Vec<output::ChcHostDeniedActions>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl DescribeChcDeniedActionsResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeChcDeniedActionsResponse {
-            chc_host_denied_action_set: Vec::new(),
-            request_id: None,
-        }
-    }
-    /// Sets `ChcHostDeniedActionSet`.
-    pub fn with_chc_host_denied_action_set(mut self, chc_host_denied_action_set: impl IntoIterator<Item = output::ChcHostDeniedActions>) -> Self {
-        self.chc_host_denied_action_set = chc_host_denied_action_set.into_iter().collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DescribeChcDeniedActionsResponse {
@@ -4778,13 +4465,13 @@ impl<'de> Deserialize<'de> for DescribeChcDeniedActionsResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeChcDeniedActionsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeChcDeniedActionsResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .list("ChcHostDeniedActionSet", &self.chc_host_denied_action_set)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeChcDeniedActionsResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("ChcHostDeniedActionSet", &self.chc_host_denied_action_set)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -4857,6 +4544,13 @@ pub struct DescribeChcHostsRequest {
 }
 
 impl DescribeChcHostsRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "ChcIds",
+        "Filters",
+        "Offset",
+        "Limit",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         DescribeChcHostsRequest {
@@ -4888,14 +4582,10 @@ impl DescribeChcHostsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeChcHostsRequest {
     const NAME: &'static str = "DescribeChcHostsRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "ChcIds",
-        "Filters",
-        "Offset",
-        "Limit",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut chc_ids = None;
         let mut filters = None;
@@ -4919,6 +4609,7 @@ impl input::Input for DescribeChcHostsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeChcHostsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -4927,12 +4618,12 @@ impl<'de> Deserialize<'de> for DescribeChcHostsRequest {
 
 impl serde::Serialize for DescribeChcHostsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeChcHostsRequest", <Self as input::Input>::FIELDS.len())?
-            .opt("ChcIds", &self.chc_ids)?
-            .opt("Filters", &self.filters)?
-            .opt("Offset", &self.offset)?
-            .opt("Limit", &self.limit)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeChcHostsRequest", Self::FIELDS.len())?;
+        fields.opt("ChcIds", &self.chc_ids)?;
+        fields.opt("Filters", &self.filters)?;
+        fields.opt("Offset", &self.offset)?;
+        fields.opt("Limit", &self.limit)?;
+        fields.end()
     }
 }
 
@@ -4948,32 +4639,6 @@ pub struct DescribeChcHostsResponse {
     pub chc_host_set: Vec<output::ChcHost>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl DescribeChcHostsResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeChcHostsResponse {
-            total_count: None,
-            chc_host_set: Vec::new(),
-            request_id: None,
-        }
-    }
-    /// Sets `TotalCount`.
-    pub fn with_total_count(mut self, total_count: i64) -> Self {
-        self.total_count = Some(total_count);
-        self
-    }
-    /// Sets `ChcHostSet`.
-    pub fn with_chc_host_set(mut self, chc_host_set: impl IntoIterator<Item = output::ChcHost>) -> Self {
-        self.chc_host_set = chc_host_set.into_iter().collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DescribeChcHostsResponse {
@@ -4999,14 +4664,14 @@ impl<'de> Deserialize<'de> for DescribeChcHostsResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeChcHostsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeChcHostsResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("TotalCount", &self.total_count)?
-            .list("ChcHostSet", &self.chc_host_set)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeChcHostsResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("TotalCount", &self.total_count)?;
+        fields.list("ChcHostSet", &self.chc_host_set)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -5016,21 +4681,25 @@ impl serde::Serialize for DescribeChcHostsResponse {
 pub struct DescribeDisasterRecoverGroupQuotaRequest {}
 
 impl DescribeDisasterRecoverGroupQuotaRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[];
     /// With every field unset.
     pub fn new() -> Self {
         DescribeDisasterRecoverGroupQuotaRequest {}
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeDisasterRecoverGroupQuotaRequest {
     const NAME: &'static str = "DescribeDisasterRecoverGroupQuotaRequest";
-    const FIELDS: &'static [&'static str] = &[];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         while input::next_field::<Self, A>(&mut __map)?.is_some() {}
         Ok(DescribeDisasterRecoverGroupQuotaRequest {})
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeDisasterRecoverGroupQuotaRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -5039,8 +4708,7 @@ impl<'de> Deserialize<'de> for DescribeDisasterRecoverGroupQuotaRequest {
 
 impl serde::Serialize for DescribeDisasterRecoverGroupQuotaRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeDisasterRecoverGroupQuotaRequest", <Self as input::Input>::FIELDS.len())?
-            .end()
+        lenient::fields(serializer, "DescribeDisasterRecoverGroupQuotaRequest", 0)?.end()
     }
 }
 
@@ -5076,56 +4744,6 @@ pub struct DescribeDisasterRecoverGroupQuotaResponse {
     pub request_id: Option<String>,
 }
 
-impl DescribeDisasterRecoverGroupQuotaResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeDisasterRecoverGroupQuotaResponse {
-            group_quota: None,
-            current_num: None,
-            cvm_in_host_group_quota: None,
-            cvm_in_sw_group_quota: None,
-            cvm_in_rack_group_quota: None,
-            cvm_in_switch_group_quota: None,
-            request_id: None,
-        }
-    }
-    /// Sets `GroupQuota`.
-    pub fn with_group_quota(mut self, group_quota: i64) -> Self {
-        self.group_quota = Some(group_quota);
-        self
-    }
-    /// Sets `CurrentNum`.
-    pub fn with_current_num(mut self, current_num: i64) -> Self {
-        self.current_num = Some(current_num);
-        self
-    }
-    /// Sets `CvmInHostGroupQuota`.
-    pub fn with_cvm_in_host_group_quota(mut self, cvm_in_host_group_quota: i64) -> Self {
-        self.cvm_in_host_group_quota = Some(cvm_in_host_group_quota);
-        self
-    }
-    /// Sets `CvmInSwGroupQuota`.
-    pub fn with_cvm_in_sw_group_quota(mut self, cvm_in_sw_group_quota: i64) -> Self {
-        self.cvm_in_sw_group_quota = Some(cvm_in_sw_group_quota);
-        self
-    }
-    /// Sets `CvmInRackGroupQuota`.
-    pub fn with_cvm_in_rack_group_quota(mut self, cvm_in_rack_group_quota: i64) -> Self {
-        self.cvm_in_rack_group_quota = Some(cvm_in_rack_group_quota);
-        self
-    }
-    /// Sets `CvmInSwitchGroupQuota`.
-    pub fn with_cvm_in_switch_group_quota(mut self, cvm_in_switch_group_quota: i64) -> Self {
-        self.cvm_in_switch_group_quota = Some(cvm_in_switch_group_quota);
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
-}
-
 impl lenient::Reply for DescribeDisasterRecoverGroupQuotaResponse {
     const NAME: &'static str = "DescribeDisasterRecoverGroupQuotaResponse";
     const FIELDS: &'static [&'static str] = &[
@@ -5157,18 +4775,18 @@ impl<'de> Deserialize<'de> for DescribeDisasterRecoverGroupQuotaResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeDisasterRecoverGroupQuotaResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeDisasterRecoverGroupQuotaResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("GroupQuota", &self.group_quota)?
-            .opt("CurrentNum", &self.current_num)?
-            .opt("CvmInHostGroupQuota", &self.cvm_in_host_group_quota)?
-            .opt("CvmInSwGroupQuota", &self.cvm_in_sw_group_quota)?
-            .opt("CvmInRackGroupQuota", &self.cvm_in_rack_group_quota)?
-            .opt("CvmInSwitchGroupQuota", &self.cvm_in_switch_group_quota)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeDisasterRecoverGroupQuotaResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("GroupQuota", &self.group_quota)?;
+        fields.opt("CurrentNum", &self.current_num)?;
+        fields.opt("CvmInHostGroupQuota", &self.cvm_in_host_group_quota)?;
+        fields.opt("CvmInSwGroupQuota", &self.cvm_in_sw_group_quota)?;
+        fields.opt("CvmInRackGroupQuota", &self.cvm_in_rack_group_quota)?;
+        fields.opt("CvmInSwitchGroupQuota", &self.cvm_in_switch_group_quota)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -5201,6 +4819,14 @@ pub struct DescribeDisasterRecoverGroupsRequest {
 }
 
 impl DescribeDisasterRecoverGroupsRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "DisasterRecoverGroupIds",
+        "Name",
+        "Offset",
+        "Limit",
+        "Filters",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         DescribeDisasterRecoverGroupsRequest {
@@ -5238,15 +4864,10 @@ impl DescribeDisasterRecoverGroupsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeDisasterRecoverGroupsRequest {
     const NAME: &'static str = "DescribeDisasterRecoverGroupsRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "DisasterRecoverGroupIds",
-        "Name",
-        "Offset",
-        "Limit",
-        "Filters",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut disaster_recover_group_ids = None;
         let mut name = None;
@@ -5273,6 +4894,7 @@ impl input::Input for DescribeDisasterRecoverGroupsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeDisasterRecoverGroupsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -5281,13 +4903,13 @@ impl<'de> Deserialize<'de> for DescribeDisasterRecoverGroupsRequest {
 
 impl serde::Serialize for DescribeDisasterRecoverGroupsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeDisasterRecoverGroupsRequest", <Self as input::Input>::FIELDS.len())?
-            .opt("DisasterRecoverGroupIds", &self.disaster_recover_group_ids)?
-            .opt("Name", &self.name)?
-            .opt("Offset", &self.offset)?
-            .opt("Limit", &self.limit)?
-            .opt("Filters", &self.filters)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeDisasterRecoverGroupsRequest", Self::FIELDS.len())?;
+        fields.opt("DisasterRecoverGroupIds", &self.disaster_recover_group_ids)?;
+        fields.opt("Name", &self.name)?;
+        fields.opt("Offset", &self.offset)?;
+        fields.opt("Limit", &self.limit)?;
+        fields.opt("Filters", &self.filters)?;
+        fields.end()
     }
 }
 
@@ -5303,32 +4925,6 @@ pub struct DescribeDisasterRecoverGroupsResponse {
     pub total_count: Option<i64>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl DescribeDisasterRecoverGroupsResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeDisasterRecoverGroupsResponse {
-            disaster_recover_group_set: Vec::new(),
-            total_count: None,
-            request_id: None,
-        }
-    }
-    /// Sets `DisasterRecoverGroupSet`.
-    pub fn with_disaster_recover_group_set(mut self, disaster_recover_group_set: impl IntoIterator<Item = output::DisasterRecoverGroup>) -> Self {
-        self.disaster_recover_group_set = disaster_recover_group_set.into_iter().collect();
-        self
-    }
-    /// Sets `TotalCount`.
-    pub fn with_total_count(mut self, total_count: i64) -> Self {
-        self.total_count = Some(total_count);
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DescribeDisasterRecoverGroupsResponse {
@@ -5354,14 +4950,14 @@ impl<'de> Deserialize<'de> for DescribeDisasterRecoverGroupsResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeDisasterRecoverGroupsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeDisasterRecoverGroupsResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .list("DisasterRecoverGroupSet", &self.disaster_recover_group_set)?
-            .opt("TotalCount", &self.total_count)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeDisasterRecoverGroupsResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("DisasterRecoverGroupSet", &self.disaster_recover_group_set)?;
+        fields.opt("TotalCount", &self.total_count)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -5424,6 +5020,12 @@ pub struct DescribeHostsRequest {
 }
 
 impl DescribeHostsRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Filters",
+        "Offset",
+        "Limit",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         DescribeHostsRequest {
@@ -5449,13 +5051,10 @@ impl DescribeHostsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeHostsRequest {
     const NAME: &'static str = "DescribeHostsRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Filters",
-        "Offset",
-        "Limit",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut filters = None;
         let mut offset = None;
@@ -5476,6 +5075,7 @@ impl input::Input for DescribeHostsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeHostsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -5484,11 +5084,11 @@ impl<'de> Deserialize<'de> for DescribeHostsRequest {
 
 impl serde::Serialize for DescribeHostsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeHostsRequest", <Self as input::Input>::FIELDS.len())?
-            .opt("Filters", &self.filters)?
-            .opt("Offset", &self.offset)?
-            .opt("Limit", &self.limit)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeHostsRequest", Self::FIELDS.len())?;
+        fields.opt("Filters", &self.filters)?;
+        fields.opt("Offset", &self.offset)?;
+        fields.opt("Limit", &self.limit)?;
+        fields.end()
     }
 }
 
@@ -5504,32 +5104,6 @@ pub struct DescribeHostsResponse {
     pub host_set: Vec<output::HostItem>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl DescribeHostsResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeHostsResponse {
-            total_count: None,
-            host_set: Vec::new(),
-            request_id: None,
-        }
-    }
-    /// Sets `TotalCount`.
-    pub fn with_total_count(mut self, total_count: u64) -> Self {
-        self.total_count = Some(total_count);
-        self
-    }
-    /// Sets `HostSet`.
-    pub fn with_host_set(mut self, host_set: impl IntoIterator<Item = output::HostItem>) -> Self {
-        self.host_set = host_set.into_iter().collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DescribeHostsResponse {
@@ -5555,14 +5129,14 @@ impl<'de> Deserialize<'de> for DescribeHostsResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeHostsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeHostsResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("TotalCount", &self.total_count)?
-            .list("HostSet", &self.host_set)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeHostsResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("TotalCount", &self.total_count)?;
+        fields.list("HostSet", &self.host_set)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -5633,6 +5207,18 @@ pub struct DescribeHpcClustersRequest {
 }
 
 impl DescribeHpcClustersRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "HpcClusterIds",
+        "Name",
+        "Zone",
+        "Offset",
+        "Limit",
+        "HpcClusterType",
+        "HpcClusterBusinessId",
+        "InstanceType",
+        "Filters",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         DescribeHpcClustersRequest {
@@ -5694,19 +5280,10 @@ impl DescribeHpcClustersRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeHpcClustersRequest {
     const NAME: &'static str = "DescribeHpcClustersRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "HpcClusterIds",
-        "Name",
-        "Zone",
-        "Offset",
-        "Limit",
-        "HpcClusterType",
-        "HpcClusterBusinessId",
-        "InstanceType",
-        "Filters",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut hpc_cluster_ids = None;
         let mut name = None;
@@ -5745,6 +5322,7 @@ impl input::Input for DescribeHpcClustersRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeHpcClustersRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -5753,17 +5331,17 @@ impl<'de> Deserialize<'de> for DescribeHpcClustersRequest {
 
 impl serde::Serialize for DescribeHpcClustersRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeHpcClustersRequest", <Self as input::Input>::FIELDS.len())?
-            .opt("HpcClusterIds", &self.hpc_cluster_ids)?
-            .opt("Name", &self.name)?
-            .opt("Zone", &self.zone)?
-            .opt("Offset", &self.offset)?
-            .opt("Limit", &self.limit)?
-            .opt("HpcClusterType", &self.hpc_cluster_type)?
-            .opt("HpcClusterBusinessId", &self.hpc_cluster_business_id)?
-            .opt("InstanceType", &self.instance_type)?
-            .opt("Filters", &self.filters)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeHpcClustersRequest", Self::FIELDS.len())?;
+        fields.opt("HpcClusterIds", &self.hpc_cluster_ids)?;
+        fields.opt("Name", &self.name)?;
+        fields.opt("Zone", &self.zone)?;
+        fields.opt("Offset", &self.offset)?;
+        fields.opt("Limit", &self.limit)?;
+        fields.opt("HpcClusterType", &self.hpc_cluster_type)?;
+        fields.opt("HpcClusterBusinessId", &self.hpc_cluster_business_id)?;
+        fields.opt("InstanceType", &self.instance_type)?;
+        fields.opt("Filters", &self.filters)?;
+        fields.end()
     }
 }
 
@@ -5779,32 +5357,6 @@ pub struct DescribeHpcClustersResponse {
     pub total_count: Option<u64>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     pub request_id: Option<String>,
-}
-
-impl DescribeHpcClustersResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeHpcClustersResponse {
-            hpc_cluster_set: Vec::new(),
-            total_count: None,
-            request_id: None,
-        }
-    }
-    /// Sets `HpcClusterSet`.
-    pub fn with_hpc_cluster_set(mut self, hpc_cluster_set: impl IntoIterator<Item = output::HpcClusterInfo>) -> Self {
-        self.hpc_cluster_set = hpc_cluster_set.into_iter().collect();
-        self
-    }
-    /// Sets `TotalCount`.
-    pub fn with_total_count(mut self, total_count: u64) -> Self {
-        self.total_count = Some(total_count);
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DescribeHpcClustersResponse {
@@ -5830,14 +5382,14 @@ impl<'de> Deserialize<'de> for DescribeHpcClustersResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeHpcClustersResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeHpcClustersResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .list("HpcClusterSet", &self.hpc_cluster_set)?
-            .opt("TotalCount", &self.total_count)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeHpcClustersResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("HpcClusterSet", &self.hpc_cluster_set)?;
+        fields.opt("TotalCount", &self.total_count)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -5852,6 +5404,10 @@ pub struct DescribeImageFromFamilyRequest {
 }
 
 impl DescribeImageFromFamilyRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "ImageFamily",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         DescribeImageFromFamilyRequest {
@@ -5865,11 +5421,10 @@ impl DescribeImageFromFamilyRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeImageFromFamilyRequest {
     const NAME: &'static str = "DescribeImageFromFamilyRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "ImageFamily",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut image_family = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -5884,6 +5439,7 @@ impl input::Input for DescribeImageFromFamilyRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeImageFromFamilyRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -5892,9 +5448,9 @@ impl<'de> Deserialize<'de> for DescribeImageFromFamilyRequest {
 
 impl serde::Serialize for DescribeImageFromFamilyRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeImageFromFamilyRequest", <Self as input::Input>::FIELDS.len())?
-            .opt("ImageFamily", &self.image_family)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeImageFromFamilyRequest", Self::FIELDS.len())?;
+        fields.opt("ImageFamily", &self.image_family)?;
+        fields.end()
     }
 }
 
@@ -5909,26 +5465,6 @@ pub struct DescribeImageFromFamilyResponse {
     pub image: Option<output::Image>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl DescribeImageFromFamilyResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeImageFromFamilyResponse {
-            image: None,
-            request_id: None,
-        }
-    }
-    /// Sets `Image`.
-    pub fn with_image(mut self, image: output::Image) -> Self {
-        self.image = Some(image);
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DescribeImageFromFamilyResponse {
@@ -5952,13 +5488,13 @@ impl<'de> Deserialize<'de> for DescribeImageFromFamilyResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeImageFromFamilyResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeImageFromFamilyResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Image", &self.image)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeImageFromFamilyResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Image", &self.image)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -5968,21 +5504,25 @@ impl serde::Serialize for DescribeImageFromFamilyResponse {
 pub struct DescribeImageQuotaRequest {}
 
 impl DescribeImageQuotaRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[];
     /// With every field unset.
     pub fn new() -> Self {
         DescribeImageQuotaRequest {}
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeImageQuotaRequest {
     const NAME: &'static str = "DescribeImageQuotaRequest";
-    const FIELDS: &'static [&'static str] = &[];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         while input::next_field::<Self, A>(&mut __map)?.is_some() {}
         Ok(DescribeImageQuotaRequest {})
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeImageQuotaRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -5991,8 +5531,7 @@ impl<'de> Deserialize<'de> for DescribeImageQuotaRequest {
 
 impl serde::Serialize for DescribeImageQuotaRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeImageQuotaRequest", <Self as input::Input>::FIELDS.len())?
-            .end()
+        lenient::fields(serializer, "DescribeImageQuotaRequest", 0)?.end()
     }
 }
 
@@ -6006,26 +5545,6 @@ pub struct DescribeImageQuotaResponse {
     pub image_num_quota: Option<i64>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl DescribeImageQuotaResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeImageQuotaResponse {
-            image_num_quota: None,
-            request_id: None,
-        }
-    }
-    /// Sets `ImageNumQuota`.
-    pub fn with_image_num_quota(mut self, image_num_quota: i64) -> Self {
-        self.image_num_quota = Some(image_num_quota);
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DescribeImageQuotaResponse {
@@ -6049,13 +5568,13 @@ impl<'de> Deserialize<'de> for DescribeImageQuotaResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeImageQuotaResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeImageQuotaResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("ImageNumQuota", &self.image_num_quota)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeImageQuotaResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ImageNumQuota", &self.image_num_quota)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -6070,6 +5589,10 @@ pub struct DescribeImageSharePermissionRequest {
 }
 
 impl DescribeImageSharePermissionRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "ImageId",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(image_id: impl Into<String>) -> Self {
         DescribeImageSharePermissionRequest {
@@ -6078,11 +5601,10 @@ impl DescribeImageSharePermissionRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeImageSharePermissionRequest {
     const NAME: &'static str = "DescribeImageSharePermissionRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "ImageId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut image_id = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -6097,6 +5619,7 @@ impl input::Input for DescribeImageSharePermissionRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeImageSharePermissionRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -6105,9 +5628,9 @@ impl<'de> Deserialize<'de> for DescribeImageSharePermissionRequest {
 
 impl serde::Serialize for DescribeImageSharePermissionRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeImageSharePermissionRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("ImageId", &self.image_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeImageSharePermissionRequest", Self::FIELDS.len())?;
+        fields.plain("ImageId", &self.image_id)?;
+        fields.end()
     }
 }
 
@@ -6119,26 +5642,6 @@ pub struct DescribeImageSharePermissionResponse {
     pub share_permission_set: Vec<output::SharePermission>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl DescribeImageSharePermissionResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeImageSharePermissionResponse {
-            share_permission_set: Vec::new(),
-            request_id: None,
-        }
-    }
-    /// Sets `SharePermissionSet`.
-    pub fn with_share_permission_set(mut self, share_permission_set: impl IntoIterator<Item = output::SharePermission>) -> Self {
-        self.share_permission_set = share_permission_set.into_iter().collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DescribeImageSharePermissionResponse {
@@ -6162,13 +5665,13 @@ impl<'de> Deserialize<'de> for DescribeImageSharePermissionResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeImageSharePermissionResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeImageSharePermissionResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .list("SharePermissionSet", &self.share_permission_set)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeImageSharePermissionResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("SharePermissionSet", &self.share_permission_set)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -6264,6 +5767,14 @@ pub struct DescribeImagesRequest {
 }
 
 impl DescribeImagesRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "ImageIds",
+        "Filters",
+        "Offset",
+        "Limit",
+        "InstanceType",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         DescribeImagesRequest {
@@ -6301,15 +5812,10 @@ impl DescribeImagesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeImagesRequest {
     const NAME: &'static str = "DescribeImagesRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "ImageIds",
-        "Filters",
-        "Offset",
-        "Limit",
-        "InstanceType",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut image_ids = None;
         let mut filters = None;
@@ -6336,6 +5842,7 @@ impl input::Input for DescribeImagesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeImagesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -6344,13 +5851,13 @@ impl<'de> Deserialize<'de> for DescribeImagesRequest {
 
 impl serde::Serialize for DescribeImagesRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeImagesRequest", <Self as input::Input>::FIELDS.len())?
-            .opt("ImageIds", &self.image_ids)?
-            .opt("Filters", &self.filters)?
-            .opt("Offset", &self.offset)?
-            .opt("Limit", &self.limit)?
-            .opt("InstanceType", &self.instance_type)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeImagesRequest", Self::FIELDS.len())?;
+        fields.opt("ImageIds", &self.image_ids)?;
+        fields.opt("Filters", &self.filters)?;
+        fields.opt("Offset", &self.offset)?;
+        fields.opt("Limit", &self.limit)?;
+        fields.opt("InstanceType", &self.instance_type)?;
+        fields.end()
     }
 }
 
@@ -6366,32 +5873,6 @@ pub struct DescribeImagesResponse {
     pub total_count: Option<i64>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl DescribeImagesResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeImagesResponse {
-            image_set: Vec::new(),
-            total_count: None,
-            request_id: None,
-        }
-    }
-    /// Sets `ImageSet`.
-    pub fn with_image_set(mut self, image_set: impl IntoIterator<Item = output::Image>) -> Self {
-        self.image_set = image_set.into_iter().collect();
-        self
-    }
-    /// Sets `TotalCount`.
-    pub fn with_total_count(mut self, total_count: i64) -> Self {
-        self.total_count = Some(total_count);
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DescribeImagesResponse {
@@ -6417,14 +5898,14 @@ impl<'de> Deserialize<'de> for DescribeImagesResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeImagesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeImagesResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .list("ImageSet", &self.image_set)?
-            .opt("TotalCount", &self.total_count)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeImagesResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("ImageSet", &self.image_set)?;
+        fields.opt("TotalCount", &self.total_count)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -6434,21 +5915,25 @@ impl serde::Serialize for DescribeImagesResponse {
 pub struct DescribeImportImageOsRequest {}
 
 impl DescribeImportImageOsRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[];
     /// With every field unset.
     pub fn new() -> Self {
         DescribeImportImageOsRequest {}
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeImportImageOsRequest {
     const NAME: &'static str = "DescribeImportImageOsRequest";
-    const FIELDS: &'static [&'static str] = &[];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         while input::next_field::<Self, A>(&mut __map)?.is_some() {}
         Ok(DescribeImportImageOsRequest {})
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeImportImageOsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -6457,8 +5942,7 @@ impl<'de> Deserialize<'de> for DescribeImportImageOsRequest {
 
 impl serde::Serialize for DescribeImportImageOsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeImportImageOsRequest", <Self as input::Input>::FIELDS.len())?
-            .end()
+        lenient::fields(serializer, "DescribeImportImageOsRequest", 0)?.end()
     }
 }
 
@@ -6472,32 +5956,6 @@ pub struct DescribeImportImageOsResponse {
     pub import_image_os_version_set: Vec<output::OsVersion>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl DescribeImportImageOsResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeImportImageOsResponse {
-            import_image_os_list_supported: None,
-            import_image_os_version_set: Vec::new(),
-            request_id: None,
-        }
-    }
-    /// Sets `ImportImageOsListSupported`.
-    pub fn with_import_image_os_list_supported(mut self, import_image_os_list_supported: output::ImageOsList) -> Self {
-        self.import_image_os_list_supported = Some(import_image_os_list_supported);
-        self
-    }
-    /// Sets `ImportImageOsVersionSet`.
-    pub fn with_import_image_os_version_set(mut self, import_image_os_version_set: impl IntoIterator<Item = output::OsVersion>) -> Self {
-        self.import_image_os_version_set = import_image_os_version_set.into_iter().collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DescribeImportImageOsResponse {
@@ -6523,14 +5981,14 @@ impl<'de> Deserialize<'de> for DescribeImportImageOsResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeImportImageOsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeImportImageOsResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("ImportImageOsListSupported", &self.import_image_os_list_supported)?
-            .list("ImportImageOsVersionSet", &self.import_image_os_version_set)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeImportImageOsResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ImportImageOsListSupported", &self.import_image_os_list_supported)?;
+        fields.list("ImportImageOsVersionSet", &self.import_image_os_version_set)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -6540,21 +5998,25 @@ impl serde::Serialize for DescribeImportImageOsResponse {
 pub struct DescribeInstanceFamilyConfigsRequest {}
 
 impl DescribeInstanceFamilyConfigsRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[];
     /// With every field unset.
     pub fn new() -> Self {
         DescribeInstanceFamilyConfigsRequest {}
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeInstanceFamilyConfigsRequest {
     const NAME: &'static str = "DescribeInstanceFamilyConfigsRequest";
-    const FIELDS: &'static [&'static str] = &[];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         while input::next_field::<Self, A>(&mut __map)?.is_some() {}
         Ok(DescribeInstanceFamilyConfigsRequest {})
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeInstanceFamilyConfigsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -6563,8 +6025,7 @@ impl<'de> Deserialize<'de> for DescribeInstanceFamilyConfigsRequest {
 
 impl serde::Serialize for DescribeInstanceFamilyConfigsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeInstanceFamilyConfigsRequest", <Self as input::Input>::FIELDS.len())?
-            .end()
+        lenient::fields(serializer, "DescribeInstanceFamilyConfigsRequest", 0)?.end()
     }
 }
 
@@ -6576,26 +6037,6 @@ pub struct DescribeInstanceFamilyConfigsResponse {
     pub instance_family_config_set: Vec<output::InstanceFamilyConfig>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl DescribeInstanceFamilyConfigsResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeInstanceFamilyConfigsResponse {
-            instance_family_config_set: Vec::new(),
-            request_id: None,
-        }
-    }
-    /// Sets `InstanceFamilyConfigSet`.
-    pub fn with_instance_family_config_set(mut self, instance_family_config_set: impl IntoIterator<Item = output::InstanceFamilyConfig>) -> Self {
-        self.instance_family_config_set = instance_family_config_set.into_iter().collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DescribeInstanceFamilyConfigsResponse {
@@ -6619,13 +6060,13 @@ impl<'de> Deserialize<'de> for DescribeInstanceFamilyConfigsResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeInstanceFamilyConfigsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeInstanceFamilyConfigsResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .list("InstanceFamilyConfigSet", &self.instance_family_config_set)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeInstanceFamilyConfigsResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("InstanceFamilyConfigSet", &self.instance_family_config_set)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -6640,6 +6081,10 @@ pub struct DescribeInstanceInternetBandwidthConfigsRequest {
 }
 
 impl DescribeInstanceInternetBandwidthConfigsRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceId",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_id: impl Into<String>) -> Self {
         DescribeInstanceInternetBandwidthConfigsRequest {
@@ -6648,11 +6093,10 @@ impl DescribeInstanceInternetBandwidthConfigsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeInstanceInternetBandwidthConfigsRequest {
     const NAME: &'static str = "DescribeInstanceInternetBandwidthConfigsRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_id = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -6667,6 +6111,7 @@ impl input::Input for DescribeInstanceInternetBandwidthConfigsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeInstanceInternetBandwidthConfigsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -6675,9 +6120,9 @@ impl<'de> Deserialize<'de> for DescribeInstanceInternetBandwidthConfigsRequest {
 
 impl serde::Serialize for DescribeInstanceInternetBandwidthConfigsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeInstanceInternetBandwidthConfigsRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("InstanceId", &self.instance_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeInstanceInternetBandwidthConfigsRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceId", &self.instance_id)?;
+        fields.end()
     }
 }
 
@@ -6689,26 +6134,6 @@ pub struct DescribeInstanceInternetBandwidthConfigsResponse {
     pub internet_bandwidth_config_set: Vec<output::InternetBandwidthConfig>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     pub request_id: Option<String>,
-}
-
-impl DescribeInstanceInternetBandwidthConfigsResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeInstanceInternetBandwidthConfigsResponse {
-            internet_bandwidth_config_set: Vec::new(),
-            request_id: None,
-        }
-    }
-    /// Sets `InternetBandwidthConfigSet`.
-    pub fn with_internet_bandwidth_config_set(mut self, internet_bandwidth_config_set: impl IntoIterator<Item = output::InternetBandwidthConfig>) -> Self {
-        self.internet_bandwidth_config_set = internet_bandwidth_config_set.into_iter().collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DescribeInstanceInternetBandwidthConfigsResponse {
@@ -6732,13 +6157,13 @@ impl<'de> Deserialize<'de> for DescribeInstanceInternetBandwidthConfigsResponse 
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeInstanceInternetBandwidthConfigsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeInstanceInternetBandwidthConfigsResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .list("InternetBandwidthConfigSet", &self.internet_bandwidth_config_set)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeInstanceInternetBandwidthConfigsResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("InternetBandwidthConfigSet", &self.internet_bandwidth_config_set)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -6779,6 +6204,10 @@ pub struct DescribeInstanceTypeConfigsRequest {
 }
 
 impl DescribeInstanceTypeConfigsRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Filters",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         DescribeInstanceTypeConfigsRequest {
@@ -6792,11 +6221,10 @@ impl DescribeInstanceTypeConfigsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeInstanceTypeConfigsRequest {
     const NAME: &'static str = "DescribeInstanceTypeConfigsRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Filters",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut filters = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -6811,6 +6239,7 @@ impl input::Input for DescribeInstanceTypeConfigsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeInstanceTypeConfigsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -6819,9 +6248,9 @@ impl<'de> Deserialize<'de> for DescribeInstanceTypeConfigsRequest {
 
 impl serde::Serialize for DescribeInstanceTypeConfigsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeInstanceTypeConfigsRequest", <Self as input::Input>::FIELDS.len())?
-            .opt("Filters", &self.filters)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeInstanceTypeConfigsRequest", Self::FIELDS.len())?;
+        fields.opt("Filters", &self.filters)?;
+        fields.end()
     }
 }
 
@@ -6833,26 +6262,6 @@ pub struct DescribeInstanceTypeConfigsResponse {
     pub instance_type_config_set: Vec<output::InstanceTypeConfig>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     pub request_id: Option<String>,
-}
-
-impl DescribeInstanceTypeConfigsResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeInstanceTypeConfigsResponse {
-            instance_type_config_set: Vec::new(),
-            request_id: None,
-        }
-    }
-    /// Sets `InstanceTypeConfigSet`.
-    pub fn with_instance_type_config_set(mut self, instance_type_config_set: impl IntoIterator<Item = output::InstanceTypeConfig>) -> Self {
-        self.instance_type_config_set = instance_type_config_set.into_iter().collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DescribeInstanceTypeConfigsResponse {
@@ -6876,13 +6285,13 @@ impl<'de> Deserialize<'de> for DescribeInstanceTypeConfigsResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeInstanceTypeConfigsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeInstanceTypeConfigsResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .list("InstanceTypeConfigSet", &self.instance_type_config_set)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeInstanceTypeConfigsResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("InstanceTypeConfigSet", &self.instance_type_config_set)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -6897,6 +6306,10 @@ pub struct DescribeInstanceVncUrlRequest {
 }
 
 impl DescribeInstanceVncUrlRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceId",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_id: impl Into<String>) -> Self {
         DescribeInstanceVncUrlRequest {
@@ -6905,11 +6318,10 @@ impl DescribeInstanceVncUrlRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeInstanceVncUrlRequest {
     const NAME: &'static str = "DescribeInstanceVncUrlRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_id = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -6924,6 +6336,7 @@ impl input::Input for DescribeInstanceVncUrlRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeInstanceVncUrlRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -6932,9 +6345,9 @@ impl<'de> Deserialize<'de> for DescribeInstanceVncUrlRequest {
 
 impl serde::Serialize for DescribeInstanceVncUrlRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeInstanceVncUrlRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("InstanceId", &self.instance_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeInstanceVncUrlRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceId", &self.instance_id)?;
+        fields.end()
     }
 }
 
@@ -6948,26 +6361,6 @@ pub struct DescribeInstanceVncUrlResponse {
     pub instance_vnc_url: Option<String>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     pub request_id: Option<String>,
-}
-
-impl DescribeInstanceVncUrlResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeInstanceVncUrlResponse {
-            instance_vnc_url: None,
-            request_id: None,
-        }
-    }
-    /// Sets `InstanceVncUrl`.
-    pub fn with_instance_vnc_url(mut self, instance_vnc_url: impl Into<String>) -> Self {
-        self.instance_vnc_url = Some(instance_vnc_url.into());
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DescribeInstanceVncUrlResponse {
@@ -6991,13 +6384,13 @@ impl<'de> Deserialize<'de> for DescribeInstanceVncUrlResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeInstanceVncUrlResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeInstanceVncUrlResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("InstanceVncUrl", &self.instance_vnc_url)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeInstanceVncUrlResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("InstanceVncUrl", &self.instance_vnc_url)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -7036,6 +6429,15 @@ pub struct DescribeInstancesActionTimerRequest {
 }
 
 impl DescribeInstancesActionTimerRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "ActionTimerIds",
+        "InstanceIds",
+        "TimerAction",
+        "EndActionTime",
+        "StartActionTime",
+        "StatusList",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         DescribeInstancesActionTimerRequest {
@@ -7079,16 +6481,10 @@ impl DescribeInstancesActionTimerRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeInstancesActionTimerRequest {
     const NAME: &'static str = "DescribeInstancesActionTimerRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "ActionTimerIds",
-        "InstanceIds",
-        "TimerAction",
-        "EndActionTime",
-        "StartActionTime",
-        "StatusList",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut action_timer_ids = None;
         let mut instance_ids = None;
@@ -7118,6 +6514,7 @@ impl input::Input for DescribeInstancesActionTimerRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeInstancesActionTimerRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -7126,14 +6523,14 @@ impl<'de> Deserialize<'de> for DescribeInstancesActionTimerRequest {
 
 impl serde::Serialize for DescribeInstancesActionTimerRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeInstancesActionTimerRequest", <Self as input::Input>::FIELDS.len())?
-            .opt("ActionTimerIds", &self.action_timer_ids)?
-            .opt("InstanceIds", &self.instance_ids)?
-            .opt("TimerAction", &self.timer_action)?
-            .opt("EndActionTime", &self.end_action_time)?
-            .opt("StartActionTime", &self.start_action_time)?
-            .opt("StatusList", &self.status_list)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeInstancesActionTimerRequest", Self::FIELDS.len())?;
+        fields.opt("ActionTimerIds", &self.action_timer_ids)?;
+        fields.opt("InstanceIds", &self.instance_ids)?;
+        fields.opt("TimerAction", &self.timer_action)?;
+        fields.opt("EndActionTime", &self.end_action_time)?;
+        fields.opt("StartActionTime", &self.start_action_time)?;
+        fields.opt("StatusList", &self.status_list)?;
+        fields.end()
     }
 }
 
@@ -7145,26 +6542,6 @@ pub struct DescribeInstancesActionTimerResponse {
     pub action_timers: Vec<output::ActionTimer>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     pub request_id: Option<String>,
-}
-
-impl DescribeInstancesActionTimerResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeInstancesActionTimerResponse {
-            action_timers: Vec::new(),
-            request_id: None,
-        }
-    }
-    /// Sets `ActionTimers`.
-    pub fn with_action_timers(mut self, action_timers: impl IntoIterator<Item = output::ActionTimer>) -> Self {
-        self.action_timers = action_timers.into_iter().collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DescribeInstancesActionTimerResponse {
@@ -7188,13 +6565,13 @@ impl<'de> Deserialize<'de> for DescribeInstancesActionTimerResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeInstancesActionTimerResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeInstancesActionTimerResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .list("ActionTimers", &self.action_timers)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeInstancesActionTimerResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("ActionTimers", &self.action_timers)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -7214,6 +6591,11 @@ pub struct DescribeInstancesAttributesRequest {
 }
 
 impl DescribeInstancesAttributesRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Attributes",
+        "InstanceIds",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(attributes: impl IntoIterator<Item = impl Into<String>>, instance_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         DescribeInstancesAttributesRequest {
@@ -7223,12 +6605,10 @@ impl DescribeInstancesAttributesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeInstancesAttributesRequest {
     const NAME: &'static str = "DescribeInstancesAttributesRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Attributes",
-        "InstanceIds",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut attributes = None;
         let mut instance_ids = None;
@@ -7246,6 +6626,7 @@ impl input::Input for DescribeInstancesAttributesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeInstancesAttributesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -7254,10 +6635,10 @@ impl<'de> Deserialize<'de> for DescribeInstancesAttributesRequest {
 
 impl serde::Serialize for DescribeInstancesAttributesRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeInstancesAttributesRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("Attributes", &self.attributes)?
-            .plain("InstanceIds", &self.instance_ids)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeInstancesAttributesRequest", Self::FIELDS.len())?;
+        fields.plain("Attributes", &self.attributes)?;
+        fields.plain("InstanceIds", &self.instance_ids)?;
+        fields.end()
     }
 }
 
@@ -7269,26 +6650,6 @@ pub struct DescribeInstancesAttributesResponse {
     pub instance_set: Vec<output::InstanceAttribute>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl DescribeInstancesAttributesResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeInstancesAttributesResponse {
-            instance_set: Vec::new(),
-            request_id: None,
-        }
-    }
-    /// Sets `InstanceSet`.
-    pub fn with_instance_set(mut self, instance_set: impl IntoIterator<Item = output::InstanceAttribute>) -> Self {
-        self.instance_set = instance_set.into_iter().collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DescribeInstancesAttributesResponse {
@@ -7312,13 +6673,13 @@ impl<'de> Deserialize<'de> for DescribeInstancesAttributesResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeInstancesAttributesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeInstancesAttributesResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .list("InstanceSet", &self.instance_set)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeInstancesAttributesResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("InstanceSet", &self.instance_set)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -7345,6 +6706,11 @@ pub struct DescribeInstancesModificationRequest {
 }
 
 impl DescribeInstancesModificationRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceIds",
+        "Filters",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         DescribeInstancesModificationRequest {
@@ -7359,12 +6725,10 @@ impl DescribeInstancesModificationRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeInstancesModificationRequest {
     const NAME: &'static str = "DescribeInstancesModificationRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceIds",
-        "Filters",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_ids = None;
         let mut filters = None;
@@ -7382,6 +6746,7 @@ impl input::Input for DescribeInstancesModificationRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeInstancesModificationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -7390,10 +6755,10 @@ impl<'de> Deserialize<'de> for DescribeInstancesModificationRequest {
 
 impl serde::Serialize for DescribeInstancesModificationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeInstancesModificationRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("InstanceIds", &self.instance_ids)?
-            .opt("Filters", &self.filters)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeInstancesModificationRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceIds", &self.instance_ids)?;
+        fields.opt("Filters", &self.filters)?;
+        fields.end()
     }
 }
 
@@ -7409,32 +6774,6 @@ pub struct DescribeInstancesModificationResponse {
     pub instance_type_config_status_set: Vec<output::InstanceTypeConfigStatus>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     pub request_id: Option<String>,
-}
-
-impl DescribeInstancesModificationResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeInstancesModificationResponse {
-            total_count: None,
-            instance_type_config_status_set: Vec::new(),
-            request_id: None,
-        }
-    }
-    /// Sets `TotalCount`.
-    pub fn with_total_count(mut self, total_count: i64) -> Self {
-        self.total_count = Some(total_count);
-        self
-    }
-    /// Sets `InstanceTypeConfigStatusSet`.
-    pub fn with_instance_type_config_status_set(mut self, instance_type_config_status_set: impl IntoIterator<Item = output::InstanceTypeConfigStatus>) -> Self {
-        self.instance_type_config_status_set = instance_type_config_status_set.into_iter().collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DescribeInstancesModificationResponse {
@@ -7460,14 +6799,14 @@ impl<'de> Deserialize<'de> for DescribeInstancesModificationResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeInstancesModificationResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeInstancesModificationResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("TotalCount", &self.total_count)?
-            .list("InstanceTypeConfigStatusSet", &self.instance_type_config_status_set)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeInstancesModificationResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("TotalCount", &self.total_count)?;
+        fields.list("InstanceTypeConfigStatusSet", &self.instance_type_config_status_set)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -7488,6 +6827,11 @@ pub struct DescribeInstancesOperationLimitRequest {
 }
 
 impl DescribeInstancesOperationLimitRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceIds",
+        "Operation",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_ids: impl IntoIterator<Item = impl Into<String>>, operation: impl Into<String>) -> Self {
         DescribeInstancesOperationLimitRequest {
@@ -7497,12 +6841,10 @@ impl DescribeInstancesOperationLimitRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeInstancesOperationLimitRequest {
     const NAME: &'static str = "DescribeInstancesOperationLimitRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceIds",
-        "Operation",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_ids = None;
         let mut operation = None;
@@ -7520,6 +6862,7 @@ impl input::Input for DescribeInstancesOperationLimitRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeInstancesOperationLimitRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -7528,10 +6871,10 @@ impl<'de> Deserialize<'de> for DescribeInstancesOperationLimitRequest {
 
 impl serde::Serialize for DescribeInstancesOperationLimitRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeInstancesOperationLimitRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("InstanceIds", &self.instance_ids)?
-            .plain("Operation", &self.operation)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeInstancesOperationLimitRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceIds", &self.instance_ids)?;
+        fields.plain("Operation", &self.operation)?;
+        fields.end()
     }
 }
 
@@ -7543,26 +6886,6 @@ pub struct DescribeInstancesOperationLimitResponse {
     pub instance_operation_limit_set: Vec<output::OperationCountLimit>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl DescribeInstancesOperationLimitResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeInstancesOperationLimitResponse {
-            instance_operation_limit_set: Vec::new(),
-            request_id: None,
-        }
-    }
-    /// Sets `InstanceOperationLimitSet`.
-    pub fn with_instance_operation_limit_set(mut self, instance_operation_limit_set: impl IntoIterator<Item = output::OperationCountLimit>) -> Self {
-        self.instance_operation_limit_set = instance_operation_limit_set.into_iter().collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DescribeInstancesOperationLimitResponse {
@@ -7586,13 +6909,13 @@ impl<'de> Deserialize<'de> for DescribeInstancesOperationLimitResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeInstancesOperationLimitResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeInstancesOperationLimitResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .list("InstanceOperationLimitSet", &self.instance_operation_limit_set)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeInstancesOperationLimitResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("InstanceOperationLimitSet", &self.instance_operation_limit_set)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -7645,6 +6968,13 @@ pub struct DescribeInstancesRequest {
 }
 
 impl DescribeInstancesRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceIds",
+        "Filters",
+        "Offset",
+        "Limit",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         DescribeInstancesRequest {
@@ -7676,14 +7006,10 @@ impl DescribeInstancesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeInstancesRequest {
     const NAME: &'static str = "DescribeInstancesRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceIds",
-        "Filters",
-        "Offset",
-        "Limit",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_ids = None;
         let mut filters = None;
@@ -7707,6 +7033,7 @@ impl input::Input for DescribeInstancesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeInstancesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -7715,12 +7042,12 @@ impl<'de> Deserialize<'de> for DescribeInstancesRequest {
 
 impl serde::Serialize for DescribeInstancesRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeInstancesRequest", <Self as input::Input>::FIELDS.len())?
-            .opt("InstanceIds", &self.instance_ids)?
-            .opt("Filters", &self.filters)?
-            .opt("Offset", &self.offset)?
-            .opt("Limit", &self.limit)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeInstancesRequest", Self::FIELDS.len())?;
+        fields.opt("InstanceIds", &self.instance_ids)?;
+        fields.opt("Filters", &self.filters)?;
+        fields.opt("Offset", &self.offset)?;
+        fields.opt("Limit", &self.limit)?;
+        fields.end()
     }
 }
 
@@ -7736,32 +7063,6 @@ pub struct DescribeInstancesResponse {
     pub instance_set: Vec<output::Instance>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl DescribeInstancesResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeInstancesResponse {
-            total_count: None,
-            instance_set: Vec::new(),
-            request_id: None,
-        }
-    }
-    /// Sets `TotalCount`.
-    pub fn with_total_count(mut self, total_count: i64) -> Self {
-        self.total_count = Some(total_count);
-        self
-    }
-    /// Sets `InstanceSet`.
-    pub fn with_instance_set(mut self, instance_set: impl IntoIterator<Item = output::Instance>) -> Self {
-        self.instance_set = instance_set.into_iter().collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DescribeInstancesResponse {
@@ -7787,14 +7088,14 @@ impl<'de> Deserialize<'de> for DescribeInstancesResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeInstancesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeInstancesResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("TotalCount", &self.total_count)?
-            .list("InstanceSet", &self.instance_set)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeInstancesResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("TotalCount", &self.total_count)?;
+        fields.list("InstanceSet", &self.instance_set)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -7817,6 +7118,12 @@ pub struct DescribeInstancesStatusRequest {
 }
 
 impl DescribeInstancesStatusRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceIds",
+        "Offset",
+        "Limit",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         DescribeInstancesStatusRequest {
@@ -7842,13 +7149,10 @@ impl DescribeInstancesStatusRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeInstancesStatusRequest {
     const NAME: &'static str = "DescribeInstancesStatusRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceIds",
-        "Offset",
-        "Limit",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_ids = None;
         let mut offset = None;
@@ -7869,6 +7173,7 @@ impl input::Input for DescribeInstancesStatusRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeInstancesStatusRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -7877,11 +7182,11 @@ impl<'de> Deserialize<'de> for DescribeInstancesStatusRequest {
 
 impl serde::Serialize for DescribeInstancesStatusRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeInstancesStatusRequest", <Self as input::Input>::FIELDS.len())?
-            .opt("InstanceIds", &self.instance_ids)?
-            .opt("Offset", &self.offset)?
-            .opt("Limit", &self.limit)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeInstancesStatusRequest", Self::FIELDS.len())?;
+        fields.opt("InstanceIds", &self.instance_ids)?;
+        fields.opt("Offset", &self.offset)?;
+        fields.opt("Limit", &self.limit)?;
+        fields.end()
     }
 }
 
@@ -7897,32 +7202,6 @@ pub struct DescribeInstancesStatusResponse {
     pub instance_status_set: Vec<output::InstanceStatus>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl DescribeInstancesStatusResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeInstancesStatusResponse {
-            total_count: None,
-            instance_status_set: Vec::new(),
-            request_id: None,
-        }
-    }
-    /// Sets `TotalCount`.
-    pub fn with_total_count(mut self, total_count: i64) -> Self {
-        self.total_count = Some(total_count);
-        self
-    }
-    /// Sets `InstanceStatusSet`.
-    pub fn with_instance_status_set(mut self, instance_status_set: impl IntoIterator<Item = output::InstanceStatus>) -> Self {
-        self.instance_status_set = instance_status_set.into_iter().collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DescribeInstancesStatusResponse {
@@ -7948,14 +7227,14 @@ impl<'de> Deserialize<'de> for DescribeInstancesStatusResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeInstancesStatusResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeInstancesStatusResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("TotalCount", &self.total_count)?
-            .list("InstanceStatusSet", &self.instance_status_set)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeInstancesStatusResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("TotalCount", &self.total_count)?;
+        fields.list("InstanceStatusSet", &self.instance_status_set)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -7965,21 +7244,25 @@ impl serde::Serialize for DescribeInstancesStatusResponse {
 pub struct DescribeInternetChargeTypeConfigsRequest {}
 
 impl DescribeInternetChargeTypeConfigsRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[];
     /// With every field unset.
     pub fn new() -> Self {
         DescribeInternetChargeTypeConfigsRequest {}
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeInternetChargeTypeConfigsRequest {
     const NAME: &'static str = "DescribeInternetChargeTypeConfigsRequest";
-    const FIELDS: &'static [&'static str] = &[];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         while input::next_field::<Self, A>(&mut __map)?.is_some() {}
         Ok(DescribeInternetChargeTypeConfigsRequest {})
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeInternetChargeTypeConfigsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -7988,8 +7271,7 @@ impl<'de> Deserialize<'de> for DescribeInternetChargeTypeConfigsRequest {
 
 impl serde::Serialize for DescribeInternetChargeTypeConfigsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeInternetChargeTypeConfigsRequest", <Self as input::Input>::FIELDS.len())?
-            .end()
+        lenient::fields(serializer, "DescribeInternetChargeTypeConfigsRequest", 0)?.end()
     }
 }
 
@@ -8001,26 +7283,6 @@ pub struct DescribeInternetChargeTypeConfigsResponse {
     pub internet_charge_type_config_set: Vec<output::InternetChargeTypeConfig>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl DescribeInternetChargeTypeConfigsResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeInternetChargeTypeConfigsResponse {
-            internet_charge_type_config_set: Vec::new(),
-            request_id: None,
-        }
-    }
-    /// Sets `InternetChargeTypeConfigSet`.
-    pub fn with_internet_charge_type_config_set(mut self, internet_charge_type_config_set: impl IntoIterator<Item = output::InternetChargeTypeConfig>) -> Self {
-        self.internet_charge_type_config_set = internet_charge_type_config_set.into_iter().collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DescribeInternetChargeTypeConfigsResponse {
@@ -8044,13 +7306,13 @@ impl<'de> Deserialize<'de> for DescribeInternetChargeTypeConfigsResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeInternetChargeTypeConfigsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeInternetChargeTypeConfigsResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .list("InternetChargeTypeConfigSet", &self.internet_charge_type_config_set)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeInternetChargeTypeConfigsResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("InternetChargeTypeConfigSet", &self.internet_charge_type_config_set)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -8080,6 +7342,13 @@ pub struct DescribeKeyPairsRequest {
 }
 
 impl DescribeKeyPairsRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "KeyIds",
+        "Filters",
+        "Offset",
+        "Limit",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         DescribeKeyPairsRequest {
@@ -8111,14 +7380,10 @@ impl DescribeKeyPairsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeKeyPairsRequest {
     const NAME: &'static str = "DescribeKeyPairsRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "KeyIds",
-        "Filters",
-        "Offset",
-        "Limit",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut key_ids = None;
         let mut filters = None;
@@ -8142,6 +7407,7 @@ impl input::Input for DescribeKeyPairsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeKeyPairsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -8150,12 +7416,12 @@ impl<'de> Deserialize<'de> for DescribeKeyPairsRequest {
 
 impl serde::Serialize for DescribeKeyPairsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeKeyPairsRequest", <Self as input::Input>::FIELDS.len())?
-            .opt("KeyIds", &self.key_ids)?
-            .opt("Filters", &self.filters)?
-            .opt("Offset", &self.offset)?
-            .opt("Limit", &self.limit)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeKeyPairsRequest", Self::FIELDS.len())?;
+        fields.opt("KeyIds", &self.key_ids)?;
+        fields.opt("Filters", &self.filters)?;
+        fields.opt("Offset", &self.offset)?;
+        fields.opt("Limit", &self.limit)?;
+        fields.end()
     }
 }
 
@@ -8171,32 +7437,6 @@ pub struct DescribeKeyPairsResponse {
     pub key_pair_set: Vec<output::KeyPair>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl DescribeKeyPairsResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeKeyPairsResponse {
-            total_count: None,
-            key_pair_set: Vec::new(),
-            request_id: None,
-        }
-    }
-    /// Sets `TotalCount`.
-    pub fn with_total_count(mut self, total_count: i64) -> Self {
-        self.total_count = Some(total_count);
-        self
-    }
-    /// Sets `KeyPairSet`.
-    pub fn with_key_pair_set(mut self, key_pair_set: impl IntoIterator<Item = output::KeyPair>) -> Self {
-        self.key_pair_set = key_pair_set.into_iter().collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DescribeKeyPairsResponse {
@@ -8222,14 +7462,14 @@ impl<'de> Deserialize<'de> for DescribeKeyPairsResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeKeyPairsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeKeyPairsResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("TotalCount", &self.total_count)?
-            .list("KeyPairSet", &self.key_pair_set)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeKeyPairsResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("TotalCount", &self.total_count)?;
+        fields.list("KeyPairSet", &self.key_pair_set)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -8268,6 +7508,16 @@ pub struct DescribeLaunchTemplateVersionsRequest {
 }
 
 impl DescribeLaunchTemplateVersionsRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "LaunchTemplateId",
+        "LaunchTemplateVersions",
+        "MinVersion",
+        "MaxVersion",
+        "Offset",
+        "Limit",
+        "DefaultVersion",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(launch_template_id: impl Into<String>) -> Self {
         DescribeLaunchTemplateVersionsRequest {
@@ -8312,17 +7562,10 @@ impl DescribeLaunchTemplateVersionsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeLaunchTemplateVersionsRequest {
     const NAME: &'static str = "DescribeLaunchTemplateVersionsRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "LaunchTemplateId",
-        "LaunchTemplateVersions",
-        "MinVersion",
-        "MaxVersion",
-        "Offset",
-        "Limit",
-        "DefaultVersion",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut launch_template_id = None;
         let mut launch_template_versions = None;
@@ -8355,6 +7598,7 @@ impl input::Input for DescribeLaunchTemplateVersionsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeLaunchTemplateVersionsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -8363,15 +7607,15 @@ impl<'de> Deserialize<'de> for DescribeLaunchTemplateVersionsRequest {
 
 impl serde::Serialize for DescribeLaunchTemplateVersionsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeLaunchTemplateVersionsRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("LaunchTemplateId", &self.launch_template_id)?
-            .opt("LaunchTemplateVersions", &self.launch_template_versions)?
-            .opt("MinVersion", &self.min_version)?
-            .opt("MaxVersion", &self.max_version)?
-            .opt("Offset", &self.offset)?
-            .opt("Limit", &self.limit)?
-            .opt("DefaultVersion", &self.default_version)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeLaunchTemplateVersionsRequest", Self::FIELDS.len())?;
+        fields.plain("LaunchTemplateId", &self.launch_template_id)?;
+        fields.opt("LaunchTemplateVersions", &self.launch_template_versions)?;
+        fields.opt("MinVersion", &self.min_version)?;
+        fields.opt("MaxVersion", &self.max_version)?;
+        fields.opt("Offset", &self.offset)?;
+        fields.opt("Limit", &self.limit)?;
+        fields.opt("DefaultVersion", &self.default_version)?;
+        fields.end()
     }
 }
 
@@ -8387,32 +7631,6 @@ pub struct DescribeLaunchTemplateVersionsResponse {
     pub launch_template_version_set: Vec<output::LaunchTemplateVersionInfo>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl DescribeLaunchTemplateVersionsResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeLaunchTemplateVersionsResponse {
-            total_count: None,
-            launch_template_version_set: Vec::new(),
-            request_id: None,
-        }
-    }
-    /// Sets `TotalCount`.
-    pub fn with_total_count(mut self, total_count: u64) -> Self {
-        self.total_count = Some(total_count);
-        self
-    }
-    /// Sets `LaunchTemplateVersionSet`.
-    pub fn with_launch_template_version_set(mut self, launch_template_version_set: impl IntoIterator<Item = output::LaunchTemplateVersionInfo>) -> Self {
-        self.launch_template_version_set = launch_template_version_set.into_iter().collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DescribeLaunchTemplateVersionsResponse {
@@ -8438,14 +7656,14 @@ impl<'de> Deserialize<'de> for DescribeLaunchTemplateVersionsResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeLaunchTemplateVersionsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeLaunchTemplateVersionsResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("TotalCount", &self.total_count)?
-            .list("LaunchTemplateVersionSet", &self.launch_template_version_set)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeLaunchTemplateVersionsResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("TotalCount", &self.total_count)?;
+        fields.list("LaunchTemplateVersionSet", &self.launch_template_version_set)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -8476,6 +7694,13 @@ pub struct DescribeLaunchTemplatesRequest {
 }
 
 impl DescribeLaunchTemplatesRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "LaunchTemplateIds",
+        "Filters",
+        "Offset",
+        "Limit",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         DescribeLaunchTemplatesRequest {
@@ -8507,14 +7732,10 @@ impl DescribeLaunchTemplatesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeLaunchTemplatesRequest {
     const NAME: &'static str = "DescribeLaunchTemplatesRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "LaunchTemplateIds",
-        "Filters",
-        "Offset",
-        "Limit",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut launch_template_ids = None;
         let mut filters = None;
@@ -8538,6 +7759,7 @@ impl input::Input for DescribeLaunchTemplatesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeLaunchTemplatesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -8546,12 +7768,12 @@ impl<'de> Deserialize<'de> for DescribeLaunchTemplatesRequest {
 
 impl serde::Serialize for DescribeLaunchTemplatesRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeLaunchTemplatesRequest", <Self as input::Input>::FIELDS.len())?
-            .opt("LaunchTemplateIds", &self.launch_template_ids)?
-            .opt("Filters", &self.filters)?
-            .opt("Offset", &self.offset)?
-            .opt("Limit", &self.limit)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeLaunchTemplatesRequest", Self::FIELDS.len())?;
+        fields.opt("LaunchTemplateIds", &self.launch_template_ids)?;
+        fields.opt("Filters", &self.filters)?;
+        fields.opt("Offset", &self.offset)?;
+        fields.opt("Limit", &self.limit)?;
+        fields.end()
     }
 }
 
@@ -8569,32 +7791,6 @@ pub struct DescribeLaunchTemplatesResponse {
     pub launch_template_set: Vec<output::LaunchTemplateInfo>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl DescribeLaunchTemplatesResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeLaunchTemplatesResponse {
-            total_count: None,
-            launch_template_set: Vec::new(),
-            request_id: None,
-        }
-    }
-    /// Sets `TotalCount`.
-    pub fn with_total_count(mut self, total_count: i64) -> Self {
-        self.total_count = Some(total_count);
-        self
-    }
-    /// Sets `LaunchTemplateSet`.
-    pub fn with_launch_template_set(mut self, launch_template_set: impl IntoIterator<Item = output::LaunchTemplateInfo>) -> Self {
-        self.launch_template_set = launch_template_set.into_iter().collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DescribeLaunchTemplatesResponse {
@@ -8620,14 +7816,14 @@ impl<'de> Deserialize<'de> for DescribeLaunchTemplatesResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeLaunchTemplatesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeLaunchTemplatesResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("TotalCount", &self.total_count)?
-            .list("LaunchTemplateSet", &self.launch_template_set)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeLaunchTemplatesResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("TotalCount", &self.total_count)?;
+        fields.list("LaunchTemplateSet", &self.launch_template_set)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -8637,21 +7833,25 @@ impl serde::Serialize for DescribeLaunchTemplatesResponse {
 pub struct DescribeRegionsRequest {}
 
 impl DescribeRegionsRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[];
     /// With every field unset.
     pub fn new() -> Self {
         DescribeRegionsRequest {}
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeRegionsRequest {
     const NAME: &'static str = "DescribeRegionsRequest";
-    const FIELDS: &'static [&'static str] = &[];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         while input::next_field::<Self, A>(&mut __map)?.is_some() {}
         Ok(DescribeRegionsRequest {})
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeRegionsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -8660,8 +7860,7 @@ impl<'de> Deserialize<'de> for DescribeRegionsRequest {
 
 impl serde::Serialize for DescribeRegionsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeRegionsRequest", <Self as input::Input>::FIELDS.len())?
-            .end()
+        lenient::fields(serializer, "DescribeRegionsRequest", 0)?.end()
     }
 }
 
@@ -8679,32 +7878,6 @@ pub struct DescribeRegionsResponse {
     pub region_set: Vec<output::RegionInfo>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl DescribeRegionsResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeRegionsResponse {
-            total_count: None,
-            region_set: Vec::new(),
-            request_id: None,
-        }
-    }
-    /// Sets `TotalCount`.
-    pub fn with_total_count(mut self, total_count: u64) -> Self {
-        self.total_count = Some(total_count);
-        self
-    }
-    /// Sets `RegionSet`.
-    pub fn with_region_set(mut self, region_set: impl IntoIterator<Item = output::RegionInfo>) -> Self {
-        self.region_set = region_set.into_iter().collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DescribeRegionsResponse {
@@ -8730,14 +7903,14 @@ impl<'de> Deserialize<'de> for DescribeRegionsResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeRegionsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeRegionsResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("TotalCount", &self.total_count)?
-            .list("RegionSet", &self.region_set)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeRegionsResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("TotalCount", &self.total_count)?;
+        fields.list("RegionSet", &self.region_set)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -8770,6 +7943,10 @@ pub struct DescribeReservedInstancesConfigInfosRequest {
 }
 
 impl DescribeReservedInstancesConfigInfosRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Filters",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         DescribeReservedInstancesConfigInfosRequest {
@@ -8783,11 +7960,10 @@ impl DescribeReservedInstancesConfigInfosRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeReservedInstancesConfigInfosRequest {
     const NAME: &'static str = "DescribeReservedInstancesConfigInfosRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Filters",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut filters = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -8802,6 +7978,7 @@ impl input::Input for DescribeReservedInstancesConfigInfosRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeReservedInstancesConfigInfosRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -8810,9 +7987,9 @@ impl<'de> Deserialize<'de> for DescribeReservedInstancesConfigInfosRequest {
 
 impl serde::Serialize for DescribeReservedInstancesConfigInfosRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeReservedInstancesConfigInfosRequest", <Self as input::Input>::FIELDS.len())?
-            .opt("Filters", &self.filters)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeReservedInstancesConfigInfosRequest", Self::FIELDS.len())?;
+        fields.opt("Filters", &self.filters)?;
+        fields.end()
     }
 }
 
@@ -8824,26 +8001,6 @@ pub struct DescribeReservedInstancesConfigInfosResponse {
     pub reserved_instance_config_infos: Vec<output::ReservedInstanceConfigInfoItem>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl DescribeReservedInstancesConfigInfosResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeReservedInstancesConfigInfosResponse {
-            reserved_instance_config_infos: Vec::new(),
-            request_id: None,
-        }
-    }
-    /// Sets `ReservedInstanceConfigInfos`.
-    pub fn with_reserved_instance_config_infos(mut self, reserved_instance_config_infos: impl IntoIterator<Item = output::ReservedInstanceConfigInfoItem>) -> Self {
-        self.reserved_instance_config_infos = reserved_instance_config_infos.into_iter().collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DescribeReservedInstancesConfigInfosResponse {
@@ -8867,13 +8024,13 @@ impl<'de> Deserialize<'de> for DescribeReservedInstancesConfigInfosResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeReservedInstancesConfigInfosResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeReservedInstancesConfigInfosResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .list("ReservedInstanceConfigInfos", &self.reserved_instance_config_infos)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeReservedInstancesConfigInfosResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("ReservedInstanceConfigInfos", &self.reserved_instance_config_infos)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -8970,6 +8127,15 @@ pub struct DescribeReservedInstancesOfferingsRequest {
 }
 
 impl DescribeReservedInstancesOfferingsRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "DryRun",
+        "Offset",
+        "Limit",
+        "MaxDuration",
+        "MinDuration",
+        "Filters",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         DescribeReservedInstancesOfferingsRequest {
@@ -9013,16 +8179,10 @@ impl DescribeReservedInstancesOfferingsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeReservedInstancesOfferingsRequest {
     const NAME: &'static str = "DescribeReservedInstancesOfferingsRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "DryRun",
-        "Offset",
-        "Limit",
-        "MaxDuration",
-        "MinDuration",
-        "Filters",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut dry_run = None;
         let mut offset = None;
@@ -9052,6 +8212,7 @@ impl input::Input for DescribeReservedInstancesOfferingsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeReservedInstancesOfferingsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -9060,14 +8221,14 @@ impl<'de> Deserialize<'de> for DescribeReservedInstancesOfferingsRequest {
 
 impl serde::Serialize for DescribeReservedInstancesOfferingsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeReservedInstancesOfferingsRequest", <Self as input::Input>::FIELDS.len())?
-            .opt("DryRun", &self.dry_run)?
-            .opt("Offset", &self.offset)?
-            .opt("Limit", &self.limit)?
-            .opt("MaxDuration", &self.max_duration)?
-            .opt("MinDuration", &self.min_duration)?
-            .opt("Filters", &self.filters)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeReservedInstancesOfferingsRequest", Self::FIELDS.len())?;
+        fields.opt("DryRun", &self.dry_run)?;
+        fields.opt("Offset", &self.offset)?;
+        fields.opt("Limit", &self.limit)?;
+        fields.opt("MaxDuration", &self.max_duration)?;
+        fields.opt("MinDuration", &self.min_duration)?;
+        fields.opt("Filters", &self.filters)?;
+        fields.end()
     }
 }
 
@@ -9083,32 +8244,6 @@ pub struct DescribeReservedInstancesOfferingsResponse {
     pub reserved_instances_offerings_set: Vec<output::ReservedInstancesOffering>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl DescribeReservedInstancesOfferingsResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeReservedInstancesOfferingsResponse {
-            total_count: None,
-            reserved_instances_offerings_set: Vec::new(),
-            request_id: None,
-        }
-    }
-    /// Sets `TotalCount`.
-    pub fn with_total_count(mut self, total_count: i64) -> Self {
-        self.total_count = Some(total_count);
-        self
-    }
-    /// Sets `ReservedInstancesOfferingsSet`.
-    pub fn with_reserved_instances_offerings_set(mut self, reserved_instances_offerings_set: impl IntoIterator<Item = output::ReservedInstancesOffering>) -> Self {
-        self.reserved_instances_offerings_set = reserved_instances_offerings_set.into_iter().collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DescribeReservedInstancesOfferingsResponse {
@@ -9134,14 +8269,14 @@ impl<'de> Deserialize<'de> for DescribeReservedInstancesOfferingsResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeReservedInstancesOfferingsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeReservedInstancesOfferingsResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("TotalCount", &self.total_count)?
-            .list("ReservedInstancesOfferingsSet", &self.reserved_instances_offerings_set)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeReservedInstancesOfferingsResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("TotalCount", &self.total_count)?;
+        fields.list("ReservedInstancesOfferingsSet", &self.reserved_instances_offerings_set)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -9246,6 +8381,13 @@ pub struct DescribeReservedInstancesRequest {
 }
 
 impl DescribeReservedInstancesRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "DryRun",
+        "Offset",
+        "Limit",
+        "Filters",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         DescribeReservedInstancesRequest {
@@ -9277,14 +8419,10 @@ impl DescribeReservedInstancesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeReservedInstancesRequest {
     const NAME: &'static str = "DescribeReservedInstancesRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "DryRun",
-        "Offset",
-        "Limit",
-        "Filters",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut dry_run = None;
         let mut offset = None;
@@ -9308,6 +8446,7 @@ impl input::Input for DescribeReservedInstancesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeReservedInstancesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -9316,12 +8455,12 @@ impl<'de> Deserialize<'de> for DescribeReservedInstancesRequest {
 
 impl serde::Serialize for DescribeReservedInstancesRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeReservedInstancesRequest", <Self as input::Input>::FIELDS.len())?
-            .opt("DryRun", &self.dry_run)?
-            .opt("Offset", &self.offset)?
-            .opt("Limit", &self.limit)?
-            .opt("Filters", &self.filters)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeReservedInstancesRequest", Self::FIELDS.len())?;
+        fields.opt("DryRun", &self.dry_run)?;
+        fields.opt("Offset", &self.offset)?;
+        fields.opt("Limit", &self.limit)?;
+        fields.opt("Filters", &self.filters)?;
+        fields.end()
     }
 }
 
@@ -9337,32 +8476,6 @@ pub struct DescribeReservedInstancesResponse {
     pub reserved_instances_set: Vec<output::ReservedInstances>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl DescribeReservedInstancesResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeReservedInstancesResponse {
-            total_count: None,
-            reserved_instances_set: Vec::new(),
-            request_id: None,
-        }
-    }
-    /// Sets `TotalCount`.
-    pub fn with_total_count(mut self, total_count: i64) -> Self {
-        self.total_count = Some(total_count);
-        self
-    }
-    /// Sets `ReservedInstancesSet`.
-    pub fn with_reserved_instances_set(mut self, reserved_instances_set: impl IntoIterator<Item = output::ReservedInstances>) -> Self {
-        self.reserved_instances_set = reserved_instances_set.into_iter().collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DescribeReservedInstancesResponse {
@@ -9388,14 +8501,14 @@ impl<'de> Deserialize<'de> for DescribeReservedInstancesResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeReservedInstancesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeReservedInstancesResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("TotalCount", &self.total_count)?
-            .list("ReservedInstancesSet", &self.reserved_instances_set)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeReservedInstancesResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("TotalCount", &self.total_count)?;
+        fields.list("ReservedInstancesSet", &self.reserved_instances_set)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -9410,6 +8523,10 @@ pub struct DescribeResourcePoolPackInstancesRequest {
 }
 
 impl DescribeResourcePoolPackInstancesRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "DedicatedResourcePackIds",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(dedicated_resource_pack_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         DescribeResourcePoolPackInstancesRequest {
@@ -9418,11 +8535,10 @@ impl DescribeResourcePoolPackInstancesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeResourcePoolPackInstancesRequest {
     const NAME: &'static str = "DescribeResourcePoolPackInstancesRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "DedicatedResourcePackIds",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut dedicated_resource_pack_ids = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -9437,6 +8553,7 @@ impl input::Input for DescribeResourcePoolPackInstancesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeResourcePoolPackInstancesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -9445,9 +8562,9 @@ impl<'de> Deserialize<'de> for DescribeResourcePoolPackInstancesRequest {
 
 impl serde::Serialize for DescribeResourcePoolPackInstancesRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeResourcePoolPackInstancesRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("DedicatedResourcePackIds", &self.dedicated_resource_pack_ids)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeResourcePoolPackInstancesRequest", Self::FIELDS.len())?;
+        fields.plain("DedicatedResourcePackIds", &self.dedicated_resource_pack_ids)?;
+        fields.end()
     }
 }
 
@@ -9459,26 +8576,6 @@ pub struct DescribeResourcePoolPackInstancesResponse {
     pub dedicated_resource_pack_instance_set: Vec<output::ResourcePoolPackInstance>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     pub request_id: Option<String>,
-}
-
-impl DescribeResourcePoolPackInstancesResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeResourcePoolPackInstancesResponse {
-            dedicated_resource_pack_instance_set: Vec::new(),
-            request_id: None,
-        }
-    }
-    /// Sets `DedicatedResourcePackInstanceSet`.
-    pub fn with_dedicated_resource_pack_instance_set(mut self, dedicated_resource_pack_instance_set: impl IntoIterator<Item = output::ResourcePoolPackInstance>) -> Self {
-        self.dedicated_resource_pack_instance_set = dedicated_resource_pack_instance_set.into_iter().collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DescribeResourcePoolPackInstancesResponse {
@@ -9502,13 +8599,13 @@ impl<'de> Deserialize<'de> for DescribeResourcePoolPackInstancesResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeResourcePoolPackInstancesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeResourcePoolPackInstancesResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .list("DedicatedResourcePackInstanceSet", &self.dedicated_resource_pack_instance_set)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeResourcePoolPackInstancesResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("DedicatedResourcePackInstanceSet", &self.dedicated_resource_pack_instance_set)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -9551,6 +8648,10 @@ pub struct DescribeResourcePoolPackTypeConfigsRequest {
 }
 
 impl DescribeResourcePoolPackTypeConfigsRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Filters",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(filters: impl IntoIterator<Item = Filter>) -> Self {
         DescribeResourcePoolPackTypeConfigsRequest {
@@ -9559,11 +8660,10 @@ impl DescribeResourcePoolPackTypeConfigsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeResourcePoolPackTypeConfigsRequest {
     const NAME: &'static str = "DescribeResourcePoolPackTypeConfigsRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Filters",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut filters = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -9578,6 +8678,7 @@ impl input::Input for DescribeResourcePoolPackTypeConfigsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeResourcePoolPackTypeConfigsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -9586,9 +8687,9 @@ impl<'de> Deserialize<'de> for DescribeResourcePoolPackTypeConfigsRequest {
 
 impl serde::Serialize for DescribeResourcePoolPackTypeConfigsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeResourcePoolPackTypeConfigsRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("Filters", &self.filters)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeResourcePoolPackTypeConfigsRequest", Self::FIELDS.len())?;
+        fields.plain("Filters", &self.filters)?;
+        fields.end()
     }
 }
 
@@ -9600,26 +8701,6 @@ pub struct DescribeResourcePoolPackTypeConfigsResponse {
     pub instance_type_config_set: Vec<output::InstanceTypeConfig>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     pub request_id: Option<String>,
-}
-
-impl DescribeResourcePoolPackTypeConfigsResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeResourcePoolPackTypeConfigsResponse {
-            instance_type_config_set: Vec::new(),
-            request_id: None,
-        }
-    }
-    /// Sets `InstanceTypeConfigSet`.
-    pub fn with_instance_type_config_set(mut self, instance_type_config_set: impl IntoIterator<Item = output::InstanceTypeConfig>) -> Self {
-        self.instance_type_config_set = instance_type_config_set.into_iter().collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DescribeResourcePoolPackTypeConfigsResponse {
@@ -9643,13 +8724,13 @@ impl<'de> Deserialize<'de> for DescribeResourcePoolPackTypeConfigsResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeResourcePoolPackTypeConfigsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeResourcePoolPackTypeConfigsResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .list("InstanceTypeConfigSet", &self.instance_type_config_set)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeResourcePoolPackTypeConfigsResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("InstanceTypeConfigSet", &self.instance_type_config_set)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -9716,6 +8797,12 @@ pub struct DescribeResourcePoolPacksRequest {
 }
 
 impl DescribeResourcePoolPacksRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "MaxResults",
+        "NextToken",
+        "Filters",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         DescribeResourcePoolPacksRequest {
@@ -9741,13 +8828,10 @@ impl DescribeResourcePoolPacksRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeResourcePoolPacksRequest {
     const NAME: &'static str = "DescribeResourcePoolPacksRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "MaxResults",
-        "NextToken",
-        "Filters",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut max_results = None;
         let mut next_token = None;
@@ -9768,6 +8852,7 @@ impl input::Input for DescribeResourcePoolPacksRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeResourcePoolPacksRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -9776,11 +8861,11 @@ impl<'de> Deserialize<'de> for DescribeResourcePoolPacksRequest {
 
 impl serde::Serialize for DescribeResourcePoolPacksRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeResourcePoolPacksRequest", <Self as input::Input>::FIELDS.len())?
-            .opt("MaxResults", &self.max_results)?
-            .opt("NextToken", &self.next_token)?
-            .opt("Filters", &self.filters)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeResourcePoolPacksRequest", Self::FIELDS.len())?;
+        fields.opt("MaxResults", &self.max_results)?;
+        fields.opt("NextToken", &self.next_token)?;
+        fields.opt("Filters", &self.filters)?;
+        fields.end()
     }
 }
 
@@ -9797,32 +8882,6 @@ pub struct DescribeResourcePoolPacksResponse {
     pub next_token: Option<String>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     pub request_id: Option<String>,
-}
-
-impl DescribeResourcePoolPacksResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeResourcePoolPacksResponse {
-            dedicated_resource_pack_set: Vec::new(),
-            next_token: None,
-            request_id: None,
-        }
-    }
-    /// Sets `DedicatedResourcePackSet`.
-    pub fn with_dedicated_resource_pack_set(mut self, dedicated_resource_pack_set: impl IntoIterator<Item = output::ResourcePoolPack>) -> Self {
-        self.dedicated_resource_pack_set = dedicated_resource_pack_set.into_iter().collect();
-        self
-    }
-    /// Sets `NextToken`.
-    pub fn with_next_token(mut self, next_token: impl Into<String>) -> Self {
-        self.next_token = Some(next_token.into());
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DescribeResourcePoolPacksResponse {
@@ -9848,14 +8907,14 @@ impl<'de> Deserialize<'de> for DescribeResourcePoolPacksResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeResourcePoolPacksResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeResourcePoolPacksResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .list("DedicatedResourcePackSet", &self.dedicated_resource_pack_set)?
-            .opt("NextToken", &self.next_token)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeResourcePoolPacksResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("DedicatedResourcePackSet", &self.dedicated_resource_pack_set)?;
+        fields.opt("NextToken", &self.next_token)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -9953,6 +9012,21 @@ pub struct DescribeTaskInfoRequest {
 }
 
 impl DescribeTaskInfoRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Limit",
+        "Offset",
+        "Product",
+        "TaskStatus",
+        "TaskTypeIds",
+        "TaskIds",
+        "InstanceIds",
+        "Aliases",
+        "StartDate",
+        "EndDate",
+        "OrderField",
+        "Order",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(limit: i64, offset: i64) -> Self {
         DescribeTaskInfoRequest {
@@ -10022,22 +9096,10 @@ impl DescribeTaskInfoRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeTaskInfoRequest {
     const NAME: &'static str = "DescribeTaskInfoRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Limit",
-        "Offset",
-        "Product",
-        "TaskStatus",
-        "TaskTypeIds",
-        "TaskIds",
-        "InstanceIds",
-        "Aliases",
-        "StartDate",
-        "EndDate",
-        "OrderField",
-        "Order",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut limit = None;
         let mut offset = None;
@@ -10085,6 +9147,7 @@ impl input::Input for DescribeTaskInfoRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeTaskInfoRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -10093,20 +9156,20 @@ impl<'de> Deserialize<'de> for DescribeTaskInfoRequest {
 
 impl serde::Serialize for DescribeTaskInfoRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeTaskInfoRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("Limit", &self.limit)?
-            .plain("Offset", &self.offset)?
-            .opt("Product", &self.product)?
-            .opt("TaskStatus", &self.task_status)?
-            .opt("TaskTypeIds", &self.task_type_ids)?
-            .opt("TaskIds", &self.task_ids)?
-            .opt("InstanceIds", &self.instance_ids)?
-            .opt("Aliases", &self.aliases)?
-            .opt("StartDate", &self.start_date)?
-            .opt("EndDate", &self.end_date)?
-            .opt("OrderField", &self.order_field)?
-            .opt("Order", &self.order)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeTaskInfoRequest", Self::FIELDS.len())?;
+        fields.plain("Limit", &self.limit)?;
+        fields.plain("Offset", &self.offset)?;
+        fields.opt("Product", &self.product)?;
+        fields.opt("TaskStatus", &self.task_status)?;
+        fields.opt("TaskTypeIds", &self.task_type_ids)?;
+        fields.opt("TaskIds", &self.task_ids)?;
+        fields.opt("InstanceIds", &self.instance_ids)?;
+        fields.opt("Aliases", &self.aliases)?;
+        fields.opt("StartDate", &self.start_date)?;
+        fields.opt("EndDate", &self.end_date)?;
+        fields.opt("OrderField", &self.order_field)?;
+        fields.opt("Order", &self.order)?;
+        fields.end()
     }
 }
 
@@ -10122,32 +9185,6 @@ pub struct DescribeTaskInfoResponse {
     pub repair_task_info_set: Vec<output::RepairTaskInfo>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     pub request_id: Option<String>,
-}
-
-impl DescribeTaskInfoResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeTaskInfoResponse {
-            total_count: None,
-            repair_task_info_set: Vec::new(),
-            request_id: None,
-        }
-    }
-    /// Sets `TotalCount`.
-    pub fn with_total_count(mut self, total_count: i64) -> Self {
-        self.total_count = Some(total_count);
-        self
-    }
-    /// Sets `RepairTaskInfoSet`.
-    pub fn with_repair_task_info_set(mut self, repair_task_info_set: impl IntoIterator<Item = output::RepairTaskInfo>) -> Self {
-        self.repair_task_info_set = repair_task_info_set.into_iter().collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DescribeTaskInfoResponse {
@@ -10173,14 +9210,14 @@ impl<'de> Deserialize<'de> for DescribeTaskInfoResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeTaskInfoResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeTaskInfoResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("TotalCount", &self.total_count)?
-            .list("RepairTaskInfoSet", &self.repair_task_info_set)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeTaskInfoResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("TotalCount", &self.total_count)?;
+        fields.list("RepairTaskInfoSet", &self.repair_task_info_set)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -10193,6 +9230,10 @@ pub struct DescribeZoneInstanceConfigInfosRequest {
 }
 
 impl DescribeZoneInstanceConfigInfosRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Filters",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         DescribeZoneInstanceConfigInfosRequest {
@@ -10206,11 +9247,10 @@ impl DescribeZoneInstanceConfigInfosRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeZoneInstanceConfigInfosRequest {
     const NAME: &'static str = "DescribeZoneInstanceConfigInfosRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Filters",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut filters = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -10225,6 +9265,7 @@ impl input::Input for DescribeZoneInstanceConfigInfosRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeZoneInstanceConfigInfosRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -10233,9 +9274,9 @@ impl<'de> Deserialize<'de> for DescribeZoneInstanceConfigInfosRequest {
 
 impl serde::Serialize for DescribeZoneInstanceConfigInfosRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeZoneInstanceConfigInfosRequest", <Self as input::Input>::FIELDS.len())?
-            .opt("Filters", &self.filters)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeZoneInstanceConfigInfosRequest", Self::FIELDS.len())?;
+        fields.opt("Filters", &self.filters)?;
+        fields.end()
     }
 }
 
@@ -10247,26 +9288,6 @@ pub struct DescribeZoneInstanceConfigInfosResponse {
     pub instance_type_quota_set: Vec<output::InstanceTypeQuotaItem>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl DescribeZoneInstanceConfigInfosResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeZoneInstanceConfigInfosResponse {
-            instance_type_quota_set: Vec::new(),
-            request_id: None,
-        }
-    }
-    /// Sets `InstanceTypeQuotaSet`.
-    pub fn with_instance_type_quota_set(mut self, instance_type_quota_set: impl IntoIterator<Item = output::InstanceTypeQuotaItem>) -> Self {
-        self.instance_type_quota_set = instance_type_quota_set.into_iter().collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DescribeZoneInstanceConfigInfosResponse {
@@ -10290,13 +9311,13 @@ impl<'de> Deserialize<'de> for DescribeZoneInstanceConfigInfosResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeZoneInstanceConfigInfosResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeZoneInstanceConfigInfosResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .list("InstanceTypeQuotaSet", &self.instance_type_quota_set)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeZoneInstanceConfigInfosResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("InstanceTypeQuotaSet", &self.instance_type_quota_set)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -10306,21 +9327,25 @@ impl serde::Serialize for DescribeZoneInstanceConfigInfosResponse {
 pub struct DescribeZonesRequest {}
 
 impl DescribeZonesRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[];
     /// With every field unset.
     pub fn new() -> Self {
         DescribeZonesRequest {}
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeZonesRequest {
     const NAME: &'static str = "DescribeZonesRequest";
-    const FIELDS: &'static [&'static str] = &[];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         while input::next_field::<Self, A>(&mut __map)?.is_some() {}
         Ok(DescribeZonesRequest {})
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeZonesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -10329,8 +9354,7 @@ impl<'de> Deserialize<'de> for DescribeZonesRequest {
 
 impl serde::Serialize for DescribeZonesRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeZonesRequest", <Self as input::Input>::FIELDS.len())?
-            .end()
+        lenient::fields(serializer, "DescribeZonesRequest", 0)?.end()
     }
 }
 
@@ -10346,32 +9370,6 @@ pub struct DescribeZonesResponse {
     pub zone_set: Vec<output::ZoneInfo>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl DescribeZonesResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeZonesResponse {
-            total_count: None,
-            zone_set: Vec::new(),
-            request_id: None,
-        }
-    }
-    /// Sets `TotalCount`.
-    pub fn with_total_count(mut self, total_count: u64) -> Self {
-        self.total_count = Some(total_count);
-        self
-    }
-    /// Sets `ZoneSet`.
-    pub fn with_zone_set(mut self, zone_set: impl IntoIterator<Item = output::ZoneInfo>) -> Self {
-        self.zone_set = zone_set.into_iter().collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DescribeZonesResponse {
@@ -10397,14 +9395,14 @@ impl<'de> Deserialize<'de> for DescribeZonesResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeZonesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeZonesResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("TotalCount", &self.total_count)?
-            .list("ZoneSet", &self.zone_set)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeZonesResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("TotalCount", &self.total_count)?;
+        fields.list("ZoneSet", &self.zone_set)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -10442,6 +9440,12 @@ pub struct DisassociateInstancesKeyPairsRequest {
 }
 
 impl DisassociateInstancesKeyPairsRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceIds",
+        "KeyIds",
+        "ForceStop",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_ids: impl IntoIterator<Item = impl Into<String>>, key_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         DisassociateInstancesKeyPairsRequest {
@@ -10457,13 +9461,10 @@ impl DisassociateInstancesKeyPairsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DisassociateInstancesKeyPairsRequest {
     const NAME: &'static str = "DisassociateInstancesKeyPairsRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceIds",
-        "KeyIds",
-        "ForceStop",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_ids = None;
         let mut key_ids = None;
@@ -10484,6 +9485,7 @@ impl input::Input for DisassociateInstancesKeyPairsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DisassociateInstancesKeyPairsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -10492,11 +9494,11 @@ impl<'de> Deserialize<'de> for DisassociateInstancesKeyPairsRequest {
 
 impl serde::Serialize for DisassociateInstancesKeyPairsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DisassociateInstancesKeyPairsRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("InstanceIds", &self.instance_ids)?
-            .plain("KeyIds", &self.key_ids)?
-            .opt("ForceStop", &self.force_stop)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DisassociateInstancesKeyPairsRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceIds", &self.instance_ids)?;
+        fields.plain("KeyIds", &self.key_ids)?;
+        fields.opt("ForceStop", &self.force_stop)?;
+        fields.end()
     }
 }
 
@@ -10506,20 +9508,6 @@ impl serde::Serialize for DisassociateInstancesKeyPairsRequest {
 pub struct DisassociateInstancesKeyPairsResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl DisassociateInstancesKeyPairsResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DisassociateInstancesKeyPairsResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DisassociateInstancesKeyPairsResponse {
@@ -10541,12 +9529,12 @@ impl<'de> Deserialize<'de> for DisassociateInstancesKeyPairsResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DisassociateInstancesKeyPairsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DisassociateInstancesKeyPairsResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DisassociateInstancesKeyPairsResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -10565,6 +9553,11 @@ pub struct DisassociateSecurityGroupsRequest {
 }
 
 impl DisassociateSecurityGroupsRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "SecurityGroupIds",
+        "InstanceIds",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(security_group_ids: impl IntoIterator<Item = impl Into<String>>, instance_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         DisassociateSecurityGroupsRequest {
@@ -10574,12 +9567,10 @@ impl DisassociateSecurityGroupsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DisassociateSecurityGroupsRequest {
     const NAME: &'static str = "DisassociateSecurityGroupsRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "SecurityGroupIds",
-        "InstanceIds",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut security_group_ids = None;
         let mut instance_ids = None;
@@ -10597,6 +9588,7 @@ impl input::Input for DisassociateSecurityGroupsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DisassociateSecurityGroupsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -10605,10 +9597,10 @@ impl<'de> Deserialize<'de> for DisassociateSecurityGroupsRequest {
 
 impl serde::Serialize for DisassociateSecurityGroupsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DisassociateSecurityGroupsRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("SecurityGroupIds", &self.security_group_ids)?
-            .plain("InstanceIds", &self.instance_ids)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DisassociateSecurityGroupsRequest", Self::FIELDS.len())?;
+        fields.plain("SecurityGroupIds", &self.security_group_ids)?;
+        fields.plain("InstanceIds", &self.instance_ids)?;
+        fields.end()
     }
 }
 
@@ -10618,20 +9610,6 @@ impl serde::Serialize for DisassociateSecurityGroupsRequest {
 pub struct DisassociateSecurityGroupsResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl DisassociateSecurityGroupsResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DisassociateSecurityGroupsResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DisassociateSecurityGroupsResponse {
@@ -10653,12 +9631,12 @@ impl<'de> Deserialize<'de> for DisassociateSecurityGroupsResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DisassociateSecurityGroupsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DisassociateSecurityGroupsResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DisassociateSecurityGroupsResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -10681,6 +9659,12 @@ pub struct EnhancedService {
 }
 
 impl EnhancedService {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "SecurityService",
+        "MonitorService",
+        "AutomationService",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         EnhancedService {
@@ -10706,13 +9690,10 @@ impl EnhancedService {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for EnhancedService {
     const NAME: &'static str = "EnhancedService";
-    const FIELDS: &'static [&'static str] = &[
-        "SecurityService",
-        "MonitorService",
-        "AutomationService",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut security_service = None;
         let mut monitor_service = None;
@@ -10733,6 +9714,7 @@ impl input::Input for EnhancedService {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for EnhancedService {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -10741,11 +9723,11 @@ impl<'de> Deserialize<'de> for EnhancedService {
 
 impl serde::Serialize for EnhancedService {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "EnhancedService", <Self as input::Input>::FIELDS.len())?
-            .opt("SecurityService", &self.security_service)?
-            .opt("MonitorService", &self.monitor_service)?
-            .opt("AutomationService", &self.automation_service)?
-            .end()
+        let mut fields = lenient::fields(serializer, "EnhancedService", Self::FIELDS.len())?;
+        fields.opt("SecurityService", &self.security_service)?;
+        fields.opt("MonitorService", &self.monitor_service)?;
+        fields.opt("AutomationService", &self.automation_service)?;
+        fields.end()
     }
 }
 
@@ -10782,6 +9764,14 @@ pub struct EnterRescueModeRequest {
 }
 
 impl EnterRescueModeRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceId",
+        "Password",
+        "Username",
+        "ForceStop",
+        "StopType",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_id: impl Into<String>, password: impl Into<String>) -> Self {
         EnterRescueModeRequest {
@@ -10809,15 +9799,10 @@ impl EnterRescueModeRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for EnterRescueModeRequest {
     const NAME: &'static str = "EnterRescueModeRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceId",
-        "Password",
-        "Username",
-        "ForceStop",
-        "StopType",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_id = None;
         let mut password = None;
@@ -10844,6 +9829,7 @@ impl input::Input for EnterRescueModeRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for EnterRescueModeRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -10852,13 +9838,13 @@ impl<'de> Deserialize<'de> for EnterRescueModeRequest {
 
 impl serde::Serialize for EnterRescueModeRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "EnterRescueModeRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("InstanceId", &self.instance_id)?
-            .plain("Password", &self.password)?
-            .opt("Username", &self.username)?
-            .opt("ForceStop", &self.force_stop)?
-            .opt("StopType", &self.stop_type)?
-            .end()
+        let mut fields = lenient::fields(serializer, "EnterRescueModeRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceId", &self.instance_id)?;
+        fields.plain("Password", &self.password)?;
+        fields.opt("Username", &self.username)?;
+        fields.opt("ForceStop", &self.force_stop)?;
+        fields.opt("StopType", &self.stop_type)?;
+        fields.end()
     }
 }
 
@@ -10868,20 +9854,6 @@ impl serde::Serialize for EnterRescueModeRequest {
 pub struct EnterRescueModeResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl EnterRescueModeResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        EnterRescueModeResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for EnterRescueModeResponse {
@@ -10903,12 +9875,12 @@ impl<'de> Deserialize<'de> for EnterRescueModeResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for EnterRescueModeResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "EnterRescueModeResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "EnterRescueModeResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -10923,6 +9895,10 @@ pub struct ExitRescueModeRequest {
 }
 
 impl ExitRescueModeRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceId",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_id: impl Into<String>) -> Self {
         ExitRescueModeRequest {
@@ -10931,11 +9907,10 @@ impl ExitRescueModeRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ExitRescueModeRequest {
     const NAME: &'static str = "ExitRescueModeRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_id = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -10950,6 +9925,7 @@ impl input::Input for ExitRescueModeRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ExitRescueModeRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -10958,9 +9934,9 @@ impl<'de> Deserialize<'de> for ExitRescueModeRequest {
 
 impl serde::Serialize for ExitRescueModeRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ExitRescueModeRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("InstanceId", &self.instance_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ExitRescueModeRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceId", &self.instance_id)?;
+        fields.end()
     }
 }
 
@@ -10970,20 +9946,6 @@ impl serde::Serialize for ExitRescueModeRequest {
 pub struct ExitRescueModeResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl ExitRescueModeResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ExitRescueModeResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for ExitRescueModeResponse {
@@ -11005,12 +9967,12 @@ impl<'de> Deserialize<'de> for ExitRescueModeResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ExitRescueModeResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ExitRescueModeResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ExitRescueModeResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -11049,6 +10011,16 @@ pub struct ExportImagesRequest {
 }
 
 impl ExportImagesRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "BucketName",
+        "ImageIds",
+        "ExportFormat",
+        "FileNamePrefixList",
+        "OnlyExportRootDisk",
+        "DryRun",
+        "RoleName",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(bucket_name: impl Into<String>) -> Self {
         ExportImagesRequest {
@@ -11093,17 +10065,10 @@ impl ExportImagesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ExportImagesRequest {
     const NAME: &'static str = "ExportImagesRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "BucketName",
-        "ImageIds",
-        "ExportFormat",
-        "FileNamePrefixList",
-        "OnlyExportRootDisk",
-        "DryRun",
-        "RoleName",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut bucket_name = None;
         let mut image_ids = None;
@@ -11136,6 +10101,7 @@ impl input::Input for ExportImagesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ExportImagesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -11144,15 +10110,15 @@ impl<'de> Deserialize<'de> for ExportImagesRequest {
 
 impl serde::Serialize for ExportImagesRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ExportImagesRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("BucketName", &self.bucket_name)?
-            .opt("ImageIds", &self.image_ids)?
-            .opt("ExportFormat", &self.export_format)?
-            .opt("FileNamePrefixList", &self.file_name_prefix_list)?
-            .opt("OnlyExportRootDisk", &self.only_export_root_disk)?
-            .opt("DryRun", &self.dry_run)?
-            .opt("RoleName", &self.role_name)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ExportImagesRequest", Self::FIELDS.len())?;
+        fields.plain("BucketName", &self.bucket_name)?;
+        fields.opt("ImageIds", &self.image_ids)?;
+        fields.opt("ExportFormat", &self.export_format)?;
+        fields.opt("FileNamePrefixList", &self.file_name_prefix_list)?;
+        fields.opt("OnlyExportRootDisk", &self.only_export_root_disk)?;
+        fields.opt("DryRun", &self.dry_run)?;
+        fields.opt("RoleName", &self.role_name)?;
+        fields.end()
     }
 }
 
@@ -11170,32 +10136,6 @@ pub struct ExportImagesResponse {
     pub cos_paths: Vec<String>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl ExportImagesResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ExportImagesResponse {
-            task_id: None,
-            cos_paths: Vec::new(),
-            request_id: None,
-        }
-    }
-    /// Sets `TaskId`.
-    pub fn with_task_id(mut self, task_id: u64) -> Self {
-        self.task_id = Some(task_id);
-        self
-    }
-    /// Sets `CosPaths`.
-    pub fn with_cos_paths(mut self, cos_paths: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.cos_paths = cos_paths.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for ExportImagesResponse {
@@ -11221,14 +10161,14 @@ impl<'de> Deserialize<'de> for ExportImagesResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ExportImagesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ExportImagesResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("TaskId", &self.task_id)?
-            .list("CosPaths", &self.cos_paths)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ExportImagesResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("TaskId", &self.task_id)?;
+        fields.list("CosPaths", &self.cos_paths)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -11254,6 +10194,12 @@ pub struct Externals {
 }
 
 impl Externals {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "ReleaseAddress",
+        "UnsupportNetworks",
+        "StorageBlockAttr",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         Externals {
@@ -11279,13 +10225,10 @@ impl Externals {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for Externals {
     const NAME: &'static str = "Externals";
-    const FIELDS: &'static [&'static str] = &[
-        "ReleaseAddress",
-        "UnsupportNetworks",
-        "StorageBlockAttr",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut release_address = None;
         let mut unsupport_networks = None;
@@ -11306,6 +10249,7 @@ impl input::Input for Externals {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for Externals {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -11314,11 +10258,11 @@ impl<'de> Deserialize<'de> for Externals {
 
 impl serde::Serialize for Externals {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Externals", <Self as input::Input>::FIELDS.len())?
-            .opt("ReleaseAddress", &self.release_address)?
-            .opt("UnsupportNetworks", &self.unsupport_networks)?
-            .opt("StorageBlockAttr", &self.storage_block_attr)?
-            .end()
+        let mut fields = lenient::fields(serializer, "Externals", Self::FIELDS.len())?;
+        fields.opt("ReleaseAddress", &self.release_address)?;
+        fields.opt("UnsupportNetworks", &self.unsupport_networks)?;
+        fields.opt("StorageBlockAttr", &self.storage_block_attr)?;
+        fields.end()
     }
 }
 
@@ -11348,6 +10292,11 @@ pub struct Filter {
 }
 
 impl Filter {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Name",
+        "Values",
+    ];
     /// With the fields a request must carry.
     pub fn new(name: impl Into<String>, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         Filter {
@@ -11357,12 +10306,10 @@ impl Filter {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for Filter {
     const NAME: &'static str = "Filter";
-    const FIELDS: &'static [&'static str] = &[
-        "Name",
-        "Values",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut name = None;
         let mut values = None;
@@ -11380,6 +10327,7 @@ impl input::Input for Filter {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for Filter {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -11388,10 +10336,10 @@ impl<'de> Deserialize<'de> for Filter {
 
 impl serde::Serialize for Filter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Filter", <Self as input::Input>::FIELDS.len())?
-            .plain("Name", &self.name)?
-            .plain("Values", &self.values)?
-            .end()
+        let mut fields = lenient::fields(serializer, "Filter", Self::FIELDS.len())?;
+        fields.plain("Name", &self.name)?;
+        fields.plain("Values", &self.values)?;
+        fields.end()
     }
 }
 
@@ -11406,6 +10354,10 @@ pub struct ImportImageDataDisk {
 }
 
 impl ImportImageDataDisk {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "ImageUrl",
+    ];
     /// With the fields a request must carry.
     pub fn new(image_url: impl Into<String>) -> Self {
         ImportImageDataDisk {
@@ -11414,11 +10366,10 @@ impl ImportImageDataDisk {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ImportImageDataDisk {
     const NAME: &'static str = "ImportImageDataDisk";
-    const FIELDS: &'static [&'static str] = &[
-        "ImageUrl",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut image_url = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -11433,6 +10384,7 @@ impl input::Input for ImportImageDataDisk {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ImportImageDataDisk {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -11441,9 +10393,9 @@ impl<'de> Deserialize<'de> for ImportImageDataDisk {
 
 impl serde::Serialize for ImportImageDataDisk {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ImportImageDataDisk", <Self as input::Input>::FIELDS.len())?
-            .plain("ImageUrl", &self.image_url)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ImportImageDataDisk", Self::FIELDS.len())?;
+        fields.plain("ImageUrl", &self.image_url)?;
+        fields.end()
     }
 }
 
@@ -11509,6 +10461,22 @@ pub struct ImportImageRequest {
 }
 
 impl ImportImageRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Architecture",
+        "OsType",
+        "OsVersion",
+        "ImageUrl",
+        "ImageName",
+        "ImageDescription",
+        "DryRun",
+        "Force",
+        "TagSpecification",
+        "LicenseType",
+        "BootMode",
+        "ImageFamily",
+        "ImportImageDataDiskList",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(architecture: impl Into<String>, os_type: impl Into<String>, os_version: impl Into<String>, image_url: impl Into<String>, image_name: impl Into<String>) -> Self {
         ImportImageRequest {
@@ -11569,23 +10537,10 @@ impl ImportImageRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ImportImageRequest {
     const NAME: &'static str = "ImportImageRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Architecture",
-        "OsType",
-        "OsVersion",
-        "ImageUrl",
-        "ImageName",
-        "ImageDescription",
-        "DryRun",
-        "Force",
-        "TagSpecification",
-        "LicenseType",
-        "BootMode",
-        "ImageFamily",
-        "ImportImageDataDiskList",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut architecture = None;
         let mut os_type = None;
@@ -11636,6 +10591,7 @@ impl input::Input for ImportImageRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ImportImageRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -11644,21 +10600,21 @@ impl<'de> Deserialize<'de> for ImportImageRequest {
 
 impl serde::Serialize for ImportImageRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ImportImageRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("Architecture", &self.architecture)?
-            .plain("OsType", &self.os_type)?
-            .plain("OsVersion", &self.os_version)?
-            .plain("ImageUrl", &self.image_url)?
-            .plain("ImageName", &self.image_name)?
-            .opt("ImageDescription", &self.image_description)?
-            .opt("DryRun", &self.dry_run)?
-            .opt("Force", &self.force)?
-            .opt("TagSpecification", &self.tag_specification)?
-            .opt("LicenseType", &self.license_type)?
-            .opt("BootMode", &self.boot_mode)?
-            .opt("ImageFamily", &self.image_family)?
-            .opt("ImportImageDataDiskList", &self.import_image_data_disk_list)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ImportImageRequest", Self::FIELDS.len())?;
+        fields.plain("Architecture", &self.architecture)?;
+        fields.plain("OsType", &self.os_type)?;
+        fields.plain("OsVersion", &self.os_version)?;
+        fields.plain("ImageUrl", &self.image_url)?;
+        fields.plain("ImageName", &self.image_name)?;
+        fields.opt("ImageDescription", &self.image_description)?;
+        fields.opt("DryRun", &self.dry_run)?;
+        fields.opt("Force", &self.force)?;
+        fields.opt("TagSpecification", &self.tag_specification)?;
+        fields.opt("LicenseType", &self.license_type)?;
+        fields.opt("BootMode", &self.boot_mode)?;
+        fields.opt("ImageFamily", &self.image_family)?;
+        fields.opt("ImportImageDataDiskList", &self.import_image_data_disk_list)?;
+        fields.end()
     }
 }
 
@@ -11672,26 +10628,6 @@ pub struct ImportImageResponse {
     pub image_id: Option<String>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl ImportImageResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ImportImageResponse {
-            image_id: None,
-            request_id: None,
-        }
-    }
-    /// Sets `ImageId`.
-    pub fn with_image_id(mut self, image_id: impl Into<String>) -> Self {
-        self.image_id = Some(image_id.into());
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for ImportImageResponse {
@@ -11715,13 +10651,13 @@ impl<'de> Deserialize<'de> for ImportImageResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ImportImageResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ImportImageResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("ImageId", &self.image_id)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ImportImageResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ImageId", &self.image_id)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -11740,6 +10676,11 @@ pub struct ImportInstancesActionTimerRequest {
 }
 
 impl ImportInstancesActionTimerRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceIds",
+        "ActionTimer",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_ids: impl IntoIterator<Item = impl Into<String>>, action_timer: ActionTimer) -> Self {
         ImportInstancesActionTimerRequest {
@@ -11749,12 +10690,10 @@ impl ImportInstancesActionTimerRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ImportInstancesActionTimerRequest {
     const NAME: &'static str = "ImportInstancesActionTimerRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceIds",
-        "ActionTimer",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_ids = None;
         let mut action_timer = None;
@@ -11772,6 +10711,7 @@ impl input::Input for ImportInstancesActionTimerRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ImportInstancesActionTimerRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -11780,10 +10720,10 @@ impl<'de> Deserialize<'de> for ImportInstancesActionTimerRequest {
 
 impl serde::Serialize for ImportInstancesActionTimerRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ImportInstancesActionTimerRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("InstanceIds", &self.instance_ids)?
-            .plain("ActionTimer", &self.action_timer)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ImportInstancesActionTimerRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceIds", &self.instance_ids)?;
+        fields.plain("ActionTimer", &self.action_timer)?;
+        fields.end()
     }
 }
 
@@ -11797,26 +10737,6 @@ pub struct ImportInstancesActionTimerResponse {
     pub action_timer_ids: Vec<String>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     pub request_id: Option<String>,
-}
-
-impl ImportInstancesActionTimerResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ImportInstancesActionTimerResponse {
-            action_timer_ids: Vec::new(),
-            request_id: None,
-        }
-    }
-    /// Sets `ActionTimerIds`.
-    pub fn with_action_timer_ids(mut self, action_timer_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.action_timer_ids = action_timer_ids.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for ImportInstancesActionTimerResponse {
@@ -11840,13 +10760,13 @@ impl<'de> Deserialize<'de> for ImportInstancesActionTimerResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ImportInstancesActionTimerResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ImportInstancesActionTimerResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .list("ActionTimerIds", &self.action_timer_ids)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ImportInstancesActionTimerResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("ActionTimerIds", &self.action_timer_ids)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -11878,6 +10798,13 @@ pub struct ImportKeyPairRequest {
 }
 
 impl ImportKeyPairRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "KeyName",
+        "ProjectId",
+        "PublicKey",
+        "TagSpecification",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(key_name: impl Into<String>, project_id: i64, public_key: impl Into<String>) -> Self {
         ImportKeyPairRequest {
@@ -11894,14 +10821,10 @@ impl ImportKeyPairRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ImportKeyPairRequest {
     const NAME: &'static str = "ImportKeyPairRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "KeyName",
-        "ProjectId",
-        "PublicKey",
-        "TagSpecification",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut key_name = None;
         let mut project_id = None;
@@ -11925,6 +10848,7 @@ impl input::Input for ImportKeyPairRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ImportKeyPairRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -11933,12 +10857,12 @@ impl<'de> Deserialize<'de> for ImportKeyPairRequest {
 
 impl serde::Serialize for ImportKeyPairRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ImportKeyPairRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("KeyName", &self.key_name)?
-            .plain("ProjectId", &self.project_id)?
-            .plain("PublicKey", &self.public_key)?
-            .opt("TagSpecification", &self.tag_specification)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ImportKeyPairRequest", Self::FIELDS.len())?;
+        fields.plain("KeyName", &self.key_name)?;
+        fields.plain("ProjectId", &self.project_id)?;
+        fields.plain("PublicKey", &self.public_key)?;
+        fields.opt("TagSpecification", &self.tag_specification)?;
+        fields.end()
     }
 }
 
@@ -11952,26 +10876,6 @@ pub struct ImportKeyPairResponse {
     pub key_id: Option<String>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl ImportKeyPairResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ImportKeyPairResponse {
-            key_id: None,
-            request_id: None,
-        }
-    }
-    /// Sets `KeyId`.
-    pub fn with_key_id(mut self, key_id: impl Into<String>) -> Self {
-        self.key_id = Some(key_id.into());
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for ImportKeyPairResponse {
@@ -11995,13 +10899,13 @@ impl<'de> Deserialize<'de> for ImportKeyPairResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ImportKeyPairResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ImportKeyPairResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("KeyId", &self.key_id)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ImportKeyPairResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("KeyId", &self.key_id)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -12036,6 +10940,14 @@ pub struct InquirePricePurchaseReservedInstancesOfferingRequest {
 }
 
 impl InquirePricePurchaseReservedInstancesOfferingRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceCount",
+        "ReservedInstancesOfferingId",
+        "DryRun",
+        "ClientToken",
+        "ReservedInstanceName",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_count: u64, reserved_instances_offering_id: impl Into<String>) -> Self {
         InquirePricePurchaseReservedInstancesOfferingRequest {
@@ -12063,15 +10975,10 @@ impl InquirePricePurchaseReservedInstancesOfferingRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for InquirePricePurchaseReservedInstancesOfferingRequest {
     const NAME: &'static str = "InquirePricePurchaseReservedInstancesOfferingRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceCount",
-        "ReservedInstancesOfferingId",
-        "DryRun",
-        "ClientToken",
-        "ReservedInstanceName",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_count = None;
         let mut reserved_instances_offering_id = None;
@@ -12098,6 +11005,7 @@ impl input::Input for InquirePricePurchaseReservedInstancesOfferingRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for InquirePricePurchaseReservedInstancesOfferingRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -12106,13 +11014,13 @@ impl<'de> Deserialize<'de> for InquirePricePurchaseReservedInstancesOfferingRequ
 
 impl serde::Serialize for InquirePricePurchaseReservedInstancesOfferingRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "InquirePricePurchaseReservedInstancesOfferingRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("InstanceCount", &self.instance_count)?
-            .plain("ReservedInstancesOfferingId", &self.reserved_instances_offering_id)?
-            .opt("DryRun", &self.dry_run)?
-            .opt("ClientToken", &self.client_token)?
-            .opt("ReservedInstanceName", &self.reserved_instance_name)?
-            .end()
+        let mut fields = lenient::fields(serializer, "InquirePricePurchaseReservedInstancesOfferingRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceCount", &self.instance_count)?;
+        fields.plain("ReservedInstancesOfferingId", &self.reserved_instances_offering_id)?;
+        fields.opt("DryRun", &self.dry_run)?;
+        fields.opt("ClientToken", &self.client_token)?;
+        fields.opt("ReservedInstanceName", &self.reserved_instance_name)?;
+        fields.end()
     }
 }
 
@@ -12124,26 +11032,6 @@ pub struct InquirePricePurchaseReservedInstancesOfferingResponse {
     pub price: Option<output::ReservedInstancePrice>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl InquirePricePurchaseReservedInstancesOfferingResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        InquirePricePurchaseReservedInstancesOfferingResponse {
-            price: None,
-            request_id: None,
-        }
-    }
-    /// Sets `Price`.
-    pub fn with_price(mut self, price: output::ReservedInstancePrice) -> Self {
-        self.price = Some(price);
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for InquirePricePurchaseReservedInstancesOfferingResponse {
@@ -12167,13 +11055,13 @@ impl<'de> Deserialize<'de> for InquirePricePurchaseReservedInstancesOfferingResp
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for InquirePricePurchaseReservedInstancesOfferingResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "InquirePricePurchaseReservedInstancesOfferingResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Price", &self.price)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "InquirePricePurchaseReservedInstancesOfferingResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Price", &self.price)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -12200,6 +11088,13 @@ pub struct InquirePricePurchaseResourcePoolPacksRequest {
 }
 
 impl InquirePricePurchaseResourcePoolPacksRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Zone",
+        "InstanceType",
+        "InstanceCount",
+        "Period",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(zone: impl Into<String>, instance_type: impl Into<String>, instance_count: i64, period: i64) -> Self {
         InquirePricePurchaseResourcePoolPacksRequest {
@@ -12211,14 +11106,10 @@ impl InquirePricePurchaseResourcePoolPacksRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for InquirePricePurchaseResourcePoolPacksRequest {
     const NAME: &'static str = "InquirePricePurchaseResourcePoolPacksRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Zone",
-        "InstanceType",
-        "InstanceCount",
-        "Period",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut zone = None;
         let mut instance_type = None;
@@ -12242,6 +11133,7 @@ impl input::Input for InquirePricePurchaseResourcePoolPacksRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for InquirePricePurchaseResourcePoolPacksRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -12250,12 +11142,12 @@ impl<'de> Deserialize<'de> for InquirePricePurchaseResourcePoolPacksRequest {
 
 impl serde::Serialize for InquirePricePurchaseResourcePoolPacksRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "InquirePricePurchaseResourcePoolPacksRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("Zone", &self.zone)?
-            .plain("InstanceType", &self.instance_type)?
-            .plain("InstanceCount", &self.instance_count)?
-            .plain("Period", &self.period)?
-            .end()
+        let mut fields = lenient::fields(serializer, "InquirePricePurchaseResourcePoolPacksRequest", Self::FIELDS.len())?;
+        fields.plain("Zone", &self.zone)?;
+        fields.plain("InstanceType", &self.instance_type)?;
+        fields.plain("InstanceCount", &self.instance_count)?;
+        fields.plain("Period", &self.period)?;
+        fields.end()
     }
 }
 
@@ -12267,26 +11159,6 @@ pub struct InquirePricePurchaseResourcePoolPacksResponse {
     pub price: Option<output::ItemPrice>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     pub request_id: Option<String>,
-}
-
-impl InquirePricePurchaseResourcePoolPacksResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        InquirePricePurchaseResourcePoolPacksResponse {
-            price: None,
-            request_id: None,
-        }
-    }
-    /// Sets `Price`.
-    pub fn with_price(mut self, price: output::ItemPrice) -> Self {
-        self.price = Some(price);
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for InquirePricePurchaseResourcePoolPacksResponse {
@@ -12310,13 +11182,13 @@ impl<'de> Deserialize<'de> for InquirePricePurchaseResourcePoolPacksResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for InquirePricePurchaseResourcePoolPacksResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "InquirePricePurchaseResourcePoolPacksResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Price", &self.price)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "InquirePricePurchaseResourcePoolPacksResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Price", &self.price)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -12352,6 +11224,13 @@ pub struct InquiryPriceModifyInstancesChargeTypeRequest {
 }
 
 impl InquiryPriceModifyInstancesChargeTypeRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceIds",
+        "InstanceChargeType",
+        "InstanceChargePrepaid",
+        "ModifyPortableDataDisk",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_ids: impl IntoIterator<Item = impl Into<String>>, instance_charge_type: impl Into<String>) -> Self {
         InquiryPriceModifyInstancesChargeTypeRequest {
@@ -12373,14 +11252,10 @@ impl InquiryPriceModifyInstancesChargeTypeRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for InquiryPriceModifyInstancesChargeTypeRequest {
     const NAME: &'static str = "InquiryPriceModifyInstancesChargeTypeRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceIds",
-        "InstanceChargeType",
-        "InstanceChargePrepaid",
-        "ModifyPortableDataDisk",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_ids = None;
         let mut instance_charge_type = None;
@@ -12404,6 +11279,7 @@ impl input::Input for InquiryPriceModifyInstancesChargeTypeRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for InquiryPriceModifyInstancesChargeTypeRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -12412,12 +11288,12 @@ impl<'de> Deserialize<'de> for InquiryPriceModifyInstancesChargeTypeRequest {
 
 impl serde::Serialize for InquiryPriceModifyInstancesChargeTypeRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "InquiryPriceModifyInstancesChargeTypeRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("InstanceIds", &self.instance_ids)?
-            .plain("InstanceChargeType", &self.instance_charge_type)?
-            .opt("InstanceChargePrepaid", &self.instance_charge_prepaid)?
-            .opt("ModifyPortableDataDisk", &self.modify_portable_data_disk)?
-            .end()
+        let mut fields = lenient::fields(serializer, "InquiryPriceModifyInstancesChargeTypeRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceIds", &self.instance_ids)?;
+        fields.plain("InstanceChargeType", &self.instance_charge_type)?;
+        fields.opt("InstanceChargePrepaid", &self.instance_charge_prepaid)?;
+        fields.opt("ModifyPortableDataDisk", &self.modify_portable_data_disk)?;
+        fields.end()
     }
 }
 
@@ -12429,26 +11305,6 @@ pub struct InquiryPriceModifyInstancesChargeTypeResponse {
     pub price: Option<output::Price>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl InquiryPriceModifyInstancesChargeTypeResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        InquiryPriceModifyInstancesChargeTypeResponse {
-            price: None,
-            request_id: None,
-        }
-    }
-    /// Sets `Price`.
-    pub fn with_price(mut self, price: output::Price) -> Self {
-        self.price = Some(price);
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for InquiryPriceModifyInstancesChargeTypeResponse {
@@ -12472,13 +11328,13 @@ impl<'de> Deserialize<'de> for InquiryPriceModifyInstancesChargeTypeResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for InquiryPriceModifyInstancesChargeTypeResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "InquiryPriceModifyInstancesChargeTypeResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Price", &self.price)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "InquiryPriceModifyInstancesChargeTypeResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Price", &self.price)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -12501,6 +11357,12 @@ pub struct InquiryPriceRenewHostsRequest {
 }
 
 impl InquiryPriceRenewHostsRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "HostIds",
+        "HostChargePrepaid",
+        "DryRun",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(host_ids: impl IntoIterator<Item = impl Into<String>>, host_charge_prepaid: ChargePrepaid) -> Self {
         InquiryPriceRenewHostsRequest {
@@ -12516,13 +11378,10 @@ impl InquiryPriceRenewHostsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for InquiryPriceRenewHostsRequest {
     const NAME: &'static str = "InquiryPriceRenewHostsRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "HostIds",
-        "HostChargePrepaid",
-        "DryRun",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut host_ids = None;
         let mut host_charge_prepaid = None;
@@ -12543,6 +11402,7 @@ impl input::Input for InquiryPriceRenewHostsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for InquiryPriceRenewHostsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -12551,11 +11411,11 @@ impl<'de> Deserialize<'de> for InquiryPriceRenewHostsRequest {
 
 impl serde::Serialize for InquiryPriceRenewHostsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "InquiryPriceRenewHostsRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("HostIds", &self.host_ids)?
-            .plain("HostChargePrepaid", &self.host_charge_prepaid)?
-            .opt("DryRun", &self.dry_run)?
-            .end()
+        let mut fields = lenient::fields(serializer, "InquiryPriceRenewHostsRequest", Self::FIELDS.len())?;
+        fields.plain("HostIds", &self.host_ids)?;
+        fields.plain("HostChargePrepaid", &self.host_charge_prepaid)?;
+        fields.opt("DryRun", &self.dry_run)?;
+        fields.end()
     }
 }
 
@@ -12567,26 +11427,6 @@ pub struct InquiryPriceRenewHostsResponse {
     pub price: Option<output::HostPriceInfo>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     pub request_id: Option<String>,
-}
-
-impl InquiryPriceRenewHostsResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        InquiryPriceRenewHostsResponse {
-            price: None,
-            request_id: None,
-        }
-    }
-    /// Sets `Price`.
-    pub fn with_price(mut self, price: output::HostPriceInfo) -> Self {
-        self.price = Some(price);
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for InquiryPriceRenewHostsResponse {
@@ -12610,13 +11450,13 @@ impl<'de> Deserialize<'de> for InquiryPriceRenewHostsResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for InquiryPriceRenewHostsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "InquiryPriceRenewHostsResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Price", &self.price)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "InquiryPriceRenewHostsResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Price", &self.price)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -12653,6 +11493,13 @@ pub struct InquiryPriceRenewInstancesRequest {
 }
 
 impl InquiryPriceRenewInstancesRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceIds",
+        "InstanceChargePrepaid",
+        "DryRun",
+        "RenewPortableDataDisk",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_ids: impl IntoIterator<Item = impl Into<String>>, instance_charge_prepaid: InstanceChargePrepaid) -> Self {
         InquiryPriceRenewInstancesRequest {
@@ -12674,14 +11521,10 @@ impl InquiryPriceRenewInstancesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for InquiryPriceRenewInstancesRequest {
     const NAME: &'static str = "InquiryPriceRenewInstancesRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceIds",
-        "InstanceChargePrepaid",
-        "DryRun",
-        "RenewPortableDataDisk",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_ids = None;
         let mut instance_charge_prepaid = None;
@@ -12705,6 +11548,7 @@ impl input::Input for InquiryPriceRenewInstancesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for InquiryPriceRenewInstancesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -12713,12 +11557,12 @@ impl<'de> Deserialize<'de> for InquiryPriceRenewInstancesRequest {
 
 impl serde::Serialize for InquiryPriceRenewInstancesRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "InquiryPriceRenewInstancesRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("InstanceIds", &self.instance_ids)?
-            .plain("InstanceChargePrepaid", &self.instance_charge_prepaid)?
-            .opt("DryRun", &self.dry_run)?
-            .opt("RenewPortableDataDisk", &self.renew_portable_data_disk)?
-            .end()
+        let mut fields = lenient::fields(serializer, "InquiryPriceRenewInstancesRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceIds", &self.instance_ids)?;
+        fields.plain("InstanceChargePrepaid", &self.instance_charge_prepaid)?;
+        fields.opt("DryRun", &self.dry_run)?;
+        fields.opt("RenewPortableDataDisk", &self.renew_portable_data_disk)?;
+        fields.end()
     }
 }
 
@@ -12730,26 +11574,6 @@ pub struct InquiryPriceRenewInstancesResponse {
     pub price: Option<output::Price>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl InquiryPriceRenewInstancesResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        InquiryPriceRenewInstancesResponse {
-            price: None,
-            request_id: None,
-        }
-    }
-    /// Sets `Price`.
-    pub fn with_price(mut self, price: output::Price) -> Self {
-        self.price = Some(price);
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for InquiryPriceRenewInstancesResponse {
@@ -12773,13 +11597,13 @@ impl<'de> Deserialize<'de> for InquiryPriceRenewInstancesResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for InquiryPriceRenewInstancesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "InquiryPriceRenewInstancesResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Price", &self.price)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "InquiryPriceRenewInstancesResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Price", &self.price)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -12818,6 +11642,15 @@ pub struct InquiryPriceResetInstanceRequest {
 }
 
 impl InquiryPriceResetInstanceRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceId",
+        "ImageId",
+        "SystemDisk",
+        "LoginSettings",
+        "EnhancedService",
+        "UserData",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_id: impl Into<String>) -> Self {
         InquiryPriceResetInstanceRequest {
@@ -12856,16 +11689,10 @@ impl InquiryPriceResetInstanceRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for InquiryPriceResetInstanceRequest {
     const NAME: &'static str = "InquiryPriceResetInstanceRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceId",
-        "ImageId",
-        "SystemDisk",
-        "LoginSettings",
-        "EnhancedService",
-        "UserData",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_id = None;
         let mut image_id = None;
@@ -12895,6 +11722,7 @@ impl input::Input for InquiryPriceResetInstanceRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for InquiryPriceResetInstanceRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -12903,14 +11731,14 @@ impl<'de> Deserialize<'de> for InquiryPriceResetInstanceRequest {
 
 impl serde::Serialize for InquiryPriceResetInstanceRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "InquiryPriceResetInstanceRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("InstanceId", &self.instance_id)?
-            .opt("ImageId", &self.image_id)?
-            .opt("SystemDisk", &self.system_disk)?
-            .opt("LoginSettings", &self.login_settings)?
-            .opt("EnhancedService", &self.enhanced_service)?
-            .opt("UserData", &self.user_data)?
-            .end()
+        let mut fields = lenient::fields(serializer, "InquiryPriceResetInstanceRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceId", &self.instance_id)?;
+        fields.opt("ImageId", &self.image_id)?;
+        fields.opt("SystemDisk", &self.system_disk)?;
+        fields.opt("LoginSettings", &self.login_settings)?;
+        fields.opt("EnhancedService", &self.enhanced_service)?;
+        fields.opt("UserData", &self.user_data)?;
+        fields.end()
     }
 }
 
@@ -12922,26 +11750,6 @@ pub struct InquiryPriceResetInstanceResponse {
     pub price: Option<output::Price>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl InquiryPriceResetInstanceResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        InquiryPriceResetInstanceResponse {
-            price: None,
-            request_id: None,
-        }
-    }
-    /// Sets `Price`.
-    pub fn with_price(mut self, price: output::Price) -> Self {
-        self.price = Some(price);
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for InquiryPriceResetInstanceResponse {
@@ -12965,13 +11773,13 @@ impl<'de> Deserialize<'de> for InquiryPriceResetInstanceResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for InquiryPriceResetInstanceResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "InquiryPriceResetInstanceResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Price", &self.price)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "InquiryPriceResetInstanceResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Price", &self.price)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -12998,6 +11806,13 @@ pub struct InquiryPriceResetInstancesInternetMaxBandwidthRequest {
 }
 
 impl InquiryPriceResetInstancesInternetMaxBandwidthRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceIds",
+        "InternetAccessible",
+        "StartTime",
+        "EndTime",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_ids: impl IntoIterator<Item = impl Into<String>>, internet_accessible: InternetAccessible) -> Self {
         InquiryPriceResetInstancesInternetMaxBandwidthRequest {
@@ -13019,14 +11834,10 @@ impl InquiryPriceResetInstancesInternetMaxBandwidthRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for InquiryPriceResetInstancesInternetMaxBandwidthRequest {
     const NAME: &'static str = "InquiryPriceResetInstancesInternetMaxBandwidthRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceIds",
-        "InternetAccessible",
-        "StartTime",
-        "EndTime",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_ids = None;
         let mut internet_accessible = None;
@@ -13050,6 +11861,7 @@ impl input::Input for InquiryPriceResetInstancesInternetMaxBandwidthRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for InquiryPriceResetInstancesInternetMaxBandwidthRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -13058,12 +11870,12 @@ impl<'de> Deserialize<'de> for InquiryPriceResetInstancesInternetMaxBandwidthReq
 
 impl serde::Serialize for InquiryPriceResetInstancesInternetMaxBandwidthRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "InquiryPriceResetInstancesInternetMaxBandwidthRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("InstanceIds", &self.instance_ids)?
-            .plain("InternetAccessible", &self.internet_accessible)?
-            .opt("StartTime", &self.start_time)?
-            .opt("EndTime", &self.end_time)?
-            .end()
+        let mut fields = lenient::fields(serializer, "InquiryPriceResetInstancesInternetMaxBandwidthRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceIds", &self.instance_ids)?;
+        fields.plain("InternetAccessible", &self.internet_accessible)?;
+        fields.opt("StartTime", &self.start_time)?;
+        fields.opt("EndTime", &self.end_time)?;
+        fields.end()
     }
 }
 
@@ -13075,26 +11887,6 @@ pub struct InquiryPriceResetInstancesInternetMaxBandwidthResponse {
     pub price: Option<output::Price>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl InquiryPriceResetInstancesInternetMaxBandwidthResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        InquiryPriceResetInstancesInternetMaxBandwidthResponse {
-            price: None,
-            request_id: None,
-        }
-    }
-    /// Sets `Price`.
-    pub fn with_price(mut self, price: output::Price) -> Self {
-        self.price = Some(price);
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for InquiryPriceResetInstancesInternetMaxBandwidthResponse {
@@ -13118,13 +11910,13 @@ impl<'de> Deserialize<'de> for InquiryPriceResetInstancesInternetMaxBandwidthRes
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for InquiryPriceResetInstancesInternetMaxBandwidthResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "InquiryPriceResetInstancesInternetMaxBandwidthResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Price", &self.price)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "InquiryPriceResetInstancesInternetMaxBandwidthResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Price", &self.price)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -13143,6 +11935,11 @@ pub struct InquiryPriceResetInstancesTypeRequest {
 }
 
 impl InquiryPriceResetInstancesTypeRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceIds",
+        "InstanceType",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_ids: impl IntoIterator<Item = impl Into<String>>, instance_type: impl Into<String>) -> Self {
         InquiryPriceResetInstancesTypeRequest {
@@ -13152,12 +11949,10 @@ impl InquiryPriceResetInstancesTypeRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for InquiryPriceResetInstancesTypeRequest {
     const NAME: &'static str = "InquiryPriceResetInstancesTypeRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceIds",
-        "InstanceType",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_ids = None;
         let mut instance_type = None;
@@ -13175,6 +11970,7 @@ impl input::Input for InquiryPriceResetInstancesTypeRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for InquiryPriceResetInstancesTypeRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -13183,10 +11979,10 @@ impl<'de> Deserialize<'de> for InquiryPriceResetInstancesTypeRequest {
 
 impl serde::Serialize for InquiryPriceResetInstancesTypeRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "InquiryPriceResetInstancesTypeRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("InstanceIds", &self.instance_ids)?
-            .plain("InstanceType", &self.instance_type)?
-            .end()
+        let mut fields = lenient::fields(serializer, "InquiryPriceResetInstancesTypeRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceIds", &self.instance_ids)?;
+        fields.plain("InstanceType", &self.instance_type)?;
+        fields.end()
     }
 }
 
@@ -13198,26 +11994,6 @@ pub struct InquiryPriceResetInstancesTypeResponse {
     pub price: Option<output::Price>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl InquiryPriceResetInstancesTypeResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        InquiryPriceResetInstancesTypeResponse {
-            price: None,
-            request_id: None,
-        }
-    }
-    /// Sets `Price`.
-    pub fn with_price(mut self, price: output::Price) -> Self {
-        self.price = Some(price);
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for InquiryPriceResetInstancesTypeResponse {
@@ -13241,13 +12017,13 @@ impl<'de> Deserialize<'de> for InquiryPriceResetInstancesTypeResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for InquiryPriceResetInstancesTypeResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "InquiryPriceResetInstancesTypeResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Price", &self.price)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "InquiryPriceResetInstancesTypeResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Price", &self.price)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -13283,6 +12059,14 @@ pub struct InquiryPriceResizeInstanceDisksRequest {
 }
 
 impl InquiryPriceResizeInstanceDisksRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceId",
+        "DataDisks",
+        "ForceStop",
+        "SystemDisk",
+        "ResizeOnline",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_id: impl Into<String>) -> Self {
         InquiryPriceResizeInstanceDisksRequest {
@@ -13315,15 +12099,10 @@ impl InquiryPriceResizeInstanceDisksRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for InquiryPriceResizeInstanceDisksRequest {
     const NAME: &'static str = "InquiryPriceResizeInstanceDisksRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceId",
-        "DataDisks",
-        "ForceStop",
-        "SystemDisk",
-        "ResizeOnline",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_id = None;
         let mut data_disks = None;
@@ -13350,6 +12129,7 @@ impl input::Input for InquiryPriceResizeInstanceDisksRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for InquiryPriceResizeInstanceDisksRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -13358,13 +12138,13 @@ impl<'de> Deserialize<'de> for InquiryPriceResizeInstanceDisksRequest {
 
 impl serde::Serialize for InquiryPriceResizeInstanceDisksRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "InquiryPriceResizeInstanceDisksRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("InstanceId", &self.instance_id)?
-            .opt("DataDisks", &self.data_disks)?
-            .opt("ForceStop", &self.force_stop)?
-            .opt("SystemDisk", &self.system_disk)?
-            .opt("ResizeOnline", &self.resize_online)?
-            .end()
+        let mut fields = lenient::fields(serializer, "InquiryPriceResizeInstanceDisksRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceId", &self.instance_id)?;
+        fields.opt("DataDisks", &self.data_disks)?;
+        fields.opt("ForceStop", &self.force_stop)?;
+        fields.opt("SystemDisk", &self.system_disk)?;
+        fields.opt("ResizeOnline", &self.resize_online)?;
+        fields.end()
     }
 }
 
@@ -13376,26 +12156,6 @@ pub struct InquiryPriceResizeInstanceDisksResponse {
     pub price: Option<output::Price>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl InquiryPriceResizeInstanceDisksResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        InquiryPriceResizeInstanceDisksResponse {
-            price: None,
-            request_id: None,
-        }
-    }
-    /// Sets `Price`.
-    pub fn with_price(mut self, price: output::Price) -> Self {
-        self.price = Some(price);
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for InquiryPriceResizeInstanceDisksResponse {
@@ -13419,13 +12179,13 @@ impl<'de> Deserialize<'de> for InquiryPriceResizeInstanceDisksResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for InquiryPriceResizeInstanceDisksResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "InquiryPriceResizeInstanceDisksResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Price", &self.price)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "InquiryPriceResizeInstanceDisksResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Price", &self.price)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -13536,6 +12296,32 @@ pub struct InquiryPriceRunInstancesRequest {
 }
 
 impl InquiryPriceRunInstancesRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Placement",
+        "ImageId",
+        "InstanceChargeType",
+        "InstanceChargePrepaid",
+        "InstanceType",
+        "SystemDisk",
+        "DataDisks",
+        "VirtualPrivateCloud",
+        "InternetAccessible",
+        "InstanceCount",
+        "InstanceName",
+        "LoginSettings",
+        "SecurityGroupIds",
+        "EnhancedService",
+        "ClientToken",
+        "HostName",
+        "TagSpecification",
+        "InstanceMarketOptions",
+        "Metadata",
+        "HpcClusterId",
+        "CpuTopology",
+        "LaunchTemplate",
+        "NetworkInterfaces",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(placement: Placement, image_id: impl Into<String>) -> Self {
         InquiryPriceRunInstancesRequest {
@@ -13671,33 +12457,10 @@ impl InquiryPriceRunInstancesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for InquiryPriceRunInstancesRequest {
     const NAME: &'static str = "InquiryPriceRunInstancesRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Placement",
-        "ImageId",
-        "InstanceChargeType",
-        "InstanceChargePrepaid",
-        "InstanceType",
-        "SystemDisk",
-        "DataDisks",
-        "VirtualPrivateCloud",
-        "InternetAccessible",
-        "InstanceCount",
-        "InstanceName",
-        "LoginSettings",
-        "SecurityGroupIds",
-        "EnhancedService",
-        "ClientToken",
-        "HostName",
-        "TagSpecification",
-        "InstanceMarketOptions",
-        "Metadata",
-        "HpcClusterId",
-        "CpuTopology",
-        "LaunchTemplate",
-        "NetworkInterfaces",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut placement = None;
         let mut image_id = None;
@@ -13778,6 +12541,7 @@ impl input::Input for InquiryPriceRunInstancesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for InquiryPriceRunInstancesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -13786,31 +12550,31 @@ impl<'de> Deserialize<'de> for InquiryPriceRunInstancesRequest {
 
 impl serde::Serialize for InquiryPriceRunInstancesRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "InquiryPriceRunInstancesRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("Placement", &self.placement)?
-            .plain("ImageId", &self.image_id)?
-            .opt("InstanceChargeType", &self.instance_charge_type)?
-            .opt("InstanceChargePrepaid", &self.instance_charge_prepaid)?
-            .opt("InstanceType", &self.instance_type)?
-            .opt("SystemDisk", &self.system_disk)?
-            .opt("DataDisks", &self.data_disks)?
-            .opt("VirtualPrivateCloud", &self.virtual_private_cloud)?
-            .opt("InternetAccessible", &self.internet_accessible)?
-            .opt("InstanceCount", &self.instance_count)?
-            .opt("InstanceName", &self.instance_name)?
-            .opt("LoginSettings", &self.login_settings)?
-            .opt("SecurityGroupIds", &self.security_group_ids)?
-            .opt("EnhancedService", &self.enhanced_service)?
-            .opt("ClientToken", &self.client_token)?
-            .opt("HostName", &self.host_name)?
-            .opt("TagSpecification", &self.tag_specification)?
-            .opt("InstanceMarketOptions", &self.instance_market_options)?
-            .opt("Metadata", &self.metadata)?
-            .opt("HpcClusterId", &self.hpc_cluster_id)?
-            .opt("CpuTopology", &self.cpu_topology)?
-            .opt("LaunchTemplate", &self.launch_template)?
-            .opt("NetworkInterfaces", &self.network_interfaces)?
-            .end()
+        let mut fields = lenient::fields(serializer, "InquiryPriceRunInstancesRequest", Self::FIELDS.len())?;
+        fields.plain("Placement", &self.placement)?;
+        fields.plain("ImageId", &self.image_id)?;
+        fields.opt("InstanceChargeType", &self.instance_charge_type)?;
+        fields.opt("InstanceChargePrepaid", &self.instance_charge_prepaid)?;
+        fields.opt("InstanceType", &self.instance_type)?;
+        fields.opt("SystemDisk", &self.system_disk)?;
+        fields.opt("DataDisks", &self.data_disks)?;
+        fields.opt("VirtualPrivateCloud", &self.virtual_private_cloud)?;
+        fields.opt("InternetAccessible", &self.internet_accessible)?;
+        fields.opt("InstanceCount", &self.instance_count)?;
+        fields.opt("InstanceName", &self.instance_name)?;
+        fields.opt("LoginSettings", &self.login_settings)?;
+        fields.opt("SecurityGroupIds", &self.security_group_ids)?;
+        fields.opt("EnhancedService", &self.enhanced_service)?;
+        fields.opt("ClientToken", &self.client_token)?;
+        fields.opt("HostName", &self.host_name)?;
+        fields.opt("TagSpecification", &self.tag_specification)?;
+        fields.opt("InstanceMarketOptions", &self.instance_market_options)?;
+        fields.opt("Metadata", &self.metadata)?;
+        fields.opt("HpcClusterId", &self.hpc_cluster_id)?;
+        fields.opt("CpuTopology", &self.cpu_topology)?;
+        fields.opt("LaunchTemplate", &self.launch_template)?;
+        fields.opt("NetworkInterfaces", &self.network_interfaces)?;
+        fields.end()
     }
 }
 
@@ -13822,26 +12586,6 @@ pub struct InquiryPriceRunInstancesResponse {
     pub price: Option<output::Price>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl InquiryPriceRunInstancesResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        InquiryPriceRunInstancesResponse {
-            price: None,
-            request_id: None,
-        }
-    }
-    /// Sets `Price`.
-    pub fn with_price(mut self, price: output::Price) -> Self {
-        self.price = Some(price);
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for InquiryPriceRunInstancesResponse {
@@ -13865,13 +12609,13 @@ impl<'de> Deserialize<'de> for InquiryPriceRunInstancesResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for InquiryPriceRunInstancesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "InquiryPriceRunInstancesResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Price", &self.price)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "InquiryPriceRunInstancesResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Price", &self.price)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -13886,6 +12630,10 @@ pub struct InquiryPriceTerminateInstancesRequest {
 }
 
 impl InquiryPriceTerminateInstancesRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceIds",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         InquiryPriceTerminateInstancesRequest {
@@ -13894,11 +12642,10 @@ impl InquiryPriceTerminateInstancesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for InquiryPriceTerminateInstancesRequest {
     const NAME: &'static str = "InquiryPriceTerminateInstancesRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceIds",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_ids = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -13913,6 +12660,7 @@ impl input::Input for InquiryPriceTerminateInstancesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for InquiryPriceTerminateInstancesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -13921,9 +12669,9 @@ impl<'de> Deserialize<'de> for InquiryPriceTerminateInstancesRequest {
 
 impl serde::Serialize for InquiryPriceTerminateInstancesRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "InquiryPriceTerminateInstancesRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("InstanceIds", &self.instance_ids)?
-            .end()
+        let mut fields = lenient::fields(serializer, "InquiryPriceTerminateInstancesRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceIds", &self.instance_ids)?;
+        fields.end()
     }
 }
 
@@ -13935,26 +12683,6 @@ pub struct InquiryPriceTerminateInstancesResponse {
     pub instance_refunds_set: Vec<output::InstanceRefund>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     pub request_id: Option<String>,
-}
-
-impl InquiryPriceTerminateInstancesResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        InquiryPriceTerminateInstancesResponse {
-            instance_refunds_set: Vec::new(),
-            request_id: None,
-        }
-    }
-    /// Sets `InstanceRefundsSet`.
-    pub fn with_instance_refunds_set(mut self, instance_refunds_set: impl IntoIterator<Item = output::InstanceRefund>) -> Self {
-        self.instance_refunds_set = instance_refunds_set.into_iter().collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for InquiryPriceTerminateInstancesResponse {
@@ -13978,13 +12706,13 @@ impl<'de> Deserialize<'de> for InquiryPriceTerminateInstancesResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for InquiryPriceTerminateInstancesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "InquiryPriceTerminateInstancesResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .list("InstanceRefundsSet", &self.instance_refunds_set)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "InquiryPriceTerminateInstancesResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("InstanceRefundsSet", &self.instance_refunds_set)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -14009,6 +12737,11 @@ pub struct InstanceChargePrepaid {
 }
 
 impl InstanceChargePrepaid {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Period",
+        "RenewFlag",
+    ];
     /// With the fields a request must carry.
     pub fn new(period: i64) -> Self {
         InstanceChargePrepaid {
@@ -14023,12 +12756,10 @@ impl InstanceChargePrepaid {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for InstanceChargePrepaid {
     const NAME: &'static str = "InstanceChargePrepaid";
-    const FIELDS: &'static [&'static str] = &[
-        "Period",
-        "RenewFlag",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut period = None;
         let mut renew_flag = None;
@@ -14046,6 +12777,7 @@ impl input::Input for InstanceChargePrepaid {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for InstanceChargePrepaid {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -14054,10 +12786,10 @@ impl<'de> Deserialize<'de> for InstanceChargePrepaid {
 
 impl serde::Serialize for InstanceChargePrepaid {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "InstanceChargePrepaid", <Self as input::Input>::FIELDS.len())?
-            .plain("Period", &self.period)?
-            .opt("RenewFlag", &self.renew_flag)?
-            .end()
+        let mut fields = lenient::fields(serializer, "InstanceChargePrepaid", Self::FIELDS.len())?;
+        fields.plain("Period", &self.period)?;
+        fields.opt("RenewFlag", &self.renew_flag)?;
+        fields.end()
     }
 }
 
@@ -14076,6 +12808,11 @@ pub struct InstanceMarketOptionsRequest {
 }
 
 impl InstanceMarketOptionsRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "SpotOptions",
+        "MarketType",
+    ];
     /// With the fields a request must carry.
     pub fn new(spot_options: SpotMarketOptions) -> Self {
         InstanceMarketOptionsRequest {
@@ -14090,12 +12827,10 @@ impl InstanceMarketOptionsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for InstanceMarketOptionsRequest {
     const NAME: &'static str = "InstanceMarketOptionsRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "SpotOptions",
-        "MarketType",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut spot_options = None;
         let mut market_type = None;
@@ -14113,6 +12848,7 @@ impl input::Input for InstanceMarketOptionsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for InstanceMarketOptionsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -14121,10 +12857,10 @@ impl<'de> Deserialize<'de> for InstanceMarketOptionsRequest {
 
 impl serde::Serialize for InstanceMarketOptionsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "InstanceMarketOptionsRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("SpotOptions", &self.spot_options)?
-            .opt("MarketType", &self.market_type)?
-            .end()
+        let mut fields = lenient::fields(serializer, "InstanceMarketOptionsRequest", Self::FIELDS.len())?;
+        fields.plain("SpotOptions", &self.spot_options)?;
+        fields.opt("MarketType", &self.market_type)?;
+        fields.end()
     }
 }
 
@@ -14219,6 +12955,17 @@ pub struct InternetAccessible {
 }
 
 impl InternetAccessible {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InternetChargeType",
+        "InternetMaxBandwidthOut",
+        "PublicIpAssigned",
+        "BandwidthPackageId",
+        "InternetServiceProvider",
+        "IPv4AddressType",
+        "IPv6AddressType",
+        "AntiDDoSPackageId",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         InternetAccessible {
@@ -14274,18 +13021,10 @@ impl InternetAccessible {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for InternetAccessible {
     const NAME: &'static str = "InternetAccessible";
-    const FIELDS: &'static [&'static str] = &[
-        "InternetChargeType",
-        "InternetMaxBandwidthOut",
-        "PublicIpAssigned",
-        "BandwidthPackageId",
-        "InternetServiceProvider",
-        "IPv4AddressType",
-        "IPv6AddressType",
-        "AntiDDoSPackageId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut internet_charge_type = None;
         let mut internet_max_bandwidth_out = None;
@@ -14321,6 +13060,7 @@ impl input::Input for InternetAccessible {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for InternetAccessible {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -14329,16 +13069,16 @@ impl<'de> Deserialize<'de> for InternetAccessible {
 
 impl serde::Serialize for InternetAccessible {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "InternetAccessible", <Self as input::Input>::FIELDS.len())?
-            .opt("InternetChargeType", &self.internet_charge_type)?
-            .opt("InternetMaxBandwidthOut", &self.internet_max_bandwidth_out)?
-            .opt("PublicIpAssigned", &self.public_ip_assigned)?
-            .opt("BandwidthPackageId", &self.bandwidth_package_id)?
-            .opt("InternetServiceProvider", &self.internet_service_provider)?
-            .opt("IPv4AddressType", &self.ipv4_address_type)?
-            .opt("IPv6AddressType", &self.ipv6_address_type)?
-            .opt("AntiDDoSPackageId", &self.anti_d_do_s_package_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "InternetAccessible", Self::FIELDS.len())?;
+        fields.opt("InternetChargeType", &self.internet_charge_type)?;
+        fields.opt("InternetMaxBandwidthOut", &self.internet_max_bandwidth_out)?;
+        fields.opt("PublicIpAssigned", &self.public_ip_assigned)?;
+        fields.opt("BandwidthPackageId", &self.bandwidth_package_id)?;
+        fields.opt("InternetServiceProvider", &self.internet_service_provider)?;
+        fields.opt("IPv4AddressType", &self.ipv4_address_type)?;
+        fields.opt("IPv6AddressType", &self.ipv6_address_type)?;
+        fields.opt("AntiDDoSPackageId", &self.anti_d_do_s_package_id)?;
+        fields.end()
     }
 }
 
@@ -14357,6 +13097,11 @@ pub struct LaunchTemplate {
 }
 
 impl LaunchTemplate {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "LaunchTemplateId",
+        "LaunchTemplateVersion",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         LaunchTemplate {
@@ -14376,12 +13121,10 @@ impl LaunchTemplate {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for LaunchTemplate {
     const NAME: &'static str = "LaunchTemplate";
-    const FIELDS: &'static [&'static str] = &[
-        "LaunchTemplateId",
-        "LaunchTemplateVersion",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut launch_template_id = None;
         let mut launch_template_version = None;
@@ -14399,6 +13142,7 @@ impl input::Input for LaunchTemplate {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for LaunchTemplate {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -14407,10 +13151,10 @@ impl<'de> Deserialize<'de> for LaunchTemplate {
 
 impl serde::Serialize for LaunchTemplate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "LaunchTemplate", <Self as input::Input>::FIELDS.len())?
-            .opt("LaunchTemplateId", &self.launch_template_id)?
-            .opt("LaunchTemplateVersion", &self.launch_template_version)?
-            .end()
+        let mut fields = lenient::fields(serializer, "LaunchTemplate", Self::FIELDS.len())?;
+        fields.opt("LaunchTemplateId", &self.launch_template_id)?;
+        fields.opt("LaunchTemplateVersion", &self.launch_template_version)?;
+        fields.end()
     }
 }
 
@@ -14444,6 +13188,12 @@ pub struct LoginSettings {
 }
 
 impl LoginSettings {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Password",
+        "KeyIds",
+        "KeepImageLogin",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         LoginSettings {
@@ -14469,13 +13219,10 @@ impl LoginSettings {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for LoginSettings {
     const NAME: &'static str = "LoginSettings";
-    const FIELDS: &'static [&'static str] = &[
-        "Password",
-        "KeyIds",
-        "KeepImageLogin",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut password = None;
         let mut key_ids = None;
@@ -14496,6 +13243,7 @@ impl input::Input for LoginSettings {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for LoginSettings {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -14504,11 +13252,11 @@ impl<'de> Deserialize<'de> for LoginSettings {
 
 impl serde::Serialize for LoginSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "LoginSettings", <Self as input::Input>::FIELDS.len())?
-            .opt("Password", &self.password)?
-            .opt("KeyIds", &self.key_ids)?
-            .opt("KeepImageLogin", &self.keep_image_login)?
-            .end()
+        let mut fields = lenient::fields(serializer, "LoginSettings", Self::FIELDS.len())?;
+        fields.opt("Password", &self.password)?;
+        fields.opt("KeyIds", &self.key_ids)?;
+        fields.opt("KeepImageLogin", &self.keep_image_login)?;
+        fields.end()
     }
 }
 
@@ -14523,6 +13271,10 @@ pub struct Metadata {
 }
 
 impl Metadata {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Items",
+    ];
     /// With the fields a request must carry.
     pub fn new(items: impl IntoIterator<Item = MetadataItem>) -> Self {
         Metadata {
@@ -14531,11 +13283,10 @@ impl Metadata {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for Metadata {
     const NAME: &'static str = "Metadata";
-    const FIELDS: &'static [&'static str] = &[
-        "Items",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut items = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -14550,6 +13301,7 @@ impl input::Input for Metadata {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for Metadata {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -14558,9 +13310,9 @@ impl<'de> Deserialize<'de> for Metadata {
 
 impl serde::Serialize for Metadata {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Metadata", <Self as input::Input>::FIELDS.len())?
-            .plain("Items", &self.items)?
-            .end()
+        let mut fields = lenient::fields(serializer, "Metadata", Self::FIELDS.len())?;
+        fields.plain("Items", &self.items)?;
+        fields.end()
     }
 }
 
@@ -14579,6 +13331,11 @@ pub struct MetadataItem {
 }
 
 impl MetadataItem {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Key",
+        "Value",
+    ];
     /// With the fields a request must carry.
     pub fn new(key: impl Into<String>, value: impl Into<String>) -> Self {
         MetadataItem {
@@ -14588,12 +13345,10 @@ impl MetadataItem {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for MetadataItem {
     const NAME: &'static str = "MetadataItem";
-    const FIELDS: &'static [&'static str] = &[
-        "Key",
-        "Value",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut key = None;
         let mut value = None;
@@ -14611,6 +13366,7 @@ impl input::Input for MetadataItem {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for MetadataItem {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -14619,10 +13375,10 @@ impl<'de> Deserialize<'de> for MetadataItem {
 
 impl serde::Serialize for MetadataItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "MetadataItem", <Self as input::Input>::FIELDS.len())?
-            .plain("Key", &self.key)?
-            .plain("Value", &self.value)?
-            .end()
+        let mut fields = lenient::fields(serializer, "MetadataItem", Self::FIELDS.len())?;
+        fields.plain("Key", &self.key)?;
+        fields.plain("Value", &self.value)?;
+        fields.end()
     }
 }
 
@@ -14657,6 +13413,15 @@ pub struct ModifyChcAttributeRequest {
 }
 
 impl ModifyChcAttributeRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "ChcIds",
+        "InstanceName",
+        "DeviceType",
+        "BmcUser",
+        "Password",
+        "BmcSecurityGroupIds",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(chc_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         ModifyChcAttributeRequest {
@@ -14695,16 +13460,10 @@ impl ModifyChcAttributeRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ModifyChcAttributeRequest {
     const NAME: &'static str = "ModifyChcAttributeRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "ChcIds",
-        "InstanceName",
-        "DeviceType",
-        "BmcUser",
-        "Password",
-        "BmcSecurityGroupIds",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut chc_ids = None;
         let mut instance_name = None;
@@ -14734,6 +13493,7 @@ impl input::Input for ModifyChcAttributeRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ModifyChcAttributeRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -14742,14 +13502,14 @@ impl<'de> Deserialize<'de> for ModifyChcAttributeRequest {
 
 impl serde::Serialize for ModifyChcAttributeRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyChcAttributeRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("ChcIds", &self.chc_ids)?
-            .opt("InstanceName", &self.instance_name)?
-            .opt("DeviceType", &self.device_type)?
-            .opt("BmcUser", &self.bmc_user)?
-            .opt("Password", &self.password)?
-            .opt("BmcSecurityGroupIds", &self.bmc_security_group_ids)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ModifyChcAttributeRequest", Self::FIELDS.len())?;
+        fields.plain("ChcIds", &self.chc_ids)?;
+        fields.opt("InstanceName", &self.instance_name)?;
+        fields.opt("DeviceType", &self.device_type)?;
+        fields.opt("BmcUser", &self.bmc_user)?;
+        fields.opt("Password", &self.password)?;
+        fields.opt("BmcSecurityGroupIds", &self.bmc_security_group_ids)?;
+        fields.end()
     }
 }
 
@@ -14759,20 +13519,6 @@ impl serde::Serialize for ModifyChcAttributeRequest {
 pub struct ModifyChcAttributeResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl ModifyChcAttributeResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ModifyChcAttributeResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for ModifyChcAttributeResponse {
@@ -14794,12 +13540,12 @@ impl<'de> Deserialize<'de> for ModifyChcAttributeResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ModifyChcAttributeResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyChcAttributeResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ModifyChcAttributeResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -14827,6 +13573,11 @@ pub struct ModifyChcNetworkModeRequest {
 }
 
 impl ModifyChcNetworkModeRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "ChcIds",
+        "NetworkMode",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(chc_ids: impl IntoIterator<Item = impl Into<String>>, network_mode: impl Into<String>) -> Self {
         ModifyChcNetworkModeRequest {
@@ -14836,12 +13587,10 @@ impl ModifyChcNetworkModeRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ModifyChcNetworkModeRequest {
     const NAME: &'static str = "ModifyChcNetworkModeRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "ChcIds",
-        "NetworkMode",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut chc_ids = None;
         let mut network_mode = None;
@@ -14859,6 +13608,7 @@ impl input::Input for ModifyChcNetworkModeRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ModifyChcNetworkModeRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -14867,10 +13617,10 @@ impl<'de> Deserialize<'de> for ModifyChcNetworkModeRequest {
 
 impl serde::Serialize for ModifyChcNetworkModeRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyChcNetworkModeRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("ChcIds", &self.chc_ids)?
-            .plain("NetworkMode", &self.network_mode)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ModifyChcNetworkModeRequest", Self::FIELDS.len())?;
+        fields.plain("ChcIds", &self.chc_ids)?;
+        fields.plain("NetworkMode", &self.network_mode)?;
+        fields.end()
     }
 }
 
@@ -14880,20 +13630,6 @@ impl serde::Serialize for ModifyChcNetworkModeRequest {
 pub struct ModifyChcNetworkModeResponse {
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     pub request_id: Option<String>,
-}
-
-impl ModifyChcNetworkModeResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ModifyChcNetworkModeResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for ModifyChcNetworkModeResponse {
@@ -14915,12 +13651,12 @@ impl<'de> Deserialize<'de> for ModifyChcNetworkModeResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ModifyChcNetworkModeResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyChcNetworkModeResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ModifyChcNetworkModeResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -14949,6 +13685,12 @@ pub struct ModifyDisasterRecoverGroupAttributeRequest {
 }
 
 impl ModifyDisasterRecoverGroupAttributeRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "DisasterRecoverGroupId",
+        "Name",
+        "Affinity",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(disaster_recover_group_id: impl Into<String>, name: impl Into<String>) -> Self {
         ModifyDisasterRecoverGroupAttributeRequest {
@@ -14964,13 +13706,10 @@ impl ModifyDisasterRecoverGroupAttributeRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ModifyDisasterRecoverGroupAttributeRequest {
     const NAME: &'static str = "ModifyDisasterRecoverGroupAttributeRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "DisasterRecoverGroupId",
-        "Name",
-        "Affinity",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut disaster_recover_group_id = None;
         let mut name = None;
@@ -14991,6 +13730,7 @@ impl input::Input for ModifyDisasterRecoverGroupAttributeRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ModifyDisasterRecoverGroupAttributeRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -14999,11 +13739,11 @@ impl<'de> Deserialize<'de> for ModifyDisasterRecoverGroupAttributeRequest {
 
 impl serde::Serialize for ModifyDisasterRecoverGroupAttributeRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyDisasterRecoverGroupAttributeRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("DisasterRecoverGroupId", &self.disaster_recover_group_id)?
-            .plain("Name", &self.name)?
-            .opt("Affinity", &self.affinity)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ModifyDisasterRecoverGroupAttributeRequest", Self::FIELDS.len())?;
+        fields.plain("DisasterRecoverGroupId", &self.disaster_recover_group_id)?;
+        fields.plain("Name", &self.name)?;
+        fields.opt("Affinity", &self.affinity)?;
+        fields.end()
     }
 }
 
@@ -15013,20 +13753,6 @@ impl serde::Serialize for ModifyDisasterRecoverGroupAttributeRequest {
 pub struct ModifyDisasterRecoverGroupAttributeResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl ModifyDisasterRecoverGroupAttributeResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ModifyDisasterRecoverGroupAttributeResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for ModifyDisasterRecoverGroupAttributeResponse {
@@ -15048,12 +13774,12 @@ impl<'de> Deserialize<'de> for ModifyDisasterRecoverGroupAttributeResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ModifyDisasterRecoverGroupAttributeResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyDisasterRecoverGroupAttributeResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ModifyDisasterRecoverGroupAttributeResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -15086,6 +13812,13 @@ pub struct ModifyHostsAttributeRequest {
 }
 
 impl ModifyHostsAttributeRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "HostIds",
+        "HostName",
+        "RenewFlag",
+        "ProjectId",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(host_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         ModifyHostsAttributeRequest {
@@ -15112,14 +13845,10 @@ impl ModifyHostsAttributeRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ModifyHostsAttributeRequest {
     const NAME: &'static str = "ModifyHostsAttributeRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "HostIds",
-        "HostName",
-        "RenewFlag",
-        "ProjectId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut host_ids = None;
         let mut host_name = None;
@@ -15143,6 +13872,7 @@ impl input::Input for ModifyHostsAttributeRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ModifyHostsAttributeRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -15151,12 +13881,12 @@ impl<'de> Deserialize<'de> for ModifyHostsAttributeRequest {
 
 impl serde::Serialize for ModifyHostsAttributeRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyHostsAttributeRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("HostIds", &self.host_ids)?
-            .opt("HostName", &self.host_name)?
-            .opt("RenewFlag", &self.renew_flag)?
-            .opt("ProjectId", &self.project_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ModifyHostsAttributeRequest", Self::FIELDS.len())?;
+        fields.plain("HostIds", &self.host_ids)?;
+        fields.opt("HostName", &self.host_name)?;
+        fields.opt("RenewFlag", &self.renew_flag)?;
+        fields.opt("ProjectId", &self.project_id)?;
+        fields.end()
     }
 }
 
@@ -15166,20 +13896,6 @@ impl serde::Serialize for ModifyHostsAttributeRequest {
 pub struct ModifyHostsAttributeResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl ModifyHostsAttributeResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ModifyHostsAttributeResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for ModifyHostsAttributeResponse {
@@ -15201,12 +13917,12 @@ impl<'de> Deserialize<'de> for ModifyHostsAttributeResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ModifyHostsAttributeResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyHostsAttributeResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ModifyHostsAttributeResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -15229,6 +13945,12 @@ pub struct ModifyHpcClusterAttributeRequest {
 }
 
 impl ModifyHpcClusterAttributeRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "HpcClusterId",
+        "Name",
+        "Remark",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(hpc_cluster_id: impl Into<String>) -> Self {
         ModifyHpcClusterAttributeRequest {
@@ -15249,13 +13971,10 @@ impl ModifyHpcClusterAttributeRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ModifyHpcClusterAttributeRequest {
     const NAME: &'static str = "ModifyHpcClusterAttributeRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "HpcClusterId",
-        "Name",
-        "Remark",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut hpc_cluster_id = None;
         let mut name = None;
@@ -15276,6 +13995,7 @@ impl input::Input for ModifyHpcClusterAttributeRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ModifyHpcClusterAttributeRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -15284,11 +14004,11 @@ impl<'de> Deserialize<'de> for ModifyHpcClusterAttributeRequest {
 
 impl serde::Serialize for ModifyHpcClusterAttributeRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyHpcClusterAttributeRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("HpcClusterId", &self.hpc_cluster_id)?
-            .opt("Name", &self.name)?
-            .opt("Remark", &self.remark)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ModifyHpcClusterAttributeRequest", Self::FIELDS.len())?;
+        fields.plain("HpcClusterId", &self.hpc_cluster_id)?;
+        fields.opt("Name", &self.name)?;
+        fields.opt("Remark", &self.remark)?;
+        fields.end()
     }
 }
 
@@ -15298,20 +14018,6 @@ impl serde::Serialize for ModifyHpcClusterAttributeRequest {
 pub struct ModifyHpcClusterAttributeResponse {
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     pub request_id: Option<String>,
-}
-
-impl ModifyHpcClusterAttributeResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ModifyHpcClusterAttributeResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for ModifyHpcClusterAttributeResponse {
@@ -15333,12 +14039,12 @@ impl<'de> Deserialize<'de> for ModifyHpcClusterAttributeResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ModifyHpcClusterAttributeResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyHpcClusterAttributeResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ModifyHpcClusterAttributeResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -15377,6 +14083,14 @@ pub struct ModifyImageAttributeRequest {
 }
 
 impl ModifyImageAttributeRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "ImageId",
+        "ImageName",
+        "ImageDescription",
+        "ImageFamily",
+        "ImageDeprecated",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(image_id: impl Into<String>) -> Self {
         ModifyImageAttributeRequest {
@@ -15409,15 +14123,10 @@ impl ModifyImageAttributeRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ModifyImageAttributeRequest {
     const NAME: &'static str = "ModifyImageAttributeRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "ImageId",
-        "ImageName",
-        "ImageDescription",
-        "ImageFamily",
-        "ImageDeprecated",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut image_id = None;
         let mut image_name = None;
@@ -15444,6 +14153,7 @@ impl input::Input for ModifyImageAttributeRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ModifyImageAttributeRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -15452,13 +14162,13 @@ impl<'de> Deserialize<'de> for ModifyImageAttributeRequest {
 
 impl serde::Serialize for ModifyImageAttributeRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyImageAttributeRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("ImageId", &self.image_id)?
-            .opt("ImageName", &self.image_name)?
-            .opt("ImageDescription", &self.image_description)?
-            .opt("ImageFamily", &self.image_family)?
-            .opt("ImageDeprecated", &self.image_deprecated)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ModifyImageAttributeRequest", Self::FIELDS.len())?;
+        fields.plain("ImageId", &self.image_id)?;
+        fields.opt("ImageName", &self.image_name)?;
+        fields.opt("ImageDescription", &self.image_description)?;
+        fields.opt("ImageFamily", &self.image_family)?;
+        fields.opt("ImageDeprecated", &self.image_deprecated)?;
+        fields.end()
     }
 }
 
@@ -15468,20 +14178,6 @@ impl serde::Serialize for ModifyImageAttributeRequest {
 pub struct ModifyImageAttributeResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl ModifyImageAttributeResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ModifyImageAttributeResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for ModifyImageAttributeResponse {
@@ -15503,12 +14199,12 @@ impl<'de> Deserialize<'de> for ModifyImageAttributeResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ModifyImageAttributeResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyImageAttributeResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ModifyImageAttributeResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -15536,6 +14232,12 @@ pub struct ModifyImageSharePermissionRequest {
 }
 
 impl ModifyImageSharePermissionRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "ImageId",
+        "AccountIds",
+        "Permission",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(image_id: impl Into<String>, account_ids: impl IntoIterator<Item = impl Into<String>>, permission: impl Into<String>) -> Self {
         ModifyImageSharePermissionRequest {
@@ -15546,13 +14248,10 @@ impl ModifyImageSharePermissionRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ModifyImageSharePermissionRequest {
     const NAME: &'static str = "ModifyImageSharePermissionRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "ImageId",
-        "AccountIds",
-        "Permission",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut image_id = None;
         let mut account_ids = None;
@@ -15573,6 +14272,7 @@ impl input::Input for ModifyImageSharePermissionRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ModifyImageSharePermissionRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -15581,11 +14281,11 @@ impl<'de> Deserialize<'de> for ModifyImageSharePermissionRequest {
 
 impl serde::Serialize for ModifyImageSharePermissionRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyImageSharePermissionRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("ImageId", &self.image_id)?
-            .plain("AccountIds", &self.account_ids)?
-            .plain("Permission", &self.permission)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ModifyImageSharePermissionRequest", Self::FIELDS.len())?;
+        fields.plain("ImageId", &self.image_id)?;
+        fields.plain("AccountIds", &self.account_ids)?;
+        fields.plain("Permission", &self.permission)?;
+        fields.end()
     }
 }
 
@@ -15595,20 +14295,6 @@ impl serde::Serialize for ModifyImageSharePermissionRequest {
 pub struct ModifyImageSharePermissionResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl ModifyImageSharePermissionResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ModifyImageSharePermissionResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for ModifyImageSharePermissionResponse {
@@ -15630,12 +14316,12 @@ impl<'de> Deserialize<'de> for ModifyImageSharePermissionResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ModifyImageSharePermissionResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyImageSharePermissionResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ModifyImageSharePermissionResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -15658,6 +14344,12 @@ pub struct ModifyInstanceDiskTypeRequest {
 }
 
 impl ModifyInstanceDiskTypeRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceId",
+        "DataDisks",
+        "SystemDisk",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_id: impl Into<String>) -> Self {
         ModifyInstanceDiskTypeRequest {
@@ -15678,13 +14370,10 @@ impl ModifyInstanceDiskTypeRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ModifyInstanceDiskTypeRequest {
     const NAME: &'static str = "ModifyInstanceDiskTypeRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceId",
-        "DataDisks",
-        "SystemDisk",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_id = None;
         let mut data_disks = None;
@@ -15705,6 +14394,7 @@ impl input::Input for ModifyInstanceDiskTypeRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ModifyInstanceDiskTypeRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -15713,11 +14403,11 @@ impl<'de> Deserialize<'de> for ModifyInstanceDiskTypeRequest {
 
 impl serde::Serialize for ModifyInstanceDiskTypeRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyInstanceDiskTypeRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("InstanceId", &self.instance_id)?
-            .opt("DataDisks", &self.data_disks)?
-            .opt("SystemDisk", &self.system_disk)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ModifyInstanceDiskTypeRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceId", &self.instance_id)?;
+        fields.opt("DataDisks", &self.data_disks)?;
+        fields.opt("SystemDisk", &self.system_disk)?;
+        fields.end()
     }
 }
 
@@ -15727,20 +14417,6 @@ impl serde::Serialize for ModifyInstanceDiskTypeRequest {
 pub struct ModifyInstanceDiskTypeResponse {
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     pub request_id: Option<String>,
-}
-
-impl ModifyInstanceDiskTypeResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ModifyInstanceDiskTypeResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for ModifyInstanceDiskTypeResponse {
@@ -15762,12 +14438,12 @@ impl<'de> Deserialize<'de> for ModifyInstanceDiskTypeResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ModifyInstanceDiskTypeResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyInstanceDiskTypeResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ModifyInstanceDiskTypeResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -15841,6 +14517,19 @@ pub struct ModifyInstancesAttributeRequest {
 }
 
 impl ModifyInstancesAttributeRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceIds",
+        "InstanceName",
+        "UserData",
+        "SecurityGroups",
+        "CamRoleName",
+        "HostName",
+        "DisableApiTermination",
+        "CamRoleType",
+        "AutoReboot",
+        "EnableJumboFrame",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         ModifyInstancesAttributeRequest {
@@ -15903,20 +14592,10 @@ impl ModifyInstancesAttributeRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ModifyInstancesAttributeRequest {
     const NAME: &'static str = "ModifyInstancesAttributeRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceIds",
-        "InstanceName",
-        "UserData",
-        "SecurityGroups",
-        "CamRoleName",
-        "HostName",
-        "DisableApiTermination",
-        "CamRoleType",
-        "AutoReboot",
-        "EnableJumboFrame",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_ids = None;
         let mut instance_name = None;
@@ -15958,6 +14637,7 @@ impl input::Input for ModifyInstancesAttributeRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ModifyInstancesAttributeRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -15966,18 +14646,18 @@ impl<'de> Deserialize<'de> for ModifyInstancesAttributeRequest {
 
 impl serde::Serialize for ModifyInstancesAttributeRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyInstancesAttributeRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("InstanceIds", &self.instance_ids)?
-            .opt("InstanceName", &self.instance_name)?
-            .opt("UserData", &self.user_data)?
-            .opt("SecurityGroups", &self.security_groups)?
-            .opt("CamRoleName", &self.cam_role_name)?
-            .opt("HostName", &self.host_name)?
-            .opt("DisableApiTermination", &self.disable_api_termination)?
-            .opt("CamRoleType", &self.cam_role_type)?
-            .opt("AutoReboot", &self.auto_reboot)?
-            .opt("EnableJumboFrame", &self.enable_jumbo_frame)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ModifyInstancesAttributeRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceIds", &self.instance_ids)?;
+        fields.opt("InstanceName", &self.instance_name)?;
+        fields.opt("UserData", &self.user_data)?;
+        fields.opt("SecurityGroups", &self.security_groups)?;
+        fields.opt("CamRoleName", &self.cam_role_name)?;
+        fields.opt("HostName", &self.host_name)?;
+        fields.opt("DisableApiTermination", &self.disable_api_termination)?;
+        fields.opt("CamRoleType", &self.cam_role_type)?;
+        fields.opt("AutoReboot", &self.auto_reboot)?;
+        fields.opt("EnableJumboFrame", &self.enable_jumbo_frame)?;
+        fields.end()
     }
 }
 
@@ -15987,20 +14667,6 @@ impl serde::Serialize for ModifyInstancesAttributeRequest {
 pub struct ModifyInstancesAttributeResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl ModifyInstancesAttributeResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ModifyInstancesAttributeResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for ModifyInstancesAttributeResponse {
@@ -16022,12 +14688,12 @@ impl<'de> Deserialize<'de> for ModifyInstancesAttributeResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ModifyInstancesAttributeResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyInstancesAttributeResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ModifyInstancesAttributeResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -16063,6 +14729,13 @@ pub struct ModifyInstancesChargeTypeRequest {
 }
 
 impl ModifyInstancesChargeTypeRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceIds",
+        "InstanceChargeType",
+        "InstanceChargePrepaid",
+        "ModifyPortableDataDisk",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_ids: impl IntoIterator<Item = impl Into<String>>, instance_charge_type: impl Into<String>) -> Self {
         ModifyInstancesChargeTypeRequest {
@@ -16084,14 +14757,10 @@ impl ModifyInstancesChargeTypeRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ModifyInstancesChargeTypeRequest {
     const NAME: &'static str = "ModifyInstancesChargeTypeRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceIds",
-        "InstanceChargeType",
-        "InstanceChargePrepaid",
-        "ModifyPortableDataDisk",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_ids = None;
         let mut instance_charge_type = None;
@@ -16115,6 +14784,7 @@ impl input::Input for ModifyInstancesChargeTypeRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ModifyInstancesChargeTypeRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -16123,12 +14793,12 @@ impl<'de> Deserialize<'de> for ModifyInstancesChargeTypeRequest {
 
 impl serde::Serialize for ModifyInstancesChargeTypeRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyInstancesChargeTypeRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("InstanceIds", &self.instance_ids)?
-            .plain("InstanceChargeType", &self.instance_charge_type)?
-            .opt("InstanceChargePrepaid", &self.instance_charge_prepaid)?
-            .opt("ModifyPortableDataDisk", &self.modify_portable_data_disk)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ModifyInstancesChargeTypeRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceIds", &self.instance_ids)?;
+        fields.plain("InstanceChargeType", &self.instance_charge_type)?;
+        fields.opt("InstanceChargePrepaid", &self.instance_charge_prepaid)?;
+        fields.opt("ModifyPortableDataDisk", &self.modify_portable_data_disk)?;
+        fields.end()
     }
 }
 
@@ -16138,20 +14808,6 @@ impl serde::Serialize for ModifyInstancesChargeTypeRequest {
 pub struct ModifyInstancesChargeTypeResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl ModifyInstancesChargeTypeResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ModifyInstancesChargeTypeResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for ModifyInstancesChargeTypeResponse {
@@ -16173,12 +14829,12 @@ impl<'de> Deserialize<'de> for ModifyInstancesChargeTypeResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ModifyInstancesChargeTypeResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyInstancesChargeTypeResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ModifyInstancesChargeTypeResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -16218,6 +14874,14 @@ pub struct ModifyInstancesDisasterRecoverGroupRequest {
 }
 
 impl ModifyInstancesDisasterRecoverGroupRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceIds",
+        "DisasterRecoverGroupId",
+        "Force",
+        "DisasterRecoverGroupIds",
+        "PartitionNumber",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         ModifyInstancesDisasterRecoverGroupRequest {
@@ -16250,15 +14914,10 @@ impl ModifyInstancesDisasterRecoverGroupRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ModifyInstancesDisasterRecoverGroupRequest {
     const NAME: &'static str = "ModifyInstancesDisasterRecoverGroupRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceIds",
-        "DisasterRecoverGroupId",
-        "Force",
-        "DisasterRecoverGroupIds",
-        "PartitionNumber",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_ids = None;
         let mut disaster_recover_group_id = None;
@@ -16285,6 +14944,7 @@ impl input::Input for ModifyInstancesDisasterRecoverGroupRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ModifyInstancesDisasterRecoverGroupRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -16293,13 +14953,13 @@ impl<'de> Deserialize<'de> for ModifyInstancesDisasterRecoverGroupRequest {
 
 impl serde::Serialize for ModifyInstancesDisasterRecoverGroupRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyInstancesDisasterRecoverGroupRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("InstanceIds", &self.instance_ids)?
-            .opt("DisasterRecoverGroupId", &self.disaster_recover_group_id)?
-            .opt("Force", &self.force)?
-            .opt("DisasterRecoverGroupIds", &self.disaster_recover_group_ids)?
-            .opt("PartitionNumber", &self.partition_number)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ModifyInstancesDisasterRecoverGroupRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceIds", &self.instance_ids)?;
+        fields.opt("DisasterRecoverGroupId", &self.disaster_recover_group_id)?;
+        fields.opt("Force", &self.force)?;
+        fields.opt("DisasterRecoverGroupIds", &self.disaster_recover_group_ids)?;
+        fields.opt("PartitionNumber", &self.partition_number)?;
+        fields.end()
     }
 }
 
@@ -16309,20 +14969,6 @@ impl serde::Serialize for ModifyInstancesDisasterRecoverGroupRequest {
 pub struct ModifyInstancesDisasterRecoverGroupResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl ModifyInstancesDisasterRecoverGroupResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ModifyInstancesDisasterRecoverGroupResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for ModifyInstancesDisasterRecoverGroupResponse {
@@ -16344,12 +14990,12 @@ impl<'de> Deserialize<'de> for ModifyInstancesDisasterRecoverGroupResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ModifyInstancesDisasterRecoverGroupResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyInstancesDisasterRecoverGroupResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ModifyInstancesDisasterRecoverGroupResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -16368,6 +15014,11 @@ pub struct ModifyInstancesProjectRequest {
 }
 
 impl ModifyInstancesProjectRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceIds",
+        "ProjectId",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_ids: impl IntoIterator<Item = impl Into<String>>, project_id: i64) -> Self {
         ModifyInstancesProjectRequest {
@@ -16377,12 +15028,10 @@ impl ModifyInstancesProjectRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ModifyInstancesProjectRequest {
     const NAME: &'static str = "ModifyInstancesProjectRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceIds",
-        "ProjectId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_ids = None;
         let mut project_id = None;
@@ -16400,6 +15049,7 @@ impl input::Input for ModifyInstancesProjectRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ModifyInstancesProjectRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -16408,10 +15058,10 @@ impl<'de> Deserialize<'de> for ModifyInstancesProjectRequest {
 
 impl serde::Serialize for ModifyInstancesProjectRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyInstancesProjectRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("InstanceIds", &self.instance_ids)?
-            .plain("ProjectId", &self.project_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ModifyInstancesProjectRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceIds", &self.instance_ids)?;
+        fields.plain("ProjectId", &self.project_id)?;
+        fields.end()
     }
 }
 
@@ -16421,20 +15071,6 @@ impl serde::Serialize for ModifyInstancesProjectRequest {
 pub struct ModifyInstancesProjectResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl ModifyInstancesProjectResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ModifyInstancesProjectResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for ModifyInstancesProjectResponse {
@@ -16456,12 +15092,12 @@ impl<'de> Deserialize<'de> for ModifyInstancesProjectResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ModifyInstancesProjectResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyInstancesProjectResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ModifyInstancesProjectResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -16486,6 +15122,11 @@ pub struct ModifyInstancesRenewFlagRequest {
 }
 
 impl ModifyInstancesRenewFlagRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceIds",
+        "RenewFlag",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_ids: impl IntoIterator<Item = impl Into<String>>, renew_flag: impl Into<String>) -> Self {
         ModifyInstancesRenewFlagRequest {
@@ -16495,12 +15136,10 @@ impl ModifyInstancesRenewFlagRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ModifyInstancesRenewFlagRequest {
     const NAME: &'static str = "ModifyInstancesRenewFlagRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceIds",
-        "RenewFlag",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_ids = None;
         let mut renew_flag = None;
@@ -16518,6 +15157,7 @@ impl input::Input for ModifyInstancesRenewFlagRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ModifyInstancesRenewFlagRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -16526,10 +15166,10 @@ impl<'de> Deserialize<'de> for ModifyInstancesRenewFlagRequest {
 
 impl serde::Serialize for ModifyInstancesRenewFlagRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyInstancesRenewFlagRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("InstanceIds", &self.instance_ids)?
-            .plain("RenewFlag", &self.renew_flag)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ModifyInstancesRenewFlagRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceIds", &self.instance_ids)?;
+        fields.plain("RenewFlag", &self.renew_flag)?;
+        fields.end()
     }
 }
 
@@ -16539,20 +15179,6 @@ impl serde::Serialize for ModifyInstancesRenewFlagRequest {
 pub struct ModifyInstancesRenewFlagResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl ModifyInstancesRenewFlagResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ModifyInstancesRenewFlagResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for ModifyInstancesRenewFlagResponse {
@@ -16574,12 +15200,12 @@ impl<'de> Deserialize<'de> for ModifyInstancesRenewFlagResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ModifyInstancesRenewFlagResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyInstancesRenewFlagResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ModifyInstancesRenewFlagResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -16606,6 +15232,13 @@ pub struct ModifyInstancesVpcAttributeRequest {
 }
 
 impl ModifyInstancesVpcAttributeRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceIds",
+        "VirtualPrivateCloud",
+        "ForceStop",
+        "ReserveHostName",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_ids: impl IntoIterator<Item = impl Into<String>>, virtual_private_cloud: VirtualPrivateCloud) -> Self {
         ModifyInstancesVpcAttributeRequest {
@@ -16627,14 +15260,10 @@ impl ModifyInstancesVpcAttributeRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ModifyInstancesVpcAttributeRequest {
     const NAME: &'static str = "ModifyInstancesVpcAttributeRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceIds",
-        "VirtualPrivateCloud",
-        "ForceStop",
-        "ReserveHostName",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_ids = None;
         let mut virtual_private_cloud = None;
@@ -16658,6 +15287,7 @@ impl input::Input for ModifyInstancesVpcAttributeRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ModifyInstancesVpcAttributeRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -16666,12 +15296,12 @@ impl<'de> Deserialize<'de> for ModifyInstancesVpcAttributeRequest {
 
 impl serde::Serialize for ModifyInstancesVpcAttributeRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyInstancesVpcAttributeRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("InstanceIds", &self.instance_ids)?
-            .plain("VirtualPrivateCloud", &self.virtual_private_cloud)?
-            .opt("ForceStop", &self.force_stop)?
-            .opt("ReserveHostName", &self.reserve_host_name)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ModifyInstancesVpcAttributeRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceIds", &self.instance_ids)?;
+        fields.plain("VirtualPrivateCloud", &self.virtual_private_cloud)?;
+        fields.opt("ForceStop", &self.force_stop)?;
+        fields.opt("ReserveHostName", &self.reserve_host_name)?;
+        fields.end()
     }
 }
 
@@ -16681,20 +15311,6 @@ impl serde::Serialize for ModifyInstancesVpcAttributeRequest {
 pub struct ModifyInstancesVpcAttributeResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl ModifyInstancesVpcAttributeResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ModifyInstancesVpcAttributeResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for ModifyInstancesVpcAttributeResponse {
@@ -16716,12 +15332,12 @@ impl<'de> Deserialize<'de> for ModifyInstancesVpcAttributeResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ModifyInstancesVpcAttributeResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyInstancesVpcAttributeResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ModifyInstancesVpcAttributeResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -16749,6 +15365,12 @@ pub struct ModifyKeyPairAttributeRequest {
 }
 
 impl ModifyKeyPairAttributeRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "KeyId",
+        "KeyName",
+        "Description",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(key_id: impl Into<String>) -> Self {
         ModifyKeyPairAttributeRequest {
@@ -16769,13 +15391,10 @@ impl ModifyKeyPairAttributeRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ModifyKeyPairAttributeRequest {
     const NAME: &'static str = "ModifyKeyPairAttributeRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "KeyId",
-        "KeyName",
-        "Description",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut key_id = None;
         let mut key_name = None;
@@ -16796,6 +15415,7 @@ impl input::Input for ModifyKeyPairAttributeRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ModifyKeyPairAttributeRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -16804,11 +15424,11 @@ impl<'de> Deserialize<'de> for ModifyKeyPairAttributeRequest {
 
 impl serde::Serialize for ModifyKeyPairAttributeRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyKeyPairAttributeRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("KeyId", &self.key_id)?
-            .opt("KeyName", &self.key_name)?
-            .opt("Description", &self.description)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ModifyKeyPairAttributeRequest", Self::FIELDS.len())?;
+        fields.plain("KeyId", &self.key_id)?;
+        fields.opt("KeyName", &self.key_name)?;
+        fields.opt("Description", &self.description)?;
+        fields.end()
     }
 }
 
@@ -16818,20 +15438,6 @@ impl serde::Serialize for ModifyKeyPairAttributeRequest {
 pub struct ModifyKeyPairAttributeResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl ModifyKeyPairAttributeResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ModifyKeyPairAttributeResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for ModifyKeyPairAttributeResponse {
@@ -16853,12 +15459,12 @@ impl<'de> Deserialize<'de> for ModifyKeyPairAttributeResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ModifyKeyPairAttributeResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyKeyPairAttributeResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ModifyKeyPairAttributeResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -16877,6 +15483,11 @@ pub struct ModifyLaunchTemplateDefaultVersionRequest {
 }
 
 impl ModifyLaunchTemplateDefaultVersionRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "LaunchTemplateId",
+        "DefaultVersion",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(launch_template_id: impl Into<String>, default_version: i64) -> Self {
         ModifyLaunchTemplateDefaultVersionRequest {
@@ -16886,12 +15497,10 @@ impl ModifyLaunchTemplateDefaultVersionRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ModifyLaunchTemplateDefaultVersionRequest {
     const NAME: &'static str = "ModifyLaunchTemplateDefaultVersionRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "LaunchTemplateId",
-        "DefaultVersion",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut launch_template_id = None;
         let mut default_version = None;
@@ -16909,6 +15518,7 @@ impl input::Input for ModifyLaunchTemplateDefaultVersionRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ModifyLaunchTemplateDefaultVersionRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -16917,10 +15527,10 @@ impl<'de> Deserialize<'de> for ModifyLaunchTemplateDefaultVersionRequest {
 
 impl serde::Serialize for ModifyLaunchTemplateDefaultVersionRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyLaunchTemplateDefaultVersionRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("LaunchTemplateId", &self.launch_template_id)?
-            .plain("DefaultVersion", &self.default_version)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ModifyLaunchTemplateDefaultVersionRequest", Self::FIELDS.len())?;
+        fields.plain("LaunchTemplateId", &self.launch_template_id)?;
+        fields.plain("DefaultVersion", &self.default_version)?;
+        fields.end()
     }
 }
 
@@ -16930,20 +15540,6 @@ impl serde::Serialize for ModifyLaunchTemplateDefaultVersionRequest {
 pub struct ModifyLaunchTemplateDefaultVersionResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl ModifyLaunchTemplateDefaultVersionResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ModifyLaunchTemplateDefaultVersionResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for ModifyLaunchTemplateDefaultVersionResponse {
@@ -16965,12 +15561,12 @@ impl<'de> Deserialize<'de> for ModifyLaunchTemplateDefaultVersionResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ModifyLaunchTemplateDefaultVersionResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyLaunchTemplateDefaultVersionResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ModifyLaunchTemplateDefaultVersionResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -17013,6 +15609,16 @@ pub struct NetworkInterfaces {
 }
 
 impl NetworkInterfaces {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InterfaceType",
+        "VpcId",
+        "SubnetId",
+        "PrivateIpv4AddressCount",
+        "NetworkInterfaceId",
+        "SecurityGroupIds",
+        "DeleteWithInstance",
+    ];
     /// With the fields a request must carry.
     pub fn new(interface_type: impl Into<String>, vpc_id: impl Into<String>, subnet_id: impl Into<String>, private_ipv4_address_count: i64) -> Self {
         NetworkInterfaces {
@@ -17042,17 +15648,10 @@ impl NetworkInterfaces {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for NetworkInterfaces {
     const NAME: &'static str = "NetworkInterfaces";
-    const FIELDS: &'static [&'static str] = &[
-        "InterfaceType",
-        "VpcId",
-        "SubnetId",
-        "PrivateIpv4AddressCount",
-        "NetworkInterfaceId",
-        "SecurityGroupIds",
-        "DeleteWithInstance",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut interface_type = None;
         let mut vpc_id = None;
@@ -17085,6 +15684,7 @@ impl input::Input for NetworkInterfaces {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for NetworkInterfaces {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -17093,15 +15693,15 @@ impl<'de> Deserialize<'de> for NetworkInterfaces {
 
 impl serde::Serialize for NetworkInterfaces {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "NetworkInterfaces", <Self as input::Input>::FIELDS.len())?
-            .plain("InterfaceType", &self.interface_type)?
-            .plain("VpcId", &self.vpc_id)?
-            .plain("SubnetId", &self.subnet_id)?
-            .plain("PrivateIpv4AddressCount", &self.private_ipv4_address_count)?
-            .opt("NetworkInterfaceId", &self.network_interface_id)?
-            .opt("SecurityGroupIds", &self.security_group_ids)?
-            .opt("DeleteWithInstance", &self.delete_with_instance)?
-            .end()
+        let mut fields = lenient::fields(serializer, "NetworkInterfaces", Self::FIELDS.len())?;
+        fields.plain("InterfaceType", &self.interface_type)?;
+        fields.plain("VpcId", &self.vpc_id)?;
+        fields.plain("SubnetId", &self.subnet_id)?;
+        fields.plain("PrivateIpv4AddressCount", &self.private_ipv4_address_count)?;
+        fields.opt("NetworkInterfaceId", &self.network_interface_id)?;
+        fields.opt("SecurityGroupIds", &self.security_group_ids)?;
+        fields.opt("DeleteWithInstance", &self.delete_with_instance)?;
+        fields.end()
     }
 }
 
@@ -17142,6 +15742,16 @@ pub struct Placement {
 }
 
 impl Placement {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Zone",
+        "ProjectId",
+        "HostIds",
+        "HostId",
+        "DedicatedResourcePackTenancy",
+        "DedicatedResourcePackIds",
+        "RackId",
+    ];
     /// With the fields a request must carry.
     pub fn new(zone: impl Into<String>) -> Self {
         Placement {
@@ -17186,17 +15796,10 @@ impl Placement {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for Placement {
     const NAME: &'static str = "Placement";
-    const FIELDS: &'static [&'static str] = &[
-        "Zone",
-        "ProjectId",
-        "HostIds",
-        "HostId",
-        "DedicatedResourcePackTenancy",
-        "DedicatedResourcePackIds",
-        "RackId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut zone = None;
         let mut project_id = None;
@@ -17229,6 +15832,7 @@ impl input::Input for Placement {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for Placement {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -17237,15 +15841,15 @@ impl<'de> Deserialize<'de> for Placement {
 
 impl serde::Serialize for Placement {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Placement", <Self as input::Input>::FIELDS.len())?
-            .plain("Zone", &self.zone)?
-            .opt("ProjectId", &self.project_id)?
-            .opt("HostIds", &self.host_ids)?
-            .opt("HostId", &self.host_id)?
-            .opt("DedicatedResourcePackTenancy", &self.dedicated_resource_pack_tenancy)?
-            .opt("DedicatedResourcePackIds", &self.dedicated_resource_pack_ids)?
-            .opt("RackId", &self.rack_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "Placement", Self::FIELDS.len())?;
+        fields.plain("Zone", &self.zone)?;
+        fields.opt("ProjectId", &self.project_id)?;
+        fields.opt("HostIds", &self.host_ids)?;
+        fields.opt("HostId", &self.host_id)?;
+        fields.opt("DedicatedResourcePackTenancy", &self.dedicated_resource_pack_tenancy)?;
+        fields.opt("DedicatedResourcePackIds", &self.dedicated_resource_pack_ids)?;
+        fields.opt("RackId", &self.rack_id)?;
+        fields.end()
     }
 }
 
@@ -17272,6 +15876,13 @@ pub struct ProgramFpgaImageRequest {
 }
 
 impl ProgramFpgaImageRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceId",
+        "FPGAUrl",
+        "DBDFs",
+        "DryRun",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_id: impl Into<String>, fpga_url: impl Into<String>) -> Self {
         ProgramFpgaImageRequest {
@@ -17293,14 +15904,10 @@ impl ProgramFpgaImageRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ProgramFpgaImageRequest {
     const NAME: &'static str = "ProgramFpgaImageRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceId",
-        "FPGAUrl",
-        "DBDFs",
-        "DryRun",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_id = None;
         let mut fpga_url = None;
@@ -17324,6 +15931,7 @@ impl input::Input for ProgramFpgaImageRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ProgramFpgaImageRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -17332,12 +15940,12 @@ impl<'de> Deserialize<'de> for ProgramFpgaImageRequest {
 
 impl serde::Serialize for ProgramFpgaImageRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ProgramFpgaImageRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("InstanceId", &self.instance_id)?
-            .plain("FPGAUrl", &self.fpga_url)?
-            .opt("DBDFs", &self.dbd_fs)?
-            .opt("DryRun", &self.dry_run)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ProgramFpgaImageRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceId", &self.instance_id)?;
+        fields.plain("FPGAUrl", &self.fpga_url)?;
+        fields.opt("DBDFs", &self.dbd_fs)?;
+        fields.opt("DryRun", &self.dry_run)?;
+        fields.end()
     }
 }
 
@@ -17347,20 +15955,6 @@ impl serde::Serialize for ProgramFpgaImageRequest {
 pub struct ProgramFpgaImageResponse {
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     pub request_id: Option<String>,
-}
-
-impl ProgramFpgaImageResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ProgramFpgaImageResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for ProgramFpgaImageResponse {
@@ -17382,12 +15976,12 @@ impl<'de> Deserialize<'de> for ProgramFpgaImageResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ProgramFpgaImageResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ProgramFpgaImageResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ProgramFpgaImageResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -17422,6 +16016,14 @@ pub struct PurchaseReservedInstancesOfferingRequest {
 }
 
 impl PurchaseReservedInstancesOfferingRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceCount",
+        "ReservedInstancesOfferingId",
+        "DryRun",
+        "ClientToken",
+        "ReservedInstanceName",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_count: i64, reserved_instances_offering_id: impl Into<String>) -> Self {
         PurchaseReservedInstancesOfferingRequest {
@@ -17449,15 +16051,10 @@ impl PurchaseReservedInstancesOfferingRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for PurchaseReservedInstancesOfferingRequest {
     const NAME: &'static str = "PurchaseReservedInstancesOfferingRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceCount",
-        "ReservedInstancesOfferingId",
-        "DryRun",
-        "ClientToken",
-        "ReservedInstanceName",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_count = None;
         let mut reserved_instances_offering_id = None;
@@ -17484,6 +16081,7 @@ impl input::Input for PurchaseReservedInstancesOfferingRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for PurchaseReservedInstancesOfferingRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -17492,13 +16090,13 @@ impl<'de> Deserialize<'de> for PurchaseReservedInstancesOfferingRequest {
 
 impl serde::Serialize for PurchaseReservedInstancesOfferingRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "PurchaseReservedInstancesOfferingRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("InstanceCount", &self.instance_count)?
-            .plain("ReservedInstancesOfferingId", &self.reserved_instances_offering_id)?
-            .opt("DryRun", &self.dry_run)?
-            .opt("ClientToken", &self.client_token)?
-            .opt("ReservedInstanceName", &self.reserved_instance_name)?
-            .end()
+        let mut fields = lenient::fields(serializer, "PurchaseReservedInstancesOfferingRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceCount", &self.instance_count)?;
+        fields.plain("ReservedInstancesOfferingId", &self.reserved_instances_offering_id)?;
+        fields.opt("DryRun", &self.dry_run)?;
+        fields.opt("ClientToken", &self.client_token)?;
+        fields.opt("ReservedInstanceName", &self.reserved_instance_name)?;
+        fields.end()
     }
 }
 
@@ -17512,26 +16110,6 @@ pub struct PurchaseReservedInstancesOfferingResponse {
     pub reserved_instance_id: Option<String>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl PurchaseReservedInstancesOfferingResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        PurchaseReservedInstancesOfferingResponse {
-            reserved_instance_id: None,
-            request_id: None,
-        }
-    }
-    /// Sets `ReservedInstanceId`.
-    pub fn with_reserved_instance_id(mut self, reserved_instance_id: impl Into<String>) -> Self {
-        self.reserved_instance_id = Some(reserved_instance_id.into());
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for PurchaseReservedInstancesOfferingResponse {
@@ -17555,13 +16133,13 @@ impl<'de> Deserialize<'de> for PurchaseReservedInstancesOfferingResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for PurchaseReservedInstancesOfferingResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "PurchaseReservedInstancesOfferingResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("ReservedInstanceId", &self.reserved_instance_id)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "PurchaseReservedInstancesOfferingResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ReservedInstanceId", &self.reserved_instance_id)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -17623,6 +16201,18 @@ pub struct PurchaseResourcePoolPacksRequest {
 }
 
 impl PurchaseResourcePoolPacksRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Zone",
+        "InstanceType",
+        "InstanceCount",
+        "Period",
+        "ResourcePoolPackType",
+        "AutoPlacement",
+        "DedicatedResourcePoolPackName",
+        "RenewFlag",
+        "DryRun",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(zone: impl Into<String>, instance_type: impl Into<String>, instance_count: u64, period: u64) -> Self {
         PurchaseResourcePoolPacksRequest {
@@ -17664,19 +16254,10 @@ impl PurchaseResourcePoolPacksRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for PurchaseResourcePoolPacksRequest {
     const NAME: &'static str = "PurchaseResourcePoolPacksRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Zone",
-        "InstanceType",
-        "InstanceCount",
-        "Period",
-        "ResourcePoolPackType",
-        "AutoPlacement",
-        "DedicatedResourcePoolPackName",
-        "RenewFlag",
-        "DryRun",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut zone = None;
         let mut instance_type = None;
@@ -17715,6 +16296,7 @@ impl input::Input for PurchaseResourcePoolPacksRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for PurchaseResourcePoolPacksRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -17723,17 +16305,17 @@ impl<'de> Deserialize<'de> for PurchaseResourcePoolPacksRequest {
 
 impl serde::Serialize for PurchaseResourcePoolPacksRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "PurchaseResourcePoolPacksRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("Zone", &self.zone)?
-            .plain("InstanceType", &self.instance_type)?
-            .plain("InstanceCount", &self.instance_count)?
-            .plain("Period", &self.period)?
-            .opt("ResourcePoolPackType", &self.resource_pool_pack_type)?
-            .opt("AutoPlacement", &self.auto_placement)?
-            .opt("DedicatedResourcePoolPackName", &self.dedicated_resource_pool_pack_name)?
-            .opt("RenewFlag", &self.renew_flag)?
-            .opt("DryRun", &self.dry_run)?
-            .end()
+        let mut fields = lenient::fields(serializer, "PurchaseResourcePoolPacksRequest", Self::FIELDS.len())?;
+        fields.plain("Zone", &self.zone)?;
+        fields.plain("InstanceType", &self.instance_type)?;
+        fields.plain("InstanceCount", &self.instance_count)?;
+        fields.plain("Period", &self.period)?;
+        fields.opt("ResourcePoolPackType", &self.resource_pool_pack_type)?;
+        fields.opt("AutoPlacement", &self.auto_placement)?;
+        fields.opt("DedicatedResourcePoolPackName", &self.dedicated_resource_pool_pack_name)?;
+        fields.opt("RenewFlag", &self.renew_flag)?;
+        fields.opt("DryRun", &self.dry_run)?;
+        fields.end()
     }
 }
 
@@ -17747,26 +16329,6 @@ pub struct PurchaseResourcePoolPacksResponse {
     pub dedicated_resource_pack_id_set: Vec<String>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     pub request_id: Option<String>,
-}
-
-impl PurchaseResourcePoolPacksResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        PurchaseResourcePoolPacksResponse {
-            dedicated_resource_pack_id_set: Vec::new(),
-            request_id: None,
-        }
-    }
-    /// Sets `DedicatedResourcePackIdSet`.
-    pub fn with_dedicated_resource_pack_id_set(mut self, dedicated_resource_pack_id_set: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.dedicated_resource_pack_id_set = dedicated_resource_pack_id_set.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for PurchaseResourcePoolPacksResponse {
@@ -17790,13 +16352,13 @@ impl<'de> Deserialize<'de> for PurchaseResourcePoolPacksResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for PurchaseResourcePoolPacksResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "PurchaseResourcePoolPacksResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .list("DedicatedResourcePackIdSet", &self.dedicated_resource_pack_id_set)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "PurchaseResourcePoolPacksResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("DedicatedResourcePackIdSet", &self.dedicated_resource_pack_id_set)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -17830,6 +16392,12 @@ pub struct RebootInstancesRequest {
 }
 
 impl RebootInstancesRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceIds",
+        "ForceReboot",
+        "StopType",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         RebootInstancesRequest {
@@ -17850,13 +16418,10 @@ impl RebootInstancesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for RebootInstancesRequest {
     const NAME: &'static str = "RebootInstancesRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceIds",
-        "ForceReboot",
-        "StopType",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_ids = None;
         let mut force_reboot = None;
@@ -17877,6 +16442,7 @@ impl input::Input for RebootInstancesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for RebootInstancesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -17885,11 +16451,11 @@ impl<'de> Deserialize<'de> for RebootInstancesRequest {
 
 impl serde::Serialize for RebootInstancesRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RebootInstancesRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("InstanceIds", &self.instance_ids)?
-            .opt("ForceReboot", &self.force_reboot)?
-            .opt("StopType", &self.stop_type)?
-            .end()
+        let mut fields = lenient::fields(serializer, "RebootInstancesRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceIds", &self.instance_ids)?;
+        fields.opt("ForceReboot", &self.force_reboot)?;
+        fields.opt("StopType", &self.stop_type)?;
+        fields.end()
     }
 }
 
@@ -17899,20 +16465,6 @@ impl serde::Serialize for RebootInstancesRequest {
 pub struct RebootInstancesResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl RebootInstancesResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        RebootInstancesResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for RebootInstancesResponse {
@@ -17934,12 +16486,12 @@ impl<'de> Deserialize<'de> for RebootInstancesResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for RebootInstancesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RebootInstancesResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "RebootInstancesResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -17954,6 +16506,10 @@ pub struct RemoveChcAssistVpcRequest {
 }
 
 impl RemoveChcAssistVpcRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "ChcIds",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(chc_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         RemoveChcAssistVpcRequest {
@@ -17962,11 +16518,10 @@ impl RemoveChcAssistVpcRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for RemoveChcAssistVpcRequest {
     const NAME: &'static str = "RemoveChcAssistVpcRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "ChcIds",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut chc_ids = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -17981,6 +16536,7 @@ impl input::Input for RemoveChcAssistVpcRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for RemoveChcAssistVpcRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -17989,9 +16545,9 @@ impl<'de> Deserialize<'de> for RemoveChcAssistVpcRequest {
 
 impl serde::Serialize for RemoveChcAssistVpcRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RemoveChcAssistVpcRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("ChcIds", &self.chc_ids)?
-            .end()
+        let mut fields = lenient::fields(serializer, "RemoveChcAssistVpcRequest", Self::FIELDS.len())?;
+        fields.plain("ChcIds", &self.chc_ids)?;
+        fields.end()
     }
 }
 
@@ -18001,20 +16557,6 @@ impl serde::Serialize for RemoveChcAssistVpcRequest {
 pub struct RemoveChcAssistVpcResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl RemoveChcAssistVpcResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        RemoveChcAssistVpcResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for RemoveChcAssistVpcResponse {
@@ -18036,12 +16578,12 @@ impl<'de> Deserialize<'de> for RemoveChcAssistVpcResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for RemoveChcAssistVpcResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RemoveChcAssistVpcResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "RemoveChcAssistVpcResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -18056,6 +16598,10 @@ pub struct RemoveChcDeployVpcRequest {
 }
 
 impl RemoveChcDeployVpcRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "ChcIds",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(chc_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         RemoveChcDeployVpcRequest {
@@ -18064,11 +16610,10 @@ impl RemoveChcDeployVpcRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for RemoveChcDeployVpcRequest {
     const NAME: &'static str = "RemoveChcDeployVpcRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "ChcIds",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut chc_ids = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -18083,6 +16628,7 @@ impl input::Input for RemoveChcDeployVpcRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for RemoveChcDeployVpcRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -18091,9 +16637,9 @@ impl<'de> Deserialize<'de> for RemoveChcDeployVpcRequest {
 
 impl serde::Serialize for RemoveChcDeployVpcRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RemoveChcDeployVpcRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("ChcIds", &self.chc_ids)?
-            .end()
+        let mut fields = lenient::fields(serializer, "RemoveChcDeployVpcRequest", Self::FIELDS.len())?;
+        fields.plain("ChcIds", &self.chc_ids)?;
+        fields.end()
     }
 }
 
@@ -18103,20 +16649,6 @@ impl serde::Serialize for RemoveChcDeployVpcRequest {
 pub struct RemoveChcDeployVpcResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl RemoveChcDeployVpcResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        RemoveChcDeployVpcResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for RemoveChcDeployVpcResponse {
@@ -18138,12 +16670,12 @@ impl<'de> Deserialize<'de> for RemoveChcDeployVpcResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for RemoveChcDeployVpcResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RemoveChcDeployVpcResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "RemoveChcDeployVpcResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -18162,6 +16694,11 @@ pub struct RenewHostsRequest {
 }
 
 impl RenewHostsRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "HostIds",
+        "HostChargePrepaid",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(host_ids: impl IntoIterator<Item = impl Into<String>>, host_charge_prepaid: ChargePrepaid) -> Self {
         RenewHostsRequest {
@@ -18171,12 +16708,10 @@ impl RenewHostsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for RenewHostsRequest {
     const NAME: &'static str = "RenewHostsRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "HostIds",
-        "HostChargePrepaid",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut host_ids = None;
         let mut host_charge_prepaid = None;
@@ -18194,6 +16729,7 @@ impl input::Input for RenewHostsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for RenewHostsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -18202,10 +16738,10 @@ impl<'de> Deserialize<'de> for RenewHostsRequest {
 
 impl serde::Serialize for RenewHostsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RenewHostsRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("HostIds", &self.host_ids)?
-            .plain("HostChargePrepaid", &self.host_charge_prepaid)?
-            .end()
+        let mut fields = lenient::fields(serializer, "RenewHostsRequest", Self::FIELDS.len())?;
+        fields.plain("HostIds", &self.host_ids)?;
+        fields.plain("HostChargePrepaid", &self.host_charge_prepaid)?;
+        fields.end()
     }
 }
 
@@ -18215,20 +16751,6 @@ impl serde::Serialize for RenewHostsRequest {
 pub struct RenewHostsResponse {
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     pub request_id: Option<String>,
-}
-
-impl RenewHostsResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        RenewHostsResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for RenewHostsResponse {
@@ -18250,12 +16772,12 @@ impl<'de> Deserialize<'de> for RenewHostsResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for RenewHostsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RenewHostsResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "RenewHostsResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -18281,6 +16803,12 @@ pub struct RenewInstancesRequest {
 }
 
 impl RenewInstancesRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceIds",
+        "InstanceChargePrepaid",
+        "RenewPortableDataDisk",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         RenewInstancesRequest {
@@ -18301,13 +16829,10 @@ impl RenewInstancesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for RenewInstancesRequest {
     const NAME: &'static str = "RenewInstancesRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceIds",
-        "InstanceChargePrepaid",
-        "RenewPortableDataDisk",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_ids = None;
         let mut instance_charge_prepaid = None;
@@ -18328,6 +16853,7 @@ impl input::Input for RenewInstancesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for RenewInstancesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -18336,11 +16862,11 @@ impl<'de> Deserialize<'de> for RenewInstancesRequest {
 
 impl serde::Serialize for RenewInstancesRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RenewInstancesRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("InstanceIds", &self.instance_ids)?
-            .opt("InstanceChargePrepaid", &self.instance_charge_prepaid)?
-            .opt("RenewPortableDataDisk", &self.renew_portable_data_disk)?
-            .end()
+        let mut fields = lenient::fields(serializer, "RenewInstancesRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceIds", &self.instance_ids)?;
+        fields.opt("InstanceChargePrepaid", &self.instance_charge_prepaid)?;
+        fields.opt("RenewPortableDataDisk", &self.renew_portable_data_disk)?;
+        fields.end()
     }
 }
 
@@ -18350,20 +16876,6 @@ impl serde::Serialize for RenewInstancesRequest {
 pub struct RenewInstancesResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl RenewInstancesResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        RenewInstancesResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for RenewInstancesResponse {
@@ -18385,12 +16897,12 @@ impl<'de> Deserialize<'de> for RenewInstancesResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for RenewInstancesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RenewInstancesResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "RenewInstancesResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -18434,6 +16946,15 @@ pub struct RepairTaskControlRequest {
 }
 
 impl RepairTaskControlRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Product",
+        "InstanceIds",
+        "TaskId",
+        "Operate",
+        "OrderAuthTime",
+        "TaskSubMethod",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(product: impl Into<String>, instance_ids: impl IntoIterator<Item = impl Into<String>>, task_id: impl Into<String>, operate: impl Into<String>) -> Self {
         RepairTaskControlRequest {
@@ -18457,16 +16978,10 @@ impl RepairTaskControlRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for RepairTaskControlRequest {
     const NAME: &'static str = "RepairTaskControlRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Product",
-        "InstanceIds",
-        "TaskId",
-        "Operate",
-        "OrderAuthTime",
-        "TaskSubMethod",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut product = None;
         let mut instance_ids = None;
@@ -18496,6 +17011,7 @@ impl input::Input for RepairTaskControlRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for RepairTaskControlRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -18504,14 +17020,14 @@ impl<'de> Deserialize<'de> for RepairTaskControlRequest {
 
 impl serde::Serialize for RepairTaskControlRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RepairTaskControlRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("Product", &self.product)?
-            .plain("InstanceIds", &self.instance_ids)?
-            .plain("TaskId", &self.task_id)?
-            .plain("Operate", &self.operate)?
-            .opt("OrderAuthTime", &self.order_auth_time)?
-            .opt("TaskSubMethod", &self.task_sub_method)?
-            .end()
+        let mut fields = lenient::fields(serializer, "RepairTaskControlRequest", Self::FIELDS.len())?;
+        fields.plain("Product", &self.product)?;
+        fields.plain("InstanceIds", &self.instance_ids)?;
+        fields.plain("TaskId", &self.task_id)?;
+        fields.plain("Operate", &self.operate)?;
+        fields.opt("OrderAuthTime", &self.order_auth_time)?;
+        fields.opt("TaskSubMethod", &self.task_sub_method)?;
+        fields.end()
     }
 }
 
@@ -18525,26 +17041,6 @@ pub struct RepairTaskControlResponse {
     pub task_id: Option<String>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     pub request_id: Option<String>,
-}
-
-impl RepairTaskControlResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        RepairTaskControlResponse {
-            task_id: None,
-            request_id: None,
-        }
-    }
-    /// Sets `TaskId`.
-    pub fn with_task_id(mut self, task_id: impl Into<String>) -> Self {
-        self.task_id = Some(task_id.into());
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for RepairTaskControlResponse {
@@ -18568,13 +17064,13 @@ impl<'de> Deserialize<'de> for RepairTaskControlResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for RepairTaskControlResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RepairTaskControlResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("TaskId", &self.task_id)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "RepairTaskControlResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("TaskId", &self.task_id)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -18623,6 +17119,16 @@ pub struct ResetInstanceRequest {
 }
 
 impl ResetInstanceRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceId",
+        "ImageId",
+        "SystemDisk",
+        "LoginSettings",
+        "EnhancedService",
+        "HostName",
+        "UserData",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_id: impl Into<String>) -> Self {
         ResetInstanceRequest {
@@ -18667,17 +17173,10 @@ impl ResetInstanceRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ResetInstanceRequest {
     const NAME: &'static str = "ResetInstanceRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceId",
-        "ImageId",
-        "SystemDisk",
-        "LoginSettings",
-        "EnhancedService",
-        "HostName",
-        "UserData",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_id = None;
         let mut image_id = None;
@@ -18710,6 +17209,7 @@ impl input::Input for ResetInstanceRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ResetInstanceRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -18718,15 +17218,15 @@ impl<'de> Deserialize<'de> for ResetInstanceRequest {
 
 impl serde::Serialize for ResetInstanceRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ResetInstanceRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("InstanceId", &self.instance_id)?
-            .opt("ImageId", &self.image_id)?
-            .opt("SystemDisk", &self.system_disk)?
-            .opt("LoginSettings", &self.login_settings)?
-            .opt("EnhancedService", &self.enhanced_service)?
-            .opt("HostName", &self.host_name)?
-            .opt("UserData", &self.user_data)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ResetInstanceRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceId", &self.instance_id)?;
+        fields.opt("ImageId", &self.image_id)?;
+        fields.opt("SystemDisk", &self.system_disk)?;
+        fields.opt("LoginSettings", &self.login_settings)?;
+        fields.opt("EnhancedService", &self.enhanced_service)?;
+        fields.opt("HostName", &self.host_name)?;
+        fields.opt("UserData", &self.user_data)?;
+        fields.end()
     }
 }
 
@@ -18736,20 +17236,6 @@ impl serde::Serialize for ResetInstanceRequest {
 pub struct ResetInstanceResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl ResetInstanceResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ResetInstanceResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for ResetInstanceResponse {
@@ -18771,12 +17257,12 @@ impl<'de> Deserialize<'de> for ResetInstanceResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ResetInstanceResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ResetInstanceResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ResetInstanceResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -18803,6 +17289,13 @@ pub struct ResetInstancesInternetMaxBandwidthRequest {
 }
 
 impl ResetInstancesInternetMaxBandwidthRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceIds",
+        "InternetAccessible",
+        "StartTime",
+        "EndTime",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_ids: impl IntoIterator<Item = impl Into<String>>, internet_accessible: InternetAccessible) -> Self {
         ResetInstancesInternetMaxBandwidthRequest {
@@ -18824,14 +17317,10 @@ impl ResetInstancesInternetMaxBandwidthRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ResetInstancesInternetMaxBandwidthRequest {
     const NAME: &'static str = "ResetInstancesInternetMaxBandwidthRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceIds",
-        "InternetAccessible",
-        "StartTime",
-        "EndTime",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_ids = None;
         let mut internet_accessible = None;
@@ -18855,6 +17344,7 @@ impl input::Input for ResetInstancesInternetMaxBandwidthRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ResetInstancesInternetMaxBandwidthRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -18863,12 +17353,12 @@ impl<'de> Deserialize<'de> for ResetInstancesInternetMaxBandwidthRequest {
 
 impl serde::Serialize for ResetInstancesInternetMaxBandwidthRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ResetInstancesInternetMaxBandwidthRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("InstanceIds", &self.instance_ids)?
-            .plain("InternetAccessible", &self.internet_accessible)?
-            .opt("StartTime", &self.start_time)?
-            .opt("EndTime", &self.end_time)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ResetInstancesInternetMaxBandwidthRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceIds", &self.instance_ids)?;
+        fields.plain("InternetAccessible", &self.internet_accessible)?;
+        fields.opt("StartTime", &self.start_time)?;
+        fields.opt("EndTime", &self.end_time)?;
+        fields.end()
     }
 }
 
@@ -18878,20 +17368,6 @@ impl serde::Serialize for ResetInstancesInternetMaxBandwidthRequest {
 pub struct ResetInstancesInternetMaxBandwidthResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl ResetInstancesInternetMaxBandwidthResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ResetInstancesInternetMaxBandwidthResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for ResetInstancesInternetMaxBandwidthResponse {
@@ -18913,12 +17389,12 @@ impl<'de> Deserialize<'de> for ResetInstancesInternetMaxBandwidthResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ResetInstancesInternetMaxBandwidthResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ResetInstancesInternetMaxBandwidthResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ResetInstancesInternetMaxBandwidthResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -18964,6 +17440,13 @@ pub struct ResetInstancesPasswordRequest {
 }
 
 impl ResetInstancesPasswordRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceIds",
+        "Password",
+        "UserName",
+        "ForceStop",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_ids: impl IntoIterator<Item = impl Into<String>>, password: impl Into<String>) -> Self {
         ResetInstancesPasswordRequest {
@@ -18985,14 +17468,10 @@ impl ResetInstancesPasswordRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ResetInstancesPasswordRequest {
     const NAME: &'static str = "ResetInstancesPasswordRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceIds",
-        "Password",
-        "UserName",
-        "ForceStop",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_ids = None;
         let mut password = None;
@@ -19016,6 +17495,7 @@ impl input::Input for ResetInstancesPasswordRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ResetInstancesPasswordRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -19024,12 +17504,12 @@ impl<'de> Deserialize<'de> for ResetInstancesPasswordRequest {
 
 impl serde::Serialize for ResetInstancesPasswordRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ResetInstancesPasswordRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("InstanceIds", &self.instance_ids)?
-            .plain("Password", &self.password)?
-            .opt("UserName", &self.user_name)?
-            .opt("ForceStop", &self.force_stop)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ResetInstancesPasswordRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceIds", &self.instance_ids)?;
+        fields.plain("Password", &self.password)?;
+        fields.opt("UserName", &self.user_name)?;
+        fields.opt("ForceStop", &self.force_stop)?;
+        fields.end()
     }
 }
 
@@ -19039,20 +17519,6 @@ impl serde::Serialize for ResetInstancesPasswordRequest {
 pub struct ResetInstancesPasswordResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl ResetInstancesPasswordResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ResetInstancesPasswordResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for ResetInstancesPasswordResponse {
@@ -19074,12 +17540,12 @@ impl<'de> Deserialize<'de> for ResetInstancesPasswordResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ResetInstancesPasswordResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ResetInstancesPasswordResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ResetInstancesPasswordResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -19109,6 +17575,12 @@ pub struct ResetInstancesTypeRequest {
 }
 
 impl ResetInstancesTypeRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceIds",
+        "InstanceType",
+        "ForceStop",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_ids: impl IntoIterator<Item = impl Into<String>>, instance_type: impl Into<String>) -> Self {
         ResetInstancesTypeRequest {
@@ -19124,13 +17596,10 @@ impl ResetInstancesTypeRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ResetInstancesTypeRequest {
     const NAME: &'static str = "ResetInstancesTypeRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceIds",
-        "InstanceType",
-        "ForceStop",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_ids = None;
         let mut instance_type = None;
@@ -19151,6 +17620,7 @@ impl input::Input for ResetInstancesTypeRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ResetInstancesTypeRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -19159,11 +17629,11 @@ impl<'de> Deserialize<'de> for ResetInstancesTypeRequest {
 
 impl serde::Serialize for ResetInstancesTypeRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ResetInstancesTypeRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("InstanceIds", &self.instance_ids)?
-            .plain("InstanceType", &self.instance_type)?
-            .opt("ForceStop", &self.force_stop)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ResetInstancesTypeRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceIds", &self.instance_ids)?;
+        fields.plain("InstanceType", &self.instance_type)?;
+        fields.opt("ForceStop", &self.force_stop)?;
+        fields.end()
     }
 }
 
@@ -19173,20 +17643,6 @@ impl serde::Serialize for ResetInstancesTypeRequest {
 pub struct ResetInstancesTypeResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl ResetInstancesTypeResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ResetInstancesTypeResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for ResetInstancesTypeResponse {
@@ -19208,12 +17664,12 @@ impl<'de> Deserialize<'de> for ResetInstancesTypeResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ResetInstancesTypeResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ResetInstancesTypeResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ResetInstancesTypeResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -19247,6 +17703,14 @@ pub struct ResizeInstanceDisksRequest {
 }
 
 impl ResizeInstanceDisksRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceId",
+        "DataDisks",
+        "ForceStop",
+        "SystemDisk",
+        "ResizeOnline",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_id: impl Into<String>) -> Self {
         ResizeInstanceDisksRequest {
@@ -19279,15 +17743,10 @@ impl ResizeInstanceDisksRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ResizeInstanceDisksRequest {
     const NAME: &'static str = "ResizeInstanceDisksRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceId",
-        "DataDisks",
-        "ForceStop",
-        "SystemDisk",
-        "ResizeOnline",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_id = None;
         let mut data_disks = None;
@@ -19314,6 +17773,7 @@ impl input::Input for ResizeInstanceDisksRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ResizeInstanceDisksRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -19322,13 +17782,13 @@ impl<'de> Deserialize<'de> for ResizeInstanceDisksRequest {
 
 impl serde::Serialize for ResizeInstanceDisksRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ResizeInstanceDisksRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("InstanceId", &self.instance_id)?
-            .opt("DataDisks", &self.data_disks)?
-            .opt("ForceStop", &self.force_stop)?
-            .opt("SystemDisk", &self.system_disk)?
-            .opt("ResizeOnline", &self.resize_online)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ResizeInstanceDisksRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceId", &self.instance_id)?;
+        fields.opt("DataDisks", &self.data_disks)?;
+        fields.opt("ForceStop", &self.force_stop)?;
+        fields.opt("SystemDisk", &self.system_disk)?;
+        fields.opt("ResizeOnline", &self.resize_online)?;
+        fields.end()
     }
 }
 
@@ -19338,20 +17798,6 @@ impl serde::Serialize for ResizeInstanceDisksRequest {
 pub struct ResizeInstanceDisksResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl ResizeInstanceDisksResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ResizeInstanceDisksResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for ResizeInstanceDisksResponse {
@@ -19373,12 +17819,12 @@ impl<'de> Deserialize<'de> for ResizeInstanceDisksResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ResizeInstanceDisksResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ResizeInstanceDisksResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ResizeInstanceDisksResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -19398,6 +17844,10 @@ pub struct RunAutomationServiceEnabled {
 }
 
 impl RunAutomationServiceEnabled {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Enabled",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         RunAutomationServiceEnabled {
@@ -19411,11 +17861,10 @@ impl RunAutomationServiceEnabled {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for RunAutomationServiceEnabled {
     const NAME: &'static str = "RunAutomationServiceEnabled";
-    const FIELDS: &'static [&'static str] = &[
-        "Enabled",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut enabled = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -19430,6 +17879,7 @@ impl input::Input for RunAutomationServiceEnabled {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for RunAutomationServiceEnabled {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -19438,9 +17888,9 @@ impl<'de> Deserialize<'de> for RunAutomationServiceEnabled {
 
 impl serde::Serialize for RunAutomationServiceEnabled {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RunAutomationServiceEnabled", <Self as input::Input>::FIELDS.len())?
-            .opt("Enabled", &self.enabled)?
-            .end()
+        let mut fields = lenient::fields(serializer, "RunAutomationServiceEnabled", Self::FIELDS.len())?;
+        fields.opt("Enabled", &self.enabled)?;
+        fields.end()
     }
 }
 
@@ -19613,6 +18063,43 @@ pub struct RunInstancesRequest {
 }
 
 impl RunInstancesRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceChargeType",
+        "InstanceChargePrepaid",
+        "Placement",
+        "InstanceType",
+        "ImageId",
+        "SystemDisk",
+        "DataDisks",
+        "VirtualPrivateCloud",
+        "InternetAccessible",
+        "InstanceCount",
+        "MinCount",
+        "InstanceName",
+        "LoginSettings",
+        "SecurityGroupIds",
+        "EnhancedService",
+        "ClientToken",
+        "HostName",
+        "ActionTimer",
+        "DisasterRecoverGroupIds",
+        "TagSpecification",
+        "InstanceMarketOptions",
+        "UserData",
+        "Metadata",
+        "DryRun",
+        "CpuTopology",
+        "CamRoleName",
+        "HpcClusterId",
+        "LaunchTemplate",
+        "DedicatedClusterId",
+        "ChcIds",
+        "PartitionNumber",
+        "DisableApiTermination",
+        "EnableJumboFrame",
+        "NetworkInterfaces",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         RunInstancesRequest {
@@ -19824,44 +18311,10 @@ impl RunInstancesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for RunInstancesRequest {
     const NAME: &'static str = "RunInstancesRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceChargeType",
-        "InstanceChargePrepaid",
-        "Placement",
-        "InstanceType",
-        "ImageId",
-        "SystemDisk",
-        "DataDisks",
-        "VirtualPrivateCloud",
-        "InternetAccessible",
-        "InstanceCount",
-        "MinCount",
-        "InstanceName",
-        "LoginSettings",
-        "SecurityGroupIds",
-        "EnhancedService",
-        "ClientToken",
-        "HostName",
-        "ActionTimer",
-        "DisasterRecoverGroupIds",
-        "TagSpecification",
-        "InstanceMarketOptions",
-        "UserData",
-        "Metadata",
-        "DryRun",
-        "CpuTopology",
-        "CamRoleName",
-        "HpcClusterId",
-        "LaunchTemplate",
-        "DedicatedClusterId",
-        "ChcIds",
-        "PartitionNumber",
-        "DisableApiTermination",
-        "EnableJumboFrame",
-        "NetworkInterfaces",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_charge_type = None;
         let mut instance_charge_prepaid = None;
@@ -19975,6 +18428,7 @@ impl input::Input for RunInstancesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for RunInstancesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -19983,42 +18437,42 @@ impl<'de> Deserialize<'de> for RunInstancesRequest {
 
 impl serde::Serialize for RunInstancesRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RunInstancesRequest", <Self as input::Input>::FIELDS.len())?
-            .opt("InstanceChargeType", &self.instance_charge_type)?
-            .opt("InstanceChargePrepaid", &self.instance_charge_prepaid)?
-            .opt("Placement", &self.placement)?
-            .opt("InstanceType", &self.instance_type)?
-            .opt("ImageId", &self.image_id)?
-            .opt("SystemDisk", &self.system_disk)?
-            .opt("DataDisks", &self.data_disks)?
-            .opt("VirtualPrivateCloud", &self.virtual_private_cloud)?
-            .opt("InternetAccessible", &self.internet_accessible)?
-            .opt("InstanceCount", &self.instance_count)?
-            .opt("MinCount", &self.min_count)?
-            .opt("InstanceName", &self.instance_name)?
-            .opt("LoginSettings", &self.login_settings)?
-            .opt("SecurityGroupIds", &self.security_group_ids)?
-            .opt("EnhancedService", &self.enhanced_service)?
-            .opt("ClientToken", &self.client_token)?
-            .opt("HostName", &self.host_name)?
-            .opt("ActionTimer", &self.action_timer)?
-            .opt("DisasterRecoverGroupIds", &self.disaster_recover_group_ids)?
-            .opt("TagSpecification", &self.tag_specification)?
-            .opt("InstanceMarketOptions", &self.instance_market_options)?
-            .opt("UserData", &self.user_data)?
-            .opt("Metadata", &self.metadata)?
-            .opt("DryRun", &self.dry_run)?
-            .opt("CpuTopology", &self.cpu_topology)?
-            .opt("CamRoleName", &self.cam_role_name)?
-            .opt("HpcClusterId", &self.hpc_cluster_id)?
-            .opt("LaunchTemplate", &self.launch_template)?
-            .opt("DedicatedClusterId", &self.dedicated_cluster_id)?
-            .opt("ChcIds", &self.chc_ids)?
-            .opt("PartitionNumber", &self.partition_number)?
-            .opt("DisableApiTermination", &self.disable_api_termination)?
-            .opt("EnableJumboFrame", &self.enable_jumbo_frame)?
-            .opt("NetworkInterfaces", &self.network_interfaces)?
-            .end()
+        let mut fields = lenient::fields(serializer, "RunInstancesRequest", Self::FIELDS.len())?;
+        fields.opt("InstanceChargeType", &self.instance_charge_type)?;
+        fields.opt("InstanceChargePrepaid", &self.instance_charge_prepaid)?;
+        fields.opt("Placement", &self.placement)?;
+        fields.opt("InstanceType", &self.instance_type)?;
+        fields.opt("ImageId", &self.image_id)?;
+        fields.opt("SystemDisk", &self.system_disk)?;
+        fields.opt("DataDisks", &self.data_disks)?;
+        fields.opt("VirtualPrivateCloud", &self.virtual_private_cloud)?;
+        fields.opt("InternetAccessible", &self.internet_accessible)?;
+        fields.opt("InstanceCount", &self.instance_count)?;
+        fields.opt("MinCount", &self.min_count)?;
+        fields.opt("InstanceName", &self.instance_name)?;
+        fields.opt("LoginSettings", &self.login_settings)?;
+        fields.opt("SecurityGroupIds", &self.security_group_ids)?;
+        fields.opt("EnhancedService", &self.enhanced_service)?;
+        fields.opt("ClientToken", &self.client_token)?;
+        fields.opt("HostName", &self.host_name)?;
+        fields.opt("ActionTimer", &self.action_timer)?;
+        fields.opt("DisasterRecoverGroupIds", &self.disaster_recover_group_ids)?;
+        fields.opt("TagSpecification", &self.tag_specification)?;
+        fields.opt("InstanceMarketOptions", &self.instance_market_options)?;
+        fields.opt("UserData", &self.user_data)?;
+        fields.opt("Metadata", &self.metadata)?;
+        fields.opt("DryRun", &self.dry_run)?;
+        fields.opt("CpuTopology", &self.cpu_topology)?;
+        fields.opt("CamRoleName", &self.cam_role_name)?;
+        fields.opt("HpcClusterId", &self.hpc_cluster_id)?;
+        fields.opt("LaunchTemplate", &self.launch_template)?;
+        fields.opt("DedicatedClusterId", &self.dedicated_cluster_id)?;
+        fields.opt("ChcIds", &self.chc_ids)?;
+        fields.opt("PartitionNumber", &self.partition_number)?;
+        fields.opt("DisableApiTermination", &self.disable_api_termination)?;
+        fields.opt("EnableJumboFrame", &self.enable_jumbo_frame)?;
+        fields.opt("NetworkInterfaces", &self.network_interfaces)?;
+        fields.end()
     }
 }
 
@@ -20032,26 +18486,6 @@ pub struct RunInstancesResponse {
     pub instance_id_set: Vec<String>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl RunInstancesResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        RunInstancesResponse {
-            instance_id_set: Vec::new(),
-            request_id: None,
-        }
-    }
-    /// Sets `InstanceIdSet`.
-    pub fn with_instance_id_set(mut self, instance_id_set: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.instance_id_set = instance_id_set.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for RunInstancesResponse {
@@ -20075,13 +18509,13 @@ impl<'de> Deserialize<'de> for RunInstancesResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for RunInstancesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RunInstancesResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .list("InstanceIdSet", &self.instance_id_set)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "RunInstancesResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("InstanceIdSet", &self.instance_id_set)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -20101,6 +18535,10 @@ pub struct RunMonitorServiceEnabled {
 }
 
 impl RunMonitorServiceEnabled {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Enabled",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         RunMonitorServiceEnabled {
@@ -20114,11 +18552,10 @@ impl RunMonitorServiceEnabled {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for RunMonitorServiceEnabled {
     const NAME: &'static str = "RunMonitorServiceEnabled";
-    const FIELDS: &'static [&'static str] = &[
-        "Enabled",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut enabled = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -20133,6 +18570,7 @@ impl input::Input for RunMonitorServiceEnabled {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for RunMonitorServiceEnabled {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -20141,9 +18579,9 @@ impl<'de> Deserialize<'de> for RunMonitorServiceEnabled {
 
 impl serde::Serialize for RunMonitorServiceEnabled {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RunMonitorServiceEnabled", <Self as input::Input>::FIELDS.len())?
-            .opt("Enabled", &self.enabled)?
-            .end()
+        let mut fields = lenient::fields(serializer, "RunMonitorServiceEnabled", Self::FIELDS.len())?;
+        fields.opt("Enabled", &self.enabled)?;
+        fields.end()
     }
 }
 
@@ -20163,6 +18601,10 @@ pub struct RunSecurityServiceEnabled {
 }
 
 impl RunSecurityServiceEnabled {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Enabled",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         RunSecurityServiceEnabled {
@@ -20176,11 +18618,10 @@ impl RunSecurityServiceEnabled {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for RunSecurityServiceEnabled {
     const NAME: &'static str = "RunSecurityServiceEnabled";
-    const FIELDS: &'static [&'static str] = &[
-        "Enabled",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut enabled = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -20195,6 +18636,7 @@ impl input::Input for RunSecurityServiceEnabled {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for RunSecurityServiceEnabled {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -20203,9 +18645,9 @@ impl<'de> Deserialize<'de> for RunSecurityServiceEnabled {
 
 impl serde::Serialize for RunSecurityServiceEnabled {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RunSecurityServiceEnabled", <Self as input::Input>::FIELDS.len())?
-            .opt("Enabled", &self.enabled)?
-            .end()
+        let mut fields = lenient::fields(serializer, "RunSecurityServiceEnabled", Self::FIELDS.len())?;
+        fields.opt("Enabled", &self.enabled)?;
+        fields.end()
     }
 }
 
@@ -20224,6 +18666,11 @@ pub struct SpotMarketOptions {
 }
 
 impl SpotMarketOptions {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "MaxPrice",
+        "SpotInstanceType",
+    ];
     /// With the fields a request must carry.
     pub fn new(max_price: impl Into<String>) -> Self {
         SpotMarketOptions {
@@ -20238,12 +18685,10 @@ impl SpotMarketOptions {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for SpotMarketOptions {
     const NAME: &'static str = "SpotMarketOptions";
-    const FIELDS: &'static [&'static str] = &[
-        "MaxPrice",
-        "SpotInstanceType",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut max_price = None;
         let mut spot_instance_type = None;
@@ -20261,6 +18706,7 @@ impl input::Input for SpotMarketOptions {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for SpotMarketOptions {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -20269,10 +18715,10 @@ impl<'de> Deserialize<'de> for SpotMarketOptions {
 
 impl serde::Serialize for SpotMarketOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "SpotMarketOptions", <Self as input::Input>::FIELDS.len())?
-            .plain("MaxPrice", &self.max_price)?
-            .opt("SpotInstanceType", &self.spot_instance_type)?
-            .end()
+        let mut fields = lenient::fields(serializer, "SpotMarketOptions", Self::FIELDS.len())?;
+        fields.plain("MaxPrice", &self.max_price)?;
+        fields.opt("SpotInstanceType", &self.spot_instance_type)?;
+        fields.end()
     }
 }
 
@@ -20287,6 +18733,10 @@ pub struct StartInstancesRequest {
 }
 
 impl StartInstancesRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceIds",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         StartInstancesRequest {
@@ -20295,11 +18745,10 @@ impl StartInstancesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for StartInstancesRequest {
     const NAME: &'static str = "StartInstancesRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceIds",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_ids = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -20314,6 +18763,7 @@ impl input::Input for StartInstancesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for StartInstancesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -20322,9 +18772,9 @@ impl<'de> Deserialize<'de> for StartInstancesRequest {
 
 impl serde::Serialize for StartInstancesRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "StartInstancesRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("InstanceIds", &self.instance_ids)?
-            .end()
+        let mut fields = lenient::fields(serializer, "StartInstancesRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceIds", &self.instance_ids)?;
+        fields.end()
     }
 }
 
@@ -20334,20 +18784,6 @@ impl serde::Serialize for StartInstancesRequest {
 pub struct StartInstancesResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl StartInstancesResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        StartInstancesResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for StartInstancesResponse {
@@ -20369,12 +18805,12 @@ impl<'de> Deserialize<'de> for StartInstancesResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for StartInstancesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "StartInstancesResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "StartInstancesResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -20417,6 +18853,13 @@ pub struct StopInstancesRequest {
 }
 
 impl StopInstancesRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceIds",
+        "ForceStop",
+        "StopType",
+        "StoppedMode",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         StopInstancesRequest {
@@ -20443,14 +18886,10 @@ impl StopInstancesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for StopInstancesRequest {
     const NAME: &'static str = "StopInstancesRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceIds",
-        "ForceStop",
-        "StopType",
-        "StoppedMode",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_ids = None;
         let mut force_stop = None;
@@ -20474,6 +18913,7 @@ impl input::Input for StopInstancesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for StopInstancesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -20482,12 +18922,12 @@ impl<'de> Deserialize<'de> for StopInstancesRequest {
 
 impl serde::Serialize for StopInstancesRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "StopInstancesRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("InstanceIds", &self.instance_ids)?
-            .opt("ForceStop", &self.force_stop)?
-            .opt("StopType", &self.stop_type)?
-            .opt("StoppedMode", &self.stopped_mode)?
-            .end()
+        let mut fields = lenient::fields(serializer, "StopInstancesRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceIds", &self.instance_ids)?;
+        fields.opt("ForceStop", &self.force_stop)?;
+        fields.opt("StopType", &self.stop_type)?;
+        fields.opt("StoppedMode", &self.stopped_mode)?;
+        fields.end()
     }
 }
 
@@ -20497,20 +18937,6 @@ impl serde::Serialize for StopInstancesRequest {
 pub struct StopInstancesResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl StopInstancesResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        StopInstancesResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for StopInstancesResponse {
@@ -20532,12 +18958,12 @@ impl<'de> Deserialize<'de> for StopInstancesResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for StopInstancesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "StopInstancesResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "StopInstancesResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -20560,6 +18986,12 @@ pub struct StorageBlock {
 }
 
 impl StorageBlock {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Type",
+        "MinSize",
+        "MaxSize",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         StorageBlock {
@@ -20585,13 +19017,10 @@ impl StorageBlock {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for StorageBlock {
     const NAME: &'static str = "StorageBlock";
-    const FIELDS: &'static [&'static str] = &[
-        "Type",
-        "MinSize",
-        "MaxSize",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut type_ = None;
         let mut min_size = None;
@@ -20612,6 +19041,7 @@ impl input::Input for StorageBlock {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for StorageBlock {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -20620,11 +19050,11 @@ impl<'de> Deserialize<'de> for StorageBlock {
 
 impl serde::Serialize for StorageBlock {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "StorageBlock", <Self as input::Input>::FIELDS.len())?
-            .opt("Type", &self.type_)?
-            .opt("MinSize", &self.min_size)?
-            .opt("MaxSize", &self.max_size)?
-            .end()
+        let mut fields = lenient::fields(serializer, "StorageBlock", Self::FIELDS.len())?;
+        fields.opt("Type", &self.type_)?;
+        fields.opt("MinSize", &self.min_size)?;
+        fields.opt("MaxSize", &self.max_size)?;
+        fields.end()
     }
 }
 
@@ -20685,6 +19115,16 @@ pub struct SyncImagesRequest {
 }
 
 impl SyncImagesRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "ImageIds",
+        "DestinationRegions",
+        "DryRun",
+        "ImageName",
+        "ImageSetRequired",
+        "Encrypt",
+        "KmsKeyId",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(image_ids: impl IntoIterator<Item = impl Into<String>>, destination_regions: impl IntoIterator<Item = impl Into<String>>) -> Self {
         SyncImagesRequest {
@@ -20724,17 +19164,10 @@ impl SyncImagesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for SyncImagesRequest {
     const NAME: &'static str = "SyncImagesRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "ImageIds",
-        "DestinationRegions",
-        "DryRun",
-        "ImageName",
-        "ImageSetRequired",
-        "Encrypt",
-        "KmsKeyId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut image_ids = None;
         let mut destination_regions = None;
@@ -20767,6 +19200,7 @@ impl input::Input for SyncImagesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for SyncImagesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -20775,15 +19209,15 @@ impl<'de> Deserialize<'de> for SyncImagesRequest {
 
 impl serde::Serialize for SyncImagesRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "SyncImagesRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("ImageIds", &self.image_ids)?
-            .plain("DestinationRegions", &self.destination_regions)?
-            .opt("DryRun", &self.dry_run)?
-            .opt("ImageName", &self.image_name)?
-            .opt("ImageSetRequired", &self.image_set_required)?
-            .opt("Encrypt", &self.encrypt)?
-            .opt("KmsKeyId", &self.kms_key_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "SyncImagesRequest", Self::FIELDS.len())?;
+        fields.plain("ImageIds", &self.image_ids)?;
+        fields.plain("DestinationRegions", &self.destination_regions)?;
+        fields.opt("DryRun", &self.dry_run)?;
+        fields.opt("ImageName", &self.image_name)?;
+        fields.opt("ImageSetRequired", &self.image_set_required)?;
+        fields.opt("Encrypt", &self.encrypt)?;
+        fields.opt("KmsKeyId", &self.kms_key_id)?;
+        fields.end()
     }
 }
 
@@ -20795,26 +19229,6 @@ pub struct SyncImagesResponse {
     pub image_set: Vec<output::SyncImage>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl SyncImagesResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        SyncImagesResponse {
-            image_set: Vec::new(),
-            request_id: None,
-        }
-    }
-    /// Sets `ImageSet`.
-    pub fn with_image_set(mut self, image_set: impl IntoIterator<Item = output::SyncImage>) -> Self {
-        self.image_set = image_set.into_iter().collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for SyncImagesResponse {
@@ -20838,13 +19252,13 @@ impl<'de> Deserialize<'de> for SyncImagesResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for SyncImagesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "SyncImagesResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .list("ImageSet", &self.image_set)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "SyncImagesResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("ImageSet", &self.image_set)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -20900,6 +19314,16 @@ pub struct SystemDisk {
 }
 
 impl SystemDisk {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "DiskType",
+        "DiskId",
+        "DiskSize",
+        "CdcId",
+        "DiskName",
+        "Encrypt",
+        "KmsKeyId",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         SystemDisk {
@@ -20949,17 +19373,10 @@ impl SystemDisk {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for SystemDisk {
     const NAME: &'static str = "SystemDisk";
-    const FIELDS: &'static [&'static str] = &[
-        "DiskType",
-        "DiskId",
-        "DiskSize",
-        "CdcId",
-        "DiskName",
-        "Encrypt",
-        "KmsKeyId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut disk_type = None;
         let mut disk_id = None;
@@ -20992,6 +19409,7 @@ impl input::Input for SystemDisk {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for SystemDisk {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -21000,15 +19418,15 @@ impl<'de> Deserialize<'de> for SystemDisk {
 
 impl serde::Serialize for SystemDisk {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "SystemDisk", <Self as input::Input>::FIELDS.len())?
-            .opt("DiskType", &self.disk_type)?
-            .opt("DiskId", &self.disk_id)?
-            .opt("DiskSize", &self.disk_size)?
-            .opt("CdcId", &self.cdc_id)?
-            .opt("DiskName", &self.disk_name)?
-            .opt("Encrypt", &self.encrypt)?
-            .opt("KmsKeyId", &self.kms_key_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "SystemDisk", Self::FIELDS.len())?;
+        fields.opt("DiskType", &self.disk_type)?;
+        fields.opt("DiskId", &self.disk_id)?;
+        fields.opt("DiskSize", &self.disk_size)?;
+        fields.opt("CdcId", &self.cdc_id)?;
+        fields.opt("DiskName", &self.disk_name)?;
+        fields.opt("Encrypt", &self.encrypt)?;
+        fields.opt("KmsKeyId", &self.kms_key_id)?;
+        fields.end()
     }
 }
 
@@ -21027,6 +19445,11 @@ pub struct Tag {
 }
 
 impl Tag {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Key",
+        "Value",
+    ];
     /// With the fields a request must carry.
     pub fn new(key: impl Into<String>, value: impl Into<String>) -> Self {
         Tag {
@@ -21036,12 +19459,10 @@ impl Tag {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for Tag {
     const NAME: &'static str = "Tag";
-    const FIELDS: &'static [&'static str] = &[
-        "Key",
-        "Value",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut key = None;
         let mut value = None;
@@ -21059,6 +19480,7 @@ impl input::Input for Tag {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for Tag {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -21067,10 +19489,10 @@ impl<'de> Deserialize<'de> for Tag {
 
 impl serde::Serialize for Tag {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Tag", <Self as input::Input>::FIELDS.len())?
-            .plain("Key", &self.key)?
-            .plain("Value", &self.value)?
-            .end()
+        let mut fields = lenient::fields(serializer, "Tag", Self::FIELDS.len())?;
+        fields.plain("Key", &self.key)?;
+        fields.plain("Value", &self.value)?;
+        fields.end()
     }
 }
 
@@ -21089,6 +19511,11 @@ pub struct TagSpecification {
 }
 
 impl TagSpecification {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "ResourceType",
+        "Tags",
+    ];
     /// With the fields a request must carry.
     pub fn new(resource_type: impl Into<String>, tags: impl IntoIterator<Item = Tag>) -> Self {
         TagSpecification {
@@ -21098,12 +19525,10 @@ impl TagSpecification {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for TagSpecification {
     const NAME: &'static str = "TagSpecification";
-    const FIELDS: &'static [&'static str] = &[
-        "ResourceType",
-        "Tags",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut resource_type = None;
         let mut tags = None;
@@ -21121,6 +19546,7 @@ impl input::Input for TagSpecification {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for TagSpecification {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -21129,10 +19555,10 @@ impl<'de> Deserialize<'de> for TagSpecification {
 
 impl serde::Serialize for TagSpecification {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "TagSpecification", <Self as input::Input>::FIELDS.len())?
-            .plain("ResourceType", &self.resource_type)?
-            .plain("Tags", &self.tags)?
-            .end()
+        let mut fields = lenient::fields(serializer, "TagSpecification", Self::FIELDS.len())?;
+        fields.plain("ResourceType", &self.resource_type)?;
+        fields.plain("Tags", &self.tags)?;
+        fields.end()
     }
 }
 
@@ -21159,6 +19585,12 @@ pub struct TerminateInstancesRequest {
 }
 
 impl TerminateInstancesRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceIds",
+        "ReleaseAddress",
+        "ReleasePrepaidDataDisks",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         TerminateInstancesRequest {
@@ -21179,13 +19611,10 @@ impl TerminateInstancesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for TerminateInstancesRequest {
     const NAME: &'static str = "TerminateInstancesRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceIds",
-        "ReleaseAddress",
-        "ReleasePrepaidDataDisks",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_ids = None;
         let mut release_address = None;
@@ -21206,6 +19635,7 @@ impl input::Input for TerminateInstancesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for TerminateInstancesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -21214,11 +19644,11 @@ impl<'de> Deserialize<'de> for TerminateInstancesRequest {
 
 impl serde::Serialize for TerminateInstancesRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "TerminateInstancesRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("InstanceIds", &self.instance_ids)?
-            .opt("ReleaseAddress", &self.release_address)?
-            .opt("ReleasePrepaidDataDisks", &self.release_prepaid_data_disks)?
-            .end()
+        let mut fields = lenient::fields(serializer, "TerminateInstancesRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceIds", &self.instance_ids)?;
+        fields.opt("ReleaseAddress", &self.release_address)?;
+        fields.opt("ReleasePrepaidDataDisks", &self.release_prepaid_data_disks)?;
+        fields.end()
     }
 }
 
@@ -21228,20 +19658,6 @@ impl serde::Serialize for TerminateInstancesRequest {
 pub struct TerminateInstancesResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl TerminateInstancesResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        TerminateInstancesResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for TerminateInstancesResponse {
@@ -21263,12 +19679,12 @@ impl<'de> Deserialize<'de> for TerminateInstancesResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for TerminateInstancesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "TerminateInstancesResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "TerminateInstancesResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -21283,6 +19699,10 @@ pub struct TerminateResourcePoolPacksRequest {
 }
 
 impl TerminateResourcePoolPacksRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "DedicatedResourcePackIds",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(dedicated_resource_pack_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         TerminateResourcePoolPacksRequest {
@@ -21291,11 +19711,10 @@ impl TerminateResourcePoolPacksRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for TerminateResourcePoolPacksRequest {
     const NAME: &'static str = "TerminateResourcePoolPacksRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "DedicatedResourcePackIds",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut dedicated_resource_pack_ids = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -21310,6 +19729,7 @@ impl input::Input for TerminateResourcePoolPacksRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for TerminateResourcePoolPacksRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -21318,9 +19738,9 @@ impl<'de> Deserialize<'de> for TerminateResourcePoolPacksRequest {
 
 impl serde::Serialize for TerminateResourcePoolPacksRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "TerminateResourcePoolPacksRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("DedicatedResourcePackIds", &self.dedicated_resource_pack_ids)?
-            .end()
+        let mut fields = lenient::fields(serializer, "TerminateResourcePoolPacksRequest", Self::FIELDS.len())?;
+        fields.plain("DedicatedResourcePackIds", &self.dedicated_resource_pack_ids)?;
+        fields.end()
     }
 }
 
@@ -21330,20 +19750,6 @@ impl serde::Serialize for TerminateResourcePoolPacksRequest {
 pub struct TerminateResourcePoolPacksResponse {
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     pub request_id: Option<String>,
-}
-
-impl TerminateResourcePoolPacksResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        TerminateResourcePoolPacksResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for TerminateResourcePoolPacksResponse {
@@ -21365,12 +19771,12 @@ impl<'de> Deserialize<'de> for TerminateResourcePoolPacksResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for TerminateResourcePoolPacksResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "TerminateResourcePoolPacksResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "TerminateResourcePoolPacksResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -21407,6 +19813,14 @@ pub struct VirtualPrivateCloud {
 }
 
 impl VirtualPrivateCloud {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "VpcId",
+        "SubnetId",
+        "AsVpcGateway",
+        "PrivateIpAddresses",
+        "Ipv6AddressCount",
+    ];
     /// With the fields a request must carry.
     pub fn new(vpc_id: impl Into<String>, subnet_id: impl Into<String>) -> Self {
         VirtualPrivateCloud {
@@ -21434,15 +19848,10 @@ impl VirtualPrivateCloud {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for VirtualPrivateCloud {
     const NAME: &'static str = "VirtualPrivateCloud";
-    const FIELDS: &'static [&'static str] = &[
-        "VpcId",
-        "SubnetId",
-        "AsVpcGateway",
-        "PrivateIpAddresses",
-        "Ipv6AddressCount",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut vpc_id = None;
         let mut subnet_id = None;
@@ -21469,6 +19878,7 @@ impl input::Input for VirtualPrivateCloud {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for VirtualPrivateCloud {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -21477,12 +19887,12 @@ impl<'de> Deserialize<'de> for VirtualPrivateCloud {
 
 impl serde::Serialize for VirtualPrivateCloud {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "VirtualPrivateCloud", <Self as input::Input>::FIELDS.len())?
-            .plain("VpcId", &self.vpc_id)?
-            .plain("SubnetId", &self.subnet_id)?
-            .opt("AsVpcGateway", &self.as_vpc_gateway)?
-            .opt("PrivateIpAddresses", &self.private_ip_addresses)?
-            .opt("Ipv6AddressCount", &self.ipv6_address_count)?
-            .end()
+        let mut fields = lenient::fields(serializer, "VirtualPrivateCloud", Self::FIELDS.len())?;
+        fields.plain("VpcId", &self.vpc_id)?;
+        fields.plain("SubnetId", &self.subnet_id)?;
+        fields.opt("AsVpcGateway", &self.as_vpc_gateway)?;
+        fields.opt("PrivateIpAddresses", &self.private_ip_addresses)?;
+        fields.opt("Ipv6AddressCount", &self.ipv6_address_count)?;
+        fields.end()
     }
 }

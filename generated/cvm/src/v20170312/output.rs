@@ -22,44 +22,6 @@ pub struct AccountQuota {
     pub disaster_recover_group_quota_set: Vec<output::DisasterRecoverGroupQuota>,
 }
 
-impl AccountQuota {
-    /// With every field unset.
-    pub fn new() -> Self {
-        AccountQuota {
-            post_paid_quota_set: Vec::new(),
-            pre_paid_quota_set: Vec::new(),
-            spot_paid_quota_set: Vec::new(),
-            image_quota_set: Vec::new(),
-            disaster_recover_group_quota_set: Vec::new(),
-        }
-    }
-    /// Sets `PostPaidQuotaSet`.
-    pub fn with_post_paid_quota_set(mut self, post_paid_quota_set: impl IntoIterator<Item = output::PostPaidQuota>) -> Self {
-        self.post_paid_quota_set = post_paid_quota_set.into_iter().collect();
-        self
-    }
-    /// Sets `PrePaidQuotaSet`.
-    pub fn with_pre_paid_quota_set(mut self, pre_paid_quota_set: impl IntoIterator<Item = output::PrePaidQuota>) -> Self {
-        self.pre_paid_quota_set = pre_paid_quota_set.into_iter().collect();
-        self
-    }
-    /// Sets `SpotPaidQuotaSet`.
-    pub fn with_spot_paid_quota_set(mut self, spot_paid_quota_set: impl IntoIterator<Item = output::SpotPaidQuota>) -> Self {
-        self.spot_paid_quota_set = spot_paid_quota_set.into_iter().collect();
-        self
-    }
-    /// Sets `ImageQuotaSet`.
-    pub fn with_image_quota_set(mut self, image_quota_set: impl IntoIterator<Item = output::ImageQuota>) -> Self {
-        self.image_quota_set = image_quota_set.into_iter().collect();
-        self
-    }
-    /// Sets `DisasterRecoverGroupQuotaSet`.
-    pub fn with_disaster_recover_group_quota_set(mut self, disaster_recover_group_quota_set: impl IntoIterator<Item = output::DisasterRecoverGroupQuota>) -> Self {
-        self.disaster_recover_group_quota_set = disaster_recover_group_quota_set.into_iter().collect();
-        self
-    }
-}
-
 impl lenient::Reply for AccountQuota {
     const NAME: &'static str = "AccountQuota";
     const FIELDS: &'static [&'static str] = &[
@@ -87,16 +49,16 @@ impl<'de> Deserialize<'de> for AccountQuota {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for AccountQuota {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AccountQuota", <Self as lenient::Reply>::FIELDS.len())?
-            .list("PostPaidQuotaSet", &self.post_paid_quota_set)?
-            .list("PrePaidQuotaSet", &self.pre_paid_quota_set)?
-            .list("SpotPaidQuotaSet", &self.spot_paid_quota_set)?
-            .list("ImageQuotaSet", &self.image_quota_set)?
-            .list("DisasterRecoverGroupQuotaSet", &self.disaster_recover_group_quota_set)?
-            .end()
+        let mut fields = lenient::fields(serializer, "AccountQuota", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("PostPaidQuotaSet", &self.post_paid_quota_set)?;
+        fields.list("PrePaidQuotaSet", &self.pre_paid_quota_set)?;
+        fields.list("SpotPaidQuotaSet", &self.spot_paid_quota_set)?;
+        fields.list("ImageQuotaSet", &self.image_quota_set)?;
+        fields.list("DisasterRecoverGroupQuotaSet", &self.disaster_recover_group_quota_set)?;
+        fields.end()
     }
 }
 
@@ -110,26 +72,6 @@ pub struct AccountQuotaOverview {
     pub region: Option<String>,
     /// (Chinese only) 配额数据
     pub account_quota: Option<output::AccountQuota>,
-}
-
-impl AccountQuotaOverview {
-    /// With every field unset.
-    pub fn new() -> Self {
-        AccountQuotaOverview {
-            region: None,
-            account_quota: None,
-        }
-    }
-    /// Sets `Region`.
-    pub fn with_region(mut self, region: impl Into<String>) -> Self {
-        self.region = Some(region.into());
-        self
-    }
-    /// Sets `AccountQuota`.
-    pub fn with_account_quota(mut self, account_quota: output::AccountQuota) -> Self {
-        self.account_quota = Some(account_quota);
-        self
-    }
 }
 
 impl lenient::Reply for AccountQuotaOverview {
@@ -153,13 +95,13 @@ impl<'de> Deserialize<'de> for AccountQuotaOverview {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for AccountQuotaOverview {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AccountQuotaOverview", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Region", &self.region)?
-            .opt("AccountQuota", &self.account_quota)?
-            .end()
+        let mut fields = lenient::fields(serializer, "AccountQuotaOverview", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Region", &self.region)?;
+        fields.opt("AccountQuota", &self.account_quota)?;
+        fields.end()
     }
 }
 
@@ -197,50 +139,6 @@ pub struct ActionTimer {
     pub instance_id: Option<String>,
 }
 
-impl ActionTimer {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ActionTimer {
-            timer_action: None,
-            action_time: None,
-            externals: None,
-            action_timer_id: None,
-            status: None,
-            instance_id: None,
-        }
-    }
-    /// Sets `TimerAction`.
-    pub fn with_timer_action(mut self, timer_action: impl Into<String>) -> Self {
-        self.timer_action = Some(timer_action.into());
-        self
-    }
-    /// Sets `ActionTime`.
-    pub fn with_action_time(mut self, action_time: impl Into<String>) -> Self {
-        self.action_time = Some(action_time.into());
-        self
-    }
-    /// Sets `Externals`.
-    pub fn with_externals(mut self, externals: output::Externals) -> Self {
-        self.externals = Some(externals);
-        self
-    }
-    /// Sets `ActionTimerId`.
-    pub fn with_action_timer_id(mut self, action_timer_id: impl Into<String>) -> Self {
-        self.action_timer_id = Some(action_timer_id.into());
-        self
-    }
-    /// Sets `Status`.
-    pub fn with_status(mut self, status: impl Into<String>) -> Self {
-        self.status = Some(status.into());
-        self
-    }
-    /// Sets `InstanceId`.
-    pub fn with_instance_id(mut self, instance_id: impl Into<String>) -> Self {
-        self.instance_id = Some(instance_id.into());
-        self
-    }
-}
-
 impl lenient::Reply for ActionTimer {
     const NAME: &'static str = "ActionTimer";
     const FIELDS: &'static [&'static str] = &[
@@ -270,17 +168,17 @@ impl<'de> Deserialize<'de> for ActionTimer {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ActionTimer {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ActionTimer", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("TimerAction", &self.timer_action)?
-            .opt("ActionTime", &self.action_time)?
-            .opt("Externals", &self.externals)?
-            .opt("ActionTimerId", &self.action_timer_id)?
-            .opt("Status", &self.status)?
-            .opt("InstanceId", &self.instance_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ActionTimer", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("TimerAction", &self.timer_action)?;
+        fields.opt("ActionTime", &self.action_time)?;
+        fields.opt("Externals", &self.externals)?;
+        fields.opt("ActionTimerId", &self.action_timer_id)?;
+        fields.opt("Status", &self.status)?;
+        fields.opt("InstanceId", &self.instance_id)?;
+        fields.end()
     }
 }
 
@@ -292,20 +190,6 @@ pub struct Attribute {
     ///
     /// Example: `TXlVc2VyRGF0YQo=`
     pub user_data: Option<String>,
-}
-
-impl Attribute {
-    /// With every field unset.
-    pub fn new() -> Self {
-        Attribute {
-            user_data: None,
-        }
-    }
-    /// Sets `UserData`.
-    pub fn with_user_data(mut self, user_data: impl Into<String>) -> Self {
-        self.user_data = Some(user_data.into());
-        self
-    }
 }
 
 impl lenient::Reply for Attribute {
@@ -327,12 +211,12 @@ impl<'de> Deserialize<'de> for Attribute {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for Attribute {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Attribute", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("UserData", &self.user_data)?
-            .end()
+        let mut fields = lenient::fields(serializer, "Attribute", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("UserData", &self.user_data)?;
+        fields.end()
     }
 }
 
@@ -356,28 +240,6 @@ pub struct ChcDeployExtraConfig {
     ///
     /// Example: `169.254.68.10`
     pub next_server_address: Option<String>,
-}
-
-impl ChcDeployExtraConfig {
-    /// With the fields a request must carry.
-    pub fn new(mini_os_type: impl Into<String>, boot_type: impl Into<String>) -> Self {
-        ChcDeployExtraConfig {
-            mini_os_type: Some(mini_os_type.into()),
-            boot_type: Some(boot_type.into()),
-            boot_file: None,
-            next_server_address: None,
-        }
-    }
-    /// Sets `BootFile`.
-    pub fn with_boot_file(mut self, boot_file: impl Into<String>) -> Self {
-        self.boot_file = Some(boot_file.into());
-        self
-    }
-    /// Sets `NextServerAddress`.
-    pub fn with_next_server_address(mut self, next_server_address: impl Into<String>) -> Self {
-        self.next_server_address = Some(next_server_address.into());
-        self
-    }
 }
 
 impl lenient::Reply for ChcDeployExtraConfig {
@@ -405,15 +267,15 @@ impl<'de> Deserialize<'de> for ChcDeployExtraConfig {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ChcDeployExtraConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ChcDeployExtraConfig", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("MiniOsType", &self.mini_os_type)?
-            .opt("BootType", &self.boot_type)?
-            .opt("BootFile", &self.boot_file)?
-            .opt("NextServerAddress", &self.next_server_address)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ChcDeployExtraConfig", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("MiniOsType", &self.mini_os_type)?;
+        fields.opt("BootType", &self.boot_type)?;
+        fields.opt("BootFile", &self.boot_file)?;
+        fields.opt("NextServerAddress", &self.next_server_address)?;
+        fields.end()
     }
 }
 
@@ -646,254 +508,6 @@ pub struct ChcHost {
     pub network_mode: Option<String>,
 }
 
-impl ChcHost {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ChcHost {
-            chc_id: None,
-            instance_name: None,
-            serial_number: None,
-            instance_state: None,
-            device_type: None,
-            placement: None,
-            bmc_virtual_private_cloud: None,
-            bmc_ip: None,
-            bmc_security_group_ids: Vec::new(),
-            deploy_virtual_private_cloud: None,
-            deploy_ip: None,
-            deploy_security_group_ids: Vec::new(),
-            cvm_instance_id: None,
-            created_time: None,
-            hardware_description: None,
-            cpu: None,
-            memory: None,
-            disk: None,
-            bmc_mac: None,
-            deploy_mac: None,
-            tenant_type: None,
-            deploy_extra_config: None,
-            gpu: None,
-            network_card: None,
-            is_predefined_type: None,
-            chc_instance_type: None,
-            chc_instance_family: None,
-            chc_instance_family_name: None,
-            resale_app_id: None,
-            resale_account_id: None,
-            sale_status: None,
-            tags: Vec::new(),
-            latest_operation: None,
-            latest_operation_error_code: None,
-            latest_operation_error_msg: None,
-            latest_operation_name: None,
-            latest_operation_state: None,
-            chc_gateway_id: None,
-            dedicated_cluster_id: None,
-            network_mode: None,
-        }
-    }
-    /// Sets `ChcId`.
-    pub fn with_chc_id(mut self, chc_id: impl Into<String>) -> Self {
-        self.chc_id = Some(chc_id.into());
-        self
-    }
-    /// Sets `InstanceName`.
-    pub fn with_instance_name(mut self, instance_name: impl Into<String>) -> Self {
-        self.instance_name = Some(instance_name.into());
-        self
-    }
-    /// Sets `SerialNumber`.
-    pub fn with_serial_number(mut self, serial_number: impl Into<String>) -> Self {
-        self.serial_number = Some(serial_number.into());
-        self
-    }
-    /// Sets `InstanceState`.
-    pub fn with_instance_state(mut self, instance_state: impl Into<String>) -> Self {
-        self.instance_state = Some(instance_state.into());
-        self
-    }
-    /// Sets `DeviceType`.
-    pub fn with_device_type(mut self, device_type: impl Into<String>) -> Self {
-        self.device_type = Some(device_type.into());
-        self
-    }
-    /// Sets `Placement`.
-    pub fn with_placement(mut self, placement: output::Placement) -> Self {
-        self.placement = Some(placement);
-        self
-    }
-    /// Sets `BmcVirtualPrivateCloud`.
-    pub fn with_bmc_virtual_private_cloud(mut self, bmc_virtual_private_cloud: output::VirtualPrivateCloud) -> Self {
-        self.bmc_virtual_private_cloud = Some(bmc_virtual_private_cloud);
-        self
-    }
-    /// Sets `BmcIp`.
-    pub fn with_bmc_ip(mut self, bmc_ip: impl Into<String>) -> Self {
-        self.bmc_ip = Some(bmc_ip.into());
-        self
-    }
-    /// Sets `BmcSecurityGroupIds`.
-    pub fn with_bmc_security_group_ids(mut self, bmc_security_group_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.bmc_security_group_ids = bmc_security_group_ids.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `DeployVirtualPrivateCloud`.
-    pub fn with_deploy_virtual_private_cloud(mut self, deploy_virtual_private_cloud: output::VirtualPrivateCloud) -> Self {
-        self.deploy_virtual_private_cloud = Some(deploy_virtual_private_cloud);
-        self
-    }
-    /// Sets `DeployIp`.
-    pub fn with_deploy_ip(mut self, deploy_ip: impl Into<String>) -> Self {
-        self.deploy_ip = Some(deploy_ip.into());
-        self
-    }
-    /// Sets `DeploySecurityGroupIds`.
-    pub fn with_deploy_security_group_ids(mut self, deploy_security_group_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.deploy_security_group_ids = deploy_security_group_ids.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `CvmInstanceId`.
-    pub fn with_cvm_instance_id(mut self, cvm_instance_id: impl Into<String>) -> Self {
-        self.cvm_instance_id = Some(cvm_instance_id.into());
-        self
-    }
-    /// Sets `CreatedTime`.
-    pub fn with_created_time(mut self, created_time: impl Into<String>) -> Self {
-        self.created_time = Some(created_time.into());
-        self
-    }
-    /// Sets `HardwareDescription`.
-    pub fn with_hardware_description(mut self, hardware_description: impl Into<String>) -> Self {
-        self.hardware_description = Some(hardware_description.into());
-        self
-    }
-    /// Sets `CPU`.
-    pub fn with_cpu(mut self, cpu: i64) -> Self {
-        self.cpu = Some(cpu);
-        self
-    }
-    /// Sets `Memory`.
-    pub fn with_memory(mut self, memory: i64) -> Self {
-        self.memory = Some(memory);
-        self
-    }
-    /// Sets `Disk`.
-    pub fn with_disk(mut self, disk: impl Into<String>) -> Self {
-        self.disk = Some(disk.into());
-        self
-    }
-    /// Sets `BmcMAC`.
-    pub fn with_bmc_mac(mut self, bmc_mac: impl Into<String>) -> Self {
-        self.bmc_mac = Some(bmc_mac.into());
-        self
-    }
-    /// Sets `DeployMAC`.
-    pub fn with_deploy_mac(mut self, deploy_mac: impl Into<String>) -> Self {
-        self.deploy_mac = Some(deploy_mac.into());
-        self
-    }
-    /// Sets `TenantType`.
-    pub fn with_tenant_type(mut self, tenant_type: impl Into<String>) -> Self {
-        self.tenant_type = Some(tenant_type.into());
-        self
-    }
-    /// Sets `DeployExtraConfig`.
-    pub fn with_deploy_extra_config(mut self, deploy_extra_config: output::ChcDeployExtraConfig) -> Self {
-        self.deploy_extra_config = Some(deploy_extra_config);
-        self
-    }
-    /// Sets `Gpu`.
-    pub fn with_gpu(mut self, gpu: impl Into<String>) -> Self {
-        self.gpu = Some(gpu.into());
-        self
-    }
-    /// Sets `NetworkCard`.
-    pub fn with_network_card(mut self, network_card: impl Into<String>) -> Self {
-        self.network_card = Some(network_card.into());
-        self
-    }
-    /// Sets `IsPredefinedType`.
-    pub fn with_is_predefined_type(mut self, is_predefined_type: bool) -> Self {
-        self.is_predefined_type = Some(is_predefined_type);
-        self
-    }
-    /// Sets `ChcInstanceType`.
-    pub fn with_chc_instance_type(mut self, chc_instance_type: impl Into<String>) -> Self {
-        self.chc_instance_type = Some(chc_instance_type.into());
-        self
-    }
-    /// Sets `ChcInstanceFamily`.
-    pub fn with_chc_instance_family(mut self, chc_instance_family: impl Into<String>) -> Self {
-        self.chc_instance_family = Some(chc_instance_family.into());
-        self
-    }
-    /// Sets `ChcInstanceFamilyName`.
-    pub fn with_chc_instance_family_name(mut self, chc_instance_family_name: impl Into<String>) -> Self {
-        self.chc_instance_family_name = Some(chc_instance_family_name.into());
-        self
-    }
-    /// Sets `ResaleAppId`.
-    pub fn with_resale_app_id(mut self, resale_app_id: impl Into<String>) -> Self {
-        self.resale_app_id = Some(resale_app_id.into());
-        self
-    }
-    /// Sets `ResaleAccountId`.
-    pub fn with_resale_account_id(mut self, resale_account_id: impl Into<String>) -> Self {
-        self.resale_account_id = Some(resale_account_id.into());
-        self
-    }
-    /// Sets `SaleStatus`.
-    pub fn with_sale_status(mut self, sale_status: impl Into<String>) -> Self {
-        self.sale_status = Some(sale_status.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn with_tags(mut self, tags: impl IntoIterator<Item = output::Tag>) -> Self {
-        self.tags = tags.into_iter().collect();
-        self
-    }
-    /// Sets `LatestOperation`.
-    pub fn with_latest_operation(mut self, latest_operation: impl Into<String>) -> Self {
-        self.latest_operation = Some(latest_operation.into());
-        self
-    }
-    /// Sets `LatestOperationErrorCode`.
-    pub fn with_latest_operation_error_code(mut self, latest_operation_error_code: impl Into<String>) -> Self {
-        self.latest_operation_error_code = Some(latest_operation_error_code.into());
-        self
-    }
-    /// Sets `LatestOperationErrorMsg`.
-    pub fn with_latest_operation_error_msg(mut self, latest_operation_error_msg: impl Into<String>) -> Self {
-        self.latest_operation_error_msg = Some(latest_operation_error_msg.into());
-        self
-    }
-    /// Sets `LatestOperationName`.
-    pub fn with_latest_operation_name(mut self, latest_operation_name: impl Into<String>) -> Self {
-        self.latest_operation_name = Some(latest_operation_name.into());
-        self
-    }
-    /// Sets `LatestOperationState`.
-    pub fn with_latest_operation_state(mut self, latest_operation_state: impl Into<String>) -> Self {
-        self.latest_operation_state = Some(latest_operation_state.into());
-        self
-    }
-    /// Sets `ChcGatewayId`.
-    pub fn with_chc_gateway_id(mut self, chc_gateway_id: impl Into<String>) -> Self {
-        self.chc_gateway_id = Some(chc_gateway_id.into());
-        self
-    }
-    /// Sets `DedicatedClusterId`.
-    pub fn with_dedicated_cluster_id(mut self, dedicated_cluster_id: impl Into<String>) -> Self {
-        self.dedicated_cluster_id = Some(dedicated_cluster_id.into());
-        self
-    }
-    /// Sets `NetworkMode`.
-    pub fn with_network_mode(mut self, network_mode: impl Into<String>) -> Self {
-        self.network_mode = Some(network_mode.into());
-        self
-    }
-}
-
 impl lenient::Reply for ChcHost {
     const NAME: &'static str = "ChcHost";
     const FIELDS: &'static [&'static str] = &[
@@ -991,51 +605,51 @@ impl<'de> Deserialize<'de> for ChcHost {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ChcHost {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ChcHost", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("ChcId", &self.chc_id)?
-            .opt("InstanceName", &self.instance_name)?
-            .opt("SerialNumber", &self.serial_number)?
-            .opt("InstanceState", &self.instance_state)?
-            .opt("DeviceType", &self.device_type)?
-            .opt("Placement", &self.placement)?
-            .opt("BmcVirtualPrivateCloud", &self.bmc_virtual_private_cloud)?
-            .opt("BmcIp", &self.bmc_ip)?
-            .list("BmcSecurityGroupIds", &self.bmc_security_group_ids)?
-            .opt("DeployVirtualPrivateCloud", &self.deploy_virtual_private_cloud)?
-            .opt("DeployIp", &self.deploy_ip)?
-            .list("DeploySecurityGroupIds", &self.deploy_security_group_ids)?
-            .opt("CvmInstanceId", &self.cvm_instance_id)?
-            .opt("CreatedTime", &self.created_time)?
-            .opt("HardwareDescription", &self.hardware_description)?
-            .opt("CPU", &self.cpu)?
-            .opt("Memory", &self.memory)?
-            .opt("Disk", &self.disk)?
-            .opt("BmcMAC", &self.bmc_mac)?
-            .opt("DeployMAC", &self.deploy_mac)?
-            .opt("TenantType", &self.tenant_type)?
-            .opt("DeployExtraConfig", &self.deploy_extra_config)?
-            .opt("Gpu", &self.gpu)?
-            .opt("NetworkCard", &self.network_card)?
-            .opt("IsPredefinedType", &self.is_predefined_type)?
-            .opt("ChcInstanceType", &self.chc_instance_type)?
-            .opt("ChcInstanceFamily", &self.chc_instance_family)?
-            .opt("ChcInstanceFamilyName", &self.chc_instance_family_name)?
-            .opt("ResaleAppId", &self.resale_app_id)?
-            .opt("ResaleAccountId", &self.resale_account_id)?
-            .opt("SaleStatus", &self.sale_status)?
-            .list("Tags", &self.tags)?
-            .opt("LatestOperation", &self.latest_operation)?
-            .opt("LatestOperationErrorCode", &self.latest_operation_error_code)?
-            .opt("LatestOperationErrorMsg", &self.latest_operation_error_msg)?
-            .opt("LatestOperationName", &self.latest_operation_name)?
-            .opt("LatestOperationState", &self.latest_operation_state)?
-            .opt("ChcGatewayId", &self.chc_gateway_id)?
-            .opt("DedicatedClusterId", &self.dedicated_cluster_id)?
-            .opt("NetworkMode", &self.network_mode)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ChcHost", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ChcId", &self.chc_id)?;
+        fields.opt("InstanceName", &self.instance_name)?;
+        fields.opt("SerialNumber", &self.serial_number)?;
+        fields.opt("InstanceState", &self.instance_state)?;
+        fields.opt("DeviceType", &self.device_type)?;
+        fields.opt("Placement", &self.placement)?;
+        fields.opt("BmcVirtualPrivateCloud", &self.bmc_virtual_private_cloud)?;
+        fields.opt("BmcIp", &self.bmc_ip)?;
+        fields.list("BmcSecurityGroupIds", &self.bmc_security_group_ids)?;
+        fields.opt("DeployVirtualPrivateCloud", &self.deploy_virtual_private_cloud)?;
+        fields.opt("DeployIp", &self.deploy_ip)?;
+        fields.list("DeploySecurityGroupIds", &self.deploy_security_group_ids)?;
+        fields.opt("CvmInstanceId", &self.cvm_instance_id)?;
+        fields.opt("CreatedTime", &self.created_time)?;
+        fields.opt("HardwareDescription", &self.hardware_description)?;
+        fields.opt("CPU", &self.cpu)?;
+        fields.opt("Memory", &self.memory)?;
+        fields.opt("Disk", &self.disk)?;
+        fields.opt("BmcMAC", &self.bmc_mac)?;
+        fields.opt("DeployMAC", &self.deploy_mac)?;
+        fields.opt("TenantType", &self.tenant_type)?;
+        fields.opt("DeployExtraConfig", &self.deploy_extra_config)?;
+        fields.opt("Gpu", &self.gpu)?;
+        fields.opt("NetworkCard", &self.network_card)?;
+        fields.opt("IsPredefinedType", &self.is_predefined_type)?;
+        fields.opt("ChcInstanceType", &self.chc_instance_type)?;
+        fields.opt("ChcInstanceFamily", &self.chc_instance_family)?;
+        fields.opt("ChcInstanceFamilyName", &self.chc_instance_family_name)?;
+        fields.opt("ResaleAppId", &self.resale_app_id)?;
+        fields.opt("ResaleAccountId", &self.resale_account_id)?;
+        fields.opt("SaleStatus", &self.sale_status)?;
+        fields.list("Tags", &self.tags)?;
+        fields.opt("LatestOperation", &self.latest_operation)?;
+        fields.opt("LatestOperationErrorCode", &self.latest_operation_error_code)?;
+        fields.opt("LatestOperationErrorMsg", &self.latest_operation_error_msg)?;
+        fields.opt("LatestOperationName", &self.latest_operation_name)?;
+        fields.opt("LatestOperationState", &self.latest_operation_state)?;
+        fields.opt("ChcGatewayId", &self.chc_gateway_id)?;
+        fields.opt("DedicatedClusterId", &self.dedicated_cluster_id)?;
+        fields.opt("NetworkMode", &self.network_mode)?;
+        fields.end()
     }
 }
 
@@ -1055,17 +669,6 @@ pub struct ChcHostDeniedActions {
     ///
     /// Required. Example: `["ConfigureChcAssistVpc']`
     pub deny_actions: Vec<String>,
-}
-
-impl ChcHostDeniedActions {
-    /// With the fields a request must carry.
-    pub fn new(chc_id: impl Into<String>, state: impl Into<String>, deny_actions: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        ChcHostDeniedActions {
-            chc_id: Some(chc_id.into()),
-            state: Some(state.into()),
-            deny_actions: deny_actions.into_iter().map(Into::into).collect(),
-        }
-    }
 }
 
 impl lenient::Reply for ChcHostDeniedActions {
@@ -1091,14 +694,14 @@ impl<'de> Deserialize<'de> for ChcHostDeniedActions {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ChcHostDeniedActions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ChcHostDeniedActions", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("ChcId", &self.chc_id)?
-            .opt("State", &self.state)?
-            .list("DenyActions", &self.deny_actions)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ChcHostDeniedActions", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ChcId", &self.chc_id)?;
+        fields.opt("State", &self.state)?;
+        fields.list("DenyActions", &self.deny_actions)?;
+        fields.end()
     }
 }
 
@@ -1119,26 +722,6 @@ pub struct CpuTopology {
     ///
     /// May be null. Example: `2`
     pub thread_per_core: Option<i64>,
-}
-
-impl CpuTopology {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CpuTopology {
-            core_count: None,
-            thread_per_core: None,
-        }
-    }
-    /// Sets `CoreCount`.
-    pub fn with_core_count(mut self, core_count: i64) -> Self {
-        self.core_count = Some(core_count);
-        self
-    }
-    /// Sets `ThreadPerCore`.
-    pub fn with_thread_per_core(mut self, thread_per_core: i64) -> Self {
-        self.thread_per_core = Some(thread_per_core);
-        self
-    }
 }
 
 impl lenient::Reply for CpuTopology {
@@ -1162,13 +745,13 @@ impl<'de> Deserialize<'de> for CpuTopology {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for CpuTopology {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CpuTopology", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("CoreCount", &self.core_count)?
-            .opt("ThreadPerCore", &self.thread_per_core)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CpuTopology", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("CoreCount", &self.core_count)?;
+        fields.opt("ThreadPerCore", &self.thread_per_core)?;
+        fields.end()
     }
 }
 
@@ -1257,75 +840,6 @@ pub struct DataDisk {
     pub disk_name: Option<String>,
 }
 
-impl DataDisk {
-    /// With the fields a request must carry.
-    pub fn new(disk_size: i64) -> Self {
-        DataDisk {
-            disk_size: Some(disk_size),
-            disk_type: None,
-            disk_id: None,
-            delete_with_instance: None,
-            snapshot_id: None,
-            encrypt: None,
-            kms_key_id: None,
-            throughput_performance: None,
-            cdc_id: None,
-            burst_performance: None,
-            disk_name: None,
-        }
-    }
-    /// Sets `DiskType`.
-    pub fn with_disk_type(mut self, disk_type: impl Into<String>) -> Self {
-        self.disk_type = Some(disk_type.into());
-        self
-    }
-    /// Sets `DiskId`.
-    pub fn with_disk_id(mut self, disk_id: impl Into<String>) -> Self {
-        self.disk_id = Some(disk_id.into());
-        self
-    }
-    /// Sets `DeleteWithInstance`.
-    pub fn with_delete_with_instance(mut self, delete_with_instance: bool) -> Self {
-        self.delete_with_instance = Some(delete_with_instance);
-        self
-    }
-    /// Sets `SnapshotId`.
-    pub fn with_snapshot_id(mut self, snapshot_id: impl Into<String>) -> Self {
-        self.snapshot_id = Some(snapshot_id.into());
-        self
-    }
-    /// Sets `Encrypt`.
-    pub fn with_encrypt(mut self, encrypt: bool) -> Self {
-        self.encrypt = Some(encrypt);
-        self
-    }
-    /// Sets `KmsKeyId`.
-    pub fn with_kms_key_id(mut self, kms_key_id: impl Into<String>) -> Self {
-        self.kms_key_id = Some(kms_key_id.into());
-        self
-    }
-    /// Sets `ThroughputPerformance`.
-    pub fn with_throughput_performance(mut self, throughput_performance: i64) -> Self {
-        self.throughput_performance = Some(throughput_performance);
-        self
-    }
-    /// Sets `CdcId`.
-    pub fn with_cdc_id(mut self, cdc_id: impl Into<String>) -> Self {
-        self.cdc_id = Some(cdc_id.into());
-        self
-    }
-    /// Sets `BurstPerformance`.
-    pub fn with_burst_performance(mut self, burst_performance: bool) -> Self {
-        self.burst_performance = Some(burst_performance);
-        self
-    }
-    /// Sets `DiskName`.
-    pub fn with_disk_name(mut self, disk_name: impl Into<String>) -> Self {
-        self.disk_name = Some(disk_name.into());
-        self
-    }
-}
-
 impl lenient::Reply for DataDisk {
     const NAME: &'static str = "DataDisk";
     const FIELDS: &'static [&'static str] = &[
@@ -1365,22 +879,22 @@ impl<'de> Deserialize<'de> for DataDisk {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DataDisk {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DataDisk", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("DiskSize", &self.disk_size)?
-            .opt("DiskType", &self.disk_type)?
-            .opt("DiskId", &self.disk_id)?
-            .opt("DeleteWithInstance", &self.delete_with_instance)?
-            .opt("SnapshotId", &self.snapshot_id)?
-            .opt("Encrypt", &self.encrypt)?
-            .opt("KmsKeyId", &self.kms_key_id)?
-            .opt("ThroughputPerformance", &self.throughput_performance)?
-            .opt("CdcId", &self.cdc_id)?
-            .opt("BurstPerformance", &self.burst_performance)?
-            .opt("DiskName", &self.disk_name)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DataDisk", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("DiskSize", &self.disk_size)?;
+        fields.opt("DiskType", &self.disk_type)?;
+        fields.opt("DiskId", &self.disk_id)?;
+        fields.opt("DeleteWithInstance", &self.delete_with_instance)?;
+        fields.opt("SnapshotId", &self.snapshot_id)?;
+        fields.opt("Encrypt", &self.encrypt)?;
+        fields.opt("KmsKeyId", &self.kms_key_id)?;
+        fields.opt("ThroughputPerformance", &self.throughput_performance)?;
+        fields.opt("CdcId", &self.cdc_id)?;
+        fields.opt("BurstPerformance", &self.burst_performance)?;
+        fields.opt("DiskName", &self.disk_name)?;
+        fields.end()
     }
 }
 
@@ -1442,80 +956,6 @@ pub struct DisasterRecoverGroup {
     pub tags: Vec<output::Tag>,
 }
 
-impl DisasterRecoverGroup {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DisasterRecoverGroup {
-            disaster_recover_group_id: None,
-            name: None,
-            type_: None,
-            cvm_quota_total: None,
-            current_num: None,
-            instance_ids: Vec::new(),
-            create_time: None,
-            affinity: None,
-            strategy: None,
-            partition_count: None,
-            tags: Vec::new(),
-        }
-    }
-    /// Sets `DisasterRecoverGroupId`.
-    pub fn with_disaster_recover_group_id(mut self, disaster_recover_group_id: impl Into<String>) -> Self {
-        self.disaster_recover_group_id = Some(disaster_recover_group_id.into());
-        self
-    }
-    /// Sets `Name`.
-    pub fn with_name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-    /// Sets `Type`.
-    pub fn with_type(mut self, type_: impl Into<String>) -> Self {
-        self.type_ = Some(type_.into());
-        self
-    }
-    /// Sets `CvmQuotaTotal`.
-    pub fn with_cvm_quota_total(mut self, cvm_quota_total: i64) -> Self {
-        self.cvm_quota_total = Some(cvm_quota_total);
-        self
-    }
-    /// Sets `CurrentNum`.
-    pub fn with_current_num(mut self, current_num: i64) -> Self {
-        self.current_num = Some(current_num);
-        self
-    }
-    /// Sets `InstanceIds`.
-    pub fn with_instance_ids(mut self, instance_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.instance_ids = instance_ids.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `CreateTime`.
-    pub fn with_create_time(mut self, create_time: impl Into<String>) -> Self {
-        self.create_time = Some(create_time.into());
-        self
-    }
-    /// Sets `Affinity`.
-    pub fn with_affinity(mut self, affinity: i64) -> Self {
-        self.affinity = Some(affinity);
-        self
-    }
-    /// Sets `Strategy`.
-    pub fn with_strategy(mut self, strategy: impl Into<String>) -> Self {
-        self.strategy = Some(strategy.into());
-        self
-    }
-    /// Sets `PartitionCount`.
-    pub fn with_partition_count(mut self, partition_count: i64) -> Self {
-        self.partition_count = Some(partition_count);
-        self
-    }
-    /// Sets `Tags`.
-    pub fn with_tags(mut self, tags: impl IntoIterator<Item = output::Tag>) -> Self {
-        self.tags = tags.into_iter().collect();
-        self
-    }
-}
-
 impl lenient::Reply for DisasterRecoverGroup {
     const NAME: &'static str = "DisasterRecoverGroup";
     const FIELDS: &'static [&'static str] = &[
@@ -1555,22 +995,22 @@ impl<'de> Deserialize<'de> for DisasterRecoverGroup {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DisasterRecoverGroup {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DisasterRecoverGroup", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("DisasterRecoverGroupId", &self.disaster_recover_group_id)?
-            .opt("Name", &self.name)?
-            .opt("Type", &self.type_)?
-            .opt("CvmQuotaTotal", &self.cvm_quota_total)?
-            .opt("CurrentNum", &self.current_num)?
-            .list("InstanceIds", &self.instance_ids)?
-            .opt("CreateTime", &self.create_time)?
-            .opt("Affinity", &self.affinity)?
-            .opt("Strategy", &self.strategy)?
-            .opt("PartitionCount", &self.partition_count)?
-            .list("Tags", &self.tags)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DisasterRecoverGroup", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("DisasterRecoverGroupId", &self.disaster_recover_group_id)?;
+        fields.opt("Name", &self.name)?;
+        fields.opt("Type", &self.type_)?;
+        fields.opt("CvmQuotaTotal", &self.cvm_quota_total)?;
+        fields.opt("CurrentNum", &self.current_num)?;
+        fields.list("InstanceIds", &self.instance_ids)?;
+        fields.opt("CreateTime", &self.create_time)?;
+        fields.opt("Affinity", &self.affinity)?;
+        fields.opt("Strategy", &self.strategy)?;
+        fields.opt("PartitionCount", &self.partition_count)?;
+        fields.list("Tags", &self.tags)?;
+        fields.end()
     }
 }
 
@@ -1600,19 +1040,6 @@ pub struct DisasterRecoverGroupQuota {
     pub cvm_in_rack_group_quota: Option<i64>,
 }
 
-impl DisasterRecoverGroupQuota {
-    /// With the fields a request must carry.
-    pub fn new(group_quota: i64, current_num: i64, cvm_in_host_group_quota: i64, cvm_in_switch_group_quota: i64, cvm_in_rack_group_quota: i64) -> Self {
-        DisasterRecoverGroupQuota {
-            group_quota: Some(group_quota),
-            current_num: Some(current_num),
-            cvm_in_host_group_quota: Some(cvm_in_host_group_quota),
-            cvm_in_switch_group_quota: Some(cvm_in_switch_group_quota),
-            cvm_in_rack_group_quota: Some(cvm_in_rack_group_quota),
-        }
-    }
-}
-
 impl lenient::Reply for DisasterRecoverGroupQuota {
     const NAME: &'static str = "DisasterRecoverGroupQuota";
     const FIELDS: &'static [&'static str] = &[
@@ -1640,16 +1067,16 @@ impl<'de> Deserialize<'de> for DisasterRecoverGroupQuota {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DisasterRecoverGroupQuota {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DisasterRecoverGroupQuota", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("GroupQuota", &self.group_quota)?
-            .opt("CurrentNum", &self.current_num)?
-            .opt("CvmInHostGroupQuota", &self.cvm_in_host_group_quota)?
-            .opt("CvmInSwitchGroupQuota", &self.cvm_in_switch_group_quota)?
-            .opt("CvmInRackGroupQuota", &self.cvm_in_rack_group_quota)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DisasterRecoverGroupQuota", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("GroupQuota", &self.group_quota)?;
+        fields.opt("CurrentNum", &self.current_num)?;
+        fields.opt("CvmInHostGroupQuota", &self.cvm_in_host_group_quota)?;
+        fields.opt("CvmInSwitchGroupQuota", &self.cvm_in_switch_group_quota)?;
+        fields.opt("CvmInRackGroupQuota", &self.cvm_in_rack_group_quota)?;
+        fields.end()
     }
 }
 
@@ -1669,32 +1096,6 @@ pub struct EnhancedService {
     ///
     /// Example: `true`
     pub automation_service: Option<output::RunAutomationServiceEnabled>,
-}
-
-impl EnhancedService {
-    /// With every field unset.
-    pub fn new() -> Self {
-        EnhancedService {
-            security_service: None,
-            monitor_service: None,
-            automation_service: None,
-        }
-    }
-    /// Sets `SecurityService`.
-    pub fn with_security_service(mut self, security_service: output::RunSecurityServiceEnabled) -> Self {
-        self.security_service = Some(security_service);
-        self
-    }
-    /// Sets `MonitorService`.
-    pub fn with_monitor_service(mut self, monitor_service: output::RunMonitorServiceEnabled) -> Self {
-        self.monitor_service = Some(monitor_service);
-        self
-    }
-    /// Sets `AutomationService`.
-    pub fn with_automation_service(mut self, automation_service: output::RunAutomationServiceEnabled) -> Self {
-        self.automation_service = Some(automation_service);
-        self
-    }
 }
 
 impl lenient::Reply for EnhancedService {
@@ -1720,14 +1121,14 @@ impl<'de> Deserialize<'de> for EnhancedService {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for EnhancedService {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "EnhancedService", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("SecurityService", &self.security_service)?
-            .opt("MonitorService", &self.monitor_service)?
-            .opt("AutomationService", &self.automation_service)?
-            .end()
+        let mut fields = lenient::fields(serializer, "EnhancedService", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("SecurityService", &self.security_service)?;
+        fields.opt("MonitorService", &self.monitor_service)?;
+        fields.opt("AutomationService", &self.automation_service)?;
+        fields.end()
     }
 }
 
@@ -1750,32 +1151,6 @@ pub struct Externals {
     pub unsupport_networks: Vec<String>,
     /// Specifies the HDD local storage attributes.
     pub storage_block_attr: Option<output::StorageBlock>,
-}
-
-impl Externals {
-    /// With every field unset.
-    pub fn new() -> Self {
-        Externals {
-            release_address: None,
-            unsupport_networks: Vec::new(),
-            storage_block_attr: None,
-        }
-    }
-    /// Sets `ReleaseAddress`.
-    pub fn with_release_address(mut self, release_address: bool) -> Self {
-        self.release_address = Some(release_address);
-        self
-    }
-    /// Sets `UnsupportNetworks`.
-    pub fn with_unsupport_networks(mut self, unsupport_networks: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.unsupport_networks = unsupport_networks.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `StorageBlockAttr`.
-    pub fn with_storage_block_attr(mut self, storage_block_attr: output::StorageBlock) -> Self {
-        self.storage_block_attr = Some(storage_block_attr);
-        self
-    }
 }
 
 impl lenient::Reply for Externals {
@@ -1801,14 +1176,14 @@ impl<'de> Deserialize<'de> for Externals {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for Externals {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Externals", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("ReleaseAddress", &self.release_address)?
-            .list("UnsupportNetworks", &self.unsupport_networks)?
-            .opt("StorageBlockAttr", &self.storage_block_attr)?
-            .end()
+        let mut fields = lenient::fields(serializer, "Externals", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ReleaseAddress", &self.release_address)?;
+        fields.list("UnsupportNetworks", &self.unsupport_networks)?;
+        fields.opt("StorageBlockAttr", &self.storage_block_attr)?;
+        fields.end()
     }
 }
 
@@ -1828,32 +1203,6 @@ pub struct GpuInfo {
     ///
     /// Example: `NVIDIA T4`
     pub gpu_type: Option<String>,
-}
-
-impl GpuInfo {
-    /// With every field unset.
-    pub fn new() -> Self {
-        GpuInfo {
-            gpu_count: None,
-            gpu_id: Vec::new(),
-            gpu_type: None,
-        }
-    }
-    /// Sets `GPUCount`.
-    pub fn with_gpu_count(mut self, gpu_count: f64) -> Self {
-        self.gpu_count = Some(gpu_count);
-        self
-    }
-    /// Sets `GPUId`.
-    pub fn with_gpu_id(mut self, gpu_id: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.gpu_id = gpu_id.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `GPUType`.
-    pub fn with_gpu_type(mut self, gpu_type: impl Into<String>) -> Self {
-        self.gpu_type = Some(gpu_type.into());
-        self
-    }
 }
 
 impl lenient::Reply for GpuInfo {
@@ -1879,14 +1228,14 @@ impl<'de> Deserialize<'de> for GpuInfo {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for GpuInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "GpuInfo", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("GPUCount", &self.gpu_count)?
-            .list("GPUId", &self.gpu_id)?
-            .opt("GPUType", &self.gpu_type)?
-            .end()
+        let mut fields = lenient::fields(serializer, "GpuInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("GPUCount", &self.gpu_count)?;
+        fields.list("GPUId", &self.gpu_id)?;
+        fields.opt("GPUType", &self.gpu_type)?;
+        fields.end()
     }
 }
 
@@ -1953,98 +1302,6 @@ pub struct HostItem {
     pub tags: Vec<output::Tag>,
 }
 
-impl HostItem {
-    /// With every field unset.
-    pub fn new() -> Self {
-        HostItem {
-            placement: None,
-            host_id: None,
-            host_type: None,
-            host_name: None,
-            host_charge_type: None,
-            renew_flag: None,
-            created_time: None,
-            expired_time: None,
-            instance_ids: Vec::new(),
-            host_state: None,
-            host_ip: None,
-            host_resource: None,
-            cage_id: None,
-            tags: Vec::new(),
-        }
-    }
-    /// Sets `Placement`.
-    pub fn with_placement(mut self, placement: output::Placement) -> Self {
-        self.placement = Some(placement);
-        self
-    }
-    /// Sets `HostId`.
-    pub fn with_host_id(mut self, host_id: impl Into<String>) -> Self {
-        self.host_id = Some(host_id.into());
-        self
-    }
-    /// Sets `HostType`.
-    pub fn with_host_type(mut self, host_type: impl Into<String>) -> Self {
-        self.host_type = Some(host_type.into());
-        self
-    }
-    /// Sets `HostName`.
-    pub fn with_host_name(mut self, host_name: impl Into<String>) -> Self {
-        self.host_name = Some(host_name.into());
-        self
-    }
-    /// Sets `HostChargeType`.
-    pub fn with_host_charge_type(mut self, host_charge_type: impl Into<String>) -> Self {
-        self.host_charge_type = Some(host_charge_type.into());
-        self
-    }
-    /// Sets `RenewFlag`.
-    pub fn with_renew_flag(mut self, renew_flag: impl Into<String>) -> Self {
-        self.renew_flag = Some(renew_flag.into());
-        self
-    }
-    /// Sets `CreatedTime`.
-    pub fn with_created_time(mut self, created_time: impl Into<String>) -> Self {
-        self.created_time = Some(created_time.into());
-        self
-    }
-    /// Sets `ExpiredTime`.
-    pub fn with_expired_time(mut self, expired_time: impl Into<String>) -> Self {
-        self.expired_time = Some(expired_time.into());
-        self
-    }
-    /// Sets `InstanceIds`.
-    pub fn with_instance_ids(mut self, instance_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.instance_ids = instance_ids.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `HostState`.
-    pub fn with_host_state(mut self, host_state: impl Into<String>) -> Self {
-        self.host_state = Some(host_state.into());
-        self
-    }
-    /// Sets `HostIp`.
-    pub fn with_host_ip(mut self, host_ip: impl Into<String>) -> Self {
-        self.host_ip = Some(host_ip.into());
-        self
-    }
-    /// Sets `HostResource`.
-    pub fn with_host_resource(mut self, host_resource: output::HostResource) -> Self {
-        self.host_resource = Some(host_resource);
-        self
-    }
-    /// Sets `CageId`.
-    pub fn with_cage_id(mut self, cage_id: impl Into<String>) -> Self {
-        self.cage_id = Some(cage_id.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn with_tags(mut self, tags: impl IntoIterator<Item = output::Tag>) -> Self {
-        self.tags = tags.into_iter().collect();
-        self
-    }
-}
-
 impl lenient::Reply for HostItem {
     const NAME: &'static str = "HostItem";
     const FIELDS: &'static [&'static str] = &[
@@ -2090,25 +1347,25 @@ impl<'de> Deserialize<'de> for HostItem {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for HostItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "HostItem", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Placement", &self.placement)?
-            .opt("HostId", &self.host_id)?
-            .opt("HostType", &self.host_type)?
-            .opt("HostName", &self.host_name)?
-            .opt("HostChargeType", &self.host_charge_type)?
-            .opt("RenewFlag", &self.renew_flag)?
-            .opt("CreatedTime", &self.created_time)?
-            .opt("ExpiredTime", &self.expired_time)?
-            .list("InstanceIds", &self.instance_ids)?
-            .opt("HostState", &self.host_state)?
-            .opt("HostIp", &self.host_ip)?
-            .opt("HostResource", &self.host_resource)?
-            .opt("CageId", &self.cage_id)?
-            .list("Tags", &self.tags)?
-            .end()
+        let mut fields = lenient::fields(serializer, "HostItem", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Placement", &self.placement)?;
+        fields.opt("HostId", &self.host_id)?;
+        fields.opt("HostType", &self.host_type)?;
+        fields.opt("HostName", &self.host_name)?;
+        fields.opt("HostChargeType", &self.host_charge_type)?;
+        fields.opt("RenewFlag", &self.renew_flag)?;
+        fields.opt("CreatedTime", &self.created_time)?;
+        fields.opt("ExpiredTime", &self.expired_time)?;
+        fields.list("InstanceIds", &self.instance_ids)?;
+        fields.opt("HostState", &self.host_state)?;
+        fields.opt("HostIp", &self.host_ip)?;
+        fields.opt("HostResource", &self.host_resource)?;
+        fields.opt("CageId", &self.cage_id)?;
+        fields.list("Tags", &self.tags)?;
+        fields.end()
     }
 }
 
@@ -2120,15 +1377,6 @@ pub struct HostPriceInfo {
     ///
     /// Required.
     pub host_price: Option<output::ItemPrice>,
-}
-
-impl HostPriceInfo {
-    /// With the fields a request must carry.
-    pub fn new(host_price: output::ItemPrice) -> Self {
-        HostPriceInfo {
-            host_price: Some(host_price),
-        }
-    }
 }
 
 impl lenient::Reply for HostPriceInfo {
@@ -2150,12 +1398,12 @@ impl<'de> Deserialize<'de> for HostPriceInfo {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for HostPriceInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "HostPriceInfo", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("HostPrice", &self.host_price)?
-            .end()
+        let mut fields = lenient::fields(serializer, "HostPriceInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("HostPrice", &self.host_price)?;
+        fields.end()
     }
 }
 
@@ -2206,74 +1454,6 @@ pub struct HostResource {
     pub exclusive_owner: Option<String>,
 }
 
-impl HostResource {
-    /// With every field unset.
-    pub fn new() -> Self {
-        HostResource {
-            cpu_total: None,
-            cpu_available: None,
-            mem_total: None,
-            mem_available: None,
-            disk_total: None,
-            disk_available: None,
-            disk_type: None,
-            gpu_total: None,
-            gpu_available: None,
-            exclusive_owner: None,
-        }
-    }
-    /// Sets `CpuTotal`.
-    pub fn with_cpu_total(mut self, cpu_total: u64) -> Self {
-        self.cpu_total = Some(cpu_total);
-        self
-    }
-    /// Sets `CpuAvailable`.
-    pub fn with_cpu_available(mut self, cpu_available: u64) -> Self {
-        self.cpu_available = Some(cpu_available);
-        self
-    }
-    /// Sets `MemTotal`.
-    pub fn with_mem_total(mut self, mem_total: f64) -> Self {
-        self.mem_total = Some(mem_total);
-        self
-    }
-    /// Sets `MemAvailable`.
-    pub fn with_mem_available(mut self, mem_available: f64) -> Self {
-        self.mem_available = Some(mem_available);
-        self
-    }
-    /// Sets `DiskTotal`.
-    pub fn with_disk_total(mut self, disk_total: u64) -> Self {
-        self.disk_total = Some(disk_total);
-        self
-    }
-    /// Sets `DiskAvailable`.
-    pub fn with_disk_available(mut self, disk_available: u64) -> Self {
-        self.disk_available = Some(disk_available);
-        self
-    }
-    /// Sets `DiskType`.
-    pub fn with_disk_type(mut self, disk_type: impl Into<String>) -> Self {
-        self.disk_type = Some(disk_type.into());
-        self
-    }
-    /// Sets `GpuTotal`.
-    pub fn with_gpu_total(mut self, gpu_total: u64) -> Self {
-        self.gpu_total = Some(gpu_total);
-        self
-    }
-    /// Sets `GpuAvailable`.
-    pub fn with_gpu_available(mut self, gpu_available: u64) -> Self {
-        self.gpu_available = Some(gpu_available);
-        self
-    }
-    /// Sets `ExclusiveOwner`.
-    pub fn with_exclusive_owner(mut self, exclusive_owner: impl Into<String>) -> Self {
-        self.exclusive_owner = Some(exclusive_owner.into());
-        self
-    }
-}
-
 impl lenient::Reply for HostResource {
     const NAME: &'static str = "HostResource";
     const FIELDS: &'static [&'static str] = &[
@@ -2311,21 +1491,21 @@ impl<'de> Deserialize<'de> for HostResource {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for HostResource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "HostResource", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("CpuTotal", &self.cpu_total)?
-            .opt("CpuAvailable", &self.cpu_available)?
-            .opt("MemTotal", &self.mem_total)?
-            .opt("MemAvailable", &self.mem_available)?
-            .opt("DiskTotal", &self.disk_total)?
-            .opt("DiskAvailable", &self.disk_available)?
-            .opt("DiskType", &self.disk_type)?
-            .opt("GpuTotal", &self.gpu_total)?
-            .opt("GpuAvailable", &self.gpu_available)?
-            .opt("ExclusiveOwner", &self.exclusive_owner)?
-            .end()
+        let mut fields = lenient::fields(serializer, "HostResource", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("CpuTotal", &self.cpu_total)?;
+        fields.opt("CpuAvailable", &self.cpu_available)?;
+        fields.opt("MemTotal", &self.mem_total)?;
+        fields.opt("MemAvailable", &self.mem_available)?;
+        fields.opt("DiskTotal", &self.disk_total)?;
+        fields.opt("DiskAvailable", &self.disk_available)?;
+        fields.opt("DiskType", &self.disk_type)?;
+        fields.opt("GpuTotal", &self.gpu_total)?;
+        fields.opt("GpuAvailable", &self.gpu_available)?;
+        fields.opt("ExclusiveOwner", &self.exclusive_owner)?;
+        fields.end()
     }
 }
 
@@ -2381,86 +1561,6 @@ pub struct HpcClusterInfo {
     pub tags: Vec<output::Tag>,
 }
 
-impl HpcClusterInfo {
-    /// With every field unset.
-    pub fn new() -> Self {
-        HpcClusterInfo {
-            hpc_cluster_id: None,
-            name: None,
-            remark: None,
-            cvm_quota_total: None,
-            zone: None,
-            current_num: None,
-            create_time: None,
-            instance_ids: Vec::new(),
-            hpc_cluster_type: None,
-            hpc_cluster_business_id: None,
-            hpc_cluster_net_mode: None,
-            tags: Vec::new(),
-        }
-    }
-    /// Sets `HpcClusterId`.
-    pub fn with_hpc_cluster_id(mut self, hpc_cluster_id: impl Into<String>) -> Self {
-        self.hpc_cluster_id = Some(hpc_cluster_id.into());
-        self
-    }
-    /// Sets `Name`.
-    pub fn with_name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-    /// Sets `Remark`.
-    pub fn with_remark(mut self, remark: impl Into<String>) -> Self {
-        self.remark = Some(remark.into());
-        self
-    }
-    /// Sets `CvmQuotaTotal`.
-    pub fn with_cvm_quota_total(mut self, cvm_quota_total: u64) -> Self {
-        self.cvm_quota_total = Some(cvm_quota_total);
-        self
-    }
-    /// Sets `Zone`.
-    pub fn with_zone(mut self, zone: impl Into<String>) -> Self {
-        self.zone = Some(zone.into());
-        self
-    }
-    /// Sets `CurrentNum`.
-    pub fn with_current_num(mut self, current_num: u64) -> Self {
-        self.current_num = Some(current_num);
-        self
-    }
-    /// Sets `CreateTime`.
-    pub fn with_create_time(mut self, create_time: impl Into<String>) -> Self {
-        self.create_time = Some(create_time.into());
-        self
-    }
-    /// Sets `InstanceIds`.
-    pub fn with_instance_ids(mut self, instance_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.instance_ids = instance_ids.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `HpcClusterType`.
-    pub fn with_hpc_cluster_type(mut self, hpc_cluster_type: impl Into<String>) -> Self {
-        self.hpc_cluster_type = Some(hpc_cluster_type.into());
-        self
-    }
-    /// Sets `HpcClusterBusinessId`.
-    pub fn with_hpc_cluster_business_id(mut self, hpc_cluster_business_id: impl Into<String>) -> Self {
-        self.hpc_cluster_business_id = Some(hpc_cluster_business_id.into());
-        self
-    }
-    /// Sets `HpcClusterNetMode`.
-    pub fn with_hpc_cluster_net_mode(mut self, hpc_cluster_net_mode: u64) -> Self {
-        self.hpc_cluster_net_mode = Some(hpc_cluster_net_mode);
-        self
-    }
-    /// Sets `Tags`.
-    pub fn with_tags(mut self, tags: impl IntoIterator<Item = output::Tag>) -> Self {
-        self.tags = tags.into_iter().collect();
-        self
-    }
-}
-
 impl lenient::Reply for HpcClusterInfo {
     const NAME: &'static str = "HpcClusterInfo";
     const FIELDS: &'static [&'static str] = &[
@@ -2502,23 +1602,23 @@ impl<'de> Deserialize<'de> for HpcClusterInfo {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for HpcClusterInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "HpcClusterInfo", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("HpcClusterId", &self.hpc_cluster_id)?
-            .opt("Name", &self.name)?
-            .opt("Remark", &self.remark)?
-            .opt("CvmQuotaTotal", &self.cvm_quota_total)?
-            .opt("Zone", &self.zone)?
-            .opt("CurrentNum", &self.current_num)?
-            .opt("CreateTime", &self.create_time)?
-            .list("InstanceIds", &self.instance_ids)?
-            .opt("HpcClusterType", &self.hpc_cluster_type)?
-            .opt("HpcClusterBusinessId", &self.hpc_cluster_business_id)?
-            .opt("HpcClusterNetMode", &self.hpc_cluster_net_mode)?
-            .list("Tags", &self.tags)?
-            .end()
+        let mut fields = lenient::fields(serializer, "HpcClusterInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("HpcClusterId", &self.hpc_cluster_id)?;
+        fields.opt("Name", &self.name)?;
+        fields.opt("Remark", &self.remark)?;
+        fields.opt("CvmQuotaTotal", &self.cvm_quota_total)?;
+        fields.opt("Zone", &self.zone)?;
+        fields.opt("CurrentNum", &self.current_num)?;
+        fields.opt("CreateTime", &self.create_time)?;
+        fields.list("InstanceIds", &self.instance_ids)?;
+        fields.opt("HpcClusterType", &self.hpc_cluster_type)?;
+        fields.opt("HpcClusterBusinessId", &self.hpc_cluster_business_id)?;
+        fields.opt("HpcClusterNetMode", &self.hpc_cluster_net_mode)?;
+        fields.list("Tags", &self.tags)?;
+        fields.end()
     }
 }
 
@@ -2608,134 +1708,6 @@ pub struct Image {
     pub cdc_cache_status: Option<String>,
 }
 
-impl Image {
-    /// With every field unset.
-    pub fn new() -> Self {
-        Image {
-            image_id: None,
-            os_name: None,
-            image_type: None,
-            created_time: None,
-            image_name: None,
-            image_description: None,
-            image_size: None,
-            architecture: None,
-            image_state: None,
-            platform: None,
-            image_creator: None,
-            image_source: None,
-            sync_percent: None,
-            is_support_cloudinit: None,
-            snapshot_set: Vec::new(),
-            tags: Vec::new(),
-            license_type: None,
-            image_family: None,
-            image_deprecated: None,
-            cdc_cache_status: None,
-        }
-    }
-    /// Sets `ImageId`.
-    pub fn with_image_id(mut self, image_id: impl Into<String>) -> Self {
-        self.image_id = Some(image_id.into());
-        self
-    }
-    /// Sets `OsName`.
-    pub fn with_os_name(mut self, os_name: impl Into<String>) -> Self {
-        self.os_name = Some(os_name.into());
-        self
-    }
-    /// Sets `ImageType`.
-    pub fn with_image_type(mut self, image_type: impl Into<String>) -> Self {
-        self.image_type = Some(image_type.into());
-        self
-    }
-    /// Sets `CreatedTime`.
-    pub fn with_created_time(mut self, created_time: impl Into<String>) -> Self {
-        self.created_time = Some(created_time.into());
-        self
-    }
-    /// Sets `ImageName`.
-    pub fn with_image_name(mut self, image_name: impl Into<String>) -> Self {
-        self.image_name = Some(image_name.into());
-        self
-    }
-    /// Sets `ImageDescription`.
-    pub fn with_image_description(mut self, image_description: impl Into<String>) -> Self {
-        self.image_description = Some(image_description.into());
-        self
-    }
-    /// Sets `ImageSize`.
-    pub fn with_image_size(mut self, image_size: i64) -> Self {
-        self.image_size = Some(image_size);
-        self
-    }
-    /// Sets `Architecture`.
-    pub fn with_architecture(mut self, architecture: impl Into<String>) -> Self {
-        self.architecture = Some(architecture.into());
-        self
-    }
-    /// Sets `ImageState`.
-    pub fn with_image_state(mut self, image_state: impl Into<String>) -> Self {
-        self.image_state = Some(image_state.into());
-        self
-    }
-    /// Sets `Platform`.
-    pub fn with_platform(mut self, platform: impl Into<String>) -> Self {
-        self.platform = Some(platform.into());
-        self
-    }
-    /// Sets `ImageCreator`.
-    pub fn with_image_creator(mut self, image_creator: impl Into<String>) -> Self {
-        self.image_creator = Some(image_creator.into());
-        self
-    }
-    /// Sets `ImageSource`.
-    pub fn with_image_source(mut self, image_source: impl Into<String>) -> Self {
-        self.image_source = Some(image_source.into());
-        self
-    }
-    /// Sets `SyncPercent`.
-    pub fn with_sync_percent(mut self, sync_percent: i64) -> Self {
-        self.sync_percent = Some(sync_percent);
-        self
-    }
-    /// Sets `IsSupportCloudinit`.
-    pub fn with_is_support_cloudinit(mut self, is_support_cloudinit: bool) -> Self {
-        self.is_support_cloudinit = Some(is_support_cloudinit);
-        self
-    }
-    /// Sets `SnapshotSet`.
-    pub fn with_snapshot_set(mut self, snapshot_set: impl IntoIterator<Item = output::Snapshot>) -> Self {
-        self.snapshot_set = snapshot_set.into_iter().collect();
-        self
-    }
-    /// Sets `Tags`.
-    pub fn with_tags(mut self, tags: impl IntoIterator<Item = output::Tag>) -> Self {
-        self.tags = tags.into_iter().collect();
-        self
-    }
-    /// Sets `LicenseType`.
-    pub fn with_license_type(mut self, license_type: impl Into<String>) -> Self {
-        self.license_type = Some(license_type.into());
-        self
-    }
-    /// Sets `ImageFamily`.
-    pub fn with_image_family(mut self, image_family: impl Into<String>) -> Self {
-        self.image_family = Some(image_family.into());
-        self
-    }
-    /// Sets `ImageDeprecated`.
-    pub fn with_image_deprecated(mut self, image_deprecated: bool) -> Self {
-        self.image_deprecated = Some(image_deprecated);
-        self
-    }
-    /// Sets `CdcCacheStatus`.
-    pub fn with_cdc_cache_status(mut self, cdc_cache_status: impl Into<String>) -> Self {
-        self.cdc_cache_status = Some(cdc_cache_status.into());
-        self
-    }
-}
-
 impl lenient::Reply for Image {
     const NAME: &'static str = "Image";
     const FIELDS: &'static [&'static str] = &[
@@ -2793,31 +1765,31 @@ impl<'de> Deserialize<'de> for Image {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for Image {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Image", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("ImageId", &self.image_id)?
-            .opt("OsName", &self.os_name)?
-            .opt("ImageType", &self.image_type)?
-            .opt("CreatedTime", &self.created_time)?
-            .opt("ImageName", &self.image_name)?
-            .opt("ImageDescription", &self.image_description)?
-            .opt("ImageSize", &self.image_size)?
-            .opt("Architecture", &self.architecture)?
-            .opt("ImageState", &self.image_state)?
-            .opt("Platform", &self.platform)?
-            .opt("ImageCreator", &self.image_creator)?
-            .opt("ImageSource", &self.image_source)?
-            .opt("SyncPercent", &self.sync_percent)?
-            .opt("IsSupportCloudinit", &self.is_support_cloudinit)?
-            .list("SnapshotSet", &self.snapshot_set)?
-            .list("Tags", &self.tags)?
-            .opt("LicenseType", &self.license_type)?
-            .opt("ImageFamily", &self.image_family)?
-            .opt("ImageDeprecated", &self.image_deprecated)?
-            .opt("CdcCacheStatus", &self.cdc_cache_status)?
-            .end()
+        let mut fields = lenient::fields(serializer, "Image", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ImageId", &self.image_id)?;
+        fields.opt("OsName", &self.os_name)?;
+        fields.opt("ImageType", &self.image_type)?;
+        fields.opt("CreatedTime", &self.created_time)?;
+        fields.opt("ImageName", &self.image_name)?;
+        fields.opt("ImageDescription", &self.image_description)?;
+        fields.opt("ImageSize", &self.image_size)?;
+        fields.opt("Architecture", &self.architecture)?;
+        fields.opt("ImageState", &self.image_state)?;
+        fields.opt("Platform", &self.platform)?;
+        fields.opt("ImageCreator", &self.image_creator)?;
+        fields.opt("ImageSource", &self.image_source)?;
+        fields.opt("SyncPercent", &self.sync_percent)?;
+        fields.opt("IsSupportCloudinit", &self.is_support_cloudinit)?;
+        fields.list("SnapshotSet", &self.snapshot_set)?;
+        fields.list("Tags", &self.tags)?;
+        fields.opt("LicenseType", &self.license_type)?;
+        fields.opt("ImageFamily", &self.image_family)?;
+        fields.opt("ImageDeprecated", &self.image_deprecated)?;
+        fields.opt("CdcCacheStatus", &self.cdc_cache_status)?;
+        fields.end()
     }
 }
 
@@ -2835,26 +1807,6 @@ pub struct ImageOsList {
     ///
     /// Example: `CentOS`
     pub linux: Vec<String>,
-}
-
-impl ImageOsList {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ImageOsList {
-            windows: Vec::new(),
-            linux: Vec::new(),
-        }
-    }
-    /// Sets `Windows`.
-    pub fn with_windows(mut self, windows: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.windows = windows.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `Linux`.
-    pub fn with_linux(mut self, linux: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.linux = linux.into_iter().map(Into::into).collect();
-        self
-    }
 }
 
 impl lenient::Reply for ImageOsList {
@@ -2878,13 +1830,13 @@ impl<'de> Deserialize<'de> for ImageOsList {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ImageOsList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ImageOsList", <Self as lenient::Reply>::FIELDS.len())?
-            .list("Windows", &self.windows)?
-            .list("Linux", &self.linux)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ImageOsList", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("Windows", &self.windows)?;
+        fields.list("Linux", &self.linux)?;
+        fields.end()
     }
 }
 
@@ -2900,26 +1852,6 @@ pub struct ImageQuota {
     ///
     /// Example: `20`
     pub total_quota: Option<u64>,
-}
-
-impl ImageQuota {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ImageQuota {
-            used_quota: None,
-            total_quota: None,
-        }
-    }
-    /// Sets `UsedQuota`.
-    pub fn with_used_quota(mut self, used_quota: u64) -> Self {
-        self.used_quota = Some(used_quota);
-        self
-    }
-    /// Sets `TotalQuota`.
-    pub fn with_total_quota(mut self, total_quota: u64) -> Self {
-        self.total_quota = Some(total_quota);
-        self
-    }
 }
 
 impl lenient::Reply for ImageQuota {
@@ -2943,13 +1875,13 @@ impl<'de> Deserialize<'de> for ImageQuota {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ImageQuota {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ImageQuota", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("UsedQuota", &self.used_quota)?
-            .opt("TotalQuota", &self.total_quota)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ImageQuota", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("UsedQuota", &self.used_quota)?;
+        fields.opt("TotalQuota", &self.total_quota)?;
+        fields.end()
     }
 }
 
@@ -3187,302 +2119,6 @@ pub struct Instance {
     pub partition_number: Option<i64>,
 }
 
-impl Instance {
-    /// With every field unset.
-    pub fn new() -> Self {
-        Instance {
-            placement: None,
-            instance_id: None,
-            instance_type: None,
-            cpu: None,
-            memory: None,
-            restrict_state: None,
-            instance_name: None,
-            instance_charge_type: None,
-            system_disk: None,
-            data_disks: Vec::new(),
-            private_ip_addresses: Vec::new(),
-            public_ip_addresses: Vec::new(),
-            internet_accessible: None,
-            virtual_private_cloud: None,
-            image_id: None,
-            renew_flag: None,
-            created_time: None,
-            expired_time: None,
-            os_name: None,
-            security_group_ids: Vec::new(),
-            login_settings: None,
-            instance_state: None,
-            tags: Vec::new(),
-            stop_charging_mode: None,
-            uuid: None,
-            latest_operation: None,
-            latest_operation_state: None,
-            latest_operation_request_id: None,
-            disaster_recover_group_id: None,
-            ipv6_addresses: Vec::new(),
-            cam_role_name: None,
-            hpc_cluster_id: None,
-            rdma_ip_addresses: Vec::new(),
-            dedicated_cluster_id: None,
-            isolated_source: None,
-            disaster_recover_group_ids: Vec::new(),
-            gpu_info: None,
-            license_type: None,
-            disable_api_termination: None,
-            host_name: None,
-            default_login_user: None,
-            default_login_port: None,
-            latest_operation_error_msg: None,
-            enable_jumbo_frame: None,
-            metadata: None,
-            public_ipv6_addresses: Vec::new(),
-            cpu_topology: None,
-            partition_number: None,
-        }
-    }
-    /// Sets `Placement`.
-    pub fn with_placement(mut self, placement: output::Placement) -> Self {
-        self.placement = Some(placement);
-        self
-    }
-    /// Sets `InstanceId`.
-    pub fn with_instance_id(mut self, instance_id: impl Into<String>) -> Self {
-        self.instance_id = Some(instance_id.into());
-        self
-    }
-    /// Sets `InstanceType`.
-    pub fn with_instance_type(mut self, instance_type: impl Into<String>) -> Self {
-        self.instance_type = Some(instance_type.into());
-        self
-    }
-    /// Sets `CPU`.
-    pub fn with_cpu(mut self, cpu: i64) -> Self {
-        self.cpu = Some(cpu);
-        self
-    }
-    /// Sets `Memory`.
-    pub fn with_memory(mut self, memory: i64) -> Self {
-        self.memory = Some(memory);
-        self
-    }
-    /// Sets `RestrictState`.
-    pub fn with_restrict_state(mut self, restrict_state: impl Into<String>) -> Self {
-        self.restrict_state = Some(restrict_state.into());
-        self
-    }
-    /// Sets `InstanceName`.
-    pub fn with_instance_name(mut self, instance_name: impl Into<String>) -> Self {
-        self.instance_name = Some(instance_name.into());
-        self
-    }
-    /// Sets `InstanceChargeType`.
-    pub fn with_instance_charge_type(mut self, instance_charge_type: impl Into<String>) -> Self {
-        self.instance_charge_type = Some(instance_charge_type.into());
-        self
-    }
-    /// Sets `SystemDisk`.
-    pub fn with_system_disk(mut self, system_disk: output::SystemDisk) -> Self {
-        self.system_disk = Some(system_disk);
-        self
-    }
-    /// Sets `DataDisks`.
-    pub fn with_data_disks(mut self, data_disks: impl IntoIterator<Item = output::DataDisk>) -> Self {
-        self.data_disks = data_disks.into_iter().collect();
-        self
-    }
-    /// Sets `PrivateIpAddresses`.
-    pub fn with_private_ip_addresses(mut self, private_ip_addresses: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.private_ip_addresses = private_ip_addresses.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `PublicIpAddresses`.
-    pub fn with_public_ip_addresses(mut self, public_ip_addresses: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.public_ip_addresses = public_ip_addresses.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `InternetAccessible`.
-    pub fn with_internet_accessible(mut self, internet_accessible: output::InternetAccessible) -> Self {
-        self.internet_accessible = Some(internet_accessible);
-        self
-    }
-    /// Sets `VirtualPrivateCloud`.
-    pub fn with_virtual_private_cloud(mut self, virtual_private_cloud: output::VirtualPrivateCloud) -> Self {
-        self.virtual_private_cloud = Some(virtual_private_cloud);
-        self
-    }
-    /// Sets `ImageId`.
-    pub fn with_image_id(mut self, image_id: impl Into<String>) -> Self {
-        self.image_id = Some(image_id.into());
-        self
-    }
-    /// Sets `RenewFlag`.
-    pub fn with_renew_flag(mut self, renew_flag: impl Into<String>) -> Self {
-        self.renew_flag = Some(renew_flag.into());
-        self
-    }
-    /// Sets `CreatedTime`.
-    pub fn with_created_time(mut self, created_time: impl Into<String>) -> Self {
-        self.created_time = Some(created_time.into());
-        self
-    }
-    /// Sets `ExpiredTime`.
-    pub fn with_expired_time(mut self, expired_time: impl Into<String>) -> Self {
-        self.expired_time = Some(expired_time.into());
-        self
-    }
-    /// Sets `OsName`.
-    pub fn with_os_name(mut self, os_name: impl Into<String>) -> Self {
-        self.os_name = Some(os_name.into());
-        self
-    }
-    /// Sets `SecurityGroupIds`.
-    pub fn with_security_group_ids(mut self, security_group_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.security_group_ids = security_group_ids.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `LoginSettings`.
-    pub fn with_login_settings(mut self, login_settings: output::LoginSettings) -> Self {
-        self.login_settings = Some(login_settings);
-        self
-    }
-    /// Sets `InstanceState`.
-    pub fn with_instance_state(mut self, instance_state: impl Into<String>) -> Self {
-        self.instance_state = Some(instance_state.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn with_tags(mut self, tags: impl IntoIterator<Item = output::Tag>) -> Self {
-        self.tags = tags.into_iter().collect();
-        self
-    }
-    /// Sets `StopChargingMode`.
-    pub fn with_stop_charging_mode(mut self, stop_charging_mode: impl Into<String>) -> Self {
-        self.stop_charging_mode = Some(stop_charging_mode.into());
-        self
-    }
-    /// Sets `Uuid`.
-    pub fn with_uuid(mut self, uuid: impl Into<String>) -> Self {
-        self.uuid = Some(uuid.into());
-        self
-    }
-    /// Sets `LatestOperation`.
-    pub fn with_latest_operation(mut self, latest_operation: impl Into<String>) -> Self {
-        self.latest_operation = Some(latest_operation.into());
-        self
-    }
-    /// Sets `LatestOperationState`.
-    pub fn with_latest_operation_state(mut self, latest_operation_state: impl Into<String>) -> Self {
-        self.latest_operation_state = Some(latest_operation_state.into());
-        self
-    }
-    /// Sets `LatestOperationRequestId`.
-    pub fn with_latest_operation_request_id(mut self, latest_operation_request_id: impl Into<String>) -> Self {
-        self.latest_operation_request_id = Some(latest_operation_request_id.into());
-        self
-    }
-    /// Sets `DisasterRecoverGroupId`.
-    pub fn with_disaster_recover_group_id(mut self, disaster_recover_group_id: impl Into<String>) -> Self {
-        self.disaster_recover_group_id = Some(disaster_recover_group_id.into());
-        self
-    }
-    /// Sets `IPv6Addresses`.
-    pub fn with_ipv6_addresses(mut self, ipv6_addresses: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.ipv6_addresses = ipv6_addresses.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `CamRoleName`.
-    pub fn with_cam_role_name(mut self, cam_role_name: impl Into<String>) -> Self {
-        self.cam_role_name = Some(cam_role_name.into());
-        self
-    }
-    /// Sets `HpcClusterId`.
-    pub fn with_hpc_cluster_id(mut self, hpc_cluster_id: impl Into<String>) -> Self {
-        self.hpc_cluster_id = Some(hpc_cluster_id.into());
-        self
-    }
-    /// Sets `RdmaIpAddresses`.
-    pub fn with_rdma_ip_addresses(mut self, rdma_ip_addresses: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.rdma_ip_addresses = rdma_ip_addresses.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `DedicatedClusterId`.
-    pub fn with_dedicated_cluster_id(mut self, dedicated_cluster_id: impl Into<String>) -> Self {
-        self.dedicated_cluster_id = Some(dedicated_cluster_id.into());
-        self
-    }
-    /// Sets `IsolatedSource`.
-    pub fn with_isolated_source(mut self, isolated_source: impl Into<String>) -> Self {
-        self.isolated_source = Some(isolated_source.into());
-        self
-    }
-    /// Sets `DisasterRecoverGroupIds`.
-    pub fn with_disaster_recover_group_ids(mut self, disaster_recover_group_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.disaster_recover_group_ids = disaster_recover_group_ids.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `GPUInfo`.
-    pub fn with_gpu_info(mut self, gpu_info: output::GpuInfo) -> Self {
-        self.gpu_info = Some(gpu_info);
-        self
-    }
-    /// Sets `LicenseType`.
-    pub fn with_license_type(mut self, license_type: impl Into<String>) -> Self {
-        self.license_type = Some(license_type.into());
-        self
-    }
-    /// Sets `DisableApiTermination`.
-    pub fn with_disable_api_termination(mut self, disable_api_termination: bool) -> Self {
-        self.disable_api_termination = Some(disable_api_termination);
-        self
-    }
-    /// Sets `HostName`.
-    pub fn with_host_name(mut self, host_name: impl Into<String>) -> Self {
-        self.host_name = Some(host_name.into());
-        self
-    }
-    /// Sets `DefaultLoginUser`.
-    pub fn with_default_login_user(mut self, default_login_user: impl Into<String>) -> Self {
-        self.default_login_user = Some(default_login_user.into());
-        self
-    }
-    /// Sets `DefaultLoginPort`.
-    pub fn with_default_login_port(mut self, default_login_port: i64) -> Self {
-        self.default_login_port = Some(default_login_port);
-        self
-    }
-    /// Sets `LatestOperationErrorMsg`.
-    pub fn with_latest_operation_error_msg(mut self, latest_operation_error_msg: impl Into<String>) -> Self {
-        self.latest_operation_error_msg = Some(latest_operation_error_msg.into());
-        self
-    }
-    /// Sets `EnableJumboFrame`.
-    pub fn with_enable_jumbo_frame(mut self, enable_jumbo_frame: bool) -> Self {
-        self.enable_jumbo_frame = Some(enable_jumbo_frame);
-        self
-    }
-    /// Sets `Metadata`.
-    pub fn with_metadata(mut self, metadata: output::Metadata) -> Self {
-        self.metadata = Some(metadata);
-        self
-    }
-    /// Sets `PublicIPv6Addresses`.
-    pub fn with_public_ipv6_addresses(mut self, public_ipv6_addresses: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.public_ipv6_addresses = public_ipv6_addresses.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `CpuTopology`.
-    pub fn with_cpu_topology(mut self, cpu_topology: output::CpuTopology) -> Self {
-        self.cpu_topology = Some(cpu_topology);
-        self
-    }
-    /// Sets `PartitionNumber`.
-    pub fn with_partition_number(mut self, partition_number: i64) -> Self {
-        self.partition_number = Some(partition_number);
-        self
-    }
-}
-
 impl lenient::Reply for Instance {
     const NAME: &'static str = "Instance";
     const FIELDS: &'static [&'static str] = &[
@@ -3596,59 +2232,59 @@ impl<'de> Deserialize<'de> for Instance {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for Instance {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Instance", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Placement", &self.placement)?
-            .opt("InstanceId", &self.instance_id)?
-            .opt("InstanceType", &self.instance_type)?
-            .opt("CPU", &self.cpu)?
-            .opt("Memory", &self.memory)?
-            .opt("RestrictState", &self.restrict_state)?
-            .opt("InstanceName", &self.instance_name)?
-            .opt("InstanceChargeType", &self.instance_charge_type)?
-            .opt("SystemDisk", &self.system_disk)?
-            .list("DataDisks", &self.data_disks)?
-            .list("PrivateIpAddresses", &self.private_ip_addresses)?
-            .list("PublicIpAddresses", &self.public_ip_addresses)?
-            .opt("InternetAccessible", &self.internet_accessible)?
-            .opt("VirtualPrivateCloud", &self.virtual_private_cloud)?
-            .opt("ImageId", &self.image_id)?
-            .opt("RenewFlag", &self.renew_flag)?
-            .opt("CreatedTime", &self.created_time)?
-            .opt("ExpiredTime", &self.expired_time)?
-            .opt("OsName", &self.os_name)?
-            .list("SecurityGroupIds", &self.security_group_ids)?
-            .opt("LoginSettings", &self.login_settings)?
-            .opt("InstanceState", &self.instance_state)?
-            .list("Tags", &self.tags)?
-            .opt("StopChargingMode", &self.stop_charging_mode)?
-            .opt("Uuid", &self.uuid)?
-            .opt("LatestOperation", &self.latest_operation)?
-            .opt("LatestOperationState", &self.latest_operation_state)?
-            .opt("LatestOperationRequestId", &self.latest_operation_request_id)?
-            .opt("DisasterRecoverGroupId", &self.disaster_recover_group_id)?
-            .list("IPv6Addresses", &self.ipv6_addresses)?
-            .opt("CamRoleName", &self.cam_role_name)?
-            .opt("HpcClusterId", &self.hpc_cluster_id)?
-            .list("RdmaIpAddresses", &self.rdma_ip_addresses)?
-            .opt("DedicatedClusterId", &self.dedicated_cluster_id)?
-            .opt("IsolatedSource", &self.isolated_source)?
-            .list("DisasterRecoverGroupIds", &self.disaster_recover_group_ids)?
-            .opt("GPUInfo", &self.gpu_info)?
-            .opt("LicenseType", &self.license_type)?
-            .opt("DisableApiTermination", &self.disable_api_termination)?
-            .opt("HostName", &self.host_name)?
-            .opt("DefaultLoginUser", &self.default_login_user)?
-            .opt("DefaultLoginPort", &self.default_login_port)?
-            .opt("LatestOperationErrorMsg", &self.latest_operation_error_msg)?
-            .opt("EnableJumboFrame", &self.enable_jumbo_frame)?
-            .opt("Metadata", &self.metadata)?
-            .list("PublicIPv6Addresses", &self.public_ipv6_addresses)?
-            .opt("CpuTopology", &self.cpu_topology)?
-            .opt("PartitionNumber", &self.partition_number)?
-            .end()
+        let mut fields = lenient::fields(serializer, "Instance", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Placement", &self.placement)?;
+        fields.opt("InstanceId", &self.instance_id)?;
+        fields.opt("InstanceType", &self.instance_type)?;
+        fields.opt("CPU", &self.cpu)?;
+        fields.opt("Memory", &self.memory)?;
+        fields.opt("RestrictState", &self.restrict_state)?;
+        fields.opt("InstanceName", &self.instance_name)?;
+        fields.opt("InstanceChargeType", &self.instance_charge_type)?;
+        fields.opt("SystemDisk", &self.system_disk)?;
+        fields.list("DataDisks", &self.data_disks)?;
+        fields.list("PrivateIpAddresses", &self.private_ip_addresses)?;
+        fields.list("PublicIpAddresses", &self.public_ip_addresses)?;
+        fields.opt("InternetAccessible", &self.internet_accessible)?;
+        fields.opt("VirtualPrivateCloud", &self.virtual_private_cloud)?;
+        fields.opt("ImageId", &self.image_id)?;
+        fields.opt("RenewFlag", &self.renew_flag)?;
+        fields.opt("CreatedTime", &self.created_time)?;
+        fields.opt("ExpiredTime", &self.expired_time)?;
+        fields.opt("OsName", &self.os_name)?;
+        fields.list("SecurityGroupIds", &self.security_group_ids)?;
+        fields.opt("LoginSettings", &self.login_settings)?;
+        fields.opt("InstanceState", &self.instance_state)?;
+        fields.list("Tags", &self.tags)?;
+        fields.opt("StopChargingMode", &self.stop_charging_mode)?;
+        fields.opt("Uuid", &self.uuid)?;
+        fields.opt("LatestOperation", &self.latest_operation)?;
+        fields.opt("LatestOperationState", &self.latest_operation_state)?;
+        fields.opt("LatestOperationRequestId", &self.latest_operation_request_id)?;
+        fields.opt("DisasterRecoverGroupId", &self.disaster_recover_group_id)?;
+        fields.list("IPv6Addresses", &self.ipv6_addresses)?;
+        fields.opt("CamRoleName", &self.cam_role_name)?;
+        fields.opt("HpcClusterId", &self.hpc_cluster_id)?;
+        fields.list("RdmaIpAddresses", &self.rdma_ip_addresses)?;
+        fields.opt("DedicatedClusterId", &self.dedicated_cluster_id)?;
+        fields.opt("IsolatedSource", &self.isolated_source)?;
+        fields.list("DisasterRecoverGroupIds", &self.disaster_recover_group_ids)?;
+        fields.opt("GPUInfo", &self.gpu_info)?;
+        fields.opt("LicenseType", &self.license_type)?;
+        fields.opt("DisableApiTermination", &self.disable_api_termination)?;
+        fields.opt("HostName", &self.host_name)?;
+        fields.opt("DefaultLoginUser", &self.default_login_user)?;
+        fields.opt("DefaultLoginPort", &self.default_login_port)?;
+        fields.opt("LatestOperationErrorMsg", &self.latest_operation_error_msg)?;
+        fields.opt("EnableJumboFrame", &self.enable_jumbo_frame)?;
+        fields.opt("Metadata", &self.metadata)?;
+        fields.list("PublicIPv6Addresses", &self.public_ipv6_addresses)?;
+        fields.opt("CpuTopology", &self.cpu_topology)?;
+        fields.opt("PartitionNumber", &self.partition_number)?;
+        fields.end()
     }
 }
 
@@ -3662,26 +2298,6 @@ pub struct InstanceAttribute {
     pub instance_id: Option<String>,
     /// Instance attribute information.
     pub attributes: Option<output::Attribute>,
-}
-
-impl InstanceAttribute {
-    /// With every field unset.
-    pub fn new() -> Self {
-        InstanceAttribute {
-            instance_id: None,
-            attributes: None,
-        }
-    }
-    /// Sets `InstanceId`.
-    pub fn with_instance_id(mut self, instance_id: impl Into<String>) -> Self {
-        self.instance_id = Some(instance_id.into());
-        self
-    }
-    /// Sets `Attributes`.
-    pub fn with_attributes(mut self, attributes: output::Attribute) -> Self {
-        self.attributes = Some(attributes);
-        self
-    }
 }
 
 impl lenient::Reply for InstanceAttribute {
@@ -3705,13 +2321,13 @@ impl<'de> Deserialize<'de> for InstanceAttribute {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for InstanceAttribute {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "InstanceAttribute", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("InstanceId", &self.instance_id)?
-            .opt("Attributes", &self.attributes)?
-            .end()
+        let mut fields = lenient::fields(serializer, "InstanceAttribute", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("InstanceId", &self.instance_id)?;
+        fields.opt("Attributes", &self.attributes)?;
+        fields.end()
     }
 }
 
@@ -3735,21 +2351,6 @@ pub struct InstanceChargePrepaid {
     pub renew_flag: Option<String>,
 }
 
-impl InstanceChargePrepaid {
-    /// With the fields a request must carry.
-    pub fn new(period: i64) -> Self {
-        InstanceChargePrepaid {
-            period: Some(period),
-            renew_flag: None,
-        }
-    }
-    /// Sets `RenewFlag`.
-    pub fn with_renew_flag(mut self, renew_flag: impl Into<String>) -> Self {
-        self.renew_flag = Some(renew_flag.into());
-        self
-    }
-}
-
 impl lenient::Reply for InstanceChargePrepaid {
     const NAME: &'static str = "InstanceChargePrepaid";
     const FIELDS: &'static [&'static str] = &[
@@ -3771,13 +2372,13 @@ impl<'de> Deserialize<'de> for InstanceChargePrepaid {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for InstanceChargePrepaid {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "InstanceChargePrepaid", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Period", &self.period)?
-            .opt("RenewFlag", &self.renew_flag)?
-            .end()
+        let mut fields = lenient::fields(serializer, "InstanceChargePrepaid", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Period", &self.period)?;
+        fields.opt("RenewFlag", &self.renew_flag)?;
+        fields.end()
     }
 }
 
@@ -3794,26 +2395,6 @@ pub struct InstanceFamilyConfig {
     ///
     /// Example: `I1`
     pub instance_family: Option<String>,
-}
-
-impl InstanceFamilyConfig {
-    /// With every field unset.
-    pub fn new() -> Self {
-        InstanceFamilyConfig {
-            instance_family_name: None,
-            instance_family: None,
-        }
-    }
-    /// Sets `InstanceFamilyName`.
-    pub fn with_instance_family_name(mut self, instance_family_name: impl Into<String>) -> Self {
-        self.instance_family_name = Some(instance_family_name.into());
-        self
-    }
-    /// Sets `InstanceFamily`.
-    pub fn with_instance_family(mut self, instance_family: impl Into<String>) -> Self {
-        self.instance_family = Some(instance_family.into());
-        self
-    }
 }
 
 impl lenient::Reply for InstanceFamilyConfig {
@@ -3837,13 +2418,13 @@ impl<'de> Deserialize<'de> for InstanceFamilyConfig {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for InstanceFamilyConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "InstanceFamilyConfig", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("InstanceFamilyName", &self.instance_family_name)?
-            .opt("InstanceFamily", &self.instance_family)?
-            .end()
+        let mut fields = lenient::fields(serializer, "InstanceFamilyConfig", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("InstanceFamilyName", &self.instance_family_name)?;
+        fields.opt("InstanceFamily", &self.instance_family)?;
+        fields.end()
     }
 }
 
@@ -3859,21 +2440,6 @@ pub struct InstanceMarketOptionsRequest {
     ///
     /// Example: `spot`
     pub market_type: Option<String>,
-}
-
-impl InstanceMarketOptionsRequest {
-    /// With the fields a request must carry.
-    pub fn new(spot_options: output::SpotMarketOptions) -> Self {
-        InstanceMarketOptionsRequest {
-            spot_options: Some(spot_options),
-            market_type: None,
-        }
-    }
-    /// Sets `MarketType`.
-    pub fn with_market_type(mut self, market_type: impl Into<String>) -> Self {
-        self.market_type = Some(market_type.into());
-        self
-    }
 }
 
 impl lenient::Reply for InstanceMarketOptionsRequest {
@@ -3897,13 +2463,13 @@ impl<'de> Deserialize<'de> for InstanceMarketOptionsRequest {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for InstanceMarketOptionsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "InstanceMarketOptionsRequest", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("SpotOptions", &self.spot_options)?
-            .opt("MarketType", &self.market_type)?
-            .end()
+        let mut fields = lenient::fields(serializer, "InstanceMarketOptionsRequest", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("SpotOptions", &self.spot_options)?;
+        fields.opt("MarketType", &self.market_type)?;
+        fields.end()
     }
 }
 
@@ -3923,32 +2489,6 @@ pub struct InstanceRefund {
     ///
     /// Example: `"退款：7.36元，代金券不退（订单号20210406606002706051431：部件cvm:现金支付17.9元-已使用第一`
     pub price_detail: Option<String>,
-}
-
-impl InstanceRefund {
-    /// With every field unset.
-    pub fn new() -> Self {
-        InstanceRefund {
-            instance_id: None,
-            refunds: None,
-            price_detail: None,
-        }
-    }
-    /// Sets `InstanceId`.
-    pub fn with_instance_id(mut self, instance_id: impl Into<String>) -> Self {
-        self.instance_id = Some(instance_id.into());
-        self
-    }
-    /// Sets `Refunds`.
-    pub fn with_refunds(mut self, refunds: f64) -> Self {
-        self.refunds = Some(refunds);
-        self
-    }
-    /// Sets `PriceDetail`.
-    pub fn with_price_detail(mut self, price_detail: impl Into<String>) -> Self {
-        self.price_detail = Some(price_detail.into());
-        self
-    }
 }
 
 impl lenient::Reply for InstanceRefund {
@@ -3974,14 +2514,14 @@ impl<'de> Deserialize<'de> for InstanceRefund {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for InstanceRefund {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "InstanceRefund", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("InstanceId", &self.instance_id)?
-            .opt("Refunds", &self.refunds)?
-            .opt("PriceDetail", &self.price_detail)?
-            .end()
+        let mut fields = lenient::fields(serializer, "InstanceRefund", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("InstanceId", &self.instance_id)?;
+        fields.opt("Refunds", &self.refunds)?;
+        fields.opt("PriceDetail", &self.price_detail)?;
+        fields.end()
     }
 }
 
@@ -4015,26 +2555,6 @@ pub struct InstanceStatus {
     pub instance_state: Option<String>,
 }
 
-impl InstanceStatus {
-    /// With every field unset.
-    pub fn new() -> Self {
-        InstanceStatus {
-            instance_id: None,
-            instance_state: None,
-        }
-    }
-    /// Sets `InstanceId`.
-    pub fn with_instance_id(mut self, instance_id: impl Into<String>) -> Self {
-        self.instance_id = Some(instance_id.into());
-        self
-    }
-    /// Sets `InstanceState`.
-    pub fn with_instance_state(mut self, instance_state: impl Into<String>) -> Self {
-        self.instance_state = Some(instance_state.into());
-        self
-    }
-}
-
 impl lenient::Reply for InstanceStatus {
     const NAME: &'static str = "InstanceStatus";
     const FIELDS: &'static [&'static str] = &[
@@ -4056,13 +2576,13 @@ impl<'de> Deserialize<'de> for InstanceStatus {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for InstanceStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "InstanceStatus", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("InstanceId", &self.instance_id)?
-            .opt("InstanceState", &self.instance_state)?
-            .end()
+        let mut fields = lenient::fields(serializer, "InstanceStatus", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("InstanceId", &self.instance_id)?;
+        fields.opt("InstanceState", &self.instance_state)?;
+        fields.end()
     }
 }
 
@@ -4132,74 +2652,6 @@ pub struct InstanceTypeConfig {
     pub gpu_memory: Option<f64>,
 }
 
-impl InstanceTypeConfig {
-    /// With every field unset.
-    pub fn new() -> Self {
-        InstanceTypeConfig {
-            zone: None,
-            instance_type: None,
-            instance_family: None,
-            gpu: None,
-            cpu: None,
-            memory: None,
-            fpga: None,
-            gpu_count: None,
-            gpu_type: None,
-            gpu_memory: None,
-        }
-    }
-    /// Sets `Zone`.
-    pub fn with_zone(mut self, zone: impl Into<String>) -> Self {
-        self.zone = Some(zone.into());
-        self
-    }
-    /// Sets `InstanceType`.
-    pub fn with_instance_type(mut self, instance_type: impl Into<String>) -> Self {
-        self.instance_type = Some(instance_type.into());
-        self
-    }
-    /// Sets `InstanceFamily`.
-    pub fn with_instance_family(mut self, instance_family: impl Into<String>) -> Self {
-        self.instance_family = Some(instance_family.into());
-        self
-    }
-    /// Sets `GPU`.
-    pub fn with_gpu(mut self, gpu: i64) -> Self {
-        self.gpu = Some(gpu);
-        self
-    }
-    /// Sets `CPU`.
-    pub fn with_cpu(mut self, cpu: i64) -> Self {
-        self.cpu = Some(cpu);
-        self
-    }
-    /// Sets `Memory`.
-    pub fn with_memory(mut self, memory: i64) -> Self {
-        self.memory = Some(memory);
-        self
-    }
-    /// Sets `FPGA`.
-    pub fn with_fpga(mut self, fpga: i64) -> Self {
-        self.fpga = Some(fpga);
-        self
-    }
-    /// Sets `GpuCount`.
-    pub fn with_gpu_count(mut self, gpu_count: f64) -> Self {
-        self.gpu_count = Some(gpu_count);
-        self
-    }
-    /// Sets `GpuType`.
-    pub fn with_gpu_type(mut self, gpu_type: impl Into<String>) -> Self {
-        self.gpu_type = Some(gpu_type.into());
-        self
-    }
-    /// Sets `GpuMemory`.
-    pub fn with_gpu_memory(mut self, gpu_memory: f64) -> Self {
-        self.gpu_memory = Some(gpu_memory);
-        self
-    }
-}
-
 impl lenient::Reply for InstanceTypeConfig {
     const NAME: &'static str = "InstanceTypeConfig";
     const FIELDS: &'static [&'static str] = &[
@@ -4237,21 +2689,21 @@ impl<'de> Deserialize<'de> for InstanceTypeConfig {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for InstanceTypeConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "InstanceTypeConfig", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Zone", &self.zone)?
-            .opt("InstanceType", &self.instance_type)?
-            .opt("InstanceFamily", &self.instance_family)?
-            .opt("GPU", &self.gpu)?
-            .opt("CPU", &self.cpu)?
-            .opt("Memory", &self.memory)?
-            .opt("FPGA", &self.fpga)?
-            .opt("GpuCount", &self.gpu_count)?
-            .opt("GpuType", &self.gpu_type)?
-            .opt("GpuMemory", &self.gpu_memory)?
-            .end()
+        let mut fields = lenient::fields(serializer, "InstanceTypeConfig", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Zone", &self.zone)?;
+        fields.opt("InstanceType", &self.instance_type)?;
+        fields.opt("InstanceFamily", &self.instance_family)?;
+        fields.opt("GPU", &self.gpu)?;
+        fields.opt("CPU", &self.cpu)?;
+        fields.opt("Memory", &self.memory)?;
+        fields.opt("FPGA", &self.fpga)?;
+        fields.opt("GpuCount", &self.gpu_count)?;
+        fields.opt("GpuType", &self.gpu_type)?;
+        fields.opt("GpuMemory", &self.gpu_memory)?;
+        fields.end()
     }
 }
 
@@ -4269,32 +2721,6 @@ pub struct InstanceTypeConfigStatus {
     pub message: Option<String>,
     /// (Chinese only) 配置信息
     pub instance_type_config: Option<output::InstanceTypeConfig>,
-}
-
-impl InstanceTypeConfigStatus {
-    /// With every field unset.
-    pub fn new() -> Self {
-        InstanceTypeConfigStatus {
-            status: None,
-            message: None,
-            instance_type_config: None,
-        }
-    }
-    /// Sets `Status`.
-    pub fn with_status(mut self, status: impl Into<String>) -> Self {
-        self.status = Some(status.into());
-        self
-    }
-    /// Sets `Message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
-    }
-    /// Sets `InstanceTypeConfig`.
-    pub fn with_instance_type_config(mut self, instance_type_config: output::InstanceTypeConfig) -> Self {
-        self.instance_type_config = Some(instance_type_config);
-        self
-    }
 }
 
 impl lenient::Reply for InstanceTypeConfigStatus {
@@ -4320,14 +2746,14 @@ impl<'de> Deserialize<'de> for InstanceTypeConfigStatus {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for InstanceTypeConfigStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "InstanceTypeConfigStatus", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Status", &self.status)?
-            .opt("Message", &self.message)?
-            .opt("InstanceTypeConfig", &self.instance_type_config)?
-            .end()
+        let mut fields = lenient::fields(serializer, "InstanceTypeConfigStatus", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Status", &self.status)?;
+        fields.opt("Message", &self.message)?;
+        fields.opt("InstanceTypeConfig", &self.instance_type_config)?;
+        fields.end()
     }
 }
 
@@ -4439,152 +2865,6 @@ pub struct InstanceTypeQuotaItem {
     pub status_category: Option<String>,
 }
 
-impl InstanceTypeQuotaItem {
-    /// With every field unset.
-    pub fn new() -> Self {
-        InstanceTypeQuotaItem {
-            zone: None,
-            instance_type: None,
-            instance_charge_type: None,
-            network_card: None,
-            externals: None,
-            cpu: None,
-            memory: None,
-            instance_family: None,
-            type_name: None,
-            local_disk_type_list: Vec::new(),
-            status: None,
-            price: None,
-            sold_out_reason: None,
-            instance_bandwidth: None,
-            instance_pps: None,
-            storage_block_amount: None,
-            cpu_type: None,
-            gpu: None,
-            fpga: None,
-            remark: None,
-            gpu_count: None,
-            frequency: None,
-            status_category: None,
-        }
-    }
-    /// Sets `Zone`.
-    pub fn with_zone(mut self, zone: impl Into<String>) -> Self {
-        self.zone = Some(zone.into());
-        self
-    }
-    /// Sets `InstanceType`.
-    pub fn with_instance_type(mut self, instance_type: impl Into<String>) -> Self {
-        self.instance_type = Some(instance_type.into());
-        self
-    }
-    /// Sets `InstanceChargeType`.
-    pub fn with_instance_charge_type(mut self, instance_charge_type: impl Into<String>) -> Self {
-        self.instance_charge_type = Some(instance_charge_type.into());
-        self
-    }
-    /// Sets `NetworkCard`.
-    pub fn with_network_card(mut self, network_card: i64) -> Self {
-        self.network_card = Some(network_card);
-        self
-    }
-    /// Sets `Externals`.
-    pub fn with_externals(mut self, externals: output::Externals) -> Self {
-        self.externals = Some(externals);
-        self
-    }
-    /// Sets `Cpu`.
-    pub fn with_cpu(mut self, cpu: i64) -> Self {
-        self.cpu = Some(cpu);
-        self
-    }
-    /// Sets `Memory`.
-    pub fn with_memory(mut self, memory: i64) -> Self {
-        self.memory = Some(memory);
-        self
-    }
-    /// Sets `InstanceFamily`.
-    pub fn with_instance_family(mut self, instance_family: impl Into<String>) -> Self {
-        self.instance_family = Some(instance_family.into());
-        self
-    }
-    /// Sets `TypeName`.
-    pub fn with_type_name(mut self, type_name: impl Into<String>) -> Self {
-        self.type_name = Some(type_name.into());
-        self
-    }
-    /// Sets `LocalDiskTypeList`.
-    pub fn with_local_disk_type_list(mut self, local_disk_type_list: impl IntoIterator<Item = output::LocalDiskType>) -> Self {
-        self.local_disk_type_list = local_disk_type_list.into_iter().collect();
-        self
-    }
-    /// Sets `Status`.
-    pub fn with_status(mut self, status: impl Into<String>) -> Self {
-        self.status = Some(status.into());
-        self
-    }
-    /// Sets `Price`.
-    pub fn with_price(mut self, price: output::ItemPrice) -> Self {
-        self.price = Some(price);
-        self
-    }
-    /// Sets `SoldOutReason`.
-    pub fn with_sold_out_reason(mut self, sold_out_reason: impl Into<String>) -> Self {
-        self.sold_out_reason = Some(sold_out_reason.into());
-        self
-    }
-    /// Sets `InstanceBandwidth`.
-    pub fn with_instance_bandwidth(mut self, instance_bandwidth: f64) -> Self {
-        self.instance_bandwidth = Some(instance_bandwidth);
-        self
-    }
-    /// Sets `InstancePps`.
-    pub fn with_instance_pps(mut self, instance_pps: i64) -> Self {
-        self.instance_pps = Some(instance_pps);
-        self
-    }
-    /// Sets `StorageBlockAmount`.
-    pub fn with_storage_block_amount(mut self, storage_block_amount: i64) -> Self {
-        self.storage_block_amount = Some(storage_block_amount);
-        self
-    }
-    /// Sets `CpuType`.
-    pub fn with_cpu_type(mut self, cpu_type: impl Into<String>) -> Self {
-        self.cpu_type = Some(cpu_type.into());
-        self
-    }
-    /// Sets `Gpu`.
-    pub fn with_gpu(mut self, gpu: i64) -> Self {
-        self.gpu = Some(gpu);
-        self
-    }
-    /// Sets `Fpga`.
-    pub fn with_fpga(mut self, fpga: i64) -> Self {
-        self.fpga = Some(fpga);
-        self
-    }
-    /// Sets `Remark`.
-    pub fn with_remark(mut self, remark: impl Into<String>) -> Self {
-        self.remark = Some(remark.into());
-        self
-    }
-    /// Sets `GpuCount`.
-    pub fn with_gpu_count(mut self, gpu_count: f64) -> Self {
-        self.gpu_count = Some(gpu_count);
-        self
-    }
-    /// Sets `Frequency`.
-    pub fn with_frequency(mut self, frequency: impl Into<String>) -> Self {
-        self.frequency = Some(frequency.into());
-        self
-    }
-    /// Sets `StatusCategory`.
-    pub fn with_status_category(mut self, status_category: impl Into<String>) -> Self {
-        self.status_category = Some(status_category.into());
-        self
-    }
-}
-
 impl lenient::Reply for InstanceTypeQuotaItem {
     const NAME: &'static str = "InstanceTypeQuotaItem";
     const FIELDS: &'static [&'static str] = &[
@@ -4648,34 +2928,34 @@ impl<'de> Deserialize<'de> for InstanceTypeQuotaItem {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for InstanceTypeQuotaItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "InstanceTypeQuotaItem", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Zone", &self.zone)?
-            .opt("InstanceType", &self.instance_type)?
-            .opt("InstanceChargeType", &self.instance_charge_type)?
-            .opt("NetworkCard", &self.network_card)?
-            .opt("Externals", &self.externals)?
-            .opt("Cpu", &self.cpu)?
-            .opt("Memory", &self.memory)?
-            .opt("InstanceFamily", &self.instance_family)?
-            .opt("TypeName", &self.type_name)?
-            .list("LocalDiskTypeList", &self.local_disk_type_list)?
-            .opt("Status", &self.status)?
-            .opt("Price", &self.price)?
-            .opt("SoldOutReason", &self.sold_out_reason)?
-            .opt("InstanceBandwidth", &self.instance_bandwidth)?
-            .opt("InstancePps", &self.instance_pps)?
-            .opt("StorageBlockAmount", &self.storage_block_amount)?
-            .opt("CpuType", &self.cpu_type)?
-            .opt("Gpu", &self.gpu)?
-            .opt("Fpga", &self.fpga)?
-            .opt("Remark", &self.remark)?
-            .opt("GpuCount", &self.gpu_count)?
-            .opt("Frequency", &self.frequency)?
-            .opt("StatusCategory", &self.status_category)?
-            .end()
+        let mut fields = lenient::fields(serializer, "InstanceTypeQuotaItem", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Zone", &self.zone)?;
+        fields.opt("InstanceType", &self.instance_type)?;
+        fields.opt("InstanceChargeType", &self.instance_charge_type)?;
+        fields.opt("NetworkCard", &self.network_card)?;
+        fields.opt("Externals", &self.externals)?;
+        fields.opt("Cpu", &self.cpu)?;
+        fields.opt("Memory", &self.memory)?;
+        fields.opt("InstanceFamily", &self.instance_family)?;
+        fields.opt("TypeName", &self.type_name)?;
+        fields.list("LocalDiskTypeList", &self.local_disk_type_list)?;
+        fields.opt("Status", &self.status)?;
+        fields.opt("Price", &self.price)?;
+        fields.opt("SoldOutReason", &self.sold_out_reason)?;
+        fields.opt("InstanceBandwidth", &self.instance_bandwidth)?;
+        fields.opt("InstancePps", &self.instance_pps)?;
+        fields.opt("StorageBlockAmount", &self.storage_block_amount)?;
+        fields.opt("CpuType", &self.cpu_type)?;
+        fields.opt("Gpu", &self.gpu)?;
+        fields.opt("Fpga", &self.fpga)?;
+        fields.opt("Remark", &self.remark)?;
+        fields.opt("GpuCount", &self.gpu_count)?;
+        fields.opt("Frequency", &self.frequency)?;
+        fields.opt("StatusCategory", &self.status_category)?;
+        fields.end()
     }
 }
 
@@ -4769,62 +3049,6 @@ pub struct InternetAccessible {
     pub anti_d_do_s_package_id: Option<String>,
 }
 
-impl InternetAccessible {
-    /// With every field unset.
-    pub fn new() -> Self {
-        InternetAccessible {
-            internet_charge_type: None,
-            internet_max_bandwidth_out: None,
-            public_ip_assigned: None,
-            bandwidth_package_id: None,
-            internet_service_provider: None,
-            ipv4_address_type: None,
-            ipv6_address_type: None,
-            anti_d_do_s_package_id: None,
-        }
-    }
-    /// Sets `InternetChargeType`.
-    pub fn with_internet_charge_type(mut self, internet_charge_type: impl Into<String>) -> Self {
-        self.internet_charge_type = Some(internet_charge_type.into());
-        self
-    }
-    /// Sets `InternetMaxBandwidthOut`.
-    pub fn with_internet_max_bandwidth_out(mut self, internet_max_bandwidth_out: i64) -> Self {
-        self.internet_max_bandwidth_out = Some(internet_max_bandwidth_out);
-        self
-    }
-    /// Sets `PublicIpAssigned`.
-    pub fn with_public_ip_assigned(mut self, public_ip_assigned: bool) -> Self {
-        self.public_ip_assigned = Some(public_ip_assigned);
-        self
-    }
-    /// Sets `BandwidthPackageId`.
-    pub fn with_bandwidth_package_id(mut self, bandwidth_package_id: impl Into<String>) -> Self {
-        self.bandwidth_package_id = Some(bandwidth_package_id.into());
-        self
-    }
-    /// Sets `InternetServiceProvider`.
-    pub fn with_internet_service_provider(mut self, internet_service_provider: impl Into<String>) -> Self {
-        self.internet_service_provider = Some(internet_service_provider.into());
-        self
-    }
-    /// Sets `IPv4AddressType`.
-    pub fn with_ipv4_address_type(mut self, ipv4_address_type: impl Into<String>) -> Self {
-        self.ipv4_address_type = Some(ipv4_address_type.into());
-        self
-    }
-    /// Sets `IPv6AddressType`.
-    pub fn with_ipv6_address_type(mut self, ipv6_address_type: impl Into<String>) -> Self {
-        self.ipv6_address_type = Some(ipv6_address_type.into());
-        self
-    }
-    /// Sets `AntiDDoSPackageId`.
-    pub fn with_anti_d_do_s_package_id(mut self, anti_d_do_s_package_id: impl Into<String>) -> Self {
-        self.anti_d_do_s_package_id = Some(anti_d_do_s_package_id.into());
-        self
-    }
-}
-
 impl lenient::Reply for InternetAccessible {
     const NAME: &'static str = "InternetAccessible";
     const FIELDS: &'static [&'static str] = &[
@@ -4858,19 +3082,19 @@ impl<'de> Deserialize<'de> for InternetAccessible {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for InternetAccessible {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "InternetAccessible", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("InternetChargeType", &self.internet_charge_type)?
-            .opt("InternetMaxBandwidthOut", &self.internet_max_bandwidth_out)?
-            .opt("PublicIpAssigned", &self.public_ip_assigned)?
-            .opt("BandwidthPackageId", &self.bandwidth_package_id)?
-            .opt("InternetServiceProvider", &self.internet_service_provider)?
-            .opt("IPv4AddressType", &self.ipv4_address_type)?
-            .opt("IPv6AddressType", &self.ipv6_address_type)?
-            .opt("AntiDDoSPackageId", &self.anti_d_do_s_package_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "InternetAccessible", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("InternetChargeType", &self.internet_charge_type)?;
+        fields.opt("InternetMaxBandwidthOut", &self.internet_max_bandwidth_out)?;
+        fields.opt("PublicIpAssigned", &self.public_ip_assigned)?;
+        fields.opt("BandwidthPackageId", &self.bandwidth_package_id)?;
+        fields.opt("InternetServiceProvider", &self.internet_service_provider)?;
+        fields.opt("IPv4AddressType", &self.ipv4_address_type)?;
+        fields.opt("IPv6AddressType", &self.ipv6_address_type)?;
+        fields.opt("AntiDDoSPackageId", &self.anti_d_do_s_package_id)?;
+        fields.end()
     }
 }
 
@@ -4888,32 +3112,6 @@ pub struct InternetBandwidthConfig {
     pub end_time: Option<String>,
     /// (Chinese only) 实例带宽信息。
     pub internet_accessible: Option<output::InternetAccessible>,
-}
-
-impl InternetBandwidthConfig {
-    /// With every field unset.
-    pub fn new() -> Self {
-        InternetBandwidthConfig {
-            start_time: None,
-            end_time: None,
-            internet_accessible: None,
-        }
-    }
-    /// Sets `StartTime`.
-    pub fn with_start_time(mut self, start_time: impl Into<String>) -> Self {
-        self.start_time = Some(start_time.into());
-        self
-    }
-    /// Sets `EndTime`.
-    pub fn with_end_time(mut self, end_time: impl Into<String>) -> Self {
-        self.end_time = Some(end_time.into());
-        self
-    }
-    /// Sets `InternetAccessible`.
-    pub fn with_internet_accessible(mut self, internet_accessible: output::InternetAccessible) -> Self {
-        self.internet_accessible = Some(internet_accessible);
-        self
-    }
 }
 
 impl lenient::Reply for InternetBandwidthConfig {
@@ -4939,14 +3137,14 @@ impl<'de> Deserialize<'de> for InternetBandwidthConfig {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for InternetBandwidthConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "InternetBandwidthConfig", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("StartTime", &self.start_time)?
-            .opt("EndTime", &self.end_time)?
-            .opt("InternetAccessible", &self.internet_accessible)?
-            .end()
+        let mut fields = lenient::fields(serializer, "InternetBandwidthConfig", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("StartTime", &self.start_time)?;
+        fields.opt("EndTime", &self.end_time)?;
+        fields.opt("InternetAccessible", &self.internet_accessible)?;
+        fields.end()
     }
 }
 
@@ -4962,26 +3160,6 @@ pub struct InternetChargeTypeConfig {
     ///
     /// Example: `postpaid monthly`
     pub description: Option<String>,
-}
-
-impl InternetChargeTypeConfig {
-    /// With every field unset.
-    pub fn new() -> Self {
-        InternetChargeTypeConfig {
-            internet_charge_type: None,
-            description: None,
-        }
-    }
-    /// Sets `InternetChargeType`.
-    pub fn with_internet_charge_type(mut self, internet_charge_type: impl Into<String>) -> Self {
-        self.internet_charge_type = Some(internet_charge_type.into());
-        self
-    }
-    /// Sets `Description`.
-    pub fn with_description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
-    }
 }
 
 impl lenient::Reply for InternetChargeTypeConfig {
@@ -5005,13 +3183,13 @@ impl<'de> Deserialize<'de> for InternetChargeTypeConfig {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for InternetChargeTypeConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "InternetChargeTypeConfig", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("InternetChargeType", &self.internet_charge_type)?
-            .opt("Description", &self.description)?
-            .end()
+        let mut fields = lenient::fields(serializer, "InternetChargeTypeConfig", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("InternetChargeType", &self.internet_charge_type)?;
+        fields.opt("Description", &self.description)?;
+        fields.end()
     }
 }
 
@@ -5113,128 +3291,6 @@ pub struct ItemPrice {
     pub discount_one_year: Option<f64>,
 }
 
-impl ItemPrice {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ItemPrice {
-            unit_price: None,
-            charge_unit: None,
-            original_price: None,
-            discount_price: None,
-            discount: None,
-            unit_price_discount: None,
-            unit_price_second_step: None,
-            unit_price_discount_second_step: None,
-            unit_price_third_step: None,
-            unit_price_discount_third_step: None,
-            original_price_three_year: None,
-            discount_price_three_year: None,
-            discount_three_year: None,
-            original_price_five_year: None,
-            discount_price_five_year: None,
-            discount_five_year: None,
-            original_price_one_year: None,
-            discount_price_one_year: None,
-            discount_one_year: None,
-        }
-    }
-    /// Sets `UnitPrice`.
-    pub fn with_unit_price(mut self, unit_price: f64) -> Self {
-        self.unit_price = Some(unit_price);
-        self
-    }
-    /// Sets `ChargeUnit`.
-    pub fn with_charge_unit(mut self, charge_unit: impl Into<String>) -> Self {
-        self.charge_unit = Some(charge_unit.into());
-        self
-    }
-    /// Sets `OriginalPrice`.
-    pub fn with_original_price(mut self, original_price: f64) -> Self {
-        self.original_price = Some(original_price);
-        self
-    }
-    /// Sets `DiscountPrice`.
-    pub fn with_discount_price(mut self, discount_price: f64) -> Self {
-        self.discount_price = Some(discount_price);
-        self
-    }
-    /// Sets `Discount`.
-    pub fn with_discount(mut self, discount: f64) -> Self {
-        self.discount = Some(discount);
-        self
-    }
-    /// Sets `UnitPriceDiscount`.
-    pub fn with_unit_price_discount(mut self, unit_price_discount: f64) -> Self {
-        self.unit_price_discount = Some(unit_price_discount);
-        self
-    }
-    /// Sets `UnitPriceSecondStep`.
-    pub fn with_unit_price_second_step(mut self, unit_price_second_step: f64) -> Self {
-        self.unit_price_second_step = Some(unit_price_second_step);
-        self
-    }
-    /// Sets `UnitPriceDiscountSecondStep`.
-    pub fn with_unit_price_discount_second_step(mut self, unit_price_discount_second_step: f64) -> Self {
-        self.unit_price_discount_second_step = Some(unit_price_discount_second_step);
-        self
-    }
-    /// Sets `UnitPriceThirdStep`.
-    pub fn with_unit_price_third_step(mut self, unit_price_third_step: f64) -> Self {
-        self.unit_price_third_step = Some(unit_price_third_step);
-        self
-    }
-    /// Sets `UnitPriceDiscountThirdStep`.
-    pub fn with_unit_price_discount_third_step(mut self, unit_price_discount_third_step: f64) -> Self {
-        self.unit_price_discount_third_step = Some(unit_price_discount_third_step);
-        self
-    }
-    /// Sets `OriginalPriceThreeYear`.
-    pub fn with_original_price_three_year(mut self, original_price_three_year: f64) -> Self {
-        self.original_price_three_year = Some(original_price_three_year);
-        self
-    }
-    /// Sets `DiscountPriceThreeYear`.
-    pub fn with_discount_price_three_year(mut self, discount_price_three_year: f64) -> Self {
-        self.discount_price_three_year = Some(discount_price_three_year);
-        self
-    }
-    /// Sets `DiscountThreeYear`.
-    pub fn with_discount_three_year(mut self, discount_three_year: f64) -> Self {
-        self.discount_three_year = Some(discount_three_year);
-        self
-    }
-    /// Sets `OriginalPriceFiveYear`.
-    pub fn with_original_price_five_year(mut self, original_price_five_year: f64) -> Self {
-        self.original_price_five_year = Some(original_price_five_year);
-        self
-    }
-    /// Sets `DiscountPriceFiveYear`.
-    pub fn with_discount_price_five_year(mut self, discount_price_five_year: f64) -> Self {
-        self.discount_price_five_year = Some(discount_price_five_year);
-        self
-    }
-    /// Sets `DiscountFiveYear`.
-    pub fn with_discount_five_year(mut self, discount_five_year: f64) -> Self {
-        self.discount_five_year = Some(discount_five_year);
-        self
-    }
-    /// Sets `OriginalPriceOneYear`.
-    pub fn with_original_price_one_year(mut self, original_price_one_year: f64) -> Self {
-        self.original_price_one_year = Some(original_price_one_year);
-        self
-    }
-    /// Sets `DiscountPriceOneYear`.
-    pub fn with_discount_price_one_year(mut self, discount_price_one_year: f64) -> Self {
-        self.discount_price_one_year = Some(discount_price_one_year);
-        self
-    }
-    /// Sets `DiscountOneYear`.
-    pub fn with_discount_one_year(mut self, discount_one_year: f64) -> Self {
-        self.discount_one_year = Some(discount_one_year);
-        self
-    }
-}
-
 impl lenient::Reply for ItemPrice {
     const NAME: &'static str = "ItemPrice";
     const FIELDS: &'static [&'static str] = &[
@@ -5290,30 +3346,30 @@ impl<'de> Deserialize<'de> for ItemPrice {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ItemPrice {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ItemPrice", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("UnitPrice", &self.unit_price)?
-            .opt("ChargeUnit", &self.charge_unit)?
-            .opt("OriginalPrice", &self.original_price)?
-            .opt("DiscountPrice", &self.discount_price)?
-            .opt("Discount", &self.discount)?
-            .opt("UnitPriceDiscount", &self.unit_price_discount)?
-            .opt("UnitPriceSecondStep", &self.unit_price_second_step)?
-            .opt("UnitPriceDiscountSecondStep", &self.unit_price_discount_second_step)?
-            .opt("UnitPriceThirdStep", &self.unit_price_third_step)?
-            .opt("UnitPriceDiscountThirdStep", &self.unit_price_discount_third_step)?
-            .opt("OriginalPriceThreeYear", &self.original_price_three_year)?
-            .opt("DiscountPriceThreeYear", &self.discount_price_three_year)?
-            .opt("DiscountThreeYear", &self.discount_three_year)?
-            .opt("OriginalPriceFiveYear", &self.original_price_five_year)?
-            .opt("DiscountPriceFiveYear", &self.discount_price_five_year)?
-            .opt("DiscountFiveYear", &self.discount_five_year)?
-            .opt("OriginalPriceOneYear", &self.original_price_one_year)?
-            .opt("DiscountPriceOneYear", &self.discount_price_one_year)?
-            .opt("DiscountOneYear", &self.discount_one_year)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ItemPrice", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("UnitPrice", &self.unit_price)?;
+        fields.opt("ChargeUnit", &self.charge_unit)?;
+        fields.opt("OriginalPrice", &self.original_price)?;
+        fields.opt("DiscountPrice", &self.discount_price)?;
+        fields.opt("Discount", &self.discount)?;
+        fields.opt("UnitPriceDiscount", &self.unit_price_discount)?;
+        fields.opt("UnitPriceSecondStep", &self.unit_price_second_step)?;
+        fields.opt("UnitPriceDiscountSecondStep", &self.unit_price_discount_second_step)?;
+        fields.opt("UnitPriceThirdStep", &self.unit_price_third_step)?;
+        fields.opt("UnitPriceDiscountThirdStep", &self.unit_price_discount_third_step)?;
+        fields.opt("OriginalPriceThreeYear", &self.original_price_three_year)?;
+        fields.opt("DiscountPriceThreeYear", &self.discount_price_three_year)?;
+        fields.opt("DiscountThreeYear", &self.discount_three_year)?;
+        fields.opt("OriginalPriceFiveYear", &self.original_price_five_year)?;
+        fields.opt("DiscountPriceFiveYear", &self.discount_price_five_year)?;
+        fields.opt("DiscountFiveYear", &self.discount_five_year)?;
+        fields.opt("OriginalPriceOneYear", &self.original_price_one_year)?;
+        fields.opt("DiscountPriceOneYear", &self.discount_price_one_year)?;
+        fields.opt("DiscountOneYear", &self.discount_one_year)?;
+        fields.end()
     }
 }
 
@@ -5358,68 +3414,6 @@ pub struct KeyPair {
     pub tags: Vec<output::Tag>,
 }
 
-impl KeyPair {
-    /// With every field unset.
-    pub fn new() -> Self {
-        KeyPair {
-            key_id: None,
-            key_name: None,
-            project_id: None,
-            description: None,
-            public_key: None,
-            private_key: None,
-            associated_instance_ids: Vec::new(),
-            created_time: None,
-            tags: Vec::new(),
-        }
-    }
-    /// Sets `KeyId`.
-    pub fn with_key_id(mut self, key_id: impl Into<String>) -> Self {
-        self.key_id = Some(key_id.into());
-        self
-    }
-    /// Sets `KeyName`.
-    pub fn with_key_name(mut self, key_name: impl Into<String>) -> Self {
-        self.key_name = Some(key_name.into());
-        self
-    }
-    /// Sets `ProjectId`.
-    pub fn with_project_id(mut self, project_id: i64) -> Self {
-        self.project_id = Some(project_id);
-        self
-    }
-    /// Sets `Description`.
-    pub fn with_description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
-    }
-    /// Sets `PublicKey`.
-    pub fn with_public_key(mut self, public_key: impl Into<String>) -> Self {
-        self.public_key = Some(public_key.into());
-        self
-    }
-    /// Sets `PrivateKey`.
-    pub fn with_private_key(mut self, private_key: impl Into<String>) -> Self {
-        self.private_key = Some(private_key.into());
-        self
-    }
-    /// Sets `AssociatedInstanceIds`.
-    pub fn with_associated_instance_ids(mut self, associated_instance_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.associated_instance_ids = associated_instance_ids.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `CreatedTime`.
-    pub fn with_created_time(mut self, created_time: impl Into<String>) -> Self {
-        self.created_time = Some(created_time.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn with_tags(mut self, tags: impl IntoIterator<Item = output::Tag>) -> Self {
-        self.tags = tags.into_iter().collect();
-        self
-    }
-}
-
 impl lenient::Reply for KeyPair {
     const NAME: &'static str = "KeyPair";
     const FIELDS: &'static [&'static str] = &[
@@ -5455,20 +3449,20 @@ impl<'de> Deserialize<'de> for KeyPair {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for KeyPair {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "KeyPair", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("KeyId", &self.key_id)?
-            .opt("KeyName", &self.key_name)?
-            .opt("ProjectId", &self.project_id)?
-            .opt("Description", &self.description)?
-            .opt("PublicKey", &self.public_key)?
-            .opt("PrivateKey", &self.private_key)?
-            .list("AssociatedInstanceIds", &self.associated_instance_ids)?
-            .opt("CreatedTime", &self.created_time)?
-            .list("Tags", &self.tags)?
-            .end()
+        let mut fields = lenient::fields(serializer, "KeyPair", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("KeyId", &self.key_id)?;
+        fields.opt("KeyName", &self.key_name)?;
+        fields.opt("ProjectId", &self.project_id)?;
+        fields.opt("Description", &self.description)?;
+        fields.opt("PublicKey", &self.public_key)?;
+        fields.opt("PrivateKey", &self.private_key)?;
+        fields.list("AssociatedInstanceIds", &self.associated_instance_ids)?;
+        fields.opt("CreatedTime", &self.created_time)?;
+        fields.list("Tags", &self.tags)?;
+        fields.end()
     }
 }
 
@@ -5513,56 +3507,6 @@ pub struct LaunchTemplateInfo {
     pub creation_time: Option<String>,
 }
 
-impl LaunchTemplateInfo {
-    /// With every field unset.
-    pub fn new() -> Self {
-        LaunchTemplateInfo {
-            latest_version_number: None,
-            launch_template_id: None,
-            launch_template_name: None,
-            default_version_number: None,
-            launch_template_version_count: None,
-            created_by: None,
-            creation_time: None,
-        }
-    }
-    /// Sets `LatestVersionNumber`.
-    pub fn with_latest_version_number(mut self, latest_version_number: u64) -> Self {
-        self.latest_version_number = Some(latest_version_number);
-        self
-    }
-    /// Sets `LaunchTemplateId`.
-    pub fn with_launch_template_id(mut self, launch_template_id: impl Into<String>) -> Self {
-        self.launch_template_id = Some(launch_template_id.into());
-        self
-    }
-    /// Sets `LaunchTemplateName`.
-    pub fn with_launch_template_name(mut self, launch_template_name: impl Into<String>) -> Self {
-        self.launch_template_name = Some(launch_template_name.into());
-        self
-    }
-    /// Sets `DefaultVersionNumber`.
-    pub fn with_default_version_number(mut self, default_version_number: u64) -> Self {
-        self.default_version_number = Some(default_version_number);
-        self
-    }
-    /// Sets `LaunchTemplateVersionCount`.
-    pub fn with_launch_template_version_count(mut self, launch_template_version_count: u64) -> Self {
-        self.launch_template_version_count = Some(launch_template_version_count);
-        self
-    }
-    /// Sets `CreatedBy`.
-    pub fn with_created_by(mut self, created_by: impl Into<String>) -> Self {
-        self.created_by = Some(created_by.into());
-        self
-    }
-    /// Sets `CreationTime`.
-    pub fn with_creation_time(mut self, creation_time: impl Into<String>) -> Self {
-        self.creation_time = Some(creation_time.into());
-        self
-    }
-}
-
 impl lenient::Reply for LaunchTemplateInfo {
     const NAME: &'static str = "LaunchTemplateInfo";
     const FIELDS: &'static [&'static str] = &[
@@ -5594,18 +3538,18 @@ impl<'de> Deserialize<'de> for LaunchTemplateInfo {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for LaunchTemplateInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "LaunchTemplateInfo", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("LatestVersionNumber", &self.latest_version_number)?
-            .opt("LaunchTemplateId", &self.launch_template_id)?
-            .opt("LaunchTemplateName", &self.launch_template_name)?
-            .opt("DefaultVersionNumber", &self.default_version_number)?
-            .opt("LaunchTemplateVersionCount", &self.launch_template_version_count)?
-            .opt("CreatedBy", &self.created_by)?
-            .opt("CreationTime", &self.creation_time)?
-            .end()
+        let mut fields = lenient::fields(serializer, "LaunchTemplateInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("LatestVersionNumber", &self.latest_version_number)?;
+        fields.opt("LaunchTemplateId", &self.launch_template_id)?;
+        fields.opt("LaunchTemplateName", &self.launch_template_name)?;
+        fields.opt("DefaultVersionNumber", &self.default_version_number)?;
+        fields.opt("LaunchTemplateVersionCount", &self.launch_template_version_count)?;
+        fields.opt("CreatedBy", &self.created_by)?;
+        fields.opt("CreationTime", &self.creation_time)?;
+        fields.end()
     }
 }
 
@@ -5722,158 +3666,6 @@ pub struct LaunchTemplateVersionData {
     pub disable_api_termination: Option<bool>,
 }
 
-impl LaunchTemplateVersionData {
-    /// With every field unset.
-    pub fn new() -> Self {
-        LaunchTemplateVersionData {
-            placement: None,
-            instance_type: None,
-            instance_name: None,
-            instance_charge_type: None,
-            system_disk: None,
-            data_disks: Vec::new(),
-            internet_accessible: None,
-            virtual_private_cloud: None,
-            image_id: None,
-            security_group_ids: Vec::new(),
-            login_settings: None,
-            cam_role_name: None,
-            hpc_cluster_id: None,
-            instance_count: None,
-            enhanced_service: None,
-            user_data: None,
-            disaster_recover_group_ids: Vec::new(),
-            action_timer: None,
-            instance_market_options: None,
-            host_name: None,
-            client_token: None,
-            instance_charge_prepaid: None,
-            tag_specification: Vec::new(),
-            disable_api_termination: None,
-        }
-    }
-    /// Sets `Placement`.
-    pub fn with_placement(mut self, placement: output::Placement) -> Self {
-        self.placement = Some(placement);
-        self
-    }
-    /// Sets `InstanceType`.
-    pub fn with_instance_type(mut self, instance_type: impl Into<String>) -> Self {
-        self.instance_type = Some(instance_type.into());
-        self
-    }
-    /// Sets `InstanceName`.
-    pub fn with_instance_name(mut self, instance_name: impl Into<String>) -> Self {
-        self.instance_name = Some(instance_name.into());
-        self
-    }
-    /// Sets `InstanceChargeType`.
-    pub fn with_instance_charge_type(mut self, instance_charge_type: impl Into<String>) -> Self {
-        self.instance_charge_type = Some(instance_charge_type.into());
-        self
-    }
-    /// Sets `SystemDisk`.
-    pub fn with_system_disk(mut self, system_disk: output::SystemDisk) -> Self {
-        self.system_disk = Some(system_disk);
-        self
-    }
-    /// Sets `DataDisks`.
-    pub fn with_data_disks(mut self, data_disks: impl IntoIterator<Item = output::DataDisk>) -> Self {
-        self.data_disks = data_disks.into_iter().collect();
-        self
-    }
-    /// Sets `InternetAccessible`.
-    pub fn with_internet_accessible(mut self, internet_accessible: output::InternetAccessible) -> Self {
-        self.internet_accessible = Some(internet_accessible);
-        self
-    }
-    /// Sets `VirtualPrivateCloud`.
-    pub fn with_virtual_private_cloud(mut self, virtual_private_cloud: output::VirtualPrivateCloud) -> Self {
-        self.virtual_private_cloud = Some(virtual_private_cloud);
-        self
-    }
-    /// Sets `ImageId`.
-    pub fn with_image_id(mut self, image_id: impl Into<String>) -> Self {
-        self.image_id = Some(image_id.into());
-        self
-    }
-    /// Sets `SecurityGroupIds`.
-    pub fn with_security_group_ids(mut self, security_group_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.security_group_ids = security_group_ids.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `LoginSettings`.
-    pub fn with_login_settings(mut self, login_settings: output::LoginSettings) -> Self {
-        self.login_settings = Some(login_settings);
-        self
-    }
-    /// Sets `CamRoleName`.
-    pub fn with_cam_role_name(mut self, cam_role_name: impl Into<String>) -> Self {
-        self.cam_role_name = Some(cam_role_name.into());
-        self
-    }
-    /// Sets `HpcClusterId`.
-    pub fn with_hpc_cluster_id(mut self, hpc_cluster_id: impl Into<String>) -> Self {
-        self.hpc_cluster_id = Some(hpc_cluster_id.into());
-        self
-    }
-    /// Sets `InstanceCount`.
-    pub fn with_instance_count(mut self, instance_count: u64) -> Self {
-        self.instance_count = Some(instance_count);
-        self
-    }
-    /// Sets `EnhancedService`.
-    pub fn with_enhanced_service(mut self, enhanced_service: output::EnhancedService) -> Self {
-        self.enhanced_service = Some(enhanced_service);
-        self
-    }
-    /// Sets `UserData`.
-    pub fn with_user_data(mut self, user_data: impl Into<String>) -> Self {
-        self.user_data = Some(user_data.into());
-        self
-    }
-    /// Sets `DisasterRecoverGroupIds`.
-    pub fn with_disaster_recover_group_ids(mut self, disaster_recover_group_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.disaster_recover_group_ids = disaster_recover_group_ids.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `ActionTimer`.
-    pub fn with_action_timer(mut self, action_timer: output::ActionTimer) -> Self {
-        self.action_timer = Some(action_timer);
-        self
-    }
-    /// Sets `InstanceMarketOptions`.
-    pub fn with_instance_market_options(mut self, instance_market_options: output::InstanceMarketOptionsRequest) -> Self {
-        self.instance_market_options = Some(instance_market_options);
-        self
-    }
-    /// Sets `HostName`.
-    pub fn with_host_name(mut self, host_name: impl Into<String>) -> Self {
-        self.host_name = Some(host_name.into());
-        self
-    }
-    /// Sets `ClientToken`.
-    pub fn with_client_token(mut self, client_token: impl Into<String>) -> Self {
-        self.client_token = Some(client_token.into());
-        self
-    }
-    /// Sets `InstanceChargePrepaid`.
-    pub fn with_instance_charge_prepaid(mut self, instance_charge_prepaid: output::InstanceChargePrepaid) -> Self {
-        self.instance_charge_prepaid = Some(instance_charge_prepaid);
-        self
-    }
-    /// Sets `TagSpecification`.
-    pub fn with_tag_specification(mut self, tag_specification: impl IntoIterator<Item = output::TagSpecification>) -> Self {
-        self.tag_specification = tag_specification.into_iter().collect();
-        self
-    }
-    /// Sets `DisableApiTermination`.
-    pub fn with_disable_api_termination(mut self, disable_api_termination: bool) -> Self {
-        self.disable_api_termination = Some(disable_api_termination);
-        self
-    }
-}
-
 impl lenient::Reply for LaunchTemplateVersionData {
     const NAME: &'static str = "LaunchTemplateVersionData";
     const FIELDS: &'static [&'static str] = &[
@@ -5939,35 +3731,35 @@ impl<'de> Deserialize<'de> for LaunchTemplateVersionData {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for LaunchTemplateVersionData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "LaunchTemplateVersionData", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Placement", &self.placement)?
-            .opt("InstanceType", &self.instance_type)?
-            .opt("InstanceName", &self.instance_name)?
-            .opt("InstanceChargeType", &self.instance_charge_type)?
-            .opt("SystemDisk", &self.system_disk)?
-            .list("DataDisks", &self.data_disks)?
-            .opt("InternetAccessible", &self.internet_accessible)?
-            .opt("VirtualPrivateCloud", &self.virtual_private_cloud)?
-            .opt("ImageId", &self.image_id)?
-            .list("SecurityGroupIds", &self.security_group_ids)?
-            .opt("LoginSettings", &self.login_settings)?
-            .opt("CamRoleName", &self.cam_role_name)?
-            .opt("HpcClusterId", &self.hpc_cluster_id)?
-            .opt("InstanceCount", &self.instance_count)?
-            .opt("EnhancedService", &self.enhanced_service)?
-            .opt("UserData", &self.user_data)?
-            .list("DisasterRecoverGroupIds", &self.disaster_recover_group_ids)?
-            .opt("ActionTimer", &self.action_timer)?
-            .opt("InstanceMarketOptions", &self.instance_market_options)?
-            .opt("HostName", &self.host_name)?
-            .opt("ClientToken", &self.client_token)?
-            .opt("InstanceChargePrepaid", &self.instance_charge_prepaid)?
-            .list("TagSpecification", &self.tag_specification)?
-            .opt("DisableApiTermination", &self.disable_api_termination)?
-            .end()
+        let mut fields = lenient::fields(serializer, "LaunchTemplateVersionData", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Placement", &self.placement)?;
+        fields.opt("InstanceType", &self.instance_type)?;
+        fields.opt("InstanceName", &self.instance_name)?;
+        fields.opt("InstanceChargeType", &self.instance_charge_type)?;
+        fields.opt("SystemDisk", &self.system_disk)?;
+        fields.list("DataDisks", &self.data_disks)?;
+        fields.opt("InternetAccessible", &self.internet_accessible)?;
+        fields.opt("VirtualPrivateCloud", &self.virtual_private_cloud)?;
+        fields.opt("ImageId", &self.image_id)?;
+        fields.list("SecurityGroupIds", &self.security_group_ids)?;
+        fields.opt("LoginSettings", &self.login_settings)?;
+        fields.opt("CamRoleName", &self.cam_role_name)?;
+        fields.opt("HpcClusterId", &self.hpc_cluster_id)?;
+        fields.opt("InstanceCount", &self.instance_count)?;
+        fields.opt("EnhancedService", &self.enhanced_service)?;
+        fields.opt("UserData", &self.user_data)?;
+        fields.list("DisasterRecoverGroupIds", &self.disaster_recover_group_ids)?;
+        fields.opt("ActionTimer", &self.action_timer)?;
+        fields.opt("InstanceMarketOptions", &self.instance_market_options)?;
+        fields.opt("HostName", &self.host_name)?;
+        fields.opt("ClientToken", &self.client_token)?;
+        fields.opt("InstanceChargePrepaid", &self.instance_charge_prepaid)?;
+        fields.list("TagSpecification", &self.tag_specification)?;
+        fields.opt("DisableApiTermination", &self.disable_api_termination)?;
+        fields.end()
     }
 }
 
@@ -6005,56 +3797,6 @@ pub struct LaunchTemplateVersionInfo {
     pub created_by: Option<String>,
 }
 
-impl LaunchTemplateVersionInfo {
-    /// With every field unset.
-    pub fn new() -> Self {
-        LaunchTemplateVersionInfo {
-            launch_template_version: None,
-            launch_template_version_data: None,
-            creation_time: None,
-            launch_template_id: None,
-            is_default_version: None,
-            launch_template_version_description: None,
-            created_by: None,
-        }
-    }
-    /// Sets `LaunchTemplateVersion`.
-    pub fn with_launch_template_version(mut self, launch_template_version: u64) -> Self {
-        self.launch_template_version = Some(launch_template_version);
-        self
-    }
-    /// Sets `LaunchTemplateVersionData`.
-    pub fn with_launch_template_version_data(mut self, launch_template_version_data: output::LaunchTemplateVersionData) -> Self {
-        self.launch_template_version_data = Some(launch_template_version_data);
-        self
-    }
-    /// Sets `CreationTime`.
-    pub fn with_creation_time(mut self, creation_time: impl Into<String>) -> Self {
-        self.creation_time = Some(creation_time.into());
-        self
-    }
-    /// Sets `LaunchTemplateId`.
-    pub fn with_launch_template_id(mut self, launch_template_id: impl Into<String>) -> Self {
-        self.launch_template_id = Some(launch_template_id.into());
-        self
-    }
-    /// Sets `IsDefaultVersion`.
-    pub fn with_is_default_version(mut self, is_default_version: bool) -> Self {
-        self.is_default_version = Some(is_default_version);
-        self
-    }
-    /// Sets `LaunchTemplateVersionDescription`.
-    pub fn with_launch_template_version_description(mut self, launch_template_version_description: impl Into<String>) -> Self {
-        self.launch_template_version_description = Some(launch_template_version_description.into());
-        self
-    }
-    /// Sets `CreatedBy`.
-    pub fn with_created_by(mut self, created_by: impl Into<String>) -> Self {
-        self.created_by = Some(created_by.into());
-        self
-    }
-}
-
 impl lenient::Reply for LaunchTemplateVersionInfo {
     const NAME: &'static str = "LaunchTemplateVersionInfo";
     const FIELDS: &'static [&'static str] = &[
@@ -6086,18 +3828,18 @@ impl<'de> Deserialize<'de> for LaunchTemplateVersionInfo {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for LaunchTemplateVersionInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "LaunchTemplateVersionInfo", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("LaunchTemplateVersion", &self.launch_template_version)?
-            .opt("LaunchTemplateVersionData", &self.launch_template_version_data)?
-            .opt("CreationTime", &self.creation_time)?
-            .opt("LaunchTemplateId", &self.launch_template_id)?
-            .opt("IsDefaultVersion", &self.is_default_version)?
-            .opt("LaunchTemplateVersionDescription", &self.launch_template_version_description)?
-            .opt("CreatedBy", &self.created_by)?
-            .end()
+        let mut fields = lenient::fields(serializer, "LaunchTemplateVersionInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("LaunchTemplateVersion", &self.launch_template_version)?;
+        fields.opt("LaunchTemplateVersionData", &self.launch_template_version_data)?;
+        fields.opt("CreationTime", &self.creation_time)?;
+        fields.opt("LaunchTemplateId", &self.launch_template_id)?;
+        fields.opt("IsDefaultVersion", &self.is_default_version)?;
+        fields.opt("LaunchTemplateVersionDescription", &self.launch_template_version_description)?;
+        fields.opt("CreatedBy", &self.created_by)?;
+        fields.end()
     }
 }
 
@@ -6130,44 +3872,6 @@ pub struct LocalDiskType {
     pub required: Option<String>,
 }
 
-impl LocalDiskType {
-    /// With every field unset.
-    pub fn new() -> Self {
-        LocalDiskType {
-            type_: None,
-            partition_type: None,
-            min_size: None,
-            max_size: None,
-            required: None,
-        }
-    }
-    /// Sets `Type`.
-    pub fn with_type(mut self, type_: impl Into<String>) -> Self {
-        self.type_ = Some(type_.into());
-        self
-    }
-    /// Sets `PartitionType`.
-    pub fn with_partition_type(mut self, partition_type: impl Into<String>) -> Self {
-        self.partition_type = Some(partition_type.into());
-        self
-    }
-    /// Sets `MinSize`.
-    pub fn with_min_size(mut self, min_size: i64) -> Self {
-        self.min_size = Some(min_size);
-        self
-    }
-    /// Sets `MaxSize`.
-    pub fn with_max_size(mut self, max_size: i64) -> Self {
-        self.max_size = Some(max_size);
-        self
-    }
-    /// Sets `Required`.
-    pub fn with_required(mut self, required: impl Into<String>) -> Self {
-        self.required = Some(required.into());
-        self
-    }
-}
-
 impl lenient::Reply for LocalDiskType {
     const NAME: &'static str = "LocalDiskType";
     const FIELDS: &'static [&'static str] = &[
@@ -6195,16 +3899,16 @@ impl<'de> Deserialize<'de> for LocalDiskType {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for LocalDiskType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "LocalDiskType", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Type", &self.type_)?
-            .opt("PartitionType", &self.partition_type)?
-            .opt("MinSize", &self.min_size)?
-            .opt("MaxSize", &self.max_size)?
-            .opt("Required", &self.required)?
-            .end()
+        let mut fields = lenient::fields(serializer, "LocalDiskType", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Type", &self.type_)?;
+        fields.opt("PartitionType", &self.partition_type)?;
+        fields.opt("MinSize", &self.min_size)?;
+        fields.opt("MaxSize", &self.max_size)?;
+        fields.opt("Required", &self.required)?;
+        fields.end()
     }
 }
 
@@ -6237,32 +3941,6 @@ pub struct LoginSettings {
     pub keep_image_login: Option<String>,
 }
 
-impl LoginSettings {
-    /// With every field unset.
-    pub fn new() -> Self {
-        LoginSettings {
-            password: None,
-            key_ids: Vec::new(),
-            keep_image_login: None,
-        }
-    }
-    /// Sets `Password`.
-    pub fn with_password(mut self, password: impl Into<String>) -> Self {
-        self.password = Some(password.into());
-        self
-    }
-    /// Sets `KeyIds`.
-    pub fn with_key_ids(mut self, key_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.key_ids = key_ids.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `KeepImageLogin`.
-    pub fn with_keep_image_login(mut self, keep_image_login: impl Into<String>) -> Self {
-        self.keep_image_login = Some(keep_image_login.into());
-        self
-    }
-}
-
 impl lenient::Reply for LoginSettings {
     const NAME: &'static str = "LoginSettings";
     const FIELDS: &'static [&'static str] = &[
@@ -6286,14 +3964,14 @@ impl<'de> Deserialize<'de> for LoginSettings {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for LoginSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "LoginSettings", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Password", &self.password)?
-            .list("KeyIds", &self.key_ids)?
-            .opt("KeepImageLogin", &self.keep_image_login)?
-            .end()
+        let mut fields = lenient::fields(serializer, "LoginSettings", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Password", &self.password)?;
+        fields.list("KeyIds", &self.key_ids)?;
+        fields.opt("KeepImageLogin", &self.keep_image_login)?;
+        fields.end()
     }
 }
 
@@ -6305,15 +3983,6 @@ pub struct Metadata {
     ///
     /// Required. Example: `[{"Key": "key", "Value": "value"}]`
     pub items: Vec<output::MetadataItem>,
-}
-
-impl Metadata {
-    /// With the fields a request must carry.
-    pub fn new(items: impl IntoIterator<Item = output::MetadataItem>) -> Self {
-        Metadata {
-            items: items.into_iter().collect(),
-        }
-    }
 }
 
 impl lenient::Reply for Metadata {
@@ -6335,12 +4004,12 @@ impl<'de> Deserialize<'de> for Metadata {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for Metadata {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Metadata", <Self as lenient::Reply>::FIELDS.len())?
-            .list("Items", &self.items)?
-            .end()
+        let mut fields = lenient::fields(serializer, "Metadata", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("Items", &self.items)?;
+        fields.end()
     }
 }
 
@@ -6356,16 +4025,6 @@ pub struct MetadataItem {
     ///
     /// Required. Example: `"value"`
     pub value: Option<String>,
-}
-
-impl MetadataItem {
-    /// With the fields a request must carry.
-    pub fn new(key: impl Into<String>, value: impl Into<String>) -> Self {
-        MetadataItem {
-            key: Some(key.into()),
-            value: Some(value.into()),
-        }
-    }
 }
 
 impl lenient::Reply for MetadataItem {
@@ -6389,13 +4048,13 @@ impl<'de> Deserialize<'de> for MetadataItem {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for MetadataItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "MetadataItem", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Key", &self.key)?
-            .opt("Value", &self.value)?
-            .end()
+        let mut fields = lenient::fields(serializer, "MetadataItem", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Key", &self.key)?;
+        fields.opt("Value", &self.value)?;
+        fields.end()
     }
 }
 
@@ -6424,38 +4083,6 @@ pub struct OperationCountLimit {
     pub limit_count: Option<i64>,
 }
 
-impl OperationCountLimit {
-    /// With every field unset.
-    pub fn new() -> Self {
-        OperationCountLimit {
-            operation: None,
-            instance_id: None,
-            current_count: None,
-            limit_count: None,
-        }
-    }
-    /// Sets `Operation`.
-    pub fn with_operation(mut self, operation: impl Into<String>) -> Self {
-        self.operation = Some(operation.into());
-        self
-    }
-    /// Sets `InstanceId`.
-    pub fn with_instance_id(mut self, instance_id: impl Into<String>) -> Self {
-        self.instance_id = Some(instance_id.into());
-        self
-    }
-    /// Sets `CurrentCount`.
-    pub fn with_current_count(mut self, current_count: i64) -> Self {
-        self.current_count = Some(current_count);
-        self
-    }
-    /// Sets `LimitCount`.
-    pub fn with_limit_count(mut self, limit_count: i64) -> Self {
-        self.limit_count = Some(limit_count);
-        self
-    }
-}
-
 impl lenient::Reply for OperationCountLimit {
     const NAME: &'static str = "OperationCountLimit";
     const FIELDS: &'static [&'static str] = &[
@@ -6481,15 +4108,15 @@ impl<'de> Deserialize<'de> for OperationCountLimit {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for OperationCountLimit {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "OperationCountLimit", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Operation", &self.operation)?
-            .opt("InstanceId", &self.instance_id)?
-            .opt("CurrentCount", &self.current_count)?
-            .opt("LimitCount", &self.limit_count)?
-            .end()
+        let mut fields = lenient::fields(serializer, "OperationCountLimit", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Operation", &self.operation)?;
+        fields.opt("InstanceId", &self.instance_id)?;
+        fields.opt("CurrentCount", &self.current_count)?;
+        fields.opt("LimitCount", &self.limit_count)?;
+        fields.end()
     }
 }
 
@@ -6509,32 +4136,6 @@ pub struct OsVersion {
     ///
     /// Example: `x86_64`
     pub architecture: Vec<String>,
-}
-
-impl OsVersion {
-    /// With every field unset.
-    pub fn new() -> Self {
-        OsVersion {
-            os_name: None,
-            os_versions: Vec::new(),
-            architecture: Vec::new(),
-        }
-    }
-    /// Sets `OsName`.
-    pub fn with_os_name(mut self, os_name: impl Into<String>) -> Self {
-        self.os_name = Some(os_name.into());
-        self
-    }
-    /// Sets `OsVersions`.
-    pub fn with_os_versions(mut self, os_versions: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.os_versions = os_versions.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `Architecture`.
-    pub fn with_architecture(mut self, architecture: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.architecture = architecture.into_iter().map(Into::into).collect();
-        self
-    }
 }
 
 impl lenient::Reply for OsVersion {
@@ -6560,14 +4161,14 @@ impl<'de> Deserialize<'de> for OsVersion {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for OsVersion {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "OsVersion", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("OsName", &self.os_name)?
-            .list("OsVersions", &self.os_versions)?
-            .list("Architecture", &self.architecture)?
-            .end()
+        let mut fields = lenient::fields(serializer, "OsVersion", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("OsName", &self.os_name)?;
+        fields.list("OsVersions", &self.os_versions)?;
+        fields.list("Architecture", &self.architecture)?;
+        fields.end()
     }
 }
 
@@ -6607,51 +4208,6 @@ pub struct Placement {
     pub rack_id: Option<String>,
 }
 
-impl Placement {
-    /// With the fields a request must carry.
-    pub fn new(zone: impl Into<String>) -> Self {
-        Placement {
-            zone: Some(zone.into()),
-            project_id: None,
-            host_ids: Vec::new(),
-            host_id: None,
-            dedicated_resource_pack_tenancy: None,
-            dedicated_resource_pack_ids: Vec::new(),
-            rack_id: None,
-        }
-    }
-    /// Sets `ProjectId`.
-    pub fn with_project_id(mut self, project_id: i64) -> Self {
-        self.project_id = Some(project_id);
-        self
-    }
-    /// Sets `HostIds`.
-    pub fn with_host_ids(mut self, host_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.host_ids = host_ids.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `HostId`.
-    pub fn with_host_id(mut self, host_id: impl Into<String>) -> Self {
-        self.host_id = Some(host_id.into());
-        self
-    }
-    /// Sets `DedicatedResourcePackTenancy`.
-    pub fn with_dedicated_resource_pack_tenancy(mut self, dedicated_resource_pack_tenancy: impl Into<String>) -> Self {
-        self.dedicated_resource_pack_tenancy = Some(dedicated_resource_pack_tenancy.into());
-        self
-    }
-    /// Sets `DedicatedResourcePackIds`.
-    pub fn with_dedicated_resource_pack_ids(mut self, dedicated_resource_pack_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.dedicated_resource_pack_ids = dedicated_resource_pack_ids.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `RackId`.
-    pub fn with_rack_id(mut self, rack_id: impl Into<String>) -> Self {
-        self.rack_id = Some(rack_id.into());
-        self
-    }
-}
-
 impl lenient::Reply for Placement {
     const NAME: &'static str = "Placement";
     const FIELDS: &'static [&'static str] = &[
@@ -6683,18 +4239,18 @@ impl<'de> Deserialize<'de> for Placement {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for Placement {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Placement", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Zone", &self.zone)?
-            .opt("ProjectId", &self.project_id)?
-            .list("HostIds", &self.host_ids)?
-            .opt("HostId", &self.host_id)?
-            .opt("DedicatedResourcePackTenancy", &self.dedicated_resource_pack_tenancy)?
-            .list("DedicatedResourcePackIds", &self.dedicated_resource_pack_ids)?
-            .opt("RackId", &self.rack_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "Placement", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Zone", &self.zone)?;
+        fields.opt("ProjectId", &self.project_id)?;
+        fields.list("HostIds", &self.host_ids)?;
+        fields.opt("HostId", &self.host_id)?;
+        fields.opt("DedicatedResourcePackTenancy", &self.dedicated_resource_pack_tenancy)?;
+        fields.list("DedicatedResourcePackIds", &self.dedicated_resource_pack_ids)?;
+        fields.opt("RackId", &self.rack_id)?;
+        fields.end()
     }
 }
 
@@ -6718,38 +4274,6 @@ pub struct PostPaidQuota {
     ///
     /// Example: `ap-guangzhou-1`
     pub zone: Option<String>,
-}
-
-impl PostPaidQuota {
-    /// With every field unset.
-    pub fn new() -> Self {
-        PostPaidQuota {
-            used_quota: None,
-            remaining_quota: None,
-            total_quota: None,
-            zone: None,
-        }
-    }
-    /// Sets `UsedQuota`.
-    pub fn with_used_quota(mut self, used_quota: u64) -> Self {
-        self.used_quota = Some(used_quota);
-        self
-    }
-    /// Sets `RemainingQuota`.
-    pub fn with_remaining_quota(mut self, remaining_quota: u64) -> Self {
-        self.remaining_quota = Some(remaining_quota);
-        self
-    }
-    /// Sets `TotalQuota`.
-    pub fn with_total_quota(mut self, total_quota: u64) -> Self {
-        self.total_quota = Some(total_quota);
-        self
-    }
-    /// Sets `Zone`.
-    pub fn with_zone(mut self, zone: impl Into<String>) -> Self {
-        self.zone = Some(zone.into());
-        self
-    }
 }
 
 impl lenient::Reply for PostPaidQuota {
@@ -6777,15 +4301,15 @@ impl<'de> Deserialize<'de> for PostPaidQuota {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for PostPaidQuota {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "PostPaidQuota", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("UsedQuota", &self.used_quota)?
-            .opt("RemainingQuota", &self.remaining_quota)?
-            .opt("TotalQuota", &self.total_quota)?
-            .opt("Zone", &self.zone)?
-            .end()
+        let mut fields = lenient::fields(serializer, "PostPaidQuota", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("UsedQuota", &self.used_quota)?;
+        fields.opt("RemainingQuota", &self.remaining_quota)?;
+        fields.opt("TotalQuota", &self.total_quota)?;
+        fields.opt("Zone", &self.zone)?;
+        fields.end()
     }
 }
 
@@ -6815,44 +4339,6 @@ pub struct PrePaidQuota {
     pub zone: Option<String>,
 }
 
-impl PrePaidQuota {
-    /// With every field unset.
-    pub fn new() -> Self {
-        PrePaidQuota {
-            used_quota: None,
-            once_quota: None,
-            remaining_quota: None,
-            total_quota: None,
-            zone: None,
-        }
-    }
-    /// Sets `UsedQuota`.
-    pub fn with_used_quota(mut self, used_quota: u64) -> Self {
-        self.used_quota = Some(used_quota);
-        self
-    }
-    /// Sets `OnceQuota`.
-    pub fn with_once_quota(mut self, once_quota: u64) -> Self {
-        self.once_quota = Some(once_quota);
-        self
-    }
-    /// Sets `RemainingQuota`.
-    pub fn with_remaining_quota(mut self, remaining_quota: u64) -> Self {
-        self.remaining_quota = Some(remaining_quota);
-        self
-    }
-    /// Sets `TotalQuota`.
-    pub fn with_total_quota(mut self, total_quota: u64) -> Self {
-        self.total_quota = Some(total_quota);
-        self
-    }
-    /// Sets `Zone`.
-    pub fn with_zone(mut self, zone: impl Into<String>) -> Self {
-        self.zone = Some(zone.into());
-        self
-    }
-}
-
 impl lenient::Reply for PrePaidQuota {
     const NAME: &'static str = "PrePaidQuota";
     const FIELDS: &'static [&'static str] = &[
@@ -6880,16 +4366,16 @@ impl<'de> Deserialize<'de> for PrePaidQuota {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for PrePaidQuota {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "PrePaidQuota", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("UsedQuota", &self.used_quota)?
-            .opt("OnceQuota", &self.once_quota)?
-            .opt("RemainingQuota", &self.remaining_quota)?
-            .opt("TotalQuota", &self.total_quota)?
-            .opt("Zone", &self.zone)?
-            .end()
+        let mut fields = lenient::fields(serializer, "PrePaidQuota", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("UsedQuota", &self.used_quota)?;
+        fields.opt("OnceQuota", &self.once_quota)?;
+        fields.opt("RemainingQuota", &self.remaining_quota)?;
+        fields.opt("TotalQuota", &self.total_quota)?;
+        fields.opt("Zone", &self.zone)?;
+        fields.end()
     }
 }
 
@@ -6901,26 +4387,6 @@ pub struct Price {
     pub instance_price: Option<output::ItemPrice>,
     /// Network price.
     pub bandwidth_price: Option<output::ItemPrice>,
-}
-
-impl Price {
-    /// With every field unset.
-    pub fn new() -> Self {
-        Price {
-            instance_price: None,
-            bandwidth_price: None,
-        }
-    }
-    /// Sets `InstancePrice`.
-    pub fn with_instance_price(mut self, instance_price: output::ItemPrice) -> Self {
-        self.instance_price = Some(instance_price);
-        self
-    }
-    /// Sets `BandwidthPrice`.
-    pub fn with_bandwidth_price(mut self, bandwidth_price: output::ItemPrice) -> Self {
-        self.bandwidth_price = Some(bandwidth_price);
-        self
-    }
 }
 
 impl lenient::Reply for Price {
@@ -6944,13 +4410,13 @@ impl<'de> Deserialize<'de> for Price {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for Price {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Price", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("InstancePrice", &self.instance_price)?
-            .opt("BandwidthPrice", &self.bandwidth_price)?
-            .end()
+        let mut fields = lenient::fields(serializer, "Price", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("InstancePrice", &self.instance_price)?;
+        fields.opt("BandwidthPrice", &self.bandwidth_price)?;
+        fields.end()
     }
 }
 
@@ -6970,32 +4436,6 @@ pub struct RegionInfo {
     ///
     /// Example: `AVAILABLE`
     pub region_state: Option<String>,
-}
-
-impl RegionInfo {
-    /// With every field unset.
-    pub fn new() -> Self {
-        RegionInfo {
-            region: None,
-            region_name: None,
-            region_state: None,
-        }
-    }
-    /// Sets `Region`.
-    pub fn with_region(mut self, region: impl Into<String>) -> Self {
-        self.region = Some(region.into());
-        self
-    }
-    /// Sets `RegionName`.
-    pub fn with_region_name(mut self, region_name: impl Into<String>) -> Self {
-        self.region_name = Some(region_name.into());
-        self
-    }
-    /// Sets `RegionState`.
-    pub fn with_region_state(mut self, region_state: impl Into<String>) -> Self {
-        self.region_state = Some(region_state.into());
-        self
-    }
 }
 
 impl lenient::Reply for RegionInfo {
@@ -7021,14 +4461,14 @@ impl<'de> Deserialize<'de> for RegionInfo {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for RegionInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RegionInfo", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Region", &self.region)?
-            .opt("RegionName", &self.region_name)?
-            .opt("RegionState", &self.region_state)?
-            .end()
+        let mut fields = lenient::fields(serializer, "RegionInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Region", &self.region)?;
+        fields.opt("RegionName", &self.region_name)?;
+        fields.opt("RegionState", &self.region_state)?;
+        fields.end()
     }
 }
 
@@ -7199,158 +4639,6 @@ pub struct RepairTaskInfo {
     pub auth_source: Option<String>,
 }
 
-impl RepairTaskInfo {
-    /// With every field unset.
-    pub fn new() -> Self {
-        RepairTaskInfo {
-            task_id: None,
-            instance_id: None,
-            alias: None,
-            task_type_id: None,
-            task_type_name: None,
-            task_status: None,
-            device_status: None,
-            operate_status: None,
-            create_time: None,
-            auth_time: None,
-            end_time: None,
-            task_detail: None,
-            zone: None,
-            region: None,
-            vpc_id: None,
-            vpc_name: None,
-            subnet_id: None,
-            subnet_name: None,
-            wan_ip: None,
-            lan_ip: None,
-            product: None,
-            task_sub_type: None,
-            auth_type: None,
-            auth_source: None,
-        }
-    }
-    /// Sets `TaskId`.
-    pub fn with_task_id(mut self, task_id: impl Into<String>) -> Self {
-        self.task_id = Some(task_id.into());
-        self
-    }
-    /// Sets `InstanceId`.
-    pub fn with_instance_id(mut self, instance_id: impl Into<String>) -> Self {
-        self.instance_id = Some(instance_id.into());
-        self
-    }
-    /// Sets `Alias`.
-    pub fn with_alias(mut self, alias: impl Into<String>) -> Self {
-        self.alias = Some(alias.into());
-        self
-    }
-    /// Sets `TaskTypeId`.
-    pub fn with_task_type_id(mut self, task_type_id: u64) -> Self {
-        self.task_type_id = Some(task_type_id);
-        self
-    }
-    /// Sets `TaskTypeName`.
-    pub fn with_task_type_name(mut self, task_type_name: impl Into<String>) -> Self {
-        self.task_type_name = Some(task_type_name.into());
-        self
-    }
-    /// Sets `TaskStatus`.
-    pub fn with_task_status(mut self, task_status: u64) -> Self {
-        self.task_status = Some(task_status);
-        self
-    }
-    /// Sets `DeviceStatus`.
-    pub fn with_device_status(mut self, device_status: u64) -> Self {
-        self.device_status = Some(device_status);
-        self
-    }
-    /// Sets `OperateStatus`.
-    pub fn with_operate_status(mut self, operate_status: u64) -> Self {
-        self.operate_status = Some(operate_status);
-        self
-    }
-    /// Sets `CreateTime`.
-    pub fn with_create_time(mut self, create_time: impl Into<String>) -> Self {
-        self.create_time = Some(create_time.into());
-        self
-    }
-    /// Sets `AuthTime`.
-    pub fn with_auth_time(mut self, auth_time: impl Into<String>) -> Self {
-        self.auth_time = Some(auth_time.into());
-        self
-    }
-    /// Sets `EndTime`.
-    pub fn with_end_time(mut self, end_time: impl Into<String>) -> Self {
-        self.end_time = Some(end_time.into());
-        self
-    }
-    /// Sets `TaskDetail`.
-    pub fn with_task_detail(mut self, task_detail: impl Into<String>) -> Self {
-        self.task_detail = Some(task_detail.into());
-        self
-    }
-    /// Sets `Zone`.
-    pub fn with_zone(mut self, zone: impl Into<String>) -> Self {
-        self.zone = Some(zone.into());
-        self
-    }
-    /// Sets `Region`.
-    pub fn with_region(mut self, region: impl Into<String>) -> Self {
-        self.region = Some(region.into());
-        self
-    }
-    /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, vpc_id: impl Into<String>) -> Self {
-        self.vpc_id = Some(vpc_id.into());
-        self
-    }
-    /// Sets `VpcName`.
-    pub fn with_vpc_name(mut self, vpc_name: impl Into<String>) -> Self {
-        self.vpc_name = Some(vpc_name.into());
-        self
-    }
-    /// Sets `SubnetId`.
-    pub fn with_subnet_id(mut self, subnet_id: impl Into<String>) -> Self {
-        self.subnet_id = Some(subnet_id.into());
-        self
-    }
-    /// Sets `SubnetName`.
-    pub fn with_subnet_name(mut self, subnet_name: impl Into<String>) -> Self {
-        self.subnet_name = Some(subnet_name.into());
-        self
-    }
-    /// Sets `WanIp`.
-    pub fn with_wan_ip(mut self, wan_ip: impl Into<String>) -> Self {
-        self.wan_ip = Some(wan_ip.into());
-        self
-    }
-    /// Sets `LanIp`.
-    pub fn with_lan_ip(mut self, lan_ip: impl Into<String>) -> Self {
-        self.lan_ip = Some(lan_ip.into());
-        self
-    }
-    /// Sets `Product`.
-    pub fn with_product(mut self, product: impl Into<String>) -> Self {
-        self.product = Some(product.into());
-        self
-    }
-    /// Sets `TaskSubType`.
-    pub fn with_task_sub_type(mut self, task_sub_type: impl Into<String>) -> Self {
-        self.task_sub_type = Some(task_sub_type.into());
-        self
-    }
-    /// Sets `AuthType`.
-    pub fn with_auth_type(mut self, auth_type: u64) -> Self {
-        self.auth_type = Some(auth_type);
-        self
-    }
-    /// Sets `AuthSource`.
-    pub fn with_auth_source(mut self, auth_source: impl Into<String>) -> Self {
-        self.auth_source = Some(auth_source.into());
-        self
-    }
-}
-
 impl lenient::Reply for RepairTaskInfo {
     const NAME: &'static str = "RepairTaskInfo";
     const FIELDS: &'static [&'static str] = &[
@@ -7416,35 +4704,35 @@ impl<'de> Deserialize<'de> for RepairTaskInfo {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for RepairTaskInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RepairTaskInfo", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("TaskId", &self.task_id)?
-            .opt("InstanceId", &self.instance_id)?
-            .opt("Alias", &self.alias)?
-            .opt("TaskTypeId", &self.task_type_id)?
-            .opt("TaskTypeName", &self.task_type_name)?
-            .opt("TaskStatus", &self.task_status)?
-            .opt("DeviceStatus", &self.device_status)?
-            .opt("OperateStatus", &self.operate_status)?
-            .opt("CreateTime", &self.create_time)?
-            .opt("AuthTime", &self.auth_time)?
-            .opt("EndTime", &self.end_time)?
-            .opt("TaskDetail", &self.task_detail)?
-            .opt("Zone", &self.zone)?
-            .opt("Region", &self.region)?
-            .opt("VpcId", &self.vpc_id)?
-            .opt("VpcName", &self.vpc_name)?
-            .opt("SubnetId", &self.subnet_id)?
-            .opt("SubnetName", &self.subnet_name)?
-            .opt("WanIp", &self.wan_ip)?
-            .opt("LanIp", &self.lan_ip)?
-            .opt("Product", &self.product)?
-            .opt("TaskSubType", &self.task_sub_type)?
-            .opt("AuthType", &self.auth_type)?
-            .opt("AuthSource", &self.auth_source)?
-            .end()
+        let mut fields = lenient::fields(serializer, "RepairTaskInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("TaskId", &self.task_id)?;
+        fields.opt("InstanceId", &self.instance_id)?;
+        fields.opt("Alias", &self.alias)?;
+        fields.opt("TaskTypeId", &self.task_type_id)?;
+        fields.opt("TaskTypeName", &self.task_type_name)?;
+        fields.opt("TaskStatus", &self.task_status)?;
+        fields.opt("DeviceStatus", &self.device_status)?;
+        fields.opt("OperateStatus", &self.operate_status)?;
+        fields.opt("CreateTime", &self.create_time)?;
+        fields.opt("AuthTime", &self.auth_time)?;
+        fields.opt("EndTime", &self.end_time)?;
+        fields.opt("TaskDetail", &self.task_detail)?;
+        fields.opt("Zone", &self.zone)?;
+        fields.opt("Region", &self.region)?;
+        fields.opt("VpcId", &self.vpc_id)?;
+        fields.opt("VpcName", &self.vpc_name)?;
+        fields.opt("SubnetId", &self.subnet_id)?;
+        fields.opt("SubnetName", &self.subnet_name)?;
+        fields.opt("WanIp", &self.wan_ip)?;
+        fields.opt("LanIp", &self.lan_ip)?;
+        fields.opt("Product", &self.product)?;
+        fields.opt("TaskSubType", &self.task_sub_type)?;
+        fields.opt("AuthType", &self.auth_type)?;
+        fields.opt("AuthSource", &self.auth_source)?;
+        fields.end()
     }
 }
 
@@ -7466,38 +4754,6 @@ pub struct ReservedInstanceConfigInfoItem {
     pub order: Option<i64>,
     /// List of instance families.
     pub instance_families: Vec<output::ReservedInstanceFamilyItem>,
-}
-
-impl ReservedInstanceConfigInfoItem {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ReservedInstanceConfigInfoItem {
-            type_: None,
-            type_name: None,
-            order: None,
-            instance_families: Vec::new(),
-        }
-    }
-    /// Sets `Type`.
-    pub fn with_type(mut self, type_: impl Into<String>) -> Self {
-        self.type_ = Some(type_.into());
-        self
-    }
-    /// Sets `TypeName`.
-    pub fn with_type_name(mut self, type_name: impl Into<String>) -> Self {
-        self.type_name = Some(type_name.into());
-        self
-    }
-    /// Sets `Order`.
-    pub fn with_order(mut self, order: i64) -> Self {
-        self.order = Some(order);
-        self
-    }
-    /// Sets `InstanceFamilies`.
-    pub fn with_instance_families(mut self, instance_families: impl IntoIterator<Item = output::ReservedInstanceFamilyItem>) -> Self {
-        self.instance_families = instance_families.into_iter().collect();
-        self
-    }
 }
 
 impl lenient::Reply for ReservedInstanceConfigInfoItem {
@@ -7525,15 +4781,15 @@ impl<'de> Deserialize<'de> for ReservedInstanceConfigInfoItem {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ReservedInstanceConfigInfoItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ReservedInstanceConfigInfoItem", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Type", &self.type_)?
-            .opt("TypeName", &self.type_name)?
-            .opt("Order", &self.order)?
-            .list("InstanceFamilies", &self.instance_families)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ReservedInstanceConfigInfoItem", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Type", &self.type_)?;
+        fields.opt("TypeName", &self.type_name)?;
+        fields.opt("Order", &self.order)?;
+        fields.list("InstanceFamilies", &self.instance_families)?;
+        fields.end()
     }
 }
 
@@ -7551,32 +4807,6 @@ pub struct ReservedInstanceFamilyItem {
     pub order: Option<i64>,
     /// List of instance types.
     pub instance_types: Vec<output::ReservedInstanceTypeItem>,
-}
-
-impl ReservedInstanceFamilyItem {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ReservedInstanceFamilyItem {
-            instance_family: None,
-            order: None,
-            instance_types: Vec::new(),
-        }
-    }
-    /// Sets `InstanceFamily`.
-    pub fn with_instance_family(mut self, instance_family: impl Into<String>) -> Self {
-        self.instance_family = Some(instance_family.into());
-        self
-    }
-    /// Sets `Order`.
-    pub fn with_order(mut self, order: i64) -> Self {
-        self.order = Some(order);
-        self
-    }
-    /// Sets `InstanceTypes`.
-    pub fn with_instance_types(mut self, instance_types: impl IntoIterator<Item = output::ReservedInstanceTypeItem>) -> Self {
-        self.instance_types = instance_types.into_iter().collect();
-        self
-    }
 }
 
 impl lenient::Reply for ReservedInstanceFamilyItem {
@@ -7602,14 +4832,14 @@ impl<'de> Deserialize<'de> for ReservedInstanceFamilyItem {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ReservedInstanceFamilyItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ReservedInstanceFamilyItem", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("InstanceFamily", &self.instance_family)?
-            .opt("Order", &self.order)?
-            .list("InstanceTypes", &self.instance_types)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ReservedInstanceFamilyItem", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("InstanceFamily", &self.instance_family)?;
+        fields.opt("Order", &self.order)?;
+        fields.list("InstanceTypes", &self.instance_types)?;
+        fields.end()
     }
 }
 
@@ -7645,50 +4875,6 @@ pub struct ReservedInstancePrice {
     pub usage_price_discount: Option<f64>,
 }
 
-impl ReservedInstancePrice {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ReservedInstancePrice {
-            original_fixed_price: None,
-            discount_fixed_price: None,
-            original_usage_price: None,
-            discount_usage_price: None,
-            fixed_price_discount: None,
-            usage_price_discount: None,
-        }
-    }
-    /// Sets `OriginalFixedPrice`.
-    pub fn with_original_fixed_price(mut self, original_fixed_price: f64) -> Self {
-        self.original_fixed_price = Some(original_fixed_price);
-        self
-    }
-    /// Sets `DiscountFixedPrice`.
-    pub fn with_discount_fixed_price(mut self, discount_fixed_price: f64) -> Self {
-        self.discount_fixed_price = Some(discount_fixed_price);
-        self
-    }
-    /// Sets `OriginalUsagePrice`.
-    pub fn with_original_usage_price(mut self, original_usage_price: f64) -> Self {
-        self.original_usage_price = Some(original_usage_price);
-        self
-    }
-    /// Sets `DiscountUsagePrice`.
-    pub fn with_discount_usage_price(mut self, discount_usage_price: f64) -> Self {
-        self.discount_usage_price = Some(discount_usage_price);
-        self
-    }
-    /// Sets `FixedPriceDiscount`.
-    pub fn with_fixed_price_discount(mut self, fixed_price_discount: f64) -> Self {
-        self.fixed_price_discount = Some(fixed_price_discount);
-        self
-    }
-    /// Sets `UsagePriceDiscount`.
-    pub fn with_usage_price_discount(mut self, usage_price_discount: f64) -> Self {
-        self.usage_price_discount = Some(usage_price_discount);
-        self
-    }
-}
-
 impl lenient::Reply for ReservedInstancePrice {
     const NAME: &'static str = "ReservedInstancePrice";
     const FIELDS: &'static [&'static str] = &[
@@ -7718,17 +4904,17 @@ impl<'de> Deserialize<'de> for ReservedInstancePrice {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ReservedInstancePrice {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ReservedInstancePrice", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("OriginalFixedPrice", &self.original_fixed_price)?
-            .opt("DiscountFixedPrice", &self.discount_fixed_price)?
-            .opt("OriginalUsagePrice", &self.original_usage_price)?
-            .opt("DiscountUsagePrice", &self.discount_usage_price)?
-            .opt("FixedPriceDiscount", &self.fixed_price_discount)?
-            .opt("UsagePriceDiscount", &self.usage_price_discount)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ReservedInstancePrice", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("OriginalFixedPrice", &self.original_fixed_price)?;
+        fields.opt("DiscountFixedPrice", &self.discount_fixed_price)?;
+        fields.opt("OriginalUsagePrice", &self.original_usage_price)?;
+        fields.opt("DiscountUsagePrice", &self.discount_usage_price)?;
+        fields.opt("FixedPriceDiscount", &self.fixed_price_discount)?;
+        fields.opt("UsagePriceDiscount", &self.usage_price_discount)?;
+        fields.end()
     }
 }
 
@@ -7776,68 +4962,6 @@ pub struct ReservedInstancePriceItem {
     pub discount_fixed_price: Option<f64>,
 }
 
-impl ReservedInstancePriceItem {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ReservedInstancePriceItem {
-            offering_type: None,
-            fixed_price: None,
-            usage_price: None,
-            reserved_instances_offering_id: None,
-            zone: None,
-            duration: None,
-            product_description: None,
-            discount_usage_price: None,
-            discount_fixed_price: None,
-        }
-    }
-    /// Sets `OfferingType`.
-    pub fn with_offering_type(mut self, offering_type: impl Into<String>) -> Self {
-        self.offering_type = Some(offering_type.into());
-        self
-    }
-    /// Sets `FixedPrice`.
-    pub fn with_fixed_price(mut self, fixed_price: f64) -> Self {
-        self.fixed_price = Some(fixed_price);
-        self
-    }
-    /// Sets `UsagePrice`.
-    pub fn with_usage_price(mut self, usage_price: f64) -> Self {
-        self.usage_price = Some(usage_price);
-        self
-    }
-    /// Sets `ReservedInstancesOfferingId`.
-    pub fn with_reserved_instances_offering_id(mut self, reserved_instances_offering_id: impl Into<String>) -> Self {
-        self.reserved_instances_offering_id = Some(reserved_instances_offering_id.into());
-        self
-    }
-    /// Sets `Zone`.
-    pub fn with_zone(mut self, zone: impl Into<String>) -> Self {
-        self.zone = Some(zone.into());
-        self
-    }
-    /// Sets `Duration`.
-    pub fn with_duration(mut self, duration: u64) -> Self {
-        self.duration = Some(duration);
-        self
-    }
-    /// Sets `ProductDescription`.
-    pub fn with_product_description(mut self, product_description: impl Into<String>) -> Self {
-        self.product_description = Some(product_description.into());
-        self
-    }
-    /// Sets `DiscountUsagePrice`.
-    pub fn with_discount_usage_price(mut self, discount_usage_price: f64) -> Self {
-        self.discount_usage_price = Some(discount_usage_price);
-        self
-    }
-    /// Sets `DiscountFixedPrice`.
-    pub fn with_discount_fixed_price(mut self, discount_fixed_price: f64) -> Self {
-        self.discount_fixed_price = Some(discount_fixed_price);
-        self
-    }
-}
-
 impl lenient::Reply for ReservedInstancePriceItem {
     const NAME: &'static str = "ReservedInstancePriceItem";
     const FIELDS: &'static [&'static str] = &[
@@ -7873,20 +4997,20 @@ impl<'de> Deserialize<'de> for ReservedInstancePriceItem {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ReservedInstancePriceItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ReservedInstancePriceItem", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("OfferingType", &self.offering_type)?
-            .opt("FixedPrice", &self.fixed_price)?
-            .opt("UsagePrice", &self.usage_price)?
-            .opt("ReservedInstancesOfferingId", &self.reserved_instances_offering_id)?
-            .opt("Zone", &self.zone)?
-            .opt("Duration", &self.duration)?
-            .opt("ProductDescription", &self.product_description)?
-            .opt("DiscountUsagePrice", &self.discount_usage_price)?
-            .opt("DiscountFixedPrice", &self.discount_fixed_price)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ReservedInstancePriceItem", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("OfferingType", &self.offering_type)?;
+        fields.opt("FixedPrice", &self.fixed_price)?;
+        fields.opt("UsagePrice", &self.usage_price)?;
+        fields.opt("ReservedInstancesOfferingId", &self.reserved_instances_offering_id)?;
+        fields.opt("Zone", &self.zone)?;
+        fields.opt("Duration", &self.duration)?;
+        fields.opt("ProductDescription", &self.product_description)?;
+        fields.opt("DiscountUsagePrice", &self.discount_usage_price)?;
+        fields.opt("DiscountFixedPrice", &self.discount_fixed_price)?;
+        fields.end()
     }
 }
 
@@ -7948,98 +5072,6 @@ pub struct ReservedInstanceTypeItem {
     pub prices: Vec<output::ReservedInstancePriceItem>,
 }
 
-impl ReservedInstanceTypeItem {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ReservedInstanceTypeItem {
-            instance_type: None,
-            cpu: None,
-            memory: None,
-            gpu: None,
-            fpga: None,
-            storage_block: None,
-            network_card: None,
-            max_bandwidth: None,
-            frequency: None,
-            cpu_model_name: None,
-            pps: None,
-            externals: None,
-            remark: None,
-            prices: Vec::new(),
-        }
-    }
-    /// Sets `InstanceType`.
-    pub fn with_instance_type(mut self, instance_type: impl Into<String>) -> Self {
-        self.instance_type = Some(instance_type.into());
-        self
-    }
-    /// Sets `Cpu`.
-    pub fn with_cpu(mut self, cpu: u64) -> Self {
-        self.cpu = Some(cpu);
-        self
-    }
-    /// Sets `Memory`.
-    pub fn with_memory(mut self, memory: u64) -> Self {
-        self.memory = Some(memory);
-        self
-    }
-    /// Sets `Gpu`.
-    pub fn with_gpu(mut self, gpu: u64) -> Self {
-        self.gpu = Some(gpu);
-        self
-    }
-    /// Sets `Fpga`.
-    pub fn with_fpga(mut self, fpga: u64) -> Self {
-        self.fpga = Some(fpga);
-        self
-    }
-    /// Sets `StorageBlock`.
-    pub fn with_storage_block(mut self, storage_block: u64) -> Self {
-        self.storage_block = Some(storage_block);
-        self
-    }
-    /// Sets `NetworkCard`.
-    pub fn with_network_card(mut self, network_card: u64) -> Self {
-        self.network_card = Some(network_card);
-        self
-    }
-    /// Sets `MaxBandwidth`.
-    pub fn with_max_bandwidth(mut self, max_bandwidth: f64) -> Self {
-        self.max_bandwidth = Some(max_bandwidth);
-        self
-    }
-    /// Sets `Frequency`.
-    pub fn with_frequency(mut self, frequency: impl Into<String>) -> Self {
-        self.frequency = Some(frequency.into());
-        self
-    }
-    /// Sets `CpuModelName`.
-    pub fn with_cpu_model_name(mut self, cpu_model_name: impl Into<String>) -> Self {
-        self.cpu_model_name = Some(cpu_model_name.into());
-        self
-    }
-    /// Sets `Pps`.
-    pub fn with_pps(mut self, pps: u64) -> Self {
-        self.pps = Some(pps);
-        self
-    }
-    /// Sets `Externals`.
-    pub fn with_externals(mut self, externals: output::Externals) -> Self {
-        self.externals = Some(externals);
-        self
-    }
-    /// Sets `Remark`.
-    pub fn with_remark(mut self, remark: impl Into<String>) -> Self {
-        self.remark = Some(remark.into());
-        self
-    }
-    /// Sets `Prices`.
-    pub fn with_prices(mut self, prices: impl IntoIterator<Item = output::ReservedInstancePriceItem>) -> Self {
-        self.prices = prices.into_iter().collect();
-        self
-    }
-}
-
 impl lenient::Reply for ReservedInstanceTypeItem {
     const NAME: &'static str = "ReservedInstanceTypeItem";
     const FIELDS: &'static [&'static str] = &[
@@ -8085,25 +5117,25 @@ impl<'de> Deserialize<'de> for ReservedInstanceTypeItem {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ReservedInstanceTypeItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ReservedInstanceTypeItem", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("InstanceType", &self.instance_type)?
-            .opt("Cpu", &self.cpu)?
-            .opt("Memory", &self.memory)?
-            .opt("Gpu", &self.gpu)?
-            .opt("Fpga", &self.fpga)?
-            .opt("StorageBlock", &self.storage_block)?
-            .opt("NetworkCard", &self.network_card)?
-            .opt("MaxBandwidth", &self.max_bandwidth)?
-            .opt("Frequency", &self.frequency)?
-            .opt("CpuModelName", &self.cpu_model_name)?
-            .opt("Pps", &self.pps)?
-            .opt("Externals", &self.externals)?
-            .opt("Remark", &self.remark)?
-            .list("Prices", &self.prices)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ReservedInstanceTypeItem", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("InstanceType", &self.instance_type)?;
+        fields.opt("Cpu", &self.cpu)?;
+        fields.opt("Memory", &self.memory)?;
+        fields.opt("Gpu", &self.gpu)?;
+        fields.opt("Fpga", &self.fpga)?;
+        fields.opt("StorageBlock", &self.storage_block)?;
+        fields.opt("NetworkCard", &self.network_card)?;
+        fields.opt("MaxBandwidth", &self.max_bandwidth)?;
+        fields.opt("Frequency", &self.frequency)?;
+        fields.opt("CpuModelName", &self.cpu_model_name)?;
+        fields.opt("Pps", &self.pps)?;
+        fields.opt("Externals", &self.externals)?;
+        fields.opt("Remark", &self.remark)?;
+        fields.list("Prices", &self.prices)?;
+        fields.end()
     }
 }
 
@@ -8177,98 +5209,6 @@ pub struct ReservedInstances {
     pub reserved_instance_name: Option<String>,
 }
 
-impl ReservedInstances {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ReservedInstances {
-            reserved_instances_id: None,
-            instance_type: None,
-            zone: None,
-            start_time: None,
-            end_time: None,
-            duration: None,
-            instance_count: None,
-            product_description: None,
-            state: None,
-            currency_code: None,
-            offering_type: None,
-            instance_family: None,
-            reserved_instance_id: None,
-            reserved_instance_name: None,
-        }
-    }
-    /// Sets `ReservedInstancesId`.
-    pub fn with_reserved_instances_id(mut self, reserved_instances_id: impl Into<String>) -> Self {
-        self.reserved_instances_id = Some(reserved_instances_id.into());
-        self
-    }
-    /// Sets `InstanceType`.
-    pub fn with_instance_type(mut self, instance_type: impl Into<String>) -> Self {
-        self.instance_type = Some(instance_type.into());
-        self
-    }
-    /// Sets `Zone`.
-    pub fn with_zone(mut self, zone: impl Into<String>) -> Self {
-        self.zone = Some(zone.into());
-        self
-    }
-    /// Sets `StartTime`.
-    pub fn with_start_time(mut self, start_time: impl Into<String>) -> Self {
-        self.start_time = Some(start_time.into());
-        self
-    }
-    /// Sets `EndTime`.
-    pub fn with_end_time(mut self, end_time: impl Into<String>) -> Self {
-        self.end_time = Some(end_time.into());
-        self
-    }
-    /// Sets `Duration`.
-    pub fn with_duration(mut self, duration: i64) -> Self {
-        self.duration = Some(duration);
-        self
-    }
-    /// Sets `InstanceCount`.
-    pub fn with_instance_count(mut self, instance_count: i64) -> Self {
-        self.instance_count = Some(instance_count);
-        self
-    }
-    /// Sets `ProductDescription`.
-    pub fn with_product_description(mut self, product_description: impl Into<String>) -> Self {
-        self.product_description = Some(product_description.into());
-        self
-    }
-    /// Sets `State`.
-    pub fn with_state(mut self, state: impl Into<String>) -> Self {
-        self.state = Some(state.into());
-        self
-    }
-    /// Sets `CurrencyCode`.
-    pub fn with_currency_code(mut self, currency_code: impl Into<String>) -> Self {
-        self.currency_code = Some(currency_code.into());
-        self
-    }
-    /// Sets `OfferingType`.
-    pub fn with_offering_type(mut self, offering_type: impl Into<String>) -> Self {
-        self.offering_type = Some(offering_type.into());
-        self
-    }
-    /// Sets `InstanceFamily`.
-    pub fn with_instance_family(mut self, instance_family: impl Into<String>) -> Self {
-        self.instance_family = Some(instance_family.into());
-        self
-    }
-    /// Sets `ReservedInstanceId`.
-    pub fn with_reserved_instance_id(mut self, reserved_instance_id: impl Into<String>) -> Self {
-        self.reserved_instance_id = Some(reserved_instance_id.into());
-        self
-    }
-    /// Sets `ReservedInstanceName`.
-    pub fn with_reserved_instance_name(mut self, reserved_instance_name: impl Into<String>) -> Self {
-        self.reserved_instance_name = Some(reserved_instance_name.into());
-        self
-    }
-}
-
 impl lenient::Reply for ReservedInstances {
     const NAME: &'static str = "ReservedInstances";
     const FIELDS: &'static [&'static str] = &[
@@ -8314,25 +5254,25 @@ impl<'de> Deserialize<'de> for ReservedInstances {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ReservedInstances {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ReservedInstances", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("ReservedInstancesId", &self.reserved_instances_id)?
-            .opt("InstanceType", &self.instance_type)?
-            .opt("Zone", &self.zone)?
-            .opt("StartTime", &self.start_time)?
-            .opt("EndTime", &self.end_time)?
-            .opt("Duration", &self.duration)?
-            .opt("InstanceCount", &self.instance_count)?
-            .opt("ProductDescription", &self.product_description)?
-            .opt("State", &self.state)?
-            .opt("CurrencyCode", &self.currency_code)?
-            .opt("OfferingType", &self.offering_type)?
-            .opt("InstanceFamily", &self.instance_family)?
-            .opt("ReservedInstanceId", &self.reserved_instance_id)?
-            .opt("ReservedInstanceName", &self.reserved_instance_name)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ReservedInstances", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ReservedInstancesId", &self.reserved_instances_id)?;
+        fields.opt("InstanceType", &self.instance_type)?;
+        fields.opt("Zone", &self.zone)?;
+        fields.opt("StartTime", &self.start_time)?;
+        fields.opt("EndTime", &self.end_time)?;
+        fields.opt("Duration", &self.duration)?;
+        fields.opt("InstanceCount", &self.instance_count)?;
+        fields.opt("ProductDescription", &self.product_description)?;
+        fields.opt("State", &self.state)?;
+        fields.opt("CurrencyCode", &self.currency_code)?;
+        fields.opt("OfferingType", &self.offering_type)?;
+        fields.opt("InstanceFamily", &self.instance_family)?;
+        fields.opt("ReservedInstanceId", &self.reserved_instance_id)?;
+        fields.opt("ReservedInstanceName", &self.reserved_instance_name)?;
+        fields.end()
     }
 }
 
@@ -8387,68 +5327,6 @@ pub struct ReservedInstancesOffering {
     pub usage_price: Option<f64>,
 }
 
-impl ReservedInstancesOffering {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ReservedInstancesOffering {
-            zone: None,
-            currency_code: None,
-            duration: None,
-            fixed_price: None,
-            instance_type: None,
-            offering_type: None,
-            reserved_instances_offering_id: None,
-            product_description: None,
-            usage_price: None,
-        }
-    }
-    /// Sets `Zone`.
-    pub fn with_zone(mut self, zone: impl Into<String>) -> Self {
-        self.zone = Some(zone.into());
-        self
-    }
-    /// Sets `CurrencyCode`.
-    pub fn with_currency_code(mut self, currency_code: impl Into<String>) -> Self {
-        self.currency_code = Some(currency_code.into());
-        self
-    }
-    /// Sets `Duration`.
-    pub fn with_duration(mut self, duration: i64) -> Self {
-        self.duration = Some(duration);
-        self
-    }
-    /// Sets `FixedPrice`.
-    pub fn with_fixed_price(mut self, fixed_price: f64) -> Self {
-        self.fixed_price = Some(fixed_price);
-        self
-    }
-    /// Sets `InstanceType`.
-    pub fn with_instance_type(mut self, instance_type: impl Into<String>) -> Self {
-        self.instance_type = Some(instance_type.into());
-        self
-    }
-    /// Sets `OfferingType`.
-    pub fn with_offering_type(mut self, offering_type: impl Into<String>) -> Self {
-        self.offering_type = Some(offering_type.into());
-        self
-    }
-    /// Sets `ReservedInstancesOfferingId`.
-    pub fn with_reserved_instances_offering_id(mut self, reserved_instances_offering_id: impl Into<String>) -> Self {
-        self.reserved_instances_offering_id = Some(reserved_instances_offering_id.into());
-        self
-    }
-    /// Sets `ProductDescription`.
-    pub fn with_product_description(mut self, product_description: impl Into<String>) -> Self {
-        self.product_description = Some(product_description.into());
-        self
-    }
-    /// Sets `UsagePrice`.
-    pub fn with_usage_price(mut self, usage_price: f64) -> Self {
-        self.usage_price = Some(usage_price);
-        self
-    }
-}
-
 impl lenient::Reply for ReservedInstancesOffering {
     const NAME: &'static str = "ReservedInstancesOffering";
     const FIELDS: &'static [&'static str] = &[
@@ -8484,20 +5362,20 @@ impl<'de> Deserialize<'de> for ReservedInstancesOffering {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ReservedInstancesOffering {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ReservedInstancesOffering", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Zone", &self.zone)?
-            .opt("CurrencyCode", &self.currency_code)?
-            .opt("Duration", &self.duration)?
-            .opt("FixedPrice", &self.fixed_price)?
-            .opt("InstanceType", &self.instance_type)?
-            .opt("OfferingType", &self.offering_type)?
-            .opt("ReservedInstancesOfferingId", &self.reserved_instances_offering_id)?
-            .opt("ProductDescription", &self.product_description)?
-            .opt("UsagePrice", &self.usage_price)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ReservedInstancesOffering", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Zone", &self.zone)?;
+        fields.opt("CurrencyCode", &self.currency_code)?;
+        fields.opt("Duration", &self.duration)?;
+        fields.opt("FixedPrice", &self.fixed_price)?;
+        fields.opt("InstanceType", &self.instance_type)?;
+        fields.opt("OfferingType", &self.offering_type)?;
+        fields.opt("ReservedInstancesOfferingId", &self.reserved_instances_offering_id)?;
+        fields.opt("ProductDescription", &self.product_description)?;
+        fields.opt("UsagePrice", &self.usage_price)?;
+        fields.end()
     }
 }
 
@@ -8527,38 +5405,6 @@ pub struct ResourceCount {
     pub disk: Option<u64>,
 }
 
-impl ResourceCount {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ResourceCount {
-            cpu: None,
-            memory: None,
-            gpu: None,
-            disk: None,
-        }
-    }
-    /// Sets `Cpu`.
-    pub fn with_cpu(mut self, cpu: u64) -> Self {
-        self.cpu = Some(cpu);
-        self
-    }
-    /// Sets `Memory`.
-    pub fn with_memory(mut self, memory: u64) -> Self {
-        self.memory = Some(memory);
-        self
-    }
-    /// Sets `Gpu`.
-    pub fn with_gpu(mut self, gpu: u64) -> Self {
-        self.gpu = Some(gpu);
-        self
-    }
-    /// Sets `Disk`.
-    pub fn with_disk(mut self, disk: u64) -> Self {
-        self.disk = Some(disk);
-        self
-    }
-}
-
 impl lenient::Reply for ResourceCount {
     const NAME: &'static str = "ResourceCount";
     const FIELDS: &'static [&'static str] = &[
@@ -8584,15 +5430,15 @@ impl<'de> Deserialize<'de> for ResourceCount {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ResourceCount {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ResourceCount", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Cpu", &self.cpu)?
-            .opt("Memory", &self.memory)?
-            .opt("Gpu", &self.gpu)?
-            .opt("Disk", &self.disk)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ResourceCount", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Cpu", &self.cpu)?;
+        fields.opt("Memory", &self.memory)?;
+        fields.opt("Gpu", &self.gpu)?;
+        fields.opt("Disk", &self.disk)?;
+        fields.end()
     }
 }
 
@@ -8666,110 +5512,6 @@ pub struct ResourcePoolPack {
     pub end_time: Option<String>,
 }
 
-impl ResourcePoolPack {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ResourcePoolPack {
-            dedicated_resource_pack_id: None,
-            dedicated_resource_pack_name: None,
-            zone: None,
-            instance_type: None,
-            instance_family: None,
-            resource_pool_pack_type: None,
-            status: None,
-            total_capacity: None,
-            available_capacity: None,
-            host_ip: None,
-            rack_id: None,
-            switch_id: None,
-            auto_placement: None,
-            renew_flag: None,
-            start_time: None,
-            end_time: None,
-        }
-    }
-    /// Sets `DedicatedResourcePackId`.
-    pub fn with_dedicated_resource_pack_id(mut self, dedicated_resource_pack_id: impl Into<String>) -> Self {
-        self.dedicated_resource_pack_id = Some(dedicated_resource_pack_id.into());
-        self
-    }
-    /// Sets `DedicatedResourcePackName`.
-    pub fn with_dedicated_resource_pack_name(mut self, dedicated_resource_pack_name: impl Into<String>) -> Self {
-        self.dedicated_resource_pack_name = Some(dedicated_resource_pack_name.into());
-        self
-    }
-    /// Sets `Zone`.
-    pub fn with_zone(mut self, zone: impl Into<String>) -> Self {
-        self.zone = Some(zone.into());
-        self
-    }
-    /// Sets `InstanceType`.
-    pub fn with_instance_type(mut self, instance_type: impl Into<String>) -> Self {
-        self.instance_type = Some(instance_type.into());
-        self
-    }
-    /// Sets `InstanceFamily`.
-    pub fn with_instance_family(mut self, instance_family: impl Into<String>) -> Self {
-        self.instance_family = Some(instance_family.into());
-        self
-    }
-    /// Sets `ResourcePoolPackType`.
-    pub fn with_resource_pool_pack_type(mut self, resource_pool_pack_type: impl Into<String>) -> Self {
-        self.resource_pool_pack_type = Some(resource_pool_pack_type.into());
-        self
-    }
-    /// Sets `Status`.
-    pub fn with_status(mut self, status: impl Into<String>) -> Self {
-        self.status = Some(status.into());
-        self
-    }
-    /// Sets `TotalCapacity`.
-    pub fn with_total_capacity(mut self, total_capacity: output::ResourceCount) -> Self {
-        self.total_capacity = Some(total_capacity);
-        self
-    }
-    /// Sets `AvailableCapacity`.
-    pub fn with_available_capacity(mut self, available_capacity: output::ResourceCount) -> Self {
-        self.available_capacity = Some(available_capacity);
-        self
-    }
-    /// Sets `HostIp`.
-    pub fn with_host_ip(mut self, host_ip: impl Into<String>) -> Self {
-        self.host_ip = Some(host_ip.into());
-        self
-    }
-    /// Sets `RackId`.
-    pub fn with_rack_id(mut self, rack_id: impl Into<String>) -> Self {
-        self.rack_id = Some(rack_id.into());
-        self
-    }
-    /// Sets `SwitchId`.
-    pub fn with_switch_id(mut self, switch_id: impl Into<String>) -> Self {
-        self.switch_id = Some(switch_id.into());
-        self
-    }
-    /// Sets `AutoPlacement`.
-    pub fn with_auto_placement(mut self, auto_placement: bool) -> Self {
-        self.auto_placement = Some(auto_placement);
-        self
-    }
-    /// Sets `RenewFlag`.
-    pub fn with_renew_flag(mut self, renew_flag: impl Into<String>) -> Self {
-        self.renew_flag = Some(renew_flag.into());
-        self
-    }
-    /// Sets `StartTime`.
-    pub fn with_start_time(mut self, start_time: impl Into<String>) -> Self {
-        self.start_time = Some(start_time.into());
-        self
-    }
-    /// Sets `EndTime`.
-    pub fn with_end_time(mut self, end_time: impl Into<String>) -> Self {
-        self.end_time = Some(end_time.into());
-        self
-    }
-}
-
 impl lenient::Reply for ResourcePoolPack {
     const NAME: &'static str = "ResourcePoolPack";
     const FIELDS: &'static [&'static str] = &[
@@ -8819,27 +5561,27 @@ impl<'de> Deserialize<'de> for ResourcePoolPack {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ResourcePoolPack {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ResourcePoolPack", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("DedicatedResourcePackId", &self.dedicated_resource_pack_id)?
-            .opt("DedicatedResourcePackName", &self.dedicated_resource_pack_name)?
-            .opt("Zone", &self.zone)?
-            .opt("InstanceType", &self.instance_type)?
-            .opt("InstanceFamily", &self.instance_family)?
-            .opt("ResourcePoolPackType", &self.resource_pool_pack_type)?
-            .opt("Status", &self.status)?
-            .opt("TotalCapacity", &self.total_capacity)?
-            .opt("AvailableCapacity", &self.available_capacity)?
-            .opt("HostIp", &self.host_ip)?
-            .opt("RackId", &self.rack_id)?
-            .opt("SwitchId", &self.switch_id)?
-            .opt("AutoPlacement", &self.auto_placement)?
-            .opt("RenewFlag", &self.renew_flag)?
-            .opt("StartTime", &self.start_time)?
-            .opt("EndTime", &self.end_time)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ResourcePoolPack", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("DedicatedResourcePackId", &self.dedicated_resource_pack_id)?;
+        fields.opt("DedicatedResourcePackName", &self.dedicated_resource_pack_name)?;
+        fields.opt("Zone", &self.zone)?;
+        fields.opt("InstanceType", &self.instance_type)?;
+        fields.opt("InstanceFamily", &self.instance_family)?;
+        fields.opt("ResourcePoolPackType", &self.resource_pool_pack_type)?;
+        fields.opt("Status", &self.status)?;
+        fields.opt("TotalCapacity", &self.total_capacity)?;
+        fields.opt("AvailableCapacity", &self.available_capacity)?;
+        fields.opt("HostIp", &self.host_ip)?;
+        fields.opt("RackId", &self.rack_id)?;
+        fields.opt("SwitchId", &self.switch_id)?;
+        fields.opt("AutoPlacement", &self.auto_placement)?;
+        fields.opt("RenewFlag", &self.renew_flag)?;
+        fields.opt("StartTime", &self.start_time)?;
+        fields.opt("EndTime", &self.end_time)?;
+        fields.end()
     }
 }
 
@@ -8869,44 +5611,6 @@ pub struct ResourcePoolPackInstance {
     pub zone: Option<String>,
 }
 
-impl ResourcePoolPackInstance {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ResourcePoolPackInstance {
-            dedicated_resource_pack_id: None,
-            instance_id_set: Vec::new(),
-            instance_family: None,
-            instance_type: None,
-            zone: None,
-        }
-    }
-    /// Sets `DedicatedResourcePackId`.
-    pub fn with_dedicated_resource_pack_id(mut self, dedicated_resource_pack_id: impl Into<String>) -> Self {
-        self.dedicated_resource_pack_id = Some(dedicated_resource_pack_id.into());
-        self
-    }
-    /// Sets `InstanceIdSet`.
-    pub fn with_instance_id_set(mut self, instance_id_set: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.instance_id_set = instance_id_set.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `InstanceFamily`.
-    pub fn with_instance_family(mut self, instance_family: impl Into<String>) -> Self {
-        self.instance_family = Some(instance_family.into());
-        self
-    }
-    /// Sets `InstanceType`.
-    pub fn with_instance_type(mut self, instance_type: impl Into<String>) -> Self {
-        self.instance_type = Some(instance_type.into());
-        self
-    }
-    /// Sets `Zone`.
-    pub fn with_zone(mut self, zone: impl Into<String>) -> Self {
-        self.zone = Some(zone.into());
-        self
-    }
-}
-
 impl lenient::Reply for ResourcePoolPackInstance {
     const NAME: &'static str = "ResourcePoolPackInstance";
     const FIELDS: &'static [&'static str] = &[
@@ -8934,16 +5638,16 @@ impl<'de> Deserialize<'de> for ResourcePoolPackInstance {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ResourcePoolPackInstance {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ResourcePoolPackInstance", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("DedicatedResourcePackId", &self.dedicated_resource_pack_id)?
-            .list("InstanceIdSet", &self.instance_id_set)?
-            .opt("InstanceFamily", &self.instance_family)?
-            .opt("InstanceType", &self.instance_type)?
-            .opt("Zone", &self.zone)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ResourcePoolPackInstance", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("DedicatedResourcePackId", &self.dedicated_resource_pack_id)?;
+        fields.list("InstanceIdSet", &self.instance_id_set)?;
+        fields.opt("InstanceFamily", &self.instance_family)?;
+        fields.opt("InstanceType", &self.instance_type)?;
+        fields.opt("Zone", &self.zone)?;
+        fields.end()
     }
 }
 
@@ -8960,20 +5664,6 @@ pub struct RunAutomationServiceEnabled {
     ///
     /// Example: `true`
     pub enabled: Option<bool>,
-}
-
-impl RunAutomationServiceEnabled {
-    /// With every field unset.
-    pub fn new() -> Self {
-        RunAutomationServiceEnabled {
-            enabled: None,
-        }
-    }
-    /// Sets `Enabled`.
-    pub fn with_enabled(mut self, enabled: bool) -> Self {
-        self.enabled = Some(enabled);
-        self
-    }
 }
 
 impl lenient::Reply for RunAutomationServiceEnabled {
@@ -8995,12 +5685,12 @@ impl<'de> Deserialize<'de> for RunAutomationServiceEnabled {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for RunAutomationServiceEnabled {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RunAutomationServiceEnabled", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Enabled", &self.enabled)?
-            .end()
+        let mut fields = lenient::fields(serializer, "RunAutomationServiceEnabled", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Enabled", &self.enabled)?;
+        fields.end()
     }
 }
 
@@ -9017,20 +5707,6 @@ pub struct RunMonitorServiceEnabled {
     ///
     /// Example: `true`
     pub enabled: Option<bool>,
-}
-
-impl RunMonitorServiceEnabled {
-    /// With every field unset.
-    pub fn new() -> Self {
-        RunMonitorServiceEnabled {
-            enabled: None,
-        }
-    }
-    /// Sets `Enabled`.
-    pub fn with_enabled(mut self, enabled: bool) -> Self {
-        self.enabled = Some(enabled);
-        self
-    }
 }
 
 impl lenient::Reply for RunMonitorServiceEnabled {
@@ -9052,12 +5728,12 @@ impl<'de> Deserialize<'de> for RunMonitorServiceEnabled {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for RunMonitorServiceEnabled {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RunMonitorServiceEnabled", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Enabled", &self.enabled)?
-            .end()
+        let mut fields = lenient::fields(serializer, "RunMonitorServiceEnabled", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Enabled", &self.enabled)?;
+        fields.end()
     }
 }
 
@@ -9074,20 +5750,6 @@ pub struct RunSecurityServiceEnabled {
     ///
     /// Example: `false`
     pub enabled: Option<bool>,
-}
-
-impl RunSecurityServiceEnabled {
-    /// With every field unset.
-    pub fn new() -> Self {
-        RunSecurityServiceEnabled {
-            enabled: None,
-        }
-    }
-    /// Sets `Enabled`.
-    pub fn with_enabled(mut self, enabled: bool) -> Self {
-        self.enabled = Some(enabled);
-        self
-    }
 }
 
 impl lenient::Reply for RunSecurityServiceEnabled {
@@ -9109,12 +5771,12 @@ impl<'de> Deserialize<'de> for RunSecurityServiceEnabled {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for RunSecurityServiceEnabled {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RunSecurityServiceEnabled", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Enabled", &self.enabled)?
-            .end()
+        let mut fields = lenient::fields(serializer, "RunSecurityServiceEnabled", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Enabled", &self.enabled)?;
+        fields.end()
     }
 }
 
@@ -9130,26 +5792,6 @@ pub struct SharePermission {
     ///
     /// Example: `2700036`
     pub account_id: Option<String>,
-}
-
-impl SharePermission {
-    /// With every field unset.
-    pub fn new() -> Self {
-        SharePermission {
-            created_time: None,
-            account_id: None,
-        }
-    }
-    /// Sets `CreatedTime`.
-    pub fn with_created_time(mut self, created_time: impl Into<String>) -> Self {
-        self.created_time = Some(created_time.into());
-        self
-    }
-    /// Sets `AccountId`.
-    pub fn with_account_id(mut self, account_id: impl Into<String>) -> Self {
-        self.account_id = Some(account_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for SharePermission {
@@ -9173,13 +5815,13 @@ impl<'de> Deserialize<'de> for SharePermission {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for SharePermission {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "SharePermission", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("CreatedTime", &self.created_time)?
-            .opt("AccountId", &self.account_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "SharePermission", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("CreatedTime", &self.created_time)?;
+        fields.opt("AccountId", &self.account_id)?;
+        fields.end()
     }
 }
 
@@ -9201,32 +5843,6 @@ pub struct Snapshot {
     ///
     /// Example: `50`
     pub disk_size: Option<i64>,
-}
-
-impl Snapshot {
-    /// With every field unset.
-    pub fn new() -> Self {
-        Snapshot {
-            snapshot_id: None,
-            disk_usage: None,
-            disk_size: None,
-        }
-    }
-    /// Sets `SnapshotId`.
-    pub fn with_snapshot_id(mut self, snapshot_id: impl Into<String>) -> Self {
-        self.snapshot_id = Some(snapshot_id.into());
-        self
-    }
-    /// Sets `DiskUsage`.
-    pub fn with_disk_usage(mut self, disk_usage: impl Into<String>) -> Self {
-        self.disk_usage = Some(disk_usage.into());
-        self
-    }
-    /// Sets `DiskSize`.
-    pub fn with_disk_size(mut self, disk_size: i64) -> Self {
-        self.disk_size = Some(disk_size);
-        self
-    }
 }
 
 impl lenient::Reply for Snapshot {
@@ -9252,14 +5868,14 @@ impl<'de> Deserialize<'de> for Snapshot {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for Snapshot {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Snapshot", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("SnapshotId", &self.snapshot_id)?
-            .opt("DiskUsage", &self.disk_usage)?
-            .opt("DiskSize", &self.disk_size)?
-            .end()
+        let mut fields = lenient::fields(serializer, "Snapshot", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("SnapshotId", &self.snapshot_id)?;
+        fields.opt("DiskUsage", &self.disk_usage)?;
+        fields.opt("DiskSize", &self.disk_size)?;
+        fields.end()
     }
 }
 
@@ -9275,21 +5891,6 @@ pub struct SpotMarketOptions {
     ///
     /// Example: `one-time`
     pub spot_instance_type: Option<String>,
-}
-
-impl SpotMarketOptions {
-    /// With the fields a request must carry.
-    pub fn new(max_price: impl Into<String>) -> Self {
-        SpotMarketOptions {
-            max_price: Some(max_price.into()),
-            spot_instance_type: None,
-        }
-    }
-    /// Sets `SpotInstanceType`.
-    pub fn with_spot_instance_type(mut self, spot_instance_type: impl Into<String>) -> Self {
-        self.spot_instance_type = Some(spot_instance_type.into());
-        self
-    }
 }
 
 impl lenient::Reply for SpotMarketOptions {
@@ -9313,13 +5914,13 @@ impl<'de> Deserialize<'de> for SpotMarketOptions {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for SpotMarketOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "SpotMarketOptions", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("MaxPrice", &self.max_price)?
-            .opt("SpotInstanceType", &self.spot_instance_type)?
-            .end()
+        let mut fields = lenient::fields(serializer, "SpotMarketOptions", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("MaxPrice", &self.max_price)?;
+        fields.opt("SpotInstanceType", &self.spot_instance_type)?;
+        fields.end()
     }
 }
 
@@ -9343,38 +5944,6 @@ pub struct SpotPaidQuota {
     ///
     /// Example: `ap-nanjing-1`
     pub zone: Option<String>,
-}
-
-impl SpotPaidQuota {
-    /// With every field unset.
-    pub fn new() -> Self {
-        SpotPaidQuota {
-            used_quota: None,
-            remaining_quota: None,
-            total_quota: None,
-            zone: None,
-        }
-    }
-    /// Sets `UsedQuota`.
-    pub fn with_used_quota(mut self, used_quota: u64) -> Self {
-        self.used_quota = Some(used_quota);
-        self
-    }
-    /// Sets `RemainingQuota`.
-    pub fn with_remaining_quota(mut self, remaining_quota: u64) -> Self {
-        self.remaining_quota = Some(remaining_quota);
-        self
-    }
-    /// Sets `TotalQuota`.
-    pub fn with_total_quota(mut self, total_quota: u64) -> Self {
-        self.total_quota = Some(total_quota);
-        self
-    }
-    /// Sets `Zone`.
-    pub fn with_zone(mut self, zone: impl Into<String>) -> Self {
-        self.zone = Some(zone.into());
-        self
-    }
 }
 
 impl lenient::Reply for SpotPaidQuota {
@@ -9402,15 +5971,15 @@ impl<'de> Deserialize<'de> for SpotPaidQuota {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for SpotPaidQuota {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "SpotPaidQuota", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("UsedQuota", &self.used_quota)?
-            .opt("RemainingQuota", &self.remaining_quota)?
-            .opt("TotalQuota", &self.total_quota)?
-            .opt("Zone", &self.zone)?
-            .end()
+        let mut fields = lenient::fields(serializer, "SpotPaidQuota", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("UsedQuota", &self.used_quota)?;
+        fields.opt("RemainingQuota", &self.remaining_quota)?;
+        fields.opt("TotalQuota", &self.total_quota)?;
+        fields.opt("Zone", &self.zone)?;
+        fields.end()
     }
 }
 
@@ -9430,32 +5999,6 @@ pub struct StorageBlock {
     ///
     /// Example: `200`
     pub max_size: Option<i64>,
-}
-
-impl StorageBlock {
-    /// With every field unset.
-    pub fn new() -> Self {
-        StorageBlock {
-            type_: None,
-            min_size: None,
-            max_size: None,
-        }
-    }
-    /// Sets `Type`.
-    pub fn with_type(mut self, type_: impl Into<String>) -> Self {
-        self.type_ = Some(type_.into());
-        self
-    }
-    /// Sets `MinSize`.
-    pub fn with_min_size(mut self, min_size: i64) -> Self {
-        self.min_size = Some(min_size);
-        self
-    }
-    /// Sets `MaxSize`.
-    pub fn with_max_size(mut self, max_size: i64) -> Self {
-        self.max_size = Some(max_size);
-        self
-    }
 }
 
 impl lenient::Reply for StorageBlock {
@@ -9481,14 +6024,14 @@ impl<'de> Deserialize<'de> for StorageBlock {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for StorageBlock {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "StorageBlock", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Type", &self.type_)?
-            .opt("MinSize", &self.min_size)?
-            .opt("MaxSize", &self.max_size)?
-            .end()
+        let mut fields = lenient::fields(serializer, "StorageBlock", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Type", &self.type_)?;
+        fields.opt("MinSize", &self.min_size)?;
+        fields.opt("MaxSize", &self.max_size)?;
+        fields.end()
     }
 }
 
@@ -9504,16 +6047,6 @@ pub struct SyncImage {
     ///
     /// Required. Example: `ap-guangzhou`
     pub region: Option<String>,
-}
-
-impl SyncImage {
-    /// With the fields a request must carry.
-    pub fn new(image_id: impl Into<String>, region: impl Into<String>) -> Self {
-        SyncImage {
-            image_id: Some(image_id.into()),
-            region: Some(region.into()),
-        }
-    }
 }
 
 impl lenient::Reply for SyncImage {
@@ -9537,13 +6070,13 @@ impl<'de> Deserialize<'de> for SyncImage {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for SyncImage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "SyncImage", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("ImageId", &self.image_id)?
-            .opt("Region", &self.region)?
-            .end()
+        let mut fields = lenient::fields(serializer, "SyncImage", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ImageId", &self.image_id)?;
+        fields.opt("Region", &self.region)?;
+        fields.end()
     }
 }
 
@@ -9598,56 +6131,6 @@ pub struct SystemDisk {
     pub kms_key_id: Option<String>,
 }
 
-impl SystemDisk {
-    /// With every field unset.
-    pub fn new() -> Self {
-        SystemDisk {
-            disk_type: None,
-            disk_id: None,
-            disk_size: None,
-            cdc_id: None,
-            disk_name: None,
-            encrypt: None,
-            kms_key_id: None,
-        }
-    }
-    /// Sets `DiskType`.
-    pub fn with_disk_type(mut self, disk_type: impl Into<String>) -> Self {
-        self.disk_type = Some(disk_type.into());
-        self
-    }
-    /// Sets `DiskId`.
-    pub fn with_disk_id(mut self, disk_id: impl Into<String>) -> Self {
-        self.disk_id = Some(disk_id.into());
-        self
-    }
-    /// Sets `DiskSize`.
-    pub fn with_disk_size(mut self, disk_size: i64) -> Self {
-        self.disk_size = Some(disk_size);
-        self
-    }
-    /// Sets `CdcId`.
-    pub fn with_cdc_id(mut self, cdc_id: impl Into<String>) -> Self {
-        self.cdc_id = Some(cdc_id.into());
-        self
-    }
-    /// Sets `DiskName`.
-    pub fn with_disk_name(mut self, disk_name: impl Into<String>) -> Self {
-        self.disk_name = Some(disk_name.into());
-        self
-    }
-    /// Sets `Encrypt`.
-    pub fn with_encrypt(mut self, encrypt: bool) -> Self {
-        self.encrypt = Some(encrypt);
-        self
-    }
-    /// Sets `KmsKeyId`.
-    pub fn with_kms_key_id(mut self, kms_key_id: impl Into<String>) -> Self {
-        self.kms_key_id = Some(kms_key_id.into());
-        self
-    }
-}
-
 impl lenient::Reply for SystemDisk {
     const NAME: &'static str = "SystemDisk";
     const FIELDS: &'static [&'static str] = &[
@@ -9679,18 +6162,18 @@ impl<'de> Deserialize<'de> for SystemDisk {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for SystemDisk {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "SystemDisk", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("DiskType", &self.disk_type)?
-            .opt("DiskId", &self.disk_id)?
-            .opt("DiskSize", &self.disk_size)?
-            .opt("CdcId", &self.cdc_id)?
-            .opt("DiskName", &self.disk_name)?
-            .opt("Encrypt", &self.encrypt)?
-            .opt("KmsKeyId", &self.kms_key_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "SystemDisk", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("DiskType", &self.disk_type)?;
+        fields.opt("DiskId", &self.disk_id)?;
+        fields.opt("DiskSize", &self.disk_size)?;
+        fields.opt("CdcId", &self.cdc_id)?;
+        fields.opt("DiskName", &self.disk_name)?;
+        fields.opt("Encrypt", &self.encrypt)?;
+        fields.opt("KmsKeyId", &self.kms_key_id)?;
+        fields.end()
     }
 }
 
@@ -9706,16 +6189,6 @@ pub struct Tag {
     ///
     /// Required. Example: `myValue`
     pub value: Option<String>,
-}
-
-impl Tag {
-    /// With the fields a request must carry.
-    pub fn new(key: impl Into<String>, value: impl Into<String>) -> Self {
-        Tag {
-            key: Some(key.into()),
-            value: Some(value.into()),
-        }
-    }
 }
 
 impl lenient::Reply for Tag {
@@ -9739,13 +6212,13 @@ impl<'de> Deserialize<'de> for Tag {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for Tag {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Tag", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Key", &self.key)?
-            .opt("Value", &self.value)?
-            .end()
+        let mut fields = lenient::fields(serializer, "Tag", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Key", &self.key)?;
+        fields.opt("Value", &self.value)?;
+        fields.end()
     }
 }
 
@@ -9761,16 +6234,6 @@ pub struct TagSpecification {
     ///
     /// Required.
     pub tags: Vec<output::Tag>,
-}
-
-impl TagSpecification {
-    /// With the fields a request must carry.
-    pub fn new(resource_type: impl Into<String>, tags: impl IntoIterator<Item = output::Tag>) -> Self {
-        TagSpecification {
-            resource_type: Some(resource_type.into()),
-            tags: tags.into_iter().collect(),
-        }
-    }
 }
 
 impl lenient::Reply for TagSpecification {
@@ -9794,13 +6257,13 @@ impl<'de> Deserialize<'de> for TagSpecification {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for TagSpecification {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "TagSpecification", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("ResourceType", &self.resource_type)?
-            .list("Tags", &self.tags)?
-            .end()
+        let mut fields = lenient::fields(serializer, "TagSpecification", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ResourceType", &self.resource_type)?;
+        fields.list("Tags", &self.tags)?;
+        fields.end()
     }
 }
 
@@ -9816,26 +6279,6 @@ pub struct TargetOs {
     ///
     /// Example: `2.4`
     pub target_os_version: Option<String>,
-}
-
-impl TargetOs {
-    /// With every field unset.
-    pub fn new() -> Self {
-        TargetOs {
-            target_os_type: None,
-            target_os_version: None,
-        }
-    }
-    /// Sets `TargetOSType`.
-    pub fn with_target_os_type(mut self, target_os_type: impl Into<String>) -> Self {
-        self.target_os_type = Some(target_os_type.into());
-        self
-    }
-    /// Sets `TargetOSVersion`.
-    pub fn with_target_os_version(mut self, target_os_version: impl Into<String>) -> Self {
-        self.target_os_version = Some(target_os_version.into());
-        self
-    }
 }
 
 impl lenient::Reply for TargetOs {
@@ -9859,13 +6302,13 @@ impl<'de> Deserialize<'de> for TargetOs {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for TargetOs {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "TargetOs", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("TargetOSType", &self.target_os_type)?
-            .opt("TargetOSVersion", &self.target_os_version)?
-            .end()
+        let mut fields = lenient::fields(serializer, "TargetOs", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("TargetOSType", &self.target_os_type)?;
+        fields.opt("TargetOSVersion", &self.target_os_version)?;
+        fields.end()
     }
 }
 
@@ -9901,34 +6344,6 @@ pub struct VirtualPrivateCloud {
     pub ipv6_address_count: Option<u64>,
 }
 
-impl VirtualPrivateCloud {
-    /// With the fields a request must carry.
-    pub fn new(vpc_id: impl Into<String>, subnet_id: impl Into<String>) -> Self {
-        VirtualPrivateCloud {
-            vpc_id: Some(vpc_id.into()),
-            subnet_id: Some(subnet_id.into()),
-            as_vpc_gateway: None,
-            private_ip_addresses: Vec::new(),
-            ipv6_address_count: None,
-        }
-    }
-    /// Sets `AsVpcGateway`.
-    pub fn with_as_vpc_gateway(mut self, as_vpc_gateway: bool) -> Self {
-        self.as_vpc_gateway = Some(as_vpc_gateway);
-        self
-    }
-    /// Sets `PrivateIpAddresses`.
-    pub fn with_private_ip_addresses(mut self, private_ip_addresses: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.private_ip_addresses = private_ip_addresses.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `Ipv6AddressCount`.
-    pub fn with_ipv6_address_count(mut self, ipv6_address_count: u64) -> Self {
-        self.ipv6_address_count = Some(ipv6_address_count);
-        self
-    }
-}
-
 impl lenient::Reply for VirtualPrivateCloud {
     const NAME: &'static str = "VirtualPrivateCloud";
     const FIELDS: &'static [&'static str] = &[
@@ -9956,16 +6371,16 @@ impl<'de> Deserialize<'de> for VirtualPrivateCloud {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for VirtualPrivateCloud {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "VirtualPrivateCloud", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("VpcId", &self.vpc_id)?
-            .opt("SubnetId", &self.subnet_id)?
-            .opt("AsVpcGateway", &self.as_vpc_gateway)?
-            .list("PrivateIpAddresses", &self.private_ip_addresses)?
-            .opt("Ipv6AddressCount", &self.ipv6_address_count)?
-            .end()
+        let mut fields = lenient::fields(serializer, "VirtualPrivateCloud", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("VpcId", &self.vpc_id)?;
+        fields.opt("SubnetId", &self.subnet_id)?;
+        fields.opt("AsVpcGateway", &self.as_vpc_gateway)?;
+        fields.list("PrivateIpAddresses", &self.private_ip_addresses)?;
+        fields.opt("Ipv6AddressCount", &self.ipv6_address_count)?;
+        fields.end()
     }
 }
 
@@ -10046,38 +6461,6 @@ pub struct ZoneInfo {
     pub zone_state: Option<String>,
 }
 
-impl ZoneInfo {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ZoneInfo {
-            zone: None,
-            zone_name: None,
-            zone_id: None,
-            zone_state: None,
-        }
-    }
-    /// Sets `Zone`.
-    pub fn with_zone(mut self, zone: impl Into<String>) -> Self {
-        self.zone = Some(zone.into());
-        self
-    }
-    /// Sets `ZoneName`.
-    pub fn with_zone_name(mut self, zone_name: impl Into<String>) -> Self {
-        self.zone_name = Some(zone_name.into());
-        self
-    }
-    /// Sets `ZoneId`.
-    pub fn with_zone_id(mut self, zone_id: impl Into<String>) -> Self {
-        self.zone_id = Some(zone_id.into());
-        self
-    }
-    /// Sets `ZoneState`.
-    pub fn with_zone_state(mut self, zone_state: impl Into<String>) -> Self {
-        self.zone_state = Some(zone_state.into());
-        self
-    }
-}
-
 impl lenient::Reply for ZoneInfo {
     const NAME: &'static str = "ZoneInfo";
     const FIELDS: &'static [&'static str] = &[
@@ -10103,14 +6486,14 @@ impl<'de> Deserialize<'de> for ZoneInfo {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ZoneInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ZoneInfo", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Zone", &self.zone)?
-            .opt("ZoneName", &self.zone_name)?
-            .opt("ZoneId", &self.zone_id)?
-            .opt("ZoneState", &self.zone_state)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ZoneInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Zone", &self.zone)?;
+        fields.opt("ZoneName", &self.zone_name)?;
+        fields.opt("ZoneId", &self.zone_id)?;
+        fields.opt("ZoneState", &self.zone_state)?;
+        fields.end()
     }
 }

@@ -4,6 +4,7 @@
 //! Requests, replies and the input types that requests carry.
 use serde::Deserialize;
 use super::output;
+#[cfg(feature = "json")]
 use tencentcloud_runtime::input;
 use tencentcloud_runtime::lenient;
 
@@ -18,6 +19,10 @@ pub struct ActivateServiceRequest {
 }
 
 impl ActivateServiceRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "PayMode",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         ActivateServiceRequest {
@@ -31,11 +36,10 @@ impl ActivateServiceRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ActivateServiceRequest {
     const NAME: &'static str = "ActivateServiceRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "PayMode",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut pay_mode = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -50,6 +54,7 @@ impl input::Input for ActivateServiceRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ActivateServiceRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -58,9 +63,9 @@ impl<'de> Deserialize<'de> for ActivateServiceRequest {
 
 impl serde::Serialize for ActivateServiceRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ActivateServiceRequest", <Self as input::Input>::FIELDS.len())?
-            .opt("PayMode", &self.pay_mode)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ActivateServiceRequest", Self::FIELDS.len())?;
+        fields.opt("PayMode", &self.pay_mode)?;
+        fields.end()
     }
 }
 
@@ -70,20 +75,6 @@ impl serde::Serialize for ActivateServiceRequest {
 pub struct ActivateServiceResponse {
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     pub request_id: Option<String>,
-}
-
-impl ActivateServiceResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ActivateServiceResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for ActivateServiceResponse {
@@ -105,12 +96,12 @@ impl<'de> Deserialize<'de> for ActivateServiceResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ActivateServiceResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ActivateServiceResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ActivateServiceResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -141,6 +132,14 @@ pub struct Approximate {
 }
 
 impl Approximate {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Country",
+        "City",
+        "Region",
+        "Timezone",
+        "Address",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         Approximate {
@@ -178,15 +177,10 @@ impl Approximate {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for Approximate {
     const NAME: &'static str = "Approximate";
-    const FIELDS: &'static [&'static str] = &[
-        "Country",
-        "City",
-        "Region",
-        "Timezone",
-        "Address",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut country = None;
         let mut city = None;
@@ -213,6 +207,7 @@ impl input::Input for Approximate {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for Approximate {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -221,13 +216,13 @@ impl<'de> Deserialize<'de> for Approximate {
 
 impl serde::Serialize for Approximate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Approximate", <Self as input::Input>::FIELDS.len())?
-            .opt("Country", &self.country)?
-            .opt("City", &self.city)?
-            .opt("Region", &self.region)?
-            .opt("Timezone", &self.timezone)?
-            .opt("Address", &self.address)?
-            .end()
+        let mut fields = lenient::fields(serializer, "Approximate", Self::FIELDS.len())?;
+        fields.opt("Country", &self.country)?;
+        fields.opt("City", &self.city)?;
+        fields.opt("Region", &self.region)?;
+        fields.opt("Timezone", &self.timezone)?;
+        fields.opt("Address", &self.address)?;
+        fields.end()
     }
 }
 
@@ -246,6 +241,11 @@ pub struct Character {
 }
 
 impl Character {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Name",
+        "SystemPrompt",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         Character {
@@ -265,12 +265,10 @@ impl Character {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for Character {
     const NAME: &'static str = "Character";
-    const FIELDS: &'static [&'static str] = &[
-        "Name",
-        "SystemPrompt",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut name = None;
         let mut system_prompt = None;
@@ -288,6 +286,7 @@ impl input::Input for Character {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for Character {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -296,10 +295,10 @@ impl<'de> Deserialize<'de> for Character {
 
 impl serde::Serialize for Character {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Character", <Self as input::Input>::FIELDS.len())?
-            .opt("Name", &self.name)?
-            .opt("SystemPrompt", &self.system_prompt)?
-            .end()
+        let mut fields = lenient::fields(serializer, "Character", Self::FIELDS.len())?;
+        fields.opt("Name", &self.name)?;
+        fields.opt("SystemPrompt", &self.system_prompt)?;
+        fields.end()
     }
 }
 
@@ -455,6 +454,32 @@ pub struct ChatCompletionsRequest {
 }
 
 impl ChatCompletionsRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Model",
+        "Messages",
+        "Stream",
+        "StreamModeration",
+        "TopP",
+        "Temperature",
+        "EnableEnhancement",
+        "Tools",
+        "ToolChoice",
+        "CustomTool",
+        "SearchInfo",
+        "Citation",
+        "EnableSpeedSearch",
+        "EnableMultimedia",
+        "EnableDeepSearch",
+        "Seed",
+        "ForceSearchEnhancement",
+        "Stop",
+        "EnableRecommendedQuestions",
+        "EnableDeepRead",
+        "WebSearchOptions",
+        "TopicChoice",
+        "EnableThinking",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(model: impl Into<String>, messages: impl IntoIterator<Item = Message>) -> Self {
         ChatCompletionsRequest {
@@ -590,33 +615,10 @@ impl ChatCompletionsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ChatCompletionsRequest {
     const NAME: &'static str = "ChatCompletionsRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Model",
-        "Messages",
-        "Stream",
-        "StreamModeration",
-        "TopP",
-        "Temperature",
-        "EnableEnhancement",
-        "Tools",
-        "ToolChoice",
-        "CustomTool",
-        "SearchInfo",
-        "Citation",
-        "EnableSpeedSearch",
-        "EnableMultimedia",
-        "EnableDeepSearch",
-        "Seed",
-        "ForceSearchEnhancement",
-        "Stop",
-        "EnableRecommendedQuestions",
-        "EnableDeepRead",
-        "WebSearchOptions",
-        "TopicChoice",
-        "EnableThinking",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut model = None;
         let mut messages = None;
@@ -697,6 +699,7 @@ impl input::Input for ChatCompletionsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ChatCompletionsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -705,31 +708,31 @@ impl<'de> Deserialize<'de> for ChatCompletionsRequest {
 
 impl serde::Serialize for ChatCompletionsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ChatCompletionsRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("Model", &self.model)?
-            .plain("Messages", &self.messages)?
-            .opt("Stream", &self.stream)?
-            .opt("StreamModeration", &self.stream_moderation)?
-            .opt("TopP", &self.top_p)?
-            .opt("Temperature", &self.temperature)?
-            .opt("EnableEnhancement", &self.enable_enhancement)?
-            .opt("Tools", &self.tools)?
-            .opt("ToolChoice", &self.tool_choice)?
-            .opt("CustomTool", &self.custom_tool)?
-            .opt("SearchInfo", &self.search_info)?
-            .opt("Citation", &self.citation)?
-            .opt("EnableSpeedSearch", &self.enable_speed_search)?
-            .opt("EnableMultimedia", &self.enable_multimedia)?
-            .opt("EnableDeepSearch", &self.enable_deep_search)?
-            .opt("Seed", &self.seed)?
-            .opt("ForceSearchEnhancement", &self.force_search_enhancement)?
-            .opt("Stop", &self.stop)?
-            .opt("EnableRecommendedQuestions", &self.enable_recommended_questions)?
-            .opt("EnableDeepRead", &self.enable_deep_read)?
-            .opt("WebSearchOptions", &self.web_search_options)?
-            .opt("TopicChoice", &self.topic_choice)?
-            .opt("EnableThinking", &self.enable_thinking)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ChatCompletionsRequest", Self::FIELDS.len())?;
+        fields.plain("Model", &self.model)?;
+        fields.plain("Messages", &self.messages)?;
+        fields.opt("Stream", &self.stream)?;
+        fields.opt("StreamModeration", &self.stream_moderation)?;
+        fields.opt("TopP", &self.top_p)?;
+        fields.opt("Temperature", &self.temperature)?;
+        fields.opt("EnableEnhancement", &self.enable_enhancement)?;
+        fields.opt("Tools", &self.tools)?;
+        fields.opt("ToolChoice", &self.tool_choice)?;
+        fields.opt("CustomTool", &self.custom_tool)?;
+        fields.opt("SearchInfo", &self.search_info)?;
+        fields.opt("Citation", &self.citation)?;
+        fields.opt("EnableSpeedSearch", &self.enable_speed_search)?;
+        fields.opt("EnableMultimedia", &self.enable_multimedia)?;
+        fields.opt("EnableDeepSearch", &self.enable_deep_search)?;
+        fields.opt("Seed", &self.seed)?;
+        fields.opt("ForceSearchEnhancement", &self.force_search_enhancement)?;
+        fields.opt("Stop", &self.stop)?;
+        fields.opt("EnableRecommendedQuestions", &self.enable_recommended_questions)?;
+        fields.opt("EnableDeepRead", &self.enable_deep_read)?;
+        fields.opt("WebSearchOptions", &self.web_search_options)?;
+        fields.opt("TopicChoice", &self.topic_choice)?;
+        fields.opt("EnableThinking", &self.enable_thinking)?;
+        fields.end()
     }
 }
 
@@ -781,86 +784,6 @@ pub struct ChatCompletionsResponse {
     pub request_id: Option<String>,
 }
 
-impl ChatCompletionsResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ChatCompletionsResponse {
-            created: None,
-            usage: None,
-            note: None,
-            id: None,
-            choices: Vec::new(),
-            error_msg: None,
-            moderation_level: None,
-            search_info: None,
-            replaces: Vec::new(),
-            recommended_questions: Vec::new(),
-            processes: None,
-            request_id: None,
-        }
-    }
-    /// Sets `Created`.
-    pub fn with_created(mut self, created: i64) -> Self {
-        self.created = Some(created);
-        self
-    }
-    /// Sets `Usage`.
-    pub fn with_usage(mut self, usage: output::Usage) -> Self {
-        self.usage = Some(usage);
-        self
-    }
-    /// Sets `Note`.
-    pub fn with_note(mut self, note: impl Into<String>) -> Self {
-        self.note = Some(note.into());
-        self
-    }
-    /// Sets `Id`.
-    pub fn with_id(mut self, id: impl Into<String>) -> Self {
-        self.id = Some(id.into());
-        self
-    }
-    /// Sets `Choices`.
-    pub fn with_choices(mut self, choices: impl IntoIterator<Item = output::Choice>) -> Self {
-        self.choices = choices.into_iter().collect();
-        self
-    }
-    /// Sets `ErrorMsg`.
-    pub fn with_error_msg(mut self, error_msg: output::ErrorMsg) -> Self {
-        self.error_msg = Some(error_msg);
-        self
-    }
-    /// Sets `ModerationLevel`.
-    pub fn with_moderation_level(mut self, moderation_level: impl Into<String>) -> Self {
-        self.moderation_level = Some(moderation_level.into());
-        self
-    }
-    /// Sets `SearchInfo`.
-    pub fn with_search_info(mut self, search_info: output::SearchInfo) -> Self {
-        self.search_info = Some(search_info);
-        self
-    }
-    /// Sets `Replaces`.
-    pub fn with_replaces(mut self, replaces: impl IntoIterator<Item = output::Replace>) -> Self {
-        self.replaces = replaces.into_iter().collect();
-        self
-    }
-    /// Sets `RecommendedQuestions`.
-    pub fn with_recommended_questions(mut self, recommended_questions: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.recommended_questions = recommended_questions.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `Processes`.
-    pub fn with_processes(mut self, processes: output::Processes) -> Self {
-        self.processes = Some(processes);
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
-}
-
 impl lenient::Reply for ChatCompletionsResponse {
     const NAME: &'static str = "ChatCompletionsResponse";
     const FIELDS: &'static [&'static str] = &[
@@ -902,23 +825,23 @@ impl<'de> Deserialize<'de> for ChatCompletionsResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ChatCompletionsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ChatCompletionsResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Created", &self.created)?
-            .opt("Usage", &self.usage)?
-            .opt("Note", &self.note)?
-            .opt("Id", &self.id)?
-            .list("Choices", &self.choices)?
-            .opt("ErrorMsg", &self.error_msg)?
-            .opt("ModerationLevel", &self.moderation_level)?
-            .opt("SearchInfo", &self.search_info)?
-            .list("Replaces", &self.replaces)?
-            .list("RecommendedQuestions", &self.recommended_questions)?
-            .opt("Processes", &self.processes)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ChatCompletionsResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Created", &self.created)?;
+        fields.opt("Usage", &self.usage)?;
+        fields.opt("Note", &self.note)?;
+        fields.opt("Id", &self.id)?;
+        fields.list("Choices", &self.choices)?;
+        fields.opt("ErrorMsg", &self.error_msg)?;
+        fields.opt("ModerationLevel", &self.moderation_level)?;
+        fields.opt("SearchInfo", &self.search_info)?;
+        fields.list("Replaces", &self.replaces)?;
+        fields.list("RecommendedQuestions", &self.recommended_questions)?;
+        fields.opt("Processes", &self.processes)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -981,6 +904,17 @@ pub struct ChatTranslationsRequest {
 }
 
 impl ChatTranslationsRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Model",
+        "Stream",
+        "Text",
+        "Source",
+        "Target",
+        "Field",
+        "References",
+        "GlossaryIDs",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(model: impl Into<String>) -> Self {
         ChatTranslationsRequest {
@@ -1031,18 +965,10 @@ impl ChatTranslationsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ChatTranslationsRequest {
     const NAME: &'static str = "ChatTranslationsRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Model",
-        "Stream",
-        "Text",
-        "Source",
-        "Target",
-        "Field",
-        "References",
-        "GlossaryIDs",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut model = None;
         let mut stream = None;
@@ -1078,6 +1004,7 @@ impl input::Input for ChatTranslationsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ChatTranslationsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -1086,16 +1013,16 @@ impl<'de> Deserialize<'de> for ChatTranslationsRequest {
 
 impl serde::Serialize for ChatTranslationsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ChatTranslationsRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("Model", &self.model)?
-            .opt("Stream", &self.stream)?
-            .opt("Text", &self.text)?
-            .opt("Source", &self.source)?
-            .opt("Target", &self.target)?
-            .opt("Field", &self.field)?
-            .opt("References", &self.references)?
-            .opt("GlossaryIDs", &self.glossary_i_ds)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ChatTranslationsRequest", Self::FIELDS.len())?;
+        fields.plain("Model", &self.model)?;
+        fields.opt("Stream", &self.stream)?;
+        fields.opt("Text", &self.text)?;
+        fields.opt("Source", &self.source)?;
+        fields.opt("Target", &self.target)?;
+        fields.opt("Field", &self.field)?;
+        fields.opt("References", &self.references)?;
+        fields.opt("GlossaryIDs", &self.glossary_i_ds)?;
+        fields.end()
     }
 }
 
@@ -1125,56 +1052,6 @@ pub struct ChatTranslationsResponse {
     pub error_msg: Option<output::ErrorMsg>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem. As a streaming response API, when the request is successfully completed, the RequestId will be placed in the Header "X-TC-RequestId" of the HTTP response.
     pub request_id: Option<String>,
-}
-
-impl ChatTranslationsResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ChatTranslationsResponse {
-            id: None,
-            note: None,
-            created: None,
-            usage: None,
-            choices: Vec::new(),
-            error_msg: None,
-            request_id: None,
-        }
-    }
-    /// Sets `Id`.
-    pub fn with_id(mut self, id: impl Into<String>) -> Self {
-        self.id = Some(id.into());
-        self
-    }
-    /// Sets `Note`.
-    pub fn with_note(mut self, note: impl Into<String>) -> Self {
-        self.note = Some(note.into());
-        self
-    }
-    /// Sets `Created`.
-    pub fn with_created(mut self, created: i64) -> Self {
-        self.created = Some(created);
-        self
-    }
-    /// Sets `Usage`.
-    pub fn with_usage(mut self, usage: output::Usage) -> Self {
-        self.usage = Some(usage);
-        self
-    }
-    /// Sets `Choices`.
-    pub fn with_choices(mut self, choices: impl IntoIterator<Item = output::TranslationChoice>) -> Self {
-        self.choices = choices.into_iter().collect();
-        self
-    }
-    /// Sets `ErrorMsg`.
-    pub fn with_error_msg(mut self, error_msg: output::ErrorMsg) -> Self {
-        self.error_msg = Some(error_msg);
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for ChatTranslationsResponse {
@@ -1208,18 +1085,18 @@ impl<'de> Deserialize<'de> for ChatTranslationsResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ChatTranslationsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ChatTranslationsResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Id", &self.id)?
-            .opt("Note", &self.note)?
-            .opt("Created", &self.created)?
-            .opt("Usage", &self.usage)?
-            .list("Choices", &self.choices)?
-            .opt("ErrorMsg", &self.error_msg)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ChatTranslationsResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Id", &self.id)?;
+        fields.opt("Note", &self.note)?;
+        fields.opt("Created", &self.created)?;
+        fields.opt("Usage", &self.usage)?;
+        fields.list("Choices", &self.choices)?;
+        fields.opt("ErrorMsg", &self.error_msg)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -1259,6 +1136,14 @@ pub struct Content {
 }
 
 impl Content {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Type",
+        "Text",
+        "ImageUrl",
+        "VideoUrl",
+        "VideoFrames",
+    ];
     /// With the fields a request must carry.
     pub fn new(type_: impl Into<String>) -> Self {
         Content {
@@ -1291,15 +1176,10 @@ impl Content {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for Content {
     const NAME: &'static str = "Content";
-    const FIELDS: &'static [&'static str] = &[
-        "Type",
-        "Text",
-        "ImageUrl",
-        "VideoUrl",
-        "VideoFrames",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut type_ = None;
         let mut text = None;
@@ -1326,6 +1206,7 @@ impl input::Input for Content {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for Content {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -1334,13 +1215,13 @@ impl<'de> Deserialize<'de> for Content {
 
 impl serde::Serialize for Content {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Content", <Self as input::Input>::FIELDS.len())?
-            .plain("Type", &self.type_)?
-            .opt("Text", &self.text)?
-            .opt("ImageUrl", &self.image_url)?
-            .opt("VideoUrl", &self.video_url)?
-            .opt("VideoFrames", &self.video_frames)?
-            .end()
+        let mut fields = lenient::fields(serializer, "Content", Self::FIELDS.len())?;
+        fields.plain("Type", &self.type_)?;
+        fields.opt("Text", &self.text)?;
+        fields.opt("ImageUrl", &self.image_url)?;
+        fields.opt("VideoUrl", &self.video_url)?;
+        fields.opt("VideoFrames", &self.video_frames)?;
+        fields.end()
     }
 }
 
@@ -1363,6 +1244,11 @@ pub struct Convert3DFormatRequest {
 }
 
 impl Convert3DFormatRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "File3D",
+        "Format",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(file3_d: impl Into<String>, format: impl Into<String>) -> Self {
         Convert3DFormatRequest {
@@ -1372,12 +1258,10 @@ impl Convert3DFormatRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for Convert3DFormatRequest {
     const NAME: &'static str = "Convert3DFormatRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "File3D",
-        "Format",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut file3_d = None;
         let mut format = None;
@@ -1395,6 +1279,7 @@ impl input::Input for Convert3DFormatRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for Convert3DFormatRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -1403,10 +1288,10 @@ impl<'de> Deserialize<'de> for Convert3DFormatRequest {
 
 impl serde::Serialize for Convert3DFormatRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Convert3DFormatRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("File3D", &self.file3_d)?
-            .plain("Format", &self.format)?
-            .end()
+        let mut fields = lenient::fields(serializer, "Convert3DFormatRequest", Self::FIELDS.len())?;
+        fields.plain("File3D", &self.file3_d)?;
+        fields.plain("Format", &self.format)?;
+        fields.end()
     }
 }
 
@@ -1420,26 +1305,6 @@ pub struct Convert3DFormatResponse {
     pub result_file3_d: Option<String>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl Convert3DFormatResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        Convert3DFormatResponse {
-            result_file3_d: None,
-            request_id: None,
-        }
-    }
-    /// Sets `ResultFile3D`.
-    pub fn with_result_file3_d(mut self, result_file3_d: impl Into<String>) -> Self {
-        self.result_file3_d = Some(result_file3_d.into());
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for Convert3DFormatResponse {
@@ -1463,13 +1328,13 @@ impl<'de> Deserialize<'de> for Convert3DFormatResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for Convert3DFormatResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Convert3DFormatResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("ResultFile3D", &self.result_file3_d)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "Convert3DFormatResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ResultFile3D", &self.result_file3_d)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -1488,6 +1353,11 @@ pub struct CreateGlossaryEntryRequest {
 }
 
 impl CreateGlossaryEntryRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "GlossaryId",
+        "Entries",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(glossary_id: impl Into<String>, entries: impl IntoIterator<Item = GlossaryEntryCreateItem>) -> Self {
         CreateGlossaryEntryRequest {
@@ -1497,12 +1367,10 @@ impl CreateGlossaryEntryRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for CreateGlossaryEntryRequest {
     const NAME: &'static str = "CreateGlossaryEntryRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "GlossaryId",
-        "Entries",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut glossary_id = None;
         let mut entries = None;
@@ -1520,6 +1388,7 @@ impl input::Input for CreateGlossaryEntryRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for CreateGlossaryEntryRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -1528,10 +1397,10 @@ impl<'de> Deserialize<'de> for CreateGlossaryEntryRequest {
 
 impl serde::Serialize for CreateGlossaryEntryRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreateGlossaryEntryRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("GlossaryId", &self.glossary_id)?
-            .plain("Entries", &self.entries)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CreateGlossaryEntryRequest", Self::FIELDS.len())?;
+        fields.plain("GlossaryId", &self.glossary_id)?;
+        fields.plain("Entries", &self.entries)?;
+        fields.end()
     }
 }
 
@@ -1543,26 +1412,6 @@ pub struct CreateGlossaryEntryResponse {
     pub entries: Vec<output::GlossaryEntry>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     pub request_id: Option<String>,
-}
-
-impl CreateGlossaryEntryResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CreateGlossaryEntryResponse {
-            entries: Vec::new(),
-            request_id: None,
-        }
-    }
-    /// Sets `Entries`.
-    pub fn with_entries(mut self, entries: impl IntoIterator<Item = output::GlossaryEntry>) -> Self {
-        self.entries = entries.into_iter().collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for CreateGlossaryEntryResponse {
@@ -1586,13 +1435,13 @@ impl<'de> Deserialize<'de> for CreateGlossaryEntryResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for CreateGlossaryEntryResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreateGlossaryEntryResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .list("Entries", &self.entries)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CreateGlossaryEntryResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("Entries", &self.entries)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -1619,6 +1468,13 @@ pub struct CreateGlossaryRequest {
 }
 
 impl CreateGlossaryRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Name",
+        "Source",
+        "Target",
+        "Description",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(name: impl Into<String>, source: impl Into<String>, target: impl Into<String>) -> Self {
         CreateGlossaryRequest {
@@ -1635,14 +1491,10 @@ impl CreateGlossaryRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for CreateGlossaryRequest {
     const NAME: &'static str = "CreateGlossaryRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Name",
-        "Source",
-        "Target",
-        "Description",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut name = None;
         let mut source = None;
@@ -1666,6 +1518,7 @@ impl input::Input for CreateGlossaryRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for CreateGlossaryRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -1674,12 +1527,12 @@ impl<'de> Deserialize<'de> for CreateGlossaryRequest {
 
 impl serde::Serialize for CreateGlossaryRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreateGlossaryRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("Name", &self.name)?
-            .plain("Source", &self.source)?
-            .plain("Target", &self.target)?
-            .opt("Description", &self.description)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CreateGlossaryRequest", Self::FIELDS.len())?;
+        fields.plain("Name", &self.name)?;
+        fields.plain("Source", &self.source)?;
+        fields.plain("Target", &self.target)?;
+        fields.opt("Description", &self.description)?;
+        fields.end()
     }
 }
 
@@ -1697,32 +1550,6 @@ pub struct CreateGlossaryResponse {
     pub glossary_id: Option<String>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     pub request_id: Option<String>,
-}
-
-impl CreateGlossaryResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CreateGlossaryResponse {
-            name: None,
-            glossary_id: None,
-            request_id: None,
-        }
-    }
-    /// Sets `Name`.
-    pub fn with_name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-    /// Sets `GlossaryId`.
-    pub fn with_glossary_id(mut self, glossary_id: impl Into<String>) -> Self {
-        self.glossary_id = Some(glossary_id.into());
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for CreateGlossaryResponse {
@@ -1748,14 +1575,14 @@ impl<'de> Deserialize<'de> for CreateGlossaryResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for CreateGlossaryResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreateGlossaryResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Name", &self.name)?
-            .opt("GlossaryId", &self.glossary_id)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CreateGlossaryResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Name", &self.name)?;
+        fields.opt("GlossaryId", &self.glossary_id)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -1765,21 +1592,25 @@ impl serde::Serialize for CreateGlossaryResponse {
 pub struct CreateThreadRequest {}
 
 impl CreateThreadRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[];
     /// With every field unset.
     pub fn new() -> Self {
         CreateThreadRequest {}
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for CreateThreadRequest {
     const NAME: &'static str = "CreateThreadRequest";
-    const FIELDS: &'static [&'static str] = &[];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         while input::next_field::<Self, A>(&mut __map)?.is_some() {}
         Ok(CreateThreadRequest {})
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for CreateThreadRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -1788,8 +1619,7 @@ impl<'de> Deserialize<'de> for CreateThreadRequest {
 
 impl serde::Serialize for CreateThreadRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreateThreadRequest", <Self as input::Input>::FIELDS.len())?
-            .end()
+        lenient::fields(serializer, "CreateThreadRequest", 0)?.end()
     }
 }
 
@@ -1816,44 +1646,6 @@ pub struct CreateThreadResponse {
     pub tool_resources: Option<output::ThreadToolResources>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。本接口为流式响应接口，当请求成功时，RequestId 会被放在 HTTP 响应的 Header "X-TC-RequestId" 中。
     pub request_id: Option<String>,
-}
-
-impl CreateThreadResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CreateThreadResponse {
-            id: None,
-            object: None,
-            created_at: None,
-            tool_resources: None,
-            request_id: None,
-        }
-    }
-    /// Sets `ID`.
-    pub fn with_id(mut self, id: impl Into<String>) -> Self {
-        self.id = Some(id.into());
-        self
-    }
-    /// Sets `Object`.
-    pub fn with_object(mut self, object: impl Into<String>) -> Self {
-        self.object = Some(object.into());
-        self
-    }
-    /// Sets `CreatedAt`.
-    pub fn with_created_at(mut self, created_at: i64) -> Self {
-        self.created_at = Some(created_at);
-        self
-    }
-    /// Sets `ToolResources`.
-    pub fn with_tool_resources(mut self, tool_resources: output::ThreadToolResources) -> Self {
-        self.tool_resources = Some(tool_resources);
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for CreateThreadResponse {
@@ -1883,16 +1675,16 @@ impl<'de> Deserialize<'de> for CreateThreadResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for CreateThreadResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreateThreadResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("ID", &self.id)?
-            .opt("Object", &self.object)?
-            .opt("CreatedAt", &self.created_at)?
-            .opt("ToolResources", &self.tool_resources)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CreateThreadResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ID", &self.id)?;
+        fields.opt("Object", &self.object)?;
+        fields.opt("CreatedAt", &self.created_at)?;
+        fields.opt("ToolResources", &self.tool_resources)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -1911,6 +1703,11 @@ pub struct DeleteGlossaryEntryRequest {
 }
 
 impl DeleteGlossaryEntryRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "GlossaryId",
+        "Entries",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(glossary_id: impl Into<String>, entries: impl IntoIterator<Item = GlossaryEntryDeleteItem>) -> Self {
         DeleteGlossaryEntryRequest {
@@ -1920,12 +1717,10 @@ impl DeleteGlossaryEntryRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DeleteGlossaryEntryRequest {
     const NAME: &'static str = "DeleteGlossaryEntryRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "GlossaryId",
-        "Entries",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut glossary_id = None;
         let mut entries = None;
@@ -1943,6 +1738,7 @@ impl input::Input for DeleteGlossaryEntryRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DeleteGlossaryEntryRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -1951,10 +1747,10 @@ impl<'de> Deserialize<'de> for DeleteGlossaryEntryRequest {
 
 impl serde::Serialize for DeleteGlossaryEntryRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeleteGlossaryEntryRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("GlossaryId", &self.glossary_id)?
-            .plain("Entries", &self.entries)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DeleteGlossaryEntryRequest", Self::FIELDS.len())?;
+        fields.plain("GlossaryId", &self.glossary_id)?;
+        fields.plain("Entries", &self.entries)?;
+        fields.end()
     }
 }
 
@@ -1964,20 +1760,6 @@ impl serde::Serialize for DeleteGlossaryEntryRequest {
 pub struct DeleteGlossaryEntryResponse {
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     pub request_id: Option<String>,
-}
-
-impl DeleteGlossaryEntryResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DeleteGlossaryEntryResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DeleteGlossaryEntryResponse {
@@ -1999,12 +1781,12 @@ impl<'de> Deserialize<'de> for DeleteGlossaryEntryResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DeleteGlossaryEntryResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeleteGlossaryEntryResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DeleteGlossaryEntryResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -2019,6 +1801,10 @@ pub struct DeleteGlossaryRequest {
 }
 
 impl DeleteGlossaryRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "GlossaryId",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(glossary_id: impl Into<String>) -> Self {
         DeleteGlossaryRequest {
@@ -2027,11 +1813,10 @@ impl DeleteGlossaryRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DeleteGlossaryRequest {
     const NAME: &'static str = "DeleteGlossaryRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "GlossaryId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut glossary_id = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -2046,6 +1831,7 @@ impl input::Input for DeleteGlossaryRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DeleteGlossaryRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -2054,9 +1840,9 @@ impl<'de> Deserialize<'de> for DeleteGlossaryRequest {
 
 impl serde::Serialize for DeleteGlossaryRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeleteGlossaryRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("GlossaryId", &self.glossary_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DeleteGlossaryRequest", Self::FIELDS.len())?;
+        fields.plain("GlossaryId", &self.glossary_id)?;
+        fields.end()
     }
 }
 
@@ -2066,20 +1852,6 @@ impl serde::Serialize for DeleteGlossaryRequest {
 pub struct DeleteGlossaryResponse {
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     pub request_id: Option<String>,
-}
-
-impl DeleteGlossaryResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DeleteGlossaryResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DeleteGlossaryResponse {
@@ -2101,12 +1873,12 @@ impl<'de> Deserialize<'de> for DeleteGlossaryResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DeleteGlossaryResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeleteGlossaryResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DeleteGlossaryResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -2121,6 +1893,10 @@ pub struct Describe3DSmartTopologyJobRequest {
 }
 
 impl Describe3DSmartTopologyJobRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "JobId",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(job_id: impl Into<String>) -> Self {
         Describe3DSmartTopologyJobRequest {
@@ -2129,11 +1905,10 @@ impl Describe3DSmartTopologyJobRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for Describe3DSmartTopologyJobRequest {
     const NAME: &'static str = "Describe3DSmartTopologyJobRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "JobId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut job_id = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -2148,6 +1923,7 @@ impl input::Input for Describe3DSmartTopologyJobRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for Describe3DSmartTopologyJobRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -2156,9 +1932,9 @@ impl<'de> Deserialize<'de> for Describe3DSmartTopologyJobRequest {
 
 impl serde::Serialize for Describe3DSmartTopologyJobRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Describe3DSmartTopologyJobRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("JobId", &self.job_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "Describe3DSmartTopologyJobRequest", Self::FIELDS.len())?;
+        fields.plain("JobId", &self.job_id)?;
+        fields.end()
     }
 }
 
@@ -2182,44 +1958,6 @@ pub struct Describe3DSmartTopologyJobResponse {
     pub result_file3_ds: Vec<output::File3D>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl Describe3DSmartTopologyJobResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        Describe3DSmartTopologyJobResponse {
-            status: None,
-            error_code: None,
-            error_message: None,
-            result_file3_ds: Vec::new(),
-            request_id: None,
-        }
-    }
-    /// Sets `Status`.
-    pub fn with_status(mut self, status: impl Into<String>) -> Self {
-        self.status = Some(status.into());
-        self
-    }
-    /// Sets `ErrorCode`.
-    pub fn with_error_code(mut self, error_code: impl Into<String>) -> Self {
-        self.error_code = Some(error_code.into());
-        self
-    }
-    /// Sets `ErrorMessage`.
-    pub fn with_error_message(mut self, error_message: impl Into<String>) -> Self {
-        self.error_message = Some(error_message.into());
-        self
-    }
-    /// Sets `ResultFile3Ds`.
-    pub fn with_result_file3_ds(mut self, result_file3_ds: impl IntoIterator<Item = output::File3D>) -> Self {
-        self.result_file3_ds = result_file3_ds.into_iter().collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for Describe3DSmartTopologyJobResponse {
@@ -2249,16 +1987,16 @@ impl<'de> Deserialize<'de> for Describe3DSmartTopologyJobResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for Describe3DSmartTopologyJobResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Describe3DSmartTopologyJobResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Status", &self.status)?
-            .opt("ErrorCode", &self.error_code)?
-            .opt("ErrorMessage", &self.error_message)?
-            .list("ResultFile3Ds", &self.result_file3_ds)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "Describe3DSmartTopologyJobResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Status", &self.status)?;
+        fields.opt("ErrorCode", &self.error_code)?;
+        fields.opt("ErrorMessage", &self.error_message)?;
+        fields.list("ResultFile3Ds", &self.result_file3_ds)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -2273,6 +2011,10 @@ pub struct DescribeAutoRiggingJobRequest {
 }
 
 impl DescribeAutoRiggingJobRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "JobId",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(job_id: impl Into<String>) -> Self {
         DescribeAutoRiggingJobRequest {
@@ -2281,11 +2023,10 @@ impl DescribeAutoRiggingJobRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeAutoRiggingJobRequest {
     const NAME: &'static str = "DescribeAutoRiggingJobRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "JobId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut job_id = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -2300,6 +2041,7 @@ impl input::Input for DescribeAutoRiggingJobRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeAutoRiggingJobRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -2308,9 +2050,9 @@ impl<'de> Deserialize<'de> for DescribeAutoRiggingJobRequest {
 
 impl serde::Serialize for DescribeAutoRiggingJobRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeAutoRiggingJobRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("JobId", &self.job_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeAutoRiggingJobRequest", Self::FIELDS.len())?;
+        fields.plain("JobId", &self.job_id)?;
+        fields.end()
     }
 }
 
@@ -2340,44 +2082,6 @@ pub struct DescribeAutoRiggingJobResponse {
     pub request_id: Option<String>,
 }
 
-impl DescribeAutoRiggingJobResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeAutoRiggingJobResponse {
-            status: None,
-            error_code: None,
-            error_message: None,
-            result_file3_ds: Vec::new(),
-            request_id: None,
-        }
-    }
-    /// Sets `Status`.
-    pub fn with_status(mut self, status: impl Into<String>) -> Self {
-        self.status = Some(status.into());
-        self
-    }
-    /// Sets `ErrorCode`.
-    pub fn with_error_code(mut self, error_code: impl Into<String>) -> Self {
-        self.error_code = Some(error_code.into());
-        self
-    }
-    /// Sets `ErrorMessage`.
-    pub fn with_error_message(mut self, error_message: impl Into<String>) -> Self {
-        self.error_message = Some(error_message.into());
-        self
-    }
-    /// Sets `ResultFile3Ds`.
-    pub fn with_result_file3_ds(mut self, result_file3_ds: impl IntoIterator<Item = output::File3D>) -> Self {
-        self.result_file3_ds = result_file3_ds.into_iter().collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
-}
-
 impl lenient::Reply for DescribeAutoRiggingJobResponse {
     const NAME: &'static str = "DescribeAutoRiggingJobResponse";
     const FIELDS: &'static [&'static str] = &[
@@ -2405,16 +2109,16 @@ impl<'de> Deserialize<'de> for DescribeAutoRiggingJobResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeAutoRiggingJobResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeAutoRiggingJobResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Status", &self.status)?
-            .opt("ErrorCode", &self.error_code)?
-            .opt("ErrorMessage", &self.error_message)?
-            .list("ResultFile3Ds", &self.result_file3_ds)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeAutoRiggingJobResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Status", &self.status)?;
+        fields.opt("ErrorCode", &self.error_code)?;
+        fields.opt("ErrorMessage", &self.error_message)?;
+        fields.list("ResultFile3Ds", &self.result_file3_ds)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -2429,6 +2133,10 @@ pub struct DescribeConvert3DFormatJobRequest {
 }
 
 impl DescribeConvert3DFormatJobRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "JobId",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(job_id: impl Into<String>) -> Self {
         DescribeConvert3DFormatJobRequest {
@@ -2437,11 +2145,10 @@ impl DescribeConvert3DFormatJobRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeConvert3DFormatJobRequest {
     const NAME: &'static str = "DescribeConvert3DFormatJobRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "JobId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut job_id = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -2456,6 +2163,7 @@ impl input::Input for DescribeConvert3DFormatJobRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeConvert3DFormatJobRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -2464,9 +2172,9 @@ impl<'de> Deserialize<'de> for DescribeConvert3DFormatJobRequest {
 
 impl serde::Serialize for DescribeConvert3DFormatJobRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeConvert3DFormatJobRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("JobId", &self.job_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeConvert3DFormatJobRequest", Self::FIELDS.len())?;
+        fields.plain("JobId", &self.job_id)?;
+        fields.end()
     }
 }
 
@@ -2496,44 +2204,6 @@ pub struct DescribeConvert3DFormatJobResponse {
     pub request_id: Option<String>,
 }
 
-impl DescribeConvert3DFormatJobResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeConvert3DFormatJobResponse {
-            status: None,
-            error_code: None,
-            error_message: None,
-            result_file3_ds: Vec::new(),
-            request_id: None,
-        }
-    }
-    /// Sets `Status`.
-    pub fn with_status(mut self, status: impl Into<String>) -> Self {
-        self.status = Some(status.into());
-        self
-    }
-    /// Sets `ErrorCode`.
-    pub fn with_error_code(mut self, error_code: impl Into<String>) -> Self {
-        self.error_code = Some(error_code.into());
-        self
-    }
-    /// Sets `ErrorMessage`.
-    pub fn with_error_message(mut self, error_message: impl Into<String>) -> Self {
-        self.error_message = Some(error_message.into());
-        self
-    }
-    /// Sets `ResultFile3Ds`.
-    pub fn with_result_file3_ds(mut self, result_file3_ds: impl IntoIterator<Item = output::File3D>) -> Self {
-        self.result_file3_ds = result_file3_ds.into_iter().collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
-}
-
 impl lenient::Reply for DescribeConvert3DFormatJobResponse {
     const NAME: &'static str = "DescribeConvert3DFormatJobResponse";
     const FIELDS: &'static [&'static str] = &[
@@ -2561,16 +2231,16 @@ impl<'de> Deserialize<'de> for DescribeConvert3DFormatJobResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeConvert3DFormatJobResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeConvert3DFormatJobResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Status", &self.status)?
-            .opt("ErrorCode", &self.error_code)?
-            .opt("ErrorMessage", &self.error_message)?
-            .list("ResultFile3Ds", &self.result_file3_ds)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeConvert3DFormatJobResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Status", &self.status)?;
+        fields.opt("ErrorCode", &self.error_code)?;
+        fields.opt("ErrorMessage", &self.error_message)?;
+        fields.list("ResultFile3Ds", &self.result_file3_ds)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -2585,6 +2255,10 @@ pub struct DescribeHunyuanTo3DuvJobRequest {
 }
 
 impl DescribeHunyuanTo3DuvJobRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "JobId",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(job_id: impl Into<String>) -> Self {
         DescribeHunyuanTo3DuvJobRequest {
@@ -2593,11 +2267,10 @@ impl DescribeHunyuanTo3DuvJobRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeHunyuanTo3DuvJobRequest {
     const NAME: &'static str = "DescribeHunyuanTo3DuvJobRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "JobId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut job_id = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -2612,6 +2285,7 @@ impl input::Input for DescribeHunyuanTo3DuvJobRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeHunyuanTo3DuvJobRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -2620,9 +2294,9 @@ impl<'de> Deserialize<'de> for DescribeHunyuanTo3DuvJobRequest {
 
 impl serde::Serialize for DescribeHunyuanTo3DuvJobRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeHunyuanTo3DuvJobRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("JobId", &self.job_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeHunyuanTo3DuvJobRequest", Self::FIELDS.len())?;
+        fields.plain("JobId", &self.job_id)?;
+        fields.end()
     }
 }
 
@@ -2653,44 +2327,6 @@ pub struct DescribeHunyuanTo3DuvJobResponse {
     pub request_id: Option<String>,
 }
 
-impl DescribeHunyuanTo3DuvJobResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeHunyuanTo3DuvJobResponse {
-            status: None,
-            error_code: None,
-            error_message: None,
-            result_file3_ds: Vec::new(),
-            request_id: None,
-        }
-    }
-    /// Sets `Status`.
-    pub fn with_status(mut self, status: impl Into<String>) -> Self {
-        self.status = Some(status.into());
-        self
-    }
-    /// Sets `ErrorCode`.
-    pub fn with_error_code(mut self, error_code: impl Into<String>) -> Self {
-        self.error_code = Some(error_code.into());
-        self
-    }
-    /// Sets `ErrorMessage`.
-    pub fn with_error_message(mut self, error_message: impl Into<String>) -> Self {
-        self.error_message = Some(error_message.into());
-        self
-    }
-    /// Sets `ResultFile3Ds`.
-    pub fn with_result_file3_ds(mut self, result_file3_ds: impl IntoIterator<Item = output::File3D>) -> Self {
-        self.result_file3_ds = result_file3_ds.into_iter().collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
-}
-
 impl lenient::Reply for DescribeHunyuanTo3DuvJobResponse {
     const NAME: &'static str = "DescribeHunyuanTo3DuvJobResponse";
     const FIELDS: &'static [&'static str] = &[
@@ -2718,16 +2354,16 @@ impl<'de> Deserialize<'de> for DescribeHunyuanTo3DuvJobResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeHunyuanTo3DuvJobResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeHunyuanTo3DuvJobResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Status", &self.status)?
-            .opt("ErrorCode", &self.error_code)?
-            .opt("ErrorMessage", &self.error_message)?
-            .list("ResultFile3Ds", &self.result_file3_ds)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeHunyuanTo3DuvJobResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Status", &self.status)?;
+        fields.opt("ErrorCode", &self.error_code)?;
+        fields.opt("ErrorMessage", &self.error_message)?;
+        fields.list("ResultFile3Ds", &self.result_file3_ds)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -2742,6 +2378,10 @@ pub struct FilesDeletionsRequest {
 }
 
 impl FilesDeletionsRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "ID",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(id: impl Into<String>) -> Self {
         FilesDeletionsRequest {
@@ -2750,11 +2390,10 @@ impl FilesDeletionsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for FilesDeletionsRequest {
     const NAME: &'static str = "FilesDeletionsRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "ID",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut id = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -2769,6 +2408,7 @@ impl input::Input for FilesDeletionsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for FilesDeletionsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -2777,9 +2417,9 @@ impl<'de> Deserialize<'de> for FilesDeletionsRequest {
 
 impl serde::Serialize for FilesDeletionsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "FilesDeletionsRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("ID", &self.id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "FilesDeletionsRequest", Self::FIELDS.len())?;
+        fields.plain("ID", &self.id)?;
+        fields.end()
     }
 }
 
@@ -2801,38 +2441,6 @@ pub struct FilesDeletionsResponse {
     pub deleted: Option<bool>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。本接口为流式响应接口，当请求成功时，RequestId 会被放在 HTTP 响应的 Header "X-TC-RequestId" 中。
     pub request_id: Option<String>,
-}
-
-impl FilesDeletionsResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        FilesDeletionsResponse {
-            id: None,
-            object: None,
-            deleted: None,
-            request_id: None,
-        }
-    }
-    /// Sets `ID`.
-    pub fn with_id(mut self, id: impl Into<String>) -> Self {
-        self.id = Some(id.into());
-        self
-    }
-    /// Sets `Object`.
-    pub fn with_object(mut self, object: impl Into<String>) -> Self {
-        self.object = Some(object.into());
-        self
-    }
-    /// Sets `Deleted`.
-    pub fn with_deleted(mut self, deleted: bool) -> Self {
-        self.deleted = Some(deleted);
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for FilesDeletionsResponse {
@@ -2860,15 +2468,15 @@ impl<'de> Deserialize<'de> for FilesDeletionsResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for FilesDeletionsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "FilesDeletionsResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("ID", &self.id)?
-            .opt("Object", &self.object)?
-            .opt("Deleted", &self.deleted)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "FilesDeletionsResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ID", &self.id)?;
+        fields.opt("Object", &self.object)?;
+        fields.opt("Deleted", &self.deleted)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -2887,6 +2495,11 @@ pub struct FilesListRequest {
 }
 
 impl FilesListRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Offset",
+        "Limit",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         FilesListRequest {
@@ -2906,12 +2519,10 @@ impl FilesListRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for FilesListRequest {
     const NAME: &'static str = "FilesListRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Offset",
-        "Limit",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut offset = None;
         let mut limit = None;
@@ -2929,6 +2540,7 @@ impl input::Input for FilesListRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for FilesListRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -2937,10 +2549,10 @@ impl<'de> Deserialize<'de> for FilesListRequest {
 
 impl serde::Serialize for FilesListRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "FilesListRequest", <Self as input::Input>::FIELDS.len())?
-            .opt("Offset", &self.offset)?
-            .opt("Limit", &self.limit)?
-            .end()
+        let mut fields = lenient::fields(serializer, "FilesListRequest", Self::FIELDS.len())?;
+        fields.opt("Offset", &self.offset)?;
+        fields.opt("Limit", &self.limit)?;
+        fields.end()
     }
 }
 
@@ -2962,38 +2574,6 @@ pub struct FilesListResponse {
     pub data: Vec<output::FileObject>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。本接口为流式响应接口，当请求成功时，RequestId 会被放在 HTTP 响应的 Header "X-TC-RequestId" 中。
     pub request_id: Option<String>,
-}
-
-impl FilesListResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        FilesListResponse {
-            total: None,
-            object: None,
-            data: Vec::new(),
-            request_id: None,
-        }
-    }
-    /// Sets `Total`.
-    pub fn with_total(mut self, total: u64) -> Self {
-        self.total = Some(total);
-        self
-    }
-    /// Sets `Object`.
-    pub fn with_object(mut self, object: impl Into<String>) -> Self {
-        self.object = Some(object.into());
-        self
-    }
-    /// Sets `Data`.
-    pub fn with_data(mut self, data: impl IntoIterator<Item = output::FileObject>) -> Self {
-        self.data = data.into_iter().collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for FilesListResponse {
@@ -3021,15 +2601,15 @@ impl<'de> Deserialize<'de> for FilesListResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for FilesListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "FilesListResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Total", &self.total)?
-            .opt("Object", &self.object)?
-            .list("Data", &self.data)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "FilesListResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Total", &self.total)?;
+        fields.opt("Object", &self.object)?;
+        fields.list("Data", &self.data)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -3048,6 +2628,11 @@ pub struct FilesUploadsRequest {
 }
 
 impl FilesUploadsRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Name",
+        "URL",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(name: impl Into<String>, url: impl Into<String>) -> Self {
         FilesUploadsRequest {
@@ -3057,12 +2642,10 @@ impl FilesUploadsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for FilesUploadsRequest {
     const NAME: &'static str = "FilesUploadsRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Name",
-        "URL",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut name = None;
         let mut url = None;
@@ -3080,6 +2663,7 @@ impl input::Input for FilesUploadsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for FilesUploadsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -3088,10 +2672,10 @@ impl<'de> Deserialize<'de> for FilesUploadsRequest {
 
 impl serde::Serialize for FilesUploadsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "FilesUploadsRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("Name", &self.name)?
-            .plain("URL", &self.url)?
-            .end()
+        let mut fields = lenient::fields(serializer, "FilesUploadsRequest", Self::FIELDS.len())?;
+        fields.plain("Name", &self.name)?;
+        fields.plain("URL", &self.url)?;
+        fields.end()
     }
 }
 
@@ -3127,56 +2711,6 @@ pub struct FilesUploadsResponse {
     pub request_id: Option<String>,
 }
 
-impl FilesUploadsResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        FilesUploadsResponse {
-            id: None,
-            object: None,
-            bytes: None,
-            created_at: None,
-            filename: None,
-            purpose: None,
-            request_id: None,
-        }
-    }
-    /// Sets `ID`.
-    pub fn with_id(mut self, id: impl Into<String>) -> Self {
-        self.id = Some(id.into());
-        self
-    }
-    /// Sets `Object`.
-    pub fn with_object(mut self, object: impl Into<String>) -> Self {
-        self.object = Some(object.into());
-        self
-    }
-    /// Sets `Bytes`.
-    pub fn with_bytes(mut self, bytes: i64) -> Self {
-        self.bytes = Some(bytes);
-        self
-    }
-    /// Sets `CreatedAt`.
-    pub fn with_created_at(mut self, created_at: i64) -> Self {
-        self.created_at = Some(created_at);
-        self
-    }
-    /// Sets `Filename`.
-    pub fn with_filename(mut self, filename: impl Into<String>) -> Self {
-        self.filename = Some(filename.into());
-        self
-    }
-    /// Sets `Purpose`.
-    pub fn with_purpose(mut self, purpose: impl Into<String>) -> Self {
-        self.purpose = Some(purpose.into());
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
-}
-
 impl lenient::Reply for FilesUploadsResponse {
     const NAME: &'static str = "FilesUploadsResponse";
     const FIELDS: &'static [&'static str] = &[
@@ -3208,18 +2742,18 @@ impl<'de> Deserialize<'de> for FilesUploadsResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for FilesUploadsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "FilesUploadsResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("ID", &self.id)?
-            .opt("Object", &self.object)?
-            .opt("Bytes", &self.bytes)?
-            .opt("CreatedAt", &self.created_at)?
-            .opt("Filename", &self.filename)?
-            .opt("Purpose", &self.purpose)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "FilesUploadsResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ID", &self.id)?;
+        fields.opt("Object", &self.object)?;
+        fields.opt("Bytes", &self.bytes)?;
+        fields.opt("CreatedAt", &self.created_at)?;
+        fields.opt("Filename", &self.filename)?;
+        fields.opt("Purpose", &self.purpose)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -3238,6 +2772,11 @@ pub struct GetEmbeddingRequest {
 }
 
 impl GetEmbeddingRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Input",
+        "InputList",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         GetEmbeddingRequest {
@@ -3257,12 +2796,10 @@ impl GetEmbeddingRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for GetEmbeddingRequest {
     const NAME: &'static str = "GetEmbeddingRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Input",
-        "InputList",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut input = None;
         let mut input_list = None;
@@ -3280,6 +2817,7 @@ impl input::Input for GetEmbeddingRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for GetEmbeddingRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -3288,10 +2826,10 @@ impl<'de> Deserialize<'de> for GetEmbeddingRequest {
 
 impl serde::Serialize for GetEmbeddingRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "GetEmbeddingRequest", <Self as input::Input>::FIELDS.len())?
-            .opt("Input", &self.input)?
-            .opt("InputList", &self.input_list)?
-            .end()
+        let mut fields = lenient::fields(serializer, "GetEmbeddingRequest", Self::FIELDS.len())?;
+        fields.opt("Input", &self.input)?;
+        fields.opt("InputList", &self.input_list)?;
+        fields.end()
     }
 }
 
@@ -3305,32 +2843,6 @@ pub struct GetEmbeddingResponse {
     pub usage: Option<output::EmbeddingUsage>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     pub request_id: Option<String>,
-}
-
-impl GetEmbeddingResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        GetEmbeddingResponse {
-            data: Vec::new(),
-            usage: None,
-            request_id: None,
-        }
-    }
-    /// Sets `Data`.
-    pub fn with_data(mut self, data: impl IntoIterator<Item = output::EmbeddingData>) -> Self {
-        self.data = data.into_iter().collect();
-        self
-    }
-    /// Sets `Usage`.
-    pub fn with_usage(mut self, usage: output::EmbeddingUsage) -> Self {
-        self.usage = Some(usage);
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for GetEmbeddingResponse {
@@ -3356,14 +2868,14 @@ impl<'de> Deserialize<'de> for GetEmbeddingResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for GetEmbeddingResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "GetEmbeddingResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .list("Data", &self.data)?
-            .opt("Usage", &self.usage)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "GetEmbeddingResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("Data", &self.data)?;
+        fields.opt("Usage", &self.usage)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -3386,6 +2898,12 @@ pub struct GetThreadMessageListRequest {
 }
 
 impl GetThreadMessageListRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "ThreadID",
+        "Limit",
+        "Order",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(thread_id: impl Into<String>) -> Self {
         GetThreadMessageListRequest {
@@ -3406,13 +2924,10 @@ impl GetThreadMessageListRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for GetThreadMessageListRequest {
     const NAME: &'static str = "GetThreadMessageListRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "ThreadID",
-        "Limit",
-        "Order",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut thread_id = None;
         let mut limit = None;
@@ -3433,6 +2948,7 @@ impl input::Input for GetThreadMessageListRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for GetThreadMessageListRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -3441,11 +2957,11 @@ impl<'de> Deserialize<'de> for GetThreadMessageListRequest {
 
 impl serde::Serialize for GetThreadMessageListRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "GetThreadMessageListRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("ThreadID", &self.thread_id)?
-            .opt("Limit", &self.limit)?
-            .opt("Order", &self.order)?
-            .end()
+        let mut fields = lenient::fields(serializer, "GetThreadMessageListRequest", Self::FIELDS.len())?;
+        fields.plain("ThreadID", &self.thread_id)?;
+        fields.opt("Limit", &self.limit)?;
+        fields.opt("Order", &self.order)?;
+        fields.end()
     }
 }
 
@@ -3485,62 +3001,6 @@ pub struct GetThreadMessageListResponse {
     pub request_id: Option<String>,
 }
 
-impl GetThreadMessageListResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        GetThreadMessageListResponse {
-            data: Vec::new(),
-            first_id: None,
-            last_id: None,
-            has_more: None,
-            object: None,
-            first_msg_id: None,
-            last_msg_id: None,
-            request_id: None,
-        }
-    }
-    /// Sets `Data`.
-    pub fn with_data(mut self, data: impl IntoIterator<Item = output::ThreadMessage>) -> Self {
-        self.data = data.into_iter().collect();
-        self
-    }
-    /// Sets `FirstID`.
-    pub fn with_first_id(mut self, first_id: impl Into<String>) -> Self {
-        self.first_id = Some(first_id.into());
-        self
-    }
-    /// Sets `LastID`.
-    pub fn with_last_id(mut self, last_id: i64) -> Self {
-        self.last_id = Some(last_id);
-        self
-    }
-    /// Sets `HasMore`.
-    pub fn with_has_more(mut self, has_more: bool) -> Self {
-        self.has_more = Some(has_more);
-        self
-    }
-    /// Sets `Object`.
-    pub fn with_object(mut self, object: impl Into<String>) -> Self {
-        self.object = Some(object.into());
-        self
-    }
-    /// Sets `FirstMsgID`.
-    pub fn with_first_msg_id(mut self, first_msg_id: impl Into<String>) -> Self {
-        self.first_msg_id = Some(first_msg_id.into());
-        self
-    }
-    /// Sets `LastMsgID`.
-    pub fn with_last_msg_id(mut self, last_msg_id: impl Into<String>) -> Self {
-        self.last_msg_id = Some(last_msg_id.into());
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
-}
-
 impl lenient::Reply for GetThreadMessageListResponse {
     const NAME: &'static str = "GetThreadMessageListResponse";
     const FIELDS: &'static [&'static str] = &[
@@ -3574,19 +3034,19 @@ impl<'de> Deserialize<'de> for GetThreadMessageListResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for GetThreadMessageListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "GetThreadMessageListResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .list("Data", &self.data)?
-            .opt("FirstID", &self.first_id)?
-            .opt("LastID", &self.last_id)?
-            .opt("HasMore", &self.has_more)?
-            .opt("Object", &self.object)?
-            .opt("FirstMsgID", &self.first_msg_id)?
-            .opt("LastMsgID", &self.last_msg_id)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "GetThreadMessageListResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("Data", &self.data)?;
+        fields.opt("FirstID", &self.first_id)?;
+        fields.opt("LastID", &self.last_id)?;
+        fields.opt("HasMore", &self.has_more)?;
+        fields.opt("Object", &self.object)?;
+        fields.opt("FirstMsgID", &self.first_msg_id)?;
+        fields.opt("LastMsgID", &self.last_msg_id)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -3605,6 +3065,11 @@ pub struct GetThreadMessageRequest {
 }
 
 impl GetThreadMessageRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "ThreadID",
+        "MessageID",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(thread_id: impl Into<String>, message_id: impl Into<String>) -> Self {
         GetThreadMessageRequest {
@@ -3614,12 +3079,10 @@ impl GetThreadMessageRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for GetThreadMessageRequest {
     const NAME: &'static str = "GetThreadMessageRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "ThreadID",
-        "MessageID",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut thread_id = None;
         let mut message_id = None;
@@ -3637,6 +3100,7 @@ impl input::Input for GetThreadMessageRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for GetThreadMessageRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -3645,10 +3109,10 @@ impl<'de> Deserialize<'de> for GetThreadMessageRequest {
 
 impl serde::Serialize for GetThreadMessageRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "GetThreadMessageRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("ThreadID", &self.thread_id)?
-            .plain("MessageID", &self.message_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "GetThreadMessageRequest", Self::FIELDS.len())?;
+        fields.plain("ThreadID", &self.thread_id)?;
+        fields.plain("MessageID", &self.message_id)?;
+        fields.end()
     }
 }
 
@@ -3718,98 +3182,6 @@ pub struct GetThreadMessageResponse {
     pub request_id: Option<String>,
 }
 
-impl GetThreadMessageResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        GetThreadMessageResponse {
-            id: None,
-            object: None,
-            created_at: None,
-            thread_id: None,
-            status: None,
-            in_complete_details: None,
-            completed_at: None,
-            in_complete_at: None,
-            role: None,
-            content: None,
-            assistant_id: None,
-            run_id: None,
-            attachments: Vec::new(),
-            request_id: None,
-        }
-    }
-    /// Sets `ID`.
-    pub fn with_id(mut self, id: impl Into<String>) -> Self {
-        self.id = Some(id.into());
-        self
-    }
-    /// Sets `Object`.
-    pub fn with_object(mut self, object: impl Into<String>) -> Self {
-        self.object = Some(object.into());
-        self
-    }
-    /// Sets `CreatedAt`.
-    pub fn with_created_at(mut self, created_at: i64) -> Self {
-        self.created_at = Some(created_at);
-        self
-    }
-    /// Sets `ThreadID`.
-    pub fn with_thread_id(mut self, thread_id: impl Into<String>) -> Self {
-        self.thread_id = Some(thread_id.into());
-        self
-    }
-    /// Sets `Status`.
-    pub fn with_status(mut self, status: impl Into<String>) -> Self {
-        self.status = Some(status.into());
-        self
-    }
-    /// Sets `InCompleteDetails`.
-    pub fn with_in_complete_details(mut self, in_complete_details: output::ThreadMessageInCompleteDetailsObject) -> Self {
-        self.in_complete_details = Some(in_complete_details);
-        self
-    }
-    /// Sets `CompletedAt`.
-    pub fn with_completed_at(mut self, completed_at: i64) -> Self {
-        self.completed_at = Some(completed_at);
-        self
-    }
-    /// Sets `InCompleteAt`.
-    pub fn with_in_complete_at(mut self, in_complete_at: i64) -> Self {
-        self.in_complete_at = Some(in_complete_at);
-        self
-    }
-    /// Sets `Role`.
-    pub fn with_role(mut self, role: impl Into<String>) -> Self {
-        self.role = Some(role.into());
-        self
-    }
-    /// Sets `Content`.
-    pub fn with_content(mut self, content: impl Into<String>) -> Self {
-        self.content = Some(content.into());
-        self
-    }
-    /// Sets `AssistantID`.
-    pub fn with_assistant_id(mut self, assistant_id: impl Into<String>) -> Self {
-        self.assistant_id = Some(assistant_id.into());
-        self
-    }
-    /// Sets `RunID`.
-    pub fn with_run_id(mut self, run_id: impl Into<String>) -> Self {
-        self.run_id = Some(run_id.into());
-        self
-    }
-    /// Sets `Attachments`.
-    pub fn with_attachments(mut self, attachments: impl IntoIterator<Item = output::ThreadMessageAttachmentObject>) -> Self {
-        self.attachments = attachments.into_iter().collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
-}
-
 impl lenient::Reply for GetThreadMessageResponse {
     const NAME: &'static str = "GetThreadMessageResponse";
     const FIELDS: &'static [&'static str] = &[
@@ -3855,25 +3227,25 @@ impl<'de> Deserialize<'de> for GetThreadMessageResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for GetThreadMessageResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "GetThreadMessageResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("ID", &self.id)?
-            .opt("Object", &self.object)?
-            .opt("CreatedAt", &self.created_at)?
-            .opt("ThreadID", &self.thread_id)?
-            .opt("Status", &self.status)?
-            .opt("InCompleteDetails", &self.in_complete_details)?
-            .opt("CompletedAt", &self.completed_at)?
-            .opt("InCompleteAt", &self.in_complete_at)?
-            .opt("Role", &self.role)?
-            .opt("Content", &self.content)?
-            .opt("AssistantID", &self.assistant_id)?
-            .opt("RunID", &self.run_id)?
-            .list("Attachments", &self.attachments)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "GetThreadMessageResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ID", &self.id)?;
+        fields.opt("Object", &self.object)?;
+        fields.opt("CreatedAt", &self.created_at)?;
+        fields.opt("ThreadID", &self.thread_id)?;
+        fields.opt("Status", &self.status)?;
+        fields.opt("InCompleteDetails", &self.in_complete_details)?;
+        fields.opt("CompletedAt", &self.completed_at)?;
+        fields.opt("InCompleteAt", &self.in_complete_at)?;
+        fields.opt("Role", &self.role)?;
+        fields.opt("Content", &self.content)?;
+        fields.opt("AssistantID", &self.assistant_id)?;
+        fields.opt("RunID", &self.run_id)?;
+        fields.list("Attachments", &self.attachments)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -3888,6 +3260,10 @@ pub struct GetThreadRequest {
 }
 
 impl GetThreadRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "ThreadID",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(thread_id: impl Into<String>) -> Self {
         GetThreadRequest {
@@ -3896,11 +3272,10 @@ impl GetThreadRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for GetThreadRequest {
     const NAME: &'static str = "GetThreadRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "ThreadID",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut thread_id = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -3915,6 +3290,7 @@ impl input::Input for GetThreadRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for GetThreadRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -3923,9 +3299,9 @@ impl<'de> Deserialize<'de> for GetThreadRequest {
 
 impl serde::Serialize for GetThreadRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "GetThreadRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("ThreadID", &self.thread_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "GetThreadRequest", Self::FIELDS.len())?;
+        fields.plain("ThreadID", &self.thread_id)?;
+        fields.end()
     }
 }
 
@@ -3952,44 +3328,6 @@ pub struct GetThreadResponse {
     pub tool_resources: Option<output::ThreadToolResources>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。本接口为流式响应接口，当请求成功时，RequestId 会被放在 HTTP 响应的 Header "X-TC-RequestId" 中。
     pub request_id: Option<String>,
-}
-
-impl GetThreadResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        GetThreadResponse {
-            id: None,
-            object: None,
-            created_at: None,
-            tool_resources: None,
-            request_id: None,
-        }
-    }
-    /// Sets `ID`.
-    pub fn with_id(mut self, id: impl Into<String>) -> Self {
-        self.id = Some(id.into());
-        self
-    }
-    /// Sets `Object`.
-    pub fn with_object(mut self, object: impl Into<String>) -> Self {
-        self.object = Some(object.into());
-        self
-    }
-    /// Sets `CreatedAt`.
-    pub fn with_created_at(mut self, created_at: i64) -> Self {
-        self.created_at = Some(created_at);
-        self
-    }
-    /// Sets `ToolResources`.
-    pub fn with_tool_resources(mut self, tool_resources: output::ThreadToolResources) -> Self {
-        self.tool_resources = Some(tool_resources);
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for GetThreadResponse {
@@ -4019,16 +3357,16 @@ impl<'de> Deserialize<'de> for GetThreadResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for GetThreadResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "GetThreadResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("ID", &self.id)?
-            .opt("Object", &self.object)?
-            .opt("CreatedAt", &self.created_at)?
-            .opt("ToolResources", &self.tool_resources)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "GetThreadResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ID", &self.id)?;
+        fields.opt("Object", &self.object)?;
+        fields.opt("CreatedAt", &self.created_at)?;
+        fields.opt("ToolResources", &self.tool_resources)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -4043,6 +3381,10 @@ pub struct GetTokenCountRequest {
 }
 
 impl GetTokenCountRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Prompt",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(prompt: impl Into<String>) -> Self {
         GetTokenCountRequest {
@@ -4051,11 +3393,10 @@ impl GetTokenCountRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for GetTokenCountRequest {
     const NAME: &'static str = "GetTokenCountRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Prompt",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut prompt = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -4070,6 +3411,7 @@ impl input::Input for GetTokenCountRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for GetTokenCountRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -4078,9 +3420,9 @@ impl<'de> Deserialize<'de> for GetTokenCountRequest {
 
 impl serde::Serialize for GetTokenCountRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "GetTokenCountRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("Prompt", &self.prompt)?
-            .end()
+        let mut fields = lenient::fields(serializer, "GetTokenCountRequest", Self::FIELDS.len())?;
+        fields.plain("Prompt", &self.prompt)?;
+        fields.end()
     }
 }
 
@@ -4102,38 +3444,6 @@ pub struct GetTokenCountResponse {
     pub tokens: Vec<String>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     pub request_id: Option<String>,
-}
-
-impl GetTokenCountResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        GetTokenCountResponse {
-            token_count: None,
-            character_count: None,
-            tokens: Vec::new(),
-            request_id: None,
-        }
-    }
-    /// Sets `TokenCount`.
-    pub fn with_token_count(mut self, token_count: i64) -> Self {
-        self.token_count = Some(token_count);
-        self
-    }
-    /// Sets `CharacterCount`.
-    pub fn with_character_count(mut self, character_count: i64) -> Self {
-        self.character_count = Some(character_count);
-        self
-    }
-    /// Sets `Tokens`.
-    pub fn with_tokens(mut self, tokens: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.tokens = tokens.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for GetTokenCountResponse {
@@ -4161,15 +3471,15 @@ impl<'de> Deserialize<'de> for GetTokenCountResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for GetTokenCountResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "GetTokenCountResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("TokenCount", &self.token_count)?
-            .opt("CharacterCount", &self.character_count)?
-            .list("Tokens", &self.tokens)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "GetTokenCountResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("TokenCount", &self.token_count)?;
+        fields.opt("CharacterCount", &self.character_count)?;
+        fields.list("Tokens", &self.tokens)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -4188,6 +3498,11 @@ pub struct GlossaryEntryCreateItem {
 }
 
 impl GlossaryEntryCreateItem {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "SourceTerm",
+        "TargetTerm",
+    ];
     /// With the fields a request must carry.
     pub fn new(source_term: impl Into<String>, target_term: impl Into<String>) -> Self {
         GlossaryEntryCreateItem {
@@ -4197,12 +3512,10 @@ impl GlossaryEntryCreateItem {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for GlossaryEntryCreateItem {
     const NAME: &'static str = "GlossaryEntryCreateItem";
-    const FIELDS: &'static [&'static str] = &[
-        "SourceTerm",
-        "TargetTerm",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut source_term = None;
         let mut target_term = None;
@@ -4220,6 +3533,7 @@ impl input::Input for GlossaryEntryCreateItem {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for GlossaryEntryCreateItem {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -4228,10 +3542,10 @@ impl<'de> Deserialize<'de> for GlossaryEntryCreateItem {
 
 impl serde::Serialize for GlossaryEntryCreateItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "GlossaryEntryCreateItem", <Self as input::Input>::FIELDS.len())?
-            .plain("SourceTerm", &self.source_term)?
-            .plain("TargetTerm", &self.target_term)?
-            .end()
+        let mut fields = lenient::fields(serializer, "GlossaryEntryCreateItem", Self::FIELDS.len())?;
+        fields.plain("SourceTerm", &self.source_term)?;
+        fields.plain("TargetTerm", &self.target_term)?;
+        fields.end()
     }
 }
 
@@ -4246,6 +3560,10 @@ pub struct GlossaryEntryDeleteItem {
 }
 
 impl GlossaryEntryDeleteItem {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "EntryId",
+    ];
     /// With the fields a request must carry.
     pub fn new(entry_id: impl Into<String>) -> Self {
         GlossaryEntryDeleteItem {
@@ -4254,11 +3572,10 @@ impl GlossaryEntryDeleteItem {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for GlossaryEntryDeleteItem {
     const NAME: &'static str = "GlossaryEntryDeleteItem";
-    const FIELDS: &'static [&'static str] = &[
-        "EntryId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut entry_id = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -4273,6 +3590,7 @@ impl input::Input for GlossaryEntryDeleteItem {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for GlossaryEntryDeleteItem {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -4281,9 +3599,9 @@ impl<'de> Deserialize<'de> for GlossaryEntryDeleteItem {
 
 impl serde::Serialize for GlossaryEntryDeleteItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "GlossaryEntryDeleteItem", <Self as input::Input>::FIELDS.len())?
-            .plain("EntryId", &self.entry_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "GlossaryEntryDeleteItem", Self::FIELDS.len())?;
+        fields.plain("EntryId", &self.entry_id)?;
+        fields.end()
     }
 }
 
@@ -4306,6 +3624,12 @@ pub struct GlossaryEntryUpdateItem {
 }
 
 impl GlossaryEntryUpdateItem {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "EntryId",
+        "SourceTerm",
+        "TargetTerm",
+    ];
     /// With the fields a request must carry.
     pub fn new(entry_id: impl Into<String>) -> Self {
         GlossaryEntryUpdateItem {
@@ -4326,13 +3650,10 @@ impl GlossaryEntryUpdateItem {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for GlossaryEntryUpdateItem {
     const NAME: &'static str = "GlossaryEntryUpdateItem";
-    const FIELDS: &'static [&'static str] = &[
-        "EntryId",
-        "SourceTerm",
-        "TargetTerm",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut entry_id = None;
         let mut source_term = None;
@@ -4353,6 +3674,7 @@ impl input::Input for GlossaryEntryUpdateItem {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for GlossaryEntryUpdateItem {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -4361,11 +3683,11 @@ impl<'de> Deserialize<'de> for GlossaryEntryUpdateItem {
 
 impl serde::Serialize for GlossaryEntryUpdateItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "GlossaryEntryUpdateItem", <Self as input::Input>::FIELDS.len())?
-            .plain("EntryId", &self.entry_id)?
-            .opt("SourceTerm", &self.source_term)?
-            .opt("TargetTerm", &self.target_term)?
-            .end()
+        let mut fields = lenient::fields(serializer, "GlossaryEntryUpdateItem", Self::FIELDS.len())?;
+        fields.plain("EntryId", &self.entry_id)?;
+        fields.opt("SourceTerm", &self.source_term)?;
+        fields.opt("TargetTerm", &self.target_term)?;
+        fields.end()
     }
 }
 
@@ -4408,6 +3730,16 @@ pub struct GroupChatCompletionsRequest {
 }
 
 impl GroupChatCompletionsRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Model",
+        "Messages",
+        "Stream",
+        "TargetCharacterName",
+        "GroupChatConfig",
+        "UserId",
+        "SessionId",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(model: impl Into<String>, messages: impl IntoIterator<Item = GroupMessage>) -> Self {
         GroupChatCompletionsRequest {
@@ -4447,17 +3779,10 @@ impl GroupChatCompletionsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for GroupChatCompletionsRequest {
     const NAME: &'static str = "GroupChatCompletionsRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Model",
-        "Messages",
-        "Stream",
-        "TargetCharacterName",
-        "GroupChatConfig",
-        "UserId",
-        "SessionId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut model = None;
         let mut messages = None;
@@ -4490,6 +3815,7 @@ impl input::Input for GroupChatCompletionsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for GroupChatCompletionsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -4498,15 +3824,15 @@ impl<'de> Deserialize<'de> for GroupChatCompletionsRequest {
 
 impl serde::Serialize for GroupChatCompletionsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "GroupChatCompletionsRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("Model", &self.model)?
-            .plain("Messages", &self.messages)?
-            .opt("Stream", &self.stream)?
-            .opt("TargetCharacterName", &self.target_character_name)?
-            .opt("GroupChatConfig", &self.group_chat_config)?
-            .opt("UserId", &self.user_id)?
-            .opt("SessionId", &self.session_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "GroupChatCompletionsRequest", Self::FIELDS.len())?;
+        fields.plain("Model", &self.model)?;
+        fields.plain("Messages", &self.messages)?;
+        fields.opt("Stream", &self.stream)?;
+        fields.opt("TargetCharacterName", &self.target_character_name)?;
+        fields.opt("GroupChatConfig", &self.group_chat_config)?;
+        fields.opt("UserId", &self.user_id)?;
+        fields.opt("SessionId", &self.session_id)?;
+        fields.end()
     }
 }
 
@@ -4550,74 +3876,6 @@ pub struct GroupChatCompletionsResponse {
     pub request_id: Option<String>,
 }
 
-impl GroupChatCompletionsResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        GroupChatCompletionsResponse {
-            created: None,
-            usage: None,
-            note: None,
-            id: None,
-            choices: Vec::new(),
-            error_msg: None,
-            search_info: None,
-            replaces: Vec::new(),
-            recommended_questions: Vec::new(),
-            request_id: None,
-        }
-    }
-    /// Sets `Created`.
-    pub fn with_created(mut self, created: i64) -> Self {
-        self.created = Some(created);
-        self
-    }
-    /// Sets `Usage`.
-    pub fn with_usage(mut self, usage: output::Usage) -> Self {
-        self.usage = Some(usage);
-        self
-    }
-    /// Sets `Note`.
-    pub fn with_note(mut self, note: impl Into<String>) -> Self {
-        self.note = Some(note.into());
-        self
-    }
-    /// Sets `Id`.
-    pub fn with_id(mut self, id: impl Into<String>) -> Self {
-        self.id = Some(id.into());
-        self
-    }
-    /// Sets `Choices`.
-    pub fn with_choices(mut self, choices: impl IntoIterator<Item = output::Choice>) -> Self {
-        self.choices = choices.into_iter().collect();
-        self
-    }
-    /// Sets `ErrorMsg`.
-    pub fn with_error_msg(mut self, error_msg: output::ErrorMsg) -> Self {
-        self.error_msg = Some(error_msg);
-        self
-    }
-    /// Sets `SearchInfo`.
-    pub fn with_search_info(mut self, search_info: output::SearchInfo) -> Self {
-        self.search_info = Some(search_info);
-        self
-    }
-    /// Sets `Replaces`.
-    pub fn with_replaces(mut self, replaces: impl IntoIterator<Item = output::Replace>) -> Self {
-        self.replaces = replaces.into_iter().collect();
-        self
-    }
-    /// Sets `RecommendedQuestions`.
-    pub fn with_recommended_questions(mut self, recommended_questions: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.recommended_questions = recommended_questions.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
-}
-
 impl lenient::Reply for GroupChatCompletionsResponse {
     const NAME: &'static str = "GroupChatCompletionsResponse";
     const FIELDS: &'static [&'static str] = &[
@@ -4655,21 +3913,21 @@ impl<'de> Deserialize<'de> for GroupChatCompletionsResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for GroupChatCompletionsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "GroupChatCompletionsResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Created", &self.created)?
-            .opt("Usage", &self.usage)?
-            .opt("Note", &self.note)?
-            .opt("Id", &self.id)?
-            .list("Choices", &self.choices)?
-            .opt("ErrorMsg", &self.error_msg)?
-            .opt("SearchInfo", &self.search_info)?
-            .list("Replaces", &self.replaces)?
-            .list("RecommendedQuestions", &self.recommended_questions)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "GroupChatCompletionsResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Created", &self.created)?;
+        fields.opt("Usage", &self.usage)?;
+        fields.opt("Note", &self.note)?;
+        fields.opt("Id", &self.id)?;
+        fields.list("Choices", &self.choices)?;
+        fields.opt("ErrorMsg", &self.error_msg)?;
+        fields.opt("SearchInfo", &self.search_info)?;
+        fields.list("Replaces", &self.replaces)?;
+        fields.list("RecommendedQuestions", &self.recommended_questions)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -4692,6 +3950,12 @@ pub struct GroupChatConfig {
 }
 
 impl GroupChatConfig {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "UserName",
+        "Description",
+        "Characters",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         GroupChatConfig {
@@ -4717,13 +3981,10 @@ impl GroupChatConfig {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for GroupChatConfig {
     const NAME: &'static str = "GroupChatConfig";
-    const FIELDS: &'static [&'static str] = &[
-        "UserName",
-        "Description",
-        "Characters",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut user_name = None;
         let mut description = None;
@@ -4744,6 +4005,7 @@ impl input::Input for GroupChatConfig {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for GroupChatConfig {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -4752,11 +4014,11 @@ impl<'de> Deserialize<'de> for GroupChatConfig {
 
 impl serde::Serialize for GroupChatConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "GroupChatConfig", <Self as input::Input>::FIELDS.len())?
-            .opt("UserName", &self.user_name)?
-            .opt("Description", &self.description)?
-            .opt("Characters", &self.characters)?
-            .end()
+        let mut fields = lenient::fields(serializer, "GroupChatConfig", Self::FIELDS.len())?;
+        fields.opt("UserName", &self.user_name)?;
+        fields.opt("Description", &self.description)?;
+        fields.opt("Characters", &self.characters)?;
+        fields.end()
     }
 }
 
@@ -4779,6 +4041,12 @@ pub struct GroupMessage {
 }
 
 impl GroupMessage {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Role",
+        "Content",
+        "Name",
+    ];
     /// With the fields a request must carry.
     pub fn new(role: impl Into<String>) -> Self {
         GroupMessage {
@@ -4799,13 +4067,10 @@ impl GroupMessage {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for GroupMessage {
     const NAME: &'static str = "GroupMessage";
-    const FIELDS: &'static [&'static str] = &[
-        "Role",
-        "Content",
-        "Name",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut role = None;
         let mut content = None;
@@ -4826,6 +4091,7 @@ impl input::Input for GroupMessage {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for GroupMessage {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -4834,11 +4100,11 @@ impl<'de> Deserialize<'de> for GroupMessage {
 
 impl serde::Serialize for GroupMessage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "GroupMessage", <Self as input::Input>::FIELDS.len())?
-            .plain("Role", &self.role)?
-            .opt("Content", &self.content)?
-            .opt("Name", &self.name)?
-            .end()
+        let mut fields = lenient::fields(serializer, "GroupMessage", Self::FIELDS.len())?;
+        fields.plain("Role", &self.role)?;
+        fields.opt("Content", &self.content)?;
+        fields.opt("Name", &self.name)?;
+        fields.end()
     }
 }
 
@@ -4857,6 +4123,11 @@ pub struct Image {
 }
 
 impl Image {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "ImageUrl",
+        "ImageBase64",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         Image {
@@ -4876,12 +4147,10 @@ impl Image {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for Image {
     const NAME: &'static str = "Image";
-    const FIELDS: &'static [&'static str] = &[
-        "ImageUrl",
-        "ImageBase64",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut image_url = None;
         let mut image_base64 = None;
@@ -4899,6 +4168,7 @@ impl input::Input for Image {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for Image {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -4907,10 +4177,10 @@ impl<'de> Deserialize<'de> for Image {
 
 impl serde::Serialize for Image {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Image", <Self as input::Input>::FIELDS.len())?
-            .opt("ImageUrl", &self.image_url)?
-            .opt("ImageBase64", &self.image_base64)?
-            .end()
+        let mut fields = lenient::fields(serializer, "Image", Self::FIELDS.len())?;
+        fields.opt("ImageUrl", &self.image_url)?;
+        fields.opt("ImageBase64", &self.image_base64)?;
+        fields.end()
     }
 }
 
@@ -4929,6 +4199,11 @@ pub struct ImageInfo {
 }
 
 impl ImageInfo {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Url",
+        "Base64",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         ImageInfo {
@@ -4948,12 +4223,10 @@ impl ImageInfo {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ImageInfo {
     const NAME: &'static str = "ImageInfo";
-    const FIELDS: &'static [&'static str] = &[
-        "Url",
-        "Base64",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut url = None;
         let mut base64 = None;
@@ -4971,6 +4244,7 @@ impl input::Input for ImageInfo {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ImageInfo {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -4979,10 +4253,10 @@ impl<'de> Deserialize<'de> for ImageInfo {
 
 impl serde::Serialize for ImageInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ImageInfo", <Self as input::Input>::FIELDS.len())?
-            .opt("Url", &self.url)?
-            .opt("Base64", &self.base64)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ImageInfo", Self::FIELDS.len())?;
+        fields.opt("Url", &self.url)?;
+        fields.opt("Base64", &self.base64)?;
+        fields.end()
     }
 }
 
@@ -5003,6 +4277,12 @@ pub struct ImageMessage {
 }
 
 impl ImageMessage {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Role",
+        "Content",
+        "Contents",
+    ];
     /// With the fields a request must carry.
     pub fn new(role: impl Into<String>) -> Self {
         ImageMessage {
@@ -5023,13 +4303,10 @@ impl ImageMessage {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ImageMessage {
     const NAME: &'static str = "ImageMessage";
-    const FIELDS: &'static [&'static str] = &[
-        "Role",
-        "Content",
-        "Contents",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut role = None;
         let mut content = None;
@@ -5050,6 +4327,7 @@ impl input::Input for ImageMessage {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ImageMessage {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -5058,11 +4336,11 @@ impl<'de> Deserialize<'de> for ImageMessage {
 
 impl serde::Serialize for ImageMessage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ImageMessage", <Self as input::Input>::FIELDS.len())?
-            .plain("Role", &self.role)?
-            .opt("Content", &self.content)?
-            .opt("Contents", &self.contents)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ImageMessage", Self::FIELDS.len())?;
+        fields.plain("Role", &self.role)?;
+        fields.opt("Content", &self.content)?;
+        fields.opt("Contents", &self.contents)?;
+        fields.end()
     }
 }
 
@@ -5095,6 +4373,12 @@ pub struct ImageQuestionRequest {
 }
 
 impl ImageQuestionRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Model",
+        "Messages",
+        "Stream",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(model: impl Into<String>, messages: impl IntoIterator<Item = ImageMessage>) -> Self {
         ImageQuestionRequest {
@@ -5110,13 +4394,10 @@ impl ImageQuestionRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ImageQuestionRequest {
     const NAME: &'static str = "ImageQuestionRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Model",
-        "Messages",
-        "Stream",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut model = None;
         let mut messages = None;
@@ -5137,6 +4418,7 @@ impl input::Input for ImageQuestionRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ImageQuestionRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -5145,11 +4427,11 @@ impl<'de> Deserialize<'de> for ImageQuestionRequest {
 
 impl serde::Serialize for ImageQuestionRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ImageQuestionRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("Model", &self.model)?
-            .plain("Messages", &self.messages)?
-            .opt("Stream", &self.stream)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ImageQuestionRequest", Self::FIELDS.len())?;
+        fields.plain("Model", &self.model)?;
+        fields.plain("Messages", &self.messages)?;
+        fields.opt("Stream", &self.stream)?;
+        fields.end()
     }
 }
 
@@ -5184,56 +4466,6 @@ pub struct ImageQuestionResponse {
     pub request_id: Option<String>,
 }
 
-impl ImageQuestionResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ImageQuestionResponse {
-            created: None,
-            usage: None,
-            note: None,
-            id: None,
-            choices: Vec::new(),
-            error_msg: None,
-            request_id: None,
-        }
-    }
-    /// Sets `Created`.
-    pub fn with_created(mut self, created: i64) -> Self {
-        self.created = Some(created);
-        self
-    }
-    /// Sets `Usage`.
-    pub fn with_usage(mut self, usage: output::Usage) -> Self {
-        self.usage = Some(usage);
-        self
-    }
-    /// Sets `Note`.
-    pub fn with_note(mut self, note: impl Into<String>) -> Self {
-        self.note = Some(note.into());
-        self
-    }
-    /// Sets `Id`.
-    pub fn with_id(mut self, id: impl Into<String>) -> Self {
-        self.id = Some(id.into());
-        self
-    }
-    /// Sets `Choices`.
-    pub fn with_choices(mut self, choices: impl IntoIterator<Item = output::Choice>) -> Self {
-        self.choices = choices.into_iter().collect();
-        self
-    }
-    /// Sets `ErrorMsg`.
-    pub fn with_error_msg(mut self, error_msg: output::ErrorMsg) -> Self {
-        self.error_msg = Some(error_msg);
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
-}
-
 impl lenient::Reply for ImageQuestionResponse {
     const NAME: &'static str = "ImageQuestionResponse";
     const FIELDS: &'static [&'static str] = &[
@@ -5265,18 +4497,18 @@ impl<'de> Deserialize<'de> for ImageQuestionResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ImageQuestionResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ImageQuestionResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Created", &self.created)?
-            .opt("Usage", &self.usage)?
-            .opt("Note", &self.note)?
-            .opt("Id", &self.id)?
-            .list("Choices", &self.choices)?
-            .opt("ErrorMsg", &self.error_msg)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ImageQuestionResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Created", &self.created)?;
+        fields.opt("Usage", &self.usage)?;
+        fields.opt("Note", &self.note)?;
+        fields.opt("Id", &self.id)?;
+        fields.list("Choices", &self.choices)?;
+        fields.opt("ErrorMsg", &self.error_msg)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -5292,6 +4524,10 @@ pub struct ImageUrl {
 }
 
 impl ImageUrl {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Url",
+    ];
     /// With the fields a request must carry.
     pub fn new(url: impl Into<String>) -> Self {
         ImageUrl {
@@ -5300,11 +4536,10 @@ impl ImageUrl {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ImageUrl {
     const NAME: &'static str = "ImageUrl";
-    const FIELDS: &'static [&'static str] = &[
-        "Url",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut url = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -5319,6 +4554,7 @@ impl input::Input for ImageUrl {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ImageUrl {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -5327,9 +4563,9 @@ impl<'de> Deserialize<'de> for ImageUrl {
 
 impl serde::Serialize for ImageUrl {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ImageUrl", <Self as input::Input>::FIELDS.len())?
-            .plain("Url", &self.url)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ImageUrl", Self::FIELDS.len())?;
+        fields.plain("Url", &self.url)?;
+        fields.end()
     }
 }
 
@@ -5348,6 +4584,11 @@ pub struct InputFile3D {
 }
 
 impl InputFile3D {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Url",
+        "Type",
+    ];
     /// With the fields a request must carry.
     pub fn new(url: impl Into<String>, type_: impl Into<String>) -> Self {
         InputFile3D {
@@ -5357,12 +4598,10 @@ impl InputFile3D {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for InputFile3D {
     const NAME: &'static str = "InputFile3D";
-    const FIELDS: &'static [&'static str] = &[
-        "Url",
-        "Type",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut url = None;
         let mut type_ = None;
@@ -5380,6 +4619,7 @@ impl input::Input for InputFile3D {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for InputFile3D {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -5388,10 +4628,10 @@ impl<'de> Deserialize<'de> for InputFile3D {
 
 impl serde::Serialize for InputFile3D {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "InputFile3D", <Self as input::Input>::FIELDS.len())?
-            .plain("Url", &self.url)?
-            .plain("Type", &self.type_)?
-            .end()
+        let mut fields = lenient::fields(serializer, "InputFile3D", Self::FIELDS.len())?;
+        fields.plain("Url", &self.url)?;
+        fields.plain("Type", &self.type_)?;
+        fields.end()
     }
 }
 
@@ -5406,6 +4646,10 @@ pub struct Knowledge {
 }
 
 impl Knowledge {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Text",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         Knowledge {
@@ -5419,11 +4663,10 @@ impl Knowledge {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for Knowledge {
     const NAME: &'static str = "Knowledge";
-    const FIELDS: &'static [&'static str] = &[
-        "Text",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut text = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -5438,6 +4681,7 @@ impl input::Input for Knowledge {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for Knowledge {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -5446,9 +4690,9 @@ impl<'de> Deserialize<'de> for Knowledge {
 
 impl serde::Serialize for Knowledge {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Knowledge", <Self as input::Input>::FIELDS.len())?
-            .opt("Text", &self.text)?
-            .end()
+        let mut fields = lenient::fields(serializer, "Knowledge", Self::FIELDS.len())?;
+        fields.opt("Text", &self.text)?;
+        fields.end()
     }
 }
 
@@ -5471,6 +4715,12 @@ pub struct ListGlossaryEntryRequest {
 }
 
 impl ListGlossaryEntryRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "GlossaryId",
+        "Page",
+        "PageSize",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(glossary_id: impl Into<String>) -> Self {
         ListGlossaryEntryRequest {
@@ -5491,13 +4741,10 @@ impl ListGlossaryEntryRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ListGlossaryEntryRequest {
     const NAME: &'static str = "ListGlossaryEntryRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "GlossaryId",
-        "Page",
-        "PageSize",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut glossary_id = None;
         let mut page = None;
@@ -5518,6 +4765,7 @@ impl input::Input for ListGlossaryEntryRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ListGlossaryEntryRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -5526,11 +4774,11 @@ impl<'de> Deserialize<'de> for ListGlossaryEntryRequest {
 
 impl serde::Serialize for ListGlossaryEntryRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ListGlossaryEntryRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("GlossaryId", &self.glossary_id)?
-            .opt("Page", &self.page)?
-            .opt("PageSize", &self.page_size)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ListGlossaryEntryRequest", Self::FIELDS.len())?;
+        fields.plain("GlossaryId", &self.glossary_id)?;
+        fields.opt("Page", &self.page)?;
+        fields.opt("PageSize", &self.page_size)?;
+        fields.end()
     }
 }
 
@@ -5554,44 +4802,6 @@ pub struct ListGlossaryEntryResponse {
     pub page_size: Option<u64>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     pub request_id: Option<String>,
-}
-
-impl ListGlossaryEntryResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ListGlossaryEntryResponse {
-            entries: Vec::new(),
-            total: None,
-            page: None,
-            page_size: None,
-            request_id: None,
-        }
-    }
-    /// Sets `Entries`.
-    pub fn with_entries(mut self, entries: impl IntoIterator<Item = output::GlossaryEntry>) -> Self {
-        self.entries = entries.into_iter().collect();
-        self
-    }
-    /// Sets `Total`.
-    pub fn with_total(mut self, total: u64) -> Self {
-        self.total = Some(total);
-        self
-    }
-    /// Sets `Page`.
-    pub fn with_page(mut self, page: u64) -> Self {
-        self.page = Some(page);
-        self
-    }
-    /// Sets `PageSize`.
-    pub fn with_page_size(mut self, page_size: u64) -> Self {
-        self.page_size = Some(page_size);
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for ListGlossaryEntryResponse {
@@ -5621,16 +4831,16 @@ impl<'de> Deserialize<'de> for ListGlossaryEntryResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ListGlossaryEntryResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ListGlossaryEntryResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .list("Entries", &self.entries)?
-            .opt("Total", &self.total)?
-            .opt("Page", &self.page)?
-            .opt("PageSize", &self.page_size)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ListGlossaryEntryResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("Entries", &self.entries)?;
+        fields.opt("Total", &self.total)?;
+        fields.opt("Page", &self.page)?;
+        fields.opt("PageSize", &self.page_size)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -5649,6 +4859,11 @@ pub struct ListGlossaryRequest {
 }
 
 impl ListGlossaryRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Page",
+        "PageSize",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         ListGlossaryRequest {
@@ -5668,12 +4883,10 @@ impl ListGlossaryRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ListGlossaryRequest {
     const NAME: &'static str = "ListGlossaryRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Page",
-        "PageSize",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut page = None;
         let mut page_size = None;
@@ -5691,6 +4904,7 @@ impl input::Input for ListGlossaryRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ListGlossaryRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -5699,10 +4913,10 @@ impl<'de> Deserialize<'de> for ListGlossaryRequest {
 
 impl serde::Serialize for ListGlossaryRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ListGlossaryRequest", <Self as input::Input>::FIELDS.len())?
-            .opt("Page", &self.page)?
-            .opt("PageSize", &self.page_size)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ListGlossaryRequest", Self::FIELDS.len())?;
+        fields.opt("Page", &self.page)?;
+        fields.opt("PageSize", &self.page_size)?;
+        fields.end()
     }
 }
 
@@ -5726,44 +4940,6 @@ pub struct ListGlossaryResponse {
     pub page_size: Option<u64>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     pub request_id: Option<String>,
-}
-
-impl ListGlossaryResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ListGlossaryResponse {
-            glossaries: Vec::new(),
-            total: None,
-            page: None,
-            page_size: None,
-            request_id: None,
-        }
-    }
-    /// Sets `Glossaries`.
-    pub fn with_glossaries(mut self, glossaries: impl IntoIterator<Item = output::Glossary>) -> Self {
-        self.glossaries = glossaries.into_iter().collect();
-        self
-    }
-    /// Sets `Total`.
-    pub fn with_total(mut self, total: u64) -> Self {
-        self.total = Some(total);
-        self
-    }
-    /// Sets `Page`.
-    pub fn with_page(mut self, page: u64) -> Self {
-        self.page = Some(page);
-        self
-    }
-    /// Sets `PageSize`.
-    pub fn with_page_size(mut self, page_size: u64) -> Self {
-        self.page_size = Some(page_size);
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for ListGlossaryResponse {
@@ -5793,16 +4969,16 @@ impl<'de> Deserialize<'de> for ListGlossaryResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ListGlossaryResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ListGlossaryResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .list("Glossaries", &self.glossaries)?
-            .opt("Total", &self.total)?
-            .opt("Page", &self.page)?
-            .opt("PageSize", &self.page_size)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ListGlossaryResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("Glossaries", &self.glossaries)?;
+        fields.opt("Total", &self.total)?;
+        fields.opt("Page", &self.page)?;
+        fields.opt("PageSize", &self.page_size)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -5825,6 +5001,12 @@ pub struct LogoParam {
 }
 
 impl LogoParam {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "LogoUrl",
+        "LogoImage",
+        "LogoRect",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         LogoParam {
@@ -5850,13 +5032,10 @@ impl LogoParam {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for LogoParam {
     const NAME: &'static str = "LogoParam";
-    const FIELDS: &'static [&'static str] = &[
-        "LogoUrl",
-        "LogoImage",
-        "LogoRect",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut logo_url = None;
         let mut logo_image = None;
@@ -5877,6 +5056,7 @@ impl input::Input for LogoParam {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for LogoParam {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -5885,11 +5065,11 @@ impl<'de> Deserialize<'de> for LogoParam {
 
 impl serde::Serialize for LogoParam {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "LogoParam", <Self as input::Input>::FIELDS.len())?
-            .opt("LogoUrl", &self.logo_url)?
-            .opt("LogoImage", &self.logo_image)?
-            .opt("LogoRect", &self.logo_rect)?
-            .end()
+        let mut fields = lenient::fields(serializer, "LogoParam", Self::FIELDS.len())?;
+        fields.opt("LogoUrl", &self.logo_url)?;
+        fields.opt("LogoImage", &self.logo_image)?;
+        fields.opt("LogoRect", &self.logo_rect)?;
+        fields.end()
     }
 }
 
@@ -5916,6 +5096,13 @@ pub struct LogoRect {
 }
 
 impl LogoRect {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "X",
+        "Y",
+        "Width",
+        "Height",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         LogoRect {
@@ -5947,14 +5134,10 @@ impl LogoRect {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for LogoRect {
     const NAME: &'static str = "LogoRect";
-    const FIELDS: &'static [&'static str] = &[
-        "X",
-        "Y",
-        "Width",
-        "Height",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut x = None;
         let mut y = None;
@@ -5978,6 +5161,7 @@ impl input::Input for LogoRect {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for LogoRect {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -5986,12 +5170,12 @@ impl<'de> Deserialize<'de> for LogoRect {
 
 impl serde::Serialize for LogoRect {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "LogoRect", <Self as input::Input>::FIELDS.len())?
-            .opt("X", &self.x)?
-            .opt("Y", &self.y)?
-            .opt("Width", &self.width)?
-            .opt("Height", &self.height)?
-            .end()
+        let mut fields = lenient::fields(serializer, "LogoRect", Self::FIELDS.len())?;
+        fields.opt("X", &self.x)?;
+        fields.opt("Y", &self.y)?;
+        fields.opt("Width", &self.width)?;
+        fields.opt("Height", &self.height)?;
+        fields.end()
     }
 }
 
@@ -6034,6 +5218,16 @@ pub struct Message {
 }
 
 impl Message {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Role",
+        "Content",
+        "Contents",
+        "ToolCallId",
+        "ToolCalls",
+        "FileIDs",
+        "ReasoningContent",
+    ];
     /// With the fields a request must carry.
     pub fn new(role: impl Into<String>) -> Self {
         Message {
@@ -6078,17 +5272,10 @@ impl Message {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for Message {
     const NAME: &'static str = "Message";
-    const FIELDS: &'static [&'static str] = &[
-        "Role",
-        "Content",
-        "Contents",
-        "ToolCallId",
-        "ToolCalls",
-        "FileIDs",
-        "ReasoningContent",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut role = None;
         let mut content = None;
@@ -6121,6 +5308,7 @@ impl input::Input for Message {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for Message {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -6129,15 +5317,15 @@ impl<'de> Deserialize<'de> for Message {
 
 impl serde::Serialize for Message {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Message", <Self as input::Input>::FIELDS.len())?
-            .plain("Role", &self.role)?
-            .opt("Content", &self.content)?
-            .opt("Contents", &self.contents)?
-            .opt("ToolCallId", &self.tool_call_id)?
-            .opt("ToolCalls", &self.tool_calls)?
-            .opt("FileIDs", &self.file_i_ds)?
-            .opt("ReasoningContent", &self.reasoning_content)?
-            .end()
+        let mut fields = lenient::fields(serializer, "Message", Self::FIELDS.len())?;
+        fields.plain("Role", &self.role)?;
+        fields.opt("Content", &self.content)?;
+        fields.opt("Contents", &self.contents)?;
+        fields.opt("ToolCallId", &self.tool_call_id)?;
+        fields.opt("ToolCalls", &self.tool_calls)?;
+        fields.opt("FileIDs", &self.file_i_ds)?;
+        fields.opt("ReasoningContent", &self.reasoning_content)?;
+        fields.end()
     }
 }
 
@@ -6152,6 +5340,10 @@ pub struct QueryHunyuan3DPartJobRequest {
 }
 
 impl QueryHunyuan3DPartJobRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "JobId",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(job_id: impl Into<String>) -> Self {
         QueryHunyuan3DPartJobRequest {
@@ -6160,11 +5352,10 @@ impl QueryHunyuan3DPartJobRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for QueryHunyuan3DPartJobRequest {
     const NAME: &'static str = "QueryHunyuan3DPartJobRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "JobId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut job_id = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -6179,6 +5370,7 @@ impl input::Input for QueryHunyuan3DPartJobRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for QueryHunyuan3DPartJobRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -6187,9 +5379,9 @@ impl<'de> Deserialize<'de> for QueryHunyuan3DPartJobRequest {
 
 impl serde::Serialize for QueryHunyuan3DPartJobRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "QueryHunyuan3DPartJobRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("JobId", &self.job_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "QueryHunyuan3DPartJobRequest", Self::FIELDS.len())?;
+        fields.plain("JobId", &self.job_id)?;
+        fields.end()
     }
 }
 
@@ -6226,50 +5418,6 @@ pub struct QueryHunyuan3DPartJobResponse {
     pub request_id: Option<String>,
 }
 
-impl QueryHunyuan3DPartJobResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        QueryHunyuan3DPartJobResponse {
-            status: None,
-            error_code: None,
-            error_message: None,
-            result_file3_ds: Vec::new(),
-            part_segmentation_info: None,
-            request_id: None,
-        }
-    }
-    /// Sets `Status`.
-    pub fn with_status(mut self, status: impl Into<String>) -> Self {
-        self.status = Some(status.into());
-        self
-    }
-    /// Sets `ErrorCode`.
-    pub fn with_error_code(mut self, error_code: impl Into<String>) -> Self {
-        self.error_code = Some(error_code.into());
-        self
-    }
-    /// Sets `ErrorMessage`.
-    pub fn with_error_message(mut self, error_message: impl Into<String>) -> Self {
-        self.error_message = Some(error_message.into());
-        self
-    }
-    /// Sets `ResultFile3Ds`.
-    pub fn with_result_file3_ds(mut self, result_file3_ds: impl IntoIterator<Item = output::File3D>) -> Self {
-        self.result_file3_ds = result_file3_ds.into_iter().collect();
-        self
-    }
-    /// Sets `PartSegmentationInfo`.
-    pub fn with_part_segmentation_info(mut self, part_segmentation_info: impl Into<String>) -> Self {
-        self.part_segmentation_info = Some(part_segmentation_info.into());
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
-}
-
 impl lenient::Reply for QueryHunyuan3DPartJobResponse {
     const NAME: &'static str = "QueryHunyuan3DPartJobResponse";
     const FIELDS: &'static [&'static str] = &[
@@ -6299,17 +5447,17 @@ impl<'de> Deserialize<'de> for QueryHunyuan3DPartJobResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for QueryHunyuan3DPartJobResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "QueryHunyuan3DPartJobResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Status", &self.status)?
-            .opt("ErrorCode", &self.error_code)?
-            .opt("ErrorMessage", &self.error_message)?
-            .list("ResultFile3Ds", &self.result_file3_ds)?
-            .opt("PartSegmentationInfo", &self.part_segmentation_info)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "QueryHunyuan3DPartJobResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Status", &self.status)?;
+        fields.opt("ErrorCode", &self.error_code)?;
+        fields.opt("ErrorMessage", &self.error_message)?;
+        fields.list("ResultFile3Ds", &self.result_file3_ds)?;
+        fields.opt("PartSegmentationInfo", &self.part_segmentation_info)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -6324,6 +5472,10 @@ pub struct QueryHunyuanImageChatJobRequest {
 }
 
 impl QueryHunyuanImageChatJobRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "JobId",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         QueryHunyuanImageChatJobRequest {
@@ -6337,11 +5489,10 @@ impl QueryHunyuanImageChatJobRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for QueryHunyuanImageChatJobRequest {
     const NAME: &'static str = "QueryHunyuanImageChatJobRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "JobId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut job_id = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -6356,6 +5507,7 @@ impl input::Input for QueryHunyuanImageChatJobRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for QueryHunyuanImageChatJobRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -6364,9 +5516,9 @@ impl<'de> Deserialize<'de> for QueryHunyuanImageChatJobRequest {
 
 impl serde::Serialize for QueryHunyuanImageChatJobRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "QueryHunyuanImageChatJobRequest", <Self as input::Input>::FIELDS.len())?
-            .opt("JobId", &self.job_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "QueryHunyuanImageChatJobRequest", Self::FIELDS.len())?;
+        fields.opt("JobId", &self.job_id)?;
+        fields.end()
     }
 }
 
@@ -6413,68 +5565,6 @@ pub struct QueryHunyuanImageChatJobResponse {
     pub request_id: Option<String>,
 }
 
-impl QueryHunyuanImageChatJobResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        QueryHunyuanImageChatJobResponse {
-            job_status_code: None,
-            job_status_msg: None,
-            job_error_code: None,
-            job_error_msg: None,
-            chat_id: None,
-            result_image: Vec::new(),
-            result_details: Vec::new(),
-            history: Vec::new(),
-            request_id: None,
-        }
-    }
-    /// Sets `JobStatusCode`.
-    pub fn with_job_status_code(mut self, job_status_code: impl Into<String>) -> Self {
-        self.job_status_code = Some(job_status_code.into());
-        self
-    }
-    /// Sets `JobStatusMsg`.
-    pub fn with_job_status_msg(mut self, job_status_msg: impl Into<String>) -> Self {
-        self.job_status_msg = Some(job_status_msg.into());
-        self
-    }
-    /// Sets `JobErrorCode`.
-    pub fn with_job_error_code(mut self, job_error_code: impl Into<String>) -> Self {
-        self.job_error_code = Some(job_error_code.into());
-        self
-    }
-    /// Sets `JobErrorMsg`.
-    pub fn with_job_error_msg(mut self, job_error_msg: impl Into<String>) -> Self {
-        self.job_error_msg = Some(job_error_msg.into());
-        self
-    }
-    /// Sets `ChatId`.
-    pub fn with_chat_id(mut self, chat_id: impl Into<String>) -> Self {
-        self.chat_id = Some(chat_id.into());
-        self
-    }
-    /// Sets `ResultImage`.
-    pub fn with_result_image(mut self, result_image: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.result_image = result_image.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `ResultDetails`.
-    pub fn with_result_details(mut self, result_details: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.result_details = result_details.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `History`.
-    pub fn with_history(mut self, history: impl IntoIterator<Item = output::History>) -> Self {
-        self.history = history.into_iter().collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
-}
-
 impl lenient::Reply for QueryHunyuanImageChatJobResponse {
     const NAME: &'static str = "QueryHunyuanImageChatJobResponse";
     const FIELDS: &'static [&'static str] = &[
@@ -6510,20 +5600,20 @@ impl<'de> Deserialize<'de> for QueryHunyuanImageChatJobResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for QueryHunyuanImageChatJobResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "QueryHunyuanImageChatJobResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("JobStatusCode", &self.job_status_code)?
-            .opt("JobStatusMsg", &self.job_status_msg)?
-            .opt("JobErrorCode", &self.job_error_code)?
-            .opt("JobErrorMsg", &self.job_error_msg)?
-            .opt("ChatId", &self.chat_id)?
-            .list("ResultImage", &self.result_image)?
-            .list("ResultDetails", &self.result_details)?
-            .list("History", &self.history)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "QueryHunyuanImageChatJobResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("JobStatusCode", &self.job_status_code)?;
+        fields.opt("JobStatusMsg", &self.job_status_msg)?;
+        fields.opt("JobErrorCode", &self.job_error_code)?;
+        fields.opt("JobErrorMsg", &self.job_error_msg)?;
+        fields.opt("ChatId", &self.chat_id)?;
+        fields.list("ResultImage", &self.result_image)?;
+        fields.list("ResultDetails", &self.result_details)?;
+        fields.list("History", &self.history)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -6538,6 +5628,10 @@ pub struct QueryHunyuanImageJobRequest {
 }
 
 impl QueryHunyuanImageJobRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "JobId",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(job_id: impl Into<String>) -> Self {
         QueryHunyuanImageJobRequest {
@@ -6546,11 +5640,10 @@ impl QueryHunyuanImageJobRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for QueryHunyuanImageJobRequest {
     const NAME: &'static str = "QueryHunyuanImageJobRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "JobId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut job_id = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -6565,6 +5658,7 @@ impl input::Input for QueryHunyuanImageJobRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for QueryHunyuanImageJobRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -6573,9 +5667,9 @@ impl<'de> Deserialize<'de> for QueryHunyuanImageJobRequest {
 
 impl serde::Serialize for QueryHunyuanImageJobRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "QueryHunyuanImageJobRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("JobId", &self.job_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "QueryHunyuanImageJobRequest", Self::FIELDS.len())?;
+        fields.plain("JobId", &self.job_id)?;
+        fields.end()
     }
 }
 
@@ -6616,62 +5710,6 @@ pub struct QueryHunyuanImageJobResponse {
     pub request_id: Option<String>,
 }
 
-impl QueryHunyuanImageJobResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        QueryHunyuanImageJobResponse {
-            job_status_code: None,
-            job_status_msg: None,
-            job_error_code: None,
-            job_error_msg: None,
-            result_image: Vec::new(),
-            result_details: Vec::new(),
-            revised_prompt: Vec::new(),
-            request_id: None,
-        }
-    }
-    /// Sets `JobStatusCode`.
-    pub fn with_job_status_code(mut self, job_status_code: impl Into<String>) -> Self {
-        self.job_status_code = Some(job_status_code.into());
-        self
-    }
-    /// Sets `JobStatusMsg`.
-    pub fn with_job_status_msg(mut self, job_status_msg: impl Into<String>) -> Self {
-        self.job_status_msg = Some(job_status_msg.into());
-        self
-    }
-    /// Sets `JobErrorCode`.
-    pub fn with_job_error_code(mut self, job_error_code: impl Into<String>) -> Self {
-        self.job_error_code = Some(job_error_code.into());
-        self
-    }
-    /// Sets `JobErrorMsg`.
-    pub fn with_job_error_msg(mut self, job_error_msg: impl Into<String>) -> Self {
-        self.job_error_msg = Some(job_error_msg.into());
-        self
-    }
-    /// Sets `ResultImage`.
-    pub fn with_result_image(mut self, result_image: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.result_image = result_image.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `ResultDetails`.
-    pub fn with_result_details(mut self, result_details: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.result_details = result_details.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `RevisedPrompt`.
-    pub fn with_revised_prompt(mut self, revised_prompt: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.revised_prompt = revised_prompt.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
-}
-
 impl lenient::Reply for QueryHunyuanImageJobResponse {
     const NAME: &'static str = "QueryHunyuanImageJobResponse";
     const FIELDS: &'static [&'static str] = &[
@@ -6705,19 +5743,19 @@ impl<'de> Deserialize<'de> for QueryHunyuanImageJobResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for QueryHunyuanImageJobResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "QueryHunyuanImageJobResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("JobStatusCode", &self.job_status_code)?
-            .opt("JobStatusMsg", &self.job_status_msg)?
-            .opt("JobErrorCode", &self.job_error_code)?
-            .opt("JobErrorMsg", &self.job_error_msg)?
-            .list("ResultImage", &self.result_image)?
-            .list("ResultDetails", &self.result_details)?
-            .list("RevisedPrompt", &self.revised_prompt)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "QueryHunyuanImageJobResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("JobStatusCode", &self.job_status_code)?;
+        fields.opt("JobStatusMsg", &self.job_status_msg)?;
+        fields.opt("JobErrorCode", &self.job_error_code)?;
+        fields.opt("JobErrorMsg", &self.job_error_msg)?;
+        fields.list("ResultImage", &self.result_image)?;
+        fields.list("ResultDetails", &self.result_details)?;
+        fields.list("RevisedPrompt", &self.revised_prompt)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -6732,6 +5770,10 @@ pub struct QueryHunyuanTo3DProJobRequest {
 }
 
 impl QueryHunyuanTo3DProJobRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "JobId",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(job_id: impl Into<String>) -> Self {
         QueryHunyuanTo3DProJobRequest {
@@ -6740,11 +5782,10 @@ impl QueryHunyuanTo3DProJobRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for QueryHunyuanTo3DProJobRequest {
     const NAME: &'static str = "QueryHunyuanTo3DProJobRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "JobId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut job_id = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -6759,6 +5800,7 @@ impl input::Input for QueryHunyuanTo3DProJobRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for QueryHunyuanTo3DProJobRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -6767,9 +5809,9 @@ impl<'de> Deserialize<'de> for QueryHunyuanTo3DProJobRequest {
 
 impl serde::Serialize for QueryHunyuanTo3DProJobRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "QueryHunyuanTo3DProJobRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("JobId", &self.job_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "QueryHunyuanTo3DProJobRequest", Self::FIELDS.len())?;
+        fields.plain("JobId", &self.job_id)?;
+        fields.end()
     }
 }
 
@@ -6796,44 +5838,6 @@ pub struct QueryHunyuanTo3DProJobResponse {
     pub result_file3_ds: Vec<output::File3D>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl QueryHunyuanTo3DProJobResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        QueryHunyuanTo3DProJobResponse {
-            status: None,
-            error_code: None,
-            error_message: None,
-            result_file3_ds: Vec::new(),
-            request_id: None,
-        }
-    }
-    /// Sets `Status`.
-    pub fn with_status(mut self, status: impl Into<String>) -> Self {
-        self.status = Some(status.into());
-        self
-    }
-    /// Sets `ErrorCode`.
-    pub fn with_error_code(mut self, error_code: impl Into<String>) -> Self {
-        self.error_code = Some(error_code.into());
-        self
-    }
-    /// Sets `ErrorMessage`.
-    pub fn with_error_message(mut self, error_message: impl Into<String>) -> Self {
-        self.error_message = Some(error_message.into());
-        self
-    }
-    /// Sets `ResultFile3Ds`.
-    pub fn with_result_file3_ds(mut self, result_file3_ds: impl IntoIterator<Item = output::File3D>) -> Self {
-        self.result_file3_ds = result_file3_ds.into_iter().collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for QueryHunyuanTo3DProJobResponse {
@@ -6863,16 +5867,16 @@ impl<'de> Deserialize<'de> for QueryHunyuanTo3DProJobResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for QueryHunyuanTo3DProJobResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "QueryHunyuanTo3DProJobResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Status", &self.status)?
-            .opt("ErrorCode", &self.error_code)?
-            .opt("ErrorMessage", &self.error_message)?
-            .list("ResultFile3Ds", &self.result_file3_ds)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "QueryHunyuanTo3DProJobResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Status", &self.status)?;
+        fields.opt("ErrorCode", &self.error_code)?;
+        fields.opt("ErrorMessage", &self.error_message)?;
+        fields.list("ResultFile3Ds", &self.result_file3_ds)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -6887,6 +5891,10 @@ pub struct QueryHunyuanTo3DRapidJobRequest {
 }
 
 impl QueryHunyuanTo3DRapidJobRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "JobId",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         QueryHunyuanTo3DRapidJobRequest {
@@ -6900,11 +5908,10 @@ impl QueryHunyuanTo3DRapidJobRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for QueryHunyuanTo3DRapidJobRequest {
     const NAME: &'static str = "QueryHunyuanTo3DRapidJobRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "JobId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut job_id = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -6919,6 +5926,7 @@ impl input::Input for QueryHunyuanTo3DRapidJobRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for QueryHunyuanTo3DRapidJobRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -6927,9 +5935,9 @@ impl<'de> Deserialize<'de> for QueryHunyuanTo3DRapidJobRequest {
 
 impl serde::Serialize for QueryHunyuanTo3DRapidJobRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "QueryHunyuanTo3DRapidJobRequest", <Self as input::Input>::FIELDS.len())?
-            .opt("JobId", &self.job_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "QueryHunyuanTo3DRapidJobRequest", Self::FIELDS.len())?;
+        fields.opt("JobId", &self.job_id)?;
+        fields.end()
     }
 }
 
@@ -6959,44 +5967,6 @@ pub struct QueryHunyuanTo3DRapidJobResponse {
     pub request_id: Option<String>,
 }
 
-impl QueryHunyuanTo3DRapidJobResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        QueryHunyuanTo3DRapidJobResponse {
-            status: None,
-            error_code: None,
-            error_message: None,
-            result_file3_ds: Vec::new(),
-            request_id: None,
-        }
-    }
-    /// Sets `Status`.
-    pub fn with_status(mut self, status: impl Into<String>) -> Self {
-        self.status = Some(status.into());
-        self
-    }
-    /// Sets `ErrorCode`.
-    pub fn with_error_code(mut self, error_code: impl Into<String>) -> Self {
-        self.error_code = Some(error_code.into());
-        self
-    }
-    /// Sets `ErrorMessage`.
-    pub fn with_error_message(mut self, error_message: impl Into<String>) -> Self {
-        self.error_message = Some(error_message.into());
-        self
-    }
-    /// Sets `ResultFile3Ds`.
-    pub fn with_result_file3_ds(mut self, result_file3_ds: impl IntoIterator<Item = output::File3D>) -> Self {
-        self.result_file3_ds = result_file3_ds.into_iter().collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
-}
-
 impl lenient::Reply for QueryHunyuanTo3DRapidJobResponse {
     const NAME: &'static str = "QueryHunyuanTo3DRapidJobResponse";
     const FIELDS: &'static [&'static str] = &[
@@ -7024,16 +5994,16 @@ impl<'de> Deserialize<'de> for QueryHunyuanTo3DRapidJobResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for QueryHunyuanTo3DRapidJobResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "QueryHunyuanTo3DRapidJobResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Status", &self.status)?
-            .opt("ErrorCode", &self.error_code)?
-            .opt("ErrorMessage", &self.error_message)?
-            .list("ResultFile3Ds", &self.result_file3_ds)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "QueryHunyuanTo3DRapidJobResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Status", &self.status)?;
+        fields.opt("ErrorCode", &self.error_code)?;
+        fields.opt("ErrorMessage", &self.error_message)?;
+        fields.list("ResultFile3Ds", &self.result_file3_ds)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -7048,6 +6018,10 @@ pub struct QueryHunyuanTo3DTextureEditJobRequest {
 }
 
 impl QueryHunyuanTo3DTextureEditJobRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "JobId",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(job_id: impl Into<String>) -> Self {
         QueryHunyuanTo3DTextureEditJobRequest {
@@ -7056,11 +6030,10 @@ impl QueryHunyuanTo3DTextureEditJobRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for QueryHunyuanTo3DTextureEditJobRequest {
     const NAME: &'static str = "QueryHunyuanTo3DTextureEditJobRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "JobId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut job_id = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -7075,6 +6048,7 @@ impl input::Input for QueryHunyuanTo3DTextureEditJobRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for QueryHunyuanTo3DTextureEditJobRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -7083,9 +6057,9 @@ impl<'de> Deserialize<'de> for QueryHunyuanTo3DTextureEditJobRequest {
 
 impl serde::Serialize for QueryHunyuanTo3DTextureEditJobRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "QueryHunyuanTo3DTextureEditJobRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("JobId", &self.job_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "QueryHunyuanTo3DTextureEditJobRequest", Self::FIELDS.len())?;
+        fields.plain("JobId", &self.job_id)?;
+        fields.end()
     }
 }
 
@@ -7116,44 +6090,6 @@ pub struct QueryHunyuanTo3DTextureEditJobResponse {
     pub request_id: Option<String>,
 }
 
-impl QueryHunyuanTo3DTextureEditJobResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        QueryHunyuanTo3DTextureEditJobResponse {
-            status: None,
-            error_code: None,
-            error_message: None,
-            result_file3_ds: Vec::new(),
-            request_id: None,
-        }
-    }
-    /// Sets `Status`.
-    pub fn with_status(mut self, status: impl Into<String>) -> Self {
-        self.status = Some(status.into());
-        self
-    }
-    /// Sets `ErrorCode`.
-    pub fn with_error_code(mut self, error_code: impl Into<String>) -> Self {
-        self.error_code = Some(error_code.into());
-        self
-    }
-    /// Sets `ErrorMessage`.
-    pub fn with_error_message(mut self, error_message: impl Into<String>) -> Self {
-        self.error_message = Some(error_message.into());
-        self
-    }
-    /// Sets `ResultFile3Ds`.
-    pub fn with_result_file3_ds(mut self, result_file3_ds: impl IntoIterator<Item = output::File3D>) -> Self {
-        self.result_file3_ds = result_file3_ds.into_iter().collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
-}
-
 impl lenient::Reply for QueryHunyuanTo3DTextureEditJobResponse {
     const NAME: &'static str = "QueryHunyuanTo3DTextureEditJobResponse";
     const FIELDS: &'static [&'static str] = &[
@@ -7181,16 +6117,16 @@ impl<'de> Deserialize<'de> for QueryHunyuanTo3DTextureEditJobResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for QueryHunyuanTo3DTextureEditJobResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "QueryHunyuanTo3DTextureEditJobResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Status", &self.status)?
-            .opt("ErrorCode", &self.error_code)?
-            .opt("ErrorMessage", &self.error_message)?
-            .list("ResultFile3Ds", &self.result_file3_ds)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "QueryHunyuanTo3DTextureEditJobResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Status", &self.status)?;
+        fields.opt("ErrorCode", &self.error_code)?;
+        fields.opt("ErrorMessage", &self.error_message)?;
+        fields.list("ResultFile3Ds", &self.result_file3_ds)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -7213,6 +6149,12 @@ pub struct Reference {
 }
 
 impl Reference {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Type",
+        "Text",
+        "Translation",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         Reference {
@@ -7238,13 +6180,10 @@ impl Reference {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for Reference {
     const NAME: &'static str = "Reference";
-    const FIELDS: &'static [&'static str] = &[
-        "Type",
-        "Text",
-        "Translation",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut type_ = None;
         let mut text = None;
@@ -7265,6 +6204,7 @@ impl input::Input for Reference {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for Reference {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -7273,11 +6213,11 @@ impl<'de> Deserialize<'de> for Reference {
 
 impl serde::Serialize for Reference {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Reference", <Self as input::Input>::FIELDS.len())?
-            .opt("Type", &self.type_)?
-            .opt("Text", &self.text)?
-            .opt("Translation", &self.translation)?
-            .end()
+        let mut fields = lenient::fields(serializer, "Reference", Self::FIELDS.len())?;
+        fields.opt("Type", &self.type_)?;
+        fields.opt("Text", &self.text)?;
+        fields.opt("Translation", &self.translation)?;
+        fields.end()
     }
 }
 
@@ -7326,6 +6266,20 @@ pub struct RunThreadRequest {
 }
 
 impl RunThreadRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "ThreadID",
+        "AssistantID",
+        "Model",
+        "AdditionalMessages",
+        "Temperature",
+        "TopP",
+        "Stream",
+        "MaxPromptTokens",
+        "MaxCompletionTokens",
+        "Tools",
+        "ToolChoice",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(thread_id: impl Into<String>) -> Self {
         RunThreadRequest {
@@ -7394,21 +6348,10 @@ impl RunThreadRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for RunThreadRequest {
     const NAME: &'static str = "RunThreadRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "ThreadID",
-        "AssistantID",
-        "Model",
-        "AdditionalMessages",
-        "Temperature",
-        "TopP",
-        "Stream",
-        "MaxPromptTokens",
-        "MaxCompletionTokens",
-        "Tools",
-        "ToolChoice",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut thread_id = None;
         let mut assistant_id = None;
@@ -7453,6 +6396,7 @@ impl input::Input for RunThreadRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for RunThreadRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -7461,19 +6405,19 @@ impl<'de> Deserialize<'de> for RunThreadRequest {
 
 impl serde::Serialize for RunThreadRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RunThreadRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("ThreadID", &self.thread_id)?
-            .opt("AssistantID", &self.assistant_id)?
-            .opt("Model", &self.model)?
-            .opt("AdditionalMessages", &self.additional_messages)?
-            .opt("Temperature", &self.temperature)?
-            .opt("TopP", &self.top_p)?
-            .opt("Stream", &self.stream)?
-            .opt("MaxPromptTokens", &self.max_prompt_tokens)?
-            .opt("MaxCompletionTokens", &self.max_completion_tokens)?
-            .opt("Tools", &self.tools)?
-            .opt("ToolChoice", &self.tool_choice)?
-            .end()
+        let mut fields = lenient::fields(serializer, "RunThreadRequest", Self::FIELDS.len())?;
+        fields.plain("ThreadID", &self.thread_id)?;
+        fields.opt("AssistantID", &self.assistant_id)?;
+        fields.opt("Model", &self.model)?;
+        fields.opt("AdditionalMessages", &self.additional_messages)?;
+        fields.opt("Temperature", &self.temperature)?;
+        fields.opt("TopP", &self.top_p)?;
+        fields.opt("Stream", &self.stream)?;
+        fields.opt("MaxPromptTokens", &self.max_prompt_tokens)?;
+        fields.opt("MaxCompletionTokens", &self.max_completion_tokens)?;
+        fields.opt("Tools", &self.tools)?;
+        fields.opt("ToolChoice", &self.tool_choice)?;
+        fields.end()
     }
 }
 
@@ -7483,20 +6427,6 @@ impl serde::Serialize for RunThreadRequest {
 pub struct RunThreadResponse {
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。本接口为流式响应接口，当请求成功时，RequestId 会被放在 HTTP 响应的 Header "X-TC-RequestId" 中。
     pub request_id: Option<String>,
-}
-
-impl RunThreadResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        RunThreadResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for RunThreadResponse {
@@ -7518,12 +6448,12 @@ impl<'de> Deserialize<'de> for RunThreadResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for RunThreadResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RunThreadResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "RunThreadResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -7538,6 +6468,10 @@ pub struct SetPayModeRequest {
 }
 
 impl SetPayModeRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "PayMode",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(pay_mode: i64) -> Self {
         SetPayModeRequest {
@@ -7546,11 +6480,10 @@ impl SetPayModeRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for SetPayModeRequest {
     const NAME: &'static str = "SetPayModeRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "PayMode",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut pay_mode = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -7565,6 +6498,7 @@ impl input::Input for SetPayModeRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for SetPayModeRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -7573,9 +6507,9 @@ impl<'de> Deserialize<'de> for SetPayModeRequest {
 
 impl serde::Serialize for SetPayModeRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "SetPayModeRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("PayMode", &self.pay_mode)?
-            .end()
+        let mut fields = lenient::fields(serializer, "SetPayModeRequest", Self::FIELDS.len())?;
+        fields.plain("PayMode", &self.pay_mode)?;
+        fields.end()
     }
 }
 
@@ -7585,20 +6519,6 @@ impl serde::Serialize for SetPayModeRequest {
 pub struct SetPayModeResponse {
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     pub request_id: Option<String>,
-}
-
-impl SetPayModeResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        SetPayModeResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for SetPayModeResponse {
@@ -7620,12 +6540,12 @@ impl<'de> Deserialize<'de> for SetPayModeResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for SetPayModeResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "SetPayModeResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "SetPayModeResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -7656,6 +6576,12 @@ pub struct Submit3DSmartTopologyJobRequest {
 }
 
 impl Submit3DSmartTopologyJobRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "File3D",
+        "PolygonType",
+        "FaceLevel",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(file3_d: InputFile3D) -> Self {
         Submit3DSmartTopologyJobRequest {
@@ -7676,13 +6602,10 @@ impl Submit3DSmartTopologyJobRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for Submit3DSmartTopologyJobRequest {
     const NAME: &'static str = "Submit3DSmartTopologyJobRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "File3D",
-        "PolygonType",
-        "FaceLevel",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut file3_d = None;
         let mut polygon_type = None;
@@ -7703,6 +6626,7 @@ impl input::Input for Submit3DSmartTopologyJobRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for Submit3DSmartTopologyJobRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -7711,11 +6635,11 @@ impl<'de> Deserialize<'de> for Submit3DSmartTopologyJobRequest {
 
 impl serde::Serialize for Submit3DSmartTopologyJobRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Submit3DSmartTopologyJobRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("File3D", &self.file3_d)?
-            .opt("PolygonType", &self.polygon_type)?
-            .opt("FaceLevel", &self.face_level)?
-            .end()
+        let mut fields = lenient::fields(serializer, "Submit3DSmartTopologyJobRequest", Self::FIELDS.len())?;
+        fields.plain("File3D", &self.file3_d)?;
+        fields.opt("PolygonType", &self.polygon_type)?;
+        fields.opt("FaceLevel", &self.face_level)?;
+        fields.end()
     }
 }
 
@@ -7729,26 +6653,6 @@ pub struct Submit3DSmartTopologyJobResponse {
     pub job_id: Option<String>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl Submit3DSmartTopologyJobResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        Submit3DSmartTopologyJobResponse {
-            job_id: None,
-            request_id: None,
-        }
-    }
-    /// Sets `JobId`.
-    pub fn with_job_id(mut self, job_id: impl Into<String>) -> Self {
-        self.job_id = Some(job_id.into());
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for Submit3DSmartTopologyJobResponse {
@@ -7772,13 +6676,13 @@ impl<'de> Deserialize<'de> for Submit3DSmartTopologyJobResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for Submit3DSmartTopologyJobResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Submit3DSmartTopologyJobResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("JobId", &self.job_id)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "Submit3DSmartTopologyJobResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("JobId", &self.job_id)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -7849,6 +6753,11 @@ pub struct SubmitAutoRiggingJobRequest {
 }
 
 impl SubmitAutoRiggingJobRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "File3D",
+        "MotionType",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(file3_d: InputFile3D) -> Self {
         SubmitAutoRiggingJobRequest {
@@ -7863,12 +6772,10 @@ impl SubmitAutoRiggingJobRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for SubmitAutoRiggingJobRequest {
     const NAME: &'static str = "SubmitAutoRiggingJobRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "File3D",
-        "MotionType",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut file3_d = None;
         let mut motion_type = None;
@@ -7886,6 +6793,7 @@ impl input::Input for SubmitAutoRiggingJobRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for SubmitAutoRiggingJobRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -7894,10 +6802,10 @@ impl<'de> Deserialize<'de> for SubmitAutoRiggingJobRequest {
 
 impl serde::Serialize for SubmitAutoRiggingJobRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "SubmitAutoRiggingJobRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("File3D", &self.file3_d)?
-            .opt("MotionType", &self.motion_type)?
-            .end()
+        let mut fields = lenient::fields(serializer, "SubmitAutoRiggingJobRequest", Self::FIELDS.len())?;
+        fields.plain("File3D", &self.file3_d)?;
+        fields.opt("MotionType", &self.motion_type)?;
+        fields.end()
     }
 }
 
@@ -7911,26 +6819,6 @@ pub struct SubmitAutoRiggingJobResponse {
     pub job_id: Option<String>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl SubmitAutoRiggingJobResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        SubmitAutoRiggingJobResponse {
-            job_id: None,
-            request_id: None,
-        }
-    }
-    /// Sets `JobId`.
-    pub fn with_job_id(mut self, job_id: impl Into<String>) -> Self {
-        self.job_id = Some(job_id.into());
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for SubmitAutoRiggingJobResponse {
@@ -7954,13 +6842,13 @@ impl<'de> Deserialize<'de> for SubmitAutoRiggingJobResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for SubmitAutoRiggingJobResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "SubmitAutoRiggingJobResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("JobId", &self.job_id)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "SubmitAutoRiggingJobResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("JobId", &self.job_id)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -7984,6 +6872,11 @@ pub struct SubmitConvert3DFormatJobRequest {
 }
 
 impl SubmitConvert3DFormatJobRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "File",
+        "Format",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(file: InputFile3D, format: impl Into<String>) -> Self {
         SubmitConvert3DFormatJobRequest {
@@ -7993,12 +6886,10 @@ impl SubmitConvert3DFormatJobRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for SubmitConvert3DFormatJobRequest {
     const NAME: &'static str = "SubmitConvert3DFormatJobRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "File",
-        "Format",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut file = None;
         let mut format = None;
@@ -8016,6 +6907,7 @@ impl input::Input for SubmitConvert3DFormatJobRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for SubmitConvert3DFormatJobRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -8024,10 +6916,10 @@ impl<'de> Deserialize<'de> for SubmitConvert3DFormatJobRequest {
 
 impl serde::Serialize for SubmitConvert3DFormatJobRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "SubmitConvert3DFormatJobRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("File", &self.file)?
-            .plain("Format", &self.format)?
-            .end()
+        let mut fields = lenient::fields(serializer, "SubmitConvert3DFormatJobRequest", Self::FIELDS.len())?;
+        fields.plain("File", &self.file)?;
+        fields.plain("Format", &self.format)?;
+        fields.end()
     }
 }
 
@@ -8041,26 +6933,6 @@ pub struct SubmitConvert3DFormatJobResponse {
     pub job_id: Option<String>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl SubmitConvert3DFormatJobResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        SubmitConvert3DFormatJobResponse {
-            job_id: None,
-            request_id: None,
-        }
-    }
-    /// Sets `JobId`.
-    pub fn with_job_id(mut self, job_id: impl Into<String>) -> Self {
-        self.job_id = Some(job_id.into());
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for SubmitConvert3DFormatJobResponse {
@@ -8084,13 +6956,13 @@ impl<'de> Deserialize<'de> for SubmitConvert3DFormatJobResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for SubmitConvert3DFormatJobResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "SubmitConvert3DFormatJobResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("JobId", &self.job_id)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "SubmitConvert3DFormatJobResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("JobId", &self.job_id)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -8116,6 +6988,13 @@ pub struct SubmitHunyuan3DPartJobRequest {
 }
 
 impl SubmitHunyuan3DPartJobRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "File",
+        "PartSegmentationInfo",
+        "EnableStagedGeneration",
+        "EnablePostProcess",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         SubmitHunyuan3DPartJobRequest {
@@ -8147,14 +7026,10 @@ impl SubmitHunyuan3DPartJobRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for SubmitHunyuan3DPartJobRequest {
     const NAME: &'static str = "SubmitHunyuan3DPartJobRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "File",
-        "PartSegmentationInfo",
-        "EnableStagedGeneration",
-        "EnablePostProcess",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut file = None;
         let mut part_segmentation_info = None;
@@ -8178,6 +7053,7 @@ impl input::Input for SubmitHunyuan3DPartJobRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for SubmitHunyuan3DPartJobRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -8186,12 +7062,12 @@ impl<'de> Deserialize<'de> for SubmitHunyuan3DPartJobRequest {
 
 impl serde::Serialize for SubmitHunyuan3DPartJobRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "SubmitHunyuan3DPartJobRequest", <Self as input::Input>::FIELDS.len())?
-            .opt("File", &self.file)?
-            .opt("PartSegmentationInfo", &self.part_segmentation_info)?
-            .opt("EnableStagedGeneration", &self.enable_staged_generation)?
-            .opt("EnablePostProcess", &self.enable_post_process)?
-            .end()
+        let mut fields = lenient::fields(serializer, "SubmitHunyuan3DPartJobRequest", Self::FIELDS.len())?;
+        fields.opt("File", &self.file)?;
+        fields.opt("PartSegmentationInfo", &self.part_segmentation_info)?;
+        fields.opt("EnableStagedGeneration", &self.enable_staged_generation)?;
+        fields.opt("EnablePostProcess", &self.enable_post_process)?;
+        fields.end()
     }
 }
 
@@ -8205,26 +7081,6 @@ pub struct SubmitHunyuan3DPartJobResponse {
     pub job_id: Option<String>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl SubmitHunyuan3DPartJobResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        SubmitHunyuan3DPartJobResponse {
-            job_id: None,
-            request_id: None,
-        }
-    }
-    /// Sets `JobId`.
-    pub fn with_job_id(mut self, job_id: impl Into<String>) -> Self {
-        self.job_id = Some(job_id.into());
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for SubmitHunyuan3DPartJobResponse {
@@ -8248,13 +7104,13 @@ impl<'de> Deserialize<'de> for SubmitHunyuan3DPartJobResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for SubmitHunyuan3DPartJobResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "SubmitHunyuan3DPartJobResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("JobId", &self.job_id)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "SubmitHunyuan3DPartJobResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("JobId", &self.job_id)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -8295,6 +7151,13 @@ pub struct SubmitHunyuanImageChatJobRequest {
 }
 
 impl SubmitHunyuanImageChatJobRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Prompt",
+        "ChatId",
+        "LogoAdd",
+        "LogoParam",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(prompt: impl Into<String>) -> Self {
         SubmitHunyuanImageChatJobRequest {
@@ -8321,14 +7184,10 @@ impl SubmitHunyuanImageChatJobRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for SubmitHunyuanImageChatJobRequest {
     const NAME: &'static str = "SubmitHunyuanImageChatJobRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Prompt",
-        "ChatId",
-        "LogoAdd",
-        "LogoParam",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut prompt = None;
         let mut chat_id = None;
@@ -8352,6 +7211,7 @@ impl input::Input for SubmitHunyuanImageChatJobRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for SubmitHunyuanImageChatJobRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -8360,12 +7220,12 @@ impl<'de> Deserialize<'de> for SubmitHunyuanImageChatJobRequest {
 
 impl serde::Serialize for SubmitHunyuanImageChatJobRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "SubmitHunyuanImageChatJobRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("Prompt", &self.prompt)?
-            .opt("ChatId", &self.chat_id)?
-            .opt("LogoAdd", &self.logo_add)?
-            .opt("LogoParam", &self.logo_param)?
-            .end()
+        let mut fields = lenient::fields(serializer, "SubmitHunyuanImageChatJobRequest", Self::FIELDS.len())?;
+        fields.plain("Prompt", &self.prompt)?;
+        fields.opt("ChatId", &self.chat_id)?;
+        fields.opt("LogoAdd", &self.logo_add)?;
+        fields.opt("LogoParam", &self.logo_param)?;
+        fields.end()
     }
 }
 
@@ -8379,26 +7239,6 @@ pub struct SubmitHunyuanImageChatJobResponse {
     pub job_id: Option<String>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     pub request_id: Option<String>,
-}
-
-impl SubmitHunyuanImageChatJobResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        SubmitHunyuanImageChatJobResponse {
-            job_id: None,
-            request_id: None,
-        }
-    }
-    /// Sets `JobId`.
-    pub fn with_job_id(mut self, job_id: impl Into<String>) -> Self {
-        self.job_id = Some(job_id.into());
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for SubmitHunyuanImageChatJobResponse {
@@ -8422,13 +7262,13 @@ impl<'de> Deserialize<'de> for SubmitHunyuanImageChatJobResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for SubmitHunyuanImageChatJobResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "SubmitHunyuanImageChatJobResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("JobId", &self.job_id)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "SubmitHunyuanImageChatJobResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("JobId", &self.job_id)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -8502,6 +7342,20 @@ pub struct SubmitHunyuanImageJobRequest {
 }
 
 impl SubmitHunyuanImageJobRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Prompt",
+        "NegativePrompt",
+        "Style",
+        "Resolution",
+        "Num",
+        "Clarity",
+        "ContentImage",
+        "Revise",
+        "Seed",
+        "LogoAdd",
+        "LogoParam",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(prompt: impl Into<String>) -> Self {
         SubmitHunyuanImageJobRequest {
@@ -8570,21 +7424,10 @@ impl SubmitHunyuanImageJobRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for SubmitHunyuanImageJobRequest {
     const NAME: &'static str = "SubmitHunyuanImageJobRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Prompt",
-        "NegativePrompt",
-        "Style",
-        "Resolution",
-        "Num",
-        "Clarity",
-        "ContentImage",
-        "Revise",
-        "Seed",
-        "LogoAdd",
-        "LogoParam",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut prompt = None;
         let mut negative_prompt = None;
@@ -8629,6 +7472,7 @@ impl input::Input for SubmitHunyuanImageJobRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for SubmitHunyuanImageJobRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -8637,19 +7481,19 @@ impl<'de> Deserialize<'de> for SubmitHunyuanImageJobRequest {
 
 impl serde::Serialize for SubmitHunyuanImageJobRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "SubmitHunyuanImageJobRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("Prompt", &self.prompt)?
-            .opt("NegativePrompt", &self.negative_prompt)?
-            .opt("Style", &self.style)?
-            .opt("Resolution", &self.resolution)?
-            .opt("Num", &self.num)?
-            .opt("Clarity", &self.clarity)?
-            .opt("ContentImage", &self.content_image)?
-            .opt("Revise", &self.revise)?
-            .opt("Seed", &self.seed)?
-            .opt("LogoAdd", &self.logo_add)?
-            .opt("LogoParam", &self.logo_param)?
-            .end()
+        let mut fields = lenient::fields(serializer, "SubmitHunyuanImageJobRequest", Self::FIELDS.len())?;
+        fields.plain("Prompt", &self.prompt)?;
+        fields.opt("NegativePrompt", &self.negative_prompt)?;
+        fields.opt("Style", &self.style)?;
+        fields.opt("Resolution", &self.resolution)?;
+        fields.opt("Num", &self.num)?;
+        fields.opt("Clarity", &self.clarity)?;
+        fields.opt("ContentImage", &self.content_image)?;
+        fields.opt("Revise", &self.revise)?;
+        fields.opt("Seed", &self.seed)?;
+        fields.opt("LogoAdd", &self.logo_add)?;
+        fields.opt("LogoParam", &self.logo_param)?;
+        fields.end()
     }
 }
 
@@ -8663,26 +7507,6 @@ pub struct SubmitHunyuanImageJobResponse {
     pub job_id: Option<String>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     pub request_id: Option<String>,
-}
-
-impl SubmitHunyuanImageJobResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        SubmitHunyuanImageJobResponse {
-            job_id: None,
-            request_id: None,
-        }
-    }
-    /// Sets `JobId`.
-    pub fn with_job_id(mut self, job_id: impl Into<String>) -> Self {
-        self.job_id = Some(job_id.into());
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for SubmitHunyuanImageJobResponse {
@@ -8706,13 +7530,13 @@ impl<'de> Deserialize<'de> for SubmitHunyuanImageJobResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for SubmitHunyuanImageJobResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "SubmitHunyuanImageJobResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("JobId", &self.job_id)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "SubmitHunyuanImageJobResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("JobId", &self.job_id)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -8799,6 +7623,18 @@ pub struct SubmitHunyuanTo3DProJobRequest {
 }
 
 impl SubmitHunyuanTo3DProJobRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Model",
+        "Prompt",
+        "ImageBase64",
+        "ImageUrl",
+        "MultiViewImages",
+        "EnablePBR",
+        "FaceCount",
+        "GenerateType",
+        "PolygonType",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         SubmitHunyuanTo3DProJobRequest {
@@ -8860,19 +7696,10 @@ impl SubmitHunyuanTo3DProJobRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for SubmitHunyuanTo3DProJobRequest {
     const NAME: &'static str = "SubmitHunyuanTo3DProJobRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Model",
-        "Prompt",
-        "ImageBase64",
-        "ImageUrl",
-        "MultiViewImages",
-        "EnablePBR",
-        "FaceCount",
-        "GenerateType",
-        "PolygonType",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut model = None;
         let mut prompt = None;
@@ -8911,6 +7738,7 @@ impl input::Input for SubmitHunyuanTo3DProJobRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for SubmitHunyuanTo3DProJobRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -8919,17 +7747,17 @@ impl<'de> Deserialize<'de> for SubmitHunyuanTo3DProJobRequest {
 
 impl serde::Serialize for SubmitHunyuanTo3DProJobRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "SubmitHunyuanTo3DProJobRequest", <Self as input::Input>::FIELDS.len())?
-            .opt("Model", &self.model)?
-            .opt("Prompt", &self.prompt)?
-            .opt("ImageBase64", &self.image_base64)?
-            .opt("ImageUrl", &self.image_url)?
-            .opt("MultiViewImages", &self.multi_view_images)?
-            .opt("EnablePBR", &self.enable_pbr)?
-            .opt("FaceCount", &self.face_count)?
-            .opt("GenerateType", &self.generate_type)?
-            .opt("PolygonType", &self.polygon_type)?
-            .end()
+        let mut fields = lenient::fields(serializer, "SubmitHunyuanTo3DProJobRequest", Self::FIELDS.len())?;
+        fields.opt("Model", &self.model)?;
+        fields.opt("Prompt", &self.prompt)?;
+        fields.opt("ImageBase64", &self.image_base64)?;
+        fields.opt("ImageUrl", &self.image_url)?;
+        fields.opt("MultiViewImages", &self.multi_view_images)?;
+        fields.opt("EnablePBR", &self.enable_pbr)?;
+        fields.opt("FaceCount", &self.face_count)?;
+        fields.opt("GenerateType", &self.generate_type)?;
+        fields.opt("PolygonType", &self.polygon_type)?;
+        fields.end()
     }
 }
 
@@ -8943,26 +7771,6 @@ pub struct SubmitHunyuanTo3DProJobResponse {
     pub job_id: Option<String>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl SubmitHunyuanTo3DProJobResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        SubmitHunyuanTo3DProJobResponse {
-            job_id: None,
-            request_id: None,
-        }
-    }
-    /// Sets `JobId`.
-    pub fn with_job_id(mut self, job_id: impl Into<String>) -> Self {
-        self.job_id = Some(job_id.into());
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for SubmitHunyuanTo3DProJobResponse {
@@ -8986,13 +7794,13 @@ impl<'de> Deserialize<'de> for SubmitHunyuanTo3DProJobResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for SubmitHunyuanTo3DProJobResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "SubmitHunyuanTo3DProJobResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("JobId", &self.job_id)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "SubmitHunyuanTo3DProJobResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("JobId", &self.job_id)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -9041,6 +7849,15 @@ pub struct SubmitHunyuanTo3DRapidJobRequest {
 }
 
 impl SubmitHunyuanTo3DRapidJobRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Prompt",
+        "ImageBase64",
+        "ImageUrl",
+        "ResultFormat",
+        "EnablePBR",
+        "EnableGeometry",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         SubmitHunyuanTo3DRapidJobRequest {
@@ -9084,16 +7901,10 @@ impl SubmitHunyuanTo3DRapidJobRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for SubmitHunyuanTo3DRapidJobRequest {
     const NAME: &'static str = "SubmitHunyuanTo3DRapidJobRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Prompt",
-        "ImageBase64",
-        "ImageUrl",
-        "ResultFormat",
-        "EnablePBR",
-        "EnableGeometry",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut prompt = None;
         let mut image_base64 = None;
@@ -9123,6 +7934,7 @@ impl input::Input for SubmitHunyuanTo3DRapidJobRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for SubmitHunyuanTo3DRapidJobRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -9131,14 +7943,14 @@ impl<'de> Deserialize<'de> for SubmitHunyuanTo3DRapidJobRequest {
 
 impl serde::Serialize for SubmitHunyuanTo3DRapidJobRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "SubmitHunyuanTo3DRapidJobRequest", <Self as input::Input>::FIELDS.len())?
-            .opt("Prompt", &self.prompt)?
-            .opt("ImageBase64", &self.image_base64)?
-            .opt("ImageUrl", &self.image_url)?
-            .opt("ResultFormat", &self.result_format)?
-            .opt("EnablePBR", &self.enable_pbr)?
-            .opt("EnableGeometry", &self.enable_geometry)?
-            .end()
+        let mut fields = lenient::fields(serializer, "SubmitHunyuanTo3DRapidJobRequest", Self::FIELDS.len())?;
+        fields.opt("Prompt", &self.prompt)?;
+        fields.opt("ImageBase64", &self.image_base64)?;
+        fields.opt("ImageUrl", &self.image_url)?;
+        fields.opt("ResultFormat", &self.result_format)?;
+        fields.opt("EnablePBR", &self.enable_pbr)?;
+        fields.opt("EnableGeometry", &self.enable_geometry)?;
+        fields.end()
     }
 }
 
@@ -9152,26 +7964,6 @@ pub struct SubmitHunyuanTo3DRapidJobResponse {
     pub job_id: Option<String>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl SubmitHunyuanTo3DRapidJobResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        SubmitHunyuanTo3DRapidJobResponse {
-            job_id: None,
-            request_id: None,
-        }
-    }
-    /// Sets `JobId`.
-    pub fn with_job_id(mut self, job_id: impl Into<String>) -> Self {
-        self.job_id = Some(job_id.into());
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for SubmitHunyuanTo3DRapidJobResponse {
@@ -9195,13 +7987,13 @@ impl<'de> Deserialize<'de> for SubmitHunyuanTo3DRapidJobResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for SubmitHunyuanTo3DRapidJobResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "SubmitHunyuanTo3DRapidJobResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("JobId", &self.job_id)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "SubmitHunyuanTo3DRapidJobResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("JobId", &self.job_id)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -9235,6 +8027,13 @@ pub struct SubmitHunyuanTo3DTextureEditJobRequest {
 }
 
 impl SubmitHunyuanTo3DTextureEditJobRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "File3D",
+        "Image",
+        "Prompt",
+        "EnablePBR",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(file3_d: InputFile3D) -> Self {
         SubmitHunyuanTo3DTextureEditJobRequest {
@@ -9261,14 +8060,10 @@ impl SubmitHunyuanTo3DTextureEditJobRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for SubmitHunyuanTo3DTextureEditJobRequest {
     const NAME: &'static str = "SubmitHunyuanTo3DTextureEditJobRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "File3D",
-        "Image",
-        "Prompt",
-        "EnablePBR",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut file3_d = None;
         let mut image = None;
@@ -9292,6 +8087,7 @@ impl input::Input for SubmitHunyuanTo3DTextureEditJobRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for SubmitHunyuanTo3DTextureEditJobRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -9300,12 +8096,12 @@ impl<'de> Deserialize<'de> for SubmitHunyuanTo3DTextureEditJobRequest {
 
 impl serde::Serialize for SubmitHunyuanTo3DTextureEditJobRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "SubmitHunyuanTo3DTextureEditJobRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("File3D", &self.file3_d)?
-            .opt("Image", &self.image)?
-            .opt("Prompt", &self.prompt)?
-            .opt("EnablePBR", &self.enable_pbr)?
-            .end()
+        let mut fields = lenient::fields(serializer, "SubmitHunyuanTo3DTextureEditJobRequest", Self::FIELDS.len())?;
+        fields.plain("File3D", &self.file3_d)?;
+        fields.opt("Image", &self.image)?;
+        fields.opt("Prompt", &self.prompt)?;
+        fields.opt("EnablePBR", &self.enable_pbr)?;
+        fields.end()
     }
 }
 
@@ -9319,26 +8115,6 @@ pub struct SubmitHunyuanTo3DTextureEditJobResponse {
     pub job_id: Option<String>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl SubmitHunyuanTo3DTextureEditJobResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        SubmitHunyuanTo3DTextureEditJobResponse {
-            job_id: None,
-            request_id: None,
-        }
-    }
-    /// Sets `JobId`.
-    pub fn with_job_id(mut self, job_id: impl Into<String>) -> Self {
-        self.job_id = Some(job_id.into());
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for SubmitHunyuanTo3DTextureEditJobResponse {
@@ -9362,13 +8138,13 @@ impl<'de> Deserialize<'de> for SubmitHunyuanTo3DTextureEditJobResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for SubmitHunyuanTo3DTextureEditJobResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "SubmitHunyuanTo3DTextureEditJobResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("JobId", &self.job_id)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "SubmitHunyuanTo3DTextureEditJobResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("JobId", &self.job_id)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -9385,6 +8161,10 @@ pub struct SubmitHunyuanTo3DuvJobRequest {
 }
 
 impl SubmitHunyuanTo3DuvJobRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "File",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(file: InputFile3D) -> Self {
         SubmitHunyuanTo3DuvJobRequest {
@@ -9393,11 +8173,10 @@ impl SubmitHunyuanTo3DuvJobRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for SubmitHunyuanTo3DuvJobRequest {
     const NAME: &'static str = "SubmitHunyuanTo3DuvJobRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "File",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut file = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -9412,6 +8191,7 @@ impl input::Input for SubmitHunyuanTo3DuvJobRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for SubmitHunyuanTo3DuvJobRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -9420,9 +8200,9 @@ impl<'de> Deserialize<'de> for SubmitHunyuanTo3DuvJobRequest {
 
 impl serde::Serialize for SubmitHunyuanTo3DuvJobRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "SubmitHunyuanTo3DuvJobRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("File", &self.file)?
-            .end()
+        let mut fields = lenient::fields(serializer, "SubmitHunyuanTo3DuvJobRequest", Self::FIELDS.len())?;
+        fields.plain("File", &self.file)?;
+        fields.end()
     }
 }
 
@@ -9436,26 +8216,6 @@ pub struct SubmitHunyuanTo3DuvJobResponse {
     pub job_id: Option<String>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl SubmitHunyuanTo3DuvJobResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        SubmitHunyuanTo3DuvJobResponse {
-            job_id: None,
-            request_id: None,
-        }
-    }
-    /// Sets `JobId`.
-    pub fn with_job_id(mut self, job_id: impl Into<String>) -> Self {
-        self.job_id = Some(job_id.into());
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for SubmitHunyuanTo3DuvJobResponse {
@@ -9479,13 +8239,13 @@ impl<'de> Deserialize<'de> for SubmitHunyuanTo3DuvJobResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for SubmitHunyuanTo3DuvJobResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "SubmitHunyuanTo3DuvJobResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("JobId", &self.job_id)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "SubmitHunyuanTo3DuvJobResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("JobId", &self.job_id)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -9535,6 +8295,16 @@ pub struct TextToImageLiteRequest {
 }
 
 impl TextToImageLiteRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Prompt",
+        "NegativePrompt",
+        "Style",
+        "Resolution",
+        "LogoAdd",
+        "LogoParam",
+        "RspImgType",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(prompt: impl Into<String>) -> Self {
         TextToImageLiteRequest {
@@ -9579,17 +8349,10 @@ impl TextToImageLiteRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for TextToImageLiteRequest {
     const NAME: &'static str = "TextToImageLiteRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Prompt",
-        "NegativePrompt",
-        "Style",
-        "Resolution",
-        "LogoAdd",
-        "LogoParam",
-        "RspImgType",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut prompt = None;
         let mut negative_prompt = None;
@@ -9622,6 +8385,7 @@ impl input::Input for TextToImageLiteRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for TextToImageLiteRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -9630,15 +8394,15 @@ impl<'de> Deserialize<'de> for TextToImageLiteRequest {
 
 impl serde::Serialize for TextToImageLiteRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "TextToImageLiteRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("Prompt", &self.prompt)?
-            .opt("NegativePrompt", &self.negative_prompt)?
-            .opt("Style", &self.style)?
-            .opt("Resolution", &self.resolution)?
-            .opt("LogoAdd", &self.logo_add)?
-            .opt("LogoParam", &self.logo_param)?
-            .opt("RspImgType", &self.rsp_img_type)?
-            .end()
+        let mut fields = lenient::fields(serializer, "TextToImageLiteRequest", Self::FIELDS.len())?;
+        fields.plain("Prompt", &self.prompt)?;
+        fields.opt("NegativePrompt", &self.negative_prompt)?;
+        fields.opt("Style", &self.style)?;
+        fields.opt("Resolution", &self.resolution)?;
+        fields.opt("LogoAdd", &self.logo_add)?;
+        fields.opt("LogoParam", &self.logo_param)?;
+        fields.opt("RspImgType", &self.rsp_img_type)?;
+        fields.end()
     }
 }
 
@@ -9654,26 +8418,6 @@ pub struct TextToImageLiteResponse {
     pub result_image: Option<String>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     pub request_id: Option<String>,
-}
-
-impl TextToImageLiteResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        TextToImageLiteResponse {
-            result_image: None,
-            request_id: None,
-        }
-    }
-    /// Sets `ResultImage`.
-    pub fn with_result_image(mut self, result_image: impl Into<String>) -> Self {
-        self.result_image = Some(result_image.into());
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for TextToImageLiteResponse {
@@ -9697,13 +8441,13 @@ impl<'de> Deserialize<'de> for TextToImageLiteResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for TextToImageLiteResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "TextToImageLiteResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("ResultImage", &self.result_image)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "TextToImageLiteResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ResultImage", &self.result_image)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -9727,6 +8471,12 @@ pub struct ThreadAdditionalMessage {
 }
 
 impl ThreadAdditionalMessage {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Role",
+        "Content",
+        "Attachments",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         ThreadAdditionalMessage {
@@ -9752,13 +8502,10 @@ impl ThreadAdditionalMessage {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ThreadAdditionalMessage {
     const NAME: &'static str = "ThreadAdditionalMessage";
-    const FIELDS: &'static [&'static str] = &[
-        "Role",
-        "Content",
-        "Attachments",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut role = None;
         let mut content = None;
@@ -9779,6 +8526,7 @@ impl input::Input for ThreadAdditionalMessage {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ThreadAdditionalMessage {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -9787,11 +8535,11 @@ impl<'de> Deserialize<'de> for ThreadAdditionalMessage {
 
 impl serde::Serialize for ThreadAdditionalMessage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ThreadAdditionalMessage", <Self as input::Input>::FIELDS.len())?
-            .opt("Role", &self.role)?
-            .opt("Content", &self.content)?
-            .opt("Attachments", &self.attachments)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ThreadAdditionalMessage", Self::FIELDS.len())?;
+        fields.opt("Role", &self.role)?;
+        fields.opt("Content", &self.content)?;
+        fields.opt("Attachments", &self.attachments)?;
+        fields.end()
     }
 }
 
@@ -9807,6 +8555,10 @@ pub struct ThreadMessageAttachmentObject {
 }
 
 impl ThreadMessageAttachmentObject {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "FileID",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         ThreadMessageAttachmentObject {
@@ -9820,11 +8572,10 @@ impl ThreadMessageAttachmentObject {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ThreadMessageAttachmentObject {
     const NAME: &'static str = "ThreadMessageAttachmentObject";
-    const FIELDS: &'static [&'static str] = &[
-        "FileID",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut file_id = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -9839,6 +8590,7 @@ impl input::Input for ThreadMessageAttachmentObject {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ThreadMessageAttachmentObject {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -9847,9 +8599,9 @@ impl<'de> Deserialize<'de> for ThreadMessageAttachmentObject {
 
 impl serde::Serialize for ThreadMessageAttachmentObject {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ThreadMessageAttachmentObject", <Self as input::Input>::FIELDS.len())?
-            .opt("FileID", &self.file_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ThreadMessageAttachmentObject", Self::FIELDS.len())?;
+        fields.opt("FileID", &self.file_id)?;
+        fields.end()
     }
 }
 
@@ -9868,6 +8620,11 @@ pub struct Tool {
 }
 
 impl Tool {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Type",
+        "Function",
+    ];
     /// With the fields a request must carry.
     pub fn new(type_: impl Into<String>, function: ToolFunction) -> Self {
         Tool {
@@ -9877,12 +8634,10 @@ impl Tool {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for Tool {
     const NAME: &'static str = "Tool";
-    const FIELDS: &'static [&'static str] = &[
-        "Type",
-        "Function",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut type_ = None;
         let mut function = None;
@@ -9900,6 +8655,7 @@ impl input::Input for Tool {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for Tool {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -9908,10 +8664,10 @@ impl<'de> Deserialize<'de> for Tool {
 
 impl serde::Serialize for Tool {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Tool", <Self as input::Input>::FIELDS.len())?
-            .plain("Type", &self.type_)?
-            .plain("Function", &self.function)?
-            .end()
+        let mut fields = lenient::fields(serializer, "Tool", Self::FIELDS.len())?;
+        fields.plain("Type", &self.type_)?;
+        fields.plain("Function", &self.function)?;
+        fields.end()
     }
 }
 
@@ -9938,6 +8694,13 @@ pub struct ToolCall {
 }
 
 impl ToolCall {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Id",
+        "Type",
+        "Function",
+        "Index",
+    ];
     /// With the fields a request must carry.
     pub fn new(id: impl Into<String>, type_: impl Into<String>, function: ToolCallFunction) -> Self {
         ToolCall {
@@ -9954,14 +8717,10 @@ impl ToolCall {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ToolCall {
     const NAME: &'static str = "ToolCall";
-    const FIELDS: &'static [&'static str] = &[
-        "Id",
-        "Type",
-        "Function",
-        "Index",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut id = None;
         let mut type_ = None;
@@ -9985,6 +8744,7 @@ impl input::Input for ToolCall {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ToolCall {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -9993,12 +8753,12 @@ impl<'de> Deserialize<'de> for ToolCall {
 
 impl serde::Serialize for ToolCall {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ToolCall", <Self as input::Input>::FIELDS.len())?
-            .plain("Id", &self.id)?
-            .plain("Type", &self.type_)?
-            .plain("Function", &self.function)?
-            .opt("Index", &self.index)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ToolCall", Self::FIELDS.len())?;
+        fields.plain("Id", &self.id)?;
+        fields.plain("Type", &self.type_)?;
+        fields.plain("Function", &self.function)?;
+        fields.opt("Index", &self.index)?;
+        fields.end()
     }
 }
 
@@ -10017,6 +8777,11 @@ pub struct ToolCallFunction {
 }
 
 impl ToolCallFunction {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Name",
+        "Arguments",
+    ];
     /// With the fields a request must carry.
     pub fn new(name: impl Into<String>, arguments: impl Into<String>) -> Self {
         ToolCallFunction {
@@ -10026,12 +8791,10 @@ impl ToolCallFunction {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ToolCallFunction {
     const NAME: &'static str = "ToolCallFunction";
-    const FIELDS: &'static [&'static str] = &[
-        "Name",
-        "Arguments",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut name = None;
         let mut arguments = None;
@@ -10049,6 +8812,7 @@ impl input::Input for ToolCallFunction {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ToolCallFunction {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -10057,10 +8821,10 @@ impl<'de> Deserialize<'de> for ToolCallFunction {
 
 impl serde::Serialize for ToolCallFunction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ToolCallFunction", <Self as input::Input>::FIELDS.len())?
-            .plain("Name", &self.name)?
-            .plain("Arguments", &self.arguments)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ToolCallFunction", Self::FIELDS.len())?;
+        fields.plain("Name", &self.name)?;
+        fields.plain("Arguments", &self.arguments)?;
+        fields.end()
     }
 }
 
@@ -10083,6 +8847,12 @@ pub struct ToolFunction {
 }
 
 impl ToolFunction {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Name",
+        "Parameters",
+        "Description",
+    ];
     /// With the fields a request must carry.
     pub fn new(name: impl Into<String>, parameters: impl Into<String>) -> Self {
         ToolFunction {
@@ -10098,13 +8868,10 @@ impl ToolFunction {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ToolFunction {
     const NAME: &'static str = "ToolFunction";
-    const FIELDS: &'static [&'static str] = &[
-        "Name",
-        "Parameters",
-        "Description",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut name = None;
         let mut parameters = None;
@@ -10125,6 +8892,7 @@ impl input::Input for ToolFunction {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ToolFunction {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -10133,11 +8901,11 @@ impl<'de> Deserialize<'de> for ToolFunction {
 
 impl serde::Serialize for ToolFunction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ToolFunction", <Self as input::Input>::FIELDS.len())?
-            .plain("Name", &self.name)?
-            .plain("Parameters", &self.parameters)?
-            .opt("Description", &self.description)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ToolFunction", Self::FIELDS.len())?;
+        fields.plain("Name", &self.name)?;
+        fields.plain("Parameters", &self.parameters)?;
+        fields.opt("Description", &self.description)?;
+        fields.end()
     }
 }
 
@@ -10156,6 +8924,11 @@ pub struct UpdateGlossaryEntryRequest {
 }
 
 impl UpdateGlossaryEntryRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "GlossaryId",
+        "Entries",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(glossary_id: impl Into<String>, entries: impl IntoIterator<Item = GlossaryEntryUpdateItem>) -> Self {
         UpdateGlossaryEntryRequest {
@@ -10165,12 +8938,10 @@ impl UpdateGlossaryEntryRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for UpdateGlossaryEntryRequest {
     const NAME: &'static str = "UpdateGlossaryEntryRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "GlossaryId",
-        "Entries",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut glossary_id = None;
         let mut entries = None;
@@ -10188,6 +8959,7 @@ impl input::Input for UpdateGlossaryEntryRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for UpdateGlossaryEntryRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -10196,10 +8968,10 @@ impl<'de> Deserialize<'de> for UpdateGlossaryEntryRequest {
 
 impl serde::Serialize for UpdateGlossaryEntryRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "UpdateGlossaryEntryRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("GlossaryId", &self.glossary_id)?
-            .plain("Entries", &self.entries)?
-            .end()
+        let mut fields = lenient::fields(serializer, "UpdateGlossaryEntryRequest", Self::FIELDS.len())?;
+        fields.plain("GlossaryId", &self.glossary_id)?;
+        fields.plain("Entries", &self.entries)?;
+        fields.end()
     }
 }
 
@@ -10211,26 +8983,6 @@ pub struct UpdateGlossaryEntryResponse {
     pub entries: Vec<output::GlossaryEntry>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     pub request_id: Option<String>,
-}
-
-impl UpdateGlossaryEntryResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        UpdateGlossaryEntryResponse {
-            entries: Vec::new(),
-            request_id: None,
-        }
-    }
-    /// Sets `Entries`.
-    pub fn with_entries(mut self, entries: impl IntoIterator<Item = output::GlossaryEntry>) -> Self {
-        self.entries = entries.into_iter().collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for UpdateGlossaryEntryResponse {
@@ -10254,13 +9006,13 @@ impl<'de> Deserialize<'de> for UpdateGlossaryEntryResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for UpdateGlossaryEntryResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "UpdateGlossaryEntryResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .list("Entries", &self.entries)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "UpdateGlossaryEntryResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("Entries", &self.entries)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -10277,6 +9029,11 @@ pub struct UserLocation {
 }
 
 impl UserLocation {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Type",
+        "Approximate",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         UserLocation {
@@ -10296,12 +9053,10 @@ impl UserLocation {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for UserLocation {
     const NAME: &'static str = "UserLocation";
-    const FIELDS: &'static [&'static str] = &[
-        "Type",
-        "Approximate",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut type_ = None;
         let mut approximate = None;
@@ -10319,6 +9074,7 @@ impl input::Input for UserLocation {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for UserLocation {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -10327,10 +9083,10 @@ impl<'de> Deserialize<'de> for UserLocation {
 
 impl serde::Serialize for UserLocation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "UserLocation", <Self as input::Input>::FIELDS.len())?
-            .opt("Type", &self.type_)?
-            .opt("Approximate", &self.approximate)?
-            .end()
+        let mut fields = lenient::fields(serializer, "UserLocation", Self::FIELDS.len())?;
+        fields.opt("Type", &self.type_)?;
+        fields.opt("Approximate", &self.approximate)?;
+        fields.end()
     }
 }
 
@@ -10345,6 +9101,10 @@ pub struct VideoFrames {
 }
 
 impl VideoFrames {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Frames",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         VideoFrames {
@@ -10358,11 +9118,10 @@ impl VideoFrames {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for VideoFrames {
     const NAME: &'static str = "VideoFrames";
-    const FIELDS: &'static [&'static str] = &[
-        "Frames",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut frames = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -10377,6 +9136,7 @@ impl input::Input for VideoFrames {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for VideoFrames {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -10385,9 +9145,9 @@ impl<'de> Deserialize<'de> for VideoFrames {
 
 impl serde::Serialize for VideoFrames {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "VideoFrames", <Self as input::Input>::FIELDS.len())?
-            .opt("Frames", &self.frames)?
-            .end()
+        let mut fields = lenient::fields(serializer, "VideoFrames", Self::FIELDS.len())?;
+        fields.opt("Frames", &self.frames)?;
+        fields.end()
     }
 }
 
@@ -10406,6 +9166,11 @@ pub struct VideoUrl {
 }
 
 impl VideoUrl {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Url",
+        "Fps",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         VideoUrl {
@@ -10425,12 +9190,10 @@ impl VideoUrl {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for VideoUrl {
     const NAME: &'static str = "VideoUrl";
-    const FIELDS: &'static [&'static str] = &[
-        "Url",
-        "Fps",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut url = None;
         let mut fps = None;
@@ -10448,6 +9211,7 @@ impl input::Input for VideoUrl {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for VideoUrl {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -10456,10 +9220,10 @@ impl<'de> Deserialize<'de> for VideoUrl {
 
 impl serde::Serialize for VideoUrl {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "VideoUrl", <Self as input::Input>::FIELDS.len())?
-            .opt("Url", &self.url)?
-            .opt("Fps", &self.fps)?
-            .end()
+        let mut fields = lenient::fields(serializer, "VideoUrl", Self::FIELDS.len())?;
+        fields.opt("Url", &self.url)?;
+        fields.opt("Fps", &self.fps)?;
+        fields.end()
     }
 }
 
@@ -10483,6 +9247,12 @@ pub struct ViewImage {
 }
 
 impl ViewImage {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "ViewType",
+        "ViewImageUrl",
+        "ViewImageBase64",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         ViewImage {
@@ -10508,13 +9278,10 @@ impl ViewImage {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ViewImage {
     const NAME: &'static str = "ViewImage";
-    const FIELDS: &'static [&'static str] = &[
-        "ViewType",
-        "ViewImageUrl",
-        "ViewImageBase64",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut view_type = None;
         let mut view_image_url = None;
@@ -10535,6 +9302,7 @@ impl input::Input for ViewImage {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ViewImage {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -10543,11 +9311,11 @@ impl<'de> Deserialize<'de> for ViewImage {
 
 impl serde::Serialize for ViewImage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ViewImage", <Self as input::Input>::FIELDS.len())?
-            .opt("ViewType", &self.view_type)?
-            .opt("ViewImageUrl", &self.view_image_url)?
-            .opt("ViewImageBase64", &self.view_image_base64)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ViewImage", Self::FIELDS.len())?;
+        fields.opt("ViewType", &self.view_type)?;
+        fields.opt("ViewImageUrl", &self.view_image_url)?;
+        fields.opt("ViewImageBase64", &self.view_image_base64)?;
+        fields.end()
     }
 }
 
@@ -10574,6 +9342,14 @@ pub struct WebSearchOptions {
 }
 
 impl WebSearchOptions {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Knowledge",
+        "UserLocation",
+        "Processes",
+        "EnableImage",
+        "EnableMusic",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         WebSearchOptions {
@@ -10611,15 +9387,10 @@ impl WebSearchOptions {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for WebSearchOptions {
     const NAME: &'static str = "WebSearchOptions";
-    const FIELDS: &'static [&'static str] = &[
-        "Knowledge",
-        "UserLocation",
-        "Processes",
-        "EnableImage",
-        "EnableMusic",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut knowledge = None;
         let mut user_location = None;
@@ -10646,6 +9417,7 @@ impl input::Input for WebSearchOptions {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for WebSearchOptions {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -10654,12 +9426,12 @@ impl<'de> Deserialize<'de> for WebSearchOptions {
 
 impl serde::Serialize for WebSearchOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "WebSearchOptions", <Self as input::Input>::FIELDS.len())?
-            .opt("Knowledge", &self.knowledge)?
-            .opt("UserLocation", &self.user_location)?
-            .opt("Processes", &self.processes)?
-            .opt("EnableImage", &self.enable_image)?
-            .opt("EnableMusic", &self.enable_music)?
-            .end()
+        let mut fields = lenient::fields(serializer, "WebSearchOptions", Self::FIELDS.len())?;
+        fields.opt("Knowledge", &self.knowledge)?;
+        fields.opt("UserLocation", &self.user_location)?;
+        fields.opt("Processes", &self.processes)?;
+        fields.opt("EnableImage", &self.enable_image)?;
+        fields.opt("EnableMusic", &self.enable_music)?;
+        fields.end()
     }
 }

@@ -37,44 +37,6 @@ pub struct Choice {
     pub moderation_level: Option<String>,
 }
 
-impl Choice {
-    /// With every field unset.
-    pub fn new() -> Self {
-        Choice {
-            finish_reason: None,
-            delta: None,
-            message: None,
-            index: None,
-            moderation_level: None,
-        }
-    }
-    /// Sets `FinishReason`.
-    pub fn with_finish_reason(mut self, finish_reason: impl Into<String>) -> Self {
-        self.finish_reason = Some(finish_reason.into());
-        self
-    }
-    /// Sets `Delta`.
-    pub fn with_delta(mut self, delta: output::Delta) -> Self {
-        self.delta = Some(delta);
-        self
-    }
-    /// Sets `Message`.
-    pub fn with_message(mut self, message: output::Message) -> Self {
-        self.message = Some(message);
-        self
-    }
-    /// Sets `Index`.
-    pub fn with_index(mut self, index: i64) -> Self {
-        self.index = Some(index);
-        self
-    }
-    /// Sets `ModerationLevel`.
-    pub fn with_moderation_level(mut self, moderation_level: impl Into<String>) -> Self {
-        self.moderation_level = Some(moderation_level.into());
-        self
-    }
-}
-
 impl lenient::Reply for Choice {
     const NAME: &'static str = "Choice";
     const FIELDS: &'static [&'static str] = &[
@@ -102,16 +64,16 @@ impl<'de> Deserialize<'de> for Choice {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for Choice {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Choice", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("FinishReason", &self.finish_reason)?
-            .opt("Delta", &self.delta)?
-            .opt("Message", &self.message)?
-            .opt("Index", &self.index)?
-            .opt("ModerationLevel", &self.moderation_level)?
-            .end()
+        let mut fields = lenient::fields(serializer, "Choice", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("FinishReason", &self.finish_reason)?;
+        fields.opt("Delta", &self.delta)?;
+        fields.opt("Message", &self.message)?;
+        fields.opt("Index", &self.index)?;
+        fields.opt("ModerationLevel", &self.moderation_level)?;
+        fields.end()
     }
 }
 
@@ -150,39 +112,6 @@ pub struct Content {
     pub video_frames: Option<output::VideoFrames>,
 }
 
-impl Content {
-    /// With the fields a request must carry.
-    pub fn new(type_: impl Into<String>) -> Self {
-        Content {
-            type_: Some(type_.into()),
-            text: None,
-            image_url: None,
-            video_url: None,
-            video_frames: None,
-        }
-    }
-    /// Sets `Text`.
-    pub fn with_text(mut self, text: impl Into<String>) -> Self {
-        self.text = Some(text.into());
-        self
-    }
-    /// Sets `ImageUrl`.
-    pub fn with_image_url(mut self, image_url: output::ImageUrl) -> Self {
-        self.image_url = Some(image_url);
-        self
-    }
-    /// Sets `VideoUrl`.
-    pub fn with_video_url(mut self, video_url: output::VideoUrl) -> Self {
-        self.video_url = Some(video_url);
-        self
-    }
-    /// Sets `VideoFrames`.
-    pub fn with_video_frames(mut self, video_frames: output::VideoFrames) -> Self {
-        self.video_frames = Some(video_frames);
-        self
-    }
-}
-
 impl lenient::Reply for Content {
     const NAME: &'static str = "Content";
     const FIELDS: &'static [&'static str] = &[
@@ -210,16 +139,16 @@ impl<'de> Deserialize<'de> for Content {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for Content {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Content", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Type", &self.type_)?
-            .opt("Text", &self.text)?
-            .opt("ImageUrl", &self.image_url)?
-            .opt("VideoUrl", &self.video_url)?
-            .opt("VideoFrames", &self.video_frames)?
-            .end()
+        let mut fields = lenient::fields(serializer, "Content", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Type", &self.type_)?;
+        fields.opt("Text", &self.text)?;
+        fields.opt("ImageUrl", &self.image_url)?;
+        fields.opt("VideoUrl", &self.video_url)?;
+        fields.opt("VideoFrames", &self.video_frames)?;
+        fields.end()
     }
 }
 
@@ -249,38 +178,6 @@ pub struct Delta {
     pub reasoning_content: Option<String>,
 }
 
-impl Delta {
-    /// With every field unset.
-    pub fn new() -> Self {
-        Delta {
-            role: None,
-            content: None,
-            tool_calls: Vec::new(),
-            reasoning_content: None,
-        }
-    }
-    /// Sets `Role`.
-    pub fn with_role(mut self, role: impl Into<String>) -> Self {
-        self.role = Some(role.into());
-        self
-    }
-    /// Sets `Content`.
-    pub fn with_content(mut self, content: impl Into<String>) -> Self {
-        self.content = Some(content.into());
-        self
-    }
-    /// Sets `ToolCalls`.
-    pub fn with_tool_calls(mut self, tool_calls: impl IntoIterator<Item = output::ToolCall>) -> Self {
-        self.tool_calls = tool_calls.into_iter().collect();
-        self
-    }
-    /// Sets `ReasoningContent`.
-    pub fn with_reasoning_content(mut self, reasoning_content: impl Into<String>) -> Self {
-        self.reasoning_content = Some(reasoning_content.into());
-        self
-    }
-}
-
 impl lenient::Reply for Delta {
     const NAME: &'static str = "Delta";
     const FIELDS: &'static [&'static str] = &[
@@ -306,15 +203,15 @@ impl<'de> Deserialize<'de> for Delta {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for Delta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Delta", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Role", &self.role)?
-            .opt("Content", &self.content)?
-            .list("ToolCalls", &self.tool_calls)?
-            .opt("ReasoningContent", &self.reasoning_content)?
-            .end()
+        let mut fields = lenient::fields(serializer, "Delta", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Role", &self.role)?;
+        fields.opt("Content", &self.content)?;
+        fields.list("ToolCalls", &self.tool_calls)?;
+        fields.opt("ReasoningContent", &self.reasoning_content)?;
+        fields.end()
     }
 }
 
@@ -337,32 +234,6 @@ pub struct EmbeddingData {
     ///
     /// May be null. Example: `embedding`
     pub object: Option<String>,
-}
-
-impl EmbeddingData {
-    /// With every field unset.
-    pub fn new() -> Self {
-        EmbeddingData {
-            embedding: Vec::new(),
-            index: None,
-            object: None,
-        }
-    }
-    /// Sets `Embedding`.
-    pub fn with_embedding(mut self, embedding: impl IntoIterator<Item = f64>) -> Self {
-        self.embedding = embedding.into_iter().collect();
-        self
-    }
-    /// Sets `Index`.
-    pub fn with_index(mut self, index: i64) -> Self {
-        self.index = Some(index);
-        self
-    }
-    /// Sets `Object`.
-    pub fn with_object(mut self, object: impl Into<String>) -> Self {
-        self.object = Some(object.into());
-        self
-    }
 }
 
 impl lenient::Reply for EmbeddingData {
@@ -388,14 +259,14 @@ impl<'de> Deserialize<'de> for EmbeddingData {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for EmbeddingData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "EmbeddingData", <Self as lenient::Reply>::FIELDS.len())?
-            .list("Embedding", &self.embedding)?
-            .opt("Index", &self.index)?
-            .opt("Object", &self.object)?
-            .end()
+        let mut fields = lenient::fields(serializer, "EmbeddingData", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("Embedding", &self.embedding)?;
+        fields.opt("Index", &self.index)?;
+        fields.opt("Object", &self.object)?;
+        fields.end()
     }
 }
 
@@ -411,26 +282,6 @@ pub struct EmbeddingUsage {
     ///
     /// Example: `8`
     pub total_tokens: Option<i64>,
-}
-
-impl EmbeddingUsage {
-    /// With every field unset.
-    pub fn new() -> Self {
-        EmbeddingUsage {
-            prompt_tokens: None,
-            total_tokens: None,
-        }
-    }
-    /// Sets `PromptTokens`.
-    pub fn with_prompt_tokens(mut self, prompt_tokens: i64) -> Self {
-        self.prompt_tokens = Some(prompt_tokens);
-        self
-    }
-    /// Sets `TotalTokens`.
-    pub fn with_total_tokens(mut self, total_tokens: i64) -> Self {
-        self.total_tokens = Some(total_tokens);
-        self
-    }
 }
 
 impl lenient::Reply for EmbeddingUsage {
@@ -454,13 +305,13 @@ impl<'de> Deserialize<'de> for EmbeddingUsage {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for EmbeddingUsage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "EmbeddingUsage", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("PromptTokens", &self.prompt_tokens)?
-            .opt("TotalTokens", &self.total_tokens)?
-            .end()
+        let mut fields = lenient::fields(serializer, "EmbeddingUsage", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("PromptTokens", &self.prompt_tokens)?;
+        fields.opt("TotalTokens", &self.total_tokens)?;
+        fields.end()
     }
 }
 
@@ -474,26 +325,6 @@ pub struct ErrorMsg {
     /// 4000 internal service error.
     /// 4001 request model timeout.
     pub code: Option<i64>,
-}
-
-impl ErrorMsg {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ErrorMsg {
-            msg: None,
-            code: None,
-        }
-    }
-    /// Sets `Msg`.
-    pub fn with_msg(mut self, msg: impl Into<String>) -> Self {
-        self.msg = Some(msg.into());
-        self
-    }
-    /// Sets `Code`.
-    pub fn with_code(mut self, code: i64) -> Self {
-        self.code = Some(code);
-        self
-    }
 }
 
 impl lenient::Reply for ErrorMsg {
@@ -517,13 +348,13 @@ impl<'de> Deserialize<'de> for ErrorMsg {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ErrorMsg {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ErrorMsg", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Msg", &self.msg)?
-            .opt("Code", &self.code)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ErrorMsg", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Msg", &self.msg)?;
+        fields.opt("Code", &self.code)?;
+        fields.end()
     }
 }
 
@@ -543,32 +374,6 @@ pub struct File3D {
     ///
     /// Example: `https://cos.ap-guangzhou.myqcloud.com/image.png`
     pub preview_image_url: Option<String>,
-}
-
-impl File3D {
-    /// With every field unset.
-    pub fn new() -> Self {
-        File3D {
-            type_: None,
-            url: None,
-            preview_image_url: None,
-        }
-    }
-    /// Sets `Type`.
-    pub fn with_type(mut self, type_: impl Into<String>) -> Self {
-        self.type_ = Some(type_.into());
-        self
-    }
-    /// Sets `Url`.
-    pub fn with_url(mut self, url: impl Into<String>) -> Self {
-        self.url = Some(url.into());
-        self
-    }
-    /// Sets `PreviewImageUrl`.
-    pub fn with_preview_image_url(mut self, preview_image_url: impl Into<String>) -> Self {
-        self.preview_image_url = Some(preview_image_url.into());
-        self
-    }
 }
 
 impl lenient::Reply for File3D {
@@ -594,14 +399,14 @@ impl<'de> Deserialize<'de> for File3D {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for File3D {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "File3D", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Type", &self.type_)?
-            .opt("Url", &self.url)?
-            .opt("PreviewImageUrl", &self.preview_image_url)?
-            .end()
+        let mut fields = lenient::fields(serializer, "File3D", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Type", &self.type_)?;
+        fields.opt("Url", &self.url)?;
+        fields.opt("PreviewImageUrl", &self.preview_image_url)?;
+        fields.end()
     }
 }
 
@@ -635,50 +440,6 @@ pub struct FileObject {
     pub purpose: Option<String>,
 }
 
-impl FileObject {
-    /// With every field unset.
-    pub fn new() -> Self {
-        FileObject {
-            id: None,
-            object: None,
-            bytes: None,
-            created_at: None,
-            filename: None,
-            purpose: None,
-        }
-    }
-    /// Sets `ID`.
-    pub fn with_id(mut self, id: impl Into<String>) -> Self {
-        self.id = Some(id.into());
-        self
-    }
-    /// Sets `Object`.
-    pub fn with_object(mut self, object: impl Into<String>) -> Self {
-        self.object = Some(object.into());
-        self
-    }
-    /// Sets `Bytes`.
-    pub fn with_bytes(mut self, bytes: u64) -> Self {
-        self.bytes = Some(bytes);
-        self
-    }
-    /// Sets `CreatedAt`.
-    pub fn with_created_at(mut self, created_at: i64) -> Self {
-        self.created_at = Some(created_at);
-        self
-    }
-    /// Sets `Filename`.
-    pub fn with_filename(mut self, filename: impl Into<String>) -> Self {
-        self.filename = Some(filename.into());
-        self
-    }
-    /// Sets `Purpose`.
-    pub fn with_purpose(mut self, purpose: impl Into<String>) -> Self {
-        self.purpose = Some(purpose.into());
-        self
-    }
-}
-
 impl lenient::Reply for FileObject {
     const NAME: &'static str = "FileObject";
     const FIELDS: &'static [&'static str] = &[
@@ -708,17 +469,17 @@ impl<'de> Deserialize<'de> for FileObject {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for FileObject {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "FileObject", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("ID", &self.id)?
-            .opt("Object", &self.object)?
-            .opt("Bytes", &self.bytes)?
-            .opt("CreatedAt", &self.created_at)?
-            .opt("Filename", &self.filename)?
-            .opt("Purpose", &self.purpose)?
-            .end()
+        let mut fields = lenient::fields(serializer, "FileObject", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ID", &self.id)?;
+        fields.opt("Object", &self.object)?;
+        fields.opt("Bytes", &self.bytes)?;
+        fields.opt("CreatedAt", &self.created_at)?;
+        fields.opt("Filename", &self.filename)?;
+        fields.opt("Purpose", &self.purpose)?;
+        fields.end()
     }
 }
 
@@ -748,44 +509,6 @@ pub struct Glossary {
     pub target: Option<String>,
 }
 
-impl Glossary {
-    /// With every field unset.
-    pub fn new() -> Self {
-        Glossary {
-            glossary_id: None,
-            name: None,
-            description: None,
-            source: None,
-            target: None,
-        }
-    }
-    /// Sets `GlossaryId`.
-    pub fn with_glossary_id(mut self, glossary_id: impl Into<String>) -> Self {
-        self.glossary_id = Some(glossary_id.into());
-        self
-    }
-    /// Sets `Name`.
-    pub fn with_name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-    /// Sets `Description`.
-    pub fn with_description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
-    }
-    /// Sets `Source`.
-    pub fn with_source(mut self, source: impl Into<String>) -> Self {
-        self.source = Some(source.into());
-        self
-    }
-    /// Sets `Target`.
-    pub fn with_target(mut self, target: impl Into<String>) -> Self {
-        self.target = Some(target.into());
-        self
-    }
-}
-
 impl lenient::Reply for Glossary {
     const NAME: &'static str = "Glossary";
     const FIELDS: &'static [&'static str] = &[
@@ -813,16 +536,16 @@ impl<'de> Deserialize<'de> for Glossary {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for Glossary {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Glossary", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("GlossaryId", &self.glossary_id)?
-            .opt("Name", &self.name)?
-            .opt("Description", &self.description)?
-            .opt("Source", &self.source)?
-            .opt("Target", &self.target)?
-            .end()
+        let mut fields = lenient::fields(serializer, "Glossary", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("GlossaryId", &self.glossary_id)?;
+        fields.opt("Name", &self.name)?;
+        fields.opt("Description", &self.description)?;
+        fields.opt("Source", &self.source)?;
+        fields.opt("Target", &self.target)?;
+        fields.end()
     }
 }
 
@@ -842,32 +565,6 @@ pub struct GlossaryEntry {
     ///
     /// Example: `816465be55d68d66fe1989c75a9f482f`
     pub entry_id: Option<String>,
-}
-
-impl GlossaryEntry {
-    /// With every field unset.
-    pub fn new() -> Self {
-        GlossaryEntry {
-            source_term: None,
-            target_term: None,
-            entry_id: None,
-        }
-    }
-    /// Sets `SourceTerm`.
-    pub fn with_source_term(mut self, source_term: impl Into<String>) -> Self {
-        self.source_term = Some(source_term.into());
-        self
-    }
-    /// Sets `TargetTerm`.
-    pub fn with_target_term(mut self, target_term: impl Into<String>) -> Self {
-        self.target_term = Some(target_term.into());
-        self
-    }
-    /// Sets `EntryId`.
-    pub fn with_entry_id(mut self, entry_id: impl Into<String>) -> Self {
-        self.entry_id = Some(entry_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for GlossaryEntry {
@@ -893,14 +590,14 @@ impl<'de> Deserialize<'de> for GlossaryEntry {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for GlossaryEntry {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "GlossaryEntry", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("SourceTerm", &self.source_term)?
-            .opt("TargetTerm", &self.target_term)?
-            .opt("EntryId", &self.entry_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "GlossaryEntry", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("SourceTerm", &self.source_term)?;
+        fields.opt("TargetTerm", &self.target_term)?;
+        fields.opt("EntryId", &self.entry_id)?;
+        fields.end()
     }
 }
 
@@ -930,38 +627,6 @@ pub struct History {
     pub seed: Option<i64>,
 }
 
-impl History {
-    /// With every field unset.
-    pub fn new() -> Self {
-        History {
-            chat_id: None,
-            prompt: None,
-            revised_prompt: None,
-            seed: None,
-        }
-    }
-    /// Sets `ChatId`.
-    pub fn with_chat_id(mut self, chat_id: impl Into<String>) -> Self {
-        self.chat_id = Some(chat_id.into());
-        self
-    }
-    /// Sets `Prompt`.
-    pub fn with_prompt(mut self, prompt: impl Into<String>) -> Self {
-        self.prompt = Some(prompt.into());
-        self
-    }
-    /// Sets `RevisedPrompt`.
-    pub fn with_revised_prompt(mut self, revised_prompt: impl Into<String>) -> Self {
-        self.revised_prompt = Some(revised_prompt.into());
-        self
-    }
-    /// Sets `Seed`.
-    pub fn with_seed(mut self, seed: i64) -> Self {
-        self.seed = Some(seed);
-        self
-    }
-}
-
 impl lenient::Reply for History {
     const NAME: &'static str = "History";
     const FIELDS: &'static [&'static str] = &[
@@ -987,15 +652,15 @@ impl<'de> Deserialize<'de> for History {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for History {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "History", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("ChatId", &self.chat_id)?
-            .opt("Prompt", &self.prompt)?
-            .opt("RevisedPrompt", &self.revised_prompt)?
-            .opt("Seed", &self.seed)?
-            .end()
+        let mut fields = lenient::fields(serializer, "History", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ChatId", &self.chat_id)?;
+        fields.opt("Prompt", &self.prompt)?;
+        fields.opt("RevisedPrompt", &self.revised_prompt)?;
+        fields.opt("Seed", &self.seed)?;
+        fields.end()
     }
 }
 
@@ -1008,15 +673,6 @@ pub struct ImageUrl {
     ///
     /// Required. May be null. Example: `https://cloudcache.tencent-cloud.com/qcloud/ui/portal-set/build/About/images/bg-product-series_87d.png`
     pub url: Option<String>,
-}
-
-impl ImageUrl {
-    /// With the fields a request must carry.
-    pub fn new(url: impl Into<String>) -> Self {
-        ImageUrl {
-            url: Some(url.into()),
-        }
-    }
 }
 
 impl lenient::Reply for ImageUrl {
@@ -1038,12 +694,12 @@ impl<'de> Deserialize<'de> for ImageUrl {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ImageUrl {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ImageUrl", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Url", &self.url)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ImageUrl", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Url", &self.url)?;
+        fields.end()
     }
 }
 
@@ -1085,51 +741,6 @@ pub struct Message {
     pub reasoning_content: Option<String>,
 }
 
-impl Message {
-    /// With the fields a request must carry.
-    pub fn new(role: impl Into<String>) -> Self {
-        Message {
-            role: Some(role.into()),
-            content: None,
-            contents: Vec::new(),
-            tool_call_id: None,
-            tool_calls: Vec::new(),
-            file_i_ds: Vec::new(),
-            reasoning_content: None,
-        }
-    }
-    /// Sets `Content`.
-    pub fn with_content(mut self, content: impl Into<String>) -> Self {
-        self.content = Some(content.into());
-        self
-    }
-    /// Sets `Contents`.
-    pub fn with_contents(mut self, contents: impl IntoIterator<Item = output::Content>) -> Self {
-        self.contents = contents.into_iter().collect();
-        self
-    }
-    /// Sets `ToolCallId`.
-    pub fn with_tool_call_id(mut self, tool_call_id: impl Into<String>) -> Self {
-        self.tool_call_id = Some(tool_call_id.into());
-        self
-    }
-    /// Sets `ToolCalls`.
-    pub fn with_tool_calls(mut self, tool_calls: impl IntoIterator<Item = output::ToolCall>) -> Self {
-        self.tool_calls = tool_calls.into_iter().collect();
-        self
-    }
-    /// Sets `FileIDs`.
-    pub fn with_file_i_ds(mut self, file_i_ds: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.file_i_ds = file_i_ds.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `ReasoningContent`.
-    pub fn with_reasoning_content(mut self, reasoning_content: impl Into<String>) -> Self {
-        self.reasoning_content = Some(reasoning_content.into());
-        self
-    }
-}
-
 impl lenient::Reply for Message {
     const NAME: &'static str = "Message";
     const FIELDS: &'static [&'static str] = &[
@@ -1161,18 +772,18 @@ impl<'de> Deserialize<'de> for Message {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for Message {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Message", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Role", &self.role)?
-            .opt("Content", &self.content)?
-            .list("Contents", &self.contents)?
-            .opt("ToolCallId", &self.tool_call_id)?
-            .list("ToolCalls", &self.tool_calls)?
-            .list("FileIDs", &self.file_i_ds)?
-            .opt("ReasoningContent", &self.reasoning_content)?
-            .end()
+        let mut fields = lenient::fields(serializer, "Message", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Role", &self.role)?;
+        fields.opt("Content", &self.content)?;
+        fields.list("Contents", &self.contents)?;
+        fields.opt("ToolCallId", &self.tool_call_id)?;
+        fields.list("ToolCalls", &self.tool_calls)?;
+        fields.list("FileIDs", &self.file_i_ds)?;
+        fields.opt("ReasoningContent", &self.reasoning_content)?;
+        fields.end()
     }
 }
 
@@ -1190,16 +801,6 @@ pub struct Mindmap {
     ///
     /// Required. May be null.
     pub url: Option<String>,
-}
-
-impl Mindmap {
-    /// With the fields a request must carry.
-    pub fn new(thumb_url: impl Into<String>, url: impl Into<String>) -> Self {
-        Mindmap {
-            thumb_url: Some(thumb_url.into()),
-            url: Some(url.into()),
-        }
-    }
 }
 
 impl lenient::Reply for Mindmap {
@@ -1223,13 +824,13 @@ impl<'de> Deserialize<'de> for Mindmap {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for Mindmap {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Mindmap", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("ThumbUrl", &self.thumb_url)?
-            .opt("Url", &self.url)?
-            .end()
+        let mut fields = lenient::fields(serializer, "Mindmap", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ThumbUrl", &self.thumb_url)?;
+        fields.opt("Url", &self.url)?;
+        fields.end()
     }
 }
 
@@ -1299,104 +900,6 @@ pub struct Multimedia {
     pub site_icon: Option<String>,
 }
 
-impl Multimedia {
-    /// With every field unset.
-    pub fn new() -> Self {
-        Multimedia {
-            type_: None,
-            url: None,
-            width: None,
-            height: None,
-            jump_url: None,
-            thumb_url: None,
-            thumb_width: None,
-            thumb_height: None,
-            title: None,
-            desc: None,
-            singer: None,
-            ext: None,
-            publish_time: None,
-            site_name: None,
-            site_icon: None,
-        }
-    }
-    /// Sets `Type`.
-    pub fn with_type(mut self, type_: impl Into<String>) -> Self {
-        self.type_ = Some(type_.into());
-        self
-    }
-    /// Sets `Url`.
-    pub fn with_url(mut self, url: impl Into<String>) -> Self {
-        self.url = Some(url.into());
-        self
-    }
-    /// Sets `Width`.
-    pub fn with_width(mut self, width: i64) -> Self {
-        self.width = Some(width);
-        self
-    }
-    /// Sets `Height`.
-    pub fn with_height(mut self, height: i64) -> Self {
-        self.height = Some(height);
-        self
-    }
-    /// Sets `JumpUrl`.
-    pub fn with_jump_url(mut self, jump_url: impl Into<String>) -> Self {
-        self.jump_url = Some(jump_url.into());
-        self
-    }
-    /// Sets `ThumbURL`.
-    pub fn with_thumb_url(mut self, thumb_url: impl Into<String>) -> Self {
-        self.thumb_url = Some(thumb_url.into());
-        self
-    }
-    /// Sets `ThumbWidth`.
-    pub fn with_thumb_width(mut self, thumb_width: i64) -> Self {
-        self.thumb_width = Some(thumb_width);
-        self
-    }
-    /// Sets `ThumbHeight`.
-    pub fn with_thumb_height(mut self, thumb_height: i64) -> Self {
-        self.thumb_height = Some(thumb_height);
-        self
-    }
-    /// Sets `Title`.
-    pub fn with_title(mut self, title: impl Into<String>) -> Self {
-        self.title = Some(title.into());
-        self
-    }
-    /// Sets `Desc`.
-    pub fn with_desc(mut self, desc: impl Into<String>) -> Self {
-        self.desc = Some(desc.into());
-        self
-    }
-    /// Sets `Singer`.
-    pub fn with_singer(mut self, singer: impl Into<String>) -> Self {
-        self.singer = Some(singer.into());
-        self
-    }
-    /// Sets `Ext`.
-    pub fn with_ext(mut self, ext: output::SongExt) -> Self {
-        self.ext = Some(ext);
-        self
-    }
-    /// Sets `PublishTime`.
-    pub fn with_publish_time(mut self, publish_time: impl Into<String>) -> Self {
-        self.publish_time = Some(publish_time.into());
-        self
-    }
-    /// Sets `SiteName`.
-    pub fn with_site_name(mut self, site_name: impl Into<String>) -> Self {
-        self.site_name = Some(site_name.into());
-        self
-    }
-    /// Sets `SiteIcon`.
-    pub fn with_site_icon(mut self, site_icon: impl Into<String>) -> Self {
-        self.site_icon = Some(site_icon.into());
-        self
-    }
-}
-
 impl lenient::Reply for Multimedia {
     const NAME: &'static str = "Multimedia";
     const FIELDS: &'static [&'static str] = &[
@@ -1444,26 +947,26 @@ impl<'de> Deserialize<'de> for Multimedia {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for Multimedia {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Multimedia", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Type", &self.type_)?
-            .opt("Url", &self.url)?
-            .opt("Width", &self.width)?
-            .opt("Height", &self.height)?
-            .opt("JumpUrl", &self.jump_url)?
-            .opt("ThumbURL", &self.thumb_url)?
-            .opt("ThumbWidth", &self.thumb_width)?
-            .opt("ThumbHeight", &self.thumb_height)?
-            .opt("Title", &self.title)?
-            .opt("Desc", &self.desc)?
-            .opt("Singer", &self.singer)?
-            .opt("Ext", &self.ext)?
-            .opt("PublishTime", &self.publish_time)?
-            .opt("SiteName", &self.site_name)?
-            .opt("SiteIcon", &self.site_icon)?
-            .end()
+        let mut fields = lenient::fields(serializer, "Multimedia", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Type", &self.type_)?;
+        fields.opt("Url", &self.url)?;
+        fields.opt("Width", &self.width)?;
+        fields.opt("Height", &self.height)?;
+        fields.opt("JumpUrl", &self.jump_url)?;
+        fields.opt("ThumbURL", &self.thumb_url)?;
+        fields.opt("ThumbWidth", &self.thumb_width)?;
+        fields.opt("ThumbHeight", &self.thumb_height)?;
+        fields.opt("Title", &self.title)?;
+        fields.opt("Desc", &self.desc)?;
+        fields.opt("Singer", &self.singer)?;
+        fields.opt("Ext", &self.ext)?;
+        fields.opt("PublishTime", &self.publish_time)?;
+        fields.opt("SiteName", &self.site_name)?;
+        fields.opt("SiteIcon", &self.site_icon)?;
+        fields.end()
     }
 }
 
@@ -1485,32 +988,6 @@ pub struct Processes {
     ///
     /// Example: `输出文档数量`
     pub num: Option<u64>,
-}
-
-impl Processes {
-    /// With every field unset.
-    pub fn new() -> Self {
-        Processes {
-            message: None,
-            state: None,
-            num: None,
-        }
-    }
-    /// Sets `Message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
-    }
-    /// Sets `State`.
-    pub fn with_state(mut self, state: impl Into<String>) -> Self {
-        self.state = Some(state.into());
-        self
-    }
-    /// Sets `Num`.
-    pub fn with_num(mut self, num: u64) -> Self {
-        self.num = Some(num);
-        self
-    }
 }
 
 impl lenient::Reply for Processes {
@@ -1536,14 +1013,14 @@ impl<'de> Deserialize<'de> for Processes {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for Processes {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Processes", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Message", &self.message)?
-            .opt("State", &self.state)?
-            .opt("Num", &self.num)?
-            .end()
+        let mut fields = lenient::fields(serializer, "Processes", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Message", &self.message)?;
+        fields.opt("State", &self.state)?;
+        fields.opt("Num", &self.num)?;
+        fields.end()
     }
 }
 
@@ -1555,20 +1032,6 @@ pub struct PromptTokensDetails {
     ///
     /// Example: `0`
     pub cached_tokens: Option<String>,
-}
-
-impl PromptTokensDetails {
-    /// With every field unset.
-    pub fn new() -> Self {
-        PromptTokensDetails {
-            cached_tokens: None,
-        }
-    }
-    /// Sets `CachedTokens`.
-    pub fn with_cached_tokens(mut self, cached_tokens: impl Into<String>) -> Self {
-        self.cached_tokens = Some(cached_tokens.into());
-        self
-    }
 }
 
 impl lenient::Reply for PromptTokensDetails {
@@ -1590,12 +1053,12 @@ impl<'de> Deserialize<'de> for PromptTokensDetails {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for PromptTokensDetails {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "PromptTokensDetails", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("CachedTokens", &self.cached_tokens)?
-            .end()
+        let mut fields = lenient::fields(serializer, "PromptTokensDetails", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("CachedTokens", &self.cached_tokens)?;
+        fields.end()
     }
 }
 
@@ -1618,17 +1081,6 @@ pub struct RelevantEntity {
     ///
     /// Required. May be null.
     pub reference: Vec<i64>,
-}
-
-impl RelevantEntity {
-    /// With the fields a request must carry.
-    pub fn new(name: impl Into<String>, content: impl Into<String>, reference: impl IntoIterator<Item = i64>) -> Self {
-        RelevantEntity {
-            name: Some(name.into()),
-            content: Some(content.into()),
-            reference: reference.into_iter().collect(),
-        }
-    }
 }
 
 impl lenient::Reply for RelevantEntity {
@@ -1654,14 +1106,14 @@ impl<'de> Deserialize<'de> for RelevantEntity {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for RelevantEntity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RelevantEntity", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Name", &self.name)?
-            .opt("Content", &self.content)?
-            .list("Reference", &self.reference)?
-            .end()
+        let mut fields = lenient::fields(serializer, "RelevantEntity", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Name", &self.name)?;
+        fields.opt("Content", &self.content)?;
+        fields.list("Reference", &self.reference)?;
+        fields.end()
     }
 }
 
@@ -1691,18 +1143,6 @@ pub struct RelevantEvent {
     pub reference: Vec<i64>,
 }
 
-impl RelevantEvent {
-    /// With the fields a request must carry.
-    pub fn new(title: impl Into<String>, content: impl Into<String>, datetime: impl Into<String>, reference: impl IntoIterator<Item = i64>) -> Self {
-        RelevantEvent {
-            title: Some(title.into()),
-            content: Some(content.into()),
-            datetime: Some(datetime.into()),
-            reference: reference.into_iter().collect(),
-        }
-    }
-}
-
 impl lenient::Reply for RelevantEvent {
     const NAME: &'static str = "RelevantEvent";
     const FIELDS: &'static [&'static str] = &[
@@ -1728,15 +1168,15 @@ impl<'de> Deserialize<'de> for RelevantEvent {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for RelevantEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RelevantEvent", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Title", &self.title)?
-            .opt("Content", &self.content)?
-            .opt("Datetime", &self.datetime)?
-            .list("Reference", &self.reference)?
-            .end()
+        let mut fields = lenient::fields(serializer, "RelevantEvent", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Title", &self.title)?;
+        fields.opt("Content", &self.content)?;
+        fields.opt("Datetime", &self.datetime)?;
+        fields.list("Reference", &self.reference)?;
+        fields.end()
     }
 }
 
@@ -1750,26 +1190,6 @@ pub struct Replace {
     pub id: Option<String>,
     /// (Chinese only) 多媒体详情
     pub multimedia: Vec<output::Multimedia>,
-}
-
-impl Replace {
-    /// With every field unset.
-    pub fn new() -> Self {
-        Replace {
-            id: None,
-            multimedia: Vec::new(),
-        }
-    }
-    /// Sets `Id`.
-    pub fn with_id(mut self, id: impl Into<String>) -> Self {
-        self.id = Some(id.into());
-        self
-    }
-    /// Sets `Multimedia`.
-    pub fn with_multimedia(mut self, multimedia: impl IntoIterator<Item = output::Multimedia>) -> Self {
-        self.multimedia = multimedia.into_iter().collect();
-        self
-    }
 }
 
 impl lenient::Reply for Replace {
@@ -1793,13 +1213,13 @@ impl<'de> Deserialize<'de> for Replace {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for Replace {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Replace", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Id", &self.id)?
-            .list("Multimedia", &self.multimedia)?
-            .end()
+        let mut fields = lenient::fields(serializer, "Replace", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Id", &self.id)?;
+        fields.list("Multimedia", &self.multimedia)?;
+        fields.end()
     }
 }
 
@@ -1844,56 +1264,6 @@ pub struct SearchInfo {
     pub outline: Vec<String>,
 }
 
-impl SearchInfo {
-    /// With every field unset.
-    pub fn new() -> Self {
-        SearchInfo {
-            search_results: Vec::new(),
-            mindmap: None,
-            relevant_events: Vec::new(),
-            relevant_entities: Vec::new(),
-            timeline: Vec::new(),
-            support_deep_search: None,
-            outline: Vec::new(),
-        }
-    }
-    /// Sets `SearchResults`.
-    pub fn with_search_results(mut self, search_results: impl IntoIterator<Item = output::SearchResult>) -> Self {
-        self.search_results = search_results.into_iter().collect();
-        self
-    }
-    /// Sets `Mindmap`.
-    pub fn with_mindmap(mut self, mindmap: output::Mindmap) -> Self {
-        self.mindmap = Some(mindmap);
-        self
-    }
-    /// Sets `RelevantEvents`.
-    pub fn with_relevant_events(mut self, relevant_events: impl IntoIterator<Item = output::RelevantEvent>) -> Self {
-        self.relevant_events = relevant_events.into_iter().collect();
-        self
-    }
-    /// Sets `RelevantEntities`.
-    pub fn with_relevant_entities(mut self, relevant_entities: impl IntoIterator<Item = output::RelevantEntity>) -> Self {
-        self.relevant_entities = relevant_entities.into_iter().collect();
-        self
-    }
-    /// Sets `Timeline`.
-    pub fn with_timeline(mut self, timeline: impl IntoIterator<Item = output::Timeline>) -> Self {
-        self.timeline = timeline.into_iter().collect();
-        self
-    }
-    /// Sets `SupportDeepSearch`.
-    pub fn with_support_deep_search(mut self, support_deep_search: bool) -> Self {
-        self.support_deep_search = Some(support_deep_search);
-        self
-    }
-    /// Sets `Outline`.
-    pub fn with_outline(mut self, outline: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.outline = outline.into_iter().map(Into::into).collect();
-        self
-    }
-}
-
 impl lenient::Reply for SearchInfo {
     const NAME: &'static str = "SearchInfo";
     const FIELDS: &'static [&'static str] = &[
@@ -1925,18 +1295,18 @@ impl<'de> Deserialize<'de> for SearchInfo {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for SearchInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "SearchInfo", <Self as lenient::Reply>::FIELDS.len())?
-            .list("SearchResults", &self.search_results)?
-            .opt("Mindmap", &self.mindmap)?
-            .list("RelevantEvents", &self.relevant_events)?
-            .list("RelevantEntities", &self.relevant_entities)?
-            .list("Timeline", &self.timeline)?
-            .opt("SupportDeepSearch", &self.support_deep_search)?
-            .list("Outline", &self.outline)?
-            .end()
+        let mut fields = lenient::fields(serializer, "SearchInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("SearchResults", &self.search_results)?;
+        fields.opt("Mindmap", &self.mindmap)?;
+        fields.list("RelevantEvents", &self.relevant_events)?;
+        fields.list("RelevantEntities", &self.relevant_entities)?;
+        fields.list("Timeline", &self.timeline)?;
+        fields.opt("SupportDeepSearch", &self.support_deep_search)?;
+        fields.list("Outline", &self.outline)?;
+        fields.end()
     }
 }
 
@@ -1963,44 +1333,6 @@ pub struct SearchResult {
     pub text: Option<String>,
     /// (Chinese only) 搜索引文图标
     pub icon: Option<String>,
-}
-
-impl SearchResult {
-    /// With every field unset.
-    pub fn new() -> Self {
-        SearchResult {
-            index: None,
-            title: None,
-            url: None,
-            text: None,
-            icon: None,
-        }
-    }
-    /// Sets `Index`.
-    pub fn with_index(mut self, index: i64) -> Self {
-        self.index = Some(index);
-        self
-    }
-    /// Sets `Title`.
-    pub fn with_title(mut self, title: impl Into<String>) -> Self {
-        self.title = Some(title.into());
-        self
-    }
-    /// Sets `Url`.
-    pub fn with_url(mut self, url: impl Into<String>) -> Self {
-        self.url = Some(url.into());
-        self
-    }
-    /// Sets `Text`.
-    pub fn with_text(mut self, text: impl Into<String>) -> Self {
-        self.text = Some(text.into());
-        self
-    }
-    /// Sets `Icon`.
-    pub fn with_icon(mut self, icon: impl Into<String>) -> Self {
-        self.icon = Some(icon.into());
-        self
-    }
 }
 
 impl lenient::Reply for SearchResult {
@@ -2030,16 +1362,16 @@ impl<'de> Deserialize<'de> for SearchResult {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for SearchResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "SearchResult", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Index", &self.index)?
-            .opt("Title", &self.title)?
-            .opt("Url", &self.url)?
-            .opt("Text", &self.text)?
-            .opt("Icon", &self.icon)?
-            .end()
+        let mut fields = lenient::fields(serializer, "SearchResult", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Index", &self.index)?;
+        fields.opt("Title", &self.title)?;
+        fields.opt("Url", &self.url)?;
+        fields.opt("Text", &self.text)?;
+        fields.opt("Icon", &self.icon)?;
+        fields.end()
     }
 }
 
@@ -2059,32 +1391,6 @@ pub struct SongExt {
     ///
     /// Example: `1`
     pub vip: Option<i64>,
-}
-
-impl SongExt {
-    /// With every field unset.
-    pub fn new() -> Self {
-        SongExt {
-            song_id: None,
-            song_mid: None,
-            vip: None,
-        }
-    }
-    /// Sets `SongId`.
-    pub fn with_song_id(mut self, song_id: i64) -> Self {
-        self.song_id = Some(song_id);
-        self
-    }
-    /// Sets `SongMid`.
-    pub fn with_song_mid(mut self, song_mid: impl Into<String>) -> Self {
-        self.song_mid = Some(song_mid.into());
-        self
-    }
-    /// Sets `Vip`.
-    pub fn with_vip(mut self, vip: i64) -> Self {
-        self.vip = Some(vip);
-        self
-    }
 }
 
 impl lenient::Reply for SongExt {
@@ -2110,14 +1416,14 @@ impl<'de> Deserialize<'de> for SongExt {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for SongExt {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "SongExt", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("SongId", &self.song_id)?
-            .opt("SongMid", &self.song_mid)?
-            .opt("Vip", &self.vip)?
-            .end()
+        let mut fields = lenient::fields(serializer, "SongExt", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("SongId", &self.song_id)?;
+        fields.opt("SongMid", &self.song_mid)?;
+        fields.opt("Vip", &self.vip)?;
+        fields.end()
     }
 }
 
@@ -2185,92 +1491,6 @@ pub struct ThreadMessage {
     pub attachments: Vec<output::ThreadMessageAttachmentObject>,
 }
 
-impl ThreadMessage {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ThreadMessage {
-            id: None,
-            object: None,
-            created_at: None,
-            thread_id: None,
-            status: None,
-            in_complete_details: None,
-            completed_at: None,
-            in_complete_at: None,
-            role: None,
-            content: None,
-            assistant_id: None,
-            run_id: None,
-            attachments: Vec::new(),
-        }
-    }
-    /// Sets `ID`.
-    pub fn with_id(mut self, id: impl Into<String>) -> Self {
-        self.id = Some(id.into());
-        self
-    }
-    /// Sets `Object`.
-    pub fn with_object(mut self, object: impl Into<String>) -> Self {
-        self.object = Some(object.into());
-        self
-    }
-    /// Sets `CreatedAt`.
-    pub fn with_created_at(mut self, created_at: i64) -> Self {
-        self.created_at = Some(created_at);
-        self
-    }
-    /// Sets `ThreadID`.
-    pub fn with_thread_id(mut self, thread_id: impl Into<String>) -> Self {
-        self.thread_id = Some(thread_id.into());
-        self
-    }
-    /// Sets `Status`.
-    pub fn with_status(mut self, status: impl Into<String>) -> Self {
-        self.status = Some(status.into());
-        self
-    }
-    /// Sets `InCompleteDetails`.
-    pub fn with_in_complete_details(mut self, in_complete_details: output::ThreadMessageInCompleteDetailsObject) -> Self {
-        self.in_complete_details = Some(in_complete_details);
-        self
-    }
-    /// Sets `CompletedAt`.
-    pub fn with_completed_at(mut self, completed_at: i64) -> Self {
-        self.completed_at = Some(completed_at);
-        self
-    }
-    /// Sets `InCompleteAt`.
-    pub fn with_in_complete_at(mut self, in_complete_at: i64) -> Self {
-        self.in_complete_at = Some(in_complete_at);
-        self
-    }
-    /// Sets `Role`.
-    pub fn with_role(mut self, role: impl Into<String>) -> Self {
-        self.role = Some(role.into());
-        self
-    }
-    /// Sets `Content`.
-    pub fn with_content(mut self, content: impl Into<String>) -> Self {
-        self.content = Some(content.into());
-        self
-    }
-    /// Sets `AssistantID`.
-    pub fn with_assistant_id(mut self, assistant_id: impl Into<String>) -> Self {
-        self.assistant_id = Some(assistant_id.into());
-        self
-    }
-    /// Sets `RunID`.
-    pub fn with_run_id(mut self, run_id: impl Into<String>) -> Self {
-        self.run_id = Some(run_id.into());
-        self
-    }
-    /// Sets `Attachments`.
-    pub fn with_attachments(mut self, attachments: impl IntoIterator<Item = output::ThreadMessageAttachmentObject>) -> Self {
-        self.attachments = attachments.into_iter().collect();
-        self
-    }
-}
-
 impl lenient::Reply for ThreadMessage {
     const NAME: &'static str = "ThreadMessage";
     const FIELDS: &'static [&'static str] = &[
@@ -2314,24 +1534,24 @@ impl<'de> Deserialize<'de> for ThreadMessage {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ThreadMessage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ThreadMessage", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("ID", &self.id)?
-            .opt("Object", &self.object)?
-            .opt("CreatedAt", &self.created_at)?
-            .opt("ThreadID", &self.thread_id)?
-            .opt("Status", &self.status)?
-            .opt("InCompleteDetails", &self.in_complete_details)?
-            .opt("CompletedAt", &self.completed_at)?
-            .opt("InCompleteAt", &self.in_complete_at)?
-            .opt("Role", &self.role)?
-            .opt("Content", &self.content)?
-            .opt("AssistantID", &self.assistant_id)?
-            .opt("RunID", &self.run_id)?
-            .list("Attachments", &self.attachments)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ThreadMessage", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ID", &self.id)?;
+        fields.opt("Object", &self.object)?;
+        fields.opt("CreatedAt", &self.created_at)?;
+        fields.opt("ThreadID", &self.thread_id)?;
+        fields.opt("Status", &self.status)?;
+        fields.opt("InCompleteDetails", &self.in_complete_details)?;
+        fields.opt("CompletedAt", &self.completed_at)?;
+        fields.opt("InCompleteAt", &self.in_complete_at)?;
+        fields.opt("Role", &self.role)?;
+        fields.opt("Content", &self.content)?;
+        fields.opt("AssistantID", &self.assistant_id)?;
+        fields.opt("RunID", &self.run_id)?;
+        fields.list("Attachments", &self.attachments)?;
+        fields.end()
     }
 }
 
@@ -2344,20 +1564,6 @@ pub struct ThreadMessageAttachmentObject {
     ///
     /// May be null. Example: `file-tMjt0CQnvU25GwUDkih4tU4H`
     pub file_id: Option<String>,
-}
-
-impl ThreadMessageAttachmentObject {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ThreadMessageAttachmentObject {
-            file_id: None,
-        }
-    }
-    /// Sets `FileID`.
-    pub fn with_file_id(mut self, file_id: impl Into<String>) -> Self {
-        self.file_id = Some(file_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for ThreadMessageAttachmentObject {
@@ -2379,12 +1585,12 @@ impl<'de> Deserialize<'de> for ThreadMessageAttachmentObject {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ThreadMessageAttachmentObject {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ThreadMessageAttachmentObject", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("FileID", &self.file_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ThreadMessageAttachmentObject", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("FileID", &self.file_id)?;
+        fields.end()
     }
 }
 
@@ -2394,20 +1600,6 @@ impl serde::Serialize for ThreadMessageAttachmentObject {
 pub struct ThreadMessageInCompleteDetailsObject {
     /// (Chinese only) 会话消息未完成原因
     pub reason: Option<String>,
-}
-
-impl ThreadMessageInCompleteDetailsObject {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ThreadMessageInCompleteDetailsObject {
-            reason: None,
-        }
-    }
-    /// Sets `Reason`.
-    pub fn with_reason(mut self, reason: impl Into<String>) -> Self {
-        self.reason = Some(reason.into());
-        self
-    }
 }
 
 impl lenient::Reply for ThreadMessageInCompleteDetailsObject {
@@ -2429,12 +1621,12 @@ impl<'de> Deserialize<'de> for ThreadMessageInCompleteDetailsObject {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ThreadMessageInCompleteDetailsObject {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ThreadMessageInCompleteDetailsObject", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Reason", &self.reason)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ThreadMessageInCompleteDetailsObject", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Reason", &self.reason)?;
+        fields.end()
     }
 }
 
@@ -2450,26 +1642,6 @@ pub struct ThreadToolResources {
     ///
     /// Example: `["vs_ uf4c5hAL9GosVbmJ4jSUVivy"]`
     pub vector_store_i_ds: Vec<String>,
-}
-
-impl ThreadToolResources {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ThreadToolResources {
-            code_interpreter: Vec::new(),
-            vector_store_i_ds: Vec::new(),
-        }
-    }
-    /// Sets `CodeInterpreter`.
-    pub fn with_code_interpreter(mut self, code_interpreter: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.code_interpreter = code_interpreter.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `VectorStoreIDs`.
-    pub fn with_vector_store_i_ds(mut self, vector_store_i_ds: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.vector_store_i_ds = vector_store_i_ds.into_iter().map(Into::into).collect();
-        self
-    }
 }
 
 impl lenient::Reply for ThreadToolResources {
@@ -2493,13 +1665,13 @@ impl<'de> Deserialize<'de> for ThreadToolResources {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ThreadToolResources {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ThreadToolResources", <Self as lenient::Reply>::FIELDS.len())?
-            .list("CodeInterpreter", &self.code_interpreter)?
-            .list("VectorStoreIDs", &self.vector_store_i_ds)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ThreadToolResources", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("CodeInterpreter", &self.code_interpreter)?;
+        fields.list("VectorStoreIDs", &self.vector_store_i_ds)?;
+        fields.end()
     }
 }
 
@@ -2522,32 +1694,6 @@ pub struct Timeline {
     ///
     /// May be null.
     pub url: Option<String>,
-}
-
-impl Timeline {
-    /// With every field unset.
-    pub fn new() -> Self {
-        Timeline {
-            title: None,
-            datetime: None,
-            url: None,
-        }
-    }
-    /// Sets `Title`.
-    pub fn with_title(mut self, title: impl Into<String>) -> Self {
-        self.title = Some(title.into());
-        self
-    }
-    /// Sets `Datetime`.
-    pub fn with_datetime(mut self, datetime: impl Into<String>) -> Self {
-        self.datetime = Some(datetime.into());
-        self
-    }
-    /// Sets `Url`.
-    pub fn with_url(mut self, url: impl Into<String>) -> Self {
-        self.url = Some(url.into());
-        self
-    }
 }
 
 impl lenient::Reply for Timeline {
@@ -2573,14 +1719,14 @@ impl<'de> Deserialize<'de> for Timeline {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for Timeline {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Timeline", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Title", &self.title)?
-            .opt("Datetime", &self.datetime)?
-            .opt("Url", &self.url)?
-            .end()
+        let mut fields = lenient::fields(serializer, "Timeline", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Title", &self.title)?;
+        fields.opt("Datetime", &self.datetime)?;
+        fields.opt("Url", &self.url)?;
+        fields.end()
     }
 }
 
@@ -2604,23 +1750,6 @@ pub struct ToolCall {
     ///
     /// Example: `0`
     pub index: Option<i64>,
-}
-
-impl ToolCall {
-    /// With the fields a request must carry.
-    pub fn new(id: impl Into<String>, type_: impl Into<String>, function: output::ToolCallFunction) -> Self {
-        ToolCall {
-            id: Some(id.into()),
-            type_: Some(type_.into()),
-            function: Some(function),
-            index: None,
-        }
-    }
-    /// Sets `Index`.
-    pub fn with_index(mut self, index: i64) -> Self {
-        self.index = Some(index);
-        self
-    }
 }
 
 impl lenient::Reply for ToolCall {
@@ -2648,15 +1777,15 @@ impl<'de> Deserialize<'de> for ToolCall {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ToolCall {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ToolCall", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Id", &self.id)?
-            .opt("Type", &self.type_)?
-            .opt("Function", &self.function)?
-            .opt("Index", &self.index)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ToolCall", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Id", &self.id)?;
+        fields.opt("Type", &self.type_)?;
+        fields.opt("Function", &self.function)?;
+        fields.opt("Index", &self.index)?;
+        fields.end()
     }
 }
 
@@ -2672,16 +1801,6 @@ pub struct ToolCallFunction {
     ///
     /// Required. Example: `{\"location\":[\"北京\",\"深圳\"],\"unit\":\"celsius\"}`
     pub arguments: Option<String>,
-}
-
-impl ToolCallFunction {
-    /// With the fields a request must carry.
-    pub fn new(name: impl Into<String>, arguments: impl Into<String>) -> Self {
-        ToolCallFunction {
-            name: Some(name.into()),
-            arguments: Some(arguments.into()),
-        }
-    }
 }
 
 impl lenient::Reply for ToolCallFunction {
@@ -2705,13 +1824,13 @@ impl<'de> Deserialize<'de> for ToolCallFunction {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ToolCallFunction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ToolCallFunction", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Name", &self.name)?
-            .opt("Arguments", &self.arguments)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ToolCallFunction", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Name", &self.name)?;
+        fields.opt("Arguments", &self.arguments)?;
+        fields.end()
     }
 }
 
@@ -2733,38 +1852,6 @@ pub struct TranslationChoice {
     pub delta: Option<output::TranslationDelta>,
     /// Return value, used when non-streaming.
     pub message: Option<output::TranslationMessage>,
-}
-
-impl TranslationChoice {
-    /// With every field unset.
-    pub fn new() -> Self {
-        TranslationChoice {
-            finish_reason: None,
-            index: None,
-            delta: None,
-            message: None,
-        }
-    }
-    /// Sets `FinishReason`.
-    pub fn with_finish_reason(mut self, finish_reason: impl Into<String>) -> Self {
-        self.finish_reason = Some(finish_reason.into());
-        self
-    }
-    /// Sets `Index`.
-    pub fn with_index(mut self, index: i64) -> Self {
-        self.index = Some(index);
-        self
-    }
-    /// Sets `Delta`.
-    pub fn with_delta(mut self, delta: output::TranslationDelta) -> Self {
-        self.delta = Some(delta);
-        self
-    }
-    /// Sets `Message`.
-    pub fn with_message(mut self, message: output::TranslationMessage) -> Self {
-        self.message = Some(message);
-        self
-    }
 }
 
 impl lenient::Reply for TranslationChoice {
@@ -2792,15 +1879,15 @@ impl<'de> Deserialize<'de> for TranslationChoice {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for TranslationChoice {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "TranslationChoice", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("FinishReason", &self.finish_reason)?
-            .opt("Index", &self.index)?
-            .opt("Delta", &self.delta)?
-            .opt("Message", &self.message)?
-            .end()
+        let mut fields = lenient::fields(serializer, "TranslationChoice", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("FinishReason", &self.finish_reason)?;
+        fields.opt("Index", &self.index)?;
+        fields.opt("Delta", &self.delta)?;
+        fields.opt("Message", &self.message)?;
+        fields.end()
     }
 }
 
@@ -2816,26 +1903,6 @@ pub struct TranslationDelta {
     ///
     /// Example: `你好！请问有什么我可以帮助你的吗？`
     pub content: Option<String>,
-}
-
-impl TranslationDelta {
-    /// With every field unset.
-    pub fn new() -> Self {
-        TranslationDelta {
-            role: None,
-            content: None,
-        }
-    }
-    /// Sets `Role`.
-    pub fn with_role(mut self, role: impl Into<String>) -> Self {
-        self.role = Some(role.into());
-        self
-    }
-    /// Sets `Content`.
-    pub fn with_content(mut self, content: impl Into<String>) -> Self {
-        self.content = Some(content.into());
-        self
-    }
 }
 
 impl lenient::Reply for TranslationDelta {
@@ -2859,13 +1926,13 @@ impl<'de> Deserialize<'de> for TranslationDelta {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for TranslationDelta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "TranslationDelta", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Role", &self.role)?
-            .opt("Content", &self.content)?
-            .end()
+        let mut fields = lenient::fields(serializer, "TranslationDelta", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Role", &self.role)?;
+        fields.opt("Content", &self.content)?;
+        fields.end()
     }
 }
 
@@ -2881,26 +1948,6 @@ pub struct TranslationMessage {
     ///
     /// Example: `你好！`
     pub content: Option<String>,
-}
-
-impl TranslationMessage {
-    /// With every field unset.
-    pub fn new() -> Self {
-        TranslationMessage {
-            role: None,
-            content: None,
-        }
-    }
-    /// Sets `Role`.
-    pub fn with_role(mut self, role: impl Into<String>) -> Self {
-        self.role = Some(role.into());
-        self
-    }
-    /// Sets `Content`.
-    pub fn with_content(mut self, content: impl Into<String>) -> Self {
-        self.content = Some(content.into());
-        self
-    }
 }
 
 impl lenient::Reply for TranslationMessage {
@@ -2924,13 +1971,13 @@ impl<'de> Deserialize<'de> for TranslationMessage {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for TranslationMessage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "TranslationMessage", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Role", &self.role)?
-            .opt("Content", &self.content)?
-            .end()
+        let mut fields = lenient::fields(serializer, "TranslationMessage", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Role", &self.role)?;
+        fields.opt("Content", &self.content)?;
+        fields.end()
     }
 }
 
@@ -2952,38 +1999,6 @@ pub struct Usage {
     pub total_tokens: Option<i64>,
     /// Details of the input token.
     pub prompt_tokens_details: Option<output::PromptTokensDetails>,
-}
-
-impl Usage {
-    /// With every field unset.
-    pub fn new() -> Self {
-        Usage {
-            prompt_tokens: None,
-            completion_tokens: None,
-            total_tokens: None,
-            prompt_tokens_details: None,
-        }
-    }
-    /// Sets `PromptTokens`.
-    pub fn with_prompt_tokens(mut self, prompt_tokens: i64) -> Self {
-        self.prompt_tokens = Some(prompt_tokens);
-        self
-    }
-    /// Sets `CompletionTokens`.
-    pub fn with_completion_tokens(mut self, completion_tokens: i64) -> Self {
-        self.completion_tokens = Some(completion_tokens);
-        self
-    }
-    /// Sets `TotalTokens`.
-    pub fn with_total_tokens(mut self, total_tokens: i64) -> Self {
-        self.total_tokens = Some(total_tokens);
-        self
-    }
-    /// Sets `PromptTokensDetails`.
-    pub fn with_prompt_tokens_details(mut self, prompt_tokens_details: output::PromptTokensDetails) -> Self {
-        self.prompt_tokens_details = Some(prompt_tokens_details);
-        self
-    }
 }
 
 impl lenient::Reply for Usage {
@@ -3011,15 +2026,15 @@ impl<'de> Deserialize<'de> for Usage {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for Usage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Usage", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("PromptTokens", &self.prompt_tokens)?
-            .opt("CompletionTokens", &self.completion_tokens)?
-            .opt("TotalTokens", &self.total_tokens)?
-            .opt("PromptTokensDetails", &self.prompt_tokens_details)?
-            .end()
+        let mut fields = lenient::fields(serializer, "Usage", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("PromptTokens", &self.prompt_tokens)?;
+        fields.opt("CompletionTokens", &self.completion_tokens)?;
+        fields.opt("TotalTokens", &self.total_tokens)?;
+        fields.opt("PromptTokensDetails", &self.prompt_tokens_details)?;
+        fields.end()
     }
 }
 
@@ -3031,20 +2046,6 @@ pub struct VideoFrames {
     ///
     /// Example: `["https://cloudcache.tencent-cloud.com/qcloud/ui/portal-set/build/About/images/bg-product-series_87d.png"]`
     pub frames: Vec<String>,
-}
-
-impl VideoFrames {
-    /// With every field unset.
-    pub fn new() -> Self {
-        VideoFrames {
-            frames: Vec::new(),
-        }
-    }
-    /// Sets `Frames`.
-    pub fn with_frames(mut self, frames: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.frames = frames.into_iter().map(Into::into).collect();
-        self
-    }
 }
 
 impl lenient::Reply for VideoFrames {
@@ -3066,12 +2067,12 @@ impl<'de> Deserialize<'de> for VideoFrames {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for VideoFrames {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "VideoFrames", <Self as lenient::Reply>::FIELDS.len())?
-            .list("Frames", &self.frames)?
-            .end()
+        let mut fields = lenient::fields(serializer, "VideoFrames", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("Frames", &self.frames)?;
+        fields.end()
     }
 }
 
@@ -3087,26 +2088,6 @@ pub struct VideoUrl {
     ///
     /// Example: `1.0`
     pub fps: Option<f64>,
-}
-
-impl VideoUrl {
-    /// With every field unset.
-    pub fn new() -> Self {
-        VideoUrl {
-            url: None,
-            fps: None,
-        }
-    }
-    /// Sets `Url`.
-    pub fn with_url(mut self, url: impl Into<String>) -> Self {
-        self.url = Some(url.into());
-        self
-    }
-    /// Sets `Fps`.
-    pub fn with_fps(mut self, fps: f64) -> Self {
-        self.fps = Some(fps);
-        self
-    }
 }
 
 impl lenient::Reply for VideoUrl {
@@ -3130,12 +2111,12 @@ impl<'de> Deserialize<'de> for VideoUrl {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for VideoUrl {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "VideoUrl", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Url", &self.url)?
-            .opt("Fps", &self.fps)?
-            .end()
+        let mut fields = lenient::fields(serializer, "VideoUrl", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Url", &self.url)?;
+        fields.opt("Fps", &self.fps)?;
+        fields.end()
     }
 }

@@ -11,6 +11,7 @@ impl Client {
     ///
     /// Nothing is sent until the stream is polled; dropping it cancels the call. An error (an API error reply or event, a broken connection, a stall, a malformed event) is the last item.
     #[deprecated(note = "the service marks this action deprecated")]
+    #[inline]
     pub fn chat_completions_stream(
         &self,
         mut request: ChatCompletionsRequest,
@@ -26,6 +27,7 @@ impl Client {
     ///
     /// Nothing is sent until the stream is polled; dropping it cancels the call. An error (an API error reply or event, a broken connection, a stall, a malformed event) is the last item.
     #[deprecated(note = "the service marks this action deprecated")]
+    #[inline]
     pub fn chat_translations_stream(
         &self,
         mut request: ChatTranslationsRequest,
@@ -41,6 +43,7 @@ impl Client {
     ///
     /// Nothing is sent until the stream is polled; dropping it cancels the call. An error (an API error reply or event, a broken connection, a stall, a malformed event) is the last item.
     #[deprecated(note = "the service marks this action deprecated")]
+    #[inline]
     pub fn group_chat_completions_stream(
         &self,
         mut request: GroupChatCompletionsRequest,
@@ -56,6 +59,7 @@ impl Client {
     ///
     /// Nothing is sent until the stream is polled; dropping it cancels the call. An error (an API error reply or event, a broken connection, a stall, a malformed event) is the last item.
     #[deprecated(note = "the service marks this action deprecated")]
+    #[inline]
     pub fn image_question_stream(
         &self,
         mut request: ImageQuestionRequest,
@@ -71,6 +75,7 @@ impl Client {
     ///
     /// Nothing is sent until the stream is polled; dropping it cancels the call. An error (an API error reply or event, a broken connection, a stall, a malformed event) is the last item.
     #[deprecated(note = "the service marks this action deprecated")]
+    #[inline]
     pub fn run_thread_stream(
         &self,
         mut request: RunThreadRequest,

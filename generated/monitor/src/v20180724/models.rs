@@ -4,6 +4,7 @@
 //! Requests, replies and the input types that requests carry.
 use serde::Deserialize;
 use super::output;
+#[cfg(feature = "json")]
 use tencentcloud_runtime::input;
 use tencentcloud_runtime::lenient;
 
@@ -32,6 +33,12 @@ pub struct AlarmHierarchicalNotice {
 }
 
 impl AlarmHierarchicalNotice {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "NoticeId",
+        "Classification",
+        "PolicyId",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         AlarmHierarchicalNotice {
@@ -57,13 +64,10 @@ impl AlarmHierarchicalNotice {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for AlarmHierarchicalNotice {
     const NAME: &'static str = "AlarmHierarchicalNotice";
-    const FIELDS: &'static [&'static str] = &[
-        "NoticeId",
-        "Classification",
-        "PolicyId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut notice_id = None;
         let mut classification = None;
@@ -84,6 +88,7 @@ impl input::Input for AlarmHierarchicalNotice {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for AlarmHierarchicalNotice {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -92,11 +97,11 @@ impl<'de> Deserialize<'de> for AlarmHierarchicalNotice {
 
 impl serde::Serialize for AlarmHierarchicalNotice {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AlarmHierarchicalNotice", <Self as input::Input>::FIELDS.len())?
-            .opt("NoticeId", &self.notice_id)?
-            .opt("Classification", &self.classification)?
-            .opt("PolicyId", &self.policy_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "AlarmHierarchicalNotice", Self::FIELDS.len())?;
+        fields.opt("NoticeId", &self.notice_id)?;
+        fields.opt("Classification", &self.classification)?;
+        fields.opt("PolicyId", &self.policy_id)?;
+        fields.end()
     }
 }
 
@@ -122,6 +127,12 @@ pub struct AlarmHierarchicalValue {
 }
 
 impl AlarmHierarchicalValue {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Remind",
+        "Warn",
+        "Serious",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         AlarmHierarchicalValue {
@@ -147,13 +158,10 @@ impl AlarmHierarchicalValue {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for AlarmHierarchicalValue {
     const NAME: &'static str = "AlarmHierarchicalValue";
-    const FIELDS: &'static [&'static str] = &[
-        "Remind",
-        "Warn",
-        "Serious",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut remind = None;
         let mut warn = None;
@@ -174,6 +182,7 @@ impl input::Input for AlarmHierarchicalValue {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for AlarmHierarchicalValue {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -182,11 +191,11 @@ impl<'de> Deserialize<'de> for AlarmHierarchicalValue {
 
 impl serde::Serialize for AlarmHierarchicalValue {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AlarmHierarchicalValue", <Self as input::Input>::FIELDS.len())?
-            .opt("Remind", &self.remind)?
-            .opt("Warn", &self.warn)?
-            .opt("Serious", &self.serious)?
-            .end()
+        let mut fields = lenient::fields(serializer, "AlarmHierarchicalValue", Self::FIELDS.len())?;
+        fields.opt("Remind", &self.remind)?;
+        fields.opt("Warn", &self.warn)?;
+        fields.opt("Serious", &self.serious)?;
+        fields.end()
     }
 }
 
@@ -212,6 +221,12 @@ pub struct AlarmPolicyCondition {
 }
 
 impl AlarmPolicyCondition {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "IsUnionRule",
+        "Rules",
+        "ComplexExpression",
+    ];
     /// With the fields a request must carry.
     pub fn new(is_union_rule: i64, rules: impl IntoIterator<Item = AlarmPolicyRule>) -> Self {
         AlarmPolicyCondition {
@@ -227,13 +242,10 @@ impl AlarmPolicyCondition {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for AlarmPolicyCondition {
     const NAME: &'static str = "AlarmPolicyCondition";
-    const FIELDS: &'static [&'static str] = &[
-        "IsUnionRule",
-        "Rules",
-        "ComplexExpression",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut is_union_rule = None;
         let mut rules = None;
@@ -254,6 +266,7 @@ impl input::Input for AlarmPolicyCondition {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for AlarmPolicyCondition {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -262,11 +275,11 @@ impl<'de> Deserialize<'de> for AlarmPolicyCondition {
 
 impl serde::Serialize for AlarmPolicyCondition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AlarmPolicyCondition", <Self as input::Input>::FIELDS.len())?
-            .plain("IsUnionRule", &self.is_union_rule)?
-            .plain("Rules", &self.rules)?
-            .opt("ComplexExpression", &self.complex_expression)?
-            .end()
+        let mut fields = lenient::fields(serializer, "AlarmPolicyCondition", Self::FIELDS.len())?;
+        fields.plain("IsUnionRule", &self.is_union_rule)?;
+        fields.plain("Rules", &self.rules)?;
+        fields.opt("ComplexExpression", &self.complex_expression)?;
+        fields.end()
     }
 }
 
@@ -282,6 +295,10 @@ pub struct AlarmPolicyEventCondition {
 }
 
 impl AlarmPolicyEventCondition {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Rules",
+    ];
     /// With the fields a request must carry.
     pub fn new(rules: impl IntoIterator<Item = AlarmPolicyRule>) -> Self {
         AlarmPolicyEventCondition {
@@ -290,11 +307,10 @@ impl AlarmPolicyEventCondition {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for AlarmPolicyEventCondition {
     const NAME: &'static str = "AlarmPolicyEventCondition";
-    const FIELDS: &'static [&'static str] = &[
-        "Rules",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut rules = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -309,6 +325,7 @@ impl input::Input for AlarmPolicyEventCondition {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for AlarmPolicyEventCondition {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -317,9 +334,9 @@ impl<'de> Deserialize<'de> for AlarmPolicyEventCondition {
 
 impl serde::Serialize for AlarmPolicyEventCondition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AlarmPolicyEventCondition", <Self as input::Input>::FIELDS.len())?
-            .plain("Rules", &self.rules)?
-            .end()
+        let mut fields = lenient::fields(serializer, "AlarmPolicyEventCondition", Self::FIELDS.len())?;
+        fields.plain("Rules", &self.rules)?;
+        fields.end()
     }
 }
 
@@ -340,6 +357,11 @@ pub struct AlarmPolicyFilter {
 }
 
 impl AlarmPolicyFilter {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Type",
+        "Dimensions",
+    ];
     /// With the fields a request must carry.
     pub fn new(type_: impl Into<String>) -> Self {
         AlarmPolicyFilter {
@@ -354,12 +376,10 @@ impl AlarmPolicyFilter {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for AlarmPolicyFilter {
     const NAME: &'static str = "AlarmPolicyFilter";
-    const FIELDS: &'static [&'static str] = &[
-        "Type",
-        "Dimensions",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut type_ = None;
         let mut dimensions = None;
@@ -377,6 +397,7 @@ impl input::Input for AlarmPolicyFilter {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for AlarmPolicyFilter {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -385,10 +406,10 @@ impl<'de> Deserialize<'de> for AlarmPolicyFilter {
 
 impl serde::Serialize for AlarmPolicyFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AlarmPolicyFilter", <Self as input::Input>::FIELDS.len())?
-            .plain("Type", &self.type_)?
-            .opt("Dimensions", &self.dimensions)?
-            .end()
+        let mut fields = lenient::fields(serializer, "AlarmPolicyFilter", Self::FIELDS.len())?;
+        fields.plain("Type", &self.type_)?;
+        fields.opt("Dimensions", &self.dimensions)?;
+        fields.end()
     }
 }
 
@@ -510,6 +531,27 @@ pub struct AlarmPolicyRule {
 }
 
 impl AlarmPolicyRule {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "MetricName",
+        "Period",
+        "Operator",
+        "Value",
+        "ContinuePeriod",
+        "NoticeFrequency",
+        "IsPowerNotice",
+        "Filter",
+        "Description",
+        "Unit",
+        "RuleType",
+        "IsAdvanced",
+        "IsOpen",
+        "ProductId",
+        "ValueMax",
+        "ValueMin",
+        "HierarchicalValue",
+        "IsLatenessMetric",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         AlarmPolicyRule {
@@ -625,28 +667,10 @@ impl AlarmPolicyRule {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for AlarmPolicyRule {
     const NAME: &'static str = "AlarmPolicyRule";
-    const FIELDS: &'static [&'static str] = &[
-        "MetricName",
-        "Period",
-        "Operator",
-        "Value",
-        "ContinuePeriod",
-        "NoticeFrequency",
-        "IsPowerNotice",
-        "Filter",
-        "Description",
-        "Unit",
-        "RuleType",
-        "IsAdvanced",
-        "IsOpen",
-        "ProductId",
-        "ValueMax",
-        "ValueMin",
-        "HierarchicalValue",
-        "IsLatenessMetric",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut metric_name = None;
         let mut period = None;
@@ -712,6 +736,7 @@ impl input::Input for AlarmPolicyRule {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for AlarmPolicyRule {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -720,26 +745,26 @@ impl<'de> Deserialize<'de> for AlarmPolicyRule {
 
 impl serde::Serialize for AlarmPolicyRule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AlarmPolicyRule", <Self as input::Input>::FIELDS.len())?
-            .opt("MetricName", &self.metric_name)?
-            .opt("Period", &self.period)?
-            .opt("Operator", &self.operator)?
-            .opt("Value", &self.value)?
-            .opt("ContinuePeriod", &self.continue_period)?
-            .opt("NoticeFrequency", &self.notice_frequency)?
-            .opt("IsPowerNotice", &self.is_power_notice)?
-            .opt("Filter", &self.filter)?
-            .opt("Description", &self.description)?
-            .opt("Unit", &self.unit)?
-            .opt("RuleType", &self.rule_type)?
-            .opt("IsAdvanced", &self.is_advanced)?
-            .opt("IsOpen", &self.is_open)?
-            .opt("ProductId", &self.product_id)?
-            .opt("ValueMax", &self.value_max)?
-            .opt("ValueMin", &self.value_min)?
-            .opt("HierarchicalValue", &self.hierarchical_value)?
-            .opt("IsLatenessMetric", &self.is_lateness_metric)?
-            .end()
+        let mut fields = lenient::fields(serializer, "AlarmPolicyRule", Self::FIELDS.len())?;
+        fields.opt("MetricName", &self.metric_name)?;
+        fields.opt("Period", &self.period)?;
+        fields.opt("Operator", &self.operator)?;
+        fields.opt("Value", &self.value)?;
+        fields.opt("ContinuePeriod", &self.continue_period)?;
+        fields.opt("NoticeFrequency", &self.notice_frequency)?;
+        fields.opt("IsPowerNotice", &self.is_power_notice)?;
+        fields.opt("Filter", &self.filter)?;
+        fields.opt("Description", &self.description)?;
+        fields.opt("Unit", &self.unit)?;
+        fields.opt("RuleType", &self.rule_type)?;
+        fields.opt("IsAdvanced", &self.is_advanced)?;
+        fields.opt("IsOpen", &self.is_open)?;
+        fields.opt("ProductId", &self.product_id)?;
+        fields.opt("ValueMax", &self.value_max)?;
+        fields.opt("ValueMin", &self.value_min)?;
+        fields.opt("HierarchicalValue", &self.hierarchical_value)?;
+        fields.opt("IsLatenessMetric", &self.is_lateness_metric)?;
+        fields.end()
     }
 }
 
@@ -760,6 +785,11 @@ pub struct AlarmPolicyTriggerTask {
 }
 
 impl AlarmPolicyTriggerTask {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Type",
+        "TaskConfig",
+    ];
     /// With the fields a request must carry.
     pub fn new(type_: impl Into<String>, task_config: impl Into<String>) -> Self {
         AlarmPolicyTriggerTask {
@@ -769,12 +799,10 @@ impl AlarmPolicyTriggerTask {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for AlarmPolicyTriggerTask {
     const NAME: &'static str = "AlarmPolicyTriggerTask";
-    const FIELDS: &'static [&'static str] = &[
-        "Type",
-        "TaskConfig",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut type_ = None;
         let mut task_config = None;
@@ -792,6 +820,7 @@ impl input::Input for AlarmPolicyTriggerTask {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for AlarmPolicyTriggerTask {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -800,10 +829,10 @@ impl<'de> Deserialize<'de> for AlarmPolicyTriggerTask {
 
 impl serde::Serialize for AlarmPolicyTriggerTask {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AlarmPolicyTriggerTask", <Self as input::Input>::FIELDS.len())?
-            .plain("Type", &self.type_)?
-            .plain("TaskConfig", &self.task_config)?
-            .end()
+        let mut fields = lenient::fields(serializer, "AlarmPolicyTriggerTask", Self::FIELDS.len())?;
+        fields.plain("Type", &self.type_)?;
+        fields.plain("TaskConfig", &self.task_config)?;
+        fields.end()
     }
 }
 
@@ -824,6 +853,11 @@ pub struct BasicAuth {
 }
 
 impl BasicAuth {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "UserName",
+        "Password",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         BasicAuth {
@@ -843,12 +877,10 @@ impl BasicAuth {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for BasicAuth {
     const NAME: &'static str = "BasicAuth";
-    const FIELDS: &'static [&'static str] = &[
-        "UserName",
-        "Password",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut user_name = None;
         let mut password = None;
@@ -866,6 +898,7 @@ impl input::Input for BasicAuth {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for BasicAuth {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -874,10 +907,10 @@ impl<'de> Deserialize<'de> for BasicAuth {
 
 impl serde::Serialize for BasicAuth {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "BasicAuth", <Self as input::Input>::FIELDS.len())?
-            .opt("UserName", &self.user_name)?
-            .opt("Password", &self.password)?
-            .end()
+        let mut fields = lenient::fields(serializer, "BasicAuth", Self::FIELDS.len())?;
+        fields.opt("UserName", &self.user_name)?;
+        fields.opt("Password", &self.password)?;
+        fields.end()
     }
 }
 
@@ -896,6 +929,11 @@ pub struct BindPrometheusManagedGrafanaRequest {
 }
 
 impl BindPrometheusManagedGrafanaRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceId",
+        "GrafanaId",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_id: impl Into<String>, grafana_id: impl Into<String>) -> Self {
         BindPrometheusManagedGrafanaRequest {
@@ -905,12 +943,10 @@ impl BindPrometheusManagedGrafanaRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for BindPrometheusManagedGrafanaRequest {
     const NAME: &'static str = "BindPrometheusManagedGrafanaRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceId",
-        "GrafanaId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_id = None;
         let mut grafana_id = None;
@@ -928,6 +964,7 @@ impl input::Input for BindPrometheusManagedGrafanaRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for BindPrometheusManagedGrafanaRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -936,10 +973,10 @@ impl<'de> Deserialize<'de> for BindPrometheusManagedGrafanaRequest {
 
 impl serde::Serialize for BindPrometheusManagedGrafanaRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "BindPrometheusManagedGrafanaRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("InstanceId", &self.instance_id)?
-            .plain("GrafanaId", &self.grafana_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "BindPrometheusManagedGrafanaRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceId", &self.instance_id)?;
+        fields.plain("GrafanaId", &self.grafana_id)?;
+        fields.end()
     }
 }
 
@@ -949,20 +986,6 @@ impl serde::Serialize for BindPrometheusManagedGrafanaRequest {
 pub struct BindPrometheusManagedGrafanaResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl BindPrometheusManagedGrafanaResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        BindPrometheusManagedGrafanaResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for BindPrometheusManagedGrafanaResponse {
@@ -984,12 +1007,12 @@ impl<'de> Deserialize<'de> for BindPrometheusManagedGrafanaResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for BindPrometheusManagedGrafanaResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "BindPrometheusManagedGrafanaResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "BindPrometheusManagedGrafanaResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -1018,6 +1041,13 @@ pub struct BindingPolicyObjectDimension {
 }
 
 impl BindingPolicyObjectDimension {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Region",
+        "RegionId",
+        "Dimensions",
+        "EventDimensions",
+    ];
     /// With the fields a request must carry.
     pub fn new(region: impl Into<String>) -> Self {
         BindingPolicyObjectDimension {
@@ -1044,14 +1074,10 @@ impl BindingPolicyObjectDimension {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for BindingPolicyObjectDimension {
     const NAME: &'static str = "BindingPolicyObjectDimension";
-    const FIELDS: &'static [&'static str] = &[
-        "Region",
-        "RegionId",
-        "Dimensions",
-        "EventDimensions",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut region = None;
         let mut region_id = None;
@@ -1075,6 +1101,7 @@ impl input::Input for BindingPolicyObjectDimension {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for BindingPolicyObjectDimension {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -1083,12 +1110,12 @@ impl<'de> Deserialize<'de> for BindingPolicyObjectDimension {
 
 impl serde::Serialize for BindingPolicyObjectDimension {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "BindingPolicyObjectDimension", <Self as input::Input>::FIELDS.len())?
-            .plain("Region", &self.region)?
-            .opt("RegionId", &self.region_id)?
-            .opt("Dimensions", &self.dimensions)?
-            .opt("EventDimensions", &self.event_dimensions)?
-            .end()
+        let mut fields = lenient::fields(serializer, "BindingPolicyObjectDimension", Self::FIELDS.len())?;
+        fields.plain("Region", &self.region)?;
+        fields.opt("RegionId", &self.region_id)?;
+        fields.opt("Dimensions", &self.dimensions)?;
+        fields.opt("EventDimensions", &self.event_dimensions)?;
+        fields.end()
     }
 }
 
@@ -1125,6 +1152,16 @@ pub struct BindingPolicyObjectRequest {
 }
 
 impl BindingPolicyObjectRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Module",
+        "GroupId",
+        "PolicyId",
+        "InstanceGroupId",
+        "Dimensions",
+        "EbSubject",
+        "EbEventFlag",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(module: impl Into<String>) -> Self {
         BindingPolicyObjectRequest {
@@ -1169,17 +1206,10 @@ impl BindingPolicyObjectRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for BindingPolicyObjectRequest {
     const NAME: &'static str = "BindingPolicyObjectRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Module",
-        "GroupId",
-        "PolicyId",
-        "InstanceGroupId",
-        "Dimensions",
-        "EbSubject",
-        "EbEventFlag",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut module = None;
         let mut group_id = None;
@@ -1212,6 +1242,7 @@ impl input::Input for BindingPolicyObjectRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for BindingPolicyObjectRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -1220,15 +1251,15 @@ impl<'de> Deserialize<'de> for BindingPolicyObjectRequest {
 
 impl serde::Serialize for BindingPolicyObjectRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "BindingPolicyObjectRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("Module", &self.module)?
-            .opt("GroupId", &self.group_id)?
-            .opt("PolicyId", &self.policy_id)?
-            .opt("InstanceGroupId", &self.instance_group_id)?
-            .opt("Dimensions", &self.dimensions)?
-            .opt("EbSubject", &self.eb_subject)?
-            .opt("EbEventFlag", &self.eb_event_flag)?
-            .end()
+        let mut fields = lenient::fields(serializer, "BindingPolicyObjectRequest", Self::FIELDS.len())?;
+        fields.plain("Module", &self.module)?;
+        fields.opt("GroupId", &self.group_id)?;
+        fields.opt("PolicyId", &self.policy_id)?;
+        fields.opt("InstanceGroupId", &self.instance_group_id)?;
+        fields.opt("Dimensions", &self.dimensions)?;
+        fields.opt("EbSubject", &self.eb_subject)?;
+        fields.opt("EbEventFlag", &self.eb_event_flag)?;
+        fields.end()
     }
 }
 
@@ -1238,20 +1269,6 @@ impl serde::Serialize for BindingPolicyObjectRequest {
 pub struct BindingPolicyObjectResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl BindingPolicyObjectResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        BindingPolicyObjectResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for BindingPolicyObjectResponse {
@@ -1273,12 +1290,12 @@ impl<'de> Deserialize<'de> for BindingPolicyObjectResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for BindingPolicyObjectResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "BindingPolicyObjectResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "BindingPolicyObjectResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -1325,6 +1342,19 @@ pub struct BindingPolicyTagRequest {
 }
 
 impl BindingPolicyTagRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Module",
+        "PolicyId",
+        "GroupId",
+        "ServiceType",
+        "Tag",
+        "InstanceGroupId",
+        "BatchTag",
+        "EbEventFlag",
+        "EbSubject",
+        "TagOperation",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(module: impl Into<String>, policy_id: impl Into<String>, group_id: impl Into<String>, service_type: impl Into<String>) -> Self {
         BindingPolicyTagRequest {
@@ -1372,20 +1402,10 @@ impl BindingPolicyTagRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for BindingPolicyTagRequest {
     const NAME: &'static str = "BindingPolicyTagRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Module",
-        "PolicyId",
-        "GroupId",
-        "ServiceType",
-        "Tag",
-        "InstanceGroupId",
-        "BatchTag",
-        "EbEventFlag",
-        "EbSubject",
-        "TagOperation",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut module = None;
         let mut policy_id = None;
@@ -1427,6 +1447,7 @@ impl input::Input for BindingPolicyTagRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for BindingPolicyTagRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -1435,18 +1456,18 @@ impl<'de> Deserialize<'de> for BindingPolicyTagRequest {
 
 impl serde::Serialize for BindingPolicyTagRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "BindingPolicyTagRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("Module", &self.module)?
-            .plain("PolicyId", &self.policy_id)?
-            .plain("GroupId", &self.group_id)?
-            .plain("ServiceType", &self.service_type)?
-            .opt("Tag", &self.tag)?
-            .opt("InstanceGroupId", &self.instance_group_id)?
-            .opt("BatchTag", &self.batch_tag)?
-            .opt("EbEventFlag", &self.eb_event_flag)?
-            .opt("EbSubject", &self.eb_subject)?
-            .opt("TagOperation", &self.tag_operation)?
-            .end()
+        let mut fields = lenient::fields(serializer, "BindingPolicyTagRequest", Self::FIELDS.len())?;
+        fields.plain("Module", &self.module)?;
+        fields.plain("PolicyId", &self.policy_id)?;
+        fields.plain("GroupId", &self.group_id)?;
+        fields.plain("ServiceType", &self.service_type)?;
+        fields.opt("Tag", &self.tag)?;
+        fields.opt("InstanceGroupId", &self.instance_group_id)?;
+        fields.opt("BatchTag", &self.batch_tag)?;
+        fields.opt("EbEventFlag", &self.eb_event_flag)?;
+        fields.opt("EbSubject", &self.eb_subject)?;
+        fields.opt("TagOperation", &self.tag_operation)?;
+        fields.end()
     }
 }
 
@@ -1456,20 +1477,6 @@ impl serde::Serialize for BindingPolicyTagRequest {
 pub struct BindingPolicyTagResponse {
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     pub request_id: Option<String>,
-}
-
-impl BindingPolicyTagResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        BindingPolicyTagResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for BindingPolicyTagResponse {
@@ -1491,12 +1498,12 @@ impl<'de> Deserialize<'de> for BindingPolicyTagResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for BindingPolicyTagResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "BindingPolicyTagResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "BindingPolicyTagResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -1525,6 +1532,12 @@ pub struct CheckAddressByPrometheusRequest {
 }
 
 impl CheckAddressByPrometheusRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceId",
+        "Target",
+        "ProbeProtocol",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_id: impl Into<String>, target: impl Into<String>) -> Self {
         CheckAddressByPrometheusRequest {
@@ -1540,13 +1553,10 @@ impl CheckAddressByPrometheusRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for CheckAddressByPrometheusRequest {
     const NAME: &'static str = "CheckAddressByPrometheusRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceId",
-        "Target",
-        "ProbeProtocol",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_id = None;
         let mut target = None;
@@ -1567,6 +1577,7 @@ impl input::Input for CheckAddressByPrometheusRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for CheckAddressByPrometheusRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -1575,11 +1586,11 @@ impl<'de> Deserialize<'de> for CheckAddressByPrometheusRequest {
 
 impl serde::Serialize for CheckAddressByPrometheusRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CheckAddressByPrometheusRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("InstanceId", &self.instance_id)?
-            .plain("Target", &self.target)?
-            .opt("ProbeProtocol", &self.probe_protocol)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CheckAddressByPrometheusRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceId", &self.instance_id)?;
+        fields.plain("Target", &self.target)?;
+        fields.opt("ProbeProtocol", &self.probe_protocol)?;
+        fields.end()
     }
 }
 
@@ -1609,38 +1620,6 @@ pub struct CheckAddressByPrometheusResponse {
     pub request_id: Option<String>,
 }
 
-impl CheckAddressByPrometheusResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CheckAddressByPrometheusResponse {
-            target: None,
-            success: None,
-            message: None,
-            request_id: None,
-        }
-    }
-    /// Sets `Target`.
-    pub fn with_target(mut self, target: impl Into<String>) -> Self {
-        self.target = Some(target.into());
-        self
-    }
-    /// Sets `Success`.
-    pub fn with_success(mut self, success: bool) -> Self {
-        self.success = Some(success);
-        self
-    }
-    /// Sets `Message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
-}
-
 impl lenient::Reply for CheckAddressByPrometheusResponse {
     const NAME: &'static str = "CheckAddressByPrometheusResponse";
     const FIELDS: &'static [&'static str] = &[
@@ -1666,15 +1645,15 @@ impl<'de> Deserialize<'de> for CheckAddressByPrometheusResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for CheckAddressByPrometheusResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CheckAddressByPrometheusResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Target", &self.target)?
-            .opt("Success", &self.success)?
-            .opt("Message", &self.message)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CheckAddressByPrometheusResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Target", &self.target)?;
+        fields.opt("Success", &self.success)?;
+        fields.opt("Message", &self.message)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -1689,6 +1668,10 @@ pub struct CleanGrafanaInstanceRequest {
 }
 
 impl CleanGrafanaInstanceRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceId",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_id: impl Into<String>) -> Self {
         CleanGrafanaInstanceRequest {
@@ -1697,11 +1680,10 @@ impl CleanGrafanaInstanceRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for CleanGrafanaInstanceRequest {
     const NAME: &'static str = "CleanGrafanaInstanceRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_id = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -1716,6 +1698,7 @@ impl input::Input for CleanGrafanaInstanceRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for CleanGrafanaInstanceRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -1724,9 +1707,9 @@ impl<'de> Deserialize<'de> for CleanGrafanaInstanceRequest {
 
 impl serde::Serialize for CleanGrafanaInstanceRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CleanGrafanaInstanceRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("InstanceId", &self.instance_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CleanGrafanaInstanceRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceId", &self.instance_id)?;
+        fields.end()
     }
 }
 
@@ -1736,20 +1719,6 @@ impl serde::Serialize for CleanGrafanaInstanceRequest {
 pub struct CleanGrafanaInstanceResponse {
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl CleanGrafanaInstanceResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CleanGrafanaInstanceResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for CleanGrafanaInstanceResponse {
@@ -1771,12 +1740,12 @@ impl<'de> Deserialize<'de> for CleanGrafanaInstanceResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for CleanGrafanaInstanceResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CleanGrafanaInstanceResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CleanGrafanaInstanceResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -1803,6 +1772,13 @@ pub struct ClsNotice {
 }
 
 impl ClsNotice {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Region",
+        "LogSetId",
+        "TopicId",
+        "Enable",
+    ];
     /// With the fields a request must carry.
     pub fn new(region: impl Into<String>, log_set_id: impl Into<String>, topic_id: impl Into<String>) -> Self {
         ClsNotice {
@@ -1819,14 +1795,10 @@ impl ClsNotice {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ClsNotice {
     const NAME: &'static str = "ClsNotice";
-    const FIELDS: &'static [&'static str] = &[
-        "Region",
-        "LogSetId",
-        "TopicId",
-        "Enable",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut region = None;
         let mut log_set_id = None;
@@ -1850,6 +1822,7 @@ impl input::Input for ClsNotice {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ClsNotice {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -1858,12 +1831,12 @@ impl<'de> Deserialize<'de> for ClsNotice {
 
 impl serde::Serialize for ClsNotice {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ClsNotice", <Self as input::Input>::FIELDS.len())?
-            .plain("Region", &self.region)?
-            .plain("LogSetId", &self.log_set_id)?
-            .plain("TopicId", &self.topic_id)?
-            .opt("Enable", &self.enable)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ClsNotice", Self::FIELDS.len())?;
+        fields.plain("Region", &self.region)?;
+        fields.plain("LogSetId", &self.log_set_id)?;
+        fields.plain("TopicId", &self.topic_id)?;
+        fields.opt("Enable", &self.enable)?;
+        fields.end()
     }
 }
 
@@ -1889,6 +1862,12 @@ pub struct CoverStaffInfo {
 }
 
 impl CoverStaffInfo {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "CoverStaffIDs",
+        "CoverStartTime",
+        "CoverEndTime",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         CoverStaffInfo {
@@ -1914,13 +1893,10 @@ impl CoverStaffInfo {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for CoverStaffInfo {
     const NAME: &'static str = "CoverStaffInfo";
-    const FIELDS: &'static [&'static str] = &[
-        "CoverStaffIDs",
-        "CoverStartTime",
-        "CoverEndTime",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut cover_staff_i_ds = None;
         let mut cover_start_time = None;
@@ -1941,6 +1917,7 @@ impl input::Input for CoverStaffInfo {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for CoverStaffInfo {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -1949,11 +1926,11 @@ impl<'de> Deserialize<'de> for CoverStaffInfo {
 
 impl serde::Serialize for CoverStaffInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CoverStaffInfo", <Self as input::Input>::FIELDS.len())?
-            .opt("CoverStaffIDs", &self.cover_staff_i_ds)?
-            .opt("CoverStartTime", &self.cover_start_time)?
-            .opt("CoverEndTime", &self.cover_end_time)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CoverStaffInfo", Self::FIELDS.len())?;
+        fields.opt("CoverStaffIDs", &self.cover_staff_i_ds)?;
+        fields.opt("CoverStartTime", &self.cover_start_time)?;
+        fields.opt("CoverEndTime", &self.cover_end_time)?;
+        fields.end()
     }
 }
 
@@ -2032,6 +2009,26 @@ pub struct CreateAlarmHistoryShieldRequest {
 }
 
 impl CreateAlarmHistoryShieldRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Module",
+        "Name",
+        "MonitorType",
+        "ShieldPolicyId",
+        "ShieldTimeType",
+        "NameSpace",
+        "ShieldObject",
+        "MetricName",
+        "ShieldMetric",
+        "StartTime",
+        "EndTime",
+        "LoopStartDate",
+        "LoopEndDate",
+        "ShieldAlarmLevel",
+        "Description",
+        "TimeZone",
+        "SessionId",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(module: impl Into<String>, name: impl Into<String>, monitor_type: impl Into<String>, shield_policy_id: impl Into<String>, shield_time_type: impl Into<String>) -> Self {
         CreateAlarmHistoryShieldRequest {
@@ -2116,27 +2113,10 @@ impl CreateAlarmHistoryShieldRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for CreateAlarmHistoryShieldRequest {
     const NAME: &'static str = "CreateAlarmHistoryShieldRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Module",
-        "Name",
-        "MonitorType",
-        "ShieldPolicyId",
-        "ShieldTimeType",
-        "NameSpace",
-        "ShieldObject",
-        "MetricName",
-        "ShieldMetric",
-        "StartTime",
-        "EndTime",
-        "LoopStartDate",
-        "LoopEndDate",
-        "ShieldAlarmLevel",
-        "Description",
-        "TimeZone",
-        "SessionId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut module = None;
         let mut name = None;
@@ -2199,6 +2179,7 @@ impl input::Input for CreateAlarmHistoryShieldRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for CreateAlarmHistoryShieldRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -2207,25 +2188,25 @@ impl<'de> Deserialize<'de> for CreateAlarmHistoryShieldRequest {
 
 impl serde::Serialize for CreateAlarmHistoryShieldRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreateAlarmHistoryShieldRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("Module", &self.module)?
-            .plain("Name", &self.name)?
-            .plain("MonitorType", &self.monitor_type)?
-            .plain("ShieldPolicyId", &self.shield_policy_id)?
-            .plain("ShieldTimeType", &self.shield_time_type)?
-            .opt("NameSpace", &self.name_space)?
-            .opt("ShieldObject", &self.shield_object)?
-            .opt("MetricName", &self.metric_name)?
-            .opt("ShieldMetric", &self.shield_metric)?
-            .opt("StartTime", &self.start_time)?
-            .opt("EndTime", &self.end_time)?
-            .opt("LoopStartDate", &self.loop_start_date)?
-            .opt("LoopEndDate", &self.loop_end_date)?
-            .opt("ShieldAlarmLevel", &self.shield_alarm_level)?
-            .opt("Description", &self.description)?
-            .opt("TimeZone", &self.time_zone)?
-            .opt("SessionId", &self.session_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CreateAlarmHistoryShieldRequest", Self::FIELDS.len())?;
+        fields.plain("Module", &self.module)?;
+        fields.plain("Name", &self.name)?;
+        fields.plain("MonitorType", &self.monitor_type)?;
+        fields.plain("ShieldPolicyId", &self.shield_policy_id)?;
+        fields.plain("ShieldTimeType", &self.shield_time_type)?;
+        fields.opt("NameSpace", &self.name_space)?;
+        fields.opt("ShieldObject", &self.shield_object)?;
+        fields.opt("MetricName", &self.metric_name)?;
+        fields.opt("ShieldMetric", &self.shield_metric)?;
+        fields.opt("StartTime", &self.start_time)?;
+        fields.opt("EndTime", &self.end_time)?;
+        fields.opt("LoopStartDate", &self.loop_start_date)?;
+        fields.opt("LoopEndDate", &self.loop_end_date)?;
+        fields.opt("ShieldAlarmLevel", &self.shield_alarm_level)?;
+        fields.opt("Description", &self.description)?;
+        fields.opt("TimeZone", &self.time_zone)?;
+        fields.opt("SessionId", &self.session_id)?;
+        fields.end()
     }
 }
 
@@ -2239,26 +2220,6 @@ pub struct CreateAlarmHistoryShieldResponse {
     pub shield_id: Option<String>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     pub request_id: Option<String>,
-}
-
-impl CreateAlarmHistoryShieldResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CreateAlarmHistoryShieldResponse {
-            shield_id: None,
-            request_id: None,
-        }
-    }
-    /// Sets `ShieldId`.
-    pub fn with_shield_id(mut self, shield_id: impl Into<String>) -> Self {
-        self.shield_id = Some(shield_id.into());
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for CreateAlarmHistoryShieldResponse {
@@ -2282,13 +2243,13 @@ impl<'de> Deserialize<'de> for CreateAlarmHistoryShieldResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for CreateAlarmHistoryShieldResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreateAlarmHistoryShieldResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("ShieldId", &self.shield_id)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CreateAlarmHistoryShieldResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ShieldId", &self.shield_id)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -2335,6 +2296,19 @@ pub struct CreateAlarmNoticeRequest {
 }
 
 impl CreateAlarmNoticeRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Module",
+        "Name",
+        "NoticeType",
+        "NoticeLanguage",
+        "UserNotices",
+        "URLNotices",
+        "CLSNotices",
+        "Tags",
+        "IsLoginFree",
+        "TimeZoneName",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(module: impl Into<String>, name: impl Into<String>, notice_type: impl Into<String>, notice_language: impl Into<String>) -> Self {
         CreateAlarmNoticeRequest {
@@ -2382,20 +2356,10 @@ impl CreateAlarmNoticeRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for CreateAlarmNoticeRequest {
     const NAME: &'static str = "CreateAlarmNoticeRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Module",
-        "Name",
-        "NoticeType",
-        "NoticeLanguage",
-        "UserNotices",
-        "URLNotices",
-        "CLSNotices",
-        "Tags",
-        "IsLoginFree",
-        "TimeZoneName",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut module = None;
         let mut name = None;
@@ -2437,6 +2401,7 @@ impl input::Input for CreateAlarmNoticeRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for CreateAlarmNoticeRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -2445,18 +2410,18 @@ impl<'de> Deserialize<'de> for CreateAlarmNoticeRequest {
 
 impl serde::Serialize for CreateAlarmNoticeRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreateAlarmNoticeRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("Module", &self.module)?
-            .plain("Name", &self.name)?
-            .plain("NoticeType", &self.notice_type)?
-            .plain("NoticeLanguage", &self.notice_language)?
-            .opt("UserNotices", &self.user_notices)?
-            .opt("URLNotices", &self.url_notices)?
-            .opt("CLSNotices", &self.cls_notices)?
-            .opt("Tags", &self.tags)?
-            .opt("IsLoginFree", &self.is_login_free)?
-            .opt("TimeZoneName", &self.time_zone_name)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CreateAlarmNoticeRequest", Self::FIELDS.len())?;
+        fields.plain("Module", &self.module)?;
+        fields.plain("Name", &self.name)?;
+        fields.plain("NoticeType", &self.notice_type)?;
+        fields.plain("NoticeLanguage", &self.notice_language)?;
+        fields.opt("UserNotices", &self.user_notices)?;
+        fields.opt("URLNotices", &self.url_notices)?;
+        fields.opt("CLSNotices", &self.cls_notices)?;
+        fields.opt("Tags", &self.tags)?;
+        fields.opt("IsLoginFree", &self.is_login_free)?;
+        fields.opt("TimeZoneName", &self.time_zone_name)?;
+        fields.end()
     }
 }
 
@@ -2470,26 +2435,6 @@ pub struct CreateAlarmNoticeResponse {
     pub notice_id: Option<String>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl CreateAlarmNoticeResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CreateAlarmNoticeResponse {
-            notice_id: None,
-            request_id: None,
-        }
-    }
-    /// Sets `NoticeId`.
-    pub fn with_notice_id(mut self, notice_id: impl Into<String>) -> Self {
-        self.notice_id = Some(notice_id.into());
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for CreateAlarmNoticeResponse {
@@ -2513,13 +2458,13 @@ impl<'de> Deserialize<'de> for CreateAlarmNoticeResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for CreateAlarmNoticeResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreateAlarmNoticeResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("NoticeId", &self.notice_id)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CreateAlarmNoticeResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("NoticeId", &self.notice_id)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -2614,6 +2559,31 @@ pub struct CreateAlarmPolicyRequest {
 }
 
 impl CreateAlarmPolicyRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Module",
+        "PolicyName",
+        "MonitorType",
+        "Namespace",
+        "Remark",
+        "Enable",
+        "ProjectId",
+        "ConditionTemplateId",
+        "Condition",
+        "EventCondition",
+        "NoticeIds",
+        "TriggerTasks",
+        "Filter",
+        "GroupBy",
+        "IsBindAll",
+        "Tags",
+        "LogAlarmReqInfo",
+        "HierarchicalNotices",
+        "MigrateFlag",
+        "EbSubject",
+        "AdditionalAlarmContent",
+        "NoticeContentTmplBindInfos",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(module: impl Into<String>, policy_name: impl Into<String>, monitor_type: impl Into<String>, namespace: impl Into<String>) -> Self {
         CreateAlarmPolicyRequest {
@@ -2733,32 +2703,10 @@ impl CreateAlarmPolicyRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for CreateAlarmPolicyRequest {
     const NAME: &'static str = "CreateAlarmPolicyRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Module",
-        "PolicyName",
-        "MonitorType",
-        "Namespace",
-        "Remark",
-        "Enable",
-        "ProjectId",
-        "ConditionTemplateId",
-        "Condition",
-        "EventCondition",
-        "NoticeIds",
-        "TriggerTasks",
-        "Filter",
-        "GroupBy",
-        "IsBindAll",
-        "Tags",
-        "LogAlarmReqInfo",
-        "HierarchicalNotices",
-        "MigrateFlag",
-        "EbSubject",
-        "AdditionalAlarmContent",
-        "NoticeContentTmplBindInfos",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut module = None;
         let mut policy_name = None;
@@ -2836,6 +2784,7 @@ impl input::Input for CreateAlarmPolicyRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for CreateAlarmPolicyRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -2844,30 +2793,30 @@ impl<'de> Deserialize<'de> for CreateAlarmPolicyRequest {
 
 impl serde::Serialize for CreateAlarmPolicyRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreateAlarmPolicyRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("Module", &self.module)?
-            .plain("PolicyName", &self.policy_name)?
-            .plain("MonitorType", &self.monitor_type)?
-            .plain("Namespace", &self.namespace)?
-            .opt("Remark", &self.remark)?
-            .opt("Enable", &self.enable)?
-            .opt("ProjectId", &self.project_id)?
-            .opt("ConditionTemplateId", &self.condition_template_id)?
-            .opt("Condition", &self.condition)?
-            .opt("EventCondition", &self.event_condition)?
-            .opt("NoticeIds", &self.notice_ids)?
-            .opt("TriggerTasks", &self.trigger_tasks)?
-            .opt("Filter", &self.filter)?
-            .opt("GroupBy", &self.group_by)?
-            .opt("IsBindAll", &self.is_bind_all)?
-            .opt("Tags", &self.tags)?
-            .opt("LogAlarmReqInfo", &self.log_alarm_req_info)?
-            .opt("HierarchicalNotices", &self.hierarchical_notices)?
-            .opt("MigrateFlag", &self.migrate_flag)?
-            .opt("EbSubject", &self.eb_subject)?
-            .opt("AdditionalAlarmContent", &self.additional_alarm_content)?
-            .opt("NoticeContentTmplBindInfos", &self.notice_content_tmpl_bind_infos)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CreateAlarmPolicyRequest", Self::FIELDS.len())?;
+        fields.plain("Module", &self.module)?;
+        fields.plain("PolicyName", &self.policy_name)?;
+        fields.plain("MonitorType", &self.monitor_type)?;
+        fields.plain("Namespace", &self.namespace)?;
+        fields.opt("Remark", &self.remark)?;
+        fields.opt("Enable", &self.enable)?;
+        fields.opt("ProjectId", &self.project_id)?;
+        fields.opt("ConditionTemplateId", &self.condition_template_id)?;
+        fields.opt("Condition", &self.condition)?;
+        fields.opt("EventCondition", &self.event_condition)?;
+        fields.opt("NoticeIds", &self.notice_ids)?;
+        fields.opt("TriggerTasks", &self.trigger_tasks)?;
+        fields.opt("Filter", &self.filter)?;
+        fields.opt("GroupBy", &self.group_by)?;
+        fields.opt("IsBindAll", &self.is_bind_all)?;
+        fields.opt("Tags", &self.tags)?;
+        fields.opt("LogAlarmReqInfo", &self.log_alarm_req_info)?;
+        fields.opt("HierarchicalNotices", &self.hierarchical_notices)?;
+        fields.opt("MigrateFlag", &self.migrate_flag)?;
+        fields.opt("EbSubject", &self.eb_subject)?;
+        fields.opt("AdditionalAlarmContent", &self.additional_alarm_content)?;
+        fields.opt("NoticeContentTmplBindInfos", &self.notice_content_tmpl_bind_infos)?;
+        fields.end()
     }
 }
 
@@ -2885,32 +2834,6 @@ pub struct CreateAlarmPolicyResponse {
     pub origin_id: Option<String>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl CreateAlarmPolicyResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CreateAlarmPolicyResponse {
-            policy_id: None,
-            origin_id: None,
-            request_id: None,
-        }
-    }
-    /// Sets `PolicyId`.
-    pub fn with_policy_id(mut self, policy_id: impl Into<String>) -> Self {
-        self.policy_id = Some(policy_id.into());
-        self
-    }
-    /// Sets `OriginId`.
-    pub fn with_origin_id(mut self, origin_id: impl Into<String>) -> Self {
-        self.origin_id = Some(origin_id.into());
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for CreateAlarmPolicyResponse {
@@ -2936,14 +2859,14 @@ impl<'de> Deserialize<'de> for CreateAlarmPolicyResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for CreateAlarmPolicyResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreateAlarmPolicyResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("PolicyId", &self.policy_id)?
-            .opt("OriginId", &self.origin_id)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CreateAlarmPolicyResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("PolicyId", &self.policy_id)?;
+        fields.opt("OriginId", &self.origin_id)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -3068,6 +2991,28 @@ pub struct CreateAlarmShieldRequest {
 }
 
 impl CreateAlarmShieldRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Module",
+        "Name",
+        "MonitorType",
+        "NameSpace",
+        "ShieldTimeType",
+        "ShieldObject",
+        "ShieldMetric",
+        "StartTime",
+        "EndTime",
+        "LoopStartDate",
+        "LoopEndDate",
+        "ShieldPolicyId",
+        "ShieldAlarmLevel",
+        "VersionTag",
+        "Description",
+        "TimeZone",
+        "ShieldEvent",
+        "ShieldMetricFlag",
+        "ShieldEventFlag",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(module: impl Into<String>, name: impl Into<String>, monitor_type: impl Into<String>, name_space: impl Into<String>, shield_time_type: impl Into<String>) -> Self {
         CreateAlarmShieldRequest {
@@ -3164,29 +3109,10 @@ impl CreateAlarmShieldRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for CreateAlarmShieldRequest {
     const NAME: &'static str = "CreateAlarmShieldRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Module",
-        "Name",
-        "MonitorType",
-        "NameSpace",
-        "ShieldTimeType",
-        "ShieldObject",
-        "ShieldMetric",
-        "StartTime",
-        "EndTime",
-        "LoopStartDate",
-        "LoopEndDate",
-        "ShieldPolicyId",
-        "ShieldAlarmLevel",
-        "VersionTag",
-        "Description",
-        "TimeZone",
-        "ShieldEvent",
-        "ShieldMetricFlag",
-        "ShieldEventFlag",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut module = None;
         let mut name = None;
@@ -3255,6 +3181,7 @@ impl input::Input for CreateAlarmShieldRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for CreateAlarmShieldRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -3263,27 +3190,27 @@ impl<'de> Deserialize<'de> for CreateAlarmShieldRequest {
 
 impl serde::Serialize for CreateAlarmShieldRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreateAlarmShieldRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("Module", &self.module)?
-            .plain("Name", &self.name)?
-            .plain("MonitorType", &self.monitor_type)?
-            .plain("NameSpace", &self.name_space)?
-            .plain("ShieldTimeType", &self.shield_time_type)?
-            .opt("ShieldObject", &self.shield_object)?
-            .opt("ShieldMetric", &self.shield_metric)?
-            .opt("StartTime", &self.start_time)?
-            .opt("EndTime", &self.end_time)?
-            .opt("LoopStartDate", &self.loop_start_date)?
-            .opt("LoopEndDate", &self.loop_end_date)?
-            .opt("ShieldPolicyId", &self.shield_policy_id)?
-            .opt("ShieldAlarmLevel", &self.shield_alarm_level)?
-            .opt("VersionTag", &self.version_tag)?
-            .opt("Description", &self.description)?
-            .opt("TimeZone", &self.time_zone)?
-            .opt("ShieldEvent", &self.shield_event)?
-            .opt("ShieldMetricFlag", &self.shield_metric_flag)?
-            .opt("ShieldEventFlag", &self.shield_event_flag)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CreateAlarmShieldRequest", Self::FIELDS.len())?;
+        fields.plain("Module", &self.module)?;
+        fields.plain("Name", &self.name)?;
+        fields.plain("MonitorType", &self.monitor_type)?;
+        fields.plain("NameSpace", &self.name_space)?;
+        fields.plain("ShieldTimeType", &self.shield_time_type)?;
+        fields.opt("ShieldObject", &self.shield_object)?;
+        fields.opt("ShieldMetric", &self.shield_metric)?;
+        fields.opt("StartTime", &self.start_time)?;
+        fields.opt("EndTime", &self.end_time)?;
+        fields.opt("LoopStartDate", &self.loop_start_date)?;
+        fields.opt("LoopEndDate", &self.loop_end_date)?;
+        fields.opt("ShieldPolicyId", &self.shield_policy_id)?;
+        fields.opt("ShieldAlarmLevel", &self.shield_alarm_level)?;
+        fields.opt("VersionTag", &self.version_tag)?;
+        fields.opt("Description", &self.description)?;
+        fields.opt("TimeZone", &self.time_zone)?;
+        fields.opt("ShieldEvent", &self.shield_event)?;
+        fields.opt("ShieldMetricFlag", &self.shield_metric_flag)?;
+        fields.opt("ShieldEventFlag", &self.shield_event_flag)?;
+        fields.end()
     }
 }
 
@@ -3299,26 +3226,6 @@ pub struct CreateAlarmShieldResponse {
     pub shield_id: Option<String>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     pub request_id: Option<String>,
-}
-
-impl CreateAlarmShieldResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CreateAlarmShieldResponse {
-            shield_id: None,
-            request_id: None,
-        }
-    }
-    /// Sets `ShieldId`.
-    pub fn with_shield_id(mut self, shield_id: impl Into<String>) -> Self {
-        self.shield_id = Some(shield_id.into());
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for CreateAlarmShieldResponse {
@@ -3342,13 +3249,13 @@ impl<'de> Deserialize<'de> for CreateAlarmShieldResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for CreateAlarmShieldResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreateAlarmShieldResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("ShieldId", &self.shield_id)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CreateAlarmShieldResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ShieldId", &self.shield_id)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -3396,6 +3303,18 @@ pub struct CreateAlertRuleRequest {
 }
 
 impl CreateAlertRuleRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceId",
+        "RuleName",
+        "Expr",
+        "Receivers",
+        "RuleState",
+        "Duration",
+        "Labels",
+        "Annotations",
+        "Type",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_id: impl Into<String>, rule_name: impl Into<String>, expr: impl Into<String>, receivers: impl IntoIterator<Item = impl Into<String>>) -> Self {
         CreateAlertRuleRequest {
@@ -3437,19 +3356,10 @@ impl CreateAlertRuleRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for CreateAlertRuleRequest {
     const NAME: &'static str = "CreateAlertRuleRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceId",
-        "RuleName",
-        "Expr",
-        "Receivers",
-        "RuleState",
-        "Duration",
-        "Labels",
-        "Annotations",
-        "Type",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_id = None;
         let mut rule_name = None;
@@ -3488,6 +3398,7 @@ impl input::Input for CreateAlertRuleRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for CreateAlertRuleRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -3496,17 +3407,17 @@ impl<'de> Deserialize<'de> for CreateAlertRuleRequest {
 
 impl serde::Serialize for CreateAlertRuleRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreateAlertRuleRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("InstanceId", &self.instance_id)?
-            .plain("RuleName", &self.rule_name)?
-            .plain("Expr", &self.expr)?
-            .plain("Receivers", &self.receivers)?
-            .opt("RuleState", &self.rule_state)?
-            .opt("Duration", &self.duration)?
-            .opt("Labels", &self.labels)?
-            .opt("Annotations", &self.annotations)?
-            .opt("Type", &self.type_)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CreateAlertRuleRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceId", &self.instance_id)?;
+        fields.plain("RuleName", &self.rule_name)?;
+        fields.plain("Expr", &self.expr)?;
+        fields.plain("Receivers", &self.receivers)?;
+        fields.opt("RuleState", &self.rule_state)?;
+        fields.opt("Duration", &self.duration)?;
+        fields.opt("Labels", &self.labels)?;
+        fields.opt("Annotations", &self.annotations)?;
+        fields.opt("Type", &self.type_)?;
+        fields.end()
     }
 }
 
@@ -3521,26 +3432,6 @@ pub struct CreateAlertRuleResponse {
     pub rule_id: Option<String>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl CreateAlertRuleResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CreateAlertRuleResponse {
-            rule_id: None,
-            request_id: None,
-        }
-    }
-    /// Sets `RuleId`.
-    pub fn with_rule_id(mut self, rule_id: impl Into<String>) -> Self {
-        self.rule_id = Some(rule_id.into());
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for CreateAlertRuleResponse {
@@ -3564,13 +3455,13 @@ impl<'de> Deserialize<'de> for CreateAlertRuleResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for CreateAlertRuleResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreateAlertRuleResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RuleId", &self.rule_id)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CreateAlertRuleResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RuleId", &self.rule_id)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -3637,6 +3528,19 @@ pub struct CreateConditionsTemplateRequest {
 }
 
 impl CreateConditionsTemplateRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Module",
+        "ViewName",
+        "GroupName",
+        "IsUnionRule",
+        "Remark",
+        "ParentGroupID",
+        "IsShielded",
+        "ComplexExpression",
+        "Conditions",
+        "EventConditions",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(module: impl Into<String>, view_name: impl Into<String>, group_name: impl Into<String>) -> Self {
         CreateConditionsTemplateRequest {
@@ -3689,20 +3593,10 @@ impl CreateConditionsTemplateRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for CreateConditionsTemplateRequest {
     const NAME: &'static str = "CreateConditionsTemplateRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Module",
-        "ViewName",
-        "GroupName",
-        "IsUnionRule",
-        "Remark",
-        "ParentGroupID",
-        "IsShielded",
-        "ComplexExpression",
-        "Conditions",
-        "EventConditions",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut module = None;
         let mut view_name = None;
@@ -3744,6 +3638,7 @@ impl input::Input for CreateConditionsTemplateRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for CreateConditionsTemplateRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -3752,18 +3647,18 @@ impl<'de> Deserialize<'de> for CreateConditionsTemplateRequest {
 
 impl serde::Serialize for CreateConditionsTemplateRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreateConditionsTemplateRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("Module", &self.module)?
-            .plain("ViewName", &self.view_name)?
-            .plain("GroupName", &self.group_name)?
-            .opt("IsUnionRule", &self.is_union_rule)?
-            .opt("Remark", &self.remark)?
-            .opt("ParentGroupID", &self.parent_group_id)?
-            .opt("IsShielded", &self.is_shielded)?
-            .opt("ComplexExpression", &self.complex_expression)?
-            .opt("Conditions", &self.conditions)?
-            .opt("EventConditions", &self.event_conditions)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CreateConditionsTemplateRequest", Self::FIELDS.len())?;
+        fields.plain("Module", &self.module)?;
+        fields.plain("ViewName", &self.view_name)?;
+        fields.plain("GroupName", &self.group_name)?;
+        fields.opt("IsUnionRule", &self.is_union_rule)?;
+        fields.opt("Remark", &self.remark)?;
+        fields.opt("ParentGroupID", &self.parent_group_id)?;
+        fields.opt("IsShielded", &self.is_shielded)?;
+        fields.opt("ComplexExpression", &self.complex_expression)?;
+        fields.opt("Conditions", &self.conditions)?;
+        fields.opt("EventConditions", &self.event_conditions)?;
+        fields.end()
     }
 }
 
@@ -3779,26 +3674,6 @@ pub struct CreateConditionsTemplateResponse {
     pub group_id: Option<i64>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     pub request_id: Option<String>,
-}
-
-impl CreateConditionsTemplateResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CreateConditionsTemplateResponse {
-            group_id: None,
-            request_id: None,
-        }
-    }
-    /// Sets `GroupID`.
-    pub fn with_group_id(mut self, group_id: i64) -> Self {
-        self.group_id = Some(group_id);
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for CreateConditionsTemplateResponse {
@@ -3822,13 +3697,13 @@ impl<'de> Deserialize<'de> for CreateConditionsTemplateResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for CreateConditionsTemplateResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreateConditionsTemplateResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("GroupID", &self.group_id)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CreateConditionsTemplateResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("GroupID", &self.group_id)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -3863,6 +3738,14 @@ pub struct CreateExporterIntegrationRequest {
 }
 
 impl CreateExporterIntegrationRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceId",
+        "Kind",
+        "Content",
+        "KubeType",
+        "ClusterId",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_id: impl Into<String>, kind: impl Into<String>, content: impl Into<String>) -> Self {
         CreateExporterIntegrationRequest {
@@ -3885,15 +3768,10 @@ impl CreateExporterIntegrationRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for CreateExporterIntegrationRequest {
     const NAME: &'static str = "CreateExporterIntegrationRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceId",
-        "Kind",
-        "Content",
-        "KubeType",
-        "ClusterId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_id = None;
         let mut kind = None;
@@ -3920,6 +3798,7 @@ impl input::Input for CreateExporterIntegrationRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for CreateExporterIntegrationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -3928,13 +3807,13 @@ impl<'de> Deserialize<'de> for CreateExporterIntegrationRequest {
 
 impl serde::Serialize for CreateExporterIntegrationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreateExporterIntegrationRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("InstanceId", &self.instance_id)?
-            .plain("Kind", &self.kind)?
-            .plain("Content", &self.content)?
-            .opt("KubeType", &self.kube_type)?
-            .opt("ClusterId", &self.cluster_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CreateExporterIntegrationRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceId", &self.instance_id)?;
+        fields.plain("Kind", &self.kind)?;
+        fields.plain("Content", &self.content)?;
+        fields.opt("KubeType", &self.kube_type)?;
+        fields.opt("ClusterId", &self.cluster_id)?;
+        fields.end()
     }
 }
 
@@ -3948,26 +3827,6 @@ pub struct CreateExporterIntegrationResponse {
     pub names: Vec<String>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl CreateExporterIntegrationResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CreateExporterIntegrationResponse {
-            names: Vec::new(),
-            request_id: None,
-        }
-    }
-    /// Sets `Names`.
-    pub fn with_names(mut self, names: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.names = names.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for CreateExporterIntegrationResponse {
@@ -3991,13 +3850,13 @@ impl<'de> Deserialize<'de> for CreateExporterIntegrationResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for CreateExporterIntegrationResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreateExporterIntegrationResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .list("Names", &self.names)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CreateExporterIntegrationResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("Names", &self.names)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -4036,6 +3895,16 @@ pub struct CreateExternalClusterRequest {
 }
 
 impl CreateExternalClusterRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceId",
+        "ClusterRegion",
+        "ClusterName",
+        "ClusterId",
+        "ExternalLabels",
+        "OpenDefaultRecord",
+        "EnableExternal",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_id: impl Into<String>, cluster_region: impl Into<String>) -> Self {
         CreateExternalClusterRequest {
@@ -4075,17 +3944,10 @@ impl CreateExternalClusterRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for CreateExternalClusterRequest {
     const NAME: &'static str = "CreateExternalClusterRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceId",
-        "ClusterRegion",
-        "ClusterName",
-        "ClusterId",
-        "ExternalLabels",
-        "OpenDefaultRecord",
-        "EnableExternal",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_id = None;
         let mut cluster_region = None;
@@ -4118,6 +3980,7 @@ impl input::Input for CreateExternalClusterRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for CreateExternalClusterRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -4126,15 +3989,15 @@ impl<'de> Deserialize<'de> for CreateExternalClusterRequest {
 
 impl serde::Serialize for CreateExternalClusterRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreateExternalClusterRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("InstanceId", &self.instance_id)?
-            .plain("ClusterRegion", &self.cluster_region)?
-            .opt("ClusterName", &self.cluster_name)?
-            .opt("ClusterId", &self.cluster_id)?
-            .opt("ExternalLabels", &self.external_labels)?
-            .opt("OpenDefaultRecord", &self.open_default_record)?
-            .opt("EnableExternal", &self.enable_external)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CreateExternalClusterRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceId", &self.instance_id)?;
+        fields.plain("ClusterRegion", &self.cluster_region)?;
+        fields.opt("ClusterName", &self.cluster_name)?;
+        fields.opt("ClusterId", &self.cluster_id)?;
+        fields.opt("ExternalLabels", &self.external_labels)?;
+        fields.opt("OpenDefaultRecord", &self.open_default_record)?;
+        fields.opt("EnableExternal", &self.enable_external)?;
+        fields.end()
     }
 }
 
@@ -4148,26 +4011,6 @@ pub struct CreateExternalClusterResponse {
     pub cluster_id: Option<String>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     pub request_id: Option<String>,
-}
-
-impl CreateExternalClusterResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CreateExternalClusterResponse {
-            cluster_id: None,
-            request_id: None,
-        }
-    }
-    /// Sets `ClusterId`.
-    pub fn with_cluster_id(mut self, cluster_id: impl Into<String>) -> Self {
-        self.cluster_id = Some(cluster_id.into());
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for CreateExternalClusterResponse {
@@ -4191,13 +4034,13 @@ impl<'de> Deserialize<'de> for CreateExternalClusterResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for CreateExternalClusterResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreateExternalClusterResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("ClusterId", &self.cluster_id)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CreateExternalClusterResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ClusterId", &self.cluster_id)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -4242,6 +4085,17 @@ pub struct CreateGrafanaInstanceRequest {
 }
 
 impl CreateGrafanaInstanceRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceName",
+        "VpcId",
+        "SubnetIds",
+        "EnableInternet",
+        "GrafanaInitPassword",
+        "TagSpecification",
+        "DockerImage",
+        "AutoVoucher",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_name: impl Into<String>, vpc_id: impl Into<String>, subnet_ids: impl IntoIterator<Item = impl Into<String>>, enable_internet: bool) -> Self {
         CreateGrafanaInstanceRequest {
@@ -4277,18 +4131,10 @@ impl CreateGrafanaInstanceRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for CreateGrafanaInstanceRequest {
     const NAME: &'static str = "CreateGrafanaInstanceRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceName",
-        "VpcId",
-        "SubnetIds",
-        "EnableInternet",
-        "GrafanaInitPassword",
-        "TagSpecification",
-        "DockerImage",
-        "AutoVoucher",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_name = None;
         let mut vpc_id = None;
@@ -4324,6 +4170,7 @@ impl input::Input for CreateGrafanaInstanceRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for CreateGrafanaInstanceRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -4332,16 +4179,16 @@ impl<'de> Deserialize<'de> for CreateGrafanaInstanceRequest {
 
 impl serde::Serialize for CreateGrafanaInstanceRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreateGrafanaInstanceRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("InstanceName", &self.instance_name)?
-            .plain("VpcId", &self.vpc_id)?
-            .plain("SubnetIds", &self.subnet_ids)?
-            .plain("EnableInternet", &self.enable_internet)?
-            .opt("GrafanaInitPassword", &self.grafana_init_password)?
-            .opt("TagSpecification", &self.tag_specification)?
-            .opt("DockerImage", &self.docker_image)?
-            .opt("AutoVoucher", &self.auto_voucher)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CreateGrafanaInstanceRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceName", &self.instance_name)?;
+        fields.plain("VpcId", &self.vpc_id)?;
+        fields.plain("SubnetIds", &self.subnet_ids)?;
+        fields.plain("EnableInternet", &self.enable_internet)?;
+        fields.opt("GrafanaInitPassword", &self.grafana_init_password)?;
+        fields.opt("TagSpecification", &self.tag_specification)?;
+        fields.opt("DockerImage", &self.docker_image)?;
+        fields.opt("AutoVoucher", &self.auto_voucher)?;
+        fields.end()
     }
 }
 
@@ -4355,26 +4202,6 @@ pub struct CreateGrafanaInstanceResponse {
     pub instance_id: Option<String>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl CreateGrafanaInstanceResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CreateGrafanaInstanceResponse {
-            instance_id: None,
-            request_id: None,
-        }
-    }
-    /// Sets `InstanceId`.
-    pub fn with_instance_id(mut self, instance_id: impl Into<String>) -> Self {
-        self.instance_id = Some(instance_id.into());
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for CreateGrafanaInstanceResponse {
@@ -4398,13 +4225,13 @@ impl<'de> Deserialize<'de> for CreateGrafanaInstanceResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for CreateGrafanaInstanceResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreateGrafanaInstanceResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("InstanceId", &self.instance_id)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CreateGrafanaInstanceResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("InstanceId", &self.instance_id)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -4427,6 +4254,12 @@ pub struct CreateGrafanaIntegrationRequest {
 }
 
 impl CreateGrafanaIntegrationRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceId",
+        "Kind",
+        "Content",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_id: impl Into<String>, kind: impl Into<String>, content: impl Into<String>) -> Self {
         CreateGrafanaIntegrationRequest {
@@ -4437,13 +4270,10 @@ impl CreateGrafanaIntegrationRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for CreateGrafanaIntegrationRequest {
     const NAME: &'static str = "CreateGrafanaIntegrationRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceId",
-        "Kind",
-        "Content",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_id = None;
         let mut kind = None;
@@ -4464,6 +4294,7 @@ impl input::Input for CreateGrafanaIntegrationRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for CreateGrafanaIntegrationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -4472,11 +4303,11 @@ impl<'de> Deserialize<'de> for CreateGrafanaIntegrationRequest {
 
 impl serde::Serialize for CreateGrafanaIntegrationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreateGrafanaIntegrationRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("InstanceId", &self.instance_id)?
-            .plain("Kind", &self.kind)?
-            .plain("Content", &self.content)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CreateGrafanaIntegrationRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceId", &self.instance_id)?;
+        fields.plain("Kind", &self.kind)?;
+        fields.plain("Content", &self.content)?;
+        fields.end()
     }
 }
 
@@ -4491,26 +4322,6 @@ pub struct CreateGrafanaIntegrationResponse {
     pub integration_id: Option<String>,
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl CreateGrafanaIntegrationResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CreateGrafanaIntegrationResponse {
-            integration_id: None,
-            request_id: None,
-        }
-    }
-    /// Sets `IntegrationId`.
-    pub fn with_integration_id(mut self, integration_id: impl Into<String>) -> Self {
-        self.integration_id = Some(integration_id.into());
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for CreateGrafanaIntegrationResponse {
@@ -4534,13 +4345,13 @@ impl<'de> Deserialize<'de> for CreateGrafanaIntegrationResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for CreateGrafanaIntegrationResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreateGrafanaIntegrationResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("IntegrationId", &self.integration_id)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CreateGrafanaIntegrationResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("IntegrationId", &self.integration_id)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -4575,6 +4386,15 @@ pub struct CreateGrafanaNotificationChannelRequest {
 }
 
 impl CreateGrafanaNotificationChannelRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceId",
+        "ChannelName",
+        "Receivers",
+        "OrgId",
+        "ExtraOrgIds",
+        "OrganizationIds",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_id: impl Into<String>, channel_name: impl Into<String>, receivers: impl IntoIterator<Item = impl Into<String>>) -> Self {
         CreateGrafanaNotificationChannelRequest {
@@ -4603,16 +4423,10 @@ impl CreateGrafanaNotificationChannelRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for CreateGrafanaNotificationChannelRequest {
     const NAME: &'static str = "CreateGrafanaNotificationChannelRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceId",
-        "ChannelName",
-        "Receivers",
-        "OrgId",
-        "ExtraOrgIds",
-        "OrganizationIds",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_id = None;
         let mut channel_name = None;
@@ -4642,6 +4456,7 @@ impl input::Input for CreateGrafanaNotificationChannelRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for CreateGrafanaNotificationChannelRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -4650,14 +4465,14 @@ impl<'de> Deserialize<'de> for CreateGrafanaNotificationChannelRequest {
 
 impl serde::Serialize for CreateGrafanaNotificationChannelRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreateGrafanaNotificationChannelRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("InstanceId", &self.instance_id)?
-            .plain("ChannelName", &self.channel_name)?
-            .plain("Receivers", &self.receivers)?
-            .opt("OrgId", &self.org_id)?
-            .opt("ExtraOrgIds", &self.extra_org_ids)?
-            .opt("OrganizationIds", &self.organization_ids)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CreateGrafanaNotificationChannelRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceId", &self.instance_id)?;
+        fields.plain("ChannelName", &self.channel_name)?;
+        fields.plain("Receivers", &self.receivers)?;
+        fields.opt("OrgId", &self.org_id)?;
+        fields.opt("ExtraOrgIds", &self.extra_org_ids)?;
+        fields.opt("OrganizationIds", &self.organization_ids)?;
+        fields.end()
     }
 }
 
@@ -4672,26 +4487,6 @@ pub struct CreateGrafanaNotificationChannelResponse {
     pub channel_id: Option<String>,
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl CreateGrafanaNotificationChannelResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CreateGrafanaNotificationChannelResponse {
-            channel_id: None,
-            request_id: None,
-        }
-    }
-    /// Sets `ChannelId`.
-    pub fn with_channel_id(mut self, channel_id: impl Into<String>) -> Self {
-        self.channel_id = Some(channel_id.into());
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for CreateGrafanaNotificationChannelResponse {
@@ -4715,13 +4510,13 @@ impl<'de> Deserialize<'de> for CreateGrafanaNotificationChannelResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for CreateGrafanaNotificationChannelResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreateGrafanaNotificationChannelResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("ChannelId", &self.channel_id)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CreateGrafanaNotificationChannelResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ChannelId", &self.channel_id)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -4772,6 +4567,20 @@ pub struct CreateOnCallFormRequest {
 }
 
 impl CreateOnCallFormRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Module",
+        "OnCallFormName",
+        "StaffInfos",
+        "RotationType",
+        "ShiftTime",
+        "EffectiveStartTime",
+        "EffectiveEndTime",
+        "TimeZone",
+        "OnCallFormDesc",
+        "CoverStaffInfos",
+        "Tags",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(module: impl Into<String>, on_call_form_name: impl Into<String>, staff_infos: impl IntoIterator<Item = StaffInfo>, rotation_type: impl Into<String>, shift_time: impl Into<String>, effective_start_time: i64, effective_end_time: i64, time_zone: f64) -> Self {
         CreateOnCallFormRequest {
@@ -4805,21 +4614,10 @@ impl CreateOnCallFormRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for CreateOnCallFormRequest {
     const NAME: &'static str = "CreateOnCallFormRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Module",
-        "OnCallFormName",
-        "StaffInfos",
-        "RotationType",
-        "ShiftTime",
-        "EffectiveStartTime",
-        "EffectiveEndTime",
-        "TimeZone",
-        "OnCallFormDesc",
-        "CoverStaffInfos",
-        "Tags",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut module = None;
         let mut on_call_form_name = None;
@@ -4864,6 +4662,7 @@ impl input::Input for CreateOnCallFormRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for CreateOnCallFormRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -4872,19 +4671,19 @@ impl<'de> Deserialize<'de> for CreateOnCallFormRequest {
 
 impl serde::Serialize for CreateOnCallFormRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreateOnCallFormRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("Module", &self.module)?
-            .plain("OnCallFormName", &self.on_call_form_name)?
-            .plain("StaffInfos", &self.staff_infos)?
-            .plain("RotationType", &self.rotation_type)?
-            .plain("ShiftTime", &self.shift_time)?
-            .plain("EffectiveStartTime", &self.effective_start_time)?
-            .plain("EffectiveEndTime", &self.effective_end_time)?
-            .plain("TimeZone", &self.time_zone)?
-            .opt("OnCallFormDesc", &self.on_call_form_desc)?
-            .opt("CoverStaffInfos", &self.cover_staff_infos)?
-            .opt("Tags", &self.tags)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CreateOnCallFormRequest", Self::FIELDS.len())?;
+        fields.plain("Module", &self.module)?;
+        fields.plain("OnCallFormName", &self.on_call_form_name)?;
+        fields.plain("StaffInfos", &self.staff_infos)?;
+        fields.plain("RotationType", &self.rotation_type)?;
+        fields.plain("ShiftTime", &self.shift_time)?;
+        fields.plain("EffectiveStartTime", &self.effective_start_time)?;
+        fields.plain("EffectiveEndTime", &self.effective_end_time)?;
+        fields.plain("TimeZone", &self.time_zone)?;
+        fields.opt("OnCallFormDesc", &self.on_call_form_desc)?;
+        fields.opt("CoverStaffInfos", &self.cover_staff_infos)?;
+        fields.opt("Tags", &self.tags)?;
+        fields.end()
     }
 }
 
@@ -4898,26 +4697,6 @@ pub struct CreateOnCallFormResponse {
     pub on_call_form_id: Option<String>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl CreateOnCallFormResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CreateOnCallFormResponse {
-            on_call_form_id: None,
-            request_id: None,
-        }
-    }
-    /// Sets `OnCallFormID`.
-    pub fn with_on_call_form_id(mut self, on_call_form_id: impl Into<String>) -> Self {
-        self.on_call_form_id = Some(on_call_form_id.into());
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for CreateOnCallFormResponse {
@@ -4941,13 +4720,13 @@ impl<'de> Deserialize<'de> for CreateOnCallFormResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for CreateOnCallFormResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreateOnCallFormResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("OnCallFormID", &self.on_call_form_id)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CreateOnCallFormResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("OnCallFormID", &self.on_call_form_id)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -4990,6 +4769,17 @@ pub struct CreatePolicyGroupCondition {
 }
 
 impl CreatePolicyGroupCondition {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "MetricId",
+        "AlarmNotifyType",
+        "AlarmNotifyPeriod",
+        "CalcType",
+        "CalcValue",
+        "CalcPeriod",
+        "ContinuePeriod",
+        "RuleId",
+    ];
     /// With the fields a request must carry.
     pub fn new(metric_id: i64, alarm_notify_type: i64, alarm_notify_period: i64) -> Self {
         CreatePolicyGroupCondition {
@@ -5030,18 +4820,10 @@ impl CreatePolicyGroupCondition {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for CreatePolicyGroupCondition {
     const NAME: &'static str = "CreatePolicyGroupCondition";
-    const FIELDS: &'static [&'static str] = &[
-        "MetricId",
-        "AlarmNotifyType",
-        "AlarmNotifyPeriod",
-        "CalcType",
-        "CalcValue",
-        "CalcPeriod",
-        "ContinuePeriod",
-        "RuleId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut metric_id = None;
         let mut alarm_notify_type = None;
@@ -5077,6 +4859,7 @@ impl input::Input for CreatePolicyGroupCondition {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for CreatePolicyGroupCondition {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -5085,16 +4868,16 @@ impl<'de> Deserialize<'de> for CreatePolicyGroupCondition {
 
 impl serde::Serialize for CreatePolicyGroupCondition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreatePolicyGroupCondition", <Self as input::Input>::FIELDS.len())?
-            .plain("MetricId", &self.metric_id)?
-            .plain("AlarmNotifyType", &self.alarm_notify_type)?
-            .plain("AlarmNotifyPeriod", &self.alarm_notify_period)?
-            .opt("CalcType", &self.calc_type)?
-            .opt("CalcValue", &self.calc_value)?
-            .opt("CalcPeriod", &self.calc_period)?
-            .opt("ContinuePeriod", &self.continue_period)?
-            .opt("RuleId", &self.rule_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CreatePolicyGroupCondition", Self::FIELDS.len())?;
+        fields.plain("MetricId", &self.metric_id)?;
+        fields.plain("AlarmNotifyType", &self.alarm_notify_type)?;
+        fields.plain("AlarmNotifyPeriod", &self.alarm_notify_period)?;
+        fields.opt("CalcType", &self.calc_type)?;
+        fields.opt("CalcValue", &self.calc_value)?;
+        fields.opt("CalcPeriod", &self.calc_period)?;
+        fields.opt("ContinuePeriod", &self.continue_period)?;
+        fields.opt("RuleId", &self.rule_id)?;
+        fields.end()
     }
 }
 
@@ -5121,6 +4904,13 @@ pub struct CreatePolicyGroupEventCondition {
 }
 
 impl CreatePolicyGroupEventCondition {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "EventId",
+        "AlarmNotifyType",
+        "AlarmNotifyPeriod",
+        "RuleId",
+    ];
     /// With the fields a request must carry.
     pub fn new(event_id: i64, alarm_notify_type: i64, alarm_notify_period: i64) -> Self {
         CreatePolicyGroupEventCondition {
@@ -5137,14 +4927,10 @@ impl CreatePolicyGroupEventCondition {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for CreatePolicyGroupEventCondition {
     const NAME: &'static str = "CreatePolicyGroupEventCondition";
-    const FIELDS: &'static [&'static str] = &[
-        "EventId",
-        "AlarmNotifyType",
-        "AlarmNotifyPeriod",
-        "RuleId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut event_id = None;
         let mut alarm_notify_type = None;
@@ -5168,6 +4954,7 @@ impl input::Input for CreatePolicyGroupEventCondition {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for CreatePolicyGroupEventCondition {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -5176,12 +4963,12 @@ impl<'de> Deserialize<'de> for CreatePolicyGroupEventCondition {
 
 impl serde::Serialize for CreatePolicyGroupEventCondition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreatePolicyGroupEventCondition", <Self as input::Input>::FIELDS.len())?
-            .plain("EventId", &self.event_id)?
-            .plain("AlarmNotifyType", &self.alarm_notify_type)?
-            .plain("AlarmNotifyPeriod", &self.alarm_notify_period)?
-            .opt("RuleId", &self.rule_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CreatePolicyGroupEventCondition", Self::FIELDS.len())?;
+        fields.plain("EventId", &self.event_id)?;
+        fields.plain("AlarmNotifyType", &self.alarm_notify_type)?;
+        fields.plain("AlarmNotifyPeriod", &self.alarm_notify_period)?;
+        fields.opt("RuleId", &self.rule_id)?;
+        fields.end()
     }
 }
 
@@ -5236,6 +5023,21 @@ pub struct CreatePolicyGroupRequest {
 }
 
 impl CreatePolicyGroupRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "GroupName",
+        "Module",
+        "ViewName",
+        "ProjectId",
+        "ConditionTempGroupId",
+        "IsShielded",
+        "Remark",
+        "InsertTime",
+        "Conditions",
+        "EventConditions",
+        "BackEndCall",
+        "IsUnionRule",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(group_name: impl Into<String>, module: impl Into<String>) -> Self {
         CreatePolicyGroupRequest {
@@ -5305,22 +5107,10 @@ impl CreatePolicyGroupRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for CreatePolicyGroupRequest {
     const NAME: &'static str = "CreatePolicyGroupRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "GroupName",
-        "Module",
-        "ViewName",
-        "ProjectId",
-        "ConditionTempGroupId",
-        "IsShielded",
-        "Remark",
-        "InsertTime",
-        "Conditions",
-        "EventConditions",
-        "BackEndCall",
-        "IsUnionRule",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut group_name = None;
         let mut module = None;
@@ -5368,6 +5158,7 @@ impl input::Input for CreatePolicyGroupRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for CreatePolicyGroupRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -5376,20 +5167,20 @@ impl<'de> Deserialize<'de> for CreatePolicyGroupRequest {
 
 impl serde::Serialize for CreatePolicyGroupRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreatePolicyGroupRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("GroupName", &self.group_name)?
-            .plain("Module", &self.module)?
-            .opt("ViewName", &self.view_name)?
-            .opt("ProjectId", &self.project_id)?
-            .opt("ConditionTempGroupId", &self.condition_temp_group_id)?
-            .opt("IsShielded", &self.is_shielded)?
-            .opt("Remark", &self.remark)?
-            .opt("InsertTime", &self.insert_time)?
-            .opt("Conditions", &self.conditions)?
-            .opt("EventConditions", &self.event_conditions)?
-            .opt("BackEndCall", &self.back_end_call)?
-            .opt("IsUnionRule", &self.is_union_rule)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CreatePolicyGroupRequest", Self::FIELDS.len())?;
+        fields.plain("GroupName", &self.group_name)?;
+        fields.plain("Module", &self.module)?;
+        fields.opt("ViewName", &self.view_name)?;
+        fields.opt("ProjectId", &self.project_id)?;
+        fields.opt("ConditionTempGroupId", &self.condition_temp_group_id)?;
+        fields.opt("IsShielded", &self.is_shielded)?;
+        fields.opt("Remark", &self.remark)?;
+        fields.opt("InsertTime", &self.insert_time)?;
+        fields.opt("Conditions", &self.conditions)?;
+        fields.opt("EventConditions", &self.event_conditions)?;
+        fields.opt("BackEndCall", &self.back_end_call)?;
+        fields.opt("IsUnionRule", &self.is_union_rule)?;
+        fields.end()
     }
 }
 
@@ -5403,26 +5194,6 @@ pub struct CreatePolicyGroupResponse {
     pub group_id: Option<i64>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl CreatePolicyGroupResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CreatePolicyGroupResponse {
-            group_id: None,
-            request_id: None,
-        }
-    }
-    /// Sets `GroupId`.
-    pub fn with_group_id(mut self, group_id: i64) -> Self {
-        self.group_id = Some(group_id);
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for CreatePolicyGroupResponse {
@@ -5446,13 +5217,13 @@ impl<'de> Deserialize<'de> for CreatePolicyGroupResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for CreatePolicyGroupResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreatePolicyGroupResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("GroupId", &self.group_id)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CreatePolicyGroupResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("GroupId", &self.group_id)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -5471,6 +5242,11 @@ pub struct CreatePrometheusAgentRequest {
 }
 
 impl CreatePrometheusAgentRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceId",
+        "Name",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_id: impl Into<String>, name: impl Into<String>) -> Self {
         CreatePrometheusAgentRequest {
@@ -5480,12 +5256,10 @@ impl CreatePrometheusAgentRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for CreatePrometheusAgentRequest {
     const NAME: &'static str = "CreatePrometheusAgentRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceId",
-        "Name",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_id = None;
         let mut name = None;
@@ -5503,6 +5277,7 @@ impl input::Input for CreatePrometheusAgentRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for CreatePrometheusAgentRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -5511,10 +5286,10 @@ impl<'de> Deserialize<'de> for CreatePrometheusAgentRequest {
 
 impl serde::Serialize for CreatePrometheusAgentRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreatePrometheusAgentRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("InstanceId", &self.instance_id)?
-            .plain("Name", &self.name)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CreatePrometheusAgentRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceId", &self.instance_id)?;
+        fields.plain("Name", &self.name)?;
+        fields.end()
     }
 }
 
@@ -5528,26 +5303,6 @@ pub struct CreatePrometheusAgentResponse {
     pub agent_id: Option<String>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl CreatePrometheusAgentResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CreatePrometheusAgentResponse {
-            agent_id: None,
-            request_id: None,
-        }
-    }
-    /// Sets `AgentId`.
-    pub fn with_agent_id(mut self, agent_id: impl Into<String>) -> Self {
-        self.agent_id = Some(agent_id.into());
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for CreatePrometheusAgentResponse {
@@ -5571,13 +5326,13 @@ impl<'de> Deserialize<'de> for CreatePrometheusAgentResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for CreatePrometheusAgentResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreatePrometheusAgentResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("AgentId", &self.agent_id)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CreatePrometheusAgentResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("AgentId", &self.agent_id)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -5615,6 +5370,16 @@ pub struct CreatePrometheusAlertGroupRequest {
 }
 
 impl CreatePrometheusAlertGroupRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceId",
+        "GroupName",
+        "GroupState",
+        "AMPReceivers",
+        "CustomReceiver",
+        "RepeatInterval",
+        "Rules",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         CreatePrometheusAlertGroupRequest {
@@ -5664,17 +5429,10 @@ impl CreatePrometheusAlertGroupRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for CreatePrometheusAlertGroupRequest {
     const NAME: &'static str = "CreatePrometheusAlertGroupRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceId",
-        "GroupName",
-        "GroupState",
-        "AMPReceivers",
-        "CustomReceiver",
-        "RepeatInterval",
-        "Rules",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_id = None;
         let mut group_name = None;
@@ -5707,6 +5465,7 @@ impl input::Input for CreatePrometheusAlertGroupRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for CreatePrometheusAlertGroupRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -5715,15 +5474,15 @@ impl<'de> Deserialize<'de> for CreatePrometheusAlertGroupRequest {
 
 impl serde::Serialize for CreatePrometheusAlertGroupRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreatePrometheusAlertGroupRequest", <Self as input::Input>::FIELDS.len())?
-            .opt("InstanceId", &self.instance_id)?
-            .opt("GroupName", &self.group_name)?
-            .opt("GroupState", &self.group_state)?
-            .opt("AMPReceivers", &self.amp_receivers)?
-            .opt("CustomReceiver", &self.custom_receiver)?
-            .opt("RepeatInterval", &self.repeat_interval)?
-            .opt("Rules", &self.rules)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CreatePrometheusAlertGroupRequest", Self::FIELDS.len())?;
+        fields.opt("InstanceId", &self.instance_id)?;
+        fields.opt("GroupName", &self.group_name)?;
+        fields.opt("GroupState", &self.group_state)?;
+        fields.opt("AMPReceivers", &self.amp_receivers)?;
+        fields.opt("CustomReceiver", &self.custom_receiver)?;
+        fields.opt("RepeatInterval", &self.repeat_interval)?;
+        fields.opt("Rules", &self.rules)?;
+        fields.end()
     }
 }
 
@@ -5737,26 +5496,6 @@ pub struct CreatePrometheusAlertGroupResponse {
     pub group_id: Option<String>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl CreatePrometheusAlertGroupResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CreatePrometheusAlertGroupResponse {
-            group_id: None,
-            request_id: None,
-        }
-    }
-    /// Sets `GroupId`.
-    pub fn with_group_id(mut self, group_id: impl Into<String>) -> Self {
-        self.group_id = Some(group_id.into());
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for CreatePrometheusAlertGroupResponse {
@@ -5780,13 +5519,13 @@ impl<'de> Deserialize<'de> for CreatePrometheusAlertGroupResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for CreatePrometheusAlertGroupResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreatePrometheusAlertGroupResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("GroupId", &self.group_id)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CreatePrometheusAlertGroupResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("GroupId", &self.group_id)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -5805,6 +5544,11 @@ pub struct CreatePrometheusAlertPolicyRequest {
 }
 
 impl CreatePrometheusAlertPolicyRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceId",
+        "AlertRule",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_id: impl Into<String>, alert_rule: PrometheusAlertPolicyItem) -> Self {
         CreatePrometheusAlertPolicyRequest {
@@ -5814,12 +5558,10 @@ impl CreatePrometheusAlertPolicyRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for CreatePrometheusAlertPolicyRequest {
     const NAME: &'static str = "CreatePrometheusAlertPolicyRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceId",
-        "AlertRule",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_id = None;
         let mut alert_rule = None;
@@ -5837,6 +5579,7 @@ impl input::Input for CreatePrometheusAlertPolicyRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for CreatePrometheusAlertPolicyRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -5845,10 +5588,10 @@ impl<'de> Deserialize<'de> for CreatePrometheusAlertPolicyRequest {
 
 impl serde::Serialize for CreatePrometheusAlertPolicyRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreatePrometheusAlertPolicyRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("InstanceId", &self.instance_id)?
-            .plain("AlertRule", &self.alert_rule)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CreatePrometheusAlertPolicyRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceId", &self.instance_id)?;
+        fields.plain("AlertRule", &self.alert_rule)?;
+        fields.end()
     }
 }
 
@@ -5862,26 +5605,6 @@ pub struct CreatePrometheusAlertPolicyResponse {
     pub id: Option<String>,
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl CreatePrometheusAlertPolicyResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CreatePrometheusAlertPolicyResponse {
-            id: None,
-            request_id: None,
-        }
-    }
-    /// Sets `Id`.
-    pub fn with_id(mut self, id: impl Into<String>) -> Self {
-        self.id = Some(id.into());
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for CreatePrometheusAlertPolicyResponse {
@@ -5905,13 +5628,13 @@ impl<'de> Deserialize<'de> for CreatePrometheusAlertPolicyResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for CreatePrometheusAlertPolicyResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreatePrometheusAlertPolicyResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Id", &self.id)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CreatePrometheusAlertPolicyResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Id", &self.id)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -5930,6 +5653,11 @@ pub struct CreatePrometheusClusterAgentRequest {
 }
 
 impl CreatePrometheusClusterAgentRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceId",
+        "Agents",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_id: impl Into<String>, agents: impl IntoIterator<Item = PrometheusClusterAgentBasic>) -> Self {
         CreatePrometheusClusterAgentRequest {
@@ -5939,12 +5667,10 @@ impl CreatePrometheusClusterAgentRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for CreatePrometheusClusterAgentRequest {
     const NAME: &'static str = "CreatePrometheusClusterAgentRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceId",
-        "Agents",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_id = None;
         let mut agents = None;
@@ -5962,6 +5688,7 @@ impl input::Input for CreatePrometheusClusterAgentRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for CreatePrometheusClusterAgentRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -5970,10 +5697,10 @@ impl<'de> Deserialize<'de> for CreatePrometheusClusterAgentRequest {
 
 impl serde::Serialize for CreatePrometheusClusterAgentRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreatePrometheusClusterAgentRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("InstanceId", &self.instance_id)?
-            .plain("Agents", &self.agents)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CreatePrometheusClusterAgentRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceId", &self.instance_id)?;
+        fields.plain("Agents", &self.agents)?;
+        fields.end()
     }
 }
 
@@ -5983,20 +5710,6 @@ impl serde::Serialize for CreatePrometheusClusterAgentRequest {
 pub struct CreatePrometheusClusterAgentResponse {
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl CreatePrometheusClusterAgentResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CreatePrometheusClusterAgentResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for CreatePrometheusClusterAgentResponse {
@@ -6018,12 +5731,12 @@ impl<'de> Deserialize<'de> for CreatePrometheusClusterAgentResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for CreatePrometheusClusterAgentResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreatePrometheusClusterAgentResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CreatePrometheusClusterAgentResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -6052,6 +5765,15 @@ pub struct CreatePrometheusConfigRequest {
 }
 
 impl CreatePrometheusConfigRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceId",
+        "ClusterType",
+        "ClusterId",
+        "ServiceMonitors",
+        "PodMonitors",
+        "RawJobs",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_id: impl Into<String>, cluster_type: impl Into<String>, cluster_id: impl Into<String>) -> Self {
         CreatePrometheusConfigRequest {
@@ -6080,16 +5802,10 @@ impl CreatePrometheusConfigRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for CreatePrometheusConfigRequest {
     const NAME: &'static str = "CreatePrometheusConfigRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceId",
-        "ClusterType",
-        "ClusterId",
-        "ServiceMonitors",
-        "PodMonitors",
-        "RawJobs",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_id = None;
         let mut cluster_type = None;
@@ -6119,6 +5835,7 @@ impl input::Input for CreatePrometheusConfigRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for CreatePrometheusConfigRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -6127,14 +5844,14 @@ impl<'de> Deserialize<'de> for CreatePrometheusConfigRequest {
 
 impl serde::Serialize for CreatePrometheusConfigRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreatePrometheusConfigRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("InstanceId", &self.instance_id)?
-            .plain("ClusterType", &self.cluster_type)?
-            .plain("ClusterId", &self.cluster_id)?
-            .opt("ServiceMonitors", &self.service_monitors)?
-            .opt("PodMonitors", &self.pod_monitors)?
-            .opt("RawJobs", &self.raw_jobs)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CreatePrometheusConfigRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceId", &self.instance_id)?;
+        fields.plain("ClusterType", &self.cluster_type)?;
+        fields.plain("ClusterId", &self.cluster_id)?;
+        fields.opt("ServiceMonitors", &self.service_monitors)?;
+        fields.opt("PodMonitors", &self.pod_monitors)?;
+        fields.opt("RawJobs", &self.raw_jobs)?;
+        fields.end()
     }
 }
 
@@ -6144,20 +5861,6 @@ impl serde::Serialize for CreatePrometheusConfigRequest {
 pub struct CreatePrometheusConfigResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl CreatePrometheusConfigResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CreatePrometheusConfigResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for CreatePrometheusConfigResponse {
@@ -6179,12 +5882,12 @@ impl<'de> Deserialize<'de> for CreatePrometheusConfigResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for CreatePrometheusConfigResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreatePrometheusConfigResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CreatePrometheusConfigResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -6203,6 +5906,11 @@ pub struct CreatePrometheusGlobalNotificationRequest {
 }
 
 impl CreatePrometheusGlobalNotificationRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceId",
+        "Notification",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_id: impl Into<String>, notification: PrometheusNotificationItem) -> Self {
         CreatePrometheusGlobalNotificationRequest {
@@ -6212,12 +5920,10 @@ impl CreatePrometheusGlobalNotificationRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for CreatePrometheusGlobalNotificationRequest {
     const NAME: &'static str = "CreatePrometheusGlobalNotificationRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceId",
-        "Notification",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_id = None;
         let mut notification = None;
@@ -6235,6 +5941,7 @@ impl input::Input for CreatePrometheusGlobalNotificationRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for CreatePrometheusGlobalNotificationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -6243,10 +5950,10 @@ impl<'de> Deserialize<'de> for CreatePrometheusGlobalNotificationRequest {
 
 impl serde::Serialize for CreatePrometheusGlobalNotificationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreatePrometheusGlobalNotificationRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("InstanceId", &self.instance_id)?
-            .plain("Notification", &self.notification)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CreatePrometheusGlobalNotificationRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceId", &self.instance_id)?;
+        fields.plain("Notification", &self.notification)?;
+        fields.end()
     }
 }
 
@@ -6261,26 +5968,6 @@ pub struct CreatePrometheusGlobalNotificationResponse {
     pub id: Option<String>,
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl CreatePrometheusGlobalNotificationResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CreatePrometheusGlobalNotificationResponse {
-            id: None,
-            request_id: None,
-        }
-    }
-    /// Sets `Id`.
-    pub fn with_id(mut self, id: impl Into<String>) -> Self {
-        self.id = Some(id.into());
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for CreatePrometheusGlobalNotificationResponse {
@@ -6304,13 +5991,13 @@ impl<'de> Deserialize<'de> for CreatePrometheusGlobalNotificationResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for CreatePrometheusGlobalNotificationResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreatePrometheusGlobalNotificationResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Id", &self.id)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CreatePrometheusGlobalNotificationResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Id", &self.id)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -6355,6 +6042,17 @@ pub struct CreatePrometheusMultiTenantInstancePostPayModeRequest {
 }
 
 impl CreatePrometheusMultiTenantInstancePostPayModeRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceName",
+        "VpcId",
+        "SubnetId",
+        "DataRetentionTime",
+        "Zone",
+        "TagSpecification",
+        "GrafanaInstanceId",
+        "InstanceAttributes",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_name: impl Into<String>, vpc_id: impl Into<String>, subnet_id: impl Into<String>, data_retention_time: i64, zone: impl Into<String>) -> Self {
         CreatePrometheusMultiTenantInstancePostPayModeRequest {
@@ -6385,18 +6083,10 @@ impl CreatePrometheusMultiTenantInstancePostPayModeRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for CreatePrometheusMultiTenantInstancePostPayModeRequest {
     const NAME: &'static str = "CreatePrometheusMultiTenantInstancePostPayModeRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceName",
-        "VpcId",
-        "SubnetId",
-        "DataRetentionTime",
-        "Zone",
-        "TagSpecification",
-        "GrafanaInstanceId",
-        "InstanceAttributes",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_name = None;
         let mut vpc_id = None;
@@ -6432,6 +6122,7 @@ impl input::Input for CreatePrometheusMultiTenantInstancePostPayModeRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for CreatePrometheusMultiTenantInstancePostPayModeRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -6440,16 +6131,16 @@ impl<'de> Deserialize<'de> for CreatePrometheusMultiTenantInstancePostPayModeReq
 
 impl serde::Serialize for CreatePrometheusMultiTenantInstancePostPayModeRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreatePrometheusMultiTenantInstancePostPayModeRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("InstanceName", &self.instance_name)?
-            .plain("VpcId", &self.vpc_id)?
-            .plain("SubnetId", &self.subnet_id)?
-            .plain("DataRetentionTime", &self.data_retention_time)?
-            .plain("Zone", &self.zone)?
-            .opt("TagSpecification", &self.tag_specification)?
-            .opt("GrafanaInstanceId", &self.grafana_instance_id)?
-            .opt("InstanceAttributes", &self.instance_attributes)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CreatePrometheusMultiTenantInstancePostPayModeRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceName", &self.instance_name)?;
+        fields.plain("VpcId", &self.vpc_id)?;
+        fields.plain("SubnetId", &self.subnet_id)?;
+        fields.plain("DataRetentionTime", &self.data_retention_time)?;
+        fields.plain("Zone", &self.zone)?;
+        fields.opt("TagSpecification", &self.tag_specification)?;
+        fields.opt("GrafanaInstanceId", &self.grafana_instance_id)?;
+        fields.opt("InstanceAttributes", &self.instance_attributes)?;
+        fields.end()
     }
 }
 
@@ -6463,26 +6154,6 @@ pub struct CreatePrometheusMultiTenantInstancePostPayModeResponse {
     pub instance_id: Option<String>,
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl CreatePrometheusMultiTenantInstancePostPayModeResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CreatePrometheusMultiTenantInstancePostPayModeResponse {
-            instance_id: None,
-            request_id: None,
-        }
-    }
-    /// Sets `InstanceId`.
-    pub fn with_instance_id(mut self, instance_id: impl Into<String>) -> Self {
-        self.instance_id = Some(instance_id.into());
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for CreatePrometheusMultiTenantInstancePostPayModeResponse {
@@ -6506,13 +6177,13 @@ impl<'de> Deserialize<'de> for CreatePrometheusMultiTenantInstancePostPayModeRes
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for CreatePrometheusMultiTenantInstancePostPayModeResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreatePrometheusMultiTenantInstancePostPayModeResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("InstanceId", &self.instance_id)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CreatePrometheusMultiTenantInstancePostPayModeResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("InstanceId", &self.instance_id)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -6535,6 +6206,12 @@ pub struct CreatePrometheusRecordRuleYamlRequest {
 }
 
 impl CreatePrometheusRecordRuleYamlRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceId",
+        "Content",
+        "Name",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_id: impl Into<String>, content: impl Into<String>) -> Self {
         CreatePrometheusRecordRuleYamlRequest {
@@ -6550,13 +6227,10 @@ impl CreatePrometheusRecordRuleYamlRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for CreatePrometheusRecordRuleYamlRequest {
     const NAME: &'static str = "CreatePrometheusRecordRuleYamlRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceId",
-        "Content",
-        "Name",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_id = None;
         let mut content = None;
@@ -6577,6 +6251,7 @@ impl input::Input for CreatePrometheusRecordRuleYamlRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for CreatePrometheusRecordRuleYamlRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -6585,11 +6260,11 @@ impl<'de> Deserialize<'de> for CreatePrometheusRecordRuleYamlRequest {
 
 impl serde::Serialize for CreatePrometheusRecordRuleYamlRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreatePrometheusRecordRuleYamlRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("InstanceId", &self.instance_id)?
-            .plain("Content", &self.content)?
-            .opt("Name", &self.name)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CreatePrometheusRecordRuleYamlRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceId", &self.instance_id)?;
+        fields.plain("Content", &self.content)?;
+        fields.opt("Name", &self.name)?;
+        fields.end()
     }
 }
 
@@ -6599,20 +6274,6 @@ impl serde::Serialize for CreatePrometheusRecordRuleYamlRequest {
 pub struct CreatePrometheusRecordRuleYamlResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl CreatePrometheusRecordRuleYamlResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CreatePrometheusRecordRuleYamlResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for CreatePrometheusRecordRuleYamlResponse {
@@ -6634,12 +6295,12 @@ impl<'de> Deserialize<'de> for CreatePrometheusRecordRuleYamlResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for CreatePrometheusRecordRuleYamlResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreatePrometheusRecordRuleYamlResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CreatePrometheusRecordRuleYamlResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -6662,6 +6323,12 @@ pub struct CreatePrometheusScrapeJobRequest {
 }
 
 impl CreatePrometheusScrapeJobRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceId",
+        "AgentId",
+        "Config",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_id: impl Into<String>, agent_id: impl Into<String>) -> Self {
         CreatePrometheusScrapeJobRequest {
@@ -6677,13 +6344,10 @@ impl CreatePrometheusScrapeJobRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for CreatePrometheusScrapeJobRequest {
     const NAME: &'static str = "CreatePrometheusScrapeJobRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceId",
-        "AgentId",
-        "Config",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_id = None;
         let mut agent_id = None;
@@ -6704,6 +6368,7 @@ impl input::Input for CreatePrometheusScrapeJobRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for CreatePrometheusScrapeJobRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -6712,11 +6377,11 @@ impl<'de> Deserialize<'de> for CreatePrometheusScrapeJobRequest {
 
 impl serde::Serialize for CreatePrometheusScrapeJobRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreatePrometheusScrapeJobRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("InstanceId", &self.instance_id)?
-            .plain("AgentId", &self.agent_id)?
-            .opt("Config", &self.config)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CreatePrometheusScrapeJobRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceId", &self.instance_id)?;
+        fields.plain("AgentId", &self.agent_id)?;
+        fields.opt("Config", &self.config)?;
+        fields.end()
     }
 }
 
@@ -6730,26 +6395,6 @@ pub struct CreatePrometheusScrapeJobResponse {
     pub job_id: Option<String>,
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl CreatePrometheusScrapeJobResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CreatePrometheusScrapeJobResponse {
-            job_id: None,
-            request_id: None,
-        }
-    }
-    /// Sets `JobId`.
-    pub fn with_job_id(mut self, job_id: impl Into<String>) -> Self {
-        self.job_id = Some(job_id.into());
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for CreatePrometheusScrapeJobResponse {
@@ -6773,13 +6418,13 @@ impl<'de> Deserialize<'de> for CreatePrometheusScrapeJobResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for CreatePrometheusScrapeJobResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreatePrometheusScrapeJobResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("JobId", &self.job_id)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CreatePrometheusScrapeJobResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("JobId", &self.job_id)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -6794,6 +6439,10 @@ pub struct CreatePrometheusTempRequest {
 }
 
 impl CreatePrometheusTempRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Template",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(template: PrometheusTemp) -> Self {
         CreatePrometheusTempRequest {
@@ -6802,11 +6451,10 @@ impl CreatePrometheusTempRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for CreatePrometheusTempRequest {
     const NAME: &'static str = "CreatePrometheusTempRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Template",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut template = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -6821,6 +6469,7 @@ impl input::Input for CreatePrometheusTempRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for CreatePrometheusTempRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -6829,9 +6478,9 @@ impl<'de> Deserialize<'de> for CreatePrometheusTempRequest {
 
 impl serde::Serialize for CreatePrometheusTempRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreatePrometheusTempRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("Template", &self.template)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CreatePrometheusTempRequest", Self::FIELDS.len())?;
+        fields.plain("Template", &self.template)?;
+        fields.end()
     }
 }
 
@@ -6845,26 +6494,6 @@ pub struct CreatePrometheusTempResponse {
     pub template_id: Option<String>,
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl CreatePrometheusTempResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CreatePrometheusTempResponse {
-            template_id: None,
-            request_id: None,
-        }
-    }
-    /// Sets `TemplateId`.
-    pub fn with_template_id(mut self, template_id: impl Into<String>) -> Self {
-        self.template_id = Some(template_id.into());
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for CreatePrometheusTempResponse {
@@ -6888,13 +6517,13 @@ impl<'de> Deserialize<'de> for CreatePrometheusTempResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for CreatePrometheusTempResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreatePrometheusTempResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("TemplateId", &self.template_id)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CreatePrometheusTempResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("TemplateId", &self.template_id)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -6927,6 +6556,13 @@ pub struct CreateRecordingRuleRequest {
 }
 
 impl CreateRecordingRuleRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Name",
+        "Group",
+        "InstanceId",
+        "RuleState",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(name: impl Into<String>, group: impl Into<String>, instance_id: impl Into<String>) -> Self {
         CreateRecordingRuleRequest {
@@ -6943,14 +6579,10 @@ impl CreateRecordingRuleRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for CreateRecordingRuleRequest {
     const NAME: &'static str = "CreateRecordingRuleRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Name",
-        "Group",
-        "InstanceId",
-        "RuleState",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut name = None;
         let mut group = None;
@@ -6974,6 +6606,7 @@ impl input::Input for CreateRecordingRuleRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for CreateRecordingRuleRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -6982,12 +6615,12 @@ impl<'de> Deserialize<'de> for CreateRecordingRuleRequest {
 
 impl serde::Serialize for CreateRecordingRuleRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreateRecordingRuleRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("Name", &self.name)?
-            .plain("Group", &self.group)?
-            .plain("InstanceId", &self.instance_id)?
-            .opt("RuleState", &self.rule_state)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CreateRecordingRuleRequest", Self::FIELDS.len())?;
+        fields.plain("Name", &self.name)?;
+        fields.plain("Group", &self.group)?;
+        fields.plain("InstanceId", &self.instance_id)?;
+        fields.opt("RuleState", &self.rule_state)?;
+        fields.end()
     }
 }
 
@@ -7002,26 +6635,6 @@ pub struct CreateRecordingRuleResponse {
     pub rule_id: Option<String>,
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl CreateRecordingRuleResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CreateRecordingRuleResponse {
-            rule_id: None,
-            request_id: None,
-        }
-    }
-    /// Sets `RuleId`.
-    pub fn with_rule_id(mut self, rule_id: impl Into<String>) -> Self {
-        self.rule_id = Some(rule_id.into());
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for CreateRecordingRuleResponse {
@@ -7045,13 +6658,13 @@ impl<'de> Deserialize<'de> for CreateRecordingRuleResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for CreateRecordingRuleResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreateRecordingRuleResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RuleId", &self.rule_id)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CreateRecordingRuleResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RuleId", &self.rule_id)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -7078,6 +6691,13 @@ pub struct CreateSsoAccountRequest {
 }
 
 impl CreateSsoAccountRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceId",
+        "UserId",
+        "Role",
+        "Notes",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_id: impl Into<String>, user_id: impl Into<String>, role: impl IntoIterator<Item = GrafanaAccountRole>) -> Self {
         CreateSsoAccountRequest {
@@ -7094,14 +6714,10 @@ impl CreateSsoAccountRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for CreateSsoAccountRequest {
     const NAME: &'static str = "CreateSsoAccountRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceId",
-        "UserId",
-        "Role",
-        "Notes",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_id = None;
         let mut user_id = None;
@@ -7125,6 +6741,7 @@ impl input::Input for CreateSsoAccountRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for CreateSsoAccountRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -7133,12 +6750,12 @@ impl<'de> Deserialize<'de> for CreateSsoAccountRequest {
 
 impl serde::Serialize for CreateSsoAccountRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreateSsoAccountRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("InstanceId", &self.instance_id)?
-            .plain("UserId", &self.user_id)?
-            .plain("Role", &self.role)?
-            .opt("Notes", &self.notes)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CreateSsoAccountRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceId", &self.instance_id)?;
+        fields.plain("UserId", &self.user_id)?;
+        fields.plain("Role", &self.role)?;
+        fields.opt("Notes", &self.notes)?;
+        fields.end()
     }
 }
 
@@ -7152,26 +6769,6 @@ pub struct CreateSsoAccountResponse {
     pub user_id: Option<String>,
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl CreateSsoAccountResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CreateSsoAccountResponse {
-            user_id: None,
-            request_id: None,
-        }
-    }
-    /// Sets `UserId`.
-    pub fn with_user_id(mut self, user_id: impl Into<String>) -> Self {
-        self.user_id = Some(user_id.into());
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for CreateSsoAccountResponse {
@@ -7195,13 +6792,13 @@ impl<'de> Deserialize<'de> for CreateSsoAccountResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for CreateSsoAccountResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CreateSsoAccountResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("UserId", &self.user_id)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CreateSsoAccountResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("UserId", &self.user_id)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -7224,6 +6821,12 @@ pub struct DeleteAlarmHistoryShieldsRequest {
 }
 
 impl DeleteAlarmHistoryShieldsRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Module",
+        "Shields",
+        "MonitorType",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(module: impl Into<String>, shields: impl IntoIterator<Item = impl Into<String>>) -> Self {
         DeleteAlarmHistoryShieldsRequest {
@@ -7239,13 +6842,10 @@ impl DeleteAlarmHistoryShieldsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DeleteAlarmHistoryShieldsRequest {
     const NAME: &'static str = "DeleteAlarmHistoryShieldsRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Module",
-        "Shields",
-        "MonitorType",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut module = None;
         let mut shields = None;
@@ -7266,6 +6866,7 @@ impl input::Input for DeleteAlarmHistoryShieldsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DeleteAlarmHistoryShieldsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -7274,11 +6875,11 @@ impl<'de> Deserialize<'de> for DeleteAlarmHistoryShieldsRequest {
 
 impl serde::Serialize for DeleteAlarmHistoryShieldsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeleteAlarmHistoryShieldsRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("Module", &self.module)?
-            .plain("Shields", &self.shields)?
-            .opt("MonitorType", &self.monitor_type)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DeleteAlarmHistoryShieldsRequest", Self::FIELDS.len())?;
+        fields.plain("Module", &self.module)?;
+        fields.plain("Shields", &self.shields)?;
+        fields.opt("MonitorType", &self.monitor_type)?;
+        fields.end()
     }
 }
 
@@ -7288,20 +6889,6 @@ impl serde::Serialize for DeleteAlarmHistoryShieldsRequest {
 pub struct DeleteAlarmHistoryShieldsResponse {
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     pub request_id: Option<String>,
-}
-
-impl DeleteAlarmHistoryShieldsResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DeleteAlarmHistoryShieldsResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DeleteAlarmHistoryShieldsResponse {
@@ -7323,12 +6910,12 @@ impl<'de> Deserialize<'de> for DeleteAlarmHistoryShieldsResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DeleteAlarmHistoryShieldsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeleteAlarmHistoryShieldsResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DeleteAlarmHistoryShieldsResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -7351,6 +6938,12 @@ pub struct DeleteAlarmNoticesRequest {
 }
 
 impl DeleteAlarmNoticesRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Module",
+        "NoticeIds",
+        "NoticeBindPolicys",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(module: impl Into<String>, notice_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         DeleteAlarmNoticesRequest {
@@ -7366,13 +6959,10 @@ impl DeleteAlarmNoticesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DeleteAlarmNoticesRequest {
     const NAME: &'static str = "DeleteAlarmNoticesRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Module",
-        "NoticeIds",
-        "NoticeBindPolicys",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut module = None;
         let mut notice_ids = None;
@@ -7393,6 +6983,7 @@ impl input::Input for DeleteAlarmNoticesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DeleteAlarmNoticesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -7401,11 +6992,11 @@ impl<'de> Deserialize<'de> for DeleteAlarmNoticesRequest {
 
 impl serde::Serialize for DeleteAlarmNoticesRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeleteAlarmNoticesRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("Module", &self.module)?
-            .plain("NoticeIds", &self.notice_ids)?
-            .opt("NoticeBindPolicys", &self.notice_bind_policys)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DeleteAlarmNoticesRequest", Self::FIELDS.len())?;
+        fields.plain("Module", &self.module)?;
+        fields.plain("NoticeIds", &self.notice_ids)?;
+        fields.opt("NoticeBindPolicys", &self.notice_bind_policys)?;
+        fields.end()
     }
 }
 
@@ -7415,20 +7006,6 @@ impl serde::Serialize for DeleteAlarmNoticesRequest {
 pub struct DeleteAlarmNoticesResponse {
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl DeleteAlarmNoticesResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DeleteAlarmNoticesResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DeleteAlarmNoticesResponse {
@@ -7450,12 +7027,12 @@ impl<'de> Deserialize<'de> for DeleteAlarmNoticesResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DeleteAlarmNoticesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeleteAlarmNoticesResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DeleteAlarmNoticesResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -7478,6 +7055,12 @@ pub struct DeleteAlarmPolicyRequest {
 }
 
 impl DeleteAlarmPolicyRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Module",
+        "PolicyIds",
+        "PromInsIds",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(module: impl Into<String>, policy_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         DeleteAlarmPolicyRequest {
@@ -7493,13 +7076,10 @@ impl DeleteAlarmPolicyRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DeleteAlarmPolicyRequest {
     const NAME: &'static str = "DeleteAlarmPolicyRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Module",
-        "PolicyIds",
-        "PromInsIds",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut module = None;
         let mut policy_ids = None;
@@ -7520,6 +7100,7 @@ impl input::Input for DeleteAlarmPolicyRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DeleteAlarmPolicyRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -7528,11 +7109,11 @@ impl<'de> Deserialize<'de> for DeleteAlarmPolicyRequest {
 
 impl serde::Serialize for DeleteAlarmPolicyRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeleteAlarmPolicyRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("Module", &self.module)?
-            .plain("PolicyIds", &self.policy_ids)?
-            .opt("PromInsIds", &self.prom_ins_ids)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DeleteAlarmPolicyRequest", Self::FIELDS.len())?;
+        fields.plain("Module", &self.module)?;
+        fields.plain("PolicyIds", &self.policy_ids)?;
+        fields.opt("PromInsIds", &self.prom_ins_ids)?;
+        fields.end()
     }
 }
 
@@ -7542,20 +7123,6 @@ impl serde::Serialize for DeleteAlarmPolicyRequest {
 pub struct DeleteAlarmPolicyResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl DeleteAlarmPolicyResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DeleteAlarmPolicyResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DeleteAlarmPolicyResponse {
@@ -7577,12 +7144,12 @@ impl<'de> Deserialize<'de> for DeleteAlarmPolicyResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DeleteAlarmPolicyResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeleteAlarmPolicyResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DeleteAlarmPolicyResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -7605,6 +7172,11 @@ pub struct DeleteAlarmShieldsRequest {
 }
 
 impl DeleteAlarmShieldsRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Module",
+        "Shields",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(module: impl Into<String>, shields: impl IntoIterator<Item = impl Into<String>>) -> Self {
         DeleteAlarmShieldsRequest {
@@ -7614,12 +7186,10 @@ impl DeleteAlarmShieldsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DeleteAlarmShieldsRequest {
     const NAME: &'static str = "DeleteAlarmShieldsRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Module",
-        "Shields",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut module = None;
         let mut shields = None;
@@ -7637,6 +7207,7 @@ impl input::Input for DeleteAlarmShieldsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DeleteAlarmShieldsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -7645,10 +7216,10 @@ impl<'de> Deserialize<'de> for DeleteAlarmShieldsRequest {
 
 impl serde::Serialize for DeleteAlarmShieldsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeleteAlarmShieldsRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("Module", &self.module)?
-            .plain("Shields", &self.shields)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DeleteAlarmShieldsRequest", Self::FIELDS.len())?;
+        fields.plain("Module", &self.module)?;
+        fields.plain("Shields", &self.shields)?;
+        fields.end()
     }
 }
 
@@ -7658,20 +7229,6 @@ impl serde::Serialize for DeleteAlarmShieldsRequest {
 pub struct DeleteAlarmShieldsResponse {
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     pub request_id: Option<String>,
-}
-
-impl DeleteAlarmShieldsResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DeleteAlarmShieldsResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DeleteAlarmShieldsResponse {
@@ -7693,12 +7250,12 @@ impl<'de> Deserialize<'de> for DeleteAlarmShieldsResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DeleteAlarmShieldsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeleteAlarmShieldsResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DeleteAlarmShieldsResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -7717,6 +7274,11 @@ pub struct DeleteAlertRulesRequest {
 }
 
 impl DeleteAlertRulesRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "RuleIds",
+        "InstanceId",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(rule_ids: impl IntoIterator<Item = impl Into<String>>, instance_id: impl Into<String>) -> Self {
         DeleteAlertRulesRequest {
@@ -7726,12 +7288,10 @@ impl DeleteAlertRulesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DeleteAlertRulesRequest {
     const NAME: &'static str = "DeleteAlertRulesRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "RuleIds",
-        "InstanceId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut rule_ids = None;
         let mut instance_id = None;
@@ -7749,6 +7309,7 @@ impl input::Input for DeleteAlertRulesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DeleteAlertRulesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -7757,10 +7318,10 @@ impl<'de> Deserialize<'de> for DeleteAlertRulesRequest {
 
 impl serde::Serialize for DeleteAlertRulesRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeleteAlertRulesRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("RuleIds", &self.rule_ids)?
-            .plain("InstanceId", &self.instance_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DeleteAlertRulesRequest", Self::FIELDS.len())?;
+        fields.plain("RuleIds", &self.rule_ids)?;
+        fields.plain("InstanceId", &self.instance_id)?;
+        fields.end()
     }
 }
 
@@ -7770,20 +7331,6 @@ impl serde::Serialize for DeleteAlertRulesRequest {
 pub struct DeleteAlertRulesResponse {
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl DeleteAlertRulesResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DeleteAlertRulesResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DeleteAlertRulesResponse {
@@ -7805,12 +7352,12 @@ impl<'de> Deserialize<'de> for DeleteAlertRulesResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DeleteAlertRulesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeleteAlertRulesResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DeleteAlertRulesResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -7845,6 +7392,14 @@ pub struct DeleteExporterIntegrationRequest {
 }
 
 impl DeleteExporterIntegrationRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceId",
+        "Kind",
+        "Name",
+        "KubeType",
+        "ClusterId",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_id: impl Into<String>, kind: impl Into<String>, name: impl Into<String>) -> Self {
         DeleteExporterIntegrationRequest {
@@ -7867,15 +7422,10 @@ impl DeleteExporterIntegrationRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DeleteExporterIntegrationRequest {
     const NAME: &'static str = "DeleteExporterIntegrationRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceId",
-        "Kind",
-        "Name",
-        "KubeType",
-        "ClusterId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_id = None;
         let mut kind = None;
@@ -7902,6 +7452,7 @@ impl input::Input for DeleteExporterIntegrationRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DeleteExporterIntegrationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -7910,13 +7461,13 @@ impl<'de> Deserialize<'de> for DeleteExporterIntegrationRequest {
 
 impl serde::Serialize for DeleteExporterIntegrationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeleteExporterIntegrationRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("InstanceId", &self.instance_id)?
-            .plain("Kind", &self.kind)?
-            .plain("Name", &self.name)?
-            .opt("KubeType", &self.kube_type)?
-            .opt("ClusterId", &self.cluster_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DeleteExporterIntegrationRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceId", &self.instance_id)?;
+        fields.plain("Kind", &self.kind)?;
+        fields.plain("Name", &self.name)?;
+        fields.opt("KubeType", &self.kube_type)?;
+        fields.opt("ClusterId", &self.cluster_id)?;
+        fields.end()
     }
 }
 
@@ -7926,20 +7477,6 @@ impl serde::Serialize for DeleteExporterIntegrationRequest {
 pub struct DeleteExporterIntegrationResponse {
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl DeleteExporterIntegrationResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DeleteExporterIntegrationResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DeleteExporterIntegrationResponse {
@@ -7961,12 +7498,12 @@ impl<'de> Deserialize<'de> for DeleteExporterIntegrationResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DeleteExporterIntegrationResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeleteExporterIntegrationResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DeleteExporterIntegrationResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -7981,6 +7518,10 @@ pub struct DeleteGrafanaInstanceRequest {
 }
 
 impl DeleteGrafanaInstanceRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceIDs",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_i_ds: impl IntoIterator<Item = impl Into<String>>) -> Self {
         DeleteGrafanaInstanceRequest {
@@ -7989,11 +7530,10 @@ impl DeleteGrafanaInstanceRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DeleteGrafanaInstanceRequest {
     const NAME: &'static str = "DeleteGrafanaInstanceRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceIDs",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_i_ds = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -8008,6 +7548,7 @@ impl input::Input for DeleteGrafanaInstanceRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DeleteGrafanaInstanceRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -8016,9 +7557,9 @@ impl<'de> Deserialize<'de> for DeleteGrafanaInstanceRequest {
 
 impl serde::Serialize for DeleteGrafanaInstanceRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeleteGrafanaInstanceRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("InstanceIDs", &self.instance_i_ds)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DeleteGrafanaInstanceRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceIDs", &self.instance_i_ds)?;
+        fields.end()
     }
 }
 
@@ -8028,20 +7569,6 @@ impl serde::Serialize for DeleteGrafanaInstanceRequest {
 pub struct DeleteGrafanaInstanceResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl DeleteGrafanaInstanceResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DeleteGrafanaInstanceResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DeleteGrafanaInstanceResponse {
@@ -8063,12 +7590,12 @@ impl<'de> Deserialize<'de> for DeleteGrafanaInstanceResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DeleteGrafanaInstanceResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeleteGrafanaInstanceResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DeleteGrafanaInstanceResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -8087,6 +7614,11 @@ pub struct DeleteGrafanaIntegrationRequest {
 }
 
 impl DeleteGrafanaIntegrationRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceId",
+        "IntegrationId",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_id: impl Into<String>, integration_id: impl Into<String>) -> Self {
         DeleteGrafanaIntegrationRequest {
@@ -8096,12 +7628,10 @@ impl DeleteGrafanaIntegrationRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DeleteGrafanaIntegrationRequest {
     const NAME: &'static str = "DeleteGrafanaIntegrationRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceId",
-        "IntegrationId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_id = None;
         let mut integration_id = None;
@@ -8119,6 +7649,7 @@ impl input::Input for DeleteGrafanaIntegrationRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DeleteGrafanaIntegrationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -8127,10 +7658,10 @@ impl<'de> Deserialize<'de> for DeleteGrafanaIntegrationRequest {
 
 impl serde::Serialize for DeleteGrafanaIntegrationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeleteGrafanaIntegrationRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("InstanceId", &self.instance_id)?
-            .plain("IntegrationId", &self.integration_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DeleteGrafanaIntegrationRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceId", &self.instance_id)?;
+        fields.plain("IntegrationId", &self.integration_id)?;
+        fields.end()
     }
 }
 
@@ -8140,20 +7671,6 @@ impl serde::Serialize for DeleteGrafanaIntegrationRequest {
 pub struct DeleteGrafanaIntegrationResponse {
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl DeleteGrafanaIntegrationResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DeleteGrafanaIntegrationResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DeleteGrafanaIntegrationResponse {
@@ -8175,12 +7692,12 @@ impl<'de> Deserialize<'de> for DeleteGrafanaIntegrationResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DeleteGrafanaIntegrationResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeleteGrafanaIntegrationResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DeleteGrafanaIntegrationResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -8199,6 +7716,11 @@ pub struct DeleteGrafanaNotificationChannelRequest {
 }
 
 impl DeleteGrafanaNotificationChannelRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "ChannelIDs",
+        "InstanceId",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(channel_i_ds: impl IntoIterator<Item = impl Into<String>>, instance_id: impl Into<String>) -> Self {
         DeleteGrafanaNotificationChannelRequest {
@@ -8208,12 +7730,10 @@ impl DeleteGrafanaNotificationChannelRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DeleteGrafanaNotificationChannelRequest {
     const NAME: &'static str = "DeleteGrafanaNotificationChannelRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "ChannelIDs",
-        "InstanceId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut channel_i_ds = None;
         let mut instance_id = None;
@@ -8231,6 +7751,7 @@ impl input::Input for DeleteGrafanaNotificationChannelRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DeleteGrafanaNotificationChannelRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -8239,10 +7760,10 @@ impl<'de> Deserialize<'de> for DeleteGrafanaNotificationChannelRequest {
 
 impl serde::Serialize for DeleteGrafanaNotificationChannelRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeleteGrafanaNotificationChannelRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("ChannelIDs", &self.channel_i_ds)?
-            .plain("InstanceId", &self.instance_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DeleteGrafanaNotificationChannelRequest", Self::FIELDS.len())?;
+        fields.plain("ChannelIDs", &self.channel_i_ds)?;
+        fields.plain("InstanceId", &self.instance_id)?;
+        fields.end()
     }
 }
 
@@ -8252,20 +7773,6 @@ impl serde::Serialize for DeleteGrafanaNotificationChannelRequest {
 pub struct DeleteGrafanaNotificationChannelResponse {
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl DeleteGrafanaNotificationChannelResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DeleteGrafanaNotificationChannelResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DeleteGrafanaNotificationChannelResponse {
@@ -8287,12 +7794,12 @@ impl<'de> Deserialize<'de> for DeleteGrafanaNotificationChannelResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DeleteGrafanaNotificationChannelResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeleteGrafanaNotificationChannelResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DeleteGrafanaNotificationChannelResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -8311,6 +7818,11 @@ pub struct DeleteOnCallFormsRequest {
 }
 
 impl DeleteOnCallFormsRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Module",
+        "OnCallFormIDs",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(module: impl Into<String>, on_call_form_i_ds: impl IntoIterator<Item = impl Into<String>>) -> Self {
         DeleteOnCallFormsRequest {
@@ -8320,12 +7832,10 @@ impl DeleteOnCallFormsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DeleteOnCallFormsRequest {
     const NAME: &'static str = "DeleteOnCallFormsRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Module",
-        "OnCallFormIDs",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut module = None;
         let mut on_call_form_i_ds = None;
@@ -8343,6 +7853,7 @@ impl input::Input for DeleteOnCallFormsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DeleteOnCallFormsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -8351,10 +7862,10 @@ impl<'de> Deserialize<'de> for DeleteOnCallFormsRequest {
 
 impl serde::Serialize for DeleteOnCallFormsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeleteOnCallFormsRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("Module", &self.module)?
-            .plain("OnCallFormIDs", &self.on_call_form_i_ds)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DeleteOnCallFormsRequest", Self::FIELDS.len())?;
+        fields.plain("Module", &self.module)?;
+        fields.plain("OnCallFormIDs", &self.on_call_form_i_ds)?;
+        fields.end()
     }
 }
 
@@ -8372,32 +7883,6 @@ pub struct DeleteOnCallFormsResponse {
     pub success_on_call_form_i_ds: Vec<String>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl DeleteOnCallFormsResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DeleteOnCallFormsResponse {
-            failed_on_call_form_i_ds: Vec::new(),
-            success_on_call_form_i_ds: Vec::new(),
-            request_id: None,
-        }
-    }
-    /// Sets `FailedOnCallFormIDs`.
-    pub fn with_failed_on_call_form_i_ds(mut self, failed_on_call_form_i_ds: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.failed_on_call_form_i_ds = failed_on_call_form_i_ds.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `SuccessOnCallFormIDs`.
-    pub fn with_success_on_call_form_i_ds(mut self, success_on_call_form_i_ds: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.success_on_call_form_i_ds = success_on_call_form_i_ds.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DeleteOnCallFormsResponse {
@@ -8423,14 +7908,14 @@ impl<'de> Deserialize<'de> for DeleteOnCallFormsResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DeleteOnCallFormsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeleteOnCallFormsResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .list("FailedOnCallFormIDs", &self.failed_on_call_form_i_ds)?
-            .list("SuccessOnCallFormIDs", &self.success_on_call_form_i_ds)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DeleteOnCallFormsResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("FailedOnCallFormIDs", &self.failed_on_call_form_i_ds)?;
+        fields.list("SuccessOnCallFormIDs", &self.success_on_call_form_i_ds)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -8449,6 +7934,11 @@ pub struct DeletePolicyGroupRequest {
 }
 
 impl DeletePolicyGroupRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Module",
+        "GroupId",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(module: impl Into<String>, group_id: impl IntoIterator<Item = i64>) -> Self {
         DeletePolicyGroupRequest {
@@ -8458,12 +7948,10 @@ impl DeletePolicyGroupRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DeletePolicyGroupRequest {
     const NAME: &'static str = "DeletePolicyGroupRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Module",
-        "GroupId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut module = None;
         let mut group_id = None;
@@ -8481,6 +7969,7 @@ impl input::Input for DeletePolicyGroupRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DeletePolicyGroupRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -8489,10 +7978,10 @@ impl<'de> Deserialize<'de> for DeletePolicyGroupRequest {
 
 impl serde::Serialize for DeletePolicyGroupRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeletePolicyGroupRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("Module", &self.module)?
-            .plain("GroupId", &self.group_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DeletePolicyGroupRequest", Self::FIELDS.len())?;
+        fields.plain("Module", &self.module)?;
+        fields.plain("GroupId", &self.group_id)?;
+        fields.end()
     }
 }
 
@@ -8502,20 +7991,6 @@ impl serde::Serialize for DeletePolicyGroupRequest {
 pub struct DeletePolicyGroupResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl DeletePolicyGroupResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DeletePolicyGroupResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DeletePolicyGroupResponse {
@@ -8537,12 +8012,12 @@ impl<'de> Deserialize<'de> for DeletePolicyGroupResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DeletePolicyGroupResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeletePolicyGroupResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DeletePolicyGroupResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -8561,6 +8036,11 @@ pub struct DeletePrometheusAlertGroupsRequest {
 }
 
 impl DeletePrometheusAlertGroupsRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceId",
+        "GroupIds",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         DeletePrometheusAlertGroupsRequest {
@@ -8580,12 +8060,10 @@ impl DeletePrometheusAlertGroupsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DeletePrometheusAlertGroupsRequest {
     const NAME: &'static str = "DeletePrometheusAlertGroupsRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceId",
-        "GroupIds",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_id = None;
         let mut group_ids = None;
@@ -8603,6 +8081,7 @@ impl input::Input for DeletePrometheusAlertGroupsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DeletePrometheusAlertGroupsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -8611,10 +8090,10 @@ impl<'de> Deserialize<'de> for DeletePrometheusAlertGroupsRequest {
 
 impl serde::Serialize for DeletePrometheusAlertGroupsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeletePrometheusAlertGroupsRequest", <Self as input::Input>::FIELDS.len())?
-            .opt("InstanceId", &self.instance_id)?
-            .opt("GroupIds", &self.group_ids)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DeletePrometheusAlertGroupsRequest", Self::FIELDS.len())?;
+        fields.opt("InstanceId", &self.instance_id)?;
+        fields.opt("GroupIds", &self.group_ids)?;
+        fields.end()
     }
 }
 
@@ -8624,20 +8103,6 @@ impl serde::Serialize for DeletePrometheusAlertGroupsRequest {
 pub struct DeletePrometheusAlertGroupsResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl DeletePrometheusAlertGroupsResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DeletePrometheusAlertGroupsResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DeletePrometheusAlertGroupsResponse {
@@ -8659,12 +8124,12 @@ impl<'de> Deserialize<'de> for DeletePrometheusAlertGroupsResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DeletePrometheusAlertGroupsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeletePrometheusAlertGroupsResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DeletePrometheusAlertGroupsResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -8687,6 +8152,12 @@ pub struct DeletePrometheusAlertPolicyRequest {
 }
 
 impl DeletePrometheusAlertPolicyRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceId",
+        "AlertIds",
+        "Names",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_id: impl Into<String>, alert_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         DeletePrometheusAlertPolicyRequest {
@@ -8702,13 +8173,10 @@ impl DeletePrometheusAlertPolicyRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DeletePrometheusAlertPolicyRequest {
     const NAME: &'static str = "DeletePrometheusAlertPolicyRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceId",
-        "AlertIds",
-        "Names",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_id = None;
         let mut alert_ids = None;
@@ -8729,6 +8197,7 @@ impl input::Input for DeletePrometheusAlertPolicyRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DeletePrometheusAlertPolicyRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -8737,11 +8206,11 @@ impl<'de> Deserialize<'de> for DeletePrometheusAlertPolicyRequest {
 
 impl serde::Serialize for DeletePrometheusAlertPolicyRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeletePrometheusAlertPolicyRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("InstanceId", &self.instance_id)?
-            .plain("AlertIds", &self.alert_ids)?
-            .opt("Names", &self.names)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DeletePrometheusAlertPolicyRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceId", &self.instance_id)?;
+        fields.plain("AlertIds", &self.alert_ids)?;
+        fields.opt("Names", &self.names)?;
+        fields.end()
     }
 }
 
@@ -8751,20 +8220,6 @@ impl serde::Serialize for DeletePrometheusAlertPolicyRequest {
 pub struct DeletePrometheusAlertPolicyResponse {
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl DeletePrometheusAlertPolicyResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DeletePrometheusAlertPolicyResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DeletePrometheusAlertPolicyResponse {
@@ -8786,12 +8241,12 @@ impl<'de> Deserialize<'de> for DeletePrometheusAlertPolicyResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DeletePrometheusAlertPolicyResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeletePrometheusAlertPolicyResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DeletePrometheusAlertPolicyResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -8810,6 +8265,11 @@ pub struct DeletePrometheusClusterAgentRequest {
 }
 
 impl DeletePrometheusClusterAgentRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Agents",
+        "InstanceId",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(agents: impl IntoIterator<Item = PrometheusAgentInfo>, instance_id: impl Into<String>) -> Self {
         DeletePrometheusClusterAgentRequest {
@@ -8819,12 +8279,10 @@ impl DeletePrometheusClusterAgentRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DeletePrometheusClusterAgentRequest {
     const NAME: &'static str = "DeletePrometheusClusterAgentRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Agents",
-        "InstanceId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut agents = None;
         let mut instance_id = None;
@@ -8842,6 +8300,7 @@ impl input::Input for DeletePrometheusClusterAgentRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DeletePrometheusClusterAgentRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -8850,10 +8309,10 @@ impl<'de> Deserialize<'de> for DeletePrometheusClusterAgentRequest {
 
 impl serde::Serialize for DeletePrometheusClusterAgentRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeletePrometheusClusterAgentRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("Agents", &self.agents)?
-            .plain("InstanceId", &self.instance_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DeletePrometheusClusterAgentRequest", Self::FIELDS.len())?;
+        fields.plain("Agents", &self.agents)?;
+        fields.plain("InstanceId", &self.instance_id)?;
+        fields.end()
     }
 }
 
@@ -8863,20 +8322,6 @@ impl serde::Serialize for DeletePrometheusClusterAgentRequest {
 pub struct DeletePrometheusClusterAgentResponse {
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl DeletePrometheusClusterAgentResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DeletePrometheusClusterAgentResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DeletePrometheusClusterAgentResponse {
@@ -8898,12 +8343,12 @@ impl<'de> Deserialize<'de> for DeletePrometheusClusterAgentResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DeletePrometheusClusterAgentResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeletePrometheusClusterAgentResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DeletePrometheusClusterAgentResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -8938,6 +8383,15 @@ pub struct DeletePrometheusConfigRequest {
 }
 
 impl DeletePrometheusConfigRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceId",
+        "ClusterType",
+        "ClusterId",
+        "ServiceMonitors",
+        "PodMonitors",
+        "RawJobs",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_id: impl Into<String>, cluster_type: impl Into<String>, cluster_id: impl Into<String>) -> Self {
         DeletePrometheusConfigRequest {
@@ -8966,16 +8420,10 @@ impl DeletePrometheusConfigRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DeletePrometheusConfigRequest {
     const NAME: &'static str = "DeletePrometheusConfigRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceId",
-        "ClusterType",
-        "ClusterId",
-        "ServiceMonitors",
-        "PodMonitors",
-        "RawJobs",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_id = None;
         let mut cluster_type = None;
@@ -9005,6 +8453,7 @@ impl input::Input for DeletePrometheusConfigRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DeletePrometheusConfigRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -9013,14 +8462,14 @@ impl<'de> Deserialize<'de> for DeletePrometheusConfigRequest {
 
 impl serde::Serialize for DeletePrometheusConfigRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeletePrometheusConfigRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("InstanceId", &self.instance_id)?
-            .plain("ClusterType", &self.cluster_type)?
-            .plain("ClusterId", &self.cluster_id)?
-            .opt("ServiceMonitors", &self.service_monitors)?
-            .opt("PodMonitors", &self.pod_monitors)?
-            .opt("RawJobs", &self.raw_jobs)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DeletePrometheusConfigRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceId", &self.instance_id)?;
+        fields.plain("ClusterType", &self.cluster_type)?;
+        fields.plain("ClusterId", &self.cluster_id)?;
+        fields.opt("ServiceMonitors", &self.service_monitors)?;
+        fields.opt("PodMonitors", &self.pod_monitors)?;
+        fields.opt("RawJobs", &self.raw_jobs)?;
+        fields.end()
     }
 }
 
@@ -9030,20 +8479,6 @@ impl serde::Serialize for DeletePrometheusConfigRequest {
 pub struct DeletePrometheusConfigResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl DeletePrometheusConfigResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DeletePrometheusConfigResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DeletePrometheusConfigResponse {
@@ -9065,12 +8500,12 @@ impl<'de> Deserialize<'de> for DeletePrometheusConfigResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DeletePrometheusConfigResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeletePrometheusConfigResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DeletePrometheusConfigResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -9089,6 +8524,11 @@ pub struct DeletePrometheusRecordRuleYamlRequest {
 }
 
 impl DeletePrometheusRecordRuleYamlRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceId",
+        "Names",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_id: impl Into<String>, names: impl IntoIterator<Item = impl Into<String>>) -> Self {
         DeletePrometheusRecordRuleYamlRequest {
@@ -9098,12 +8538,10 @@ impl DeletePrometheusRecordRuleYamlRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DeletePrometheusRecordRuleYamlRequest {
     const NAME: &'static str = "DeletePrometheusRecordRuleYamlRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceId",
-        "Names",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_id = None;
         let mut names = None;
@@ -9121,6 +8559,7 @@ impl input::Input for DeletePrometheusRecordRuleYamlRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DeletePrometheusRecordRuleYamlRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -9129,10 +8568,10 @@ impl<'de> Deserialize<'de> for DeletePrometheusRecordRuleYamlRequest {
 
 impl serde::Serialize for DeletePrometheusRecordRuleYamlRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeletePrometheusRecordRuleYamlRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("InstanceId", &self.instance_id)?
-            .plain("Names", &self.names)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DeletePrometheusRecordRuleYamlRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceId", &self.instance_id)?;
+        fields.plain("Names", &self.names)?;
+        fields.end()
     }
 }
 
@@ -9142,20 +8581,6 @@ impl serde::Serialize for DeletePrometheusRecordRuleYamlRequest {
 pub struct DeletePrometheusRecordRuleYamlResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl DeletePrometheusRecordRuleYamlResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DeletePrometheusRecordRuleYamlResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DeletePrometheusRecordRuleYamlResponse {
@@ -9177,12 +8602,12 @@ impl<'de> Deserialize<'de> for DeletePrometheusRecordRuleYamlResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DeletePrometheusRecordRuleYamlResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeletePrometheusRecordRuleYamlResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DeletePrometheusRecordRuleYamlResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -9205,6 +8630,12 @@ pub struct DeletePrometheusScrapeJobsRequest {
 }
 
 impl DeletePrometheusScrapeJobsRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceId",
+        "AgentId",
+        "JobIds",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_id: impl Into<String>, agent_id: impl Into<String>, job_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         DeletePrometheusScrapeJobsRequest {
@@ -9215,13 +8646,10 @@ impl DeletePrometheusScrapeJobsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DeletePrometheusScrapeJobsRequest {
     const NAME: &'static str = "DeletePrometheusScrapeJobsRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceId",
-        "AgentId",
-        "JobIds",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_id = None;
         let mut agent_id = None;
@@ -9242,6 +8670,7 @@ impl input::Input for DeletePrometheusScrapeJobsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DeletePrometheusScrapeJobsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -9250,11 +8679,11 @@ impl<'de> Deserialize<'de> for DeletePrometheusScrapeJobsRequest {
 
 impl serde::Serialize for DeletePrometheusScrapeJobsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeletePrometheusScrapeJobsRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("InstanceId", &self.instance_id)?
-            .plain("AgentId", &self.agent_id)?
-            .plain("JobIds", &self.job_ids)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DeletePrometheusScrapeJobsRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceId", &self.instance_id)?;
+        fields.plain("AgentId", &self.agent_id)?;
+        fields.plain("JobIds", &self.job_ids)?;
+        fields.end()
     }
 }
 
@@ -9264,20 +8693,6 @@ impl serde::Serialize for DeletePrometheusScrapeJobsRequest {
 pub struct DeletePrometheusScrapeJobsResponse {
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl DeletePrometheusScrapeJobsResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DeletePrometheusScrapeJobsResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DeletePrometheusScrapeJobsResponse {
@@ -9299,12 +8714,12 @@ impl<'de> Deserialize<'de> for DeletePrometheusScrapeJobsResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DeletePrometheusScrapeJobsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeletePrometheusScrapeJobsResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DeletePrometheusScrapeJobsResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -9319,6 +8734,10 @@ pub struct DeletePrometheusTempRequest {
 }
 
 impl DeletePrometheusTempRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "TemplateId",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(template_id: impl Into<String>) -> Self {
         DeletePrometheusTempRequest {
@@ -9327,11 +8746,10 @@ impl DeletePrometheusTempRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DeletePrometheusTempRequest {
     const NAME: &'static str = "DeletePrometheusTempRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "TemplateId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut template_id = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -9346,6 +8764,7 @@ impl input::Input for DeletePrometheusTempRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DeletePrometheusTempRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -9354,9 +8773,9 @@ impl<'de> Deserialize<'de> for DeletePrometheusTempRequest {
 
 impl serde::Serialize for DeletePrometheusTempRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeletePrometheusTempRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("TemplateId", &self.template_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DeletePrometheusTempRequest", Self::FIELDS.len())?;
+        fields.plain("TemplateId", &self.template_id)?;
+        fields.end()
     }
 }
 
@@ -9366,20 +8785,6 @@ impl serde::Serialize for DeletePrometheusTempRequest {
 pub struct DeletePrometheusTempResponse {
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl DeletePrometheusTempResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DeletePrometheusTempResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DeletePrometheusTempResponse {
@@ -9401,12 +8806,12 @@ impl<'de> Deserialize<'de> for DeletePrometheusTempResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DeletePrometheusTempResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeletePrometheusTempResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DeletePrometheusTempResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -9425,6 +8830,11 @@ pub struct DeletePrometheusTempSyncRequest {
 }
 
 impl DeletePrometheusTempSyncRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "TemplateId",
+        "Targets",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(template_id: impl Into<String>, targets: impl IntoIterator<Item = PrometheusTemplateSyncTarget>) -> Self {
         DeletePrometheusTempSyncRequest {
@@ -9434,12 +8844,10 @@ impl DeletePrometheusTempSyncRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DeletePrometheusTempSyncRequest {
     const NAME: &'static str = "DeletePrometheusTempSyncRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "TemplateId",
-        "Targets",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut template_id = None;
         let mut targets = None;
@@ -9457,6 +8865,7 @@ impl input::Input for DeletePrometheusTempSyncRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DeletePrometheusTempSyncRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -9465,10 +8874,10 @@ impl<'de> Deserialize<'de> for DeletePrometheusTempSyncRequest {
 
 impl serde::Serialize for DeletePrometheusTempSyncRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeletePrometheusTempSyncRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("TemplateId", &self.template_id)?
-            .plain("Targets", &self.targets)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DeletePrometheusTempSyncRequest", Self::FIELDS.len())?;
+        fields.plain("TemplateId", &self.template_id)?;
+        fields.plain("Targets", &self.targets)?;
+        fields.end()
     }
 }
 
@@ -9478,20 +8887,6 @@ impl serde::Serialize for DeletePrometheusTempSyncRequest {
 pub struct DeletePrometheusTempSyncResponse {
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl DeletePrometheusTempSyncResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DeletePrometheusTempSyncResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DeletePrometheusTempSyncResponse {
@@ -9513,12 +8908,12 @@ impl<'de> Deserialize<'de> for DeletePrometheusTempSyncResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DeletePrometheusTempSyncResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeletePrometheusTempSyncResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DeletePrometheusTempSyncResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -9537,6 +8932,11 @@ pub struct DeleteRecordingRulesRequest {
 }
 
 impl DeleteRecordingRulesRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "RuleIds",
+        "InstanceId",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(rule_ids: impl IntoIterator<Item = impl Into<String>>, instance_id: impl Into<String>) -> Self {
         DeleteRecordingRulesRequest {
@@ -9546,12 +8946,10 @@ impl DeleteRecordingRulesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DeleteRecordingRulesRequest {
     const NAME: &'static str = "DeleteRecordingRulesRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "RuleIds",
-        "InstanceId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut rule_ids = None;
         let mut instance_id = None;
@@ -9569,6 +8967,7 @@ impl input::Input for DeleteRecordingRulesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DeleteRecordingRulesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -9577,10 +8976,10 @@ impl<'de> Deserialize<'de> for DeleteRecordingRulesRequest {
 
 impl serde::Serialize for DeleteRecordingRulesRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeleteRecordingRulesRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("RuleIds", &self.rule_ids)?
-            .plain("InstanceId", &self.instance_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DeleteRecordingRulesRequest", Self::FIELDS.len())?;
+        fields.plain("RuleIds", &self.rule_ids)?;
+        fields.plain("InstanceId", &self.instance_id)?;
+        fields.end()
     }
 }
 
@@ -9590,20 +8989,6 @@ impl serde::Serialize for DeleteRecordingRulesRequest {
 pub struct DeleteRecordingRulesResponse {
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl DeleteRecordingRulesResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DeleteRecordingRulesResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DeleteRecordingRulesResponse {
@@ -9625,12 +9010,12 @@ impl<'de> Deserialize<'de> for DeleteRecordingRulesResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DeleteRecordingRulesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeleteRecordingRulesResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DeleteRecordingRulesResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -9669,6 +9054,14 @@ pub struct DeleteServiceDiscoveryRequest {
 }
 
 impl DeleteServiceDiscoveryRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceId",
+        "KubeClusterId",
+        "KubeType",
+        "Type",
+        "Yaml",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_id: impl Into<String>, kube_cluster_id: impl Into<String>, kube_type: i64, type_: i64, yaml: impl Into<String>) -> Self {
         DeleteServiceDiscoveryRequest {
@@ -9681,15 +9074,10 @@ impl DeleteServiceDiscoveryRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DeleteServiceDiscoveryRequest {
     const NAME: &'static str = "DeleteServiceDiscoveryRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceId",
-        "KubeClusterId",
-        "KubeType",
-        "Type",
-        "Yaml",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_id = None;
         let mut kube_cluster_id = None;
@@ -9716,6 +9104,7 @@ impl input::Input for DeleteServiceDiscoveryRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DeleteServiceDiscoveryRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -9724,13 +9113,13 @@ impl<'de> Deserialize<'de> for DeleteServiceDiscoveryRequest {
 
 impl serde::Serialize for DeleteServiceDiscoveryRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeleteServiceDiscoveryRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("InstanceId", &self.instance_id)?
-            .plain("KubeClusterId", &self.kube_cluster_id)?
-            .plain("KubeType", &self.kube_type)?
-            .plain("Type", &self.type_)?
-            .plain("Yaml", &self.yaml)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DeleteServiceDiscoveryRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceId", &self.instance_id)?;
+        fields.plain("KubeClusterId", &self.kube_cluster_id)?;
+        fields.plain("KubeType", &self.kube_type)?;
+        fields.plain("Type", &self.type_)?;
+        fields.plain("Yaml", &self.yaml)?;
+        fields.end()
     }
 }
 
@@ -9740,20 +9129,6 @@ impl serde::Serialize for DeleteServiceDiscoveryRequest {
 pub struct DeleteServiceDiscoveryResponse {
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     pub request_id: Option<String>,
-}
-
-impl DeleteServiceDiscoveryResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DeleteServiceDiscoveryResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DeleteServiceDiscoveryResponse {
@@ -9775,12 +9150,12 @@ impl<'de> Deserialize<'de> for DeleteServiceDiscoveryResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DeleteServiceDiscoveryResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeleteServiceDiscoveryResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DeleteServiceDiscoveryResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -9799,6 +9174,11 @@ pub struct DeleteSsoAccountRequest {
 }
 
 impl DeleteSsoAccountRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceId",
+        "UserId",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_id: impl Into<String>, user_id: impl Into<String>) -> Self {
         DeleteSsoAccountRequest {
@@ -9808,12 +9188,10 @@ impl DeleteSsoAccountRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DeleteSsoAccountRequest {
     const NAME: &'static str = "DeleteSsoAccountRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceId",
-        "UserId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_id = None;
         let mut user_id = None;
@@ -9831,6 +9209,7 @@ impl input::Input for DeleteSsoAccountRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DeleteSsoAccountRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -9839,10 +9218,10 @@ impl<'de> Deserialize<'de> for DeleteSsoAccountRequest {
 
 impl serde::Serialize for DeleteSsoAccountRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeleteSsoAccountRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("InstanceId", &self.instance_id)?
-            .plain("UserId", &self.user_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DeleteSsoAccountRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceId", &self.instance_id)?;
+        fields.plain("UserId", &self.user_id)?;
+        fields.end()
     }
 }
 
@@ -9852,20 +9231,6 @@ impl serde::Serialize for DeleteSsoAccountRequest {
 pub struct DeleteSsoAccountResponse {
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl DeleteSsoAccountResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DeleteSsoAccountResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DeleteSsoAccountResponse {
@@ -9887,12 +9252,12 @@ impl<'de> Deserialize<'de> for DeleteSsoAccountResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DeleteSsoAccountResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DeleteSsoAccountResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DeleteSsoAccountResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -9929,6 +9294,21 @@ pub struct DescribeAccidentEventListRequest {
 }
 
 impl DescribeAccidentEventListRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Module",
+        "StartTime",
+        "EndTime",
+        "Limit",
+        "Offset",
+        "UpdateTimeOrder",
+        "OccurTimeOrder",
+        "AccidentType",
+        "AccidentEvent",
+        "AccidentStatus",
+        "AccidentRegion",
+        "AffectResource",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(module: impl Into<String>) -> Self {
         DescribeAccidentEventListRequest {
@@ -10003,22 +9383,10 @@ impl DescribeAccidentEventListRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeAccidentEventListRequest {
     const NAME: &'static str = "DescribeAccidentEventListRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Module",
-        "StartTime",
-        "EndTime",
-        "Limit",
-        "Offset",
-        "UpdateTimeOrder",
-        "OccurTimeOrder",
-        "AccidentType",
-        "AccidentEvent",
-        "AccidentStatus",
-        "AccidentRegion",
-        "AffectResource",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut module = None;
         let mut start_time = None;
@@ -10066,6 +9434,7 @@ impl input::Input for DescribeAccidentEventListRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeAccidentEventListRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -10074,20 +9443,20 @@ impl<'de> Deserialize<'de> for DescribeAccidentEventListRequest {
 
 impl serde::Serialize for DescribeAccidentEventListRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeAccidentEventListRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("Module", &self.module)?
-            .opt("StartTime", &self.start_time)?
-            .opt("EndTime", &self.end_time)?
-            .opt("Limit", &self.limit)?
-            .opt("Offset", &self.offset)?
-            .opt("UpdateTimeOrder", &self.update_time_order)?
-            .opt("OccurTimeOrder", &self.occur_time_order)?
-            .opt("AccidentType", &self.accident_type)?
-            .opt("AccidentEvent", &self.accident_event)?
-            .opt("AccidentStatus", &self.accident_status)?
-            .opt("AccidentRegion", &self.accident_region)?
-            .opt("AffectResource", &self.affect_resource)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeAccidentEventListRequest", Self::FIELDS.len())?;
+        fields.plain("Module", &self.module)?;
+        fields.opt("StartTime", &self.start_time)?;
+        fields.opt("EndTime", &self.end_time)?;
+        fields.opt("Limit", &self.limit)?;
+        fields.opt("Offset", &self.offset)?;
+        fields.opt("UpdateTimeOrder", &self.update_time_order)?;
+        fields.opt("OccurTimeOrder", &self.occur_time_order)?;
+        fields.opt("AccidentType", &self.accident_type)?;
+        fields.opt("AccidentEvent", &self.accident_event)?;
+        fields.opt("AccidentStatus", &self.accident_status)?;
+        fields.opt("AccidentRegion", &self.accident_region)?;
+        fields.opt("AffectResource", &self.affect_resource)?;
+        fields.end()
     }
 }
 
@@ -10107,32 +9476,6 @@ pub struct DescribeAccidentEventListResponse {
     pub total: Option<i64>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl DescribeAccidentEventListResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeAccidentEventListResponse {
-            alarms: Vec::new(),
-            total: None,
-            request_id: None,
-        }
-    }
-    /// Sets `Alarms`.
-    pub fn with_alarms(mut self, alarms: impl IntoIterator<Item = output::DescribeAccidentEventListAlarms>) -> Self {
-        self.alarms = alarms.into_iter().collect();
-        self
-    }
-    /// Sets `Total`.
-    pub fn with_total(mut self, total: i64) -> Self {
-        self.total = Some(total);
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DescribeAccidentEventListResponse {
@@ -10158,14 +9501,14 @@ impl<'de> Deserialize<'de> for DescribeAccidentEventListResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeAccidentEventListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeAccidentEventListResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .list("Alarms", &self.alarms)?
-            .opt("Total", &self.total)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeAccidentEventListResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("Alarms", &self.alarms)?;
+        fields.opt("Total", &self.total)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -10188,6 +9531,12 @@ pub struct DescribeAlarmEventsRequest {
 }
 
 impl DescribeAlarmEventsRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Module",
+        "Namespace",
+        "MonitorType",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(module: impl Into<String>, namespace: impl Into<String>) -> Self {
         DescribeAlarmEventsRequest {
@@ -10203,13 +9552,10 @@ impl DescribeAlarmEventsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeAlarmEventsRequest {
     const NAME: &'static str = "DescribeAlarmEventsRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Module",
-        "Namespace",
-        "MonitorType",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut module = None;
         let mut namespace = None;
@@ -10230,6 +9576,7 @@ impl input::Input for DescribeAlarmEventsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeAlarmEventsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -10238,11 +9585,11 @@ impl<'de> Deserialize<'de> for DescribeAlarmEventsRequest {
 
 impl serde::Serialize for DescribeAlarmEventsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeAlarmEventsRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("Module", &self.module)?
-            .plain("Namespace", &self.namespace)?
-            .opt("MonitorType", &self.monitor_type)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeAlarmEventsRequest", Self::FIELDS.len())?;
+        fields.plain("Module", &self.module)?;
+        fields.plain("Namespace", &self.namespace)?;
+        fields.opt("MonitorType", &self.monitor_type)?;
+        fields.end()
     }
 }
 
@@ -10256,21 +9603,6 @@ pub struct DescribeAlarmEventsResponse {
     pub events: Vec<output::AlarmEvent>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl DescribeAlarmEventsResponse {
-    /// With the fields a request must carry.
-    pub fn new(events: impl IntoIterator<Item = output::AlarmEvent>) -> Self {
-        DescribeAlarmEventsResponse {
-            events: events.into_iter().collect(),
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DescribeAlarmEventsResponse {
@@ -10294,13 +9626,13 @@ impl<'de> Deserialize<'de> for DescribeAlarmEventsResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeAlarmEventsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeAlarmEventsResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .list("Events", &self.events)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeAlarmEventsResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("Events", &self.events)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -10397,6 +9729,31 @@ pub struct DescribeAlarmHistoriesRequest {
 }
 
 impl DescribeAlarmHistoriesRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Module",
+        "PageNumber",
+        "PageSize",
+        "Order",
+        "StartTime",
+        "EndTime",
+        "MonitorTypes",
+        "AlarmObject",
+        "AlarmStatus",
+        "ProjectIds",
+        "InstanceGroupIds",
+        "Namespaces",
+        "MetricNames",
+        "PolicyName",
+        "Content",
+        "ReceiverUids",
+        "ReceiverGroups",
+        "PolicyIds",
+        "AlarmLevels",
+        "ConvergenceHistoryIDs",
+        "AlarmTypes",
+        "ShieldStatus",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(module: impl Into<String>) -> Self {
         DescribeAlarmHistoriesRequest {
@@ -10531,32 +9888,10 @@ impl DescribeAlarmHistoriesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeAlarmHistoriesRequest {
     const NAME: &'static str = "DescribeAlarmHistoriesRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Module",
-        "PageNumber",
-        "PageSize",
-        "Order",
-        "StartTime",
-        "EndTime",
-        "MonitorTypes",
-        "AlarmObject",
-        "AlarmStatus",
-        "ProjectIds",
-        "InstanceGroupIds",
-        "Namespaces",
-        "MetricNames",
-        "PolicyName",
-        "Content",
-        "ReceiverUids",
-        "ReceiverGroups",
-        "PolicyIds",
-        "AlarmLevels",
-        "ConvergenceHistoryIDs",
-        "AlarmTypes",
-        "ShieldStatus",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut module = None;
         let mut page_number = None;
@@ -10634,6 +9969,7 @@ impl input::Input for DescribeAlarmHistoriesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeAlarmHistoriesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -10642,30 +9978,30 @@ impl<'de> Deserialize<'de> for DescribeAlarmHistoriesRequest {
 
 impl serde::Serialize for DescribeAlarmHistoriesRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeAlarmHistoriesRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("Module", &self.module)?
-            .opt("PageNumber", &self.page_number)?
-            .opt("PageSize", &self.page_size)?
-            .opt("Order", &self.order)?
-            .opt("StartTime", &self.start_time)?
-            .opt("EndTime", &self.end_time)?
-            .opt("MonitorTypes", &self.monitor_types)?
-            .opt("AlarmObject", &self.alarm_object)?
-            .opt("AlarmStatus", &self.alarm_status)?
-            .opt("ProjectIds", &self.project_ids)?
-            .opt("InstanceGroupIds", &self.instance_group_ids)?
-            .opt("Namespaces", &self.namespaces)?
-            .opt("MetricNames", &self.metric_names)?
-            .opt("PolicyName", &self.policy_name)?
-            .opt("Content", &self.content)?
-            .opt("ReceiverUids", &self.receiver_uids)?
-            .opt("ReceiverGroups", &self.receiver_groups)?
-            .opt("PolicyIds", &self.policy_ids)?
-            .opt("AlarmLevels", &self.alarm_levels)?
-            .opt("ConvergenceHistoryIDs", &self.convergence_history_i_ds)?
-            .opt("AlarmTypes", &self.alarm_types)?
-            .opt("ShieldStatus", &self.shield_status)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeAlarmHistoriesRequest", Self::FIELDS.len())?;
+        fields.plain("Module", &self.module)?;
+        fields.opt("PageNumber", &self.page_number)?;
+        fields.opt("PageSize", &self.page_size)?;
+        fields.opt("Order", &self.order)?;
+        fields.opt("StartTime", &self.start_time)?;
+        fields.opt("EndTime", &self.end_time)?;
+        fields.opt("MonitorTypes", &self.monitor_types)?;
+        fields.opt("AlarmObject", &self.alarm_object)?;
+        fields.opt("AlarmStatus", &self.alarm_status)?;
+        fields.opt("ProjectIds", &self.project_ids)?;
+        fields.opt("InstanceGroupIds", &self.instance_group_ids)?;
+        fields.opt("Namespaces", &self.namespaces)?;
+        fields.opt("MetricNames", &self.metric_names)?;
+        fields.opt("PolicyName", &self.policy_name)?;
+        fields.opt("Content", &self.content)?;
+        fields.opt("ReceiverUids", &self.receiver_uids)?;
+        fields.opt("ReceiverGroups", &self.receiver_groups)?;
+        fields.opt("PolicyIds", &self.policy_ids)?;
+        fields.opt("AlarmLevels", &self.alarm_levels)?;
+        fields.opt("ConvergenceHistoryIDs", &self.convergence_history_i_ds)?;
+        fields.opt("AlarmTypes", &self.alarm_types)?;
+        fields.opt("ShieldStatus", &self.shield_status)?;
+        fields.end()
     }
 }
 
@@ -10681,32 +10017,6 @@ pub struct DescribeAlarmHistoriesResponse {
     pub histories: Vec<output::AlarmHistory>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl DescribeAlarmHistoriesResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeAlarmHistoriesResponse {
-            total_count: None,
-            histories: Vec::new(),
-            request_id: None,
-        }
-    }
-    /// Sets `TotalCount`.
-    pub fn with_total_count(mut self, total_count: i64) -> Self {
-        self.total_count = Some(total_count);
-        self
-    }
-    /// Sets `Histories`.
-    pub fn with_histories(mut self, histories: impl IntoIterator<Item = output::AlarmHistory>) -> Self {
-        self.histories = histories.into_iter().collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DescribeAlarmHistoriesResponse {
@@ -10732,14 +10042,14 @@ impl<'de> Deserialize<'de> for DescribeAlarmHistoriesResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeAlarmHistoriesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeAlarmHistoriesResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("TotalCount", &self.total_count)?
-            .list("Histories", &self.histories)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeAlarmHistoriesResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("TotalCount", &self.total_count)?;
+        fields.list("Histories", &self.histories)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -10782,6 +10092,17 @@ pub struct DescribeAlarmHistoryShieldRequest {
 }
 
 impl DescribeAlarmHistoryShieldRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Module",
+        "ShieldPolicyId",
+        "ShieldObject",
+        "MetricName",
+        "ShieldId",
+        "ShieldAlarmLevel",
+        "SessionId",
+        "MonitorType",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(module: impl Into<String>, shield_policy_id: impl Into<String>) -> Self {
         DescribeAlarmHistoryShieldRequest {
@@ -10827,18 +10148,10 @@ impl DescribeAlarmHistoryShieldRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeAlarmHistoryShieldRequest {
     const NAME: &'static str = "DescribeAlarmHistoryShieldRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Module",
-        "ShieldPolicyId",
-        "ShieldObject",
-        "MetricName",
-        "ShieldId",
-        "ShieldAlarmLevel",
-        "SessionId",
-        "MonitorType",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut module = None;
         let mut shield_policy_id = None;
@@ -10874,6 +10187,7 @@ impl input::Input for DescribeAlarmHistoryShieldRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeAlarmHistoryShieldRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -10882,16 +10196,16 @@ impl<'de> Deserialize<'de> for DescribeAlarmHistoryShieldRequest {
 
 impl serde::Serialize for DescribeAlarmHistoryShieldRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeAlarmHistoryShieldRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("Module", &self.module)?
-            .plain("ShieldPolicyId", &self.shield_policy_id)?
-            .opt("ShieldObject", &self.shield_object)?
-            .opt("MetricName", &self.metric_name)?
-            .opt("ShieldId", &self.shield_id)?
-            .opt("ShieldAlarmLevel", &self.shield_alarm_level)?
-            .opt("SessionId", &self.session_id)?
-            .opt("MonitorType", &self.monitor_type)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeAlarmHistoryShieldRequest", Self::FIELDS.len())?;
+        fields.plain("Module", &self.module)?;
+        fields.plain("ShieldPolicyId", &self.shield_policy_id)?;
+        fields.opt("ShieldObject", &self.shield_object)?;
+        fields.opt("MetricName", &self.metric_name)?;
+        fields.opt("ShieldId", &self.shield_id)?;
+        fields.opt("ShieldAlarmLevel", &self.shield_alarm_level)?;
+        fields.opt("SessionId", &self.session_id)?;
+        fields.opt("MonitorType", &self.monitor_type)?;
+        fields.end()
     }
 }
 
@@ -10997,146 +10311,6 @@ pub struct DescribeAlarmHistoryShieldResponse {
     pub request_id: Option<String>,
 }
 
-impl DescribeAlarmHistoryShieldResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeAlarmHistoryShieldResponse {
-            shield_id: None,
-            monitor_type: None,
-            name: None,
-            enable: None,
-            monitor_type_show_name: None,
-            name_space: None,
-            name_space_show_name: None,
-            shield_object: Vec::new(),
-            shield_metric: Vec::new(),
-            shield_time_type: None,
-            start_time: None,
-            end_time: None,
-            loop_start_date: None,
-            loop_end_date: None,
-            current_status: None,
-            shield_policy_id: None,
-            shield_alarm_level: Vec::new(),
-            shield_tag: None,
-            metric_name: None,
-            time_zone: None,
-            session_id: None,
-            request_id: None,
-        }
-    }
-    /// Sets `ShieldId`.
-    pub fn with_shield_id(mut self, shield_id: impl Into<String>) -> Self {
-        self.shield_id = Some(shield_id.into());
-        self
-    }
-    /// Sets `MonitorType`.
-    pub fn with_monitor_type(mut self, monitor_type: impl Into<String>) -> Self {
-        self.monitor_type = Some(monitor_type.into());
-        self
-    }
-    /// Sets `Name`.
-    pub fn with_name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-    /// Sets `Enable`.
-    pub fn with_enable(mut self, enable: u64) -> Self {
-        self.enable = Some(enable);
-        self
-    }
-    /// Sets `MonitorTypeShowName`.
-    pub fn with_monitor_type_show_name(mut self, monitor_type_show_name: impl Into<String>) -> Self {
-        self.monitor_type_show_name = Some(monitor_type_show_name.into());
-        self
-    }
-    /// Sets `NameSpace`.
-    pub fn with_name_space(mut self, name_space: impl Into<String>) -> Self {
-        self.name_space = Some(name_space.into());
-        self
-    }
-    /// Sets `NameSpaceShowName`.
-    pub fn with_name_space_show_name(mut self, name_space_show_name: impl Into<String>) -> Self {
-        self.name_space_show_name = Some(name_space_show_name.into());
-        self
-    }
-    /// Sets `ShieldObject`.
-    pub fn with_shield_object(mut self, shield_object: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.shield_object = shield_object.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `ShieldMetric`.
-    pub fn with_shield_metric(mut self, shield_metric: impl IntoIterator<Item = output::ShieldMetric>) -> Self {
-        self.shield_metric = shield_metric.into_iter().collect();
-        self
-    }
-    /// Sets `ShieldTimeType`.
-    pub fn with_shield_time_type(mut self, shield_time_type: impl Into<String>) -> Self {
-        self.shield_time_type = Some(shield_time_type.into());
-        self
-    }
-    /// Sets `StartTime`.
-    pub fn with_start_time(mut self, start_time: u64) -> Self {
-        self.start_time = Some(start_time);
-        self
-    }
-    /// Sets `EndTime`.
-    pub fn with_end_time(mut self, end_time: u64) -> Self {
-        self.end_time = Some(end_time);
-        self
-    }
-    /// Sets `LoopStartDate`.
-    pub fn with_loop_start_date(mut self, loop_start_date: u64) -> Self {
-        self.loop_start_date = Some(loop_start_date);
-        self
-    }
-    /// Sets `LoopEndDate`.
-    pub fn with_loop_end_date(mut self, loop_end_date: u64) -> Self {
-        self.loop_end_date = Some(loop_end_date);
-        self
-    }
-    /// Sets `CurrentStatus`.
-    pub fn with_current_status(mut self, current_status: impl Into<String>) -> Self {
-        self.current_status = Some(current_status.into());
-        self
-    }
-    /// Sets `ShieldPolicyId`.
-    pub fn with_shield_policy_id(mut self, shield_policy_id: impl Into<String>) -> Self {
-        self.shield_policy_id = Some(shield_policy_id.into());
-        self
-    }
-    /// Sets `ShieldAlarmLevel`.
-    pub fn with_shield_alarm_level(mut self, shield_alarm_level: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.shield_alarm_level = shield_alarm_level.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `ShieldTag`.
-    pub fn with_shield_tag(mut self, shield_tag: impl Into<String>) -> Self {
-        self.shield_tag = Some(shield_tag.into());
-        self
-    }
-    /// Sets `MetricName`.
-    pub fn with_metric_name(mut self, metric_name: impl Into<String>) -> Self {
-        self.metric_name = Some(metric_name.into());
-        self
-    }
-    /// Sets `TimeZone`.
-    pub fn with_time_zone(mut self, time_zone: f64) -> Self {
-        self.time_zone = Some(time_zone);
-        self
-    }
-    /// Sets `SessionId`.
-    pub fn with_session_id(mut self, session_id: impl Into<String>) -> Self {
-        self.session_id = Some(session_id.into());
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
-}
-
 impl lenient::Reply for DescribeAlarmHistoryShieldResponse {
     const NAME: &'static str = "DescribeAlarmHistoryShieldResponse";
     const FIELDS: &'static [&'static str] = &[
@@ -11198,33 +10372,33 @@ impl<'de> Deserialize<'de> for DescribeAlarmHistoryShieldResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeAlarmHistoryShieldResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeAlarmHistoryShieldResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("ShieldId", &self.shield_id)?
-            .opt("MonitorType", &self.monitor_type)?
-            .opt("Name", &self.name)?
-            .opt("Enable", &self.enable)?
-            .opt("MonitorTypeShowName", &self.monitor_type_show_name)?
-            .opt("NameSpace", &self.name_space)?
-            .opt("NameSpaceShowName", &self.name_space_show_name)?
-            .list("ShieldObject", &self.shield_object)?
-            .list("ShieldMetric", &self.shield_metric)?
-            .opt("ShieldTimeType", &self.shield_time_type)?
-            .opt("StartTime", &self.start_time)?
-            .opt("EndTime", &self.end_time)?
-            .opt("LoopStartDate", &self.loop_start_date)?
-            .opt("LoopEndDate", &self.loop_end_date)?
-            .opt("CurrentStatus", &self.current_status)?
-            .opt("ShieldPolicyId", &self.shield_policy_id)?
-            .list("ShieldAlarmLevel", &self.shield_alarm_level)?
-            .opt("ShieldTag", &self.shield_tag)?
-            .opt("MetricName", &self.metric_name)?
-            .opt("TimeZone", &self.time_zone)?
-            .opt("SessionId", &self.session_id)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeAlarmHistoryShieldResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ShieldId", &self.shield_id)?;
+        fields.opt("MonitorType", &self.monitor_type)?;
+        fields.opt("Name", &self.name)?;
+        fields.opt("Enable", &self.enable)?;
+        fields.opt("MonitorTypeShowName", &self.monitor_type_show_name)?;
+        fields.opt("NameSpace", &self.name_space)?;
+        fields.opt("NameSpaceShowName", &self.name_space_show_name)?;
+        fields.list("ShieldObject", &self.shield_object)?;
+        fields.list("ShieldMetric", &self.shield_metric)?;
+        fields.opt("ShieldTimeType", &self.shield_time_type)?;
+        fields.opt("StartTime", &self.start_time)?;
+        fields.opt("EndTime", &self.end_time)?;
+        fields.opt("LoopStartDate", &self.loop_start_date)?;
+        fields.opt("LoopEndDate", &self.loop_end_date)?;
+        fields.opt("CurrentStatus", &self.current_status)?;
+        fields.opt("ShieldPolicyId", &self.shield_policy_id)?;
+        fields.list("ShieldAlarmLevel", &self.shield_alarm_level)?;
+        fields.opt("ShieldTag", &self.shield_tag)?;
+        fields.opt("MetricName", &self.metric_name)?;
+        fields.opt("TimeZone", &self.time_zone)?;
+        fields.opt("SessionId", &self.session_id)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -11247,6 +10421,12 @@ pub struct DescribeAlarmMetricsRequest {
 }
 
 impl DescribeAlarmMetricsRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Module",
+        "MonitorType",
+        "Namespace",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(module: impl Into<String>, monitor_type: impl Into<String>, namespace: impl Into<String>) -> Self {
         DescribeAlarmMetricsRequest {
@@ -11257,13 +10437,10 @@ impl DescribeAlarmMetricsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeAlarmMetricsRequest {
     const NAME: &'static str = "DescribeAlarmMetricsRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Module",
-        "MonitorType",
-        "Namespace",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut module = None;
         let mut monitor_type = None;
@@ -11284,6 +10461,7 @@ impl input::Input for DescribeAlarmMetricsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeAlarmMetricsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -11292,11 +10470,11 @@ impl<'de> Deserialize<'de> for DescribeAlarmMetricsRequest {
 
 impl serde::Serialize for DescribeAlarmMetricsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeAlarmMetricsRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("Module", &self.module)?
-            .plain("MonitorType", &self.monitor_type)?
-            .plain("Namespace", &self.namespace)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeAlarmMetricsRequest", Self::FIELDS.len())?;
+        fields.plain("Module", &self.module)?;
+        fields.plain("MonitorType", &self.monitor_type)?;
+        fields.plain("Namespace", &self.namespace)?;
+        fields.end()
     }
 }
 
@@ -11308,26 +10486,6 @@ pub struct DescribeAlarmMetricsResponse {
     pub metrics: Vec<output::Metric>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl DescribeAlarmMetricsResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeAlarmMetricsResponse {
-            metrics: Vec::new(),
-            request_id: None,
-        }
-    }
-    /// Sets `Metrics`.
-    pub fn with_metrics(mut self, metrics: impl IntoIterator<Item = output::Metric>) -> Self {
-        self.metrics = metrics.into_iter().collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DescribeAlarmMetricsResponse {
@@ -11351,13 +10509,13 @@ impl<'de> Deserialize<'de> for DescribeAlarmMetricsResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeAlarmMetricsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeAlarmMetricsResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .list("Metrics", &self.metrics)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeAlarmMetricsResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("Metrics", &self.metrics)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -11372,6 +10530,10 @@ pub struct DescribeAlarmNoticeCallbacksRequest {
 }
 
 impl DescribeAlarmNoticeCallbacksRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Module",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(module: impl Into<String>) -> Self {
         DescribeAlarmNoticeCallbacksRequest {
@@ -11380,11 +10542,10 @@ impl DescribeAlarmNoticeCallbacksRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeAlarmNoticeCallbacksRequest {
     const NAME: &'static str = "DescribeAlarmNoticeCallbacksRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Module",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut module = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -11399,6 +10560,7 @@ impl input::Input for DescribeAlarmNoticeCallbacksRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeAlarmNoticeCallbacksRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -11407,9 +10569,9 @@ impl<'de> Deserialize<'de> for DescribeAlarmNoticeCallbacksRequest {
 
 impl serde::Serialize for DescribeAlarmNoticeCallbacksRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeAlarmNoticeCallbacksRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("Module", &self.module)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeAlarmNoticeCallbacksRequest", Self::FIELDS.len())?;
+        fields.plain("Module", &self.module)?;
+        fields.end()
     }
 }
 
@@ -11424,26 +10586,6 @@ pub struct DescribeAlarmNoticeCallbacksResponse {
     pub url_notices: Vec<output::UrlNotice>,
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl DescribeAlarmNoticeCallbacksResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeAlarmNoticeCallbacksResponse {
-            url_notices: Vec::new(),
-            request_id: None,
-        }
-    }
-    /// Sets `URLNotices`.
-    pub fn with_url_notices(mut self, url_notices: impl IntoIterator<Item = output::UrlNotice>) -> Self {
-        self.url_notices = url_notices.into_iter().collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DescribeAlarmNoticeCallbacksResponse {
@@ -11467,13 +10609,13 @@ impl<'de> Deserialize<'de> for DescribeAlarmNoticeCallbacksResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeAlarmNoticeCallbacksResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeAlarmNoticeCallbacksResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .list("URLNotices", &self.url_notices)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeAlarmNoticeCallbacksResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("URLNotices", &self.url_notices)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -11490,6 +10632,10 @@ pub struct DescribeAlarmNoticeOnCallUsersFromPrometheusAlertIdRequest {
 }
 
 impl DescribeAlarmNoticeOnCallUsersFromPrometheusAlertIdRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "AlertId",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(alert_id: impl Into<String>) -> Self {
         DescribeAlarmNoticeOnCallUsersFromPrometheusAlertIdRequest {
@@ -11498,11 +10644,10 @@ impl DescribeAlarmNoticeOnCallUsersFromPrometheusAlertIdRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeAlarmNoticeOnCallUsersFromPrometheusAlertIdRequest {
     const NAME: &'static str = "DescribeAlarmNoticeOnCallUsersFromPrometheusAlertIdRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "AlertId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut alert_id = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -11517,6 +10662,7 @@ impl input::Input for DescribeAlarmNoticeOnCallUsersFromPrometheusAlertIdRequest
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeAlarmNoticeOnCallUsersFromPrometheusAlertIdRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -11525,9 +10671,9 @@ impl<'de> Deserialize<'de> for DescribeAlarmNoticeOnCallUsersFromPrometheusAlert
 
 impl serde::Serialize for DescribeAlarmNoticeOnCallUsersFromPrometheusAlertIdRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeAlarmNoticeOnCallUsersFromPrometheusAlertIdRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("AlertId", &self.alert_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeAlarmNoticeOnCallUsersFromPrometheusAlertIdRequest", Self::FIELDS.len())?;
+        fields.plain("AlertId", &self.alert_id)?;
+        fields.end()
     }
 }
 
@@ -11539,26 +10685,6 @@ pub struct DescribeAlarmNoticeOnCallUsersFromPrometheusAlertIdResponse {
     pub notices: Vec<output::NoticeOnCallUsersInfo>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl DescribeAlarmNoticeOnCallUsersFromPrometheusAlertIdResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeAlarmNoticeOnCallUsersFromPrometheusAlertIdResponse {
-            notices: Vec::new(),
-            request_id: None,
-        }
-    }
-    /// Sets `Notices`.
-    pub fn with_notices(mut self, notices: impl IntoIterator<Item = output::NoticeOnCallUsersInfo>) -> Self {
-        self.notices = notices.into_iter().collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DescribeAlarmNoticeOnCallUsersFromPrometheusAlertIdResponse {
@@ -11582,13 +10708,13 @@ impl<'de> Deserialize<'de> for DescribeAlarmNoticeOnCallUsersFromPrometheusAlert
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeAlarmNoticeOnCallUsersFromPrometheusAlertIdResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeAlarmNoticeOnCallUsersFromPrometheusAlertIdResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .list("Notices", &self.notices)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeAlarmNoticeOnCallUsersFromPrometheusAlertIdResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("Notices", &self.notices)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -11607,6 +10733,11 @@ pub struct DescribeAlarmNoticeRequest {
 }
 
 impl DescribeAlarmNoticeRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Module",
+        "NoticeId",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(module: impl Into<String>, notice_id: impl Into<String>) -> Self {
         DescribeAlarmNoticeRequest {
@@ -11616,12 +10747,10 @@ impl DescribeAlarmNoticeRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeAlarmNoticeRequest {
     const NAME: &'static str = "DescribeAlarmNoticeRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Module",
-        "NoticeId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut module = None;
         let mut notice_id = None;
@@ -11639,6 +10768,7 @@ impl input::Input for DescribeAlarmNoticeRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeAlarmNoticeRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -11647,10 +10777,10 @@ impl<'de> Deserialize<'de> for DescribeAlarmNoticeRequest {
 
 impl serde::Serialize for DescribeAlarmNoticeRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeAlarmNoticeRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("Module", &self.module)?
-            .plain("NoticeId", &self.notice_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeAlarmNoticeRequest", Self::FIELDS.len())?;
+        fields.plain("Module", &self.module)?;
+        fields.plain("NoticeId", &self.notice_id)?;
+        fields.end()
     }
 }
 
@@ -11664,21 +10794,6 @@ pub struct DescribeAlarmNoticeResponse {
     pub notice: Option<output::AlarmNotice>,
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl DescribeAlarmNoticeResponse {
-    /// With the fields a request must carry.
-    pub fn new(notice: output::AlarmNotice) -> Self {
-        DescribeAlarmNoticeResponse {
-            notice: Some(notice),
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DescribeAlarmNoticeResponse {
@@ -11702,13 +10817,13 @@ impl<'de> Deserialize<'de> for DescribeAlarmNoticeResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeAlarmNoticeResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeAlarmNoticeResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Notice", &self.notice)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeAlarmNoticeResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Notice", &self.notice)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -11765,6 +10880,21 @@ pub struct DescribeAlarmNoticesRequest {
 }
 
 impl DescribeAlarmNoticesRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Module",
+        "PageNumber",
+        "PageSize",
+        "Order",
+        "OwnerUid",
+        "Name",
+        "ReceiverType",
+        "UserIds",
+        "GroupIds",
+        "NoticeIds",
+        "Tags",
+        "OnCallFormIDs",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(module: impl Into<String>, page_number: i64, page_size: i64, order: impl Into<String>) -> Self {
         DescribeAlarmNoticesRequest {
@@ -11824,22 +10954,10 @@ impl DescribeAlarmNoticesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeAlarmNoticesRequest {
     const NAME: &'static str = "DescribeAlarmNoticesRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Module",
-        "PageNumber",
-        "PageSize",
-        "Order",
-        "OwnerUid",
-        "Name",
-        "ReceiverType",
-        "UserIds",
-        "GroupIds",
-        "NoticeIds",
-        "Tags",
-        "OnCallFormIDs",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut module = None;
         let mut page_number = None;
@@ -11887,6 +11005,7 @@ impl input::Input for DescribeAlarmNoticesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeAlarmNoticesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -11895,20 +11014,20 @@ impl<'de> Deserialize<'de> for DescribeAlarmNoticesRequest {
 
 impl serde::Serialize for DescribeAlarmNoticesRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeAlarmNoticesRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("Module", &self.module)?
-            .plain("PageNumber", &self.page_number)?
-            .plain("PageSize", &self.page_size)?
-            .plain("Order", &self.order)?
-            .opt("OwnerUid", &self.owner_uid)?
-            .opt("Name", &self.name)?
-            .opt("ReceiverType", &self.receiver_type)?
-            .opt("UserIds", &self.user_ids)?
-            .opt("GroupIds", &self.group_ids)?
-            .opt("NoticeIds", &self.notice_ids)?
-            .opt("Tags", &self.tags)?
-            .opt("OnCallFormIDs", &self.on_call_form_i_ds)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeAlarmNoticesRequest", Self::FIELDS.len())?;
+        fields.plain("Module", &self.module)?;
+        fields.plain("PageNumber", &self.page_number)?;
+        fields.plain("PageSize", &self.page_size)?;
+        fields.plain("Order", &self.order)?;
+        fields.opt("OwnerUid", &self.owner_uid)?;
+        fields.opt("Name", &self.name)?;
+        fields.opt("ReceiverType", &self.receiver_type)?;
+        fields.opt("UserIds", &self.user_ids)?;
+        fields.opt("GroupIds", &self.group_ids)?;
+        fields.opt("NoticeIds", &self.notice_ids)?;
+        fields.opt("Tags", &self.tags)?;
+        fields.opt("OnCallFormIDs", &self.on_call_form_i_ds)?;
+        fields.end()
     }
 }
 
@@ -11924,32 +11043,6 @@ pub struct DescribeAlarmNoticesResponse {
     pub notices: Vec<output::AlarmNotice>,
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl DescribeAlarmNoticesResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeAlarmNoticesResponse {
-            total_count: None,
-            notices: Vec::new(),
-            request_id: None,
-        }
-    }
-    /// Sets `TotalCount`.
-    pub fn with_total_count(mut self, total_count: i64) -> Self {
-        self.total_count = Some(total_count);
-        self
-    }
-    /// Sets `Notices`.
-    pub fn with_notices(mut self, notices: impl IntoIterator<Item = output::AlarmNotice>) -> Self {
-        self.notices = notices.into_iter().collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DescribeAlarmNoticesResponse {
@@ -11975,14 +11068,14 @@ impl<'de> Deserialize<'de> for DescribeAlarmNoticesResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeAlarmNoticesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeAlarmNoticesResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("TotalCount", &self.total_count)?
-            .list("Notices", &self.notices)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeAlarmNoticesResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("TotalCount", &self.total_count)?;
+        fields.list("Notices", &self.notices)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -12114,6 +11207,37 @@ pub struct DescribeAlarmPoliciesRequest {
 }
 
 impl DescribeAlarmPoliciesRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Module",
+        "PageNumber",
+        "PageSize",
+        "PolicyName",
+        "MonitorTypes",
+        "Namespaces",
+        "Dimensions",
+        "ReceiverUids",
+        "ReceiverGroups",
+        "PolicyType",
+        "Field",
+        "Order",
+        "ProjectIds",
+        "NoticeIds",
+        "RuleTypes",
+        "Enable",
+        "NotBindingNoticeRule",
+        "InstanceGroupId",
+        "NeedCorrespondence",
+        "TriggerTasks",
+        "OneClickPolicyType",
+        "NotBindAll",
+        "NotInstanceGroup",
+        "Tags",
+        "PromInsId",
+        "ReceiverOnCallFormIDs",
+        "NoticeContentTmplIDs",
+        "IsPredefined",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(module: impl Into<String>) -> Self {
         DescribeAlarmPoliciesRequest {
@@ -12284,38 +11408,10 @@ impl DescribeAlarmPoliciesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeAlarmPoliciesRequest {
     const NAME: &'static str = "DescribeAlarmPoliciesRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Module",
-        "PageNumber",
-        "PageSize",
-        "PolicyName",
-        "MonitorTypes",
-        "Namespaces",
-        "Dimensions",
-        "ReceiverUids",
-        "ReceiverGroups",
-        "PolicyType",
-        "Field",
-        "Order",
-        "ProjectIds",
-        "NoticeIds",
-        "RuleTypes",
-        "Enable",
-        "NotBindingNoticeRule",
-        "InstanceGroupId",
-        "NeedCorrespondence",
-        "TriggerTasks",
-        "OneClickPolicyType",
-        "NotBindAll",
-        "NotInstanceGroup",
-        "Tags",
-        "PromInsId",
-        "ReceiverOnCallFormIDs",
-        "NoticeContentTmplIDs",
-        "IsPredefined",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut module = None;
         let mut page_number = None;
@@ -12411,6 +11507,7 @@ impl input::Input for DescribeAlarmPoliciesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeAlarmPoliciesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -12419,36 +11516,36 @@ impl<'de> Deserialize<'de> for DescribeAlarmPoliciesRequest {
 
 impl serde::Serialize for DescribeAlarmPoliciesRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeAlarmPoliciesRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("Module", &self.module)?
-            .opt("PageNumber", &self.page_number)?
-            .opt("PageSize", &self.page_size)?
-            .opt("PolicyName", &self.policy_name)?
-            .opt("MonitorTypes", &self.monitor_types)?
-            .opt("Namespaces", &self.namespaces)?
-            .opt("Dimensions", &self.dimensions)?
-            .opt("ReceiverUids", &self.receiver_uids)?
-            .opt("ReceiverGroups", &self.receiver_groups)?
-            .opt("PolicyType", &self.policy_type)?
-            .opt("Field", &self.field)?
-            .opt("Order", &self.order)?
-            .opt("ProjectIds", &self.project_ids)?
-            .opt("NoticeIds", &self.notice_ids)?
-            .opt("RuleTypes", &self.rule_types)?
-            .opt("Enable", &self.enable)?
-            .opt("NotBindingNoticeRule", &self.not_binding_notice_rule)?
-            .opt("InstanceGroupId", &self.instance_group_id)?
-            .opt("NeedCorrespondence", &self.need_correspondence)?
-            .opt("TriggerTasks", &self.trigger_tasks)?
-            .opt("OneClickPolicyType", &self.one_click_policy_type)?
-            .opt("NotBindAll", &self.not_bind_all)?
-            .opt("NotInstanceGroup", &self.not_instance_group)?
-            .opt("Tags", &self.tags)?
-            .opt("PromInsId", &self.prom_ins_id)?
-            .opt("ReceiverOnCallFormIDs", &self.receiver_on_call_form_i_ds)?
-            .opt("NoticeContentTmplIDs", &self.notice_content_tmpl_i_ds)?
-            .opt("IsPredefined", &self.is_predefined)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeAlarmPoliciesRequest", Self::FIELDS.len())?;
+        fields.plain("Module", &self.module)?;
+        fields.opt("PageNumber", &self.page_number)?;
+        fields.opt("PageSize", &self.page_size)?;
+        fields.opt("PolicyName", &self.policy_name)?;
+        fields.opt("MonitorTypes", &self.monitor_types)?;
+        fields.opt("Namespaces", &self.namespaces)?;
+        fields.opt("Dimensions", &self.dimensions)?;
+        fields.opt("ReceiverUids", &self.receiver_uids)?;
+        fields.opt("ReceiverGroups", &self.receiver_groups)?;
+        fields.opt("PolicyType", &self.policy_type)?;
+        fields.opt("Field", &self.field)?;
+        fields.opt("Order", &self.order)?;
+        fields.opt("ProjectIds", &self.project_ids)?;
+        fields.opt("NoticeIds", &self.notice_ids)?;
+        fields.opt("RuleTypes", &self.rule_types)?;
+        fields.opt("Enable", &self.enable)?;
+        fields.opt("NotBindingNoticeRule", &self.not_binding_notice_rule)?;
+        fields.opt("InstanceGroupId", &self.instance_group_id)?;
+        fields.opt("NeedCorrespondence", &self.need_correspondence)?;
+        fields.opt("TriggerTasks", &self.trigger_tasks)?;
+        fields.opt("OneClickPolicyType", &self.one_click_policy_type)?;
+        fields.opt("NotBindAll", &self.not_bind_all)?;
+        fields.opt("NotInstanceGroup", &self.not_instance_group)?;
+        fields.opt("Tags", &self.tags)?;
+        fields.opt("PromInsId", &self.prom_ins_id)?;
+        fields.opt("ReceiverOnCallFormIDs", &self.receiver_on_call_form_i_ds)?;
+        fields.opt("NoticeContentTmplIDs", &self.notice_content_tmpl_i_ds)?;
+        fields.opt("IsPredefined", &self.is_predefined)?;
+        fields.end()
     }
 }
 
@@ -12464,32 +11561,6 @@ pub struct DescribeAlarmPoliciesResponse {
     pub policies: Vec<output::AlarmPolicy>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl DescribeAlarmPoliciesResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeAlarmPoliciesResponse {
-            total_count: None,
-            policies: Vec::new(),
-            request_id: None,
-        }
-    }
-    /// Sets `TotalCount`.
-    pub fn with_total_count(mut self, total_count: i64) -> Self {
-        self.total_count = Some(total_count);
-        self
-    }
-    /// Sets `Policies`.
-    pub fn with_policies(mut self, policies: impl IntoIterator<Item = output::AlarmPolicy>) -> Self {
-        self.policies = policies.into_iter().collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DescribeAlarmPoliciesResponse {
@@ -12515,14 +11586,14 @@ impl<'de> Deserialize<'de> for DescribeAlarmPoliciesResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeAlarmPoliciesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeAlarmPoliciesResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("TotalCount", &self.total_count)?
-            .list("Policies", &self.policies)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeAlarmPoliciesResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("TotalCount", &self.total_count)?;
+        fields.list("Policies", &self.policies)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -12541,6 +11612,11 @@ pub struct DescribeAlarmPolicyRequest {
 }
 
 impl DescribeAlarmPolicyRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Module",
+        "PolicyId",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(module: impl Into<String>, policy_id: impl Into<String>) -> Self {
         DescribeAlarmPolicyRequest {
@@ -12550,12 +11626,10 @@ impl DescribeAlarmPolicyRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeAlarmPolicyRequest {
     const NAME: &'static str = "DescribeAlarmPolicyRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Module",
-        "PolicyId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut module = None;
         let mut policy_id = None;
@@ -12573,6 +11647,7 @@ impl input::Input for DescribeAlarmPolicyRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeAlarmPolicyRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -12581,10 +11656,10 @@ impl<'de> Deserialize<'de> for DescribeAlarmPolicyRequest {
 
 impl serde::Serialize for DescribeAlarmPolicyRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeAlarmPolicyRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("Module", &self.module)?
-            .plain("PolicyId", &self.policy_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeAlarmPolicyRequest", Self::FIELDS.len())?;
+        fields.plain("Module", &self.module)?;
+        fields.plain("PolicyId", &self.policy_id)?;
+        fields.end()
     }
 }
 
@@ -12598,21 +11673,6 @@ pub struct DescribeAlarmPolicyResponse {
     pub policy: Option<output::AlarmPolicy>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl DescribeAlarmPolicyResponse {
-    /// With the fields a request must carry.
-    pub fn new(policy: output::AlarmPolicy) -> Self {
-        DescribeAlarmPolicyResponse {
-            policy: Some(policy),
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DescribeAlarmPolicyResponse {
@@ -12636,13 +11696,13 @@ impl<'de> Deserialize<'de> for DescribeAlarmPolicyResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeAlarmPolicyResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeAlarmPolicyResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Policy", &self.policy)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeAlarmPolicyResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Policy", &self.policy)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -12659,6 +11719,10 @@ pub struct DescribeAlarmSmsQuotaRequest {
 }
 
 impl DescribeAlarmSmsQuotaRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Module",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(module: impl Into<String>) -> Self {
         DescribeAlarmSmsQuotaRequest {
@@ -12667,11 +11731,10 @@ impl DescribeAlarmSmsQuotaRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeAlarmSmsQuotaRequest {
     const NAME: &'static str = "DescribeAlarmSmsQuotaRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Module",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut module = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -12686,6 +11749,7 @@ impl input::Input for DescribeAlarmSmsQuotaRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeAlarmSmsQuotaRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -12694,9 +11758,9 @@ impl<'de> Deserialize<'de> for DescribeAlarmSmsQuotaRequest {
 
 impl serde::Serialize for DescribeAlarmSmsQuotaRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeAlarmSmsQuotaRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("Module", &self.module)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeAlarmSmsQuotaRequest", Self::FIELDS.len())?;
+        fields.plain("Module", &self.module)?;
+        fields.end()
     }
 }
 
@@ -12728,38 +11792,6 @@ pub struct DescribeAlarmSmsQuotaResponse {
     pub request_id: Option<String>,
 }
 
-impl DescribeAlarmSmsQuotaResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeAlarmSmsQuotaResponse {
-            total: None,
-            used: None,
-            quota_list: Vec::new(),
-            request_id: None,
-        }
-    }
-    /// Sets `Total`.
-    pub fn with_total(mut self, total: i64) -> Self {
-        self.total = Some(total);
-        self
-    }
-    /// Sets `Used`.
-    pub fn with_used(mut self, used: i64) -> Self {
-        self.used = Some(used);
-        self
-    }
-    /// Sets `QuotaList`.
-    pub fn with_quota_list(mut self, quota_list: impl IntoIterator<Item = output::DescribeAlarmSmsQuotaQuota>) -> Self {
-        self.quota_list = quota_list.into_iter().collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
-}
-
 impl lenient::Reply for DescribeAlarmSmsQuotaResponse {
     const NAME: &'static str = "DescribeAlarmSmsQuotaResponse";
     const FIELDS: &'static [&'static str] = &[
@@ -12785,15 +11817,15 @@ impl<'de> Deserialize<'de> for DescribeAlarmSmsQuotaResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeAlarmSmsQuotaResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeAlarmSmsQuotaResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Total", &self.total)?
-            .opt("Used", &self.used)?
-            .list("QuotaList", &self.quota_list)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeAlarmSmsQuotaResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Total", &self.total)?;
+        fields.opt("Used", &self.used)?;
+        fields.list("QuotaList", &self.quota_list)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -12835,6 +11867,16 @@ pub struct DescribeAlertRulesRequest {
 }
 
 impl DescribeAlertRulesRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceId",
+        "Limit",
+        "Offset",
+        "RuleId",
+        "RuleState",
+        "RuleName",
+        "Type",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_id: impl Into<String>) -> Self {
         DescribeAlertRulesRequest {
@@ -12879,17 +11921,10 @@ impl DescribeAlertRulesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeAlertRulesRequest {
     const NAME: &'static str = "DescribeAlertRulesRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceId",
-        "Limit",
-        "Offset",
-        "RuleId",
-        "RuleState",
-        "RuleName",
-        "Type",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_id = None;
         let mut limit = None;
@@ -12922,6 +11957,7 @@ impl input::Input for DescribeAlertRulesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeAlertRulesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -12930,15 +11966,15 @@ impl<'de> Deserialize<'de> for DescribeAlertRulesRequest {
 
 impl serde::Serialize for DescribeAlertRulesRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeAlertRulesRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("InstanceId", &self.instance_id)?
-            .opt("Limit", &self.limit)?
-            .opt("Offset", &self.offset)?
-            .opt("RuleId", &self.rule_id)?
-            .opt("RuleState", &self.rule_state)?
-            .opt("RuleName", &self.rule_name)?
-            .opt("Type", &self.type_)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeAlertRulesRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceId", &self.instance_id)?;
+        fields.opt("Limit", &self.limit)?;
+        fields.opt("Offset", &self.offset)?;
+        fields.opt("RuleId", &self.rule_id)?;
+        fields.opt("RuleState", &self.rule_state)?;
+        fields.opt("RuleName", &self.rule_name)?;
+        fields.opt("Type", &self.type_)?;
+        fields.end()
     }
 }
 
@@ -12957,22 +11993,6 @@ pub struct DescribeAlertRulesResponse {
     pub alert_rule_set: Vec<output::PrometheusRuleSet>,
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl DescribeAlertRulesResponse {
-    /// With the fields a request must carry.
-    pub fn new(total_count: i64, alert_rule_set: impl IntoIterator<Item = output::PrometheusRuleSet>) -> Self {
-        DescribeAlertRulesResponse {
-            total_count: Some(total_count),
-            alert_rule_set: alert_rule_set.into_iter().collect(),
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DescribeAlertRulesResponse {
@@ -12998,14 +12018,14 @@ impl<'de> Deserialize<'de> for DescribeAlertRulesResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeAlertRulesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeAlertRulesResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("TotalCount", &self.total_count)?
-            .list("AlertRuleSet", &self.alert_rule_set)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeAlertRulesResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("TotalCount", &self.total_count)?;
+        fields.list("AlertRuleSet", &self.alert_rule_set)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -13032,6 +12052,13 @@ pub struct DescribeAllNamespacesRequest {
 }
 
 impl DescribeAllNamespacesRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "SceneType",
+        "Module",
+        "MonitorTypes",
+        "Ids",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(scene_type: impl Into<String>, module: impl Into<String>) -> Self {
         DescribeAllNamespacesRequest {
@@ -13053,14 +12080,10 @@ impl DescribeAllNamespacesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeAllNamespacesRequest {
     const NAME: &'static str = "DescribeAllNamespacesRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "SceneType",
-        "Module",
-        "MonitorTypes",
-        "Ids",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut scene_type = None;
         let mut module = None;
@@ -13084,6 +12107,7 @@ impl input::Input for DescribeAllNamespacesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeAllNamespacesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -13092,12 +12116,12 @@ impl<'de> Deserialize<'de> for DescribeAllNamespacesRequest {
 
 impl serde::Serialize for DescribeAllNamespacesRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeAllNamespacesRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("SceneType", &self.scene_type)?
-            .plain("Module", &self.module)?
-            .opt("MonitorTypes", &self.monitor_types)?
-            .opt("Ids", &self.ids)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeAllNamespacesRequest", Self::FIELDS.len())?;
+        fields.plain("SceneType", &self.scene_type)?;
+        fields.plain("Module", &self.module)?;
+        fields.opt("MonitorTypes", &self.monitor_types)?;
+        fields.opt("Ids", &self.ids)?;
+        fields.end()
     }
 }
 
@@ -13130,25 +12154,6 @@ pub struct DescribeAllNamespacesResponse {
     pub request_id: Option<String>,
 }
 
-impl DescribeAllNamespacesResponse {
-    /// With the fields a request must carry.
-    pub fn new(qce_namespaces: output::CommonNamespace, custom_namespaces: output::CommonNamespace, qce_namespaces_new: impl IntoIterator<Item = output::CommonNamespace>, custom_namespaces_new: impl IntoIterator<Item = output::CommonNamespace>, common_namespaces: impl IntoIterator<Item = output::CommonNamespaceNew>) -> Self {
-        DescribeAllNamespacesResponse {
-            qce_namespaces: Some(qce_namespaces),
-            custom_namespaces: Some(custom_namespaces),
-            qce_namespaces_new: qce_namespaces_new.into_iter().collect(),
-            custom_namespaces_new: custom_namespaces_new.into_iter().collect(),
-            common_namespaces: common_namespaces.into_iter().collect(),
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
-}
-
 impl lenient::Reply for DescribeAllNamespacesResponse {
     const NAME: &'static str = "DescribeAllNamespacesResponse";
     const FIELDS: &'static [&'static str] = &[
@@ -13178,17 +12183,17 @@ impl<'de> Deserialize<'de> for DescribeAllNamespacesResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeAllNamespacesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeAllNamespacesResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("QceNamespaces", &self.qce_namespaces)?
-            .opt("CustomNamespaces", &self.custom_namespaces)?
-            .list("QceNamespacesNew", &self.qce_namespaces_new)?
-            .list("CustomNamespacesNew", &self.custom_namespaces_new)?
-            .list("CommonNamespaces", &self.common_namespaces)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeAllNamespacesResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("QceNamespaces", &self.qce_namespaces)?;
+        fields.opt("CustomNamespaces", &self.custom_namespaces)?;
+        fields.list("QceNamespacesNew", &self.qce_namespaces_new)?;
+        fields.list("CustomNamespacesNew", &self.custom_namespaces_new)?;
+        fields.list("CommonNamespaces", &self.common_namespaces)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -13211,6 +12216,12 @@ pub struct DescribeBaseMetricsRequest {
 }
 
 impl DescribeBaseMetricsRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Namespace",
+        "MetricName",
+        "Dimensions",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(namespace: impl Into<String>) -> Self {
         DescribeBaseMetricsRequest {
@@ -13231,13 +12242,10 @@ impl DescribeBaseMetricsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeBaseMetricsRequest {
     const NAME: &'static str = "DescribeBaseMetricsRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Namespace",
-        "MetricName",
-        "Dimensions",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut namespace = None;
         let mut metric_name = None;
@@ -13258,6 +12266,7 @@ impl input::Input for DescribeBaseMetricsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeBaseMetricsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -13266,11 +12275,11 @@ impl<'de> Deserialize<'de> for DescribeBaseMetricsRequest {
 
 impl serde::Serialize for DescribeBaseMetricsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeBaseMetricsRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("Namespace", &self.namespace)?
-            .opt("MetricName", &self.metric_name)?
-            .opt("Dimensions", &self.dimensions)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeBaseMetricsRequest", Self::FIELDS.len())?;
+        fields.plain("Namespace", &self.namespace)?;
+        fields.opt("MetricName", &self.metric_name)?;
+        fields.opt("Dimensions", &self.dimensions)?;
+        fields.end()
     }
 }
 
@@ -13282,26 +12291,6 @@ pub struct DescribeBaseMetricsResponse {
     pub metric_set: Vec<output::MetricSet>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl DescribeBaseMetricsResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeBaseMetricsResponse {
-            metric_set: Vec::new(),
-            request_id: None,
-        }
-    }
-    /// Sets `MetricSet`.
-    pub fn with_metric_set(mut self, metric_set: impl IntoIterator<Item = output::MetricSet>) -> Self {
-        self.metric_set = metric_set.into_iter().collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DescribeBaseMetricsResponse {
@@ -13325,13 +12314,13 @@ impl<'de> Deserialize<'de> for DescribeBaseMetricsResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeBaseMetricsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeBaseMetricsResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .list("MetricSet", &self.metric_set)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeBaseMetricsResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("MetricSet", &self.metric_set)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -13390,6 +12379,21 @@ pub struct DescribeBasicAlarmListRequest {
 }
 
 impl DescribeBasicAlarmListRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Module",
+        "StartTime",
+        "EndTime",
+        "Limit",
+        "Offset",
+        "OccurTimeOrder",
+        "ProjectIds",
+        "ViewNames",
+        "AlarmStatus",
+        "ObjLike",
+        "InstanceGroupIds",
+        "MetricNames",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(module: impl Into<String>) -> Self {
         DescribeBasicAlarmListRequest {
@@ -13464,22 +12468,10 @@ impl DescribeBasicAlarmListRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeBasicAlarmListRequest {
     const NAME: &'static str = "DescribeBasicAlarmListRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Module",
-        "StartTime",
-        "EndTime",
-        "Limit",
-        "Offset",
-        "OccurTimeOrder",
-        "ProjectIds",
-        "ViewNames",
-        "AlarmStatus",
-        "ObjLike",
-        "InstanceGroupIds",
-        "MetricNames",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut module = None;
         let mut start_time = None;
@@ -13527,6 +12519,7 @@ impl input::Input for DescribeBasicAlarmListRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeBasicAlarmListRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -13535,20 +12528,20 @@ impl<'de> Deserialize<'de> for DescribeBasicAlarmListRequest {
 
 impl serde::Serialize for DescribeBasicAlarmListRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeBasicAlarmListRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("Module", &self.module)?
-            .opt("StartTime", &self.start_time)?
-            .opt("EndTime", &self.end_time)?
-            .opt("Limit", &self.limit)?
-            .opt("Offset", &self.offset)?
-            .opt("OccurTimeOrder", &self.occur_time_order)?
-            .opt("ProjectIds", &self.project_ids)?
-            .opt("ViewNames", &self.view_names)?
-            .opt("AlarmStatus", &self.alarm_status)?
-            .opt("ObjLike", &self.obj_like)?
-            .opt("InstanceGroupIds", &self.instance_group_ids)?
-            .opt("MetricNames", &self.metric_names)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeBasicAlarmListRequest", Self::FIELDS.len())?;
+        fields.plain("Module", &self.module)?;
+        fields.opt("StartTime", &self.start_time)?;
+        fields.opt("EndTime", &self.end_time)?;
+        fields.opt("Limit", &self.limit)?;
+        fields.opt("Offset", &self.offset)?;
+        fields.opt("OccurTimeOrder", &self.occur_time_order)?;
+        fields.opt("ProjectIds", &self.project_ids)?;
+        fields.opt("ViewNames", &self.view_names)?;
+        fields.opt("AlarmStatus", &self.alarm_status)?;
+        fields.opt("ObjLike", &self.obj_like)?;
+        fields.opt("InstanceGroupIds", &self.instance_group_ids)?;
+        fields.opt("MetricNames", &self.metric_names)?;
+        fields.end()
     }
 }
 
@@ -13573,38 +12566,6 @@ pub struct DescribeBasicAlarmListResponse {
     pub warning: Option<String>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl DescribeBasicAlarmListResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeBasicAlarmListResponse {
-            alarms: Vec::new(),
-            total: None,
-            warning: None,
-            request_id: None,
-        }
-    }
-    /// Sets `Alarms`.
-    pub fn with_alarms(mut self, alarms: impl IntoIterator<Item = output::DescribeBasicAlarmListAlarms>) -> Self {
-        self.alarms = alarms.into_iter().collect();
-        self
-    }
-    /// Sets `Total`.
-    pub fn with_total(mut self, total: i64) -> Self {
-        self.total = Some(total);
-        self
-    }
-    /// Sets `Warning`.
-    pub fn with_warning(mut self, warning: impl Into<String>) -> Self {
-        self.warning = Some(warning.into());
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DescribeBasicAlarmListResponse {
@@ -13632,15 +12593,15 @@ impl<'de> Deserialize<'de> for DescribeBasicAlarmListResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeBasicAlarmListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeBasicAlarmListResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .list("Alarms", &self.alarms)?
-            .opt("Total", &self.total)?
-            .opt("Warning", &self.warning)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeBasicAlarmListResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("Alarms", &self.alarms)?;
+        fields.opt("Total", &self.total)?;
+        fields.opt("Warning", &self.warning)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -13667,6 +12628,13 @@ pub struct DescribeBindingPolicyObjectListDimension {
 }
 
 impl DescribeBindingPolicyObjectListDimension {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "RegionId",
+        "Region",
+        "Dimensions",
+        "EventDimensions",
+    ];
     /// With the fields a request must carry.
     pub fn new(region_id: i64, region: impl Into<String>, dimensions: impl Into<String>, event_dimensions: impl Into<String>) -> Self {
         DescribeBindingPolicyObjectListDimension {
@@ -13678,14 +12646,10 @@ impl DescribeBindingPolicyObjectListDimension {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeBindingPolicyObjectListDimension {
     const NAME: &'static str = "DescribeBindingPolicyObjectListDimension";
-    const FIELDS: &'static [&'static str] = &[
-        "RegionId",
-        "Region",
-        "Dimensions",
-        "EventDimensions",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut region_id = None;
         let mut region = None;
@@ -13709,6 +12673,7 @@ impl input::Input for DescribeBindingPolicyObjectListDimension {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeBindingPolicyObjectListDimension {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -13717,12 +12682,12 @@ impl<'de> Deserialize<'de> for DescribeBindingPolicyObjectListDimension {
 
 impl serde::Serialize for DescribeBindingPolicyObjectListDimension {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeBindingPolicyObjectListDimension", <Self as input::Input>::FIELDS.len())?
-            .plain("RegionId", &self.region_id)?
-            .plain("Region", &self.region)?
-            .plain("Dimensions", &self.dimensions)?
-            .plain("EventDimensions", &self.event_dimensions)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeBindingPolicyObjectListDimension", Self::FIELDS.len())?;
+        fields.plain("RegionId", &self.region_id)?;
+        fields.plain("Region", &self.region)?;
+        fields.plain("Dimensions", &self.dimensions)?;
+        fields.plain("EventDimensions", &self.event_dimensions)?;
+        fields.end()
     }
 }
 
@@ -13755,6 +12720,15 @@ pub struct DescribeBindingPolicyObjectListRequest {
 }
 
 impl DescribeBindingPolicyObjectListRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Module",
+        "GroupId",
+        "PolicyId",
+        "Limit",
+        "Offset",
+        "Dimensions",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(module: impl Into<String>, group_id: i64) -> Self {
         DescribeBindingPolicyObjectListRequest {
@@ -13788,16 +12762,10 @@ impl DescribeBindingPolicyObjectListRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeBindingPolicyObjectListRequest {
     const NAME: &'static str = "DescribeBindingPolicyObjectListRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Module",
-        "GroupId",
-        "PolicyId",
-        "Limit",
-        "Offset",
-        "Dimensions",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut module = None;
         let mut group_id = None;
@@ -13827,6 +12795,7 @@ impl input::Input for DescribeBindingPolicyObjectListRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeBindingPolicyObjectListRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -13835,14 +12804,14 @@ impl<'de> Deserialize<'de> for DescribeBindingPolicyObjectListRequest {
 
 impl serde::Serialize for DescribeBindingPolicyObjectListRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeBindingPolicyObjectListRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("Module", &self.module)?
-            .plain("GroupId", &self.group_id)?
-            .opt("PolicyId", &self.policy_id)?
-            .opt("Limit", &self.limit)?
-            .opt("Offset", &self.offset)?
-            .opt("Dimensions", &self.dimensions)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeBindingPolicyObjectListRequest", Self::FIELDS.len())?;
+        fields.plain("Module", &self.module)?;
+        fields.plain("GroupId", &self.group_id)?;
+        fields.opt("PolicyId", &self.policy_id)?;
+        fields.opt("Limit", &self.limit)?;
+        fields.opt("Offset", &self.offset)?;
+        fields.opt("Dimensions", &self.dimensions)?;
+        fields.end()
     }
 }
 
@@ -13872,24 +12841,6 @@ pub struct DescribeBindingPolicyObjectListResponse {
     pub request_id: Option<String>,
 }
 
-impl DescribeBindingPolicyObjectListResponse {
-    /// With the fields a request must carry.
-    pub fn new(list: impl IntoIterator<Item = output::DescribeBindingPolicyObjectListInstance>, total: i64, no_shielded_sum: i64, instance_group: output::DescribeBindingPolicyObjectListInstanceGroup) -> Self {
-        DescribeBindingPolicyObjectListResponse {
-            list: list.into_iter().collect(),
-            total: Some(total),
-            no_shielded_sum: Some(no_shielded_sum),
-            instance_group: Some(instance_group),
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
-}
-
 impl lenient::Reply for DescribeBindingPolicyObjectListResponse {
     const NAME: &'static str = "DescribeBindingPolicyObjectListResponse";
     const FIELDS: &'static [&'static str] = &[
@@ -13917,16 +12868,16 @@ impl<'de> Deserialize<'de> for DescribeBindingPolicyObjectListResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeBindingPolicyObjectListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeBindingPolicyObjectListResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .list("List", &self.list)?
-            .opt("Total", &self.total)?
-            .opt("NoShieldedSum", &self.no_shielded_sum)?
-            .opt("InstanceGroup", &self.instance_group)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeBindingPolicyObjectListResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("List", &self.list)?;
+        fields.opt("Total", &self.total)?;
+        fields.opt("NoShieldedSum", &self.no_shielded_sum)?;
+        fields.opt("InstanceGroup", &self.instance_group)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -13945,6 +12896,11 @@ pub struct DescribeClusterAgentCreatingProgressRequest {
 }
 
 impl DescribeClusterAgentCreatingProgressRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceId",
+        "ClusterIds",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_id: impl Into<String>, cluster_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         DescribeClusterAgentCreatingProgressRequest {
@@ -13954,12 +12910,10 @@ impl DescribeClusterAgentCreatingProgressRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeClusterAgentCreatingProgressRequest {
     const NAME: &'static str = "DescribeClusterAgentCreatingProgressRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceId",
-        "ClusterIds",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_id = None;
         let mut cluster_ids = None;
@@ -13977,6 +12931,7 @@ impl input::Input for DescribeClusterAgentCreatingProgressRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeClusterAgentCreatingProgressRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -13985,10 +12940,10 @@ impl<'de> Deserialize<'de> for DescribeClusterAgentCreatingProgressRequest {
 
 impl serde::Serialize for DescribeClusterAgentCreatingProgressRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeClusterAgentCreatingProgressRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("InstanceId", &self.instance_id)?
-            .plain("ClusterIds", &self.cluster_ids)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeClusterAgentCreatingProgressRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceId", &self.instance_id)?;
+        fields.plain("ClusterIds", &self.cluster_ids)?;
+        fields.end()
     }
 }
 
@@ -14000,26 +12955,6 @@ pub struct DescribeClusterAgentCreatingProgressResponse {
     pub response: Vec<output::BindProgressResponse>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl DescribeClusterAgentCreatingProgressResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeClusterAgentCreatingProgressResponse {
-            response: Vec::new(),
-            request_id: None,
-        }
-    }
-    /// Sets `Response`.
-    pub fn with_response(mut self, response: impl IntoIterator<Item = output::BindProgressResponse>) -> Self {
-        self.response = response.into_iter().collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DescribeClusterAgentCreatingProgressResponse {
@@ -14043,13 +12978,13 @@ impl<'de> Deserialize<'de> for DescribeClusterAgentCreatingProgressResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeClusterAgentCreatingProgressResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeClusterAgentCreatingProgressResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .list("Response", &self.response)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeClusterAgentCreatingProgressResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("Response", &self.response)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -14092,6 +13027,17 @@ pub struct DescribeConditionsTemplateListRequest {
 }
 
 impl DescribeConditionsTemplateListRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Module",
+        "ViewName",
+        "GroupName",
+        "GroupID",
+        "Limit",
+        "Offset",
+        "UpdateTimeOrder",
+        "PolicyCountOrder",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(module: impl Into<String>) -> Self {
         DescribeConditionsTemplateListRequest {
@@ -14142,18 +13088,10 @@ impl DescribeConditionsTemplateListRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeConditionsTemplateListRequest {
     const NAME: &'static str = "DescribeConditionsTemplateListRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Module",
-        "ViewName",
-        "GroupName",
-        "GroupID",
-        "Limit",
-        "Offset",
-        "UpdateTimeOrder",
-        "PolicyCountOrder",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut module = None;
         let mut view_name = None;
@@ -14189,6 +13127,7 @@ impl input::Input for DescribeConditionsTemplateListRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeConditionsTemplateListRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -14197,16 +13136,16 @@ impl<'de> Deserialize<'de> for DescribeConditionsTemplateListRequest {
 
 impl serde::Serialize for DescribeConditionsTemplateListRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeConditionsTemplateListRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("Module", &self.module)?
-            .opt("ViewName", &self.view_name)?
-            .opt("GroupName", &self.group_name)?
-            .opt("GroupID", &self.group_id)?
-            .opt("Limit", &self.limit)?
-            .opt("Offset", &self.offset)?
-            .opt("UpdateTimeOrder", &self.update_time_order)?
-            .opt("PolicyCountOrder", &self.policy_count_order)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeConditionsTemplateListRequest", Self::FIELDS.len())?;
+        fields.plain("Module", &self.module)?;
+        fields.opt("ViewName", &self.view_name)?;
+        fields.opt("GroupName", &self.group_name)?;
+        fields.opt("GroupID", &self.group_id)?;
+        fields.opt("Limit", &self.limit)?;
+        fields.opt("Offset", &self.offset)?;
+        fields.opt("UpdateTimeOrder", &self.update_time_order)?;
+        fields.opt("PolicyCountOrder", &self.policy_count_order)?;
+        fields.end()
     }
 }
 
@@ -14225,32 +13164,6 @@ pub struct DescribeConditionsTemplateListResponse {
     pub template_group_list: Vec<output::TemplateGroup>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl DescribeConditionsTemplateListResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeConditionsTemplateListResponse {
-            total: None,
-            template_group_list: Vec::new(),
-            request_id: None,
-        }
-    }
-    /// Sets `Total`.
-    pub fn with_total(mut self, total: i64) -> Self {
-        self.total = Some(total);
-        self
-    }
-    /// Sets `TemplateGroupList`.
-    pub fn with_template_group_list(mut self, template_group_list: impl IntoIterator<Item = output::TemplateGroup>) -> Self {
-        self.template_group_list = template_group_list.into_iter().collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DescribeConditionsTemplateListResponse {
@@ -14276,14 +13189,14 @@ impl<'de> Deserialize<'de> for DescribeConditionsTemplateListResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeConditionsTemplateListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeConditionsTemplateListResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Total", &self.total)?
-            .list("TemplateGroupList", &self.template_group_list)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeConditionsTemplateListResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Total", &self.total)?;
+        fields.list("TemplateGroupList", &self.template_group_list)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -14298,6 +13211,10 @@ pub struct DescribeDnsConfigRequest {
 }
 
 impl DescribeDnsConfigRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceId",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_id: impl Into<String>) -> Self {
         DescribeDnsConfigRequest {
@@ -14306,11 +13223,10 @@ impl DescribeDnsConfigRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeDnsConfigRequest {
     const NAME: &'static str = "DescribeDnsConfigRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_id = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -14325,6 +13241,7 @@ impl input::Input for DescribeDnsConfigRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeDnsConfigRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -14333,9 +13250,9 @@ impl<'de> Deserialize<'de> for DescribeDnsConfigRequest {
 
 impl serde::Serialize for DescribeDnsConfigRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeDnsConfigRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("InstanceId", &self.instance_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeDnsConfigRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceId", &self.instance_id)?;
+        fields.end()
     }
 }
 
@@ -14349,26 +13266,6 @@ pub struct DescribeDnsConfigResponse {
     pub name_servers: Vec<String>,
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl DescribeDnsConfigResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeDnsConfigResponse {
-            name_servers: Vec::new(),
-            request_id: None,
-        }
-    }
-    /// Sets `NameServers`.
-    pub fn with_name_servers(mut self, name_servers: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.name_servers = name_servers.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DescribeDnsConfigResponse {
@@ -14392,13 +13289,13 @@ impl<'de> Deserialize<'de> for DescribeDnsConfigResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeDnsConfigResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeDnsConfigResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .list("NameServers", &self.name_servers)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeDnsConfigResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("NameServers", &self.name_servers)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -14433,6 +13330,14 @@ pub struct DescribeExporterIntegrationsRequest {
 }
 
 impl DescribeExporterIntegrationsRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceId",
+        "KubeType",
+        "ClusterId",
+        "Kind",
+        "Name",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_id: impl Into<String>) -> Self {
         DescribeExporterIntegrationsRequest {
@@ -14465,15 +13370,10 @@ impl DescribeExporterIntegrationsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeExporterIntegrationsRequest {
     const NAME: &'static str = "DescribeExporterIntegrationsRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceId",
-        "KubeType",
-        "ClusterId",
-        "Kind",
-        "Name",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_id = None;
         let mut kube_type = None;
@@ -14500,6 +13400,7 @@ impl input::Input for DescribeExporterIntegrationsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeExporterIntegrationsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -14508,13 +13409,13 @@ impl<'de> Deserialize<'de> for DescribeExporterIntegrationsRequest {
 
 impl serde::Serialize for DescribeExporterIntegrationsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeExporterIntegrationsRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("InstanceId", &self.instance_id)?
-            .opt("KubeType", &self.kube_type)?
-            .opt("ClusterId", &self.cluster_id)?
-            .opt("Kind", &self.kind)?
-            .opt("Name", &self.name)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeExporterIntegrationsRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceId", &self.instance_id)?;
+        fields.opt("KubeType", &self.kube_type)?;
+        fields.opt("ClusterId", &self.cluster_id)?;
+        fields.opt("Kind", &self.kind)?;
+        fields.opt("Name", &self.name)?;
+        fields.end()
     }
 }
 
@@ -14526,26 +13427,6 @@ pub struct DescribeExporterIntegrationsResponse {
     pub integration_set: Vec<output::IntegrationConfiguration>,
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl DescribeExporterIntegrationsResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeExporterIntegrationsResponse {
-            integration_set: Vec::new(),
-            request_id: None,
-        }
-    }
-    /// Sets `IntegrationSet`.
-    pub fn with_integration_set(mut self, integration_set: impl IntoIterator<Item = output::IntegrationConfiguration>) -> Self {
-        self.integration_set = integration_set.into_iter().collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DescribeExporterIntegrationsResponse {
@@ -14569,13 +13450,13 @@ impl<'de> Deserialize<'de> for DescribeExporterIntegrationsResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeExporterIntegrationsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeExporterIntegrationsResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .list("IntegrationSet", &self.integration_set)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeExporterIntegrationsResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("IntegrationSet", &self.integration_set)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -14594,6 +13475,11 @@ pub struct DescribeExternalClusterRegisterCommandRequest {
 }
 
 impl DescribeExternalClusterRegisterCommandRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceId",
+        "ClusterId",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_id: impl Into<String>, cluster_id: impl Into<String>) -> Self {
         DescribeExternalClusterRegisterCommandRequest {
@@ -14603,12 +13489,10 @@ impl DescribeExternalClusterRegisterCommandRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeExternalClusterRegisterCommandRequest {
     const NAME: &'static str = "DescribeExternalClusterRegisterCommandRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceId",
-        "ClusterId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_id = None;
         let mut cluster_id = None;
@@ -14626,6 +13510,7 @@ impl input::Input for DescribeExternalClusterRegisterCommandRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeExternalClusterRegisterCommandRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -14634,10 +13519,10 @@ impl<'de> Deserialize<'de> for DescribeExternalClusterRegisterCommandRequest {
 
 impl serde::Serialize for DescribeExternalClusterRegisterCommandRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeExternalClusterRegisterCommandRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("InstanceId", &self.instance_id)?
-            .plain("ClusterId", &self.cluster_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeExternalClusterRegisterCommandRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceId", &self.instance_id)?;
+        fields.plain("ClusterId", &self.cluster_id)?;
+        fields.end()
     }
 }
 
@@ -14651,26 +13536,6 @@ pub struct DescribeExternalClusterRegisterCommandResponse {
     pub command: Option<String>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     pub request_id: Option<String>,
-}
-
-impl DescribeExternalClusterRegisterCommandResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeExternalClusterRegisterCommandResponse {
-            command: None,
-            request_id: None,
-        }
-    }
-    /// Sets `Command`.
-    pub fn with_command(mut self, command: impl Into<String>) -> Self {
-        self.command = Some(command.into());
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DescribeExternalClusterRegisterCommandResponse {
@@ -14694,13 +13559,13 @@ impl<'de> Deserialize<'de> for DescribeExternalClusterRegisterCommandResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeExternalClusterRegisterCommandResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeExternalClusterRegisterCommandResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Command", &self.command)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeExternalClusterRegisterCommandResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Command", &self.command)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -14719,6 +13584,11 @@ pub struct DescribeExternalClusterUninstallCommandRequest {
 }
 
 impl DescribeExternalClusterUninstallCommandRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceId",
+        "ClusterId",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_id: impl Into<String>, cluster_id: impl Into<String>) -> Self {
         DescribeExternalClusterUninstallCommandRequest {
@@ -14728,12 +13598,10 @@ impl DescribeExternalClusterUninstallCommandRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeExternalClusterUninstallCommandRequest {
     const NAME: &'static str = "DescribeExternalClusterUninstallCommandRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceId",
-        "ClusterId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_id = None;
         let mut cluster_id = None;
@@ -14751,6 +13619,7 @@ impl input::Input for DescribeExternalClusterUninstallCommandRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeExternalClusterUninstallCommandRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -14759,10 +13628,10 @@ impl<'de> Deserialize<'de> for DescribeExternalClusterUninstallCommandRequest {
 
 impl serde::Serialize for DescribeExternalClusterUninstallCommandRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeExternalClusterUninstallCommandRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("InstanceId", &self.instance_id)?
-            .plain("ClusterId", &self.cluster_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeExternalClusterUninstallCommandRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceId", &self.instance_id)?;
+        fields.plain("ClusterId", &self.cluster_id)?;
+        fields.end()
     }
 }
 
@@ -14776,26 +13645,6 @@ pub struct DescribeExternalClusterUninstallCommandResponse {
     pub command: Option<String>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     pub request_id: Option<String>,
-}
-
-impl DescribeExternalClusterUninstallCommandResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeExternalClusterUninstallCommandResponse {
-            command: None,
-            request_id: None,
-        }
-    }
-    /// Sets `Command`.
-    pub fn with_command(mut self, command: impl Into<String>) -> Self {
-        self.command = Some(command.into());
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DescribeExternalClusterUninstallCommandResponse {
@@ -14819,13 +13668,13 @@ impl<'de> Deserialize<'de> for DescribeExternalClusterUninstallCommandResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeExternalClusterUninstallCommandResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeExternalClusterUninstallCommandResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Command", &self.command)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeExternalClusterUninstallCommandResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Command", &self.command)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -14860,6 +13709,15 @@ pub struct DescribeGrafanaChannelsRequest {
 }
 
 impl DescribeGrafanaChannelsRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceId",
+        "Offset",
+        "Limit",
+        "ChannelName",
+        "ChannelIds",
+        "ChannelState",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_id: impl Into<String>, offset: i64, limit: i64) -> Self {
         DescribeGrafanaChannelsRequest {
@@ -14888,16 +13746,10 @@ impl DescribeGrafanaChannelsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeGrafanaChannelsRequest {
     const NAME: &'static str = "DescribeGrafanaChannelsRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceId",
-        "Offset",
-        "Limit",
-        "ChannelName",
-        "ChannelIds",
-        "ChannelState",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_id = None;
         let mut offset = None;
@@ -14927,6 +13779,7 @@ impl input::Input for DescribeGrafanaChannelsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeGrafanaChannelsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -14935,14 +13788,14 @@ impl<'de> Deserialize<'de> for DescribeGrafanaChannelsRequest {
 
 impl serde::Serialize for DescribeGrafanaChannelsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeGrafanaChannelsRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("InstanceId", &self.instance_id)?
-            .plain("Offset", &self.offset)?
-            .plain("Limit", &self.limit)?
-            .opt("ChannelName", &self.channel_name)?
-            .opt("ChannelIds", &self.channel_ids)?
-            .opt("ChannelState", &self.channel_state)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeGrafanaChannelsRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceId", &self.instance_id)?;
+        fields.plain("Offset", &self.offset)?;
+        fields.plain("Limit", &self.limit)?;
+        fields.opt("ChannelName", &self.channel_name)?;
+        fields.opt("ChannelIds", &self.channel_ids)?;
+        fields.opt("ChannelState", &self.channel_state)?;
+        fields.end()
     }
 }
 
@@ -14954,26 +13807,6 @@ pub struct DescribeGrafanaChannelsResponse {
     pub notification_channel_set: Vec<output::GrafanaChannel>,
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl DescribeGrafanaChannelsResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeGrafanaChannelsResponse {
-            notification_channel_set: Vec::new(),
-            request_id: None,
-        }
-    }
-    /// Sets `NotificationChannelSet`.
-    pub fn with_notification_channel_set(mut self, notification_channel_set: impl IntoIterator<Item = output::GrafanaChannel>) -> Self {
-        self.notification_channel_set = notification_channel_set.into_iter().collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DescribeGrafanaChannelsResponse {
@@ -14997,13 +13830,13 @@ impl<'de> Deserialize<'de> for DescribeGrafanaChannelsResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeGrafanaChannelsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeGrafanaChannelsResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .list("NotificationChannelSet", &self.notification_channel_set)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeGrafanaChannelsResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("NotificationChannelSet", &self.notification_channel_set)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -15018,6 +13851,10 @@ pub struct DescribeGrafanaConfigRequest {
 }
 
 impl DescribeGrafanaConfigRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceId",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_id: impl Into<String>) -> Self {
         DescribeGrafanaConfigRequest {
@@ -15026,11 +13863,10 @@ impl DescribeGrafanaConfigRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeGrafanaConfigRequest {
     const NAME: &'static str = "DescribeGrafanaConfigRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_id = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -15045,6 +13881,7 @@ impl input::Input for DescribeGrafanaConfigRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeGrafanaConfigRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -15053,9 +13890,9 @@ impl<'de> Deserialize<'de> for DescribeGrafanaConfigRequest {
 
 impl serde::Serialize for DescribeGrafanaConfigRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeGrafanaConfigRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("InstanceId", &self.instance_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeGrafanaConfigRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceId", &self.instance_id)?;
+        fields.end()
     }
 }
 
@@ -15069,21 +13906,6 @@ pub struct DescribeGrafanaConfigResponse {
     pub config: Option<String>,
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl DescribeGrafanaConfigResponse {
-    /// With the fields a request must carry.
-    pub fn new(config: impl Into<String>) -> Self {
-        DescribeGrafanaConfigResponse {
-            config: Some(config.into()),
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DescribeGrafanaConfigResponse {
@@ -15107,13 +13929,13 @@ impl<'de> Deserialize<'de> for DescribeGrafanaConfigResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeGrafanaConfigResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeGrafanaConfigResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Config", &self.config)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeGrafanaConfigResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Config", &self.config)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -15128,6 +13950,10 @@ pub struct DescribeGrafanaEnvironmentsRequest {
 }
 
 impl DescribeGrafanaEnvironmentsRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceId",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_id: impl Into<String>) -> Self {
         DescribeGrafanaEnvironmentsRequest {
@@ -15136,11 +13962,10 @@ impl DescribeGrafanaEnvironmentsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeGrafanaEnvironmentsRequest {
     const NAME: &'static str = "DescribeGrafanaEnvironmentsRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_id = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -15155,6 +13980,7 @@ impl input::Input for DescribeGrafanaEnvironmentsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeGrafanaEnvironmentsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -15163,9 +13989,9 @@ impl<'de> Deserialize<'de> for DescribeGrafanaEnvironmentsRequest {
 
 impl serde::Serialize for DescribeGrafanaEnvironmentsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeGrafanaEnvironmentsRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("InstanceId", &self.instance_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeGrafanaEnvironmentsRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceId", &self.instance_id)?;
+        fields.end()
     }
 }
 
@@ -15179,26 +14005,6 @@ pub struct DescribeGrafanaEnvironmentsResponse {
     pub envs: Option<String>,
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl DescribeGrafanaEnvironmentsResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeGrafanaEnvironmentsResponse {
-            envs: None,
-            request_id: None,
-        }
-    }
-    /// Sets `Envs`.
-    pub fn with_envs(mut self, envs: impl Into<String>) -> Self {
-        self.envs = Some(envs.into());
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DescribeGrafanaEnvironmentsResponse {
@@ -15222,13 +14028,13 @@ impl<'de> Deserialize<'de> for DescribeGrafanaEnvironmentsResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeGrafanaEnvironmentsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeGrafanaEnvironmentsResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Envs", &self.envs)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeGrafanaEnvironmentsResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Envs", &self.envs)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -15261,6 +14067,15 @@ pub struct DescribeGrafanaInstancesRequest {
 }
 
 impl DescribeGrafanaInstancesRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Offset",
+        "Limit",
+        "InstanceIds",
+        "InstanceName",
+        "InstanceStatus",
+        "TagFilters",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(offset: i64, limit: i64) -> Self {
         DescribeGrafanaInstancesRequest {
@@ -15294,16 +14109,10 @@ impl DescribeGrafanaInstancesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeGrafanaInstancesRequest {
     const NAME: &'static str = "DescribeGrafanaInstancesRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Offset",
-        "Limit",
-        "InstanceIds",
-        "InstanceName",
-        "InstanceStatus",
-        "TagFilters",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut offset = None;
         let mut limit = None;
@@ -15333,6 +14142,7 @@ impl input::Input for DescribeGrafanaInstancesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeGrafanaInstancesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -15341,14 +14151,14 @@ impl<'de> Deserialize<'de> for DescribeGrafanaInstancesRequest {
 
 impl serde::Serialize for DescribeGrafanaInstancesRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeGrafanaInstancesRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("Offset", &self.offset)?
-            .plain("Limit", &self.limit)?
-            .opt("InstanceIds", &self.instance_ids)?
-            .opt("InstanceName", &self.instance_name)?
-            .opt("InstanceStatus", &self.instance_status)?
-            .opt("TagFilters", &self.tag_filters)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeGrafanaInstancesRequest", Self::FIELDS.len())?;
+        fields.plain("Offset", &self.offset)?;
+        fields.plain("Limit", &self.limit)?;
+        fields.opt("InstanceIds", &self.instance_ids)?;
+        fields.opt("InstanceName", &self.instance_name)?;
+        fields.opt("InstanceStatus", &self.instance_status)?;
+        fields.opt("TagFilters", &self.tag_filters)?;
+        fields.end()
     }
 }
 
@@ -15366,38 +14176,6 @@ pub struct DescribeGrafanaInstancesResponse {
     pub instances: Vec<output::GrafanaInstanceInfo>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl DescribeGrafanaInstancesResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeGrafanaInstancesResponse {
-            instance_set: Vec::new(),
-            total_count: None,
-            instances: Vec::new(),
-            request_id: None,
-        }
-    }
-    /// Sets `InstanceSet`.
-    pub fn with_instance_set(mut self, instance_set: impl IntoIterator<Item = output::GrafanaInstanceInfo>) -> Self {
-        self.instance_set = instance_set.into_iter().collect();
-        self
-    }
-    /// Sets `TotalCount`.
-    pub fn with_total_count(mut self, total_count: i64) -> Self {
-        self.total_count = Some(total_count);
-        self
-    }
-    /// Sets `Instances`.
-    pub fn with_instances(mut self, instances: impl IntoIterator<Item = output::GrafanaInstanceInfo>) -> Self {
-        self.instances = instances.into_iter().collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DescribeGrafanaInstancesResponse {
@@ -15425,15 +14203,15 @@ impl<'de> Deserialize<'de> for DescribeGrafanaInstancesResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeGrafanaInstancesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeGrafanaInstancesResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .list("InstanceSet", &self.instance_set)?
-            .opt("TotalCount", &self.total_count)?
-            .list("Instances", &self.instances)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeGrafanaInstancesResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("InstanceSet", &self.instance_set)?;
+        fields.opt("TotalCount", &self.total_count)?;
+        fields.list("Instances", &self.instances)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -15456,6 +14234,12 @@ pub struct DescribeGrafanaIntegrationsRequest {
 }
 
 impl DescribeGrafanaIntegrationsRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceId",
+        "IntegrationId",
+        "Kind",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_id: impl Into<String>) -> Self {
         DescribeGrafanaIntegrationsRequest {
@@ -15476,13 +14260,10 @@ impl DescribeGrafanaIntegrationsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeGrafanaIntegrationsRequest {
     const NAME: &'static str = "DescribeGrafanaIntegrationsRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceId",
-        "IntegrationId",
-        "Kind",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_id = None;
         let mut integration_id = None;
@@ -15503,6 +14284,7 @@ impl input::Input for DescribeGrafanaIntegrationsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeGrafanaIntegrationsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -15511,11 +14293,11 @@ impl<'de> Deserialize<'de> for DescribeGrafanaIntegrationsRequest {
 
 impl serde::Serialize for DescribeGrafanaIntegrationsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeGrafanaIntegrationsRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("InstanceId", &self.instance_id)?
-            .opt("IntegrationId", &self.integration_id)?
-            .opt("Kind", &self.kind)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeGrafanaIntegrationsRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceId", &self.instance_id)?;
+        fields.opt("IntegrationId", &self.integration_id)?;
+        fields.opt("Kind", &self.kind)?;
+        fields.end()
     }
 }
 
@@ -15529,21 +14311,6 @@ pub struct DescribeGrafanaIntegrationsResponse {
     pub integration_set: Vec<output::GrafanaIntegrationConfig>,
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl DescribeGrafanaIntegrationsResponse {
-    /// With the fields a request must carry.
-    pub fn new(integration_set: impl IntoIterator<Item = output::GrafanaIntegrationConfig>) -> Self {
-        DescribeGrafanaIntegrationsResponse {
-            integration_set: integration_set.into_iter().collect(),
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DescribeGrafanaIntegrationsResponse {
@@ -15567,13 +14334,13 @@ impl<'de> Deserialize<'de> for DescribeGrafanaIntegrationsResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeGrafanaIntegrationsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeGrafanaIntegrationsResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .list("IntegrationSet", &self.integration_set)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeGrafanaIntegrationsResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("IntegrationSet", &self.integration_set)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -15608,6 +14375,15 @@ pub struct DescribeGrafanaNotificationChannelsRequest {
 }
 
 impl DescribeGrafanaNotificationChannelsRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceId",
+        "Offset",
+        "Limit",
+        "ChannelName",
+        "ChannelIDs",
+        "ChannelState",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_id: impl Into<String>, offset: i64, limit: i64) -> Self {
         DescribeGrafanaNotificationChannelsRequest {
@@ -15636,16 +14412,10 @@ impl DescribeGrafanaNotificationChannelsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeGrafanaNotificationChannelsRequest {
     const NAME: &'static str = "DescribeGrafanaNotificationChannelsRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceId",
-        "Offset",
-        "Limit",
-        "ChannelName",
-        "ChannelIDs",
-        "ChannelState",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_id = None;
         let mut offset = None;
@@ -15675,6 +14445,7 @@ impl input::Input for DescribeGrafanaNotificationChannelsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeGrafanaNotificationChannelsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -15683,14 +14454,14 @@ impl<'de> Deserialize<'de> for DescribeGrafanaNotificationChannelsRequest {
 
 impl serde::Serialize for DescribeGrafanaNotificationChannelsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeGrafanaNotificationChannelsRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("InstanceId", &self.instance_id)?
-            .plain("Offset", &self.offset)?
-            .plain("Limit", &self.limit)?
-            .opt("ChannelName", &self.channel_name)?
-            .opt("ChannelIDs", &self.channel_i_ds)?
-            .opt("ChannelState", &self.channel_state)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeGrafanaNotificationChannelsRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceId", &self.instance_id)?;
+        fields.plain("Offset", &self.offset)?;
+        fields.plain("Limit", &self.limit)?;
+        fields.opt("ChannelName", &self.channel_name)?;
+        fields.opt("ChannelIDs", &self.channel_i_ds)?;
+        fields.opt("ChannelState", &self.channel_state)?;
+        fields.end()
     }
 }
 
@@ -15702,26 +14473,6 @@ pub struct DescribeGrafanaNotificationChannelsResponse {
     pub notification_channel_set: Vec<output::GrafanaNotificationChannel>,
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl DescribeGrafanaNotificationChannelsResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeGrafanaNotificationChannelsResponse {
-            notification_channel_set: Vec::new(),
-            request_id: None,
-        }
-    }
-    /// Sets `NotificationChannelSet`.
-    pub fn with_notification_channel_set(mut self, notification_channel_set: impl IntoIterator<Item = output::GrafanaNotificationChannel>) -> Self {
-        self.notification_channel_set = notification_channel_set.into_iter().collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DescribeGrafanaNotificationChannelsResponse {
@@ -15745,13 +14496,13 @@ impl<'de> Deserialize<'de> for DescribeGrafanaNotificationChannelsResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeGrafanaNotificationChannelsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeGrafanaNotificationChannelsResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .list("NotificationChannelSet", &self.notification_channel_set)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeGrafanaNotificationChannelsResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("NotificationChannelSet", &self.notification_channel_set)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -15761,21 +14512,25 @@ impl serde::Serialize for DescribeGrafanaNotificationChannelsResponse {
 pub struct DescribeGrafanaVersionsRequest {}
 
 impl DescribeGrafanaVersionsRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[];
     /// With every field unset.
     pub fn new() -> Self {
         DescribeGrafanaVersionsRequest {}
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeGrafanaVersionsRequest {
     const NAME: &'static str = "DescribeGrafanaVersionsRequest";
-    const FIELDS: &'static [&'static str] = &[];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         while input::next_field::<Self, A>(&mut __map)?.is_some() {}
         Ok(DescribeGrafanaVersionsRequest {})
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeGrafanaVersionsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -15784,8 +14539,7 @@ impl<'de> Deserialize<'de> for DescribeGrafanaVersionsRequest {
 
 impl serde::Serialize for DescribeGrafanaVersionsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeGrafanaVersionsRequest", <Self as input::Input>::FIELDS.len())?
-            .end()
+        lenient::fields(serializer, "DescribeGrafanaVersionsRequest", 0)?.end()
     }
 }
 
@@ -15799,26 +14553,6 @@ pub struct DescribeGrafanaVersionsResponse {
     pub versions: Vec<output::GrafanaVersion>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     pub request_id: Option<String>,
-}
-
-impl DescribeGrafanaVersionsResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeGrafanaVersionsResponse {
-            versions: Vec::new(),
-            request_id: None,
-        }
-    }
-    /// Sets `Versions`.
-    pub fn with_versions(mut self, versions: impl IntoIterator<Item = output::GrafanaVersion>) -> Self {
-        self.versions = versions.into_iter().collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DescribeGrafanaVersionsResponse {
@@ -15842,13 +14576,13 @@ impl<'de> Deserialize<'de> for DescribeGrafanaVersionsResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeGrafanaVersionsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeGrafanaVersionsResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .list("Versions", &self.versions)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeGrafanaVersionsResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("Versions", &self.versions)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -15863,6 +14597,10 @@ pub struct DescribeGrafanaWhiteListRequest {
 }
 
 impl DescribeGrafanaWhiteListRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceId",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_id: impl Into<String>) -> Self {
         DescribeGrafanaWhiteListRequest {
@@ -15871,11 +14609,10 @@ impl DescribeGrafanaWhiteListRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeGrafanaWhiteListRequest {
     const NAME: &'static str = "DescribeGrafanaWhiteListRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_id = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -15890,6 +14627,7 @@ impl input::Input for DescribeGrafanaWhiteListRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeGrafanaWhiteListRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -15898,9 +14636,9 @@ impl<'de> Deserialize<'de> for DescribeGrafanaWhiteListRequest {
 
 impl serde::Serialize for DescribeGrafanaWhiteListRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeGrafanaWhiteListRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("InstanceId", &self.instance_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeGrafanaWhiteListRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceId", &self.instance_id)?;
+        fields.end()
     }
 }
 
@@ -15914,26 +14652,6 @@ pub struct DescribeGrafanaWhiteListResponse {
     pub white_list: Vec<String>,
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl DescribeGrafanaWhiteListResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeGrafanaWhiteListResponse {
-            white_list: Vec::new(),
-            request_id: None,
-        }
-    }
-    /// Sets `WhiteList`.
-    pub fn with_white_list(mut self, white_list: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.white_list = white_list.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DescribeGrafanaWhiteListResponse {
@@ -15957,13 +14675,13 @@ impl<'de> Deserialize<'de> for DescribeGrafanaWhiteListResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeGrafanaWhiteListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeGrafanaWhiteListResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .list("WhiteList", &self.white_list)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeGrafanaWhiteListResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("WhiteList", &self.white_list)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -15982,6 +14700,11 @@ pub struct DescribeInstalledPluginsRequest {
 }
 
 impl DescribeInstalledPluginsRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceId",
+        "PluginId",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_id: impl Into<String>) -> Self {
         DescribeInstalledPluginsRequest {
@@ -15996,12 +14719,10 @@ impl DescribeInstalledPluginsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeInstalledPluginsRequest {
     const NAME: &'static str = "DescribeInstalledPluginsRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceId",
-        "PluginId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_id = None;
         let mut plugin_id = None;
@@ -16019,6 +14740,7 @@ impl input::Input for DescribeInstalledPluginsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeInstalledPluginsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -16027,10 +14749,10 @@ impl<'de> Deserialize<'de> for DescribeInstalledPluginsRequest {
 
 impl serde::Serialize for DescribeInstalledPluginsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeInstalledPluginsRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("InstanceId", &self.instance_id)?
-            .opt("PluginId", &self.plugin_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeInstalledPluginsRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceId", &self.instance_id)?;
+        fields.opt("PluginId", &self.plugin_id)?;
+        fields.end()
     }
 }
 
@@ -16044,21 +14766,6 @@ pub struct DescribeInstalledPluginsResponse {
     pub plugin_set: Vec<output::GrafanaPlugin>,
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl DescribeInstalledPluginsResponse {
-    /// With the fields a request must carry.
-    pub fn new(plugin_set: impl IntoIterator<Item = output::GrafanaPlugin>) -> Self {
-        DescribeInstalledPluginsResponse {
-            plugin_set: plugin_set.into_iter().collect(),
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DescribeInstalledPluginsResponse {
@@ -16082,13 +14789,13 @@ impl<'de> Deserialize<'de> for DescribeInstalledPluginsResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeInstalledPluginsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeInstalledPluginsResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .list("PluginSet", &self.plugin_set)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeInstalledPluginsResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("PluginSet", &self.plugin_set)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -16098,21 +14805,25 @@ impl serde::Serialize for DescribeInstalledPluginsResponse {
 pub struct DescribeMonitorResourceInfoRequest {}
 
 impl DescribeMonitorResourceInfoRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[];
     /// With every field unset.
     pub fn new() -> Self {
         DescribeMonitorResourceInfoRequest {}
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeMonitorResourceInfoRequest {
     const NAME: &'static str = "DescribeMonitorResourceInfoRequest";
-    const FIELDS: &'static [&'static str] = &[];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         while input::next_field::<Self, A>(&mut __map)?.is_some() {}
         Ok(DescribeMonitorResourceInfoRequest {})
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeMonitorResourceInfoRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -16121,8 +14832,7 @@ impl<'de> Deserialize<'de> for DescribeMonitorResourceInfoRequest {
 
 impl serde::Serialize for DescribeMonitorResourceInfoRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeMonitorResourceInfoRequest", <Self as input::Input>::FIELDS.len())?
-            .end()
+        lenient::fields(serializer, "DescribeMonitorResourceInfoRequest", 0)?.end()
     }
 }
 
@@ -16148,44 +14858,6 @@ pub struct DescribeMonitorResourceInfoResponse {
     pub alarm_sms_number: Option<i64>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     pub request_id: Option<String>,
-}
-
-impl DescribeMonitorResourceInfoResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeMonitorResourceInfoResponse {
-            phone_alarm_number: None,
-            advanced_metric_number: None,
-            api_usage_number: None,
-            alarm_sms_number: None,
-            request_id: None,
-        }
-    }
-    /// Sets `PhoneAlarmNumber`.
-    pub fn with_phone_alarm_number(mut self, phone_alarm_number: i64) -> Self {
-        self.phone_alarm_number = Some(phone_alarm_number);
-        self
-    }
-    /// Sets `AdvancedMetricNumber`.
-    pub fn with_advanced_metric_number(mut self, advanced_metric_number: i64) -> Self {
-        self.advanced_metric_number = Some(advanced_metric_number);
-        self
-    }
-    /// Sets `APIUsageNumber`.
-    pub fn with_api_usage_number(mut self, api_usage_number: i64) -> Self {
-        self.api_usage_number = Some(api_usage_number);
-        self
-    }
-    /// Sets `AlarmSMSNumber`.
-    pub fn with_alarm_sms_number(mut self, alarm_sms_number: i64) -> Self {
-        self.alarm_sms_number = Some(alarm_sms_number);
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DescribeMonitorResourceInfoResponse {
@@ -16215,16 +14887,16 @@ impl<'de> Deserialize<'de> for DescribeMonitorResourceInfoResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeMonitorResourceInfoResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeMonitorResourceInfoResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("PhoneAlarmNumber", &self.phone_alarm_number)?
-            .opt("AdvancedMetricNumber", &self.advanced_metric_number)?
-            .opt("APIUsageNumber", &self.api_usage_number)?
-            .opt("AlarmSMSNumber", &self.alarm_sms_number)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeMonitorResourceInfoResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("PhoneAlarmNumber", &self.phone_alarm_number)?;
+        fields.opt("AdvancedMetricNumber", &self.advanced_metric_number)?;
+        fields.opt("APIUsageNumber", &self.api_usage_number)?;
+        fields.opt("AlarmSMSNumber", &self.alarm_sms_number)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -16239,6 +14911,10 @@ pub struct DescribeMonitorTypesRequest {
 }
 
 impl DescribeMonitorTypesRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Module",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(module: impl Into<String>) -> Self {
         DescribeMonitorTypesRequest {
@@ -16247,11 +14923,10 @@ impl DescribeMonitorTypesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeMonitorTypesRequest {
     const NAME: &'static str = "DescribeMonitorTypesRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Module",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut module = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -16266,6 +14941,7 @@ impl input::Input for DescribeMonitorTypesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeMonitorTypesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -16274,9 +14950,9 @@ impl<'de> Deserialize<'de> for DescribeMonitorTypesRequest {
 
 impl serde::Serialize for DescribeMonitorTypesRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeMonitorTypesRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("Module", &self.module)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeMonitorTypesRequest", Self::FIELDS.len())?;
+        fields.plain("Module", &self.module)?;
+        fields.end()
     }
 }
 
@@ -16292,32 +14968,6 @@ pub struct DescribeMonitorTypesResponse {
     pub monitor_type_infos: Vec<output::MonitorTypeInfo>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl DescribeMonitorTypesResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeMonitorTypesResponse {
-            monitor_types: Vec::new(),
-            monitor_type_infos: Vec::new(),
-            request_id: None,
-        }
-    }
-    /// Sets `MonitorTypes`.
-    pub fn with_monitor_types(mut self, monitor_types: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.monitor_types = monitor_types.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `MonitorTypeInfos`.
-    pub fn with_monitor_type_infos(mut self, monitor_type_infos: impl IntoIterator<Item = output::MonitorTypeInfo>) -> Self {
-        self.monitor_type_infos = monitor_type_infos.into_iter().collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DescribeMonitorTypesResponse {
@@ -16343,14 +14993,14 @@ impl<'de> Deserialize<'de> for DescribeMonitorTypesResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeMonitorTypesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeMonitorTypesResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .list("MonitorTypes", &self.monitor_types)?
-            .list("MonitorTypeInfos", &self.monitor_type_infos)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeMonitorTypesResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("MonitorTypes", &self.monitor_types)?;
+        fields.list("MonitorTypeInfos", &self.monitor_type_infos)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -16365,6 +15015,10 @@ pub struct DescribeNotificationContentTemplateSupportsRequest {
 }
 
 impl DescribeNotificationContentTemplateSupportsRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "MonitorType",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         DescribeNotificationContentTemplateSupportsRequest {
@@ -16378,11 +15032,10 @@ impl DescribeNotificationContentTemplateSupportsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeNotificationContentTemplateSupportsRequest {
     const NAME: &'static str = "DescribeNotificationContentTemplateSupportsRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "MonitorType",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut monitor_type = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -16397,6 +15050,7 @@ impl input::Input for DescribeNotificationContentTemplateSupportsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeNotificationContentTemplateSupportsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -16405,9 +15059,9 @@ impl<'de> Deserialize<'de> for DescribeNotificationContentTemplateSupportsReques
 
 impl serde::Serialize for DescribeNotificationContentTemplateSupportsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeNotificationContentTemplateSupportsRequest", <Self as input::Input>::FIELDS.len())?
-            .opt("MonitorType", &self.monitor_type)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeNotificationContentTemplateSupportsRequest", Self::FIELDS.len())?;
+        fields.opt("MonitorType", &self.monitor_type)?;
+        fields.end()
     }
 }
 
@@ -16422,26 +15076,6 @@ pub struct DescribeNotificationContentTemplateSupportsResponse {
     pub support: Option<output::NotificationContentTemplateSupport>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     pub request_id: Option<String>,
-}
-
-impl DescribeNotificationContentTemplateSupportsResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeNotificationContentTemplateSupportsResponse {
-            support: None,
-            request_id: None,
-        }
-    }
-    /// Sets `Support`.
-    pub fn with_support(mut self, support: output::NotificationContentTemplateSupport) -> Self {
-        self.support = Some(support);
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DescribeNotificationContentTemplateSupportsResponse {
@@ -16465,13 +15099,13 @@ impl<'de> Deserialize<'de> for DescribeNotificationContentTemplateSupportsRespon
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeNotificationContentTemplateSupportsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeNotificationContentTemplateSupportsResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Support", &self.support)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeNotificationContentTemplateSupportsResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Support", &self.support)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -16490,6 +15124,11 @@ pub struct DescribeOnCallFormRequest {
 }
 
 impl DescribeOnCallFormRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Module",
+        "OnCallFormID",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(module: impl Into<String>, on_call_form_id: impl Into<String>) -> Self {
         DescribeOnCallFormRequest {
@@ -16499,12 +15138,10 @@ impl DescribeOnCallFormRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeOnCallFormRequest {
     const NAME: &'static str = "DescribeOnCallFormRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Module",
-        "OnCallFormID",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut module = None;
         let mut on_call_form_id = None;
@@ -16522,6 +15159,7 @@ impl input::Input for DescribeOnCallFormRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeOnCallFormRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -16530,10 +15168,10 @@ impl<'de> Deserialize<'de> for DescribeOnCallFormRequest {
 
 impl serde::Serialize for DescribeOnCallFormRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeOnCallFormRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("Module", &self.module)?
-            .plain("OnCallFormID", &self.on_call_form_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeOnCallFormRequest", Self::FIELDS.len())?;
+        fields.plain("Module", &self.module)?;
+        fields.plain("OnCallFormID", &self.on_call_form_id)?;
+        fields.end()
     }
 }
 
@@ -16545,26 +15183,6 @@ pub struct DescribeOnCallFormResponse {
     pub on_call_form: Option<output::OneOnCallForm>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl DescribeOnCallFormResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeOnCallFormResponse {
-            on_call_form: None,
-            request_id: None,
-        }
-    }
-    /// Sets `OnCallForm`.
-    pub fn with_on_call_form(mut self, on_call_form: output::OneOnCallForm) -> Self {
-        self.on_call_form = Some(on_call_form);
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DescribeOnCallFormResponse {
@@ -16588,13 +15206,13 @@ impl<'de> Deserialize<'de> for DescribeOnCallFormResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeOnCallFormResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeOnCallFormResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("OnCallForm", &self.on_call_form)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeOnCallFormResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("OnCallForm", &self.on_call_form)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -16633,6 +15251,16 @@ pub struct DescribeOnCallFormsRequest {
 }
 
 impl DescribeOnCallFormsRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Module",
+        "Offset",
+        "Limit",
+        "OnCallFormStaffIDs",
+        "RotationType",
+        "Order",
+        "OnCallFormName",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(module: impl Into<String>, offset: i64, limit: i64) -> Self {
         DescribeOnCallFormsRequest {
@@ -16667,17 +15295,10 @@ impl DescribeOnCallFormsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeOnCallFormsRequest {
     const NAME: &'static str = "DescribeOnCallFormsRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Module",
-        "Offset",
-        "Limit",
-        "OnCallFormStaffIDs",
-        "RotationType",
-        "Order",
-        "OnCallFormName",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut module = None;
         let mut offset = None;
@@ -16710,6 +15331,7 @@ impl input::Input for DescribeOnCallFormsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeOnCallFormsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -16718,15 +15340,15 @@ impl<'de> Deserialize<'de> for DescribeOnCallFormsRequest {
 
 impl serde::Serialize for DescribeOnCallFormsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeOnCallFormsRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("Module", &self.module)?
-            .plain("Offset", &self.offset)?
-            .plain("Limit", &self.limit)?
-            .opt("OnCallFormStaffIDs", &self.on_call_form_staff_i_ds)?
-            .opt("RotationType", &self.rotation_type)?
-            .opt("Order", &self.order)?
-            .opt("OnCallFormName", &self.on_call_form_name)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeOnCallFormsRequest", Self::FIELDS.len())?;
+        fields.plain("Module", &self.module)?;
+        fields.plain("Offset", &self.offset)?;
+        fields.plain("Limit", &self.limit)?;
+        fields.opt("OnCallFormStaffIDs", &self.on_call_form_staff_i_ds)?;
+        fields.opt("RotationType", &self.rotation_type)?;
+        fields.opt("Order", &self.order)?;
+        fields.opt("OnCallFormName", &self.on_call_form_name)?;
+        fields.end()
     }
 }
 
@@ -16742,32 +15364,6 @@ pub struct DescribeOnCallFormsResponse {
     pub total_count: Option<i64>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl DescribeOnCallFormsResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeOnCallFormsResponse {
-            on_call_forms: Vec::new(),
-            total_count: None,
-            request_id: None,
-        }
-    }
-    /// Sets `OnCallForms`.
-    pub fn with_on_call_forms(mut self, on_call_forms: impl IntoIterator<Item = output::OnCallForm>) -> Self {
-        self.on_call_forms = on_call_forms.into_iter().collect();
-        self
-    }
-    /// Sets `TotalCount`.
-    pub fn with_total_count(mut self, total_count: i64) -> Self {
-        self.total_count = Some(total_count);
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DescribeOnCallFormsResponse {
@@ -16793,14 +15389,14 @@ impl<'de> Deserialize<'de> for DescribeOnCallFormsResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeOnCallFormsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeOnCallFormsResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .list("OnCallForms", &self.on_call_forms)?
-            .opt("TotalCount", &self.total_count)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeOnCallFormsResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("OnCallForms", &self.on_call_forms)?;
+        fields.opt("TotalCount", &self.total_count)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -16823,6 +15419,11 @@ pub struct DescribePhoneAlarmFlowTotalCountRequest {
 }
 
 impl DescribePhoneAlarmFlowTotalCountRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Module",
+        "QueryTime",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(module: impl Into<String>, query_time: i64) -> Self {
         DescribePhoneAlarmFlowTotalCountRequest {
@@ -16832,12 +15433,10 @@ impl DescribePhoneAlarmFlowTotalCountRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribePhoneAlarmFlowTotalCountRequest {
     const NAME: &'static str = "DescribePhoneAlarmFlowTotalCountRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Module",
-        "QueryTime",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut module = None;
         let mut query_time = None;
@@ -16855,6 +15454,7 @@ impl input::Input for DescribePhoneAlarmFlowTotalCountRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribePhoneAlarmFlowTotalCountRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -16863,10 +15463,10 @@ impl<'de> Deserialize<'de> for DescribePhoneAlarmFlowTotalCountRequest {
 
 impl serde::Serialize for DescribePhoneAlarmFlowTotalCountRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribePhoneAlarmFlowTotalCountRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("Module", &self.module)?
-            .plain("QueryTime", &self.query_time)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribePhoneAlarmFlowTotalCountRequest", Self::FIELDS.len())?;
+        fields.plain("Module", &self.module)?;
+        fields.plain("QueryTime", &self.query_time)?;
+        fields.end()
     }
 }
 
@@ -16882,21 +15482,6 @@ pub struct DescribePhoneAlarmFlowTotalCountResponse {
     pub count: Option<i64>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     pub request_id: Option<String>,
-}
-
-impl DescribePhoneAlarmFlowTotalCountResponse {
-    /// With the fields a request must carry.
-    pub fn new(count: i64) -> Self {
-        DescribePhoneAlarmFlowTotalCountResponse {
-            count: Some(count),
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DescribePhoneAlarmFlowTotalCountResponse {
@@ -16920,13 +15505,13 @@ impl<'de> Deserialize<'de> for DescribePhoneAlarmFlowTotalCountResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribePhoneAlarmFlowTotalCountResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribePhoneAlarmFlowTotalCountResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Count", &self.count)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribePhoneAlarmFlowTotalCountResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Count", &self.count)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -16936,21 +15521,25 @@ impl serde::Serialize for DescribePhoneAlarmFlowTotalCountResponse {
 pub struct DescribePluginOverviewsRequest {}
 
 impl DescribePluginOverviewsRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[];
     /// With every field unset.
     pub fn new() -> Self {
         DescribePluginOverviewsRequest {}
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribePluginOverviewsRequest {
     const NAME: &'static str = "DescribePluginOverviewsRequest";
-    const FIELDS: &'static [&'static str] = &[];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         while input::next_field::<Self, A>(&mut __map)?.is_some() {}
         Ok(DescribePluginOverviewsRequest {})
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribePluginOverviewsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -16959,8 +15548,7 @@ impl<'de> Deserialize<'de> for DescribePluginOverviewsRequest {
 
 impl serde::Serialize for DescribePluginOverviewsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribePluginOverviewsRequest", <Self as input::Input>::FIELDS.len())?
-            .end()
+        lenient::fields(serializer, "DescribePluginOverviewsRequest", 0)?.end()
     }
 }
 
@@ -16974,26 +15562,6 @@ pub struct DescribePluginOverviewsResponse {
     pub plugin_set: Vec<output::GrafanaPlugin>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     pub request_id: Option<String>,
-}
-
-impl DescribePluginOverviewsResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribePluginOverviewsResponse {
-            plugin_set: Vec::new(),
-            request_id: None,
-        }
-    }
-    /// Sets `PluginSet`.
-    pub fn with_plugin_set(mut self, plugin_set: impl IntoIterator<Item = output::GrafanaPlugin>) -> Self {
-        self.plugin_set = plugin_set.into_iter().collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DescribePluginOverviewsResponse {
@@ -17017,13 +15585,13 @@ impl<'de> Deserialize<'de> for DescribePluginOverviewsResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribePluginOverviewsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribePluginOverviewsResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .list("PluginSet", &self.plugin_set)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribePluginOverviewsResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("PluginSet", &self.plugin_set)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -17038,6 +15606,10 @@ pub struct DescribePolicyConditionListRequest {
 }
 
 impl DescribePolicyConditionListRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Module",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(module: impl Into<String>) -> Self {
         DescribePolicyConditionListRequest {
@@ -17046,11 +15618,10 @@ impl DescribePolicyConditionListRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribePolicyConditionListRequest {
     const NAME: &'static str = "DescribePolicyConditionListRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Module",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut module = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -17065,6 +15636,7 @@ impl input::Input for DescribePolicyConditionListRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribePolicyConditionListRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -17073,9 +15645,9 @@ impl<'de> Deserialize<'de> for DescribePolicyConditionListRequest {
 
 impl serde::Serialize for DescribePolicyConditionListRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribePolicyConditionListRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("Module", &self.module)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribePolicyConditionListRequest", Self::FIELDS.len())?;
+        fields.plain("Module", &self.module)?;
+        fields.end()
     }
 }
 
@@ -17087,26 +15659,6 @@ pub struct DescribePolicyConditionListResponse {
     pub conditions: Vec<output::DescribePolicyConditionListCondition>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl DescribePolicyConditionListResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribePolicyConditionListResponse {
-            conditions: Vec::new(),
-            request_id: None,
-        }
-    }
-    /// Sets `Conditions`.
-    pub fn with_conditions(mut self, conditions: impl IntoIterator<Item = output::DescribePolicyConditionListCondition>) -> Self {
-        self.conditions = conditions.into_iter().collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DescribePolicyConditionListResponse {
@@ -17130,13 +15682,13 @@ impl<'de> Deserialize<'de> for DescribePolicyConditionListResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribePolicyConditionListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribePolicyConditionListResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .list("Conditions", &self.conditions)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribePolicyConditionListResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("Conditions", &self.conditions)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -17155,6 +15707,11 @@ pub struct DescribePolicyGroupInfoRequest {
 }
 
 impl DescribePolicyGroupInfoRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Module",
+        "GroupId",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(module: impl Into<String>, group_id: i64) -> Self {
         DescribePolicyGroupInfoRequest {
@@ -17164,12 +15721,10 @@ impl DescribePolicyGroupInfoRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribePolicyGroupInfoRequest {
     const NAME: &'static str = "DescribePolicyGroupInfoRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Module",
-        "GroupId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut module = None;
         let mut group_id = None;
@@ -17187,6 +15742,7 @@ impl input::Input for DescribePolicyGroupInfoRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribePolicyGroupInfoRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -17195,10 +15751,10 @@ impl<'de> Deserialize<'de> for DescribePolicyGroupInfoRequest {
 
 impl serde::Serialize for DescribePolicyGroupInfoRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribePolicyGroupInfoRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("Module", &self.module)?
-            .plain("GroupId", &self.group_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribePolicyGroupInfoRequest", Self::FIELDS.len())?;
+        fields.plain("Module", &self.module)?;
+        fields.plain("GroupId", &self.group_id)?;
+        fields.end()
     }
 }
 
@@ -17284,122 +15840,6 @@ pub struct DescribePolicyGroupInfoResponse {
     pub request_id: Option<String>,
 }
 
-impl DescribePolicyGroupInfoResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribePolicyGroupInfoResponse {
-            group_name: None,
-            project_id: None,
-            is_default: None,
-            view_name: None,
-            remark: None,
-            show_name: None,
-            last_edit_uin: None,
-            update_time: None,
-            region: Vec::new(),
-            dimension_group: Vec::new(),
-            conditions_config: Vec::new(),
-            event_config: Vec::new(),
-            receiver_infos: Vec::new(),
-            callback: None,
-            conditions_temp: None,
-            can_set_default: None,
-            is_union_rule: None,
-            request_id: None,
-        }
-    }
-    /// Sets `GroupName`.
-    pub fn with_group_name(mut self, group_name: impl Into<String>) -> Self {
-        self.group_name = Some(group_name.into());
-        self
-    }
-    /// Sets `ProjectId`.
-    pub fn with_project_id(mut self, project_id: i64) -> Self {
-        self.project_id = Some(project_id);
-        self
-    }
-    /// Sets `IsDefault`.
-    pub fn with_is_default(mut self, is_default: i64) -> Self {
-        self.is_default = Some(is_default);
-        self
-    }
-    /// Sets `ViewName`.
-    pub fn with_view_name(mut self, view_name: impl Into<String>) -> Self {
-        self.view_name = Some(view_name.into());
-        self
-    }
-    /// Sets `Remark`.
-    pub fn with_remark(mut self, remark: impl Into<String>) -> Self {
-        self.remark = Some(remark.into());
-        self
-    }
-    /// Sets `ShowName`.
-    pub fn with_show_name(mut self, show_name: impl Into<String>) -> Self {
-        self.show_name = Some(show_name.into());
-        self
-    }
-    /// Sets `LastEditUin`.
-    pub fn with_last_edit_uin(mut self, last_edit_uin: impl Into<String>) -> Self {
-        self.last_edit_uin = Some(last_edit_uin.into());
-        self
-    }
-    /// Sets `UpdateTime`.
-    pub fn with_update_time(mut self, update_time: impl Into<String>) -> Self {
-        self.update_time = Some(update_time.into());
-        self
-    }
-    /// Sets `Region`.
-    pub fn with_region(mut self, region: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.region = region.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `DimensionGroup`.
-    pub fn with_dimension_group(mut self, dimension_group: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.dimension_group = dimension_group.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `ConditionsConfig`.
-    pub fn with_conditions_config(mut self, conditions_config: impl IntoIterator<Item = output::DescribePolicyGroupInfoCondition>) -> Self {
-        self.conditions_config = conditions_config.into_iter().collect();
-        self
-    }
-    /// Sets `EventConfig`.
-    pub fn with_event_config(mut self, event_config: impl IntoIterator<Item = output::DescribePolicyGroupInfoEventCondition>) -> Self {
-        self.event_config = event_config.into_iter().collect();
-        self
-    }
-    /// Sets `ReceiverInfos`.
-    pub fn with_receiver_infos(mut self, receiver_infos: impl IntoIterator<Item = output::DescribePolicyGroupInfoReceiverInfo>) -> Self {
-        self.receiver_infos = receiver_infos.into_iter().collect();
-        self
-    }
-    /// Sets `Callback`.
-    pub fn with_callback(mut self, callback: output::DescribePolicyGroupInfoCallback) -> Self {
-        self.callback = Some(callback);
-        self
-    }
-    /// Sets `ConditionsTemp`.
-    pub fn with_conditions_temp(mut self, conditions_temp: output::DescribePolicyGroupInfoConditionTpl) -> Self {
-        self.conditions_temp = Some(conditions_temp);
-        self
-    }
-    /// Sets `CanSetDefault`.
-    pub fn with_can_set_default(mut self, can_set_default: bool) -> Self {
-        self.can_set_default = Some(can_set_default);
-        self
-    }
-    /// Sets `IsUnionRule`.
-    pub fn with_is_union_rule(mut self, is_union_rule: i64) -> Self {
-        self.is_union_rule = Some(is_union_rule);
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
-}
-
 impl lenient::Reply for DescribePolicyGroupInfoResponse {
     const NAME: &'static str = "DescribePolicyGroupInfoResponse";
     const FIELDS: &'static [&'static str] = &[
@@ -17453,29 +15893,29 @@ impl<'de> Deserialize<'de> for DescribePolicyGroupInfoResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribePolicyGroupInfoResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribePolicyGroupInfoResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("GroupName", &self.group_name)?
-            .opt("ProjectId", &self.project_id)?
-            .opt("IsDefault", &self.is_default)?
-            .opt("ViewName", &self.view_name)?
-            .opt("Remark", &self.remark)?
-            .opt("ShowName", &self.show_name)?
-            .opt("LastEditUin", &self.last_edit_uin)?
-            .opt("UpdateTime", &self.update_time)?
-            .list("Region", &self.region)?
-            .list("DimensionGroup", &self.dimension_group)?
-            .list("ConditionsConfig", &self.conditions_config)?
-            .list("EventConfig", &self.event_config)?
-            .list("ReceiverInfos", &self.receiver_infos)?
-            .opt("Callback", &self.callback)?
-            .opt("ConditionsTemp", &self.conditions_temp)?
-            .opt("CanSetDefault", &self.can_set_default)?
-            .opt("IsUnionRule", &self.is_union_rule)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribePolicyGroupInfoResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("GroupName", &self.group_name)?;
+        fields.opt("ProjectId", &self.project_id)?;
+        fields.opt("IsDefault", &self.is_default)?;
+        fields.opt("ViewName", &self.view_name)?;
+        fields.opt("Remark", &self.remark)?;
+        fields.opt("ShowName", &self.show_name)?;
+        fields.opt("LastEditUin", &self.last_edit_uin)?;
+        fields.opt("UpdateTime", &self.update_time)?;
+        fields.list("Region", &self.region)?;
+        fields.list("DimensionGroup", &self.dimension_group)?;
+        fields.list("ConditionsConfig", &self.conditions_config)?;
+        fields.list("EventConfig", &self.event_config)?;
+        fields.list("ReceiverInfos", &self.receiver_infos)?;
+        fields.opt("Callback", &self.callback)?;
+        fields.opt("ConditionsTemp", &self.conditions_temp)?;
+        fields.opt("CanSetDefault", &self.can_set_default)?;
+        fields.opt("IsUnionRule", &self.is_union_rule)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -17546,6 +15986,24 @@ pub struct DescribePolicyGroupListRequest {
 }
 
 impl DescribePolicyGroupListRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Module",
+        "Limit",
+        "Offset",
+        "Like",
+        "InstanceGroupId",
+        "UpdateTimeOrder",
+        "ProjectIds",
+        "ViewNames",
+        "FilterUnuseReceiver",
+        "Receivers",
+        "ReceiverUserList",
+        "Dimensions",
+        "ConditionTempGroupId",
+        "ReceiverType",
+        "IsOpen",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(module: impl Into<String>, limit: i64, offset: i64) -> Self {
         DescribePolicyGroupListRequest {
@@ -17628,25 +16086,10 @@ impl DescribePolicyGroupListRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribePolicyGroupListRequest {
     const NAME: &'static str = "DescribePolicyGroupListRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Module",
-        "Limit",
-        "Offset",
-        "Like",
-        "InstanceGroupId",
-        "UpdateTimeOrder",
-        "ProjectIds",
-        "ViewNames",
-        "FilterUnuseReceiver",
-        "Receivers",
-        "ReceiverUserList",
-        "Dimensions",
-        "ConditionTempGroupId",
-        "ReceiverType",
-        "IsOpen",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut module = None;
         let mut limit = None;
@@ -17703,6 +16146,7 @@ impl input::Input for DescribePolicyGroupListRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribePolicyGroupListRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -17711,23 +16155,23 @@ impl<'de> Deserialize<'de> for DescribePolicyGroupListRequest {
 
 impl serde::Serialize for DescribePolicyGroupListRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribePolicyGroupListRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("Module", &self.module)?
-            .plain("Limit", &self.limit)?
-            .plain("Offset", &self.offset)?
-            .opt("Like", &self.like)?
-            .opt("InstanceGroupId", &self.instance_group_id)?
-            .opt("UpdateTimeOrder", &self.update_time_order)?
-            .opt("ProjectIds", &self.project_ids)?
-            .opt("ViewNames", &self.view_names)?
-            .opt("FilterUnuseReceiver", &self.filter_unuse_receiver)?
-            .opt("Receivers", &self.receivers)?
-            .opt("ReceiverUserList", &self.receiver_user_list)?
-            .opt("Dimensions", &self.dimensions)?
-            .opt("ConditionTempGroupId", &self.condition_temp_group_id)?
-            .opt("ReceiverType", &self.receiver_type)?
-            .opt("IsOpen", &self.is_open)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribePolicyGroupListRequest", Self::FIELDS.len())?;
+        fields.plain("Module", &self.module)?;
+        fields.plain("Limit", &self.limit)?;
+        fields.plain("Offset", &self.offset)?;
+        fields.opt("Like", &self.like)?;
+        fields.opt("InstanceGroupId", &self.instance_group_id)?;
+        fields.opt("UpdateTimeOrder", &self.update_time_order)?;
+        fields.opt("ProjectIds", &self.project_ids)?;
+        fields.opt("ViewNames", &self.view_names)?;
+        fields.opt("FilterUnuseReceiver", &self.filter_unuse_receiver)?;
+        fields.opt("Receivers", &self.receivers)?;
+        fields.opt("ReceiverUserList", &self.receiver_user_list)?;
+        fields.opt("Dimensions", &self.dimensions)?;
+        fields.opt("ConditionTempGroupId", &self.condition_temp_group_id)?;
+        fields.opt("ReceiverType", &self.receiver_type)?;
+        fields.opt("IsOpen", &self.is_open)?;
+        fields.end()
     }
 }
 
@@ -17751,38 +16195,6 @@ pub struct DescribePolicyGroupListResponse {
     pub warning: Option<String>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl DescribePolicyGroupListResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribePolicyGroupListResponse {
-            group_list: Vec::new(),
-            total: None,
-            warning: None,
-            request_id: None,
-        }
-    }
-    /// Sets `GroupList`.
-    pub fn with_group_list(mut self, group_list: impl IntoIterator<Item = output::DescribePolicyGroupListGroup>) -> Self {
-        self.group_list = group_list.into_iter().collect();
-        self
-    }
-    /// Sets `Total`.
-    pub fn with_total(mut self, total: i64) -> Self {
-        self.total = Some(total);
-        self
-    }
-    /// Sets `Warning`.
-    pub fn with_warning(mut self, warning: impl Into<String>) -> Self {
-        self.warning = Some(warning.into());
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DescribePolicyGroupListResponse {
@@ -17810,15 +16222,15 @@ impl<'de> Deserialize<'de> for DescribePolicyGroupListResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribePolicyGroupListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribePolicyGroupListResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .list("GroupList", &self.group_list)?
-            .opt("Total", &self.total)?
-            .opt("Warning", &self.warning)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribePolicyGroupListResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("GroupList", &self.group_list)?;
+        fields.opt("Total", &self.total)?;
+        fields.opt("Warning", &self.warning)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -17841,6 +16253,11 @@ pub struct DescribePolicyObjectCountRequest {
 }
 
 impl DescribePolicyObjectCountRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Module",
+        "GroupId",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(module: impl Into<String>, group_id: i64) -> Self {
         DescribePolicyObjectCountRequest {
@@ -17850,12 +16267,10 @@ impl DescribePolicyObjectCountRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribePolicyObjectCountRequest {
     const NAME: &'static str = "DescribePolicyObjectCountRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Module",
-        "GroupId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut module = None;
         let mut group_id = None;
@@ -17873,6 +16288,7 @@ impl input::Input for DescribePolicyObjectCountRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribePolicyObjectCountRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -17881,10 +16297,10 @@ impl<'de> Deserialize<'de> for DescribePolicyObjectCountRequest {
 
 impl serde::Serialize for DescribePolicyObjectCountRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribePolicyObjectCountRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("Module", &self.module)?
-            .plain("GroupId", &self.group_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribePolicyObjectCountRequest", Self::FIELDS.len())?;
+        fields.plain("Module", &self.module)?;
+        fields.plain("GroupId", &self.group_id)?;
+        fields.end()
     }
 }
 
@@ -17912,32 +16328,6 @@ pub struct DescribePolicyObjectCountResponse {
     pub request_id: Option<String>,
 }
 
-impl DescribePolicyObjectCountResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribePolicyObjectCountResponse {
-            is_multi_region: None,
-            region_list: Vec::new(),
-            request_id: None,
-        }
-    }
-    /// Sets `IsMultiRegion`.
-    pub fn with_is_multi_region(mut self, is_multi_region: bool) -> Self {
-        self.is_multi_region = Some(is_multi_region);
-        self
-    }
-    /// Sets `RegionList`.
-    pub fn with_region_list(mut self, region_list: impl IntoIterator<Item = output::RegionPolicyObjectCount>) -> Self {
-        self.region_list = region_list.into_iter().collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
-}
-
 impl lenient::Reply for DescribePolicyObjectCountResponse {
     const NAME: &'static str = "DescribePolicyObjectCountResponse";
     const FIELDS: &'static [&'static str] = &[
@@ -17961,14 +16351,14 @@ impl<'de> Deserialize<'de> for DescribePolicyObjectCountResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribePolicyObjectCountResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribePolicyObjectCountResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("IsMultiRegion", &self.is_multi_region)?
-            .list("RegionList", &self.region_list)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribePolicyObjectCountResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("IsMultiRegion", &self.is_multi_region)?;
+        fields.list("RegionList", &self.region_list)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -17987,6 +16377,11 @@ pub struct DescribeProductEventListDimensions {
 }
 
 impl DescribeProductEventListDimensions {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Name",
+        "Value",
+    ];
     /// With the fields a request must carry.
     pub fn new(name: impl Into<String>, value: impl Into<String>) -> Self {
         DescribeProductEventListDimensions {
@@ -17996,12 +16391,10 @@ impl DescribeProductEventListDimensions {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeProductEventListDimensions {
     const NAME: &'static str = "DescribeProductEventListDimensions";
-    const FIELDS: &'static [&'static str] = &[
-        "Name",
-        "Value",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut name = None;
         let mut value = None;
@@ -18019,6 +16412,7 @@ impl input::Input for DescribeProductEventListDimensions {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeProductEventListDimensions {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -18027,10 +16421,10 @@ impl<'de> Deserialize<'de> for DescribeProductEventListDimensions {
 
 impl serde::Serialize for DescribeProductEventListDimensions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeProductEventListDimensions", <Self as input::Input>::FIELDS.len())?
-            .plain("Name", &self.name)?
-            .plain("Value", &self.value)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeProductEventListDimensions", Self::FIELDS.len())?;
+        fields.plain("Name", &self.name)?;
+        fields.plain("Value", &self.value)?;
+        fields.end()
     }
 }
 
@@ -18099,6 +16493,24 @@ pub struct DescribeProductEventListRequest {
 }
 
 impl DescribeProductEventListRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Module",
+        "ProductName",
+        "EventName",
+        "InstanceId",
+        "Dimensions",
+        "RegionList",
+        "Type",
+        "Status",
+        "Project",
+        "IsAlarmConfig",
+        "TimeOrder",
+        "StartTime",
+        "EndTime",
+        "Offset",
+        "Limit",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(module: impl Into<String>) -> Self {
         DescribeProductEventListRequest {
@@ -18191,25 +16603,10 @@ impl DescribeProductEventListRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeProductEventListRequest {
     const NAME: &'static str = "DescribeProductEventListRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Module",
-        "ProductName",
-        "EventName",
-        "InstanceId",
-        "Dimensions",
-        "RegionList",
-        "Type",
-        "Status",
-        "Project",
-        "IsAlarmConfig",
-        "TimeOrder",
-        "StartTime",
-        "EndTime",
-        "Offset",
-        "Limit",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut module = None;
         let mut product_name = None;
@@ -18266,6 +16663,7 @@ impl input::Input for DescribeProductEventListRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeProductEventListRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -18274,23 +16672,23 @@ impl<'de> Deserialize<'de> for DescribeProductEventListRequest {
 
 impl serde::Serialize for DescribeProductEventListRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeProductEventListRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("Module", &self.module)?
-            .opt("ProductName", &self.product_name)?
-            .opt("EventName", &self.event_name)?
-            .opt("InstanceId", &self.instance_id)?
-            .opt("Dimensions", &self.dimensions)?
-            .opt("RegionList", &self.region_list)?
-            .opt("Type", &self.type_)?
-            .opt("Status", &self.status)?
-            .opt("Project", &self.project)?
-            .opt("IsAlarmConfig", &self.is_alarm_config)?
-            .opt("TimeOrder", &self.time_order)?
-            .opt("StartTime", &self.start_time)?
-            .opt("EndTime", &self.end_time)?
-            .opt("Offset", &self.offset)?
-            .opt("Limit", &self.limit)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeProductEventListRequest", Self::FIELDS.len())?;
+        fields.plain("Module", &self.module)?;
+        fields.opt("ProductName", &self.product_name)?;
+        fields.opt("EventName", &self.event_name)?;
+        fields.opt("InstanceId", &self.instance_id)?;
+        fields.opt("Dimensions", &self.dimensions)?;
+        fields.opt("RegionList", &self.region_list)?;
+        fields.opt("Type", &self.type_)?;
+        fields.opt("Status", &self.status)?;
+        fields.opt("Project", &self.project)?;
+        fields.opt("IsAlarmConfig", &self.is_alarm_config)?;
+        fields.opt("TimeOrder", &self.time_order)?;
+        fields.opt("StartTime", &self.start_time)?;
+        fields.opt("EndTime", &self.end_time)?;
+        fields.opt("Offset", &self.offset)?;
+        fields.opt("Limit", &self.limit)?;
+        fields.end()
     }
 }
 
@@ -18314,23 +16712,6 @@ pub struct DescribeProductEventListResponse {
     pub total: Option<i64>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl DescribeProductEventListResponse {
-    /// With the fields a request must carry.
-    pub fn new(events: impl IntoIterator<Item = output::DescribeProductEventListEvents>, over_view: output::DescribeProductEventListOverView, total: i64) -> Self {
-        DescribeProductEventListResponse {
-            events: events.into_iter().collect(),
-            over_view: Some(over_view),
-            total: Some(total),
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DescribeProductEventListResponse {
@@ -18358,15 +16739,15 @@ impl<'de> Deserialize<'de> for DescribeProductEventListResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeProductEventListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeProductEventListResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .list("Events", &self.events)?
-            .opt("OverView", &self.over_view)?
-            .opt("Total", &self.total)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeProductEventListResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("Events", &self.events)?;
+        fields.opt("OverView", &self.over_view)?;
+        fields.opt("Total", &self.total)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -18393,6 +16774,13 @@ pub struct DescribeProductListRequest {
 }
 
 impl DescribeProductListRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Module",
+        "Order",
+        "Offset",
+        "Limit",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(module: impl Into<String>) -> Self {
         DescribeProductListRequest {
@@ -18419,14 +16807,10 @@ impl DescribeProductListRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeProductListRequest {
     const NAME: &'static str = "DescribeProductListRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Module",
-        "Order",
-        "Offset",
-        "Limit",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut module = None;
         let mut order = None;
@@ -18450,6 +16834,7 @@ impl input::Input for DescribeProductListRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeProductListRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -18458,12 +16843,12 @@ impl<'de> Deserialize<'de> for DescribeProductListRequest {
 
 impl serde::Serialize for DescribeProductListRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeProductListRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("Module", &self.module)?
-            .opt("Order", &self.order)?
-            .opt("Offset", &self.offset)?
-            .opt("Limit", &self.limit)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeProductListRequest", Self::FIELDS.len())?;
+        fields.plain("Module", &self.module)?;
+        fields.opt("Order", &self.order)?;
+        fields.opt("Offset", &self.offset)?;
+        fields.opt("Limit", &self.limit)?;
+        fields.end()
     }
 }
 
@@ -18483,32 +16868,6 @@ pub struct DescribeProductListResponse {
     pub total_count: Option<u64>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     pub request_id: Option<String>,
-}
-
-impl DescribeProductListResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeProductListResponse {
-            product_list: Vec::new(),
-            total_count: None,
-            request_id: None,
-        }
-    }
-    /// Sets `ProductList`.
-    pub fn with_product_list(mut self, product_list: impl IntoIterator<Item = output::ProductSimple>) -> Self {
-        self.product_list = product_list.into_iter().collect();
-        self
-    }
-    /// Sets `TotalCount`.
-    pub fn with_total_count(mut self, total_count: u64) -> Self {
-        self.total_count = Some(total_count);
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DescribeProductListResponse {
@@ -18534,14 +16893,14 @@ impl<'de> Deserialize<'de> for DescribeProductListResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeProductListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeProductListResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .list("ProductList", &self.product_list)?
-            .opt("TotalCount", &self.total_count)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeProductListResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("ProductList", &self.product_list)?;
+        fields.opt("TotalCount", &self.total_count)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -18557,6 +16916,10 @@ pub struct DescribePrometheusAgentInstancesRequest {
 }
 
 impl DescribePrometheusAgentInstancesRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "ClusterId",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(cluster_id: impl Into<String>) -> Self {
         DescribePrometheusAgentInstancesRequest {
@@ -18565,11 +16928,10 @@ impl DescribePrometheusAgentInstancesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribePrometheusAgentInstancesRequest {
     const NAME: &'static str = "DescribePrometheusAgentInstancesRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "ClusterId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut cluster_id = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -18584,6 +16946,7 @@ impl input::Input for DescribePrometheusAgentInstancesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribePrometheusAgentInstancesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -18592,9 +16955,9 @@ impl<'de> Deserialize<'de> for DescribePrometheusAgentInstancesRequest {
 
 impl serde::Serialize for DescribePrometheusAgentInstancesRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribePrometheusAgentInstancesRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("ClusterId", &self.cluster_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribePrometheusAgentInstancesRequest", Self::FIELDS.len())?;
+        fields.plain("ClusterId", &self.cluster_id)?;
+        fields.end()
     }
 }
 
@@ -18609,26 +16972,6 @@ pub struct DescribePrometheusAgentInstancesResponse {
     pub instances: Vec<String>,
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl DescribePrometheusAgentInstancesResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribePrometheusAgentInstancesResponse {
-            instances: Vec::new(),
-            request_id: None,
-        }
-    }
-    /// Sets `Instances`.
-    pub fn with_instances(mut self, instances: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.instances = instances.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DescribePrometheusAgentInstancesResponse {
@@ -18652,13 +16995,13 @@ impl<'de> Deserialize<'de> for DescribePrometheusAgentInstancesResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribePrometheusAgentInstancesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribePrometheusAgentInstancesResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .list("Instances", &self.instances)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribePrometheusAgentInstancesResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("Instances", &self.instances)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -18689,6 +17032,14 @@ pub struct DescribePrometheusAgentsRequest {
 }
 
 impl DescribePrometheusAgentsRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceId",
+        "Name",
+        "AgentIds",
+        "Offset",
+        "Limit",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_id: impl Into<String>) -> Self {
         DescribePrometheusAgentsRequest {
@@ -18721,15 +17072,10 @@ impl DescribePrometheusAgentsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribePrometheusAgentsRequest {
     const NAME: &'static str = "DescribePrometheusAgentsRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceId",
-        "Name",
-        "AgentIds",
-        "Offset",
-        "Limit",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_id = None;
         let mut name = None;
@@ -18756,6 +17102,7 @@ impl input::Input for DescribePrometheusAgentsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribePrometheusAgentsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -18764,13 +17111,13 @@ impl<'de> Deserialize<'de> for DescribePrometheusAgentsRequest {
 
 impl serde::Serialize for DescribePrometheusAgentsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribePrometheusAgentsRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("InstanceId", &self.instance_id)?
-            .opt("Name", &self.name)?
-            .opt("AgentIds", &self.agent_ids)?
-            .opt("Offset", &self.offset)?
-            .opt("Limit", &self.limit)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribePrometheusAgentsRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceId", &self.instance_id)?;
+        fields.opt("Name", &self.name)?;
+        fields.opt("AgentIds", &self.agent_ids)?;
+        fields.opt("Offset", &self.offset)?;
+        fields.opt("Limit", &self.limit)?;
+        fields.end()
     }
 }
 
@@ -18789,32 +17136,6 @@ pub struct DescribePrometheusAgentsResponse {
     pub total_count: Option<i64>,
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl DescribePrometheusAgentsResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribePrometheusAgentsResponse {
-            agent_set: Vec::new(),
-            total_count: None,
-            request_id: None,
-        }
-    }
-    /// Sets `AgentSet`.
-    pub fn with_agent_set(mut self, agent_set: impl IntoIterator<Item = output::PrometheusAgent>) -> Self {
-        self.agent_set = agent_set.into_iter().collect();
-        self
-    }
-    /// Sets `TotalCount`.
-    pub fn with_total_count(mut self, total_count: i64) -> Self {
-        self.total_count = Some(total_count);
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DescribePrometheusAgentsResponse {
@@ -18840,14 +17161,14 @@ impl<'de> Deserialize<'de> for DescribePrometheusAgentsResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribePrometheusAgentsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribePrometheusAgentsResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .list("AgentSet", &self.agent_set)?
-            .opt("TotalCount", &self.total_count)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribePrometheusAgentsResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("AgentSet", &self.agent_set)?;
+        fields.opt("TotalCount", &self.total_count)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -18887,6 +17208,15 @@ pub struct DescribePrometheusAlertGroupsRequest {
 }
 
 impl DescribePrometheusAlertGroupsRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceId",
+        "Limit",
+        "Offset",
+        "GroupId",
+        "GroupName",
+        "Labels",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         DescribePrometheusAlertGroupsRequest {
@@ -18930,16 +17260,10 @@ impl DescribePrometheusAlertGroupsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribePrometheusAlertGroupsRequest {
     const NAME: &'static str = "DescribePrometheusAlertGroupsRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceId",
-        "Limit",
-        "Offset",
-        "GroupId",
-        "GroupName",
-        "Labels",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_id = None;
         let mut limit = None;
@@ -18969,6 +17293,7 @@ impl input::Input for DescribePrometheusAlertGroupsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribePrometheusAlertGroupsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -18977,14 +17302,14 @@ impl<'de> Deserialize<'de> for DescribePrometheusAlertGroupsRequest {
 
 impl serde::Serialize for DescribePrometheusAlertGroupsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribePrometheusAlertGroupsRequest", <Self as input::Input>::FIELDS.len())?
-            .opt("InstanceId", &self.instance_id)?
-            .opt("Limit", &self.limit)?
-            .opt("Offset", &self.offset)?
-            .opt("GroupId", &self.group_id)?
-            .opt("GroupName", &self.group_name)?
-            .opt("Labels", &self.labels)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribePrometheusAlertGroupsRequest", Self::FIELDS.len())?;
+        fields.opt("InstanceId", &self.instance_id)?;
+        fields.opt("Limit", &self.limit)?;
+        fields.opt("Offset", &self.offset)?;
+        fields.opt("GroupId", &self.group_id)?;
+        fields.opt("GroupName", &self.group_name)?;
+        fields.opt("Labels", &self.labels)?;
+        fields.end()
     }
 }
 
@@ -19004,32 +17329,6 @@ pub struct DescribePrometheusAlertGroupsResponse {
     pub total_count: Option<i64>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl DescribePrometheusAlertGroupsResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribePrometheusAlertGroupsResponse {
-            alert_group_set: Vec::new(),
-            total_count: None,
-            request_id: None,
-        }
-    }
-    /// Sets `AlertGroupSet`.
-    pub fn with_alert_group_set(mut self, alert_group_set: impl IntoIterator<Item = output::PrometheusAlertGroupSet>) -> Self {
-        self.alert_group_set = alert_group_set.into_iter().collect();
-        self
-    }
-    /// Sets `TotalCount`.
-    pub fn with_total_count(mut self, total_count: i64) -> Self {
-        self.total_count = Some(total_count);
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DescribePrometheusAlertGroupsResponse {
@@ -19055,14 +17354,14 @@ impl<'de> Deserialize<'de> for DescribePrometheusAlertGroupsResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribePrometheusAlertGroupsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribePrometheusAlertGroupsResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .list("AlertGroupSet", &self.alert_group_set)?
-            .opt("TotalCount", &self.total_count)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribePrometheusAlertGroupsResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("AlertGroupSet", &self.alert_group_set)?;
+        fields.opt("TotalCount", &self.total_count)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -19090,6 +17389,13 @@ pub struct DescribePrometheusAlertPolicyRequest {
 }
 
 impl DescribePrometheusAlertPolicyRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceId",
+        "Offset",
+        "Limit",
+        "Filters",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_id: impl Into<String>) -> Self {
         DescribePrometheusAlertPolicyRequest {
@@ -19116,14 +17422,10 @@ impl DescribePrometheusAlertPolicyRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribePrometheusAlertPolicyRequest {
     const NAME: &'static str = "DescribePrometheusAlertPolicyRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceId",
-        "Offset",
-        "Limit",
-        "Filters",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_id = None;
         let mut offset = None;
@@ -19147,6 +17449,7 @@ impl input::Input for DescribePrometheusAlertPolicyRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribePrometheusAlertPolicyRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -19155,12 +17458,12 @@ impl<'de> Deserialize<'de> for DescribePrometheusAlertPolicyRequest {
 
 impl serde::Serialize for DescribePrometheusAlertPolicyRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribePrometheusAlertPolicyRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("InstanceId", &self.instance_id)?
-            .opt("Offset", &self.offset)?
-            .opt("Limit", &self.limit)?
-            .opt("Filters", &self.filters)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribePrometheusAlertPolicyRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceId", &self.instance_id)?;
+        fields.opt("Offset", &self.offset)?;
+        fields.opt("Limit", &self.limit)?;
+        fields.opt("Filters", &self.filters)?;
+        fields.end()
     }
 }
 
@@ -19179,32 +17482,6 @@ pub struct DescribePrometheusAlertPolicyResponse {
     pub total: Option<u64>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl DescribePrometheusAlertPolicyResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribePrometheusAlertPolicyResponse {
-            alert_rules: Vec::new(),
-            total: None,
-            request_id: None,
-        }
-    }
-    /// Sets `AlertRules`.
-    pub fn with_alert_rules(mut self, alert_rules: impl IntoIterator<Item = output::PrometheusAlertPolicyItem>) -> Self {
-        self.alert_rules = alert_rules.into_iter().collect();
-        self
-    }
-    /// Sets `Total`.
-    pub fn with_total(mut self, total: u64) -> Self {
-        self.total = Some(total);
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DescribePrometheusAlertPolicyResponse {
@@ -19230,14 +17507,14 @@ impl<'de> Deserialize<'de> for DescribePrometheusAlertPolicyResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribePrometheusAlertPolicyResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribePrometheusAlertPolicyResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .list("AlertRules", &self.alert_rules)?
-            .opt("Total", &self.total)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribePrometheusAlertPolicyResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("AlertRules", &self.alert_rules)?;
+        fields.opt("Total", &self.total)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -19254,6 +17531,10 @@ pub struct DescribePrometheusAlertmanagerConfigRequest {
 }
 
 impl DescribePrometheusAlertmanagerConfigRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceId",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         DescribePrometheusAlertmanagerConfigRequest {
@@ -19267,11 +17548,10 @@ impl DescribePrometheusAlertmanagerConfigRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribePrometheusAlertmanagerConfigRequest {
     const NAME: &'static str = "DescribePrometheusAlertmanagerConfigRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_id = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -19286,6 +17566,7 @@ impl input::Input for DescribePrometheusAlertmanagerConfigRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribePrometheusAlertmanagerConfigRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -19294,9 +17575,9 @@ impl<'de> Deserialize<'de> for DescribePrometheusAlertmanagerConfigRequest {
 
 impl serde::Serialize for DescribePrometheusAlertmanagerConfigRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribePrometheusAlertmanagerConfigRequest", <Self as input::Input>::FIELDS.len())?
-            .opt("InstanceId", &self.instance_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribePrometheusAlertmanagerConfigRequest", Self::FIELDS.len())?;
+        fields.opt("InstanceId", &self.instance_id)?;
+        fields.end()
     }
 }
 
@@ -19310,26 +17591,6 @@ pub struct DescribePrometheusAlertmanagerConfigResponse {
     pub alertmanager_config: Option<output::PrometheusAlertmanagerConfigV2>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     pub request_id: Option<String>,
-}
-
-impl DescribePrometheusAlertmanagerConfigResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribePrometheusAlertmanagerConfigResponse {
-            alertmanager_config: None,
-            request_id: None,
-        }
-    }
-    /// Sets `AlertmanagerConfig`.
-    pub fn with_alertmanager_config(mut self, alertmanager_config: output::PrometheusAlertmanagerConfigV2) -> Self {
-        self.alertmanager_config = Some(alertmanager_config);
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DescribePrometheusAlertmanagerConfigResponse {
@@ -19353,13 +17614,13 @@ impl<'de> Deserialize<'de> for DescribePrometheusAlertmanagerConfigResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribePrometheusAlertmanagerConfigResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribePrometheusAlertmanagerConfigResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("AlertmanagerConfig", &self.alertmanager_config)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribePrometheusAlertmanagerConfigResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("AlertmanagerConfig", &self.alertmanager_config)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -19394,6 +17655,15 @@ pub struct DescribePrometheusClusterAgentsRequest {
 }
 
 impl DescribePrometheusClusterAgentsRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceId",
+        "Offset",
+        "Limit",
+        "ClusterIds",
+        "ClusterTypes",
+        "ClusterName",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_id: impl Into<String>) -> Self {
         DescribePrometheusClusterAgentsRequest {
@@ -19432,16 +17702,10 @@ impl DescribePrometheusClusterAgentsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribePrometheusClusterAgentsRequest {
     const NAME: &'static str = "DescribePrometheusClusterAgentsRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceId",
-        "Offset",
-        "Limit",
-        "ClusterIds",
-        "ClusterTypes",
-        "ClusterName",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_id = None;
         let mut offset = None;
@@ -19471,6 +17735,7 @@ impl input::Input for DescribePrometheusClusterAgentsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribePrometheusClusterAgentsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -19479,14 +17744,14 @@ impl<'de> Deserialize<'de> for DescribePrometheusClusterAgentsRequest {
 
 impl serde::Serialize for DescribePrometheusClusterAgentsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribePrometheusClusterAgentsRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("InstanceId", &self.instance_id)?
-            .opt("Offset", &self.offset)?
-            .opt("Limit", &self.limit)?
-            .opt("ClusterIds", &self.cluster_ids)?
-            .opt("ClusterTypes", &self.cluster_types)?
-            .opt("ClusterName", &self.cluster_name)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribePrometheusClusterAgentsRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceId", &self.instance_id)?;
+        fields.opt("Offset", &self.offset)?;
+        fields.opt("Limit", &self.limit)?;
+        fields.opt("ClusterIds", &self.cluster_ids)?;
+        fields.opt("ClusterTypes", &self.cluster_types)?;
+        fields.opt("ClusterName", &self.cluster_name)?;
+        fields.end()
     }
 }
 
@@ -19510,44 +17775,6 @@ pub struct DescribePrometheusClusterAgentsResponse {
     pub image_need_update: Option<bool>,
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl DescribePrometheusClusterAgentsResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribePrometheusClusterAgentsResponse {
-            agents: Vec::new(),
-            total: None,
-            is_first_bind: None,
-            image_need_update: None,
-            request_id: None,
-        }
-    }
-    /// Sets `Agents`.
-    pub fn with_agents(mut self, agents: impl IntoIterator<Item = output::PrometheusAgentOverview>) -> Self {
-        self.agents = agents.into_iter().collect();
-        self
-    }
-    /// Sets `Total`.
-    pub fn with_total(mut self, total: u64) -> Self {
-        self.total = Some(total);
-        self
-    }
-    /// Sets `IsFirstBind`.
-    pub fn with_is_first_bind(mut self, is_first_bind: bool) -> Self {
-        self.is_first_bind = Some(is_first_bind);
-        self
-    }
-    /// Sets `ImageNeedUpdate`.
-    pub fn with_image_need_update(mut self, image_need_update: bool) -> Self {
-        self.image_need_update = Some(image_need_update);
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DescribePrometheusClusterAgentsResponse {
@@ -19577,16 +17804,16 @@ impl<'de> Deserialize<'de> for DescribePrometheusClusterAgentsResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribePrometheusClusterAgentsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribePrometheusClusterAgentsResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .list("Agents", &self.agents)?
-            .opt("Total", &self.total)?
-            .opt("IsFirstBind", &self.is_first_bind)?
-            .opt("ImageNeedUpdate", &self.image_need_update)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribePrometheusClusterAgentsResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("Agents", &self.agents)?;
+        fields.opt("Total", &self.total)?;
+        fields.opt("IsFirstBind", &self.is_first_bind)?;
+        fields.opt("ImageNeedUpdate", &self.image_need_update)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -19609,6 +17836,12 @@ pub struct DescribePrometheusConfigRequest {
 }
 
 impl DescribePrometheusConfigRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceId",
+        "ClusterId",
+        "ClusterType",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_id: impl Into<String>, cluster_id: impl Into<String>, cluster_type: impl Into<String>) -> Self {
         DescribePrometheusConfigRequest {
@@ -19619,13 +17852,10 @@ impl DescribePrometheusConfigRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribePrometheusConfigRequest {
     const NAME: &'static str = "DescribePrometheusConfigRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceId",
-        "ClusterId",
-        "ClusterType",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_id = None;
         let mut cluster_id = None;
@@ -19646,6 +17876,7 @@ impl input::Input for DescribePrometheusConfigRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribePrometheusConfigRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -19654,11 +17885,11 @@ impl<'de> Deserialize<'de> for DescribePrometheusConfigRequest {
 
 impl serde::Serialize for DescribePrometheusConfigRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribePrometheusConfigRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("InstanceId", &self.instance_id)?
-            .plain("ClusterId", &self.cluster_id)?
-            .plain("ClusterType", &self.cluster_type)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribePrometheusConfigRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceId", &self.instance_id)?;
+        fields.plain("ClusterId", &self.cluster_id)?;
+        fields.plain("ClusterType", &self.cluster_type)?;
+        fields.end()
     }
 }
 
@@ -19694,56 +17925,6 @@ pub struct DescribePrometheusConfigResponse {
     pub request_id: Option<String>,
 }
 
-impl DescribePrometheusConfigResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribePrometheusConfigResponse {
-            config: None,
-            service_monitors: Vec::new(),
-            pod_monitors: Vec::new(),
-            raw_jobs: Vec::new(),
-            probes: Vec::new(),
-            image_need_update: None,
-            request_id: None,
-        }
-    }
-    /// Sets `Config`.
-    pub fn with_config(mut self, config: impl Into<String>) -> Self {
-        self.config = Some(config.into());
-        self
-    }
-    /// Sets `ServiceMonitors`.
-    pub fn with_service_monitors(mut self, service_monitors: impl IntoIterator<Item = output::PrometheusConfigItem>) -> Self {
-        self.service_monitors = service_monitors.into_iter().collect();
-        self
-    }
-    /// Sets `PodMonitors`.
-    pub fn with_pod_monitors(mut self, pod_monitors: impl IntoIterator<Item = output::PrometheusConfigItem>) -> Self {
-        self.pod_monitors = pod_monitors.into_iter().collect();
-        self
-    }
-    /// Sets `RawJobs`.
-    pub fn with_raw_jobs(mut self, raw_jobs: impl IntoIterator<Item = output::PrometheusConfigItem>) -> Self {
-        self.raw_jobs = raw_jobs.into_iter().collect();
-        self
-    }
-    /// Sets `Probes`.
-    pub fn with_probes(mut self, probes: impl IntoIterator<Item = output::PrometheusConfigItem>) -> Self {
-        self.probes = probes.into_iter().collect();
-        self
-    }
-    /// Sets `ImageNeedUpdate`.
-    pub fn with_image_need_update(mut self, image_need_update: bool) -> Self {
-        self.image_need_update = Some(image_need_update);
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
-}
-
 impl lenient::Reply for DescribePrometheusConfigResponse {
     const NAME: &'static str = "DescribePrometheusConfigResponse";
     const FIELDS: &'static [&'static str] = &[
@@ -19775,18 +17956,18 @@ impl<'de> Deserialize<'de> for DescribePrometheusConfigResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribePrometheusConfigResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribePrometheusConfigResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Config", &self.config)?
-            .list("ServiceMonitors", &self.service_monitors)?
-            .list("PodMonitors", &self.pod_monitors)?
-            .list("RawJobs", &self.raw_jobs)?
-            .list("Probes", &self.probes)?
-            .opt("ImageNeedUpdate", &self.image_need_update)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribePrometheusConfigResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Config", &self.config)?;
+        fields.list("ServiceMonitors", &self.service_monitors)?;
+        fields.list("PodMonitors", &self.pod_monitors)?;
+        fields.list("RawJobs", &self.raw_jobs)?;
+        fields.list("Probes", &self.probes)?;
+        fields.opt("ImageNeedUpdate", &self.image_need_update)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -19796,21 +17977,25 @@ impl serde::Serialize for DescribePrometheusConfigResponse {
 pub struct DescribePrometheusCreateInstanceQuotaRequest {}
 
 impl DescribePrometheusCreateInstanceQuotaRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[];
     /// With every field unset.
     pub fn new() -> Self {
         DescribePrometheusCreateInstanceQuotaRequest {}
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribePrometheusCreateInstanceQuotaRequest {
     const NAME: &'static str = "DescribePrometheusCreateInstanceQuotaRequest";
-    const FIELDS: &'static [&'static str] = &[];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         while input::next_field::<Self, A>(&mut __map)?.is_some() {}
         Ok(DescribePrometheusCreateInstanceQuotaRequest {})
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribePrometheusCreateInstanceQuotaRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -19819,8 +18004,7 @@ impl<'de> Deserialize<'de> for DescribePrometheusCreateInstanceQuotaRequest {
 
 impl serde::Serialize for DescribePrometheusCreateInstanceQuotaRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribePrometheusCreateInstanceQuotaRequest", <Self as input::Input>::FIELDS.len())?
-            .end()
+        lenient::fields(serializer, "DescribePrometheusCreateInstanceQuotaRequest", 0)?.end()
     }
 }
 
@@ -19834,26 +18018,6 @@ pub struct DescribePrometheusCreateInstanceQuotaResponse {
     pub quota_detail: Option<output::PrometheusInstanceQuotaDetail>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     pub request_id: Option<String>,
-}
-
-impl DescribePrometheusCreateInstanceQuotaResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribePrometheusCreateInstanceQuotaResponse {
-            quota_detail: None,
-            request_id: None,
-        }
-    }
-    /// Sets `QuotaDetail`.
-    pub fn with_quota_detail(mut self, quota_detail: output::PrometheusInstanceQuotaDetail) -> Self {
-        self.quota_detail = Some(quota_detail);
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DescribePrometheusCreateInstanceQuotaResponse {
@@ -19877,13 +18041,13 @@ impl<'de> Deserialize<'de> for DescribePrometheusCreateInstanceQuotaResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribePrometheusCreateInstanceQuotaResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribePrometheusCreateInstanceQuotaResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("QuotaDetail", &self.quota_detail)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribePrometheusCreateInstanceQuotaResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("QuotaDetail", &self.quota_detail)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -19902,6 +18066,11 @@ pub struct DescribePrometheusGlobalConfigRequest {
 }
 
 impl DescribePrometheusGlobalConfigRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceId",
+        "DisableStatistics",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_id: impl Into<String>) -> Self {
         DescribePrometheusGlobalConfigRequest {
@@ -19916,12 +18085,10 @@ impl DescribePrometheusGlobalConfigRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribePrometheusGlobalConfigRequest {
     const NAME: &'static str = "DescribePrometheusGlobalConfigRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceId",
-        "DisableStatistics",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_id = None;
         let mut disable_statistics = None;
@@ -19939,6 +18106,7 @@ impl input::Input for DescribePrometheusGlobalConfigRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribePrometheusGlobalConfigRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -19947,10 +18115,10 @@ impl<'de> Deserialize<'de> for DescribePrometheusGlobalConfigRequest {
 
 impl serde::Serialize for DescribePrometheusGlobalConfigRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribePrometheusGlobalConfigRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("InstanceId", &self.instance_id)?
-            .opt("DisableStatistics", &self.disable_statistics)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribePrometheusGlobalConfigRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceId", &self.instance_id)?;
+        fields.opt("DisableStatistics", &self.disable_statistics)?;
+        fields.end()
     }
 }
 
@@ -19986,50 +18154,6 @@ pub struct DescribePrometheusGlobalConfigResponse {
     pub request_id: Option<String>,
 }
 
-impl DescribePrometheusGlobalConfigResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribePrometheusGlobalConfigResponse {
-            config: None,
-            service_monitors: Vec::new(),
-            pod_monitors: Vec::new(),
-            raw_jobs: Vec::new(),
-            probes: Vec::new(),
-            request_id: None,
-        }
-    }
-    /// Sets `Config`.
-    pub fn with_config(mut self, config: impl Into<String>) -> Self {
-        self.config = Some(config.into());
-        self
-    }
-    /// Sets `ServiceMonitors`.
-    pub fn with_service_monitors(mut self, service_monitors: impl IntoIterator<Item = output::PrometheusConfigItem>) -> Self {
-        self.service_monitors = service_monitors.into_iter().collect();
-        self
-    }
-    /// Sets `PodMonitors`.
-    pub fn with_pod_monitors(mut self, pod_monitors: impl IntoIterator<Item = output::PrometheusConfigItem>) -> Self {
-        self.pod_monitors = pod_monitors.into_iter().collect();
-        self
-    }
-    /// Sets `RawJobs`.
-    pub fn with_raw_jobs(mut self, raw_jobs: impl IntoIterator<Item = output::PrometheusConfigItem>) -> Self {
-        self.raw_jobs = raw_jobs.into_iter().collect();
-        self
-    }
-    /// Sets `Probes`.
-    pub fn with_probes(mut self, probes: impl IntoIterator<Item = output::PrometheusConfigItem>) -> Self {
-        self.probes = probes.into_iter().collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
-}
-
 impl lenient::Reply for DescribePrometheusGlobalConfigResponse {
     const NAME: &'static str = "DescribePrometheusGlobalConfigResponse";
     const FIELDS: &'static [&'static str] = &[
@@ -20059,17 +18183,17 @@ impl<'de> Deserialize<'de> for DescribePrometheusGlobalConfigResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribePrometheusGlobalConfigResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribePrometheusGlobalConfigResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Config", &self.config)?
-            .list("ServiceMonitors", &self.service_monitors)?
-            .list("PodMonitors", &self.pod_monitors)?
-            .list("RawJobs", &self.raw_jobs)?
-            .list("Probes", &self.probes)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribePrometheusGlobalConfigResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Config", &self.config)?;
+        fields.list("ServiceMonitors", &self.service_monitors)?;
+        fields.list("PodMonitors", &self.pod_monitors)?;
+        fields.list("RawJobs", &self.raw_jobs)?;
+        fields.list("Probes", &self.probes)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -20084,6 +18208,10 @@ pub struct DescribePrometheusGlobalNotificationRequest {
 }
 
 impl DescribePrometheusGlobalNotificationRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceId",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_id: impl Into<String>) -> Self {
         DescribePrometheusGlobalNotificationRequest {
@@ -20092,11 +18220,10 @@ impl DescribePrometheusGlobalNotificationRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribePrometheusGlobalNotificationRequest {
     const NAME: &'static str = "DescribePrometheusGlobalNotificationRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_id = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -20111,6 +18238,7 @@ impl input::Input for DescribePrometheusGlobalNotificationRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribePrometheusGlobalNotificationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -20119,9 +18247,9 @@ impl<'de> Deserialize<'de> for DescribePrometheusGlobalNotificationRequest {
 
 impl serde::Serialize for DescribePrometheusGlobalNotificationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribePrometheusGlobalNotificationRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("InstanceId", &self.instance_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribePrometheusGlobalNotificationRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceId", &self.instance_id)?;
+        fields.end()
     }
 }
 
@@ -20136,26 +18264,6 @@ pub struct DescribePrometheusGlobalNotificationResponse {
     pub notification: Option<output::PrometheusNotificationItem>,
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl DescribePrometheusGlobalNotificationResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribePrometheusGlobalNotificationResponse {
-            notification: None,
-            request_id: None,
-        }
-    }
-    /// Sets `Notification`.
-    pub fn with_notification(mut self, notification: output::PrometheusNotificationItem) -> Self {
-        self.notification = Some(notification);
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DescribePrometheusGlobalNotificationResponse {
@@ -20179,13 +18287,13 @@ impl<'de> Deserialize<'de> for DescribePrometheusGlobalNotificationResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribePrometheusGlobalNotificationResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribePrometheusGlobalNotificationResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Notification", &self.notification)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribePrometheusGlobalNotificationResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Notification", &self.notification)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -20200,6 +18308,10 @@ pub struct DescribePrometheusInstanceDetailRequest {
 }
 
 impl DescribePrometheusInstanceDetailRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceId",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_id: impl Into<String>) -> Self {
         DescribePrometheusInstanceDetailRequest {
@@ -20208,11 +18320,10 @@ impl DescribePrometheusInstanceDetailRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribePrometheusInstanceDetailRequest {
     const NAME: &'static str = "DescribePrometheusInstanceDetailRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_id = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -20227,6 +18338,7 @@ impl input::Input for DescribePrometheusInstanceDetailRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribePrometheusInstanceDetailRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -20235,9 +18347,9 @@ impl<'de> Deserialize<'de> for DescribePrometheusInstanceDetailRequest {
 
 impl serde::Serialize for DescribePrometheusInstanceDetailRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribePrometheusInstanceDetailRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("InstanceId", &self.instance_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribePrometheusInstanceDetailRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceId", &self.instance_id)?;
+        fields.end()
     }
 }
 
@@ -20332,98 +18444,6 @@ pub struct DescribePrometheusInstanceDetailResponse {
     pub request_id: Option<String>,
 }
 
-impl DescribePrometheusInstanceDetailResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribePrometheusInstanceDetailResponse {
-            instance_id: None,
-            instance_name: None,
-            vpc_id: None,
-            subnet_id: None,
-            instance_status: None,
-            charge_status: None,
-            enable_grafana: None,
-            grafana_url: None,
-            instance_charge_type: None,
-            spec_name: None,
-            data_retention_time: None,
-            expire_time: None,
-            auto_renew_flag: None,
-            request_id: None,
-        }
-    }
-    /// Sets `InstanceId`.
-    pub fn with_instance_id(mut self, instance_id: impl Into<String>) -> Self {
-        self.instance_id = Some(instance_id.into());
-        self
-    }
-    /// Sets `InstanceName`.
-    pub fn with_instance_name(mut self, instance_name: impl Into<String>) -> Self {
-        self.instance_name = Some(instance_name.into());
-        self
-    }
-    /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, vpc_id: impl Into<String>) -> Self {
-        self.vpc_id = Some(vpc_id.into());
-        self
-    }
-    /// Sets `SubnetId`.
-    pub fn with_subnet_id(mut self, subnet_id: impl Into<String>) -> Self {
-        self.subnet_id = Some(subnet_id.into());
-        self
-    }
-    /// Sets `InstanceStatus`.
-    pub fn with_instance_status(mut self, instance_status: i64) -> Self {
-        self.instance_status = Some(instance_status);
-        self
-    }
-    /// Sets `ChargeStatus`.
-    pub fn with_charge_status(mut self, charge_status: i64) -> Self {
-        self.charge_status = Some(charge_status);
-        self
-    }
-    /// Sets `EnableGrafana`.
-    pub fn with_enable_grafana(mut self, enable_grafana: i64) -> Self {
-        self.enable_grafana = Some(enable_grafana);
-        self
-    }
-    /// Sets `GrafanaURL`.
-    pub fn with_grafana_url(mut self, grafana_url: impl Into<String>) -> Self {
-        self.grafana_url = Some(grafana_url.into());
-        self
-    }
-    /// Sets `InstanceChargeType`.
-    pub fn with_instance_charge_type(mut self, instance_charge_type: i64) -> Self {
-        self.instance_charge_type = Some(instance_charge_type);
-        self
-    }
-    /// Sets `SpecName`.
-    pub fn with_spec_name(mut self, spec_name: impl Into<String>) -> Self {
-        self.spec_name = Some(spec_name.into());
-        self
-    }
-    /// Sets `DataRetentionTime`.
-    pub fn with_data_retention_time(mut self, data_retention_time: i64) -> Self {
-        self.data_retention_time = Some(data_retention_time);
-        self
-    }
-    /// Sets `ExpireTime`.
-    pub fn with_expire_time(mut self, expire_time: impl Into<String>) -> Self {
-        self.expire_time = Some(expire_time.into());
-        self
-    }
-    /// Sets `AutoRenewFlag`.
-    pub fn with_auto_renew_flag(mut self, auto_renew_flag: i64) -> Self {
-        self.auto_renew_flag = Some(auto_renew_flag);
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
-}
-
 impl lenient::Reply for DescribePrometheusInstanceDetailResponse {
     const NAME: &'static str = "DescribePrometheusInstanceDetailResponse";
     const FIELDS: &'static [&'static str] = &[
@@ -20469,25 +18489,25 @@ impl<'de> Deserialize<'de> for DescribePrometheusInstanceDetailResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribePrometheusInstanceDetailResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribePrometheusInstanceDetailResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("InstanceId", &self.instance_id)?
-            .opt("InstanceName", &self.instance_name)?
-            .opt("VpcId", &self.vpc_id)?
-            .opt("SubnetId", &self.subnet_id)?
-            .opt("InstanceStatus", &self.instance_status)?
-            .opt("ChargeStatus", &self.charge_status)?
-            .opt("EnableGrafana", &self.enable_grafana)?
-            .opt("GrafanaURL", &self.grafana_url)?
-            .opt("InstanceChargeType", &self.instance_charge_type)?
-            .opt("SpecName", &self.spec_name)?
-            .opt("DataRetentionTime", &self.data_retention_time)?
-            .opt("ExpireTime", &self.expire_time)?
-            .opt("AutoRenewFlag", &self.auto_renew_flag)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribePrometheusInstanceDetailResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("InstanceId", &self.instance_id)?;
+        fields.opt("InstanceName", &self.instance_name)?;
+        fields.opt("VpcId", &self.vpc_id)?;
+        fields.opt("SubnetId", &self.subnet_id)?;
+        fields.opt("InstanceStatus", &self.instance_status)?;
+        fields.opt("ChargeStatus", &self.charge_status)?;
+        fields.opt("EnableGrafana", &self.enable_grafana)?;
+        fields.opt("GrafanaURL", &self.grafana_url)?;
+        fields.opt("InstanceChargeType", &self.instance_charge_type)?;
+        fields.opt("SpecName", &self.spec_name)?;
+        fields.opt("DataRetentionTime", &self.data_retention_time)?;
+        fields.opt("ExpireTime", &self.expire_time)?;
+        fields.opt("AutoRenewFlag", &self.auto_renew_flag)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -20502,6 +18522,10 @@ pub struct DescribePrometheusInstanceInitStatusRequest {
 }
 
 impl DescribePrometheusInstanceInitStatusRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceId",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_id: impl Into<String>) -> Self {
         DescribePrometheusInstanceInitStatusRequest {
@@ -20510,11 +18534,10 @@ impl DescribePrometheusInstanceInitStatusRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribePrometheusInstanceInitStatusRequest {
     const NAME: &'static str = "DescribePrometheusInstanceInitStatusRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_id = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -20529,6 +18552,7 @@ impl input::Input for DescribePrometheusInstanceInitStatusRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribePrometheusInstanceInitStatusRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -20537,9 +18561,9 @@ impl<'de> Deserialize<'de> for DescribePrometheusInstanceInitStatusRequest {
 
 impl serde::Serialize for DescribePrometheusInstanceInitStatusRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribePrometheusInstanceInitStatusRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("InstanceId", &self.instance_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribePrometheusInstanceInitStatusRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceId", &self.instance_id)?;
+        fields.end()
     }
 }
 
@@ -20574,44 +18598,6 @@ pub struct DescribePrometheusInstanceInitStatusResponse {
     pub request_id: Option<String>,
 }
 
-impl DescribePrometheusInstanceInitStatusResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribePrometheusInstanceInitStatusResponse {
-            status: None,
-            steps: Vec::new(),
-            eks_cluster_id: None,
-            security_group_id: None,
-            request_id: None,
-        }
-    }
-    /// Sets `Status`.
-    pub fn with_status(mut self, status: impl Into<String>) -> Self {
-        self.status = Some(status.into());
-        self
-    }
-    /// Sets `Steps`.
-    pub fn with_steps(mut self, steps: impl IntoIterator<Item = output::TaskStepInfo>) -> Self {
-        self.steps = steps.into_iter().collect();
-        self
-    }
-    /// Sets `EksClusterId`.
-    pub fn with_eks_cluster_id(mut self, eks_cluster_id: impl Into<String>) -> Self {
-        self.eks_cluster_id = Some(eks_cluster_id.into());
-        self
-    }
-    /// Sets `SecurityGroupId`.
-    pub fn with_security_group_id(mut self, security_group_id: impl Into<String>) -> Self {
-        self.security_group_id = Some(security_group_id.into());
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
-}
-
 impl lenient::Reply for DescribePrometheusInstanceInitStatusResponse {
     const NAME: &'static str = "DescribePrometheusInstanceInitStatusResponse";
     const FIELDS: &'static [&'static str] = &[
@@ -20639,16 +18625,16 @@ impl<'de> Deserialize<'de> for DescribePrometheusInstanceInitStatusResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribePrometheusInstanceInitStatusResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribePrometheusInstanceInitStatusResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Status", &self.status)?
-            .list("Steps", &self.steps)?
-            .opt("EksClusterId", &self.eks_cluster_id)?
-            .opt("SecurityGroupId", &self.security_group_id)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribePrometheusInstanceInitStatusResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Status", &self.status)?;
+        fields.list("Steps", &self.steps)?;
+        fields.opt("EksClusterId", &self.eks_cluster_id)?;
+        fields.opt("SecurityGroupId", &self.security_group_id)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -20671,6 +18657,12 @@ pub struct DescribePrometheusInstanceUsageRequest {
 }
 
 impl DescribePrometheusInstanceUsageRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceIds",
+        "StartCalcDate",
+        "EndCalcDate",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_ids: impl IntoIterator<Item = impl Into<String>>, start_calc_date: impl Into<String>, end_calc_date: impl Into<String>) -> Self {
         DescribePrometheusInstanceUsageRequest {
@@ -20681,13 +18673,10 @@ impl DescribePrometheusInstanceUsageRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribePrometheusInstanceUsageRequest {
     const NAME: &'static str = "DescribePrometheusInstanceUsageRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceIds",
-        "StartCalcDate",
-        "EndCalcDate",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_ids = None;
         let mut start_calc_date = None;
@@ -20708,6 +18697,7 @@ impl input::Input for DescribePrometheusInstanceUsageRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribePrometheusInstanceUsageRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -20716,11 +18706,11 @@ impl<'de> Deserialize<'de> for DescribePrometheusInstanceUsageRequest {
 
 impl serde::Serialize for DescribePrometheusInstanceUsageRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribePrometheusInstanceUsageRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("InstanceIds", &self.instance_ids)?
-            .plain("StartCalcDate", &self.start_calc_date)?
-            .plain("EndCalcDate", &self.end_calc_date)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribePrometheusInstanceUsageRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceIds", &self.instance_ids)?;
+        fields.plain("StartCalcDate", &self.start_calc_date)?;
+        fields.plain("EndCalcDate", &self.end_calc_date)?;
+        fields.end()
     }
 }
 
@@ -20735,26 +18725,6 @@ pub struct DescribePrometheusInstanceUsageResponse {
     pub usage_set: Vec<output::PrometheusInstanceTenantUsage>,
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl DescribePrometheusInstanceUsageResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribePrometheusInstanceUsageResponse {
-            usage_set: Vec::new(),
-            request_id: None,
-        }
-    }
-    /// Sets `UsageSet`.
-    pub fn with_usage_set(mut self, usage_set: impl IntoIterator<Item = output::PrometheusInstanceTenantUsage>) -> Self {
-        self.usage_set = usage_set.into_iter().collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DescribePrometheusInstanceUsageResponse {
@@ -20778,13 +18748,13 @@ impl<'de> Deserialize<'de> for DescribePrometheusInstanceUsageResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribePrometheusInstanceUsageResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribePrometheusInstanceUsageResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .list("UsageSet", &self.usage_set)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribePrometheusInstanceUsageResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("UsageSet", &self.usage_set)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -20809,6 +18779,12 @@ pub struct DescribePrometheusInstancesOverviewRequest {
 }
 
 impl DescribePrometheusInstancesOverviewRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Offset",
+        "Limit",
+        "Filters",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         DescribePrometheusInstancesOverviewRequest {
@@ -20834,13 +18810,10 @@ impl DescribePrometheusInstancesOverviewRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribePrometheusInstancesOverviewRequest {
     const NAME: &'static str = "DescribePrometheusInstancesOverviewRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Offset",
-        "Limit",
-        "Filters",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut offset = None;
         let mut limit = None;
@@ -20861,6 +18834,7 @@ impl input::Input for DescribePrometheusInstancesOverviewRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribePrometheusInstancesOverviewRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -20869,11 +18843,11 @@ impl<'de> Deserialize<'de> for DescribePrometheusInstancesOverviewRequest {
 
 impl serde::Serialize for DescribePrometheusInstancesOverviewRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribePrometheusInstancesOverviewRequest", <Self as input::Input>::FIELDS.len())?
-            .opt("Offset", &self.offset)?
-            .opt("Limit", &self.limit)?
-            .opt("Filters", &self.filters)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribePrometheusInstancesOverviewRequest", Self::FIELDS.len())?;
+        fields.opt("Offset", &self.offset)?;
+        fields.opt("Limit", &self.limit)?;
+        fields.opt("Filters", &self.filters)?;
+        fields.end()
     }
 }
 
@@ -20890,32 +18864,6 @@ pub struct DescribePrometheusInstancesOverviewResponse {
     pub total: Option<u64>,
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl DescribePrometheusInstancesOverviewResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribePrometheusInstancesOverviewResponse {
-            instances: Vec::new(),
-            total: None,
-            request_id: None,
-        }
-    }
-    /// Sets `Instances`.
-    pub fn with_instances(mut self, instances: impl IntoIterator<Item = output::PrometheusInstancesOverview>) -> Self {
-        self.instances = instances.into_iter().collect();
-        self
-    }
-    /// Sets `Total`.
-    pub fn with_total(mut self, total: u64) -> Self {
-        self.total = Some(total);
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DescribePrometheusInstancesOverviewResponse {
@@ -20941,14 +18889,14 @@ impl<'de> Deserialize<'de> for DescribePrometheusInstancesOverviewResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribePrometheusInstancesOverviewResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribePrometheusInstancesOverviewResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .list("Instances", &self.instances)?
-            .opt("Total", &self.total)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribePrometheusInstancesOverviewResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("Instances", &self.instances)?;
+        fields.opt("Total", &self.total)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -21005,6 +18953,18 @@ pub struct DescribePrometheusInstancesRequest {
 }
 
 impl DescribePrometheusInstancesRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceIds",
+        "InstanceStatus",
+        "InstanceName",
+        "Zones",
+        "TagFilters",
+        "IPv4Address",
+        "Limit",
+        "Offset",
+        "InstanceChargeType",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         DescribePrometheusInstancesRequest {
@@ -21066,19 +19026,10 @@ impl DescribePrometheusInstancesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribePrometheusInstancesRequest {
     const NAME: &'static str = "DescribePrometheusInstancesRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceIds",
-        "InstanceStatus",
-        "InstanceName",
-        "Zones",
-        "TagFilters",
-        "IPv4Address",
-        "Limit",
-        "Offset",
-        "InstanceChargeType",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_ids = None;
         let mut instance_status = None;
@@ -21117,6 +19068,7 @@ impl input::Input for DescribePrometheusInstancesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribePrometheusInstancesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -21125,17 +19077,17 @@ impl<'de> Deserialize<'de> for DescribePrometheusInstancesRequest {
 
 impl serde::Serialize for DescribePrometheusInstancesRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribePrometheusInstancesRequest", <Self as input::Input>::FIELDS.len())?
-            .opt("InstanceIds", &self.instance_ids)?
-            .opt("InstanceStatus", &self.instance_status)?
-            .opt("InstanceName", &self.instance_name)?
-            .opt("Zones", &self.zones)?
-            .opt("TagFilters", &self.tag_filters)?
-            .opt("IPv4Address", &self.ipv4_address)?
-            .opt("Limit", &self.limit)?
-            .opt("Offset", &self.offset)?
-            .opt("InstanceChargeType", &self.instance_charge_type)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribePrometheusInstancesRequest", Self::FIELDS.len())?;
+        fields.opt("InstanceIds", &self.instance_ids)?;
+        fields.opt("InstanceStatus", &self.instance_status)?;
+        fields.opt("InstanceName", &self.instance_name)?;
+        fields.opt("Zones", &self.zones)?;
+        fields.opt("TagFilters", &self.tag_filters)?;
+        fields.opt("IPv4Address", &self.ipv4_address)?;
+        fields.opt("Limit", &self.limit)?;
+        fields.opt("Offset", &self.offset)?;
+        fields.opt("InstanceChargeType", &self.instance_charge_type)?;
+        fields.end()
     }
 }
 
@@ -21154,32 +19106,6 @@ pub struct DescribePrometheusInstancesResponse {
     pub total_count: Option<i64>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl DescribePrometheusInstancesResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribePrometheusInstancesResponse {
-            instance_set: Vec::new(),
-            total_count: None,
-            request_id: None,
-        }
-    }
-    /// Sets `InstanceSet`.
-    pub fn with_instance_set(mut self, instance_set: impl IntoIterator<Item = output::PrometheusInstancesItem>) -> Self {
-        self.instance_set = instance_set.into_iter().collect();
-        self
-    }
-    /// Sets `TotalCount`.
-    pub fn with_total_count(mut self, total_count: i64) -> Self {
-        self.total_count = Some(total_count);
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DescribePrometheusInstancesResponse {
@@ -21205,14 +19131,14 @@ impl<'de> Deserialize<'de> for DescribePrometheusInstancesResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribePrometheusInstancesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribePrometheusInstancesResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .list("InstanceSet", &self.instance_set)?
-            .opt("TotalCount", &self.total_count)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribePrometheusInstancesResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("InstanceSet", &self.instance_set)?;
+        fields.opt("TotalCount", &self.total_count)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -21227,6 +19153,10 @@ pub struct DescribePrometheusIntegrationMetricsRequest {
 }
 
 impl DescribePrometheusIntegrationMetricsRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "IntegrationCode",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(integration_code: impl Into<String>) -> Self {
         DescribePrometheusIntegrationMetricsRequest {
@@ -21235,11 +19165,10 @@ impl DescribePrometheusIntegrationMetricsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribePrometheusIntegrationMetricsRequest {
     const NAME: &'static str = "DescribePrometheusIntegrationMetricsRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "IntegrationCode",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut integration_code = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -21254,6 +19183,7 @@ impl input::Input for DescribePrometheusIntegrationMetricsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribePrometheusIntegrationMetricsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -21262,9 +19192,9 @@ impl<'de> Deserialize<'de> for DescribePrometheusIntegrationMetricsRequest {
 
 impl serde::Serialize for DescribePrometheusIntegrationMetricsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribePrometheusIntegrationMetricsRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("IntegrationCode", &self.integration_code)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribePrometheusIntegrationMetricsRequest", Self::FIELDS.len())?;
+        fields.plain("IntegrationCode", &self.integration_code)?;
+        fields.end()
     }
 }
 
@@ -21278,26 +19208,6 @@ pub struct DescribePrometheusIntegrationMetricsResponse {
     pub integration_metric_set: Vec<output::IntegrationMetricGroup>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     pub request_id: Option<String>,
-}
-
-impl DescribePrometheusIntegrationMetricsResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribePrometheusIntegrationMetricsResponse {
-            integration_metric_set: Vec::new(),
-            request_id: None,
-        }
-    }
-    /// Sets `IntegrationMetricSet`.
-    pub fn with_integration_metric_set(mut self, integration_metric_set: impl IntoIterator<Item = output::IntegrationMetricGroup>) -> Self {
-        self.integration_metric_set = integration_metric_set.into_iter().collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DescribePrometheusIntegrationMetricsResponse {
@@ -21321,13 +19231,13 @@ impl<'de> Deserialize<'de> for DescribePrometheusIntegrationMetricsResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribePrometheusIntegrationMetricsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribePrometheusIntegrationMetricsResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .list("IntegrationMetricSet", &self.integration_metric_set)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribePrometheusIntegrationMetricsResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("IntegrationMetricSet", &self.integration_metric_set)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -21354,6 +19264,13 @@ pub struct DescribePrometheusRecordRulesRequest {
 }
 
 impl DescribePrometheusRecordRulesRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceId",
+        "Offset",
+        "Limit",
+        "Filters",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_id: impl Into<String>) -> Self {
         DescribePrometheusRecordRulesRequest {
@@ -21380,14 +19297,10 @@ impl DescribePrometheusRecordRulesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribePrometheusRecordRulesRequest {
     const NAME: &'static str = "DescribePrometheusRecordRulesRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceId",
-        "Offset",
-        "Limit",
-        "Filters",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_id = None;
         let mut offset = None;
@@ -21411,6 +19324,7 @@ impl input::Input for DescribePrometheusRecordRulesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribePrometheusRecordRulesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -21419,12 +19333,12 @@ impl<'de> Deserialize<'de> for DescribePrometheusRecordRulesRequest {
 
 impl serde::Serialize for DescribePrometheusRecordRulesRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribePrometheusRecordRulesRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("InstanceId", &self.instance_id)?
-            .opt("Offset", &self.offset)?
-            .opt("Limit", &self.limit)?
-            .opt("Filters", &self.filters)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribePrometheusRecordRulesRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceId", &self.instance_id)?;
+        fields.opt("Offset", &self.offset)?;
+        fields.opt("Limit", &self.limit)?;
+        fields.opt("Filters", &self.filters)?;
+        fields.end()
     }
 }
 
@@ -21440,32 +19354,6 @@ pub struct DescribePrometheusRecordRulesResponse {
     pub total: Option<u64>,
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl DescribePrometheusRecordRulesResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribePrometheusRecordRulesResponse {
-            records: Vec::new(),
-            total: None,
-            request_id: None,
-        }
-    }
-    /// Sets `Records`.
-    pub fn with_records(mut self, records: impl IntoIterator<Item = output::PrometheusRecordRuleYamlItem>) -> Self {
-        self.records = records.into_iter().collect();
-        self
-    }
-    /// Sets `Total`.
-    pub fn with_total(mut self, total: u64) -> Self {
-        self.total = Some(total);
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DescribePrometheusRecordRulesResponse {
@@ -21491,14 +19379,14 @@ impl<'de> Deserialize<'de> for DescribePrometheusRecordRulesResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribePrometheusRecordRulesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribePrometheusRecordRulesResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .list("Records", &self.records)?
-            .opt("Total", &self.total)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribePrometheusRecordRulesResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("Records", &self.records)?;
+        fields.opt("Total", &self.total)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -21513,6 +19401,10 @@ pub struct DescribePrometheusRegionsRequest {
 }
 
 impl DescribePrometheusRegionsRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "PayMode",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         DescribePrometheusRegionsRequest {
@@ -21526,11 +19418,10 @@ impl DescribePrometheusRegionsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribePrometheusRegionsRequest {
     const NAME: &'static str = "DescribePrometheusRegionsRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "PayMode",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut pay_mode = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -21545,6 +19436,7 @@ impl input::Input for DescribePrometheusRegionsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribePrometheusRegionsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -21553,9 +19445,9 @@ impl<'de> Deserialize<'de> for DescribePrometheusRegionsRequest {
 
 impl serde::Serialize for DescribePrometheusRegionsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribePrometheusRegionsRequest", <Self as input::Input>::FIELDS.len())?
-            .opt("PayMode", &self.pay_mode)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribePrometheusRegionsRequest", Self::FIELDS.len())?;
+        fields.opt("PayMode", &self.pay_mode)?;
+        fields.end()
     }
 }
 
@@ -21569,21 +19461,6 @@ pub struct DescribePrometheusRegionsResponse {
     pub region_set: Vec<output::PrometheusRegionItem>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     pub request_id: Option<String>,
-}
-
-impl DescribePrometheusRegionsResponse {
-    /// With the fields a request must carry.
-    pub fn new(region_set: impl IntoIterator<Item = output::PrometheusRegionItem>) -> Self {
-        DescribePrometheusRegionsResponse {
-            region_set: region_set.into_iter().collect(),
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DescribePrometheusRegionsResponse {
@@ -21607,13 +19484,13 @@ impl<'de> Deserialize<'de> for DescribePrometheusRegionsResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribePrometheusRegionsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribePrometheusRegionsResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .list("RegionSet", &self.region_set)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribePrometheusRegionsResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("RegionSet", &self.region_set)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -21648,6 +19525,15 @@ pub struct DescribePrometheusScrapeJobsRequest {
 }
 
 impl DescribePrometheusScrapeJobsRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceId",
+        "AgentId",
+        "Name",
+        "JobIds",
+        "Offset",
+        "Limit",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_id: impl Into<String>, agent_id: impl Into<String>) -> Self {
         DescribePrometheusScrapeJobsRequest {
@@ -21681,16 +19567,10 @@ impl DescribePrometheusScrapeJobsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribePrometheusScrapeJobsRequest {
     const NAME: &'static str = "DescribePrometheusScrapeJobsRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceId",
-        "AgentId",
-        "Name",
-        "JobIds",
-        "Offset",
-        "Limit",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_id = None;
         let mut agent_id = None;
@@ -21720,6 +19600,7 @@ impl input::Input for DescribePrometheusScrapeJobsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribePrometheusScrapeJobsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -21728,14 +19609,14 @@ impl<'de> Deserialize<'de> for DescribePrometheusScrapeJobsRequest {
 
 impl serde::Serialize for DescribePrometheusScrapeJobsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribePrometheusScrapeJobsRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("InstanceId", &self.instance_id)?
-            .plain("AgentId", &self.agent_id)?
-            .opt("Name", &self.name)?
-            .opt("JobIds", &self.job_ids)?
-            .opt("Offset", &self.offset)?
-            .opt("Limit", &self.limit)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribePrometheusScrapeJobsRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceId", &self.instance_id)?;
+        fields.plain("AgentId", &self.agent_id)?;
+        fields.opt("Name", &self.name)?;
+        fields.opt("JobIds", &self.job_ids)?;
+        fields.opt("Offset", &self.offset)?;
+        fields.opt("Limit", &self.limit)?;
+        fields.end()
     }
 }
 
@@ -21754,32 +19635,6 @@ pub struct DescribePrometheusScrapeJobsResponse {
     pub total_count: Option<i64>,
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl DescribePrometheusScrapeJobsResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribePrometheusScrapeJobsResponse {
-            scrape_job_set: Vec::new(),
-            total_count: None,
-            request_id: None,
-        }
-    }
-    /// Sets `ScrapeJobSet`.
-    pub fn with_scrape_job_set(mut self, scrape_job_set: impl IntoIterator<Item = output::PrometheusScrapeJob>) -> Self {
-        self.scrape_job_set = scrape_job_set.into_iter().collect();
-        self
-    }
-    /// Sets `TotalCount`.
-    pub fn with_total_count(mut self, total_count: i64) -> Self {
-        self.total_count = Some(total_count);
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DescribePrometheusScrapeJobsResponse {
@@ -21805,14 +19660,14 @@ impl<'de> Deserialize<'de> for DescribePrometheusScrapeJobsResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribePrometheusScrapeJobsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribePrometheusScrapeJobsResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .list("ScrapeJobSet", &self.scrape_job_set)?
-            .opt("TotalCount", &self.total_count)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribePrometheusScrapeJobsResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("ScrapeJobSet", &self.scrape_job_set)?;
+        fields.opt("TotalCount", &self.total_count)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -21839,6 +19694,13 @@ pub struct DescribePrometheusScrapeStatisticsRequest {
 }
 
 impl DescribePrometheusScrapeStatisticsRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceIds",
+        "ClusterId",
+        "JobType",
+        "Job",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         DescribePrometheusScrapeStatisticsRequest {
@@ -21865,14 +19727,10 @@ impl DescribePrometheusScrapeStatisticsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribePrometheusScrapeStatisticsRequest {
     const NAME: &'static str = "DescribePrometheusScrapeStatisticsRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceIds",
-        "ClusterId",
-        "JobType",
-        "Job",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_ids = None;
         let mut cluster_id = None;
@@ -21896,6 +19754,7 @@ impl input::Input for DescribePrometheusScrapeStatisticsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribePrometheusScrapeStatisticsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -21904,12 +19763,12 @@ impl<'de> Deserialize<'de> for DescribePrometheusScrapeStatisticsRequest {
 
 impl serde::Serialize for DescribePrometheusScrapeStatisticsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribePrometheusScrapeStatisticsRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("InstanceIds", &self.instance_ids)?
-            .opt("ClusterId", &self.cluster_id)?
-            .opt("JobType", &self.job_type)?
-            .opt("Job", &self.job)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribePrometheusScrapeStatisticsRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceIds", &self.instance_ids)?;
+        fields.opt("ClusterId", &self.cluster_id)?;
+        fields.opt("JobType", &self.job_type)?;
+        fields.opt("Job", &self.job)?;
+        fields.end()
     }
 }
 
@@ -21929,32 +19788,6 @@ pub struct DescribePrometheusScrapeStatisticsResponse {
     pub instance_results: Vec<output::PrometheusInstanceScrapeStatistics>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     pub request_id: Option<String>,
-}
-
-impl DescribePrometheusScrapeStatisticsResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribePrometheusScrapeStatisticsResponse {
-            total: None,
-            instance_results: Vec::new(),
-            request_id: None,
-        }
-    }
-    /// Sets `Total`.
-    pub fn with_total(mut self, total: i64) -> Self {
-        self.total = Some(total);
-        self
-    }
-    /// Sets `InstanceResults`.
-    pub fn with_instance_results(mut self, instance_results: impl IntoIterator<Item = output::PrometheusInstanceScrapeStatistics>) -> Self {
-        self.instance_results = instance_results.into_iter().collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DescribePrometheusScrapeStatisticsResponse {
@@ -21980,14 +19813,14 @@ impl<'de> Deserialize<'de> for DescribePrometheusScrapeStatisticsResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribePrometheusScrapeStatisticsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribePrometheusScrapeStatisticsResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Total", &self.total)?
-            .list("InstanceResults", &self.instance_results)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribePrometheusScrapeStatisticsResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Total", &self.total)?;
+        fields.list("InstanceResults", &self.instance_results)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -22024,6 +19857,15 @@ pub struct DescribePrometheusTargetsTmpRequest {
 }
 
 impl DescribePrometheusTargetsTmpRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceId",
+        "ClusterId",
+        "ClusterType",
+        "Filters",
+        "Offset",
+        "Limit",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_id: impl Into<String>, cluster_id: impl Into<String>) -> Self {
         DescribePrometheusTargetsTmpRequest {
@@ -22057,16 +19899,10 @@ impl DescribePrometheusTargetsTmpRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribePrometheusTargetsTmpRequest {
     const NAME: &'static str = "DescribePrometheusTargetsTmpRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceId",
-        "ClusterId",
-        "ClusterType",
-        "Filters",
-        "Offset",
-        "Limit",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_id = None;
         let mut cluster_id = None;
@@ -22096,6 +19932,7 @@ impl input::Input for DescribePrometheusTargetsTmpRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribePrometheusTargetsTmpRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -22104,14 +19941,14 @@ impl<'de> Deserialize<'de> for DescribePrometheusTargetsTmpRequest {
 
 impl serde::Serialize for DescribePrometheusTargetsTmpRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribePrometheusTargetsTmpRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("InstanceId", &self.instance_id)?
-            .plain("ClusterId", &self.cluster_id)?
-            .opt("ClusterType", &self.cluster_type)?
-            .opt("Filters", &self.filters)?
-            .opt("Offset", &self.offset)?
-            .opt("Limit", &self.limit)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribePrometheusTargetsTmpRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceId", &self.instance_id)?;
+        fields.plain("ClusterId", &self.cluster_id)?;
+        fields.opt("ClusterType", &self.cluster_type)?;
+        fields.opt("Filters", &self.filters)?;
+        fields.opt("Offset", &self.offset)?;
+        fields.opt("Limit", &self.limit)?;
+        fields.end()
     }
 }
 
@@ -22125,26 +19962,6 @@ pub struct DescribePrometheusTargetsTmpResponse {
     pub jobs: Vec<output::PrometheusJobTargets>,
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl DescribePrometheusTargetsTmpResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribePrometheusTargetsTmpResponse {
-            jobs: Vec::new(),
-            request_id: None,
-        }
-    }
-    /// Sets `Jobs`.
-    pub fn with_jobs(mut self, jobs: impl IntoIterator<Item = output::PrometheusJobTargets>) -> Self {
-        self.jobs = jobs.into_iter().collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DescribePrometheusTargetsTmpResponse {
@@ -22168,13 +19985,13 @@ impl<'de> Deserialize<'de> for DescribePrometheusTargetsTmpResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribePrometheusTargetsTmpResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribePrometheusTargetsTmpResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .list("Jobs", &self.jobs)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribePrometheusTargetsTmpResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("Jobs", &self.jobs)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -22201,6 +20018,12 @@ pub struct DescribePrometheusTempRequest {
 }
 
 impl DescribePrometheusTempRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Filters",
+        "Offset",
+        "Limit",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         DescribePrometheusTempRequest {
@@ -22226,13 +20049,10 @@ impl DescribePrometheusTempRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribePrometheusTempRequest {
     const NAME: &'static str = "DescribePrometheusTempRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Filters",
-        "Offset",
-        "Limit",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut filters = None;
         let mut offset = None;
@@ -22253,6 +20073,7 @@ impl input::Input for DescribePrometheusTempRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribePrometheusTempRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -22261,11 +20082,11 @@ impl<'de> Deserialize<'de> for DescribePrometheusTempRequest {
 
 impl serde::Serialize for DescribePrometheusTempRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribePrometheusTempRequest", <Self as input::Input>::FIELDS.len())?
-            .opt("Filters", &self.filters)?
-            .opt("Offset", &self.offset)?
-            .opt("Limit", &self.limit)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribePrometheusTempRequest", Self::FIELDS.len())?;
+        fields.opt("Filters", &self.filters)?;
+        fields.opt("Offset", &self.offset)?;
+        fields.opt("Limit", &self.limit)?;
+        fields.end()
     }
 }
 
@@ -22281,32 +20102,6 @@ pub struct DescribePrometheusTempResponse {
     pub total: Option<u64>,
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl DescribePrometheusTempResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribePrometheusTempResponse {
-            templates: Vec::new(),
-            total: None,
-            request_id: None,
-        }
-    }
-    /// Sets `Templates`.
-    pub fn with_templates(mut self, templates: impl IntoIterator<Item = output::PrometheusTemp>) -> Self {
-        self.templates = templates.into_iter().collect();
-        self
-    }
-    /// Sets `Total`.
-    pub fn with_total(mut self, total: u64) -> Self {
-        self.total = Some(total);
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DescribePrometheusTempResponse {
@@ -22332,14 +20127,14 @@ impl<'de> Deserialize<'de> for DescribePrometheusTempResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribePrometheusTempResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribePrometheusTempResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .list("Templates", &self.templates)?
-            .opt("Total", &self.total)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribePrometheusTempResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("Templates", &self.templates)?;
+        fields.opt("Total", &self.total)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -22354,6 +20149,10 @@ pub struct DescribePrometheusTempSyncRequest {
 }
 
 impl DescribePrometheusTempSyncRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "TemplateId",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(template_id: impl Into<String>) -> Self {
         DescribePrometheusTempSyncRequest {
@@ -22362,11 +20161,10 @@ impl DescribePrometheusTempSyncRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribePrometheusTempSyncRequest {
     const NAME: &'static str = "DescribePrometheusTempSyncRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "TemplateId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut template_id = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -22381,6 +20179,7 @@ impl input::Input for DescribePrometheusTempSyncRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribePrometheusTempSyncRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -22389,9 +20188,9 @@ impl<'de> Deserialize<'de> for DescribePrometheusTempSyncRequest {
 
 impl serde::Serialize for DescribePrometheusTempSyncRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribePrometheusTempSyncRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("TemplateId", &self.template_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribePrometheusTempSyncRequest", Self::FIELDS.len())?;
+        fields.plain("TemplateId", &self.template_id)?;
+        fields.end()
     }
 }
 
@@ -22406,26 +20205,6 @@ pub struct DescribePrometheusTempSyncResponse {
     pub targets: Vec<output::PrometheusTemplateSyncTarget>,
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl DescribePrometheusTempSyncResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribePrometheusTempSyncResponse {
-            targets: Vec::new(),
-            request_id: None,
-        }
-    }
-    /// Sets `Targets`.
-    pub fn with_targets(mut self, targets: impl IntoIterator<Item = output::PrometheusTemplateSyncTarget>) -> Self {
-        self.targets = targets.into_iter().collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DescribePrometheusTempSyncResponse {
@@ -22449,13 +20228,13 @@ impl<'de> Deserialize<'de> for DescribePrometheusTempSyncResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribePrometheusTempSyncResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribePrometheusTempSyncResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .list("Targets", &self.targets)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribePrometheusTempSyncResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("Targets", &self.targets)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -22474,6 +20253,11 @@ pub struct DescribePrometheusZonesRequest {
 }
 
 impl DescribePrometheusZonesRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "RegionId",
+        "RegionName",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         DescribePrometheusZonesRequest {
@@ -22493,12 +20277,10 @@ impl DescribePrometheusZonesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribePrometheusZonesRequest {
     const NAME: &'static str = "DescribePrometheusZonesRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "RegionId",
-        "RegionName",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut region_id = None;
         let mut region_name = None;
@@ -22516,6 +20298,7 @@ impl input::Input for DescribePrometheusZonesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribePrometheusZonesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -22524,10 +20307,10 @@ impl<'de> Deserialize<'de> for DescribePrometheusZonesRequest {
 
 impl serde::Serialize for DescribePrometheusZonesRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribePrometheusZonesRequest", <Self as input::Input>::FIELDS.len())?
-            .opt("RegionId", &self.region_id)?
-            .opt("RegionName", &self.region_name)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribePrometheusZonesRequest", Self::FIELDS.len())?;
+        fields.opt("RegionId", &self.region_id)?;
+        fields.opt("RegionName", &self.region_name)?;
+        fields.end()
     }
 }
 
@@ -22542,26 +20325,6 @@ pub struct DescribePrometheusZonesResponse {
     pub zone_set: Vec<output::PrometheusZoneItem>,
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl DescribePrometheusZonesResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribePrometheusZonesResponse {
-            zone_set: Vec::new(),
-            request_id: None,
-        }
-    }
-    /// Sets `ZoneSet`.
-    pub fn with_zone_set(mut self, zone_set: impl IntoIterator<Item = output::PrometheusZoneItem>) -> Self {
-        self.zone_set = zone_set.into_iter().collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DescribePrometheusZonesResponse {
@@ -22585,13 +20348,13 @@ impl<'de> Deserialize<'de> for DescribePrometheusZonesResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribePrometheusZonesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribePrometheusZonesResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .list("ZoneSet", &self.zone_set)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribePrometheusZonesResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("ZoneSet", &self.zone_set)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -22630,6 +20393,15 @@ pub struct DescribeRecordingRulesRequest {
 }
 
 impl DescribeRecordingRulesRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceId",
+        "Limit",
+        "Offset",
+        "RuleId",
+        "RuleState",
+        "Name",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_id: impl Into<String>) -> Self {
         DescribeRecordingRulesRequest {
@@ -22668,16 +20440,10 @@ impl DescribeRecordingRulesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeRecordingRulesRequest {
     const NAME: &'static str = "DescribeRecordingRulesRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceId",
-        "Limit",
-        "Offset",
-        "RuleId",
-        "RuleState",
-        "Name",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_id = None;
         let mut limit = None;
@@ -22707,6 +20473,7 @@ impl input::Input for DescribeRecordingRulesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeRecordingRulesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -22715,14 +20482,14 @@ impl<'de> Deserialize<'de> for DescribeRecordingRulesRequest {
 
 impl serde::Serialize for DescribeRecordingRulesRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeRecordingRulesRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("InstanceId", &self.instance_id)?
-            .opt("Limit", &self.limit)?
-            .opt("Offset", &self.offset)?
-            .opt("RuleId", &self.rule_id)?
-            .opt("RuleState", &self.rule_state)?
-            .opt("Name", &self.name)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeRecordingRulesRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceId", &self.instance_id)?;
+        fields.opt("Limit", &self.limit)?;
+        fields.opt("Offset", &self.offset)?;
+        fields.opt("RuleId", &self.rule_id)?;
+        fields.opt("RuleState", &self.rule_state)?;
+        fields.opt("Name", &self.name)?;
+        fields.end()
     }
 }
 
@@ -22747,38 +20514,6 @@ pub struct DescribeRecordingRulesResponse {
     pub total_rule_count: Option<i64>,
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl DescribeRecordingRulesResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeRecordingRulesResponse {
-            total_count: None,
-            recording_rule_set: Vec::new(),
-            total_rule_count: None,
-            request_id: None,
-        }
-    }
-    /// Sets `TotalCount`.
-    pub fn with_total_count(mut self, total_count: i64) -> Self {
-        self.total_count = Some(total_count);
-        self
-    }
-    /// Sets `RecordingRuleSet`.
-    pub fn with_recording_rule_set(mut self, recording_rule_set: impl IntoIterator<Item = output::RecordingRuleSet>) -> Self {
-        self.recording_rule_set = recording_rule_set.into_iter().collect();
-        self
-    }
-    /// Sets `TotalRuleCount`.
-    pub fn with_total_rule_count(mut self, total_rule_count: i64) -> Self {
-        self.total_rule_count = Some(total_rule_count);
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DescribeRecordingRulesResponse {
@@ -22806,15 +20541,15 @@ impl<'de> Deserialize<'de> for DescribeRecordingRulesResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeRecordingRulesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeRecordingRulesResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("TotalCount", &self.total_count)?
-            .list("RecordingRuleSet", &self.recording_rule_set)?
-            .opt("TotalRuleCount", &self.total_rule_count)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeRecordingRulesResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("TotalCount", &self.total_count)?;
+        fields.list("RecordingRuleSet", &self.recording_rule_set)?;
+        fields.opt("TotalRuleCount", &self.total_rule_count)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -22833,6 +20568,11 @@ pub struct DescribeRemoteUrLsRequest {
 }
 
 impl DescribeRemoteUrLsRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceId",
+        "RemoteURLs",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_id: impl Into<String>) -> Self {
         DescribeRemoteUrLsRequest {
@@ -22847,12 +20587,10 @@ impl DescribeRemoteUrLsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeRemoteUrLsRequest {
     const NAME: &'static str = "DescribeRemoteUrLsRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceId",
-        "RemoteURLs",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_id = None;
         let mut remote_ur_ls = None;
@@ -22870,6 +20608,7 @@ impl input::Input for DescribeRemoteUrLsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeRemoteUrLsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -22878,10 +20617,10 @@ impl<'de> Deserialize<'de> for DescribeRemoteUrLsRequest {
 
 impl serde::Serialize for DescribeRemoteUrLsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeRemoteUrLsRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("InstanceId", &self.instance_id)?
-            .opt("RemoteURLs", &self.remote_ur_ls)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeRemoteUrLsRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceId", &self.instance_id)?;
+        fields.opt("RemoteURLs", &self.remote_ur_ls)?;
+        fields.end()
     }
 }
 
@@ -22893,26 +20632,6 @@ pub struct DescribeRemoteUrLsResponse {
     pub remote_writes: Vec<output::RemoteWrite>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     pub request_id: Option<String>,
-}
-
-impl DescribeRemoteUrLsResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeRemoteUrLsResponse {
-            remote_writes: Vec::new(),
-            request_id: None,
-        }
-    }
-    /// Sets `RemoteWrites`.
-    pub fn with_remote_writes(mut self, remote_writes: impl IntoIterator<Item = output::RemoteWrite>) -> Self {
-        self.remote_writes = remote_writes.into_iter().collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DescribeRemoteUrLsResponse {
@@ -22936,13 +20655,13 @@ impl<'de> Deserialize<'de> for DescribeRemoteUrLsResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeRemoteUrLsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeRemoteUrLsResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .list("RemoteWrites", &self.remote_writes)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeRemoteUrLsResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("RemoteWrites", &self.remote_writes)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -22965,6 +20684,12 @@ pub struct DescribeRemoteWritesRequest {
 }
 
 impl DescribeRemoteWritesRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceId",
+        "Offset",
+        "Limit",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_id: impl Into<String>) -> Self {
         DescribeRemoteWritesRequest {
@@ -22985,13 +20710,10 @@ impl DescribeRemoteWritesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeRemoteWritesRequest {
     const NAME: &'static str = "DescribeRemoteWritesRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceId",
-        "Offset",
-        "Limit",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_id = None;
         let mut offset = None;
@@ -23012,6 +20734,7 @@ impl input::Input for DescribeRemoteWritesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeRemoteWritesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -23020,11 +20743,11 @@ impl<'de> Deserialize<'de> for DescribeRemoteWritesRequest {
 
 impl serde::Serialize for DescribeRemoteWritesRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeRemoteWritesRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("InstanceId", &self.instance_id)?
-            .opt("Offset", &self.offset)?
-            .opt("Limit", &self.limit)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeRemoteWritesRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceId", &self.instance_id)?;
+        fields.opt("Offset", &self.offset)?;
+        fields.opt("Limit", &self.limit)?;
+        fields.end()
     }
 }
 
@@ -23040,32 +20763,6 @@ pub struct DescribeRemoteWritesResponse {
     pub remote_writes: Vec<output::WriteDestination>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     pub request_id: Option<String>,
-}
-
-impl DescribeRemoteWritesResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeRemoteWritesResponse {
-            count: None,
-            remote_writes: Vec::new(),
-            request_id: None,
-        }
-    }
-    /// Sets `Count`.
-    pub fn with_count(mut self, count: i64) -> Self {
-        self.count = Some(count);
-        self
-    }
-    /// Sets `RemoteWrites`.
-    pub fn with_remote_writes(mut self, remote_writes: impl IntoIterator<Item = output::WriteDestination>) -> Self {
-        self.remote_writes = remote_writes.into_iter().collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DescribeRemoteWritesResponse {
@@ -23091,14 +20788,14 @@ impl<'de> Deserialize<'de> for DescribeRemoteWritesResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeRemoteWritesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeRemoteWritesResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Count", &self.count)?
-            .list("RemoteWrites", &self.remote_writes)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeRemoteWritesResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Count", &self.count)?;
+        fields.list("RemoteWrites", &self.remote_writes)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -23117,6 +20814,11 @@ pub struct DescribeSsoAccountRequest {
 }
 
 impl DescribeSsoAccountRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceId",
+        "UserId",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_id: impl Into<String>) -> Self {
         DescribeSsoAccountRequest {
@@ -23131,12 +20833,10 @@ impl DescribeSsoAccountRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeSsoAccountRequest {
     const NAME: &'static str = "DescribeSsoAccountRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceId",
-        "UserId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_id = None;
         let mut user_id = None;
@@ -23154,6 +20854,7 @@ impl input::Input for DescribeSsoAccountRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeSsoAccountRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -23162,10 +20863,10 @@ impl<'de> Deserialize<'de> for DescribeSsoAccountRequest {
 
 impl serde::Serialize for DescribeSsoAccountRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeSsoAccountRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("InstanceId", &self.instance_id)?
-            .opt("UserId", &self.user_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeSsoAccountRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceId", &self.instance_id)?;
+        fields.opt("UserId", &self.user_id)?;
+        fields.end()
     }
 }
 
@@ -23180,26 +20881,6 @@ pub struct DescribeSsoAccountResponse {
     pub account_set: Vec<output::GrafanaAccountInfo>,
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl DescribeSsoAccountResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeSsoAccountResponse {
-            account_set: Vec::new(),
-            request_id: None,
-        }
-    }
-    /// Sets `AccountSet`.
-    pub fn with_account_set(mut self, account_set: impl IntoIterator<Item = output::GrafanaAccountInfo>) -> Self {
-        self.account_set = account_set.into_iter().collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DescribeSsoAccountResponse {
@@ -23223,13 +20904,13 @@ impl<'de> Deserialize<'de> for DescribeSsoAccountResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeSsoAccountResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeSsoAccountResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .list("AccountSet", &self.account_set)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeSsoAccountResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("AccountSet", &self.account_set)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -23275,6 +20956,17 @@ pub struct DescribeStatisticDataRequest {
 }
 
 impl DescribeStatisticDataRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Module",
+        "Namespace",
+        "MetricNames",
+        "Conditions",
+        "Period",
+        "StartTime",
+        "EndTime",
+        "GroupBys",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(module: impl Into<String>, namespace: impl Into<String>, metric_names: impl IntoIterator<Item = impl Into<String>>) -> Self {
         DescribeStatisticDataRequest {
@@ -23315,18 +21007,10 @@ impl DescribeStatisticDataRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeStatisticDataRequest {
     const NAME: &'static str = "DescribeStatisticDataRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Module",
-        "Namespace",
-        "MetricNames",
-        "Conditions",
-        "Period",
-        "StartTime",
-        "EndTime",
-        "GroupBys",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut module = None;
         let mut namespace = None;
@@ -23362,6 +21046,7 @@ impl input::Input for DescribeStatisticDataRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeStatisticDataRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -23370,16 +21055,16 @@ impl<'de> Deserialize<'de> for DescribeStatisticDataRequest {
 
 impl serde::Serialize for DescribeStatisticDataRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeStatisticDataRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("Module", &self.module)?
-            .plain("Namespace", &self.namespace)?
-            .plain("MetricNames", &self.metric_names)?
-            .opt("Conditions", &self.conditions)?
-            .opt("Period", &self.period)?
-            .opt("StartTime", &self.start_time)?
-            .opt("EndTime", &self.end_time)?
-            .opt("GroupBys", &self.group_bys)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeStatisticDataRequest", Self::FIELDS.len())?;
+        fields.plain("Module", &self.module)?;
+        fields.plain("Namespace", &self.namespace)?;
+        fields.plain("MetricNames", &self.metric_names)?;
+        fields.opt("Conditions", &self.conditions)?;
+        fields.opt("Period", &self.period)?;
+        fields.opt("StartTime", &self.start_time)?;
+        fields.opt("EndTime", &self.end_time)?;
+        fields.opt("GroupBys", &self.group_bys)?;
+        fields.end()
     }
 }
 
@@ -23403,44 +21088,6 @@ pub struct DescribeStatisticDataResponse {
     pub data: Vec<output::MetricData>,
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl DescribeStatisticDataResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeStatisticDataResponse {
-            period: None,
-            start_time: None,
-            end_time: None,
-            data: Vec::new(),
-            request_id: None,
-        }
-    }
-    /// Sets `Period`.
-    pub fn with_period(mut self, period: u64) -> Self {
-        self.period = Some(period);
-        self
-    }
-    /// Sets `StartTime`.
-    pub fn with_start_time(mut self, start_time: impl Into<String>) -> Self {
-        self.start_time = Some(start_time.into());
-        self
-    }
-    /// Sets `EndTime`.
-    pub fn with_end_time(mut self, end_time: impl Into<String>) -> Self {
-        self.end_time = Some(end_time.into());
-        self
-    }
-    /// Sets `Data`.
-    pub fn with_data(mut self, data: impl IntoIterator<Item = output::MetricData>) -> Self {
-        self.data = data.into_iter().collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DescribeStatisticDataResponse {
@@ -23470,16 +21117,16 @@ impl<'de> Deserialize<'de> for DescribeStatisticDataResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeStatisticDataResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeStatisticDataResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Period", &self.period)?
-            .opt("StartTime", &self.start_time)?
-            .opt("EndTime", &self.end_time)?
-            .list("Data", &self.data)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeStatisticDataResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Period", &self.period)?;
+        fields.opt("StartTime", &self.start_time)?;
+        fields.opt("EndTime", &self.end_time)?;
+        fields.list("Data", &self.data)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -23494,6 +21141,10 @@ pub struct DestroyPrometheusInstanceRequest {
 }
 
 impl DestroyPrometheusInstanceRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceId",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_id: impl Into<String>) -> Self {
         DestroyPrometheusInstanceRequest {
@@ -23502,11 +21153,10 @@ impl DestroyPrometheusInstanceRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DestroyPrometheusInstanceRequest {
     const NAME: &'static str = "DestroyPrometheusInstanceRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_id = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -23521,6 +21171,7 @@ impl input::Input for DestroyPrometheusInstanceRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DestroyPrometheusInstanceRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -23529,9 +21180,9 @@ impl<'de> Deserialize<'de> for DestroyPrometheusInstanceRequest {
 
 impl serde::Serialize for DestroyPrometheusInstanceRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DestroyPrometheusInstanceRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("InstanceId", &self.instance_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DestroyPrometheusInstanceRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceId", &self.instance_id)?;
+        fields.end()
     }
 }
 
@@ -23541,20 +21192,6 @@ impl serde::Serialize for DestroyPrometheusInstanceRequest {
 pub struct DestroyPrometheusInstanceResponse {
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl DestroyPrometheusInstanceResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DestroyPrometheusInstanceResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for DestroyPrometheusInstanceResponse {
@@ -23576,12 +21213,12 @@ impl<'de> Deserialize<'de> for DestroyPrometheusInstanceResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DestroyPrometheusInstanceResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DestroyPrometheusInstanceResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DestroyPrometheusInstanceResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -23600,6 +21237,11 @@ pub struct Dimension {
 }
 
 impl Dimension {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Name",
+        "Value",
+    ];
     /// With the fields a request must carry.
     pub fn new(name: impl Into<String>, value: impl Into<String>) -> Self {
         Dimension {
@@ -23609,12 +21251,10 @@ impl Dimension {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for Dimension {
     const NAME: &'static str = "Dimension";
-    const FIELDS: &'static [&'static str] = &[
-        "Name",
-        "Value",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut name = None;
         let mut value = None;
@@ -23632,6 +21272,7 @@ impl input::Input for Dimension {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for Dimension {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -23640,10 +21281,10 @@ impl<'de> Deserialize<'de> for Dimension {
 
 impl serde::Serialize for Dimension {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Dimension", <Self as input::Input>::FIELDS.len())?
-            .plain("Name", &self.name)?
-            .plain("Value", &self.value)?
-            .end()
+        let mut fields = lenient::fields(serializer, "Dimension", Self::FIELDS.len())?;
+        fields.plain("Name", &self.name)?;
+        fields.plain("Value", &self.value)?;
+        fields.end()
     }
 }
 
@@ -23662,6 +21303,11 @@ pub struct EnableGrafanaInternetRequest {
 }
 
 impl EnableGrafanaInternetRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceID",
+        "EnableInternet",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_id: impl Into<String>, enable_internet: bool) -> Self {
         EnableGrafanaInternetRequest {
@@ -23671,12 +21317,10 @@ impl EnableGrafanaInternetRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for EnableGrafanaInternetRequest {
     const NAME: &'static str = "EnableGrafanaInternetRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceID",
-        "EnableInternet",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_id = None;
         let mut enable_internet = None;
@@ -23694,6 +21338,7 @@ impl input::Input for EnableGrafanaInternetRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for EnableGrafanaInternetRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -23702,10 +21347,10 @@ impl<'de> Deserialize<'de> for EnableGrafanaInternetRequest {
 
 impl serde::Serialize for EnableGrafanaInternetRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "EnableGrafanaInternetRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("InstanceID", &self.instance_id)?
-            .plain("EnableInternet", &self.enable_internet)?
-            .end()
+        let mut fields = lenient::fields(serializer, "EnableGrafanaInternetRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceID", &self.instance_id)?;
+        fields.plain("EnableInternet", &self.enable_internet)?;
+        fields.end()
     }
 }
 
@@ -23715,20 +21360,6 @@ impl serde::Serialize for EnableGrafanaInternetRequest {
 pub struct EnableGrafanaInternetResponse {
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl EnableGrafanaInternetResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        EnableGrafanaInternetResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for EnableGrafanaInternetResponse {
@@ -23750,12 +21381,12 @@ impl<'de> Deserialize<'de> for EnableGrafanaInternetResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for EnableGrafanaInternetResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "EnableGrafanaInternetResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "EnableGrafanaInternetResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -23774,6 +21405,11 @@ pub struct EnableGrafanaSsoRequest {
 }
 
 impl EnableGrafanaSsoRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "EnableSSO",
+        "InstanceId",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(enable_sso: bool, instance_id: impl Into<String>) -> Self {
         EnableGrafanaSsoRequest {
@@ -23783,12 +21419,10 @@ impl EnableGrafanaSsoRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for EnableGrafanaSsoRequest {
     const NAME: &'static str = "EnableGrafanaSsoRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "EnableSSO",
-        "InstanceId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut enable_sso = None;
         let mut instance_id = None;
@@ -23806,6 +21440,7 @@ impl input::Input for EnableGrafanaSsoRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for EnableGrafanaSsoRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -23814,10 +21449,10 @@ impl<'de> Deserialize<'de> for EnableGrafanaSsoRequest {
 
 impl serde::Serialize for EnableGrafanaSsoRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "EnableGrafanaSsoRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("EnableSSO", &self.enable_sso)?
-            .plain("InstanceId", &self.instance_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "EnableGrafanaSsoRequest", Self::FIELDS.len())?;
+        fields.plain("EnableSSO", &self.enable_sso)?;
+        fields.plain("InstanceId", &self.instance_id)?;
+        fields.end()
     }
 }
 
@@ -23827,20 +21462,6 @@ impl serde::Serialize for EnableGrafanaSsoRequest {
 pub struct EnableGrafanaSsoResponse {
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl EnableGrafanaSsoResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        EnableGrafanaSsoResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for EnableGrafanaSsoResponse {
@@ -23862,12 +21483,12 @@ impl<'de> Deserialize<'de> for EnableGrafanaSsoResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for EnableGrafanaSsoResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "EnableGrafanaSsoResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "EnableGrafanaSsoResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -23890,6 +21511,12 @@ pub struct EnablePredefinedPoliciesRequest {
 }
 
 impl EnablePredefinedPoliciesRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "PredefinedConfigID",
+        "PredefinedGroupID",
+        "NoticeIDs",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         EnablePredefinedPoliciesRequest {
@@ -23915,13 +21542,10 @@ impl EnablePredefinedPoliciesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for EnablePredefinedPoliciesRequest {
     const NAME: &'static str = "EnablePredefinedPoliciesRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "PredefinedConfigID",
-        "PredefinedGroupID",
-        "NoticeIDs",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut predefined_config_id = None;
         let mut predefined_group_id = None;
@@ -23942,6 +21566,7 @@ impl input::Input for EnablePredefinedPoliciesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for EnablePredefinedPoliciesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -23950,11 +21575,11 @@ impl<'de> Deserialize<'de> for EnablePredefinedPoliciesRequest {
 
 impl serde::Serialize for EnablePredefinedPoliciesRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "EnablePredefinedPoliciesRequest", <Self as input::Input>::FIELDS.len())?
-            .opt("PredefinedConfigID", &self.predefined_config_id)?
-            .opt("PredefinedGroupID", &self.predefined_group_id)?
-            .opt("NoticeIDs", &self.notice_i_ds)?
-            .end()
+        let mut fields = lenient::fields(serializer, "EnablePredefinedPoliciesRequest", Self::FIELDS.len())?;
+        fields.opt("PredefinedConfigID", &self.predefined_config_id)?;
+        fields.opt("PredefinedGroupID", &self.predefined_group_id)?;
+        fields.opt("NoticeIDs", &self.notice_i_ds)?;
+        fields.end()
     }
 }
 
@@ -23964,20 +21589,6 @@ impl serde::Serialize for EnablePredefinedPoliciesRequest {
 pub struct EnablePredefinedPoliciesResponse {
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     pub request_id: Option<String>,
-}
-
-impl EnablePredefinedPoliciesResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        EnablePredefinedPoliciesResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for EnablePredefinedPoliciesResponse {
@@ -23999,12 +21610,12 @@ impl<'de> Deserialize<'de> for EnablePredefinedPoliciesResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for EnablePredefinedPoliciesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "EnablePredefinedPoliciesResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "EnablePredefinedPoliciesResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -24023,6 +21634,11 @@ pub struct EnableSsoCamCheckRequest {
 }
 
 impl EnableSsoCamCheckRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceId",
+        "EnableSSOCamCheck",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_id: impl Into<String>, enable_sso_cam_check: bool) -> Self {
         EnableSsoCamCheckRequest {
@@ -24032,12 +21648,10 @@ impl EnableSsoCamCheckRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for EnableSsoCamCheckRequest {
     const NAME: &'static str = "EnableSsoCamCheckRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceId",
-        "EnableSSOCamCheck",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_id = None;
         let mut enable_sso_cam_check = None;
@@ -24055,6 +21669,7 @@ impl input::Input for EnableSsoCamCheckRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for EnableSsoCamCheckRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -24063,10 +21678,10 @@ impl<'de> Deserialize<'de> for EnableSsoCamCheckRequest {
 
 impl serde::Serialize for EnableSsoCamCheckRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "EnableSsoCamCheckRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("InstanceId", &self.instance_id)?
-            .plain("EnableSSOCamCheck", &self.enable_sso_cam_check)?
-            .end()
+        let mut fields = lenient::fields(serializer, "EnableSsoCamCheckRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceId", &self.instance_id)?;
+        fields.plain("EnableSSOCamCheck", &self.enable_sso_cam_check)?;
+        fields.end()
     }
 }
 
@@ -24076,20 +21691,6 @@ impl serde::Serialize for EnableSsoCamCheckRequest {
 pub struct EnableSsoCamCheckResponse {
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl EnableSsoCamCheckResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        EnableSsoCamCheckResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for EnableSsoCamCheckResponse {
@@ -24111,12 +21712,12 @@ impl<'de> Deserialize<'de> for EnableSsoCamCheckResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for EnableSsoCamCheckResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "EnableSsoCamCheckResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "EnableSsoCamCheckResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -24149,6 +21750,15 @@ pub struct ExportPrometheusReadOnlyDynamicApiRequest {
 }
 
 impl ExportPrometheusReadOnlyDynamicApiRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceId",
+        "Method",
+        "Path",
+        "RequestBody",
+        "Headers",
+        "SelfMonitor",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_id: impl Into<String>, method: impl Into<String>, path: impl Into<String>) -> Self {
         ExportPrometheusReadOnlyDynamicApiRequest {
@@ -24177,16 +21787,10 @@ impl ExportPrometheusReadOnlyDynamicApiRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ExportPrometheusReadOnlyDynamicApiRequest {
     const NAME: &'static str = "ExportPrometheusReadOnlyDynamicApiRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceId",
-        "Method",
-        "Path",
-        "RequestBody",
-        "Headers",
-        "SelfMonitor",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_id = None;
         let mut method = None;
@@ -24216,6 +21820,7 @@ impl input::Input for ExportPrometheusReadOnlyDynamicApiRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ExportPrometheusReadOnlyDynamicApiRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -24224,14 +21829,14 @@ impl<'de> Deserialize<'de> for ExportPrometheusReadOnlyDynamicApiRequest {
 
 impl serde::Serialize for ExportPrometheusReadOnlyDynamicApiRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ExportPrometheusReadOnlyDynamicApiRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("InstanceId", &self.instance_id)?
-            .plain("Method", &self.method)?
-            .plain("Path", &self.path)?
-            .opt("RequestBody", &self.request_body)?
-            .opt("Headers", &self.headers)?
-            .opt("SelfMonitor", &self.self_monitor)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ExportPrometheusReadOnlyDynamicApiRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceId", &self.instance_id)?;
+        fields.plain("Method", &self.method)?;
+        fields.plain("Path", &self.path)?;
+        fields.opt("RequestBody", &self.request_body)?;
+        fields.opt("Headers", &self.headers)?;
+        fields.opt("SelfMonitor", &self.self_monitor)?;
+        fields.end()
     }
 }
 
@@ -24243,26 +21848,6 @@ pub struct ExportPrometheusReadOnlyDynamicApiResponse {
     pub http: Option<output::PrometheusDynamicApiResponseHttp>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl ExportPrometheusReadOnlyDynamicApiResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ExportPrometheusReadOnlyDynamicApiResponse {
-            http: None,
-            request_id: None,
-        }
-    }
-    /// Sets `HTTP`.
-    pub fn with_http(mut self, http: output::PrometheusDynamicApiResponseHttp) -> Self {
-        self.http = Some(http);
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for ExportPrometheusReadOnlyDynamicApiResponse {
@@ -24286,13 +21871,13 @@ impl<'de> Deserialize<'de> for ExportPrometheusReadOnlyDynamicApiResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ExportPrometheusReadOnlyDynamicApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ExportPrometheusReadOnlyDynamicApiResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("HTTP", &self.http)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ExportPrometheusReadOnlyDynamicApiResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("HTTP", &self.http)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -24323,6 +21908,14 @@ pub struct Filter {
 }
 
 impl Filter {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Type",
+        "Key",
+        "Value",
+        "Name",
+        "Values",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         Filter {
@@ -24360,15 +21953,10 @@ impl Filter {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for Filter {
     const NAME: &'static str = "Filter";
-    const FIELDS: &'static [&'static str] = &[
-        "Type",
-        "Key",
-        "Value",
-        "Name",
-        "Values",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut type_ = None;
         let mut key = None;
@@ -24395,6 +21983,7 @@ impl input::Input for Filter {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for Filter {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -24403,13 +21992,13 @@ impl<'de> Deserialize<'de> for Filter {
 
 impl serde::Serialize for Filter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Filter", <Self as input::Input>::FIELDS.len())?
-            .opt("Type", &self.type_)?
-            .opt("Key", &self.key)?
-            .opt("Value", &self.value)?
-            .opt("Name", &self.name)?
-            .opt("Values", &self.values)?
-            .end()
+        let mut fields = lenient::fields(serializer, "Filter", Self::FIELDS.len())?;
+        fields.opt("Type", &self.type_)?;
+        fields.opt("Key", &self.key)?;
+        fields.opt("Value", &self.value)?;
+        fields.opt("Name", &self.name)?;
+        fields.opt("Values", &self.values)?;
+        fields.end()
     }
 }
 
@@ -24448,6 +22037,16 @@ pub struct GetMonitorDataRequest {
 }
 
 impl GetMonitorDataRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Namespace",
+        "MetricName",
+        "Instances",
+        "Period",
+        "StartTime",
+        "EndTime",
+        "SpecifyStatistics",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(namespace: impl Into<String>, metric_name: impl Into<String>, instances: impl IntoIterator<Item = Instance>) -> Self {
         GetMonitorDataRequest {
@@ -24482,17 +22081,10 @@ impl GetMonitorDataRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for GetMonitorDataRequest {
     const NAME: &'static str = "GetMonitorDataRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Namespace",
-        "MetricName",
-        "Instances",
-        "Period",
-        "StartTime",
-        "EndTime",
-        "SpecifyStatistics",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut namespace = None;
         let mut metric_name = None;
@@ -24525,6 +22117,7 @@ impl input::Input for GetMonitorDataRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for GetMonitorDataRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -24533,15 +22126,15 @@ impl<'de> Deserialize<'de> for GetMonitorDataRequest {
 
 impl serde::Serialize for GetMonitorDataRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "GetMonitorDataRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("Namespace", &self.namespace)?
-            .plain("MetricName", &self.metric_name)?
-            .plain("Instances", &self.instances)?
-            .opt("Period", &self.period)?
-            .opt("StartTime", &self.start_time)?
-            .opt("EndTime", &self.end_time)?
-            .opt("SpecifyStatistics", &self.specify_statistics)?
-            .end()
+        let mut fields = lenient::fields(serializer, "GetMonitorDataRequest", Self::FIELDS.len())?;
+        fields.plain("Namespace", &self.namespace)?;
+        fields.plain("MetricName", &self.metric_name)?;
+        fields.plain("Instances", &self.instances)?;
+        fields.opt("Period", &self.period)?;
+        fields.opt("StartTime", &self.start_time)?;
+        fields.opt("EndTime", &self.end_time)?;
+        fields.opt("SpecifyStatistics", &self.specify_statistics)?;
+        fields.end()
     }
 }
 
@@ -24571,56 +22164,6 @@ pub struct GetMonitorDataResponse {
     pub msg: Option<String>,
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl GetMonitorDataResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        GetMonitorDataResponse {
-            period: None,
-            metric_name: None,
-            data_points: Vec::new(),
-            start_time: None,
-            end_time: None,
-            msg: None,
-            request_id: None,
-        }
-    }
-    /// Sets `Period`.
-    pub fn with_period(mut self, period: u64) -> Self {
-        self.period = Some(period);
-        self
-    }
-    /// Sets `MetricName`.
-    pub fn with_metric_name(mut self, metric_name: impl Into<String>) -> Self {
-        self.metric_name = Some(metric_name.into());
-        self
-    }
-    /// Sets `DataPoints`.
-    pub fn with_data_points(mut self, data_points: impl IntoIterator<Item = output::DataPoint>) -> Self {
-        self.data_points = data_points.into_iter().collect();
-        self
-    }
-    /// Sets `StartTime`.
-    pub fn with_start_time(mut self, start_time: impl Into<String>) -> Self {
-        self.start_time = Some(start_time.into());
-        self
-    }
-    /// Sets `EndTime`.
-    pub fn with_end_time(mut self, end_time: impl Into<String>) -> Self {
-        self.end_time = Some(end_time.into());
-        self
-    }
-    /// Sets `Msg`.
-    pub fn with_msg(mut self, msg: impl Into<String>) -> Self {
-        self.msg = Some(msg.into());
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for GetMonitorDataResponse {
@@ -24654,18 +22197,18 @@ impl<'de> Deserialize<'de> for GetMonitorDataResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for GetMonitorDataResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "GetMonitorDataResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Period", &self.period)?
-            .opt("MetricName", &self.metric_name)?
-            .list("DataPoints", &self.data_points)?
-            .opt("StartTime", &self.start_time)?
-            .opt("EndTime", &self.end_time)?
-            .opt("Msg", &self.msg)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "GetMonitorDataResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Period", &self.period)?;
+        fields.opt("MetricName", &self.metric_name)?;
+        fields.list("DataPoints", &self.data_points)?;
+        fields.opt("StartTime", &self.start_time)?;
+        fields.opt("EndTime", &self.end_time)?;
+        fields.opt("Msg", &self.msg)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -24684,6 +22227,11 @@ pub struct GetPrometheusAgentManagementCommandRequest {
 }
 
 impl GetPrometheusAgentManagementCommandRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceId",
+        "AgentId",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_id: impl Into<String>, agent_id: impl Into<String>) -> Self {
         GetPrometheusAgentManagementCommandRequest {
@@ -24693,12 +22241,10 @@ impl GetPrometheusAgentManagementCommandRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for GetPrometheusAgentManagementCommandRequest {
     const NAME: &'static str = "GetPrometheusAgentManagementCommandRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceId",
-        "AgentId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_id = None;
         let mut agent_id = None;
@@ -24716,6 +22262,7 @@ impl input::Input for GetPrometheusAgentManagementCommandRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for GetPrometheusAgentManagementCommandRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -24724,10 +22271,10 @@ impl<'de> Deserialize<'de> for GetPrometheusAgentManagementCommandRequest {
 
 impl serde::Serialize for GetPrometheusAgentManagementCommandRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "GetPrometheusAgentManagementCommandRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("InstanceId", &self.instance_id)?
-            .plain("AgentId", &self.agent_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "GetPrometheusAgentManagementCommandRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceId", &self.instance_id)?;
+        fields.plain("AgentId", &self.agent_id)?;
+        fields.end()
     }
 }
 
@@ -24739,26 +22286,6 @@ pub struct GetPrometheusAgentManagementCommandResponse {
     pub command: Option<output::ManagementCommand>,
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl GetPrometheusAgentManagementCommandResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        GetPrometheusAgentManagementCommandResponse {
-            command: None,
-            request_id: None,
-        }
-    }
-    /// Sets `Command`.
-    pub fn with_command(mut self, command: output::ManagementCommand) -> Self {
-        self.command = Some(command);
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for GetPrometheusAgentManagementCommandResponse {
@@ -24782,13 +22309,13 @@ impl<'de> Deserialize<'de> for GetPrometheusAgentManagementCommandResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for GetPrometheusAgentManagementCommandResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "GetPrometheusAgentManagementCommandResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Command", &self.command)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "GetPrometheusAgentManagementCommandResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Command", &self.command)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -24827,6 +22354,16 @@ pub struct GetTopNMonitorDataRequest {
 }
 
 impl GetTopNMonitorDataRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "N",
+        "StartTime",
+        "EndTime",
+        "Instances",
+        "MetricName",
+        "Namespace",
+        "Period",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(n: u64, start_time: impl Into<String>, end_time: impl Into<String>, instances: impl IntoIterator<Item = Instance>, metric_name: impl Into<String>, namespace: impl Into<String>) -> Self {
         GetTopNMonitorDataRequest {
@@ -24846,17 +22383,10 @@ impl GetTopNMonitorDataRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for GetTopNMonitorDataRequest {
     const NAME: &'static str = "GetTopNMonitorDataRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "N",
-        "StartTime",
-        "EndTime",
-        "Instances",
-        "MetricName",
-        "Namespace",
-        "Period",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut n = None;
         let mut start_time = None;
@@ -24889,6 +22419,7 @@ impl input::Input for GetTopNMonitorDataRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for GetTopNMonitorDataRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -24897,15 +22428,15 @@ impl<'de> Deserialize<'de> for GetTopNMonitorDataRequest {
 
 impl serde::Serialize for GetTopNMonitorDataRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "GetTopNMonitorDataRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("N", &self.n)?
-            .plain("StartTime", &self.start_time)?
-            .plain("EndTime", &self.end_time)?
-            .plain("Instances", &self.instances)?
-            .plain("MetricName", &self.metric_name)?
-            .plain("Namespace", &self.namespace)?
-            .opt("Period", &self.period)?
-            .end()
+        let mut fields = lenient::fields(serializer, "GetTopNMonitorDataRequest", Self::FIELDS.len())?;
+        fields.plain("N", &self.n)?;
+        fields.plain("StartTime", &self.start_time)?;
+        fields.plain("EndTime", &self.end_time)?;
+        fields.plain("Instances", &self.instances)?;
+        fields.plain("MetricName", &self.metric_name)?;
+        fields.plain("Namespace", &self.namespace)?;
+        fields.opt("Period", &self.period)?;
+        fields.end()
     }
 }
 
@@ -24933,50 +22464,6 @@ pub struct GetTopNMonitorDataResponse {
     pub msg: Option<String>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     pub request_id: Option<String>,
-}
-
-impl GetTopNMonitorDataResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        GetTopNMonitorDataResponse {
-            metric_name: None,
-            period: None,
-            n: None,
-            ordered_data_points: Vec::new(),
-            msg: None,
-            request_id: None,
-        }
-    }
-    /// Sets `MetricName`.
-    pub fn with_metric_name(mut self, metric_name: impl Into<String>) -> Self {
-        self.metric_name = Some(metric_name.into());
-        self
-    }
-    /// Sets `Period`.
-    pub fn with_period(mut self, period: u64) -> Self {
-        self.period = Some(period);
-        self
-    }
-    /// Sets `N`.
-    pub fn with_n(mut self, n: u64) -> Self {
-        self.n = Some(n);
-        self
-    }
-    /// Sets `OrderedDataPoints`.
-    pub fn with_ordered_data_points(mut self, ordered_data_points: impl IntoIterator<Item = output::SingleOrderedDataPoint>) -> Self {
-        self.ordered_data_points = ordered_data_points.into_iter().collect();
-        self
-    }
-    /// Sets `Msg`.
-    pub fn with_msg(mut self, msg: impl Into<String>) -> Self {
-        self.msg = Some(msg.into());
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for GetTopNMonitorDataResponse {
@@ -25008,17 +22495,17 @@ impl<'de> Deserialize<'de> for GetTopNMonitorDataResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for GetTopNMonitorDataResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "GetTopNMonitorDataResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("MetricName", &self.metric_name)?
-            .opt("Period", &self.period)?
-            .opt("N", &self.n)?
-            .list("OrderedDataPoints", &self.ordered_data_points)?
-            .opt("Msg", &self.msg)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "GetTopNMonitorDataResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("MetricName", &self.metric_name)?;
+        fields.opt("Period", &self.period)?;
+        fields.opt("N", &self.n)?;
+        fields.list("OrderedDataPoints", &self.ordered_data_points)?;
+        fields.opt("Msg", &self.msg)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -25037,6 +22524,11 @@ pub struct GrafanaAccountRole {
 }
 
 impl GrafanaAccountRole {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Organization",
+        "Role",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         GrafanaAccountRole {
@@ -25056,12 +22548,10 @@ impl GrafanaAccountRole {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for GrafanaAccountRole {
     const NAME: &'static str = "GrafanaAccountRole";
-    const FIELDS: &'static [&'static str] = &[
-        "Organization",
-        "Role",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut organization = None;
         let mut role = None;
@@ -25079,6 +22569,7 @@ impl input::Input for GrafanaAccountRole {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for GrafanaAccountRole {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -25087,10 +22578,10 @@ impl<'de> Deserialize<'de> for GrafanaAccountRole {
 
 impl serde::Serialize for GrafanaAccountRole {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "GrafanaAccountRole", <Self as input::Input>::FIELDS.len())?
-            .opt("Organization", &self.organization)?
-            .opt("Role", &self.role)?
-            .end()
+        let mut fields = lenient::fields(serializer, "GrafanaAccountRole", Self::FIELDS.len())?;
+        fields.opt("Organization", &self.organization)?;
+        fields.opt("Role", &self.role)?;
+        fields.end()
     }
 }
 
@@ -25110,6 +22601,11 @@ pub struct GrafanaPlugin {
 }
 
 impl GrafanaPlugin {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "PluginId",
+        "Version",
+    ];
     /// With the fields a request must carry.
     pub fn new(plugin_id: impl Into<String>, version: impl Into<String>) -> Self {
         GrafanaPlugin {
@@ -25119,12 +22615,10 @@ impl GrafanaPlugin {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for GrafanaPlugin {
     const NAME: &'static str = "GrafanaPlugin";
-    const FIELDS: &'static [&'static str] = &[
-        "PluginId",
-        "Version",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut plugin_id = None;
         let mut version = None;
@@ -25142,6 +22636,7 @@ impl input::Input for GrafanaPlugin {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for GrafanaPlugin {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -25150,10 +22645,10 @@ impl<'de> Deserialize<'de> for GrafanaPlugin {
 
 impl serde::Serialize for GrafanaPlugin {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "GrafanaPlugin", <Self as input::Input>::FIELDS.len())?
-            .plain("PluginId", &self.plugin_id)?
-            .plain("Version", &self.version)?
-            .end()
+        let mut fields = lenient::fields(serializer, "GrafanaPlugin", Self::FIELDS.len())?;
+        fields.plain("PluginId", &self.plugin_id)?;
+        fields.plain("Version", &self.version)?;
+        fields.end()
     }
 }
 
@@ -25172,6 +22667,11 @@ pub struct InstallPluginsRequest {
 }
 
 impl InstallPluginsRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Plugins",
+        "InstanceId",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(plugins: impl IntoIterator<Item = GrafanaPlugin>, instance_id: impl Into<String>) -> Self {
         InstallPluginsRequest {
@@ -25181,12 +22681,10 @@ impl InstallPluginsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for InstallPluginsRequest {
     const NAME: &'static str = "InstallPluginsRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Plugins",
-        "InstanceId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut plugins = None;
         let mut instance_id = None;
@@ -25204,6 +22702,7 @@ impl input::Input for InstallPluginsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for InstallPluginsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -25212,10 +22711,10 @@ impl<'de> Deserialize<'de> for InstallPluginsRequest {
 
 impl serde::Serialize for InstallPluginsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "InstallPluginsRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("Plugins", &self.plugins)?
-            .plain("InstanceId", &self.instance_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "InstallPluginsRequest", Self::FIELDS.len())?;
+        fields.plain("Plugins", &self.plugins)?;
+        fields.plain("InstanceId", &self.instance_id)?;
+        fields.end()
     }
 }
 
@@ -25230,26 +22729,6 @@ pub struct InstallPluginsResponse {
     pub plugin_ids: Vec<String>,
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl InstallPluginsResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        InstallPluginsResponse {
-            plugin_ids: Vec::new(),
-            request_id: None,
-        }
-    }
-    /// Sets `PluginIds`.
-    pub fn with_plugin_ids(mut self, plugin_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.plugin_ids = plugin_ids.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for InstallPluginsResponse {
@@ -25273,13 +22752,13 @@ impl<'de> Deserialize<'de> for InstallPluginsResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for InstallPluginsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "InstallPluginsResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .list("PluginIds", &self.plugin_ids)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "InstallPluginsResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("PluginIds", &self.plugin_ids)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -25294,6 +22773,10 @@ pub struct Instance {
 }
 
 impl Instance {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Dimensions",
+    ];
     /// With the fields a request must carry.
     pub fn new(dimensions: impl IntoIterator<Item = Dimension>) -> Self {
         Instance {
@@ -25302,11 +22785,10 @@ impl Instance {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for Instance {
     const NAME: &'static str = "Instance";
-    const FIELDS: &'static [&'static str] = &[
-        "Dimensions",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut dimensions = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -25321,6 +22803,7 @@ impl input::Input for Instance {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for Instance {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -25329,9 +22812,9 @@ impl<'de> Deserialize<'de> for Instance {
 
 impl serde::Serialize for Instance {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Instance", <Self as input::Input>::FIELDS.len())?
-            .plain("Dimensions", &self.dimensions)?
-            .end()
+        let mut fields = lenient::fields(serializer, "Instance", Self::FIELDS.len())?;
+        fields.plain("Dimensions", &self.dimensions)?;
+        fields.end()
     }
 }
 
@@ -25350,6 +22833,11 @@ pub struct Label {
 }
 
 impl Label {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Name",
+        "Value",
+    ];
     /// With the fields a request must carry.
     pub fn new(name: impl Into<String>, value: impl Into<String>) -> Self {
         Label {
@@ -25359,12 +22847,10 @@ impl Label {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for Label {
     const NAME: &'static str = "Label";
-    const FIELDS: &'static [&'static str] = &[
-        "Name",
-        "Value",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut name = None;
         let mut value = None;
@@ -25382,6 +22868,7 @@ impl input::Input for Label {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for Label {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -25390,10 +22877,10 @@ impl<'de> Deserialize<'de> for Label {
 
 impl serde::Serialize for Label {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Label", <Self as input::Input>::FIELDS.len())?
-            .plain("Name", &self.name)?
-            .plain("Value", &self.value)?
-            .end()
+        let mut fields = lenient::fields(serializer, "Label", Self::FIELDS.len())?;
+        fields.plain("Name", &self.name)?;
+        fields.plain("Value", &self.value)?;
+        fields.end()
     }
 }
 
@@ -25420,6 +22907,13 @@ pub struct LogAlarmReq {
 }
 
 impl LogAlarmReq {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceId",
+        "Filter",
+        "AlarmMerge",
+        "AlarmMergeTime",
+    ];
     /// With the fields a request must carry.
     pub fn new(instance_id: impl Into<String>, filter: impl IntoIterator<Item = LogFilterInfo>, alarm_merge: impl Into<String>, alarm_merge_time: impl Into<String>) -> Self {
         LogAlarmReq {
@@ -25431,14 +22925,10 @@ impl LogAlarmReq {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for LogAlarmReq {
     const NAME: &'static str = "LogAlarmReq";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceId",
-        "Filter",
-        "AlarmMerge",
-        "AlarmMergeTime",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_id = None;
         let mut filter = None;
@@ -25462,6 +22952,7 @@ impl input::Input for LogAlarmReq {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for LogAlarmReq {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -25470,12 +22961,12 @@ impl<'de> Deserialize<'de> for LogAlarmReq {
 
 impl serde::Serialize for LogAlarmReq {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "LogAlarmReq", <Self as input::Input>::FIELDS.len())?
-            .plain("InstanceId", &self.instance_id)?
-            .plain("Filter", &self.filter)?
-            .plain("AlarmMerge", &self.alarm_merge)?
-            .plain("AlarmMergeTime", &self.alarm_merge_time)?
-            .end()
+        let mut fields = lenient::fields(serializer, "LogAlarmReq", Self::FIELDS.len())?;
+        fields.plain("InstanceId", &self.instance_id)?;
+        fields.plain("Filter", &self.filter)?;
+        fields.plain("AlarmMerge", &self.alarm_merge)?;
+        fields.plain("AlarmMergeTime", &self.alarm_merge_time)?;
+        fields.end()
     }
 }
 
@@ -25498,6 +22989,12 @@ pub struct LogFilterInfo {
 }
 
 impl LogFilterInfo {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Key",
+        "Operator",
+        "Value",
+    ];
     /// With the fields a request must carry.
     pub fn new(key: impl Into<String>, operator: impl Into<String>, value: impl Into<String>) -> Self {
         LogFilterInfo {
@@ -25508,13 +23005,10 @@ impl LogFilterInfo {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for LogFilterInfo {
     const NAME: &'static str = "LogFilterInfo";
-    const FIELDS: &'static [&'static str] = &[
-        "Key",
-        "Operator",
-        "Value",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut key = None;
         let mut operator = None;
@@ -25535,6 +23029,7 @@ impl input::Input for LogFilterInfo {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for LogFilterInfo {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -25543,11 +23038,11 @@ impl<'de> Deserialize<'de> for LogFilterInfo {
 
 impl serde::Serialize for LogFilterInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "LogFilterInfo", <Self as input::Input>::FIELDS.len())?
-            .plain("Key", &self.key)?
-            .plain("Operator", &self.operator)?
-            .plain("Value", &self.value)?
-            .end()
+        let mut fields = lenient::fields(serializer, "LogFilterInfo", Self::FIELDS.len())?;
+        fields.plain("Key", &self.key)?;
+        fields.plain("Operator", &self.operator)?;
+        fields.plain("Value", &self.value)?;
+        fields.end()
     }
 }
 
@@ -25570,6 +23065,12 @@ pub struct MidQueryCondition {
 }
 
 impl MidQueryCondition {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Key",
+        "Operator",
+        "Value",
+    ];
     /// With the fields a request must carry.
     pub fn new(key: impl Into<String>, operator: impl Into<String>, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         MidQueryCondition {
@@ -25580,13 +23081,10 @@ impl MidQueryCondition {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for MidQueryCondition {
     const NAME: &'static str = "MidQueryCondition";
-    const FIELDS: &'static [&'static str] = &[
-        "Key",
-        "Operator",
-        "Value",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut key = None;
         let mut operator = None;
@@ -25607,6 +23105,7 @@ impl input::Input for MidQueryCondition {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for MidQueryCondition {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -25615,11 +23114,11 @@ impl<'de> Deserialize<'de> for MidQueryCondition {
 
 impl serde::Serialize for MidQueryCondition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "MidQueryCondition", <Self as input::Input>::FIELDS.len())?
-            .plain("Key", &self.key)?
-            .plain("Operator", &self.operator)?
-            .plain("Value", &self.value)?
-            .end()
+        let mut fields = lenient::fields(serializer, "MidQueryCondition", Self::FIELDS.len())?;
+        fields.plain("Key", &self.key)?;
+        fields.plain("Operator", &self.operator)?;
+        fields.plain("Value", &self.value)?;
+        fields.end()
     }
 }
 
@@ -25694,6 +23193,25 @@ pub struct ModifyAlarmHistoryShieldRequest {
 }
 
 impl ModifyAlarmHistoryShieldRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Module",
+        "ShieldId",
+        "Name",
+        "MonitorType",
+        "ShieldTimeType",
+        "ShieldPolicyId",
+        "NameSpace",
+        "ShieldObject",
+        "MetricName",
+        "StartTime",
+        "EndTime",
+        "LoopStartDate",
+        "LoopEndDate",
+        "ShieldAlarmLevel",
+        "TimeZone",
+        "SessionId",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(module: impl Into<String>, shield_id: impl Into<String>, name: impl Into<String>, monitor_type: impl Into<String>, shield_time_type: impl Into<String>, shield_policy_id: impl Into<String>) -> Self {
         ModifyAlarmHistoryShieldRequest {
@@ -25767,26 +23285,10 @@ impl ModifyAlarmHistoryShieldRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ModifyAlarmHistoryShieldRequest {
     const NAME: &'static str = "ModifyAlarmHistoryShieldRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Module",
-        "ShieldId",
-        "Name",
-        "MonitorType",
-        "ShieldTimeType",
-        "ShieldPolicyId",
-        "NameSpace",
-        "ShieldObject",
-        "MetricName",
-        "StartTime",
-        "EndTime",
-        "LoopStartDate",
-        "LoopEndDate",
-        "ShieldAlarmLevel",
-        "TimeZone",
-        "SessionId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut module = None;
         let mut shield_id = None;
@@ -25846,6 +23348,7 @@ impl input::Input for ModifyAlarmHistoryShieldRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ModifyAlarmHistoryShieldRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -25854,24 +23357,24 @@ impl<'de> Deserialize<'de> for ModifyAlarmHistoryShieldRequest {
 
 impl serde::Serialize for ModifyAlarmHistoryShieldRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyAlarmHistoryShieldRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("Module", &self.module)?
-            .plain("ShieldId", &self.shield_id)?
-            .plain("Name", &self.name)?
-            .plain("MonitorType", &self.monitor_type)?
-            .plain("ShieldTimeType", &self.shield_time_type)?
-            .plain("ShieldPolicyId", &self.shield_policy_id)?
-            .opt("NameSpace", &self.name_space)?
-            .opt("ShieldObject", &self.shield_object)?
-            .opt("MetricName", &self.metric_name)?
-            .opt("StartTime", &self.start_time)?
-            .opt("EndTime", &self.end_time)?
-            .opt("LoopStartDate", &self.loop_start_date)?
-            .opt("LoopEndDate", &self.loop_end_date)?
-            .opt("ShieldAlarmLevel", &self.shield_alarm_level)?
-            .opt("TimeZone", &self.time_zone)?
-            .opt("SessionId", &self.session_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ModifyAlarmHistoryShieldRequest", Self::FIELDS.len())?;
+        fields.plain("Module", &self.module)?;
+        fields.plain("ShieldId", &self.shield_id)?;
+        fields.plain("Name", &self.name)?;
+        fields.plain("MonitorType", &self.monitor_type)?;
+        fields.plain("ShieldTimeType", &self.shield_time_type)?;
+        fields.plain("ShieldPolicyId", &self.shield_policy_id)?;
+        fields.opt("NameSpace", &self.name_space)?;
+        fields.opt("ShieldObject", &self.shield_object)?;
+        fields.opt("MetricName", &self.metric_name)?;
+        fields.opt("StartTime", &self.start_time)?;
+        fields.opt("EndTime", &self.end_time)?;
+        fields.opt("LoopStartDate", &self.loop_start_date)?;
+        fields.opt("LoopEndDate", &self.loop_end_date)?;
+        fields.opt("ShieldAlarmLevel", &self.shield_alarm_level)?;
+        fields.opt("TimeZone", &self.time_zone)?;
+        fields.opt("SessionId", &self.session_id)?;
+        fields.end()
     }
 }
 
@@ -25881,20 +23384,6 @@ impl serde::Serialize for ModifyAlarmHistoryShieldRequest {
 pub struct ModifyAlarmHistoryShieldResponse {
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     pub request_id: Option<String>,
-}
-
-impl ModifyAlarmHistoryShieldResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ModifyAlarmHistoryShieldResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for ModifyAlarmHistoryShieldResponse {
@@ -25916,12 +23405,12 @@ impl<'de> Deserialize<'de> for ModifyAlarmHistoryShieldResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ModifyAlarmHistoryShieldResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyAlarmHistoryShieldResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ModifyAlarmHistoryShieldResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -25974,6 +23463,20 @@ pub struct ModifyAlarmNoticeRequest {
 }
 
 impl ModifyAlarmNoticeRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Module",
+        "Name",
+        "NoticeType",
+        "NoticeLanguage",
+        "NoticeId",
+        "UserNotices",
+        "URLNotices",
+        "CLSNotices",
+        "PolicyIds",
+        "IsLoginFree",
+        "TimeZoneName",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(module: impl Into<String>, name: impl Into<String>, notice_type: impl Into<String>, notice_language: impl Into<String>, notice_id: impl Into<String>) -> Self {
         ModifyAlarmNoticeRequest {
@@ -26022,21 +23525,10 @@ impl ModifyAlarmNoticeRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ModifyAlarmNoticeRequest {
     const NAME: &'static str = "ModifyAlarmNoticeRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Module",
-        "Name",
-        "NoticeType",
-        "NoticeLanguage",
-        "NoticeId",
-        "UserNotices",
-        "URLNotices",
-        "CLSNotices",
-        "PolicyIds",
-        "IsLoginFree",
-        "TimeZoneName",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut module = None;
         let mut name = None;
@@ -26081,6 +23573,7 @@ impl input::Input for ModifyAlarmNoticeRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ModifyAlarmNoticeRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -26089,19 +23582,19 @@ impl<'de> Deserialize<'de> for ModifyAlarmNoticeRequest {
 
 impl serde::Serialize for ModifyAlarmNoticeRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyAlarmNoticeRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("Module", &self.module)?
-            .plain("Name", &self.name)?
-            .plain("NoticeType", &self.notice_type)?
-            .plain("NoticeLanguage", &self.notice_language)?
-            .plain("NoticeId", &self.notice_id)?
-            .opt("UserNotices", &self.user_notices)?
-            .opt("URLNotices", &self.url_notices)?
-            .opt("CLSNotices", &self.cls_notices)?
-            .opt("PolicyIds", &self.policy_ids)?
-            .opt("IsLoginFree", &self.is_login_free)?
-            .opt("TimeZoneName", &self.time_zone_name)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ModifyAlarmNoticeRequest", Self::FIELDS.len())?;
+        fields.plain("Module", &self.module)?;
+        fields.plain("Name", &self.name)?;
+        fields.plain("NoticeType", &self.notice_type)?;
+        fields.plain("NoticeLanguage", &self.notice_language)?;
+        fields.plain("NoticeId", &self.notice_id)?;
+        fields.opt("UserNotices", &self.user_notices)?;
+        fields.opt("URLNotices", &self.url_notices)?;
+        fields.opt("CLSNotices", &self.cls_notices)?;
+        fields.opt("PolicyIds", &self.policy_ids)?;
+        fields.opt("IsLoginFree", &self.is_login_free)?;
+        fields.opt("TimeZoneName", &self.time_zone_name)?;
+        fields.end()
     }
 }
 
@@ -26111,20 +23604,6 @@ impl serde::Serialize for ModifyAlarmNoticeRequest {
 pub struct ModifyAlarmNoticeResponse {
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl ModifyAlarmNoticeResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ModifyAlarmNoticeResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for ModifyAlarmNoticeResponse {
@@ -26146,12 +23625,12 @@ impl<'de> Deserialize<'de> for ModifyAlarmNoticeResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ModifyAlarmNoticeResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyAlarmNoticeResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ModifyAlarmNoticeResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -26202,6 +23681,21 @@ pub struct ModifyAlarmPolicyConditionRequest {
 }
 
 impl ModifyAlarmPolicyConditionRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Module",
+        "PolicyId",
+        "ConditionTemplateId",
+        "Condition",
+        "EventCondition",
+        "Filter",
+        "GroupBy",
+        "LogAlarmReqInfo",
+        "NoticeIds",
+        "Enable",
+        "PolicyName",
+        "EbSubject",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(module: impl Into<String>, policy_id: impl Into<String>) -> Self {
         ModifyAlarmPolicyConditionRequest {
@@ -26271,22 +23765,10 @@ impl ModifyAlarmPolicyConditionRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ModifyAlarmPolicyConditionRequest {
     const NAME: &'static str = "ModifyAlarmPolicyConditionRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Module",
-        "PolicyId",
-        "ConditionTemplateId",
-        "Condition",
-        "EventCondition",
-        "Filter",
-        "GroupBy",
-        "LogAlarmReqInfo",
-        "NoticeIds",
-        "Enable",
-        "PolicyName",
-        "EbSubject",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut module = None;
         let mut policy_id = None;
@@ -26334,6 +23816,7 @@ impl input::Input for ModifyAlarmPolicyConditionRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ModifyAlarmPolicyConditionRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -26342,20 +23825,20 @@ impl<'de> Deserialize<'de> for ModifyAlarmPolicyConditionRequest {
 
 impl serde::Serialize for ModifyAlarmPolicyConditionRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyAlarmPolicyConditionRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("Module", &self.module)?
-            .plain("PolicyId", &self.policy_id)?
-            .opt("ConditionTemplateId", &self.condition_template_id)?
-            .opt("Condition", &self.condition)?
-            .opt("EventCondition", &self.event_condition)?
-            .opt("Filter", &self.filter)?
-            .opt("GroupBy", &self.group_by)?
-            .opt("LogAlarmReqInfo", &self.log_alarm_req_info)?
-            .opt("NoticeIds", &self.notice_ids)?
-            .opt("Enable", &self.enable)?
-            .opt("PolicyName", &self.policy_name)?
-            .opt("EbSubject", &self.eb_subject)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ModifyAlarmPolicyConditionRequest", Self::FIELDS.len())?;
+        fields.plain("Module", &self.module)?;
+        fields.plain("PolicyId", &self.policy_id)?;
+        fields.opt("ConditionTemplateId", &self.condition_template_id)?;
+        fields.opt("Condition", &self.condition)?;
+        fields.opt("EventCondition", &self.event_condition)?;
+        fields.opt("Filter", &self.filter)?;
+        fields.opt("GroupBy", &self.group_by)?;
+        fields.opt("LogAlarmReqInfo", &self.log_alarm_req_info)?;
+        fields.opt("NoticeIds", &self.notice_ids)?;
+        fields.opt("Enable", &self.enable)?;
+        fields.opt("PolicyName", &self.policy_name)?;
+        fields.opt("EbSubject", &self.eb_subject)?;
+        fields.end()
     }
 }
 
@@ -26365,20 +23848,6 @@ impl serde::Serialize for ModifyAlarmPolicyConditionRequest {
 pub struct ModifyAlarmPolicyConditionResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl ModifyAlarmPolicyConditionResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ModifyAlarmPolicyConditionResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for ModifyAlarmPolicyConditionResponse {
@@ -26400,12 +23869,12 @@ impl<'de> Deserialize<'de> for ModifyAlarmPolicyConditionResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ModifyAlarmPolicyConditionResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyAlarmPolicyConditionResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ModifyAlarmPolicyConditionResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -26432,6 +23901,13 @@ pub struct ModifyAlarmPolicyInfoRequest {
 }
 
 impl ModifyAlarmPolicyInfoRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Module",
+        "PolicyId",
+        "Key",
+        "Value",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(module: impl Into<String>, policy_id: impl Into<String>, key: impl Into<String>, value: impl Into<String>) -> Self {
         ModifyAlarmPolicyInfoRequest {
@@ -26443,14 +23919,10 @@ impl ModifyAlarmPolicyInfoRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ModifyAlarmPolicyInfoRequest {
     const NAME: &'static str = "ModifyAlarmPolicyInfoRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Module",
-        "PolicyId",
-        "Key",
-        "Value",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut module = None;
         let mut policy_id = None;
@@ -26474,6 +23946,7 @@ impl input::Input for ModifyAlarmPolicyInfoRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ModifyAlarmPolicyInfoRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -26482,12 +23955,12 @@ impl<'de> Deserialize<'de> for ModifyAlarmPolicyInfoRequest {
 
 impl serde::Serialize for ModifyAlarmPolicyInfoRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyAlarmPolicyInfoRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("Module", &self.module)?
-            .plain("PolicyId", &self.policy_id)?
-            .plain("Key", &self.key)?
-            .plain("Value", &self.value)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ModifyAlarmPolicyInfoRequest", Self::FIELDS.len())?;
+        fields.plain("Module", &self.module)?;
+        fields.plain("PolicyId", &self.policy_id)?;
+        fields.plain("Key", &self.key)?;
+        fields.plain("Value", &self.value)?;
+        fields.end()
     }
 }
 
@@ -26497,20 +23970,6 @@ impl serde::Serialize for ModifyAlarmPolicyInfoRequest {
 pub struct ModifyAlarmPolicyInfoResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl ModifyAlarmPolicyInfoResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ModifyAlarmPolicyInfoResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for ModifyAlarmPolicyInfoResponse {
@@ -26532,12 +23991,12 @@ impl<'de> Deserialize<'de> for ModifyAlarmPolicyInfoResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ModifyAlarmPolicyInfoResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyAlarmPolicyInfoResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ModifyAlarmPolicyInfoResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -26570,6 +24029,15 @@ pub struct ModifyAlarmPolicyNoticeRequest {
 }
 
 impl ModifyAlarmPolicyNoticeRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Module",
+        "PolicyId",
+        "NoticeIds",
+        "PolicyIds",
+        "HierarchicalNotices",
+        "NoticeContentTmplBindInfos",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(module: impl Into<String>) -> Self {
         ModifyAlarmPolicyNoticeRequest {
@@ -26608,16 +24076,10 @@ impl ModifyAlarmPolicyNoticeRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ModifyAlarmPolicyNoticeRequest {
     const NAME: &'static str = "ModifyAlarmPolicyNoticeRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Module",
-        "PolicyId",
-        "NoticeIds",
-        "PolicyIds",
-        "HierarchicalNotices",
-        "NoticeContentTmplBindInfos",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut module = None;
         let mut policy_id = None;
@@ -26647,6 +24109,7 @@ impl input::Input for ModifyAlarmPolicyNoticeRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ModifyAlarmPolicyNoticeRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -26655,14 +24118,14 @@ impl<'de> Deserialize<'de> for ModifyAlarmPolicyNoticeRequest {
 
 impl serde::Serialize for ModifyAlarmPolicyNoticeRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyAlarmPolicyNoticeRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("Module", &self.module)?
-            .opt("PolicyId", &self.policy_id)?
-            .opt("NoticeIds", &self.notice_ids)?
-            .opt("PolicyIds", &self.policy_ids)?
-            .opt("HierarchicalNotices", &self.hierarchical_notices)?
-            .opt("NoticeContentTmplBindInfos", &self.notice_content_tmpl_bind_infos)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ModifyAlarmPolicyNoticeRequest", Self::FIELDS.len())?;
+        fields.plain("Module", &self.module)?;
+        fields.opt("PolicyId", &self.policy_id)?;
+        fields.opt("NoticeIds", &self.notice_ids)?;
+        fields.opt("PolicyIds", &self.policy_ids)?;
+        fields.opt("HierarchicalNotices", &self.hierarchical_notices)?;
+        fields.opt("NoticeContentTmplBindInfos", &self.notice_content_tmpl_bind_infos)?;
+        fields.end()
     }
 }
 
@@ -26672,20 +24135,6 @@ impl serde::Serialize for ModifyAlarmPolicyNoticeRequest {
 pub struct ModifyAlarmPolicyNoticeResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl ModifyAlarmPolicyNoticeResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ModifyAlarmPolicyNoticeResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for ModifyAlarmPolicyNoticeResponse {
@@ -26707,12 +24156,12 @@ impl<'de> Deserialize<'de> for ModifyAlarmPolicyNoticeResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ModifyAlarmPolicyNoticeResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyAlarmPolicyNoticeResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ModifyAlarmPolicyNoticeResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -26735,6 +24184,12 @@ pub struct ModifyAlarmPolicyStatusRequest {
 }
 
 impl ModifyAlarmPolicyStatusRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Module",
+        "PolicyId",
+        "Enable",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(module: impl Into<String>, policy_id: impl Into<String>, enable: i64) -> Self {
         ModifyAlarmPolicyStatusRequest {
@@ -26745,13 +24200,10 @@ impl ModifyAlarmPolicyStatusRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ModifyAlarmPolicyStatusRequest {
     const NAME: &'static str = "ModifyAlarmPolicyStatusRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Module",
-        "PolicyId",
-        "Enable",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut module = None;
         let mut policy_id = None;
@@ -26772,6 +24224,7 @@ impl input::Input for ModifyAlarmPolicyStatusRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ModifyAlarmPolicyStatusRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -26780,11 +24233,11 @@ impl<'de> Deserialize<'de> for ModifyAlarmPolicyStatusRequest {
 
 impl serde::Serialize for ModifyAlarmPolicyStatusRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyAlarmPolicyStatusRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("Module", &self.module)?
-            .plain("PolicyId", &self.policy_id)?
-            .plain("Enable", &self.enable)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ModifyAlarmPolicyStatusRequest", Self::FIELDS.len())?;
+        fields.plain("Module", &self.module)?;
+        fields.plain("PolicyId", &self.policy_id)?;
+        fields.plain("Enable", &self.enable)?;
+        fields.end()
     }
 }
 
@@ -26794,20 +24247,6 @@ impl serde::Serialize for ModifyAlarmPolicyStatusRequest {
 pub struct ModifyAlarmPolicyStatusResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl ModifyAlarmPolicyStatusResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ModifyAlarmPolicyStatusResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for ModifyAlarmPolicyStatusResponse {
@@ -26829,12 +24268,12 @@ impl<'de> Deserialize<'de> for ModifyAlarmPolicyStatusResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ModifyAlarmPolicyStatusResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyAlarmPolicyStatusResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ModifyAlarmPolicyStatusResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -26855,6 +24294,12 @@ pub struct ModifyAlarmPolicyTasksRequest {
 }
 
 impl ModifyAlarmPolicyTasksRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Module",
+        "PolicyId",
+        "TriggerTasks",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(module: impl Into<String>, policy_id: impl Into<String>) -> Self {
         ModifyAlarmPolicyTasksRequest {
@@ -26870,13 +24315,10 @@ impl ModifyAlarmPolicyTasksRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ModifyAlarmPolicyTasksRequest {
     const NAME: &'static str = "ModifyAlarmPolicyTasksRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Module",
-        "PolicyId",
-        "TriggerTasks",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut module = None;
         let mut policy_id = None;
@@ -26897,6 +24339,7 @@ impl input::Input for ModifyAlarmPolicyTasksRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ModifyAlarmPolicyTasksRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -26905,11 +24348,11 @@ impl<'de> Deserialize<'de> for ModifyAlarmPolicyTasksRequest {
 
 impl serde::Serialize for ModifyAlarmPolicyTasksRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyAlarmPolicyTasksRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("Module", &self.module)?
-            .plain("PolicyId", &self.policy_id)?
-            .opt("TriggerTasks", &self.trigger_tasks)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ModifyAlarmPolicyTasksRequest", Self::FIELDS.len())?;
+        fields.plain("Module", &self.module)?;
+        fields.plain("PolicyId", &self.policy_id)?;
+        fields.opt("TriggerTasks", &self.trigger_tasks)?;
+        fields.end()
     }
 }
 
@@ -26919,20 +24362,6 @@ impl serde::Serialize for ModifyAlarmPolicyTasksRequest {
 pub struct ModifyAlarmPolicyTasksResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl ModifyAlarmPolicyTasksResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ModifyAlarmPolicyTasksResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for ModifyAlarmPolicyTasksResponse {
@@ -26954,12 +24383,12 @@ impl<'de> Deserialize<'de> for ModifyAlarmPolicyTasksResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ModifyAlarmPolicyTasksResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyAlarmPolicyTasksResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ModifyAlarmPolicyTasksResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -26980,6 +24409,12 @@ pub struct ModifyAlarmReceiversRequest {
 }
 
 impl ModifyAlarmReceiversRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "GroupId",
+        "Module",
+        "ReceiverInfos",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(group_id: i64, module: impl Into<String>) -> Self {
         ModifyAlarmReceiversRequest {
@@ -26995,13 +24430,10 @@ impl ModifyAlarmReceiversRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ModifyAlarmReceiversRequest {
     const NAME: &'static str = "ModifyAlarmReceiversRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "GroupId",
-        "Module",
-        "ReceiverInfos",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut group_id = None;
         let mut module = None;
@@ -27022,6 +24454,7 @@ impl input::Input for ModifyAlarmReceiversRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ModifyAlarmReceiversRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -27030,11 +24463,11 @@ impl<'de> Deserialize<'de> for ModifyAlarmReceiversRequest {
 
 impl serde::Serialize for ModifyAlarmReceiversRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyAlarmReceiversRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("GroupId", &self.group_id)?
-            .plain("Module", &self.module)?
-            .opt("ReceiverInfos", &self.receiver_infos)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ModifyAlarmReceiversRequest", Self::FIELDS.len())?;
+        fields.plain("GroupId", &self.group_id)?;
+        fields.plain("Module", &self.module)?;
+        fields.opt("ReceiverInfos", &self.receiver_infos)?;
+        fields.end()
     }
 }
 
@@ -27044,20 +24477,6 @@ impl serde::Serialize for ModifyAlarmReceiversRequest {
 pub struct ModifyAlarmReceiversResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl ModifyAlarmReceiversResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ModifyAlarmReceiversResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for ModifyAlarmReceiversResponse {
@@ -27079,12 +24498,12 @@ impl<'de> Deserialize<'de> for ModifyAlarmReceiversResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ModifyAlarmReceiversResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyAlarmReceiversResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ModifyAlarmReceiversResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -27143,6 +24562,17 @@ pub struct ModifyConditionsTemplateRequestCondition {
 }
 
 impl ModifyConditionsTemplateRequestCondition {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "CalcPeriod",
+        "CalcType",
+        "ContinuePeriod",
+        "MetricID",
+        "CalcValue",
+        "AlarmNotifyPeriod",
+        "AlarmNotifyType",
+        "RuleID",
+    ];
     /// With the fields a request must carry.
     pub fn new(calc_period: impl Into<String>, calc_type: impl Into<String>, continue_period: impl Into<String>, metric_id: i64, calc_value: impl Into<String>) -> Self {
         ModifyConditionsTemplateRequestCondition {
@@ -27173,18 +24603,10 @@ impl ModifyConditionsTemplateRequestCondition {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ModifyConditionsTemplateRequestCondition {
     const NAME: &'static str = "ModifyConditionsTemplateRequestCondition";
-    const FIELDS: &'static [&'static str] = &[
-        "CalcPeriod",
-        "CalcType",
-        "ContinuePeriod",
-        "MetricID",
-        "CalcValue",
-        "AlarmNotifyPeriod",
-        "AlarmNotifyType",
-        "RuleID",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut calc_period = None;
         let mut calc_type = None;
@@ -27220,6 +24642,7 @@ impl input::Input for ModifyConditionsTemplateRequestCondition {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ModifyConditionsTemplateRequestCondition {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -27228,16 +24651,16 @@ impl<'de> Deserialize<'de> for ModifyConditionsTemplateRequestCondition {
 
 impl serde::Serialize for ModifyConditionsTemplateRequestCondition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyConditionsTemplateRequestCondition", <Self as input::Input>::FIELDS.len())?
-            .plain("CalcPeriod", &self.calc_period)?
-            .plain("CalcType", &self.calc_type)?
-            .plain("ContinuePeriod", &self.continue_period)?
-            .plain("MetricID", &self.metric_id)?
-            .plain("CalcValue", &self.calc_value)?
-            .opt("AlarmNotifyPeriod", &self.alarm_notify_period)?
-            .opt("AlarmNotifyType", &self.alarm_notify_type)?
-            .opt("RuleID", &self.rule_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ModifyConditionsTemplateRequestCondition", Self::FIELDS.len())?;
+        fields.plain("CalcPeriod", &self.calc_period)?;
+        fields.plain("CalcType", &self.calc_type)?;
+        fields.plain("ContinuePeriod", &self.continue_period)?;
+        fields.plain("MetricID", &self.metric_id)?;
+        fields.plain("CalcValue", &self.calc_value)?;
+        fields.opt("AlarmNotifyPeriod", &self.alarm_notify_period)?;
+        fields.opt("AlarmNotifyType", &self.alarm_notify_type)?;
+        fields.opt("RuleID", &self.rule_id)?;
+        fields.end()
     }
 }
 
@@ -27272,6 +24695,15 @@ pub struct ModifyConditionsTemplateRequestEventCondition {
 }
 
 impl ModifyConditionsTemplateRequestEventCondition {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "AlarmNotifyPeriod",
+        "AlarmNotifyType",
+        "EventID",
+        "RuleID",
+        "MetricName",
+        "Description",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         ModifyConditionsTemplateRequestEventCondition {
@@ -27315,16 +24747,10 @@ impl ModifyConditionsTemplateRequestEventCondition {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ModifyConditionsTemplateRequestEventCondition {
     const NAME: &'static str = "ModifyConditionsTemplateRequestEventCondition";
-    const FIELDS: &'static [&'static str] = &[
-        "AlarmNotifyPeriod",
-        "AlarmNotifyType",
-        "EventID",
-        "RuleID",
-        "MetricName",
-        "Description",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut alarm_notify_period = None;
         let mut alarm_notify_type = None;
@@ -27354,6 +24780,7 @@ impl input::Input for ModifyConditionsTemplateRequestEventCondition {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ModifyConditionsTemplateRequestEventCondition {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -27362,14 +24789,14 @@ impl<'de> Deserialize<'de> for ModifyConditionsTemplateRequestEventCondition {
 
 impl serde::Serialize for ModifyConditionsTemplateRequestEventCondition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyConditionsTemplateRequestEventCondition", <Self as input::Input>::FIELDS.len())?
-            .opt("AlarmNotifyPeriod", &self.alarm_notify_period)?
-            .opt("AlarmNotifyType", &self.alarm_notify_type)?
-            .opt("EventID", &self.event_id)?
-            .opt("RuleID", &self.rule_id)?
-            .opt("MetricName", &self.metric_name)?
-            .opt("Description", &self.description)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ModifyConditionsTemplateRequestEventCondition", Self::FIELDS.len())?;
+        fields.opt("AlarmNotifyPeriod", &self.alarm_notify_period)?;
+        fields.opt("AlarmNotifyType", &self.alarm_notify_type)?;
+        fields.opt("EventID", &self.event_id)?;
+        fields.opt("RuleID", &self.rule_id)?;
+        fields.opt("MetricName", &self.metric_name)?;
+        fields.opt("Description", &self.description)?;
+        fields.end()
     }
 }
 
@@ -27388,6 +24815,11 @@ pub struct ModifyGrafanaInstanceRequest {
 }
 
 impl ModifyGrafanaInstanceRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceId",
+        "InstanceName",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_id: impl Into<String>, instance_name: impl Into<String>) -> Self {
         ModifyGrafanaInstanceRequest {
@@ -27397,12 +24829,10 @@ impl ModifyGrafanaInstanceRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ModifyGrafanaInstanceRequest {
     const NAME: &'static str = "ModifyGrafanaInstanceRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceId",
-        "InstanceName",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_id = None;
         let mut instance_name = None;
@@ -27420,6 +24850,7 @@ impl input::Input for ModifyGrafanaInstanceRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ModifyGrafanaInstanceRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -27428,10 +24859,10 @@ impl<'de> Deserialize<'de> for ModifyGrafanaInstanceRequest {
 
 impl serde::Serialize for ModifyGrafanaInstanceRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyGrafanaInstanceRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("InstanceId", &self.instance_id)?
-            .plain("InstanceName", &self.instance_name)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ModifyGrafanaInstanceRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceId", &self.instance_id)?;
+        fields.plain("InstanceName", &self.instance_name)?;
+        fields.end()
     }
 }
 
@@ -27441,20 +24872,6 @@ impl serde::Serialize for ModifyGrafanaInstanceRequest {
 pub struct ModifyGrafanaInstanceResponse {
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl ModifyGrafanaInstanceResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ModifyGrafanaInstanceResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for ModifyGrafanaInstanceResponse {
@@ -27476,12 +24893,12 @@ impl<'de> Deserialize<'de> for ModifyGrafanaInstanceResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ModifyGrafanaInstanceResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyGrafanaInstanceResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ModifyGrafanaInstanceResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -27524,6 +24941,17 @@ pub struct ModifyPolicyGroupCondition {
 }
 
 impl ModifyPolicyGroupCondition {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "MetricId",
+        "CalcType",
+        "CalcValue",
+        "CalcPeriod",
+        "ContinuePeriod",
+        "AlarmNotifyType",
+        "AlarmNotifyPeriod",
+        "RuleId",
+    ];
     /// With the fields a request must carry.
     pub fn new(metric_id: i64, calc_type: i64, calc_value: impl Into<String>, calc_period: i64, continue_period: i64, alarm_notify_type: i64, alarm_notify_period: i64) -> Self {
         ModifyPolicyGroupCondition {
@@ -27544,18 +24972,10 @@ impl ModifyPolicyGroupCondition {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ModifyPolicyGroupCondition {
     const NAME: &'static str = "ModifyPolicyGroupCondition";
-    const FIELDS: &'static [&'static str] = &[
-        "MetricId",
-        "CalcType",
-        "CalcValue",
-        "CalcPeriod",
-        "ContinuePeriod",
-        "AlarmNotifyType",
-        "AlarmNotifyPeriod",
-        "RuleId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut metric_id = None;
         let mut calc_type = None;
@@ -27591,6 +25011,7 @@ impl input::Input for ModifyPolicyGroupCondition {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ModifyPolicyGroupCondition {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -27599,16 +25020,16 @@ impl<'de> Deserialize<'de> for ModifyPolicyGroupCondition {
 
 impl serde::Serialize for ModifyPolicyGroupCondition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyPolicyGroupCondition", <Self as input::Input>::FIELDS.len())?
-            .plain("MetricId", &self.metric_id)?
-            .plain("CalcType", &self.calc_type)?
-            .plain("CalcValue", &self.calc_value)?
-            .plain("CalcPeriod", &self.calc_period)?
-            .plain("ContinuePeriod", &self.continue_period)?
-            .plain("AlarmNotifyType", &self.alarm_notify_type)?
-            .plain("AlarmNotifyPeriod", &self.alarm_notify_period)?
-            .opt("RuleId", &self.rule_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ModifyPolicyGroupCondition", Self::FIELDS.len())?;
+        fields.plain("MetricId", &self.metric_id)?;
+        fields.plain("CalcType", &self.calc_type)?;
+        fields.plain("CalcValue", &self.calc_value)?;
+        fields.plain("CalcPeriod", &self.calc_period)?;
+        fields.plain("ContinuePeriod", &self.continue_period)?;
+        fields.plain("AlarmNotifyType", &self.alarm_notify_type)?;
+        fields.plain("AlarmNotifyPeriod", &self.alarm_notify_period)?;
+        fields.opt("RuleId", &self.rule_id)?;
+        fields.end()
     }
 }
 
@@ -27635,6 +25056,13 @@ pub struct ModifyPolicyGroupEventCondition {
 }
 
 impl ModifyPolicyGroupEventCondition {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "EventId",
+        "AlarmNotifyType",
+        "AlarmNotifyPeriod",
+        "RuleId",
+    ];
     /// With the fields a request must carry.
     pub fn new(event_id: i64, alarm_notify_type: i64, alarm_notify_period: i64) -> Self {
         ModifyPolicyGroupEventCondition {
@@ -27651,14 +25079,10 @@ impl ModifyPolicyGroupEventCondition {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ModifyPolicyGroupEventCondition {
     const NAME: &'static str = "ModifyPolicyGroupEventCondition";
-    const FIELDS: &'static [&'static str] = &[
-        "EventId",
-        "AlarmNotifyType",
-        "AlarmNotifyPeriod",
-        "RuleId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut event_id = None;
         let mut alarm_notify_type = None;
@@ -27682,6 +25106,7 @@ impl input::Input for ModifyPolicyGroupEventCondition {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ModifyPolicyGroupEventCondition {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -27690,12 +25115,12 @@ impl<'de> Deserialize<'de> for ModifyPolicyGroupEventCondition {
 
 impl serde::Serialize for ModifyPolicyGroupEventCondition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyPolicyGroupEventCondition", <Self as input::Input>::FIELDS.len())?
-            .plain("EventId", &self.event_id)?
-            .plain("AlarmNotifyType", &self.alarm_notify_type)?
-            .plain("AlarmNotifyPeriod", &self.alarm_notify_period)?
-            .opt("RuleId", &self.rule_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ModifyPolicyGroupEventCondition", Self::FIELDS.len())?;
+        fields.plain("EventId", &self.event_id)?;
+        fields.plain("AlarmNotifyType", &self.alarm_notify_type)?;
+        fields.plain("AlarmNotifyPeriod", &self.alarm_notify_period)?;
+        fields.opt("RuleId", &self.rule_id)?;
+        fields.end()
     }
 }
 
@@ -27734,6 +25159,17 @@ pub struct ModifyPolicyGroupRequest {
 }
 
 impl ModifyPolicyGroupRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Module",
+        "GroupId",
+        "ViewName",
+        "GroupName",
+        "IsUnionRule",
+        "Conditions",
+        "EventConditions",
+        "ConditionTempGroupId",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(module: impl Into<String>, group_id: i64, view_name: impl Into<String>, group_name: impl Into<String>, is_union_rule: i64) -> Self {
         ModifyPolicyGroupRequest {
@@ -27764,18 +25200,10 @@ impl ModifyPolicyGroupRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ModifyPolicyGroupRequest {
     const NAME: &'static str = "ModifyPolicyGroupRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Module",
-        "GroupId",
-        "ViewName",
-        "GroupName",
-        "IsUnionRule",
-        "Conditions",
-        "EventConditions",
-        "ConditionTempGroupId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut module = None;
         let mut group_id = None;
@@ -27811,6 +25239,7 @@ impl input::Input for ModifyPolicyGroupRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ModifyPolicyGroupRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -27819,16 +25248,16 @@ impl<'de> Deserialize<'de> for ModifyPolicyGroupRequest {
 
 impl serde::Serialize for ModifyPolicyGroupRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyPolicyGroupRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("Module", &self.module)?
-            .plain("GroupId", &self.group_id)?
-            .plain("ViewName", &self.view_name)?
-            .plain("GroupName", &self.group_name)?
-            .plain("IsUnionRule", &self.is_union_rule)?
-            .opt("Conditions", &self.conditions)?
-            .opt("EventConditions", &self.event_conditions)?
-            .opt("ConditionTempGroupId", &self.condition_temp_group_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ModifyPolicyGroupRequest", Self::FIELDS.len())?;
+        fields.plain("Module", &self.module)?;
+        fields.plain("GroupId", &self.group_id)?;
+        fields.plain("ViewName", &self.view_name)?;
+        fields.plain("GroupName", &self.group_name)?;
+        fields.plain("IsUnionRule", &self.is_union_rule)?;
+        fields.opt("Conditions", &self.conditions)?;
+        fields.opt("EventConditions", &self.event_conditions)?;
+        fields.opt("ConditionTempGroupId", &self.condition_temp_group_id)?;
+        fields.end()
     }
 }
 
@@ -27842,26 +25271,6 @@ pub struct ModifyPolicyGroupResponse {
     pub group_id: Option<i64>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl ModifyPolicyGroupResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ModifyPolicyGroupResponse {
-            group_id: None,
-            request_id: None,
-        }
-    }
-    /// Sets `GroupId`.
-    pub fn with_group_id(mut self, group_id: i64) -> Self {
-        self.group_id = Some(group_id);
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for ModifyPolicyGroupResponse {
@@ -27885,13 +25294,13 @@ impl<'de> Deserialize<'de> for ModifyPolicyGroupResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ModifyPolicyGroupResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyPolicyGroupResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("GroupId", &self.group_id)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ModifyPolicyGroupResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("GroupId", &self.group_id)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -27914,6 +25323,12 @@ pub struct ModifyPrometheusAgentExternalLabelsRequest {
 }
 
 impl ModifyPrometheusAgentExternalLabelsRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceId",
+        "ClusterId",
+        "ExternalLabels",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_id: impl Into<String>, cluster_id: impl Into<String>, external_labels: impl IntoIterator<Item = Label>) -> Self {
         ModifyPrometheusAgentExternalLabelsRequest {
@@ -27924,13 +25339,10 @@ impl ModifyPrometheusAgentExternalLabelsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ModifyPrometheusAgentExternalLabelsRequest {
     const NAME: &'static str = "ModifyPrometheusAgentExternalLabelsRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceId",
-        "ClusterId",
-        "ExternalLabels",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_id = None;
         let mut cluster_id = None;
@@ -27951,6 +25363,7 @@ impl input::Input for ModifyPrometheusAgentExternalLabelsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ModifyPrometheusAgentExternalLabelsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -27959,11 +25372,11 @@ impl<'de> Deserialize<'de> for ModifyPrometheusAgentExternalLabelsRequest {
 
 impl serde::Serialize for ModifyPrometheusAgentExternalLabelsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyPrometheusAgentExternalLabelsRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("InstanceId", &self.instance_id)?
-            .plain("ClusterId", &self.cluster_id)?
-            .plain("ExternalLabels", &self.external_labels)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ModifyPrometheusAgentExternalLabelsRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceId", &self.instance_id)?;
+        fields.plain("ClusterId", &self.cluster_id)?;
+        fields.plain("ExternalLabels", &self.external_labels)?;
+        fields.end()
     }
 }
 
@@ -27973,20 +25386,6 @@ impl serde::Serialize for ModifyPrometheusAgentExternalLabelsRequest {
 pub struct ModifyPrometheusAgentExternalLabelsResponse {
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl ModifyPrometheusAgentExternalLabelsResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ModifyPrometheusAgentExternalLabelsResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for ModifyPrometheusAgentExternalLabelsResponse {
@@ -28008,12 +25407,12 @@ impl<'de> Deserialize<'de> for ModifyPrometheusAgentExternalLabelsResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ModifyPrometheusAgentExternalLabelsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyPrometheusAgentExternalLabelsResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ModifyPrometheusAgentExternalLabelsResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -28032,6 +25431,11 @@ pub struct ModifyPrometheusAlertPolicyRequest {
 }
 
 impl ModifyPrometheusAlertPolicyRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceId",
+        "AlertRule",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_id: impl Into<String>, alert_rule: PrometheusAlertPolicyItem) -> Self {
         ModifyPrometheusAlertPolicyRequest {
@@ -28041,12 +25445,10 @@ impl ModifyPrometheusAlertPolicyRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ModifyPrometheusAlertPolicyRequest {
     const NAME: &'static str = "ModifyPrometheusAlertPolicyRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceId",
-        "AlertRule",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_id = None;
         let mut alert_rule = None;
@@ -28064,6 +25466,7 @@ impl input::Input for ModifyPrometheusAlertPolicyRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ModifyPrometheusAlertPolicyRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -28072,10 +25475,10 @@ impl<'de> Deserialize<'de> for ModifyPrometheusAlertPolicyRequest {
 
 impl serde::Serialize for ModifyPrometheusAlertPolicyRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyPrometheusAlertPolicyRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("InstanceId", &self.instance_id)?
-            .plain("AlertRule", &self.alert_rule)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ModifyPrometheusAlertPolicyRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceId", &self.instance_id)?;
+        fields.plain("AlertRule", &self.alert_rule)?;
+        fields.end()
     }
 }
 
@@ -28085,20 +25488,6 @@ impl serde::Serialize for ModifyPrometheusAlertPolicyRequest {
 pub struct ModifyPrometheusAlertPolicyResponse {
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl ModifyPrometheusAlertPolicyResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ModifyPrometheusAlertPolicyResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for ModifyPrometheusAlertPolicyResponse {
@@ -28120,12 +25509,12 @@ impl<'de> Deserialize<'de> for ModifyPrometheusAlertPolicyResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ModifyPrometheusAlertPolicyResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyPrometheusAlertPolicyResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ModifyPrometheusAlertPolicyResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -28165,6 +25554,16 @@ pub struct ModifyPrometheusConfigRequest {
 }
 
 impl ModifyPrometheusConfigRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceId",
+        "ClusterType",
+        "ClusterId",
+        "ServiceMonitors",
+        "PodMonitors",
+        "RawJobs",
+        "UpdateImage",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_id: impl Into<String>, cluster_type: impl Into<String>, cluster_id: impl Into<String>) -> Self {
         ModifyPrometheusConfigRequest {
@@ -28199,17 +25598,10 @@ impl ModifyPrometheusConfigRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ModifyPrometheusConfigRequest {
     const NAME: &'static str = "ModifyPrometheusConfigRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceId",
-        "ClusterType",
-        "ClusterId",
-        "ServiceMonitors",
-        "PodMonitors",
-        "RawJobs",
-        "UpdateImage",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_id = None;
         let mut cluster_type = None;
@@ -28242,6 +25634,7 @@ impl input::Input for ModifyPrometheusConfigRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ModifyPrometheusConfigRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -28250,15 +25643,15 @@ impl<'de> Deserialize<'de> for ModifyPrometheusConfigRequest {
 
 impl serde::Serialize for ModifyPrometheusConfigRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyPrometheusConfigRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("InstanceId", &self.instance_id)?
-            .plain("ClusterType", &self.cluster_type)?
-            .plain("ClusterId", &self.cluster_id)?
-            .opt("ServiceMonitors", &self.service_monitors)?
-            .opt("PodMonitors", &self.pod_monitors)?
-            .opt("RawJobs", &self.raw_jobs)?
-            .opt("UpdateImage", &self.update_image)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ModifyPrometheusConfigRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceId", &self.instance_id)?;
+        fields.plain("ClusterType", &self.cluster_type)?;
+        fields.plain("ClusterId", &self.cluster_id)?;
+        fields.opt("ServiceMonitors", &self.service_monitors)?;
+        fields.opt("PodMonitors", &self.pod_monitors)?;
+        fields.opt("RawJobs", &self.raw_jobs)?;
+        fields.opt("UpdateImage", &self.update_image)?;
+        fields.end()
     }
 }
 
@@ -28268,20 +25661,6 @@ impl serde::Serialize for ModifyPrometheusConfigRequest {
 pub struct ModifyPrometheusConfigResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl ModifyPrometheusConfigResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ModifyPrometheusConfigResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for ModifyPrometheusConfigResponse {
@@ -28303,12 +25682,12 @@ impl<'de> Deserialize<'de> for ModifyPrometheusConfigResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ModifyPrometheusConfigResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyPrometheusConfigResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ModifyPrometheusConfigResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -28327,6 +25706,11 @@ pub struct ModifyPrometheusGlobalNotificationRequest {
 }
 
 impl ModifyPrometheusGlobalNotificationRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceId",
+        "Notification",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_id: impl Into<String>, notification: PrometheusNotificationItem) -> Self {
         ModifyPrometheusGlobalNotificationRequest {
@@ -28336,12 +25720,10 @@ impl ModifyPrometheusGlobalNotificationRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ModifyPrometheusGlobalNotificationRequest {
     const NAME: &'static str = "ModifyPrometheusGlobalNotificationRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceId",
-        "Notification",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_id = None;
         let mut notification = None;
@@ -28359,6 +25741,7 @@ impl input::Input for ModifyPrometheusGlobalNotificationRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ModifyPrometheusGlobalNotificationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -28367,10 +25750,10 @@ impl<'de> Deserialize<'de> for ModifyPrometheusGlobalNotificationRequest {
 
 impl serde::Serialize for ModifyPrometheusGlobalNotificationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyPrometheusGlobalNotificationRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("InstanceId", &self.instance_id)?
-            .plain("Notification", &self.notification)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ModifyPrometheusGlobalNotificationRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceId", &self.instance_id)?;
+        fields.plain("Notification", &self.notification)?;
+        fields.end()
     }
 }
 
@@ -28380,20 +25763,6 @@ impl serde::Serialize for ModifyPrometheusGlobalNotificationRequest {
 pub struct ModifyPrometheusGlobalNotificationResponse {
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl ModifyPrometheusGlobalNotificationResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ModifyPrometheusGlobalNotificationResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for ModifyPrometheusGlobalNotificationResponse {
@@ -28415,12 +25784,12 @@ impl<'de> Deserialize<'de> for ModifyPrometheusGlobalNotificationResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ModifyPrometheusGlobalNotificationResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyPrometheusGlobalNotificationResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ModifyPrometheusGlobalNotificationResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -28430,21 +25799,25 @@ impl serde::Serialize for ModifyPrometheusGlobalNotificationResponse {
 pub struct ModifyPrometheusInstanceAccessPointsRequest {}
 
 impl ModifyPrometheusInstanceAccessPointsRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[];
     /// With every field unset.
     pub fn new() -> Self {
         ModifyPrometheusInstanceAccessPointsRequest {}
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ModifyPrometheusInstanceAccessPointsRequest {
     const NAME: &'static str = "ModifyPrometheusInstanceAccessPointsRequest";
-    const FIELDS: &'static [&'static str] = &[];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         while input::next_field::<Self, A>(&mut __map)?.is_some() {}
         Ok(ModifyPrometheusInstanceAccessPointsRequest {})
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ModifyPrometheusInstanceAccessPointsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -28453,8 +25826,7 @@ impl<'de> Deserialize<'de> for ModifyPrometheusInstanceAccessPointsRequest {
 
 impl serde::Serialize for ModifyPrometheusInstanceAccessPointsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyPrometheusInstanceAccessPointsRequest", <Self as input::Input>::FIELDS.len())?
-            .end()
+        lenient::fields(serializer, "ModifyPrometheusInstanceAccessPointsRequest", 0)?.end()
     }
 }
 
@@ -28464,20 +25836,6 @@ impl serde::Serialize for ModifyPrometheusInstanceAccessPointsRequest {
 pub struct ModifyPrometheusInstanceAccessPointsResponse {
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     pub request_id: Option<String>,
-}
-
-impl ModifyPrometheusInstanceAccessPointsResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ModifyPrometheusInstanceAccessPointsResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for ModifyPrometheusInstanceAccessPointsResponse {
@@ -28499,12 +25857,12 @@ impl<'de> Deserialize<'de> for ModifyPrometheusInstanceAccessPointsResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ModifyPrometheusInstanceAccessPointsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyPrometheusInstanceAccessPointsResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ModifyPrometheusInstanceAccessPointsResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -28533,6 +25891,13 @@ pub struct ModifyPrometheusInstanceAttributesRequest {
 }
 
 impl ModifyPrometheusInstanceAttributesRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceId",
+        "InstanceName",
+        "DataRetentionTime",
+        "InstanceAttributes",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_id: impl Into<String>) -> Self {
         ModifyPrometheusInstanceAttributesRequest {
@@ -28559,14 +25924,10 @@ impl ModifyPrometheusInstanceAttributesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ModifyPrometheusInstanceAttributesRequest {
     const NAME: &'static str = "ModifyPrometheusInstanceAttributesRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceId",
-        "InstanceName",
-        "DataRetentionTime",
-        "InstanceAttributes",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_id = None;
         let mut instance_name = None;
@@ -28590,6 +25951,7 @@ impl input::Input for ModifyPrometheusInstanceAttributesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ModifyPrometheusInstanceAttributesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -28598,12 +25960,12 @@ impl<'de> Deserialize<'de> for ModifyPrometheusInstanceAttributesRequest {
 
 impl serde::Serialize for ModifyPrometheusInstanceAttributesRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyPrometheusInstanceAttributesRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("InstanceId", &self.instance_id)?
-            .opt("InstanceName", &self.instance_name)?
-            .opt("DataRetentionTime", &self.data_retention_time)?
-            .opt("InstanceAttributes", &self.instance_attributes)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ModifyPrometheusInstanceAttributesRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceId", &self.instance_id)?;
+        fields.opt("InstanceName", &self.instance_name)?;
+        fields.opt("DataRetentionTime", &self.data_retention_time)?;
+        fields.opt("InstanceAttributes", &self.instance_attributes)?;
+        fields.end()
     }
 }
 
@@ -28613,20 +25975,6 @@ impl serde::Serialize for ModifyPrometheusInstanceAttributesRequest {
 pub struct ModifyPrometheusInstanceAttributesResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl ModifyPrometheusInstanceAttributesResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ModifyPrometheusInstanceAttributesResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for ModifyPrometheusInstanceAttributesResponse {
@@ -28648,12 +25996,12 @@ impl<'de> Deserialize<'de> for ModifyPrometheusInstanceAttributesResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ModifyPrometheusInstanceAttributesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyPrometheusInstanceAttributesResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ModifyPrometheusInstanceAttributesResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -28676,6 +26024,12 @@ pub struct ModifyPrometheusRecordRuleYamlRequest {
 }
 
 impl ModifyPrometheusRecordRuleYamlRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceId",
+        "Name",
+        "Content",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_id: impl Into<String>, name: impl Into<String>, content: impl Into<String>) -> Self {
         ModifyPrometheusRecordRuleYamlRequest {
@@ -28686,13 +26040,10 @@ impl ModifyPrometheusRecordRuleYamlRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ModifyPrometheusRecordRuleYamlRequest {
     const NAME: &'static str = "ModifyPrometheusRecordRuleYamlRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceId",
-        "Name",
-        "Content",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_id = None;
         let mut name = None;
@@ -28713,6 +26064,7 @@ impl input::Input for ModifyPrometheusRecordRuleYamlRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ModifyPrometheusRecordRuleYamlRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -28721,11 +26073,11 @@ impl<'de> Deserialize<'de> for ModifyPrometheusRecordRuleYamlRequest {
 
 impl serde::Serialize for ModifyPrometheusRecordRuleYamlRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyPrometheusRecordRuleYamlRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("InstanceId", &self.instance_id)?
-            .plain("Name", &self.name)?
-            .plain("Content", &self.content)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ModifyPrometheusRecordRuleYamlRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceId", &self.instance_id)?;
+        fields.plain("Name", &self.name)?;
+        fields.plain("Content", &self.content)?;
+        fields.end()
     }
 }
 
@@ -28735,20 +26087,6 @@ impl serde::Serialize for ModifyPrometheusRecordRuleYamlRequest {
 pub struct ModifyPrometheusRecordRuleYamlResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl ModifyPrometheusRecordRuleYamlResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ModifyPrometheusRecordRuleYamlResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for ModifyPrometheusRecordRuleYamlResponse {
@@ -28770,12 +26108,12 @@ impl<'de> Deserialize<'de> for ModifyPrometheusRecordRuleYamlResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ModifyPrometheusRecordRuleYamlResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyPrometheusRecordRuleYamlResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ModifyPrometheusRecordRuleYamlResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -28794,6 +26132,11 @@ pub struct ModifyPrometheusTempRequest {
 }
 
 impl ModifyPrometheusTempRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "TemplateId",
+        "Template",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(template_id: impl Into<String>, template: PrometheusTempModify) -> Self {
         ModifyPrometheusTempRequest {
@@ -28803,12 +26146,10 @@ impl ModifyPrometheusTempRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ModifyPrometheusTempRequest {
     const NAME: &'static str = "ModifyPrometheusTempRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "TemplateId",
-        "Template",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut template_id = None;
         let mut template = None;
@@ -28826,6 +26167,7 @@ impl input::Input for ModifyPrometheusTempRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ModifyPrometheusTempRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -28834,10 +26176,10 @@ impl<'de> Deserialize<'de> for ModifyPrometheusTempRequest {
 
 impl serde::Serialize for ModifyPrometheusTempRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyPrometheusTempRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("TemplateId", &self.template_id)?
-            .plain("Template", &self.template)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ModifyPrometheusTempRequest", Self::FIELDS.len())?;
+        fields.plain("TemplateId", &self.template_id)?;
+        fields.plain("Template", &self.template)?;
+        fields.end()
     }
 }
 
@@ -28847,20 +26189,6 @@ impl serde::Serialize for ModifyPrometheusTempRequest {
 pub struct ModifyPrometheusTempResponse {
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl ModifyPrometheusTempResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ModifyPrometheusTempResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for ModifyPrometheusTempResponse {
@@ -28882,12 +26210,12 @@ impl<'de> Deserialize<'de> for ModifyPrometheusTempResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ModifyPrometheusTempResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyPrometheusTempResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ModifyPrometheusTempResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -28904,6 +26232,11 @@ pub struct ModifyRemoteUrLsRequest {
 }
 
 impl ModifyRemoteUrLsRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceId",
+        "RemoteWrites",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_id: impl Into<String>) -> Self {
         ModifyRemoteUrLsRequest {
@@ -28918,12 +26251,10 @@ impl ModifyRemoteUrLsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ModifyRemoteUrLsRequest {
     const NAME: &'static str = "ModifyRemoteUrLsRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceId",
-        "RemoteWrites",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_id = None;
         let mut remote_writes = None;
@@ -28941,6 +26272,7 @@ impl input::Input for ModifyRemoteUrLsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ModifyRemoteUrLsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -28949,10 +26281,10 @@ impl<'de> Deserialize<'de> for ModifyRemoteUrLsRequest {
 
 impl serde::Serialize for ModifyRemoteUrLsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyRemoteUrLsRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("InstanceId", &self.instance_id)?
-            .opt("RemoteWrites", &self.remote_writes)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ModifyRemoteUrLsRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceId", &self.instance_id)?;
+        fields.opt("RemoteWrites", &self.remote_writes)?;
+        fields.end()
     }
 }
 
@@ -28962,20 +26294,6 @@ impl serde::Serialize for ModifyRemoteUrLsRequest {
 pub struct ModifyRemoteUrLsResponse {
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     pub request_id: Option<String>,
-}
-
-impl ModifyRemoteUrLsResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ModifyRemoteUrLsResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for ModifyRemoteUrLsResponse {
@@ -28997,12 +26315,12 @@ impl<'de> Deserialize<'de> for ModifyRemoteUrLsResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ModifyRemoteUrLsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ModifyRemoteUrLsResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ModifyRemoteUrLsResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -29021,6 +26339,11 @@ pub struct MonitorTypeNamespace {
 }
 
 impl MonitorTypeNamespace {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "MonitorType",
+        "Namespace",
+    ];
     /// With the fields a request must carry.
     pub fn new(monitor_type: impl Into<String>, namespace: impl Into<String>) -> Self {
         MonitorTypeNamespace {
@@ -29030,12 +26353,10 @@ impl MonitorTypeNamespace {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for MonitorTypeNamespace {
     const NAME: &'static str = "MonitorTypeNamespace";
-    const FIELDS: &'static [&'static str] = &[
-        "MonitorType",
-        "Namespace",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut monitor_type = None;
         let mut namespace = None;
@@ -29053,6 +26374,7 @@ impl input::Input for MonitorTypeNamespace {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for MonitorTypeNamespace {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -29061,10 +26383,10 @@ impl<'de> Deserialize<'de> for MonitorTypeNamespace {
 
 impl serde::Serialize for MonitorTypeNamespace {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "MonitorTypeNamespace", <Self as input::Input>::FIELDS.len())?
-            .plain("MonitorType", &self.monitor_type)?
-            .plain("Namespace", &self.namespace)?
-            .end()
+        let mut fields = lenient::fields(serializer, "MonitorTypeNamespace", Self::FIELDS.len())?;
+        fields.plain("MonitorType", &self.monitor_type)?;
+        fields.plain("Namespace", &self.namespace)?;
+        fields.end()
     }
 }
 
@@ -29083,6 +26405,11 @@ pub struct NoticeBindPolicys {
 }
 
 impl NoticeBindPolicys {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "NoticeId",
+        "PolicyIds",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         NoticeBindPolicys {
@@ -29102,12 +26429,10 @@ impl NoticeBindPolicys {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for NoticeBindPolicys {
     const NAME: &'static str = "NoticeBindPolicys";
-    const FIELDS: &'static [&'static str] = &[
-        "NoticeId",
-        "PolicyIds",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut notice_id = None;
         let mut policy_ids = None;
@@ -29125,6 +26450,7 @@ impl input::Input for NoticeBindPolicys {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for NoticeBindPolicys {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -29133,10 +26459,10 @@ impl<'de> Deserialize<'de> for NoticeBindPolicys {
 
 impl serde::Serialize for NoticeBindPolicys {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "NoticeBindPolicys", <Self as input::Input>::FIELDS.len())?
-            .opt("NoticeId", &self.notice_id)?
-            .opt("PolicyIds", &self.policy_ids)?
-            .end()
+        let mut fields = lenient::fields(serializer, "NoticeBindPolicys", Self::FIELDS.len())?;
+        fields.opt("NoticeId", &self.notice_id)?;
+        fields.opt("PolicyIds", &self.policy_ids)?;
+        fields.end()
     }
 }
 
@@ -29155,6 +26481,11 @@ pub struct NoticeContentTmplBindInfo {
 }
 
 impl NoticeContentTmplBindInfo {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "ContentTmplID",
+        "NoticeID",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         NoticeContentTmplBindInfo {
@@ -29174,12 +26505,10 @@ impl NoticeContentTmplBindInfo {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for NoticeContentTmplBindInfo {
     const NAME: &'static str = "NoticeContentTmplBindInfo";
-    const FIELDS: &'static [&'static str] = &[
-        "ContentTmplID",
-        "NoticeID",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut content_tmpl_id = None;
         let mut notice_id = None;
@@ -29197,6 +26526,7 @@ impl input::Input for NoticeContentTmplBindInfo {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for NoticeContentTmplBindInfo {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -29205,10 +26535,10 @@ impl<'de> Deserialize<'de> for NoticeContentTmplBindInfo {
 
 impl serde::Serialize for NoticeContentTmplBindInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "NoticeContentTmplBindInfo", <Self as input::Input>::FIELDS.len())?
-            .opt("ContentTmplID", &self.content_tmpl_id)?
-            .opt("NoticeID", &self.notice_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "NoticeContentTmplBindInfo", Self::FIELDS.len())?;
+        fields.opt("ContentTmplID", &self.content_tmpl_id)?;
+        fields.opt("NoticeID", &self.notice_id)?;
+        fields.end()
     }
 }
 
@@ -29235,6 +26565,11 @@ pub struct PolicyTag {
 }
 
 impl PolicyTag {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Key",
+        "Value",
+    ];
     /// With the fields a request must carry.
     pub fn new(key: impl Into<String>, value: impl Into<String>) -> Self {
         PolicyTag {
@@ -29244,12 +26579,10 @@ impl PolicyTag {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for PolicyTag {
     const NAME: &'static str = "PolicyTag";
-    const FIELDS: &'static [&'static str] = &[
-        "Key",
-        "Value",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut key = None;
         let mut value = None;
@@ -29267,6 +26600,7 @@ impl input::Input for PolicyTag {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for PolicyTag {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -29275,10 +26609,10 @@ impl<'de> Deserialize<'de> for PolicyTag {
 
 impl serde::Serialize for PolicyTag {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "PolicyTag", <Self as input::Input>::FIELDS.len())?
-            .plain("Key", &self.key)?
-            .plain("Value", &self.value)?
-            .end()
+        let mut fields = lenient::fields(serializer, "PolicyTag", Self::FIELDS.len())?;
+        fields.plain("Key", &self.key)?;
+        fields.plain("Value", &self.value)?;
+        fields.end()
     }
 }
 
@@ -29301,6 +26635,12 @@ pub struct PrometheusAgentInfo {
 }
 
 impl PrometheusAgentInfo {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "ClusterType",
+        "ClusterId",
+        "Describe",
+    ];
     /// With the fields a request must carry.
     pub fn new(cluster_type: impl Into<String>, cluster_id: impl Into<String>) -> Self {
         PrometheusAgentInfo {
@@ -29316,13 +26656,10 @@ impl PrometheusAgentInfo {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for PrometheusAgentInfo {
     const NAME: &'static str = "PrometheusAgentInfo";
-    const FIELDS: &'static [&'static str] = &[
-        "ClusterType",
-        "ClusterId",
-        "Describe",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut cluster_type = None;
         let mut cluster_id = None;
@@ -29343,6 +26680,7 @@ impl input::Input for PrometheusAgentInfo {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for PrometheusAgentInfo {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -29351,11 +26689,11 @@ impl<'de> Deserialize<'de> for PrometheusAgentInfo {
 
 impl serde::Serialize for PrometheusAgentInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "PrometheusAgentInfo", <Self as input::Input>::FIELDS.len())?
-            .plain("ClusterType", &self.cluster_type)?
-            .plain("ClusterId", &self.cluster_id)?
-            .opt("Describe", &self.describe)?
-            .end()
+        let mut fields = lenient::fields(serializer, "PrometheusAgentInfo", Self::FIELDS.len())?;
+        fields.plain("ClusterType", &self.cluster_type)?;
+        fields.plain("ClusterId", &self.cluster_id)?;
+        fields.opt("Describe", &self.describe)?;
+        fields.end()
     }
 }
 
@@ -29376,6 +26714,11 @@ pub struct PrometheusAlertAllowTimeRange {
 }
 
 impl PrometheusAlertAllowTimeRange {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Start",
+        "End",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         PrometheusAlertAllowTimeRange {
@@ -29395,12 +26738,10 @@ impl PrometheusAlertAllowTimeRange {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for PrometheusAlertAllowTimeRange {
     const NAME: &'static str = "PrometheusAlertAllowTimeRange";
-    const FIELDS: &'static [&'static str] = &[
-        "Start",
-        "End",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut start = None;
         let mut end = None;
@@ -29418,6 +26759,7 @@ impl input::Input for PrometheusAlertAllowTimeRange {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for PrometheusAlertAllowTimeRange {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -29426,10 +26768,10 @@ impl<'de> Deserialize<'de> for PrometheusAlertAllowTimeRange {
 
 impl serde::Serialize for PrometheusAlertAllowTimeRange {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "PrometheusAlertAllowTimeRange", <Self as input::Input>::FIELDS.len())?
-            .opt("Start", &self.start)?
-            .opt("End", &self.end)?
-            .end()
+        let mut fields = lenient::fields(serializer, "PrometheusAlertAllowTimeRange", Self::FIELDS.len())?;
+        fields.opt("Start", &self.start)?;
+        fields.opt("End", &self.end)?;
+        fields.end()
     }
 }
 
@@ -29467,6 +26809,14 @@ pub struct PrometheusAlertCustomReceiver {
 }
 
 impl PrometheusAlertCustomReceiver {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Type",
+        "Url",
+        "AllowedTimeRanges",
+        "ClusterId",
+        "ClusterType",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         PrometheusAlertCustomReceiver {
@@ -29504,15 +26854,10 @@ impl PrometheusAlertCustomReceiver {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for PrometheusAlertCustomReceiver {
     const NAME: &'static str = "PrometheusAlertCustomReceiver";
-    const FIELDS: &'static [&'static str] = &[
-        "Type",
-        "Url",
-        "AllowedTimeRanges",
-        "ClusterId",
-        "ClusterType",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut type_ = None;
         let mut url = None;
@@ -29539,6 +26884,7 @@ impl input::Input for PrometheusAlertCustomReceiver {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for PrometheusAlertCustomReceiver {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -29547,13 +26893,13 @@ impl<'de> Deserialize<'de> for PrometheusAlertCustomReceiver {
 
 impl serde::Serialize for PrometheusAlertCustomReceiver {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "PrometheusAlertCustomReceiver", <Self as input::Input>::FIELDS.len())?
-            .opt("Type", &self.type_)?
-            .opt("Url", &self.url)?
-            .opt("AllowedTimeRanges", &self.allowed_time_ranges)?
-            .opt("ClusterId", &self.cluster_id)?
-            .opt("ClusterType", &self.cluster_type)?
-            .end()
+        let mut fields = lenient::fields(serializer, "PrometheusAlertCustomReceiver", Self::FIELDS.len())?;
+        fields.opt("Type", &self.type_)?;
+        fields.opt("Url", &self.url)?;
+        fields.opt("AllowedTimeRanges", &self.allowed_time_ranges)?;
+        fields.opt("ClusterId", &self.cluster_id)?;
+        fields.opt("ClusterType", &self.cluster_type)?;
+        fields.end()
     }
 }
 
@@ -29601,6 +26947,15 @@ pub struct PrometheusAlertGroupRuleSet {
 }
 
 impl PrometheusAlertGroupRuleSet {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "RuleName",
+        "Labels",
+        "Annotations",
+        "Duration",
+        "Expr",
+        "State",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         PrometheusAlertGroupRuleSet {
@@ -29644,16 +26999,10 @@ impl PrometheusAlertGroupRuleSet {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for PrometheusAlertGroupRuleSet {
     const NAME: &'static str = "PrometheusAlertGroupRuleSet";
-    const FIELDS: &'static [&'static str] = &[
-        "RuleName",
-        "Labels",
-        "Annotations",
-        "Duration",
-        "Expr",
-        "State",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut rule_name = None;
         let mut labels = None;
@@ -29683,6 +27032,7 @@ impl input::Input for PrometheusAlertGroupRuleSet {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for PrometheusAlertGroupRuleSet {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -29691,14 +27041,14 @@ impl<'de> Deserialize<'de> for PrometheusAlertGroupRuleSet {
 
 impl serde::Serialize for PrometheusAlertGroupRuleSet {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "PrometheusAlertGroupRuleSet", <Self as input::Input>::FIELDS.len())?
-            .opt("RuleName", &self.rule_name)?
-            .opt("Labels", &self.labels)?
-            .opt("Annotations", &self.annotations)?
-            .opt("Duration", &self.duration)?
-            .opt("Expr", &self.expr)?
-            .opt("State", &self.state)?
-            .end()
+        let mut fields = lenient::fields(serializer, "PrometheusAlertGroupRuleSet", Self::FIELDS.len())?;
+        fields.opt("RuleName", &self.rule_name)?;
+        fields.opt("Labels", &self.labels)?;
+        fields.opt("Annotations", &self.annotations)?;
+        fields.opt("Duration", &self.duration)?;
+        fields.opt("Expr", &self.expr)?;
+        fields.opt("State", &self.state)?;
+        fields.end()
     }
 }
 
@@ -29723,6 +27073,12 @@ pub struct PrometheusAlertManagerConfig {
 }
 
 impl PrometheusAlertManagerConfig {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Url",
+        "ClusterType",
+        "ClusterId",
+    ];
     /// With the fields a request must carry.
     pub fn new(url: impl Into<String>) -> Self {
         PrometheusAlertManagerConfig {
@@ -29743,13 +27099,10 @@ impl PrometheusAlertManagerConfig {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for PrometheusAlertManagerConfig {
     const NAME: &'static str = "PrometheusAlertManagerConfig";
-    const FIELDS: &'static [&'static str] = &[
-        "Url",
-        "ClusterType",
-        "ClusterId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut url = None;
         let mut cluster_type = None;
@@ -29770,6 +27123,7 @@ impl input::Input for PrometheusAlertManagerConfig {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for PrometheusAlertManagerConfig {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -29778,11 +27132,11 @@ impl<'de> Deserialize<'de> for PrometheusAlertManagerConfig {
 
 impl serde::Serialize for PrometheusAlertManagerConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "PrometheusAlertManagerConfig", <Self as input::Input>::FIELDS.len())?
-            .plain("Url", &self.url)?
-            .opt("ClusterType", &self.cluster_type)?
-            .opt("ClusterId", &self.cluster_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "PrometheusAlertManagerConfig", Self::FIELDS.len())?;
+        fields.plain("Url", &self.url)?;
+        fields.opt("ClusterType", &self.cluster_type)?;
+        fields.opt("ClusterId", &self.cluster_id)?;
+        fields.end()
     }
 }
 
@@ -29826,6 +27180,16 @@ pub struct PrometheusAlertPolicyItem {
 }
 
 impl PrometheusAlertPolicyItem {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Name",
+        "Rules",
+        "Id",
+        "TemplateId",
+        "Notification",
+        "UpdatedAt",
+        "ClusterId",
+    ];
     /// With the fields a request must carry.
     pub fn new(name: impl Into<String>, rules: impl IntoIterator<Item = PrometheusAlertRule>) -> Self {
         PrometheusAlertPolicyItem {
@@ -29865,17 +27229,10 @@ impl PrometheusAlertPolicyItem {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for PrometheusAlertPolicyItem {
     const NAME: &'static str = "PrometheusAlertPolicyItem";
-    const FIELDS: &'static [&'static str] = &[
-        "Name",
-        "Rules",
-        "Id",
-        "TemplateId",
-        "Notification",
-        "UpdatedAt",
-        "ClusterId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut name = None;
         let mut rules = None;
@@ -29908,6 +27265,7 @@ impl input::Input for PrometheusAlertPolicyItem {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for PrometheusAlertPolicyItem {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -29916,15 +27274,15 @@ impl<'de> Deserialize<'de> for PrometheusAlertPolicyItem {
 
 impl serde::Serialize for PrometheusAlertPolicyItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "PrometheusAlertPolicyItem", <Self as input::Input>::FIELDS.len())?
-            .plain("Name", &self.name)?
-            .plain("Rules", &self.rules)?
-            .opt("Id", &self.id)?
-            .opt("TemplateId", &self.template_id)?
-            .opt("Notification", &self.notification)?
-            .opt("UpdatedAt", &self.updated_at)?
-            .opt("ClusterId", &self.cluster_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "PrometheusAlertPolicyItem", Self::FIELDS.len())?;
+        fields.plain("Name", &self.name)?;
+        fields.plain("Rules", &self.rules)?;
+        fields.opt("Id", &self.id)?;
+        fields.opt("TemplateId", &self.template_id)?;
+        fields.opt("Notification", &self.notification)?;
+        fields.opt("UpdatedAt", &self.updated_at)?;
+        fields.opt("ClusterId", &self.cluster_id)?;
+        fields.end()
     }
 }
 
@@ -29970,6 +27328,17 @@ pub struct PrometheusAlertRule {
 }
 
 impl PrometheusAlertRule {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Name",
+        "Rule",
+        "Labels",
+        "Template",
+        "For",
+        "Describe",
+        "Annotations",
+        "RuleState",
+    ];
     /// With the fields a request must carry.
     pub fn new(name: impl Into<String>, rule: impl Into<String>, labels: impl IntoIterator<Item = Label>, template: impl Into<String>, for_: impl Into<String>) -> Self {
         PrometheusAlertRule {
@@ -30000,18 +27369,10 @@ impl PrometheusAlertRule {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for PrometheusAlertRule {
     const NAME: &'static str = "PrometheusAlertRule";
-    const FIELDS: &'static [&'static str] = &[
-        "Name",
-        "Rule",
-        "Labels",
-        "Template",
-        "For",
-        "Describe",
-        "Annotations",
-        "RuleState",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut name = None;
         let mut rule = None;
@@ -30047,6 +27408,7 @@ impl input::Input for PrometheusAlertRule {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for PrometheusAlertRule {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -30055,16 +27417,16 @@ impl<'de> Deserialize<'de> for PrometheusAlertRule {
 
 impl serde::Serialize for PrometheusAlertRule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "PrometheusAlertRule", <Self as input::Input>::FIELDS.len())?
-            .plain("Name", &self.name)?
-            .plain("Rule", &self.rule)?
-            .plain("Labels", &self.labels)?
-            .plain("Template", &self.template)?
-            .plain("For", &self.for_)?
-            .opt("Describe", &self.describe)?
-            .opt("Annotations", &self.annotations)?
-            .opt("RuleState", &self.rule_state)?
-            .end()
+        let mut fields = lenient::fields(serializer, "PrometheusAlertRule", Self::FIELDS.len())?;
+        fields.plain("Name", &self.name)?;
+        fields.plain("Rule", &self.rule)?;
+        fields.plain("Labels", &self.labels)?;
+        fields.plain("Template", &self.template)?;
+        fields.plain("For", &self.for_)?;
+        fields.opt("Describe", &self.describe)?;
+        fields.opt("Annotations", &self.annotations)?;
+        fields.opt("RuleState", &self.rule_state)?;
+        fields.end()
     }
 }
 
@@ -30090,6 +27452,12 @@ pub struct PrometheusAlertmanagerConfigInhibitRule {
 }
 
 impl PrometheusAlertmanagerConfigInhibitRule {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "SourceMatchers",
+        "TargetMatchers",
+        "Equal",
+    ];
     /// With the fields a request must carry.
     pub fn new(source_matchers: impl IntoIterator<Item = impl Into<String>>, target_matchers: impl IntoIterator<Item = impl Into<String>>, equal: impl IntoIterator<Item = impl Into<String>>) -> Self {
         PrometheusAlertmanagerConfigInhibitRule {
@@ -30100,13 +27468,10 @@ impl PrometheusAlertmanagerConfigInhibitRule {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for PrometheusAlertmanagerConfigInhibitRule {
     const NAME: &'static str = "PrometheusAlertmanagerConfigInhibitRule";
-    const FIELDS: &'static [&'static str] = &[
-        "SourceMatchers",
-        "TargetMatchers",
-        "Equal",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut source_matchers = None;
         let mut target_matchers = None;
@@ -30127,6 +27492,7 @@ impl input::Input for PrometheusAlertmanagerConfigInhibitRule {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for PrometheusAlertmanagerConfigInhibitRule {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -30135,11 +27501,11 @@ impl<'de> Deserialize<'de> for PrometheusAlertmanagerConfigInhibitRule {
 
 impl serde::Serialize for PrometheusAlertmanagerConfigInhibitRule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "PrometheusAlertmanagerConfigInhibitRule", <Self as input::Input>::FIELDS.len())?
-            .plain("SourceMatchers", &self.source_matchers)?
-            .plain("TargetMatchers", &self.target_matchers)?
-            .plain("Equal", &self.equal)?
-            .end()
+        let mut fields = lenient::fields(serializer, "PrometheusAlertmanagerConfigInhibitRule", Self::FIELDS.len())?;
+        fields.plain("SourceMatchers", &self.source_matchers)?;
+        fields.plain("TargetMatchers", &self.target_matchers)?;
+        fields.plain("Equal", &self.equal)?;
+        fields.end()
     }
 }
 
@@ -30155,6 +27521,10 @@ pub struct PrometheusAlertmanagerConfigV2 {
 }
 
 impl PrometheusAlertmanagerConfigV2 {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InhibitRules",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         PrometheusAlertmanagerConfigV2 {
@@ -30168,11 +27538,10 @@ impl PrometheusAlertmanagerConfigV2 {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for PrometheusAlertmanagerConfigV2 {
     const NAME: &'static str = "PrometheusAlertmanagerConfigV2";
-    const FIELDS: &'static [&'static str] = &[
-        "InhibitRules",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut inhibit_rules = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -30187,6 +27556,7 @@ impl input::Input for PrometheusAlertmanagerConfigV2 {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for PrometheusAlertmanagerConfigV2 {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -30195,9 +27565,9 @@ impl<'de> Deserialize<'de> for PrometheusAlertmanagerConfigV2 {
 
 impl serde::Serialize for PrometheusAlertmanagerConfigV2 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "PrometheusAlertmanagerConfigV2", <Self as input::Input>::FIELDS.len())?
-            .opt("InhibitRules", &self.inhibit_rules)?
-            .end()
+        let mut fields = lenient::fields(serializer, "PrometheusAlertmanagerConfigV2", Self::FIELDS.len())?;
+        fields.opt("InhibitRules", &self.inhibit_rules)?;
+        fields.end()
     }
 }
 
@@ -30259,6 +27629,20 @@ pub struct PrometheusClusterAgentBasic {
 }
 
 impl PrometheusClusterAgentBasic {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Region",
+        "ClusterType",
+        "ClusterId",
+        "EnableExternal",
+        "InClusterPodConfig",
+        "ExternalLabels",
+        "NotInstallBasicScrape",
+        "NotScrape",
+        "DropAll",
+        "CollectAll",
+        "OpenDefaultRecord",
+    ];
     /// With the fields a request must carry.
     pub fn new(region: impl Into<String>, cluster_type: impl Into<String>, cluster_id: impl Into<String>, enable_external: bool) -> Self {
         PrometheusClusterAgentBasic {
@@ -30312,21 +27696,10 @@ impl PrometheusClusterAgentBasic {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for PrometheusClusterAgentBasic {
     const NAME: &'static str = "PrometheusClusterAgentBasic";
-    const FIELDS: &'static [&'static str] = &[
-        "Region",
-        "ClusterType",
-        "ClusterId",
-        "EnableExternal",
-        "InClusterPodConfig",
-        "ExternalLabels",
-        "NotInstallBasicScrape",
-        "NotScrape",
-        "DropAll",
-        "CollectAll",
-        "OpenDefaultRecord",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut region = None;
         let mut cluster_type = None;
@@ -30371,6 +27744,7 @@ impl input::Input for PrometheusClusterAgentBasic {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for PrometheusClusterAgentBasic {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -30379,19 +27753,19 @@ impl<'de> Deserialize<'de> for PrometheusClusterAgentBasic {
 
 impl serde::Serialize for PrometheusClusterAgentBasic {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "PrometheusClusterAgentBasic", <Self as input::Input>::FIELDS.len())?
-            .plain("Region", &self.region)?
-            .plain("ClusterType", &self.cluster_type)?
-            .plain("ClusterId", &self.cluster_id)?
-            .plain("EnableExternal", &self.enable_external)?
-            .opt("InClusterPodConfig", &self.in_cluster_pod_config)?
-            .opt("ExternalLabels", &self.external_labels)?
-            .opt("NotInstallBasicScrape", &self.not_install_basic_scrape)?
-            .opt("NotScrape", &self.not_scrape)?
-            .opt("DropAll", &self.drop_all)?
-            .opt("CollectAll", &self.collect_all)?
-            .opt("OpenDefaultRecord", &self.open_default_record)?
-            .end()
+        let mut fields = lenient::fields(serializer, "PrometheusClusterAgentBasic", Self::FIELDS.len())?;
+        fields.plain("Region", &self.region)?;
+        fields.plain("ClusterType", &self.cluster_type)?;
+        fields.plain("ClusterId", &self.cluster_id)?;
+        fields.plain("EnableExternal", &self.enable_external)?;
+        fields.opt("InClusterPodConfig", &self.in_cluster_pod_config)?;
+        fields.opt("ExternalLabels", &self.external_labels)?;
+        fields.opt("NotInstallBasicScrape", &self.not_install_basic_scrape)?;
+        fields.opt("NotScrape", &self.not_scrape)?;
+        fields.opt("DropAll", &self.drop_all)?;
+        fields.opt("CollectAll", &self.collect_all)?;
+        fields.opt("OpenDefaultRecord", &self.open_default_record)?;
+        fields.end()
     }
 }
 
@@ -30410,6 +27784,12 @@ pub struct PrometheusClusterAgentPodConfig {
 }
 
 impl PrometheusClusterAgentPodConfig {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "HostNet",
+        "NodeSelector",
+        "Tolerations",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         PrometheusClusterAgentPodConfig {
@@ -30435,13 +27815,10 @@ impl PrometheusClusterAgentPodConfig {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for PrometheusClusterAgentPodConfig {
     const NAME: &'static str = "PrometheusClusterAgentPodConfig";
-    const FIELDS: &'static [&'static str] = &[
-        "HostNet",
-        "NodeSelector",
-        "Tolerations",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut host_net = None;
         let mut node_selector = None;
@@ -30462,6 +27839,7 @@ impl input::Input for PrometheusClusterAgentPodConfig {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for PrometheusClusterAgentPodConfig {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -30470,11 +27848,11 @@ impl<'de> Deserialize<'de> for PrometheusClusterAgentPodConfig {
 
 impl serde::Serialize for PrometheusClusterAgentPodConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "PrometheusClusterAgentPodConfig", <Self as input::Input>::FIELDS.len())?
-            .opt("HostNet", &self.host_net)?
-            .opt("NodeSelector", &self.node_selector)?
-            .opt("Tolerations", &self.tolerations)?
-            .end()
+        let mut fields = lenient::fields(serializer, "PrometheusClusterAgentPodConfig", Self::FIELDS.len())?;
+        fields.opt("HostNet", &self.host_net)?;
+        fields.opt("NodeSelector", &self.node_selector)?;
+        fields.opt("Tolerations", &self.tolerations)?;
+        fields.end()
     }
 }
 
@@ -30503,6 +27881,13 @@ pub struct PrometheusConfigItem {
 }
 
 impl PrometheusConfigItem {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Name",
+        "Config",
+        "TemplateId",
+        "Targets",
+    ];
     /// With the fields a request must carry.
     pub fn new(name: impl Into<String>, config: impl Into<String>) -> Self {
         PrometheusConfigItem {
@@ -30524,14 +27909,10 @@ impl PrometheusConfigItem {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for PrometheusConfigItem {
     const NAME: &'static str = "PrometheusConfigItem";
-    const FIELDS: &'static [&'static str] = &[
-        "Name",
-        "Config",
-        "TemplateId",
-        "Targets",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut name = None;
         let mut config = None;
@@ -30555,6 +27936,7 @@ impl input::Input for PrometheusConfigItem {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for PrometheusConfigItem {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -30563,12 +27945,12 @@ impl<'de> Deserialize<'de> for PrometheusConfigItem {
 
 impl serde::Serialize for PrometheusConfigItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "PrometheusConfigItem", <Self as input::Input>::FIELDS.len())?
-            .plain("Name", &self.name)?
-            .plain("Config", &self.config)?
-            .opt("TemplateId", &self.template_id)?
-            .opt("Targets", &self.targets)?
-            .end()
+        let mut fields = lenient::fields(serializer, "PrometheusConfigItem", Self::FIELDS.len())?;
+        fields.plain("Name", &self.name)?;
+        fields.plain("Config", &self.config)?;
+        fields.opt("TemplateId", &self.template_id)?;
+        fields.opt("Targets", &self.targets)?;
+        fields.end()
     }
 }
 
@@ -30652,6 +28034,23 @@ pub struct PrometheusNotificationItem {
 }
 
 impl PrometheusNotificationItem {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Enabled",
+        "Type",
+        "WebHook",
+        "AlertManager",
+        "RepeatInterval",
+        "TimeRangeStart",
+        "TimeRangeEnd",
+        "NotifyWay",
+        "ReceiverGroups",
+        "PhoneNotifyOrder",
+        "PhoneCircleTimes",
+        "PhoneInnerInterval",
+        "PhoneCircleInterval",
+        "PhoneArriveNotice",
+    ];
     /// With the fields a request must carry.
     pub fn new(enabled: bool, type_: impl Into<String>) -> Self {
         PrometheusNotificationItem {
@@ -30733,24 +28132,10 @@ impl PrometheusNotificationItem {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for PrometheusNotificationItem {
     const NAME: &'static str = "PrometheusNotificationItem";
-    const FIELDS: &'static [&'static str] = &[
-        "Enabled",
-        "Type",
-        "WebHook",
-        "AlertManager",
-        "RepeatInterval",
-        "TimeRangeStart",
-        "TimeRangeEnd",
-        "NotifyWay",
-        "ReceiverGroups",
-        "PhoneNotifyOrder",
-        "PhoneCircleTimes",
-        "PhoneInnerInterval",
-        "PhoneCircleInterval",
-        "PhoneArriveNotice",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut enabled = None;
         let mut type_ = None;
@@ -30804,6 +28189,7 @@ impl input::Input for PrometheusNotificationItem {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for PrometheusNotificationItem {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -30812,22 +28198,22 @@ impl<'de> Deserialize<'de> for PrometheusNotificationItem {
 
 impl serde::Serialize for PrometheusNotificationItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "PrometheusNotificationItem", <Self as input::Input>::FIELDS.len())?
-            .plain("Enabled", &self.enabled)?
-            .plain("Type", &self.type_)?
-            .opt("WebHook", &self.web_hook)?
-            .opt("AlertManager", &self.alert_manager)?
-            .opt("RepeatInterval", &self.repeat_interval)?
-            .opt("TimeRangeStart", &self.time_range_start)?
-            .opt("TimeRangeEnd", &self.time_range_end)?
-            .opt("NotifyWay", &self.notify_way)?
-            .opt("ReceiverGroups", &self.receiver_groups)?
-            .opt("PhoneNotifyOrder", &self.phone_notify_order)?
-            .opt("PhoneCircleTimes", &self.phone_circle_times)?
-            .opt("PhoneInnerInterval", &self.phone_inner_interval)?
-            .opt("PhoneCircleInterval", &self.phone_circle_interval)?
-            .opt("PhoneArriveNotice", &self.phone_arrive_notice)?
-            .end()
+        let mut fields = lenient::fields(serializer, "PrometheusNotificationItem", Self::FIELDS.len())?;
+        fields.plain("Enabled", &self.enabled)?;
+        fields.plain("Type", &self.type_)?;
+        fields.opt("WebHook", &self.web_hook)?;
+        fields.opt("AlertManager", &self.alert_manager)?;
+        fields.opt("RepeatInterval", &self.repeat_interval)?;
+        fields.opt("TimeRangeStart", &self.time_range_start)?;
+        fields.opt("TimeRangeEnd", &self.time_range_end)?;
+        fields.opt("NotifyWay", &self.notify_way)?;
+        fields.opt("ReceiverGroups", &self.receiver_groups)?;
+        fields.opt("PhoneNotifyOrder", &self.phone_notify_order)?;
+        fields.opt("PhoneCircleTimes", &self.phone_circle_times)?;
+        fields.opt("PhoneInnerInterval", &self.phone_inner_interval)?;
+        fields.opt("PhoneCircleInterval", &self.phone_circle_interval)?;
+        fields.opt("PhoneArriveNotice", &self.phone_arrive_notice)?;
+        fields.end()
     }
 }
 
@@ -30846,6 +28232,11 @@ pub struct PrometheusRuleKv {
 }
 
 impl PrometheusRuleKv {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Key",
+        "Value",
+    ];
     /// With the fields a request must carry.
     pub fn new(key: impl Into<String>, value: impl Into<String>) -> Self {
         PrometheusRuleKv {
@@ -30855,12 +28246,10 @@ impl PrometheusRuleKv {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for PrometheusRuleKv {
     const NAME: &'static str = "PrometheusRuleKv";
-    const FIELDS: &'static [&'static str] = &[
-        "Key",
-        "Value",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut key = None;
         let mut value = None;
@@ -30878,6 +28267,7 @@ impl input::Input for PrometheusRuleKv {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for PrometheusRuleKv {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -30886,10 +28276,10 @@ impl<'de> Deserialize<'de> for PrometheusRuleKv {
 
 impl serde::Serialize for PrometheusRuleKv {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "PrometheusRuleKv", <Self as input::Input>::FIELDS.len())?
-            .plain("Key", &self.key)?
-            .plain("Value", &self.value)?
-            .end()
+        let mut fields = lenient::fields(serializer, "PrometheusRuleKv", Self::FIELDS.len())?;
+        fields.plain("Key", &self.key)?;
+        fields.plain("Value", &self.value)?;
+        fields.end()
     }
 }
 
@@ -30908,6 +28298,11 @@ pub struct PrometheusStringKeyValuePair {
 }
 
 impl PrometheusStringKeyValuePair {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Key",
+        "Value",
+    ];
     /// With the fields a request must carry.
     pub fn new(key: impl Into<String>, value: impl Into<String>) -> Self {
         PrometheusStringKeyValuePair {
@@ -30917,12 +28312,10 @@ impl PrometheusStringKeyValuePair {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for PrometheusStringKeyValuePair {
     const NAME: &'static str = "PrometheusStringKeyValuePair";
-    const FIELDS: &'static [&'static str] = &[
-        "Key",
-        "Value",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut key = None;
         let mut value = None;
@@ -30940,6 +28333,7 @@ impl input::Input for PrometheusStringKeyValuePair {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for PrometheusStringKeyValuePair {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -30948,10 +28342,10 @@ impl<'de> Deserialize<'de> for PrometheusStringKeyValuePair {
 
 impl serde::Serialize for PrometheusStringKeyValuePair {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "PrometheusStringKeyValuePair", <Self as input::Input>::FIELDS.len())?
-            .plain("Key", &self.key)?
-            .plain("Value", &self.value)?
-            .end()
+        let mut fields = lenient::fields(serializer, "PrometheusStringKeyValuePair", Self::FIELDS.len())?;
+        fields.plain("Key", &self.key)?;
+        fields.plain("Value", &self.value)?;
+        fields.end()
     }
 }
 
@@ -30971,6 +28365,11 @@ pub struct PrometheusTag {
 }
 
 impl PrometheusTag {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Key",
+        "Value",
+    ];
     /// With the fields a request must carry.
     pub fn new(key: impl Into<String>, value: impl Into<String>) -> Self {
         PrometheusTag {
@@ -30980,12 +28379,10 @@ impl PrometheusTag {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for PrometheusTag {
     const NAME: &'static str = "PrometheusTag";
-    const FIELDS: &'static [&'static str] = &[
-        "Key",
-        "Value",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut key = None;
         let mut value = None;
@@ -31003,6 +28400,7 @@ impl input::Input for PrometheusTag {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for PrometheusTag {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -31011,10 +28409,10 @@ impl<'de> Deserialize<'de> for PrometheusTag {
 
 impl serde::Serialize for PrometheusTag {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "PrometheusTag", <Self as input::Input>::FIELDS.len())?
-            .plain("Key", &self.key)?
-            .plain("Value", &self.value)?
-            .end()
+        let mut fields = lenient::fields(serializer, "PrometheusTag", Self::FIELDS.len())?;
+        fields.plain("Key", &self.key)?;
+        fields.plain("Value", &self.value)?;
+        fields.end()
     }
 }
 
@@ -31095,6 +28493,22 @@ pub struct PrometheusTemp {
 }
 
 impl PrometheusTemp {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Name",
+        "Level",
+        "Describe",
+        "RecordRules",
+        "ServiceMonitors",
+        "PodMonitors",
+        "RawJobs",
+        "TemplateId",
+        "UpdateTime",
+        "Version",
+        "IsDefault",
+        "AlertDetailRules",
+        "TargetsTotal",
+    ];
     /// With the fields a request must carry.
     pub fn new(name: impl Into<String>, level: impl Into<String>) -> Self {
         PrometheusTemp {
@@ -31170,23 +28584,10 @@ impl PrometheusTemp {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for PrometheusTemp {
     const NAME: &'static str = "PrometheusTemp";
-    const FIELDS: &'static [&'static str] = &[
-        "Name",
-        "Level",
-        "Describe",
-        "RecordRules",
-        "ServiceMonitors",
-        "PodMonitors",
-        "RawJobs",
-        "TemplateId",
-        "UpdateTime",
-        "Version",
-        "IsDefault",
-        "AlertDetailRules",
-        "TargetsTotal",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut name = None;
         let mut level = None;
@@ -31237,6 +28638,7 @@ impl input::Input for PrometheusTemp {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for PrometheusTemp {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -31245,21 +28647,21 @@ impl<'de> Deserialize<'de> for PrometheusTemp {
 
 impl serde::Serialize for PrometheusTemp {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "PrometheusTemp", <Self as input::Input>::FIELDS.len())?
-            .plain("Name", &self.name)?
-            .plain("Level", &self.level)?
-            .opt("Describe", &self.describe)?
-            .opt("RecordRules", &self.record_rules)?
-            .opt("ServiceMonitors", &self.service_monitors)?
-            .opt("PodMonitors", &self.pod_monitors)?
-            .opt("RawJobs", &self.raw_jobs)?
-            .opt("TemplateId", &self.template_id)?
-            .opt("UpdateTime", &self.update_time)?
-            .opt("Version", &self.version)?
-            .opt("IsDefault", &self.is_default)?
-            .opt("AlertDetailRules", &self.alert_detail_rules)?
-            .opt("TargetsTotal", &self.targets_total)?
-            .end()
+        let mut fields = lenient::fields(serializer, "PrometheusTemp", Self::FIELDS.len())?;
+        fields.plain("Name", &self.name)?;
+        fields.plain("Level", &self.level)?;
+        fields.opt("Describe", &self.describe)?;
+        fields.opt("RecordRules", &self.record_rules)?;
+        fields.opt("ServiceMonitors", &self.service_monitors)?;
+        fields.opt("PodMonitors", &self.pod_monitors)?;
+        fields.opt("RawJobs", &self.raw_jobs)?;
+        fields.opt("TemplateId", &self.template_id)?;
+        fields.opt("UpdateTime", &self.update_time)?;
+        fields.opt("Version", &self.version)?;
+        fields.opt("IsDefault", &self.is_default)?;
+        fields.opt("AlertDetailRules", &self.alert_detail_rules)?;
+        fields.opt("TargetsTotal", &self.targets_total)?;
+        fields.end()
     }
 }
 
@@ -31308,6 +28710,16 @@ pub struct PrometheusTempModify {
 }
 
 impl PrometheusTempModify {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Name",
+        "Describe",
+        "ServiceMonitors",
+        "PodMonitors",
+        "RawJobs",
+        "RecordRules",
+        "AlertDetailRules",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         PrometheusTempModify {
@@ -31357,17 +28769,10 @@ impl PrometheusTempModify {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for PrometheusTempModify {
     const NAME: &'static str = "PrometheusTempModify";
-    const FIELDS: &'static [&'static str] = &[
-        "Name",
-        "Describe",
-        "ServiceMonitors",
-        "PodMonitors",
-        "RawJobs",
-        "RecordRules",
-        "AlertDetailRules",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut name = None;
         let mut describe = None;
@@ -31400,6 +28805,7 @@ impl input::Input for PrometheusTempModify {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for PrometheusTempModify {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -31408,15 +28814,15 @@ impl<'de> Deserialize<'de> for PrometheusTempModify {
 
 impl serde::Serialize for PrometheusTempModify {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "PrometheusTempModify", <Self as input::Input>::FIELDS.len())?
-            .opt("Name", &self.name)?
-            .opt("Describe", &self.describe)?
-            .opt("ServiceMonitors", &self.service_monitors)?
-            .opt("PodMonitors", &self.pod_monitors)?
-            .opt("RawJobs", &self.raw_jobs)?
-            .opt("RecordRules", &self.record_rules)?
-            .opt("AlertDetailRules", &self.alert_detail_rules)?
-            .end()
+        let mut fields = lenient::fields(serializer, "PrometheusTempModify", Self::FIELDS.len())?;
+        fields.opt("Name", &self.name)?;
+        fields.opt("Describe", &self.describe)?;
+        fields.opt("ServiceMonitors", &self.service_monitors)?;
+        fields.opt("PodMonitors", &self.pod_monitors)?;
+        fields.opt("RawJobs", &self.raw_jobs)?;
+        fields.opt("RecordRules", &self.record_rules)?;
+        fields.opt("AlertDetailRules", &self.alert_detail_rules)?;
+        fields.end()
     }
 }
 
@@ -31465,6 +28871,17 @@ pub struct PrometheusTemplateSyncTarget {
 }
 
 impl PrometheusTemplateSyncTarget {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Region",
+        "InstanceId",
+        "ClusterId",
+        "SyncTime",
+        "Version",
+        "ClusterType",
+        "InstanceName",
+        "ClusterName",
+    ];
     /// With the fields a request must carry.
     pub fn new(region: impl Into<String>, instance_id: impl Into<String>) -> Self {
         PrometheusTemplateSyncTarget {
@@ -31510,18 +28927,10 @@ impl PrometheusTemplateSyncTarget {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for PrometheusTemplateSyncTarget {
     const NAME: &'static str = "PrometheusTemplateSyncTarget";
-    const FIELDS: &'static [&'static str] = &[
-        "Region",
-        "InstanceId",
-        "ClusterId",
-        "SyncTime",
-        "Version",
-        "ClusterType",
-        "InstanceName",
-        "ClusterName",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut region = None;
         let mut instance_id = None;
@@ -31557,6 +28966,7 @@ impl input::Input for PrometheusTemplateSyncTarget {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for PrometheusTemplateSyncTarget {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -31565,16 +28975,16 @@ impl<'de> Deserialize<'de> for PrometheusTemplateSyncTarget {
 
 impl serde::Serialize for PrometheusTemplateSyncTarget {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "PrometheusTemplateSyncTarget", <Self as input::Input>::FIELDS.len())?
-            .plain("Region", &self.region)?
-            .plain("InstanceId", &self.instance_id)?
-            .opt("ClusterId", &self.cluster_id)?
-            .opt("SyncTime", &self.sync_time)?
-            .opt("Version", &self.version)?
-            .opt("ClusterType", &self.cluster_type)?
-            .opt("InstanceName", &self.instance_name)?
-            .opt("ClusterName", &self.cluster_name)?
-            .end()
+        let mut fields = lenient::fields(serializer, "PrometheusTemplateSyncTarget", Self::FIELDS.len())?;
+        fields.plain("Region", &self.region)?;
+        fields.plain("InstanceId", &self.instance_id)?;
+        fields.opt("ClusterId", &self.cluster_id)?;
+        fields.opt("SyncTime", &self.sync_time)?;
+        fields.opt("Version", &self.version)?;
+        fields.opt("ClusterType", &self.cluster_type)?;
+        fields.opt("InstanceName", &self.instance_name)?;
+        fields.opt("ClusterName", &self.cluster_name)?;
+        fields.end()
     }
 }
 
@@ -31645,6 +29055,24 @@ pub struct ReceiverInfo {
 }
 
 impl ReceiverInfo {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "StartTime",
+        "EndTime",
+        "NotifyWay",
+        "ReceiverType",
+        "Id",
+        "SendFor",
+        "UidList",
+        "RoundNumber",
+        "PersonInterval",
+        "RoundInterval",
+        "RecoverNotify",
+        "NeedSendNotice",
+        "ReceiverGroupList",
+        "ReceiverUserList",
+        "ReceiveLanguage",
+    ];
     /// With the fields a request must carry.
     pub fn new(start_time: i64, end_time: i64, notify_way: impl IntoIterator<Item = impl Into<String>>, receiver_type: impl Into<String>) -> Self {
         ReceiverInfo {
@@ -31722,25 +29150,10 @@ impl ReceiverInfo {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ReceiverInfo {
     const NAME: &'static str = "ReceiverInfo";
-    const FIELDS: &'static [&'static str] = &[
-        "StartTime",
-        "EndTime",
-        "NotifyWay",
-        "ReceiverType",
-        "Id",
-        "SendFor",
-        "UidList",
-        "RoundNumber",
-        "PersonInterval",
-        "RoundInterval",
-        "RecoverNotify",
-        "NeedSendNotice",
-        "ReceiverGroupList",
-        "ReceiverUserList",
-        "ReceiveLanguage",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut start_time = None;
         let mut end_time = None;
@@ -31797,6 +29210,7 @@ impl input::Input for ReceiverInfo {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ReceiverInfo {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -31805,23 +29219,23 @@ impl<'de> Deserialize<'de> for ReceiverInfo {
 
 impl serde::Serialize for ReceiverInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ReceiverInfo", <Self as input::Input>::FIELDS.len())?
-            .plain("StartTime", &self.start_time)?
-            .plain("EndTime", &self.end_time)?
-            .plain("NotifyWay", &self.notify_way)?
-            .plain("ReceiverType", &self.receiver_type)?
-            .opt("Id", &self.id)?
-            .opt("SendFor", &self.send_for)?
-            .opt("UidList", &self.uid_list)?
-            .opt("RoundNumber", &self.round_number)?
-            .opt("PersonInterval", &self.person_interval)?
-            .opt("RoundInterval", &self.round_interval)?
-            .opt("RecoverNotify", &self.recover_notify)?
-            .opt("NeedSendNotice", &self.need_send_notice)?
-            .opt("ReceiverGroupList", &self.receiver_group_list)?
-            .opt("ReceiverUserList", &self.receiver_user_list)?
-            .opt("ReceiveLanguage", &self.receive_language)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ReceiverInfo", Self::FIELDS.len())?;
+        fields.plain("StartTime", &self.start_time)?;
+        fields.plain("EndTime", &self.end_time)?;
+        fields.plain("NotifyWay", &self.notify_way)?;
+        fields.plain("ReceiverType", &self.receiver_type)?;
+        fields.opt("Id", &self.id)?;
+        fields.opt("SendFor", &self.send_for)?;
+        fields.opt("UidList", &self.uid_list)?;
+        fields.opt("RoundNumber", &self.round_number)?;
+        fields.opt("PersonInterval", &self.person_interval)?;
+        fields.opt("RoundInterval", &self.round_interval)?;
+        fields.opt("RecoverNotify", &self.recover_notify)?;
+        fields.opt("NeedSendNotice", &self.need_send_notice)?;
+        fields.opt("ReceiverGroupList", &self.receiver_group_list)?;
+        fields.opt("ReceiverUserList", &self.receiver_user_list)?;
+        fields.opt("ReceiveLanguage", &self.receive_language)?;
+        fields.end()
     }
 }
 
@@ -31889,6 +29303,16 @@ pub struct RemoteWrite {
 }
 
 impl RemoteWrite {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "URL",
+        "URLRelabelConfig",
+        "BasicAuth",
+        "MaxBlockSize",
+        "Label",
+        "Headers",
+        "RemoteWriteType",
+    ];
     /// With the fields a request must carry.
     pub fn new(url: impl Into<String>) -> Self {
         RemoteWrite {
@@ -31933,17 +29357,10 @@ impl RemoteWrite {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for RemoteWrite {
     const NAME: &'static str = "RemoteWrite";
-    const FIELDS: &'static [&'static str] = &[
-        "URL",
-        "URLRelabelConfig",
-        "BasicAuth",
-        "MaxBlockSize",
-        "Label",
-        "Headers",
-        "RemoteWriteType",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut url = None;
         let mut url_relabel_config = None;
@@ -31976,6 +29393,7 @@ impl input::Input for RemoteWrite {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for RemoteWrite {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -31984,15 +29402,15 @@ impl<'de> Deserialize<'de> for RemoteWrite {
 
 impl serde::Serialize for RemoteWrite {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RemoteWrite", <Self as input::Input>::FIELDS.len())?
-            .plain("URL", &self.url)?
-            .opt("URLRelabelConfig", &self.url_relabel_config)?
-            .opt("BasicAuth", &self.basic_auth)?
-            .opt("MaxBlockSize", &self.max_block_size)?
-            .opt("Label", &self.label)?
-            .opt("Headers", &self.headers)?
-            .opt("RemoteWriteType", &self.remote_write_type)?
-            .end()
+        let mut fields = lenient::fields(serializer, "RemoteWrite", Self::FIELDS.len())?;
+        fields.plain("URL", &self.url)?;
+        fields.opt("URLRelabelConfig", &self.url_relabel_config)?;
+        fields.opt("BasicAuth", &self.basic_auth)?;
+        fields.opt("MaxBlockSize", &self.max_block_size)?;
+        fields.opt("Label", &self.label)?;
+        fields.opt("Headers", &self.headers)?;
+        fields.opt("RemoteWriteType", &self.remote_write_type)?;
+        fields.end()
     }
 }
 
@@ -32013,6 +29431,11 @@ pub struct RemoteWriteHeader {
 }
 
 impl RemoteWriteHeader {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Key",
+        "Value",
+    ];
     /// With the fields a request must carry.
     pub fn new(key: impl Into<String>) -> Self {
         RemoteWriteHeader {
@@ -32027,12 +29450,10 @@ impl RemoteWriteHeader {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for RemoteWriteHeader {
     const NAME: &'static str = "RemoteWriteHeader";
-    const FIELDS: &'static [&'static str] = &[
-        "Key",
-        "Value",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut key = None;
         let mut value = None;
@@ -32050,6 +29471,7 @@ impl input::Input for RemoteWriteHeader {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for RemoteWriteHeader {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -32058,10 +29480,10 @@ impl<'de> Deserialize<'de> for RemoteWriteHeader {
 
 impl serde::Serialize for RemoteWriteHeader {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RemoteWriteHeader", <Self as input::Input>::FIELDS.len())?
-            .plain("Key", &self.key)?
-            .opt("Value", &self.value)?
-            .end()
+        let mut fields = lenient::fields(serializer, "RemoteWriteHeader", Self::FIELDS.len())?;
+        fields.plain("Key", &self.key)?;
+        fields.opt("Value", &self.value)?;
+        fields.end()
     }
 }
 
@@ -32082,6 +29504,11 @@ pub struct ReplacePrometheusAlertmanagerConfigRequest {
 }
 
 impl ReplacePrometheusAlertmanagerConfigRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceId",
+        "AlertmanagerConfig",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_id: impl Into<String>) -> Self {
         ReplacePrometheusAlertmanagerConfigRequest {
@@ -32096,12 +29523,10 @@ impl ReplacePrometheusAlertmanagerConfigRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ReplacePrometheusAlertmanagerConfigRequest {
     const NAME: &'static str = "ReplacePrometheusAlertmanagerConfigRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceId",
-        "AlertmanagerConfig",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_id = None;
         let mut alertmanager_config = None;
@@ -32119,6 +29544,7 @@ impl input::Input for ReplacePrometheusAlertmanagerConfigRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ReplacePrometheusAlertmanagerConfigRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -32127,10 +29553,10 @@ impl<'de> Deserialize<'de> for ReplacePrometheusAlertmanagerConfigRequest {
 
 impl serde::Serialize for ReplacePrometheusAlertmanagerConfigRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ReplacePrometheusAlertmanagerConfigRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("InstanceId", &self.instance_id)?
-            .opt("AlertmanagerConfig", &self.alertmanager_config)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ReplacePrometheusAlertmanagerConfigRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceId", &self.instance_id)?;
+        fields.opt("AlertmanagerConfig", &self.alertmanager_config)?;
+        fields.end()
     }
 }
 
@@ -32140,20 +29566,6 @@ impl serde::Serialize for ReplacePrometheusAlertmanagerConfigRequest {
 pub struct ReplacePrometheusAlertmanagerConfigResponse {
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     pub request_id: Option<String>,
-}
-
-impl ReplacePrometheusAlertmanagerConfigResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ReplacePrometheusAlertmanagerConfigResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for ReplacePrometheusAlertmanagerConfigResponse {
@@ -32175,12 +29587,12 @@ impl<'de> Deserialize<'de> for ReplacePrometheusAlertmanagerConfigResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ReplacePrometheusAlertmanagerConfigResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ReplacePrometheusAlertmanagerConfigResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ReplacePrometheusAlertmanagerConfigResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -32195,6 +29607,10 @@ pub struct ResumeGrafanaInstanceRequest {
 }
 
 impl ResumeGrafanaInstanceRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceId",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_id: impl Into<String>) -> Self {
         ResumeGrafanaInstanceRequest {
@@ -32203,11 +29619,10 @@ impl ResumeGrafanaInstanceRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ResumeGrafanaInstanceRequest {
     const NAME: &'static str = "ResumeGrafanaInstanceRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_id = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -32222,6 +29637,7 @@ impl input::Input for ResumeGrafanaInstanceRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ResumeGrafanaInstanceRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -32230,9 +29646,9 @@ impl<'de> Deserialize<'de> for ResumeGrafanaInstanceRequest {
 
 impl serde::Serialize for ResumeGrafanaInstanceRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ResumeGrafanaInstanceRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("InstanceId", &self.instance_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ResumeGrafanaInstanceRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceId", &self.instance_id)?;
+        fields.end()
     }
 }
 
@@ -32242,20 +29658,6 @@ impl serde::Serialize for ResumeGrafanaInstanceRequest {
 pub struct ResumeGrafanaInstanceResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl ResumeGrafanaInstanceResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ResumeGrafanaInstanceResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for ResumeGrafanaInstanceResponse {
@@ -32277,12 +29679,12 @@ impl<'de> Deserialize<'de> for ResumeGrafanaInstanceResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ResumeGrafanaInstanceResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ResumeGrafanaInstanceResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ResumeGrafanaInstanceResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -32311,6 +29713,14 @@ pub struct RoutePrometheusDynamicApiRequest {
 }
 
 impl RoutePrometheusDynamicApiRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceId",
+        "Method",
+        "Path",
+        "RequestBody",
+        "Headers",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_id: impl Into<String>, method: impl Into<String>, path: impl Into<String>) -> Self {
         RoutePrometheusDynamicApiRequest {
@@ -32333,15 +29743,10 @@ impl RoutePrometheusDynamicApiRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for RoutePrometheusDynamicApiRequest {
     const NAME: &'static str = "RoutePrometheusDynamicApiRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceId",
-        "Method",
-        "Path",
-        "RequestBody",
-        "Headers",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_id = None;
         let mut method = None;
@@ -32368,6 +29773,7 @@ impl input::Input for RoutePrometheusDynamicApiRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for RoutePrometheusDynamicApiRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -32376,13 +29782,13 @@ impl<'de> Deserialize<'de> for RoutePrometheusDynamicApiRequest {
 
 impl serde::Serialize for RoutePrometheusDynamicApiRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RoutePrometheusDynamicApiRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("InstanceId", &self.instance_id)?
-            .plain("Method", &self.method)?
-            .plain("Path", &self.path)?
-            .opt("RequestBody", &self.request_body)?
-            .opt("Headers", &self.headers)?
-            .end()
+        let mut fields = lenient::fields(serializer, "RoutePrometheusDynamicApiRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceId", &self.instance_id)?;
+        fields.plain("Method", &self.method)?;
+        fields.plain("Path", &self.path)?;
+        fields.opt("RequestBody", &self.request_body)?;
+        fields.opt("Headers", &self.headers)?;
+        fields.end()
     }
 }
 
@@ -32394,26 +29800,6 @@ pub struct RoutePrometheusDynamicApiResponse {
     pub http: Option<output::PrometheusDynamicApiResponseHttp>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl RoutePrometheusDynamicApiResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        RoutePrometheusDynamicApiResponse {
-            http: None,
-            request_id: None,
-        }
-    }
-    /// Sets `HTTP`.
-    pub fn with_http(mut self, http: output::PrometheusDynamicApiResponseHttp) -> Self {
-        self.http = Some(http);
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for RoutePrometheusDynamicApiResponse {
@@ -32437,13 +29823,13 @@ impl<'de> Deserialize<'de> for RoutePrometheusDynamicApiResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for RoutePrometheusDynamicApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RoutePrometheusDynamicApiResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("HTTP", &self.http)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "RoutePrometheusDynamicApiResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("HTTP", &self.http)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -32462,6 +29848,11 @@ pub struct RunPrometheusInstanceRequest {
 }
 
 impl RunPrometheusInstanceRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceId",
+        "SubnetId",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_id: impl Into<String>) -> Self {
         RunPrometheusInstanceRequest {
@@ -32476,12 +29867,10 @@ impl RunPrometheusInstanceRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for RunPrometheusInstanceRequest {
     const NAME: &'static str = "RunPrometheusInstanceRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceId",
-        "SubnetId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_id = None;
         let mut subnet_id = None;
@@ -32499,6 +29888,7 @@ impl input::Input for RunPrometheusInstanceRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for RunPrometheusInstanceRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -32507,10 +29897,10 @@ impl<'de> Deserialize<'de> for RunPrometheusInstanceRequest {
 
 impl serde::Serialize for RunPrometheusInstanceRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RunPrometheusInstanceRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("InstanceId", &self.instance_id)?
-            .opt("SubnetId", &self.subnet_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "RunPrometheusInstanceRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceId", &self.instance_id)?;
+        fields.opt("SubnetId", &self.subnet_id)?;
+        fields.end()
     }
 }
 
@@ -32520,20 +29910,6 @@ impl serde::Serialize for RunPrometheusInstanceRequest {
 pub struct RunPrometheusInstanceResponse {
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl RunPrometheusInstanceResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        RunPrometheusInstanceResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for RunPrometheusInstanceResponse {
@@ -32555,12 +29931,12 @@ impl<'de> Deserialize<'de> for RunPrometheusInstanceResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for RunPrometheusInstanceResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RunPrometheusInstanceResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "RunPrometheusInstanceResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -32579,6 +29955,11 @@ pub struct SetDefaultAlarmPolicyRequest {
 }
 
 impl SetDefaultAlarmPolicyRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Module",
+        "PolicyId",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(module: impl Into<String>, policy_id: impl Into<String>) -> Self {
         SetDefaultAlarmPolicyRequest {
@@ -32588,12 +29969,10 @@ impl SetDefaultAlarmPolicyRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for SetDefaultAlarmPolicyRequest {
     const NAME: &'static str = "SetDefaultAlarmPolicyRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Module",
-        "PolicyId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut module = None;
         let mut policy_id = None;
@@ -32611,6 +29990,7 @@ impl input::Input for SetDefaultAlarmPolicyRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for SetDefaultAlarmPolicyRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -32619,10 +29999,10 @@ impl<'de> Deserialize<'de> for SetDefaultAlarmPolicyRequest {
 
 impl serde::Serialize for SetDefaultAlarmPolicyRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "SetDefaultAlarmPolicyRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("Module", &self.module)?
-            .plain("PolicyId", &self.policy_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "SetDefaultAlarmPolicyRequest", Self::FIELDS.len())?;
+        fields.plain("Module", &self.module)?;
+        fields.plain("PolicyId", &self.policy_id)?;
+        fields.end()
     }
 }
 
@@ -32632,20 +30012,6 @@ impl serde::Serialize for SetDefaultAlarmPolicyRequest {
 pub struct SetDefaultAlarmPolicyResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl SetDefaultAlarmPolicyResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        SetDefaultAlarmPolicyResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for SetDefaultAlarmPolicyResponse {
@@ -32667,12 +30033,12 @@ impl<'de> Deserialize<'de> for SetDefaultAlarmPolicyResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for SetDefaultAlarmPolicyResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "SetDefaultAlarmPolicyResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "SetDefaultAlarmPolicyResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -32688,6 +30054,10 @@ pub struct StaffInfo {
 }
 
 impl StaffInfo {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "StaffIDs",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         StaffInfo {
@@ -32701,11 +30071,10 @@ impl StaffInfo {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for StaffInfo {
     const NAME: &'static str = "StaffInfo";
-    const FIELDS: &'static [&'static str] = &[
-        "StaffIDs",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut staff_i_ds = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -32720,6 +30089,7 @@ impl input::Input for StaffInfo {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for StaffInfo {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -32728,9 +30098,9 @@ impl<'de> Deserialize<'de> for StaffInfo {
 
 impl serde::Serialize for StaffInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "StaffInfo", <Self as input::Input>::FIELDS.len())?
-            .opt("StaffIDs", &self.staff_i_ds)?
-            .end()
+        let mut fields = lenient::fields(serializer, "StaffInfo", Self::FIELDS.len())?;
+        fields.opt("StaffIDs", &self.staff_i_ds)?;
+        fields.end()
     }
 }
 
@@ -32749,6 +30119,11 @@ pub struct SyncPrometheusTempRequest {
 }
 
 impl SyncPrometheusTempRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "TemplateId",
+        "Targets",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(template_id: impl Into<String>, targets: impl IntoIterator<Item = PrometheusTemplateSyncTarget>) -> Self {
         SyncPrometheusTempRequest {
@@ -32758,12 +30133,10 @@ impl SyncPrometheusTempRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for SyncPrometheusTempRequest {
     const NAME: &'static str = "SyncPrometheusTempRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "TemplateId",
-        "Targets",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut template_id = None;
         let mut targets = None;
@@ -32781,6 +30154,7 @@ impl input::Input for SyncPrometheusTempRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for SyncPrometheusTempRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -32789,10 +30163,10 @@ impl<'de> Deserialize<'de> for SyncPrometheusTempRequest {
 
 impl serde::Serialize for SyncPrometheusTempRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "SyncPrometheusTempRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("TemplateId", &self.template_id)?
-            .plain("Targets", &self.targets)?
-            .end()
+        let mut fields = lenient::fields(serializer, "SyncPrometheusTempRequest", Self::FIELDS.len())?;
+        fields.plain("TemplateId", &self.template_id)?;
+        fields.plain("Targets", &self.targets)?;
+        fields.end()
     }
 }
 
@@ -32802,20 +30176,6 @@ impl serde::Serialize for SyncPrometheusTempRequest {
 pub struct SyncPrometheusTempResponse {
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl SyncPrometheusTempResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        SyncPrometheusTempResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for SyncPrometheusTempResponse {
@@ -32837,12 +30197,12 @@ impl<'de> Deserialize<'de> for SyncPrometheusTempResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for SyncPrometheusTempResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "SyncPrometheusTempResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "SyncPrometheusTempResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -32861,6 +30221,11 @@ pub struct Tag {
 }
 
 impl Tag {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Key",
+        "Value",
+    ];
     /// With the fields a request must carry.
     pub fn new(key: impl Into<String>, value: impl Into<String>) -> Self {
         Tag {
@@ -32870,12 +30235,10 @@ impl Tag {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for Tag {
     const NAME: &'static str = "Tag";
-    const FIELDS: &'static [&'static str] = &[
-        "Key",
-        "Value",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut key = None;
         let mut value = None;
@@ -32893,6 +30256,7 @@ impl input::Input for Tag {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for Tag {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -32901,10 +30265,10 @@ impl<'de> Deserialize<'de> for Tag {
 
 impl serde::Serialize for Tag {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Tag", <Self as input::Input>::FIELDS.len())?
-            .plain("Key", &self.key)?
-            .plain("Value", &self.value)?
-            .end()
+        let mut fields = lenient::fields(serializer, "Tag", Self::FIELDS.len())?;
+        fields.plain("Key", &self.key)?;
+        fields.plain("Value", &self.value)?;
+        fields.end()
     }
 }
 
@@ -32935,6 +30299,13 @@ pub struct Targets {
 }
 
 impl Targets {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Total",
+        "Up",
+        "Down",
+        "Unknown",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         Targets {
@@ -32966,14 +30337,10 @@ impl Targets {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for Targets {
     const NAME: &'static str = "Targets";
-    const FIELDS: &'static [&'static str] = &[
-        "Total",
-        "Up",
-        "Down",
-        "Unknown",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut total = None;
         let mut up = None;
@@ -32997,6 +30364,7 @@ impl input::Input for Targets {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for Targets {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -33005,12 +30373,12 @@ impl<'de> Deserialize<'de> for Targets {
 
 impl serde::Serialize for Targets {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Targets", <Self as input::Input>::FIELDS.len())?
-            .opt("Total", &self.total)?
-            .opt("Up", &self.up)?
-            .opt("Down", &self.down)?
-            .opt("Unknown", &self.unknown)?
-            .end()
+        let mut fields = lenient::fields(serializer, "Targets", Self::FIELDS.len())?;
+        fields.opt("Total", &self.total)?;
+        fields.opt("Up", &self.up)?;
+        fields.opt("Down", &self.down)?;
+        fields.opt("Unknown", &self.unknown)?;
+        fields.end()
     }
 }
 
@@ -33025,6 +30393,10 @@ pub struct TerminatePrometheusInstancesRequest {
 }
 
 impl TerminatePrometheusInstancesRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceIds",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         TerminatePrometheusInstancesRequest {
@@ -33033,11 +30405,10 @@ impl TerminatePrometheusInstancesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for TerminatePrometheusInstancesRequest {
     const NAME: &'static str = "TerminatePrometheusInstancesRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceIds",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_ids = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -33052,6 +30423,7 @@ impl input::Input for TerminatePrometheusInstancesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for TerminatePrometheusInstancesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -33060,9 +30432,9 @@ impl<'de> Deserialize<'de> for TerminatePrometheusInstancesRequest {
 
 impl serde::Serialize for TerminatePrometheusInstancesRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "TerminatePrometheusInstancesRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("InstanceIds", &self.instance_ids)?
-            .end()
+        let mut fields = lenient::fields(serializer, "TerminatePrometheusInstancesRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceIds", &self.instance_ids)?;
+        fields.end()
     }
 }
 
@@ -33072,20 +30444,6 @@ impl serde::Serialize for TerminatePrometheusInstancesRequest {
 pub struct TerminatePrometheusInstancesResponse {
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl TerminatePrometheusInstancesResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        TerminatePrometheusInstancesResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for TerminatePrometheusInstancesResponse {
@@ -33107,12 +30465,12 @@ impl<'de> Deserialize<'de> for TerminatePrometheusInstancesResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for TerminatePrometheusInstancesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "TerminatePrometheusInstancesResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "TerminatePrometheusInstancesResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -33129,6 +30487,12 @@ pub struct Toleration {
 }
 
 impl Toleration {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Key",
+        "Operator",
+        "Effect",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         Toleration {
@@ -33154,13 +30518,10 @@ impl Toleration {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for Toleration {
     const NAME: &'static str = "Toleration";
-    const FIELDS: &'static [&'static str] = &[
-        "Key",
-        "Operator",
-        "Effect",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut key = None;
         let mut operator = None;
@@ -33181,6 +30542,7 @@ impl input::Input for Toleration {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for Toleration {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -33189,11 +30551,11 @@ impl<'de> Deserialize<'de> for Toleration {
 
 impl serde::Serialize for Toleration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Toleration", <Self as input::Input>::FIELDS.len())?
-            .opt("Key", &self.key)?
-            .opt("Operator", &self.operator)?
-            .opt("Effect", &self.effect)?
-            .end()
+        let mut fields = lenient::fields(serializer, "Toleration", Self::FIELDS.len())?;
+        fields.opt("Key", &self.key)?;
+        fields.opt("Operator", &self.operator)?;
+        fields.opt("Effect", &self.effect)?;
+        fields.end()
     }
 }
 
@@ -33224,6 +30586,14 @@ pub struct UnBindingAllPolicyObjectRequest {
 }
 
 impl UnBindingAllPolicyObjectRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Module",
+        "GroupId",
+        "PolicyId",
+        "EbSubject",
+        "EbEventFlag",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(module: impl Into<String>, group_id: i64) -> Self {
         UnBindingAllPolicyObjectRequest {
@@ -33251,15 +30621,10 @@ impl UnBindingAllPolicyObjectRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for UnBindingAllPolicyObjectRequest {
     const NAME: &'static str = "UnBindingAllPolicyObjectRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Module",
-        "GroupId",
-        "PolicyId",
-        "EbSubject",
-        "EbEventFlag",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut module = None;
         let mut group_id = None;
@@ -33286,6 +30651,7 @@ impl input::Input for UnBindingAllPolicyObjectRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for UnBindingAllPolicyObjectRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -33294,13 +30660,13 @@ impl<'de> Deserialize<'de> for UnBindingAllPolicyObjectRequest {
 
 impl serde::Serialize for UnBindingAllPolicyObjectRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "UnBindingAllPolicyObjectRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("Module", &self.module)?
-            .plain("GroupId", &self.group_id)?
-            .opt("PolicyId", &self.policy_id)?
-            .opt("EbSubject", &self.eb_subject)?
-            .opt("EbEventFlag", &self.eb_event_flag)?
-            .end()
+        let mut fields = lenient::fields(serializer, "UnBindingAllPolicyObjectRequest", Self::FIELDS.len())?;
+        fields.plain("Module", &self.module)?;
+        fields.plain("GroupId", &self.group_id)?;
+        fields.opt("PolicyId", &self.policy_id)?;
+        fields.opt("EbSubject", &self.eb_subject)?;
+        fields.opt("EbEventFlag", &self.eb_event_flag)?;
+        fields.end()
     }
 }
 
@@ -33310,20 +30676,6 @@ impl serde::Serialize for UnBindingAllPolicyObjectRequest {
 pub struct UnBindingAllPolicyObjectResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl UnBindingAllPolicyObjectResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        UnBindingAllPolicyObjectResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for UnBindingAllPolicyObjectResponse {
@@ -33345,12 +30697,12 @@ impl<'de> Deserialize<'de> for UnBindingAllPolicyObjectResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for UnBindingAllPolicyObjectResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "UnBindingAllPolicyObjectResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "UnBindingAllPolicyObjectResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -33389,6 +30741,16 @@ pub struct UnBindingPolicyObjectRequest {
 }
 
 impl UnBindingPolicyObjectRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Module",
+        "GroupId",
+        "UniqueId",
+        "InstanceGroupId",
+        "PolicyId",
+        "EbSubject",
+        "EbEventFlag",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(module: impl Into<String>, group_id: i64, unique_id: impl IntoIterator<Item = impl Into<String>>) -> Self {
         UnBindingPolicyObjectRequest {
@@ -33423,17 +30785,10 @@ impl UnBindingPolicyObjectRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for UnBindingPolicyObjectRequest {
     const NAME: &'static str = "UnBindingPolicyObjectRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Module",
-        "GroupId",
-        "UniqueId",
-        "InstanceGroupId",
-        "PolicyId",
-        "EbSubject",
-        "EbEventFlag",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut module = None;
         let mut group_id = None;
@@ -33466,6 +30821,7 @@ impl input::Input for UnBindingPolicyObjectRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for UnBindingPolicyObjectRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -33474,15 +30830,15 @@ impl<'de> Deserialize<'de> for UnBindingPolicyObjectRequest {
 
 impl serde::Serialize for UnBindingPolicyObjectRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "UnBindingPolicyObjectRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("Module", &self.module)?
-            .plain("GroupId", &self.group_id)?
-            .plain("UniqueId", &self.unique_id)?
-            .opt("InstanceGroupId", &self.instance_group_id)?
-            .opt("PolicyId", &self.policy_id)?
-            .opt("EbSubject", &self.eb_subject)?
-            .opt("EbEventFlag", &self.eb_event_flag)?
-            .end()
+        let mut fields = lenient::fields(serializer, "UnBindingPolicyObjectRequest", Self::FIELDS.len())?;
+        fields.plain("Module", &self.module)?;
+        fields.plain("GroupId", &self.group_id)?;
+        fields.plain("UniqueId", &self.unique_id)?;
+        fields.opt("InstanceGroupId", &self.instance_group_id)?;
+        fields.opt("PolicyId", &self.policy_id)?;
+        fields.opt("EbSubject", &self.eb_subject)?;
+        fields.opt("EbEventFlag", &self.eb_event_flag)?;
+        fields.end()
     }
 }
 
@@ -33492,20 +30848,6 @@ impl serde::Serialize for UnBindingPolicyObjectRequest {
 pub struct UnBindingPolicyObjectResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl UnBindingPolicyObjectResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        UnBindingPolicyObjectResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for UnBindingPolicyObjectResponse {
@@ -33527,12 +30869,12 @@ impl<'de> Deserialize<'de> for UnBindingPolicyObjectResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for UnBindingPolicyObjectResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "UnBindingPolicyObjectResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "UnBindingPolicyObjectResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -33551,6 +30893,11 @@ pub struct UnbindPrometheusManagedGrafanaRequest {
 }
 
 impl UnbindPrometheusManagedGrafanaRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceId",
+        "GrafanaId",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_id: impl Into<String>, grafana_id: impl Into<String>) -> Self {
         UnbindPrometheusManagedGrafanaRequest {
@@ -33560,12 +30907,10 @@ impl UnbindPrometheusManagedGrafanaRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for UnbindPrometheusManagedGrafanaRequest {
     const NAME: &'static str = "UnbindPrometheusManagedGrafanaRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceId",
-        "GrafanaId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_id = None;
         let mut grafana_id = None;
@@ -33583,6 +30928,7 @@ impl input::Input for UnbindPrometheusManagedGrafanaRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for UnbindPrometheusManagedGrafanaRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -33591,10 +30937,10 @@ impl<'de> Deserialize<'de> for UnbindPrometheusManagedGrafanaRequest {
 
 impl serde::Serialize for UnbindPrometheusManagedGrafanaRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "UnbindPrometheusManagedGrafanaRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("InstanceId", &self.instance_id)?
-            .plain("GrafanaId", &self.grafana_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "UnbindPrometheusManagedGrafanaRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceId", &self.instance_id)?;
+        fields.plain("GrafanaId", &self.grafana_id)?;
+        fields.end()
     }
 }
 
@@ -33604,20 +30950,6 @@ impl serde::Serialize for UnbindPrometheusManagedGrafanaRequest {
 pub struct UnbindPrometheusManagedGrafanaResponse {
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl UnbindPrometheusManagedGrafanaResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        UnbindPrometheusManagedGrafanaResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for UnbindPrometheusManagedGrafanaResponse {
@@ -33639,12 +30971,12 @@ impl<'de> Deserialize<'de> for UnbindPrometheusManagedGrafanaResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for UnbindPrometheusManagedGrafanaResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "UnbindPrometheusManagedGrafanaResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "UnbindPrometheusManagedGrafanaResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -33681,6 +31013,11 @@ pub struct UninstallGrafanaDashboardRequest {
 }
 
 impl UninstallGrafanaDashboardRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceId",
+        "IntegrationCodes",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_id: impl Into<String>) -> Self {
         UninstallGrafanaDashboardRequest {
@@ -33695,12 +31032,10 @@ impl UninstallGrafanaDashboardRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for UninstallGrafanaDashboardRequest {
     const NAME: &'static str = "UninstallGrafanaDashboardRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceId",
-        "IntegrationCodes",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_id = None;
         let mut integration_codes = None;
@@ -33718,6 +31053,7 @@ impl input::Input for UninstallGrafanaDashboardRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for UninstallGrafanaDashboardRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -33726,10 +31062,10 @@ impl<'de> Deserialize<'de> for UninstallGrafanaDashboardRequest {
 
 impl serde::Serialize for UninstallGrafanaDashboardRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "UninstallGrafanaDashboardRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("InstanceId", &self.instance_id)?
-            .opt("IntegrationCodes", &self.integration_codes)?
-            .end()
+        let mut fields = lenient::fields(serializer, "UninstallGrafanaDashboardRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceId", &self.instance_id)?;
+        fields.opt("IntegrationCodes", &self.integration_codes)?;
+        fields.end()
     }
 }
 
@@ -33739,20 +31075,6 @@ impl serde::Serialize for UninstallGrafanaDashboardRequest {
 pub struct UninstallGrafanaDashboardResponse {
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl UninstallGrafanaDashboardResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        UninstallGrafanaDashboardResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for UninstallGrafanaDashboardResponse {
@@ -33774,12 +31096,12 @@ impl<'de> Deserialize<'de> for UninstallGrafanaDashboardResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for UninstallGrafanaDashboardResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "UninstallGrafanaDashboardResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "UninstallGrafanaDashboardResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -33798,6 +31120,11 @@ pub struct UninstallGrafanaPluginsRequest {
 }
 
 impl UninstallGrafanaPluginsRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "PluginIds",
+        "InstanceId",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(plugin_ids: impl IntoIterator<Item = impl Into<String>>, instance_id: impl Into<String>) -> Self {
         UninstallGrafanaPluginsRequest {
@@ -33807,12 +31134,10 @@ impl UninstallGrafanaPluginsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for UninstallGrafanaPluginsRequest {
     const NAME: &'static str = "UninstallGrafanaPluginsRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "PluginIds",
-        "InstanceId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut plugin_ids = None;
         let mut instance_id = None;
@@ -33830,6 +31155,7 @@ impl input::Input for UninstallGrafanaPluginsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for UninstallGrafanaPluginsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -33838,10 +31164,10 @@ impl<'de> Deserialize<'de> for UninstallGrafanaPluginsRequest {
 
 impl serde::Serialize for UninstallGrafanaPluginsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "UninstallGrafanaPluginsRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("PluginIds", &self.plugin_ids)?
-            .plain("InstanceId", &self.instance_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "UninstallGrafanaPluginsRequest", Self::FIELDS.len())?;
+        fields.plain("PluginIds", &self.plugin_ids)?;
+        fields.plain("InstanceId", &self.instance_id)?;
+        fields.end()
     }
 }
 
@@ -33851,20 +31177,6 @@ impl serde::Serialize for UninstallGrafanaPluginsRequest {
 pub struct UninstallGrafanaPluginsResponse {
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl UninstallGrafanaPluginsResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        UninstallGrafanaPluginsResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for UninstallGrafanaPluginsResponse {
@@ -33886,12 +31198,12 @@ impl<'de> Deserialize<'de> for UninstallGrafanaPluginsResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for UninstallGrafanaPluginsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "UninstallGrafanaPluginsResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "UninstallGrafanaPluginsResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -33950,6 +31262,19 @@ pub struct UpdateAlertRuleRequest {
 }
 
 impl UpdateAlertRuleRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "RuleId",
+        "InstanceId",
+        "RuleState",
+        "RuleName",
+        "Expr",
+        "Duration",
+        "Receivers",
+        "Labels",
+        "Annotations",
+        "Type",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(rule_id: impl Into<String>, instance_id: impl Into<String>, rule_state: i64, rule_name: impl Into<String>, expr: impl Into<String>, duration: impl Into<String>, receivers: impl IntoIterator<Item = impl Into<String>>) -> Self {
         UpdateAlertRuleRequest {
@@ -33982,20 +31307,10 @@ impl UpdateAlertRuleRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for UpdateAlertRuleRequest {
     const NAME: &'static str = "UpdateAlertRuleRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "RuleId",
-        "InstanceId",
-        "RuleState",
-        "RuleName",
-        "Expr",
-        "Duration",
-        "Receivers",
-        "Labels",
-        "Annotations",
-        "Type",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut rule_id = None;
         let mut instance_id = None;
@@ -34037,6 +31352,7 @@ impl input::Input for UpdateAlertRuleRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for UpdateAlertRuleRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -34045,18 +31361,18 @@ impl<'de> Deserialize<'de> for UpdateAlertRuleRequest {
 
 impl serde::Serialize for UpdateAlertRuleRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "UpdateAlertRuleRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("RuleId", &self.rule_id)?
-            .plain("InstanceId", &self.instance_id)?
-            .plain("RuleState", &self.rule_state)?
-            .plain("RuleName", &self.rule_name)?
-            .plain("Expr", &self.expr)?
-            .plain("Duration", &self.duration)?
-            .plain("Receivers", &self.receivers)?
-            .opt("Labels", &self.labels)?
-            .opt("Annotations", &self.annotations)?
-            .opt("Type", &self.type_)?
-            .end()
+        let mut fields = lenient::fields(serializer, "UpdateAlertRuleRequest", Self::FIELDS.len())?;
+        fields.plain("RuleId", &self.rule_id)?;
+        fields.plain("InstanceId", &self.instance_id)?;
+        fields.plain("RuleState", &self.rule_state)?;
+        fields.plain("RuleName", &self.rule_name)?;
+        fields.plain("Expr", &self.expr)?;
+        fields.plain("Duration", &self.duration)?;
+        fields.plain("Receivers", &self.receivers)?;
+        fields.opt("Labels", &self.labels)?;
+        fields.opt("Annotations", &self.annotations)?;
+        fields.opt("Type", &self.type_)?;
+        fields.end()
     }
 }
 
@@ -34070,26 +31386,6 @@ pub struct UpdateAlertRuleResponse {
     pub rule_id: Option<String>,
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl UpdateAlertRuleResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        UpdateAlertRuleResponse {
-            rule_id: None,
-            request_id: None,
-        }
-    }
-    /// Sets `RuleId`.
-    pub fn with_rule_id(mut self, rule_id: impl Into<String>) -> Self {
-        self.rule_id = Some(rule_id.into());
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for UpdateAlertRuleResponse {
@@ -34113,13 +31409,13 @@ impl<'de> Deserialize<'de> for UpdateAlertRuleResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for UpdateAlertRuleResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "UpdateAlertRuleResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RuleId", &self.rule_id)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "UpdateAlertRuleResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RuleId", &self.rule_id)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -34147,6 +31443,12 @@ pub struct UpdateAlertRuleStateRequest {
 }
 
 impl UpdateAlertRuleStateRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "RuleIds",
+        "InstanceId",
+        "RuleState",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(rule_ids: impl IntoIterator<Item = impl Into<String>>, instance_id: impl Into<String>, rule_state: i64) -> Self {
         UpdateAlertRuleStateRequest {
@@ -34157,13 +31459,10 @@ impl UpdateAlertRuleStateRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for UpdateAlertRuleStateRequest {
     const NAME: &'static str = "UpdateAlertRuleStateRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "RuleIds",
-        "InstanceId",
-        "RuleState",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut rule_ids = None;
         let mut instance_id = None;
@@ -34184,6 +31483,7 @@ impl input::Input for UpdateAlertRuleStateRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for UpdateAlertRuleStateRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -34192,11 +31492,11 @@ impl<'de> Deserialize<'de> for UpdateAlertRuleStateRequest {
 
 impl serde::Serialize for UpdateAlertRuleStateRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "UpdateAlertRuleStateRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("RuleIds", &self.rule_ids)?
-            .plain("InstanceId", &self.instance_id)?
-            .plain("RuleState", &self.rule_state)?
-            .end()
+        let mut fields = lenient::fields(serializer, "UpdateAlertRuleStateRequest", Self::FIELDS.len())?;
+        fields.plain("RuleIds", &self.rule_ids)?;
+        fields.plain("InstanceId", &self.instance_id)?;
+        fields.plain("RuleState", &self.rule_state)?;
+        fields.end()
     }
 }
 
@@ -34206,20 +31506,6 @@ impl serde::Serialize for UpdateAlertRuleStateRequest {
 pub struct UpdateAlertRuleStateResponse {
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl UpdateAlertRuleStateResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        UpdateAlertRuleStateResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for UpdateAlertRuleStateResponse {
@@ -34241,12 +31527,12 @@ impl<'de> Deserialize<'de> for UpdateAlertRuleStateResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for UpdateAlertRuleStateResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "UpdateAlertRuleStateResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "UpdateAlertRuleStateResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -34265,6 +31551,11 @@ pub struct UpdateDnsConfigRequest {
 }
 
 impl UpdateDnsConfigRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceId",
+        "NameServers",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_id: impl Into<String>, name_servers: impl IntoIterator<Item = impl Into<String>>) -> Self {
         UpdateDnsConfigRequest {
@@ -34274,12 +31565,10 @@ impl UpdateDnsConfigRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for UpdateDnsConfigRequest {
     const NAME: &'static str = "UpdateDnsConfigRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceId",
-        "NameServers",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_id = None;
         let mut name_servers = None;
@@ -34297,6 +31586,7 @@ impl input::Input for UpdateDnsConfigRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for UpdateDnsConfigRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -34305,10 +31595,10 @@ impl<'de> Deserialize<'de> for UpdateDnsConfigRequest {
 
 impl serde::Serialize for UpdateDnsConfigRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "UpdateDnsConfigRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("InstanceId", &self.instance_id)?
-            .plain("NameServers", &self.name_servers)?
-            .end()
+        let mut fields = lenient::fields(serializer, "UpdateDnsConfigRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceId", &self.instance_id)?;
+        fields.plain("NameServers", &self.name_servers)?;
+        fields.end()
     }
 }
 
@@ -34318,20 +31608,6 @@ impl serde::Serialize for UpdateDnsConfigRequest {
 pub struct UpdateDnsConfigResponse {
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl UpdateDnsConfigResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        UpdateDnsConfigResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for UpdateDnsConfigResponse {
@@ -34353,12 +31629,12 @@ impl<'de> Deserialize<'de> for UpdateDnsConfigResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for UpdateDnsConfigResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "UpdateDnsConfigResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "UpdateDnsConfigResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -34397,6 +31673,15 @@ pub struct UpdateExporterIntegrationRequest {
 }
 
 impl UpdateExporterIntegrationRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceId",
+        "Kind",
+        "Content",
+        "KubeType",
+        "ClusterId",
+        "Disable",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_id: impl Into<String>, kind: impl Into<String>, content: impl Into<String>) -> Self {
         UpdateExporterIntegrationRequest {
@@ -34425,16 +31710,10 @@ impl UpdateExporterIntegrationRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for UpdateExporterIntegrationRequest {
     const NAME: &'static str = "UpdateExporterIntegrationRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceId",
-        "Kind",
-        "Content",
-        "KubeType",
-        "ClusterId",
-        "Disable",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_id = None;
         let mut kind = None;
@@ -34464,6 +31743,7 @@ impl input::Input for UpdateExporterIntegrationRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for UpdateExporterIntegrationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -34472,14 +31752,14 @@ impl<'de> Deserialize<'de> for UpdateExporterIntegrationRequest {
 
 impl serde::Serialize for UpdateExporterIntegrationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "UpdateExporterIntegrationRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("InstanceId", &self.instance_id)?
-            .plain("Kind", &self.kind)?
-            .plain("Content", &self.content)?
-            .opt("KubeType", &self.kube_type)?
-            .opt("ClusterId", &self.cluster_id)?
-            .opt("Disable", &self.disable)?
-            .end()
+        let mut fields = lenient::fields(serializer, "UpdateExporterIntegrationRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceId", &self.instance_id)?;
+        fields.plain("Kind", &self.kind)?;
+        fields.plain("Content", &self.content)?;
+        fields.opt("KubeType", &self.kube_type)?;
+        fields.opt("ClusterId", &self.cluster_id)?;
+        fields.opt("Disable", &self.disable)?;
+        fields.end()
     }
 }
 
@@ -34489,20 +31769,6 @@ impl serde::Serialize for UpdateExporterIntegrationRequest {
 pub struct UpdateExporterIntegrationResponse {
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl UpdateExporterIntegrationResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        UpdateExporterIntegrationResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for UpdateExporterIntegrationResponse {
@@ -34524,12 +31790,12 @@ impl<'de> Deserialize<'de> for UpdateExporterIntegrationResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for UpdateExporterIntegrationResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "UpdateExporterIntegrationResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "UpdateExporterIntegrationResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -34548,6 +31814,11 @@ pub struct UpdateGrafanaConfigRequest {
 }
 
 impl UpdateGrafanaConfigRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceId",
+        "Config",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_id: impl Into<String>, config: impl Into<String>) -> Self {
         UpdateGrafanaConfigRequest {
@@ -34557,12 +31828,10 @@ impl UpdateGrafanaConfigRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for UpdateGrafanaConfigRequest {
     const NAME: &'static str = "UpdateGrafanaConfigRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceId",
-        "Config",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_id = None;
         let mut config = None;
@@ -34580,6 +31849,7 @@ impl input::Input for UpdateGrafanaConfigRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for UpdateGrafanaConfigRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -34588,10 +31858,10 @@ impl<'de> Deserialize<'de> for UpdateGrafanaConfigRequest {
 
 impl serde::Serialize for UpdateGrafanaConfigRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "UpdateGrafanaConfigRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("InstanceId", &self.instance_id)?
-            .plain("Config", &self.config)?
-            .end()
+        let mut fields = lenient::fields(serializer, "UpdateGrafanaConfigRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceId", &self.instance_id)?;
+        fields.plain("Config", &self.config)?;
+        fields.end()
     }
 }
 
@@ -34601,20 +31871,6 @@ impl serde::Serialize for UpdateGrafanaConfigRequest {
 pub struct UpdateGrafanaConfigResponse {
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl UpdateGrafanaConfigResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        UpdateGrafanaConfigResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for UpdateGrafanaConfigResponse {
@@ -34636,12 +31892,12 @@ impl<'de> Deserialize<'de> for UpdateGrafanaConfigResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for UpdateGrafanaConfigResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "UpdateGrafanaConfigResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "UpdateGrafanaConfigResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -34660,6 +31916,11 @@ pub struct UpdateGrafanaEnvironmentsRequest {
 }
 
 impl UpdateGrafanaEnvironmentsRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceId",
+        "Envs",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_id: impl Into<String>, envs: impl Into<String>) -> Self {
         UpdateGrafanaEnvironmentsRequest {
@@ -34669,12 +31930,10 @@ impl UpdateGrafanaEnvironmentsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for UpdateGrafanaEnvironmentsRequest {
     const NAME: &'static str = "UpdateGrafanaEnvironmentsRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceId",
-        "Envs",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_id = None;
         let mut envs = None;
@@ -34692,6 +31951,7 @@ impl input::Input for UpdateGrafanaEnvironmentsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for UpdateGrafanaEnvironmentsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -34700,10 +31960,10 @@ impl<'de> Deserialize<'de> for UpdateGrafanaEnvironmentsRequest {
 
 impl serde::Serialize for UpdateGrafanaEnvironmentsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "UpdateGrafanaEnvironmentsRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("InstanceId", &self.instance_id)?
-            .plain("Envs", &self.envs)?
-            .end()
+        let mut fields = lenient::fields(serializer, "UpdateGrafanaEnvironmentsRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceId", &self.instance_id)?;
+        fields.plain("Envs", &self.envs)?;
+        fields.end()
     }
 }
 
@@ -34713,20 +31973,6 @@ impl serde::Serialize for UpdateGrafanaEnvironmentsRequest {
 pub struct UpdateGrafanaEnvironmentsResponse {
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl UpdateGrafanaEnvironmentsResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        UpdateGrafanaEnvironmentsResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for UpdateGrafanaEnvironmentsResponse {
@@ -34748,12 +31994,12 @@ impl<'de> Deserialize<'de> for UpdateGrafanaEnvironmentsResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for UpdateGrafanaEnvironmentsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "UpdateGrafanaEnvironmentsResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "UpdateGrafanaEnvironmentsResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -34780,6 +32026,13 @@ pub struct UpdateGrafanaIntegrationRequest {
 }
 
 impl UpdateGrafanaIntegrationRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "IntegrationId",
+        "InstanceId",
+        "Kind",
+        "Content",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(integration_id: impl Into<String>, instance_id: impl Into<String>, kind: impl Into<String>, content: impl Into<String>) -> Self {
         UpdateGrafanaIntegrationRequest {
@@ -34791,14 +32044,10 @@ impl UpdateGrafanaIntegrationRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for UpdateGrafanaIntegrationRequest {
     const NAME: &'static str = "UpdateGrafanaIntegrationRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "IntegrationId",
-        "InstanceId",
-        "Kind",
-        "Content",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut integration_id = None;
         let mut instance_id = None;
@@ -34822,6 +32071,7 @@ impl input::Input for UpdateGrafanaIntegrationRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for UpdateGrafanaIntegrationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -34830,12 +32080,12 @@ impl<'de> Deserialize<'de> for UpdateGrafanaIntegrationRequest {
 
 impl serde::Serialize for UpdateGrafanaIntegrationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "UpdateGrafanaIntegrationRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("IntegrationId", &self.integration_id)?
-            .plain("InstanceId", &self.instance_id)?
-            .plain("Kind", &self.kind)?
-            .plain("Content", &self.content)?
-            .end()
+        let mut fields = lenient::fields(serializer, "UpdateGrafanaIntegrationRequest", Self::FIELDS.len())?;
+        fields.plain("IntegrationId", &self.integration_id)?;
+        fields.plain("InstanceId", &self.instance_id)?;
+        fields.plain("Kind", &self.kind)?;
+        fields.plain("Content", &self.content)?;
+        fields.end()
     }
 }
 
@@ -34845,20 +32095,6 @@ impl serde::Serialize for UpdateGrafanaIntegrationRequest {
 pub struct UpdateGrafanaIntegrationResponse {
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl UpdateGrafanaIntegrationResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        UpdateGrafanaIntegrationResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for UpdateGrafanaIntegrationResponse {
@@ -34880,12 +32116,12 @@ impl<'de> Deserialize<'de> for UpdateGrafanaIntegrationResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for UpdateGrafanaIntegrationResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "UpdateGrafanaIntegrationResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "UpdateGrafanaIntegrationResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -34920,6 +32156,15 @@ pub struct UpdateGrafanaNotificationChannelRequest {
 }
 
 impl UpdateGrafanaNotificationChannelRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "ChannelId",
+        "InstanceId",
+        "Receivers",
+        "ChannelName",
+        "ExtraOrgIds",
+        "OrganizationIds",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(channel_id: impl Into<String>, instance_id: impl Into<String>, receivers: impl IntoIterator<Item = impl Into<String>>) -> Self {
         UpdateGrafanaNotificationChannelRequest {
@@ -34948,16 +32193,10 @@ impl UpdateGrafanaNotificationChannelRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for UpdateGrafanaNotificationChannelRequest {
     const NAME: &'static str = "UpdateGrafanaNotificationChannelRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "ChannelId",
-        "InstanceId",
-        "Receivers",
-        "ChannelName",
-        "ExtraOrgIds",
-        "OrganizationIds",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut channel_id = None;
         let mut instance_id = None;
@@ -34987,6 +32226,7 @@ impl input::Input for UpdateGrafanaNotificationChannelRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for UpdateGrafanaNotificationChannelRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -34995,14 +32235,14 @@ impl<'de> Deserialize<'de> for UpdateGrafanaNotificationChannelRequest {
 
 impl serde::Serialize for UpdateGrafanaNotificationChannelRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "UpdateGrafanaNotificationChannelRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("ChannelId", &self.channel_id)?
-            .plain("InstanceId", &self.instance_id)?
-            .plain("Receivers", &self.receivers)?
-            .opt("ChannelName", &self.channel_name)?
-            .opt("ExtraOrgIds", &self.extra_org_ids)?
-            .opt("OrganizationIds", &self.organization_ids)?
-            .end()
+        let mut fields = lenient::fields(serializer, "UpdateGrafanaNotificationChannelRequest", Self::FIELDS.len())?;
+        fields.plain("ChannelId", &self.channel_id)?;
+        fields.plain("InstanceId", &self.instance_id)?;
+        fields.plain("Receivers", &self.receivers)?;
+        fields.opt("ChannelName", &self.channel_name)?;
+        fields.opt("ExtraOrgIds", &self.extra_org_ids)?;
+        fields.opt("OrganizationIds", &self.organization_ids)?;
+        fields.end()
     }
 }
 
@@ -35012,20 +32252,6 @@ impl serde::Serialize for UpdateGrafanaNotificationChannelRequest {
 pub struct UpdateGrafanaNotificationChannelResponse {
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl UpdateGrafanaNotificationChannelResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        UpdateGrafanaNotificationChannelResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for UpdateGrafanaNotificationChannelResponse {
@@ -35047,12 +32273,12 @@ impl<'de> Deserialize<'de> for UpdateGrafanaNotificationChannelResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for UpdateGrafanaNotificationChannelResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "UpdateGrafanaNotificationChannelResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "UpdateGrafanaNotificationChannelResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -35071,6 +32297,11 @@ pub struct UpdateGrafanaWhiteListRequest {
 }
 
 impl UpdateGrafanaWhiteListRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceId",
+        "Whitelist",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_id: impl Into<String>, whitelist: impl IntoIterator<Item = impl Into<String>>) -> Self {
         UpdateGrafanaWhiteListRequest {
@@ -35080,12 +32311,10 @@ impl UpdateGrafanaWhiteListRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for UpdateGrafanaWhiteListRequest {
     const NAME: &'static str = "UpdateGrafanaWhiteListRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceId",
-        "Whitelist",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_id = None;
         let mut whitelist = None;
@@ -35103,6 +32332,7 @@ impl input::Input for UpdateGrafanaWhiteListRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for UpdateGrafanaWhiteListRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -35111,10 +32341,10 @@ impl<'de> Deserialize<'de> for UpdateGrafanaWhiteListRequest {
 
 impl serde::Serialize for UpdateGrafanaWhiteListRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "UpdateGrafanaWhiteListRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("InstanceId", &self.instance_id)?
-            .plain("Whitelist", &self.whitelist)?
-            .end()
+        let mut fields = lenient::fields(serializer, "UpdateGrafanaWhiteListRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceId", &self.instance_id)?;
+        fields.plain("Whitelist", &self.whitelist)?;
+        fields.end()
     }
 }
 
@@ -35124,20 +32354,6 @@ impl serde::Serialize for UpdateGrafanaWhiteListRequest {
 pub struct UpdateGrafanaWhiteListResponse {
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl UpdateGrafanaWhiteListResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        UpdateGrafanaWhiteListResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for UpdateGrafanaWhiteListResponse {
@@ -35159,12 +32375,12 @@ impl<'de> Deserialize<'de> for UpdateGrafanaWhiteListResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for UpdateGrafanaWhiteListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "UpdateGrafanaWhiteListResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "UpdateGrafanaWhiteListResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -35217,6 +32433,20 @@ pub struct UpdateOnCallFormRequest {
 }
 
 impl UpdateOnCallFormRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Module",
+        "OnCallFormID",
+        "OnCallFormName",
+        "StaffInfos",
+        "RotationType",
+        "ShiftTime",
+        "EffectiveStartTime",
+        "EffectiveEndTime",
+        "TimeZone",
+        "OnCallFormDesc",
+        "CoverStaffInfos",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(module: impl Into<String>, on_call_form_id: impl Into<String>, on_call_form_name: impl Into<String>, staff_infos: impl IntoIterator<Item = StaffInfo>, rotation_type: impl Into<String>, shift_time: impl Into<String>, effective_start_time: i64, effective_end_time: i64, time_zone: f64) -> Self {
         UpdateOnCallFormRequest {
@@ -35245,21 +32475,10 @@ impl UpdateOnCallFormRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for UpdateOnCallFormRequest {
     const NAME: &'static str = "UpdateOnCallFormRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Module",
-        "OnCallFormID",
-        "OnCallFormName",
-        "StaffInfos",
-        "RotationType",
-        "ShiftTime",
-        "EffectiveStartTime",
-        "EffectiveEndTime",
-        "TimeZone",
-        "OnCallFormDesc",
-        "CoverStaffInfos",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut module = None;
         let mut on_call_form_id = None;
@@ -35304,6 +32523,7 @@ impl input::Input for UpdateOnCallFormRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for UpdateOnCallFormRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -35312,19 +32532,19 @@ impl<'de> Deserialize<'de> for UpdateOnCallFormRequest {
 
 impl serde::Serialize for UpdateOnCallFormRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "UpdateOnCallFormRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("Module", &self.module)?
-            .plain("OnCallFormID", &self.on_call_form_id)?
-            .plain("OnCallFormName", &self.on_call_form_name)?
-            .plain("StaffInfos", &self.staff_infos)?
-            .plain("RotationType", &self.rotation_type)?
-            .plain("ShiftTime", &self.shift_time)?
-            .plain("EffectiveStartTime", &self.effective_start_time)?
-            .plain("EffectiveEndTime", &self.effective_end_time)?
-            .plain("TimeZone", &self.time_zone)?
-            .opt("OnCallFormDesc", &self.on_call_form_desc)?
-            .opt("CoverStaffInfos", &self.cover_staff_infos)?
-            .end()
+        let mut fields = lenient::fields(serializer, "UpdateOnCallFormRequest", Self::FIELDS.len())?;
+        fields.plain("Module", &self.module)?;
+        fields.plain("OnCallFormID", &self.on_call_form_id)?;
+        fields.plain("OnCallFormName", &self.on_call_form_name)?;
+        fields.plain("StaffInfos", &self.staff_infos)?;
+        fields.plain("RotationType", &self.rotation_type)?;
+        fields.plain("ShiftTime", &self.shift_time)?;
+        fields.plain("EffectiveStartTime", &self.effective_start_time)?;
+        fields.plain("EffectiveEndTime", &self.effective_end_time)?;
+        fields.plain("TimeZone", &self.time_zone)?;
+        fields.opt("OnCallFormDesc", &self.on_call_form_desc)?;
+        fields.opt("CoverStaffInfos", &self.cover_staff_infos)?;
+        fields.end()
     }
 }
 
@@ -35338,26 +32558,6 @@ pub struct UpdateOnCallFormResponse {
     pub on_call_form_id: Option<String>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl UpdateOnCallFormResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        UpdateOnCallFormResponse {
-            on_call_form_id: None,
-            request_id: None,
-        }
-    }
-    /// Sets `OnCallFormID`.
-    pub fn with_on_call_form_id(mut self, on_call_form_id: impl Into<String>) -> Self {
-        self.on_call_form_id = Some(on_call_form_id.into());
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for UpdateOnCallFormResponse {
@@ -35381,13 +32581,13 @@ impl<'de> Deserialize<'de> for UpdateOnCallFormResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for UpdateOnCallFormResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "UpdateOnCallFormResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("OnCallFormID", &self.on_call_form_id)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "UpdateOnCallFormResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("OnCallFormID", &self.on_call_form_id)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -35413,6 +32613,12 @@ pub struct UpdatePrometheusAgentStatusRequest {
 }
 
 impl UpdatePrometheusAgentStatusRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceId",
+        "AgentIds",
+        "Status",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_id: impl Into<String>, agent_ids: impl IntoIterator<Item = impl Into<String>>, status: i64) -> Self {
         UpdatePrometheusAgentStatusRequest {
@@ -35423,13 +32629,10 @@ impl UpdatePrometheusAgentStatusRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for UpdatePrometheusAgentStatusRequest {
     const NAME: &'static str = "UpdatePrometheusAgentStatusRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceId",
-        "AgentIds",
-        "Status",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_id = None;
         let mut agent_ids = None;
@@ -35450,6 +32653,7 @@ impl input::Input for UpdatePrometheusAgentStatusRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for UpdatePrometheusAgentStatusRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -35458,11 +32662,11 @@ impl<'de> Deserialize<'de> for UpdatePrometheusAgentStatusRequest {
 
 impl serde::Serialize for UpdatePrometheusAgentStatusRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "UpdatePrometheusAgentStatusRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("InstanceId", &self.instance_id)?
-            .plain("AgentIds", &self.agent_ids)?
-            .plain("Status", &self.status)?
-            .end()
+        let mut fields = lenient::fields(serializer, "UpdatePrometheusAgentStatusRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceId", &self.instance_id)?;
+        fields.plain("AgentIds", &self.agent_ids)?;
+        fields.plain("Status", &self.status)?;
+        fields.end()
     }
 }
 
@@ -35472,20 +32676,6 @@ impl serde::Serialize for UpdatePrometheusAgentStatusRequest {
 pub struct UpdatePrometheusAgentStatusResponse {
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl UpdatePrometheusAgentStatusResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        UpdatePrometheusAgentStatusResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for UpdatePrometheusAgentStatusResponse {
@@ -35507,12 +32697,12 @@ impl<'de> Deserialize<'de> for UpdatePrometheusAgentStatusResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for UpdatePrometheusAgentStatusResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "UpdatePrometheusAgentStatusResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "UpdatePrometheusAgentStatusResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -35554,6 +32744,17 @@ pub struct UpdatePrometheusAlertGroupRequest {
 }
 
 impl UpdatePrometheusAlertGroupRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceId",
+        "GroupId",
+        "GroupName",
+        "GroupState",
+        "AMPReceivers",
+        "CustomReceiver",
+        "RepeatInterval",
+        "Rules",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         UpdatePrometheusAlertGroupRequest {
@@ -35609,18 +32810,10 @@ impl UpdatePrometheusAlertGroupRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for UpdatePrometheusAlertGroupRequest {
     const NAME: &'static str = "UpdatePrometheusAlertGroupRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceId",
-        "GroupId",
-        "GroupName",
-        "GroupState",
-        "AMPReceivers",
-        "CustomReceiver",
-        "RepeatInterval",
-        "Rules",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_id = None;
         let mut group_id = None;
@@ -35656,6 +32849,7 @@ impl input::Input for UpdatePrometheusAlertGroupRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for UpdatePrometheusAlertGroupRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -35664,16 +32858,16 @@ impl<'de> Deserialize<'de> for UpdatePrometheusAlertGroupRequest {
 
 impl serde::Serialize for UpdatePrometheusAlertGroupRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "UpdatePrometheusAlertGroupRequest", <Self as input::Input>::FIELDS.len())?
-            .opt("InstanceId", &self.instance_id)?
-            .opt("GroupId", &self.group_id)?
-            .opt("GroupName", &self.group_name)?
-            .opt("GroupState", &self.group_state)?
-            .opt("AMPReceivers", &self.amp_receivers)?
-            .opt("CustomReceiver", &self.custom_receiver)?
-            .opt("RepeatInterval", &self.repeat_interval)?
-            .opt("Rules", &self.rules)?
-            .end()
+        let mut fields = lenient::fields(serializer, "UpdatePrometheusAlertGroupRequest", Self::FIELDS.len())?;
+        fields.opt("InstanceId", &self.instance_id)?;
+        fields.opt("GroupId", &self.group_id)?;
+        fields.opt("GroupName", &self.group_name)?;
+        fields.opt("GroupState", &self.group_state)?;
+        fields.opt("AMPReceivers", &self.amp_receivers)?;
+        fields.opt("CustomReceiver", &self.custom_receiver)?;
+        fields.opt("RepeatInterval", &self.repeat_interval)?;
+        fields.opt("Rules", &self.rules)?;
+        fields.end()
     }
 }
 
@@ -35687,26 +32881,6 @@ pub struct UpdatePrometheusAlertGroupResponse {
     pub group_id: Option<String>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl UpdatePrometheusAlertGroupResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        UpdatePrometheusAlertGroupResponse {
-            group_id: None,
-            request_id: None,
-        }
-    }
-    /// Sets `GroupId`.
-    pub fn with_group_id(mut self, group_id: impl Into<String>) -> Self {
-        self.group_id = Some(group_id.into());
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for UpdatePrometheusAlertGroupResponse {
@@ -35730,13 +32904,13 @@ impl<'de> Deserialize<'de> for UpdatePrometheusAlertGroupResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for UpdatePrometheusAlertGroupResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "UpdatePrometheusAlertGroupResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("GroupId", &self.group_id)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "UpdatePrometheusAlertGroupResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("GroupId", &self.group_id)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -35761,6 +32935,12 @@ pub struct UpdatePrometheusAlertGroupStateRequest {
 }
 
 impl UpdatePrometheusAlertGroupStateRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceId",
+        "GroupIds",
+        "GroupState",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         UpdatePrometheusAlertGroupStateRequest {
@@ -35786,13 +32966,10 @@ impl UpdatePrometheusAlertGroupStateRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for UpdatePrometheusAlertGroupStateRequest {
     const NAME: &'static str = "UpdatePrometheusAlertGroupStateRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceId",
-        "GroupIds",
-        "GroupState",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_id = None;
         let mut group_ids = None;
@@ -35813,6 +32990,7 @@ impl input::Input for UpdatePrometheusAlertGroupStateRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for UpdatePrometheusAlertGroupStateRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -35821,11 +32999,11 @@ impl<'de> Deserialize<'de> for UpdatePrometheusAlertGroupStateRequest {
 
 impl serde::Serialize for UpdatePrometheusAlertGroupStateRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "UpdatePrometheusAlertGroupStateRequest", <Self as input::Input>::FIELDS.len())?
-            .opt("InstanceId", &self.instance_id)?
-            .opt("GroupIds", &self.group_ids)?
-            .opt("GroupState", &self.group_state)?
-            .end()
+        let mut fields = lenient::fields(serializer, "UpdatePrometheusAlertGroupStateRequest", Self::FIELDS.len())?;
+        fields.opt("InstanceId", &self.instance_id)?;
+        fields.opt("GroupIds", &self.group_ids)?;
+        fields.opt("GroupState", &self.group_state)?;
+        fields.end()
     }
 }
 
@@ -35835,20 +33013,6 @@ impl serde::Serialize for UpdatePrometheusAlertGroupStateRequest {
 pub struct UpdatePrometheusAlertGroupStateResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl UpdatePrometheusAlertGroupStateResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        UpdatePrometheusAlertGroupStateResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for UpdatePrometheusAlertGroupStateResponse {
@@ -35870,12 +33034,12 @@ impl<'de> Deserialize<'de> for UpdatePrometheusAlertGroupStateResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for UpdatePrometheusAlertGroupStateResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "UpdatePrometheusAlertGroupStateResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "UpdatePrometheusAlertGroupStateResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -35902,6 +33066,13 @@ pub struct UpdatePrometheusScrapeJobRequest {
 }
 
 impl UpdatePrometheusScrapeJobRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceId",
+        "AgentId",
+        "JobId",
+        "Config",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_id: impl Into<String>, agent_id: impl Into<String>, job_id: impl Into<String>, config: impl Into<String>) -> Self {
         UpdatePrometheusScrapeJobRequest {
@@ -35913,14 +33084,10 @@ impl UpdatePrometheusScrapeJobRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for UpdatePrometheusScrapeJobRequest {
     const NAME: &'static str = "UpdatePrometheusScrapeJobRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceId",
-        "AgentId",
-        "JobId",
-        "Config",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_id = None;
         let mut agent_id = None;
@@ -35944,6 +33111,7 @@ impl input::Input for UpdatePrometheusScrapeJobRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for UpdatePrometheusScrapeJobRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -35952,12 +33120,12 @@ impl<'de> Deserialize<'de> for UpdatePrometheusScrapeJobRequest {
 
 impl serde::Serialize for UpdatePrometheusScrapeJobRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "UpdatePrometheusScrapeJobRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("InstanceId", &self.instance_id)?
-            .plain("AgentId", &self.agent_id)?
-            .plain("JobId", &self.job_id)?
-            .plain("Config", &self.config)?
-            .end()
+        let mut fields = lenient::fields(serializer, "UpdatePrometheusScrapeJobRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceId", &self.instance_id)?;
+        fields.plain("AgentId", &self.agent_id)?;
+        fields.plain("JobId", &self.job_id)?;
+        fields.plain("Config", &self.config)?;
+        fields.end()
     }
 }
 
@@ -35967,20 +33135,6 @@ impl serde::Serialize for UpdatePrometheusScrapeJobRequest {
 pub struct UpdatePrometheusScrapeJobResponse {
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl UpdatePrometheusScrapeJobResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        UpdatePrometheusScrapeJobResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for UpdatePrometheusScrapeJobResponse {
@@ -36002,12 +33156,12 @@ impl<'de> Deserialize<'de> for UpdatePrometheusScrapeJobResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for UpdatePrometheusScrapeJobResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "UpdatePrometheusScrapeJobResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "UpdatePrometheusScrapeJobResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -36044,6 +33198,14 @@ pub struct UpdateRecordingRuleRequest {
 }
 
 impl UpdateRecordingRuleRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Name",
+        "Group",
+        "InstanceId",
+        "RuleId",
+        "RuleState",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(name: impl Into<String>, group: impl Into<String>, instance_id: impl Into<String>, rule_id: impl Into<String>) -> Self {
         UpdateRecordingRuleRequest {
@@ -36061,15 +33223,10 @@ impl UpdateRecordingRuleRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for UpdateRecordingRuleRequest {
     const NAME: &'static str = "UpdateRecordingRuleRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Name",
-        "Group",
-        "InstanceId",
-        "RuleId",
-        "RuleState",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut name = None;
         let mut group = None;
@@ -36096,6 +33253,7 @@ impl input::Input for UpdateRecordingRuleRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for UpdateRecordingRuleRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -36104,13 +33262,13 @@ impl<'de> Deserialize<'de> for UpdateRecordingRuleRequest {
 
 impl serde::Serialize for UpdateRecordingRuleRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "UpdateRecordingRuleRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("Name", &self.name)?
-            .plain("Group", &self.group)?
-            .plain("InstanceId", &self.instance_id)?
-            .plain("RuleId", &self.rule_id)?
-            .opt("RuleState", &self.rule_state)?
-            .end()
+        let mut fields = lenient::fields(serializer, "UpdateRecordingRuleRequest", Self::FIELDS.len())?;
+        fields.plain("Name", &self.name)?;
+        fields.plain("Group", &self.group)?;
+        fields.plain("InstanceId", &self.instance_id)?;
+        fields.plain("RuleId", &self.rule_id)?;
+        fields.opt("RuleState", &self.rule_state)?;
+        fields.end()
     }
 }
 
@@ -36125,26 +33283,6 @@ pub struct UpdateRecordingRuleResponse {
     pub rule_id: Option<String>,
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl UpdateRecordingRuleResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        UpdateRecordingRuleResponse {
-            rule_id: None,
-            request_id: None,
-        }
-    }
-    /// Sets `RuleId`.
-    pub fn with_rule_id(mut self, rule_id: impl Into<String>) -> Self {
-        self.rule_id = Some(rule_id.into());
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for UpdateRecordingRuleResponse {
@@ -36168,13 +33306,13 @@ impl<'de> Deserialize<'de> for UpdateRecordingRuleResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for UpdateRecordingRuleResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "UpdateRecordingRuleResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RuleId", &self.rule_id)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "UpdateRecordingRuleResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RuleId", &self.rule_id)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -36213,6 +33351,14 @@ pub struct UpdateServiceDiscoveryRequest {
 }
 
 impl UpdateServiceDiscoveryRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceId",
+        "KubeClusterId",
+        "KubeType",
+        "Type",
+        "Yaml",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_id: impl Into<String>, kube_cluster_id: impl Into<String>, kube_type: i64, type_: i64, yaml: impl Into<String>) -> Self {
         UpdateServiceDiscoveryRequest {
@@ -36225,15 +33371,10 @@ impl UpdateServiceDiscoveryRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for UpdateServiceDiscoveryRequest {
     const NAME: &'static str = "UpdateServiceDiscoveryRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceId",
-        "KubeClusterId",
-        "KubeType",
-        "Type",
-        "Yaml",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_id = None;
         let mut kube_cluster_id = None;
@@ -36260,6 +33401,7 @@ impl input::Input for UpdateServiceDiscoveryRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for UpdateServiceDiscoveryRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -36268,13 +33410,13 @@ impl<'de> Deserialize<'de> for UpdateServiceDiscoveryRequest {
 
 impl serde::Serialize for UpdateServiceDiscoveryRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "UpdateServiceDiscoveryRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("InstanceId", &self.instance_id)?
-            .plain("KubeClusterId", &self.kube_cluster_id)?
-            .plain("KubeType", &self.kube_type)?
-            .plain("Type", &self.type_)?
-            .plain("Yaml", &self.yaml)?
-            .end()
+        let mut fields = lenient::fields(serializer, "UpdateServiceDiscoveryRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceId", &self.instance_id)?;
+        fields.plain("KubeClusterId", &self.kube_cluster_id)?;
+        fields.plain("KubeType", &self.kube_type)?;
+        fields.plain("Type", &self.type_)?;
+        fields.plain("Yaml", &self.yaml)?;
+        fields.end()
     }
 }
 
@@ -36288,26 +33430,6 @@ pub struct UpdateServiceDiscoveryResponse {
     pub service_discovery: Option<output::ServiceDiscoveryItem>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     pub request_id: Option<String>,
-}
-
-impl UpdateServiceDiscoveryResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        UpdateServiceDiscoveryResponse {
-            service_discovery: None,
-            request_id: None,
-        }
-    }
-    /// Sets `ServiceDiscovery`.
-    pub fn with_service_discovery(mut self, service_discovery: output::ServiceDiscoveryItem) -> Self {
-        self.service_discovery = Some(service_discovery);
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for UpdateServiceDiscoveryResponse {
@@ -36331,13 +33453,13 @@ impl<'de> Deserialize<'de> for UpdateServiceDiscoveryResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for UpdateServiceDiscoveryResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "UpdateServiceDiscoveryResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("ServiceDiscovery", &self.service_discovery)?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "UpdateServiceDiscoveryResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ServiceDiscovery", &self.service_discovery)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -36362,6 +33484,13 @@ pub struct UpdateSsoAccountRequest {
 }
 
 impl UpdateSsoAccountRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceId",
+        "UserId",
+        "Role",
+        "Notes",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_id: impl Into<String>, user_id: impl Into<String>) -> Self {
         UpdateSsoAccountRequest {
@@ -36383,14 +33512,10 @@ impl UpdateSsoAccountRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for UpdateSsoAccountRequest {
     const NAME: &'static str = "UpdateSsoAccountRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceId",
-        "UserId",
-        "Role",
-        "Notes",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_id = None;
         let mut user_id = None;
@@ -36414,6 +33539,7 @@ impl input::Input for UpdateSsoAccountRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for UpdateSsoAccountRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -36422,12 +33548,12 @@ impl<'de> Deserialize<'de> for UpdateSsoAccountRequest {
 
 impl serde::Serialize for UpdateSsoAccountRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "UpdateSsoAccountRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("InstanceId", &self.instance_id)?
-            .plain("UserId", &self.user_id)?
-            .opt("Role", &self.role)?
-            .opt("Notes", &self.notes)?
-            .end()
+        let mut fields = lenient::fields(serializer, "UpdateSsoAccountRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceId", &self.instance_id)?;
+        fields.plain("UserId", &self.user_id)?;
+        fields.opt("Role", &self.role)?;
+        fields.opt("Notes", &self.notes)?;
+        fields.end()
     }
 }
 
@@ -36437,20 +33563,6 @@ impl serde::Serialize for UpdateSsoAccountRequest {
 pub struct UpdateSsoAccountResponse {
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl UpdateSsoAccountResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        UpdateSsoAccountResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for UpdateSsoAccountResponse {
@@ -36472,12 +33584,12 @@ impl<'de> Deserialize<'de> for UpdateSsoAccountResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for UpdateSsoAccountResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "UpdateSsoAccountResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "UpdateSsoAccountResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -36514,6 +33626,11 @@ pub struct UpgradeGrafanaDashboardRequest {
 }
 
 impl UpgradeGrafanaDashboardRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceId",
+        "IntegrationCodes",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_id: impl Into<String>) -> Self {
         UpgradeGrafanaDashboardRequest {
@@ -36528,12 +33645,10 @@ impl UpgradeGrafanaDashboardRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for UpgradeGrafanaDashboardRequest {
     const NAME: &'static str = "UpgradeGrafanaDashboardRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceId",
-        "IntegrationCodes",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_id = None;
         let mut integration_codes = None;
@@ -36551,6 +33666,7 @@ impl input::Input for UpgradeGrafanaDashboardRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for UpgradeGrafanaDashboardRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -36559,10 +33675,10 @@ impl<'de> Deserialize<'de> for UpgradeGrafanaDashboardRequest {
 
 impl serde::Serialize for UpgradeGrafanaDashboardRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "UpgradeGrafanaDashboardRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("InstanceId", &self.instance_id)?
-            .opt("IntegrationCodes", &self.integration_codes)?
-            .end()
+        let mut fields = lenient::fields(serializer, "UpgradeGrafanaDashboardRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceId", &self.instance_id)?;
+        fields.opt("IntegrationCodes", &self.integration_codes)?;
+        fields.end()
     }
 }
 
@@ -36572,20 +33688,6 @@ impl serde::Serialize for UpgradeGrafanaDashboardRequest {
 pub struct UpgradeGrafanaDashboardResponse {
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl UpgradeGrafanaDashboardResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        UpgradeGrafanaDashboardResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for UpgradeGrafanaDashboardResponse {
@@ -36607,12 +33709,12 @@ impl<'de> Deserialize<'de> for UpgradeGrafanaDashboardResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for UpgradeGrafanaDashboardResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "UpgradeGrafanaDashboardResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "UpgradeGrafanaDashboardResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -36631,6 +33733,11 @@ pub struct UpgradeGrafanaInstanceRequest {
 }
 
 impl UpgradeGrafanaInstanceRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceId",
+        "Alias",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_id: impl Into<String>, alias: impl Into<String>) -> Self {
         UpgradeGrafanaInstanceRequest {
@@ -36640,12 +33747,10 @@ impl UpgradeGrafanaInstanceRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for UpgradeGrafanaInstanceRequest {
     const NAME: &'static str = "UpgradeGrafanaInstanceRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceId",
-        "Alias",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_id = None;
         let mut alias = None;
@@ -36663,6 +33768,7 @@ impl input::Input for UpgradeGrafanaInstanceRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for UpgradeGrafanaInstanceRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -36671,10 +33777,10 @@ impl<'de> Deserialize<'de> for UpgradeGrafanaInstanceRequest {
 
 impl serde::Serialize for UpgradeGrafanaInstanceRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "UpgradeGrafanaInstanceRequest", <Self as input::Input>::FIELDS.len())?
-            .plain("InstanceId", &self.instance_id)?
-            .plain("Alias", &self.alias)?
-            .end()
+        let mut fields = lenient::fields(serializer, "UpgradeGrafanaInstanceRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceId", &self.instance_id)?;
+        fields.plain("Alias", &self.alias)?;
+        fields.end()
     }
 }
 
@@ -36684,20 +33790,6 @@ impl serde::Serialize for UpgradeGrafanaInstanceRequest {
 pub struct UpgradeGrafanaInstanceResponse {
     /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     pub request_id: Option<String>,
-}
-
-impl UpgradeGrafanaInstanceResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        UpgradeGrafanaInstanceResponse {
-            request_id: None,
-        }
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for UpgradeGrafanaInstanceResponse {
@@ -36719,12 +33811,12 @@ impl<'de> Deserialize<'de> for UpgradeGrafanaInstanceResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for UpgradeGrafanaInstanceResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "UpgradeGrafanaInstanceResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RequestId", &self.request_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "UpgradeGrafanaInstanceResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
@@ -36770,6 +33862,16 @@ pub struct UrlNotice {
 }
 
 impl UrlNotice {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "URL",
+        "IsValid",
+        "ValidationCode",
+        "StartTime",
+        "EndTime",
+        "Weekday",
+        "GroupMembers",
+    ];
     /// With the fields a request must carry.
     pub fn new(url: impl Into<String>) -> Self {
         UrlNotice {
@@ -36814,17 +33916,10 @@ impl UrlNotice {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for UrlNotice {
     const NAME: &'static str = "UrlNotice";
-    const FIELDS: &'static [&'static str] = &[
-        "URL",
-        "IsValid",
-        "ValidationCode",
-        "StartTime",
-        "EndTime",
-        "Weekday",
-        "GroupMembers",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut url = None;
         let mut is_valid = None;
@@ -36857,6 +33952,7 @@ impl input::Input for UrlNotice {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for UrlNotice {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -36865,15 +33961,15 @@ impl<'de> Deserialize<'de> for UrlNotice {
 
 impl serde::Serialize for UrlNotice {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "UrlNotice", <Self as input::Input>::FIELDS.len())?
-            .plain("URL", &self.url)?
-            .opt("IsValid", &self.is_valid)?
-            .opt("ValidationCode", &self.validation_code)?
-            .opt("StartTime", &self.start_time)?
-            .opt("EndTime", &self.end_time)?
-            .opt("Weekday", &self.weekday)?
-            .opt("GroupMembers", &self.group_members)?
-            .end()
+        let mut fields = lenient::fields(serializer, "UrlNotice", Self::FIELDS.len())?;
+        fields.plain("URL", &self.url)?;
+        fields.opt("IsValid", &self.is_valid)?;
+        fields.opt("ValidationCode", &self.validation_code)?;
+        fields.opt("StartTime", &self.start_time)?;
+        fields.opt("EndTime", &self.end_time)?;
+        fields.opt("Weekday", &self.weekday)?;
+        fields.opt("GroupMembers", &self.group_members)?;
+        fields.end()
     }
 }
 
@@ -36959,6 +34055,24 @@ pub struct UserNotice {
 }
 
 impl UserNotice {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "ReceiverType",
+        "StartTime",
+        "EndTime",
+        "NoticeWay",
+        "UserIds",
+        "GroupIds",
+        "PhoneOrder",
+        "PhoneCircleTimes",
+        "PhoneInnerInterval",
+        "PhoneCircleInterval",
+        "NeedPhoneArriveNotice",
+        "PhoneCallType",
+        "Weekday",
+        "OnCallFormIDs",
+        "VoiceConfirmKey",
+    ];
     /// With the fields a request must carry.
     pub fn new(receiver_type: impl Into<String>, start_time: i64, end_time: i64, notice_way: impl IntoIterator<Item = impl Into<String>>) -> Self {
         UserNotice {
@@ -37036,25 +34150,10 @@ impl UserNotice {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for UserNotice {
     const NAME: &'static str = "UserNotice";
-    const FIELDS: &'static [&'static str] = &[
-        "ReceiverType",
-        "StartTime",
-        "EndTime",
-        "NoticeWay",
-        "UserIds",
-        "GroupIds",
-        "PhoneOrder",
-        "PhoneCircleTimes",
-        "PhoneInnerInterval",
-        "PhoneCircleInterval",
-        "NeedPhoneArriveNotice",
-        "PhoneCallType",
-        "Weekday",
-        "OnCallFormIDs",
-        "VoiceConfirmKey",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut receiver_type = None;
         let mut start_time = None;
@@ -37111,6 +34210,7 @@ impl input::Input for UserNotice {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for UserNotice {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
@@ -37119,22 +34219,22 @@ impl<'de> Deserialize<'de> for UserNotice {
 
 impl serde::Serialize for UserNotice {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "UserNotice", <Self as input::Input>::FIELDS.len())?
-            .plain("ReceiverType", &self.receiver_type)?
-            .plain("StartTime", &self.start_time)?
-            .plain("EndTime", &self.end_time)?
-            .plain("NoticeWay", &self.notice_way)?
-            .opt("UserIds", &self.user_ids)?
-            .opt("GroupIds", &self.group_ids)?
-            .opt("PhoneOrder", &self.phone_order)?
-            .opt("PhoneCircleTimes", &self.phone_circle_times)?
-            .opt("PhoneInnerInterval", &self.phone_inner_interval)?
-            .opt("PhoneCircleInterval", &self.phone_circle_interval)?
-            .opt("NeedPhoneArriveNotice", &self.need_phone_arrive_notice)?
-            .opt("PhoneCallType", &self.phone_call_type)?
-            .opt("Weekday", &self.weekday)?
-            .opt("OnCallFormIDs", &self.on_call_form_i_ds)?
-            .opt("VoiceConfirmKey", &self.voice_confirm_key)?
-            .end()
+        let mut fields = lenient::fields(serializer, "UserNotice", Self::FIELDS.len())?;
+        fields.plain("ReceiverType", &self.receiver_type)?;
+        fields.plain("StartTime", &self.start_time)?;
+        fields.plain("EndTime", &self.end_time)?;
+        fields.plain("NoticeWay", &self.notice_way)?;
+        fields.opt("UserIds", &self.user_ids)?;
+        fields.opt("GroupIds", &self.group_ids)?;
+        fields.opt("PhoneOrder", &self.phone_order)?;
+        fields.opt("PhoneCircleTimes", &self.phone_circle_times)?;
+        fields.opt("PhoneInnerInterval", &self.phone_inner_interval)?;
+        fields.opt("PhoneCircleInterval", &self.phone_circle_interval)?;
+        fields.opt("NeedPhoneArriveNotice", &self.need_phone_arrive_notice)?;
+        fields.opt("PhoneCallType", &self.phone_call_type)?;
+        fields.opt("Weekday", &self.weekday)?;
+        fields.opt("OnCallFormIDs", &self.on_call_form_i_ds)?;
+        fields.opt("VoiceConfirmKey", &self.voice_confirm_key)?;
+        fields.end()
     }
 }

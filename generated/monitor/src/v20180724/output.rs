@@ -45,32 +45,6 @@ pub struct AlarmConditionFilter {
     pub dimensions: Option<String>,
 }
 
-impl AlarmConditionFilter {
-    /// With every field unset.
-    pub fn new() -> Self {
-        AlarmConditionFilter {
-            type_: None,
-            expression: None,
-            dimensions: None,
-        }
-    }
-    /// Sets `Type`.
-    pub fn with_type(mut self, type_: impl Into<String>) -> Self {
-        self.type_ = Some(type_.into());
-        self
-    }
-    /// Sets `Expression`.
-    pub fn with_expression(mut self, expression: impl Into<String>) -> Self {
-        self.expression = Some(expression.into());
-        self
-    }
-    /// Sets `Dimensions`.
-    pub fn with_dimensions(mut self, dimensions: impl Into<String>) -> Self {
-        self.dimensions = Some(dimensions.into());
-        self
-    }
-}
-
 impl lenient::Reply for AlarmConditionFilter {
     const NAME: &'static str = "AlarmConditionFilter";
     const FIELDS: &'static [&'static str] = &[
@@ -94,14 +68,14 @@ impl<'de> Deserialize<'de> for AlarmConditionFilter {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for AlarmConditionFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AlarmConditionFilter", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Type", &self.type_)?
-            .opt("Expression", &self.expression)?
-            .opt("Dimensions", &self.dimensions)?
-            .end()
+        let mut fields = lenient::fields(serializer, "AlarmConditionFilter", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Type", &self.type_)?;
+        fields.opt("Expression", &self.expression)?;
+        fields.opt("Dimensions", &self.dimensions)?;
+        fields.end()
     }
 }
 
@@ -121,17 +95,6 @@ pub struct AlarmEvent {
     ///
     /// Required. Example: `cvm_device`
     pub namespace: Option<String>,
-}
-
-impl AlarmEvent {
-    /// With the fields a request must carry.
-    pub fn new(event_name: impl Into<String>, description: impl Into<String>, namespace: impl Into<String>) -> Self {
-        AlarmEvent {
-            event_name: Some(event_name.into()),
-            description: Some(description.into()),
-            namespace: Some(namespace.into()),
-        }
-    }
 }
 
 impl lenient::Reply for AlarmEvent {
@@ -157,14 +120,14 @@ impl<'de> Deserialize<'de> for AlarmEvent {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for AlarmEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AlarmEvent", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("EventName", &self.event_name)?
-            .opt("Description", &self.description)?
-            .opt("Namespace", &self.namespace)?
-            .end()
+        let mut fields = lenient::fields(serializer, "AlarmEvent", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("EventName", &self.event_name)?;
+        fields.opt("Description", &self.description)?;
+        fields.opt("Namespace", &self.namespace)?;
+        fields.end()
     }
 }
 
@@ -184,26 +147,6 @@ pub struct AlarmGroupByItem {
     ///
     /// May be null. Example: `业务系统`
     pub name: Option<String>,
-}
-
-impl AlarmGroupByItem {
-    /// With every field unset.
-    pub fn new() -> Self {
-        AlarmGroupByItem {
-            id: None,
-            name: None,
-        }
-    }
-    /// Sets `Id`.
-    pub fn with_id(mut self, id: impl Into<String>) -> Self {
-        self.id = Some(id.into());
-        self
-    }
-    /// Sets `Name`.
-    pub fn with_name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
 }
 
 impl lenient::Reply for AlarmGroupByItem {
@@ -227,13 +170,13 @@ impl<'de> Deserialize<'de> for AlarmGroupByItem {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for AlarmGroupByItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AlarmGroupByItem", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Id", &self.id)?
-            .opt("Name", &self.name)?
-            .end()
+        let mut fields = lenient::fields(serializer, "AlarmGroupByItem", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Id", &self.id)?;
+        fields.opt("Name", &self.name)?;
+        fields.end()
     }
 }
 
@@ -261,32 +204,6 @@ pub struct AlarmHierarchicalNotice {
     pub policy_id: Option<String>,
 }
 
-impl AlarmHierarchicalNotice {
-    /// With every field unset.
-    pub fn new() -> Self {
-        AlarmHierarchicalNotice {
-            notice_id: None,
-            classification: Vec::new(),
-            policy_id: None,
-        }
-    }
-    /// Sets `NoticeId`.
-    pub fn with_notice_id(mut self, notice_id: impl Into<String>) -> Self {
-        self.notice_id = Some(notice_id.into());
-        self
-    }
-    /// Sets `Classification`.
-    pub fn with_classification(mut self, classification: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.classification = classification.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `PolicyId`.
-    pub fn with_policy_id(mut self, policy_id: impl Into<String>) -> Self {
-        self.policy_id = Some(policy_id.into());
-        self
-    }
-}
-
 impl lenient::Reply for AlarmHierarchicalNotice {
     const NAME: &'static str = "AlarmHierarchicalNotice";
     const FIELDS: &'static [&'static str] = &[
@@ -310,14 +227,14 @@ impl<'de> Deserialize<'de> for AlarmHierarchicalNotice {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for AlarmHierarchicalNotice {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AlarmHierarchicalNotice", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("NoticeId", &self.notice_id)?
-            .list("Classification", &self.classification)?
-            .opt("PolicyId", &self.policy_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "AlarmHierarchicalNotice", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("NoticeId", &self.notice_id)?;
+        fields.list("Classification", &self.classification)?;
+        fields.opt("PolicyId", &self.policy_id)?;
+        fields.end()
     }
 }
 
@@ -340,32 +257,6 @@ pub struct AlarmHierarchicalValue {
     ///
     /// May be null. Example: `90`
     pub serious: Option<String>,
-}
-
-impl AlarmHierarchicalValue {
-    /// With every field unset.
-    pub fn new() -> Self {
-        AlarmHierarchicalValue {
-            remind: None,
-            warn: None,
-            serious: None,
-        }
-    }
-    /// Sets `Remind`.
-    pub fn with_remind(mut self, remind: impl Into<String>) -> Self {
-        self.remind = Some(remind.into());
-        self
-    }
-    /// Sets `Warn`.
-    pub fn with_warn(mut self, warn: impl Into<String>) -> Self {
-        self.warn = Some(warn.into());
-        self
-    }
-    /// Sets `Serious`.
-    pub fn with_serious(mut self, serious: impl Into<String>) -> Self {
-        self.serious = Some(serious.into());
-        self
-    }
 }
 
 impl lenient::Reply for AlarmHierarchicalValue {
@@ -391,14 +282,14 @@ impl<'de> Deserialize<'de> for AlarmHierarchicalValue {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for AlarmHierarchicalValue {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AlarmHierarchicalValue", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Remind", &self.remind)?
-            .opt("Warn", &self.warn)?
-            .opt("Serious", &self.serious)?
-            .end()
+        let mut fields = lenient::fields(serializer, "AlarmHierarchicalValue", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Remind", &self.remind)?;
+        fields.opt("Warn", &self.warn)?;
+        fields.opt("Serious", &self.serious)?;
+        fields.end()
     }
 }
 
@@ -554,218 +445,6 @@ pub struct AlarmHistory {
     pub policy_permissions: Option<u64>,
 }
 
-impl AlarmHistory {
-    /// With every field unset.
-    pub fn new() -> Self {
-        AlarmHistory {
-            alarm_id: None,
-            monitor_type: None,
-            namespace: None,
-            alarm_object: None,
-            content: None,
-            first_occur_time: None,
-            last_occur_time: None,
-            alarm_status: None,
-            policy_id: None,
-            policy_name: None,
-            vpc: None,
-            project_id: None,
-            project_name: None,
-            instance_group: Vec::new(),
-            receiver_uids: Vec::new(),
-            receiver_groups: Vec::new(),
-            notice_ways: Vec::new(),
-            origin_id: None,
-            alarm_type: None,
-            event_id: None,
-            region: None,
-            policy_exists: None,
-            metrics_info: Vec::new(),
-            dimensions: None,
-            alarm_level: None,
-            shield_flag: None,
-            alarm_shielding_type: None,
-            alarm_shielding_time: None,
-            alarm_shielding_show_type: None,
-            alarm_shielding_show_time: None,
-            alarm_shield_reason: None,
-            internal_dimensions: None,
-            metric_name: None,
-            policy_permissions: None,
-        }
-    }
-    /// Sets `AlarmId`.
-    pub fn with_alarm_id(mut self, alarm_id: impl Into<String>) -> Self {
-        self.alarm_id = Some(alarm_id.into());
-        self
-    }
-    /// Sets `MonitorType`.
-    pub fn with_monitor_type(mut self, monitor_type: impl Into<String>) -> Self {
-        self.monitor_type = Some(monitor_type.into());
-        self
-    }
-    /// Sets `Namespace`.
-    pub fn with_namespace(mut self, namespace: impl Into<String>) -> Self {
-        self.namespace = Some(namespace.into());
-        self
-    }
-    /// Sets `AlarmObject`.
-    pub fn with_alarm_object(mut self, alarm_object: impl Into<String>) -> Self {
-        self.alarm_object = Some(alarm_object.into());
-        self
-    }
-    /// Sets `Content`.
-    pub fn with_content(mut self, content: impl Into<String>) -> Self {
-        self.content = Some(content.into());
-        self
-    }
-    /// Sets `FirstOccurTime`.
-    pub fn with_first_occur_time(mut self, first_occur_time: i64) -> Self {
-        self.first_occur_time = Some(first_occur_time);
-        self
-    }
-    /// Sets `LastOccurTime`.
-    pub fn with_last_occur_time(mut self, last_occur_time: i64) -> Self {
-        self.last_occur_time = Some(last_occur_time);
-        self
-    }
-    /// Sets `AlarmStatus`.
-    pub fn with_alarm_status(mut self, alarm_status: impl Into<String>) -> Self {
-        self.alarm_status = Some(alarm_status.into());
-        self
-    }
-    /// Sets `PolicyId`.
-    pub fn with_policy_id(mut self, policy_id: impl Into<String>) -> Self {
-        self.policy_id = Some(policy_id.into());
-        self
-    }
-    /// Sets `PolicyName`.
-    pub fn with_policy_name(mut self, policy_name: impl Into<String>) -> Self {
-        self.policy_name = Some(policy_name.into());
-        self
-    }
-    /// Sets `VPC`.
-    pub fn with_vpc(mut self, vpc: impl Into<String>) -> Self {
-        self.vpc = Some(vpc.into());
-        self
-    }
-    /// Sets `ProjectId`.
-    pub fn with_project_id(mut self, project_id: i64) -> Self {
-        self.project_id = Some(project_id);
-        self
-    }
-    /// Sets `ProjectName`.
-    pub fn with_project_name(mut self, project_name: impl Into<String>) -> Self {
-        self.project_name = Some(project_name.into());
-        self
-    }
-    /// Sets `InstanceGroup`.
-    pub fn with_instance_group(mut self, instance_group: impl IntoIterator<Item = output::InstanceGroups>) -> Self {
-        self.instance_group = instance_group.into_iter().collect();
-        self
-    }
-    /// Sets `ReceiverUids`.
-    pub fn with_receiver_uids(mut self, receiver_uids: impl IntoIterator<Item = i64>) -> Self {
-        self.receiver_uids = receiver_uids.into_iter().collect();
-        self
-    }
-    /// Sets `ReceiverGroups`.
-    pub fn with_receiver_groups(mut self, receiver_groups: impl IntoIterator<Item = i64>) -> Self {
-        self.receiver_groups = receiver_groups.into_iter().collect();
-        self
-    }
-    /// Sets `NoticeWays`.
-    pub fn with_notice_ways(mut self, notice_ways: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.notice_ways = notice_ways.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `OriginId`.
-    pub fn with_origin_id(mut self, origin_id: impl Into<String>) -> Self {
-        self.origin_id = Some(origin_id.into());
-        self
-    }
-    /// Sets `AlarmType`.
-    pub fn with_alarm_type(mut self, alarm_type: impl Into<String>) -> Self {
-        self.alarm_type = Some(alarm_type.into());
-        self
-    }
-    /// Sets `EventId`.
-    pub fn with_event_id(mut self, event_id: i64) -> Self {
-        self.event_id = Some(event_id);
-        self
-    }
-    /// Sets `Region`.
-    pub fn with_region(mut self, region: impl Into<String>) -> Self {
-        self.region = Some(region.into());
-        self
-    }
-    /// Sets `PolicyExists`.
-    pub fn with_policy_exists(mut self, policy_exists: i64) -> Self {
-        self.policy_exists = Some(policy_exists);
-        self
-    }
-    /// Sets `MetricsInfo`.
-    pub fn with_metrics_info(mut self, metrics_info: impl IntoIterator<Item = output::AlarmHistoryMetric>) -> Self {
-        self.metrics_info = metrics_info.into_iter().collect();
-        self
-    }
-    /// Sets `Dimensions`.
-    pub fn with_dimensions(mut self, dimensions: impl Into<String>) -> Self {
-        self.dimensions = Some(dimensions.into());
-        self
-    }
-    /// Sets `AlarmLevel`.
-    pub fn with_alarm_level(mut self, alarm_level: impl Into<String>) -> Self {
-        self.alarm_level = Some(alarm_level.into());
-        self
-    }
-    /// Sets `ShieldFlag`.
-    pub fn with_shield_flag(mut self, shield_flag: i64) -> Self {
-        self.shield_flag = Some(shield_flag);
-        self
-    }
-    /// Sets `AlarmShieldingType`.
-    pub fn with_alarm_shielding_type(mut self, alarm_shielding_type: impl Into<String>) -> Self {
-        self.alarm_shielding_type = Some(alarm_shielding_type.into());
-        self
-    }
-    /// Sets `AlarmShieldingTime`.
-    pub fn with_alarm_shielding_time(mut self, alarm_shielding_time: impl Into<String>) -> Self {
-        self.alarm_shielding_time = Some(alarm_shielding_time.into());
-        self
-    }
-    /// Sets `AlarmShieldingShowType`.
-    pub fn with_alarm_shielding_show_type(mut self, alarm_shielding_show_type: impl Into<String>) -> Self {
-        self.alarm_shielding_show_type = Some(alarm_shielding_show_type.into());
-        self
-    }
-    /// Sets `AlarmShieldingShowTime`.
-    pub fn with_alarm_shielding_show_time(mut self, alarm_shielding_show_time: impl Into<String>) -> Self {
-        self.alarm_shielding_show_time = Some(alarm_shielding_show_time.into());
-        self
-    }
-    /// Sets `AlarmShieldReason`.
-    pub fn with_alarm_shield_reason(mut self, alarm_shield_reason: impl Into<String>) -> Self {
-        self.alarm_shield_reason = Some(alarm_shield_reason.into());
-        self
-    }
-    /// Sets `InternalDimensions`.
-    pub fn with_internal_dimensions(mut self, internal_dimensions: impl Into<String>) -> Self {
-        self.internal_dimensions = Some(internal_dimensions.into());
-        self
-    }
-    /// Sets `MetricName`.
-    pub fn with_metric_name(mut self, metric_name: impl Into<String>) -> Self {
-        self.metric_name = Some(metric_name.into());
-        self
-    }
-    /// Sets `PolicyPermissions`.
-    pub fn with_policy_permissions(mut self, policy_permissions: u64) -> Self {
-        self.policy_permissions = Some(policy_permissions);
-        self
-    }
-}
-
 impl lenient::Reply for AlarmHistory {
     const NAME: &'static str = "AlarmHistory";
     const FIELDS: &'static [&'static str] = &[
@@ -851,45 +530,45 @@ impl<'de> Deserialize<'de> for AlarmHistory {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for AlarmHistory {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AlarmHistory", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("AlarmId", &self.alarm_id)?
-            .opt("MonitorType", &self.monitor_type)?
-            .opt("Namespace", &self.namespace)?
-            .opt("AlarmObject", &self.alarm_object)?
-            .opt("Content", &self.content)?
-            .opt("FirstOccurTime", &self.first_occur_time)?
-            .opt("LastOccurTime", &self.last_occur_time)?
-            .opt("AlarmStatus", &self.alarm_status)?
-            .opt("PolicyId", &self.policy_id)?
-            .opt("PolicyName", &self.policy_name)?
-            .opt("VPC", &self.vpc)?
-            .opt("ProjectId", &self.project_id)?
-            .opt("ProjectName", &self.project_name)?
-            .list("InstanceGroup", &self.instance_group)?
-            .list("ReceiverUids", &self.receiver_uids)?
-            .list("ReceiverGroups", &self.receiver_groups)?
-            .list("NoticeWays", &self.notice_ways)?
-            .opt("OriginId", &self.origin_id)?
-            .opt("AlarmType", &self.alarm_type)?
-            .opt("EventId", &self.event_id)?
-            .opt("Region", &self.region)?
-            .opt("PolicyExists", &self.policy_exists)?
-            .list("MetricsInfo", &self.metrics_info)?
-            .opt("Dimensions", &self.dimensions)?
-            .opt("AlarmLevel", &self.alarm_level)?
-            .opt("ShieldFlag", &self.shield_flag)?
-            .opt("AlarmShieldingType", &self.alarm_shielding_type)?
-            .opt("AlarmShieldingTime", &self.alarm_shielding_time)?
-            .opt("AlarmShieldingShowType", &self.alarm_shielding_show_type)?
-            .opt("AlarmShieldingShowTime", &self.alarm_shielding_show_time)?
-            .opt("AlarmShieldReason", &self.alarm_shield_reason)?
-            .opt("InternalDimensions", &self.internal_dimensions)?
-            .opt("MetricName", &self.metric_name)?
-            .opt("PolicyPermissions", &self.policy_permissions)?
-            .end()
+        let mut fields = lenient::fields(serializer, "AlarmHistory", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("AlarmId", &self.alarm_id)?;
+        fields.opt("MonitorType", &self.monitor_type)?;
+        fields.opt("Namespace", &self.namespace)?;
+        fields.opt("AlarmObject", &self.alarm_object)?;
+        fields.opt("Content", &self.content)?;
+        fields.opt("FirstOccurTime", &self.first_occur_time)?;
+        fields.opt("LastOccurTime", &self.last_occur_time)?;
+        fields.opt("AlarmStatus", &self.alarm_status)?;
+        fields.opt("PolicyId", &self.policy_id)?;
+        fields.opt("PolicyName", &self.policy_name)?;
+        fields.opt("VPC", &self.vpc)?;
+        fields.opt("ProjectId", &self.project_id)?;
+        fields.opt("ProjectName", &self.project_name)?;
+        fields.list("InstanceGroup", &self.instance_group)?;
+        fields.list("ReceiverUids", &self.receiver_uids)?;
+        fields.list("ReceiverGroups", &self.receiver_groups)?;
+        fields.list("NoticeWays", &self.notice_ways)?;
+        fields.opt("OriginId", &self.origin_id)?;
+        fields.opt("AlarmType", &self.alarm_type)?;
+        fields.opt("EventId", &self.event_id)?;
+        fields.opt("Region", &self.region)?;
+        fields.opt("PolicyExists", &self.policy_exists)?;
+        fields.list("MetricsInfo", &self.metrics_info)?;
+        fields.opt("Dimensions", &self.dimensions)?;
+        fields.opt("AlarmLevel", &self.alarm_level)?;
+        fields.opt("ShieldFlag", &self.shield_flag)?;
+        fields.opt("AlarmShieldingType", &self.alarm_shielding_type)?;
+        fields.opt("AlarmShieldingTime", &self.alarm_shielding_time)?;
+        fields.opt("AlarmShieldingShowType", &self.alarm_shielding_show_type)?;
+        fields.opt("AlarmShieldingShowTime", &self.alarm_shielding_show_time)?;
+        fields.opt("AlarmShieldReason", &self.alarm_shield_reason)?;
+        fields.opt("InternalDimensions", &self.internal_dimensions)?;
+        fields.opt("MetricName", &self.metric_name)?;
+        fields.opt("PolicyPermissions", &self.policy_permissions)?;
+        fields.end()
     }
 }
 
@@ -919,19 +598,6 @@ pub struct AlarmHistoryMetric {
     pub description: Option<String>,
 }
 
-impl AlarmHistoryMetric {
-    /// With the fields a request must carry.
-    pub fn new(qce_namespace: impl Into<String>, metric_name: impl Into<String>, period: i64, value: impl Into<String>, description: impl Into<String>) -> Self {
-        AlarmHistoryMetric {
-            qce_namespace: Some(qce_namespace.into()),
-            metric_name: Some(metric_name.into()),
-            period: Some(period),
-            value: Some(value.into()),
-            description: Some(description.into()),
-        }
-    }
-}
-
 impl lenient::Reply for AlarmHistoryMetric {
     const NAME: &'static str = "AlarmHistoryMetric";
     const FIELDS: &'static [&'static str] = &[
@@ -959,16 +625,16 @@ impl<'de> Deserialize<'de> for AlarmHistoryMetric {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for AlarmHistoryMetric {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AlarmHistoryMetric", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("QceNamespace", &self.qce_namespace)?
-            .opt("MetricName", &self.metric_name)?
-            .opt("Period", &self.period)?
-            .opt("Value", &self.value)?
-            .opt("Description", &self.description)?
-            .end()
+        let mut fields = lenient::fields(serializer, "AlarmHistoryMetric", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("QceNamespace", &self.qce_namespace)?;
+        fields.opt("MetricName", &self.metric_name)?;
+        fields.opt("Period", &self.period)?;
+        fields.opt("Value", &self.value)?;
+        fields.opt("Description", &self.description)?;
+        fields.end()
     }
 }
 
@@ -1055,104 +721,6 @@ pub struct AlarmNotice {
     pub time_zone_name: Option<String>,
 }
 
-impl AlarmNotice {
-    /// With every field unset.
-    pub fn new() -> Self {
-        AlarmNotice {
-            id: None,
-            name: None,
-            updated_at: None,
-            updated_by: None,
-            notice_type: None,
-            user_notices: Vec::new(),
-            url_notices: Vec::new(),
-            is_preset: None,
-            notice_language: None,
-            policy_ids: Vec::new(),
-            amp_consumer_id: None,
-            cls_notices: Vec::new(),
-            tags: Vec::new(),
-            is_login_free: None,
-            time_zone_name: None,
-        }
-    }
-    /// Sets `Id`.
-    pub fn with_id(mut self, id: impl Into<String>) -> Self {
-        self.id = Some(id.into());
-        self
-    }
-    /// Sets `Name`.
-    pub fn with_name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-    /// Sets `UpdatedAt`.
-    pub fn with_updated_at(mut self, updated_at: impl Into<String>) -> Self {
-        self.updated_at = Some(updated_at.into());
-        self
-    }
-    /// Sets `UpdatedBy`.
-    pub fn with_updated_by(mut self, updated_by: impl Into<String>) -> Self {
-        self.updated_by = Some(updated_by.into());
-        self
-    }
-    /// Sets `NoticeType`.
-    pub fn with_notice_type(mut self, notice_type: impl Into<String>) -> Self {
-        self.notice_type = Some(notice_type.into());
-        self
-    }
-    /// Sets `UserNotices`.
-    pub fn with_user_notices(mut self, user_notices: impl IntoIterator<Item = output::UserNotice>) -> Self {
-        self.user_notices = user_notices.into_iter().collect();
-        self
-    }
-    /// Sets `URLNotices`.
-    pub fn with_url_notices(mut self, url_notices: impl IntoIterator<Item = output::UrlNotice>) -> Self {
-        self.url_notices = url_notices.into_iter().collect();
-        self
-    }
-    /// Sets `IsPreset`.
-    pub fn with_is_preset(mut self, is_preset: i64) -> Self {
-        self.is_preset = Some(is_preset);
-        self
-    }
-    /// Sets `NoticeLanguage`.
-    pub fn with_notice_language(mut self, notice_language: impl Into<String>) -> Self {
-        self.notice_language = Some(notice_language.into());
-        self
-    }
-    /// Sets `PolicyIds`.
-    pub fn with_policy_ids(mut self, policy_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.policy_ids = policy_ids.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `AMPConsumerId`.
-    pub fn with_amp_consumer_id(mut self, amp_consumer_id: impl Into<String>) -> Self {
-        self.amp_consumer_id = Some(amp_consumer_id.into());
-        self
-    }
-    /// Sets `CLSNotices`.
-    pub fn with_cls_notices(mut self, cls_notices: impl IntoIterator<Item = output::ClsNotice>) -> Self {
-        self.cls_notices = cls_notices.into_iter().collect();
-        self
-    }
-    /// Sets `Tags`.
-    pub fn with_tags(mut self, tags: impl IntoIterator<Item = output::Tag>) -> Self {
-        self.tags = tags.into_iter().collect();
-        self
-    }
-    /// Sets `IsLoginFree`.
-    pub fn with_is_login_free(mut self, is_login_free: i64) -> Self {
-        self.is_login_free = Some(is_login_free);
-        self
-    }
-    /// Sets `TimeZoneName`.
-    pub fn with_time_zone_name(mut self, time_zone_name: impl Into<String>) -> Self {
-        self.time_zone_name = Some(time_zone_name.into());
-        self
-    }
-}
-
 impl lenient::Reply for AlarmNotice {
     const NAME: &'static str = "AlarmNotice";
     const FIELDS: &'static [&'static str] = &[
@@ -1200,26 +768,26 @@ impl<'de> Deserialize<'de> for AlarmNotice {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for AlarmNotice {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AlarmNotice", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Id", &self.id)?
-            .opt("Name", &self.name)?
-            .opt("UpdatedAt", &self.updated_at)?
-            .opt("UpdatedBy", &self.updated_by)?
-            .opt("NoticeType", &self.notice_type)?
-            .list("UserNotices", &self.user_notices)?
-            .list("URLNotices", &self.url_notices)?
-            .opt("IsPreset", &self.is_preset)?
-            .opt("NoticeLanguage", &self.notice_language)?
-            .list("PolicyIds", &self.policy_ids)?
-            .opt("AMPConsumerId", &self.amp_consumer_id)?
-            .list("CLSNotices", &self.cls_notices)?
-            .list("Tags", &self.tags)?
-            .opt("IsLoginFree", &self.is_login_free)?
-            .opt("TimeZoneName", &self.time_zone_name)?
-            .end()
+        let mut fields = lenient::fields(serializer, "AlarmNotice", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Id", &self.id)?;
+        fields.opt("Name", &self.name)?;
+        fields.opt("UpdatedAt", &self.updated_at)?;
+        fields.opt("UpdatedBy", &self.updated_by)?;
+        fields.opt("NoticeType", &self.notice_type)?;
+        fields.list("UserNotices", &self.user_notices)?;
+        fields.list("URLNotices", &self.url_notices)?;
+        fields.opt("IsPreset", &self.is_preset)?;
+        fields.opt("NoticeLanguage", &self.notice_language)?;
+        fields.list("PolicyIds", &self.policy_ids)?;
+        fields.opt("AMPConsumerId", &self.amp_consumer_id)?;
+        fields.list("CLSNotices", &self.cls_notices)?;
+        fields.list("Tags", &self.tags)?;
+        fields.opt("IsLoginFree", &self.is_login_free)?;
+        fields.opt("TimeZoneName", &self.time_zone_name)?;
+        fields.end()
     }
 }
 
@@ -1467,272 +1035,6 @@ pub struct AlarmPolicy {
     pub predefined_config_id: Option<String>,
 }
 
-impl AlarmPolicy {
-    /// With every field unset.
-    pub fn new() -> Self {
-        AlarmPolicy {
-            policy_id: None,
-            policy_name: None,
-            remark: None,
-            monitor_type: None,
-            enable: None,
-            use_sum: None,
-            project_id: None,
-            project_name: None,
-            namespace: None,
-            condition_template_id: None,
-            condition: None,
-            event_condition: None,
-            notice_ids: Vec::new(),
-            notices: Vec::new(),
-            trigger_tasks: Vec::new(),
-            conditions_temp: None,
-            last_edit_uin: None,
-            update_time: None,
-            insert_time: None,
-            region: Vec::new(),
-            namespace_show_name: None,
-            is_default: None,
-            can_set_default: None,
-            instance_group_id: None,
-            instance_sum: None,
-            instance_group_name: None,
-            rule_type: None,
-            origin_id: None,
-            tag_instances: Vec::new(),
-            filter: None,
-            group_by: Vec::new(),
-            filter_dimensions_param: None,
-            is_one_click: None,
-            one_click_status: None,
-            advanced_metric_number: None,
-            is_bind_all: None,
-            tags: Vec::new(),
-            is_support_alarm_tag: None,
-            tag_operation: None,
-            notice_tmpl_bind_infos: Vec::new(),
-            hierarchical_notices: Vec::new(),
-            notice_content_tmpl_bind_infos: Vec::new(),
-            predefined_config_id: None,
-        }
-    }
-    /// Sets `PolicyId`.
-    pub fn with_policy_id(mut self, policy_id: impl Into<String>) -> Self {
-        self.policy_id = Some(policy_id.into());
-        self
-    }
-    /// Sets `PolicyName`.
-    pub fn with_policy_name(mut self, policy_name: impl Into<String>) -> Self {
-        self.policy_name = Some(policy_name.into());
-        self
-    }
-    /// Sets `Remark`.
-    pub fn with_remark(mut self, remark: impl Into<String>) -> Self {
-        self.remark = Some(remark.into());
-        self
-    }
-    /// Sets `MonitorType`.
-    pub fn with_monitor_type(mut self, monitor_type: impl Into<String>) -> Self {
-        self.monitor_type = Some(monitor_type.into());
-        self
-    }
-    /// Sets `Enable`.
-    pub fn with_enable(mut self, enable: i64) -> Self {
-        self.enable = Some(enable);
-        self
-    }
-    /// Sets `UseSum`.
-    pub fn with_use_sum(mut self, use_sum: i64) -> Self {
-        self.use_sum = Some(use_sum);
-        self
-    }
-    /// Sets `ProjectId`.
-    pub fn with_project_id(mut self, project_id: i64) -> Self {
-        self.project_id = Some(project_id);
-        self
-    }
-    /// Sets `ProjectName`.
-    pub fn with_project_name(mut self, project_name: impl Into<String>) -> Self {
-        self.project_name = Some(project_name.into());
-        self
-    }
-    /// Sets `Namespace`.
-    pub fn with_namespace(mut self, namespace: impl Into<String>) -> Self {
-        self.namespace = Some(namespace.into());
-        self
-    }
-    /// Sets `ConditionTemplateId`.
-    pub fn with_condition_template_id(mut self, condition_template_id: impl Into<String>) -> Self {
-        self.condition_template_id = Some(condition_template_id.into());
-        self
-    }
-    /// Sets `Condition`.
-    pub fn with_condition(mut self, condition: output::AlarmPolicyCondition) -> Self {
-        self.condition = Some(condition);
-        self
-    }
-    /// Sets `EventCondition`.
-    pub fn with_event_condition(mut self, event_condition: output::AlarmPolicyEventCondition) -> Self {
-        self.event_condition = Some(event_condition);
-        self
-    }
-    /// Sets `NoticeIds`.
-    pub fn with_notice_ids(mut self, notice_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.notice_ids = notice_ids.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `Notices`.
-    pub fn with_notices(mut self, notices: impl IntoIterator<Item = output::AlarmNotice>) -> Self {
-        self.notices = notices.into_iter().collect();
-        self
-    }
-    /// Sets `TriggerTasks`.
-    pub fn with_trigger_tasks(mut self, trigger_tasks: impl IntoIterator<Item = output::AlarmPolicyTriggerTask>) -> Self {
-        self.trigger_tasks = trigger_tasks.into_iter().collect();
-        self
-    }
-    /// Sets `ConditionsTemp`.
-    pub fn with_conditions_temp(mut self, conditions_temp: output::ConditionsTemp) -> Self {
-        self.conditions_temp = Some(conditions_temp);
-        self
-    }
-    /// Sets `LastEditUin`.
-    pub fn with_last_edit_uin(mut self, last_edit_uin: impl Into<String>) -> Self {
-        self.last_edit_uin = Some(last_edit_uin.into());
-        self
-    }
-    /// Sets `UpdateTime`.
-    pub fn with_update_time(mut self, update_time: i64) -> Self {
-        self.update_time = Some(update_time);
-        self
-    }
-    /// Sets `InsertTime`.
-    pub fn with_insert_time(mut self, insert_time: i64) -> Self {
-        self.insert_time = Some(insert_time);
-        self
-    }
-    /// Sets `Region`.
-    pub fn with_region(mut self, region: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.region = region.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `NamespaceShowName`.
-    pub fn with_namespace_show_name(mut self, namespace_show_name: impl Into<String>) -> Self {
-        self.namespace_show_name = Some(namespace_show_name.into());
-        self
-    }
-    /// Sets `IsDefault`.
-    pub fn with_is_default(mut self, is_default: i64) -> Self {
-        self.is_default = Some(is_default);
-        self
-    }
-    /// Sets `CanSetDefault`.
-    pub fn with_can_set_default(mut self, can_set_default: i64) -> Self {
-        self.can_set_default = Some(can_set_default);
-        self
-    }
-    /// Sets `InstanceGroupId`.
-    pub fn with_instance_group_id(mut self, instance_group_id: i64) -> Self {
-        self.instance_group_id = Some(instance_group_id);
-        self
-    }
-    /// Sets `InstanceSum`.
-    pub fn with_instance_sum(mut self, instance_sum: i64) -> Self {
-        self.instance_sum = Some(instance_sum);
-        self
-    }
-    /// Sets `InstanceGroupName`.
-    pub fn with_instance_group_name(mut self, instance_group_name: impl Into<String>) -> Self {
-        self.instance_group_name = Some(instance_group_name.into());
-        self
-    }
-    /// Sets `RuleType`.
-    pub fn with_rule_type(mut self, rule_type: impl Into<String>) -> Self {
-        self.rule_type = Some(rule_type.into());
-        self
-    }
-    /// Sets `OriginId`.
-    pub fn with_origin_id(mut self, origin_id: impl Into<String>) -> Self {
-        self.origin_id = Some(origin_id.into());
-        self
-    }
-    /// Sets `TagInstances`.
-    pub fn with_tag_instances(mut self, tag_instances: impl IntoIterator<Item = output::TagInstance>) -> Self {
-        self.tag_instances = tag_instances.into_iter().collect();
-        self
-    }
-    /// Sets `Filter`.
-    pub fn with_filter(mut self, filter: output::AlarmConditionFilter) -> Self {
-        self.filter = Some(filter);
-        self
-    }
-    /// Sets `GroupBy`.
-    pub fn with_group_by(mut self, group_by: impl IntoIterator<Item = output::AlarmGroupByItem>) -> Self {
-        self.group_by = group_by.into_iter().collect();
-        self
-    }
-    /// Sets `FilterDimensionsParam`.
-    pub fn with_filter_dimensions_param(mut self, filter_dimensions_param: impl Into<String>) -> Self {
-        self.filter_dimensions_param = Some(filter_dimensions_param.into());
-        self
-    }
-    /// Sets `IsOneClick`.
-    pub fn with_is_one_click(mut self, is_one_click: i64) -> Self {
-        self.is_one_click = Some(is_one_click);
-        self
-    }
-    /// Sets `OneClickStatus`.
-    pub fn with_one_click_status(mut self, one_click_status: i64) -> Self {
-        self.one_click_status = Some(one_click_status);
-        self
-    }
-    /// Sets `AdvancedMetricNumber`.
-    pub fn with_advanced_metric_number(mut self, advanced_metric_number: i64) -> Self {
-        self.advanced_metric_number = Some(advanced_metric_number);
-        self
-    }
-    /// Sets `IsBindAll`.
-    pub fn with_is_bind_all(mut self, is_bind_all: i64) -> Self {
-        self.is_bind_all = Some(is_bind_all);
-        self
-    }
-    /// Sets `Tags`.
-    pub fn with_tags(mut self, tags: impl IntoIterator<Item = output::Tag>) -> Self {
-        self.tags = tags.into_iter().collect();
-        self
-    }
-    /// Sets `IsSupportAlarmTag`.
-    pub fn with_is_support_alarm_tag(mut self, is_support_alarm_tag: i64) -> Self {
-        self.is_support_alarm_tag = Some(is_support_alarm_tag);
-        self
-    }
-    /// Sets `TagOperation`.
-    pub fn with_tag_operation(mut self, tag_operation: impl Into<String>) -> Self {
-        self.tag_operation = Some(tag_operation.into());
-        self
-    }
-    /// Sets `NoticeTmplBindInfos`.
-    pub fn with_notice_tmpl_bind_infos(mut self, notice_tmpl_bind_infos: impl IntoIterator<Item = output::NoticeContentTmplBindInfo>) -> Self {
-        self.notice_tmpl_bind_infos = notice_tmpl_bind_infos.into_iter().collect();
-        self
-    }
-    /// Sets `HierarchicalNotices`.
-    pub fn with_hierarchical_notices(mut self, hierarchical_notices: impl IntoIterator<Item = output::AlarmHierarchicalNotice>) -> Self {
-        self.hierarchical_notices = hierarchical_notices.into_iter().collect();
-        self
-    }
-    /// Sets `NoticeContentTmplBindInfos`.
-    pub fn with_notice_content_tmpl_bind_infos(mut self, notice_content_tmpl_bind_infos: impl IntoIterator<Item = output::NoticeContentTmplBindInfo>) -> Self {
-        self.notice_content_tmpl_bind_infos = notice_content_tmpl_bind_infos.into_iter().collect();
-        self
-    }
-    /// Sets `PredefinedConfigID`.
-    pub fn with_predefined_config_id(mut self, predefined_config_id: impl Into<String>) -> Self {
-        self.predefined_config_id = Some(predefined_config_id.into());
-        self
-    }
-}
-
 impl lenient::Reply for AlarmPolicy {
     const NAME: &'static str = "AlarmPolicy";
     const FIELDS: &'static [&'static str] = &[
@@ -1836,54 +1138,54 @@ impl<'de> Deserialize<'de> for AlarmPolicy {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for AlarmPolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AlarmPolicy", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("PolicyId", &self.policy_id)?
-            .opt("PolicyName", &self.policy_name)?
-            .opt("Remark", &self.remark)?
-            .opt("MonitorType", &self.monitor_type)?
-            .opt("Enable", &self.enable)?
-            .opt("UseSum", &self.use_sum)?
-            .opt("ProjectId", &self.project_id)?
-            .opt("ProjectName", &self.project_name)?
-            .opt("Namespace", &self.namespace)?
-            .opt("ConditionTemplateId", &self.condition_template_id)?
-            .opt("Condition", &self.condition)?
-            .opt("EventCondition", &self.event_condition)?
-            .list("NoticeIds", &self.notice_ids)?
-            .list("Notices", &self.notices)?
-            .list("TriggerTasks", &self.trigger_tasks)?
-            .opt("ConditionsTemp", &self.conditions_temp)?
-            .opt("LastEditUin", &self.last_edit_uin)?
-            .opt("UpdateTime", &self.update_time)?
-            .opt("InsertTime", &self.insert_time)?
-            .list("Region", &self.region)?
-            .opt("NamespaceShowName", &self.namespace_show_name)?
-            .opt("IsDefault", &self.is_default)?
-            .opt("CanSetDefault", &self.can_set_default)?
-            .opt("InstanceGroupId", &self.instance_group_id)?
-            .opt("InstanceSum", &self.instance_sum)?
-            .opt("InstanceGroupName", &self.instance_group_name)?
-            .opt("RuleType", &self.rule_type)?
-            .opt("OriginId", &self.origin_id)?
-            .list("TagInstances", &self.tag_instances)?
-            .opt("Filter", &self.filter)?
-            .list("GroupBy", &self.group_by)?
-            .opt("FilterDimensionsParam", &self.filter_dimensions_param)?
-            .opt("IsOneClick", &self.is_one_click)?
-            .opt("OneClickStatus", &self.one_click_status)?
-            .opt("AdvancedMetricNumber", &self.advanced_metric_number)?
-            .opt("IsBindAll", &self.is_bind_all)?
-            .list("Tags", &self.tags)?
-            .opt("IsSupportAlarmTag", &self.is_support_alarm_tag)?
-            .opt("TagOperation", &self.tag_operation)?
-            .list("NoticeTmplBindInfos", &self.notice_tmpl_bind_infos)?
-            .list("HierarchicalNotices", &self.hierarchical_notices)?
-            .list("NoticeContentTmplBindInfos", &self.notice_content_tmpl_bind_infos)?
-            .opt("PredefinedConfigID", &self.predefined_config_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "AlarmPolicy", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("PolicyId", &self.policy_id)?;
+        fields.opt("PolicyName", &self.policy_name)?;
+        fields.opt("Remark", &self.remark)?;
+        fields.opt("MonitorType", &self.monitor_type)?;
+        fields.opt("Enable", &self.enable)?;
+        fields.opt("UseSum", &self.use_sum)?;
+        fields.opt("ProjectId", &self.project_id)?;
+        fields.opt("ProjectName", &self.project_name)?;
+        fields.opt("Namespace", &self.namespace)?;
+        fields.opt("ConditionTemplateId", &self.condition_template_id)?;
+        fields.opt("Condition", &self.condition)?;
+        fields.opt("EventCondition", &self.event_condition)?;
+        fields.list("NoticeIds", &self.notice_ids)?;
+        fields.list("Notices", &self.notices)?;
+        fields.list("TriggerTasks", &self.trigger_tasks)?;
+        fields.opt("ConditionsTemp", &self.conditions_temp)?;
+        fields.opt("LastEditUin", &self.last_edit_uin)?;
+        fields.opt("UpdateTime", &self.update_time)?;
+        fields.opt("InsertTime", &self.insert_time)?;
+        fields.list("Region", &self.region)?;
+        fields.opt("NamespaceShowName", &self.namespace_show_name)?;
+        fields.opt("IsDefault", &self.is_default)?;
+        fields.opt("CanSetDefault", &self.can_set_default)?;
+        fields.opt("InstanceGroupId", &self.instance_group_id)?;
+        fields.opt("InstanceSum", &self.instance_sum)?;
+        fields.opt("InstanceGroupName", &self.instance_group_name)?;
+        fields.opt("RuleType", &self.rule_type)?;
+        fields.opt("OriginId", &self.origin_id)?;
+        fields.list("TagInstances", &self.tag_instances)?;
+        fields.opt("Filter", &self.filter)?;
+        fields.list("GroupBy", &self.group_by)?;
+        fields.opt("FilterDimensionsParam", &self.filter_dimensions_param)?;
+        fields.opt("IsOneClick", &self.is_one_click)?;
+        fields.opt("OneClickStatus", &self.one_click_status)?;
+        fields.opt("AdvancedMetricNumber", &self.advanced_metric_number)?;
+        fields.opt("IsBindAll", &self.is_bind_all)?;
+        fields.list("Tags", &self.tags)?;
+        fields.opt("IsSupportAlarmTag", &self.is_support_alarm_tag)?;
+        fields.opt("TagOperation", &self.tag_operation)?;
+        fields.list("NoticeTmplBindInfos", &self.notice_tmpl_bind_infos)?;
+        fields.list("HierarchicalNotices", &self.hierarchical_notices)?;
+        fields.list("NoticeContentTmplBindInfos", &self.notice_content_tmpl_bind_infos)?;
+        fields.opt("PredefinedConfigID", &self.predefined_config_id)?;
+        fields.end()
     }
 }
 
@@ -1906,22 +1208,6 @@ pub struct AlarmPolicyCondition {
     ///
     /// May be null. Example: `(1 OR 2) AND (3 OR 4)`
     pub complex_expression: Option<String>,
-}
-
-impl AlarmPolicyCondition {
-    /// With the fields a request must carry.
-    pub fn new(is_union_rule: i64, rules: impl IntoIterator<Item = output::AlarmPolicyRule>) -> Self {
-        AlarmPolicyCondition {
-            is_union_rule: Some(is_union_rule),
-            rules: rules.into_iter().collect(),
-            complex_expression: None,
-        }
-    }
-    /// Sets `ComplexExpression`.
-    pub fn with_complex_expression(mut self, complex_expression: impl Into<String>) -> Self {
-        self.complex_expression = Some(complex_expression.into());
-        self
-    }
 }
 
 impl lenient::Reply for AlarmPolicyCondition {
@@ -1947,14 +1233,14 @@ impl<'de> Deserialize<'de> for AlarmPolicyCondition {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for AlarmPolicyCondition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AlarmPolicyCondition", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("IsUnionRule", &self.is_union_rule)?
-            .list("Rules", &self.rules)?
-            .opt("ComplexExpression", &self.complex_expression)?
-            .end()
+        let mut fields = lenient::fields(serializer, "AlarmPolicyCondition", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("IsUnionRule", &self.is_union_rule)?;
+        fields.list("Rules", &self.rules)?;
+        fields.opt("ComplexExpression", &self.complex_expression)?;
+        fields.end()
     }
 }
 
@@ -1967,15 +1253,6 @@ pub struct AlarmPolicyEventCondition {
     ///
     /// Required. May be null.
     pub rules: Vec<output::AlarmPolicyRule>,
-}
-
-impl AlarmPolicyEventCondition {
-    /// With the fields a request must carry.
-    pub fn new(rules: impl IntoIterator<Item = output::AlarmPolicyRule>) -> Self {
-        AlarmPolicyEventCondition {
-            rules: rules.into_iter().collect(),
-        }
-    }
 }
 
 impl lenient::Reply for AlarmPolicyEventCondition {
@@ -1997,12 +1274,12 @@ impl<'de> Deserialize<'de> for AlarmPolicyEventCondition {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for AlarmPolicyEventCondition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AlarmPolicyEventCondition", <Self as lenient::Reply>::FIELDS.len())?
-            .list("Rules", &self.rules)?
-            .end()
+        let mut fields = lenient::fields(serializer, "AlarmPolicyEventCondition", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("Rules", &self.rules)?;
+        fields.end()
     }
 }
 
@@ -2020,21 +1297,6 @@ pub struct AlarmPolicyFilter {
     ///
     /// May be null. Example: `[[{"Key":"region","Operator":"eq","Value":["ap-guangzhou"]},{"Key":"tke_cluster_instance_id","Operator":"eq","Value":["cls-jc40o1bs"]}]]`
     pub dimensions: Option<String>,
-}
-
-impl AlarmPolicyFilter {
-    /// With the fields a request must carry.
-    pub fn new(type_: impl Into<String>) -> Self {
-        AlarmPolicyFilter {
-            type_: Some(type_.into()),
-            dimensions: None,
-        }
-    }
-    /// Sets `Dimensions`.
-    pub fn with_dimensions(mut self, dimensions: impl Into<String>) -> Self {
-        self.dimensions = Some(dimensions.into());
-        self
-    }
 }
 
 impl lenient::Reply for AlarmPolicyFilter {
@@ -2058,13 +1320,13 @@ impl<'de> Deserialize<'de> for AlarmPolicyFilter {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for AlarmPolicyFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AlarmPolicyFilter", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Type", &self.type_)?
-            .opt("Dimensions", &self.dimensions)?
-            .end()
+        let mut fields = lenient::fields(serializer, "AlarmPolicyFilter", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Type", &self.type_)?;
+        fields.opt("Dimensions", &self.dimensions)?;
+        fields.end()
     }
 }
 
@@ -2185,122 +1447,6 @@ pub struct AlarmPolicyRule {
     pub is_lateness_metric: Option<i64>,
 }
 
-impl AlarmPolicyRule {
-    /// With every field unset.
-    pub fn new() -> Self {
-        AlarmPolicyRule {
-            metric_name: None,
-            period: None,
-            operator: None,
-            value: None,
-            continue_period: None,
-            notice_frequency: None,
-            is_power_notice: None,
-            filter: None,
-            description: None,
-            unit: None,
-            rule_type: None,
-            is_advanced: None,
-            is_open: None,
-            product_id: None,
-            value_max: None,
-            value_min: None,
-            hierarchical_value: None,
-            is_lateness_metric: None,
-        }
-    }
-    /// Sets `MetricName`.
-    pub fn with_metric_name(mut self, metric_name: impl Into<String>) -> Self {
-        self.metric_name = Some(metric_name.into());
-        self
-    }
-    /// Sets `Period`.
-    pub fn with_period(mut self, period: i64) -> Self {
-        self.period = Some(period);
-        self
-    }
-    /// Sets `Operator`.
-    pub fn with_operator(mut self, operator: impl Into<String>) -> Self {
-        self.operator = Some(operator.into());
-        self
-    }
-    /// Sets `Value`.
-    pub fn with_value(mut self, value: impl Into<String>) -> Self {
-        self.value = Some(value.into());
-        self
-    }
-    /// Sets `ContinuePeriod`.
-    pub fn with_continue_period(mut self, continue_period: i64) -> Self {
-        self.continue_period = Some(continue_period);
-        self
-    }
-    /// Sets `NoticeFrequency`.
-    pub fn with_notice_frequency(mut self, notice_frequency: i64) -> Self {
-        self.notice_frequency = Some(notice_frequency);
-        self
-    }
-    /// Sets `IsPowerNotice`.
-    pub fn with_is_power_notice(mut self, is_power_notice: i64) -> Self {
-        self.is_power_notice = Some(is_power_notice);
-        self
-    }
-    /// Sets `Filter`.
-    pub fn with_filter(mut self, filter: output::AlarmPolicyFilter) -> Self {
-        self.filter = Some(filter);
-        self
-    }
-    /// Sets `Description`.
-    pub fn with_description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
-    }
-    /// Sets `Unit`.
-    pub fn with_unit(mut self, unit: impl Into<String>) -> Self {
-        self.unit = Some(unit.into());
-        self
-    }
-    /// Sets `RuleType`.
-    pub fn with_rule_type(mut self, rule_type: impl Into<String>) -> Self {
-        self.rule_type = Some(rule_type.into());
-        self
-    }
-    /// Sets `IsAdvanced`.
-    pub fn with_is_advanced(mut self, is_advanced: i64) -> Self {
-        self.is_advanced = Some(is_advanced);
-        self
-    }
-    /// Sets `IsOpen`.
-    pub fn with_is_open(mut self, is_open: i64) -> Self {
-        self.is_open = Some(is_open);
-        self
-    }
-    /// Sets `ProductId`.
-    pub fn with_product_id(mut self, product_id: impl Into<String>) -> Self {
-        self.product_id = Some(product_id.into());
-        self
-    }
-    /// Sets `ValueMax`.
-    pub fn with_value_max(mut self, value_max: f64) -> Self {
-        self.value_max = Some(value_max);
-        self
-    }
-    /// Sets `ValueMin`.
-    pub fn with_value_min(mut self, value_min: f64) -> Self {
-        self.value_min = Some(value_min);
-        self
-    }
-    /// Sets `HierarchicalValue`.
-    pub fn with_hierarchical_value(mut self, hierarchical_value: output::AlarmHierarchicalValue) -> Self {
-        self.hierarchical_value = Some(hierarchical_value);
-        self
-    }
-    /// Sets `IsLatenessMetric`.
-    pub fn with_is_lateness_metric(mut self, is_lateness_metric: i64) -> Self {
-        self.is_lateness_metric = Some(is_lateness_metric);
-        self
-    }
-}
-
 impl lenient::Reply for AlarmPolicyRule {
     const NAME: &'static str = "AlarmPolicyRule";
     const FIELDS: &'static [&'static str] = &[
@@ -2354,29 +1500,29 @@ impl<'de> Deserialize<'de> for AlarmPolicyRule {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for AlarmPolicyRule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AlarmPolicyRule", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("MetricName", &self.metric_name)?
-            .opt("Period", &self.period)?
-            .opt("Operator", &self.operator)?
-            .opt("Value", &self.value)?
-            .opt("ContinuePeriod", &self.continue_period)?
-            .opt("NoticeFrequency", &self.notice_frequency)?
-            .opt("IsPowerNotice", &self.is_power_notice)?
-            .opt("Filter", &self.filter)?
-            .opt("Description", &self.description)?
-            .opt("Unit", &self.unit)?
-            .opt("RuleType", &self.rule_type)?
-            .opt("IsAdvanced", &self.is_advanced)?
-            .opt("IsOpen", &self.is_open)?
-            .opt("ProductId", &self.product_id)?
-            .opt("ValueMax", &self.value_max)?
-            .opt("ValueMin", &self.value_min)?
-            .opt("HierarchicalValue", &self.hierarchical_value)?
-            .opt("IsLatenessMetric", &self.is_lateness_metric)?
-            .end()
+        let mut fields = lenient::fields(serializer, "AlarmPolicyRule", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("MetricName", &self.metric_name)?;
+        fields.opt("Period", &self.period)?;
+        fields.opt("Operator", &self.operator)?;
+        fields.opt("Value", &self.value)?;
+        fields.opt("ContinuePeriod", &self.continue_period)?;
+        fields.opt("NoticeFrequency", &self.notice_frequency)?;
+        fields.opt("IsPowerNotice", &self.is_power_notice)?;
+        fields.opt("Filter", &self.filter)?;
+        fields.opt("Description", &self.description)?;
+        fields.opt("Unit", &self.unit)?;
+        fields.opt("RuleType", &self.rule_type)?;
+        fields.opt("IsAdvanced", &self.is_advanced)?;
+        fields.opt("IsOpen", &self.is_open)?;
+        fields.opt("ProductId", &self.product_id)?;
+        fields.opt("ValueMax", &self.value_max)?;
+        fields.opt("ValueMin", &self.value_min)?;
+        fields.opt("HierarchicalValue", &self.hierarchical_value)?;
+        fields.opt("IsLatenessMetric", &self.is_lateness_metric)?;
+        fields.end()
     }
 }
 
@@ -2394,16 +1540,6 @@ pub struct AlarmPolicyTriggerTask {
     ///
     /// Required. May be null. Example: `{"Region":"ap-guangzhou","Group":"asg-0zhspjx","Policy":"asp-ganig28"}`
     pub task_config: Option<String>,
-}
-
-impl AlarmPolicyTriggerTask {
-    /// With the fields a request must carry.
-    pub fn new(type_: impl Into<String>, task_config: impl Into<String>) -> Self {
-        AlarmPolicyTriggerTask {
-            type_: Some(type_.into()),
-            task_config: Some(task_config.into()),
-        }
-    }
 }
 
 impl lenient::Reply for AlarmPolicyTriggerTask {
@@ -2427,13 +1563,13 @@ impl<'de> Deserialize<'de> for AlarmPolicyTriggerTask {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for AlarmPolicyTriggerTask {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AlarmPolicyTriggerTask", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Type", &self.type_)?
-            .opt("TaskConfig", &self.task_config)?
-            .end()
+        let mut fields = lenient::fields(serializer, "AlarmPolicyTriggerTask", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Type", &self.type_)?;
+        fields.opt("TaskConfig", &self.task_config)?;
+        fields.end()
     }
 }
 
@@ -2451,26 +1587,6 @@ pub struct BasicAuth {
     ///
     /// May be null. Example: `user-password`
     pub password: Option<String>,
-}
-
-impl BasicAuth {
-    /// With every field unset.
-    pub fn new() -> Self {
-        BasicAuth {
-            user_name: None,
-            password: None,
-        }
-    }
-    /// Sets `UserName`.
-    pub fn with_user_name(mut self, user_name: impl Into<String>) -> Self {
-        self.user_name = Some(user_name.into());
-        self
-    }
-    /// Sets `Password`.
-    pub fn with_password(mut self, password: impl Into<String>) -> Self {
-        self.password = Some(password.into());
-        self
-    }
 }
 
 impl lenient::Reply for BasicAuth {
@@ -2494,13 +1610,13 @@ impl<'de> Deserialize<'de> for BasicAuth {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for BasicAuth {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "BasicAuth", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("UserName", &self.user_name)?
-            .opt("Password", &self.password)?
-            .end()
+        let mut fields = lenient::fields(serializer, "BasicAuth", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("UserName", &self.user_name)?;
+        fields.opt("Password", &self.password)?;
+        fields.end()
     }
 }
 
@@ -2523,32 +1639,6 @@ pub struct BindProgressResponse {
     ///
     /// May be null. Example: `binding`
     pub status: Option<String>,
-}
-
-impl BindProgressResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        BindProgressResponse {
-            steps: Vec::new(),
-            cluster_id: None,
-            status: None,
-        }
-    }
-    /// Sets `Steps`.
-    pub fn with_steps(mut self, steps: impl IntoIterator<Item = output::BindProgressStep>) -> Self {
-        self.steps = steps.into_iter().collect();
-        self
-    }
-    /// Sets `ClusterId`.
-    pub fn with_cluster_id(mut self, cluster_id: impl Into<String>) -> Self {
-        self.cluster_id = Some(cluster_id.into());
-        self
-    }
-    /// Sets `Status`.
-    pub fn with_status(mut self, status: impl Into<String>) -> Self {
-        self.status = Some(status.into());
-        self
-    }
 }
 
 impl lenient::Reply for BindProgressResponse {
@@ -2574,14 +1664,14 @@ impl<'de> Deserialize<'de> for BindProgressResponse {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for BindProgressResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "BindProgressResponse", <Self as lenient::Reply>::FIELDS.len())?
-            .list("Steps", &self.steps)?
-            .opt("ClusterId", &self.cluster_id)?
-            .opt("Status", &self.status)?
-            .end()
+        let mut fields = lenient::fields(serializer, "BindProgressResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("Steps", &self.steps)?;
+        fields.opt("ClusterId", &self.cluster_id)?;
+        fields.opt("Status", &self.status)?;
+        fields.end()
     }
 }
 
@@ -2621,44 +1711,6 @@ pub struct BindProgressStep {
     pub step: Option<String>,
 }
 
-impl BindProgressStep {
-    /// With every field unset.
-    pub fn new() -> Self {
-        BindProgressStep {
-            end_at: None,
-            failed_msg: None,
-            life_state: None,
-            start_at: None,
-            step: None,
-        }
-    }
-    /// Sets `EndAt`.
-    pub fn with_end_at(mut self, end_at: impl Into<String>) -> Self {
-        self.end_at = Some(end_at.into());
-        self
-    }
-    /// Sets `FailedMsg`.
-    pub fn with_failed_msg(mut self, failed_msg: impl Into<String>) -> Self {
-        self.failed_msg = Some(failed_msg.into());
-        self
-    }
-    /// Sets `LifeState`.
-    pub fn with_life_state(mut self, life_state: impl Into<String>) -> Self {
-        self.life_state = Some(life_state.into());
-        self
-    }
-    /// Sets `StartAt`.
-    pub fn with_start_at(mut self, start_at: impl Into<String>) -> Self {
-        self.start_at = Some(start_at.into());
-        self
-    }
-    /// Sets `Step`.
-    pub fn with_step(mut self, step: impl Into<String>) -> Self {
-        self.step = Some(step.into());
-        self
-    }
-}
-
 impl lenient::Reply for BindProgressStep {
     const NAME: &'static str = "BindProgressStep";
     const FIELDS: &'static [&'static str] = &[
@@ -2686,16 +1738,16 @@ impl<'de> Deserialize<'de> for BindProgressStep {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for BindProgressStep {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "BindProgressStep", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("EndAt", &self.end_at)?
-            .opt("FailedMsg", &self.failed_msg)?
-            .opt("LifeState", &self.life_state)?
-            .opt("StartAt", &self.start_at)?
-            .opt("Step", &self.step)?
-            .end()
+        let mut fields = lenient::fields(serializer, "BindProgressStep", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("EndAt", &self.end_at)?;
+        fields.opt("FailedMsg", &self.failed_msg)?;
+        fields.opt("LifeState", &self.life_state)?;
+        fields.opt("StartAt", &self.start_at)?;
+        fields.opt("Step", &self.step)?;
+        fields.end()
     }
 }
 
@@ -2719,23 +1771,6 @@ pub struct ClsNotice {
     ///
     /// Example: `1`
     pub enable: Option<i64>,
-}
-
-impl ClsNotice {
-    /// With the fields a request must carry.
-    pub fn new(region: impl Into<String>, log_set_id: impl Into<String>, topic_id: impl Into<String>) -> Self {
-        ClsNotice {
-            region: Some(region.into()),
-            log_set_id: Some(log_set_id.into()),
-            topic_id: Some(topic_id.into()),
-            enable: None,
-        }
-    }
-    /// Sets `Enable`.
-    pub fn with_enable(mut self, enable: i64) -> Self {
-        self.enable = Some(enable);
-        self
-    }
 }
 
 impl lenient::Reply for ClsNotice {
@@ -2763,15 +1798,15 @@ impl<'de> Deserialize<'de> for ClsNotice {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ClsNotice {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ClsNotice", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Region", &self.region)?
-            .opt("LogSetId", &self.log_set_id)?
-            .opt("TopicId", &self.topic_id)?
-            .opt("Enable", &self.enable)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ClsNotice", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Region", &self.region)?;
+        fields.opt("LogSetId", &self.log_set_id)?;
+        fields.opt("TopicId", &self.topic_id)?;
+        fields.opt("Enable", &self.enable)?;
+        fields.end()
     }
 }
 
@@ -2813,22 +1848,6 @@ pub struct CommonNamespace {
     pub dashboard_id: Option<String>,
 }
 
-impl CommonNamespace {
-    /// With the fields a request must carry.
-    pub fn new(id: impl Into<String>, name: impl Into<String>, value: impl Into<String>, product_name: impl Into<String>, config: impl Into<String>, available_regions: impl IntoIterator<Item = impl Into<String>>, sort_id: i64, dashboard_id: impl Into<String>) -> Self {
-        CommonNamespace {
-            id: Some(id.into()),
-            name: Some(name.into()),
-            value: Some(value.into()),
-            product_name: Some(product_name.into()),
-            config: Some(config.into()),
-            available_regions: available_regions.into_iter().map(Into::into).collect(),
-            sort_id: Some(sort_id),
-            dashboard_id: Some(dashboard_id.into()),
-        }
-    }
-}
-
 impl lenient::Reply for CommonNamespace {
     const NAME: &'static str = "CommonNamespace";
     const FIELDS: &'static [&'static str] = &[
@@ -2862,19 +1881,19 @@ impl<'de> Deserialize<'de> for CommonNamespace {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for CommonNamespace {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CommonNamespace", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Id", &self.id)?
-            .opt("Name", &self.name)?
-            .opt("Value", &self.value)?
-            .opt("ProductName", &self.product_name)?
-            .opt("Config", &self.config)?
-            .list("AvailableRegions", &self.available_regions)?
-            .opt("SortId", &self.sort_id)?
-            .opt("DashboardId", &self.dashboard_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CommonNamespace", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Id", &self.id)?;
+        fields.opt("Name", &self.name)?;
+        fields.opt("Value", &self.value)?;
+        fields.opt("ProductName", &self.product_name)?;
+        fields.opt("Config", &self.config)?;
+        fields.list("AvailableRegions", &self.available_regions)?;
+        fields.opt("SortId", &self.sort_id)?;
+        fields.opt("DashboardId", &self.dashboard_id)?;
+        fields.end()
     }
 }
 
@@ -2898,18 +1917,6 @@ pub struct CommonNamespaceNew {
     ///
     /// Required.
     pub dimensions: Vec<output::DimensionNew>,
-}
-
-impl CommonNamespaceNew {
-    /// With the fields a request must carry.
-    pub fn new(id: impl Into<String>, name: impl Into<String>, monitor_type: impl Into<String>, dimensions: impl IntoIterator<Item = output::DimensionNew>) -> Self {
-        CommonNamespaceNew {
-            id: Some(id.into()),
-            name: Some(name.into()),
-            monitor_type: Some(monitor_type.into()),
-            dimensions: dimensions.into_iter().collect(),
-        }
-    }
 }
 
 impl lenient::Reply for CommonNamespaceNew {
@@ -2937,15 +1944,15 @@ impl<'de> Deserialize<'de> for CommonNamespaceNew {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for CommonNamespaceNew {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CommonNamespaceNew", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Id", &self.id)?
-            .opt("Name", &self.name)?
-            .opt("MonitorType", &self.monitor_type)?
-            .list("Dimensions", &self.dimensions)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CommonNamespaceNew", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Id", &self.id)?;
+        fields.opt("Name", &self.name)?;
+        fields.opt("MonitorType", &self.monitor_type)?;
+        fields.list("Dimensions", &self.dimensions)?;
+        fields.end()
     }
 }
 
@@ -3027,104 +2034,6 @@ pub struct Condition {
     pub rule_type: Option<String>,
 }
 
-impl Condition {
-    /// With every field unset.
-    pub fn new() -> Self {
-        Condition {
-            alarm_notify_period: None,
-            alarm_notify_type: None,
-            calc_type: None,
-            calc_value: None,
-            continue_time: None,
-            metric_id: None,
-            metric_display_name: None,
-            period: None,
-            rule_id: None,
-            unit: None,
-            is_advanced: None,
-            is_open: None,
-            product_id: None,
-            hierarchical_value: None,
-            rule_type: None,
-        }
-    }
-    /// Sets `AlarmNotifyPeriod`.
-    pub fn with_alarm_notify_period(mut self, alarm_notify_period: i64) -> Self {
-        self.alarm_notify_period = Some(alarm_notify_period);
-        self
-    }
-    /// Sets `AlarmNotifyType`.
-    pub fn with_alarm_notify_type(mut self, alarm_notify_type: i64) -> Self {
-        self.alarm_notify_type = Some(alarm_notify_type);
-        self
-    }
-    /// Sets `CalcType`.
-    pub fn with_calc_type(mut self, calc_type: impl Into<String>) -> Self {
-        self.calc_type = Some(calc_type.into());
-        self
-    }
-    /// Sets `CalcValue`.
-    pub fn with_calc_value(mut self, calc_value: impl Into<String>) -> Self {
-        self.calc_value = Some(calc_value.into());
-        self
-    }
-    /// Sets `ContinueTime`.
-    pub fn with_continue_time(mut self, continue_time: impl Into<String>) -> Self {
-        self.continue_time = Some(continue_time.into());
-        self
-    }
-    /// Sets `MetricID`.
-    pub fn with_metric_id(mut self, metric_id: i64) -> Self {
-        self.metric_id = Some(metric_id);
-        self
-    }
-    /// Sets `MetricDisplayName`.
-    pub fn with_metric_display_name(mut self, metric_display_name: impl Into<String>) -> Self {
-        self.metric_display_name = Some(metric_display_name.into());
-        self
-    }
-    /// Sets `Period`.
-    pub fn with_period(mut self, period: i64) -> Self {
-        self.period = Some(period);
-        self
-    }
-    /// Sets `RuleID`.
-    pub fn with_rule_id(mut self, rule_id: i64) -> Self {
-        self.rule_id = Some(rule_id);
-        self
-    }
-    /// Sets `Unit`.
-    pub fn with_unit(mut self, unit: impl Into<String>) -> Self {
-        self.unit = Some(unit.into());
-        self
-    }
-    /// Sets `IsAdvanced`.
-    pub fn with_is_advanced(mut self, is_advanced: i64) -> Self {
-        self.is_advanced = Some(is_advanced);
-        self
-    }
-    /// Sets `IsOpen`.
-    pub fn with_is_open(mut self, is_open: i64) -> Self {
-        self.is_open = Some(is_open);
-        self
-    }
-    /// Sets `ProductId`.
-    pub fn with_product_id(mut self, product_id: impl Into<String>) -> Self {
-        self.product_id = Some(product_id.into());
-        self
-    }
-    /// Sets `HierarchicalValue`.
-    pub fn with_hierarchical_value(mut self, hierarchical_value: output::AlarmHierarchicalValue) -> Self {
-        self.hierarchical_value = Some(hierarchical_value);
-        self
-    }
-    /// Sets `RuleType`.
-    pub fn with_rule_type(mut self, rule_type: impl Into<String>) -> Self {
-        self.rule_type = Some(rule_type.into());
-        self
-    }
-}
-
 impl lenient::Reply for Condition {
     const NAME: &'static str = "Condition";
     const FIELDS: &'static [&'static str] = &[
@@ -3172,26 +2081,26 @@ impl<'de> Deserialize<'de> for Condition {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for Condition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Condition", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("AlarmNotifyPeriod", &self.alarm_notify_period)?
-            .opt("AlarmNotifyType", &self.alarm_notify_type)?
-            .opt("CalcType", &self.calc_type)?
-            .opt("CalcValue", &self.calc_value)?
-            .opt("ContinueTime", &self.continue_time)?
-            .opt("MetricID", &self.metric_id)?
-            .opt("MetricDisplayName", &self.metric_display_name)?
-            .opt("Period", &self.period)?
-            .opt("RuleID", &self.rule_id)?
-            .opt("Unit", &self.unit)?
-            .opt("IsAdvanced", &self.is_advanced)?
-            .opt("IsOpen", &self.is_open)?
-            .opt("ProductId", &self.product_id)?
-            .opt("HierarchicalValue", &self.hierarchical_value)?
-            .opt("RuleType", &self.rule_type)?
-            .end()
+        let mut fields = lenient::fields(serializer, "Condition", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("AlarmNotifyPeriod", &self.alarm_notify_period)?;
+        fields.opt("AlarmNotifyType", &self.alarm_notify_type)?;
+        fields.opt("CalcType", &self.calc_type)?;
+        fields.opt("CalcValue", &self.calc_value)?;
+        fields.opt("ContinueTime", &self.continue_time)?;
+        fields.opt("MetricID", &self.metric_id)?;
+        fields.opt("MetricDisplayName", &self.metric_display_name)?;
+        fields.opt("Period", &self.period)?;
+        fields.opt("RuleID", &self.rule_id)?;
+        fields.opt("Unit", &self.unit)?;
+        fields.opt("IsAdvanced", &self.is_advanced)?;
+        fields.opt("IsOpen", &self.is_open)?;
+        fields.opt("ProductId", &self.product_id)?;
+        fields.opt("HierarchicalValue", &self.hierarchical_value)?;
+        fields.opt("RuleType", &self.rule_type)?;
+        fields.end()
     }
 }
 
@@ -3214,17 +2123,6 @@ pub struct ConditionsTemp {
     ///
     /// Required. May be null.
     pub event_condition: Option<output::AlarmPolicyEventCondition>,
-}
-
-impl ConditionsTemp {
-    /// With the fields a request must carry.
-    pub fn new(template_name: impl Into<String>, condition: output::AlarmPolicyCondition, event_condition: output::AlarmPolicyEventCondition) -> Self {
-        ConditionsTemp {
-            template_name: Some(template_name.into()),
-            condition: Some(condition),
-            event_condition: Some(event_condition),
-        }
-    }
 }
 
 impl lenient::Reply for ConditionsTemp {
@@ -3250,14 +2148,14 @@ impl<'de> Deserialize<'de> for ConditionsTemp {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ConditionsTemp {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ConditionsTemp", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("TemplateName", &self.template_name)?
-            .opt("Condition", &self.condition)?
-            .opt("EventCondition", &self.event_condition)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ConditionsTemp", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("TemplateName", &self.template_name)?;
+        fields.opt("Condition", &self.condition)?;
+        fields.opt("EventCondition", &self.event_condition)?;
+        fields.end()
     }
 }
 
@@ -3280,32 +2178,6 @@ pub struct CoverStaffInfo {
     ///
     /// May be null.
     pub cover_end_time: Option<i64>,
-}
-
-impl CoverStaffInfo {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CoverStaffInfo {
-            cover_staff_i_ds: Vec::new(),
-            cover_start_time: None,
-            cover_end_time: None,
-        }
-    }
-    /// Sets `CoverStaffIDs`.
-    pub fn with_cover_staff_i_ds(mut self, cover_staff_i_ds: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.cover_staff_i_ds = cover_staff_i_ds.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `CoverStartTime`.
-    pub fn with_cover_start_time(mut self, cover_start_time: i64) -> Self {
-        self.cover_start_time = Some(cover_start_time);
-        self
-    }
-    /// Sets `CoverEndTime`.
-    pub fn with_cover_end_time(mut self, cover_end_time: i64) -> Self {
-        self.cover_end_time = Some(cover_end_time);
-        self
-    }
 }
 
 impl lenient::Reply for CoverStaffInfo {
@@ -3331,14 +2203,14 @@ impl<'de> Deserialize<'de> for CoverStaffInfo {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for CoverStaffInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CoverStaffInfo", <Self as lenient::Reply>::FIELDS.len())?
-            .list("CoverStaffIDs", &self.cover_staff_i_ds)?
-            .opt("CoverStartTime", &self.cover_start_time)?
-            .opt("CoverEndTime", &self.cover_end_time)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CoverStaffInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("CoverStaffIDs", &self.cover_staff_i_ds)?;
+        fields.opt("CoverStartTime", &self.cover_start_time)?;
+        fields.opt("CoverEndTime", &self.cover_end_time)?;
+        fields.end()
     }
 }
 
@@ -3375,50 +2247,6 @@ pub struct DataPoint {
     pub avg_values: Vec<f64>,
 }
 
-impl DataPoint {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DataPoint {
-            dimensions: Vec::new(),
-            timestamps: Vec::new(),
-            values: Vec::new(),
-            max_values: Vec::new(),
-            min_values: Vec::new(),
-            avg_values: Vec::new(),
-        }
-    }
-    /// Sets `Dimensions`.
-    pub fn with_dimensions(mut self, dimensions: impl IntoIterator<Item = output::Dimension>) -> Self {
-        self.dimensions = dimensions.into_iter().collect();
-        self
-    }
-    /// Sets `Timestamps`.
-    pub fn with_timestamps(mut self, timestamps: impl IntoIterator<Item = f64>) -> Self {
-        self.timestamps = timestamps.into_iter().collect();
-        self
-    }
-    /// Sets `Values`.
-    pub fn with_values(mut self, values: impl IntoIterator<Item = f64>) -> Self {
-        self.values = values.into_iter().collect();
-        self
-    }
-    /// Sets `MaxValues`.
-    pub fn with_max_values(mut self, max_values: impl IntoIterator<Item = f64>) -> Self {
-        self.max_values = max_values.into_iter().collect();
-        self
-    }
-    /// Sets `MinValues`.
-    pub fn with_min_values(mut self, min_values: impl IntoIterator<Item = f64>) -> Self {
-        self.min_values = min_values.into_iter().collect();
-        self
-    }
-    /// Sets `AvgValues`.
-    pub fn with_avg_values(mut self, avg_values: impl IntoIterator<Item = f64>) -> Self {
-        self.avg_values = avg_values.into_iter().collect();
-        self
-    }
-}
-
 impl lenient::Reply for DataPoint {
     const NAME: &'static str = "DataPoint";
     const FIELDS: &'static [&'static str] = &[
@@ -3448,17 +2276,17 @@ impl<'de> Deserialize<'de> for DataPoint {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DataPoint {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DataPoint", <Self as lenient::Reply>::FIELDS.len())?
-            .list("Dimensions", &self.dimensions)?
-            .list("Timestamps", &self.timestamps)?
-            .list("Values", &self.values)?
-            .list("MaxValues", &self.max_values)?
-            .list("MinValues", &self.min_values)?
-            .list("AvgValues", &self.avg_values)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DataPoint", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("Dimensions", &self.dimensions)?;
+        fields.list("Timestamps", &self.timestamps)?;
+        fields.list("Values", &self.values)?;
+        fields.list("MaxValues", &self.max_values)?;
+        fields.list("MinValues", &self.min_values)?;
+        fields.list("AvgValues", &self.avg_values)?;
+        fields.end()
     }
 }
 
@@ -3508,22 +2336,6 @@ pub struct DescribeAccidentEventListAlarms {
     pub update_time: Option<String>,
 }
 
-impl DescribeAccidentEventListAlarms {
-    /// With the fields a request must carry.
-    pub fn new(business_type_desc: impl Into<String>, accident_type_desc: impl Into<String>, business_id: i64, event_status: i64, affect_resource: impl Into<String>, region: impl Into<String>, occur_time: impl Into<String>, update_time: impl Into<String>) -> Self {
-        DescribeAccidentEventListAlarms {
-            business_type_desc: Some(business_type_desc.into()),
-            accident_type_desc: Some(accident_type_desc.into()),
-            business_id: Some(business_id),
-            event_status: Some(event_status),
-            affect_resource: Some(affect_resource.into()),
-            region: Some(region.into()),
-            occur_time: Some(occur_time.into()),
-            update_time: Some(update_time.into()),
-        }
-    }
-}
-
 impl lenient::Reply for DescribeAccidentEventListAlarms {
     const NAME: &'static str = "DescribeAccidentEventListAlarms";
     const FIELDS: &'static [&'static str] = &[
@@ -3557,19 +2369,19 @@ impl<'de> Deserialize<'de> for DescribeAccidentEventListAlarms {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeAccidentEventListAlarms {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeAccidentEventListAlarms", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("BusinessTypeDesc", &self.business_type_desc)?
-            .opt("AccidentTypeDesc", &self.accident_type_desc)?
-            .opt("BusinessID", &self.business_id)?
-            .opt("EventStatus", &self.event_status)?
-            .opt("AffectResource", &self.affect_resource)?
-            .opt("Region", &self.region)?
-            .opt("OccurTime", &self.occur_time)?
-            .opt("UpdateTime", &self.update_time)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeAccidentEventListAlarms", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("BusinessTypeDesc", &self.business_type_desc)?;
+        fields.opt("AccidentTypeDesc", &self.accident_type_desc)?;
+        fields.opt("BusinessID", &self.business_id)?;
+        fields.opt("EventStatus", &self.event_status)?;
+        fields.opt("AffectResource", &self.affect_resource)?;
+        fields.opt("Region", &self.region)?;
+        fields.opt("OccurTime", &self.occur_time)?;
+        fields.opt("UpdateTime", &self.update_time)?;
+        fields.end()
     }
 }
 
@@ -3609,19 +2421,6 @@ pub struct DescribeAlarmSmsQuotaQuota {
     pub used: Option<i64>,
 }
 
-impl DescribeAlarmSmsQuotaQuota {
-    /// With the fields a request must carry.
-    pub fn new(type_: impl Into<String>, name: impl Into<String>, free_left: i64, purchase_left: i64, used: i64) -> Self {
-        DescribeAlarmSmsQuotaQuota {
-            type_: Some(type_.into()),
-            name: Some(name.into()),
-            free_left: Some(free_left),
-            purchase_left: Some(purchase_left),
-            used: Some(used),
-        }
-    }
-}
-
 impl lenient::Reply for DescribeAlarmSmsQuotaQuota {
     const NAME: &'static str = "DescribeAlarmSmsQuotaQuota";
     const FIELDS: &'static [&'static str] = &[
@@ -3649,16 +2448,16 @@ impl<'de> Deserialize<'de> for DescribeAlarmSmsQuotaQuota {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeAlarmSmsQuotaQuota {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeAlarmSmsQuotaQuota", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Type", &self.type_)?
-            .opt("Name", &self.name)?
-            .opt("FreeLeft", &self.free_left)?
-            .opt("PurchaseLeft", &self.purchase_left)?
-            .opt("Used", &self.used)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeAlarmSmsQuotaQuota", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Type", &self.type_)?;
+        fields.opt("Name", &self.name)?;
+        fields.opt("FreeLeft", &self.free_left)?;
+        fields.opt("PurchaseLeft", &self.purchase_left)?;
+        fields.opt("Used", &self.used)?;
+        fields.end()
     }
 }
 
@@ -3777,36 +2576,6 @@ pub struct DescribeBasicAlarmListAlarms {
     pub instance_group: Vec<output::InstanceGroup>,
 }
 
-impl DescribeBasicAlarmListAlarms {
-    /// With the fields a request must carry.
-    pub fn new(id: u64, project_id: i64, project_name: impl Into<String>, status: i64, alarm_status: impl Into<String>, group_id: i64, group_name: impl Into<String>, first_occur_time: impl Into<String>, duration: i64, last_occur_time: impl Into<String>, content: impl Into<String>, obj_name: impl Into<String>, obj_id: impl Into<String>, view_name: impl Into<String>, vpc: impl Into<String>, metric_id: i64, metric_name: impl Into<String>, alarm_type: i64, region: impl Into<String>, dimensions: impl Into<String>, notify_way: impl IntoIterator<Item = impl Into<String>>, instance_group: impl IntoIterator<Item = output::InstanceGroup>) -> Self {
-        DescribeBasicAlarmListAlarms {
-            id: Some(id),
-            project_id: Some(project_id),
-            project_name: Some(project_name.into()),
-            status: Some(status),
-            alarm_status: Some(alarm_status.into()),
-            group_id: Some(group_id),
-            group_name: Some(group_name.into()),
-            first_occur_time: Some(first_occur_time.into()),
-            duration: Some(duration),
-            last_occur_time: Some(last_occur_time.into()),
-            content: Some(content.into()),
-            obj_name: Some(obj_name.into()),
-            obj_id: Some(obj_id.into()),
-            view_name: Some(view_name.into()),
-            vpc: Some(vpc.into()),
-            metric_id: Some(metric_id),
-            metric_name: Some(metric_name.into()),
-            alarm_type: Some(alarm_type),
-            region: Some(region.into()),
-            dimensions: Some(dimensions.into()),
-            notify_way: notify_way.into_iter().map(Into::into).collect(),
-            instance_group: instance_group.into_iter().collect(),
-        }
-    }
-}
-
 impl lenient::Reply for DescribeBasicAlarmListAlarms {
     const NAME: &'static str = "DescribeBasicAlarmListAlarms";
     const FIELDS: &'static [&'static str] = &[
@@ -3868,33 +2637,33 @@ impl<'de> Deserialize<'de> for DescribeBasicAlarmListAlarms {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeBasicAlarmListAlarms {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeBasicAlarmListAlarms", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Id", &self.id)?
-            .opt("ProjectId", &self.project_id)?
-            .opt("ProjectName", &self.project_name)?
-            .opt("Status", &self.status)?
-            .opt("AlarmStatus", &self.alarm_status)?
-            .opt("GroupId", &self.group_id)?
-            .opt("GroupName", &self.group_name)?
-            .opt("FirstOccurTime", &self.first_occur_time)?
-            .opt("Duration", &self.duration)?
-            .opt("LastOccurTime", &self.last_occur_time)?
-            .opt("Content", &self.content)?
-            .opt("ObjName", &self.obj_name)?
-            .opt("ObjId", &self.obj_id)?
-            .opt("ViewName", &self.view_name)?
-            .opt("Vpc", &self.vpc)?
-            .opt("MetricId", &self.metric_id)?
-            .opt("MetricName", &self.metric_name)?
-            .opt("AlarmType", &self.alarm_type)?
-            .opt("Region", &self.region)?
-            .opt("Dimensions", &self.dimensions)?
-            .list("NotifyWay", &self.notify_way)?
-            .list("InstanceGroup", &self.instance_group)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeBasicAlarmListAlarms", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Id", &self.id)?;
+        fields.opt("ProjectId", &self.project_id)?;
+        fields.opt("ProjectName", &self.project_name)?;
+        fields.opt("Status", &self.status)?;
+        fields.opt("AlarmStatus", &self.alarm_status)?;
+        fields.opt("GroupId", &self.group_id)?;
+        fields.opt("GroupName", &self.group_name)?;
+        fields.opt("FirstOccurTime", &self.first_occur_time)?;
+        fields.opt("Duration", &self.duration)?;
+        fields.opt("LastOccurTime", &self.last_occur_time)?;
+        fields.opt("Content", &self.content)?;
+        fields.opt("ObjName", &self.obj_name)?;
+        fields.opt("ObjId", &self.obj_id)?;
+        fields.opt("ViewName", &self.view_name)?;
+        fields.opt("Vpc", &self.vpc)?;
+        fields.opt("MetricId", &self.metric_id)?;
+        fields.opt("MetricName", &self.metric_name)?;
+        fields.opt("AlarmType", &self.alarm_type)?;
+        fields.opt("Region", &self.region)?;
+        fields.opt("Dimensions", &self.dimensions)?;
+        fields.list("NotifyWay", &self.notify_way)?;
+        fields.list("InstanceGroup", &self.instance_group)?;
+        fields.end()
     }
 }
 
@@ -3918,38 +2687,6 @@ pub struct DescribeBindingPolicyObjectListInstance {
     ///
     /// Example: `gz`
     pub region: Option<String>,
-}
-
-impl DescribeBindingPolicyObjectListInstance {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeBindingPolicyObjectListInstance {
-            unique_id: None,
-            dimensions: None,
-            is_shielded: None,
-            region: None,
-        }
-    }
-    /// Sets `UniqueId`.
-    pub fn with_unique_id(mut self, unique_id: impl Into<String>) -> Self {
-        self.unique_id = Some(unique_id.into());
-        self
-    }
-    /// Sets `Dimensions`.
-    pub fn with_dimensions(mut self, dimensions: impl Into<String>) -> Self {
-        self.dimensions = Some(dimensions.into());
-        self
-    }
-    /// Sets `IsShielded`.
-    pub fn with_is_shielded(mut self, is_shielded: i64) -> Self {
-        self.is_shielded = Some(is_shielded);
-        self
-    }
-    /// Sets `Region`.
-    pub fn with_region(mut self, region: impl Into<String>) -> Self {
-        self.region = Some(region.into());
-        self
-    }
 }
 
 impl lenient::Reply for DescribeBindingPolicyObjectListInstance {
@@ -3977,15 +2714,15 @@ impl<'de> Deserialize<'de> for DescribeBindingPolicyObjectListInstance {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeBindingPolicyObjectListInstance {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeBindingPolicyObjectListInstance", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("UniqueId", &self.unique_id)?
-            .opt("Dimensions", &self.dimensions)?
-            .opt("IsShielded", &self.is_shielded)?
-            .opt("Region", &self.region)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeBindingPolicyObjectListInstance", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("UniqueId", &self.unique_id)?;
+        fields.opt("Dimensions", &self.dimensions)?;
+        fields.opt("IsShielded", &self.is_shielded)?;
+        fields.opt("Region", &self.region)?;
+        fields.end()
     }
 }
 
@@ -4028,22 +2765,6 @@ pub struct DescribeBindingPolicyObjectListInstanceGroup {
     pub regions: Vec<String>,
 }
 
-impl DescribeBindingPolicyObjectListInstanceGroup {
-    /// With the fields a request must carry.
-    pub fn new(instance_group_id: i64, view_name: impl Into<String>, last_edit_uin: impl Into<String>, group_name: impl Into<String>, instance_sum: i64, update_time: i64, insert_time: i64, regions: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        DescribeBindingPolicyObjectListInstanceGroup {
-            instance_group_id: Some(instance_group_id),
-            view_name: Some(view_name.into()),
-            last_edit_uin: Some(last_edit_uin.into()),
-            group_name: Some(group_name.into()),
-            instance_sum: Some(instance_sum),
-            update_time: Some(update_time),
-            insert_time: Some(insert_time),
-            regions: regions.into_iter().map(Into::into).collect(),
-        }
-    }
-}
-
 impl lenient::Reply for DescribeBindingPolicyObjectListInstanceGroup {
     const NAME: &'static str = "DescribeBindingPolicyObjectListInstanceGroup";
     const FIELDS: &'static [&'static str] = &[
@@ -4077,19 +2798,19 @@ impl<'de> Deserialize<'de> for DescribeBindingPolicyObjectListInstanceGroup {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeBindingPolicyObjectListInstanceGroup {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeBindingPolicyObjectListInstanceGroup", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("InstanceGroupId", &self.instance_group_id)?
-            .opt("ViewName", &self.view_name)?
-            .opt("LastEditUin", &self.last_edit_uin)?
-            .opt("GroupName", &self.group_name)?
-            .opt("InstanceSum", &self.instance_sum)?
-            .opt("UpdateTime", &self.update_time)?
-            .opt("InsertTime", &self.insert_time)?
-            .list("Regions", &self.regions)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeBindingPolicyObjectListInstanceGroup", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("InstanceGroupId", &self.instance_group_id)?;
+        fields.opt("ViewName", &self.view_name)?;
+        fields.opt("LastEditUin", &self.last_edit_uin)?;
+        fields.opt("GroupName", &self.group_name)?;
+        fields.opt("InstanceSum", &self.instance_sum)?;
+        fields.opt("UpdateTime", &self.update_time)?;
+        fields.opt("InsertTime", &self.insert_time)?;
+        fields.list("Regions", &self.regions)?;
+        fields.end()
     }
 }
 
@@ -4139,28 +2860,6 @@ pub struct DescribePolicyConditionListCondition {
     pub deprecating_info: Option<output::DescribePolicyConditionListResponseDeprecatingInfo>,
 }
 
-impl DescribePolicyConditionListCondition {
-    /// With the fields a request must carry.
-    pub fn new(policy_view_name: impl Into<String>, event_metrics: impl IntoIterator<Item = output::DescribePolicyConditionListEventMetric>, is_support_multi_region: bool, metrics: impl IntoIterator<Item = output::DescribePolicyConditionListMetric>, name: impl Into<String>, sort_id: i64, support_default: bool, support_regions: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        DescribePolicyConditionListCondition {
-            policy_view_name: Some(policy_view_name.into()),
-            event_metrics: event_metrics.into_iter().collect(),
-            is_support_multi_region: Some(is_support_multi_region),
-            metrics: metrics.into_iter().collect(),
-            name: Some(name.into()),
-            sort_id: Some(sort_id),
-            support_default: Some(support_default),
-            support_regions: support_regions.into_iter().map(Into::into).collect(),
-            deprecating_info: None,
-        }
-    }
-    /// Sets `DeprecatingInfo`.
-    pub fn with_deprecating_info(mut self, deprecating_info: output::DescribePolicyConditionListResponseDeprecatingInfo) -> Self {
-        self.deprecating_info = Some(deprecating_info);
-        self
-    }
-}
-
 impl lenient::Reply for DescribePolicyConditionListCondition {
     const NAME: &'static str = "DescribePolicyConditionListCondition";
     const FIELDS: &'static [&'static str] = &[
@@ -4196,20 +2895,20 @@ impl<'de> Deserialize<'de> for DescribePolicyConditionListCondition {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribePolicyConditionListCondition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribePolicyConditionListCondition", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("PolicyViewName", &self.policy_view_name)?
-            .list("EventMetrics", &self.event_metrics)?
-            .opt("IsSupportMultiRegion", &self.is_support_multi_region)?
-            .list("Metrics", &self.metrics)?
-            .opt("Name", &self.name)?
-            .opt("SortId", &self.sort_id)?
-            .opt("SupportDefault", &self.support_default)?
-            .list("SupportRegions", &self.support_regions)?
-            .opt("DeprecatingInfo", &self.deprecating_info)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribePolicyConditionListCondition", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("PolicyViewName", &self.policy_view_name)?;
+        fields.list("EventMetrics", &self.event_metrics)?;
+        fields.opt("IsSupportMultiRegion", &self.is_support_multi_region)?;
+        fields.list("Metrics", &self.metrics)?;
+        fields.opt("Name", &self.name)?;
+        fields.opt("SortId", &self.sort_id)?;
+        fields.opt("SupportDefault", &self.support_default)?;
+        fields.list("SupportRegions", &self.support_regions)?;
+        fields.opt("DeprecatingInfo", &self.deprecating_info)?;
+        fields.end()
     }
 }
 
@@ -4249,20 +2948,6 @@ pub struct DescribePolicyConditionListConfigManual {
     pub stat_type: Option<output::DescribePolicyConditionListConfigManualStatType>,
 }
 
-impl DescribePolicyConditionListConfigManual {
-    /// With the fields a request must carry.
-    pub fn new(calc_type: output::DescribePolicyConditionListConfigManualCalcType, calc_value: output::DescribePolicyConditionListConfigManualCalcValue, continue_time: output::DescribePolicyConditionListConfigManualContinueTime, period: output::DescribePolicyConditionListConfigManualPeriod, period_num: output::DescribePolicyConditionListConfigManualPeriodNum, stat_type: output::DescribePolicyConditionListConfigManualStatType) -> Self {
-        DescribePolicyConditionListConfigManual {
-            calc_type: Some(calc_type),
-            calc_value: Some(calc_value),
-            continue_time: Some(continue_time),
-            period: Some(period),
-            period_num: Some(period_num),
-            stat_type: Some(stat_type),
-        }
-    }
-}
-
 impl lenient::Reply for DescribePolicyConditionListConfigManual {
     const NAME: &'static str = "DescribePolicyConditionListConfigManual";
     const FIELDS: &'static [&'static str] = &[
@@ -4292,17 +2977,17 @@ impl<'de> Deserialize<'de> for DescribePolicyConditionListConfigManual {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribePolicyConditionListConfigManual {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribePolicyConditionListConfigManual", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("CalcType", &self.calc_type)?
-            .opt("CalcValue", &self.calc_value)?
-            .opt("ContinueTime", &self.continue_time)?
-            .opt("Period", &self.period)?
-            .opt("PeriodNum", &self.period_num)?
-            .opt("StatType", &self.stat_type)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribePolicyConditionListConfigManual", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("CalcType", &self.calc_type)?;
+        fields.opt("CalcValue", &self.calc_value)?;
+        fields.opt("ContinueTime", &self.continue_time)?;
+        fields.opt("Period", &self.period)?;
+        fields.opt("PeriodNum", &self.period_num)?;
+        fields.opt("StatType", &self.stat_type)?;
+        fields.end()
     }
 }
 
@@ -4319,16 +3004,6 @@ pub struct DescribePolicyConditionListConfigManualCalcType {
     ///
     /// Required. Example: `false`
     pub need: Option<bool>,
-}
-
-impl DescribePolicyConditionListConfigManualCalcType {
-    /// With the fields a request must carry.
-    pub fn new(keys: impl IntoIterator<Item = i64>, need: bool) -> Self {
-        DescribePolicyConditionListConfigManualCalcType {
-            keys: keys.into_iter().collect(),
-            need: Some(need),
-        }
-    }
 }
 
 impl lenient::Reply for DescribePolicyConditionListConfigManualCalcType {
@@ -4352,13 +3027,13 @@ impl<'de> Deserialize<'de> for DescribePolicyConditionListConfigManualCalcType {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribePolicyConditionListConfigManualCalcType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribePolicyConditionListConfigManualCalcType", <Self as lenient::Reply>::FIELDS.len())?
-            .list("Keys", &self.keys)?
-            .opt("Need", &self.need)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribePolicyConditionListConfigManualCalcType", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("Keys", &self.keys)?;
+        fields.opt("Need", &self.need)?;
+        fields.end()
     }
 }
 
@@ -4392,19 +3067,6 @@ pub struct DescribePolicyConditionListConfigManualCalcValue {
     pub need: Option<bool>,
 }
 
-impl DescribePolicyConditionListConfigManualCalcValue {
-    /// With the fields a request must carry.
-    pub fn new(default: impl Into<String>, fixed: impl Into<String>, max: impl Into<String>, min: impl Into<String>, need: bool) -> Self {
-        DescribePolicyConditionListConfigManualCalcValue {
-            default: Some(default.into()),
-            fixed: Some(fixed.into()),
-            max: Some(max.into()),
-            min: Some(min.into()),
-            need: Some(need),
-        }
-    }
-}
-
 impl lenient::Reply for DescribePolicyConditionListConfigManualCalcValue {
     const NAME: &'static str = "DescribePolicyConditionListConfigManualCalcValue";
     const FIELDS: &'static [&'static str] = &[
@@ -4432,16 +3094,16 @@ impl<'de> Deserialize<'de> for DescribePolicyConditionListConfigManualCalcValue 
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribePolicyConditionListConfigManualCalcValue {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribePolicyConditionListConfigManualCalcValue", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Default", &self.default)?
-            .opt("Fixed", &self.fixed)?
-            .opt("Max", &self.max)?
-            .opt("Min", &self.min)?
-            .opt("Need", &self.need)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribePolicyConditionListConfigManualCalcValue", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Default", &self.default)?;
+        fields.opt("Fixed", &self.fixed)?;
+        fields.opt("Max", &self.max)?;
+        fields.opt("Min", &self.min)?;
+        fields.opt("Need", &self.need)?;
+        fields.end()
     }
 }
 
@@ -4463,17 +3125,6 @@ pub struct DescribePolicyConditionListConfigManualContinueTime {
     ///
     /// Required. Example: `true`
     pub need: Option<bool>,
-}
-
-impl DescribePolicyConditionListConfigManualContinueTime {
-    /// With the fields a request must carry.
-    pub fn new(default: i64, keys: impl IntoIterator<Item = i64>, need: bool) -> Self {
-        DescribePolicyConditionListConfigManualContinueTime {
-            default: Some(default),
-            keys: keys.into_iter().collect(),
-            need: Some(need),
-        }
-    }
 }
 
 impl lenient::Reply for DescribePolicyConditionListConfigManualContinueTime {
@@ -4499,14 +3150,14 @@ impl<'de> Deserialize<'de> for DescribePolicyConditionListConfigManualContinueTi
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribePolicyConditionListConfigManualContinueTime {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribePolicyConditionListConfigManualContinueTime", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Default", &self.default)?
-            .list("Keys", &self.keys)?
-            .opt("Need", &self.need)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribePolicyConditionListConfigManualContinueTime", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Default", &self.default)?;
+        fields.list("Keys", &self.keys)?;
+        fields.opt("Need", &self.need)?;
+        fields.end()
     }
 }
 
@@ -4528,17 +3179,6 @@ pub struct DescribePolicyConditionListConfigManualPeriod {
     ///
     /// Required. Example: `true`
     pub need: Option<bool>,
-}
-
-impl DescribePolicyConditionListConfigManualPeriod {
-    /// With the fields a request must carry.
-    pub fn new(default: i64, keys: impl IntoIterator<Item = i64>, need: bool) -> Self {
-        DescribePolicyConditionListConfigManualPeriod {
-            default: Some(default),
-            keys: keys.into_iter().collect(),
-            need: Some(need),
-        }
-    }
 }
 
 impl lenient::Reply for DescribePolicyConditionListConfigManualPeriod {
@@ -4564,14 +3204,14 @@ impl<'de> Deserialize<'de> for DescribePolicyConditionListConfigManualPeriod {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribePolicyConditionListConfigManualPeriod {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribePolicyConditionListConfigManualPeriod", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Default", &self.default)?
-            .list("Keys", &self.keys)?
-            .opt("Need", &self.need)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribePolicyConditionListConfigManualPeriod", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Default", &self.default)?;
+        fields.list("Keys", &self.keys)?;
+        fields.opt("Need", &self.need)?;
+        fields.end()
     }
 }
 
@@ -4593,17 +3233,6 @@ pub struct DescribePolicyConditionListConfigManualPeriodNum {
     ///
     /// Required. Example: `true`
     pub need: Option<bool>,
-}
-
-impl DescribePolicyConditionListConfigManualPeriodNum {
-    /// With the fields a request must carry.
-    pub fn new(default: i64, keys: impl IntoIterator<Item = i64>, need: bool) -> Self {
-        DescribePolicyConditionListConfigManualPeriodNum {
-            default: Some(default),
-            keys: keys.into_iter().collect(),
-            need: Some(need),
-        }
-    }
 }
 
 impl lenient::Reply for DescribePolicyConditionListConfigManualPeriodNum {
@@ -4629,14 +3258,14 @@ impl<'de> Deserialize<'de> for DescribePolicyConditionListConfigManualPeriodNum 
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribePolicyConditionListConfigManualPeriodNum {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribePolicyConditionListConfigManualPeriodNum", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Default", &self.default)?
-            .list("Keys", &self.keys)?
-            .opt("Need", &self.need)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribePolicyConditionListConfigManualPeriodNum", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Default", &self.default)?;
+        fields.list("Keys", &self.keys)?;
+        fields.opt("Need", &self.need)?;
+        fields.end()
     }
 }
 
@@ -4686,22 +3315,6 @@ pub struct DescribePolicyConditionListConfigManualStatType {
     pub p86400: Option<String>,
 }
 
-impl DescribePolicyConditionListConfigManualStatType {
-    /// With the fields a request must carry.
-    pub fn new(p5: impl Into<String>, p10: impl Into<String>, p60: impl Into<String>, p300: impl Into<String>, p600: impl Into<String>, p1800: impl Into<String>, p3600: impl Into<String>, p86400: impl Into<String>) -> Self {
-        DescribePolicyConditionListConfigManualStatType {
-            p5: Some(p5.into()),
-            p10: Some(p10.into()),
-            p60: Some(p60.into()),
-            p300: Some(p300.into()),
-            p600: Some(p600.into()),
-            p1800: Some(p1800.into()),
-            p3600: Some(p3600.into()),
-            p86400: Some(p86400.into()),
-        }
-    }
-}
-
 impl lenient::Reply for DescribePolicyConditionListConfigManualStatType {
     const NAME: &'static str = "DescribePolicyConditionListConfigManualStatType";
     const FIELDS: &'static [&'static str] = &[
@@ -4735,19 +3348,19 @@ impl<'de> Deserialize<'de> for DescribePolicyConditionListConfigManualStatType {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribePolicyConditionListConfigManualStatType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribePolicyConditionListConfigManualStatType", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("P5", &self.p5)?
-            .opt("P10", &self.p10)?
-            .opt("P60", &self.p60)?
-            .opt("P300", &self.p300)?
-            .opt("P600", &self.p600)?
-            .opt("P1800", &self.p1800)?
-            .opt("P3600", &self.p3600)?
-            .opt("P86400", &self.p86400)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribePolicyConditionListConfigManualStatType", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("P5", &self.p5)?;
+        fields.opt("P10", &self.p10)?;
+        fields.opt("P60", &self.p60)?;
+        fields.opt("P300", &self.p300)?;
+        fields.opt("P600", &self.p600)?;
+        fields.opt("P1800", &self.p1800)?;
+        fields.opt("P3600", &self.p3600)?;
+        fields.opt("P86400", &self.p86400)?;
+        fields.end()
     }
 }
 
@@ -4771,18 +3384,6 @@ pub struct DescribePolicyConditionListEventMetric {
     ///
     /// Required. Example: `2`
     pub type_: Option<i64>,
-}
-
-impl DescribePolicyConditionListEventMetric {
-    /// With the fields a request must carry.
-    pub fn new(event_id: i64, event_show_name: impl Into<String>, need_recovered: bool, type_: i64) -> Self {
-        DescribePolicyConditionListEventMetric {
-            event_id: Some(event_id),
-            event_show_name: Some(event_show_name.into()),
-            need_recovered: Some(need_recovered),
-            type_: Some(type_),
-        }
-    }
 }
 
 impl lenient::Reply for DescribePolicyConditionListEventMetric {
@@ -4810,15 +3411,15 @@ impl<'de> Deserialize<'de> for DescribePolicyConditionListEventMetric {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribePolicyConditionListEventMetric {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribePolicyConditionListEventMetric", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("EventId", &self.event_id)?
-            .opt("EventShowName", &self.event_show_name)?
-            .opt("NeedRecovered", &self.need_recovered)?
-            .opt("Type", &self.type_)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribePolicyConditionListEventMetric", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("EventId", &self.event_id)?;
+        fields.opt("EventShowName", &self.event_show_name)?;
+        fields.opt("NeedRecovered", &self.need_recovered)?;
+        fields.opt("Type", &self.type_)?;
+        fields.end()
     }
 }
 
@@ -4843,18 +3444,6 @@ pub struct DescribePolicyConditionListMetric {
     ///
     /// Required. Example: `状态值`
     pub metric_unit: Option<String>,
-}
-
-impl DescribePolicyConditionListMetric {
-    /// With the fields a request must carry.
-    pub fn new(config_manual: output::DescribePolicyConditionListConfigManual, metric_id: i64, metric_show_name: impl Into<String>, metric_unit: impl Into<String>) -> Self {
-        DescribePolicyConditionListMetric {
-            config_manual: Some(config_manual),
-            metric_id: Some(metric_id),
-            metric_show_name: Some(metric_show_name.into()),
-            metric_unit: Some(metric_unit.into()),
-        }
-    }
 }
 
 impl lenient::Reply for DescribePolicyConditionListMetric {
@@ -4882,15 +3471,15 @@ impl<'de> Deserialize<'de> for DescribePolicyConditionListMetric {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribePolicyConditionListMetric {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribePolicyConditionListMetric", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("ConfigManual", &self.config_manual)?
-            .opt("MetricId", &self.metric_id)?
-            .opt("MetricShowName", &self.metric_show_name)?
-            .opt("MetricUnit", &self.metric_unit)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribePolicyConditionListMetric", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ConfigManual", &self.config_manual)?;
+        fields.opt("MetricId", &self.metric_id)?;
+        fields.opt("MetricShowName", &self.metric_show_name)?;
+        fields.opt("MetricUnit", &self.metric_unit)?;
+        fields.end()
     }
 }
 
@@ -4913,32 +3502,6 @@ pub struct DescribePolicyConditionListResponseDeprecatingInfo {
     ///
     /// May be null. Example: `cvm 设备视图`
     pub description: Option<String>,
-}
-
-impl DescribePolicyConditionListResponseDeprecatingInfo {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribePolicyConditionListResponseDeprecatingInfo {
-            hidden: None,
-            new_view_names: Vec::new(),
-            description: None,
-        }
-    }
-    /// Sets `Hidden`.
-    pub fn with_hidden(mut self, hidden: bool) -> Self {
-        self.hidden = Some(hidden);
-        self
-    }
-    /// Sets `NewViewNames`.
-    pub fn with_new_view_names(mut self, new_view_names: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.new_view_names = new_view_names.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `Description`.
-    pub fn with_description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
-    }
 }
 
 impl lenient::Reply for DescribePolicyConditionListResponseDeprecatingInfo {
@@ -4964,14 +3527,14 @@ impl<'de> Deserialize<'de> for DescribePolicyConditionListResponseDeprecatingInf
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribePolicyConditionListResponseDeprecatingInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribePolicyConditionListResponseDeprecatingInfo", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Hidden", &self.hidden)?
-            .list("NewViewNames", &self.new_view_names)?
-            .opt("Description", &self.description)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribePolicyConditionListResponseDeprecatingInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Hidden", &self.hidden)?;
+        fields.list("NewViewNames", &self.new_view_names)?;
+        fields.opt("Description", &self.description)?;
+        fields.end()
     }
 }
 
@@ -4991,17 +3554,6 @@ pub struct DescribePolicyGroupInfoCallback {
     ///
     /// Required. Example: `***`
     pub verify_code: Option<String>,
-}
-
-impl DescribePolicyGroupInfoCallback {
-    /// With the fields a request must carry.
-    pub fn new(callback_url: impl Into<String>, valid_flag: i64, verify_code: impl Into<String>) -> Self {
-        DescribePolicyGroupInfoCallback {
-            callback_url: Some(callback_url.into()),
-            valid_flag: Some(valid_flag),
-            verify_code: Some(verify_code.into()),
-        }
-    }
 }
 
 impl lenient::Reply for DescribePolicyGroupInfoCallback {
@@ -5027,14 +3579,14 @@ impl<'de> Deserialize<'de> for DescribePolicyGroupInfoCallback {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribePolicyGroupInfoCallback {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribePolicyGroupInfoCallback", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("CallbackUrl", &self.callback_url)?
-            .opt("ValidFlag", &self.valid_flag)?
-            .opt("VerifyCode", &self.verify_code)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribePolicyGroupInfoCallback", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("CallbackUrl", &self.callback_url)?;
+        fields.opt("ValidFlag", &self.valid_flag)?;
+        fields.opt("VerifyCode", &self.verify_code)?;
+        fields.end()
     }
 }
 
@@ -5088,25 +3640,6 @@ pub struct DescribePolicyGroupInfoCondition {
     pub metric_name: Option<String>,
 }
 
-impl DescribePolicyGroupInfoCondition {
-    /// With the fields a request must carry.
-    pub fn new(metric_show_name: impl Into<String>, period: i64, metric_id: i64, rule_id: i64, unit: impl Into<String>, alarm_notify_type: i64, alarm_notify_period: i64, calc_type: i64, calc_value: impl Into<String>, continue_time: i64, metric_name: impl Into<String>) -> Self {
-        DescribePolicyGroupInfoCondition {
-            metric_show_name: Some(metric_show_name.into()),
-            period: Some(period),
-            metric_id: Some(metric_id),
-            rule_id: Some(rule_id),
-            unit: Some(unit.into()),
-            alarm_notify_type: Some(alarm_notify_type),
-            alarm_notify_period: Some(alarm_notify_period),
-            calc_type: Some(calc_type),
-            calc_value: Some(calc_value.into()),
-            continue_time: Some(continue_time),
-            metric_name: Some(metric_name.into()),
-        }
-    }
-}
-
 impl lenient::Reply for DescribePolicyGroupInfoCondition {
     const NAME: &'static str = "DescribePolicyGroupInfoCondition";
     const FIELDS: &'static [&'static str] = &[
@@ -5146,22 +3679,22 @@ impl<'de> Deserialize<'de> for DescribePolicyGroupInfoCondition {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribePolicyGroupInfoCondition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribePolicyGroupInfoCondition", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("MetricShowName", &self.metric_show_name)?
-            .opt("Period", &self.period)?
-            .opt("MetricId", &self.metric_id)?
-            .opt("RuleId", &self.rule_id)?
-            .opt("Unit", &self.unit)?
-            .opt("AlarmNotifyType", &self.alarm_notify_type)?
-            .opt("AlarmNotifyPeriod", &self.alarm_notify_period)?
-            .opt("CalcType", &self.calc_type)?
-            .opt("CalcValue", &self.calc_value)?
-            .opt("ContinueTime", &self.continue_time)?
-            .opt("MetricName", &self.metric_name)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribePolicyGroupInfoCondition", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("MetricShowName", &self.metric_show_name)?;
+        fields.opt("Period", &self.period)?;
+        fields.opt("MetricId", &self.metric_id)?;
+        fields.opt("RuleId", &self.rule_id)?;
+        fields.opt("Unit", &self.unit)?;
+        fields.opt("AlarmNotifyType", &self.alarm_notify_type)?;
+        fields.opt("AlarmNotifyPeriod", &self.alarm_notify_period)?;
+        fields.opt("CalcType", &self.calc_type)?;
+        fields.opt("CalcValue", &self.calc_value)?;
+        fields.opt("ContinueTime", &self.continue_time)?;
+        fields.opt("MetricName", &self.metric_name)?;
+        fields.end()
     }
 }
 
@@ -5206,22 +3739,6 @@ pub struct DescribePolicyGroupInfoConditionTpl {
     pub is_union_rule: Option<i64>,
 }
 
-impl DescribePolicyGroupInfoConditionTpl {
-    /// With the fields a request must carry.
-    pub fn new(group_id: i64, group_name: impl Into<String>, view_name: impl Into<String>, remark: impl Into<String>, last_edit_uin: impl Into<String>, update_time: i64, insert_time: i64, is_union_rule: i64) -> Self {
-        DescribePolicyGroupInfoConditionTpl {
-            group_id: Some(group_id),
-            group_name: Some(group_name.into()),
-            view_name: Some(view_name.into()),
-            remark: Some(remark.into()),
-            last_edit_uin: Some(last_edit_uin.into()),
-            update_time: Some(update_time),
-            insert_time: Some(insert_time),
-            is_union_rule: Some(is_union_rule),
-        }
-    }
-}
-
 impl lenient::Reply for DescribePolicyGroupInfoConditionTpl {
     const NAME: &'static str = "DescribePolicyGroupInfoConditionTpl";
     const FIELDS: &'static [&'static str] = &[
@@ -5255,19 +3772,19 @@ impl<'de> Deserialize<'de> for DescribePolicyGroupInfoConditionTpl {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribePolicyGroupInfoConditionTpl {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribePolicyGroupInfoConditionTpl", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("GroupId", &self.group_id)?
-            .opt("GroupName", &self.group_name)?
-            .opt("ViewName", &self.view_name)?
-            .opt("Remark", &self.remark)?
-            .opt("LastEditUin", &self.last_edit_uin)?
-            .opt("UpdateTime", &self.update_time)?
-            .opt("InsertTime", &self.insert_time)?
-            .opt("IsUnionRule", &self.is_union_rule)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribePolicyGroupInfoConditionTpl", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("GroupId", &self.group_id)?;
+        fields.opt("GroupName", &self.group_name)?;
+        fields.opt("ViewName", &self.view_name)?;
+        fields.opt("Remark", &self.remark)?;
+        fields.opt("LastEditUin", &self.last_edit_uin)?;
+        fields.opt("UpdateTime", &self.update_time)?;
+        fields.opt("InsertTime", &self.insert_time)?;
+        fields.opt("IsUnionRule", &self.is_union_rule)?;
+        fields.end()
     }
 }
 
@@ -5297,19 +3814,6 @@ pub struct DescribePolicyGroupInfoEventCondition {
     pub alarm_notify_type: Option<i64>,
 }
 
-impl DescribePolicyGroupInfoEventCondition {
-    /// With the fields a request must carry.
-    pub fn new(event_id: i64, rule_id: i64, event_show_name: impl Into<String>, alarm_notify_period: i64, alarm_notify_type: i64) -> Self {
-        DescribePolicyGroupInfoEventCondition {
-            event_id: Some(event_id),
-            rule_id: Some(rule_id),
-            event_show_name: Some(event_show_name.into()),
-            alarm_notify_period: Some(alarm_notify_period),
-            alarm_notify_type: Some(alarm_notify_type),
-        }
-    }
-}
-
 impl lenient::Reply for DescribePolicyGroupInfoEventCondition {
     const NAME: &'static str = "DescribePolicyGroupInfoEventCondition";
     const FIELDS: &'static [&'static str] = &[
@@ -5337,16 +3841,16 @@ impl<'de> Deserialize<'de> for DescribePolicyGroupInfoEventCondition {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribePolicyGroupInfoEventCondition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribePolicyGroupInfoEventCondition", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("EventId", &self.event_id)?
-            .opt("RuleId", &self.rule_id)?
-            .opt("EventShowName", &self.event_show_name)?
-            .opt("AlarmNotifyPeriod", &self.alarm_notify_period)?
-            .opt("AlarmNotifyType", &self.alarm_notify_type)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribePolicyGroupInfoEventCondition", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("EventId", &self.event_id)?;
+        fields.opt("RuleId", &self.rule_id)?;
+        fields.opt("EventShowName", &self.event_show_name)?;
+        fields.opt("AlarmNotifyPeriod", &self.alarm_notify_period)?;
+        fields.opt("AlarmNotifyType", &self.alarm_notify_type)?;
+        fields.end()
     }
 }
 
@@ -5414,28 +3918,6 @@ pub struct DescribePolicyGroupInfoReceiverInfo {
     pub receive_language: Option<String>,
 }
 
-impl DescribePolicyGroupInfoReceiverInfo {
-    /// With the fields a request must carry.
-    pub fn new(receiver_group_list: impl IntoIterator<Item = i64>, receiver_user_list: impl IntoIterator<Item = i64>, start_time: i64, end_time: i64, receiver_type: impl Into<String>, notify_way: impl IntoIterator<Item = impl Into<String>>, uid_list: impl IntoIterator<Item = i64>, round_number: i64, round_interval: i64, person_interval: i64, need_send_notice: i64, send_for: impl IntoIterator<Item = impl Into<String>>, recover_notify: impl IntoIterator<Item = impl Into<String>>, receive_language: impl Into<String>) -> Self {
-        DescribePolicyGroupInfoReceiverInfo {
-            receiver_group_list: receiver_group_list.into_iter().collect(),
-            receiver_user_list: receiver_user_list.into_iter().collect(),
-            start_time: Some(start_time),
-            end_time: Some(end_time),
-            receiver_type: Some(receiver_type.into()),
-            notify_way: notify_way.into_iter().map(Into::into).collect(),
-            uid_list: uid_list.into_iter().collect(),
-            round_number: Some(round_number),
-            round_interval: Some(round_interval),
-            person_interval: Some(person_interval),
-            need_send_notice: Some(need_send_notice),
-            send_for: send_for.into_iter().map(Into::into).collect(),
-            recover_notify: recover_notify.into_iter().map(Into::into).collect(),
-            receive_language: Some(receive_language.into()),
-        }
-    }
-}
-
 impl lenient::Reply for DescribePolicyGroupInfoReceiverInfo {
     const NAME: &'static str = "DescribePolicyGroupInfoReceiverInfo";
     const FIELDS: &'static [&'static str] = &[
@@ -5481,25 +3963,25 @@ impl<'de> Deserialize<'de> for DescribePolicyGroupInfoReceiverInfo {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribePolicyGroupInfoReceiverInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribePolicyGroupInfoReceiverInfo", <Self as lenient::Reply>::FIELDS.len())?
-            .list("ReceiverGroupList", &self.receiver_group_list)?
-            .list("ReceiverUserList", &self.receiver_user_list)?
-            .opt("StartTime", &self.start_time)?
-            .opt("EndTime", &self.end_time)?
-            .opt("ReceiverType", &self.receiver_type)?
-            .list("NotifyWay", &self.notify_way)?
-            .list("UidList", &self.uid_list)?
-            .opt("RoundNumber", &self.round_number)?
-            .opt("RoundInterval", &self.round_interval)?
-            .opt("PersonInterval", &self.person_interval)?
-            .opt("NeedSendNotice", &self.need_send_notice)?
-            .list("SendFor", &self.send_for)?
-            .list("RecoverNotify", &self.recover_notify)?
-            .opt("ReceiveLanguage", &self.receive_language)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribePolicyGroupInfoReceiverInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("ReceiverGroupList", &self.receiver_group_list)?;
+        fields.list("ReceiverUserList", &self.receiver_user_list)?;
+        fields.opt("StartTime", &self.start_time)?;
+        fields.opt("EndTime", &self.end_time)?;
+        fields.opt("ReceiverType", &self.receiver_type)?;
+        fields.list("NotifyWay", &self.notify_way)?;
+        fields.list("UidList", &self.uid_list)?;
+        fields.opt("RoundNumber", &self.round_number)?;
+        fields.opt("RoundInterval", &self.round_interval)?;
+        fields.opt("PersonInterval", &self.person_interval)?;
+        fields.opt("NeedSendNotice", &self.need_send_notice)?;
+        fields.list("SendFor", &self.send_for)?;
+        fields.list("RecoverNotify", &self.recover_notify)?;
+        fields.opt("ReceiveLanguage", &self.receive_language)?;
+        fields.end()
     }
 }
 
@@ -5595,34 +4077,6 @@ pub struct DescribePolicyGroupListGroup {
     pub is_union_rule: Option<i64>,
 }
 
-impl DescribePolicyGroupListGroup {
-    /// With the fields a request must carry.
-    pub fn new(group_id: i64, group_name: impl Into<String>, is_open: bool, view_name: impl Into<String>, last_edit_uin: impl Into<String>, update_time: i64, insert_time: i64, use_sum: i64, no_shielded_sum: i64, is_default: i64, can_set_default: bool, parent_group_id: i64, remark: impl Into<String>, project_id: i64, conditions: impl IntoIterator<Item = output::DescribePolicyGroupInfoCondition>, event_conditions: impl IntoIterator<Item = output::DescribePolicyGroupInfoEventCondition>, receiver_infos: impl IntoIterator<Item = output::DescribePolicyGroupInfoReceiverInfo>, conditions_temp: output::DescribePolicyGroupInfoConditionTpl, instance_group: output::DescribePolicyGroupListGroupInstanceGroup, is_union_rule: i64) -> Self {
-        DescribePolicyGroupListGroup {
-            group_id: Some(group_id),
-            group_name: Some(group_name.into()),
-            is_open: Some(is_open),
-            view_name: Some(view_name.into()),
-            last_edit_uin: Some(last_edit_uin.into()),
-            update_time: Some(update_time),
-            insert_time: Some(insert_time),
-            use_sum: Some(use_sum),
-            no_shielded_sum: Some(no_shielded_sum),
-            is_default: Some(is_default),
-            can_set_default: Some(can_set_default),
-            parent_group_id: Some(parent_group_id),
-            remark: Some(remark.into()),
-            project_id: Some(project_id),
-            conditions: conditions.into_iter().collect(),
-            event_conditions: event_conditions.into_iter().collect(),
-            receiver_infos: receiver_infos.into_iter().collect(),
-            conditions_temp: Some(conditions_temp),
-            instance_group: Some(instance_group),
-            is_union_rule: Some(is_union_rule),
-        }
-    }
-}
-
 impl lenient::Reply for DescribePolicyGroupListGroup {
     const NAME: &'static str = "DescribePolicyGroupListGroup";
     const FIELDS: &'static [&'static str] = &[
@@ -5680,31 +4134,31 @@ impl<'de> Deserialize<'de> for DescribePolicyGroupListGroup {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribePolicyGroupListGroup {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribePolicyGroupListGroup", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("GroupId", &self.group_id)?
-            .opt("GroupName", &self.group_name)?
-            .opt("IsOpen", &self.is_open)?
-            .opt("ViewName", &self.view_name)?
-            .opt("LastEditUin", &self.last_edit_uin)?
-            .opt("UpdateTime", &self.update_time)?
-            .opt("InsertTime", &self.insert_time)?
-            .opt("UseSum", &self.use_sum)?
-            .opt("NoShieldedSum", &self.no_shielded_sum)?
-            .opt("IsDefault", &self.is_default)?
-            .opt("CanSetDefault", &self.can_set_default)?
-            .opt("ParentGroupId", &self.parent_group_id)?
-            .opt("Remark", &self.remark)?
-            .opt("ProjectId", &self.project_id)?
-            .list("Conditions", &self.conditions)?
-            .list("EventConditions", &self.event_conditions)?
-            .list("ReceiverInfos", &self.receiver_infos)?
-            .opt("ConditionsTemp", &self.conditions_temp)?
-            .opt("InstanceGroup", &self.instance_group)?
-            .opt("IsUnionRule", &self.is_union_rule)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribePolicyGroupListGroup", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("GroupId", &self.group_id)?;
+        fields.opt("GroupName", &self.group_name)?;
+        fields.opt("IsOpen", &self.is_open)?;
+        fields.opt("ViewName", &self.view_name)?;
+        fields.opt("LastEditUin", &self.last_edit_uin)?;
+        fields.opt("UpdateTime", &self.update_time)?;
+        fields.opt("InsertTime", &self.insert_time)?;
+        fields.opt("UseSum", &self.use_sum)?;
+        fields.opt("NoShieldedSum", &self.no_shielded_sum)?;
+        fields.opt("IsDefault", &self.is_default)?;
+        fields.opt("CanSetDefault", &self.can_set_default)?;
+        fields.opt("ParentGroupId", &self.parent_group_id)?;
+        fields.opt("Remark", &self.remark)?;
+        fields.opt("ProjectId", &self.project_id)?;
+        fields.list("Conditions", &self.conditions)?;
+        fields.list("EventConditions", &self.event_conditions)?;
+        fields.list("ReceiverInfos", &self.receiver_infos)?;
+        fields.opt("ConditionsTemp", &self.conditions_temp)?;
+        fields.opt("InstanceGroup", &self.instance_group)?;
+        fields.opt("IsUnionRule", &self.is_union_rule)?;
+        fields.end()
     }
 }
 
@@ -5742,21 +4196,6 @@ pub struct DescribePolicyGroupListGroupInstanceGroup {
     pub insert_time: Option<i64>,
 }
 
-impl DescribePolicyGroupListGroupInstanceGroup {
-    /// With the fields a request must carry.
-    pub fn new(instance_group_id: i64, view_name: impl Into<String>, last_edit_uin: impl Into<String>, group_name: impl Into<String>, instance_sum: i64, update_time: i64, insert_time: i64) -> Self {
-        DescribePolicyGroupListGroupInstanceGroup {
-            instance_group_id: Some(instance_group_id),
-            view_name: Some(view_name.into()),
-            last_edit_uin: Some(last_edit_uin.into()),
-            group_name: Some(group_name.into()),
-            instance_sum: Some(instance_sum),
-            update_time: Some(update_time),
-            insert_time: Some(insert_time),
-        }
-    }
-}
-
 impl lenient::Reply for DescribePolicyGroupListGroupInstanceGroup {
     const NAME: &'static str = "DescribePolicyGroupListGroupInstanceGroup";
     const FIELDS: &'static [&'static str] = &[
@@ -5788,18 +4227,18 @@ impl<'de> Deserialize<'de> for DescribePolicyGroupListGroupInstanceGroup {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribePolicyGroupListGroupInstanceGroup {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribePolicyGroupListGroupInstanceGroup", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("InstanceGroupId", &self.instance_group_id)?
-            .opt("ViewName", &self.view_name)?
-            .opt("LastEditUin", &self.last_edit_uin)?
-            .opt("GroupName", &self.group_name)?
-            .opt("InstanceSum", &self.instance_sum)?
-            .opt("UpdateTime", &self.update_time)?
-            .opt("InsertTime", &self.insert_time)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribePolicyGroupListGroupInstanceGroup", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("InstanceGroupId", &self.instance_group_id)?;
+        fields.opt("ViewName", &self.view_name)?;
+        fields.opt("LastEditUin", &self.last_edit_uin)?;
+        fields.opt("GroupName", &self.group_name)?;
+        fields.opt("InstanceSum", &self.instance_sum)?;
+        fields.opt("UpdateTime", &self.update_time)?;
+        fields.opt("InsertTime", &self.insert_time)?;
+        fields.end()
     }
 }
 
@@ -5914,35 +4353,6 @@ pub struct DescribeProductEventListEvents {
     pub view_name: Option<String>,
 }
 
-impl DescribeProductEventListEvents {
-    /// With the fields a request must carry.
-    pub fn new(event_id: i64, event_c_name: impl Into<String>, event_e_name: impl Into<String>, event_name: impl Into<String>, product_c_name: impl Into<String>, product_e_name: impl Into<String>, product_name: impl Into<String>, instance_id: impl Into<String>, instance_name: impl Into<String>, project_id: impl Into<String>, region: impl Into<String>, status: impl Into<String>, support_alarm: i64, type_: impl Into<String>, start_time: i64, update_time: i64, dimensions: impl IntoIterator<Item = output::DescribeProductEventListEventsDimensions>, addition_msg: impl IntoIterator<Item = output::DescribeProductEventListEventsDimensions>, is_alarm_config: i64, group_info: impl IntoIterator<Item = output::DescribeProductEventListEventsGroupInfo>, view_name: impl Into<String>) -> Self {
-        DescribeProductEventListEvents {
-            event_id: Some(event_id),
-            event_c_name: Some(event_c_name.into()),
-            event_e_name: Some(event_e_name.into()),
-            event_name: Some(event_name.into()),
-            product_c_name: Some(product_c_name.into()),
-            product_e_name: Some(product_e_name.into()),
-            product_name: Some(product_name.into()),
-            instance_id: Some(instance_id.into()),
-            instance_name: Some(instance_name.into()),
-            project_id: Some(project_id.into()),
-            region: Some(region.into()),
-            status: Some(status.into()),
-            support_alarm: Some(support_alarm),
-            type_: Some(type_.into()),
-            start_time: Some(start_time),
-            update_time: Some(update_time),
-            dimensions: dimensions.into_iter().collect(),
-            addition_msg: addition_msg.into_iter().collect(),
-            is_alarm_config: Some(is_alarm_config),
-            group_info: group_info.into_iter().collect(),
-            view_name: Some(view_name.into()),
-        }
-    }
-}
-
 impl lenient::Reply for DescribeProductEventListEvents {
     const NAME: &'static str = "DescribeProductEventListEvents";
     const FIELDS: &'static [&'static str] = &[
@@ -6002,32 +4412,32 @@ impl<'de> Deserialize<'de> for DescribeProductEventListEvents {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeProductEventListEvents {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeProductEventListEvents", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("EventId", &self.event_id)?
-            .opt("EventCName", &self.event_c_name)?
-            .opt("EventEName", &self.event_e_name)?
-            .opt("EventName", &self.event_name)?
-            .opt("ProductCName", &self.product_c_name)?
-            .opt("ProductEName", &self.product_e_name)?
-            .opt("ProductName", &self.product_name)?
-            .opt("InstanceId", &self.instance_id)?
-            .opt("InstanceName", &self.instance_name)?
-            .opt("ProjectId", &self.project_id)?
-            .opt("Region", &self.region)?
-            .opt("Status", &self.status)?
-            .opt("SupportAlarm", &self.support_alarm)?
-            .opt("Type", &self.type_)?
-            .opt("StartTime", &self.start_time)?
-            .opt("UpdateTime", &self.update_time)?
-            .list("Dimensions", &self.dimensions)?
-            .list("AdditionMsg", &self.addition_msg)?
-            .opt("IsAlarmConfig", &self.is_alarm_config)?
-            .list("GroupInfo", &self.group_info)?
-            .opt("ViewName", &self.view_name)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeProductEventListEvents", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("EventId", &self.event_id)?;
+        fields.opt("EventCName", &self.event_c_name)?;
+        fields.opt("EventEName", &self.event_e_name)?;
+        fields.opt("EventName", &self.event_name)?;
+        fields.opt("ProductCName", &self.product_c_name)?;
+        fields.opt("ProductEName", &self.product_e_name)?;
+        fields.opt("ProductName", &self.product_name)?;
+        fields.opt("InstanceId", &self.instance_id)?;
+        fields.opt("InstanceName", &self.instance_name)?;
+        fields.opt("ProjectId", &self.project_id)?;
+        fields.opt("Region", &self.region)?;
+        fields.opt("Status", &self.status)?;
+        fields.opt("SupportAlarm", &self.support_alarm)?;
+        fields.opt("Type", &self.type_)?;
+        fields.opt("StartTime", &self.start_time)?;
+        fields.opt("UpdateTime", &self.update_time)?;
+        fields.list("Dimensions", &self.dimensions)?;
+        fields.list("AdditionMsg", &self.addition_msg)?;
+        fields.opt("IsAlarmConfig", &self.is_alarm_config)?;
+        fields.list("GroupInfo", &self.group_info)?;
+        fields.opt("ViewName", &self.view_name)?;
+        fields.end()
     }
 }
 
@@ -6050,17 +4460,6 @@ pub struct DescribeProductEventListEventsDimensions {
     ///
     /// Required. May be null. Example: `my-value`
     pub value: Option<String>,
-}
-
-impl DescribeProductEventListEventsDimensions {
-    /// With the fields a request must carry.
-    pub fn new(key: impl Into<String>, name: impl Into<String>, value: impl Into<String>) -> Self {
-        DescribeProductEventListEventsDimensions {
-            key: Some(key.into()),
-            name: Some(name.into()),
-            value: Some(value.into()),
-        }
-    }
 }
 
 impl lenient::Reply for DescribeProductEventListEventsDimensions {
@@ -6086,14 +4485,14 @@ impl<'de> Deserialize<'de> for DescribeProductEventListEventsDimensions {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeProductEventListEventsDimensions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeProductEventListEventsDimensions", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Key", &self.key)?
-            .opt("Name", &self.name)?
-            .opt("Value", &self.value)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeProductEventListEventsDimensions", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Key", &self.key)?;
+        fields.opt("Name", &self.name)?;
+        fields.opt("Value", &self.value)?;
+        fields.end()
     }
 }
 
@@ -6111,16 +4510,6 @@ pub struct DescribeProductEventListEventsGroupInfo {
     ///
     /// Required. May be null. Example: `my-group`
     pub group_name: Option<String>,
-}
-
-impl DescribeProductEventListEventsGroupInfo {
-    /// With the fields a request must carry.
-    pub fn new(group_id: i64, group_name: impl Into<String>) -> Self {
-        DescribeProductEventListEventsGroupInfo {
-            group_id: Some(group_id),
-            group_name: Some(group_name.into()),
-        }
-    }
 }
 
 impl lenient::Reply for DescribeProductEventListEventsGroupInfo {
@@ -6144,13 +4533,13 @@ impl<'de> Deserialize<'de> for DescribeProductEventListEventsGroupInfo {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeProductEventListEventsGroupInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeProductEventListEventsGroupInfo", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("GroupId", &self.group_id)?
-            .opt("GroupName", &self.group_name)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeProductEventListEventsGroupInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("GroupId", &self.group_id)?;
+        fields.opt("GroupName", &self.group_name)?;
+        fields.end()
     }
 }
 
@@ -6180,18 +4569,6 @@ pub struct DescribeProductEventListOverView {
     pub un_recover_amount: Option<i64>,
 }
 
-impl DescribeProductEventListOverView {
-    /// With the fields a request must carry.
-    pub fn new(status_change_amount: i64, un_config_alarm_amount: i64, un_normal_event_amount: i64, un_recover_amount: i64) -> Self {
-        DescribeProductEventListOverView {
-            status_change_amount: Some(status_change_amount),
-            un_config_alarm_amount: Some(un_config_alarm_amount),
-            un_normal_event_amount: Some(un_normal_event_amount),
-            un_recover_amount: Some(un_recover_amount),
-        }
-    }
-}
-
 impl lenient::Reply for DescribeProductEventListOverView {
     const NAME: &'static str = "DescribeProductEventListOverView";
     const FIELDS: &'static [&'static str] = &[
@@ -6217,15 +4594,15 @@ impl<'de> Deserialize<'de> for DescribeProductEventListOverView {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DescribeProductEventListOverView {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DescribeProductEventListOverView", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("StatusChangeAmount", &self.status_change_amount)?
-            .opt("UnConfigAlarmAmount", &self.un_config_alarm_amount)?
-            .opt("UnNormalEventAmount", &self.un_normal_event_amount)?
-            .opt("UnRecoverAmount", &self.un_recover_amount)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DescribeProductEventListOverView", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("StatusChangeAmount", &self.status_change_amount)?;
+        fields.opt("UnConfigAlarmAmount", &self.un_config_alarm_amount)?;
+        fields.opt("UnNormalEventAmount", &self.un_normal_event_amount)?;
+        fields.opt("UnRecoverAmount", &self.un_recover_amount)?;
+        fields.end()
     }
 }
 
@@ -6241,16 +4618,6 @@ pub struct Dimension {
     ///
     /// Required. May be null. Example: `ins-j0hk02zo`
     pub value: Option<String>,
-}
-
-impl Dimension {
-    /// With the fields a request must carry.
-    pub fn new(name: impl Into<String>, value: impl Into<String>) -> Self {
-        Dimension {
-            name: Some(name.into()),
-            value: Some(value.into()),
-        }
-    }
 }
 
 impl lenient::Reply for Dimension {
@@ -6274,13 +4641,13 @@ impl<'de> Deserialize<'de> for Dimension {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for Dimension {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Dimension", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Name", &self.name)?
-            .opt("Value", &self.value)?
-            .end()
+        let mut fields = lenient::fields(serializer, "Dimension", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Name", &self.name)?;
+        fields.opt("Value", &self.value)?;
+        fields.end()
     }
 }
 
@@ -6339,26 +4706,6 @@ pub struct DimensionNew {
     pub show_value_replace: Option<String>,
 }
 
-impl DimensionNew {
-    /// With the fields a request must carry.
-    pub fn new(key: impl Into<String>, name: impl Into<String>, is_required: bool, operators: impl IntoIterator<Item = output::Operator>, is_multiple: bool, is_mutable: bool, is_visible: bool, can_filter_policy: bool, can_filter_history: bool, can_group_by: bool, must_group_by: bool, show_value_replace: impl Into<String>) -> Self {
-        DimensionNew {
-            key: Some(key.into()),
-            name: Some(name.into()),
-            is_required: Some(is_required),
-            operators: operators.into_iter().collect(),
-            is_multiple: Some(is_multiple),
-            is_mutable: Some(is_mutable),
-            is_visible: Some(is_visible),
-            can_filter_policy: Some(can_filter_policy),
-            can_filter_history: Some(can_filter_history),
-            can_group_by: Some(can_group_by),
-            must_group_by: Some(must_group_by),
-            show_value_replace: Some(show_value_replace.into()),
-        }
-    }
-}
-
 impl lenient::Reply for DimensionNew {
     const NAME: &'static str = "DimensionNew";
     const FIELDS: &'static [&'static str] = &[
@@ -6400,23 +4747,23 @@ impl<'de> Deserialize<'de> for DimensionNew {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DimensionNew {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DimensionNew", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Key", &self.key)?
-            .opt("Name", &self.name)?
-            .opt("IsRequired", &self.is_required)?
-            .list("Operators", &self.operators)?
-            .opt("IsMultiple", &self.is_multiple)?
-            .opt("IsMutable", &self.is_mutable)?
-            .opt("IsVisible", &self.is_visible)?
-            .opt("CanFilterPolicy", &self.can_filter_policy)?
-            .opt("CanFilterHistory", &self.can_filter_history)?
-            .opt("CanGroupBy", &self.can_group_by)?
-            .opt("MustGroupBy", &self.must_group_by)?
-            .opt("ShowValueReplace", &self.show_value_replace)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DimensionNew", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Key", &self.key)?;
+        fields.opt("Name", &self.name)?;
+        fields.opt("IsRequired", &self.is_required)?;
+        fields.list("Operators", &self.operators)?;
+        fields.opt("IsMultiple", &self.is_multiple)?;
+        fields.opt("IsMutable", &self.is_mutable)?;
+        fields.opt("IsVisible", &self.is_visible)?;
+        fields.opt("CanFilterPolicy", &self.can_filter_policy)?;
+        fields.opt("CanFilterHistory", &self.can_filter_history)?;
+        fields.opt("CanGroupBy", &self.can_group_by)?;
+        fields.opt("MustGroupBy", &self.must_group_by)?;
+        fields.opt("ShowValueReplace", &self.show_value_replace)?;
+        fields.end()
     }
 }
 
@@ -6428,15 +4775,6 @@ pub struct DimensionsDesc {
     ///
     /// Required.
     pub dimensions: Vec<String>,
-}
-
-impl DimensionsDesc {
-    /// With the fields a request must carry.
-    pub fn new(dimensions: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        DimensionsDesc {
-            dimensions: dimensions.into_iter().map(Into::into).collect(),
-        }
-    }
 }
 
 impl lenient::Reply for DimensionsDesc {
@@ -6458,12 +4796,12 @@ impl<'de> Deserialize<'de> for DimensionsDesc {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DimensionsDesc {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DimensionsDesc", <Self as lenient::Reply>::FIELDS.len())?
-            .list("Dimensions", &self.dimensions)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DimensionsDesc", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("Dimensions", &self.dimensions)?;
+        fields.end()
     }
 }
 
@@ -6503,50 +4841,6 @@ pub struct EventCondition {
     pub metric_name: Option<String>,
 }
 
-impl EventCondition {
-    /// With every field unset.
-    pub fn new() -> Self {
-        EventCondition {
-            alarm_notify_period: None,
-            alarm_notify_type: None,
-            event_id: None,
-            event_display_name: None,
-            rule_id: None,
-            metric_name: None,
-        }
-    }
-    /// Sets `AlarmNotifyPeriod`.
-    pub fn with_alarm_notify_period(mut self, alarm_notify_period: impl Into<String>) -> Self {
-        self.alarm_notify_period = Some(alarm_notify_period.into());
-        self
-    }
-    /// Sets `AlarmNotifyType`.
-    pub fn with_alarm_notify_type(mut self, alarm_notify_type: impl Into<String>) -> Self {
-        self.alarm_notify_type = Some(alarm_notify_type.into());
-        self
-    }
-    /// Sets `EventID`.
-    pub fn with_event_id(mut self, event_id: impl Into<String>) -> Self {
-        self.event_id = Some(event_id.into());
-        self
-    }
-    /// Sets `EventDisplayName`.
-    pub fn with_event_display_name(mut self, event_display_name: impl Into<String>) -> Self {
-        self.event_display_name = Some(event_display_name.into());
-        self
-    }
-    /// Sets `RuleID`.
-    pub fn with_rule_id(mut self, rule_id: impl Into<String>) -> Self {
-        self.rule_id = Some(rule_id.into());
-        self
-    }
-    /// Sets `MetricName`.
-    pub fn with_metric_name(mut self, metric_name: impl Into<String>) -> Self {
-        self.metric_name = Some(metric_name.into());
-        self
-    }
-}
-
 impl lenient::Reply for EventCondition {
     const NAME: &'static str = "EventCondition";
     const FIELDS: &'static [&'static str] = &[
@@ -6576,17 +4870,17 @@ impl<'de> Deserialize<'de> for EventCondition {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for EventCondition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "EventCondition", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("AlarmNotifyPeriod", &self.alarm_notify_period)?
-            .opt("AlarmNotifyType", &self.alarm_notify_type)?
-            .opt("EventID", &self.event_id)?
-            .opt("EventDisplayName", &self.event_display_name)?
-            .opt("RuleID", &self.rule_id)?
-            .opt("MetricName", &self.metric_name)?
-            .end()
+        let mut fields = lenient::fields(serializer, "EventCondition", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("AlarmNotifyPeriod", &self.alarm_notify_period)?;
+        fields.opt("AlarmNotifyType", &self.alarm_notify_type)?;
+        fields.opt("EventID", &self.event_id)?;
+        fields.opt("EventDisplayName", &self.event_display_name)?;
+        fields.opt("RuleID", &self.rule_id)?;
+        fields.opt("MetricName", &self.metric_name)?;
+        fields.end()
     }
 }
 
@@ -6621,50 +4915,6 @@ pub struct GrafanaAccountInfo {
     pub uin: Option<String>,
 }
 
-impl GrafanaAccountInfo {
-    /// With every field unset.
-    pub fn new() -> Self {
-        GrafanaAccountInfo {
-            user_id: None,
-            role: Vec::new(),
-            notes: None,
-            create_at: None,
-            instance_id: None,
-            uin: None,
-        }
-    }
-    /// Sets `UserId`.
-    pub fn with_user_id(mut self, user_id: impl Into<String>) -> Self {
-        self.user_id = Some(user_id.into());
-        self
-    }
-    /// Sets `Role`.
-    pub fn with_role(mut self, role: impl IntoIterator<Item = output::GrafanaAccountRole>) -> Self {
-        self.role = role.into_iter().collect();
-        self
-    }
-    /// Sets `Notes`.
-    pub fn with_notes(mut self, notes: impl Into<String>) -> Self {
-        self.notes = Some(notes.into());
-        self
-    }
-    /// Sets `CreateAt`.
-    pub fn with_create_at(mut self, create_at: impl Into<String>) -> Self {
-        self.create_at = Some(create_at.into());
-        self
-    }
-    /// Sets `InstanceId`.
-    pub fn with_instance_id(mut self, instance_id: impl Into<String>) -> Self {
-        self.instance_id = Some(instance_id.into());
-        self
-    }
-    /// Sets `Uin`.
-    pub fn with_uin(mut self, uin: impl Into<String>) -> Self {
-        self.uin = Some(uin.into());
-        self
-    }
-}
-
 impl lenient::Reply for GrafanaAccountInfo {
     const NAME: &'static str = "GrafanaAccountInfo";
     const FIELDS: &'static [&'static str] = &[
@@ -6694,17 +4944,17 @@ impl<'de> Deserialize<'de> for GrafanaAccountInfo {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for GrafanaAccountInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "GrafanaAccountInfo", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("UserId", &self.user_id)?
-            .list("Role", &self.role)?
-            .opt("Notes", &self.notes)?
-            .opt("CreateAt", &self.create_at)?
-            .opt("InstanceId", &self.instance_id)?
-            .opt("Uin", &self.uin)?
-            .end()
+        let mut fields = lenient::fields(serializer, "GrafanaAccountInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("UserId", &self.user_id)?;
+        fields.list("Role", &self.role)?;
+        fields.opt("Notes", &self.notes)?;
+        fields.opt("CreateAt", &self.create_at)?;
+        fields.opt("InstanceId", &self.instance_id)?;
+        fields.opt("Uin", &self.uin)?;
+        fields.end()
     }
 }
 
@@ -6720,26 +4970,6 @@ pub struct GrafanaAccountRole {
     ///
     /// Example: `Admin`
     pub role: Option<String>,
-}
-
-impl GrafanaAccountRole {
-    /// With every field unset.
-    pub fn new() -> Self {
-        GrafanaAccountRole {
-            organization: None,
-            role: None,
-        }
-    }
-    /// Sets `Organization`.
-    pub fn with_organization(mut self, organization: impl Into<String>) -> Self {
-        self.organization = Some(organization.into());
-        self
-    }
-    /// Sets `Role`.
-    pub fn with_role(mut self, role: impl Into<String>) -> Self {
-        self.role = Some(role.into());
-        self
-    }
 }
 
 impl lenient::Reply for GrafanaAccountRole {
@@ -6763,13 +4993,13 @@ impl<'de> Deserialize<'de> for GrafanaAccountRole {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for GrafanaAccountRole {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "GrafanaAccountRole", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Organization", &self.organization)?
-            .opt("Role", &self.role)?
-            .end()
+        let mut fields = lenient::fields(serializer, "GrafanaAccountRole", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Organization", &self.organization)?;
+        fields.opt("Role", &self.role)?;
+        fields.end()
     }
 }
 
@@ -6804,20 +5034,6 @@ pub struct GrafanaChannel {
     pub organization_ids: Vec<String>,
 }
 
-impl GrafanaChannel {
-    /// With the fields a request must carry.
-    pub fn new(channel_id: impl Into<String>, channel_name: impl Into<String>, receivers: impl IntoIterator<Item = impl Into<String>>, created_at: impl Into<String>, updated_at: impl Into<String>, organization_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        GrafanaChannel {
-            channel_id: Some(channel_id.into()),
-            channel_name: Some(channel_name.into()),
-            receivers: receivers.into_iter().map(Into::into).collect(),
-            created_at: Some(created_at.into()),
-            updated_at: Some(updated_at.into()),
-            organization_ids: organization_ids.into_iter().map(Into::into).collect(),
-        }
-    }
-}
-
 impl lenient::Reply for GrafanaChannel {
     const NAME: &'static str = "GrafanaChannel";
     const FIELDS: &'static [&'static str] = &[
@@ -6847,17 +5063,17 @@ impl<'de> Deserialize<'de> for GrafanaChannel {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for GrafanaChannel {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "GrafanaChannel", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("ChannelId", &self.channel_id)?
-            .opt("ChannelName", &self.channel_name)?
-            .list("Receivers", &self.receivers)?
-            .opt("CreatedAt", &self.created_at)?
-            .opt("UpdatedAt", &self.updated_at)?
-            .list("OrganizationIds", &self.organization_ids)?
-            .end()
+        let mut fields = lenient::fields(serializer, "GrafanaChannel", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ChannelId", &self.channel_id)?;
+        fields.opt("ChannelName", &self.channel_name)?;
+        fields.list("Receivers", &self.receivers)?;
+        fields.opt("CreatedAt", &self.created_at)?;
+        fields.opt("UpdatedAt", &self.updated_at)?;
+        fields.list("OrganizationIds", &self.organization_ids)?;
+        fields.end()
     }
 }
 
@@ -6944,128 +5160,6 @@ pub struct GrafanaInstanceInfo {
     pub enable_sso_cam_check: Option<bool>,
 }
 
-impl GrafanaInstanceInfo {
-    /// With every field unset.
-    pub fn new() -> Self {
-        GrafanaInstanceInfo {
-            instance_name: None,
-            instance_id: None,
-            region: None,
-            vpc_id: None,
-            subnet_ids: Vec::new(),
-            internet_url: None,
-            internal_url: None,
-            created_at: None,
-            instance_status: None,
-            tag_specification: Vec::new(),
-            zone: None,
-            instance_charge_type: None,
-            vpc_name: None,
-            subnet_name: None,
-            region_id: None,
-            root_url: None,
-            enable_sso: None,
-            version: None,
-            enable_sso_cam_check: None,
-        }
-    }
-    /// Sets `InstanceName`.
-    pub fn with_instance_name(mut self, instance_name: impl Into<String>) -> Self {
-        self.instance_name = Some(instance_name.into());
-        self
-    }
-    /// Sets `InstanceId`.
-    pub fn with_instance_id(mut self, instance_id: impl Into<String>) -> Self {
-        self.instance_id = Some(instance_id.into());
-        self
-    }
-    /// Sets `Region`.
-    pub fn with_region(mut self, region: impl Into<String>) -> Self {
-        self.region = Some(region.into());
-        self
-    }
-    /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, vpc_id: impl Into<String>) -> Self {
-        self.vpc_id = Some(vpc_id.into());
-        self
-    }
-    /// Sets `SubnetIds`.
-    pub fn with_subnet_ids(mut self, subnet_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.subnet_ids = subnet_ids.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `InternetUrl`.
-    pub fn with_internet_url(mut self, internet_url: impl Into<String>) -> Self {
-        self.internet_url = Some(internet_url.into());
-        self
-    }
-    /// Sets `InternalUrl`.
-    pub fn with_internal_url(mut self, internal_url: impl Into<String>) -> Self {
-        self.internal_url = Some(internal_url.into());
-        self
-    }
-    /// Sets `CreatedAt`.
-    pub fn with_created_at(mut self, created_at: impl Into<String>) -> Self {
-        self.created_at = Some(created_at.into());
-        self
-    }
-    /// Sets `InstanceStatus`.
-    pub fn with_instance_status(mut self, instance_status: i64) -> Self {
-        self.instance_status = Some(instance_status);
-        self
-    }
-    /// Sets `TagSpecification`.
-    pub fn with_tag_specification(mut self, tag_specification: impl IntoIterator<Item = output::PrometheusTag>) -> Self {
-        self.tag_specification = tag_specification.into_iter().collect();
-        self
-    }
-    /// Sets `Zone`.
-    pub fn with_zone(mut self, zone: impl Into<String>) -> Self {
-        self.zone = Some(zone.into());
-        self
-    }
-    /// Sets `InstanceChargeType`.
-    pub fn with_instance_charge_type(mut self, instance_charge_type: i64) -> Self {
-        self.instance_charge_type = Some(instance_charge_type);
-        self
-    }
-    /// Sets `VpcName`.
-    pub fn with_vpc_name(mut self, vpc_name: impl Into<String>) -> Self {
-        self.vpc_name = Some(vpc_name.into());
-        self
-    }
-    /// Sets `SubnetName`.
-    pub fn with_subnet_name(mut self, subnet_name: impl Into<String>) -> Self {
-        self.subnet_name = Some(subnet_name.into());
-        self
-    }
-    /// Sets `RegionId`.
-    pub fn with_region_id(mut self, region_id: i64) -> Self {
-        self.region_id = Some(region_id);
-        self
-    }
-    /// Sets `RootUrl`.
-    pub fn with_root_url(mut self, root_url: impl Into<String>) -> Self {
-        self.root_url = Some(root_url.into());
-        self
-    }
-    /// Sets `EnableSSO`.
-    pub fn with_enable_sso(mut self, enable_sso: bool) -> Self {
-        self.enable_sso = Some(enable_sso);
-        self
-    }
-    /// Sets `Version`.
-    pub fn with_version(mut self, version: impl Into<String>) -> Self {
-        self.version = Some(version.into());
-        self
-    }
-    /// Sets `EnableSSOCamCheck`.
-    pub fn with_enable_sso_cam_check(mut self, enable_sso_cam_check: bool) -> Self {
-        self.enable_sso_cam_check = Some(enable_sso_cam_check);
-        self
-    }
-}
-
 impl lenient::Reply for GrafanaInstanceInfo {
     const NAME: &'static str = "GrafanaInstanceInfo";
     const FIELDS: &'static [&'static str] = &[
@@ -7121,30 +5215,30 @@ impl<'de> Deserialize<'de> for GrafanaInstanceInfo {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for GrafanaInstanceInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "GrafanaInstanceInfo", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("InstanceName", &self.instance_name)?
-            .opt("InstanceId", &self.instance_id)?
-            .opt("Region", &self.region)?
-            .opt("VpcId", &self.vpc_id)?
-            .list("SubnetIds", &self.subnet_ids)?
-            .opt("InternetUrl", &self.internet_url)?
-            .opt("InternalUrl", &self.internal_url)?
-            .opt("CreatedAt", &self.created_at)?
-            .opt("InstanceStatus", &self.instance_status)?
-            .list("TagSpecification", &self.tag_specification)?
-            .opt("Zone", &self.zone)?
-            .opt("InstanceChargeType", &self.instance_charge_type)?
-            .opt("VpcName", &self.vpc_name)?
-            .opt("SubnetName", &self.subnet_name)?
-            .opt("RegionId", &self.region_id)?
-            .opt("RootUrl", &self.root_url)?
-            .opt("EnableSSO", &self.enable_sso)?
-            .opt("Version", &self.version)?
-            .opt("EnableSSOCamCheck", &self.enable_sso_cam_check)?
-            .end()
+        let mut fields = lenient::fields(serializer, "GrafanaInstanceInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("InstanceName", &self.instance_name)?;
+        fields.opt("InstanceId", &self.instance_id)?;
+        fields.opt("Region", &self.region)?;
+        fields.opt("VpcId", &self.vpc_id)?;
+        fields.list("SubnetIds", &self.subnet_ids)?;
+        fields.opt("InternetUrl", &self.internet_url)?;
+        fields.opt("InternalUrl", &self.internal_url)?;
+        fields.opt("CreatedAt", &self.created_at)?;
+        fields.opt("InstanceStatus", &self.instance_status)?;
+        fields.list("TagSpecification", &self.tag_specification)?;
+        fields.opt("Zone", &self.zone)?;
+        fields.opt("InstanceChargeType", &self.instance_charge_type)?;
+        fields.opt("VpcName", &self.vpc_name)?;
+        fields.opt("SubnetName", &self.subnet_name)?;
+        fields.opt("RegionId", &self.region_id)?;
+        fields.opt("RootUrl", &self.root_url)?;
+        fields.opt("EnableSSO", &self.enable_sso)?;
+        fields.opt("Version", &self.version)?;
+        fields.opt("EnableSSOCamCheck", &self.enable_sso_cam_check)?;
+        fields.end()
     }
 }
 
@@ -7175,44 +5269,6 @@ pub struct GrafanaIntegrationConfig {
     pub grafana_url: Option<String>,
 }
 
-impl GrafanaIntegrationConfig {
-    /// With every field unset.
-    pub fn new() -> Self {
-        GrafanaIntegrationConfig {
-            integration_id: None,
-            kind: None,
-            content: None,
-            description: None,
-            grafana_url: None,
-        }
-    }
-    /// Sets `IntegrationId`.
-    pub fn with_integration_id(mut self, integration_id: impl Into<String>) -> Self {
-        self.integration_id = Some(integration_id.into());
-        self
-    }
-    /// Sets `Kind`.
-    pub fn with_kind(mut self, kind: impl Into<String>) -> Self {
-        self.kind = Some(kind.into());
-        self
-    }
-    /// Sets `Content`.
-    pub fn with_content(mut self, content: impl Into<String>) -> Self {
-        self.content = Some(content.into());
-        self
-    }
-    /// Sets `Description`.
-    pub fn with_description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
-    }
-    /// Sets `GrafanaURL`.
-    pub fn with_grafana_url(mut self, grafana_url: impl Into<String>) -> Self {
-        self.grafana_url = Some(grafana_url.into());
-        self
-    }
-}
-
 impl lenient::Reply for GrafanaIntegrationConfig {
     const NAME: &'static str = "GrafanaIntegrationConfig";
     const FIELDS: &'static [&'static str] = &[
@@ -7240,16 +5296,16 @@ impl<'de> Deserialize<'de> for GrafanaIntegrationConfig {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for GrafanaIntegrationConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "GrafanaIntegrationConfig", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("IntegrationId", &self.integration_id)?
-            .opt("Kind", &self.kind)?
-            .opt("Content", &self.content)?
-            .opt("Description", &self.description)?
-            .opt("GrafanaURL", &self.grafana_url)?
-            .end()
+        let mut fields = lenient::fields(serializer, "GrafanaIntegrationConfig", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("IntegrationId", &self.integration_id)?;
+        fields.opt("Kind", &self.kind)?;
+        fields.opt("Content", &self.content)?;
+        fields.opt("Description", &self.description)?;
+        fields.opt("GrafanaURL", &self.grafana_url)?;
+        fields.end()
     }
 }
 
@@ -7298,68 +5354,6 @@ pub struct GrafanaNotificationChannel {
     pub organization_ids: Vec<String>,
 }
 
-impl GrafanaNotificationChannel {
-    /// With every field unset.
-    pub fn new() -> Self {
-        GrafanaNotificationChannel {
-            channel_id: None,
-            channel_name: None,
-            receivers: Vec::new(),
-            created_at: None,
-            updated_at: None,
-            org_id: None,
-            extra_org_ids: Vec::new(),
-            org_ids: Vec::new(),
-            organization_ids: Vec::new(),
-        }
-    }
-    /// Sets `ChannelId`.
-    pub fn with_channel_id(mut self, channel_id: impl Into<String>) -> Self {
-        self.channel_id = Some(channel_id.into());
-        self
-    }
-    /// Sets `ChannelName`.
-    pub fn with_channel_name(mut self, channel_name: impl Into<String>) -> Self {
-        self.channel_name = Some(channel_name.into());
-        self
-    }
-    /// Sets `Receivers`.
-    pub fn with_receivers(mut self, receivers: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.receivers = receivers.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `CreatedAt`.
-    pub fn with_created_at(mut self, created_at: impl Into<String>) -> Self {
-        self.created_at = Some(created_at.into());
-        self
-    }
-    /// Sets `UpdatedAt`.
-    pub fn with_updated_at(mut self, updated_at: impl Into<String>) -> Self {
-        self.updated_at = Some(updated_at.into());
-        self
-    }
-    /// Sets `OrgId`.
-    pub fn with_org_id(mut self, org_id: impl Into<String>) -> Self {
-        self.org_id = Some(org_id.into());
-        self
-    }
-    /// Sets `ExtraOrgIds`.
-    pub fn with_extra_org_ids(mut self, extra_org_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.extra_org_ids = extra_org_ids.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `OrgIds`.
-    pub fn with_org_ids(mut self, org_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.org_ids = org_ids.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `OrganizationIds`.
-    pub fn with_organization_ids(mut self, organization_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.organization_ids = organization_ids.into_iter().map(Into::into).collect();
-        self
-    }
-}
-
 impl lenient::Reply for GrafanaNotificationChannel {
     const NAME: &'static str = "GrafanaNotificationChannel";
     const FIELDS: &'static [&'static str] = &[
@@ -7395,20 +5389,20 @@ impl<'de> Deserialize<'de> for GrafanaNotificationChannel {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for GrafanaNotificationChannel {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "GrafanaNotificationChannel", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("ChannelId", &self.channel_id)?
-            .opt("ChannelName", &self.channel_name)?
-            .list("Receivers", &self.receivers)?
-            .opt("CreatedAt", &self.created_at)?
-            .opt("UpdatedAt", &self.updated_at)?
-            .opt("OrgId", &self.org_id)?
-            .list("ExtraOrgIds", &self.extra_org_ids)?
-            .list("OrgIds", &self.org_ids)?
-            .list("OrganizationIds", &self.organization_ids)?
-            .end()
+        let mut fields = lenient::fields(serializer, "GrafanaNotificationChannel", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ChannelId", &self.channel_id)?;
+        fields.opt("ChannelName", &self.channel_name)?;
+        fields.list("Receivers", &self.receivers)?;
+        fields.opt("CreatedAt", &self.created_at)?;
+        fields.opt("UpdatedAt", &self.updated_at)?;
+        fields.opt("OrgId", &self.org_id)?;
+        fields.list("ExtraOrgIds", &self.extra_org_ids)?;
+        fields.list("OrgIds", &self.org_ids)?;
+        fields.list("OrganizationIds", &self.organization_ids)?;
+        fields.end()
     }
 }
 
@@ -7425,16 +5419,6 @@ pub struct GrafanaPlugin {
     ///
     /// Required. May be null. Example: `v1.0.0`
     pub version: Option<String>,
-}
-
-impl GrafanaPlugin {
-    /// With the fields a request must carry.
-    pub fn new(plugin_id: impl Into<String>, version: impl Into<String>) -> Self {
-        GrafanaPlugin {
-            plugin_id: Some(plugin_id.into()),
-            version: Some(version.into()),
-        }
-    }
 }
 
 impl lenient::Reply for GrafanaPlugin {
@@ -7458,13 +5442,13 @@ impl<'de> Deserialize<'de> for GrafanaPlugin {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for GrafanaPlugin {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "GrafanaPlugin", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("PluginId", &self.plugin_id)?
-            .opt("Version", &self.version)?
-            .end()
+        let mut fields = lenient::fields(serializer, "GrafanaPlugin", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("PluginId", &self.plugin_id)?;
+        fields.opt("Version", &self.version)?;
+        fields.end()
     }
 }
 
@@ -7480,16 +5464,6 @@ pub struct GrafanaVersion {
     ///
     /// Required. Example: `v7.4.2`
     pub version: Option<String>,
-}
-
-impl GrafanaVersion {
-    /// With the fields a request must carry.
-    pub fn new(alias: impl Into<String>, version: impl Into<String>) -> Self {
-        GrafanaVersion {
-            alias: Some(alias.into()),
-            version: Some(version.into()),
-        }
-    }
 }
 
 impl lenient::Reply for GrafanaVersion {
@@ -7513,13 +5487,13 @@ impl<'de> Deserialize<'de> for GrafanaVersion {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for GrafanaVersion {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "GrafanaVersion", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Alias", &self.alias)?
-            .opt("Version", &self.version)?
-            .end()
+        let mut fields = lenient::fields(serializer, "GrafanaVersion", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Alias", &self.alias)?;
+        fields.opt("Version", &self.version)?;
+        fields.end()
     }
 }
 
@@ -7537,16 +5511,6 @@ pub struct InstanceGroup {
     ///
     /// Required. May be null. Example: `"name_01"`
     pub instance_group_name: Option<String>,
-}
-
-impl InstanceGroup {
-    /// With the fields a request must carry.
-    pub fn new(instance_group_id: i64, instance_group_name: impl Into<String>) -> Self {
-        InstanceGroup {
-            instance_group_id: Some(instance_group_id),
-            instance_group_name: Some(instance_group_name.into()),
-        }
-    }
 }
 
 impl lenient::Reply for InstanceGroup {
@@ -7570,13 +5534,13 @@ impl<'de> Deserialize<'de> for InstanceGroup {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for InstanceGroup {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "InstanceGroup", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("InstanceGroupId", &self.instance_group_id)?
-            .opt("InstanceGroupName", &self.instance_group_name)?
-            .end()
+        let mut fields = lenient::fields(serializer, "InstanceGroup", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("InstanceGroupId", &self.instance_group_id)?;
+        fields.opt("InstanceGroupName", &self.instance_group_name)?;
+        fields.end()
     }
 }
 
@@ -7592,16 +5556,6 @@ pub struct InstanceGroups {
     ///
     /// Required. Example: `"name_01"`
     pub name: Option<String>,
-}
-
-impl InstanceGroups {
-    /// With the fields a request must carry.
-    pub fn new(id: i64, name: impl Into<String>) -> Self {
-        InstanceGroups {
-            id: Some(id),
-            name: Some(name.into()),
-        }
-    }
 }
 
 impl lenient::Reply for InstanceGroups {
@@ -7625,13 +5579,13 @@ impl<'de> Deserialize<'de> for InstanceGroups {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for InstanceGroups {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "InstanceGroups", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Id", &self.id)?
-            .opt("Name", &self.name)?
-            .end()
+        let mut fields = lenient::fields(serializer, "InstanceGroups", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Id", &self.id)?;
+        fields.opt("Name", &self.name)?;
+        fields.end()
     }
 }
 
@@ -7669,56 +5623,6 @@ pub struct IntegrationConfiguration {
     pub grafana_dashboard_url: Option<String>,
 }
 
-impl IntegrationConfiguration {
-    /// With every field unset.
-    pub fn new() -> Self {
-        IntegrationConfiguration {
-            name: None,
-            kind: None,
-            content: None,
-            status: None,
-            category: None,
-            instance_desc: None,
-            grafana_dashboard_url: None,
-        }
-    }
-    /// Sets `Name`.
-    pub fn with_name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-    /// Sets `Kind`.
-    pub fn with_kind(mut self, kind: impl Into<String>) -> Self {
-        self.kind = Some(kind.into());
-        self
-    }
-    /// Sets `Content`.
-    pub fn with_content(mut self, content: impl Into<String>) -> Self {
-        self.content = Some(content.into());
-        self
-    }
-    /// Sets `Status`.
-    pub fn with_status(mut self, status: i64) -> Self {
-        self.status = Some(status);
-        self
-    }
-    /// Sets `Category`.
-    pub fn with_category(mut self, category: impl Into<String>) -> Self {
-        self.category = Some(category.into());
-        self
-    }
-    /// Sets `InstanceDesc`.
-    pub fn with_instance_desc(mut self, instance_desc: impl Into<String>) -> Self {
-        self.instance_desc = Some(instance_desc.into());
-        self
-    }
-    /// Sets `GrafanaDashboardURL`.
-    pub fn with_grafana_dashboard_url(mut self, grafana_dashboard_url: impl Into<String>) -> Self {
-        self.grafana_dashboard_url = Some(grafana_dashboard_url.into());
-        self
-    }
-}
-
 impl lenient::Reply for IntegrationConfiguration {
     const NAME: &'static str = "IntegrationConfiguration";
     const FIELDS: &'static [&'static str] = &[
@@ -7750,18 +5654,18 @@ impl<'de> Deserialize<'de> for IntegrationConfiguration {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for IntegrationConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "IntegrationConfiguration", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Name", &self.name)?
-            .opt("Kind", &self.kind)?
-            .opt("Content", &self.content)?
-            .opt("Status", &self.status)?
-            .opt("Category", &self.category)?
-            .opt("InstanceDesc", &self.instance_desc)?
-            .opt("GrafanaDashboardURL", &self.grafana_dashboard_url)?
-            .end()
+        let mut fields = lenient::fields(serializer, "IntegrationConfiguration", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Name", &self.name)?;
+        fields.opt("Kind", &self.kind)?;
+        fields.opt("Content", &self.content)?;
+        fields.opt("Status", &self.status)?;
+        fields.opt("Category", &self.category)?;
+        fields.opt("InstanceDesc", &self.instance_desc)?;
+        fields.opt("GrafanaDashboardURL", &self.grafana_dashboard_url)?;
+        fields.end()
     }
 }
 
@@ -7791,44 +5695,6 @@ pub struct IntegrationMetric {
     pub description: Option<String>,
 }
 
-impl IntegrationMetric {
-    /// With every field unset.
-    pub fn new() -> Self {
-        IntegrationMetric {
-            metric_name: None,
-            name: None,
-            metric_type: None,
-            unit: None,
-            description: None,
-        }
-    }
-    /// Sets `MetricName`.
-    pub fn with_metric_name(mut self, metric_name: impl Into<String>) -> Self {
-        self.metric_name = Some(metric_name.into());
-        self
-    }
-    /// Sets `Name`.
-    pub fn with_name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-    /// Sets `MetricType`.
-    pub fn with_metric_type(mut self, metric_type: impl Into<String>) -> Self {
-        self.metric_type = Some(metric_type.into());
-        self
-    }
-    /// Sets `Unit`.
-    pub fn with_unit(mut self, unit: impl Into<String>) -> Self {
-        self.unit = Some(unit.into());
-        self
-    }
-    /// Sets `Description`.
-    pub fn with_description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
-    }
-}
-
 impl lenient::Reply for IntegrationMetric {
     const NAME: &'static str = "IntegrationMetric";
     const FIELDS: &'static [&'static str] = &[
@@ -7856,16 +5722,16 @@ impl<'de> Deserialize<'de> for IntegrationMetric {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for IntegrationMetric {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "IntegrationMetric", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("MetricName", &self.metric_name)?
-            .opt("Name", &self.name)?
-            .opt("MetricType", &self.metric_type)?
-            .opt("Unit", &self.unit)?
-            .opt("Description", &self.description)?
-            .end()
+        let mut fields = lenient::fields(serializer, "IntegrationMetric", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("MetricName", &self.metric_name)?;
+        fields.opt("Name", &self.name)?;
+        fields.opt("MetricType", &self.metric_type)?;
+        fields.opt("Unit", &self.unit)?;
+        fields.opt("Description", &self.description)?;
+        fields.end()
     }
 }
 
@@ -7885,32 +5751,6 @@ pub struct IntegrationMetricGroup {
     ///
     /// Example: `云服务器`
     pub group_name: Option<String>,
-}
-
-impl IntegrationMetricGroup {
-    /// With every field unset.
-    pub fn new() -> Self {
-        IntegrationMetricGroup {
-            group: None,
-            metrics: Vec::new(),
-            group_name: None,
-        }
-    }
-    /// Sets `Group`.
-    pub fn with_group(mut self, group: impl Into<String>) -> Self {
-        self.group = Some(group.into());
-        self
-    }
-    /// Sets `Metrics`.
-    pub fn with_metrics(mut self, metrics: impl IntoIterator<Item = output::IntegrationMetric>) -> Self {
-        self.metrics = metrics.into_iter().collect();
-        self
-    }
-    /// Sets `GroupName`.
-    pub fn with_group_name(mut self, group_name: impl Into<String>) -> Self {
-        self.group_name = Some(group_name.into());
-        self
-    }
 }
 
 impl lenient::Reply for IntegrationMetricGroup {
@@ -7936,14 +5776,14 @@ impl<'de> Deserialize<'de> for IntegrationMetricGroup {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for IntegrationMetricGroup {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "IntegrationMetricGroup", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Group", &self.group)?
-            .list("Metrics", &self.metrics)?
-            .opt("GroupName", &self.group_name)?
-            .end()
+        let mut fields = lenient::fields(serializer, "IntegrationMetricGroup", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Group", &self.group)?;
+        fields.list("Metrics", &self.metrics)?;
+        fields.opt("GroupName", &self.group_name)?;
+        fields.end()
     }
 }
 
@@ -7959,16 +5799,6 @@ pub struct Label {
     ///
     /// Required. Example: `label-value`
     pub value: Option<String>,
-}
-
-impl Label {
-    /// With the fields a request must carry.
-    pub fn new(name: impl Into<String>, value: impl Into<String>) -> Self {
-        Label {
-            name: Some(name.into()),
-            value: Some(value.into()),
-        }
-    }
 }
 
 impl lenient::Reply for Label {
@@ -7992,13 +5822,13 @@ impl<'de> Deserialize<'de> for Label {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for Label {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Label", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Name", &self.name)?
-            .opt("Value", &self.value)?
-            .end()
+        let mut fields = lenient::fields(serializer, "Label", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Name", &self.name)?;
+        fields.opt("Value", &self.value)?;
+        fields.end()
     }
 }
 
@@ -8033,19 +5863,6 @@ pub struct ManagementCommand {
     pub log_check: Option<String>,
 }
 
-impl ManagementCommand {
-    /// With the fields a request must carry.
-    pub fn new(install: impl Into<String>, restart: impl Into<String>, stop: impl Into<String>, status_check: impl Into<String>, log_check: impl Into<String>) -> Self {
-        ManagementCommand {
-            install: Some(install.into()),
-            restart: Some(restart.into()),
-            stop: Some(stop.into()),
-            status_check: Some(status_check.into()),
-            log_check: Some(log_check.into()),
-        }
-    }
-}
-
 impl lenient::Reply for ManagementCommand {
     const NAME: &'static str = "ManagementCommand";
     const FIELDS: &'static [&'static str] = &[
@@ -8073,16 +5890,16 @@ impl<'de> Deserialize<'de> for ManagementCommand {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ManagementCommand {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ManagementCommand", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Install", &self.install)?
-            .opt("Restart", &self.restart)?
-            .opt("Stop", &self.stop)?
-            .opt("StatusCheck", &self.status_check)?
-            .opt("LogCheck", &self.log_check)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ManagementCommand", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Install", &self.install)?;
+        fields.opt("Restart", &self.restart)?;
+        fields.opt("Stop", &self.stop)?;
+        fields.opt("StatusCheck", &self.status_check)?;
+        fields.opt("LogCheck", &self.log_check)?;
+        fields.end()
     }
 }
 
@@ -8158,98 +5975,6 @@ pub struct Metric {
     pub is_lateness_metric: Option<i64>,
 }
 
-impl Metric {
-    /// With every field unset.
-    pub fn new() -> Self {
-        Metric {
-            namespace: None,
-            metric_name: None,
-            description: None,
-            min: None,
-            max: None,
-            dimensions: Vec::new(),
-            unit: None,
-            metric_config: None,
-            is_advanced: None,
-            is_open: None,
-            product_id: None,
-            operators: Vec::new(),
-            periods: Vec::new(),
-            is_lateness_metric: None,
-        }
-    }
-    /// Sets `Namespace`.
-    pub fn with_namespace(mut self, namespace: impl Into<String>) -> Self {
-        self.namespace = Some(namespace.into());
-        self
-    }
-    /// Sets `MetricName`.
-    pub fn with_metric_name(mut self, metric_name: impl Into<String>) -> Self {
-        self.metric_name = Some(metric_name.into());
-        self
-    }
-    /// Sets `Description`.
-    pub fn with_description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
-    }
-    /// Sets `Min`.
-    pub fn with_min(mut self, min: f64) -> Self {
-        self.min = Some(min);
-        self
-    }
-    /// Sets `Max`.
-    pub fn with_max(mut self, max: f64) -> Self {
-        self.max = Some(max);
-        self
-    }
-    /// Sets `Dimensions`.
-    pub fn with_dimensions(mut self, dimensions: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.dimensions = dimensions.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `Unit`.
-    pub fn with_unit(mut self, unit: impl Into<String>) -> Self {
-        self.unit = Some(unit.into());
-        self
-    }
-    /// Sets `MetricConfig`.
-    pub fn with_metric_config(mut self, metric_config: output::MetricConfig) -> Self {
-        self.metric_config = Some(metric_config);
-        self
-    }
-    /// Sets `IsAdvanced`.
-    pub fn with_is_advanced(mut self, is_advanced: i64) -> Self {
-        self.is_advanced = Some(is_advanced);
-        self
-    }
-    /// Sets `IsOpen`.
-    pub fn with_is_open(mut self, is_open: i64) -> Self {
-        self.is_open = Some(is_open);
-        self
-    }
-    /// Sets `ProductId`.
-    pub fn with_product_id(mut self, product_id: i64) -> Self {
-        self.product_id = Some(product_id);
-        self
-    }
-    /// Sets `Operators`.
-    pub fn with_operators(mut self, operators: impl IntoIterator<Item = output::Operator>) -> Self {
-        self.operators = operators.into_iter().collect();
-        self
-    }
-    /// Sets `Periods`.
-    pub fn with_periods(mut self, periods: impl IntoIterator<Item = i64>) -> Self {
-        self.periods = periods.into_iter().collect();
-        self
-    }
-    /// Sets `IsLatenessMetric`.
-    pub fn with_is_lateness_metric(mut self, is_lateness_metric: i64) -> Self {
-        self.is_lateness_metric = Some(is_lateness_metric);
-        self
-    }
-}
-
 impl lenient::Reply for Metric {
     const NAME: &'static str = "Metric";
     const FIELDS: &'static [&'static str] = &[
@@ -8295,25 +6020,25 @@ impl<'de> Deserialize<'de> for Metric {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for Metric {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Metric", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Namespace", &self.namespace)?
-            .opt("MetricName", &self.metric_name)?
-            .opt("Description", &self.description)?
-            .opt("Min", &self.min)?
-            .opt("Max", &self.max)?
-            .list("Dimensions", &self.dimensions)?
-            .opt("Unit", &self.unit)?
-            .opt("MetricConfig", &self.metric_config)?
-            .opt("IsAdvanced", &self.is_advanced)?
-            .opt("IsOpen", &self.is_open)?
-            .opt("ProductId", &self.product_id)?
-            .list("Operators", &self.operators)?
-            .list("Periods", &self.periods)?
-            .opt("IsLatenessMetric", &self.is_lateness_metric)?
-            .end()
+        let mut fields = lenient::fields(serializer, "Metric", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Namespace", &self.namespace)?;
+        fields.opt("MetricName", &self.metric_name)?;
+        fields.opt("Description", &self.description)?;
+        fields.opt("Min", &self.min)?;
+        fields.opt("Max", &self.max)?;
+        fields.list("Dimensions", &self.dimensions)?;
+        fields.opt("Unit", &self.unit)?;
+        fields.opt("MetricConfig", &self.metric_config)?;
+        fields.opt("IsAdvanced", &self.is_advanced)?;
+        fields.opt("IsOpen", &self.is_open)?;
+        fields.opt("ProductId", &self.product_id)?;
+        fields.list("Operators", &self.operators)?;
+        fields.list("Periods", &self.periods)?;
+        fields.opt("IsLatenessMetric", &self.is_lateness_metric)?;
+        fields.end()
     }
 }
 
@@ -8333,17 +6058,6 @@ pub struct MetricConfig {
     ///
     /// Required. Example: `[3600]`
     pub continue_period: Vec<i64>,
-}
-
-impl MetricConfig {
-    /// With the fields a request must carry.
-    pub fn new(operator: impl IntoIterator<Item = impl Into<String>>, period: impl IntoIterator<Item = i64>, continue_period: impl IntoIterator<Item = i64>) -> Self {
-        MetricConfig {
-            operator: operator.into_iter().map(Into::into).collect(),
-            period: period.into_iter().collect(),
-            continue_period: continue_period.into_iter().collect(),
-        }
-    }
 }
 
 impl lenient::Reply for MetricConfig {
@@ -8369,14 +6083,14 @@ impl<'de> Deserialize<'de> for MetricConfig {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for MetricConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "MetricConfig", <Self as lenient::Reply>::FIELDS.len())?
-            .list("Operator", &self.operator)?
-            .list("Period", &self.period)?
-            .list("ContinuePeriod", &self.continue_period)?
-            .end()
+        let mut fields = lenient::fields(serializer, "MetricConfig", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("Operator", &self.operator)?;
+        fields.list("Period", &self.period)?;
+        fields.list("ContinuePeriod", &self.continue_period)?;
+        fields.end()
     }
 }
 
@@ -8392,26 +6106,6 @@ pub struct MetricData {
     ///
     /// Example: `[{}]`
     pub points: Vec<output::MetricDataPoint>,
-}
-
-impl MetricData {
-    /// With every field unset.
-    pub fn new() -> Self {
-        MetricData {
-            metric_name: None,
-            points: Vec::new(),
-        }
-    }
-    /// Sets `MetricName`.
-    pub fn with_metric_name(mut self, metric_name: impl Into<String>) -> Self {
-        self.metric_name = Some(metric_name.into());
-        self
-    }
-    /// Sets `Points`.
-    pub fn with_points(mut self, points: impl IntoIterator<Item = output::MetricDataPoint>) -> Self {
-        self.points = points.into_iter().collect();
-        self
-    }
 }
 
 impl lenient::Reply for MetricData {
@@ -8435,13 +6129,13 @@ impl<'de> Deserialize<'de> for MetricData {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for MetricData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "MetricData", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("MetricName", &self.metric_name)?
-            .list("Points", &self.points)?
-            .end()
+        let mut fields = lenient::fields(serializer, "MetricData", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("MetricName", &self.metric_name)?;
+        fields.list("Points", &self.points)?;
+        fields.end()
     }
 }
 
@@ -8457,16 +6151,6 @@ pub struct MetricDataPoint {
     ///
     /// Required.
     pub values: Vec<output::Point>,
-}
-
-impl MetricDataPoint {
-    /// With the fields a request must carry.
-    pub fn new(dimensions: impl IntoIterator<Item = output::Dimension>, values: impl IntoIterator<Item = output::Point>) -> Self {
-        MetricDataPoint {
-            dimensions: dimensions.into_iter().collect(),
-            values: values.into_iter().collect(),
-        }
-    }
 }
 
 impl lenient::Reply for MetricDataPoint {
@@ -8490,13 +6174,13 @@ impl<'de> Deserialize<'de> for MetricDataPoint {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for MetricDataPoint {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "MetricDataPoint", <Self as lenient::Reply>::FIELDS.len())?
-            .list("Dimensions", &self.dimensions)?
-            .list("Values", &self.values)?
-            .end()
+        let mut fields = lenient::fields(serializer, "MetricDataPoint", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("Dimensions", &self.dimensions)?;
+        fields.list("Values", &self.values)?;
+        fields.end()
     }
 }
 
@@ -8512,16 +6196,6 @@ pub struct MetricObjectMeaning {
     ///
     /// Required.
     pub zh: Option<String>,
-}
-
-impl MetricObjectMeaning {
-    /// With the fields a request must carry.
-    pub fn new(en: impl Into<String>, zh: impl Into<String>) -> Self {
-        MetricObjectMeaning {
-            en: Some(en.into()),
-            zh: Some(zh.into()),
-        }
-    }
 }
 
 impl lenient::Reply for MetricObjectMeaning {
@@ -8545,13 +6219,13 @@ impl<'de> Deserialize<'de> for MetricObjectMeaning {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for MetricObjectMeaning {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "MetricObjectMeaning", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("En", &self.en)?
-            .opt("Zh", &self.zh)?
-            .end()
+        let mut fields = lenient::fields(serializer, "MetricObjectMeaning", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("En", &self.en)?;
+        fields.opt("Zh", &self.zh)?;
+        fields.end()
     }
 }
 
@@ -8603,24 +6277,6 @@ pub struct MetricSet {
     pub metric_e_name: Option<String>,
 }
 
-impl MetricSet {
-    /// With the fields a request must carry.
-    pub fn new(namespace: impl Into<String>, metric_name: impl Into<String>, unit: impl Into<String>, unit_cname: impl Into<String>, period: impl IntoIterator<Item = i64>, periods: impl IntoIterator<Item = output::PeriodsSt>, meaning: output::MetricObjectMeaning, dimensions: impl IntoIterator<Item = output::DimensionsDesc>, metric_c_name: impl Into<String>, metric_e_name: impl Into<String>) -> Self {
-        MetricSet {
-            namespace: Some(namespace.into()),
-            metric_name: Some(metric_name.into()),
-            unit: Some(unit.into()),
-            unit_cname: Some(unit_cname.into()),
-            period: period.into_iter().collect(),
-            periods: periods.into_iter().collect(),
-            meaning: Some(meaning),
-            dimensions: dimensions.into_iter().collect(),
-            metric_c_name: Some(metric_c_name.into()),
-            metric_e_name: Some(metric_e_name.into()),
-        }
-    }
-}
-
 impl lenient::Reply for MetricSet {
     const NAME: &'static str = "MetricSet";
     const FIELDS: &'static [&'static str] = &[
@@ -8658,21 +6314,21 @@ impl<'de> Deserialize<'de> for MetricSet {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for MetricSet {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "MetricSet", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Namespace", &self.namespace)?
-            .opt("MetricName", &self.metric_name)?
-            .opt("Unit", &self.unit)?
-            .opt("UnitCname", &self.unit_cname)?
-            .list("Period", &self.period)?
-            .list("Periods", &self.periods)?
-            .opt("Meaning", &self.meaning)?
-            .list("Dimensions", &self.dimensions)?
-            .opt("MetricCName", &self.metric_c_name)?
-            .opt("MetricEName", &self.metric_e_name)?
-            .end()
+        let mut fields = lenient::fields(serializer, "MetricSet", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Namespace", &self.namespace)?;
+        fields.opt("MetricName", &self.metric_name)?;
+        fields.opt("Unit", &self.unit)?;
+        fields.opt("UnitCname", &self.unit_cname)?;
+        fields.list("Period", &self.period)?;
+        fields.list("Periods", &self.periods)?;
+        fields.opt("Meaning", &self.meaning)?;
+        fields.list("Dimensions", &self.dimensions)?;
+        fields.opt("MetricCName", &self.metric_c_name)?;
+        fields.opt("MetricEName", &self.metric_e_name)?;
+        fields.end()
     }
 }
 
@@ -8692,17 +6348,6 @@ pub struct MonitorTypeInfo {
     ///
     /// Required. Example: `1`
     pub sort_id: Option<i64>,
-}
-
-impl MonitorTypeInfo {
-    /// With the fields a request must carry.
-    pub fn new(id: impl Into<String>, name: impl Into<String>, sort_id: i64) -> Self {
-        MonitorTypeInfo {
-            id: Some(id.into()),
-            name: Some(name.into()),
-            sort_id: Some(sort_id),
-        }
-    }
 }
 
 impl lenient::Reply for MonitorTypeInfo {
@@ -8728,14 +6373,14 @@ impl<'de> Deserialize<'de> for MonitorTypeInfo {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for MonitorTypeInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "MonitorTypeInfo", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Id", &self.id)?
-            .opt("Name", &self.name)?
-            .opt("SortId", &self.sort_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "MonitorTypeInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Id", &self.id)?;
+        fields.opt("Name", &self.name)?;
+        fields.opt("SortId", &self.sort_id)?;
+        fields.end()
     }
 }
 
@@ -8751,26 +6396,6 @@ pub struct NoticeContentTmplBindInfo {
     ///
     /// Example: `notice-xxx`
     pub notice_id: Option<String>,
-}
-
-impl NoticeContentTmplBindInfo {
-    /// With every field unset.
-    pub fn new() -> Self {
-        NoticeContentTmplBindInfo {
-            content_tmpl_id: None,
-            notice_id: None,
-        }
-    }
-    /// Sets `ContentTmplID`.
-    pub fn with_content_tmpl_id(mut self, content_tmpl_id: impl Into<String>) -> Self {
-        self.content_tmpl_id = Some(content_tmpl_id.into());
-        self
-    }
-    /// Sets `NoticeID`.
-    pub fn with_notice_id(mut self, notice_id: impl Into<String>) -> Self {
-        self.notice_id = Some(notice_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for NoticeContentTmplBindInfo {
@@ -8794,13 +6419,13 @@ impl<'de> Deserialize<'de> for NoticeContentTmplBindInfo {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for NoticeContentTmplBindInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "NoticeContentTmplBindInfo", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("ContentTmplID", &self.content_tmpl_id)?
-            .opt("NoticeID", &self.notice_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "NoticeContentTmplBindInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ContentTmplID", &self.content_tmpl_id)?;
+        fields.opt("NoticeID", &self.notice_id)?;
+        fields.end()
     }
 }
 
@@ -8816,26 +6441,6 @@ pub struct NoticeOnCallUsersInfo {
     pub notice_id: Option<String>,
     /// Send group information, corresponding to each configuration in the notification template
     pub send_groups: Vec<output::NoticeSendGroup>,
-}
-
-impl NoticeOnCallUsersInfo {
-    /// With every field unset.
-    pub fn new() -> Self {
-        NoticeOnCallUsersInfo {
-            notice_id: None,
-            send_groups: Vec::new(),
-        }
-    }
-    /// Sets `NoticeId`.
-    pub fn with_notice_id(mut self, notice_id: impl Into<String>) -> Self {
-        self.notice_id = Some(notice_id.into());
-        self
-    }
-    /// Sets `SendGroups`.
-    pub fn with_send_groups(mut self, send_groups: impl IntoIterator<Item = output::NoticeSendGroup>) -> Self {
-        self.send_groups = send_groups.into_iter().collect();
-        self
-    }
 }
 
 impl lenient::Reply for NoticeOnCallUsersInfo {
@@ -8859,13 +6464,13 @@ impl<'de> Deserialize<'de> for NoticeOnCallUsersInfo {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for NoticeOnCallUsersInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "NoticeOnCallUsersInfo", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("NoticeId", &self.notice_id)?
-            .list("SendGroups", &self.send_groups)?
-            .end()
+        let mut fields = lenient::fields(serializer, "NoticeOnCallUsersInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("NoticeId", &self.notice_id)?;
+        fields.list("SendGroups", &self.send_groups)?;
+        fields.end()
     }
 }
 
@@ -8885,26 +6490,6 @@ pub struct NoticeSendGroup {
     pub receiver_type: Option<String>,
     /// Notifier info
     pub users: Vec<output::NoticeUserInfo>,
-}
-
-impl NoticeSendGroup {
-    /// With every field unset.
-    pub fn new() -> Self {
-        NoticeSendGroup {
-            receiver_type: None,
-            users: Vec::new(),
-        }
-    }
-    /// Sets `ReceiverType`.
-    pub fn with_receiver_type(mut self, receiver_type: impl Into<String>) -> Self {
-        self.receiver_type = Some(receiver_type.into());
-        self
-    }
-    /// Sets `Users`.
-    pub fn with_users(mut self, users: impl IntoIterator<Item = output::NoticeUserInfo>) -> Self {
-        self.users = users.into_iter().collect();
-        self
-    }
 }
 
 impl lenient::Reply for NoticeSendGroup {
@@ -8928,13 +6513,13 @@ impl<'de> Deserialize<'de> for NoticeSendGroup {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for NoticeSendGroup {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "NoticeSendGroup", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("ReceiverType", &self.receiver_type)?
-            .list("Users", &self.users)?
-            .end()
+        let mut fields = lenient::fields(serializer, "NoticeSendGroup", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ReceiverType", &self.receiver_type)?;
+        fields.list("Users", &self.users)?;
+        fields.end()
     }
 }
 
@@ -8950,26 +6535,6 @@ pub struct NoticeUserInfo {
     ///
     /// Example: `iv****ai`
     pub user_name: Option<String>,
-}
-
-impl NoticeUserInfo {
-    /// With every field unset.
-    pub fn new() -> Self {
-        NoticeUserInfo {
-            user_id: None,
-            user_name: None,
-        }
-    }
-    /// Sets `UserId`.
-    pub fn with_user_id(mut self, user_id: impl Into<String>) -> Self {
-        self.user_id = Some(user_id.into());
-        self
-    }
-    /// Sets `UserName`.
-    pub fn with_user_name(mut self, user_name: impl Into<String>) -> Self {
-        self.user_name = Some(user_name.into());
-        self
-    }
 }
 
 impl lenient::Reply for NoticeUserInfo {
@@ -8993,13 +6558,13 @@ impl<'de> Deserialize<'de> for NoticeUserInfo {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for NoticeUserInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "NoticeUserInfo", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("UserId", &self.user_id)?
-            .opt("UserName", &self.user_name)?
-            .end()
+        let mut fields = lenient::fields(serializer, "NoticeUserInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("UserId", &self.user_id)?;
+        fields.opt("UserName", &self.user_name)?;
+        fields.end()
     }
 }
 
@@ -9021,32 +6586,6 @@ pub struct NotificationContentTemplateSupport {
     ///
     /// May be null.
     pub functions: Vec<output::NotificationContentTemplateSupportDetail>,
-}
-
-impl NotificationContentTemplateSupport {
-    /// With every field unset.
-    pub fn new() -> Self {
-        NotificationContentTemplateSupport {
-            monitor_type: None,
-            variables: Vec::new(),
-            functions: Vec::new(),
-        }
-    }
-    /// Sets `MonitorType`.
-    pub fn with_monitor_type(mut self, monitor_type: impl Into<String>) -> Self {
-        self.monitor_type = Some(monitor_type.into());
-        self
-    }
-    /// Sets `Variables`.
-    pub fn with_variables(mut self, variables: impl IntoIterator<Item = output::NotificationContentTemplateSupportDetail>) -> Self {
-        self.variables = variables.into_iter().collect();
-        self
-    }
-    /// Sets `Functions`.
-    pub fn with_functions(mut self, functions: impl IntoIterator<Item = output::NotificationContentTemplateSupportDetail>) -> Self {
-        self.functions = functions.into_iter().collect();
-        self
-    }
 }
 
 impl lenient::Reply for NotificationContentTemplateSupport {
@@ -9072,14 +6611,14 @@ impl<'de> Deserialize<'de> for NotificationContentTemplateSupport {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for NotificationContentTemplateSupport {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "NotificationContentTemplateSupport", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("MonitorType", &self.monitor_type)?
-            .list("Variables", &self.variables)?
-            .list("Functions", &self.functions)?
-            .end()
+        let mut fields = lenient::fields(serializer, "NotificationContentTemplateSupport", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("MonitorType", &self.monitor_type)?;
+        fields.list("Variables", &self.variables)?;
+        fields.list("Functions", &self.functions)?;
+        fields.end()
     }
 }
 
@@ -9099,32 +6638,6 @@ pub struct NotificationContentTemplateSupportDetail {
     ///
     /// Example: `触发`
     pub example: Option<String>,
-}
-
-impl NotificationContentTemplateSupportDetail {
-    /// With every field unset.
-    pub fn new() -> Self {
-        NotificationContentTemplateSupportDetail {
-            name: None,
-            desc: None,
-            example: None,
-        }
-    }
-    /// Sets `Name`.
-    pub fn with_name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-    /// Sets `Desc`.
-    pub fn with_desc(mut self, desc: impl Into<String>) -> Self {
-        self.desc = Some(desc.into());
-        self
-    }
-    /// Sets `Example`.
-    pub fn with_example(mut self, example: impl Into<String>) -> Self {
-        self.example = Some(example.into());
-        self
-    }
 }
 
 impl lenient::Reply for NotificationContentTemplateSupportDetail {
@@ -9150,14 +6663,14 @@ impl<'de> Deserialize<'de> for NotificationContentTemplateSupportDetail {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for NotificationContentTemplateSupportDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "NotificationContentTemplateSupportDetail", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Name", &self.name)?
-            .opt("Desc", &self.desc)?
-            .opt("Example", &self.example)?
-            .end()
+        let mut fields = lenient::fields(serializer, "NotificationContentTemplateSupportDetail", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Name", &self.name)?;
+        fields.opt("Desc", &self.desc)?;
+        fields.opt("Example", &self.example)?;
+        fields.end()
     }
 }
 
@@ -9217,74 +6730,6 @@ pub struct OnCallForm {
     pub tags: Vec<output::Tag>,
 }
 
-impl OnCallForm {
-    /// With every field unset.
-    pub fn new() -> Self {
-        OnCallForm {
-            on_call_form_id: None,
-            on_call_form_name: None,
-            on_call_form_desc: None,
-            rotation_type: None,
-            shift_time: None,
-            effective_start_time: None,
-            effective_end_time: None,
-            time_zone: None,
-            curr_on_call_staffs: Vec::new(),
-            tags: Vec::new(),
-        }
-    }
-    /// Sets `OnCallFormID`.
-    pub fn with_on_call_form_id(mut self, on_call_form_id: impl Into<String>) -> Self {
-        self.on_call_form_id = Some(on_call_form_id.into());
-        self
-    }
-    /// Sets `OnCallFormName`.
-    pub fn with_on_call_form_name(mut self, on_call_form_name: impl Into<String>) -> Self {
-        self.on_call_form_name = Some(on_call_form_name.into());
-        self
-    }
-    /// Sets `OnCallFormDesc`.
-    pub fn with_on_call_form_desc(mut self, on_call_form_desc: impl Into<String>) -> Self {
-        self.on_call_form_desc = Some(on_call_form_desc.into());
-        self
-    }
-    /// Sets `RotationType`.
-    pub fn with_rotation_type(mut self, rotation_type: impl Into<String>) -> Self {
-        self.rotation_type = Some(rotation_type.into());
-        self
-    }
-    /// Sets `ShiftTime`.
-    pub fn with_shift_time(mut self, shift_time: impl Into<String>) -> Self {
-        self.shift_time = Some(shift_time.into());
-        self
-    }
-    /// Sets `EffectiveStartTime`.
-    pub fn with_effective_start_time(mut self, effective_start_time: i64) -> Self {
-        self.effective_start_time = Some(effective_start_time);
-        self
-    }
-    /// Sets `EffectiveEndTime`.
-    pub fn with_effective_end_time(mut self, effective_end_time: i64) -> Self {
-        self.effective_end_time = Some(effective_end_time);
-        self
-    }
-    /// Sets `TimeZone`.
-    pub fn with_time_zone(mut self, time_zone: f64) -> Self {
-        self.time_zone = Some(time_zone);
-        self
-    }
-    /// Sets `CurrOnCallStaffs`.
-    pub fn with_curr_on_call_staffs(mut self, curr_on_call_staffs: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.curr_on_call_staffs = curr_on_call_staffs.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `Tags`.
-    pub fn with_tags(mut self, tags: impl IntoIterator<Item = output::Tag>) -> Self {
-        self.tags = tags.into_iter().collect();
-        self
-    }
-}
-
 impl lenient::Reply for OnCallForm {
     const NAME: &'static str = "OnCallForm";
     const FIELDS: &'static [&'static str] = &[
@@ -9322,21 +6767,21 @@ impl<'de> Deserialize<'de> for OnCallForm {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for OnCallForm {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "OnCallForm", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("OnCallFormID", &self.on_call_form_id)?
-            .opt("OnCallFormName", &self.on_call_form_name)?
-            .opt("OnCallFormDesc", &self.on_call_form_desc)?
-            .opt("RotationType", &self.rotation_type)?
-            .opt("ShiftTime", &self.shift_time)?
-            .opt("EffectiveStartTime", &self.effective_start_time)?
-            .opt("EffectiveEndTime", &self.effective_end_time)?
-            .opt("TimeZone", &self.time_zone)?
-            .list("CurrOnCallStaffs", &self.curr_on_call_staffs)?
-            .list("Tags", &self.tags)?
-            .end()
+        let mut fields = lenient::fields(serializer, "OnCallForm", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("OnCallFormID", &self.on_call_form_id)?;
+        fields.opt("OnCallFormName", &self.on_call_form_name)?;
+        fields.opt("OnCallFormDesc", &self.on_call_form_desc)?;
+        fields.opt("RotationType", &self.rotation_type)?;
+        fields.opt("ShiftTime", &self.shift_time)?;
+        fields.opt("EffectiveStartTime", &self.effective_start_time)?;
+        fields.opt("EffectiveEndTime", &self.effective_end_time)?;
+        fields.opt("TimeZone", &self.time_zone)?;
+        fields.list("CurrOnCallStaffs", &self.curr_on_call_staffs)?;
+        fields.list("Tags", &self.tags)?;
+        fields.end()
     }
 }
 
@@ -9401,80 +6846,6 @@ pub struct OneOnCallForm {
     pub tags: Vec<output::Tag>,
 }
 
-impl OneOnCallForm {
-    /// With every field unset.
-    pub fn new() -> Self {
-        OneOnCallForm {
-            on_call_form_id: None,
-            on_call_form_name: None,
-            on_call_form_desc: None,
-            staff_infos: Vec::new(),
-            rotation_type: None,
-            shift_time: None,
-            effective_start_time: None,
-            effective_end_time: None,
-            time_zone: None,
-            cover_staff_infos: Vec::new(),
-            tags: Vec::new(),
-        }
-    }
-    /// Sets `OnCallFormID`.
-    pub fn with_on_call_form_id(mut self, on_call_form_id: impl Into<String>) -> Self {
-        self.on_call_form_id = Some(on_call_form_id.into());
-        self
-    }
-    /// Sets `OnCallFormName`.
-    pub fn with_on_call_form_name(mut self, on_call_form_name: impl Into<String>) -> Self {
-        self.on_call_form_name = Some(on_call_form_name.into());
-        self
-    }
-    /// Sets `OnCallFormDesc`.
-    pub fn with_on_call_form_desc(mut self, on_call_form_desc: impl Into<String>) -> Self {
-        self.on_call_form_desc = Some(on_call_form_desc.into());
-        self
-    }
-    /// Sets `StaffInfos`.
-    pub fn with_staff_infos(mut self, staff_infos: impl IntoIterator<Item = output::StaffInfo>) -> Self {
-        self.staff_infos = staff_infos.into_iter().collect();
-        self
-    }
-    /// Sets `RotationType`.
-    pub fn with_rotation_type(mut self, rotation_type: impl Into<String>) -> Self {
-        self.rotation_type = Some(rotation_type.into());
-        self
-    }
-    /// Sets `ShiftTime`.
-    pub fn with_shift_time(mut self, shift_time: impl Into<String>) -> Self {
-        self.shift_time = Some(shift_time.into());
-        self
-    }
-    /// Sets `EffectiveStartTime`.
-    pub fn with_effective_start_time(mut self, effective_start_time: i64) -> Self {
-        self.effective_start_time = Some(effective_start_time);
-        self
-    }
-    /// Sets `EffectiveEndTime`.
-    pub fn with_effective_end_time(mut self, effective_end_time: i64) -> Self {
-        self.effective_end_time = Some(effective_end_time);
-        self
-    }
-    /// Sets `TimeZone`.
-    pub fn with_time_zone(mut self, time_zone: f64) -> Self {
-        self.time_zone = Some(time_zone);
-        self
-    }
-    /// Sets `CoverStaffInfos`.
-    pub fn with_cover_staff_infos(mut self, cover_staff_infos: impl IntoIterator<Item = output::CoverStaffInfo>) -> Self {
-        self.cover_staff_infos = cover_staff_infos.into_iter().collect();
-        self
-    }
-    /// Sets `Tags`.
-    pub fn with_tags(mut self, tags: impl IntoIterator<Item = output::Tag>) -> Self {
-        self.tags = tags.into_iter().collect();
-        self
-    }
-}
-
 impl lenient::Reply for OneOnCallForm {
     const NAME: &'static str = "OneOnCallForm";
     const FIELDS: &'static [&'static str] = &[
@@ -9514,22 +6885,22 @@ impl<'de> Deserialize<'de> for OneOnCallForm {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for OneOnCallForm {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "OneOnCallForm", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("OnCallFormID", &self.on_call_form_id)?
-            .opt("OnCallFormName", &self.on_call_form_name)?
-            .opt("OnCallFormDesc", &self.on_call_form_desc)?
-            .list("StaffInfos", &self.staff_infos)?
-            .opt("RotationType", &self.rotation_type)?
-            .opt("ShiftTime", &self.shift_time)?
-            .opt("EffectiveStartTime", &self.effective_start_time)?
-            .opt("EffectiveEndTime", &self.effective_end_time)?
-            .opt("TimeZone", &self.time_zone)?
-            .list("CoverStaffInfos", &self.cover_staff_infos)?
-            .list("Tags", &self.tags)?
-            .end()
+        let mut fields = lenient::fields(serializer, "OneOnCallForm", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("OnCallFormID", &self.on_call_form_id)?;
+        fields.opt("OnCallFormName", &self.on_call_form_name)?;
+        fields.opt("OnCallFormDesc", &self.on_call_form_desc)?;
+        fields.list("StaffInfos", &self.staff_infos)?;
+        fields.opt("RotationType", &self.rotation_type)?;
+        fields.opt("ShiftTime", &self.shift_time)?;
+        fields.opt("EffectiveStartTime", &self.effective_start_time)?;
+        fields.opt("EffectiveEndTime", &self.effective_end_time)?;
+        fields.opt("TimeZone", &self.time_zone)?;
+        fields.list("CoverStaffInfos", &self.cover_staff_infos)?;
+        fields.list("Tags", &self.tags)?;
+        fields.end()
     }
 }
 
@@ -9545,16 +6916,6 @@ pub struct Operator {
     ///
     /// Required. Example: `=`
     pub name: Option<String>,
-}
-
-impl Operator {
-    /// With the fields a request must carry.
-    pub fn new(id: impl Into<String>, name: impl Into<String>) -> Self {
-        Operator {
-            id: Some(id.into()),
-            name: Some(name.into()),
-        }
-    }
 }
 
 impl lenient::Reply for Operator {
@@ -9578,13 +6939,13 @@ impl<'de> Deserialize<'de> for Operator {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for Operator {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Operator", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Id", &self.id)?
-            .opt("Name", &self.name)?
-            .end()
+        let mut fields = lenient::fields(serializer, "Operator", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Id", &self.id)?;
+        fields.opt("Name", &self.name)?;
+        fields.end()
     }
 }
 
@@ -9600,16 +6961,6 @@ pub struct PeriodsSt {
     ///
     /// Required.
     pub stat_type: Vec<String>,
-}
-
-impl PeriodsSt {
-    /// With the fields a request must carry.
-    pub fn new(period: impl Into<String>, stat_type: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        PeriodsSt {
-            period: Some(period.into()),
-            stat_type: stat_type.into_iter().map(Into::into).collect(),
-        }
-    }
 }
 
 impl lenient::Reply for PeriodsSt {
@@ -9633,13 +6984,13 @@ impl<'de> Deserialize<'de> for PeriodsSt {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for PeriodsSt {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "PeriodsSt", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Period", &self.period)?
-            .list("StatType", &self.stat_type)?
-            .end()
+        let mut fields = lenient::fields(serializer, "PeriodsSt", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Period", &self.period)?;
+        fields.list("StatType", &self.stat_type)?;
+        fields.end()
     }
 }
 
@@ -9656,16 +7007,6 @@ pub struct Point {
     ///
     /// Required. May be null. Example: `1738.98`
     pub value: Option<f64>,
-}
-
-impl Point {
-    /// With the fields a request must carry.
-    pub fn new(timestamp: u64, value: f64) -> Self {
-        Point {
-            timestamp: Some(timestamp),
-            value: Some(value),
-        }
-    }
 }
 
 impl lenient::Reply for Point {
@@ -9689,13 +7030,13 @@ impl<'de> Deserialize<'de> for Point {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for Point {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Point", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Timestamp", &self.timestamp)?
-            .opt("Value", &self.value)?
-            .end()
+        let mut fields = lenient::fields(serializer, "Point", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Timestamp", &self.timestamp)?;
+        fields.opt("Value", &self.value)?;
+        fields.end()
     }
 }
 
@@ -9770,30 +7111,6 @@ pub struct PolicyGroup {
     pub is_union_rule: Option<i64>,
 }
 
-impl PolicyGroup {
-    /// With the fields a request must carry.
-    pub fn new(can_set_default: bool, group_id: i64, group_name: impl Into<String>, insert_time: i64, is_default: i64, enable: bool, last_edit_uin: i64, no_shielded_instance_count: i64, parent_group_id: i64, project_id: i64, receiver_infos: impl IntoIterator<Item = output::PolicyGroupReceiverInfo>, remark: impl Into<String>, update_time: i64, total_instance_count: i64, view_name: impl Into<String>, is_union_rule: i64) -> Self {
-        PolicyGroup {
-            can_set_default: Some(can_set_default),
-            group_id: Some(group_id),
-            group_name: Some(group_name.into()),
-            insert_time: Some(insert_time),
-            is_default: Some(is_default),
-            enable: Some(enable),
-            last_edit_uin: Some(last_edit_uin),
-            no_shielded_instance_count: Some(no_shielded_instance_count),
-            parent_group_id: Some(parent_group_id),
-            project_id: Some(project_id),
-            receiver_infos: receiver_infos.into_iter().collect(),
-            remark: Some(remark.into()),
-            update_time: Some(update_time),
-            total_instance_count: Some(total_instance_count),
-            view_name: Some(view_name.into()),
-            is_union_rule: Some(is_union_rule),
-        }
-    }
-}
-
 impl lenient::Reply for PolicyGroup {
     const NAME: &'static str = "PolicyGroup";
     const FIELDS: &'static [&'static str] = &[
@@ -9843,27 +7160,27 @@ impl<'de> Deserialize<'de> for PolicyGroup {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for PolicyGroup {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "PolicyGroup", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("CanSetDefault", &self.can_set_default)?
-            .opt("GroupID", &self.group_id)?
-            .opt("GroupName", &self.group_name)?
-            .opt("InsertTime", &self.insert_time)?
-            .opt("IsDefault", &self.is_default)?
-            .opt("Enable", &self.enable)?
-            .opt("LastEditUin", &self.last_edit_uin)?
-            .opt("NoShieldedInstanceCount", &self.no_shielded_instance_count)?
-            .opt("ParentGroupID", &self.parent_group_id)?
-            .opt("ProjectID", &self.project_id)?
-            .list("ReceiverInfos", &self.receiver_infos)?
-            .opt("Remark", &self.remark)?
-            .opt("UpdateTime", &self.update_time)?
-            .opt("TotalInstanceCount", &self.total_instance_count)?
-            .opt("ViewName", &self.view_name)?
-            .opt("IsUnionRule", &self.is_union_rule)?
-            .end()
+        let mut fields = lenient::fields(serializer, "PolicyGroup", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("CanSetDefault", &self.can_set_default)?;
+        fields.opt("GroupID", &self.group_id)?;
+        fields.opt("GroupName", &self.group_name)?;
+        fields.opt("InsertTime", &self.insert_time)?;
+        fields.opt("IsDefault", &self.is_default)?;
+        fields.opt("Enable", &self.enable)?;
+        fields.opt("LastEditUin", &self.last_edit_uin)?;
+        fields.opt("NoShieldedInstanceCount", &self.no_shielded_instance_count)?;
+        fields.opt("ParentGroupID", &self.parent_group_id)?;
+        fields.opt("ProjectID", &self.project_id)?;
+        fields.list("ReceiverInfos", &self.receiver_infos)?;
+        fields.opt("Remark", &self.remark)?;
+        fields.opt("UpdateTime", &self.update_time)?;
+        fields.opt("TotalInstanceCount", &self.total_instance_count)?;
+        fields.opt("ViewName", &self.view_name)?;
+        fields.opt("IsUnionRule", &self.is_union_rule)?;
+        fields.end()
     }
 }
 
@@ -9931,27 +7248,6 @@ pub struct PolicyGroupReceiverInfo {
     pub uid_list: Vec<i64>,
 }
 
-impl PolicyGroupReceiverInfo {
-    /// With the fields a request must carry.
-    pub fn new(end_time: i64, need_send_notice: i64, notify_way: impl IntoIterator<Item = impl Into<String>>, person_interval: i64, receiver_group_list: impl IntoIterator<Item = i64>, receiver_type: impl Into<String>, receiver_user_list: impl IntoIterator<Item = i64>, recover_notify: impl IntoIterator<Item = impl Into<String>>, round_interval: i64, round_number: i64, send_for: impl IntoIterator<Item = impl Into<String>>, start_time: i64, uid_list: impl IntoIterator<Item = i64>) -> Self {
-        PolicyGroupReceiverInfo {
-            end_time: Some(end_time),
-            need_send_notice: Some(need_send_notice),
-            notify_way: notify_way.into_iter().map(Into::into).collect(),
-            person_interval: Some(person_interval),
-            receiver_group_list: receiver_group_list.into_iter().collect(),
-            receiver_type: Some(receiver_type.into()),
-            receiver_user_list: receiver_user_list.into_iter().collect(),
-            recover_notify: recover_notify.into_iter().map(Into::into).collect(),
-            round_interval: Some(round_interval),
-            round_number: Some(round_number),
-            send_for: send_for.into_iter().map(Into::into).collect(),
-            start_time: Some(start_time),
-            uid_list: uid_list.into_iter().collect(),
-        }
-    }
-}
-
 impl lenient::Reply for PolicyGroupReceiverInfo {
     const NAME: &'static str = "PolicyGroupReceiverInfo";
     const FIELDS: &'static [&'static str] = &[
@@ -9995,24 +7291,24 @@ impl<'de> Deserialize<'de> for PolicyGroupReceiverInfo {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for PolicyGroupReceiverInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "PolicyGroupReceiverInfo", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("EndTime", &self.end_time)?
-            .opt("NeedSendNotice", &self.need_send_notice)?
-            .list("NotifyWay", &self.notify_way)?
-            .opt("PersonInterval", &self.person_interval)?
-            .list("ReceiverGroupList", &self.receiver_group_list)?
-            .opt("ReceiverType", &self.receiver_type)?
-            .list("ReceiverUserList", &self.receiver_user_list)?
-            .list("RecoverNotify", &self.recover_notify)?
-            .opt("RoundInterval", &self.round_interval)?
-            .opt("RoundNumber", &self.round_number)?
-            .list("SendFor", &self.send_for)?
-            .opt("StartTime", &self.start_time)?
-            .list("UIDList", &self.uid_list)?
-            .end()
+        let mut fields = lenient::fields(serializer, "PolicyGroupReceiverInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("EndTime", &self.end_time)?;
+        fields.opt("NeedSendNotice", &self.need_send_notice)?;
+        fields.list("NotifyWay", &self.notify_way)?;
+        fields.opt("PersonInterval", &self.person_interval)?;
+        fields.list("ReceiverGroupList", &self.receiver_group_list)?;
+        fields.opt("ReceiverType", &self.receiver_type)?;
+        fields.list("ReceiverUserList", &self.receiver_user_list)?;
+        fields.list("RecoverNotify", &self.recover_notify)?;
+        fields.opt("RoundInterval", &self.round_interval)?;
+        fields.opt("RoundNumber", &self.round_number)?;
+        fields.list("SendFor", &self.send_for)?;
+        fields.opt("StartTime", &self.start_time)?;
+        fields.list("UIDList", &self.uid_list)?;
+        fields.end()
     }
 }
 
@@ -10033,17 +7329,6 @@ pub struct ProductSimple {
     ///
     /// Required. May be null.
     pub product_en_name: Option<String>,
-}
-
-impl ProductSimple {
-    /// With the fields a request must carry.
-    pub fn new(namespace: impl Into<String>, product_name: impl Into<String>, product_en_name: impl Into<String>) -> Self {
-        ProductSimple {
-            namespace: Some(namespace.into()),
-            product_name: Some(product_name.into()),
-            product_en_name: Some(product_en_name.into()),
-        }
-    }
 }
 
 impl lenient::Reply for ProductSimple {
@@ -10069,14 +7354,14 @@ impl<'de> Deserialize<'de> for ProductSimple {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ProductSimple {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ProductSimple", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Namespace", &self.namespace)?
-            .opt("ProductName", &self.product_name)?
-            .opt("ProductEnName", &self.product_en_name)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ProductSimple", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Namespace", &self.namespace)?;
+        fields.opt("ProductName", &self.product_name)?;
+        fields.opt("ProductEnName", &self.product_en_name)?;
+        fields.end()
     }
 }
 
@@ -10123,22 +7408,6 @@ pub struct PrometheusAgent {
     pub status: Option<i64>,
 }
 
-impl PrometheusAgent {
-    /// With the fields a request must carry.
-    pub fn new(name: impl Into<String>, agent_id: impl Into<String>, instance_id: impl Into<String>, ipv4: impl Into<String>, heartbeat_time: impl Into<String>, last_error: impl Into<String>, agent_version: impl Into<String>, status: i64) -> Self {
-        PrometheusAgent {
-            name: Some(name.into()),
-            agent_id: Some(agent_id.into()),
-            instance_id: Some(instance_id.into()),
-            ipv4: Some(ipv4.into()),
-            heartbeat_time: Some(heartbeat_time.into()),
-            last_error: Some(last_error.into()),
-            agent_version: Some(agent_version.into()),
-            status: Some(status),
-        }
-    }
-}
-
 impl lenient::Reply for PrometheusAgent {
     const NAME: &'static str = "PrometheusAgent";
     const FIELDS: &'static [&'static str] = &[
@@ -10172,19 +7441,19 @@ impl<'de> Deserialize<'de> for PrometheusAgent {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for PrometheusAgent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "PrometheusAgent", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Name", &self.name)?
-            .opt("AgentId", &self.agent_id)?
-            .opt("InstanceId", &self.instance_id)?
-            .opt("Ipv4", &self.ipv4)?
-            .opt("HeartbeatTime", &self.heartbeat_time)?
-            .opt("LastError", &self.last_error)?
-            .opt("AgentVersion", &self.agent_version)?
-            .opt("Status", &self.status)?
-            .end()
+        let mut fields = lenient::fields(serializer, "PrometheusAgent", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Name", &self.name)?;
+        fields.opt("AgentId", &self.agent_id)?;
+        fields.opt("InstanceId", &self.instance_id)?;
+        fields.opt("Ipv4", &self.ipv4)?;
+        fields.opt("HeartbeatTime", &self.heartbeat_time)?;
+        fields.opt("LastError", &self.last_error)?;
+        fields.opt("AgentVersion", &self.agent_version)?;
+        fields.opt("Status", &self.status)?;
+        fields.end()
     }
 }
 
@@ -10253,86 +7522,6 @@ pub struct PrometheusAgentOverview {
     pub ready_agent_num: Option<i64>,
 }
 
-impl PrometheusAgentOverview {
-    /// With every field unset.
-    pub fn new() -> Self {
-        PrometheusAgentOverview {
-            cluster_type: None,
-            cluster_id: None,
-            status: None,
-            cluster_name: None,
-            external_labels: Vec::new(),
-            region: None,
-            vpc_id: None,
-            failed_reason: None,
-            name: None,
-            enable_external: None,
-            desired_agent_num: None,
-            ready_agent_num: None,
-        }
-    }
-    /// Sets `ClusterType`.
-    pub fn with_cluster_type(mut self, cluster_type: impl Into<String>) -> Self {
-        self.cluster_type = Some(cluster_type.into());
-        self
-    }
-    /// Sets `ClusterId`.
-    pub fn with_cluster_id(mut self, cluster_id: impl Into<String>) -> Self {
-        self.cluster_id = Some(cluster_id.into());
-        self
-    }
-    /// Sets `Status`.
-    pub fn with_status(mut self, status: impl Into<String>) -> Self {
-        self.status = Some(status.into());
-        self
-    }
-    /// Sets `ClusterName`.
-    pub fn with_cluster_name(mut self, cluster_name: impl Into<String>) -> Self {
-        self.cluster_name = Some(cluster_name.into());
-        self
-    }
-    /// Sets `ExternalLabels`.
-    pub fn with_external_labels(mut self, external_labels: impl IntoIterator<Item = output::Label>) -> Self {
-        self.external_labels = external_labels.into_iter().collect();
-        self
-    }
-    /// Sets `Region`.
-    pub fn with_region(mut self, region: impl Into<String>) -> Self {
-        self.region = Some(region.into());
-        self
-    }
-    /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, vpc_id: impl Into<String>) -> Self {
-        self.vpc_id = Some(vpc_id.into());
-        self
-    }
-    /// Sets `FailedReason`.
-    pub fn with_failed_reason(mut self, failed_reason: impl Into<String>) -> Self {
-        self.failed_reason = Some(failed_reason.into());
-        self
-    }
-    /// Sets `Name`.
-    pub fn with_name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-    /// Sets `EnableExternal`.
-    pub fn with_enable_external(mut self, enable_external: bool) -> Self {
-        self.enable_external = Some(enable_external);
-        self
-    }
-    /// Sets `DesiredAgentNum`.
-    pub fn with_desired_agent_num(mut self, desired_agent_num: i64) -> Self {
-        self.desired_agent_num = Some(desired_agent_num);
-        self
-    }
-    /// Sets `ReadyAgentNum`.
-    pub fn with_ready_agent_num(mut self, ready_agent_num: i64) -> Self {
-        self.ready_agent_num = Some(ready_agent_num);
-        self
-    }
-}
-
 impl lenient::Reply for PrometheusAgentOverview {
     const NAME: &'static str = "PrometheusAgentOverview";
     const FIELDS: &'static [&'static str] = &[
@@ -10374,23 +7563,23 @@ impl<'de> Deserialize<'de> for PrometheusAgentOverview {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for PrometheusAgentOverview {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "PrometheusAgentOverview", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("ClusterType", &self.cluster_type)?
-            .opt("ClusterId", &self.cluster_id)?
-            .opt("Status", &self.status)?
-            .opt("ClusterName", &self.cluster_name)?
-            .list("ExternalLabels", &self.external_labels)?
-            .opt("Region", &self.region)?
-            .opt("VpcId", &self.vpc_id)?
-            .opt("FailedReason", &self.failed_reason)?
-            .opt("Name", &self.name)?
-            .opt("EnableExternal", &self.enable_external)?
-            .opt("DesiredAgentNum", &self.desired_agent_num)?
-            .opt("ReadyAgentNum", &self.ready_agent_num)?
-            .end()
+        let mut fields = lenient::fields(serializer, "PrometheusAgentOverview", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ClusterType", &self.cluster_type)?;
+        fields.opt("ClusterId", &self.cluster_id)?;
+        fields.opt("Status", &self.status)?;
+        fields.opt("ClusterName", &self.cluster_name)?;
+        fields.list("ExternalLabels", &self.external_labels)?;
+        fields.opt("Region", &self.region)?;
+        fields.opt("VpcId", &self.vpc_id)?;
+        fields.opt("FailedReason", &self.failed_reason)?;
+        fields.opt("Name", &self.name)?;
+        fields.opt("EnableExternal", &self.enable_external)?;
+        fields.opt("DesiredAgentNum", &self.desired_agent_num)?;
+        fields.opt("ReadyAgentNum", &self.ready_agent_num)?;
+        fields.end()
     }
 }
 
@@ -10408,26 +7597,6 @@ pub struct PrometheusAlertAllowTimeRange {
     ///
     /// May be null. Example: `3600`
     pub end: Option<String>,
-}
-
-impl PrometheusAlertAllowTimeRange {
-    /// With every field unset.
-    pub fn new() -> Self {
-        PrometheusAlertAllowTimeRange {
-            start: None,
-            end: None,
-        }
-    }
-    /// Sets `Start`.
-    pub fn with_start(mut self, start: impl Into<String>) -> Self {
-        self.start = Some(start.into());
-        self
-    }
-    /// Sets `End`.
-    pub fn with_end(mut self, end: impl Into<String>) -> Self {
-        self.end = Some(end.into());
-        self
-    }
 }
 
 impl lenient::Reply for PrometheusAlertAllowTimeRange {
@@ -10451,13 +7620,13 @@ impl<'de> Deserialize<'de> for PrometheusAlertAllowTimeRange {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for PrometheusAlertAllowTimeRange {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "PrometheusAlertAllowTimeRange", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Start", &self.start)?
-            .opt("End", &self.end)?
-            .end()
+        let mut fields = lenient::fields(serializer, "PrometheusAlertAllowTimeRange", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Start", &self.start)?;
+        fields.opt("End", &self.end)?;
+        fields.end()
     }
 }
 
@@ -10494,44 +7663,6 @@ pub struct PrometheusAlertCustomReceiver {
     pub cluster_type: Option<String>,
 }
 
-impl PrometheusAlertCustomReceiver {
-    /// With every field unset.
-    pub fn new() -> Self {
-        PrometheusAlertCustomReceiver {
-            type_: None,
-            url: None,
-            allowed_time_ranges: Vec::new(),
-            cluster_id: None,
-            cluster_type: None,
-        }
-    }
-    /// Sets `Type`.
-    pub fn with_type(mut self, type_: impl Into<String>) -> Self {
-        self.type_ = Some(type_.into());
-        self
-    }
-    /// Sets `Url`.
-    pub fn with_url(mut self, url: impl Into<String>) -> Self {
-        self.url = Some(url.into());
-        self
-    }
-    /// Sets `AllowedTimeRanges`.
-    pub fn with_allowed_time_ranges(mut self, allowed_time_ranges: impl IntoIterator<Item = output::PrometheusAlertAllowTimeRange>) -> Self {
-        self.allowed_time_ranges = allowed_time_ranges.into_iter().collect();
-        self
-    }
-    /// Sets `ClusterId`.
-    pub fn with_cluster_id(mut self, cluster_id: impl Into<String>) -> Self {
-        self.cluster_id = Some(cluster_id.into());
-        self
-    }
-    /// Sets `ClusterType`.
-    pub fn with_cluster_type(mut self, cluster_type: impl Into<String>) -> Self {
-        self.cluster_type = Some(cluster_type.into());
-        self
-    }
-}
-
 impl lenient::Reply for PrometheusAlertCustomReceiver {
     const NAME: &'static str = "PrometheusAlertCustomReceiver";
     const FIELDS: &'static [&'static str] = &[
@@ -10559,16 +7690,16 @@ impl<'de> Deserialize<'de> for PrometheusAlertCustomReceiver {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for PrometheusAlertCustomReceiver {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "PrometheusAlertCustomReceiver", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Type", &self.type_)?
-            .opt("Url", &self.url)?
-            .list("AllowedTimeRanges", &self.allowed_time_ranges)?
-            .opt("ClusterId", &self.cluster_id)?
-            .opt("ClusterType", &self.cluster_type)?
-            .end()
+        let mut fields = lenient::fields(serializer, "PrometheusAlertCustomReceiver", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Type", &self.type_)?;
+        fields.opt("Url", &self.url)?;
+        fields.list("AllowedTimeRanges", &self.allowed_time_ranges)?;
+        fields.opt("ClusterId", &self.cluster_id)?;
+        fields.opt("ClusterType", &self.cluster_type)?;
+        fields.end()
     }
 }
 
@@ -10615,50 +7746,6 @@ pub struct PrometheusAlertGroupRuleSet {
     pub state: Option<i64>,
 }
 
-impl PrometheusAlertGroupRuleSet {
-    /// With every field unset.
-    pub fn new() -> Self {
-        PrometheusAlertGroupRuleSet {
-            rule_name: None,
-            labels: Vec::new(),
-            annotations: Vec::new(),
-            duration: None,
-            expr: None,
-            state: None,
-        }
-    }
-    /// Sets `RuleName`.
-    pub fn with_rule_name(mut self, rule_name: impl Into<String>) -> Self {
-        self.rule_name = Some(rule_name.into());
-        self
-    }
-    /// Sets `Labels`.
-    pub fn with_labels(mut self, labels: impl IntoIterator<Item = output::PrometheusRuleKv>) -> Self {
-        self.labels = labels.into_iter().collect();
-        self
-    }
-    /// Sets `Annotations`.
-    pub fn with_annotations(mut self, annotations: impl IntoIterator<Item = output::PrometheusRuleKv>) -> Self {
-        self.annotations = annotations.into_iter().collect();
-        self
-    }
-    /// Sets `Duration`.
-    pub fn with_duration(mut self, duration: impl Into<String>) -> Self {
-        self.duration = Some(duration.into());
-        self
-    }
-    /// Sets `Expr`.
-    pub fn with_expr(mut self, expr: impl Into<String>) -> Self {
-        self.expr = Some(expr.into());
-        self
-    }
-    /// Sets `State`.
-    pub fn with_state(mut self, state: i64) -> Self {
-        self.state = Some(state);
-        self
-    }
-}
-
 impl lenient::Reply for PrometheusAlertGroupRuleSet {
     const NAME: &'static str = "PrometheusAlertGroupRuleSet";
     const FIELDS: &'static [&'static str] = &[
@@ -10688,17 +7775,17 @@ impl<'de> Deserialize<'de> for PrometheusAlertGroupRuleSet {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for PrometheusAlertGroupRuleSet {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "PrometheusAlertGroupRuleSet", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RuleName", &self.rule_name)?
-            .list("Labels", &self.labels)?
-            .list("Annotations", &self.annotations)?
-            .opt("Duration", &self.duration)?
-            .opt("Expr", &self.expr)?
-            .opt("State", &self.state)?
-            .end()
+        let mut fields = lenient::fields(serializer, "PrometheusAlertGroupRuleSet", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RuleName", &self.rule_name)?;
+        fields.list("Labels", &self.labels)?;
+        fields.list("Annotations", &self.annotations)?;
+        fields.opt("Duration", &self.duration)?;
+        fields.opt("Expr", &self.expr)?;
+        fields.opt("State", &self.state)?;
+        fields.end()
     }
 }
 
@@ -10761,74 +7848,6 @@ pub struct PrometheusAlertGroupSet {
     pub last_modify_sub_account_uin: Option<String>,
 }
 
-impl PrometheusAlertGroupSet {
-    /// With every field unset.
-    pub fn new() -> Self {
-        PrometheusAlertGroupSet {
-            group_id: None,
-            group_name: None,
-            amp_receivers: Vec::new(),
-            custom_receiver: None,
-            repeat_interval: None,
-            template_id: None,
-            rules: Vec::new(),
-            created_at: None,
-            updated_at: None,
-            last_modify_sub_account_uin: None,
-        }
-    }
-    /// Sets `GroupId`.
-    pub fn with_group_id(mut self, group_id: impl Into<String>) -> Self {
-        self.group_id = Some(group_id.into());
-        self
-    }
-    /// Sets `GroupName`.
-    pub fn with_group_name(mut self, group_name: impl Into<String>) -> Self {
-        self.group_name = Some(group_name.into());
-        self
-    }
-    /// Sets `AMPReceivers`.
-    pub fn with_amp_receivers(mut self, amp_receivers: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.amp_receivers = amp_receivers.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `CustomReceiver`.
-    pub fn with_custom_receiver(mut self, custom_receiver: output::PrometheusAlertCustomReceiver) -> Self {
-        self.custom_receiver = Some(custom_receiver);
-        self
-    }
-    /// Sets `RepeatInterval`.
-    pub fn with_repeat_interval(mut self, repeat_interval: impl Into<String>) -> Self {
-        self.repeat_interval = Some(repeat_interval.into());
-        self
-    }
-    /// Sets `TemplateId`.
-    pub fn with_template_id(mut self, template_id: impl Into<String>) -> Self {
-        self.template_id = Some(template_id.into());
-        self
-    }
-    /// Sets `Rules`.
-    pub fn with_rules(mut self, rules: impl IntoIterator<Item = output::PrometheusAlertGroupRuleSet>) -> Self {
-        self.rules = rules.into_iter().collect();
-        self
-    }
-    /// Sets `CreatedAt`.
-    pub fn with_created_at(mut self, created_at: impl Into<String>) -> Self {
-        self.created_at = Some(created_at.into());
-        self
-    }
-    /// Sets `UpdatedAt`.
-    pub fn with_updated_at(mut self, updated_at: impl Into<String>) -> Self {
-        self.updated_at = Some(updated_at.into());
-        self
-    }
-    /// Sets `LastModifySubAccountUin`.
-    pub fn with_last_modify_sub_account_uin(mut self, last_modify_sub_account_uin: impl Into<String>) -> Self {
-        self.last_modify_sub_account_uin = Some(last_modify_sub_account_uin.into());
-        self
-    }
-}
-
 impl lenient::Reply for PrometheusAlertGroupSet {
     const NAME: &'static str = "PrometheusAlertGroupSet";
     const FIELDS: &'static [&'static str] = &[
@@ -10866,21 +7885,21 @@ impl<'de> Deserialize<'de> for PrometheusAlertGroupSet {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for PrometheusAlertGroupSet {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "PrometheusAlertGroupSet", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("GroupId", &self.group_id)?
-            .opt("GroupName", &self.group_name)?
-            .list("AMPReceivers", &self.amp_receivers)?
-            .opt("CustomReceiver", &self.custom_receiver)?
-            .opt("RepeatInterval", &self.repeat_interval)?
-            .opt("TemplateId", &self.template_id)?
-            .list("Rules", &self.rules)?
-            .opt("CreatedAt", &self.created_at)?
-            .opt("UpdatedAt", &self.updated_at)?
-            .opt("LastModifySubAccountUin", &self.last_modify_sub_account_uin)?
-            .end()
+        let mut fields = lenient::fields(serializer, "PrometheusAlertGroupSet", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("GroupId", &self.group_id)?;
+        fields.opt("GroupName", &self.group_name)?;
+        fields.list("AMPReceivers", &self.amp_receivers)?;
+        fields.opt("CustomReceiver", &self.custom_receiver)?;
+        fields.opt("RepeatInterval", &self.repeat_interval)?;
+        fields.opt("TemplateId", &self.template_id)?;
+        fields.list("Rules", &self.rules)?;
+        fields.opt("CreatedAt", &self.created_at)?;
+        fields.opt("UpdatedAt", &self.updated_at)?;
+        fields.opt("LastModifySubAccountUin", &self.last_modify_sub_account_uin)?;
+        fields.end()
     }
 }
 
@@ -10902,27 +7921,6 @@ pub struct PrometheusAlertManagerConfig {
     ///
     /// May be null. Example: `cls-xxxabcd`
     pub cluster_id: Option<String>,
-}
-
-impl PrometheusAlertManagerConfig {
-    /// With the fields a request must carry.
-    pub fn new(url: impl Into<String>) -> Self {
-        PrometheusAlertManagerConfig {
-            url: Some(url.into()),
-            cluster_type: None,
-            cluster_id: None,
-        }
-    }
-    /// Sets `ClusterType`.
-    pub fn with_cluster_type(mut self, cluster_type: impl Into<String>) -> Self {
-        self.cluster_type = Some(cluster_type.into());
-        self
-    }
-    /// Sets `ClusterId`.
-    pub fn with_cluster_id(mut self, cluster_id: impl Into<String>) -> Self {
-        self.cluster_id = Some(cluster_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for PrometheusAlertManagerConfig {
@@ -10948,14 +7946,14 @@ impl<'de> Deserialize<'de> for PrometheusAlertManagerConfig {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for PrometheusAlertManagerConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "PrometheusAlertManagerConfig", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Url", &self.url)?
-            .opt("ClusterType", &self.cluster_type)?
-            .opt("ClusterId", &self.cluster_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "PrometheusAlertManagerConfig", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Url", &self.url)?;
+        fields.opt("ClusterType", &self.cluster_type)?;
+        fields.opt("ClusterId", &self.cluster_id)?;
+        fields.end()
     }
 }
 
@@ -10998,46 +7996,6 @@ pub struct PrometheusAlertPolicyItem {
     pub cluster_id: Option<String>,
 }
 
-impl PrometheusAlertPolicyItem {
-    /// With the fields a request must carry.
-    pub fn new(name: impl Into<String>, rules: impl IntoIterator<Item = output::PrometheusAlertRule>) -> Self {
-        PrometheusAlertPolicyItem {
-            name: Some(name.into()),
-            rules: rules.into_iter().collect(),
-            id: None,
-            template_id: None,
-            notification: None,
-            updated_at: None,
-            cluster_id: None,
-        }
-    }
-    /// Sets `Id`.
-    pub fn with_id(mut self, id: impl Into<String>) -> Self {
-        self.id = Some(id.into());
-        self
-    }
-    /// Sets `TemplateId`.
-    pub fn with_template_id(mut self, template_id: impl Into<String>) -> Self {
-        self.template_id = Some(template_id.into());
-        self
-    }
-    /// Sets `Notification`.
-    pub fn with_notification(mut self, notification: output::PrometheusNotificationItem) -> Self {
-        self.notification = Some(notification);
-        self
-    }
-    /// Sets `UpdatedAt`.
-    pub fn with_updated_at(mut self, updated_at: impl Into<String>) -> Self {
-        self.updated_at = Some(updated_at.into());
-        self
-    }
-    /// Sets `ClusterId`.
-    pub fn with_cluster_id(mut self, cluster_id: impl Into<String>) -> Self {
-        self.cluster_id = Some(cluster_id.into());
-        self
-    }
-}
-
 impl lenient::Reply for PrometheusAlertPolicyItem {
     const NAME: &'static str = "PrometheusAlertPolicyItem";
     const FIELDS: &'static [&'static str] = &[
@@ -11069,18 +8027,18 @@ impl<'de> Deserialize<'de> for PrometheusAlertPolicyItem {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for PrometheusAlertPolicyItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "PrometheusAlertPolicyItem", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Name", &self.name)?
-            .list("Rules", &self.rules)?
-            .opt("Id", &self.id)?
-            .opt("TemplateId", &self.template_id)?
-            .opt("Notification", &self.notification)?
-            .opt("UpdatedAt", &self.updated_at)?
-            .opt("ClusterId", &self.cluster_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "PrometheusAlertPolicyItem", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Name", &self.name)?;
+        fields.list("Rules", &self.rules)?;
+        fields.opt("Id", &self.id)?;
+        fields.opt("TemplateId", &self.template_id)?;
+        fields.opt("Notification", &self.notification)?;
+        fields.opt("UpdatedAt", &self.updated_at)?;
+        fields.opt("ClusterId", &self.cluster_id)?;
+        fields.end()
     }
 }
 
@@ -11125,37 +8083,6 @@ pub struct PrometheusAlertRule {
     pub rule_state: Option<i64>,
 }
 
-impl PrometheusAlertRule {
-    /// With the fields a request must carry.
-    pub fn new(name: impl Into<String>, rule: impl Into<String>, labels: impl IntoIterator<Item = output::Label>, template: impl Into<String>, for_: impl Into<String>) -> Self {
-        PrometheusAlertRule {
-            name: Some(name.into()),
-            rule: Some(rule.into()),
-            labels: labels.into_iter().collect(),
-            template: Some(template.into()),
-            for_: Some(for_.into()),
-            describe: None,
-            annotations: Vec::new(),
-            rule_state: None,
-        }
-    }
-    /// Sets `Describe`.
-    pub fn with_describe(mut self, describe: impl Into<String>) -> Self {
-        self.describe = Some(describe.into());
-        self
-    }
-    /// Sets `Annotations`.
-    pub fn with_annotations(mut self, annotations: impl IntoIterator<Item = output::Label>) -> Self {
-        self.annotations = annotations.into_iter().collect();
-        self
-    }
-    /// Sets `RuleState`.
-    pub fn with_rule_state(mut self, rule_state: i64) -> Self {
-        self.rule_state = Some(rule_state);
-        self
-    }
-}
-
 impl lenient::Reply for PrometheusAlertRule {
     const NAME: &'static str = "PrometheusAlertRule";
     const FIELDS: &'static [&'static str] = &[
@@ -11189,19 +8116,19 @@ impl<'de> Deserialize<'de> for PrometheusAlertRule {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for PrometheusAlertRule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "PrometheusAlertRule", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Name", &self.name)?
-            .opt("Rule", &self.rule)?
-            .list("Labels", &self.labels)?
-            .opt("Template", &self.template)?
-            .opt("For", &self.for_)?
-            .opt("Describe", &self.describe)?
-            .list("Annotations", &self.annotations)?
-            .opt("RuleState", &self.rule_state)?
-            .end()
+        let mut fields = lenient::fields(serializer, "PrometheusAlertRule", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Name", &self.name)?;
+        fields.opt("Rule", &self.rule)?;
+        fields.list("Labels", &self.labels)?;
+        fields.opt("Template", &self.template)?;
+        fields.opt("For", &self.for_)?;
+        fields.opt("Describe", &self.describe)?;
+        fields.list("Annotations", &self.annotations)?;
+        fields.opt("RuleState", &self.rule_state)?;
+        fields.end()
     }
 }
 
@@ -11224,17 +8151,6 @@ pub struct PrometheusAlertmanagerConfigInhibitRule {
     ///
     /// Required. May be null. Example: `["alertname","cluster"]`
     pub equal: Vec<String>,
-}
-
-impl PrometheusAlertmanagerConfigInhibitRule {
-    /// With the fields a request must carry.
-    pub fn new(source_matchers: impl IntoIterator<Item = impl Into<String>>, target_matchers: impl IntoIterator<Item = impl Into<String>>, equal: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        PrometheusAlertmanagerConfigInhibitRule {
-            source_matchers: source_matchers.into_iter().map(Into::into).collect(),
-            target_matchers: target_matchers.into_iter().map(Into::into).collect(),
-            equal: equal.into_iter().map(Into::into).collect(),
-        }
-    }
 }
 
 impl lenient::Reply for PrometheusAlertmanagerConfigInhibitRule {
@@ -11260,14 +8176,14 @@ impl<'de> Deserialize<'de> for PrometheusAlertmanagerConfigInhibitRule {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for PrometheusAlertmanagerConfigInhibitRule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "PrometheusAlertmanagerConfigInhibitRule", <Self as lenient::Reply>::FIELDS.len())?
-            .list("SourceMatchers", &self.source_matchers)?
-            .list("TargetMatchers", &self.target_matchers)?
-            .list("Equal", &self.equal)?
-            .end()
+        let mut fields = lenient::fields(serializer, "PrometheusAlertmanagerConfigInhibitRule", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("SourceMatchers", &self.source_matchers)?;
+        fields.list("TargetMatchers", &self.target_matchers)?;
+        fields.list("Equal", &self.equal)?;
+        fields.end()
     }
 }
 
@@ -11280,20 +8196,6 @@ pub struct PrometheusAlertmanagerConfigV2 {
     ///
     /// May be null.
     pub inhibit_rules: Vec<output::PrometheusAlertmanagerConfigInhibitRule>,
-}
-
-impl PrometheusAlertmanagerConfigV2 {
-    /// With every field unset.
-    pub fn new() -> Self {
-        PrometheusAlertmanagerConfigV2 {
-            inhibit_rules: Vec::new(),
-        }
-    }
-    /// Sets `InhibitRules`.
-    pub fn with_inhibit_rules(mut self, inhibit_rules: impl IntoIterator<Item = output::PrometheusAlertmanagerConfigInhibitRule>) -> Self {
-        self.inhibit_rules = inhibit_rules.into_iter().collect();
-        self
-    }
 }
 
 impl lenient::Reply for PrometheusAlertmanagerConfigV2 {
@@ -11315,12 +8217,12 @@ impl<'de> Deserialize<'de> for PrometheusAlertmanagerConfigV2 {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for PrometheusAlertmanagerConfigV2 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "PrometheusAlertmanagerConfigV2", <Self as lenient::Reply>::FIELDS.len())?
-            .list("InhibitRules", &self.inhibit_rules)?
-            .end()
+        let mut fields = lenient::fields(serializer, "PrometheusAlertmanagerConfigV2", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("InhibitRules", &self.inhibit_rules)?;
+        fields.end()
     }
 }
 
@@ -11349,38 +8251,6 @@ pub struct PrometheusClusterScrapeStatistics {
     pub samples_rate: Option<f64>,
 }
 
-impl PrometheusClusterScrapeStatistics {
-    /// With every field unset.
-    pub fn new() -> Self {
-        PrometheusClusterScrapeStatistics {
-            cluster_id: None,
-            scraped_rate: None,
-            jobs: Vec::new(),
-            samples_rate: None,
-        }
-    }
-    /// Sets `ClusterID`.
-    pub fn with_cluster_id(mut self, cluster_id: impl Into<String>) -> Self {
-        self.cluster_id = Some(cluster_id.into());
-        self
-    }
-    /// Sets `ScrapedRate`.
-    pub fn with_scraped_rate(mut self, scraped_rate: f64) -> Self {
-        self.scraped_rate = Some(scraped_rate);
-        self
-    }
-    /// Sets `Jobs`.
-    pub fn with_jobs(mut self, jobs: impl IntoIterator<Item = output::PrometheusJobScrapeStatistics>) -> Self {
-        self.jobs = jobs.into_iter().collect();
-        self
-    }
-    /// Sets `SamplesRate`.
-    pub fn with_samples_rate(mut self, samples_rate: f64) -> Self {
-        self.samples_rate = Some(samples_rate);
-        self
-    }
-}
-
 impl lenient::Reply for PrometheusClusterScrapeStatistics {
     const NAME: &'static str = "PrometheusClusterScrapeStatistics";
     const FIELDS: &'static [&'static str] = &[
@@ -11406,15 +8276,15 @@ impl<'de> Deserialize<'de> for PrometheusClusterScrapeStatistics {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for PrometheusClusterScrapeStatistics {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "PrometheusClusterScrapeStatistics", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("ClusterID", &self.cluster_id)?
-            .opt("ScrapedRate", &self.scraped_rate)?
-            .list("Jobs", &self.jobs)?
-            .opt("SamplesRate", &self.samples_rate)?
-            .end()
+        let mut fields = lenient::fields(serializer, "PrometheusClusterScrapeStatistics", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ClusterID", &self.cluster_id)?;
+        fields.opt("ScrapedRate", &self.scraped_rate)?;
+        fields.list("Jobs", &self.jobs)?;
+        fields.opt("SamplesRate", &self.samples_rate)?;
+        fields.end()
     }
 }
 
@@ -11442,28 +8312,6 @@ pub struct PrometheusConfigItem {
     pub targets: Option<output::Targets>,
 }
 
-impl PrometheusConfigItem {
-    /// With the fields a request must carry.
-    pub fn new(name: impl Into<String>, config: impl Into<String>) -> Self {
-        PrometheusConfigItem {
-            name: Some(name.into()),
-            config: Some(config.into()),
-            template_id: None,
-            targets: None,
-        }
-    }
-    /// Sets `TemplateId`.
-    pub fn with_template_id(mut self, template_id: impl Into<String>) -> Self {
-        self.template_id = Some(template_id.into());
-        self
-    }
-    /// Sets `Targets`.
-    pub fn with_targets(mut self, targets: output::Targets) -> Self {
-        self.targets = Some(targets);
-        self
-    }
-}
-
 impl lenient::Reply for PrometheusConfigItem {
     const NAME: &'static str = "PrometheusConfigItem";
     const FIELDS: &'static [&'static str] = &[
@@ -11489,15 +8337,15 @@ impl<'de> Deserialize<'de> for PrometheusConfigItem {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for PrometheusConfigItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "PrometheusConfigItem", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Name", &self.name)?
-            .opt("Config", &self.config)?
-            .opt("TemplateId", &self.template_id)?
-            .opt("Targets", &self.targets)?
-            .end()
+        let mut fields = lenient::fields(serializer, "PrometheusConfigItem", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Name", &self.name)?;
+        fields.opt("Config", &self.config)?;
+        fields.opt("TemplateId", &self.template_id)?;
+        fields.opt("Targets", &self.targets)?;
+        fields.end()
     }
 }
 
@@ -11513,26 +8361,6 @@ pub struct PrometheusDynamicApiResponseHttp {
     ///
     /// Example: `"{}"`
     pub response_body: Option<String>,
-}
-
-impl PrometheusDynamicApiResponseHttp {
-    /// With every field unset.
-    pub fn new() -> Self {
-        PrometheusDynamicApiResponseHttp {
-            status_code: None,
-            response_body: None,
-        }
-    }
-    /// Sets `StatusCode`.
-    pub fn with_status_code(mut self, status_code: i64) -> Self {
-        self.status_code = Some(status_code);
-        self
-    }
-    /// Sets `ResponseBody`.
-    pub fn with_response_body(mut self, response_body: impl Into<String>) -> Self {
-        self.response_body = Some(response_body.into());
-        self
-    }
 }
 
 impl lenient::Reply for PrometheusDynamicApiResponseHttp {
@@ -11556,13 +8384,13 @@ impl<'de> Deserialize<'de> for PrometheusDynamicApiResponseHttp {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for PrometheusDynamicApiResponseHttp {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "PrometheusDynamicApiResponseHttp", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("StatusCode", &self.status_code)?
-            .opt("ResponseBody", &self.response_body)?
-            .end()
+        let mut fields = lenient::fields(serializer, "PrometheusDynamicApiResponseHttp", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("StatusCode", &self.status_code)?;
+        fields.opt("ResponseBody", &self.response_body)?;
+        fields.end()
     }
 }
 
@@ -11596,20 +8424,6 @@ pub struct PrometheusInstanceGrantInfo {
     pub has_api_operation: Option<i64>,
 }
 
-impl PrometheusInstanceGrantInfo {
-    /// With the fields a request must carry.
-    pub fn new(has_charge_operation: i64, has_vpc_display: i64, has_grafana_status_change: i64, has_agent_manage: i64, has_tke_manage: i64, has_api_operation: i64) -> Self {
-        PrometheusInstanceGrantInfo {
-            has_charge_operation: Some(has_charge_operation),
-            has_vpc_display: Some(has_vpc_display),
-            has_grafana_status_change: Some(has_grafana_status_change),
-            has_agent_manage: Some(has_agent_manage),
-            has_tke_manage: Some(has_tke_manage),
-            has_api_operation: Some(has_api_operation),
-        }
-    }
-}
-
 impl lenient::Reply for PrometheusInstanceGrantInfo {
     const NAME: &'static str = "PrometheusInstanceGrantInfo";
     const FIELDS: &'static [&'static str] = &[
@@ -11639,17 +8453,17 @@ impl<'de> Deserialize<'de> for PrometheusInstanceGrantInfo {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for PrometheusInstanceGrantInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "PrometheusInstanceGrantInfo", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("HasChargeOperation", &self.has_charge_operation)?
-            .opt("HasVpcDisplay", &self.has_vpc_display)?
-            .opt("HasGrafanaStatusChange", &self.has_grafana_status_change)?
-            .opt("HasAgentManage", &self.has_agent_manage)?
-            .opt("HasTkeManage", &self.has_tke_manage)?
-            .opt("HasApiOperation", &self.has_api_operation)?
-            .end()
+        let mut fields = lenient::fields(serializer, "PrometheusInstanceGrantInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("HasChargeOperation", &self.has_charge_operation)?;
+        fields.opt("HasVpcDisplay", &self.has_vpc_display)?;
+        fields.opt("HasGrafanaStatusChange", &self.has_grafana_status_change)?;
+        fields.opt("HasAgentManage", &self.has_agent_manage)?;
+        fields.opt("HasTkeManage", &self.has_tke_manage)?;
+        fields.opt("HasApiOperation", &self.has_api_operation)?;
+        fields.end()
     }
 }
 
@@ -11677,32 +8491,6 @@ pub struct PrometheusInstanceQuotaDetail {
     pub available: Option<i64>,
 }
 
-impl PrometheusInstanceQuotaDetail {
-    /// With every field unset.
-    pub fn new() -> Self {
-        PrometheusInstanceQuotaDetail {
-            limit: None,
-            usage: None,
-            available: None,
-        }
-    }
-    /// Sets `Limit`.
-    pub fn with_limit(mut self, limit: i64) -> Self {
-        self.limit = Some(limit);
-        self
-    }
-    /// Sets `Usage`.
-    pub fn with_usage(mut self, usage: i64) -> Self {
-        self.usage = Some(usage);
-        self
-    }
-    /// Sets `Available`.
-    pub fn with_available(mut self, available: i64) -> Self {
-        self.available = Some(available);
-        self
-    }
-}
-
 impl lenient::Reply for PrometheusInstanceQuotaDetail {
     const NAME: &'static str = "PrometheusInstanceQuotaDetail";
     const FIELDS: &'static [&'static str] = &[
@@ -11726,14 +8514,14 @@ impl<'de> Deserialize<'de> for PrometheusInstanceQuotaDetail {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for PrometheusInstanceQuotaDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "PrometheusInstanceQuotaDetail", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Limit", &self.limit)?
-            .opt("Usage", &self.usage)?
-            .opt("Available", &self.available)?
-            .end()
+        let mut fields = lenient::fields(serializer, "PrometheusInstanceQuotaDetail", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Limit", &self.limit)?;
+        fields.opt("Usage", &self.usage)?;
+        fields.opt("Available", &self.available)?;
+        fields.end()
     }
 }
 
@@ -11764,44 +8552,6 @@ pub struct PrometheusInstanceScrapeStatistics {
     pub samples_rate: Option<f64>,
 }
 
-impl PrometheusInstanceScrapeStatistics {
-    /// With every field unset.
-    pub fn new() -> Self {
-        PrometheusInstanceScrapeStatistics {
-            instance_id: None,
-            scraped_rate: None,
-            clusters: Vec::new(),
-            global: Vec::new(),
-            samples_rate: None,
-        }
-    }
-    /// Sets `InstanceId`.
-    pub fn with_instance_id(mut self, instance_id: impl Into<String>) -> Self {
-        self.instance_id = Some(instance_id.into());
-        self
-    }
-    /// Sets `ScrapedRate`.
-    pub fn with_scraped_rate(mut self, scraped_rate: f64) -> Self {
-        self.scraped_rate = Some(scraped_rate);
-        self
-    }
-    /// Sets `Clusters`.
-    pub fn with_clusters(mut self, clusters: impl IntoIterator<Item = output::PrometheusClusterScrapeStatistics>) -> Self {
-        self.clusters = clusters.into_iter().collect();
-        self
-    }
-    /// Sets `Global`.
-    pub fn with_global(mut self, global: impl IntoIterator<Item = output::PrometheusClusterScrapeStatistics>) -> Self {
-        self.global = global.into_iter().collect();
-        self
-    }
-    /// Sets `SamplesRate`.
-    pub fn with_samples_rate(mut self, samples_rate: f64) -> Self {
-        self.samples_rate = Some(samples_rate);
-        self
-    }
-}
-
 impl lenient::Reply for PrometheusInstanceScrapeStatistics {
     const NAME: &'static str = "PrometheusInstanceScrapeStatistics";
     const FIELDS: &'static [&'static str] = &[
@@ -11829,16 +8579,16 @@ impl<'de> Deserialize<'de> for PrometheusInstanceScrapeStatistics {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for PrometheusInstanceScrapeStatistics {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "PrometheusInstanceScrapeStatistics", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("InstanceId", &self.instance_id)?
-            .opt("ScrapedRate", &self.scraped_rate)?
-            .list("Clusters", &self.clusters)?
-            .list("Global", &self.global)?
-            .opt("SamplesRate", &self.samples_rate)?
-            .end()
+        let mut fields = lenient::fields(serializer, "PrometheusInstanceScrapeStatistics", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("InstanceId", &self.instance_id)?;
+        fields.opt("ScrapedRate", &self.scraped_rate)?;
+        fields.list("Clusters", &self.clusters)?;
+        fields.list("Global", &self.global)?;
+        fields.opt("SamplesRate", &self.samples_rate)?;
+        fields.end()
     }
 }
 
@@ -11873,44 +8623,6 @@ pub struct PrometheusInstanceTenantUsage {
     pub fee: Option<f64>,
 }
 
-impl PrometheusInstanceTenantUsage {
-    /// With every field unset.
-    pub fn new() -> Self {
-        PrometheusInstanceTenantUsage {
-            instance_id: None,
-            calc_date: None,
-            total: None,
-            basic: None,
-            fee: None,
-        }
-    }
-    /// Sets `InstanceId`.
-    pub fn with_instance_id(mut self, instance_id: impl Into<String>) -> Self {
-        self.instance_id = Some(instance_id.into());
-        self
-    }
-    /// Sets `CalcDate`.
-    pub fn with_calc_date(mut self, calc_date: impl Into<String>) -> Self {
-        self.calc_date = Some(calc_date.into());
-        self
-    }
-    /// Sets `Total`.
-    pub fn with_total(mut self, total: f64) -> Self {
-        self.total = Some(total);
-        self
-    }
-    /// Sets `Basic`.
-    pub fn with_basic(mut self, basic: f64) -> Self {
-        self.basic = Some(basic);
-        self
-    }
-    /// Sets `Fee`.
-    pub fn with_fee(mut self, fee: f64) -> Self {
-        self.fee = Some(fee);
-        self
-    }
-}
-
 impl lenient::Reply for PrometheusInstanceTenantUsage {
     const NAME: &'static str = "PrometheusInstanceTenantUsage";
     const FIELDS: &'static [&'static str] = &[
@@ -11938,16 +8650,16 @@ impl<'de> Deserialize<'de> for PrometheusInstanceTenantUsage {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for PrometheusInstanceTenantUsage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "PrometheusInstanceTenantUsage", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("InstanceId", &self.instance_id)?
-            .opt("CalcDate", &self.calc_date)?
-            .opt("Total", &self.total)?
-            .opt("Basic", &self.basic)?
-            .opt("Fee", &self.fee)?
-            .end()
+        let mut fields = lenient::fields(serializer, "PrometheusInstanceTenantUsage", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("InstanceId", &self.instance_id)?;
+        fields.opt("CalcDate", &self.calc_date)?;
+        fields.opt("Total", &self.total)?;
+        fields.opt("Basic", &self.basic)?;
+        fields.opt("Fee", &self.fee)?;
+        fields.end()
     }
 }
 
@@ -12164,200 +8876,6 @@ pub struct PrometheusInstancesItem {
     pub instance_attributes: Vec<output::PrometheusRuleKv>,
 }
 
-impl PrometheusInstancesItem {
-    /// With every field unset.
-    pub fn new() -> Self {
-        PrometheusInstancesItem {
-            instance_id: None,
-            instance_name: None,
-            instance_charge_type: None,
-            region_id: None,
-            zone: None,
-            vpc_id: None,
-            subnet_id: None,
-            data_retention_time: None,
-            instance_status: None,
-            grafana_url: None,
-            created_at: None,
-            enable_grafana: None,
-            ipv4_address: None,
-            tag_specification: Vec::new(),
-            expire_time: None,
-            charge_status: None,
-            spec_name: None,
-            auto_renew_flag: None,
-            is_near_expire: None,
-            auth_token: None,
-            remote_write: None,
-            api_root_path: None,
-            proxy_address: None,
-            grafana_status: None,
-            grafana_ip_white_list: None,
-            grant: None,
-            grafana_instance_id: None,
-            alert_rule_limit: None,
-            recording_rule_limit: None,
-            migration_type: None,
-            instance_attributes: Vec::new(),
-        }
-    }
-    /// Sets `InstanceId`.
-    pub fn with_instance_id(mut self, instance_id: impl Into<String>) -> Self {
-        self.instance_id = Some(instance_id.into());
-        self
-    }
-    /// Sets `InstanceName`.
-    pub fn with_instance_name(mut self, instance_name: impl Into<String>) -> Self {
-        self.instance_name = Some(instance_name.into());
-        self
-    }
-    /// Sets `InstanceChargeType`.
-    pub fn with_instance_charge_type(mut self, instance_charge_type: i64) -> Self {
-        self.instance_charge_type = Some(instance_charge_type);
-        self
-    }
-    /// Sets `RegionId`.
-    pub fn with_region_id(mut self, region_id: i64) -> Self {
-        self.region_id = Some(region_id);
-        self
-    }
-    /// Sets `Zone`.
-    pub fn with_zone(mut self, zone: impl Into<String>) -> Self {
-        self.zone = Some(zone.into());
-        self
-    }
-    /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, vpc_id: impl Into<String>) -> Self {
-        self.vpc_id = Some(vpc_id.into());
-        self
-    }
-    /// Sets `SubnetId`.
-    pub fn with_subnet_id(mut self, subnet_id: impl Into<String>) -> Self {
-        self.subnet_id = Some(subnet_id.into());
-        self
-    }
-    /// Sets `DataRetentionTime`.
-    pub fn with_data_retention_time(mut self, data_retention_time: i64) -> Self {
-        self.data_retention_time = Some(data_retention_time);
-        self
-    }
-    /// Sets `InstanceStatus`.
-    pub fn with_instance_status(mut self, instance_status: i64) -> Self {
-        self.instance_status = Some(instance_status);
-        self
-    }
-    /// Sets `GrafanaURL`.
-    pub fn with_grafana_url(mut self, grafana_url: impl Into<String>) -> Self {
-        self.grafana_url = Some(grafana_url.into());
-        self
-    }
-    /// Sets `CreatedAt`.
-    pub fn with_created_at(mut self, created_at: impl Into<String>) -> Self {
-        self.created_at = Some(created_at.into());
-        self
-    }
-    /// Sets `EnableGrafana`.
-    pub fn with_enable_grafana(mut self, enable_grafana: i64) -> Self {
-        self.enable_grafana = Some(enable_grafana);
-        self
-    }
-    /// Sets `IPv4Address`.
-    pub fn with_ipv4_address(mut self, ipv4_address: impl Into<String>) -> Self {
-        self.ipv4_address = Some(ipv4_address.into());
-        self
-    }
-    /// Sets `TagSpecification`.
-    pub fn with_tag_specification(mut self, tag_specification: impl IntoIterator<Item = output::PrometheusTag>) -> Self {
-        self.tag_specification = tag_specification.into_iter().collect();
-        self
-    }
-    /// Sets `ExpireTime`.
-    pub fn with_expire_time(mut self, expire_time: impl Into<String>) -> Self {
-        self.expire_time = Some(expire_time.into());
-        self
-    }
-    /// Sets `ChargeStatus`.
-    pub fn with_charge_status(mut self, charge_status: i64) -> Self {
-        self.charge_status = Some(charge_status);
-        self
-    }
-    /// Sets `SpecName`.
-    pub fn with_spec_name(mut self, spec_name: impl Into<String>) -> Self {
-        self.spec_name = Some(spec_name.into());
-        self
-    }
-    /// Sets `AutoRenewFlag`.
-    pub fn with_auto_renew_flag(mut self, auto_renew_flag: i64) -> Self {
-        self.auto_renew_flag = Some(auto_renew_flag);
-        self
-    }
-    /// Sets `IsNearExpire`.
-    pub fn with_is_near_expire(mut self, is_near_expire: i64) -> Self {
-        self.is_near_expire = Some(is_near_expire);
-        self
-    }
-    /// Sets `AuthToken`.
-    pub fn with_auth_token(mut self, auth_token: impl Into<String>) -> Self {
-        self.auth_token = Some(auth_token.into());
-        self
-    }
-    /// Sets `RemoteWrite`.
-    pub fn with_remote_write(mut self, remote_write: impl Into<String>) -> Self {
-        self.remote_write = Some(remote_write.into());
-        self
-    }
-    /// Sets `ApiRootPath`.
-    pub fn with_api_root_path(mut self, api_root_path: impl Into<String>) -> Self {
-        self.api_root_path = Some(api_root_path.into());
-        self
-    }
-    /// Sets `ProxyAddress`.
-    pub fn with_proxy_address(mut self, proxy_address: impl Into<String>) -> Self {
-        self.proxy_address = Some(proxy_address.into());
-        self
-    }
-    /// Sets `GrafanaStatus`.
-    pub fn with_grafana_status(mut self, grafana_status: i64) -> Self {
-        self.grafana_status = Some(grafana_status);
-        self
-    }
-    /// Sets `GrafanaIpWhiteList`.
-    pub fn with_grafana_ip_white_list(mut self, grafana_ip_white_list: impl Into<String>) -> Self {
-        self.grafana_ip_white_list = Some(grafana_ip_white_list.into());
-        self
-    }
-    /// Sets `Grant`.
-    pub fn with_grant(mut self, grant: output::PrometheusInstanceGrantInfo) -> Self {
-        self.grant = Some(grant);
-        self
-    }
-    /// Sets `GrafanaInstanceId`.
-    pub fn with_grafana_instance_id(mut self, grafana_instance_id: impl Into<String>) -> Self {
-        self.grafana_instance_id = Some(grafana_instance_id.into());
-        self
-    }
-    /// Sets `AlertRuleLimit`.
-    pub fn with_alert_rule_limit(mut self, alert_rule_limit: i64) -> Self {
-        self.alert_rule_limit = Some(alert_rule_limit);
-        self
-    }
-    /// Sets `RecordingRuleLimit`.
-    pub fn with_recording_rule_limit(mut self, recording_rule_limit: i64) -> Self {
-        self.recording_rule_limit = Some(recording_rule_limit);
-        self
-    }
-    /// Sets `MigrationType`.
-    pub fn with_migration_type(mut self, migration_type: i64) -> Self {
-        self.migration_type = Some(migration_type);
-        self
-    }
-    /// Sets `InstanceAttributes`.
-    pub fn with_instance_attributes(mut self, instance_attributes: impl IntoIterator<Item = output::PrometheusRuleKv>) -> Self {
-        self.instance_attributes = instance_attributes.into_iter().collect();
-        self
-    }
-}
-
 impl lenient::Reply for PrometheusInstancesItem {
     const NAME: &'static str = "PrometheusInstancesItem";
     const FIELDS: &'static [&'static str] = &[
@@ -12437,42 +8955,42 @@ impl<'de> Deserialize<'de> for PrometheusInstancesItem {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for PrometheusInstancesItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "PrometheusInstancesItem", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("InstanceId", &self.instance_id)?
-            .opt("InstanceName", &self.instance_name)?
-            .opt("InstanceChargeType", &self.instance_charge_type)?
-            .opt("RegionId", &self.region_id)?
-            .opt("Zone", &self.zone)?
-            .opt("VpcId", &self.vpc_id)?
-            .opt("SubnetId", &self.subnet_id)?
-            .opt("DataRetentionTime", &self.data_retention_time)?
-            .opt("InstanceStatus", &self.instance_status)?
-            .opt("GrafanaURL", &self.grafana_url)?
-            .opt("CreatedAt", &self.created_at)?
-            .opt("EnableGrafana", &self.enable_grafana)?
-            .opt("IPv4Address", &self.ipv4_address)?
-            .list("TagSpecification", &self.tag_specification)?
-            .opt("ExpireTime", &self.expire_time)?
-            .opt("ChargeStatus", &self.charge_status)?
-            .opt("SpecName", &self.spec_name)?
-            .opt("AutoRenewFlag", &self.auto_renew_flag)?
-            .opt("IsNearExpire", &self.is_near_expire)?
-            .opt("AuthToken", &self.auth_token)?
-            .opt("RemoteWrite", &self.remote_write)?
-            .opt("ApiRootPath", &self.api_root_path)?
-            .opt("ProxyAddress", &self.proxy_address)?
-            .opt("GrafanaStatus", &self.grafana_status)?
-            .opt("GrafanaIpWhiteList", &self.grafana_ip_white_list)?
-            .opt("Grant", &self.grant)?
-            .opt("GrafanaInstanceId", &self.grafana_instance_id)?
-            .opt("AlertRuleLimit", &self.alert_rule_limit)?
-            .opt("RecordingRuleLimit", &self.recording_rule_limit)?
-            .opt("MigrationType", &self.migration_type)?
-            .list("InstanceAttributes", &self.instance_attributes)?
-            .end()
+        let mut fields = lenient::fields(serializer, "PrometheusInstancesItem", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("InstanceId", &self.instance_id)?;
+        fields.opt("InstanceName", &self.instance_name)?;
+        fields.opt("InstanceChargeType", &self.instance_charge_type)?;
+        fields.opt("RegionId", &self.region_id)?;
+        fields.opt("Zone", &self.zone)?;
+        fields.opt("VpcId", &self.vpc_id)?;
+        fields.opt("SubnetId", &self.subnet_id)?;
+        fields.opt("DataRetentionTime", &self.data_retention_time)?;
+        fields.opt("InstanceStatus", &self.instance_status)?;
+        fields.opt("GrafanaURL", &self.grafana_url)?;
+        fields.opt("CreatedAt", &self.created_at)?;
+        fields.opt("EnableGrafana", &self.enable_grafana)?;
+        fields.opt("IPv4Address", &self.ipv4_address)?;
+        fields.list("TagSpecification", &self.tag_specification)?;
+        fields.opt("ExpireTime", &self.expire_time)?;
+        fields.opt("ChargeStatus", &self.charge_status)?;
+        fields.opt("SpecName", &self.spec_name)?;
+        fields.opt("AutoRenewFlag", &self.auto_renew_flag)?;
+        fields.opt("IsNearExpire", &self.is_near_expire)?;
+        fields.opt("AuthToken", &self.auth_token)?;
+        fields.opt("RemoteWrite", &self.remote_write)?;
+        fields.opt("ApiRootPath", &self.api_root_path)?;
+        fields.opt("ProxyAddress", &self.proxy_address)?;
+        fields.opt("GrafanaStatus", &self.grafana_status)?;
+        fields.opt("GrafanaIpWhiteList", &self.grafana_ip_white_list)?;
+        fields.opt("Grant", &self.grant)?;
+        fields.opt("GrafanaInstanceId", &self.grafana_instance_id)?;
+        fields.opt("AlertRuleLimit", &self.alert_rule_limit)?;
+        fields.opt("RecordingRuleLimit", &self.recording_rule_limit)?;
+        fields.opt("MigrationType", &self.migration_type)?;
+        fields.list("InstanceAttributes", &self.instance_attributes)?;
+        fields.end()
     }
 }
 
@@ -12558,41 +9076,6 @@ pub struct PrometheusInstancesOverview {
     pub resource_package_spec_name: Option<String>,
 }
 
-impl PrometheusInstancesOverview {
-    /// With the fields a request must carry.
-    pub fn new(instance_id: impl Into<String>, instance_name: impl Into<String>, vpc_id: impl Into<String>, subnet_id: impl Into<String>, instance_status: i64, charge_status: i64, enable_grafana: i64, grafana_url: impl Into<String>, instance_charge_type: i64, spec_name: impl Into<String>, data_retention_time: i64, expire_time: impl Into<String>, auto_renew_flag: i64, bound_total: i64, bound_normal: i64) -> Self {
-        PrometheusInstancesOverview {
-            instance_id: Some(instance_id.into()),
-            instance_name: Some(instance_name.into()),
-            vpc_id: Some(vpc_id.into()),
-            subnet_id: Some(subnet_id.into()),
-            instance_status: Some(instance_status),
-            charge_status: Some(charge_status),
-            enable_grafana: Some(enable_grafana),
-            grafana_url: Some(grafana_url.into()),
-            instance_charge_type: Some(instance_charge_type),
-            spec_name: Some(spec_name.into()),
-            data_retention_time: Some(data_retention_time),
-            expire_time: Some(expire_time.into()),
-            auto_renew_flag: Some(auto_renew_flag),
-            bound_total: Some(bound_total),
-            bound_normal: Some(bound_normal),
-            resource_package_status: None,
-            resource_package_spec_name: None,
-        }
-    }
-    /// Sets `ResourcePackageStatus`.
-    pub fn with_resource_package_status(mut self, resource_package_status: i64) -> Self {
-        self.resource_package_status = Some(resource_package_status);
-        self
-    }
-    /// Sets `ResourcePackageSpecName`.
-    pub fn with_resource_package_spec_name(mut self, resource_package_spec_name: impl Into<String>) -> Self {
-        self.resource_package_spec_name = Some(resource_package_spec_name.into());
-        self
-    }
-}
-
 impl lenient::Reply for PrometheusInstancesOverview {
     const NAME: &'static str = "PrometheusInstancesOverview";
     const FIELDS: &'static [&'static str] = &[
@@ -12644,28 +9127,28 @@ impl<'de> Deserialize<'de> for PrometheusInstancesOverview {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for PrometheusInstancesOverview {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "PrometheusInstancesOverview", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("InstanceId", &self.instance_id)?
-            .opt("InstanceName", &self.instance_name)?
-            .opt("VpcId", &self.vpc_id)?
-            .opt("SubnetId", &self.subnet_id)?
-            .opt("InstanceStatus", &self.instance_status)?
-            .opt("ChargeStatus", &self.charge_status)?
-            .opt("EnableGrafana", &self.enable_grafana)?
-            .opt("GrafanaURL", &self.grafana_url)?
-            .opt("InstanceChargeType", &self.instance_charge_type)?
-            .opt("SpecName", &self.spec_name)?
-            .opt("DataRetentionTime", &self.data_retention_time)?
-            .opt("ExpireTime", &self.expire_time)?
-            .opt("AutoRenewFlag", &self.auto_renew_flag)?
-            .opt("BoundTotal", &self.bound_total)?
-            .opt("BoundNormal", &self.bound_normal)?
-            .opt("ResourcePackageStatus", &self.resource_package_status)?
-            .opt("ResourcePackageSpecName", &self.resource_package_spec_name)?
-            .end()
+        let mut fields = lenient::fields(serializer, "PrometheusInstancesOverview", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("InstanceId", &self.instance_id)?;
+        fields.opt("InstanceName", &self.instance_name)?;
+        fields.opt("VpcId", &self.vpc_id)?;
+        fields.opt("SubnetId", &self.subnet_id)?;
+        fields.opt("InstanceStatus", &self.instance_status)?;
+        fields.opt("ChargeStatus", &self.charge_status)?;
+        fields.opt("EnableGrafana", &self.enable_grafana)?;
+        fields.opt("GrafanaURL", &self.grafana_url)?;
+        fields.opt("InstanceChargeType", &self.instance_charge_type)?;
+        fields.opt("SpecName", &self.spec_name)?;
+        fields.opt("DataRetentionTime", &self.data_retention_time)?;
+        fields.opt("ExpireTime", &self.expire_time)?;
+        fields.opt("AutoRenewFlag", &self.auto_renew_flag)?;
+        fields.opt("BoundTotal", &self.bound_total)?;
+        fields.opt("BoundNormal", &self.bound_normal)?;
+        fields.opt("ResourcePackageStatus", &self.resource_package_status)?;
+        fields.opt("ResourcePackageSpecName", &self.resource_package_spec_name)?;
+        fields.end()
     }
 }
 
@@ -12690,38 +9173,6 @@ pub struct PrometheusJobScrapeStatistics {
     ///
     /// Example: `podMonitor`
     pub job_type: Option<String>,
-}
-
-impl PrometheusJobScrapeStatistics {
-    /// With every field unset.
-    pub fn new() -> Self {
-        PrometheusJobScrapeStatistics {
-            job_name: None,
-            scraped_rate: None,
-            metrics: Vec::new(),
-            job_type: None,
-        }
-    }
-    /// Sets `JobName`.
-    pub fn with_job_name(mut self, job_name: impl Into<String>) -> Self {
-        self.job_name = Some(job_name.into());
-        self
-    }
-    /// Sets `ScrapedRate`.
-    pub fn with_scraped_rate(mut self, scraped_rate: f64) -> Self {
-        self.scraped_rate = Some(scraped_rate);
-        self
-    }
-    /// Sets `Metrics`.
-    pub fn with_metrics(mut self, metrics: impl IntoIterator<Item = output::PrometheusMetricScrapeStatistics>) -> Self {
-        self.metrics = metrics.into_iter().collect();
-        self
-    }
-    /// Sets `JobType`.
-    pub fn with_job_type(mut self, job_type: impl Into<String>) -> Self {
-        self.job_type = Some(job_type.into());
-        self
-    }
 }
 
 impl lenient::Reply for PrometheusJobScrapeStatistics {
@@ -12749,15 +9200,15 @@ impl<'de> Deserialize<'de> for PrometheusJobScrapeStatistics {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for PrometheusJobScrapeStatistics {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "PrometheusJobScrapeStatistics", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("JobName", &self.job_name)?
-            .opt("ScrapedRate", &self.scraped_rate)?
-            .list("Metrics", &self.metrics)?
-            .opt("JobType", &self.job_type)?
-            .end()
+        let mut fields = lenient::fields(serializer, "PrometheusJobScrapeStatistics", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("JobName", &self.job_name)?;
+        fields.opt("ScrapedRate", &self.scraped_rate)?;
+        fields.list("Metrics", &self.metrics)?;
+        fields.opt("JobType", &self.job_type)?;
+        fields.end()
     }
 }
 
@@ -12781,38 +9232,6 @@ pub struct PrometheusJobTargets {
     ///
     /// Example: `1`
     pub up: Option<u64>,
-}
-
-impl PrometheusJobTargets {
-    /// With every field unset.
-    pub fn new() -> Self {
-        PrometheusJobTargets {
-            targets: Vec::new(),
-            job_name: None,
-            total: None,
-            up: None,
-        }
-    }
-    /// Sets `Targets`.
-    pub fn with_targets(mut self, targets: impl IntoIterator<Item = output::PrometheusTarget>) -> Self {
-        self.targets = targets.into_iter().collect();
-        self
-    }
-    /// Sets `JobName`.
-    pub fn with_job_name(mut self, job_name: impl Into<String>) -> Self {
-        self.job_name = Some(job_name.into());
-        self
-    }
-    /// Sets `Total`.
-    pub fn with_total(mut self, total: u64) -> Self {
-        self.total = Some(total);
-        self
-    }
-    /// Sets `Up`.
-    pub fn with_up(mut self, up: u64) -> Self {
-        self.up = Some(up);
-        self
-    }
 }
 
 impl lenient::Reply for PrometheusJobTargets {
@@ -12840,15 +9259,15 @@ impl<'de> Deserialize<'de> for PrometheusJobTargets {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for PrometheusJobTargets {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "PrometheusJobTargets", <Self as lenient::Reply>::FIELDS.len())?
-            .list("Targets", &self.targets)?
-            .opt("JobName", &self.job_name)?
-            .opt("Total", &self.total)?
-            .opt("Up", &self.up)?
-            .end()
+        let mut fields = lenient::fields(serializer, "PrometheusJobTargets", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("Targets", &self.targets)?;
+        fields.opt("JobName", &self.job_name)?;
+        fields.opt("Total", &self.total)?;
+        fields.opt("Up", &self.up)?;
+        fields.end()
     }
 }
 
@@ -12878,38 +9297,6 @@ pub struct PrometheusMetricScrapeStatistics {
     pub is_recommended: Option<bool>,
 }
 
-impl PrometheusMetricScrapeStatistics {
-    /// With every field unset.
-    pub fn new() -> Self {
-        PrometheusMetricScrapeStatistics {
-            metric_name: None,
-            samples_rate: None,
-            scraped_rate: None,
-            is_recommended: None,
-        }
-    }
-    /// Sets `MetricName`.
-    pub fn with_metric_name(mut self, metric_name: impl Into<String>) -> Self {
-        self.metric_name = Some(metric_name.into());
-        self
-    }
-    /// Sets `SamplesRate`.
-    pub fn with_samples_rate(mut self, samples_rate: f64) -> Self {
-        self.samples_rate = Some(samples_rate);
-        self
-    }
-    /// Sets `ScrapedRate`.
-    pub fn with_scraped_rate(mut self, scraped_rate: f64) -> Self {
-        self.scraped_rate = Some(scraped_rate);
-        self
-    }
-    /// Sets `IsRecommended`.
-    pub fn with_is_recommended(mut self, is_recommended: bool) -> Self {
-        self.is_recommended = Some(is_recommended);
-        self
-    }
-}
-
 impl lenient::Reply for PrometheusMetricScrapeStatistics {
     const NAME: &'static str = "PrometheusMetricScrapeStatistics";
     const FIELDS: &'static [&'static str] = &[
@@ -12935,15 +9322,15 @@ impl<'de> Deserialize<'de> for PrometheusMetricScrapeStatistics {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for PrometheusMetricScrapeStatistics {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "PrometheusMetricScrapeStatistics", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("MetricName", &self.metric_name)?
-            .opt("SamplesRate", &self.samples_rate)?
-            .opt("ScrapedRate", &self.scraped_rate)?
-            .opt("IsRecommended", &self.is_recommended)?
-            .end()
+        let mut fields = lenient::fields(serializer, "PrometheusMetricScrapeStatistics", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("MetricName", &self.metric_name)?;
+        fields.opt("SamplesRate", &self.samples_rate)?;
+        fields.opt("ScrapedRate", &self.scraped_rate)?;
+        fields.opt("IsRecommended", &self.is_recommended)?;
+        fields.end()
     }
 }
 
@@ -13026,88 +9413,6 @@ pub struct PrometheusNotificationItem {
     pub phone_arrive_notice: Option<bool>,
 }
 
-impl PrometheusNotificationItem {
-    /// With the fields a request must carry.
-    pub fn new(enabled: bool, type_: impl Into<String>) -> Self {
-        PrometheusNotificationItem {
-            enabled: Some(enabled),
-            type_: Some(type_.into()),
-            web_hook: None,
-            alert_manager: None,
-            repeat_interval: None,
-            time_range_start: None,
-            time_range_end: None,
-            notify_way: Vec::new(),
-            receiver_groups: Vec::new(),
-            phone_notify_order: Vec::new(),
-            phone_circle_times: None,
-            phone_inner_interval: None,
-            phone_circle_interval: None,
-            phone_arrive_notice: None,
-        }
-    }
-    /// Sets `WebHook`.
-    pub fn with_web_hook(mut self, web_hook: impl Into<String>) -> Self {
-        self.web_hook = Some(web_hook.into());
-        self
-    }
-    /// Sets `AlertManager`.
-    pub fn with_alert_manager(mut self, alert_manager: output::PrometheusAlertManagerConfig) -> Self {
-        self.alert_manager = Some(alert_manager);
-        self
-    }
-    /// Sets `RepeatInterval`.
-    pub fn with_repeat_interval(mut self, repeat_interval: impl Into<String>) -> Self {
-        self.repeat_interval = Some(repeat_interval.into());
-        self
-    }
-    /// Sets `TimeRangeStart`.
-    pub fn with_time_range_start(mut self, time_range_start: impl Into<String>) -> Self {
-        self.time_range_start = Some(time_range_start.into());
-        self
-    }
-    /// Sets `TimeRangeEnd`.
-    pub fn with_time_range_end(mut self, time_range_end: impl Into<String>) -> Self {
-        self.time_range_end = Some(time_range_end.into());
-        self
-    }
-    /// Sets `NotifyWay`.
-    pub fn with_notify_way(mut self, notify_way: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.notify_way = notify_way.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `ReceiverGroups`.
-    pub fn with_receiver_groups(mut self, receiver_groups: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.receiver_groups = receiver_groups.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `PhoneNotifyOrder`.
-    pub fn with_phone_notify_order(mut self, phone_notify_order: impl IntoIterator<Item = u64>) -> Self {
-        self.phone_notify_order = phone_notify_order.into_iter().collect();
-        self
-    }
-    /// Sets `PhoneCircleTimes`.
-    pub fn with_phone_circle_times(mut self, phone_circle_times: i64) -> Self {
-        self.phone_circle_times = Some(phone_circle_times);
-        self
-    }
-    /// Sets `PhoneInnerInterval`.
-    pub fn with_phone_inner_interval(mut self, phone_inner_interval: i64) -> Self {
-        self.phone_inner_interval = Some(phone_inner_interval);
-        self
-    }
-    /// Sets `PhoneCircleInterval`.
-    pub fn with_phone_circle_interval(mut self, phone_circle_interval: i64) -> Self {
-        self.phone_circle_interval = Some(phone_circle_interval);
-        self
-    }
-    /// Sets `PhoneArriveNotice`.
-    pub fn with_phone_arrive_notice(mut self, phone_arrive_notice: bool) -> Self {
-        self.phone_arrive_notice = Some(phone_arrive_notice);
-        self
-    }
-}
-
 impl lenient::Reply for PrometheusNotificationItem {
     const NAME: &'static str = "PrometheusNotificationItem";
     const FIELDS: &'static [&'static str] = &[
@@ -13153,25 +9458,25 @@ impl<'de> Deserialize<'de> for PrometheusNotificationItem {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for PrometheusNotificationItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "PrometheusNotificationItem", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Enabled", &self.enabled)?
-            .opt("Type", &self.type_)?
-            .opt("WebHook", &self.web_hook)?
-            .opt("AlertManager", &self.alert_manager)?
-            .opt("RepeatInterval", &self.repeat_interval)?
-            .opt("TimeRangeStart", &self.time_range_start)?
-            .opt("TimeRangeEnd", &self.time_range_end)?
-            .list("NotifyWay", &self.notify_way)?
-            .list("ReceiverGroups", &self.receiver_groups)?
-            .list("PhoneNotifyOrder", &self.phone_notify_order)?
-            .opt("PhoneCircleTimes", &self.phone_circle_times)?
-            .opt("PhoneInnerInterval", &self.phone_inner_interval)?
-            .opt("PhoneCircleInterval", &self.phone_circle_interval)?
-            .opt("PhoneArriveNotice", &self.phone_arrive_notice)?
-            .end()
+        let mut fields = lenient::fields(serializer, "PrometheusNotificationItem", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Enabled", &self.enabled)?;
+        fields.opt("Type", &self.type_)?;
+        fields.opt("WebHook", &self.web_hook)?;
+        fields.opt("AlertManager", &self.alert_manager)?;
+        fields.opt("RepeatInterval", &self.repeat_interval)?;
+        fields.opt("TimeRangeStart", &self.time_range_start)?;
+        fields.opt("TimeRangeEnd", &self.time_range_end)?;
+        fields.list("NotifyWay", &self.notify_way)?;
+        fields.list("ReceiverGroups", &self.receiver_groups)?;
+        fields.list("PhoneNotifyOrder", &self.phone_notify_order)?;
+        fields.opt("PhoneCircleTimes", &self.phone_circle_times)?;
+        fields.opt("PhoneInnerInterval", &self.phone_inner_interval)?;
+        fields.opt("PhoneCircleInterval", &self.phone_circle_interval)?;
+        fields.opt("PhoneArriveNotice", &self.phone_arrive_notice)?;
+        fields.end()
     }
 }
 
@@ -13218,62 +9523,6 @@ pub struct PrometheusRecordRuleYamlItem {
     pub count: Option<i64>,
 }
 
-impl PrometheusRecordRuleYamlItem {
-    /// With every field unset.
-    pub fn new() -> Self {
-        PrometheusRecordRuleYamlItem {
-            name: None,
-            update_time: None,
-            template_id: None,
-            content: None,
-            cluster_id: None,
-            status: None,
-            id: None,
-            count: None,
-        }
-    }
-    /// Sets `Name`.
-    pub fn with_name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-    /// Sets `UpdateTime`.
-    pub fn with_update_time(mut self, update_time: impl Into<String>) -> Self {
-        self.update_time = Some(update_time.into());
-        self
-    }
-    /// Sets `TemplateId`.
-    pub fn with_template_id(mut self, template_id: impl Into<String>) -> Self {
-        self.template_id = Some(template_id.into());
-        self
-    }
-    /// Sets `Content`.
-    pub fn with_content(mut self, content: impl Into<String>) -> Self {
-        self.content = Some(content.into());
-        self
-    }
-    /// Sets `ClusterId`.
-    pub fn with_cluster_id(mut self, cluster_id: impl Into<String>) -> Self {
-        self.cluster_id = Some(cluster_id.into());
-        self
-    }
-    /// Sets `Status`.
-    pub fn with_status(mut self, status: i64) -> Self {
-        self.status = Some(status);
-        self
-    }
-    /// Sets `Id`.
-    pub fn with_id(mut self, id: impl Into<String>) -> Self {
-        self.id = Some(id.into());
-        self
-    }
-    /// Sets `Count`.
-    pub fn with_count(mut self, count: i64) -> Self {
-        self.count = Some(count);
-        self
-    }
-}
-
 impl lenient::Reply for PrometheusRecordRuleYamlItem {
     const NAME: &'static str = "PrometheusRecordRuleYamlItem";
     const FIELDS: &'static [&'static str] = &[
@@ -13307,19 +9556,19 @@ impl<'de> Deserialize<'de> for PrometheusRecordRuleYamlItem {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for PrometheusRecordRuleYamlItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "PrometheusRecordRuleYamlItem", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Name", &self.name)?
-            .opt("UpdateTime", &self.update_time)?
-            .opt("TemplateId", &self.template_id)?
-            .opt("Content", &self.content)?
-            .opt("ClusterId", &self.cluster_id)?
-            .opt("Status", &self.status)?
-            .opt("Id", &self.id)?
-            .opt("Count", &self.count)?
-            .end()
+        let mut fields = lenient::fields(serializer, "PrometheusRecordRuleYamlItem", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Name", &self.name)?;
+        fields.opt("UpdateTime", &self.update_time)?;
+        fields.opt("TemplateId", &self.template_id)?;
+        fields.opt("Content", &self.content)?;
+        fields.opt("ClusterId", &self.cluster_id)?;
+        fields.opt("Status", &self.status)?;
+        fields.opt("Id", &self.id)?;
+        fields.opt("Count", &self.count)?;
+        fields.end()
     }
 }
 
@@ -13357,56 +9606,6 @@ pub struct PrometheusRegionItem {
     pub region_pay_mode: Option<i64>,
 }
 
-impl PrometheusRegionItem {
-    /// With every field unset.
-    pub fn new() -> Self {
-        PrometheusRegionItem {
-            region: None,
-            region_id: None,
-            region_state: None,
-            region_name: None,
-            region_short_name: None,
-            area: None,
-            region_pay_mode: None,
-        }
-    }
-    /// Sets `Region`.
-    pub fn with_region(mut self, region: impl Into<String>) -> Self {
-        self.region = Some(region.into());
-        self
-    }
-    /// Sets `RegionId`.
-    pub fn with_region_id(mut self, region_id: i64) -> Self {
-        self.region_id = Some(region_id);
-        self
-    }
-    /// Sets `RegionState`.
-    pub fn with_region_state(mut self, region_state: i64) -> Self {
-        self.region_state = Some(region_state);
-        self
-    }
-    /// Sets `RegionName`.
-    pub fn with_region_name(mut self, region_name: impl Into<String>) -> Self {
-        self.region_name = Some(region_name.into());
-        self
-    }
-    /// Sets `RegionShortName`.
-    pub fn with_region_short_name(mut self, region_short_name: impl Into<String>) -> Self {
-        self.region_short_name = Some(region_short_name.into());
-        self
-    }
-    /// Sets `Area`.
-    pub fn with_area(mut self, area: impl Into<String>) -> Self {
-        self.area = Some(area.into());
-        self
-    }
-    /// Sets `RegionPayMode`.
-    pub fn with_region_pay_mode(mut self, region_pay_mode: i64) -> Self {
-        self.region_pay_mode = Some(region_pay_mode);
-        self
-    }
-}
-
 impl lenient::Reply for PrometheusRegionItem {
     const NAME: &'static str = "PrometheusRegionItem";
     const FIELDS: &'static [&'static str] = &[
@@ -13438,18 +9637,18 @@ impl<'de> Deserialize<'de> for PrometheusRegionItem {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for PrometheusRegionItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "PrometheusRegionItem", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Region", &self.region)?
-            .opt("RegionId", &self.region_id)?
-            .opt("RegionState", &self.region_state)?
-            .opt("RegionName", &self.region_name)?
-            .opt("RegionShortName", &self.region_short_name)?
-            .opt("Area", &self.area)?
-            .opt("RegionPayMode", &self.region_pay_mode)?
-            .end()
+        let mut fields = lenient::fields(serializer, "PrometheusRegionItem", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Region", &self.region)?;
+        fields.opt("RegionId", &self.region_id)?;
+        fields.opt("RegionState", &self.region_state)?;
+        fields.opt("RegionName", &self.region_name)?;
+        fields.opt("RegionShortName", &self.region_short_name)?;
+        fields.opt("Area", &self.area)?;
+        fields.opt("RegionPayMode", &self.region_pay_mode)?;
+        fields.end()
     }
 }
 
@@ -13465,16 +9664,6 @@ pub struct PrometheusRuleKv {
     ///
     /// Required. Example: `true`
     pub value: Option<String>,
-}
-
-impl PrometheusRuleKv {
-    /// With the fields a request must carry.
-    pub fn new(key: impl Into<String>, value: impl Into<String>) -> Self {
-        PrometheusRuleKv {
-            key: Some(key.into()),
-            value: Some(value.into()),
-        }
-    }
 }
 
 impl lenient::Reply for PrometheusRuleKv {
@@ -13498,13 +9687,13 @@ impl<'de> Deserialize<'de> for PrometheusRuleKv {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for PrometheusRuleKv {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "PrometheusRuleKv", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Key", &self.key)?
-            .opt("Value", &self.value)?
-            .end()
+        let mut fields = lenient::fields(serializer, "PrometheusRuleKv", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Key", &self.key)?;
+        fields.opt("Value", &self.value)?;
+        fields.end()
     }
 }
 
@@ -13575,26 +9764,6 @@ pub struct PrometheusRuleSet {
     pub updated_at: Option<String>,
 }
 
-impl PrometheusRuleSet {
-    /// With the fields a request must carry.
-    pub fn new(rule_id: impl Into<String>, rule_name: impl Into<String>, rule_state: i64, type_: impl Into<String>, labels: impl IntoIterator<Item = output::PrometheusRuleKv>, annotations: impl IntoIterator<Item = output::PrometheusRuleKv>, expr: impl Into<String>, duration: impl Into<String>, receivers: impl IntoIterator<Item = impl Into<String>>, health: impl Into<String>, created_at: impl Into<String>, updated_at: impl Into<String>) -> Self {
-        PrometheusRuleSet {
-            rule_id: Some(rule_id.into()),
-            rule_name: Some(rule_name.into()),
-            rule_state: Some(rule_state),
-            type_: Some(type_.into()),
-            labels: labels.into_iter().collect(),
-            annotations: annotations.into_iter().collect(),
-            expr: Some(expr.into()),
-            duration: Some(duration.into()),
-            receivers: receivers.into_iter().map(Into::into).collect(),
-            health: Some(health.into()),
-            created_at: Some(created_at.into()),
-            updated_at: Some(updated_at.into()),
-        }
-    }
-}
-
 impl lenient::Reply for PrometheusRuleSet {
     const NAME: &'static str = "PrometheusRuleSet";
     const FIELDS: &'static [&'static str] = &[
@@ -13636,23 +9805,23 @@ impl<'de> Deserialize<'de> for PrometheusRuleSet {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for PrometheusRuleSet {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "PrometheusRuleSet", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RuleId", &self.rule_id)?
-            .opt("RuleName", &self.rule_name)?
-            .opt("RuleState", &self.rule_state)?
-            .opt("Type", &self.type_)?
-            .list("Labels", &self.labels)?
-            .list("Annotations", &self.annotations)?
-            .opt("Expr", &self.expr)?
-            .opt("Duration", &self.duration)?
-            .list("Receivers", &self.receivers)?
-            .opt("Health", &self.health)?
-            .opt("CreatedAt", &self.created_at)?
-            .opt("UpdatedAt", &self.updated_at)?
-            .end()
+        let mut fields = lenient::fields(serializer, "PrometheusRuleSet", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RuleId", &self.rule_id)?;
+        fields.opt("RuleName", &self.rule_name)?;
+        fields.opt("RuleState", &self.rule_state)?;
+        fields.opt("Type", &self.type_)?;
+        fields.list("Labels", &self.labels)?;
+        fields.list("Annotations", &self.annotations)?;
+        fields.opt("Expr", &self.expr)?;
+        fields.opt("Duration", &self.duration)?;
+        fields.list("Receivers", &self.receivers)?;
+        fields.opt("Health", &self.health)?;
+        fields.opt("CreatedAt", &self.created_at)?;
+        fields.opt("UpdatedAt", &self.updated_at)?;
+        fields.end()
     }
 }
 
@@ -13680,38 +9849,6 @@ pub struct PrometheusScrapeJob {
     pub config: Option<String>,
 }
 
-impl PrometheusScrapeJob {
-    /// With every field unset.
-    pub fn new() -> Self {
-        PrometheusScrapeJob {
-            name: None,
-            agent_id: None,
-            job_id: None,
-            config: None,
-        }
-    }
-    /// Sets `Name`.
-    pub fn with_name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-    /// Sets `AgentId`.
-    pub fn with_agent_id(mut self, agent_id: impl Into<String>) -> Self {
-        self.agent_id = Some(agent_id.into());
-        self
-    }
-    /// Sets `JobId`.
-    pub fn with_job_id(mut self, job_id: impl Into<String>) -> Self {
-        self.job_id = Some(job_id.into());
-        self
-    }
-    /// Sets `Config`.
-    pub fn with_config(mut self, config: impl Into<String>) -> Self {
-        self.config = Some(config.into());
-        self
-    }
-}
-
 impl lenient::Reply for PrometheusScrapeJob {
     const NAME: &'static str = "PrometheusScrapeJob";
     const FIELDS: &'static [&'static str] = &[
@@ -13737,15 +9874,15 @@ impl<'de> Deserialize<'de> for PrometheusScrapeJob {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for PrometheusScrapeJob {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "PrometheusScrapeJob", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Name", &self.name)?
-            .opt("AgentId", &self.agent_id)?
-            .opt("JobId", &self.job_id)?
-            .opt("Config", &self.config)?
-            .end()
+        let mut fields = lenient::fields(serializer, "PrometheusScrapeJob", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Name", &self.name)?;
+        fields.opt("AgentId", &self.agent_id)?;
+        fields.opt("JobId", &self.job_id)?;
+        fields.opt("Config", &self.config)?;
+        fields.end()
     }
 }
 
@@ -13762,16 +9899,6 @@ pub struct PrometheusTag {
     ///
     /// Required. May be null. Example: `tag-value`
     pub value: Option<String>,
-}
-
-impl PrometheusTag {
-    /// With the fields a request must carry.
-    pub fn new(key: impl Into<String>, value: impl Into<String>) -> Self {
-        PrometheusTag {
-            key: Some(key.into()),
-            value: Some(value.into()),
-        }
-    }
 }
 
 impl lenient::Reply for PrometheusTag {
@@ -13795,13 +9922,13 @@ impl<'de> Deserialize<'de> for PrometheusTag {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for PrometheusTag {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "PrometheusTag", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Key", &self.key)?
-            .opt("Value", &self.value)?
-            .end()
+        let mut fields = lenient::fields(serializer, "PrometheusTag", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Key", &self.key)?;
+        fields.opt("Value", &self.value)?;
+        fields.end()
     }
 }
 
@@ -13820,26 +9947,6 @@ pub struct PrometheusTarget {
     ///
     /// Example: `up`
     pub state: Option<String>,
-}
-
-impl PrometheusTarget {
-    /// With every field unset.
-    pub fn new() -> Self {
-        PrometheusTarget {
-            url: None,
-            state: None,
-        }
-    }
-    /// Sets `Url`.
-    pub fn with_url(mut self, url: impl Into<String>) -> Self {
-        self.url = Some(url.into());
-        self
-    }
-    /// Sets `State`.
-    pub fn with_state(mut self, state: impl Into<String>) -> Self {
-        self.state = Some(state.into());
-        self
-    }
 }
 
 impl lenient::Reply for PrometheusTarget {
@@ -13863,13 +9970,13 @@ impl<'de> Deserialize<'de> for PrometheusTarget {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for PrometheusTarget {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "PrometheusTarget", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Url", &self.url)?
-            .opt("State", &self.state)?
-            .end()
+        let mut fields = lenient::fields(serializer, "PrometheusTarget", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Url", &self.url)?;
+        fields.opt("State", &self.state)?;
+        fields.end()
     }
 }
 
@@ -13949,82 +10056,6 @@ pub struct PrometheusTemp {
     pub targets_total: Option<i64>,
 }
 
-impl PrometheusTemp {
-    /// With the fields a request must carry.
-    pub fn new(name: impl Into<String>, level: impl Into<String>) -> Self {
-        PrometheusTemp {
-            name: Some(name.into()),
-            level: Some(level.into()),
-            describe: None,
-            record_rules: Vec::new(),
-            service_monitors: Vec::new(),
-            pod_monitors: Vec::new(),
-            raw_jobs: Vec::new(),
-            template_id: None,
-            update_time: None,
-            version: None,
-            is_default: None,
-            alert_detail_rules: Vec::new(),
-            targets_total: None,
-        }
-    }
-    /// Sets `Describe`.
-    pub fn with_describe(mut self, describe: impl Into<String>) -> Self {
-        self.describe = Some(describe.into());
-        self
-    }
-    /// Sets `RecordRules`.
-    pub fn with_record_rules(mut self, record_rules: impl IntoIterator<Item = output::PrometheusConfigItem>) -> Self {
-        self.record_rules = record_rules.into_iter().collect();
-        self
-    }
-    /// Sets `ServiceMonitors`.
-    pub fn with_service_monitors(mut self, service_monitors: impl IntoIterator<Item = output::PrometheusConfigItem>) -> Self {
-        self.service_monitors = service_monitors.into_iter().collect();
-        self
-    }
-    /// Sets `PodMonitors`.
-    pub fn with_pod_monitors(mut self, pod_monitors: impl IntoIterator<Item = output::PrometheusConfigItem>) -> Self {
-        self.pod_monitors = pod_monitors.into_iter().collect();
-        self
-    }
-    /// Sets `RawJobs`.
-    pub fn with_raw_jobs(mut self, raw_jobs: impl IntoIterator<Item = output::PrometheusConfigItem>) -> Self {
-        self.raw_jobs = raw_jobs.into_iter().collect();
-        self
-    }
-    /// Sets `TemplateId`.
-    pub fn with_template_id(mut self, template_id: impl Into<String>) -> Self {
-        self.template_id = Some(template_id.into());
-        self
-    }
-    /// Sets `UpdateTime`.
-    pub fn with_update_time(mut self, update_time: impl Into<String>) -> Self {
-        self.update_time = Some(update_time.into());
-        self
-    }
-    /// Sets `Version`.
-    pub fn with_version(mut self, version: impl Into<String>) -> Self {
-        self.version = Some(version.into());
-        self
-    }
-    /// Sets `IsDefault`.
-    pub fn with_is_default(mut self, is_default: bool) -> Self {
-        self.is_default = Some(is_default);
-        self
-    }
-    /// Sets `AlertDetailRules`.
-    pub fn with_alert_detail_rules(mut self, alert_detail_rules: impl IntoIterator<Item = output::PrometheusAlertPolicyItem>) -> Self {
-        self.alert_detail_rules = alert_detail_rules.into_iter().collect();
-        self
-    }
-    /// Sets `TargetsTotal`.
-    pub fn with_targets_total(mut self, targets_total: i64) -> Self {
-        self.targets_total = Some(targets_total);
-        self
-    }
-}
-
 impl lenient::Reply for PrometheusTemp {
     const NAME: &'static str = "PrometheusTemp";
     const FIELDS: &'static [&'static str] = &[
@@ -14068,24 +10099,24 @@ impl<'de> Deserialize<'de> for PrometheusTemp {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for PrometheusTemp {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "PrometheusTemp", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Name", &self.name)?
-            .opt("Level", &self.level)?
-            .opt("Describe", &self.describe)?
-            .list("RecordRules", &self.record_rules)?
-            .list("ServiceMonitors", &self.service_monitors)?
-            .list("PodMonitors", &self.pod_monitors)?
-            .list("RawJobs", &self.raw_jobs)?
-            .opt("TemplateId", &self.template_id)?
-            .opt("UpdateTime", &self.update_time)?
-            .opt("Version", &self.version)?
-            .opt("IsDefault", &self.is_default)?
-            .list("AlertDetailRules", &self.alert_detail_rules)?
-            .opt("TargetsTotal", &self.targets_total)?
-            .end()
+        let mut fields = lenient::fields(serializer, "PrometheusTemp", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Name", &self.name)?;
+        fields.opt("Level", &self.level)?;
+        fields.opt("Describe", &self.describe)?;
+        fields.list("RecordRules", &self.record_rules)?;
+        fields.list("ServiceMonitors", &self.service_monitors)?;
+        fields.list("PodMonitors", &self.pod_monitors)?;
+        fields.list("RawJobs", &self.raw_jobs)?;
+        fields.opt("TemplateId", &self.template_id)?;
+        fields.opt("UpdateTime", &self.update_time)?;
+        fields.opt("Version", &self.version)?;
+        fields.opt("IsDefault", &self.is_default)?;
+        fields.list("AlertDetailRules", &self.alert_detail_rules)?;
+        fields.opt("TargetsTotal", &self.targets_total)?;
+        fields.end()
     }
 }
 
@@ -14133,52 +10164,6 @@ pub struct PrometheusTemplateSyncTarget {
     pub cluster_name: Option<String>,
 }
 
-impl PrometheusTemplateSyncTarget {
-    /// With the fields a request must carry.
-    pub fn new(region: impl Into<String>, instance_id: impl Into<String>) -> Self {
-        PrometheusTemplateSyncTarget {
-            region: Some(region.into()),
-            instance_id: Some(instance_id.into()),
-            cluster_id: None,
-            sync_time: None,
-            version: None,
-            cluster_type: None,
-            instance_name: None,
-            cluster_name: None,
-        }
-    }
-    /// Sets `ClusterId`.
-    pub fn with_cluster_id(mut self, cluster_id: impl Into<String>) -> Self {
-        self.cluster_id = Some(cluster_id.into());
-        self
-    }
-    /// Sets `SyncTime`.
-    pub fn with_sync_time(mut self, sync_time: impl Into<String>) -> Self {
-        self.sync_time = Some(sync_time.into());
-        self
-    }
-    /// Sets `Version`.
-    pub fn with_version(mut self, version: impl Into<String>) -> Self {
-        self.version = Some(version.into());
-        self
-    }
-    /// Sets `ClusterType`.
-    pub fn with_cluster_type(mut self, cluster_type: impl Into<String>) -> Self {
-        self.cluster_type = Some(cluster_type.into());
-        self
-    }
-    /// Sets `InstanceName`.
-    pub fn with_instance_name(mut self, instance_name: impl Into<String>) -> Self {
-        self.instance_name = Some(instance_name.into());
-        self
-    }
-    /// Sets `ClusterName`.
-    pub fn with_cluster_name(mut self, cluster_name: impl Into<String>) -> Self {
-        self.cluster_name = Some(cluster_name.into());
-        self
-    }
-}
-
 impl lenient::Reply for PrometheusTemplateSyncTarget {
     const NAME: &'static str = "PrometheusTemplateSyncTarget";
     const FIELDS: &'static [&'static str] = &[
@@ -14212,19 +10197,19 @@ impl<'de> Deserialize<'de> for PrometheusTemplateSyncTarget {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for PrometheusTemplateSyncTarget {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "PrometheusTemplateSyncTarget", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Region", &self.region)?
-            .opt("InstanceId", &self.instance_id)?
-            .opt("ClusterId", &self.cluster_id)?
-            .opt("SyncTime", &self.sync_time)?
-            .opt("Version", &self.version)?
-            .opt("ClusterType", &self.cluster_type)?
-            .opt("InstanceName", &self.instance_name)?
-            .opt("ClusterName", &self.cluster_name)?
-            .end()
+        let mut fields = lenient::fields(serializer, "PrometheusTemplateSyncTarget", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Region", &self.region)?;
+        fields.opt("InstanceId", &self.instance_id)?;
+        fields.opt("ClusterId", &self.cluster_id)?;
+        fields.opt("SyncTime", &self.sync_time)?;
+        fields.opt("Version", &self.version)?;
+        fields.opt("ClusterType", &self.cluster_type)?;
+        fields.opt("InstanceName", &self.instance_name)?;
+        fields.opt("ClusterName", &self.cluster_name)?;
+        fields.end()
     }
 }
 
@@ -14262,50 +10247,6 @@ pub struct PrometheusZoneItem {
     pub zone_resource_state: Option<i64>,
 }
 
-impl PrometheusZoneItem {
-    /// With every field unset.
-    pub fn new() -> Self {
-        PrometheusZoneItem {
-            zone: None,
-            zone_id: None,
-            zone_state: None,
-            region_id: None,
-            zone_name: None,
-            zone_resource_state: None,
-        }
-    }
-    /// Sets `Zone`.
-    pub fn with_zone(mut self, zone: impl Into<String>) -> Self {
-        self.zone = Some(zone.into());
-        self
-    }
-    /// Sets `ZoneId`.
-    pub fn with_zone_id(mut self, zone_id: i64) -> Self {
-        self.zone_id = Some(zone_id);
-        self
-    }
-    /// Sets `ZoneState`.
-    pub fn with_zone_state(mut self, zone_state: i64) -> Self {
-        self.zone_state = Some(zone_state);
-        self
-    }
-    /// Sets `RegionId`.
-    pub fn with_region_id(mut self, region_id: i64) -> Self {
-        self.region_id = Some(region_id);
-        self
-    }
-    /// Sets `ZoneName`.
-    pub fn with_zone_name(mut self, zone_name: impl Into<String>) -> Self {
-        self.zone_name = Some(zone_name.into());
-        self
-    }
-    /// Sets `ZoneResourceState`.
-    pub fn with_zone_resource_state(mut self, zone_resource_state: i64) -> Self {
-        self.zone_resource_state = Some(zone_resource_state);
-        self
-    }
-}
-
 impl lenient::Reply for PrometheusZoneItem {
     const NAME: &'static str = "PrometheusZoneItem";
     const FIELDS: &'static [&'static str] = &[
@@ -14335,17 +10276,17 @@ impl<'de> Deserialize<'de> for PrometheusZoneItem {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for PrometheusZoneItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "PrometheusZoneItem", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Zone", &self.zone)?
-            .opt("ZoneId", &self.zone_id)?
-            .opt("ZoneState", &self.zone_state)?
-            .opt("RegionId", &self.region_id)?
-            .opt("ZoneName", &self.zone_name)?
-            .opt("ZoneResourceState", &self.zone_resource_state)?
-            .end()
+        let mut fields = lenient::fields(serializer, "PrometheusZoneItem", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Zone", &self.zone)?;
+        fields.opt("ZoneId", &self.zone_id)?;
+        fields.opt("ZoneState", &self.zone_state)?;
+        fields.opt("RegionId", &self.region_id)?;
+        fields.opt("ZoneName", &self.zone_name)?;
+        fields.opt("ZoneResourceState", &self.zone_resource_state)?;
+        fields.end()
     }
 }
 
@@ -14388,62 +10329,6 @@ pub struct RecordingRuleSet {
     pub rule_name: Option<String>,
 }
 
-impl RecordingRuleSet {
-    /// With every field unset.
-    pub fn new() -> Self {
-        RecordingRuleSet {
-            rule_id: None,
-            rule_state: None,
-            name: None,
-            group: None,
-            total: None,
-            created_at: None,
-            updated_at: None,
-            rule_name: None,
-        }
-    }
-    /// Sets `RuleId`.
-    pub fn with_rule_id(mut self, rule_id: impl Into<String>) -> Self {
-        self.rule_id = Some(rule_id.into());
-        self
-    }
-    /// Sets `RuleState`.
-    pub fn with_rule_state(mut self, rule_state: i64) -> Self {
-        self.rule_state = Some(rule_state);
-        self
-    }
-    /// Sets `Name`.
-    pub fn with_name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-    /// Sets `Group`.
-    pub fn with_group(mut self, group: impl Into<String>) -> Self {
-        self.group = Some(group.into());
-        self
-    }
-    /// Sets `Total`.
-    pub fn with_total(mut self, total: i64) -> Self {
-        self.total = Some(total);
-        self
-    }
-    /// Sets `CreatedAt`.
-    pub fn with_created_at(mut self, created_at: impl Into<String>) -> Self {
-        self.created_at = Some(created_at.into());
-        self
-    }
-    /// Sets `UpdatedAt`.
-    pub fn with_updated_at(mut self, updated_at: impl Into<String>) -> Self {
-        self.updated_at = Some(updated_at.into());
-        self
-    }
-    /// Sets `RuleName`.
-    pub fn with_rule_name(mut self, rule_name: impl Into<String>) -> Self {
-        self.rule_name = Some(rule_name.into());
-        self
-    }
-}
-
 impl lenient::Reply for RecordingRuleSet {
     const NAME: &'static str = "RecordingRuleSet";
     const FIELDS: &'static [&'static str] = &[
@@ -14477,19 +10362,19 @@ impl<'de> Deserialize<'de> for RecordingRuleSet {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for RecordingRuleSet {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RecordingRuleSet", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RuleId", &self.rule_id)?
-            .opt("RuleState", &self.rule_state)?
-            .opt("Name", &self.name)?
-            .opt("Group", &self.group)?
-            .opt("Total", &self.total)?
-            .opt("CreatedAt", &self.created_at)?
-            .opt("UpdatedAt", &self.updated_at)?
-            .opt("RuleName", &self.rule_name)?
-            .end()
+        let mut fields = lenient::fields(serializer, "RecordingRuleSet", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RuleId", &self.rule_id)?;
+        fields.opt("RuleState", &self.rule_state)?;
+        fields.opt("Name", &self.name)?;
+        fields.opt("Group", &self.group)?;
+        fields.opt("Total", &self.total)?;
+        fields.opt("CreatedAt", &self.created_at)?;
+        fields.opt("UpdatedAt", &self.updated_at)?;
+        fields.opt("RuleName", &self.rule_name)?;
+        fields.end()
     }
 }
 
@@ -14509,16 +10394,6 @@ pub struct RegionPolicyObjectCount {
     ///
     /// Required. Example: `12`
     pub count: Option<i64>,
-}
-
-impl RegionPolicyObjectCount {
-    /// With the fields a request must carry.
-    pub fn new(region: impl Into<String>, count: i64) -> Self {
-        RegionPolicyObjectCount {
-            region: Some(region.into()),
-            count: Some(count),
-        }
-    }
 }
 
 impl lenient::Reply for RegionPolicyObjectCount {
@@ -14542,13 +10417,13 @@ impl<'de> Deserialize<'de> for RegionPolicyObjectCount {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for RegionPolicyObjectCount {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RegionPolicyObjectCount", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Region", &self.region)?
-            .opt("Count", &self.count)?
-            .end()
+        let mut fields = lenient::fields(serializer, "RegionPolicyObjectCount", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Region", &self.region)?;
+        fields.opt("Count", &self.count)?;
+        fields.end()
     }
 }
 
@@ -14615,51 +10490,6 @@ pub struct RemoteWrite {
     pub remote_write_type: Option<i64>,
 }
 
-impl RemoteWrite {
-    /// With the fields a request must carry.
-    pub fn new(url: impl Into<String>) -> Self {
-        RemoteWrite {
-            url: Some(url.into()),
-            url_relabel_config: None,
-            basic_auth: None,
-            max_block_size: None,
-            label: None,
-            headers: Vec::new(),
-            remote_write_type: None,
-        }
-    }
-    /// Sets `URLRelabelConfig`.
-    pub fn with_url_relabel_config(mut self, url_relabel_config: impl Into<String>) -> Self {
-        self.url_relabel_config = Some(url_relabel_config.into());
-        self
-    }
-    /// Sets `BasicAuth`.
-    pub fn with_basic_auth(mut self, basic_auth: output::BasicAuth) -> Self {
-        self.basic_auth = Some(basic_auth);
-        self
-    }
-    /// Sets `MaxBlockSize`.
-    pub fn with_max_block_size(mut self, max_block_size: impl Into<String>) -> Self {
-        self.max_block_size = Some(max_block_size.into());
-        self
-    }
-    /// Sets `Label`.
-    pub fn with_label(mut self, label: impl Into<String>) -> Self {
-        self.label = Some(label.into());
-        self
-    }
-    /// Sets `Headers`.
-    pub fn with_headers(mut self, headers: impl IntoIterator<Item = output::RemoteWriteHeader>) -> Self {
-        self.headers = headers.into_iter().collect();
-        self
-    }
-    /// Sets `RemoteWriteType`.
-    pub fn with_remote_write_type(mut self, remote_write_type: i64) -> Self {
-        self.remote_write_type = Some(remote_write_type);
-        self
-    }
-}
-
 impl lenient::Reply for RemoteWrite {
     const NAME: &'static str = "RemoteWrite";
     const FIELDS: &'static [&'static str] = &[
@@ -14691,18 +10521,18 @@ impl<'de> Deserialize<'de> for RemoteWrite {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for RemoteWrite {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RemoteWrite", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("URL", &self.url)?
-            .opt("URLRelabelConfig", &self.url_relabel_config)?
-            .opt("BasicAuth", &self.basic_auth)?
-            .opt("MaxBlockSize", &self.max_block_size)?
-            .opt("Label", &self.label)?
-            .list("Headers", &self.headers)?
-            .opt("RemoteWriteType", &self.remote_write_type)?
-            .end()
+        let mut fields = lenient::fields(serializer, "RemoteWrite", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("URL", &self.url)?;
+        fields.opt("URLRelabelConfig", &self.url_relabel_config)?;
+        fields.opt("BasicAuth", &self.basic_auth)?;
+        fields.opt("MaxBlockSize", &self.max_block_size)?;
+        fields.opt("Label", &self.label)?;
+        fields.list("Headers", &self.headers)?;
+        fields.opt("RemoteWriteType", &self.remote_write_type)?;
+        fields.end()
     }
 }
 
@@ -14720,21 +10550,6 @@ pub struct RemoteWriteHeader {
     ///
     /// May be null. Example: `custom-value`
     pub value: Option<String>,
-}
-
-impl RemoteWriteHeader {
-    /// With the fields a request must carry.
-    pub fn new(key: impl Into<String>) -> Self {
-        RemoteWriteHeader {
-            key: Some(key.into()),
-            value: None,
-        }
-    }
-    /// Sets `Value`.
-    pub fn with_value(mut self, value: impl Into<String>) -> Self {
-        self.value = Some(value.into());
-        self
-    }
 }
 
 impl lenient::Reply for RemoteWriteHeader {
@@ -14758,13 +10573,13 @@ impl<'de> Deserialize<'de> for RemoteWriteHeader {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for RemoteWriteHeader {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RemoteWriteHeader", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Key", &self.key)?
-            .opt("Value", &self.value)?
-            .end()
+        let mut fields = lenient::fields(serializer, "RemoteWriteHeader", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Key", &self.key)?;
+        fields.opt("Value", &self.value)?;
+        fields.end()
     }
 }
 
@@ -14805,21 +10620,6 @@ pub struct ServiceDiscoveryItem {
     pub yaml: Option<String>,
 }
 
-impl ServiceDiscoveryItem {
-    /// With the fields a request must carry.
-    pub fn new(name: impl Into<String>, namespace: impl Into<String>, kind: impl Into<String>, namespace_selector: impl Into<String>, selector: impl Into<String>, endpoints: impl Into<String>, yaml: impl Into<String>) -> Self {
-        ServiceDiscoveryItem {
-            name: Some(name.into()),
-            namespace: Some(namespace.into()),
-            kind: Some(kind.into()),
-            namespace_selector: Some(namespace_selector.into()),
-            selector: Some(selector.into()),
-            endpoints: Some(endpoints.into()),
-            yaml: Some(yaml.into()),
-        }
-    }
-}
-
 impl lenient::Reply for ServiceDiscoveryItem {
     const NAME: &'static str = "ServiceDiscoveryItem";
     const FIELDS: &'static [&'static str] = &[
@@ -14851,18 +10651,18 @@ impl<'de> Deserialize<'de> for ServiceDiscoveryItem {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ServiceDiscoveryItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ServiceDiscoveryItem", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Name", &self.name)?
-            .opt("Namespace", &self.namespace)?
-            .opt("Kind", &self.kind)?
-            .opt("NamespaceSelector", &self.namespace_selector)?
-            .opt("Selector", &self.selector)?
-            .opt("Endpoints", &self.endpoints)?
-            .opt("Yaml", &self.yaml)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ServiceDiscoveryItem", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Name", &self.name)?;
+        fields.opt("Namespace", &self.namespace)?;
+        fields.opt("Kind", &self.kind)?;
+        fields.opt("NamespaceSelector", &self.namespace_selector)?;
+        fields.opt("Selector", &self.selector)?;
+        fields.opt("Endpoints", &self.endpoints)?;
+        fields.opt("Yaml", &self.yaml)?;
+        fields.end()
     }
 }
 
@@ -14878,16 +10678,6 @@ pub struct ShieldMetric {
     ///
     /// Required. Example: `取消消费主题`
     pub metric_show_name: Option<String>,
-}
-
-impl ShieldMetric {
-    /// With the fields a request must carry.
-    pub fn new(metric: impl Into<String>, metric_show_name: impl Into<String>) -> Self {
-        ShieldMetric {
-            metric: Some(metric.into()),
-            metric_show_name: Some(metric_show_name.into()),
-        }
-    }
 }
 
 impl lenient::Reply for ShieldMetric {
@@ -14911,13 +10701,13 @@ impl<'de> Deserialize<'de> for ShieldMetric {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ShieldMetric {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ShieldMetric", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Metric", &self.metric)?
-            .opt("MetricShowName", &self.metric_show_name)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ShieldMetric", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Metric", &self.metric)?;
+        fields.opt("MetricShowName", &self.metric_show_name)?;
+        fields.end()
     }
 }
 
@@ -14959,38 +10749,6 @@ pub struct SingleOrderedDataPoint {
     pub order: Option<u64>,
 }
 
-impl SingleOrderedDataPoint {
-    /// With every field unset.
-    pub fn new() -> Self {
-        SingleOrderedDataPoint {
-            dimensions: Vec::new(),
-            value: None,
-            timestamp: None,
-            order: None,
-        }
-    }
-    /// Sets `Dimensions`.
-    pub fn with_dimensions(mut self, dimensions: impl IntoIterator<Item = output::Dimension>) -> Self {
-        self.dimensions = dimensions.into_iter().collect();
-        self
-    }
-    /// Sets `Value`.
-    pub fn with_value(mut self, value: f64) -> Self {
-        self.value = Some(value);
-        self
-    }
-    /// Sets `Timestamp`.
-    pub fn with_timestamp(mut self, timestamp: u64) -> Self {
-        self.timestamp = Some(timestamp);
-        self
-    }
-    /// Sets `Order`.
-    pub fn with_order(mut self, order: u64) -> Self {
-        self.order = Some(order);
-        self
-    }
-}
-
 impl lenient::Reply for SingleOrderedDataPoint {
     const NAME: &'static str = "SingleOrderedDataPoint";
     const FIELDS: &'static [&'static str] = &[
@@ -15016,15 +10774,15 @@ impl<'de> Deserialize<'de> for SingleOrderedDataPoint {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for SingleOrderedDataPoint {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "SingleOrderedDataPoint", <Self as lenient::Reply>::FIELDS.len())?
-            .list("Dimensions", &self.dimensions)?
-            .opt("Value", &self.value)?
-            .opt("Timestamp", &self.timestamp)?
-            .opt("Order", &self.order)?
-            .end()
+        let mut fields = lenient::fields(serializer, "SingleOrderedDataPoint", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("Dimensions", &self.dimensions)?;
+        fields.opt("Value", &self.value)?;
+        fields.opt("Timestamp", &self.timestamp)?;
+        fields.opt("Order", &self.order)?;
+        fields.end()
     }
 }
 
@@ -15037,20 +10795,6 @@ pub struct StaffInfo {
     ///
     /// May be null. Example: `"StaffIDs":[                 "123",                 "456"             ]`
     pub staff_i_ds: Vec<String>,
-}
-
-impl StaffInfo {
-    /// With every field unset.
-    pub fn new() -> Self {
-        StaffInfo {
-            staff_i_ds: Vec::new(),
-        }
-    }
-    /// Sets `StaffIDs`.
-    pub fn with_staff_i_ds(mut self, staff_i_ds: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.staff_i_ds = staff_i_ds.into_iter().map(Into::into).collect();
-        self
-    }
 }
 
 impl lenient::Reply for StaffInfo {
@@ -15072,12 +10816,12 @@ impl<'de> Deserialize<'de> for StaffInfo {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for StaffInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "StaffInfo", <Self as lenient::Reply>::FIELDS.len())?
-            .list("StaffIDs", &self.staff_i_ds)?
-            .end()
+        let mut fields = lenient::fields(serializer, "StaffInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("StaffIDs", &self.staff_i_ds)?;
+        fields.end()
     }
 }
 
@@ -15093,16 +10837,6 @@ pub struct Tag {
     ///
     /// Required. Example: `"abc"`
     pub value: Option<String>,
-}
-
-impl Tag {
-    /// With the fields a request must carry.
-    pub fn new(key: impl Into<String>, value: impl Into<String>) -> Self {
-        Tag {
-            key: Some(key.into()),
-            value: Some(value.into()),
-        }
-    }
 }
 
 impl lenient::Reply for Tag {
@@ -15126,13 +10860,13 @@ impl<'de> Deserialize<'de> for Tag {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for Tag {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Tag", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Key", &self.key)?
-            .opt("Value", &self.value)?
-            .end()
+        let mut fields = lenient::fields(serializer, "Tag", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Key", &self.key)?;
+        fields.opt("Value", &self.value)?;
+        fields.end()
     }
 }
 
@@ -15177,21 +10911,6 @@ pub struct TagInstance {
     pub tag_status: Option<i64>,
 }
 
-impl TagInstance {
-    /// With the fields a request must carry.
-    pub fn new(key: impl Into<String>, value: impl Into<String>, instance_sum: i64, service_type: impl Into<String>, region_id: i64, binding_status: i64, tag_status: i64) -> Self {
-        TagInstance {
-            key: Some(key.into()),
-            value: Some(value.into()),
-            instance_sum: Some(instance_sum),
-            service_type: Some(service_type.into()),
-            region_id: Some(region_id),
-            binding_status: Some(binding_status),
-            tag_status: Some(tag_status),
-        }
-    }
-}
-
 impl lenient::Reply for TagInstance {
     const NAME: &'static str = "TagInstance";
     const FIELDS: &'static [&'static str] = &[
@@ -15223,18 +10942,18 @@ impl<'de> Deserialize<'de> for TagInstance {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for TagInstance {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "TagInstance", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Key", &self.key)?
-            .opt("Value", &self.value)?
-            .opt("InstanceSum", &self.instance_sum)?
-            .opt("ServiceType", &self.service_type)?
-            .opt("RegionId", &self.region_id)?
-            .opt("BindingStatus", &self.binding_status)?
-            .opt("TagStatus", &self.tag_status)?
-            .end()
+        let mut fields = lenient::fields(serializer, "TagInstance", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Key", &self.key)?;
+        fields.opt("Value", &self.value)?;
+        fields.opt("InstanceSum", &self.instance_sum)?;
+        fields.opt("ServiceType", &self.service_type)?;
+        fields.opt("RegionId", &self.region_id)?;
+        fields.opt("BindingStatus", &self.binding_status)?;
+        fields.opt("TagStatus", &self.tag_status)?;
+        fields.end()
     }
 }
 
@@ -15264,38 +10983,6 @@ pub struct Targets {
     pub unknown: Option<u64>,
 }
 
-impl Targets {
-    /// With every field unset.
-    pub fn new() -> Self {
-        Targets {
-            total: None,
-            up: None,
-            down: None,
-            unknown: None,
-        }
-    }
-    /// Sets `Total`.
-    pub fn with_total(mut self, total: u64) -> Self {
-        self.total = Some(total);
-        self
-    }
-    /// Sets `Up`.
-    pub fn with_up(mut self, up: u64) -> Self {
-        self.up = Some(up);
-        self
-    }
-    /// Sets `Down`.
-    pub fn with_down(mut self, down: u64) -> Self {
-        self.down = Some(down);
-        self
-    }
-    /// Sets `Unknown`.
-    pub fn with_unknown(mut self, unknown: u64) -> Self {
-        self.unknown = Some(unknown);
-        self
-    }
-}
-
 impl lenient::Reply for Targets {
     const NAME: &'static str = "Targets";
     const FIELDS: &'static [&'static str] = &[
@@ -15321,15 +11008,15 @@ impl<'de> Deserialize<'de> for Targets {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for Targets {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Targets", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Total", &self.total)?
-            .opt("Up", &self.up)?
-            .opt("Down", &self.down)?
-            .opt("Unknown", &self.unknown)?
-            .end()
+        let mut fields = lenient::fields(serializer, "Targets", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Total", &self.total)?;
+        fields.opt("Up", &self.up)?;
+        fields.opt("Down", &self.down)?;
+        fields.opt("Unknown", &self.unknown)?;
+        fields.end()
     }
 }
 
@@ -15366,19 +11053,6 @@ pub struct TaskStepInfo {
     pub failed_msg: Option<String>,
 }
 
-impl TaskStepInfo {
-    /// With the fields a request must carry.
-    pub fn new(step: impl Into<String>, life_state: impl Into<String>, start_at: impl Into<String>, end_at: impl Into<String>, failed_msg: impl Into<String>) -> Self {
-        TaskStepInfo {
-            step: Some(step.into()),
-            life_state: Some(life_state.into()),
-            start_at: Some(start_at.into()),
-            end_at: Some(end_at.into()),
-            failed_msg: Some(failed_msg.into()),
-        }
-    }
-}
-
 impl lenient::Reply for TaskStepInfo {
     const NAME: &'static str = "TaskStepInfo";
     const FIELDS: &'static [&'static str] = &[
@@ -15406,16 +11080,16 @@ impl<'de> Deserialize<'de> for TaskStepInfo {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for TaskStepInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "TaskStepInfo", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Step", &self.step)?
-            .opt("LifeState", &self.life_state)?
-            .opt("StartAt", &self.start_at)?
-            .opt("EndAt", &self.end_at)?
-            .opt("FailedMsg", &self.failed_msg)?
-            .end()
+        let mut fields = lenient::fields(serializer, "TaskStepInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Step", &self.step)?;
+        fields.opt("LifeState", &self.life_state)?;
+        fields.opt("StartAt", &self.start_at)?;
+        fields.opt("EndAt", &self.end_at)?;
+        fields.opt("FailedMsg", &self.failed_msg)?;
+        fields.end()
     }
 }
 
@@ -15472,25 +11146,6 @@ pub struct TemplateGroup {
     pub is_union_rule: Option<i64>,
 }
 
-impl TemplateGroup {
-    /// With the fields a request must carry.
-    pub fn new(conditions: impl IntoIterator<Item = output::Condition>, event_conditions: impl IntoIterator<Item = output::EventCondition>, policy_groups: impl IntoIterator<Item = output::PolicyGroup>, group_id: i64, group_name: impl Into<String>, insert_time: i64, last_edit_uin: i64, remark: impl Into<String>, update_time: i64, view_name: impl Into<String>, is_union_rule: i64) -> Self {
-        TemplateGroup {
-            conditions: conditions.into_iter().collect(),
-            event_conditions: event_conditions.into_iter().collect(),
-            policy_groups: policy_groups.into_iter().collect(),
-            group_id: Some(group_id),
-            group_name: Some(group_name.into()),
-            insert_time: Some(insert_time),
-            last_edit_uin: Some(last_edit_uin),
-            remark: Some(remark.into()),
-            update_time: Some(update_time),
-            view_name: Some(view_name.into()),
-            is_union_rule: Some(is_union_rule),
-        }
-    }
-}
-
 impl lenient::Reply for TemplateGroup {
     const NAME: &'static str = "TemplateGroup";
     const FIELDS: &'static [&'static str] = &[
@@ -15530,22 +11185,22 @@ impl<'de> Deserialize<'de> for TemplateGroup {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for TemplateGroup {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "TemplateGroup", <Self as lenient::Reply>::FIELDS.len())?
-            .list("Conditions", &self.conditions)?
-            .list("EventConditions", &self.event_conditions)?
-            .list("PolicyGroups", &self.policy_groups)?
-            .opt("GroupID", &self.group_id)?
-            .opt("GroupName", &self.group_name)?
-            .opt("InsertTime", &self.insert_time)?
-            .opt("LastEditUin", &self.last_edit_uin)?
-            .opt("Remark", &self.remark)?
-            .opt("UpdateTime", &self.update_time)?
-            .opt("ViewName", &self.view_name)?
-            .opt("IsUnionRule", &self.is_union_rule)?
-            .end()
+        let mut fields = lenient::fields(serializer, "TemplateGroup", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("Conditions", &self.conditions)?;
+        fields.list("EventConditions", &self.event_conditions)?;
+        fields.list("PolicyGroups", &self.policy_groups)?;
+        fields.opt("GroupID", &self.group_id)?;
+        fields.opt("GroupName", &self.group_name)?;
+        fields.opt("InsertTime", &self.insert_time)?;
+        fields.opt("LastEditUin", &self.last_edit_uin)?;
+        fields.opt("Remark", &self.remark)?;
+        fields.opt("UpdateTime", &self.update_time)?;
+        fields.opt("ViewName", &self.view_name)?;
+        fields.opt("IsUnionRule", &self.is_union_rule)?;
+        fields.end()
     }
 }
 
@@ -15590,51 +11245,6 @@ pub struct UrlNotice {
     pub group_members: Option<String>,
 }
 
-impl UrlNotice {
-    /// With the fields a request must carry.
-    pub fn new(url: impl Into<String>) -> Self {
-        UrlNotice {
-            url: Some(url.into()),
-            is_valid: None,
-            validation_code: None,
-            start_time: None,
-            end_time: None,
-            weekday: Vec::new(),
-            group_members: None,
-        }
-    }
-    /// Sets `IsValid`.
-    pub fn with_is_valid(mut self, is_valid: i64) -> Self {
-        self.is_valid = Some(is_valid);
-        self
-    }
-    /// Sets `ValidationCode`.
-    pub fn with_validation_code(mut self, validation_code: impl Into<String>) -> Self {
-        self.validation_code = Some(validation_code.into());
-        self
-    }
-    /// Sets `StartTime`.
-    pub fn with_start_time(mut self, start_time: i64) -> Self {
-        self.start_time = Some(start_time);
-        self
-    }
-    /// Sets `EndTime`.
-    pub fn with_end_time(mut self, end_time: i64) -> Self {
-        self.end_time = Some(end_time);
-        self
-    }
-    /// Sets `Weekday`.
-    pub fn with_weekday(mut self, weekday: impl IntoIterator<Item = i64>) -> Self {
-        self.weekday = weekday.into_iter().collect();
-        self
-    }
-    /// Sets `GroupMembers`.
-    pub fn with_group_members(mut self, group_members: impl Into<String>) -> Self {
-        self.group_members = Some(group_members.into());
-        self
-    }
-}
-
 impl lenient::Reply for UrlNotice {
     const NAME: &'static str = "UrlNotice";
     const FIELDS: &'static [&'static str] = &[
@@ -15666,18 +11276,18 @@ impl<'de> Deserialize<'de> for UrlNotice {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for UrlNotice {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "UrlNotice", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("URL", &self.url)?
-            .opt("IsValid", &self.is_valid)?
-            .opt("ValidationCode", &self.validation_code)?
-            .opt("StartTime", &self.start_time)?
-            .opt("EndTime", &self.end_time)?
-            .list("Weekday", &self.weekday)?
-            .opt("GroupMembers", &self.group_members)?
-            .end()
+        let mut fields = lenient::fields(serializer, "UrlNotice", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("URL", &self.url)?;
+        fields.opt("IsValid", &self.is_valid)?;
+        fields.opt("ValidationCode", &self.validation_code)?;
+        fields.opt("StartTime", &self.start_time)?;
+        fields.opt("EndTime", &self.end_time)?;
+        fields.list("Weekday", &self.weekday)?;
+        fields.opt("GroupMembers", &self.group_members)?;
+        fields.end()
     }
 }
 
@@ -15762,84 +11372,6 @@ pub struct UserNotice {
     pub voice_confirm_key: Option<String>,
 }
 
-impl UserNotice {
-    /// With the fields a request must carry.
-    pub fn new(receiver_type: impl Into<String>, start_time: i64, end_time: i64, notice_way: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        UserNotice {
-            receiver_type: Some(receiver_type.into()),
-            start_time: Some(start_time),
-            end_time: Some(end_time),
-            notice_way: notice_way.into_iter().map(Into::into).collect(),
-            user_ids: Vec::new(),
-            group_ids: Vec::new(),
-            phone_order: Vec::new(),
-            phone_circle_times: None,
-            phone_inner_interval: None,
-            phone_circle_interval: None,
-            need_phone_arrive_notice: None,
-            phone_call_type: None,
-            weekday: Vec::new(),
-            on_call_form_i_ds: Vec::new(),
-            voice_confirm_key: None,
-        }
-    }
-    /// Sets `UserIds`.
-    pub fn with_user_ids(mut self, user_ids: impl IntoIterator<Item = i64>) -> Self {
-        self.user_ids = user_ids.into_iter().collect();
-        self
-    }
-    /// Sets `GroupIds`.
-    pub fn with_group_ids(mut self, group_ids: impl IntoIterator<Item = i64>) -> Self {
-        self.group_ids = group_ids.into_iter().collect();
-        self
-    }
-    /// Sets `PhoneOrder`.
-    pub fn with_phone_order(mut self, phone_order: impl IntoIterator<Item = i64>) -> Self {
-        self.phone_order = phone_order.into_iter().collect();
-        self
-    }
-    /// Sets `PhoneCircleTimes`.
-    pub fn with_phone_circle_times(mut self, phone_circle_times: i64) -> Self {
-        self.phone_circle_times = Some(phone_circle_times);
-        self
-    }
-    /// Sets `PhoneInnerInterval`.
-    pub fn with_phone_inner_interval(mut self, phone_inner_interval: i64) -> Self {
-        self.phone_inner_interval = Some(phone_inner_interval);
-        self
-    }
-    /// Sets `PhoneCircleInterval`.
-    pub fn with_phone_circle_interval(mut self, phone_circle_interval: i64) -> Self {
-        self.phone_circle_interval = Some(phone_circle_interval);
-        self
-    }
-    /// Sets `NeedPhoneArriveNotice`.
-    pub fn with_need_phone_arrive_notice(mut self, need_phone_arrive_notice: i64) -> Self {
-        self.need_phone_arrive_notice = Some(need_phone_arrive_notice);
-        self
-    }
-    /// Sets `PhoneCallType`.
-    pub fn with_phone_call_type(mut self, phone_call_type: impl Into<String>) -> Self {
-        self.phone_call_type = Some(phone_call_type.into());
-        self
-    }
-    /// Sets `Weekday`.
-    pub fn with_weekday(mut self, weekday: impl IntoIterator<Item = i64>) -> Self {
-        self.weekday = weekday.into_iter().collect();
-        self
-    }
-    /// Sets `OnCallFormIDs`.
-    pub fn with_on_call_form_i_ds(mut self, on_call_form_i_ds: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.on_call_form_i_ds = on_call_form_i_ds.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `VoiceConfirmKey`.
-    pub fn with_voice_confirm_key(mut self, voice_confirm_key: impl Into<String>) -> Self {
-        self.voice_confirm_key = Some(voice_confirm_key.into());
-        self
-    }
-}
-
 impl lenient::Reply for UserNotice {
     const NAME: &'static str = "UserNotice";
     const FIELDS: &'static [&'static str] = &[
@@ -15887,26 +11419,26 @@ impl<'de> Deserialize<'de> for UserNotice {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for UserNotice {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "UserNotice", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("ReceiverType", &self.receiver_type)?
-            .opt("StartTime", &self.start_time)?
-            .opt("EndTime", &self.end_time)?
-            .list("NoticeWay", &self.notice_way)?
-            .list("UserIds", &self.user_ids)?
-            .list("GroupIds", &self.group_ids)?
-            .list("PhoneOrder", &self.phone_order)?
-            .opt("PhoneCircleTimes", &self.phone_circle_times)?
-            .opt("PhoneInnerInterval", &self.phone_inner_interval)?
-            .opt("PhoneCircleInterval", &self.phone_circle_interval)?
-            .opt("NeedPhoneArriveNotice", &self.need_phone_arrive_notice)?
-            .opt("PhoneCallType", &self.phone_call_type)?
-            .list("Weekday", &self.weekday)?
-            .list("OnCallFormIDs", &self.on_call_form_i_ds)?
-            .opt("VoiceConfirmKey", &self.voice_confirm_key)?
-            .end()
+        let mut fields = lenient::fields(serializer, "UserNotice", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ReceiverType", &self.receiver_type)?;
+        fields.opt("StartTime", &self.start_time)?;
+        fields.opt("EndTime", &self.end_time)?;
+        fields.list("NoticeWay", &self.notice_way)?;
+        fields.list("UserIds", &self.user_ids)?;
+        fields.list("GroupIds", &self.group_ids)?;
+        fields.list("PhoneOrder", &self.phone_order)?;
+        fields.opt("PhoneCircleTimes", &self.phone_circle_times)?;
+        fields.opt("PhoneInnerInterval", &self.phone_inner_interval)?;
+        fields.opt("PhoneCircleInterval", &self.phone_circle_interval)?;
+        fields.opt("NeedPhoneArriveNotice", &self.need_phone_arrive_notice)?;
+        fields.opt("PhoneCallType", &self.phone_call_type)?;
+        fields.list("Weekday", &self.weekday)?;
+        fields.list("OnCallFormIDs", &self.on_call_form_i_ds)?;
+        fields.opt("VoiceConfirmKey", &self.voice_confirm_key)?;
+        fields.end()
     }
 }
 
@@ -15918,20 +11450,6 @@ pub struct WriteDestination {
     ///
     /// Example: `multiple-1`
     pub destination: Option<String>,
-}
-
-impl WriteDestination {
-    /// With every field unset.
-    pub fn new() -> Self {
-        WriteDestination {
-            destination: None,
-        }
-    }
-    /// Sets `Destination`.
-    pub fn with_destination(mut self, destination: impl Into<String>) -> Self {
-        self.destination = Some(destination.into());
-        self
-    }
 }
 
 impl lenient::Reply for WriteDestination {
@@ -15953,11 +11471,11 @@ impl<'de> Deserialize<'de> for WriteDestination {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for WriteDestination {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "WriteDestination", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Destination", &self.destination)?
-            .end()
+        let mut fields = lenient::fields(serializer, "WriteDestination", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Destination", &self.destination)?;
+        fields.end()
     }
 }

@@ -52,74 +52,6 @@ pub struct AgentInfo {
     pub env_vars: Vec<output::EnvVar>,
 }
 
-impl AgentInfo {
-    /// With every field unset.
-    pub fn new() -> Self {
-        AgentInfo {
-            agent_id: None,
-            name: None,
-            description: None,
-            category: None,
-            status: None,
-            skill_ids: Vec::new(),
-            resource_map_id: None,
-            mcp_ids: Vec::new(),
-            cam_tags: Vec::new(),
-            env_vars: Vec::new(),
-        }
-    }
-    /// Sets `AgentId`.
-    pub fn with_agent_id(mut self, agent_id: impl Into<String>) -> Self {
-        self.agent_id = Some(agent_id.into());
-        self
-    }
-    /// Sets `Name`.
-    pub fn with_name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-    /// Sets `Description`.
-    pub fn with_description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
-    }
-    /// Sets `Category`.
-    pub fn with_category(mut self, category: impl Into<String>) -> Self {
-        self.category = Some(category.into());
-        self
-    }
-    /// Sets `Status`.
-    pub fn with_status(mut self, status: impl Into<String>) -> Self {
-        self.status = Some(status.into());
-        self
-    }
-    /// Sets `SkillIds`.
-    pub fn with_skill_ids(mut self, skill_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.skill_ids = skill_ids.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `ResourceMapId`.
-    pub fn with_resource_map_id(mut self, resource_map_id: impl Into<String>) -> Self {
-        self.resource_map_id = Some(resource_map_id.into());
-        self
-    }
-    /// Sets `MCPIds`.
-    pub fn with_mcp_ids(mut self, mcp_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.mcp_ids = mcp_ids.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `CamTags`.
-    pub fn with_cam_tags(mut self, cam_tags: impl IntoIterator<Item = output::Tag>) -> Self {
-        self.cam_tags = cam_tags.into_iter().collect();
-        self
-    }
-    /// Sets `EnvVars`.
-    pub fn with_env_vars(mut self, env_vars: impl IntoIterator<Item = output::EnvVar>) -> Self {
-        self.env_vars = env_vars.into_iter().collect();
-        self
-    }
-}
-
 impl lenient::Reply for AgentInfo {
     const NAME: &'static str = "AgentInfo";
     const FIELDS: &'static [&'static str] = &[
@@ -157,21 +89,21 @@ impl<'de> Deserialize<'de> for AgentInfo {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for AgentInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AgentInfo", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("AgentId", &self.agent_id)?
-            .opt("Name", &self.name)?
-            .opt("Description", &self.description)?
-            .opt("Category", &self.category)?
-            .opt("Status", &self.status)?
-            .list("SkillIds", &self.skill_ids)?
-            .opt("ResourceMapId", &self.resource_map_id)?
-            .list("MCPIds", &self.mcp_ids)?
-            .list("CamTags", &self.cam_tags)?
-            .list("EnvVars", &self.env_vars)?
-            .end()
+        let mut fields = lenient::fields(serializer, "AgentInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("AgentId", &self.agent_id)?;
+        fields.opt("Name", &self.name)?;
+        fields.opt("Description", &self.description)?;
+        fields.opt("Category", &self.category)?;
+        fields.opt("Status", &self.status)?;
+        fields.list("SkillIds", &self.skill_ids)?;
+        fields.opt("ResourceMapId", &self.resource_map_id)?;
+        fields.list("MCPIds", &self.mcp_ids)?;
+        fields.list("CamTags", &self.cam_tags)?;
+        fields.list("EnvVars", &self.env_vars)?;
+        fields.end()
     }
 }
 
@@ -205,35 +137,6 @@ pub struct AiWorkbenchSreDigitalTwinTask {
     pub twin_id: Option<u64>,
 }
 
-impl AiWorkbenchSreDigitalTwinTask {
-    /// With the fields a request must carry.
-    pub fn new(name: impl Into<String>, task_type: impl Into<String>, task_config: impl Into<String>) -> Self {
-        AiWorkbenchSreDigitalTwinTask {
-            name: Some(name.into()),
-            task_type: Some(task_type.into()),
-            task_config: Some(task_config.into()),
-            id: None,
-            created_at: None,
-            twin_id: None,
-        }
-    }
-    /// Sets `ID`.
-    pub fn with_id(mut self, id: u64) -> Self {
-        self.id = Some(id);
-        self
-    }
-    /// Sets `CreatedAt`.
-    pub fn with_created_at(mut self, created_at: impl Into<String>) -> Self {
-        self.created_at = Some(created_at.into());
-        self
-    }
-    /// Sets `TwinID`.
-    pub fn with_twin_id(mut self, twin_id: u64) -> Self {
-        self.twin_id = Some(twin_id);
-        self
-    }
-}
-
 impl lenient::Reply for AiWorkbenchSreDigitalTwinTask {
     const NAME: &'static str = "AiWorkbenchSreDigitalTwinTask";
     const FIELDS: &'static [&'static str] = &[
@@ -263,17 +166,17 @@ impl<'de> Deserialize<'de> for AiWorkbenchSreDigitalTwinTask {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for AiWorkbenchSreDigitalTwinTask {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AiWorkbenchSreDigitalTwinTask", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Name", &self.name)?
-            .opt("TaskType", &self.task_type)?
-            .opt("TaskConfig", &self.task_config)?
-            .opt("ID", &self.id)?
-            .opt("CreatedAt", &self.created_at)?
-            .opt("TwinID", &self.twin_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "AiWorkbenchSreDigitalTwinTask", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Name", &self.name)?;
+        fields.opt("TaskType", &self.task_type)?;
+        fields.opt("TaskConfig", &self.task_config)?;
+        fields.opt("ID", &self.id)?;
+        fields.opt("CreatedAt", &self.created_at)?;
+        fields.opt("TwinID", &self.twin_id)?;
+        fields.end()
     }
 }
 
@@ -289,26 +192,6 @@ pub struct AiWorkbenchSreDigitalTwinTaskList {
     ///
     /// Example: `10`
     pub total: Option<i64>,
-}
-
-impl AiWorkbenchSreDigitalTwinTaskList {
-    /// With every field unset.
-    pub fn new() -> Self {
-        AiWorkbenchSreDigitalTwinTaskList {
-            tasks: Vec::new(),
-            total: None,
-        }
-    }
-    /// Sets `Tasks`.
-    pub fn with_tasks(mut self, tasks: impl IntoIterator<Item = output::AiWorkbenchSreDigitalTwinTask>) -> Self {
-        self.tasks = tasks.into_iter().collect();
-        self
-    }
-    /// Sets `Total`.
-    pub fn with_total(mut self, total: i64) -> Self {
-        self.total = Some(total);
-        self
-    }
 }
 
 impl lenient::Reply for AiWorkbenchSreDigitalTwinTaskList {
@@ -332,13 +215,13 @@ impl<'de> Deserialize<'de> for AiWorkbenchSreDigitalTwinTaskList {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for AiWorkbenchSreDigitalTwinTaskList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AiWorkbenchSreDigitalTwinTaskList", <Self as lenient::Reply>::FIELDS.len())?
-            .list("Tasks", &self.tasks)?
-            .opt("Total", &self.total)?
-            .end()
+        let mut fields = lenient::fields(serializer, "AiWorkbenchSreDigitalTwinTaskList", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("Tasks", &self.tasks)?;
+        fields.opt("Total", &self.total)?;
+        fields.end()
     }
 }
 
@@ -384,68 +267,6 @@ pub struct AiWorkbenchSreDigitalTwinWorkLog {
     pub task_type: Option<String>,
 }
 
-impl AiWorkbenchSreDigitalTwinWorkLog {
-    /// With every field unset.
-    pub fn new() -> Self {
-        AiWorkbenchSreDigitalTwinWorkLog {
-            id: None,
-            created_at: None,
-            twin_id: None,
-            task_id: None,
-            start_time: None,
-            status: None,
-            result: None,
-            task_name: None,
-            task_type: None,
-        }
-    }
-    /// Sets `ID`.
-    pub fn with_id(mut self, id: u64) -> Self {
-        self.id = Some(id);
-        self
-    }
-    /// Sets `CreatedAt`.
-    pub fn with_created_at(mut self, created_at: impl Into<String>) -> Self {
-        self.created_at = Some(created_at.into());
-        self
-    }
-    /// Sets `TwinID`.
-    pub fn with_twin_id(mut self, twin_id: u64) -> Self {
-        self.twin_id = Some(twin_id);
-        self
-    }
-    /// Sets `TaskID`.
-    pub fn with_task_id(mut self, task_id: u64) -> Self {
-        self.task_id = Some(task_id);
-        self
-    }
-    /// Sets `StartTime`.
-    pub fn with_start_time(mut self, start_time: impl Into<String>) -> Self {
-        self.start_time = Some(start_time.into());
-        self
-    }
-    /// Sets `Status`.
-    pub fn with_status(mut self, status: impl Into<String>) -> Self {
-        self.status = Some(status.into());
-        self
-    }
-    /// Sets `Result`.
-    pub fn with_result(mut self, result: impl Into<String>) -> Self {
-        self.result = Some(result.into());
-        self
-    }
-    /// Sets `TaskName`.
-    pub fn with_task_name(mut self, task_name: impl Into<String>) -> Self {
-        self.task_name = Some(task_name.into());
-        self
-    }
-    /// Sets `TaskType`.
-    pub fn with_task_type(mut self, task_type: impl Into<String>) -> Self {
-        self.task_type = Some(task_type.into());
-        self
-    }
-}
-
 impl lenient::Reply for AiWorkbenchSreDigitalTwinWorkLog {
     const NAME: &'static str = "AiWorkbenchSreDigitalTwinWorkLog";
     const FIELDS: &'static [&'static str] = &[
@@ -481,20 +302,20 @@ impl<'de> Deserialize<'de> for AiWorkbenchSreDigitalTwinWorkLog {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for AiWorkbenchSreDigitalTwinWorkLog {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AiWorkbenchSreDigitalTwinWorkLog", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("ID", &self.id)?
-            .opt("CreatedAt", &self.created_at)?
-            .opt("TwinID", &self.twin_id)?
-            .opt("TaskID", &self.task_id)?
-            .opt("StartTime", &self.start_time)?
-            .opt("Status", &self.status)?
-            .opt("Result", &self.result)?
-            .opt("TaskName", &self.task_name)?
-            .opt("TaskType", &self.task_type)?
-            .end()
+        let mut fields = lenient::fields(serializer, "AiWorkbenchSreDigitalTwinWorkLog", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ID", &self.id)?;
+        fields.opt("CreatedAt", &self.created_at)?;
+        fields.opt("TwinID", &self.twin_id)?;
+        fields.opt("TaskID", &self.task_id)?;
+        fields.opt("StartTime", &self.start_time)?;
+        fields.opt("Status", &self.status)?;
+        fields.opt("Result", &self.result)?;
+        fields.opt("TaskName", &self.task_name)?;
+        fields.opt("TaskType", &self.task_type)?;
+        fields.end()
     }
 }
 
@@ -514,32 +335,6 @@ pub struct AiWorkbenchSreDigitalTwinWorkLogDetail {
     ///
     /// Example: `1`
     pub dialog_id: Option<i64>,
-}
-
-impl AiWorkbenchSreDigitalTwinWorkLogDetail {
-    /// With every field unset.
-    pub fn new() -> Self {
-        AiWorkbenchSreDigitalTwinWorkLogDetail {
-            content: None,
-            task_type: None,
-            dialog_id: None,
-        }
-    }
-    /// Sets `Content`.
-    pub fn with_content(mut self, content: impl Into<String>) -> Self {
-        self.content = Some(content.into());
-        self
-    }
-    /// Sets `TaskType`.
-    pub fn with_task_type(mut self, task_type: impl Into<String>) -> Self {
-        self.task_type = Some(task_type.into());
-        self
-    }
-    /// Sets `DialogID`.
-    pub fn with_dialog_id(mut self, dialog_id: i64) -> Self {
-        self.dialog_id = Some(dialog_id);
-        self
-    }
 }
 
 impl lenient::Reply for AiWorkbenchSreDigitalTwinWorkLogDetail {
@@ -565,14 +360,14 @@ impl<'de> Deserialize<'de> for AiWorkbenchSreDigitalTwinWorkLogDetail {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for AiWorkbenchSreDigitalTwinWorkLogDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AiWorkbenchSreDigitalTwinWorkLogDetail", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Content", &self.content)?
-            .opt("TaskType", &self.task_type)?
-            .opt("DialogID", &self.dialog_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "AiWorkbenchSreDigitalTwinWorkLogDetail", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Content", &self.content)?;
+        fields.opt("TaskType", &self.task_type)?;
+        fields.opt("DialogID", &self.dialog_id)?;
+        fields.end()
     }
 }
 
@@ -588,26 +383,6 @@ pub struct AiWorkbenchSreDigitalTwinWorkLogList {
     ///
     /// Example: `10`
     pub total: Option<i64>,
-}
-
-impl AiWorkbenchSreDigitalTwinWorkLogList {
-    /// With every field unset.
-    pub fn new() -> Self {
-        AiWorkbenchSreDigitalTwinWorkLogList {
-            work_logs: Vec::new(),
-            total: None,
-        }
-    }
-    /// Sets `WorkLogs`.
-    pub fn with_work_logs(mut self, work_logs: impl IntoIterator<Item = output::AiWorkbenchSreDigitalTwinWorkLog>) -> Self {
-        self.work_logs = work_logs.into_iter().collect();
-        self
-    }
-    /// Sets `Total`.
-    pub fn with_total(mut self, total: i64) -> Self {
-        self.total = Some(total);
-        self
-    }
 }
 
 impl lenient::Reply for AiWorkbenchSreDigitalTwinWorkLogList {
@@ -631,13 +406,13 @@ impl<'de> Deserialize<'de> for AiWorkbenchSreDigitalTwinWorkLogList {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for AiWorkbenchSreDigitalTwinWorkLogList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AiWorkbenchSreDigitalTwinWorkLogList", <Self as lenient::Reply>::FIELDS.len())?
-            .list("WorkLogs", &self.work_logs)?
-            .opt("Total", &self.total)?
-            .end()
+        let mut fields = lenient::fields(serializer, "AiWorkbenchSreDigitalTwinWorkLogList", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("WorkLogs", &self.work_logs)?;
+        fields.opt("Total", &self.total)?;
+        fields.end()
     }
 }
 
@@ -653,26 +428,6 @@ pub struct AlarmLable {
     ///
     /// Example: `value1`
     pub value: Option<String>,
-}
-
-impl AlarmLable {
-    /// With every field unset.
-    pub fn new() -> Self {
-        AlarmLable {
-            name: None,
-            value: None,
-        }
-    }
-    /// Sets `Name`.
-    pub fn with_name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-    /// Sets `Value`.
-    pub fn with_value(mut self, value: impl Into<String>) -> Self {
-        self.value = Some(value.into());
-        self
-    }
 }
 
 impl lenient::Reply for AlarmLable {
@@ -696,13 +451,13 @@ impl<'de> Deserialize<'de> for AlarmLable {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for AlarmLable {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AlarmLable", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Name", &self.name)?
-            .opt("Value", &self.value)?
-            .end()
+        let mut fields = lenient::fields(serializer, "AlarmLable", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Name", &self.name)?;
+        fields.opt("Value", &self.value)?;
+        fields.end()
     }
 }
 
@@ -783,122 +538,6 @@ pub struct AlarmNotifyHistory {
     pub receiver_groups: Vec<output::ReceiverGroup>,
 }
 
-impl AlarmNotifyHistory {
-    /// With every field unset.
-    pub fn new() -> Self {
-        AlarmNotifyHistory {
-            notify_id: None,
-            policy_id: None,
-            session_id: None,
-            notify_time: None,
-            trigger_time: None,
-            trigger_level: None,
-            alarm_content: None,
-            alarm_object: None,
-            channel_set: Vec::new(),
-            channels_receivers: Vec::new(),
-            policy_name: None,
-            prome_instance_id: None,
-            prome_instance_region: None,
-            notices: Vec::new(),
-            trigger_status: None,
-            prome_console_url: None,
-            labels: Vec::new(),
-            receiver_groups: Vec::new(),
-        }
-    }
-    /// Sets `NotifyId`.
-    pub fn with_notify_id(mut self, notify_id: impl Into<String>) -> Self {
-        self.notify_id = Some(notify_id.into());
-        self
-    }
-    /// Sets `PolicyId`.
-    pub fn with_policy_id(mut self, policy_id: impl Into<String>) -> Self {
-        self.policy_id = Some(policy_id.into());
-        self
-    }
-    /// Sets `SessionId`.
-    pub fn with_session_id(mut self, session_id: impl Into<String>) -> Self {
-        self.session_id = Some(session_id.into());
-        self
-    }
-    /// Sets `NotifyTime`.
-    pub fn with_notify_time(mut self, notify_time: i64) -> Self {
-        self.notify_time = Some(notify_time);
-        self
-    }
-    /// Sets `TriggerTime`.
-    pub fn with_trigger_time(mut self, trigger_time: i64) -> Self {
-        self.trigger_time = Some(trigger_time);
-        self
-    }
-    /// Sets `TriggerLevel`.
-    pub fn with_trigger_level(mut self, trigger_level: impl Into<String>) -> Self {
-        self.trigger_level = Some(trigger_level.into());
-        self
-    }
-    /// Sets `AlarmContent`.
-    pub fn with_alarm_content(mut self, alarm_content: impl Into<String>) -> Self {
-        self.alarm_content = Some(alarm_content.into());
-        self
-    }
-    /// Sets `AlarmObject`.
-    pub fn with_alarm_object(mut self, alarm_object: impl Into<String>) -> Self {
-        self.alarm_object = Some(alarm_object.into());
-        self
-    }
-    /// Sets `ChannelSet`.
-    pub fn with_channel_set(mut self, channel_set: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.channel_set = channel_set.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `ChannelsReceivers`.
-    pub fn with_channels_receivers(mut self, channels_receivers: impl IntoIterator<Item = output::ChannelsReceivers>) -> Self {
-        self.channels_receivers = channels_receivers.into_iter().collect();
-        self
-    }
-    /// Sets `PolicyName`.
-    pub fn with_policy_name(mut self, policy_name: impl Into<String>) -> Self {
-        self.policy_name = Some(policy_name.into());
-        self
-    }
-    /// Sets `PromeInstanceID`.
-    pub fn with_prome_instance_id(mut self, prome_instance_id: impl Into<String>) -> Self {
-        self.prome_instance_id = Some(prome_instance_id.into());
-        self
-    }
-    /// Sets `PromeInstanceRegion`.
-    pub fn with_prome_instance_region(mut self, prome_instance_region: impl Into<String>) -> Self {
-        self.prome_instance_region = Some(prome_instance_region.into());
-        self
-    }
-    /// Sets `Notices`.
-    pub fn with_notices(mut self, notices: impl IntoIterator<Item = output::NotifyRelatedNotice>) -> Self {
-        self.notices = notices.into_iter().collect();
-        self
-    }
-    /// Sets `TriggerStatus`.
-    pub fn with_trigger_status(mut self, trigger_status: impl Into<String>) -> Self {
-        self.trigger_status = Some(trigger_status.into());
-        self
-    }
-    /// Sets `PromeConsoleURL`.
-    pub fn with_prome_console_url(mut self, prome_console_url: impl Into<String>) -> Self {
-        self.prome_console_url = Some(prome_console_url.into());
-        self
-    }
-    /// Sets `Labels`.
-    pub fn with_labels(mut self, labels: impl IntoIterator<Item = output::AlarmLable>) -> Self {
-        self.labels = labels.into_iter().collect();
-        self
-    }
-    /// Sets `ReceiverGroups`.
-    pub fn with_receiver_groups(mut self, receiver_groups: impl IntoIterator<Item = output::ReceiverGroup>) -> Self {
-        self.receiver_groups = receiver_groups.into_iter().collect();
-        self
-    }
-}
-
 impl lenient::Reply for AlarmNotifyHistory {
     const NAME: &'static str = "AlarmNotifyHistory";
     const FIELDS: &'static [&'static str] = &[
@@ -952,29 +591,29 @@ impl<'de> Deserialize<'de> for AlarmNotifyHistory {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for AlarmNotifyHistory {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AlarmNotifyHistory", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("NotifyId", &self.notify_id)?
-            .opt("PolicyId", &self.policy_id)?
-            .opt("SessionId", &self.session_id)?
-            .opt("NotifyTime", &self.notify_time)?
-            .opt("TriggerTime", &self.trigger_time)?
-            .opt("TriggerLevel", &self.trigger_level)?
-            .opt("AlarmContent", &self.alarm_content)?
-            .opt("AlarmObject", &self.alarm_object)?
-            .list("ChannelSet", &self.channel_set)?
-            .list("ChannelsReceivers", &self.channels_receivers)?
-            .opt("PolicyName", &self.policy_name)?
-            .opt("PromeInstanceID", &self.prome_instance_id)?
-            .opt("PromeInstanceRegion", &self.prome_instance_region)?
-            .list("Notices", &self.notices)?
-            .opt("TriggerStatus", &self.trigger_status)?
-            .opt("PromeConsoleURL", &self.prome_console_url)?
-            .list("Labels", &self.labels)?
-            .list("ReceiverGroups", &self.receiver_groups)?
-            .end()
+        let mut fields = lenient::fields(serializer, "AlarmNotifyHistory", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("NotifyId", &self.notify_id)?;
+        fields.opt("PolicyId", &self.policy_id)?;
+        fields.opt("SessionId", &self.session_id)?;
+        fields.opt("NotifyTime", &self.notify_time)?;
+        fields.opt("TriggerTime", &self.trigger_time)?;
+        fields.opt("TriggerLevel", &self.trigger_level)?;
+        fields.opt("AlarmContent", &self.alarm_content)?;
+        fields.opt("AlarmObject", &self.alarm_object)?;
+        fields.list("ChannelSet", &self.channel_set)?;
+        fields.list("ChannelsReceivers", &self.channels_receivers)?;
+        fields.opt("PolicyName", &self.policy_name)?;
+        fields.opt("PromeInstanceID", &self.prome_instance_id)?;
+        fields.opt("PromeInstanceRegion", &self.prome_instance_region)?;
+        fields.list("Notices", &self.notices)?;
+        fields.opt("TriggerStatus", &self.trigger_status)?;
+        fields.opt("PromeConsoleURL", &self.prome_console_url)?;
+        fields.list("Labels", &self.labels)?;
+        fields.list("ReceiverGroups", &self.receiver_groups)?;
+        fields.end()
     }
 }
 
@@ -1048,92 +687,6 @@ pub struct ArtifactInfo {
     pub execution_summary: Option<String>,
 }
 
-impl ArtifactInfo {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ArtifactInfo {
-            artifact_id: None,
-            name: None,
-            mime_type: None,
-            size_bytes: None,
-            is_global: None,
-            created_at: None,
-            updated_at: None,
-            agent_id: None,
-            skill_id: None,
-            storage_path: None,
-            source_type: None,
-            source_name: None,
-            execution_summary: None,
-        }
-    }
-    /// Sets `ArtifactId`.
-    pub fn with_artifact_id(mut self, artifact_id: impl Into<String>) -> Self {
-        self.artifact_id = Some(artifact_id.into());
-        self
-    }
-    /// Sets `Name`.
-    pub fn with_name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-    /// Sets `MimeType`.
-    pub fn with_mime_type(mut self, mime_type: impl Into<String>) -> Self {
-        self.mime_type = Some(mime_type.into());
-        self
-    }
-    /// Sets `SizeBytes`.
-    pub fn with_size_bytes(mut self, size_bytes: i64) -> Self {
-        self.size_bytes = Some(size_bytes);
-        self
-    }
-    /// Sets `IsGlobal`.
-    pub fn with_is_global(mut self, is_global: bool) -> Self {
-        self.is_global = Some(is_global);
-        self
-    }
-    /// Sets `CreatedAt`.
-    pub fn with_created_at(mut self, created_at: i64) -> Self {
-        self.created_at = Some(created_at);
-        self
-    }
-    /// Sets `UpdatedAt`.
-    pub fn with_updated_at(mut self, updated_at: i64) -> Self {
-        self.updated_at = Some(updated_at);
-        self
-    }
-    /// Sets `AgentId`.
-    pub fn with_agent_id(mut self, agent_id: impl Into<String>) -> Self {
-        self.agent_id = Some(agent_id.into());
-        self
-    }
-    /// Sets `SkillId`.
-    pub fn with_skill_id(mut self, skill_id: impl Into<String>) -> Self {
-        self.skill_id = Some(skill_id.into());
-        self
-    }
-    /// Sets `StoragePath`.
-    pub fn with_storage_path(mut self, storage_path: impl Into<String>) -> Self {
-        self.storage_path = Some(storage_path.into());
-        self
-    }
-    /// Sets `SourceType`.
-    pub fn with_source_type(mut self, source_type: impl Into<String>) -> Self {
-        self.source_type = Some(source_type.into());
-        self
-    }
-    /// Sets `SourceName`.
-    pub fn with_source_name(mut self, source_name: impl Into<String>) -> Self {
-        self.source_name = Some(source_name.into());
-        self
-    }
-    /// Sets `ExecutionSummary`.
-    pub fn with_execution_summary(mut self, execution_summary: impl Into<String>) -> Self {
-        self.execution_summary = Some(execution_summary.into());
-        self
-    }
-}
-
 impl lenient::Reply for ArtifactInfo {
     const NAME: &'static str = "ArtifactInfo";
     const FIELDS: &'static [&'static str] = &[
@@ -1177,24 +730,24 @@ impl<'de> Deserialize<'de> for ArtifactInfo {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ArtifactInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ArtifactInfo", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("ArtifactId", &self.artifact_id)?
-            .opt("Name", &self.name)?
-            .opt("MimeType", &self.mime_type)?
-            .opt("SizeBytes", &self.size_bytes)?
-            .opt("IsGlobal", &self.is_global)?
-            .opt("CreatedAt", &self.created_at)?
-            .opt("UpdatedAt", &self.updated_at)?
-            .opt("AgentId", &self.agent_id)?
-            .opt("SkillId", &self.skill_id)?
-            .opt("StoragePath", &self.storage_path)?
-            .opt("SourceType", &self.source_type)?
-            .opt("SourceName", &self.source_name)?
-            .opt("ExecutionSummary", &self.execution_summary)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ArtifactInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ArtifactId", &self.artifact_id)?;
+        fields.opt("Name", &self.name)?;
+        fields.opt("MimeType", &self.mime_type)?;
+        fields.opt("SizeBytes", &self.size_bytes)?;
+        fields.opt("IsGlobal", &self.is_global)?;
+        fields.opt("CreatedAt", &self.created_at)?;
+        fields.opt("UpdatedAt", &self.updated_at)?;
+        fields.opt("AgentId", &self.agent_id)?;
+        fields.opt("SkillId", &self.skill_id)?;
+        fields.opt("StoragePath", &self.storage_path)?;
+        fields.opt("SourceType", &self.source_type)?;
+        fields.opt("SourceName", &self.source_name)?;
+        fields.opt("ExecutionSummary", &self.execution_summary)?;
+        fields.end()
     }
 }
 
@@ -1246,26 +799,6 @@ pub struct ChannelContent {
     pub content: Option<String>,
 }
 
-impl ChannelContent {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ChannelContent {
-            sub_channel: None,
-            content: None,
-        }
-    }
-    /// Sets `SubChannel`.
-    pub fn with_sub_channel(mut self, sub_channel: impl Into<String>) -> Self {
-        self.sub_channel = Some(sub_channel.into());
-        self
-    }
-    /// Sets `Content`.
-    pub fn with_content(mut self, content: impl Into<String>) -> Self {
-        self.content = Some(content.into());
-        self
-    }
-}
-
 impl lenient::Reply for ChannelContent {
     const NAME: &'static str = "ChannelContent";
     const FIELDS: &'static [&'static str] = &[
@@ -1287,13 +820,13 @@ impl<'de> Deserialize<'de> for ChannelContent {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ChannelContent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ChannelContent", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("SubChannel", &self.sub_channel)?
-            .opt("Content", &self.content)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ChannelContent", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("SubChannel", &self.sub_channel)?;
+        fields.opt("Content", &self.content)?;
+        fields.end()
     }
 }
 
@@ -1404,80 +937,6 @@ pub struct ChannelsReceivers {
     pub contents: Vec<output::ChannelContent>,
 }
 
-impl ChannelsReceivers {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ChannelsReceivers {
-            channel_name: None,
-            receivers: Vec::new(),
-            send_status: None,
-            send_status_code: None,
-            send_time: None,
-            sub_channels: Vec::new(),
-            exec_detail: None,
-            real_deliver_status: None,
-            real_deliver_time: None,
-            real_deliver_err_msg: None,
-            contents: Vec::new(),
-        }
-    }
-    /// Sets `ChannelName`.
-    pub fn with_channel_name(mut self, channel_name: impl Into<String>) -> Self {
-        self.channel_name = Some(channel_name.into());
-        self
-    }
-    /// Sets `Receivers`.
-    pub fn with_receivers(mut self, receivers: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.receivers = receivers.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `SendStatus`.
-    pub fn with_send_status(mut self, send_status: impl Into<String>) -> Self {
-        self.send_status = Some(send_status.into());
-        self
-    }
-    /// Sets `SendStatusCode`.
-    pub fn with_send_status_code(mut self, send_status_code: impl Into<String>) -> Self {
-        self.send_status_code = Some(send_status_code.into());
-        self
-    }
-    /// Sets `SendTime`.
-    pub fn with_send_time(mut self, send_time: i64) -> Self {
-        self.send_time = Some(send_time);
-        self
-    }
-    /// Sets `SubChannels`.
-    pub fn with_sub_channels(mut self, sub_channels: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.sub_channels = sub_channels.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `ExecDetail`.
-    pub fn with_exec_detail(mut self, exec_detail: impl Into<String>) -> Self {
-        self.exec_detail = Some(exec_detail.into());
-        self
-    }
-    /// Sets `RealDeliverStatus`.
-    pub fn with_real_deliver_status(mut self, real_deliver_status: impl Into<String>) -> Self {
-        self.real_deliver_status = Some(real_deliver_status.into());
-        self
-    }
-    /// Sets `RealDeliverTime`.
-    pub fn with_real_deliver_time(mut self, real_deliver_time: impl Into<String>) -> Self {
-        self.real_deliver_time = Some(real_deliver_time.into());
-        self
-    }
-    /// Sets `RealDeliverErrMsg`.
-    pub fn with_real_deliver_err_msg(mut self, real_deliver_err_msg: impl Into<String>) -> Self {
-        self.real_deliver_err_msg = Some(real_deliver_err_msg.into());
-        self
-    }
-    /// Sets `Contents`.
-    pub fn with_contents(mut self, contents: impl IntoIterator<Item = output::ChannelContent>) -> Self {
-        self.contents = contents.into_iter().collect();
-        self
-    }
-}
-
 impl lenient::Reply for ChannelsReceivers {
     const NAME: &'static str = "ChannelsReceivers";
     const FIELDS: &'static [&'static str] = &[
@@ -1517,22 +976,22 @@ impl<'de> Deserialize<'de> for ChannelsReceivers {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ChannelsReceivers {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ChannelsReceivers", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("ChannelName", &self.channel_name)?
-            .list("Receivers", &self.receivers)?
-            .opt("SendStatus", &self.send_status)?
-            .opt("SendStatusCode", &self.send_status_code)?
-            .opt("SendTime", &self.send_time)?
-            .list("SubChannels", &self.sub_channels)?
-            .opt("ExecDetail", &self.exec_detail)?
-            .opt("RealDeliverStatus", &self.real_deliver_status)?
-            .opt("RealDeliverTime", &self.real_deliver_time)?
-            .opt("RealDeliverErrMsg", &self.real_deliver_err_msg)?
-            .list("Contents", &self.contents)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ChannelsReceivers", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ChannelName", &self.channel_name)?;
+        fields.list("Receivers", &self.receivers)?;
+        fields.opt("SendStatus", &self.send_status)?;
+        fields.opt("SendStatusCode", &self.send_status_code)?;
+        fields.opt("SendTime", &self.send_time)?;
+        fields.list("SubChannels", &self.sub_channels)?;
+        fields.opt("ExecDetail", &self.exec_detail)?;
+        fields.opt("RealDeliverStatus", &self.real_deliver_status)?;
+        fields.opt("RealDeliverTime", &self.real_deliver_time)?;
+        fields.opt("RealDeliverErrMsg", &self.real_deliver_err_msg)?;
+        fields.list("Contents", &self.contents)?;
+        fields.end()
     }
 }
 
@@ -1548,26 +1007,6 @@ pub struct ContentBlockInfo {
     ///
     /// Example: `{"messageId":"ent-l0fj1miwg6ty","role":"assistant","timestamp":1786516818000,"type":"TEXT_MESSAGE_START"}`
     pub data: Option<String>,
-}
-
-impl ContentBlockInfo {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ContentBlockInfo {
-            type_: None,
-            data: None,
-        }
-    }
-    /// Sets `Type`.
-    pub fn with_type(mut self, type_: impl Into<String>) -> Self {
-        self.type_ = Some(type_.into());
-        self
-    }
-    /// Sets `Data`.
-    pub fn with_data(mut self, data: impl Into<String>) -> Self {
-        self.data = Some(data.into());
-        self
-    }
 }
 
 impl lenient::Reply for ContentBlockInfo {
@@ -1591,13 +1030,13 @@ impl<'de> Deserialize<'de> for ContentBlockInfo {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ContentBlockInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ContentBlockInfo", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Type", &self.type_)?
-            .opt("Data", &self.data)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ContentBlockInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Type", &self.type_)?;
+        fields.opt("Data", &self.data)?;
+        fields.end()
     }
 }
 
@@ -1613,21 +1052,6 @@ pub struct DingDingRobotNoticeTmpl {
     ///
     /// Example: `标题{{.PolicyName}}`
     pub title_tmpl: Option<String>,
-}
-
-impl DingDingRobotNoticeTmpl {
-    /// With the fields a request must carry.
-    pub fn new(content_tmpl: impl Into<String>) -> Self {
-        DingDingRobotNoticeTmpl {
-            content_tmpl: Some(content_tmpl.into()),
-            title_tmpl: None,
-        }
-    }
-    /// Sets `TitleTmpl`.
-    pub fn with_title_tmpl(mut self, title_tmpl: impl Into<String>) -> Self {
-        self.title_tmpl = Some(title_tmpl.into());
-        self
-    }
 }
 
 impl lenient::Reply for DingDingRobotNoticeTmpl {
@@ -1651,13 +1075,13 @@ impl<'de> Deserialize<'de> for DingDingRobotNoticeTmpl {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DingDingRobotNoticeTmpl {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DingDingRobotNoticeTmpl", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("ContentTmpl", &self.content_tmpl)?
-            .opt("TitleTmpl", &self.title_tmpl)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DingDingRobotNoticeTmpl", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ContentTmpl", &self.content_tmpl)?;
+        fields.opt("TitleTmpl", &self.title_tmpl)?;
+        fields.end()
     }
 }
 
@@ -1674,16 +1098,6 @@ pub struct DingDingRobotNoticeTmplMatcher {
     ///
     /// Required.
     pub template: Option<output::DingDingRobotNoticeTmpl>,
-}
-
-impl DingDingRobotNoticeTmplMatcher {
-    /// With the fields a request must carry.
-    pub fn new(matching_status: impl IntoIterator<Item = impl Into<String>>, template: output::DingDingRobotNoticeTmpl) -> Self {
-        DingDingRobotNoticeTmplMatcher {
-            matching_status: matching_status.into_iter().map(Into::into).collect(),
-            template: Some(template),
-        }
-    }
 }
 
 impl lenient::Reply for DingDingRobotNoticeTmplMatcher {
@@ -1707,13 +1121,13 @@ impl<'de> Deserialize<'de> for DingDingRobotNoticeTmplMatcher {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DingDingRobotNoticeTmplMatcher {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DingDingRobotNoticeTmplMatcher", <Self as lenient::Reply>::FIELDS.len())?
-            .list("MatchingStatus", &self.matching_status)?
-            .opt("Template", &self.template)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DingDingRobotNoticeTmplMatcher", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("MatchingStatus", &self.matching_status)?;
+        fields.opt("Template", &self.template)?;
+        fields.end()
     }
 }
 
@@ -1731,32 +1145,6 @@ pub struct DispenseCondition {
     ///
     /// Example: `条件id`
     pub condition_id: Option<i64>,
-}
-
-impl DispenseCondition {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DispenseCondition {
-            ext_metric: None,
-            dispense_filters: Vec::new(),
-            condition_id: None,
-        }
-    }
-    /// Sets `ExtMetric`.
-    pub fn with_ext_metric(mut self, ext_metric: impl Into<String>) -> Self {
-        self.ext_metric = Some(ext_metric.into());
-        self
-    }
-    /// Sets `DispenseFilters`.
-    pub fn with_dispense_filters(mut self, dispense_filters: impl IntoIterator<Item = output::DispenseFilter>) -> Self {
-        self.dispense_filters = dispense_filters.into_iter().collect();
-        self
-    }
-    /// Sets `ConditionId`.
-    pub fn with_condition_id(mut self, condition_id: i64) -> Self {
-        self.condition_id = Some(condition_id);
-        self
-    }
 }
 
 impl lenient::Reply for DispenseCondition {
@@ -1782,14 +1170,14 @@ impl<'de> Deserialize<'de> for DispenseCondition {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DispenseCondition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DispenseCondition", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("ExtMetric", &self.ext_metric)?
-            .list("DispenseFilters", &self.dispense_filters)?
-            .opt("ConditionId", &self.condition_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DispenseCondition", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ExtMetric", &self.ext_metric)?;
+        fields.list("DispenseFilters", &self.dispense_filters)?;
+        fields.opt("ConditionId", &self.condition_id)?;
+        fields.end()
     }
 }
 
@@ -1809,32 +1197,6 @@ pub struct DispenseFilter {
     ///
     /// Example: `equal或者in`
     pub expression: Option<String>,
-}
-
-impl DispenseFilter {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DispenseFilter {
-            key: None,
-            values: Vec::new(),
-            expression: None,
-        }
-    }
-    /// Sets `Key`.
-    pub fn with_key(mut self, key: impl Into<String>) -> Self {
-        self.key = Some(key.into());
-        self
-    }
-    /// Sets `Values`.
-    pub fn with_values(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.values = values.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `Expression`.
-    pub fn with_expression(mut self, expression: impl Into<String>) -> Self {
-        self.expression = Some(expression.into());
-        self
-    }
 }
 
 impl lenient::Reply for DispenseFilter {
@@ -1860,14 +1222,14 @@ impl<'de> Deserialize<'de> for DispenseFilter {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DispenseFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DispenseFilter", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Key", &self.key)?
-            .list("Values", &self.values)?
-            .opt("Expression", &self.expression)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DispenseFilter", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Key", &self.key)?;
+        fields.list("Values", &self.values)?;
+        fields.opt("Expression", &self.expression)?;
+        fields.end()
     }
 }
 
@@ -1879,26 +1241,6 @@ pub struct DispenseGlobalTag {
     pub key: Option<String>,
     /// (Chinese only) 维度值
     pub value: Option<String>,
-}
-
-impl DispenseGlobalTag {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DispenseGlobalTag {
-            key: None,
-            value: None,
-        }
-    }
-    /// Sets `Key`.
-    pub fn with_key(mut self, key: impl Into<String>) -> Self {
-        self.key = Some(key.into());
-        self
-    }
-    /// Sets `Value`.
-    pub fn with_value(mut self, value: impl Into<String>) -> Self {
-        self.value = Some(value.into());
-        self
-    }
 }
 
 impl lenient::Reply for DispenseGlobalTag {
@@ -1922,13 +1264,13 @@ impl<'de> Deserialize<'de> for DispenseGlobalTag {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DispenseGlobalTag {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DispenseGlobalTag", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Key", &self.key)?
-            .opt("Value", &self.value)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DispenseGlobalTag", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Key", &self.key)?;
+        fields.opt("Value", &self.value)?;
+        fields.end()
     }
 }
 
@@ -1944,38 +1286,6 @@ pub struct DispenseRegion {
     pub region_en_name: Option<String>,
     /// (Chinese only) 规则数量
     pub rule_number: Option<i64>,
-}
-
-impl DispenseRegion {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DispenseRegion {
-            region: None,
-            region_cn_name: None,
-            region_en_name: None,
-            rule_number: None,
-        }
-    }
-    /// Sets `Region`.
-    pub fn with_region(mut self, region: impl Into<String>) -> Self {
-        self.region = Some(region.into());
-        self
-    }
-    /// Sets `RegionCnName`.
-    pub fn with_region_cn_name(mut self, region_cn_name: impl Into<String>) -> Self {
-        self.region_cn_name = Some(region_cn_name.into());
-        self
-    }
-    /// Sets `RegionEnName`.
-    pub fn with_region_en_name(mut self, region_en_name: impl Into<String>) -> Self {
-        self.region_en_name = Some(region_en_name.into());
-        self
-    }
-    /// Sets `RuleNumber`.
-    pub fn with_rule_number(mut self, rule_number: i64) -> Self {
-        self.rule_number = Some(rule_number);
-        self
-    }
 }
 
 impl lenient::Reply for DispenseRegion {
@@ -2003,15 +1313,15 @@ impl<'de> Deserialize<'de> for DispenseRegion {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DispenseRegion {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DispenseRegion", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Region", &self.region)?
-            .opt("RegionCnName", &self.region_cn_name)?
-            .opt("RegionEnName", &self.region_en_name)?
-            .opt("RuleNumber", &self.rule_number)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DispenseRegion", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Region", &self.region)?;
+        fields.opt("RegionCnName", &self.region_cn_name)?;
+        fields.opt("RegionEnName", &self.region_en_name)?;
+        fields.opt("RuleNumber", &self.rule_number)?;
+        fields.end()
     }
 }
 
@@ -2027,26 +1337,6 @@ pub struct EnvEntry {
     ///
     /// May be null. Example: `true`
     pub sensitive: Option<bool>,
-}
-
-impl EnvEntry {
-    /// With every field unset.
-    pub fn new() -> Self {
-        EnvEntry {
-            value: None,
-            sensitive: None,
-        }
-    }
-    /// Sets `Value`.
-    pub fn with_value(mut self, value: impl Into<String>) -> Self {
-        self.value = Some(value.into());
-        self
-    }
-    /// Sets `Sensitive`.
-    pub fn with_sensitive(mut self, sensitive: bool) -> Self {
-        self.sensitive = Some(sensitive);
-        self
-    }
 }
 
 impl lenient::Reply for EnvEntry {
@@ -2070,13 +1360,13 @@ impl<'de> Deserialize<'de> for EnvEntry {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for EnvEntry {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "EnvEntry", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Value", &self.value)?
-            .opt("Sensitive", &self.sensitive)?
-            .end()
+        let mut fields = lenient::fields(serializer, "EnvEntry", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Value", &self.value)?;
+        fields.opt("Sensitive", &self.sensitive)?;
+        fields.end()
     }
 }
 
@@ -2092,26 +1382,6 @@ pub struct EnvVar {
     ///
     /// May be null.
     pub value: Option<output::EnvEntry>,
-}
-
-impl EnvVar {
-    /// With every field unset.
-    pub fn new() -> Self {
-        EnvVar {
-            key: None,
-            value: None,
-        }
-    }
-    /// Sets `Key`.
-    pub fn with_key(mut self, key: impl Into<String>) -> Self {
-        self.key = Some(key.into());
-        self
-    }
-    /// Sets `Value`.
-    pub fn with_value(mut self, value: output::EnvEntry) -> Self {
-        self.value = Some(value);
-        self
-    }
 }
 
 impl lenient::Reply for EnvVar {
@@ -2135,13 +1405,13 @@ impl<'de> Deserialize<'de> for EnvVar {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for EnvVar {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "EnvVar", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Key", &self.key)?
-            .opt("Value", &self.value)?
-            .end()
+        let mut fields = lenient::fields(serializer, "EnvVar", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Key", &self.key)?;
+        fields.opt("Value", &self.value)?;
+        fields.end()
     }
 }
 
@@ -2187,68 +1457,6 @@ pub struct ExecutionInfo {
     pub duration_ms: Option<i64>,
 }
 
-impl ExecutionInfo {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ExecutionInfo {
-            name: None,
-            task_id: None,
-            execution_id: None,
-            agent_id: None,
-            session_id: None,
-            trigger_type: None,
-            status: None,
-            summary: None,
-            duration_ms: None,
-        }
-    }
-    /// Sets `Name`.
-    pub fn with_name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-    /// Sets `TaskId`.
-    pub fn with_task_id(mut self, task_id: impl Into<String>) -> Self {
-        self.task_id = Some(task_id.into());
-        self
-    }
-    /// Sets `ExecutionId`.
-    pub fn with_execution_id(mut self, execution_id: impl Into<String>) -> Self {
-        self.execution_id = Some(execution_id.into());
-        self
-    }
-    /// Sets `AgentId`.
-    pub fn with_agent_id(mut self, agent_id: impl Into<String>) -> Self {
-        self.agent_id = Some(agent_id.into());
-        self
-    }
-    /// Sets `SessionId`.
-    pub fn with_session_id(mut self, session_id: impl Into<String>) -> Self {
-        self.session_id = Some(session_id.into());
-        self
-    }
-    /// Sets `TriggerType`.
-    pub fn with_trigger_type(mut self, trigger_type: impl Into<String>) -> Self {
-        self.trigger_type = Some(trigger_type.into());
-        self
-    }
-    /// Sets `Status`.
-    pub fn with_status(mut self, status: impl Into<String>) -> Self {
-        self.status = Some(status.into());
-        self
-    }
-    /// Sets `Summary`.
-    pub fn with_summary(mut self, summary: impl Into<String>) -> Self {
-        self.summary = Some(summary.into());
-        self
-    }
-    /// Sets `DurationMs`.
-    pub fn with_duration_ms(mut self, duration_ms: i64) -> Self {
-        self.duration_ms = Some(duration_ms);
-        self
-    }
-}
-
 impl lenient::Reply for ExecutionInfo {
     const NAME: &'static str = "ExecutionInfo";
     const FIELDS: &'static [&'static str] = &[
@@ -2284,20 +1492,20 @@ impl<'de> Deserialize<'de> for ExecutionInfo {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ExecutionInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ExecutionInfo", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Name", &self.name)?
-            .opt("TaskId", &self.task_id)?
-            .opt("ExecutionId", &self.execution_id)?
-            .opt("AgentId", &self.agent_id)?
-            .opt("SessionId", &self.session_id)?
-            .opt("TriggerType", &self.trigger_type)?
-            .opt("Status", &self.status)?
-            .opt("Summary", &self.summary)?
-            .opt("DurationMs", &self.duration_ms)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ExecutionInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Name", &self.name)?;
+        fields.opt("TaskId", &self.task_id)?;
+        fields.opt("ExecutionId", &self.execution_id)?;
+        fields.opt("AgentId", &self.agent_id)?;
+        fields.opt("SessionId", &self.session_id)?;
+        fields.opt("TriggerType", &self.trigger_type)?;
+        fields.opt("Status", &self.status)?;
+        fields.opt("Summary", &self.summary)?;
+        fields.opt("DurationMs", &self.duration_ms)?;
+        fields.end()
     }
 }
 
@@ -2334,50 +1542,6 @@ pub struct ExtMetric {
     pub dimension_flag: Option<bool>,
 }
 
-impl ExtMetric {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ExtMetric {
-            metric_name: None,
-            metric_c_name: None,
-            cn_meaning: None,
-            en_meaning: None,
-            unit: None,
-            dimension_flag: None,
-        }
-    }
-    /// Sets `MetricName`.
-    pub fn with_metric_name(mut self, metric_name: impl Into<String>) -> Self {
-        self.metric_name = Some(metric_name.into());
-        self
-    }
-    /// Sets `MetricCName`.
-    pub fn with_metric_c_name(mut self, metric_c_name: impl Into<String>) -> Self {
-        self.metric_c_name = Some(metric_c_name.into());
-        self
-    }
-    /// Sets `CNMeaning`.
-    pub fn with_cn_meaning(mut self, cn_meaning: impl Into<String>) -> Self {
-        self.cn_meaning = Some(cn_meaning.into());
-        self
-    }
-    /// Sets `EnMeaning`.
-    pub fn with_en_meaning(mut self, en_meaning: impl Into<String>) -> Self {
-        self.en_meaning = Some(en_meaning.into());
-        self
-    }
-    /// Sets `Unit`.
-    pub fn with_unit(mut self, unit: impl Into<String>) -> Self {
-        self.unit = Some(unit.into());
-        self
-    }
-    /// Sets `DimensionFlag`.
-    pub fn with_dimension_flag(mut self, dimension_flag: bool) -> Self {
-        self.dimension_flag = Some(dimension_flag);
-        self
-    }
-}
-
 impl lenient::Reply for ExtMetric {
     const NAME: &'static str = "ExtMetric";
     const FIELDS: &'static [&'static str] = &[
@@ -2407,17 +1571,17 @@ impl<'de> Deserialize<'de> for ExtMetric {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ExtMetric {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ExtMetric", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("MetricName", &self.metric_name)?
-            .opt("MetricCName", &self.metric_c_name)?
-            .opt("CNMeaning", &self.cn_meaning)?
-            .opt("EnMeaning", &self.en_meaning)?
-            .opt("Unit", &self.unit)?
-            .opt("DimensionFlag", &self.dimension_flag)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ExtMetric", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("MetricName", &self.metric_name)?;
+        fields.opt("MetricCName", &self.metric_c_name)?;
+        fields.opt("CNMeaning", &self.cn_meaning)?;
+        fields.opt("EnMeaning", &self.en_meaning)?;
+        fields.opt("Unit", &self.unit)?;
+        fields.opt("DimensionFlag", &self.dimension_flag)?;
+        fields.end()
     }
 }
 
@@ -2443,27 +1607,6 @@ pub struct FeiShuRobotNoticeTmpl {
     pub title_color: Option<output::RobotNoticeTitleColor>,
 }
 
-impl FeiShuRobotNoticeTmpl {
-    /// With the fields a request must carry.
-    pub fn new(content_tmpl: impl Into<String>) -> Self {
-        FeiShuRobotNoticeTmpl {
-            content_tmpl: Some(content_tmpl.into()),
-            title_tmpl: None,
-            title_color: None,
-        }
-    }
-    /// Sets `TitleTmpl`.
-    pub fn with_title_tmpl(mut self, title_tmpl: impl Into<String>) -> Self {
-        self.title_tmpl = Some(title_tmpl.into());
-        self
-    }
-    /// Sets `TitleColor`.
-    pub fn with_title_color(mut self, title_color: output::RobotNoticeTitleColor) -> Self {
-        self.title_color = Some(title_color);
-        self
-    }
-}
-
 impl lenient::Reply for FeiShuRobotNoticeTmpl {
     const NAME: &'static str = "FeiShuRobotNoticeTmpl";
     const FIELDS: &'static [&'static str] = &[
@@ -2487,14 +1630,14 @@ impl<'de> Deserialize<'de> for FeiShuRobotNoticeTmpl {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for FeiShuRobotNoticeTmpl {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "FeiShuRobotNoticeTmpl", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("ContentTmpl", &self.content_tmpl)?
-            .opt("TitleTmpl", &self.title_tmpl)?
-            .opt("TitleColor", &self.title_color)?
-            .end()
+        let mut fields = lenient::fields(serializer, "FeiShuRobotNoticeTmpl", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ContentTmpl", &self.content_tmpl)?;
+        fields.opt("TitleTmpl", &self.title_tmpl)?;
+        fields.opt("TitleColor", &self.title_color)?;
+        fields.end()
     }
 }
 
@@ -2511,16 +1654,6 @@ pub struct FeiShuRobotNoticeTmplMatcher {
     ///
     /// Required.
     pub template: Option<output::FeiShuRobotNoticeTmpl>,
-}
-
-impl FeiShuRobotNoticeTmplMatcher {
-    /// With the fields a request must carry.
-    pub fn new(matching_status: impl IntoIterator<Item = impl Into<String>>, template: output::FeiShuRobotNoticeTmpl) -> Self {
-        FeiShuRobotNoticeTmplMatcher {
-            matching_status: matching_status.into_iter().map(Into::into).collect(),
-            template: Some(template),
-        }
-    }
 }
 
 impl lenient::Reply for FeiShuRobotNoticeTmplMatcher {
@@ -2544,13 +1677,13 @@ impl<'de> Deserialize<'de> for FeiShuRobotNoticeTmplMatcher {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for FeiShuRobotNoticeTmplMatcher {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "FeiShuRobotNoticeTmplMatcher", <Self as lenient::Reply>::FIELDS.len())?
-            .list("MatchingStatus", &self.matching_status)?
-            .opt("Template", &self.template)?
-            .end()
+        let mut fields = lenient::fields(serializer, "FeiShuRobotNoticeTmplMatcher", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("MatchingStatus", &self.matching_status)?;
+        fields.opt("Template", &self.template)?;
+        fields.end()
     }
 }
 
@@ -2562,15 +1695,6 @@ pub struct GoogleChatRobotNoticeTmpl {
     ///
     /// Required. Example: `IyMjIFnt7Sku`
     pub content_tmpl: Option<String>,
-}
-
-impl GoogleChatRobotNoticeTmpl {
-    /// With the fields a request must carry.
-    pub fn new(content_tmpl: impl Into<String>) -> Self {
-        GoogleChatRobotNoticeTmpl {
-            content_tmpl: Some(content_tmpl.into()),
-        }
-    }
 }
 
 impl lenient::Reply for GoogleChatRobotNoticeTmpl {
@@ -2592,12 +1716,12 @@ impl<'de> Deserialize<'de> for GoogleChatRobotNoticeTmpl {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for GoogleChatRobotNoticeTmpl {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "GoogleChatRobotNoticeTmpl", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("ContentTmpl", &self.content_tmpl)?
-            .end()
+        let mut fields = lenient::fields(serializer, "GoogleChatRobotNoticeTmpl", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ContentTmpl", &self.content_tmpl)?;
+        fields.end()
     }
 }
 
@@ -2614,16 +1738,6 @@ pub struct GoogleChatRobotNoticeTmplMatcher {
     ///
     /// Required.
     pub template: Option<output::GoogleChatRobotNoticeTmpl>,
-}
-
-impl GoogleChatRobotNoticeTmplMatcher {
-    /// With the fields a request must carry.
-    pub fn new(matching_status: impl IntoIterator<Item = impl Into<String>>, template: output::GoogleChatRobotNoticeTmpl) -> Self {
-        GoogleChatRobotNoticeTmplMatcher {
-            matching_status: matching_status.into_iter().map(Into::into).collect(),
-            template: Some(template),
-        }
-    }
 }
 
 impl lenient::Reply for GoogleChatRobotNoticeTmplMatcher {
@@ -2647,13 +1761,13 @@ impl<'de> Deserialize<'de> for GoogleChatRobotNoticeTmplMatcher {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for GoogleChatRobotNoticeTmplMatcher {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "GoogleChatRobotNoticeTmplMatcher", <Self as lenient::Reply>::FIELDS.len())?
-            .list("MatchingStatus", &self.matching_status)?
-            .opt("Template", &self.template)?
-            .end()
+        let mut fields = lenient::fields(serializer, "GoogleChatRobotNoticeTmplMatcher", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("MatchingStatus", &self.matching_status)?;
+        fields.opt("Template", &self.template)?;
+        fields.end()
     }
 }
 
@@ -2669,26 +1783,6 @@ pub struct KafkaConnectivity {
     ///
     /// Example: `true`
     pub result: Option<bool>,
-}
-
-impl KafkaConnectivity {
-    /// With every field unset.
-    pub fn new() -> Self {
-        KafkaConnectivity {
-            region: None,
-            result: None,
-        }
-    }
-    /// Sets `Region`.
-    pub fn with_region(mut self, region: impl Into<String>) -> Self {
-        self.region = Some(region.into());
-        self
-    }
-    /// Sets `Result`.
-    pub fn with_result(mut self, result: bool) -> Self {
-        self.result = Some(result);
-        self
-    }
 }
 
 impl lenient::Reply for KafkaConnectivity {
@@ -2712,13 +1806,13 @@ impl<'de> Deserialize<'de> for KafkaConnectivity {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for KafkaConnectivity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "KafkaConnectivity", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Region", &self.region)?
-            .opt("Result", &self.result)?
-            .end()
+        let mut fields = lenient::fields(serializer, "KafkaConnectivity", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Region", &self.region)?;
+        fields.opt("Result", &self.result)?;
+        fields.end()
     }
 }
 
@@ -2772,80 +1866,6 @@ pub struct McpInfo {
     pub enabled: Option<bool>,
 }
 
-impl McpInfo {
-    /// With every field unset.
-    pub fn new() -> Self {
-        McpInfo {
-            mcp_id: None,
-            name: None,
-            description: None,
-            url: None,
-            transport: None,
-            auth_type: None,
-            auth_secret: None,
-            timeout: None,
-            retry_count: None,
-            headers: None,
-            enabled: None,
-        }
-    }
-    /// Sets `MCPId`.
-    pub fn with_mcp_id(mut self, mcp_id: impl Into<String>) -> Self {
-        self.mcp_id = Some(mcp_id.into());
-        self
-    }
-    /// Sets `Name`.
-    pub fn with_name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-    /// Sets `Description`.
-    pub fn with_description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
-    }
-    /// Sets `Url`.
-    pub fn with_url(mut self, url: impl Into<String>) -> Self {
-        self.url = Some(url.into());
-        self
-    }
-    /// Sets `Transport`.
-    pub fn with_transport(mut self, transport: impl Into<String>) -> Self {
-        self.transport = Some(transport.into());
-        self
-    }
-    /// Sets `AuthType`.
-    pub fn with_auth_type(mut self, auth_type: impl Into<String>) -> Self {
-        self.auth_type = Some(auth_type.into());
-        self
-    }
-    /// Sets `AuthSecret`.
-    pub fn with_auth_secret(mut self, auth_secret: impl Into<String>) -> Self {
-        self.auth_secret = Some(auth_secret.into());
-        self
-    }
-    /// Sets `Timeout`.
-    pub fn with_timeout(mut self, timeout: i64) -> Self {
-        self.timeout = Some(timeout);
-        self
-    }
-    /// Sets `RetryCount`.
-    pub fn with_retry_count(mut self, retry_count: i64) -> Self {
-        self.retry_count = Some(retry_count);
-        self
-    }
-    /// Sets `Headers`.
-    pub fn with_headers(mut self, headers: impl Into<String>) -> Self {
-        self.headers = Some(headers.into());
-        self
-    }
-    /// Sets `Enabled`.
-    pub fn with_enabled(mut self, enabled: bool) -> Self {
-        self.enabled = Some(enabled);
-        self
-    }
-}
-
 impl lenient::Reply for McpInfo {
     const NAME: &'static str = "McpInfo";
     const FIELDS: &'static [&'static str] = &[
@@ -2885,22 +1905,22 @@ impl<'de> Deserialize<'de> for McpInfo {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for McpInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "McpInfo", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("MCPId", &self.mcp_id)?
-            .opt("Name", &self.name)?
-            .opt("Description", &self.description)?
-            .opt("Url", &self.url)?
-            .opt("Transport", &self.transport)?
-            .opt("AuthType", &self.auth_type)?
-            .opt("AuthSecret", &self.auth_secret)?
-            .opt("Timeout", &self.timeout)?
-            .opt("RetryCount", &self.retry_count)?
-            .opt("Headers", &self.headers)?
-            .opt("Enabled", &self.enabled)?
-            .end()
+        let mut fields = lenient::fields(serializer, "McpInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("MCPId", &self.mcp_id)?;
+        fields.opt("Name", &self.name)?;
+        fields.opt("Description", &self.description)?;
+        fields.opt("Url", &self.url)?;
+        fields.opt("Transport", &self.transport)?;
+        fields.opt("AuthType", &self.auth_type)?;
+        fields.opt("AuthSecret", &self.auth_secret)?;
+        fields.opt("Timeout", &self.timeout)?;
+        fields.opt("RetryCount", &self.retry_count)?;
+        fields.opt("Headers", &self.headers)?;
+        fields.opt("Enabled", &self.enabled)?;
+        fields.end()
     }
 }
 
@@ -2934,50 +1954,6 @@ pub struct MessageInfo {
     pub content_blocks: Vec<output::ContentBlockInfo>,
 }
 
-impl MessageInfo {
-    /// With every field unset.
-    pub fn new() -> Self {
-        MessageInfo {
-            entry_id: None,
-            session_id: None,
-            role: None,
-            content: None,
-            status: None,
-            content_blocks: Vec::new(),
-        }
-    }
-    /// Sets `EntryId`.
-    pub fn with_entry_id(mut self, entry_id: impl Into<String>) -> Self {
-        self.entry_id = Some(entry_id.into());
-        self
-    }
-    /// Sets `SessionId`.
-    pub fn with_session_id(mut self, session_id: impl Into<String>) -> Self {
-        self.session_id = Some(session_id.into());
-        self
-    }
-    /// Sets `Role`.
-    pub fn with_role(mut self, role: impl Into<String>) -> Self {
-        self.role = Some(role.into());
-        self
-    }
-    /// Sets `Content`.
-    pub fn with_content(mut self, content: impl Into<String>) -> Self {
-        self.content = Some(content.into());
-        self
-    }
-    /// Sets `Status`.
-    pub fn with_status(mut self, status: impl Into<String>) -> Self {
-        self.status = Some(status.into());
-        self
-    }
-    /// Sets `ContentBlocks`.
-    pub fn with_content_blocks(mut self, content_blocks: impl IntoIterator<Item = output::ContentBlockInfo>) -> Self {
-        self.content_blocks = content_blocks.into_iter().collect();
-        self
-    }
-}
-
 impl lenient::Reply for MessageInfo {
     const NAME: &'static str = "MessageInfo";
     const FIELDS: &'static [&'static str] = &[
@@ -3007,17 +1983,17 @@ impl<'de> Deserialize<'de> for MessageInfo {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for MessageInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "MessageInfo", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("EntryId", &self.entry_id)?
-            .opt("SessionId", &self.session_id)?
-            .opt("Role", &self.role)?
-            .opt("Content", &self.content)?
-            .opt("Status", &self.status)?
-            .list("ContentBlocks", &self.content_blocks)?
-            .end()
+        let mut fields = lenient::fields(serializer, "MessageInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("EntryId", &self.entry_id)?;
+        fields.opt("SessionId", &self.session_id)?;
+        fields.opt("Role", &self.role)?;
+        fields.opt("Content", &self.content)?;
+        fields.opt("Status", &self.status)?;
+        fields.list("ContentBlocks", &self.content_blocks)?;
+        fields.end()
     }
 }
 
@@ -3095,68 +2071,6 @@ pub struct NoticeContentTmpl {
     pub tmpl_language: Option<String>,
 }
 
-impl NoticeContentTmpl {
-    /// With every field unset.
-    pub fn new() -> Self {
-        NoticeContentTmpl {
-            tmpl_id: None,
-            tmpl_name: None,
-            tmpl_contents: None,
-            create_time: None,
-            update_time: None,
-            last_modifier: None,
-            creator: None,
-            monitor_type: None,
-            tmpl_language: None,
-        }
-    }
-    /// Sets `TmplID`.
-    pub fn with_tmpl_id(mut self, tmpl_id: impl Into<String>) -> Self {
-        self.tmpl_id = Some(tmpl_id.into());
-        self
-    }
-    /// Sets `TmplName`.
-    pub fn with_tmpl_name(mut self, tmpl_name: impl Into<String>) -> Self {
-        self.tmpl_name = Some(tmpl_name.into());
-        self
-    }
-    /// Sets `TmplContents`.
-    pub fn with_tmpl_contents(mut self, tmpl_contents: output::NoticeContentTmplItem) -> Self {
-        self.tmpl_contents = Some(tmpl_contents);
-        self
-    }
-    /// Sets `CreateTime`.
-    pub fn with_create_time(mut self, create_time: i64) -> Self {
-        self.create_time = Some(create_time);
-        self
-    }
-    /// Sets `UpdateTime`.
-    pub fn with_update_time(mut self, update_time: i64) -> Self {
-        self.update_time = Some(update_time);
-        self
-    }
-    /// Sets `LastModifier`.
-    pub fn with_last_modifier(mut self, last_modifier: impl Into<String>) -> Self {
-        self.last_modifier = Some(last_modifier.into());
-        self
-    }
-    /// Sets `Creator`.
-    pub fn with_creator(mut self, creator: impl Into<String>) -> Self {
-        self.creator = Some(creator.into());
-        self
-    }
-    /// Sets `MonitorType`.
-    pub fn with_monitor_type(mut self, monitor_type: impl Into<String>) -> Self {
-        self.monitor_type = Some(monitor_type.into());
-        self
-    }
-    /// Sets `TmplLanguage`.
-    pub fn with_tmpl_language(mut self, tmpl_language: impl Into<String>) -> Self {
-        self.tmpl_language = Some(tmpl_language.into());
-        self
-    }
-}
-
 impl lenient::Reply for NoticeContentTmpl {
     const NAME: &'static str = "NoticeContentTmpl";
     const FIELDS: &'static [&'static str] = &[
@@ -3192,20 +2106,20 @@ impl<'de> Deserialize<'de> for NoticeContentTmpl {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for NoticeContentTmpl {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "NoticeContentTmpl", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("TmplID", &self.tmpl_id)?
-            .opt("TmplName", &self.tmpl_name)?
-            .opt("TmplContents", &self.tmpl_contents)?
-            .opt("CreateTime", &self.create_time)?
-            .opt("UpdateTime", &self.update_time)?
-            .opt("LastModifier", &self.last_modifier)?
-            .opt("Creator", &self.creator)?
-            .opt("MonitorType", &self.monitor_type)?
-            .opt("TmplLanguage", &self.tmpl_language)?
-            .end()
+        let mut fields = lenient::fields(serializer, "NoticeContentTmpl", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("TmplID", &self.tmpl_id)?;
+        fields.opt("TmplName", &self.tmpl_name)?;
+        fields.opt("TmplContents", &self.tmpl_contents)?;
+        fields.opt("CreateTime", &self.create_time)?;
+        fields.opt("UpdateTime", &self.update_time)?;
+        fields.opt("LastModifier", &self.last_modifier)?;
+        fields.opt("Creator", &self.creator)?;
+        fields.opt("MonitorType", &self.monitor_type)?;
+        fields.opt("TmplLanguage", &self.tmpl_language)?;
+        fields.end()
     }
 }
 
@@ -3221,26 +2135,6 @@ pub struct NoticeContentTmplBindPolicyCount {
     ///
     /// Example: `1`
     pub bind_count: Option<u64>,
-}
-
-impl NoticeContentTmplBindPolicyCount {
-    /// With every field unset.
-    pub fn new() -> Self {
-        NoticeContentTmplBindPolicyCount {
-            notice_content_tmpl_id: None,
-            bind_count: None,
-        }
-    }
-    /// Sets `NoticeContentTmplID`.
-    pub fn with_notice_content_tmpl_id(mut self, notice_content_tmpl_id: impl Into<String>) -> Self {
-        self.notice_content_tmpl_id = Some(notice_content_tmpl_id.into());
-        self
-    }
-    /// Sets `BindCount`.
-    pub fn with_bind_count(mut self, bind_count: u64) -> Self {
-        self.bind_count = Some(bind_count);
-        self
-    }
 }
 
 impl lenient::Reply for NoticeContentTmplBindPolicyCount {
@@ -3264,13 +2158,13 @@ impl<'de> Deserialize<'de> for NoticeContentTmplBindPolicyCount {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for NoticeContentTmplBindPolicyCount {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "NoticeContentTmplBindPolicyCount", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("NoticeContentTmplID", &self.notice_content_tmpl_id)?
-            .opt("BindCount", &self.bind_count)?
-            .end()
+        let mut fields = lenient::fields(serializer, "NoticeContentTmplBindPolicyCount", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("NoticeContentTmplID", &self.notice_content_tmpl_id)?;
+        fields.opt("BindCount", &self.bind_count)?;
+        fields.end()
     }
 }
 
@@ -3344,74 +2238,6 @@ pub struct NoticeContentTmplItem {
     pub teams_workflow_robot: Vec<output::TeamsWorkflowRobotNoticeTmplMatcher>,
 }
 
-impl NoticeContentTmplItem {
-    /// With every field unset.
-    pub fn new() -> Self {
-        NoticeContentTmplItem {
-            q_cloud_yehe: Vec::new(),
-            we_work_robot: Vec::new(),
-            ding_ding_robot: Vec::new(),
-            fei_shu_robot: Vec::new(),
-            webhook: Vec::new(),
-            teams_robot: Vec::new(),
-            pager_duty_robot: Vec::new(),
-            google_chat_robot: Vec::new(),
-            slack_robot: Vec::new(),
-            teams_workflow_robot: Vec::new(),
-        }
-    }
-    /// Sets `QCloudYehe`.
-    pub fn with_q_cloud_yehe(mut self, q_cloud_yehe: impl IntoIterator<Item = output::QCloudYeheNoticeTmplMatcher>) -> Self {
-        self.q_cloud_yehe = q_cloud_yehe.into_iter().collect();
-        self
-    }
-    /// Sets `WeWorkRobot`.
-    pub fn with_we_work_robot(mut self, we_work_robot: impl IntoIterator<Item = output::WeWorkRobotNoticeTmplMatcher>) -> Self {
-        self.we_work_robot = we_work_robot.into_iter().collect();
-        self
-    }
-    /// Sets `DingDingRobot`.
-    pub fn with_ding_ding_robot(mut self, ding_ding_robot: impl IntoIterator<Item = output::DingDingRobotNoticeTmplMatcher>) -> Self {
-        self.ding_ding_robot = ding_ding_robot.into_iter().collect();
-        self
-    }
-    /// Sets `FeiShuRobot`.
-    pub fn with_fei_shu_robot(mut self, fei_shu_robot: impl IntoIterator<Item = output::FeiShuRobotNoticeTmplMatcher>) -> Self {
-        self.fei_shu_robot = fei_shu_robot.into_iter().collect();
-        self
-    }
-    /// Sets `Webhook`.
-    pub fn with_webhook(mut self, webhook: impl IntoIterator<Item = output::WebhookNoticeTmplMatcher>) -> Self {
-        self.webhook = webhook.into_iter().collect();
-        self
-    }
-    /// Sets `TeamsRobot`.
-    pub fn with_teams_robot(mut self, teams_robot: impl IntoIterator<Item = output::TeamsRobotNoticeTmplMatcher>) -> Self {
-        self.teams_robot = teams_robot.into_iter().collect();
-        self
-    }
-    /// Sets `PagerDutyRobot`.
-    pub fn with_pager_duty_robot(mut self, pager_duty_robot: impl IntoIterator<Item = output::PagerDutyRobotNoticeTmplMatcher>) -> Self {
-        self.pager_duty_robot = pager_duty_robot.into_iter().collect();
-        self
-    }
-    /// Sets `GoogleChatRobot`.
-    pub fn with_google_chat_robot(mut self, google_chat_robot: impl IntoIterator<Item = output::GoogleChatRobotNoticeTmplMatcher>) -> Self {
-        self.google_chat_robot = google_chat_robot.into_iter().collect();
-        self
-    }
-    /// Sets `SlackRobot`.
-    pub fn with_slack_robot(mut self, slack_robot: impl IntoIterator<Item = output::SlackRobotNoticeTmplMatcher>) -> Self {
-        self.slack_robot = slack_robot.into_iter().collect();
-        self
-    }
-    /// Sets `TeamsWorkflowRobot`.
-    pub fn with_teams_workflow_robot(mut self, teams_workflow_robot: impl IntoIterator<Item = output::TeamsWorkflowRobotNoticeTmplMatcher>) -> Self {
-        self.teams_workflow_robot = teams_workflow_robot.into_iter().collect();
-        self
-    }
-}
-
 impl lenient::Reply for NoticeContentTmplItem {
     const NAME: &'static str = "NoticeContentTmplItem";
     const FIELDS: &'static [&'static str] = &[
@@ -3449,21 +2275,21 @@ impl<'de> Deserialize<'de> for NoticeContentTmplItem {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for NoticeContentTmplItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "NoticeContentTmplItem", <Self as lenient::Reply>::FIELDS.len())?
-            .list("QCloudYehe", &self.q_cloud_yehe)?
-            .list("WeWorkRobot", &self.we_work_robot)?
-            .list("DingDingRobot", &self.ding_ding_robot)?
-            .list("FeiShuRobot", &self.fei_shu_robot)?
-            .list("Webhook", &self.webhook)?
-            .list("TeamsRobot", &self.teams_robot)?
-            .list("PagerDutyRobot", &self.pager_duty_robot)?
-            .list("GoogleChatRobot", &self.google_chat_robot)?
-            .list("SlackRobot", &self.slack_robot)?
-            .list("TeamsWorkflowRobot", &self.teams_workflow_robot)?
-            .end()
+        let mut fields = lenient::fields(serializer, "NoticeContentTmplItem", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("QCloudYehe", &self.q_cloud_yehe)?;
+        fields.list("WeWorkRobot", &self.we_work_robot)?;
+        fields.list("DingDingRobot", &self.ding_ding_robot)?;
+        fields.list("FeiShuRobot", &self.fei_shu_robot)?;
+        fields.list("Webhook", &self.webhook)?;
+        fields.list("TeamsRobot", &self.teams_robot)?;
+        fields.list("PagerDutyRobot", &self.pager_duty_robot)?;
+        fields.list("GoogleChatRobot", &self.google_chat_robot)?;
+        fields.list("SlackRobot", &self.slack_robot)?;
+        fields.list("TeamsWorkflowRobot", &self.teams_workflow_robot)?;
+        fields.end()
     }
 }
 
@@ -3479,26 +2305,6 @@ pub struct NotifyRelatedNotice {
     ///
     /// Example: `默认通知模板`
     pub notice_name: Option<String>,
-}
-
-impl NotifyRelatedNotice {
-    /// With every field unset.
-    pub fn new() -> Self {
-        NotifyRelatedNotice {
-            notice_id: None,
-            notice_name: None,
-        }
-    }
-    /// Sets `NoticeId`.
-    pub fn with_notice_id(mut self, notice_id: impl Into<String>) -> Self {
-        self.notice_id = Some(notice_id.into());
-        self
-    }
-    /// Sets `NoticeName`.
-    pub fn with_notice_name(mut self, notice_name: impl Into<String>) -> Self {
-        self.notice_name = Some(notice_name.into());
-        self
-    }
 }
 
 impl lenient::Reply for NotifyRelatedNotice {
@@ -3522,13 +2328,13 @@ impl<'de> Deserialize<'de> for NotifyRelatedNotice {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for NotifyRelatedNotice {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "NotifyRelatedNotice", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("NoticeId", &self.notice_id)?
-            .opt("NoticeName", &self.notice_name)?
-            .end()
+        let mut fields = lenient::fields(serializer, "NotifyRelatedNotice", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("NoticeId", &self.notice_id)?;
+        fields.opt("NoticeName", &self.notice_name)?;
+        fields.end()
     }
 }
 
@@ -3562,44 +2368,6 @@ pub struct PageByNoResult {
     pub end: Option<bool>,
 }
 
-impl PageByNoResult {
-    /// With every field unset.
-    pub fn new() -> Self {
-        PageByNoResult {
-            total_count: None,
-            total_page: None,
-            current_page_no: None,
-            is_end: None,
-            end: None,
-        }
-    }
-    /// Sets `TotalCount`.
-    pub fn with_total_count(mut self, total_count: i64) -> Self {
-        self.total_count = Some(total_count);
-        self
-    }
-    /// Sets `TotalPage`.
-    pub fn with_total_page(mut self, total_page: i64) -> Self {
-        self.total_page = Some(total_page);
-        self
-    }
-    /// Sets `CurrentPageNo`.
-    pub fn with_current_page_no(mut self, current_page_no: i64) -> Self {
-        self.current_page_no = Some(current_page_no);
-        self
-    }
-    /// Sets `IsEnd`.
-    pub fn with_is_end(mut self, is_end: bool) -> Self {
-        self.is_end = Some(is_end);
-        self
-    }
-    /// Sets `End`.
-    pub fn with_end(mut self, end: bool) -> Self {
-        self.end = Some(end);
-        self
-    }
-}
-
 impl lenient::Reply for PageByNoResult {
     const NAME: &'static str = "PageByNoResult";
     const FIELDS: &'static [&'static str] = &[
@@ -3627,16 +2395,16 @@ impl<'de> Deserialize<'de> for PageByNoResult {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for PageByNoResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "PageByNoResult", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("TotalCount", &self.total_count)?
-            .opt("TotalPage", &self.total_page)?
-            .opt("CurrentPageNo", &self.current_page_no)?
-            .opt("IsEnd", &self.is_end)?
-            .opt("End", &self.end)?
-            .end()
+        let mut fields = lenient::fields(serializer, "PageByNoResult", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("TotalCount", &self.total_count)?;
+        fields.opt("TotalPage", &self.total_page)?;
+        fields.opt("CurrentPageNo", &self.current_page_no)?;
+        fields.opt("IsEnd", &self.is_end)?;
+        fields.opt("End", &self.end)?;
+        fields.end()
     }
 }
 
@@ -3656,32 +2424,6 @@ pub struct PageByNumResult {
     ///
     /// May be null. Example: `1`
     pub current_page_no: Option<i64>,
-}
-
-impl PageByNumResult {
-    /// With every field unset.
-    pub fn new() -> Self {
-        PageByNumResult {
-            total_count: None,
-            total_page: None,
-            current_page_no: None,
-        }
-    }
-    /// Sets `TotalCount`.
-    pub fn with_total_count(mut self, total_count: i64) -> Self {
-        self.total_count = Some(total_count);
-        self
-    }
-    /// Sets `TotalPage`.
-    pub fn with_total_page(mut self, total_page: i64) -> Self {
-        self.total_page = Some(total_page);
-        self
-    }
-    /// Sets `CurrentPageNo`.
-    pub fn with_current_page_no(mut self, current_page_no: i64) -> Self {
-        self.current_page_no = Some(current_page_no);
-        self
-    }
 }
 
 impl lenient::Reply for PageByNumResult {
@@ -3707,14 +2449,14 @@ impl<'de> Deserialize<'de> for PageByNumResult {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for PageByNumResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "PageByNumResult", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("TotalCount", &self.total_count)?
-            .opt("TotalPage", &self.total_page)?
-            .opt("CurrentPageNo", &self.current_page_no)?
-            .end()
+        let mut fields = lenient::fields(serializer, "PageByNumResult", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("TotalCount", &self.total_count)?;
+        fields.opt("TotalPage", &self.total_page)?;
+        fields.opt("CurrentPageNo", &self.current_page_no)?;
+        fields.end()
     }
 }
 
@@ -3735,32 +2477,6 @@ pub struct PagerDutyRobotNoticeTmpl {
     ///
     /// Example: `标题`
     pub title_tmpl: Option<String>,
-}
-
-impl PagerDutyRobotNoticeTmpl {
-    /// With every field unset.
-    pub fn new() -> Self {
-        PagerDutyRobotNoticeTmpl {
-            body: None,
-            headers: Vec::new(),
-            title_tmpl: None,
-        }
-    }
-    /// Sets `Body`.
-    pub fn with_body(mut self, body: impl Into<String>) -> Self {
-        self.body = Some(body.into());
-        self
-    }
-    /// Sets `Headers`.
-    pub fn with_headers(mut self, headers: impl IntoIterator<Item = output::PagerDutyRobotNoticeTmplHeader>) -> Self {
-        self.headers = headers.into_iter().collect();
-        self
-    }
-    /// Sets `TitleTmpl`.
-    pub fn with_title_tmpl(mut self, title_tmpl: impl Into<String>) -> Self {
-        self.title_tmpl = Some(title_tmpl.into());
-        self
-    }
 }
 
 impl lenient::Reply for PagerDutyRobotNoticeTmpl {
@@ -3786,14 +2502,14 @@ impl<'de> Deserialize<'de> for PagerDutyRobotNoticeTmpl {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for PagerDutyRobotNoticeTmpl {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "PagerDutyRobotNoticeTmpl", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Body", &self.body)?
-            .list("Headers", &self.headers)?
-            .opt("TitleTmpl", &self.title_tmpl)?
-            .end()
+        let mut fields = lenient::fields(serializer, "PagerDutyRobotNoticeTmpl", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Body", &self.body)?;
+        fields.list("Headers", &self.headers)?;
+        fields.opt("TitleTmpl", &self.title_tmpl)?;
+        fields.end()
     }
 }
 
@@ -3809,16 +2525,6 @@ pub struct PagerDutyRobotNoticeTmplHeader {
     ///
     /// Required. Example: `["v1", "v2"]`
     pub values: Vec<String>,
-}
-
-impl PagerDutyRobotNoticeTmplHeader {
-    /// With the fields a request must carry.
-    pub fn new(key: impl Into<String>, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        PagerDutyRobotNoticeTmplHeader {
-            key: Some(key.into()),
-            values: values.into_iter().map(Into::into).collect(),
-        }
-    }
 }
 
 impl lenient::Reply for PagerDutyRobotNoticeTmplHeader {
@@ -3842,13 +2548,13 @@ impl<'de> Deserialize<'de> for PagerDutyRobotNoticeTmplHeader {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for PagerDutyRobotNoticeTmplHeader {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "PagerDutyRobotNoticeTmplHeader", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Key", &self.key)?
-            .list("Values", &self.values)?
-            .end()
+        let mut fields = lenient::fields(serializer, "PagerDutyRobotNoticeTmplHeader", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Key", &self.key)?;
+        fields.list("Values", &self.values)?;
+        fields.end()
     }
 }
 
@@ -3862,26 +2568,6 @@ pub struct PagerDutyRobotNoticeTmplMatcher {
     pub matching_status: Vec<String>,
     /// (Chinese only) 自定义PagerDutyRobot内容模板
     pub template: Option<output::PagerDutyRobotNoticeTmpl>,
-}
-
-impl PagerDutyRobotNoticeTmplMatcher {
-    /// With every field unset.
-    pub fn new() -> Self {
-        PagerDutyRobotNoticeTmplMatcher {
-            matching_status: Vec::new(),
-            template: None,
-        }
-    }
-    /// Sets `MatchingStatus`.
-    pub fn with_matching_status(mut self, matching_status: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.matching_status = matching_status.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `Template`.
-    pub fn with_template(mut self, template: output::PagerDutyRobotNoticeTmpl) -> Self {
-        self.template = Some(template);
-        self
-    }
 }
 
 impl lenient::Reply for PagerDutyRobotNoticeTmplMatcher {
@@ -3905,13 +2591,13 @@ impl<'de> Deserialize<'de> for PagerDutyRobotNoticeTmplMatcher {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for PagerDutyRobotNoticeTmplMatcher {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "PagerDutyRobotNoticeTmplMatcher", <Self as lenient::Reply>::FIELDS.len())?
-            .list("MatchingStatus", &self.matching_status)?
-            .opt("Template", &self.template)?
-            .end()
+        let mut fields = lenient::fields(serializer, "PagerDutyRobotNoticeTmplMatcher", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("MatchingStatus", &self.matching_status)?;
+        fields.opt("Template", &self.template)?;
+        fields.end()
     }
 }
 
@@ -3951,48 +2637,6 @@ pub struct Producer {
     pub password: Option<String>,
 }
 
-impl Producer {
-    /// With the fields a request must carry.
-    pub fn new(protocol_type: i64, type_: impl Into<String>, brokers: impl Into<String>, topic: impl Into<String>) -> Self {
-        Producer {
-            protocol_type: Some(protocol_type),
-            type_: Some(type_.into()),
-            brokers: Some(brokers.into()),
-            topic: Some(topic.into()),
-            merge: None,
-            global_tags: Vec::new(),
-            default_tags: Vec::new(),
-            username: None,
-            password: None,
-        }
-    }
-    /// Sets `Merge`.
-    pub fn with_merge(mut self, merge: i64) -> Self {
-        self.merge = Some(merge);
-        self
-    }
-    /// Sets `GlobalTags`.
-    pub fn with_global_tags(mut self, global_tags: impl IntoIterator<Item = output::DispenseGlobalTag>) -> Self {
-        self.global_tags = global_tags.into_iter().collect();
-        self
-    }
-    /// Sets `DefaultTags`.
-    pub fn with_default_tags(mut self, default_tags: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.default_tags = default_tags.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `Username`.
-    pub fn with_username(mut self, username: impl Into<String>) -> Self {
-        self.username = Some(username.into());
-        self
-    }
-    /// Sets `Password`.
-    pub fn with_password(mut self, password: impl Into<String>) -> Self {
-        self.password = Some(password.into());
-        self
-    }
-}
-
 impl lenient::Reply for Producer {
     const NAME: &'static str = "Producer";
     const FIELDS: &'static [&'static str] = &[
@@ -4028,20 +2672,20 @@ impl<'de> Deserialize<'de> for Producer {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for Producer {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Producer", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("ProtocolType", &self.protocol_type)?
-            .opt("Type", &self.type_)?
-            .opt("Brokers", &self.brokers)?
-            .opt("Topic", &self.topic)?
-            .opt("Merge", &self.merge)?
-            .list("GlobalTags", &self.global_tags)?
-            .list("DefaultTags", &self.default_tags)?
-            .opt("Username", &self.username)?
-            .opt("Password", &self.password)?
-            .end()
+        let mut fields = lenient::fields(serializer, "Producer", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ProtocolType", &self.protocol_type)?;
+        fields.opt("Type", &self.type_)?;
+        fields.opt("Brokers", &self.brokers)?;
+        fields.opt("Topic", &self.topic)?;
+        fields.opt("Merge", &self.merge)?;
+        fields.list("GlobalTags", &self.global_tags)?;
+        fields.list("DefaultTags", &self.default_tags)?;
+        fields.opt("Username", &self.username)?;
+        fields.opt("Password", &self.password)?;
+        fields.end()
     }
 }
 
@@ -4063,56 +2707,6 @@ pub struct QCloudYeheNoticeTmpl {
     pub site: Option<output::QCloudYeheNoticeTmplItem>,
     /// (Chinese only) 安灯通知渠道
     pub andon: Option<output::QCloudYeheNoticeTmplItem>,
-}
-
-impl QCloudYeheNoticeTmpl {
-    /// With every field unset.
-    pub fn new() -> Self {
-        QCloudYeheNoticeTmpl {
-            email: None,
-            qywx: None,
-            sms: None,
-            voice: None,
-            we_chat: None,
-            site: None,
-            andon: None,
-        }
-    }
-    /// Sets `Email`.
-    pub fn with_email(mut self, email: output::QCloudYeheNoticeTmplItem) -> Self {
-        self.email = Some(email);
-        self
-    }
-    /// Sets `QYWX`.
-    pub fn with_qywx(mut self, qywx: output::QCloudYeheNoticeTmplItem) -> Self {
-        self.qywx = Some(qywx);
-        self
-    }
-    /// Sets `SMS`.
-    pub fn with_sms(mut self, sms: output::QCloudYeheNoticeTmplItem) -> Self {
-        self.sms = Some(sms);
-        self
-    }
-    /// Sets `Voice`.
-    pub fn with_voice(mut self, voice: output::QCloudYeheNoticeTmplItem) -> Self {
-        self.voice = Some(voice);
-        self
-    }
-    /// Sets `WeChat`.
-    pub fn with_we_chat(mut self, we_chat: output::QCloudYeheWeChatNoticeTmplItem) -> Self {
-        self.we_chat = Some(we_chat);
-        self
-    }
-    /// Sets `Site`.
-    pub fn with_site(mut self, site: output::QCloudYeheNoticeTmplItem) -> Self {
-        self.site = Some(site);
-        self
-    }
-    /// Sets `Andon`.
-    pub fn with_andon(mut self, andon: output::QCloudYeheNoticeTmplItem) -> Self {
-        self.andon = Some(andon);
-        self
-    }
 }
 
 impl lenient::Reply for QCloudYeheNoticeTmpl {
@@ -4146,18 +2740,18 @@ impl<'de> Deserialize<'de> for QCloudYeheNoticeTmpl {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for QCloudYeheNoticeTmpl {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "QCloudYeheNoticeTmpl", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Email", &self.email)?
-            .opt("QYWX", &self.qywx)?
-            .opt("SMS", &self.sms)?
-            .opt("Voice", &self.voice)?
-            .opt("WeChat", &self.we_chat)?
-            .opt("Site", &self.site)?
-            .opt("Andon", &self.andon)?
-            .end()
+        let mut fields = lenient::fields(serializer, "QCloudYeheNoticeTmpl", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Email", &self.email)?;
+        fields.opt("QYWX", &self.qywx)?;
+        fields.opt("SMS", &self.sms)?;
+        fields.opt("Voice", &self.voice)?;
+        fields.opt("WeChat", &self.we_chat)?;
+        fields.opt("Site", &self.site)?;
+        fields.opt("Andon", &self.andon)?;
+        fields.end()
     }
 }
 
@@ -4173,21 +2767,6 @@ pub struct QCloudYeheNoticeTmplItem {
     ///
     /// Example: `告警通知模板{{.PolicyName}}`
     pub title_tmpl: Option<String>,
-}
-
-impl QCloudYeheNoticeTmplItem {
-    /// With the fields a request must carry.
-    pub fn new(content_tmpl: impl Into<String>) -> Self {
-        QCloudYeheNoticeTmplItem {
-            content_tmpl: Some(content_tmpl.into()),
-            title_tmpl: None,
-        }
-    }
-    /// Sets `TitleTmpl`.
-    pub fn with_title_tmpl(mut self, title_tmpl: impl Into<String>) -> Self {
-        self.title_tmpl = Some(title_tmpl.into());
-        self
-    }
 }
 
 impl lenient::Reply for QCloudYeheNoticeTmplItem {
@@ -4211,13 +2790,13 @@ impl<'de> Deserialize<'de> for QCloudYeheNoticeTmplItem {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for QCloudYeheNoticeTmplItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "QCloudYeheNoticeTmplItem", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("ContentTmpl", &self.content_tmpl)?
-            .opt("TitleTmpl", &self.title_tmpl)?
-            .end()
+        let mut fields = lenient::fields(serializer, "QCloudYeheNoticeTmplItem", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ContentTmpl", &self.content_tmpl)?;
+        fields.opt("TitleTmpl", &self.title_tmpl)?;
+        fields.end()
     }
 }
 
@@ -4234,16 +2813,6 @@ pub struct QCloudYeheNoticeTmplMatcher {
     ///
     /// Required.
     pub template: Option<output::QCloudYeheNoticeTmpl>,
-}
-
-impl QCloudYeheNoticeTmplMatcher {
-    /// With the fields a request must carry.
-    pub fn new(matching_status: impl IntoIterator<Item = impl Into<String>>, template: output::QCloudYeheNoticeTmpl) -> Self {
-        QCloudYeheNoticeTmplMatcher {
-            matching_status: matching_status.into_iter().map(Into::into).collect(),
-            template: Some(template),
-        }
-    }
 }
 
 impl lenient::Reply for QCloudYeheNoticeTmplMatcher {
@@ -4267,13 +2836,13 @@ impl<'de> Deserialize<'de> for QCloudYeheNoticeTmplMatcher {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for QCloudYeheNoticeTmplMatcher {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "QCloudYeheNoticeTmplMatcher", <Self as lenient::Reply>::FIELDS.len())?
-            .list("MatchingStatus", &self.matching_status)?
-            .opt("Template", &self.template)?
-            .end()
+        let mut fields = lenient::fields(serializer, "QCloudYeheNoticeTmplMatcher", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("MatchingStatus", &self.matching_status)?;
+        fields.opt("Template", &self.template)?;
+        fields.end()
     }
 }
 
@@ -4297,38 +2866,6 @@ pub struct QCloudYeheWeChatNoticeTmplItem {
     ///
     /// Example: `触发时间{{.first_trigger_time_fmt}}`
     pub alarm_time_tmpl: Option<String>,
-}
-
-impl QCloudYeheWeChatNoticeTmplItem {
-    /// With every field unset.
-    pub fn new() -> Self {
-        QCloudYeheWeChatNoticeTmplItem {
-            alarm_content_tmpl: None,
-            alarm_object_tmpl: None,
-            alarm_region_tmpl: None,
-            alarm_time_tmpl: None,
-        }
-    }
-    /// Sets `AlarmContentTmpl`.
-    pub fn with_alarm_content_tmpl(mut self, alarm_content_tmpl: impl Into<String>) -> Self {
-        self.alarm_content_tmpl = Some(alarm_content_tmpl.into());
-        self
-    }
-    /// Sets `AlarmObjectTmpl`.
-    pub fn with_alarm_object_tmpl(mut self, alarm_object_tmpl: impl Into<String>) -> Self {
-        self.alarm_object_tmpl = Some(alarm_object_tmpl.into());
-        self
-    }
-    /// Sets `AlarmRegionTmpl`.
-    pub fn with_alarm_region_tmpl(mut self, alarm_region_tmpl: impl Into<String>) -> Self {
-        self.alarm_region_tmpl = Some(alarm_region_tmpl.into());
-        self
-    }
-    /// Sets `AlarmTimeTmpl`.
-    pub fn with_alarm_time_tmpl(mut self, alarm_time_tmpl: impl Into<String>) -> Self {
-        self.alarm_time_tmpl = Some(alarm_time_tmpl.into());
-        self
-    }
 }
 
 impl lenient::Reply for QCloudYeheWeChatNoticeTmplItem {
@@ -4356,15 +2893,15 @@ impl<'de> Deserialize<'de> for QCloudYeheWeChatNoticeTmplItem {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for QCloudYeheWeChatNoticeTmplItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "QCloudYeheWeChatNoticeTmplItem", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("AlarmContentTmpl", &self.alarm_content_tmpl)?
-            .opt("AlarmObjectTmpl", &self.alarm_object_tmpl)?
-            .opt("AlarmRegionTmpl", &self.alarm_region_tmpl)?
-            .opt("AlarmTimeTmpl", &self.alarm_time_tmpl)?
-            .end()
+        let mut fields = lenient::fields(serializer, "QCloudYeheWeChatNoticeTmplItem", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("AlarmContentTmpl", &self.alarm_content_tmpl)?;
+        fields.opt("AlarmObjectTmpl", &self.alarm_object_tmpl)?;
+        fields.opt("AlarmRegionTmpl", &self.alarm_region_tmpl)?;
+        fields.opt("AlarmTimeTmpl", &self.alarm_time_tmpl)?;
+        fields.end()
     }
 }
 
@@ -4494,68 +3031,6 @@ pub struct ReceiverGroup {
     pub channel_names: Vec<String>,
 }
 
-impl ReceiverGroup {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ReceiverGroup {
-            receiver_type: None,
-            receiver_ids: Vec::new(),
-            names: Vec::new(),
-            member_ids: Vec::new(),
-            week_day: Vec::new(),
-            day_start_seconds: None,
-            day_end_seconds: None,
-            time_zone_name: None,
-            channel_names: Vec::new(),
-        }
-    }
-    /// Sets `ReceiverType`.
-    pub fn with_receiver_type(mut self, receiver_type: impl Into<String>) -> Self {
-        self.receiver_type = Some(receiver_type.into());
-        self
-    }
-    /// Sets `ReceiverIds`.
-    pub fn with_receiver_ids(mut self, receiver_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.receiver_ids = receiver_ids.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `Names`.
-    pub fn with_names(mut self, names: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.names = names.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `MemberIds`.
-    pub fn with_member_ids(mut self, member_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.member_ids = member_ids.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `WeekDay`.
-    pub fn with_week_day(mut self, week_day: impl IntoIterator<Item = i64>) -> Self {
-        self.week_day = week_day.into_iter().collect();
-        self
-    }
-    /// Sets `DayStartSeconds`.
-    pub fn with_day_start_seconds(mut self, day_start_seconds: i64) -> Self {
-        self.day_start_seconds = Some(day_start_seconds);
-        self
-    }
-    /// Sets `DayEndSeconds`.
-    pub fn with_day_end_seconds(mut self, day_end_seconds: i64) -> Self {
-        self.day_end_seconds = Some(day_end_seconds);
-        self
-    }
-    /// Sets `TimeZoneName`.
-    pub fn with_time_zone_name(mut self, time_zone_name: impl Into<String>) -> Self {
-        self.time_zone_name = Some(time_zone_name.into());
-        self
-    }
-    /// Sets `ChannelNames`.
-    pub fn with_channel_names(mut self, channel_names: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.channel_names = channel_names.into_iter().map(Into::into).collect();
-        self
-    }
-}
-
 impl lenient::Reply for ReceiverGroup {
     const NAME: &'static str = "ReceiverGroup";
     const FIELDS: &'static [&'static str] = &[
@@ -4591,20 +3066,20 @@ impl<'de> Deserialize<'de> for ReceiverGroup {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ReceiverGroup {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ReceiverGroup", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("ReceiverType", &self.receiver_type)?
-            .list("ReceiverIds", &self.receiver_ids)?
-            .list("Names", &self.names)?
-            .list("MemberIds", &self.member_ids)?
-            .list("WeekDay", &self.week_day)?
-            .opt("DayStartSeconds", &self.day_start_seconds)?
-            .opt("DayEndSeconds", &self.day_end_seconds)?
-            .opt("TimeZoneName", &self.time_zone_name)?
-            .list("ChannelNames", &self.channel_names)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ReceiverGroup", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ReceiverType", &self.receiver_type)?;
+        fields.list("ReceiverIds", &self.receiver_ids)?;
+        fields.list("Names", &self.names)?;
+        fields.list("MemberIds", &self.member_ids)?;
+        fields.list("WeekDay", &self.week_day)?;
+        fields.opt("DayStartSeconds", &self.day_start_seconds)?;
+        fields.opt("DayEndSeconds", &self.day_end_seconds)?;
+        fields.opt("TimeZoneName", &self.time_zone_name)?;
+        fields.list("ChannelNames", &self.channel_names)?;
+        fields.end()
     }
 }
 
@@ -4628,38 +3103,6 @@ pub struct ResourceInstance {
     ///
     /// May be null. Example: `true`
     pub is_ready: Option<bool>,
-}
-
-impl ResourceInstance {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ResourceInstance {
-            id: None,
-            service: None,
-            region: None,
-            is_ready: None,
-        }
-    }
-    /// Sets `Id`.
-    pub fn with_id(mut self, id: impl Into<String>) -> Self {
-        self.id = Some(id.into());
-        self
-    }
-    /// Sets `Service`.
-    pub fn with_service(mut self, service: impl Into<String>) -> Self {
-        self.service = Some(service.into());
-        self
-    }
-    /// Sets `Region`.
-    pub fn with_region(mut self, region: impl Into<String>) -> Self {
-        self.region = Some(region.into());
-        self
-    }
-    /// Sets `IsReady`.
-    pub fn with_is_ready(mut self, is_ready: bool) -> Self {
-        self.is_ready = Some(is_ready);
-        self
-    }
 }
 
 impl lenient::Reply for ResourceInstance {
@@ -4687,15 +3130,15 @@ impl<'de> Deserialize<'de> for ResourceInstance {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ResourceInstance {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ResourceInstance", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Id", &self.id)?
-            .opt("Service", &self.service)?
-            .opt("Region", &self.region)?
-            .opt("IsReady", &self.is_ready)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ResourceInstance", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Id", &self.id)?;
+        fields.opt("Service", &self.service)?;
+        fields.opt("Region", &self.region)?;
+        fields.opt("IsReady", &self.is_ready)?;
+        fields.end()
     }
 }
 
@@ -4719,38 +3162,6 @@ pub struct ResourceMapInfo {
     ///
     /// May be null. Example: `42`
     pub instance_count: Option<i64>,
-}
-
-impl ResourceMapInfo {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ResourceMapInfo {
-            resource_map_id: None,
-            name: None,
-            description: None,
-            instance_count: None,
-        }
-    }
-    /// Sets `ResourceMapId`.
-    pub fn with_resource_map_id(mut self, resource_map_id: impl Into<String>) -> Self {
-        self.resource_map_id = Some(resource_map_id.into());
-        self
-    }
-    /// Sets `Name`.
-    pub fn with_name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-    /// Sets `Description`.
-    pub fn with_description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
-    }
-    /// Sets `InstanceCount`.
-    pub fn with_instance_count(mut self, instance_count: i64) -> Self {
-        self.instance_count = Some(instance_count);
-        self
-    }
 }
 
 impl lenient::Reply for ResourceMapInfo {
@@ -4778,15 +3189,15 @@ impl<'de> Deserialize<'de> for ResourceMapInfo {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ResourceMapInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ResourceMapInfo", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("ResourceMapId", &self.resource_map_id)?
-            .opt("Name", &self.name)?
-            .opt("Description", &self.description)?
-            .opt("InstanceCount", &self.instance_count)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ResourceMapInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ResourceMapId", &self.resource_map_id)?;
+        fields.opt("Name", &self.name)?;
+        fields.opt("Description", &self.description)?;
+        fields.opt("InstanceCount", &self.instance_count)?;
+        fields.end()
     }
 }
 
@@ -4804,26 +3215,6 @@ pub struct RobotNoticeTitleColor {
     ///
     /// 通知内容模版自定义标题颜色规则，label 匹配设置颜色
     pub rules: Vec<output::RobotNoticeTitleColorRules>,
-}
-
-impl RobotNoticeTitleColor {
-    /// With every field unset.
-    pub fn new() -> Self {
-        RobotNoticeTitleColor {
-            default: None,
-            rules: Vec::new(),
-        }
-    }
-    /// Sets `Default`.
-    pub fn with_default(mut self, default: impl Into<String>) -> Self {
-        self.default = Some(default.into());
-        self
-    }
-    /// Sets `Rules`.
-    pub fn with_rules(mut self, rules: impl IntoIterator<Item = output::RobotNoticeTitleColorRules>) -> Self {
-        self.rules = rules.into_iter().collect();
-        self
-    }
 }
 
 impl lenient::Reply for RobotNoticeTitleColor {
@@ -4847,13 +3238,13 @@ impl<'de> Deserialize<'de> for RobotNoticeTitleColor {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for RobotNoticeTitleColor {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RobotNoticeTitleColor", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Default", &self.default)?
-            .list("Rules", &self.rules)?
-            .end()
+        let mut fields = lenient::fields(serializer, "RobotNoticeTitleColor", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Default", &self.default)?;
+        fields.list("Rules", &self.rules)?;
+        fields.end()
     }
 }
 
@@ -4881,17 +3272,6 @@ pub struct RobotNoticeTitleColorRules {
     pub color: Option<String>,
 }
 
-impl RobotNoticeTitleColorRules {
-    /// With the fields a request must carry.
-    pub fn new(key: impl Into<String>, value: impl Into<String>, color: impl Into<String>) -> Self {
-        RobotNoticeTitleColorRules {
-            key: Some(key.into()),
-            value: Some(value.into()),
-            color: Some(color.into()),
-        }
-    }
-}
-
 impl lenient::Reply for RobotNoticeTitleColorRules {
     const NAME: &'static str = "RobotNoticeTitleColorRules";
     const FIELDS: &'static [&'static str] = &[
@@ -4915,14 +3295,14 @@ impl<'de> Deserialize<'de> for RobotNoticeTitleColorRules {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for RobotNoticeTitleColorRules {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RobotNoticeTitleColorRules", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Key", &self.key)?
-            .opt("Value", &self.value)?
-            .opt("Color", &self.color)?
-            .end()
+        let mut fields = lenient::fields(serializer, "RobotNoticeTitleColorRules", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Key", &self.key)?;
+        fields.opt("Value", &self.value)?;
+        fields.opt("Color", &self.color)?;
+        fields.end()
     }
 }
 
@@ -4956,74 +3336,6 @@ pub struct Rule {
     pub dispense_conditions: Vec<output::DispenseCondition>,
     /// (Chinese only) 转发地域列表
     pub dispense_regions: Vec<String>,
-}
-
-impl Rule {
-    /// With every field unset.
-    pub fn new() -> Self {
-        Rule {
-            rule_id: None,
-            name: None,
-            ext_namespace: None,
-            ext_metric: Vec::new(),
-            producer: None,
-            update_time: None,
-            status: None,
-            period: Vec::new(),
-            dispense_conditions: Vec::new(),
-            dispense_regions: Vec::new(),
-        }
-    }
-    /// Sets `RuleId`.
-    pub fn with_rule_id(mut self, rule_id: i64) -> Self {
-        self.rule_id = Some(rule_id);
-        self
-    }
-    /// Sets `Name`.
-    pub fn with_name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-    /// Sets `ExtNamespace`.
-    pub fn with_ext_namespace(mut self, ext_namespace: impl Into<String>) -> Self {
-        self.ext_namespace = Some(ext_namespace.into());
-        self
-    }
-    /// Sets `ExtMetric`.
-    pub fn with_ext_metric(mut self, ext_metric: impl IntoIterator<Item = output::ExtMetric>) -> Self {
-        self.ext_metric = ext_metric.into_iter().collect();
-        self
-    }
-    /// Sets `Producer`.
-    pub fn with_producer(mut self, producer: output::Producer) -> Self {
-        self.producer = Some(producer);
-        self
-    }
-    /// Sets `UpdateTime`.
-    pub fn with_update_time(mut self, update_time: i64) -> Self {
-        self.update_time = Some(update_time);
-        self
-    }
-    /// Sets `Status`.
-    pub fn with_status(mut self, status: i64) -> Self {
-        self.status = Some(status);
-        self
-    }
-    /// Sets `Period`.
-    pub fn with_period(mut self, period: impl IntoIterator<Item = i64>) -> Self {
-        self.period = period.into_iter().collect();
-        self
-    }
-    /// Sets `DispenseConditions`.
-    pub fn with_dispense_conditions(mut self, dispense_conditions: impl IntoIterator<Item = output::DispenseCondition>) -> Self {
-        self.dispense_conditions = dispense_conditions.into_iter().collect();
-        self
-    }
-    /// Sets `DispenseRegions`.
-    pub fn with_dispense_regions(mut self, dispense_regions: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.dispense_regions = dispense_regions.into_iter().map(Into::into).collect();
-        self
-    }
 }
 
 impl lenient::Reply for Rule {
@@ -5063,21 +3375,21 @@ impl<'de> Deserialize<'de> for Rule {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for Rule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Rule", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RuleId", &self.rule_id)?
-            .opt("Name", &self.name)?
-            .opt("ExtNamespace", &self.ext_namespace)?
-            .list("ExtMetric", &self.ext_metric)?
-            .opt("Producer", &self.producer)?
-            .opt("UpdateTime", &self.update_time)?
-            .opt("Status", &self.status)?
-            .list("Period", &self.period)?
-            .list("DispenseConditions", &self.dispense_conditions)?
-            .list("DispenseRegions", &self.dispense_regions)?
-            .end()
+        let mut fields = lenient::fields(serializer, "Rule", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RuleId", &self.rule_id)?;
+        fields.opt("Name", &self.name)?;
+        fields.opt("ExtNamespace", &self.ext_namespace)?;
+        fields.list("ExtMetric", &self.ext_metric)?;
+        fields.opt("Producer", &self.producer)?;
+        fields.opt("UpdateTime", &self.update_time)?;
+        fields.opt("Status", &self.status)?;
+        fields.list("Period", &self.period)?;
+        fields.list("DispenseConditions", &self.dispense_conditions)?;
+        fields.list("DispenseRegions", &self.dispense_regions)?;
+        fields.end()
     }
 }
 
@@ -5107,44 +3419,6 @@ pub struct SessionInfo {
     pub task_id: Option<String>,
 }
 
-impl SessionInfo {
-    /// With every field unset.
-    pub fn new() -> Self {
-        SessionInfo {
-            session_id: None,
-            agent_id: None,
-            title: None,
-            status: None,
-            task_id: None,
-        }
-    }
-    /// Sets `SessionId`.
-    pub fn with_session_id(mut self, session_id: impl Into<String>) -> Self {
-        self.session_id = Some(session_id.into());
-        self
-    }
-    /// Sets `AgentId`.
-    pub fn with_agent_id(mut self, agent_id: impl Into<String>) -> Self {
-        self.agent_id = Some(agent_id.into());
-        self
-    }
-    /// Sets `Title`.
-    pub fn with_title(mut self, title: impl Into<String>) -> Self {
-        self.title = Some(title.into());
-        self
-    }
-    /// Sets `Status`.
-    pub fn with_status(mut self, status: impl Into<String>) -> Self {
-        self.status = Some(status.into());
-        self
-    }
-    /// Sets `TaskId`.
-    pub fn with_task_id(mut self, task_id: impl Into<String>) -> Self {
-        self.task_id = Some(task_id.into());
-        self
-    }
-}
-
 impl lenient::Reply for SessionInfo {
     const NAME: &'static str = "SessionInfo";
     const FIELDS: &'static [&'static str] = &[
@@ -5172,16 +3446,16 @@ impl<'de> Deserialize<'de> for SessionInfo {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for SessionInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "SessionInfo", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("SessionId", &self.session_id)?
-            .opt("AgentId", &self.agent_id)?
-            .opt("Title", &self.title)?
-            .opt("Status", &self.status)?
-            .opt("TaskId", &self.task_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "SessionInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("SessionId", &self.session_id)?;
+        fields.opt("AgentId", &self.agent_id)?;
+        fields.opt("Title", &self.title)?;
+        fields.opt("Status", &self.status)?;
+        fields.opt("TaskId", &self.task_id)?;
+        fields.end()
     }
 }
 
@@ -5205,38 +3479,6 @@ pub struct SkillInfo {
     ///
     /// May be null. Example: `true`
     pub enabled: Option<bool>,
-}
-
-impl SkillInfo {
-    /// With every field unset.
-    pub fn new() -> Self {
-        SkillInfo {
-            skill_id: None,
-            name: None,
-            description: None,
-            enabled: None,
-        }
-    }
-    /// Sets `SkillId`.
-    pub fn with_skill_id(mut self, skill_id: impl Into<String>) -> Self {
-        self.skill_id = Some(skill_id.into());
-        self
-    }
-    /// Sets `Name`.
-    pub fn with_name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-    /// Sets `Description`.
-    pub fn with_description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
-    }
-    /// Sets `Enabled`.
-    pub fn with_enabled(mut self, enabled: bool) -> Self {
-        self.enabled = Some(enabled);
-        self
-    }
 }
 
 impl lenient::Reply for SkillInfo {
@@ -5264,15 +3506,15 @@ impl<'de> Deserialize<'de> for SkillInfo {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for SkillInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "SkillInfo", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("SkillId", &self.skill_id)?
-            .opt("Name", &self.name)?
-            .opt("Description", &self.description)?
-            .opt("Enabled", &self.enabled)?
-            .end()
+        let mut fields = lenient::fields(serializer, "SkillInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("SkillId", &self.skill_id)?;
+        fields.opt("Name", &self.name)?;
+        fields.opt("Description", &self.description)?;
+        fields.opt("Enabled", &self.enabled)?;
+        fields.end()
     }
 }
 
@@ -5286,15 +3528,6 @@ pub struct SlackRobotNoticeTmpl {
     ///
     /// Required. Example: `base64编码模板内容`
     pub content_tmpl: Option<String>,
-}
-
-impl SlackRobotNoticeTmpl {
-    /// With the fields a request must carry.
-    pub fn new(content_tmpl: impl Into<String>) -> Self {
-        SlackRobotNoticeTmpl {
-            content_tmpl: Some(content_tmpl.into()),
-        }
-    }
 }
 
 impl lenient::Reply for SlackRobotNoticeTmpl {
@@ -5316,12 +3549,12 @@ impl<'de> Deserialize<'de> for SlackRobotNoticeTmpl {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for SlackRobotNoticeTmpl {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "SlackRobotNoticeTmpl", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("ContentTmpl", &self.content_tmpl)?
-            .end()
+        let mut fields = lenient::fields(serializer, "SlackRobotNoticeTmpl", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ContentTmpl", &self.content_tmpl)?;
+        fields.end()
     }
 }
 
@@ -5342,16 +3575,6 @@ pub struct SlackRobotNoticeTmplMatcher {
     ///
     /// Required.
     pub template: Option<output::SlackRobotNoticeTmpl>,
-}
-
-impl SlackRobotNoticeTmplMatcher {
-    /// With the fields a request must carry.
-    pub fn new(matching_status: impl IntoIterator<Item = impl Into<String>>, template: output::SlackRobotNoticeTmpl) -> Self {
-        SlackRobotNoticeTmplMatcher {
-            matching_status: matching_status.into_iter().map(Into::into).collect(),
-            template: Some(template),
-        }
-    }
 }
 
 impl lenient::Reply for SlackRobotNoticeTmplMatcher {
@@ -5375,13 +3598,13 @@ impl<'de> Deserialize<'de> for SlackRobotNoticeTmplMatcher {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for SlackRobotNoticeTmplMatcher {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "SlackRobotNoticeTmplMatcher", <Self as lenient::Reply>::FIELDS.len())?
-            .list("MatchingStatus", &self.matching_status)?
-            .opt("Template", &self.template)?
-            .end()
+        let mut fields = lenient::fields(serializer, "SlackRobotNoticeTmplMatcher", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("MatchingStatus", &self.matching_status)?;
+        fields.opt("Template", &self.template)?;
+        fields.end()
     }
 }
 
@@ -5397,16 +3620,6 @@ pub struct Tag {
     ///
     /// Required. Example: `"abc"`
     pub value: Option<String>,
-}
-
-impl Tag {
-    /// With the fields a request must carry.
-    pub fn new(key: impl Into<String>, value: impl Into<String>) -> Self {
-        Tag {
-            key: Some(key.into()),
-            value: Some(value.into()),
-        }
-    }
 }
 
 impl lenient::Reply for Tag {
@@ -5430,13 +3643,13 @@ impl<'de> Deserialize<'de> for Tag {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for Tag {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Tag", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Key", &self.key)?
-            .opt("Value", &self.value)?
-            .end()
+        let mut fields = lenient::fields(serializer, "Tag", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Key", &self.key)?;
+        fields.opt("Value", &self.value)?;
+        fields.end()
     }
 }
 
@@ -5506,104 +3719,6 @@ pub struct TaskInfo {
     pub enabled: Option<bool>,
 }
 
-impl TaskInfo {
-    /// With every field unset.
-    pub fn new() -> Self {
-        TaskInfo {
-            task_id: None,
-            name: None,
-            description: None,
-            agent_id: None,
-            prompt_template: None,
-            output_format: None,
-            trigger_type: None,
-            cron_expr: None,
-            cron_timezone: None,
-            skill_ids: Vec::new(),
-            mcp_endpoint_ids: Vec::new(),
-            timeout_sec: None,
-            retry_count: None,
-            notify_ids: Vec::new(),
-            enabled: None,
-        }
-    }
-    /// Sets `TaskId`.
-    pub fn with_task_id(mut self, task_id: impl Into<String>) -> Self {
-        self.task_id = Some(task_id.into());
-        self
-    }
-    /// Sets `Name`.
-    pub fn with_name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-    /// Sets `Description`.
-    pub fn with_description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
-    }
-    /// Sets `AgentId`.
-    pub fn with_agent_id(mut self, agent_id: impl Into<String>) -> Self {
-        self.agent_id = Some(agent_id.into());
-        self
-    }
-    /// Sets `PromptTemplate`.
-    pub fn with_prompt_template(mut self, prompt_template: impl Into<String>) -> Self {
-        self.prompt_template = Some(prompt_template.into());
-        self
-    }
-    /// Sets `OutputFormat`.
-    pub fn with_output_format(mut self, output_format: impl Into<String>) -> Self {
-        self.output_format = Some(output_format.into());
-        self
-    }
-    /// Sets `TriggerType`.
-    pub fn with_trigger_type(mut self, trigger_type: impl Into<String>) -> Self {
-        self.trigger_type = Some(trigger_type.into());
-        self
-    }
-    /// Sets `CronExpr`.
-    pub fn with_cron_expr(mut self, cron_expr: impl Into<String>) -> Self {
-        self.cron_expr = Some(cron_expr.into());
-        self
-    }
-    /// Sets `CronTimezone`.
-    pub fn with_cron_timezone(mut self, cron_timezone: impl Into<String>) -> Self {
-        self.cron_timezone = Some(cron_timezone.into());
-        self
-    }
-    /// Sets `SkillIds`.
-    pub fn with_skill_ids(mut self, skill_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.skill_ids = skill_ids.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `McpEndpointIds`.
-    pub fn with_mcp_endpoint_ids(mut self, mcp_endpoint_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.mcp_endpoint_ids = mcp_endpoint_ids.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `TimeoutSec`.
-    pub fn with_timeout_sec(mut self, timeout_sec: i64) -> Self {
-        self.timeout_sec = Some(timeout_sec);
-        self
-    }
-    /// Sets `RetryCount`.
-    pub fn with_retry_count(mut self, retry_count: i64) -> Self {
-        self.retry_count = Some(retry_count);
-        self
-    }
-    /// Sets `NotifyIds`.
-    pub fn with_notify_ids(mut self, notify_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.notify_ids = notify_ids.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `Enabled`.
-    pub fn with_enabled(mut self, enabled: bool) -> Self {
-        self.enabled = Some(enabled);
-        self
-    }
-}
-
 impl lenient::Reply for TaskInfo {
     const NAME: &'static str = "TaskInfo";
     const FIELDS: &'static [&'static str] = &[
@@ -5651,26 +3766,26 @@ impl<'de> Deserialize<'de> for TaskInfo {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for TaskInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "TaskInfo", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("TaskId", &self.task_id)?
-            .opt("Name", &self.name)?
-            .opt("Description", &self.description)?
-            .opt("AgentId", &self.agent_id)?
-            .opt("PromptTemplate", &self.prompt_template)?
-            .opt("OutputFormat", &self.output_format)?
-            .opt("TriggerType", &self.trigger_type)?
-            .opt("CronExpr", &self.cron_expr)?
-            .opt("CronTimezone", &self.cron_timezone)?
-            .list("SkillIds", &self.skill_ids)?
-            .list("McpEndpointIds", &self.mcp_endpoint_ids)?
-            .opt("TimeoutSec", &self.timeout_sec)?
-            .opt("RetryCount", &self.retry_count)?
-            .list("NotifyIds", &self.notify_ids)?
-            .opt("Enabled", &self.enabled)?
-            .end()
+        let mut fields = lenient::fields(serializer, "TaskInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("TaskId", &self.task_id)?;
+        fields.opt("Name", &self.name)?;
+        fields.opt("Description", &self.description)?;
+        fields.opt("AgentId", &self.agent_id)?;
+        fields.opt("PromptTemplate", &self.prompt_template)?;
+        fields.opt("OutputFormat", &self.output_format)?;
+        fields.opt("TriggerType", &self.trigger_type)?;
+        fields.opt("CronExpr", &self.cron_expr)?;
+        fields.opt("CronTimezone", &self.cron_timezone)?;
+        fields.list("SkillIds", &self.skill_ids)?;
+        fields.list("McpEndpointIds", &self.mcp_endpoint_ids)?;
+        fields.opt("TimeoutSec", &self.timeout_sec)?;
+        fields.opt("RetryCount", &self.retry_count)?;
+        fields.list("NotifyIds", &self.notify_ids)?;
+        fields.opt("Enabled", &self.enabled)?;
+        fields.end()
     }
 }
 
@@ -5682,15 +3797,6 @@ pub struct TeamsRobotNoticeTmpl {
     ///
     /// Required. Example: `告警通知模板{{.PolicyName}}`
     pub content_tmpl: Option<String>,
-}
-
-impl TeamsRobotNoticeTmpl {
-    /// With the fields a request must carry.
-    pub fn new(content_tmpl: impl Into<String>) -> Self {
-        TeamsRobotNoticeTmpl {
-            content_tmpl: Some(content_tmpl.into()),
-        }
-    }
 }
 
 impl lenient::Reply for TeamsRobotNoticeTmpl {
@@ -5712,12 +3818,12 @@ impl<'de> Deserialize<'de> for TeamsRobotNoticeTmpl {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for TeamsRobotNoticeTmpl {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "TeamsRobotNoticeTmpl", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("ContentTmpl", &self.content_tmpl)?
-            .end()
+        let mut fields = lenient::fields(serializer, "TeamsRobotNoticeTmpl", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ContentTmpl", &self.content_tmpl)?;
+        fields.end()
     }
 }
 
@@ -5734,16 +3840,6 @@ pub struct TeamsRobotNoticeTmplMatcher {
     ///
     /// Required.
     pub template: Option<output::TeamsRobotNoticeTmpl>,
-}
-
-impl TeamsRobotNoticeTmplMatcher {
-    /// With the fields a request must carry.
-    pub fn new(matching_status: impl IntoIterator<Item = impl Into<String>>, template: output::TeamsRobotNoticeTmpl) -> Self {
-        TeamsRobotNoticeTmplMatcher {
-            matching_status: matching_status.into_iter().map(Into::into).collect(),
-            template: Some(template),
-        }
-    }
 }
 
 impl lenient::Reply for TeamsRobotNoticeTmplMatcher {
@@ -5767,13 +3863,13 @@ impl<'de> Deserialize<'de> for TeamsRobotNoticeTmplMatcher {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for TeamsRobotNoticeTmplMatcher {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "TeamsRobotNoticeTmplMatcher", <Self as lenient::Reply>::FIELDS.len())?
-            .list("MatchingStatus", &self.matching_status)?
-            .opt("Template", &self.template)?
-            .end()
+        let mut fields = lenient::fields(serializer, "TeamsRobotNoticeTmplMatcher", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("MatchingStatus", &self.matching_status)?;
+        fields.opt("Template", &self.template)?;
+        fields.end()
     }
 }
 
@@ -5806,22 +3902,6 @@ pub struct TeamsWorkflowRobotNoticeTmpl {
     pub title_tmpl: Option<String>,
 }
 
-impl TeamsWorkflowRobotNoticeTmpl {
-    /// With the fields a request must carry.
-    pub fn new(content_tmpl: impl Into<String>, version: impl Into<String>) -> Self {
-        TeamsWorkflowRobotNoticeTmpl {
-            content_tmpl: Some(content_tmpl.into()),
-            version: Some(version.into()),
-            title_tmpl: None,
-        }
-    }
-    /// Sets `TitleTmpl`.
-    pub fn with_title_tmpl(mut self, title_tmpl: impl Into<String>) -> Self {
-        self.title_tmpl = Some(title_tmpl.into());
-        self
-    }
-}
-
 impl lenient::Reply for TeamsWorkflowRobotNoticeTmpl {
     const NAME: &'static str = "TeamsWorkflowRobotNoticeTmpl";
     const FIELDS: &'static [&'static str] = &[
@@ -5845,14 +3925,14 @@ impl<'de> Deserialize<'de> for TeamsWorkflowRobotNoticeTmpl {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for TeamsWorkflowRobotNoticeTmpl {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "TeamsWorkflowRobotNoticeTmpl", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("ContentTmpl", &self.content_tmpl)?
-            .opt("Version", &self.version)?
-            .opt("TitleTmpl", &self.title_tmpl)?
-            .end()
+        let mut fields = lenient::fields(serializer, "TeamsWorkflowRobotNoticeTmpl", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ContentTmpl", &self.content_tmpl)?;
+        fields.opt("Version", &self.version)?;
+        fields.opt("TitleTmpl", &self.title_tmpl)?;
+        fields.end()
     }
 }
 
@@ -5879,16 +3959,6 @@ pub struct TeamsWorkflowRobotNoticeTmplMatcher {
     pub template: Option<output::TeamsWorkflowRobotNoticeTmpl>,
 }
 
-impl TeamsWorkflowRobotNoticeTmplMatcher {
-    /// With the fields a request must carry.
-    pub fn new(matching_status: impl IntoIterator<Item = impl Into<String>>, template: output::TeamsWorkflowRobotNoticeTmpl) -> Self {
-        TeamsWorkflowRobotNoticeTmplMatcher {
-            matching_status: matching_status.into_iter().map(Into::into).collect(),
-            template: Some(template),
-        }
-    }
-}
-
 impl lenient::Reply for TeamsWorkflowRobotNoticeTmplMatcher {
     const NAME: &'static str = "TeamsWorkflowRobotNoticeTmplMatcher";
     const FIELDS: &'static [&'static str] = &[
@@ -5910,13 +3980,13 @@ impl<'de> Deserialize<'de> for TeamsWorkflowRobotNoticeTmplMatcher {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for TeamsWorkflowRobotNoticeTmplMatcher {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "TeamsWorkflowRobotNoticeTmplMatcher", <Self as lenient::Reply>::FIELDS.len())?
-            .list("MatchingStatus", &self.matching_status)?
-            .opt("Template", &self.template)?
-            .end()
+        let mut fields = lenient::fields(serializer, "TeamsWorkflowRobotNoticeTmplMatcher", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("MatchingStatus", &self.matching_status)?;
+        fields.opt("Template", &self.template)?;
+        fields.end()
     }
 }
 
@@ -5928,20 +3998,6 @@ pub struct TriggerDigitalTwinTaskResp {
     ///
     /// Example: `228`
     pub task_id: Option<i64>,
-}
-
-impl TriggerDigitalTwinTaskResp {
-    /// With every field unset.
-    pub fn new() -> Self {
-        TriggerDigitalTwinTaskResp {
-            task_id: None,
-        }
-    }
-    /// Sets `TaskID`.
-    pub fn with_task_id(mut self, task_id: i64) -> Self {
-        self.task_id = Some(task_id);
-        self
-    }
 }
 
 impl lenient::Reply for TriggerDigitalTwinTaskResp {
@@ -5963,12 +4019,12 @@ impl<'de> Deserialize<'de> for TriggerDigitalTwinTaskResp {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for TriggerDigitalTwinTaskResp {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "TriggerDigitalTwinTaskResp", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("TaskID", &self.task_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "TriggerDigitalTwinTaskResp", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("TaskID", &self.task_id)?;
+        fields.end()
     }
 }
 
@@ -5980,15 +4036,6 @@ pub struct WeWorkRobotNoticeTmpl {
     ///
     /// Required. Example: `告警通知模板{{.PolicyName}}`
     pub content_tmpl: Option<String>,
-}
-
-impl WeWorkRobotNoticeTmpl {
-    /// With the fields a request must carry.
-    pub fn new(content_tmpl: impl Into<String>) -> Self {
-        WeWorkRobotNoticeTmpl {
-            content_tmpl: Some(content_tmpl.into()),
-        }
-    }
 }
 
 impl lenient::Reply for WeWorkRobotNoticeTmpl {
@@ -6010,12 +4057,12 @@ impl<'de> Deserialize<'de> for WeWorkRobotNoticeTmpl {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for WeWorkRobotNoticeTmpl {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "WeWorkRobotNoticeTmpl", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("ContentTmpl", &self.content_tmpl)?
-            .end()
+        let mut fields = lenient::fields(serializer, "WeWorkRobotNoticeTmpl", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ContentTmpl", &self.content_tmpl)?;
+        fields.end()
     }
 }
 
@@ -6032,16 +4079,6 @@ pub struct WeWorkRobotNoticeTmplMatcher {
     ///
     /// Required.
     pub template: Option<output::WeWorkRobotNoticeTmpl>,
-}
-
-impl WeWorkRobotNoticeTmplMatcher {
-    /// With the fields a request must carry.
-    pub fn new(matching_status: impl IntoIterator<Item = impl Into<String>>, template: output::WeWorkRobotNoticeTmpl) -> Self {
-        WeWorkRobotNoticeTmplMatcher {
-            matching_status: matching_status.into_iter().map(Into::into).collect(),
-            template: Some(template),
-        }
-    }
 }
 
 impl lenient::Reply for WeWorkRobotNoticeTmplMatcher {
@@ -6065,13 +4102,13 @@ impl<'de> Deserialize<'de> for WeWorkRobotNoticeTmplMatcher {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for WeWorkRobotNoticeTmplMatcher {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "WeWorkRobotNoticeTmplMatcher", <Self as lenient::Reply>::FIELDS.len())?
-            .list("MatchingStatus", &self.matching_status)?
-            .opt("Template", &self.template)?
-            .end()
+        let mut fields = lenient::fields(serializer, "WeWorkRobotNoticeTmplMatcher", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("MatchingStatus", &self.matching_status)?;
+        fields.opt("Template", &self.template)?;
+        fields.end()
     }
 }
 
@@ -6093,27 +4130,6 @@ pub struct WebhookNoticeTmpl {
     ///
     /// May be null. Example: `[{"Key": "k", "Values": ["v"]}`
     pub headers: Vec<output::WebhookNoticeTmplHeader>,
-}
-
-impl WebhookNoticeTmpl {
-    /// With the fields a request must carry.
-    pub fn new(body: impl Into<String>) -> Self {
-        WebhookNoticeTmpl {
-            body: Some(body.into()),
-            body_content_type: None,
-            headers: Vec::new(),
-        }
-    }
-    /// Sets `BodyContentType`.
-    pub fn with_body_content_type(mut self, body_content_type: impl Into<String>) -> Self {
-        self.body_content_type = Some(body_content_type.into());
-        self
-    }
-    /// Sets `Headers`.
-    pub fn with_headers(mut self, headers: impl IntoIterator<Item = output::WebhookNoticeTmplHeader>) -> Self {
-        self.headers = headers.into_iter().collect();
-        self
-    }
 }
 
 impl lenient::Reply for WebhookNoticeTmpl {
@@ -6139,14 +4155,14 @@ impl<'de> Deserialize<'de> for WebhookNoticeTmpl {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for WebhookNoticeTmpl {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "WebhookNoticeTmpl", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Body", &self.body)?
-            .opt("BodyContentType", &self.body_content_type)?
-            .list("Headers", &self.headers)?
-            .end()
+        let mut fields = lenient::fields(serializer, "WebhookNoticeTmpl", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Body", &self.body)?;
+        fields.opt("BodyContentType", &self.body_content_type)?;
+        fields.list("Headers", &self.headers)?;
+        fields.end()
     }
 }
 
@@ -6162,16 +4178,6 @@ pub struct WebhookNoticeTmplHeader {
     ///
     /// Required. Example: `["v1", "v2"]`
     pub values: Vec<String>,
-}
-
-impl WebhookNoticeTmplHeader {
-    /// With the fields a request must carry.
-    pub fn new(key: impl Into<String>, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        WebhookNoticeTmplHeader {
-            key: Some(key.into()),
-            values: values.into_iter().map(Into::into).collect(),
-        }
-    }
 }
 
 impl lenient::Reply for WebhookNoticeTmplHeader {
@@ -6195,13 +4201,13 @@ impl<'de> Deserialize<'de> for WebhookNoticeTmplHeader {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for WebhookNoticeTmplHeader {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "WebhookNoticeTmplHeader", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Key", &self.key)?
-            .list("Values", &self.values)?
-            .end()
+        let mut fields = lenient::fields(serializer, "WebhookNoticeTmplHeader", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Key", &self.key)?;
+        fields.list("Values", &self.values)?;
+        fields.end()
     }
 }
 
@@ -6215,26 +4221,6 @@ pub struct WebhookNoticeTmplMatcher {
     pub matching_status: Vec<String>,
     /// (Chinese only) 自定义Webhook内容模板
     pub template: Option<output::WebhookNoticeTmpl>,
-}
-
-impl WebhookNoticeTmplMatcher {
-    /// With every field unset.
-    pub fn new() -> Self {
-        WebhookNoticeTmplMatcher {
-            matching_status: Vec::new(),
-            template: None,
-        }
-    }
-    /// Sets `MatchingStatus`.
-    pub fn with_matching_status(mut self, matching_status: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.matching_status = matching_status.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `Template`.
-    pub fn with_template(mut self, template: output::WebhookNoticeTmpl) -> Self {
-        self.template = Some(template);
-        self
-    }
 }
 
 impl lenient::Reply for WebhookNoticeTmplMatcher {
@@ -6258,12 +4244,12 @@ impl<'de> Deserialize<'de> for WebhookNoticeTmplMatcher {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for WebhookNoticeTmplMatcher {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "WebhookNoticeTmplMatcher", <Self as lenient::Reply>::FIELDS.len())?
-            .list("MatchingStatus", &self.matching_status)?
-            .opt("Template", &self.template)?
-            .end()
+        let mut fields = lenient::fields(serializer, "WebhookNoticeTmplMatcher", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("MatchingStatus", &self.matching_status)?;
+        fields.opt("Template", &self.template)?;
+        fields.end()
     }
 }

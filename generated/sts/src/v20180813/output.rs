@@ -23,32 +23,6 @@ pub struct ApiKey {
     pub status: Option<u64>,
 }
 
-impl ApiKey {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ApiKey {
-            secret_id: None,
-            create_time: None,
-            status: None,
-        }
-    }
-    /// Sets `SecretId`.
-    pub fn with_secret_id(mut self, secret_id: impl Into<String>) -> Self {
-        self.secret_id = Some(secret_id.into());
-        self
-    }
-    /// Sets `CreateTime`.
-    pub fn with_create_time(mut self, create_time: u64) -> Self {
-        self.create_time = Some(create_time);
-        self
-    }
-    /// Sets `Status`.
-    pub fn with_status(mut self, status: u64) -> Self {
-        self.status = Some(status);
-        self
-    }
-}
-
 impl lenient::Reply for ApiKey {
     const NAME: &'static str = "ApiKey";
     const FIELDS: &'static [&'static str] = &[
@@ -72,14 +46,14 @@ impl<'de> Deserialize<'de> for ApiKey {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ApiKey {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ApiKey", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("SecretId", &self.secret_id)?
-            .opt("CreateTime", &self.create_time)?
-            .opt("Status", &self.status)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ApiKey", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("SecretId", &self.secret_id)?;
+        fields.opt("CreateTime", &self.create_time)?;
+        fields.opt("Status", &self.status)?;
+        fields.end()
     }
 }
 
@@ -99,32 +73,6 @@ pub struct Credentials {
     ///
     /// Example: `q95K***`
     pub tmp_secret_key: Option<String>,
-}
-
-impl Credentials {
-    /// With every field unset.
-    pub fn new() -> Self {
-        Credentials {
-            token: None,
-            tmp_secret_id: None,
-            tmp_secret_key: None,
-        }
-    }
-    /// Sets `Token`.
-    pub fn with_token(mut self, token: impl Into<String>) -> Self {
-        self.token = Some(token.into());
-        self
-    }
-    /// Sets `TmpSecretId`.
-    pub fn with_tmp_secret_id(mut self, tmp_secret_id: impl Into<String>) -> Self {
-        self.tmp_secret_id = Some(tmp_secret_id.into());
-        self
-    }
-    /// Sets `TmpSecretKey`.
-    pub fn with_tmp_secret_key(mut self, tmp_secret_key: impl Into<String>) -> Self {
-        self.tmp_secret_key = Some(tmp_secret_key.into());
-        self
-    }
 }
 
 impl lenient::Reply for Credentials {
@@ -150,13 +98,13 @@ impl<'de> Deserialize<'de> for Credentials {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for Credentials {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Credentials", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Token", &self.token)?
-            .opt("TmpSecretId", &self.tmp_secret_id)?
-            .opt("TmpSecretKey", &self.tmp_secret_key)?
-            .end()
+        let mut fields = lenient::fields(serializer, "Credentials", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Token", &self.token)?;
+        fields.opt("TmpSecretId", &self.tmp_secret_id)?;
+        fields.opt("TmpSecretKey", &self.tmp_secret_key)?;
+        fields.end()
     }
 }

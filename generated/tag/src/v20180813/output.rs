@@ -25,17 +25,6 @@ pub struct FailedResource {
     pub message: Option<String>,
 }
 
-impl FailedResource {
-    /// With the fields a request must carry.
-    pub fn new(resource: impl Into<String>, code: impl Into<String>, message: impl Into<String>) -> Self {
-        FailedResource {
-            resource: Some(resource.into()),
-            code: Some(code.into()),
-            message: Some(message.into()),
-        }
-    }
-}
-
 impl lenient::Reply for FailedResource {
     const NAME: &'static str = "FailedResource";
     const FIELDS: &'static [&'static str] = &[
@@ -59,14 +48,14 @@ impl<'de> Deserialize<'de> for FailedResource {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for FailedResource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "FailedResource", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Resource", &self.resource)?
-            .opt("Code", &self.code)?
-            .opt("Message", &self.message)?
-            .end()
+        let mut fields = lenient::fields(serializer, "FailedResource", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Resource", &self.resource)?;
+        fields.opt("Code", &self.code)?;
+        fields.opt("Message", &self.message)?;
+        fields.end()
     }
 }
 
@@ -96,19 +85,6 @@ pub struct Project {
     pub create_time: Option<String>,
 }
 
-impl Project {
-    /// With the fields a request must carry.
-    pub fn new(project_id: u64, project_name: impl Into<String>, creator_uin: u64, project_info: impl Into<String>, create_time: impl Into<String>) -> Self {
-        Project {
-            project_id: Some(project_id),
-            project_name: Some(project_name.into()),
-            creator_uin: Some(creator_uin),
-            project_info: Some(project_info.into()),
-            create_time: Some(create_time.into()),
-        }
-    }
-}
-
 impl lenient::Reply for Project {
     const NAME: &'static str = "Project";
     const FIELDS: &'static [&'static str] = &[
@@ -136,16 +112,16 @@ impl<'de> Deserialize<'de> for Project {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for Project {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Project", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("ProjectId", &self.project_id)?
-            .opt("ProjectName", &self.project_name)?
-            .opt("CreatorUin", &self.creator_uin)?
-            .opt("ProjectInfo", &self.project_info)?
-            .opt("CreateTime", &self.create_time)?
-            .end()
+        let mut fields = lenient::fields(serializer, "Project", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ProjectId", &self.project_id)?;
+        fields.opt("ProjectName", &self.project_name)?;
+        fields.opt("CreatorUin", &self.creator_uin)?;
+        fields.opt("ProjectInfo", &self.project_info)?;
+        fields.opt("CreateTime", &self.create_time)?;
+        fields.end()
     }
 }
 
@@ -161,26 +137,6 @@ pub struct ResourceIdTag {
     /// Tag key-value pair
     /// Note: this field may return null, indicating that no valid values can be obtained
     pub tag_key_values: Vec<output::Tag>,
-}
-
-impl ResourceIdTag {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ResourceIdTag {
-            resource_id: None,
-            tag_key_values: Vec::new(),
-        }
-    }
-    /// Sets `ResourceId`.
-    pub fn with_resource_id(mut self, resource_id: impl Into<String>) -> Self {
-        self.resource_id = Some(resource_id.into());
-        self
-    }
-    /// Sets `TagKeyValues`.
-    pub fn with_tag_key_values(mut self, tag_key_values: impl IntoIterator<Item = output::Tag>) -> Self {
-        self.tag_key_values = tag_key_values.into_iter().collect();
-        self
-    }
 }
 
 impl lenient::Reply for ResourceIdTag {
@@ -204,13 +160,13 @@ impl<'de> Deserialize<'de> for ResourceIdTag {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ResourceIdTag {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ResourceIdTag", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("ResourceId", &self.resource_id)?
-            .list("TagKeyValues", &self.tag_key_values)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ResourceIdTag", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ResourceId", &self.resource_id)?;
+        fields.list("TagKeyValues", &self.tag_key_values)?;
+        fields.end()
     }
 }
 
@@ -243,44 +199,6 @@ pub struct ResourceTag {
     pub tags: Vec<output::Tag>,
 }
 
-impl ResourceTag {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ResourceTag {
-            resource_region: None,
-            service_type: None,
-            resource_prefix: None,
-            resource_id: None,
-            tags: Vec::new(),
-        }
-    }
-    /// Sets `ResourceRegion`.
-    pub fn with_resource_region(mut self, resource_region: impl Into<String>) -> Self {
-        self.resource_region = Some(resource_region.into());
-        self
-    }
-    /// Sets `ServiceType`.
-    pub fn with_service_type(mut self, service_type: impl Into<String>) -> Self {
-        self.service_type = Some(service_type.into());
-        self
-    }
-    /// Sets `ResourcePrefix`.
-    pub fn with_resource_prefix(mut self, resource_prefix: impl Into<String>) -> Self {
-        self.resource_prefix = Some(resource_prefix.into());
-        self
-    }
-    /// Sets `ResourceId`.
-    pub fn with_resource_id(mut self, resource_id: impl Into<String>) -> Self {
-        self.resource_id = Some(resource_id.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn with_tags(mut self, tags: impl IntoIterator<Item = output::Tag>) -> Self {
-        self.tags = tags.into_iter().collect();
-        self
-    }
-}
-
 impl lenient::Reply for ResourceTag {
     const NAME: &'static str = "ResourceTag";
     const FIELDS: &'static [&'static str] = &[
@@ -308,16 +226,16 @@ impl<'de> Deserialize<'de> for ResourceTag {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ResourceTag {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ResourceTag", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("ResourceRegion", &self.resource_region)?
-            .opt("ServiceType", &self.service_type)?
-            .opt("ResourcePrefix", &self.resource_prefix)?
-            .opt("ResourceId", &self.resource_id)?
-            .list("Tags", &self.tags)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ResourceTag", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ResourceRegion", &self.resource_region)?;
+        fields.opt("ServiceType", &self.service_type)?;
+        fields.opt("ResourcePrefix", &self.resource_prefix)?;
+        fields.opt("ResourceId", &self.resource_id)?;
+        fields.list("Tags", &self.tags)?;
+        fields.end()
     }
 }
 
@@ -332,26 +250,6 @@ pub struct ResourceTagMapping {
     pub resource: Option<String>,
     /// List of tags associated with the resource
     pub tags: Vec<output::Tag>,
-}
-
-impl ResourceTagMapping {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ResourceTagMapping {
-            resource: None,
-            tags: Vec::new(),
-        }
-    }
-    /// Sets `Resource`.
-    pub fn with_resource(mut self, resource: impl Into<String>) -> Self {
-        self.resource = Some(resource.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn with_tags(mut self, tags: impl IntoIterator<Item = output::Tag>) -> Self {
-        self.tags = tags.into_iter().collect();
-        self
-    }
 }
 
 impl lenient::Reply for ResourceTagMapping {
@@ -375,13 +273,13 @@ impl<'de> Deserialize<'de> for ResourceTagMapping {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ResourceTagMapping {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ResourceTagMapping", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Resource", &self.resource)?
-            .list("Tags", &self.tags)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ResourceTagMapping", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Resource", &self.resource)?;
+        fields.list("Tags", &self.tags)?;
+        fields.end()
     }
 }
 
@@ -401,22 +299,6 @@ pub struct Tag {
     ///
     /// Example: `All`
     pub category: Option<String>,
-}
-
-impl Tag {
-    /// With the fields a request must carry.
-    pub fn new(tag_key: impl Into<String>, tag_value: impl Into<String>) -> Self {
-        Tag {
-            tag_key: Some(tag_key.into()),
-            tag_value: Some(tag_value.into()),
-            category: None,
-        }
-    }
-    /// Sets `Category`.
-    pub fn with_category(mut self, category: impl Into<String>) -> Self {
-        self.category = Some(category.into());
-        self
-    }
 }
 
 impl lenient::Reply for Tag {
@@ -442,14 +324,14 @@ impl<'de> Deserialize<'de> for Tag {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for Tag {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Tag", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("TagKey", &self.tag_key)?
-            .opt("TagValue", &self.tag_value)?
-            .opt("Category", &self.category)?
-            .end()
+        let mut fields = lenient::fields(serializer, "Tag", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("TagKey", &self.tag_key)?;
+        fields.opt("TagValue", &self.tag_value)?;
+        fields.opt("Category", &self.category)?;
+        fields.end()
     }
 }
 
@@ -488,56 +370,6 @@ pub struct TagResource {
     pub category: Option<String>,
 }
 
-impl TagResource {
-    /// With every field unset.
-    pub fn new() -> Self {
-        TagResource {
-            tag_key: None,
-            tag_value: None,
-            resource_id: None,
-            tag_key_md5: None,
-            tag_value_md5: None,
-            service_type: None,
-            category: None,
-        }
-    }
-    /// Sets `TagKey`.
-    pub fn with_tag_key(mut self, tag_key: impl Into<String>) -> Self {
-        self.tag_key = Some(tag_key.into());
-        self
-    }
-    /// Sets `TagValue`.
-    pub fn with_tag_value(mut self, tag_value: impl Into<String>) -> Self {
-        self.tag_value = Some(tag_value.into());
-        self
-    }
-    /// Sets `ResourceId`.
-    pub fn with_resource_id(mut self, resource_id: impl Into<String>) -> Self {
-        self.resource_id = Some(resource_id.into());
-        self
-    }
-    /// Sets `TagKeyMd5`.
-    pub fn with_tag_key_md5(mut self, tag_key_md5: impl Into<String>) -> Self {
-        self.tag_key_md5 = Some(tag_key_md5.into());
-        self
-    }
-    /// Sets `TagValueMd5`.
-    pub fn with_tag_value_md5(mut self, tag_value_md5: impl Into<String>) -> Self {
-        self.tag_value_md5 = Some(tag_value_md5.into());
-        self
-    }
-    /// Sets `ServiceType`.
-    pub fn with_service_type(mut self, service_type: impl Into<String>) -> Self {
-        self.service_type = Some(service_type.into());
-        self
-    }
-    /// Sets `Category`.
-    pub fn with_category(mut self, category: impl Into<String>) -> Self {
-        self.category = Some(category.into());
-        self
-    }
-}
-
 impl lenient::Reply for TagResource {
     const NAME: &'static str = "TagResource";
     const FIELDS: &'static [&'static str] = &[
@@ -569,18 +401,18 @@ impl<'de> Deserialize<'de> for TagResource {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for TagResource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "TagResource", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("TagKey", &self.tag_key)?
-            .opt("TagValue", &self.tag_value)?
-            .opt("ResourceId", &self.resource_id)?
-            .opt("TagKeyMd5", &self.tag_key_md5)?
-            .opt("TagValueMd5", &self.tag_value_md5)?
-            .opt("ServiceType", &self.service_type)?
-            .opt("Category", &self.category)?
-            .end()
+        let mut fields = lenient::fields(serializer, "TagResource", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("TagKey", &self.tag_key)?;
+        fields.opt("TagValue", &self.tag_value)?;
+        fields.opt("ResourceId", &self.resource_id)?;
+        fields.opt("TagKeyMd5", &self.tag_key_md5)?;
+        fields.opt("TagValueMd5", &self.tag_value_md5)?;
+        fields.opt("ServiceType", &self.service_type)?;
+        fields.opt("Category", &self.category)?;
+        fields.end()
     }
 }
 
@@ -604,38 +436,6 @@ pub struct TagWithDelete {
     ///
     /// Example: `Custom`
     pub category: Option<String>,
-}
-
-impl TagWithDelete {
-    /// With every field unset.
-    pub fn new() -> Self {
-        TagWithDelete {
-            tag_key: None,
-            tag_value: None,
-            can_delete: None,
-            category: None,
-        }
-    }
-    /// Sets `TagKey`.
-    pub fn with_tag_key(mut self, tag_key: impl Into<String>) -> Self {
-        self.tag_key = Some(tag_key.into());
-        self
-    }
-    /// Sets `TagValue`.
-    pub fn with_tag_value(mut self, tag_value: impl Into<String>) -> Self {
-        self.tag_value = Some(tag_value.into());
-        self
-    }
-    /// Sets `CanDelete`.
-    pub fn with_can_delete(mut self, can_delete: u64) -> Self {
-        self.can_delete = Some(can_delete);
-        self
-    }
-    /// Sets `Category`.
-    pub fn with_category(mut self, category: impl Into<String>) -> Self {
-        self.category = Some(category.into());
-        self
-    }
 }
 
 impl lenient::Reply for TagWithDelete {
@@ -663,14 +463,14 @@ impl<'de> Deserialize<'de> for TagWithDelete {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for TagWithDelete {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "TagWithDelete", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("TagKey", &self.tag_key)?
-            .opt("TagValue", &self.tag_value)?
-            .opt("CanDelete", &self.can_delete)?
-            .opt("Category", &self.category)?
-            .end()
+        let mut fields = lenient::fields(serializer, "TagWithDelete", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("TagKey", &self.tag_key)?;
+        fields.opt("TagValue", &self.tag_value)?;
+        fields.opt("CanDelete", &self.can_delete)?;
+        fields.opt("Category", &self.category)?;
+        fields.end()
     }
 }

@@ -4444,7 +4444,7 @@ impl Client {
     }
     /// Calls an action by its name with JSON params, through its typed
     /// request and reply: the params must fit the request struct.
-    #[cfg(feature = "invoke")]
+    #[cfg(feature = "json")]
     pub async fn invoke(
         &self,
         action: &str,
@@ -8509,7 +8509,7 @@ impl runtime::operation::Operation for WithdrawNotifyRoutesRequest {
 }
 /// Every action of this version, by name: what `Client::invoke` and
 /// the mock's `decode_reply` look actions up in.
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 pub const OPERATIONS: &[runtime::operation::Entry] = &[
     runtime::operation::Entry::of::<AcceptAttachCcnInstancesRequest>(),
     runtime::operation::Entry::of::<AcceptVpcPeeringConnectionRequest>(),

@@ -36,50 +36,6 @@ pub struct AccessPolicy {
     pub remark: Option<String>,
 }
 
-impl AccessPolicy {
-    /// With every field unset.
-    pub fn new() -> Self {
-        AccessPolicy {
-            target_cidr: None,
-            vpn_gateway_id_ssl_access_policy_id: None,
-            for_all_client: None,
-            user_group_ids: Vec::new(),
-            update_time: None,
-            remark: None,
-        }
-    }
-    /// Sets `TargetCidr`.
-    pub fn with_target_cidr(mut self, target_cidr: impl Into<String>) -> Self {
-        self.target_cidr = Some(target_cidr.into());
-        self
-    }
-    /// Sets `VpnGatewayIdSslAccessPolicyId`.
-    pub fn with_vpn_gateway_id_ssl_access_policy_id(mut self, vpn_gateway_id_ssl_access_policy_id: impl Into<String>) -> Self {
-        self.vpn_gateway_id_ssl_access_policy_id = Some(vpn_gateway_id_ssl_access_policy_id.into());
-        self
-    }
-    /// Sets `ForAllClient`.
-    pub fn with_for_all_client(mut self, for_all_client: u64) -> Self {
-        self.for_all_client = Some(for_all_client);
-        self
-    }
-    /// Sets `UserGroupIds`.
-    pub fn with_user_group_ids(mut self, user_group_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.user_group_ids = user_group_ids.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `UpdateTime`.
-    pub fn with_update_time(mut self, update_time: impl Into<String>) -> Self {
-        self.update_time = Some(update_time.into());
-        self
-    }
-    /// Sets `Remark`.
-    pub fn with_remark(mut self, remark: impl Into<String>) -> Self {
-        self.remark = Some(remark.into());
-        self
-    }
-}
-
 impl lenient::Reply for AccessPolicy {
     const NAME: &'static str = "AccessPolicy";
     const FIELDS: &'static [&'static str] = &[
@@ -109,17 +65,17 @@ impl<'de> Deserialize<'de> for AccessPolicy {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for AccessPolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AccessPolicy", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("TargetCidr", &self.target_cidr)?
-            .opt("VpnGatewayIdSslAccessPolicyId", &self.vpn_gateway_id_ssl_access_policy_id)?
-            .opt("ForAllClient", &self.for_all_client)?
-            .list("UserGroupIds", &self.user_group_ids)?
-            .opt("UpdateTime", &self.update_time)?
-            .opt("Remark", &self.remark)?
-            .end()
+        let mut fields = lenient::fields(serializer, "AccessPolicy", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("TargetCidr", &self.target_cidr)?;
+        fields.opt("VpnGatewayIdSslAccessPolicyId", &self.vpn_gateway_id_ssl_access_policy_id)?;
+        fields.opt("ForAllClient", &self.for_all_client)?;
+        fields.list("UserGroupIds", &self.user_group_ids)?;
+        fields.opt("UpdateTime", &self.update_time)?;
+        fields.opt("Remark", &self.remark)?;
+        fields.end()
     }
 }
 
@@ -135,26 +91,6 @@ pub struct AccountAttribute {
     ///
     /// Example: `["VPC"]`
     pub attribute_values: Vec<String>,
-}
-
-impl AccountAttribute {
-    /// With every field unset.
-    pub fn new() -> Self {
-        AccountAttribute {
-            attribute_name: None,
-            attribute_values: Vec::new(),
-        }
-    }
-    /// Sets `AttributeName`.
-    pub fn with_attribute_name(mut self, attribute_name: impl Into<String>) -> Self {
-        self.attribute_name = Some(attribute_name.into());
-        self
-    }
-    /// Sets `AttributeValues`.
-    pub fn with_attribute_values(mut self, attribute_values: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.attribute_values = attribute_values.into_iter().map(Into::into).collect();
-        self
-    }
 }
 
 impl lenient::Reply for AccountAttribute {
@@ -178,13 +114,13 @@ impl<'de> Deserialize<'de> for AccountAttribute {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for AccountAttribute {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AccountAttribute", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("AttributeName", &self.attribute_name)?
-            .list("AttributeValues", &self.attribute_values)?
-            .end()
+        let mut fields = lenient::fields(serializer, "AccountAttribute", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("AttributeName", &self.attribute_name)?;
+        fields.list("AttributeValues", &self.attribute_values)?;
+        fields.end()
     }
 }
 
@@ -367,182 +303,6 @@ pub struct Address {
     pub eip_visible_on_eni: Option<bool>,
 }
 
-impl Address {
-    /// With every field unset.
-    pub fn new() -> Self {
-        Address {
-            address_id: None,
-            address_name: None,
-            address_status: None,
-            address_ip: None,
-            instance_id: None,
-            created_time: None,
-            network_interface_id: None,
-            private_address_ip: None,
-            is_arrears: None,
-            is_blocked: None,
-            is_eip_direct_connection: None,
-            address_type: None,
-            cascade_release: None,
-            eip_alg_type: None,
-            internet_service_provider: None,
-            local_bgp: None,
-            bandwidth: None,
-            internet_charge_type: None,
-            tag_set: Vec::new(),
-            deadline_date: None,
-            instance_type: None,
-            egress: None,
-            anti_d_do_s_package_id: None,
-            renew_flag: None,
-            bandwidth_package_id: None,
-            un_vpc_id: None,
-            dedicated_cluster_id: None,
-            eip_visible_on_eni: None,
-        }
-    }
-    /// Sets `AddressId`.
-    pub fn with_address_id(mut self, address_id: impl Into<String>) -> Self {
-        self.address_id = Some(address_id.into());
-        self
-    }
-    /// Sets `AddressName`.
-    pub fn with_address_name(mut self, address_name: impl Into<String>) -> Self {
-        self.address_name = Some(address_name.into());
-        self
-    }
-    /// Sets `AddressStatus`.
-    pub fn with_address_status(mut self, address_status: impl Into<String>) -> Self {
-        self.address_status = Some(address_status.into());
-        self
-    }
-    /// Sets `AddressIp`.
-    pub fn with_address_ip(mut self, address_ip: impl Into<String>) -> Self {
-        self.address_ip = Some(address_ip.into());
-        self
-    }
-    /// Sets `InstanceId`.
-    pub fn with_instance_id(mut self, instance_id: impl Into<String>) -> Self {
-        self.instance_id = Some(instance_id.into());
-        self
-    }
-    /// Sets `CreatedTime`.
-    pub fn with_created_time(mut self, created_time: impl Into<String>) -> Self {
-        self.created_time = Some(created_time.into());
-        self
-    }
-    /// Sets `NetworkInterfaceId`.
-    pub fn with_network_interface_id(mut self, network_interface_id: impl Into<String>) -> Self {
-        self.network_interface_id = Some(network_interface_id.into());
-        self
-    }
-    /// Sets `PrivateAddressIp`.
-    pub fn with_private_address_ip(mut self, private_address_ip: impl Into<String>) -> Self {
-        self.private_address_ip = Some(private_address_ip.into());
-        self
-    }
-    /// Sets `IsArrears`.
-    pub fn with_is_arrears(mut self, is_arrears: bool) -> Self {
-        self.is_arrears = Some(is_arrears);
-        self
-    }
-    /// Sets `IsBlocked`.
-    pub fn with_is_blocked(mut self, is_blocked: bool) -> Self {
-        self.is_blocked = Some(is_blocked);
-        self
-    }
-    /// Sets `IsEipDirectConnection`.
-    pub fn with_is_eip_direct_connection(mut self, is_eip_direct_connection: bool) -> Self {
-        self.is_eip_direct_connection = Some(is_eip_direct_connection);
-        self
-    }
-    /// Sets `AddressType`.
-    pub fn with_address_type(mut self, address_type: impl Into<String>) -> Self {
-        self.address_type = Some(address_type.into());
-        self
-    }
-    /// Sets `CascadeRelease`.
-    pub fn with_cascade_release(mut self, cascade_release: bool) -> Self {
-        self.cascade_release = Some(cascade_release);
-        self
-    }
-    /// Sets `EipAlgType`.
-    pub fn with_eip_alg_type(mut self, eip_alg_type: output::AlgType) -> Self {
-        self.eip_alg_type = Some(eip_alg_type);
-        self
-    }
-    /// Sets `InternetServiceProvider`.
-    pub fn with_internet_service_provider(mut self, internet_service_provider: impl Into<String>) -> Self {
-        self.internet_service_provider = Some(internet_service_provider.into());
-        self
-    }
-    /// Sets `LocalBgp`.
-    pub fn with_local_bgp(mut self, local_bgp: bool) -> Self {
-        self.local_bgp = Some(local_bgp);
-        self
-    }
-    /// Sets `Bandwidth`.
-    pub fn with_bandwidth(mut self, bandwidth: u64) -> Self {
-        self.bandwidth = Some(bandwidth);
-        self
-    }
-    /// Sets `InternetChargeType`.
-    pub fn with_internet_charge_type(mut self, internet_charge_type: impl Into<String>) -> Self {
-        self.internet_charge_type = Some(internet_charge_type.into());
-        self
-    }
-    /// Sets `TagSet`.
-    pub fn with_tag_set(mut self, tag_set: impl IntoIterator<Item = output::Tag>) -> Self {
-        self.tag_set = tag_set.into_iter().collect();
-        self
-    }
-    /// Sets `DeadlineDate`.
-    pub fn with_deadline_date(mut self, deadline_date: impl Into<String>) -> Self {
-        self.deadline_date = Some(deadline_date.into());
-        self
-    }
-    /// Sets `InstanceType`.
-    pub fn with_instance_type(mut self, instance_type: impl Into<String>) -> Self {
-        self.instance_type = Some(instance_type.into());
-        self
-    }
-    /// Sets `Egress`.
-    pub fn with_egress(mut self, egress: impl Into<String>) -> Self {
-        self.egress = Some(egress.into());
-        self
-    }
-    /// Sets `AntiDDoSPackageId`.
-    pub fn with_anti_d_do_s_package_id(mut self, anti_d_do_s_package_id: impl Into<String>) -> Self {
-        self.anti_d_do_s_package_id = Some(anti_d_do_s_package_id.into());
-        self
-    }
-    /// Sets `RenewFlag`.
-    pub fn with_renew_flag(mut self, renew_flag: impl Into<String>) -> Self {
-        self.renew_flag = Some(renew_flag.into());
-        self
-    }
-    /// Sets `BandwidthPackageId`.
-    pub fn with_bandwidth_package_id(mut self, bandwidth_package_id: impl Into<String>) -> Self {
-        self.bandwidth_package_id = Some(bandwidth_package_id.into());
-        self
-    }
-    /// Sets `UnVpcId`.
-    pub fn with_un_vpc_id(mut self, un_vpc_id: impl Into<String>) -> Self {
-        self.un_vpc_id = Some(un_vpc_id.into());
-        self
-    }
-    /// Sets `DedicatedClusterId`.
-    pub fn with_dedicated_cluster_id(mut self, dedicated_cluster_id: impl Into<String>) -> Self {
-        self.dedicated_cluster_id = Some(dedicated_cluster_id.into());
-        self
-    }
-    /// Sets `EipVisibleOnEni`.
-    pub fn with_eip_visible_on_eni(mut self, eip_visible_on_eni: bool) -> Self {
-        self.eip_visible_on_eni = Some(eip_visible_on_eni);
-        self
-    }
-}
-
 impl lenient::Reply for Address {
     const NAME: &'static str = "Address";
     const FIELDS: &'static [&'static str] = &[
@@ -616,39 +376,39 @@ impl<'de> Deserialize<'de> for Address {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for Address {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Address", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("AddressId", &self.address_id)?
-            .opt("AddressName", &self.address_name)?
-            .opt("AddressStatus", &self.address_status)?
-            .opt("AddressIp", &self.address_ip)?
-            .opt("InstanceId", &self.instance_id)?
-            .opt("CreatedTime", &self.created_time)?
-            .opt("NetworkInterfaceId", &self.network_interface_id)?
-            .opt("PrivateAddressIp", &self.private_address_ip)?
-            .opt("IsArrears", &self.is_arrears)?
-            .opt("IsBlocked", &self.is_blocked)?
-            .opt("IsEipDirectConnection", &self.is_eip_direct_connection)?
-            .opt("AddressType", &self.address_type)?
-            .opt("CascadeRelease", &self.cascade_release)?
-            .opt("EipAlgType", &self.eip_alg_type)?
-            .opt("InternetServiceProvider", &self.internet_service_provider)?
-            .opt("LocalBgp", &self.local_bgp)?
-            .opt("Bandwidth", &self.bandwidth)?
-            .opt("InternetChargeType", &self.internet_charge_type)?
-            .list("TagSet", &self.tag_set)?
-            .opt("DeadlineDate", &self.deadline_date)?
-            .opt("InstanceType", &self.instance_type)?
-            .opt("Egress", &self.egress)?
-            .opt("AntiDDoSPackageId", &self.anti_d_do_s_package_id)?
-            .opt("RenewFlag", &self.renew_flag)?
-            .opt("BandwidthPackageId", &self.bandwidth_package_id)?
-            .opt("UnVpcId", &self.un_vpc_id)?
-            .opt("DedicatedClusterId", &self.dedicated_cluster_id)?
-            .opt("EipVisibleOnEni", &self.eip_visible_on_eni)?
-            .end()
+        let mut fields = lenient::fields(serializer, "Address", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("AddressId", &self.address_id)?;
+        fields.opt("AddressName", &self.address_name)?;
+        fields.opt("AddressStatus", &self.address_status)?;
+        fields.opt("AddressIp", &self.address_ip)?;
+        fields.opt("InstanceId", &self.instance_id)?;
+        fields.opt("CreatedTime", &self.created_time)?;
+        fields.opt("NetworkInterfaceId", &self.network_interface_id)?;
+        fields.opt("PrivateAddressIp", &self.private_address_ip)?;
+        fields.opt("IsArrears", &self.is_arrears)?;
+        fields.opt("IsBlocked", &self.is_blocked)?;
+        fields.opt("IsEipDirectConnection", &self.is_eip_direct_connection)?;
+        fields.opt("AddressType", &self.address_type)?;
+        fields.opt("CascadeRelease", &self.cascade_release)?;
+        fields.opt("EipAlgType", &self.eip_alg_type)?;
+        fields.opt("InternetServiceProvider", &self.internet_service_provider)?;
+        fields.opt("LocalBgp", &self.local_bgp)?;
+        fields.opt("Bandwidth", &self.bandwidth)?;
+        fields.opt("InternetChargeType", &self.internet_charge_type)?;
+        fields.list("TagSet", &self.tag_set)?;
+        fields.opt("DeadlineDate", &self.deadline_date)?;
+        fields.opt("InstanceType", &self.instance_type)?;
+        fields.opt("Egress", &self.egress)?;
+        fields.opt("AntiDDoSPackageId", &self.anti_d_do_s_package_id)?;
+        fields.opt("RenewFlag", &self.renew_flag)?;
+        fields.opt("BandwidthPackageId", &self.bandwidth_package_id)?;
+        fields.opt("UnVpcId", &self.un_vpc_id)?;
+        fields.opt("DedicatedClusterId", &self.dedicated_cluster_id)?;
+        fields.opt("EipVisibleOnEni", &self.eip_visible_on_eni)?;
+        fields.end()
     }
 }
 
@@ -669,27 +429,6 @@ pub struct AddressInfo {
     ///
     /// Example: `2020-08-10 18:10:12`
     pub updated_time: Option<String>,
-}
-
-impl AddressInfo {
-    /// With the fields a request must carry.
-    pub fn new(address: impl Into<String>) -> Self {
-        AddressInfo {
-            address: Some(address.into()),
-            description: None,
-            updated_time: None,
-        }
-    }
-    /// Sets `Description`.
-    pub fn with_description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
-    }
-    /// Sets `UpdatedTime`.
-    pub fn with_updated_time(mut self, updated_time: impl Into<String>) -> Self {
-        self.updated_time = Some(updated_time.into());
-        self
-    }
 }
 
 impl lenient::Reply for AddressInfo {
@@ -715,14 +454,14 @@ impl<'de> Deserialize<'de> for AddressInfo {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for AddressInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AddressInfo", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Address", &self.address)?
-            .opt("Description", &self.description)?
-            .opt("UpdatedTime", &self.updated_time)?
-            .end()
+        let mut fields = lenient::fields(serializer, "AddressInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Address", &self.address)?;
+        fields.opt("Description", &self.description)?;
+        fields.opt("UpdatedTime", &self.updated_time)?;
+        fields.end()
     }
 }
 
@@ -760,56 +499,6 @@ pub struct AddressTemplate {
     pub tag_set: Vec<output::Tag>,
 }
 
-impl AddressTemplate {
-    /// With every field unset.
-    pub fn new() -> Self {
-        AddressTemplate {
-            address_template_name: None,
-            address_template_id: None,
-            address_set: Vec::new(),
-            created_time: None,
-            updated_time: None,
-            address_extra_set: Vec::new(),
-            tag_set: Vec::new(),
-        }
-    }
-    /// Sets `AddressTemplateName`.
-    pub fn with_address_template_name(mut self, address_template_name: impl Into<String>) -> Self {
-        self.address_template_name = Some(address_template_name.into());
-        self
-    }
-    /// Sets `AddressTemplateId`.
-    pub fn with_address_template_id(mut self, address_template_id: impl Into<String>) -> Self {
-        self.address_template_id = Some(address_template_id.into());
-        self
-    }
-    /// Sets `AddressSet`.
-    pub fn with_address_set(mut self, address_set: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.address_set = address_set.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `CreatedTime`.
-    pub fn with_created_time(mut self, created_time: impl Into<String>) -> Self {
-        self.created_time = Some(created_time.into());
-        self
-    }
-    /// Sets `UpdatedTime`.
-    pub fn with_updated_time(mut self, updated_time: impl Into<String>) -> Self {
-        self.updated_time = Some(updated_time.into());
-        self
-    }
-    /// Sets `AddressExtraSet`.
-    pub fn with_address_extra_set(mut self, address_extra_set: impl IntoIterator<Item = output::AddressInfo>) -> Self {
-        self.address_extra_set = address_extra_set.into_iter().collect();
-        self
-    }
-    /// Sets `TagSet`.
-    pub fn with_tag_set(mut self, tag_set: impl IntoIterator<Item = output::Tag>) -> Self {
-        self.tag_set = tag_set.into_iter().collect();
-        self
-    }
-}
-
 impl lenient::Reply for AddressTemplate {
     const NAME: &'static str = "AddressTemplate";
     const FIELDS: &'static [&'static str] = &[
@@ -841,18 +530,18 @@ impl<'de> Deserialize<'de> for AddressTemplate {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for AddressTemplate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AddressTemplate", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("AddressTemplateName", &self.address_template_name)?
-            .opt("AddressTemplateId", &self.address_template_id)?
-            .list("AddressSet", &self.address_set)?
-            .opt("CreatedTime", &self.created_time)?
-            .opt("UpdatedTime", &self.updated_time)?
-            .list("AddressExtraSet", &self.address_extra_set)?
-            .list("TagSet", &self.tag_set)?
-            .end()
+        let mut fields = lenient::fields(serializer, "AddressTemplate", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("AddressTemplateName", &self.address_template_name)?;
+        fields.opt("AddressTemplateId", &self.address_template_id)?;
+        fields.list("AddressSet", &self.address_set)?;
+        fields.opt("CreatedTime", &self.created_time)?;
+        fields.opt("UpdatedTime", &self.updated_time)?;
+        fields.list("AddressExtraSet", &self.address_extra_set)?;
+        fields.list("TagSet", &self.tag_set)?;
+        fields.end()
     }
 }
 
@@ -890,56 +579,6 @@ pub struct AddressTemplateGroup {
     pub tag_set: Vec<output::Tag>,
 }
 
-impl AddressTemplateGroup {
-    /// With every field unset.
-    pub fn new() -> Self {
-        AddressTemplateGroup {
-            address_template_group_name: None,
-            address_template_group_id: None,
-            address_template_id_set: Vec::new(),
-            created_time: None,
-            updated_time: None,
-            address_template_set: Vec::new(),
-            tag_set: Vec::new(),
-        }
-    }
-    /// Sets `AddressTemplateGroupName`.
-    pub fn with_address_template_group_name(mut self, address_template_group_name: impl Into<String>) -> Self {
-        self.address_template_group_name = Some(address_template_group_name.into());
-        self
-    }
-    /// Sets `AddressTemplateGroupId`.
-    pub fn with_address_template_group_id(mut self, address_template_group_id: impl Into<String>) -> Self {
-        self.address_template_group_id = Some(address_template_group_id.into());
-        self
-    }
-    /// Sets `AddressTemplateIdSet`.
-    pub fn with_address_template_id_set(mut self, address_template_id_set: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.address_template_id_set = address_template_id_set.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `CreatedTime`.
-    pub fn with_created_time(mut self, created_time: impl Into<String>) -> Self {
-        self.created_time = Some(created_time.into());
-        self
-    }
-    /// Sets `UpdatedTime`.
-    pub fn with_updated_time(mut self, updated_time: impl Into<String>) -> Self {
-        self.updated_time = Some(updated_time.into());
-        self
-    }
-    /// Sets `AddressTemplateSet`.
-    pub fn with_address_template_set(mut self, address_template_set: impl IntoIterator<Item = output::AddressTemplateItem>) -> Self {
-        self.address_template_set = address_template_set.into_iter().collect();
-        self
-    }
-    /// Sets `TagSet`.
-    pub fn with_tag_set(mut self, tag_set: impl IntoIterator<Item = output::Tag>) -> Self {
-        self.tag_set = tag_set.into_iter().collect();
-        self
-    }
-}
-
 impl lenient::Reply for AddressTemplateGroup {
     const NAME: &'static str = "AddressTemplateGroup";
     const FIELDS: &'static [&'static str] = &[
@@ -971,18 +610,18 @@ impl<'de> Deserialize<'de> for AddressTemplateGroup {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for AddressTemplateGroup {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AddressTemplateGroup", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("AddressTemplateGroupName", &self.address_template_group_name)?
-            .opt("AddressTemplateGroupId", &self.address_template_group_id)?
-            .list("AddressTemplateIdSet", &self.address_template_id_set)?
-            .opt("CreatedTime", &self.created_time)?
-            .opt("UpdatedTime", &self.updated_time)?
-            .list("AddressTemplateSet", &self.address_template_set)?
-            .list("TagSet", &self.tag_set)?
-            .end()
+        let mut fields = lenient::fields(serializer, "AddressTemplateGroup", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("AddressTemplateGroupName", &self.address_template_group_name)?;
+        fields.opt("AddressTemplateGroupId", &self.address_template_group_id)?;
+        fields.list("AddressTemplateIdSet", &self.address_template_id_set)?;
+        fields.opt("CreatedTime", &self.created_time)?;
+        fields.opt("UpdatedTime", &self.updated_time)?;
+        fields.list("AddressTemplateSet", &self.address_template_set)?;
+        fields.list("TagSet", &self.tag_set)?;
+        fields.end()
     }
 }
 
@@ -1016,50 +655,6 @@ pub struct AddressTemplateItem {
     pub updated_time: Option<String>,
 }
 
-impl AddressTemplateItem {
-    /// With every field unset.
-    pub fn new() -> Self {
-        AddressTemplateItem {
-            address_template_id: None,
-            address_template_name: None,
-            from: None,
-            to: None,
-            description: None,
-            updated_time: None,
-        }
-    }
-    /// Sets `AddressTemplateId`.
-    pub fn with_address_template_id(mut self, address_template_id: impl Into<String>) -> Self {
-        self.address_template_id = Some(address_template_id.into());
-        self
-    }
-    /// Sets `AddressTemplateName`.
-    pub fn with_address_template_name(mut self, address_template_name: impl Into<String>) -> Self {
-        self.address_template_name = Some(address_template_name.into());
-        self
-    }
-    /// Sets `From`.
-    pub fn with_from(mut self, from: impl Into<String>) -> Self {
-        self.from = Some(from.into());
-        self
-    }
-    /// Sets `To`.
-    pub fn with_to(mut self, to: impl Into<String>) -> Self {
-        self.to = Some(to.into());
-        self
-    }
-    /// Sets `Description`.
-    pub fn with_description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
-    }
-    /// Sets `UpdatedTime`.
-    pub fn with_updated_time(mut self, updated_time: impl Into<String>) -> Self {
-        self.updated_time = Some(updated_time.into());
-        self
-    }
-}
-
 impl lenient::Reply for AddressTemplateItem {
     const NAME: &'static str = "AddressTemplateItem";
     const FIELDS: &'static [&'static str] = &[
@@ -1089,17 +684,17 @@ impl<'de> Deserialize<'de> for AddressTemplateItem {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for AddressTemplateItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AddressTemplateItem", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("AddressTemplateId", &self.address_template_id)?
-            .opt("AddressTemplateName", &self.address_template_name)?
-            .opt("From", &self.from)?
-            .opt("To", &self.to)?
-            .opt("Description", &self.description)?
-            .opt("UpdatedTime", &self.updated_time)?
-            .end()
+        let mut fields = lenient::fields(serializer, "AddressTemplateItem", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("AddressTemplateId", &self.address_template_id)?;
+        fields.opt("AddressTemplateName", &self.address_template_name)?;
+        fields.opt("From", &self.from)?;
+        fields.opt("To", &self.to)?;
+        fields.opt("Description", &self.description)?;
+        fields.opt("UpdatedTime", &self.updated_time)?;
+        fields.end()
     }
 }
 
@@ -1115,26 +710,6 @@ pub struct AddressTemplateSpecification {
     ///
     /// Example: `ipmg-2uw6ujo6`
     pub address_group_id: Option<String>,
-}
-
-impl AddressTemplateSpecification {
-    /// With every field unset.
-    pub fn new() -> Self {
-        AddressTemplateSpecification {
-            address_id: None,
-            address_group_id: None,
-        }
-    }
-    /// Sets `AddressId`.
-    pub fn with_address_id(mut self, address_id: impl Into<String>) -> Self {
-        self.address_id = Some(address_id.into());
-        self
-    }
-    /// Sets `AddressGroupId`.
-    pub fn with_address_group_id(mut self, address_group_id: impl Into<String>) -> Self {
-        self.address_group_id = Some(address_group_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for AddressTemplateSpecification {
@@ -1158,13 +733,13 @@ impl<'de> Deserialize<'de> for AddressTemplateSpecification {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for AddressTemplateSpecification {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AddressTemplateSpecification", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("AddressId", &self.address_id)?
-            .opt("AddressGroupId", &self.address_group_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "AddressTemplateSpecification", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("AddressId", &self.address_id)?;
+        fields.opt("AddressGroupId", &self.address_group_id)?;
+        fields.end()
     }
 }
 
@@ -1198,26 +773,6 @@ pub struct AlgType {
     pub sip: Option<bool>,
 }
 
-impl AlgType {
-    /// With every field unset.
-    pub fn new() -> Self {
-        AlgType {
-            ftp: None,
-            sip: None,
-        }
-    }
-    /// Sets `Ftp`.
-    pub fn with_ftp(mut self, ftp: bool) -> Self {
-        self.ftp = Some(ftp);
-        self
-    }
-    /// Sets `Sip`.
-    pub fn with_sip(mut self, sip: bool) -> Self {
-        self.sip = Some(sip);
-        self
-    }
-}
-
 impl lenient::Reply for AlgType {
     const NAME: &'static str = "AlgType";
     const FIELDS: &'static [&'static str] = &[
@@ -1239,13 +794,13 @@ impl<'de> Deserialize<'de> for AlgType {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for AlgType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AlgType", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Ftp", &self.ftp)?
-            .opt("Sip", &self.sip)?
-            .end()
+        let mut fields = lenient::fields(serializer, "AlgType", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Ftp", &self.ftp)?;
+        fields.opt("Sip", &self.sip)?;
+        fields.end()
     }
 }
 
@@ -1269,38 +824,6 @@ pub struct AssistantCidr {
     ///
     /// Example: `[{"VpcId": "vpc-7zqx75u3", "SubnetId": "subnet-9b1gk064", "CidrBlock": "11.0.0.0/16", "Zone": "ap-guangzhou-2", "SubnetName": "demo"}]`
     pub subnet_set: Vec<output::Subnet>,
-}
-
-impl AssistantCidr {
-    /// With every field unset.
-    pub fn new() -> Self {
-        AssistantCidr {
-            vpc_id: None,
-            cidr_block: None,
-            assistant_type: None,
-            subnet_set: Vec::new(),
-        }
-    }
-    /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, vpc_id: impl Into<String>) -> Self {
-        self.vpc_id = Some(vpc_id.into());
-        self
-    }
-    /// Sets `CidrBlock`.
-    pub fn with_cidr_block(mut self, cidr_block: impl Into<String>) -> Self {
-        self.cidr_block = Some(cidr_block.into());
-        self
-    }
-    /// Sets `AssistantType`.
-    pub fn with_assistant_type(mut self, assistant_type: i64) -> Self {
-        self.assistant_type = Some(assistant_type);
-        self
-    }
-    /// Sets `SubnetSet`.
-    pub fn with_subnet_set(mut self, subnet_set: impl IntoIterator<Item = output::Subnet>) -> Self {
-        self.subnet_set = subnet_set.into_iter().collect();
-        self
-    }
 }
 
 impl lenient::Reply for AssistantCidr {
@@ -1328,15 +851,15 @@ impl<'de> Deserialize<'de> for AssistantCidr {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for AssistantCidr {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "AssistantCidr", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("VpcId", &self.vpc_id)?
-            .opt("CidrBlock", &self.cidr_block)?
-            .opt("AssistantType", &self.assistant_type)?
-            .list("SubnetSet", &self.subnet_set)?
-            .end()
+        let mut fields = lenient::fields(serializer, "AssistantCidr", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("VpcId", &self.vpc_id)?;
+        fields.opt("CidrBlock", &self.cidr_block)?;
+        fields.opt("AssistantType", &self.assistant_type)?;
+        fields.list("SubnetSet", &self.subnet_set)?;
+        fields.end()
     }
 }
 
@@ -1352,16 +875,6 @@ pub struct BackupPolicy {
     ///
     /// Required. Example: `3:00`
     pub backup_time: Option<String>,
-}
-
-impl BackupPolicy {
-    /// With the fields a request must carry.
-    pub fn new(backup_day: impl Into<String>, backup_time: impl Into<String>) -> Self {
-        BackupPolicy {
-            backup_day: Some(backup_day.into()),
-            backup_time: Some(backup_time.into()),
-        }
-    }
 }
 
 impl lenient::Reply for BackupPolicy {
@@ -1385,13 +898,13 @@ impl<'de> Deserialize<'de> for BackupPolicy {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for BackupPolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "BackupPolicy", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("BackupDay", &self.backup_day)?
-            .opt("BackupTime", &self.backup_time)?
-            .end()
+        let mut fields = lenient::fields(serializer, "BackupPolicy", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("BackupDay", &self.backup_day)?;
+        fields.opt("BackupTime", &self.backup_time)?;
+        fields.end()
     }
 }
 
@@ -1454,74 +967,6 @@ pub struct BandwidthPackage {
     pub deadline: Option<String>,
 }
 
-impl BandwidthPackage {
-    /// With every field unset.
-    pub fn new() -> Self {
-        BandwidthPackage {
-            bandwidth_package_id: None,
-            network_type: None,
-            charge_type: None,
-            bandwidth_package_name: None,
-            created_time: None,
-            status: None,
-            resource_set: Vec::new(),
-            bandwidth: None,
-            egress: None,
-            deadline: None,
-        }
-    }
-    /// Sets `BandwidthPackageId`.
-    pub fn with_bandwidth_package_id(mut self, bandwidth_package_id: impl Into<String>) -> Self {
-        self.bandwidth_package_id = Some(bandwidth_package_id.into());
-        self
-    }
-    /// Sets `NetworkType`.
-    pub fn with_network_type(mut self, network_type: impl Into<String>) -> Self {
-        self.network_type = Some(network_type.into());
-        self
-    }
-    /// Sets `ChargeType`.
-    pub fn with_charge_type(mut self, charge_type: impl Into<String>) -> Self {
-        self.charge_type = Some(charge_type.into());
-        self
-    }
-    /// Sets `BandwidthPackageName`.
-    pub fn with_bandwidth_package_name(mut self, bandwidth_package_name: impl Into<String>) -> Self {
-        self.bandwidth_package_name = Some(bandwidth_package_name.into());
-        self
-    }
-    /// Sets `CreatedTime`.
-    pub fn with_created_time(mut self, created_time: impl Into<String>) -> Self {
-        self.created_time = Some(created_time.into());
-        self
-    }
-    /// Sets `Status`.
-    pub fn with_status(mut self, status: impl Into<String>) -> Self {
-        self.status = Some(status.into());
-        self
-    }
-    /// Sets `ResourceSet`.
-    pub fn with_resource_set(mut self, resource_set: impl IntoIterator<Item = output::Resource>) -> Self {
-        self.resource_set = resource_set.into_iter().collect();
-        self
-    }
-    /// Sets `Bandwidth`.
-    pub fn with_bandwidth(mut self, bandwidth: i64) -> Self {
-        self.bandwidth = Some(bandwidth);
-        self
-    }
-    /// Sets `Egress`.
-    pub fn with_egress(mut self, egress: impl Into<String>) -> Self {
-        self.egress = Some(egress.into());
-        self
-    }
-    /// Sets `Deadline`.
-    pub fn with_deadline(mut self, deadline: impl Into<String>) -> Self {
-        self.deadline = Some(deadline.into());
-        self
-    }
-}
-
 impl lenient::Reply for BandwidthPackage {
     const NAME: &'static str = "BandwidthPackage";
     const FIELDS: &'static [&'static str] = &[
@@ -1559,21 +1004,21 @@ impl<'de> Deserialize<'de> for BandwidthPackage {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for BandwidthPackage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "BandwidthPackage", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("BandwidthPackageId", &self.bandwidth_package_id)?
-            .opt("NetworkType", &self.network_type)?
-            .opt("ChargeType", &self.charge_type)?
-            .opt("BandwidthPackageName", &self.bandwidth_package_name)?
-            .opt("CreatedTime", &self.created_time)?
-            .opt("Status", &self.status)?
-            .list("ResourceSet", &self.resource_set)?
-            .opt("Bandwidth", &self.bandwidth)?
-            .opt("Egress", &self.egress)?
-            .opt("Deadline", &self.deadline)?
-            .end()
+        let mut fields = lenient::fields(serializer, "BandwidthPackage", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("BandwidthPackageId", &self.bandwidth_package_id)?;
+        fields.opt("NetworkType", &self.network_type)?;
+        fields.opt("ChargeType", &self.charge_type)?;
+        fields.opt("BandwidthPackageName", &self.bandwidth_package_name)?;
+        fields.opt("CreatedTime", &self.created_time)?;
+        fields.opt("Status", &self.status)?;
+        fields.list("ResourceSet", &self.resource_set)?;
+        fields.opt("Bandwidth", &self.bandwidth)?;
+        fields.opt("Egress", &self.egress)?;
+        fields.opt("Deadline", &self.deadline)?;
+        fields.end()
     }
 }
 
@@ -1585,15 +1030,6 @@ pub struct BandwidthPackageBillBandwidth {
     ///
     /// Required. Example: `15`
     pub bandwidth_usage: Option<f64>,
-}
-
-impl BandwidthPackageBillBandwidth {
-    /// With the fields a request must carry.
-    pub fn new(bandwidth_usage: f64) -> Self {
-        BandwidthPackageBillBandwidth {
-            bandwidth_usage: Some(bandwidth_usage),
-        }
-    }
 }
 
 impl lenient::Reply for BandwidthPackageBillBandwidth {
@@ -1615,12 +1051,12 @@ impl<'de> Deserialize<'de> for BandwidthPackageBillBandwidth {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for BandwidthPackageBillBandwidth {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "BandwidthPackageBillBandwidth", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("BandwidthUsage", &self.bandwidth_usage)?
-            .end()
+        let mut fields = lenient::fields(serializer, "BandwidthPackageBillBandwidth", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("BandwidthUsage", &self.bandwidth_usage)?;
+        fields.end()
     }
 }
 
@@ -1654,32 +1090,6 @@ pub struct BandwidthRange {
     pub bandwidth_upper_limit: Option<u64>,
 }
 
-impl BandwidthRange {
-    /// With every field unset.
-    pub fn new() -> Self {
-        BandwidthRange {
-            resource_id: None,
-            bandwidth_lower_limit: None,
-            bandwidth_upper_limit: None,
-        }
-    }
-    /// Sets `ResourceId`.
-    pub fn with_resource_id(mut self, resource_id: impl Into<String>) -> Self {
-        self.resource_id = Some(resource_id.into());
-        self
-    }
-    /// Sets `BandwidthLowerLimit`.
-    pub fn with_bandwidth_lower_limit(mut self, bandwidth_lower_limit: u64) -> Self {
-        self.bandwidth_lower_limit = Some(bandwidth_lower_limit);
-        self
-    }
-    /// Sets `BandwidthUpperLimit`.
-    pub fn with_bandwidth_upper_limit(mut self, bandwidth_upper_limit: u64) -> Self {
-        self.bandwidth_upper_limit = Some(bandwidth_upper_limit);
-        self
-    }
-}
-
 impl lenient::Reply for BandwidthRange {
     const NAME: &'static str = "BandwidthRange";
     const FIELDS: &'static [&'static str] = &[
@@ -1703,14 +1113,14 @@ impl<'de> Deserialize<'de> for BandwidthRange {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for BandwidthRange {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "BandwidthRange", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("ResourceId", &self.resource_id)?
-            .opt("BandwidthLowerLimit", &self.bandwidth_lower_limit)?
-            .opt("BandwidthUpperLimit", &self.bandwidth_upper_limit)?
-            .end()
+        let mut fields = lenient::fields(serializer, "BandwidthRange", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ResourceId", &self.resource_id)?;
+        fields.opt("BandwidthLowerLimit", &self.bandwidth_lower_limit)?;
+        fields.opt("BandwidthUpperLimit", &self.bandwidth_upper_limit)?;
+        fields.end()
     }
 }
 
@@ -1740,44 +1150,6 @@ pub struct BgpConfigAndAsn {
     pub remote_bgp_asn: Option<String>,
 }
 
-impl BgpConfigAndAsn {
-    /// With every field unset.
-    pub fn new() -> Self {
-        BgpConfigAndAsn {
-            tunnel_cidr: None,
-            local_bgp_ip: None,
-            remote_bgp_ip: None,
-            local_bgp_asn: None,
-            remote_bgp_asn: None,
-        }
-    }
-    /// Sets `TunnelCidr`.
-    pub fn with_tunnel_cidr(mut self, tunnel_cidr: impl Into<String>) -> Self {
-        self.tunnel_cidr = Some(tunnel_cidr.into());
-        self
-    }
-    /// Sets `LocalBgpIp`.
-    pub fn with_local_bgp_ip(mut self, local_bgp_ip: impl Into<String>) -> Self {
-        self.local_bgp_ip = Some(local_bgp_ip.into());
-        self
-    }
-    /// Sets `RemoteBgpIp`.
-    pub fn with_remote_bgp_ip(mut self, remote_bgp_ip: impl Into<String>) -> Self {
-        self.remote_bgp_ip = Some(remote_bgp_ip.into());
-        self
-    }
-    /// Sets `LocalBgpAsn`.
-    pub fn with_local_bgp_asn(mut self, local_bgp_asn: impl Into<String>) -> Self {
-        self.local_bgp_asn = Some(local_bgp_asn.into());
-        self
-    }
-    /// Sets `RemoteBgpAsn`.
-    pub fn with_remote_bgp_asn(mut self, remote_bgp_asn: impl Into<String>) -> Self {
-        self.remote_bgp_asn = Some(remote_bgp_asn.into());
-        self
-    }
-}
-
 impl lenient::Reply for BgpConfigAndAsn {
     const NAME: &'static str = "BgpConfigAndAsn";
     const FIELDS: &'static [&'static str] = &[
@@ -1805,16 +1177,16 @@ impl<'de> Deserialize<'de> for BgpConfigAndAsn {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for BgpConfigAndAsn {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "BgpConfigAndAsn", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("TunnelCidr", &self.tunnel_cidr)?
-            .opt("LocalBgpIp", &self.local_bgp_ip)?
-            .opt("RemoteBgpIp", &self.remote_bgp_ip)?
-            .opt("LocalBgpAsn", &self.local_bgp_asn)?
-            .opt("RemoteBgpAsn", &self.remote_bgp_asn)?
-            .end()
+        let mut fields = lenient::fields(serializer, "BgpConfigAndAsn", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("TunnelCidr", &self.tunnel_cidr)?;
+        fields.opt("LocalBgpIp", &self.local_bgp_ip)?;
+        fields.opt("RemoteBgpIp", &self.remote_bgp_ip)?;
+        fields.opt("LocalBgpAsn", &self.local_bgp_asn)?;
+        fields.opt("RemoteBgpAsn", &self.remote_bgp_asn)?;
+        fields.end()
     }
 }
 
@@ -1964,176 +1336,6 @@ pub struct Ccn {
     pub service_level_mode: Option<u64>,
 }
 
-impl Ccn {
-    /// With every field unset.
-    pub fn new() -> Self {
-        Ccn {
-            ccn_id: None,
-            ccn_name: None,
-            ccn_description: None,
-            instance_count: None,
-            create_time: None,
-            state: None,
-            qos_level: None,
-            instance_charge_type: None,
-            instance_metering_type: None,
-            bandwidth_limit_type: None,
-            tag_set: Vec::new(),
-            route_priority_flag: None,
-            route_table_count: None,
-            route_table_flag: None,
-            is_security_lock: None,
-            route_broadcast_policy_flag: None,
-            route_ecmp_flag: None,
-            route_overlap_flag: None,
-            traffic_marking_policy_flag: None,
-            route_select_policy_flag: None,
-            direct_connect_accelerate_channel_flag: None,
-            ipv6_flag: None,
-            mrtb_aggregate_policy_flag: None,
-            mrtb_policy_value_flag: None,
-            route_table_policy_value_community_flag: None,
-            policy_based_routing_flag: None,
-            service_level_mode: None,
-        }
-    }
-    /// Sets `CcnId`.
-    pub fn with_ccn_id(mut self, ccn_id: impl Into<String>) -> Self {
-        self.ccn_id = Some(ccn_id.into());
-        self
-    }
-    /// Sets `CcnName`.
-    pub fn with_ccn_name(mut self, ccn_name: impl Into<String>) -> Self {
-        self.ccn_name = Some(ccn_name.into());
-        self
-    }
-    /// Sets `CcnDescription`.
-    pub fn with_ccn_description(mut self, ccn_description: impl Into<String>) -> Self {
-        self.ccn_description = Some(ccn_description.into());
-        self
-    }
-    /// Sets `InstanceCount`.
-    pub fn with_instance_count(mut self, instance_count: u64) -> Self {
-        self.instance_count = Some(instance_count);
-        self
-    }
-    /// Sets `CreateTime`.
-    pub fn with_create_time(mut self, create_time: impl Into<String>) -> Self {
-        self.create_time = Some(create_time.into());
-        self
-    }
-    /// Sets `State`.
-    pub fn with_state(mut self, state: impl Into<String>) -> Self {
-        self.state = Some(state.into());
-        self
-    }
-    /// Sets `QosLevel`.
-    pub fn with_qos_level(mut self, qos_level: impl Into<String>) -> Self {
-        self.qos_level = Some(qos_level.into());
-        self
-    }
-    /// Sets `InstanceChargeType`.
-    pub fn with_instance_charge_type(mut self, instance_charge_type: impl Into<String>) -> Self {
-        self.instance_charge_type = Some(instance_charge_type.into());
-        self
-    }
-    /// Sets `InstanceMeteringType`.
-    pub fn with_instance_metering_type(mut self, instance_metering_type: impl Into<String>) -> Self {
-        self.instance_metering_type = Some(instance_metering_type.into());
-        self
-    }
-    /// Sets `BandwidthLimitType`.
-    pub fn with_bandwidth_limit_type(mut self, bandwidth_limit_type: impl Into<String>) -> Self {
-        self.bandwidth_limit_type = Some(bandwidth_limit_type.into());
-        self
-    }
-    /// Sets `TagSet`.
-    pub fn with_tag_set(mut self, tag_set: impl IntoIterator<Item = output::Tag>) -> Self {
-        self.tag_set = tag_set.into_iter().collect();
-        self
-    }
-    /// Sets `RoutePriorityFlag`.
-    pub fn with_route_priority_flag(mut self, route_priority_flag: bool) -> Self {
-        self.route_priority_flag = Some(route_priority_flag);
-        self
-    }
-    /// Sets `RouteTableCount`.
-    pub fn with_route_table_count(mut self, route_table_count: u64) -> Self {
-        self.route_table_count = Some(route_table_count);
-        self
-    }
-    /// Sets `RouteTableFlag`.
-    pub fn with_route_table_flag(mut self, route_table_flag: bool) -> Self {
-        self.route_table_flag = Some(route_table_flag);
-        self
-    }
-    /// Sets `IsSecurityLock`.
-    pub fn with_is_security_lock(mut self, is_security_lock: bool) -> Self {
-        self.is_security_lock = Some(is_security_lock);
-        self
-    }
-    /// Sets `RouteBroadcastPolicyFlag`.
-    pub fn with_route_broadcast_policy_flag(mut self, route_broadcast_policy_flag: bool) -> Self {
-        self.route_broadcast_policy_flag = Some(route_broadcast_policy_flag);
-        self
-    }
-    /// Sets `RouteECMPFlag`.
-    pub fn with_route_ecmp_flag(mut self, route_ecmp_flag: bool) -> Self {
-        self.route_ecmp_flag = Some(route_ecmp_flag);
-        self
-    }
-    /// Sets `RouteOverlapFlag`.
-    pub fn with_route_overlap_flag(mut self, route_overlap_flag: bool) -> Self {
-        self.route_overlap_flag = Some(route_overlap_flag);
-        self
-    }
-    /// Sets `TrafficMarkingPolicyFlag`.
-    pub fn with_traffic_marking_policy_flag(mut self, traffic_marking_policy_flag: bool) -> Self {
-        self.traffic_marking_policy_flag = Some(traffic_marking_policy_flag);
-        self
-    }
-    /// Sets `RouteSelectPolicyFlag`.
-    pub fn with_route_select_policy_flag(mut self, route_select_policy_flag: bool) -> Self {
-        self.route_select_policy_flag = Some(route_select_policy_flag);
-        self
-    }
-    /// Sets `DirectConnectAccelerateChannelFlag`.
-    pub fn with_direct_connect_accelerate_channel_flag(mut self, direct_connect_accelerate_channel_flag: bool) -> Self {
-        self.direct_connect_accelerate_channel_flag = Some(direct_connect_accelerate_channel_flag);
-        self
-    }
-    /// Sets `Ipv6Flag`.
-    pub fn with_ipv6_flag(mut self, ipv6_flag: bool) -> Self {
-        self.ipv6_flag = Some(ipv6_flag);
-        self
-    }
-    /// Sets `MrtbAggregatePolicyFlag`.
-    pub fn with_mrtb_aggregate_policy_flag(mut self, mrtb_aggregate_policy_flag: bool) -> Self {
-        self.mrtb_aggregate_policy_flag = Some(mrtb_aggregate_policy_flag);
-        self
-    }
-    /// Sets `MrtbPolicyValueFlag`.
-    pub fn with_mrtb_policy_value_flag(mut self, mrtb_policy_value_flag: bool) -> Self {
-        self.mrtb_policy_value_flag = Some(mrtb_policy_value_flag);
-        self
-    }
-    /// Sets `RouteTablePolicyValueCommunityFlag`.
-    pub fn with_route_table_policy_value_community_flag(mut self, route_table_policy_value_community_flag: bool) -> Self {
-        self.route_table_policy_value_community_flag = Some(route_table_policy_value_community_flag);
-        self
-    }
-    /// Sets `PolicyBasedRoutingFlag`.
-    pub fn with_policy_based_routing_flag(mut self, policy_based_routing_flag: bool) -> Self {
-        self.policy_based_routing_flag = Some(policy_based_routing_flag);
-        self
-    }
-    /// Sets `ServiceLevelMode`.
-    pub fn with_service_level_mode(mut self, service_level_mode: u64) -> Self {
-        self.service_level_mode = Some(service_level_mode);
-        self
-    }
-}
-
 impl lenient::Reply for Ccn {
     const NAME: &'static str = "Ccn";
     const FIELDS: &'static [&'static str] = &[
@@ -2205,38 +1407,38 @@ impl<'de> Deserialize<'de> for Ccn {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for Ccn {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Ccn", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("CcnId", &self.ccn_id)?
-            .opt("CcnName", &self.ccn_name)?
-            .opt("CcnDescription", &self.ccn_description)?
-            .opt("InstanceCount", &self.instance_count)?
-            .opt("CreateTime", &self.create_time)?
-            .opt("State", &self.state)?
-            .opt("QosLevel", &self.qos_level)?
-            .opt("InstanceChargeType", &self.instance_charge_type)?
-            .opt("InstanceMeteringType", &self.instance_metering_type)?
-            .opt("BandwidthLimitType", &self.bandwidth_limit_type)?
-            .list("TagSet", &self.tag_set)?
-            .opt("RoutePriorityFlag", &self.route_priority_flag)?
-            .opt("RouteTableCount", &self.route_table_count)?
-            .opt("RouteTableFlag", &self.route_table_flag)?
-            .opt("IsSecurityLock", &self.is_security_lock)?
-            .opt("RouteBroadcastPolicyFlag", &self.route_broadcast_policy_flag)?
-            .opt("RouteECMPFlag", &self.route_ecmp_flag)?
-            .opt("RouteOverlapFlag", &self.route_overlap_flag)?
-            .opt("TrafficMarkingPolicyFlag", &self.traffic_marking_policy_flag)?
-            .opt("RouteSelectPolicyFlag", &self.route_select_policy_flag)?
-            .opt("DirectConnectAccelerateChannelFlag", &self.direct_connect_accelerate_channel_flag)?
-            .opt("Ipv6Flag", &self.ipv6_flag)?
-            .opt("MrtbAggregatePolicyFlag", &self.mrtb_aggregate_policy_flag)?
-            .opt("MrtbPolicyValueFlag", &self.mrtb_policy_value_flag)?
-            .opt("RouteTablePolicyValueCommunityFlag", &self.route_table_policy_value_community_flag)?
-            .opt("PolicyBasedRoutingFlag", &self.policy_based_routing_flag)?
-            .opt("ServiceLevelMode", &self.service_level_mode)?
-            .end()
+        let mut fields = lenient::fields(serializer, "Ccn", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("CcnId", &self.ccn_id)?;
+        fields.opt("CcnName", &self.ccn_name)?;
+        fields.opt("CcnDescription", &self.ccn_description)?;
+        fields.opt("InstanceCount", &self.instance_count)?;
+        fields.opt("CreateTime", &self.create_time)?;
+        fields.opt("State", &self.state)?;
+        fields.opt("QosLevel", &self.qos_level)?;
+        fields.opt("InstanceChargeType", &self.instance_charge_type)?;
+        fields.opt("InstanceMeteringType", &self.instance_metering_type)?;
+        fields.opt("BandwidthLimitType", &self.bandwidth_limit_type)?;
+        fields.list("TagSet", &self.tag_set)?;
+        fields.opt("RoutePriorityFlag", &self.route_priority_flag)?;
+        fields.opt("RouteTableCount", &self.route_table_count)?;
+        fields.opt("RouteTableFlag", &self.route_table_flag)?;
+        fields.opt("IsSecurityLock", &self.is_security_lock)?;
+        fields.opt("RouteBroadcastPolicyFlag", &self.route_broadcast_policy_flag)?;
+        fields.opt("RouteECMPFlag", &self.route_ecmp_flag)?;
+        fields.opt("RouteOverlapFlag", &self.route_overlap_flag)?;
+        fields.opt("TrafficMarkingPolicyFlag", &self.traffic_marking_policy_flag)?;
+        fields.opt("RouteSelectPolicyFlag", &self.route_select_policy_flag)?;
+        fields.opt("DirectConnectAccelerateChannelFlag", &self.direct_connect_accelerate_channel_flag)?;
+        fields.opt("Ipv6Flag", &self.ipv6_flag)?;
+        fields.opt("MrtbAggregatePolicyFlag", &self.mrtb_aggregate_policy_flag)?;
+        fields.opt("MrtbPolicyValueFlag", &self.mrtb_policy_value_flag)?;
+        fields.opt("RouteTablePolicyValueCommunityFlag", &self.route_table_policy_value_community_flag)?;
+        fields.opt("PolicyBasedRoutingFlag", &self.policy_based_routing_flag)?;
+        fields.opt("ServiceLevelMode", &self.service_level_mode)?;
+        fields.end()
     }
 }
 
@@ -2330,110 +1532,6 @@ pub struct CcnAttachedInstance {
     pub alias_instance_id: Option<String>,
 }
 
-impl CcnAttachedInstance {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CcnAttachedInstance {
-            ccn_id: None,
-            instance_type: None,
-            instance_id: None,
-            instance_name: None,
-            instance_region: None,
-            instance_uin: None,
-            cidr_block: Vec::new(),
-            state: None,
-            attached_time: None,
-            ccn_uin: None,
-            instance_area: None,
-            description: None,
-            route_table_id: None,
-            route_table_name: None,
-            alias_type: None,
-            alias_instance_id: None,
-        }
-    }
-    /// Sets `CcnId`.
-    pub fn with_ccn_id(mut self, ccn_id: impl Into<String>) -> Self {
-        self.ccn_id = Some(ccn_id.into());
-        self
-    }
-    /// Sets `InstanceType`.
-    pub fn with_instance_type(mut self, instance_type: impl Into<String>) -> Self {
-        self.instance_type = Some(instance_type.into());
-        self
-    }
-    /// Sets `InstanceId`.
-    pub fn with_instance_id(mut self, instance_id: impl Into<String>) -> Self {
-        self.instance_id = Some(instance_id.into());
-        self
-    }
-    /// Sets `InstanceName`.
-    pub fn with_instance_name(mut self, instance_name: impl Into<String>) -> Self {
-        self.instance_name = Some(instance_name.into());
-        self
-    }
-    /// Sets `InstanceRegion`.
-    pub fn with_instance_region(mut self, instance_region: impl Into<String>) -> Self {
-        self.instance_region = Some(instance_region.into());
-        self
-    }
-    /// Sets `InstanceUin`.
-    pub fn with_instance_uin(mut self, instance_uin: impl Into<String>) -> Self {
-        self.instance_uin = Some(instance_uin.into());
-        self
-    }
-    /// Sets `CidrBlock`.
-    pub fn with_cidr_block(mut self, cidr_block: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.cidr_block = cidr_block.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `State`.
-    pub fn with_state(mut self, state: impl Into<String>) -> Self {
-        self.state = Some(state.into());
-        self
-    }
-    /// Sets `AttachedTime`.
-    pub fn with_attached_time(mut self, attached_time: impl Into<String>) -> Self {
-        self.attached_time = Some(attached_time.into());
-        self
-    }
-    /// Sets `CcnUin`.
-    pub fn with_ccn_uin(mut self, ccn_uin: impl Into<String>) -> Self {
-        self.ccn_uin = Some(ccn_uin.into());
-        self
-    }
-    /// Sets `InstanceArea`.
-    pub fn with_instance_area(mut self, instance_area: impl Into<String>) -> Self {
-        self.instance_area = Some(instance_area.into());
-        self
-    }
-    /// Sets `Description`.
-    pub fn with_description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
-    }
-    /// Sets `RouteTableId`.
-    pub fn with_route_table_id(mut self, route_table_id: impl Into<String>) -> Self {
-        self.route_table_id = Some(route_table_id.into());
-        self
-    }
-    /// Sets `RouteTableName`.
-    pub fn with_route_table_name(mut self, route_table_name: impl Into<String>) -> Self {
-        self.route_table_name = Some(route_table_name.into());
-        self
-    }
-    /// Sets `AliasType`.
-    pub fn with_alias_type(mut self, alias_type: impl Into<String>) -> Self {
-        self.alias_type = Some(alias_type.into());
-        self
-    }
-    /// Sets `AliasInstanceId`.
-    pub fn with_alias_instance_id(mut self, alias_instance_id: impl Into<String>) -> Self {
-        self.alias_instance_id = Some(alias_instance_id.into());
-        self
-    }
-}
-
 impl lenient::Reply for CcnAttachedInstance {
     const NAME: &'static str = "CcnAttachedInstance";
     const FIELDS: &'static [&'static str] = &[
@@ -2483,27 +1581,27 @@ impl<'de> Deserialize<'de> for CcnAttachedInstance {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for CcnAttachedInstance {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CcnAttachedInstance", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("CcnId", &self.ccn_id)?
-            .opt("InstanceType", &self.instance_type)?
-            .opt("InstanceId", &self.instance_id)?
-            .opt("InstanceName", &self.instance_name)?
-            .opt("InstanceRegion", &self.instance_region)?
-            .opt("InstanceUin", &self.instance_uin)?
-            .list("CidrBlock", &self.cidr_block)?
-            .opt("State", &self.state)?
-            .opt("AttachedTime", &self.attached_time)?
-            .opt("CcnUin", &self.ccn_uin)?
-            .opt("InstanceArea", &self.instance_area)?
-            .opt("Description", &self.description)?
-            .opt("RouteTableId", &self.route_table_id)?
-            .opt("RouteTableName", &self.route_table_name)?
-            .opt("AliasType", &self.alias_type)?
-            .opt("AliasInstanceId", &self.alias_instance_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CcnAttachedInstance", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("CcnId", &self.ccn_id)?;
+        fields.opt("InstanceType", &self.instance_type)?;
+        fields.opt("InstanceId", &self.instance_id)?;
+        fields.opt("InstanceName", &self.instance_name)?;
+        fields.opt("InstanceRegion", &self.instance_region)?;
+        fields.opt("InstanceUin", &self.instance_uin)?;
+        fields.list("CidrBlock", &self.cidr_block)?;
+        fields.opt("State", &self.state)?;
+        fields.opt("AttachedTime", &self.attached_time)?;
+        fields.opt("CcnUin", &self.ccn_uin)?;
+        fields.opt("InstanceArea", &self.instance_area)?;
+        fields.opt("Description", &self.description)?;
+        fields.opt("RouteTableId", &self.route_table_id)?;
+        fields.opt("RouteTableName", &self.route_table_name)?;
+        fields.opt("AliasType", &self.alias_type)?;
+        fields.opt("AliasInstanceId", &self.alias_instance_id)?;
+        fields.end()
     }
 }
 
@@ -2561,86 +1659,6 @@ pub struct CcnBandwidth {
     pub update_time: Option<String>,
 }
 
-impl CcnBandwidth {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CcnBandwidth {
-            ccn_id: None,
-            created_time: None,
-            expired_time: None,
-            region_flow_control_id: None,
-            renew_flag: None,
-            ccn_region_bandwidth_limit: None,
-            market_id: None,
-            user_account_id: None,
-            is_cross_border: None,
-            is_security_lock: None,
-            instance_charge_type: None,
-            update_time: None,
-        }
-    }
-    /// Sets `CcnId`.
-    pub fn with_ccn_id(mut self, ccn_id: impl Into<String>) -> Self {
-        self.ccn_id = Some(ccn_id.into());
-        self
-    }
-    /// Sets `CreatedTime`.
-    pub fn with_created_time(mut self, created_time: impl Into<String>) -> Self {
-        self.created_time = Some(created_time.into());
-        self
-    }
-    /// Sets `ExpiredTime`.
-    pub fn with_expired_time(mut self, expired_time: impl Into<String>) -> Self {
-        self.expired_time = Some(expired_time.into());
-        self
-    }
-    /// Sets `RegionFlowControlId`.
-    pub fn with_region_flow_control_id(mut self, region_flow_control_id: impl Into<String>) -> Self {
-        self.region_flow_control_id = Some(region_flow_control_id.into());
-        self
-    }
-    /// Sets `RenewFlag`.
-    pub fn with_renew_flag(mut self, renew_flag: impl Into<String>) -> Self {
-        self.renew_flag = Some(renew_flag.into());
-        self
-    }
-    /// Sets `CcnRegionBandwidthLimit`.
-    pub fn with_ccn_region_bandwidth_limit(mut self, ccn_region_bandwidth_limit: output::CcnRegionBandwidthLimitInfo) -> Self {
-        self.ccn_region_bandwidth_limit = Some(ccn_region_bandwidth_limit);
-        self
-    }
-    /// Sets `MarketId`.
-    pub fn with_market_id(mut self, market_id: impl Into<String>) -> Self {
-        self.market_id = Some(market_id.into());
-        self
-    }
-    /// Sets `UserAccountID`.
-    pub fn with_user_account_id(mut self, user_account_id: impl Into<String>) -> Self {
-        self.user_account_id = Some(user_account_id.into());
-        self
-    }
-    /// Sets `IsCrossBorder`.
-    pub fn with_is_cross_border(mut self, is_cross_border: bool) -> Self {
-        self.is_cross_border = Some(is_cross_border);
-        self
-    }
-    /// Sets `IsSecurityLock`.
-    pub fn with_is_security_lock(mut self, is_security_lock: bool) -> Self {
-        self.is_security_lock = Some(is_security_lock);
-        self
-    }
-    /// Sets `InstanceChargeType`.
-    pub fn with_instance_charge_type(mut self, instance_charge_type: impl Into<String>) -> Self {
-        self.instance_charge_type = Some(instance_charge_type.into());
-        self
-    }
-    /// Sets `UpdateTime`.
-    pub fn with_update_time(mut self, update_time: impl Into<String>) -> Self {
-        self.update_time = Some(update_time.into());
-        self
-    }
-}
-
 impl lenient::Reply for CcnBandwidth {
     const NAME: &'static str = "CcnBandwidth";
     const FIELDS: &'static [&'static str] = &[
@@ -2682,23 +1700,23 @@ impl<'de> Deserialize<'de> for CcnBandwidth {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for CcnBandwidth {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CcnBandwidth", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("CcnId", &self.ccn_id)?
-            .opt("CreatedTime", &self.created_time)?
-            .opt("ExpiredTime", &self.expired_time)?
-            .opt("RegionFlowControlId", &self.region_flow_control_id)?
-            .opt("RenewFlag", &self.renew_flag)?
-            .opt("CcnRegionBandwidthLimit", &self.ccn_region_bandwidth_limit)?
-            .opt("MarketId", &self.market_id)?
-            .opt("UserAccountID", &self.user_account_id)?
-            .opt("IsCrossBorder", &self.is_cross_border)?
-            .opt("IsSecurityLock", &self.is_security_lock)?
-            .opt("InstanceChargeType", &self.instance_charge_type)?
-            .opt("UpdateTime", &self.update_time)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CcnBandwidth", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("CcnId", &self.ccn_id)?;
+        fields.opt("CreatedTime", &self.created_time)?;
+        fields.opt("ExpiredTime", &self.expired_time)?;
+        fields.opt("RegionFlowControlId", &self.region_flow_control_id)?;
+        fields.opt("RenewFlag", &self.renew_flag)?;
+        fields.opt("CcnRegionBandwidthLimit", &self.ccn_region_bandwidth_limit)?;
+        fields.opt("MarketId", &self.market_id)?;
+        fields.opt("UserAccountID", &self.user_account_id)?;
+        fields.opt("IsCrossBorder", &self.is_cross_border)?;
+        fields.opt("IsSecurityLock", &self.is_security_lock)?;
+        fields.opt("InstanceChargeType", &self.instance_charge_type)?;
+        fields.opt("UpdateTime", &self.update_time)?;
+        fields.end()
     }
 }
 
@@ -2756,74 +1774,6 @@ pub struct CcnBandwidthInfo {
     pub qos_level: Option<String>,
 }
 
-impl CcnBandwidthInfo {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CcnBandwidthInfo {
-            ccn_id: None,
-            created_time: None,
-            expired_time: None,
-            region_flow_control_id: None,
-            renew_flag: None,
-            ccn_region_bandwidth_limit: None,
-            market_id: None,
-            tag_set: Vec::new(),
-            default_qos_bandwidth_flag: None,
-            qos_level: None,
-        }
-    }
-    /// Sets `CcnId`.
-    pub fn with_ccn_id(mut self, ccn_id: impl Into<String>) -> Self {
-        self.ccn_id = Some(ccn_id.into());
-        self
-    }
-    /// Sets `CreatedTime`.
-    pub fn with_created_time(mut self, created_time: impl Into<String>) -> Self {
-        self.created_time = Some(created_time.into());
-        self
-    }
-    /// Sets `ExpiredTime`.
-    pub fn with_expired_time(mut self, expired_time: impl Into<String>) -> Self {
-        self.expired_time = Some(expired_time.into());
-        self
-    }
-    /// Sets `RegionFlowControlId`.
-    pub fn with_region_flow_control_id(mut self, region_flow_control_id: impl Into<String>) -> Self {
-        self.region_flow_control_id = Some(region_flow_control_id.into());
-        self
-    }
-    /// Sets `RenewFlag`.
-    pub fn with_renew_flag(mut self, renew_flag: impl Into<String>) -> Self {
-        self.renew_flag = Some(renew_flag.into());
-        self
-    }
-    /// Sets `CcnRegionBandwidthLimit`.
-    pub fn with_ccn_region_bandwidth_limit(mut self, ccn_region_bandwidth_limit: output::CcnRegionBandwidthLimit) -> Self {
-        self.ccn_region_bandwidth_limit = Some(ccn_region_bandwidth_limit);
-        self
-    }
-    /// Sets `MarketId`.
-    pub fn with_market_id(mut self, market_id: impl Into<String>) -> Self {
-        self.market_id = Some(market_id.into());
-        self
-    }
-    /// Sets `TagSet`.
-    pub fn with_tag_set(mut self, tag_set: impl IntoIterator<Item = output::Tag>) -> Self {
-        self.tag_set = tag_set.into_iter().collect();
-        self
-    }
-    /// Sets `DefaultQosBandwidthFlag`.
-    pub fn with_default_qos_bandwidth_flag(mut self, default_qos_bandwidth_flag: bool) -> Self {
-        self.default_qos_bandwidth_flag = Some(default_qos_bandwidth_flag);
-        self
-    }
-    /// Sets `QosLevel`.
-    pub fn with_qos_level(mut self, qos_level: impl Into<String>) -> Self {
-        self.qos_level = Some(qos_level.into());
-        self
-    }
-}
-
 impl lenient::Reply for CcnBandwidthInfo {
     const NAME: &'static str = "CcnBandwidthInfo";
     const FIELDS: &'static [&'static str] = &[
@@ -2861,21 +1811,21 @@ impl<'de> Deserialize<'de> for CcnBandwidthInfo {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for CcnBandwidthInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CcnBandwidthInfo", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("CcnId", &self.ccn_id)?
-            .opt("CreatedTime", &self.created_time)?
-            .opt("ExpiredTime", &self.expired_time)?
-            .opt("RegionFlowControlId", &self.region_flow_control_id)?
-            .opt("RenewFlag", &self.renew_flag)?
-            .opt("CcnRegionBandwidthLimit", &self.ccn_region_bandwidth_limit)?
-            .opt("MarketId", &self.market_id)?
-            .list("TagSet", &self.tag_set)?
-            .opt("DefaultQosBandwidthFlag", &self.default_qos_bandwidth_flag)?
-            .opt("QosLevel", &self.qos_level)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CcnBandwidthInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("CcnId", &self.ccn_id)?;
+        fields.opt("CreatedTime", &self.created_time)?;
+        fields.opt("ExpiredTime", &self.expired_time)?;
+        fields.opt("RegionFlowControlId", &self.region_flow_control_id)?;
+        fields.opt("RenewFlag", &self.renew_flag)?;
+        fields.opt("CcnRegionBandwidthLimit", &self.ccn_region_bandwidth_limit)?;
+        fields.opt("MarketId", &self.market_id)?;
+        fields.list("TagSet", &self.tag_set)?;
+        fields.opt("DefaultQosBandwidthFlag", &self.default_qos_bandwidth_flag)?;
+        fields.opt("QosLevel", &self.qos_level)?;
+        fields.end()
     }
 }
 
@@ -2887,20 +1837,6 @@ pub struct CcnInstanceInfo {
     ///
     /// Example: `ccn-3cef2rhkl`
     pub ccn_id: Option<String>,
-}
-
-impl CcnInstanceInfo {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CcnInstanceInfo {
-            ccn_id: None,
-        }
-    }
-    /// Sets `CcnId`.
-    pub fn with_ccn_id(mut self, ccn_id: impl Into<String>) -> Self {
-        self.ccn_id = Some(ccn_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for CcnInstanceInfo {
@@ -2922,12 +1858,12 @@ impl<'de> Deserialize<'de> for CcnInstanceInfo {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for CcnInstanceInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CcnInstanceInfo", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("CcnId", &self.ccn_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CcnInstanceInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("CcnId", &self.ccn_id)?;
+        fields.end()
     }
 }
 
@@ -2985,86 +1921,6 @@ pub struct CcnPolicyBasedRoutingNextHop {
     pub policy_based_routing_rules_count: Option<i64>,
 }
 
-impl CcnPolicyBasedRoutingNextHop {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CcnPolicyBasedRoutingNextHop {
-            policy_based_routing_next_hop_id: None,
-            name: None,
-            next_hop_region: None,
-            instance_id: None,
-            zone: None,
-            state: None,
-            description: None,
-            instance_type: None,
-            next_hop_resource_type: None,
-            next_hop_resource_id: None,
-            next_hop_ip: None,
-            policy_based_routing_rules_count: None,
-        }
-    }
-    /// Sets `PolicyBasedRoutingNextHopId`.
-    pub fn with_policy_based_routing_next_hop_id(mut self, policy_based_routing_next_hop_id: impl Into<String>) -> Self {
-        self.policy_based_routing_next_hop_id = Some(policy_based_routing_next_hop_id.into());
-        self
-    }
-    /// Sets `Name`.
-    pub fn with_name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-    /// Sets `NextHopRegion`.
-    pub fn with_next_hop_region(mut self, next_hop_region: impl Into<String>) -> Self {
-        self.next_hop_region = Some(next_hop_region.into());
-        self
-    }
-    /// Sets `InstanceId`.
-    pub fn with_instance_id(mut self, instance_id: impl Into<String>) -> Self {
-        self.instance_id = Some(instance_id.into());
-        self
-    }
-    /// Sets `Zone`.
-    pub fn with_zone(mut self, zone: impl Into<String>) -> Self {
-        self.zone = Some(zone.into());
-        self
-    }
-    /// Sets `State`.
-    pub fn with_state(mut self, state: impl Into<String>) -> Self {
-        self.state = Some(state.into());
-        self
-    }
-    /// Sets `Description`.
-    pub fn with_description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
-    }
-    /// Sets `InstanceType`.
-    pub fn with_instance_type(mut self, instance_type: impl Into<String>) -> Self {
-        self.instance_type = Some(instance_type.into());
-        self
-    }
-    /// Sets `NextHopResourceType`.
-    pub fn with_next_hop_resource_type(mut self, next_hop_resource_type: impl Into<String>) -> Self {
-        self.next_hop_resource_type = Some(next_hop_resource_type.into());
-        self
-    }
-    /// Sets `NextHopResourceId`.
-    pub fn with_next_hop_resource_id(mut self, next_hop_resource_id: impl Into<String>) -> Self {
-        self.next_hop_resource_id = Some(next_hop_resource_id.into());
-        self
-    }
-    /// Sets `NextHopIp`.
-    pub fn with_next_hop_ip(mut self, next_hop_ip: impl Into<String>) -> Self {
-        self.next_hop_ip = Some(next_hop_ip.into());
-        self
-    }
-    /// Sets `PolicyBasedRoutingRulesCount`.
-    pub fn with_policy_based_routing_rules_count(mut self, policy_based_routing_rules_count: i64) -> Self {
-        self.policy_based_routing_rules_count = Some(policy_based_routing_rules_count);
-        self
-    }
-}
-
 impl lenient::Reply for CcnPolicyBasedRoutingNextHop {
     const NAME: &'static str = "CcnPolicyBasedRoutingNextHop";
     const FIELDS: &'static [&'static str] = &[
@@ -3106,23 +1962,23 @@ impl<'de> Deserialize<'de> for CcnPolicyBasedRoutingNextHop {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for CcnPolicyBasedRoutingNextHop {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CcnPolicyBasedRoutingNextHop", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("PolicyBasedRoutingNextHopId", &self.policy_based_routing_next_hop_id)?
-            .opt("Name", &self.name)?
-            .opt("NextHopRegion", &self.next_hop_region)?
-            .opt("InstanceId", &self.instance_id)?
-            .opt("Zone", &self.zone)?
-            .opt("State", &self.state)?
-            .opt("Description", &self.description)?
-            .opt("InstanceType", &self.instance_type)?
-            .opt("NextHopResourceType", &self.next_hop_resource_type)?
-            .opt("NextHopResourceId", &self.next_hop_resource_id)?
-            .opt("NextHopIp", &self.next_hop_ip)?
-            .opt("PolicyBasedRoutingRulesCount", &self.policy_based_routing_rules_count)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CcnPolicyBasedRoutingNextHop", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("PolicyBasedRoutingNextHopId", &self.policy_based_routing_next_hop_id)?;
+        fields.opt("Name", &self.name)?;
+        fields.opt("NextHopRegion", &self.next_hop_region)?;
+        fields.opt("InstanceId", &self.instance_id)?;
+        fields.opt("Zone", &self.zone)?;
+        fields.opt("State", &self.state)?;
+        fields.opt("Description", &self.description)?;
+        fields.opt("InstanceType", &self.instance_type)?;
+        fields.opt("NextHopResourceType", &self.next_hop_resource_type)?;
+        fields.opt("NextHopResourceId", &self.next_hop_resource_id)?;
+        fields.opt("NextHopIp", &self.next_hop_ip)?;
+        fields.opt("PolicyBasedRoutingRulesCount", &self.policy_based_routing_rules_count)?;
+        fields.end()
     }
 }
 
@@ -3202,50 +2058,6 @@ pub struct CcnPolicyBasedRoutingRule {
     pub destination_instance_id: Option<String>,
 }
 
-impl CcnPolicyBasedRoutingRule {
-    /// With the fields a request must carry.
-    pub fn new(policy_based_routing_next_hop_id: impl Into<String>, source_cidr_block: impl Into<String>, destination_cidr_block: impl Into<String>, priority: i64, instance_type: impl Into<String>, instance_id: impl Into<String>) -> Self {
-        CcnPolicyBasedRoutingRule {
-            policy_based_routing_next_hop_id: Some(policy_based_routing_next_hop_id.into()),
-            source_cidr_block: Some(source_cidr_block.into()),
-            destination_cidr_block: Some(destination_cidr_block.into()),
-            priority: Some(priority),
-            instance_type: Some(instance_type.into()),
-            instance_id: Some(instance_id.into()),
-            instance_region: None,
-            description: None,
-            policy_based_routing_rule_id: None,
-            destination_instance_type: None,
-            destination_instance_id: None,
-        }
-    }
-    /// Sets `InstanceRegion`.
-    pub fn with_instance_region(mut self, instance_region: impl Into<String>) -> Self {
-        self.instance_region = Some(instance_region.into());
-        self
-    }
-    /// Sets `Description`.
-    pub fn with_description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
-    }
-    /// Sets `PolicyBasedRoutingRuleId`.
-    pub fn with_policy_based_routing_rule_id(mut self, policy_based_routing_rule_id: impl Into<String>) -> Self {
-        self.policy_based_routing_rule_id = Some(policy_based_routing_rule_id.into());
-        self
-    }
-    /// Sets `DestinationInstanceType`.
-    pub fn with_destination_instance_type(mut self, destination_instance_type: impl Into<String>) -> Self {
-        self.destination_instance_type = Some(destination_instance_type.into());
-        self
-    }
-    /// Sets `DestinationInstanceId`.
-    pub fn with_destination_instance_id(mut self, destination_instance_id: impl Into<String>) -> Self {
-        self.destination_instance_id = Some(destination_instance_id.into());
-        self
-    }
-}
-
 impl lenient::Reply for CcnPolicyBasedRoutingRule {
     const NAME: &'static str = "CcnPolicyBasedRoutingRule";
     const FIELDS: &'static [&'static str] = &[
@@ -3285,22 +2097,22 @@ impl<'de> Deserialize<'de> for CcnPolicyBasedRoutingRule {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for CcnPolicyBasedRoutingRule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CcnPolicyBasedRoutingRule", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("PolicyBasedRoutingNextHopId", &self.policy_based_routing_next_hop_id)?
-            .opt("SourceCidrBlock", &self.source_cidr_block)?
-            .opt("DestinationCidrBlock", &self.destination_cidr_block)?
-            .opt("Priority", &self.priority)?
-            .opt("InstanceType", &self.instance_type)?
-            .opt("InstanceId", &self.instance_id)?
-            .opt("InstanceRegion", &self.instance_region)?
-            .opt("Description", &self.description)?
-            .opt("PolicyBasedRoutingRuleId", &self.policy_based_routing_rule_id)?
-            .opt("DestinationInstanceType", &self.destination_instance_type)?
-            .opt("DestinationInstanceId", &self.destination_instance_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CcnPolicyBasedRoutingRule", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("PolicyBasedRoutingNextHopId", &self.policy_based_routing_next_hop_id)?;
+        fields.opt("SourceCidrBlock", &self.source_cidr_block)?;
+        fields.opt("DestinationCidrBlock", &self.destination_cidr_block)?;
+        fields.opt("Priority", &self.priority)?;
+        fields.opt("InstanceType", &self.instance_type)?;
+        fields.opt("InstanceId", &self.instance_id)?;
+        fields.opt("InstanceRegion", &self.instance_region)?;
+        fields.opt("Description", &self.description)?;
+        fields.opt("PolicyBasedRoutingRuleId", &self.policy_based_routing_rule_id)?;
+        fields.opt("DestinationInstanceType", &self.destination_instance_type)?;
+        fields.opt("DestinationInstanceId", &self.destination_instance_id)?;
+        fields.end()
     }
 }
 
@@ -3331,34 +2143,6 @@ pub struct CcnRegionBandwidthLimit {
     pub dst_is_bm: Option<bool>,
 }
 
-impl CcnRegionBandwidthLimit {
-    /// With the fields a request must carry.
-    pub fn new(region: impl Into<String>, bandwidth_limit: u64) -> Self {
-        CcnRegionBandwidthLimit {
-            region: Some(region.into()),
-            bandwidth_limit: Some(bandwidth_limit),
-            is_bm: None,
-            dst_region: None,
-            dst_is_bm: None,
-        }
-    }
-    /// Sets `IsBm`.
-    pub fn with_is_bm(mut self, is_bm: bool) -> Self {
-        self.is_bm = Some(is_bm);
-        self
-    }
-    /// Sets `DstRegion`.
-    pub fn with_dst_region(mut self, dst_region: impl Into<String>) -> Self {
-        self.dst_region = Some(dst_region.into());
-        self
-    }
-    /// Sets `DstIsBm`.
-    pub fn with_dst_is_bm(mut self, dst_is_bm: bool) -> Self {
-        self.dst_is_bm = Some(dst_is_bm);
-        self
-    }
-}
-
 impl lenient::Reply for CcnRegionBandwidthLimit {
     const NAME: &'static str = "CcnRegionBandwidthLimit";
     const FIELDS: &'static [&'static str] = &[
@@ -3386,16 +2170,16 @@ impl<'de> Deserialize<'de> for CcnRegionBandwidthLimit {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for CcnRegionBandwidthLimit {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CcnRegionBandwidthLimit", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Region", &self.region)?
-            .opt("BandwidthLimit", &self.bandwidth_limit)?
-            .opt("IsBm", &self.is_bm)?
-            .opt("DstRegion", &self.dst_region)?
-            .opt("DstIsBm", &self.dst_is_bm)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CcnRegionBandwidthLimit", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Region", &self.region)?;
+        fields.opt("BandwidthLimit", &self.bandwidth_limit)?;
+        fields.opt("IsBm", &self.is_bm)?;
+        fields.opt("DstRegion", &self.dst_region)?;
+        fields.opt("DstIsBm", &self.dst_is_bm)?;
+        fields.end()
     }
 }
 
@@ -3415,32 +2199,6 @@ pub struct CcnRegionBandwidthLimitInfo {
     ///
     /// Example: `1000`
     pub bandwidth_limit: Option<u64>,
-}
-
-impl CcnRegionBandwidthLimitInfo {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CcnRegionBandwidthLimitInfo {
-            source_region: None,
-            destination_region: None,
-            bandwidth_limit: None,
-        }
-    }
-    /// Sets `SourceRegion`.
-    pub fn with_source_region(mut self, source_region: impl Into<String>) -> Self {
-        self.source_region = Some(source_region.into());
-        self
-    }
-    /// Sets `DestinationRegion`.
-    pub fn with_destination_region(mut self, destination_region: impl Into<String>) -> Self {
-        self.destination_region = Some(destination_region.into());
-        self
-    }
-    /// Sets `BandwidthLimit`.
-    pub fn with_bandwidth_limit(mut self, bandwidth_limit: u64) -> Self {
-        self.bandwidth_limit = Some(bandwidth_limit);
-        self
-    }
 }
 
 impl lenient::Reply for CcnRegionBandwidthLimitInfo {
@@ -3466,14 +2224,14 @@ impl<'de> Deserialize<'de> for CcnRegionBandwidthLimitInfo {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for CcnRegionBandwidthLimitInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CcnRegionBandwidthLimitInfo", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("SourceRegion", &self.source_region)?
-            .opt("DestinationRegion", &self.destination_region)?
-            .opt("BandwidthLimit", &self.bandwidth_limit)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CcnRegionBandwidthLimitInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("SourceRegion", &self.source_region)?;
+        fields.opt("DestinationRegion", &self.destination_region)?;
+        fields.opt("BandwidthLimit", &self.bandwidth_limit)?;
+        fields.end()
     }
 }
 
@@ -3557,116 +2315,6 @@ pub struct CcnRoute {
     pub as_path: Option<String>,
 }
 
-impl CcnRoute {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CcnRoute {
-            route_id: None,
-            destination_cidr_block: None,
-            instance_type: None,
-            instance_id: None,
-            instance_name: None,
-            instance_region: None,
-            update_time: None,
-            enabled: None,
-            instance_uin: None,
-            extra_state: None,
-            is_bgp: None,
-            route_priority: None,
-            instance_extra_name: None,
-            alias_type: None,
-            alias_instance_id: None,
-            route_table_id: None,
-            as_path: None,
-        }
-    }
-    /// Sets `RouteId`.
-    pub fn with_route_id(mut self, route_id: impl Into<String>) -> Self {
-        self.route_id = Some(route_id.into());
-        self
-    }
-    /// Sets `DestinationCidrBlock`.
-    pub fn with_destination_cidr_block(mut self, destination_cidr_block: impl Into<String>) -> Self {
-        self.destination_cidr_block = Some(destination_cidr_block.into());
-        self
-    }
-    /// Sets `InstanceType`.
-    pub fn with_instance_type(mut self, instance_type: impl Into<String>) -> Self {
-        self.instance_type = Some(instance_type.into());
-        self
-    }
-    /// Sets `InstanceId`.
-    pub fn with_instance_id(mut self, instance_id: impl Into<String>) -> Self {
-        self.instance_id = Some(instance_id.into());
-        self
-    }
-    /// Sets `InstanceName`.
-    pub fn with_instance_name(mut self, instance_name: impl Into<String>) -> Self {
-        self.instance_name = Some(instance_name.into());
-        self
-    }
-    /// Sets `InstanceRegion`.
-    pub fn with_instance_region(mut self, instance_region: impl Into<String>) -> Self {
-        self.instance_region = Some(instance_region.into());
-        self
-    }
-    /// Sets `UpdateTime`.
-    pub fn with_update_time(mut self, update_time: impl Into<String>) -> Self {
-        self.update_time = Some(update_time.into());
-        self
-    }
-    /// Sets `Enabled`.
-    pub fn with_enabled(mut self, enabled: bool) -> Self {
-        self.enabled = Some(enabled);
-        self
-    }
-    /// Sets `InstanceUin`.
-    pub fn with_instance_uin(mut self, instance_uin: impl Into<String>) -> Self {
-        self.instance_uin = Some(instance_uin.into());
-        self
-    }
-    /// Sets `ExtraState`.
-    pub fn with_extra_state(mut self, extra_state: impl Into<String>) -> Self {
-        self.extra_state = Some(extra_state.into());
-        self
-    }
-    /// Sets `IsBgp`.
-    pub fn with_is_bgp(mut self, is_bgp: bool) -> Self {
-        self.is_bgp = Some(is_bgp);
-        self
-    }
-    /// Sets `RoutePriority`.
-    pub fn with_route_priority(mut self, route_priority: u64) -> Self {
-        self.route_priority = Some(route_priority);
-        self
-    }
-    /// Sets `InstanceExtraName`.
-    pub fn with_instance_extra_name(mut self, instance_extra_name: impl Into<String>) -> Self {
-        self.instance_extra_name = Some(instance_extra_name.into());
-        self
-    }
-    /// Sets `AliasType`.
-    pub fn with_alias_type(mut self, alias_type: impl Into<String>) -> Self {
-        self.alias_type = Some(alias_type.into());
-        self
-    }
-    /// Sets `AliasInstanceId`.
-    pub fn with_alias_instance_id(mut self, alias_instance_id: impl Into<String>) -> Self {
-        self.alias_instance_id = Some(alias_instance_id.into());
-        self
-    }
-    /// Sets `RouteTableId`.
-    pub fn with_route_table_id(mut self, route_table_id: impl Into<String>) -> Self {
-        self.route_table_id = Some(route_table_id.into());
-        self
-    }
-    /// Sets `AsPath`.
-    pub fn with_as_path(mut self, as_path: impl Into<String>) -> Self {
-        self.as_path = Some(as_path.into());
-        self
-    }
-}
-
 impl lenient::Reply for CcnRoute {
     const NAME: &'static str = "CcnRoute";
     const FIELDS: &'static [&'static str] = &[
@@ -3718,28 +2366,28 @@ impl<'de> Deserialize<'de> for CcnRoute {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for CcnRoute {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CcnRoute", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RouteId", &self.route_id)?
-            .opt("DestinationCidrBlock", &self.destination_cidr_block)?
-            .opt("InstanceType", &self.instance_type)?
-            .opt("InstanceId", &self.instance_id)?
-            .opt("InstanceName", &self.instance_name)?
-            .opt("InstanceRegion", &self.instance_region)?
-            .opt("UpdateTime", &self.update_time)?
-            .opt("Enabled", &self.enabled)?
-            .opt("InstanceUin", &self.instance_uin)?
-            .opt("ExtraState", &self.extra_state)?
-            .opt("IsBgp", &self.is_bgp)?
-            .opt("RoutePriority", &self.route_priority)?
-            .opt("InstanceExtraName", &self.instance_extra_name)?
-            .opt("AliasType", &self.alias_type)?
-            .opt("AliasInstanceId", &self.alias_instance_id)?
-            .opt("RouteTableId", &self.route_table_id)?
-            .opt("AsPath", &self.as_path)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CcnRoute", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RouteId", &self.route_id)?;
+        fields.opt("DestinationCidrBlock", &self.destination_cidr_block)?;
+        fields.opt("InstanceType", &self.instance_type)?;
+        fields.opt("InstanceId", &self.instance_id)?;
+        fields.opt("InstanceName", &self.instance_name)?;
+        fields.opt("InstanceRegion", &self.instance_region)?;
+        fields.opt("UpdateTime", &self.update_time)?;
+        fields.opt("Enabled", &self.enabled)?;
+        fields.opt("InstanceUin", &self.instance_uin)?;
+        fields.opt("ExtraState", &self.extra_state)?;
+        fields.opt("IsBgp", &self.is_bgp)?;
+        fields.opt("RoutePriority", &self.route_priority)?;
+        fields.opt("InstanceExtraName", &self.instance_extra_name)?;
+        fields.opt("AliasType", &self.alias_type)?;
+        fields.opt("AliasInstanceId", &self.alias_instance_id)?;
+        fields.opt("RouteTableId", &self.route_table_id)?;
+        fields.opt("AsPath", &self.as_path)?;
+        fields.end()
     }
 }
 
@@ -3759,17 +2407,6 @@ pub struct CcnRouteBroadcastPolicyRouteCondition {
     ///
     /// Required. Example: `1`
     pub match_pattern: Option<u64>,
-}
-
-impl CcnRouteBroadcastPolicyRouteCondition {
-    /// With the fields a request must carry.
-    pub fn new(name: impl Into<String>, values: impl IntoIterator<Item = impl Into<String>>, match_pattern: u64) -> Self {
-        CcnRouteBroadcastPolicyRouteCondition {
-            name: Some(name.into()),
-            values: values.into_iter().map(Into::into).collect(),
-            match_pattern: Some(match_pattern),
-        }
-    }
 }
 
 impl lenient::Reply for CcnRouteBroadcastPolicyRouteCondition {
@@ -3795,14 +2432,14 @@ impl<'de> Deserialize<'de> for CcnRouteBroadcastPolicyRouteCondition {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for CcnRouteBroadcastPolicyRouteCondition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CcnRouteBroadcastPolicyRouteCondition", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Name", &self.name)?
-            .list("Values", &self.values)?
-            .opt("MatchPattern", &self.match_pattern)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CcnRouteBroadcastPolicyRouteCondition", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Name", &self.name)?;
+        fields.list("Values", &self.values)?;
+        fields.opt("MatchPattern", &self.match_pattern)?;
+        fields.end()
     }
 }
 
@@ -3836,50 +2473,6 @@ pub struct CcnRouteTable {
     pub create_time: Option<String>,
 }
 
-impl CcnRouteTable {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CcnRouteTable {
-            ccn_id: None,
-            ccn_route_table_id: None,
-            route_table_name: None,
-            route_table_description: None,
-            is_default_table: None,
-            create_time: None,
-        }
-    }
-    /// Sets `CcnId`.
-    pub fn with_ccn_id(mut self, ccn_id: impl Into<String>) -> Self {
-        self.ccn_id = Some(ccn_id.into());
-        self
-    }
-    /// Sets `CcnRouteTableId`.
-    pub fn with_ccn_route_table_id(mut self, ccn_route_table_id: impl Into<String>) -> Self {
-        self.ccn_route_table_id = Some(ccn_route_table_id.into());
-        self
-    }
-    /// Sets `RouteTableName`.
-    pub fn with_route_table_name(mut self, route_table_name: impl Into<String>) -> Self {
-        self.route_table_name = Some(route_table_name.into());
-        self
-    }
-    /// Sets `RouteTableDescription`.
-    pub fn with_route_table_description(mut self, route_table_description: impl Into<String>) -> Self {
-        self.route_table_description = Some(route_table_description.into());
-        self
-    }
-    /// Sets `IsDefaultTable`.
-    pub fn with_is_default_table(mut self, is_default_table: bool) -> Self {
-        self.is_default_table = Some(is_default_table);
-        self
-    }
-    /// Sets `CreateTime`.
-    pub fn with_create_time(mut self, create_time: impl Into<String>) -> Self {
-        self.create_time = Some(create_time.into());
-        self
-    }
-}
-
 impl lenient::Reply for CcnRouteTable {
     const NAME: &'static str = "CcnRouteTable";
     const FIELDS: &'static [&'static str] = &[
@@ -3909,17 +2502,17 @@ impl<'de> Deserialize<'de> for CcnRouteTable {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for CcnRouteTable {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CcnRouteTable", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("CcnId", &self.ccn_id)?
-            .opt("CcnRouteTableId", &self.ccn_route_table_id)?
-            .opt("RouteTableName", &self.route_table_name)?
-            .opt("RouteTableDescription", &self.route_table_description)?
-            .opt("IsDefaultTable", &self.is_default_table)?
-            .opt("CreateTime", &self.create_time)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CcnRouteTable", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("CcnId", &self.ccn_id)?;
+        fields.opt("CcnRouteTableId", &self.ccn_route_table_id)?;
+        fields.opt("RouteTableName", &self.route_table_name)?;
+        fields.opt("RouteTableDescription", &self.route_table_description)?;
+        fields.opt("IsDefaultTable", &self.is_default_table)?;
+        fields.opt("CreateTime", &self.create_time)?;
+        fields.end()
     }
 }
 
@@ -3977,47 +2570,6 @@ pub struct CcnRouteTableBroadcastPolicy {
     pub community_operate_mode: Option<String>,
 }
 
-impl CcnRouteTableBroadcastPolicy {
-    /// With the fields a request must carry.
-    pub fn new(route_conditions: impl IntoIterator<Item = output::CcnRouteBroadcastPolicyRouteCondition>, broadcast_conditions: impl IntoIterator<Item = output::CcnRouteBroadcastPolicyRouteCondition>, action: impl Into<String>) -> Self {
-        CcnRouteTableBroadcastPolicy {
-            route_conditions: route_conditions.into_iter().collect(),
-            broadcast_conditions: broadcast_conditions.into_iter().collect(),
-            action: Some(action.into()),
-            description: None,
-            operate_as_path: None,
-            as_path_operate_mode: None,
-            operate_community_set: Vec::new(),
-            community_operate_mode: None,
-        }
-    }
-    /// Sets `Description`.
-    pub fn with_description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
-    }
-    /// Sets `OperateAsPath`.
-    pub fn with_operate_as_path(mut self, operate_as_path: impl Into<String>) -> Self {
-        self.operate_as_path = Some(operate_as_path.into());
-        self
-    }
-    /// Sets `AsPathOperateMode`.
-    pub fn with_as_path_operate_mode(mut self, as_path_operate_mode: impl Into<String>) -> Self {
-        self.as_path_operate_mode = Some(as_path_operate_mode.into());
-        self
-    }
-    /// Sets `OperateCommunitySet`.
-    pub fn with_operate_community_set(mut self, operate_community_set: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.operate_community_set = operate_community_set.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `CommunityOperateMode`.
-    pub fn with_community_operate_mode(mut self, community_operate_mode: impl Into<String>) -> Self {
-        self.community_operate_mode = Some(community_operate_mode.into());
-        self
-    }
-}
-
 impl lenient::Reply for CcnRouteTableBroadcastPolicy {
     const NAME: &'static str = "CcnRouteTableBroadcastPolicy";
     const FIELDS: &'static [&'static str] = &[
@@ -4051,19 +2603,19 @@ impl<'de> Deserialize<'de> for CcnRouteTableBroadcastPolicy {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for CcnRouteTableBroadcastPolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CcnRouteTableBroadcastPolicy", <Self as lenient::Reply>::FIELDS.len())?
-            .list("RouteConditions", &self.route_conditions)?
-            .list("BroadcastConditions", &self.broadcast_conditions)?
-            .opt("Action", &self.action)?
-            .opt("Description", &self.description)?
-            .opt("OperateAsPath", &self.operate_as_path)?
-            .opt("AsPathOperateMode", &self.as_path_operate_mode)?
-            .list("OperateCommunitySet", &self.operate_community_set)?
-            .opt("CommunityOperateMode", &self.community_operate_mode)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CcnRouteTableBroadcastPolicy", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("RouteConditions", &self.route_conditions)?;
+        fields.list("BroadcastConditions", &self.broadcast_conditions)?;
+        fields.opt("Action", &self.action)?;
+        fields.opt("Description", &self.description)?;
+        fields.opt("OperateAsPath", &self.operate_as_path)?;
+        fields.opt("AsPathOperateMode", &self.as_path_operate_mode)?;
+        fields.list("OperateCommunitySet", &self.operate_community_set)?;
+        fields.opt("CommunityOperateMode", &self.community_operate_mode)?;
+        fields.end()
     }
 }
 
@@ -4081,32 +2633,6 @@ pub struct CcnRouteTableBroadcastPolicys {
     ///
     /// Example: `2022-05-24 19:28:31`
     pub create_time: Option<String>,
-}
-
-impl CcnRouteTableBroadcastPolicys {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CcnRouteTableBroadcastPolicys {
-            policys: Vec::new(),
-            policy_version: None,
-            create_time: None,
-        }
-    }
-    /// Sets `Policys`.
-    pub fn with_policys(mut self, policys: impl IntoIterator<Item = output::CcnRouteTableBroadcastPolicy>) -> Self {
-        self.policys = policys.into_iter().collect();
-        self
-    }
-    /// Sets `PolicyVersion`.
-    pub fn with_policy_version(mut self, policy_version: u64) -> Self {
-        self.policy_version = Some(policy_version);
-        self
-    }
-    /// Sets `CreateTime`.
-    pub fn with_create_time(mut self, create_time: impl Into<String>) -> Self {
-        self.create_time = Some(create_time.into());
-        self
-    }
 }
 
 impl lenient::Reply for CcnRouteTableBroadcastPolicys {
@@ -4132,14 +2658,14 @@ impl<'de> Deserialize<'de> for CcnRouteTableBroadcastPolicys {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for CcnRouteTableBroadcastPolicys {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CcnRouteTableBroadcastPolicys", <Self as lenient::Reply>::FIELDS.len())?
-            .list("Policys", &self.policys)?
-            .opt("PolicyVersion", &self.policy_version)?
-            .opt("CreateTime", &self.create_time)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CcnRouteTableBroadcastPolicys", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("Policys", &self.policys)?;
+        fields.opt("PolicyVersion", &self.policy_version)?;
+        fields.opt("CreateTime", &self.create_time)?;
+        fields.end()
     }
 }
 
@@ -4169,29 +2695,6 @@ pub struct CcnRouteTableInputPolicy {
     pub as_path_operate_mode: Option<String>,
 }
 
-impl CcnRouteTableInputPolicy {
-    /// With the fields a request must carry.
-    pub fn new(route_conditions: impl IntoIterator<Item = output::CcnRouteBroadcastPolicyRouteCondition>, action: impl Into<String>, description: impl Into<String>) -> Self {
-        CcnRouteTableInputPolicy {
-            route_conditions: route_conditions.into_iter().collect(),
-            action: Some(action.into()),
-            description: Some(description.into()),
-            operate_as_path: None,
-            as_path_operate_mode: None,
-        }
-    }
-    /// Sets `OperateAsPath`.
-    pub fn with_operate_as_path(mut self, operate_as_path: impl Into<String>) -> Self {
-        self.operate_as_path = Some(operate_as_path.into());
-        self
-    }
-    /// Sets `AsPathOperateMode`.
-    pub fn with_as_path_operate_mode(mut self, as_path_operate_mode: impl Into<String>) -> Self {
-        self.as_path_operate_mode = Some(as_path_operate_mode.into());
-        self
-    }
-}
-
 impl lenient::Reply for CcnRouteTableInputPolicy {
     const NAME: &'static str = "CcnRouteTableInputPolicy";
     const FIELDS: &'static [&'static str] = &[
@@ -4219,16 +2722,16 @@ impl<'de> Deserialize<'de> for CcnRouteTableInputPolicy {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for CcnRouteTableInputPolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CcnRouteTableInputPolicy", <Self as lenient::Reply>::FIELDS.len())?
-            .list("RouteConditions", &self.route_conditions)?
-            .opt("Action", &self.action)?
-            .opt("Description", &self.description)?
-            .opt("OperateAsPath", &self.operate_as_path)?
-            .opt("AsPathOperateMode", &self.as_path_operate_mode)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CcnRouteTableInputPolicy", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("RouteConditions", &self.route_conditions)?;
+        fields.opt("Action", &self.action)?;
+        fields.opt("Description", &self.description)?;
+        fields.opt("OperateAsPath", &self.operate_as_path)?;
+        fields.opt("AsPathOperateMode", &self.as_path_operate_mode)?;
+        fields.end()
     }
 }
 
@@ -4248,32 +2751,6 @@ pub struct CcnRouteTableInputPolicys {
     ///
     /// Example: `2022-05-24 19:28:31`
     pub create_time: Option<String>,
-}
-
-impl CcnRouteTableInputPolicys {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CcnRouteTableInputPolicys {
-            policys: Vec::new(),
-            policy_version: None,
-            create_time: None,
-        }
-    }
-    /// Sets `Policys`.
-    pub fn with_policys(mut self, policys: impl IntoIterator<Item = output::CcnRouteTableInputPolicy>) -> Self {
-        self.policys = policys.into_iter().collect();
-        self
-    }
-    /// Sets `PolicyVersion`.
-    pub fn with_policy_version(mut self, policy_version: u64) -> Self {
-        self.policy_version = Some(policy_version);
-        self
-    }
-    /// Sets `CreateTime`.
-    pub fn with_create_time(mut self, create_time: impl Into<String>) -> Self {
-        self.create_time = Some(create_time.into());
-        self
-    }
 }
 
 impl lenient::Reply for CcnRouteTableInputPolicys {
@@ -4299,14 +2776,14 @@ impl<'de> Deserialize<'de> for CcnRouteTableInputPolicys {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for CcnRouteTableInputPolicys {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CcnRouteTableInputPolicys", <Self as lenient::Reply>::FIELDS.len())?
-            .list("Policys", &self.policys)?
-            .opt("PolicyVersion", &self.policy_version)?
-            .opt("CreateTime", &self.create_time)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CcnRouteTableInputPolicys", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("Policys", &self.policys)?;
+        fields.opt("PolicyVersion", &self.policy_version)?;
+        fields.opt("CreateTime", &self.create_time)?;
+        fields.end()
     }
 }
 
@@ -4324,26 +2801,6 @@ pub struct CidrForCcn {
     ///
     /// Example: `True`
     pub published_to_vbc: Option<bool>,
-}
-
-impl CidrForCcn {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CidrForCcn {
-            cidr: None,
-            published_to_vbc: None,
-        }
-    }
-    /// Sets `Cidr`.
-    pub fn with_cidr(mut self, cidr: impl Into<String>) -> Self {
-        self.cidr = Some(cidr.into());
-        self
-    }
-    /// Sets `PublishedToVbc`.
-    pub fn with_published_to_vbc(mut self, published_to_vbc: bool) -> Self {
-        self.published_to_vbc = Some(published_to_vbc);
-        self
-    }
 }
 
 impl lenient::Reply for CidrForCcn {
@@ -4367,13 +2824,13 @@ impl<'de> Deserialize<'de> for CidrForCcn {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for CidrForCcn {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CidrForCcn", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Cidr", &self.cidr)?
-            .opt("PublishedToVbc", &self.published_to_vbc)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CidrForCcn", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Cidr", &self.cidr)?;
+        fields.opt("PublishedToVbc", &self.published_to_vbc)?;
+        fields.end()
     }
 }
 
@@ -4389,26 +2846,6 @@ pub struct ClassicLinkInstance {
     ///
     /// Example: `ins-kngiybxl`
     pub instance_id: Option<String>,
-}
-
-impl ClassicLinkInstance {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ClassicLinkInstance {
-            vpc_id: None,
-            instance_id: None,
-        }
-    }
-    /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, vpc_id: impl Into<String>) -> Self {
-        self.vpc_id = Some(vpc_id.into());
-        self
-    }
-    /// Sets `InstanceId`.
-    pub fn with_instance_id(mut self, instance_id: impl Into<String>) -> Self {
-        self.instance_id = Some(instance_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for ClassicLinkInstance {
@@ -4432,13 +2869,13 @@ impl<'de> Deserialize<'de> for ClassicLinkInstance {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ClassicLinkInstance {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ClassicLinkInstance", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("VpcId", &self.vpc_id)?
-            .opt("InstanceId", &self.instance_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ClassicLinkInstance", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("VpcId", &self.vpc_id)?;
+        fields.opt("InstanceId", &self.instance_id)?;
+        fields.end()
     }
 }
 
@@ -4458,32 +2895,6 @@ pub struct ConflictItem {
     ///
     /// Example: `rti-kngiybxl`
     pub conflict_id: Option<String>,
-}
-
-impl ConflictItem {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ConflictItem {
-            confilct_id: None,
-            destination_item: None,
-            conflict_id: None,
-        }
-    }
-    /// Sets `ConfilctId`.
-    pub fn with_confilct_id(mut self, confilct_id: impl Into<String>) -> Self {
-        self.confilct_id = Some(confilct_id.into());
-        self
-    }
-    /// Sets `DestinationItem`.
-    pub fn with_destination_item(mut self, destination_item: impl Into<String>) -> Self {
-        self.destination_item = Some(destination_item.into());
-        self
-    }
-    /// Sets `ConflictId`.
-    pub fn with_conflict_id(mut self, conflict_id: impl Into<String>) -> Self {
-        self.conflict_id = Some(conflict_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for ConflictItem {
@@ -4509,14 +2920,14 @@ impl<'de> Deserialize<'de> for ConflictItem {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ConflictItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ConflictItem", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("ConfilctId", &self.confilct_id)?
-            .opt("DestinationItem", &self.destination_item)?
-            .opt("ConflictId", &self.conflict_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ConflictItem", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ConfilctId", &self.confilct_id)?;
+        fields.opt("DestinationItem", &self.destination_item)?;
+        fields.opt("ConflictId", &self.conflict_id)?;
+        fields.end()
     }
 }
 
@@ -4536,32 +2947,6 @@ pub struct ConflictSource {
     ///
     /// Example: `[{"ConflictId": "rti-4d8a10a1", "DestinationItem": "10.0.0.0/16"}]`
     pub conflict_item_set: Vec<output::ConflictItem>,
-}
-
-impl ConflictSource {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ConflictSource {
-            conflict_source_id: None,
-            source_item: None,
-            conflict_item_set: Vec::new(),
-        }
-    }
-    /// Sets `ConflictSourceId`.
-    pub fn with_conflict_source_id(mut self, conflict_source_id: impl Into<String>) -> Self {
-        self.conflict_source_id = Some(conflict_source_id.into());
-        self
-    }
-    /// Sets `SourceItem`.
-    pub fn with_source_item(mut self, source_item: impl Into<String>) -> Self {
-        self.source_item = Some(source_item.into());
-        self
-    }
-    /// Sets `ConflictItemSet`.
-    pub fn with_conflict_item_set(mut self, conflict_item_set: impl IntoIterator<Item = output::ConflictItem>) -> Self {
-        self.conflict_item_set = conflict_item_set.into_iter().collect();
-        self
-    }
 }
 
 impl lenient::Reply for ConflictSource {
@@ -4587,14 +2972,14 @@ impl<'de> Deserialize<'de> for ConflictSource {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ConflictSource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ConflictSource", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("ConflictSourceId", &self.conflict_source_id)?
-            .opt("SourceItem", &self.source_item)?
-            .list("ConflictItemSet", &self.conflict_item_set)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ConflictSource", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ConflictSourceId", &self.conflict_source_id)?;
+        fields.opt("SourceItem", &self.source_item)?;
+        fields.list("ConflictItemSet", &self.conflict_item_set)?;
+        fields.end()
     }
 }
 
@@ -4614,32 +2999,6 @@ pub struct ConnectionStateTimeouts {
     ///
     /// Example: `120`
     pub tcp_time_wait_timeout: Option<u64>,
-}
-
-impl ConnectionStateTimeouts {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ConnectionStateTimeouts {
-            udp_mapping_timeout: None,
-            tcp_established_connection_timeout: None,
-            tcp_time_wait_timeout: None,
-        }
-    }
-    /// Sets `UDPMappingTimeout`.
-    pub fn with_udp_mapping_timeout(mut self, udp_mapping_timeout: u64) -> Self {
-        self.udp_mapping_timeout = Some(udp_mapping_timeout);
-        self
-    }
-    /// Sets `TCPEstablishedConnectionTimeout`.
-    pub fn with_tcp_established_connection_timeout(mut self, tcp_established_connection_timeout: u64) -> Self {
-        self.tcp_established_connection_timeout = Some(tcp_established_connection_timeout);
-        self
-    }
-    /// Sets `TCPTimeWaitTimeout`.
-    pub fn with_tcp_time_wait_timeout(mut self, tcp_time_wait_timeout: u64) -> Self {
-        self.tcp_time_wait_timeout = Some(tcp_time_wait_timeout);
-        self
-    }
 }
 
 impl lenient::Reply for ConnectionStateTimeouts {
@@ -4665,14 +3024,14 @@ impl<'de> Deserialize<'de> for ConnectionStateTimeouts {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ConnectionStateTimeouts {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ConnectionStateTimeouts", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("UDPMappingTimeout", &self.udp_mapping_timeout)?
-            .opt("TCPEstablishedConnectionTimeout", &self.tcp_established_connection_timeout)?
-            .opt("TCPTimeWaitTimeout", &self.tcp_time_wait_timeout)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ConnectionStateTimeouts", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("UDPMappingTimeout", &self.udp_mapping_timeout)?;
+        fields.opt("TCPEstablishedConnectionTimeout", &self.tcp_established_connection_timeout)?;
+        fields.opt("TCPTimeWaitTimeout", &self.tcp_time_wait_timeout)?;
+        fields.end()
     }
 }
 
@@ -4782,164 +3141,6 @@ pub struct CrossBorderCompliance {
     pub white_list_flag: Option<bool>,
 }
 
-impl CrossBorderCompliance {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CrossBorderCompliance {
-            service_provider: None,
-            compliance_id: None,
-            company: None,
-            uniform_social_credit_code: None,
-            legal_person: None,
-            issuing_authority: None,
-            business_license: None,
-            business_address: None,
-            post_code: None,
-            manager: None,
-            manager_id: None,
-            manager_id_card: None,
-            manager_address: None,
-            manager_telephone: None,
-            email: None,
-            service_handling_form: None,
-            authorization_letter: None,
-            safety_commitment: None,
-            service_start_date: None,
-            service_end_date: None,
-            state: None,
-            created_time: None,
-            legal_person_id: None,
-            legal_person_id_card: None,
-            white_list_flag: None,
-        }
-    }
-    /// Sets `ServiceProvider`.
-    pub fn with_service_provider(mut self, service_provider: impl Into<String>) -> Self {
-        self.service_provider = Some(service_provider.into());
-        self
-    }
-    /// Sets `ComplianceId`.
-    pub fn with_compliance_id(mut self, compliance_id: u64) -> Self {
-        self.compliance_id = Some(compliance_id);
-        self
-    }
-    /// Sets `Company`.
-    pub fn with_company(mut self, company: impl Into<String>) -> Self {
-        self.company = Some(company.into());
-        self
-    }
-    /// Sets `UniformSocialCreditCode`.
-    pub fn with_uniform_social_credit_code(mut self, uniform_social_credit_code: impl Into<String>) -> Self {
-        self.uniform_social_credit_code = Some(uniform_social_credit_code.into());
-        self
-    }
-    /// Sets `LegalPerson`.
-    pub fn with_legal_person(mut self, legal_person: impl Into<String>) -> Self {
-        self.legal_person = Some(legal_person.into());
-        self
-    }
-    /// Sets `IssuingAuthority`.
-    pub fn with_issuing_authority(mut self, issuing_authority: impl Into<String>) -> Self {
-        self.issuing_authority = Some(issuing_authority.into());
-        self
-    }
-    /// Sets `BusinessLicense`.
-    pub fn with_business_license(mut self, business_license: impl Into<String>) -> Self {
-        self.business_license = Some(business_license.into());
-        self
-    }
-    /// Sets `BusinessAddress`.
-    pub fn with_business_address(mut self, business_address: impl Into<String>) -> Self {
-        self.business_address = Some(business_address.into());
-        self
-    }
-    /// Sets `PostCode`.
-    pub fn with_post_code(mut self, post_code: u64) -> Self {
-        self.post_code = Some(post_code);
-        self
-    }
-    /// Sets `Manager`.
-    pub fn with_manager(mut self, manager: impl Into<String>) -> Self {
-        self.manager = Some(manager.into());
-        self
-    }
-    /// Sets `ManagerId`.
-    pub fn with_manager_id(mut self, manager_id: impl Into<String>) -> Self {
-        self.manager_id = Some(manager_id.into());
-        self
-    }
-    /// Sets `ManagerIdCard`.
-    pub fn with_manager_id_card(mut self, manager_id_card: impl Into<String>) -> Self {
-        self.manager_id_card = Some(manager_id_card.into());
-        self
-    }
-    /// Sets `ManagerAddress`.
-    pub fn with_manager_address(mut self, manager_address: impl Into<String>) -> Self {
-        self.manager_address = Some(manager_address.into());
-        self
-    }
-    /// Sets `ManagerTelephone`.
-    pub fn with_manager_telephone(mut self, manager_telephone: impl Into<String>) -> Self {
-        self.manager_telephone = Some(manager_telephone.into());
-        self
-    }
-    /// Sets `Email`.
-    pub fn with_email(mut self, email: impl Into<String>) -> Self {
-        self.email = Some(email.into());
-        self
-    }
-    /// Sets `ServiceHandlingForm`.
-    pub fn with_service_handling_form(mut self, service_handling_form: impl Into<String>) -> Self {
-        self.service_handling_form = Some(service_handling_form.into());
-        self
-    }
-    /// Sets `AuthorizationLetter`.
-    pub fn with_authorization_letter(mut self, authorization_letter: impl Into<String>) -> Self {
-        self.authorization_letter = Some(authorization_letter.into());
-        self
-    }
-    /// Sets `SafetyCommitment`.
-    pub fn with_safety_commitment(mut self, safety_commitment: impl Into<String>) -> Self {
-        self.safety_commitment = Some(safety_commitment.into());
-        self
-    }
-    /// Sets `ServiceStartDate`.
-    pub fn with_service_start_date(mut self, service_start_date: impl Into<String>) -> Self {
-        self.service_start_date = Some(service_start_date.into());
-        self
-    }
-    /// Sets `ServiceEndDate`.
-    pub fn with_service_end_date(mut self, service_end_date: impl Into<String>) -> Self {
-        self.service_end_date = Some(service_end_date.into());
-        self
-    }
-    /// Sets `State`.
-    pub fn with_state(mut self, state: impl Into<String>) -> Self {
-        self.state = Some(state.into());
-        self
-    }
-    /// Sets `CreatedTime`.
-    pub fn with_created_time(mut self, created_time: impl Into<String>) -> Self {
-        self.created_time = Some(created_time.into());
-        self
-    }
-    /// Sets `LegalPersonId`.
-    pub fn with_legal_person_id(mut self, legal_person_id: impl Into<String>) -> Self {
-        self.legal_person_id = Some(legal_person_id.into());
-        self
-    }
-    /// Sets `LegalPersonIdCard`.
-    pub fn with_legal_person_id_card(mut self, legal_person_id_card: impl Into<String>) -> Self {
-        self.legal_person_id_card = Some(legal_person_id_card.into());
-        self
-    }
-    /// Sets `WhiteListFlag`.
-    pub fn with_white_list_flag(mut self, white_list_flag: bool) -> Self {
-        self.white_list_flag = Some(white_list_flag);
-        self
-    }
-}
-
 impl lenient::Reply for CrossBorderCompliance {
     const NAME: &'static str = "CrossBorderCompliance";
     const FIELDS: &'static [&'static str] = &[
@@ -5007,36 +3208,36 @@ impl<'de> Deserialize<'de> for CrossBorderCompliance {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for CrossBorderCompliance {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CrossBorderCompliance", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("ServiceProvider", &self.service_provider)?
-            .opt("ComplianceId", &self.compliance_id)?
-            .opt("Company", &self.company)?
-            .opt("UniformSocialCreditCode", &self.uniform_social_credit_code)?
-            .opt("LegalPerson", &self.legal_person)?
-            .opt("IssuingAuthority", &self.issuing_authority)?
-            .opt("BusinessLicense", &self.business_license)?
-            .opt("BusinessAddress", &self.business_address)?
-            .opt("PostCode", &self.post_code)?
-            .opt("Manager", &self.manager)?
-            .opt("ManagerId", &self.manager_id)?
-            .opt("ManagerIdCard", &self.manager_id_card)?
-            .opt("ManagerAddress", &self.manager_address)?
-            .opt("ManagerTelephone", &self.manager_telephone)?
-            .opt("Email", &self.email)?
-            .opt("ServiceHandlingForm", &self.service_handling_form)?
-            .opt("AuthorizationLetter", &self.authorization_letter)?
-            .opt("SafetyCommitment", &self.safety_commitment)?
-            .opt("ServiceStartDate", &self.service_start_date)?
-            .opt("ServiceEndDate", &self.service_end_date)?
-            .opt("State", &self.state)?
-            .opt("CreatedTime", &self.created_time)?
-            .opt("LegalPersonId", &self.legal_person_id)?
-            .opt("LegalPersonIdCard", &self.legal_person_id_card)?
-            .opt("WhiteListFlag", &self.white_list_flag)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CrossBorderCompliance", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ServiceProvider", &self.service_provider)?;
+        fields.opt("ComplianceId", &self.compliance_id)?;
+        fields.opt("Company", &self.company)?;
+        fields.opt("UniformSocialCreditCode", &self.uniform_social_credit_code)?;
+        fields.opt("LegalPerson", &self.legal_person)?;
+        fields.opt("IssuingAuthority", &self.issuing_authority)?;
+        fields.opt("BusinessLicense", &self.business_license)?;
+        fields.opt("BusinessAddress", &self.business_address)?;
+        fields.opt("PostCode", &self.post_code)?;
+        fields.opt("Manager", &self.manager)?;
+        fields.opt("ManagerId", &self.manager_id)?;
+        fields.opt("ManagerIdCard", &self.manager_id_card)?;
+        fields.opt("ManagerAddress", &self.manager_address)?;
+        fields.opt("ManagerTelephone", &self.manager_telephone)?;
+        fields.opt("Email", &self.email)?;
+        fields.opt("ServiceHandlingForm", &self.service_handling_form)?;
+        fields.opt("AuthorizationLetter", &self.authorization_letter)?;
+        fields.opt("SafetyCommitment", &self.safety_commitment)?;
+        fields.opt("ServiceStartDate", &self.service_start_date)?;
+        fields.opt("ServiceEndDate", &self.service_end_date)?;
+        fields.opt("State", &self.state)?;
+        fields.opt("CreatedTime", &self.created_time)?;
+        fields.opt("LegalPersonId", &self.legal_person_id)?;
+        fields.opt("LegalPersonIdCard", &self.legal_person_id_card)?;
+        fields.opt("WhiteListFlag", &self.white_list_flag)?;
+        fields.end()
     }
 }
 
@@ -5060,38 +3261,6 @@ pub struct CrossBorderFlowMonitorData {
     ///
     /// Example: `[0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]`
     pub out_pkg: Vec<i64>,
-}
-
-impl CrossBorderFlowMonitorData {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CrossBorderFlowMonitorData {
-            in_bandwidth: Vec::new(),
-            out_bandwidth: Vec::new(),
-            in_pkg: Vec::new(),
-            out_pkg: Vec::new(),
-        }
-    }
-    /// Sets `InBandwidth`.
-    pub fn with_in_bandwidth(mut self, in_bandwidth: impl IntoIterator<Item = i64>) -> Self {
-        self.in_bandwidth = in_bandwidth.into_iter().collect();
-        self
-    }
-    /// Sets `OutBandwidth`.
-    pub fn with_out_bandwidth(mut self, out_bandwidth: impl IntoIterator<Item = i64>) -> Self {
-        self.out_bandwidth = out_bandwidth.into_iter().collect();
-        self
-    }
-    /// Sets `InPkg`.
-    pub fn with_in_pkg(mut self, in_pkg: impl IntoIterator<Item = i64>) -> Self {
-        self.in_pkg = in_pkg.into_iter().collect();
-        self
-    }
-    /// Sets `OutPkg`.
-    pub fn with_out_pkg(mut self, out_pkg: impl IntoIterator<Item = i64>) -> Self {
-        self.out_pkg = out_pkg.into_iter().collect();
-        self
-    }
 }
 
 impl lenient::Reply for CrossBorderFlowMonitorData {
@@ -5119,15 +3288,15 @@ impl<'de> Deserialize<'de> for CrossBorderFlowMonitorData {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for CrossBorderFlowMonitorData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CrossBorderFlowMonitorData", <Self as lenient::Reply>::FIELDS.len())?
-            .list("InBandwidth", &self.in_bandwidth)?
-            .list("OutBandwidth", &self.out_bandwidth)?
-            .list("InPkg", &self.in_pkg)?
-            .list("OutPkg", &self.out_pkg)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CrossBorderFlowMonitorData", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("InBandwidth", &self.in_bandwidth)?;
+        fields.list("OutBandwidth", &self.out_bandwidth)?;
+        fields.list("InPkg", &self.in_pkg)?;
+        fields.list("OutPkg", &self.out_pkg)?;
+        fields.end()
     }
 }
 
@@ -5167,56 +3336,6 @@ pub struct CustomerGateway {
     pub tag_set: Vec<output::Tag>,
 }
 
-impl CustomerGateway {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CustomerGateway {
-            customer_gateway_id: None,
-            customer_gateway_name: None,
-            ip_address: None,
-            created_time: None,
-            bgp_asn: None,
-            vpn_conn_num: None,
-            tag_set: Vec::new(),
-        }
-    }
-    /// Sets `CustomerGatewayId`.
-    pub fn with_customer_gateway_id(mut self, customer_gateway_id: impl Into<String>) -> Self {
-        self.customer_gateway_id = Some(customer_gateway_id.into());
-        self
-    }
-    /// Sets `CustomerGatewayName`.
-    pub fn with_customer_gateway_name(mut self, customer_gateway_name: impl Into<String>) -> Self {
-        self.customer_gateway_name = Some(customer_gateway_name.into());
-        self
-    }
-    /// Sets `IpAddress`.
-    pub fn with_ip_address(mut self, ip_address: impl Into<String>) -> Self {
-        self.ip_address = Some(ip_address.into());
-        self
-    }
-    /// Sets `CreatedTime`.
-    pub fn with_created_time(mut self, created_time: impl Into<String>) -> Self {
-        self.created_time = Some(created_time.into());
-        self
-    }
-    /// Sets `BgpAsn`.
-    pub fn with_bgp_asn(mut self, bgp_asn: u64) -> Self {
-        self.bgp_asn = Some(bgp_asn);
-        self
-    }
-    /// Sets `VpnConnNum`.
-    pub fn with_vpn_conn_num(mut self, vpn_conn_num: u64) -> Self {
-        self.vpn_conn_num = Some(vpn_conn_num);
-        self
-    }
-    /// Sets `TagSet`.
-    pub fn with_tag_set(mut self, tag_set: impl IntoIterator<Item = output::Tag>) -> Self {
-        self.tag_set = tag_set.into_iter().collect();
-        self
-    }
-}
-
 impl lenient::Reply for CustomerGateway {
     const NAME: &'static str = "CustomerGateway";
     const FIELDS: &'static [&'static str] = &[
@@ -5248,18 +3367,18 @@ impl<'de> Deserialize<'de> for CustomerGateway {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for CustomerGateway {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CustomerGateway", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("CustomerGatewayId", &self.customer_gateway_id)?
-            .opt("CustomerGatewayName", &self.customer_gateway_name)?
-            .opt("IpAddress", &self.ip_address)?
-            .opt("CreatedTime", &self.created_time)?
-            .opt("BgpAsn", &self.bgp_asn)?
-            .opt("VpnConnNum", &self.vpn_conn_num)?
-            .list("TagSet", &self.tag_set)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CustomerGateway", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("CustomerGatewayId", &self.customer_gateway_id)?;
+        fields.opt("CustomerGatewayName", &self.customer_gateway_name)?;
+        fields.opt("IpAddress", &self.ip_address)?;
+        fields.opt("CreatedTime", &self.created_time)?;
+        fields.opt("BgpAsn", &self.bgp_asn)?;
+        fields.opt("VpnConnNum", &self.vpn_conn_num)?;
+        fields.list("TagSet", &self.tag_set)?;
+        fields.end()
     }
 }
 
@@ -5279,17 +3398,6 @@ pub struct CustomerGatewayVendor {
     ///
     /// Required. Example: `h3c`
     pub vendor_name: Option<String>,
-}
-
-impl CustomerGatewayVendor {
-    /// With the fields a request must carry.
-    pub fn new(platform: impl Into<String>, software_version: impl Into<String>, vendor_name: impl Into<String>) -> Self {
-        CustomerGatewayVendor {
-            platform: Some(platform.into()),
-            software_version: Some(software_version.into()),
-            vendor_name: Some(vendor_name.into()),
-        }
-    }
 }
 
 impl lenient::Reply for CustomerGatewayVendor {
@@ -5315,14 +3423,14 @@ impl<'de> Deserialize<'de> for CustomerGatewayVendor {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for CustomerGatewayVendor {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CustomerGatewayVendor", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Platform", &self.platform)?
-            .opt("SoftwareVersion", &self.software_version)?
-            .opt("VendorName", &self.vendor_name)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CustomerGatewayVendor", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Platform", &self.platform)?;
+        fields.opt("SoftwareVersion", &self.software_version)?;
+        fields.opt("VendorName", &self.vendor_name)?;
+        fields.end()
     }
 }
 
@@ -5380,86 +3488,6 @@ pub struct CvmInstance {
     pub instance_eni_count: Option<u64>,
 }
 
-impl CvmInstance {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CvmInstance {
-            vpc_id: None,
-            subnet_id: None,
-            instance_id: None,
-            instance_name: None,
-            instance_state: None,
-            cpu: None,
-            memory: None,
-            created_time: None,
-            instance_type: None,
-            eni_limit: None,
-            eni_ip_limit: None,
-            instance_eni_count: None,
-        }
-    }
-    /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, vpc_id: impl Into<String>) -> Self {
-        self.vpc_id = Some(vpc_id.into());
-        self
-    }
-    /// Sets `SubnetId`.
-    pub fn with_subnet_id(mut self, subnet_id: impl Into<String>) -> Self {
-        self.subnet_id = Some(subnet_id.into());
-        self
-    }
-    /// Sets `InstanceId`.
-    pub fn with_instance_id(mut self, instance_id: impl Into<String>) -> Self {
-        self.instance_id = Some(instance_id.into());
-        self
-    }
-    /// Sets `InstanceName`.
-    pub fn with_instance_name(mut self, instance_name: impl Into<String>) -> Self {
-        self.instance_name = Some(instance_name.into());
-        self
-    }
-    /// Sets `InstanceState`.
-    pub fn with_instance_state(mut self, instance_state: impl Into<String>) -> Self {
-        self.instance_state = Some(instance_state.into());
-        self
-    }
-    /// Sets `CPU`.
-    pub fn with_cpu(mut self, cpu: u64) -> Self {
-        self.cpu = Some(cpu);
-        self
-    }
-    /// Sets `Memory`.
-    pub fn with_memory(mut self, memory: u64) -> Self {
-        self.memory = Some(memory);
-        self
-    }
-    /// Sets `CreatedTime`.
-    pub fn with_created_time(mut self, created_time: impl Into<String>) -> Self {
-        self.created_time = Some(created_time.into());
-        self
-    }
-    /// Sets `InstanceType`.
-    pub fn with_instance_type(mut self, instance_type: impl Into<String>) -> Self {
-        self.instance_type = Some(instance_type.into());
-        self
-    }
-    /// Sets `EniLimit`.
-    pub fn with_eni_limit(mut self, eni_limit: u64) -> Self {
-        self.eni_limit = Some(eni_limit);
-        self
-    }
-    /// Sets `EniIpLimit`.
-    pub fn with_eni_ip_limit(mut self, eni_ip_limit: u64) -> Self {
-        self.eni_ip_limit = Some(eni_ip_limit);
-        self
-    }
-    /// Sets `InstanceEniCount`.
-    pub fn with_instance_eni_count(mut self, instance_eni_count: u64) -> Self {
-        self.instance_eni_count = Some(instance_eni_count);
-        self
-    }
-}
-
 impl lenient::Reply for CvmInstance {
     const NAME: &'static str = "CvmInstance";
     const FIELDS: &'static [&'static str] = &[
@@ -5501,23 +3529,23 @@ impl<'de> Deserialize<'de> for CvmInstance {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for CvmInstance {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "CvmInstance", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("VpcId", &self.vpc_id)?
-            .opt("SubnetId", &self.subnet_id)?
-            .opt("InstanceId", &self.instance_id)?
-            .opt("InstanceName", &self.instance_name)?
-            .opt("InstanceState", &self.instance_state)?
-            .opt("CPU", &self.cpu)?
-            .opt("Memory", &self.memory)?
-            .opt("CreatedTime", &self.created_time)?
-            .opt("InstanceType", &self.instance_type)?
-            .opt("EniLimit", &self.eni_limit)?
-            .opt("EniIpLimit", &self.eni_ip_limit)?
-            .opt("InstanceEniCount", &self.instance_eni_count)?
-            .end()
+        let mut fields = lenient::fields(serializer, "CvmInstance", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("VpcId", &self.vpc_id)?;
+        fields.opt("SubnetId", &self.subnet_id)?;
+        fields.opt("InstanceId", &self.instance_id)?;
+        fields.opt("InstanceName", &self.instance_name)?;
+        fields.opt("InstanceState", &self.instance_state)?;
+        fields.opt("CPU", &self.cpu)?;
+        fields.opt("Memory", &self.memory)?;
+        fields.opt("CreatedTime", &self.created_time)?;
+        fields.opt("InstanceType", &self.instance_type)?;
+        fields.opt("EniLimit", &self.eni_limit)?;
+        fields.opt("EniIpLimit", &self.eni_ip_limit)?;
+        fields.opt("InstanceEniCount", &self.instance_eni_count)?;
+        fields.end()
     }
 }
 
@@ -5547,34 +3575,6 @@ pub struct DefaultVpcSubnet {
     pub cidr_block: Option<String>,
 }
 
-impl DefaultVpcSubnet {
-    /// With the fields a request must carry.
-    pub fn new(vpc_id: impl Into<String>, subnet_id: impl Into<String>) -> Self {
-        DefaultVpcSubnet {
-            vpc_id: Some(vpc_id.into()),
-            subnet_id: Some(subnet_id.into()),
-            vpc_name: None,
-            subnet_name: None,
-            cidr_block: None,
-        }
-    }
-    /// Sets `VpcName`.
-    pub fn with_vpc_name(mut self, vpc_name: impl Into<String>) -> Self {
-        self.vpc_name = Some(vpc_name.into());
-        self
-    }
-    /// Sets `SubnetName`.
-    pub fn with_subnet_name(mut self, subnet_name: impl Into<String>) -> Self {
-        self.subnet_name = Some(subnet_name.into());
-        self
-    }
-    /// Sets `CidrBlock`.
-    pub fn with_cidr_block(mut self, cidr_block: impl Into<String>) -> Self {
-        self.cidr_block = Some(cidr_block.into());
-        self
-    }
-}
-
 impl lenient::Reply for DefaultVpcSubnet {
     const NAME: &'static str = "DefaultVpcSubnet";
     const FIELDS: &'static [&'static str] = &[
@@ -5602,16 +3602,16 @@ impl<'de> Deserialize<'de> for DefaultVpcSubnet {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DefaultVpcSubnet {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DefaultVpcSubnet", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("VpcId", &self.vpc_id)?
-            .opt("SubnetId", &self.subnet_id)?
-            .opt("VpcName", &self.vpc_name)?
-            .opt("SubnetName", &self.subnet_name)?
-            .opt("CidrBlock", &self.cidr_block)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DefaultVpcSubnet", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("VpcId", &self.vpc_id)?;
+        fields.opt("SubnetId", &self.subnet_id)?;
+        fields.opt("VpcName", &self.vpc_name)?;
+        fields.opt("SubnetName", &self.subnet_name)?;
+        fields.opt("CidrBlock", &self.cidr_block)?;
+        fields.end()
     }
 }
 
@@ -5631,32 +3631,6 @@ pub struct DesignatedZoneInfoDict {
     ///
     /// Example: `TEZ`
     pub designated_zone_type: Option<String>,
-}
-
-impl DesignatedZoneInfoDict {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DesignatedZoneInfoDict {
-            designated_zone: None,
-            designated_zone_name: None,
-            designated_zone_type: None,
-        }
-    }
-    /// Sets `DesignatedZone`.
-    pub fn with_designated_zone(mut self, designated_zone: impl Into<String>) -> Self {
-        self.designated_zone = Some(designated_zone.into());
-        self
-    }
-    /// Sets `DesignatedZoneName`.
-    pub fn with_designated_zone_name(mut self, designated_zone_name: impl Into<String>) -> Self {
-        self.designated_zone_name = Some(designated_zone_name.into());
-        self
-    }
-    /// Sets `DesignatedZoneType`.
-    pub fn with_designated_zone_type(mut self, designated_zone_type: impl Into<String>) -> Self {
-        self.designated_zone_type = Some(designated_zone_type.into());
-        self
-    }
 }
 
 impl lenient::Reply for DesignatedZoneInfoDict {
@@ -5682,14 +3656,14 @@ impl<'de> Deserialize<'de> for DesignatedZoneInfoDict {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DesignatedZoneInfoDict {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DesignatedZoneInfoDict", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("DesignatedZone", &self.designated_zone)?
-            .opt("DesignatedZoneName", &self.designated_zone_name)?
-            .opt("DesignatedZoneType", &self.designated_zone_type)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DesignatedZoneInfoDict", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("DesignatedZone", &self.designated_zone)?;
+        fields.opt("DesignatedZoneName", &self.designated_zone_name)?;
+        fields.opt("DesignatedZoneType", &self.designated_zone_type)?;
+        fields.end()
     }
 }
 
@@ -5723,25 +3697,6 @@ pub struct DestinationIpPortTranslationNatRule {
     pub description: Option<String>,
 }
 
-impl DestinationIpPortTranslationNatRule {
-    /// With the fields a request must carry.
-    pub fn new(ip_protocol: impl Into<String>, public_ip_address: impl Into<String>, public_port: u64, private_ip_address: impl Into<String>, private_port: u64) -> Self {
-        DestinationIpPortTranslationNatRule {
-            ip_protocol: Some(ip_protocol.into()),
-            public_ip_address: Some(public_ip_address.into()),
-            public_port: Some(public_port),
-            private_ip_address: Some(private_ip_address.into()),
-            private_port: Some(private_port),
-            description: None,
-        }
-    }
-    /// Sets `Description`.
-    pub fn with_description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
-    }
-}
-
 impl lenient::Reply for DestinationIpPortTranslationNatRule {
     const NAME: &'static str = "DestinationIpPortTranslationNatRule";
     const FIELDS: &'static [&'static str] = &[
@@ -5771,17 +3726,17 @@ impl<'de> Deserialize<'de> for DestinationIpPortTranslationNatRule {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DestinationIpPortTranslationNatRule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DestinationIpPortTranslationNatRule", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("IpProtocol", &self.ip_protocol)?
-            .opt("PublicIpAddress", &self.public_ip_address)?
-            .opt("PublicPort", &self.public_port)?
-            .opt("PrivateIpAddress", &self.private_ip_address)?
-            .opt("PrivatePort", &self.private_port)?
-            .opt("Description", &self.description)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DestinationIpPortTranslationNatRule", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("IpProtocol", &self.ip_protocol)?;
+        fields.opt("PublicIpAddress", &self.public_ip_address)?;
+        fields.opt("PublicPort", &self.public_port)?;
+        fields.opt("PrivateIpAddress", &self.private_ip_address)?;
+        fields.opt("PrivatePort", &self.private_port)?;
+        fields.opt("Description", &self.description)?;
+        fields.end()
     }
 }
 
@@ -5838,80 +3793,6 @@ pub struct DhcpIp {
     pub tag_set: Vec<output::Tag>,
 }
 
-impl DhcpIp {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DhcpIp {
-            dhcp_ip_id: None,
-            vpc_id: None,
-            subnet_id: None,
-            dhcp_ip_name: None,
-            private_ip_address: None,
-            address_ip: None,
-            network_interface_id: None,
-            instance_id: None,
-            state: None,
-            created_time: None,
-            tag_set: Vec::new(),
-        }
-    }
-    /// Sets `DhcpIpId`.
-    pub fn with_dhcp_ip_id(mut self, dhcp_ip_id: impl Into<String>) -> Self {
-        self.dhcp_ip_id = Some(dhcp_ip_id.into());
-        self
-    }
-    /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, vpc_id: impl Into<String>) -> Self {
-        self.vpc_id = Some(vpc_id.into());
-        self
-    }
-    /// Sets `SubnetId`.
-    pub fn with_subnet_id(mut self, subnet_id: impl Into<String>) -> Self {
-        self.subnet_id = Some(subnet_id.into());
-        self
-    }
-    /// Sets `DhcpIpName`.
-    pub fn with_dhcp_ip_name(mut self, dhcp_ip_name: impl Into<String>) -> Self {
-        self.dhcp_ip_name = Some(dhcp_ip_name.into());
-        self
-    }
-    /// Sets `PrivateIpAddress`.
-    pub fn with_private_ip_address(mut self, private_ip_address: impl Into<String>) -> Self {
-        self.private_ip_address = Some(private_ip_address.into());
-        self
-    }
-    /// Sets `AddressIp`.
-    pub fn with_address_ip(mut self, address_ip: impl Into<String>) -> Self {
-        self.address_ip = Some(address_ip.into());
-        self
-    }
-    /// Sets `NetworkInterfaceId`.
-    pub fn with_network_interface_id(mut self, network_interface_id: impl Into<String>) -> Self {
-        self.network_interface_id = Some(network_interface_id.into());
-        self
-    }
-    /// Sets `InstanceId`.
-    pub fn with_instance_id(mut self, instance_id: impl Into<String>) -> Self {
-        self.instance_id = Some(instance_id.into());
-        self
-    }
-    /// Sets `State`.
-    pub fn with_state(mut self, state: impl Into<String>) -> Self {
-        self.state = Some(state.into());
-        self
-    }
-    /// Sets `CreatedTime`.
-    pub fn with_created_time(mut self, created_time: impl Into<String>) -> Self {
-        self.created_time = Some(created_time.into());
-        self
-    }
-    /// Sets `TagSet`.
-    pub fn with_tag_set(mut self, tag_set: impl IntoIterator<Item = output::Tag>) -> Self {
-        self.tag_set = tag_set.into_iter().collect();
-        self
-    }
-}
-
 impl lenient::Reply for DhcpIp {
     const NAME: &'static str = "DhcpIp";
     const FIELDS: &'static [&'static str] = &[
@@ -5951,22 +3832,22 @@ impl<'de> Deserialize<'de> for DhcpIp {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DhcpIp {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DhcpIp", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("DhcpIpId", &self.dhcp_ip_id)?
-            .opt("VpcId", &self.vpc_id)?
-            .opt("SubnetId", &self.subnet_id)?
-            .opt("DhcpIpName", &self.dhcp_ip_name)?
-            .opt("PrivateIpAddress", &self.private_ip_address)?
-            .opt("AddressIp", &self.address_ip)?
-            .opt("NetworkInterfaceId", &self.network_interface_id)?
-            .opt("InstanceId", &self.instance_id)?
-            .opt("State", &self.state)?
-            .opt("CreatedTime", &self.created_time)?
-            .list("TagSet", &self.tag_set)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DhcpIp", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("DhcpIpId", &self.dhcp_ip_id)?;
+        fields.opt("VpcId", &self.vpc_id)?;
+        fields.opt("SubnetId", &self.subnet_id)?;
+        fields.opt("DhcpIpName", &self.dhcp_ip_name)?;
+        fields.opt("PrivateIpAddress", &self.private_ip_address)?;
+        fields.opt("AddressIp", &self.address_ip)?;
+        fields.opt("NetworkInterfaceId", &self.network_interface_id)?;
+        fields.opt("InstanceId", &self.instance_id)?;
+        fields.opt("State", &self.state)?;
+        fields.opt("CreatedTime", &self.created_time)?;
+        fields.list("TagSet", &self.tag_set)?;
+        fields.end()
     }
 }
 
@@ -6101,152 +3982,6 @@ pub struct DirectConnectGateway {
     pub gateway_asn: Option<u64>,
 }
 
-impl DirectConnectGateway {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DirectConnectGateway {
-            direct_connect_gateway_id: None,
-            direct_connect_gateway_name: None,
-            vpc_id: None,
-            network_type: None,
-            network_instance_id: None,
-            gateway_type: None,
-            create_time: None,
-            direct_connect_gateway_ip: None,
-            ccn_id: None,
-            ccn_route_type: None,
-            enable_bgp: None,
-            enable_bgp_community: None,
-            nat_gateway_id: None,
-            vxlan_support: Vec::new(),
-            mode_type: None,
-            local_zone: None,
-            zone: None,
-            enable_flow_details: None,
-            flow_details_update_time: None,
-            new_afc: None,
-            access_network_type: None,
-            ha_zone_list: Vec::new(),
-            gateway_asn: None,
-        }
-    }
-    /// Sets `DirectConnectGatewayId`.
-    pub fn with_direct_connect_gateway_id(mut self, direct_connect_gateway_id: impl Into<String>) -> Self {
-        self.direct_connect_gateway_id = Some(direct_connect_gateway_id.into());
-        self
-    }
-    /// Sets `DirectConnectGatewayName`.
-    pub fn with_direct_connect_gateway_name(mut self, direct_connect_gateway_name: impl Into<String>) -> Self {
-        self.direct_connect_gateway_name = Some(direct_connect_gateway_name.into());
-        self
-    }
-    /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, vpc_id: impl Into<String>) -> Self {
-        self.vpc_id = Some(vpc_id.into());
-        self
-    }
-    /// Sets `NetworkType`.
-    pub fn with_network_type(mut self, network_type: impl Into<String>) -> Self {
-        self.network_type = Some(network_type.into());
-        self
-    }
-    /// Sets `NetworkInstanceId`.
-    pub fn with_network_instance_id(mut self, network_instance_id: impl Into<String>) -> Self {
-        self.network_instance_id = Some(network_instance_id.into());
-        self
-    }
-    /// Sets `GatewayType`.
-    pub fn with_gateway_type(mut self, gateway_type: impl Into<String>) -> Self {
-        self.gateway_type = Some(gateway_type.into());
-        self
-    }
-    /// Sets `CreateTime`.
-    pub fn with_create_time(mut self, create_time: impl Into<String>) -> Self {
-        self.create_time = Some(create_time.into());
-        self
-    }
-    /// Sets `DirectConnectGatewayIp`.
-    pub fn with_direct_connect_gateway_ip(mut self, direct_connect_gateway_ip: impl Into<String>) -> Self {
-        self.direct_connect_gateway_ip = Some(direct_connect_gateway_ip.into());
-        self
-    }
-    /// Sets `CcnId`.
-    pub fn with_ccn_id(mut self, ccn_id: impl Into<String>) -> Self {
-        self.ccn_id = Some(ccn_id.into());
-        self
-    }
-    /// Sets `CcnRouteType`.
-    pub fn with_ccn_route_type(mut self, ccn_route_type: impl Into<String>) -> Self {
-        self.ccn_route_type = Some(ccn_route_type.into());
-        self
-    }
-    /// Sets `EnableBGP`.
-    pub fn with_enable_bgp(mut self, enable_bgp: bool) -> Self {
-        self.enable_bgp = Some(enable_bgp);
-        self
-    }
-    /// Sets `EnableBGPCommunity`.
-    pub fn with_enable_bgp_community(mut self, enable_bgp_community: bool) -> Self {
-        self.enable_bgp_community = Some(enable_bgp_community);
-        self
-    }
-    /// Sets `NatGatewayId`.
-    pub fn with_nat_gateway_id(mut self, nat_gateway_id: impl Into<String>) -> Self {
-        self.nat_gateway_id = Some(nat_gateway_id.into());
-        self
-    }
-    /// Sets `VXLANSupport`.
-    pub fn with_vxlan_support(mut self, vxlan_support: impl IntoIterator<Item = bool>) -> Self {
-        self.vxlan_support = vxlan_support.into_iter().collect();
-        self
-    }
-    /// Sets `ModeType`.
-    pub fn with_mode_type(mut self, mode_type: impl Into<String>) -> Self {
-        self.mode_type = Some(mode_type.into());
-        self
-    }
-    /// Sets `LocalZone`.
-    pub fn with_local_zone(mut self, local_zone: bool) -> Self {
-        self.local_zone = Some(local_zone);
-        self
-    }
-    /// Sets `Zone`.
-    pub fn with_zone(mut self, zone: impl Into<String>) -> Self {
-        self.zone = Some(zone.into());
-        self
-    }
-    /// Sets `EnableFlowDetails`.
-    pub fn with_enable_flow_details(mut self, enable_flow_details: u64) -> Self {
-        self.enable_flow_details = Some(enable_flow_details);
-        self
-    }
-    /// Sets `FlowDetailsUpdateTime`.
-    pub fn with_flow_details_update_time(mut self, flow_details_update_time: impl Into<String>) -> Self {
-        self.flow_details_update_time = Some(flow_details_update_time.into());
-        self
-    }
-    /// Sets `NewAfc`.
-    pub fn with_new_afc(mut self, new_afc: u64) -> Self {
-        self.new_afc = Some(new_afc);
-        self
-    }
-    /// Sets `AccessNetworkType`.
-    pub fn with_access_network_type(mut self, access_network_type: impl Into<String>) -> Self {
-        self.access_network_type = Some(access_network_type.into());
-        self
-    }
-    /// Sets `HaZoneList`.
-    pub fn with_ha_zone_list(mut self, ha_zone_list: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.ha_zone_list = ha_zone_list.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `GatewayAsn`.
-    pub fn with_gateway_asn(mut self, gateway_asn: u64) -> Self {
-        self.gateway_asn = Some(gateway_asn);
-        self
-    }
-}
-
 impl lenient::Reply for DirectConnectGateway {
     const NAME: &'static str = "DirectConnectGateway";
     const FIELDS: &'static [&'static str] = &[
@@ -6310,34 +4045,34 @@ impl<'de> Deserialize<'de> for DirectConnectGateway {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DirectConnectGateway {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DirectConnectGateway", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("DirectConnectGatewayId", &self.direct_connect_gateway_id)?
-            .opt("DirectConnectGatewayName", &self.direct_connect_gateway_name)?
-            .opt("VpcId", &self.vpc_id)?
-            .opt("NetworkType", &self.network_type)?
-            .opt("NetworkInstanceId", &self.network_instance_id)?
-            .opt("GatewayType", &self.gateway_type)?
-            .opt("CreateTime", &self.create_time)?
-            .opt("DirectConnectGatewayIp", &self.direct_connect_gateway_ip)?
-            .opt("CcnId", &self.ccn_id)?
-            .opt("CcnRouteType", &self.ccn_route_type)?
-            .opt("EnableBGP", &self.enable_bgp)?
-            .opt("EnableBGPCommunity", &self.enable_bgp_community)?
-            .opt("NatGatewayId", &self.nat_gateway_id)?
-            .list("VXLANSupport", &self.vxlan_support)?
-            .opt("ModeType", &self.mode_type)?
-            .opt("LocalZone", &self.local_zone)?
-            .opt("Zone", &self.zone)?
-            .opt("EnableFlowDetails", &self.enable_flow_details)?
-            .opt("FlowDetailsUpdateTime", &self.flow_details_update_time)?
-            .opt("NewAfc", &self.new_afc)?
-            .opt("AccessNetworkType", &self.access_network_type)?
-            .list("HaZoneList", &self.ha_zone_list)?
-            .opt("GatewayAsn", &self.gateway_asn)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DirectConnectGateway", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("DirectConnectGatewayId", &self.direct_connect_gateway_id)?;
+        fields.opt("DirectConnectGatewayName", &self.direct_connect_gateway_name)?;
+        fields.opt("VpcId", &self.vpc_id)?;
+        fields.opt("NetworkType", &self.network_type)?;
+        fields.opt("NetworkInstanceId", &self.network_instance_id)?;
+        fields.opt("GatewayType", &self.gateway_type)?;
+        fields.opt("CreateTime", &self.create_time)?;
+        fields.opt("DirectConnectGatewayIp", &self.direct_connect_gateway_ip)?;
+        fields.opt("CcnId", &self.ccn_id)?;
+        fields.opt("CcnRouteType", &self.ccn_route_type)?;
+        fields.opt("EnableBGP", &self.enable_bgp)?;
+        fields.opt("EnableBGPCommunity", &self.enable_bgp_community)?;
+        fields.opt("NatGatewayId", &self.nat_gateway_id)?;
+        fields.list("VXLANSupport", &self.vxlan_support)?;
+        fields.opt("ModeType", &self.mode_type)?;
+        fields.opt("LocalZone", &self.local_zone)?;
+        fields.opt("Zone", &self.zone)?;
+        fields.opt("EnableFlowDetails", &self.enable_flow_details)?;
+        fields.opt("FlowDetailsUpdateTime", &self.flow_details_update_time)?;
+        fields.opt("NewAfc", &self.new_afc)?;
+        fields.opt("AccessNetworkType", &self.access_network_type)?;
+        fields.list("HaZoneList", &self.ha_zone_list)?;
+        fields.opt("GatewayAsn", &self.gateway_asn)?;
+        fields.end()
     }
 }
 
@@ -6367,44 +4102,6 @@ pub struct DirectConnectGatewayCcnRoute {
     pub update_time: Option<String>,
 }
 
-impl DirectConnectGatewayCcnRoute {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DirectConnectGatewayCcnRoute {
-            route_id: None,
-            destination_cidr_block: None,
-            as_path: Vec::new(),
-            description: None,
-            update_time: None,
-        }
-    }
-    /// Sets `RouteId`.
-    pub fn with_route_id(mut self, route_id: impl Into<String>) -> Self {
-        self.route_id = Some(route_id.into());
-        self
-    }
-    /// Sets `DestinationCidrBlock`.
-    pub fn with_destination_cidr_block(mut self, destination_cidr_block: impl Into<String>) -> Self {
-        self.destination_cidr_block = Some(destination_cidr_block.into());
-        self
-    }
-    /// Sets `ASPath`.
-    pub fn with_as_path(mut self, as_path: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.as_path = as_path.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `Description`.
-    pub fn with_description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
-    }
-    /// Sets `UpdateTime`.
-    pub fn with_update_time(mut self, update_time: impl Into<String>) -> Self {
-        self.update_time = Some(update_time.into());
-        self
-    }
-}
-
 impl lenient::Reply for DirectConnectGatewayCcnRoute {
     const NAME: &'static str = "DirectConnectGatewayCcnRoute";
     const FIELDS: &'static [&'static str] = &[
@@ -6432,16 +4129,16 @@ impl<'de> Deserialize<'de> for DirectConnectGatewayCcnRoute {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DirectConnectGatewayCcnRoute {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DirectConnectGatewayCcnRoute", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RouteId", &self.route_id)?
-            .opt("DestinationCidrBlock", &self.destination_cidr_block)?
-            .list("ASPath", &self.as_path)?
-            .opt("Description", &self.description)?
-            .opt("UpdateTime", &self.update_time)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DirectConnectGatewayCcnRoute", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RouteId", &self.route_id)?;
+        fields.opt("DestinationCidrBlock", &self.destination_cidr_block)?;
+        fields.list("ASPath", &self.as_path)?;
+        fields.opt("Description", &self.description)?;
+        fields.opt("UpdateTime", &self.update_time)?;
+        fields.end()
     }
 }
 
@@ -6457,16 +4154,6 @@ pub struct DirectConnectSubnet {
     ///
     /// Required. Example: `99.99.99.77/32`
     pub cidr_block: Option<String>,
-}
-
-impl DirectConnectSubnet {
-    /// With the fields a request must carry.
-    pub fn new(direct_connect_gateway_id: impl Into<String>, cidr_block: impl Into<String>) -> Self {
-        DirectConnectSubnet {
-            direct_connect_gateway_id: Some(direct_connect_gateway_id.into()),
-            cidr_block: Some(cidr_block.into()),
-        }
-    }
 }
 
 impl lenient::Reply for DirectConnectSubnet {
@@ -6490,13 +4177,13 @@ impl<'de> Deserialize<'de> for DirectConnectSubnet {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DirectConnectSubnet {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DirectConnectSubnet", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("DirectConnectGatewayId", &self.direct_connect_gateway_id)?
-            .opt("CidrBlock", &self.cidr_block)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DirectConnectSubnet", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("DirectConnectGatewayId", &self.direct_connect_gateway_id)?;
+        fields.opt("CidrBlock", &self.cidr_block)?;
+        fields.end()
     }
 }
 
@@ -6512,26 +4199,6 @@ pub struct DnsServers {
     ///
     /// Example: `15.51.67.1`
     pub secondary_dns: Option<String>,
-}
-
-impl DnsServers {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DnsServers {
-            primary_dns: None,
-            secondary_dns: None,
-        }
-    }
-    /// Sets `PrimaryDns`.
-    pub fn with_primary_dns(mut self, primary_dns: impl Into<String>) -> Self {
-        self.primary_dns = Some(primary_dns.into());
-        self
-    }
-    /// Sets `SecondaryDns`.
-    pub fn with_secondary_dns(mut self, secondary_dns: impl Into<String>) -> Self {
-        self.secondary_dns = Some(secondary_dns.into());
-        self
-    }
 }
 
 impl lenient::Reply for DnsServers {
@@ -6555,13 +4222,13 @@ impl<'de> Deserialize<'de> for DnsServers {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for DnsServers {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "DnsServers", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("PrimaryDns", &self.primary_dns)?
-            .opt("SecondaryDns", &self.secondary_dns)?
-            .end()
+        let mut fields = lenient::fields(serializer, "DnsServers", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("PrimaryDns", &self.primary_dns)?;
+        fields.opt("SecondaryDns", &self.secondary_dns)?;
+        fields.end()
     }
 }
 
@@ -6631,104 +4298,6 @@ pub struct EndPoint {
     pub tag_set: Vec<output::Tag>,
 }
 
-impl EndPoint {
-    /// With every field unset.
-    pub fn new() -> Self {
-        EndPoint {
-            end_point_id: None,
-            vpc_id: None,
-            subnet_id: None,
-            end_point_owner: None,
-            end_point_name: None,
-            service_vpc_id: None,
-            service_vip: None,
-            end_point_service_id: None,
-            end_point_vip: None,
-            state: None,
-            create_time: None,
-            group_set: Vec::new(),
-            service_name: None,
-            cdc_id: None,
-            tag_set: Vec::new(),
-        }
-    }
-    /// Sets `EndPointId`.
-    pub fn with_end_point_id(mut self, end_point_id: impl Into<String>) -> Self {
-        self.end_point_id = Some(end_point_id.into());
-        self
-    }
-    /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, vpc_id: impl Into<String>) -> Self {
-        self.vpc_id = Some(vpc_id.into());
-        self
-    }
-    /// Sets `SubnetId`.
-    pub fn with_subnet_id(mut self, subnet_id: impl Into<String>) -> Self {
-        self.subnet_id = Some(subnet_id.into());
-        self
-    }
-    /// Sets `EndPointOwner`.
-    pub fn with_end_point_owner(mut self, end_point_owner: impl Into<String>) -> Self {
-        self.end_point_owner = Some(end_point_owner.into());
-        self
-    }
-    /// Sets `EndPointName`.
-    pub fn with_end_point_name(mut self, end_point_name: impl Into<String>) -> Self {
-        self.end_point_name = Some(end_point_name.into());
-        self
-    }
-    /// Sets `ServiceVpcId`.
-    pub fn with_service_vpc_id(mut self, service_vpc_id: impl Into<String>) -> Self {
-        self.service_vpc_id = Some(service_vpc_id.into());
-        self
-    }
-    /// Sets `ServiceVip`.
-    pub fn with_service_vip(mut self, service_vip: impl Into<String>) -> Self {
-        self.service_vip = Some(service_vip.into());
-        self
-    }
-    /// Sets `EndPointServiceId`.
-    pub fn with_end_point_service_id(mut self, end_point_service_id: impl Into<String>) -> Self {
-        self.end_point_service_id = Some(end_point_service_id.into());
-        self
-    }
-    /// Sets `EndPointVip`.
-    pub fn with_end_point_vip(mut self, end_point_vip: impl Into<String>) -> Self {
-        self.end_point_vip = Some(end_point_vip.into());
-        self
-    }
-    /// Sets `State`.
-    pub fn with_state(mut self, state: impl Into<String>) -> Self {
-        self.state = Some(state.into());
-        self
-    }
-    /// Sets `CreateTime`.
-    pub fn with_create_time(mut self, create_time: impl Into<String>) -> Self {
-        self.create_time = Some(create_time.into());
-        self
-    }
-    /// Sets `GroupSet`.
-    pub fn with_group_set(mut self, group_set: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.group_set = group_set.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `ServiceName`.
-    pub fn with_service_name(mut self, service_name: impl Into<String>) -> Self {
-        self.service_name = Some(service_name.into());
-        self
-    }
-    /// Sets `CdcId`.
-    pub fn with_cdc_id(mut self, cdc_id: impl Into<String>) -> Self {
-        self.cdc_id = Some(cdc_id.into());
-        self
-    }
-    /// Sets `TagSet`.
-    pub fn with_tag_set(mut self, tag_set: impl IntoIterator<Item = output::Tag>) -> Self {
-        self.tag_set = tag_set.into_iter().collect();
-        self
-    }
-}
-
 impl lenient::Reply for EndPoint {
     const NAME: &'static str = "EndPoint";
     const FIELDS: &'static [&'static str] = &[
@@ -6776,26 +4345,26 @@ impl<'de> Deserialize<'de> for EndPoint {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for EndPoint {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "EndPoint", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("EndPointId", &self.end_point_id)?
-            .opt("VpcId", &self.vpc_id)?
-            .opt("SubnetId", &self.subnet_id)?
-            .opt("EndPointOwner", &self.end_point_owner)?
-            .opt("EndPointName", &self.end_point_name)?
-            .opt("ServiceVpcId", &self.service_vpc_id)?
-            .opt("ServiceVip", &self.service_vip)?
-            .opt("EndPointServiceId", &self.end_point_service_id)?
-            .opt("EndPointVip", &self.end_point_vip)?
-            .opt("State", &self.state)?
-            .opt("CreateTime", &self.create_time)?
-            .list("GroupSet", &self.group_set)?
-            .opt("ServiceName", &self.service_name)?
-            .opt("CdcId", &self.cdc_id)?
-            .list("TagSet", &self.tag_set)?
-            .end()
+        let mut fields = lenient::fields(serializer, "EndPoint", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("EndPointId", &self.end_point_id)?;
+        fields.opt("VpcId", &self.vpc_id)?;
+        fields.opt("SubnetId", &self.subnet_id)?;
+        fields.opt("EndPointOwner", &self.end_point_owner)?;
+        fields.opt("EndPointName", &self.end_point_name)?;
+        fields.opt("ServiceVpcId", &self.service_vpc_id)?;
+        fields.opt("ServiceVip", &self.service_vip)?;
+        fields.opt("EndPointServiceId", &self.end_point_service_id)?;
+        fields.opt("EndPointVip", &self.end_point_vip)?;
+        fields.opt("State", &self.state)?;
+        fields.opt("CreateTime", &self.create_time)?;
+        fields.list("GroupSet", &self.group_set)?;
+        fields.opt("ServiceName", &self.service_name)?;
+        fields.opt("CdcId", &self.cdc_id)?;
+        fields.list("TagSet", &self.tag_set)?;
+        fields.end()
     }
 }
 
@@ -6867,104 +4436,6 @@ pub struct EndPointService {
     pub tag_set: Vec<output::Tag>,
 }
 
-impl EndPointService {
-    /// With every field unset.
-    pub fn new() -> Self {
-        EndPointService {
-            end_point_service_id: None,
-            vpc_id: None,
-            service_owner: None,
-            service_name: None,
-            service_vip: None,
-            service_instance_id: None,
-            auto_accept_flag: None,
-            end_point_count: None,
-            end_point_set: Vec::new(),
-            create_time: None,
-            service_type: None,
-            cdc_id: None,
-            service_uin: None,
-            business_ip_type: None,
-            tag_set: Vec::new(),
-        }
-    }
-    /// Sets `EndPointServiceId`.
-    pub fn with_end_point_service_id(mut self, end_point_service_id: impl Into<String>) -> Self {
-        self.end_point_service_id = Some(end_point_service_id.into());
-        self
-    }
-    /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, vpc_id: impl Into<String>) -> Self {
-        self.vpc_id = Some(vpc_id.into());
-        self
-    }
-    /// Sets `ServiceOwner`.
-    pub fn with_service_owner(mut self, service_owner: impl Into<String>) -> Self {
-        self.service_owner = Some(service_owner.into());
-        self
-    }
-    /// Sets `ServiceName`.
-    pub fn with_service_name(mut self, service_name: impl Into<String>) -> Self {
-        self.service_name = Some(service_name.into());
-        self
-    }
-    /// Sets `ServiceVip`.
-    pub fn with_service_vip(mut self, service_vip: impl Into<String>) -> Self {
-        self.service_vip = Some(service_vip.into());
-        self
-    }
-    /// Sets `ServiceInstanceId`.
-    pub fn with_service_instance_id(mut self, service_instance_id: impl Into<String>) -> Self {
-        self.service_instance_id = Some(service_instance_id.into());
-        self
-    }
-    /// Sets `AutoAcceptFlag`.
-    pub fn with_auto_accept_flag(mut self, auto_accept_flag: bool) -> Self {
-        self.auto_accept_flag = Some(auto_accept_flag);
-        self
-    }
-    /// Sets `EndPointCount`.
-    pub fn with_end_point_count(mut self, end_point_count: u64) -> Self {
-        self.end_point_count = Some(end_point_count);
-        self
-    }
-    /// Sets `EndPointSet`.
-    pub fn with_end_point_set(mut self, end_point_set: impl IntoIterator<Item = output::EndPoint>) -> Self {
-        self.end_point_set = end_point_set.into_iter().collect();
-        self
-    }
-    /// Sets `CreateTime`.
-    pub fn with_create_time(mut self, create_time: impl Into<String>) -> Self {
-        self.create_time = Some(create_time.into());
-        self
-    }
-    /// Sets `ServiceType`.
-    pub fn with_service_type(mut self, service_type: impl Into<String>) -> Self {
-        self.service_type = Some(service_type.into());
-        self
-    }
-    /// Sets `CdcId`.
-    pub fn with_cdc_id(mut self, cdc_id: impl Into<String>) -> Self {
-        self.cdc_id = Some(cdc_id.into());
-        self
-    }
-    /// Sets `ServiceUin`.
-    pub fn with_service_uin(mut self, service_uin: impl Into<String>) -> Self {
-        self.service_uin = Some(service_uin.into());
-        self
-    }
-    /// Sets `BusinessIpType`.
-    pub fn with_business_ip_type(mut self, business_ip_type: i64) -> Self {
-        self.business_ip_type = Some(business_ip_type);
-        self
-    }
-    /// Sets `TagSet`.
-    pub fn with_tag_set(mut self, tag_set: impl IntoIterator<Item = output::Tag>) -> Self {
-        self.tag_set = tag_set.into_iter().collect();
-        self
-    }
-}
-
 impl lenient::Reply for EndPointService {
     const NAME: &'static str = "EndPointService";
     const FIELDS: &'static [&'static str] = &[
@@ -7012,26 +4483,26 @@ impl<'de> Deserialize<'de> for EndPointService {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for EndPointService {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "EndPointService", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("EndPointServiceId", &self.end_point_service_id)?
-            .opt("VpcId", &self.vpc_id)?
-            .opt("ServiceOwner", &self.service_owner)?
-            .opt("ServiceName", &self.service_name)?
-            .opt("ServiceVip", &self.service_vip)?
-            .opt("ServiceInstanceId", &self.service_instance_id)?
-            .opt("AutoAcceptFlag", &self.auto_accept_flag)?
-            .opt("EndPointCount", &self.end_point_count)?
-            .list("EndPointSet", &self.end_point_set)?
-            .opt("CreateTime", &self.create_time)?
-            .opt("ServiceType", &self.service_type)?
-            .opt("CdcId", &self.cdc_id)?
-            .opt("ServiceUin", &self.service_uin)?
-            .opt("BusinessIpType", &self.business_ip_type)?
-            .list("TagSet", &self.tag_set)?
-            .end()
+        let mut fields = lenient::fields(serializer, "EndPointService", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("EndPointServiceId", &self.end_point_service_id)?;
+        fields.opt("VpcId", &self.vpc_id)?;
+        fields.opt("ServiceOwner", &self.service_owner)?;
+        fields.opt("ServiceName", &self.service_name)?;
+        fields.opt("ServiceVip", &self.service_vip)?;
+        fields.opt("ServiceInstanceId", &self.service_instance_id)?;
+        fields.opt("AutoAcceptFlag", &self.auto_accept_flag)?;
+        fields.opt("EndPointCount", &self.end_point_count)?;
+        fields.list("EndPointSet", &self.end_point_set)?;
+        fields.opt("CreateTime", &self.create_time)?;
+        fields.opt("ServiceType", &self.service_type)?;
+        fields.opt("CdcId", &self.cdc_id)?;
+        fields.opt("ServiceUin", &self.service_uin)?;
+        fields.opt("BusinessIpType", &self.business_ip_type)?;
+        fields.list("TagSet", &self.tag_set)?;
+        fields.end()
     }
 }
 
@@ -7108,110 +4579,6 @@ pub struct FlowLog {
     pub period: Option<u64>,
 }
 
-impl FlowLog {
-    /// With every field unset.
-    pub fn new() -> Self {
-        FlowLog {
-            vpc_id: None,
-            flow_log_id: None,
-            flow_log_name: None,
-            resource_type: None,
-            resource_id: None,
-            traffic_type: None,
-            cloud_log_id: None,
-            cloud_log_state: None,
-            flow_log_description: None,
-            created_time: None,
-            tag_set: Vec::new(),
-            enable: None,
-            storage_type: None,
-            flow_log_storage: None,
-            cloud_log_region: None,
-            period: None,
-        }
-    }
-    /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, vpc_id: impl Into<String>) -> Self {
-        self.vpc_id = Some(vpc_id.into());
-        self
-    }
-    /// Sets `FlowLogId`.
-    pub fn with_flow_log_id(mut self, flow_log_id: impl Into<String>) -> Self {
-        self.flow_log_id = Some(flow_log_id.into());
-        self
-    }
-    /// Sets `FlowLogName`.
-    pub fn with_flow_log_name(mut self, flow_log_name: impl Into<String>) -> Self {
-        self.flow_log_name = Some(flow_log_name.into());
-        self
-    }
-    /// Sets `ResourceType`.
-    pub fn with_resource_type(mut self, resource_type: impl Into<String>) -> Self {
-        self.resource_type = Some(resource_type.into());
-        self
-    }
-    /// Sets `ResourceId`.
-    pub fn with_resource_id(mut self, resource_id: impl Into<String>) -> Self {
-        self.resource_id = Some(resource_id.into());
-        self
-    }
-    /// Sets `TrafficType`.
-    pub fn with_traffic_type(mut self, traffic_type: impl Into<String>) -> Self {
-        self.traffic_type = Some(traffic_type.into());
-        self
-    }
-    /// Sets `CloudLogId`.
-    pub fn with_cloud_log_id(mut self, cloud_log_id: impl Into<String>) -> Self {
-        self.cloud_log_id = Some(cloud_log_id.into());
-        self
-    }
-    /// Sets `CloudLogState`.
-    pub fn with_cloud_log_state(mut self, cloud_log_state: impl Into<String>) -> Self {
-        self.cloud_log_state = Some(cloud_log_state.into());
-        self
-    }
-    /// Sets `FlowLogDescription`.
-    pub fn with_flow_log_description(mut self, flow_log_description: impl Into<String>) -> Self {
-        self.flow_log_description = Some(flow_log_description.into());
-        self
-    }
-    /// Sets `CreatedTime`.
-    pub fn with_created_time(mut self, created_time: impl Into<String>) -> Self {
-        self.created_time = Some(created_time.into());
-        self
-    }
-    /// Sets `TagSet`.
-    pub fn with_tag_set(mut self, tag_set: impl IntoIterator<Item = output::Tag>) -> Self {
-        self.tag_set = tag_set.into_iter().collect();
-        self
-    }
-    /// Sets `Enable`.
-    pub fn with_enable(mut self, enable: bool) -> Self {
-        self.enable = Some(enable);
-        self
-    }
-    /// Sets `StorageType`.
-    pub fn with_storage_type(mut self, storage_type: impl Into<String>) -> Self {
-        self.storage_type = Some(storage_type.into());
-        self
-    }
-    /// Sets `FlowLogStorage`.
-    pub fn with_flow_log_storage(mut self, flow_log_storage: output::FlowLogStorage) -> Self {
-        self.flow_log_storage = Some(flow_log_storage);
-        self
-    }
-    /// Sets `CloudLogRegion`.
-    pub fn with_cloud_log_region(mut self, cloud_log_region: impl Into<String>) -> Self {
-        self.cloud_log_region = Some(cloud_log_region.into());
-        self
-    }
-    /// Sets `Period`.
-    pub fn with_period(mut self, period: u64) -> Self {
-        self.period = Some(period);
-        self
-    }
-}
-
 impl lenient::Reply for FlowLog {
     const NAME: &'static str = "FlowLog";
     const FIELDS: &'static [&'static str] = &[
@@ -7261,27 +4628,27 @@ impl<'de> Deserialize<'de> for FlowLog {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for FlowLog {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "FlowLog", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("VpcId", &self.vpc_id)?
-            .opt("FlowLogId", &self.flow_log_id)?
-            .opt("FlowLogName", &self.flow_log_name)?
-            .opt("ResourceType", &self.resource_type)?
-            .opt("ResourceId", &self.resource_id)?
-            .opt("TrafficType", &self.traffic_type)?
-            .opt("CloudLogId", &self.cloud_log_id)?
-            .opt("CloudLogState", &self.cloud_log_state)?
-            .opt("FlowLogDescription", &self.flow_log_description)?
-            .opt("CreatedTime", &self.created_time)?
-            .list("TagSet", &self.tag_set)?
-            .opt("Enable", &self.enable)?
-            .opt("StorageType", &self.storage_type)?
-            .opt("FlowLogStorage", &self.flow_log_storage)?
-            .opt("CloudLogRegion", &self.cloud_log_region)?
-            .opt("Period", &self.period)?
-            .end()
+        let mut fields = lenient::fields(serializer, "FlowLog", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("VpcId", &self.vpc_id)?;
+        fields.opt("FlowLogId", &self.flow_log_id)?;
+        fields.opt("FlowLogName", &self.flow_log_name)?;
+        fields.opt("ResourceType", &self.resource_type)?;
+        fields.opt("ResourceId", &self.resource_id)?;
+        fields.opt("TrafficType", &self.traffic_type)?;
+        fields.opt("CloudLogId", &self.cloud_log_id)?;
+        fields.opt("CloudLogState", &self.cloud_log_state)?;
+        fields.opt("FlowLogDescription", &self.flow_log_description)?;
+        fields.opt("CreatedTime", &self.created_time)?;
+        fields.list("TagSet", &self.tag_set)?;
+        fields.opt("Enable", &self.enable)?;
+        fields.opt("StorageType", &self.storage_type)?;
+        fields.opt("FlowLogStorage", &self.flow_log_storage)?;
+        fields.opt("CloudLogRegion", &self.cloud_log_region)?;
+        fields.opt("Period", &self.period)?;
+        fields.end()
     }
 }
 
@@ -7298,21 +4665,6 @@ pub struct FlowLogStorage {
     ///
     /// Example: `topic-asow02oa`
     pub storage_topic: Option<String>,
-}
-
-impl FlowLogStorage {
-    /// With the fields a request must carry.
-    pub fn new(storage_id: impl Into<String>) -> Self {
-        FlowLogStorage {
-            storage_id: Some(storage_id.into()),
-            storage_topic: None,
-        }
-    }
-    /// Sets `StorageTopic`.
-    pub fn with_storage_topic(mut self, storage_topic: impl Into<String>) -> Self {
-        self.storage_topic = Some(storage_topic.into());
-        self
-    }
 }
 
 impl lenient::Reply for FlowLogStorage {
@@ -7336,13 +4688,13 @@ impl<'de> Deserialize<'de> for FlowLogStorage {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for FlowLogStorage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "FlowLogStorage", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("StorageId", &self.storage_id)?
-            .opt("StorageTopic", &self.storage_topic)?
-            .end()
+        let mut fields = lenient::fields(serializer, "FlowLogStorage", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("StorageId", &self.storage_id)?;
+        fields.opt("StorageTopic", &self.storage_topic)?;
+        fields.end()
     }
 }
 
@@ -7380,56 +4732,6 @@ pub struct GatewayFlowMonitorDetail {
     pub new_connection_rate: Option<u64>,
 }
 
-impl GatewayFlowMonitorDetail {
-    /// With every field unset.
-    pub fn new() -> Self {
-        GatewayFlowMonitorDetail {
-            private_ip_address: None,
-            in_pkg: None,
-            out_pkg: None,
-            in_traffic: None,
-            out_traffic: None,
-            concurrent_connection_count: None,
-            new_connection_rate: None,
-        }
-    }
-    /// Sets `PrivateIpAddress`.
-    pub fn with_private_ip_address(mut self, private_ip_address: impl Into<String>) -> Self {
-        self.private_ip_address = Some(private_ip_address.into());
-        self
-    }
-    /// Sets `InPkg`.
-    pub fn with_in_pkg(mut self, in_pkg: u64) -> Self {
-        self.in_pkg = Some(in_pkg);
-        self
-    }
-    /// Sets `OutPkg`.
-    pub fn with_out_pkg(mut self, out_pkg: u64) -> Self {
-        self.out_pkg = Some(out_pkg);
-        self
-    }
-    /// Sets `InTraffic`.
-    pub fn with_in_traffic(mut self, in_traffic: u64) -> Self {
-        self.in_traffic = Some(in_traffic);
-        self
-    }
-    /// Sets `OutTraffic`.
-    pub fn with_out_traffic(mut self, out_traffic: u64) -> Self {
-        self.out_traffic = Some(out_traffic);
-        self
-    }
-    /// Sets `ConcurrentConnectionCount`.
-    pub fn with_concurrent_connection_count(mut self, concurrent_connection_count: u64) -> Self {
-        self.concurrent_connection_count = Some(concurrent_connection_count);
-        self
-    }
-    /// Sets `NewConnectionRate`.
-    pub fn with_new_connection_rate(mut self, new_connection_rate: u64) -> Self {
-        self.new_connection_rate = Some(new_connection_rate);
-        self
-    }
-}
-
 impl lenient::Reply for GatewayFlowMonitorDetail {
     const NAME: &'static str = "GatewayFlowMonitorDetail";
     const FIELDS: &'static [&'static str] = &[
@@ -7461,18 +4763,18 @@ impl<'de> Deserialize<'de> for GatewayFlowMonitorDetail {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for GatewayFlowMonitorDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "GatewayFlowMonitorDetail", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("PrivateIpAddress", &self.private_ip_address)?
-            .opt("InPkg", &self.in_pkg)?
-            .opt("OutPkg", &self.out_pkg)?
-            .opt("InTraffic", &self.in_traffic)?
-            .opt("OutTraffic", &self.out_traffic)?
-            .opt("ConcurrentConnectionCount", &self.concurrent_connection_count)?
-            .opt("NewConnectionRate", &self.new_connection_rate)?
-            .end()
+        let mut fields = lenient::fields(serializer, "GatewayFlowMonitorDetail", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("PrivateIpAddress", &self.private_ip_address)?;
+        fields.opt("InPkg", &self.in_pkg)?;
+        fields.opt("OutPkg", &self.out_pkg)?;
+        fields.opt("InTraffic", &self.in_traffic)?;
+        fields.opt("OutTraffic", &self.out_traffic)?;
+        fields.opt("ConcurrentConnectionCount", &self.concurrent_connection_count)?;
+        fields.opt("NewConnectionRate", &self.new_connection_rate)?;
+        fields.end()
     }
 }
 
@@ -7502,44 +4804,6 @@ pub struct GatewayQos {
     pub in_bandwidth: Option<i64>,
 }
 
-impl GatewayQos {
-    /// With every field unset.
-    pub fn new() -> Self {
-        GatewayQos {
-            vpc_id: None,
-            ip_address: None,
-            bandwidth: None,
-            create_time: None,
-            in_bandwidth: None,
-        }
-    }
-    /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, vpc_id: impl Into<String>) -> Self {
-        self.vpc_id = Some(vpc_id.into());
-        self
-    }
-    /// Sets `IpAddress`.
-    pub fn with_ip_address(mut self, ip_address: impl Into<String>) -> Self {
-        self.ip_address = Some(ip_address.into());
-        self
-    }
-    /// Sets `Bandwidth`.
-    pub fn with_bandwidth(mut self, bandwidth: i64) -> Self {
-        self.bandwidth = Some(bandwidth);
-        self
-    }
-    /// Sets `CreateTime`.
-    pub fn with_create_time(mut self, create_time: impl Into<String>) -> Self {
-        self.create_time = Some(create_time.into());
-        self
-    }
-    /// Sets `InBandwidth`.
-    pub fn with_in_bandwidth(mut self, in_bandwidth: i64) -> Self {
-        self.in_bandwidth = Some(in_bandwidth);
-        self
-    }
-}
-
 impl lenient::Reply for GatewayQos {
     const NAME: &'static str = "GatewayQos";
     const FIELDS: &'static [&'static str] = &[
@@ -7567,16 +4831,16 @@ impl<'de> Deserialize<'de> for GatewayQos {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for GatewayQos {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "GatewayQos", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("VpcId", &self.vpc_id)?
-            .opt("IpAddress", &self.ip_address)?
-            .opt("Bandwidth", &self.bandwidth)?
-            .opt("CreateTime", &self.create_time)?
-            .opt("InBandwidth", &self.in_bandwidth)?
-            .end()
+        let mut fields = lenient::fields(serializer, "GatewayQos", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("VpcId", &self.vpc_id)?;
+        fields.opt("IpAddress", &self.ip_address)?;
+        fields.opt("Bandwidth", &self.bandwidth)?;
+        fields.opt("CreateTime", &self.create_time)?;
+        fields.opt("InBandwidth", &self.in_bandwidth)?;
+        fields.end()
     }
 }
 
@@ -7623,62 +4887,6 @@ pub struct GlobalRoute {
     pub subnet_route_algorithm: Option<String>,
 }
 
-impl GlobalRoute {
-    /// With every field unset.
-    pub fn new() -> Self {
-        GlobalRoute {
-            vpc_id: None,
-            global_route_id: None,
-            destination_cidr_block: None,
-            gateway_type: None,
-            gateway_id: None,
-            description: None,
-            created_time: None,
-            subnet_route_algorithm: None,
-        }
-    }
-    /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, vpc_id: impl Into<String>) -> Self {
-        self.vpc_id = Some(vpc_id.into());
-        self
-    }
-    /// Sets `GlobalRouteId`.
-    pub fn with_global_route_id(mut self, global_route_id: impl Into<String>) -> Self {
-        self.global_route_id = Some(global_route_id.into());
-        self
-    }
-    /// Sets `DestinationCidrBlock`.
-    pub fn with_destination_cidr_block(mut self, destination_cidr_block: impl Into<String>) -> Self {
-        self.destination_cidr_block = Some(destination_cidr_block.into());
-        self
-    }
-    /// Sets `GatewayType`.
-    pub fn with_gateway_type(mut self, gateway_type: impl Into<String>) -> Self {
-        self.gateway_type = Some(gateway_type.into());
-        self
-    }
-    /// Sets `GatewayId`.
-    pub fn with_gateway_id(mut self, gateway_id: impl Into<String>) -> Self {
-        self.gateway_id = Some(gateway_id.into());
-        self
-    }
-    /// Sets `Description`.
-    pub fn with_description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
-    }
-    /// Sets `CreatedTime`.
-    pub fn with_created_time(mut self, created_time: impl Into<String>) -> Self {
-        self.created_time = Some(created_time.into());
-        self
-    }
-    /// Sets `SubnetRouteAlgorithm`.
-    pub fn with_subnet_route_algorithm(mut self, subnet_route_algorithm: impl Into<String>) -> Self {
-        self.subnet_route_algorithm = Some(subnet_route_algorithm.into());
-        self
-    }
-}
-
 impl lenient::Reply for GlobalRoute {
     const NAME: &'static str = "GlobalRoute";
     const FIELDS: &'static [&'static str] = &[
@@ -7712,19 +4920,19 @@ impl<'de> Deserialize<'de> for GlobalRoute {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for GlobalRoute {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "GlobalRoute", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("VpcId", &self.vpc_id)?
-            .opt("GlobalRouteId", &self.global_route_id)?
-            .opt("DestinationCidrBlock", &self.destination_cidr_block)?
-            .opt("GatewayType", &self.gateway_type)?
-            .opt("GatewayId", &self.gateway_id)?
-            .opt("Description", &self.description)?
-            .opt("CreatedTime", &self.created_time)?
-            .opt("SubnetRouteAlgorithm", &self.subnet_route_algorithm)?
-            .end()
+        let mut fields = lenient::fields(serializer, "GlobalRoute", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("VpcId", &self.vpc_id)?;
+        fields.opt("GlobalRouteId", &self.global_route_id)?;
+        fields.opt("DestinationCidrBlock", &self.destination_cidr_block)?;
+        fields.opt("GatewayType", &self.gateway_type)?;
+        fields.opt("GatewayId", &self.gateway_id)?;
+        fields.opt("Description", &self.description)?;
+        fields.opt("CreatedTime", &self.created_time)?;
+        fields.opt("SubnetRouteAlgorithm", &self.subnet_route_algorithm)?;
+        fields.end()
     }
 }
 
@@ -7807,110 +5015,6 @@ pub struct HaVip {
     pub tag_set: Vec<output::Tag>,
 }
 
-impl HaVip {
-    /// With every field unset.
-    pub fn new() -> Self {
-        HaVip {
-            ha_vip_id: None,
-            ha_vip_name: None,
-            vip: None,
-            vpc_id: None,
-            subnet_id: None,
-            network_interface_id: None,
-            instance_id: None,
-            address_ip: None,
-            state: None,
-            created_time: None,
-            business: None,
-            ha_vip_association_set: Vec::new(),
-            check_associate: None,
-            cdc_id: None,
-            flushed_time: None,
-            tag_set: Vec::new(),
-        }
-    }
-    /// Sets `HaVipId`.
-    pub fn with_ha_vip_id(mut self, ha_vip_id: impl Into<String>) -> Self {
-        self.ha_vip_id = Some(ha_vip_id.into());
-        self
-    }
-    /// Sets `HaVipName`.
-    pub fn with_ha_vip_name(mut self, ha_vip_name: impl Into<String>) -> Self {
-        self.ha_vip_name = Some(ha_vip_name.into());
-        self
-    }
-    /// Sets `Vip`.
-    pub fn with_vip(mut self, vip: impl Into<String>) -> Self {
-        self.vip = Some(vip.into());
-        self
-    }
-    /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, vpc_id: impl Into<String>) -> Self {
-        self.vpc_id = Some(vpc_id.into());
-        self
-    }
-    /// Sets `SubnetId`.
-    pub fn with_subnet_id(mut self, subnet_id: impl Into<String>) -> Self {
-        self.subnet_id = Some(subnet_id.into());
-        self
-    }
-    /// Sets `NetworkInterfaceId`.
-    pub fn with_network_interface_id(mut self, network_interface_id: impl Into<String>) -> Self {
-        self.network_interface_id = Some(network_interface_id.into());
-        self
-    }
-    /// Sets `InstanceId`.
-    pub fn with_instance_id(mut self, instance_id: impl Into<String>) -> Self {
-        self.instance_id = Some(instance_id.into());
-        self
-    }
-    /// Sets `AddressIp`.
-    pub fn with_address_ip(mut self, address_ip: impl Into<String>) -> Self {
-        self.address_ip = Some(address_ip.into());
-        self
-    }
-    /// Sets `State`.
-    pub fn with_state(mut self, state: impl Into<String>) -> Self {
-        self.state = Some(state.into());
-        self
-    }
-    /// Sets `CreatedTime`.
-    pub fn with_created_time(mut self, created_time: impl Into<String>) -> Self {
-        self.created_time = Some(created_time.into());
-        self
-    }
-    /// Sets `Business`.
-    pub fn with_business(mut self, business: impl Into<String>) -> Self {
-        self.business = Some(business.into());
-        self
-    }
-    /// Sets `HaVipAssociationSet`.
-    pub fn with_ha_vip_association_set(mut self, ha_vip_association_set: impl IntoIterator<Item = output::HaVipAssociation>) -> Self {
-        self.ha_vip_association_set = ha_vip_association_set.into_iter().collect();
-        self
-    }
-    /// Sets `CheckAssociate`.
-    pub fn with_check_associate(mut self, check_associate: bool) -> Self {
-        self.check_associate = Some(check_associate);
-        self
-    }
-    /// Sets `CdcId`.
-    pub fn with_cdc_id(mut self, cdc_id: impl Into<String>) -> Self {
-        self.cdc_id = Some(cdc_id.into());
-        self
-    }
-    /// Sets `FlushedTime`.
-    pub fn with_flushed_time(mut self, flushed_time: impl Into<String>) -> Self {
-        self.flushed_time = Some(flushed_time.into());
-        self
-    }
-    /// Sets `TagSet`.
-    pub fn with_tag_set(mut self, tag_set: impl IntoIterator<Item = output::Tag>) -> Self {
-        self.tag_set = tag_set.into_iter().collect();
-        self
-    }
-}
-
 impl lenient::Reply for HaVip {
     const NAME: &'static str = "HaVip";
     const FIELDS: &'static [&'static str] = &[
@@ -7960,27 +5064,27 @@ impl<'de> Deserialize<'de> for HaVip {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for HaVip {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "HaVip", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("HaVipId", &self.ha_vip_id)?
-            .opt("HaVipName", &self.ha_vip_name)?
-            .opt("Vip", &self.vip)?
-            .opt("VpcId", &self.vpc_id)?
-            .opt("SubnetId", &self.subnet_id)?
-            .opt("NetworkInterfaceId", &self.network_interface_id)?
-            .opt("InstanceId", &self.instance_id)?
-            .opt("AddressIp", &self.address_ip)?
-            .opt("State", &self.state)?
-            .opt("CreatedTime", &self.created_time)?
-            .opt("Business", &self.business)?
-            .list("HaVipAssociationSet", &self.ha_vip_association_set)?
-            .opt("CheckAssociate", &self.check_associate)?
-            .opt("CdcId", &self.cdc_id)?
-            .opt("FlushedTime", &self.flushed_time)?
-            .list("TagSet", &self.tag_set)?
-            .end()
+        let mut fields = lenient::fields(serializer, "HaVip", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("HaVipId", &self.ha_vip_id)?;
+        fields.opt("HaVipName", &self.ha_vip_name)?;
+        fields.opt("Vip", &self.vip)?;
+        fields.opt("VpcId", &self.vpc_id)?;
+        fields.opt("SubnetId", &self.subnet_id)?;
+        fields.opt("NetworkInterfaceId", &self.network_interface_id)?;
+        fields.opt("InstanceId", &self.instance_id)?;
+        fields.opt("AddressIp", &self.address_ip)?;
+        fields.opt("State", &self.state)?;
+        fields.opt("CreatedTime", &self.created_time)?;
+        fields.opt("Business", &self.business)?;
+        fields.list("HaVipAssociationSet", &self.ha_vip_association_set)?;
+        fields.opt("CheckAssociate", &self.check_associate)?;
+        fields.opt("CdcId", &self.cdc_id)?;
+        fields.opt("FlushedTime", &self.flushed_time)?;
+        fields.list("TagSet", &self.tag_set)?;
+        fields.end()
     }
 }
 
@@ -8000,27 +5104,6 @@ pub struct HaVipAssociation {
     ///
     /// Example: `CVM`
     pub instance_type: Option<String>,
-}
-
-impl HaVipAssociation {
-    /// With the fields a request must carry.
-    pub fn new(instance_id: impl Into<String>) -> Self {
-        HaVipAssociation {
-            instance_id: Some(instance_id.into()),
-            ha_vip_id: None,
-            instance_type: None,
-        }
-    }
-    /// Sets `HaVipId`.
-    pub fn with_ha_vip_id(mut self, ha_vip_id: impl Into<String>) -> Self {
-        self.ha_vip_id = Some(ha_vip_id.into());
-        self
-    }
-    /// Sets `InstanceType`.
-    pub fn with_instance_type(mut self, instance_type: impl Into<String>) -> Self {
-        self.instance_type = Some(instance_type.into());
-        self
-    }
 }
 
 impl lenient::Reply for HaVipAssociation {
@@ -8046,14 +5129,14 @@ impl<'de> Deserialize<'de> for HaVipAssociation {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for HaVipAssociation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "HaVipAssociation", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("InstanceId", &self.instance_id)?
-            .opt("HaVipId", &self.ha_vip_id)?
-            .opt("InstanceType", &self.instance_type)?
-            .end()
+        let mut fields = lenient::fields(serializer, "HaVipAssociation", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("InstanceId", &self.instance_id)?;
+        fields.opt("HaVipId", &self.ha_vip_id)?;
+        fields.opt("InstanceType", &self.instance_type)?;
+        fields.end()
     }
 }
 
@@ -8077,38 +5160,6 @@ pub struct HealthCheckConfig {
     ///
     /// Example: `150`
     pub probe_timeout: Option<i64>,
-}
-
-impl HealthCheckConfig {
-    /// With every field unset.
-    pub fn new() -> Self {
-        HealthCheckConfig {
-            probe_type: None,
-            probe_interval: None,
-            probe_threshold: None,
-            probe_timeout: None,
-        }
-    }
-    /// Sets `ProbeType`.
-    pub fn with_probe_type(mut self, probe_type: impl Into<String>) -> Self {
-        self.probe_type = Some(probe_type.into());
-        self
-    }
-    /// Sets `ProbeInterval`.
-    pub fn with_probe_interval(mut self, probe_interval: i64) -> Self {
-        self.probe_interval = Some(probe_interval);
-        self
-    }
-    /// Sets `ProbeThreshold`.
-    pub fn with_probe_threshold(mut self, probe_threshold: i64) -> Self {
-        self.probe_threshold = Some(probe_threshold);
-        self
-    }
-    /// Sets `ProbeTimeout`.
-    pub fn with_probe_timeout(mut self, probe_timeout: i64) -> Self {
-        self.probe_timeout = Some(probe_timeout);
-        self
-    }
 }
 
 impl lenient::Reply for HealthCheckConfig {
@@ -8136,15 +5187,15 @@ impl<'de> Deserialize<'de> for HealthCheckConfig {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for HealthCheckConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "HealthCheckConfig", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("ProbeType", &self.probe_type)?
-            .opt("ProbeInterval", &self.probe_interval)?
-            .opt("ProbeThreshold", &self.probe_threshold)?
-            .opt("ProbeTimeout", &self.probe_timeout)?
-            .end()
+        let mut fields = lenient::fields(serializer, "HealthCheckConfig", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ProbeType", &self.probe_type)?;
+        fields.opt("ProbeInterval", &self.probe_interval)?;
+        fields.opt("ProbeThreshold", &self.probe_threshold)?;
+        fields.opt("ProbeTimeout", &self.probe_timeout)?;
+        fields.end()
     }
 }
 
@@ -8194,74 +5245,6 @@ pub struct HighPriorityRoute {
     pub created_time: Option<String>,
 }
 
-impl HighPriorityRoute {
-    /// With every field unset.
-    pub fn new() -> Self {
-        HighPriorityRoute {
-            high_priority_route_table_id: None,
-            high_priority_route_id: None,
-            destination_cidr_block: None,
-            gateway_type: None,
-            gateway_id: None,
-            description: None,
-            subnet_route_algorithm: None,
-            is_cdc: None,
-            cdc_id: None,
-            created_time: None,
-        }
-    }
-    /// Sets `HighPriorityRouteTableId`.
-    pub fn with_high_priority_route_table_id(mut self, high_priority_route_table_id: impl Into<String>) -> Self {
-        self.high_priority_route_table_id = Some(high_priority_route_table_id.into());
-        self
-    }
-    /// Sets `HighPriorityRouteId`.
-    pub fn with_high_priority_route_id(mut self, high_priority_route_id: impl Into<String>) -> Self {
-        self.high_priority_route_id = Some(high_priority_route_id.into());
-        self
-    }
-    /// Sets `DestinationCidrBlock`.
-    pub fn with_destination_cidr_block(mut self, destination_cidr_block: impl Into<String>) -> Self {
-        self.destination_cidr_block = Some(destination_cidr_block.into());
-        self
-    }
-    /// Sets `GatewayType`.
-    pub fn with_gateway_type(mut self, gateway_type: impl Into<String>) -> Self {
-        self.gateway_type = Some(gateway_type.into());
-        self
-    }
-    /// Sets `GatewayId`.
-    pub fn with_gateway_id(mut self, gateway_id: impl Into<String>) -> Self {
-        self.gateway_id = Some(gateway_id.into());
-        self
-    }
-    /// Sets `Description`.
-    pub fn with_description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
-    }
-    /// Sets `SubnetRouteAlgorithm`.
-    pub fn with_subnet_route_algorithm(mut self, subnet_route_algorithm: impl Into<String>) -> Self {
-        self.subnet_route_algorithm = Some(subnet_route_algorithm.into());
-        self
-    }
-    /// Sets `IsCdc`.
-    pub fn with_is_cdc(mut self, is_cdc: bool) -> Self {
-        self.is_cdc = Some(is_cdc);
-        self
-    }
-    /// Sets `CdcId`.
-    pub fn with_cdc_id(mut self, cdc_id: impl Into<String>) -> Self {
-        self.cdc_id = Some(cdc_id.into());
-        self
-    }
-    /// Sets `CreatedTime`.
-    pub fn with_created_time(mut self, created_time: impl Into<String>) -> Self {
-        self.created_time = Some(created_time.into());
-        self
-    }
-}
-
 impl lenient::Reply for HighPriorityRoute {
     const NAME: &'static str = "HighPriorityRoute";
     const FIELDS: &'static [&'static str] = &[
@@ -8299,21 +5282,21 @@ impl<'de> Deserialize<'de> for HighPriorityRoute {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for HighPriorityRoute {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "HighPriorityRoute", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("HighPriorityRouteTableId", &self.high_priority_route_table_id)?
-            .opt("HighPriorityRouteId", &self.high_priority_route_id)?
-            .opt("DestinationCidrBlock", &self.destination_cidr_block)?
-            .opt("GatewayType", &self.gateway_type)?
-            .opt("GatewayId", &self.gateway_id)?
-            .opt("Description", &self.description)?
-            .opt("SubnetRouteAlgorithm", &self.subnet_route_algorithm)?
-            .opt("IsCdc", &self.is_cdc)?
-            .opt("CdcId", &self.cdc_id)?
-            .opt("CreatedTime", &self.created_time)?
-            .end()
+        let mut fields = lenient::fields(serializer, "HighPriorityRoute", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("HighPriorityRouteTableId", &self.high_priority_route_table_id)?;
+        fields.opt("HighPriorityRouteId", &self.high_priority_route_id)?;
+        fields.opt("DestinationCidrBlock", &self.destination_cidr_block)?;
+        fields.opt("GatewayType", &self.gateway_type)?;
+        fields.opt("GatewayId", &self.gateway_id)?;
+        fields.opt("Description", &self.description)?;
+        fields.opt("SubnetRouteAlgorithm", &self.subnet_route_algorithm)?;
+        fields.opt("IsCdc", &self.is_cdc)?;
+        fields.opt("CdcId", &self.cdc_id)?;
+        fields.opt("CreatedTime", &self.created_time)?;
+        fields.end()
     }
 }
 
@@ -8347,50 +5330,6 @@ pub struct HighPriorityRouteTable {
     pub created_time: Option<String>,
 }
 
-impl HighPriorityRouteTable {
-    /// With every field unset.
-    pub fn new() -> Self {
-        HighPriorityRouteTable {
-            high_priority_route_table_id: None,
-            vpc_id: None,
-            name: None,
-            subnet_set: Vec::new(),
-            high_priority_route_set: Vec::new(),
-            created_time: None,
-        }
-    }
-    /// Sets `HighPriorityRouteTableId`.
-    pub fn with_high_priority_route_table_id(mut self, high_priority_route_table_id: impl Into<String>) -> Self {
-        self.high_priority_route_table_id = Some(high_priority_route_table_id.into());
-        self
-    }
-    /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, vpc_id: impl Into<String>) -> Self {
-        self.vpc_id = Some(vpc_id.into());
-        self
-    }
-    /// Sets `Name`.
-    pub fn with_name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-    /// Sets `SubnetSet`.
-    pub fn with_subnet_set(mut self, subnet_set: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.subnet_set = subnet_set.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `HighPriorityRouteSet`.
-    pub fn with_high_priority_route_set(mut self, high_priority_route_set: impl IntoIterator<Item = output::HighPriorityRoute>) -> Self {
-        self.high_priority_route_set = high_priority_route_set.into_iter().collect();
-        self
-    }
-    /// Sets `CreatedTime`.
-    pub fn with_created_time(mut self, created_time: impl Into<String>) -> Self {
-        self.created_time = Some(created_time.into());
-        self
-    }
-}
-
 impl lenient::Reply for HighPriorityRouteTable {
     const NAME: &'static str = "HighPriorityRouteTable";
     const FIELDS: &'static [&'static str] = &[
@@ -8420,17 +5359,17 @@ impl<'de> Deserialize<'de> for HighPriorityRouteTable {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for HighPriorityRouteTable {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "HighPriorityRouteTable", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("HighPriorityRouteTableId", &self.high_priority_route_table_id)?
-            .opt("VpcId", &self.vpc_id)?
-            .opt("Name", &self.name)?
-            .list("SubnetSet", &self.subnet_set)?
-            .list("HighPriorityRouteSet", &self.high_priority_route_set)?
-            .opt("CreatedTime", &self.created_time)?
-            .end()
+        let mut fields = lenient::fields(serializer, "HighPriorityRouteTable", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("HighPriorityRouteTableId", &self.high_priority_route_table_id)?;
+        fields.opt("VpcId", &self.vpc_id)?;
+        fields.opt("Name", &self.name)?;
+        fields.list("SubnetSet", &self.subnet_set)?;
+        fields.list("HighPriorityRouteSet", &self.high_priority_route_set)?;
+        fields.opt("CreatedTime", &self.created_time)?;
+        fields.end()
     }
 }
 
@@ -8488,86 +5427,6 @@ pub struct IkeOptionsSpecification {
     pub ike_version: Option<String>,
 }
 
-impl IkeOptionsSpecification {
-    /// With every field unset.
-    pub fn new() -> Self {
-        IkeOptionsSpecification {
-            propo_encry_algorithm: None,
-            propo_authen_algorithm: None,
-            exchange_mode: None,
-            local_identity: None,
-            remote_identity: None,
-            local_address: None,
-            remote_address: None,
-            local_fqdn_name: None,
-            remote_fqdn_name: None,
-            dh_group_name: None,
-            ike_sa_lifetime_seconds: None,
-            ike_version: None,
-        }
-    }
-    /// Sets `PropoEncryAlgorithm`.
-    pub fn with_propo_encry_algorithm(mut self, propo_encry_algorithm: impl Into<String>) -> Self {
-        self.propo_encry_algorithm = Some(propo_encry_algorithm.into());
-        self
-    }
-    /// Sets `PropoAuthenAlgorithm`.
-    pub fn with_propo_authen_algorithm(mut self, propo_authen_algorithm: impl Into<String>) -> Self {
-        self.propo_authen_algorithm = Some(propo_authen_algorithm.into());
-        self
-    }
-    /// Sets `ExchangeMode`.
-    pub fn with_exchange_mode(mut self, exchange_mode: impl Into<String>) -> Self {
-        self.exchange_mode = Some(exchange_mode.into());
-        self
-    }
-    /// Sets `LocalIdentity`.
-    pub fn with_local_identity(mut self, local_identity: impl Into<String>) -> Self {
-        self.local_identity = Some(local_identity.into());
-        self
-    }
-    /// Sets `RemoteIdentity`.
-    pub fn with_remote_identity(mut self, remote_identity: impl Into<String>) -> Self {
-        self.remote_identity = Some(remote_identity.into());
-        self
-    }
-    /// Sets `LocalAddress`.
-    pub fn with_local_address(mut self, local_address: impl Into<String>) -> Self {
-        self.local_address = Some(local_address.into());
-        self
-    }
-    /// Sets `RemoteAddress`.
-    pub fn with_remote_address(mut self, remote_address: impl Into<String>) -> Self {
-        self.remote_address = Some(remote_address.into());
-        self
-    }
-    /// Sets `LocalFqdnName`.
-    pub fn with_local_fqdn_name(mut self, local_fqdn_name: impl Into<String>) -> Self {
-        self.local_fqdn_name = Some(local_fqdn_name.into());
-        self
-    }
-    /// Sets `RemoteFqdnName`.
-    pub fn with_remote_fqdn_name(mut self, remote_fqdn_name: impl Into<String>) -> Self {
-        self.remote_fqdn_name = Some(remote_fqdn_name.into());
-        self
-    }
-    /// Sets `DhGroupName`.
-    pub fn with_dh_group_name(mut self, dh_group_name: impl Into<String>) -> Self {
-        self.dh_group_name = Some(dh_group_name.into());
-        self
-    }
-    /// Sets `IKESaLifetimeSeconds`.
-    pub fn with_ike_sa_lifetime_seconds(mut self, ike_sa_lifetime_seconds: u64) -> Self {
-        self.ike_sa_lifetime_seconds = Some(ike_sa_lifetime_seconds);
-        self
-    }
-    /// Sets `IKEVersion`.
-    pub fn with_ike_version(mut self, ike_version: impl Into<String>) -> Self {
-        self.ike_version = Some(ike_version.into());
-        self
-    }
-}
-
 impl lenient::Reply for IkeOptionsSpecification {
     const NAME: &'static str = "IkeOptionsSpecification";
     const FIELDS: &'static [&'static str] = &[
@@ -8609,23 +5468,23 @@ impl<'de> Deserialize<'de> for IkeOptionsSpecification {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for IkeOptionsSpecification {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "IkeOptionsSpecification", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("PropoEncryAlgorithm", &self.propo_encry_algorithm)?
-            .opt("PropoAuthenAlgorithm", &self.propo_authen_algorithm)?
-            .opt("ExchangeMode", &self.exchange_mode)?
-            .opt("LocalIdentity", &self.local_identity)?
-            .opt("RemoteIdentity", &self.remote_identity)?
-            .opt("LocalAddress", &self.local_address)?
-            .opt("RemoteAddress", &self.remote_address)?
-            .opt("LocalFqdnName", &self.local_fqdn_name)?
-            .opt("RemoteFqdnName", &self.remote_fqdn_name)?
-            .opt("DhGroupName", &self.dh_group_name)?
-            .opt("IKESaLifetimeSeconds", &self.ike_sa_lifetime_seconds)?
-            .opt("IKEVersion", &self.ike_version)?
-            .end()
+        let mut fields = lenient::fields(serializer, "IkeOptionsSpecification", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("PropoEncryAlgorithm", &self.propo_encry_algorithm)?;
+        fields.opt("PropoAuthenAlgorithm", &self.propo_authen_algorithm)?;
+        fields.opt("ExchangeMode", &self.exchange_mode)?;
+        fields.opt("LocalIdentity", &self.local_identity)?;
+        fields.opt("RemoteIdentity", &self.remote_identity)?;
+        fields.opt("LocalAddress", &self.local_address)?;
+        fields.opt("RemoteAddress", &self.remote_address)?;
+        fields.opt("LocalFqdnName", &self.local_fqdn_name)?;
+        fields.opt("RemoteFqdnName", &self.remote_fqdn_name)?;
+        fields.opt("DhGroupName", &self.dh_group_name)?;
+        fields.opt("IKESaLifetimeSeconds", &self.ike_sa_lifetime_seconds)?;
+        fields.opt("IKEVersion", &self.ike_version)?;
+        fields.end()
     }
 }
 
@@ -8711,80 +5570,6 @@ pub struct InstanceBind {
     pub alias_instance_id: Option<String>,
 }
 
-impl InstanceBind {
-    /// With every field unset.
-    pub fn new() -> Self {
-        InstanceBind {
-            ccn_id: None,
-            instance_type: None,
-            instance_id: None,
-            instance_bind_time: None,
-            route_table_id: None,
-            instance_name: None,
-            instance_region: None,
-            instance_uin: None,
-            state: None,
-            alias_type: None,
-            alias_instance_id: None,
-        }
-    }
-    /// Sets `CcnId`.
-    pub fn with_ccn_id(mut self, ccn_id: impl Into<String>) -> Self {
-        self.ccn_id = Some(ccn_id.into());
-        self
-    }
-    /// Sets `InstanceType`.
-    pub fn with_instance_type(mut self, instance_type: impl Into<String>) -> Self {
-        self.instance_type = Some(instance_type.into());
-        self
-    }
-    /// Sets `InstanceId`.
-    pub fn with_instance_id(mut self, instance_id: impl Into<String>) -> Self {
-        self.instance_id = Some(instance_id.into());
-        self
-    }
-    /// Sets `InstanceBindTime`.
-    pub fn with_instance_bind_time(mut self, instance_bind_time: impl Into<String>) -> Self {
-        self.instance_bind_time = Some(instance_bind_time.into());
-        self
-    }
-    /// Sets `RouteTableId`.
-    pub fn with_route_table_id(mut self, route_table_id: impl Into<String>) -> Self {
-        self.route_table_id = Some(route_table_id.into());
-        self
-    }
-    /// Sets `InstanceName`.
-    pub fn with_instance_name(mut self, instance_name: impl Into<String>) -> Self {
-        self.instance_name = Some(instance_name.into());
-        self
-    }
-    /// Sets `InstanceRegion`.
-    pub fn with_instance_region(mut self, instance_region: impl Into<String>) -> Self {
-        self.instance_region = Some(instance_region.into());
-        self
-    }
-    /// Sets `InstanceUin`.
-    pub fn with_instance_uin(mut self, instance_uin: impl Into<String>) -> Self {
-        self.instance_uin = Some(instance_uin.into());
-        self
-    }
-    /// Sets `State`.
-    pub fn with_state(mut self, state: impl Into<String>) -> Self {
-        self.state = Some(state.into());
-        self
-    }
-    /// Sets `AliasType`.
-    pub fn with_alias_type(mut self, alias_type: impl Into<String>) -> Self {
-        self.alias_type = Some(alias_type.into());
-        self
-    }
-    /// Sets `AliasInstanceId`.
-    pub fn with_alias_instance_id(mut self, alias_instance_id: impl Into<String>) -> Self {
-        self.alias_instance_id = Some(alias_instance_id.into());
-        self
-    }
-}
-
 impl lenient::Reply for InstanceBind {
     const NAME: &'static str = "InstanceBind";
     const FIELDS: &'static [&'static str] = &[
@@ -8824,22 +5609,22 @@ impl<'de> Deserialize<'de> for InstanceBind {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for InstanceBind {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "InstanceBind", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("CcnId", &self.ccn_id)?
-            .opt("InstanceType", &self.instance_type)?
-            .opt("InstanceId", &self.instance_id)?
-            .opt("InstanceBindTime", &self.instance_bind_time)?
-            .opt("RouteTableId", &self.route_table_id)?
-            .opt("InstanceName", &self.instance_name)?
-            .opt("InstanceRegion", &self.instance_region)?
-            .opt("InstanceUin", &self.instance_uin)?
-            .opt("State", &self.state)?
-            .opt("AliasType", &self.alias_type)?
-            .opt("AliasInstanceId", &self.alias_instance_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "InstanceBind", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("CcnId", &self.ccn_id)?;
+        fields.opt("InstanceType", &self.instance_type)?;
+        fields.opt("InstanceId", &self.instance_id)?;
+        fields.opt("InstanceBindTime", &self.instance_bind_time)?;
+        fields.opt("RouteTableId", &self.route_table_id)?;
+        fields.opt("InstanceName", &self.instance_name)?;
+        fields.opt("InstanceRegion", &self.instance_region)?;
+        fields.opt("InstanceUin", &self.instance_uin)?;
+        fields.opt("State", &self.state)?;
+        fields.opt("AliasType", &self.alias_type)?;
+        fields.opt("AliasInstanceId", &self.alias_instance_id)?;
+        fields.end()
     }
 }
 
@@ -8855,26 +5640,6 @@ pub struct InstanceJumbo {
     ///
     /// Example: `True`
     pub jumbo_state: Option<bool>,
-}
-
-impl InstanceJumbo {
-    /// With every field unset.
-    pub fn new() -> Self {
-        InstanceJumbo {
-            instance_id: None,
-            jumbo_state: None,
-        }
-    }
-    /// Sets `InstanceId`.
-    pub fn with_instance_id(mut self, instance_id: impl Into<String>) -> Self {
-        self.instance_id = Some(instance_id.into());
-        self
-    }
-    /// Sets `JumboState`.
-    pub fn with_jumbo_state(mut self, jumbo_state: bool) -> Self {
-        self.jumbo_state = Some(jumbo_state);
-        self
-    }
 }
 
 impl lenient::Reply for InstanceJumbo {
@@ -8898,13 +5663,13 @@ impl<'de> Deserialize<'de> for InstanceJumbo {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for InstanceJumbo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "InstanceJumbo", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("InstanceId", &self.instance_id)?
-            .opt("JumboState", &self.jumbo_state)?
-            .end()
+        let mut fields = lenient::fields(serializer, "InstanceJumbo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("InstanceId", &self.instance_id)?;
+        fields.opt("JumboState", &self.jumbo_state)?;
+        fields.end()
     }
 }
 
@@ -8920,26 +5685,6 @@ pub struct InstanceStatistic {
     ///
     /// Example: `10`
     pub instance_count: Option<u64>,
-}
-
-impl InstanceStatistic {
-    /// With every field unset.
-    pub fn new() -> Self {
-        InstanceStatistic {
-            instance_type: None,
-            instance_count: None,
-        }
-    }
-    /// Sets `InstanceType`.
-    pub fn with_instance_type(mut self, instance_type: impl Into<String>) -> Self {
-        self.instance_type = Some(instance_type.into());
-        self
-    }
-    /// Sets `InstanceCount`.
-    pub fn with_instance_count(mut self, instance_count: u64) -> Self {
-        self.instance_count = Some(instance_count);
-        self
-    }
 }
 
 impl lenient::Reply for InstanceStatistic {
@@ -8963,13 +5708,13 @@ impl<'de> Deserialize<'de> for InstanceStatistic {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for InstanceStatistic {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "InstanceStatistic", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("InstanceType", &self.instance_type)?
-            .opt("InstanceCount", &self.instance_count)?
-            .end()
+        let mut fields = lenient::fields(serializer, "InstanceStatistic", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("InstanceType", &self.instance_type)?;
+        fields.opt("InstanceCount", &self.instance_count)?;
+        fields.end()
     }
 }
 
@@ -8989,38 +5734,6 @@ pub struct InternetPrice {
     ///
     /// Example: `80`
     pub discount_price: Option<f64>,
-}
-
-impl InternetPrice {
-    /// With every field unset.
-    pub fn new() -> Self {
-        InternetPrice {
-            address_price: None,
-            ip_price: None,
-            original_price: None,
-            discount_price: None,
-        }
-    }
-    /// Sets `AddressPrice`.
-    pub fn with_address_price(mut self, address_price: output::InternetPriceDetail) -> Self {
-        self.address_price = Some(address_price);
-        self
-    }
-    /// Sets `IPPrice`.
-    pub fn with_ip_price(mut self, ip_price: output::InternetPriceDetail) -> Self {
-        self.ip_price = Some(ip_price);
-        self
-    }
-    /// Sets `OriginalPrice`.
-    pub fn with_original_price(mut self, original_price: f64) -> Self {
-        self.original_price = Some(original_price);
-        self
-    }
-    /// Sets `DiscountPrice`.
-    pub fn with_discount_price(mut self, discount_price: f64) -> Self {
-        self.discount_price = Some(discount_price);
-        self
-    }
 }
 
 impl lenient::Reply for InternetPrice {
@@ -9048,15 +5761,15 @@ impl<'de> Deserialize<'de> for InternetPrice {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for InternetPrice {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "InternetPrice", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("AddressPrice", &self.address_price)?
-            .opt("IPPrice", &self.ip_price)?
-            .opt("OriginalPrice", &self.original_price)?
-            .opt("DiscountPrice", &self.discount_price)?
-            .end()
+        let mut fields = lenient::fields(serializer, "InternetPrice", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("AddressPrice", &self.address_price)?;
+        fields.opt("IPPrice", &self.ip_price)?;
+        fields.opt("OriginalPrice", &self.original_price)?;
+        fields.opt("DiscountPrice", &self.discount_price)?;
+        fields.end()
     }
 }
 
@@ -9087,38 +5800,6 @@ pub struct InternetPriceDetail {
     pub original_price: Option<f64>,
 }
 
-impl InternetPriceDetail {
-    /// With every field unset.
-    pub fn new() -> Self {
-        InternetPriceDetail {
-            unit_price: None,
-            discount_price: None,
-            charge_unit: None,
-            original_price: None,
-        }
-    }
-    /// Sets `UnitPrice`.
-    pub fn with_unit_price(mut self, unit_price: f64) -> Self {
-        self.unit_price = Some(unit_price);
-        self
-    }
-    /// Sets `DiscountPrice`.
-    pub fn with_discount_price(mut self, discount_price: f64) -> Self {
-        self.discount_price = Some(discount_price);
-        self
-    }
-    /// Sets `ChargeUnit`.
-    pub fn with_charge_unit(mut self, charge_unit: impl Into<String>) -> Self {
-        self.charge_unit = Some(charge_unit.into());
-        self
-    }
-    /// Sets `OriginalPrice`.
-    pub fn with_original_price(mut self, original_price: f64) -> Self {
-        self.original_price = Some(original_price);
-        self
-    }
-}
-
 impl lenient::Reply for InternetPriceDetail {
     const NAME: &'static str = "InternetPriceDetail";
     const FIELDS: &'static [&'static str] = &[
@@ -9144,15 +5825,15 @@ impl<'de> Deserialize<'de> for InternetPriceDetail {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for InternetPriceDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "InternetPriceDetail", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("UnitPrice", &self.unit_price)?
-            .opt("DiscountPrice", &self.discount_price)?
-            .opt("ChargeUnit", &self.charge_unit)?
-            .opt("OriginalPrice", &self.original_price)?
-            .end()
+        let mut fields = lenient::fields(serializer, "InternetPriceDetail", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("UnitPrice", &self.unit_price)?;
+        fields.opt("DiscountPrice", &self.discount_price)?;
+        fields.opt("ChargeUnit", &self.charge_unit)?;
+        fields.opt("OriginalPrice", &self.original_price)?;
+        fields.end()
     }
 }
 
@@ -9198,68 +5879,6 @@ pub struct Ip6Rule {
     pub created_time: Option<String>,
 }
 
-impl Ip6Rule {
-    /// With every field unset.
-    pub fn new() -> Self {
-        Ip6Rule {
-            ip6_rule_id: None,
-            ip6_rule_name: None,
-            vip6: None,
-            vport6: None,
-            protocol: None,
-            vip: None,
-            vport: None,
-            rule_status: None,
-            created_time: None,
-        }
-    }
-    /// Sets `Ip6RuleId`.
-    pub fn with_ip6_rule_id(mut self, ip6_rule_id: impl Into<String>) -> Self {
-        self.ip6_rule_id = Some(ip6_rule_id.into());
-        self
-    }
-    /// Sets `Ip6RuleName`.
-    pub fn with_ip6_rule_name(mut self, ip6_rule_name: impl Into<String>) -> Self {
-        self.ip6_rule_name = Some(ip6_rule_name.into());
-        self
-    }
-    /// Sets `Vip6`.
-    pub fn with_vip6(mut self, vip6: impl Into<String>) -> Self {
-        self.vip6 = Some(vip6.into());
-        self
-    }
-    /// Sets `Vport6`.
-    pub fn with_vport6(mut self, vport6: i64) -> Self {
-        self.vport6 = Some(vport6);
-        self
-    }
-    /// Sets `Protocol`.
-    pub fn with_protocol(mut self, protocol: impl Into<String>) -> Self {
-        self.protocol = Some(protocol.into());
-        self
-    }
-    /// Sets `Vip`.
-    pub fn with_vip(mut self, vip: impl Into<String>) -> Self {
-        self.vip = Some(vip.into());
-        self
-    }
-    /// Sets `Vport`.
-    pub fn with_vport(mut self, vport: i64) -> Self {
-        self.vport = Some(vport);
-        self
-    }
-    /// Sets `RuleStatus`.
-    pub fn with_rule_status(mut self, rule_status: impl Into<String>) -> Self {
-        self.rule_status = Some(rule_status.into());
-        self
-    }
-    /// Sets `CreatedTime`.
-    pub fn with_created_time(mut self, created_time: impl Into<String>) -> Self {
-        self.created_time = Some(created_time.into());
-        self
-    }
-}
-
 impl lenient::Reply for Ip6Rule {
     const NAME: &'static str = "Ip6Rule";
     const FIELDS: &'static [&'static str] = &[
@@ -9295,20 +5914,20 @@ impl<'de> Deserialize<'de> for Ip6Rule {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for Ip6Rule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Ip6Rule", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Ip6RuleId", &self.ip6_rule_id)?
-            .opt("Ip6RuleName", &self.ip6_rule_name)?
-            .opt("Vip6", &self.vip6)?
-            .opt("Vport6", &self.vport6)?
-            .opt("Protocol", &self.protocol)?
-            .opt("Vip", &self.vip)?
-            .opt("Vport", &self.vport)?
-            .opt("RuleStatus", &self.rule_status)?
-            .opt("CreatedTime", &self.created_time)?
-            .end()
+        let mut fields = lenient::fields(serializer, "Ip6Rule", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Ip6RuleId", &self.ip6_rule_id)?;
+        fields.opt("Ip6RuleName", &self.ip6_rule_name)?;
+        fields.opt("Vip6", &self.vip6)?;
+        fields.opt("Vport6", &self.vport6)?;
+        fields.opt("Protocol", &self.protocol)?;
+        fields.opt("Vip", &self.vip)?;
+        fields.opt("Vport", &self.vport)?;
+        fields.opt("RuleStatus", &self.rule_status)?;
+        fields.opt("CreatedTime", &self.created_time)?;
+        fields.end()
     }
 }
 
@@ -9348,62 +5967,6 @@ pub struct Ip6Translator {
     pub ip6_rule_set: Vec<output::Ip6Rule>,
 }
 
-impl Ip6Translator {
-    /// With every field unset.
-    pub fn new() -> Self {
-        Ip6Translator {
-            ip6_translator_id: None,
-            ip6_translator_name: None,
-            vip6: None,
-            isp_name: None,
-            translator_status: None,
-            created_time: None,
-            ip6_rule_count: None,
-            ip6_rule_set: Vec::new(),
-        }
-    }
-    /// Sets `Ip6TranslatorId`.
-    pub fn with_ip6_translator_id(mut self, ip6_translator_id: impl Into<String>) -> Self {
-        self.ip6_translator_id = Some(ip6_translator_id.into());
-        self
-    }
-    /// Sets `Ip6TranslatorName`.
-    pub fn with_ip6_translator_name(mut self, ip6_translator_name: impl Into<String>) -> Self {
-        self.ip6_translator_name = Some(ip6_translator_name.into());
-        self
-    }
-    /// Sets `Vip6`.
-    pub fn with_vip6(mut self, vip6: impl Into<String>) -> Self {
-        self.vip6 = Some(vip6.into());
-        self
-    }
-    /// Sets `IspName`.
-    pub fn with_isp_name(mut self, isp_name: impl Into<String>) -> Self {
-        self.isp_name = Some(isp_name.into());
-        self
-    }
-    /// Sets `TranslatorStatus`.
-    pub fn with_translator_status(mut self, translator_status: impl Into<String>) -> Self {
-        self.translator_status = Some(translator_status.into());
-        self
-    }
-    /// Sets `CreatedTime`.
-    pub fn with_created_time(mut self, created_time: impl Into<String>) -> Self {
-        self.created_time = Some(created_time.into());
-        self
-    }
-    /// Sets `Ip6RuleCount`.
-    pub fn with_ip6_rule_count(mut self, ip6_rule_count: i64) -> Self {
-        self.ip6_rule_count = Some(ip6_rule_count);
-        self
-    }
-    /// Sets `IP6RuleSet`.
-    pub fn with_ip6_rule_set(mut self, ip6_rule_set: impl IntoIterator<Item = output::Ip6Rule>) -> Self {
-        self.ip6_rule_set = ip6_rule_set.into_iter().collect();
-        self
-    }
-}
-
 impl lenient::Reply for Ip6Translator {
     const NAME: &'static str = "Ip6Translator";
     const FIELDS: &'static [&'static str] = &[
@@ -9437,19 +6000,19 @@ impl<'de> Deserialize<'de> for Ip6Translator {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for Ip6Translator {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Ip6Translator", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Ip6TranslatorId", &self.ip6_translator_id)?
-            .opt("Ip6TranslatorName", &self.ip6_translator_name)?
-            .opt("Vip6", &self.vip6)?
-            .opt("IspName", &self.isp_name)?
-            .opt("TranslatorStatus", &self.translator_status)?
-            .opt("CreatedTime", &self.created_time)?
-            .opt("Ip6RuleCount", &self.ip6_rule_count)?
-            .list("IP6RuleSet", &self.ip6_rule_set)?
-            .end()
+        let mut fields = lenient::fields(serializer, "Ip6Translator", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Ip6TranslatorId", &self.ip6_translator_id)?;
+        fields.opt("Ip6TranslatorName", &self.ip6_translator_name)?;
+        fields.opt("Vip6", &self.vip6)?;
+        fields.opt("IspName", &self.isp_name)?;
+        fields.opt("TranslatorStatus", &self.translator_status)?;
+        fields.opt("CreatedTime", &self.created_time)?;
+        fields.opt("Ip6RuleCount", &self.ip6_rule_count)?;
+        fields.list("IP6RuleSet", &self.ip6_rule_set)?;
+        fields.end()
     }
 }
 
@@ -9479,19 +6042,6 @@ pub struct IpAddressStates {
     pub resource_id: Option<String>,
 }
 
-impl IpAddressStates {
-    /// With the fields a request must carry.
-    pub fn new(vpc_id: impl Into<String>, subnet_id: impl Into<String>, ip_address: impl Into<String>, resource_type: impl Into<String>, resource_id: impl Into<String>) -> Self {
-        IpAddressStates {
-            vpc_id: Some(vpc_id.into()),
-            subnet_id: Some(subnet_id.into()),
-            ip_address: Some(ip_address.into()),
-            resource_type: Some(resource_type.into()),
-            resource_id: Some(resource_id.into()),
-        }
-    }
-}
-
 impl lenient::Reply for IpAddressStates {
     const NAME: &'static str = "IpAddressStates";
     const FIELDS: &'static [&'static str] = &[
@@ -9519,16 +6069,16 @@ impl<'de> Deserialize<'de> for IpAddressStates {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for IpAddressStates {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "IpAddressStates", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("VpcId", &self.vpc_id)?
-            .opt("SubnetId", &self.subnet_id)?
-            .opt("IpAddress", &self.ip_address)?
-            .opt("ResourceType", &self.resource_type)?
-            .opt("ResourceId", &self.resource_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "IpAddressStates", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("VpcId", &self.vpc_id)?;
+        fields.opt("SubnetId", &self.subnet_id)?;
+        fields.opt("IpAddress", &self.ip_address)?;
+        fields.opt("ResourceType", &self.resource_type)?;
+        fields.opt("ResourceId", &self.resource_id)?;
+        fields.end()
     }
 }
 
@@ -9583,68 +6133,6 @@ pub struct IpGeolocationInfo {
     pub address_ip: Option<String>,
 }
 
-impl IpGeolocationInfo {
-    /// With every field unset.
-    pub fn new() -> Self {
-        IpGeolocationInfo {
-            country: None,
-            province: None,
-            city: None,
-            region: None,
-            isp: None,
-            as_name: None,
-            as_id: None,
-            comment: None,
-            address_ip: None,
-        }
-    }
-    /// Sets `Country`.
-    pub fn with_country(mut self, country: impl Into<String>) -> Self {
-        self.country = Some(country.into());
-        self
-    }
-    /// Sets `Province`.
-    pub fn with_province(mut self, province: impl Into<String>) -> Self {
-        self.province = Some(province.into());
-        self
-    }
-    /// Sets `City`.
-    pub fn with_city(mut self, city: impl Into<String>) -> Self {
-        self.city = Some(city.into());
-        self
-    }
-    /// Sets `Region`.
-    pub fn with_region(mut self, region: impl Into<String>) -> Self {
-        self.region = Some(region.into());
-        self
-    }
-    /// Sets `Isp`.
-    pub fn with_isp(mut self, isp: impl Into<String>) -> Self {
-        self.isp = Some(isp.into());
-        self
-    }
-    /// Sets `AsName`.
-    pub fn with_as_name(mut self, as_name: impl Into<String>) -> Self {
-        self.as_name = Some(as_name.into());
-        self
-    }
-    /// Sets `AsId`.
-    pub fn with_as_id(mut self, as_id: impl Into<String>) -> Self {
-        self.as_id = Some(as_id.into());
-        self
-    }
-    /// Sets `Comment`.
-    pub fn with_comment(mut self, comment: impl Into<String>) -> Self {
-        self.comment = Some(comment.into());
-        self
-    }
-    /// Sets `AddressIp`.
-    pub fn with_address_ip(mut self, address_ip: impl Into<String>) -> Self {
-        self.address_ip = Some(address_ip.into());
-        self
-    }
-}
-
 impl lenient::Reply for IpGeolocationInfo {
     const NAME: &'static str = "IpGeolocationInfo";
     const FIELDS: &'static [&'static str] = &[
@@ -9680,20 +6168,20 @@ impl<'de> Deserialize<'de> for IpGeolocationInfo {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for IpGeolocationInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "IpGeolocationInfo", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Country", &self.country)?
-            .opt("Province", &self.province)?
-            .opt("City", &self.city)?
-            .opt("Region", &self.region)?
-            .opt("Isp", &self.isp)?
-            .opt("AsName", &self.as_name)?
-            .opt("AsId", &self.as_id)?
-            .opt("Comment", &self.comment)?
-            .opt("AddressIp", &self.address_ip)?
-            .end()
+        let mut fields = lenient::fields(serializer, "IpGeolocationInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Country", &self.country)?;
+        fields.opt("Province", &self.province)?;
+        fields.opt("City", &self.city)?;
+        fields.opt("Region", &self.region)?;
+        fields.opt("Isp", &self.isp)?;
+        fields.opt("AsName", &self.as_name)?;
+        fields.opt("AsId", &self.as_id)?;
+        fields.opt("Comment", &self.comment)?;
+        fields.opt("AddressIp", &self.address_ip)?;
+        fields.end()
     }
 }
 
@@ -9729,50 +6217,6 @@ pub struct IpsecOptionsSpecification {
     pub integrity_algorithm: Option<String>,
 }
 
-impl IpsecOptionsSpecification {
-    /// With every field unset.
-    pub fn new() -> Self {
-        IpsecOptionsSpecification {
-            encrypt_algorithm: None,
-            integrity_algorith: None,
-            ipsec_sa_lifetime_seconds: None,
-            pfs_dh_group: None,
-            ipsec_sa_lifetime_traffic: None,
-            integrity_algorithm: None,
-        }
-    }
-    /// Sets `EncryptAlgorithm`.
-    pub fn with_encrypt_algorithm(mut self, encrypt_algorithm: impl Into<String>) -> Self {
-        self.encrypt_algorithm = Some(encrypt_algorithm.into());
-        self
-    }
-    /// Sets `IntegrityAlgorith`.
-    pub fn with_integrity_algorith(mut self, integrity_algorith: impl Into<String>) -> Self {
-        self.integrity_algorith = Some(integrity_algorith.into());
-        self
-    }
-    /// Sets `IPSECSaLifetimeSeconds`.
-    pub fn with_ipsec_sa_lifetime_seconds(mut self, ipsec_sa_lifetime_seconds: u64) -> Self {
-        self.ipsec_sa_lifetime_seconds = Some(ipsec_sa_lifetime_seconds);
-        self
-    }
-    /// Sets `PfsDhGroup`.
-    pub fn with_pfs_dh_group(mut self, pfs_dh_group: impl Into<String>) -> Self {
-        self.pfs_dh_group = Some(pfs_dh_group.into());
-        self
-    }
-    /// Sets `IPSECSaLifetimeTraffic`.
-    pub fn with_ipsec_sa_lifetime_traffic(mut self, ipsec_sa_lifetime_traffic: u64) -> Self {
-        self.ipsec_sa_lifetime_traffic = Some(ipsec_sa_lifetime_traffic);
-        self
-    }
-    /// Sets `IntegrityAlgorithm`.
-    pub fn with_integrity_algorithm(mut self, integrity_algorithm: impl Into<String>) -> Self {
-        self.integrity_algorithm = Some(integrity_algorithm.into());
-        self
-    }
-}
-
 impl lenient::Reply for IpsecOptionsSpecification {
     const NAME: &'static str = "IpsecOptionsSpecification";
     const FIELDS: &'static [&'static str] = &[
@@ -9802,17 +6246,17 @@ impl<'de> Deserialize<'de> for IpsecOptionsSpecification {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for IpsecOptionsSpecification {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "IpsecOptionsSpecification", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("EncryptAlgorithm", &self.encrypt_algorithm)?
-            .opt("IntegrityAlgorith", &self.integrity_algorith)?
-            .opt("IPSECSaLifetimeSeconds", &self.ipsec_sa_lifetime_seconds)?
-            .opt("PfsDhGroup", &self.pfs_dh_group)?
-            .opt("IPSECSaLifetimeTraffic", &self.ipsec_sa_lifetime_traffic)?
-            .opt("IntegrityAlgorithm", &self.integrity_algorithm)?
-            .end()
+        let mut fields = lenient::fields(serializer, "IpsecOptionsSpecification", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("EncryptAlgorithm", &self.encrypt_algorithm)?;
+        fields.opt("IntegrityAlgorith", &self.integrity_algorith)?;
+        fields.opt("IPSECSaLifetimeSeconds", &self.ipsec_sa_lifetime_seconds)?;
+        fields.opt("PfsDhGroup", &self.pfs_dh_group)?;
+        fields.opt("IPSECSaLifetimeTraffic", &self.ipsec_sa_lifetime_traffic)?;
+        fields.opt("IntegrityAlgorithm", &self.integrity_algorithm)?;
+        fields.end()
     }
 }
 
@@ -9859,57 +6303,6 @@ pub struct Ipv6Address {
     pub address_type: Option<String>,
 }
 
-impl Ipv6Address {
-    /// With the fields a request must carry.
-    pub fn new(address: impl Into<String>) -> Self {
-        Ipv6Address {
-            address: Some(address.into()),
-            primary: None,
-            address_id: None,
-            description: None,
-            is_wan_ip_blocked: None,
-            state: None,
-            public_ip_address: None,
-            address_type: None,
-        }
-    }
-    /// Sets `Primary`.
-    pub fn with_primary(mut self, primary: bool) -> Self {
-        self.primary = Some(primary);
-        self
-    }
-    /// Sets `AddressId`.
-    pub fn with_address_id(mut self, address_id: impl Into<String>) -> Self {
-        self.address_id = Some(address_id.into());
-        self
-    }
-    /// Sets `Description`.
-    pub fn with_description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
-    }
-    /// Sets `IsWanIpBlocked`.
-    pub fn with_is_wan_ip_blocked(mut self, is_wan_ip_blocked: bool) -> Self {
-        self.is_wan_ip_blocked = Some(is_wan_ip_blocked);
-        self
-    }
-    /// Sets `State`.
-    pub fn with_state(mut self, state: impl Into<String>) -> Self {
-        self.state = Some(state.into());
-        self
-    }
-    /// Sets `PublicIpAddress`.
-    pub fn with_public_ip_address(mut self, public_ip_address: impl Into<String>) -> Self {
-        self.public_ip_address = Some(public_ip_address.into());
-        self
-    }
-    /// Sets `AddressType`.
-    pub fn with_address_type(mut self, address_type: impl Into<String>) -> Self {
-        self.address_type = Some(address_type.into());
-        self
-    }
-}
-
 impl lenient::Reply for Ipv6Address {
     const NAME: &'static str = "Ipv6Address";
     const FIELDS: &'static [&'static str] = &[
@@ -9943,19 +6336,19 @@ impl<'de> Deserialize<'de> for Ipv6Address {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for Ipv6Address {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Ipv6Address", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Address", &self.address)?
-            .opt("Primary", &self.primary)?
-            .opt("AddressId", &self.address_id)?
-            .opt("Description", &self.description)?
-            .opt("IsWanIpBlocked", &self.is_wan_ip_blocked)?
-            .opt("State", &self.state)?
-            .opt("PublicIpAddress", &self.public_ip_address)?
-            .opt("AddressType", &self.address_type)?
-            .end()
+        let mut fields = lenient::fields(serializer, "Ipv6Address", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Address", &self.address)?;
+        fields.opt("Primary", &self.primary)?;
+        fields.opt("AddressId", &self.address_id)?;
+        fields.opt("Description", &self.description)?;
+        fields.opt("IsWanIpBlocked", &self.is_wan_ip_blocked)?;
+        fields.opt("State", &self.state)?;
+        fields.opt("PublicIpAddress", &self.public_ip_address)?;
+        fields.opt("AddressType", &self.address_type)?;
+        fields.end()
     }
 }
 
@@ -9971,21 +6364,6 @@ pub struct Ipv6SubnetCidrBlock {
     ///
     /// Example: `3402:4e00:20:1202::/64`
     pub ipv6_cidr_block: Option<String>,
-}
-
-impl Ipv6SubnetCidrBlock {
-    /// With the fields a request must carry.
-    pub fn new(subnet_id: impl Into<String>) -> Self {
-        Ipv6SubnetCidrBlock {
-            subnet_id: Some(subnet_id.into()),
-            ipv6_cidr_block: None,
-        }
-    }
-    /// Sets `Ipv6CidrBlock`.
-    pub fn with_ipv6_cidr_block(mut self, ipv6_cidr_block: impl Into<String>) -> Self {
-        self.ipv6_cidr_block = Some(ipv6_cidr_block.into());
-        self
-    }
 }
 
 impl lenient::Reply for Ipv6SubnetCidrBlock {
@@ -10009,13 +6387,13 @@ impl<'de> Deserialize<'de> for Ipv6SubnetCidrBlock {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for Ipv6SubnetCidrBlock {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Ipv6SubnetCidrBlock", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("SubnetId", &self.subnet_id)?
-            .opt("Ipv6CidrBlock", &self.ipv6_cidr_block)?
-            .end()
+        let mut fields = lenient::fields(serializer, "Ipv6SubnetCidrBlock", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("SubnetId", &self.subnet_id)?;
+        fields.opt("Ipv6CidrBlock", &self.ipv6_cidr_block)?;
+        fields.end()
     }
 }
 
@@ -10035,32 +6413,6 @@ pub struct IspIpv6CidrBlock {
     ///
     /// Example: `GUA`
     pub address_type: Option<String>,
-}
-
-impl IspIpv6CidrBlock {
-    /// With every field unset.
-    pub fn new() -> Self {
-        IspIpv6CidrBlock {
-            ipv6_cidr_block: None,
-            isp_type: None,
-            address_type: None,
-        }
-    }
-    /// Sets `IPv6CidrBlock`.
-    pub fn with_ipv6_cidr_block(mut self, ipv6_cidr_block: impl Into<String>) -> Self {
-        self.ipv6_cidr_block = Some(ipv6_cidr_block.into());
-        self
-    }
-    /// Sets `ISPType`.
-    pub fn with_isp_type(mut self, isp_type: impl Into<String>) -> Self {
-        self.isp_type = Some(isp_type.into());
-        self
-    }
-    /// Sets `AddressType`.
-    pub fn with_address_type(mut self, address_type: impl Into<String>) -> Self {
-        self.address_type = Some(address_type.into());
-        self
-    }
 }
 
 impl lenient::Reply for IspIpv6CidrBlock {
@@ -10086,14 +6438,14 @@ impl<'de> Deserialize<'de> for IspIpv6CidrBlock {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for IspIpv6CidrBlock {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "IspIpv6CidrBlock", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("IPv6CidrBlock", &self.ipv6_cidr_block)?
-            .opt("ISPType", &self.isp_type)?
-            .opt("AddressType", &self.address_type)?
-            .end()
+        let mut fields = lenient::fields(serializer, "IspIpv6CidrBlock", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("IPv6CidrBlock", &self.ipv6_cidr_block)?;
+        fields.opt("ISPType", &self.isp_type)?;
+        fields.opt("AddressType", &self.address_type)?;
+        fields.end()
     }
 }
 
@@ -10117,38 +6469,6 @@ pub struct ItemPrice {
     ///
     /// Example: `0.5`
     pub discount_price: Option<f64>,
-}
-
-impl ItemPrice {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ItemPrice {
-            unit_price: None,
-            charge_unit: None,
-            original_price: None,
-            discount_price: None,
-        }
-    }
-    /// Sets `UnitPrice`.
-    pub fn with_unit_price(mut self, unit_price: f64) -> Self {
-        self.unit_price = Some(unit_price);
-        self
-    }
-    /// Sets `ChargeUnit`.
-    pub fn with_charge_unit(mut self, charge_unit: impl Into<String>) -> Self {
-        self.charge_unit = Some(charge_unit.into());
-        self
-    }
-    /// Sets `OriginalPrice`.
-    pub fn with_original_price(mut self, original_price: f64) -> Self {
-        self.original_price = Some(original_price);
-        self
-    }
-    /// Sets `DiscountPrice`.
-    pub fn with_discount_price(mut self, discount_price: f64) -> Self {
-        self.discount_price = Some(discount_price);
-        self
-    }
 }
 
 impl lenient::Reply for ItemPrice {
@@ -10176,15 +6496,15 @@ impl<'de> Deserialize<'de> for ItemPrice {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ItemPrice {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ItemPrice", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("UnitPrice", &self.unit_price)?
-            .opt("ChargeUnit", &self.charge_unit)?
-            .opt("OriginalPrice", &self.original_price)?
-            .opt("DiscountPrice", &self.discount_price)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ItemPrice", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("UnitPrice", &self.unit_price)?;
+        fields.opt("ChargeUnit", &self.charge_unit)?;
+        fields.opt("OriginalPrice", &self.original_price)?;
+        fields.opt("DiscountPrice", &self.discount_price)?;
+        fields.end()
     }
 }
 
@@ -10226,62 +6546,6 @@ pub struct LocalGateway {
     pub local_gateway_id: Option<String>,
 }
 
-impl LocalGateway {
-    /// With every field unset.
-    pub fn new() -> Self {
-        LocalGateway {
-            cdc_id: None,
-            vpc_id: None,
-            uniq_local_gw_id: None,
-            local_gateway_name: None,
-            local_gw_ip: None,
-            create_time: None,
-            tag_set: Vec::new(),
-            local_gateway_id: None,
-        }
-    }
-    /// Sets `CdcId`.
-    pub fn with_cdc_id(mut self, cdc_id: impl Into<String>) -> Self {
-        self.cdc_id = Some(cdc_id.into());
-        self
-    }
-    /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, vpc_id: impl Into<String>) -> Self {
-        self.vpc_id = Some(vpc_id.into());
-        self
-    }
-    /// Sets `UniqLocalGwId`.
-    pub fn with_uniq_local_gw_id(mut self, uniq_local_gw_id: impl Into<String>) -> Self {
-        self.uniq_local_gw_id = Some(uniq_local_gw_id.into());
-        self
-    }
-    /// Sets `LocalGatewayName`.
-    pub fn with_local_gateway_name(mut self, local_gateway_name: impl Into<String>) -> Self {
-        self.local_gateway_name = Some(local_gateway_name.into());
-        self
-    }
-    /// Sets `LocalGwIp`.
-    pub fn with_local_gw_ip(mut self, local_gw_ip: impl Into<String>) -> Self {
-        self.local_gw_ip = Some(local_gw_ip.into());
-        self
-    }
-    /// Sets `CreateTime`.
-    pub fn with_create_time(mut self, create_time: impl Into<String>) -> Self {
-        self.create_time = Some(create_time.into());
-        self
-    }
-    /// Sets `TagSet`.
-    pub fn with_tag_set(mut self, tag_set: impl IntoIterator<Item = output::Tag>) -> Self {
-        self.tag_set = tag_set.into_iter().collect();
-        self
-    }
-    /// Sets `LocalGatewayId`.
-    pub fn with_local_gateway_id(mut self, local_gateway_id: impl Into<String>) -> Self {
-        self.local_gateway_id = Some(local_gateway_id.into());
-        self
-    }
-}
-
 impl lenient::Reply for LocalGateway {
     const NAME: &'static str = "LocalGateway";
     const FIELDS: &'static [&'static str] = &[
@@ -10315,19 +6579,19 @@ impl<'de> Deserialize<'de> for LocalGateway {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for LocalGateway {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "LocalGateway", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("CdcId", &self.cdc_id)?
-            .opt("VpcId", &self.vpc_id)?
-            .opt("UniqLocalGwId", &self.uniq_local_gw_id)?
-            .opt("LocalGatewayName", &self.local_gateway_name)?
-            .opt("LocalGwIp", &self.local_gw_ip)?
-            .opt("CreateTime", &self.create_time)?
-            .list("TagSet", &self.tag_set)?
-            .opt("LocalGatewayId", &self.local_gateway_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "LocalGateway", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("CdcId", &self.cdc_id)?;
+        fields.opt("VpcId", &self.vpc_id)?;
+        fields.opt("UniqLocalGwId", &self.uniq_local_gw_id)?;
+        fields.opt("LocalGatewayName", &self.local_gateway_name)?;
+        fields.opt("LocalGwIp", &self.local_gw_ip)?;
+        fields.opt("CreateTime", &self.create_time)?;
+        fields.list("TagSet", &self.tag_set)?;
+        fields.opt("LocalGatewayId", &self.local_gateway_id)?;
+        fields.end()
     }
 }
 
@@ -10358,19 +6622,6 @@ pub struct NatDirectConnectGatewayRoute {
     pub update_time: Option<String>,
 }
 
-impl NatDirectConnectGatewayRoute {
-    /// With the fields a request must carry.
-    pub fn new(destination_cidr_block: impl Into<String>, gateway_type: impl Into<String>, gateway_id: impl Into<String>, create_time: impl Into<String>, update_time: impl Into<String>) -> Self {
-        NatDirectConnectGatewayRoute {
-            destination_cidr_block: Some(destination_cidr_block.into()),
-            gateway_type: Some(gateway_type.into()),
-            gateway_id: Some(gateway_id.into()),
-            create_time: Some(create_time.into()),
-            update_time: Some(update_time.into()),
-        }
-    }
-}
-
 impl lenient::Reply for NatDirectConnectGatewayRoute {
     const NAME: &'static str = "NatDirectConnectGatewayRoute";
     const FIELDS: &'static [&'static str] = &[
@@ -10398,16 +6649,16 @@ impl<'de> Deserialize<'de> for NatDirectConnectGatewayRoute {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for NatDirectConnectGatewayRoute {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "NatDirectConnectGatewayRoute", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("DestinationCidrBlock", &self.destination_cidr_block)?
-            .opt("GatewayType", &self.gateway_type)?
-            .opt("GatewayId", &self.gateway_id)?
-            .opt("CreateTime", &self.create_time)?
-            .opt("UpdateTime", &self.update_time)?
-            .end()
+        let mut fields = lenient::fields(serializer, "NatDirectConnectGatewayRoute", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("DestinationCidrBlock", &self.destination_cidr_block)?;
+        fields.opt("GatewayType", &self.gateway_type)?;
+        fields.opt("GatewayId", &self.gateway_id)?;
+        fields.opt("CreateTime", &self.create_time)?;
+        fields.opt("UpdateTime", &self.update_time)?;
+        fields.end()
     }
 }
 
@@ -10533,188 +6784,6 @@ pub struct NatGateway {
     pub public_address_affinity: Option<bool>,
 }
 
-impl NatGateway {
-    /// With every field unset.
-    pub fn new() -> Self {
-        NatGateway {
-            nat_gateway_id: None,
-            nat_gateway_name: None,
-            created_time: None,
-            state: None,
-            internet_max_bandwidth_out: None,
-            max_concurrent_connection: None,
-            public_ip_address_set: Vec::new(),
-            network_state: None,
-            destination_ip_port_translation_nat_rule_set: Vec::new(),
-            vpc_id: None,
-            zone: None,
-            direct_connect_gateway_ids: Vec::new(),
-            subnet_id: None,
-            tag_set: Vec::new(),
-            security_group_set: Vec::new(),
-            source_ip_translation_nat_rule_set: Vec::new(),
-            is_exclusive: None,
-            exclusive_gateway_bandwidth: None,
-            restrict_state: None,
-            nat_product_version: None,
-            strict_snat_mode: None,
-            smart_schedule_mode: None,
-            dedicated_cluster_id: None,
-            deletion_protection_enabled: None,
-            connection_state_timeouts: None,
-            exclusive_type: None,
-            auto_scaling: None,
-            icmp_proxy: None,
-            public_address_affinity: None,
-        }
-    }
-    /// Sets `NatGatewayId`.
-    pub fn with_nat_gateway_id(mut self, nat_gateway_id: impl Into<String>) -> Self {
-        self.nat_gateway_id = Some(nat_gateway_id.into());
-        self
-    }
-    /// Sets `NatGatewayName`.
-    pub fn with_nat_gateway_name(mut self, nat_gateway_name: impl Into<String>) -> Self {
-        self.nat_gateway_name = Some(nat_gateway_name.into());
-        self
-    }
-    /// Sets `CreatedTime`.
-    pub fn with_created_time(mut self, created_time: impl Into<String>) -> Self {
-        self.created_time = Some(created_time.into());
-        self
-    }
-    /// Sets `State`.
-    pub fn with_state(mut self, state: impl Into<String>) -> Self {
-        self.state = Some(state.into());
-        self
-    }
-    /// Sets `InternetMaxBandwidthOut`.
-    pub fn with_internet_max_bandwidth_out(mut self, internet_max_bandwidth_out: u64) -> Self {
-        self.internet_max_bandwidth_out = Some(internet_max_bandwidth_out);
-        self
-    }
-    /// Sets `MaxConcurrentConnection`.
-    pub fn with_max_concurrent_connection(mut self, max_concurrent_connection: u64) -> Self {
-        self.max_concurrent_connection = Some(max_concurrent_connection);
-        self
-    }
-    /// Sets `PublicIpAddressSet`.
-    pub fn with_public_ip_address_set(mut self, public_ip_address_set: impl IntoIterator<Item = output::NatGatewayAddress>) -> Self {
-        self.public_ip_address_set = public_ip_address_set.into_iter().collect();
-        self
-    }
-    /// Sets `NetworkState`.
-    pub fn with_network_state(mut self, network_state: impl Into<String>) -> Self {
-        self.network_state = Some(network_state.into());
-        self
-    }
-    /// Sets `DestinationIpPortTranslationNatRuleSet`.
-    pub fn with_destination_ip_port_translation_nat_rule_set(mut self, destination_ip_port_translation_nat_rule_set: impl IntoIterator<Item = output::DestinationIpPortTranslationNatRule>) -> Self {
-        self.destination_ip_port_translation_nat_rule_set = destination_ip_port_translation_nat_rule_set.into_iter().collect();
-        self
-    }
-    /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, vpc_id: impl Into<String>) -> Self {
-        self.vpc_id = Some(vpc_id.into());
-        self
-    }
-    /// Sets `Zone`.
-    pub fn with_zone(mut self, zone: impl Into<String>) -> Self {
-        self.zone = Some(zone.into());
-        self
-    }
-    /// Sets `DirectConnectGatewayIds`.
-    pub fn with_direct_connect_gateway_ids(mut self, direct_connect_gateway_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.direct_connect_gateway_ids = direct_connect_gateway_ids.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `SubnetId`.
-    pub fn with_subnet_id(mut self, subnet_id: impl Into<String>) -> Self {
-        self.subnet_id = Some(subnet_id.into());
-        self
-    }
-    /// Sets `TagSet`.
-    pub fn with_tag_set(mut self, tag_set: impl IntoIterator<Item = output::Tag>) -> Self {
-        self.tag_set = tag_set.into_iter().collect();
-        self
-    }
-    /// Sets `SecurityGroupSet`.
-    pub fn with_security_group_set(mut self, security_group_set: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.security_group_set = security_group_set.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `SourceIpTranslationNatRuleSet`.
-    pub fn with_source_ip_translation_nat_rule_set(mut self, source_ip_translation_nat_rule_set: impl IntoIterator<Item = output::SourceIpTranslationNatRule>) -> Self {
-        self.source_ip_translation_nat_rule_set = source_ip_translation_nat_rule_set.into_iter().collect();
-        self
-    }
-    /// Sets `IsExclusive`.
-    pub fn with_is_exclusive(mut self, is_exclusive: bool) -> Self {
-        self.is_exclusive = Some(is_exclusive);
-        self
-    }
-    /// Sets `ExclusiveGatewayBandwidth`.
-    pub fn with_exclusive_gateway_bandwidth(mut self, exclusive_gateway_bandwidth: u64) -> Self {
-        self.exclusive_gateway_bandwidth = Some(exclusive_gateway_bandwidth);
-        self
-    }
-    /// Sets `RestrictState`.
-    pub fn with_restrict_state(mut self, restrict_state: impl Into<String>) -> Self {
-        self.restrict_state = Some(restrict_state.into());
-        self
-    }
-    /// Sets `NatProductVersion`.
-    pub fn with_nat_product_version(mut self, nat_product_version: u64) -> Self {
-        self.nat_product_version = Some(nat_product_version);
-        self
-    }
-    /// Sets `StrictSnatMode`.
-    pub fn with_strict_snat_mode(mut self, strict_snat_mode: bool) -> Self {
-        self.strict_snat_mode = Some(strict_snat_mode);
-        self
-    }
-    /// Sets `SmartScheduleMode`.
-    pub fn with_smart_schedule_mode(mut self, smart_schedule_mode: bool) -> Self {
-        self.smart_schedule_mode = Some(smart_schedule_mode);
-        self
-    }
-    /// Sets `DedicatedClusterId`.
-    pub fn with_dedicated_cluster_id(mut self, dedicated_cluster_id: impl Into<String>) -> Self {
-        self.dedicated_cluster_id = Some(dedicated_cluster_id.into());
-        self
-    }
-    /// Sets `DeletionProtectionEnabled`.
-    pub fn with_deletion_protection_enabled(mut self, deletion_protection_enabled: bool) -> Self {
-        self.deletion_protection_enabled = Some(deletion_protection_enabled);
-        self
-    }
-    /// Sets `ConnectionStateTimeouts`.
-    pub fn with_connection_state_timeouts(mut self, connection_state_timeouts: output::ConnectionStateTimeouts) -> Self {
-        self.connection_state_timeouts = Some(connection_state_timeouts);
-        self
-    }
-    /// Sets `ExclusiveType`.
-    pub fn with_exclusive_type(mut self, exclusive_type: impl Into<String>) -> Self {
-        self.exclusive_type = Some(exclusive_type.into());
-        self
-    }
-    /// Sets `AutoScaling`.
-    pub fn with_auto_scaling(mut self, auto_scaling: bool) -> Self {
-        self.auto_scaling = Some(auto_scaling);
-        self
-    }
-    /// Sets `ICMPProxy`.
-    pub fn with_icmp_proxy(mut self, icmp_proxy: bool) -> Self {
-        self.icmp_proxy = Some(icmp_proxy);
-        self
-    }
-    /// Sets `PublicAddressAffinity`.
-    pub fn with_public_address_affinity(mut self, public_address_affinity: bool) -> Self {
-        self.public_address_affinity = Some(public_address_affinity);
-        self
-    }
-}
-
 impl lenient::Reply for NatGateway {
     const NAME: &'static str = "NatGateway";
     const FIELDS: &'static [&'static str] = &[
@@ -10790,40 +6859,40 @@ impl<'de> Deserialize<'de> for NatGateway {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for NatGateway {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "NatGateway", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("NatGatewayId", &self.nat_gateway_id)?
-            .opt("NatGatewayName", &self.nat_gateway_name)?
-            .opt("CreatedTime", &self.created_time)?
-            .opt("State", &self.state)?
-            .opt("InternetMaxBandwidthOut", &self.internet_max_bandwidth_out)?
-            .opt("MaxConcurrentConnection", &self.max_concurrent_connection)?
-            .list("PublicIpAddressSet", &self.public_ip_address_set)?
-            .opt("NetworkState", &self.network_state)?
-            .list("DestinationIpPortTranslationNatRuleSet", &self.destination_ip_port_translation_nat_rule_set)?
-            .opt("VpcId", &self.vpc_id)?
-            .opt("Zone", &self.zone)?
-            .list("DirectConnectGatewayIds", &self.direct_connect_gateway_ids)?
-            .opt("SubnetId", &self.subnet_id)?
-            .list("TagSet", &self.tag_set)?
-            .list("SecurityGroupSet", &self.security_group_set)?
-            .list("SourceIpTranslationNatRuleSet", &self.source_ip_translation_nat_rule_set)?
-            .opt("IsExclusive", &self.is_exclusive)?
-            .opt("ExclusiveGatewayBandwidth", &self.exclusive_gateway_bandwidth)?
-            .opt("RestrictState", &self.restrict_state)?
-            .opt("NatProductVersion", &self.nat_product_version)?
-            .opt("StrictSnatMode", &self.strict_snat_mode)?
-            .opt("SmartScheduleMode", &self.smart_schedule_mode)?
-            .opt("DedicatedClusterId", &self.dedicated_cluster_id)?
-            .opt("DeletionProtectionEnabled", &self.deletion_protection_enabled)?
-            .opt("ConnectionStateTimeouts", &self.connection_state_timeouts)?
-            .opt("ExclusiveType", &self.exclusive_type)?
-            .opt("AutoScaling", &self.auto_scaling)?
-            .opt("ICMPProxy", &self.icmp_proxy)?
-            .opt("PublicAddressAffinity", &self.public_address_affinity)?
-            .end()
+        let mut fields = lenient::fields(serializer, "NatGateway", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("NatGatewayId", &self.nat_gateway_id)?;
+        fields.opt("NatGatewayName", &self.nat_gateway_name)?;
+        fields.opt("CreatedTime", &self.created_time)?;
+        fields.opt("State", &self.state)?;
+        fields.opt("InternetMaxBandwidthOut", &self.internet_max_bandwidth_out)?;
+        fields.opt("MaxConcurrentConnection", &self.max_concurrent_connection)?;
+        fields.list("PublicIpAddressSet", &self.public_ip_address_set)?;
+        fields.opt("NetworkState", &self.network_state)?;
+        fields.list("DestinationIpPortTranslationNatRuleSet", &self.destination_ip_port_translation_nat_rule_set)?;
+        fields.opt("VpcId", &self.vpc_id)?;
+        fields.opt("Zone", &self.zone)?;
+        fields.list("DirectConnectGatewayIds", &self.direct_connect_gateway_ids)?;
+        fields.opt("SubnetId", &self.subnet_id)?;
+        fields.list("TagSet", &self.tag_set)?;
+        fields.list("SecurityGroupSet", &self.security_group_set)?;
+        fields.list("SourceIpTranslationNatRuleSet", &self.source_ip_translation_nat_rule_set)?;
+        fields.opt("IsExclusive", &self.is_exclusive)?;
+        fields.opt("ExclusiveGatewayBandwidth", &self.exclusive_gateway_bandwidth)?;
+        fields.opt("RestrictState", &self.restrict_state)?;
+        fields.opt("NatProductVersion", &self.nat_product_version)?;
+        fields.opt("StrictSnatMode", &self.strict_snat_mode)?;
+        fields.opt("SmartScheduleMode", &self.smart_schedule_mode)?;
+        fields.opt("DedicatedClusterId", &self.dedicated_cluster_id)?;
+        fields.opt("DeletionProtectionEnabled", &self.deletion_protection_enabled)?;
+        fields.opt("ConnectionStateTimeouts", &self.connection_state_timeouts)?;
+        fields.opt("ExclusiveType", &self.exclusive_type)?;
+        fields.opt("AutoScaling", &self.auto_scaling)?;
+        fields.opt("ICMPProxy", &self.icmp_proxy)?;
+        fields.opt("PublicAddressAffinity", &self.public_address_affinity)?;
+        fields.end()
     }
 }
 
@@ -10847,38 +6916,6 @@ pub struct NatGatewayAddress {
     ///
     /// Example: `SECURITY&USER`
     pub block_type: Option<String>,
-}
-
-impl NatGatewayAddress {
-    /// With every field unset.
-    pub fn new() -> Self {
-        NatGatewayAddress {
-            address_id: None,
-            public_ip_address: None,
-            is_blocked: None,
-            block_type: None,
-        }
-    }
-    /// Sets `AddressId`.
-    pub fn with_address_id(mut self, address_id: impl Into<String>) -> Self {
-        self.address_id = Some(address_id.into());
-        self
-    }
-    /// Sets `PublicIpAddress`.
-    pub fn with_public_ip_address(mut self, public_ip_address: impl Into<String>) -> Self {
-        self.public_ip_address = Some(public_ip_address.into());
-        self
-    }
-    /// Sets `IsBlocked`.
-    pub fn with_is_blocked(mut self, is_blocked: bool) -> Self {
-        self.is_blocked = Some(is_blocked);
-        self
-    }
-    /// Sets `BlockType`.
-    pub fn with_block_type(mut self, block_type: impl Into<String>) -> Self {
-        self.block_type = Some(block_type.into());
-        self
-    }
 }
 
 impl lenient::Reply for NatGatewayAddress {
@@ -10906,15 +6943,15 @@ impl<'de> Deserialize<'de> for NatGatewayAddress {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for NatGatewayAddress {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "NatGatewayAddress", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("AddressId", &self.address_id)?
-            .opt("PublicIpAddress", &self.public_ip_address)?
-            .opt("IsBlocked", &self.is_blocked)?
-            .opt("BlockType", &self.block_type)?
-            .end()
+        let mut fields = lenient::fields(serializer, "NatGatewayAddress", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("AddressId", &self.address_id)?;
+        fields.opt("PublicIpAddress", &self.public_ip_address)?;
+        fields.opt("IsBlocked", &self.is_blocked)?;
+        fields.opt("BlockType", &self.block_type)?;
+        fields.end()
     }
 }
 
@@ -10963,68 +7000,6 @@ pub struct NatGatewayDestinationIpPortTranslationNatRule {
     pub created_time: Option<String>,
 }
 
-impl NatGatewayDestinationIpPortTranslationNatRule {
-    /// With every field unset.
-    pub fn new() -> Self {
-        NatGatewayDestinationIpPortTranslationNatRule {
-            ip_protocol: None,
-            public_ip_address: None,
-            public_port: None,
-            private_ip_address: None,
-            private_port: None,
-            description: None,
-            nat_gateway_id: None,
-            vpc_id: None,
-            created_time: None,
-        }
-    }
-    /// Sets `IpProtocol`.
-    pub fn with_ip_protocol(mut self, ip_protocol: impl Into<String>) -> Self {
-        self.ip_protocol = Some(ip_protocol.into());
-        self
-    }
-    /// Sets `PublicIpAddress`.
-    pub fn with_public_ip_address(mut self, public_ip_address: impl Into<String>) -> Self {
-        self.public_ip_address = Some(public_ip_address.into());
-        self
-    }
-    /// Sets `PublicPort`.
-    pub fn with_public_port(mut self, public_port: u64) -> Self {
-        self.public_port = Some(public_port);
-        self
-    }
-    /// Sets `PrivateIpAddress`.
-    pub fn with_private_ip_address(mut self, private_ip_address: impl Into<String>) -> Self {
-        self.private_ip_address = Some(private_ip_address.into());
-        self
-    }
-    /// Sets `PrivatePort`.
-    pub fn with_private_port(mut self, private_port: u64) -> Self {
-        self.private_port = Some(private_port);
-        self
-    }
-    /// Sets `Description`.
-    pub fn with_description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
-    }
-    /// Sets `NatGatewayId`.
-    pub fn with_nat_gateway_id(mut self, nat_gateway_id: impl Into<String>) -> Self {
-        self.nat_gateway_id = Some(nat_gateway_id.into());
-        self
-    }
-    /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, vpc_id: impl Into<String>) -> Self {
-        self.vpc_id = Some(vpc_id.into());
-        self
-    }
-    /// Sets `CreatedTime`.
-    pub fn with_created_time(mut self, created_time: impl Into<String>) -> Self {
-        self.created_time = Some(created_time.into());
-        self
-    }
-}
-
 impl lenient::Reply for NatGatewayDestinationIpPortTranslationNatRule {
     const NAME: &'static str = "NatGatewayDestinationIpPortTranslationNatRule";
     const FIELDS: &'static [&'static str] = &[
@@ -11060,20 +7035,20 @@ impl<'de> Deserialize<'de> for NatGatewayDestinationIpPortTranslationNatRule {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for NatGatewayDestinationIpPortTranslationNatRule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "NatGatewayDestinationIpPortTranslationNatRule", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("IpProtocol", &self.ip_protocol)?
-            .opt("PublicIpAddress", &self.public_ip_address)?
-            .opt("PublicPort", &self.public_port)?
-            .opt("PrivateIpAddress", &self.private_ip_address)?
-            .opt("PrivatePort", &self.private_port)?
-            .opt("Description", &self.description)?
-            .opt("NatGatewayId", &self.nat_gateway_id)?
-            .opt("VpcId", &self.vpc_id)?
-            .opt("CreatedTime", &self.created_time)?
-            .end()
+        let mut fields = lenient::fields(serializer, "NatGatewayDestinationIpPortTranslationNatRule", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("IpProtocol", &self.ip_protocol)?;
+        fields.opt("PublicIpAddress", &self.public_ip_address)?;
+        fields.opt("PublicPort", &self.public_port)?;
+        fields.opt("PrivateIpAddress", &self.private_ip_address)?;
+        fields.opt("PrivatePort", &self.private_port)?;
+        fields.opt("Description", &self.description)?;
+        fields.opt("NatGatewayId", &self.nat_gateway_id)?;
+        fields.opt("VpcId", &self.vpc_id)?;
+        fields.opt("CreatedTime", &self.created_time)?;
+        fields.end()
     }
 }
 
@@ -11111,56 +7086,6 @@ pub struct NatGatewayFlowMonitorDetail {
     pub new_connection_rate: Option<u64>,
 }
 
-impl NatGatewayFlowMonitorDetail {
-    /// With every field unset.
-    pub fn new() -> Self {
-        NatGatewayFlowMonitorDetail {
-            private_ip_address: None,
-            in_pkg: None,
-            out_pkg: None,
-            in_traffic: None,
-            out_traffic: None,
-            concurrent_connection_count: None,
-            new_connection_rate: None,
-        }
-    }
-    /// Sets `PrivateIpAddress`.
-    pub fn with_private_ip_address(mut self, private_ip_address: impl Into<String>) -> Self {
-        self.private_ip_address = Some(private_ip_address.into());
-        self
-    }
-    /// Sets `InPkg`.
-    pub fn with_in_pkg(mut self, in_pkg: u64) -> Self {
-        self.in_pkg = Some(in_pkg);
-        self
-    }
-    /// Sets `OutPkg`.
-    pub fn with_out_pkg(mut self, out_pkg: u64) -> Self {
-        self.out_pkg = Some(out_pkg);
-        self
-    }
-    /// Sets `InTraffic`.
-    pub fn with_in_traffic(mut self, in_traffic: u64) -> Self {
-        self.in_traffic = Some(in_traffic);
-        self
-    }
-    /// Sets `OutTraffic`.
-    pub fn with_out_traffic(mut self, out_traffic: u64) -> Self {
-        self.out_traffic = Some(out_traffic);
-        self
-    }
-    /// Sets `ConcurrentConnectionCount`.
-    pub fn with_concurrent_connection_count(mut self, concurrent_connection_count: u64) -> Self {
-        self.concurrent_connection_count = Some(concurrent_connection_count);
-        self
-    }
-    /// Sets `NewConnectionRate`.
-    pub fn with_new_connection_rate(mut self, new_connection_rate: u64) -> Self {
-        self.new_connection_rate = Some(new_connection_rate);
-        self
-    }
-}
-
 impl lenient::Reply for NatGatewayFlowMonitorDetail {
     const NAME: &'static str = "NatGatewayFlowMonitorDetail";
     const FIELDS: &'static [&'static str] = &[
@@ -11192,18 +7117,18 @@ impl<'de> Deserialize<'de> for NatGatewayFlowMonitorDetail {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for NatGatewayFlowMonitorDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "NatGatewayFlowMonitorDetail", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("PrivateIpAddress", &self.private_ip_address)?
-            .opt("InPkg", &self.in_pkg)?
-            .opt("OutPkg", &self.out_pkg)?
-            .opt("InTraffic", &self.in_traffic)?
-            .opt("OutTraffic", &self.out_traffic)?
-            .opt("ConcurrentConnectionCount", &self.concurrent_connection_count)?
-            .opt("NewConnectionRate", &self.new_connection_rate)?
-            .end()
+        let mut fields = lenient::fields(serializer, "NatGatewayFlowMonitorDetail", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("PrivateIpAddress", &self.private_ip_address)?;
+        fields.opt("InPkg", &self.in_pkg)?;
+        fields.opt("OutPkg", &self.out_pkg)?;
+        fields.opt("InTraffic", &self.in_traffic)?;
+        fields.opt("OutTraffic", &self.out_traffic)?;
+        fields.opt("ConcurrentConnectionCount", &self.concurrent_connection_count)?;
+        fields.opt("NewConnectionRate", &self.new_connection_rate)?;
+        fields.end()
     }
 }
 
@@ -11215,20 +7140,6 @@ pub struct NatRegionInfoWithArea {
     ///
     /// Example: `ap-guangzhou`
     pub region: Option<String>,
-}
-
-impl NatRegionInfoWithArea {
-    /// With every field unset.
-    pub fn new() -> Self {
-        NatRegionInfoWithArea {
-            region: None,
-        }
-    }
-    /// Sets `Region`.
-    pub fn with_region(mut self, region: impl Into<String>) -> Self {
-        self.region = Some(region.into());
-        self
-    }
 }
 
 impl lenient::Reply for NatRegionInfoWithArea {
@@ -11250,12 +7161,12 @@ impl<'de> Deserialize<'de> for NatRegionInfoWithArea {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for NatRegionInfoWithArea {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "NatRegionInfoWithArea", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Region", &self.region)?
-            .end()
+        let mut fields = lenient::fields(serializer, "NatRegionInfoWithArea", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Region", &self.region)?;
+        fields.end()
     }
 }
 
@@ -11271,16 +7182,6 @@ pub struct NatZoneInfo {
     ///
     /// Required. Example: `100002`
     pub zone_id: Option<u64>,
-}
-
-impl NatZoneInfo {
-    /// With the fields a request must carry.
-    pub fn new(zone: impl Into<String>, zone_id: u64) -> Self {
-        NatZoneInfo {
-            zone: Some(zone.into()),
-            zone_id: Some(zone_id),
-        }
-    }
 }
 
 impl lenient::Reply for NatZoneInfo {
@@ -11304,13 +7205,13 @@ impl<'de> Deserialize<'de> for NatZoneInfo {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for NatZoneInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "NatZoneInfo", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Zone", &self.zone)?
-            .opt("ZoneId", &self.zone_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "NatZoneInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Zone", &self.zone)?;
+        fields.opt("ZoneId", &self.zone_id)?;
+        fields.end()
     }
 }
 
@@ -11393,98 +7294,6 @@ pub struct NetDetect {
     pub tag_set: Vec<output::Tag>,
 }
 
-impl NetDetect {
-    /// With every field unset.
-    pub fn new() -> Self {
-        NetDetect {
-            vpc_id: None,
-            vpc_name: None,
-            subnet_id: None,
-            subnet_name: None,
-            net_detect_id: None,
-            net_detect_name: None,
-            detect_destination_ip: Vec::new(),
-            detect_source_ip: Vec::new(),
-            next_hop_type: None,
-            next_hop_destination: None,
-            next_hop_name: None,
-            net_detect_description: None,
-            create_time: None,
-            tag_set: Vec::new(),
-        }
-    }
-    /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, vpc_id: impl Into<String>) -> Self {
-        self.vpc_id = Some(vpc_id.into());
-        self
-    }
-    /// Sets `VpcName`.
-    pub fn with_vpc_name(mut self, vpc_name: impl Into<String>) -> Self {
-        self.vpc_name = Some(vpc_name.into());
-        self
-    }
-    /// Sets `SubnetId`.
-    pub fn with_subnet_id(mut self, subnet_id: impl Into<String>) -> Self {
-        self.subnet_id = Some(subnet_id.into());
-        self
-    }
-    /// Sets `SubnetName`.
-    pub fn with_subnet_name(mut self, subnet_name: impl Into<String>) -> Self {
-        self.subnet_name = Some(subnet_name.into());
-        self
-    }
-    /// Sets `NetDetectId`.
-    pub fn with_net_detect_id(mut self, net_detect_id: impl Into<String>) -> Self {
-        self.net_detect_id = Some(net_detect_id.into());
-        self
-    }
-    /// Sets `NetDetectName`.
-    pub fn with_net_detect_name(mut self, net_detect_name: impl Into<String>) -> Self {
-        self.net_detect_name = Some(net_detect_name.into());
-        self
-    }
-    /// Sets `DetectDestinationIp`.
-    pub fn with_detect_destination_ip(mut self, detect_destination_ip: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.detect_destination_ip = detect_destination_ip.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `DetectSourceIp`.
-    pub fn with_detect_source_ip(mut self, detect_source_ip: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.detect_source_ip = detect_source_ip.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `NextHopType`.
-    pub fn with_next_hop_type(mut self, next_hop_type: impl Into<String>) -> Self {
-        self.next_hop_type = Some(next_hop_type.into());
-        self
-    }
-    /// Sets `NextHopDestination`.
-    pub fn with_next_hop_destination(mut self, next_hop_destination: impl Into<String>) -> Self {
-        self.next_hop_destination = Some(next_hop_destination.into());
-        self
-    }
-    /// Sets `NextHopName`.
-    pub fn with_next_hop_name(mut self, next_hop_name: impl Into<String>) -> Self {
-        self.next_hop_name = Some(next_hop_name.into());
-        self
-    }
-    /// Sets `NetDetectDescription`.
-    pub fn with_net_detect_description(mut self, net_detect_description: impl Into<String>) -> Self {
-        self.net_detect_description = Some(net_detect_description.into());
-        self
-    }
-    /// Sets `CreateTime`.
-    pub fn with_create_time(mut self, create_time: impl Into<String>) -> Self {
-        self.create_time = Some(create_time.into());
-        self
-    }
-    /// Sets `TagSet`.
-    pub fn with_tag_set(mut self, tag_set: impl IntoIterator<Item = output::Tag>) -> Self {
-        self.tag_set = tag_set.into_iter().collect();
-        self
-    }
-}
-
 impl lenient::Reply for NetDetect {
     const NAME: &'static str = "NetDetect";
     const FIELDS: &'static [&'static str] = &[
@@ -11530,25 +7339,25 @@ impl<'de> Deserialize<'de> for NetDetect {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for NetDetect {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "NetDetect", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("VpcId", &self.vpc_id)?
-            .opt("VpcName", &self.vpc_name)?
-            .opt("SubnetId", &self.subnet_id)?
-            .opt("SubnetName", &self.subnet_name)?
-            .opt("NetDetectId", &self.net_detect_id)?
-            .opt("NetDetectName", &self.net_detect_name)?
-            .list("DetectDestinationIp", &self.detect_destination_ip)?
-            .list("DetectSourceIp", &self.detect_source_ip)?
-            .opt("NextHopType", &self.next_hop_type)?
-            .opt("NextHopDestination", &self.next_hop_destination)?
-            .opt("NextHopName", &self.next_hop_name)?
-            .opt("NetDetectDescription", &self.net_detect_description)?
-            .opt("CreateTime", &self.create_time)?
-            .list("TagSet", &self.tag_set)?
-            .end()
+        let mut fields = lenient::fields(serializer, "NetDetect", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("VpcId", &self.vpc_id)?;
+        fields.opt("VpcName", &self.vpc_name)?;
+        fields.opt("SubnetId", &self.subnet_id)?;
+        fields.opt("SubnetName", &self.subnet_name)?;
+        fields.opt("NetDetectId", &self.net_detect_id)?;
+        fields.opt("NetDetectName", &self.net_detect_name)?;
+        fields.list("DetectDestinationIp", &self.detect_destination_ip)?;
+        fields.list("DetectSourceIp", &self.detect_source_ip)?;
+        fields.opt("NextHopType", &self.next_hop_type)?;
+        fields.opt("NextHopDestination", &self.next_hop_destination)?;
+        fields.opt("NextHopName", &self.next_hop_name)?;
+        fields.opt("NetDetectDescription", &self.net_detect_description)?;
+        fields.opt("CreateTime", &self.create_time)?;
+        fields.list("TagSet", &self.tag_set)?;
+        fields.end()
     }
 }
 
@@ -11579,38 +7388,6 @@ pub struct NetDetectIpState {
     pub packet_loss_rate: Option<u64>,
 }
 
-impl NetDetectIpState {
-    /// With every field unset.
-    pub fn new() -> Self {
-        NetDetectIpState {
-            detect_destination_ip: None,
-            state: None,
-            delay: None,
-            packet_loss_rate: None,
-        }
-    }
-    /// Sets `DetectDestinationIp`.
-    pub fn with_detect_destination_ip(mut self, detect_destination_ip: impl Into<String>) -> Self {
-        self.detect_destination_ip = Some(detect_destination_ip.into());
-        self
-    }
-    /// Sets `State`.
-    pub fn with_state(mut self, state: i64) -> Self {
-        self.state = Some(state);
-        self
-    }
-    /// Sets `Delay`.
-    pub fn with_delay(mut self, delay: u64) -> Self {
-        self.delay = Some(delay);
-        self
-    }
-    /// Sets `PacketLossRate`.
-    pub fn with_packet_loss_rate(mut self, packet_loss_rate: u64) -> Self {
-        self.packet_loss_rate = Some(packet_loss_rate);
-        self
-    }
-}
-
 impl lenient::Reply for NetDetectIpState {
     const NAME: &'static str = "NetDetectIpState";
     const FIELDS: &'static [&'static str] = &[
@@ -11636,15 +7413,15 @@ impl<'de> Deserialize<'de> for NetDetectIpState {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for NetDetectIpState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "NetDetectIpState", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("DetectDestinationIp", &self.detect_destination_ip)?
-            .opt("State", &self.state)?
-            .opt("Delay", &self.delay)?
-            .opt("PacketLossRate", &self.packet_loss_rate)?
-            .end()
+        let mut fields = lenient::fields(serializer, "NetDetectIpState", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("DetectDestinationIp", &self.detect_destination_ip)?;
+        fields.opt("State", &self.state)?;
+        fields.opt("Delay", &self.delay)?;
+        fields.opt("PacketLossRate", &self.packet_loss_rate)?;
+        fields.end()
     }
 }
 
@@ -11660,26 +7437,6 @@ pub struct NetDetectState {
     ///
     /// Example: `[{"DetectDestinationIp": "10.0.0.10", "State": 0, "Delay": 0, "PacketLossRate": 0}]`
     pub net_detect_ip_state_set: Vec<output::NetDetectIpState>,
-}
-
-impl NetDetectState {
-    /// With every field unset.
-    pub fn new() -> Self {
-        NetDetectState {
-            net_detect_id: None,
-            net_detect_ip_state_set: Vec::new(),
-        }
-    }
-    /// Sets `NetDetectId`.
-    pub fn with_net_detect_id(mut self, net_detect_id: impl Into<String>) -> Self {
-        self.net_detect_id = Some(net_detect_id.into());
-        self
-    }
-    /// Sets `NetDetectIpStateSet`.
-    pub fn with_net_detect_ip_state_set(mut self, net_detect_ip_state_set: impl IntoIterator<Item = output::NetDetectIpState>) -> Self {
-        self.net_detect_ip_state_set = net_detect_ip_state_set.into_iter().collect();
-        self
-    }
 }
 
 impl lenient::Reply for NetDetectState {
@@ -11703,13 +7460,13 @@ impl<'de> Deserialize<'de> for NetDetectState {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for NetDetectState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "NetDetectState", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("NetDetectId", &self.net_detect_id)?
-            .list("NetDetectIpStateSet", &self.net_detect_ip_state_set)?
-            .end()
+        let mut fields = lenient::fields(serializer, "NetDetectState", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("NetDetectId", &self.net_detect_id)?;
+        fields.list("NetDetectIpStateSet", &self.net_detect_ip_state_set)?;
+        fields.end()
     }
 }
 
@@ -11747,68 +7504,6 @@ pub struct NetworkAcl {
     pub tag_set: Vec<output::Tag>,
 }
 
-impl NetworkAcl {
-    /// With every field unset.
-    pub fn new() -> Self {
-        NetworkAcl {
-            vpc_id: None,
-            network_acl_id: None,
-            network_acl_name: None,
-            created_time: None,
-            subnet_set: Vec::new(),
-            ingress_entries: Vec::new(),
-            egress_entries: Vec::new(),
-            network_acl_type: None,
-            tag_set: Vec::new(),
-        }
-    }
-    /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, vpc_id: impl Into<String>) -> Self {
-        self.vpc_id = Some(vpc_id.into());
-        self
-    }
-    /// Sets `NetworkAclId`.
-    pub fn with_network_acl_id(mut self, network_acl_id: impl Into<String>) -> Self {
-        self.network_acl_id = Some(network_acl_id.into());
-        self
-    }
-    /// Sets `NetworkAclName`.
-    pub fn with_network_acl_name(mut self, network_acl_name: impl Into<String>) -> Self {
-        self.network_acl_name = Some(network_acl_name.into());
-        self
-    }
-    /// Sets `CreatedTime`.
-    pub fn with_created_time(mut self, created_time: impl Into<String>) -> Self {
-        self.created_time = Some(created_time.into());
-        self
-    }
-    /// Sets `SubnetSet`.
-    pub fn with_subnet_set(mut self, subnet_set: impl IntoIterator<Item = output::Subnet>) -> Self {
-        self.subnet_set = subnet_set.into_iter().collect();
-        self
-    }
-    /// Sets `IngressEntries`.
-    pub fn with_ingress_entries(mut self, ingress_entries: impl IntoIterator<Item = output::NetworkAclEntry>) -> Self {
-        self.ingress_entries = ingress_entries.into_iter().collect();
-        self
-    }
-    /// Sets `EgressEntries`.
-    pub fn with_egress_entries(mut self, egress_entries: impl IntoIterator<Item = output::NetworkAclEntry>) -> Self {
-        self.egress_entries = egress_entries.into_iter().collect();
-        self
-    }
-    /// Sets `NetworkAclType`.
-    pub fn with_network_acl_type(mut self, network_acl_type: impl Into<String>) -> Self {
-        self.network_acl_type = Some(network_acl_type.into());
-        self
-    }
-    /// Sets `TagSet`.
-    pub fn with_tag_set(mut self, tag_set: impl IntoIterator<Item = output::Tag>) -> Self {
-        self.tag_set = tag_set.into_iter().collect();
-        self
-    }
-}
-
 impl lenient::Reply for NetworkAcl {
     const NAME: &'static str = "NetworkAcl";
     const FIELDS: &'static [&'static str] = &[
@@ -11844,20 +7539,20 @@ impl<'de> Deserialize<'de> for NetworkAcl {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for NetworkAcl {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "NetworkAcl", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("VpcId", &self.vpc_id)?
-            .opt("NetworkAclId", &self.network_acl_id)?
-            .opt("NetworkAclName", &self.network_acl_name)?
-            .opt("CreatedTime", &self.created_time)?
-            .list("SubnetSet", &self.subnet_set)?
-            .list("IngressEntries", &self.ingress_entries)?
-            .list("EgressEntries", &self.egress_entries)?
-            .opt("NetworkAclType", &self.network_acl_type)?
-            .list("TagSet", &self.tag_set)?
-            .end()
+        let mut fields = lenient::fields(serializer, "NetworkAcl", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("VpcId", &self.vpc_id)?;
+        fields.opt("NetworkAclId", &self.network_acl_id)?;
+        fields.opt("NetworkAclName", &self.network_acl_name)?;
+        fields.opt("CreatedTime", &self.created_time)?;
+        fields.list("SubnetSet", &self.subnet_set)?;
+        fields.list("IngressEntries", &self.ingress_entries)?;
+        fields.list("EgressEntries", &self.egress_entries)?;
+        fields.opt("NetworkAclType", &self.network_acl_type)?;
+        fields.list("TagSet", &self.tag_set)?;
+        fields.end()
     }
 }
 
@@ -11907,74 +7602,6 @@ pub struct NetworkAclEntry {
     pub network_acl_ipv6_entry_id: Option<String>,
 }
 
-impl NetworkAclEntry {
-    /// With every field unset.
-    pub fn new() -> Self {
-        NetworkAclEntry {
-            protocol: None,
-            port: None,
-            cidr_block: None,
-            ipv6_cidr_block: None,
-            action: None,
-            description: None,
-            modify_time: None,
-            priority: None,
-            network_acl_ipv4_entry_id: None,
-            network_acl_ipv6_entry_id: None,
-        }
-    }
-    /// Sets `Protocol`.
-    pub fn with_protocol(mut self, protocol: impl Into<String>) -> Self {
-        self.protocol = Some(protocol.into());
-        self
-    }
-    /// Sets `Port`.
-    pub fn with_port(mut self, port: impl Into<String>) -> Self {
-        self.port = Some(port.into());
-        self
-    }
-    /// Sets `CidrBlock`.
-    pub fn with_cidr_block(mut self, cidr_block: impl Into<String>) -> Self {
-        self.cidr_block = Some(cidr_block.into());
-        self
-    }
-    /// Sets `Ipv6CidrBlock`.
-    pub fn with_ipv6_cidr_block(mut self, ipv6_cidr_block: impl Into<String>) -> Self {
-        self.ipv6_cidr_block = Some(ipv6_cidr_block.into());
-        self
-    }
-    /// Sets `Action`.
-    pub fn with_action(mut self, action: impl Into<String>) -> Self {
-        self.action = Some(action.into());
-        self
-    }
-    /// Sets `Description`.
-    pub fn with_description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
-    }
-    /// Sets `ModifyTime`.
-    pub fn with_modify_time(mut self, modify_time: impl Into<String>) -> Self {
-        self.modify_time = Some(modify_time.into());
-        self
-    }
-    /// Sets `Priority`.
-    pub fn with_priority(mut self, priority: i64) -> Self {
-        self.priority = Some(priority);
-        self
-    }
-    /// Sets `NetworkAclIpv4EntryId`.
-    pub fn with_network_acl_ipv4_entry_id(mut self, network_acl_ipv4_entry_id: impl Into<String>) -> Self {
-        self.network_acl_ipv4_entry_id = Some(network_acl_ipv4_entry_id.into());
-        self
-    }
-    /// Sets `NetworkAclIpv6EntryId`.
-    pub fn with_network_acl_ipv6_entry_id(mut self, network_acl_ipv6_entry_id: impl Into<String>) -> Self {
-        self.network_acl_ipv6_entry_id = Some(network_acl_ipv6_entry_id.into());
-        self
-    }
-}
-
 impl lenient::Reply for NetworkAclEntry {
     const NAME: &'static str = "NetworkAclEntry";
     const FIELDS: &'static [&'static str] = &[
@@ -12012,21 +7639,21 @@ impl<'de> Deserialize<'de> for NetworkAclEntry {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for NetworkAclEntry {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "NetworkAclEntry", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Protocol", &self.protocol)?
-            .opt("Port", &self.port)?
-            .opt("CidrBlock", &self.cidr_block)?
-            .opt("Ipv6CidrBlock", &self.ipv6_cidr_block)?
-            .opt("Action", &self.action)?
-            .opt("Description", &self.description)?
-            .opt("ModifyTime", &self.modify_time)?
-            .opt("Priority", &self.priority)?
-            .opt("NetworkAclIpv4EntryId", &self.network_acl_ipv4_entry_id)?
-            .opt("NetworkAclIpv6EntryId", &self.network_acl_ipv6_entry_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "NetworkAclEntry", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Protocol", &self.protocol)?;
+        fields.opt("Port", &self.port)?;
+        fields.opt("CidrBlock", &self.cidr_block)?;
+        fields.opt("Ipv6CidrBlock", &self.ipv6_cidr_block)?;
+        fields.opt("Action", &self.action)?;
+        fields.opt("Description", &self.description)?;
+        fields.opt("ModifyTime", &self.modify_time)?;
+        fields.opt("Priority", &self.priority)?;
+        fields.opt("NetworkAclIpv4EntryId", &self.network_acl_ipv4_entry_id)?;
+        fields.opt("NetworkAclIpv6EntryId", &self.network_acl_ipv6_entry_id)?;
+        fields.end()
     }
 }
 
@@ -12088,92 +7715,6 @@ pub struct NetworkAclQuintupleEntry {
     pub destination_ipv6_cidr: Option<String>,
 }
 
-impl NetworkAclQuintupleEntry {
-    /// With every field unset.
-    pub fn new() -> Self {
-        NetworkAclQuintupleEntry {
-            protocol: None,
-            description: None,
-            source_port: None,
-            source_cidr: None,
-            destination_port: None,
-            destination_cidr: None,
-            action: None,
-            network_acl_quintuple_entry_id: None,
-            priority: None,
-            create_time: None,
-            network_acl_direction: None,
-            source_ipv6_cidr: None,
-            destination_ipv6_cidr: None,
-        }
-    }
-    /// Sets `Protocol`.
-    pub fn with_protocol(mut self, protocol: impl Into<String>) -> Self {
-        self.protocol = Some(protocol.into());
-        self
-    }
-    /// Sets `Description`.
-    pub fn with_description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
-    }
-    /// Sets `SourcePort`.
-    pub fn with_source_port(mut self, source_port: impl Into<String>) -> Self {
-        self.source_port = Some(source_port.into());
-        self
-    }
-    /// Sets `SourceCidr`.
-    pub fn with_source_cidr(mut self, source_cidr: impl Into<String>) -> Self {
-        self.source_cidr = Some(source_cidr.into());
-        self
-    }
-    /// Sets `DestinationPort`.
-    pub fn with_destination_port(mut self, destination_port: impl Into<String>) -> Self {
-        self.destination_port = Some(destination_port.into());
-        self
-    }
-    /// Sets `DestinationCidr`.
-    pub fn with_destination_cidr(mut self, destination_cidr: impl Into<String>) -> Self {
-        self.destination_cidr = Some(destination_cidr.into());
-        self
-    }
-    /// Sets `Action`.
-    pub fn with_action(mut self, action: impl Into<String>) -> Self {
-        self.action = Some(action.into());
-        self
-    }
-    /// Sets `NetworkAclQuintupleEntryId`.
-    pub fn with_network_acl_quintuple_entry_id(mut self, network_acl_quintuple_entry_id: impl Into<String>) -> Self {
-        self.network_acl_quintuple_entry_id = Some(network_acl_quintuple_entry_id.into());
-        self
-    }
-    /// Sets `Priority`.
-    pub fn with_priority(mut self, priority: i64) -> Self {
-        self.priority = Some(priority);
-        self
-    }
-    /// Sets `CreateTime`.
-    pub fn with_create_time(mut self, create_time: impl Into<String>) -> Self {
-        self.create_time = Some(create_time.into());
-        self
-    }
-    /// Sets `NetworkAclDirection`.
-    pub fn with_network_acl_direction(mut self, network_acl_direction: impl Into<String>) -> Self {
-        self.network_acl_direction = Some(network_acl_direction.into());
-        self
-    }
-    /// Sets `SourceIPv6Cidr`.
-    pub fn with_source_ipv6_cidr(mut self, source_ipv6_cidr: impl Into<String>) -> Self {
-        self.source_ipv6_cidr = Some(source_ipv6_cidr.into());
-        self
-    }
-    /// Sets `DestinationIPv6Cidr`.
-    pub fn with_destination_ipv6_cidr(mut self, destination_ipv6_cidr: impl Into<String>) -> Self {
-        self.destination_ipv6_cidr = Some(destination_ipv6_cidr.into());
-        self
-    }
-}
-
 impl lenient::Reply for NetworkAclQuintupleEntry {
     const NAME: &'static str = "NetworkAclQuintupleEntry";
     const FIELDS: &'static [&'static str] = &[
@@ -12217,24 +7758,24 @@ impl<'de> Deserialize<'de> for NetworkAclQuintupleEntry {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for NetworkAclQuintupleEntry {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "NetworkAclQuintupleEntry", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Protocol", &self.protocol)?
-            .opt("Description", &self.description)?
-            .opt("SourcePort", &self.source_port)?
-            .opt("SourceCidr", &self.source_cidr)?
-            .opt("DestinationPort", &self.destination_port)?
-            .opt("DestinationCidr", &self.destination_cidr)?
-            .opt("Action", &self.action)?
-            .opt("NetworkAclQuintupleEntryId", &self.network_acl_quintuple_entry_id)?
-            .opt("Priority", &self.priority)?
-            .opt("CreateTime", &self.create_time)?
-            .opt("NetworkAclDirection", &self.network_acl_direction)?
-            .opt("SourceIPv6Cidr", &self.source_ipv6_cidr)?
-            .opt("DestinationIPv6Cidr", &self.destination_ipv6_cidr)?
-            .end()
+        let mut fields = lenient::fields(serializer, "NetworkAclQuintupleEntry", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Protocol", &self.protocol)?;
+        fields.opt("Description", &self.description)?;
+        fields.opt("SourcePort", &self.source_port)?;
+        fields.opt("SourceCidr", &self.source_cidr)?;
+        fields.opt("DestinationPort", &self.destination_port)?;
+        fields.opt("DestinationCidr", &self.destination_cidr)?;
+        fields.opt("Action", &self.action)?;
+        fields.opt("NetworkAclQuintupleEntryId", &self.network_acl_quintuple_entry_id)?;
+        fields.opt("Priority", &self.priority)?;
+        fields.opt("CreateTime", &self.create_time)?;
+        fields.opt("NetworkAclDirection", &self.network_acl_direction)?;
+        fields.opt("SourceIPv6Cidr", &self.source_ipv6_cidr)?;
+        fields.opt("DestinationIPv6Cidr", &self.destination_ipv6_cidr)?;
+        fields.end()
     }
 }
 
@@ -12367,158 +7908,6 @@ pub struct NetworkInterface {
     pub ipv6_address_count: Option<u64>,
 }
 
-impl NetworkInterface {
-    /// With every field unset.
-    pub fn new() -> Self {
-        NetworkInterface {
-            network_interface_id: None,
-            network_interface_name: None,
-            network_interface_description: None,
-            subnet_id: None,
-            vpc_id: None,
-            group_set: Vec::new(),
-            primary: None,
-            mac_address: None,
-            state: None,
-            network_interface_state: None,
-            private_ip_address_set: Vec::new(),
-            attachment: None,
-            zone: None,
-            created_time: None,
-            ipv6_address_set: Vec::new(),
-            tag_set: Vec::new(),
-            eni_type: None,
-            business: None,
-            cdc_id: None,
-            attach_type: None,
-            resource_id: None,
-            qos_level: None,
-            ipv6_addresses: Vec::new(),
-            ipv6_address_count: None,
-        }
-    }
-    /// Sets `NetworkInterfaceId`.
-    pub fn with_network_interface_id(mut self, network_interface_id: impl Into<String>) -> Self {
-        self.network_interface_id = Some(network_interface_id.into());
-        self
-    }
-    /// Sets `NetworkInterfaceName`.
-    pub fn with_network_interface_name(mut self, network_interface_name: impl Into<String>) -> Self {
-        self.network_interface_name = Some(network_interface_name.into());
-        self
-    }
-    /// Sets `NetworkInterfaceDescription`.
-    pub fn with_network_interface_description(mut self, network_interface_description: impl Into<String>) -> Self {
-        self.network_interface_description = Some(network_interface_description.into());
-        self
-    }
-    /// Sets `SubnetId`.
-    pub fn with_subnet_id(mut self, subnet_id: impl Into<String>) -> Self {
-        self.subnet_id = Some(subnet_id.into());
-        self
-    }
-    /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, vpc_id: impl Into<String>) -> Self {
-        self.vpc_id = Some(vpc_id.into());
-        self
-    }
-    /// Sets `GroupSet`.
-    pub fn with_group_set(mut self, group_set: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.group_set = group_set.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `Primary`.
-    pub fn with_primary(mut self, primary: bool) -> Self {
-        self.primary = Some(primary);
-        self
-    }
-    /// Sets `MacAddress`.
-    pub fn with_mac_address(mut self, mac_address: impl Into<String>) -> Self {
-        self.mac_address = Some(mac_address.into());
-        self
-    }
-    /// Sets `State`.
-    pub fn with_state(mut self, state: impl Into<String>) -> Self {
-        self.state = Some(state.into());
-        self
-    }
-    /// Sets `NetworkInterfaceState`.
-    pub fn with_network_interface_state(mut self, network_interface_state: impl Into<String>) -> Self {
-        self.network_interface_state = Some(network_interface_state.into());
-        self
-    }
-    /// Sets `PrivateIpAddressSet`.
-    pub fn with_private_ip_address_set(mut self, private_ip_address_set: impl IntoIterator<Item = output::PrivateIpAddressSpecification>) -> Self {
-        self.private_ip_address_set = private_ip_address_set.into_iter().collect();
-        self
-    }
-    /// Sets `Attachment`.
-    pub fn with_attachment(mut self, attachment: output::NetworkInterfaceAttachment) -> Self {
-        self.attachment = Some(attachment);
-        self
-    }
-    /// Sets `Zone`.
-    pub fn with_zone(mut self, zone: impl Into<String>) -> Self {
-        self.zone = Some(zone.into());
-        self
-    }
-    /// Sets `CreatedTime`.
-    pub fn with_created_time(mut self, created_time: impl Into<String>) -> Self {
-        self.created_time = Some(created_time.into());
-        self
-    }
-    /// Sets `Ipv6AddressSet`.
-    pub fn with_ipv6_address_set(mut self, ipv6_address_set: impl IntoIterator<Item = output::Ipv6Address>) -> Self {
-        self.ipv6_address_set = ipv6_address_set.into_iter().collect();
-        self
-    }
-    /// Sets `TagSet`.
-    pub fn with_tag_set(mut self, tag_set: impl IntoIterator<Item = output::Tag>) -> Self {
-        self.tag_set = tag_set.into_iter().collect();
-        self
-    }
-    /// Sets `EniType`.
-    pub fn with_eni_type(mut self, eni_type: u64) -> Self {
-        self.eni_type = Some(eni_type);
-        self
-    }
-    /// Sets `Business`.
-    pub fn with_business(mut self, business: impl Into<String>) -> Self {
-        self.business = Some(business.into());
-        self
-    }
-    /// Sets `CdcId`.
-    pub fn with_cdc_id(mut self, cdc_id: impl Into<String>) -> Self {
-        self.cdc_id = Some(cdc_id.into());
-        self
-    }
-    /// Sets `AttachType`.
-    pub fn with_attach_type(mut self, attach_type: u64) -> Self {
-        self.attach_type = Some(attach_type);
-        self
-    }
-    /// Sets `ResourceId`.
-    pub fn with_resource_id(mut self, resource_id: impl Into<String>) -> Self {
-        self.resource_id = Some(resource_id.into());
-        self
-    }
-    /// Sets `QosLevel`.
-    pub fn with_qos_level(mut self, qos_level: impl Into<String>) -> Self {
-        self.qos_level = Some(qos_level.into());
-        self
-    }
-    /// Sets `Ipv6Addresses`.
-    pub fn with_ipv6_addresses(mut self, ipv6_addresses: impl IntoIterator<Item = output::Ipv6Address>) -> Self {
-        self.ipv6_addresses = ipv6_addresses.into_iter().collect();
-        self
-    }
-    /// Sets `Ipv6AddressCount`.
-    pub fn with_ipv6_address_count(mut self, ipv6_address_count: u64) -> Self {
-        self.ipv6_address_count = Some(ipv6_address_count);
-        self
-    }
-}
-
 impl lenient::Reply for NetworkInterface {
     const NAME: &'static str = "NetworkInterface";
     const FIELDS: &'static [&'static str] = &[
@@ -12584,35 +7973,35 @@ impl<'de> Deserialize<'de> for NetworkInterface {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for NetworkInterface {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "NetworkInterface", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("NetworkInterfaceId", &self.network_interface_id)?
-            .opt("NetworkInterfaceName", &self.network_interface_name)?
-            .opt("NetworkInterfaceDescription", &self.network_interface_description)?
-            .opt("SubnetId", &self.subnet_id)?
-            .opt("VpcId", &self.vpc_id)?
-            .list("GroupSet", &self.group_set)?
-            .opt("Primary", &self.primary)?
-            .opt("MacAddress", &self.mac_address)?
-            .opt("State", &self.state)?
-            .opt("NetworkInterfaceState", &self.network_interface_state)?
-            .list("PrivateIpAddressSet", &self.private_ip_address_set)?
-            .opt("Attachment", &self.attachment)?
-            .opt("Zone", &self.zone)?
-            .opt("CreatedTime", &self.created_time)?
-            .list("Ipv6AddressSet", &self.ipv6_address_set)?
-            .list("TagSet", &self.tag_set)?
-            .opt("EniType", &self.eni_type)?
-            .opt("Business", &self.business)?
-            .opt("CdcId", &self.cdc_id)?
-            .opt("AttachType", &self.attach_type)?
-            .opt("ResourceId", &self.resource_id)?
-            .opt("QosLevel", &self.qos_level)?
-            .list("Ipv6Addresses", &self.ipv6_addresses)?
-            .opt("Ipv6AddressCount", &self.ipv6_address_count)?
-            .end()
+        let mut fields = lenient::fields(serializer, "NetworkInterface", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("NetworkInterfaceId", &self.network_interface_id)?;
+        fields.opt("NetworkInterfaceName", &self.network_interface_name)?;
+        fields.opt("NetworkInterfaceDescription", &self.network_interface_description)?;
+        fields.opt("SubnetId", &self.subnet_id)?;
+        fields.opt("VpcId", &self.vpc_id)?;
+        fields.list("GroupSet", &self.group_set)?;
+        fields.opt("Primary", &self.primary)?;
+        fields.opt("MacAddress", &self.mac_address)?;
+        fields.opt("State", &self.state)?;
+        fields.opt("NetworkInterfaceState", &self.network_interface_state)?;
+        fields.list("PrivateIpAddressSet", &self.private_ip_address_set)?;
+        fields.opt("Attachment", &self.attachment)?;
+        fields.opt("Zone", &self.zone)?;
+        fields.opt("CreatedTime", &self.created_time)?;
+        fields.list("Ipv6AddressSet", &self.ipv6_address_set)?;
+        fields.list("TagSet", &self.tag_set)?;
+        fields.opt("EniType", &self.eni_type)?;
+        fields.opt("Business", &self.business)?;
+        fields.opt("CdcId", &self.cdc_id)?;
+        fields.opt("AttachType", &self.attach_type)?;
+        fields.opt("ResourceId", &self.resource_id)?;
+        fields.opt("QosLevel", &self.qos_level)?;
+        fields.list("Ipv6Addresses", &self.ipv6_addresses)?;
+        fields.opt("Ipv6AddressCount", &self.ipv6_address_count)?;
+        fields.end()
     }
 }
 
@@ -12636,38 +8025,6 @@ pub struct NetworkInterfaceAttachment {
     ///
     /// Example: `ins-6o1wqibe`
     pub instance_id: Option<String>,
-}
-
-impl NetworkInterfaceAttachment {
-    /// With every field unset.
-    pub fn new() -> Self {
-        NetworkInterfaceAttachment {
-            device_index: None,
-            instance_account_id: None,
-            attach_time: None,
-            instance_id: None,
-        }
-    }
-    /// Sets `DeviceIndex`.
-    pub fn with_device_index(mut self, device_index: u64) -> Self {
-        self.device_index = Some(device_index);
-        self
-    }
-    /// Sets `InstanceAccountId`.
-    pub fn with_instance_account_id(mut self, instance_account_id: impl Into<String>) -> Self {
-        self.instance_account_id = Some(instance_account_id.into());
-        self
-    }
-    /// Sets `AttachTime`.
-    pub fn with_attach_time(mut self, attach_time: impl Into<String>) -> Self {
-        self.attach_time = Some(attach_time.into());
-        self
-    }
-    /// Sets `InstanceId`.
-    pub fn with_instance_id(mut self, instance_id: impl Into<String>) -> Self {
-        self.instance_id = Some(instance_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for NetworkInterfaceAttachment {
@@ -12695,15 +8052,15 @@ impl<'de> Deserialize<'de> for NetworkInterfaceAttachment {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for NetworkInterfaceAttachment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "NetworkInterfaceAttachment", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("DeviceIndex", &self.device_index)?
-            .opt("InstanceAccountId", &self.instance_account_id)?
-            .opt("AttachTime", &self.attach_time)?
-            .opt("InstanceId", &self.instance_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "NetworkInterfaceAttachment", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("DeviceIndex", &self.device_index)?;
+        fields.opt("InstanceAccountId", &self.instance_account_id)?;
+        fields.opt("AttachTime", &self.attach_time)?;
+        fields.opt("InstanceId", &self.instance_id)?;
+        fields.end()
     }
 }
 
@@ -12789,128 +8146,6 @@ pub struct PeerConnection {
     pub destination_vpc_id: Option<String>,
 }
 
-impl PeerConnection {
-    /// With every field unset.
-    pub fn new() -> Self {
-        PeerConnection {
-            source_vpc_id: None,
-            peer_vpc_id: None,
-            peering_connection_id: None,
-            peering_connection_name: None,
-            state: None,
-            is_ngw: None,
-            bandwidth: None,
-            source_region: None,
-            destination_region: None,
-            create_time: None,
-            app_id: None,
-            peer_app_id: None,
-            charge_type: None,
-            source_uin: None,
-            destination_uin: None,
-            tag_set: Vec::new(),
-            qos_level: None,
-            type_: None,
-            destination_vpc_id: None,
-        }
-    }
-    /// Sets `SourceVpcId`.
-    pub fn with_source_vpc_id(mut self, source_vpc_id: impl Into<String>) -> Self {
-        self.source_vpc_id = Some(source_vpc_id.into());
-        self
-    }
-    /// Sets `PeerVpcId`.
-    pub fn with_peer_vpc_id(mut self, peer_vpc_id: impl Into<String>) -> Self {
-        self.peer_vpc_id = Some(peer_vpc_id.into());
-        self
-    }
-    /// Sets `PeeringConnectionId`.
-    pub fn with_peering_connection_id(mut self, peering_connection_id: impl Into<String>) -> Self {
-        self.peering_connection_id = Some(peering_connection_id.into());
-        self
-    }
-    /// Sets `PeeringConnectionName`.
-    pub fn with_peering_connection_name(mut self, peering_connection_name: impl Into<String>) -> Self {
-        self.peering_connection_name = Some(peering_connection_name.into());
-        self
-    }
-    /// Sets `State`.
-    pub fn with_state(mut self, state: impl Into<String>) -> Self {
-        self.state = Some(state.into());
-        self
-    }
-    /// Sets `IsNgw`.
-    pub fn with_is_ngw(mut self, is_ngw: bool) -> Self {
-        self.is_ngw = Some(is_ngw);
-        self
-    }
-    /// Sets `Bandwidth`.
-    pub fn with_bandwidth(mut self, bandwidth: i64) -> Self {
-        self.bandwidth = Some(bandwidth);
-        self
-    }
-    /// Sets `SourceRegion`.
-    pub fn with_source_region(mut self, source_region: impl Into<String>) -> Self {
-        self.source_region = Some(source_region.into());
-        self
-    }
-    /// Sets `DestinationRegion`.
-    pub fn with_destination_region(mut self, destination_region: impl Into<String>) -> Self {
-        self.destination_region = Some(destination_region.into());
-        self
-    }
-    /// Sets `CreateTime`.
-    pub fn with_create_time(mut self, create_time: impl Into<String>) -> Self {
-        self.create_time = Some(create_time.into());
-        self
-    }
-    /// Sets `AppId`.
-    pub fn with_app_id(mut self, app_id: i64) -> Self {
-        self.app_id = Some(app_id);
-        self
-    }
-    /// Sets `PeerAppId`.
-    pub fn with_peer_app_id(mut self, peer_app_id: i64) -> Self {
-        self.peer_app_id = Some(peer_app_id);
-        self
-    }
-    /// Sets `ChargeType`.
-    pub fn with_charge_type(mut self, charge_type: impl Into<String>) -> Self {
-        self.charge_type = Some(charge_type.into());
-        self
-    }
-    /// Sets `SourceUin`.
-    pub fn with_source_uin(mut self, source_uin: i64) -> Self {
-        self.source_uin = Some(source_uin);
-        self
-    }
-    /// Sets `DestinationUin`.
-    pub fn with_destination_uin(mut self, destination_uin: i64) -> Self {
-        self.destination_uin = Some(destination_uin);
-        self
-    }
-    /// Sets `TagSet`.
-    pub fn with_tag_set(mut self, tag_set: impl IntoIterator<Item = output::Tag>) -> Self {
-        self.tag_set = tag_set.into_iter().collect();
-        self
-    }
-    /// Sets `QosLevel`.
-    pub fn with_qos_level(mut self, qos_level: impl Into<String>) -> Self {
-        self.qos_level = Some(qos_level.into());
-        self
-    }
-    /// Sets `Type`.
-    pub fn with_type(mut self, type_: impl Into<String>) -> Self {
-        self.type_ = Some(type_.into());
-        self
-    }
-    /// Sets `DestinationVpcId`.
-    pub fn with_destination_vpc_id(mut self, destination_vpc_id: impl Into<String>) -> Self {
-        self.destination_vpc_id = Some(destination_vpc_id.into());
-        self
-    }
-}
-
 impl lenient::Reply for PeerConnection {
     const NAME: &'static str = "PeerConnection";
     const FIELDS: &'static [&'static str] = &[
@@ -12966,30 +8201,30 @@ impl<'de> Deserialize<'de> for PeerConnection {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for PeerConnection {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "PeerConnection", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("SourceVpcId", &self.source_vpc_id)?
-            .opt("PeerVpcId", &self.peer_vpc_id)?
-            .opt("PeeringConnectionId", &self.peering_connection_id)?
-            .opt("PeeringConnectionName", &self.peering_connection_name)?
-            .opt("State", &self.state)?
-            .opt("IsNgw", &self.is_ngw)?
-            .opt("Bandwidth", &self.bandwidth)?
-            .opt("SourceRegion", &self.source_region)?
-            .opt("DestinationRegion", &self.destination_region)?
-            .opt("CreateTime", &self.create_time)?
-            .opt("AppId", &self.app_id)?
-            .opt("PeerAppId", &self.peer_app_id)?
-            .opt("ChargeType", &self.charge_type)?
-            .opt("SourceUin", &self.source_uin)?
-            .opt("DestinationUin", &self.destination_uin)?
-            .list("TagSet", &self.tag_set)?
-            .opt("QosLevel", &self.qos_level)?
-            .opt("Type", &self.type_)?
-            .opt("DestinationVpcId", &self.destination_vpc_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "PeerConnection", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("SourceVpcId", &self.source_vpc_id)?;
+        fields.opt("PeerVpcId", &self.peer_vpc_id)?;
+        fields.opt("PeeringConnectionId", &self.peering_connection_id)?;
+        fields.opt("PeeringConnectionName", &self.peering_connection_name)?;
+        fields.opt("State", &self.state)?;
+        fields.opt("IsNgw", &self.is_ngw)?;
+        fields.opt("Bandwidth", &self.bandwidth)?;
+        fields.opt("SourceRegion", &self.source_region)?;
+        fields.opt("DestinationRegion", &self.destination_region)?;
+        fields.opt("CreateTime", &self.create_time)?;
+        fields.opt("AppId", &self.app_id)?;
+        fields.opt("PeerAppId", &self.peer_app_id)?;
+        fields.opt("ChargeType", &self.charge_type)?;
+        fields.opt("SourceUin", &self.source_uin)?;
+        fields.opt("DestinationUin", &self.destination_uin)?;
+        fields.list("TagSet", &self.tag_set)?;
+        fields.opt("QosLevel", &self.qos_level)?;
+        fields.opt("Type", &self.type_)?;
+        fields.opt("DestinationVpcId", &self.destination_vpc_id)?;
+        fields.end()
     }
 }
 
@@ -13013,18 +8248,6 @@ pub struct PolicyStatistics {
     ///
     /// Required. Example: `1`
     pub egress_ipv6_total_count: Option<u64>,
-}
-
-impl PolicyStatistics {
-    /// With the fields a request must carry.
-    pub fn new(ingress_ipv4_total_count: u64, ingress_ipv6_total_count: u64, egress_ipv4_total_count: u64, egress_ipv6_total_count: u64) -> Self {
-        PolicyStatistics {
-            ingress_ipv4_total_count: Some(ingress_ipv4_total_count),
-            ingress_ipv6_total_count: Some(ingress_ipv6_total_count),
-            egress_ipv4_total_count: Some(egress_ipv4_total_count),
-            egress_ipv6_total_count: Some(egress_ipv6_total_count),
-        }
-    }
 }
 
 impl lenient::Reply for PolicyStatistics {
@@ -13052,15 +8275,15 @@ impl<'de> Deserialize<'de> for PolicyStatistics {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for PolicyStatistics {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "PolicyStatistics", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("IngressIPv4TotalCount", &self.ingress_ipv4_total_count)?
-            .opt("IngressIPv6TotalCount", &self.ingress_ipv6_total_count)?
-            .opt("EgressIPv4TotalCount", &self.egress_ipv4_total_count)?
-            .opt("EgressIPv6TotalCount", &self.egress_ipv6_total_count)?
-            .end()
+        let mut fields = lenient::fields(serializer, "PolicyStatistics", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("IngressIPv4TotalCount", &self.ingress_ipv4_total_count)?;
+        fields.opt("IngressIPv6TotalCount", &self.ingress_ipv6_total_count)?;
+        fields.opt("EgressIPv4TotalCount", &self.egress_ipv4_total_count)?;
+        fields.opt("EgressIPv6TotalCount", &self.egress_ipv6_total_count)?;
+        fields.end()
     }
 }
 
@@ -13076,26 +8299,6 @@ pub struct Price {
     ///
     /// Example: `{'UnitPrice': 1, 'ChargeUnit': 'GB', 'OriginalPrice': 1.0, 'DiscountPrice': 0.46}`
     pub bandwidth_price: Option<output::ItemPrice>,
-}
-
-impl Price {
-    /// With every field unset.
-    pub fn new() -> Self {
-        Price {
-            instance_price: None,
-            bandwidth_price: None,
-        }
-    }
-    /// Sets `InstancePrice`.
-    pub fn with_instance_price(mut self, instance_price: output::ItemPrice) -> Self {
-        self.instance_price = Some(instance_price);
-        self
-    }
-    /// Sets `BandwidthPrice`.
-    pub fn with_bandwidth_price(mut self, bandwidth_price: output::ItemPrice) -> Self {
-        self.bandwidth_price = Some(bandwidth_price);
-        self
-    }
 }
 
 impl lenient::Reply for Price {
@@ -13119,13 +8322,13 @@ impl<'de> Deserialize<'de> for Price {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for Price {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Price", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("InstancePrice", &self.instance_price)?
-            .opt("BandwidthPrice", &self.bandwidth_price)?
-            .end()
+        let mut fields = lenient::fields(serializer, "Price", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("InstancePrice", &self.instance_price)?;
+        fields.opt("BandwidthPrice", &self.bandwidth_price)?;
+        fields.end()
     }
 }
 
@@ -13171,62 +8374,6 @@ pub struct PrivateIpAddressSpecification {
     pub qos_level: Option<String>,
 }
 
-impl PrivateIpAddressSpecification {
-    /// With every field unset.
-    pub fn new() -> Self {
-        PrivateIpAddressSpecification {
-            private_ip_address: None,
-            primary: None,
-            public_ip_address: None,
-            address_id: None,
-            description: None,
-            is_wan_ip_blocked: None,
-            state: None,
-            qos_level: None,
-        }
-    }
-    /// Sets `PrivateIpAddress`.
-    pub fn with_private_ip_address(mut self, private_ip_address: impl Into<String>) -> Self {
-        self.private_ip_address = Some(private_ip_address.into());
-        self
-    }
-    /// Sets `Primary`.
-    pub fn with_primary(mut self, primary: bool) -> Self {
-        self.primary = Some(primary);
-        self
-    }
-    /// Sets `PublicIpAddress`.
-    pub fn with_public_ip_address(mut self, public_ip_address: impl Into<String>) -> Self {
-        self.public_ip_address = Some(public_ip_address.into());
-        self
-    }
-    /// Sets `AddressId`.
-    pub fn with_address_id(mut self, address_id: impl Into<String>) -> Self {
-        self.address_id = Some(address_id.into());
-        self
-    }
-    /// Sets `Description`.
-    pub fn with_description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
-    }
-    /// Sets `IsWanIpBlocked`.
-    pub fn with_is_wan_ip_blocked(mut self, is_wan_ip_blocked: bool) -> Self {
-        self.is_wan_ip_blocked = Some(is_wan_ip_blocked);
-        self
-    }
-    /// Sets `State`.
-    pub fn with_state(mut self, state: impl Into<String>) -> Self {
-        self.state = Some(state.into());
-        self
-    }
-    /// Sets `QosLevel`.
-    pub fn with_qos_level(mut self, qos_level: impl Into<String>) -> Self {
-        self.qos_level = Some(qos_level.into());
-        self
-    }
-}
-
 impl lenient::Reply for PrivateIpAddressSpecification {
     const NAME: &'static str = "PrivateIpAddressSpecification";
     const FIELDS: &'static [&'static str] = &[
@@ -13260,19 +8407,19 @@ impl<'de> Deserialize<'de> for PrivateIpAddressSpecification {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for PrivateIpAddressSpecification {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "PrivateIpAddressSpecification", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("PrivateIpAddress", &self.private_ip_address)?
-            .opt("Primary", &self.primary)?
-            .opt("PublicIpAddress", &self.public_ip_address)?
-            .opt("AddressId", &self.address_id)?
-            .opt("Description", &self.description)?
-            .opt("IsWanIpBlocked", &self.is_wan_ip_blocked)?
-            .opt("State", &self.state)?
-            .opt("QosLevel", &self.qos_level)?
-            .end()
+        let mut fields = lenient::fields(serializer, "PrivateIpAddressSpecification", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("PrivateIpAddress", &self.private_ip_address)?;
+        fields.opt("Primary", &self.primary)?;
+        fields.opt("PublicIpAddress", &self.public_ip_address)?;
+        fields.opt("AddressId", &self.address_id)?;
+        fields.opt("Description", &self.description)?;
+        fields.opt("IsWanIpBlocked", &self.is_wan_ip_blocked)?;
+        fields.opt("State", &self.state)?;
+        fields.opt("QosLevel", &self.qos_level)?;
+        fields.end()
     }
 }
 
@@ -13292,32 +8439,6 @@ pub struct PrivateNatCrossDomainInfo {
     ///
     /// Example: `vpc-noam856a`
     pub peer_vpc_id: Option<String>,
-}
-
-impl PrivateNatCrossDomainInfo {
-    /// With every field unset.
-    pub fn new() -> Self {
-        PrivateNatCrossDomainInfo {
-            ccn_id: None,
-            local_vpc_id: None,
-            peer_vpc_id: None,
-        }
-    }
-    /// Sets `CcnId`.
-    pub fn with_ccn_id(mut self, ccn_id: impl Into<String>) -> Self {
-        self.ccn_id = Some(ccn_id.into());
-        self
-    }
-    /// Sets `LocalVpcId`.
-    pub fn with_local_vpc_id(mut self, local_vpc_id: impl Into<String>) -> Self {
-        self.local_vpc_id = Some(local_vpc_id.into());
-        self
-    }
-    /// Sets `PeerVpcId`.
-    pub fn with_peer_vpc_id(mut self, peer_vpc_id: impl Into<String>) -> Self {
-        self.peer_vpc_id = Some(peer_vpc_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for PrivateNatCrossDomainInfo {
@@ -13343,14 +8464,14 @@ impl<'de> Deserialize<'de> for PrivateNatCrossDomainInfo {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for PrivateNatCrossDomainInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "PrivateNatCrossDomainInfo", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("CcnId", &self.ccn_id)?
-            .opt("LocalVpcId", &self.local_vpc_id)?
-            .opt("PeerVpcId", &self.peer_vpc_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "PrivateNatCrossDomainInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("CcnId", &self.ccn_id)?;
+        fields.opt("LocalVpcId", &self.local_vpc_id)?;
+        fields.opt("PeerVpcId", &self.peer_vpc_id)?;
+        fields.end()
     }
 }
 
@@ -13392,37 +8513,6 @@ pub struct PrivateNatDestinationIpPortTranslationNatRule {
     pub update_time: Option<String>,
 }
 
-impl PrivateNatDestinationIpPortTranslationNatRule {
-    /// With the fields a request must carry.
-    pub fn new(protocol: impl Into<String>, original_port: i64, original_ip: impl Into<String>, translation_port: i64, translation_ip: impl Into<String>) -> Self {
-        PrivateNatDestinationIpPortTranslationNatRule {
-            protocol: Some(protocol.into()),
-            original_port: Some(original_port),
-            original_ip: Some(original_ip.into()),
-            translation_port: Some(translation_port),
-            translation_ip: Some(translation_ip.into()),
-            description: None,
-            create_time: None,
-            update_time: None,
-        }
-    }
-    /// Sets `Description`.
-    pub fn with_description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
-    }
-    /// Sets `CreateTime`.
-    pub fn with_create_time(mut self, create_time: impl Into<String>) -> Self {
-        self.create_time = Some(create_time.into());
-        self
-    }
-    /// Sets `UpdateTime`.
-    pub fn with_update_time(mut self, update_time: impl Into<String>) -> Self {
-        self.update_time = Some(update_time.into());
-        self
-    }
-}
-
 impl lenient::Reply for PrivateNatDestinationIpPortTranslationNatRule {
     const NAME: &'static str = "PrivateNatDestinationIpPortTranslationNatRule";
     const FIELDS: &'static [&'static str] = &[
@@ -13456,19 +8546,19 @@ impl<'de> Deserialize<'de> for PrivateNatDestinationIpPortTranslationNatRule {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for PrivateNatDestinationIpPortTranslationNatRule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "PrivateNatDestinationIpPortTranslationNatRule", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Protocol", &self.protocol)?
-            .opt("OriginalPort", &self.original_port)?
-            .opt("OriginalIp", &self.original_ip)?
-            .opt("TranslationPort", &self.translation_port)?
-            .opt("TranslationIp", &self.translation_ip)?
-            .opt("Description", &self.description)?
-            .opt("CreateTime", &self.create_time)?
-            .opt("UpdateTime", &self.update_time)?
-            .end()
+        let mut fields = lenient::fields(serializer, "PrivateNatDestinationIpPortTranslationNatRule", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Protocol", &self.protocol)?;
+        fields.opt("OriginalPort", &self.original_port)?;
+        fields.opt("OriginalIp", &self.original_ip)?;
+        fields.opt("TranslationPort", &self.translation_port)?;
+        fields.opt("TranslationIp", &self.translation_ip)?;
+        fields.opt("Description", &self.description)?;
+        fields.opt("CreateTime", &self.create_time)?;
+        fields.opt("UpdateTime", &self.update_time)?;
+        fields.end()
     }
 }
 
@@ -13526,92 +8616,6 @@ pub struct PrivateNatGateway {
     pub deletion_protection_enabled: Option<bool>,
 }
 
-impl PrivateNatGateway {
-    /// With every field unset.
-    pub fn new() -> Self {
-        PrivateNatGateway {
-            nat_gateway_id: None,
-            nat_gateway_name: None,
-            vpc_id: None,
-            status: None,
-            cross_domain: None,
-            created_time: None,
-            tag_set: Vec::new(),
-            direct_connect_gateway_ids: Vec::new(),
-            nat_type: None,
-            cross_domain_info: None,
-            vpc_type: None,
-            ccn_id: None,
-            deletion_protection_enabled: None,
-        }
-    }
-    /// Sets `NatGatewayId`.
-    pub fn with_nat_gateway_id(mut self, nat_gateway_id: impl Into<String>) -> Self {
-        self.nat_gateway_id = Some(nat_gateway_id.into());
-        self
-    }
-    /// Sets `NatGatewayName`.
-    pub fn with_nat_gateway_name(mut self, nat_gateway_name: impl Into<String>) -> Self {
-        self.nat_gateway_name = Some(nat_gateway_name.into());
-        self
-    }
-    /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, vpc_id: impl Into<String>) -> Self {
-        self.vpc_id = Some(vpc_id.into());
-        self
-    }
-    /// Sets `Status`.
-    pub fn with_status(mut self, status: impl Into<String>) -> Self {
-        self.status = Some(status.into());
-        self
-    }
-    /// Sets `CrossDomain`.
-    pub fn with_cross_domain(mut self, cross_domain: bool) -> Self {
-        self.cross_domain = Some(cross_domain);
-        self
-    }
-    /// Sets `CreatedTime`.
-    pub fn with_created_time(mut self, created_time: impl Into<String>) -> Self {
-        self.created_time = Some(created_time.into());
-        self
-    }
-    /// Sets `TagSet`.
-    pub fn with_tag_set(mut self, tag_set: impl IntoIterator<Item = output::Tag>) -> Self {
-        self.tag_set = tag_set.into_iter().collect();
-        self
-    }
-    /// Sets `DirectConnectGatewayIds`.
-    pub fn with_direct_connect_gateway_ids(mut self, direct_connect_gateway_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.direct_connect_gateway_ids = direct_connect_gateway_ids.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `NatType`.
-    pub fn with_nat_type(mut self, nat_type: impl Into<String>) -> Self {
-        self.nat_type = Some(nat_type.into());
-        self
-    }
-    /// Sets `CrossDomainInfo`.
-    pub fn with_cross_domain_info(mut self, cross_domain_info: output::PrivateNatCrossDomainInfo) -> Self {
-        self.cross_domain_info = Some(cross_domain_info);
-        self
-    }
-    /// Sets `VpcType`.
-    pub fn with_vpc_type(mut self, vpc_type: bool) -> Self {
-        self.vpc_type = Some(vpc_type);
-        self
-    }
-    /// Sets `CcnId`.
-    pub fn with_ccn_id(mut self, ccn_id: impl Into<String>) -> Self {
-        self.ccn_id = Some(ccn_id.into());
-        self
-    }
-    /// Sets `DeletionProtectionEnabled`.
-    pub fn with_deletion_protection_enabled(mut self, deletion_protection_enabled: bool) -> Self {
-        self.deletion_protection_enabled = Some(deletion_protection_enabled);
-        self
-    }
-}
-
 impl lenient::Reply for PrivateNatGateway {
     const NAME: &'static str = "PrivateNatGateway";
     const FIELDS: &'static [&'static str] = &[
@@ -13655,24 +8659,24 @@ impl<'de> Deserialize<'de> for PrivateNatGateway {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for PrivateNatGateway {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "PrivateNatGateway", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("NatGatewayId", &self.nat_gateway_id)?
-            .opt("NatGatewayName", &self.nat_gateway_name)?
-            .opt("VpcId", &self.vpc_id)?
-            .opt("Status", &self.status)?
-            .opt("CrossDomain", &self.cross_domain)?
-            .opt("CreatedTime", &self.created_time)?
-            .list("TagSet", &self.tag_set)?
-            .list("DirectConnectGatewayIds", &self.direct_connect_gateway_ids)?
-            .opt("NatType", &self.nat_type)?
-            .opt("CrossDomainInfo", &self.cross_domain_info)?
-            .opt("VpcType", &self.vpc_type)?
-            .opt("CcnId", &self.ccn_id)?
-            .opt("DeletionProtectionEnabled", &self.deletion_protection_enabled)?
-            .end()
+        let mut fields = lenient::fields(serializer, "PrivateNatGateway", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("NatGatewayId", &self.nat_gateway_id)?;
+        fields.opt("NatGatewayName", &self.nat_gateway_name)?;
+        fields.opt("VpcId", &self.vpc_id)?;
+        fields.opt("Status", &self.status)?;
+        fields.opt("CrossDomain", &self.cross_domain)?;
+        fields.opt("CreatedTime", &self.created_time)?;
+        fields.list("TagSet", &self.tag_set)?;
+        fields.list("DirectConnectGatewayIds", &self.direct_connect_gateway_ids)?;
+        fields.opt("NatType", &self.nat_type)?;
+        fields.opt("CrossDomainInfo", &self.cross_domain_info)?;
+        fields.opt("VpcType", &self.vpc_type)?;
+        fields.opt("CcnId", &self.ccn_id)?;
+        fields.opt("DeletionProtectionEnabled", &self.deletion_protection_enabled)?;
+        fields.end()
     }
 }
 
@@ -13692,17 +8696,6 @@ pub struct PrivateNatGatewayLimit {
     ///
     /// Required. Example: `0`
     pub available: Option<u64>,
-}
-
-impl PrivateNatGatewayLimit {
-    /// With the fields a request must carry.
-    pub fn new(uniq_vpc_id: impl Into<String>, total_limit: u64, available: u64) -> Self {
-        PrivateNatGatewayLimit {
-            uniq_vpc_id: Some(uniq_vpc_id.into()),
-            total_limit: Some(total_limit),
-            available: Some(available),
-        }
-    }
 }
 
 impl lenient::Reply for PrivateNatGatewayLimit {
@@ -13728,14 +8721,14 @@ impl<'de> Deserialize<'de> for PrivateNatGatewayLimit {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for PrivateNatGatewayLimit {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "PrivateNatGatewayLimit", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("UniqVpcId", &self.uniq_vpc_id)?
-            .opt("TotalLimit", &self.total_limit)?
-            .opt("Available", &self.available)?
-            .end()
+        let mut fields = lenient::fields(serializer, "PrivateNatGatewayLimit", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("UniqVpcId", &self.uniq_vpc_id)?;
+        fields.opt("TotalLimit", &self.total_limit)?;
+        fields.opt("Available", &self.available)?;
+        fields.end()
     }
 }
 
@@ -13765,44 +8758,6 @@ pub struct ProductQuota {
     pub quota_region: Option<bool>,
 }
 
-impl ProductQuota {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ProductQuota {
-            quota_id: None,
-            quota_name: None,
-            quota_current: None,
-            quota_limit: None,
-            quota_region: None,
-        }
-    }
-    /// Sets `QuotaId`.
-    pub fn with_quota_id(mut self, quota_id: impl Into<String>) -> Self {
-        self.quota_id = Some(quota_id.into());
-        self
-    }
-    /// Sets `QuotaName`.
-    pub fn with_quota_name(mut self, quota_name: impl Into<String>) -> Self {
-        self.quota_name = Some(quota_name.into());
-        self
-    }
-    /// Sets `QuotaCurrent`.
-    pub fn with_quota_current(mut self, quota_current: i64) -> Self {
-        self.quota_current = Some(quota_current);
-        self
-    }
-    /// Sets `QuotaLimit`.
-    pub fn with_quota_limit(mut self, quota_limit: i64) -> Self {
-        self.quota_limit = Some(quota_limit);
-        self
-    }
-    /// Sets `QuotaRegion`.
-    pub fn with_quota_region(mut self, quota_region: bool) -> Self {
-        self.quota_region = Some(quota_region);
-        self
-    }
-}
-
 impl lenient::Reply for ProductQuota {
     const NAME: &'static str = "ProductQuota";
     const FIELDS: &'static [&'static str] = &[
@@ -13830,16 +8785,16 @@ impl<'de> Deserialize<'de> for ProductQuota {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ProductQuota {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ProductQuota", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("QuotaId", &self.quota_id)?
-            .opt("QuotaName", &self.quota_name)?
-            .opt("QuotaCurrent", &self.quota_current)?
-            .opt("QuotaLimit", &self.quota_limit)?
-            .opt("QuotaRegion", &self.quota_region)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ProductQuota", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("QuotaId", &self.quota_id)?;
+        fields.opt("QuotaName", &self.quota_name)?;
+        fields.opt("QuotaCurrent", &self.quota_current)?;
+        fields.opt("QuotaLimit", &self.quota_limit)?;
+        fields.opt("QuotaRegion", &self.quota_region)?;
+        fields.end()
     }
 }
 
@@ -13869,38 +8824,6 @@ pub struct Quota {
     pub quota_group: Option<String>,
 }
 
-impl Quota {
-    /// With every field unset.
-    pub fn new() -> Self {
-        Quota {
-            quota_id: None,
-            quota_current: None,
-            quota_limit: None,
-            quota_group: None,
-        }
-    }
-    /// Sets `QuotaId`.
-    pub fn with_quota_id(mut self, quota_id: impl Into<String>) -> Self {
-        self.quota_id = Some(quota_id.into());
-        self
-    }
-    /// Sets `QuotaCurrent`.
-    pub fn with_quota_current(mut self, quota_current: i64) -> Self {
-        self.quota_current = Some(quota_current);
-        self
-    }
-    /// Sets `QuotaLimit`.
-    pub fn with_quota_limit(mut self, quota_limit: i64) -> Self {
-        self.quota_limit = Some(quota_limit);
-        self
-    }
-    /// Sets `QuotaGroup`.
-    pub fn with_quota_group(mut self, quota_group: impl Into<String>) -> Self {
-        self.quota_group = Some(quota_group.into());
-        self
-    }
-}
-
 impl lenient::Reply for Quota {
     const NAME: &'static str = "Quota";
     const FIELDS: &'static [&'static str] = &[
@@ -13926,15 +8849,15 @@ impl<'de> Deserialize<'de> for Quota {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for Quota {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Quota", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("QuotaId", &self.quota_id)?
-            .opt("QuotaCurrent", &self.quota_current)?
-            .opt("QuotaLimit", &self.quota_limit)?
-            .opt("QuotaGroup", &self.quota_group)?
-            .end()
+        let mut fields = lenient::fields(serializer, "Quota", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("QuotaId", &self.quota_id)?;
+        fields.opt("QuotaCurrent", &self.quota_current)?;
+        fields.opt("QuotaLimit", &self.quota_limit)?;
+        fields.opt("QuotaGroup", &self.quota_group)?;
+        fields.end()
     }
 }
 
@@ -13950,26 +8873,6 @@ pub struct ReferredSecurityGroup {
     ///
     /// Example: `["sg-nswq8wkq"]`
     pub referred_security_group_ids: Vec<String>,
-}
-
-impl ReferredSecurityGroup {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ReferredSecurityGroup {
-            security_group_id: None,
-            referred_security_group_ids: Vec::new(),
-        }
-    }
-    /// Sets `SecurityGroupId`.
-    pub fn with_security_group_id(mut self, security_group_id: impl Into<String>) -> Self {
-        self.security_group_id = Some(security_group_id.into());
-        self
-    }
-    /// Sets `ReferredSecurityGroupIds`.
-    pub fn with_referred_security_group_ids(mut self, referred_security_group_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.referred_security_group_ids = referred_security_group_ids.into_iter().map(Into::into).collect();
-        self
-    }
 }
 
 impl lenient::Reply for ReferredSecurityGroup {
@@ -13993,13 +8896,13 @@ impl<'de> Deserialize<'de> for ReferredSecurityGroup {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ReferredSecurityGroup {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ReferredSecurityGroup", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("SecurityGroupId", &self.security_group_id)?
-            .list("ReferredSecurityGroupIds", &self.referred_security_group_ids)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ReferredSecurityGroup", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("SecurityGroupId", &self.security_group_id)?;
+        fields.list("ReferredSecurityGroupIds", &self.referred_security_group_ids)?;
+        fields.end()
     }
 }
 
@@ -14053,80 +8956,6 @@ pub struct ReserveIpAddressInfo {
     pub tag_set: Vec<output::Tag>,
 }
 
-impl ReserveIpAddressInfo {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ReserveIpAddressInfo {
-            reserve_ip_id: None,
-            vpc_id: None,
-            subnet_id: None,
-            reserve_ip_address: None,
-            resource_id: None,
-            ip_type: None,
-            state: None,
-            name: None,
-            description: None,
-            created_time: None,
-            tag_set: Vec::new(),
-        }
-    }
-    /// Sets `ReserveIpId`.
-    pub fn with_reserve_ip_id(mut self, reserve_ip_id: impl Into<String>) -> Self {
-        self.reserve_ip_id = Some(reserve_ip_id.into());
-        self
-    }
-    /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, vpc_id: impl Into<String>) -> Self {
-        self.vpc_id = Some(vpc_id.into());
-        self
-    }
-    /// Sets `SubnetId`.
-    pub fn with_subnet_id(mut self, subnet_id: impl Into<String>) -> Self {
-        self.subnet_id = Some(subnet_id.into());
-        self
-    }
-    /// Sets `ReserveIpAddress`.
-    pub fn with_reserve_ip_address(mut self, reserve_ip_address: impl Into<String>) -> Self {
-        self.reserve_ip_address = Some(reserve_ip_address.into());
-        self
-    }
-    /// Sets `ResourceId`.
-    pub fn with_resource_id(mut self, resource_id: impl Into<String>) -> Self {
-        self.resource_id = Some(resource_id.into());
-        self
-    }
-    /// Sets `IpType`.
-    pub fn with_ip_type(mut self, ip_type: u64) -> Self {
-        self.ip_type = Some(ip_type);
-        self
-    }
-    /// Sets `State`.
-    pub fn with_state(mut self, state: impl Into<String>) -> Self {
-        self.state = Some(state.into());
-        self
-    }
-    /// Sets `Name`.
-    pub fn with_name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-    /// Sets `Description`.
-    pub fn with_description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
-    }
-    /// Sets `CreatedTime`.
-    pub fn with_created_time(mut self, created_time: impl Into<String>) -> Self {
-        self.created_time = Some(created_time.into());
-        self
-    }
-    /// Sets `TagSet`.
-    pub fn with_tag_set(mut self, tag_set: impl IntoIterator<Item = output::Tag>) -> Self {
-        self.tag_set = tag_set.into_iter().collect();
-        self
-    }
-}
-
 impl lenient::Reply for ReserveIpAddressInfo {
     const NAME: &'static str = "ReserveIpAddressInfo";
     const FIELDS: &'static [&'static str] = &[
@@ -14166,22 +8995,22 @@ impl<'de> Deserialize<'de> for ReserveIpAddressInfo {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ReserveIpAddressInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ReserveIpAddressInfo", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("ReserveIpId", &self.reserve_ip_id)?
-            .opt("VpcId", &self.vpc_id)?
-            .opt("SubnetId", &self.subnet_id)?
-            .opt("ReserveIpAddress", &self.reserve_ip_address)?
-            .opt("ResourceId", &self.resource_id)?
-            .opt("IpType", &self.ip_type)?
-            .opt("State", &self.state)?
-            .opt("Name", &self.name)?
-            .opt("Description", &self.description)?
-            .opt("CreatedTime", &self.created_time)?
-            .list("TagSet", &self.tag_set)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ReserveIpAddressInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ReserveIpId", &self.reserve_ip_id)?;
+        fields.opt("VpcId", &self.vpc_id)?;
+        fields.opt("SubnetId", &self.subnet_id)?;
+        fields.opt("ReserveIpAddress", &self.reserve_ip_address)?;
+        fields.opt("ResourceId", &self.resource_id)?;
+        fields.opt("IpType", &self.ip_type)?;
+        fields.opt("State", &self.state)?;
+        fields.opt("Name", &self.name)?;
+        fields.opt("Description", &self.description)?;
+        fields.opt("CreatedTime", &self.created_time)?;
+        fields.list("TagSet", &self.tag_set)?;
+        fields.end()
     }
 }
 
@@ -14201,17 +9030,6 @@ pub struct Resource {
     ///
     /// Required. Example: `139.199.XX.XX`
     pub address_ip: Option<String>,
-}
-
-impl Resource {
-    /// With the fields a request must carry.
-    pub fn new(resource_type: impl Into<String>, resource_id: impl Into<String>, address_ip: impl Into<String>) -> Self {
-        Resource {
-            resource_type: Some(resource_type.into()),
-            resource_id: Some(resource_id.into()),
-            address_ip: Some(address_ip.into()),
-        }
-    }
 }
 
 impl lenient::Reply for Resource {
@@ -14237,14 +9055,14 @@ impl<'de> Deserialize<'de> for Resource {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for Resource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Resource", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("ResourceType", &self.resource_type)?
-            .opt("ResourceId", &self.resource_id)?
-            .opt("AddressIp", &self.address_ip)?
-            .end()
+        let mut fields = lenient::fields(serializer, "Resource", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ResourceType", &self.resource_type)?;
+        fields.opt("ResourceId", &self.resource_id)?;
+        fields.opt("AddressIp", &self.address_ip)?;
+        fields.end()
     }
 }
 
@@ -14422,56 +9240,6 @@ pub struct ResourceDashboard {
     pub route_table: Option<u64>,
 }
 
-impl ResourceDashboard {
-    /// With the fields a request must carry.
-    pub fn new(vpc_id: impl Into<String>, subnet_id: impl Into<String>, classiclink: u64, dcg: u64, pcx: u64, ip: u64, nat: u64, vpngw: u64, flow_log: u64, network_detect: u64, network_acl: u64, cvm: u64, lb: u64, cdb: u64, cmem: u64, ctsdb: u64, maria_db: u64, sql_server: u64, postgres: u64, nas: u64, greenplumn: u64, ckafka: u64, grocery: u64, hsm: u64, tcaplus: u64, cnas: u64, ti_db: u64, emr: u64, seal: u64, cfs: u64, oracle: u64, elastic_search: u64, t_baa_s: u64, itop: u64, db_audit: u64, cynos_db_postgres: u64, redis: u64, mongo_db: u64, dcdb: u64, cynos_db_my_sql: u64, subnet: u64, route_table: u64) -> Self {
-        ResourceDashboard {
-            vpc_id: Some(vpc_id.into()),
-            subnet_id: Some(subnet_id.into()),
-            classiclink: Some(classiclink),
-            dcg: Some(dcg),
-            pcx: Some(pcx),
-            ip: Some(ip),
-            nat: Some(nat),
-            vpngw: Some(vpngw),
-            flow_log: Some(flow_log),
-            network_detect: Some(network_detect),
-            network_acl: Some(network_acl),
-            cvm: Some(cvm),
-            lb: Some(lb),
-            cdb: Some(cdb),
-            cmem: Some(cmem),
-            ctsdb: Some(ctsdb),
-            maria_db: Some(maria_db),
-            sql_server: Some(sql_server),
-            postgres: Some(postgres),
-            nas: Some(nas),
-            greenplumn: Some(greenplumn),
-            ckafka: Some(ckafka),
-            grocery: Some(grocery),
-            hsm: Some(hsm),
-            tcaplus: Some(tcaplus),
-            cnas: Some(cnas),
-            ti_db: Some(ti_db),
-            emr: Some(emr),
-            seal: Some(seal),
-            cfs: Some(cfs),
-            oracle: Some(oracle),
-            elastic_search: Some(elastic_search),
-            t_baa_s: Some(t_baa_s),
-            itop: Some(itop),
-            db_audit: Some(db_audit),
-            cynos_db_postgres: Some(cynos_db_postgres),
-            redis: Some(redis),
-            mongo_db: Some(mongo_db),
-            dcdb: Some(dcdb),
-            cynos_db_my_sql: Some(cynos_db_my_sql),
-            subnet: Some(subnet),
-            route_table: Some(route_table),
-        }
-    }
-}
-
 impl lenient::Reply for ResourceDashboard {
     const NAME: &'static str = "ResourceDashboard";
     const FIELDS: &'static [&'static str] = &[
@@ -14573,53 +9341,53 @@ impl<'de> Deserialize<'de> for ResourceDashboard {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ResourceDashboard {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ResourceDashboard", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("VpcId", &self.vpc_id)?
-            .opt("SubnetId", &self.subnet_id)?
-            .opt("Classiclink", &self.classiclink)?
-            .opt("Dcg", &self.dcg)?
-            .opt("Pcx", &self.pcx)?
-            .opt("Ip", &self.ip)?
-            .opt("Nat", &self.nat)?
-            .opt("Vpngw", &self.vpngw)?
-            .opt("FlowLog", &self.flow_log)?
-            .opt("NetworkDetect", &self.network_detect)?
-            .opt("NetworkACL", &self.network_acl)?
-            .opt("CVM", &self.cvm)?
-            .opt("LB", &self.lb)?
-            .opt("CDB", &self.cdb)?
-            .opt("Cmem", &self.cmem)?
-            .opt("CTSDB", &self.ctsdb)?
-            .opt("MariaDB", &self.maria_db)?
-            .opt("SQLServer", &self.sql_server)?
-            .opt("Postgres", &self.postgres)?
-            .opt("NAS", &self.nas)?
-            .opt("Greenplumn", &self.greenplumn)?
-            .opt("Ckafka", &self.ckafka)?
-            .opt("Grocery", &self.grocery)?
-            .opt("HSM", &self.hsm)?
-            .opt("Tcaplus", &self.tcaplus)?
-            .opt("Cnas", &self.cnas)?
-            .opt("TiDB", &self.ti_db)?
-            .opt("Emr", &self.emr)?
-            .opt("SEAL", &self.seal)?
-            .opt("CFS", &self.cfs)?
-            .opt("Oracle", &self.oracle)?
-            .opt("ElasticSearch", &self.elastic_search)?
-            .opt("TBaaS", &self.t_baa_s)?
-            .opt("Itop", &self.itop)?
-            .opt("DBAudit", &self.db_audit)?
-            .opt("CynosDBPostgres", &self.cynos_db_postgres)?
-            .opt("Redis", &self.redis)?
-            .opt("MongoDB", &self.mongo_db)?
-            .opt("DCDB", &self.dcdb)?
-            .opt("CynosDBMySQL", &self.cynos_db_my_sql)?
-            .opt("Subnet", &self.subnet)?
-            .opt("RouteTable", &self.route_table)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ResourceDashboard", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("VpcId", &self.vpc_id)?;
+        fields.opt("SubnetId", &self.subnet_id)?;
+        fields.opt("Classiclink", &self.classiclink)?;
+        fields.opt("Dcg", &self.dcg)?;
+        fields.opt("Pcx", &self.pcx)?;
+        fields.opt("Ip", &self.ip)?;
+        fields.opt("Nat", &self.nat)?;
+        fields.opt("Vpngw", &self.vpngw)?;
+        fields.opt("FlowLog", &self.flow_log)?;
+        fields.opt("NetworkDetect", &self.network_detect)?;
+        fields.opt("NetworkACL", &self.network_acl)?;
+        fields.opt("CVM", &self.cvm)?;
+        fields.opt("LB", &self.lb)?;
+        fields.opt("CDB", &self.cdb)?;
+        fields.opt("Cmem", &self.cmem)?;
+        fields.opt("CTSDB", &self.ctsdb)?;
+        fields.opt("MariaDB", &self.maria_db)?;
+        fields.opt("SQLServer", &self.sql_server)?;
+        fields.opt("Postgres", &self.postgres)?;
+        fields.opt("NAS", &self.nas)?;
+        fields.opt("Greenplumn", &self.greenplumn)?;
+        fields.opt("Ckafka", &self.ckafka)?;
+        fields.opt("Grocery", &self.grocery)?;
+        fields.opt("HSM", &self.hsm)?;
+        fields.opt("Tcaplus", &self.tcaplus)?;
+        fields.opt("Cnas", &self.cnas)?;
+        fields.opt("TiDB", &self.ti_db)?;
+        fields.opt("Emr", &self.emr)?;
+        fields.opt("SEAL", &self.seal)?;
+        fields.opt("CFS", &self.cfs)?;
+        fields.opt("Oracle", &self.oracle)?;
+        fields.opt("ElasticSearch", &self.elastic_search)?;
+        fields.opt("TBaaS", &self.t_baa_s)?;
+        fields.opt("Itop", &self.itop)?;
+        fields.opt("DBAudit", &self.db_audit)?;
+        fields.opt("CynosDBPostgres", &self.cynos_db_postgres)?;
+        fields.opt("Redis", &self.redis)?;
+        fields.opt("MongoDB", &self.mongo_db)?;
+        fields.opt("DCDB", &self.dcdb)?;
+        fields.opt("CynosDBMySQL", &self.cynos_db_my_sql)?;
+        fields.opt("Subnet", &self.subnet)?;
+        fields.opt("RouteTable", &self.route_table)?;
+        fields.end()
     }
 }
 
@@ -14643,38 +9411,6 @@ pub struct ResourceStatistics {
     ///
     /// Example: `[{"ResourceType": "CVM", "ResourceName": "云服务器", "ResourceCount": 100}]`
     pub resource_statistics_item_set: Vec<output::ResourceStatisticsItem>,
-}
-
-impl ResourceStatistics {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ResourceStatistics {
-            vpc_id: None,
-            subnet_id: None,
-            ip: None,
-            resource_statistics_item_set: Vec::new(),
-        }
-    }
-    /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, vpc_id: impl Into<String>) -> Self {
-        self.vpc_id = Some(vpc_id.into());
-        self
-    }
-    /// Sets `SubnetId`.
-    pub fn with_subnet_id(mut self, subnet_id: impl Into<String>) -> Self {
-        self.subnet_id = Some(subnet_id.into());
-        self
-    }
-    /// Sets `Ip`.
-    pub fn with_ip(mut self, ip: u64) -> Self {
-        self.ip = Some(ip);
-        self
-    }
-    /// Sets `ResourceStatisticsItemSet`.
-    pub fn with_resource_statistics_item_set(mut self, resource_statistics_item_set: impl IntoIterator<Item = output::ResourceStatisticsItem>) -> Self {
-        self.resource_statistics_item_set = resource_statistics_item_set.into_iter().collect();
-        self
-    }
 }
 
 impl lenient::Reply for ResourceStatistics {
@@ -14702,15 +9438,15 @@ impl<'de> Deserialize<'de> for ResourceStatistics {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ResourceStatistics {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ResourceStatistics", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("VpcId", &self.vpc_id)?
-            .opt("SubnetId", &self.subnet_id)?
-            .opt("Ip", &self.ip)?
-            .list("ResourceStatisticsItemSet", &self.resource_statistics_item_set)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ResourceStatistics", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("VpcId", &self.vpc_id)?;
+        fields.opt("SubnetId", &self.subnet_id)?;
+        fields.opt("Ip", &self.ip)?;
+        fields.list("ResourceStatisticsItemSet", &self.resource_statistics_item_set)?;
+        fields.end()
     }
 }
 
@@ -14730,32 +9466,6 @@ pub struct ResourceStatisticsItem {
     ///
     /// Example: `100`
     pub resource_count: Option<u64>,
-}
-
-impl ResourceStatisticsItem {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ResourceStatisticsItem {
-            resource_type: None,
-            resource_name: None,
-            resource_count: None,
-        }
-    }
-    /// Sets `ResourceType`.
-    pub fn with_resource_type(mut self, resource_type: impl Into<String>) -> Self {
-        self.resource_type = Some(resource_type.into());
-        self
-    }
-    /// Sets `ResourceName`.
-    pub fn with_resource_name(mut self, resource_name: impl Into<String>) -> Self {
-        self.resource_name = Some(resource_name.into());
-        self
-    }
-    /// Sets `ResourceCount`.
-    pub fn with_resource_count(mut self, resource_count: u64) -> Self {
-        self.resource_count = Some(resource_count);
-        self
-    }
 }
 
 impl lenient::Reply for ResourceStatisticsItem {
@@ -14781,14 +9491,14 @@ impl<'de> Deserialize<'de> for ResourceStatisticsItem {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ResourceStatisticsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ResourceStatisticsItem", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("ResourceType", &self.resource_type)?
-            .opt("ResourceName", &self.resource_name)?
-            .opt("ResourceCount", &self.resource_count)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ResourceStatisticsItem", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ResourceType", &self.resource_type)?;
+        fields.opt("ResourceName", &self.resource_name)?;
+        fields.opt("ResourceCount", &self.resource_count)?;
+        fields.end()
     }
 }
 
@@ -14866,77 +9576,6 @@ pub struct Route {
     pub cdc_id: Option<String>,
 }
 
-impl Route {
-    /// With the fields a request must carry.
-    pub fn new(destination_cidr_block: impl Into<String>, gateway_type: impl Into<String>, gateway_id: impl Into<String>) -> Self {
-        Route {
-            destination_cidr_block: Some(destination_cidr_block.into()),
-            gateway_type: Some(gateway_type.into()),
-            gateway_id: Some(gateway_id.into()),
-            route_id: None,
-            route_description: None,
-            enabled: None,
-            route_type: None,
-            route_table_id: None,
-            destination_ipv6_cidr_block: None,
-            route_item_id: None,
-            published_to_vbc: None,
-            created_time: None,
-            cdc_id: None,
-        }
-    }
-    /// Sets `RouteId`.
-    pub fn with_route_id(mut self, route_id: u64) -> Self {
-        self.route_id = Some(route_id);
-        self
-    }
-    /// Sets `RouteDescription`.
-    pub fn with_route_description(mut self, route_description: impl Into<String>) -> Self {
-        self.route_description = Some(route_description.into());
-        self
-    }
-    /// Sets `Enabled`.
-    pub fn with_enabled(mut self, enabled: bool) -> Self {
-        self.enabled = Some(enabled);
-        self
-    }
-    /// Sets `RouteType`.
-    pub fn with_route_type(mut self, route_type: impl Into<String>) -> Self {
-        self.route_type = Some(route_type.into());
-        self
-    }
-    /// Sets `RouteTableId`.
-    pub fn with_route_table_id(mut self, route_table_id: impl Into<String>) -> Self {
-        self.route_table_id = Some(route_table_id.into());
-        self
-    }
-    /// Sets `DestinationIpv6CidrBlock`.
-    pub fn with_destination_ipv6_cidr_block(mut self, destination_ipv6_cidr_block: impl Into<String>) -> Self {
-        self.destination_ipv6_cidr_block = Some(destination_ipv6_cidr_block.into());
-        self
-    }
-    /// Sets `RouteItemId`.
-    pub fn with_route_item_id(mut self, route_item_id: impl Into<String>) -> Self {
-        self.route_item_id = Some(route_item_id.into());
-        self
-    }
-    /// Sets `PublishedToVbc`.
-    pub fn with_published_to_vbc(mut self, published_to_vbc: bool) -> Self {
-        self.published_to_vbc = Some(published_to_vbc);
-        self
-    }
-    /// Sets `CreatedTime`.
-    pub fn with_created_time(mut self, created_time: impl Into<String>) -> Self {
-        self.created_time = Some(created_time.into());
-        self
-    }
-    /// Sets `CdcId`.
-    pub fn with_cdc_id(mut self, cdc_id: impl Into<String>) -> Self {
-        self.cdc_id = Some(cdc_id.into());
-        self
-    }
-}
-
 impl lenient::Reply for Route {
     const NAME: &'static str = "Route";
     const FIELDS: &'static [&'static str] = &[
@@ -14980,24 +9619,24 @@ impl<'de> Deserialize<'de> for Route {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for Route {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Route", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("DestinationCidrBlock", &self.destination_cidr_block)?
-            .opt("GatewayType", &self.gateway_type)?
-            .opt("GatewayId", &self.gateway_id)?
-            .opt("RouteId", &self.route_id)?
-            .opt("RouteDescription", &self.route_description)?
-            .opt("Enabled", &self.enabled)?
-            .opt("RouteType", &self.route_type)?
-            .opt("RouteTableId", &self.route_table_id)?
-            .opt("DestinationIpv6CidrBlock", &self.destination_ipv6_cidr_block)?
-            .opt("RouteItemId", &self.route_item_id)?
-            .opt("PublishedToVbc", &self.published_to_vbc)?
-            .opt("CreatedTime", &self.created_time)?
-            .opt("CdcId", &self.cdc_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "Route", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("DestinationCidrBlock", &self.destination_cidr_block)?;
+        fields.opt("GatewayType", &self.gateway_type)?;
+        fields.opt("GatewayId", &self.gateway_id)?;
+        fields.opt("RouteId", &self.route_id)?;
+        fields.opt("RouteDescription", &self.route_description)?;
+        fields.opt("Enabled", &self.enabled)?;
+        fields.opt("RouteType", &self.route_type)?;
+        fields.opt("RouteTableId", &self.route_table_id)?;
+        fields.opt("DestinationIpv6CidrBlock", &self.destination_ipv6_cidr_block)?;
+        fields.opt("RouteItemId", &self.route_item_id)?;
+        fields.opt("PublishedToVbc", &self.published_to_vbc)?;
+        fields.opt("CreatedTime", &self.created_time)?;
+        fields.opt("CdcId", &self.cdc_id)?;
+        fields.end()
     }
 }
 
@@ -15017,32 +9656,6 @@ pub struct RouteConflict {
     ///
     /// Example: `[]`
     pub conflict_set: Vec<output::Route>,
-}
-
-impl RouteConflict {
-    /// With every field unset.
-    pub fn new() -> Self {
-        RouteConflict {
-            route_table_id: None,
-            destination_cidr_block: None,
-            conflict_set: Vec::new(),
-        }
-    }
-    /// Sets `RouteTableId`.
-    pub fn with_route_table_id(mut self, route_table_id: impl Into<String>) -> Self {
-        self.route_table_id = Some(route_table_id.into());
-        self
-    }
-    /// Sets `DestinationCidrBlock`.
-    pub fn with_destination_cidr_block(mut self, destination_cidr_block: impl Into<String>) -> Self {
-        self.destination_cidr_block = Some(destination_cidr_block.into());
-        self
-    }
-    /// Sets `ConflictSet`.
-    pub fn with_conflict_set(mut self, conflict_set: impl IntoIterator<Item = output::Route>) -> Self {
-        self.conflict_set = conflict_set.into_iter().collect();
-        self
-    }
 }
 
 impl lenient::Reply for RouteConflict {
@@ -15068,14 +9681,14 @@ impl<'de> Deserialize<'de> for RouteConflict {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for RouteConflict {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RouteConflict", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RouteTableId", &self.route_table_id)?
-            .opt("DestinationCidrBlock", &self.destination_cidr_block)?
-            .list("ConflictSet", &self.conflict_set)?
-            .end()
+        let mut fields = lenient::fields(serializer, "RouteConflict", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RouteTableId", &self.route_table_id)?;
+        fields.opt("DestinationCidrBlock", &self.destination_cidr_block)?;
+        fields.list("ConflictSet", &self.conflict_set)?;
+        fields.end()
     }
 }
 
@@ -15122,56 +9735,6 @@ pub struct RoutePolicy {
     pub tag_set: Vec<output::Tag>,
 }
 
-impl RoutePolicy {
-    /// With every field unset.
-    pub fn new() -> Self {
-        RoutePolicy {
-            route_policy_id: None,
-            route_policy_name: None,
-            route_policy_description: None,
-            route_policy_entry_set: Vec::new(),
-            route_policy_association_set: Vec::new(),
-            created_time: None,
-            tag_set: Vec::new(),
-        }
-    }
-    /// Sets `RoutePolicyId`.
-    pub fn with_route_policy_id(mut self, route_policy_id: impl Into<String>) -> Self {
-        self.route_policy_id = Some(route_policy_id.into());
-        self
-    }
-    /// Sets `RoutePolicyName`.
-    pub fn with_route_policy_name(mut self, route_policy_name: impl Into<String>) -> Self {
-        self.route_policy_name = Some(route_policy_name.into());
-        self
-    }
-    /// Sets `RoutePolicyDescription`.
-    pub fn with_route_policy_description(mut self, route_policy_description: impl Into<String>) -> Self {
-        self.route_policy_description = Some(route_policy_description.into());
-        self
-    }
-    /// Sets `RoutePolicyEntrySet`.
-    pub fn with_route_policy_entry_set(mut self, route_policy_entry_set: impl IntoIterator<Item = output::RoutePolicyEntry>) -> Self {
-        self.route_policy_entry_set = route_policy_entry_set.into_iter().collect();
-        self
-    }
-    /// Sets `RoutePolicyAssociationSet`.
-    pub fn with_route_policy_association_set(mut self, route_policy_association_set: impl IntoIterator<Item = output::RoutePolicyAssociation>) -> Self {
-        self.route_policy_association_set = route_policy_association_set.into_iter().collect();
-        self
-    }
-    /// Sets `CreatedTime`.
-    pub fn with_created_time(mut self, created_time: impl Into<String>) -> Self {
-        self.created_time = Some(created_time.into());
-        self
-    }
-    /// Sets `TagSet`.
-    pub fn with_tag_set(mut self, tag_set: impl IntoIterator<Item = output::Tag>) -> Self {
-        self.tag_set = tag_set.into_iter().collect();
-        self
-    }
-}
-
 impl lenient::Reply for RoutePolicy {
     const NAME: &'static str = "RoutePolicy";
     const FIELDS: &'static [&'static str] = &[
@@ -15203,18 +9766,18 @@ impl<'de> Deserialize<'de> for RoutePolicy {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for RoutePolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RoutePolicy", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RoutePolicyId", &self.route_policy_id)?
-            .opt("RoutePolicyName", &self.route_policy_name)?
-            .opt("RoutePolicyDescription", &self.route_policy_description)?
-            .list("RoutePolicyEntrySet", &self.route_policy_entry_set)?
-            .list("RoutePolicyAssociationSet", &self.route_policy_association_set)?
-            .opt("CreatedTime", &self.created_time)?
-            .list("TagSet", &self.tag_set)?
-            .end()
+        let mut fields = lenient::fields(serializer, "RoutePolicy", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RoutePolicyId", &self.route_policy_id)?;
+        fields.opt("RoutePolicyName", &self.route_policy_name)?;
+        fields.opt("RoutePolicyDescription", &self.route_policy_description)?;
+        fields.list("RoutePolicyEntrySet", &self.route_policy_entry_set)?;
+        fields.list("RoutePolicyAssociationSet", &self.route_policy_association_set)?;
+        fields.opt("CreatedTime", &self.created_time)?;
+        fields.list("TagSet", &self.tag_set)?;
+        fields.end()
     }
 }
 
@@ -15234,32 +9797,6 @@ pub struct RoutePolicyAssociation {
     ///
     /// Example: `100`
     pub priority: Option<u64>,
-}
-
-impl RoutePolicyAssociation {
-    /// With every field unset.
-    pub fn new() -> Self {
-        RoutePolicyAssociation {
-            route_table_id: None,
-            route_policy_id: None,
-            priority: None,
-        }
-    }
-    /// Sets `RouteTableId`.
-    pub fn with_route_table_id(mut self, route_table_id: impl Into<String>) -> Self {
-        self.route_table_id = Some(route_table_id.into());
-        self
-    }
-    /// Sets `RoutePolicyId`.
-    pub fn with_route_policy_id(mut self, route_policy_id: impl Into<String>) -> Self {
-        self.route_policy_id = Some(route_policy_id.into());
-        self
-    }
-    /// Sets `Priority`.
-    pub fn with_priority(mut self, priority: u64) -> Self {
-        self.priority = Some(priority);
-        self
-    }
 }
 
 impl lenient::Reply for RoutePolicyAssociation {
@@ -15285,14 +9822,14 @@ impl<'de> Deserialize<'de> for RoutePolicyAssociation {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for RoutePolicyAssociation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RoutePolicyAssociation", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RouteTableId", &self.route_table_id)?
-            .opt("RoutePolicyId", &self.route_policy_id)?
-            .opt("Priority", &self.priority)?
-            .end()
+        let mut fields = lenient::fields(serializer, "RoutePolicyAssociation", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RouteTableId", &self.route_table_id)?;
+        fields.opt("RoutePolicyId", &self.route_policy_id)?;
+        fields.opt("Priority", &self.priority)?;
+        fields.end()
     }
 }
 
@@ -15369,74 +9906,6 @@ pub struct RoutePolicyEntry {
     pub region: Option<String>,
 }
 
-impl RoutePolicyEntry {
-    /// With every field unset.
-    pub fn new() -> Self {
-        RoutePolicyEntry {
-            route_policy_entry_id: None,
-            cidr_block: None,
-            description: None,
-            route_type: None,
-            gateway_type: None,
-            gateway_id: None,
-            priority: None,
-            action: None,
-            created_time: None,
-            region: None,
-        }
-    }
-    /// Sets `RoutePolicyEntryId`.
-    pub fn with_route_policy_entry_id(mut self, route_policy_entry_id: impl Into<String>) -> Self {
-        self.route_policy_entry_id = Some(route_policy_entry_id.into());
-        self
-    }
-    /// Sets `CidrBlock`.
-    pub fn with_cidr_block(mut self, cidr_block: impl Into<String>) -> Self {
-        self.cidr_block = Some(cidr_block.into());
-        self
-    }
-    /// Sets `Description`.
-    pub fn with_description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
-    }
-    /// Sets `RouteType`.
-    pub fn with_route_type(mut self, route_type: impl Into<String>) -> Self {
-        self.route_type = Some(route_type.into());
-        self
-    }
-    /// Sets `GatewayType`.
-    pub fn with_gateway_type(mut self, gateway_type: impl Into<String>) -> Self {
-        self.gateway_type = Some(gateway_type.into());
-        self
-    }
-    /// Sets `GatewayId`.
-    pub fn with_gateway_id(mut self, gateway_id: impl Into<String>) -> Self {
-        self.gateway_id = Some(gateway_id.into());
-        self
-    }
-    /// Sets `Priority`.
-    pub fn with_priority(mut self, priority: u64) -> Self {
-        self.priority = Some(priority);
-        self
-    }
-    /// Sets `Action`.
-    pub fn with_action(mut self, action: impl Into<String>) -> Self {
-        self.action = Some(action.into());
-        self
-    }
-    /// Sets `CreatedTime`.
-    pub fn with_created_time(mut self, created_time: impl Into<String>) -> Self {
-        self.created_time = Some(created_time.into());
-        self
-    }
-    /// Sets `Region`.
-    pub fn with_region(mut self, region: impl Into<String>) -> Self {
-        self.region = Some(region.into());
-        self
-    }
-}
-
 impl lenient::Reply for RoutePolicyEntry {
     const NAME: &'static str = "RoutePolicyEntry";
     const FIELDS: &'static [&'static str] = &[
@@ -15474,21 +9943,21 @@ impl<'de> Deserialize<'de> for RoutePolicyEntry {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for RoutePolicyEntry {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RoutePolicyEntry", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RoutePolicyEntryId", &self.route_policy_entry_id)?
-            .opt("CidrBlock", &self.cidr_block)?
-            .opt("Description", &self.description)?
-            .opt("RouteType", &self.route_type)?
-            .opt("GatewayType", &self.gateway_type)?
-            .opt("GatewayId", &self.gateway_id)?
-            .opt("Priority", &self.priority)?
-            .opt("Action", &self.action)?
-            .opt("CreatedTime", &self.created_time)?
-            .opt("Region", &self.region)?
-            .end()
+        let mut fields = lenient::fields(serializer, "RoutePolicyEntry", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RoutePolicyEntryId", &self.route_policy_entry_id)?;
+        fields.opt("CidrBlock", &self.cidr_block)?;
+        fields.opt("Description", &self.description)?;
+        fields.opt("RouteType", &self.route_type)?;
+        fields.opt("GatewayType", &self.gateway_type)?;
+        fields.opt("GatewayId", &self.gateway_id)?;
+        fields.opt("Priority", &self.priority)?;
+        fields.opt("Action", &self.action)?;
+        fields.opt("CreatedTime", &self.created_time)?;
+        fields.opt("Region", &self.region)?;
+        fields.end()
     }
 }
 
@@ -15534,68 +10003,6 @@ pub struct RouteSelectionPolicy {
     pub instance_uin: Option<String>,
 }
 
-impl RouteSelectionPolicy {
-    /// With every field unset.
-    pub fn new() -> Self {
-        RouteSelectionPolicy {
-            ccn_id: None,
-            route_table_id: None,
-            route_table_name: None,
-            instance_type: None,
-            instance_name: None,
-            source_cidr_block: None,
-            description: None,
-            instance_id: None,
-            instance_uin: None,
-        }
-    }
-    /// Sets `CcnId`.
-    pub fn with_ccn_id(mut self, ccn_id: impl Into<String>) -> Self {
-        self.ccn_id = Some(ccn_id.into());
-        self
-    }
-    /// Sets `RouteTableId`.
-    pub fn with_route_table_id(mut self, route_table_id: impl Into<String>) -> Self {
-        self.route_table_id = Some(route_table_id.into());
-        self
-    }
-    /// Sets `RouteTableName`.
-    pub fn with_route_table_name(mut self, route_table_name: impl Into<String>) -> Self {
-        self.route_table_name = Some(route_table_name.into());
-        self
-    }
-    /// Sets `InstanceType`.
-    pub fn with_instance_type(mut self, instance_type: impl Into<String>) -> Self {
-        self.instance_type = Some(instance_type.into());
-        self
-    }
-    /// Sets `InstanceName`.
-    pub fn with_instance_name(mut self, instance_name: impl Into<String>) -> Self {
-        self.instance_name = Some(instance_name.into());
-        self
-    }
-    /// Sets `SourceCidrBlock`.
-    pub fn with_source_cidr_block(mut self, source_cidr_block: impl Into<String>) -> Self {
-        self.source_cidr_block = Some(source_cidr_block.into());
-        self
-    }
-    /// Sets `Description`.
-    pub fn with_description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
-    }
-    /// Sets `InstanceId`.
-    pub fn with_instance_id(mut self, instance_id: impl Into<String>) -> Self {
-        self.instance_id = Some(instance_id.into());
-        self
-    }
-    /// Sets `InstanceUin`.
-    pub fn with_instance_uin(mut self, instance_uin: impl Into<String>) -> Self {
-        self.instance_uin = Some(instance_uin.into());
-        self
-    }
-}
-
 impl lenient::Reply for RouteSelectionPolicy {
     const NAME: &'static str = "RouteSelectionPolicy";
     const FIELDS: &'static [&'static str] = &[
@@ -15631,20 +10038,20 @@ impl<'de> Deserialize<'de> for RouteSelectionPolicy {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for RouteSelectionPolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RouteSelectionPolicy", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("CcnId", &self.ccn_id)?
-            .opt("RouteTableId", &self.route_table_id)?
-            .opt("RouteTableName", &self.route_table_name)?
-            .opt("InstanceType", &self.instance_type)?
-            .opt("InstanceName", &self.instance_name)?
-            .opt("SourceCidrBlock", &self.source_cidr_block)?
-            .opt("Description", &self.description)?
-            .opt("InstanceId", &self.instance_id)?
-            .opt("InstanceUin", &self.instance_uin)?
-            .end()
+        let mut fields = lenient::fields(serializer, "RouteSelectionPolicy", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("CcnId", &self.ccn_id)?;
+        fields.opt("RouteTableId", &self.route_table_id)?;
+        fields.opt("RouteTableName", &self.route_table_name)?;
+        fields.opt("InstanceType", &self.instance_type)?;
+        fields.opt("InstanceName", &self.instance_name)?;
+        fields.opt("SourceCidrBlock", &self.source_cidr_block)?;
+        fields.opt("Description", &self.description)?;
+        fields.opt("InstanceId", &self.instance_id)?;
+        fields.opt("InstanceUin", &self.instance_uin)?;
+        fields.end()
     }
 }
 
@@ -15683,68 +10090,6 @@ pub struct RouteTable {
     pub local_cidr_for_ccn: Vec<output::CidrForCcn>,
 }
 
-impl RouteTable {
-    /// With every field unset.
-    pub fn new() -> Self {
-        RouteTable {
-            vpc_id: None,
-            route_table_id: None,
-            route_table_name: None,
-            association_set: Vec::new(),
-            route_set: Vec::new(),
-            main: None,
-            created_time: None,
-            tag_set: Vec::new(),
-            local_cidr_for_ccn: Vec::new(),
-        }
-    }
-    /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, vpc_id: impl Into<String>) -> Self {
-        self.vpc_id = Some(vpc_id.into());
-        self
-    }
-    /// Sets `RouteTableId`.
-    pub fn with_route_table_id(mut self, route_table_id: impl Into<String>) -> Self {
-        self.route_table_id = Some(route_table_id.into());
-        self
-    }
-    /// Sets `RouteTableName`.
-    pub fn with_route_table_name(mut self, route_table_name: impl Into<String>) -> Self {
-        self.route_table_name = Some(route_table_name.into());
-        self
-    }
-    /// Sets `AssociationSet`.
-    pub fn with_association_set(mut self, association_set: impl IntoIterator<Item = output::RouteTableAssociation>) -> Self {
-        self.association_set = association_set.into_iter().collect();
-        self
-    }
-    /// Sets `RouteSet`.
-    pub fn with_route_set(mut self, route_set: impl IntoIterator<Item = output::Route>) -> Self {
-        self.route_set = route_set.into_iter().collect();
-        self
-    }
-    /// Sets `Main`.
-    pub fn with_main(mut self, main: bool) -> Self {
-        self.main = Some(main);
-        self
-    }
-    /// Sets `CreatedTime`.
-    pub fn with_created_time(mut self, created_time: impl Into<String>) -> Self {
-        self.created_time = Some(created_time.into());
-        self
-    }
-    /// Sets `TagSet`.
-    pub fn with_tag_set(mut self, tag_set: impl IntoIterator<Item = output::Tag>) -> Self {
-        self.tag_set = tag_set.into_iter().collect();
-        self
-    }
-    /// Sets `LocalCidrForCcn`.
-    pub fn with_local_cidr_for_ccn(mut self, local_cidr_for_ccn: impl IntoIterator<Item = output::CidrForCcn>) -> Self {
-        self.local_cidr_for_ccn = local_cidr_for_ccn.into_iter().collect();
-        self
-    }
-}
-
 impl lenient::Reply for RouteTable {
     const NAME: &'static str = "RouteTable";
     const FIELDS: &'static [&'static str] = &[
@@ -15780,20 +10125,20 @@ impl<'de> Deserialize<'de> for RouteTable {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for RouteTable {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RouteTable", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("VpcId", &self.vpc_id)?
-            .opt("RouteTableId", &self.route_table_id)?
-            .opt("RouteTableName", &self.route_table_name)?
-            .list("AssociationSet", &self.association_set)?
-            .list("RouteSet", &self.route_set)?
-            .opt("Main", &self.main)?
-            .opt("CreatedTime", &self.created_time)?
-            .list("TagSet", &self.tag_set)?
-            .list("LocalCidrForCcn", &self.local_cidr_for_ccn)?
-            .end()
+        let mut fields = lenient::fields(serializer, "RouteTable", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("VpcId", &self.vpc_id)?;
+        fields.opt("RouteTableId", &self.route_table_id)?;
+        fields.opt("RouteTableName", &self.route_table_name)?;
+        fields.list("AssociationSet", &self.association_set)?;
+        fields.list("RouteSet", &self.route_set)?;
+        fields.opt("Main", &self.main)?;
+        fields.opt("CreatedTime", &self.created_time)?;
+        fields.list("TagSet", &self.tag_set)?;
+        fields.list("LocalCidrForCcn", &self.local_cidr_for_ccn)?;
+        fields.end()
     }
 }
 
@@ -15809,26 +10154,6 @@ pub struct RouteTableAssociation {
     ///
     /// Example: `rtb-h0fk8lfc`
     pub route_table_id: Option<String>,
-}
-
-impl RouteTableAssociation {
-    /// With every field unset.
-    pub fn new() -> Self {
-        RouteTableAssociation {
-            subnet_id: None,
-            route_table_id: None,
-        }
-    }
-    /// Sets `SubnetId`.
-    pub fn with_subnet_id(mut self, subnet_id: impl Into<String>) -> Self {
-        self.subnet_id = Some(subnet_id.into());
-        self
-    }
-    /// Sets `RouteTableId`.
-    pub fn with_route_table_id(mut self, route_table_id: impl Into<String>) -> Self {
-        self.route_table_id = Some(route_table_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for RouteTableAssociation {
@@ -15852,13 +10177,13 @@ impl<'de> Deserialize<'de> for RouteTableAssociation {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for RouteTableAssociation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "RouteTableAssociation", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("SubnetId", &self.subnet_id)?
-            .opt("RouteTableId", &self.route_table_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "RouteTableAssociation", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("SubnetId", &self.subnet_id)?;
+        fields.opt("RouteTableId", &self.route_table_id)?;
+        fields.end()
     }
 }
 
@@ -15901,47 +10226,6 @@ pub struct SecurityGroup {
     pub update_time: Option<String>,
 }
 
-impl SecurityGroup {
-    /// With the fields a request must carry.
-    pub fn new(security_group_id: impl Into<String>, security_group_name: impl Into<String>, security_group_desc: impl Into<String>) -> Self {
-        SecurityGroup {
-            security_group_id: Some(security_group_id.into()),
-            security_group_name: Some(security_group_name.into()),
-            security_group_desc: Some(security_group_desc.into()),
-            project_id: None,
-            is_default: None,
-            created_time: None,
-            tag_set: Vec::new(),
-            update_time: None,
-        }
-    }
-    /// Sets `ProjectId`.
-    pub fn with_project_id(mut self, project_id: impl Into<String>) -> Self {
-        self.project_id = Some(project_id.into());
-        self
-    }
-    /// Sets `IsDefault`.
-    pub fn with_is_default(mut self, is_default: bool) -> Self {
-        self.is_default = Some(is_default);
-        self
-    }
-    /// Sets `CreatedTime`.
-    pub fn with_created_time(mut self, created_time: impl Into<String>) -> Self {
-        self.created_time = Some(created_time.into());
-        self
-    }
-    /// Sets `TagSet`.
-    pub fn with_tag_set(mut self, tag_set: impl IntoIterator<Item = output::Tag>) -> Self {
-        self.tag_set = tag_set.into_iter().collect();
-        self
-    }
-    /// Sets `UpdateTime`.
-    pub fn with_update_time(mut self, update_time: impl Into<String>) -> Self {
-        self.update_time = Some(update_time.into());
-        self
-    }
-}
-
 impl lenient::Reply for SecurityGroup {
     const NAME: &'static str = "SecurityGroup";
     const FIELDS: &'static [&'static str] = &[
@@ -15975,19 +10259,19 @@ impl<'de> Deserialize<'de> for SecurityGroup {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for SecurityGroup {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "SecurityGroup", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("SecurityGroupId", &self.security_group_id)?
-            .opt("SecurityGroupName", &self.security_group_name)?
-            .opt("SecurityGroupDesc", &self.security_group_desc)?
-            .opt("ProjectId", &self.project_id)?
-            .opt("IsDefault", &self.is_default)?
-            .opt("CreatedTime", &self.created_time)?
-            .list("TagSet", &self.tag_set)?
-            .opt("UpdateTime", &self.update_time)?
-            .end()
+        let mut fields = lenient::fields(serializer, "SecurityGroup", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("SecurityGroupId", &self.security_group_id)?;
+        fields.opt("SecurityGroupName", &self.security_group_name)?;
+        fields.opt("SecurityGroupDesc", &self.security_group_desc)?;
+        fields.opt("ProjectId", &self.project_id)?;
+        fields.opt("IsDefault", &self.is_default)?;
+        fields.opt("CreatedTime", &self.created_time)?;
+        fields.list("TagSet", &self.tag_set)?;
+        fields.opt("UpdateTime", &self.update_time)?;
+        fields.end()
     }
 }
 
@@ -16029,62 +10313,6 @@ pub struct SecurityGroupAssociationStatistics {
     pub total_count: Option<u64>,
 }
 
-impl SecurityGroupAssociationStatistics {
-    /// With every field unset.
-    pub fn new() -> Self {
-        SecurityGroupAssociationStatistics {
-            security_group_id: None,
-            cvm: None,
-            cdb: None,
-            eni: None,
-            sg: None,
-            clb: None,
-            instance_statistics: Vec::new(),
-            total_count: None,
-        }
-    }
-    /// Sets `SecurityGroupId`.
-    pub fn with_security_group_id(mut self, security_group_id: impl Into<String>) -> Self {
-        self.security_group_id = Some(security_group_id.into());
-        self
-    }
-    /// Sets `CVM`.
-    pub fn with_cvm(mut self, cvm: u64) -> Self {
-        self.cvm = Some(cvm);
-        self
-    }
-    /// Sets `CDB`.
-    pub fn with_cdb(mut self, cdb: u64) -> Self {
-        self.cdb = Some(cdb);
-        self
-    }
-    /// Sets `ENI`.
-    pub fn with_eni(mut self, eni: u64) -> Self {
-        self.eni = Some(eni);
-        self
-    }
-    /// Sets `SG`.
-    pub fn with_sg(mut self, sg: u64) -> Self {
-        self.sg = Some(sg);
-        self
-    }
-    /// Sets `CLB`.
-    pub fn with_clb(mut self, clb: u64) -> Self {
-        self.clb = Some(clb);
-        self
-    }
-    /// Sets `InstanceStatistics`.
-    pub fn with_instance_statistics(mut self, instance_statistics: impl IntoIterator<Item = output::InstanceStatistic>) -> Self {
-        self.instance_statistics = instance_statistics.into_iter().collect();
-        self
-    }
-    /// Sets `TotalCount`.
-    pub fn with_total_count(mut self, total_count: u64) -> Self {
-        self.total_count = Some(total_count);
-        self
-    }
-}
-
 impl lenient::Reply for SecurityGroupAssociationStatistics {
     const NAME: &'static str = "SecurityGroupAssociationStatistics";
     const FIELDS: &'static [&'static str] = &[
@@ -16118,19 +10346,19 @@ impl<'de> Deserialize<'de> for SecurityGroupAssociationStatistics {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for SecurityGroupAssociationStatistics {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "SecurityGroupAssociationStatistics", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("SecurityGroupId", &self.security_group_id)?
-            .opt("CVM", &self.cvm)?
-            .opt("CDB", &self.cdb)?
-            .opt("ENI", &self.eni)?
-            .opt("SG", &self.sg)?
-            .opt("CLB", &self.clb)?
-            .list("InstanceStatistics", &self.instance_statistics)?
-            .opt("TotalCount", &self.total_count)?
-            .end()
+        let mut fields = lenient::fields(serializer, "SecurityGroupAssociationStatistics", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("SecurityGroupId", &self.security_group_id)?;
+        fields.opt("CVM", &self.cvm)?;
+        fields.opt("CDB", &self.cdb)?;
+        fields.opt("ENI", &self.eni)?;
+        fields.opt("SG", &self.sg)?;
+        fields.opt("CLB", &self.clb)?;
+        fields.list("InstanceStatistics", &self.instance_statistics)?;
+        fields.opt("TotalCount", &self.total_count)?;
+        fields.end()
     }
 }
 
@@ -16172,62 +10400,6 @@ pub struct SecurityGroupLimitSet {
     pub security_group_refered_svc_limit: Option<u64>,
 }
 
-impl SecurityGroupLimitSet {
-    /// With every field unset.
-    pub fn new() -> Self {
-        SecurityGroupLimitSet {
-            security_group_limit: None,
-            security_group_policy_limit: None,
-            refered_security_group_limit: None,
-            security_group_instance_limit: None,
-            instance_security_group_limit: None,
-            security_group_extended_policy_limit: None,
-            security_group_refered_cvm_and_eni_limit: None,
-            security_group_refered_svc_limit: None,
-        }
-    }
-    /// Sets `SecurityGroupLimit`.
-    pub fn with_security_group_limit(mut self, security_group_limit: u64) -> Self {
-        self.security_group_limit = Some(security_group_limit);
-        self
-    }
-    /// Sets `SecurityGroupPolicyLimit`.
-    pub fn with_security_group_policy_limit(mut self, security_group_policy_limit: u64) -> Self {
-        self.security_group_policy_limit = Some(security_group_policy_limit);
-        self
-    }
-    /// Sets `ReferedSecurityGroupLimit`.
-    pub fn with_refered_security_group_limit(mut self, refered_security_group_limit: u64) -> Self {
-        self.refered_security_group_limit = Some(refered_security_group_limit);
-        self
-    }
-    /// Sets `SecurityGroupInstanceLimit`.
-    pub fn with_security_group_instance_limit(mut self, security_group_instance_limit: u64) -> Self {
-        self.security_group_instance_limit = Some(security_group_instance_limit);
-        self
-    }
-    /// Sets `InstanceSecurityGroupLimit`.
-    pub fn with_instance_security_group_limit(mut self, instance_security_group_limit: u64) -> Self {
-        self.instance_security_group_limit = Some(instance_security_group_limit);
-        self
-    }
-    /// Sets `SecurityGroupExtendedPolicyLimit`.
-    pub fn with_security_group_extended_policy_limit(mut self, security_group_extended_policy_limit: u64) -> Self {
-        self.security_group_extended_policy_limit = Some(security_group_extended_policy_limit);
-        self
-    }
-    /// Sets `SecurityGroupReferedCvmAndEniLimit`.
-    pub fn with_security_group_refered_cvm_and_eni_limit(mut self, security_group_refered_cvm_and_eni_limit: u64) -> Self {
-        self.security_group_refered_cvm_and_eni_limit = Some(security_group_refered_cvm_and_eni_limit);
-        self
-    }
-    /// Sets `SecurityGroupReferedSvcLimit`.
-    pub fn with_security_group_refered_svc_limit(mut self, security_group_refered_svc_limit: u64) -> Self {
-        self.security_group_refered_svc_limit = Some(security_group_refered_svc_limit);
-        self
-    }
-}
-
 impl lenient::Reply for SecurityGroupLimitSet {
     const NAME: &'static str = "SecurityGroupLimitSet";
     const FIELDS: &'static [&'static str] = &[
@@ -16261,19 +10433,19 @@ impl<'de> Deserialize<'de> for SecurityGroupLimitSet {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for SecurityGroupLimitSet {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "SecurityGroupLimitSet", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("SecurityGroupLimit", &self.security_group_limit)?
-            .opt("SecurityGroupPolicyLimit", &self.security_group_policy_limit)?
-            .opt("ReferedSecurityGroupLimit", &self.refered_security_group_limit)?
-            .opt("SecurityGroupInstanceLimit", &self.security_group_instance_limit)?
-            .opt("InstanceSecurityGroupLimit", &self.instance_security_group_limit)?
-            .opt("SecurityGroupExtendedPolicyLimit", &self.security_group_extended_policy_limit)?
-            .opt("SecurityGroupReferedCvmAndEniLimit", &self.security_group_refered_cvm_and_eni_limit)?
-            .opt("SecurityGroupReferedSvcLimit", &self.security_group_refered_svc_limit)?
-            .end()
+        let mut fields = lenient::fields(serializer, "SecurityGroupLimitSet", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("SecurityGroupLimit", &self.security_group_limit)?;
+        fields.opt("SecurityGroupPolicyLimit", &self.security_group_policy_limit)?;
+        fields.opt("ReferedSecurityGroupLimit", &self.refered_security_group_limit)?;
+        fields.opt("SecurityGroupInstanceLimit", &self.security_group_instance_limit)?;
+        fields.opt("InstanceSecurityGroupLimit", &self.instance_security_group_limit)?;
+        fields.opt("SecurityGroupExtendedPolicyLimit", &self.security_group_extended_policy_limit)?;
+        fields.opt("SecurityGroupReferedCvmAndEniLimit", &self.security_group_refered_cvm_and_eni_limit)?;
+        fields.opt("SecurityGroupReferedSvcLimit", &self.security_group_refered_svc_limit)?;
+        fields.end()
     }
 }
 
@@ -16330,86 +10502,6 @@ pub struct SecurityGroupPolicy {
     pub priority: Option<i64>,
 }
 
-impl SecurityGroupPolicy {
-    /// With every field unset.
-    pub fn new() -> Self {
-        SecurityGroupPolicy {
-            policy_index: None,
-            protocol: None,
-            port: None,
-            service_template: None,
-            cidr_block: None,
-            ipv6_cidr_block: None,
-            security_group_id: None,
-            address_template: None,
-            action: None,
-            policy_description: None,
-            modify_time: None,
-            priority: None,
-        }
-    }
-    /// Sets `PolicyIndex`.
-    pub fn with_policy_index(mut self, policy_index: i64) -> Self {
-        self.policy_index = Some(policy_index);
-        self
-    }
-    /// Sets `Protocol`.
-    pub fn with_protocol(mut self, protocol: impl Into<String>) -> Self {
-        self.protocol = Some(protocol.into());
-        self
-    }
-    /// Sets `Port`.
-    pub fn with_port(mut self, port: impl Into<String>) -> Self {
-        self.port = Some(port.into());
-        self
-    }
-    /// Sets `ServiceTemplate`.
-    pub fn with_service_template(mut self, service_template: output::ServiceTemplateSpecification) -> Self {
-        self.service_template = Some(service_template);
-        self
-    }
-    /// Sets `CidrBlock`.
-    pub fn with_cidr_block(mut self, cidr_block: impl Into<String>) -> Self {
-        self.cidr_block = Some(cidr_block.into());
-        self
-    }
-    /// Sets `Ipv6CidrBlock`.
-    pub fn with_ipv6_cidr_block(mut self, ipv6_cidr_block: impl Into<String>) -> Self {
-        self.ipv6_cidr_block = Some(ipv6_cidr_block.into());
-        self
-    }
-    /// Sets `SecurityGroupId`.
-    pub fn with_security_group_id(mut self, security_group_id: impl Into<String>) -> Self {
-        self.security_group_id = Some(security_group_id.into());
-        self
-    }
-    /// Sets `AddressTemplate`.
-    pub fn with_address_template(mut self, address_template: output::AddressTemplateSpecification) -> Self {
-        self.address_template = Some(address_template);
-        self
-    }
-    /// Sets `Action`.
-    pub fn with_action(mut self, action: impl Into<String>) -> Self {
-        self.action = Some(action.into());
-        self
-    }
-    /// Sets `PolicyDescription`.
-    pub fn with_policy_description(mut self, policy_description: impl Into<String>) -> Self {
-        self.policy_description = Some(policy_description.into());
-        self
-    }
-    /// Sets `ModifyTime`.
-    pub fn with_modify_time(mut self, modify_time: impl Into<String>) -> Self {
-        self.modify_time = Some(modify_time.into());
-        self
-    }
-    /// Sets `Priority`.
-    pub fn with_priority(mut self, priority: i64) -> Self {
-        self.priority = Some(priority);
-        self
-    }
-}
-
 impl lenient::Reply for SecurityGroupPolicy {
     const NAME: &'static str = "SecurityGroupPolicy";
     const FIELDS: &'static [&'static str] = &[
@@ -16451,23 +10543,23 @@ impl<'de> Deserialize<'de> for SecurityGroupPolicy {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for SecurityGroupPolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "SecurityGroupPolicy", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("PolicyIndex", &self.policy_index)?
-            .opt("Protocol", &self.protocol)?
-            .opt("Port", &self.port)?
-            .opt("ServiceTemplate", &self.service_template)?
-            .opt("CidrBlock", &self.cidr_block)?
-            .opt("Ipv6CidrBlock", &self.ipv6_cidr_block)?
-            .opt("SecurityGroupId", &self.security_group_id)?
-            .opt("AddressTemplate", &self.address_template)?
-            .opt("Action", &self.action)?
-            .opt("PolicyDescription", &self.policy_description)?
-            .opt("ModifyTime", &self.modify_time)?
-            .opt("Priority", &self.priority)?
-            .end()
+        let mut fields = lenient::fields(serializer, "SecurityGroupPolicy", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("PolicyIndex", &self.policy_index)?;
+        fields.opt("Protocol", &self.protocol)?;
+        fields.opt("Port", &self.port)?;
+        fields.opt("ServiceTemplate", &self.service_template)?;
+        fields.opt("CidrBlock", &self.cidr_block)?;
+        fields.opt("Ipv6CidrBlock", &self.ipv6_cidr_block)?;
+        fields.opt("SecurityGroupId", &self.security_group_id)?;
+        fields.opt("AddressTemplate", &self.address_template)?;
+        fields.opt("Action", &self.action)?;
+        fields.opt("PolicyDescription", &self.policy_description)?;
+        fields.opt("ModifyTime", &self.modify_time)?;
+        fields.opt("Priority", &self.priority)?;
+        fields.end()
     }
 }
 
@@ -16496,38 +10588,6 @@ pub struct SecurityGroupPolicySet {
     pub policy_statistics: Option<output::PolicyStatistics>,
 }
 
-impl SecurityGroupPolicySet {
-    /// With every field unset.
-    pub fn new() -> Self {
-        SecurityGroupPolicySet {
-            version: None,
-            egress: Vec::new(),
-            ingress: Vec::new(),
-            policy_statistics: None,
-        }
-    }
-    /// Sets `Version`.
-    pub fn with_version(mut self, version: impl Into<String>) -> Self {
-        self.version = Some(version.into());
-        self
-    }
-    /// Sets `Egress`.
-    pub fn with_egress(mut self, egress: impl IntoIterator<Item = output::SecurityGroupPolicy>) -> Self {
-        self.egress = egress.into_iter().collect();
-        self
-    }
-    /// Sets `Ingress`.
-    pub fn with_ingress(mut self, ingress: impl IntoIterator<Item = output::SecurityGroupPolicy>) -> Self {
-        self.ingress = ingress.into_iter().collect();
-        self
-    }
-    /// Sets `PolicyStatistics`.
-    pub fn with_policy_statistics(mut self, policy_statistics: output::PolicyStatistics) -> Self {
-        self.policy_statistics = Some(policy_statistics);
-        self
-    }
-}
-
 impl lenient::Reply for SecurityGroupPolicySet {
     const NAME: &'static str = "SecurityGroupPolicySet";
     const FIELDS: &'static [&'static str] = &[
@@ -16553,15 +10613,15 @@ impl<'de> Deserialize<'de> for SecurityGroupPolicySet {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for SecurityGroupPolicySet {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "SecurityGroupPolicySet", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Version", &self.version)?
-            .list("Egress", &self.egress)?
-            .list("Ingress", &self.ingress)?
-            .opt("PolicyStatistics", &self.policy_statistics)?
-            .end()
+        let mut fields = lenient::fields(serializer, "SecurityGroupPolicySet", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Version", &self.version)?;
+        fields.list("Egress", &self.egress)?;
+        fields.list("Ingress", &self.ingress)?;
+        fields.opt("PolicyStatistics", &self.policy_statistics)?;
+        fields.end()
     }
 }
 
@@ -16577,16 +10637,6 @@ pub struct SecurityPolicyDatabase {
     ///
     /// Required. Example: `['172.123.10.5/16', '10.7.10.0/16']`
     pub remote_cidr_block: Vec<String>,
-}
-
-impl SecurityPolicyDatabase {
-    /// With the fields a request must carry.
-    pub fn new(local_cidr_block: impl Into<String>, remote_cidr_block: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        SecurityPolicyDatabase {
-            local_cidr_block: Some(local_cidr_block.into()),
-            remote_cidr_block: remote_cidr_block.into_iter().map(Into::into).collect(),
-        }
-    }
 }
 
 impl lenient::Reply for SecurityPolicyDatabase {
@@ -16610,13 +10660,13 @@ impl<'de> Deserialize<'de> for SecurityPolicyDatabase {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for SecurityPolicyDatabase {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "SecurityPolicyDatabase", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("LocalCidrBlock", &self.local_cidr_block)?
-            .list("RemoteCidrBlock", &self.remote_cidr_block)?
-            .end()
+        let mut fields = lenient::fields(serializer, "SecurityPolicyDatabase", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("LocalCidrBlock", &self.local_cidr_block)?;
+        fields.list("RemoteCidrBlock", &self.remote_cidr_block)?;
+        fields.end()
     }
 }
 
@@ -16654,56 +10704,6 @@ pub struct ServiceTemplate {
     pub tag_set: Vec<output::Tag>,
 }
 
-impl ServiceTemplate {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ServiceTemplate {
-            service_template_id: None,
-            service_template_name: None,
-            service_set: Vec::new(),
-            created_time: None,
-            updated_time: None,
-            service_extra_set: Vec::new(),
-            tag_set: Vec::new(),
-        }
-    }
-    /// Sets `ServiceTemplateId`.
-    pub fn with_service_template_id(mut self, service_template_id: impl Into<String>) -> Self {
-        self.service_template_id = Some(service_template_id.into());
-        self
-    }
-    /// Sets `ServiceTemplateName`.
-    pub fn with_service_template_name(mut self, service_template_name: impl Into<String>) -> Self {
-        self.service_template_name = Some(service_template_name.into());
-        self
-    }
-    /// Sets `ServiceSet`.
-    pub fn with_service_set(mut self, service_set: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.service_set = service_set.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `CreatedTime`.
-    pub fn with_created_time(mut self, created_time: impl Into<String>) -> Self {
-        self.created_time = Some(created_time.into());
-        self
-    }
-    /// Sets `UpdatedTime`.
-    pub fn with_updated_time(mut self, updated_time: impl Into<String>) -> Self {
-        self.updated_time = Some(updated_time.into());
-        self
-    }
-    /// Sets `ServiceExtraSet`.
-    pub fn with_service_extra_set(mut self, service_extra_set: impl IntoIterator<Item = output::ServicesInfo>) -> Self {
-        self.service_extra_set = service_extra_set.into_iter().collect();
-        self
-    }
-    /// Sets `TagSet`.
-    pub fn with_tag_set(mut self, tag_set: impl IntoIterator<Item = output::Tag>) -> Self {
-        self.tag_set = tag_set.into_iter().collect();
-        self
-    }
-}
-
 impl lenient::Reply for ServiceTemplate {
     const NAME: &'static str = "ServiceTemplate";
     const FIELDS: &'static [&'static str] = &[
@@ -16735,18 +10735,18 @@ impl<'de> Deserialize<'de> for ServiceTemplate {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ServiceTemplate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ServiceTemplate", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("ServiceTemplateId", &self.service_template_id)?
-            .opt("ServiceTemplateName", &self.service_template_name)?
-            .list("ServiceSet", &self.service_set)?
-            .opt("CreatedTime", &self.created_time)?
-            .opt("UpdatedTime", &self.updated_time)?
-            .list("ServiceExtraSet", &self.service_extra_set)?
-            .list("TagSet", &self.tag_set)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ServiceTemplate", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ServiceTemplateId", &self.service_template_id)?;
+        fields.opt("ServiceTemplateName", &self.service_template_name)?;
+        fields.list("ServiceSet", &self.service_set)?;
+        fields.opt("CreatedTime", &self.created_time)?;
+        fields.opt("UpdatedTime", &self.updated_time)?;
+        fields.list("ServiceExtraSet", &self.service_extra_set)?;
+        fields.list("TagSet", &self.tag_set)?;
+        fields.end()
     }
 }
 
@@ -16784,56 +10784,6 @@ pub struct ServiceTemplateGroup {
     pub tag_set: Vec<output::Tag>,
 }
 
-impl ServiceTemplateGroup {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ServiceTemplateGroup {
-            service_template_group_id: None,
-            service_template_group_name: None,
-            service_template_id_set: Vec::new(),
-            created_time: None,
-            updated_time: None,
-            service_template_set: Vec::new(),
-            tag_set: Vec::new(),
-        }
-    }
-    /// Sets `ServiceTemplateGroupId`.
-    pub fn with_service_template_group_id(mut self, service_template_group_id: impl Into<String>) -> Self {
-        self.service_template_group_id = Some(service_template_group_id.into());
-        self
-    }
-    /// Sets `ServiceTemplateGroupName`.
-    pub fn with_service_template_group_name(mut self, service_template_group_name: impl Into<String>) -> Self {
-        self.service_template_group_name = Some(service_template_group_name.into());
-        self
-    }
-    /// Sets `ServiceTemplateIdSet`.
-    pub fn with_service_template_id_set(mut self, service_template_id_set: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.service_template_id_set = service_template_id_set.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `CreatedTime`.
-    pub fn with_created_time(mut self, created_time: impl Into<String>) -> Self {
-        self.created_time = Some(created_time.into());
-        self
-    }
-    /// Sets `UpdatedTime`.
-    pub fn with_updated_time(mut self, updated_time: impl Into<String>) -> Self {
-        self.updated_time = Some(updated_time.into());
-        self
-    }
-    /// Sets `ServiceTemplateSet`.
-    pub fn with_service_template_set(mut self, service_template_set: impl IntoIterator<Item = output::ServiceTemplate>) -> Self {
-        self.service_template_set = service_template_set.into_iter().collect();
-        self
-    }
-    /// Sets `TagSet`.
-    pub fn with_tag_set(mut self, tag_set: impl IntoIterator<Item = output::Tag>) -> Self {
-        self.tag_set = tag_set.into_iter().collect();
-        self
-    }
-}
-
 impl lenient::Reply for ServiceTemplateGroup {
     const NAME: &'static str = "ServiceTemplateGroup";
     const FIELDS: &'static [&'static str] = &[
@@ -16865,18 +10815,18 @@ impl<'de> Deserialize<'de> for ServiceTemplateGroup {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ServiceTemplateGroup {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ServiceTemplateGroup", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("ServiceTemplateGroupId", &self.service_template_group_id)?
-            .opt("ServiceTemplateGroupName", &self.service_template_group_name)?
-            .list("ServiceTemplateIdSet", &self.service_template_id_set)?
-            .opt("CreatedTime", &self.created_time)?
-            .opt("UpdatedTime", &self.updated_time)?
-            .list("ServiceTemplateSet", &self.service_template_set)?
-            .list("TagSet", &self.tag_set)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ServiceTemplateGroup", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ServiceTemplateGroupId", &self.service_template_group_id)?;
+        fields.opt("ServiceTemplateGroupName", &self.service_template_group_name)?;
+        fields.list("ServiceTemplateIdSet", &self.service_template_id_set)?;
+        fields.opt("CreatedTime", &self.created_time)?;
+        fields.opt("UpdatedTime", &self.updated_time)?;
+        fields.list("ServiceTemplateSet", &self.service_template_set)?;
+        fields.list("TagSet", &self.tag_set)?;
+        fields.end()
     }
 }
 
@@ -16892,26 +10842,6 @@ pub struct ServiceTemplateSpecification {
     ///
     /// Example: `ppmg-f5n1f8da`
     pub service_group_id: Option<String>,
-}
-
-impl ServiceTemplateSpecification {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ServiceTemplateSpecification {
-            service_id: None,
-            service_group_id: None,
-        }
-    }
-    /// Sets `ServiceId`.
-    pub fn with_service_id(mut self, service_id: impl Into<String>) -> Self {
-        self.service_id = Some(service_id.into());
-        self
-    }
-    /// Sets `ServiceGroupId`.
-    pub fn with_service_group_id(mut self, service_group_id: impl Into<String>) -> Self {
-        self.service_group_id = Some(service_group_id.into());
-        self
-    }
 }
 
 impl lenient::Reply for ServiceTemplateSpecification {
@@ -16935,13 +10865,13 @@ impl<'de> Deserialize<'de> for ServiceTemplateSpecification {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ServiceTemplateSpecification {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ServiceTemplateSpecification", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("ServiceId", &self.service_id)?
-            .opt("ServiceGroupId", &self.service_group_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ServiceTemplateSpecification", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ServiceId", &self.service_id)?;
+        fields.opt("ServiceGroupId", &self.service_group_id)?;
+        fields.end()
     }
 }
 
@@ -16962,27 +10892,6 @@ pub struct ServicesInfo {
     ///
     /// Example: `2020-08-10 18:10:12`
     pub updated_time: Option<String>,
-}
-
-impl ServicesInfo {
-    /// With the fields a request must carry.
-    pub fn new(service: impl Into<String>) -> Self {
-        ServicesInfo {
-            service: Some(service.into()),
-            description: None,
-            updated_time: None,
-        }
-    }
-    /// Sets `Description`.
-    pub fn with_description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
-    }
-    /// Sets `UpdatedTime`.
-    pub fn with_updated_time(mut self, updated_time: impl Into<String>) -> Self {
-        self.updated_time = Some(updated_time.into());
-        self
-    }
 }
 
 impl lenient::Reply for ServicesInfo {
@@ -17008,14 +10917,14 @@ impl<'de> Deserialize<'de> for ServicesInfo {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for ServicesInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "ServicesInfo", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Service", &self.service)?
-            .opt("Description", &self.description)?
-            .opt("UpdatedTime", &self.updated_time)?
-            .end()
+        let mut fields = lenient::fields(serializer, "ServicesInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Service", &self.service)?;
+        fields.opt("Description", &self.description)?;
+        fields.opt("UpdatedTime", &self.updated_time)?;
+        fields.end()
     }
 }
 
@@ -17045,19 +10954,6 @@ pub struct SnapshotFileInfo {
     pub operator: Option<String>,
 }
 
-impl SnapshotFileInfo {
-    /// With the fields a request must carry.
-    pub fn new(snapshot_policy_id: impl Into<String>, instance_id: impl Into<String>, snapshot_file_id: impl Into<String>, backup_time: impl Into<String>, operator: impl Into<String>) -> Self {
-        SnapshotFileInfo {
-            snapshot_policy_id: Some(snapshot_policy_id.into()),
-            instance_id: Some(instance_id.into()),
-            snapshot_file_id: Some(snapshot_file_id.into()),
-            backup_time: Some(backup_time.into()),
-            operator: Some(operator.into()),
-        }
-    }
-}
-
 impl lenient::Reply for SnapshotFileInfo {
     const NAME: &'static str = "SnapshotFileInfo";
     const FIELDS: &'static [&'static str] = &[
@@ -17085,16 +10981,16 @@ impl<'de> Deserialize<'de> for SnapshotFileInfo {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for SnapshotFileInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "SnapshotFileInfo", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("SnapshotPolicyId", &self.snapshot_policy_id)?
-            .opt("InstanceId", &self.instance_id)?
-            .opt("SnapshotFileId", &self.snapshot_file_id)?
-            .opt("BackupTime", &self.backup_time)?
-            .opt("Operator", &self.operator)?
-            .end()
+        let mut fields = lenient::fields(serializer, "SnapshotFileInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("SnapshotPolicyId", &self.snapshot_policy_id)?;
+        fields.opt("InstanceId", &self.instance_id)?;
+        fields.opt("SnapshotFileId", &self.snapshot_file_id)?;
+        fields.opt("BackupTime", &self.backup_time)?;
+        fields.opt("Operator", &self.operator)?;
+        fields.end()
     }
 }
 
@@ -17124,29 +11020,6 @@ pub struct SnapshotInstance {
     pub instance_name: Option<String>,
 }
 
-impl SnapshotInstance {
-    /// With the fields a request must carry.
-    pub fn new(instance_id: impl Into<String>, instance_type: impl Into<String>, instance_region: impl Into<String>) -> Self {
-        SnapshotInstance {
-            instance_id: Some(instance_id.into()),
-            instance_type: Some(instance_type.into()),
-            instance_region: Some(instance_region.into()),
-            snapshot_policy_id: None,
-            instance_name: None,
-        }
-    }
-    /// Sets `SnapshotPolicyId`.
-    pub fn with_snapshot_policy_id(mut self, snapshot_policy_id: impl Into<String>) -> Self {
-        self.snapshot_policy_id = Some(snapshot_policy_id.into());
-        self
-    }
-    /// Sets `InstanceName`.
-    pub fn with_instance_name(mut self, instance_name: impl Into<String>) -> Self {
-        self.instance_name = Some(instance_name.into());
-        self
-    }
-}
-
 impl lenient::Reply for SnapshotInstance {
     const NAME: &'static str = "SnapshotInstance";
     const FIELDS: &'static [&'static str] = &[
@@ -17174,16 +11047,16 @@ impl<'de> Deserialize<'de> for SnapshotInstance {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for SnapshotInstance {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "SnapshotInstance", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("InstanceId", &self.instance_id)?
-            .opt("InstanceType", &self.instance_type)?
-            .opt("InstanceRegion", &self.instance_region)?
-            .opt("SnapshotPolicyId", &self.snapshot_policy_id)?
-            .opt("InstanceName", &self.instance_name)?
-            .end()
+        let mut fields = lenient::fields(serializer, "SnapshotInstance", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("InstanceId", &self.instance_id)?;
+        fields.opt("InstanceType", &self.instance_type)?;
+        fields.opt("InstanceRegion", &self.instance_region)?;
+        fields.opt("SnapshotPolicyId", &self.snapshot_policy_id)?;
+        fields.opt("InstanceName", &self.instance_name)?;
+        fields.end()
     }
 }
 
@@ -17240,50 +11113,6 @@ pub struct SnapshotPolicy {
     pub tag_set: Vec<output::Tag>,
 }
 
-impl SnapshotPolicy {
-    /// With the fields a request must carry.
-    pub fn new(snapshot_policy_name: impl Into<String>, backup_type: impl Into<String>, keep_time: u64, create_new_cos: bool, cos_region: impl Into<String>, cos_bucket: impl Into<String>) -> Self {
-        SnapshotPolicy {
-            snapshot_policy_name: Some(snapshot_policy_name.into()),
-            backup_type: Some(backup_type.into()),
-            keep_time: Some(keep_time),
-            create_new_cos: Some(create_new_cos),
-            cos_region: Some(cos_region.into()),
-            cos_bucket: Some(cos_bucket.into()),
-            snapshot_policy_id: None,
-            backup_policies: Vec::new(),
-            enable: None,
-            create_time: None,
-            tag_set: Vec::new(),
-        }
-    }
-    /// Sets `SnapshotPolicyId`.
-    pub fn with_snapshot_policy_id(mut self, snapshot_policy_id: impl Into<String>) -> Self {
-        self.snapshot_policy_id = Some(snapshot_policy_id.into());
-        self
-    }
-    /// Sets `BackupPolicies`.
-    pub fn with_backup_policies(mut self, backup_policies: impl IntoIterator<Item = output::BackupPolicy>) -> Self {
-        self.backup_policies = backup_policies.into_iter().collect();
-        self
-    }
-    /// Sets `Enable`.
-    pub fn with_enable(mut self, enable: bool) -> Self {
-        self.enable = Some(enable);
-        self
-    }
-    /// Sets `CreateTime`.
-    pub fn with_create_time(mut self, create_time: impl Into<String>) -> Self {
-        self.create_time = Some(create_time.into());
-        self
-    }
-    /// Sets `TagSet`.
-    pub fn with_tag_set(mut self, tag_set: impl IntoIterator<Item = output::Tag>) -> Self {
-        self.tag_set = tag_set.into_iter().collect();
-        self
-    }
-}
-
 impl lenient::Reply for SnapshotPolicy {
     const NAME: &'static str = "SnapshotPolicy";
     const FIELDS: &'static [&'static str] = &[
@@ -17323,22 +11152,22 @@ impl<'de> Deserialize<'de> for SnapshotPolicy {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for SnapshotPolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "SnapshotPolicy", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("SnapshotPolicyName", &self.snapshot_policy_name)?
-            .opt("BackupType", &self.backup_type)?
-            .opt("KeepTime", &self.keep_time)?
-            .opt("CreateNewCos", &self.create_new_cos)?
-            .opt("CosRegion", &self.cos_region)?
-            .opt("CosBucket", &self.cos_bucket)?
-            .opt("SnapshotPolicyId", &self.snapshot_policy_id)?
-            .list("BackupPolicies", &self.backup_policies)?
-            .opt("Enable", &self.enable)?
-            .opt("CreateTime", &self.create_time)?
-            .list("TagSet", &self.tag_set)?
-            .end()
+        let mut fields = lenient::fields(serializer, "SnapshotPolicy", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("SnapshotPolicyName", &self.snapshot_policy_name)?;
+        fields.opt("BackupType", &self.backup_type)?;
+        fields.opt("KeepTime", &self.keep_time)?;
+        fields.opt("CreateNewCos", &self.create_new_cos)?;
+        fields.opt("CosRegion", &self.cos_region)?;
+        fields.opt("CosBucket", &self.cos_bucket)?;
+        fields.opt("SnapshotPolicyId", &self.snapshot_policy_id)?;
+        fields.list("BackupPolicies", &self.backup_policies)?;
+        fields.opt("Enable", &self.enable)?;
+        fields.opt("CreateTime", &self.create_time)?;
+        fields.list("TagSet", &self.tag_set)?;
+        fields.end()
     }
 }
 
@@ -17388,43 +11217,6 @@ pub struct SourceIpTranslationNatRule {
     pub created_time: Option<String>,
 }
 
-impl SourceIpTranslationNatRule {
-    /// With the fields a request must carry.
-    pub fn new(resource_id: impl Into<String>, resource_type: impl Into<String>, private_ip_address: impl Into<String>, public_ip_addresses: impl IntoIterator<Item = impl Into<String>>, description: impl Into<String>) -> Self {
-        SourceIpTranslationNatRule {
-            resource_id: Some(resource_id.into()),
-            resource_type: Some(resource_type.into()),
-            private_ip_address: Some(private_ip_address.into()),
-            public_ip_addresses: public_ip_addresses.into_iter().map(Into::into).collect(),
-            description: Some(description.into()),
-            nat_gateway_snat_id: None,
-            nat_gateway_id: None,
-            vpc_id: None,
-            created_time: None,
-        }
-    }
-    /// Sets `NatGatewaySnatId`.
-    pub fn with_nat_gateway_snat_id(mut self, nat_gateway_snat_id: impl Into<String>) -> Self {
-        self.nat_gateway_snat_id = Some(nat_gateway_snat_id.into());
-        self
-    }
-    /// Sets `NatGatewayId`.
-    pub fn with_nat_gateway_id(mut self, nat_gateway_id: impl Into<String>) -> Self {
-        self.nat_gateway_id = Some(nat_gateway_id.into());
-        self
-    }
-    /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, vpc_id: impl Into<String>) -> Self {
-        self.vpc_id = Some(vpc_id.into());
-        self
-    }
-    /// Sets `CreatedTime`.
-    pub fn with_created_time(mut self, created_time: impl Into<String>) -> Self {
-        self.created_time = Some(created_time.into());
-        self
-    }
-}
-
 impl lenient::Reply for SourceIpTranslationNatRule {
     const NAME: &'static str = "SourceIpTranslationNatRule";
     const FIELDS: &'static [&'static str] = &[
@@ -17460,20 +11252,20 @@ impl<'de> Deserialize<'de> for SourceIpTranslationNatRule {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for SourceIpTranslationNatRule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "SourceIpTranslationNatRule", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("ResourceId", &self.resource_id)?
-            .opt("ResourceType", &self.resource_type)?
-            .opt("PrivateIpAddress", &self.private_ip_address)?
-            .list("PublicIpAddresses", &self.public_ip_addresses)?
-            .opt("Description", &self.description)?
-            .opt("NatGatewaySnatId", &self.nat_gateway_snat_id)?
-            .opt("NatGatewayId", &self.nat_gateway_id)?
-            .opt("VpcId", &self.vpc_id)?
-            .opt("CreatedTime", &self.created_time)?
-            .end()
+        let mut fields = lenient::fields(serializer, "SourceIpTranslationNatRule", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ResourceId", &self.resource_id)?;
+        fields.opt("ResourceType", &self.resource_type)?;
+        fields.opt("PrivateIpAddress", &self.private_ip_address)?;
+        fields.list("PublicIpAddresses", &self.public_ip_addresses)?;
+        fields.opt("Description", &self.description)?;
+        fields.opt("NatGatewaySnatId", &self.nat_gateway_snat_id)?;
+        fields.opt("NatGatewayId", &self.nat_gateway_id)?;
+        fields.opt("VpcId", &self.vpc_id)?;
+        fields.opt("CreatedTime", &self.created_time)?;
+        fields.end()
     }
 }
 
@@ -17503,44 +11295,6 @@ pub struct SslClientConfig {
     pub ssl_vpn_client_id: Option<String>,
 }
 
-impl SslClientConfig {
-    /// With every field unset.
-    pub fn new() -> Self {
-        SslClientConfig {
-            ssl_vpn_client_configuration: None,
-            ssl_vpn_root_cert: None,
-            ssl_vpn_key: None,
-            ssl_vpn_cert: None,
-            ssl_vpn_client_id: None,
-        }
-    }
-    /// Sets `SslVpnClientConfiguration`.
-    pub fn with_ssl_vpn_client_configuration(mut self, ssl_vpn_client_configuration: impl Into<String>) -> Self {
-        self.ssl_vpn_client_configuration = Some(ssl_vpn_client_configuration.into());
-        self
-    }
-    /// Sets `SslVpnRootCert`.
-    pub fn with_ssl_vpn_root_cert(mut self, ssl_vpn_root_cert: impl Into<String>) -> Self {
-        self.ssl_vpn_root_cert = Some(ssl_vpn_root_cert.into());
-        self
-    }
-    /// Sets `SslVpnKey`.
-    pub fn with_ssl_vpn_key(mut self, ssl_vpn_key: impl Into<String>) -> Self {
-        self.ssl_vpn_key = Some(ssl_vpn_key.into());
-        self
-    }
-    /// Sets `SslVpnCert`.
-    pub fn with_ssl_vpn_cert(mut self, ssl_vpn_cert: impl Into<String>) -> Self {
-        self.ssl_vpn_cert = Some(ssl_vpn_cert.into());
-        self
-    }
-    /// Sets `SslVpnClientId`.
-    pub fn with_ssl_vpn_client_id(mut self, ssl_vpn_client_id: impl Into<String>) -> Self {
-        self.ssl_vpn_client_id = Some(ssl_vpn_client_id.into());
-        self
-    }
-}
-
 impl lenient::Reply for SslClientConfig {
     const NAME: &'static str = "SslClientConfig";
     const FIELDS: &'static [&'static str] = &[
@@ -17568,16 +11322,16 @@ impl<'de> Deserialize<'de> for SslClientConfig {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for SslClientConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "SslClientConfig", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("SslVpnClientConfiguration", &self.ssl_vpn_client_configuration)?
-            .opt("SslVpnRootCert", &self.ssl_vpn_root_cert)?
-            .opt("SslVpnKey", &self.ssl_vpn_key)?
-            .opt("SslVpnCert", &self.ssl_vpn_cert)?
-            .opt("SslVpnClientId", &self.ssl_vpn_client_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "SslClientConfig", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("SslVpnClientConfiguration", &self.ssl_vpn_client_configuration)?;
+        fields.opt("SslVpnRootCert", &self.ssl_vpn_root_cert)?;
+        fields.opt("SslVpnKey", &self.ssl_vpn_key)?;
+        fields.opt("SslVpnCert", &self.ssl_vpn_cert)?;
+        fields.opt("SslVpnClientId", &self.ssl_vpn_client_id)?;
+        fields.end()
     }
 }
 
@@ -17632,62 +11386,6 @@ pub struct SslVpnClient {
     pub state: Option<String>,
 }
 
-impl SslVpnClient {
-    /// With every field unset.
-    pub fn new() -> Self {
-        SslVpnClient {
-            vpc_id: None,
-            ssl_vpn_server_id: None,
-            cert_status: None,
-            ssl_vpn_client_id: None,
-            cert_begin_time: None,
-            cert_end_time: None,
-            name: None,
-            state: None,
-        }
-    }
-    /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, vpc_id: impl Into<String>) -> Self {
-        self.vpc_id = Some(vpc_id.into());
-        self
-    }
-    /// Sets `SslVpnServerId`.
-    pub fn with_ssl_vpn_server_id(mut self, ssl_vpn_server_id: impl Into<String>) -> Self {
-        self.ssl_vpn_server_id = Some(ssl_vpn_server_id.into());
-        self
-    }
-    /// Sets `CertStatus`.
-    pub fn with_cert_status(mut self, cert_status: u64) -> Self {
-        self.cert_status = Some(cert_status);
-        self
-    }
-    /// Sets `SslVpnClientId`.
-    pub fn with_ssl_vpn_client_id(mut self, ssl_vpn_client_id: impl Into<String>) -> Self {
-        self.ssl_vpn_client_id = Some(ssl_vpn_client_id.into());
-        self
-    }
-    /// Sets `CertBeginTime`.
-    pub fn with_cert_begin_time(mut self, cert_begin_time: impl Into<String>) -> Self {
-        self.cert_begin_time = Some(cert_begin_time.into());
-        self
-    }
-    /// Sets `CertEndTime`.
-    pub fn with_cert_end_time(mut self, cert_end_time: impl Into<String>) -> Self {
-        self.cert_end_time = Some(cert_end_time.into());
-        self
-    }
-    /// Sets `Name`.
-    pub fn with_name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-    /// Sets `State`.
-    pub fn with_state(mut self, state: impl Into<String>) -> Self {
-        self.state = Some(state.into());
-        self
-    }
-}
-
 impl lenient::Reply for SslVpnClient {
     const NAME: &'static str = "SslVpnClient";
     const FIELDS: &'static [&'static str] = &[
@@ -17721,19 +11419,19 @@ impl<'de> Deserialize<'de> for SslVpnClient {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for SslVpnClient {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "SslVpnClient", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("VpcId", &self.vpc_id)?
-            .opt("SslVpnServerId", &self.ssl_vpn_server_id)?
-            .opt("CertStatus", &self.cert_status)?
-            .opt("SslVpnClientId", &self.ssl_vpn_client_id)?
-            .opt("CertBeginTime", &self.cert_begin_time)?
-            .opt("CertEndTime", &self.cert_end_time)?
-            .opt("Name", &self.name)?
-            .opt("State", &self.state)?
-            .end()
+        let mut fields = lenient::fields(serializer, "SslVpnClient", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("VpcId", &self.vpc_id)?;
+        fields.opt("SslVpnServerId", &self.ssl_vpn_server_id)?;
+        fields.opt("CertStatus", &self.cert_status)?;
+        fields.opt("SslVpnClientId", &self.ssl_vpn_client_id)?;
+        fields.opt("CertBeginTime", &self.cert_begin_time)?;
+        fields.opt("CertEndTime", &self.cert_end_time)?;
+        fields.opt("Name", &self.name)?;
+        fields.opt("State", &self.state)?;
+        fields.end()
     }
 }
 
@@ -17831,140 +11529,6 @@ pub struct SslVpnSever {
     pub dns_servers: Option<output::DnsServers>,
 }
 
-impl SslVpnSever {
-    /// With every field unset.
-    pub fn new() -> Self {
-        SslVpnSever {
-            vpc_id: None,
-            ssl_vpn_server_id: None,
-            vpn_gateway_id: None,
-            ssl_vpn_server_name: None,
-            local_address: Vec::new(),
-            remote_address: None,
-            max_connection: None,
-            wan_ip: None,
-            ssl_vpn_protocol: None,
-            ssl_vpn_port: None,
-            encrypt_algorithm: None,
-            integrity_algorithm: None,
-            compress: None,
-            create_time: None,
-            state: None,
-            sso_enabled: None,
-            eiam_application_id: None,
-            access_policy_enabled: None,
-            access_policy: Vec::new(),
-            sp_name: None,
-            dns_servers: None,
-        }
-    }
-    /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, vpc_id: impl Into<String>) -> Self {
-        self.vpc_id = Some(vpc_id.into());
-        self
-    }
-    /// Sets `SslVpnServerId`.
-    pub fn with_ssl_vpn_server_id(mut self, ssl_vpn_server_id: impl Into<String>) -> Self {
-        self.ssl_vpn_server_id = Some(ssl_vpn_server_id.into());
-        self
-    }
-    /// Sets `VpnGatewayId`.
-    pub fn with_vpn_gateway_id(mut self, vpn_gateway_id: impl Into<String>) -> Self {
-        self.vpn_gateway_id = Some(vpn_gateway_id.into());
-        self
-    }
-    /// Sets `SslVpnServerName`.
-    pub fn with_ssl_vpn_server_name(mut self, ssl_vpn_server_name: impl Into<String>) -> Self {
-        self.ssl_vpn_server_name = Some(ssl_vpn_server_name.into());
-        self
-    }
-    /// Sets `LocalAddress`.
-    pub fn with_local_address(mut self, local_address: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.local_address = local_address.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `RemoteAddress`.
-    pub fn with_remote_address(mut self, remote_address: impl Into<String>) -> Self {
-        self.remote_address = Some(remote_address.into());
-        self
-    }
-    /// Sets `MaxConnection`.
-    pub fn with_max_connection(mut self, max_connection: u64) -> Self {
-        self.max_connection = Some(max_connection);
-        self
-    }
-    /// Sets `WanIp`.
-    pub fn with_wan_ip(mut self, wan_ip: impl Into<String>) -> Self {
-        self.wan_ip = Some(wan_ip.into());
-        self
-    }
-    /// Sets `SslVpnProtocol`.
-    pub fn with_ssl_vpn_protocol(mut self, ssl_vpn_protocol: impl Into<String>) -> Self {
-        self.ssl_vpn_protocol = Some(ssl_vpn_protocol.into());
-        self
-    }
-    /// Sets `SslVpnPort`.
-    pub fn with_ssl_vpn_port(mut self, ssl_vpn_port: u64) -> Self {
-        self.ssl_vpn_port = Some(ssl_vpn_port);
-        self
-    }
-    /// Sets `EncryptAlgorithm`.
-    pub fn with_encrypt_algorithm(mut self, encrypt_algorithm: impl Into<String>) -> Self {
-        self.encrypt_algorithm = Some(encrypt_algorithm.into());
-        self
-    }
-    /// Sets `IntegrityAlgorithm`.
-    pub fn with_integrity_algorithm(mut self, integrity_algorithm: impl Into<String>) -> Self {
-        self.integrity_algorithm = Some(integrity_algorithm.into());
-        self
-    }
-    /// Sets `Compress`.
-    pub fn with_compress(mut self, compress: u64) -> Self {
-        self.compress = Some(compress);
-        self
-    }
-    /// Sets `CreateTime`.
-    pub fn with_create_time(mut self, create_time: impl Into<String>) -> Self {
-        self.create_time = Some(create_time.into());
-        self
-    }
-    /// Sets `State`.
-    pub fn with_state(mut self, state: u64) -> Self {
-        self.state = Some(state);
-        self
-    }
-    /// Sets `SsoEnabled`.
-    pub fn with_sso_enabled(mut self, sso_enabled: u64) -> Self {
-        self.sso_enabled = Some(sso_enabled);
-        self
-    }
-    /// Sets `EiamApplicationId`.
-    pub fn with_eiam_application_id(mut self, eiam_application_id: impl Into<String>) -> Self {
-        self.eiam_application_id = Some(eiam_application_id.into());
-        self
-    }
-    /// Sets `AccessPolicyEnabled`.
-    pub fn with_access_policy_enabled(mut self, access_policy_enabled: u64) -> Self {
-        self.access_policy_enabled = Some(access_policy_enabled);
-        self
-    }
-    /// Sets `AccessPolicy`.
-    pub fn with_access_policy(mut self, access_policy: impl IntoIterator<Item = output::AccessPolicy>) -> Self {
-        self.access_policy = access_policy.into_iter().collect();
-        self
-    }
-    /// Sets `SpName`.
-    pub fn with_sp_name(mut self, sp_name: impl Into<String>) -> Self {
-        self.sp_name = Some(sp_name.into());
-        self
-    }
-    /// Sets `DnsServers`.
-    pub fn with_dns_servers(mut self, dns_servers: output::DnsServers) -> Self {
-        self.dns_servers = Some(dns_servers);
-        self
-    }
-}
-
 impl lenient::Reply for SslVpnSever {
     const NAME: &'static str = "SslVpnSever";
     const FIELDS: &'static [&'static str] = &[
@@ -18024,32 +11588,32 @@ impl<'de> Deserialize<'de> for SslVpnSever {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for SslVpnSever {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "SslVpnSever", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("VpcId", &self.vpc_id)?
-            .opt("SslVpnServerId", &self.ssl_vpn_server_id)?
-            .opt("VpnGatewayId", &self.vpn_gateway_id)?
-            .opt("SslVpnServerName", &self.ssl_vpn_server_name)?
-            .list("LocalAddress", &self.local_address)?
-            .opt("RemoteAddress", &self.remote_address)?
-            .opt("MaxConnection", &self.max_connection)?
-            .opt("WanIp", &self.wan_ip)?
-            .opt("SslVpnProtocol", &self.ssl_vpn_protocol)?
-            .opt("SslVpnPort", &self.ssl_vpn_port)?
-            .opt("EncryptAlgorithm", &self.encrypt_algorithm)?
-            .opt("IntegrityAlgorithm", &self.integrity_algorithm)?
-            .opt("Compress", &self.compress)?
-            .opt("CreateTime", &self.create_time)?
-            .opt("State", &self.state)?
-            .opt("SsoEnabled", &self.sso_enabled)?
-            .opt("EiamApplicationId", &self.eiam_application_id)?
-            .opt("AccessPolicyEnabled", &self.access_policy_enabled)?
-            .list("AccessPolicy", &self.access_policy)?
-            .opt("SpName", &self.sp_name)?
-            .opt("DnsServers", &self.dns_servers)?
-            .end()
+        let mut fields = lenient::fields(serializer, "SslVpnSever", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("VpcId", &self.vpc_id)?;
+        fields.opt("SslVpnServerId", &self.ssl_vpn_server_id)?;
+        fields.opt("VpnGatewayId", &self.vpn_gateway_id)?;
+        fields.opt("SslVpnServerName", &self.ssl_vpn_server_name)?;
+        fields.list("LocalAddress", &self.local_address)?;
+        fields.opt("RemoteAddress", &self.remote_address)?;
+        fields.opt("MaxConnection", &self.max_connection)?;
+        fields.opt("WanIp", &self.wan_ip)?;
+        fields.opt("SslVpnProtocol", &self.ssl_vpn_protocol)?;
+        fields.opt("SslVpnPort", &self.ssl_vpn_port)?;
+        fields.opt("EncryptAlgorithm", &self.encrypt_algorithm)?;
+        fields.opt("IntegrityAlgorithm", &self.integrity_algorithm)?;
+        fields.opt("Compress", &self.compress)?;
+        fields.opt("CreateTime", &self.create_time)?;
+        fields.opt("State", &self.state)?;
+        fields.opt("SsoEnabled", &self.sso_enabled)?;
+        fields.opt("EiamApplicationId", &self.eiam_application_id)?;
+        fields.opt("AccessPolicyEnabled", &self.access_policy_enabled)?;
+        fields.list("AccessPolicy", &self.access_policy)?;
+        fields.opt("SpName", &self.sp_name)?;
+        fields.opt("DnsServers", &self.dns_servers)?;
+        fields.end()
     }
 }
 
@@ -18136,122 +11700,6 @@ pub struct Subnet {
     pub stack_type: Option<String>,
 }
 
-impl Subnet {
-    /// With every field unset.
-    pub fn new() -> Self {
-        Subnet {
-            vpc_id: None,
-            subnet_id: None,
-            subnet_name: None,
-            cidr_block: None,
-            is_default: None,
-            enable_broadcast: None,
-            zone: None,
-            route_table_id: None,
-            created_time: None,
-            available_ip_address_count: None,
-            ipv6_cidr_block: None,
-            network_acl_id: None,
-            is_remote_vpc_snat: None,
-            total_ip_address_count: None,
-            tag_set: Vec::new(),
-            cdc_id: None,
-            is_cdc_subnet: None,
-            stack_type: None,
-        }
-    }
-    /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, vpc_id: impl Into<String>) -> Self {
-        self.vpc_id = Some(vpc_id.into());
-        self
-    }
-    /// Sets `SubnetId`.
-    pub fn with_subnet_id(mut self, subnet_id: impl Into<String>) -> Self {
-        self.subnet_id = Some(subnet_id.into());
-        self
-    }
-    /// Sets `SubnetName`.
-    pub fn with_subnet_name(mut self, subnet_name: impl Into<String>) -> Self {
-        self.subnet_name = Some(subnet_name.into());
-        self
-    }
-    /// Sets `CidrBlock`.
-    pub fn with_cidr_block(mut self, cidr_block: impl Into<String>) -> Self {
-        self.cidr_block = Some(cidr_block.into());
-        self
-    }
-    /// Sets `IsDefault`.
-    pub fn with_is_default(mut self, is_default: bool) -> Self {
-        self.is_default = Some(is_default);
-        self
-    }
-    /// Sets `EnableBroadcast`.
-    pub fn with_enable_broadcast(mut self, enable_broadcast: bool) -> Self {
-        self.enable_broadcast = Some(enable_broadcast);
-        self
-    }
-    /// Sets `Zone`.
-    pub fn with_zone(mut self, zone: impl Into<String>) -> Self {
-        self.zone = Some(zone.into());
-        self
-    }
-    /// Sets `RouteTableId`.
-    pub fn with_route_table_id(mut self, route_table_id: impl Into<String>) -> Self {
-        self.route_table_id = Some(route_table_id.into());
-        self
-    }
-    /// Sets `CreatedTime`.
-    pub fn with_created_time(mut self, created_time: impl Into<String>) -> Self {
-        self.created_time = Some(created_time.into());
-        self
-    }
-    /// Sets `AvailableIpAddressCount`.
-    pub fn with_available_ip_address_count(mut self, available_ip_address_count: u64) -> Self {
-        self.available_ip_address_count = Some(available_ip_address_count);
-        self
-    }
-    /// Sets `Ipv6CidrBlock`.
-    pub fn with_ipv6_cidr_block(mut self, ipv6_cidr_block: impl Into<String>) -> Self {
-        self.ipv6_cidr_block = Some(ipv6_cidr_block.into());
-        self
-    }
-    /// Sets `NetworkAclId`.
-    pub fn with_network_acl_id(mut self, network_acl_id: impl Into<String>) -> Self {
-        self.network_acl_id = Some(network_acl_id.into());
-        self
-    }
-    /// Sets `IsRemoteVpcSnat`.
-    pub fn with_is_remote_vpc_snat(mut self, is_remote_vpc_snat: bool) -> Self {
-        self.is_remote_vpc_snat = Some(is_remote_vpc_snat);
-        self
-    }
-    /// Sets `TotalIpAddressCount`.
-    pub fn with_total_ip_address_count(mut self, total_ip_address_count: u64) -> Self {
-        self.total_ip_address_count = Some(total_ip_address_count);
-        self
-    }
-    /// Sets `TagSet`.
-    pub fn with_tag_set(mut self, tag_set: impl IntoIterator<Item = output::Tag>) -> Self {
-        self.tag_set = tag_set.into_iter().collect();
-        self
-    }
-    /// Sets `CdcId`.
-    pub fn with_cdc_id(mut self, cdc_id: impl Into<String>) -> Self {
-        self.cdc_id = Some(cdc_id.into());
-        self
-    }
-    /// Sets `IsCdcSubnet`.
-    pub fn with_is_cdc_subnet(mut self, is_cdc_subnet: i64) -> Self {
-        self.is_cdc_subnet = Some(is_cdc_subnet);
-        self
-    }
-    /// Sets `StackType`.
-    pub fn with_stack_type(mut self, stack_type: impl Into<String>) -> Self {
-        self.stack_type = Some(stack_type.into());
-        self
-    }
-}
-
 impl lenient::Reply for Subnet {
     const NAME: &'static str = "Subnet";
     const FIELDS: &'static [&'static str] = &[
@@ -18305,29 +11753,29 @@ impl<'de> Deserialize<'de> for Subnet {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for Subnet {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Subnet", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("VpcId", &self.vpc_id)?
-            .opt("SubnetId", &self.subnet_id)?
-            .opt("SubnetName", &self.subnet_name)?
-            .opt("CidrBlock", &self.cidr_block)?
-            .opt("IsDefault", &self.is_default)?
-            .opt("EnableBroadcast", &self.enable_broadcast)?
-            .opt("Zone", &self.zone)?
-            .opt("RouteTableId", &self.route_table_id)?
-            .opt("CreatedTime", &self.created_time)?
-            .opt("AvailableIpAddressCount", &self.available_ip_address_count)?
-            .opt("Ipv6CidrBlock", &self.ipv6_cidr_block)?
-            .opt("NetworkAclId", &self.network_acl_id)?
-            .opt("IsRemoteVpcSnat", &self.is_remote_vpc_snat)?
-            .opt("TotalIpAddressCount", &self.total_ip_address_count)?
-            .list("TagSet", &self.tag_set)?
-            .opt("CdcId", &self.cdc_id)?
-            .opt("IsCdcSubnet", &self.is_cdc_subnet)?
-            .opt("StackType", &self.stack_type)?
-            .end()
+        let mut fields = lenient::fields(serializer, "Subnet", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("VpcId", &self.vpc_id)?;
+        fields.opt("SubnetId", &self.subnet_id)?;
+        fields.opt("SubnetName", &self.subnet_name)?;
+        fields.opt("CidrBlock", &self.cidr_block)?;
+        fields.opt("IsDefault", &self.is_default)?;
+        fields.opt("EnableBroadcast", &self.enable_broadcast)?;
+        fields.opt("Zone", &self.zone)?;
+        fields.opt("RouteTableId", &self.route_table_id)?;
+        fields.opt("CreatedTime", &self.created_time)?;
+        fields.opt("AvailableIpAddressCount", &self.available_ip_address_count)?;
+        fields.opt("Ipv6CidrBlock", &self.ipv6_cidr_block)?;
+        fields.opt("NetworkAclId", &self.network_acl_id)?;
+        fields.opt("IsRemoteVpcSnat", &self.is_remote_vpc_snat)?;
+        fields.opt("TotalIpAddressCount", &self.total_ip_address_count)?;
+        fields.list("TagSet", &self.tag_set)?;
+        fields.opt("CdcId", &self.cdc_id)?;
+        fields.opt("IsCdcSubnet", &self.is_cdc_subnet)?;
+        fields.opt("StackType", &self.stack_type)?;
+        fields.end()
     }
 }
 
@@ -18343,21 +11791,6 @@ pub struct Tag {
     ///
     /// Example: `tag-value`
     pub value: Option<String>,
-}
-
-impl Tag {
-    /// With the fields a request must carry.
-    pub fn new(key: impl Into<String>) -> Self {
-        Tag {
-            key: Some(key.into()),
-            value: None,
-        }
-    }
-    /// Sets `Value`.
-    pub fn with_value(mut self, value: impl Into<String>) -> Self {
-        self.value = Some(value.into());
-        self
-    }
 }
 
 impl lenient::Reply for Tag {
@@ -18381,13 +11814,13 @@ impl<'de> Deserialize<'de> for Tag {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for Tag {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Tag", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Key", &self.key)?
-            .opt("Value", &self.value)?
-            .end()
+        let mut fields = lenient::fields(serializer, "Tag", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Key", &self.key)?;
+        fields.opt("Value", &self.value)?;
+        fields.end()
     }
 }
 
@@ -18411,38 +11844,6 @@ pub struct TemplateLimit {
     ///
     /// Example: `10`
     pub service_template_group_member_limit: Option<u64>,
-}
-
-impl TemplateLimit {
-    /// With every field unset.
-    pub fn new() -> Self {
-        TemplateLimit {
-            address_template_member_limit: None,
-            address_template_group_member_limit: None,
-            service_template_member_limit: None,
-            service_template_group_member_limit: None,
-        }
-    }
-    /// Sets `AddressTemplateMemberLimit`.
-    pub fn with_address_template_member_limit(mut self, address_template_member_limit: u64) -> Self {
-        self.address_template_member_limit = Some(address_template_member_limit);
-        self
-    }
-    /// Sets `AddressTemplateGroupMemberLimit`.
-    pub fn with_address_template_group_member_limit(mut self, address_template_group_member_limit: u64) -> Self {
-        self.address_template_group_member_limit = Some(address_template_group_member_limit);
-        self
-    }
-    /// Sets `ServiceTemplateMemberLimit`.
-    pub fn with_service_template_member_limit(mut self, service_template_member_limit: u64) -> Self {
-        self.service_template_member_limit = Some(service_template_member_limit);
-        self
-    }
-    /// Sets `ServiceTemplateGroupMemberLimit`.
-    pub fn with_service_template_group_member_limit(mut self, service_template_group_member_limit: u64) -> Self {
-        self.service_template_group_member_limit = Some(service_template_group_member_limit);
-        self
-    }
 }
 
 impl lenient::Reply for TemplateLimit {
@@ -18470,15 +11871,15 @@ impl<'de> Deserialize<'de> for TemplateLimit {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for TemplateLimit {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "TemplateLimit", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("AddressTemplateMemberLimit", &self.address_template_member_limit)?
-            .opt("AddressTemplateGroupMemberLimit", &self.address_template_group_member_limit)?
-            .opt("ServiceTemplateMemberLimit", &self.service_template_member_limit)?
-            .opt("ServiceTemplateGroupMemberLimit", &self.service_template_group_member_limit)?
-            .end()
+        let mut fields = lenient::fields(serializer, "TemplateLimit", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("AddressTemplateMemberLimit", &self.address_template_member_limit)?;
+        fields.opt("AddressTemplateGroupMemberLimit", &self.address_template_group_member_limit)?;
+        fields.opt("ServiceTemplateMemberLimit", &self.service_template_member_limit)?;
+        fields.opt("ServiceTemplateGroupMemberLimit", &self.service_template_group_member_limit)?;
+        fields.end()
     }
 }
 
@@ -18498,32 +11899,6 @@ pub struct TrafficFlow {
     ///
     /// Example: `GB`
     pub format_unit: Option<String>,
-}
-
-impl TrafficFlow {
-    /// With every field unset.
-    pub fn new() -> Self {
-        TrafficFlow {
-            value: None,
-            format_value: None,
-            format_unit: None,
-        }
-    }
-    /// Sets `Value`.
-    pub fn with_value(mut self, value: u64) -> Self {
-        self.value = Some(value);
-        self
-    }
-    /// Sets `FormatValue`.
-    pub fn with_format_value(mut self, format_value: f64) -> Self {
-        self.format_value = Some(format_value);
-        self
-    }
-    /// Sets `FormatUnit`.
-    pub fn with_format_unit(mut self, format_unit: impl Into<String>) -> Self {
-        self.format_unit = Some(format_unit.into());
-        self
-    }
 }
 
 impl lenient::Reply for TrafficFlow {
@@ -18549,14 +11924,14 @@ impl<'de> Deserialize<'de> for TrafficFlow {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for TrafficFlow {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "TrafficFlow", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Value", &self.value)?
-            .opt("FormatValue", &self.format_value)?
-            .opt("FormatUnit", &self.format_unit)?
-            .end()
+        let mut fields = lenient::fields(serializer, "TrafficFlow", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Value", &self.value)?;
+        fields.opt("FormatValue", &self.format_value)?;
+        fields.opt("FormatUnit", &self.format_unit)?;
+        fields.end()
     }
 }
 
@@ -18620,110 +11995,6 @@ pub struct TrafficMirror {
     pub egress_filter_rules: Vec<output::TrafficMirrorFilter>,
 }
 
-impl TrafficMirror {
-    /// With every field unset.
-    pub fn new() -> Self {
-        TrafficMirror {
-            vpc_id: None,
-            traffic_mirror_id: None,
-            traffic_mirror_name: None,
-            traffic_mirror_describe: None,
-            state: None,
-            direction: None,
-            collector_srcs: Vec::new(),
-            nat_id: None,
-            collector_normal_filters: Vec::new(),
-            collector_target: None,
-            create_time: None,
-            type_: None,
-            subnet_id: None,
-            target_info: Vec::new(),
-            ingress_filter_rules: Vec::new(),
-            egress_filter_rules: Vec::new(),
-        }
-    }
-    /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, vpc_id: impl Into<String>) -> Self {
-        self.vpc_id = Some(vpc_id.into());
-        self
-    }
-    /// Sets `TrafficMirrorId`.
-    pub fn with_traffic_mirror_id(mut self, traffic_mirror_id: impl Into<String>) -> Self {
-        self.traffic_mirror_id = Some(traffic_mirror_id.into());
-        self
-    }
-    /// Sets `TrafficMirrorName`.
-    pub fn with_traffic_mirror_name(mut self, traffic_mirror_name: impl Into<String>) -> Self {
-        self.traffic_mirror_name = Some(traffic_mirror_name.into());
-        self
-    }
-    /// Sets `TrafficMirrorDescribe`.
-    pub fn with_traffic_mirror_describe(mut self, traffic_mirror_describe: impl Into<String>) -> Self {
-        self.traffic_mirror_describe = Some(traffic_mirror_describe.into());
-        self
-    }
-    /// Sets `State`.
-    pub fn with_state(mut self, state: impl Into<String>) -> Self {
-        self.state = Some(state.into());
-        self
-    }
-    /// Sets `Direction`.
-    pub fn with_direction(mut self, direction: impl Into<String>) -> Self {
-        self.direction = Some(direction.into());
-        self
-    }
-    /// Sets `CollectorSrcs`.
-    pub fn with_collector_srcs(mut self, collector_srcs: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.collector_srcs = collector_srcs.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `NatId`.
-    pub fn with_nat_id(mut self, nat_id: impl Into<String>) -> Self {
-        self.nat_id = Some(nat_id.into());
-        self
-    }
-    /// Sets `CollectorNormalFilters`.
-    pub fn with_collector_normal_filters(mut self, collector_normal_filters: impl IntoIterator<Item = output::TrafficMirrorFilter>) -> Self {
-        self.collector_normal_filters = collector_normal_filters.into_iter().collect();
-        self
-    }
-    /// Sets `CollectorTarget`.
-    pub fn with_collector_target(mut self, collector_target: output::TrafficMirrorTarget) -> Self {
-        self.collector_target = Some(collector_target);
-        self
-    }
-    /// Sets `CreateTime`.
-    pub fn with_create_time(mut self, create_time: impl Into<String>) -> Self {
-        self.create_time = Some(create_time.into());
-        self
-    }
-    /// Sets `Type`.
-    pub fn with_type(mut self, type_: impl Into<String>) -> Self {
-        self.type_ = Some(type_.into());
-        self
-    }
-    /// Sets `SubnetId`.
-    pub fn with_subnet_id(mut self, subnet_id: impl Into<String>) -> Self {
-        self.subnet_id = Some(subnet_id.into());
-        self
-    }
-    /// Sets `TargetInfo`.
-    pub fn with_target_info(mut self, target_info: impl IntoIterator<Item = output::TrafficMirrorTargetResourceInfo>) -> Self {
-        self.target_info = target_info.into_iter().collect();
-        self
-    }
-    /// Sets `IngressFilterRules`.
-    pub fn with_ingress_filter_rules(mut self, ingress_filter_rules: impl IntoIterator<Item = output::TrafficMirrorFilter>) -> Self {
-        self.ingress_filter_rules = ingress_filter_rules.into_iter().collect();
-        self
-    }
-    /// Sets `EgressFilterRules`.
-    pub fn with_egress_filter_rules(mut self, egress_filter_rules: impl IntoIterator<Item = output::TrafficMirrorFilter>) -> Self {
-        self.egress_filter_rules = egress_filter_rules.into_iter().collect();
-        self
-    }
-}
-
 impl lenient::Reply for TrafficMirror {
     const NAME: &'static str = "TrafficMirror";
     const FIELDS: &'static [&'static str] = &[
@@ -18773,27 +12044,27 @@ impl<'de> Deserialize<'de> for TrafficMirror {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for TrafficMirror {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "TrafficMirror", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("VpcId", &self.vpc_id)?
-            .opt("TrafficMirrorId", &self.traffic_mirror_id)?
-            .opt("TrafficMirrorName", &self.traffic_mirror_name)?
-            .opt("TrafficMirrorDescribe", &self.traffic_mirror_describe)?
-            .opt("State", &self.state)?
-            .opt("Direction", &self.direction)?
-            .list("CollectorSrcs", &self.collector_srcs)?
-            .opt("NatId", &self.nat_id)?
-            .list("CollectorNormalFilters", &self.collector_normal_filters)?
-            .opt("CollectorTarget", &self.collector_target)?
-            .opt("CreateTime", &self.create_time)?
-            .opt("Type", &self.type_)?
-            .opt("SubnetId", &self.subnet_id)?
-            .list("TargetInfo", &self.target_info)?
-            .list("IngressFilterRules", &self.ingress_filter_rules)?
-            .list("EgressFilterRules", &self.egress_filter_rules)?
-            .end()
+        let mut fields = lenient::fields(serializer, "TrafficMirror", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("VpcId", &self.vpc_id)?;
+        fields.opt("TrafficMirrorId", &self.traffic_mirror_id)?;
+        fields.opt("TrafficMirrorName", &self.traffic_mirror_name)?;
+        fields.opt("TrafficMirrorDescribe", &self.traffic_mirror_describe)?;
+        fields.opt("State", &self.state)?;
+        fields.opt("Direction", &self.direction)?;
+        fields.list("CollectorSrcs", &self.collector_srcs)?;
+        fields.opt("NatId", &self.nat_id)?;
+        fields.list("CollectorNormalFilters", &self.collector_normal_filters)?;
+        fields.opt("CollectorTarget", &self.collector_target)?;
+        fields.opt("CreateTime", &self.create_time)?;
+        fields.opt("Type", &self.type_)?;
+        fields.opt("SubnetId", &self.subnet_id)?;
+        fields.list("TargetInfo", &self.target_info)?;
+        fields.list("IngressFilterRules", &self.ingress_filter_rules)?;
+        fields.list("EgressFilterRules", &self.egress_filter_rules)?;
+        fields.end()
     }
 }
 
@@ -18843,74 +12114,6 @@ pub struct TrafficMirrorFilter {
     pub created_time: Option<String>,
 }
 
-impl TrafficMirrorFilter {
-    /// With every field unset.
-    pub fn new() -> Self {
-        TrafficMirrorFilter {
-            src_net: None,
-            dst_net: None,
-            protocol: None,
-            src_port: None,
-            dst_port: None,
-            traffic_mirror_filter_rule_id: None,
-            priority: None,
-            action: None,
-            description: None,
-            created_time: None,
-        }
-    }
-    /// Sets `SrcNet`.
-    pub fn with_src_net(mut self, src_net: impl Into<String>) -> Self {
-        self.src_net = Some(src_net.into());
-        self
-    }
-    /// Sets `DstNet`.
-    pub fn with_dst_net(mut self, dst_net: impl Into<String>) -> Self {
-        self.dst_net = Some(dst_net.into());
-        self
-    }
-    /// Sets `Protocol`.
-    pub fn with_protocol(mut self, protocol: impl Into<String>) -> Self {
-        self.protocol = Some(protocol.into());
-        self
-    }
-    /// Sets `SrcPort`.
-    pub fn with_src_port(mut self, src_port: impl Into<String>) -> Self {
-        self.src_port = Some(src_port.into());
-        self
-    }
-    /// Sets `DstPort`.
-    pub fn with_dst_port(mut self, dst_port: impl Into<String>) -> Self {
-        self.dst_port = Some(dst_port.into());
-        self
-    }
-    /// Sets `TrafficMirrorFilterRuleId`.
-    pub fn with_traffic_mirror_filter_rule_id(mut self, traffic_mirror_filter_rule_id: impl Into<String>) -> Self {
-        self.traffic_mirror_filter_rule_id = Some(traffic_mirror_filter_rule_id.into());
-        self
-    }
-    /// Sets `Priority`.
-    pub fn with_priority(mut self, priority: u64) -> Self {
-        self.priority = Some(priority);
-        self
-    }
-    /// Sets `Action`.
-    pub fn with_action(mut self, action: impl Into<String>) -> Self {
-        self.action = Some(action.into());
-        self
-    }
-    /// Sets `Description`.
-    pub fn with_description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
-    }
-    /// Sets `CreatedTime`.
-    pub fn with_created_time(mut self, created_time: impl Into<String>) -> Self {
-        self.created_time = Some(created_time.into());
-        self
-    }
-}
-
 impl lenient::Reply for TrafficMirrorFilter {
     const NAME: &'static str = "TrafficMirrorFilter";
     const FIELDS: &'static [&'static str] = &[
@@ -18948,21 +12151,21 @@ impl<'de> Deserialize<'de> for TrafficMirrorFilter {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for TrafficMirrorFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "TrafficMirrorFilter", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("SrcNet", &self.src_net)?
-            .opt("DstNet", &self.dst_net)?
-            .opt("Protocol", &self.protocol)?
-            .opt("SrcPort", &self.src_port)?
-            .opt("DstPort", &self.dst_port)?
-            .opt("TrafficMirrorFilterRuleId", &self.traffic_mirror_filter_rule_id)?
-            .opt("Priority", &self.priority)?
-            .opt("Action", &self.action)?
-            .opt("Description", &self.description)?
-            .opt("CreatedTime", &self.created_time)?
-            .end()
+        let mut fields = lenient::fields(serializer, "TrafficMirrorFilter", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("SrcNet", &self.src_net)?;
+        fields.opt("DstNet", &self.dst_net)?;
+        fields.opt("Protocol", &self.protocol)?;
+        fields.opt("SrcPort", &self.src_port)?;
+        fields.opt("DstPort", &self.dst_port)?;
+        fields.opt("TrafficMirrorFilterRuleId", &self.traffic_mirror_filter_rule_id)?;
+        fields.opt("Priority", &self.priority)?;
+        fields.opt("Action", &self.action)?;
+        fields.opt("Description", &self.description)?;
+        fields.opt("CreatedTime", &self.created_time)?;
+        fields.end()
     }
 }
 
@@ -18986,38 +12189,6 @@ pub struct TrafficMirrorTarget {
     ///
     /// Example: `IP`
     pub target_type: Option<String>,
-}
-
-impl TrafficMirrorTarget {
-    /// With every field unset.
-    pub fn new() -> Self {
-        TrafficMirrorTarget {
-            target_ips: Vec::new(),
-            alg_hash: None,
-            target_end_points: Vec::new(),
-            target_type: None,
-        }
-    }
-    /// Sets `TargetIps`.
-    pub fn with_target_ips(mut self, target_ips: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.target_ips = target_ips.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `AlgHash`.
-    pub fn with_alg_hash(mut self, alg_hash: impl Into<String>) -> Self {
-        self.alg_hash = Some(alg_hash.into());
-        self
-    }
-    /// Sets `TargetEndPoints`.
-    pub fn with_target_end_points(mut self, target_end_points: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.target_end_points = target_end_points.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `TargetType`.
-    pub fn with_target_type(mut self, target_type: impl Into<String>) -> Self {
-        self.target_type = Some(target_type.into());
-        self
-    }
 }
 
 impl lenient::Reply for TrafficMirrorTarget {
@@ -19045,15 +12216,15 @@ impl<'de> Deserialize<'de> for TrafficMirrorTarget {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for TrafficMirrorTarget {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "TrafficMirrorTarget", <Self as lenient::Reply>::FIELDS.len())?
-            .list("TargetIps", &self.target_ips)?
-            .opt("AlgHash", &self.alg_hash)?
-            .list("TargetEndPoints", &self.target_end_points)?
-            .opt("TargetType", &self.target_type)?
-            .end()
+        let mut fields = lenient::fields(serializer, "TrafficMirrorTarget", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("TargetIps", &self.target_ips)?;
+        fields.opt("AlgHash", &self.alg_hash)?;
+        fields.list("TargetEndPoints", &self.target_end_points)?;
+        fields.opt("TargetType", &self.target_type)?;
+        fields.end()
     }
 }
 
@@ -19069,16 +12240,6 @@ pub struct TrafficMirrorTargetResourceInfo {
     ///
     /// Required. Example: `name`
     pub target_name: Option<String>,
-}
-
-impl TrafficMirrorTargetResourceInfo {
-    /// With the fields a request must carry.
-    pub fn new(target_id: impl Into<String>, target_name: impl Into<String>) -> Self {
-        TrafficMirrorTargetResourceInfo {
-            target_id: Some(target_id.into()),
-            target_name: Some(target_name.into()),
-        }
-    }
 }
 
 impl lenient::Reply for TrafficMirrorTargetResourceInfo {
@@ -19102,13 +12263,13 @@ impl<'de> Deserialize<'de> for TrafficMirrorTargetResourceInfo {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for TrafficMirrorTargetResourceInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "TrafficMirrorTargetResourceInfo", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("TargetId", &self.target_id)?
-            .opt("TargetName", &self.target_name)?
-            .end()
+        let mut fields = lenient::fields(serializer, "TrafficMirrorTargetResourceInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("TargetId", &self.target_id)?;
+        fields.opt("TargetName", &self.target_name)?;
+        fields.end()
     }
 }
 
@@ -19160,74 +12321,6 @@ pub struct TrafficPackage {
     pub deduct_type: Option<String>,
 }
 
-impl TrafficPackage {
-    /// With every field unset.
-    pub fn new() -> Self {
-        TrafficPackage {
-            traffic_package_id: None,
-            traffic_package_name: None,
-            total_amount: None,
-            remaining_amount: None,
-            status: None,
-            created_time: None,
-            deadline: None,
-            used_amount: None,
-            tag_set: Vec::new(),
-            deduct_type: None,
-        }
-    }
-    /// Sets `TrafficPackageId`.
-    pub fn with_traffic_package_id(mut self, traffic_package_id: impl Into<String>) -> Self {
-        self.traffic_package_id = Some(traffic_package_id.into());
-        self
-    }
-    /// Sets `TrafficPackageName`.
-    pub fn with_traffic_package_name(mut self, traffic_package_name: impl Into<String>) -> Self {
-        self.traffic_package_name = Some(traffic_package_name.into());
-        self
-    }
-    /// Sets `TotalAmount`.
-    pub fn with_total_amount(mut self, total_amount: f64) -> Self {
-        self.total_amount = Some(total_amount);
-        self
-    }
-    /// Sets `RemainingAmount`.
-    pub fn with_remaining_amount(mut self, remaining_amount: f64) -> Self {
-        self.remaining_amount = Some(remaining_amount);
-        self
-    }
-    /// Sets `Status`.
-    pub fn with_status(mut self, status: impl Into<String>) -> Self {
-        self.status = Some(status.into());
-        self
-    }
-    /// Sets `CreatedTime`.
-    pub fn with_created_time(mut self, created_time: impl Into<String>) -> Self {
-        self.created_time = Some(created_time.into());
-        self
-    }
-    /// Sets `Deadline`.
-    pub fn with_deadline(mut self, deadline: impl Into<String>) -> Self {
-        self.deadline = Some(deadline.into());
-        self
-    }
-    /// Sets `UsedAmount`.
-    pub fn with_used_amount(mut self, used_amount: f64) -> Self {
-        self.used_amount = Some(used_amount);
-        self
-    }
-    /// Sets `TagSet`.
-    pub fn with_tag_set(mut self, tag_set: impl IntoIterator<Item = output::Tag>) -> Self {
-        self.tag_set = tag_set.into_iter().collect();
-        self
-    }
-    /// Sets `DeductType`.
-    pub fn with_deduct_type(mut self, deduct_type: impl Into<String>) -> Self {
-        self.deduct_type = Some(deduct_type.into());
-        self
-    }
-}
-
 impl lenient::Reply for TrafficPackage {
     const NAME: &'static str = "TrafficPackage";
     const FIELDS: &'static [&'static str] = &[
@@ -19265,21 +12358,21 @@ impl<'de> Deserialize<'de> for TrafficPackage {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for TrafficPackage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "TrafficPackage", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("TrafficPackageId", &self.traffic_package_id)?
-            .opt("TrafficPackageName", &self.traffic_package_name)?
-            .opt("TotalAmount", &self.total_amount)?
-            .opt("RemainingAmount", &self.remaining_amount)?
-            .opt("Status", &self.status)?
-            .opt("CreatedTime", &self.created_time)?
-            .opt("Deadline", &self.deadline)?
-            .opt("UsedAmount", &self.used_amount)?
-            .list("TagSet", &self.tag_set)?
-            .opt("DeductType", &self.deduct_type)?
-            .end()
+        let mut fields = lenient::fields(serializer, "TrafficPackage", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("TrafficPackageId", &self.traffic_package_id)?;
+        fields.opt("TrafficPackageName", &self.traffic_package_name)?;
+        fields.opt("TotalAmount", &self.total_amount)?;
+        fields.opt("RemainingAmount", &self.remaining_amount)?;
+        fields.opt("Status", &self.status)?;
+        fields.opt("CreatedTime", &self.created_time)?;
+        fields.opt("Deadline", &self.deadline)?;
+        fields.opt("UsedAmount", &self.used_amount)?;
+        fields.list("TagSet", &self.tag_set)?;
+        fields.opt("DeductType", &self.deduct_type)?;
+        fields.end()
     }
 }
 
@@ -19365,86 +12458,6 @@ pub struct TrafficQosPolicySet {
     pub traffic_match_policy_id: Option<String>,
 }
 
-impl TrafficQosPolicySet {
-    /// With every field unset.
-    pub fn new() -> Self {
-        TrafficQosPolicySet {
-            ccn_id: None,
-            qos_id: None,
-            qos_policy_description: None,
-            qos_policy_name: None,
-            bandwidth: None,
-            qos_policy_id: None,
-            qos_level: None,
-            service_level: None,
-            region_flow_control_id: None,
-            local_region: None,
-            remote_region: None,
-            traffic_match_policy_id: None,
-        }
-    }
-    /// Sets `CcnId`.
-    pub fn with_ccn_id(mut self, ccn_id: impl Into<String>) -> Self {
-        self.ccn_id = Some(ccn_id.into());
-        self
-    }
-    /// Sets `QosId`.
-    pub fn with_qos_id(mut self, qos_id: u64) -> Self {
-        self.qos_id = Some(qos_id);
-        self
-    }
-    /// Sets `QosPolicyDescription`.
-    pub fn with_qos_policy_description(mut self, qos_policy_description: impl Into<String>) -> Self {
-        self.qos_policy_description = Some(qos_policy_description.into());
-        self
-    }
-    /// Sets `QosPolicyName`.
-    pub fn with_qos_policy_name(mut self, qos_policy_name: impl Into<String>) -> Self {
-        self.qos_policy_name = Some(qos_policy_name.into());
-        self
-    }
-    /// Sets `Bandwidth`.
-    pub fn with_bandwidth(mut self, bandwidth: u64) -> Self {
-        self.bandwidth = Some(bandwidth);
-        self
-    }
-    /// Sets `QosPolicyId`.
-    pub fn with_qos_policy_id(mut self, qos_policy_id: impl Into<String>) -> Self {
-        self.qos_policy_id = Some(qos_policy_id.into());
-        self
-    }
-    /// Sets `QosLevel`.
-    pub fn with_qos_level(mut self, qos_level: impl Into<String>) -> Self {
-        self.qos_level = Some(qos_level.into());
-        self
-    }
-    /// Sets `ServiceLevel`.
-    pub fn with_service_level(mut self, service_level: impl Into<String>) -> Self {
-        self.service_level = Some(service_level.into());
-        self
-    }
-    /// Sets `RegionFlowControlId`.
-    pub fn with_region_flow_control_id(mut self, region_flow_control_id: impl Into<String>) -> Self {
-        self.region_flow_control_id = Some(region_flow_control_id.into());
-        self
-    }
-    /// Sets `LocalRegion`.
-    pub fn with_local_region(mut self, local_region: impl Into<String>) -> Self {
-        self.local_region = Some(local_region.into());
-        self
-    }
-    /// Sets `RemoteRegion`.
-    pub fn with_remote_region(mut self, remote_region: impl Into<String>) -> Self {
-        self.remote_region = Some(remote_region.into());
-        self
-    }
-    /// Sets `TrafficMatchPolicyId`.
-    pub fn with_traffic_match_policy_id(mut self, traffic_match_policy_id: impl Into<String>) -> Self {
-        self.traffic_match_policy_id = Some(traffic_match_policy_id.into());
-        self
-    }
-}
-
 impl lenient::Reply for TrafficQosPolicySet {
     const NAME: &'static str = "TrafficQosPolicySet";
     const FIELDS: &'static [&'static str] = &[
@@ -19486,23 +12499,23 @@ impl<'de> Deserialize<'de> for TrafficQosPolicySet {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for TrafficQosPolicySet {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "TrafficQosPolicySet", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("CcnId", &self.ccn_id)?
-            .opt("QosId", &self.qos_id)?
-            .opt("QosPolicyDescription", &self.qos_policy_description)?
-            .opt("QosPolicyName", &self.qos_policy_name)?
-            .opt("Bandwidth", &self.bandwidth)?
-            .opt("QosPolicyId", &self.qos_policy_id)?
-            .opt("QosLevel", &self.qos_level)?
-            .opt("ServiceLevel", &self.service_level)?
-            .opt("RegionFlowControlId", &self.region_flow_control_id)?
-            .opt("LocalRegion", &self.local_region)?
-            .opt("RemoteRegion", &self.remote_region)?
-            .opt("TrafficMatchPolicyId", &self.traffic_match_policy_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "TrafficQosPolicySet", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("CcnId", &self.ccn_id)?;
+        fields.opt("QosId", &self.qos_id)?;
+        fields.opt("QosPolicyDescription", &self.qos_policy_description)?;
+        fields.opt("QosPolicyName", &self.qos_policy_name)?;
+        fields.opt("Bandwidth", &self.bandwidth)?;
+        fields.opt("QosPolicyId", &self.qos_policy_id)?;
+        fields.opt("QosLevel", &self.qos_level)?;
+        fields.opt("ServiceLevel", &self.service_level)?;
+        fields.opt("RegionFlowControlId", &self.region_flow_control_id)?;
+        fields.opt("LocalRegion", &self.local_region)?;
+        fields.opt("RemoteRegion", &self.remote_region)?;
+        fields.opt("TrafficMatchPolicyId", &self.traffic_match_policy_id)?;
+        fields.end()
     }
 }
 
@@ -19544,42 +12557,6 @@ pub struct TranslationAclRule {
     pub description: Option<String>,
 }
 
-impl TranslationAclRule {
-    /// With the fields a request must carry.
-    pub fn new(protocol: impl Into<String>, source_port: impl Into<String>, destination_port: impl Into<String>, destination_cidr: impl Into<String>) -> Self {
-        TranslationAclRule {
-            protocol: Some(protocol.into()),
-            source_port: Some(source_port.into()),
-            destination_port: Some(destination_port.into()),
-            destination_cidr: Some(destination_cidr.into()),
-            source_cidr: None,
-            acl_rule_id: None,
-            action: None,
-            description: None,
-        }
-    }
-    /// Sets `SourceCidr`.
-    pub fn with_source_cidr(mut self, source_cidr: impl Into<String>) -> Self {
-        self.source_cidr = Some(source_cidr.into());
-        self
-    }
-    /// Sets `AclRuleId`.
-    pub fn with_acl_rule_id(mut self, acl_rule_id: u64) -> Self {
-        self.acl_rule_id = Some(acl_rule_id);
-        self
-    }
-    /// Sets `Action`.
-    pub fn with_action(mut self, action: u64) -> Self {
-        self.action = Some(action);
-        self
-    }
-    /// Sets `Description`.
-    pub fn with_description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
-    }
-}
-
 impl lenient::Reply for TranslationAclRule {
     const NAME: &'static str = "TranslationAclRule";
     const FIELDS: &'static [&'static str] = &[
@@ -19613,19 +12590,19 @@ impl<'de> Deserialize<'de> for TranslationAclRule {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for TranslationAclRule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "TranslationAclRule", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Protocol", &self.protocol)?
-            .opt("SourcePort", &self.source_port)?
-            .opt("DestinationPort", &self.destination_port)?
-            .opt("DestinationCidr", &self.destination_cidr)?
-            .opt("SourceCidr", &self.source_cidr)?
-            .opt("AclRuleId", &self.acl_rule_id)?
-            .opt("Action", &self.action)?
-            .opt("Description", &self.description)?
-            .end()
+        let mut fields = lenient::fields(serializer, "TranslationAclRule", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Protocol", &self.protocol)?;
+        fields.opt("SourcePort", &self.source_port)?;
+        fields.opt("DestinationPort", &self.destination_port)?;
+        fields.opt("DestinationCidr", &self.destination_cidr)?;
+        fields.opt("SourceCidr", &self.source_cidr)?;
+        fields.opt("AclRuleId", &self.acl_rule_id)?;
+        fields.opt("Action", &self.action)?;
+        fields.opt("Description", &self.description)?;
+        fields.end()
     }
 }
 
@@ -19663,36 +12640,6 @@ pub struct TranslationNatRule {
     pub update_time: Option<String>,
 }
 
-impl TranslationNatRule {
-    /// With the fields a request must carry.
-    pub fn new(translation_direction: impl Into<String>, translation_type: impl Into<String>, translation_ip: impl Into<String>, description: impl Into<String>) -> Self {
-        TranslationNatRule {
-            translation_direction: Some(translation_direction.into()),
-            translation_type: Some(translation_type.into()),
-            translation_ip: Some(translation_ip.into()),
-            description: Some(description.into()),
-            original_ip: None,
-            create_time: None,
-            update_time: None,
-        }
-    }
-    /// Sets `OriginalIp`.
-    pub fn with_original_ip(mut self, original_ip: impl Into<String>) -> Self {
-        self.original_ip = Some(original_ip.into());
-        self
-    }
-    /// Sets `CreateTime`.
-    pub fn with_create_time(mut self, create_time: impl Into<String>) -> Self {
-        self.create_time = Some(create_time.into());
-        self
-    }
-    /// Sets `UpdateTime`.
-    pub fn with_update_time(mut self, update_time: impl Into<String>) -> Self {
-        self.update_time = Some(update_time.into());
-        self
-    }
-}
-
 impl lenient::Reply for TranslationNatRule {
     const NAME: &'static str = "TranslationNatRule";
     const FIELDS: &'static [&'static str] = &[
@@ -19724,18 +12671,18 @@ impl<'de> Deserialize<'de> for TranslationNatRule {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for TranslationNatRule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "TranslationNatRule", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("TranslationDirection", &self.translation_direction)?
-            .opt("TranslationType", &self.translation_type)?
-            .opt("TranslationIp", &self.translation_ip)?
-            .opt("Description", &self.description)?
-            .opt("OriginalIp", &self.original_ip)?
-            .opt("CreateTime", &self.create_time)?
-            .opt("UpdateTime", &self.update_time)?
-            .end()
+        let mut fields = lenient::fields(serializer, "TranslationNatRule", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("TranslationDirection", &self.translation_direction)?;
+        fields.opt("TranslationType", &self.translation_type)?;
+        fields.opt("TranslationIp", &self.translation_ip)?;
+        fields.opt("Description", &self.description)?;
+        fields.opt("OriginalIp", &self.original_ip)?;
+        fields.opt("CreateTime", &self.create_time)?;
+        fields.opt("UpdateTime", &self.update_time)?;
+        fields.end()
     }
 }
 
@@ -19779,74 +12726,6 @@ pub struct UsedDetail {
     pub deadline: Option<String>,
 }
 
-impl UsedDetail {
-    /// With every field unset.
-    pub fn new() -> Self {
-        UsedDetail {
-            traffic_package_id: None,
-            traffic_package_name: None,
-            total_amount: None,
-            deduction: None,
-            remaining_amount: None,
-            time: None,
-            resource_type: None,
-            resource_id: None,
-            resource_name: None,
-            deadline: None,
-        }
-    }
-    /// Sets `TrafficPackageId`.
-    pub fn with_traffic_package_id(mut self, traffic_package_id: impl Into<String>) -> Self {
-        self.traffic_package_id = Some(traffic_package_id.into());
-        self
-    }
-    /// Sets `TrafficPackageName`.
-    pub fn with_traffic_package_name(mut self, traffic_package_name: impl Into<String>) -> Self {
-        self.traffic_package_name = Some(traffic_package_name.into());
-        self
-    }
-    /// Sets `TotalAmount`.
-    pub fn with_total_amount(mut self, total_amount: output::TrafficFlow) -> Self {
-        self.total_amount = Some(total_amount);
-        self
-    }
-    /// Sets `Deduction`.
-    pub fn with_deduction(mut self, deduction: output::TrafficFlow) -> Self {
-        self.deduction = Some(deduction);
-        self
-    }
-    /// Sets `RemainingAmount`.
-    pub fn with_remaining_amount(mut self, remaining_amount: output::TrafficFlow) -> Self {
-        self.remaining_amount = Some(remaining_amount);
-        self
-    }
-    /// Sets `Time`.
-    pub fn with_time(mut self, time: impl Into<String>) -> Self {
-        self.time = Some(time.into());
-        self
-    }
-    /// Sets `ResourceType`.
-    pub fn with_resource_type(mut self, resource_type: impl Into<String>) -> Self {
-        self.resource_type = Some(resource_type.into());
-        self
-    }
-    /// Sets `ResourceId`.
-    pub fn with_resource_id(mut self, resource_id: impl Into<String>) -> Self {
-        self.resource_id = Some(resource_id.into());
-        self
-    }
-    /// Sets `ResourceName`.
-    pub fn with_resource_name(mut self, resource_name: impl Into<String>) -> Self {
-        self.resource_name = Some(resource_name.into());
-        self
-    }
-    /// Sets `Deadline`.
-    pub fn with_deadline(mut self, deadline: impl Into<String>) -> Self {
-        self.deadline = Some(deadline.into());
-        self
-    }
-}
-
 impl lenient::Reply for UsedDetail {
     const NAME: &'static str = "UsedDetail";
     const FIELDS: &'static [&'static str] = &[
@@ -19884,21 +12763,21 @@ impl<'de> Deserialize<'de> for UsedDetail {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for UsedDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "UsedDetail", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("TrafficPackageId", &self.traffic_package_id)?
-            .opt("TrafficPackageName", &self.traffic_package_name)?
-            .opt("TotalAmount", &self.total_amount)?
-            .opt("Deduction", &self.deduction)?
-            .opt("RemainingAmount", &self.remaining_amount)?
-            .opt("Time", &self.time)?
-            .opt("ResourceType", &self.resource_type)?
-            .opt("ResourceId", &self.resource_id)?
-            .opt("ResourceName", &self.resource_name)?
-            .opt("Deadline", &self.deadline)?
-            .end()
+        let mut fields = lenient::fields(serializer, "UsedDetail", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("TrafficPackageId", &self.traffic_package_id)?;
+        fields.opt("TrafficPackageName", &self.traffic_package_name)?;
+        fields.opt("TotalAmount", &self.total_amount)?;
+        fields.opt("Deduction", &self.deduction)?;
+        fields.opt("RemainingAmount", &self.remaining_amount)?;
+        fields.opt("Time", &self.time)?;
+        fields.opt("ResourceType", &self.resource_type)?;
+        fields.opt("ResourceId", &self.resource_id)?;
+        fields.opt("ResourceName", &self.resource_name)?;
+        fields.opt("Deadline", &self.deadline)?;
+        fields.end()
     }
 }
 
@@ -19979,116 +12858,6 @@ pub struct Vpc {
     pub stack_type: Option<String>,
 }
 
-impl Vpc {
-    /// With every field unset.
-    pub fn new() -> Self {
-        Vpc {
-            vpc_name: None,
-            vpc_id: None,
-            cidr_block: None,
-            is_default: None,
-            enable_multicast: None,
-            created_time: None,
-            dns_server_set: Vec::new(),
-            domain_name: None,
-            dhcp_options_id: None,
-            enable_dhcp: None,
-            ipv6_cidr_block: None,
-            tag_set: Vec::new(),
-            assistant_cidr_set: Vec::new(),
-            enable_route_vpc_publish: None,
-            ipv6_cidr_block_set: Vec::new(),
-            enable_route_vpc_publish_ipv6: None,
-            stack_type: None,
-        }
-    }
-    /// Sets `VpcName`.
-    pub fn with_vpc_name(mut self, vpc_name: impl Into<String>) -> Self {
-        self.vpc_name = Some(vpc_name.into());
-        self
-    }
-    /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, vpc_id: impl Into<String>) -> Self {
-        self.vpc_id = Some(vpc_id.into());
-        self
-    }
-    /// Sets `CidrBlock`.
-    pub fn with_cidr_block(mut self, cidr_block: impl Into<String>) -> Self {
-        self.cidr_block = Some(cidr_block.into());
-        self
-    }
-    /// Sets `IsDefault`.
-    pub fn with_is_default(mut self, is_default: bool) -> Self {
-        self.is_default = Some(is_default);
-        self
-    }
-    /// Sets `EnableMulticast`.
-    pub fn with_enable_multicast(mut self, enable_multicast: bool) -> Self {
-        self.enable_multicast = Some(enable_multicast);
-        self
-    }
-    /// Sets `CreatedTime`.
-    pub fn with_created_time(mut self, created_time: impl Into<String>) -> Self {
-        self.created_time = Some(created_time.into());
-        self
-    }
-    /// Sets `DnsServerSet`.
-    pub fn with_dns_server_set(mut self, dns_server_set: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.dns_server_set = dns_server_set.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `DomainName`.
-    pub fn with_domain_name(mut self, domain_name: impl Into<String>) -> Self {
-        self.domain_name = Some(domain_name.into());
-        self
-    }
-    /// Sets `DhcpOptionsId`.
-    pub fn with_dhcp_options_id(mut self, dhcp_options_id: impl Into<String>) -> Self {
-        self.dhcp_options_id = Some(dhcp_options_id.into());
-        self
-    }
-    /// Sets `EnableDhcp`.
-    pub fn with_enable_dhcp(mut self, enable_dhcp: bool) -> Self {
-        self.enable_dhcp = Some(enable_dhcp);
-        self
-    }
-    /// Sets `Ipv6CidrBlock`.
-    pub fn with_ipv6_cidr_block(mut self, ipv6_cidr_block: impl Into<String>) -> Self {
-        self.ipv6_cidr_block = Some(ipv6_cidr_block.into());
-        self
-    }
-    /// Sets `TagSet`.
-    pub fn with_tag_set(mut self, tag_set: impl IntoIterator<Item = output::Tag>) -> Self {
-        self.tag_set = tag_set.into_iter().collect();
-        self
-    }
-    /// Sets `AssistantCidrSet`.
-    pub fn with_assistant_cidr_set(mut self, assistant_cidr_set: impl IntoIterator<Item = output::AssistantCidr>) -> Self {
-        self.assistant_cidr_set = assistant_cidr_set.into_iter().collect();
-        self
-    }
-    /// Sets `EnableRouteVpcPublish`.
-    pub fn with_enable_route_vpc_publish(mut self, enable_route_vpc_publish: bool) -> Self {
-        self.enable_route_vpc_publish = Some(enable_route_vpc_publish);
-        self
-    }
-    /// Sets `Ipv6CidrBlockSet`.
-    pub fn with_ipv6_cidr_block_set(mut self, ipv6_cidr_block_set: impl IntoIterator<Item = output::IspIpv6CidrBlock>) -> Self {
-        self.ipv6_cidr_block_set = ipv6_cidr_block_set.into_iter().collect();
-        self
-    }
-    /// Sets `EnableRouteVpcPublishIpv6`.
-    pub fn with_enable_route_vpc_publish_ipv6(mut self, enable_route_vpc_publish_ipv6: bool) -> Self {
-        self.enable_route_vpc_publish_ipv6 = Some(enable_route_vpc_publish_ipv6);
-        self
-    }
-    /// Sets `StackType`.
-    pub fn with_stack_type(mut self, stack_type: impl Into<String>) -> Self {
-        self.stack_type = Some(stack_type.into());
-        self
-    }
-}
-
 impl lenient::Reply for Vpc {
     const NAME: &'static str = "Vpc";
     const FIELDS: &'static [&'static str] = &[
@@ -20140,28 +12909,28 @@ impl<'de> Deserialize<'de> for Vpc {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for Vpc {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "Vpc", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("VpcName", &self.vpc_name)?
-            .opt("VpcId", &self.vpc_id)?
-            .opt("CidrBlock", &self.cidr_block)?
-            .opt("IsDefault", &self.is_default)?
-            .opt("EnableMulticast", &self.enable_multicast)?
-            .opt("CreatedTime", &self.created_time)?
-            .list("DnsServerSet", &self.dns_server_set)?
-            .opt("DomainName", &self.domain_name)?
-            .opt("DhcpOptionsId", &self.dhcp_options_id)?
-            .opt("EnableDhcp", &self.enable_dhcp)?
-            .opt("Ipv6CidrBlock", &self.ipv6_cidr_block)?
-            .list("TagSet", &self.tag_set)?
-            .list("AssistantCidrSet", &self.assistant_cidr_set)?
-            .opt("EnableRouteVpcPublish", &self.enable_route_vpc_publish)?
-            .list("Ipv6CidrBlockSet", &self.ipv6_cidr_block_set)?
-            .opt("EnableRouteVpcPublishIpv6", &self.enable_route_vpc_publish_ipv6)?
-            .opt("StackType", &self.stack_type)?
-            .end()
+        let mut fields = lenient::fields(serializer, "Vpc", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("VpcName", &self.vpc_name)?;
+        fields.opt("VpcId", &self.vpc_id)?;
+        fields.opt("CidrBlock", &self.cidr_block)?;
+        fields.opt("IsDefault", &self.is_default)?;
+        fields.opt("EnableMulticast", &self.enable_multicast)?;
+        fields.opt("CreatedTime", &self.created_time)?;
+        fields.list("DnsServerSet", &self.dns_server_set)?;
+        fields.opt("DomainName", &self.domain_name)?;
+        fields.opt("DhcpOptionsId", &self.dhcp_options_id)?;
+        fields.opt("EnableDhcp", &self.enable_dhcp)?;
+        fields.opt("Ipv6CidrBlock", &self.ipv6_cidr_block)?;
+        fields.list("TagSet", &self.tag_set)?;
+        fields.list("AssistantCidrSet", &self.assistant_cidr_set)?;
+        fields.opt("EnableRouteVpcPublish", &self.enable_route_vpc_publish)?;
+        fields.list("Ipv6CidrBlockSet", &self.ipv6_cidr_block_set)?;
+        fields.opt("EnableRouteVpcPublishIpv6", &self.enable_route_vpc_publish_ipv6)?;
+        fields.opt("StackType", &self.stack_type)?;
+        fields.end()
     }
 }
 
@@ -20191,44 +12960,6 @@ pub struct VpcEndPointServiceUser {
     pub end_point_service_id: Option<String>,
 }
 
-impl VpcEndPointServiceUser {
-    /// With every field unset.
-    pub fn new() -> Self {
-        VpcEndPointServiceUser {
-            owner: None,
-            user_uin: None,
-            description: None,
-            create_time: None,
-            end_point_service_id: None,
-        }
-    }
-    /// Sets `Owner`.
-    pub fn with_owner(mut self, owner: u64) -> Self {
-        self.owner = Some(owner);
-        self
-    }
-    /// Sets `UserUin`.
-    pub fn with_user_uin(mut self, user_uin: impl Into<String>) -> Self {
-        self.user_uin = Some(user_uin.into());
-        self
-    }
-    /// Sets `Description`.
-    pub fn with_description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
-    }
-    /// Sets `CreateTime`.
-    pub fn with_create_time(mut self, create_time: impl Into<String>) -> Self {
-        self.create_time = Some(create_time.into());
-        self
-    }
-    /// Sets `EndPointServiceId`.
-    pub fn with_end_point_service_id(mut self, end_point_service_id: impl Into<String>) -> Self {
-        self.end_point_service_id = Some(end_point_service_id.into());
-        self
-    }
-}
-
 impl lenient::Reply for VpcEndPointServiceUser {
     const NAME: &'static str = "VpcEndPointServiceUser";
     const FIELDS: &'static [&'static str] = &[
@@ -20256,16 +12987,16 @@ impl<'de> Deserialize<'de> for VpcEndPointServiceUser {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for VpcEndPointServiceUser {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "VpcEndPointServiceUser", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Owner", &self.owner)?
-            .opt("UserUin", &self.user_uin)?
-            .opt("Description", &self.description)?
-            .opt("CreateTime", &self.create_time)?
-            .opt("EndPointServiceId", &self.end_point_service_id)?
-            .end()
+        let mut fields = lenient::fields(serializer, "VpcEndPointServiceUser", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Owner", &self.owner)?;
+        fields.opt("UserUin", &self.user_uin)?;
+        fields.opt("Description", &self.description)?;
+        fields.opt("CreateTime", &self.create_time)?;
+        fields.opt("EndPointServiceId", &self.end_point_service_id)?;
+        fields.end()
     }
 }
 
@@ -20289,38 +13020,6 @@ pub struct VpcIpv6Address {
     ///
     /// Example: `2020-06-08 10:00:00`
     pub created_time: Option<String>,
-}
-
-impl VpcIpv6Address {
-    /// With every field unset.
-    pub fn new() -> Self {
-        VpcIpv6Address {
-            ipv6_address: None,
-            cidr_block: None,
-            ipv6_address_type: None,
-            created_time: None,
-        }
-    }
-    /// Sets `Ipv6Address`.
-    pub fn with_ipv6_address(mut self, ipv6_address: impl Into<String>) -> Self {
-        self.ipv6_address = Some(ipv6_address.into());
-        self
-    }
-    /// Sets `CidrBlock`.
-    pub fn with_cidr_block(mut self, cidr_block: impl Into<String>) -> Self {
-        self.cidr_block = Some(cidr_block.into());
-        self
-    }
-    /// Sets `Ipv6AddressType`.
-    pub fn with_ipv6_address_type(mut self, ipv6_address_type: impl Into<String>) -> Self {
-        self.ipv6_address_type = Some(ipv6_address_type.into());
-        self
-    }
-    /// Sets `CreatedTime`.
-    pub fn with_created_time(mut self, created_time: impl Into<String>) -> Self {
-        self.created_time = Some(created_time.into());
-        self
-    }
 }
 
 impl lenient::Reply for VpcIpv6Address {
@@ -20348,15 +13047,15 @@ impl<'de> Deserialize<'de> for VpcIpv6Address {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for VpcIpv6Address {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "VpcIpv6Address", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Ipv6Address", &self.ipv6_address)?
-            .opt("CidrBlock", &self.cidr_block)?
-            .opt("Ipv6AddressType", &self.ipv6_address_type)?
-            .opt("CreatedTime", &self.created_time)?
-            .end()
+        let mut fields = lenient::fields(serializer, "VpcIpv6Address", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Ipv6Address", &self.ipv6_address)?;
+        fields.opt("CidrBlock", &self.cidr_block)?;
+        fields.opt("Ipv6AddressType", &self.ipv6_address_type)?;
+        fields.opt("CreatedTime", &self.created_time)?;
+        fields.end()
     }
 }
 
@@ -20372,26 +13071,6 @@ pub struct VpcLimit {
     ///
     /// Example: `1000`
     pub limit_value: Option<u64>,
-}
-
-impl VpcLimit {
-    /// With every field unset.
-    pub fn new() -> Self {
-        VpcLimit {
-            limit_type: None,
-            limit_value: None,
-        }
-    }
-    /// Sets `LimitType`.
-    pub fn with_limit_type(mut self, limit_type: impl Into<String>) -> Self {
-        self.limit_type = Some(limit_type.into());
-        self
-    }
-    /// Sets `LimitValue`.
-    pub fn with_limit_value(mut self, limit_value: u64) -> Self {
-        self.limit_value = Some(limit_value);
-        self
-    }
 }
 
 impl lenient::Reply for VpcLimit {
@@ -20415,13 +13094,13 @@ impl<'de> Deserialize<'de> for VpcLimit {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for VpcLimit {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "VpcLimit", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("LimitType", &self.limit_type)?
-            .opt("LimitValue", &self.limit_value)?
-            .end()
+        let mut fields = lenient::fields(serializer, "VpcLimit", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("LimitType", &self.limit_type)?;
+        fields.opt("LimitValue", &self.limit_value)?;
+        fields.end()
     }
 }
 
@@ -20445,38 +13124,6 @@ pub struct VpcPrivateIpAddress {
     ///
     /// Example: `2020-06-06 10:00:00`
     pub created_time: Option<String>,
-}
-
-impl VpcPrivateIpAddress {
-    /// With every field unset.
-    pub fn new() -> Self {
-        VpcPrivateIpAddress {
-            private_ip_address: None,
-            cidr_block: None,
-            private_ip_address_type: None,
-            created_time: None,
-        }
-    }
-    /// Sets `PrivateIpAddress`.
-    pub fn with_private_ip_address(mut self, private_ip_address: impl Into<String>) -> Self {
-        self.private_ip_address = Some(private_ip_address.into());
-        self
-    }
-    /// Sets `CidrBlock`.
-    pub fn with_cidr_block(mut self, cidr_block: impl Into<String>) -> Self {
-        self.cidr_block = Some(cidr_block.into());
-        self
-    }
-    /// Sets `PrivateIpAddressType`.
-    pub fn with_private_ip_address_type(mut self, private_ip_address_type: impl Into<String>) -> Self {
-        self.private_ip_address_type = Some(private_ip_address_type.into());
-        self
-    }
-    /// Sets `CreatedTime`.
-    pub fn with_created_time(mut self, created_time: impl Into<String>) -> Self {
-        self.created_time = Some(created_time.into());
-        self
-    }
 }
 
 impl lenient::Reply for VpcPrivateIpAddress {
@@ -20504,15 +13151,15 @@ impl<'de> Deserialize<'de> for VpcPrivateIpAddress {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for VpcPrivateIpAddress {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "VpcPrivateIpAddress", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("PrivateIpAddress", &self.private_ip_address)?
-            .opt("CidrBlock", &self.cidr_block)?
-            .opt("PrivateIpAddressType", &self.private_ip_address_type)?
-            .opt("CreatedTime", &self.created_time)?
-            .end()
+        let mut fields = lenient::fields(serializer, "VpcPrivateIpAddress", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("PrivateIpAddress", &self.private_ip_address)?;
+        fields.opt("CidrBlock", &self.cidr_block)?;
+        fields.opt("PrivateIpAddressType", &self.private_ip_address_type)?;
+        fields.opt("CreatedTime", &self.created_time)?;
+        fields.end()
     }
 }
 
@@ -20530,26 +13177,6 @@ pub struct VpcTaskResultDetailInfo {
     ///
     /// Example: `SUCCESS`
     pub status: Option<String>,
-}
-
-impl VpcTaskResultDetailInfo {
-    /// With every field unset.
-    pub fn new() -> Self {
-        VpcTaskResultDetailInfo {
-            resource_id: None,
-            status: None,
-        }
-    }
-    /// Sets `ResourceId`.
-    pub fn with_resource_id(mut self, resource_id: impl Into<String>) -> Self {
-        self.resource_id = Some(resource_id.into());
-        self
-    }
-    /// Sets `Status`.
-    pub fn with_status(mut self, status: impl Into<String>) -> Self {
-        self.status = Some(status.into());
-        self
-    }
 }
 
 impl lenient::Reply for VpcTaskResultDetailInfo {
@@ -20573,13 +13200,13 @@ impl<'de> Deserialize<'de> for VpcTaskResultDetailInfo {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for VpcTaskResultDetailInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "VpcTaskResultDetailInfo", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("ResourceId", &self.resource_id)?
-            .opt("Status", &self.status)?
-            .end()
+        let mut fields = lenient::fields(serializer, "VpcTaskResultDetailInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ResourceId", &self.resource_id)?;
+        fields.opt("Status", &self.status)?;
+        fields.end()
     }
 }
 
@@ -20689,170 +13316,6 @@ pub struct VpnConnection {
     pub health_check_config: Option<output::HealthCheckConfig>,
 }
 
-impl VpnConnection {
-    /// With every field unset.
-    pub fn new() -> Self {
-        VpnConnection {
-            vpn_connection_id: None,
-            vpn_connection_name: None,
-            vpc_id: None,
-            vpn_gateway_id: None,
-            customer_gateway_id: None,
-            pre_share_key: None,
-            vpn_proto: None,
-            encrypt_proto: None,
-            route_type: None,
-            created_time: None,
-            state: None,
-            net_status: None,
-            security_policy_database_set: Vec::new(),
-            ike_options_specification: None,
-            ipsec_options_specification: None,
-            enable_health_check: None,
-            health_check_local_ip: None,
-            health_check_remote_ip: None,
-            health_check_status: None,
-            dpd_enable: None,
-            dpd_timeout: None,
-            dpd_action: None,
-            tag_set: Vec::new(),
-            negotiation_type: None,
-            bgp_config: None,
-            health_check_config: None,
-        }
-    }
-    /// Sets `VpnConnectionId`.
-    pub fn with_vpn_connection_id(mut self, vpn_connection_id: impl Into<String>) -> Self {
-        self.vpn_connection_id = Some(vpn_connection_id.into());
-        self
-    }
-    /// Sets `VpnConnectionName`.
-    pub fn with_vpn_connection_name(mut self, vpn_connection_name: impl Into<String>) -> Self {
-        self.vpn_connection_name = Some(vpn_connection_name.into());
-        self
-    }
-    /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, vpc_id: impl Into<String>) -> Self {
-        self.vpc_id = Some(vpc_id.into());
-        self
-    }
-    /// Sets `VpnGatewayId`.
-    pub fn with_vpn_gateway_id(mut self, vpn_gateway_id: impl Into<String>) -> Self {
-        self.vpn_gateway_id = Some(vpn_gateway_id.into());
-        self
-    }
-    /// Sets `CustomerGatewayId`.
-    pub fn with_customer_gateway_id(mut self, customer_gateway_id: impl Into<String>) -> Self {
-        self.customer_gateway_id = Some(customer_gateway_id.into());
-        self
-    }
-    /// Sets `PreShareKey`.
-    pub fn with_pre_share_key(mut self, pre_share_key: impl Into<String>) -> Self {
-        self.pre_share_key = Some(pre_share_key.into());
-        self
-    }
-    /// Sets `VpnProto`.
-    pub fn with_vpn_proto(mut self, vpn_proto: impl Into<String>) -> Self {
-        self.vpn_proto = Some(vpn_proto.into());
-        self
-    }
-    /// Sets `EncryptProto`.
-    pub fn with_encrypt_proto(mut self, encrypt_proto: impl Into<String>) -> Self {
-        self.encrypt_proto = Some(encrypt_proto.into());
-        self
-    }
-    /// Sets `RouteType`.
-    pub fn with_route_type(mut self, route_type: impl Into<String>) -> Self {
-        self.route_type = Some(route_type.into());
-        self
-    }
-    /// Sets `CreatedTime`.
-    pub fn with_created_time(mut self, created_time: impl Into<String>) -> Self {
-        self.created_time = Some(created_time.into());
-        self
-    }
-    /// Sets `State`.
-    pub fn with_state(mut self, state: impl Into<String>) -> Self {
-        self.state = Some(state.into());
-        self
-    }
-    /// Sets `NetStatus`.
-    pub fn with_net_status(mut self, net_status: impl Into<String>) -> Self {
-        self.net_status = Some(net_status.into());
-        self
-    }
-    /// Sets `SecurityPolicyDatabaseSet`.
-    pub fn with_security_policy_database_set(mut self, security_policy_database_set: impl IntoIterator<Item = output::SecurityPolicyDatabase>) -> Self {
-        self.security_policy_database_set = security_policy_database_set.into_iter().collect();
-        self
-    }
-    /// Sets `IKEOptionsSpecification`.
-    pub fn with_ike_options_specification(mut self, ike_options_specification: output::IkeOptionsSpecification) -> Self {
-        self.ike_options_specification = Some(ike_options_specification);
-        self
-    }
-    /// Sets `IPSECOptionsSpecification`.
-    pub fn with_ipsec_options_specification(mut self, ipsec_options_specification: output::IpsecOptionsSpecification) -> Self {
-        self.ipsec_options_specification = Some(ipsec_options_specification);
-        self
-    }
-    /// Sets `EnableHealthCheck`.
-    pub fn with_enable_health_check(mut self, enable_health_check: bool) -> Self {
-        self.enable_health_check = Some(enable_health_check);
-        self
-    }
-    /// Sets `HealthCheckLocalIp`.
-    pub fn with_health_check_local_ip(mut self, health_check_local_ip: impl Into<String>) -> Self {
-        self.health_check_local_ip = Some(health_check_local_ip.into());
-        self
-    }
-    /// Sets `HealthCheckRemoteIp`.
-    pub fn with_health_check_remote_ip(mut self, health_check_remote_ip: impl Into<String>) -> Self {
-        self.health_check_remote_ip = Some(health_check_remote_ip.into());
-        self
-    }
-    /// Sets `HealthCheckStatus`.
-    pub fn with_health_check_status(mut self, health_check_status: impl Into<String>) -> Self {
-        self.health_check_status = Some(health_check_status.into());
-        self
-    }
-    /// Sets `DpdEnable`.
-    pub fn with_dpd_enable(mut self, dpd_enable: i64) -> Self {
-        self.dpd_enable = Some(dpd_enable);
-        self
-    }
-    /// Sets `DpdTimeout`.
-    pub fn with_dpd_timeout(mut self, dpd_timeout: impl Into<String>) -> Self {
-        self.dpd_timeout = Some(dpd_timeout.into());
-        self
-    }
-    /// Sets `DpdAction`.
-    pub fn with_dpd_action(mut self, dpd_action: impl Into<String>) -> Self {
-        self.dpd_action = Some(dpd_action.into());
-        self
-    }
-    /// Sets `TagSet`.
-    pub fn with_tag_set(mut self, tag_set: impl IntoIterator<Item = output::Tag>) -> Self {
-        self.tag_set = tag_set.into_iter().collect();
-        self
-    }
-    /// Sets `NegotiationType`.
-    pub fn with_negotiation_type(mut self, negotiation_type: impl Into<String>) -> Self {
-        self.negotiation_type = Some(negotiation_type.into());
-        self
-    }
-    /// Sets `BgpConfig`.
-    pub fn with_bgp_config(mut self, bgp_config: output::BgpConfigAndAsn) -> Self {
-        self.bgp_config = Some(bgp_config);
-        self
-    }
-    /// Sets `HealthCheckConfig`.
-    pub fn with_health_check_config(mut self, health_check_config: output::HealthCheckConfig) -> Self {
-        self.health_check_config = Some(health_check_config);
-        self
-    }
-}
-
 impl lenient::Reply for VpnConnection {
     const NAME: &'static str = "VpnConnection";
     const FIELDS: &'static [&'static str] = &[
@@ -20922,37 +13385,37 @@ impl<'de> Deserialize<'de> for VpnConnection {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for VpnConnection {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "VpnConnection", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("VpnConnectionId", &self.vpn_connection_id)?
-            .opt("VpnConnectionName", &self.vpn_connection_name)?
-            .opt("VpcId", &self.vpc_id)?
-            .opt("VpnGatewayId", &self.vpn_gateway_id)?
-            .opt("CustomerGatewayId", &self.customer_gateway_id)?
-            .opt("PreShareKey", &self.pre_share_key)?
-            .opt("VpnProto", &self.vpn_proto)?
-            .opt("EncryptProto", &self.encrypt_proto)?
-            .opt("RouteType", &self.route_type)?
-            .opt("CreatedTime", &self.created_time)?
-            .opt("State", &self.state)?
-            .opt("NetStatus", &self.net_status)?
-            .list("SecurityPolicyDatabaseSet", &self.security_policy_database_set)?
-            .opt("IKEOptionsSpecification", &self.ike_options_specification)?
-            .opt("IPSECOptionsSpecification", &self.ipsec_options_specification)?
-            .opt("EnableHealthCheck", &self.enable_health_check)?
-            .opt("HealthCheckLocalIp", &self.health_check_local_ip)?
-            .opt("HealthCheckRemoteIp", &self.health_check_remote_ip)?
-            .opt("HealthCheckStatus", &self.health_check_status)?
-            .opt("DpdEnable", &self.dpd_enable)?
-            .opt("DpdTimeout", &self.dpd_timeout)?
-            .opt("DpdAction", &self.dpd_action)?
-            .list("TagSet", &self.tag_set)?
-            .opt("NegotiationType", &self.negotiation_type)?
-            .opt("BgpConfig", &self.bgp_config)?
-            .opt("HealthCheckConfig", &self.health_check_config)?
-            .end()
+        let mut fields = lenient::fields(serializer, "VpnConnection", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("VpnConnectionId", &self.vpn_connection_id)?;
+        fields.opt("VpnConnectionName", &self.vpn_connection_name)?;
+        fields.opt("VpcId", &self.vpc_id)?;
+        fields.opt("VpnGatewayId", &self.vpn_gateway_id)?;
+        fields.opt("CustomerGatewayId", &self.customer_gateway_id)?;
+        fields.opt("PreShareKey", &self.pre_share_key)?;
+        fields.opt("VpnProto", &self.vpn_proto)?;
+        fields.opt("EncryptProto", &self.encrypt_proto)?;
+        fields.opt("RouteType", &self.route_type)?;
+        fields.opt("CreatedTime", &self.created_time)?;
+        fields.opt("State", &self.state)?;
+        fields.opt("NetStatus", &self.net_status)?;
+        fields.list("SecurityPolicyDatabaseSet", &self.security_policy_database_set)?;
+        fields.opt("IKEOptionsSpecification", &self.ike_options_specification)?;
+        fields.opt("IPSECOptionsSpecification", &self.ipsec_options_specification)?;
+        fields.opt("EnableHealthCheck", &self.enable_health_check)?;
+        fields.opt("HealthCheckLocalIp", &self.health_check_local_ip)?;
+        fields.opt("HealthCheckRemoteIp", &self.health_check_remote_ip)?;
+        fields.opt("HealthCheckStatus", &self.health_check_status)?;
+        fields.opt("DpdEnable", &self.dpd_enable)?;
+        fields.opt("DpdTimeout", &self.dpd_timeout)?;
+        fields.opt("DpdAction", &self.dpd_action)?;
+        fields.list("TagSet", &self.tag_set)?;
+        fields.opt("NegotiationType", &self.negotiation_type)?;
+        fields.opt("BgpConfig", &self.bgp_config)?;
+        fields.opt("HealthCheckConfig", &self.health_check_config)?;
+        fields.end()
     }
 }
 
@@ -21054,152 +13517,6 @@ pub struct VpnGateway {
     pub is_private: Option<bool>,
 }
 
-impl VpnGateway {
-    /// With every field unset.
-    pub fn new() -> Self {
-        VpnGateway {
-            vpn_gateway_id: None,
-            vpc_id: None,
-            vpn_gateway_name: None,
-            type_: None,
-            state: None,
-            public_ip_address: None,
-            renew_flag: None,
-            instance_charge_type: None,
-            internet_max_bandwidth_out: None,
-            created_time: None,
-            expired_time: None,
-            is_address_blocked: None,
-            new_purchase_plan: None,
-            restrict_state: None,
-            zone: None,
-            vpn_gateway_quota_set: Vec::new(),
-            version: None,
-            network_instance_id: None,
-            cdc_id: None,
-            max_connection: None,
-            bgp_asn: None,
-            tag_set: Vec::new(),
-            is_private: None,
-        }
-    }
-    /// Sets `VpnGatewayId`.
-    pub fn with_vpn_gateway_id(mut self, vpn_gateway_id: impl Into<String>) -> Self {
-        self.vpn_gateway_id = Some(vpn_gateway_id.into());
-        self
-    }
-    /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, vpc_id: impl Into<String>) -> Self {
-        self.vpc_id = Some(vpc_id.into());
-        self
-    }
-    /// Sets `VpnGatewayName`.
-    pub fn with_vpn_gateway_name(mut self, vpn_gateway_name: impl Into<String>) -> Self {
-        self.vpn_gateway_name = Some(vpn_gateway_name.into());
-        self
-    }
-    /// Sets `Type`.
-    pub fn with_type(mut self, type_: impl Into<String>) -> Self {
-        self.type_ = Some(type_.into());
-        self
-    }
-    /// Sets `State`.
-    pub fn with_state(mut self, state: impl Into<String>) -> Self {
-        self.state = Some(state.into());
-        self
-    }
-    /// Sets `PublicIpAddress`.
-    pub fn with_public_ip_address(mut self, public_ip_address: impl Into<String>) -> Self {
-        self.public_ip_address = Some(public_ip_address.into());
-        self
-    }
-    /// Sets `RenewFlag`.
-    pub fn with_renew_flag(mut self, renew_flag: impl Into<String>) -> Self {
-        self.renew_flag = Some(renew_flag.into());
-        self
-    }
-    /// Sets `InstanceChargeType`.
-    pub fn with_instance_charge_type(mut self, instance_charge_type: impl Into<String>) -> Self {
-        self.instance_charge_type = Some(instance_charge_type.into());
-        self
-    }
-    /// Sets `InternetMaxBandwidthOut`.
-    pub fn with_internet_max_bandwidth_out(mut self, internet_max_bandwidth_out: u64) -> Self {
-        self.internet_max_bandwidth_out = Some(internet_max_bandwidth_out);
-        self
-    }
-    /// Sets `CreatedTime`.
-    pub fn with_created_time(mut self, created_time: impl Into<String>) -> Self {
-        self.created_time = Some(created_time.into());
-        self
-    }
-    /// Sets `ExpiredTime`.
-    pub fn with_expired_time(mut self, expired_time: impl Into<String>) -> Self {
-        self.expired_time = Some(expired_time.into());
-        self
-    }
-    /// Sets `IsAddressBlocked`.
-    pub fn with_is_address_blocked(mut self, is_address_blocked: bool) -> Self {
-        self.is_address_blocked = Some(is_address_blocked);
-        self
-    }
-    /// Sets `NewPurchasePlan`.
-    pub fn with_new_purchase_plan(mut self, new_purchase_plan: impl Into<String>) -> Self {
-        self.new_purchase_plan = Some(new_purchase_plan.into());
-        self
-    }
-    /// Sets `RestrictState`.
-    pub fn with_restrict_state(mut self, restrict_state: impl Into<String>) -> Self {
-        self.restrict_state = Some(restrict_state.into());
-        self
-    }
-    /// Sets `Zone`.
-    pub fn with_zone(mut self, zone: impl Into<String>) -> Self {
-        self.zone = Some(zone.into());
-        self
-    }
-    /// Sets `VpnGatewayQuotaSet`.
-    pub fn with_vpn_gateway_quota_set(mut self, vpn_gateway_quota_set: impl IntoIterator<Item = output::VpnGatewayQuota>) -> Self {
-        self.vpn_gateway_quota_set = vpn_gateway_quota_set.into_iter().collect();
-        self
-    }
-    /// Sets `Version`.
-    pub fn with_version(mut self, version: impl Into<String>) -> Self {
-        self.version = Some(version.into());
-        self
-    }
-    /// Sets `NetworkInstanceId`.
-    pub fn with_network_instance_id(mut self, network_instance_id: impl Into<String>) -> Self {
-        self.network_instance_id = Some(network_instance_id.into());
-        self
-    }
-    /// Sets `CdcId`.
-    pub fn with_cdc_id(mut self, cdc_id: impl Into<String>) -> Self {
-        self.cdc_id = Some(cdc_id.into());
-        self
-    }
-    /// Sets `MaxConnection`.
-    pub fn with_max_connection(mut self, max_connection: u64) -> Self {
-        self.max_connection = Some(max_connection);
-        self
-    }
-    /// Sets `BgpAsn`.
-    pub fn with_bgp_asn(mut self, bgp_asn: u64) -> Self {
-        self.bgp_asn = Some(bgp_asn);
-        self
-    }
-    /// Sets `TagSet`.
-    pub fn with_tag_set(mut self, tag_set: impl IntoIterator<Item = output::Tag>) -> Self {
-        self.tag_set = tag_set.into_iter().collect();
-        self
-    }
-    /// Sets `IsPrivate`.
-    pub fn with_is_private(mut self, is_private: bool) -> Self {
-        self.is_private = Some(is_private);
-        self
-    }
-}
-
 impl lenient::Reply for VpnGateway {
     const NAME: &'static str = "VpnGateway";
     const FIELDS: &'static [&'static str] = &[
@@ -21263,34 +13580,34 @@ impl<'de> Deserialize<'de> for VpnGateway {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for VpnGateway {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "VpnGateway", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("VpnGatewayId", &self.vpn_gateway_id)?
-            .opt("VpcId", &self.vpc_id)?
-            .opt("VpnGatewayName", &self.vpn_gateway_name)?
-            .opt("Type", &self.type_)?
-            .opt("State", &self.state)?
-            .opt("PublicIpAddress", &self.public_ip_address)?
-            .opt("RenewFlag", &self.renew_flag)?
-            .opt("InstanceChargeType", &self.instance_charge_type)?
-            .opt("InternetMaxBandwidthOut", &self.internet_max_bandwidth_out)?
-            .opt("CreatedTime", &self.created_time)?
-            .opt("ExpiredTime", &self.expired_time)?
-            .opt("IsAddressBlocked", &self.is_address_blocked)?
-            .opt("NewPurchasePlan", &self.new_purchase_plan)?
-            .opt("RestrictState", &self.restrict_state)?
-            .opt("Zone", &self.zone)?
-            .list("VpnGatewayQuotaSet", &self.vpn_gateway_quota_set)?
-            .opt("Version", &self.version)?
-            .opt("NetworkInstanceId", &self.network_instance_id)?
-            .opt("CdcId", &self.cdc_id)?
-            .opt("MaxConnection", &self.max_connection)?
-            .opt("BgpAsn", &self.bgp_asn)?
-            .list("TagSet", &self.tag_set)?
-            .opt("IsPrivate", &self.is_private)?
-            .end()
+        let mut fields = lenient::fields(serializer, "VpnGateway", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("VpnGatewayId", &self.vpn_gateway_id)?;
+        fields.opt("VpcId", &self.vpc_id)?;
+        fields.opt("VpnGatewayName", &self.vpn_gateway_name)?;
+        fields.opt("Type", &self.type_)?;
+        fields.opt("State", &self.state)?;
+        fields.opt("PublicIpAddress", &self.public_ip_address)?;
+        fields.opt("RenewFlag", &self.renew_flag)?;
+        fields.opt("InstanceChargeType", &self.instance_charge_type)?;
+        fields.opt("InternetMaxBandwidthOut", &self.internet_max_bandwidth_out)?;
+        fields.opt("CreatedTime", &self.created_time)?;
+        fields.opt("ExpiredTime", &self.expired_time)?;
+        fields.opt("IsAddressBlocked", &self.is_address_blocked)?;
+        fields.opt("NewPurchasePlan", &self.new_purchase_plan)?;
+        fields.opt("RestrictState", &self.restrict_state)?;
+        fields.opt("Zone", &self.zone)?;
+        fields.list("VpnGatewayQuotaSet", &self.vpn_gateway_quota_set)?;
+        fields.opt("Version", &self.version)?;
+        fields.opt("NetworkInstanceId", &self.network_instance_id)?;
+        fields.opt("CdcId", &self.cdc_id)?;
+        fields.opt("MaxConnection", &self.max_connection)?;
+        fields.opt("BgpAsn", &self.bgp_asn)?;
+        fields.list("TagSet", &self.tag_set)?;
+        fields.opt("IsPrivate", &self.is_private)?;
+        fields.end()
     }
 }
 
@@ -21318,38 +13635,6 @@ pub struct VpnGatewayQuota {
     pub max_connection: Vec<u64>,
 }
 
-impl VpnGatewayQuota {
-    /// With every field unset.
-    pub fn new() -> Self {
-        VpnGatewayQuota {
-            bandwidth: None,
-            cname: None,
-            name: None,
-            max_connection: Vec::new(),
-        }
-    }
-    /// Sets `Bandwidth`.
-    pub fn with_bandwidth(mut self, bandwidth: u64) -> Self {
-        self.bandwidth = Some(bandwidth);
-        self
-    }
-    /// Sets `Cname`.
-    pub fn with_cname(mut self, cname: impl Into<String>) -> Self {
-        self.cname = Some(cname.into());
-        self
-    }
-    /// Sets `Name`.
-    pub fn with_name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-    /// Sets `MaxConnection`.
-    pub fn with_max_connection(mut self, max_connection: impl IntoIterator<Item = u64>) -> Self {
-        self.max_connection = max_connection.into_iter().collect();
-        self
-    }
-}
-
 impl lenient::Reply for VpnGatewayQuota {
     const NAME: &'static str = "VpnGatewayQuota";
     const FIELDS: &'static [&'static str] = &[
@@ -21375,15 +13660,15 @@ impl<'de> Deserialize<'de> for VpnGatewayQuota {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for VpnGatewayQuota {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "VpnGatewayQuota", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("Bandwidth", &self.bandwidth)?
-            .opt("Cname", &self.cname)?
-            .opt("Name", &self.name)?
-            .list("MaxConnection", &self.max_connection)?
-            .end()
+        let mut fields = lenient::fields(serializer, "VpnGatewayQuota", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Bandwidth", &self.bandwidth)?;
+        fields.opt("Cname", &self.cname)?;
+        fields.opt("Name", &self.name)?;
+        fields.list("MaxConnection", &self.max_connection)?;
+        fields.end()
     }
 }
 
@@ -21433,49 +13718,6 @@ pub struct VpnGatewayRoute {
     pub description: Option<String>,
 }
 
-impl VpnGatewayRoute {
-    /// With the fields a request must carry.
-    pub fn new(destination_cidr_block: impl Into<String>, instance_type: impl Into<String>, instance_id: impl Into<String>, priority: i64, status: impl Into<String>) -> Self {
-        VpnGatewayRoute {
-            destination_cidr_block: Some(destination_cidr_block.into()),
-            instance_type: Some(instance_type.into()),
-            instance_id: Some(instance_id.into()),
-            priority: Some(priority),
-            status: Some(status.into()),
-            route_id: None,
-            type_: None,
-            create_time: None,
-            update_time: None,
-            description: None,
-        }
-    }
-    /// Sets `RouteId`.
-    pub fn with_route_id(mut self, route_id: impl Into<String>) -> Self {
-        self.route_id = Some(route_id.into());
-        self
-    }
-    /// Sets `Type`.
-    pub fn with_type(mut self, type_: impl Into<String>) -> Self {
-        self.type_ = Some(type_.into());
-        self
-    }
-    /// Sets `CreateTime`.
-    pub fn with_create_time(mut self, create_time: impl Into<String>) -> Self {
-        self.create_time = Some(create_time.into());
-        self
-    }
-    /// Sets `UpdateTime`.
-    pub fn with_update_time(mut self, update_time: impl Into<String>) -> Self {
-        self.update_time = Some(update_time.into());
-        self
-    }
-    /// Sets `Description`.
-    pub fn with_description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
-    }
-}
-
 impl lenient::Reply for VpnGatewayRoute {
     const NAME: &'static str = "VpnGatewayRoute";
     const FIELDS: &'static [&'static str] = &[
@@ -21513,21 +13755,21 @@ impl<'de> Deserialize<'de> for VpnGatewayRoute {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for VpnGatewayRoute {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "VpnGatewayRoute", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("DestinationCidrBlock", &self.destination_cidr_block)?
-            .opt("InstanceType", &self.instance_type)?
-            .opt("InstanceId", &self.instance_id)?
-            .opt("Priority", &self.priority)?
-            .opt("Status", &self.status)?
-            .opt("RouteId", &self.route_id)?
-            .opt("Type", &self.type_)?
-            .opt("CreateTime", &self.create_time)?
-            .opt("UpdateTime", &self.update_time)?
-            .opt("Description", &self.description)?
-            .end()
+        let mut fields = lenient::fields(serializer, "VpnGatewayRoute", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("DestinationCidrBlock", &self.destination_cidr_block)?;
+        fields.opt("InstanceType", &self.instance_type)?;
+        fields.opt("InstanceId", &self.instance_id)?;
+        fields.opt("Priority", &self.priority)?;
+        fields.opt("Status", &self.status)?;
+        fields.opt("RouteId", &self.route_id)?;
+        fields.opt("Type", &self.type_)?;
+        fields.opt("CreateTime", &self.create_time)?;
+        fields.opt("UpdateTime", &self.update_time)?;
+        fields.opt("Description", &self.description)?;
+        fields.end()
     }
 }
 
@@ -21549,27 +13791,6 @@ pub struct VpngwCcnRoutes {
     ///
     /// Example: `10.0.0.0/16`
     pub destination_cidr_block: Option<String>,
-}
-
-impl VpngwCcnRoutes {
-    /// With the fields a request must carry.
-    pub fn new(route_id: impl Into<String>) -> Self {
-        VpngwCcnRoutes {
-            route_id: Some(route_id.into()),
-            status: None,
-            destination_cidr_block: None,
-        }
-    }
-    /// Sets `Status`.
-    pub fn with_status(mut self, status: impl Into<String>) -> Self {
-        self.status = Some(status.into());
-        self
-    }
-    /// Sets `DestinationCidrBlock`.
-    pub fn with_destination_cidr_block(mut self, destination_cidr_block: impl Into<String>) -> Self {
-        self.destination_cidr_block = Some(destination_cidr_block.into());
-        self
-    }
 }
 
 impl lenient::Reply for VpngwCcnRoutes {
@@ -21595,13 +13816,13 @@ impl<'de> Deserialize<'de> for VpngwCcnRoutes {
     }
 }
 
-#[cfg(feature = "invoke")]
+#[cfg(feature = "json")]
 impl serde::Serialize for VpngwCcnRoutes {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        lenient::fields(serializer, "VpngwCcnRoutes", <Self as lenient::Reply>::FIELDS.len())?
-            .opt("RouteId", &self.route_id)?
-            .opt("Status", &self.status)?
-            .opt("DestinationCidrBlock", &self.destination_cidr_block)?
-            .end()
+        let mut fields = lenient::fields(serializer, "VpngwCcnRoutes", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RouteId", &self.route_id)?;
+        fields.opt("Status", &self.status)?;
+        fields.opt("DestinationCidrBlock", &self.destination_cidr_block)?;
+        fields.end()
     }
 }
