@@ -56,14 +56,18 @@ pub fn errors_rs(service: &str, version: &Version) -> Option<TokenStream> {
             Other(String),
         }
 
+        // The matches are inline: compiled only in a crate that matches
+        // codes, not in every crate that depends on this one.
         impl ErrorCode {
             /// The code of an API error; `None` for other errors (transport,
             /// decoding, …).
+            #[inline]
             pub fn of(error: &tencentcloud_runtime::Error) -> Option<ErrorCode> {
                 error.code().map(ErrorCode::parse)
             }
 
             /// The documented variant of `code`, or [`ErrorCode::Other`].
+            #[inline]
             pub fn parse(code: &str) -> ErrorCode {
                 match code {
                     #(#parse)*
@@ -72,6 +76,7 @@ pub fn errors_rs(service: &str, version: &Version) -> Option<TokenStream> {
             }
 
             /// The code as the service sends it.
+            #[inline]
             pub fn as_str(&self) -> &str {
                 match self {
                     #(#as_str)*
@@ -80,6 +85,7 @@ pub fn errors_rs(service: &str, version: &Version) -> Option<TokenStream> {
             }
 
             /// The documented description; `None` for [`ErrorCode::Other`].
+            #[inline]
             pub fn description(&self) -> Option<&'static str> {
                 match self {
                     #(#describe)*
