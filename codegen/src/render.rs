@@ -106,7 +106,10 @@ fn extra_files(
         ("paginators.rs", emit::paginators::paginators_rs(version)),
         ("streams.rs", emit::streams::streams_rs(version)),
         ("waiters.rs", emit::waiters::waiters_rs(version)),
-        ("errors.rs", emit::errors::errors_rs(&krate.service, version)),
+        (
+            "errors.rs",
+            emit::errors::errors_rs(&krate.service, version),
+        ),
     ];
     for (name, tokens) in extras.into_iter().filter_map(|(n, t)| t.map(|t| (n, t))) {
         let path = format!("src/{}/{name}", version.module);

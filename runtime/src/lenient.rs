@@ -358,7 +358,11 @@ pub fn fields<S: Serializer>(
 impl<S: Serializer> Fields<S> {
     /// An optional member, left out when `None`.
     #[inline]
-    pub fn opt<T: Serialize>(&mut self, key: &'static str, value: &Option<T>) -> Result<(), S::Error> {
+    pub fn opt<T: Serialize>(
+        &mut self,
+        key: &'static str,
+        value: &Option<T>,
+    ) -> Result<(), S::Error> {
         match value {
             Some(value) => self.0.serialize_field(key, value),
             None => self.0.skip_field(key),
@@ -376,7 +380,11 @@ impl<S: Serializer> Fields<S> {
 
     /// A member that is always written.
     #[inline]
-    pub fn plain<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> Result<(), S::Error> {
+    pub fn plain<T: Serialize + ?Sized>(
+        &mut self,
+        key: &'static str,
+        value: &T,
+    ) -> Result<(), S::Error> {
         self.0.serialize_field(key, value)
     }
 
@@ -467,7 +475,9 @@ mod tests {
     #[test]
     fn null_missing_and_unknown_members() {
         assert_eq!(parse(r#"{}"#), Ok(Reply1::default()));
-        let nulls = parse(r#"{"Set": null, "Sizes": null, "Ratios": null, "Flag": null, "X": [1, {"a": 2}]}"#);
+        let nulls = parse(
+            r#"{"Set": null, "Sizes": null, "Ratios": null, "Flag": null, "X": [1, {"a": 2}]}"#,
+        );
         assert_eq!(nulls, Ok(Reply1::default()));
         assert!(parse(r#"{"Set": "x"}"#).is_err());
     }

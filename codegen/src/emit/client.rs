@@ -286,7 +286,6 @@ fn operation_impl(op: &Operation) -> TokenStream {
     }
 }
 
-
 /// The declarations of the version's other modules, each in its own file
 /// when the version has any: paginators, streamed calls, errors, waiters.
 fn extra_modules(version: &Version) -> TokenStream {

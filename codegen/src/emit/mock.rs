@@ -60,4 +60,3 @@ pub fn mock_rs(krate: &Crate, version: &Version) -> TokenStream {
         }
     }
 }
-

@@ -341,7 +341,11 @@ fn argument(member: &Member, arg: &str) -> (String, String) {
 fn write_constructors(out: &mut String, s: &Struct) {
     let name = &s.name;
     let _ = writeln!(out, "impl {name} {{");
-    write_doc(out, "    ", "The wire names of the members, in declaration order.");
+    write_doc(
+        out,
+        "    ",
+        "The wire names of the members, in declaration order.",
+    );
     out.push_str("    pub");
     write_field_names(out, s);
     let required: Vec<&Member> = s.required().collect();

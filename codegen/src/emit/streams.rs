@@ -64,4 +64,3 @@ fn method(s: &StreamingAction) -> TokenStream {
         }
     }
 }
-

@@ -6,9 +6,9 @@ use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 use super::tokens::{doc, ident};
+use crate::model::waiters::{Matcher, Waiter};
 use crate::model::Version;
 use crate::spec::extras::AcceptorResult;
-use crate::model::waiters::{Matcher, Waiter};
 
 /// `waiters.rs`, or `None` without waiters.
 pub fn waiters_rs(version: &Version) -> Option<TokenStream> {

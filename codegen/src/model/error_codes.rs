@@ -17,4 +17,3 @@ pub struct ErrorCode {
     /// Rustdoc: the description as Markdown, then the code.
     pub doc: String,
 }
-

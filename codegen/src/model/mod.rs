@@ -237,4 +237,3 @@ pub enum RustType {
         output: bool,
     },
 }
-

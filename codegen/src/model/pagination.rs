@@ -57,4 +57,3 @@ pub struct Pagination {
     pub paginators: Vec<Paginator>,
     pub skipped: Vec<Skipped>,
 }
-

@@ -38,4 +38,3 @@ impl Streaming {
         self.actions.is_empty() && self.skipped.is_empty()
     }
 }
-

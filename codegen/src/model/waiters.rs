@@ -42,4 +42,3 @@ pub struct Acceptor {
     pub matcher: Matcher,
     pub result: AcceptorResult,
 }
-

@@ -151,9 +151,13 @@ mod tests {
                 ),
             ]
         );
-        let text = crate::emit::reports::streaming("svc", &[("v1".into(), &found)]).expect("a report");
+        let text =
+            crate::emit::reports::streaming("svc", &[("v1".into(), &found)]).expect("a report");
         assert!(text.contains("## v1: 1 streaming, 2 skipped"), "{text}");
         assert!(text.contains("- Chat: `chat_stream` → `EventStream<ChatResponse>`"));
-        assert_eq!(crate::emit::reports::streaming("svc", &[("v1".into(), &Streaming::default())]), None);
+        assert_eq!(
+            crate::emit::reports::streaming("svc", &[("v1".into(), &Streaming::default())]),
+            None
+        );
     }
 }

@@ -612,7 +612,6 @@ fn fields(
         .collect()
 }
 
-
 fn convert_example(
     api: &ApiJson,
     action: &ApiAction,
