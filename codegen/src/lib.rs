@@ -24,6 +24,13 @@
 //! files (clients, mock, paginators, waiters, errors, streams) are
 //! `quote` tokens formatted by prettyplease in [`render`]. Both are
 //! deterministic: the same spec gives the same bytes.
+//!
+//! Why two: the types are about 85 % of the generated Rust and their shape
+//! is fixed, and parsing and formatting them through syn and prettyplease
+//! was 84 % of generation time, so they are text; the other files are
+//! small, varied and easier to read and review as `quote` templates. (The
+//! issue's aim of one writer for every file is not reached yet: the token
+//! files would move to the text writer next.)
 
 pub mod docs;
 pub mod emit;
