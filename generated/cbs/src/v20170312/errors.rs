@@ -885,17 +885,20 @@ impl ErrorCode {
     }
 }
 impl From<&str> for ErrorCode {
+    #[inline]
     fn from(code: &str) -> Self {
         ErrorCode::parse(code)
     }
 }
 impl std::str::FromStr for ErrorCode {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(code: &str) -> Result<Self, Self::Err> {
         Ok(ErrorCode::parse(code))
     }
 }
 impl std::fmt::Display for ErrorCode {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
